@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { zomroConfigSchema } from '../providers/zomro/config.js';
+
+/** One entry per provider kind; a new provider adds its schema here. */
+export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema]);
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const clientSchema = z.object({
+  name: z.string().min(1).max(100),
+  // Short keys are guessable; 16 characters is the least we take.
+  key: z.string().min(16, 'must be at least 16 characters'),
+  roles: z.array(z.enum(ROLES)).min(1, 'must name at least one role'),
+  providers: z.array(z.string()).optional(),
+});
+export type ClientConfig = z.infer<typeof clientSchema>;
+
+/** Query limits; each refusal is QUERY_TOO_COMPLEX. The defaults fit the dashboard query with room to spare. */
+export const limitsSchema = z
+  .object({
+    maxDepth: z.number().int().min(2).max(100).default(10),
+    maxAliases: z.number().int().min(0).max(1000).default(30),
+    maxCost: z.number().int().min(1).max(10_000_000).default(50_000),
+    maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
+    bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
+  })
+  .strict()
+  .prefault({});
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
+export const configSchema = z
+  .object({
+    listen: z
+      .object({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') })
+      .strict()
+      .prefault({}),
+    clients: z.array(clientSchema).optional(),
+    allowAnonymous: z.boolean().default(false),
+    introspection: z.boolean().default(false),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    limits: limitsSchema,
+    providers: z.array(providerConfigSchema).min(1, 'must name at least one provider'),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const ids = new Set<string>();
+    config.providers.forEach((provider, index) => {
+      if (ids.has(provider.id)) context.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
+      ids.add(provider.id);
+    });
+    const keys = new Set<string>();
+    config.clients?.forEach((client, index) => {
+      if (keys.has(client.key)) context.addIssue({ code: 'custom', path: ['clients', index, 'key'], message: 'the same key is given to two clients' });
+      keys.add(client.key);
+      client.providers?.forEach((id, providerIndex) => {
+        if (!ids.has(id)) context.addIssue({ code: 'custom', path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
+      });
+    });
+    if (!config.clients?.length && !config.allowAnonymous) {
+      context.addIssue({ code: 'custom', path: ['clients'], message: 'required: name at least one client, or set allowAnonymous: true' });
+    }
+  });
+
+export type GatewayConfig = z.infer<typeof configSchema>;

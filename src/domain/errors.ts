@@ -1,0 +1,69 @@
+import type { Capability } from './types.js';
+
+/** The error codes a client can see (the list at the end of schema.graphql). */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNSUPPORTED',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_ERROR',
+  'QUERY_TOO_COMPLEX',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface GatewayErrorDetails {
+  /** The provider account id involved, if any. */
+  provider?: string;
+  /** The provider's own error code (PROVIDER_ERROR). */
+  providerCode?: string;
+  /** The capability the provider lacks (UNSUPPORTED). */
+  capability?: Capability;
+  /** Seconds to wait before retrying, when the provider said so. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The one error type that crosses layers. Its message is shown to clients, so
+ * it must never hold a credential, an upstream URL or an upstream body: build
+ * it from known words and short provider messages only.
+ */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly details: GatewayErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
+    super(message);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const badInput = (message: string): GatewayError => new GatewayError('BAD_USER_INPUT', message);
+
+export const notFound = (what: string, provider?: string): GatewayError =>
+  new GatewayError('NOT_FOUND', `${what} not found`, provider ? { provider } : {});
+
+export const conflict = (message: string, provider?: string): GatewayError =>
+  new GatewayError('CONFLICT', message, provider ? { provider } : {});
+
+export const unsupported = (provider: string, capability: Capability): GatewayError =>
+  new GatewayError('UNSUPPORTED', `provider ${provider} does not support ${capability}`, { provider, capability });
+
+export const providerError = (provider: string, message: string, providerCode?: string): GatewayError =>
+  new GatewayError('PROVIDER_ERROR', message, providerCode === undefined ? { provider } : { provider, providerCode });
+
+export const isGatewayError = (error: unknown): error is GatewayError => error instanceof GatewayError;
+
+/** Provider messages are shown to clients: keep them short and single-line. */
+export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error'): string {
+  if (typeof message !== 'string') return fallback;
+  const oneLine = message.replace(/\s+/g, ' ').trim();
+  if (oneLine === '') return fallback;
+  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+}

@@ -1,0 +1,64 @@
+import { badInput } from './errors.js';
+
+/**
+ * Opaque global ids (Relay Global Object Identification). An id carries the
+ * entity type, the provider account id and the native keys the provider needs
+ * to act (e.g. Zomro's delete needs the instance plid and the backup elid), so
+ * resolving or acting on an id needs no lookup table.
+ *
+ * Encoding: base64url(JSON.stringify([typeTag, providerId, ...keys])).
+ */
+
+export const ID_TYPES = {
+  Instance: 'I',
+  Backup: 'B',
+  BackupSchedule: 'S',
+  BackupDefinition: 'D',
+  Operation: 'O',
+} as const;
+export type IdType = keyof typeof ID_TYPES;
+
+const TYPE_BY_TAG = new Map<string, IdType>(
+  (Object.entries(ID_TYPES) as Array<[IdType, string]>).map(([type, tag]) => [tag, type]),
+);
+
+export interface GlobalId {
+  type: IdType;
+  providerId: string;
+  keys: string[];
+}
+
+/** Ids longer than this are refused before any decoding work. */
+const MAX_ID_LENGTH = 2048;
+const MAX_KEYS = 12;
+
+export function encodeId(type: IdType, providerId: string, keys: readonly string[]): string {
+  return Buffer.from(JSON.stringify([ID_TYPES[type], providerId, ...keys]), 'utf8').toString('base64url');
+}
+
+/** Decodes any global id; a malformed one is BAD_USER_INPUT, never a crash. */
+export function decodeId(id: string): GlobalId {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !/^[A-Za-z0-9_-]+$/.test(id)) {
+    throw badInput('malformed id');
+  }
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
+  } catch {
+    throw badInput('malformed id');
+  }
+  if (!Array.isArray(parts) || parts.length < 3 || parts.length > MAX_KEYS + 2 || !parts.every((p) => typeof p === 'string')) {
+    throw badInput('malformed id');
+  }
+  const [tag, providerId, ...keys] = parts as string[];
+  const type = TYPE_BY_TAG.get(tag as string);
+  if (type === undefined || providerId === '') throw badInput('malformed id');
+  return { type, providerId: providerId as string, keys };
+}
+
+/** Decodes an id that must name one type; another type is BAD_USER_INPUT. */
+export function decodeIdOf(expected: IdType, id: string, argument: string): GlobalId {
+  const decoded = decodeId(id);
+  if (decoded.type !== expected) throw badInput(`${argument} must be the id of a ${expected}, got a ${decoded.type} id`);
+  return decoded;
+}

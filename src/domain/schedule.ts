@@ -1,0 +1,73 @@
+import { CronExpressionParser } from 'cron-parser';
+import { badInput } from './errors.js';
+import { WEEKDAYS, type Weekday } from './types.js';
+
+/** Longest cron string we accept; real five-field expressions are far shorter. */
+const MAX_CRON_LENGTH = 200;
+
+/** Parses "HH:MM" (24 h); anything else is BAD_USER_INPUT. */
+export function parseTime(time: string): { hour: number; minute: number } {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!match) throw badInput(`time must be "HH:MM" (24 h), got ${JSON.stringify(time.slice(0, 20))}`);
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+export const formatTime = (hour: number, minute: number): string =>
+  `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/** Cron day-of-week numbers (Sunday = 0) for weekdays, sorted and de-duplicated. */
+export const weekdayNumbers = (weekdays: readonly Weekday[]): number[] =>
+  [...new Set(weekdays.map((day) => WEEKDAYS.indexOf(day)))].sort((a, b) => a - b);
+
+/** The cron of a schedule that runs at `time` on `weekdays`. */
+export function cronFromWeekdays(weekdays: readonly Weekday[], time: string): string {
+  if (weekdays.length === 0) throw badInput('weekdays must name at least one day');
+  const { hour, minute } = parseTime(time);
+  const days = weekdayNumbers(weekdays);
+  return `${minute} ${hour} * * ${days.length === 7 ? '*' : days.join(',')}`;
+}
+
+function parse(cron: string, timezone: string, currentDate?: Date) {
+  if (typeof cron !== 'string' || cron.length > MAX_CRON_LENGTH) throw badInput('cron is too long');
+  const fields = cron.trim().split(/\s+/);
+  // Five fields only: cron-parser also takes a seconds field, which no provider accepts.
+  if (fields.length !== 5) throw badInput(`cron must have five fields (minute hour day month weekday), got ${fields.length}`);
+  try {
+    return CronExpressionParser.parse(fields.join(' '), { tz: timezone, strict: false, ...(currentDate ? { currentDate } : {}) });
+  } catch (error) {
+    throw badInput(`invalid cron expression: ${error instanceof Error ? error.message.slice(0, 120) : 'unparseable'}`);
+  }
+}
+
+/** Throws BAD_USER_INPUT unless `cron` is a valid five-field expression; returns it normalised. */
+export function validateCron(cron: string): string {
+  parse(cron, 'UTC');
+  return cron.trim().split(/\s+/).join(' ');
+}
+
+export interface CronSummary {
+  weekdays: Weekday[];
+  /** "HH:MM" when the schedule runs once on each day it runs, else null. */
+  time: string | null;
+}
+
+/** Which days a cron runs on (all seven for daily) and at what time, if once a day. */
+export function describeCron(cron: string): CronSummary {
+  const { fields } = parse(cron, 'UTC');
+  // cron-parser reports Sunday as both 0 and 7.
+  const days = [...new Set(fields.dayOfWeek.values.map((day) => Number(day) % 7))].sort((a, b) => a - b);
+  const weekdays = days.map((day) => WEEKDAYS[day] as Weekday);
+  const hours = fields.hour.values;
+  const minutes = fields.minute.values;
+  const time = hours.length === 1 && minutes.length === 1 ? formatTime(Number(hours[0]), Number(minutes[0])) : null;
+  return { weekdays, time };
+}
+
+/** The next time a cron fires after `now`, reading it in `timezone`. */
+export function nextRunAt(cron: string, timezone: string, now: Date = new Date()): Date | null {
+  try {
+    return parse(cron, timezone, now).next().toDate();
+  } catch {
+    return null;
+  }
+}

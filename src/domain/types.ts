@@ -1,0 +1,207 @@
+/**
+ * The gateway's domain model: plain TypeScript, no GraphQL and no wire formats.
+ * Adapters map provider answers into these types; resolvers serve them.
+ */
+
+export const PROVIDER_KINDS = ['zomro', 'onapp', 'zstack', 'danube'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const CAPABILITIES = [
+  'LIST_INSTANCES',
+  'LIST_BACKUPS',
+  'CREATE_BACKUP',
+  'DELETE_BACKUP',
+  'RESTORE_BACKUP',
+  'SYNC_BACKUPS',
+  'LIST_SCHEDULES',
+  'CREATE_SCHEDULE',
+  'DELETE_SCHEDULE',
+  'LIST_DEFINITIONS',
+  'CREATE_DEFINITION',
+  'UPDATE_DEFINITION',
+  'DELETE_DEFINITION',
+  'UPDATE_BACKUP_NOTE',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export type ProviderHealth = 'UP' | 'DEGRADED' | 'DOWN';
+export type BackupStatus = 'PENDING' | 'CREATING' | 'AVAILABLE' | 'RESTORING' | 'DELETING' | 'FAILED' | 'UNKNOWN';
+export type BackupOrigin = 'MANUAL' | 'SCHEDULED';
+export type BackupMode = 'FULL' | 'INCREMENTAL';
+export type Compression = 'NONE' | 'GZIP' | 'BZIP2' | 'XZ';
+export type OperationKind = 'CREATE_BACKUP' | 'DELETE_BACKUP' | 'RESTORE_BACKUP' | 'SYNC_BACKUPS';
+export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** Sunday first, as cron and Zomro number them (Sunday = 0). */
+export const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A JSON object as the provider sent it, with wire wrappers removed and secrets dropped. */
+export type RawRecord = Record<string, unknown>;
+
+/** What every entity owned by a provider account carries. */
+export interface ProviderOwned {
+  /** The provider account id from the config (e.g. "zomro-nl"). */
+  providerId: string;
+  /** The provider's own id of this entity. */
+  nativeId: string;
+}
+
+export interface Instance extends ProviderOwned {
+  name: string;
+  state: string | null;
+  /**
+   * Extra native keys an adapter needs to act on this instance later
+   * (e.g. ZStack's root volume uuid). Carried inside global ids of operations.
+   */
+  raw: RawRecord;
+}
+
+export interface Backup extends ProviderOwned {
+  /** Native id of the instance the backup belongs to; null when the provider does not say. */
+  instanceNativeId: string | null;
+  /**
+   * Extra native keys needed to act on the backup besides instance and backup id
+   * (e.g. Danube's disk id). Empty for most providers.
+   */
+  keyExtra: string[];
+  name: string;
+  status: BackupStatus;
+  origin: BackupOrigin | null;
+  mode: BackupMode | null;
+  createdAt: Date | null;
+  sizeBytes: number | null;
+  protected: boolean;
+  diskId: string | null;
+  minDiskBytes: number | null;
+  minRamBytes: number | null;
+  osDistro: string | null;
+  osVersion: string | null;
+  region: string | null;
+  note: string | null;
+  /** Name of the backup definition that made it (Danube), else null. */
+  definitionName: string | null;
+  raw: RawRecord;
+}
+
+export interface BackupSchedule extends ProviderOwned {
+  instanceNativeId: string | null;
+  keyExtra: string[];
+  name: string;
+  /** Five-field cron, minute hour dom month dow, in `timezone`. */
+  cron: string;
+  timezone: string;
+  createdAt: Date | null;
+}
+
+export interface BackupDefinition extends ProviderOwned {
+  instanceNativeId: string;
+  keyExtra: string[];
+  name: string;
+  diskId: number;
+  schedule: BackupSchedule;
+  retention: number;
+  active: boolean;
+  compression: Compression | null;
+  bandwidthLimit: number | null;
+  description: string | null;
+  node: string | null;
+  zpool: string | null;
+  fsfreeze: boolean | null;
+}
+
+/**
+ * A reference to a running or finished piece of provider work. It holds
+ * everything needed to ask the provider again, so an operation id needs no
+ * server-side state: the global id is this reference, encoded.
+ */
+export interface OperationRef {
+  providerId: string;
+  kind: OperationKind;
+  startedAt: Date;
+  instanceNativeId: string | null;
+  backupNativeId: string | null;
+  /** Adapter-specific keys: a job uuid, a task id, a backup name, a disk id... */
+  token: string[];
+}
+
+export interface Operation extends OperationRef {
+  status: OperationStatus;
+  finishedAt: Date | null;
+  error: string | null;
+  /** The provider's own id of the job or task, where it has one. */
+  providerOperationId: string | null;
+  /** Native key of the backup involved, where known, so the payload can show it. */
+  backupKeyExtra?: string[];
+}
+
+/** The identity of an entity inside one provider account. */
+export interface InstanceRef {
+  nativeId: string;
+}
+
+export interface BackupRef {
+  instanceNativeId: string | null;
+  nativeId: string;
+  keyExtra: string[];
+}
+
+export interface ScheduleRef {
+  instanceNativeId: string | null;
+  nativeId: string;
+  keyExtra: string[];
+}
+
+export interface DefinitionRef {
+  instanceNativeId: string;
+  nativeId: string;
+  keyExtra: string[];
+}
+
+export interface CreateBackupRequest {
+  instance: Instance;
+  name: string;
+  diskId: number | null;
+  definitionName: string | null;
+  note: string | null;
+}
+
+export interface RestoreBackupRequest {
+  backup: Backup;
+  target: Instance;
+  targetDiskId: number | null;
+  force: boolean;
+}
+
+export interface CreateScheduleRequest {
+  instance: Instance;
+  name: string;
+  weekdays: Weekday[];
+  /** "HH:MM", 24 h. */
+  time: string;
+}
+
+export interface CreateDefinitionRequest {
+  instance: Instance;
+  name: string;
+  diskId: number;
+  cron: string;
+  retention: number;
+  node: string | null;
+  zpool: string | null;
+  active: boolean;
+  compression: Compression;
+  bandwidthLimit: number | null;
+  description: string | null;
+  fsfreeze: boolean;
+}
+
+export interface UpdateDefinitionRequest {
+  definition: BackupDefinition;
+  cron?: string;
+  retention?: number;
+  active?: boolean;
+  compression?: Compression;
+  bandwidthLimit?: number | null;
+  description?: string | null;
+}

@@ -1,0 +1,170 @@
+import { unsupported } from '../domain/errors.js';
+import type {
+  Backup,
+  BackupDefinition,
+  BackupSchedule,
+  Capability,
+  CreateBackupRequest,
+  CreateDefinitionRequest,
+  CreateScheduleRequest,
+  Instance,
+  Operation,
+  OperationRef,
+  ProviderHealth,
+  ProviderKind,
+  RestoreBackupRequest,
+  UpdateDefinitionRequest,
+} from '../domain/types.js';
+import type { UpstreamClient } from '../upstream/client.js';
+
+/** One configured provider account, as adapters see it (credentials stay inside the adapter). */
+export interface ProviderAccount {
+  id: string;
+  kind: ProviderKind;
+  name: string;
+  /** IANA zone for schedules and zone-less provider dates. */
+  timezone: string;
+}
+
+/**
+ * A batch answer: one element per requested key, in the same order. An Error
+ * element fails that key alone (DataLoader semantics).
+ */
+export type BatchResult<T> = Array<T | Error>;
+
+/**
+ * What the gateway asks of a provider. Adapters extend `BaseAdapter`, override
+ * the methods for the capabilities they declare, and never see GraphQL.
+ *
+ * Batch methods take many keys and make as few upstream calls as the
+ * provider's API allows: one call for many VMs where the API can filter by a
+ * set or list everything, bounded-concurrency calls per VM where it cannot.
+ */
+export interface ProviderAdapter {
+  readonly account: ProviderAccount;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly upstream: UpstreamClient;
+
+  listInstances(): Promise<Instance[]>;
+  /** Batch: instances by native id; null where the provider has none. */
+  getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>>;
+  /** Batch: every backup of each instance. */
+  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>>;
+  listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>>;
+  listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>>;
+
+  createBackup(request: CreateBackupRequest): Promise<Operation>;
+  deleteBackup(backup: Backup): Promise<Operation>;
+  restoreBackup(request: RestoreBackupRequest): Promise<Operation>;
+  /** `storageId`: a provider storage to sync from; null means the account's default. */
+  syncBackups(storageId: string | null): Promise<Operation>;
+  updateBackupNote(backup: Backup, note: string): Promise<Backup>;
+  /** Reads the provider's state again: operation ids carry everything needed. */
+  getOperation(ref: OperationRef): Promise<Operation>;
+
+  createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule>;
+  deleteSchedule(schedule: BackupSchedule): Promise<void>;
+  createDefinition(request: CreateDefinitionRequest): Promise<BackupDefinition>;
+  updateDefinition(request: UpdateDefinitionRequest): Promise<BackupDefinition>;
+  deleteDefinition(definition: BackupDefinition): Promise<void>;
+
+  health(): ProviderHealth;
+  close(): Promise<void>;
+}
+
+/**
+ * Defaults for everything a provider may lack. The gateway checks
+ * `capabilities` before calling, so these only run when an adapter declares a
+ * capability it does not implement: a bug, refused as UNSUPPORTED all the same.
+ */
+export abstract class BaseAdapter implements ProviderAdapter {
+  abstract readonly capabilities: ReadonlySet<Capability>;
+
+  constructor(
+    readonly account: ProviderAccount,
+    readonly upstream: UpstreamClient,
+  ) {}
+
+  abstract listInstances(): Promise<Instance[]>;
+  abstract getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>>;
+  abstract listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>>;
+  abstract getOperation(ref: OperationRef): Promise<Operation>;
+
+  listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+    return Promise.resolve(instanceIds.map(() => []));
+  }
+
+  listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>> {
+    return Promise.resolve(instanceIds.map(() => []));
+  }
+
+  createBackup(_request: CreateBackupRequest): Promise<Operation> {
+    return this.refuse('CREATE_BACKUP');
+  }
+
+  deleteBackup(_backup: Backup): Promise<Operation> {
+    return this.refuse('DELETE_BACKUP');
+  }
+
+  restoreBackup(_request: RestoreBackupRequest): Promise<Operation> {
+    return this.refuse('RESTORE_BACKUP');
+  }
+
+  syncBackups(_storageId: string | null): Promise<Operation> {
+    return this.refuse('SYNC_BACKUPS');
+  }
+
+  updateBackupNote(_backup: Backup, _note: string): Promise<Backup> {
+    return this.refuse('UPDATE_BACKUP_NOTE');
+  }
+
+  createSchedule(_request: CreateScheduleRequest): Promise<BackupSchedule> {
+    return this.refuse('CREATE_SCHEDULE');
+  }
+
+  deleteSchedule(_schedule: BackupSchedule): Promise<void> {
+    return this.refuse('DELETE_SCHEDULE');
+  }
+
+  createDefinition(_request: CreateDefinitionRequest): Promise<BackupDefinition> {
+    return this.refuse('CREATE_DEFINITION');
+  }
+
+  updateDefinition(_request: UpdateDefinitionRequest): Promise<BackupDefinition> {
+    return this.refuse('UPDATE_DEFINITION');
+  }
+
+  deleteDefinition(_definition: BackupDefinition): Promise<void> {
+    return this.refuse('DELETE_DEFINITION');
+  }
+
+  health(): ProviderHealth {
+    return this.upstream.health();
+  }
+
+  close(): Promise<void> {
+    return this.upstream.close();
+  }
+
+  private refuse(capability: Capability): Promise<never> {
+    return Promise.reject(unsupported(this.account.id, capability));
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; keeps order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<Array<R | Error>> {
+  const results: Array<R | Error> = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await task(items[index] as T);
+      } catch (error) {
+        results[index] = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,179 @@
+import { badInput, notFound } from '../../domain/errors.js';
+import type {
+  Backup,
+  BackupSchedule,
+  Capability,
+  CreateBackupRequest,
+  CreateScheduleRequest,
+  Instance,
+  Operation,
+  OperationRef,
+  RestoreBackupRequest,
+} from '../../domain/types.js';
+import type { UpstreamClient } from '../../upstream/client.js';
+import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { ZomroClient } from './client.js';
+import type { ZomroConfig } from './config.js';
+import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
+import { elems, scalar } from './wire.js';
+
+/** Instances per page of `func=instances`. */
+const PAGE_SIZE = 100;
+/** Zomro lists backups and schedules per instance only: at most this many such calls at once. */
+const PER_INSTANCE_CONCURRENCY = 8;
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'LIST_INSTANCES',
+  'LIST_BACKUPS',
+  'CREATE_BACKUP',
+  'DELETE_BACKUP',
+  'RESTORE_BACKUP',
+  'LIST_SCHEDULES',
+  'CREATE_SCHEDULE',
+  'DELETE_SCHEDULE',
+]);
+
+/** Zomro (BILLmanager + Fleio) Cloud VPS backups. */
+export class ZomroAdapter extends BaseAdapter {
+  readonly capabilities = CAPABILITIES;
+  private readonly client: ZomroClient;
+
+  constructor(account: ProviderAccount, upstream: UpstreamClient, config: ZomroConfig) {
+    super(account, upstream);
+    this.client = new ZomroClient(upstream, config.auth);
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    const page = (number: number) =>
+      this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: String(number) }, idempotent: true });
+    const first = await page(1);
+    const total = Number(scalar(first.p_elems) ?? 0);
+    const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const rest = await Promise.all(Array.from({ length: pageCount - 1 }, (_, index) => page(index + 2)));
+    return [first, ...rest].flatMap((doc) => elems(doc)).map((row) => mapInstance(this.account.id, row));
+  }
+
+  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
+    // No per-instance read is documented; one listing answers every id.
+    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+    return nativeIds.map((id) => byId.get(id) ?? null);
+  }
+
+  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
+      const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true });
+      return elems(doc).map((row) => mapBackup(this.account.id, plid, row));
+    });
+  }
+
+  override listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
+      const doc = await this.client.call({ func: 'instances.fleio_bckps.schedule', params: instanceParams(plid), idempotent: true });
+      return elems(doc).map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
+    });
+  }
+
+  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+    const plid = request.instance.nativeId;
+    const startedAt = new Date();
+    const doc = await this.client.call({
+      func: 'instances.fleio_bckps.edit',
+      params: { plid, name: request.name, sok: 'ok' },
+      idempotent: false,
+    });
+    const backupId = scalar(doc.id) ?? scalar(doc.elid);
+    return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: plid, backupNativeId: backupId, token: [request.name] }, 'RUNNING');
+  }
+
+  override async deleteBackup(backup: Backup): Promise<Operation> {
+    const plid = requireInstance(backup);
+    const startedAt = new Date();
+    await this.client.call({
+      func: 'image.delete',
+      params: { plid, elid: backup.nativeId, elname: backup.nativeId, sok: 'ok' },
+      idempotent: false,
+    });
+    return this.getOperation(this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []));
+  }
+
+  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+    // No restore func exists: the panel rebuilds the instance from the backup image.
+    // The image's fleio_id is in the backup listing (also at func=image&elid=<backup>).
+    const fleioId = typeof request.backup.raw.fleio_id === 'string' ? request.backup.raw.fleio_id : null;
+    if (!fleioId) throw badInput('this backup has no image id to rebuild from');
+    const startedAt = new Date();
+    await this.client.call({
+      func: 'instances.fleio.rebuild',
+      params: { elid: request.target.nativeId, select_rebuild: fleioId, sok: 'ok', clicked_button: 'ok' },
+      idempotent: false,
+    });
+    return this.operation(this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []), 'RUNNING');
+  }
+
+  override async createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule> {
+    const plid = request.instance.nativeId;
+    const doc = await this.client.call({
+      func: 'instances.fleio_bckps.schedule.edit',
+      params: { plid, name: request.name, rotation_days: rotationDaysParam(request.weekdays), rotation_time: request.time, sok: 'ok' },
+      idempotent: false,
+    });
+    const id = scalar(doc.id) ?? scalar(doc.elid);
+    const [schedules] = await this.listSchedules([plid]);
+    const created = Array.isArray(schedules) ? schedules.find((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : undefined;
+    if (!created) throw notFound('created schedule', this.account.id);
+    return created;
+  }
+
+  override async deleteSchedule(schedule: BackupSchedule): Promise<void> {
+    // The doc's parameter table names image.delete, its curl example
+    // instances.fleio_bckps.schedule.delete; the panel uses the latter.
+    await this.client.call({
+      func: 'instances.fleio_bckps.schedule.delete',
+      params: { elid: schedule.nativeId, ...(schedule.instanceNativeId ? { plid: schedule.instanceNativeId } : {}), sok: 'ok' },
+      idempotent: false,
+    });
+  }
+
+  /** Zomro has no jobs: an operation is read back from the backup's (or, for restore, the instance's) status. */
+  async getOperation(ref: OperationRef): Promise<Operation> {
+    const plid = ref.instanceNativeId;
+    if (!plid) throw badInput('operation id lacks its instance');
+    if (ref.kind === 'RESTORE_BACKUP') {
+      const [instance] = await this.getInstances([plid]);
+      if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', 'the instance no longer exists');
+      const state = (instance.state ?? '').toLowerCase();
+      if (state.startsWith('rebuild')) return this.operation(ref, 'RUNNING');
+      if (state === 'active' || state === 'stopped') return this.operation(ref, 'SUCCEEDED');
+      return this.operation(ref, 'FAILED', `the instance is ${state || 'in an unknown state'}`);
+    }
+    const [backups] = await this.listBackups([plid]);
+    if (backups instanceof Error) throw backups;
+    const backup = backups?.find((item) => (ref.backupNativeId ? item.nativeId === ref.backupNativeId : item.name === ref.token[0]));
+    if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
+    const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;
+    if (!backup) return this.operation(withBackup, 'FAILED', 'the backup is gone');
+    if (backup.status === 'AVAILABLE') return this.operation(withBackup, 'SUCCEEDED');
+    if (backup.status === 'FAILED') return this.operation(withBackup, 'FAILED', `backup status ${String(backup.raw.fleio_status)}`);
+    return this.operation(withBackup, 'RUNNING');
+  }
+
+  private ref(kind: OperationRef['kind'], startedAt: Date, instanceNativeId: string, backupNativeId: string | null, token: string[]): OperationRef {
+    return { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token };
+  }
+
+  private operation(ref: Omit<OperationRef, 'providerId'> & { providerId?: string }, status: Operation['status'], error: string | null = null): Operation {
+    const finished = status === 'SUCCEEDED' || status === 'FAILED';
+    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId: null };
+  }
+}
+
+/**
+ * The doc's parameter table names `plid` for listing calls while its curl
+ * example sends `elid`: both are sent, so either reading works.
+ */
+const instanceParams = (plid: string): Record<string, string> => ({ plid, elid: plid });
+
+function requireInstance(backup: Backup): string {
+  if (!backup.instanceNativeId) throw badInput('backup id lacks its instance');
+  return backup.instanceNativeId;
+}

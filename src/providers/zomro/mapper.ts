@@ -1,0 +1,108 @@
+import { cronFromWeekdays, formatTime, parseTime } from '../../domain/schedule.js';
+import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
+import { WEEKDAYS } from '../../domain/types.js';
+import { GIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+
+type Row = Record<string, unknown>;
+
+/** Glance-style image statuses as Zomro spells them (compared lower-cased). */
+const STATUS: Record<string, BackupStatus> = {
+  queued: 'PENDING',
+  saving: 'CREATING',
+  active: 'AVAILABLE',
+  pending_delete: 'DELETING',
+  deleting: 'DELETING',
+  killed: 'FAILED',
+  error: 'FAILED',
+};
+
+export function mapBackupStatus(word: unknown): BackupStatus {
+  return typeof word === 'string' ? (STATUS[word.trim().toLowerCase()] ?? 'UNKNOWN') : 'UNKNOWN';
+}
+
+function mapOrigin(word: unknown): BackupOrigin | null {
+  if (typeof word !== 'string') return null;
+  const normalised = word.toLowerCase();
+  if (normalised === 'manual') return 'MANUAL';
+  if (normalised.startsWith('schedul') || normalised === 'auto' || normalised === 'automatic') return 'SCHEDULED';
+  return null;
+}
+
+export function mapInstance(providerId: string, row: Row): Instance {
+  const nativeId = String(row.id ?? '');
+  return {
+    providerId,
+    nativeId,
+    name: toStringOrNull(row.servername) ?? toStringOrNull(row.name) ?? nativeId,
+    state: toStringOrNull(row.instance_status),
+    raw: row,
+  };
+}
+
+export function mapBackup(providerId: string, instanceNativeId: string, row: Row): Backup {
+  return {
+    providerId,
+    nativeId: String(row.id ?? ''),
+    instanceNativeId: toStringOrNull(row.instances_id) ?? instanceNativeId,
+    keyExtra: [],
+    name: toStringOrNull(row.name) ?? String(row.id ?? ''),
+    status: mapBackupStatus(row.fleio_status),
+    origin: mapOrigin(row.backup_type),
+    mode: null,
+    createdAt: parseUtcDate(row.createdate ?? row.created),
+    sizeBytes: toBytes(row.image_size, GIB),
+    protected: row.protected === 'on',
+    diskId: null,
+    minDiskBytes: toBytes(row.min_disk, GIB),
+    // OpenStack's min_ram, which Fleio passes through, is in MB.
+    minRamBytes: toBytes(row.min_ram, MIB),
+    osDistro: toStringOrNull(row.os_distro),
+    osVersion: toStringOrNull(row.os_version),
+    region: toStringOrNull(row.region),
+    note: null,
+    definitionName: null,
+    raw: row,
+  };
+}
+
+const DAY_BY_WORD = new Map(WEEKDAYS.map((day, index) => [day.toLowerCase(), index]));
+
+/**
+ * Zomro answers `rotation_days` as words ("Monday Tuesday ") but takes numbers
+ * (Sunday = 0); some answers carry the numbers ("1,2,3"). Both are read.
+ */
+export function parseRotationDays(value: unknown): Weekday[] {
+  if (typeof value !== 'string') return [];
+  const days = new Set<number>();
+  for (const token of value.split(/[\s,]+/).filter(Boolean)) {
+    const number = /^\d$/.test(token) ? Number(token) % 7 : DAY_BY_WORD.get(token.toLowerCase());
+    if (number !== undefined) days.add(number);
+  }
+  return [...days].sort((a, b) => a - b).map((day) => WEEKDAYS[day] as Weekday);
+}
+
+/** The numbers Zomro takes in `rotation_days`: Sunday = 0. */
+export const rotationDaysParam = (weekdays: readonly Weekday[]): string =>
+  [...new Set(weekdays.map((day) => WEEKDAYS.indexOf(day)))].sort((a, b) => a - b).join(',');
+
+export function mapSchedule(providerId: string, instanceNativeId: string, row: Row, timezone: string): BackupSchedule {
+  const weekdays = parseRotationDays(row.rotation_days);
+  const rawTime = toStringOrNull(row.rotation_time) ?? '00:00';
+  let time = '00:00';
+  try {
+    const { hour, minute } = parseTime(rawTime.slice(0, 5));
+    time = formatTime(hour, minute);
+  } catch {
+    // A time we cannot read becomes midnight; the raw word stays visible in the schedule name's record.
+  }
+  return {
+    providerId,
+    nativeId: String(row.id ?? ''),
+    instanceNativeId: toStringOrNull(row.instance_id) ?? instanceNativeId,
+    keyExtra: [],
+    name: toStringOrNull(row.name) ?? String(row.id ?? ''),
+    cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
+    timezone,
+    createdAt: parseUtcDate(row.create_date),
+  };
+}

@@ -1,0 +1,324 @@
+import { SAMPLE_NAMES, SAMPLE_OS, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
+import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+
+/** Credentials the simulator accepts: a session token, or authinfo user:password. */
+export const ZOMRO_SIM_TOKEN = 'sim-zomro-token-3f9a1c';
+export const ZOMRO_SIM_USER = 'sim-user@example.com';
+export const ZOMRO_SIM_PASSWORD = 'sim-zomro-password-7d2e';
+
+/** Most backups one instance may hold, as Zomro's plans limit them. */
+const MAX_BACKUPS_PER_INSTANCE = 10;
+
+interface SimInstance {
+  id: string;
+  servername: string;
+  instance_status: string;
+  datacentername: string;
+  createdate: string;
+  ip: string;
+  rebuildUntil: number;
+}
+
+interface SimBackup {
+  id: string;
+  instanceId: string;
+  name: string;
+  fleio_id: string;
+  createdate: string;
+  image_size: string;
+  min_disk: string;
+  min_ram: string;
+  os: readonly [string, string];
+  protected: 'on' | 'off';
+  backup_type: string;
+  region: string;
+  /** Saving until this time, then Active; a fixed word overrides. */
+  readyAt: number;
+  fixedStatus?: string;
+}
+
+interface SimSchedule {
+  id: string;
+  instanceId: string;
+  name: string;
+  rotation_days: string;
+  rotation_time: string;
+  create_date: string;
+}
+
+const DAY_WORDS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** An in-memory BILLmanager speaking Zomro's form API, quirks included. */
+export class ZomroSimulator {
+  readonly server: SimulatorServer;
+  readonly instances = new Map<string, SimInstance>();
+  readonly backups = new Map<string, SimBackup>();
+  readonly schedules = new Map<string, SimSchedule>();
+  asyncDelayMs: number;
+  private nextId = 5_300_000;
+
+  constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
+    this.server = new SimulatorServer('zomro', (request) => this.handle(request), options);
+    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    this.seed(options);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** Sample data. Instance 1 has no backups (no `elem`), instance 2 exactly one (`elem` is an object). */
+  private seed({ instances = 6, backupsPerInstance = 4, seed = 7 }: SimulatorSeedOptions): void {
+    const random = new SeededRandom(seed);
+    for (let index = 0; index < instances; index++) {
+      const id = String(5_203_773 + index);
+      this.instances.set(id, {
+        id,
+        servername: `${SAMPLE_NAMES[index % SAMPLE_NAMES.length]}-${index + 1}.zomro.example`,
+        instance_status: index % 5 === 4 ? 'stopped' : 'active',
+        datacentername: random.pick(['Netherlands-2', 'Poland-1', 'USA-1']),
+        createdate: `2024-0${1 + (index % 9)}-1${index % 10}`,
+        ip: `185.12.${index % 250}.${10 + (index % 200)}`,
+        rebuildUntil: 0,
+      });
+      const count = index === 0 ? 0 : index === 1 ? 1 : backupsPerInstance;
+      for (let n = 0; n < count; n++) {
+        const backupId = String(this.nextId++);
+        const os = random.pick(SAMPLE_OS);
+        this.backups.set(backupId, {
+          id: backupId,
+          instanceId: id,
+          name: `backup-${index + 1}-${n + 1}`,
+          fleio_id: `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
+          createdate: `2024-07-${String(10 + n).padStart(2, '0')}`,
+          image_size: String(random.int(1, 40)),
+          min_disk: String(random.pick([10, 20, 40])),
+          min_ram: '0',
+          os,
+          protected: index === 2 && n === 0 ? 'on' : 'off',
+          backup_type: n % 2 === 0 ? 'manual' : 'schedule',
+          region: 'Netherlands-2',
+          readyAt: 0,
+          // One status word nobody documents, to show UNKNOWN with the raw word kept.
+          ...(index === 3 && n === 1 ? { fixedStatus: 'Suspended' } : {}),
+        });
+      }
+      if (index >= 2) {
+        const scheduleId = String(10 + index);
+        this.schedules.set(scheduleId, {
+          id: scheduleId,
+          instanceId: id,
+          name: `nightly-${index + 1}`,
+          rotation_days: index % 2 === 0 ? 'Monday Tuesday Wednesday Thursday Friday ' : 'Sunday Monday Tuesday Wednesday Thursday Friday Saturday ',
+          rotation_time: '02:01',
+          create_date: '2024-07-24',
+        });
+      }
+    }
+  }
+
+  private handle(request: SimRequest): SimResponse {
+    const { form } = request;
+    const func = form.get('func') ?? '';
+    request.label = func || 'unknown';
+    if (request.method !== 'POST' && request.method !== 'GET') return { status: 405, text: 'Method Not Allowed' };
+    if (!this.authorised(form)) return error('auth', 'Authorization failed');
+    const plid = form.get('plid') ?? form.get('elid') ?? '';
+    switch (func) {
+      case 'instances':
+        return this.listInstances(form);
+      case 'instances.fleio_bckps':
+        return this.withInstance(plid, (instance) => list(this.backupsOf(instance.id).map((backup) => this.wireBackup(backup))));
+      case 'instances.fleio_bckps.edit':
+        return this.withInstance(form.get('plid') ?? '', (instance) => this.createBackup(instance, form));
+      case 'image.delete':
+        return this.deleteBackup(form);
+      case 'instances.fleio.rebuild':
+        return this.withInstance(form.get('elid') ?? '', (instance) => this.rebuild(instance, form));
+      case 'instances.fleio_bckps.schedule':
+        return this.withInstance(plid, (instance) => list(this.schedulesOf(instance.id).map(wireSchedule(instance))));
+      case 'instances.fleio_bckps.schedule.edit':
+        return this.withInstance(form.get('plid') ?? '', (instance) => this.createSchedule(instance, form));
+      case 'instances.fleio_bckps.schedule.delete':
+        return this.deleteSchedule(form);
+      default:
+        return error('missed', `Function ${func} not found`, 'func');
+    }
+  }
+
+  private authorised(form: Map<string, string>): boolean {
+    return form.get('auth') === ZOMRO_SIM_TOKEN || form.get('authinfo') === `${ZOMRO_SIM_USER}:${ZOMRO_SIM_PASSWORD}`;
+  }
+
+  private withInstance(plid: string, then: (instance: SimInstance) => SimResponse): SimResponse {
+    const instance = this.instances.get(plid);
+    return instance ? then(instance) : error('missed', 'Object not found', 'instances');
+  }
+
+  private listInstances(form: Map<string, string>): SimResponse {
+    const all = [...this.instances.values()];
+    const pageSize = Math.max(1, Number(form.get('p_cnt') ?? 20) || 20);
+    const page = Math.max(1, Number(form.get('p_num') ?? 1) || 1);
+    const slice = all.slice((page - 1) * pageSize, page * pageSize);
+    const now = Date.now();
+    const rows = slice.map((instance) =>
+      wrap({
+        id: instance.id,
+        servername: instance.servername,
+        instance_status: instance.rebuildUntil > now ? 'rebuilding' : instance.instance_status,
+        datacentername: instance.datacentername,
+        createdate: instance.createdate,
+        ip: instance.ip,
+      }),
+    );
+    return docOf({ ...elemField(rows), p_elems: { $: String(all.length) }, p_num: { $: String(page) }, p_cnt: { $: String(pageSize) } });
+  }
+
+  private backupsOf(instanceId: string): SimBackup[] {
+    return [...this.backups.values()].filter((backup) => backup.instanceId === instanceId);
+  }
+
+  private schedulesOf(instanceId: string): SimSchedule[] {
+    return [...this.schedules.values()].filter((schedule) => schedule.instanceId === instanceId);
+  }
+
+  private wireBackup(backup: SimBackup): Record<string, unknown> {
+    const status = backup.fixedStatus ?? (Date.now() < backup.readyAt ? 'Saving' : 'Active');
+    const row = wrap({
+      architecture: 'x86_64',
+      backup_type: backup.backup_type,
+      createdate: backup.createdate,
+      disk_format: 'qcow2',
+      fleio_id: backup.fleio_id,
+      fleio_status: status,
+      hypervisor_type: 'any_hypervisor',
+      id: backup.id,
+      image_size: status === 'Saving' ? '' : backup.image_size,
+      item_real_status: '2',
+      min_disk: backup.min_disk,
+      min_ram: backup.min_ram,
+      name: backup.name,
+      os_distro: backup.os[0],
+      os_version: backup.os[1],
+      protected: backup.protected,
+      region: backup.region,
+      visibility: 'private',
+    });
+    // BILLmanager sometimes sends the original value beside the display value.
+    (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
+    return row;
+  }
+
+  private createBackup(instance: SimInstance, form: Map<string, string>): SimResponse {
+    if (form.get('sok') !== 'ok') return docOf({});
+    const name = (form.get('name') ?? '').trim();
+    if (name === '') return error('value', 'Field "name" is required', 'name');
+    const existing = this.backupsOf(instance.id);
+    if (existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
+    if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
+    const id = String(this.nextId++);
+    const today = new Date().toISOString().slice(0, 10);
+    this.backups.set(id, {
+      id,
+      instanceId: instance.id,
+      name,
+      fleio_id: crypto.randomUUID(),
+      createdate: today,
+      image_size: '2',
+      min_disk: '20',
+      min_ram: '0',
+      os: ['Ubuntu', '22.04 x64'],
+      protected: 'off',
+      backup_type: 'manual',
+      region: 'Netherlands-2',
+      readyAt: Date.now() + this.asyncDelayMs,
+    });
+    return docOf({ ok: { $: 'ok' }, id: { $: id } });
+  }
+
+  private deleteBackup(form: Map<string, string>): SimResponse {
+    const id = form.get('elid') ?? '';
+    const backup = this.backups.get(id);
+    if (!backup || (form.get('plid') && form.get('plid') !== backup.instanceId)) return error('missed', 'Object not found', 'image');
+    if (backup.protected === 'on') return error('protected', 'The image is protected and cannot be deleted', 'image');
+    this.backups.delete(id);
+    return docOf({ ok: { $: 'ok' } });
+  }
+
+  private rebuild(instance: SimInstance, form: Map<string, string>): SimResponse {
+    const fleioId = form.get('select_rebuild') ?? '';
+    if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId)) return error('missed', 'Image not found', 'select_rebuild');
+    instance.rebuildUntil = Date.now() + this.asyncDelayMs;
+    return docOf({ ok: { $: 'ok' } });
+  }
+
+  private createSchedule(instance: SimInstance, form: Map<string, string>): SimResponse {
+    const name = (form.get('name') ?? '').trim();
+    const days = (form.get('rotation_days') ?? '').split(',').filter((day) => /^[0-6]$/.test(day));
+    const time = form.get('rotation_time') ?? '';
+    if (name === '') return error('value', 'Field "name" is required', 'name');
+    if (days.length === 0) return error('value', 'Field "rotation_days" is invalid', 'rotation_days');
+    if (!/^\d{2}:\d{2}$/.test(time)) return error('value', 'Field "rotation_time" is invalid', 'rotation_time');
+    if (this.schedulesOf(instance.id).some((schedule) => schedule.name === name)) return error('exists', `Schedule "${name}" already exists`, 'name');
+    const id = String(this.nextId++);
+    this.schedules.set(id, {
+      id,
+      instanceId: instance.id,
+      name,
+      // Answered as words with a trailing space, whatever was sent.
+      rotation_days: days.map((day) => `${DAY_WORDS[Number(day)]} `).join(''),
+      rotation_time: time,
+      create_date: new Date().toISOString().slice(0, 10),
+    });
+    return docOf({ ok: { $: 'ok' }, id: { $: id } });
+  }
+
+  private deleteSchedule(form: Map<string, string>): SimResponse {
+    const id = form.get('elid') ?? '';
+    if (!this.schedules.delete(id)) return error('missed', 'Object not found', 'schedule');
+    return docOf({ ok: { $: 'ok' } });
+  }
+}
+
+function wrap(record: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, { $: value }]));
+}
+
+function wireSchedule(instance: SimInstance) {
+  return (schedule: SimSchedule): Record<string, unknown> =>
+    wrap({
+      create_date: schedule.create_date,
+      id: schedule.id,
+      instance_id: instance.id,
+      name: schedule.name,
+      rotation_days: schedule.rotation_days,
+      rotation_time: schedule.rotation_time,
+      servername: instance.servername,
+    });
+}
+
+/** `elem` is left out for an empty list and sent as a bare object for a single element. */
+function elemField(rows: Array<Record<string, unknown>>): Record<string, unknown> {
+  if (rows.length === 0) return {};
+  return { elem: rows.length === 1 ? rows[0] : rows };
+}
+
+function list(rows: Array<Record<string, unknown>>): SimResponse {
+  return docOf(elemField(rows));
+}
+
+function docOf(doc: Record<string, unknown>): SimResponse {
+  return { status: 200, json: { doc: { $lang: 'en', $binary: '/billmgr', ...doc } } };
+}
+
+function error(type: string, message: string, object?: string): SimResponse {
+  return docOf({ error: { $type: type, ...(object ? { $object: object } : {}), msg: { $: message } } });
+}

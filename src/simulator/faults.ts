@@ -1,0 +1,36 @@
+/**
+ * Misbehaviours every simulator can be told to show, so the gateway's
+ * handling of a bad provider is tested the same way for all four.
+ */
+export const FAULT_MODES = [
+  'none',
+  /** Connection refused: the simulator stops listening. */
+  'down',
+  /** Answers, but only after `slowMs`. */
+  'slow',
+  /** 500 with a plain-text body. */
+  'http-500',
+  /** 503 with a plain-text body. */
+  'http-503',
+  /** 429 with a Retry-After header. */
+  'rate-limit',
+  /** 200, JSON content type, body that is not valid JSON. */
+  'malformed-json',
+  /** Promises a longer body than it sends, then closes the connection. */
+  'truncated',
+  /** 502 with an HTML error page, as a proxy in front of a provider would send. */
+  'html-error',
+  /** 200 with a JSON-looking body sent as text/html. */
+  'wrong-content-type',
+] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+export interface FaultSettings {
+  mode: FaultMode;
+  /** For 'slow'. */
+  slowMs?: number;
+  /** For 'rate-limit'. */
+  retryAfterSeconds?: number;
+  /** Answer this many requests with the fault, then behave again; unlimited when absent. */
+  times?: number;
+}

@@ -1,0 +1,279 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
+
+/** A request as a simulator's handler sees it. */
+export interface SimRequest {
+  method: string;
+  /** The raw path, still percent-encoded, without the query. */
+  rawPath: string;
+  /** Path segments, each decoded. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  bodyText: string;
+  /** Form fields of a urlencoded or multipart body (and of the query, for GET). */
+  form: Map<string, string>;
+  /** JSON body, or undefined when there is none or it does not parse. */
+  json: unknown;
+  /** A name for the request in the simulator's log; handlers set it, e.g. "instances.fleio_bckps". */
+  label: string;
+}
+
+export interface SimResponse {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface SimulatorServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Delay added before every answer, as a distant provider would show. */
+  latencyMs?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  label: string;
+  rawPath: string;
+  query: string;
+  /** Decoded form fields, for assertions on what the gateway sent. */
+  form: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  bodyText: string;
+}
+
+const CONTROL_PREFIX = '/__sim/';
+
+/**
+ * The HTTP half of every provider simulator: a real server on loopback with
+ * latency, fault injection and a log of the requests it received (tests count
+ * upstream calls from it). Provider behaviour lives in the handler.
+ *
+ * Out-of-process users (the benchmark) reach the same knobs over HTTP under
+ * /__sim/: GET stats, POST reset, POST fault {mode,...}, POST latency {ms}.
+ */
+export class SimulatorServer {
+  readonly log: LoggedRequest[] = [];
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private fault: FaultSettings = { mode: 'none' };
+  private port: number;
+  private readonly host: string;
+  latencyMs: number;
+
+  constructor(
+    readonly name: string,
+    private readonly handler: SimHandler,
+    options: SimulatorServerOptions = {},
+  ) {
+    this.port = options.port ?? 0;
+    this.host = options.host ?? '127.0.0.1';
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  async start(): Promise<string> {
+    if (this.server) return this.url;
+    const server = createServer((req, res) => {
+      this.serve(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('simulator error');
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Sets a fault; 'down' stops listening (connection refused) until another mode is set. */
+  async setFault(settings: FaultSettings | FaultMode): Promise<void> {
+    this.fault = typeof settings === 'string' ? { mode: settings } : { ...settings };
+    if (this.fault.mode === 'down') await this.stop();
+    else await this.start();
+  }
+
+  clearFault(): Promise<void> {
+    return this.setFault('none');
+  }
+
+  /** Requests received whose label (or path) matches. */
+  count(match?: string | RegExp | ((request: LoggedRequest) => boolean)): number {
+    if (match === undefined) return this.log.length;
+    return this.log.filter((request) =>
+      typeof match === 'function' ? match(request) : typeof match === 'string' ? request.label === match : match.test(request.label),
+    ).length;
+  }
+
+  resetLog(): void {
+    this.log.length = 0;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const bodyText = await readBody(req);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(url.pathname.slice(CONTROL_PREFIX.length), bodyText, res);
+
+    const request = await parseRequest(req, url, bodyText);
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+    const injected = this.nextFault();
+    const answer = injected ? await this.answerFault(injected) : await this.handler(request);
+    this.log.push({
+      method: request.method,
+      label: request.label,
+      rawPath: request.rawPath,
+      query: url.search,
+      form: Object.fromEntries(request.form),
+      headers: request.headers,
+      bodyText,
+    });
+    if (injected?.mode === 'truncated') return truncate(res);
+    send(res, answer);
+  }
+
+  private nextFault(): FaultSettings | null {
+    const fault = this.fault;
+    if (fault.mode === 'none' || fault.mode === 'down') return null;
+    if (fault.times !== undefined) {
+      if (fault.times <= 0) return null;
+      fault.times -= 1;
+    }
+    return fault;
+  }
+
+  private async answerFault(fault: FaultSettings): Promise<SimResponse> {
+    switch (fault.mode) {
+      case 'slow':
+        await delay(fault.slowMs ?? 30_000);
+        return { status: 200, json: {} };
+      case 'http-500':
+        return { status: 500, text: 'Internal Server Error' };
+      case 'http-503':
+        return { status: 503, text: 'Service Unavailable' };
+      case 'rate-limit':
+        return { status: 429, text: 'Too Many Requests', headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) } };
+      case 'malformed-json':
+        return { status: 200, text: '{"doc": {"elem": [', headers: { 'content-type': 'application/json' } };
+      case 'html-error':
+        return { status: 502, text: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } };
+      case 'wrong-content-type':
+        return { status: 200, text: '<html><body>maintenance</body></html>', headers: { 'content-type': 'text/html' } };
+      default:
+        return { status: 200, json: {} };
+    }
+  }
+
+  private async control(command: string, bodyText: string, res: ServerResponse): Promise<void> {
+    const body = safeJson(bodyText) as Record<string, unknown> | undefined;
+    if (command === 'stats') {
+      const byLabel: Record<string, number> = {};
+      for (const request of this.log) byLabel[request.label] = (byLabel[request.label] ?? 0) + 1;
+      return send(res, { status: 200, json: { name: this.name, total: this.log.length, byLabel } });
+    }
+    if (command === 'reset') {
+      this.resetLog();
+      return send(res, { status: 200, json: { ok: true } });
+    }
+    if (command === 'latency' && typeof body?.ms === 'number') {
+      this.latencyMs = body.ms;
+      return send(res, { status: 200, json: { ok: true } });
+    }
+    if (command === 'fault' && typeof body?.mode === 'string' && (FAULT_MODES as readonly string[]).includes(body.mode) && body.mode !== 'down') {
+      await this.setFault(body as unknown as FaultSettings);
+      return send(res, { status: 200, json: { ok: true } });
+    }
+    send(res, { status: 404, json: { error: 'unknown simulator command' } });
+  }
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function safeJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function parseRequest(req: IncomingMessage, url: URL, bodyText: string): Promise<SimRequest> {
+  const method = req.method ?? 'GET';
+  const contentType = String(req.headers['content-type'] ?? '');
+  const form = new Map<string, string>(url.searchParams);
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    for (const [key, value] of new URLSearchParams(bodyText)) form.set(key, value);
+  } else if (contentType.startsWith('multipart/form-data')) {
+    // The platform's own multipart parser: the simulator accepts what real clients send.
+    const parsed = await new Request('http://simulator/', { method: 'POST', headers: { 'content-type': contentType }, body: bodyText }).formData();
+    for (const [key, value] of parsed) if (typeof value === 'string') form.set(key, value);
+  }
+  const rawPath = url.pathname;
+  const segments = rawPath
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
+  return { method, rawPath, segments, query: url.searchParams, headers: req.headers, bodyText, form, json: safeJson(bodyText), label: `${method} ${rawPath}` };
+}
+
+function send(res: ServerResponse, answer: SimResponse): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let body = '';
+  if (answer.json !== undefined) {
+    body = JSON.stringify(answer.json);
+    headers['content-type'] ??= 'application/json';
+  } else if (answer.text !== undefined) {
+    body = answer.text;
+    headers['content-type'] ??= 'text/plain';
+  }
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(answer.status, headers);
+  res.end(body);
+}
+
+function truncate(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+  res.write('{"doc": {"elem": [{"id": {"$": "1');
+  // Close mid-body: the client sees fewer bytes than promised.
+  setImmediate(() => res.socket?.destroy());
+}

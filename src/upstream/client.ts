@@ -1,0 +1,207 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Logger } from 'pino';
+import { GatewayError } from '../domain/errors.js';
+import type { ProviderHealth } from '../domain/types.js';
+import { currentRequestId } from '../observability/request-context.js';
+import type { UpstreamPolicyOptions } from './defaults.js';
+import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
+import { createUpstreamPolicy, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  /** Path below the account's base URL, each segment already encoded by the caller. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Reads are retried on transient failures; writes never are. */
+  idempotent: boolean;
+  /** A short name for metrics and logs, e.g. "backups.list". */
+  operation: string;
+  /** Statuses >= 500 that the caller interprets itself (e.g. a ZStack job that failed answers 503). */
+  passStatuses?: readonly number[];
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, or null for an empty body or a non-JSON error page on a 4xx. */
+  body: unknown;
+}
+
+export interface UpstreamClientOptions {
+  providerId: string;
+  kind: string;
+  baseUrl: string;
+  policy: UpstreamPolicyOptions;
+  logger: Logger;
+  observer?: UpstreamObserver;
+}
+
+/** The header providers ignore and our logs join on. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * One provider account's HTTP client: an undici Pool with keep-alive, wrapped
+ * in the account's upstream policy. Every request to a provider goes through
+ * `request`, so transport failures, timeouts, 5xx, 429 and unreadable answers
+ * become typed errors in exactly one place. Error messages name the provider
+ * account, never the URL, the body or a credential.
+ */
+export class UpstreamClient {
+  readonly providerId: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly policy: UpstreamPolicy;
+  private readonly observer: UpstreamObserver;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: UpstreamClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.providerId = options.providerId;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      keepAliveTimeout: options.policy.keepAliveTimeoutMs,
+      connections: options.policy.maxConcurrency,
+      // Backstops only: the policy's own timeout fires first and aborts the request.
+      headersTimeout: options.policy.timeoutMs + 1_000,
+      bodyTimeout: options.policy.timeoutMs + 1_000,
+    });
+    this.policy = createUpstreamPolicy(options.policy);
+    this.observer = options.observer ?? noopUpstreamObserver;
+    this.logger = options.logger;
+    this.policy.onBreakerStateChange((state) => {
+      this.logger.warn({ provider: this.providerId, breaker: state }, 'upstream circuit breaker changed state');
+      this.observer.breakerStateChanged({ provider: this.providerId, state });
+    });
+  }
+
+  health(): ProviderHealth {
+    return this.policy.health();
+  }
+
+  breakerState(): 'closed' | 'open' | 'half-open' {
+    return this.policy.breakerState();
+  }
+
+  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const started = performance.now();
+    const policy = request.idempotent ? this.policy.read : this.policy.write;
+    let outcome = 'ok';
+    try {
+      const response = await policy.execute(({ signal }) => this.send(request, signal));
+      if (response.status >= 400) outcome = `http_${response.status}`;
+      return response;
+    } catch (caught) {
+      const error = policyErrorToGatewayError(caught, this.providerId);
+      outcome = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.observer.requestFinished({ provider: this.providerId, kind: this.options.kind, operation: request.operation, outcome, seconds });
+      this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000) }, 'upstream request');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const provider = this.providerId;
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    const requestId = currentRequestId();
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    let response;
+    try {
+      response = await this.pool.request({
+        method: request.method,
+        path: this.basePath + request.path || '/',
+        query: compactQuery(request.query),
+        headers,
+        body: request.body,
+        signal,
+      });
+    } catch (error) {
+      throw transportError(error, provider, signal);
+    }
+
+    let text: string;
+    try {
+      text = await readLimited(response.body, this.options.policy.maxResponseBytes);
+    } catch (error) {
+      throw transportError(error, provider, signal);
+    }
+
+    const { statusCode: status } = response;
+    const headersOut = response.headers;
+    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status))) {
+      const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
+      const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
+      throw new GatewayError('PROVIDER_UNAVAILABLE', message, retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds });
+    }
+
+    return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
+  }
+}
+
+function compactQuery(query: UpstreamRequest['query']): Record<string, string> | undefined {
+  if (!query) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = String(value);
+  return out;
+}
+
+async function readLimited(body: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw new ResponseTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+class ResponseTooLargeError extends Error {}
+
+function transportError(error: unknown, provider: string, signal: AbortSignal): GatewayError {
+  if (signal.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    return new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer that is too large`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
+  }
+  return new GatewayError('PROVIDER_UNAVAILABLE', `provider ${provider} is unreachable`, { provider });
+}
+
+/** Empty -> null; JSON -> value; anything else on a 2xx is an invalid answer. */
+function parseBody(text: string, contentType: string | string[] | undefined, status: number, provider: string): unknown {
+  if (text.trim() === '') return null;
+  const type = String(contentType ?? '').toLowerCase();
+  const looksJson = type.includes('json');
+  if (looksJson) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // fall through: a truncated or malformed answer
+    }
+  }
+  if (status >= 400) return null;
+  throw new GatewayError(
+    'PROVIDER_ERROR',
+    looksJson ? `provider ${provider} sent malformed JSON` : `provider ${provider} sent an answer that is not JSON`,
+    { provider, providerCode: 'INVALID_RESPONSE' },
+  );
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const header = Array.isArray(value) ? value[0] : value;
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
