@@ -1,0 +1,48 @@
+/**
+ * A login session shared by every request to one provider account: one login
+ * however many requests need it at once, and a renewal when the provider says
+ * the session is no longer valid. ZStack and Danube use it.
+ */
+export class SharedSession {
+  private current: Promise<string> | null = null;
+
+  /** `login` returns a fresh session token; it must not log the credentials it uses. */
+  constructor(private readonly login: () => Promise<string>) {}
+
+  /** The current token, logging in first if there is none (concurrent callers share one login). */
+  token(): Promise<string> {
+    if (!this.current) {
+      const attempt = this.login();
+      this.current = attempt;
+      // A failed login is not cached: the next request tries again.
+      attempt.catch(() => {
+        if (this.current === attempt) this.current = null;
+      });
+    }
+    return this.current;
+  }
+
+  /**
+   * Forgets `token` if it is still the current one, so the next `token()` logs
+   * in again. A stale token from before a concurrent renewal is ignored, which
+   * keeps N failing requests from causing N logins.
+   */
+  async invalidate(token: string): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const value = await current.catch(() => null);
+    if (value === token && this.current === current) this.current = null;
+  }
+
+  /**
+   * Runs `send` with a token; when `isExpired` says the answer means "session
+   * no longer valid", renews once and runs `send` again.
+   */
+  async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean): Promise<T> {
+    const token = await this.token();
+    const first = await send(token);
+    if (!isExpired(first)) return first;
+    await this.invalidate(token);
+    return send(await this.token());
+  }
+}
