@@ -1,4 +1,4 @@
-import type { Backup, Instance } from '../domain/types.js';
+import type { Backup, Instance, Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 
 /** A provider that failed its part of a list spanning providers (errors as data). */
@@ -17,3 +17,13 @@ export interface Connection<T> {
 
 export type InstanceConnectionModel = Connection<Instance>;
 export type BackupConnectionModel = Connection<Backup>;
+
+/** Payloads are plain data (no adapters inside) so an idempotent replay can store and return them. */
+export interface SyncBackupsPayloadModel {
+  operation: Operation;
+}
+
+export interface BackupOperationPayloadModel {
+  operation: Operation;
+  backup: Backup | null;
+}

@@ -2,7 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProviderAdapter as ProviderAdapterModel } from '../../providers/adapter.js';
 import type { Instance as InstanceModel, Backup as BackupModel, BackupSchedule as BackupScheduleModel, BackupDefinition as BackupDefinitionModel, Operation as OperationModel } from '../../domain/types.js';
-import type { InstanceConnectionModel as InstanceConnectionModelModel, BackupConnectionModel as BackupConnectionModelModel, ProviderErrorModel as ProviderErrorModelModel } from '../models.js';
+import type { InstanceConnectionModel as InstanceConnectionModelModel, BackupConnectionModel as BackupConnectionModelModel, ProviderErrorModel as ProviderErrorModelModel, SyncBackupsPayloadModel as SyncBackupsPayloadModelModel, BackupOperationPayloadModel as BackupOperationPayloadModelModel } from '../models.js';
+import type { NodeModel as NodeModelModel } from '../../gateway/request-gateway.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -843,17 +844,6 @@ export type FederationReferenceTypes = {
 };
 
 
-/** Mapping of interface types */
-export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  Node:
-    | ( BackupModel )
-    | ( BackupDefinitionModel )
-    | ( BackupScheduleModel )
-    | ( InstanceModel )
-    | ( OperationModel )
-    | ( ProviderAdapterModel )
-  ;
-};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -868,7 +858,7 @@ export type ResolversTypes = {
   BackupEdge: ResolverTypeWrapper<Omit<BackupEdge, 'node'> & { node: ResolversTypes['Backup'] }>;
   BackupFilter: BackupFilter;
   BackupMode: BackupMode;
-  BackupOperationPayload: ResolverTypeWrapper<Omit<BackupOperationPayload, 'backup' | 'operation'> & { backup?: Maybe<ResolversTypes['Backup']>, operation: ResolversTypes['Operation'] }>;
+  BackupOperationPayload: ResolverTypeWrapper<BackupOperationPayloadModelModel>;
   BackupOrigin: BackupOrigin;
   BackupPayload: ResolverTypeWrapper<Omit<BackupPayload, 'backup'> & { backup: ResolversTypes['Backup'] }>;
   BackupSchedule: ResolverTypeWrapper<BackupScheduleModel>;
@@ -889,7 +879,7 @@ export type ResolversTypes = {
   InstanceEdge: ResolverTypeWrapper<Omit<InstanceEdge, 'node'> & { node: ResolversTypes['Instance'] }>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  Node: ResolverTypeWrapper<NodeModelModel>;
   Operation: ResolverTypeWrapper<OperationModel>;
   OperationKind: OperationKind;
   OperationStatus: OperationStatus;
@@ -902,7 +892,7 @@ export type ResolversTypes = {
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
   SyncBackupsInput: SyncBackupsInput;
-  SyncBackupsPayload: ResolverTypeWrapper<Omit<SyncBackupsPayload, 'operation' | 'provider'> & { operation: ResolversTypes['Operation'], provider: ResolversTypes['Provider'] }>;
+  SyncBackupsPayload: ResolverTypeWrapper<SyncBackupsPayloadModelModel>;
   UpdateBackupDefinitionInput: UpdateBackupDefinitionInput;
   UpdateBackupNoteInput: UpdateBackupNoteInput;
   Weekday: Weekday;
@@ -920,7 +910,7 @@ export type ResolversParentTypes = {
   BackupDefinitionPayload: Omit<BackupDefinitionPayload, 'definition'> & { definition: ResolversParentTypes['BackupDefinition'] };
   BackupEdge: Omit<BackupEdge, 'node'> & { node: ResolversParentTypes['Backup'] };
   BackupFilter: BackupFilter;
-  BackupOperationPayload: Omit<BackupOperationPayload, 'backup' | 'operation'> & { backup?: Maybe<ResolversParentTypes['Backup']>, operation: ResolversParentTypes['Operation'] };
+  BackupOperationPayload: BackupOperationPayloadModelModel;
   BackupPayload: Omit<BackupPayload, 'backup'> & { backup: ResolversParentTypes['Backup'] };
   BackupSchedule: BackupScheduleModel;
   BackupSchedulePayload: Omit<BackupSchedulePayload, 'schedule'> & { schedule: ResolversParentTypes['BackupSchedule'] };
@@ -937,7 +927,7 @@ export type ResolversParentTypes = {
   InstanceEdge: Omit<InstanceEdge, 'node'> & { node: ResolversParentTypes['Instance'] };
   JSONObject: Scalars['JSONObject']['output'];
   Mutation: Record<PropertyKey, never>;
-  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  Node: NodeModelModel;
   Operation: OperationModel;
   PageInfo: PageInfo;
   Provider: ProviderAdapterModel;
@@ -946,7 +936,7 @@ export type ResolversParentTypes = {
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: Scalars['SafeInt']['output'];
   SyncBackupsInput: SyncBackupsInput;
-  SyncBackupsPayload: Omit<SyncBackupsPayload, 'operation' | 'provider'> & { operation: ResolversParentTypes['Operation'], provider: ResolversParentTypes['Provider'] };
+  SyncBackupsPayload: SyncBackupsPayloadModelModel;
   UpdateBackupDefinitionInput: UpdateBackupDefinitionInput;
   UpdateBackupNoteInput: UpdateBackupNoteInput;
 };

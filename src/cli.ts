@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Backup Graph: one GraphQL API over VM backups at Zomro, OnApp, ZStack and Danube Cloud.
+
+Usage: npm start -- [options]
+
+  (no options)          demo mode: all four provider simulators on loopback, seeded
+  --config FILE         run against the providers FILE names (or BACKUP_GRAPH_CONFIG=FILE)
+  --check-config FILE   validate FILE and exit (0 valid, 2 invalid)
+  --print-schema        print the GraphQL schema (SDL) and exit
+  --help                this text
+
+Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
+state in Redis; LOG_LEVEL (info by default).`;
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'print-schema' }
+  | { kind: 'check-config'; file: string }
+  | { kind: 'serve'; configFile: string | null };
+
+/** Parses argv; an unknown option is an error (exit code 2), not a surprise at run time. */
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      'check-config': { type: 'string' },
+      'print-schema': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { kind: 'help' };
+  if (values['print-schema']) return { kind: 'print-schema' };
+  if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
+  const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
+  return { kind: 'serve', configFile };
+}

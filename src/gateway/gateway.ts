@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import { ProviderSet } from './provider-set.js';
+import { ReadCache } from './read-cache.js';
+import type { KeyValueStore } from '../state/store.js';
+
+export interface GatewayOptions {
+  maxPageSize: number;
+  /** DataLoader batching; off only for the benchmark's naive baseline. */
+  batching: boolean;
+  onBatch?: ((loader: string, size: number) => void) | undefined;
+}
+
+/** Process-wide state shared by all requests: the provider accounts, the shared store and the read cache. */
+export class Gateway {
+  readonly readCache: ReadCache | undefined;
+
+  constructor(
+    readonly providers: ProviderSet,
+    readonly store: KeyValueStore,
+    readonly logger: Logger,
+    readonly options: GatewayOptions,
+    cacheTtlMs: ReadonlyMap<string, number>,
+  ) {
+    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(store, cacheTtlMs) : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.providers.close();
+    await this.store.close();
+  }
+}

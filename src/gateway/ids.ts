@@ -1,0 +1,70 @@
+import { badInput } from '../domain/errors.js';
+import { decodeIdOf, encodeId, type GlobalId } from '../domain/ids.js';
+import type { Backup, BackupDefinition, BackupSchedule, Instance, OperationKind, OperationRef } from '../domain/types.js';
+
+/** The global ids of domain objects: which keys each type carries, in one place. */
+
+export const instanceId = (instance: Pick<Instance, 'providerId' | 'nativeId'>): string =>
+  encodeId('Instance', instance.providerId, [instance.nativeId]);
+
+export const backupId = (backup: Pick<Backup, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
+  encodeId('Backup', backup.providerId, [backup.instanceNativeId ?? '', backup.nativeId, ...backup.keyExtra]);
+
+export const scheduleId = (schedule: Pick<BackupSchedule, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
+  encodeId('BackupSchedule', schedule.providerId, [schedule.instanceNativeId ?? '', schedule.nativeId, ...schedule.keyExtra]);
+
+export const definitionId = (definition: Pick<BackupDefinition, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
+  encodeId('BackupDefinition', definition.providerId, [definition.instanceNativeId, definition.nativeId, ...definition.keyExtra]);
+
+export const operationId = (ref: OperationRef): string =>
+  encodeId('Operation', ref.providerId, [ref.kind, String(ref.startedAt.getTime()), ref.instanceNativeId ?? '', ref.backupNativeId ?? '', ...ref.token]);
+
+/** An owned entity's address: provider, instance, own id and extra keys. */
+export interface EntityAddress {
+  providerId: string;
+  instanceNativeId: string;
+  nativeId: string;
+  keyExtra: string[];
+}
+
+function entityAddress(decoded: GlobalId): EntityAddress {
+  const [instanceNativeId, nativeId, ...keyExtra] = decoded.keys;
+  if (instanceNativeId === undefined || nativeId === undefined || nativeId === '') throw badInput('malformed id');
+  return { providerId: decoded.providerId, instanceNativeId, nativeId, keyExtra };
+}
+
+export function decodeInstanceId(id: string, argument = 'id'): { providerId: string; nativeId: string } {
+  const decoded = decodeIdOf('Instance', id, argument);
+  const [nativeId] = decoded.keys;
+  if (nativeId === undefined || nativeId === '' || decoded.keys.length !== 1) throw badInput('malformed id');
+  return { providerId: decoded.providerId, nativeId };
+}
+
+export const decodeBackupId = (id: string, argument = 'id'): EntityAddress => entityAddress(decodeIdOf('Backup', id, argument));
+export const decodeScheduleId = (id: string, argument = 'id'): EntityAddress => entityAddress(decodeIdOf('BackupSchedule', id, argument));
+export const decodeDefinitionId = (id: string, argument = 'id'): EntityAddress => entityAddress(decodeIdOf('BackupDefinition', id, argument));
+
+const OPERATION_KINDS: readonly OperationKind[] = ['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS'];
+
+export function decodeOperationId(id: string, argument = 'id'): OperationRef {
+  const decoded = decodeIdOf('Operation', id, argument);
+  const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
+  const startedMs = Number(started);
+  if (!OPERATION_KINDS.includes(kind as OperationKind) || !Number.isSafeInteger(startedMs) || instanceNativeId === undefined || backupNativeId === undefined) {
+    throw badInput('malformed id');
+  }
+  return {
+    providerId: decoded.providerId,
+    kind: kind as OperationKind,
+    startedAt: new Date(startedMs),
+    instanceNativeId: instanceNativeId === '' ? null : instanceNativeId,
+    backupNativeId: backupNativeId === '' ? null : backupNativeId,
+    token,
+  };
+}
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((key, index) => key === b[index]);
+
+/** Finds the entity an address names in its instance's list. */
+export const findByAddress = <T extends { nativeId: string; keyExtra: string[] }>(items: readonly T[], address: EntityAddress): T | null =>
+  items.find((item) => item.nativeId === address.nativeId && sameKeys(item.keyExtra, address.keyExtra)) ?? null;

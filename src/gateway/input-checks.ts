@@ -1,0 +1,29 @@
+import { badInput } from '../domain/errors.js';
+
+/** Longest name we pass to a provider; none of them takes more. */
+const MAX_NAME_LENGTH = 200;
+const MAX_TEXT_LENGTH = 2_000;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A name a provider can store: not empty, not huge, no control characters. */
+export function checkName(value: string, argument: string): string {
+  const name = value.trim();
+  if (name === '') throw badInput(`${argument} must not be empty`);
+  if (name.length > MAX_NAME_LENGTH) throw badInput(`${argument} must be at most ${MAX_NAME_LENGTH} characters`);
+  if (CONTROL_CHARACTERS.test(name)) throw badInput(`${argument} must not contain control characters`);
+  return name;
+}
+
+/** Free text (notes, descriptions): bounded; newlines allowed. */
+export function checkText(value: string | null | undefined, argument: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (value.length > MAX_TEXT_LENGTH) throw badInput(`${argument} must be at most ${MAX_TEXT_LENGTH} characters`);
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(`${argument} must not contain control characters`);
+  return value;
+}
+
+export function checkInteger(value: number, argument: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${argument} must be an integer from ${min} to ${max}`);
+  return value;
+}

@@ -1,0 +1,135 @@
+import DataLoader from 'dataloader';
+import type { Backup, BackupDefinition, BackupSchedule, Instance } from '../domain/types.js';
+import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
+import type { ReadCache } from './read-cache.js';
+
+/** Per-request loader key: provider account id and the instance's native id. */
+const SEPARATOR = '\u0000';
+export const loaderKey = (providerId: string, nativeId: string): string => `${providerId}${SEPARATOR}${nativeId}`;
+const splitKey = (key: string): [string, string] => {
+  const at = key.indexOf(SEPARATOR);
+  return [key.slice(0, at), key.slice(at + 1)];
+};
+
+export interface LoaderOptions {
+  /** Off only for the benchmark's naive baseline: every key becomes its own upstream call. */
+  batch: boolean;
+  /** Cross-request cache of provider reads; absent when no account has `cacheTtlMs`. */
+  cache?: ReadCache | undefined;
+  /** Observes each batch's size (metrics). */
+  onBatch?: ((loader: string, size: number) => void) | undefined;
+}
+
+type ListKind = 'backups' | 'schedules' | 'definitions';
+type BatchFn<T> = (adapter: ProviderAdapter, nativeIds: readonly string[]) => Promise<BatchResult<T>>;
+
+/**
+ * The request's DataLoaders, one per entity, keyed by (provider account,
+ * native instance id). A batch may hold keys of several providers: it is
+ * split by provider and each adapter gets all of its keys in one call, so the
+ * adapter can answer them with as few upstream requests as its API allows.
+ */
+export class RequestLoaders {
+  readonly instance: DataLoader<string, Instance | null>;
+  readonly backups: DataLoader<string, Backup[]>;
+  readonly schedules: DataLoader<string, BackupSchedule[]>;
+  readonly definitions: DataLoader<string, BackupDefinition[]>;
+  private readonly instanceLists = new Map<string, Promise<Instance[]>>();
+
+  constructor(
+    private readonly adapterOf: (providerId: string) => ProviderAdapter,
+    private readonly options: LoaderOptions,
+  ) {
+    const dataLoaderOptions = { batch: options.batch };
+    this.instance = new DataLoader((keys) => this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids)), dataLoaderOptions);
+    this.backups = new DataLoader((keys) => this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids)), dataLoaderOptions);
+    this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids)), dataLoaderOptions);
+    this.definitions = new DataLoader(
+      (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids)),
+      dataLoaderOptions,
+    );
+  }
+
+  /** Every instance of one account, fetched once per request; also primes the instance loader. */
+  instanceList(adapter: ProviderAdapter): Promise<Instance[]> {
+    const providerId = adapter.account.id;
+    let list = this.instanceLists.get(providerId);
+    if (!list) {
+      list = this.loadInstanceList(adapter);
+      this.instanceLists.set(providerId, list);
+      list.catch(() => this.instanceLists.delete(providerId));
+    }
+    return list;
+  }
+
+  /** Forgets what this request read of one instance (after a mutation on it). */
+  forgetInstance(providerId: string, nativeId: string): void {
+    const key = loaderKey(providerId, nativeId);
+    this.backups.clear(key);
+    this.schedules.clear(key);
+    this.definitions.clear(key);
+  }
+
+  private async loadInstanceList(adapter: ProviderAdapter): Promise<Instance[]> {
+    const providerId = adapter.account.id;
+    const cached = await this.options.cache?.get<Instance[]>(providerId, 'instances', '');
+    const instances = cached ?? (await adapter.listInstances());
+    if (!cached) await this.options.cache?.set(providerId, 'instances', '', instances);
+    for (const instance of instances) this.instance.prime(loaderKey(providerId, instance.nativeId), instance);
+    return instances;
+  }
+
+  private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
+    const cache = this.options.cache;
+    if (!cache) return this.batch(kind, keys, load);
+    const results: Array<T | Error | undefined> = await Promise.all(
+      keys.map((key) => {
+        const [providerId, nativeId] = splitKey(key);
+        return cache.get<T>(providerId, kind, nativeId);
+      }),
+    );
+    const missing = keys.filter((_, index) => results[index] === undefined);
+    if (missing.length > 0) {
+      const loaded = await this.batch(kind, missing, load);
+      const byKey = new Map(missing.map((key, index) => [key, loaded[index] as T | Error]));
+      await Promise.all(
+        missing.map((key) => {
+          const value = byKey.get(key);
+          const [providerId, nativeId] = splitKey(key);
+          return value instanceof Error || value === undefined ? undefined : cache.set(providerId, kind, nativeId, value);
+        }),
+      );
+      keys.forEach((key, index) => {
+        if (results[index] === undefined) results[index] = byKey.get(key);
+      });
+    }
+    return results as Array<T | Error>;
+  }
+
+  private async batch<T>(name: string, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
+    this.options.onBatch?.(name, keys.length);
+    const byProvider = new Map<string, number[]>();
+    keys.forEach((key, index) => {
+      const [providerId] = splitKey(key);
+      const positions = byProvider.get(providerId) ?? [];
+      positions.push(index);
+      byProvider.set(providerId, positions);
+    });
+    const results: Array<T | Error> = new Array(keys.length);
+    await Promise.all(
+      [...byProvider].map(async ([providerId, positions]) => {
+        try {
+          const adapter = this.adapterOf(providerId);
+          const answers = await load(adapter, positions.map((position) => splitKey(keys[position] as string)[1]));
+          positions.forEach((position, index) => {
+            results[position] = answers[index] ?? new Error('the provider adapter answered fewer results than keys');
+          });
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          for (const position of positions) results[position] = failure;
+        }
+      }),
+    );
+    return results;
+  }
+}

@@ -1,0 +1,217 @@
+import { badInput, conflict, notFound } from '../domain/errors.js';
+import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
+import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
+import { checkInteger, checkName, checkText } from './input-checks.js';
+import { requireRole } from './principal.js';
+import { requireCapability } from './provider-set.js';
+import type { RequestGateway } from './request-gateway.js';
+
+export interface BackupOperationResult {
+  operation: Operation;
+  backup: Backup | null;
+}
+
+const MAX_RETENTION = 10_000;
+
+/**
+ * The mutations. Each one checks, in this order and before any upstream
+ * request: the caller's role, the ids, the provider's capability, the input.
+ * Then it acts, and forgets what this request and the read cache knew about
+ * the instance it changed.
+ */
+export class Mutations {
+  constructor(private readonly request: RequestGateway) {}
+
+  private get principal() {
+    return this.request.principal;
+  }
+
+  async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
+    requireRole(this.principal, 'operator', 'createBackup');
+    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_BACKUP');
+    const name = checkName(input.name, 'name');
+    const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
+    const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
+    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') });
+    await this.forget(instance.providerId, instance.nativeId);
+    const backup = operation.backupNativeId
+      ? await this.request.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
+      : null;
+    return { operation, backup };
+  }
+
+  async deleteBackup(input: { backupId: string }): Promise<BackupOperationResult> {
+    requireRole(this.principal, 'admin', 'deleteBackup');
+    const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
+    if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
+    const operation = await adapter.deleteBackup(backup);
+    if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
+    return { operation, backup: operation.status === 'SUCCEEDED' ? null : { ...backup, status: 'DELETING' } };
+  }
+
+  async restoreBackup(input: { backupId: string; targetInstanceId?: string | null; targetDiskId?: number | null; force?: boolean | null; confirm: boolean }): Promise<BackupOperationResult> {
+    requireRole(this.principal, 'admin', 'restoreBackup');
+    // A restore overwrites the target disk: refuse before anything else unless the caller says so.
+    if (input.confirm !== true) throw badInput('confirm must be true: a restore overwrites the target disk');
+    const address = decodeBackupId(input.backupId, 'backupId');
+    const target = input.targetInstanceId ? decodeInstanceId(input.targetInstanceId, 'targetInstanceId') : null;
+    if (target && target.providerId !== address.providerId) throw badInput('targetInstanceId must be at the same provider account as the backup');
+    const adapter = this.request.provider(address.providerId);
+    requireCapability(adapter, 'RESTORE_BACKUP');
+    const targetDiskId = input.targetDiskId == null ? null : checkInteger(input.targetDiskId, 'targetDiskId', 0, 1_000_000_000);
+    const backup = await this.request.backupAt(address);
+    if (!backup) throw notFound('backup', adapter.account.id);
+    const targetNativeId = target?.nativeId ?? backup.instanceNativeId;
+    if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
+    const instance = await this.request.instanceByNativeId(adapter.account.id, targetNativeId);
+    if (!instance) throw notFound('target instance', adapter.account.id);
+    const operation = await adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true });
+    await this.forget(instance.providerId, instance.nativeId);
+    return { operation, backup };
+  }
+
+  async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<{ operation: Operation }> {
+    requireRole(this.principal, 'operator', 'syncBackups');
+    const adapter = this.request.provider(input.providerId);
+    requireCapability(adapter, 'SYNC_BACKUPS');
+    const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
+    return { operation: await adapter.syncBackups(storageId) };
+  }
+
+  async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
+    requireRole(this.principal, 'operator', 'createBackupSchedule');
+    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_SCHEDULE');
+    parseTime(input.time);
+    cronFromWeekdays(input.weekdays, input.time);
+    const schedule = await adapter.createSchedule({ instance, name: checkName(input.name, 'name'), weekdays: [...input.weekdays], time: input.time });
+    await this.forget(instance.providerId, instance.nativeId);
+    return schedule;
+  }
+
+  async deleteBackupSchedule(input: { scheduleId: string }): Promise<string> {
+    requireRole(this.principal, 'operator', 'deleteBackupSchedule');
+    const address = decodeScheduleId(input.scheduleId, 'scheduleId');
+    const adapter = this.request.provider(address.providerId);
+    requireCapability(adapter, 'DELETE_SCHEDULE');
+    const schedule = await this.request.scheduleAt(address);
+    if (!schedule) throw notFound('schedule', adapter.account.id);
+    await adapter.deleteSchedule(schedule);
+    await this.forget(address.providerId, address.instanceNativeId);
+    return scheduleId(schedule);
+  }
+
+  async createBackupDefinition(input: {
+    instanceId: string;
+    name: string;
+    diskId?: number | null;
+    cron: string;
+    retention: number;
+    node?: string | null;
+    zpool?: string | null;
+    active?: boolean | null;
+    compression?: Compression | null;
+    bandwidthLimit?: number | null;
+    description?: string | null;
+    fsfreeze?: boolean | null;
+  }): Promise<BackupDefinition> {
+    requireRole(this.principal, 'operator', 'createBackupDefinition');
+    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_DEFINITION');
+    const definition = await adapter.createDefinition({
+      instance,
+      name: checkName(input.name, 'name'),
+      diskId: checkInteger(input.diskId ?? 1, 'diskId', 0, 1_000_000),
+      cron: validateCron(input.cron),
+      retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION),
+      node: input.node == null ? null : checkName(input.node, 'node'),
+      zpool: input.zpool == null ? null : checkName(input.zpool, 'zpool'),
+      active: input.active ?? true,
+      compression: input.compression ?? 'NONE',
+      bandwidthLimit: input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER),
+      description: checkText(input.description, 'description'),
+      fsfreeze: input.fsfreeze ?? false,
+    });
+    await this.forget(instance.providerId, instance.nativeId);
+    return definition;
+  }
+
+  async updateBackupDefinition(input: {
+    definitionId: string;
+    cron?: string | null;
+    retention?: number | null;
+    active?: boolean | null;
+    compression?: Compression | null;
+    bandwidthLimit?: number | null;
+    description?: string | null;
+  }): Promise<BackupDefinition> {
+    requireRole(this.principal, 'operator', 'updateBackupDefinition');
+    const { adapter, definition } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', () => {
+      if (input.cron != null) validateCron(input.cron);
+      if (input.retention != null) checkInteger(input.retention, 'retention', 1, MAX_RETENTION);
+    });
+    const updated = await adapter.updateDefinition({
+      definition,
+      ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
+      ...(input.retention != null ? { retention: input.retention } : {}),
+      ...(input.active != null ? { active: input.active } : {}),
+      ...(input.compression != null ? { compression: input.compression } : {}),
+      ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
+      ...(input.description !== undefined ? { description: checkText(input.description, 'description') } : {}),
+    });
+    await this.forget(definition.providerId, definition.instanceNativeId);
+    return updated;
+  }
+
+  async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
+    requireRole(this.principal, 'operator', 'deleteBackupDefinition');
+    const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION');
+    await adapter.deleteDefinition(definition);
+    await this.forget(definition.providerId, definition.instanceNativeId);
+    return definitionId(definition);
+  }
+
+  async updateBackupNote(input: { backupId: string; note: string }): Promise<Backup> {
+    requireRole(this.principal, 'operator', 'updateBackupNote');
+    const note = checkText(input.note, 'note') ?? '';
+    const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
+    const updated = await adapter.updateBackupNote(backup, note);
+    if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
+    return updated;
+  }
+
+
+  private async instanceFor(id: string, capability: Parameters<typeof requireCapability>[1]): Promise<{ adapter: ProviderAdapter; instance: Instance }> {
+    const { providerId, nativeId } = decodeInstanceId(id, 'instanceId');
+    const adapter = this.request.provider(providerId);
+    requireCapability(adapter, capability);
+    const instance = await this.request.instanceByNativeId(providerId, nativeId);
+    if (!instance) throw notFound('instance', providerId);
+    return { adapter, instance };
+  }
+
+  private async backupFor(id: string, capability: Parameters<typeof requireCapability>[1]): Promise<{ adapter: ProviderAdapter; backup: Backup }> {
+    const address = decodeBackupId(id, 'backupId');
+    const adapter = this.request.provider(address.providerId);
+    requireCapability(adapter, capability);
+    const backup = await this.request.backupAt(address);
+    if (!backup) throw notFound('backup', adapter.account.id);
+    return { adapter, backup };
+  }
+
+  private async definitionFor(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: () => void = () => {}): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition }> {
+    const address = decodeDefinitionId(id, 'definitionId');
+    const adapter = this.request.provider(address.providerId);
+    requireCapability(adapter, capability);
+    checkInput();
+    const definition = await this.request.definitionAt(address);
+    if (!definition) throw notFound('backup definition', adapter.account.id);
+    return { adapter, definition };
+  }
+
+  private async forget(providerId: string, instanceNativeId: string): Promise<void> {
+    this.request.loaders.forgetInstance(providerId, instanceNativeId);
+    await this.request.gateway.readCache?.invalidateInstance(providerId, instanceNativeId);
+  }
+}
+

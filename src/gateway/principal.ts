@@ -1,0 +1,26 @@
+import { GatewayError } from '../domain/errors.js';
+import type { Role } from '../config/schema.js';
+
+/** Who is asking: a configured client, or the anonymous admin of demo mode / allowAnonymous. */
+export interface Principal {
+  name: string;
+  roles: ReadonlySet<Role>;
+  /** Provider account ids this client may see; null means all. */
+  providers: ReadonlySet<string> | null;
+}
+
+export const ANONYMOUS_ADMIN: Principal = { name: 'anonymous', roles: new Set(['viewer', 'operator', 'admin']), providers: null };
+
+/** Roles include the ones below them: admin > operator > viewer. */
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function hasRole(principal: Principal, role: Role): boolean {
+  return [...principal.roles].some((held) => RANK[held] >= RANK[role]);
+}
+
+export function requireRole(principal: Principal, role: Role, action: string): void {
+  if (!hasRole(principal, role)) throw new GatewayError('FORBIDDEN', `${action} needs the ${role} role`);
+}
+
+export const canSeeProvider = (principal: Principal, providerId: string): boolean =>
+  principal.providers === null || principal.providers.has(providerId);

@@ -1,0 +1,53 @@
+import { GatewayError } from '../domain/errors.js';
+import type { Capability, ProviderKind } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { canSeeProvider, type Principal } from './principal.js';
+
+/** The configured provider accounts, in config order. */
+export class ProviderSet {
+  private readonly byId: Map<string, ProviderAdapter>;
+
+  constructor(readonly all: readonly ProviderAdapter[]) {
+    this.byId = new Map(all.map((adapter) => [adapter.account.id, adapter]));
+  }
+
+  /** The accounts `principal` may see, optionally filtered. */
+  visible(principal: Principal, filter: { providerId?: string | null; kind?: ProviderKind | null } = {}): ProviderAdapter[] {
+    return this.all.filter(
+      (adapter) =>
+        canSeeProvider(principal, adapter.account.id) &&
+        (filter.providerId == null || adapter.account.id === filter.providerId) &&
+        (filter.kind == null || adapter.account.kind === filter.kind),
+    );
+  }
+
+  /**
+   * The account named by `providerId`. One the principal may not see is
+   * NOT_FOUND, exactly like one that does not exist: a scoped key learns
+   * nothing of other providers, not even their ids.
+   */
+  get(principal: Principal, providerId: string): ProviderAdapter {
+    const adapter = this.byId.get(providerId);
+    if (!adapter || !canSeeProvider(principal, providerId)) throw new GatewayError('NOT_FOUND', 'no such provider');
+    return adapter;
+  }
+
+  find(principal: Principal, providerId: string): ProviderAdapter | null {
+    const adapter = this.byId.get(providerId);
+    return adapter && canSeeProvider(principal, providerId) ? adapter : null;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((adapter) => adapter.close()));
+  }
+}
+
+/** Refuses, before any upstream request, what the account cannot do. */
+export function requireCapability(adapter: ProviderAdapter, capability: Capability): void {
+  if (!adapter.capabilities.has(capability)) {
+    throw new GatewayError('UNSUPPORTED', `provider ${adapter.account.id} does not support ${capability}`, {
+      provider: adapter.account.id,
+      capability,
+    });
+  }
+}

@@ -1,0 +1,194 @@
+import { isGatewayError } from '../domain/errors.js';
+import { decodeId } from '../domain/ids.js';
+import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, ProviderKind } from '../domain/types.js';
+import type { Connection, ProviderErrorModel } from '../graphql/models.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import type { Gateway } from './gateway.js';
+import {
+  decodeBackupId,
+  decodeDefinitionId,
+  decodeInstanceId,
+  decodeOperationId,
+  decodeScheduleId,
+  findByAddress,
+  type EntityAddress,
+} from './ids.js';
+import { RequestLoaders, loaderKey } from './loaders.js';
+import { paginate } from './pagination.js';
+import type { Principal } from './principal.js';
+
+export interface BackupFilterInput {
+  providerId?: string | null;
+  kind?: ProviderKind | null;
+  instanceId?: string | null;
+  status?: readonly string[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+export type NodeModel = ProviderAdapter | Instance | Backup | BackupSchedule | BackupDefinition | Operation;
+
+/**
+ * Everything one GraphQL request may ask of the providers, with the request's
+ * principal and loaders. Resolvers stay thin and call this; it never sees
+ * GraphQL types.
+ */
+export class RequestGateway {
+  readonly loaders: RequestLoaders;
+
+  constructor(
+    readonly gateway: Gateway,
+    readonly principal: Principal,
+  ) {
+    this.loaders = new RequestLoaders((providerId) => this.gateway.providers.get(this.principal, providerId), {
+      batch: gateway.options.batching,
+      cache: gateway.readCache,
+      onBatch: gateway.options.onBatch,
+    });
+  }
+
+  providers(): ProviderAdapter[] {
+    return this.gateway.providers.visible(this.principal);
+  }
+
+  provider(providerId: string): ProviderAdapter {
+    return this.gateway.providers.get(this.principal, providerId);
+  }
+
+  async instances(args: { providerId?: string | null; kind?: ProviderKind | null; first?: number | null; after?: string | null }): Promise<Connection<Instance>> {
+    const adapters = this.gateway.providers.visible(this.principal, { providerId: args.providerId ?? null, kind: args.kind ?? null });
+    const { items, providerErrors } = await this.acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter));
+    return paginate(items, args.first, args.after, this.gateway.options.maxPageSize, providerErrors);
+  }
+
+  async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
+    const maxPageSize = this.gateway.options.maxPageSize;
+    if (filter?.instanceId) {
+      const instance = await this.instance(filter.instanceId);
+      const backups = instance ? await this.backupsOf(instance) : [];
+      return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, []);
+    }
+    const adapters = this.gateway.providers
+      .visible(this.principal, { providerId: filter?.providerId ?? null, kind: filter?.kind ?? null })
+      .filter((adapter) => adapter.capabilities.has('LIST_BACKUPS'));
+    const { items, providerErrors } = await this.acrossProviders(adapters, async (adapter) => {
+      const instances = await this.loaders.instanceList(adapter);
+      const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
+      const failure = lists.find((list): list is Error => list instanceof Error);
+      if (failure) throw failure;
+      return (lists as Backup[][]).flat();
+    });
+    return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
+  }
+
+  /** Backups of one instance; [] when its provider does not list backups. */
+  backupsOf(instance: Instance): Promise<Backup[]> {
+    return this.listOf(instance, 'LIST_BACKUPS', this.loaders.backups);
+  }
+
+  schedulesOf(instance: Instance): Promise<BackupSchedule[]> {
+    return this.listOf(instance, 'LIST_SCHEDULES', this.loaders.schedules);
+  }
+
+  definitionsOf(instance: Instance): Promise<BackupDefinition[]> {
+    return this.listOf(instance, 'LIST_DEFINITIONS', this.loaders.definitions);
+  }
+
+  async instance(id: string): Promise<Instance | null> {
+    const { providerId, nativeId } = decodeInstanceId(id);
+    return this.instanceByNativeId(providerId, nativeId);
+  }
+
+  async instanceByNativeId(providerId: string, nativeId: string): Promise<Instance | null> {
+    if (!this.gateway.providers.find(this.principal, providerId)) return null;
+    return this.loaders.instance.load(loaderKey(providerId, nativeId));
+  }
+
+  async backup(id: string): Promise<Backup | null> {
+    return this.backupAt(decodeBackupId(id));
+  }
+
+  async backupAt(address: EntityAddress): Promise<Backup | null> {
+    if (!this.gateway.providers.find(this.principal, address.providerId)) return null;
+    return findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+  }
+
+  async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
+    if (!this.gateway.providers.find(this.principal, address.providerId)) return null;
+    return findByAddress(await this.loaders.schedules.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+  }
+
+  async definitionAt(address: EntityAddress): Promise<BackupDefinition | null> {
+    if (!this.gateway.providers.find(this.principal, address.providerId)) return null;
+    return findByAddress(await this.loaders.definitions.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+  }
+
+  async operation(id: string): Promise<Operation | null> {
+    const ref = decodeOperationId(id);
+    const adapter = this.gateway.providers.find(this.principal, ref.providerId);
+    return adapter ? adapter.getOperation(ref) : null;
+  }
+
+  /** Any object by id; a Provider by its account id. Null when it names nothing (or nothing this client may see). */
+  async node(id: string): Promise<NodeModel | null> {
+    const provider = this.gateway.providers.find(this.principal, id);
+    if (provider) return provider;
+    const decoded = decodeId(id);
+    try {
+      switch (decoded.type) {
+        case 'Instance':
+          return await this.instance(id);
+        case 'Backup':
+          return await this.backup(id);
+        case 'BackupSchedule':
+          return await this.scheduleAt(decodeScheduleId(id));
+        case 'BackupDefinition':
+          return await this.definitionAt(decodeDefinitionId(id));
+        case 'Operation':
+          return await this.operation(id);
+      }
+    } catch (error) {
+      // A well-formed id whose instance is gone names nothing.
+      if (isGatewayError(error) && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  private async listOf<T>(instance: Instance, capability: 'LIST_BACKUPS' | 'LIST_SCHEDULES' | 'LIST_DEFINITIONS', loader: { load(key: string): Promise<T[]> }): Promise<T[]> {
+    const adapter = this.provider(instance.providerId);
+    if (!adapter.capabilities.has(capability)) return [];
+    return loader.load(loaderKey(instance.providerId, instance.nativeId));
+  }
+
+  /** Runs `load` for each provider at once; failures become providerErrors, the rest answers. */
+  private async acrossProviders<T>(adapters: ProviderAdapter[], load: (adapter: ProviderAdapter) => Promise<T[]>): Promise<{ items: T[]; providerErrors: ProviderErrorModel[] }> {
+    const settled = await Promise.allSettled(adapters.map((adapter) => load(adapter)));
+    const items: T[] = [];
+    const providerErrors: ProviderErrorModel[] = [];
+    settled.forEach((result, index) => {
+      const adapter = adapters[index] as ProviderAdapter;
+      if (result.status === 'fulfilled') items.push(...result.value);
+      else providerErrors.push(toProviderError(adapter, result.reason));
+    });
+    return { items, providerErrors };
+  }
+}
+
+export function toProviderError(adapter: ProviderAdapter, reason: unknown): ProviderErrorModel {
+  if (isGatewayError(reason)) return { provider: adapter, code: reason.code, message: reason.message };
+  return { provider: adapter, code: 'PROVIDER_ERROR', message: `provider ${adapter.account.id} failed` };
+}
+
+function applyBackupFilter(backups: readonly Backup[], filter: BackupFilterInput): Backup[] {
+  const statuses = filter.status?.length ? new Set(filter.status) : null;
+  const after = filter.createdAfter?.getTime();
+  const before = filter.createdBefore?.getTime();
+  return backups.filter((backup) => {
+    if (statuses && !statuses.has(backup.status)) return false;
+    const created = backup.createdAt?.getTime();
+    if (after !== undefined && (created === undefined || created < after)) return false;
+    if (before !== undefined && (created === undefined || created >= before)) return false;
+    return true;
+  });
+}
+

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.js';
+import { isGatewayError } from '../domain/errors.js';
+import { Gateway } from '../gateway/gateway.js';
+import { Mutations } from '../gateway/mutations.js';
+import type { Principal } from '../gateway/principal.js';
+import { ProviderSet } from '../gateway/provider-set.js';
+import { RequestGateway } from '../gateway/request-gateway.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createErrorFormatter } from '../graphql/errors.js';
+import { buildSchema } from '../graphql/schema.js';
+import { runWithRequestContext } from '../observability/request-context.js';
+import { createAdapter } from '../providers/registry.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { KeyValueStore } from '../state/store.js';
+import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
+import { ClientAuthenticator } from './auth.js';
+import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
+import { healthz, readyz } from './health.js';
+
+export interface GatewayServerOptions {
+  logger: Logger;
+  /** Shared state; process memory when absent. */
+  store?: KeyValueStore;
+  /** Benchmark only: switch DataLoader batching off for the naive baseline. */
+  batching?: boolean;
+}
+
+export interface RunningGateway {
+  url: string;
+  graphqlUrl: string;
+  httpServer: Server;
+  gateway: Gateway;
+  /** Stops taking requests, finishes those in flight, closes upstream pools. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the gateway from a validated config and starts listening. */
+export async function startGatewayServer(config: GatewayConfig, options: GatewayServerOptions): Promise<RunningGateway> {
+  const { logger } = options;
+  const adapters = config.providers.map((provider) => createAdapter(provider, { logger }));
+  const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? UPSTREAM_DEFAULTS.cacheTtlMs]));
+  const gateway = new Gateway(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
+    maxPageSize: config.limits.maxPageSize,
+    batching: options.batching ?? true,
+  }, cacheTtl);
+  const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: buildSchema(),
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Both hook every field; the gateway sets no cache hints and sends no traces.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', healthz);
+  app.get('/readyz', readyz(gateway.providers, () => draining));
+
+  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = requestId;
+    runWithRequestContext({ requestId }, () => next());
+  });
+  const graphiql = graphiqlHandler('/graphql');
+  app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql(req, res) : next()));
+  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.principal = authenticator.authenticate(req.headers.authorization);
+      next();
+    } catch (error) {
+      res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: config.limits.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal);
+        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId: String(res.locals.requestId) };
+      },
+    }),
+  );
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Express's own error page would print a stack: every error answers JSON instead.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    const message = status === 413 ? 'request body too large' : status < 500 ? 'malformed request body' : 'internal error';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  const host = config.listen.host;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.listen.port, host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    httpServer,
+    gateway,
+    close: () => {
+      closing ??= (async () => {
+        draining = true;
+        await apollo.stop();
+        await gateway.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function errorBody(error: unknown) {
+  const code = isGatewayError(error) ? error.code : 'UNAUTHENTICATED';
+  const message = isGatewayError(error) ? error.message : 'authentication failed';
+  return { errors: [{ message, extensions: { code } }] };
+}

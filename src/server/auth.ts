@@ -1,0 +1,44 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ClientConfig } from '../config/schema.js';
+import { GatewayError } from '../domain/errors.js';
+import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
+
+interface KnownClient {
+  digest: Buffer;
+  principal: Principal;
+}
+
+const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
+
+/**
+ * Turns `Authorization: Bearer <key>` into a principal. Keys are compared as
+ * SHA-256 digests with timingSafeEqual, every configured key every time, so
+ * neither the length nor the position of a match shows in the timing.
+ */
+export class ClientAuthenticator {
+  private readonly clients: KnownClient[];
+
+  constructor(
+    clients: readonly ClientConfig[] | undefined,
+    private readonly allowAnonymous: boolean,
+  ) {
+    this.clients = (clients ?? []).map((client) => ({
+      digest: digest(client.key),
+      principal: { name: client.name, roles: new Set(client.roles), providers: client.providers ? new Set(client.providers) : null },
+    }));
+  }
+
+  authenticate(authorization: string | undefined): Principal {
+    if (authorization === undefined || authorization === '') {
+      if (this.allowAnonymous) return ANONYMOUS_ADMIN;
+      throw new GatewayError('UNAUTHENTICATED', 'an Authorization: Bearer <key> header is required');
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new GatewayError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <key>"');
+    const presented = digest(match[1] as string);
+    let found: Principal | null = null;
+    for (const client of this.clients) if (timingSafeEqual(client.digest, presented)) found = client.principal;
+    if (!found) throw new GatewayError('UNAUTHENTICATED', 'unknown API key');
+    return found;
+  }
+}

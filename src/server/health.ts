@@ -1,0 +1,23 @@
+import type { Request, Response } from 'express';
+import type { ProviderSet } from '../gateway/provider-set.js';
+
+export const healthz = (_req: Request, res: Response): void => {
+  res.json({ status: 'ok' });
+};
+
+/**
+ * Ready while at least one provider account can be asked (its breaker is not
+ * open): with partial results the gateway still serves when some are down.
+ */
+export function readyz(providers: ProviderSet, isDraining: () => boolean) {
+  return (_req: Request, res: Response): void => {
+    const list = providers.all.map((adapter) => ({
+      id: adapter.account.id,
+      kind: adapter.account.kind,
+      health: adapter.health(),
+      breaker: adapter.upstream.breakerState(),
+    }));
+    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
+  };
+}

@@ -1,0 +1,38 @@
+import { LRUCache } from 'lru-cache';
+import type { KeyValueStore } from './store.js';
+
+/** Most entries kept in memory; the least recently used go first. */
+const MAX_ENTRIES = 100_000;
+
+/**
+ * In-process store. Values are kept as they are (no serialisation), which is
+ * what makes a warm cache cheap; callers must not mutate what they get.
+ */
+export class MemoryStore implements KeyValueStore {
+  private readonly entries = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, ttlAutopurge: false });
+
+  get<T>(key: string): Promise<T | undefined> {
+    return Promise.resolve(this.entries.get(key)?.value as T | undefined);
+  }
+
+  set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value }, { ttl: ttlMs });
+    return Promise.resolve();
+  }
+
+  setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    if (this.entries.has(key)) return Promise.resolve(false);
+    this.entries.set(key, { value }, { ttl: ttlMs });
+    return Promise.resolve(true);
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.entries.clear();
+    return Promise.resolve();
+  }
+}

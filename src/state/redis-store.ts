@@ -1,0 +1,42 @@
+import { Redis } from 'ioredis';
+import type { KeyValueStore } from './store.js';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+/** JSON with Dates kept as Dates: domain objects carry them. */
+const revive = (_key: string, value: unknown): unknown => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value);
+
+/** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
+export class RedisStore implements KeyValueStore {
+  private readonly redis: Redis;
+
+  constructor(url: string, private readonly prefix = 'backup-graph:') {
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  }
+
+  async ready(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const text = await this.redis.get(this.prefix + key);
+    return text === null ? undefined : (JSON.parse(text, revive) as T);
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    const answer = await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    return answer === 'OK';
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

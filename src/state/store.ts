@@ -1,0 +1,13 @@
+/**
+ * Shared state (idempotency records, the cross-request cache) behind one
+ * interface: process memory by default, Redis when REDIS_URL is set, so
+ * replicas behind a load balancer agree.
+ */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+  /** Sets only if absent; true when this caller set it (an atomic claim). */
+  setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
