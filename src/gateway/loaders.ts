@@ -1,7 +1,18 @@
 import DataLoader from 'dataloader';
+import { GatewayError } from '../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { ReadCache } from './read-cache.js';
+
+/**
+ * An adapter that throws something other than a GatewayError choked on what
+ * the provider sent (a mapper met an unexpected shape): that is the provider's
+ * answer at fault, reported as PROVIDER_ERROR for that provider.
+ */
+function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error {
+  if (!(value instanceof Error) || value instanceof GatewayError) return value as T | Error;
+  return new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent an answer the gateway could not read`, { provider: providerId, providerCode: 'UNREADABLE_ANSWER' });
+}
 
 /** Per-request loader key: provider account id and the instance's native id. */
 const SEPARATOR = '\u0000';
@@ -122,10 +133,10 @@ export class RequestLoaders {
           const adapter = this.adapterOf(providerId);
           const answers = await load(adapter, positions.map((position) => splitKey(keys[position] as string)[1]));
           positions.forEach((position, index) => {
-            results[position] = answers[index] ?? new Error('the provider adapter answered fewer results than keys');
+            results[position] = index < answers.length ? asProviderFailure(answers[index] as T | Error, providerId) : new Error('the adapter answered fewer results than keys');
           });
         } catch (error) {
-          const failure = error instanceof Error ? error : new Error(String(error));
+          const failure = asProviderFailure(error, providerId) as Error;
           for (const position of positions) results[position] = failure;
         }
       }),

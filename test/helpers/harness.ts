@@ -1,0 +1,128 @@
+import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { validateConfig } from '../../src/config/load.js';
+import type { GatewayConfig } from '../../src/config/schema.js';
+import type { ProviderKind } from '../../src/domain/types.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { RunningSimulator, SimulatorStartOptions } from '../../src/providers/module.js';
+import { startSimulator } from '../../src/providers/registry.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+
+export interface GraphQLAnswer<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  headers: Headers;
+  text: string;
+}
+
+export interface Harness {
+  gateway: RunningGateway;
+  config: GatewayConfig;
+  /** Simulators by provider account id (`<kind>-test`). */
+  simulators: Map<string, RunningSimulator>;
+  simulator(kind: ProviderKind): RunningSimulator;
+  providerId(kind: ProviderKind): string;
+  /** Every log line the gateway wrote. */
+  logs: string[];
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: { key?: string; headers?: Record<string, string> }): Promise<GraphQLAnswer<T>>;
+  /** Total requests the simulators received (all, or one provider's). */
+  upstreamCount(kind?: ProviderKind): number;
+  resetUpstreamLogs(): void;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  kinds: ProviderKind[];
+  simulator?: SimulatorStartOptions | ((kind: ProviderKind) => SimulatorStartOptions);
+  /** Changes to the config before validation (clients, limits, per-provider overrides). */
+  configure?: (config: Record<string, unknown> & { providers: Array<Record<string, unknown>> }) => Record<string, unknown>;
+  store?: KeyValueStore;
+  batching?: boolean;
+}
+
+/** Captures log lines in memory, so tests can read what the gateway logged. */
+function memoryLogger(lines: string[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return createLogger('debug', sink);
+}
+
+/** Simulators and a gateway on loopback ports chosen by the OS; tests talk HTTP to both. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const simulators = new Map<string, RunningSimulator>();
+  const byKind = new Map<ProviderKind, RunningSimulator>();
+  for (const kind of options.kinds) {
+    const simulatorOptions = typeof options.simulator === 'function' ? options.simulator(kind) : (options.simulator ?? {});
+    const simulator = await startSimulator(kind, { asyncDelayMs: 150, ...simulatorOptions });
+    simulators.set(`${kind}-test`, simulator);
+    byKind.set(kind, simulator);
+  }
+  const raw = {
+    listen: { port: 0, host: '127.0.0.1' },
+    allowAnonymous: true,
+    introspection: true,
+    providers: [...simulators].map(([id, simulator]) => ({ ...simulator.accountConfig(id), retries: 1, breakerHalfOpenAfterMs: 200 })),
+  };
+  const config = validateConfig(options.configure ? options.configure(raw) : raw);
+  const logs: string[] = [];
+  const gateway = await startGatewayServer(config, {
+    logger: memoryLogger(logs),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.batching === undefined ? {} : { batching: options.batching }),
+  });
+
+  return {
+    gateway,
+    config,
+    simulators,
+    logs,
+    simulator: (kind) => {
+      const simulator = byKind.get(kind);
+      if (!simulator) throw new Error(`no ${kind} simulator in this harness`);
+      return simulator;
+    },
+    providerId: (kind) => `${kind}-test`,
+    async gql<T>(query: string, variables?: Record<string, unknown>, requestOptions: { key?: string; headers?: Record<string, string> } = {}) {
+      const response = await fetch(gateway.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(requestOptions.key ? { authorization: `Bearer ${requestOptions.key}` } : {}),
+          ...requestOptions.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      const body = JSON.parse(text) as { data?: T | null; errors?: GraphQLAnswer<T>['errors'] };
+      return { status: response.status, headers: response.headers, text, ...body };
+    },
+    upstreamCount: (kind) => (kind ? (byKind.get(kind)?.server.count() ?? 0) : [...simulators.values()].reduce((sum, simulator) => sum + simulator.server.count(), 0)),
+    resetUpstreamLogs: () => {
+      for (const simulator of simulators.values()) simulator.server.resetLog();
+    },
+    async close() {
+      await gateway.close();
+      await Promise.all([...simulators.values()].map((simulator) => simulator.stop()));
+    },
+  };
+}
+
+/** Asks until `done` says yes, for state that changes over time (a backup being made). Bounded. */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The codes of an answer's errors. */
+export const errorCodes = (answer: GraphQLAnswer<unknown>): string[] => (answer.errors ?? []).map((error) => String(error.extensions?.code));
