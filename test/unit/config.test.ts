@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, substituteEnv, validateConfig } from '../../src/config/load.js';
+
+const problemsOf = (input: unknown): string[] => {
+  try {
+    validateConfig(input);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
+
+describe('config validation', () => {
+  it('accepts the documented shape and fills defaults', () => {
+    const config = validateConfig({ allowAnonymous: true, providers: [zomro] });
+    expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0' });
+    expect(config.providers[0]).toMatchObject({ id: 'zomro-nl', timezone: 'UTC' });
+    expect(config.limits.bodyLimitBytes).toBe(1024 * 1024);
+  });
+
+  it('names the key path of every problem', () => {
+    const problems = problemsOf({
+      listen: { port: 'eighty' },
+      clients: [{ name: 'dash', key: 'short', roles: ['superuser'] }],
+      providers: [
+        { ...zomro, auth: { username: 'ops' } },
+        { ...zomro, id: 'Bad Id', url: 'ftp://x', timezone: 'Mars/Olympus' },
+        { ...zomro, kind: 'acme' },
+      ],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^listen\.port: /),
+        expect.stringMatching(/^clients\[0\]\.key: must be at least 16 characters/),
+        expect.stringMatching(/^clients\[0\]\.roles\[0\]: /),
+        expect.stringMatching(/^providers\[0\]\.auth\.password: required/),
+        expect.stringMatching(/^providers\[1\]\.id: must match/),
+        expect.stringMatching(/^providers\[1\]\.url: /),
+        expect.stringMatching(/^providers\[1\]\.timezone: must be an IANA time zone/),
+        expect.stringMatching(/^providers\[2\]\.kind: /),
+      ]),
+    );
+  });
+
+  it('refuses a config without clients unless allowAnonymous is set, and duplicate ids', () => {
+    expect(problemsOf({ providers: [zomro] })).toEqual([expect.stringMatching(/^clients: required/)]);
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro, zomro] })).toEqual([expect.stringMatching(/^providers\[1\]\.id: duplicate/)]);
+  });
+
+  it('refuses a client scoped to a provider that does not exist', () => {
+    const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
+    expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
+  });
+});
+
+describe('${ENV} substitution', () => {
+  it('replaces variables anywhere in string values and names the key of a missing one', () => {
+    const problems: string[] = [];
+    const out = substituteEnv({ providers: [{ auth: { token: 'x-${TOKEN}-y', other: '${MISSING}' } }] }, { TOKEN: 'abc' }, problems);
+    expect(out).toEqual({ providers: [{ auth: { token: 'x-abc-y', other: '' } }] });
+    expect(problems).toEqual(['providers[0].auth.other: environment variable MISSING is not set']);
+  });
+});
