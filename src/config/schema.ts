@@ -22,7 +22,7 @@ export const limitsSchema = z
   .object({
     maxDepth: z.number().int().min(2).max(100).default(10),
     maxAliases: z.number().int().min(0).max(1000).default(30),
-    maxCost: z.number().int().min(1).max(10_000_000).default(50_000),
+    maxCost: z.number().int().min(1).max(100_000_000).default(200_000),
     maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
     bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     maxPageSize: z.number().int().min(1).max(10_000).default(1_000),

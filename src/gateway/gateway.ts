@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ProviderSet } from './provider-set.js';
 import { ReadCache } from './read-cache.js';
+import { Idempotency } from './idempotency.js';
 import type { KeyValueStore } from '../state/store.js';
 
 export interface GatewayOptions {
@@ -13,6 +14,9 @@ export interface GatewayOptions {
 /** Process-wide state shared by all requests: the provider accounts, the shared store and the read cache. */
 export class Gateway {
   readonly readCache: ReadCache | undefined;
+  readonly idempotency: Idempotency;
+  /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
+  readonly audit: Logger;
 
   constructor(
     readonly providers: ProviderSet,
@@ -22,6 +26,8 @@ export class Gateway {
     cacheTtlMs: ReadonlyMap<string, number>,
   ) {
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(store, cacheTtlMs) : undefined;
+    this.idempotency = new Idempotency(store);
+    this.audit = logger.child({ channel: 'audit' });
   }
 
   async close(): Promise<void> {

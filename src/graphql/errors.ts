@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ERROR_CODES, isGatewayError, type ErrorCode } from '../domain/errors.js';
+import { isLimitRefusal } from './limits/index.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -41,6 +42,7 @@ export function createErrorFormatter(logger: Logger) {
         },
       };
     }
+    if (isLimitRefusal(formatted.message)) return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
     const code = String(formatted.extensions?.code ?? '');
     if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
     const mapped = APOLLO_CODES[code];

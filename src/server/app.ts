@@ -18,6 +18,7 @@ import { RequestGateway } from '../gateway/request-gateway.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
+import { queryLimits } from '../graphql/limits/index.js';
 import { runWithRequestContext } from '../observability/request-context.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -62,6 +63,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const httpServer = createServer(app);
   let draining = false;
 
+  const limits = queryLimits(config.limits);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     formatError: createErrorFormatter(logger),
@@ -69,6 +71,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

@@ -7,7 +7,7 @@ export const DASHBOARD_QUERY = `# The backup dashboard: every instance on every 
 # with its backups, schedules and definitions.
 query Dashboard {
   providers { id kind name health capabilities }
-  instances(first: 1000) {
+  instances(first: 500) {
     totalCount
     providerErrors { provider { id } code message }
     edges {

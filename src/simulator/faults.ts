@@ -33,4 +33,11 @@ export interface FaultSettings {
   retryAfterSeconds?: number;
   /** Answer this many requests with the fault, then behave again; unlimited when absent. */
   times?: number;
+  /**
+   * Only requests with this label get the fault. The request is handled first
+   * (the handler names it), so a write still happens before its answer is
+   * replaced: the worst case for a client, as a provider that did the work
+   * and then failed to say so.
+   */
+  onlyLabel?: string;
 }

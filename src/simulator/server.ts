@@ -66,6 +66,9 @@ export class SimulatorServer {
   private port: number;
   private readonly host: string;
   latencyMs: number;
+  /** Requests being handled right now, and the most seen at once (to check a concurrency cap). */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(
     readonly name: string,
@@ -132,6 +135,7 @@ export class SimulatorServer {
 
   resetLog(): void {
     this.log.length = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -140,9 +144,23 @@ export class SimulatorServer {
     if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(url.pathname.slice(CONTROL_PREFIX.length), bodyText, res);
 
     const request = await parseRequest(req, url, bodyText);
-    if (this.latencyMs > 0) await delay(this.latencyMs);
-    const injected = this.nextFault();
-    const answer = injected ? await this.answerFault(injected) : await this.handler(request);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let answer: SimResponse;
+    let injected: FaultSettings | null;
+    try {
+      if (this.latencyMs > 0) await delay(this.latencyMs);
+      if (this.fault.onlyLabel !== undefined) {
+        answer = await this.handler(request);
+        injected = request.label === this.fault.onlyLabel ? this.nextFault() : null;
+        if (injected) answer = await this.answerFault(injected);
+      } else {
+        injected = this.nextFault();
+        answer = injected ? await this.answerFault(injected) : await this.handler(request);
+      }
+    } finally {
+      this.inFlight -= 1;
+    }
     this.log.push({
       method: request.method,
       label: request.label,

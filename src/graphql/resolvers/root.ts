@@ -1,4 +1,15 @@
+import { runMutation } from '../../gateway/mutation-runner.js';
+import type { GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+
+/** Every mutation: audit line, and idempotency when the input has a key. */
+const guarded = <T>(context: GraphQLContext, operation: string, input: object, act: () => Promise<T>): Promise<T> =>
+  runMutation(
+    { idempotency: context.gateway.gateway.idempotency, audit: context.gateway.gateway.audit, principal: context.gateway.principal, requestId: context.requestId },
+    operation,
+    input as Record<string, unknown>,
+    act,
+  );
 
 const lowerKind = (kind: string | null | undefined) => (kind ? (kind.toLowerCase() as 'zomro' | 'onapp' | 'zstack' | 'danube') : null);
 
@@ -16,16 +27,22 @@ export const rootResolvers: Resolvers = {
     operation: (_root, { id }, { gateway }) => gateway.operation(id),
   },
   Mutation: {
-    createBackup: (_root, { input }, { mutations }) => mutations.createBackup(input),
-    deleteBackup: (_root, { input }, { mutations }) => mutations.deleteBackup(input),
-    restoreBackup: (_root, { input }, { mutations }) => mutations.restoreBackup(input),
-    syncBackups: (_root, { input }, { mutations }) => mutations.syncBackups(input),
-    createBackupSchedule: async (_root, { input }, { mutations }) => ({ schedule: await mutations.createBackupSchedule(input) }),
-    deleteBackupSchedule: async (_root, { input }, { mutations }) => ({ deletedId: await mutations.deleteBackupSchedule(input) }),
-    createBackupDefinition: async (_root, { input }, { mutations }) => ({ definition: await mutations.createBackupDefinition(input) }),
-    updateBackupDefinition: async (_root, { input }, { mutations }) => ({ definition: await mutations.updateBackupDefinition(input) }),
-    deleteBackupDefinition: async (_root, { input }, { mutations }) => ({ deletedId: await mutations.deleteBackupDefinition(input) }),
-    updateBackupNote: async (_root, { input }, { mutations }) => ({ backup: await mutations.updateBackupNote(input) }),
+    createBackup: (_root, { input }, context) => guarded(context, 'createBackup', input, () => context.mutations.createBackup(input)),
+    deleteBackup: (_root, { input }, context) => guarded(context, 'deleteBackup', input, () => context.mutations.deleteBackup(input)),
+    restoreBackup: (_root, { input }, context) => guarded(context, 'restoreBackup', input, () => context.mutations.restoreBackup(input)),
+    syncBackups: (_root, { input }, context) => guarded(context, 'syncBackups', input, () => context.mutations.syncBackups(input)),
+    createBackupSchedule: (_root, { input }, context) =>
+      guarded(context, 'createBackupSchedule', input, async () => ({ schedule: await context.mutations.createBackupSchedule(input) })),
+    deleteBackupSchedule: (_root, { input }, context) =>
+      guarded(context, 'deleteBackupSchedule', input, async () => ({ deletedId: await context.mutations.deleteBackupSchedule(input) })),
+    createBackupDefinition: (_root, { input }, context) =>
+      guarded(context, 'createBackupDefinition', input, async () => ({ definition: await context.mutations.createBackupDefinition(input) })),
+    updateBackupDefinition: (_root, { input }, context) =>
+      guarded(context, 'updateBackupDefinition', input, async () => ({ definition: await context.mutations.updateBackupDefinition(input) })),
+    deleteBackupDefinition: (_root, { input }, context) =>
+      guarded(context, 'deleteBackupDefinition', input, async () => ({ deletedId: await context.mutations.deleteBackupDefinition(input) })),
+    updateBackupNote: (_root, { input }, context) =>
+      guarded(context, 'updateBackupNote', input, async () => ({ backup: await context.mutations.updateBackupNote(input) })),
   },
   SyncBackupsPayload: {
     provider: (payload, _args, { gateway }) => gateway.provider(payload.operation.providerId),

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { isGatewayError } from '../domain/errors.js';
+import type { Idempotency } from './idempotency.js';
+import type { Principal } from './principal.js';
+
+/** Input fields that name what a mutation acts on: they go into the audit line. */
+const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId'] as const;
+
+type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
+
+/**
+ * Wraps every mutation: idempotency when the input carries a key, and one
+ * JSON audit line (client, operation, targets, outcome, provider operation id)
+ * whatever happens.
+ */
+export async function runMutation<T>(
+  deps: { idempotency: Idempotency; audit: Logger; principal: Principal; requestId: string },
+  operation: string,
+  input: MutationInput,
+  act: () => Promise<T>,
+): Promise<T> {
+  const { idempotencyKey, ...rest } = input;
+  const targets = Object.fromEntries(TARGET_FIELDS.filter((field) => typeof input[field] === 'string').map((field) => [field, input[field]]));
+  const started = Date.now();
+  try {
+    const result = idempotencyKey == null ? await act() : await deps.idempotency.run(deps.principal.name, idempotencyKey, operation, rest, act);
+    deps.audit.info(
+      { audit: true, client: deps.principal.name, operation, targets, outcome: 'ok', providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
+      'mutation',
+    );
+    return result;
+  } catch (error) {
+    deps.audit.info(
+      { audit: true, client: deps.principal.name, operation, targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', requestId: deps.requestId, ms: Date.now() - started },
+      'mutation',
+    );
+    throw error;
+  }
+}
+
+function providerOperationIdOf(result: unknown): string | null {
+  const operation = (result as { operation?: { providerOperationId?: unknown } } | null)?.operation;
+  return typeof operation?.providerOperationId === 'string' ? operation.providerOperationId : null;
+}

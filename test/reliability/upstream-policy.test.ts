@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+const INSTANCES = '{ instances { edges { node { id } } providerErrors { code message } } }';
+
+describe('upstream policy (zomro as the example; the policy is shared by every provider)', () => {
+  let harness: Harness;
+  afterEach(() => harness.close());
+
+  const start = (overrides: Record<string, unknown>) =>
+    startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, ...overrides })) }) });
+
+  it('retries a read after a 429, waiting as Retry-After says', async () => {
+    harness = await start({ retries: 2 });
+    await harness.simulator('zomro').server.setFault({ mode: 'rate-limit', retryAfterSeconds: 1, times: 1 });
+    const started = Date.now();
+    const answer = await harness.gql<{ instances: { edges: unknown[]; providerErrors: unknown[] } }>(INSTANCES);
+    expect(answer.data?.instances.providerErrors).toEqual([]);
+    expect(answer.data?.instances.edges.length).toBeGreaterThan(0);
+    expect(harness.simulator('zomro').server.count()).toBe(2);
+    // The jittered backoff alone would retry within ~100 ms; Retry-After: 1 asks for a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('retries a read after a 5xx, and gives up with PROVIDER_UNAVAILABLE after `retries`', async () => {
+    harness = await start({ retries: 2 });
+    await harness.simulator('zomro').server.setFault('http-503');
+    const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string }> } }>(INSTANCES);
+    expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_UNAVAILABLE', message: expect.any(String) }]);
+    expect(harness.simulator('zomro').server.count()).toBe(3);
+  });
+
+  it('never retries a write: one create call even when the provider answers 503', async () => {
+    harness = await start({ retries: 3 });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>(INSTANCES);
+    await harness.simulator('zomro').server.setFault({ mode: 'http-503', onlyLabel: 'instances.fleio_bckps.edit' });
+    const answer = await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
+      input: { instanceId: list.data!.instances.edges[2]!.node.id, name: 'once-only' },
+    });
+    expect(errorCodes(answer)).toEqual(['PROVIDER_UNAVAILABLE']);
+    expect(harness.simulator('zomro').server.count('instances.fleio_bckps.edit')).toBe(1);
+  });
+
+  it('times out a slow provider with PROVIDER_TIMEOUT', async () => {
+    harness = await start({ timeoutMs: 200, retries: 0 });
+    await harness.simulator('zomro').server.setFault({ mode: 'slow', slowMs: 2_000 });
+    const started = Date.now();
+    const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string }> } }>(INSTANCES);
+    expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_TIMEOUT', message: expect.any(String) }]);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('opens the breaker after repeated failures: requests are refused at once, health and /readyz show it', async () => {
+    harness = await start({ retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 60_000 });
+    await harness.simulator('zomro').server.setFault('http-500');
+    for (let index = 0; index < 3; index++) await harness.gql(INSTANCES);
+    const before = harness.simulator('zomro').server.count();
+    const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> }; providers: Array<{ health: string }> }>(
+      `{ instances { providerErrors { code message } } providers { health } }`,
+    );
+    expect(answer.data?.instances.providerErrors[0]).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: expect.stringContaining('circuit open') });
+    expect(answer.data?.providers).toEqual([{ health: 'DOWN' }]);
+    expect(harness.simulator('zomro').server.count()).toBe(before);
+    const ready = await fetch(`${harness.gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ providers: [{ id: 'zomro-test', health: 'DOWN', breaker: 'open' }] });
+  });
+
+  it('caps concurrent upstream requests at maxConcurrency', async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      simulator: { instances: 40, latencyMs: 20 },
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, maxConcurrency: 3 })) }),
+    });
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql('{ instances(first: 100) { edges { node { backups { id } schedules { id } } } } }');
+    expect(answer.errors).toBeUndefined();
+    const server = harness.simulator('zomro').server;
+    expect(server.count()).toBeGreaterThan(40);
+    expect(server.maxInFlight).toBeLessThanOrEqual(3);
+  });
+});
