@@ -33,7 +33,7 @@ export function queryLimits(limits: LimitsConfig): { parseOptions: { maxTokens: 
   };
 }
 
-const LIMIT_MESSAGES = /^Syntax Error: (Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more th[ae]n \d+ tokens/;
+const LIMIT_MESSAGES = /^Syntax Error: (Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more tha[nt] \d+ tokens/;
 
 /** Whether an error message is one of the limits' refusals. */
 export const isLimitRefusal = (message: string): boolean => LIMIT_MESSAGES.test(message) || message.startsWith(COST_ERROR_PREFIX);

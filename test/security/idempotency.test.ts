@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
+
+async function firstInstanceId(harness: Harness, index = 3): Promise<string> {
+  const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+  return answer.data!.instances.edges[index]!.node.id;
+}
+
+const createCalls = (harness: Harness) => harness.simulator('zomro').server.count('instances.fleio_bckps.edit');
+
+describe('idempotency keys (in memory)', () => {
+  let harness: Harness;
+  let instanceId: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], simulator: { latencyMs: 30 } });
+    instanceId = await firstInstanceId(harness);
+  });
+  afterAll(() => harness.close());
+
+  it('answers two simultaneous requests with one key with one upstream create and the same operation', async () => {
+    const input = { instanceId, name: 'nightly-manual', idempotencyKey: randomUUID() };
+    harness.resetUpstreamLogs();
+    const [a, b] = await Promise.all([harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input }), harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input })]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(a.data?.createBackup.operation.id).toBe(b.data?.createBackup.operation.id);
+    expect(createCalls(harness)).toBe(1);
+    const again = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input });
+    expect(again.data?.createBackup.operation.id).toBe(a.data?.createBackup.operation.id);
+    expect(createCalls(harness)).toBe(1);
+  });
+
+  it('refuses the same key with a different input with CONFLICT', async () => {
+    const idempotencyKey = randomUUID();
+    expect((await harness.gql(CREATE, { input: { instanceId, name: 'first-name', idempotencyKey } })).errors).toBeUndefined();
+    harness.resetUpstreamLogs();
+    const second = await harness.gql(CREATE, { input: { instanceId, name: 'other-name', idempotencyKey } });
+    expect(errorCodes(second)).toEqual(['CONFLICT']);
+    expect(createCalls(harness)).toBe(0);
+  });
+
+  it('lets a key be used again after the first attempt failed (nothing was done)', async () => {
+    const idempotencyKey = randomUUID();
+    await harness.simulator('zomro').server.setFault({ mode: 'http-500', onlyLabel: 'instances.fleio_bckps.edit', times: 1 });
+    const failed = await harness.gql(CREATE, { input: { instanceId, name: 'retry-me', idempotencyKey } });
+    expect(errorCodes(failed)).toEqual(['PROVIDER_UNAVAILABLE']);
+    await harness.simulator('zomro').server.clearFault();
+    // The simulator did create it before failing to answer: the provider's "exists" protects us here.
+    const retried = await harness.gql(CREATE, { input: { instanceId, name: 'retry-me', idempotencyKey } });
+    expect(errorCodes(retried)).toEqual(['CONFLICT']);
+  });
+
+  it('writes one JSON audit line per mutation with client, operation, targets, outcome', async () => {
+    const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === true);
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(lines[0]).toMatchObject({ client: 'anonymous', operation: 'createBackup', targets: { instanceId }, outcome: 'ok', requestId: expect.any(String) });
+    expect(lines.some((line) => line.outcome === 'CONFLICT')).toBe(true);
+  });
+});
+
+describe('idempotency keys across two gateway processes sharing Redis', () => {
+  let harness: Harness;
+  let second: RunningGateway;
+  let stores: RedisStore[];
+  beforeAll(async () => {
+    // One key prefix for both gateways (and none shared with other test runs).
+    const prefix = `bg-test-${randomUUID()}:`;
+    stores = [new RedisStore(REDIS_URL, prefix), new RedisStore(REDIS_URL, prefix)];
+    await Promise.all(stores.map((store) => store.ready()));
+    harness = await startHarness({ kinds: ['zomro'], simulator: { latencyMs: 30 }, store: stores[0]! });
+    second = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: stores[1]! });
+  });
+  afterAll(async () => {
+    await second.close();
+    await harness.close();
+  });
+
+  it('does one upstream create for the same key sent to both at the same moment', async () => {
+    const input = { instanceId: await firstInstanceId(harness, 4), name: 'shared-key', idempotencyKey: randomUUID() };
+    harness.resetUpstreamLogs();
+    const viaSecond = fetch(second.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CREATE, variables: { input } }) }).then(
+      (response) => response.json() as Promise<{ data?: { createBackup: { operation: { id: string } } }; errors?: unknown }>,
+    );
+    const [a, b] = await Promise.all([harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input }), viaSecond]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(b.data?.createBackup.operation.id).toBe(a.data?.createBackup.operation.id);
+    expect(createCalls(harness)).toBe(1);
+  });
+});

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+describe('request limits', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: (config) => ({ ...config, introspection: false, limits: { maxDepth: 6, maxAliases: 5, maxCost: 2_000, maxTokens: 400, bodyLimitBytes: 4096 } }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses a query deeper than maxDepth', async () => {
+    const answer = await harness.gql('{ instances { edges { node { backups { instance { backups { instance { id } } } } } } } }');
+    expect(errorCodes(answer)).toContain('QUERY_TOO_COMPLEX');
+    expect(harness.upstreamCount()).toBe(0);
+  });
+
+  it('refuses more aliases than maxAliases', async () => {
+    const answer = await harness.gql(`{ ${Array.from({ length: 7 }, (_, index) => `a${index}: providers { id }`).join(' ')} }`);
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
+  it('weighs lists: a big page of nested lists costs more than maxCost', async () => {
+    const cheap = await harness.gql('{ instances(first: 10) { edges { node { id backups { id } } } } }');
+    expect(cheap.errors).toBeUndefined();
+    const dear = await harness.gql('{ instances(first: 500) { edges { node { id backups { id instance { id } } schedules { id } } } } }');
+    expect(errorCodes(dear)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
+  it('refuses more tokens than maxTokens', async () => {
+    const answer = await harness.gql(`{ providers { ${Array.from({ length: 500 }, () => 'id').join(' ')} } }`);
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
+  it('answers 413 for a body over the limit, without a stack', async () => {
+    const answer = await harness.gql(`{ providers { id } } # ${'x'.repeat(5000)}`);
+    expect(answer.status).toBe(413);
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.text).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('refuses batched requests and simple cross-site GETs (CSRF prevention)', async () => {
+    const batch = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ providers { id } }' }, { query: '{ providers { id } }' }]) });
+    expect(batch.status).toBe(400);
+    const simpleGet = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent('{ providers { id } }')}`);
+    expect(simpleGet.status).toBe(400);
+    const preflighted = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent('{ providers { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(preflighted.status).toBe(200);
+  });
+
+  it('turns introspection off when the config says so', async () => {
+    const answer = await harness.gql('{ __schema { types { name } } }');
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('answers malformed JSON and unknown fields with BAD_USER_INPUT, never a 500', async () => {
+    const broken = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(await broken.json())).toContain('BAD_USER_INPUT');
+    expect(errorCodes(await harness.gql('{ nope }'))).toEqual(['BAD_USER_INPUT']);
+  });
+});
