@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderKind } from '../../src/domain/types.js';
+import { simulatedKinds } from '../../src/providers/registry.js';
+import type { FaultMode } from '../../src/simulator/faults.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** What the client sees for each way a provider can misbehave. */
+const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
+  down: 'PROVIDER_UNAVAILABLE',
+  slow: 'PROVIDER_TIMEOUT',
+  'http-500': 'PROVIDER_UNAVAILABLE',
+  'http-503': 'PROVIDER_UNAVAILABLE',
+  'rate-limit': 'PROVIDER_UNAVAILABLE',
+  'malformed-json': 'PROVIDER_ERROR',
+  truncated: 'PROVIDER_UNAVAILABLE',
+  'html-error': 'PROVIDER_UNAVAILABLE',
+  'wrong-content-type': 'PROVIDER_ERROR',
+};
+
+const QUERY = '{ instances(first: 1000) { edges { node { provider { id } } } providerErrors { provider { id } code message } } }';
+
+interface Answer {
+  instances: { edges: Array<{ node: { provider: { id: string } } }>; providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
+}
+
+describe('every fault mode against every provider', () => {
+  const kinds: ProviderKind[] = simulatedKinds();
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds,
+      // A breaker that never opens here: each case must show its own error, not an open circuit.
+      configure: (config) => ({
+        ...config,
+        providers: config.providers.map((provider) => ({ ...provider, timeoutMs: 300, retries: 1, breakerThreshold: 1_000 })),
+      }),
+    });
+  });
+  afterAll(() => harness.close());
+  beforeEach(async () => {
+    for (const kind of kinds) await harness.simulator(kind).server.clearFault();
+  });
+
+  for (const kind of kinds) {
+    for (const [mode, code] of Object.entries(EXPECTED)) {
+      it(`${kind} ${mode}: ${code} for ${kind}, the others unaffected, the gateway still serving`, async () => {
+        await harness.simulator(kind).server.setFault({ mode: mode as FaultMode, slowMs: 2_000, retryAfterSeconds: 0 });
+        const answer = await harness.gql<Answer>(QUERY);
+        expect(answer.status).toBe(200);
+        const failed = answer.data!.instances.providerErrors;
+        expect(failed.map((error) => [error.provider.id, error.code])).toEqual([[harness.providerId(kind), code]]);
+        expect(failed[0]!.message).not.toMatch(/https?:|127\.0\.0\.1|<html|\{"/);
+        const answered = new Set(answer.data!.instances.edges.map((edge) => edge.node.provider.id));
+        for (const other of kinds.filter((item) => item !== kind)) expect(answered.has(harness.providerId(other))).toBe(true);
+        expect(answered.has(harness.providerId(kind))).toBe(false);
+
+        await harness.simulator(kind).server.clearFault();
+        const health = await fetch(`${harness.gateway.url}/healthz`);
+        expect(health.status).toBe(200);
+      });
+    }
+  }
+});

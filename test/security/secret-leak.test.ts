@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedKinds } from '../../src/providers/registry.js';
+import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** Every credential string in the config, to look for in answers and logs. */
+function credentialsOf(harness: Harness): string[] {
+  return harness.config.providers.flatMap((provider) => Object.values(provider.auth as Record<string, unknown>).filter((value): value is string => typeof value === 'string' && value.length >= 6));
+}
+
+describe('credentials never leave the gateway', () => {
+  let harness: Harness;
+  const answers: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: simulatedKinds() });
+    const run = async (query: string, variables: Record<string, unknown> = {}) => answers.push((await harness.gql(query, variables)).text);
+    await run(DASHBOARD_QUERY);
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ id: string }> | null } }> } }>('{ instances { edges { node { id backups { id } } } } }');
+    for (const edge of list.data!.instances.edges.slice(0, 8)) {
+      await run('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status error } } }', { input: { instanceId: edge.node.id, name: 'leak-check', definitionName: 'daily' } });
+      const backup = edge.node.backups?.[0];
+      if (backup) await run('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+    }
+    for (const simulator of harness.simulators.values()) {
+      for (const mode of ['http-500', 'malformed-json', 'html-error', 'down'] as const) {
+        await simulator.server.setFault(mode);
+        await run(DASHBOARD_QUERY);
+      }
+      await simulator.server.clearFault();
+    }
+    await run('{ node(id: "garbage") { id } }');
+  });
+  afterAll(() => harness.close());
+
+  it('in no answer and no log line', () => {
+    const secrets = credentialsOf(harness);
+    expect(secrets.length).toBeGreaterThanOrEqual(harness.simulators.size);
+    expect(harness.logs.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      for (const answer of answers) expect(answer).not.toContain(secret);
+      for (const line of harness.logs) expect(line).not.toContain(secret);
+    }
+  });
+
+  it('and no provider URL in an answer', () => {
+    for (const simulator of harness.simulators.values()) {
+      const { host } = new URL(simulator.url);
+      for (const answer of answers) expect(answer).not.toContain(host);
+    }
+  });
+});
