@@ -91,7 +91,9 @@ export class UpstreamClient {
     const policy = request.idempotent ? this.policy.read : this.policy.write;
     let outcome = 'ok';
     try {
-      const response = await policy.execute(({ signal }) => this.send(request, signal));
+      // A signal of its own per request: without one cockatiel hangs every
+      // request's listener on one shared never-aborted signal.
+      const response = await policy.execute(({ signal }) => this.send(request, signal), new AbortController().signal);
       if (response.status >= 400) outcome = `http_${response.status}`;
       return response;
     } catch (caught) {
