@@ -11,7 +11,8 @@ Usage: npm start -- [options]
   --help                this text
 
 Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
-state in Redis; LOG_LEVEL (info by default).`;
+state in Redis; LOG_LEVEL (info by default); DEMO_LATENCY_MS adds latency to
+the demo simulators.`;
 
 export type Command =
   | { kind: 'help' }

@@ -20,7 +20,8 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void
   let config: GatewayConfig;
   let stopDemo = async () => {};
   if (demo) {
-    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1' });
+    const latencyMs = Number(env.DEMO_LATENCY_MS ?? 0) || 0;
+    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
     config = environment.config;
     stopDemo = environment.stop;
   } else {
