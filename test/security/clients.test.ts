@@ -51,7 +51,8 @@ describe('client authentication, roles and provider scope', () => {
   const remove = (key: string) => harness.gql('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId } }, { key });
 
   it('refuses a request without a key, or with an unknown or malformed one, with 401 UNAUTHENTICATED', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-known-key-123456' }, { authorization: `Basic ${KEYS.admin}` }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-known-key-123456' }, { authorization: `Basic ${KEYS.admin}` }];
+    for (const headers of attempts) {
       const answer = await harness.gql('{ providers { id } }', {}, { headers });
       expect(answer.status).toBe(401);
       expect(errorCodes(answer)).toEqual(['UNAUTHENTICATED']);
