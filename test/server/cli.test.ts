@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+
+const file = (text: string): string => {
+  const path = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'config.yaml');
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('command line', () => {
+  it('--help prints the usage', () => {
+    const result = run(['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('--check-config FILE');
+  });
+
+  it('--print-schema prints the SDL', () => {
+    const result = run(['--print-schema']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('type Instance implements Node');
+  });
+
+  it('--check-config accepts a valid file, with ${ENV} substituted', () => {
+    const path = file('allowAnonymous: true\nproviders:\n  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.com/", auth: { token: "${ZOMRO_TOKEN}" } }\n');
+    const result = run(['--check-config', path], { ZOMRO_TOKEN: 'secret-token-value' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('valid');
+  });
+
+  it('--check-config and start-up exit 2 with one line per problem, naming key paths, never the secret', () => {
+    const path = file('clients: []\nproviders:\n  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.com/", auth: { username: "${ZOMRO_USER}" } }\n');
+    for (const args of [['--check-config', path], ['--config', path]]) {
+      const result = run(args, { ZOMRO_USER: 'ops-user' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('providers[0].auth.password: required');
+      expect(result.stderr).toContain('clients: required');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    const missingEnv = run(['--check-config', file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ANYWHERE}" } }\n')]);
+    expect(missingEnv.status).toBe(2);
+    expect(missingEnv.stderr).toContain('providers[0].auth.token: environment variable NOT_SET_ANYWHERE is not set');
+  });
+
+  it('an unknown option exits 2 with the usage', () => {
+    const result = run(['--frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Usage:');
+  });
+});
