@@ -23,7 +23,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
   const demo = await startDemo({ port: 0, host: '127.0.0.1', simulator: { latencyMs: 5 } });
-  const gateway = await startGatewayServer(demo.config, { logger: createLogger('silent') });
+  // A breaker that tries again after 1 s, so the flapping provider's recoveries show within the run.
+  const config = { ...demo.config, providers: demo.config.providers.map((provider) => ({ ...provider, breakerHalfOpenAfterMs: 1_000 })) };
+  const gateway = await startGatewayServer(config, { logger: createLogger('silent') });
   const flapping = demo.simulators[0]!;
   const body = JSON.stringify({ query: DASHBOARD_QUERY });
   const latencies: number[] = [];
@@ -48,7 +50,9 @@ async function main(): Promise<void> {
         latencies.push(performance.now() - started);
         count(`http_${response.statusCode}`);
         for (const error of answer.errors ?? []) count(`error:${error.extensions?.code ?? 'none'}`);
-        for (const error of answer.data?.instances?.providerErrors ?? []) count(`providerError:${error.code}`);
+        const providerErrors = answer.data?.instances?.providerErrors ?? [];
+        for (const error of providerErrors) count(`providerError:${error.code}`);
+        if (response.statusCode === 200 && providerErrors.length === 0 && !answer.errors) count('complete (every provider answered)');
       } catch {
         count('client_failure');
       }

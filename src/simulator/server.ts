@@ -65,6 +65,7 @@ export class SimulatorServer {
   private fault: FaultSettings = { mode: 'none' };
   private port: number;
   private readonly host: string;
+  private transition: Promise<void> = Promise.resolve();
   latencyMs: number;
   /** Requests being handled right now, and the most seen at once (to check a concurrency cap). */
   inFlight = 0;
@@ -114,11 +115,19 @@ export class SimulatorServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Sets a fault; 'down' stops listening (connection refused) until another mode is set. */
-  async setFault(settings: FaultSettings | FaultMode): Promise<void> {
-    this.fault = typeof settings === 'string' ? { mode: settings } : { ...settings };
-    if (this.fault.mode === 'down') await this.stop();
-    else await this.start();
+  /**
+   * Sets a fault; 'down' stops listening (connection refused) until another
+   * mode is set. Calls are serialised: a quick down/up must not start
+   * listening again before the old listener has let go of the port.
+   */
+  setFault(settings: FaultSettings | FaultMode): Promise<void> {
+    const next = this.transition.then(async () => {
+      this.fault = typeof settings === 'string' ? { mode: settings } : { ...settings };
+      if (this.fault.mode === 'down') await this.stop();
+      else await this.start();
+    });
+    this.transition = next.catch(() => {});
+    return next;
   }
 
   clearFault(): Promise<void> {
