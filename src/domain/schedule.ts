@@ -63,11 +63,28 @@ export function describeCron(cron: string): CronSummary {
   return { weekdays, time };
 }
 
+/**
+ * Next fire times by cron and zone. A next fire time stays right until it
+ * passes, and a dashboard asks for the same few crons hundreds of times, so
+ * computing it (cron-parser + luxon) once per cron per fire is enough.
+ */
+const nextRuns = new Map<string, { from: number; next: Date }>();
+const MAX_REMEMBERED = 10_000;
+
 /** The next time a cron fires after `now`, reading it in `timezone`. */
 export function nextRunAt(cron: string, timezone: string, now: Date = new Date()): Date | null {
+  const key = `${timezone}|${cron}`;
+  const at = now.getTime();
+  const remembered = nextRuns.get(key);
+  // Valid for any `now` between when it was computed and the fire time itself.
+  if (remembered && remembered.from <= at && at < remembered.next.getTime()) return remembered.next;
+  let next: Date | null;
   try {
-    return parse(cron, timezone, now).next().toDate();
+    next = parse(cron, timezone, now).next().toDate();
   } catch {
-    return null;
+    next = null;
   }
+  if (nextRuns.size >= MAX_REMEMBERED) nextRuns.clear();
+  if (next) nextRuns.set(key, { from: at, next });
+  return next;
 }

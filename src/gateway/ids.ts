@@ -4,11 +4,26 @@ import type { Backup, BackupDefinition, BackupSchedule, Instance, OperationKind,
 
 /** The global ids of domain objects: which keys each type carries, in one place. */
 
+/**
+ * Ids of objects the read cache hands out again and again: remembered per
+ * object (entities are never mutated once mapped), so a warm dashboard does
+ * not base64 the same JSON hundreds of times.
+ */
+const remembered = new WeakMap<object, string>();
+function memo<T extends object>(entity: T, compute: (entity: T) => string): string {
+  let id = remembered.get(entity);
+  if (id === undefined) {
+    id = compute(entity);
+    remembered.set(entity, id);
+  }
+  return id;
+}
+
 export const instanceId = (instance: Pick<Instance, 'providerId' | 'nativeId'>): string =>
-  encodeId('Instance', instance.providerId, [instance.nativeId]);
+  memo(instance, (item) => encodeId('Instance', item.providerId, [item.nativeId]));
 
 export const backupId = (backup: Pick<Backup, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
-  encodeId('Backup', backup.providerId, [backup.instanceNativeId ?? '', backup.nativeId, ...backup.keyExtra]);
+  memo(backup, (item) => encodeId('Backup', item.providerId, [item.instanceNativeId ?? '', item.nativeId, ...item.keyExtra]));
 
 export const scheduleId = (schedule: Pick<BackupSchedule, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
   encodeId('BackupSchedule', schedule.providerId, [schedule.instanceNativeId ?? '', schedule.nativeId, ...schedule.keyExtra]);

@@ -26,7 +26,7 @@ const KNOWN = new Set<string>(ERROR_CODES);
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = findCause(unwrapResolverError(error));
     const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isGatewayError(original)) {
       const { provider, providerCode, capability, retryAfterSeconds } = original.details;
@@ -54,4 +54,17 @@ export function createErrorFormatter(logger: Logger) {
     logger.error({ err: original, path: formatted.path }, 'unexpected error while serving a request');
     return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/**
+ * The GatewayError behind an error, looking through `originalError` links:
+ * robust to wrappers and to two copies of graphql-js (where instanceof fails).
+ */
+function findCause(error: unknown): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    if (isGatewayError(current)) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return error;
 }

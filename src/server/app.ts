@@ -19,6 +19,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
 import { queryLimits } from '../graphql/limits/index.js';
+import { jitExecutorGateway } from '../graphql/jit-executor.js';
 import { runWithRequestContext } from '../observability/request-context.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -64,8 +65,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   let draining = false;
 
   const limits = queryLimits(config.limits);
+  const schema = buildSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    gateway: jitExecutorGateway(schema),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
