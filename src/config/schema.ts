@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { onappConfigSchema } from '../providers/onapp/config.js';
 import { zomroConfigSchema } from '../providers/zomro/config.js';
 
 /** One entry per provider kind; a new provider adds its schema here. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema]);
+export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

@@ -6,12 +6,13 @@ import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../upstream/defau
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { RunningSimulator, SimulatorStartOptions } from './module.js';
+import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
 
 /** The provider kinds this build knows; a new provider is one line here (and its config schema). */
 const SIMULATORS: Record<ProviderKind, ((options: SimulatorStartOptions) => Promise<RunningSimulator>) | undefined> = {
   zomro: zomroModule.startSimulator,
-  onapp: undefined,
+  onapp: onappModule.startSimulator,
   zstack: undefined,
   danube: undefined,
 };
@@ -45,6 +46,8 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
   switch (config.kind) {
     case 'zomro':
       return zomroModule.createAdapter(account, upstream, config);
+    case 'onapp':
+      return onappModule.createAdapter(account, upstream, config);
   }
 }
 

@@ -1,0 +1,175 @@
+import { badInput, notFound } from '../../domain/errors.js';
+import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
+import type {
+  Backup,
+  BackupSchedule,
+  Capability,
+  CreateBackupRequest,
+  CreateScheduleRequest,
+  Instance,
+  Operation,
+  OperationRef,
+  RestoreBackupRequest,
+} from '../../domain/types.js';
+import type { UpstreamClient } from '../../upstream/client.js';
+import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { OnappClient, unwrapRecords } from './client.js';
+import type { OnappConfig } from './config.js';
+import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
+
+/** OnApp lists backups and schedules per VM only: at most this many such calls at once. */
+const PER_VM_CONCURRENCY = 8;
+
+/**
+ * Schedule deletion is left out: neither the seed doc nor the client
+ * libraries we read show an endpoint for it, so DELETE_SCHEDULE is not
+ * declared and the gateway answers UNSUPPORTED.
+ */
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'LIST_INSTANCES',
+  'LIST_BACKUPS',
+  'CREATE_BACKUP',
+  'DELETE_BACKUP',
+  'RESTORE_BACKUP',
+  'LIST_SCHEDULES',
+  'CREATE_SCHEDULE',
+]);
+
+const segment = (value: string): string => encodeURIComponent(value);
+
+/** OnApp (Superb Flex Cloud): per-disk backups, transactions instead of job ids. */
+export class OnappAdapter extends BaseAdapter {
+  readonly capabilities = CAPABILITIES;
+  private readonly client: OnappClient;
+
+  constructor(account: ProviderAccount, upstream: UpstreamClient, config: OnappConfig) {
+    super(account, upstream);
+    this.client = new OnappClient(upstream, config.auth);
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    const body = await this.client.call('GET', '/virtual_machines.json', 'virtual_machines.list');
+    return unwrapRecords(body, 'virtual_machine').map((row) => mapInstance(this.account.id, row));
+  }
+
+  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+    return nativeIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * One call per VM, each VM once. The seed doc names
+   * `/virtual_machines/:id/backups/images.json`; the client libraries use
+   * `/virtual_machines/:id/backups.json`, which also lists file backups. We
+   * read the latter; the simulator answers both.
+   */
+  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId));
+  }
+
+  override listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (vmId) => {
+      const disks = await this.disksOf(vmId);
+      const lists = await Promise.all(
+        disks.map(async (disk) => {
+          const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list');
+          return unwrapRecords(body, 'schedule').map((row) => mapSchedule(this.account.id, vmId, disk, row));
+        }),
+      );
+      return lists.flat();
+    });
+  }
+
+  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+    const vmId = request.instance.nativeId;
+    const diskId = request.diskId === null ? await this.primaryDisk(vmId) : String(request.diskId);
+    const startedAt = new Date();
+    // OnApp backups have no name of their own: the name goes into the note.
+    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', {
+      backup: { note: request.note ?? request.name },
+    });
+    const [created] = unwrapRecords(body, 'backup');
+    const backupId = created?.id === undefined ? null : String(created.id);
+    return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId] }, 'RUNNING');
+  }
+
+  override async deleteBackup(backup: Backup): Promise<Operation> {
+    const startedAt = new Date();
+    await this.client.call('DELETE', `/backups/${segment(backup.nativeId)}.json`, 'backups.delete');
+    return this.getOperation({ providerId: this.account.id, kind: 'DELETE_BACKUP', startedAt, instanceNativeId: backup.instanceNativeId, backupNativeId: backup.nativeId, token: [] });
+  }
+
+  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+    if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('OnApp restores a backup onto its own virtual server only');
+    const startedAt = new Date();
+    await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore');
+    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [] }, 'RUNNING');
+  }
+
+  /**
+   * OnApp schedules repeat every N days or weeks from a start time, so a
+   * daily schedule (all seven days) or a weekly one (one day) can be made;
+   * other day sets cannot be expressed and are refused before any call.
+   */
+  override async createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule> {
+    const days = weekdayNumbers(request.weekdays);
+    if (days.length !== 7 && days.length !== 1) throw badInput('OnApp schedules run daily or weekly: give all seven weekdays or exactly one');
+    const { hour, minute } = parseTime(request.time);
+    const vmId = request.instance.nativeId;
+    const disk = await this.primaryDisk(vmId);
+    const start = new Date();
+    start.setUTCHours(hour, minute, 0, 0);
+    if (days.length === 1) start.setUTCDate(start.getUTCDate() + (((days[0] as number) - start.getUTCDay() + 7) % 7));
+    if (start.getTime() <= Date.now()) start.setUTCDate(start.getUTCDate() + (days.length === 1 ? 7 : 1));
+    const body = await this.client.call('POST', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.create', {
+      schedule: { action: 'autobackup', duration: 1, period: days.length === 1 ? 'weeks' : 'days', start_at: start.toISOString() },
+    });
+    const [row] = unwrapRecords(body, 'schedule');
+    if (!row) throw notFound('created schedule', this.account.id);
+    return { ...mapSchedule(this.account.id, vmId, disk, row), name: request.name };
+  }
+
+  /** No job ids: a create follows the backup's `built` flag, a restore the VM's transactions. */
+  async getOperation(ref: OperationRef): Promise<Operation> {
+    const vmId = ref.instanceNativeId;
+    if (!vmId) throw badInput('operation id lacks its virtual server');
+    if (ref.kind === 'RESTORE_BACKUP') {
+      const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list');
+      const transaction = unwrapRecords(body, 'transaction')
+        .filter((row) => row.action === 'restore_backup' && String(row.associated_object_id) === ref.backupNativeId)
+        .sort((a, b) => Number(b.id) - Number(a.id))[0];
+      if (!transaction) return this.operation(ref, 'PENDING');
+      if (transaction.status === 'complete') return this.operation(ref, 'SUCCEEDED');
+      if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', `transaction ${String(transaction.status)}`);
+      return this.operation(ref, 'RUNNING', null, String(transaction.id));
+    }
+    const backups = await this.backupsOf(vmId);
+    const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
+    if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
+    if (!backup) return this.operation(ref, 'FAILED', 'the backup is gone');
+    return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+  }
+
+  private async backupsOf(vmId: string): Promise<Backup[]> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list');
+    return unwrapRecords(body, 'backup').map((row) => mapBackup(this.account.id, vmId, row));
+  }
+
+  private async disksOf(vmId: string): Promise<string[]> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list');
+    return unwrapRecords(body, 'disk').filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
+  }
+
+  private async primaryDisk(vmId: string): Promise<string> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list');
+    const disks = unwrapRecords(body, 'disk');
+    const primary = disks.find((disk) => disk.primary === true) ?? disks.find((disk) => disk.is_swap !== true);
+    if (!primary) throw badInput('the virtual server has no disk to back up');
+    return String(primary.id);
+  }
+
+  private operation(ref: Omit<OperationRef, 'providerId'>, status: Operation['status'], error: string | null = null, providerOperationId: string | null = null): Operation {
+    const finished = status === 'SUCCEEDED' || status === 'FAILED';
+    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+  }
+}

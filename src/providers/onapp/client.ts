@@ -1,0 +1,63 @@
+import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
+import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
+import type { OnappConfig } from './config.js';
+
+/**
+ * OnApp's REST API: `.json` endpoints, HTTP basic auth, records wrapped by
+ * their type (`[{"backup": {...}}]`). Errors: 404, or 422 with
+ * `{"errors": {field: [msgs]}}`, `{"errors": [msgs]}` or `{"error": msg}`
+ * (all three are seen in client libraries, so all three are read).
+ */
+export class OnappClient {
+  private readonly authorization: string;
+
+  constructor(
+    private readonly upstream: UpstreamClient,
+    auth: OnappConfig['auth'],
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  }
+
+  async call(method: HttpMethod, path: string, operation: string, body?: unknown): Promise<unknown> {
+    const response = await this.upstream.request({
+      method,
+      path,
+      headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      idempotent: method === 'GET',
+      operation,
+    });
+    const provider = this.upstream.providerId;
+    if (response.status === 404) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider, providerCode: 'HTTP_404' });
+    if (response.status === 401 || response.status === 403) {
+      // The gateway's own credentials were refused: a configuration problem, not the caller's.
+      throw providerError(provider, `provider ${provider} refused the gateway's credentials`, `HTTP_${response.status}`);
+    }
+    if (response.status >= 400) throw providerError(provider, errorMessage(response.body), `HTTP_${response.status}`);
+    return response.body;
+  }
+}
+
+/** The text of any of OnApp's three error shapes. */
+export function errorMessage(body: unknown): string {
+  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const errors = record.errors ?? record.error;
+  if (typeof errors === 'string') return clipProviderMessage(errors);
+  if (Array.isArray(errors)) return clipProviderMessage(errors.map(String).join('; '));
+  if (errors !== null && typeof errors === 'object') {
+    return clipProviderMessage(
+      Object.entries(errors as Record<string, unknown>)
+        .map(([field, messages]) => `${field} ${Array.isArray(messages) ? messages.join(', ') : String(messages)}`)
+        .join('; '),
+    );
+  }
+  return 'the provider refused the request';
+}
+
+/** `[{"backup": {...}}, ...]` -> `[{...}, ...]`; a bare `{"backup": {...}}` -> `[{...}]`. */
+export function unwrapRecords(body: unknown, type: string): Array<Record<string, unknown>> {
+  const list = Array.isArray(body) ? body : body === null || body === undefined ? [] : [body];
+  return list
+    .map((item) => (item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[type] ?? item : null))
+    .filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object');
+}

@@ -1,0 +1,21 @@
+import type { ProviderModule, SimulatorStartOptions } from '../module.js';
+import { OnappAdapter } from './adapter.js';
+import type { OnappConfig } from './config.js';
+import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } from './simulator.js';
+
+export const onappModule: ProviderModule<OnappConfig> = {
+  kind: 'onapp',
+  createAdapter: (account, upstream, config) => new OnappAdapter(account, upstream, config),
+  async startSimulator(options: SimulatorStartOptions) {
+    const simulator = new OnappSimulator(options);
+    const url = await simulator.start();
+    return {
+      kind: 'onapp',
+      server: simulator.server,
+      simulator,
+      url,
+      accountConfig: (id) => ({ id, kind: 'onapp', name: 'OnApp (simulated)', url, auth: { username: ONAPP_SIM_USER, password: ONAPP_SIM_API_KEY } }),
+      stop: () => simulator.stop(),
+    };
+  },
+};

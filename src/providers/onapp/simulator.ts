@@ -1,0 +1,248 @@
+import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
+import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+
+export const ONAPP_SIM_USER = 'sim-ops@example.com';
+export const ONAPP_SIM_API_KEY = 'sim-onapp-api-key-91c4e2';
+
+interface SimVm {
+  id: number;
+  label: string;
+  hostname: string;
+  booted: boolean;
+  locked: boolean;
+  disks: Array<{ id: number; primary: boolean; is_swap: boolean; disk_size: number }>;
+}
+
+interface SimBackup {
+  id: number;
+  vmId: number;
+  diskId: number;
+  backup_size: number;
+  backup_type: 'normal' | 'incremental';
+  initiated: string;
+  locked: boolean;
+  note: string | null;
+  created_at: string;
+  builtAt: number;
+  marked_for_delete: boolean;
+  distro: string;
+}
+
+interface SimSchedule {
+  id: number;
+  diskId: number;
+  duration: number;
+  period: string;
+  start_at: string;
+  created_at: string;
+}
+
+interface SimTransaction {
+  id: number;
+  vmId: number;
+  action: string;
+  associated_object_id: number;
+  created_at: string;
+  doneAt: number;
+}
+
+const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
+
+/** An in-memory OnApp control panel: JSON endpoints, basic auth, records wrapped by type. */
+export class OnappSimulator {
+  readonly server: SimulatorServer;
+  readonly vms = new Map<number, SimVm>();
+  readonly backups = new Map<number, SimBackup>();
+  readonly schedules = new Map<number, SimSchedule>();
+  readonly transactions: SimTransaction[] = [];
+  asyncDelayMs: number;
+  private nextId = 7_000;
+
+  constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
+    this.server = new SimulatorServer('onapp', (request) => this.handle(request), options);
+    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    this.seed(options);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** VM 1 has no backups; one backup is locked, one incremental, one still building. */
+  private seed({ instances = 6, backupsPerInstance = 4, seed = 11 }: SimulatorSeedOptions): void {
+    const random = new SeededRandom(seed);
+    for (let index = 0; index < instances; index++) {
+      const id = 480 + index;
+      const primary = 11_800 + index * 2;
+      this.vms.set(id, {
+        id,
+        label: `${SAMPLE_NAMES[(index + 3) % SAMPLE_NAMES.length]}-${index + 1}.flex.example`,
+        hostname: `flex-${index + 1}`,
+        booted: index % 4 !== 3,
+        locked: false,
+        disks: [
+          { id: primary, primary: true, is_swap: false, disk_size: 20 },
+          { id: primary + 1, primary: false, is_swap: true, disk_size: 1 },
+        ],
+      });
+      const count = index === 0 ? 0 : backupsPerInstance;
+      for (let n = 0; n < count; n++) {
+        const backupId = this.nextId++;
+        this.backups.set(backupId, {
+          id: backupId,
+          vmId: id,
+          diskId: primary,
+          backup_size: random.int(200_000, 4_000_000),
+          backup_type: index === 2 && n === 1 ? 'incremental' : 'normal',
+          initiated: n % 2 === 0 ? 'manual' : 'days',
+          locked: index === 2 && n === 0,
+          note: n === 0 ? 'before upgrade' : null,
+          created_at: `2015-08-${String(10 + n).padStart(2, '0')}T01:59:20+03:00`,
+          builtAt: index === 3 && n === 0 ? Number.MAX_SAFE_INTEGER : 0,
+          marked_for_delete: false,
+          distro: random.pick(['rhel', 'ubuntu', 'debian']),
+        });
+      }
+      if (index >= 1) {
+        const scheduleId = this.nextId++;
+        this.schedules.set(scheduleId, { id: scheduleId, diskId: primary, duration: 1, period: index % 2 ? 'days' : 'weeks', start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' });
+      }
+    }
+  }
+
+  private authorised(request: SimRequest): boolean {
+    const header = String(request.headers.authorization ?? '');
+    return header === `Basic ${Buffer.from(`${ONAPP_SIM_USER}:${ONAPP_SIM_API_KEY}`).toString('base64')}`;
+  }
+
+  private handle(request: SimRequest): SimResponse {
+    const { method, segments } = request;
+    const path = segments.join('/');
+    request.label = `${method} /${path.replace(/\d+/g, ':id')}`;
+    if (!this.authorised(request)) return { status: 401, json: { error: 'You need to sign in or sign up before continuing.' } };
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && path === 'virtual_machines.json') return ok([...this.vms.values()].map((vm) => wrapRecord('virtual_machine', this.wireVm(vm))));
+    if ((match = /^virtual_machines\/(\d+)\/(backups\.json|backups\/images\.json|disks\.json|transactions\.json)$/.exec(path)) && method === 'GET') {
+      const vm = this.vms.get(Number(match[1]));
+      if (!vm) return notFoundAnswer();
+      if (match[2] === 'disks.json') return ok(vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}` })));
+      if (match[2] === 'transactions.json') return ok(this.transactions.filter((item) => item.vmId === vm.id).map((item) => wrapRecord('transaction', this.wireTransaction(item))));
+      return ok([...this.backups.values()].filter((backup) => backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
+    }
+    if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
+      const diskId = Number(match[1]);
+      const vm = [...this.vms.values()].find((item) => item.disks.some((disk) => disk.id === diskId));
+      if (!vm) return notFoundAnswer();
+      if (match[2] === 'backups' && method === 'POST') return this.createBackup(vm, diskId, request);
+      if (match[2] === 'backups' && method === 'GET') return ok([...this.backups.values()].filter((backup) => backup.diskId === diskId).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
+      if (match[2] === 'schedules' && method === 'GET') return ok([...this.schedules.values()].filter((item) => item.diskId === diskId).map((item) => wrapRecord('schedule', wireSchedule(item))));
+      if (match[2] === 'schedules' && method === 'POST') return this.createSchedule(diskId, request);
+    }
+    if ((match = /^backups\/(\d+)(\.json|\/restore\.json)$/.exec(path))) {
+      const backup = this.backups.get(Number(match[1]));
+      if (!backup) return notFoundAnswer();
+      if (match[2] === '.json' && method === 'GET') return ok(wrapRecord('backup', this.wireBackup(backup)));
+      if (match[2] === '.json' && method === 'DELETE') {
+        if (backup.locked) return { status: 422, json: { error: 'Backup is locked and cannot be deleted' } };
+        this.backups.delete(backup.id);
+        return { status: 204, text: '' };
+      }
+      if (match[2] === '/restore.json' && method === 'POST') return this.restore(backup);
+    }
+    return notFoundAnswer();
+  }
+
+  private createBackup(vm: SimVm, diskId: number, request: SimRequest): SimResponse {
+    if (vm.locked) return { status: 422, json: { errors: { base: ['Virtual server is locked'] } } };
+    if (vm.disks.find((disk) => disk.id === diskId)?.is_swap) return { status: 422, json: { errors: { disk: ['swap disks cannot be backed up'] } } };
+    const note = ((request.json as { backup?: { note?: unknown } } | undefined)?.backup?.note ?? null) as string | null;
+    const id = this.nextId++;
+    const backup: SimBackup = {
+      id,
+      vmId: vm.id,
+      diskId,
+      backup_size: 0,
+      backup_type: 'normal',
+      initiated: 'manual',
+      locked: false,
+      note: typeof note === 'string' ? note : null,
+      created_at: new Date().toISOString(),
+      builtAt: Date.now() + this.asyncDelayMs,
+      marked_for_delete: false,
+      distro: 'ubuntu',
+    };
+    this.backups.set(id, backup);
+    return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
+  }
+
+  private restore(backup: SimBackup): SimResponse {
+    if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
+    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs });
+    return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
+  }
+
+  private createSchedule(diskId: number, request: SimRequest): SimResponse {
+    const schedule = (request.json as { schedule?: Record<string, unknown> } | undefined)?.schedule ?? {};
+    if (schedule.action !== 'autobackup') return { status: 422, json: { errors: ['Action is not included in the list'] } };
+    if (typeof schedule.period !== 'string' || !PERIODS.has(schedule.period)) return { status: 422, json: { errors: ['Period is not included in the list'] } };
+    const id = this.nextId++;
+    const created: SimSchedule = {
+      id,
+      diskId,
+      duration: Number(schedule.duration) || 1,
+      period: schedule.period,
+      start_at: typeof schedule.start_at === 'string' ? schedule.start_at : new Date().toISOString(),
+      created_at: new Date().toISOString(),
+    };
+    this.schedules.set(id, created);
+    return { status: 201, json: wrapRecord('schedule', wireSchedule(created)) };
+  }
+
+  private wireVm(vm: SimVm): Record<string, unknown> {
+    return { id: vm.id, identifier: `vm${vm.id}x`, label: vm.label, hostname: vm.hostname, booted: vm.booted, built: true, locked: vm.locked, operating_system: 'linux' };
+  }
+
+  private wireBackup(backup: SimBackup): Record<string, unknown> {
+    const built = Date.now() >= backup.builtAt;
+    return {
+      id: backup.id,
+      backup_size: built ? backup.backup_size : 0,
+      backup_type: backup.backup_type,
+      built,
+      built_at: built ? backup.created_at : null,
+      created_at: backup.created_at,
+      updated_at: backup.created_at,
+      data_store_type: 'lvm',
+      identifier: `bk${backup.id}q`,
+      initiated: backup.initiated,
+      locked: backup.locked,
+      marked_for_delete: backup.marked_for_delete,
+      min_disk_size: 5,
+      min_memory_size: 384,
+      note: backup.note,
+      operating_system: 'linux',
+      operating_system_distro: backup.distro,
+      target_id: backup.diskId,
+      target_type: 'Disk',
+      disk_id: backup.diskId,
+      backup_server_id: 1,
+    };
+  }
+
+  private wireTransaction(item: SimTransaction): Record<string, unknown> {
+    return { id: item.id, action: item.action, status: Date.now() >= item.doneAt ? 'complete' : 'running', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: 'Backup', associated_object_id: item.associated_object_id, created_at: item.created_at };
+  }
+}
+
+const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]: record });
+const ok = (json: unknown): SimResponse => ({ status: 200, json });
+const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
+const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at });
