@@ -1,6 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
-import { GatewayError } from '../domain/errors.js';
+import { GatewayError, badInput } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { currentRequestId } from '../observability/request-context.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
@@ -87,6 +87,7 @@ export class UpstreamClient {
   }
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    assertInsideApi(request.path);
     const started = performance.now();
     const policy = request.idempotent ? this.policy.read : this.policy.write;
     let outcome = 'ok';
@@ -146,6 +147,24 @@ export class UpstreamClient {
     }
 
     return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
+  }
+}
+
+/**
+ * The last guard against an id that would walk out of the provider's API: no
+ * path segment may be, or decode to, "." or "..", nor hide a "/" or "?".
+ * Adapters encode segments; this catches what encoding lets through (dots).
+ */
+function assertInsideApi(path: string): void {
+  const pathOnly = path.split('?')[0] ?? '';
+  for (const segment of pathOnly.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw badInput('an id contains an invalid character sequence');
+    }
+    if (decoded === '.' || decoded === '..' || (decoded !== segment && /[/?#\\]/.test(decoded))) throw badInput('an id contains a path segment that is not allowed');
   }
 }
 

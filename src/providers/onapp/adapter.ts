@@ -35,7 +35,11 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'CREATE_SCHEDULE',
 ]);
 
-const segment = (value: string): string => encodeURIComponent(value);
+/** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
+const segment = (value: string): string => {
+  if (!/^\d{1,18}$/.test(value)) throw notFound('object', undefined);
+  return value;
+};
 
 /** OnApp (Superb Flex Cloud): per-disk backups, transactions instead of job ids. */
 export class OnappAdapter extends BaseAdapter {
