@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { onappConfigSchema } from '../providers/onapp/config.js';
 import { zomroConfigSchema } from '../providers/zomro/config.js';
+import { zstackConfigSchema } from '../providers/zstack/config.js';
 
 /** One entry per provider kind; a new provider adds its schema here. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema]);
+export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

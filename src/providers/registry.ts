@@ -8,12 +8,13 @@ import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { RunningSimulator, SimulatorStartOptions } from './module.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
+import { zstackModule } from './zstack/index.js';
 
 /** The provider kinds this build knows; a new provider is one line here (and its config schema). */
 const SIMULATORS: Record<ProviderKind, ((options: SimulatorStartOptions) => Promise<RunningSimulator>) | undefined> = {
   zomro: zomroModule.startSimulator,
   onapp: onappModule.startSimulator,
-  zstack: undefined,
+  zstack: zstackModule.startSimulator,
   danube: undefined,
 };
 
@@ -48,6 +49,8 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
       return zomroModule.createAdapter(account, upstream, config);
     case 'onapp':
       return onappModule.createAdapter(account, upstream, config);
+    case 'zstack':
+      return zstackModule.createAdapter(account, upstream, config);
   }
 }
 

@@ -1,0 +1,90 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
+import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
+import { SharedSession } from '../../upstream/session.js';
+import type { ZstackConfig } from './config.js';
+
+export const API = '/zstack/v1';
+/** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
+export const JOB_UUID_HEADER = 'x-job-uuid';
+
+export interface ZstackCall {
+  method: HttpMethod;
+  path: string;
+  /** Query string, already encoded (ZStack repeats `q=`). */
+  search?: string;
+  body?: unknown;
+  operation: string;
+  jobUuid?: string;
+  passStatuses?: readonly number[];
+}
+
+export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
+
+/**
+ * ZStack's REST API: `Authorization: OAuth <session>`, a session from
+ * `logInByAccount` (password as hex SHA-512) or fixed in the config, renewed
+ * once when ZStack says it is no longer valid. Errors are
+ * `{"error": {code, description, details}}`; `details` can hold paths or
+ * internals, so only the code and description are passed on.
+ */
+export class ZstackClient {
+  private readonly session: SharedSession;
+
+  constructor(
+    private readonly upstream: UpstreamClient,
+    auth: ZstackConfig['auth'],
+  ) {
+    const fixed = auth.sessionId;
+    this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : () => this.login(auth.accountName ?? '', auth.password ?? ''));
+  }
+
+  async call(call: ZstackCall): Promise<UpstreamResponse> {
+    const response = await this.session.run(
+      (token) =>
+        this.upstream.request({
+          method: call.method,
+          path: `${API}${call.path}${call.search ? `?${call.search}` : ''}`,
+          headers: {
+            authorization: `OAuth ${token}`,
+            ...(call.body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }),
+            ...(call.jobUuid ? { [JOB_UUID_HEADER]: call.jobUuid } : {}),
+          },
+          ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+          idempotent: call.method === 'GET',
+          operation: call.operation,
+          ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
+        }),
+      (response) => response.status === 401,
+    );
+    if (response.status === 401 || response.status === 403) throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's session`, `HTTP_${response.status}`);
+    if (response.status === 404 && !call.passStatuses?.includes(404)) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider: this.upstream.providerId, providerCode: 'HTTP_404' });
+    if (response.status >= 400 && !call.passStatuses?.includes(response.status)) throw zstackError(this.upstream.providerId, response.body);
+    return response;
+  }
+
+  private async login(accountName: string, password: string): Promise<string> {
+    const response = await this.upstream.request({
+      method: 'PUT',
+      path: `${API}/accounts/login`,
+      headers: { 'content-type': 'application/json;charset=UTF-8' },
+      body: JSON.stringify({ logInByAccount: { accountName, password: createHash('sha512').update(password, 'utf8').digest('hex') } }),
+      idempotent: true,
+      operation: 'accounts.login',
+    });
+    const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
+    if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body) ?? `HTTP_${response.status}`);
+    return uuid;
+  }
+}
+
+const errorCode = (body: unknown): string | undefined => {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
+export function zstackError(provider: string, body: unknown): GatewayError {
+  const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
+  return providerError(provider, clipProviderMessage(error?.description, 'ZStack reported an error'), errorCode(body) ?? 'ZSTACK_ERROR');
+}

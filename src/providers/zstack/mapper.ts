@@ -1,0 +1,97 @@
+import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
+import { parseUtcDate, toStringOrNull, zonedWallTimeToUtc } from '../../domain/units.js';
+
+type Row = Record<string, unknown>;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Nov 14, 2017 10:20:57 PM" carries no zone: it is read in the account's timezone. */
+export function parseZstackDate(value: unknown, timezone: string): Date | null {
+  if (typeof value !== 'string') return null;
+  const match = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(value.trim());
+  if (!match) return parseUtcDate(value);
+  const month = MONTHS.indexOf(match[1] as string) + 1;
+  if (month === 0) return null;
+  const hour12 = Number(match[4]) % 12;
+  return zonedWallTimeToUtc(
+    { year: Number(match[3]), month, day: Number(match[2]), hour: match[7] === 'PM' ? hour12 + 12 : hour12, minute: Number(match[5]), second: Number(match[6]) },
+    timezone,
+  );
+}
+
+export function mapInstance(providerId: string, row: Row): Instance {
+  const nativeId = String(row.uuid ?? '');
+  return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: row };
+}
+
+const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CREATING', deleting: 'DELETING', restoring: 'RESTORING', error: 'FAILED', failed: 'FAILED' };
+
+/**
+ * One VM backup = the volume backups sharing a groupUuid. The root volume's
+ * backup names it and dates it; sizes of all volumes add up; the group is
+ * only as ready as its least ready volume.
+ */
+export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
+  const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
+  const statuses = volumes.map((volume) => STATUS[String(volume.status ?? '').toLowerCase()] ?? 'UNKNOWN');
+  const status = statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE';
+  const sizes = volumes.map((volume) => Number(volume.size));
+  return {
+    providerId,
+    nativeId: groupUuid,
+    instanceNativeId: toStringOrNull(root.vmInstanceUuid),
+    keyExtra: [],
+    name: toStringOrNull(root.name) ?? groupUuid,
+    status,
+    origin: null,
+    mode: toStringOrNull(root.mode)?.toLowerCase() === 'incremental' ? 'INCREMENTAL' : 'FULL',
+    createdAt: parseZstackDate(root.createDate, timezone),
+    sizeBytes: sizes.every(Number.isFinite) ? Math.round(sizes.reduce((sum, size) => sum + size, 0)) : null,
+    protected: false,
+    diskId: null,
+    minDiskBytes: null,
+    minRamBytes: null,
+    osDistro: null,
+    osVersion: null,
+    region: null,
+    note: toStringOrNull(root.description),
+    definitionName: null,
+    raw: { groupUuid, volumes },
+  };
+}
+
+/** Group volume backups by VM, then by group. */
+export function groupBackups(providerId: string, rows: Row[], timezone: string): Map<string, Backup[]> {
+  const byGroup = new Map<string, Row[]>();
+  for (const row of rows) {
+    const group = toStringOrNull(row.groupUuid);
+    if (!group) continue;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), row]);
+  }
+  const byVm = new Map<string, Backup[]>();
+  for (const [group, volumes] of byGroup) {
+    const backup = mapBackupGroup(providerId, group, volumes, timezone);
+    if (!backup.instanceNativeId) continue;
+    byVm.set(backup.instanceNativeId, [...(byVm.get(backup.instanceNativeId) ?? []), backup]);
+  }
+  return byVm;
+}
+
+/** Splits uuids into `?=` lists whose query string stays under `maxLength`. */
+export function chunkForUrl(values: readonly string[], maxLength: number, overhead: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let length = overhead;
+  for (const value of values) {
+    const added = encodeURIComponent(value).length + 3;
+    if (current.length > 0 && length + added > maxLength) {
+      chunks.push(current);
+      current = [];
+      length = overhead;
+    }
+    current.push(value);
+    length += added;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,230 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
+import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+
+export const ZSTACK_SIM_ACCOUNT = 'admin';
+export const ZSTACK_SIM_PASSWORD = 'sim-zstack-password-5b1f';
+export const ZSTACK_SIM_STORAGE = 'fc50c1ece4753c1981e3e3f65a151e0e';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const uuid = (): string => randomUUID().replace(/-/g, '');
+
+/** ZStack's date format, in the server's (here: UTC) wall clock. */
+export function zstackDate(date: Date): string {
+  const hour = date.getUTCHours();
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()} ${hour % 12 === 0 ? 12 : hour % 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
+}
+
+type Row = Record<string, unknown>;
+
+interface Job {
+  doneAt: number;
+  fail: boolean;
+  expired: boolean;
+  result: () => Row;
+  onDone: () => void;
+  done: boolean;
+}
+
+/** An in-memory ZStack management node: sessions, `q=` queries, asynchronous API jobs. */
+export class ZstackSimulator {
+  readonly server: SimulatorServer;
+  readonly vms: Row[] = [];
+  readonly volumeBackups: Row[] = [];
+  readonly sessions = new Set<string>();
+  readonly jobs = new Map<string, Job>();
+  asyncDelayMs: number;
+  /** Logins served (tests check that concurrent requests share one). */
+  logins = 0;
+  /** The next job fails with this error, then jobs succeed again. */
+  failNextJob: { code: string; description: string; details: string } | null = null;
+
+  constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
+    this.server = new SimulatorServer('zstack', (request) => this.handle(request), options);
+    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    this.seed(options);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** Forgets every session, as a management node restart or session timeout does. */
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
+  expireJobs(): void {
+    for (const job of this.jobs.values()) job.expired = true;
+  }
+
+  private seed({ instances = 6, backupsPerInstance = 4, seed = 23 }: SimulatorSeedOptions): void {
+    const random = new SeededRandom(seed);
+    for (let index = 0; index < instances; index++) {
+      const vmUuid = random.hex(32);
+      const root = random.hex(32);
+      const data = random.hex(32);
+      this.vms.push({
+        uuid: vmUuid,
+        name: `${SAMPLE_NAMES[(index + 5) % SAMPLE_NAMES.length]}-${index + 1}.lab`,
+        state: index % 5 === 4 ? 'Stopped' : 'Running',
+        rootVolumeUuid: root,
+        memorySize: 2 ** 31,
+        cpuNum: 2,
+        hypervisorType: 'KVM',
+        allVolumes: [{ uuid: root, type: 'Root' }, { uuid: data, type: 'Data' }],
+        createDate: zstackDate(new Date(Date.UTC(2017, 10, 1 + index, 10))),
+      });
+      const count = index === 0 ? 0 : backupsPerInstance;
+      for (let n = 0; n < count; n++) {
+        const group = random.hex(32);
+        const created = zstackDate(new Date(Date.UTC(2017, 10, 14, 22, 20 + n, 57)));
+        this.volumeBackups.push(this.volumeBackup(group, vmUuid, root, 'Root', `vm-backup-${index + 1}-${n + 1}`, random.int(1, 8) * 2 ** 30, created, 'Ready'));
+        this.volumeBackups.push(this.volumeBackup(group, vmUuid, data, 'Data', `vm-backup-${index + 1}-${n + 1}-data`, random.int(1, 4) * 2 ** 30, created, 'Ready'));
+      }
+    }
+  }
+
+  private volumeBackup(groupUuid: string, vmInstanceUuid: string, volumeUuid: string, type: string, name: string, size: number, createDate: string, status: string): Row {
+    return {
+      uuid: uuid(),
+      volumeUuid,
+      name,
+      description: '',
+      type,
+      state: 'Enabled',
+      status,
+      size,
+      groupUuid,
+      mode: 'Full',
+      vmInstanceUuid,
+      createDate,
+      lastOpDate: createDate,
+      backupStorageRefs: [{ backupStorageUuid: ZSTACK_SIM_STORAGE, installPath: `/zstack_bs/backups/${groupUuid}`, status: 'Ready' }],
+    };
+  }
+
+  private handle(request: SimRequest): SimResponse {
+    const path = request.segments.join('/');
+    request.label = `${request.method} /${path.replace(/[0-9a-f]{32}/g, ':uuid')}`;
+    if (!path.startsWith('zstack/v1/')) return notFound();
+    const route = path.slice('zstack/v1/'.length);
+    if (request.method === 'PUT' && route === 'accounts/login') return this.login(request);
+    const auth = /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''));
+    if (!auth) return { status: 400, json: { error: { code: 'SYS.1007', description: 'missing Authorization header' } } };
+    if (!this.sessions.has(auth[1] as string)) return { status: 401, json: { error: { code: 'ID.1001', description: 'Session expired or invalid' } } };
+
+    if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query);
+    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query);
+    let match: RegExpExecArray | null;
+    if (request.method === 'GET' && (match = /^api-jobs\/([0-9a-f]{32})$/.exec(route))) return this.job(match[1] as string);
+    if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
+    if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
+    if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
+      if (!(request.json as Row | undefined)?.syncVmBackup) return badBody();
+      return this.startJob(request, () => ({ success: true }), () => {});
+    }
+    if (request.method === 'PUT' && (match = /^vm-backups\/([0-9a-f]{32})\/actions$/.exec(route))) return this.revert(request, match[1] as string);
+    return notFound();
+  }
+
+  private login(request: SimRequest): SimResponse {
+    const body = (request.json as { logInByAccount?: { accountName?: unknown; password?: unknown } } | undefined)?.logInByAccount;
+    const expected = createHash('sha512').update(ZSTACK_SIM_PASSWORD).digest('hex');
+    if (body?.accountName !== ZSTACK_SIM_ACCOUNT || body.password !== expected) return { status: 400, json: { error: { code: 'ID.1001', description: 'wrong account name or password' } } };
+    this.logins += 1;
+    const session = uuid();
+    this.sessions.add(session);
+    return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(Date.now() + 7_200_000)), createDate: zstackDate(new Date()) } } };
+  }
+
+  /** A client-chosen job uuid seen before answers the first job again: a retry starts nothing new. */
+  private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
+    const header = request.headers['x-job-uuid'];
+    const jobUuid = typeof header === 'string' && /^[0-9a-f]{32}$/.test(header) ? header : uuid();
+    if (!this.jobs.has(jobUuid)) {
+      const fail = this.failNextJob;
+      this.failNextJob = null;
+      this.jobs.set(jobUuid, { doneAt: Date.now() + this.asyncDelayMs, fail: fail !== null, expired: false, result: fail ? () => ({ error: fail }) : result, onDone: fail ? () => {} : onDone, done: false });
+    }
+    return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
+  }
+
+  private job(jobUuid: string): SimResponse {
+    const job = this.jobs.get(jobUuid);
+    if (!job || job.expired) return { status: 404, json: { error: { code: 'SYS.1006', description: 'the job has been expired' } } };
+    if (Date.now() < job.doneAt) return { status: 202, json: {} };
+    if (!job.done) {
+      job.done = true;
+      job.onDone();
+    }
+    return { status: job.fail ? 503 : 200, json: job.result() };
+  }
+
+  private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
+    const params = (request.json as { params?: { backupStorageUuid?: unknown; name?: unknown; description?: unknown } } | undefined)?.params;
+    if (typeof params?.name !== 'string' || params.backupStorageUuid !== ZSTACK_SIM_STORAGE) return badBody();
+    const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
+    if (!vm) return { status: 404, json: { error: { code: 'SYS.1002', description: 'volume not found' } } };
+    const group = uuid();
+    const created = zstackDate(new Date());
+    const volumes = (vm.allVolumes as Array<{ uuid: string; type: string }>).map((volume) =>
+      this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating'),
+    );
+    const header = request.headers['x-job-uuid'];
+    const known = typeof header === 'string' && this.jobs.has(header);
+    if (!known) this.volumeBackups.push(...volumes);
+    return this.startJob(request, () => ({ inventories: volumes }), () => {
+      for (const volume of volumes) volume.status = 'Ready';
+    });
+  }
+
+  private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
+    if (!this.volumeBackups.some((volume) => volume.groupUuid === groupUuid)) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    return this.startJob(request, () => ({}), () => {
+      for (let index = this.volumeBackups.length - 1; index >= 0; index--) if (this.volumeBackups[index]?.groupUuid === groupUuid) this.volumeBackups.splice(index, 1);
+    });
+  }
+
+  private revert(request: SimRequest, groupUuid: string): SimResponse {
+    const body = request.json as { revertVmFromVmBackup?: { backupStorageUuid?: unknown } } | undefined;
+    if (!body?.revertVmFromVmBackup) return { status: 400, json: { error: { code: 'SYS.1007', description: "body doesn't contain action mapping" } } };
+    if (!this.volumeBackups.some((volume) => volume.groupUuid === groupUuid)) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    return this.startJob(request, () => ({ success: true }), () => {});
+  }
+}
+
+const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
+const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
+
+/** `q=` conditions (ANDed): `=`, `!=`, `?=` (IN), `~=` (LIKE with %); then start/limit/replyWithCount. */
+function query(rows: Row[], params: URLSearchParams): SimResponse {
+  let result = rows;
+  for (const condition of params.getAll('q')) {
+    const match = /^([A-Za-z]+)(\?=|!=|~=|=)(.*)$/.exec(condition);
+    if (!match) return { status: 400, json: { error: { code: 'SYS.1007', description: `invalid query condition` } } };
+    const [, field, op, value] = match as unknown as [string, string, string, string];
+    const values = new Set(value.split(','));
+    const like = new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`);
+    result = result.filter((row) => {
+      const actual = String(row[field] ?? '');
+      if (op === '=') return actual === value;
+      if (op === '!=') return actual !== value;
+      if (op === '?=') return values.has(actual);
+      return like.test(actual);
+    });
+  }
+  const start = Number(params.get('start') ?? 0) || 0;
+  const limit = Number(params.get('limit') ?? 1000) || 1000;
+  const page = result.slice(start, start + limit);
+  return { status: 200, json: params.get('replyWithCount') === 'true' ? { inventories: page, total: result.length } : { inventories: page } };
+}
