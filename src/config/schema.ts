@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { danubeConfigSchema } from '../providers/danube/config.js';
 import { onappConfigSchema } from '../providers/onapp/config.js';
 import { zomroConfigSchema } from '../providers/zomro/config.js';
 import { zstackConfigSchema } from '../providers/zstack/config.js';
 
 /** One entry per provider kind; a new provider adds its schema here. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema]);
+export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema, danubeConfigSchema]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

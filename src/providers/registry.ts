@@ -6,6 +6,7 @@ import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../upstream/defau
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { RunningSimulator, SimulatorStartOptions } from './module.js';
+import { danubeModule } from './danube/index.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
 import { zstackModule } from './zstack/index.js';
@@ -15,7 +16,7 @@ const SIMULATORS: Record<ProviderKind, ((options: SimulatorStartOptions) => Prom
   zomro: zomroModule.startSimulator,
   onapp: onappModule.startSimulator,
   zstack: zstackModule.startSimulator,
-  danube: undefined,
+  danube: danubeModule.startSimulator,
 };
 
 export interface AdapterDeps {
@@ -51,6 +52,8 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
       return onappModule.createAdapter(account, upstream, config);
     case 'zstack':
       return zstackModule.createAdapter(account, upstream, config);
+    case 'danube':
+      return danubeModule.createAdapter(account, upstream, config);
   }
 }
 

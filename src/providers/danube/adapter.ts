@@ -1,0 +1,204 @@
+import { badInput } from '../../domain/errors.js';
+import type {
+  Backup,
+  BackupDefinition,
+  BackupSchedule,
+  Capability,
+  CreateBackupRequest,
+  CreateDefinitionRequest,
+  Instance,
+  Operation,
+  OperationKind,
+  OperationRef,
+  RestoreBackupRequest,
+  UpdateDefinitionRequest,
+} from '../../domain/types.js';
+import type { UpstreamClient } from '../../upstream/client.js';
+import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
+import type { DanubeConfig } from './config.js';
+import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
+
+/** Danube lists backups per VM only: at most this many such calls at once. */
+const PER_VM_CONCURRENCY = 8;
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'LIST_INSTANCES',
+  'LIST_BACKUPS',
+  'CREATE_BACKUP',
+  'DELETE_BACKUP',
+  'RESTORE_BACKUP',
+  'LIST_SCHEDULES',
+  'LIST_DEFINITIONS',
+  'CREATE_DEFINITION',
+  'UPDATE_DEFINITION',
+  'DELETE_DEFINITION',
+  'UPDATE_BACKUP_NOTE',
+]);
+
+const segment = (value: string): string => encodeURIComponent(value);
+const asRows = (result: unknown): Array<Record<string, unknown>> => (Array.isArray(result) ? result.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object') : []);
+
+/** Danube Cloud (Erigones): backup definitions, per-VM backups, tasks. */
+export class DanubeAdapter extends BaseAdapter {
+  readonly capabilities = CAPABILITIES;
+  private readonly client: DanubeClient;
+
+  constructor(account: ProviderAccount, upstream: UpstreamClient, config: DanubeConfig) {
+    super(account, upstream);
+    this.client = new DanubeClient(upstream, config.auth, config.dc);
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    const answer = await this.client.call('GET', '/vm', 'vm.list', { full: true });
+    return asRows(answer.result).map((row) => mapInstance(this.account.id, row));
+  }
+
+  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+    return nativeIds.map((id) => byId.get(id) ?? null);
+  }
+
+  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (hostname) => {
+      const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', { full: true });
+      return asRows(answer.result).map((row) => mapBackup(this.account.id, hostname, row));
+    });
+  }
+
+  /** The definitions of every VM in one request, then handed out per VM. */
+  override async listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>> {
+    const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', { full: true, extended: true });
+    const byVm = new Map<string, BackupDefinition[]>();
+    for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
+      byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
+    }
+    return instanceIds.map((id) => byVm.get(id) ?? []);
+  }
+
+  /** A VM's schedules are its definitions' schedules (the same one request). */
+  override async listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+    const definitions = await this.listDefinitions(instanceIds);
+    return definitions.map((list) => (list instanceof Error ? list : list.map((definition) => definition.schedule)));
+  }
+
+  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+    if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
+    const hostname = request.instance.nativeId;
+    const startedAt = new Date();
+    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', {
+      disk_id: request.diskId ?? 1,
+      // Danube names backups after the definition and the time; the requested name is kept as the note.
+      note: request.note ?? request.name,
+    });
+    return this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [String(request.diskId ?? 1)]);
+  }
+
+  override async deleteBackup(backup: Backup): Promise<Operation> {
+    const hostname = this.hostnameOf(backup);
+    const startedAt = new Date();
+    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', { disk_id: Number(backup.keyExtra[0] ?? 1) });
+    return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra);
+  }
+
+  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+    const hostname = this.hostnameOf(request.backup);
+    const startedAt = new Date();
+    const diskId = Number(request.backup.keyExtra[0] ?? 1);
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', {
+      disk_id: diskId,
+      target_hostname_or_uuid: request.target.nativeId,
+      target_disk_id: request.targetDiskId ?? diskId,
+      force: request.force,
+    });
+    return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
+  }
+
+  override async updateBackupNote(backup: Backup, note: string): Promise<Backup> {
+    const hostname = this.hostnameOf(backup);
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.note', { disk_id: Number(backup.keyExtra[0] ?? 1), note });
+    const row = answer.result && typeof answer.result === 'object' ? (answer.result as Record<string, unknown>) : null;
+    return row && row.name ? mapBackup(this.account.id, hostname, row) : { ...backup, note };
+  }
+
+  override async createDefinition(request: CreateDefinitionRequest): Promise<BackupDefinition> {
+    const hostname = request.instance.nativeId;
+    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', {
+      disk_id: request.diskId,
+      type: 1,
+      ...(request.node ? { node: request.node } : {}),
+      ...(request.zpool ? { zpool: request.zpool } : {}),
+      schedule: request.cron,
+      retention: request.retention,
+      active: request.active,
+      compression: COMPRESSIONS.indexOf(request.compression),
+      ...(request.bandwidthLimit !== null ? { bwlimit: request.bandwidthLimit } : {}),
+      ...(request.description !== null ? { desc: request.description } : {}),
+      fsfreeze: request.fsfreeze,
+    });
+    return mapDefinition(this.account.id, { hostname, ...(answer.result as Record<string, unknown>) });
+  }
+
+  override async updateDefinition(request: UpdateDefinitionRequest): Promise<BackupDefinition> {
+    const { definition } = request;
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.update', {
+      disk_id: definition.diskId,
+      ...(request.cron !== undefined ? { schedule: request.cron } : {}),
+      ...(request.retention !== undefined ? { retention: request.retention } : {}),
+      ...(request.active !== undefined ? { active: request.active } : {}),
+      ...(request.compression !== undefined ? { compression: COMPRESSIONS.indexOf(request.compression) } : {}),
+      ...(request.bandwidthLimit !== undefined ? { bwlimit: request.bandwidthLimit } : {}),
+      ...(request.description !== undefined ? { desc: request.description } : {}),
+    });
+    return mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...(answer.result as Record<string, unknown>) });
+  }
+
+  override async deleteDefinition(definition: BackupDefinition): Promise<void> {
+    await this.client.call('DELETE', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.delete', { disk_id: definition.diskId });
+  }
+
+  /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
+  async getOperation(ref: OperationRef): Promise<Operation> {
+    const taskId = ref.token[0];
+    if (!taskId) return this.operation(ref, 'SUCCEEDED', null);
+    return { ...(await this.pollTask(ref, taskId)), backupKeyExtra: ref.token.slice(1) };
+  }
+
+  private async pollTask(ref: OperationRef, taskId: string): Promise<Operation> {
+    try {
+      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status');
+      if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
+      const backupName = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
+      return this.operation(backupName ? { ...ref, backupNativeId: backupName } : ref, 'SUCCEEDED', taskId);
+    } catch (error) {
+      const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
+      if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return this.operation(ref, 'FAILED', taskId, (error as Error).message);
+      if ((error as { code?: string }).code === 'NOT_FOUND') return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
+      throw error;
+    }
+  }
+
+  private hostnameOf(backup: Backup): string {
+    if (!backup.instanceNativeId) throw badInput('backup id lacks its VM');
+    return backup.instanceNativeId;
+  }
+
+  private fromAnswer(answer: DanubeAnswer, kind: OperationKind, startedAt: Date, hostname: string, backupNativeId: string | null, keyExtra: string[] = []): Operation {
+    const pending = answer.status === 201 && answer.taskId !== null;
+    // The token carries the task id and the backup's disk, so polling needs no server state.
+    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
+    return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
+  }
+
+  private operation(ref: OperationRef, status: Operation['status'], taskId: string | null, error: string | null = null): Operation {
+    const finished = status === 'SUCCEEDED' || status === 'FAILED';
+    return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId: taskId };
+  }
+}
+
+/** A finished create task says `"detail": "name=daily-20131014_133701, disk_id=1"`. */
+function createdBackupName(result: unknown): string | null {
+  const detail = (result as { detail?: unknown } | null)?.detail;
+  const match = typeof detail === 'string' ? /name=([^,\s]+)/.exec(detail) : null;
+  return match ? (match[1] as string) : null;
+}

@@ -1,0 +1,126 @@
+import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
+import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
+import { SharedSession } from '../../upstream/session.js';
+import type { DanubeConfig } from './config.js';
+
+export interface DanubeAnswer {
+  status: number;
+  result: unknown;
+  taskId: string | null;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Hostnames go into URL paths: refuse anything that could leave the VM's path, then encode. */
+export function hostnameSegment(hostname: string): string {
+  if (hostname === '' || hostname.length > 255 || hostname.includes('/') || hostname.includes('..') || CONTROL.test(hostname)) {
+    throw badInput('not a valid Danube hostname');
+  }
+  return encodeURIComponent(hostname);
+}
+
+/**
+ * Danube Cloud's API: `{"status","result","task_id"}` envelopes; an API key
+ * header, or a login token that lasts an hour and dies when anyone logs in
+ * again, renewed once on 401 with one login shared by concurrent requests.
+ * `dc` goes as a parameter on every call (the API also takes a /dc/{dc}/
+ * prefix; the parameter keeps the paths identical with and without it).
+ */
+export class DanubeClient {
+  private readonly session: SharedSession | null;
+  private readonly apiKey: string | null;
+
+  constructor(
+    private readonly upstream: UpstreamClient,
+    auth: DanubeConfig['auth'],
+    private readonly dc: string | undefined,
+  ) {
+    this.apiKey = auth.apiKey ?? null;
+    this.session = auth.apiKey ? null : new SharedSession(() => this.login(auth.username ?? '', auth.password ?? ''));
+  }
+
+  async call(method: HttpMethod, path: string, operation: string, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {
+    const params = { ...data, ...(this.dc ? { dc: this.dc } : {}) };
+    const send = (headers: Record<string, string>) =>
+      this.upstream.request({
+        method,
+        path,
+        headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
+        idempotent: method === 'GET',
+        operation,
+      });
+    const response = this.session
+      ? await this.session.run((token) => send({ authorization: `Token ${token}` }), (answer) => answer.status === 401)
+      : await send({ 'es-api-key': this.apiKey ?? '' });
+    return this.interpret(response);
+  }
+
+  private interpret(response: UpstreamResponse): DanubeAnswer {
+    const provider = this.upstream.providerId;
+    const body = (response.body ?? {}) as Record<string, unknown>;
+    const taskId = typeof body.task_id === 'string' ? body.task_id : null;
+    if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
+    const reason = describe(body);
+    switch (response.status) {
+      case 401:
+      case 403:
+        throw providerError(provider, `provider ${provider} refused the gateway's credentials`, `HTTP_${response.status}`);
+      case 404:
+        throw new GatewayError('NOT_FOUND', reason, { provider, providerCode: 'HTTP_404' });
+      case 406:
+      case 409:
+      case 417:
+      case 423:
+      case 428:
+        throw conflict(reason, provider);
+      case 400:
+      case 412:
+        // Field errors are the caller's input; anything else is the provider's own failure.
+        if (hasFieldErrors(body)) throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: `HTTP_${response.status}` });
+        throw providerError(provider, reason, `HTTP_${response.status}`);
+      default:
+        throw providerError(provider, reason, `HTTP_${response.status}`);
+    }
+  }
+
+  private async login(username: string, password: string): Promise<string> {
+    const response = await this.upstream.request({
+      method: 'POST',
+      path: '/accounts/login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      idempotent: true,
+      operation: 'accounts.login',
+    });
+    const token = (response.body as { token?: unknown } | null)?.token;
+    if (response.status >= 400 || typeof token !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
+    return token;
+  }
+}
+
+const stringParams = (params: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null).map(([key, value]) => [key, String(value)]));
+
+/** The failure's words: `{"detail": ...}`, a task's `{"result": {...}}`, or a bare dict of field messages. */
+function describe(body: Record<string, unknown>): string {
+  const source = body.detail ?? (body.status === 'FAILURE' ? body.result : body);
+  if (typeof source === 'string') return clipProviderMessage(source);
+  if (source && typeof source === 'object') {
+    const record = source as Record<string, unknown>;
+    if (typeof record.detail === 'string') return clipProviderMessage(record.detail);
+    return clipProviderMessage(
+      Object.entries(record)
+        .filter(([key]) => key !== 'status' && key !== 'task_id')
+        .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+        .join('; '),
+    );
+  }
+  return 'the provider refused the request';
+}
+
+function hasFieldErrors(body: Record<string, unknown>): boolean {
+  const source = body.status === 'FAILURE' ? body.result : body.detail === undefined ? body : null;
+  return source !== null && typeof source === 'object' && Object.values(source as Record<string, unknown>).some(Array.isArray);
+}

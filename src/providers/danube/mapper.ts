@@ -1,0 +1,74 @@
+import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
+import { parseUtcDate, toNumber, toStringOrNull } from '../../domain/units.js';
+
+type Row = Record<string, unknown>;
+
+export const COMPRESSIONS: readonly Compression[] = ['NONE', 'GZIP', 'BZIP2', 'XZ'];
+
+const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'CREATING', 3: 'RESTORING', 4: 'FAILED' };
+
+export function mapInstance(providerId: string, row: Row): Instance {
+  const nativeId = String(row.hostname ?? '');
+  return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: row };
+}
+
+export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
+  const diskId = String(toNumber(row.disk_id) ?? 1);
+  const size = toNumber(row.size);
+  return {
+    providerId,
+    nativeId: String(row.name ?? ''),
+    instanceNativeId: toStringOrNull(row.hostname) ?? hostname,
+    keyExtra: [diskId],
+    name: String(row.name ?? ''),
+    status: STATUS[Number(row.status)] ?? 'UNKNOWN',
+    origin: toStringOrNull(row.define) ? 'SCHEDULED' : 'MANUAL',
+    mode: 'FULL',
+    createdAt: parseUtcDate(row.created),
+    sizeBytes: size === null ? null : Math.round(size),
+    protected: false,
+    diskId,
+    minDiskBytes: null,
+    minRamBytes: null,
+    osDistro: null,
+    osVersion: null,
+    region: toStringOrNull(row.node),
+    note: toStringOrNull(row.note),
+    definitionName: toStringOrNull(row.define),
+    raw: row,
+  };
+}
+
+export function mapDefinition(providerId: string, row: Row): BackupDefinition {
+  const hostname = String(row.hostname ?? '');
+  const name = String(row.name ?? '');
+  const diskId = toNumber(row.disk_id) ?? 1;
+  const schedule: BackupSchedule = {
+    providerId,
+    nativeId: name,
+    instanceNativeId: hostname,
+    keyExtra: [String(diskId)],
+    name,
+    // Danube's schedules are cron in UTC.
+    cron: String(row.schedule ?? '0 0 * * *'),
+    timezone: 'UTC',
+    createdAt: parseUtcDate(row.created),
+  };
+  return {
+    providerId,
+    nativeId: name,
+    instanceNativeId: hostname,
+    keyExtra: [String(diskId)],
+    name,
+    diskId,
+    schedule,
+    retention: toNumber(row.retention) ?? 0,
+    active: row.active !== false,
+    compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
+    bandwidthLimit: toNumber(row.bwlimit),
+    description: toStringOrNull(row.desc),
+    node: toStringOrNull(row.node),
+    zpool: toStringOrNull(row.zpool),
+    fsfreeze: typeof row.fsfreeze === 'boolean' ? row.fsfreeze : null,
+  };
+}

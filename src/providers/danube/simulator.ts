@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
+import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+
+export const DANUBE_SIM_API_KEY = 'sim-danube-api-key-4e8a0c';
+export const DANUBE_SIM_USER = 'sim-admin';
+export const DANUBE_SIM_PASSWORD = 'sim-danube-password-2f7d';
+
+type Row = Record<string, unknown>;
+
+interface Task {
+  doneAt: number;
+  fail: string | null;
+  revoked: boolean;
+  result: Row;
+  onDone: () => void;
+  done: boolean;
+}
+
+const HOSTNAME = /^[a-z0-9][a-z0-9.-]{0,252}$/;
+const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+
+/** An in-memory Danube Cloud API: envelopes, tokens, definitions, per-VM backups and tasks. */
+export class DanubeSimulator {
+  readonly server: SimulatorServer;
+  readonly vms: Row[] = [];
+  readonly definitions: Row[] = [];
+  readonly backups: Row[] = [];
+  readonly tasks = new Map<string, Task>();
+  asyncDelayMs: number;
+  logins = 0;
+  private token: string | null = null;
+  /** The next task fails with this message. */
+  failNextTask: string | null = null;
+
+  constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
+    this.server = new SimulatorServer('danube', (request) => this.handle(request), options);
+    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    this.seed(options);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** The login token expires (Danube tokens last an hour from login). */
+  expireToken(): void {
+    this.token = null;
+  }
+
+  private seed({ instances = 6, backupsPerInstance = 4, seed = 31 }: SimulatorSeedOptions): void {
+    const random = new SeededRandom(seed);
+    for (let index = 0; index < instances; index++) {
+      const hostname = `web${String(index + 1).padStart(2, '0')}.example.com`;
+      this.vms.push({ hostname, uuid: randomUUID(), alias: `web${index + 1}`, status: index % 5 === 4 ? 'stopped' : 'running', node: 'node99.erigones.com', vcpus: 2, ram: 2048 });
+      this.definitions.push(this.definition(hostname, 'daily', '0 4 * * *', 7, 1));
+      if (index % 2 === 0) this.definitions.push(this.definition(hostname, 'weekly', '30 4 * * 6', 4, 2));
+      // The first VM has definitions but no backups yet.
+      if (index === 0) continue;
+      for (let n = 0; n < backupsPerInstance; n++) {
+        const created = new Date(Date.UTC(2024, 6, 10 + n, 4, 0, 1));
+        this.backups.push({ hostname, name: `daily-${stamp(created)}`, define: 'daily', disk_id: 1, status: index === 3 && n === 0 ? 4 : 1, size: random.int(40, 900) * 1_048_576, time: 1337, created: created.toISOString(), note: '', node: 'node99.erigones.com', zpool: 'zones' });
+      }
+    }
+  }
+
+  private definition(hostname: string, name: string, schedule: string, retention: number, compression: number): Row {
+    return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
+  }
+
+  private handle(request: SimRequest): SimResponse {
+    const { method } = request;
+    // The API lives under /api, as on my.erigones.com.
+    const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
+    request.label = `${method} /${segments.map((segment, index) => (segments[index - 1] === 'vm' || segments[index - 1] === 'task' || (segments[index - 1] === 'backup' && index > 2) ? ':x' : segment)).join('/')}`;
+    if (method === 'POST' && segments.join('/') === 'accounts/login') return this.login(request);
+    if (!this.authorised(request)) return { status: 401, json: { detail: 'Invalid token.' } };
+    const data = method === 'GET' ? Object.fromEntries(request.query) : ((request.json ?? {}) as Row);
+    const [first, second, third, fourth, fifth] = segments;
+    if (first === 'task' && third === 'status' && segments.length === 3) return this.task(second as string);
+    if (first !== 'vm') return notFound('Not found');
+    if (segments.length === 1 && method === 'GET') return ok(data.full === 'true' ? this.vms : this.vms.map((vm) => vm.hostname));
+    if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') {
+      return ok(this.definitions.map((definition) => ({ ...definition, backups: this.backups.filter((backup) => backup.hostname === definition.hostname && backup.define === definition.name).length })));
+    }
+    const hostname = second as string;
+    if (!HOSTNAME.test(hostname)) return { status: 412, json: { detail: 'Invalid hostname' } };
+    const vm = this.vms.find((item) => item.hostname === hostname);
+    if (!vm) return notFound('VM not found');
+    if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, hostname, fifth, data);
+    if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.backups.filter((backup) => backup.hostname === hostname));
+    if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, fourth, data);
+    return notFound('Not found');
+  }
+
+  private authorised(request: SimRequest): boolean {
+    if (request.headers['es-api-key'] === DANUBE_SIM_API_KEY) return true;
+    const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));
+    return match !== null && this.token !== null && match[1] === this.token;
+  }
+
+  /** Each login replaces the user's single token: earlier tokens stop working. */
+  private login(request: SimRequest): SimResponse {
+    const body = request.json as { username?: unknown; password?: unknown } | undefined;
+    if (body?.username !== DANUBE_SIM_USER || body.password !== DANUBE_SIM_PASSWORD) return { status: 400, json: { detail: 'Unable to log in with provided credentials.' } };
+    this.logins += 1;
+    this.token = randomUUID().replace(/-/g, '');
+    return { status: 200, json: { token: this.token, expires: new Date(Date.now() + 3_600_000).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
+  }
+
+  private defineBackup(method: string, hostname: string, name: string, data: Row): SimResponse {
+    const index = this.definitions.findIndex((item) => item.hostname === hostname && item.name === name);
+    const existing = index >= 0 ? this.definitions[index] : undefined;
+    if (method === 'GET') return existing ? ok(existing) : notFound('Backup definition not found');
+    if (method === 'POST') {
+      if (existing) return { status: 406, json: { detail: 'Backup definition already exists' } };
+      const errors: Record<string, string[]> = {};
+      if (typeof data.schedule !== 'string' || data.schedule.trim().split(/\s+/).length !== 5) errors.schedule = ['Invalid cron format.'];
+      if (typeof data.retention !== 'number' || data.retention < 1) errors.retention = ['Ensure this value is greater than or equal to 1.'];
+      if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
+      const created = { ...this.definition(hostname, name, data.schedule as string, data.retention as number, Number(data.compression ?? 0)), ...pick(data, ['node', 'zpool', 'active', 'bwlimit', 'desc', 'fsfreeze', 'disk_id']) };
+      this.definitions.push(created);
+      return { status: 201, json: { status: 'SUCCESS', result: created, task_id: taskId() } };
+    }
+    if (!existing) return notFound('Backup definition not found');
+    if (method === 'PUT') {
+      const updated = { ...existing, ...pick(data, ['schedule', 'retention', 'active', 'compression', 'bwlimit', 'desc']) };
+      this.definitions[index] = updated;
+      return ok(updated);
+    }
+    if (method === 'DELETE') {
+      this.definitions.splice(index, 1);
+      return ok(null);
+    }
+    return { status: 405, json: { detail: 'Method not allowed' } };
+  }
+
+  private backup(method: string, vm: Row, name: string, data: Row): SimResponse {
+    const hostname = String(vm.hostname);
+    const diskId = Number(data.disk_id ?? 1);
+    if (method === 'POST') {
+      const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name);
+      if (!definition) return notFound('Backup definition not found');
+      if (vm.status !== 'running' && vm.status !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
+      const created = new Date();
+      const backup: Row = { hostname, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
+      if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name)) return { status: 406, json: { detail: 'Backup already exists' } };
+      this.backups.push(backup);
+      return this.startTask({ message: 'Backup successfully created', returncode: 0, detail: `name=${String(backup.name)}, disk_id=${diskId}` }, () => {
+        backup.status = 1;
+        backup.size = 52_428_800;
+        backup.time = 12;
+      }, () => {
+        backup.status = 4;
+      });
+    }
+    const backup = this.backups.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
+    if (!backup) return notFound('Backup not found');
+    if (method === 'GET') return ok(backup);
+    if (method === 'DELETE') {
+      if (backup.status !== 1 && backup.status !== 4) return { status: 417, json: { detail: 'VM backup status is not OK' } };
+      return this.startTask({ message: 'Backup successfully deleted' }, () => {
+        this.backups.splice(this.backups.indexOf(backup), 1);
+      });
+    }
+    if (method === 'PUT' && typeof data.note === 'string') {
+      backup.note = data.note;
+      return ok(backup);
+    }
+    if (method === 'PUT') {
+      if (backup.status !== 1) return { status: 417, json: { detail: 'VM backup status is not OK' } };
+      const target = this.vms.find((item) => item.hostname === data.target_hostname_or_uuid || item.uuid === data.target_hostname_or_uuid);
+      if (!target) return notFound('VM not found');
+      if (target.status !== 'stopped' && data.force !== true) return { status: 423, json: { detail: 'VM is not stopped' } };
+      backup.status = 3;
+      return this.startTask({ message: 'Backup successfully restored' }, () => {
+        backup.status = 1;
+      }, () => {
+        backup.status = 1;
+      });
+    }
+    return { status: 405, json: { detail: 'Method not allowed' } };
+  }
+
+  private startTask(result: Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
+    const id = taskId();
+    const fail = this.failNextTask;
+    this.failNextTask = null;
+    this.tasks.set(id, { doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
+    return { status: 201, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
+  }
+
+  revokeTask(id: string): void {
+    const task = this.tasks.get(id);
+    if (task) task.revoked = true;
+  }
+
+  forgetTask(id: string): void {
+    this.tasks.delete(id);
+  }
+
+  private task(id: string): SimResponse {
+    const task = this.tasks.get(id);
+    if (!task) return notFound('Task does not exist (anymore)');
+    if (task.revoked) return { status: 410, json: { task_id: id, status: 'REVOKED', result: { detail: 'Task was revoked' } } };
+    if (Date.now() < task.doneAt) return { status: 201, json: { task_id: id, status: 'PENDING', result: null } };
+    if (!task.done) {
+      task.done = true;
+      task.onDone();
+    }
+    if (task.fail) return { status: 400, json: { task_id: id, status: 'FAILURE', result: { detail: task.fail } } };
+    return { status: 200, json: { task_id: id, status: 'SUCCESS', result: task.result } };
+  }
+}
+
+const taskId = () => `1e1-${randomUUID()}`;
+const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
+const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
+const pick = (data: Row, keys: string[]): Row => Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]));
