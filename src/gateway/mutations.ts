@@ -30,10 +30,11 @@ export class Mutations {
 
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
     requireRole(this.principal, 'operator', 'createBackup');
-    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_BACKUP');
+    const target = this.targetOf(input.instanceId, 'CREATE_BACKUP');
     const name = checkName(input.name, 'name');
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
+    const { adapter, instance } = await this.load(target);
     const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') });
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
@@ -82,9 +83,10 @@ export class Mutations {
 
   async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
     requireRole(this.principal, 'operator', 'createBackupSchedule');
-    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_SCHEDULE');
+    const target = this.targetOf(input.instanceId, 'CREATE_SCHEDULE');
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
+    const { adapter, instance } = await this.load(target);
     const schedule = await adapter.createSchedule({ instance, name: checkName(input.name, 'name'), weekdays: [...input.weekdays], time: input.time });
     await this.forget(instance.providerId, instance.nativeId);
     return schedule;
@@ -117,13 +119,18 @@ export class Mutations {
     fsfreeze?: boolean | null;
   }): Promise<BackupDefinition> {
     requireRole(this.principal, 'operator', 'createBackupDefinition');
-    const { adapter, instance } = await this.instanceFor(input.instanceId, 'CREATE_DEFINITION');
+    const target = this.targetOf(input.instanceId, 'CREATE_DEFINITION');
+    const name = checkName(input.name, 'name');
+    const diskId = checkInteger(input.diskId ?? 1, 'diskId', 0, 1_000_000);
+    const cron = validateCron(input.cron);
+    const retention = checkInteger(input.retention, 'retention', 1, MAX_RETENTION);
+    const { adapter, instance } = await this.load(target);
     const definition = await adapter.createDefinition({
       instance,
-      name: checkName(input.name, 'name'),
-      diskId: checkInteger(input.diskId ?? 1, 'diskId', 0, 1_000_000),
-      cron: validateCron(input.cron),
-      retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION),
+      name,
+      diskId,
+      cron,
+      retention,
       node: input.node == null ? null : checkName(input.node, 'node'),
       zpool: input.zpool == null ? null : checkName(input.zpool, 'zpool'),
       active: input.active ?? true,
@@ -181,13 +188,19 @@ export class Mutations {
   }
 
 
-  private async instanceFor(id: string, capability: Parameters<typeof requireCapability>[1]): Promise<{ adapter: ProviderAdapter; instance: Instance }> {
+  /** The instance a mutation names, checked without any upstream request: id, visibility, capability. */
+  private targetOf(id: string, capability: Parameters<typeof requireCapability>[1]): { adapter: ProviderAdapter; nativeId: string } {
     const { providerId, nativeId } = decodeInstanceId(id, 'instanceId');
     const adapter = this.request.provider(providerId);
     requireCapability(adapter, capability);
-    const instance = await this.request.instanceByNativeId(providerId, nativeId);
-    if (!instance) throw notFound('instance', providerId);
-    return { adapter, instance };
+    return { adapter, nativeId };
+  }
+
+  /** Then, once the input is known to be good, the instance itself. */
+  private async load(target: { adapter: ProviderAdapter; nativeId: string }): Promise<{ adapter: ProviderAdapter; instance: Instance }> {
+    const instance = await this.request.instanceByNativeId(target.adapter.account.id, target.nativeId);
+    if (!instance) throw notFound('instance', target.adapter.account.id);
+    return { adapter: target.adapter, instance };
   }
 
   private async backupFor(id: string, capability: Parameters<typeof requireCapability>[1]): Promise<{ adapter: ProviderAdapter; backup: Backup }> {

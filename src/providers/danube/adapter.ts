@@ -43,6 +43,7 @@ const asRows = (result: unknown): Array<Record<string, unknown>> => (Array.isArr
 export class DanubeAdapter extends BaseAdapter {
   readonly capabilities = CAPABILITIES;
   private readonly client: DanubeClient;
+  private definitionsInFlight: Promise<Map<string, BackupDefinition[]>> | null = null;
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: DanubeConfig) {
     super(account, upstream);
@@ -68,12 +69,28 @@ export class DanubeAdapter extends BaseAdapter {
 
   /** The definitions of every VM in one request, then handed out per VM. */
   override async listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>> {
-    const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', { full: true, extended: true });
-    const byVm = new Map<string, BackupDefinition[]>();
-    for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
-      byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
-    }
+    const byVm = await this.allDefinitions();
     return instanceIds.map((id) => byVm.get(id) ?? []);
+  }
+
+  /**
+   * One request in flight at a time: the definitions and the schedules
+   * loaders of one query both need this list, and ask for it in the same tick.
+   */
+  private allDefinitions(): Promise<Map<string, BackupDefinition[]>> {
+    this.definitionsInFlight ??= this.client
+      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', { full: true, extended: true })
+      .then((answer) => {
+        const byVm = new Map<string, BackupDefinition[]>();
+        for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
+          byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
+        }
+        return byVm;
+      })
+      .finally(() => {
+        this.definitionsInFlight = null;
+      });
+    return this.definitionsInFlight;
   }
 
   /** A VM's schedules are its definitions' schedules (the same one request). */
@@ -172,6 +189,7 @@ export class DanubeAdapter extends BaseAdapter {
       return this.operation(backupName ? { ...ref, backupNativeId: backupName } : ref, 'SUCCEEDED', taskId);
     } catch (error) {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
+      if (code === 'HTTP_410') return this.operation(ref, 'FAILED', taskId, 'the task was revoked');
       if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return this.operation(ref, 'FAILED', taskId, (error as Error).message);
       if ((error as { code?: string }).code === 'NOT_FOUND') return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
       throw error;

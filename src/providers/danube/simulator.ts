@@ -80,7 +80,7 @@ export class DanubeSimulator {
     const { method } = request;
     // The API lives under /api, as on my.erigones.com.
     const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
-    request.label = `${method} /${segments.map((segment, index) => (segments[index - 1] === 'vm' || segments[index - 1] === 'task' || (segments[index - 1] === 'backup' && index > 2) ? ':x' : segment)).join('/')}`;
+    request.label = `${method} /${segments.map((segment, index) => (isVariable(segments, index) ? ':x' : segment)).join('/')}`;
     if (method === 'POST' && segments.join('/') === 'accounts/login') return this.login(request);
     if (!this.authorised(request)) return { status: 401, json: { detail: 'Invalid token.' } };
     const data = method === 'GET' ? Object.fromEntries(request.query) : ((request.json ?? {}) as Row);
@@ -225,3 +225,11 @@ const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
 const pick = (data: Row, keys: string[]): Row => Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]));
+
+/** Which path segments are names (hostnames, definitions, backups, tasks) rather than fixed words. */
+function isVariable(segments: readonly string[], index: number): boolean {
+  const previous = segments[index - 1];
+  if (previous === 'vm') return segments[index] !== 'define';
+  if (previous === 'task') return true;
+  return previous === 'backup' && index >= 3;
+}

@@ -21,9 +21,9 @@ import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 const PER_VM_CONCURRENCY = 8;
 
 /**
- * Schedule deletion is left out: neither the seed doc nor the client
- * libraries we read show an endpoint for it, so DELETE_SCHEDULE is not
- * declared and the gateway answers UNSUPPORTED.
+ * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
+ * (`OnApp_Disk_Schedule::delete`, default resource route) sends
+ * `DELETE /schedules/:id.json`, so schedules can be deleted.
  */
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',
@@ -33,6 +33,7 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'RESTORE_BACKUP',
   'LIST_SCHEDULES',
   'CREATE_SCHEDULE',
+  'DELETE_SCHEDULE',
 ]);
 
 /** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
@@ -86,7 +87,7 @@ export class OnappAdapter extends BaseAdapter {
 
   override async createBackup(request: CreateBackupRequest): Promise<Operation> {
     const vmId = request.instance.nativeId;
-    const diskId = request.diskId === null ? await this.primaryDisk(vmId) : String(request.diskId);
+    const diskId = await this.chooseDisk(vmId, request.diskId);
     const startedAt = new Date();
     // OnApp backups have no name of their own: the name goes into the note.
     const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', {
@@ -120,7 +121,7 @@ export class OnappAdapter extends BaseAdapter {
     if (days.length !== 7 && days.length !== 1) throw badInput('OnApp schedules run daily or weekly: give all seven weekdays or exactly one');
     const { hour, minute } = parseTime(request.time);
     const vmId = request.instance.nativeId;
-    const disk = await this.primaryDisk(vmId);
+    const disk = await this.chooseDisk(vmId);
     const start = new Date();
     start.setUTCHours(hour, minute, 0, 0);
     if (days.length === 1) start.setUTCDate(start.getUTCDate() + (((days[0] as number) - start.getUTCDay() + 7) % 7));
@@ -131,6 +132,10 @@ export class OnappAdapter extends BaseAdapter {
     const [row] = unwrapRecords(body, 'schedule');
     if (!row) throw notFound('created schedule', this.account.id);
     return { ...mapSchedule(this.account.id, vmId, disk, row), name: request.name };
+  }
+
+  override async deleteSchedule(schedule: BackupSchedule): Promise<void> {
+    await this.client.call('DELETE', `/schedules/${segment(schedule.nativeId)}.json`, 'schedules.delete');
   }
 
   /** No job ids: a create follows the backup's `built` flag, a restore the VM's transactions. */
@@ -164,9 +169,18 @@ export class OnappAdapter extends BaseAdapter {
     return unwrapRecords(body, 'disk').filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
   }
 
-  private async primaryDisk(vmId: string): Promise<string> {
+  /**
+   * The disk to act on: `requested` when given, else the primary one. OnApp
+   * addresses disks without their VM, so a disk of another VM would be
+   * backed up silently: the requested disk must be one of this VM's.
+   */
+  private async chooseDisk(vmId: string, requested: number | null = null): Promise<string> {
     const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list');
     const disks = unwrapRecords(body, 'disk');
+    if (requested !== null) {
+      if (!disks.some((disk) => String(disk.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
+      return String(requested);
+    }
     const primary = disks.find((disk) => disk.primary === true) ?? disks.find((disk) => disk.is_swap !== true);
     if (!primary) throw badInput('the virtual server has no disk to back up');
     return String(primary.id);

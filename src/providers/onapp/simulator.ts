@@ -146,6 +146,15 @@ export class OnappSimulator {
       if (match[2] === 'schedules' && method === 'GET') return ok([...this.schedules.values()].filter((item) => item.diskId === diskId).map((item) => wrapRecord('schedule', wireSchedule(item))));
       if (match[2] === 'schedules' && method === 'POST') return this.createSchedule(diskId, request);
     }
+    if ((match = /^schedules\/(\d+)\.json$/.exec(path))) {
+      const schedule = this.schedules.get(Number(match[1]));
+      if (!schedule) return notFoundAnswer();
+      if (method === 'GET') return ok(wrapRecord('schedule', wireSchedule(schedule)));
+      if (method === 'DELETE') {
+        this.schedules.delete(schedule.id);
+        return { status: 204, text: '' };
+      }
+    }
     if ((match = /^backups\/(\d+)(\.json|\/restore\.json)$/.exec(path))) {
       const backup = this.backups.get(Number(match[1]));
       if (!backup) return notFoundAnswer();

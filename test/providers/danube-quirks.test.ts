@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+interface Node {
+  id: string;
+  nativeId: string;
+  backups: Array<{ id: string; name: string; status: string; sizeBytes: number | null; definition: { name: string } | null }>;
+  definitions: Array<{ id: string; name: string; retention: number; compression: string; schedule: { cron: string; timezone: string; nextRunAt: string } }>;
+  schedules: Array<{ cron: string }>;
+}
+
+const DASHBOARD = '{ instances(first: 100) { edges { node { id nativeId backups { id name status sizeBytes definition { name } } definitions { id name retention compression schedule { cron timezone nextRunAt } } schedules { cron } } } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { name status } } }';
+
+describe('danube: quirks', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let nodes: Node[];
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['danube'],
+      simulator: { instances: 50 },
+      // Log in with username/password, so token renewal is exercised.
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } })) }),
+    });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
+    expect(answer.errors).toBeUndefined();
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+
+  it('reads the definitions of 50 VMs with one request, and schedules from the same answer', async () => {
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql(DASHBOARD);
+    expect(answer.errors).toBeUndefined();
+    expect(nodes).toHaveLength(50);
+    expect(harness.simulator('danube').server.count('GET /vm/define/backup')).toBe(1);
+    expect(nodes[2]!.definitions.map((definition) => definition.name).sort()).toEqual(['daily', 'weekly']);
+    expect(nodes[2]!.schedules.map((schedule) => schedule.cron).sort()).toEqual(['0 4 * * *', '30 4 * * 6']);
+    expect(nodes[2]!.definitions.find((definition) => definition.name === 'weekly')).toMatchObject({ compression: 'BZIP2', schedule: { timezone: 'UTC', nextRunAt: expect.stringMatching(/T04:30:00\.000Z$/) } });
+  });
+
+  it('maps status numbers and links a backup to its definition', () => {
+    const backups = nodes[3]!.backups;
+    expect(backups[0]).toMatchObject({ status: 'FAILED', definition: { name: 'daily' } });
+    expect(backups[1]).toMatchObject({ status: 'AVAILABLE' });
+    expect(backups[1]!.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it('creates, updates and deletes a definition; a bad cron is refused before any request', async () => {
+    const instanceId = nodes[5]!.id;
+    harness.resetUpstreamLogs();
+    const bad = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '61 * * * *', retention: 3 } });
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(harness.upstreamCount()).toBe(0);
+
+    const created = await harness.gql<{ createBackupDefinition: { definition: { id: string; name: string; compression: string; schedule: { cron: string } } } }>(
+      'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id name compression schedule { cron } } } }',
+      { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24, compression: 'XZ', description: 'every hour' } },
+    );
+    expect(created.data?.createBackupDefinition.definition).toMatchObject({ name: 'hourly', compression: 'XZ', schedule: { cron: '15 * * * *' } });
+    const sent = harness.simulator('danube').server.log.find((request) => request.method === 'POST')!;
+    expect(JSON.parse(sent.bodyText)).toMatchObject({ schedule: '15 * * * *', retention: 24, compression: 3, desc: 'every hour', disk_id: 1 });
+
+    const duplicate = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24 } });
+    expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
+
+    const id = created.data!.createBackupDefinition.definition.id;
+    const updated = await harness.gql<{ updateBackupDefinition: { definition: { retention: number; active: boolean } } }>('mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { retention active } } }', { input: { definitionId: id, retention: 48, active: false } });
+    expect(updated.data?.updateBackupDefinition.definition).toEqual({ retention: 48, active: false });
+    const deleted = await harness.gql<{ deleteBackupDefinition: { deletedId: string } }>('mutation($input: DeleteBackupDefinitionInput!) { deleteBackupDefinition(input: $input) { deletedId } }', { input: { definitionId: id } });
+    expect(deleted.data?.deleteBackupDefinition.deletedId).toBe(id);
+    expect(simulator.definitions.some((definition) => definition.name === 'hourly')).toBe(false);
+  });
+
+  it('follows a task to success, and reports failed, revoked and forgotten tasks', async () => {
+    simulator.asyncDelayMs = 100;
+    const create = (index: number) =>
+      harness.gql<{ createBackup: { operation: { id: string; status: string; providerOperationId: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status providerOperationId } } }', {
+        input: { instanceId: nodes[index]!.id, name: 'manual', definitionName: 'daily' },
+      });
+    const ok = await create(6);
+    expect(ok.data?.createBackup.operation.status).toBe('RUNNING');
+    const done = await eventually(() => harness.gql<{ operation: { status: string; backup: { name: string; status: string } } }>(OPERATION, { id: ok.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+    expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { name: expect.stringMatching(/^daily-\d{8}_\d{6}$/), status: 'AVAILABLE' } });
+
+    simulator.failNextTask = 'zfs send failed';
+    const failed = await create(7);
+    const failedDone = await eventually(() => harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id: failed.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+    expect(failedDone.data?.operation).toMatchObject({ status: 'FAILED', error: 'zfs send failed' });
+
+    simulator.asyncDelayMs = 60_000;
+    const revoked = await create(8);
+    simulator.revokeTask(revoked.data!.createBackup.operation.providerOperationId);
+    expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id: revoked.data!.createBackup.operation.id })).data?.operation).toMatchObject({ status: 'FAILED', error: 'the task was revoked' });
+    const forgotten = await create(9);
+    simulator.forgetTask(forgotten.data!.createBackup.operation.providerOperationId);
+    expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id: forgotten.data!.createBackup.operation.id })).data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no longer knows') });
+    simulator.asyncDelayMs = 100;
+  });
+
+  it('maps provider refusals: a failed backup cannot be restored (417 -> CONFLICT), a running VM without force (423 -> CONFLICT)', async () => {
+    const lost = nodes[3]!.backups[0]!;
+    const restore = (backupId: string, force = false) => harness.gql('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId, confirm: true, force } });
+    expect(errorCodes(await restore(lost.id))).toEqual(['CONFLICT']);
+    const running = await restore(nodes[3]!.backups[1]!.id);
+    expect(errorCodes(running)).toEqual(['CONFLICT']);
+    expect(running.errors?.[0]?.message).toBe('VM is not stopped');
+    const forced = await restore(nodes[3]!.backups[1]!.id, true);
+    expect(forced.errors).toBeUndefined();
+  });
+
+  it('changes a backup note with updateBackupNote', async () => {
+    const backup = nodes[10]!.backups[1]!;
+    const answer = await harness.gql<{ updateBackupNote: { backup: { note: string } } }>('mutation($input: UpdateBackupNoteInput!) { updateBackupNote(input: $input) { backup { note } } }', { input: { backupId: backup.id, note: 'keep: audit 2024' } });
+    expect(answer.data?.updateBackupNote.backup.note).toBe('keep: audit 2024');
+    expect(simulator.backups.find((item) => item.name === backup.name && item.hostname === nodes[10]!.nativeId)?.note).toBe('keep: audit 2024');
+  });
+
+  it('refuses a hostname with a slash, dot-dot or control characters before any request', async () => {
+    for (const hostname of ['a/b.example.com', '..', 'web..example.com', 'web\u0001.example.com']) {
+      const id = encodeId('Backup', 'danube-test', [hostname, 'daily-20240710_040001', '1']);
+      harness.resetUpstreamLogs();
+      const answer = await harness.gql('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: id } });
+      expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+      expect(harness.upstreamCount()).toBe(0);
+    }
+  });
+
+  it('renews an expired token once, with one login for many concurrent requests', async () => {
+    simulator.expireToken();
+    const before = simulator.logins;
+    const answers = await Promise.all(nodes.slice(0, 6).map((node) => harness.gql('query($id: ID!) { instance(id: $id) { backups { id } } }', { id: node.id })));
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    expect(simulator.logins - before).toBe(1);
+    for (const line of harness.logs) expect(line).not.toContain(DANUBE_SIM_PASSWORD);
+  });
+});
