@@ -53,8 +53,22 @@ export function zonedWallTimeToUtc(parts: { year: number; month: number; day: nu
   return new Date(guess);
 }
 
+/** Building an Intl.DateTimeFormat costs far more than using one: one per zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 function zoneOffsetMs(instant: number, timezone: string): number {
-  const format = new Intl.DateTimeFormat('en-US', {
+  let format = formats.get(timezone);
+  if (!format) {
+    format = newFormat(timezone);
+    formats.set(timezone, format);
+  }
+  const fields = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+  const wall = Date.UTC(Number(fields.year), Number(fields.month) - 1, Number(fields.day), Number(fields.hour), Number(fields.minute), Number(fields.second));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+function newFormat(timezone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
     timeZone: timezone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -64,7 +78,4 @@ function zoneOffsetMs(instant: number, timezone: string): number {
     minute: '2-digit',
     second: '2-digit',
   });
-  const fields = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  const wall = Date.UTC(Number(fields.year), Number(fields.month) - 1, Number(fields.day), Number(fields.hour), Number(fields.minute), Number(fields.second));
-  return wall - Math.floor(instant / 1000) * 1000;
 }

@@ -93,17 +93,19 @@ export const entityResolvers: Resolvers = {
   },
 };
 
-/** describeCron parses the cron; schedules are immutable, so remember the answer per object. */
-const summaries = new WeakMap<BackupSchedule, ReturnType<typeof describeCron>>();
+/** describeCron parses the cron (cron-parser + luxon); a dashboard repeats a few crons many times. */
+const summaries = new Map<string, ReturnType<typeof describeCron>>();
+const MAX_SUMMARIES = 10_000;
 function summary(schedule: BackupSchedule): ReturnType<typeof describeCron> {
-  let cached = summaries.get(schedule);
+  let cached = summaries.get(schedule.cron);
   if (!cached) {
     try {
       cached = describeCron(schedule.cron);
     } catch {
       cached = { weekdays: [], time: null };
     }
-    summaries.set(schedule, cached);
+    if (summaries.size >= MAX_SUMMARIES) summaries.clear();
+    summaries.set(schedule.cron, cached);
   }
   return cached;
 }
