@@ -65,9 +65,9 @@ export class UpstreamClient {
     this.pool = new Pool(url.origin, {
       keepAliveTimeout: options.policy.keepAliveTimeoutMs,
       connections: options.policy.maxConcurrency,
-      // Backstops only: the policy's own timeout fires first and aborts the request.
-      headersTimeout: options.policy.timeoutMs + 1_000,
-      bodyTimeout: options.policy.timeoutMs + 1_000,
+      // The per-attempt timeout: no answer headers, or a body that stalls, for timeoutMs.
+      headersTimeout: options.policy.timeoutMs,
+      bodyTimeout: options.policy.timeoutMs,
     });
     this.policy = createUpstreamPolicy(options.policy);
     this.observer = options.observer ?? noopUpstreamObserver;
@@ -92,9 +92,7 @@ export class UpstreamClient {
     const policy = request.idempotent ? this.policy.read : this.policy.write;
     let outcome = 'ok';
     try {
-      // A signal of its own per request: without one cockatiel hangs every
-      // request's listener on one shared never-aborted signal.
-      const response = await policy.execute(({ signal }) => this.send(request, signal), new AbortController().signal);
+      const response = await policy.execute(() => this.send(request));
       if (response.status >= 400) outcome = `http_${response.status}`;
       return response;
     } catch (caught) {
@@ -112,7 +110,7 @@ export class UpstreamClient {
     await this.pool.close();
   }
 
-  private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const provider = this.providerId;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const requestId = currentRequestId();
@@ -125,17 +123,16 @@ export class UpstreamClient {
         query: compactQuery(request.query),
         headers,
         body: request.body,
-        signal,
       });
     } catch (error) {
-      throw transportError(error, provider, signal);
+      throw transportError(error, provider);
     }
 
     let text: string;
     try {
       text = await readLimited(response.body, this.options.policy.maxResponseBytes);
     } catch (error) {
-      throw transportError(error, provider, signal);
+      throw transportError(error, provider);
     }
 
     const { statusCode: status } = response;
@@ -188,8 +185,8 @@ async function readLimited(body: AsyncIterable<Buffer>, maxBytes: number): Promi
 
 class ResponseTooLargeError extends Error {}
 
-function transportError(error: unknown, provider: string, signal: AbortSignal): GatewayError {
-  if (signal.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+function transportError(error: unknown, provider: string): GatewayError {
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
     return new GatewayError('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider });
   }
   if (error instanceof ResponseTooLargeError) {

@@ -5,12 +5,10 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   TaskCancelledError,
-  TimeoutStrategy,
   bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
-  timeout,
   wrap,
   type IBackoff,
   type IBackoffFactory,
@@ -62,14 +60,19 @@ const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half-open'> = {
   [CircuitState.Isolated]: 'open',
 };
 
-/** Composes the per-account policy: retry(reads only) -> breaker -> timeout -> concurrency cap -> request. */
+/**
+ * Composes the per-account policy: retry (reads only) -> breaker ->
+ * concurrency cap -> request. The per-attempt timeout is undici's own
+ * (headers and body timeouts on the Pool): a cockatiel timeout would cost an
+ * AbortController and a DOMException per request, a measurable share of the
+ * gateway's CPU on a dashboard that makes hundreds of upstream calls.
+ */
 export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPolicy {
   const transient = handleWhen(isTransient);
   const breaker = circuitBreaker(transient, {
     halfOpenAfter: options.breakerHalfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  const perAttemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
   const cap = bulkhead(options.maxConcurrency, options.maxQueue);
   const retries = retry(transient, {
     maxAttempts: options.retries,
@@ -79,8 +82,8 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     ),
   });
   return {
-    read: wrap(retries, breaker, perAttemptTimeout, cap),
-    write: wrap(breaker, perAttemptTimeout, cap),
+    read: wrap(retries, breaker, cap),
+    write: wrap(breaker, cap),
     health: () => {
       const state = breaker.state;
       if (state === CircuitState.Closed) return 'UP';

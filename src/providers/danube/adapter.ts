@@ -19,8 +19,9 @@ import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 
-/** Danube lists backups per VM only: at most this many such calls at once. */
-const PER_VM_CONCURRENCY = 8;
+// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
+// bounds how many calls one batch queues at once.
+const PER_VM_CONCURRENCY = 256;
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',

@@ -17,8 +17,9 @@ import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 
-/** OnApp lists backups and schedules per VM only: at most this many such calls at once. */
-const PER_VM_CONCURRENCY = 8;
+// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
+// bounds how many calls one batch queues at once.
+const PER_VM_CONCURRENCY = 256;
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper

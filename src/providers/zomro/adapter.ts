@@ -19,8 +19,9 @@ import { elems, scalar } from './wire.js';
 
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
-/** Zomro lists backups and schedules per instance only: at most this many such calls at once. */
-const PER_INSTANCE_CONCURRENCY = 8;
+// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
+// bounds how many calls one batch queues at once.
+const PER_INSTANCE_CONCURRENCY = 256;
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',
