@@ -102,7 +102,9 @@ export class UpstreamClient {
     } finally {
       const seconds = (performance.now() - started) / 1000;
       this.observer.requestFinished({ provider: this.providerId, kind: this.options.kind, operation: request.operation, outcome, seconds });
-      this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000) }, 'upstream request');
+      if (this.logger.isLevelEnabled('debug')) {
+        this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000) }, 'upstream request');
+      }
     }
   }
 

@@ -5,9 +5,22 @@ type Row = Record<string, unknown>;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The same few timestamps recur on every volume of a group and every listing: parse each once. */
+const parsedDates = new Map<string, Date | null>();
+const MAX_PARSED = 50_000;
+
 /** "Nov 14, 2017 10:20:57 PM" carries no zone: it is read in the account's timezone. */
 export function parseZstackDate(value: unknown, timezone: string): Date | null {
   if (typeof value !== 'string') return null;
+  const key = `${timezone}|${value}`;
+  if (parsedDates.has(key)) return parsedDates.get(key) ?? null;
+  const parsed = parseZstackDateUncached(value, timezone);
+  if (parsedDates.size >= MAX_PARSED) parsedDates.clear();
+  parsedDates.set(key, parsed);
+  return parsed;
+}
+
+function parseZstackDateUncached(value: string, timezone: string): Date | null {
   const match = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(value.trim());
   if (!match) return parseUtcDate(value);
   const month = MONTHS.indexOf(match[1] as string) + 1;
