@@ -139,3 +139,22 @@ describe('danube: quirks', () => {
     for (const line of harness.logs) expect(line).not.toContain(DANUBE_SIM_PASSWORD);
   });
 });
+
+describe('danube: a virtual datacenter from the config', () => {
+  it('scopes every call to `dc`, as a query parameter on reads and in the body on writes', async () => {
+    const harness = await startHarness({ kinds: ['danube'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, dc: 'main' })) }) });
+    try {
+      const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ id: string }> } }> } }>('{ instances { edges { node { id backups { id } definitions { id } } } } }');
+      expect(list.errors).toBeUndefined();
+      await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: list.data!.instances.edges[1]!.node.id, name: 'scoped', definitionName: 'daily' } });
+      const log = harness.simulator('danube').server.log;
+      expect(log.length).toBeGreaterThan(3);
+      for (const request of log) {
+        if (request.method === 'GET') expect(new URLSearchParams(request.query).get('dc')).toBe('main');
+        else expect(JSON.parse(request.bodyText)).toMatchObject({ dc: 'main' });
+      }
+    } finally {
+      await harness.close();
+    }
+  });
+});
