@@ -20,6 +20,7 @@ import { createErrorFormatter } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
 import { queryLimits } from '../graphql/limits/index.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
+import { GatewayMetrics } from '../observability/metrics.js';
 import { runWithRequestContext } from '../observability/request-context.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -51,11 +52,14 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Builds the gateway from a validated config and starts listening. */
 export async function startGatewayServer(config: GatewayConfig, options: GatewayServerOptions): Promise<RunningGateway> {
   const { logger } = options;
-  const adapters = config.providers.map((provider) => createAdapter(provider, { logger }));
+  const metrics = new GatewayMetrics();
+  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics }));
+  metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? UPSTREAM_DEFAULTS.cacheTtlMs]));
   const gateway = new Gateway(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
+    onBatch: (loader, size) => metrics.batch(loader, size),
   }, cacheTtl);
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
 
@@ -76,6 +80,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
+      metrics.plugin<GraphQLContext>(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Both hook every field; the gateway sets no cache hints and sends no traces.
@@ -87,6 +92,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(gateway.providers, () => draining));
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];

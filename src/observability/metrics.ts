@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { UpstreamObserver } from '../upstream/observer.js';
+
+const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (not prom-client's
+ * global one), so several gateways in one process keep separate counts.
+ */
+export class GatewayMetrics implements UpstreamObserver {
+  readonly registry = new Registry();
+  private readonly upstreamDuration = new Histogram({
+    name: 'backup_graph_upstream_request_duration_seconds',
+    help: 'Upstream (provider) request duration, by provider, operation and outcome.',
+    labelNames: ['provider', 'kind', 'operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly breaker = new Gauge({
+    name: 'backup_graph_upstream_breaker_state',
+    help: 'Circuit breaker state per provider account: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  private readonly requestDuration = new Histogram({
+    name: 'backup_graph_graphql_request_duration_seconds',
+    help: 'GraphQL request duration, by operation type.',
+    labelNames: ['operation_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'backup_graph_graphql_errors_total',
+    help: 'GraphQL errors sent to clients, by code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly batchSize = new Histogram({
+    name: 'backup_graph_dataloader_batch_size',
+    help: 'Keys per DataLoader batch, by loader.',
+    labelNames: ['loader'] as const,
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  requestFinished(event: { provider: string; kind: string; operation: string; outcome: string; seconds: number }): void {
+    this.upstreamDuration.observe({ provider: event.provider, kind: event.kind, operation: event.operation, outcome: event.outcome }, event.seconds);
+  }
+
+  breakerStateChanged(event: { provider: string; state: 'closed' | 'open' | 'half-open' }): void {
+    this.breaker.set({ provider: event.provider }, BREAKER_VALUE[event.state]);
+  }
+
+  initialiseBreakers(providers: readonly string[]): void {
+    for (const provider of providers) this.breaker.set({ provider }, 0);
+  }
+
+  batch(loader: string, size: number): void {
+    this.batchSize.observe({ loader }, size);
+  }
+
+  /** Request-level hooks only: per-field hooks would cost CPU on every field of a dashboard. */
+  plugin<T extends object>(): ApolloServerPlugin<T> {
+    return {
+      requestDidStart: async () => {
+        const stop = this.requestDuration.startTimer();
+        let operationType = 'unknown';
+        return {
+          didResolveOperation: async ({ operation }) => {
+            operationType = operation?.operation ?? 'unknown';
+          },
+          willSendResponse: async ({ response }) => {
+            stop({ operation_type: operationType });
+            if (response.body.kind === 'single') {
+              for (const error of response.body.singleResult.errors ?? []) this.errors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+            }
+          },
+        };
+      },
+    };
+  }
+}
