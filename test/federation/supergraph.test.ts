@@ -1,0 +1,81 @@
+import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** A second subgraph, as another team would run it: billing adds a cost to our Instance. */
+const BILLING_SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+  type Instance @key(fields: "id") {
+    id: ID!
+    monthlyCost: Float
+  }
+`;
+
+describe('Apollo Federation: Backup Graph as a subgraph of a supergraph', () => {
+  let harness: Harness;
+  const servers: ApolloServer[] = [];
+  let supergraphUrl: string;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 50 } });
+    const billing = new ApolloServer({
+      schema: buildSubgraphSchema({
+        typeDefs: parse(BILLING_SDL),
+        resolvers: { Instance: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }), monthlyCost: (instance: { id: string }) => instance.id.length / 10 } },
+      }),
+    });
+    servers.push(billing);
+    const { url: billingUrl } = await startStandaloneServer(billing, { listen: { port: 0, host: '127.0.0.1' } });
+    const gateway = new ApolloGateway({
+      supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'backups', url: harness.gateway.graphqlUrl }, { name: 'billing', url: billingUrl }] }),
+    });
+    const supergraph = new ApolloServer({ gateway });
+    servers.push(supergraph);
+    ({ url: supergraphUrl } = await startStandaloneServer(supergraph, { listen: { port: 0, host: '127.0.0.1' } }));
+  });
+  afterAll(async () => {
+    for (const server of servers.reverse()) await server.stop();
+    await harness.close();
+  });
+
+  it('joins our instances and their backups with billing data in one query', async () => {
+    const response = await fetch(supergraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ instances(first: 3) { edges { node { id name monthlyCost backups { status } } } } }' }),
+    });
+    const body = (await response.json()) as { data: { instances: { edges: Array<{ node: { id: string; name: string; monthlyCost: number; backups: unknown[] } }> } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.instances.edges.map((edge) => edge.node);
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) {
+      expect(node.monthlyCost).toBe(node.id.length / 10);
+      expect(node.name).toEqual(expect.any(String));
+      expect(Array.isArray(node.backups)).toBe(true);
+    }
+  });
+
+  it('resolves many entity references through the same loaders: no more upstream calls than a plain query', async () => {
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 100) { edges { node { id } } } }');
+    const ids = list.data!.instances.edges.map((edge) => edge.node.id);
+    expect(ids).toHaveLength(50);
+    harness.resetUpstreamLogs();
+    await harness.gql('{ instances(first: 100) { edges { node { name backups { id } } } } }');
+    const plain = harness.upstreamCount();
+    harness.resetUpstreamLogs();
+    const representations = [...ids, ...ids].map((id) => ({ __typename: 'Instance', id }));
+    const entities = await harness.gql<{ _entities: Array<{ name: string; backups: unknown[] } | null> }>(
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Instance { name backups { id } } } }',
+      { representations },
+    );
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data?._entities).toHaveLength(100);
+    expect(entities.data?._entities.every((entity) => entity !== null)).toBe(true);
+    expect(harness.upstreamCount()).toBe(plain);
+    expect(harness.simulator('zomro').server.count('instances.fleio_bckps')).toBe(50);
+  });
+});
