@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ProviderSet } from './provider-set.js';
 import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
+import { OperationWatcher } from './operation-watcher.js';
 import type { KeyValueStore } from '../state/store.js';
 
 export interface GatewayOptions {
@@ -15,6 +16,8 @@ export interface GatewayOptions {
 export class Gateway {
   readonly readCache: ReadCache | undefined;
   readonly idempotency: Idempotency;
+  /** Poll loops behind operationUpdated subscriptions. */
+  readonly watcher = new OperationWatcher();
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
 
@@ -31,6 +34,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    this.watcher.close();
     await this.providers.close();
     await this.store.close();
   }

@@ -129,6 +129,13 @@ export class RequestGateway {
     return adapter ? adapter.getOperation(ref) : null;
   }
 
+  /** Every status change of an operation until it ends, from one shared poll loop per operation. */
+  operationUpdates(id: string): AsyncIterableIterator<Operation> {
+    const ref = decodeOperationId(id);
+    const adapter = this.gateway.providers.get(this.principal, ref.providerId);
+    return this.gateway.watcher.watch(id, () => adapter.getOperation(ref));
+  }
+
   /** Any object by id; a Provider by its account id. Null when it names nothing (or nothing this client may see). */
   async node(id: string): Promise<NodeModel | null> {
     const provider = this.gateway.providers.find(this.principal, id);

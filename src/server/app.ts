@@ -7,6 +7,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../domain/errors.js';
@@ -135,6 +137,28 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
+  // Subscriptions: graphql-ws on the same path and port, same schema and auth.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const subscriptions = useServer(
+    {
+      schema,
+      onConnect: (ctx) => {
+        try {
+          authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const principal = authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
+        const gatewayForRequest = new RequestGateway(gateway, principal);
+        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId: randomUUID() } satisfies GraphQLContext;
+      },
+    },
+    wsServer,
+  );
+
   const host = config.listen.host;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -153,12 +177,20 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     close: () => {
       closing ??= (async () => {
         draining = true;
+        gateway.watcher.close();
+        await subscriptions.dispose();
         await apollo.stop();
         await gateway.close();
       })();
       return closing;
     },
   };
+}
+
+/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
+function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function errorBody(error: unknown) {

@@ -671,6 +671,21 @@ export type RestoreBackupInput = {
   targetInstanceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each status change of an operation, until it ends (SUCCEEDED or FAILED).
+   * The gateway polls the provider with backoff while anyone listens, once per
+   * operation however many subscribers there are. Over graphql-ws on /graphql.
+   */
+  operationUpdated: Operation;
+};
+
+
+export type SubscriptionOperationUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** Re-read backups from a provider's backup storage. */
 export type SyncBackupsInput = {
   /** Same key + same input within 24 h: same answer, no second sync. */
@@ -891,6 +906,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SyncBackupsInput: SyncBackupsInput;
   SyncBackupsPayload: ResolverTypeWrapper<SyncBackupsPayloadModelModel>;
   UpdateBackupDefinitionInput: UpdateBackupDefinitionInput;
@@ -935,6 +951,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: Scalars['SafeInt']['output'];
+  Subscription: Record<PropertyKey, never>;
   SyncBackupsInput: SyncBackupsInput;
   SyncBackupsPayload: SyncBackupsPayloadModelModel;
   UpdateBackupDefinitionInput: UpdateBackupDefinitionInput;
@@ -1135,6 +1152,10 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'SafeInt';
 }
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  operationUpdated?: SubscriptionResolver<ResolversTypes['Operation'], "operationUpdated", ParentType, ContextType, RequireFields<SubscriptionOperationUpdatedArgs, 'id'>>;
+};
+
 export type SyncBackupsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncBackupsPayload'] = ResolversParentTypes['SyncBackupsPayload']> = {
   operation?: Resolver<ResolversTypes['Operation'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
@@ -1164,6 +1185,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ProviderError?: ProviderErrorResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SyncBackupsPayload?: SyncBackupsPayloadResolvers<ContextType>;
 };
 

@@ -1,3 +1,4 @@
+import type { Operation } from '../../domain/types.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
 import type { GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -43,6 +44,12 @@ export const rootResolvers: Resolvers = {
       guarded(context, 'deleteBackupDefinition', input, async () => ({ deletedId: await context.mutations.deleteBackupDefinition(input) })),
     updateBackupNote: (_root, { input }, context) =>
       guarded(context, 'updateBackupNote', input, async () => ({ backup: await context.mutations.updateBackupNote(input) })),
+  },
+  Subscription: {
+    operationUpdated: {
+      subscribe: (_root, { id }, { gateway }) => gateway.operationUpdates(id),
+      resolve: (operation: Operation) => operation,
+    },
   },
   SyncBackupsPayload: {
     provider: (payload, _args, { gateway }) => gateway.provider(payload.operation.providerId),
