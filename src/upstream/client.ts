@@ -103,7 +103,7 @@ export class UpstreamClient {
       const seconds = (performance.now() - started) / 1000;
       this.observer.requestFinished({ provider: this.providerId, kind: this.options.kind, operation: request.operation, outcome, seconds });
       if (this.logger.isLevelEnabled('debug')) {
-        this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000) }, 'upstream request');
+        this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000), requestId: currentRequestId() }, 'upstream request');
       }
     }
   }
