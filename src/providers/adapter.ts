@@ -168,3 +168,9 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** An Operation at `status` now: finished ones get a finishedAt (when the gateway saw them finished). */
+export function operationAt(ref: OperationRef, status: Operation['status'], providerOperationId: string | null, error: string | null = null): Operation {
+  const finished = status === 'SUCCEEDED' || status === 'FAILED';
+  return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+}

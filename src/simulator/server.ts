@@ -304,3 +304,33 @@ function truncate(res: ServerResponse): void {
   // Close mid-body: the client sees fewer bytes than promised.
   setImmediate(() => res.socket?.destroy());
 }
+
+/**
+ * What every provider simulator shares: the HTTP half, its URL, start/stop,
+ * and how long asynchronous work takes. Subclasses hold the provider's state
+ * and answer requests in `handle`.
+ */
+export abstract class ProviderSimulator {
+  readonly server: SimulatorServer;
+  /** How long asynchronous work (a backup being made, a job, a task) takes. */
+  asyncDelayMs: number;
+
+  constructor(name: string, options: SimulatorServerOptions & { asyncDelayMs?: number }) {
+    this.server = new SimulatorServer(name, (request) => this.handle(request), options);
+    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+  }
+
+  protected abstract handle(request: SimRequest): SimResponse | Promise<SimResponse>;
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}

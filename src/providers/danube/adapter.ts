@@ -14,7 +14,7 @@ import type {
   UpdateDefinitionRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
@@ -210,8 +210,7 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   private operation(ref: OperationRef, status: Operation['status'], taskId: string | null, error: string | null = null): Operation {
-    const finished = status === 'SUCCEEDED' || status === 'FAILED';
-    return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId: taskId };
+    return operationAt(ref, status, taskId, error);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
-import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
 export const DANUBE_SIM_API_KEY = 'sim-danube-api-key-4e8a0c';
 export const DANUBE_SIM_USER = 'sim-admin';
@@ -21,34 +21,19 @@ const HOSTNAME = /^[a-z0-9][a-z0-9.-]{0,252}$/;
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 
 /** An in-memory Danube Cloud API: envelopes, tokens, definitions, per-VM backups and tasks. */
-export class DanubeSimulator {
-  readonly server: SimulatorServer;
+export class DanubeSimulator extends ProviderSimulator {
   readonly vms: Row[] = [];
   readonly definitions: Row[] = [];
   readonly backups: Row[] = [];
   readonly tasks = new Map<string, Task>();
-  asyncDelayMs: number;
   logins = 0;
   private token: string | null = null;
   /** The next task fails with this message. */
   failNextTask: string | null = null;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
-    this.server = new SimulatorServer('danube', (request) => this.handle(request), options);
-    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    super('danube', options);
     this.seed(options);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** The login token expires (Danube tokens last an hour from login). */
@@ -76,7 +61,7 @@ export class DanubeSimulator {
     return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
   }
 
-  private handle(request: SimRequest): SimResponse {
+  protected handle(request: SimRequest): SimResponse {
     const { method } = request;
     // The API lives under /api, as on my.erigones.com.
     const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;

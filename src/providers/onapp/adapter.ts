@@ -12,7 +12,7 @@ import type {
   RestoreBackupRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
@@ -188,7 +188,6 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   private operation(ref: Omit<OperationRef, 'providerId'>, status: Operation['status'], error: string | null = null, providerOperationId: string | null = null): Operation {
-    const finished = status === 'SUCCEEDED' || status === 'FAILED';
-    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+    return operationAt({ ...ref, providerId: this.account.id }, status, providerOperationId, error);
   }
 }

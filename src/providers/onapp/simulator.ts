@@ -1,5 +1,5 @@
 import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
-import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
 export const ONAPP_SIM_USER = 'sim-ops@example.com';
 export const ONAPP_SIM_API_KEY = 'sim-onapp-api-key-91c4e2';
@@ -49,31 +49,16 @@ interface SimTransaction {
 const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
 
 /** An in-memory OnApp control panel: JSON endpoints, basic auth, records wrapped by type. */
-export class OnappSimulator {
-  readonly server: SimulatorServer;
+export class OnappSimulator extends ProviderSimulator {
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
   readonly transactions: SimTransaction[] = [];
-  asyncDelayMs: number;
   private nextId = 7_000;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
-    this.server = new SimulatorServer('onapp', (request) => this.handle(request), options);
-    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    super('onapp', options);
     this.seed(options);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** VM 1 has no backups; one backup is locked, one incremental, one still building. */
@@ -123,7 +108,7 @@ export class OnappSimulator {
     return header === `Basic ${Buffer.from(`${ONAPP_SIM_USER}:${ONAPP_SIM_API_KEY}`).toString('base64')}`;
   }
 
-  private handle(request: SimRequest): SimResponse {
+  protected handle(request: SimRequest): SimResponse {
     const { method, segments } = request;
     const path = segments.join('/');
     request.label = `${method} /${path.replace(/\d+/g, ':id')}`;

@@ -11,7 +11,7 @@ import type {
   RestoreBackupRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import { BaseAdapter, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
@@ -163,8 +163,7 @@ export class ZomroAdapter extends BaseAdapter {
   }
 
   private operation(ref: Omit<OperationRef, 'providerId'> & { providerId?: string }, status: Operation['status'], error: string | null = null): Operation {
-    const finished = status === 'SUCCEEDED' || status === 'FAILED';
-    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId: null };
+    return operationAt({ ...ref, providerId: this.account.id }, status, null, error);
   }
 }
 

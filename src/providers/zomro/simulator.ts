@@ -1,5 +1,5 @@
 import { SAMPLE_NAMES, SAMPLE_OS, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
-import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
 /** Credentials the simulator accepts: a session token, or authinfo user:password. */
 export const ZOMRO_SIM_TOKEN = 'sim-zomro-token-3f9a1c';
@@ -49,30 +49,15 @@ interface SimSchedule {
 const DAY_WORDS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** An in-memory BILLmanager speaking Zomro's form API, quirks included. */
-export class ZomroSimulator {
-  readonly server: SimulatorServer;
+export class ZomroSimulator extends ProviderSimulator {
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
-  asyncDelayMs: number;
   private nextId = 5_300_000;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
-    this.server = new SimulatorServer('zomro', (request) => this.handle(request), options);
-    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    super('zomro', options);
     this.seed(options);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** Sample data. Instance 1 has no backups (no `elem`), instance 2 exactly one (`elem` is an object). */
@@ -125,7 +110,7 @@ export class ZomroSimulator {
     }
   }
 
-  private handle(request: SimRequest): SimResponse {
+  protected handle(request: SimRequest): SimResponse {
     const { form } = request;
     const func = form.get('func') ?? '';
     request.label = func || 'unknown';

@@ -1,7 +1,7 @@
 import { badInput } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, operationAt, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZstackClient, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
@@ -136,7 +136,6 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   private operation(ref: OperationRef, status: Operation['status'], jobUuid: string, error: string | null = null): Operation {
-    const finished = status === 'SUCCEEDED' || status === 'FAILED';
-    return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId: jobUuid };
+    return operationAt(ref, status, jobUuid, error);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
-import { SimulatorServer, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
+import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
 export const ZSTACK_SIM_ACCOUNT = 'admin';
 export const ZSTACK_SIM_PASSWORD = 'sim-zstack-password-5b1f';
@@ -28,34 +28,19 @@ interface Job {
 }
 
 /** An in-memory ZStack management node: sessions, `q=` queries, asynchronous API jobs. */
-export class ZstackSimulator {
-  readonly server: SimulatorServer;
+export class ZstackSimulator extends ProviderSimulator {
   readonly vms: Row[] = [];
   readonly volumeBackups: Row[] = [];
   readonly sessions = new Set<string>();
   readonly jobs = new Map<string, Job>();
-  asyncDelayMs: number;
   /** Logins served (tests check that concurrent requests share one). */
   logins = 0;
   /** The next job fails with this error, then jobs succeed again. */
   failNextJob: { code: string; description: string; details: string } | null = null;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
-    this.server = new SimulatorServer('zstack', (request) => this.handle(request), options);
-    this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
+    super('zstack', options);
     this.seed(options);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** Forgets every session, as a management node restart or session timeout does. */
@@ -113,7 +98,7 @@ export class ZstackSimulator {
     };
   }
 
-  private handle(request: SimRequest): SimResponse {
+  protected handle(request: SimRequest): SimResponse {
     const path = request.segments.join('/');
     request.label = `${request.method} /${path.replace(/[0-9a-f]{32}/g, ':uuid')}`;
     if (!path.startsWith('zstack/v1/')) return notFound();
