@@ -1,22 +1,66 @@
 /**
- * One gateway under test, in its own process so that process.cpuUsage() is
- * the gateway's alone (not the load generator's, not the simulators').
+ * One gateway under test, in a process of its own: process.cpuUsage() here
+ * is the gateway's alone, not autocannon's (which would share the bench
+ * process) nor the simulators'. Driven by the bench over IPC.
  */
+import type { Session } from 'node:inspector/promises';
 import { validateConfig } from '../src/config/load.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startGatewayServer } from '../src/server/app.js';
+import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
+import { startProfiling, stopProfiling } from './profile.js';
 
-const { accounts, batching, cacheTtlMs } = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as { accounts: Array<Record<string, unknown>>; batching: boolean; cacheTtlMs: number };
+/** What the bench passes in BENCH_GATEWAY. */
+export interface GatewaySetup {
+  accounts: Array<Record<string, unknown>>;
+  batching: boolean;
+  /** 0: no cross-request cache. */
+  cacheTtlMs: number;
+  /** 0: the shipped default. */
+  maxConcurrency: number;
+  maxPageSize: number;
+}
+
+const setup = JSON.parse(process.env.BENCH_GATEWAY ?? 'null') as GatewaySetup;
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
   allowAnonymous: true,
-  limits: { maxPageSize: 10_000, maxCost: 100_000_000 },
-  providers: accounts.map((account) => ({ ...account, cacheTtlMs, maxConcurrency: 256 })),
+  // Limits out of the way: the bench measures serving the dashboard, not refusing it.
+  limits: { maxPageSize: setup.maxPageSize, maxCost: 100_000_000 },
+  providers: setup.accounts.map((account) => ({
+    ...account,
+    ...(setup.cacheTtlMs > 0 ? { cacheTtlMs: setup.cacheTtlMs } : {}),
+    ...(setup.maxConcurrency > 0 ? { maxConcurrency: setup.maxConcurrency } : {}),
+  })),
 });
-const gateway = await startGatewayServer(config, { logger: createLogger('silent'), batching });
-process.send?.({ type: 'ready', url: gateway.graphqlUrl });
+const gateway = await startGatewayServer(config, { logger: createLogger('silent'), batching: setup.batching });
 
-process.on('message', (command: { type: string }) => {
-  if (command.type === 'usage') process.send?.({ type: 'usage', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
-  if (command.type === 'stop') void gateway.close().then(() => process.exit(0));
+const send = (message: ChildMessage) => process.send?.(message);
+// A bench that died (an exception, Ctrl-C) must not leave its servers running.
+process.on('disconnect', () => process.exit(0));
+let profiler: Session | null = null;
+
+process.on('message', (message: ParentMessage) => {
+  void (async () => {
+    switch (message.type) {
+      case 'usage':
+        return send(usageMessage());
+      case 'profile-start':
+        profiler = await startProfiling();
+        return send({ type: 'ok' });
+      case 'profile-stop': {
+        if (!profiler) throw new Error('profile-stop without profile-start');
+        const summary = await stopProfiling(profiler, message.file);
+        profiler = null;
+        return send({ type: 'profiled', summary });
+      }
+      case 'stop':
+        await gateway.close();
+        process.exit(0);
+    }
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 });
+send({ type: 'gateway-ready', url: gateway.graphqlUrl });

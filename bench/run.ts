@@ -1,192 +1,154 @@
 /**
- * `npm run bench`: the dashboard benchmark. Simulators in one process, the
- * gateway in another, autocannon here. BENCH_N (instances per provider,
- * default 50), BENCH_LATENCY_MS (default 20), BENCH_SECONDS (per load run,
- * default 10). `npm run bench -- --profile` also profiles the gateway at L=0
- * and prints the top self-time functions. Writes bench/results.json.
+ * `npm run bench`: the dashboard benchmark of issue 8.
+ *
+ * Three processes: the provider simulators (bench/simulators.ts), the
+ * gateway under test (bench/gateway.ts, one process per configuration so
+ * its CPU is its own), and this one, which drives autocannon and counts
+ * upstream requests at the simulators. Knobs: BENCH_N (instances per
+ * provider, 50), BENCH_LATENCY_MS (20), BENCH_SECONDS (per load run, 10),
+ * BENCH_MAX_CONCURRENCY (upstream cap per account, 256; 0 = shipped default),
+ * BENCH_CPU_CONNECTIONS ("1,8"); `-- --profile` also profiles the L=0 load.
+ * Prints markdown tables and writes bench/results.json.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { request } from 'undici';
-import { DASHBOARD_QUERY } from '../src/server/graphiql.js';
+import type { GatewaySetup } from './gateway.js';
+import { startChild, type Child } from './ipc.js';
+import { dashboardOnce, loadRun } from './load.js';
+import { machineBusyMs } from './machine.js';
+import { render, targets, type CpuRun, type Results } from './report.js';
+import { dashboardBody, settings } from './settings.js';
+import { SimulatorControl } from './sim-control.js';
 
-const N = Number(process.env.BENCH_N ?? 50);
-const L = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const PROFILE = process.argv.includes('--profile');
-const BODY = JSON.stringify({ query: DASHBOARD_QUERY.replace('first: 500', 'first: 10000') });
+const simulatorsChild = await startChild('simulators.ts', {});
+if (simulatorsChild.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
+const simulators = simulatorsChild.ready.simulators;
+const control = new SimulatorControl(simulators);
+const totalInstances = settings.instances * simulators.length;
+const body = dashboardBody(totalInstances);
 
-type Message = { type: string; [key: string]: unknown };
-
-function start(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; ready: Message }> {
-  const child = fork(join(import.meta.dirname, script), { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: Message) => resolve({ child, ready: message }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
+interface RunningGatewayChild extends Child {
+  url: string;
+  dashboard(): Promise<number>;
 }
 
-function ask(child: ChildProcess, command: Message, reply: string): Promise<Message> {
-  return new Promise((resolve) => {
-    const listener = (message: Message) => {
-      if (message.type === reply) {
-        child.off('message', listener);
-        resolve(message);
-      }
-    };
-    child.on('message', listener);
-    child.send(command);
-  });
+async function startGateway(options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'>): Promise<RunningGatewayChild> {
+  const setup: GatewaySetup = {
+    ...options,
+    accounts: simulators.map((simulator) => simulator.account),
+    maxConcurrency: settings.maxConcurrency,
+    maxPageSize: Math.max(1_000, totalInstances),
+  };
+  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) });
+  if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
+  const url = child.ready.url;
+  const gateway = { ...child, url, dashboard: () => dashboardOnce(url, body, totalInstances) };
+  // Warm-up: logins, keep-alive sockets, graphql-jit's compilation, V8's optimisation.
+  for (let index = 0; index < 10; index++) await gateway.dashboard();
+  return gateway;
 }
 
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.send({ type: 'stop' });
-});
-
-async function query(url: string): Promise<number> {
-  const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
-  const text = await response.body.text();
-  if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`dashboard query failed: ${text.slice(0, 300)}`);
-  return text.length;
+/** CPU (ms) of the three bench processes so far, and of the whole machine. */
+async function cpuNow(gateway: Child) {
+  const [ours, simulatorsUsage] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), simulatorsChild.ask({ type: 'usage' }, 'usage')]);
+  const bench = process.cpuUsage();
+  return {
+    gatewayMs: (ours.userMicros + ours.systemMicros) / 1000,
+    gatewaySystemMs: ours.systemMicros / 1000,
+    simulatorsMs: (simulatorsUsage.userMicros + simulatorsUsage.systemMicros) / 1000,
+    benchMs: (bench.user + bench.system) / 1000,
+    machineMs: machineBusyMs(),
+  };
 }
 
-async function load(url: string, connections: number): Promise<{ p50: number; p99: number; rps: number; requests: number }> {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, connections, duration: SECONDS });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, requests: result.requests.total };
+/** Gateway and simulator CPU over one load run, divided by the queries it answered. */
+async function cpuRun(gateway: RunningGatewayChild, connections: number): Promise<CpuRun> {
+  const before = await cpuNow(gateway);
+  const run = await loadRun(gateway.url, body, connections);
+  const after = await cpuNow(gateway);
+  await gateway.dashboard(); // still whole after the run
+  const delta = (key: keyof typeof before) => after[key] - before[key];
+  const ours = delta('gatewayMs') + delta('simulatorsMs') + delta('benchMs');
+  return {
+    connections,
+    msPerQuery: delta('gatewayMs') / run.requests,
+    systemMsPerQuery: delta('gatewaySystemMs') / run.requests,
+    simulatorsMsPerQuery: delta('simulatorsMs') / run.requests,
+    requestsPerSecond: run.requestsPerSecond,
+    requests: run.requests,
+    otherProcessesCores: Math.max(0, delta('machineMs') - ours) / 1000 / run.seconds,
+  };
 }
 
-async function main(): Promise<void> {
-  const simulators = await start('simulators.ts', { BENCH_N: String(N), BENCH_LATENCY_MS: String(L) });
-  const accounts = simulators.ready.accounts as Array<Record<string, unknown>>;
-  const setLatency = (ms: number) => ask(simulators.child, { type: 'latency', ms }, 'ok');
-  const upstreamPerQuery = async (url: string) => {
-    await ask(simulators.child, { type: 'reset' }, 'ok');
-    await query(url);
-    return (await ask(simulators.child, { type: 'stats' }, 'stats')).counts as Record<string, number>;
+/** One CPU run per BENCH_CPU_CONNECTIONS entry, in order. */
+async function cpuRuns(gateway: RunningGatewayChild): Promise<CpuRun[]> {
+  const runs: CpuRun[] = [];
+  for (const connections of settings.cpuConnections) runs.push(await cpuRun(gateway, connections));
+  return runs;
+}
+
+/** A CPU profile of the gateway over one more L = 0 run (after the measured ones: profiling slows it). */
+async function profiled(gateway: RunningGatewayChild, label: string): Promise<Results['profiles'][number]> {
+  const dir = join(import.meta.dirname, 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = `gateway-dashboard-L0-${label}.cpuprofile`;
+  const connections = settings.cpuConnections[0] ?? 1;
+  await gateway.ask({ type: 'profile-start' }, 'ok');
+  const run = await loadRun(gateway.url, body, connections);
+  const { summary } = await gateway.ask({ type: 'profile-stop', file: join(dir, file) }, 'profiled');
+  return { ...summary, label, file: `bench/profiles/${file}`, queries: run.requests, connections };
+}
+
+try {
+  // Batched, no cache, at latency L: upstream count, latency, throughput, memory.
+  const batched = await startGateway({ batching: true, cacheTtlMs: 0 });
+  const answerBytes = await batched.dashboard();
+  const upstreamBatched = await control.countDuring(() => batched.dashboard());
+  const batchedC1 = await loadRun(batched.url, body, 1);
+  const batchedC32 = await loadRun(batched.url, body, 32);
+  const { rssBytes, heapUsedBytes } = await batched.ask({ type: 'usage' }, 'usage');
+
+  // CPU per query at L = 0, then (optionally) where it goes.
+  await control.setLatency(0);
+  const cpuNoCache = await cpuRuns(batched);
+  const profiles: Results['profiles'] = [];
+  if (settings.profile) profiles.push(await profiled(batched, 'no-cache'));
+  await batched.stop();
+
+  // Warm cross-request cache, L = 0: no upstream calls, CPU per query.
+  const cached = await startGateway({ batching: true, cacheTtlMs: 3_600_000 });
+  const upstreamWarmCache = await control.countDuring(() => cached.dashboard());
+  const cpuWarmCache = await cpuRuns(cached);
+  if (settings.profile) profiles.push(await profiled(cached, 'warm-cache'));
+  await cached.stop();
+
+  // The naive baseline at latency L: DataLoader batching off.
+  await control.setLatency(settings.latencyMs);
+  const naive = await startGateway({ batching: false, cacheTtlMs: 0 });
+  const upstreamNaive = await control.countDuring(() => naive.dashboard());
+  const naiveC1 = await loadRun(naive.url, body, 1);
+  await naive.stop();
+
+  const measured: Omit<Results, 'targets' | 'profiles'> = {
+    parameters: {
+      instancesPerProvider: settings.instances,
+      providers: simulators.map((simulator) => simulator.kind),
+      latencyMs: settings.latencyMs,
+      seconds: settings.seconds,
+      maxConcurrency: settings.maxConcurrency > 0 ? settings.maxConcurrency : 'default',
+      answerBytes,
+      node: process.version,
+      cpus: availableParallelism(),
+    },
+    upstreamPerQuery: { batched: upstreamBatched, naive: upstreamNaive, warmCache: upstreamWarmCache },
+    latency: { batchedC1, batchedC32, naiveC1 },
+    cpu: { noCache: cpuNoCache, warmCache: cpuWarmCache },
+    memory: { rssMb: rssBytes / 1024 / 1024, heapUsedMb: heapUsedBytes / 1024 / 1024 },
   };
-  const gatewayWith = (options: { batching: boolean; cacheTtlMs: number }, execArgv: string[] = []) =>
-    start('gateway.ts', { BENCH_GATEWAY: JSON.stringify({ accounts, ...options }) }, execArgv);
-  const usage = async (child: ChildProcess) => {
-    const message = await ask(child, { type: 'usage' }, 'usage');
-    const cpu = message.cpu as NodeJS.CpuUsage;
-    return { cpuMs: (cpu.user + cpu.system) / 1000, rss: message.rss as number };
-  };
-  const cpuPerQuery = async (child: ChildProcess, url: string) => {
-    for (let index = 0; index < 20; index++) await query(url);
-    const before = await usage(child);
-    const run = await load(url, 8);
-    const after = await usage(child);
-    return { cpuMsPerQuery: (after.cpuMs - before.cpuMs) / run.requests, rps: run.rps };
-  };
-
-  // Batched, at latency L.
-  const batched = await gatewayWith({ batching: true, cacheTtlMs: 0 });
-  const url = batched.ready.url as string;
-  const bytes = await query(url);
-  const upstreamBatched = await upstreamPerQuery(url);
-  const c1 = await load(url, 1);
-  const c32 = await load(url, 32);
-  const rss = (await usage(batched.child)).rss;
-
-  // CPU per query at L = 0, without and with the cross-request cache.
-  await setLatency(0);
-  const cpuNoCache = await cpuPerQuery(batched.child, url);
-  await stop(batched.child);
-  const cached = await gatewayWith({ batching: true, cacheTtlMs: 3_600_000 });
-  const cpuCache = await cpuPerQuery(cached.child, cached.ready.url as string);
-  await stop(cached.child);
-
-  // The naive baseline: DataLoader batching off.
-  await setLatency(L);
-  const naive = await gatewayWith({ batching: false, cacheTtlMs: 0 });
-  const upstreamNaive = await upstreamPerQuery(naive.ready.url as string);
-  const naiveC1 = await load(naive.ready.url as string, 1);
-  await stop(naive.child);
-
-  let hotSpots: Array<{ fn: string; percent: number }> = [];
-  if (PROFILE) {
-    await setLatency(0);
-    const dir = join(import.meta.dirname, 'profiles');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const profiled = await gatewayWith({ batching: true, cacheTtlMs: 0 }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-    await cpuPerQuery(profiled.child, profiled.ready.url as string);
-    await stop(profiled.child);
-    hotSpots = topSelfTime(join(dir, readdirSync(dir)[0] as string));
-  }
-  await stop(simulators.child);
-
-  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
-  const results = {
-    parameters: { instancesPerProvider: N, providers: accounts.map((account) => account.kind), latencyMs: L, seconds: SECONDS, answerBytes: bytes },
-    upstreamPerQuery: { batched: upstreamBatched, naive: upstreamNaive, ratio: total(upstreamNaive) / total(upstreamBatched) },
-    latency: { c1, c32, naiveC1 },
-    cpuMsPerQuery: { noCache: cpuNoCache.cpuMsPerQuery, warmCache: cpuCache.cpuMsPerQuery },
-    gatewayRssMb: rss / 1024 / 1024,
-    hotSpots,
-  };
+  const results: Results = { ...measured, targets: targets(measured), profiles };
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  print(results, total);
+  console.log(render(results));
+} finally {
+  await simulatorsChild.stop();
 }
-
-function topSelfTime(file: string): Array<{ fn: string; percent: number }> {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  let sum = 0;
-  profile.samples.forEach((sample, index) => {
-    const frame = byId.get(sample)?.callFrame;
-    const key = `${frame?.functionName || '(anonymous)'} ${frame?.url.split('/').slice(-2).join('/')}:${frame?.lineNumber}`;
-    const delta = profile.timeDeltas[index] ?? 0;
-    self.set(key, (self.get(key) ?? 0) + delta);
-    sum += delta;
-  });
-  return [...self].filter(([key]) => !key.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([fn, time]) => ({ fn, percent: Math.round((time / sum) * 1000) / 10 }));
-}
-
-function print(results: ReturnType<typeof Object>, total: (counts: Record<string, number>) => number): void {
-  const r = results as {
-    parameters: { instancesPerProvider: number; providers: string[]; latencyMs: number; answerBytes: number };
-    upstreamPerQuery: { batched: Record<string, number>; naive: Record<string, number>; ratio: number };
-    latency: { c1: { p50: number; p99: number; rps: number }; c32: { p50: number; p99: number; rps: number }; naiveC1: { p50: number; p99: number; rps: number } };
-    cpuMsPerQuery: { noCache: number; warmCache: number };
-    gatewayRssMb: number;
-    hotSpots: Array<{ fn: string; percent: number }>;
-  };
-  const { latencyMs: l } = r.parameters;
-  const cpu = r.cpuMsPerQuery.noCache;
-  const rows: Array<[string, string]> = [
-    ['instances', `${r.parameters.instancesPerProvider} per provider x ${r.parameters.providers.length} (${r.parameters.providers.join(', ')}), answer ${(r.parameters.answerBytes / 1024).toFixed(0)} KB`],
-    ['upstream requests / query (batched)', `${total(r.upstreamPerQuery.batched)}  ${JSON.stringify(r.upstreamPerQuery.batched)}`],
-    ['upstream requests / query (naive)', `${total(r.upstreamPerQuery.naive)}  ${JSON.stringify(r.upstreamPerQuery.naive)}`],
-    ['naive / batched', r.upstreamPerQuery.ratio.toFixed(1)],
-    [`latency c=1, L=${l} ms (p50 / p99)`, `${r.latency.c1.p50} / ${r.latency.c1.p99} ms, ${r.latency.c1.rps.toFixed(0)} req/s`],
-    [`latency c=32, L=${l} ms (p50 / p99)`, `${r.latency.c32.p50} / ${r.latency.c32.p99} ms, ${r.latency.c32.rps.toFixed(0)} req/s`],
-    [`naive latency c=1 (p50 / p99)`, `${r.latency.naiveC1.p50} / ${r.latency.naiveC1.p99} ms`],
-    ['gateway CPU / query, L=0, no cache', `${cpu.toFixed(2)} ms`],
-    ['gateway CPU / query, L=0, warm cache', `${r.cpuMsPerQuery.warmCache.toFixed(2)} ms`],
-    ['gateway RSS', `${r.gatewayRssMb.toFixed(0)} MB`],
-  ];
-  console.log('\n| measure | value |\n|---|---|');
-  for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
-  const check = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
-  console.log('');
-  check(r.upstreamPerQuery.ratio >= 10, `naive/batched upstream requests ${r.upstreamPerQuery.ratio.toFixed(1)} >= 10`);
-  check(r.latency.c1.p50 <= 2 * l + cpu + 5, `p50 at c=1 ${r.latency.c1.p50} ms <= 2L + CPU + 5 = ${(2 * l + cpu + 5).toFixed(1)} ms`);
-  check(r.latency.c32.rps >= 0.8 * (1000 / cpu), `req/s at c=32 ${r.latency.c32.rps.toFixed(0)} >= 80% of 1000/CPU = ${(0.8 * (1000 / cpu)).toFixed(0)}`);
-  check(cpu <= 15, `CPU/query without cache ${cpu.toFixed(2)} ms <= 15 ms`);
-  check(r.cpuMsPerQuery.warmCache <= 3, `CPU/query with warm cache ${r.cpuMsPerQuery.warmCache.toFixed(2)} ms <= 3 ms`);
-  if (r.hotSpots.length > 0) {
-    console.log('\nTop self-time functions in the gateway (L=0, no cache):');
-    for (const spot of r.hotSpots) console.log(`  ${spot.percent.toFixed(1).padStart(5)}%  ${spot.fn}`);
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -1,24 +1,39 @@
 /**
- * The benchmark's provider simulators, in a process of their own so that
- * their CPU is not counted as the gateway's. Controlled over IPC.
+ * The benchmark's provider simulators, in a process of their own so their
+ * CPU is not counted as the gateway's. Starts every kind the registry has a
+ * simulator for (the set grows as providers land), reports each account and
+ * control URL to the bench, and answers usage/stop over IPC; counting,
+ * resetting and latency go through each simulator's /__sim/ endpoints.
  */
 import type { RunningSimulator } from '../src/providers/module.js';
 import { simulatedKinds, startSimulator } from '../src/providers/registry.js';
-
-type Command = { type: 'latency'; ms: number } | { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
-
-const instances = Number(process.env.BENCH_N ?? 50);
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
+import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
+import { settings } from './settings.js';
 
 const simulators: RunningSimulator[] = await Promise.all(
-  simulatedKinds().map((kind) => startSimulator(kind, { instances, backupsPerInstance: 4, latencyMs, asyncDelayMs: 1_000 })),
+  simulatedKinds().map((kind) =>
+    startSimulator(kind, {
+      instances: settings.instances,
+      backupsPerInstance: 4,
+      latencyMs: settings.latencyMs,
+      // The dashboard reads only; nothing waits on asynchronous work.
+      asyncDelayMs: 1_000,
+    }),
+  ),
 );
-process.send?.({ type: 'ready', accounts: simulators.map((simulator) => simulator.accountConfig(`${simulator.kind}-bench`)) });
 
-process.on('message', (command: Command) => {
-  if (command.type === 'latency') for (const simulator of simulators) simulator.server.latencyMs = command.ms;
-  if (command.type === 'reset') for (const simulator of simulators) simulator.server.resetLog();
-  if (command.type === 'stats') process.send?.({ type: 'stats', counts: Object.fromEntries(simulators.map((simulator) => [simulator.kind, simulator.server.count()])) });
-  if (command.type === 'stop') void Promise.all(simulators.map((simulator) => simulator.stop())).then(() => process.exit(0));
-  if (command.type !== 'stats') process.send?.({ type: 'ok' });
+const send = (message: ChildMessage) => process.send?.(message);
+// A bench that died (an exception, Ctrl-C) must not leave its servers running.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'usage') send(usageMessage());
+  if (message.type === 'stop') void Promise.all(simulators.map((simulator) => simulator.stop())).then(() => process.exit(0));
+});
+send({
+  type: 'simulators-ready',
+  simulators: simulators.map((simulator) => ({
+    kind: simulator.kind,
+    controlUrl: simulator.server.url,
+    account: simulator.accountConfig(`${simulator.kind}-bench`),
+  })),
 });

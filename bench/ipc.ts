@@ -1,0 +1,73 @@
+/**
+ * The parent's side of the two child processes (simulators, gateway): fork
+ * under tsx and exchange typed messages over IPC.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { ProfileSummary } from './profile.js';
+
+export interface SimulatorInfo {
+  kind: string;
+  /** Origin of the simulator's HTTP server; its /__sim/ control endpoints live there. */
+  controlUrl: string;
+  /** The provider entry (before validation) that points a gateway at it. */
+  account: Record<string, unknown>;
+}
+
+/** Child -> parent. */
+export type ChildMessage =
+  | { type: 'simulators-ready'; simulators: SimulatorInfo[] }
+  | { type: 'gateway-ready'; url: string }
+  | { type: 'usage'; userMicros: number; systemMicros: number; rssBytes: number; heapUsedBytes: number }
+  | { type: 'profiled'; summary: ProfileSummary }
+  | { type: 'ok' };
+
+/** Parent -> child. */
+export type ParentMessage = { type: 'usage' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'stop' };
+
+export interface Child {
+  process: ChildProcess;
+  ready: ChildMessage;
+  ask<T extends ChildMessage['type']>(message: ParentMessage, reply: T): Promise<Extract<ChildMessage, { type: T }>>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench/<script> under tsx and resolves with its first message (its "ready"). */
+export function startChild(script: string, env: Record<string, string>): Promise<Child> {
+  const child = fork(join(import.meta.dirname, script), {
+    env: { ...process.env, ...env },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T extends ChildMessage['type']>(message: ParentMessage, reply: T) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve) => {
+      const listener = (answer: ChildMessage) => {
+        if (answer.type !== reply) return;
+        child.off('message', listener);
+        resolve(answer as Extract<ChildMessage, { type: T }>);
+      };
+      child.on('message', listener);
+      child.send(message);
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.send({ type: 'stop' } satisfies ParentMessage);
+    });
+  return new Promise((resolve, reject) => {
+    const failed = (code: number | null) => reject(new Error(`bench/${script} exited (code ${code}) before it was ready`));
+    child.once('exit', failed);
+    child.once('message', (ready: ChildMessage) => {
+      child.off('exit', failed);
+      resolve({ process: child, ready, ask, stop });
+    });
+  });
+}
+
+/** What a child answers to {type: 'usage'}: its own CPU time and RSS. */
+export const usageMessage = (): ChildMessage => {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return { type: 'usage', userMicros: cpu.user, systemMicros: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
+};
