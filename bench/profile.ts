@@ -92,7 +92,9 @@ function top(self: Map<string, number>, count: number): HotSpot[] {
 const ROOT = new URL('..', import.meta.url).href;
 
 function functionKey(frame: CallFrame): string {
-  return `${frame.functionName || '(anonymous)'}${frame.url ? ` (${location(frame)})` : ''}`;
+  // graphql-jit's generated functions get names like "X__fieldyMapItemHandler.__context.rt.callResolver..."
+  const name = (frame.functionName || '(anonymous)').split('.__context')[0] as string;
+  return `${name}${frame.url ? ` (${location(frame)})` : ''}`;
 }
 
 /** `src/upstream/client.ts:201` through the source map, else the generated position. */
