@@ -93,7 +93,7 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     const { hour, minute } = parseTime(rawTime.slice(0, 5));
     time = formatTime(hour, minute);
   } catch {
-    // A time we cannot read becomes midnight; the raw word stays visible in the schedule name's record.
+    // An unreadable rotation_time is shown as midnight rather than failing the whole list.
   }
   return {
     providerId,
@@ -101,6 +101,7 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     instanceNativeId: toStringOrNull(row.instance_id) ?? instanceNativeId,
     keyExtra: [],
     name: toStringOrNull(row.name) ?? String(row.id ?? ''),
+    // No readable day: shown as daily (Zomro documents no default; the panel always sends days).
     cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
     timezone,
     createdAt: parseUtcDate(row.create_date),
