@@ -28,7 +28,7 @@ export class Gateway {
     readonly options: GatewayOptions,
     cacheTtlMs: ReadonlyMap<string, number>,
   ) {
-    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(store, cacheTtlMs) : undefined;
+    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(store, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
     this.idempotency = new Idempotency(store);
     this.audit = logger.child({ channel: 'audit' });
   }

@@ -26,10 +26,10 @@ export const backupId = (backup: Pick<Backup, 'providerId' | 'nativeId' | 'insta
   memo(backup, (item) => encodeId('Backup', item.providerId, [item.instanceNativeId ?? '', item.nativeId, ...item.keyExtra]));
 
 export const scheduleId = (schedule: Pick<BackupSchedule, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
-  encodeId('BackupSchedule', schedule.providerId, [schedule.instanceNativeId ?? '', schedule.nativeId, ...schedule.keyExtra]);
+  memo(schedule, (item) => encodeId('BackupSchedule', item.providerId, [item.instanceNativeId ?? '', item.nativeId, ...item.keyExtra]));
 
 export const definitionId = (definition: Pick<BackupDefinition, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
-  encodeId('BackupDefinition', definition.providerId, [definition.instanceNativeId, definition.nativeId, ...definition.keyExtra]);
+  memo(definition, (item) => encodeId('BackupDefinition', item.providerId, [item.instanceNativeId, item.nativeId, ...item.keyExtra]));
 
 export const operationId = (ref: OperationRef): string =>
   encodeId('Operation', ref.providerId, [ref.kind, String(ref.startedAt.getTime()), ref.instanceNativeId ?? '', ref.backupNativeId ?? '', ...ref.token]);

@@ -83,9 +83,12 @@ export class RequestLoaders {
 
   private async loadInstanceList(adapter: ProviderAdapter): Promise<Instance[]> {
     const providerId = adapter.account.id;
-    const cached = await this.options.cache?.get<Instance[]>(providerId, 'instances', '');
+    const cache = this.options.cache;
+    const address = { providerId, kind: 'instances', nativeId: '' };
+    const startedAt = cache?.now() ?? 0;
+    const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
     const instances = cached ?? (await adapter.listInstances());
-    if (!cached) await this.options.cache?.set(providerId, 'instances', '', instances);
+    if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) this.instance.prime(loaderKey(providerId, instance.nativeId), instance);
     return instances;
   }
@@ -93,27 +96,22 @@ export class RequestLoaders {
   private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
     const cache = this.options.cache;
     if (!cache) return this.batch(kind, keys, load);
-    const results: Array<T | Error | undefined> = await Promise.all(
-      keys.map((key) => {
-        const [providerId, nativeId] = splitKey(key);
-        return cache.get<T>(providerId, kind, nativeId);
-      }),
-    );
-    const missing = keys.filter((_, index) => results[index] === undefined);
-    if (missing.length > 0) {
-      const loaded = await this.batch(kind, missing, load);
-      const byKey = new Map(missing.map((key, index) => [key, loaded[index] as T | Error]));
-      await Promise.all(
-        missing.map((key) => {
-          const value = byKey.get(key);
-          const [providerId, nativeId] = splitKey(key);
-          return value instanceof Error || value === undefined ? undefined : cache.set(providerId, kind, nativeId, value);
-        }),
-      );
-      keys.forEach((key, index) => {
-        if (results[index] === undefined) results[index] = byKey.get(key);
-      });
-    }
+    const addresses = keys.map((key) => {
+      const [providerId, nativeId] = splitKey(key);
+      return { providerId, kind, nativeId };
+    });
+    const startedAt = cache.now();
+    const results: Array<T | Error | undefined> = await cache.getMany<T>(addresses);
+    const missing = keys.flatMap((_, index) => (results[index] === undefined ? [index] : []));
+    if (missing.length === 0) return results as Array<T | Error>;
+    const loaded = await this.batch(kind, missing.map((index) => keys[index] as string), load);
+    const fills: Array<{ address: (typeof addresses)[number]; value: unknown }> = [];
+    missing.forEach((keyIndex, index) => {
+      const value = loaded[index] as T | Error;
+      results[keyIndex] = value;
+      if (!(value instanceof Error)) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
+    });
+    await cache.setMany(fills, startedAt);
     return results as Array<T | Error>;
   }
 

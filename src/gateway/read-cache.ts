@@ -1,39 +1,99 @@
+import { LRUCache } from 'lru-cache';
 import type { KeyValueStore } from '../state/store.js';
+
+/** One cached list: which account, which instance, which kind of list. */
+export interface CacheAddress {
+  providerId: string;
+  kind: string;
+  nativeId: string;
+}
+
+/**
+ * How long an invalidation is remembered against reads that were already in
+ * flight: longer than any upstream read can take (timeouts times retries).
+ */
+const INVALIDATION_MEMORY_MS = 120_000;
 
 /**
  * The cross-request cache of provider reads (`cacheTtlMs` per account, off by
  * default). Entries are per (account, instance, kind of list); a mutation on
  * an instance drops that instance's entries at once, and the instance list of
  * its account, so a read after a write always sees the write.
+ *
+ * A read that started before the invalidation and answers after it carries
+ * the old state: `setMany` drops such answers instead of caching them (in
+ * this process; a replica's in-flight read is not seen, its TTL bounds it).
  */
 export class ReadCache {
+  private readonly invalidatedAt = new LRUCache<string, number>({ max: 100_000, ttl: INVALIDATION_MEMORY_MS });
+  private clock = 0;
+
   constructor(
     private readonly store: KeyValueStore,
     /** TTL per provider account; accounts without one are not cached. */
     private readonly ttlMs: ReadonlyMap<string, number>,
+    /** A store that fails (Redis down) costs the cache, never the read: misses, and this is told. */
+    private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
-  private static key(providerId: string, kind: string, nativeId: string): string {
+  private static key({ providerId, kind, nativeId }: CacheAddress): string {
     return `cache:${providerId}:${kind}:${nativeId}`;
   }
 
-  async get<T>(providerId: string, kind: string, nativeId: string): Promise<T | undefined> {
-    if (!this.ttlMs.get(providerId)) return undefined;
-    return this.store.get<T>(ReadCache.key(providerId, kind, nativeId));
+  private static instanceKey(providerId: string, nativeId: string): string {
+    return `${providerId}\u0000${nativeId}`;
   }
 
-  async set<T>(providerId: string, kind: string, nativeId: string, value: T): Promise<void> {
-    const ttl = this.ttlMs.get(providerId);
-    if (ttl) await this.store.set(ReadCache.key(providerId, kind, nativeId), value, ttl);
+  /** A mark to pass to `setMany`: answers to reads started after it. */
+  now(): number {
+    return this.clock;
+  }
+
+  /** One store round trip for the lot; undefined where absent or not cached. */
+  async getMany<T>(addresses: readonly CacheAddress[]): Promise<Array<T | undefined>> {
+    const cached = addresses.filter((address) => this.ttlMs.get(address.providerId));
+    if (cached.length === 0) return addresses.map(() => undefined);
+    let values: Array<T | undefined>;
+    try {
+      values = await this.store.getMany<T>(cached.map(ReadCache.key));
+    } catch (error) {
+      this.onStoreError(error);
+      return addresses.map(() => undefined);
+    }
+    const byKey = new Map(cached.map((address, index) => [ReadCache.key(address), values[index]]));
+    return addresses.map((address) => byKey.get(ReadCache.key(address)));
+  }
+
+  /** Caches answers to reads started at `startedAt` (see `now`), except those an invalidation overtook. */
+  async setMany(entries: ReadonlyArray<{ address: CacheAddress; value: unknown }>, startedAt: number): Promise<void> {
+    const fresh = entries.flatMap(({ address, value }) => {
+      const ttlMs = this.ttlMs.get(address.providerId);
+      if (!ttlMs || this.overtaken(address, startedAt)) return [];
+      return [{ key: ReadCache.key(address), value, ttlMs }];
+    });
+    if (fresh.length === 0) return;
+    try {
+      await this.store.setMany(fresh);
+    } catch (error) {
+      this.onStoreError(error);
+    }
   }
 
   /** Drops everything cached about one instance, and its account's instance list. */
   async invalidateInstance(providerId: string, nativeId: string): Promise<void> {
     if (!this.ttlMs.get(providerId)) return;
+    const stamp = ++this.clock;
+    this.invalidatedAt.set(ReadCache.instanceKey(providerId, nativeId), stamp);
+    this.invalidatedAt.set(ReadCache.instanceKey(providerId, ''), stamp);
     await Promise.all(
-      ['backups', 'schedules', 'definitions'].map((kind) => this.store.delete(ReadCache.key(providerId, kind, nativeId))).concat(
-        this.store.delete(ReadCache.key(providerId, 'instances', '')),
-      ),
+      ['backups', 'schedules', 'definitions', 'instances']
+        .map((kind) => ({ providerId, kind, nativeId: kind === 'instances' ? '' : nativeId }))
+        .map((address) => this.store.delete(ReadCache.key(address))),
     );
+  }
+
+  private overtaken(address: CacheAddress, startedAt: number): boolean {
+    const invalidated = this.invalidatedAt.get(ReadCache.instanceKey(address.providerId, address.nativeId));
+    return invalidated !== undefined && invalidated > startedAt;
   }
 }

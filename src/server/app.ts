@@ -67,6 +67,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every answer for a weak ETag (a 254 KB dashboard: a SHA-1 per query);
+  // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
+  app.set('etag', false);
   const httpServer = createServer(app);
   let draining = false;
 

@@ -15,8 +15,17 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve(this.entries.get(key)?.value as T | undefined);
   }
 
+  getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    return Promise.resolve(keys.map((key) => this.entries.get(key)?.value as T | undefined));
+  }
+
   set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     this.entries.set(key, { value }, { ttl: ttlMs });
+    return Promise.resolve();
+  }
+
+  setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
+    for (const { key, value, ttlMs } of entries) this.entries.set(key, { value }, { ttl: ttlMs });
     return Promise.resolve();
   }
 

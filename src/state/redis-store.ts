@@ -12,6 +12,9 @@ export class RedisStore implements KeyValueStore {
 
   constructor(url: string, private readonly prefix = 'backup-graph:') {
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Connection trouble reaches the caller through each failed command; unheard, the
+    // event would go to stderr, outside the gateway's logs.
+    this.redis.on('error', () => {});
   }
 
   async ready(): Promise<void> {
@@ -23,8 +26,23 @@ export class RedisStore implements KeyValueStore {
     return text === null ? undefined : (JSON.parse(text, revive) as T);
   }
 
+  async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return [];
+    const texts = await this.redis.mget(keys.map((key) => this.prefix + key));
+    return texts.map((text) => (text === null ? undefined : (JSON.parse(text, revive) as T)));
+  }
+
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { key, value, ttlMs } of entries) pipeline.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    const answers = await pipeline.exec();
+    const failed = answers?.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
   }
 
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {

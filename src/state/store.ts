@@ -5,7 +5,11 @@
  */
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
+  /** Many keys in one round trip (one MGET on Redis); undefined where absent. */
+  getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>>;
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+  /** Many entries in one round trip (one pipeline on Redis), each with its own TTL. */
+  setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void>;
   /** Sets only if absent; true when this caller set it (an atomic claim). */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadCache } from '../../src/gateway/read-cache.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const backupsOf = (nativeId: string) => ({ providerId: 'acct', kind: 'backups', nativeId });
+
+describe.each([
+  ['memory', () => new MemoryStore()],
+  ['redis', () => new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`)],
+] as const)('read cache over the %s store', (_name, createStore) => {
+  let store: KeyValueStore;
+  beforeAll(async () => {
+    store = createStore();
+    if (store instanceof RedisStore) await store.ready();
+  });
+  afterAll(() => store.close());
+
+  it('reads and fills many entries at once, Dates intact, and skips accounts with no TTL', async () => {
+    const cache = new ReadCache(store, new Map([['acct', 60_000]]));
+    const createdAt = new Date('2026-11-30T10:00:00.000Z');
+    await cache.setMany([{ address: backupsOf('1'), value: [{ name: 'a', createdAt }] }, { address: { providerId: 'uncached', kind: 'backups', nativeId: '1' }, value: [] }], cache.now());
+    const [hit, miss, uncached] = await cache.getMany([backupsOf('1'), backupsOf('2'), { providerId: 'uncached', kind: 'backups', nativeId: '1' }]);
+    expect(hit).toEqual([{ name: 'a', createdAt }]);
+    expect(miss).toBeUndefined();
+    expect(uncached).toBeUndefined();
+  });
+
+  it('does not cache an answer to a read that a mutation on its instance overtook', async () => {
+    const cache = new ReadCache(store, new Map([['acct', 60_000]]));
+    const startedAt = cache.now();
+    // The read is in flight; a mutation on instance 7 lands; then the (old) answer arrives.
+    await cache.invalidateInstance('acct', '7');
+    await cache.setMany([{ address: backupsOf('7'), value: ['stale'] }, { address: backupsOf('8'), value: ['fresh'] }], startedAt);
+    expect(await cache.getMany([backupsOf('7'), backupsOf('8')])).toEqual([undefined, ['fresh']]);
+    // A read started after the mutation is cached as usual.
+    await cache.setMany([{ address: backupsOf('7'), value: ['new'] }], cache.now());
+    expect(await cache.getMany([backupsOf('7')])).toEqual([['new']]);
+  });
+});
+
+describe('read cache with a store that fails', () => {
+  it('misses instead of failing the read, and reports the failure', async () => {
+    const down = new RedisStore('redis://127.0.0.1:1', 'unreachable:');
+    const failures: unknown[] = [];
+    const cache = new ReadCache(down, new Map([['acct', 60_000]]), (error) => failures.push(error));
+    expect(await cache.getMany([backupsOf('1')])).toEqual([undefined]);
+    await cache.setMany([{ address: backupsOf('1'), value: [] }], cache.now());
+    expect(failures).toHaveLength(2);
+    await down.close();
+  });
+});
