@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
+import type { UpstreamScope } from '../upstream/scope.js';
 import type { ReadCache } from './read-cache.js';
 
 /**
@@ -23,6 +24,8 @@ const splitKey = (key: string): [string, string] => {
 };
 
 export interface LoaderOptions {
+  /** The GraphQL request these loaders serve: every upstream request they cause carries it. */
+  scope: UpstreamScope;
   /** Off only for the benchmark's naive baseline: every key becomes its own upstream call. */
   batch: boolean;
   /** Cross-request cache of provider reads; absent when no account has `cacheTtlMs`. */
@@ -52,11 +55,11 @@ export class RequestLoaders {
     private readonly options: LoaderOptions,
   ) {
     const dataLoaderOptions = { batch: options.batch };
-    this.instance = new DataLoader((keys) => this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids)), dataLoaderOptions);
-    this.backups = new DataLoader((keys) => this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids)), dataLoaderOptions);
-    this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids)), dataLoaderOptions);
+    this.instance = new DataLoader((keys) => this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope)), dataLoaderOptions);
+    this.backups = new DataLoader((keys) => this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids, options.scope)), dataLoaderOptions);
+    this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), dataLoaderOptions);
     this.definitions = new DataLoader(
-      (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids)),
+      (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),
       dataLoaderOptions,
     );
   }
@@ -87,7 +90,7 @@ export class RequestLoaders {
     const address = { providerId, kind: 'instances', nativeId: '' };
     const startedAt = cache?.now() ?? 0;
     const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
-    const instances = cached ?? (await adapter.listInstances());
+    const instances = cached ?? (await adapter.listInstances(this.options.scope));
     if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) this.instance.prime(loaderKey(providerId, instance.nativeId), instance);
     return instances;

@@ -28,6 +28,10 @@ export class Mutations {
     return this.request.principal;
   }
 
+  private get scope() {
+    return this.request.scope;
+  }
+
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
     requireRole(this.principal, 'operator', 'createBackup');
     const target = this.targetOf(input.instanceId, 'CREATE_BACKUP');
@@ -35,7 +39,7 @@ export class Mutations {
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const { adapter, instance } = await this.load(target);
-    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') });
+    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
       ? await this.request.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
@@ -47,7 +51,7 @@ export class Mutations {
     requireRole(this.principal, 'admin', 'deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
-    const operation = await adapter.deleteBackup(backup);
+    const operation = await adapter.deleteBackup(backup, this.scope);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     return { operation, backup: operation.status === 'SUCCEEDED' ? null : { ...backup, status: 'DELETING' } };
   }
@@ -68,7 +72,7 @@ export class Mutations {
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.request.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
-    const operation = await adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true });
+    const operation = await adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
   }
@@ -78,7 +82,7 @@ export class Mutations {
     const adapter = this.request.provider(input.providerId);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
-    return { operation: await adapter.syncBackups(storageId) };
+    return { operation: await adapter.syncBackups(storageId, this.scope) };
   }
 
   async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
@@ -87,7 +91,7 @@ export class Mutations {
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
     const { adapter, instance } = await this.load(target);
-    const schedule = await adapter.createSchedule({ instance, name: checkName(input.name, 'name'), weekdays: [...input.weekdays], time: input.time });
+    const schedule = await adapter.createSchedule({ instance, name: checkName(input.name, 'name'), weekdays: [...input.weekdays], time: input.time }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     return schedule;
   }
@@ -99,7 +103,7 @@ export class Mutations {
     requireCapability(adapter, 'DELETE_SCHEDULE');
     const schedule = await this.request.scheduleAt(address);
     if (!schedule) throw notFound('schedule', adapter.account.id);
-    await adapter.deleteSchedule(schedule);
+    await adapter.deleteSchedule(schedule, this.scope);
     await this.forget(address.providerId, address.instanceNativeId);
     return scheduleId(schedule);
   }
@@ -138,7 +142,7 @@ export class Mutations {
       bandwidthLimit: input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER),
       description: checkText(input.description, 'description'),
       fsfreeze: input.fsfreeze ?? false,
-    });
+    }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     return definition;
   }
@@ -165,7 +169,7 @@ export class Mutations {
       ...(input.compression != null ? { compression: input.compression } : {}),
       ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
       ...(input.description !== undefined ? { description: checkText(input.description, 'description') } : {}),
-    });
+    }, this.scope);
     await this.forget(definition.providerId, definition.instanceNativeId);
     return updated;
   }
@@ -173,7 +177,7 @@ export class Mutations {
   async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
     requireRole(this.principal, 'operator', 'deleteBackupDefinition');
     const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION');
-    await adapter.deleteDefinition(definition);
+    await adapter.deleteDefinition(definition, this.scope);
     await this.forget(definition.providerId, definition.instanceNativeId);
     return definitionId(definition);
   }
@@ -182,7 +186,7 @@ export class Mutations {
     requireRole(this.principal, 'operator', 'updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
-    const updated = await adapter.updateBackupNote(backup, note);
+    const updated = await adapter.updateBackupNote(backup, note, this.scope);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     return updated;
   }

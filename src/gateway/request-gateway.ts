@@ -3,6 +3,7 @@ import { decodeId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, ProviderKind } from '../domain/types.js';
 import type { Connection, ProviderErrorModel } from '../graphql/models.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
+import type { UpstreamScope } from '../upstream/scope.js';
 import type { Gateway } from './gateway.js';
 import {
   decodeBackupId,
@@ -35,12 +36,17 @@ export type NodeModel = ProviderAdapter | Instance | Backup | BackupSchedule | B
  */
 export class RequestGateway {
   readonly loaders: RequestLoaders;
+  /** What every upstream request made for this GraphQL request carries (its id). */
+  readonly scope: UpstreamScope;
 
   constructor(
     readonly gateway: Gateway,
     readonly principal: Principal,
+    requestId: string,
   ) {
+    this.scope = { requestId };
     this.loaders = new RequestLoaders((providerId) => this.gateway.providers.get(this.principal, providerId), {
+      scope: this.scope,
       batch: gateway.options.batching,
       cache: gateway.readCache,
       onBatch: gateway.options.onBatch,
@@ -126,14 +132,18 @@ export class RequestGateway {
   async operation(id: string): Promise<Operation | null> {
     const ref = decodeOperationId(id);
     const adapter = this.gateway.providers.find(this.principal, ref.providerId);
-    return adapter ? adapter.getOperation(ref) : null;
+    return adapter ? adapter.getOperation(ref, this.scope) : null;
   }
 
-  /** Every status change of an operation until it ends, from one shared poll loop per operation. */
+  /**
+   * Every status change of an operation until it ends, from one shared poll
+   * loop per operation. The loop polls with the scope of the request that
+   * started it; later subscribers to the same operation share those polls.
+   */
   operationUpdates(id: string): AsyncIterableIterator<Operation> {
     const ref = decodeOperationId(id);
     const adapter = this.gateway.providers.get(this.principal, ref.providerId);
-    return this.gateway.watcher.watch(id, () => adapter.getOperation(ref));
+    return this.gateway.watcher.watch(id, () => adapter.getOperation(ref, this.scope));
   }
 
   /** Any object by id; a Provider by its account id. Null when it names nothing (or nothing this client may see). */

@@ -16,6 +16,7 @@ import type {
   UpdateDefinitionRequest,
 } from '../domain/types.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { UpstreamScope } from '../upstream/scope.js';
 
 /** One configured provider account, as adapters see it (credentials stay inside the adapter). */
 export interface ProviderAccount {
@@ -45,28 +46,28 @@ export interface ProviderAdapter {
   readonly capabilities: ReadonlySet<Capability>;
   readonly upstream: UpstreamClient;
 
-  listInstances(): Promise<Instance[]>;
+  listInstances(scope: UpstreamScope): Promise<Instance[]>;
   /** Batch: instances by native id; null where the provider has none. */
-  getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>>;
+  getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
   /** Batch: every backup of each instance. */
-  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>>;
-  listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>>;
-  listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>>;
+  listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
+  listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>>;
+  listDefinitions(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupDefinition[]>>;
 
-  createBackup(request: CreateBackupRequest): Promise<Operation>;
-  deleteBackup(backup: Backup): Promise<Operation>;
-  restoreBackup(request: RestoreBackupRequest): Promise<Operation>;
+  createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation>;
+  deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation>;
+  restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation>;
   /** `storageId`: a provider storage to sync from; null means the account's default. */
-  syncBackups(storageId: string | null): Promise<Operation>;
-  updateBackupNote(backup: Backup, note: string): Promise<Backup>;
+  syncBackups(storageId: string | null, scope: UpstreamScope): Promise<Operation>;
+  updateBackupNote(backup: Backup, note: string, scope: UpstreamScope): Promise<Backup>;
   /** Reads the provider's state again: operation ids carry everything needed. */
-  getOperation(ref: OperationRef): Promise<Operation>;
+  getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
-  createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule>;
-  deleteSchedule(schedule: BackupSchedule): Promise<void>;
-  createDefinition(request: CreateDefinitionRequest): Promise<BackupDefinition>;
-  updateDefinition(request: UpdateDefinitionRequest): Promise<BackupDefinition>;
-  deleteDefinition(definition: BackupDefinition): Promise<void>;
+  createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule>;
+  deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void>;
+  createDefinition(request: CreateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition>;
+  updateDefinition(request: UpdateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition>;
+  deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void>;
 
   health(): ProviderHealth;
   close(): Promise<void>;
@@ -85,56 +86,56 @@ export abstract class BaseAdapter implements ProviderAdapter {
     readonly upstream: UpstreamClient,
   ) {}
 
-  abstract listInstances(): Promise<Instance[]>;
-  abstract getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>>;
-  abstract listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>>;
-  abstract getOperation(ref: OperationRef): Promise<Operation>;
+  abstract listInstances(scope: UpstreamScope): Promise<Instance[]>;
+  abstract getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
+  abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
+  abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
-  listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+  listSchedules(instanceIds: readonly string[], _scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return Promise.resolve(instanceIds.map(() => []));
   }
 
-  listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>> {
+  listDefinitions(instanceIds: readonly string[], _scope: UpstreamScope): Promise<BatchResult<BackupDefinition[]>> {
     return Promise.resolve(instanceIds.map(() => []));
   }
 
-  createBackup(_request: CreateBackupRequest): Promise<Operation> {
+  createBackup(_request: CreateBackupRequest, _scope: UpstreamScope): Promise<Operation> {
     return this.refuse('CREATE_BACKUP');
   }
 
-  deleteBackup(_backup: Backup): Promise<Operation> {
+  deleteBackup(_backup: Backup, _scope: UpstreamScope): Promise<Operation> {
     return this.refuse('DELETE_BACKUP');
   }
 
-  restoreBackup(_request: RestoreBackupRequest): Promise<Operation> {
+  restoreBackup(_request: RestoreBackupRequest, _scope: UpstreamScope): Promise<Operation> {
     return this.refuse('RESTORE_BACKUP');
   }
 
-  syncBackups(_storageId: string | null): Promise<Operation> {
+  syncBackups(_storageId: string | null, _scope: UpstreamScope): Promise<Operation> {
     return this.refuse('SYNC_BACKUPS');
   }
 
-  updateBackupNote(_backup: Backup, _note: string): Promise<Backup> {
+  updateBackupNote(_backup: Backup, _note: string, _scope: UpstreamScope): Promise<Backup> {
     return this.refuse('UPDATE_BACKUP_NOTE');
   }
 
-  createSchedule(_request: CreateScheduleRequest): Promise<BackupSchedule> {
+  createSchedule(_request: CreateScheduleRequest, _scope: UpstreamScope): Promise<BackupSchedule> {
     return this.refuse('CREATE_SCHEDULE');
   }
 
-  deleteSchedule(_schedule: BackupSchedule): Promise<void> {
+  deleteSchedule(_schedule: BackupSchedule, _scope: UpstreamScope): Promise<void> {
     return this.refuse('DELETE_SCHEDULE');
   }
 
-  createDefinition(_request: CreateDefinitionRequest): Promise<BackupDefinition> {
+  createDefinition(_request: CreateDefinitionRequest, _scope: UpstreamScope): Promise<BackupDefinition> {
     return this.refuse('CREATE_DEFINITION');
   }
 
-  updateDefinition(_request: UpdateDefinitionRequest): Promise<BackupDefinition> {
+  updateDefinition(_request: UpdateDefinitionRequest, _scope: UpstreamScope): Promise<BackupDefinition> {
     return this.refuse('UPDATE_DEFINITION');
   }
 
-  deleteDefinition(_definition: BackupDefinition): Promise<void> {
+  deleteDefinition(_definition: BackupDefinition, _scope: UpstreamScope): Promise<void> {
     return this.refuse('DELETE_DEFINITION');
   }
 

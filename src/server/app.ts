@@ -23,7 +23,6 @@ import { buildSchema } from '../graphql/schema.js';
 import { queryLimits } from '../graphql/limits/index.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
 import { GatewayMetrics } from '../observability/metrics.js';
-import { runWithRequestContext } from '../observability/request-context.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -107,7 +106,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     res.locals.requestId = requestId;
-    runWithRequestContext({ requestId }, () => next());
+    next();
   });
   const graphiql = graphiqlHandler('/graphql');
   app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql(req, res) : next()));
@@ -124,8 +123,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
-        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal);
-        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId: String(res.locals.requestId) };
+        const requestId = String(res.locals.requestId);
+        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal, requestId);
+        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId };
       },
     }),
   );
@@ -155,8 +155,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       },
       context: (ctx) => {
         const principal = authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
-        const gatewayForRequest = new RequestGateway(gateway, principal);
-        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId: randomUUID() } satisfies GraphQLContext;
+        const requestId = randomUUID();
+        const gatewayForRequest = new RequestGateway(gateway, principal, requestId);
+        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId } satisfies GraphQLContext;
       },
     },
     wsServer,

@@ -2,10 +2,10 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayError, badInput } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
-import { currentRequestId } from '../observability/request-context.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
 import { createUpstreamPolicy, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
+import type { UpstreamScope } from './scope.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -22,6 +22,8 @@ export interface UpstreamRequest {
   operation: string;
   /** Statuses >= 500 that the caller interprets itself (e.g. a ZStack job that failed answers 503). */
   passStatuses?: readonly number[];
+  /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
+  scope: UpstreamScope;
 }
 
 export interface UpstreamResponse {
@@ -103,7 +105,7 @@ export class UpstreamClient {
       const seconds = (performance.now() - started) / 1000;
       this.observer.requestFinished({ provider: this.providerId, kind: this.options.kind, operation: request.operation, outcome, seconds });
       if (this.logger.isLevelEnabled('debug')) {
-        this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000), requestId: currentRequestId() }, 'upstream request');
+        this.logger.debug({ provider: this.providerId, operation: request.operation, outcome, ms: Math.round(seconds * 1000), requestId: request.scope.requestId }, 'upstream request');
       }
     }
   }
@@ -115,7 +117,7 @@ export class UpstreamClient {
   private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const provider = this.providerId;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-    const requestId = currentRequestId();
+    const requestId = request.scope.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let response;
     try {

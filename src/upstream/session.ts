@@ -1,3 +1,5 @@
+import type { UpstreamScope } from './scope.js';
+
 /**
  * A login session shared by every request to one provider account: one login
  * however many requests need it at once, and a renewal when the provider says
@@ -6,13 +8,17 @@
 export class SharedSession {
   private current: Promise<string> | null = null;
 
-  /** `login` returns a fresh session token; it must not log the credentials it uses. */
-  constructor(private readonly login: () => Promise<string>) {}
+  /**
+   * `login` returns a fresh session token; it must not log the credentials it
+   * uses. It gets the scope of the request that needed the login: a login
+   * shared by concurrent requests carries the first one's.
+   */
+  constructor(private readonly login: (scope: UpstreamScope) => Promise<string>) {}
 
   /** The current token, logging in first if there is none (concurrent callers share one login). */
-  token(): Promise<string> {
+  token(scope: UpstreamScope): Promise<string> {
     if (!this.current) {
-      const attempt = this.login();
+      const attempt = this.login(scope);
       this.current = attempt;
       // A failed login is not cached: the next request tries again.
       attempt.catch(() => {
@@ -36,13 +42,14 @@ export class SharedSession {
 
   /**
    * Runs `send` with a token; when `isExpired` says the answer means "session
-   * no longer valid", renews once and runs `send` again.
+   * no longer valid", renews once and runs `send` again. A login this needs
+   * carries `scope`.
    */
-  async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean): Promise<T> {
-    const token = await this.token();
+  async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean, scope: UpstreamScope): Promise<T> {
+    const token = await this.token(scope);
     const first = await send(token);
     if (!isExpired(first)) return first;
     await this.invalidate(token);
-    return send(await this.token());
+    return send(await this.token(scope));
   }
 }

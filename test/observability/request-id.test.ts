@@ -1,23 +1,86 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderKind } from '../../src/domain/types.js';
+import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+
+const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
+const DASHBOARD = '{ instances { edges { node { backups { id } schedules { id } definitions { id } } } } }';
+/** Extra createBackup input per provider (Danube makes a backup by running a definition). */
+const CREATE_EXTRAS: Partial<Record<ProviderKind, Record<string, unknown>>> = { danube: { definitionName: 'daily' } };
 
 describe('request ids in logs and upstream requests', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'] });
+    harness = await startHarness({
+      kinds: KINDS,
+      // Danube by login rather than API key, so both session-based providers log in on the first query.
+      configure: (config) => ({
+        ...config,
+        providers: config.providers.map((provider) => (provider.kind === 'danube' ? { ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } } : provider)),
+      }),
+    });
   });
   afterAll(() => harness.close());
 
-  it('sends the request id to the provider (a header it ignores) and logs it as JSON, credentials redacted', async () => {
+  const upstreamLines = (requestId: string) =>
+    harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.requestId === requestId && line.msg === 'upstream request');
+
+  // First in the file: the ZStack and Danube logins happen inside this query and must carry its id too.
+  it('sends the request id to every provider (a header they ignore) on every upstream request of a dashboard, logins included, and logs it as JSON, credentials redacted', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql('{ instances { edges { node { backups { id } } } } }', {}, { headers: { 'x-request-id': 'dash-42' } });
+    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'dash-42' } });
     expect(answer.errors).toBeUndefined();
-    const upstream = harness.simulator('zomro').server.log;
-    expect(upstream.length).toBeGreaterThan(1);
-    for (const request of upstream) expect(request.headers['x-request-id']).toBe('dash-42');
-    const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.filter((line) => line.requestId === 'dash-42' && line.msg === 'upstream request').length).toBe(upstream.length);
-    for (const line of harness.logs) expect(line).not.toContain(ZOMRO_SIM_TOKEN);
+    expect(answer.headers.get('x-request-id')).toBe('dash-42');
+    let total = 0;
+    for (const kind of KINDS) {
+      const upstream = harness.simulator(kind).server.log;
+      expect(upstream.length, kind).toBeGreaterThan(1);
+      for (const request of upstream) expect(request.headers['x-request-id'], `${kind} ${request.label}`).toBe('dash-42');
+      total += upstream.length;
+    }
+    for (const kind of ['zstack', 'danube'] as const) {
+      expect(harness.simulator(kind).server.log.some((request) => request.rawPath.endsWith('/accounts/login')), `${kind} login`).toBe(true);
+    }
+    expect(upstreamLines('dash-42').length).toBe(total);
+    for (const line of harness.logs) {
+      for (const secret of [ZOMRO_SIM_TOKEN, ONAPP_SIM_API_KEY, ZSTACK_SIM_PASSWORD, DANUBE_SIM_PASSWORD]) expect(line).not.toContain(secret);
+    }
+  });
+
+  it('gives a request without a usable x-request-id one of its own, and sends that', async () => {
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'not allowed!' } });
+    expect(answer.errors).toBeUndefined();
+    const requestId = answer.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const kind of KINDS) {
+      for (const request of harness.simulator(kind).server.log) expect(request.headers['x-request-id'], kind).toBe(requestId);
+    }
+  });
+
+  it.each(KINDS)('sends a mutation’s request id on every upstream request it makes (%s createBackup)', async (kind) => {
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('query($providerId: ID) { instances(providerId: $providerId) { edges { node { id } } } }', {
+      providerId: harness.providerId(kind),
+    });
+    const target = list.data!.instances.edges[0]!.node;
+    harness.resetUpstreamLogs();
+    const requestId = `mut-${kind}-7`;
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(
+      'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }',
+      { input: { instanceId: target.id, name: 'request-id-check', ...CREATE_EXTRAS[kind] } },
+      { headers: { 'x-request-id': requestId } },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.createBackup.operation.id).toBeTruthy();
+    const upstream = harness.simulator(kind).server.log;
+    // The write itself is among them (Zomro POSTs everything: its writes are the `.edit` funcs).
+    const isWrite = (request: (typeof upstream)[number]) => (kind === 'zomro' ? request.label.endsWith('.edit') : request.method !== 'GET');
+    expect(upstream.some(isWrite)).toBe(true);
+    for (const request of upstream) expect(request.headers['x-request-id'], request.label).toBe(requestId);
+    for (const other of KINDS.filter((item) => item !== kind)) expect(harness.simulator(other).server.log, other).toHaveLength(0);
+    expect(upstreamLines(requestId).length).toBe(upstream.length);
   });
 });

@@ -8,6 +8,7 @@ import type { RunningSimulator } from '../../src/providers/module.js';
 import { mapBackup } from '../../src/providers/onapp/mapper.js';
 import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, type OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { createAdapter, startSimulator } from '../../src/providers/registry.js';
+import { UNSCOPED } from '../../src/upstream/scope.js';
 import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 const BASIC = `Basic ${Buffer.from(`${ONAPP_SIM_USER}:${ONAPP_SIM_API_KEY}`).toString('base64')}`;
@@ -156,7 +157,7 @@ describe('onapp adapter: error answers read from real HTTP', () => {
   it('reads the single {"error": ...} shape: deleting a locked backup when asked directly', async () => {
     // The gateway never sends this (it refuses protected backups itself); the adapter must still read the answer.
     const locked = [...simulator.backups.values()].find((backup) => backup.locked)!;
-    const error = await rejection(adapter.deleteBackup(backupOf(locked.id)));
+    const error = await rejection(adapter.deleteBackup(backupOf(locked.id), UNSCOPED));
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toBe('Backup is locked and cannot be deleted');
     expect(error.details).toMatchObject({ provider: 'onapp-direct', providerCode: 'HTTP_422' });
@@ -164,7 +165,7 @@ describe('onapp adapter: error answers read from real HTTP', () => {
 
   it('fails only the unknown VM of a backup batch, with NOT_FOUND', async () => {
     const known = [...simulator.vms.keys()].map(String);
-    const results = await adapter.listBackups([known[1]!, '999999', known[2]!]);
+    const results = await adapter.listBackups([known[1]!, '999999', known[2]!], UNSCOPED);
     expect(Array.isArray(results[0])).toBe(true);
     expect(Array.isArray(results[2])).toBe(true);
     expect(isGatewayError(results[1]) && results[1].code).toBe('NOT_FOUND');
@@ -173,7 +174,7 @@ describe('onapp adapter: error answers read from real HTTP', () => {
   it('turns a 401 into PROVIDER_ERROR that names neither the user nor the key', async () => {
     const wrong = adapterFor({ username: 'ops-user-x', password: 'wrong-key-4711' });
     try {
-      const error = await rejection(wrong.listInstances());
+      const error = await rejection(wrong.listInstances(UNSCOPED));
       expect(error.code).toBe('PROVIDER_ERROR');
       expect(error.details.providerCode).toBe('HTTP_401');
       expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/ops-user-x|wrong-key-4711/);

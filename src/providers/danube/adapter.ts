@@ -14,6 +14,7 @@ import type {
   UpdateDefinitionRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
@@ -51,36 +52,37 @@ export class DanubeAdapter extends BaseAdapter {
     this.client = new DanubeClient(upstream, config.auth, config.dc);
   }
 
-  async listInstances(): Promise<Instance[]> {
-    const answer = await this.client.call('GET', '/vm', 'vm.list', { full: true });
+  async listInstances(scope: UpstreamScope): Promise<Instance[]> {
+    const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
     return asRows(answer.result).map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
-    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
     return nativeIds.map((id) => byId.get(id) ?? null);
   }
 
-  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+  listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (hostname) => {
-      const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', { full: true });
+      const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
       return asRows(answer.result).map((row) => mapBackup(this.account.id, hostname, row));
     });
   }
 
   /** The definitions of every VM in one request, then handed out per VM. */
-  override async listDefinitions(instanceIds: readonly string[]): Promise<BatchResult<BackupDefinition[]>> {
-    const byVm = await this.allDefinitions();
+  override async listDefinitions(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupDefinition[]>> {
+    const byVm = await this.allDefinitions(scope);
     return instanceIds.map((id) => byVm.get(id) ?? []);
   }
 
   /**
    * One request in flight at a time: the definitions and the schedules
    * loaders of one query both need this list, and ask for it in the same tick.
+   * A request shared by several carries the first one's scope.
    */
-  private allDefinitions(): Promise<Map<string, BackupDefinition[]>> {
+  private allDefinitions(scope: UpstreamScope): Promise<Map<string, BackupDefinition[]>> {
     this.definitionsInFlight ??= this.client
-      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', { full: true, extended: true })
+      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true })
       .then((answer) => {
         const byVm = new Map<string, BackupDefinition[]>();
         for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
@@ -95,16 +97,16 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   /** A VM's schedules are its definitions' schedules (the same one request). */
-  override async listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
-    const definitions = await this.listDefinitions(instanceIds);
+  override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
+    const definitions = await this.listDefinitions(instanceIds, scope);
     return definitions.map((list) => (list instanceof Error ? list : list.map((definition) => definition.schedule)));
   }
 
-  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+  override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
     const hostname = request.instance.nativeId;
     const startedAt = new Date();
-    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', {
+    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
       disk_id: request.diskId ?? 1,
       // Danube names backups after the definition and the time; the requested name is kept as the note.
       note: request.note ?? request.name,
@@ -112,18 +114,18 @@ export class DanubeAdapter extends BaseAdapter {
     return this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [String(request.diskId ?? 1)]);
   }
 
-  override async deleteBackup(backup: Backup): Promise<Operation> {
+  override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const hostname = this.hostnameOf(backup);
     const startedAt = new Date();
-    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', { disk_id: Number(backup.keyExtra[0] ?? 1) });
+    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
     return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra);
   }
 
-  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+  override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const hostname = this.hostnameOf(request.backup);
     const startedAt = new Date();
     const diskId = Number(request.backup.keyExtra[0] ?? 1);
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', {
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', scope, {
       disk_id: diskId,
       target_hostname_or_uuid: request.target.nativeId,
       target_disk_id: request.targetDiskId ?? diskId,
@@ -132,16 +134,16 @@ export class DanubeAdapter extends BaseAdapter {
     return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
   }
 
-  override async updateBackupNote(backup: Backup, note: string): Promise<Backup> {
+  override async updateBackupNote(backup: Backup, note: string, scope: UpstreamScope): Promise<Backup> {
     const hostname = this.hostnameOf(backup);
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.note', { disk_id: Number(backup.keyExtra[0] ?? 1), note });
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.note', scope, { disk_id: Number(backup.keyExtra[0] ?? 1), note });
     const row = answer.result && typeof answer.result === 'object' ? (answer.result as Record<string, unknown>) : null;
     return row && row.name ? mapBackup(this.account.id, hostname, row) : { ...backup, note };
   }
 
-  override async createDefinition(request: CreateDefinitionRequest): Promise<BackupDefinition> {
+  override async createDefinition(request: CreateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
     const hostname = request.instance.nativeId;
-    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', {
+    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', scope, {
       disk_id: request.diskId,
       type: 1,
       ...(request.node ? { node: request.node } : {}),
@@ -157,9 +159,9 @@ export class DanubeAdapter extends BaseAdapter {
     return mapDefinition(this.account.id, { hostname, ...(answer.result as Record<string, unknown>) });
   }
 
-  override async updateDefinition(request: UpdateDefinitionRequest): Promise<BackupDefinition> {
+  override async updateDefinition(request: UpdateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
     const { definition } = request;
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.update', {
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.update', scope, {
       disk_id: definition.diskId,
       ...(request.cron !== undefined ? { schedule: request.cron } : {}),
       ...(request.retention !== undefined ? { retention: request.retention } : {}),
@@ -171,20 +173,20 @@ export class DanubeAdapter extends BaseAdapter {
     return mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...(answer.result as Record<string, unknown>) });
   }
 
-  override async deleteDefinition(definition: BackupDefinition): Promise<void> {
-    await this.client.call('DELETE', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.delete', { disk_id: definition.diskId });
+  override async deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void> {
+    await this.client.call('DELETE', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.delete', scope, { disk_id: definition.diskId });
   }
 
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
-  async getOperation(ref: OperationRef): Promise<Operation> {
+  async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
     if (!taskId) return this.operation(ref, 'SUCCEEDED', null);
-    return { ...(await this.pollTask(ref, taskId)), backupKeyExtra: ref.token.slice(1) };
+    return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: ref.token.slice(1) };
   }
 
-  private async pollTask(ref: OperationRef, taskId: string): Promise<Operation> {
+  private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
     try {
-      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status');
+      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status', scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
       const backupName = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
       return this.operation(backupName ? { ...ref, backupNativeId: backupName } : ref, 'SUCCEEDED', taskId);

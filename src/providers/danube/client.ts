@@ -1,5 +1,6 @@
 import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 
@@ -37,10 +38,10 @@ export class DanubeClient {
     private readonly dc: string | undefined,
   ) {
     this.apiKey = auth.apiKey ?? null;
-    this.session = auth.apiKey ? null : new SharedSession(() => this.login(auth.username ?? '', auth.password ?? ''));
+    this.session = auth.apiKey ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
-  async call(method: HttpMethod, path: string, operation: string, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {
+  async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {
     const params = { ...data, ...(this.dc ? { dc: this.dc } : {}) };
     const send = (headers: Record<string, string>) =>
       this.upstream.request({
@@ -50,9 +51,10 @@ export class DanubeClient {
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
         idempotent: method === 'GET',
         operation,
+        scope,
       });
     const response = this.session
-      ? await this.session.run((token) => send({ authorization: `Token ${token}` }), (answer) => answer.status === 401)
+      ? await this.session.run((token) => send({ authorization: `Token ${token}` }), (answer) => answer.status === 401, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
     return this.interpret(response);
   }
@@ -85,7 +87,7 @@ export class DanubeClient {
     }
   }
 
-  private async login(username: string, password: string): Promise<string> {
+  private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
     const response = await this.upstream.request({
       method: 'POST',
       path: '/accounts/login',
@@ -93,6 +95,7 @@ export class DanubeClient {
       body: JSON.stringify({ username, password }),
       idempotent: true,
       operation: 'accounts.login',
+      scope,
     });
     const token = (response.body as { token?: unknown } | null)?.token;
     if (response.status >= 400 || typeof token !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);

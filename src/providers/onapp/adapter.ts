@@ -12,6 +12,7 @@ import type {
   RestoreBackupRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
@@ -53,13 +54,13 @@ export class OnappAdapter extends BaseAdapter {
     this.client = new OnappClient(upstream, config.auth);
   }
 
-  async listInstances(): Promise<Instance[]> {
-    const body = await this.client.call('GET', '/virtual_machines.json', 'virtual_machines.list');
+  async listInstances(scope: UpstreamScope): Promise<Instance[]> {
+    const body = await this.client.call('GET', '/virtual_machines.json', 'virtual_machines.list', scope);
     return unwrapRecords(body, 'virtual_machine').map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
-    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
     return nativeIds.map((id) => byId.get(id) ?? null);
   }
 
@@ -69,16 +70,16 @@ export class OnappAdapter extends BaseAdapter {
    * `/virtual_machines/:id/backups.json`, which also lists file backups. We
    * read the latter; the simulator answers both.
    */
-  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
-    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId));
+  listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
+    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId, scope));
   }
 
-  override listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+  override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (vmId) => {
-      const disks = await this.disksOf(vmId);
+      const disks = await this.disksOf(vmId, scope);
       const lists = await Promise.all(
         disks.map(async (disk) => {
-          const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list');
+          const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', scope);
           return unwrapRecords(body, 'schedule').map((row) => mapSchedule(this.account.id, vmId, disk, row));
         }),
       );
@@ -86,12 +87,12 @@ export class OnappAdapter extends BaseAdapter {
     });
   }
 
-  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+  override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const vmId = request.instance.nativeId;
-    const diskId = await this.chooseDisk(vmId, request.diskId);
+    const diskId = await this.chooseDisk(vmId, scope, request.diskId);
     const startedAt = new Date();
     // OnApp backups have no name of their own: the name goes into the note.
-    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', {
+    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope, {
       backup: { note: request.note ?? request.name },
     });
     const [created] = unwrapRecords(body, 'backup');
@@ -99,16 +100,16 @@ export class OnappAdapter extends BaseAdapter {
     return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId] }, 'RUNNING');
   }
 
-  override async deleteBackup(backup: Backup): Promise<Operation> {
+  override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const startedAt = new Date();
-    await this.client.call('DELETE', `/backups/${segment(backup.nativeId)}.json`, 'backups.delete');
-    return this.getOperation({ providerId: this.account.id, kind: 'DELETE_BACKUP', startedAt, instanceNativeId: backup.instanceNativeId, backupNativeId: backup.nativeId, token: [] });
+    await this.client.call('DELETE', `/backups/${segment(backup.nativeId)}.json`, 'backups.delete', scope);
+    return this.getOperation({ providerId: this.account.id, kind: 'DELETE_BACKUP', startedAt, instanceNativeId: backup.instanceNativeId, backupNativeId: backup.nativeId, token: [] }, scope);
   }
 
-  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+  override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('OnApp restores a backup onto its own virtual server only');
     const startedAt = new Date();
-    await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore');
+    await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [] }, 'RUNNING');
   }
 
@@ -117,17 +118,17 @@ export class OnappAdapter extends BaseAdapter {
    * daily schedule (all seven days) or a weekly one (one day) can be made;
    * other day sets cannot be expressed and are refused before any call.
    */
-  override async createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule> {
+  override async createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule> {
     const days = weekdayNumbers(request.weekdays);
     if (days.length !== 7 && days.length !== 1) throw badInput('OnApp schedules run daily or weekly: give all seven weekdays or exactly one');
     const { hour, minute } = parseTime(request.time);
     const vmId = request.instance.nativeId;
-    const disk = await this.chooseDisk(vmId);
+    const disk = await this.chooseDisk(vmId, scope);
     const start = new Date();
     start.setUTCHours(hour, minute, 0, 0);
     if (days.length === 1) start.setUTCDate(start.getUTCDate() + (((days[0] as number) - start.getUTCDay() + 7) % 7));
     if (start.getTime() <= Date.now()) start.setUTCDate(start.getUTCDate() + (days.length === 1 ? 7 : 1));
-    const body = await this.client.call('POST', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.create', {
+    const body = await this.client.call('POST', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.create', scope, {
       schedule: { action: 'autobackup', duration: 1, period: days.length === 1 ? 'weeks' : 'days', start_at: start.toISOString() },
     });
     const [row] = unwrapRecords(body, 'schedule');
@@ -135,16 +136,16 @@ export class OnappAdapter extends BaseAdapter {
     return { ...mapSchedule(this.account.id, vmId, disk, row), name: request.name };
   }
 
-  override async deleteSchedule(schedule: BackupSchedule): Promise<void> {
-    await this.client.call('DELETE', `/schedules/${segment(schedule.nativeId)}.json`, 'schedules.delete');
+  override async deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void> {
+    await this.client.call('DELETE', `/schedules/${segment(schedule.nativeId)}.json`, 'schedules.delete', scope);
   }
 
   /** No job ids: a create follows the backup's `built` flag, a restore the VM's transactions. */
-  async getOperation(ref: OperationRef): Promise<Operation> {
+  async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const vmId = ref.instanceNativeId;
     if (!vmId) throw badInput('operation id lacks its virtual server');
     if (ref.kind === 'RESTORE_BACKUP') {
-      const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list');
+      const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', scope);
       const transaction = unwrapRecords(body, 'transaction')
         .filter((row) => row.action === 'restore_backup' && String(row.associated_object_id) === ref.backupNativeId)
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
@@ -153,20 +154,20 @@ export class OnappAdapter extends BaseAdapter {
       if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', `transaction ${String(transaction.status)}`);
       return this.operation(ref, 'RUNNING', null, String(transaction.id));
     }
-    const backups = await this.backupsOf(vmId);
+    const backups = await this.backupsOf(vmId, scope);
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
     if (!backup) return this.operation(ref, 'FAILED', 'the backup is gone');
     return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
   }
 
-  private async backupsOf(vmId: string): Promise<Backup[]> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list');
+  private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', scope);
     return unwrapRecords(body, 'backup').map((row) => mapBackup(this.account.id, vmId, row));
   }
 
-  private async disksOf(vmId: string): Promise<string[]> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list');
+  private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', scope);
     return unwrapRecords(body, 'disk').filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
   }
 
@@ -175,8 +176,8 @@ export class OnappAdapter extends BaseAdapter {
    * addresses disks without their VM, so a disk of another VM would be
    * backed up silently: the requested disk must be one of this VM's.
    */
-  private async chooseDisk(vmId: string, requested: number | null = null): Promise<string> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list');
+  private async chooseDisk(vmId: string, scope: UpstreamScope, requested: number | null = null): Promise<string> {
+    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', scope);
     const disks = unwrapRecords(body, 'disk');
     if (requested !== null) {
       if (!disks.some((disk) => String(disk.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);

@@ -1,5 +1,6 @@
 import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import type { OnappConfig } from './config.js';
 
 /**
@@ -18,7 +19,7 @@ export class OnappClient {
     this.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   }
 
-  async call(method: HttpMethod, path: string, operation: string, body?: unknown): Promise<unknown> {
+  async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, body?: unknown): Promise<unknown> {
     const response = await this.upstream.request({
       method,
       path,
@@ -26,6 +27,7 @@ export class OnappClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       idempotent: method === 'GET',
       operation,
+      scope,
     });
     const provider = this.upstream.providerId;
     if (response.status === 404) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider, providerCode: 'HTTP_404' });

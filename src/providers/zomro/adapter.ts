@@ -11,6 +11,7 @@ import type {
   RestoreBackupRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
@@ -44,9 +45,9 @@ export class ZomroAdapter extends BaseAdapter {
     this.client = new ZomroClient(upstream, config.auth);
   }
 
-  async listInstances(): Promise<Instance[]> {
+  async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const page = (number: number) =>
-      this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: String(number) }, idempotent: true });
+      this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: String(number) }, idempotent: true }, scope);
     const first = await page(1);
     const total = Number(scalar(first.p_elems) ?? 0);
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -54,50 +55,50 @@ export class ZomroAdapter extends BaseAdapter {
     return [first, ...rest].flatMap((doc) => elems(doc)).map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
     // No per-instance read is documented; one listing answers every id.
-    const byId = new Map((await this.listInstances()).map((instance) => [instance.nativeId, instance]));
+    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
     return nativeIds.map((id) => byId.get(id) ?? null);
   }
 
-  listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+  listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
-      const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true });
+      const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true }, scope);
       return elems(doc).map((row) => mapBackup(this.account.id, plid, row));
     });
   }
 
-  override listSchedules(instanceIds: readonly string[]): Promise<BatchResult<BackupSchedule[]>> {
+  override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
-      const doc = await this.client.call({ func: 'instances.fleio_bckps.schedule', params: instanceParams(plid), idempotent: true });
+      const doc = await this.client.call({ func: 'instances.fleio_bckps.schedule', params: instanceParams(plid), idempotent: true }, scope);
       return elems(doc).map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
     });
   }
 
-  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+  override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const plid = request.instance.nativeId;
     const startedAt = new Date();
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.edit',
       params: { plid, name: request.name, sok: 'ok' },
       idempotent: false,
-    });
+    }, scope);
     const backupId = scalar(doc.id) ?? scalar(doc.elid);
     return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: plid, backupNativeId: backupId, token: [request.name] }, 'RUNNING');
   }
 
-  override async deleteBackup(backup: Backup): Promise<Operation> {
+  override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const plid = requireInstance(backup);
     const startedAt = new Date();
     await this.client.call({
       func: 'image.delete',
       params: { plid, elid: backup.nativeId, elname: backup.nativeId, sok: 'ok' },
       idempotent: false,
-    });
-    return this.getOperation(this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []));
+    }, scope);
+    return this.getOperation(this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []), scope);
   }
 
-  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+  override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     // No restore func exists: the panel rebuilds the instance from the backup image.
     // The image's fleio_id is in the backup listing (also at func=image&elid=<backup>).
     const fleioId = typeof request.backup.raw.fleio_id === 'string' ? request.backup.raw.fleio_id : null;
@@ -107,47 +108,47 @@ export class ZomroAdapter extends BaseAdapter {
       func: 'instances.fleio.rebuild',
       params: { elid: request.target.nativeId, select_rebuild: fleioId, sok: 'ok', clicked_button: 'ok' },
       idempotent: false,
-    });
+    }, scope);
     return this.operation(this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []), 'RUNNING');
   }
 
-  override async createSchedule(request: CreateScheduleRequest): Promise<BackupSchedule> {
+  override async createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule> {
     const plid = request.instance.nativeId;
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.schedule.edit',
       params: { plid, name: request.name, rotation_days: rotationDaysParam(request.weekdays), rotation_time: request.time, sok: 'ok' },
       idempotent: false,
-    });
+    }, scope);
     const id = scalar(doc.id) ?? scalar(doc.elid);
-    const [schedules] = await this.listSchedules([plid]);
+    const [schedules] = await this.listSchedules([plid], scope);
     const created = Array.isArray(schedules) ? schedules.find((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : undefined;
     if (!created) throw notFound('created schedule', this.account.id);
     return created;
   }
 
-  override async deleteSchedule(schedule: BackupSchedule): Promise<void> {
+  override async deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void> {
     // The doc's parameter table names image.delete, its curl example
     // instances.fleio_bckps.schedule.delete; the panel uses the latter.
     await this.client.call({
       func: 'instances.fleio_bckps.schedule.delete',
       params: { elid: schedule.nativeId, ...(schedule.instanceNativeId ? { plid: schedule.instanceNativeId } : {}), sok: 'ok' },
       idempotent: false,
-    });
+    }, scope);
   }
 
   /** Zomro has no jobs: an operation is read back from the backup's (or, for restore, the instance's) status. */
-  async getOperation(ref: OperationRef): Promise<Operation> {
+  async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const plid = ref.instanceNativeId;
     if (!plid) throw badInput('operation id lacks its instance');
     if (ref.kind === 'RESTORE_BACKUP') {
-      const [instance] = await this.getInstances([plid]);
+      const [instance] = await this.getInstances([plid], scope);
       if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', 'the instance no longer exists');
       const state = (instance.state ?? '').toLowerCase();
       if (state.startsWith('rebuild')) return this.operation(ref, 'RUNNING');
       if (state === 'active' || state === 'stopped') return this.operation(ref, 'SUCCEEDED');
       return this.operation(ref, 'FAILED', `the instance is ${state || 'in an unknown state'}`);
     }
-    const [backups] = await this.listBackups([plid]);
+    const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
     const backup = backups?.find((item) => (ref.backupNativeId ? item.nativeId === ref.backupNativeId : item.name === ref.token[0]));
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');

@@ -1,5 +1,6 @@
 import { GatewayError, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import type { ZomroConfig } from './config.js';
 import { wireError, type ZomroDoc } from './wire.js';
 
@@ -29,7 +30,7 @@ export class ZomroClient {
     this.credentials = auth.token ? { auth: auth.token } : { authinfo: `${auth.username ?? ''}:${auth.password ?? ''}` };
   }
 
-  async call({ func, params = {}, idempotent }: ZomroCall): Promise<ZomroDoc> {
+  async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
     const form = new URLSearchParams({ ...params, func, out: 'json', ...this.credentials });
     const response = await this.upstream.request({
       method: 'POST',
@@ -38,6 +39,7 @@ export class ZomroClient {
       body: form.toString(),
       idempotent,
       operation: func,
+      scope,
     });
     const provider = this.upstream.providerId;
     const doc = (response.body as { doc?: unknown } | null)?.doc;

@@ -1,6 +1,7 @@
 import { badInput } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZstackClient, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
@@ -37,30 +38,30 @@ export class ZstackAdapter extends BaseAdapter {
     this.client = new ZstackClient(upstream, config.auth);
   }
 
-  async listInstances(): Promise<Instance[]> {
-    const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query');
+  async listInstances(scope: UpstreamScope): Promise<Instance[]> {
+    const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope);
     return rows.map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[]): Promise<BatchResult<Instance | null>> {
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
     const wanted = nativeIds.filter((id) => UUID.test(id));
     const found = new Map<string, Instance>();
     for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
-      const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query');
+      const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope);
       for (const row of rows) found.set(String(row.uuid), mapInstance(this.account.id, row));
     }
     return nativeIds.map((id) => found.get(id) ?? null);
   }
 
   /** The backups of many VMs in one request (`vmInstanceUuid?=a,b,...`), split only by URL length. */
-  async listBackups(instanceIds: readonly string[]): Promise<BatchResult<Backup[]>> {
+  async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
-    const rows = (await Promise.all(chunkForUrl(valid, MAX_QUERY_LENGTH, 64).map((chunk) => this.query('/volume-backups', [`vmInstanceUuid?=${chunk.join(',')}`], BACKUP_PAGE_SIZE, 'volume-backups.query')))).flat();
+    const rows = (await Promise.all(chunkForUrl(valid, MAX_QUERY_LENGTH, 64).map((chunk) => this.query('/volume-backups', [`vmInstanceUuid?=${chunk.join(',')}`], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)))).flat();
     const byVm = groupBackups(this.account.id, rows, this.account.timezone);
     return instanceIds.map((id) => byVm.get(id) ?? []);
   }
 
-  override async createBackup(request: CreateBackupRequest): Promise<Operation> {
+  override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const rootVolumeUuid = typeof request.instance.raw.rootVolumeUuid === 'string' ? request.instance.raw.rootVolumeUuid : null;
     if (!rootVolumeUuid) throw badInput('the VM has no root volume to back up');
     return this.startJob('CREATE_BACKUP', request.instance.nativeId, null, [request.name], {
@@ -68,15 +69,15 @@ export class ZstackAdapter extends BaseAdapter {
       path: `/volumes/${uuidSegment(rootVolumeUuid)}/vm-backups`,
       body: { params: { backupStorageUuid: this.config.backupStorageUuid, name: request.name, ...(request.note ? { description: request.note } : {}) } },
       operation: 'vm-backups.create',
-    });
+    }, scope);
   }
 
-  override async deleteBackup(backup: Backup): Promise<Operation> {
+  override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const search = new URLSearchParams({ backupStorageUuids: this.config.backupStorageUuid, deleteMode: 'Permissive' }).toString();
-    return this.startJob('DELETE_BACKUP', backup.instanceNativeId, backup.nativeId, [], { method: 'DELETE', path: `/vm-backups/${uuidSegment(backup.nativeId)}`, search, operation: 'vm-backups.delete' });
+    return this.startJob('DELETE_BACKUP', backup.instanceNativeId, backup.nativeId, [], { method: 'DELETE', path: `/vm-backups/${uuidSegment(backup.nativeId)}`, search, operation: 'vm-backups.delete' }, scope);
   }
 
-  override async restoreBackup(request: RestoreBackupRequest): Promise<Operation> {
+  override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('ZStack reverts a VM from its own backup only');
     return this.startJob('RESTORE_BACKUP', request.target.nativeId, request.backup.nativeId, [], {
       method: 'PUT',
@@ -84,50 +85,50 @@ export class ZstackAdapter extends BaseAdapter {
       // The body key must be the action name (a "params" wrapper is refused).
       body: { revertVmFromVmBackup: { backupStorageUuid: this.config.backupStorageUuid } },
       operation: 'vm-backups.revert',
-    });
+    }, scope);
   }
 
-  override async syncBackups(storageId: string | null): Promise<Operation> {
+  override async syncBackups(storageId: string | null, scope: UpstreamScope): Promise<Operation> {
     const store = storageId ?? this.config.backupStorageUuid;
-    return this.startJob('SYNC_BACKUPS', null, null, [], { method: 'PUT', path: `/vm-backups/imageStore/${uuidSegment(store)}/actions`, body: { syncVmBackup: {} }, operation: 'vm-backups.sync' });
+    return this.startJob('SYNC_BACKUPS', null, null, [], { method: 'PUT', path: `/vm-backups/imageStore/${uuidSegment(store)}/actions`, body: { syncVmBackup: {} }, operation: 'vm-backups.sync' }, scope);
   }
 
   /** Polls the job: 202 running, 200 done, 503 failed, 404 expired. The job uuid is ours, from the operation id. */
-  async getOperation(ref: OperationRef): Promise<Operation> {
+  async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const jobUuid = ref.token[0];
     if (!jobUuid || !UUID.test(jobUuid)) throw badInput('operation id lacks its job');
-    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${jobUuid}`, operation: 'api-jobs.get', passStatuses: [404, 503] });
+    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${jobUuid}`, operation: 'api-jobs.get', passStatuses: [404, 503] }, scope);
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     if (response.status === 503) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
-    if (response.status === 404) return this.expired(ref, jobUuid);
+    if (response.status === 404) return this.expired(ref, jobUuid, scope);
     const groupUuid = ((response.body as Inventories | null)?.inventories ?? []).map((row) => row.groupUuid).find((value) => typeof value === 'string') as string | undefined;
     return this.operation(groupUuid ? { ...ref, backupNativeId: groupUuid } : ref, 'SUCCEEDED', jobUuid);
   }
 
   /** An expired job's result is gone; a create is still judged by whether its backup exists. */
-  private async expired(ref: OperationRef, jobUuid: string): Promise<Operation> {
+  private async expired(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
-      const [backups] = await this.listBackups([ref.instanceNativeId]);
+      const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       const made = Array.isArray(backups) ? backups.find((backup) => backup.name === ref.token[1]) : undefined;
       if (made) return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING', jobUuid);
     }
     return this.operation(ref, 'FAILED', jobUuid, 'the provider no longer knows this job (expired); check the backups');
   }
 
-  private async startJob(kind: OperationKind, instanceNativeId: string | null, backupNativeId: string | null, token: string[], call: Parameters<ZstackClient['call']>[0]): Promise<Operation> {
+  private async startJob(kind: OperationKind, instanceNativeId: string | null, backupNativeId: string | null, token: string[], call: Parameters<ZstackClient['call']>[0], scope: UpstreamScope): Promise<Operation> {
     const jobUuid = newJobUuid();
     const startedAt = new Date();
-    const response = await this.client.call({ ...call, jobUuid });
+    const response = await this.client.call({ ...call, jobUuid }, scope);
     const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token: [jobUuid, ...token] };
     // Some calls finish at once (200); the rest answer 202 with a job to poll.
     return response.status === 202 ? this.operation(ref, 'RUNNING', jobUuid) : this.operation(ref, 'SUCCEEDED', jobUuid);
   }
 
-  private async query(path: string, conditions: string[], pageSize: number, operation: string): Promise<Array<Record<string, unknown>>> {
+  private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
     for (let start = 0; ; start += pageSize) {
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(start)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
-      const response = await this.client.call({ method: 'GET', path, search, operation });
+      const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
       const page = body.inventories ?? [];
       rows.push(...page);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { ZstackConfig } from './config.js';
 
@@ -36,10 +37,10 @@ export class ZstackClient {
     auth: ZstackConfig['auth'],
   ) {
     const fixed = auth.sessionId;
-    this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : () => this.login(auth.accountName ?? '', auth.password ?? ''));
+    this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
   }
 
-  async call(call: ZstackCall): Promise<UpstreamResponse> {
+  async call(call: ZstackCall, scope: UpstreamScope): Promise<UpstreamResponse> {
     const response = await this.session.run(
       (token) =>
         this.upstream.request({
@@ -54,8 +55,10 @@ export class ZstackClient {
           idempotent: call.method === 'GET',
           operation: call.operation,
           ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
+          scope,
         }),
       (response) => response.status === 401,
+      scope,
     );
     if (response.status === 401 || response.status === 403) throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's session`, `HTTP_${response.status}`);
     if (response.status === 404 && !call.passStatuses?.includes(404)) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider: this.upstream.providerId, providerCode: 'HTTP_404' });
@@ -63,7 +66,7 @@ export class ZstackClient {
     return response;
   }
 
-  private async login(accountName: string, password: string): Promise<string> {
+  private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
     const response = await this.upstream.request({
       method: 'PUT',
       path: `${API}/accounts/login`,
@@ -71,6 +74,7 @@ export class ZstackClient {
       body: JSON.stringify({ logInByAccount: { accountName, password: createHash('sha512').update(password, 'utf8').digest('hex') } }),
       idempotent: true,
       operation: 'accounts.login',
+      scope,
     });
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
     if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body) ?? `HTTP_${response.status}`);
