@@ -14,16 +14,33 @@ export interface SimulatorInfo {
   account: Record<string, unknown>;
 }
 
+/** One upstream request as a simulator logged it, to replay with a bare client. */
+export interface ReplayRequest {
+  origin: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** Child -> parent. */
 export type ChildMessage =
   | { type: 'simulators-ready'; simulators: SimulatorInfo[] }
   | { type: 'gateway-ready'; url: string }
   | { type: 'usage'; userMicros: number; systemMicros: number; rssBytes: number; heapUsedBytes: number }
   | { type: 'profiled'; summary: ProfileSummary }
+  | { type: 'replayed'; rounds: number; msPerRound: number }
+  | { type: 'serving'; url: string }
   | { type: 'ok' };
 
 /** Parent -> child. */
-export type ParentMessage = { type: 'usage' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'usage' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
+  | { type: 'replay'; requests: ReplayRequest[]; seconds: number }
+  | { type: 'serve'; answer: string }
+  | { type: 'stop' };
 
 export interface Child {
   process: ChildProcess;

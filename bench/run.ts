@@ -30,7 +30,8 @@ const body = dashboardBody(totalInstances);
 
 interface RunningGatewayChild extends Child {
   url: string;
-  dashboard(): Promise<number>;
+  /** One checked dashboard query; its answer's text. */
+  dashboard(): Promise<string>;
 }
 
 async function startGateway(options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'>): Promise<RunningGatewayChild> {
@@ -50,7 +51,7 @@ async function startGateway(options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs
 }
 
 /** CPU (ms) of the three bench processes so far, and of the whole machine. */
-async function cpuNow(gateway: Child) {
+async function cpuNow(gateway: Pick<Child, 'ask'>) {
   const [ours, simulatorsUsage] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), simulatorsChild.ask({ type: 'usage' }, 'usage')]);
   const bench = process.cpuUsage();
   return {
@@ -81,6 +82,25 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
   };
 }
 
+/**
+ * The floors (bench/floor.ts), at L = 0: the query's own upstream requests
+ * replayed with bare undici, and its answer served by bare node:http.
+ */
+async function floors(upstreamRequests: Awaited<ReturnType<SimulatorControl['requests']>>, answer: string): Promise<Results['floors']> {
+  const floor = await startChild('floor.ts', {});
+  try {
+    const replayed = await floor.ask({ type: 'replay', requests: upstreamRequests, seconds: settings.seconds }, 'replayed');
+    const { url } = await floor.ask({ type: 'serve', answer }, 'serving');
+    const before = await floor.ask({ type: 'usage' }, 'usage');
+    const run = await loadRun(url, body, settings.cpuConnections[0] ?? 1);
+    const after = await floor.ask({ type: 'usage' }, 'usage');
+    const servingMs = (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000 / run.requests;
+    return { upstreamRequests: upstreamRequests.length, upstreamMsPerQuery: replayed.msPerRound, servingMsPerQuery: servingMs };
+  } finally {
+    await floor.stop();
+  }
+}
+
 /** One CPU run per BENCH_CPU_CONNECTIONS entry, in order. */
 async function cpuRuns(gateway: RunningGatewayChild): Promise<CpuRun[]> {
   const runs: CpuRun[] = [];
@@ -103,8 +123,10 @@ async function profiled(gateway: RunningGatewayChild, label: string): Promise<Re
 try {
   // Batched, no cache, at latency L: upstream count, latency, throughput, memory.
   const batched = await startGateway({ batching: true, cacheTtlMs: 0 });
-  const answerBytes = await batched.dashboard();
+  const answer = await batched.dashboard();
+  const answerBytes = Buffer.byteLength(answer);
   const upstreamBatched = await control.countDuring(() => batched.dashboard());
+  const upstreamRequests = await control.requests();
   const batchedC1 = await loadRun(batched.url, body, 1);
   const batchedC32 = await loadRun(batched.url, body, 32);
   const { rssBytes, heapUsedBytes } = await batched.ask({ type: 'usage' }, 'usage');
@@ -112,6 +134,7 @@ try {
   // CPU per query at L = 0, then (optionally) where it goes.
   await control.setLatency(0);
   const cpuNoCache = await cpuRuns(batched);
+  const floorRuns = await floors(upstreamRequests, answer);
   const profiles: Results['profiles'] = [];
   if (settings.profile) profiles.push(await profiled(batched, 'no-cache'));
   await batched.stop();
@@ -144,6 +167,7 @@ try {
     upstreamPerQuery: { batched: upstreamBatched, naive: upstreamNaive, warmCache: upstreamWarmCache },
     latency: { batchedC1, batchedC32, naiveC1 },
     cpu: { noCache: cpuNoCache, warmCache: cpuWarmCache },
+    floors: floorRuns,
     memory: { rssMb: rssBytes / 1024 / 1024, heapUsedMb: heapUsedBytes / 1024 / 1024 },
   };
   const results: Results = { ...measured, targets: targets(measured), profiles };

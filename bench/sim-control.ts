@@ -4,7 +4,7 @@
  * arrive, so nothing the gateway does (retries, caching) can hide one.
  */
 import { request } from 'undici';
-import type { SimulatorInfo } from './ipc.js';
+import type { ReplayRequest, SimulatorInfo } from './ipc.js';
 
 export interface UpstreamCount {
   total: number;
@@ -41,6 +41,17 @@ export class SimulatorControl {
       }),
     );
     return Object.fromEntries(entries);
+  }
+
+  /** Every request the simulators received since the last reset, ready to replay. */
+  async requests(): Promise<ReplayRequest[]> {
+    const lists = await Promise.all(
+      this.simulators.map(async (simulator) => {
+        const { requests } = (await call(`${simulator.controlUrl}/__sim/requests`, 'GET')) as { requests: Array<Omit<ReplayRequest, 'origin'>> };
+        return requests.map((request) => ({ ...request, origin: simulator.controlUrl }));
+      }),
+    );
+    return lists.flat();
   }
 
   /** Upstream requests caused by `run` (one dashboard query), counted at the simulators. */

@@ -56,7 +56,7 @@ const CONTROL_PREFIX = '/__sim/';
  * upstream calls from it). Provider behaviour lives in the handler.
  *
  * Out-of-process users (the benchmark) reach the same knobs over HTTP under
- * /__sim/: GET stats, POST reset, POST fault {mode,...}, POST latency {ms}.
+ * /__sim/: GET stats, GET requests, POST reset, POST fault {mode,...}, POST latency {ms}.
  */
 export class SimulatorServer {
   readonly log: LoggedRequest[] = [];
@@ -222,6 +222,11 @@ export class SimulatorServer {
       for (const request of this.log) byLabel[request.label] = (byLabel[request.label] ?? 0) + 1;
       return send(res, { status: 200, json: { name: this.name, total: this.log.length, byLabel } });
     }
+    if (command === 'requests') {
+      // The benchmark replays them with a bare HTTP client: the floor under the gateway's upstream cost.
+      const requests = this.log.map(({ method, rawPath, query, headers, bodyText }) => ({ method, path: rawPath + query, headers: endToEndHeaders(headers), body: bodyText }));
+      return send(res, { status: 200, json: { requests } });
+    }
     if (command === 'reset') {
       this.resetLog();
       return send(res, { status: 200, json: { ok: true } });
@@ -247,6 +252,14 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+function endToEndHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string' && !HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
 }
 
 function safeJson(text: string): unknown {
