@@ -51,17 +51,24 @@ export class ReadCache {
 
   /** One store round trip for the lot; undefined where absent or not cached. */
   async getMany<T>(addresses: readonly CacheAddress[]): Promise<Array<T | undefined>> {
-    const cached = addresses.filter((address) => this.ttlMs.get(address.providerId));
-    if (cached.length === 0) return addresses.map(() => undefined);
-    let values: Array<T | undefined>;
+    const results: Array<T | undefined> = new Array<T | undefined>(addresses.length).fill(undefined);
+    const keys: string[] = [];
+    const positions: number[] = [];
+    addresses.forEach((address, index) => {
+      if (!this.ttlMs.get(address.providerId)) return;
+      keys.push(ReadCache.key(address));
+      positions.push(index);
+    });
+    if (keys.length === 0) return results;
     try {
-      values = await this.store.getMany<T>(cached.map(ReadCache.key));
+      const values = await this.store.getMany<T>(keys);
+      positions.forEach((position, index) => {
+        results[position] = values[index];
+      });
     } catch (error) {
       this.onStoreError(error);
-      return addresses.map(() => undefined);
     }
-    const byKey = new Map(cached.map((address, index) => [ReadCache.key(address), values[index]]));
-    return addresses.map((address) => byKey.get(ReadCache.key(address)));
+    return results;
   }
 
   /** Caches answers to reads started at `startedAt` (see `now`), except those an invalidation overtook. */
