@@ -9,10 +9,18 @@
  * - serving: the gateway's own dashboard answer served from memory by a bare
  *   node:http server (read and JSON.parse the request, JSON.stringify the
  *   answer): what answering that query costs any server, GraphQL aside.
+ * - graphql: the same, but the answer is produced by executing the query
+ *   with graphql-jit over that answer's data held in memory (our schema,
+ *   default resolvers): GraphQL's own floor, with no loaders, cache or
+ *   Apollo pipeline.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { parse } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Pool } from 'undici';
+import { readSchemaText } from '../src/graphql/schema.js';
 import { usageMessage, type ChildMessage, type ParentMessage, type ReplayRequest } from './ipc.js';
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -58,16 +66,39 @@ async function replay(requests: readonly ReplayRequest[], seconds: number): Prom
   return { type: 'replayed', rounds, msPerRound: (used.user + used.system) / 1000 / rounds };
 }
 
-function serve(answer: string): Promise<string> {
-  const value: unknown = JSON.parse(answer);
+/** How the floor server makes its answer: a stored value stringified, or the query executed over it. */
+type Answerer = (request: { query: string }) => unknown;
+
+function jsonAnswerer(answer: unknown): Answerer {
+  return () => answer;
+}
+
+function graphqlAnswerer(answer: { data: unknown }): Answerer {
+  const schema = buildSubgraphSchema({ typeDefs: parse(readSchemaText()) });
+  const compiled = new Map<string, (root: unknown) => unknown>();
+  return ({ query }) => {
+    let run = compiled.get(query);
+    if (!run) {
+      const result = compileQuery(schema, parse(query));
+      if (!isCompiledQuery(result)) throw new Error('the floor could not compile the dashboard query');
+      run = (root) => result.query(root, {}, {});
+      compiled.set(query, run);
+    }
+    return run(answer.data);
+  };
+}
+
+function serve(answerer: Answerer): Promise<string> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const body = JSON.stringify(value);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+      const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string };
+      void Promise.resolve(answerer(request)).then((value) => {
+        const body = JSON.stringify(value);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`)));
@@ -80,8 +111,10 @@ process.on('message', (message: ParentMessage) => {
         return send(usageMessage());
       case 'replay':
         return send(await replay(message.requests, message.seconds));
-      case 'serve':
-        return send({ type: 'serving', url: await serve(message.answer) });
+      case 'serve': {
+        const answer = JSON.parse(message.answer) as { data: unknown };
+        return send({ type: 'serving', url: await serve(message.mode === 'json' ? jsonAnswerer(answer) : graphqlAnswerer(answer)) });
+      }
       case 'stop':
         await Promise.all([...pools.values()].map((pool) => pool.close()));
         process.exit(0);

@@ -39,7 +39,7 @@ export type ParentMessage =
   | { type: 'profile-start' }
   | { type: 'profile-stop'; file: string }
   | { type: 'replay'; requests: ReplayRequest[]; seconds: number }
-  | { type: 'serve'; answer: string }
+  | { type: 'serve'; answer: string; mode: 'json' | 'graphql' }
   | { type: 'stop' };
 
 export interface Child {

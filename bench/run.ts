@@ -87,18 +87,29 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
  * replayed with bare undici, and its answer served by bare node:http.
  */
 async function floors(upstreamRequests: Awaited<ReturnType<SimulatorControl['requests']>>, answer: string): Promise<Results['floors']> {
-  const floor = await startChild('floor.ts', {});
-  try {
-    const replayed = await floor.ask({ type: 'replay', requests: upstreamRequests, seconds: settings.seconds }, 'replayed');
-    const { url } = await floor.ask({ type: 'serve', answer }, 'serving');
-    const before = await floor.ask({ type: 'usage' }, 'usage');
-    const run = await loadRun(url, body, settings.cpuConnections[0] ?? 1);
-    const after = await floor.ask({ type: 'usage' }, 'usage');
-    const servingMs = (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000 / run.requests;
-    return { upstreamRequests: upstreamRequests.length, upstreamMsPerQuery: replayed.msPerRound, servingMsPerQuery: servingMs };
-  } finally {
-    await floor.stop();
-  }
+  const replayer = await startChild('floor.ts', {});
+  const replayed = await replayer.ask({ type: 'replay', requests: upstreamRequests, seconds: settings.seconds }, 'replayed');
+  await replayer.stop();
+  // One process per server, so each one's CPU is its own.
+  const servingMsPerQuery = async (mode: 'json' | 'graphql') => {
+    const floor = await startChild('floor.ts', {});
+    try {
+      const { url } = await floor.ask({ type: 'serve', answer, mode }, 'serving');
+      for (let index = 0; index < 10; index++) await dashboardOnce(url, body, totalInstances);
+      const before = await floor.ask({ type: 'usage' }, 'usage');
+      const run = await loadRun(url, body, settings.cpuConnections[0] ?? 1);
+      const after = await floor.ask({ type: 'usage' }, 'usage');
+      return (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000 / run.requests;
+    } finally {
+      await floor.stop();
+    }
+  };
+  return {
+    upstreamRequests: upstreamRequests.length,
+    upstreamMsPerQuery: replayed.msPerRound,
+    servingMsPerQuery: await servingMsPerQuery('json'),
+    graphqlMsPerQuery: await servingMsPerQuery('graphql'),
+  };
 }
 
 /** One CPU run per BENCH_CPU_CONNECTIONS entry, in order. */
@@ -121,25 +132,28 @@ async function profiled(gateway: RunningGatewayChild, label: string): Promise<Re
 }
 
 try {
-  // Batched, no cache, at latency L: upstream count, latency, throughput, memory.
+  // Batched, no cache. CPU per query first, at L = 0, on a process no load run has bloated yet
+  // (after the c=32 run, the collector's backlog would be billed to the next queries).
   const batched = await startGateway({ batching: true, cacheTtlMs: 0 });
   const answer = await batched.dashboard();
   const answerBytes = Buffer.byteLength(answer);
   const upstreamBatched = await control.countDuring(() => batched.dashboard());
   const upstreamRequests = await control.requests();
-  const batchedC1 = await loadRun(batched.url, body, 1);
-  const batchedC32 = await loadRun(batched.url, body, 32);
-  const { rssBytes, heapUsedBytes } = await batched.ask({ type: 'usage' }, 'usage');
-
-  // CPU per query at L = 0, then (optionally) where it goes.
   await control.setLatency(0);
   const cpuNoCache = await cpuRuns(batched);
   const floorRuns = await floors(upstreamRequests, answer);
   const profiles: Results['profiles'] = [];
   if (settings.profile) profiles.push(await profiled(batched, 'no-cache'));
+
+  // Then latency and throughput at latency L, and memory after the c=32 run.
+  await control.setLatency(settings.latencyMs);
+  const batchedC1 = await loadRun(batched.url, body, 1);
+  const batchedC32 = await loadRun(batched.url, body, 32);
+  const { rssBytes, heapUsedBytes } = await batched.ask({ type: 'usage' }, 'usage');
   await batched.stop();
 
   // Warm cross-request cache, L = 0: no upstream calls, CPU per query.
+  await control.setLatency(0);
   const cached = await startGateway({ batching: true, cacheTtlMs: 3_600_000 });
   const upstreamWarmCache = await control.countDuring(() => cached.dashboard());
   const cpuWarmCache = await cpuRuns(cached);
