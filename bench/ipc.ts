@@ -3,6 +3,7 @@
  * under tsx and exchange typed messages over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProfileSummary } from './profile.js';
 
@@ -50,10 +51,10 @@ export interface Child {
 }
 
 /** Forks bench/<script> under tsx and resolves with its first message (its "ready"). */
-export function startChild(script: string, env: Record<string, string>): Promise<Child> {
+export function startChild(script: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<Child> {
   const child = fork(join(import.meta.dirname, script), {
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeFlags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T extends ChildMessage['type']>(message: ParentMessage, reply: T) =>
@@ -80,6 +81,16 @@ export function startChild(script: string, env: Record<string, string>): Promise
       resolve({ process: child, ready, ask, stop });
     });
   });
+}
+
+/**
+ * The V8 flags `npm start` gives the gateway (e.g. a larger young generation),
+ * read from package.json so the gateway under test runs as users run it.
+ */
+export function startNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = manifest.scripts.start.split(/\s+/);
+  return words[0] === 'node' ? words.slice(1, words.indexOf('--import')).filter((word) => word.startsWith('--')) : [];
 }
 
 /** What a child answers to {type: 'usage'}: its own CPU time and RSS. */

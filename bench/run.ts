@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySetup } from './gateway.js';
-import { startChild, type Child } from './ipc.js';
+import { startChild, startNodeFlags, type Child } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { machineBusyMs } from './machine.js';
 import { render, targets, type CpuRun, type Results } from './report.js';
@@ -41,7 +41,7 @@ async function startGateway(options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs
     maxConcurrency: settings.maxConcurrency,
     maxPageSize: Math.max(1_000, totalInstances),
   };
-  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) });
+  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) }, startNodeFlags());
   if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
   const url = child.ready.url;
   const gateway = { ...child, url, dashboard: () => dashboardOnce(url, body, totalInstances) };
