@@ -88,6 +88,27 @@ describe('onapp: quirks', () => {
     await eventually(() => harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id: answer.data!.restoreBackup.operation.id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
   });
 
+  it('finds the disks of many VMs with one account-wide disk list, and falls back to a list per VM where it is refused', async () => {
+    const schedulesOf = (list: Node[]) => list.map((node) => [node.id, node.schedules]);
+    // beforeEach read every VM: one account disk list, no per-VM disk list, a schedule list per disk.
+    const server = harness.simulator('onapp').server;
+    expect(server.count('GET /settings/disks.json')).toBe(1);
+    expect(server.count('GET /virtual_machines/:id/disks.json')).toBe(0);
+    expect(server.count('GET /settings/disks/:id/schedules.json')).toBeGreaterThanOrEqual(nodes.length);
+    expect(nodes.filter((node) => node.schedules.length > 0).length).toBeGreaterThan(1);
+
+    simulator.accountDiskList = false;
+    try {
+      harness.resetUpstreamLogs();
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances { edges { node { id schedules { cron weekdays time } } } } }');
+      expect(answer.errors).toBeUndefined();
+      expect(schedulesOf(answer.data!.instances.edges.map((edge) => edge.node))).toEqual(schedulesOf(nodes));
+      expect(server.count('GET /virtual_machines/:id/disks.json')).toBe(nodes.length);
+    } finally {
+      simulator.accountDiskList = true;
+    }
+  });
+
   it('answers PROVIDER_ERROR, not UNAUTHENTICATED, when OnApp refuses the gateway credentials', async () => {
     const wrong = await startHarness({ kinds: ['onapp'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: 'ops', password: 'bad-key-000000' } })) }) });
     try {

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../../domain/errors.js';
+import { badInput, isGatewayError, notFound } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type {
   Backup,
@@ -74,9 +74,17 @@ export class OnappAdapter extends BaseAdapter {
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId, scope));
   }
 
-  override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
+  /**
+   * Schedules hang off disks. For one VM its disk list is read; for several,
+   * the account's whole disk list (`GET /settings/disks.json`, each disk
+   * naming its `virtual_machine_id`: OnApp's PHP wrapper, route disks#index)
+   * replaces a disk call per VM. The seed docs show only the per-VM list, so
+   * an account that refuses the whole list (404/403) gets per-VM calls.
+   */
+  override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
+    const accountDisks = instanceIds.length > 1 ? await this.accountDisks(scope) : null;
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (vmId) => {
-      const disks = await this.disksOf(vmId, scope);
+      const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.disksOf(vmId, scope);
       const lists = await Promise.all(
         disks.map(async (disk) => {
           const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', scope);
@@ -169,6 +177,26 @@ export class OnappAdapter extends BaseAdapter {
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
     const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', scope);
     return unwrapRecords(body, 'disk').filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
+  }
+
+  /** Non-swap disk ids of every VM of the account, by VM id; null when the account may not list them all. */
+  private async accountDisks(scope: UpstreamScope): Promise<Map<string, string[]> | null> {
+    let body: unknown;
+    try {
+      body = await this.client.call('GET', '/settings/disks.json', 'disks.list_all', scope);
+    } catch (error) {
+      if (isGatewayError(error) && (error.code === 'NOT_FOUND' || error.details.providerCode === 'HTTP_403')) return null;
+      throw error;
+    }
+    const byVm = new Map<string, string[]>();
+    for (const disk of unwrapRecords(body, 'disk')) {
+      if (disk.is_swap === true || disk.virtual_machine_id === undefined || disk.virtual_machine_id === null) continue;
+      const vmId = String(disk.virtual_machine_id);
+      const disks = byVm.get(vmId) ?? [];
+      disks.push(String(disk.id));
+      byVm.set(vmId, disks);
+    }
+    return byVm;
   }
 
   /**

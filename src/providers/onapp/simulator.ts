@@ -50,6 +50,8 @@ const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
 
 /** An in-memory OnApp control panel: JSON endpoints, basic auth, records wrapped by type. */
 export class OnappSimulator extends ProviderSimulator {
+  /** False plays an OnApp (or a user's permission set) where the account-wide disk list answers 404. */
+  accountDiskList = true;
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
@@ -115,6 +117,9 @@ export class OnappSimulator extends ProviderSimulator {
     if (!this.authorised(request)) return { status: 401, json: { error: 'You need to sign in or sign up before continuing.' } };
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === 'virtual_machines.json') return ok([...this.vms.values()].map((vm) => wrapRecord('virtual_machine', this.wireVm(vm))));
+    if (method === 'GET' && path === 'settings/disks.json' && this.accountDiskList) {
+      return ok([...this.vms.values()].flatMap((vm) => vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}`, virtual_machine_id: vm.id }))));
+    }
     if ((match = /^virtual_machines\/(\d+)\/(backups\.json|backups\/images\.json|disks\.json|transactions\.json)$/.exec(path)) && method === 'GET') {
       const vm = this.vms.get(Number(match[1]));
       if (!vm) return notFoundAnswer();
