@@ -84,6 +84,13 @@ export class RequestLoaders {
     this.definitions.clear(key);
   }
 
+  /** Forgets what this request read of any instance's lists (after a sync; the loaders are per request, so all of it). */
+  forgetAllLists(): void {
+    this.backups.clearAll();
+    this.schedules.clearAll();
+    this.definitions.clearAll();
+  }
+
   private async loadInstanceList(adapter: ProviderAdapter): Promise<Instance[]> {
     const providerId = adapter.account.id;
     const cache = this.options.cache;

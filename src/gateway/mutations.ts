@@ -82,7 +82,9 @@ export class Mutations {
     const adapter = this.request.provider(input.providerId);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
-    return { operation: await adapter.syncBackups(storageId, this.scope) };
+    const operation = await adapter.syncBackups(storageId, this.scope);
+    await this.request.forgetAccount(adapter);
+    return { operation };
   }
 
   async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
@@ -226,9 +228,8 @@ export class Mutations {
     return { adapter, definition };
   }
 
-  private async forget(providerId: string, instanceNativeId: string): Promise<void> {
-    this.request.loaders.forgetInstance(providerId, instanceNativeId);
-    await this.request.gateway.readCache?.invalidateInstance(providerId, instanceNativeId);
+  private forget(providerId: string, instanceNativeId: string): Promise<void> {
+    return this.request.forgetInstance(providerId, instanceNativeId);
   }
 }
 

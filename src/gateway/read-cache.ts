@@ -14,6 +14,9 @@ export interface CacheAddress {
  */
 const INVALIDATION_MEMORY_MS = 120_000;
 
+/** The per-instance lists the cache holds. */
+const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
+
 /**
  * The cross-request cache of provider reads (`cacheTtlMs` per account, off by
  * default). Entries are per (account, instance, kind of list); a mutation on
@@ -87,16 +90,26 @@ export class ReadCache {
   }
 
   /** Drops everything cached about one instance, and its account's instance list. */
-  async invalidateInstance(providerId: string, nativeId: string): Promise<void> {
+  invalidateInstance(providerId: string, nativeId: string): Promise<void> {
+    return this.invalidateInstances(providerId, [nativeId]);
+  }
+
+  /** The same for many instances of one account (a sync), in one store round trip. */
+  async invalidateInstances(providerId: string, nativeIds: readonly string[]): Promise<void> {
     if (!this.ttlMs.get(providerId)) return;
     const stamp = ++this.clock;
-    this.invalidatedAt.set(ReadCache.instanceKey(providerId, nativeId), stamp);
+    const keys = [ReadCache.key({ providerId, kind: 'instances', nativeId: '' })];
     this.invalidatedAt.set(ReadCache.instanceKey(providerId, ''), stamp);
-    await Promise.all(
-      ['backups', 'schedules', 'definitions', 'instances']
-        .map((kind) => ({ providerId, kind, nativeId: kind === 'instances' ? '' : nativeId }))
-        .map((address) => this.store.delete(ReadCache.key(address))),
-    );
+    for (const nativeId of nativeIds) {
+      this.invalidatedAt.set(ReadCache.instanceKey(providerId, nativeId), stamp);
+      for (const kind of LIST_KINDS) keys.push(ReadCache.key({ providerId, kind, nativeId }));
+    }
+    try {
+      await this.store.deleteMany(keys);
+    } catch (error) {
+      // The write already happened at the provider: its answer must not fail for the cache's sake.
+      this.onStoreError(error);
+    }
   }
 
   private overtaken(address: CacheAddress, startedAt: number): boolean {

@@ -132,7 +132,7 @@ export class RequestGateway {
   async operation(id: string): Promise<Operation | null> {
     const ref = decodeOperationId(id);
     const adapter = this.gateway.providers.find(this.principal, ref.providerId);
-    return adapter ? adapter.getOperation(ref, this.scope) : null;
+    return adapter ? this.observed(await adapter.getOperation(ref, this.scope)) : null;
   }
 
   /**
@@ -143,7 +143,41 @@ export class RequestGateway {
   operationUpdates(id: string): AsyncIterableIterator<Operation> {
     const ref = decodeOperationId(id);
     const adapter = this.gateway.providers.get(this.principal, ref.providerId);
-    return this.gateway.watcher.watch(id, () => adapter.getOperation(ref, this.scope));
+    return this.gateway.watcher.watch(id, async () => this.observed(await adapter.getOperation(ref, this.scope)));
+  }
+
+  /** Forgets what this request and the read cache knew of one instance (it just changed). */
+  async forgetInstance(providerId: string, nativeId: string): Promise<void> {
+    this.loaders.forgetInstance(providerId, nativeId);
+    await this.gateway.readCache?.invalidateInstance(providerId, nativeId);
+  }
+
+  /** The same for every instance of an account (a sync may have added backups anywhere). */
+  async forgetAccount(adapter: ProviderAdapter): Promise<void> {
+    this.loaders.forgetAllLists();
+    const cache = this.gateway.readCache;
+    if (!cache) return;
+    let instances: Instance[];
+    try {
+      instances = await this.loaders.instanceList(adapter);
+    } catch (error) {
+      // The sync already started at the provider; its answer must not fail for the cache's sake.
+      this.gateway.logger.warn({ provider: adapter.account.id, err: error }, 'could not list instances to drop their cached reads; they expire with cacheTtlMs');
+      return;
+    }
+    await cache.invalidateInstances(adapter.account.id, instances.map((instance) => instance.nativeId));
+  }
+
+  /**
+   * An operation seen finished has changed its instance (a backup made,
+   * deleted, restored) or, for a sync, its account: what was read before,
+   * in this request or the read cache, is stale from now on.
+   */
+  private async observed(operation: Operation): Promise<Operation> {
+    if (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED') return operation;
+    if (operation.kind === 'SYNC_BACKUPS') await this.forgetAccount(this.provider(operation.providerId));
+    else if (operation.instanceNativeId) await this.forgetInstance(operation.providerId, operation.instanceNativeId);
+    return operation;
   }
 
   /** Any object by id; a Provider by its account id. Null when it names nothing (or nothing this client may see). */

@@ -35,6 +35,12 @@ export interface SimulatorServerOptions {
   host?: string;
   /** Delay added before every answer, as a distant provider would show. */
   latencyMs?: number;
+  /**
+   * Most requests the log keeps (the newest); unbounded by default, for tests.
+   * Long load runs (the benchmark) set one, or the log alone would grow the
+   * simulator's heap, and its garbage collector's work, without end.
+   */
+  logLimit?: number;
 }
 
 export interface LoggedRequest {
@@ -67,6 +73,7 @@ export class SimulatorServer {
   private readonly host: string;
   private transition: Promise<void> = Promise.resolve();
   latencyMs: number;
+  private readonly logLimit: number;
   /** Requests being handled right now, and the most seen at once (to check a concurrency cap). */
   inFlight = 0;
   maxInFlight = 0;
@@ -79,6 +86,7 @@ export class SimulatorServer {
     this.port = options.port ?? 0;
     this.host = options.host ?? '127.0.0.1';
     this.latencyMs = options.latencyMs ?? 0;
+    this.logLimit = options.logLimit ?? Number.POSITIVE_INFINITY;
   }
 
   get url(): string {
@@ -179,6 +187,8 @@ export class SimulatorServer {
       headers: request.headers,
       bodyText,
     });
+    // Trimmed in halves, so each trim's copy is paid for by logLimit requests.
+    if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
     if (injected?.mode === 'truncated') return truncate(res);
     send(res, answer);
   }

@@ -40,6 +40,11 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
+  deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.entries.clear();
     return Promise.resolve();

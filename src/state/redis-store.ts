@@ -54,6 +54,10 @@ export class RedisStore implements KeyValueStore {
     await this.redis.del(this.prefix + key);
   }
 
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.redis.del(...keys.map((key) => this.prefix + key));
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

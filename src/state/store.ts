@@ -13,5 +13,7 @@ export interface KeyValueStore {
   /** Sets only if absent; true when this caller set it (an atomic claim). */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Many keys in one round trip (one DEL on Redis). */
+  deleteMany(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

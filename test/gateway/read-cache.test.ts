@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 describe('cross-request read cache (cacheTtlMs)', () => {
   let harness: Harness;
@@ -33,5 +33,51 @@ describe('cross-request read cache (cacheTtlMs)', () => {
     expect(after.data?.instance.backups.map((backup) => backup.name)).toContain('cache-buster');
     // The mutation dropped the stale entry and read the instance afresh; nothing else went upstream.
     expect(harness.simulator('zomro').server.count('instances.fleio_bckps')).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('cross-request read cache: asynchronous operations', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro', 'zstack'],
+      simulator: { asyncDelayMs: 300 },
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  const backupsOf = (id: string) => harness.gql<{ instance: { backups: Array<{ name: string; status: string }> } }>('query($id: ID!) { instance(id: $id) { backups { name status } } }', { id });
+
+  it('drops an instance from the cache when one of its operations is seen finished: no stale CREATING after SUCCEEDED', async () => {
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(providerId: "zomro-test") { edges { node { id } } } }');
+    const instanceId = list.data!.instances.edges[5]!.node.id;
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
+      input: { instanceId, name: 'finishing-soon' },
+    });
+    expect(created.errors).toBeUndefined();
+    // Read (and cache) the instance while the backup is being made.
+    const during = await backupsOf(instanceId);
+    expect(during.data?.instance.backups.find((backup) => backup.name === 'finishing-soon')?.status).toBe('CREATING');
+    await eventually(
+      () => harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id: created.data!.createBackup.operation.id }),
+      (poll) => poll.data?.operation.status === 'SUCCEEDED',
+    );
+    const after = await backupsOf(instanceId);
+    expect(after.data?.instance.backups.find((backup) => backup.name === 'finishing-soon')?.status).toBe('AVAILABLE');
+  });
+
+  it('drops a whole account from the cache on a sync, and only that account', async () => {
+    const dashboard = '{ instances { edges { node { backups { id } } } } }';
+    expect((await harness.gql(dashboard)).errors).toBeUndefined();
+    harness.resetUpstreamLogs();
+    expect((await harness.gql(dashboard)).errors).toBeUndefined();
+    expect(harness.upstreamCount()).toBe(0);
+    const sync = await harness.gql('mutation { syncBackups(input: { providerId: "zstack-test" }) { operation { id } } }');
+    expect(sync.errors).toBeUndefined();
+    harness.resetUpstreamLogs();
+    expect((await harness.gql(dashboard)).errors).toBeUndefined();
+    expect(harness.simulator('zstack').server.count('GET /zstack/v1/volume-backups')).toBe(1);
+    expect(harness.simulator('zomro').server.count()).toBe(0);
   });
 });
