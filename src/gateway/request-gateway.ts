@@ -2,7 +2,7 @@ import { isGatewayError } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, ProviderKind } from '../domain/types.js';
 import type { Connection, ProviderErrorModel } from '../graphql/models.js';
-import type { ProviderAdapter } from '../providers/adapter.js';
+import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import type { Gateway } from './gateway.js';
 import {
@@ -61,8 +61,13 @@ export class RequestGateway {
     return this.gateway.providers.get(this.principal, providerId);
   }
 
-  async instances(args: { providerId?: string | null; kind?: ProviderKind | null; first?: number | null; after?: string | null }): Promise<Connection<Instance>> {
+  /** `listsWanted`: the per-instance lists the query asks of these instances (adapters may start reads for them now). */
+  async instances(
+    args: { providerId?: string | null; kind?: ProviderKind | null; first?: number | null; after?: string | null },
+    listsWanted: ReadonlySet<InstanceListKind> = new Set(),
+  ): Promise<Connection<Instance>> {
     const adapters = this.gateway.providers.visible(this.principal, { providerId: args.providerId ?? null, kind: args.kind ?? null });
+    if (listsWanted.size > 0) for (const adapter of adapters) adapter.prepareLists(listsWanted, this.scope);
     const { items, providerErrors } = await this.acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter));
     return paginate(items, args.first, args.after, this.gateway.options.maxPageSize, providerErrors);
   }

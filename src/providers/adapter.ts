@@ -33,6 +33,10 @@ export interface ProviderAccount {
  */
 export type BatchResult<T> = Array<T | Error>;
 
+/** The lists an instance has, each behind its own loader. */
+export const INSTANCE_LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
+export type InstanceListKind = (typeof INSTANCE_LIST_KINDS)[number];
+
 /**
  * What the gateway asks of a provider. Adapters extend `BaseAdapter`, override
  * the methods for the capabilities they declare, and never see GraphQL.
@@ -47,6 +51,13 @@ export interface ProviderAdapter {
   readonly upstream: UpstreamClient;
 
   listInstances(scope: UpstreamScope): Promise<Instance[]>;
+  /**
+   * Called as a request starts its instance list, with the per-instance lists
+   * the query will ask for next: an adapter whose lists need a read that does
+   * not depend on the instance list (OnApp: the account's disks) starts it
+   * now, so it overlaps the list instead of adding a round trip after it.
+   */
+  prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void;
   /** Batch: instances by native id; null where the provider has none. */
   getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
   /** Batch: every backup of each instance. */
@@ -87,6 +98,8 @@ export abstract class BaseAdapter implements ProviderAdapter {
   ) {}
 
   abstract listInstances(scope: UpstreamScope): Promise<Instance[]>;
+
+  prepareLists(_kinds: ReadonlySet<InstanceListKind>, _scope: UpstreamScope): void {}
   abstract getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
   abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
   abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;

@@ -1,6 +1,8 @@
 import type { Operation } from '../../domain/types.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
+import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../providers/adapter.js';
 import type { GraphQLContext } from '../context.js';
+import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Every mutation: audit line, and idempotency when the input has a key. */
@@ -12,6 +14,9 @@ const guarded = <T>(context: GraphQLContext, operation: string, input: object, a
     act,
   );
 
+/** Which per-instance lists a query's instance nodes ask for. */
+const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind)));
+
 const lowerKind = (kind: string | null | undefined) => (kind ? (kind.toLowerCase() as 'zomro' | 'onapp' | 'zstack' | 'danube') : null);
 
 /** Query and Mutation: arguments in, gateway calls out. */
@@ -19,8 +24,11 @@ export const rootResolvers: Resolvers = {
   Query: {
     node: (_root, { id }, { gateway }) => gateway.node(id),
     providers: (_root, _args, { gateway }) => gateway.providers(),
-    instances: (_root, args, { gateway }) =>
-      gateway.instances({ providerId: args.providerId ?? null, kind: lowerKind(args.kind), first: args.first ?? null, after: args.after ?? null }),
+    instances: (_root, args, { gateway }, info) =>
+      gateway.instances(
+        { providerId: args.providerId ?? null, kind: lowerKind(args.kind), first: args.first ?? null, after: args.after ?? null },
+        listsWanted(selectedNodeFields(info)),
+      ),
     instance: (_root, { id }, { gateway }) => gateway.instance(id),
     backups: (_root, { filter, first, after }, { gateway }) =>
       gateway.backups(filter ? { ...filter, kind: lowerKind(filter.kind) } : null, first ?? null, after ?? null),

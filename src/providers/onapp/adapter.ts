@@ -13,7 +13,7 @@ import type {
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type InstanceListKind, type ProviderAccount } from '../adapter.js';
 import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
@@ -74,6 +74,18 @@ export class OnappAdapter extends BaseAdapter {
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId, scope));
   }
 
+  /** Account disk lists started by prepareLists, each for the one request (scope) that asked. */
+  private readonly preparedDisks = new WeakMap<UpstreamScope, Promise<Map<string, string[]> | null>>();
+
+  /** A query that wants schedules needs the account's disks, which do not wait for the VM list: read both at once. */
+  override prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void {
+    if (!kinds.has('schedules') || this.preparedDisks.has(scope)) return;
+    const disks = this.accountDisks(scope);
+    // Failures reach the schedules that await it; unawaited, it must not be an unhandled rejection.
+    disks.catch(() => {});
+    this.preparedDisks.set(scope, disks);
+  }
+
   /**
    * Schedules hang off disks. For one VM its disk list is read; for several,
    * the account's whole disk list (`GET /settings/disks.json`, each disk
@@ -82,7 +94,9 @@ export class OnappAdapter extends BaseAdapter {
    * an account that refuses the whole list (404/403) gets per-VM calls.
    */
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
-    const accountDisks = instanceIds.length > 1 ? await this.accountDisks(scope) : null;
+    const prepared = this.preparedDisks.get(scope);
+    this.preparedDisks.delete(scope);
+    const accountDisks = prepared ? await prepared : instanceIds.length > 1 ? await this.accountDisks(scope) : null;
     return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (vmId) => {
       const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.disksOf(vmId, scope);
       const lists = await Promise.all(
