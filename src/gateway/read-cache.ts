@@ -47,6 +47,11 @@ export class ReadCache {
     return `${providerId}\u0000${nativeId}`;
   }
 
+  /** Whether this account's reads are cached at all. */
+  covers(providerId: string): boolean {
+    return Boolean(this.ttlMs.get(providerId));
+  }
+
   /** A mark to pass to `setMany`: answers to reads started after it. */
   now(): number {
     return this.clock;

@@ -81,3 +81,25 @@ describe('cross-request read cache: asynchronous operations', () => {
     expect(harness.simulator('zomro').server.count()).toBe(0);
   });
 });
+
+describe('cross-request read cache over every provider', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro', 'onapp', 'zstack', 'danube'],
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('answers the dashboard again with no upstream call at any provider (no read starts beside a cached list)', async () => {
+    const first = await harness.gql(DASHBOARD_QUERY);
+    expect(first.errors).toBeUndefined();
+    harness.resetUpstreamLogs();
+    const second = await harness.gql(DASHBOARD_QUERY);
+    expect(second.data).toEqual(first.data);
+    // A read started beside the cached lists would not be awaited by the answer; a third query gives it time to land.
+    expect((await harness.gql(DASHBOARD_QUERY)).errors).toBeUndefined();
+    for (const kind of ['zomro', 'onapp', 'zstack', 'danube'] as const) expect({ kind, calls: harness.simulator(kind).server.count() }).toEqual({ kind, calls: 0 });
+  });
+});
