@@ -272,8 +272,11 @@ function endToEndHeaders(headers: IncomingMessage['headers']): Record<string, st
   return out;
 }
 
+/** JSON only where it looks like JSON: a form body would throw, and a throw per request is most of a simulator's CPU. */
+const LOOKS_JSON = /^\s*[[{"]/;
+
 function safeJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
+  if (!LOOKS_JSON.test(text)) return undefined;
   try {
     return JSON.parse(text);
   } catch {
