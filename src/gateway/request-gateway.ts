@@ -67,8 +67,11 @@ export class RequestGateway {
     listsWanted: ReadonlySet<InstanceListKind> = new Set(),
   ): Promise<Connection<Instance>> {
     const adapters = this.gateway.providers.visible(this.principal, { providerId: args.providerId ?? null, kind: args.kind ?? null });
-    // Where the read cache holds the lists, a warm one needs no such read: spend it only on accounts it does not cover.
-    if (listsWanted.size > 0) for (const adapter of adapters) if (!this.gateway.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsWanted, this.scope);
+    if (listsWanted.size > 0) {
+      // Where the read cache holds the lists, a warm one needs no such read: only accounts it does not cover.
+      const uncached = adapters.filter((adapter) => !this.gateway.readCache?.covers(adapter.account.id));
+      for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
+    }
     const { items, providerErrors } = await this.acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter));
     return paginate(items, args.first, args.after, this.gateway.options.maxPageSize, providerErrors);
   }
