@@ -80,7 +80,7 @@ export class RequestLoaders {
       (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),
       dataLoaderOptions,
     );
-    this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id).catch((error: unknown) => asProviderFailure(error, decodeOperationId(id).providerId) as Error))), dataLoaderOptions);
+    this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id))), dataLoaderOptions);
   }
 
   /** Every instance of one account, fetched once per request; also primes the instance loader. */
@@ -126,10 +126,17 @@ export class RequestLoaders {
     return instances;
   }
 
-  private async loadOperation(id: string): Promise<Operation> {
-    const ref = decodeOperationId(id);
-    const operation = await this.adapterOf(ref.providerId).getOperation(ref, this.options.scope);
-    return this.options.onOperation ? this.options.onOperation(operation) : operation;
+  /** One operation, or its failure as a value (DataLoader fails that key alone). */
+  private async loadOperation(id: string): Promise<Operation | Error> {
+    let providerId = '';
+    try {
+      const ref = decodeOperationId(id);
+      providerId = ref.providerId;
+      const operation = await this.adapterOf(providerId).getOperation(ref, this.options.scope);
+      return this.options.onOperation ? await this.options.onOperation(operation) : operation;
+    } catch (error) {
+      return asProviderFailure(error, providerId) as Error;
+    }
   }
 
   private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
