@@ -29,7 +29,7 @@ export const limitsSchema = z
     maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
     bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
-    // Items in one list argument (ids, `_entities` representations): a page's worth.
+    // Items in an operation's list arguments, added up (ids, `_entities` representations): a page's worth.
     maxListArgument: z.number().int().min(1).max(100_000).default(1_000),
     // Upstream calls one GraphQL request may cause: a dashboard over 1,000 instances per provider needs ~5,000.
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),

@@ -84,6 +84,17 @@ describe('bounded work per request (small limits)', () => {
     expect(harness.upstreamCount()).toBe(0);
   });
 
+  it('adds up the lists of every field: aliases cannot multiply the limit', async () => {
+    harness.resetUpstreamLogs();
+    const entities = (alias: string, variable: string) => `${alias}: _entities(representations: $${variable}) { ... on Operation { id } }`;
+    const query = `query($a: [_Any!]!, $b: [_Any!]!) { ${entities('a', 'a')} ${entities('b', 'b')} }`;
+    // 200 each: under 300 alone, 400 together.
+    const answer = await harness.gql(query, { a: forgedOperations(200), b: forgedOperations(200) });
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(answer.errors?.[0]?.message).toContain('limits.maxListArgument');
+    expect(harness.upstreamCount()).toBe(0);
+  });
+
   it('stops a request at maxUpstreamCallsPerRequest: further loads fail with QUERY_TOO_COMPLEX', async () => {
     harness.resetUpstreamLogs();
     // The instance list, then a backup and a schedule list per instance (6 of them): 13 calls, over a budget of 5.

@@ -28,7 +28,7 @@ export interface CostOptions {
   assumedListSize: number;
   /** What a `first` given as a variable is assumed to be: the page size cap. */
   maxPageSize: number;
-  /** Most items one list argument may hold (`limits.maxListArgument`); unchecked when absent. */
+  /** Most items the operation's list arguments may hold, all added up (`limits.maxListArgument`); unchecked when absent. */
   maxListArgument?: number | undefined;
 }
 
@@ -97,8 +97,8 @@ function listsInNode(node: ValueNode, type: GraphQLInputType, variables: Variabl
 
 interface Measure {
   cost: number;
-  /** The longest list argument of the operation. */
-  longestList: number;
+  /** Items in the operation's list arguments, added up over every field that takes one (aliases too). */
+  listItems: number;
 }
 
 /**
@@ -116,7 +116,7 @@ interface Measure {
 function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, variables: Variables | undefined): Measure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  let longestList = 0;
+  let listItems = 0;
 
   const fieldOf = (type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined =>
     isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
@@ -146,7 +146,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
         const field = fieldOf(parent, selection.name.value);
         if (!field) continue;
         const lists = listsOf(selection, field);
-        longestList = Math.max(longestList, lists.longest);
+        listItems += lists.longest;
         const child = getNamedType(field.type);
         const inner = selection.selectionSet ? costOf(selection.selectionSet, child, seen) : 0;
         total += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * inner);
@@ -166,13 +166,13 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   };
 
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  return { cost: root ? costOf(operation.selectionSet, root, new Set()) : 0, longestList };
+  return { cost: root ? costOf(operation.selectionSet, root, new Set()) : 0, listItems };
 }
 
 /** The refusal, or null when the operation is within the limits. */
 function refusal(found: Measure, options: CostOptions): string | null {
-  if (options.maxListArgument !== undefined && found.longestList > options.maxListArgument) {
-    return `${COST_ERROR_PREFIX}: a list argument of ${found.longestList} items > ${options.maxListArgument} (limits.maxListArgument). Send fewer ids per request.`;
+  if (options.maxListArgument !== undefined && found.listItems > options.maxListArgument) {
+    return `${COST_ERROR_PREFIX}: list arguments of ${found.listItems} items in all > ${options.maxListArgument} (limits.maxListArgument). Send fewer ids per request.`;
   }
   if (found.cost > options.maxCost) return `${COST_ERROR_PREFIX}: ${found.cost} > ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`;
   return null;
