@@ -19,8 +19,4 @@ export class UpstreamBudget {
     }
     this.spent += 1;
   }
-
-  get used(): number {
-    return this.spent;
-  }
 }
