@@ -29,6 +29,15 @@ export const limitsSchema = z
     maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
     bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
+    // Items in an operation's list arguments, added up (ids, `_entities` representations): a page's worth.
+    maxListArgument: z.number().int().min(1).max(100_000).default(1_000),
+    // Upstream calls one GraphQL request may cause: a dashboard over 1,000 instances per provider needs ~5,000.
+    maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),
+    // Per client key (anonymous: per IP), per process; off unless set.
+    rateLimit: z.object({ requestsPerSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
+    readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+    idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   })
   .strict()
   .prefault({});
@@ -55,9 +64,13 @@ export const configSchema = z
       ids.add(provider.id);
     });
     const keys = new Set<string>();
+    const names = new Set<string>();
     config.clients?.forEach((client, index) => {
       if (keys.has(client.key)) context.addIssue({ code: 'custom', path: ['clients', index, 'key'], message: 'the same key is given to two clients' });
       keys.add(client.key);
+      // Audit lines name clients: two of one name could not be told apart.
+      if (names.has(client.name)) context.addIssue({ code: 'custom', path: ['clients', index, 'name'], message: `duplicate client name "${client.name}": each client needs its own` });
+      names.add(client.name);
       client.providers?.forEach((id, providerIndex) => {
         if (!ids.has(id)) context.addIssue({ code: 'custom', path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
       });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LimitsConfig } from '../config/schema.js';
 import { ProviderSet } from './provider-set.js';
 import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
@@ -10,7 +11,12 @@ export interface GatewayOptions {
   /** DataLoader batching; off only for the benchmark's naive baseline. */
   batching: boolean;
   onBatch?: ((loader: string, size: number) => void) | undefined;
+  /** Budgets and store bounds (config `limits`); the schema's defaults when absent. */
+  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'readCacheMaxEntries' | 'idempotencyMaxEntries'> | undefined;
 }
+
+/** The config schema's defaults, for a gateway built without a config (benchmarks). */
+const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
 
 /** Process-wide state shared by all requests: the provider accounts, the shared store and the read cache. */
 export class Gateway {
@@ -20,6 +26,8 @@ export class Gateway {
   readonly watcher = new OperationWatcher();
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
+  /** Upstream calls one GraphQL request may cause. */
+  readonly maxUpstreamCallsPerRequest: number;
 
   constructor(
     readonly providers: ProviderSet,
@@ -28,8 +36,12 @@ export class Gateway {
     readonly options: GatewayOptions,
     cacheTtlMs: ReadonlyMap<string, number>,
   ) {
-    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(store, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
-    this.idempotency = new Idempotency(store);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
+    // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
+    const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
+    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
+    this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }));
     this.audit = logger.child({ channel: 'audit' });
   }
 

@@ -25,8 +25,12 @@ function stable(value: unknown): string {
 export const fingerprint = (operation: string, input: unknown): string => createHash('sha256').update(`${operation}\n${stable(input)}`).digest('hex');
 
 /**
- * Same key + same input within 24 h: the first answer, with no second upstream
- * call. The first caller claims the key atomically (setIfAbsent, in memory or
+ * Same client key + same idempotency key + same input within 24 h: the first
+ * answer, with no second upstream call. Records are keyed by the client's key
+ * identity (`Principal.keyId`, a SHA-256 of its API key), never by its name,
+ * and live in a store namespace of their own (see Gateway), so cached reads
+ * cannot evict them. The caller checks role and scope before `run`, so a
+ * replay is refused exactly like a fresh call would be. The first caller claims the key atomically (setIfAbsent, in memory or
  * Redis), so two requests at the same moment, even on two gateway processes,
  * cannot both act; the second waits for the first's answer. A failed first
  * attempt releases the key, since nothing was done that must not be repeated.
@@ -34,9 +38,10 @@ export const fingerprint = (operation: string, input: unknown): string => create
 export class Idempotency {
   constructor(private readonly store: KeyValueStore) {}
 
-  async run<T>(scope: string, key: string, operation: string, input: unknown, act: () => Promise<T>): Promise<T> {
+  /** `owner`: the caller's key identity (`Principal.keyId`). */
+  async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>): Promise<T> {
     if (key.length === 0 || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters');
-    const storeKey = `idem:${createHash('sha256').update(`${scope}\n${key}`).digest('hex')}`;
+    const storeKey = createHash('sha256').update(`${owner}\n${key}`).digest('hex');
     const print = fingerprint(operation, input);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {

@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
-import type { Backup, BackupDefinition, BackupSchedule, Instance } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
+import { decodeOperationId } from './ids.js';
 import type { ReadCache } from './read-cache.js';
 
 /**
@@ -32,6 +33,8 @@ export interface LoaderOptions {
   cache?: ReadCache | undefined;
   /** Observes each batch's size (metrics). */
   onBatch?: ((loader: string, size: number) => void) | undefined;
+  /** What an operation read is passed through (a finished one makes earlier reads stale). */
+  onOperation?: ((operation: Operation) => Promise<Operation>) | undefined;
 }
 
 type ListKind = 'backups' | 'schedules' | 'definitions';
@@ -48,20 +51,36 @@ export class RequestLoaders {
   readonly backups: DataLoader<string, Backup[]>;
   readonly schedules: DataLoader<string, BackupSchedule[]>;
   readonly definitions: DataLoader<string, BackupDefinition[]>;
+  /**
+   * Operations by global id: each distinct operation is read once per request,
+   * however many times the request names it (`_entities`, aliases, node).
+   * Providers read operations one at a time, so this de-duplicates, it does
+   * not batch.
+   */
+  readonly operation: DataLoader<string, Operation>;
   private readonly instanceLists = new Map<string, Promise<Instance[]>>();
+  /** Instances this request saw the provider list or return: only their lists may be cached when empty. */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly adapterOf: (providerId: string) => ProviderAdapter,
     private readonly options: LoaderOptions,
   ) {
     const dataLoaderOptions = { batch: options.batch };
-    this.instance = new DataLoader((keys) => this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope)), dataLoaderOptions);
+    this.instance = new DataLoader(async (keys) => {
+      const instances = await this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope));
+      instances.forEach((instance, index) => {
+        if (instance !== null && !(instance instanceof Error)) this.seen.add(keys[index] as string);
+      });
+      return instances;
+    }, dataLoaderOptions);
     this.backups = new DataLoader((keys) => this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids, options.scope)), dataLoaderOptions);
     this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), dataLoaderOptions);
     this.definitions = new DataLoader(
       (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),
       dataLoaderOptions,
     );
+    this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id))), dataLoaderOptions);
   }
 
   /** Every instance of one account, fetched once per request; also primes the instance loader. */
@@ -99,8 +118,25 @@ export class RequestLoaders {
     const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
     const instances = cached ?? (await adapter.listInstances(this.options.scope));
     if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
-    for (const instance of instances) this.instance.prime(loaderKey(providerId, instance.nativeId), instance);
+    for (const instance of instances) {
+      const key = loaderKey(providerId, instance.nativeId);
+      this.instance.prime(key, instance);
+      this.seen.add(key);
+    }
     return instances;
+  }
+
+  /** One operation, or its failure as a value (DataLoader fails that key alone). */
+  private async loadOperation(id: string): Promise<Operation | Error> {
+    let providerId = '';
+    try {
+      const ref = decodeOperationId(id);
+      providerId = ref.providerId;
+      const operation = await this.adapterOf(providerId).getOperation(ref, this.options.scope);
+      return this.options.onOperation ? await this.options.onOperation(operation) : operation;
+    } catch (error) {
+      return asProviderFailure(error, providerId) as Error;
+    }
   }
 
   private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
@@ -119,7 +155,10 @@ export class RequestLoaders {
     missing.forEach((keyIndex, index) => {
       const value = loaded[index] as T | Error;
       results[keyIndex] = value;
-      if (!(value instanceof Error)) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
+      // An empty list of an instance never listed may be a forged id's: caching it would let
+      // anyone fill the cache with made-up ids (and evict what the dashboard reads).
+      const known = this.seen.has(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
+      if (!(value instanceof Error) && known) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
     });
     await cache.setMany(fills, startedAt);
     return results as Array<T | Error>;

@@ -9,12 +9,21 @@ const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', '
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 
 /**
- * Wraps every mutation: idempotency when the input carries a key, and one
+ * Wraps every mutation: idempotency when the input carries a key (after the
+ * caller's role and scope are checked, so a record is never replayed to one
+ * who could not have made the call), and one
  * JSON audit line (client, operation, targets, outcome, provider operation id)
  * whatever happens.
  */
 export async function runMutation<T>(
-  deps: { idempotency: Idempotency; audit: Logger; principal: Principal; requestId: string },
+  deps: {
+    idempotency: Idempotency;
+    audit: Logger;
+    principal: Principal;
+    requestId: string;
+    /** The mutation's role and provider-scope checks (no upstream call): run before a record can be replayed. */
+    authorize: () => void;
+  },
   operation: string,
   input: MutationInput,
   act: () => Promise<T>,
@@ -23,7 +32,12 @@ export async function runMutation<T>(
   const targets = Object.fromEntries(TARGET_FIELDS.filter((field) => typeof input[field] === 'string').map((field) => [field, input[field]]));
   const started = Date.now();
   try {
-    const result = idempotencyKey == null ? await act() : await deps.idempotency.run(deps.principal.name, idempotencyKey, operation, rest, act);
+    let result: T;
+    if (idempotencyKey == null) result = await act();
+    else {
+      deps.authorize();
+      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act);
+    }
     deps.audit.info(
       { audit: true, client: deps.principal.name, operation, targets, outcome: 'ok', providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',

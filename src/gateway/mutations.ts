@@ -1,4 +1,6 @@
+import type { Role } from '../config/schema.js';
 import { badInput, conflict, notFound } from '../domain/errors.js';
+import { decodeId } from '../domain/ids.js';
 import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -14,6 +16,24 @@ export interface BackupOperationResult {
 }
 
 const MAX_RETENTION = 10_000;
+
+/** The role each mutation needs (roles include those below them). */
+const ROLE_OF = {
+  createBackup: 'operator',
+  deleteBackup: 'admin',
+  restoreBackup: 'admin',
+  syncBackups: 'operator',
+  createBackupSchedule: 'operator',
+  deleteBackupSchedule: 'operator',
+  createBackupDefinition: 'operator',
+  updateBackupDefinition: 'operator',
+  deleteBackupDefinition: 'operator',
+  updateBackupNote: 'operator',
+} as const satisfies Record<string, Role>;
+export type MutationName = keyof typeof ROLE_OF;
+
+/** Input fields naming what a mutation acts on: global ids, or a provider account id. */
+const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'targetInstanceId', 'providerId'] as const;
 
 /**
  * The mutations. Each one checks, in this order and before any upstream
@@ -32,8 +52,26 @@ export class Mutations {
     return this.request.scope;
   }
 
+  /**
+   * What a mutation checks of its caller before any upstream request: its
+   * role, and that every account its input names is one the caller may see
+   * (NOT_FOUND otherwise). The runner calls it before replaying an
+   * idempotency record, so a replay is refused just as a fresh call would be.
+   */
+  authorize(operation: MutationName, input: Readonly<Record<string, unknown>>): void {
+    this.requireRole(operation);
+    for (const field of TARGET_FIELDS) {
+      const value = input[field];
+      if (typeof value === 'string') this.request.provider(field === 'providerId' ? value : decodeId(value).providerId);
+    }
+  }
+
+  private requireRole(operation: MutationName): void {
+    requireRole(this.principal, ROLE_OF[operation], operation);
+  }
+
   async createBackup(input: { instanceId: string; name: string; diskId?: number | null; definitionName?: string | null; note?: string | null }): Promise<BackupOperationResult> {
-    requireRole(this.principal, 'operator', 'createBackup');
+    this.requireRole('createBackup');
     const target = this.targetOf(input.instanceId, 'CREATE_BACKUP');
     const name = checkName(input.name, 'name');
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
@@ -48,7 +86,7 @@ export class Mutations {
   }
 
   async deleteBackup(input: { backupId: string }): Promise<BackupOperationResult> {
-    requireRole(this.principal, 'admin', 'deleteBackup');
+    this.requireRole('deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
     const operation = await adapter.deleteBackup(backup, this.scope);
@@ -57,7 +95,7 @@ export class Mutations {
   }
 
   async restoreBackup(input: { backupId: string; targetInstanceId?: string | null; targetDiskId?: number | null; force?: boolean | null; confirm: boolean }): Promise<BackupOperationResult> {
-    requireRole(this.principal, 'admin', 'restoreBackup');
+    this.requireRole('restoreBackup');
     // A restore overwrites the target disk: refuse before anything else unless the caller says so.
     if (input.confirm !== true) throw badInput('confirm must be true: a restore overwrites the target disk');
     const address = decodeBackupId(input.backupId, 'backupId');
@@ -78,7 +116,7 @@ export class Mutations {
   }
 
   async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<{ operation: Operation }> {
-    requireRole(this.principal, 'operator', 'syncBackups');
+    this.requireRole('syncBackups');
     const adapter = this.request.provider(input.providerId);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
@@ -88,7 +126,7 @@ export class Mutations {
   }
 
   async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
-    requireRole(this.principal, 'operator', 'createBackupSchedule');
+    this.requireRole('createBackupSchedule');
     const target = this.targetOf(input.instanceId, 'CREATE_SCHEDULE');
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
@@ -99,7 +137,7 @@ export class Mutations {
   }
 
   async deleteBackupSchedule(input: { scheduleId: string }): Promise<string> {
-    requireRole(this.principal, 'operator', 'deleteBackupSchedule');
+    this.requireRole('deleteBackupSchedule');
     const address = decodeScheduleId(input.scheduleId, 'scheduleId');
     const adapter = this.request.provider(address.providerId);
     requireCapability(adapter, 'DELETE_SCHEDULE');
@@ -124,7 +162,7 @@ export class Mutations {
     description?: string | null;
     fsfreeze?: boolean | null;
   }): Promise<BackupDefinition> {
-    requireRole(this.principal, 'operator', 'createBackupDefinition');
+    this.requireRole('createBackupDefinition');
     const target = this.targetOf(input.instanceId, 'CREATE_DEFINITION');
     const name = checkName(input.name, 'name');
     const diskId = checkInteger(input.diskId ?? 1, 'diskId', 0, 1_000_000);
@@ -158,7 +196,7 @@ export class Mutations {
     bandwidthLimit?: number | null;
     description?: string | null;
   }): Promise<BackupDefinition> {
-    requireRole(this.principal, 'operator', 'updateBackupDefinition');
+    this.requireRole('updateBackupDefinition');
     const { adapter, definition } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', () => {
       if (input.cron != null) validateCron(input.cron);
       if (input.retention != null) checkInteger(input.retention, 'retention', 1, MAX_RETENTION);
@@ -177,7 +215,7 @@ export class Mutations {
   }
 
   async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
-    requireRole(this.principal, 'operator', 'deleteBackupDefinition');
+    this.requireRole('deleteBackupDefinition');
     const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION');
     await adapter.deleteDefinition(definition, this.scope);
     await this.forget(definition.providerId, definition.instanceNativeId);
@@ -185,7 +223,7 @@ export class Mutations {
   }
 
   async updateBackupNote(input: { backupId: string; note: string }): Promise<Backup> {
-    requireRole(this.principal, 'operator', 'updateBackupNote');
+    this.requireRole('updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
     const updated = await adapter.updateBackupNote(backup, note, this.scope);

@@ -4,12 +4,18 @@ import type { Role } from '../config/schema.js';
 /** Who is asking: a configured client, or the anonymous admin of demo mode / allowAnonymous. */
 export interface Principal {
   name: string;
+  /**
+   * Who holds the key, not what the client is called: the SHA-256 of its API
+   * key (hex), "anonymous" without one. Idempotency records and rate limits
+   * are keyed by it.
+   */
+  keyId: string;
   roles: ReadonlySet<Role>;
   /** Provider account ids this client may see; null means all. */
   providers: ReadonlySet<string> | null;
 }
 
-export const ANONYMOUS_ADMIN: Principal = { name: 'anonymous', roles: new Set(['viewer', 'operator', 'admin']), providers: null };
+export const ANONYMOUS_ADMIN: Principal = { name: 'anonymous', keyId: 'anonymous', roles: new Set(['viewer', 'operator', 'admin']), providers: null };
 
 /** Roles include the ones below them: admin > operator > viewer. */
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };

@@ -39,8 +39,9 @@ export class ReadCache {
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
+  /** The store is the gateway's `cache` namespace: no prefix of our own needed. */
   private static key({ providerId, kind, nativeId }: CacheAddress): string {
-    return `cache:${providerId}:${kind}:${nativeId}`;
+    return `${providerId}:${kind}:${nativeId}`;
   }
 
   private static instanceKey(providerId: string, nativeId: string): string {

@@ -3,6 +3,7 @@ import { decodeId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, ProviderKind } from '../domain/types.js';
 import type { Connection, ProviderErrorModel } from '../graphql/models.js';
 import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
+import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import type { Gateway } from './gateway.js';
 import {
@@ -36,20 +37,24 @@ export type NodeModel = ProviderAdapter | Instance | Backup | BackupSchedule | B
  */
 export class RequestGateway {
   readonly loaders: RequestLoaders;
-  /** What every upstream request made for this GraphQL request carries (its id). */
+  /** What every upstream request made for this GraphQL request carries (its id, its budget of upstream calls). */
   readonly scope: UpstreamScope;
+  /** Subscription polls go on long after the request: its id, not its budget. */
+  private readonly pollScope: UpstreamScope;
 
   constructor(
     readonly gateway: Gateway,
     readonly principal: Principal,
     requestId: string,
   ) {
-    this.scope = { requestId };
+    this.scope = { requestId, budget: new UpstreamBudget(gateway.maxUpstreamCallsPerRequest) };
+    this.pollScope = { requestId };
     this.loaders = new RequestLoaders((providerId) => this.gateway.providers.get(this.principal, providerId), {
       scope: this.scope,
       batch: gateway.options.batching,
       cache: gateway.readCache,
       onBatch: gateway.options.onBatch,
+      onOperation: (operation) => this.observed(operation),
     });
   }
 
@@ -140,8 +145,7 @@ export class RequestGateway {
 
   async operation(id: string): Promise<Operation | null> {
     const ref = decodeOperationId(id);
-    const adapter = this.gateway.providers.find(this.principal, ref.providerId);
-    return adapter ? this.observed(await adapter.getOperation(ref, this.scope)) : null;
+    return this.gateway.providers.find(this.principal, ref.providerId) ? this.loaders.operation.load(id) : null;
   }
 
   /**
@@ -152,7 +156,7 @@ export class RequestGateway {
   operationUpdates(id: string): AsyncIterableIterator<Operation> {
     const ref = decodeOperationId(id);
     const adapter = this.gateway.providers.get(this.principal, ref.providerId);
-    return this.gateway.watcher.watch(id, async () => this.observed(await adapter.getOperation(ref, this.scope)));
+    return this.gateway.watcher.watch(id, async () => this.observed(await adapter.getOperation(ref, this.pollScope)));
   }
 
   /** Forgets what this request and the read cache knew of one instance (it just changed). */

@@ -21,6 +21,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
 import { queryLimits } from '../graphql/limits/index.js';
+import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { createAdapter } from '../providers/registry.js';
@@ -30,6 +31,7 @@ import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
 import { healthz, readyz } from './health.js';
+import { rateLimit } from './rate-limit.js';
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -61,6 +63,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
+    limits: config.limits,
   }, cacheTtl);
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
 
@@ -85,6 +88,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     parseOptions: limits.parseOptions,
     plugins: [
       metrics.plugin<GraphQLContext>(),
+      costLimitPlugin<GraphQLContext>(config.limits),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Both hook every field; the gateway sets no cache hints and sends no traces.
@@ -118,6 +122,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
     }
   });
+  app.use('/graphql', rateLimit(config.limits.rateLimit));
   app.use(
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),

@@ -24,7 +24,7 @@ export class ClientAuthenticator {
   ) {
     this.clients = (clients ?? []).map((client) => ({
       digest: digest(client.key),
-      principal: { name: client.name, roles: new Set(client.roles), providers: client.providers ? new Set(client.providers) : null },
+      principal: { name: client.name, keyId: digest(client.key).toString('hex'), roles: new Set(client.roles), providers: client.providers ? new Set(client.providers) : null },
     }));
   }
 

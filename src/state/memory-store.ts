@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KeyValueStore } from './store.js';
 
-/** Most entries kept in memory; the least recently used go first. */
+/** Most entries kept in memory by default; the least recently used go first. */
 const MAX_ENTRIES = 100_000;
 
 /**
@@ -9,7 +9,19 @@ const MAX_ENTRIES = 100_000;
  * what makes a warm cache cheap; callers must not mutate what they get.
  */
 export class MemoryStore implements KeyValueStore {
-  private readonly entries = new LRUCache<string, { value: unknown }>({ max: MAX_ENTRIES, ttlAutopurge: false });
+  private readonly entries: LRUCache<string, { value: unknown }>;
+  private readonly children: MemoryStore[] = [];
+
+  constructor(maxEntries = MAX_ENTRIES) {
+    this.entries = new LRUCache<string, { value: unknown }>({ max: maxEntries, ttlAutopurge: false });
+  }
+
+  /** A separate LRU: nothing set here can evict an entry there. */
+  namespace(_name: string, options: { maxEntries: number }): KeyValueStore {
+    const child = new MemoryStore(options.maxEntries);
+    this.children.push(child);
+    return child;
+  }
 
   get<T>(key: string): Promise<T | undefined> {
     return Promise.resolve(this.entries.get(key)?.value as T | undefined);
@@ -45,8 +57,8 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.entries.clear();
-    return Promise.resolve();
+    await Promise.all(this.children.map((child) => child.close()));
   }
 }

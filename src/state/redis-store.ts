@@ -9,12 +9,24 @@ const revive = (_key: string, value: unknown): unknown => (typeof value === 'str
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
+  /** Namespaces share their parent's connection; only the parent closes it. */
+  private readonly ownsConnection: boolean;
 
-  constructor(url: string, private readonly prefix = 'backup-graph:') {
+  constructor(url: string | Redis, private readonly prefix = 'backup-graph:') {
+    this.ownsConnection = typeof url === 'string';
+    if (typeof url !== 'string') {
+      this.redis = url;
+      return;
+    }
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     // Connection trouble reaches the caller through each failed command; unheard, the
     // event would go to stderr, outside the gateway's logs.
     this.redis.on('error', () => {});
+  }
+
+  /** Keys under `<prefix><name>:`; Redis's maxmemory bounds them (see the README for the eviction policy). */
+  namespace(name: string, _options: { maxEntries: number }): KeyValueStore {
+    return new RedisStore(this.redis, `${this.prefix}${name}:`);
   }
 
   async ready(): Promise<void> {
@@ -59,6 +71,7 @@ export class RedisStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
+    if (!this.ownsConnection) return;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

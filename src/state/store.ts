@@ -15,5 +15,13 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
   /** Many keys in one round trip (one DEL on Redis). */
   deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * A store of its own for one kind of state (`idem`, `cache`): its keys
+   * apart from every other namespace's and, in memory, its own LRU of
+   * `maxEntries`, so one kind's traffic can never evict another's entries.
+   * In Redis a key prefix on the same connection (bounded by Redis's
+   * maxmemory; see the README). The parent's close() closes it too.
+   */
+  namespace(name: string, options: { maxEntries: number }): KeyValueStore;
   close(): Promise<void>;
 }

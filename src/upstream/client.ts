@@ -91,6 +91,7 @@ export class UpstreamClient {
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
+    request.scope.budget?.spend();
     const started = performance.now();
     const policy = request.idempotent ? this.policy.read : this.policy.write;
     let outcome = 'ok';

@@ -47,6 +47,16 @@ describe('command line', () => {
     expect(missingEnv.stderr).toContain('providers[0].auth.token: environment variable NOT_SET_ANYWHERE is not set');
   });
 
+  it('exits 2 naming the duplicate when two clients share a name', () => {
+    const path = file(
+      'clients:\n  - { name: ops, key: "${OPS_KEY}", roles: [admin] }\n  - { name: ops, key: "viewer-key-0123456789", roles: [viewer] }\nproviders:\n  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.com/", auth: { token: "t" } }\n',
+    );
+    const result = run(['--check-config', path], { OPS_KEY: 'admin-secret-key-0123456789' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('clients[1].name: duplicate client name "ops"');
+    expect(result.stderr).not.toContain('admin-secret-key-0123456789');
+  });
+
   it('an unknown option exits 2 with the usage', () => {
     const result = run(['--frobnicate']);
     expect(result.status).toBe(2);

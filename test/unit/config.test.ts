@@ -50,6 +50,24 @@ describe('config validation', () => {
     expect(problemsOf({ allowAnonymous: true, providers: [zomro, zomro] })).toEqual([expect.stringMatching(/^providers\[1\]\.id: duplicate/)]);
   });
 
+  it('refuses two clients of one name: records and audit lines must tell them apart', () => {
+    const problems = problemsOf({
+      clients: [
+        { name: 'ops', key: 'a'.repeat(20), roles: ['admin'] },
+        { name: 'ops', key: 'b'.repeat(20), roles: ['viewer'], providers: ['zomro-nl'] },
+      ],
+      providers: [zomro],
+    });
+    expect(problems).toEqual([expect.stringMatching(/^clients\[1\]\.name: duplicate client name "ops"/)]);
+  });
+
+  it('fills the budget defaults and takes a rate limit', () => {
+    const config = validateConfig({ allowAnonymous: true, providers: [zomro], limits: { rateLimit: { requestsPerSecond: 5, burst: 20 } } });
+    expect(config.limits).toMatchObject({ maxListArgument: 1_000, maxUpstreamCallsPerRequest: 10_000, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000, rateLimit: { requestsPerSecond: 5, burst: 20 } });
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro] }).limits.rateLimit).toBeUndefined();
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro], limits: { rateLimit: { requestsPerSecond: 0, burst: 1 } } })).toEqual([expect.stringMatching(/^limits\.rateLimit\.requestsPerSecond: /)]);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);

@@ -1,18 +1,25 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
   getNamedType,
   getNullableType,
+  isInputObjectType,
   isListType,
   isObjectType,
   isInterfaceType,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
+  type ValueNode,
 } from 'graphql';
 
 export interface CostOptions {
@@ -21,9 +28,78 @@ export interface CostOptions {
   assumedListSize: number;
   /** What a `first` given as a variable is assumed to be: the page size cap. */
   maxPageSize: number;
+  /** Most items the operation's list arguments may hold, all added up (`limits.maxListArgument`); unchecked when absent. */
+  maxListArgument?: number | undefined;
 }
 
 export const COST_ERROR_PREFIX = 'Query cost limit exceeded';
+
+/** Items of these types name things to load: a list of N of them runs its field N times. */
+const ID_LIKE = new Set(['ID', 'String', '_Any']);
+
+/** Rows a list without `first` is assumed to hold (as in limits/index.ts). */
+const ASSUMED_LIST_SIZE = 5;
+
+type Variables = Readonly<Record<string, unknown>>;
+
+/** What a field's arguments hold: the longest list anywhere in them, and the longest list of ids. */
+interface ListSizes {
+  longest: number;
+  ids: number;
+}
+
+const NO_LISTS: ListSizes = { longest: 0, ids: 0 };
+const larger = (a: ListSizes, b: ListSizes): ListSizes => ({ longest: Math.max(a.longest, b.longest), ids: Math.max(a.ids, b.ids) });
+
+/** Lists in a variable's value (JSON), read against its input type. */
+function listsInValue(value: unknown, type: GraphQLInputType): ListSizes {
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    // GraphQL coerces a single value to a list of one.
+    if (!Array.isArray(value)) return listsInValue(value, nullable.ofType);
+    let sizes: ListSizes = { longest: value.length, ids: ID_LIKE.has(getNamedType(nullable.ofType).name) ? value.length : 0 };
+    for (const item of value) sizes = larger(sizes, listsInValue(item, nullable.ofType));
+    return sizes;
+  }
+  if (isInputObjectType(nullable) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const fields = nullable.getFields();
+    let sizes = NO_LISTS;
+    for (const [name, item] of Object.entries(value)) {
+      const field = fields[name];
+      if (field) sizes = larger(sizes, listsInValue(item, field.type));
+    }
+    return sizes;
+  }
+  return NO_LISTS;
+}
+
+/** Lists in an argument as written in the query; variables are read when known (at run time), not at validation. */
+function listsInNode(node: ValueNode, type: GraphQLInputType, variables: Variables | undefined): ListSizes {
+  if (node.kind === Kind.VARIABLE) return variables ? listsInValue(variables[node.name.value], type) : NO_LISTS;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    if (node.kind !== Kind.LIST) return listsInNode(node, nullable.ofType, variables);
+    let sizes: ListSizes = { longest: node.values.length, ids: ID_LIKE.has(getNamedType(nullable.ofType).name) ? node.values.length : 0 };
+    for (const item of node.values) sizes = larger(sizes, listsInNode(item, nullable.ofType, variables));
+    return sizes;
+  }
+  if (isInputObjectType(nullable) && node.kind === Kind.OBJECT) {
+    const fields = nullable.getFields();
+    let sizes = NO_LISTS;
+    for (const field of node.fields) {
+      const definition = fields[field.name.value];
+      if (definition) sizes = larger(sizes, listsInNode(field.value, definition.type, variables));
+    }
+    return sizes;
+  }
+  return NO_LISTS;
+}
+
+interface Measure {
+  cost: number;
+  /** Items in the operation's list arguments, added up over every field that takes one (aliases too). */
+  listItems: number;
+}
 
 /**
  * A query's cost: every field costs 1, times how many times it runs. A field
@@ -31,54 +107,116 @@ export const COST_ERROR_PREFIX = 'Query cost limit exceeded';
  * `assumedListSize` times; the edges of a connection are already counted by
  * its `first`. So `instances(first: 500) { edges { node { backups { id } } } }`
  * costs about 500 * (3 + 5), and lists of lists grow as they should.
+ *
+ * A list of N ids (or `_entities` representations) in a field's arguments
+ * runs the field N times: the field costs N times as much, and the list it
+ * returns is those N items (not `assumedListSize`). Lists given as variables
+ * are counted when the variables are known (`costLimitPlugin`).
  */
-export function costLimitRule(options: CostOptions): ValidationRule {
-  return (context: ValidationContext) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, variables: Variables | undefined): Measure {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  let listItems = 0;
 
-    const fieldOf = (type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined =>
-      isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+  const fieldOf = (type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined =>
+    isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
 
-    const multiplierOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType): number => {
-      const first = node.arguments?.find((argument) => argument.name.value === 'first');
-      if (first) return first.value.kind === Kind.INT ? Math.max(1, Number(first.value.value)) : options.maxPageSize;
-      if (field.args.some((argument) => argument.name === 'first')) return 50;
-      if (!isListType(getNullableType(field.type))) return 1;
-      return parent.name.endsWith('Connection') ? 1 : options.assumedListSize;
-    };
+  const listsOf = (node: FieldNode, field: GraphQLField<unknown, unknown>): ListSizes => {
+    let sizes = NO_LISTS;
+    for (const argument of node.arguments ?? []) {
+      const definition = field.args.find((candidate) => candidate.name === argument.name.value);
+      if (definition) sizes = larger(sizes, listsInNode(argument.value, definition.type, variables));
+    }
+    return sizes;
+  };
 
-    const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number => {
-      let total = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const field = fieldOf(parent, selection.name.value);
-          if (!field) continue;
-          const child = getNamedType(field.type);
-          const inner = selection.selectionSet ? costOf(selection.selectionSet, child, seen) : 0;
-          total += 1 + multiplierOf(selection, field, parent) * inner;
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const typeName = selection.typeCondition?.name.value;
-          const type = (typeName && context.getSchema().getType(typeName)) || parent;
-          total += costOf(selection.selectionSet, type, seen);
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          if (!fragment || seen.has(fragment.name.value)) continue;
-          const type = context.getSchema().getType(fragment.typeCondition.name.value) ?? parent;
-          total += costOf(fragment.selectionSet, type, new Set([...seen, fragment.name.value]));
-        }
-        if (total > options.maxCost * 10) return total;
+  const multiplierOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, idItems: number): number => {
+    const first = node.arguments?.find((argument) => argument.name.value === 'first');
+    if (first) return first.value.kind === Kind.INT ? Math.max(1, Number(first.value.value)) : options.maxPageSize;
+    if (field.args.some((argument) => argument.name === 'first')) return 50;
+    if (!isListType(getNullableType(field.type))) return 1;
+    if (idItems > 0) return 1;
+    return parent.name.endsWith('Connection') ? 1 : options.assumedListSize;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = fieldOf(parent, selection.name.value);
+        if (!field) continue;
+        const lists = listsOf(selection, field);
+        listItems += lists.longest;
+        const child = getNamedType(field.type);
+        const inner = selection.selectionSet ? costOf(selection.selectionSet, child, seen) : 0;
+        total += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * inner);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const typeName = selection.typeCondition?.name.value;
+        const type = (typeName && schema.getType(typeName)) || parent;
+        total += costOf(selection.selectionSet, type, seen);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value)) continue;
+        const type = schema.getType(fragment.typeCondition.name.value) ?? parent;
+        total += costOf(fragment.selectionSet, type, new Set([...seen, fragment.name.value]));
       }
-      return total;
-    };
+      if (total > options.maxCost * 10) return total;
+    }
+    return total;
+  };
 
-    return {
-      OperationDefinition(node) {
-        const root = node.operation === 'query' ? context.getSchema().getQueryType() : node.operation === 'mutation' ? context.getSchema().getMutationType() : context.getSchema().getSubscriptionType();
-        if (!root) return;
-        const cost = costOf(node.selectionSet, root, new Set());
-        if (cost > options.maxCost) context.reportError(new GraphQLError(`${COST_ERROR_PREFIX}: ${cost} > ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`, { nodes: [node] }));
-      },
-    };
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  return { cost: root ? costOf(operation.selectionSet, root, new Set()) : 0, listItems };
+}
+
+/** The refusal, or null when the operation is within the limits. */
+function refusal(found: Measure, options: CostOptions): string | null {
+  if (options.maxListArgument !== undefined && found.listItems > options.maxListArgument) {
+    return `${COST_ERROR_PREFIX}: list arguments of ${found.listItems} items in all > ${options.maxListArgument} (limits.maxListArgument). Send fewer ids per request.`;
+  }
+  if (found.cost > options.maxCost) return `${COST_ERROR_PREFIX}: ${found.cost} > ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`;
+  return null;
+}
+
+/** The cost as a validation rule: lists written in the query count; lists in variables wait for `costLimitPlugin`. */
+export function costLimitRule(options: CostOptions): ValidationRule {
+  return (context: ValidationContext) => ({
+    OperationDefinition(node) {
+      const message = refusal(measure(context.getSchema(), context.getDocument(), node, options, undefined), options);
+      if (message) context.reportError(new GraphQLError(message, { nodes: [node] }));
+    },
+  });
+}
+
+/** Whether a document's cost can depend on more than its text: it takes variables, or holds a list. */
+const dependsOnInput = new WeakMap<DocumentNode, boolean>();
+function mayHoldLists(document: DocumentNode): boolean {
+  let answer = dependsOnInput.get(document);
+  if (answer === undefined) {
+    answer = document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && (definition.variableDefinitions?.length ?? 0) > 0) || /\[/.test(document.loc?.source.body ?? '[');
+    dependsOnInput.set(document, answer);
+  }
+  return answer;
+}
+
+/**
+ * The same cost with the request's variables, once the operation is known
+ * and before any resolver runs: `_entities(representations: $r)` with 5,000
+ * representations is refused here (QUERY_TOO_COMPLEX, HTTP 400) without a
+ * single upstream call. Also enforces `maxListArgument`, which the
+ * validation rule does not know.
+ */
+export function costLimitPlugin<T extends object>(limits: { maxCost: number; maxPageSize: number; maxListArgument: number }): ApolloServerPlugin<T> {
+  const options: CostOptions = { maxCost: limits.maxCost, maxPageSize: limits.maxPageSize, maxListArgument: limits.maxListArgument, assumedListSize: ASSUMED_LIST_SIZE };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation || !mayHoldLists(document)) return;
+          const message = refusal(measure(schema, document, operation, options, request.variables ?? {}), options);
+          if (message) throw new GraphQLError(message, { extensions: { http: { status: 400 } } });
+        },
+      };
+    },
   };
 }

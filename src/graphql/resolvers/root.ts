@@ -1,14 +1,21 @@
 import type { Operation } from '../../domain/types.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
+import type { MutationName } from '../../gateway/mutations.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../providers/adapter.js';
 import type { GraphQLContext } from '../context.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** Every mutation: audit line, and idempotency when the input has a key. */
-const guarded = <T>(context: GraphQLContext, operation: string, input: object, act: () => Promise<T>): Promise<T> =>
+const guarded = <T>(context: GraphQLContext, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> =>
   runMutation(
-    { idempotency: context.gateway.gateway.idempotency, audit: context.gateway.gateway.audit, principal: context.gateway.principal, requestId: context.requestId },
+    {
+      idempotency: context.gateway.gateway.idempotency,
+      audit: context.gateway.gateway.audit,
+      principal: context.gateway.principal,
+      requestId: context.requestId,
+      authorize: () => context.mutations.authorize(operation, input as Record<string, unknown>),
+    },
     operation,
     input as Record<string, unknown>,
     act,

@@ -1,0 +1,22 @@
+import { GatewayError } from '../domain/errors.js';
+
+/**
+ * How many upstream calls one GraphQL request may still cause
+ * (`limits.maxUpstreamCallsPerRequest`). The upstream client spends one
+ * before each call, outside the retry and breaker policy, so a request past
+ * its budget fails its further loads with QUERY_TOO_COMPLEX without reaching
+ * the provider and without counting against the provider's health.
+ */
+export class UpstreamBudget {
+  private spent = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Counts one upstream call, or refuses it when the budget is used up. */
+  spend(): void {
+    if (this.spent >= this.limit) {
+      throw new GatewayError('QUERY_TOO_COMPLEX', `this request needs more than ${this.limit} upstream calls (limits.maxUpstreamCallsPerRequest); ask for fewer items`);
+    }
+    this.spent += 1;
+  }
+}

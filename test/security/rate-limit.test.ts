@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+const KEYS = { first: 'rate-first-key-0123456789', second: 'rate-second-key-0123456789' };
+const QUERY = '{ providers { id } }';
+
+describe('per-client request rate (limits.rateLimit)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: (config) => ({
+        ...config,
+        allowAnonymous: true,
+        clients: [
+          { name: 'first', key: KEYS.first, roles: ['viewer'] },
+          { name: 'second', key: KEYS.second, roles: ['viewer'] },
+        ],
+        // A slow refill: nothing comes back while the test runs, whatever the machine's speed.
+        limits: { rateLimit: { requestsPerSecond: 0.05, burst: 3 } },
+      }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('answers 429 with Retry-After and a JSON GraphQL error once a client has used its burst', async () => {
+    for (let index = 0; index < 3; index++) expect((await harness.gql(QUERY, undefined, { key: KEYS.first })).status).toBe(200);
+    const refused = await harness.gql(QUERY, undefined, { key: KEYS.first });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(errorCodes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(refused.errors?.[0]?.extensions?.retryAfterSeconds).toBe(Number(refused.headers.get('retry-after')));
+  });
+
+  it('keys the bucket by client key: another client is not held back', async () => {
+    expect((await harness.gql(QUERY, undefined, { key: KEYS.second })).status).toBe(200);
+  });
+
+  it('keys anonymous callers by address', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) statuses.push((await harness.gql(QUERY)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+});
+
+describe('no rate limit by default', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+  });
+  afterAll(() => harness.close());
+
+  it('takes many requests in a row', async () => {
+    for (let index = 0; index < 20; index++) expect((await harness.gql(QUERY)).status).toBe(200);
+  });
+});
