@@ -29,6 +29,12 @@ export const limitsSchema = z
     maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
     bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
+    /** WebSocket (graphql-ws) connections open at once, all clients together. */
+    maxWsConnections: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** WebSocket connections open at once per client key (per remote address for anonymous callers). */
+    maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
+    /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
+    maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
   })
   .strict()
   .prefault({});
@@ -38,6 +44,11 @@ export const configSchema = z
   .object({
     listen: z
       .object({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') })
+      .strict()
+      .prefault({}),
+    /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
+    admin: z
+      .object({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') })
       .strict()
       .prefault({}),
     clients: z.array(clientSchema).optional(),
