@@ -120,7 +120,16 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(res.locals.principal as Principal, String(res.locals.requestId)),
+      context: async ({ res }) => {
+        const requestId = String(res.locals.requestId);
+        try {
+          return createContext(res.locals.principal as Principal, requestId);
+        } catch (error) {
+          // Apollo answers this without its request pipeline, so errorLogPlugin never sees it.
+          logger.error({ err: error, requestId }, 'could not build the request context');
+          throw error;
+        }
+      },
     }),
   );
   app.use((_req: Request, res: Response) => {
