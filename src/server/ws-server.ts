@@ -83,6 +83,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${request.socket.remoteAddress ?? ''}` : principal;
       const open = perClient.get(clientKey) ?? 0;
       if (open >= limits.maxWsConnectionsPerClient) {
+        logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
         socket.close(CLOSE_TOO_MANY, `too many connections for this client (limit ${limits.maxWsConnectionsPerClient})`);
         return false;
       }
@@ -132,6 +133,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
     socket.on('error', (error) => logger.info({ err: error.message, remote: request.socket.remoteAddress }, 'WebSocket connection failed'));
     if (wss.clients.size > limits.maxWsConnections) {
+      logger.warn({ remote: request.socket.remoteAddress, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
       socket.close(CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
       return;
     }
