@@ -24,6 +24,7 @@ export interface GatewaySetup {
 const setup = JSON.parse(process.env.BENCH_GATEWAY ?? 'null') as GatewaySetup;
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
+  admin: { port: 0, host: '127.0.0.1' },
   allowAnonymous: true,
   // Limits out of the way: the bench measures serving the dashboard, not refusing it.
   limits: { maxPageSize: setup.maxPageSize, maxCost: 100_000_000 },

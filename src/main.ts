@@ -30,7 +30,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
   const store = await createStore(env.REDIS_URL, logger);
   const server = await startGatewayServer(config, { logger, store });
-  logger.info({ url: server.graphqlUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
+  logger.info({ url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
   process.stdout.write(
     `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
       `GraphiQL: ${server.graphqlUrl}\n\n`,

@@ -38,6 +38,12 @@ export const limitsSchema = z
     // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
     readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
     idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+    /** WebSocket (graphql-ws) connections open at once, all clients together. */
+    maxWsConnections: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** WebSocket connections open at once per client key (per remote address for anonymous callers). */
+    maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
+    /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
+    maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
   })
   .strict()
   .prefault({});
@@ -47,6 +53,11 @@ export const configSchema = z
   .object({
     listen: z
       .object({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') })
+      .strict()
+      .prefault({}),
+    /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
+    admin: z
+      .object({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') })
       .strict()
       .prefault({}),
     clients: z.array(clientSchema).optional(),

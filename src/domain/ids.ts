@@ -31,6 +31,8 @@ export interface GlobalId {
 /** Ids longer than this are refused before any decoding work. */
 const MAX_ID_LENGTH = 2048;
 const MAX_KEYS = 12;
+/** With the u flag a surrogate pair is one code point: only unpaired halves match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export function encodeId(type: IdType, providerId: string, keys: readonly string[]): string {
   return Buffer.from(JSON.stringify([ID_TYPES[type], providerId, ...keys]), 'utf8').toString('base64url');
@@ -50,6 +52,8 @@ export function decodeId(id: string): GlobalId {
   if (!Array.isArray(parts) || parts.length < 3 || parts.length > MAX_KEYS + 2 || !parts.every((p) => typeof p === 'string')) {
     throw badInput('malformed id');
   }
+  // A lone surrogate (JSON.stringify keeps it as an escape) is no text a provider could have made; encodeURIComponent would throw on it.
+  if ((parts as string[]).some((part) => LONE_SURROGATE.test(part))) throw badInput('malformed id');
   const [tag, providerId, ...keys] = parts as string[];
   const type = TYPE_BY_TAG.get(tag as string);
   if (type === undefined || providerId === '') throw badInput('malformed id');

@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ERROR_CODES, isGatewayError, type ErrorCode } from '../domain/errors.js';
-import { isLimitRefusal } from './limits/index.js';
+import { isLimitRefusal, limitRefusalMessage } from './limits/index.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -18,16 +18,29 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
 
 const KNOWN = new Set<string>(ERROR_CODES);
 
+/** graphql-js's hints ("Did you mean "instances"?", "... the enum value "ZOMRO"?"): a map of the schema. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+export interface ErrorPolicy {
+  /** With introspection off, no message may name what the client did not write. */
+  introspection: boolean;
+}
+
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
 /**
- * The last stop of every error: the code is always one of the schema's list,
- * extensions carry only what the gateway chose (code, provider, providerCode,
- * capability), and anything unexpected is logged in full but answered with a
- * bare message, so stacks, upstream URLs and bodies never leave the process.
+ * The last stop of every error, HTTP and WebSocket alike: the code is always
+ * one of the schema's list, extensions carry only what the gateway chose
+ * (code, provider, providerCode, capability), and anything unexpected is
+ * answered with a bare message, so stacks, upstream URLs and bodies never
+ * leave the process. Pure: logging is `logRequestErrors`' job, which knows
+ * the request id.
  */
-export function createErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
+  const clean = policy.introspection ? (message: string) => message : (message: string) => message.replace(SUGGESTION, '');
+  return (formatted, error) => {
     const original = findCause(unwrapResolverError(error));
-    const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    const base = { message: clean(formatted.message), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isGatewayError(original)) {
       const { provider, providerCode, capability, retryAfterSeconds } = original.details;
       return {
@@ -42,7 +55,7 @@ export function createErrorFormatter(logger: Logger) {
         },
       };
     }
-    if (isLimitRefusal(formatted.message)) return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    if (isLimitRefusal(formatted.message)) return { ...base, message: limitRefusalMessage(formatted.message), extensions: { code: 'QUERY_TOO_COMPLEX' } };
     const code = String(formatted.extensions?.code ?? '');
     if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
     const mapped = APOLLO_CODES[code];
@@ -51,9 +64,28 @@ export function createErrorFormatter(logger: Logger) {
       // graphql-js's own errors (e.g. variable coercion) are about the request.
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while serving a request');
     return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/** Formats a GraphQLError the way Apollo would hand it to formatError. */
+export const formatGraphQLError = (format: ErrorFormatter, error: GraphQLError): GraphQLFormattedError => format(error.toJSON(), error);
+
+/**
+ * One log line per error of a request, with its request id: gateway faults at
+ * error level with the full cause (it stays in the log), the client's own
+ * mistakes and provider refusals at info, as they need no operator.
+ */
+export function logRequestErrors(logger: Logger, format: ErrorFormatter, requestId: string, errors: readonly GraphQLError[]): void {
+  for (const error of errors) {
+    const formatted = formatGraphQLError(format, error);
+    const code = String(formatted.extensions?.code);
+    if (code === 'INTERNAL_SERVER_ERROR') {
+      logger.error({ requestId, err: findCause(unwrapResolverError(error)), path: formatted.path }, 'unexpected error while serving a request');
+    } else {
+      logger.info({ requestId, code, message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) }, 'request answered with an error');
+    }
+  }
 }
 
 /**

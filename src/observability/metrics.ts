@@ -64,6 +64,11 @@ export class GatewayMetrics implements UpstreamObserver {
     this.batchSize.observe({ loader }, size);
   }
 
+  /** An error sent to a client outside Apollo's pipeline (WebSocket operations). */
+  graphqlError(code: string): void {
+    this.errors.inc({ code });
+  }
+
   /** Request-level hooks only: per-field hooks would cost CPU on every field of a dashboard. */
   plugin<T extends object>(): ApolloServerPlugin<T> {
     return {

@@ -7,22 +7,17 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../domain/errors.js';
 import { Gateway } from '../gateway/gateway.js';
-import { Mutations } from '../gateway/mutations.js';
 import type { Principal } from '../gateway/principal.js';
 import { ProviderSet } from '../gateway/provider-set.js';
-import { RequestGateway } from '../gateway/request-gateway.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { createErrorFormatter } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
-import { queryLimits } from '../graphql/limits/index.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
+import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -30,8 +25,11 @@ import type { KeyValueStore } from '../state/store.js';
 import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
+import { bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { rateLimit } from './rate-limit.js';
+import { contextFactory } from './request-context.js';
+import { startWebSocketServer } from './ws-server.js';
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -44,6 +42,8 @@ export interface GatewayServerOptions {
 export interface RunningGateway {
   url: string;
   graphqlUrl: string;
+  /** The admin listener: /metrics and the detailed /readyz. */
+  adminUrl: string;
   httpServer: Server;
   gateway: Gateway;
   /** Stops taking requests, finishes those in flight, closes upstream pools. */
@@ -75,20 +75,22 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const httpServer = createServer(app);
   let draining = false;
 
-  const limits = queryLimits(config.limits);
-  const schema = buildSchema();
+  const pipeline = createRequestPipeline(config, buildSchema(), logger);
+  const createContext = contextFactory(gateway);
   const apollo = new ApolloServer<GraphQLContext>({
-    gateway: jitExecutorGateway(schema),
-    formatError: createErrorFormatter(logger),
+    gateway: jitExecutorGateway(pipeline.executor),
+    formatError: pipeline.formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: config.introspection,
+    // The pipeline's own rule refuses introspection when the config says so, with a message naming the key.
+    introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
+    validationRules: pipeline.validationRules,
+    parseOptions: pipeline.parseOptions,
     plugins: [
       metrics.plugin<GraphQLContext>(),
       costLimitPlugin<GraphQLContext>(config.limits),
+      errorLogPlugin(pipeline),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // Both hook every field; the gateway sets no cache hints and sends no traces.
@@ -99,11 +101,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   await apollo.start();
 
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(gateway.providers, () => draining));
-  app.get('/metrics', async (_req: Request, res: Response) => {
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
-  });
+  app.get('/readyz', bareReadyz(readyz(gateway.providers, () => draining)));
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
@@ -129,8 +127,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
-        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal, requestId);
-        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId };
+        try {
+          return createContext(res.locals.principal as Principal, requestId);
+        } catch (error) {
+          // Apollo answers this without its request pipeline, so errorLogPlugin never sees it.
+          logger.error({ err: error, requestId }, 'could not build the request context');
+          throw error;
+        }
       },
     }),
   );
@@ -145,42 +148,37 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
-  // Subscriptions: graphql-ws on the same path and port, same schema and auth.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions = useServer(
-    {
-      schema,
-      onConnect: (ctx) => {
-        try {
-          authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx) => {
-        const principal = authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
-        const requestId = randomUUID();
-        const gatewayForRequest = new RequestGateway(gateway, principal, requestId);
-        return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId } satisfies GraphQLContext;
-      },
-    },
-    wsServer,
-  );
-
-  const host = config.listen.host;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.listen.port, host, () => resolve());
+  // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
+  const subscriptions = startWebSocketServer({
+    httpServer,
+    path: '/graphql',
+    pipeline,
+    authenticator,
+    createContext,
+    limits: config.limits,
+    logger,
+    countError: (code) => metrics.graphqlError(code),
   });
+
+  const admin = await startAdminListener(config.admin, { metrics, providers: gateway.providers, isDraining: () => draining });
+  const host = config.listen.host;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.listen.port, host, () => resolve());
+    });
+  } catch (error) {
+    await admin.close();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const url = `http://${formatHost(host)}:${port}`;
 
   let closing: Promise<void> | null = null;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    adminUrl: admin.url,
     httpServer,
     gateway,
     close: () => {
@@ -189,17 +187,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         gateway.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
+        await admin.close();
         await gateway.close();
       })();
       return closing;
     },
   };
-}
-
-/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
-function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const value = params?.authorization ?? params?.Authorization;
-  return typeof value === 'string' ? value : undefined;
 }
 
 function errorBody(error: unknown) {

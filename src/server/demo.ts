@@ -18,6 +18,8 @@ export async function startDemo(options: { port: number; host: string; simulator
   const simulators = await Promise.all(simulatedKinds().map((kind) => startSimulator(kind, options.simulator ?? {})));
   const config = validateConfig({
     listen: { port: options.port, host: options.host },
+    // A port of the OS's choice (logged at start), so a demo never collides with a gateway's 9464.
+    admin: { port: 0, host: '127.0.0.1' },
     allowAnonymous: true,
     introspection: true,
     providers: simulators.map((simulator) => simulator.accountConfig(`${simulator.kind}-demo`)),

@@ -65,6 +65,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   }
   const raw = {
     listen: { port: 0, host: '127.0.0.1' },
+    admin: { port: 0, host: '127.0.0.1' },
     allowAnonymous: true,
     introspection: true,
     providers: [...simulators].map(([id, simulator]) => ({ ...simulator.accountConfig(id), retries: 1, breakerHalfOpenAfterMs: 200 })),

@@ -11,7 +11,7 @@ describe('/metrics', () => {
   it('exposes upstream durations, breaker state, GraphQL durations and errors, batch sizes and process metrics', async () => {
     await harness.gql('{ instances { edges { node { backups { id } } } } }');
     await harness.gql('{ instance(id: "garbage") { id } }');
-    const response = await fetch(`${harness.gateway.url}/metrics`);
+    const response = await fetch(`${harness.gateway.adminUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();

@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../../src/domain/errors.js';
 import { encodeId } from '../../src/domain/ids.js';
 import { simulatedKinds } from '../../src/providers/registry.js';
 import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun, type WsAnswer } from '../helpers/ws.js';
 
 const ALLOWED = new Set<string>(ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
 
@@ -53,6 +54,29 @@ describe('bad input never crashes the gateway nor leaves the provider API', () =
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('the same over WebSocket: ids, variables of any shape, subscriptions on forged operations', async () => {
+    const client = wsClient(harness.gateway.graphqlUrl);
+    const checkWs = (answer: WsAnswer) => {
+      for (const error of answer.errors ?? []) expect(ALLOWED.has(String(error.extensions?.code)), JSON.stringify(error)).toBe(true);
+      expect(JSON.stringify(answer)).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    };
+    const anyValue = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.dictionary(nasty, nasty, { maxKeys: 3 }), fc.array(nasty, { maxLength: 3 }));
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...kinds), fc.array(nasty, { minLength: 1, maxLength: 5 }), nasty, anyValue, async (kind, keys, raw, value) => {
+          const forged = encodeId('Operation', harness.providerId(kind), keys);
+          checkWs(await wsRun(client, 'query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }', { a: forged, b: raw }));
+          checkWs(await wsRun(client, 'query($f: BackupFilter, $k: ProviderKind) { backups(filter: $f) { totalCount } instances(kind: $k) { totalCount } }', { f: value, k: value }));
+          checkWs(await wsRun(client, 'subscription($id: ID!) { operationUpdated(id: $id) { status } }', { id: raw }));
+          checkWs(await wsRun(client, raw));
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('sent every upstream request inside the provider API: no dot segments, nothing decoded into a new path', () => {

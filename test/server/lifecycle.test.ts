@@ -27,7 +27,9 @@ describe('HTTP surface', () => {
     expect(await (await fetch(`${harness.gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${harness.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', providers: [{ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' }] });
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const detailed = await fetch(`${harness.gateway.adminUrl}/readyz`);
+    expect(await detailed.json()).toEqual({ status: 'ready', providers: [{ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' }] });
     const missing = await fetch(`${harness.gateway.url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });

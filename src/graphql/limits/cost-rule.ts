@@ -3,6 +3,7 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  getOperationAST,
   getNullableType,
   isInputObjectType,
   isListType,
@@ -206,8 +207,8 @@ function mayHoldLists(document: DocumentNode): boolean {
  * single upstream call. Also enforces `maxListArgument`, which the
  * validation rule does not know.
  */
-export function costLimitPlugin<T extends object>(limits: { maxCost: number; maxPageSize: number; maxListArgument: number }): ApolloServerPlugin<T> {
-  const options: CostOptions = { maxCost: limits.maxCost, maxPageSize: limits.maxPageSize, maxListArgument: limits.maxListArgument, assumedListSize: ASSUMED_LIST_SIZE };
+export function costLimitPlugin<T extends object>(limits: CostLimits): ApolloServerPlugin<T> {
+  const options = costOptionsOf(limits);
   return {
     async requestDidStart() {
       return {
@@ -218,5 +219,23 @@ export function costLimitPlugin<T extends object>(limits: { maxCost: number; max
         },
       };
     },
+  };
+}
+
+type CostLimits = { maxCost: number; maxPageSize: number; maxListArgument: number };
+
+const costOptionsOf = (limits: CostLimits): CostOptions => ({ maxCost: limits.maxCost, maxPageSize: limits.maxPageSize, maxListArgument: limits.maxListArgument, assumedListSize: ASSUMED_LIST_SIZE });
+
+/**
+ * `costLimitPlugin`'s check for paths outside Apollo (the WebSocket), so a
+ * list passed in variables is priced the same whichever way it came.
+ */
+export function variableCostCheck(limits: CostLimits) {
+  const options = costOptionsOf(limits);
+  return (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GraphQLError | null => {
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation || !mayHoldLists(document)) return null;
+    const message = refusal(measure(schema, document, operation, options, variables), options);
+    return message ? new GraphQLError(message) : null;
   };
 }

@@ -2,38 +2,64 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
 import type { LimitsConfig } from '../../config/schema.js';
 import { COST_ERROR_PREFIX, costLimitRule } from './cost-rule.js';
+import { introspectionDisabledRule } from './introspection-rule.js';
 
 /** Rows a list without `first` is assumed to hold when pricing a query. */
 const ASSUMED_LIST_SIZE = 5;
 
+/** Directives one operation may carry. */
+export const MAX_DIRECTIVES = 50;
+
+export interface QueryLimits {
+  parseOptions: { maxTokens: number; maxSourceLength: number };
+  /** Added to graphql-js's specified rules, for HTTP and WebSocket alike. */
+  validationRules: ValidationRule[];
+}
+
 /**
- * Depth and alias limits (graphql-armor's validation rules), the token limit
- * (graphql-js's own parser option) and our list-aware cost rule. Each refusal
- * becomes QUERY_TOO_COMPLEX in the error formatter.
+ * Depth, alias and directive limits (graphql-armor's validation rules), the
+ * token and length limits (graphql-js's own parser options), our list-aware
+ * cost rule, and the introspection switch. Each limit refusal becomes
+ * QUERY_TOO_COMPLEX in the error formatter.
  */
-export function queryLimits(limits: LimitsConfig): { parseOptions: { maxTokens: number }; validationRules: ValidationRule[] } {
+export function queryLimits(limits: LimitsConfig, options: { introspection: boolean }): QueryLimits {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
     // graphql-js counts tokens while parsing (parseOptions below), before any work.
     maxTokens: { enabled: false },
-    maxDirectives: { n: 50 },
+    maxDirectives: { n: MAX_DIRECTIVES },
     // Our own cost rule weighs lists; armor's does not.
     costLimit: { enabled: false },
-    // Suggestions leak schema details when introspection is off.
-    blockFieldSuggestion: { enabled: true },
+    // The error formatter strips "Did you mean" from every message (variable errors too), not only validation's.
+    blockFieldSuggestion: { enabled: false },
   });
   const protection = armor.protect();
   return {
-    parseOptions: { maxTokens: limits.maxTokens },
+    // A source longer than a request body could be is refused before the lexer starts.
+    parseOptions: { maxTokens: limits.maxTokens, maxSourceLength: limits.bodyLimitBytes },
     validationRules: [
       ...protection.validationRules,
       costLimitRule({ maxCost: limits.maxCost, assumedListSize: ASSUMED_LIST_SIZE, maxPageSize: limits.maxPageSize }),
+      ...(options.introspection ? [] : [introspectionDisabledRule]),
     ],
   };
 }
 
-const LIMIT_MESSAGES = /^Syntax Error: (Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more tha[nt] \d+ tokens/;
+/** graphql-armor and the parser word their refusals as syntax errors; these are the limits'. */
+const LIMIT_MESSAGES = /^(?:Syntax Error: )?(?:Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more tha[nt] \d+ tokens|^Syntax Error: Source contains more than \d+ UTF-16 code units/;
 
 /** Whether an error message is one of the limits' refusals. */
 export const isLimitRefusal = (message: string): boolean => LIMIT_MESSAGES.test(message) || message.startsWith(COST_ERROR_PREFIX);
+
+/**
+ * A limit refusal in plain words: "Query depth limit of 10 exceeded, found 12."
+ * rather than a "Syntax Error:" the client did not make.
+ */
+export function limitRefusalMessage(message: string): string {
+  const tokens = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/.exec(message);
+  if (tokens) return `Token limit of ${tokens[1]} exceeded: send a shorter document.`;
+  const length = /^Syntax Error: Source contains more than (\d+) UTF-16 code units/.exec(message);
+  if (length) return `Document length limit of ${length[1]} characters exceeded.`;
+  return message.replace(/^Syntax Error: /, '');
+}

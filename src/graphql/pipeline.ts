@@ -1,0 +1,88 @@
+import { GraphQLError, defaultFieldResolver, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.js';
+import { GatewayError } from '../domain/errors.js';
+import { hasRole } from '../gateway/principal.js';
+import type { GraphQLContext } from './context.js';
+import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './errors.js';
+import { JitExecutor } from './jit-executor.js';
+import { variableCostCheck } from './limits/cost-rule.js';
+import { queryLimits, type QueryLimits } from './limits/index.js';
+
+export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation composition) needs an admin key, or `introspection: true` in the config.';
+
+/**
+ * Everything a GraphQL request goes through, whatever carried it (HTTP via
+ * Apollo Server, WebSocket via graphql-ws): the same parse limits, the same
+ * validation rules (limits, introspection switch), the same executor, the
+ * same error formatting and logging. Built once per gateway.
+ */
+export interface RequestPipeline {
+  schema: GraphQLSchema;
+  executor: JitExecutor;
+  parseOptions: QueryLimits['parseOptions'];
+  /** Rules added to graphql-js's specified ones. */
+  validationRules: ValidationRule[];
+  formatError: ErrorFormatter;
+  /** Parses and validates a document outside Apollo (the WebSocket path), as Apollo does. */
+  prepare(query: unknown): { document: DocumentNode; source: string } | { errors: GraphQLError[] };
+  /** The cost with the request's variables (a list of ids passed as a variable); null when within the limits. */
+  checkVariables(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GraphQLError | null;
+  /** Logs a request's errors with its request id (see logRequestErrors). */
+  logErrors(requestId: string, errors: readonly GraphQLError[]): void;
+}
+
+export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
+  guardServiceField(schema, config.introspection);
+  const { parseOptions, validationRules } = queryLimits(config.limits, { introspection: config.introspection });
+  const rules = [...specifiedRules, ...validationRules];
+  const formatError = createErrorFormatter({ introspection: config.introspection });
+  const variableCost = variableCostCheck(config.limits);
+  return {
+    schema,
+    executor: new JitExecutor(schema),
+    parseOptions,
+    validationRules,
+    formatError,
+    prepare(query) {
+      if (typeof query !== 'string') return { errors: [new GraphQLError('query must be a string', { extensions: { code: 'BAD_USER_INPUT' } })] };
+      let document: DocumentNode;
+      try {
+        document = parse(query, parseOptions);
+      } catch (error) {
+        return { errors: [error instanceof GraphQLError ? error : new GraphQLError('the query could not be parsed', { extensions: { code: 'BAD_USER_INPUT' } })] };
+      }
+      const errors = validate(schema, document, rules);
+      return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
+    },
+    checkVariables: (document, operationName, variables) => variableCost(schema, document, operationName, variables),
+    logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors),
+  };
+}
+
+/**
+ * `_service { sdl }` prints the whole schema, introspection by another name:
+ * with introspection off only admin keys get it (a supergraph's composition
+ * runs with one). The field's resolver is wrapped in place because
+ * @apollo/subgraph defines it, and graphql-jit reads resolvers at compile time.
+ */
+function guardServiceField(schema: GraphQLSchema, introspection: boolean): void {
+  if (introspection) return;
+  const field = schema.getQueryType()?.getFields()._service;
+  if (!field) return;
+  const resolve = field.resolve ?? defaultFieldResolver;
+  field.resolve = (source, args, context: GraphQLContext, info) => {
+    if (!hasRole(context.gateway.principal, 'admin')) throw new GatewayError('FORBIDDEN', SERVICE_FIELD_REFUSAL);
+    return resolve(source, args, context, info);
+  };
+}
+
+/** Apollo's side of `logErrors`: every error of an HTTP request, logged once with the request id. */
+export function errorLogPlugin(pipeline: RequestPipeline): ApolloServerPlugin<GraphQLContext> {
+  return {
+    requestDidStart: async () => ({
+      didEncounterErrors: async ({ contextValue, errors }) => pipeline.logErrors(contextValue.requestId, errors),
+    }),
+  };
+}

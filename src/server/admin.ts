@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import type { GatewayConfig } from '../config/schema.js';
+import type { ProviderSet } from '../gateway/provider-set.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { healthz, readyz } from './health.js';
+
+export interface AdminListener {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * /metrics and the detailed /readyz (provider ids, health, breaker states) on
+ * a listener of their own, loopback by default: they name every provider
+ * account, which no API client needs to see.
+ */
+export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: { metrics: GatewayMetrics; providers: ProviderSet; isDraining: () => boolean }): Promise<AdminListener> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', healthz);
+  app.get('/readyz', readyz(dependencies.providers, dependencies.isDraining));
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', dependencies.metrics.registry.contentType);
+    res.end(await dependencies.metrics.registry.metrics());
+  });
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(admin.port, admin.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${formatHost(admin.host)}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A host as it goes in a URL: wildcard addresses as loopback, IPv6 in brackets. */
+export function formatHost(host: string): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+/**
+ * The public /readyz: the same verdict as the admin one (one source of truth:
+ * health.ts), but only the status, no provider list.
+ */
+export function bareReadyz(detailed: (req: Request, res: Response) => void) {
+  return (req: Request, res: Response): void => {
+    const json = res.json.bind(res);
+    res.json = (body: { status?: unknown }) => json({ status: body.status });
+    detailed(req, res);
+  };
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
+import { GraphQLError, type FormattedExecutionResult } from 'graphql';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { LimitsConfig } from '../config/schema.js';
+import { isGatewayError } from '../domain/errors.js';
+import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
+import { formatGraphQLError } from '../graphql/errors.js';
+import type { RequestPipeline } from '../graphql/pipeline.js';
+import type { ClientAuthenticator } from './auth.js';
+import type { ContextFactory } from './request-context.js';
+
+/** Close code for a connection over a cap; graphql-ws clients treat 4429 as final and do not retry at once. */
+export const CLOSE_TOO_MANY = 4429;
+/** Close code for a connection_init without a valid key (graphql-ws's Forbidden). */
+export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
+/** Ping period; a peer that does not answer within one period is dropped (graphql-ws's default). */
+const KEEP_ALIVE_MS = 12_000;
+
+export interface WebSocketServerOptions {
+  httpServer: Server;
+  path: string;
+  pipeline: RequestPipeline;
+  authenticator: ClientAuthenticator;
+  createContext: ContextFactory;
+  limits: LimitsConfig;
+  logger: Logger;
+  /** Counts each error code sent, like the HTTP path's metrics plugin. */
+  countError(code: string): void;
+}
+
+interface ConnectionState {
+  principal: Principal;
+  clientKey: Principal | string;
+  /** Request id of each operation in flight, for its log lines. */
+  requestIds: Map<string, string>;
+}
+
+type Extra = { socket: WebSocket; request: IncomingMessage };
+
+/**
+ * graphql-ws on the HTTP server's port and path, through the same request
+ * pipeline as HTTP (parse limits, validation rules, introspection switch,
+ * executor, error formatting, context factory), with caps of its own:
+ * message size (as the HTTP body limit, enforced by ws before it buffers a
+ * frame), connections in total and per client key, operations per connection.
+ *
+ * graphql-ws's own `useServer` glue is not used: it prints a client's
+ * oversized frame to stderr as an "internal error" and closes with the
+ * error's text as the reason.
+ */
+export function startWebSocketServer(options: WebSocketServerOptions): { dispose(): Promise<void> } {
+  const { pipeline, limits, logger } = options;
+  const states = new WeakMap<WebSocket, ConnectionState>();
+  const perClient = new Map<Principal | string, number>();
+  const sources = new WeakMap<object, string>();
+
+  const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
+  const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
+  const format = (requestId: string, errors: readonly GraphQLError[]) => {
+    pipeline.logErrors(requestId, errors);
+    return errors.map((error) => {
+      const formatted = formatGraphQLError(pipeline.formatError, error);
+      options.countError(String(formatted.extensions?.code));
+      return formatted;
+    });
+  };
+
+  const server = makeServer<Record<string, unknown> | undefined, Extra>({
+    schema: pipeline.schema,
+    onConnect: (ctx) => {
+      const { socket, request } = ctx.extra;
+      let principal: Principal;
+      try {
+        principal = options.authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
+      } catch (error) {
+        socket.close(CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
+        return false;
+      }
+      // Anonymous callers share one principal: count them by address instead.
+      const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${request.socket.remoteAddress ?? ''}` : principal;
+      const open = perClient.get(clientKey) ?? 0;
+      if (open >= limits.maxWsConnectionsPerClient) {
+        logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
+        socket.close(CLOSE_TOO_MANY, `too many connections for this client (limit ${limits.maxWsConnectionsPerClient})`);
+        return false;
+      }
+      perClient.set(clientKey, open + 1);
+      states.set(socket, { principal, clientKey, requestIds: new Map() });
+      return true;
+    },
+    onSubscribe: (ctx, id, payload) => {
+      const state = stateOf(ctx);
+      const requestId = randomUUID();
+      if (!state) return [new GraphQLError('connection not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
+      state.requestIds.set(id, requestId);
+      // ctx.subscriptions already holds this operation.
+      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+        return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+      }
+      const prepared = pipeline.prepare(payload.query);
+      if ('errors' in prepared) return prepared.errors;
+      const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
+      if (tooCostly) return [tooCostly];
+      sources.set(prepared.document, prepared.source);
+      return {
+        schema: pipeline.schema,
+        document: prepared.document,
+        operationName: payload.operationName ?? null,
+        variableValues: payload.variables ?? null,
+        contextValue: options.createContext(state.principal, requestId),
+      };
+    },
+    execute: (args) =>
+      pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),
+    onNext: (ctx, id, _payload, _args, result): FormattedExecutionResult | void => {
+      if (!result.errors) return;
+      return { ...result, errors: format(requestIdOf(ctx, id), result.errors) };
+    },
+    onError: (ctx, id, _payload, errors) => {
+      const formatted = format(requestIdOf(ctx, id), errors);
+      stateOf(ctx)?.requestIds.delete(id);
+      return formatted;
+    },
+    onComplete: (ctx, id) => {
+      stateOf(ctx)?.requestIds.delete(id);
+    },
+  });
+
+  // maxPayload: ws refuses (1009) a frame whose header announces more, before reading its payload.
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.bodyLimitBytes, handleProtocols });
+  wss.on('connection', (socket, request) => {
+    // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
+    socket.on('error', (error) => logger.info({ err: error.message, remote: request.socket.remoteAddress }, 'WebSocket connection failed'));
+    if (wss.clients.size > limits.maxWsConnections) {
+      logger.warn({ remote: request.socket.remoteAddress, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
+      socket.close(CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
+      return;
+    }
+    let pongWait: NodeJS.Timeout | null = null;
+    const ping = setInterval(() => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+      socket.once('pong', () => {
+        if (pongWait) clearTimeout(pongWait);
+        pongWait = null;
+      });
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (callback) =>
+          socket.on('message', (data) => {
+            callback(String(data)).catch((error: unknown) => {
+              logger.error({ err: error }, 'WebSocket message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      if (pongWait) clearTimeout(pongWait);
+      clearInterval(ping);
+      const state = states.get(socket);
+      if (state) {
+        const left = (perClient.get(state.clientKey) ?? 1) - 1;
+        if (left > 0) perClient.set(state.clientKey, left);
+        else perClient.delete(state.clientKey);
+        states.delete(socket);
+      }
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    dispose: async () => {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
+function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}

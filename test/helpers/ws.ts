@@ -1,0 +1,62 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface WsAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  /** Set when the answer came as a graphql-ws `error` message (the operation never ran). */
+  refused?: boolean;
+}
+
+export const wsUrl = (graphqlUrl: string): string => graphqlUrl.replace(/^http/, 'ws');
+
+/** A graphql-ws client over the `ws` package; one connection, opened on first use. */
+export function wsClient(graphqlUrl: string, key?: string): Client {
+  return createClient({
+    url: wsUrl(graphqlUrl),
+    webSocketImpl: WebSocket,
+    connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+    lazy: true,
+    retryAttempts: 0,
+  });
+}
+
+/** Runs one operation to its end: the last `next` payload, or the errors of an `error` message. */
+export function wsRun(client: Client, query: string, variables?: Record<string, unknown>): Promise<WsAnswer> {
+  return new Promise((resolve, reject) => {
+    let last: WsAnswer = {};
+    client.subscribe(
+      { query, ...(variables ? { variables } : {}) },
+      {
+        next: (value) => {
+          last = value as WsAnswer;
+        },
+        error: (error: unknown) => (Array.isArray(error) ? resolve({ errors: error as WsAnswer['errors'], refused: true }) : reject(error instanceof Error ? error : new Error(JSON.stringify(error)))),
+        complete: () => resolve(last),
+      },
+    );
+  });
+}
+
+export interface RawConnection {
+  socket: WebSocket;
+  /** Resolves with the close code and reason when the server closes. */
+  closed: Promise<{ code: number; reason: string }>;
+  /** Resolves true on connection_ack, false when closed first. */
+  acknowledged: Promise<boolean>;
+}
+
+/** A bare graphql-transport-ws connection that sends connection_init, for tests of close codes. */
+export function rawConnection(graphqlUrl: string, key?: string): RawConnection {
+  const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws');
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  socket.on('error', () => {});
+  socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: key ? { authorization: `Bearer ${key}` } : {} })));
+  const acknowledged = new Promise<boolean>((resolve) => {
+    socket.on('message', (data) => {
+      if ((JSON.parse(String(data)) as { type: string }).type === 'connection_ack') resolve(true);
+    });
+    void closed.then(() => resolve(false));
+  });
+  return { socket, closed, acknowledged };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const KEY = 'mistakes-key-0123456789abcdef';
+const NODE = 'query($id: ID!) { node(id: $id) { id } }';
+const BY_KIND = 'query($k: ProviderKind) { instances(kind: $k) { totalCount } }';
+const FILTERED = 'query($f: BackupFilter) { backups(filter: $f) { totalCount } }';
+
+interface LogLine {
+  level: number;
+  requestId?: string;
+  msg: string;
+  code?: string;
+}
+
+/** Each a mistake of the client's, with a bit of what the answer must say. */
+const MISTAKES: Array<{ name: string; query: string; variables: Record<string, unknown>; says: string }> = [
+  { name: 'a variable of the wrong type', query: NODE, variables: { id: { a: 1 } }, says: '"$id" got invalid value' },
+  { name: 'a missing required variable', query: NODE, variables: {}, says: 'was not provided' },
+  { name: 'a bad enum value', query: BY_KIND, variables: { k: 'ZOMR' }, says: 'Expected type ProviderKind' },
+  { name: 'an unknown input field', query: FILTERED, variables: { f: { providerIdd: 'x' } }, says: 'Field "providerIdd" is not defined' },
+  { name: 'an out-of-range DateTime', query: FILTERED, variables: { f: { createdAfter: '2024-13-45T00:00:00Z' } }, says: 'DateTime' },
+  { name: 'a lone surrogate in an id', query: 'query($id: ID!) { operation(id: $id) { status } }', variables: { id: encodeId('Operation', 'zomro-test', ['\ud800', 'x']) }, says: 'malformed id' },
+  { name: 'a subscription sent over HTTP', query: 'subscription { operationUpdated(id: "x") { status } }', variables: {}, says: 'WebSocket' },
+];
+
+describe('client mistakes are BAD_USER_INPUT, logged below error level with the request id', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: (config) => ({ ...config, allowAnonymous: false, introspection: false, clients: [{ name: 'dashboard', key: KEY, roles: ['viewer'] }] }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it.each(MISTAKES)('$name', async ({ query, variables, says }) => {
+    const requestId = `mistake-${Math.random().toString(36).slice(2)}`;
+    const answer = await harness.gql(query, variables, { key: KEY, headers: { 'x-request-id': requestId } });
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const message = answer.errors![0]!.message;
+    expect(message).toContain(says);
+    expect(message).not.toContain('Did you mean');
+    const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
+    expect(lines.some((line) => line.code === 'BAD_USER_INPUT' && line.level < 50)).toBe(true);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {
+    const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+    const count = Number(/backup_graph_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(text)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(MISTAKES.length);
+    expect(text).not.toContain('code="INTERNAL_SERVER_ERROR"');
+  });
+
+  it('words limit refusals as limits, not syntax errors, and the introspection refusal names the config key', async () => {
+    const deep = await harness.gql('{ backups { edges { node { instance { backups { instance { backups { instance { backups { instance { id } } } } } } } } } } }', {}, { key: KEY });
+    expect(deep.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(deep.errors![0]!.message).toMatch(/^Query depth limit of 10 exceeded/);
+    const long = await harness.gql(`{ providers { ${Array.from({ length: 6000 }, () => 'id').join(' ')} } }`, {}, { key: KEY });
+    expect(long.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(long.errors![0]!.message).toBe('Token limit of 5000 exceeded: send a shorter document.');
+    const introspection = await harness.gql('{ __type(name: "Query") { name } }', {}, { key: KEY });
+    expect(introspection.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(introspection.errors![0]!.message).toContain('`introspection: true` in the config');
+  });
+});
