@@ -27,7 +27,7 @@ import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
 import { bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
-import { rateLimit } from './rate-limit.js';
+import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 
@@ -66,6 +66,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
   }, cacheTtl);
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
+  const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
 
   const app = express();
   app.disable('x-powered-by');
@@ -120,7 +121,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
     }
   });
-  app.use('/graphql', rateLimit(config.limits.rateLimit));
+  app.use('/graphql', rateLimit(rateLimiter));
   app.use(
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),
@@ -150,6 +151,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
   const subscriptions = startWebSocketServer({
+    rateLimiter,
     httpServer,
     path: '/graphql',
     pipeline,

@@ -37,28 +37,41 @@ export class TokenBuckets {
   }
 }
 
+/** `limits.rateLimit` shared by every entry point: one bucket per client whichever way it came. */
+export class RateLimiter {
+  private readonly buckets: TokenBuckets;
+
+  constructor(config: NonNullable<LimitsConfig['rateLimit']>) {
+    this.buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
+  }
+
+  /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. Anonymous callers by address. */
+  check(principal: Principal | undefined, address: string | undefined): number {
+    const who = principal && principal.keyId !== 'anonymous' ? `key:${principal.keyId}` : `ip:${address ?? 'unknown'}`;
+    const waitSeconds = this.buckets.take(who, performance.now());
+    return waitSeconds === 0 ? 0 : Math.max(1, Math.ceil(waitSeconds));
+  }
+}
+
+export const rateLimitMessage = (retryAfterSeconds: number): string => `too many requests from this client; retry after ${retryAfterSeconds} s (limits.rateLimit)`;
+
 /**
- * `limits.rateLimit` as express middleware, after authentication: keyed by
- * the client's key identity (anonymous callers by address), per gateway
- * process. Over the rate: 429 with Retry-After and a GraphQL error body
- * (code QUERY_TOO_COMPLEX, `retryAfterSeconds`), before any parsing or
- * upstream call. Off (a pass-through) when the config has no rateLimit.
+ * The limiter as express middleware, after authentication. Over the rate:
+ * 429 with Retry-After and a GraphQL error body (code QUERY_TOO_COMPLEX,
+ * `retryAfterSeconds`), before any parsing or upstream call. A pass-through
+ * when the config has no rateLimit.
  */
-export function rateLimit(config: LimitsConfig['rateLimit']): (req: Request, res: Response, next: NextFunction) => void {
-  if (!config) return (_req, _res, next) => next();
-  const buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
+export function rateLimit(limiter: RateLimiter | null): (req: Request, res: Response, next: NextFunction) => void {
+  if (!limiter) return (_req, _res, next) => next();
   return (req, res, next) => {
-    const principal = res.locals.principal as Principal | undefined;
-    const who = principal && principal.keyId !== 'anonymous' ? `key:${principal.keyId}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-    const waitSeconds = buckets.take(who, performance.now());
-    if (waitSeconds === 0) {
+    const retryAfterSeconds = limiter.check(res.locals.principal as Principal | undefined, req.ip ?? req.socket.remoteAddress);
+    if (retryAfterSeconds === 0) {
       next();
       return;
     }
-    const retryAfterSeconds = Math.max(1, Math.ceil(waitSeconds));
     res
       .status(429)
       .setHeader('retry-after', String(retryAfterSeconds))
-      .json({ errors: [{ message: `too many requests from this client; retry after ${retryAfterSeconds} s (limits.rateLimit)`, extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds } }] });
+      .json({ errors: [{ message: rateLimitMessage(retryAfterSeconds), extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds } }] });
   };
 }

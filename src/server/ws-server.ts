@@ -5,11 +5,12 @@ import { GraphQLError, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LimitsConfig } from '../config/schema.js';
-import { isGatewayError } from '../domain/errors.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
+import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
 import type { ContextFactory } from './request-context.js';
 
 /** Close code for a connection over a cap; graphql-ws clients treat 4429 as final and do not retry at once. */
@@ -26,6 +27,8 @@ export interface WebSocketServerOptions {
   authenticator: ClientAuthenticator;
   createContext: ContextFactory;
   limits: LimitsConfig;
+  /** `limits.rateLimit`, the same buckets as HTTP's; null when off. */
+  rateLimiter: RateLimiter | null;
   logger: Logger;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
@@ -99,6 +102,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // ctx.subscriptions already holds this operation.
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+      }
+      const retryAfterSeconds = options.rateLimiter?.check(state.principal, ctx.extra.request.socket.remoteAddress) ?? 0;
+      if (retryAfterSeconds > 0) {
+        return [new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) })];
       }
       const prepared = pipeline.prepare(payload.query);
       if ('errors' in prepared) return prepared.errors;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 const KEYS = { first: 'rate-first-key-0123456789', second: 'rate-second-key-0123456789' };
 const QUERY = '{ providers { id } }';
@@ -34,6 +35,18 @@ describe('per-client request rate (limits.rateLimit)', () => {
 
   it('keys the bucket by client key: another client is not held back', async () => {
     expect((await harness.gql(QUERY, undefined, { key: KEYS.second })).status).toBe(200);
+  });
+
+  it('shares one bucket between HTTP and WebSocket: a client over its rate gets a typed error over either', async () => {
+    // The first client used its burst over HTTP above; over WebSocket it is still held back.
+    const client = wsClient(harness.gateway.graphqlUrl, KEYS.first);
+    try {
+      const answer = await wsRun(client, QUERY);
+      expect((answer.errors ?? []).map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(answer.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('keys anonymous callers by address', async () => {
