@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { groupBackups, mapBackupGroup, parseZstackDate } from '../../src/providers/zstack/mapper.js';
+
+const volume = (overrides: Record<string, unknown>) => ({
+  uuid: `v-${Math.random().toString(16).slice(2)}`,
+  groupUuid: 'g1',
+  vmInstanceUuid: 'vm1',
+  type: 'Data',
+  name: 'data-disk',
+  status: 'Ready',
+  size: 1024,
+  mode: 'full',
+  createDate: 'Nov 14, 2017 10:20:57 PM',
+  ...overrides,
+});
+
+describe('zstack mapper: a VM backup is a group of volume backups', () => {
+  it('is only as ready as its least ready volume, whichever volume that is', () => {
+    const root = volume({ type: 'Root', name: 'nightly', status: 'Ready' });
+    expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'Creating' })], 'UTC').status).toBe('CREATING');
+    expect(mapBackupGroup('z', 'g1', [volume({ status: 'Error' }), root], 'UTC').status).toBe('FAILED');
+    expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'Ready' })], 'UTC').status).toBe('AVAILABLE');
+    expect(mapBackupGroup('z', 'g1', [volume({ type: 'Root', status: 'Deleting' }), volume({ status: 'Ready' })], 'UTC').status).toBe('DELETING');
+    expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'SomethingNew' })], 'UTC').status).toBe('UNKNOWN');
+  });
+
+  it('takes name, date and instance from the root volume and adds up the sizes', () => {
+    const backup = mapBackupGroup('z', 'g1', [volume({ size: 100 }), volume({ type: 'Root', name: 'nightly', size: 50, vmInstanceUuid: 'vm9' })], 'Asia/Shanghai');
+    expect(backup).toMatchObject({ nativeId: 'g1', name: 'nightly', instanceNativeId: 'vm9', sizeBytes: 150, mode: 'FULL' });
+    // 10:20:57 PM in Shanghai (UTC+8) is 14:20:57 UTC.
+    expect(backup.createdAt?.toISOString()).toBe('2017-11-14T14:20:57.000Z');
+    expect(mapBackupGroup('z', 'g1', [volume({ size: 'lots' })], 'UTC').sizeBytes).toBeNull();
+  });
+
+  it('reads ZStack dates in the account zone, each zone on its own', () => {
+    expect(parseZstackDate('Jan 2, 2020 1:05:00 AM', 'UTC')?.toISOString()).toBe('2020-01-02T01:05:00.000Z');
+    expect(parseZstackDate('Jan 2, 2020 1:05:00 AM', 'Asia/Shanghai')?.toISOString()).toBe('2020-01-01T17:05:00.000Z');
+    expect(parseZstackDate('Jan 2, 2020 12:05:00 PM', 'UTC')?.toISOString()).toBe('2020-01-02T12:05:00.000Z');
+    expect(parseZstackDate(42, 'UTC')).toBeNull();
+  });
+
+  it('groups rows by VM and by group, dropping rows without a group', () => {
+    const rows = [
+      volume({ groupUuid: 'a', vmInstanceUuid: 'vm1', type: 'Root' }),
+      volume({ groupUuid: 'a', vmInstanceUuid: 'vm1' }),
+      volume({ groupUuid: 'b', vmInstanceUuid: 'vm2', type: 'Root' }),
+      volume({ groupUuid: null }),
+    ];
+    const byVm = groupBackups('z', rows, 'UTC');
+    expect([...byVm.keys()].sort()).toEqual(['vm1', 'vm2']);
+    expect(byVm.get('vm1')?.map((backup) => backup.nativeId)).toEqual(['a']);
+  });
+});
