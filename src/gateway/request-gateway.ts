@@ -43,8 +43,10 @@ export class RequestGateway {
     readonly gateway: Gateway,
     readonly principal: Principal,
     requestId: string,
+    /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
+    signal?: AbortSignal,
   ) {
-    this.scope = { requestId };
+    this.scope = { requestId, signal };
     this.loaders = new RequestLoaders((providerId) => this.gateway.providers.get(this.principal, providerId), {
       scope: this.scope,
       batch: gateway.options.batching,

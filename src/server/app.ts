@@ -30,6 +30,7 @@ import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
 import { healthz, readyz } from './health.js';
+import { requestSignal } from './request-signal.js';
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -124,7 +125,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
-        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal, requestId);
+        const gatewayForRequest = new RequestGateway(gateway, res.locals.principal as Principal, requestId, requestSignal(res));
         return { gateway: gatewayForRequest, mutations: new Mutations(gatewayForRequest), requestId };
       },
     }),
