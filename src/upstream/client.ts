@@ -137,7 +137,11 @@ export class UpstreamClient {
    */
   private async attempt(request: UpstreamRequest, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
     const slots = this.policy.slots;
-    await slots.acquire(signal);
+    const slot = slots.acquire(signal);
+    if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
+      this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
+    }
+    await slot;
     const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
     try {
       const response = await this.send(request, stop);

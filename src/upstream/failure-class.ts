@@ -15,6 +15,7 @@ const BY_CODE: Record<string, FailureClass> = {
   ECONNRESET: 'reset',
   ECONNABORTED: 'reset',
   EPIPE: 'reset',
+  EPROTO: 'tls',
   UND_ERR_SOCKET: 'reset',
   EHOSTUNREACH: 'unreachable',
   ENETUNREACH: 'unreachable',

@@ -24,6 +24,11 @@ export class Slots {
     private readonly cancelled: () => Error,
   ) {}
 
+  /** Requests waiting for a slot now. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Resolves when a slot is held; the caller must `release()` it exactly once. */
   acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(this.cancelled());
