@@ -49,8 +49,14 @@ export class HealthState {
     return { health, cause: health === 'UP' ? null : this.lastFailure };
   }
 
-  /** Compares with the health last reported; the breaker calls it on each of its changes too. */
+  /**
+   * Compares with the health last reported; the breaker calls it on each of
+   * its changes too. A half-open breaker is a test in progress, not news: its
+   * outcome (open again, or closed by a success) is, so a provider that stays
+   * down logs nothing more at each test.
+   */
   check(): void {
+    if (this.breakerState() === 'half-open') return;
     const report = this.report();
     if (report.health === this.reported) return;
     this.reported = report.health;
