@@ -88,17 +88,18 @@ describe('provider health tells the truth', () => {
     expect((await harness.gql<Answer>('{ providers { id health } }')).data?.providers).toEqual([{ id: 'zomro-test', health: 'UP' }]);
   });
 
-  it('names the cause class of each failure (http 5xx, dns, tls) and never an address', async () => {
+  it('names the cause class of each failure (http 5xx, reset, dns, tls) and never an address', async () => {
     let simulatorPort = '';
     harness = await startHarness({
-      kinds: ['zomro'],
+      kinds: ['zomro', 'onapp'],
       configure: (config) => {
-        const zomro = config.providers[0]!;
+        const [zomro, onapp] = config.providers as [Record<string, unknown>, Record<string, unknown>];
         simulatorPort = new URL(String(zomro.url)).port;
         return {
           ...config,
           providers: [
             { ...zomro, retries: 0 },
+            { ...onapp, retries: 0 },
             { ...zomro, id: 'zomro-dns', retries: 0, url: 'http://backup-graph-test.invalid/' },
             // TLS spoken to a plain-HTTP server: the handshake fails.
             { ...zomro, id: 'zomro-tls', retries: 0, url: `https://127.0.0.1:${simulatorPort}/` },
@@ -107,18 +108,22 @@ describe('provider health tells the truth', () => {
       },
     });
     await harness.simulator('zomro').server.setFault('http-503');
+    // The answer's connection closes half-way through its body.
+    await harness.simulator('onapp').server.setFault('truncated');
     const answer = await harness.gql<Answer>(QUERY);
-    expect(answer.data?.instances.providerErrors.map((error) => error.code)).toEqual(['PROVIDER_UNAVAILABLE', 'PROVIDER_UNAVAILABLE', 'PROVIDER_UNAVAILABLE']);
+    expect(answer.data?.instances.providerErrors.map((error) => error.code)).toEqual(Array(4).fill('PROVIDER_UNAVAILABLE'));
 
     const { status, body } = await ready();
     expect(status).toBe(200);
     expect(Object.fromEntries(body.providers.map((provider) => [provider.id, [provider.health, provider.cause]]))).toEqual({
       'zomro-test': ['DEGRADED', 'http_5xx'],
+      'onapp-test': ['DEGRADED', 'reset'],
       'zomro-dns': ['DEGRADED', 'dns'],
       'zomro-tls': ['DEGRADED', 'tls'],
     });
     expect(Object.fromEntries(healthChanges().map((line) => [line.provider, line.cause]))).toEqual({
       'zomro-test': 'http_5xx',
+      'onapp-test': 'reset',
       'zomro-dns': 'dns',
       'zomro-tls': 'tls',
     });

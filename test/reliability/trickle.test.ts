@@ -41,6 +41,22 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
     expect((await readyz()).providers[0]).toMatchObject({ health: 'DEGRADED', cause: 'timeout' });
   });
 
+  it('trickling answers do not jam the account: every slot is freed at its deadline and the next read succeeds', async () => {
+    harness = await start({ timeoutMs: 400, retries: 0, maxConcurrency: 2, breakerThreshold: 1_000 });
+    const server = harness.simulator('zomro').server;
+    await server.setFault({ mode: 'trickle', trickleIntervalMs: 100 });
+    harness.resetUpstreamLogs();
+    // More reads than slots: three of them wait for a slot that only a deadline frees.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => harness.gql<Answer>(INSTANCES)));
+    expect(answers.map((answer) => answer.data?.instances.providerErrors.map((error) => error.code))).toEqual(Array(5).fill(['PROVIDER_TIMEOUT']));
+    expect(server.maxInFlight).toBeLessThanOrEqual(2);
+    await eventually(async () => server.abandoned, (abandoned) => abandoned === 5, { timeoutMs: 5_000 });
+    await server.clearFault();
+    const after = await harness.gql<Answer>(INSTANCES);
+    expect(after.data?.instances.providerErrors).toEqual([]);
+    expect(after.data?.instances.edges.length).toBeGreaterThan(0);
+  });
+
   it('repeated trickles open the breaker; the account recovers once the provider answers again', async () => {
     harness = await start({ timeoutMs: 300, retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 });
     const server = harness.simulator('zomro').server;
