@@ -46,8 +46,10 @@ export class RequestGateway {
     readonly gateway: Gateway,
     readonly principal: Principal,
     requestId: string,
+    /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
+    signal?: AbortSignal,
   ) {
-    this.scope = { requestId, budget: new UpstreamBudget(gateway.maxUpstreamCallsPerRequest) };
+    this.scope = { requestId, budget: new UpstreamBudget(gateway.maxUpstreamCallsPerRequest), signal };
     this.pollScope = { requestId };
     this.loaders = new RequestLoaders((providerId) => this.gateway.providers.get(this.principal, providerId), {
       scope: this.scope,

@@ -30,6 +30,7 @@ import { healthz, readyz } from './health.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
+import { requestSignal } from './request-signal.js';
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -129,7 +130,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
         try {
-          return createContext(res.locals.principal as Principal, requestId);
+          return createContext(res.locals.principal as Principal, requestId, requestSignal(res));
         } catch (error) {
           // Apollo answers this without its request pipeline, so errorLogPlugin never sees it.
           logger.error({ err: error, requestId }, 'could not build the request context');

@@ -8,15 +8,22 @@ export const healthz = (_req: Request, res: Response): void => {
 /**
  * Ready while at least one provider account can be asked (its breaker is not
  * open): with partial results the gateway still serves when some are down.
+ * Each account shows its health as the gateway last saw it and, while not
+ * UP, the class of its last failure (dns, refused, reset, tls, timeout,
+ * http_5xx, ...): never an address or an error's own text.
  */
 export function readyz(providers: ProviderSet, isDraining: () => boolean) {
   return (_req: Request, res: Response): void => {
-    const list = providers.all.map((adapter) => ({
-      id: adapter.account.id,
-      kind: adapter.account.kind,
-      health: adapter.health(),
-      breaker: adapter.upstream.breakerState(),
-    }));
+    const list = providers.all.map((adapter) => {
+      const { health, cause } = adapter.upstream.healthReport();
+      return {
+        id: adapter.account.id,
+        kind: adapter.account.kind,
+        health,
+        breaker: adapter.upstream.breakerState(),
+        ...(cause ? { cause } : {}),
+      };
+    });
     const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
   };

@@ -39,6 +39,8 @@ interface ConnectionState {
   clientKey: Principal | string;
   /** Request id of each operation in flight, for its log lines. */
   requestIds: Map<string, string>;
+  /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
+  gone: AbortController;
 }
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -91,7 +93,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       perClient.set(clientKey, open + 1);
-      states.set(socket, { principal, clientKey, requestIds: new Map() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), gone: new AbortController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -117,7 +119,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         document: prepared.document,
         operationName: payload.operationName ?? null,
         variableValues: payload.variables ?? null,
-        contextValue: options.createContext(state.principal, requestId),
+        contextValue: options.createContext(state.principal, requestId, state.gone.signal),
       };
     },
     execute: (args) =>
@@ -183,6 +185,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         const left = (perClient.get(state.clientKey) ?? 1) - 1;
         if (left > 0) perClient.set(state.clientKey, left);
         else perClient.delete(state.clientKey);
+        state.gone.abort();
         states.delete(socket);
       }
       void closed(code, String(reason));

@@ -22,6 +22,8 @@ export const FAULT_MODES = [
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */
   'wrong-content-type',
+  /** The real answer's headers at once, then its body one byte per `trickleIntervalMs`: no idle timer ever trips. */
+  'trickle',
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
@@ -29,6 +31,8 @@ export interface FaultSettings {
   mode: FaultMode;
   /** For 'slow'. */
   slowMs?: number;
+  /** For 'trickle': the pause between two bytes of the body (default 1000). */
+  trickleIntervalMs?: number;
   /** For 'rate-limit'. */
   retryAfterSeconds?: number;
   /** Answer this many requests with the fault, then behave again; unlimited when absent. */

@@ -77,6 +77,8 @@ export class SimulatorServer {
   /** Requests being handled right now, and the most seen at once (to check a concurrency cap). */
   inFlight = 0;
   maxInFlight = 0;
+  /** Requests whose connection closed before their answer was sent in full: the client gave up on them. */
+  abandoned = 0;
 
   constructor(
     readonly name: string,
@@ -142,6 +144,11 @@ export class SimulatorServer {
     return this.setFault('none');
   }
 
+  /** Connections open now (keep-alive ones included). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Requests received whose label (or path) matches. */
   count(match?: string | RegExp | ((request: LoggedRequest) => boolean)): number {
     if (match === undefined) return this.log.length;
@@ -153,6 +160,7 @@ export class SimulatorServer {
   resetLog(): void {
     this.log.length = 0;
     this.maxInFlight = this.inFlight;
+    this.abandoned = 0;
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,6 +169,9 @@ export class SimulatorServer {
     if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(url.pathname.slice(CONTROL_PREFIX.length), bodyText, res);
 
     const request = await parseRequest(req, url, bodyText);
+    res.once('close', () => {
+      if (!res.writableFinished) this.abandoned += 1;
+    });
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let answer: SimResponse;
@@ -173,7 +184,8 @@ export class SimulatorServer {
         if (injected) answer = await this.answerFault(injected);
       } else {
         injected = this.nextFault();
-        answer = injected ? await this.answerFault(injected) : await this.handler(request);
+        // A trickle sends the real answer, only slowly.
+        answer = injected && injected.mode !== 'trickle' ? await this.answerFault(injected) : await this.handler(request);
       }
     } finally {
       this.inFlight -= 1;
@@ -190,6 +202,7 @@ export class SimulatorServer {
     // Trimmed in halves, so each trim's copy is paid for by logLimit requests.
     if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
     if (injected?.mode === 'truncated') return truncate(res);
+    if (injected?.mode === 'trickle') return trickle(res, answer, injected.trickleIntervalMs ?? 1_000);
     send(res, answer);
   }
 
@@ -230,7 +243,8 @@ export class SimulatorServer {
     if (command === 'stats') {
       const byLabel: Record<string, number> = {};
       for (const request of this.log) byLabel[request.label] = (byLabel[request.label] ?? 0) + 1;
-      return send(res, { status: 200, json: { name: this.name, total: this.log.length, byLabel } });
+      const connections = { open: this.openConnections, inFlight: this.inFlight, abandoned: this.abandoned };
+      return send(res, { status: 200, json: { name: this.name, total: this.log.length, byLabel, connections } });
     }
     if (command === 'requests') {
       // The benchmark replays them with a bare HTTP client: the floor under the gateway's upstream cost.
@@ -310,6 +324,12 @@ async function parseRequest(req: IncomingMessage, url: URL, bodyText: string): P
 }
 
 function send(res: ServerResponse, answer: SimResponse): void {
+  const { headers, body } = encode(answer);
+  res.writeHead(answer.status, headers);
+  res.end(body);
+}
+
+function encode(answer: SimResponse): { headers: Record<string, string>; body: string } {
   const headers: Record<string, string> = { ...answer.headers };
   let body = '';
   if (answer.json !== undefined) {
@@ -320,8 +340,26 @@ function send(res: ServerResponse, answer: SimResponse): void {
     headers['content-type'] ??= 'text/plain';
   }
   headers['content-length'] = String(Buffer.byteLength(body));
+  return { headers, body };
+}
+
+/** Headers at once, then the body a byte per interval, until it is all sent or the client leaves. */
+function trickle(res: ServerResponse, answer: SimResponse, intervalMs: number): void {
+  const { headers, body } = encode(answer);
+  const bytes = Buffer.from(body, 'utf8');
   res.writeHead(answer.status, headers);
-  res.end(body);
+  res.flushHeaders();
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent >= bytes.length) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(bytes.subarray(sent, sent + 1));
+    sent += 1;
+  }, intervalMs);
+  res.once('close', () => clearInterval(timer));
 }
 
 function truncate(res: ServerResponse): void {

@@ -1,11 +1,14 @@
 import type { Readable } from 'node:stream';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayError, badInput } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
+import { AttemptCancelled, AttemptSignal, AttemptTimeout, UpstreamCancelledError, UpstreamFailure } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
+import { classifyTransportError } from './failure-class.js';
+import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
-import { createUpstreamPolicy, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
+import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
 import type { UpstreamScope } from './scope.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -68,7 +71,7 @@ export class UpstreamClient {
     this.pool = new Pool(url.origin, {
       keepAliveTimeout: options.policy.keepAliveTimeoutMs,
       connections: options.policy.maxConcurrency,
-      // The per-attempt timeout: no answer headers, or a body that stalls, for timeoutMs.
+      // Idle timers only (per chunk): the attempt's deadline (AttemptSignal) bounds the whole answer.
       headersTimeout: options.policy.timeoutMs,
       bodyTimeout: options.policy.timeoutMs,
     });
@@ -79,10 +82,20 @@ export class UpstreamClient {
       this.logger.warn({ provider: this.providerId, breaker: state }, 'upstream circuit breaker changed state');
       this.observer.breakerStateChanged({ provider: this.providerId, state });
     });
+    this.policy.onHealthChange(({ health, cause }) => {
+      // Only the cause's class: an error's own text can name the provider's host.
+      if (health === 'UP') this.logger.info({ provider: this.providerId, health }, 'provider health changed');
+      else this.logger.warn({ provider: this.providerId, health, cause }, 'provider health changed');
+    });
   }
 
   health(): ProviderHealth {
     return this.policy.health();
+  }
+
+  /** Health with the class of the last failure (dns, refused, timeout, ...) while not UP. */
+  healthReport(): HealthReport {
+    return this.policy.healthReport();
   }
 
   breakerState(): 'closed' | 'open' | 'half-open' {
@@ -94,14 +107,16 @@ export class UpstreamClient {
     request.scope.budget?.spend();
     const started = performance.now();
     const policy = request.idempotent ? this.policy.read : this.policy.write;
+    // Writes run to their end even when the client leaves (see UpstreamScope.signal).
+    const signal = request.idempotent ? request.scope.signal : undefined;
     let outcome = 'ok';
     try {
-      const response = await policy.execute(() => this.send(request));
+      const response = await policy.execute(() => this.attempt(request, signal), signal);
       if (response.status >= 400) outcome = `http_${response.status}`;
       return response;
     } catch (caught) {
       const error = policyErrorToGatewayError(caught, this.providerId);
-      outcome = error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
+      outcome = error instanceof UpstreamCancelledError ? 'cancelled' : error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
       throw error;
     } finally {
       const seconds = (performance.now() - started) / 1000;
@@ -116,7 +131,39 @@ export class UpstreamClient {
     await this.pool.close();
   }
 
-  private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+  /**
+   * One attempt: a concurrency slot (left at once if the request is
+   * aborted while waiting), then the request under one deadline. Its outcome
+   * feeds the account's health.
+   */
+  private async attempt(request: UpstreamRequest, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+    const slots = this.policy.slots;
+    const slot = slots.acquire(signal);
+    if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
+      this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
+    }
+    await slot;
+    const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
+    try {
+      const response = await this.send(request, stop);
+      this.policy.attemptSucceeded();
+      return response;
+    } catch (error) {
+      if (isTransient(error)) {
+        const cause = error instanceof UpstreamFailure ? error.failure : 'other';
+        if (this.logger.isLevelEnabled('debug')) {
+          this.logger.debug({ provider: this.providerId, operation: request.operation, cause, requestId: request.scope.requestId }, 'upstream attempt failed');
+        }
+        this.policy.attemptFailed(cause);
+      }
+      throw error;
+    } finally {
+      stop.dispose();
+      slots.release();
+    }
+  }
+
+  private async send(request: UpstreamRequest, stop: AttemptSignal): Promise<UpstreamResponse> {
     const provider = this.providerId;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const requestId = request.scope.requestId;
@@ -129,6 +176,7 @@ export class UpstreamClient {
         query: compactQuery(request.query),
         headers,
         body: request.body,
+        signal: stop,
       });
     } catch (error) {
       throw transportError(error, provider);
@@ -146,7 +194,8 @@ export class UpstreamClient {
     if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status))) {
       const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
       const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
-      throw new GatewayError('PROVIDER_UNAVAILABLE', message, retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds });
+      const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };
+      throw new UpstreamFailure('PROVIDER_UNAVAILABLE', message, details, status === 429 ? 'rate_limited' : 'http_5xx');
     }
 
     return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
@@ -204,13 +253,13 @@ function readLimited(body: Readable, maxBytes: number): Promise<string> {
 class ResponseTooLargeError extends Error {}
 
 function transportError(error: unknown, provider: string): GatewayError {
-  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider });
-  }
   if (error instanceof ResponseTooLargeError) {
     return new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer that is too large`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
   }
-  return new GatewayError('PROVIDER_UNAVAILABLE', `provider ${provider} is unreachable`, { provider });
+  if (error instanceof AttemptCancelled) return new UpstreamCancelledError(provider);
+  const failure = error instanceof AttemptTimeout ? 'timeout' : classifyTransportError(error);
+  if (failure === 'timeout') return new UpstreamFailure('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider }, failure);
+  return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} is unreachable`, { provider }, failure);
 }
 
 /** Matches an empty or all-whitespace answer without copying it (as trim() would). */

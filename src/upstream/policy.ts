@@ -5,7 +5,6 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   TaskCancelledError,
-  bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
@@ -17,12 +16,18 @@ import {
 } from 'cockatiel';
 import { GatewayError } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
+import { UpstreamCancelledError } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
+import type { FailureClass } from './failure-class.js';
+import { HealthState, type BreakerState, type HealthReport } from './health-state.js';
+import { Slots } from './slots.js';
 
-/** Failures worth retrying and counting against the breaker: the provider, not the request, is at fault. */
+/**
+ * Failures worth retrying and counting against the breaker: the provider, not
+ * the request, is at fault. A request cancelled by its client is neither.
+ */
 export const isTransient = (error: unknown): boolean =>
-  error instanceof TaskCancelledError ||
-  (error instanceof GatewayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT'));
+  error instanceof GatewayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT') && !(error instanceof UpstreamCancelledError);
 
 /**
  * Exponential backoff with decorrelated jitter, except that a provider's own
@@ -44,16 +49,23 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
 }
 
 export interface UpstreamPolicy {
-  /** For reads: timeout, retries, breaker, concurrency cap. */
+  /** For reads: retries, then the breaker. */
   read: IPolicy;
-  /** For writes (create, delete, restore...): everything but retries, so nothing is done twice. */
+  /** For writes (create, delete, restore...): the breaker only, so nothing is done twice. */
   write: IPolicy;
+  /** The concurrency cap, taken by each attempt inside the policy (an aborted request leaves its queue). */
+  slots: Slots;
   health(): ProviderHealth;
-  breakerState(): 'closed' | 'open' | 'half-open';
-  onBreakerStateChange(listener: (state: 'closed' | 'open' | 'half-open') => void): void;
+  healthReport(): HealthReport;
+  /** Each attempt's outcome: a success, or the class of a transient failure. */
+  attemptSucceeded(): void;
+  attemptFailed(cause: FailureClass): void;
+  onHealthChange(listener: (report: HealthReport) => void): void;
+  breakerState(): BreakerState;
+  onBreakerStateChange(listener: (state: BreakerState) => void): void;
 }
 
-const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half-open'> = {
+const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
   [CircuitState.HalfOpen]: 'half-open',
@@ -62,10 +74,11 @@ const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half-open'> = {
 
 /**
  * Composes the per-account policy: retry (reads only) -> breaker ->
- * concurrency cap -> request. The per-attempt timeout is undici's own
- * (headers and body timeouts on the Pool): a cockatiel timeout would cost an
- * AbortController and a DOMException per request, a measurable share of the
- * gateway's CPU on a dashboard that makes hundreds of upstream calls.
+ * concurrency cap (`slots`, taken by the client's attempt) -> request. The
+ * per-attempt deadline is the client's (an AttemptSignal handed to undici):
+ * a cockatiel timeout would cost an AbortController and a DOMException per
+ * request, a measurable share of the gateway's CPU on a dashboard that makes
+ * hundreds of upstream calls.
  */
 export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPolicy {
   const transient = handleWhen(isTransient);
@@ -73,7 +86,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     halfOpenAfter: options.breakerHalfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  const cap = bulkhead(options.maxConcurrency, options.maxQueue);
+  const slots = new Slots(options.maxConcurrency, options.maxQueue, () => new TaskCancelledError());
   const retries = retry(transient, {
     maxAttempts: options.retries,
     backoff: new RetryAfterBackoff(
@@ -81,14 +94,24 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
       options.retryMaxDelayMs,
     ),
   });
+  const healthListeners: Array<(report: HealthReport) => void> = [];
+  const health = new HealthState(
+    () => STATE_NAMES[breaker.state],
+    (report) => {
+      for (const listener of healthListeners) listener(report);
+    },
+  );
+  breaker.onStateChange(() => health.check());
   return {
-    read: wrap(retries, breaker, cap),
-    write: wrap(breaker, cap),
-    health: () => {
-      const state = breaker.state;
-      if (state === CircuitState.Closed) return 'UP';
-      if (state === CircuitState.HalfOpen) return 'DEGRADED';
-      return 'DOWN';
+    read: wrap(retries, breaker),
+    write: breaker,
+    slots,
+    health: () => health.current(),
+    healthReport: () => health.report(),
+    attemptSucceeded: () => health.succeeded(),
+    attemptFailed: (cause) => health.failed(cause),
+    onHealthChange: (listener) => {
+      healthListeners.push(listener);
     },
     breakerState: () => STATE_NAMES[breaker.state],
     onBreakerStateChange: (listener) => {
@@ -105,8 +128,7 @@ export function policyErrorToGatewayError(error: unknown, provider: string): unk
   if (error instanceof BulkheadRejectedError) {
     return new GatewayError('PROVIDER_UNAVAILABLE', `provider ${provider} is overloaded (too many requests queued)`, { provider });
   }
-  if (error instanceof TaskCancelledError) {
-    return new GatewayError('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider });
-  }
+  // The policy's own word for a request whose signal fired (in a queue, or behind a half-open test).
+  if (error instanceof TaskCancelledError) return new UpstreamCancelledError(provider);
   return error;
 }

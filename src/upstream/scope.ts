@@ -9,7 +9,22 @@ export interface UpstreamScope {
   readonly requestId: string | undefined;
   /** Upstream calls the request may still cause; none for work no client request caused. */
   readonly budget?: UpstreamBudget | undefined;
+  /**
+   * Aborted when the GraphQL request ends without its answer (the client
+   * left): its reads still waiting for a slot or in flight are cancelled and
+   * their sockets closed. Writes ignore it: a write cut off half-way is worse
+   * than one finished whose answer nobody reads.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** For work no client request caused (start-up checks, health probes). */
 export const UNSCOPED: UpstreamScope = { requestId: undefined };
+
+/**
+ * The scope for a call whose answer other requests share (a login, a list
+ * read once for every caller): one client leaving must not fail the others.
+ */
+export function sharedScope(scope: UpstreamScope): UpstreamScope {
+  return scope.signal ? { ...scope, signal: undefined } : scope;
+}

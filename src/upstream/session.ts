@@ -1,4 +1,4 @@
-import type { UpstreamScope } from './scope.js';
+import { sharedScope, type UpstreamScope } from './scope.js';
 
 /**
  * A login session shared by every request to one provider account: one login
@@ -18,7 +18,8 @@ export class SharedSession {
   /** The current token, logging in first if there is none (concurrent callers share one login). */
   token(scope: UpstreamScope): Promise<string> {
     if (!this.current) {
-      const attempt = this.login(scope);
+      // Concurrent callers share this login: it must outlive the first one's client.
+      const attempt = this.login(sharedScope(scope));
       this.current = attempt;
       // A failed login is not cached: the next request tries again.
       attempt.catch(() => {

@@ -15,6 +15,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
   truncated: 'PROVIDER_UNAVAILABLE',
   'html-error': 'PROVIDER_UNAVAILABLE',
   'wrong-content-type': 'PROVIDER_ERROR',
+  trickle: 'PROVIDER_TIMEOUT',
 };
 
 const QUERY = '{ instances(first: 1000) { edges { node { provider { id } } } providerErrors { provider { id } code message } } }';
@@ -45,7 +46,7 @@ describe('every fault mode against every provider', () => {
   for (const kind of kinds) {
     for (const [mode, code] of Object.entries(EXPECTED)) {
       it(`${kind} ${mode}: ${code} for ${kind}, the others unaffected, the gateway still serving`, async () => {
-        await harness.simulator(kind).server.setFault({ mode: mode as FaultMode, slowMs: 2_000, retryAfterSeconds: 0 });
+        await harness.simulator(kind).server.setFault({ mode: mode as FaultMode, slowMs: 2_000, retryAfterSeconds: 0, trickleIntervalMs: 50 });
         const answer = await harness.gql<Answer>(QUERY);
         expect(answer.status).toBe(200);
         const failed = answer.data!.instances.providerErrors;

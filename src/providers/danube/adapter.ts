@@ -14,7 +14,7 @@ import type {
   UpdateDefinitionRequest,
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import type { UpstreamScope } from '../../upstream/scope.js';
+import { sharedScope, type UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
@@ -82,7 +82,7 @@ export class DanubeAdapter extends BaseAdapter {
    */
   private allDefinitions(scope: UpstreamScope): Promise<Map<string, BackupDefinition[]>> {
     this.definitionsInFlight ??= this.client
-      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true })
+      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', sharedScope(scope), { full: true, extended: true })
       .then((answer) => {
         const byVm = new Map<string, BackupDefinition[]>();
         for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+/**
+ * Health says what the gateway just saw: DEGRADED from the first transient
+ * failure (the breaker still closed), DOWN while the breaker is open, UP after
+ * a success; /readyz and one warn line per change name the cause's class,
+ * never an address.
+ */
+const QUERY = '{ instances { providerErrors { provider { id } code } } providers { id health } }';
+
+interface Answer {
+  instances: { providerErrors: Array<{ provider: { id: string }; code: string }> };
+  providers: Array<{ id: string; health: string }>;
+}
+
+interface Ready {
+  status: string;
+  providers: Array<{ id: string; health: string; breaker: string; cause?: string }>;
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+  provider?: string;
+  health?: string;
+  cause?: string;
+}
+
+const WARN = 40;
+const DEBUG = 20;
+
+describe('provider health tells the truth', () => {
+  let harness: Harness;
+  afterEach(() => harness.close());
+
+  const ready = async (): Promise<{ status: number; body: Ready }> => {
+    const response = await fetch(`${harness.gateway.url}/readyz`);
+    return { status: response.status, body: (await response.json()) as Ready };
+  };
+  const lines = (): LogLine[] => harness.logs.map((line) => JSON.parse(line) as LogLine);
+  const healthChanges = (): LogLine[] => lines().filter((line) => line.msg === 'provider health changed');
+
+  it('a refusing provider: DEGRADED with cause "refused" after one failure, DOWN once the breaker opens, UP after recovery', async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: (config) => ({
+        ...config,
+        providers: config.providers.map((provider) => ({ ...provider, retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 })),
+      }),
+    });
+    await harness.simulator('zomro').server.setFault('down');
+
+    const first = await harness.gql<Answer>(QUERY);
+    expect(first.data?.instances.providerErrors).toEqual([{ provider: { id: 'zomro-test' }, code: 'PROVIDER_UNAVAILABLE' }]);
+    // Asked after the failure (in the same query the field may resolve before the call fails).
+    expect((await harness.gql<Answer>('{ providers { id health } }')).data?.providers).toEqual([{ id: 'zomro-test', health: 'DEGRADED' }]);
+    const degraded = await ready();
+    // Still ready: the breaker is closed and the provider may answer the next call.
+    expect(degraded.status).toBe(200);
+    expect(degraded.body.providers).toEqual([{ id: 'zomro-test', kind: 'zomro', health: 'DEGRADED', breaker: 'closed', cause: 'refused' }]);
+    expect(healthChanges()).toEqual([expect.objectContaining({ level: WARN, provider: 'zomro-test', health: 'DEGRADED', cause: 'refused' })]);
+    expect(lines().filter((line) => line.msg === 'upstream attempt failed')).toEqual([expect.objectContaining({ level: DEBUG, cause: 'refused' })]);
+
+    await harness.gql(QUERY);
+    await harness.gql(QUERY);
+    const down = await ready();
+    expect(down.status).toBe(503);
+    expect(down.body.providers).toEqual([{ id: 'zomro-test', kind: 'zomro', health: 'DOWN', breaker: 'open', cause: 'refused' }]);
+    // One warn line per change, not per failure.
+    expect(healthChanges().map((line) => [line.level, line.health, line.cause])).toEqual([
+      [WARN, 'DEGRADED', 'refused'],
+      [WARN, 'DOWN', 'refused'],
+    ]);
+    expect(lines().filter((line) => line.msg === 'upstream attempt failed')).toHaveLength(3);
+
+    await harness.simulator('zomro').server.clearFault();
+    await eventually(() => harness.gql<Answer>(QUERY), (answer) => answer.data?.instances.providerErrors.length === 0, { timeoutMs: 5_000 });
+    const up = await ready();
+    expect(up.status).toBe(200);
+    expect(up.body.providers).toEqual([{ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' }]);
+    // The breaker's half-open test is not a change of its own: DEGRADED, DOWN, then UP.
+    expect(healthChanges().map((line) => [line.health, line.cause])).toEqual([
+      ['DEGRADED', 'refused'],
+      ['DOWN', 'refused'],
+      ['UP', undefined],
+    ]);
+    expect((await harness.gql<Answer>('{ providers { id health } }')).data?.providers).toEqual([{ id: 'zomro-test', health: 'UP' }]);
+  });
+
+  it('names the cause class of each failure (http 5xx, reset, dns, tls) and never an address', async () => {
+    let simulatorPort = '';
+    harness = await startHarness({
+      kinds: ['zomro', 'onapp'],
+      configure: (config) => {
+        const [zomro, onapp] = config.providers as [Record<string, unknown>, Record<string, unknown>];
+        simulatorPort = new URL(String(zomro.url)).port;
+        return {
+          ...config,
+          providers: [
+            { ...zomro, retries: 0 },
+            { ...onapp, retries: 0 },
+            { ...zomro, id: 'zomro-dns', retries: 0, url: 'http://backup-graph-test.invalid/' },
+            // TLS spoken to a plain-HTTP server: the handshake fails.
+            { ...zomro, id: 'zomro-tls', retries: 0, url: `https://127.0.0.1:${simulatorPort}/` },
+          ],
+        };
+      },
+    });
+    await harness.simulator('zomro').server.setFault('http-503');
+    // The answer's connection closes half-way through its body.
+    await harness.simulator('onapp').server.setFault('truncated');
+    const answer = await harness.gql<Answer>(QUERY);
+    expect(answer.data?.instances.providerErrors.map((error) => error.code)).toEqual(Array(4).fill('PROVIDER_UNAVAILABLE'));
+
+    const { status, body } = await ready();
+    expect(status).toBe(200);
+    expect(Object.fromEntries(body.providers.map((provider) => [provider.id, [provider.health, provider.cause]]))).toEqual({
+      'zomro-test': ['DEGRADED', 'http_5xx'],
+      'onapp-test': ['DEGRADED', 'reset'],
+      'zomro-dns': ['DEGRADED', 'dns'],
+      'zomro-tls': ['DEGRADED', 'tls'],
+    });
+    expect(Object.fromEntries(healthChanges().map((line) => [line.provider, line.cause]))).toEqual({
+      'zomro-test': 'http_5xx',
+      'onapp-test': 'reset',
+      'zomro-dns': 'dns',
+      'zomro-tls': 'tls',
+    });
+    const shown = JSON.stringify(body) + healthChanges().map((line) => JSON.stringify(line)).join('\n');
+    expect(shown).not.toMatch(/invalid|127\.0\.0\.1|https?:|localhost/);
+    expect(shown).not.toContain(simulatorPort);
+  });
+});
