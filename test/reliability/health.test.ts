@@ -35,7 +35,7 @@ describe('provider health tells the truth', () => {
   afterEach(() => harness.close());
 
   const ready = async (): Promise<{ status: number; body: Ready }> => {
-    const response = await fetch(`${harness.gateway.url}/readyz`);
+    const response = await fetch(`${harness.gateway.adminUrl}/readyz`);
     return { status: response.status, body: (await response.json()) as Ready };
   };
   const lines = (): LogLine[] => harness.logs.map((line) => JSON.parse(line) as LogLine);

@@ -25,7 +25,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   const start = (overrides: Record<string, unknown>) =>
     startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, ...overrides })) }) });
 
-  const readyz = async (): Promise<Ready> => (await fetch(`${harness.gateway.url}/readyz`)).json() as Promise<Ready>;
+  const readyz = async (): Promise<Ready> => (await fetch(`${harness.gateway.adminUrl}/readyz`)).json() as Promise<Ready>;
 
   it('a trickled body fails with PROVIDER_TIMEOUT at timeoutMs, and the gateway closes the upstream connection', async () => {
     harness = await start({ timeoutMs: 500, retries: 0 });
@@ -67,7 +67,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
     }
     const refused = await harness.gql<Answer>(INSTANCES);
     expect(refused.data?.instances.providerErrors[0]?.message).toContain('circuit open');
-    const ready = await fetch(`${harness.gateway.url}/readyz`);
+    const ready = await fetch(`${harness.gateway.adminUrl}/readyz`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as Ready).providers[0]).toMatchObject({ health: 'DOWN', breaker: 'open', cause: 'timeout' });
 
