@@ -22,6 +22,12 @@ export const FAULT_MODES = [
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */
   'wrong-content-type',
+  /**
+   * An error in the provider's own shape that quotes back the credentials the
+   * request carried (headers, form fields, login body), as providers have
+   * been seen to do: the gateway must scrub them from everything it passes on.
+   */
+  'echo',
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 

@@ -7,6 +7,7 @@ import type { UpstreamPolicyOptions } from './defaults.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
 import { createUpstreamPolicy, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
 import type { UpstreamScope } from './scope.js';
+import { SecretSet } from './secrets.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -41,6 +42,8 @@ export interface UpstreamClientOptions {
   policy: UpstreamPolicyOptions;
   logger: Logger;
   observer?: UpstreamObserver;
+  /** The account's secrets: scrubbed from every answer's text before anything reads it. */
+  secrets?: SecretSet;
 }
 
 /** The header providers ignore and our logs join on. */
@@ -55,6 +58,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 export class UpstreamClient {
   readonly providerId: string;
+  /** Adapters register their credentials and the sessions they obtain here. */
+  readonly secrets: SecretSet;
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly policy: UpstreamPolicy;
@@ -64,6 +69,7 @@ export class UpstreamClient {
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
     this.providerId = options.providerId;
+    this.secrets = options.secrets ?? new SecretSet();
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
       keepAliveTimeout: options.policy.keepAliveTimeoutMs,
@@ -135,7 +141,8 @@ export class UpstreamClient {
 
     let text: string;
     try {
-      text = await readLimited(response.body, this.options.policy.maxResponseBytes);
+      // Scrubbed before parsing: no provider string (message, name, note, raw record) can carry a credential past here.
+      text = this.secrets.scrub(await readLimited(response.body, this.options.policy.maxResponseBytes));
     } catch (error) {
       throw transportError(error, provider);
     }

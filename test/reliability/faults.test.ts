@@ -15,6 +15,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
   truncated: 'PROVIDER_UNAVAILABLE',
   'html-error': 'PROVIDER_UNAVAILABLE',
   'wrong-content-type': 'PROVIDER_ERROR',
+  echo: 'PROVIDER_ERROR',
 };
 
 const QUERY = '{ instances(first: 1000) { edges { node { provider { id } } } providerErrors { provider { id } code message } } }';

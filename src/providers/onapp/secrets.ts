@@ -1,0 +1,20 @@
+import type { SecretSet } from '../../upstream/secrets.js';
+import { hiddenFields } from '../raw.js';
+import type { OnappConfig } from './config.js';
+
+/** The Basic header OnApp gets on every request: `Basic base64(user:apiKey)`. */
+export const basicAuthorization = (auth: OnappConfig['auth']): string => `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+
+/**
+ * OnApp's secret material: the API key, the `user:key` pair and the Basic
+ * header built from it (its base64 is also a form of the pair, registered
+ * by the scrubber).
+ */
+export function declareOnappSecrets(secrets: SecretSet, auth: OnappConfig['auth']): void {
+  secrets.add(auth.password);
+  secrets.add(`${auth.username}:${auth.password}`);
+  secrets.add(basicAuthorization(auth));
+}
+
+/** OnApp backup fields a client never sees: the storage target's iSCSI name and file locations. */
+export const ONAPP_RAW_HIDDEN = hiddenFields(['iqn', 'file_name', 'backup_server_address', 'url']);

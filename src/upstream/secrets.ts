@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+
+/** What a secret found in provider text becomes. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Shorter values are not scrubbed: replacing a 3-letter password everywhere
+ * would mangle names and numbers in every answer. Configured secrets are
+ * expected to be longer (the README says so).
+ */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Sessions and tokens obtained at run time since the last login (a fixed
+ * ZStack session comes from the config instead). Bounded, as each one costs
+ * a search per answer.
+ */
+const MAX_RUNTIME_SECRETS = 4;
+
+/**
+ * The ways a provider could quote a secret back: as sent, URL-encoded (query
+ * or form body, where a space is "+"), base64 (a Basic header, with or
+ * without padding, and the URL-safe alphabet), JSON-escaped, and with "/"
+ * escaped as "\/" (PHP's JSON encoder does that by default).
+ */
+export function encodedForms(secret: string): string[] {
+  const forms = new Set<string>([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  forms.add(base64);
+  forms.add(base64.replace(/=+$/, ''));
+  forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
+  return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/** Hex SHA-512 as ZStack's login sends it; registered in both cases, as a provider may print it either way. */
+export const sha512Hex = (value: string): string => createHash('sha512').update(value, 'utf8').digest('hex');
+
+/**
+ * One provider account's secret material, and the one scrubber every piece of
+ * provider text goes through (UpstreamClient runs it over each answer's text
+ * before parsing it): anything a provider says (error messages, names, notes,
+ * raw records) reaches answers, logs and metrics only after it.
+ *
+ * Adapters declare their configured secrets and derived forms when built
+ * (`src/providers/<kind>/secrets.ts`) and register sessions and tokens as
+ * they obtain them.
+ */
+export class SecretSet {
+  private readonly fixed = new Set<string>();
+  private runtime: string[] = [];
+  /** Every form to look for, longest first, so "user:password" goes before "password". */
+  private forms: string[] = [];
+
+  /** A configured secret, or one derived from it (a header value, a hash). */
+  add(secret: string | null | undefined): void {
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.fixed.has(secret)) return;
+    this.fixed.add(secret);
+    this.rebuild();
+  }
+
+  /** A session id or token obtained at run time; the newest few are kept. */
+  addRuntime(secret: string | null | undefined): void {
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.fixed.has(secret) || this.runtime.includes(secret)) return;
+    this.runtime = [...this.runtime, secret].slice(-MAX_RUNTIME_SECRETS);
+    this.rebuild();
+  }
+
+  /**
+   * Forgets the run-time secrets; called just before a login, whose answer
+   * must be read unscrubbed in case the provider hands out the same token
+   * again (the token it returns is registered right after).
+   */
+  forgetRuntime(): void {
+    if (this.runtime.length === 0) return;
+    this.runtime = [];
+    this.rebuild();
+  }
+
+  /** How many strings are searched for in each answer. */
+  get size(): number {
+    return this.forms.length;
+  }
+
+  /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
+  scrub(text: string): string {
+    let out = text;
+    // includes() first: a search per form is cheaper than a replace that finds nothing.
+    for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
+    return out;
+  }
+
+  private rebuild(): void {
+    const forms = new Set<string>();
+    for (const secret of [...this.fixed, ...this.runtime]) for (const form of encodedForms(secret)) forms.add(form);
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
+  }
+}
