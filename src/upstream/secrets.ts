@@ -19,18 +19,26 @@ const MAX_RUNTIME_SECRETS = 4;
 
 /**
  * The ways a provider could quote a secret back: as sent, URL-encoded (query
- * or form body, where a space is "+"), base64 (a Basic header, with or
- * without padding, and the URL-safe alphabet), JSON-escaped, and with "/"
- * escaped as "\/" (PHP's JSON encoder does that by default).
+ * or form body, where a space is "+"), JSON-escaped, with "/" escaped as
+ * "\/" (PHP's JSON encoder does that by default) and, for a secret that goes
+ * out base64-encoded (a Basic header), its base64 with or without padding and
+ * in the URL-safe alphabet. Only those: each form costs a search per answer.
  */
-export function encodedForms(secret: string): string[] {
+export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const forms = new Set<string>([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
-  const base64 = Buffer.from(secret, 'utf8').toString('base64');
-  forms.add(base64);
-  forms.add(base64.replace(/=+$/, ''));
-  forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  if (base64) {
+    const encoded = Buffer.from(secret, 'utf8').toString('base64');
+    forms.add(encoded);
+    forms.add(encoded.replace(/=+$/, ''));
+    forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  }
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
   return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+export interface SecretOptions {
+  /** The secret is sent base64-encoded (inside a Basic header): look for its base64 forms too. */
+  base64?: boolean;
 }
 
 /** Hex SHA-512 as ZStack's login sends it; registered in both cases, as a provider may print it either way. */
@@ -47,15 +55,15 @@ export const sha512Hex = (value: string): string => createHash('sha512').update(
  * they obtain them.
  */
 export class SecretSet {
-  private readonly fixed = new Set<string>();
+  private readonly fixed = new Map<string, SecretOptions>();
   private runtime: string[] = [];
   /** Every form to look for, longest first, so "user:password" goes before "password". */
   private forms: string[] = [];
 
   /** A configured secret, or one derived from it (a header value, a hash). */
-  add(secret: string | null | undefined): void {
+  add(secret: string | null | undefined, options: SecretOptions = {}): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.fixed.has(secret)) return;
-    this.fixed.add(secret);
+    this.fixed.set(secret, options);
     this.rebuild();
   }
 
@@ -92,7 +100,8 @@ export class SecretSet {
 
   private rebuild(): void {
     const forms = new Set<string>();
-    for (const secret of [...this.fixed, ...this.runtime]) for (const form of encodedForms(secret)) forms.add(form);
+    for (const [secret, options] of this.fixed) for (const form of encodedForms(secret, options)) forms.add(form);
+    for (const secret of this.runtime) for (const form of encodedForms(secret)) forms.add(form);
     this.forms = [...forms].sort((a, b) => b.length - a.length);
   }
 }

@@ -6,13 +6,12 @@ import type { OnappConfig } from './config.js';
 export const basicAuthorization = (auth: OnappConfig['auth']): string => `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
 
 /**
- * OnApp's secret material: the API key, the `user:key` pair and the Basic
- * header built from it (its base64 is also a form of the pair, registered
- * by the scrubber).
+ * OnApp's secret material: the API key, the `user:key` pair, which goes out
+ * base64-encoded, and the Basic header built from it.
  */
 export function declareOnappSecrets(secrets: SecretSet, auth: OnappConfig['auth']): void {
   secrets.add(auth.password);
-  secrets.add(`${auth.username}:${auth.password}`);
+  secrets.add(`${auth.username}:${auth.password}`, { base64: true });
   secrets.add(basicAuthorization(auth));
 }
 
