@@ -33,7 +33,16 @@ export function encodedForms(secret: string, { base64 = false }: SecretOptions =
     forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
   }
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
-  return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+  // A form that holds another form of the same secret (padded base64 holds
+  // the unpadded one) needs no search of its own: replacing the shorter one
+  // leaves nothing of the secret but the "=", and each search is a pass over
+  // every answer. Across secrets this is not done: "user:key" must go whole,
+  // not leave "user:" behind.
+  const kept: string[] = [];
+  for (const form of [...forms].sort((a, b) => a.length - b.length)) {
+    if (form.length >= MIN_SECRET_LENGTH && !kept.some((shorter) => form.includes(shorter))) kept.push(form);
+  }
+  return kept;
 }
 
 export interface SecretOptions {
@@ -41,7 +50,7 @@ export interface SecretOptions {
   base64?: boolean;
 }
 
-/** Hex SHA-512 as ZStack's login sends it; registered in both cases, as a provider may print it either way. */
+/** Hex SHA-512, as ZStack's login sends it. */
 export const sha512Hex = (value: string): string => createHash('sha512').update(value, 'utf8').digest('hex');
 
 /**

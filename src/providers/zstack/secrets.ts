@@ -12,9 +12,7 @@ export function declareZstackSecrets(secrets: SecretSet, auth: ZstackConfig['aut
   secrets.add(auth.sessionId);
   if (auth.password !== undefined) {
     secrets.add(auth.password);
-    const hash = sha512Hex(auth.password);
-    secrets.add(hash);
-    secrets.add(hash.toUpperCase());
+    secrets.add(sha512Hex(auth.password));
   }
 }
 
