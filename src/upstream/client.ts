@@ -141,11 +141,12 @@ export class UpstreamClient {
 
     let text: string;
     try {
-      // Scrubbed before parsing: no provider string (message, name, note, raw record) can carry a credential past here.
-      text = this.secrets.scrub(await readLimited(response.body, this.options.policy.maxResponseBytes));
+      text = await readLimited(response.body, this.options.policy.maxResponseBytes);
     } catch (error) {
       throw transportError(error, provider);
     }
+    // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
+    text = this.secrets.scrub(text);
 
     const { statusCode: status } = response;
     const headersOut = response.headers;

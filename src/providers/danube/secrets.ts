@@ -11,5 +11,5 @@ export function declareDanubeSecrets(secrets: SecretSet, auth: DanubeConfig['aut
   secrets.add(auth.password);
 }
 
-/** Backup fields a client never sees: the storage node and ZFS pool holding the data. */
-export const DANUBE_RAW_HIDDEN = hiddenFields(['node', 'zpool', 'url']);
+/** Backup fields a client never sees: the ZFS pool holding the data (the node is shown, as `region`). */
+export const DANUBE_RAW_HIDDEN = hiddenFields(['zpool', 'url']);
