@@ -42,8 +42,6 @@ export interface UpstreamClientOptions {
   policy: UpstreamPolicyOptions;
   logger: Logger;
   observer?: UpstreamObserver;
-  /** The account's secrets: scrubbed from every answer's text before anything reads it. */
-  secrets?: SecretSet;
 }
 
 /** The header providers ignore and our logs join on. */
@@ -58,8 +56,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 export class UpstreamClient {
   readonly providerId: string;
-  /** Adapters register their credentials and the sessions they obtain here. */
-  readonly secrets: SecretSet;
+  /** The account's secrets, scrubbed from every answer's text: adapters register their credentials and the sessions they obtain here. */
+  readonly secrets = new SecretSet();
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly policy: UpstreamPolicy;
@@ -69,7 +67,6 @@ export class UpstreamClient {
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
     this.providerId = options.providerId;
-    this.secrets = options.secrets ?? new SecretSet();
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
       keepAliveTimeout: options.policy.keepAliveTimeoutMs,
