@@ -27,6 +27,25 @@ export interface GatewayErrorDetails {
   retryAfterSeconds?: number;
 }
 
+/** What a provider code may look like to reach a client: a short token such as "SYS.1007" or "HTTP_404". */
+const PROVIDER_CODE = /^[A-Za-z0-9._-]{1,40}$/;
+
+function withoutProviderCode({ providerCode: _dropped, ...rest }: GatewayErrorDetails): GatewayErrorDetails {
+  return rest;
+}
+
+/**
+ * A provider's error code as a short token: the code itself if it is one,
+ * its leading token if it is one followed by words ("SYS.1007: ..."),
+ * `fallback` otherwise. A provider once put a password hash there, and a
+ * 40-character prefix of a hash is still too much of it.
+ */
+export function clipProviderCode(code: unknown, fallback: string): string {
+  if (typeof code !== 'string') return fallback;
+  const token = /^[A-Za-z0-9._-]{1,40}(?![A-Za-z0-9._-])/.exec(code.trim());
+  return token ? token[0] : fallback;
+}
+
 /**
  * The one error type that crosses layers. Its message is shown to clients, so
  * it must never hold a credential, an upstream URL or an upstream body: build
@@ -40,7 +59,8 @@ export class GatewayError extends Error {
     super(message);
     this.name = 'GatewayError';
     this.code = code;
-    this.details = details;
+    // The last guard: a provider code that is not a short token (a hash, a sentence) is dropped here.
+    this.details = details.providerCode === undefined || PROVIDER_CODE.test(details.providerCode) ? details : withoutProviderCode(details);
   }
 }
 

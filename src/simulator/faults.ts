@@ -24,6 +24,12 @@ export const FAULT_MODES = [
   'wrong-content-type',
   /** The real answer's headers at once, then its body one byte per `trickleIntervalMs`: no idle timer ever trips. */
   'trickle',
+  /**
+   * An error in the provider's own shape that quotes back the credentials the
+   * request carried (headers, form fields, login body), as providers have
+   * been seen to do: the gateway must scrub them from everything it passes on.
+   */
+  'echo',
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 

@@ -80,10 +80,15 @@ export class SimulatorServer {
   /** Requests whose connection closed before their answer was sent in full: the client gave up on them. */
   abandoned = 0;
 
+  /**
+   * `echo` answers the 'echo' fault in the provider's own error shape; without
+   * it, a generic 400 quotes the request's headers and body.
+   */
   constructor(
     readonly name: string,
     private readonly handler: SimHandler,
     options: SimulatorServerOptions = {},
+    private readonly echo: SimHandler = echoRequest,
   ) {
     this.port = options.port ?? 0;
     this.host = options.host ?? '127.0.0.1';
@@ -181,11 +186,11 @@ export class SimulatorServer {
       if (this.fault.onlyLabel !== undefined) {
         answer = await this.handler(request);
         injected = request.label === this.fault.onlyLabel ? this.nextFault() : null;
-        if (injected) answer = await this.answerFault(injected);
+        if (injected) answer = await this.answerFault(injected, request);
       } else {
         injected = this.nextFault();
         // A trickle sends the real answer, only slowly.
-        answer = injected && injected.mode !== 'trickle' ? await this.answerFault(injected) : await this.handler(request);
+        answer = injected && injected.mode !== 'trickle' ? await this.answerFault(injected, request) : await this.handler(request);
       }
     } finally {
       this.inFlight -= 1;
@@ -216,8 +221,10 @@ export class SimulatorServer {
     return fault;
   }
 
-  private async answerFault(fault: FaultSettings): Promise<SimResponse> {
+  private async answerFault(fault: FaultSettings, request: SimRequest): Promise<SimResponse> {
     switch (fault.mode) {
+      case 'echo':
+        return this.echo(request);
       case 'slow':
         await delay(fault.slowMs ?? 30_000);
         return { status: 200, json: {} };
@@ -362,6 +369,11 @@ function trickle(res: ServerResponse, answer: SimResponse, intervalMs: number): 
   res.once('close', () => clearInterval(timer));
 }
 
+/** The 'echo' fault of a simulator that has no error shape of its own. */
+function echoRequest(request: SimRequest): SimResponse {
+  return { status: 400, json: { error: `rejected ${request.method} ${request.rawPath} with headers ${JSON.stringify(request.headers)} and body ${request.bodyText}` } };
+}
+
 function truncate(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
   res.write('{"doc": {"elem": [{"id": {"$": "1');
@@ -380,11 +392,14 @@ export abstract class ProviderSimulator {
   asyncDelayMs: number;
 
   constructor(name: string, options: SimulatorServerOptions & { asyncDelayMs?: number }) {
-    this.server = new SimulatorServer(name, (request) => this.handle(request), options);
+    this.server = new SimulatorServer(name, (request) => this.handle(request), options, (request) => this.echo(request));
     this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
   }
 
   protected abstract handle(request: SimRequest): SimResponse | Promise<SimResponse>;
+
+  /** The 'echo' fault: an error in this provider's shape quoting the credentials `request` carried. */
+  protected abstract echo(request: SimRequest): SimResponse;
 
   get url(): string {
     return this.server.url;

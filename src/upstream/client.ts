@@ -10,6 +10,7 @@ import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
 import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
 import type { UpstreamScope } from './scope.js';
+import { SecretSet } from './secrets.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -58,6 +59,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 export class UpstreamClient {
   readonly providerId: string;
+  /** The account's secrets, scrubbed from every answer's text: adapters register their credentials and the sessions they obtain here. */
+  readonly secrets = new SecretSet();
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly policy: UpstreamPolicy;
@@ -188,6 +191,8 @@ export class UpstreamClient {
     } catch (error) {
       throw transportError(error, provider);
     }
+    // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
+    text = this.secrets.scrub(text);
 
     const { statusCode: status } = response;
     const headersOut = response.headers;

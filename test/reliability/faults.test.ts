@@ -16,6 +16,7 @@ const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
   'html-error': 'PROVIDER_UNAVAILABLE',
   'wrong-content-type': 'PROVIDER_ERROR',
   trickle: 'PROVIDER_TIMEOUT',
+  echo: 'PROVIDER_ERROR',
 };
 
 const QUERY = '{ instances(first: 1000) { edges { node { provider { id } } } providerErrors { provider { id } code message } } }';

@@ -23,7 +23,7 @@ describe('credentials never leave the gateway', () => {
       if (backup) await run('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
     }
     for (const simulator of harness.simulators.values()) {
-      for (const mode of ['http-500', 'malformed-json', 'html-error', 'down'] as const) {
+      for (const mode of ['http-500', 'malformed-json', 'html-error', 'echo', 'down'] as const) {
         await simulator.server.setFault(mode);
         await run(DASHBOARD_QUERY);
       }

@@ -78,7 +78,10 @@ describe('onapp mapper: backups', () => {
     expect(backup.createdAt?.toISOString()).toBe('2015-08-13T01:59:20.000Z');
     // An incremental backup targets the VM, not a disk: no disk id to report.
     expect(backup.diskId).toBeNull();
-    expect(backup.raw).toBe(DOC_JSON_BACKUP);
+    // raw is the record as OnApp sent it, less the storage target's iSCSI name.
+    const { iqn: _iqn, ...shown } = DOC_JSON_BACKUP;
+    expect(backup.raw).toEqual(shown);
+    expect('iqn' in backup.raw).toBe(false);
   });
 
   it('maps the documented XML sample: an auto-backup period means SCHEDULED, the +03:00 date becomes UTC', () => {

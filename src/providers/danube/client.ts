@@ -3,6 +3,7 @@ import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstrea
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
+import { declareDanubeSecrets } from './secrets.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -37,6 +38,7 @@ export class DanubeClient {
     auth: DanubeConfig['auth'],
     private readonly dc: string | undefined,
   ) {
+    declareDanubeSecrets(upstream.secrets, auth);
     this.apiKey = auth.apiKey ?? null;
     this.session = auth.apiKey ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
@@ -88,6 +90,7 @@ export class DanubeClient {
   }
 
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
+    this.upstream.secrets.forgetRuntime();
     const response = await this.upstream.request({
       method: 'POST',
       path: '/accounts/login',
@@ -99,6 +102,8 @@ export class DanubeClient {
     });
     const token = (response.body as { token?: unknown } | null)?.token;
     if (response.status >= 400 || typeof token !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
+    // Registered before anything is sent with it: an echo of it on the next request is already scrubbed.
+    this.upstream.secrets.addRuntime(token);
     return token;
   }
 }

@@ -1,5 +1,7 @@
 import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
 import { parseUtcDate, toNumber, toStringOrNull } from '../../domain/units.js';
+import { publicRaw } from '../raw.js';
+import { DANUBE_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
 
@@ -35,7 +37,7 @@ export function mapBackup(providerId: string, hostname: string, row: Row): Backu
     region: toStringOrNull(row.node),
     note: toStringOrNull(row.note),
     definitionName: toStringOrNull(row.define),
-    raw: row,
+    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };
 }
 

@@ -86,6 +86,16 @@ export class DanubeSimulator extends ProviderSimulator {
     return notFound('Not found');
   }
 
+  /** Danube's `{"detail": ...}` quoting the login body, the API key or the token the request carried. */
+  protected echo(request: SimRequest): SimResponse {
+    const login = request.json as { username?: unknown; password?: unknown } | undefined;
+    if (request.segments.join('/').endsWith('accounts/login') && login) {
+      return { status: 400, json: { detail: `Unable to log in as ${String(login.username)} with password ${String(login.password)}.` } };
+    }
+    const credential = request.headers['es-api-key'] ?? request.headers.authorization ?? '';
+    return { status: 400, json: { detail: `Credentials "${String(credential)}" do not allow this request.` } };
+  }
+
   private authorised(request: SimRequest): boolean {
     if (request.headers['es-api-key'] === DANUBE_SIM_API_KEY) return true;
     const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));

@@ -2,6 +2,7 @@ import { GatewayError, clipProviderMessage, providerError } from '../../domain/e
 import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import type { OnappConfig } from './config.js';
+import { basicAuthorization, declareOnappSecrets } from './secrets.js';
 
 /**
  * OnApp's REST API: `.json` endpoints, HTTP basic auth, records wrapped by
@@ -16,7 +17,8 @@ export class OnappClient {
     private readonly upstream: UpstreamClient,
     auth: OnappConfig['auth'],
   ) {
-    this.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    declareOnappSecrets(upstream.secrets, auth);
+    this.authorization = basicAuthorization(auth);
   }
 
   async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, body?: unknown): Promise<unknown> {

@@ -1,5 +1,7 @@
 import type { Backup, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
 import { GIB, KIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+import { publicRaw } from '../raw.js';
+import { ONAPP_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
 
@@ -41,7 +43,7 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
     region: null,
     note: toStringOrNull(row.note),
     definitionName: null,
-    raw: row,
+    raw: publicRaw(row, ONAPP_RAW_HIDDEN),
   };
 }
 

@@ -105,6 +105,13 @@ export class OnappSimulator extends ProviderSimulator {
     }
   }
 
+  /** A 422 in OnApp's `{"errors": {field: [msgs]}}` shape quoting the Basic header and what it decodes to. */
+  protected echo(request: SimRequest): SimResponse {
+    const header = String(request.headers.authorization ?? '');
+    const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
+    return { status: 422, json: { errors: { base: [`Authorization "${header}" (${decoded}) is not permitted to do this`] } } };
+  }
+
   private authorised(request: SimRequest): boolean {
     const header = String(request.headers.authorization ?? '');
     return header === `Basic ${Buffer.from(`${ONAPP_SIM_USER}:${ONAPP_SIM_API_KEY}`).toString('base64')}`;

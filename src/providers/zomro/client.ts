@@ -1,7 +1,8 @@
-import { GatewayError, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import type { ZomroConfig } from './config.js';
+import { declareZomroSecrets } from './secrets.js';
 import { wireError, type ZomroDoc } from './wire.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
@@ -18,7 +19,8 @@ export interface ZomroCall {
 /**
  * Zomro's one-URL form API: every call is a form POST of `func=...&out=json`
  * plus credentials. Credentials go only into the form body, which is never
- * logged nor copied into an error.
+ * logged nor copied into an error; BILLmanager quotes the body back (in
+ * `tparams`, in error messages), so they are declared to the scrubber too.
  */
 export class ZomroClient {
   private readonly credentials: Record<string, string>;
@@ -27,6 +29,7 @@ export class ZomroClient {
     private readonly upstream: UpstreamClient,
     auth: ZomroConfig['auth'],
   ) {
+    declareZomroSecrets(upstream.secrets, auth);
     this.credentials = auth.token ? { auth: auth.token } : { authinfo: `${auth.username ?? ''}:${auth.password ?? ''}` };
   }
 
@@ -53,9 +56,10 @@ export class ZomroClient {
 }
 
 function mapWireError(provider: string, error: { type: string; object: string | null; message: string | null }): GatewayError {
-  const message = clipProviderMessage(error.message, `BILLmanager error "${error.type}"`);
-  if (NOT_FOUND_TYPES.has(error.type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: error.type });
-  if (CONFLICT_TYPES.has(error.type)) return conflict(message, provider);
+  const type = clipProviderCode(error.type, 'error');
+  const message = clipProviderMessage(error.message, `BILLmanager error "${type}"`);
+  if (NOT_FOUND_TYPES.has(type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: type });
+  if (CONFLICT_TYPES.has(type)) return conflict(message, provider);
   // "auth"/"access" land here too: the gateway's credentials are wrong, not the caller's.
-  return providerError(provider, message, error.type);
+  return providerError(provider, message, type);
 }

@@ -2,6 +2,8 @@ import { cronFromWeekdays, formatTime, parseTime } from '../../domain/schedule.j
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
 import { WEEKDAYS } from '../../domain/types.js';
 import { GIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+import { publicRaw } from '../raw.js';
+import { ZOMRO_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
 
@@ -61,7 +63,7 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
     region: toStringOrNull(row.region),
     note: null,
     definitionName: null,
-    raw: row,
+    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
 }
 

@@ -139,6 +139,14 @@ export class ZomroSimulator extends ProviderSimulator {
     }
   }
 
+  /** BILLmanager's way: HTTP 200, `doc.error`, the credentials in the message and the request's fields in `tparams`. */
+  protected echo(request: SimRequest): SimResponse {
+    const { form } = request;
+    const credential = form.get('auth') ?? form.get('authinfo') ?? '';
+    const tparams = Object.fromEntries([...form].map(([key, value]) => [key, { $: value }]));
+    return docOf({ tparams, error: { $type: 'value', $object: 'auth', msg: { $: `Session "${credential}" is not valid for this request (${request.bodyText})` } } });
+  }
+
   private authorised(form: Map<string, string>): boolean {
     return form.get('auth') === ZOMRO_SIM_TOKEN || form.get('authinfo') === `${ZOMRO_SIM_USER}:${ZOMRO_SIM_PASSWORD}`;
   }

@@ -1,9 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
+import { randomUUID } from 'node:crypto';
+import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
+import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { ZstackConfig } from './config.js';
+import { declareZstackSecrets } from './secrets.js';
 
 export const API = '/zstack/v1';
 /** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
@@ -36,6 +38,7 @@ export class ZstackClient {
     private readonly upstream: UpstreamClient,
     auth: ZstackConfig['auth'],
   ) {
+    declareZstackSecrets(upstream.secrets, auth);
     const fixed = auth.sessionId;
     this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
   }
@@ -67,28 +70,29 @@ export class ZstackClient {
   }
 
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
+    this.upstream.secrets.forgetRuntime();
     const response = await this.upstream.request({
       method: 'PUT',
       path: `${API}/accounts/login`,
       headers: { 'content-type': 'application/json;charset=UTF-8' },
-      body: JSON.stringify({ logInByAccount: { accountName, password: createHash('sha512').update(password, 'utf8').digest('hex') } }),
+      body: JSON.stringify({ logInByAccount: { accountName, password: sha512Hex(password) } }),
       idempotent: true,
       operation: 'accounts.login',
       scope,
     });
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
-    if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body) ?? `HTTP_${response.status}`);
+    if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
+    // Registered before anything is sent with it: an echo of it on the next request is already scrubbed.
+    this.upstream.secrets.addRuntime(uuid);
     return uuid;
   }
 }
 
-const errorCode = (body: unknown): string | undefined => {
-  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
-  return typeof code === 'string' ? code : undefined;
-};
+/** ZStack's `error.code`, clipped to a short token: it has carried a password hash. */
+const errorCode = (body: unknown, fallback: string): string => clipProviderCode((body as { error?: { code?: unknown } } | null)?.error?.code, fallback);
 
 /** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
 export function zstackError(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
-  return providerError(provider, clipProviderMessage(error?.description, 'ZStack reported an error'), errorCode(body) ?? 'ZSTACK_ERROR');
+  return providerError(provider, clipProviderMessage(error?.description, 'ZStack reported an error'), errorCode(body, 'ZSTACK_ERROR'));
 }

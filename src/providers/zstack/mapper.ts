@@ -1,5 +1,7 @@
 import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate, toStringOrNull, zonedWallTimeToUtc } from '../../domain/units.js';
+import { publicRaw } from '../raw.js';
+import { ZSTACK_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
 
@@ -69,7 +71,7 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
     region: null,
     note: toStringOrNull(root.description),
     definitionName: null,
-    raw: { groupUuid, volumes },
+    raw: publicRaw({ groupUuid, volumes }, ZSTACK_RAW_HIDDEN),
   };
 }
 

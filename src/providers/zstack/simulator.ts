@@ -122,6 +122,21 @@ export class ZstackSimulator extends ProviderSimulator {
     return notFound();
   }
 
+  /**
+   * ZStack's `{"error": {code, description, details}}`. A login quotes the
+   * password hash, even as the code (seen on a real management node); other
+   * calls quote the OAuth session.
+   */
+  protected echo(request: SimRequest): SimResponse {
+    const login = (request.json as { logInByAccount?: { accountName?: unknown; password?: unknown } } | undefined)?.logInByAccount;
+    if (login) {
+      const hash = String(login.password);
+      return { status: 400, json: { error: { code: hash, description: `wrong password ${hash} for account ${String(login.accountName)}`, details: `logInByAccount(${JSON.stringify(login)})` } } };
+    }
+    const header = String(request.headers.authorization ?? '');
+    return { status: 400, json: { error: { code: 'SYS.1006', description: `the operation is not permitted for ${header}`, details: `headers: ${JSON.stringify(request.headers)}` } } };
+  }
+
   private login(request: SimRequest): SimResponse {
     const body = (request.json as { logInByAccount?: { accountName?: unknown; password?: unknown } } | undefined)?.logInByAccount;
     const expected = createHash('sha512').update(ZSTACK_SIM_PASSWORD).digest('hex');

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { clipProviderCode, providerError } from '../../src/domain/errors.js';
+import { hiddenFields, publicRaw } from '../../src/providers/raw.js';
+import { REDACTED, SecretSet, sha512Hex } from '../../src/upstream/secrets.js';
+
+/** A password with every character that changes under an encoding. */
+const PASSWORD = 'p@ss/w0rd+x y"z%é';
+
+describe('SecretSet.scrub', () => {
+  const secrets = new SecretSet();
+  secrets.add(PASSWORD);
+  secrets.add(`ops@example.com:${PASSWORD}`, { base64: true });
+
+  const pair = `ops@example.com:${PASSWORD}`;
+  /** Answer texts quoting the secret the ways providers do. */
+  const answers: Record<string, string> = {
+    'as sent, in a text body': `refused ${PASSWORD} here`,
+    'URL-encoded': `{"error":"refused auth=${encodeURIComponent(PASSWORD)} here"}`,
+    'form-encoded': `{"error":"refused ${new URLSearchParams({ authinfo: pair }).toString()} here"}`,
+    'JSON-escaped': JSON.stringify({ error: `refused ${PASSWORD} here` }),
+    'JSON-escaped with \\/': JSON.stringify({ error: `refused ${PASSWORD} here` }).replaceAll('/', '\\/'),
+    'in a Basic header': JSON.stringify({ error: `refused Basic ${Buffer.from(pair).toString('base64')} here` }),
+    'base64url': JSON.stringify({ error: `refused ${Buffer.from(pair).toString('base64url')} here` }),
+  };
+
+  for (const [how, text] of Object.entries(answers)) {
+    it(`redacts the secret ${how}`, () => {
+      const scrubbed = secrets.scrub(text);
+      expect(scrubbed).toContain(REDACTED);
+      expect(scrubbed).not.toContain('w0rd');
+      expect(scrubbed).not.toContain(Buffer.from(pair).toString('base64').slice(0, 12));
+      // Still JSON where it was, still the provider's words around the hole.
+      const message = text.startsWith('{') ? (JSON.parse(scrubbed) as { error: string }).error : scrubbed;
+      expect(message).toMatch(/^refused .*\[redacted\].* here$/);
+    });
+  }
+
+  it('replaces a pair whole, not leaving the user name behind', () => {
+    expect(secrets.scrub(`authinfo=ops@example.com:${PASSWORD}`)).toBe(`authinfo=${REDACTED}`);
+  });
+
+  it('leaves text without secrets as it is (the same string)', () => {
+    const text = '{"doc":{"elem":[{"name":{"$":"web-1"}}]}}';
+    expect(secrets.scrub(text)).toBe(text);
+  });
+
+  it('ignores secrets too short to replace without mangling ordinary text', () => {
+    const short = new SecretSet();
+    short.add('abc');
+    expect(short.size).toBe(0);
+    expect(short.scrub('abc abc')).toBe('abc abc');
+  });
+
+  it('keeps the newest run-time tokens, forgets them before a login', () => {
+    const set = new SecretSet();
+    const tokens = Array.from({ length: 6 }, (_, index) => `token-${index}-0123456789abcdef`);
+    for (const token of tokens) set.addRuntime(token);
+    expect(set.scrub(tokens.join(' '))).toBe(['token-0-0123456789abcdef', 'token-1-0123456789abcdef', REDACTED, REDACTED, REDACTED, REDACTED].join(' '));
+    set.forgetRuntime();
+    expect(set.scrub(tokens[5]!)).toBe(tokens[5]);
+  });
+
+  it('knows the hex SHA-512 ZStack logs in with', () => {
+    const set = new SecretSet();
+    set.add(sha512Hex('secret-password'));
+    expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
+  });
+});
+
+describe('provider codes', () => {
+  it('pass as short tokens, lose trailing words, fall back when long or odd', () => {
+    expect(clipProviderCode('SYS.1007', 'F')).toBe('SYS.1007');
+    expect(clipProviderCode('ID.1001: wrong account name or password', 'F')).toBe('ID.1001');
+    expect(clipProviderCode('a'.repeat(41), 'F')).toBe('F');
+    expect(clipProviderCode(sha512Hex('x'), 'F')).toBe('F');
+    expect(clipProviderCode('[redacted]', 'F')).toBe('F');
+    expect(clipProviderCode(42, 'F')).toBe('F');
+  });
+
+  it('a GatewayError drops a provider code that is not a short token', () => {
+    expect(providerError('p', 'm', sha512Hex('x')).details).toEqual({ provider: 'p' });
+    expect(providerError('p', 'm', 'HTTP_500').details).toEqual({ provider: 'p', providerCode: 'HTTP_500' });
+  });
+});
+
+describe('publicRaw', () => {
+  const hidden = hiddenFields(['installPath']);
+
+  it('drops credential and listed fields at any depth, copying only what changes', () => {
+    const kept = { size: 1 };
+    const record = { name: 'b', Password: 'x', volumes: [{ installPath: '/bs/1', uuid: 'u' }, kept] };
+    const out = publicRaw(record, hidden);
+    expect(out).toEqual({ name: 'b', volumes: [{ uuid: 'u' }, { size: 1 }] });
+    expect((out.volumes as unknown[])[1]).toBe(kept);
+    expect(record.Password).toBe('x');
+  });
+
+  it('returns a clean record itself', () => {
+    const record = { name: 'b', list: [{ a: 1 }] };
+    expect(publicRaw(record, hidden)).toBe(record);
+  });
+});
