@@ -4,12 +4,17 @@ import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
 import { OperationWatcher } from './operation-watcher.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { ProtectionSettings } from './protection.js';
 
 export interface GatewayOptions {
   maxPageSize: number;
   /** DataLoader batching; off only for the benchmark's naive baseline. */
   batching: boolean;
   onBatch?: ((loader: string, size: number) => void) | undefined;
+  /** Recovery-point objectives of the protection view; 24 h everywhere when absent. */
+  protection?: ProtectionSettings | undefined;
+  /** Most instances one createBackups may name; 100 when absent. */
+  maxBulkInstances?: number | undefined;
 }
 
 /** Process-wide state shared by all requests: the provider accounts, the shared store and the read cache. */

@@ -23,6 +23,7 @@ import { buildSchema } from '../graphql/schema.js';
 import { queryLimits } from '../graphql/limits/index.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
 import { GatewayMetrics } from '../observability/metrics.js';
+import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -61,7 +62,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
+    protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider },
+    maxBulkInstances: config.limits.maxBulkInstances,
   }, cacheTtl);
+  const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(gateway, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
 
   const app = express();
@@ -171,6 +175,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  protectionSweep?.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -181,6 +186,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     close: () => {
       closing ??= (async () => {
         draining = true;
+        await protectionSweep?.stop();
         gateway.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
