@@ -71,6 +71,9 @@ describe('createBackups: back these up now, across providers', () => {
     expect(results[2]).toMatchObject({ instance: null, operation: null, error: { code: 'NOT_FOUND' } });
     expect(results[4]).toMatchObject({ operation: null, error: { code: 'NOT_FOUND' } });
     expect(harness.upstreamCount('zstack')).toBe(0);
+    // One audit line for the request, naming every target.
+    const audit = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit && line.operation === 'createBackups');
+    expect(audit.at(-1)).toMatchObject({ client: 'operator', outcome: 'ok', targets: { instanceIds } });
     // Danube's refused run did reach Danube (it is Danube that knows the VM has no such definition).
     expect([creates('zomro'), creates('onapp'), creates('danube')]).toEqual([1, 1, 1]);
 

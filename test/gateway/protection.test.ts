@@ -160,3 +160,26 @@ describe('protection view over every provider', () => {
     expect(await cost(`{ protectionSummary { counts { stale } } ${DASHBOARD.slice(1, -1)} }`)).toEqual(dashboard);
   });
 });
+
+describe('protection through the read cache', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro', 'danube'],
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('after a dashboard, the summary and the filtered list cost no upstream call, as a second dashboard would', async () => {
+    expect((await harness.gql(DASHBOARD)).errors).toBeUndefined();
+    harness.resetUpstreamLogs();
+    expect((await harness.gql(DASHBOARD)).errors).toBeUndefined();
+    expect(harness.upstreamCount()).toBe(0);
+    const summary = await harness.gql<{ protectionSummary: { counts: { instances: number } } }>('{ protectionSummary { counts { instances } } }');
+    expect(summary.data!.protectionSummary.counts.instances).toBe(12);
+    const filtered = await harness.gql('{ instances(filter: { protection: [PROTECTED] }) { totalCount edges { node { protection { lastBackup { id } } } } } }');
+    expect(filtered.errors).toBeUndefined();
+    expect(harness.upstreamCount()).toBe(0);
+  });
+});
