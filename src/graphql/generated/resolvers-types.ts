@@ -357,7 +357,7 @@ export type CreateBackupsItem = {
   __typename?: 'CreateBackupsItem';
   /** Why this instance was refused or failed (NOT_FOUND, UNSUPPORTED, BAD_USER_INPUT, PROVIDER_*); null when started. */
   error?: Maybe<ErrorInfo>;
-  /** The instance, when the caller may see it. */
+  /** The instance, where a backup was started (null for a refused item: its id may name nothing the caller can see). */
   instance?: Maybe<Instance>;
   /** The instance id as given. */
   instanceId: Scalars['ID']['output'];
