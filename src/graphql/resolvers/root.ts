@@ -15,7 +15,7 @@ const guarded = <T>(context: GraphQLContext, operation: string, input: object, a
     act,
   );
 
-/** Which per-instance lists a query's instance nodes ask for. */
+/** Which per-instance lists a query's instance nodes ask for (`protection` reads all three). */
 const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind) || fields.has('protection')));
 
 const lowerKind = (kind: string | null | undefined) => (kind ? (kind.toLowerCase() as 'zomro' | 'onapp' | 'zstack' | 'danube') : null);
