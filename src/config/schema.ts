@@ -44,10 +44,33 @@ export const limitsSchema = z
     maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
     /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
     maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
+    /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
+    maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
   })
   .strict()
   .prefault({});
 export type LimitsConfig = z.infer<typeof limitsSchema>;
+
+/**
+ * The protection view: the recovery-point objective (hours; per account
+ * overridable) and the optional background sweep that exports Prometheus
+ * gauges of instances per protection status (0: off).
+ */
+export const protectionSchema = z
+  .object({
+    rpoHours: z.number().int().min(1).max(87_600).default(24),
+    perProvider: z.record(z.string(), z.number().int().min(1).max(87_600)).default({}),
+    sweepIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60 * 60 * 1000)
+      .refine((value) => value === 0 || value >= 100, 'must be 0 (off) or at least 100')
+      .default(0),
+  })
+  .strict()
+  .prefault({});
+export type ProtectionConfig = z.infer<typeof protectionSchema>;
 
 export const configSchema = z
   .object({
@@ -65,6 +88,7 @@ export const configSchema = z
     introspection: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     limits: limitsSchema,
+    protection: protectionSchema,
     providers: z.array(providerConfigSchema).min(1, 'must name at least one provider'),
   })
   .strict()
@@ -74,6 +98,9 @@ export const configSchema = z
       if (ids.has(provider.id)) context.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
       ids.add(provider.id);
     });
+    for (const id of Object.keys(config.protection.perProvider)) {
+      if (!ids.has(id)) context.addIssue({ code: 'custom', path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
+    }
     const keys = new Set<string>();
     const names = new Set<string>();
     config.clients?.forEach((client, index) => {

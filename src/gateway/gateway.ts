@@ -5,6 +5,7 @@ import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
 import { OperationWatcher } from './operation-watcher.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { ProtectionSettings } from './protection.js';
 
 export interface GatewayOptions {
   maxPageSize: number;
@@ -13,6 +14,10 @@ export interface GatewayOptions {
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** Budgets and store bounds (config `limits`); the schema's defaults when absent. */
   limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'readCacheMaxEntries' | 'idempotencyMaxEntries'> | undefined;
+  /** Recovery-point objectives of the protection view; 24 h everywhere when absent. */
+  protection?: ProtectionSettings | undefined;
+  /** Most instances one createBackups may name; 100 when absent. */
+  maxBulkInstances?: number | undefined;
 }
 
 /** The config schema's defaults, for a gateway built without a config (benchmarks). */

@@ -4,7 +4,7 @@ import type { Idempotency } from './idempotency.js';
 import type { Principal } from './principal.js';
 
 /** Input fields that name what a mutation acts on: they go into the audit line. */
-const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId'] as const;
+const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds'] as const;
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 
@@ -29,7 +29,7 @@ export async function runMutation<T>(
   act: () => Promise<T>,
 ): Promise<T> {
   const { idempotencyKey, ...rest } = input;
-  const targets = Object.fromEntries(TARGET_FIELDS.filter((field) => typeof input[field] === 'string').map((field) => [field, input[field]]));
+  const targets = Object.fromEntries(TARGET_FIELDS.filter((field) => typeof input[field] === 'string' || Array.isArray(input[field])).map((field) => [field, input[field]]));
   const started = Date.now();
   try {
     let result: T;

@@ -19,6 +19,7 @@ import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorGateway } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
+import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -65,7 +66,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
     limits: config.limits,
+    protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider },
+    maxBulkInstances: config.limits.maxBulkInstances,
   }, cacheTtl);
+  const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(gateway, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
 
@@ -176,6 +180,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   }
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${formatHost(host)}:${port}`;
+  protectionSweep?.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -187,6 +192,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     close: () => {
       closing ??= (async () => {
         draining = true;
+        await protectionSweep?.stop();
         gateway.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();

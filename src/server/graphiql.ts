@@ -25,6 +25,38 @@ query Dashboard {
 }
 `;
 
+/** The second tab: the question a backup admin asks first, and the action that follows. */
+export const PROTECTION_QUERY = `# Which machines are not protected? Counts per status, overall and per
+# provider, then the instances that need attention (objective: config
+# protection.rpoHours, 24 h by default; pass rpoHours to change it).
+query Protection {
+  protectionSummary {
+    counts { instances protected stale unprotected unknown }
+    providers { provider { id kind } rpoHours scheduleKnown counts { protected stale unprotected unknown } }
+    providerErrors { provider { id } code message }
+  }
+  instances(first: 500, filter: { protection: [UNPROTECTED, STALE, UNKNOWN] }) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        provider { id kind }
+        protection { status reason lastBackupAt nextRunAt scheduleKnown }
+      }
+    }
+  }
+}
+
+# Then back them up now (operator role), one result per instance:
+# mutation BackUpNow {
+#   createBackups(input: { instanceIds: ["<id>", "<id>"], name: "now", definitionName: "daily", idempotencyKey: "backup-now-1" }) {
+#     createdCount failedCount
+#     results { instanceId operation { id status } error { code message } }
+#   }
+# }
+`;
+
 /**
  * GraphiQL as one self-contained page (no CDN: every asset is inlined by
  * @graphql-yoga/render-graphiql). It is ~9 MB, so it is rendered and gzipped
@@ -33,7 +65,7 @@ query Dashboard {
 export function graphiqlHandler(endpoint: string): (req: Request, res: Response) => void {
   let page: { html: Buffer; gzipped: Buffer; etag: string } | null = null;
   const render = () => {
-    const html = Buffer.from(renderGraphiQL({ endpoint, defaultQuery: DASHBOARD_QUERY, title: 'Backup Graph' }), 'utf8');
+    const html = Buffer.from(renderGraphiQL({ endpoint, defaultQuery: DASHBOARD_QUERY, defaultTabs: [{ query: DASHBOARD_QUERY }, { query: PROTECTION_QUERY }], title: 'Backup Graph' }), 'utf8');
     const gzipped = gzipSync(html);
     return { html, gzipped, etag: `"${gzipped.length.toString(16)}-${html.length.toString(16)}"` };
   };

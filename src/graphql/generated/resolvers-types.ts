@@ -4,6 +4,9 @@ import type { ProviderAdapter as ProviderAdapterModel } from '../../providers/ad
 import type { Instance as InstanceModel, Backup as BackupModel, BackupSchedule as BackupScheduleModel, BackupDefinition as BackupDefinitionModel, Operation as OperationModel } from '../../domain/types.js';
 import type { InstanceConnectionModel as InstanceConnectionModelModel, BackupConnectionModel as BackupConnectionModelModel, ProviderErrorModel as ProviderErrorModelModel, SyncBackupsPayloadModel as SyncBackupsPayloadModelModel, BackupOperationPayloadModel as BackupOperationPayloadModelModel } from '../models.js';
 import type { NodeModel as NodeModelModel } from '../../gateway/request-gateway.js';
+import type { Protection as ProtectionModel } from '../../domain/protection.js';
+import type { ProtectionSummaryModel as ProtectionSummaryModelModel, ProviderProtectionModel as ProviderProtectionModelModel } from '../../gateway/protection.js';
+import type { CreateBackupsResult as CreateBackupsResultModel, BulkItemResult as BulkItemResultModel } from '../../gateway/bulk-create.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -335,6 +338,44 @@ export type CreateBackupScheduleInput = {
   weekdays: Array<Weekday>;
 };
 
+/** Make one backup of each of several instances, across providers. */
+export type CreateBackupsInput = {
+  /** Danube only (required there, ignored elsewhere): the backup definition to run on each Danube instance. */
+  definitionName?: InputMaybe<Scalars['String']['input']>;
+  /** Same key + same input within 24 h: the same answers, no backup made twice. Covers the whole request. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The instances to back up: 1 to `limits.maxBulkInstances` (100), no repeats. */
+  instanceIds: Array<Scalars['ID']['input']>;
+  /** Every backup's name. */
+  name: Scalars['String']['input'];
+  /** A note to keep with each backup (Danube). */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One instance's answer within createBackups: an operation or an error. */
+export type CreateBackupsItem = {
+  __typename?: 'CreateBackupsItem';
+  /** Why this instance was refused or failed (NOT_FOUND, UNSUPPORTED, BAD_USER_INPUT, PROVIDER_*); null when started. */
+  error?: Maybe<ErrorInfo>;
+  /** The instance, where a backup was started (null for a refused item: its id may name nothing the caller can see). */
+  instance?: Maybe<Instance>;
+  /** The instance id as given. */
+  instanceId: Scalars['ID']['output'];
+  /** The provider work started; follow it with `operation(id:)`. Null when refused. */
+  operation?: Maybe<Operation>;
+};
+
+/** What createBackups started. */
+export type CreateBackupsPayload = {
+  __typename?: 'CreateBackupsPayload';
+  /** Backups started. */
+  createdCount: Scalars['Int']['output'];
+  /** Instances refused or failed. */
+  failedCount: Scalars['Int']['output'];
+  /** One result per instance id, in the order given. */
+  results: Array<CreateBackupsItem>;
+};
+
 /** Delete a backup definition. */
 export type DeleteBackupDefinitionInput = {
   /** The definition to delete. */
@@ -366,6 +407,15 @@ export type DeletePayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** An error given as data, for one part of an answer that has several. */
+export type ErrorInfo = {
+  __typename?: 'ErrorInfo';
+  /** One of the error codes listed at the end of this schema. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words safe to show. */
+  message: Scalars['String']['output'];
+};
+
 /** A virtual machine at one provider account. */
 export type Instance = Node & {
   __typename?: 'Instance';
@@ -382,12 +432,25 @@ export type Instance = Node & {
   name: Scalars['String']['output'];
   /** The provider's own id (Zomro plid, OnApp VM id, ZStack VM uuid, Danube hostname). */
   nativeId: Scalars['String']['output'];
+  /**
+   * Whether the instance is protected: its newest usable backup against the
+   * recovery-point objective, and what is scheduled. Costs the same upstream
+   * calls as asking for `backups`, `schedules` and `definitions`. Never null:
+   * a provider that fails gives UNKNOWN, not a guess.
+   */
+  protection: Protection;
   /** The provider account the instance lives in. */
   provider: Provider;
   /** The instance's backup schedules (Danube: the schedules of its definitions). Null when the provider fails. */
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
   state?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A virtual machine at one provider account. */
+export type InstanceProtectionArgs = {
+  rpoHours?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -417,6 +480,14 @@ export type InstanceEdge = {
   node: Instance;
 };
 
+/** Which instances to list; all conditions must hold. */
+export type InstanceFilter = {
+  /** Only instances in one of these protection statuses. */
+  protection?: InputMaybe<Array<ProtectionStatus>>;
+  /** The recovery-point objective in hours the statuses are judged against; default: each account's configured one. */
+  rpoHours?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Make a backup (operator). Returns at once with an Operation to follow. */
@@ -425,6 +496,16 @@ export type Mutation = {
   createBackupDefinition: BackupDefinitionPayload;
   /** Make a backup schedule (operator). */
   createBackupSchedule: BackupSchedulePayload;
+  /**
+   * Back these up now (operator): one backup per instance, across providers.
+   * Each instance gets its own result (an operation, or an error with the code
+   * a single createBackup would give: NOT_FOUND for an instance the key cannot
+   * see, UNSUPPORTED for a provider that cannot create), so one refusal hides
+   * none of the others. More than `limits.maxBulkInstances` (100) ids, or a
+   * repeated id, is BAD_USER_INPUT for the whole request before any provider
+   * call. The idempotency key covers the whole request.
+   */
+  createBackups: CreateBackupsPayload;
   /** Delete a backup (admin). A protected or locked backup is refused with CONFLICT before any provider call. */
   deleteBackup: BackupOperationPayload;
   /** Delete a backup definition (operator). */
@@ -454,6 +535,11 @@ export type MutationCreateBackupDefinitionArgs = {
 
 export type MutationCreateBackupScheduleArgs = {
   input: CreateBackupScheduleInput;
+};
+
+
+export type MutationCreateBackupsArgs = {
+  input: CreateBackupsInput;
 };
 
 
@@ -556,6 +642,110 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** How well one instance is protected; see ProtectionStatus for the rule. */
+export type Protection = {
+  __typename?: 'Protection';
+  /** Why the status is UNKNOWN. */
+  error?: Maybe<ErrorInfo>;
+  /** The newest usable (AVAILABLE) backup; null when none, or UNKNOWN. */
+  lastBackup?: Maybe<Backup>;
+  /** When `lastBackup` was made. */
+  lastBackupAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The next scheduled run across the instance's schedules and active definitions; null when nothing is scheduled or it cannot be known. */
+  nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Which branch of the rule gave it. */
+  reason: ProtectionReason;
+  /** The recovery-point objective it was judged against, in hours. */
+  rpoHours: Scalars['Int']['output'];
+  /** Whether the provider lets the gateway see schedules at all (false for ZStack). */
+  scheduleKnown: Scalars['Boolean']['output'];
+  /** Whether anything is scheduled; null where the provider lists no schedules (ZStack) or it failed. */
+  scheduled?: Maybe<Scalars['Boolean']['output']>;
+  /** The verdict. */
+  status: ProtectionStatus;
+  /** How many usable (AVAILABLE) backups the instance has; null when UNKNOWN. */
+  usableBackups?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Instances per protection status. */
+export type ProtectionCounts = {
+  __typename?: 'ProtectionCounts';
+  /** All instances counted: the sum of the four below. */
+  instances: Scalars['Int']['output'];
+  /** PROTECTED instances. */
+  protected: Scalars['Int']['output'];
+  /** STALE instances. */
+  stale: Scalars['Int']['output'];
+  /** UNKNOWN instances (their provider failed after listing them). */
+  unknown: Scalars['Int']['output'];
+  /** UNPROTECTED instances. */
+  unprotected: Scalars['Int']['output'];
+};
+
+/** Which branch of the protection rule applies. */
+export type ProtectionReason =
+  /** STALE: the provider gives no date for the newest usable backup. */
+  | 'BACKUP_AGE_UNKNOWN'
+  /** STALE: the newest usable backup is older than the objective. */
+  | 'BACKUP_TOO_OLD'
+  /** UNPROTECTED: no usable backup and nothing scheduled. */
+  | 'NO_BACKUP_NOTHING_SCHEDULED'
+  /** UNPROTECTED: no usable backup; the provider lists no schedules (ZStack). */
+  | 'NO_BACKUP_SCHEDULE_NOT_LISTED'
+  /** STALE: no usable backup yet, though something is scheduled. */
+  | 'NO_BACKUP_YET'
+  /** UNKNOWN: the provider failed (see `error`). */
+  | 'PROVIDER_FAILED'
+  /** STALE: a recent usable backup, but nothing is scheduled to make the next one. */
+  | 'RECENT_BACKUP_NOTHING_SCHEDULED'
+  /** PROTECTED: a recent usable backup and a schedule. */
+  | 'RECENT_BACKUP_SCHEDULED'
+  /** PROTECTED: a recent usable backup; the provider lists no schedules (ZStack). */
+  | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED';
+
+/**
+ * How well an instance is protected. The rule, the same for every provider:
+ *
+ * - PROTECTED: the newest AVAILABLE backup is at most `rpoHours` old and
+ *   something is scheduled to make the next one.
+ * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
+ *   date); or there is none yet while something is scheduled; or it is recent
+ *   but nothing is scheduled, so protection runs out within `rpoHours`.
+ * - UNPROTECTED: no AVAILABLE backup and nothing scheduled.
+ * - UNKNOWN: the provider failed to list the instance's backups, schedules or
+ *   definitions. Never guessed.
+ *
+ * What "scheduled" means per provider:
+ *
+ * - Zomro: a Fleio backup schedule on the instance.
+ * - OnApp: a backup schedule on one of the instance's disks.
+ * - Danube: an active backup definition (an inactive one runs nothing).
+ * - ZStack: the API lists no schedules (no LIST_SCHEDULES capability), so the
+ *   gateway cannot know: `scheduleKnown` is false, `scheduled` null, and the
+ *   status is judged on backups alone (a recent backup is PROTECTED, an old one
+ *   STALE, none UNPROTECTED: there is nothing to restore).
+ */
+export type ProtectionStatus =
+  /** A usable backup within the objective, and something scheduled (or, where schedules cannot be listed, a usable backup within the objective). */
+  | 'PROTECTED'
+  /** The newest usable backup is too old, or none yet while a schedule exists, or nothing scheduled to renew a recent one. */
+  | 'STALE'
+  /** The provider failed: the gateway does not guess. */
+  | 'UNKNOWN'
+  /** No usable backup and nothing scheduled. */
+  | 'UNPROTECTED';
+
+/** Instances per protection status, overall and per provider account. */
+export type ProtectionSummary = {
+  __typename?: 'ProtectionSummary';
+  /** Across the accounts that answered. */
+  counts: ProtectionCounts;
+  /** Accounts that failed: their instance list (not counted at all) or their backups/schedules (counted as UNKNOWN). */
+  providerErrors: Array<ProviderError>;
+  /** Per account that listed its instances, in config order. */
+  providers: Array<ProviderProtection>;
+};
+
 /** One configured provider account (a config entry), not a provider company. */
 export type Provider = Node & {
   __typename?: 'Provider';
@@ -602,6 +792,19 @@ export type ProviderKind =
   /** ZStack (REST API with asynchronous jobs). */
   | 'ZSTACK';
 
+/** One provider account's share of the protection summary. */
+export type ProviderProtection = {
+  __typename?: 'ProviderProtection';
+  /** Its instances per status. */
+  counts: ProtectionCounts;
+  /** The account. */
+  provider: Provider;
+  /** The objective its instances were judged against, in hours. */
+  rpoHours: Scalars['Int']['output'];
+  /** Whether the account lets the gateway see schedules (false for ZStack). */
+  scheduleKnown: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One backup by id; null when it does not exist. */
@@ -616,6 +819,13 @@ export type Query = {
   node?: Maybe<Node>;
   /** An operation, read fresh from the provider. */
   operation?: Maybe<Operation>;
+  /**
+   * How many instances are PROTECTED, STALE, UNPROTECTED or UNKNOWN, overall and
+   * per provider account: "which machines are not protected", across every
+   * provider at once. Costs exactly the upstream calls of the dashboard query
+   * for the same instances (the same loaders, batching and read cache).
+   */
+  protectionSummary: ProtectionSummary;
   /** The provider accounts this client may see. */
   providers: Array<Provider>;
 };
@@ -640,6 +850,7 @@ export type QueryInstanceArgs = {
 
 export type QueryInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<InstanceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<ProviderKind>;
   providerId?: InputMaybe<Scalars['ID']['input']>;
@@ -653,6 +864,13 @@ export type QueryNodeArgs = {
 
 export type QueryOperationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryProtectionSummaryArgs = {
+  kind?: InputMaybe<ProviderKind>;
+  providerId?: InputMaybe<Scalars['ID']['input']>;
+  rpoHours?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Restore a backup onto an instance's disk. */
@@ -884,14 +1102,19 @@ export type ResolversTypes = {
   CreateBackupDefinitionInput: CreateBackupDefinitionInput;
   CreateBackupInput: CreateBackupInput;
   CreateBackupScheduleInput: CreateBackupScheduleInput;
+  CreateBackupsInput: CreateBackupsInput;
+  CreateBackupsItem: ResolverTypeWrapper<BulkItemResultModel>;
+  CreateBackupsPayload: ResolverTypeWrapper<CreateBackupsResultModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteBackupDefinitionInput: DeleteBackupDefinitionInput;
   DeleteBackupInput: DeleteBackupInput;
   DeleteBackupScheduleInput: DeleteBackupScheduleInput;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  ErrorInfo: ResolverTypeWrapper<ErrorInfo>;
   Instance: ResolverTypeWrapper<InstanceModel>;
   InstanceConnection: ResolverTypeWrapper<InstanceConnectionModelModel>;
   InstanceEdge: ResolverTypeWrapper<Omit<InstanceEdge, 'node'> & { node: ResolversTypes['Instance'] }>;
+  InstanceFilter: InstanceFilter;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<NodeModelModel>;
@@ -899,10 +1122,16 @@ export type ResolversTypes = {
   OperationKind: OperationKind;
   OperationStatus: OperationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Protection: ResolverTypeWrapper<ProtectionModel>;
+  ProtectionCounts: ResolverTypeWrapper<ProtectionCounts>;
+  ProtectionReason: ProtectionReason;
+  ProtectionStatus: ProtectionStatus;
+  ProtectionSummary: ResolverTypeWrapper<ProtectionSummaryModelModel>;
   Provider: ResolverTypeWrapper<ProviderAdapterModel>;
   ProviderError: ResolverTypeWrapper<ProviderErrorModelModel>;
   ProviderHealth: ProviderHealth;
   ProviderKind: ProviderKind;
+  ProviderProtection: ResolverTypeWrapper<ProviderProtectionModelModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
@@ -933,21 +1162,30 @@ export type ResolversParentTypes = {
   CreateBackupDefinitionInput: CreateBackupDefinitionInput;
   CreateBackupInput: CreateBackupInput;
   CreateBackupScheduleInput: CreateBackupScheduleInput;
+  CreateBackupsInput: CreateBackupsInput;
+  CreateBackupsItem: BulkItemResultModel;
+  CreateBackupsPayload: CreateBackupsResultModel;
   DateTime: Scalars['DateTime']['output'];
   DeleteBackupDefinitionInput: DeleteBackupDefinitionInput;
   DeleteBackupInput: DeleteBackupInput;
   DeleteBackupScheduleInput: DeleteBackupScheduleInput;
   DeletePayload: DeletePayload;
+  ErrorInfo: ErrorInfo;
   Instance: InstanceModel;
   InstanceConnection: InstanceConnectionModelModel;
   InstanceEdge: Omit<InstanceEdge, 'node'> & { node: ResolversParentTypes['Instance'] };
+  InstanceFilter: InstanceFilter;
   JSONObject: Scalars['JSONObject']['output'];
   Mutation: Record<PropertyKey, never>;
   Node: NodeModelModel;
   Operation: OperationModel;
   PageInfo: PageInfo;
+  Protection: ProtectionModel;
+  ProtectionCounts: ProtectionCounts;
+  ProtectionSummary: ProtectionSummaryModelModel;
   Provider: ProviderAdapterModel;
   ProviderError: ProviderErrorModelModel;
+  ProviderProtection: ProviderProtectionModelModel;
   Query: Record<PropertyKey, never>;
   RestoreBackupInput: RestoreBackupInput;
   SafeInt: Scalars['SafeInt']['output'];
@@ -1049,12 +1287,30 @@ export type BackupSchedulePayloadResolvers<ContextType = GraphQLContext, ParentT
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
 };
 
+export type CreateBackupsItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateBackupsItem'] = ResolversParentTypes['CreateBackupsItem']> = {
+  error?: Resolver<Maybe<ResolversTypes['ErrorInfo']>, ParentType, ContextType>;
+  instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
+  instanceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType>;
+};
+
+export type CreateBackupsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateBackupsPayload'] = ResolversParentTypes['CreateBackupsPayload']> = {
+  createdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['CreateBackupsItem']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
 export type DeletePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ErrorInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErrorInfo'] = ResolversParentTypes['ErrorInfo']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Instance'] = ResolversParentTypes['Instance'], FederationReferenceType extends FederationReferenceTypes['Instance'] = FederationReferenceTypes['Instance']> = {
@@ -1064,6 +1320,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  protection?: Resolver<ResolversTypes['Protection'], ParentType, ContextType, Partial<InstanceProtectionArgs>>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   schedules?: Resolver<Maybe<Array<ResolversTypes['BackupSchedule']>>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1090,6 +1347,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createBackup?: Resolver<ResolversTypes['BackupOperationPayload'], ParentType, ContextType, RequireFields<MutationCreateBackupArgs, 'input'>>;
   createBackupDefinition?: Resolver<ResolversTypes['BackupDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCreateBackupDefinitionArgs, 'input'>>;
   createBackupSchedule?: Resolver<ResolversTypes['BackupSchedulePayload'], ParentType, ContextType, RequireFields<MutationCreateBackupScheduleArgs, 'input'>>;
+  createBackups?: Resolver<ResolversTypes['CreateBackupsPayload'], ParentType, ContextType, RequireFields<MutationCreateBackupsArgs, 'input'>>;
   deleteBackup?: Resolver<ResolversTypes['BackupOperationPayload'], ParentType, ContextType, RequireFields<MutationDeleteBackupArgs, 'input'>>;
   deleteBackupDefinition?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBackupDefinitionArgs, 'input'>>;
   deleteBackupSchedule?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteBackupScheduleArgs, 'input'>>;
@@ -1123,6 +1381,33 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ProtectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Protection'] = ResolversParentTypes['Protection']> = {
+  error?: Resolver<Maybe<ResolversTypes['ErrorInfo']>, ParentType, ContextType>;
+  lastBackup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType>;
+  lastBackupAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  nextRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ProtectionReason'], ParentType, ContextType>;
+  rpoHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scheduleKnown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  scheduled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProtectionStatus'], ParentType, ContextType>;
+  usableBackups?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ProtectionCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProtectionCounts'] = ResolversParentTypes['ProtectionCounts']> = {
+  instances?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  protected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unprotected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProtectionSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProtectionSummary'] = ResolversParentTypes['ProtectionSummary']> = {
+  counts?: Resolver<ResolversTypes['ProtectionCounts'], ParentType, ContextType>;
+  providerErrors?: Resolver<Array<ResolversTypes['ProviderError']>, ParentType, ContextType>;
+  providers?: Resolver<Array<ResolversTypes['ProviderProtection']>, ParentType, ContextType>;
+};
+
 export type ProviderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider']> = {
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['ProviderHealth'], ParentType, ContextType>;
@@ -1138,6 +1423,13 @@ export type ProviderErrorResolvers<ContextType = GraphQLContext, ParentType exte
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
 };
 
+export type ProviderProtectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderProtection'] = ResolversParentTypes['ProviderProtection']> = {
+  counts?: Resolver<ResolversTypes['ProtectionCounts'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  rpoHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scheduleKnown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   backup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType, RequireFields<QueryBackupArgs, 'id'>>;
   backups?: Resolver<ResolversTypes['BackupConnection'], ParentType, ContextType, RequireFields<QueryBackupsArgs, 'first'>>;
@@ -1145,6 +1437,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   instances?: Resolver<ResolversTypes['InstanceConnection'], ParentType, ContextType, RequireFields<QueryInstancesArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType, RequireFields<QueryOperationArgs, 'id'>>;
+  protectionSummary?: Resolver<ResolversTypes['ProtectionSummary'], ParentType, ContextType, Partial<QueryProtectionSummaryArgs>>;
   providers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
 };
 
@@ -1171,8 +1464,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   BackupPayload?: BackupPayloadResolvers<ContextType>;
   BackupSchedule?: BackupScheduleResolvers<ContextType>;
   BackupSchedulePayload?: BackupSchedulePayloadResolvers<ContextType>;
+  CreateBackupsItem?: CreateBackupsItemResolvers<ContextType>;
+  CreateBackupsPayload?: CreateBackupsPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  ErrorInfo?: ErrorInfoResolvers<ContextType>;
   Instance?: InstanceResolvers<ContextType>;
   InstanceConnection?: InstanceConnectionResolvers<ContextType>;
   InstanceEdge?: InstanceEdgeResolvers<ContextType>;
@@ -1181,8 +1477,12 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Node?: NodeResolvers<ContextType>;
   Operation?: OperationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Protection?: ProtectionResolvers<ContextType>;
+  ProtectionCounts?: ProtectionCountsResolvers<ContextType>;
+  ProtectionSummary?: ProtectionSummaryResolvers<ContextType>;
   Provider?: ProviderResolvers<ContextType>;
   ProviderError?: ProviderErrorResolvers<ContextType>;
+  ProviderProtection?: ProviderProtectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import type { Operation } from '../../domain/types.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
 import type { MutationName } from '../../gateway/mutations.js';
+import { protectionReader } from '../../gateway/protection.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../providers/adapter.js';
 import type { GraphQLContext } from '../context.js';
 import { selectedNodeFields } from '../lookahead.js';
@@ -21,8 +22,8 @@ const guarded = <T>(context: GraphQLContext, operation: MutationName, input: obj
     act,
   );
 
-/** Which per-instance lists a query's instance nodes ask for. */
-const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind)));
+/** Which per-instance lists a query's instance nodes ask for (`protection` reads all three). */
+const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind) || fields.has('protection')));
 
 const lowerKind = (kind: string | null | undefined) => (kind ? (kind.toLowerCase() as 'zomro' | 'onapp' | 'zstack' | 'danube') : null);
 
@@ -31,11 +32,11 @@ export const rootResolvers: Resolvers = {
   Query: {
     node: (_root, { id }, { gateway }) => gateway.node(id),
     providers: (_root, _args, { gateway }) => gateway.providers(),
-    instances: (_root, args, { gateway }, info) =>
-      gateway.instances(
-        { providerId: args.providerId ?? null, kind: lowerKind(args.kind), first: args.first ?? null, after: args.after ?? null },
-        listsWanted(selectedNodeFields(info)),
-      ),
+    instances: (_root, args, { gateway }, info) => {
+      const query = { providerId: args.providerId ?? null, kind: lowerKind(args.kind), first: args.first ?? null, after: args.after ?? null };
+      if (args.filter?.protection?.length) return protectionReader(gateway).instancesIn(args.filter.protection, query, args.filter.rpoHours ?? null);
+      return gateway.instances(query, listsWanted(selectedNodeFields(info)));
+    },
     instance: (_root, { id }, { gateway }) => gateway.instance(id),
     backups: (_root, { filter, first, after }, { gateway }) =>
       gateway.backups(filter ? { ...filter, kind: lowerKind(filter.kind) } : null, first ?? null, after ?? null),

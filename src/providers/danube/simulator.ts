@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
+/** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
+const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
+
 export const DANUBE_SIM_API_KEY = 'sim-danube-api-key-4e8a0c';
 export const DANUBE_SIM_USER = 'sim-admin';
 export const DANUBE_SIM_PASSWORD = 'sim-danube-password-2f7d';
@@ -46,12 +49,14 @@ export class DanubeSimulator extends ProviderSimulator {
     for (let index = 0; index < instances; index++) {
       const hostname = `web${String(index + 1).padStart(2, '0')}.example.com`;
       this.vms.push({ hostname, uuid: randomUUID(), alias: `web${index + 1}`, status: index % 5 === 4 ? 'stopped' : 'running', node: 'node99.erigones.com', vcpus: 2, ram: 2048 });
+      // The second VM has neither definitions nor backups: nothing protects it.
+      if (index === 1) continue;
       this.definitions.push(this.definition(hostname, 'daily', '0 4 * * *', 7, 1));
       if (index % 2 === 0) this.definitions.push(this.definition(hostname, 'weekly', '30 4 * * 6', 4, 2));
       // The first VM has definitions but no backups yet.
       if (index === 0) continue;
       for (let n = 0; n < backupsPerInstance; n++) {
-        const created = new Date(Date.UTC(2024, 6, 10 + n, 4, 0, 1));
+        const created = index === 5 && n === backupsPerInstance - 1 ? recent() : new Date(Date.UTC(2024, 6, 10 + n, 4, 0, 1));
         this.backups.push({ hostname, name: `daily-${stamp(created)}`, define: 'daily', disk_id: 1, status: index === 3 && n === 0 ? 4 : 1, size: random.int(40, 900) * 1_048_576, time: 1337, created: created.toISOString(), note: '', node: 'node99.erigones.com', zpool: 'zones' });
       }
     }

@@ -1,6 +1,9 @@
 import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
+/** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
+const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
+
 export const ONAPP_SIM_USER = 'sim-ops@example.com';
 export const ONAPP_SIM_API_KEY = 'sim-onapp-api-key-91c4e2';
 
@@ -92,7 +95,7 @@ export class OnappSimulator extends ProviderSimulator {
           initiated: n % 2 === 0 ? 'manual' : 'days',
           locked: index === 2 && n === 0,
           note: n === 0 ? 'before upgrade' : null,
-          created_at: `2015-08-${String(10 + n).padStart(2, '0')}T01:59:20+03:00`,
+          created_at: index === 5 && n === count - 1 ? recent().toISOString() : `2015-08-${String(10 + n).padStart(2, '0')}T01:59:20+03:00`,
           builtAt: index === 3 && n === 0 ? Number.MAX_SAFE_INTEGER : 0,
           marked_for_delete: false,
           distro: random.pick(['rhel', 'ubuntu', 'debian']),

@@ -1,6 +1,9 @@
 import { SAMPLE_NAMES, SAMPLE_OS, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
+/** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
+const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
+
 /** Credentials the simulator accepts: a session token, or authinfo user:password. */
 export const ZOMRO_SIM_TOKEN = 'sim-zomro-token-3f9a1c';
 export const ZOMRO_SIM_USER = 'sim-user@example.com';
@@ -83,7 +86,7 @@ export class ZomroSimulator extends ProviderSimulator {
           instanceId: id,
           name: `backup-${index + 1}-${n + 1}`,
           fleio_id: `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
-          createdate: `2024-07-${String(10 + n).padStart(2, '0')}`,
+          createdate: index === 5 && n === count - 1 ? recent().toISOString().slice(0, 19).replace('T', ' ') : `2024-07-${String(10 + n).padStart(2, '0')}`,
           image_size: String(random.int(1, 40)),
           min_disk: String(random.pick([10, 20, 40])),
           min_ram: '0',

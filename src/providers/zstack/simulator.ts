@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
+/** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
+const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
+
 export const ZSTACK_SIM_ACCOUNT = 'admin';
 export const ZSTACK_SIM_PASSWORD = 'sim-zstack-password-5b1f';
 export const ZSTACK_SIM_STORAGE = 'fc50c1ece4753c1981e3e3f65a151e0e';
@@ -72,7 +75,7 @@ export class ZstackSimulator extends ProviderSimulator {
       const count = index === 0 ? 0 : backupsPerInstance;
       for (let n = 0; n < count; n++) {
         const group = random.hex(32);
-        const created = zstackDate(new Date(Date.UTC(2017, 10, 14, 22, 20 + n, 57)));
+        const created = zstackDate(index === 5 && n === count - 1 ? recent() : new Date(Date.UTC(2017, 10, 14, 22, 20 + n, 57)));
         this.volumeBackups.push(this.volumeBackup(group, vmUuid, root, 'Root', `vm-backup-${index + 1}-${n + 1}`, random.int(1, 8) * 2 ** 30, created, 'Ready'));
         this.volumeBackups.push(this.volumeBackup(group, vmUuid, data, 'Data', `vm-backup-${index + 1}-${n + 1}-data`, random.int(1, 4) * 2 ** 30, created, 'Ready'));
       }

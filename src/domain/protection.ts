@@ -1,0 +1,114 @@
+import { nextRunAt } from './schedule.js';
+import type { Backup, BackupDefinition, BackupSchedule } from './types.js';
+
+export const PROTECTION_STATUSES = ['PROTECTED', 'STALE', 'UNPROTECTED', 'UNKNOWN'] as const;
+export type ProtectionStatus = (typeof PROTECTION_STATUSES)[number];
+
+/** Why an instance has its status: one word per branch of the rule below. */
+export type ProtectionReason =
+  | 'RECENT_BACKUP_SCHEDULED'
+  | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED'
+  | 'RECENT_BACKUP_NOTHING_SCHEDULED'
+  | 'BACKUP_TOO_OLD'
+  | 'BACKUP_AGE_UNKNOWN'
+  | 'NO_BACKUP_YET'
+  | 'NO_BACKUP_NOTHING_SCHEDULED'
+  | 'NO_BACKUP_SCHEDULE_NOT_LISTED'
+  | 'PROVIDER_FAILED';
+
+export const DEFAULT_RPO_HOURS = 24;
+const HOUR_MS = 3_600_000;
+
+/**
+ * What the rule needs of one instance. A list is `Error` when the provider
+ * failed to give it, and `null` when the provider cannot list it at all (a
+ * missing capability): the two must never be confused, since the first is
+ * UNKNOWN and the second is simply knowledge the gateway cannot have.
+ */
+export interface ProtectionFacts {
+  backups: readonly Backup[] | Error;
+  /** Schedules, where the provider has no definitions (Zomro, OnApp). */
+  schedules: readonly BackupSchedule[] | Error | null;
+  /** Definitions, where the provider has them (Danube): then they, not `schedules`, say what runs. */
+  definitions: readonly BackupDefinition[] | Error | null;
+}
+
+export interface Protection {
+  status: ProtectionStatus;
+  reason: ProtectionReason;
+  rpoHours: number;
+  /** The newest AVAILABLE backup (by createdAt); null when none, or UNKNOWN. */
+  lastBackup: Backup | null;
+  /** When the next scheduled backup runs, across schedules / active definitions. */
+  nextRunAt: Date | null;
+  /** Whether anything will make a backup; null when the provider lists no schedules, or UNKNOWN. */
+  scheduled: boolean | null;
+  /** Whether the provider lets the gateway see schedules at all. */
+  scheduleKnown: boolean;
+  /** AVAILABLE backups; null when UNKNOWN. */
+  usableBackups: number | null;
+  /** The failure behind UNKNOWN, safe to show. */
+  error: Error | null;
+}
+
+/**
+ * The protection rule, pure (no clock of its own):
+ *
+ * - UNKNOWN: a list the rule needs could not be read. Never guessed.
+ * - PROTECTED: the newest AVAILABLE backup is within `rpoHours` of `now`, and
+ *   something is scheduled; or the provider lists no schedules at all
+ *   (ZStack) and the backup is recent: the gateway judges by the backup alone
+ *   there (`scheduleKnown: false` says so).
+ * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
+ *   date to show it is not); or there is none yet while something is
+ *   scheduled; or it is recent but nothing is scheduled to make the next one,
+ *   so protection runs out within `rpoHours`.
+ * - UNPROTECTED: no AVAILABLE backup, and nothing scheduled (or, where
+ *   schedules cannot be listed, no AVAILABLE backup: nothing to restore).
+ */
+export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date): Protection {
+  const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
+  const base = { rpoHours, scheduleKnown };
+  const failure = [facts.backups, facts.schedules, facts.definitions].find((list): list is Error => list instanceof Error);
+  if (failure) {
+    return { ...base, status: 'UNKNOWN', reason: 'PROVIDER_FAILED', lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure };
+  }
+  const usable = (facts.backups as readonly Backup[]).filter((backup) => backup.status === 'AVAILABLE');
+  const lastBackup = newest(usable);
+  const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now);
+  const scheduled = scheduleKnown ? runs.count > 0 : null;
+  const result = { ...base, lastBackup, nextRunAt: runs.next, scheduled, usableBackups: usable.length, error: null };
+  if (!lastBackup) {
+    if (scheduled === null) return { ...result, status: 'UNPROTECTED', reason: 'NO_BACKUP_SCHEDULE_NOT_LISTED' };
+    return scheduled ? { ...result, status: 'STALE', reason: 'NO_BACKUP_YET' } : { ...result, status: 'UNPROTECTED', reason: 'NO_BACKUP_NOTHING_SCHEDULED' };
+  }
+  if (!lastBackup.createdAt) return { ...result, status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' };
+  // A date in the future (clock skew at the provider) counts as recent.
+  if (now.getTime() - lastBackup.createdAt.getTime() > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
+  if (scheduled === null) return { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULE_NOT_LISTED' };
+  return scheduled ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
+}
+
+/** The newest backup by createdAt; one without a date only when none has one. */
+function newest(backups: readonly Backup[]): Backup | null {
+  let best: Backup | null = null;
+  for (const backup of backups) {
+    if (!best || (backup.createdAt && (!best.createdAt || backup.createdAt > best.createdAt))) best = backup;
+  }
+  return best;
+}
+
+/** Definitions say what runs where the provider has them (an inactive one runs nothing); schedules elsewhere. */
+function scheduledRuns(schedules: readonly BackupSchedule[] | null, definitions: readonly BackupDefinition[] | null, now: Date): { count: number; next: Date | null } {
+  const crons = definitions !== null ? definitions.filter((definition) => definition.active).map((definition) => definition.schedule) : (schedules ?? []);
+  let next: Date | null = null;
+  let count = 0;
+  for (const schedule of crons) {
+    const at = nextRunAt(schedule.cron, schedule.timezone, now);
+    // A cron that never fires again schedules nothing.
+    if (!at) continue;
+    count++;
+    if (!next || at < next) next = at;
+  }
+  return { count, next };
+}

@@ -1,0 +1,84 @@
+import { badInput, isGatewayError, notFound } from '../domain/errors.js';
+import type { Instance, Operation } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { decodeInstanceId } from './ids.js';
+import { checkName, checkText } from './input-checks.js';
+import { requireRole } from './principal.js';
+import { requireCapability } from './provider-set.js';
+import type { RequestGateway } from './request-gateway.js';
+
+export const DEFAULT_MAX_BULK_INSTANCES = 100;
+
+/** One instance's answer: the operation started, or why not (code as in a single call). */
+export interface BulkItemResult {
+  instanceId: string;
+  operation: Operation | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Plain data (no adapters), so an idempotent replay can store and return it. */
+export interface CreateBackupsResult {
+  results: BulkItemResult[];
+  createdCount: number;
+  failedCount: number;
+}
+
+export interface CreateBackupsInput {
+  instanceIds: readonly string[];
+  name: string;
+  definitionName?: string | null;
+  note?: string | null;
+}
+
+type Target = { instanceId: string; adapter: ProviderAdapter; nativeId: string };
+
+/**
+ * One backup per instance, across providers. Whole-request checks first (role,
+ * list size, repeats, name), before any upstream call; then each instance is
+ * checked and started on its own, so a refusal (NOT_FOUND, UNSUPPORTED, a
+ * provider error) is one item's answer and hides none of the others. Calls go
+ * out at once: each account's upstream bulkhead caps how many run together.
+ */
+export async function createBackups(request: RequestGateway, input: CreateBackupsInput, logError: (error: unknown) => void): Promise<CreateBackupsResult> {
+  requireRole(request.principal, 'operator', 'createBackups');
+  const max = request.gateway.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
+  if (input.instanceIds.length === 0) throw badInput('instanceIds must name at least one instance');
+  if (input.instanceIds.length > max) throw badInput(`instanceIds may name at most ${max} instances (limits.maxBulkInstances)`);
+  if (new Set(input.instanceIds).size !== input.instanceIds.length) throw badInput('instanceIds must not repeat an instance');
+  const name = checkName(input.name, 'name');
+  const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
+  const note = checkText(input.note, 'note');
+
+  const results = await Promise.all(
+    input.instanceIds.map(async (instanceId): Promise<BulkItemResult> => {
+      try {
+        const target = targetOf(request, instanceId);
+        const instance = await request.instanceByNativeId(target.adapter.account.id, target.nativeId);
+        if (!instance) throw notFound('instance', target.adapter.account.id);
+        const operation = await start(request, target.adapter, instance, name, definitionName, note);
+        return { instanceId, operation, error: null };
+      } catch (error) {
+        if (!isGatewayError(error)) logError(error);
+        return { instanceId, operation: null, error: isGatewayError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } };
+      }
+    }),
+  );
+  const createdCount = results.filter((result) => result.operation).length;
+  return { results, createdCount, failedCount: results.length - createdCount };
+}
+
+/** Checked without an upstream call, like a single createBackup: id, visibility (NOT_FOUND), capability (UNSUPPORTED). */
+function targetOf(request: RequestGateway, instanceId: string): Target {
+  const { providerId, nativeId } = decodeInstanceId(instanceId, 'instanceIds');
+  const adapter = request.provider(providerId);
+  requireCapability(adapter, 'CREATE_BACKUP');
+  return { instanceId, adapter, nativeId };
+}
+
+async function start(request: RequestGateway, adapter: ProviderAdapter, instance: Instance, name: string, definitionName: string | null, note: string | null): Promise<Operation> {
+  // Only Danube runs a definition; elsewhere it would be a name that means nothing.
+  const definition = adapter.capabilities.has('LIST_DEFINITIONS') ? definitionName : null;
+  const operation = await adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, request.scope);
+  await request.forgetInstance(instance.providerId, instance.nativeId);
+  return operation;
+}

@@ -1,0 +1,180 @@
+import { GatewayError, isGatewayError } from '../domain/errors.js';
+import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
+import type { Instance, ProviderKind } from '../domain/types.js';
+import type { Connection, ProviderErrorModel } from '../graphql/models.js';
+import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
+import { checkInteger } from './input-checks.js';
+import { loaderKey } from './loaders.js';
+import { paginate } from './pagination.js';
+import type { RequestGateway } from './request-gateway.js';
+import { toProviderError } from './request-gateway.js';
+
+/** The recovery-point objective from the config: a default and per-account overrides. */
+export interface ProtectionSettings {
+  rpoHours: number;
+  perProvider: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_PROTECTION_SETTINGS: ProtectionSettings = { rpoHours: DEFAULT_RPO_HOURS, perProvider: {} };
+export const MAX_RPO_HOURS = 87_600;
+
+export interface ProtectionCounts {
+  instances: number;
+  protected: number;
+  stale: number;
+  unprotected: number;
+  unknown: number;
+}
+
+export interface ProviderProtectionModel {
+  provider: ProviderAdapter;
+  rpoHours: number;
+  scheduleKnown: boolean;
+  counts: ProtectionCounts;
+}
+
+export interface ProtectionSummaryModel {
+  counts: ProtectionCounts;
+  providers: ProviderProtectionModel[];
+  providerErrors: ProviderErrorModel[];
+}
+
+export interface ProtectedInstance {
+  instance: Instance;
+  protection: Protection;
+}
+
+const emptyCounts = (): ProtectionCounts => ({ instances: 0, protected: 0, stale: 0, unprotected: 0, unknown: 0 });
+const COUNT_FIELD: Record<ProtectionStatus, Exclude<keyof ProtectionCounts, 'instances'>> = { PROTECTED: 'protected', STALE: 'stale', UNPROTECTED: 'unprotected', UNKNOWN: 'unknown' };
+
+/** A rejected load as an Error the rule can carry (DataLoader rejects with what the batch gave). */
+const settle = <T>(load: Promise<T>): Promise<T | Error> =>
+  load.catch((error: unknown) => (error instanceof Error ? error : new GatewayError('PROVIDER_ERROR', 'the provider failed')));
+
+/**
+ * Protection of instances, read through the request's loaders: the same
+ * DataLoaders, batching and read cache as a dashboard query asking for
+ * backups, schedules and definitions, so it costs exactly those upstream calls.
+ */
+export class ProtectionReader {
+  constructor(
+    private readonly request: RequestGateway,
+    private readonly settings: ProtectionSettings,
+    private readonly now: Date = new Date(),
+  ) {}
+
+  /** `requested` (an argument) over the account's configured objective over the default. */
+  rpoFor(providerId: string, requested?: number | null): number {
+    if (requested != null) return checkInteger(requested, 'rpoHours', 1, MAX_RPO_HOURS);
+    return this.settings.perProvider[providerId] ?? this.settings.rpoHours;
+  }
+
+  async of(instance: Instance, requestedRpo?: number | null): Promise<Protection> {
+    const rpoHours = this.rpoFor(instance.providerId, requestedRpo);
+    return protectionOf(await this.facts(instance), rpoHours, this.now);
+  }
+
+  /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
+  async across(filter: { providerId?: string | null; kind?: ProviderKind | null }, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderErrorModel[] }> {
+    if (requestedRpo != null) this.rpoFor('', requestedRpo);
+    const adapters = this.request.gateway.providers.visible(this.request.principal, filter);
+    const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
+    const items: ProtectedInstance[] = [];
+    const answered: ProviderAdapter[] = [];
+    const providerErrors: ProviderErrorModel[] = [];
+    settled.forEach((result, index) => {
+      const adapter = adapters[index] as ProviderAdapter;
+      if (result.status === 'rejected') {
+        providerErrors.push(toProviderError(adapter, result.reason));
+        return;
+      }
+      answered.push(adapter);
+      items.push(...result.value);
+      // Instances listed but whose backups or schedules failed: UNKNOWN each, and the account named once.
+      const failed = result.value.find((item) => item.protection.error);
+      if (failed?.protection.error) providerErrors.push(toProviderError(adapter, failed.protection.error));
+    });
+    return { items, answered, providerErrors };
+  }
+
+  async summary(filter: { providerId?: string | null; kind?: ProviderKind | null }, requestedRpo?: number | null): Promise<ProtectionSummaryModel> {
+    const { items, answered, providerErrors } = await this.across(filter, requestedRpo);
+    const byProvider = new Map<string, ProviderProtectionModel>(
+      answered.map((adapter) => [
+        adapter.account.id,
+        { provider: adapter, rpoHours: this.rpoFor(adapter.account.id, requestedRpo), scheduleKnown: scheduleKnown(adapter), counts: emptyCounts() },
+      ]),
+    );
+    const counts = emptyCounts();
+    for (const { instance, protection } of items) {
+      const field = COUNT_FIELD[protection.status];
+      for (const target of [counts, byProvider.get(instance.providerId)?.counts]) {
+        if (!target) continue;
+        target.instances++;
+        target[field]++;
+      }
+    }
+    return { counts, providers: [...byProvider.values()], providerErrors };
+  }
+
+  /** `instances(filter: { protection })`: the instances in those statuses, paged like `instances`. */
+  async instancesIn(
+    statuses: readonly ProtectionStatus[],
+    args: { providerId?: string | null; kind?: ProviderKind | null; first?: number | null; after?: string | null },
+    requestedRpo?: number | null,
+  ): Promise<Connection<Instance>> {
+    const wanted = new Set(statuses);
+    const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
+    const matching = items.filter((item) => wanted.has(item.protection.status)).map((item) => item.instance);
+    return paginate(matching, args.first, args.after, this.request.gateway.options.maxPageSize, providerErrors);
+  }
+
+  private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {
+    // As `instances` does for a dashboard: start the reads the lists need while the instance list loads.
+    if (!this.request.gateway.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.request.scope);
+    const instances = await this.request.loaders.instanceList(adapter);
+    const protections = await Promise.all(instances.map((instance) => this.of(instance, requestedRpo)));
+    return instances.map((instance, index) => ({ instance, protection: protections[index] as Protection }));
+  }
+
+  private async facts(instance: Instance): Promise<ProtectionFacts> {
+    const adapter = this.request.provider(instance.providerId);
+    const key = loaderKey(instance.providerId, instance.nativeId);
+    const { loaders } = this.request;
+    const [backups, schedules, definitions] = await Promise.all([
+      adapter.capabilities.has('LIST_BACKUPS') ? settle(loaders.backups.load(key)) : [],
+      adapter.capabilities.has('LIST_SCHEDULES') ? settle(loaders.schedules.load(key)) : null,
+      adapter.capabilities.has('LIST_DEFINITIONS') ? settle(loaders.definitions.load(key)) : null,
+    ]);
+    return { backups, schedules, definitions };
+  }
+}
+
+/** Whether the account lets the gateway see what is scheduled (ZStack does not). */
+export const scheduleKnown = (adapter: ProviderAdapter): boolean => adapter.capabilities.has('LIST_SCHEDULES') || adapter.capabilities.has('LIST_DEFINITIONS');
+
+function listsOf(adapter: ProviderAdapter): Set<InstanceListKind> {
+  const lists = new Set<InstanceListKind>();
+  if (adapter.capabilities.has('LIST_BACKUPS')) lists.add('backups');
+  if (adapter.capabilities.has('LIST_SCHEDULES')) lists.add('schedules');
+  if (adapter.capabilities.has('LIST_DEFINITIONS')) lists.add('definitions');
+  return lists;
+}
+
+/** A failure safe to show: a GatewayError's own words, else a generic one. */
+export function protectionErrorOf(protection: Protection): { code: string; message: string } | null {
+  const error = protection.error;
+  if (!error) return null;
+  return isGatewayError(error) ? { code: error.code, message: error.message } : { code: 'PROVIDER_ERROR', message: 'the provider failed' };
+}
+
+/** One reader per request, so every resolver of it shares the same clock and settings. */
+const readers = new WeakMap<RequestGateway, ProtectionReader>();
+export function protectionReader(request: RequestGateway): ProtectionReader {
+  let reader = readers.get(request);
+  if (!reader) {
+    reader = new ProtectionReader(request, request.gateway.options.protection ?? DEFAULT_PROTECTION_SETTINGS);
+    readers.set(request, reader);
+  }
+  return reader;
+}

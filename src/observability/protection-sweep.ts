@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Gateway } from '../gateway/gateway.js';
+import type { Principal } from '../gateway/principal.js';
+import { protectionReader, type ProtectionCounts } from '../gateway/protection.js';
+import { RequestGateway } from '../gateway/request-gateway.js';
+
+const LEASE_KEY = 'protection-sweep:lease';
+const RESULT_KEY = 'protection-sweep:result';
+
+/** What the last sweep found, as plain data in the shared store: every replica exports the same figures. */
+interface SweepResult {
+  finishedAt: number;
+  seconds: number;
+  providers: Array<{ id: string; counts: ProtectionCounts }>;
+  failedProviders: string[];
+}
+
+/** The sweep reads like a viewer that sees every account. */
+const SWEEPER: Principal = { name: 'protection-sweep', keyId: 'protection-sweep', roles: new Set(['viewer']), providers: null };
+
+const STATUS_LABELS: Array<[Exclude<keyof ProtectionCounts, 'instances'>, string]> = [
+  ['protected', 'PROTECTED'],
+  ['stale', 'STALE'],
+  ['unprotected', 'UNPROTECTED'],
+  ['unknown', 'UNKNOWN'],
+];
+
+/**
+ * Alerts without a dashboard open: every `intervalMs` the protection summary
+ * is computed in the background (through the same loaders and read cache as a
+ * query) and kept in the shared store; Prometheus gauges of instances per
+ * status and provider read it at scrape time. With Redis, one replica sweeps
+ * per interval: each tick claims a lease (SET NX PX, via setIfAbsent) that
+ * lasts the interval, and only the claimant sweeps; the others export what it
+ * stored.
+ */
+export class ProtectionSweep {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<boolean> | null = null;
+  private sweeps = 0;
+  private readonly replica = randomUUID();
+  private readonly failures: Counter<'provider'>;
+
+  constructor(
+    private readonly gateway: Gateway,
+    registry: Registry,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    const latest = () => this.latest();
+    new Gauge({
+      name: 'backup_graph_protection_instances',
+      help: 'Instances per protection status and provider account, from the last protection sweep.',
+      labelNames: ['provider', 'status'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const result = await latest();
+        for (const provider of result?.providers ?? []) {
+          for (const [field, status] of STATUS_LABELS) this.set({ provider: provider.id, status }, provider.counts[field]);
+        }
+      },
+    });
+    new Gauge({
+      name: 'backup_graph_protection_provider_failed',
+      help: '1 when the provider account failed (its instances could not all be judged) in the last protection sweep.',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const result = await latest();
+        for (const id of result?.failedProviders ?? []) this.set({ provider: id }, 1);
+      },
+    });
+    new Gauge({
+      name: 'backup_graph_protection_sweep_duration_seconds',
+      help: 'How long the last protection sweep took.',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const result = await latest();
+        if (result) this.set(result.seconds);
+      },
+    });
+    new Gauge({
+      name: 'backup_graph_protection_sweep_timestamp_seconds',
+      help: 'When the last protection sweep finished (Unix seconds); alert when it stops moving.',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const result = await latest();
+        if (result) this.set(result.finishedAt / 1000);
+      },
+    });
+    this.failures = new Counter({
+      name: 'backup_graph_protection_sweep_errors_total',
+      help: 'Provider accounts that failed during protection sweeps on this replica (provider="" when the sweep itself failed).',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+    });
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One tick: sweeps when this replica holds the lease and no sweep of its own is running. True when it swept. */
+  tick(): Promise<boolean> {
+    this.running ??= this.claimAndSweep().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async claimAndSweep(): Promise<boolean> {
+    try {
+      if (!(await this.gateway.store.setIfAbsent(LEASE_KEY, this.replica, this.intervalMs))) return false;
+      await this.sweep();
+      return true;
+    } catch (error) {
+      this.failures.inc({ provider: '' });
+      this.logger.warn({ err: error }, 'protection sweep failed');
+      return false;
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const started = performance.now();
+    const request = new RequestGateway(this.gateway, SWEEPER, `protection-sweep-${++this.sweeps}`);
+    const summary = await protectionReader(request).summary({});
+    const failedProviders = summary.providerErrors.map((error) => error.provider.account.id);
+    for (const provider of failedProviders) this.failures.inc({ provider });
+    const result: SweepResult = {
+      finishedAt: Date.now(),
+      seconds: (performance.now() - started) / 1000,
+      providers: summary.providers.map((entry) => ({ id: entry.provider.account.id, counts: entry.counts })),
+      failedProviders,
+    };
+    // Kept for three intervals: when sweeps stop, the gauges go absent rather than lie.
+    await this.gateway.store.set(RESULT_KEY, result, Math.max(3 * this.intervalMs, 60_000));
+  }
+
+  private async latest(): Promise<SweepResult | undefined> {
+    try {
+      return await this.gateway.store.get<SweepResult>(RESULT_KEY);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the last protection sweep');
+      return undefined;
+    }
+  }
+}

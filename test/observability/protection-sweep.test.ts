@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const metricsOf = async (harness: Harness): Promise<string> => (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+/** A sample's value in the exposition text, or undefined when absent. */
+const sample = (text: string, name: string): number | undefined => {
+  const line = text.split('\n').find((item) => item.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+};
+
+describe('protection sweep: alerts without a dashboard open', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: (config) => ({ ...config, protection: { sweepIntervalMs: 100 } }) });
+  });
+  afterAll(() => harness.close());
+
+  it('exports instances per status and provider, and the sweep\'s own duration, on /metrics', async () => {
+    const text = await eventually(() => metricsOf(harness), (body) => body.includes('backup_graph_protection_instances{provider="zstack-test"'));
+    for (const provider of ['zomro-test', 'zstack-test']) {
+      expect(sample(text, `backup_graph_protection_instances{provider="${provider}",status="PROTECTED"}`)).toBe(1);
+      expect(sample(text, `backup_graph_protection_instances{provider="${provider}",status="STALE"}`)).toBe(4);
+      expect(sample(text, `backup_graph_protection_instances{provider="${provider}",status="UNPROTECTED"}`)).toBe(1);
+      expect(sample(text, `backup_graph_protection_instances{provider="${provider}",status="UNKNOWN"}`)).toBe(0);
+    }
+    expect(sample(text, 'backup_graph_protection_sweep_duration_seconds')).toBeGreaterThan(0);
+    expect(sample(text, 'backup_graph_protection_sweep_timestamp_seconds')).toBeGreaterThan(0);
+  });
+
+  it('a provider that fails is flagged and counted as a sweep error', async () => {
+    await harness.simulator('zstack').server.setFault('down');
+    try {
+      const text = await eventually(() => metricsOf(harness), (body) => sample(body, 'backup_graph_protection_provider_failed{provider="zstack-test"}') === 1);
+      expect(sample(text, 'backup_graph_protection_sweep_errors_total{provider="zstack-test"}')).toBeGreaterThan(0);
+      expect(sample(text, 'backup_graph_protection_instances{provider="zomro-test",status="PROTECTED"}')).toBe(1);
+    } finally {
+      await harness.simulator('zstack').server.clearFault();
+    }
+  });
+});
+
+describe('protection sweep is off by default', () => {
+  it('exports no protection gauges and makes no upstream call of its own', async () => {
+    const harness = await startHarness({ kinds: ['zstack'] });
+    try {
+      expect(await metricsOf(harness)).not.toContain('backup_graph_protection');
+      expect(harness.upstreamCount()).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('protection sweep across replicas (Redis)', () => {
+  it('one sweep at a time: the replica holding the lease sweeps, every replica exports its figures', async () => {
+    const harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`) });
+    try {
+      const gateway = harness.gateway.gateway;
+      const registries = [new Registry(), new Registry()];
+      const sweeps = registries.map((registry) => new ProtectionSweep(gateway, registry, 60_000, gateway.logger));
+      harness.resetUpstreamLogs();
+      const swept = await Promise.all(sweeps.map((sweep) => sweep.tick()));
+      expect(swept.filter(Boolean)).toHaveLength(1);
+      // One instance list and one backup query: one sweep's worth.
+      expect(harness.simulator('zstack').server.count((request) => request.label.includes('vm-instances'))).toBe(1);
+      // Within the lease, neither sweeps again.
+      expect(await Promise.all(sweeps.map((sweep) => sweep.tick()))).toEqual([false, false]);
+      for (const registry of registries) {
+        const text = await registry.metrics();
+        expect(sample(text, 'backup_graph_protection_instances{provider="zstack-test",status="UNPROTECTED"}')).toBe(1);
+      }
+      await Promise.all(sweeps.map((sweep) => sweep.stop()));
+    } finally {
+      await harness.close();
+    }
+  });
+});
