@@ -34,6 +34,12 @@ export const limitsSchema = z
   .prefault({});
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
+/** Graceful stop on SIGINT/SIGTERM: how long requests in flight may take before the process gives up on them. */
+export const shutdownSchema = z
+  .object({ drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000) })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     listen: z
@@ -45,6 +51,7 @@ export const configSchema = z
     introspection: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     limits: limitsSchema,
+    shutdown: shutdownSchema,
     providers: z.array(providerConfigSchema).min(1, 'must name at least one provider'),
   })
   .strict()

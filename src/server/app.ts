@@ -81,6 +81,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handlers raced it and the second stop() never returned.
+    stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
