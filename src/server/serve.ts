@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
-import { drainTimeoutMs, exitOnSignals } from './shutdown.js';
+import { drainTimeoutMs, echoMs, exitOnSignals } from './shutdown.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
@@ -15,6 +15,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
   const demo = configFile === null;
   let config: GatewayConfig;
   let stopDemo = async () => {};
+  let simulatorsLine = '';
   if (demo) {
     // Only demo mode loads the simulators: the production import graph has none.
     const { startDemo } = await import('./demo.js');
@@ -22,6 +23,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
     const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
     config = environment.config;
     stopDemo = environment.stop;
+    simulatorsLine = `Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}\n`;
   } else {
     config = listenOverrides(loadConfigFile(configFile, env), env);
   }
@@ -31,6 +33,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
   exitOnSignals({
     logger,
     drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env),
+    echoMs: echoMs(env),
     // server.close() stops taking requests, finishes those in flight, closes
     // subscriptions (1001), then the upstream pools and the store (Redis).
     steps: [
@@ -41,6 +44,6 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
   logger.info({ url: server.graphqlUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
   process.stdout.write(
     `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
-      `GraphiQL: ${server.graphqlUrl}\n\n`,
+      `GraphiQL: ${server.graphqlUrl}\n${simulatorsLine}\n`,
   );
 }

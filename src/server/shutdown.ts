@@ -6,6 +6,8 @@ export interface ShutdownOptions {
   drainTimeoutMs: number;
   /** Run in order: stop taking requests and finish those in flight, then close what is left. */
   steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>;
+  /** A repeat this soon after the first signal is the same signal again, not a second one (see echoMs()). */
+  echoMs: number;
 }
 
 const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
@@ -19,13 +21,14 @@ const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM
  */
 export function exitOnSignals(options: ShutdownOptions): void {
   const { logger } = options;
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (performance.now() - stoppingSince < options.echoMs) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
       process.exit(128 + SIGNAL_NUMBER[signal]);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     logger.info({ signal, drainTimeoutMs: options.drainTimeoutMs }, 'shutting down: finishing requests in flight');
     const timer = setTimeout(() => {
       logger.error({ drainTimeoutMs: options.drainTimeoutMs }, 'shutdown: drain timeout passed, exiting');
@@ -48,6 +51,13 @@ export function exitOnSignals(options: ShutdownOptions): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+/**
+ * Under `npm start`, a terminal's Ctrl-C reaches this process twice: from the
+ * terminal (to the whole process group) and forwarded by npm. A repeat within
+ * a second of the first is taken as that echo; run directly, every repeat counts.
+ */
+export const echoMs = (env: NodeJS.ProcessEnv): number => (env.npm_lifecycle_event === 'start' ? 1_000 : 0);
 
 /** DRAIN_TIMEOUT_MS beats the config's shutdown.drainTimeoutMs. */
 export function drainTimeoutMs(configured: number, env: NodeJS.ProcessEnv): number {
