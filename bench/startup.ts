@@ -3,8 +3,9 @@
  * it) costs to start and to keep idle, with all four providers configured.
  * Runs dist/main.js with the node flags of `npm start` against the bench's
  * simulators (a child process) and prints, as a markdown table: `--help` wall
- * time, exec-to-/healthz time, RSS idle, after one dashboard query and after
- * the first GraphiQL view, and SIGTERM-to-exit time. BENCH_STARTUP_RUNS (3)
+ * time, exec-to-/healthz time, RSS idle, after one dashboard query, CPU per
+ * dashboard over BENCH_STARTUP_DASHBOARDS (100) in a row, RSS after them and
+ * after the first GraphiQL view, and SIGTERM-to-exit time. BENCH_STARTUP_RUNS (3)
  * runs; the medians are shown; BENCH_NODE_FLAGS replaces the node flags.
  * Build first (`npm run build`).
  */
@@ -22,6 +23,7 @@ const root = join(import.meta.dirname, '..');
 const main = join(root, 'dist', 'main.js');
 if (!existsSync(main)) throw new Error('dist/main.js is missing: run `npm run build` first');
 const runs = Number(process.env.BENCH_STARTUP_RUNS ?? 3) || 3;
+const dashboards = Number(process.env.BENCH_STARTUP_DASHBOARDS ?? 100) || 100;
 // BENCH_NODE_FLAGS (space-separated) replaces `npm start`'s flags, to weigh one against RSS.
 const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : startNodeFlags();
 
@@ -83,6 +85,11 @@ for (let run = 0; run < runs; run++) {
   await dashboardOnce(`${url}/graphql`, dashboardBody(totalInstances), totalInstances);
   await sleep(1_000);
   const afterDashboard = rssMiB(pid);
+  // CPU per dashboard over a short sequential run: what a smaller young generation costs.
+  const cpuBefore = cpuMs(pid);
+  for (let query = 0; query < dashboards; query++) await dashboardOnce(`${url}/graphql`, dashboardBody(totalInstances), totalInstances);
+  const dashboardCpuMs = (cpuMs(pid) - cpuBefore) / dashboards;
+  const afterLoad = rssMiB(pid);
   const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
   await page.arrayBuffer();
   await sleep(1_000);
@@ -92,7 +99,7 @@ for (let run = 0; run < runs; run++) {
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) throw new Error(`SIGTERM: exit code ${code}`);
-  rows.push({ help, healthzMs, healthzCpuMs, idle, afterDashboard, afterGraphiql, stopMs: performance.now() - stopping });
+  rows.push({ help, healthzMs, healthzCpuMs, idle, afterDashboard, dashboardCpuMs, afterLoad, afterGraphiql, stopMs: performance.now() - stopping });
 }
 await simulatorsChild.stop();
 
@@ -100,9 +107,9 @@ const column = (key: string) => median(rows.map((row) => row[key] as number));
 process.stdout.write(
   [
     `\n### Start-up and idle memory (dist/, node ${flags.join(' ') || '(no flags)'}, ${accounts.length} providers, median of ${runs})\n`,
-    '| --help | exec to /healthz 200 (CPU) | RSS idle | RSS after a dashboard | RSS after GraphiQL | SIGTERM to exit |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${column('help').toFixed(0)} ms | ${column('healthzMs').toFixed(0)} ms (${column('healthzCpuMs').toFixed(0)} ms) | ${column('idle').toFixed(0)} MiB | ${column('afterDashboard').toFixed(0)} MiB | ${column('afterGraphiql').toFixed(0)} MiB | ${column('stopMs').toFixed(0)} ms |`,
+    `| --help | exec to /healthz 200 (CPU) | RSS idle | RSS after a dashboard | CPU per dashboard (${dashboards} in a row) | RSS after them | RSS after GraphiQL | SIGTERM to exit |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${column('help').toFixed(0)} ms | ${column('healthzMs').toFixed(0)} ms (${column('healthzCpuMs').toFixed(0)} ms) | ${column('idle').toFixed(0)} MiB | ${column('afterDashboard').toFixed(0)} MiB | ${column('dashboardCpuMs').toFixed(1)} ms | ${column('afterLoad').toFixed(0)} MiB | ${column('afterGraphiql').toFixed(0)} MiB | ${column('stopMs').toFixed(0)} ms |`,
     '',
   ].join('\n'),
 );

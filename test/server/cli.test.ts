@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
 import { staticImportGraph } from './import-graph.js';
-import { ROOT } from './process.js';
+import { ROOT, ensureBuilt } from './process.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
@@ -55,6 +55,15 @@ describe('command line', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Usage:');
   });
+});
+
+describe('the compiled build', () => {
+  it('dist/main.js finds schema.graphql from dist/ (--print-schema)', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, ['dist/main.js', '--print-schema'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('type Instance implements Node');
+  }, 120_000);
 });
 
 describe('what each command loads', () => {
