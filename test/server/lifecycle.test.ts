@@ -81,7 +81,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
   }, 120_000);
   afterEach(async () => {
     simulator.server.latencyMs = 0;
-    if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+    running?.kill();
     running = null;
   });
   afterAll(() => simulator.stop());
@@ -105,7 +105,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
   }, 120_000);
 
   it('demo mode: Ctrl-C (SIGINT to the process group, npm forwarding it too) finishes the request and closes all five ports', async () => {
-    running = start('npm', ['start'], shellEnv({ PORT: '0', DEMO_LATENCY_MS: '600' }), { detached: true });
+    running = start('npm', ['start'], shellEnv({ PORT: '0', DEMO_LATENCY_MS: '600' }));
     const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
     const simulatorUrls = [...(await running.waitFor(/Simulators: (.+)\n/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
     expect(simulatorUrls).toHaveLength(4);

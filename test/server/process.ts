@@ -24,10 +24,13 @@ export interface Spawned {
   /** Resolves with the first match of pattern in the output. */
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL to the whole group, if still running. */
+  kill(): void;
 }
 
-export function start(command: string, args: string[], env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): Spawned {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+/** In a process group of its own, so a test can signal it as a terminal would, and kill all of it (npm and node) after a failure. */
+export function start(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const waiters: Array<() => void> = [];
   const append = (chunk: Buffer) => {
@@ -49,7 +52,15 @@ export function start(command: string, args: string[], env: NodeJS.ProcessEnv, o
       check();
       void exited.then(({ code }) => reject(new Error(`exited (${code}) before printing ${pattern}:\n${output}`)));
     });
-  return { child, output: () => output, waitFor, exited };
+  const kill = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return { child, output: () => output, waitFor, exited, kill };
 }
 
 /** True when nothing listens on the port any more. */
