@@ -89,8 +89,10 @@ export function startChild(script: string, env: Record<string, string>, nodeFlag
  */
 export function startNodeFlags(): string[] {
   const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = manifest.scripts.start.split(/\s+/);
-  return words[0] === 'node' ? words.slice(1, words.indexOf('--import')).filter((word) => word.startsWith('--')) : [];
+  const words = manifest.scripts.start.split(/\s+/).filter((word) => word !== 'exec');
+  if (words[0] !== 'node') return [];
+  const script = words.findIndex((word, index) => index > 0 && !word.startsWith('--'));
+  return words.slice(1, script === -1 ? undefined : script).filter((word) => word !== '--import');
 }
 
 /** What a child answers to {type: 'usage'}: its own CPU time and RSS. */

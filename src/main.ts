@@ -1,58 +1,11 @@
-import { ConfigError, loadConfigFile } from './config/load.js';
-import type { GatewayConfig } from './config/schema.js';
 import { USAGE, parseCommand, type Command } from './cli.js';
-import { readSchemaText } from './graphql/schema.js';
-import { createLogger } from './observability/logger.js';
-import { startGatewayServer } from './server/app.js';
-import { startDemo } from './server/demo.js';
-import { createStore } from './state/create-store.js';
+import { ConfigError } from './config/config-error.js';
+import { readSchemaText } from './graphql/schema-file.js';
+
+// Only `serve` loads the server (Apollo, express, the providers), and only
+// --check-config the config schema: the other commands answer at once.
 
 const EXIT_CONFIG = 2;
-
-function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
-  const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
-  return { ...config, listen: { port, host: env.HOST || config.listen.host } };
-}
-
-async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void> {
-  const env = process.env;
-  const demo = command.configFile === null;
-  let config: GatewayConfig;
-  let stopDemo = async () => {};
-  if (demo) {
-    const latencyMs = Number(env.DEMO_LATENCY_MS ?? 0) || 0;
-    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
-    config = environment.config;
-    stopDemo = environment.stop;
-  } else {
-    config = listenOverrides(loadConfigFile(command.configFile as string, env), env);
-  }
-  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
-  const store = await createStore(env.REDIS_URL, logger);
-  const server = await startGatewayServer(config, { logger, store });
-  logger.info({ url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
-  process.stdout.write(
-    `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
-      `GraphiQL: ${server.graphqlUrl}\n\n`,
-  );
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing requests in flight');
-    server
-      .close()
-      .then(stopDemo)
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
 
 async function main(): Promise<void> {
   let command: Command;
@@ -69,12 +22,16 @@ async function main(): Promise<void> {
     case 'print-schema':
       process.stdout.write(readSchemaText());
       return;
-    case 'check-config':
+    case 'check-config': {
+      const { loadConfigFile } = await import('./config/load.js');
       loadConfigFile(command.file);
       process.stdout.write(`${command.file}: valid\n`);
       return;
-    case 'serve':
-      await serve(command);
+    }
+    case 'serve': {
+      const { serve } = await import('./server/serve.js');
+      await serve(command.configFile, process.env);
+    }
   }
 }
 

@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 
-/** A config that cannot be used; `problems` has one line per problem, each naming its key path. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid config:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+// Its own module so main.ts can recognise it without loading zod and yaml.
+export { ConfigError } from './config-error.js';
 
 /** `providers[2].auth.password` */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

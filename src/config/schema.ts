@@ -71,6 +71,11 @@ export const protectionSchema = z
   .strict()
   .prefault({});
 export type ProtectionConfig = z.infer<typeof protectionSchema>;
+/** Graceful stop on SIGINT/SIGTERM: how long requests in flight may take before the process gives up on them. */
+export const shutdownSchema = z
+  .object({ drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000) })
+  .strict()
+  .prefault({});
 
 export const configSchema = z
   .object({
@@ -89,6 +94,7 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     limits: limitsSchema,
     protection: protectionSchema,
+    shutdown: shutdownSchema,
     providers: z.array(providerConfigSchema).min(1, 'must name at least one provider'),
   })
   .strict()

@@ -91,6 +91,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handlers raced it and the second stop() never returned.
+    stopOnTerminationSignals: false,
     validationRules: pipeline.validationRules,
     parseOptions: pipeline.parseOptions,
     plugins: [

@@ -4,14 +4,17 @@ import { ReadCache } from '../../src/gateway/read-cache.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = await testRedis();
+afterAll(() => redis.stop());
 const backupsOf = (nativeId: string) => ({ providerId: 'acct', kind: 'backups', nativeId });
 
-describe.each([
-  ['memory', () => new MemoryStore()],
-  ['redis', () => new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`)],
-] as const)('read cache over the %s store', (_name, createStore) => {
+const stores: Array<readonly [string, () => KeyValueStore]> = [['memory', () => new MemoryStore()]];
+if (redis.url) stores.push(['redis', () => new RedisStore(redis.url as string, `backup-graph-test:${randomUUID()}:`)]);
+else describe.skip(redisSuite('read cache over the redis store', redis), () => it('needs Redis', () => {}));
+
+describe.each(stores)('read cache over the %s store', (_name, createStore) => {
   let store: KeyValueStore;
   beforeAll(async () => {
     store = createStore();

@@ -4,8 +4,10 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const redis = await testRedis();
+afterAll(() => redis.stop());
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
 
 async function firstInstanceId(harness: Harness, index = 3): Promise<string> {
@@ -65,14 +67,14 @@ describe('idempotency keys (in memory)', () => {
   });
 });
 
-describe('idempotency keys across two gateway processes sharing Redis', () => {
+describe.skipIf(!redis.url)(redisSuite('idempotency keys across two gateway processes sharing Redis', redis), () => {
   let harness: Harness;
   let second: RunningGateway;
   let stores: RedisStore[];
   beforeAll(async () => {
     // One key prefix for both gateways (and none shared with other test runs).
     const prefix = `bg-test-${randomUUID()}:`;
-    stores = [new RedisStore(REDIS_URL, prefix), new RedisStore(REDIS_URL, prefix)];
+    stores = [new RedisStore(redis.url as string, prefix), new RedisStore(redis.url as string, prefix)];
     await Promise.all(stores.map((store) => store.ready()));
     harness = await startHarness({ kinds: ['zomro'], simulator: { latencyMs: 30 }, store: stores[0]! });
     second = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: stores[1]! });

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
+import { staticImportGraph } from './import-graph.js';
+import { ROOT, ensureBuilt } from './process.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
@@ -61,5 +64,47 @@ describe('command line', () => {
     const result = run(['--frobnicate']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Usage:');
+  });
+});
+
+describe('the compiled build', () => {
+  it('dist/main.js finds schema.graphql from dist/ (--print-schema)', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, ['dist/main.js', '--print-schema'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('type Instance implements Node');
+  }, 120_000);
+});
+
+describe('what each command loads', () => {
+  it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
+    const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/main.ts']);
+    expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
+  });
+
+  it('config mode (production) loads no simulator and no GraphiQL renderer', () => {
+    // main.ts, then the server it imports for `serve`.
+    const { files, packages } = staticImportGraph(ROOT, ['src/main.ts', 'src/server/serve.ts']);
+    expect(files).toContain('src/server/app.ts');
+    expect(files).toContain('src/providers/zomro/adapter.ts');
+    expect([...files].filter((file) => /simulator|server\/demo\.ts/.test(file))).toEqual([]);
+    expect(packages).not.toContain('@graphql-yoga/render-graphiql');
+  });
+
+  it('demo mode reaches every simulator, through its dynamic imports', () => {
+    const demo = readFileSync(new URL('../../src/server/serve.ts', import.meta.url), 'utf8');
+    expect(demo).toContain("await import('./demo.js')");
+    for (const kind of ['zomro', 'onapp', 'zstack', 'danube']) {
+      expect(readFileSync(new URL(`../../src/providers/${kind}/index.ts`, import.meta.url), 'utf8')).toContain("await import('./simulator.js')");
+    }
+  });
+
+  it('DRAIN_TIMEOUT_MS beats the config; a repeat signal counts as an echo only under npm start', () => {
+    expect(drainTimeoutMs(10_000, {})).toBe(10_000);
+    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '2500' })).toBe(2_500);
+    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: 'soon' })).toBe(10_000);
+    expect(echoMs({ npm_lifecycle_event: 'start' })).toBeGreaterThan(0);
+    expect(echoMs({ npm_lifecycle_event: 'test' })).toBe(0);
   });
 });

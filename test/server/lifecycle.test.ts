@@ -1,8 +1,14 @@
-import { spawn } from 'node:child_process';
-import { request } from 'undici';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunningSimulator } from '../../src/providers/module.js';
+import { startSimulator } from '../../src/providers/registry.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { ensureBuilt, portClosed, shellEnv, start, type Spawned } from './process.js';
 
 describe('HTTP surface', () => {
   let harness: Harness;
@@ -23,6 +29,13 @@ describe('HTTP surface', () => {
     expect(html).not.toMatch(/<link[^>]+href=["']https?:/);
   });
 
+  it('serves the same page inflated to a client that does not take gzip', async () => {
+    const response = await request(harness.gateway.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(await response.body.text()).toContain('query Dashboard');
+  });
+
   it('answers /healthz, /readyz and unknown routes as JSON', async () => {
     expect(await (await fetch(`${harness.gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${harness.gateway.url}/readyz`);
@@ -41,28 +54,99 @@ describe('HTTP surface', () => {
   });
 });
 
-describe('npm start (demo mode) and SIGTERM', () => {
-  it('serves the demo data, finishes the request in flight on SIGTERM and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', DEMO_LATENCY_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /GraphiQL: (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1] as string);
-      });
-      child.on('exit', () => reject(new Error(`exited before listening: ${output}`)));
-    });
-    expect(output).toContain('DEMO MODE');
-    const inFlight = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances(first: 500) { totalCount edges { node { backups { id } } } } }' }) });
-    // A margin for the request to reach the gateway; it then waits >= 1.2 s on the simulators.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGTERM');
+const DASHBOARD = JSON.stringify({ query: '{ instances(first: 500) { totalCount edges { node { backups { id } } } } }' });
+const post = (graphqlUrl: string) => fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: DASHBOARD });
+
+/** A graphql-ws connection, acknowledged; `closed` resolves with its close code when the server closes it. */
+async function openSubscriptionSocket(graphqlUrl: string): Promise<{ closed: Promise<number> }> {
+  const socket = new WebSocket(graphqlUrl.replace('http', 'ws'), 'graphql-transport-ws');
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.once('message', (data: Buffer) => (JSON.parse(data.toString()).type === 'connection_ack' ? resolve() : reject(new Error(data.toString()))));
+    socket.once('error', reject);
+  });
+  return { closed };
+}
+
+describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)', () => {
+  let simulator: RunningSimulator;
+  let running: Spawned | null = null;
+  const configFile = (extra = '') => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bg-stop-')), 'config.yaml');
+    writeFileSync(path, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nproviders:\n  - ${JSON.stringify(simulator.accountConfig('zomro-stop'))}\n${extra}`);
+    return path;
+  };
+  beforeAll(async () => {
+    ensureBuilt();
+    simulator = await startSimulator('zomro', {});
+  }, 120_000);
+  afterEach(async () => {
+    simulator.server.latencyMs = 0;
+    running?.kill();
+    running = null;
+  });
+  afterAll(() => simulator.stop());
+
+  it('config mode: finishes the request in flight, closes subscriptions with 1001, closes everything and exits 0', async () => {
+    running = start('npm', ['start', '--', '--config', configFile()], shellEnv({ PORT: '0' }));
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    const subscription = await openSubscriptionSocket(graphqlUrl);
+    simulator.server.latencyMs = 800;
+    const inFlight = post(graphqlUrl);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    running.child.kill('SIGTERM');
+    expect(await subscription.closed).toBe(1001);
     const response = await inFlight;
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { data: { instances: { totalCount: number } } };
-    expect(body.data.instances.totalCount).toBeGreaterThan(0);
-    expect(await exited).toBe(0);
-  }, 60_000);
+    expect(((await response.json()) as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
+    expect((await running.exited).code).toBe(0);
+    // Logged after the last step (upstream pools, store): Apollo's own signal handler used to exit before it.
+    expect(running.output()).toContain('"msg":"shut down"');
+    expect(await portClosed(graphqlUrl)).toBe(true);
+  }, 120_000);
+
+  it('demo mode: Ctrl-C (SIGINT to the process group, npm forwarding it too) finishes the request and closes all five ports', async () => {
+    running = start('npm', ['start'], shellEnv({ PORT: '0', DEMO_LATENCY_MS: '600' }));
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    const simulatorUrls = [...(await running.waitFor(/Simulators: (.+)\n/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
+    expect(simulatorUrls).toHaveLength(4);
+    const inFlight = post(graphqlUrl);
+    // The instance lists have been answered: the gateway now waits on the backups round.
+    const answered = async () => (await Promise.all(simulatorUrls.map(async (url) => ((await (await fetch(`${url}/__sim/stats`)).json()) as { total: number }).total))).reduce((a, b) => a + b, 0);
+    await eventually(answered, (total) => total > 0, { timeoutMs: 30_000 });
+    process.kill(-(running.child.pid as number), 'SIGINT');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
+    expect((await running.exited).code).toBe(0);
+    expect(running.output()).toContain('"msg":"shut down"');
+    for (const url of [graphqlUrl, ...simulatorUrls]) expect(await portClosed(url)).toBe(true);
+  }, 120_000);
+
+  it('a second signal exits at once (143 for SIGTERM) without waiting for the drain', async () => {
+    running = start(process.execPath, ['dist/main.js', '--config', configFile()], shellEnv({ PORT: '0' }));
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    simulator.server.latencyMs = 30_000;
+    const inFlight = post(graphqlUrl).catch(() => null);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    running.child.kill('SIGTERM');
+    await running.waitFor(/shutting down/);
+    running.child.kill('SIGTERM');
+    expect((await running.exited).code).toBe(143);
+    expect(running.output()).toContain('second signal');
+    await inFlight;
+  }, 120_000);
+
+  it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
+    running = start('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')], shellEnv({ PORT: '0' }));
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    simulator.server.latencyMs = 30_000;
+    const inFlight = post(graphqlUrl).catch(() => null);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    running.child.kill('SIGTERM');
+    expect((await running.exited).code).toBe(1);
+    expect(running.output()).toContain('drain timeout passed');
+    await inFlight;
+  }, 120_000);
 });

@@ -1,12 +1,13 @@
 import type { ProviderModule, SimulatorStartOptions } from '../module.js';
 import { DanubeAdapter } from './adapter.js';
 import type { DanubeConfig } from './config.js';
-import { DANUBE_SIM_API_KEY, DanubeSimulator } from './simulator.js';
 
 export const danubeModule: ProviderModule<DanubeConfig> = {
   kind: 'danube',
   createAdapter: (account, upstream, config) => new DanubeAdapter(account, upstream, config),
   async startSimulator(options: SimulatorStartOptions) {
+    // Loaded on demand: the production import graph (config mode) holds no simulator.
+    const { DANUBE_SIM_API_KEY, DanubeSimulator } = await import('./simulator.js');
     const simulator = new DanubeSimulator(options);
     const url = await simulator.start();
     return {

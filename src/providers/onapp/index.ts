@@ -1,12 +1,13 @@
 import type { ProviderModule, SimulatorStartOptions } from '../module.js';
 import { OnappAdapter } from './adapter.js';
 import type { OnappConfig } from './config.js';
-import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } from './simulator.js';
 
 export const onappModule: ProviderModule<OnappConfig> = {
   kind: 'onapp',
   createAdapter: (account, upstream, config) => new OnappAdapter(account, upstream, config),
   async startSimulator(options: SimulatorStartOptions) {
+    // Loaded on demand: the production import graph (config mode) holds no simulator.
+    const { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } = await import('./simulator.js');
     const simulator = new OnappSimulator(options);
     const url = await simulator.start();
     return {

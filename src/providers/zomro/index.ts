@@ -3,12 +3,13 @@ import type { SimulatorServerOptions } from '../../simulator/server.js';
 import type { ProviderModule } from '../module.js';
 import { ZomroAdapter } from './adapter.js';
 import type { ZomroConfig } from './config.js';
-import { ZOMRO_SIM_TOKEN, ZomroSimulator } from './simulator.js';
 
 export const zomroModule: ProviderModule<ZomroConfig> = {
   kind: 'zomro',
   createAdapter: (account, upstream, config) => new ZomroAdapter(account, upstream, config),
   async startSimulator(options: SimulatorServerOptions & SimulatorSeedOptions) {
+    // Loaded on demand: the production import graph (config mode) holds no simulator.
+    const { ZOMRO_SIM_TOKEN, ZomroSimulator } = await import('./simulator.js');
     const simulator = new ZomroSimulator(options);
     const url = await simulator.start();
     return {

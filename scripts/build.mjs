@@ -1,0 +1,59 @@
+// `npm run build` compiles src/ to dist/ with tsc; `--if-stale` (npm's prepare
+// and prestart hooks) does so only when a source is newer than the last build,
+// so `npm ci && npm start` works on a fresh clone and `npm start` after an edit
+// runs the edit, at the cost of a directory walk when nothing changed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const stamp = join(dist, '.build-stamp');
+const ifStale = process.argv.includes('--if-stale');
+
+function newestSource(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestSource(join(path, name))), stat.mtimeMs);
+}
+
+function stale() {
+  if (!existsSync(stamp)) return true;
+  const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
+  return Math.max(...inputs.map(newestSource)) > statSync(stamp).mtimeMs;
+}
+
+// A Docker layer that installs dependencies before copying the source has nothing to build.
+if (!existsSync(join(root, 'src'))) process.exit(0);
+if (ifStale && !stale()) process.exit(0);
+
+// The fast compiler (typescript 7, installed as typescript-go beside typescript 6, which
+// Stryker's checker needs for its API) when present, else typescript. A package's exports
+// map may hide bin/tsc; its package.json is exported and sits beside it.
+const installedAt = (name) => {
+  try {
+    return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+};
+const compiler = installedAt('typescript-go') ?? installedAt('typescript');
+const tsc = compiler && join(compiler, 'bin', 'tsc');
+if (!tsc) {
+  // A production install (--omit=dev) has no compiler: it runs a dist/ built elsewhere.
+  const message = 'typescript is not installed (npm ci --omit=dev?): cannot build dist/; run `npm ci && npm run build` where dev dependencies are installed';
+  if (ifStale && existsSync(join(dist, 'main.js'))) {
+    process.stderr.write(`warning: dist/ may be older than src/. ${message}\n`);
+    process.exit(0);
+  }
+  process.stderr.write(`${message}\n`);
+  process.exit(ifStale && process.env.npm_lifecycle_event === 'prepare' ? 0 : 1);
+}
+
+// A clean build: a source deleted since the last one must not live on in dist/.
+rmSync(dist, { recursive: true, force: true });
+const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+if (result.status !== 0) process.exit(result.status ?? 1);
+writeFileSync(stamp, `${new Date().toISOString()}\n`);

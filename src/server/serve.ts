@@ -1,0 +1,49 @@
+import { loadConfigFile } from '../config/load.js';
+import type { GatewayConfig } from '../config/schema.js';
+import { createLogger } from '../observability/logger.js';
+import { createStore } from '../state/create-store.js';
+import { startGatewayServer } from './app.js';
+import { drainTimeoutMs, echoMs, exitOnSignals } from './shutdown.js';
+
+function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
+  const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
+  return { ...config, listen: { port, host: env.HOST || config.listen.host } };
+}
+
+/** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
+export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): Promise<void> {
+  const demo = configFile === null;
+  let config: GatewayConfig;
+  let stopDemo = async () => {};
+  let simulatorsLine = '';
+  if (demo) {
+    // Only demo mode loads the simulators: the production import graph has none.
+    const { startDemo } = await import('./demo.js');
+    const latencyMs = Number(env.DEMO_LATENCY_MS ?? 0) || 0;
+    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
+    config = environment.config;
+    stopDemo = environment.stop;
+    simulatorsLine = `Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}\n`;
+  } else {
+    config = listenOverrides(loadConfigFile(configFile, env), env);
+  }
+  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
+  const store = await createStore(env.REDIS_URL, logger);
+  const server = await startGatewayServer(config, { logger, store });
+  exitOnSignals({
+    logger,
+    drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env),
+    echoMs: echoMs(env),
+    // server.close() stops taking requests, finishes those in flight, closes
+    // subscriptions (1001), then the upstream pools and the store (Redis).
+    steps: [
+      { name: 'gateway', run: () => server.close() },
+      { name: 'simulators', run: stopDemo },
+    ],
+  });
+  logger.info({ url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
+  process.stdout.write(
+    `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
+      `GraphiQL: ${server.graphqlUrl}\n${simulatorsLine}\n`,
+  );
+}

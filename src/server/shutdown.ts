@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+
+export interface ShutdownOptions {
+  logger: Logger;
+  /** How long the steps may take in all; past it the process exits 1. */
+  drainTimeoutMs: number;
+  /** Run in order: stop taking requests and finish those in flight, then close what is left. */
+  steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>;
+  /** A repeat this soon after the first signal is the same signal again, not a second one (see echoMs()). */
+  echoMs: number;
+}
+
+const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * SIGINT/SIGTERM stop the process gracefully: the steps run, then it exits 0.
+ * A second signal means the operator is done waiting: exit at once, 128+signal
+ * (130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it.
+ * A drain that outlasts drainTimeoutMs exits 1, so a stuck upstream cannot
+ * hold a deploy hostage.
+ */
+export function exitOnSignals(options: ShutdownOptions): void {
+  const { logger } = options;
+  let stoppingSince: number | null = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stoppingSince !== null) {
+      if (performance.now() - stoppingSince < options.echoMs) return;
+      logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+      process.exit(128 + SIGNAL_NUMBER[signal]);
+    }
+    stoppingSince = performance.now();
+    logger.info({ signal, drainTimeoutMs: options.drainTimeoutMs }, 'shutting down: finishing requests in flight');
+    const timer = setTimeout(() => {
+      logger.error({ drainTimeoutMs: options.drainTimeoutMs }, 'shutdown: drain timeout passed, exiting');
+      process.exit(1);
+    }, options.drainTimeoutMs);
+    void (async () => {
+      for (const step of options.steps) {
+        try {
+          await step.run();
+        } catch (error) {
+          // One failed step (a Redis already gone) must not keep the others from closing.
+          logger.error({ err: error, step: step.name }, 'shutdown step failed');
+        }
+      }
+      clearTimeout(timer);
+      logger.info('shut down');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/**
+ * Under `npm start`, a terminal's Ctrl-C reaches this process twice: from the
+ * terminal (to the whole process group) and forwarded by npm. A repeat within
+ * a second of the first is taken as that echo; run directly, every repeat counts.
+ */
+export const echoMs = (env: NodeJS.ProcessEnv): number => (env.npm_lifecycle_event === 'start' ? 1_000 : 0);
+
+/** DRAIN_TIMEOUT_MS beats the config's shutdown.drainTimeoutMs. */
+export function drainTimeoutMs(configured: number, env: NodeJS.ProcessEnv): number {
+  const value = env.DRAIN_TIMEOUT_MS;
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : configured;
+}
