@@ -5,6 +5,8 @@ import { readSchemaText } from './graphql/schema.js';
 import { createLogger } from './observability/logger.js';
 import { startGatewayServer } from './server/app.js';
 import { startDemo } from './server/demo.js';
+import { readyzGraceMs, shutdownGateway } from './server/shutdown.js';
+import { createRedisOperationBus } from './cluster/redis-operation-bus.js';
 import { createStore } from './state/create-store.js';
 
 const EXIT_CONFIG = 2;
@@ -29,7 +31,8 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void
   }
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
   const store = await createStore(env.REDIS_URL, logger);
-  const server = await startGatewayServer(config, { logger, store });
+  const operationBus = env.REDIS_URL ? await createRedisOperationBus(env.REDIS_URL) : undefined;
+  const server = await startGatewayServer(config, { logger, store, ...(operationBus ? { operationBus } : {}) });
   logger.info({ url: server.graphqlUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
   process.stdout.write(
     `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
@@ -41,8 +44,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
-    server
-      .close()
+    shutdownGateway(server, readyzGraceMs(config, env))
       .then(stopDemo)
       .then(() => process.exit(0))
       .catch((error: unknown) => {

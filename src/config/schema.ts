@@ -45,6 +45,14 @@ export const configSchema = z
     introspection: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     limits: limitsSchema,
+    shutdown: z
+      .object({
+        // After SIGTERM, /readyz answers 503 this long while requests are still served, so a load
+        // balancer's health checks take the replica out before its listener closes.
+        readyzGraceMs: z.number().int().min(0).max(600_000).default(0),
+      })
+      .strict()
+      .prefault({}),
     providers: z.array(providerConfigSchema).min(1, 'must name at least one provider'),
   })
   .strict()

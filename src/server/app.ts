@@ -26,6 +26,7 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { OperationBus } from '../cluster/operation-bus.js';
 import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
@@ -35,6 +36,8 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** Shared state; process memory when absent. */
   store?: KeyValueStore;
+  /** Shares operation poll loops between replicas (Redis pub/sub and leases); see OperationWatcher. */
+  operationBus?: OperationBus;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
 }
@@ -44,6 +47,8 @@ export interface RunningGateway {
   graphqlUrl: string;
   httpServer: Server;
   gateway: Gateway;
+  /** /readyz answers 503 from now on; requests are still served (see server/shutdown.ts). */
+  beginDrain(): void;
   /** Stops taking requests, finishes those in flight, closes upstream pools. */
   close(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
+    operationBus: options.operationBus,
   }, cacheTtl);
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
 
@@ -178,10 +184,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     graphqlUrl: `${url}/graphql`,
     httpServer,
     gateway,
+    beginDrain: () => {
+      draining = true;
+    },
     close: () => {
       closing ??= (async () => {
         draining = true;
-        gateway.watcher.close();
+        void gateway.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
         await gateway.close();
