@@ -33,7 +33,12 @@ interface Answer<T> {
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, ...((await response.json()) as Omit<Answer<T>, 'status'>) };
+  const text = await response.text();
+  try {
+    return { status: response.status, ...(JSON.parse(text) as Omit<Answer<T>, 'status'>) };
+  } catch {
+    throw new Error(`${response.status} ${text.slice(0, 200)}`);
+  }
 }
 
 function wsClient(gateway: GatewayProcess): Client {
@@ -187,7 +192,7 @@ describe('two gateway replicas sharing Redis', () => {
             if (answer.status !== 200 || answer.errors || !answer.data) failures.push(`${answer.status} ${JSON.stringify(answer.errors)}`);
             else answered += 1;
           } catch (error) {
-            failures.push(error instanceof Error ? `${error.message} ${String(error.cause)}` : String(error));
+            failures.push(error instanceof Error ? `${error.message} ${error.cause === undefined ? '' : String(error.cause)}` : String(error));
           }
         }
       };
