@@ -33,7 +33,8 @@ writeFileSync(
   }),
 );
 const ports = [await freePort(), await freePort()] as const;
-const env = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'warn' };
+// A grace before closing, as deployed (deploy/config.yaml).
+const env = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'warn', SHUTDOWN_READYZ_GRACE_MS: '500' };
 const say = (message: string) => process.stderr.write(`${message}\n`);
 say('starting two gateway processes');
 const replicas = await Promise.all([spawnGateway({ configFile, port: ports[0], env }), spawnGateway({ configFile, port: ports[1], env })]);
