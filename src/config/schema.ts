@@ -73,7 +73,12 @@ export const protectionSchema = z
 export type ProtectionConfig = z.infer<typeof protectionSchema>;
 /** Graceful stop on SIGINT/SIGTERM: how long requests in flight may take before the process gives up on them. */
 export const shutdownSchema = z
-  .object({ drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000) })
+  .object({
+    drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    // After SIGTERM, /readyz answers 503 this long while requests are still served, so a load
+    // balancer's health checks take the replica out before its listener closes.
+    readyzGraceMs: z.number().int().min(0).max(600_000).default(0),
+  })
   .strict()
   .prefault({});
 

@@ -6,6 +6,7 @@ import { Idempotency } from './idempotency.js';
 import { OperationWatcher } from './operation-watcher.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
+import type { OperationBus } from '../cluster/operation-bus.js';
 
 export interface GatewayOptions {
   maxPageSize: number;
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   protection?: ProtectionSettings | undefined;
   /** Most instances one createBackups may name; 100 when absent. */
   maxBulkInstances?: number | undefined;
+  /** Shares operation poll loops between replicas (Redis); each process polls alone without it. */
+  operationBus?: OperationBus | undefined;
 }
 
 /** The config schema's defaults, for a gateway built without a config (benchmarks). */
@@ -28,7 +31,7 @@ export class Gateway {
   readonly readCache: ReadCache | undefined;
   readonly idempotency: Idempotency;
   /** Poll loops behind operationUpdated subscriptions. */
-  readonly watcher = new OperationWatcher();
+  readonly watcher: OperationWatcher;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
   /** Upstream calls one GraphQL request may cause. */
@@ -47,11 +50,13 @@ export class Gateway {
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
     this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }));
+    this.watcher = new OperationWatcher(options.operationBus);
     this.audit = logger.child({ channel: 'audit' });
   }
 
   async close(): Promise<void> {
-    this.watcher.close();
+    await this.watcher.close();
+    await this.options.operationBus?.close();
     await this.providers.close();
     await this.store.close();
   }

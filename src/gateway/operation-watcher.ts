@@ -1,3 +1,5 @@
+import type { BusEvent, OperationBus } from '../cluster/operation-bus.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 
 /** Backoff of the provider polls behind a subscription. */
@@ -5,28 +7,71 @@ const FIRST_POLL_MS = 250;
 const BACKOFF_FACTOR = 1.5;
 const LONGEST_POLL_MS = 5_000;
 
+export interface WatcherTiming {
+  /** How long the right to poll an operation lasts unrenewed (its holder renews it every third of that). */
+  leaseMs: number;
+  /** How often a replica that does not poll checks whether the poller is gone. */
+  followCheckMs: number;
+  /** How long the last status is kept for subscribers who join late. */
+  keepLastMs: number;
+}
+
+const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000 };
+
 type Listener = (operation: Operation | Error) => void;
 
 interface Watch {
   listeners: Set<Listener>;
+  /** Status and error of the last status told, so each change is told once. */
   last: string | null;
+  lastOperation: Operation | null;
+  poll: () => Promise<Operation>;
+  /** Next poll (poller) or next look at the lease (follower). */
   timer: NodeJS.Timeout | null;
+  renewTimer: NodeJS.Timeout | null;
+  /** Whether this process polls the provider for it (holds the lease). */
+  leading: boolean;
+  leaveBus: (() => Promise<void>) | null;
 }
 
 const isDone = (operation: Operation): boolean => operation.status === 'SUCCEEDED' || operation.status === 'FAILED';
+const stateOf = (operation: Operation): string => `${operation.status}|${operation.error ?? ''}`;
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /**
- * One poll loop per operation id, however many subscribers: each loop asks
- * the provider with backoff while at least one listener remains, tells every
+ * One poll loop per operation id, however many subscribers: the loop asks the
+ * provider with backoff while at least one listener remains, tells every
  * listener about each status change, and stops when the operation ends or
- * nobody listens.
+ * nobody listens. A listener who joins a watched operation gets its last
+ * known status at once.
+ *
+ * With a bus (Redis, shared by the replicas) the loop is one across replicas:
+ * the replica holding the operation's lease polls and publishes each change,
+ * the others pass on what it publishes, and take the lease over when it is
+ * released (its subscribers left, it shut down) or expires (it died). Should
+ * the bus fail, a replica polls for itself, as it would alone.
  */
 export class OperationWatcher {
   private readonly watches = new Map<string, Watch>();
+  /** Lease releases and unsubscribes under way, awaited by `close`. */
+  private readonly cleanups = new Set<Promise<void>>();
+  private readonly timing: WatcherTiming;
 
-  /** Active poll loops (one per watched operation). */
+  constructor(
+    private readonly bus?: OperationBus,
+    timing: Partial<WatcherTiming> = {},
+  ) {
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+  }
+
+  /** Operations this process watches (one loop, or one follow, each). */
   get loops(): number {
     return this.watches.size;
+  }
+
+  /** Operations this process polls the provider for. */
+  get polling(): number {
+    return [...this.watches.values()].filter((watch) => watch.leading).length;
   }
 
   watch(id: string, poll: () => Promise<Operation>): AsyncIterableIterator<Operation> {
@@ -39,17 +84,20 @@ export class OperationWatcher {
     };
     let watch = this.watches.get(id);
     if (!watch) {
-      watch = { listeners: new Set(), last: null, timer: null };
+      watch = { listeners: new Set([listener]), last: null, lastOperation: null, poll, timer: null, renewTimer: null, leading: false, leaveBus: null };
       this.watches.set(id, watch);
-      this.loop(id, watch, poll, FIRST_POLL_MS, true);
+      if (this.bus) void this.join(id, watch, this.bus);
+      else this.lead(id, watch);
+    } else {
+      watch.listeners.add(listener);
+      if (watch.lastOperation) listener(watch.lastOperation);
     }
-    watch.listeners.add(listener);
     const leave = () => {
       finished = true;
       const current = this.watches.get(id);
       if (!current) return;
       current.listeners.delete(listener);
-      if (current.listeners.size === 0) this.stop(id);
+      if (current.listeners.size === 0) this.stop(id, current, false);
     };
     const iterator: AsyncIterableIterator<Operation> = {
       [Symbol.asyncIterator]: () => iterator,
@@ -77,39 +125,149 @@ export class OperationWatcher {
     return iterator;
   }
 
-  /** Ends every loop (server shutdown). */
-  close(): void {
-    for (const id of [...this.watches.keys()]) this.stop(id);
+  /** Ends every loop (server shutdown), giving up the leases so another replica polls on. */
+  async close(): Promise<void> {
+    for (const [id, watch] of [...this.watches]) this.stop(id, watch, false);
+    await Promise.all([...this.cleanups]);
   }
 
-  private stop(id: string): void {
-    const watch = this.watches.get(id);
-    if (watch?.timer) clearTimeout(watch.timer);
-    this.watches.delete(id);
+  private current(id: string, watch: Watch): boolean {
+    return this.watches.get(id) === watch;
   }
 
-  private loop(id: string, watch: Watch, poll: () => Promise<Operation>, delayMs: number, immediately = false): void {
-    watch.timer = setTimeout(
-      () => {
-        poll().then(
-          (operation) => {
-            if (this.watches.get(id) !== watch) return;
-            const state = `${operation.status}|${operation.error ?? ''}`;
-            if (state !== watch.last) {
-              watch.last = state;
-              for (const listener of watch.listeners) listener(operation);
-            }
-            if (isDone(operation)) this.stop(id);
-            else this.loop(id, watch, poll, Math.min(delayMs * BACKOFF_FACTOR, LONGEST_POLL_MS));
+  /** Listens to the bus, starts from the last published status, then competes for the lease. */
+  private async join(id: string, watch: Watch, bus: OperationBus): Promise<void> {
+    try {
+      const leave = await bus.subscribe(id, (event) => this.onBusEvent(id, watch, event));
+      if (!this.current(id, watch)) {
+        await leave();
+        return;
+      }
+      watch.leaveBus = leave;
+      const last = await bus.last(id);
+      if (last && this.current(id, watch)) this.tell(id, watch, last, false);
+    } catch {
+      // No bus: poll alone.
+    }
+    if (this.current(id, watch)) await this.contend(id, watch, bus);
+  }
+
+  private async contend(id: string, watch: Watch, bus: OperationBus): Promise<void> {
+    if (watch.leading) return;
+    const won = await bus.claim(id, this.timing.leaseMs).catch(() => true);
+    if (!this.current(id, watch) || watch.leading) {
+      if (won && !this.current(id, watch)) this.track(bus.release(id));
+      return;
+    }
+    if (won) {
+      this.lead(id, watch);
+      return;
+    }
+    if (watch.timer) clearTimeout(watch.timer);
+    watch.timer = setTimeout(() => void this.contend(id, watch, bus), this.timing.followCheckMs);
+  }
+
+  private lead(id: string, watch: Watch): void {
+    watch.leading = true;
+    if (watch.timer) clearTimeout(watch.timer);
+    const bus = this.bus;
+    if (bus) {
+      watch.renewTimer = setInterval(() => {
+        bus.claim(id, this.timing.leaseMs).then(
+          (still) => {
+            if (still || !this.current(id, watch)) return;
+            // Another replica polls now (this one stalled past the lease): follow it.
+            this.unlead(watch);
+            void this.contend(id, watch, bus);
           },
-          (error: unknown) => {
-            if (this.watches.get(id) !== watch) return;
-            for (const listener of watch.listeners) listener(error instanceof Error ? error : new Error(String(error)));
-            this.stop(id);
-          },
+          () => {},
         );
-      },
-      immediately ? 0 : delayMs,
+      }, this.timing.leaseMs / 3);
+    }
+    this.schedule(id, watch, FIRST_POLL_MS, 0);
+  }
+
+  private unlead(watch: Watch): void {
+    watch.leading = false;
+    if (watch.timer) clearTimeout(watch.timer);
+    if (watch.renewTimer) clearInterval(watch.renewTimer);
+    watch.timer = null;
+    watch.renewTimer = null;
+  }
+
+  private schedule(id: string, watch: Watch, delayMs: number, waitMs: number): void {
+    watch.timer = setTimeout(() => {
+      watch.poll().then(
+        (operation) => {
+          if (!this.current(id, watch)) return;
+          this.tell(id, watch, operation, true);
+          const next = Math.min(delayMs * BACKOFF_FACTOR, LONGEST_POLL_MS);
+          if (this.current(id, watch) && watch.leading) this.schedule(id, watch, next, next);
+        },
+        (error: unknown) => {
+          if (!this.current(id, watch)) return;
+          const failure = asError(error);
+          if (this.bus) {
+            const event: BusEvent = isGatewayError(failure)
+              ? { type: 'error', code: failure.code, message: failure.message }
+              : { type: 'error', code: 'INTERNAL_SERVER_ERROR', message: 'the operation status could not be read' };
+            this.track(this.bus.publish(id, event, this.timing.keepLastMs));
+          }
+          this.fail(id, watch, failure);
+        },
+      );
+    }, waitMs);
+  }
+
+  /** Tells each status change once; the poller also publishes it to the other replicas. */
+  private tell(id: string, watch: Watch, operation: Operation, publish: boolean): void {
+    const state = stateOf(operation);
+    if (state === watch.last) return;
+    watch.last = state;
+    watch.lastOperation = operation;
+    for (const listener of watch.listeners) listener(operation);
+    if (publish && this.bus) this.track(this.bus.publish(id, { type: 'status', operation }, this.timing.keepLastMs));
+    if (isDone(operation)) this.stop(id, watch, true);
+  }
+
+  private fail(id: string, watch: Watch, error: Error): void {
+    for (const listener of watch.listeners) listener(error);
+    this.stop(id, watch, true);
+  }
+
+  private onBusEvent(id: string, watch: Watch, event: BusEvent): void {
+    if (!this.current(id, watch)) return;
+    if (event.type === 'status') this.tell(id, watch, event.operation, false);
+    else if (event.type === 'error') this.fail(id, watch, new GatewayError(event.code, event.message));
+    else if (!watch.leading && this.bus) void this.contend(id, watch, this.bus);
+  }
+
+  /** Ends the watch; a poller that stops before the operation ended hands the polling on. */
+  private stop(id: string, watch: Watch, ended: boolean): void {
+    if (!this.current(id, watch)) return;
+    const wasLeading = watch.leading;
+    this.unlead(watch);
+    this.watches.delete(id);
+    const bus = this.bus;
+    if (!bus) return;
+    const leaveBus = watch.leaveBus;
+    this.track(
+      (async () => {
+        if (wasLeading) {
+          await bus.release(id);
+          if (!ended) await bus.publish(id, { type: 'released' }, this.timing.keepLastMs);
+        }
+        await leaveBus?.();
+      })(),
     );
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => {},
+      () => {},
+    );
+    this.cleanups.add(settled);
+    void settled.then(() => this.cleanups.delete(settled));
   }
 }

@@ -23,6 +23,7 @@ import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { OperationBus } from '../cluster/operation-bus.js';
 import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
@@ -37,6 +38,8 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** Shared state; process memory when absent. */
   store?: KeyValueStore;
+  /** Shares operation poll loops between replicas (Redis pub/sub and leases); see OperationWatcher. */
+  operationBus?: OperationBus;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
 }
@@ -48,6 +51,8 @@ export interface RunningGateway {
   adminUrl: string;
   httpServer: Server;
   gateway: Gateway;
+  /** /readyz answers 503 from now on; requests are still served (see server/shutdown.ts). */
+  beginDrain(): void;
   /** Stops taking requests, finishes those in flight, closes upstream pools. */
   close(): Promise<void>;
 }
@@ -68,6 +73,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
     protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider },
     maxBulkInstances: config.limits.maxBulkInstances,
+    operationBus: options.operationBus,
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(gateway, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
@@ -191,11 +197,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     adminUrl: admin.url,
     httpServer,
     gateway,
+    beginDrain: () => {
+      draining = true;
+    },
     close: () => {
       closing ??= (async () => {
         draining = true;
         await protectionSweep?.stop();
         gateway.watcher.close();
+        void gateway.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
         await admin.close();

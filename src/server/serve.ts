@@ -3,7 +3,8 @@ import type { GatewayConfig } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
-import { drainTimeoutMs, echoMs, exitOnSignals } from './shutdown.js';
+import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
+import { createRedisOperationBus } from '../cluster/redis-operation-bus.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
@@ -29,15 +30,18 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
   }
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
   const store = await createStore(env.REDIS_URL, logger);
-  const server = await startGatewayServer(config, { logger, store });
+  // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
+  const operationBus = env.REDIS_URL ? await createRedisOperationBus(env.REDIS_URL) : undefined;
+  const server = await startGatewayServer(config, { logger, store, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,
     drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env),
     echoMs: echoMs(env),
-    // server.close() stops taking requests, finishes those in flight, closes
-    // subscriptions (1001), then the upstream pools and the store (Redis).
+    // /readyz turns 503 for the grace first (a balancer takes the replica out),
+    // then server.close() stops taking requests, finishes those in flight,
+    // closes subscriptions (1001), then the upstream pools and the store (Redis).
     steps: [
-      { name: 'gateway', run: () => server.close() },
+      { name: 'gateway', run: () => shutdownGateway(server, readyzGraceMs(config.shutdown.readyzGraceMs, env)) },
       { name: 'simulators', run: stopDemo },
     ],
   });

@@ -1,3 +1,4 @@
+import type { RunningGateway } from './app.js';
 import type { Logger } from 'pino';
 
 export interface ShutdownOptions {
@@ -63,4 +64,25 @@ export const echoMs = (env: NodeJS.ProcessEnv): number => (env.npm_lifecycle_eve
 export function drainTimeoutMs(configured: number, env: NodeJS.ProcessEnv): number {
   const value = env.DRAIN_TIMEOUT_MS;
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : configured;
+}
+
+/**
+ * The grace between "not ready" and closing: `shutdown.readyzGraceMs`, or
+ * SHUTDOWN_READYZ_GRACE_MS when set (a deployment tunes it to its balancer).
+ */
+export function readyzGraceMs(configured: number, env: NodeJS.ProcessEnv): number {
+  const fromEnv = env.SHUTDOWN_READYZ_GRACE_MS;
+  return fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : configured;
+}
+
+/**
+ * Stops a replica without failing a request behind a load balancer: /readyz
+ * turns 503 at once while everything is still served, so the balancer's
+ * health checks take the replica out; only then does the listener close and
+ * the requests in flight finish.
+ */
+export async function shutdownGateway(server: Pick<RunningGateway, 'beginDrain' | 'close'>, graceMs: number): Promise<void> {
+  server.beginDrain();
+  if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
+  await server.close();
 }

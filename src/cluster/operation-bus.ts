@@ -1,0 +1,28 @@
+import type { ErrorCode } from '../domain/errors.js';
+import type { Operation } from '../domain/types.js';
+
+/** What one replica tells the others about a watched operation. */
+export type BusEvent =
+  | { type: 'status'; operation: Operation }
+  | { type: 'error'; code: ErrorCode; message: string }
+  /** The poller stopped with the operation still running (its subscribers left): another may take over now. */
+  | { type: 'released' };
+
+/**
+ * How gateway replicas share the poll loop of an operation: a lease decides
+ * which replica polls the provider, and every status it sees reaches the
+ * others' subscribers. Without one, each process polls for itself.
+ */
+export interface OperationBus {
+  /** Takes the lease on `id`, or renews it when this replica holds it; true while it does. */
+  claim(id: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if this replica holds it. */
+  release(id: string): Promise<void>;
+  /** Sends to every replica listening on `id` (this one included); a status is also kept for late joiners. */
+  publish(id: string, event: BusEvent, keepMs: number): Promise<void>;
+  /** The last status published for `id`, so a subscriber who joins late starts from it. */
+  last(id: string): Promise<Operation | undefined>;
+  /** Listens to `id` (messages from other replicas); resolves once listening, to the function that stops it. */
+  subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

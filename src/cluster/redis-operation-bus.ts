@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Operation } from '../domain/types.js';
+import type { BusEvent, OperationBus } from './operation-bus.js';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+/** JSON with Dates kept as Dates: an Operation carries them. */
+const revive = (_key: string, value: unknown): unknown => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value);
+
+/** Extends the lease only while this replica still holds it (compare, then expire, atomically). */
+const RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+/** Deletes the lease only while this replica still holds it. */
+const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+interface Envelope {
+  /** The replica that sent it, so a replica skips its own messages. */
+  from: string;
+  event: BusEvent;
+}
+
+/**
+ * The operation bus over Redis: the lease is a key set with NX and PX (renewed
+ * by its holder on each poll), statuses go out on a pub/sub channel per
+ * operation, and the last one is kept under a key for late joiners. Pub/sub
+ * needs a connection of its own (a subscribed connection cannot run commands).
+ */
+export class RedisOperationBus implements OperationBus {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  /** Listeners per channel: the channel is left only when its last one goes, so a quick leave-and-rejoin keeps it. */
+  private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
+  /** This replica's name in leases and messages. */
+  readonly replica = randomUUID();
+
+  constructor(url: string, private readonly prefix = 'backup-graph:') {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
+    this.commands = new Redis(url, options);
+    this.subscriber = new Redis(url, options);
+    // Trouble reaches the caller through each failed command; unheard, the event would go to stderr.
+    this.commands.on('error', () => {});
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+  }
+
+  private leaseKey = (id: string) => `${this.prefix}op-lease:${id}`;
+  private lastKey = (id: string) => `${this.prefix}op-last:${id}`;
+  private channel = (id: string) => `${this.prefix}op:${id}`;
+
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.round(ttlMs));
+    if ((await this.commands.set(this.leaseKey(id), this.replica, 'PX', ttl, 'NX')) === 'OK') return true;
+    return Number(await this.commands.eval(RENEW, 1, this.leaseKey(id), this.replica, String(ttl))) === 1;
+  }
+
+  async release(id: string): Promise<void> {
+    await this.commands.eval(RELEASE, 1, this.leaseKey(id), this.replica);
+  }
+
+  async publish(id: string, event: BusEvent, keepMs: number): Promise<void> {
+    const text = JSON.stringify({ from: this.replica, event } satisfies Envelope);
+    const pipeline = this.commands.pipeline();
+    if (event.type === 'status') pipeline.set(this.lastKey(id), JSON.stringify(event.operation), 'PX', Math.max(1, Math.round(keepMs)));
+    pipeline.publish(this.channel(id), text);
+    const answers = await pipeline.exec();
+    const failed = answers?.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async last(id: string): Promise<Operation | undefined> {
+    const text = await this.commands.get(this.lastKey(id));
+    return text === null ? undefined : (JSON.parse(text, revive) as Operation);
+  }
+
+  async subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>> {
+    const channel = this.channel(id);
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+    }
+    set.add(onEvent);
+    await this.subscriber.subscribe(channel);
+    return async () => {
+      const current = this.handlers.get(channel);
+      if (!current?.delete(onEvent) || current.size > 0) return;
+      this.handlers.delete(channel);
+      await this.subscriber.unsubscribe(channel);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.all([this.commands, this.subscriber].map((redis) => redis.quit().catch(() => redis.disconnect())));
+  }
+
+  private onMessage(channel: string, text: string): void {
+    const handlers = this.handlers.get(channel);
+    if (!handlers) return;
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(text, revive) as Envelope;
+    } catch {
+      return;
+    }
+    if (envelope.from === this.replica) return;
+    for (const handler of handlers) handler(envelope.event);
+  }
+}
+
+/** The bus for REDIS_URL (redis:// or rediss://), connected. */
+export async function createRedisOperationBus(url: string): Promise<RedisOperationBus> {
+  const bus = new RedisOperationBus(url);
+  await bus.ready();
+  return bus;
+}

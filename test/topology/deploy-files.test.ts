@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments, parse } from 'yaml';
+import { substituteEnv, validateConfig } from '../../src/config/load.js';
+
+/** The deployment files (deploy/, compose.yaml, Dockerfile) read as a deployer's tools would, key fields checked. */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+type Doc = Record<string, unknown>;
+/** A value inside parsed YAML by dotted path (`spec.containers.0.image`); undefined when absent. */
+const get = (value: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+const yamlFiles = (directory: string): string[] =>
+  readdirSync(join(ROOT, directory), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? yamlFiles(join(directory, entry.name)) : /\.ya?ml$/.test(entry.name) ? [join(directory, entry.name)] : [],
+  );
+const documents = (path: string): Doc[] =>
+  parseAllDocuments(read(path)).map((document) => {
+    expect(document.errors, path).toEqual([]);
+    return document.toJS() as Doc;
+  });
+const kubernetes = yamlFiles('deploy/k8s').flatMap(documents);
+const ofKind = (kind: string): Doc => {
+  const found = kubernetes.find((document) => document.kind === kind);
+  expect(found, kind).toBeDefined();
+  return found as Doc;
+};
+/** Every ${NAME} given a value, so a config validates as the gateway would load it. */
+const withDummySecrets = (config: unknown) => {
+  const names = [...JSON.stringify(config).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
+  const env = Object.fromEntries(names.map((name) => [name, name.endsWith('URL') ? 'https://provider.example/' : `${name.toLowerCase()}-0123456789abcdef`]));
+  const problems: string[] = [];
+  const substituted = substituteEnv(config, env, problems);
+  expect(problems).toEqual([]);
+  return substituted;
+};
+
+describe('deployment files', () => {
+  it('parses every YAML file in deploy/ and compose.yaml', () => {
+    const files = [...yamlFiles('deploy'), 'compose.yaml'];
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const file of files) expect(documents(file).length, file).toBeGreaterThan(0);
+  });
+
+  it('ships configs the gateway accepts (compose and the ConfigMap)', () => {
+    const compose = validateConfig(withDummySecrets(parse(read('deploy/config.yaml'))));
+    expect(compose.shutdown.readyzGraceMs).toBeGreaterThan(0);
+    const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
+    expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0' });
+  });
+
+  it('has a Deployment with readiness on /readyz, liveness on /healthz, a preStop sleep and room to drain', () => {
+    const deployment = ofKind('Deployment');
+    const spec = get(deployment, 'spec.template.spec');
+    const container = get(spec, 'containers.0');
+    expect(get(deployment, 'spec.replicas')).toBeGreaterThanOrEqual(2);
+    expect(get(deployment, 'spec.strategy.rollingUpdate.maxUnavailable')).toBe(0);
+    expect(get(container, 'readinessProbe.httpGet.path')).toBe('/readyz');
+    expect(get(container, 'livenessProbe.httpGet.path')).toBe('/healthz');
+    expect(get(container, 'lifecycle.preStop.exec.command')).toEqual(['sleep', '5']);
+    expect(get(spec, 'terminationGracePeriodSeconds')).toBeGreaterThan(5 + 30);
+    expect(get(spec, 'securityContext.runAsNonRoot')).toBe(true);
+    const env = get(container, 'env') as Doc[];
+    expect(env.find((variable) => variable.name === 'REDIS_URL')).toEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'backup-graph-secrets', key: 'redis-url' } } });
+    expect(get(container, 'volumeMounts.0.mountPath')).toBe('/etc/backup-graph');
+    expect(get(spec, 'volumes.0.configMap.name')).toBe(get(ofKind('ConfigMap'), 'metadata.name'));
+  });
+
+  it('has a PodDisruptionBudget and a Service that select the Deployment’s pods', () => {
+    const labels = get(ofKind('Deployment'), 'spec.template.metadata.labels');
+    expect(labels).toEqual(get(ofKind('Deployment'), 'spec.selector.matchLabels'));
+    expect(ofKind('PodDisruptionBudget')).toMatchObject({ apiVersion: 'policy/v1', spec: { minAvailable: 1, selector: { matchLabels: labels } } });
+    expect(ofKind('Service')).toMatchObject({ spec: { selector: labels, ports: [{ targetPort: 'http' }] } });
+  });
+
+  it('runs two replicas, Redis and HAProxy in compose, with the same haproxy.cfg the topology test uses', () => {
+    const compose = documents('compose.yaml')[0];
+    for (const name of ['gateway-1', 'gateway-2']) {
+      expect(get(compose, `services.${name}.environment.REDIS_URL`)).toBe('redis://redis:6379');
+      expect(get(compose, `services.${name}.volumes`)).toContain('./deploy/config.yaml:/etc/backup-graph/config.yaml:ro');
+    }
+    expect(get(compose, 'services.redis.image')).toMatch(/^redis:/);
+    expect(get(compose, 'services.haproxy.volumes')).toContain('./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+    expect(get(compose, 'services.haproxy.environment')).toMatchObject({ GATEWAY_1: 'gateway-1:4000', GATEWAY_2: 'gateway-2:4000' });
+    const haproxy = read('deploy/haproxy.cfg');
+    expect(haproxy).toMatch(/option httpchk GET \/readyz/);
+    expect(haproxy).toMatch(/option redispatch/);
+    expect(haproxy).toMatch(/retry-on conn-failure/);
+  });
+
+  it('builds the image in two stages as the tests run it: npm ci, npm run build, npm ci --omit=dev, non-root, health check, SIGTERM', () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toMatch(/^FROM node:20-slim AS build$/m);
+    expect(dockerfile).toMatch(/^FROM node:20-slim AS runtime$/m);
+    const build = dockerfile.slice(0, dockerfile.indexOf('AS runtime'));
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(build).toMatch(/RUN npm ci\b/);
+    expect(build).toMatch(/RUN npm run build/);
+    expect(runtime).toMatch(/RUN npm ci --omit=dev/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+    expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main.js", "--config", "\/etc\/backup-graph\/config.yaml"\]$/m);
+  });
+});
