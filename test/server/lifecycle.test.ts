@@ -74,7 +74,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
   let running: Spawned | null = null;
   const configFile = (extra = '') => {
     const path = join(mkdtempSync(join(tmpdir(), 'bg-stop-')), 'config.yaml');
-    writeFileSync(path, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nproviders:\n  - ${JSON.stringify(simulator.accountConfig('zomro-stop'))}\n${extra}`);
+    writeFileSync(path, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nproviders:\n  - ${JSON.stringify(simulator.accountConfig('zomro-stop'))}\n${extra}`);
     return path;
   };
   beforeAll(async () => {

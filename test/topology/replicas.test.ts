@@ -89,6 +89,8 @@ describe('two gateway replicas sharing Redis', () => {
       configFile,
       JSON.stringify({
         listen: { port: 0, host: '127.0.0.1' },
+        // Two processes on one machine: each its own free admin port.
+        admin: { port: 0 },
         allowAnonymous: true,
         logLevel: 'warn',
         // Three check intervals: HAProxy sees the 503 before the listener closes.
