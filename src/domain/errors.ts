@@ -25,6 +25,8 @@ export interface GatewayErrorDetails {
   capability?: Capability;
   /** Seconds to wait before retrying, when the provider said so. */
   retryAfterSeconds?: number;
+  /** The input fields a provider refused (BAD_USER_INPUT), as the gateway's input names. */
+  fields?: string[];
 }
 
 /** What a provider code may look like to reach a client: a short token such as "SYS.1007" or "HTTP_404". */

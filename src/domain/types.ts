@@ -21,6 +21,7 @@ export const CAPABILITIES = [
   'UPDATE_DEFINITION',
   'DELETE_DEFINITION',
   'UPDATE_BACKUP_NOTE',
+  'CANCEL_OPERATION',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -4,7 +4,7 @@ import type { Idempotency } from './idempotency.js';
 import type { Principal } from './principal.js';
 
 /** Input fields that name what a mutation acts on: they go into the audit line. */
-const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds'] as const;
+const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds', 'operationId'] as const;
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { decodeId } from '../domain/ids.js';
 import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
-import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
+import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
 import { checkInteger, checkName, checkText } from './input-checks.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
@@ -29,11 +29,13 @@ const ROLE_OF = {
   updateBackupDefinition: 'operator',
   deleteBackupDefinition: 'operator',
   updateBackupNote: 'operator',
+  // Admin: a cancelled restore or delete can leave a disk or a backup half-changed.
+  cancelOperation: 'admin',
 } as const satisfies Record<string, Role>;
 export type MutationName = keyof typeof ROLE_OF;
 
 /** Input fields naming what a mutation acts on: global ids, or a provider account id. */
-const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'targetInstanceId', 'providerId'] as const;
+const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'targetInstanceId', 'providerId', 'operationId'] as const;
 
 /**
  * The mutations. Each one checks, in this order and before any upstream
@@ -231,6 +233,16 @@ export class Mutations {
     return updated;
   }
 
+  /** Asks the provider to stop an operation; the capability is checked before any upstream call. */
+  async cancelOperation(input: { operationId: string }): Promise<{ operation: Operation }> {
+    this.requireRole('cancelOperation');
+    const ref = decodeOperationId(input.operationId, 'operationId');
+    const adapter = this.request.provider(ref.providerId);
+    requireCapability(adapter, 'CANCEL_OPERATION');
+    const operation = await adapter.cancelOperation(ref, this.scope);
+    if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
+    return { operation };
+  }
 
   /** The instance a mutation names, checked without any upstream request: id, visibility, capability. */
   private targetOf(id: string, capability: Parameters<typeof requireCapability>[1]): { adapter: ProviderAdapter; nativeId: string } {

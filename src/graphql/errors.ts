@@ -42,7 +42,7 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
     const original = findCause(unwrapResolverError(error));
     const base = { message: clean(formatted.message), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isGatewayError(original)) {
-      const { provider, providerCode, capability, retryAfterSeconds } = original.details;
+      const { provider, providerCode, capability, retryAfterSeconds, fields } = original.details;
       return {
         ...base,
         message: original.message,
@@ -52,6 +52,7 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
           ...(providerCode ? { providerCode } : {}),
           ...(capability ? { capability } : {}),
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+          ...(fields?.length ? { fields } : {}),
         },
       };
     }

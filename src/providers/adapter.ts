@@ -73,6 +73,8 @@ export interface ProviderAdapter {
   updateBackupNote(backup: Backup, note: string, scope: UpstreamScope): Promise<Backup>;
   /** Reads the provider's state again: operation ids carry everything needed. */
   getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
+  /** Asks the provider to stop a running operation (CANCEL_OPERATION), then reads its state again. */
+  cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
   createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule>;
   deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void>;
@@ -126,6 +128,10 @@ export abstract class BaseAdapter implements ProviderAdapter {
 
   syncBackups(_storageId: string | null, _scope: UpstreamScope): Promise<Operation> {
     return this.refuse('SYNC_BACKUPS');
+  }
+
+  cancelOperation(_ref: OperationRef, _scope: UpstreamScope): Promise<Operation> {
+    return this.refuse('CANCEL_OPERATION');
   }
 
   updateBackupNote(_backup: Backup, _note: string, _scope: UpstreamScope): Promise<Backup> {

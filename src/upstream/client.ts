@@ -27,6 +27,12 @@ export interface UpstreamRequest {
   operation: string;
   /** Statuses >= 500 that the caller interprets itself (e.g. a ZStack job that failed answers 503). */
   passStatuses?: readonly number[];
+  /**
+   * A status >= 500 whose (scrubbed) body the caller recognises as the
+   * provider's own failure answer rather than an outage: returned, not retried
+   * (e.g. ZStack's documented 503 `{"error": {code, ...}}`).
+   */
+  passErrorBody?: (status: number, text: string) => boolean;
   /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
   scope: UpstreamScope;
 }
@@ -196,7 +202,7 @@ export class UpstreamClient {
 
     const { statusCode: status } = response;
     const headersOut = response.headers;
-    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status))) {
+    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status) && !request.passErrorBody?.(status, text))) {
       const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
       const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
       const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };

@@ -65,7 +65,7 @@ describe('read cache: read after write for schedules and definitions', () => {
     await cachedRead<Answer>(DEFINITIONS, danubeInstance, 'GET /vm');
     const created = await harness.gql<{ createBackupDefinition: { definition: { id: string } } }>(
       'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }',
-      { input: { instanceId: danubeInstance, name: 'afterwrite', cron: '15 1 * * *', retention: 5 } },
+      { input: { instanceId: danubeInstance, name: 'afterwrite', cron: '15 1 * * *', retention: 5, node: 'node99.erigones.com' } },
     );
     expect(created.errors).toBeUndefined();
     const definitionId = created.data!.createBackupDefinition.definition.id;

@@ -7,6 +7,8 @@ export interface MutationTargets {
   backupId: string;
   scheduleId: string;
   definitionId: string;
+  /** A well-formed Operation id at the account (its task or job need not exist). */
+  operationId: string;
 }
 
 export interface MutationCase {
@@ -40,9 +42,10 @@ export const EVERY_MUTATION: readonly MutationCase[] = [
     name: 'createBackupDefinition',
     capability: 'CREATE_DEFINITION',
     role: 'operator',
-    build: (t) => call('createBackupDefinition', 'CreateBackupDefinitionInput', 'definition { id }')({ instanceId: t.instanceId, name: 'nightly', cron: '0 3 * * *', retention: 7 }),
+    build: (t) => call('createBackupDefinition', 'CreateBackupDefinitionInput', 'definition { id }')({ instanceId: t.instanceId, name: 'nightly', cron: '0 3 * * *', retention: 7, node: 'node99.erigones.com' }),
   },
   { name: 'updateBackupDefinition', capability: 'UPDATE_DEFINITION', role: 'operator', build: (t) => call('updateBackupDefinition', 'UpdateBackupDefinitionInput', 'definition { id }')({ definitionId: t.definitionId, retention: 3 }) },
   { name: 'deleteBackupDefinition', capability: 'DELETE_DEFINITION', role: 'operator', build: (t) => call('deleteBackupDefinition', 'DeleteBackupDefinitionInput', 'deletedId')({ definitionId: t.definitionId }) },
   { name: 'updateBackupNote', capability: 'UPDATE_BACKUP_NOTE', role: 'operator', build: (t) => call('updateBackupNote', 'UpdateBackupNoteInput', 'backup { id }')({ backupId: t.backupId, note: 'checked' }) },
+  { name: 'cancelOperation', capability: 'CANCEL_OPERATION', role: 'admin', build: (t) => call('cancelOperation', 'CancelOperationInput', 'operation { id }')({ operationId: t.operationId }) },
 ];

@@ -59,13 +59,13 @@ describe('danube: quirks', () => {
 
     const created = await harness.gql<{ createBackupDefinition: { definition: { id: string; name: string; compression: string; schedule: { cron: string } } } }>(
       'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id name compression schedule { cron } } } }',
-      { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24, compression: 'XZ', description: 'every hour' } },
+      { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24, compression: 'XZ', description: 'every hour', node: 'node99.erigones.com' } },
     );
     expect(created.data?.createBackupDefinition.definition).toMatchObject({ name: 'hourly', compression: 'XZ', schedule: { cron: '15 * * * *' } });
     const sent = harness.simulator('danube').server.log.find((request) => request.method === 'POST')!;
     expect(JSON.parse(sent.bodyText)).toMatchObject({ schedule: '15 * * * *', retention: 24, compression: 3, desc: 'every hour', disk_id: 1 });
 
-    const duplicate = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24 } });
+    const duplicate = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 24, node: 'node99.erigones.com' } });
     expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
 
     const id = created.data!.createBackupDefinition.definition.id;

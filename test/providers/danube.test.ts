@@ -14,6 +14,7 @@ describeProviderSuite({
     'UPDATE_DEFINITION',
     'DELETE_DEFINITION',
     'UPDATE_BACKUP_NOTE',
+    'CANCEL_OPERATION',
   ],
   isBackupListCall: (request) => request.label === 'GET /vm/:x/backup',
   // Danube lists backups per VM only: one call per VM.

@@ -55,6 +55,10 @@ const CAPABILITY_PROBES: Partial<Record<Capability, (ids: { instanceId: string; 
     query: 'mutation($input: UpdateBackupNoteInput!) { updateBackupNote(input: $input) { backup { id } } }',
     variables: { input: { backupId, note: 'hello' } },
   }),
+  CANCEL_OPERATION: ({ providerId }) => ({
+    query: 'mutation($input: CancelOperationInput!) { cancelOperation(input: $input) { operation { id } } }',
+    variables: { input: { operationId: encodeId('Operation', providerId, ['CREATE_BACKUP', '0', '', '', 'probe-task']) } },
+  }),
 };
 
 /**

@@ -49,6 +49,7 @@ describe('mutation guards: roles and capabilities before any upstream call', () 
         // Well-formed ids of objects on a real instance: reading them would cost an upstream call.
         scheduleId: encodeId('BackupSchedule', provider.id, [node!.nativeId, '4242']),
         definitionId: encodeId('BackupDefinition', provider.id, [node!.nativeId, 'guarded']),
+        operationId: encodeId('Operation', provider.id, ['CREATE_BACKUP', '0', node!.nativeId, '', 'guarded-task']),
       });
     }
     expect(targets.size).toBe(KINDS.length);
@@ -91,7 +92,7 @@ describe('mutation guards: roles and capabilities before any upstream call', () 
         refusals++;
       }
     }
-    // Zomro and OnApp lack 5, ZStack 6, Danube 3 of the ten mutation capabilities.
-    expect(refusals).toBe(19);
+    // Zomro and OnApp lack 6, ZStack 7, Danube 3 of the eleven mutation capabilities.
+    expect(refusals).toBe(22);
   });
 });

@@ -111,7 +111,10 @@ export type BackupDefinition = Node & {
   name: Scalars['String']['output'];
   /** The definition's name (Danube bkpdef). */
   nativeId: Scalars['String']['output'];
-  /** The backup node. */
+  /**
+   * The backup node. Required for Danube (its API requires it): leaving it out
+   * is BAD_USER_INPUT before any provider call.
+   */
   node?: Maybe<Scalars['String']['output']>;
   /** The provider account the definition lives in. */
   provider: Provider;
@@ -236,8 +239,25 @@ export type BackupStatus =
   /** A status word the gateway does not know; `raw` keeps the provider's word. */
   | 'UNKNOWN';
 
+/** Stop a running operation at its provider. */
+export type CancelOperationInput = {
+  /** Same key + same input within 24 h: same answer, no second cancel. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The Operation id a mutation returned. */
+  operationId: Scalars['ID']['input'];
+};
+
+/** What cancelOperation left: the operation as the provider reports it after the cancel (a revoked Danube task reads FAILED). */
+export type CancelOperationPayload = {
+  __typename?: 'CancelOperationPayload';
+  /** The operation, read again after the cancel. */
+  operation: Operation;
+};
+
 /** What a provider account can do through the gateway. */
 export type Capability =
+  /** Ask the provider to stop a running operation (`cancelOperation`); Danube only (its tasks can be revoked). */
+  | 'CANCEL_OPERATION'
   /** Create a backup (`createBackup`). */
   | 'CREATE_BACKUP'
   /** Create a backup definition (`createBackupDefinition`). */
@@ -490,6 +510,13 @@ export type InstanceFilter = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Stop a running operation (admin: a cancelled restore or delete can leave a
+   * disk or a backup half-changed). Only where the provider can cancel
+   * (capability CANCEL_OPERATION; UNSUPPORTED elsewhere, before any provider
+   * call). An operation that already ended is CONFLICT, or read back as it ended.
+   */
+  cancelOperation: CancelOperationPayload;
   /** Make a backup (operator). Returns at once with an Operation to follow. */
   createBackup: BackupOperationPayload;
   /** Make a backup definition (operator). */
@@ -520,6 +547,11 @@ export type Mutation = {
   updateBackupDefinition: BackupDefinitionPayload;
   /** Change a backup's note (operator). */
   updateBackupNote: BackupPayload;
+};
+
+
+export type MutationCancelOperationArgs = {
+  input: CancelOperationInput;
 };
 
 
@@ -879,7 +911,11 @@ export type RestoreBackupInput = {
   backupId: Scalars['ID']['input'];
   /** Must be true: a restore overwrites the target disk. */
   confirm: Scalars['Boolean']['input'];
-  /** Restore even where the provider would refuse (Danube: delete snapshots). */
+  /**
+   * Restore even where the provider would refuse (Danube: delete the target's
+   * snapshots and backups). Default false for every provider, and always sent:
+   * Danube's own default, when the parameter is left out, is true.
+   */
   force?: InputMaybe<Scalars['Boolean']['input']>;
   /** Same key + same input within 24 h: same answer, no second restore. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -1097,6 +1133,8 @@ export type ResolversTypes = {
   BackupSchedule: ResolverTypeWrapper<BackupScheduleModel>;
   BackupSchedulePayload: ResolverTypeWrapper<Omit<BackupSchedulePayload, 'schedule'> & { schedule: ResolversTypes['BackupSchedule'] }>;
   BackupStatus: BackupStatus;
+  CancelOperationInput: CancelOperationInput;
+  CancelOperationPayload: ResolverTypeWrapper<Omit<CancelOperationPayload, 'operation'> & { operation: ResolversTypes['Operation'] }>;
   Capability: Capability;
   Compression: Compression;
   CreateBackupDefinitionInput: CreateBackupDefinitionInput;
@@ -1159,6 +1197,8 @@ export type ResolversParentTypes = {
   BackupPayload: Omit<BackupPayload, 'backup'> & { backup: ResolversParentTypes['Backup'] };
   BackupSchedule: BackupScheduleModel;
   BackupSchedulePayload: Omit<BackupSchedulePayload, 'schedule'> & { schedule: ResolversParentTypes['BackupSchedule'] };
+  CancelOperationInput: CancelOperationInput;
+  CancelOperationPayload: Omit<CancelOperationPayload, 'operation'> & { operation: ResolversParentTypes['Operation'] };
   CreateBackupDefinitionInput: CreateBackupDefinitionInput;
   CreateBackupInput: CreateBackupInput;
   CreateBackupScheduleInput: CreateBackupScheduleInput;
@@ -1287,6 +1327,10 @@ export type BackupSchedulePayloadResolvers<ContextType = GraphQLContext, ParentT
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
 };
 
+export type CancelOperationPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CancelOperationPayload'] = ResolversParentTypes['CancelOperationPayload']> = {
+  operation?: Resolver<ResolversTypes['Operation'], ParentType, ContextType>;
+};
+
 export type CreateBackupsItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateBackupsItem'] = ResolversParentTypes['CreateBackupsItem']> = {
   error?: Resolver<Maybe<ResolversTypes['ErrorInfo']>, ParentType, ContextType>;
   instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
@@ -1344,6 +1388,7 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelOperation?: Resolver<ResolversTypes['CancelOperationPayload'], ParentType, ContextType, RequireFields<MutationCancelOperationArgs, 'input'>>;
   createBackup?: Resolver<ResolversTypes['BackupOperationPayload'], ParentType, ContextType, RequireFields<MutationCreateBackupArgs, 'input'>>;
   createBackupDefinition?: Resolver<ResolversTypes['BackupDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCreateBackupDefinitionArgs, 'input'>>;
   createBackupSchedule?: Resolver<ResolversTypes['BackupSchedulePayload'], ParentType, ContextType, RequireFields<MutationCreateBackupScheduleArgs, 'input'>>;
@@ -1464,6 +1509,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   BackupPayload?: BackupPayloadResolvers<ContextType>;
   BackupSchedule?: BackupScheduleResolvers<ContextType>;
   BackupSchedulePayload?: BackupSchedulePayloadResolvers<ContextType>;
+  CancelOperationPayload?: CancelOperationPayloadResolvers<ContextType>;
   CreateBackupsItem?: CreateBackupsItemResolvers<ContextType>;
   CreateBackupsPayload?: CreateBackupsPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -60,6 +60,7 @@ export const rootResolvers: Resolvers = {
       guarded(context, 'deleteBackupDefinition', input, async () => ({ deletedId: await context.mutations.deleteBackupDefinition(input) })),
     updateBackupNote: (_root, { input }, context) =>
       guarded(context, 'updateBackupNote', input, async () => ({ backup: await context.mutations.updateBackupNote(input) })),
+    cancelOperation: (_root, { input }, context) => guarded(context, 'cancelOperation', input, () => context.mutations.cancelOperation(input)),
   },
   Subscription: {
     operationUpdated: {

@@ -1,4 +1,4 @@
-import { badInput } from '../../domain/errors.js';
+import { badInput, conflict } from '../../domain/errors.js';
 import type {
   Backup,
   BackupDefinition,
@@ -36,6 +36,7 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'UPDATE_DEFINITION',
   'DELETE_DEFINITION',
   'UPDATE_BACKUP_NOTE',
+  'CANCEL_OPERATION',
 ]);
 
 const segment = (value: string): string => encodeURIComponent(value);
@@ -129,6 +130,8 @@ export class DanubeAdapter extends BaseAdapter {
       disk_id: diskId,
       target_hostname_or_uuid: request.target.nativeId,
       target_disk_id: request.targetDiskId ?? diskId,
+      // Always sent: Danube's own default is "force (boolean) – Force restore and delete existing
+      // snapshots and backups (default: true)", the gateway's is false.
       force: request.force,
     });
     return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
@@ -142,11 +145,14 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   override async createDefinition(request: CreateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
+    // "data.node (string) – required - Name of the backup node" (Danube API docs); the schema
+    // keeps `node` optional for the other providers, so Danube's rule is checked here.
+    if (!request.node) throw badInput('node is required for Danube: the name of the backup node');
     const hostname = request.instance.nativeId;
     const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', scope, {
       disk_id: request.diskId,
       type: 1,
-      ...(request.node ? { node: request.node } : {}),
+      node: request.node,
       ...(request.zpool ? { zpool: request.zpool } : {}),
       schedule: request.cron,
       retention: request.retention,
@@ -182,6 +188,23 @@ export class DanubeAdapter extends BaseAdapter {
     const taskId = ref.token[0];
     if (!taskId) return this.operation(ref, 'SUCCEEDED', null);
     return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: ref.token.slice(1) };
+  }
+
+  /**
+   * "PUT /task/{id}/cancel revokes one" (Danube task API); the task then
+   * answers 410 REVOKED, read back as FAILED. An operation that finished at
+   * once has no task to cancel.
+   */
+  override async cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
+    const taskId = ref.token[0];
+    if (!taskId) throw conflict('the operation has already finished', this.account.id);
+    try {
+      await this.client.call('PUT', `/task/${segment(taskId)}/cancel`, 'task.cancel', scope);
+    } catch (error) {
+      // A task that ended before the cancel arrived is reported as it ended.
+      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    }
+    return this.getOperation(ref, scope);
   }
 
   private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {

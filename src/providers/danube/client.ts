@@ -79,10 +79,12 @@ export class DanubeClient {
       case 423:
       case 428:
         throw conflict(reason, provider);
-      case 400:
       case 412:
+        // "412 Precondition Failed – Invalid disk_id / Invalid target_disk_id" (Danube API docs): the caller's input.
+        throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: 'HTTP_412', fields: refusedFields(body) });
+      case 400:
         // Field errors are the caller's input; anything else is the provider's own failure.
-        if (hasFieldErrors(body)) throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: `HTTP_${response.status}` });
+        if (hasFieldErrors(body)) throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: 'HTTP_400', fields: refusedFields(body) });
         throw providerError(provider, reason, `HTTP_${response.status}`);
       default:
         throw providerError(provider, reason, `HTTP_${response.status}`);
@@ -126,6 +128,32 @@ function describe(body: Record<string, unknown>): string {
     );
   }
   return 'the provider refused the request';
+}
+
+/** Danube's parameter names as the gateway's input names, where they differ. */
+const INPUT_NAME: Readonly<Record<string, string>> = {
+  disk_id: 'diskId',
+  target_disk_id: 'targetDiskId',
+  target_hostname_or_uuid: 'targetInstanceId',
+  schedule: 'cron',
+  bwlimit: 'bandwidthLimit',
+  desc: 'description',
+  bkpdef: 'definitionName',
+};
+/** A field name is passed on only if it looks like one: never a provider sentence, never a secret. */
+const FIELD_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+const inputName = (field: string): string | null => (FIELD_NAME.test(field) ? (INPUT_NAME[field] ?? field) : null);
+
+/**
+ * The fields a 400/412 names: the keys of a field-error dict, or the field
+ * in a detail such as "Invalid disk_id" or "Invalid disk_id / Invalid target_disk_id".
+ */
+export function refusedFields(body: Record<string, unknown>): string[] {
+  const source = body.status === 'FAILURE' ? body.result : body.detail === undefined ? body : null;
+  const keys = source !== null && typeof source === 'object' ? Object.entries(source as Record<string, unknown>).filter(([, value]) => Array.isArray(value)).map(([key]) => key) : [];
+  const detail = typeof body.detail === 'string' ? body.detail : typeof (source as { detail?: unknown } | null)?.detail === 'string' ? String((source as { detail: string }).detail) : '';
+  const named = [...detail.matchAll(/Invalid ([a-z][a-z0-9_]{0,39})/g)].map((match) => match[1] as string);
+  return [...new Set([...keys, ...named].map(inputName).filter((name): name is string => name !== null))];
 }
 
 function hasFieldErrors(body: Record<string, unknown>): boolean {

@@ -7,7 +7,11 @@ type Row = Record<string, unknown>;
 
 export const COMPRESSIONS: readonly Compression[] = ['NONE', 'GZIP', 'BZIP2', 'XZ'];
 
-const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'CREATING', 3: 'RESTORING', 4: 'FAILED' };
+/**
+ * "`status` is an integer: 1 ok, 2 pending, 3 restore, 4 lost". Pending is
+ * not only a create: Danube sets it for a delete too, so it reads PENDING.
+ */
+const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'PENDING', 3: 'RESTORING', 4: 'FAILED' };
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = String(row.hostname ?? '');

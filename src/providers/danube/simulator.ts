@@ -48,7 +48,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
       const hostname = `web${String(index + 1).padStart(2, '0')}.example.com`;
-      this.vms.push({ hostname, uuid: randomUUID(), alias: `web${index + 1}`, status: index % 5 === 4 ? 'stopped' : 'running', node: 'node99.erigones.com', vcpus: 2, ram: 2048 });
+      this.vms.push({ hostname, uuid: randomUUID(), alias: `web${index + 1}`, status: index % 5 === 4 ? 'stopped' : 'running', node: 'node99.erigones.com', vcpus: 2, ram: 2048, disks: 2 });
       // The second VM has neither definitions nor backups: nothing protects it.
       if (index === 1) continue;
       this.definitions.push(this.definition(hostname, 'daily', '0 4 * * *', 7, 1));
@@ -76,6 +76,9 @@ export class DanubeSimulator extends ProviderSimulator {
     const data = method === 'GET' ? Object.fromEntries(request.query) : ((request.json ?? {}) as Row);
     const [first, second, third, fourth, fifth] = segments;
     if (first === 'task' && third === 'status' && segments.length === 3) return this.task(second as string);
+    if (first === 'task' && third === 'cancel' && segments.length === 3 && method === 'PUT') return this.cancelTask(second as string);
+    // "GET /task lists pending tasks".
+    if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
     if (segments.length === 1 && method === 'GET') return ok(data.full === 'true' ? this.vms : this.vms.map((vm) => vm.hostname));
     if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') {
@@ -123,6 +126,9 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'POST') {
       if (existing) return { status: 406, json: { detail: 'Backup definition already exists' } };
       const errors: Record<string, string[]> = {};
+      // "data.node (string) – required - Name of the backup node": no default.
+      if (typeof data.node !== 'string' || data.node === '') errors.node = ['This field is required.'];
+      else if (!this.vms.some((vm) => vm.node === data.node)) errors.node = [`Object with hostname=${data.node} does not exist.`];
       if (typeof data.schedule !== 'string' || data.schedule.trim().split(/\s+/).length !== 5) errors.schedule = ['Invalid cron format.'];
       if (typeof data.retention !== 'number' || data.retention < 1) errors.retention = ['Ensure this value is greater than or equal to 1.'];
       if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
@@ -146,6 +152,8 @@ export class DanubeSimulator extends ProviderSimulator {
   private backup(method: string, vm: Row, name: string, data: Row): SimResponse {
     const hostname = String(vm.hostname);
     const diskId = Number(data.disk_id ?? 1);
+    // "412 Precondition Failed – Invalid disk_id" for a disk the VM does not have.
+    if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
     if (method === 'POST') {
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name);
       if (!definition) return notFound('Backup definition not found');
@@ -179,7 +187,10 @@ export class DanubeSimulator extends ProviderSimulator {
       if (backup.status !== 1) return { status: 417, json: { detail: 'VM backup status is not OK' } };
       const target = this.vms.find((item) => item.hostname === data.target_hostname_or_uuid || item.uuid === data.target_hostname_or_uuid);
       if (!target) return notFound('VM not found');
-      if (target.status !== 'stopped' && data.force !== true) return { status: 423, json: { detail: 'VM is not stopped' } };
+      if (data.target_disk_id !== undefined && !validDisk(target, Number(data.target_disk_id))) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
+      // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
+      const force = data.force === undefined ? true : data.force === true;
+      if (target.status !== 'stopped' && !force) return { status: 423, json: { detail: 'VM is not stopped' } };
       backup.status = 3;
       return this.startTask({ message: 'Backup successfully restored' }, () => {
         backup.status = 1;
@@ -207,6 +218,15 @@ export class DanubeSimulator extends ProviderSimulator {
     this.tasks.delete(id);
   }
 
+  /** "PUT /task/{id}/cancel revokes one"; a finished task cannot be revoked. */
+  private cancelTask(id: string): SimResponse {
+    const task = this.tasks.get(id);
+    if (!task) return notFound('Task does not exist (anymore)');
+    if (task.done || Date.now() >= task.doneAt) return { status: 406, json: { detail: 'Task already finished' } };
+    task.revoked = true;
+    return { status: 200, json: { task_id: id, status: 'SUCCESS', result: { detail: 'Task was revoked' } } };
+  }
+
   private task(id: string): SimResponse {
     const task = this.tasks.get(id);
     if (!task) return notFound('Task does not exist (anymore)');
@@ -224,6 +244,7 @@ export class DanubeSimulator extends ProviderSimulator {
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
+const validDisk = (vm: Row, diskId: number): boolean => Number.isInteger(diskId) && diskId >= 1 && diskId <= Number(vm.disks ?? 1);
 const pick = (data: Row, keys: string[]): Row => Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]));
 
 /** Which path segments are names (hostnames, definitions, backups, tasks) rather than fixed words. */

@@ -3,7 +3,7 @@ import type { Backup, Capability, CreateBackupRequest, Instance, Operation, Oper
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, operationAt, type BatchResult, type ProviderAccount } from '../adapter.js';
-import { ZstackClient, newJobUuid, zstackError } from './client.js';
+import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
 
@@ -23,6 +23,26 @@ const uuidSegment = (value: string): string => {
 };
 
 type Inventories = { inventories?: Array<Record<string, unknown>>; total?: number };
+
+/** A job id as it may appear in an `api-jobs` path: ZStack's are 32 hex digits; other shapes are accepted but kept path-safe. */
+const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * The job a 202 names: "Non-query APIs answer 202 with
+ * {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}". The location is the
+ * authority; the job uuid the gateway sent (X-Job-UUID, a header name the
+ * docs we have only infer) is used only when no location came back. The
+ * location's host is not followed: the job is polled at the configured
+ * endpoint, so a location naming an internal host still works and no URL
+ * from the provider is ever requested.
+ */
+export function jobIdOf(body: unknown, sentJobUuid: string): string {
+  const location = (body as { location?: unknown } | null)?.location;
+  if (typeof location !== 'string') return sentJobUuid;
+  const match = /\/api-jobs\/([^/?#]+)\/?(?:[?#].*)?$/.exec(location);
+  const id = match ? (match[1] as string) : null;
+  return id && JOB_ID.test(id) ? id : sentJobUuid;
+}
 
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
@@ -93,14 +113,22 @@ export class ZstackAdapter extends BaseAdapter {
     return this.startJob('SYNC_BACKUPS', null, null, [], { method: 'PUT', path: `/vm-backups/imageStore/${uuidSegment(store)}/actions`, body: { syncVmBackup: {} }, operation: 'vm-backups.sync' }, scope);
   }
 
-  /** Polls the job: 202 running, 200 done, 503 failed, 404 expired. The job uuid is ours, from the operation id. */
+  /**
+   * Polls the job: 202 running, 200 done, 503 failed, 404 expired; and an
+   * answer whose `error` is not null failed whatever its status ("If not
+   * null, the operation failed", ZStack API docs). The job id comes from the
+   * operation id (the 202's location, or the uuid the gateway sent), so a
+   * restarted gateway polls the same job. A 503 without ZStack's error body
+   * is an outage (PROVIDER_UNAVAILABLE), not a failed job.
+   */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const jobUuid = ref.token[0];
-    if (!jobUuid || !UUID.test(jobUuid)) throw badInput('operation id lacks its job');
-    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${jobUuid}`, operation: 'api-jobs.get', passStatuses: [404, 503] }, scope);
-    if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
-    if (response.status === 503) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
+    if (!jobUuid || !JOB_ID.test(jobUuid)) throw badInput('operation id lacks its job');
+    const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true }, scope);
+    // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
+    if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
+    if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     const groupUuid = ((response.body as Inventories | null)?.inventories ?? []).map((row) => row.groupUuid).find((value) => typeof value === 'string') as string | undefined;
     return this.operation(groupUuid ? { ...ref, backupNativeId: groupUuid } : ref, 'SUCCEEDED', jobUuid);
   }
@@ -116,9 +144,10 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   private async startJob(kind: OperationKind, instanceNativeId: string | null, backupNativeId: string | null, token: string[], call: Parameters<ZstackClient['call']>[0], scope: UpstreamScope): Promise<Operation> {
-    const jobUuid = newJobUuid();
+    const sentJobUuid = newJobUuid();
     const startedAt = new Date();
-    const response = await this.client.call({ ...call, jobUuid }, scope);
+    const response = await this.client.call({ ...call, jobUuid: sentJobUuid }, scope);
+    const jobUuid = jobIdOf(response.body, sentJobUuid);
     const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token: [jobUuid, ...token] };
     // Some calls finish at once (200); the rest answer 202 with a job to poll.
     return response.status === 202 ? this.operation(ref, 'RUNNING', jobUuid) : this.operation(ref, 'SUCCEEDED', jobUuid);

@@ -20,6 +20,8 @@ export interface ZstackCall {
   operation: string;
   jobUuid?: string;
   passStatuses?: readonly number[];
+  /** The caller reads a body's `error` itself, whatever the status (job polls). */
+  readsError?: boolean;
 }
 
 export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
@@ -58,6 +60,7 @@ export class ZstackClient {
           idempotent: call.method === 'GET',
           operation: call.operation,
           ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
+          passErrorBody: isZstackErrorAnswer,
           scope,
         }),
       (response) => response.status === 401,
@@ -65,7 +68,9 @@ export class ZstackClient {
     );
     if (response.status === 401 || response.status === 403) throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's session`, `HTTP_${response.status}`);
     if (response.status === 404 && !call.passStatuses?.includes(404)) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider: this.upstream.providerId, providerCode: 'HTTP_404' });
-    if (response.status >= 400 && !call.passStatuses?.includes(response.status)) throw zstackError(this.upstream.providerId, response.body);
+    if (response.status >= 400 && !call.passStatuses?.includes(response.status) && !(call.readsError && hasZstackError(response.body))) throw zstackError(this.upstream.providerId, response.body);
+    // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
+    if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream.providerId, response.body);
     return response;
   }
 
@@ -85,6 +90,28 @@ export class ZstackClient {
     // Registered before anything is sent with it: an echo of it on the next request is already scrubbed.
     this.upstream.secrets.addRuntime(uuid);
     return uuid;
+  }
+}
+
+/** A body whose `error` is set: "If not null, the operation failed" (ZStack API docs). */
+export function hasZstackError(body: unknown): boolean {
+  const error = (body as { error?: unknown } | null)?.error;
+  return error !== null && error !== undefined && typeof error === 'object';
+}
+
+/**
+ * A 5xx that is ZStack's own failure answer, not an outage: "Queries are
+ * synchronous: 200, or 503 with {"error":…}", and a failed job answers 503
+ * with `{"error":{code,description,details,…}}`. Passed to the adapter so the
+ * error code reaches the client; a plain-text 503 from a proxy still counts as
+ * the provider being unavailable (and reads are retried).
+ */
+export function isZstackErrorAnswer(status: number, text: string): boolean {
+  if (status !== 503) return false;
+  try {
+    return hasZstackError(JSON.parse(text));
+  } catch {
+    return false;
   }
 }
 

@@ -23,7 +23,8 @@ type Row = Record<string, unknown>;
 
 interface Job {
   doneAt: number;
-  fail: boolean;
+  /** The HTTP status of a failed job's answer; null for a job that succeeds. */
+  failStatus: number | null;
   expired: boolean;
   result: () => Row;
   onDone: () => void;
@@ -38,8 +39,20 @@ export class ZstackSimulator extends ProviderSimulator {
   readonly jobs = new Map<string, Job>();
   /** Logins served (tests check that concurrent requests share one). */
   logins = 0;
-  /** The next job fails with this error, then jobs succeed again. */
-  failNextJob: { code: string; description: string; details: string } | null = null;
+  /**
+   * The next job fails with this error, then jobs succeed again. `status` is
+   * the poll's HTTP status: 503 as observed, or 200 as the API docs allow
+   * ("error ... If not null, the operation failed").
+   */
+  failNextJob: { code: string; description: string; details: string; status?: number } | null = null;
+  /**
+   * Whether a client-chosen job uuid (X-Job-UUID) is honoured. The header's
+   * name is only inferred from ZStack's docs; a node that ignores it invents
+   * its own job uuid, which only the 202's `location` names.
+   */
+  honourJobUuidHeader = true;
+  /** The next query fails as ZStack documents: "503 with {"error":…}". */
+  failNextQuery: { code: string; description: string } | null = null;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('zstack', options);
@@ -111,6 +124,11 @@ export class ZstackSimulator extends ProviderSimulator {
     if (!auth) return { status: 400, json: { error: { code: 'SYS.1007', description: 'missing Authorization header' } } };
     if (!this.sessions.has(auth[1] as string)) return { status: 401, json: { error: { code: 'ID.1001', description: 'Session expired or invalid' } } };
 
+    if (request.method === 'GET' && route === 'volume-backups' && this.failNextQuery) {
+      const error = this.failNextQuery;
+      this.failNextQuery = null;
+      return { status: 503, json: { error } };
+    }
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query);
     if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query);
     let match: RegExpExecArray | null;
@@ -150,14 +168,31 @@ export class ZstackSimulator extends ProviderSimulator {
     return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(Date.now() + 7_200_000)), createDate: zstackDate(new Date()) } } };
   }
 
-  /** A client-chosen job uuid seen before answers the first job again: a retry starts nothing new. */
-  private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
+  /** The client-chosen job uuid, when this node honours the header. */
+  private clientJobUuid(request: SimRequest): string | null {
     const header = request.headers['x-job-uuid'];
-    const jobUuid = typeof header === 'string' && /^[0-9a-f]{32}$/.test(header) ? header : uuid();
+    return this.honourJobUuidHeader && typeof header === 'string' && /^[0-9a-f]{32}$/.test(header) ? header : null;
+  }
+
+  /**
+   * "Non-query APIs answer 202 with {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}".
+   * A client-chosen job uuid seen before answers the first job again: a retry starts nothing new.
+   */
+  private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
+    const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (!this.jobs.has(jobUuid)) {
       const fail = this.failNextJob;
       this.failNextJob = null;
-      this.jobs.set(jobUuid, { doneAt: Date.now() + this.asyncDelayMs, fail: fail !== null, expired: false, result: fail ? () => ({ error: fail }) : result, onDone: fail ? () => {} : onDone, done: false });
+      const { status: failStatus = 503, ...error } = fail ?? {};
+      this.jobs.set(jobUuid, {
+        doneAt: Date.now() + this.asyncDelayMs,
+        failStatus: fail ? failStatus : null,
+        expired: false,
+        // The error field "is null when the operation succeeds".
+        result: fail ? () => ({ error }) : () => ({ error: null, ...result() }),
+        onDone: fail ? () => {} : onDone,
+        done: false,
+      });
     }
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
@@ -170,7 +205,7 @@ export class ZstackSimulator extends ProviderSimulator {
       job.done = true;
       job.onDone();
     }
-    return { status: job.fail ? 503 : 200, json: job.result() };
+    return { status: job.failStatus ?? 200, json: job.result() };
   }
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
@@ -183,8 +218,8 @@ export class ZstackSimulator extends ProviderSimulator {
     const volumes = (vm.allVolumes as Array<{ uuid: string; type: string }>).map((volume) =>
       this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating'),
     );
-    const header = request.headers['x-job-uuid'];
-    const known = typeof header === 'string' && this.jobs.has(header);
+    const header = this.clientJobUuid(request);
+    const known = header !== null && this.jobs.has(header);
     if (!known) this.volumeBackups.push(...volumes);
     return this.startJob(request, () => ({ inventories: volumes }), () => {
       for (const volume of volumes) volume.status = 'Ready';

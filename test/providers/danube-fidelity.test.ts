@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+interface Node {
+  id: string;
+  nativeId: string;
+  backups: Array<{ id: string; name: string; status: string }>;
+}
+
+const CREATE_DEFINITION = 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id node } } }';
+const CREATE_BACKUP = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status providerOperationId } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
+const CANCEL = 'mutation($input: CancelOperationInput!) { cancelOperation(input: $input) { operation { id status error } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id name status } } }';
+
+/**
+ * Danube as its API documents it, where adapter and simulator once agreed on
+ * a misreading: a definition's node is required, restore's force defaults to
+ * true at Danube, status 2 is "pending", 412 is the caller's input, field
+ * errors name their fields, and tasks can be cancelled.
+ */
+describe('danube: fidelity to the documented API', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let nodes: Node[];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], simulator: { instances: 12 } });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 100) { edges { node { id nativeId backups { id name status } } } } }');
+    expect(answer.errors).toBeUndefined();
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    simulator.asyncDelayMs = 50;
+    harness.resetUpstreamLogs();
+  });
+
+  const posts = () => harness.simulator('danube').server.count((request) => request.method !== 'GET');
+
+  it('refuses a definition without a node (required by Danube) as BAD_USER_INPUT before any write', async () => {
+    const answer = await harness.gql(CREATE_DEFINITION, { input: { instanceId: nodes[2]!.id, name: 'nodeless', cron: '0 3 * * *', retention: 7 } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toContain('node');
+    expect(posts()).toBe(0);
+    const made = await harness.gql<{ createBackupDefinition: { definition: { node: string } } }>(CREATE_DEFINITION, { input: { instanceId: nodes[2]!.id, name: 'noded', cron: '0 3 * * *', retention: 7, node: 'node99.erigones.com' } });
+    expect(made.data?.createBackupDefinition.definition.node).toBe('node99.erigones.com');
+  });
+
+  it("passes Danube's field errors on as BAD_USER_INPUT naming the fields", async () => {
+    const answer = await harness.gql(CREATE_DEFINITION, { input: { instanceId: nodes[2]!.id, name: 'ghostly', cron: '0 3 * * *', retention: 7, node: 'ghost-node' } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: ['node'] });
+    expect(answer.errors?.[0]?.message).toContain('ghost-node');
+  });
+
+  it('reads 412 "Invalid disk_id" as BAD_USER_INPUT on diskId, not a provider error', async () => {
+    const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[4]!.id, name: 'disk7', definitionName: 'daily', diskId: 7 } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: ['diskId'] });
+    const restore = await harness.gql(RESTORE, { input: { backupId: nodes[4]!.backups[1]!.id, targetDiskId: 9, confirm: true, force: true } });
+    expect(errorCodes(restore)).toEqual(['BAD_USER_INPUT']);
+    expect(restore.errors?.[0]?.extensions).toMatchObject({ fields: ['targetDiskId'] });
+  });
+
+  it('sends force: false when the client leaves it out (Danube would default to true), so a running VM is not overwritten', async () => {
+    const running = nodes[3]!;
+    const answer = await harness.gql(RESTORE, { input: { backupId: running.backups[1]!.id, confirm: true } });
+    expect(errorCodes(answer)).toEqual(['CONFLICT']);
+    expect(answer.errors?.[0]?.message).toBe('VM is not stopped');
+    const sent = harness.simulator('danube').server.log.find((request) => request.method === 'PUT')!;
+    expect(JSON.parse(sent.bodyText)).toMatchObject({ force: false });
+  });
+
+  it('shows a backup whose create task is still running as PENDING (Danube status 2, "pending")', async () => {
+    simulator.asyncDelayMs = 60_000;
+    const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[6]!.id, name: 'slow', definitionName: 'daily' } });
+    expect(answer.errors).toBeUndefined();
+    const listed = await harness.gql<{ instance: { backups: Array<{ status: string }> } }>(BACKUPS, { id: nodes[6]!.id });
+    expect(listed.data?.instance.backups.map((backup) => backup.status)).toContain('PENDING');
+    expect(listed.data?.instance.backups.map((backup) => backup.status)).not.toContain('CREATING');
+  });
+
+  it('cancels a running task with PUT /task/{id}/cancel: the operation reads FAILED (revoked), with an audit line', async () => {
+    simulator.asyncDelayMs = 60_000;
+    const started = await harness.gql<{ createBackup: { operation: { id: string; providerOperationId: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[7]!.id, name: 'to-cancel', definitionName: 'daily' } });
+    const { id, providerOperationId } = started.data!.createBackup.operation;
+    harness.resetUpstreamLogs();
+    const cancelled = await harness.gql<{ cancelOperation: { operation: { id: string; status: string; error: string } } }>(CANCEL, { input: { operationId: id } });
+    expect(cancelled.errors).toBeUndefined();
+    expect(cancelled.data?.cancelOperation.operation).toEqual({ id, status: 'FAILED', error: 'the task was revoked' });
+    expect(harness.simulator('danube').server.count(`PUT /task/:x/cancel`)).toBe(1);
+    expect(simulator.tasks.get(providerOperationId)?.revoked).toBe(true);
+    expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status).toBe('FAILED');
+    const audit = harness.logs.filter((line) => line.includes('"audit":true') && line.includes('"operation":"cancelOperation"'));
+    expect(audit.at(-1)).toContain('"outcome":"ok"');
+  });
+
+  it('reports a task that ended before the cancel as it ended', async () => {
+    simulator.asyncDelayMs = 0;
+    const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });
+    const id = started.data!.createBackup.operation.id;
+    await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
+    const cancelled = await harness.gql<{ cancelOperation: { operation: { status: string } } }>(CANCEL, { input: { operationId: id } });
+    expect(cancelled.data?.cancelOperation.operation.status).toBe('SUCCEEDED');
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error providerOperationId } }';
+const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
+const SYNC = 'mutation { syncBackups(input: { providerId: "zstack-test" }) { operation { id status providerOperationId } } }';
+
+interface Polled {
+  operation: { status: string; error: string | null; providerOperationId: string };
+}
+
+/**
+ * ZStack as its documents describe it, where the adapter once followed its
+ * own simulator instead: jobs named by the 202's `location`, a job answer
+ * whose `error` is set counted as failed, and query failures' error codes.
+ */
+describe('zstack: fidelity to the documented API', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  let instanceIds: string[];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 100) { edges { node { id } } } }');
+    instanceIds = list.data!.instances.edges.map((edge) => edge.node.id);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    simulator.honourJobUuidHeader = true;
+    simulator.asyncDelayMs = 50;
+  });
+
+  const settle = (id: string) => eventually(() => harness.gql<Polled>(OPERATION, { id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+
+  it('polls the job the 202 location names, when ZStack ignores the client job uuid header', async () => {
+    simulator.honourJobUuidHeader = false;
+    const sync = await harness.gql<{ syncBackups: { operation: { id: string; status: string; providerOperationId: string } } }>(SYNC);
+    expect(sync.data?.syncBackups.operation.status).toBe('RUNNING');
+    const sent = harness.simulator('zstack').server.log.filter((item) => item.method === 'PUT').at(-1)!;
+    // The job is ZStack's own, not the uuid the gateway sent.
+    expect(sync.data!.syncBackups.operation.providerOperationId).not.toBe(sent.headers['x-job-uuid']);
+    expect(simulator.jobs.has(sync.data!.syncBackups.operation.providerOperationId)).toBe(true);
+    const done = await settle(sync.data!.syncBackups.operation.id);
+    expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
+  it('deletes a backup with the header ignored: the operation succeeds and the backup is gone', async () => {
+    simulator.honourJobUuidHeader = false;
+    const listed = await harness.gql<{ instance: { backups: Array<{ id: string; nativeId: string }> } }>('query($id: ID!) { instance(id: $id) { backups { id nativeId } } }', { id: instanceIds[2] });
+    const backup = listed.data!.instance.backups[0]!;
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    expect((await settle(deleted.data!.deleteBackup.operation.id)).data?.operation.status).toBe('SUCCEEDED');
+    expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
+  });
+
+  it('counts a job answer whose error is not null as FAILED, even with HTTP 200', async () => {
+    simulator.failNextJob = { code: 'SYS.1001', description: 'A message or a operation timeout', details: 'Create VM on KVM timeout after 300s', status: 200 };
+    const sync = await harness.gql<{ syncBackups: { operation: { id: string } } }>(SYNC);
+    const done = await settle(sync.data!.syncBackups.operation.id);
+    expect(done.data?.operation).toMatchObject({ status: 'FAILED', error: 'A message or a operation timeout' });
+  });
+
+  it("keeps ZStack's error code when a query answers 503 with an error body", async () => {
+    simulator.failNextQuery = { code: 'SYS.1006', description: 'the query is not permitted' };
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql(BACKUPS, { id: instanceIds[3] });
+    expect(errorCodes(answer)).toEqual(['PROVIDER_ERROR']);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ providerCode: 'SYS.1006', provider: 'zstack-test' });
+    expect(answer.errors?.[0]?.message).toBe('the query is not permitted');
+    // A failure ZStack states is not retried.
+    expect(harness.simulator('zstack').server.count('GET /zstack/v1/volume-backups')).toBe(1);
+  });
+
+  it('still treats a plain 503 (no ZStack error body) as the provider being unavailable', async () => {
+    await harness.simulator('zstack').server.setFault('http-503');
+    try {
+      const answer = await harness.gql(BACKUPS, { id: instanceIds[3] });
+      expect(errorCodes(answer)).toEqual(['PROVIDER_UNAVAILABLE']);
+    } finally {
+      await harness.simulator('zstack').server.setFault('none');
+    }
+  });
+});
