@@ -115,6 +115,8 @@ export type BackupDefinition = Node & {
   node?: Maybe<Scalars['String']['output']>;
   /** The provider account the definition lives in. */
   provider: Provider;
+  /** The provider's own record of the definition, secrets never included (e.g. Danube type). */
+  raw: Scalars['JSONObject']['output'];
   /** Most backups kept. */
   retention: Scalars['Int']['output'];
   /** When it runs (cron in UTC for Danube). */
@@ -204,6 +206,8 @@ export type BackupSchedule = Node & {
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider account the schedule lives in. */
   provider: Provider;
+  /** The provider's own record of the schedule, secrets never included (e.g. OnApp rotation_period). */
+  raw: Scalars['JSONObject']['output'];
   /** "HH:MM" where the schedule runs once a day, else null. */
   time?: Maybe<Scalars['String']['output']>;
   /** IANA name; "UTC" unless the provider account's config says otherwise. */
@@ -441,6 +445,8 @@ export type Instance = Node & {
   protection: Protection;
   /** The provider account the instance lives in. */
   provider: Provider;
+  /** The provider's own record of the instance, unwrapped, secrets never included (documented fields the schema does not name, e.g. Zomro ip). */
+  raw: Scalars['JSONObject']['output'];
   /** The instance's backup schedules (Danube: the schedules of its definitions). Null when the provider fails. */
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
@@ -1243,6 +1249,7 @@ export type BackupDefinitionResolvers<ContextType = GraphQLContext, ParentType e
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   retention?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
   zpool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1277,6 +1284,7 @@ export type BackupScheduleResolvers<ContextType = GraphQLContext, ParentType ext
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nextRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   time?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   weekdays?: Resolver<Array<ResolversTypes['Weekday']>, ParentType, ContextType>;
@@ -1322,6 +1330,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   protection?: Resolver<ResolversTypes['Protection'], ParentType, ContextType, Partial<InstanceProtectionArgs>>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   schedules?: Resolver<Maybe<Array<ResolversTypes['BackupSchedule']>>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
