@@ -59,7 +59,7 @@ export type Backup = Node & {
   osDistro?: Maybe<Scalars['String']['output']>;
   /** Operating system version in the backup. */
   osVersion?: Maybe<Scalars['String']['output']>;
-  /** True where the provider refuses deletion (Zomro protected=on, OnApp locked); deleteBackup answers CONFLICT. */
+  /** True where the provider refuses deletion (Zomro protected=on; OnApp documents no such flag, its `locked` is the VM's lock); deleteBackup answers CONFLICT. */
   protected: Scalars['Boolean']['output'];
   /** The provider account the backup lives in. */
   provider: Provider;
@@ -67,7 +67,7 @@ export type Backup = Node & {
   raw: Scalars['JSONObject']['output'];
   /** The provider's region or data centre of the backup. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB). */
+  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see the README). */
   sizeBytes?: Maybe<Scalars['SafeInt']['output']>;
   /** Normalised status; `raw` keeps the provider's own word. */
   status: BackupStatus;
@@ -336,7 +336,7 @@ export type CreateBackupScheduleInput = {
   instanceId: Scalars['ID']['input'];
   /** The schedule's name. */
   name: Scalars['String']['input'];
-  /** "HH:MM" (24 h) in the account's timezone. */
+  /** "HH:MM" (24 h) in the account's timezone. OnApp documents no start-time parameter: there the schedule runs from when OnApp creates it, as the answer shows. */
   time: Scalars['String']['input'];
   /** The days to run on. */
   weekdays: Array<Weekday>;
