@@ -54,6 +54,7 @@ export interface Instance extends ProviderOwned {
   /**
    * Extra native keys an adapter needs to act on this instance later
    * (e.g. ZStack's root volume uuid). Carried inside global ids of operations.
+   * Shown to clients as `Instance.raw`, so mappers pass it through publicRaw.
    */
   raw: RawRecord;
 }
@@ -93,6 +94,8 @@ export interface BackupSchedule extends ProviderOwned {
   cron: string;
   timezone: string;
   createdAt: Date | null;
+  /** The provider's record, secrets and hidden fields removed (publicRaw). */
+  raw: RawRecord;
 }
 
 export interface BackupDefinition extends ProviderOwned {
@@ -109,6 +112,8 @@ export interface BackupDefinition extends ProviderOwned {
   node: string | null;
   zpool: string | null;
   fsfreeze: boolean | null;
+  /** The provider's record, secrets and hidden fields removed (publicRaw). */
+  raw: RawRecord;
 }
 
 /**

@@ -54,7 +54,7 @@ describe('onapp simulator: the wire protocol', () => {
     }
   });
 
-  it('seeds six VMs by default: one without backups, a locked, an incremental and a still-building backup', async () => {
+  it('seeds six VMs by default: one without backups, an incremental and a still-building backup', async () => {
     const vms = await onapp(running, 'GET', '/virtual_machines.json');
     expect(vms.status).toBe(200);
     const records = (vms.body as Wrapped<'virtual_machine'>).map((item) => item.virtual_machine);
@@ -64,7 +64,7 @@ describe('onapp simulator: the wire protocol', () => {
     );
     expect(backups.filter((list) => list.length === 0)).toHaveLength(1);
     const all = backups.flat();
-    expect(all.some((backup) => backup.locked === true)).toBe(true);
+    expect(all.every((backup) => backup.locked === false)).toBe(true);
     expect(all.some((backup) => backup.backup_type === 'incremental')).toBe(true);
     expect(all.some((backup) => backup.built === false)).toBe(true);
     expect(all.every((backup) => typeof backup.backup_size === 'number')).toBe(true);
@@ -89,10 +89,14 @@ describe('onapp simulator: the wire protocol', () => {
   });
 
   it('refuses with 422 in each of its error shapes', async () => {
-    const locked = [...simulator.backups.values()].find((backup) => backup.locked)!;
-    const refused = await onapp(running, 'DELETE', `/backups/${locked.id}.json`);
-    expect(refused).toEqual({ status: 422, body: { error: 'Backup is locked and cannot be deleted' } });
-    expect(simulator.backups.has(locked.id)).toBe(true);
+    const vm = [...simulator.vms.values()][2]!;
+    const backup = [...simulator.backups.values()].find((item) => item.vmId === vm.id && item.builtAt <= Date.now())!;
+    vm.locked = true;
+    try {
+      expect(await onapp(running, 'POST', `/backups/${backup.id}/restore.json`)).toEqual({ status: 422, body: { error: 'Virtual server is locked' } });
+    } finally {
+      vm.locked = false;
+    }
 
     const swap = [...simulator.vms.values()][0]!.disks.find((disk) => disk.is_swap)!;
     expect(await onapp(running, 'POST', `/settings/disks/${swap.id}/backups.json`, { body: { backup: { note: 'x' } } })).toEqual({
@@ -104,15 +108,15 @@ describe('onapp simulator: the wire protocol', () => {
     expect(await onapp(running, 'POST', `/backups/${building.id}/restore.json`)).toEqual({ status: 422, body: { errors: ['Backup is not built yet'] } });
   });
 
-  it('keeps a new backup unbuilt for asyncDelayMs, then reports it built with its size', async () => {
+  it('answers a create (documented with no body) without the new record; the backup stays unbuilt for asyncDelayMs', async () => {
     const vm = [...simulator.vms.values()][1]!;
     const disk = vm.disks.find((item) => item.primary)!;
-    const created = await onapp(running, 'POST', `/settings/disks/${disk.id}/backups.json`, { body: { backup: { note: 'wire test' } } });
-    expect(created.status).toBe(201);
-    const record = (created.body as { backup: Record<string, unknown> }).backup;
-    expect(record).toMatchObject({ built: false, note: 'wire test', disk_id: disk.id, initiated: 'manual' });
+    const created = await onapp(running, 'POST', `/settings/disks/${disk.id}/backups.json`, { body: { backup: { note: 'ignored' } } });
+    expect(created).toMatchObject({ status: 201, body: null });
+    const record = [...simulator.backups.values()].at(-1)!;
+    expect(record).toMatchObject({ note: null, diskId: disk.id, initiated: 'manual' });
     const built = await eventually(
-      () => onapp(running, 'GET', `/backups/${String(record.id)}.json`),
+      () => onapp(running, 'GET', `/backups/${record.id}.json`),
       (answer) => (answer.body as { backup: { built: boolean } }).backup.built,
     );
     expect((built.body as { backup: { backup_size: number } }).backup.backup_size).toBeGreaterThanOrEqual(0);
@@ -141,7 +145,7 @@ describe('onapp adapter: error answers read from real HTTP', () => {
   };
   const backupOf = (id: number): Backup => {
     const record = simulator.backups.get(id)!;
-    return mapBackup('onapp-direct', String(record.vmId), { id: record.id, locked: record.locked });
+    return mapBackup('onapp-direct', String(record.vmId), { id: record.id });
   };
 
   beforeAll(async () => {
@@ -154,12 +158,16 @@ describe('onapp adapter: error answers read from real HTTP', () => {
     await running.stop();
   });
 
-  it('reads the single {"error": ...} shape: deleting a locked backup when asked directly', async () => {
-    // The gateway never sends this (it refuses protected backups itself); the adapter must still read the answer.
-    const locked = [...simulator.backups.values()].find((backup) => backup.locked)!;
-    const error = await rejection(adapter.deleteBackup(backupOf(locked.id), UNSCOPED));
+  it('reads the single {"error": ...} shape: restoring onto a locked VM', async () => {
+    const vm = [...simulator.vms.values()][2]!;
+    const record = [...simulator.backups.values()].find((item) => item.vmId === vm.id && item.builtAt <= Date.now())!;
+    vm.locked = true;
+    const backup = backupOf(record.id);
+    const error = await rejection(adapter.restoreBackup({ backup, target: { providerId: 'onapp-direct', nativeId: String(vm.id), name: 'x', state: null, raw: {} }, targetDiskId: null, force: false }, UNSCOPED)).finally(() => {
+      vm.locked = false;
+    });
     expect(error.code).toBe('PROVIDER_ERROR');
-    expect(error.message).toBe('Backup is locked and cannot be deleted');
+    expect(error.message).toBe('Virtual server is locked');
     expect(error.details).toMatchObject({ provider: 'onapp-direct', providerCode: 'HTTP_422' });
   });
 

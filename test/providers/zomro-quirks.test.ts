@@ -68,10 +68,10 @@ describe('zomro: quirks of the BILLmanager API', () => {
     expect(JSON.stringify(backup.raw)).not.toContain('"$');
   });
 
-  it('maps Active to AVAILABLE and an unknown word to UNKNOWN, keeping the word in raw', () => {
+  it('maps Active to AVAILABLE and Suspended (panel code) to FAILED, keeping the word in raw', () => {
     const all = nodes.flatMap((node) => node.backups);
-    const unknown = all.find((backup) => backup.status === 'UNKNOWN');
-    expect(unknown?.raw.fleio_status).toBe('Suspended');
+    const suspended = all.find((backup) => backup.status === 'FAILED');
+    expect(suspended?.raw.fleio_status).toBe('Suspended');
     expect(all.filter((backup) => backup.raw.fleio_status === 'Active').every((backup) => backup.status === 'AVAILABLE')).toBe(true);
   });
 
@@ -184,7 +184,7 @@ describe('zomro: wrong gateway credentials', () => {
       const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances { providerErrors { code message } } }');
       expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: expect.any(String) }]);
       expect(answer.text).not.toContain('wrong-password-123');
-      expect(harness.simulator('zomro').server.log[0]?.form.authinfo).toBe('ops:wrong-password-123');
+      expect(harness.simulator('zomro').server.log[0]?.form).toMatchObject({ func: 'auth', username: 'ops', password: 'wrong-password-123' });
       expect(harness.logs.join('\n')).not.toContain('wrong-password-123');
     } finally {
       await harness.close();

@@ -99,9 +99,10 @@ describe('onapp mapper: backups', () => {
     expect(mapBackup('flex', '1', { ...DOC_JSON_BACKUP, initiated: period }).origin).toBe('SCHEDULED');
   });
 
-  it('maps locked to protected and keeps the note', () => {
+  it('reads locked as the VM\'s lock ("the storage server backed up has been locked"), not as delete protection', () => {
     const backup = mapBackup('flex', '1', { ...DOC_JSON_BACKUP, locked: true, note: 'before upgrade' });
-    expect(backup).toMatchObject({ protected: true, note: 'before upgrade' });
+    expect(backup).toMatchObject({ protected: false, note: 'before upgrade', osVersion: null, osDistro: 'rhel' });
+    expect(backup.raw).toMatchObject({ locked: true, operating_system: 'linux' });
   });
 
   it('maps built and marked_for_delete to a status, marked_for_delete first', () => {
@@ -129,9 +130,9 @@ describe('onapp mapper: backups', () => {
     });
   });
 
-  it('names a backup by its label, else its identifier', () => {
+  it('names a backup by its label, else its id: identifier is the disk\'s, shared by all its backups', () => {
     expect(mapBackup('flex', '1', { ...DOC_JSON_BACKUP, label: 'nightly' }).name).toBe('nightly');
-    expect(mapBackup('flex', '1', DOC_JSON_BACKUP).name).toBe('lx6gqklzwedsvy');
+    expect(mapBackup('flex', '1', DOC_JSON_BACKUP).name).toBe('backup-6117');
   });
 });
 
@@ -145,25 +146,30 @@ describe('onapp mapper: instances', () => {
 
 describe('onapp mapper: schedules', () => {
   it('turns every-N-days schedules into daily cron at the start time in UTC', () => {
-    expect(scheduleCron({ period: 'days', duration: 1, start_at: '2024-01-01T03:30:00Z' })).toBe('30 3 * * *');
-    expect(scheduleCron({ period: 'days', duration: 2, start_at: '2024-01-01T03:30:00Z' })).toBe('30 3 */2 * *');
-    expect(scheduleCron({ period: 'days', duration: 1, start_at: '2024-01-01T05:30:00+02:00' })).toBe('30 3 * * *');
+    expect(scheduleCron({ period: 'days', duration: 1, start_at: '2024-01-01T03:30:00Z' }, 'UTC')).toBe('30 3 * * *');
+    expect(scheduleCron({ period: 'days', duration: 2, start_at: '2024-01-01T03:30:00Z' }, 'UTC')).toBe('30 3 */2 * *');
+    expect(scheduleCron({ period: 'days', duration: 1, start_at: '2024-01-01T05:30:00+02:00' }, 'UTC')).toBe('30 3 * * *');
   });
 
   it('runs weekly schedules on the start day, monthly on its date, yearly on its date and month', () => {
     // 2024-01-03 is a Wednesday.
-    expect(scheduleCron({ period: 'weeks', duration: 1, start_at: '2024-01-03T22:05:00Z' })).toBe('5 22 * * 3');
-    expect(scheduleCron({ period: 'months', duration: 1, start_at: '2024-01-03T22:05:00Z' })).toBe('5 22 3 * *');
-    expect(scheduleCron({ period: 'months', duration: 3, start_at: '2024-01-03T22:05:00Z' })).toBe('5 22 3 */3 *');
-    expect(scheduleCron({ period: 'years', duration: 1, start_at: '2024-07-03T22:05:00Z' })).toBe('5 22 3 7 *');
+    expect(scheduleCron({ period: 'weeks', duration: 1, start_at: '2024-01-03T22:05:00Z' }, 'UTC')).toBe('5 22 * * 3');
+    expect(scheduleCron({ period: 'months', duration: 1, start_at: '2024-01-03T22:05:00Z' }, 'UTC')).toBe('5 22 3 * *');
+    expect(scheduleCron({ period: 'months', duration: 3, start_at: '2024-01-03T22:05:00Z' }, 'UTC')).toBe('5 22 3 */3 *');
+    expect(scheduleCron({ period: 'years', duration: 1, start_at: '2024-07-03T22:05:00Z' }, 'UTC')).toBe('5 22 3 7 *');
+  });
+
+  it("expresses the start in the account's time zone (the schema's word), not UTC", () => {
+    expect(scheduleCron({ period: 'days', duration: 1, start_at: '2024-01-01T03:30:00Z' }, 'Europe/Amsterdam')).toBe('30 4 * * *');
+    expect(scheduleCron({ period: 'weeks', duration: 1, start_at: '2024-01-06T23:30:00Z' }, 'Europe/Amsterdam')).toBe('30 0 * * 0');
   });
 
   it('falls back to created_at when start_at is missing', () => {
-    expect(scheduleCron({ period: 'days', duration: 1, created_at: '2024-02-01T12:45:00Z' })).toBe('45 12 * * *');
+    expect(scheduleCron({ period: 'days', duration: 1, created_at: '2024-02-01T12:45:00Z' }, 'UTC')).toBe('45 12 * * *');
   });
 
   it('keeps the disk in keyExtra and reports UTC', () => {
-    const schedule = mapSchedule('flex', '488', '11860', { id: 31, action: 'autobackup', duration: 1, period: 'weeks', start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' });
+    const schedule = mapSchedule('flex', '488', '11860', { id: 31, action: 'autobackup', duration: 1, period: 'weeks', start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' }, 'UTC');
     expect(schedule).toMatchObject({ nativeId: '31', instanceNativeId: '488', keyExtra: ['11860'], cron: '30 3 * * 1', timezone: 'UTC', name: 'autobackup every 1 weeks' });
     expect(schedule.createdAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z');
   });

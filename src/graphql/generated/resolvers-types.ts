@@ -59,7 +59,7 @@ export type Backup = Node & {
   osDistro?: Maybe<Scalars['String']['output']>;
   /** Operating system version in the backup. */
   osVersion?: Maybe<Scalars['String']['output']>;
-  /** True where the provider refuses deletion (Zomro protected=on, OnApp locked); deleteBackup answers CONFLICT. */
+  /** True where the provider refuses deletion (Zomro protected=on; OnApp documents no such flag, its `locked` is the VM's lock); deleteBackup answers CONFLICT. */
   protected: Scalars['Boolean']['output'];
   /** The provider account the backup lives in. */
   provider: Provider;
@@ -67,7 +67,7 @@ export type Backup = Node & {
   raw: Scalars['JSONObject']['output'];
   /** The provider's region or data centre of the backup. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB). */
+  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see the README). */
   sizeBytes?: Maybe<Scalars['SafeInt']['output']>;
   /** Normalised status; `raw` keeps the provider's own word. */
   status: BackupStatus;
@@ -118,6 +118,8 @@ export type BackupDefinition = Node & {
   node?: Maybe<Scalars['String']['output']>;
   /** The provider account the definition lives in. */
   provider: Provider;
+  /** The provider's own record of the definition, secrets never included (e.g. Danube type). */
+  raw: Scalars['JSONObject']['output'];
   /** Most backups kept. */
   retention: Scalars['Int']['output'];
   /** When it runs (cron in UTC for Danube). */
@@ -207,6 +209,8 @@ export type BackupSchedule = Node & {
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider account the schedule lives in. */
   provider: Provider;
+  /** The provider's own record of the schedule, secrets never included (e.g. OnApp rotation_period). */
+  raw: Scalars['JSONObject']['output'];
   /** "HH:MM" where the schedule runs once a day, else null. */
   time?: Maybe<Scalars['String']['output']>;
   /** IANA name; "UTC" unless the provider account's config says otherwise. */
@@ -352,7 +356,7 @@ export type CreateBackupScheduleInput = {
   instanceId: Scalars['ID']['input'];
   /** The schedule's name. */
   name: Scalars['String']['input'];
-  /** "HH:MM" (24 h) in the account's timezone. */
+  /** "HH:MM" (24 h) in the account's timezone. OnApp documents no start-time parameter: there the schedule runs from when OnApp creates it, as the answer shows. */
   time: Scalars['String']['input'];
   /** The days to run on. */
   weekdays: Array<Weekday>;
@@ -461,6 +465,8 @@ export type Instance = Node & {
   protection: Protection;
   /** The provider account the instance lives in. */
   provider: Provider;
+  /** The provider's own record of the instance, unwrapped, secrets never included (documented fields the schema does not name, e.g. Zomro ip). */
+  raw: Scalars['JSONObject']['output'];
   /** The instance's backup schedules (Danube: the schedules of its definitions). Null when the provider fails. */
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
@@ -1283,6 +1289,7 @@ export type BackupDefinitionResolvers<ContextType = GraphQLContext, ParentType e
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   retention?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
   zpool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1317,6 +1324,7 @@ export type BackupScheduleResolvers<ContextType = GraphQLContext, ParentType ext
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nextRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   time?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   weekdays?: Resolver<Array<ResolversTypes['Weekday']>, ParentType, ContextType>;
@@ -1366,6 +1374,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
   nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   protection?: Resolver<ResolversTypes['Protection'], ParentType, ContextType, Partial<InstanceProtectionArgs>>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   schedules?: Resolver<Maybe<Array<ResolversTypes['BackupSchedule']>>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -15,7 +15,7 @@ const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'PENDING', 3: 
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = String(row.hostname ?? '');
-  return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: row };
+  return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
 }
 
 export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
@@ -59,6 +59,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     cron: String(row.schedule ?? '0 0 * * *'),
     timezone: 'UTC',
     createdAt: parseUtcDate(row.created),
+    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };
   return {
     providerId,
@@ -76,5 +77,6 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     node: toStringOrNull(row.node),
     zpool: toStringOrNull(row.zpool),
     fsfreeze: typeof row.fsfreeze === 'boolean' ? row.fsfreeze : null,
+    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };
 }

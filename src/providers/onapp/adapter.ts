@@ -102,24 +102,31 @@ export class OnappAdapter extends BaseAdapter {
       const lists = await Promise.all(
         disks.map(async (disk) => {
           const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', scope);
-          return unwrapRecords(body, 'schedule').map((row) => mapSchedule(this.account.id, vmId, disk, row));
+          return unwrapRecords(body, 'schedule').map((row) => mapSchedule(this.account.id, vmId, disk, row, this.account.timezone));
         }),
       );
       return lists.flat();
     });
   }
 
+  /**
+   * `POST /settings/disks/{disk_id}/backups.json` is documented with no body
+   * and no new record in its answer: OnApp backups have neither name nor
+   * note on create. The operation finds the new backup as the first backup
+   * of that disk with an id above the highest one before the call (OnApp ids
+   * grow); a record in the answer, where an OnApp version sends one, is used.
+   */
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const vmId = request.instance.nativeId;
     const diskId = await this.chooseDisk(vmId, scope, request.diskId);
+    const before = await this.backupsOf(vmId, scope);
+    const highest = before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0);
     const startedAt = new Date();
-    // OnApp backups have no name of their own: the name goes into the note.
-    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope, {
-      backup: { note: request.note ?? request.name },
-    });
+    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope);
     const [created] = unwrapRecords(body, 'backup');
     const backupId = created?.id === undefined ? null : String(created.id);
-    return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId] }, 'RUNNING');
+    const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId, String(highest)] };
+    return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
@@ -143,19 +150,19 @@ export class OnappAdapter extends BaseAdapter {
   override async createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule> {
     const days = weekdayNumbers(request.weekdays);
     if (days.length !== 7 && days.length !== 1) throw badInput('OnApp schedules run daily or weekly: give all seven weekdays or exactly one');
-    const { hour, minute } = parseTime(request.time);
+    // Checked although it cannot be sent (see below): bad input is refused all the same.
+    parseTime(request.time);
     const vmId = request.instance.nativeId;
     const disk = await this.chooseDisk(vmId, scope);
-    const start = new Date();
-    start.setUTCHours(hour, minute, 0, 0);
-    if (days.length === 1) start.setUTCDate(start.getUTCDate() + (((days[0] as number) - start.getUTCDay() + 7) % 7));
-    if (start.getTime() <= Date.now()) start.setUTCDate(start.getUTCDate() + (days.length === 1 ? 7 : 1));
+    // Only `action`, `duration`, `period` (and `rotation_period`) are documented:
+    // no start time is sent. OnApp counts the period from the schedule's own
+    // start (its answer's `start_at`, else `created_at`), which the answer shows.
     const body = await this.client.call('POST', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.create', scope, {
-      schedule: { action: 'autobackup', duration: 1, period: days.length === 1 ? 'weeks' : 'days', start_at: start.toISOString() },
+      schedule: { action: 'autobackup', duration: 1, period: days.length === 1 ? 'weeks' : 'days' },
     });
     const [row] = unwrapRecords(body, 'schedule');
     if (!row) throw notFound('created schedule', this.account.id);
-    return { ...mapSchedule(this.account.id, vmId, disk, row), name: request.name };
+    return { ...mapSchedule(this.account.id, vmId, disk, row, this.account.timezone), name: request.name };
   }
 
   override async deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void> {
@@ -177,6 +184,15 @@ export class OnappAdapter extends BaseAdapter {
       return this.operation(ref, 'RUNNING', null, String(transaction.id));
     }
     const backups = await this.backupsOf(vmId, scope);
+    if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
+      const [diskId, highest] = ref.token;
+      const made = backups
+        .filter((item) => item.diskId === diskId && Number(item.nativeId) > Number(highest ?? 0))
+        .sort((a, b) => Number(a.nativeId) - Number(b.nativeId))[0];
+      // Not listed yet: OnApp queues the backup as a transaction first.
+      if (!made) return this.operation(ref, 'PENDING');
+      return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+    }
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
     if (!backup) return this.operation(ref, 'FAILED', 'the backup is gone');

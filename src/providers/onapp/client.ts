@@ -1,4 +1,4 @@
-import { GatewayError, clipProviderMessage, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import type { OnappConfig } from './config.js';
@@ -37,9 +37,26 @@ export class OnappClient {
       // The gateway's own credentials were refused: a configuration problem, not the caller's.
       throw providerError(provider, `provider ${provider} refused the gateway's credentials`, `HTTP_${response.status}`);
     }
+    const fields = response.status === 422 ? fieldNames(response.body) : [];
+    if (fields.length > 0) {
+      // A field -> [messages] map names the caller's input; the text was scrubbed by the upstream client.
+      throw new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(response.body)}`), { provider, providerCode: 'HTTP_422' });
+    }
     if (response.status >= 400) throw providerError(provider, errorMessage(response.body), `HTTP_${response.status}`);
     return response.body;
   }
+}
+
+/** Rails' whole-record key and the gateway's own credentials: never the caller's input. */
+const NOT_INPUT_FIELDS = new Set(['base', 'authorization', 'api_key', 'password', 'login', 'user']);
+
+/** The fields of a `{"errors": {field: [msgs]}}` answer; none for the other shapes or when one is not the caller's. */
+export function fieldNames(body: unknown): string[] {
+  const errors = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).errors : undefined;
+  if (errors === null || typeof errors !== 'object' || Array.isArray(errors)) return [];
+  const fields = Object.keys(errors as Record<string, unknown>);
+  if (fields.length === 0 || fields.some((field) => NOT_INPUT_FIELDS.has(field.toLowerCase()))) return [];
+  return fields.map((field) => clipProviderCode(field, 'field'));
 }
 
 /** The text of any of OnApp's three error shapes. */

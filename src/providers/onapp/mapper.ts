@@ -8,7 +8,7 @@ type Row = Record<string, unknown>;
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = String(row.id ?? '');
   const state = toStringOrNull(row.state) ?? (row.booted === true ? 'booted' : row.booted === false ? 'shut down' : null);
-  return { providerId, nativeId, name: toStringOrNull(row.label) ?? toStringOrNull(row.hostname) ?? nativeId, state, raw: row };
+  return { providerId, nativeId, name: toStringOrNull(row.label) ?? toStringOrNull(row.hostname) ?? nativeId, state, raw: publicRaw(row, ONAPP_RAW_HIDDEN) };
 }
 
 export function mapBackupStatus(row: Row): BackupStatus {
@@ -27,19 +27,25 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
     nativeId: id,
     instanceNativeId: vmId,
     keyExtra: [],
-    name: toStringOrNull(row.label) ?? toStringOrNull(row.identifier) ?? `backup-${id}`,
+    // `identifier` is the "disk identifier", the same for every backup of a disk:
+    // OnApp backups have no name of their own, so the id names them.
+    name: toStringOrNull(row.label) ?? `backup-${id}`,
     status: mapBackupStatus(row),
     // "manual", or the period of the auto-backup schedule that made it (days, weeks, ...).
     origin: initiated === null ? null : initiated === 'manual' ? 'MANUAL' : 'SCHEDULED',
     mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
     createdAt: parseUtcDate(row.created_at),
     sizeBytes: toBytes(row.backup_size, KIB),
-    protected: row.locked === true,
+    // `locked` is "true if the storage server backed up has been locked": a state of
+    // the VM, not a refusal to delete the backup. OnApp documents no delete protection.
+    protected: false,
     diskId: toStringOrNull(row.disk_id) ?? (row.target_type === 'Disk' ? toStringOrNull(row.target_id) : null),
     minDiskBytes: toBytes(row.min_disk_size, GIB),
     minRamBytes: toBytes(row.min_memory_size, MIB),
     osDistro: toStringOrNull(row.operating_system_distro),
-    osVersion: toStringOrNull(row.operating_system),
+    // `operating_system` is "the OS of the storage server backed up" (linux, windows):
+    // a family, not a version; it stays in raw.
+    osVersion: null,
     region: null,
     note: toStringOrNull(row.note),
     definitionName: null,
@@ -49,27 +55,36 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
 
 /**
  * OnApp auto-backup schedules repeat every `duration` `period`s from
- * `start_at`; as cron (UTC): days -> every N days at that time, weeks -> that
- * weekday, months -> that day of the month, years -> that date.
+ * `start_at` (else `created_at`); as cron in the account's time zone (the
+ * schema documents schedule times in it): days -> every N days at that
+ * time, weeks -> that weekday, months -> that day of the month, years -> that date.
  */
-export function scheduleCron(row: Row): string {
-  const start = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
-  const minute = start.getUTCMinutes();
-  const hour = start.getUTCHours();
+export function scheduleCron(row: Row, timezone: string): string {
+  const instant = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
+  const { minute, hour, day, month, weekday } = wallTime(instant, timezone);
   const every = Math.max(1, Number(row.duration) || 1);
   switch (row.period) {
     case 'weeks':
-      return `${minute} ${hour} * * ${start.getUTCDay()}`;
+      return `${minute} ${hour} * * ${weekday}`;
     case 'months':
-      return `${minute} ${hour} ${start.getUTCDate()} ${every === 1 ? '*' : `*/${every}`} *`;
+      return `${minute} ${hour} ${day} ${every === 1 ? '*' : `*/${every}`} *`;
     case 'years':
-      return `${minute} ${hour} ${start.getUTCDate()} ${start.getUTCMonth() + 1} *`;
+      return `${minute} ${hour} ${day} ${month} *`;
     default:
       return `${minute} ${hour} ${every === 1 ? '*' : `*/${every}`} * *`;
   }
 }
 
-export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row): BackupSchedule {
+const WEEKDAY_NUMBER: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** The wall-clock fields of `instant` in `timezone` (Sunday = 0). */
+function wallTime(instant: Date, timezone: string): { minute: number; hour: number; day: number; month: number; weekday: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short' }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((item) => item.type === type)?.value ?? '';
+  return { minute: Number(part('minute')), hour: Number(part('hour')), day: Number(part('day')), month: Number(part('month')), weekday: WEEKDAY_NUMBER[part('weekday')] ?? 0 };
+}
+
+export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string): BackupSchedule {
   const id = String(row.id ?? '');
   return {
     providerId,
@@ -77,8 +92,9 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     instanceNativeId: vmId,
     keyExtra: [diskId],
     name: `${String(row.action ?? 'autobackup')} every ${String(row.duration ?? 1)} ${String(row.period ?? 'days')}`,
-    cron: scheduleCron(row),
-    timezone: 'UTC',
+    cron: scheduleCron(row, timezone),
+    timezone,
     createdAt: parseUtcDate(row.created_at),
+    raw: publicRaw(row, ONAPP_RAW_HIDDEN),
   };
 }

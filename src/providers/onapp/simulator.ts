@@ -23,7 +23,6 @@ interface SimBackup {
   backup_size: number;
   backup_type: 'normal' | 'incremental';
   initiated: string;
-  locked: boolean;
   note: string | null;
   created_at: string;
   builtAt: number;
@@ -36,6 +35,7 @@ interface SimSchedule {
   diskId: number;
   duration: number;
   period: string;
+  rotation_period: number;
   start_at: string;
   created_at: string;
 }
@@ -66,7 +66,7 @@ export class OnappSimulator extends ProviderSimulator {
     this.seed(options);
   }
 
-  /** VM 1 has no backups; one backup is locked, one incremental, one still building. */
+  /** VM 1 has no backups; one backup is incremental, one still building. No VM is locked (a locked VM refuses backups). */
   private seed({ instances = 6, backupsPerInstance = 4, seed = 11 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
@@ -93,7 +93,6 @@ export class OnappSimulator extends ProviderSimulator {
           backup_size: random.int(200_000, 4_000_000),
           backup_type: index === 2 && n === 1 ? 'incremental' : 'normal',
           initiated: n % 2 === 0 ? 'manual' : 'days',
-          locked: index === 2 && n === 0,
           note: n === 0 ? 'before upgrade' : null,
           created_at: index === 5 && n === count - 1 ? recent().toISOString() : `2015-08-${String(10 + n).padStart(2, '0')}T01:59:20+03:00`,
           builtAt: index === 3 && n === 0 ? Number.MAX_SAFE_INTEGER : 0,
@@ -103,7 +102,7 @@ export class OnappSimulator extends ProviderSimulator {
       }
       if (index >= 1) {
         const scheduleId = this.nextId++;
-        this.schedules.set(scheduleId, { id: scheduleId, diskId: primary, duration: 1, period: index % 2 ? 'days' : 'weeks', start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' });
+        this.schedules.set(scheduleId, { id: scheduleId, diskId: primary, duration: 1, period: index % 2 ? 'days' : 'weeks', rotation_period: 7, start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' });
       }
     }
   }
@@ -141,7 +140,7 @@ export class OnappSimulator extends ProviderSimulator {
       const diskId = Number(match[1]);
       const vm = [...this.vms.values()].find((item) => item.disks.some((disk) => disk.id === diskId));
       if (!vm) return notFoundAnswer();
-      if (match[2] === 'backups' && method === 'POST') return this.createBackup(vm, diskId, request);
+      if (match[2] === 'backups' && method === 'POST') return this.createBackup(vm, diskId);
       if (match[2] === 'backups' && method === 'GET') return ok([...this.backups.values()].filter((backup) => backup.diskId === diskId).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
       if (match[2] === 'schedules' && method === 'GET') return ok([...this.schedules.values()].filter((item) => item.diskId === diskId).map((item) => wrapRecord('schedule', wireSchedule(item))));
       if (match[2] === 'schedules' && method === 'POST') return this.createSchedule(diskId, request);
@@ -160,19 +159,27 @@ export class OnappSimulator extends ProviderSimulator {
       if (!backup) return notFoundAnswer();
       if (match[2] === '.json' && method === 'GET') return ok(wrapRecord('backup', this.wireBackup(backup)));
       if (match[2] === '.json' && method === 'DELETE') {
-        if (backup.locked) return { status: 422, json: { error: 'Backup is locked and cannot be deleted' } };
+        // OnApp documents no delete protection: `locked` is the VM's state, not the backup's.
         this.backups.delete(backup.id);
         return { status: 204, text: '' };
       }
-      if (match[2] === '/restore.json' && method === 'POST') return this.restore(backup);
+      if (match[2] === '/restore.json' && method === 'POST') {
+        // A locked VM is busy with a transaction: this endpoint answers OnApp's single `{"error": ...}` shape.
+        if (this.vms.get(backup.vmId)?.locked) return { status: 422, json: { error: 'Virtual server is locked' } };
+        return this.restore(backup);
+      }
     }
     return notFoundAnswer();
   }
 
-  private createBackup(vm: SimVm, diskId: number, request: SimRequest): SimResponse {
+  /**
+   * `POST /settings/disks/{disk_id}/backups.json`, documented "(no body)" and
+   * answered without the new record: a body sent is ignored, the answer is
+   * an empty 201 and the backup shows up in the lists.
+   */
+  private createBackup(vm: SimVm, diskId: number): SimResponse {
     if (vm.locked) return { status: 422, json: { errors: { base: ['Virtual server is locked'] } } };
     if (vm.disks.find((disk) => disk.id === diskId)?.is_swap) return { status: 422, json: { errors: { disk: ['swap disks cannot be backed up'] } } };
-    const note = ((request.json as { backup?: { note?: unknown } } | undefined)?.backup?.note ?? null) as string | null;
     const id = this.nextId++;
     const backup: SimBackup = {
       id,
@@ -181,15 +188,14 @@ export class OnappSimulator extends ProviderSimulator {
       backup_size: 0,
       backup_type: 'normal',
       initiated: 'manual',
-      locked: false,
-      note: typeof note === 'string' ? note : null,
+      note: null,
       created_at: new Date().toISOString(),
       builtAt: Date.now() + this.asyncDelayMs,
       marked_for_delete: false,
       distro: 'ubuntu',
     };
     this.backups.set(id, backup);
-    return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
+    return { status: 201, text: '' };
   }
 
   private restore(backup: SimBackup): SimResponse {
@@ -202,13 +208,19 @@ export class OnappSimulator extends ProviderSimulator {
     const schedule = (request.json as { schedule?: Record<string, unknown> } | undefined)?.schedule ?? {};
     if (schedule.action !== 'autobackup') return { status: 422, json: { errors: ['Action is not included in the list'] } };
     if (typeof schedule.period !== 'string' || !PERIODS.has(schedule.period)) return { status: 422, json: { errors: ['Period is not included in the list'] } };
+    if (schedule.duration !== undefined && !(Number.isInteger(Number(schedule.duration)) && Number(schedule.duration) > 0)) {
+      return { status: 422, json: { errors: { duration: ['must be greater than 0'] } } };
+    }
     const id = this.nextId++;
+    // Documented parameters: action, duration, period, rotation_period. No start
+    // time: the schedule counts from its creation, whatever else is sent.
     const created: SimSchedule = {
       id,
       diskId,
       duration: Number(schedule.duration) || 1,
       period: schedule.period,
-      start_at: typeof schedule.start_at === 'string' ? schedule.start_at : new Date().toISOString(),
+      rotation_period: Number(schedule.rotation_period) || 7,
+      start_at: new Date().toISOString(),
       created_at: new Date().toISOString(),
     };
     this.schedules.set(id, created);
@@ -230,9 +242,11 @@ export class OnappSimulator extends ProviderSimulator {
       created_at: backup.created_at,
       updated_at: backup.created_at,
       data_store_type: 'lvm',
-      identifier: `bk${backup.id}q`,
+      // "identifier - disk identifier": the disk's, the same for each of its backups.
+      identifier: `dk${backup.diskId}q`,
       initiated: backup.initiated,
-      locked: backup.locked,
+      // "true if the storage server backed up has been locked": the VM's lock.
+      locked: this.vms.get(backup.vmId)?.locked ?? false,
       marked_for_delete: backup.marked_for_delete,
       min_disk_size: 5,
       min_memory_size: 384,
@@ -254,4 +268,4 @@ export class OnappSimulator extends ProviderSimulator {
 const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]: record });
 const ok = (json: unknown): SimResponse => ({ status: 200, json });
 const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
-const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at });
+const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at });

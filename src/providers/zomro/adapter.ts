@@ -39,10 +39,12 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
 export class ZomroAdapter extends BaseAdapter {
   readonly capabilities = CAPABILITIES;
   private readonly client: ZomroClient;
+  private readonly restoreSettleMs: number;
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: ZomroConfig) {
     super(account, upstream);
     this.client = new ZomroClient(upstream, config.auth);
+    this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
@@ -143,10 +145,7 @@ export class ZomroAdapter extends BaseAdapter {
     if (ref.kind === 'RESTORE_BACKUP') {
       const [instance] = await this.getInstances([plid], scope);
       if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', 'the instance no longer exists');
-      const state = (instance.state ?? '').toLowerCase();
-      if (state.startsWith('rebuild')) return this.operation(ref, 'RUNNING');
-      if (state === 'active' || state === 'stopped') return this.operation(ref, 'SUCCEEDED');
-      return this.operation(ref, 'FAILED', `the instance is ${state || 'in an unknown state'}`);
+      return this.operation(ref, ...restoreProgress(instance.state, Date.now() - ref.startedAt.getTime() >= this.restoreSettleMs));
     }
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
@@ -155,8 +154,10 @@ export class ZomroAdapter extends BaseAdapter {
     const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;
     if (!backup) return this.operation(withBackup, 'FAILED', 'the backup is gone');
     if (backup.status === 'AVAILABLE') return this.operation(withBackup, 'SUCCEEDED');
-    if (backup.status === 'FAILED') return this.operation(withBackup, 'FAILED', `backup status ${String(backup.raw.fleio_status)}`);
-    return this.operation(withBackup, 'RUNNING');
+    // Still being made only while the word says so (Saving, Queued); any other word
+    // (Suspended, killed, one nobody documents) will not turn Active by waiting.
+    if (backup.status === 'PENDING' || backup.status === 'CREATING') return this.operation(withBackup, 'RUNNING');
+    return this.operation(withBackup, 'FAILED', `backup status ${String(backup.raw.fleio_status)}`);
   }
 
   private ref(kind: OperationRef['kind'], startedAt: Date, instanceNativeId: string, backupNativeId: string | null, token: string[]): OperationRef {
@@ -166,6 +167,24 @@ export class ZomroAdapter extends BaseAdapter {
   private operation(ref: Omit<OperationRef, 'providerId'> & { providerId?: string }, status: Operation['status'], error: string | null = null): Operation {
     return operationAt({ ...ref, providerId: this.account.id }, status, null, error);
   }
+}
+
+/**
+ * `instance_status` after a rebuild. Documented: `active | stopped |
+ * verify_resize | suspend`, and no word for a rebuild in progress. Both
+ * readings are taken: an undocumented word (OpenStack's REBUILD, "rebuilding")
+ * is a rebuild still running; a resting word (active, stopped) is finished
+ * only once `settled` (restoreSettleMs after the request), since it may be the
+ * state from before the rebuild started. `suspend` ends it: a suspended
+ * service is not rebuilt.
+ */
+export function restoreProgress(state: string | null, settled: boolean): [Operation['status'], string | null] {
+  const word = (state ?? '').trim().toLowerCase();
+  if (word === 'suspend' || word === 'suspended') return ['FAILED', 'the instance is suspended'];
+  if (word.includes('error')) return ['FAILED', `the instance is ${word}`];
+  if (word === 'active' || word === 'stopped') return settled ? ['SUCCEEDED', null] : ['RUNNING', null];
+  // verify_resize, rebuild words and anything undocumented: not at rest yet.
+  return ['RUNNING', null];
 }
 
 /**

@@ -1,13 +1,24 @@
 import { GatewayError, clipProviderCode, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
+import { SharedSession } from '../../upstream/session.js';
 import type { ZomroConfig } from './config.js';
 import { declareZomroSecrets } from './secrets.js';
-import { wireError, type ZomroDoc } from './wire.js';
+import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
 const NOT_FOUND_TYPES = new Set(['missed', 'notfound', 'not_found']);
 const CONFLICT_TYPES = new Set(['exists', 'locked', 'protected', 'busy']);
+/** Types of a form validation failure: the caller's input, when they name a field. */
+const VALUE_TYPES = new Set(['value', 'empty', 'invalid', 'format']);
+/**
+ * BILLmanager documents no distinct type for an expired session ("A distinct
+ * expired-session type: not found"): an `auth` (or `access`) error on a call
+ * made with a session is read as "session no longer valid".
+ */
+const AUTH_TYPES = new Set(['auth', 'access']);
+/** Form fields that carry the gateway's credentials: an error naming them is the gateway's, never the caller's. */
+const CREDENTIAL_FIELDS = new Set(['auth', 'authinfo', 'username', 'password', 'key']);
 
 export interface ZomroCall {
   func: string;
@@ -21,45 +32,101 @@ export interface ZomroCall {
  * plus credentials. Credentials go only into the form body, which is never
  * logged nor copied into an error; BILLmanager quotes the body back (in
  * `tparams`, in error messages), so they are declared to the scrubber too.
+ *
+ * With `username`/`password` the gateway logs in (`func=auth`, "The session
+ * id comes back in doc.auth.$id; send it as auth=<id> on later calls") and
+ * logs in again when a session dies ("The session dies after 1 hour with no
+ * requests"); concurrent requests share one login. A configured `token`
+ * cannot be renewed: when refused it is reported as expired.
  */
 export class ZomroClient {
-  private readonly credentials: Record<string, string>;
+  private readonly session: SharedSession | null;
+  private readonly token: string | null;
 
   constructor(
     private readonly upstream: UpstreamClient,
     auth: ZomroConfig['auth'],
   ) {
     declareZomroSecrets(upstream.secrets, auth);
-    this.credentials = auth.token ? { auth: auth.token } : { authinfo: `${auth.username ?? ''}:${auth.password ?? ''}` };
+    this.token = auth.token ?? null;
+    this.session = auth.token ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
-    const form = new URLSearchParams({ ...params, func, out: 'json', ...this.credentials });
+    const send = (auth: string) => this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
+    const doc = this.session ? await this.session.run(send, (answer) => isAuthError(wireError(answer)), scope) : await send(this.token ?? '');
+    const error = wireError(doc);
+    if (error) throw this.mapWireError(error);
+    return doc;
+  }
+
+  private async post(form: Record<string, string>, operation: string, idempotent: boolean, scope: UpstreamScope): Promise<ZomroDoc> {
     const response = await this.upstream.request({
       method: 'POST',
       path: '',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
+      body: new URLSearchParams(form).toString(),
       idempotent,
-      operation: func,
+      operation,
       scope,
     });
-    const provider = this.upstream.providerId;
     const doc = (response.body as { doc?: unknown } | null)?.doc;
     if (response.status >= 400 || doc === null || typeof doc !== 'object') {
+      const provider = this.upstream.providerId;
       throw providerError(provider, `provider ${provider} answered HTTP ${response.status} without a BILLmanager document`, `HTTP_${response.status}`);
     }
-    const error = wireError(doc as ZomroDoc);
-    if (error) throw mapWireError(provider, error);
     return doc as ZomroDoc;
+  }
+
+  /** `func=auth`: the session id is `doc.auth.$id` (BILLmanager docs); a bare `doc.auth.$` is read too. */
+  private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
+    // The answer is read unscrubbed of old sessions, in case the same id comes back.
+    this.upstream.secrets.forgetRuntime();
+    const doc = await this.post({ func: 'auth', username, password, sok: 'ok', out: 'json' }, 'auth', true, scope);
+    const provider = this.upstream.providerId;
+    const error = wireError(doc);
+    if (error) {
+      const type = clipProviderCode(error.type, 'error');
+      throw providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type);
+    }
+    const auth = doc.auth;
+    const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));
+    if (!id) throw providerError(provider, `provider ${provider} answered the login without a session id`, 'auth');
+    // Registered before anything is sent with it: an echo of it is already scrubbed.
+    this.upstream.secrets.addRuntime(id);
+    return id;
+  }
+
+  private mapWireError(error: ZomroWireError): GatewayError {
+    const provider = this.upstream.providerId;
+    const type = clipProviderCode(error.type, 'error');
+    const message = clipProviderMessage(error.message, `BILLmanager error "${type}"`);
+    if (isAuthError(error)) {
+      return this.session
+        ? providerError(provider, `provider ${provider} refused the gateway's session right after a fresh login: ${message}`, type)
+        : providerError(provider, `provider ${provider} refused the configured session token: it has expired (BILLmanager ends a session after an hour without requests) or is wrong; configure username/password so the gateway can log in again`, type);
+    }
+    const fields = fieldErrors(error);
+    if (fields.length > 0) {
+      const detail = fields.map(([field, messages]) => (messages.length > 0 ? `${field}: ${messages.join(', ')}` : field)).join('; ');
+      return new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.map(([field]) => field).join(', ')}: ${detail}`), { provider, providerCode: type });
+    }
+    if (NOT_FOUND_TYPES.has(type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: type });
+    if (CONFLICT_TYPES.has(type)) return conflict(message, provider);
+    return providerError(provider, message, type);
   }
 }
 
-function mapWireError(provider: string, error: { type: string; object: string | null; message: string | null }): GatewayError {
-  const type = clipProviderCode(error.type, 'error');
-  const message = clipProviderMessage(error.message, `BILLmanager error "${type}"`);
-  if (NOT_FOUND_TYPES.has(type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: type });
-  if (CONFLICT_TYPES.has(type)) return conflict(message, provider);
-  // "auth"/"access" land here too: the gateway's credentials are wrong, not the caller's.
-  return providerError(provider, message, type);
+const isAuthError = (error: ZomroWireError | null): boolean => error !== null && AUTH_TYPES.has(error.type.toLowerCase());
+
+/**
+ * The fields a validation error names: `$object` as a field -> [messages]
+ * map, `param[]`, or (for a value-type error) a plain `$object`. None when
+ * a credential field is among them: that is the gateway's configuration.
+ */
+function fieldErrors(error: ZomroWireError): Array<[string, string[]]> {
+  const fields: Array<[string, string[]]> = [...error.fields].map(([field, messages]) => [field, messages.length > 0 ? messages : error.message ? [error.message] : []]);
+  if (fields.length === 0 && error.object && VALUE_TYPES.has(error.type.toLowerCase())) fields.push([error.object, error.message ? [error.message] : []]);
+  if (fields.some(([field]) => CREDENTIAL_FIELDS.has(field.toLowerCase()))) return [];
+  return fields.map(([field, messages]) => [clipProviderCode(field, 'field'), messages.map((text) => clipProviderMessage(text))]);
 }

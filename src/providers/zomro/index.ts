@@ -17,7 +17,7 @@ export const zomroModule: ProviderModule<ZomroConfig> = {
       server: simulator.server,
       simulator,
       url,
-      accountConfig: (id) => ({ id, kind: 'zomro', name: 'Zomro (simulated)', url: `${url}/`, auth: { token: ZOMRO_SIM_TOKEN } }),
+      accountConfig: (id) => ({ id, kind: 'zomro', name: 'Zomro (simulated)', url: `${url}/`, auth: { token: ZOMRO_SIM_TOKEN }, restoreSettleMs: simulator.asyncDelayMs }),
       stop: () => simulator.stop(),
     };
   },

@@ -16,6 +16,9 @@ const STATUS: Record<string, BackupStatus> = {
   deleting: 'DELETING',
   killed: 'FAILED',
   error: 'FAILED',
+  // Seen in the panel code (compared lower-cased), meaning not documented: a
+  // suspended image cannot be restored, so it is no usable backup.
+  suspended: 'FAILED',
 };
 
 export function mapBackupStatus(word: unknown): BackupStatus {
@@ -37,7 +40,7 @@ export function mapInstance(providerId: string, row: Row): Instance {
     nativeId,
     name: toStringOrNull(row.servername) ?? toStringOrNull(row.name) ?? nativeId,
     state: toStringOrNull(row.instance_status),
-    raw: row,
+    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
 }
 
@@ -52,7 +55,7 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
     origin: mapOrigin(row.backup_type),
     mode: null,
     createdAt: parseUtcDate(row.createdate ?? row.created),
-    sizeBytes: toBytes(row.image_size, GIB),
+    sizeBytes: imageSizeBytes(row.image_size),
     protected: row.protected === 'on',
     diskId: null,
     minDiskBytes: toBytes(row.min_disk, GIB),
@@ -65,6 +68,18 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
     definitionName: null,
     raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
+}
+
+/**
+ * Bytes from the undocumented `image_size` ("Actual backup size", example
+ * "3"). Readings: GB (the example, like `min_disk`), or bytes (Glance's own
+ * `size`). No backup is a million GB, so a value of at least 2^20 is read as
+ * bytes, anything smaller as GB.
+ */
+export function imageSizeBytes(value: unknown): number | null {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number) || number < 0) return null;
+  return number >= 2 ** 20 ? Math.round(number) : toBytes(number, GIB);
 }
 
 const DAY_BY_WORD = new Map(WEEKDAYS.map((day, index) => [day.toLowerCase(), index]));
@@ -107,5 +122,6 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
     timezone,
     createdAt: parseUtcDate(row.create_date),
+    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
 }

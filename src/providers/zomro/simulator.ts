@@ -51,8 +51,33 @@ interface SimSchedule {
 
 const DAY_WORDS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+/** BILLmanager: "The session dies after 1 hour with no requests". */
+const DEFAULT_SESSION_IDLE_MS = 60 * 60 * 1000;
+
 /** An in-memory BILLmanager speaking Zomro's form API, quirks included. */
 export class ZomroSimulator extends ProviderSimulator {
+  /** Idle time after which a session (a func=auth one, or ZOMRO_SIM_TOKEN) dies. */
+  sessionIdleMs = DEFAULT_SESSION_IDLE_MS;
+  /** Session id -> time of its last request. */
+  readonly sessions = new Map<string, number>([[ZOMRO_SIM_TOKEN, Date.now()]]);
+  /** How many func=auth logins succeeded. */
+  logins = 0;
+  /**
+   * The unit `image_size` is answered in. The docs say only "Actual backup
+   * size" with the example "3" (GB, like min_disk); Glance's own size is in
+   * bytes. Both can be played.
+   */
+  imageSizeUnit: 'GB' | 'bytes' = 'GB';
+  /**
+   * The word a rebuilding instance shows. Null (the default) keeps to the
+   * documented words, which have none for a rebuild; a test may play a panel
+   * that shows one (OpenStack's REBUILD) all the same.
+   */
+  rebuildWord: string | null = null;
+  /** Longest backup name the simulated panel takes (the docs state none): a longer one is a field error. */
+  maxNameLength = 64;
+  /** The `fleio_status` word the next created backups end in (the panel code also knows `Suspended`). */
+  createdBackupStatus = 'Active';
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
@@ -118,6 +143,7 @@ export class ZomroSimulator extends ProviderSimulator {
     const func = form.get('func') ?? '';
     request.label = func || 'unknown';
     if (request.method !== 'POST' && request.method !== 'GET') return { status: 405, text: 'Method Not Allowed' };
+    if (func === 'auth') return this.login(form);
     if (!this.authorised(form)) return error('auth', 'Authorization failed');
     const plid = form.get('plid') ?? form.get('elid') ?? '';
     switch (func) {
@@ -150,8 +176,40 @@ export class ZomroSimulator extends ProviderSimulator {
     return docOf({ tparams, error: { $type: 'value', $object: 'auth', msg: { $: `Session "${credential}" is not valid for this request (${request.bodyText})` } } });
   }
 
+  /** Every session dies: as if each had been idle longer than sessionIdleMs. */
+  expireSessions(): void {
+    for (const id of this.sessions.keys()) this.sessions.set(id, Number.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * `func=auth&username=..&password=..&sok=ok`: "The session id comes back in
+   * doc.auth.$id; send it as auth=<id> on later calls".
+   */
+  private login(form: Map<string, string>): SimResponse {
+    if (form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== ZOMRO_SIM_PASSWORD) return error('auth', 'Authorization failed');
+    const id = crypto.randomUUID().replaceAll('-', '').slice(0, 24);
+    this.sessions.set(id, Date.now());
+    this.logins++;
+    return docOf({ auth: { $id: id, $: id } });
+  }
+
+  /**
+   * A session id that is known and has not been idle past sessionIdleMs; a
+   * dead one is answered like any refused credential, since BILLmanager
+   * documents no distinct expired-session type. `authinfo` needs no session.
+   */
   private authorised(form: Map<string, string>): boolean {
-    return form.get('auth') === ZOMRO_SIM_TOKEN || form.get('authinfo') === `${ZOMRO_SIM_USER}:${ZOMRO_SIM_PASSWORD}`;
+    if (form.get('authinfo') === `${ZOMRO_SIM_USER}:${ZOMRO_SIM_PASSWORD}`) return true;
+    const id = form.get('auth') ?? '';
+    const lastUsed = this.sessions.get(id);
+    if (lastUsed === undefined) return false;
+    const now = Date.now();
+    if (now - lastUsed > this.sessionIdleMs) {
+      this.sessions.delete(id);
+      return false;
+    }
+    this.sessions.set(id, now);
+    return true;
   }
 
   private withInstance(plid: string, then: (instance: SimInstance) => SimResponse): SimResponse {
@@ -169,7 +227,10 @@ export class ZomroSimulator extends ProviderSimulator {
       wrap({
         id: instance.id,
         servername: instance.servername,
-        instance_status: instance.rebuildUntil > now ? 'rebuilding' : instance.instance_status,
+        // The documented words are `active | stopped | verify_resize | suspend`: none
+        // for a rebuild, so a rebuilding instance keeps its word (rebuildUntil is
+        // the simulator's own bookkeeping, invisible on the wire).
+        instance_status: this.rebuildWord !== null && instance.rebuildUntil > now ? this.rebuildWord : instance.instance_status,
         datacentername: instance.datacentername,
         createdate: instance.createdate,
         ip: instance.ip,
@@ -187,7 +248,7 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   private wireBackup(backup: SimBackup): Record<string, unknown> {
-    const status = backup.fixedStatus ?? (Date.now() < backup.readyAt ? 'Saving' : 'Active');
+    const status = Date.now() < backup.readyAt ? 'Saving' : (backup.fixedStatus ?? 'Active');
     const row = wrap({
       architecture: 'x86_64',
       backup_type: backup.backup_type,
@@ -197,7 +258,8 @@ export class ZomroSimulator extends ProviderSimulator {
       fleio_status: status,
       hypervisor_type: 'any_hypervisor',
       id: backup.id,
-      image_size: status === 'Saving' ? '' : backup.image_size,
+      // "Determined after the backup creation is complete".
+      image_size: status === 'Saving' ? '' : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
       item_real_status: '2',
       min_disk: backup.min_disk,
       min_ram: backup.min_ram,
@@ -216,7 +278,8 @@ export class ZomroSimulator extends ProviderSimulator {
   private createBackup(instance: SimInstance, form: Map<string, string>): SimResponse {
     if (form.get('sok') !== 'ok') return docOf({});
     const name = (form.get('name') ?? '').trim();
-    if (name === '') return error('value', 'Field "name" is required', 'name');
+    if (name === '') return fieldError('name', 'Field "name" is required');
+    if (name.length > this.maxNameLength) return fieldError('name', `The value is too long (${this.maxNameLength} characters at most)`);
     const existing = this.backupsOf(instance.id);
     if (existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
@@ -236,6 +299,7 @@ export class ZomroSimulator extends ProviderSimulator {
       backup_type: 'manual',
       region: 'Netherlands-2',
       readyAt: Date.now() + this.asyncDelayMs,
+      ...(this.createdBackupStatus === 'Active' ? {} : { fixedStatus: this.createdBackupStatus }),
     });
     return docOf({ ok: { $: 'ok' }, id: { $: id } });
   }
@@ -260,9 +324,9 @@ export class ZomroSimulator extends ProviderSimulator {
     const name = (form.get('name') ?? '').trim();
     const days = (form.get('rotation_days') ?? '').split(',').filter((day) => /^[0-6]$/.test(day));
     const time = form.get('rotation_time') ?? '';
-    if (name === '') return error('value', 'Field "name" is required', 'name');
-    if (days.length === 0) return error('value', 'Field "rotation_days" is invalid', 'rotation_days');
-    if (!/^\d{2}:\d{2}$/.test(time)) return error('value', 'Field "rotation_time" is invalid', 'rotation_time');
+    if (name === '') return fieldError('name', 'Field "name" is required');
+    if (days.length === 0) return fieldError('rotation_days', 'Field "rotation_days" is invalid');
+    if (!/^\d{2}:\d{2}$/.test(time)) return fieldError('rotation_time', 'Field "rotation_time" is invalid');
     if (this.schedulesOf(instance.id).some((schedule) => schedule.name === name)) return error('exists', `Schedule "${name}" already exists`, 'name');
     const id = String(this.nextId++);
     this.schedules.set(id, {
@@ -313,6 +377,14 @@ function list(rows: Array<Record<string, unknown>>): SimResponse {
 
 function docOf(doc: Record<string, unknown>): SimResponse {
   return { status: 200, json: { doc: { $lang: 'en', $binary: '/billmgr', ...doc } } };
+}
+
+/**
+ * A form validation failure as the panel code reads it: "`$object` can be a
+ * JSON string mapping field -> [messages]", with `param[]` items `{ $name, $ }`.
+ */
+function fieldError(field: string, message: string): SimResponse {
+  return docOf({ error: { $type: 'value', $object: JSON.stringify({ [field]: [message] }), msg: { $: message }, param: [{ $name: 'object', $: field }] } });
 }
 
 function error(type: string, message: string, object?: string): SimResponse {

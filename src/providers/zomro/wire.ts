@@ -39,15 +39,56 @@ export function scalar(value: unknown): string | null {
 
 export interface ZomroWireError {
   type: string;
+  /** `$object` when it is a plain name (a field or an object type). */
   object: string | null;
   message: string | null;
+  /**
+   * Field -> messages of a form validation: `$object` as a JSON string
+   * mapping field to [messages] (Zomro panel code), else the fields the
+   * `param[]` items (`{ $name, $ }`) name. Empty when neither says.
+   */
+  fields: Map<string, string[]>;
 }
 
-/** `doc.error` if present: `$type`, `$object` and `msg.$`. */
+/** `doc.error` if present: `$type`, `$object`, `msg.$` and `param[]`. */
 export function wireError(doc: ZomroDoc): ZomroWireError | null {
   const error = doc.error;
   if (!isObject(error)) return null;
   const type = typeof error.$type === 'string' ? error.$type : 'error';
-  const object = typeof error.$object === 'string' ? error.$object : null;
-  return { type, object, message: scalar(error.msg) };
+  const rawObject = typeof error.$object === 'string' ? error.$object : null;
+  const fields = fieldMap(rawObject);
+  const object = fields.size > 0 ? null : rawObject;
+  if (fields.size === 0) for (const [name, value] of params(error.param)) fields.set(name, value ? [value] : []);
+  return { type, object, message: scalar(error.msg), fields };
+}
+
+/** `$object` as `{"field": ["message", ...]}` written as a JSON string; anything else is no map. */
+function fieldMap(object: string | null): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  if (!object || !object.trim().startsWith('{')) return fields;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(object);
+  } catch {
+    return fields;
+  }
+  if (!isObject(parsed)) return fields;
+  for (const [field, messages] of Object.entries(parsed)) {
+    const list = (Array.isArray(messages) ? messages : [messages]).filter((item) => typeof item === 'string' || typeof item === 'number').map(String);
+    fields.set(field, list);
+  }
+  return fields;
+}
+
+/**
+ * `param[]` items `{ $name, $ }`. Two readings, both taken: BILLmanager's own
+ * error template names its parameters (`object` holds the field, `value` the
+ * value sent), or each `$name` is a form field and `$` its message.
+ */
+function params(value: unknown): Array<[string, string | null]> {
+  const list = (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]).filter(isObject);
+  const named = list.flatMap((item) => (typeof item.$name === 'string' ? [[item.$name, typeof item.$ === 'string' ? item.$ : null] as [string, string | null]] : []));
+  const object = named.find(([name]) => name === 'object');
+  if (object) return object[1] ? [[object[1], null]] : [];
+  return named.filter(([name]) => name !== 'value' && name !== 'desc');
 }

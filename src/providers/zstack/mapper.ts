@@ -36,7 +36,7 @@ function parseZstackDateUncached(value: string, timezone: string): Date | null {
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = String(row.uuid ?? '');
-  return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: row };
+  return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: publicRaw(row, ZSTACK_RAW_HIDDEN) };
 }
 
 const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CREATING', deleting: 'DELETING', restoring: 'RESTORING', error: 'FAILED', failed: 'FAILED' };

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+/** Issue 18: OnApp as its documents say it, where adapter and simulator once shared a misreading. */
+
+interface Node {
+  id: string;
+  nativeId: string;
+  raw: Record<string, unknown>;
+  backups: Array<{ id: string; nativeId: string; name: string; protected: boolean; osDistro: string | null; osVersion: string | null; diskId: string | null; raw: Record<string, unknown> }>;
+  schedules: Array<{ id: string; cron: string; timezone: string; time: string | null; raw: Record<string, unknown> }>;
+}
+
+const LIST = '{ instances { edges { node { id nativeId raw backups { id nativeId name protected osDistro osVersion diskId raw } schedules { id cron timezone time raw } } } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
+
+describe('onapp fidelity', () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  let nodes: Node[];
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['onapp'],
+      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, timezone: 'Europe/Amsterdam', cacheTtlMs: 0 })) }),
+    });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(() => harness.close());
+  beforeEach(async () => {
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+    expect(answer.errors).toBeUndefined();
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+
+  it('locked ("the storage server backed up has been locked") is no delete protection: the backup is deleted', async () => {
+    const vm = simulator.vms.get(Number(nodes[2]!.nativeId))!;
+    vm.locked = true;
+    try {
+      const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { backups { id nativeId protected raw } } }', { id: nodes[2]!.id });
+      const backup = answer.data!.instance.backups[0]!;
+      expect(backup.raw.locked).toBe(true);
+      expect(backup.protected).toBe(false);
+      const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id } });
+      expect(errorCodes(deleted)).toEqual([]);
+      expect(simulator.backups.has(Number(backup.nativeId))).toBe(false);
+    } finally {
+      vm.locked = false;
+    }
+  });
+
+  it('backups of one disk do not share a name (identifier is the disk identifier)', () => {
+    const backups = nodes[1]!.backups;
+    expect(new Set(backups.map((backup) => backup.raw.identifier)).size).toBe(1);
+    expect(new Set(backups.map((backup) => backup.name)).size).toBe(backups.length);
+  });
+
+  it('osVersion is not the OS family: operating_system stays in raw', () => {
+    const backup = nodes[1]!.backups[0]!;
+    expect(backup.raw.operating_system).toBe('linux');
+    expect(backup.osVersion).toBeNull();
+    expect(backup.osDistro).toEqual(backup.raw.operating_system_distro);
+  });
+
+  it("schedule times are in the account's time zone, and raw keeps rotation_period", () => {
+    // Seeded start_at 2024-01-01T03:30:00Z is 04:30 in Amsterdam (winter).
+    expect(nodes[1]!.schedules[0]).toMatchObject({ cron: '30 4 * * *', timezone: 'Europe/Amsterdam', time: '04:30' });
+    expect(nodes[1]!.schedules[0]!.raw).toMatchObject({ rotation_period: 7, period: 'days', start_at: '2024-01-01T03:30:00Z' });
+  });
+
+  it('sends only documented schedule parameters (no start_at) and reports the start OnApp chose', async () => {
+    const answer = await harness.gql<{ createBackupSchedule: { schedule: { cron: string; timezone: string; raw: Record<string, unknown> } } }>(
+      'mutation($input: CreateBackupScheduleInput!) { createBackupSchedule(input: $input) { schedule { cron timezone raw } } }',
+      { input: { instanceId: nodes[3]!.id, name: 'daily', weekdays: ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'], time: '01:15' } },
+    );
+    expect(answer.errors).toBeUndefined();
+    const post = harness.simulator('onapp').server.log.find((request) => request.method === 'POST')!;
+    expect(JSON.parse(post.bodyText)).toEqual({ schedule: { action: 'autobackup', duration: 1, period: 'days' } });
+    const schedule = answer.data!.createBackupSchedule.schedule;
+    const start = new Date(String(schedule.raw.start_at));
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(start);
+    const part = (type: string) => Number(local.find((item) => item.type === type)!.value);
+    expect(schedule).toMatchObject({ timezone: 'Europe/Amsterdam', cron: `${part('minute')} ${part('hour')} * * *` });
+  });
+
+  it('creates a backup with no body and finds the new backup though the answer names none', async () => {
+    simulator.asyncDelayMs = 200;
+    const answer = await harness.gql<{ createBackup: { operation: { id: string; status: string } } }>(
+      'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }',
+      { input: { instanceId: nodes[4]!.id, name: 'no-name-at-onapp' } },
+    );
+    expect(answer.errors).toBeUndefined();
+    const post = harness.simulator('onapp').server.log.find((request) => request.method === 'POST')!;
+    expect(post.bodyText).toBe('');
+    const done = await eventually(
+      () => harness.gql<{ operation: { status: string; backup: { nativeId: string } | null } }>(OPERATION, { id: answer.data!.createBackup.operation.id }),
+      (poll) => poll.data?.operation.status === 'SUCCEEDED' || poll.data?.operation.status === 'FAILED',
+    );
+    const newest = Math.max(...[...simulator.backups.values()].filter((backup) => backup.vmId === Number(nodes[4]!.nativeId)).map((backup) => backup.id));
+    expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: String(newest) } });
+  });
+
+  it('Instance.raw carries the VM record the schema does not name', () => {
+    expect(nodes[1]!.raw).toMatchObject({ id: Number(nodes[1]!.nativeId), identifier: expect.any(String), booted: expect.any(Boolean), locked: false });
+  });
+});

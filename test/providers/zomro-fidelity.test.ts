@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+
+/** Issue 18: Zomro as its documents say it, where adapter and simulator once shared a misreading. */
+
+interface Node {
+  id: string;
+  nativeId: string;
+  raw: Record<string, unknown>;
+  backups: Array<{ id: string; nativeId: string; status: string; sizeBytes: number | null; raw: Record<string, unknown> }>;
+  schedules: Array<{ id: string; raw: Record<string, unknown> }>;
+}
+
+const LIST = '{ instances(first: 1000) { edges { node { id nativeId raw backups { id nativeId status sizeBytes raw } schedules { id raw } } } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+
+type Configure = (provider: Record<string, unknown>) => Record<string, unknown>;
+const withProvider = (change: Configure) => (config: Record<string, unknown> & { providers: Array<Record<string, unknown>> }) => ({
+  ...config,
+  providers: config.providers.map((provider) => ({ ...change(provider), cacheTtlMs: 0 })),
+});
+
+describe('zomro fidelity: documented words only', () => {
+  let harness: Harness;
+  let simulator: ZomroSimulator;
+  let nodes: Node[];
+
+  beforeAll(async () => {
+    // A restore settles only after ten minutes: no poll in this file reaches it.
+    harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => ({ ...provider, restoreSettleMs: 600_000 })) });
+    simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+  });
+  afterAll(() => harness.close());
+  beforeEach(async () => {
+    simulator.imageSizeUnit = 'GB';
+    simulator.createdBackupStatus = 'Active';
+    simulator.rebuildWord = null;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+    expect(answer.errors).toBeUndefined();
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+
+  const restore = async (node: Node) => {
+    const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+    const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.restoreBackup.operation.id;
+  };
+
+  it('a restore is not finished while the instance still shows a documented resting word (active | stopped)', async () => {
+    const id = await restore(nodes[3]!);
+    const poll = await harness.gql<{ operation: { status: string } }>(OPERATION, { id });
+    expect(simulator.instances.get(nodes[3]!.nativeId)!.instance_status).toBe('active');
+    expect(poll.data?.operation.status).toBe('RUNNING');
+  });
+
+  it('a restore shown with an undocumented word (REBUILD) is running; suspend ends it FAILED', async () => {
+    simulator.rebuildWord = 'REBUILD';
+    const id = await restore(nodes[2]!);
+    expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status).toBe('RUNNING');
+    simulator.rebuildWord = 'suspend';
+    expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id })).data?.operation).toEqual({ status: 'FAILED', error: 'the instance is suspended' });
+  });
+
+  it('a backup that ends Suspended (a word of the panel code) ends its create FAILED, not RUNNING forever', async () => {
+    simulator.createdBackupStatus = 'Suspended';
+    simulator.asyncDelayMs = 0;
+    const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: nodes[4]!.id, name: 'will-suspend' } });
+    expect(answer.errors).toBeUndefined();
+    const done = await eventually(
+      () => harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: answer.data!.createBackup.operation.id }),
+      (poll) => poll.data?.operation.status !== 'RUNNING' && poll.data?.operation.status !== 'PENDING',
+      { timeoutMs: 3_000 },
+    );
+    expect(done.data?.operation).toEqual({ status: 'FAILED', error: 'backup status Suspended' });
+  });
+
+  it('a validation error ($object as a field -> [messages] JSON string, param[]) is BAD_USER_INPUT naming the field', async () => {
+    const answer = await harness.gql(CREATE, { input: { instanceId: nodes[4]!.id, name: 'n'.repeat(100) } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(/refused field\(s\) name: .*too long/);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'zomro-test', providerCode: 'value' });
+  });
+
+  it('reads image_size as GB or as bytes, whichever the panel sends (the docs name no unit)', async () => {
+    const record = simulator.backups.get(nodes[2]!.backups[0]!.nativeId)!;
+    expect(nodes[2]!.backups[0]!.sizeBytes).toBe(Number(record.image_size) * 2 ** 30);
+    simulator.imageSizeUnit = 'bytes';
+    const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { backups { nativeId sizeBytes raw } } }', { id: nodes[2]!.id });
+    const backup = answer.data!.instance.backups.find((item) => item.nativeId === record.id)!;
+    expect(backup.raw.image_size).toBe(String(Number(record.image_size) * 2 ** 30));
+    expect(backup.sizeBytes).toBe(Number(record.image_size) * 2 ** 30);
+  });
+
+  it('Instance.raw and BackupSchedule.raw carry documented fields the schema does not name', () => {
+    const simulated = simulator.instances.get(nodes[2]!.nativeId)!;
+    expect(nodes[2]!.raw).toMatchObject({ ip: simulated.ip, datacentername: simulated.datacentername });
+    expect(nodes[2]!.schedules[0]!.raw).toMatchObject({ instance_id: nodes[2]!.nativeId, servername: simulated.servername, rotation_time: '02:01' });
+    expect(JSON.stringify(nodes[2]!.raw)).not.toContain('"$');
+  });
+});
+
+describe('zomro fidelity: sessions', () => {
+  it('logs in with func=auth, sends auth=<session>, and one login renews a dead session for concurrent requests', async () => {
+    const harness = await startHarness({
+      kinds: ['zomro'],
+      configure: withProvider((provider) => ({ ...provider, auth: { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD } })),
+    });
+    try {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      const server = harness.simulator('zomro').server;
+      expect((await harness.gql(LIST)).errors).toBeUndefined();
+      expect(simulator.logins).toBe(1);
+      const login = server.log.find((request) => request.label === 'auth')!;
+      expect(login.form).toMatchObject({ username: ZOMRO_SIM_USER, sok: 'ok' });
+      const session = server.log.find((request) => request.label === 'instances')!.form.auth;
+      expect(session).toMatch(/^[0-9a-f]{24}$/);
+      expect(server.log.every((request) => request.form.authinfo === undefined)).toBe(true);
+
+      simulator.expireSessions();
+      harness.resetUpstreamLogs();
+      const [first, second] = await Promise.all([harness.gql<{ instances: { edges: unknown[] } }>(LIST), harness.gql<{ instances: { edges: unknown[] } }>(LIST)]);
+      expect(first.errors).toBeUndefined();
+      expect(second.errors).toBeUndefined();
+      expect(first.data?.instances.edges.length).toBeGreaterThan(0);
+      expect(simulator.logins).toBe(2);
+      const renewed = server.log.filter((request) => request.label === 'instances').at(-1)!.form.auth;
+      expect(renewed).not.toBe(session);
+      for (const text of [first.text, second.text, ...harness.logs]) {
+        expect(text).not.toContain(ZOMRO_SIM_PASSWORD);
+        expect(text).not.toContain(session);
+      }
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('a configured token that expired is a PROVIDER_ERROR saying so, without the token', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => provider) });
+    try {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      simulator.expireSessions();
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances { providerErrors { code message } } }');
+      expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: expect.stringMatching(/session token: it has expired/) }]);
+      expect(answer.text).not.toContain(ZOMRO_SIM_TOKEN);
+      expect(simulator.logins).toBe(0);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('the simulator ends a session idle longer than sessionIdleMs', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => provider) });
+    try {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      expect((await harness.gql(LIST)).errors).toBeUndefined();
+      simulator.sessionIdleMs = -1;
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string }> } }>('{ instances { providerErrors { code } } }');
+      expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR' }]);
+      expect(simulator.sessions.has(ZOMRO_SIM_TOKEN)).toBe(false);
+    } finally {
+      await harness.close();
+    }
+  });
+});
