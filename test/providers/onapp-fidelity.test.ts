@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
 
@@ -100,6 +102,17 @@ describe('onapp fidelity', () => {
     );
     const newest = Math.max(...[...simulator.backups.values()].filter((backup) => backup.vmId === Number(nodes[4]!.nativeId)).map((backup) => backup.id));
     expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: String(newest) } });
+  });
+
+  it('a create OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
+    const node = nodes[4]!;
+    const disk = node.backups.find((backup) => backup.diskId !== null)?.diskId ?? '1';
+    // An operation id as createBackup issues it, for a backup above any id OnApp will list.
+    const unlisted = (startedAt: number) => encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(startedAt), node.nativeId, '', disk, '999999999']);
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: unlisted(Date.now()) });
+    expect(fresh.data?.operation.status).toBe('PENDING');
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: unlisted(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
+    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('has not listed the new backup') });
   });
 
   it('Instance.raw carries the VM record the schema does not name', () => {

@@ -38,6 +38,13 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'DELETE_SCHEDULE',
 ]);
 
+/**
+ * OnApp answers a create with no record (documented without a body), so the
+ * new backup is recognised when it is listed; a create still unlisted after
+ * this long is reported FAILED rather than PENDING for ever.
+ */
+export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
+
 /** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
 const segment = (value: string): string => {
   if (!/^\d{1,18}$/.test(value)) throw notFound('object', undefined);
@@ -189,8 +196,13 @@ export class OnappAdapter extends BaseAdapter {
       const made = backups
         .filter((item) => item.diskId === diskId && Number(item.nativeId) > Number(highest ?? 0))
         .sort((a, b) => Number(a.nativeId) - Number(b.nativeId))[0];
-      // Not listed yet: OnApp queues the backup as a transaction first.
-      if (!made) return this.operation(ref, 'PENDING');
+      // Not listed yet: OnApp queues the backup as a transaction first. One that never
+      // shows up must end some time, or a dashboard follows it for ever.
+      if (!made) {
+        return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
+          ? this.operation(ref, 'FAILED', `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
+          : this.operation(ref, 'PENDING');
+      }
       return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
     }
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
