@@ -16,6 +16,7 @@ import {
   type EntityAddress,
 } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
+import { newestFirst } from './backup-order.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
 
@@ -98,7 +99,8 @@ export class RequestGateway {
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
       const failure = lists.find((list): list is Error => list instanceof Error);
       if (failure) throw failure;
-      return (lists as Backup[][]).flat();
+      // Newest first across all of the account's instances, not only within each.
+      return newestFirst((lists as Backup[][]).flat());
     });
     return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
   }

@@ -445,6 +445,14 @@ export type Instance = Node & {
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
   state?: Maybe<Scalars['String']['output']>;
+  /**
+   * The state in the gateway's words, the same for every provider: Zomro
+   * `instance_status` (active, stopped, suspend, verify_resize), OnApp's
+   * `booted`/`locked`/`built` flags, ZStack's VM state (Running, Stopped,
+   * Paused, Starting...), Danube's status (running, stopped, frozen,
+   * stopping...). UNKNOWN for a word the gateway does not know; `state` keeps it.
+   */
+  status: InstanceStatus;
 };
 
 
@@ -487,6 +495,19 @@ export type InstanceFilter = {
   /** The recovery-point objective in hours the statuses are judged against; default: each account's configured one. */
   rpoHours?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** An instance's state, the same words for every provider (see `Instance.status`). */
+export type InstanceStatus =
+  /** Between states, or held by a task (starting, stopping, migrating; OnApp: locked or not yet built). */
+  | 'BUSY'
+  /** Running. */
+  | 'RUNNING'
+  /** Off (stopped, shut down; ZStack: also Destroyed, in the recycle bin). */
+  | 'STOPPED'
+  /** Paused or frozen by the provider, or suspended by its billing (Zomro `suspend`). */
+  | 'SUSPENDED'
+  /** The provider gave no state, or one the gateway does not know. */
+  | 'UNKNOWN';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1115,6 +1136,7 @@ export type ResolversTypes = {
   InstanceConnection: ResolverTypeWrapper<InstanceConnectionModelModel>;
   InstanceEdge: ResolverTypeWrapper<Omit<InstanceEdge, 'node'> & { node: ResolversTypes['Instance'] }>;
   InstanceFilter: InstanceFilter;
+  InstanceStatus: InstanceStatus;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<NodeModelModel>;
@@ -1324,6 +1346,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   schedules?: Resolver<Maybe<Array<ResolversTypes['BackupSchedule']>>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InstanceStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
