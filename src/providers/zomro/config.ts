@@ -9,6 +9,6 @@ export const zomroConfigSchema = z.object({
     .object({ token: z.string().optional(), username: z.string().optional(), password: z.string().optional() })
     .strict()
     .superRefine((auth, context) => requireOneOf(auth, context, [['token'], ['username', 'password']])),
-});
+}).strict();
 
 export type ZomroConfig = z.infer<typeof zomroConfigSchema>;
