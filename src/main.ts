@@ -2,7 +2,7 @@ import { ConfigError, loadConfigFile } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { USAGE, parseCommand, type Command } from './cli.js';
 import { readSchemaText } from './graphql/schema.js';
-import { createLogger } from './observability/logger.js';
+import { chooseLogFormat, createLogger } from './observability/logger.js';
 import { startGatewayServer } from './server/app.js';
 import { startDemo } from './server/demo.js';
 import { createStore } from './state/create-store.js';
@@ -27,13 +27,14 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<void
   } else {
     config = listenOverrides(loadConfigFile(command.configFile as string, env), env);
   }
-  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
+  const terminal = process.stdout.isTTY === true;
+  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   const store = await createStore(env.REDIS_URL, logger);
   const server = await startGatewayServer(config, { logger, store });
-  logger.info({ url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
-  process.stdout.write(
-    `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
-      `GraphiQL: ${server.graphqlUrl}\n\n`,
+  // The banner is a log event like any other: a JSON log pipeline never meets a line it cannot parse.
+  logger.info(
+    { url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo },
+    `Backup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}; GraphiQL: ${server.graphqlUrl}`,
   );
 
   let stopping = false;

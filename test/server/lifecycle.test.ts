@@ -43,18 +43,21 @@ describe('HTTP surface', () => {
 
 describe('npm start (demo mode) and SIGTERM', () => {
   it('serves the demo data, finishes the request in flight on SIGTERM and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', DEMO_LATENCY_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: '', DEMO_LATENCY_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /GraphiQL: (http:\/\/\S+)/.exec(output);
+        const match = /GraphiQL: (http:\/\/[^\s"]+)".*\n/.exec(output);
         if (match) resolve(match[1] as string);
       });
       child.on('exit', () => reject(new Error(`exited before listening: ${output}`)));
     });
     expect(output).toContain('DEMO MODE');
+    // stdout is a pipe: JSON lines only, the start banner included.
+    const lines = output.split('\n').filter(Boolean);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContainEqual(expect.stringMatching(/^Backup Graph DEMO MODE .*; GraphiQL: http/));
     const inFlight = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances(first: 500) { totalCount edges { node { backups { id } } } } }' }) });
     // A margin for the request to reach the gateway; it then waits >= 1.2 s on the simulators.
     await new Promise((resolve) => setTimeout(resolve, 300));
