@@ -21,6 +21,7 @@ export const CAPABILITIES = [
   'UPDATE_DEFINITION',
   'DELETE_DEFINITION',
   'UPDATE_BACKUP_NOTE',
+  'NAME_BACKUP',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

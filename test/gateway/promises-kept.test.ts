@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../src/domain/types.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
 
@@ -66,5 +66,31 @@ describe('promises the schema makes, kept on every provider', () => {
     expect([...(pairs.get('DANUBE') ?? [])].sort()).toEqual(['running -> RUNNING', 'stopped -> STOPPED']);
     const onapp = [...(pairs.get('ONAPP') ?? [])].map((pair) => pair.split(' -> ')[1]);
     expect(new Set(onapp)).toEqual(new Set(['RUNNING', 'STOPPED']));
+  });
+
+  it('keeps createBackup.name: the backup name where the provider takes one (NAME_BACKUP), else its note', async () => {
+    const providers = await harness.gql<{ providers: Array<{ id: string; capabilities: string[] }> }>('{ providers { id capabilities } }');
+    const names = new Map(providers.data!.providers.map((provider) => [provider.id, provider.capabilities.includes('NAME_BACKUP')]));
+    expect(KINDS.map((kind) => names.get(harness.providerId(kind)))).toEqual([true, false, true, false]);
+
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { id: string }; definitions: Array<{ name: string }> } }> } }>(
+      '{ instances(first: 500) { edges { node { id provider { id } definitions { name } } } } }',
+    );
+    for (const kind of KINDS) {
+      const providerId = harness.providerId(kind);
+      const instance = listed.data!.instances.edges.map((edge) => edge.node).filter((node) => node.provider.id === providerId && (kind !== 'danube' || node.definitions.length > 0))[1]!;
+      const name = `kept-${kind}`;
+      const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
+        input: { instanceId: instance.id, name, ...(kind === 'danube' ? { definitionName: instance.definitions[0]!.name } : {}) },
+      });
+      expect(created.errors, kind).toBeUndefined();
+      const backups = await eventually(
+        async () => (await harness.gql<{ instance: { backups: Array<{ name: string; note: string | null }> } }>('query($id: ID!) { instance(id: $id) { backups { name note } } }', { id: instance.id })).data?.instance.backups ?? [],
+        (list) => list.some((backup) => backup.name === name || backup.note === name),
+      );
+      const kept = backups.find((backup) => backup.name === name || backup.note === name)!;
+      if (names.get(providerId)) expect(kept.name, kind).toBe(name);
+      else expect(kept.note, kind).toBe(name);
+    }
   });
 });

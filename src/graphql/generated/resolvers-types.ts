@@ -258,6 +258,12 @@ export type Capability =
   | 'LIST_INSTANCES'
   /** List each instance's backup schedules. */
   | 'LIST_SCHEDULES'
+  /**
+   * `createBackup`'s `name` becomes the backup's own name (Zomro, ZStack).
+   * Without it the provider names backups itself and the gateway keeps the name
+   * as the backup's note, unless a `note` is given (OnApp, Danube).
+   */
+  | 'NAME_BACKUP'
   /** Restore a backup onto an instance (`restoreBackup`). */
   | 'RESTORE_BACKUP'
   /** Re-read backups from backup storage (`syncBackups`). */
@@ -318,7 +324,12 @@ export type CreateBackupInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The instance to back up. */
   instanceId: Scalars['ID']['input'];
-  /** The backup's name. */
+  /**
+   * The backup's name, where the provider takes one (capability NAME_BACKUP:
+   * Zomro, ZStack). OnApp and Danube name backups themselves (OnApp by id,
+   * Danube after the definition and the time): there the name is kept as the
+   * backup's note when no `note` is given, and dropped when one is.
+   */
   name: Scalars['String']['input'];
   /** A note to keep with the backup (Danube). */
   note?: InputMaybe<Scalars['String']['input']>;
