@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+
+/** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
+const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 /**
  * Paths pino blanks in every log line. Credentials should never reach a log
@@ -56,7 +59,7 @@ const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}
 export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
   const pinoOptions = { level, base: { service: 'backup-graph' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (options.format === 'pretty') {
-    const pretty = PinoPretty({
+    const pretty = loadPretty().PinoPretty({
       colorize: options.colorize ?? false,
       translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
       singleLine: true,
