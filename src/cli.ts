@@ -11,8 +11,9 @@ Usage: npm start -- [options]
   --help                this text
 
 Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
-state in Redis; LOG_LEVEL (info by default); DEMO_LATENCY_MS adds latency to
-the demo simulators.`;
+state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
+a terminal, JSON otherwise); DEMO_LATENCY_MS adds latency to the demo simulators.
+An annotated config with every key: backup-graph.example.yaml.`;
 
 export type Command =
   | { kind: 'help' }

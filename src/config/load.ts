@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { crossCheckConfig } from './cross-checks.js';
+import { unknownKeyMessage } from './did-you-mean.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
@@ -14,37 +16,72 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(root)' : out;
 }
 
-/** Replaces `${NAME}` in every string value; a missing variable is a problem naming its key path. */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = []): unknown {
+/**
+ * Replaces `${NAME}` in every string value; a missing variable is a problem
+ * naming its key path (and the path goes into `missing`, when given, so
+ * validation does not report the same key a second time as empty).
+ */
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = [], missing?: Set<string>): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const replacement = env[name];
       if (replacement === undefined) {
         problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+        missing?.add(formatPath(path));
         return '';
       }
       return replacement;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index]));
+  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index], missing));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key])]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key], missing)]));
   }
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  return `${formatPath(issue.path)}: ${issue.message}`;
+/** Each unknown key on a line of its own, with the key in its path and the key it most likely meant. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    const hints = issue.message.split('\n');
+    return issue.keys.map((key, index) => `${formatPath([...issue.path, key])}: ${hints[index] ?? 'unknown key'}`);
+  }
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}
+
+/** The strict objects' own keys are known where the issue is raised: the hint is made there. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+  const known = Object.keys(shape ?? {});
+  return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');
+};
+
+/** Every problem of an already-parsed config object, in one list (empty: valid). */
+function problemsOf(input: unknown, skip: ReadonlySet<string>): { problems: string[]; config?: GatewayConfig } {
+  const result = configSchema.safeParse(input, { error: errorMap });
+  if (result.success) return { problems: [], config: result.data };
+  const lines = result.error.issues.flatMap(describeIssue);
+  // Checks across parts of the config only run inside zod once the rest is valid; run them anyway.
+  for (const issue of crossCheckConfig(input)) lines.push(`${formatPath(issue.path)}: ${issue.message}`);
+  const seen = new Set<string>();
+  const problems = lines.filter((line) => {
+    const path = line.slice(0, line.indexOf(': '));
+    if (skip.has(path) || seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+  return { problems };
 }
 
 /** Validates an already-parsed config object (after env substitution). */
 export function validateConfig(input: unknown): GatewayConfig {
-  const result = configSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
-  return result.data;
+  const { problems, config } = problemsOf(input, new Set());
+  if (!config) throw new ConfigError(problems);
+  return config;
 }
 
-/** Reads, substitutes and validates a YAML (or JSON) config file. */
+/** Reads, substitutes and validates a YAML (or JSON) config file; every problem is reported at once. */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   let text: string;
   try {
@@ -58,8 +95,15 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     throw new ConfigError([`(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`]);
   }
-  const problems: string[] = [];
-  const substituted = substituteEnv(parsed ?? {}, env, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return validateConfig(substituted);
+  return loadConfigObject(parsed, env);
+}
+
+/** Substitutes `${ENV}` and validates; missing variables and invalid values come back together. */
+export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
+  const envProblems: string[] = [];
+  const missing = new Set<string>();
+  const substituted = substituteEnv(parsed ?? {}, env, envProblems, [], missing);
+  const { problems, config } = problemsOf(substituted, missing);
+  if (envProblems.length > 0 || !config) throw new ConfigError([...envProblems, ...problems]);
+  return config;
 }

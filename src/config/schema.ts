@@ -3,6 +3,7 @@ import { danubeConfigSchema } from '../providers/danube/config.js';
 import { onappConfigSchema } from '../providers/onapp/config.js';
 import { zomroConfigSchema } from '../providers/zomro/config.js';
 import { zstackConfigSchema } from '../providers/zstack/config.js';
+import { crossCheckConfig } from './cross-checks.js';
 
 /** One entry per provider kind; a new provider adds its schema here. */
 export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema, danubeConfigSchema]);
@@ -17,7 +18,7 @@ const clientSchema = z.object({
   key: z.string().min(16, 'must be at least 16 characters'),
   roles: z.array(z.enum(ROLES)).min(1, 'must name at least one role'),
   providers: z.array(z.string()).optional(),
-});
+}).strict();
 export type ClientConfig = z.infer<typeof clientSchema>;
 
 /** Query limits; each refusal is QUERY_TOO_COMPLEX. The defaults fit the dashboard query with room to spare. */
@@ -104,29 +105,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
-    const ids = new Set<string>();
-    config.providers.forEach((provider, index) => {
-      if (ids.has(provider.id)) context.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
-      ids.add(provider.id);
-    });
-    for (const id of Object.keys(config.protection.perProvider)) {
-      if (!ids.has(id)) context.addIssue({ code: 'custom', path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
-    }
-    const keys = new Set<string>();
-    const names = new Set<string>();
-    config.clients?.forEach((client, index) => {
-      if (keys.has(client.key)) context.addIssue({ code: 'custom', path: ['clients', index, 'key'], message: 'the same key is given to two clients' });
-      keys.add(client.key);
-      // Audit lines name clients: two of one name could not be told apart.
-      if (names.has(client.name)) context.addIssue({ code: 'custom', path: ['clients', index, 'name'], message: `duplicate client name "${client.name}": each client needs its own` });
-      names.add(client.name);
-      client.providers?.forEach((id, providerIndex) => {
-        if (!ids.has(id)) context.addIssue({ code: 'custom', path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
-      });
-    });
-    if (!config.clients?.length && !config.allowAnonymous) {
-      context.addIssue({ code: 'custom', path: ['clients'], message: 'required: name at least one client, or set allowAnonymous: true' });
-    }
+    for (const issue of crossCheckConfig(config)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

@@ -22,6 +22,7 @@ export const CAPABILITIES = [
   'DELETE_DEFINITION',
   'UPDATE_BACKUP_NOTE',
   'CANCEL_OPERATION',
+  'NAME_BACKUP',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -3,6 +3,7 @@ import { GatewayError } from '../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
+import { newestFirst } from './backup-order.js';
 import { decodeOperationId } from './ids.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -74,7 +75,10 @@ export class RequestLoaders {
       });
       return instances;
     }, dataLoaderOptions);
-    this.backups = new DataLoader((keys) => this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids, options.scope)), dataLoaderOptions);
+    this.backups = new DataLoader(async (keys) => {
+      const lists = await this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids, options.scope));
+      return lists.map((list) => (list instanceof Error ? list : newestFirst(list)));
+    }, dataLoaderOptions);
     this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), dataLoaderOptions);
     this.definitions = new DataLoader(
       (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),

@@ -12,7 +12,7 @@ type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown
  * Wraps every mutation: idempotency when the input carries a key (after the
  * caller's role and scope are checked, so a record is never replayed to one
  * who could not have made the call), and one
- * JSON audit line (client, operation, targets, outcome, provider operation id)
+ * JSON audit line (client, operation, what it acted on, targets, outcome, provider operation id)
  * whatever happens.
  */
 export async function runMutation<T>(
@@ -23,6 +23,8 @@ export async function runMutation<T>(
     requestId: string;
     /** The mutation's role and provider-scope checks (no upstream call): run before a record can be replayed. */
     authorize: () => void;
+    /** What the mutation acted on, named for people (provider, native id, name where known); never reads upstream. */
+    subjects?: (result: T | undefined) => Record<string, unknown>;
   },
   operation: string,
   input: MutationInput,
@@ -39,16 +41,25 @@ export async function runMutation<T>(
       result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act);
     }
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, targets, outcome: 'ok', providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     return result;
   } catch (error) {
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     throw error;
+  }
+}
+
+/** An audit line is written whatever happens: a failure to describe the subjects leaves them out, nothing more. */
+function subjectsOf<T>(deps: { subjects?: (result: T | undefined) => Record<string, unknown> }, result: T | undefined): Record<string, unknown> {
+  try {
+    return deps.subjects?.(result) ?? {};
+  } catch {
+    return {};
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type EntityAddress,
 } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
+import { newestFirst } from './backup-order.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
 
@@ -41,6 +42,8 @@ export class RequestGateway {
   readonly scope: UpstreamScope;
   /** Subscription polls go on long after the request: its id, not its budget. */
   private readonly pollScope: UpstreamScope;
+  /** Names of the entities looked up one by one (a handful per mutation), kept for audit lines. */
+  private readonly namesLookedUp = new Map<string, string>();
 
   constructor(
     readonly gateway: Gateway,
@@ -98,7 +101,8 @@ export class RequestGateway {
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
       const failure = lists.find((list): list is Error => list instanceof Error);
       if (failure) throw failure;
-      return (lists as Backup[][]).flat();
+      // Newest first across all of the account's instances, not only within each.
+      return newestFirst((lists as Backup[][]).flat());
     });
     return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
   }
@@ -123,7 +127,18 @@ export class RequestGateway {
 
   async instanceByNativeId(providerId: string, nativeId: string): Promise<Instance | null> {
     if (!this.gateway.providers.find(this.principal, providerId)) return null;
-    return this.loaders.instance.load(loaderKey(providerId, nativeId));
+    const instance = await this.loaders.instance.load(loaderKey(providerId, nativeId));
+    if (instance) this.namesLookedUp.set(loaderKey(providerId, nativeId), instance.name);
+    return instance;
+  }
+
+  /**
+   * The name of an instance, or of a backup (give its instance), that this
+   * request looked up one by one (what mutations act on), for audit lines;
+   * null when it did not. Never reads from a provider.
+   */
+  nameOf(providerId: string, nativeId: string, backupOfInstance?: string): string | null {
+    return this.namesLookedUp.get(backupOfInstance === undefined ? loaderKey(providerId, nativeId) : backupKey(providerId, backupOfInstance, nativeId)) ?? null;
   }
 
   async backup(id: string): Promise<Backup | null> {
@@ -132,7 +147,9 @@ export class RequestGateway {
 
   async backupAt(address: EntityAddress): Promise<Backup | null> {
     if (!this.gateway.providers.find(this.principal, address.providerId)) return null;
-    return findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    if (backup) this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
+    return backup;
   }
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
@@ -239,6 +256,8 @@ export class RequestGateway {
     return { items, providerErrors };
   }
 }
+
+const backupKey = (providerId: string, instanceNativeId: string, nativeId: string): string => `${loaderKey(providerId, instanceNativeId)}\u0000${nativeId}`;
 
 export function toProviderError(adapter: ProviderAdapter, reason: unknown): ProviderErrorModel {
   if (isGatewayError(reason)) return { provider: adapter, code: reason.code, message: reason.message };

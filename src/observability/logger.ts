@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+/** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
+const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 /**
  * Paths pino blanks in every log line. Credentials should never reach a log
@@ -26,7 +30,45 @@ export const REDACTED_PATHS = [
   'headers["es-api-key"]',
 ];
 
-export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream): Logger {
-  const options = { level, base: { service: 'backup-graph' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+/** `pretty` for people at a terminal, `json` (one object a line) for log pipelines. */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** LOG_FORMAT when set; else pretty on a terminal and JSON anywhere else (a pipe, a file, a container log). */
+export function chooseLogFormat(env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean): LogFormat {
+  const chosen = env.LOG_FORMAT?.trim().toLowerCase();
+  if (chosen === undefined || chosen === '') return stdoutIsTerminal ? 'pretty' : 'json';
+  if ((LOG_FORMATS as readonly string[]).includes(chosen)) return chosen as LogFormat;
+  throw new Error(`LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, not "${env.LOG_FORMAT}"`);
+}
+
+export interface LoggerOptions {
+  format?: LogFormat;
+  /** Colours in pretty lines; only for a terminal. */
+  colorize?: boolean;
+}
+
+/**
+ * One line per event either way. Pretty lines lead with the local time and the
+ * level's name, then what a person scans for: `[request id] provider: message
+ * operation -> outcome`; the remaining fields follow as compact JSON on the
+ * same line, so grep still finds a whole event.
+ */
+const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}: {end}{msg}{if operation} {operation}{end}{if outcome} -> {outcome}{end}';
+
+export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
+  const pinoOptions = { level, base: { service: 'backup-graph' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (options.format === 'pretty') {
+    const pretty = loadPretty().PinoPretty({
+      colorize: options.colorize ?? false,
+      translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+      singleLine: true,
+      ignore: 'pid,hostname,service,requestId,provider,operation,outcome',
+      messageFormat: PRETTY_MESSAGE,
+      sync: true,
+      ...(destination ? { destination } : {}),
+    });
+    return pino(pinoOptions, pretty);
+  }
+  return destination ? pino(pinoOptions, destination as pino.DestinationStream) : pino(pinoOptions);
 }

@@ -1,6 +1,6 @@
 import { loadConfigFile } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema.js';
-import { createLogger } from '../observability/logger.js';
+import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
@@ -24,11 +24,12 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
     const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
     config = environment.config;
     stopDemo = environment.stop;
-    simulatorsLine = `Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}\n`;
+    simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;
   } else {
     config = listenOverrides(loadConfigFile(configFile, env), env);
   }
-  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel);
+  const terminal = process.stdout.isTTY === true;
+  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   const store = await createStore(env.REDIS_URL, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   const operationBus = env.REDIS_URL ? await createRedisOperationBus(env.REDIS_URL) : undefined;
@@ -45,9 +46,9 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
       { name: 'simulators', run: stopDemo },
     ],
   });
-  logger.info({ url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo }, 'backup-graph listening');
-  process.stdout.write(
-    `\nBackup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}\n` +
-      `GraphiQL: ${server.graphqlUrl}\n${simulatorsLine}\n`,
+  // The banner is a log event like any other: a JSON log pipeline never meets a line it cannot parse.
+  logger.info(
+    { url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo },
+    `Backup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}; GraphiQL: ${server.graphqlUrl}${simulatorsLine}`,
   );
 }

@@ -44,10 +44,11 @@ describe('danube: quirks', () => {
   });
 
   it('maps status numbers and links a backup to its definition', () => {
+    // Newest first: the first backup the simulator made (n = 0) is the last.
     const backups = nodes[3]!.backups;
-    expect(backups[0]).toMatchObject({ status: 'FAILED', definition: { name: 'daily' } });
-    expect(backups[1]).toMatchObject({ status: 'AVAILABLE' });
-    expect(backups[1]!.sizeBytes).toBeGreaterThan(0);
+    expect(backups.at(-1)).toMatchObject({ status: 'FAILED', definition: { name: 'daily' } });
+    expect(backups.at(-2)).toMatchObject({ status: 'AVAILABLE' });
+    expect(backups.at(-2)!.sizeBytes).toBeGreaterThan(0);
   });
 
   it('creates, updates and deletes a definition; a bad cron is refused before any request', async () => {

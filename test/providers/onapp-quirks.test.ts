@@ -28,19 +28,20 @@ describe('onapp: quirks', () => {
   });
 
   it('unwraps records and converts kB, GB, MB and dates with offsets to bytes and UTC', () => {
-    const backup = nodes[1]!.backups[0]!;
+    // Newest first: the first backup the simulator made (n = 0) is the last.
+    const backup = nodes[1]!.backups.at(-1)!;
     const record = simulator.backups.get(Number(backup.nativeId))!;
     expect(backup.sizeBytes).toBe(record.backup_size * 1024);
     expect(backup.minDiskBytes).toBe(5 * 2 ** 30);
     expect(backup.minRamBytes).toBe(384 * 2 ** 20);
     expect(backup.createdAt).toBe('2015-08-09T22:59:20.000Z');
     expect(backup).toMatchObject({ origin: 'MANUAL', mode: 'FULL', note: 'before upgrade', diskId: String(record.diskId) });
-    expect(nodes[1]!.backups[1]!.origin).toBe('SCHEDULED');
+    expect(nodes[1]!.backups.at(-2)!.origin).toBe('SCHEDULED');
   });
 
   it('maps built to status and backup_type to mode', () => {
-    expect(nodes[3]!.backups[0]!.status).toBe('CREATING');
-    expect(nodes[2]!.backups[1]!.mode).toBe('INCREMENTAL');
+    expect(nodes[3]!.backups.at(-1)!.status).toBe('CREATING');
+    expect(nodes[2]!.backups.at(-2)!.mode).toBe('INCREMENTAL');
   });
 
   it('backs up the primary disk when no diskId is given, and follows built to the end', async () => {

@@ -36,7 +36,8 @@ describe('zstack: quirks', () => {
 
   it('makes one backup of the volume group: root names it, sizes add up, dates read in the account timezone', async () => {
     const answer = await harness.gql<{ instance: { backups: Array<{ nativeId: string; name: string; sizeBytes: number; createdAt: string }> } }>('query($id: ID!) { instance(id: $id) { backups { nativeId name sizeBytes createdAt } } }', { id: instanceIds[1] });
-    const backup = answer.data!.instance.backups[0]!;
+    // Newest first: the group the simulator made first is the last.
+    const backup = answer.data!.instance.backups.at(-1)!;
     const volumes = simulator.volumeBackups.filter((volume) => volume.groupUuid === backup.nativeId);
     expect(volumes).toHaveLength(2);
     expect(backup.name).toBe(volumes.find((volume) => volume.type === 'Root')!.name);

@@ -46,7 +46,7 @@ describe('writes are never retried, on any provider', () => {
 
   for (const kind of ['zomro', 'onapp', 'zstack', 'danube'] as ProviderKind[]) {
     it(`${kind}: every write request is sent once, even after a 503`, async () => {
-      harness = await startHarness({ kinds: [kind], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, retries: 3, retryBaseDelayMs: 1 })) }) });
+      harness = await startHarness({ kinds: [kind], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, retries: 3 })) }) });
       const server = harness.simulator(kind).server;
       const list = async () => {
         const answer = await harness.gql<{ providers: Array<{ capabilities: Capability[] }>; instances: { edges: Array<{ node: Node }> } }>(LIST);

@@ -60,6 +60,21 @@ describe('command line', () => {
     expect(result.stderr).not.toContain('admin-secret-key-0123456789');
   });
 
+  it('--check-config reports every problem in one pass: missing variables, misspelled keys, duplicate ids', () => {
+    const path = file(
+      'allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ONE}" }, timeoutMS: 5000 }\n  - { id: a, kind: onapp, url: "${NOT_SET_TWO}", auth: { username: u, password: p }, colour: blue }\n',
+    );
+    const result = run(['--check-config', path]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'providers[0].auth.token: environment variable NOT_SET_ONE is not set',
+      'providers[1].url: environment variable NOT_SET_TWO is not set',
+      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
+      expect.stringMatching(/^providers\[1\]\.colour: unknown key; allowed here: /),
+      'providers[1].id: duplicate provider id "a"',
+    ]);
+  });
+
   it('an unknown option exits 2 with the usage', () => {
     const result = run(['--frobnicate']);
     expect(result.status).toBe(2);

@@ -90,7 +90,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
 
   it('config mode: finishes the request in flight, closes subscriptions with 1001, closes everything and exits 0', async () => {
     running = start('npm', ['start', '--', '--config', configFile()], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     const subscription = await openSubscriptionSocket(graphqlUrl);
     simulator.server.latencyMs = 800;
     const inFlight = post(graphqlUrl);
@@ -108,8 +108,8 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
 
   it('demo mode: Ctrl-C (SIGINT to the process group, npm forwarding it too) finishes the request and closes all five ports', async () => {
     running = start('npm', ['start'], shellEnv({ PORT: '0', DEMO_LATENCY_MS: '600' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
-    const simulatorUrls = [...(await running.waitFor(/Simulators: (.+)\n/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    const simulatorUrls = [...(await running.waitFor(/Simulators: ([^"]+)"/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
     expect(simulatorUrls).toHaveLength(4);
     const inFlight = post(graphqlUrl);
     // The instance lists have been answered: the gateway now waits on the backups round.
@@ -126,7 +126,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
 
   it('a second signal exits at once (143 for SIGTERM) without waiting for the drain', async () => {
     running = start(process.execPath, ['dist/main.js', '--config', configFile()], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     simulator.server.latencyMs = 30_000;
     const inFlight = post(graphqlUrl).catch(() => null);
     await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
@@ -140,7 +140,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
 
   it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
     running = start('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/\S+)/))[1] as string;
+    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     simulator.server.latencyMs = 30_000;
     const inFlight = post(graphqlUrl).catch(() => null);
     await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);

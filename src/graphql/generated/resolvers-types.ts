@@ -282,6 +282,12 @@ export type Capability =
   | 'LIST_INSTANCES'
   /** List each instance's backup schedules. */
   | 'LIST_SCHEDULES'
+  /**
+   * `createBackup`'s `name` becomes the backup's own name (Zomro, ZStack).
+   * Without it the provider names backups itself and the gateway keeps the name
+   * as the backup's note, unless a `note` is given (OnApp, Danube).
+   */
+  | 'NAME_BACKUP'
   /** Restore a backup onto an instance (`restoreBackup`). */
   | 'RESTORE_BACKUP'
   /** Re-read backups from backup storage (`syncBackups`). */
@@ -342,7 +348,12 @@ export type CreateBackupInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The instance to back up. */
   instanceId: Scalars['ID']['input'];
-  /** The backup's name. */
+  /**
+   * The backup's name, where the provider takes one (capability NAME_BACKUP:
+   * Zomro, ZStack). OnApp and Danube name backups themselves (OnApp by id,
+   * Danube after the definition and the time): there the name is kept as the
+   * backup's note when no `note` is given, and dropped when one is.
+   */
   name: Scalars['String']['input'];
   /** A note to keep with the backup (Danube). */
   note?: InputMaybe<Scalars['String']['input']>;
@@ -471,6 +482,14 @@ export type Instance = Node & {
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
   state?: Maybe<Scalars['String']['output']>;
+  /**
+   * The state in the gateway's words, the same for every provider: Zomro
+   * `instance_status` (active, stopped, suspend, verify_resize), OnApp's
+   * `booted`/`locked`/`built` flags, ZStack's VM state (Running, Stopped,
+   * Paused, Starting...), Danube's status (running, stopped, frozen,
+   * stopping...). UNKNOWN for a word the gateway does not know; `state` keeps it.
+   */
+  status: InstanceStatus;
 };
 
 
@@ -513,6 +532,19 @@ export type InstanceFilter = {
   /** The recovery-point objective in hours the statuses are judged against; default: each account's configured one. */
   rpoHours?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** An instance's state, the same words for every provider (see `Instance.status`). */
+export type InstanceStatus =
+  /** Between states, or held by a task (starting, stopping, migrating; OnApp: locked or not yet built). */
+  | 'BUSY'
+  /** Running. */
+  | 'RUNNING'
+  /** Off (stopped, shut down; ZStack: also Destroyed, in the recycle bin). */
+  | 'STOPPED'
+  /** Paused or frozen by the provider, or suspended by its billing (Zomro `suspend`). */
+  | 'SUSPENDED'
+  /** The provider gave no state, or one the gateway does not know. */
+  | 'UNKNOWN';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1159,6 +1191,7 @@ export type ResolversTypes = {
   InstanceConnection: ResolverTypeWrapper<InstanceConnectionModelModel>;
   InstanceEdge: ResolverTypeWrapper<Omit<InstanceEdge, 'node'> & { node: ResolversTypes['Instance'] }>;
   InstanceFilter: InstanceFilter;
+  InstanceStatus: InstanceStatus;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<NodeModelModel>;
@@ -1377,6 +1410,7 @@ export type InstanceResolvers<ContextType = GraphQLContext, ParentType extends R
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   schedules?: Resolver<Maybe<Array<ResolversTypes['BackupSchedule']>>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InstanceStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -1,6 +1,7 @@
 import { describeCron, nextRunAt } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Instance } from '../../domain/types.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
+import { instanceStatus } from '../../providers/instance-status.js';
 import type { GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
@@ -32,6 +33,7 @@ export const entityResolvers: Resolvers = {
   Instance: {
     id: (instance) => instanceId(instance),
     provider: (instance, _args, context) => context.gateway.provider(instance.providerId),
+    status: (instance, _args, context) => instanceStatus(context.gateway.provider(instance.providerId).account.kind, instance),
     backups: (instance, _args, context) => context.gateway.backupsOf(instance),
     schedules: (instance, _args, context) => context.gateway.schedulesOf(instance),
     definitions: (instance, _args, context) => context.gateway.definitionsOf(instance),

@@ -1,3 +1,4 @@
+import { auditSubjects } from '../../gateway/audit-subjects.js';
 import { createBackups } from '../../gateway/bulk-create.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
@@ -19,6 +20,7 @@ export const protectionResolvers: Resolvers = {
           requestId: context.requestId,
           // A replay re-checks the role; which instances the key may see is judged per item, as on the first call.
           authorize: () => requireRole(context.gateway.principal, 'operator', 'createBackups'),
+          subjects: () => ({ ...auditSubjects(context.gateway, input as Record<string, unknown>) }),
         },
         'createBackups',
         input as Record<string, unknown>,

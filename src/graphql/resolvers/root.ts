@@ -1,4 +1,5 @@
 import type { Operation } from '../../domain/types.js';
+import { auditSubjects } from '../../gateway/audit-subjects.js';
 import { runMutation } from '../../gateway/mutation-runner.js';
 import type { MutationName } from '../../gateway/mutations.js';
 import { protectionReader } from '../../gateway/protection.js';
@@ -16,6 +17,7 @@ const guarded = <T>(context: GraphQLContext, operation: MutationName, input: obj
       principal: context.gateway.principal,
       requestId: context.requestId,
       authorize: () => context.mutations.authorize(operation, input as Record<string, unknown>),
+      subjects: (result) => ({ ...auditSubjects(context.gateway, input as Record<string, unknown>, result) }),
     },
     operation,
     input as Record<string, unknown>,

@@ -11,6 +11,6 @@ export const danubeConfigSchema = z.object({
     .superRefine((auth, context) => requireOneOf(auth, context, [['apiKey'], ['username', 'password']])),
   /** The virtual datacenter every call is scoped to. */
   dc: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a datacenter name').optional(),
-});
+}).strict();
 
 export type DanubeConfig = z.infer<typeof danubeConfigSchema>;

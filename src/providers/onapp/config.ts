@@ -6,6 +6,6 @@ export const onappConfigSchema = z.object({
   kind: z.literal('onapp'),
   /** HTTP basic auth: the OnApp user and its API key. */
   auth: z.object({ username: requiredString, password: requiredString }).strict(),
-});
+}).strict();
 
 export type OnappConfig = z.infer<typeof onappConfigSchema>;

@@ -33,6 +33,8 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_SCHEDULES',
   'CREATE_SCHEDULE',
   'DELETE_SCHEDULE',
+  // createBackup's name becomes the backup's own name.
+  'NAME_BACKUP',
 ]);
 
 /** Zomro (BILLmanager + Fleio) Cloud VPS backups. */

@@ -16,6 +16,6 @@ export const zomroConfigSchema = z.object({
    * the state from before the rebuild began.
    */
   restoreSettleMs: z.number().int().min(0).max(3_600_000).default(300_000),
-});
+}).strict();
 
 export type ZomroConfig = z.infer<typeof zomroConfigSchema>;

@@ -14,7 +14,7 @@ const MAX_QUERY_LENGTH = 4_000;
 /** Volume backups per page; a page holds every volume of many VMs. */
 const BACKUP_PAGE_SIZE = 5_000;
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS']);
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
 const UUID = /^[0-9a-f]{32}$/;
 const uuidSegment = (value: string): string => {

@@ -11,6 +11,6 @@ export const zstackConfigSchema = z.object({
     .superRefine((auth, context) => requireOneOf(auth, context, [['accountName', 'password'], ['sessionId']])),
   /** The image store used by create, restore and sync. */
   backupStorageUuid: z.string().regex(/^[0-9a-f]{32}$/, 'must be a 32-hex-digit uuid'),
-});
+}).strict();
 
 export type ZstackConfig = z.infer<typeof zstackConfigSchema>;

@@ -1,0 +1,52 @@
+/**
+ * Checks that span several parts of the config (ids named in one place and
+ * used in another). They read the input defensively, so they run even when
+ * other parts are invalid: `--check-config` reports them in the same pass as
+ * everything else instead of after the rest is fixed.
+ */
+export interface CrossIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+export function crossCheckConfig(input: unknown): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const config = record(input);
+  if (!config) return issues;
+  const ids = new Set<string>();
+  list(config.providers).forEach((provider, index) => {
+    const id = record(provider)?.id;
+    if (typeof id !== 'string') return;
+    if (ids.has(id)) issues.push({ path: ['providers', index, 'id'], message: `duplicate provider id "${id}"` });
+    ids.add(id);
+  });
+  for (const id of Object.keys(record(record(config.protection)?.perProvider) ?? {})) {
+    if (!ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
+  }
+  const keys = new Set<string>();
+  const names = new Set<string>();
+  const clients = list(config.clients);
+  clients.forEach((entry, index) => {
+    const client = record(entry);
+    if (!client) return;
+    if (typeof client.key === 'string') {
+      if (keys.has(client.key)) issues.push({ path: ['clients', index, 'key'], message: 'the same key is given to two clients' });
+      keys.add(client.key);
+    }
+    if (typeof client.name === 'string') {
+      // Audit lines name clients: two of one name could not be told apart.
+      if (names.has(client.name)) issues.push({ path: ['clients', index, 'name'], message: `duplicate client name "${client.name}": each client needs its own` });
+      names.add(client.name);
+    }
+    list(client.providers).forEach((id, providerIndex) => {
+      if (typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
+    });
+  });
+  if (clients.length === 0 && config.allowAnonymous !== true) {
+    issues.push({ path: ['clients'], message: 'required: name at least one client, or set allowAnonymous: true' });
+  }
+  return issues;
+}

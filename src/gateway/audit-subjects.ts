@@ -1,0 +1,80 @@
+import type { Backup } from '../domain/types.js';
+import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
+import type { RequestGateway } from './request-gateway.js';
+
+/** An instance or backup as a person reads it in an audit line: account, the provider's own id, and its name where known. */
+export interface AuditEntity {
+  provider: string;
+  nativeId: string;
+  name?: string;
+  /** For backups, schedules and definitions: the instance they belong to. */
+  instance?: { nativeId: string; name?: string };
+}
+
+export interface AuditSubjects {
+  /** The account acted on, when every subject is in one (the pretty log line leads with it). */
+  provider?: string;
+  instance?: AuditEntity;
+  instances?: AuditEntity[];
+  backup?: AuditEntity;
+  targetInstance?: AuditEntity;
+  schedule?: AuditEntity;
+  definition?: AuditEntity;
+}
+
+const withName = <T extends object>(entity: T, name: string | null | undefined): T & { name?: string } => (name ? { ...entity, name } : entity);
+
+/** A malformed id names nothing: the audit line keeps the opaque id in `targets` and says no more. */
+function decoded<T>(decode: () => T): T | null {
+  try {
+    return decode();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a mutation acted on, from its input's global ids (decoded, no upstream
+ * call) and the names this request already looked up or the result carries.
+ */
+export function auditSubjects(request: RequestGateway, input: Readonly<Record<string, unknown>>, result?: unknown): AuditSubjects {
+  const subjects: AuditSubjects = {};
+  const instance = (id: unknown): AuditEntity | null => {
+    if (typeof id !== 'string') return null;
+    const address = decoded(() => decodeInstanceId(id));
+    return address ? withName({ provider: address.providerId, nativeId: address.nativeId }, request.nameOf(address.providerId, address.nativeId)) : null;
+  };
+  const owned = (address: EntityAddress | null, name: string | null = null): AuditEntity | null =>
+    address
+      ? withName(
+          { provider: address.providerId, nativeId: address.nativeId, instance: withName({ nativeId: address.instanceNativeId }, request.nameOf(address.providerId, address.instanceNativeId)) },
+          name,
+        )
+      : null;
+
+  const single = instance(input.instanceId);
+  if (single) subjects.instance = single;
+  if (Array.isArray(input.instanceIds)) subjects.instances = input.instanceIds.map(instance).filter((entity): entity is AuditEntity => entity !== null);
+  const target = instance(input.targetInstanceId);
+  if (target) subjects.targetInstance = target;
+
+  const resultBackup = (result as { backup?: Backup | null } | null | undefined)?.backup ?? null;
+  if (typeof input.backupId === 'string') {
+    const address = decoded(() => decodeBackupId(input.backupId as string));
+    const name = address ? (request.nameOf(address.providerId, address.nativeId, address.instanceNativeId) ?? resultBackup?.name) : null;
+    const entity = owned(address, name);
+    if (entity) subjects.backup = entity;
+  } else if (resultBackup) {
+    // A backup the mutation made: the provider's id for it, once it gave one.
+    subjects.backup = withName({ provider: resultBackup.providerId, nativeId: resultBackup.nativeId }, resultBackup.name);
+  }
+  const schedule = typeof input.scheduleId === 'string' ? owned(decoded(() => decodeScheduleId(input.scheduleId as string))) : null;
+  if (schedule) subjects.schedule = schedule;
+  const definition = typeof input.definitionId === 'string' ? owned(decoded(() => decodeDefinitionId(input.definitionId as string))) : null;
+  if (definition) subjects.definition = definition;
+
+  const providers = new Set([subjects.instance, ...(subjects.instances ?? []), subjects.backup, subjects.targetInstance, subjects.schedule, subjects.definition].flatMap((entity) => (entity ? [entity.provider] : [])));
+  if (typeof input.providerId === 'string') providers.add(input.providerId);
+  if (providers.size === 1) subjects.provider = [...providers][0] as string;
+  return subjects;
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, validateConfig } from '../../src/config/load.js';
+import { configSchema } from '../../src/config/schema.js';
+import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
+
+const FILE = 'backup-graph.example.yaml';
+const ENV = { DASHBOARD_KEY: 'dashboard-key-0123456789', OPS_KEY: 'ops-key-0123456789abc', ZOMRO_SESSION: 's', ONAPP_API_KEY: 'k', ZSTACK_PASSWORD: 'p', DANUBE_API_KEY: 'd' };
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+  options?: Array<{ _zod: { def: SchemaDef } }>;
+  in?: { _zod: { def: SchemaDef } };
+}
+
+/** Every object key the config schema knows, at any depth (records' free keys aside). */
+function keysOf(def: SchemaDef, into = new Set<string>()): Set<string> {
+  if (def.shape) for (const [key, child] of Object.entries(def.shape)) {
+    into.add(key);
+    keysOf(child._zod.def, into);
+  }
+  for (const inner of [def.innerType, def.element, def.in]) if (inner) keysOf(inner._zod.def, into);
+  for (const option of def.options ?? []) keysOf(option._zod.def, into);
+  return into;
+}
+
+describe('backup-graph.example.yaml', () => {
+  it('is a valid config once its variables are set', () => {
+    const config = loadConfigFile(FILE, ENV);
+    expect(config.providers.map((provider) => provider.kind)).toEqual(['zomro', 'onapp', 'zstack', 'danube']);
+  });
+
+  it('names every key the config schema has', () => {
+    const text = readFileSync(FILE, 'utf8');
+    const keys = [...keysOf((configSchema as unknown as { _zod: { def: SchemaDef } })._zod.def)];
+    expect(keys.length).toBeGreaterThan(40);
+    expect(keys.filter((key) => !new RegExp(`\\b${key}\\b`).test(text))).toEqual([]);
+  });
+
+  it('states the defaults the schema applies', () => {
+    const example = loadConfigFile(FILE, ENV);
+    const defaults = validateConfig({ allowAnonymous: true, providers: [{ id: 'x', kind: 'zomro', url: 'https://x/', auth: { token: 't' } }] });
+    expect(example.listen).toEqual(defaults.listen);
+    expect(example.admin).toEqual(defaults.admin);
+    expect(example.limits).toEqual(defaults.limits);
+    expect({ ...example.protection, perProvider: {} }).toEqual(defaults.protection);
+    expect([example.introspection, example.logLevel]).toEqual([defaults.introspection, defaults.logLevel]);
+    expect((parseYaml(readFileSync(FILE, 'utf8')) as { allowAnonymous: boolean }).allowAnonymous).toBe(false);
+    const zomro = example.providers[0]!;
+    expect({ timeoutMs: zomro.timeoutMs, retries: zomro.retries, maxConcurrency: zomro.maxConcurrency, cacheTtlMs: zomro.cacheTtlMs, breakerThreshold: zomro.breakerThreshold, breakerHalfOpenAfterMs: zomro.breakerHalfOpenAfterMs }).toEqual({
+      timeoutMs: UPSTREAM_DEFAULTS.timeoutMs,
+      retries: UPSTREAM_DEFAULTS.retries,
+      maxConcurrency: UPSTREAM_DEFAULTS.maxConcurrency,
+      cacheTtlMs: UPSTREAM_DEFAULTS.cacheTtlMs,
+      breakerThreshold: UPSTREAM_DEFAULTS.breakerThreshold,
+      breakerHalfOpenAfterMs: UPSTREAM_DEFAULTS.breakerHalfOpenAfterMs,
+    });
+  });
+});

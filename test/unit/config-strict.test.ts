@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigObject, validateConfig } from '../../src/config/load.js';
+
+const problemsOf = (run: () => unknown): string[] => {
+  try {
+    run();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
+const zstack = { id: 'zs', kind: 'zstack', url: 'https://zs/', auth: { sessionId: 's' }, backupStorageUuid: 'a'.repeat(32) };
+
+describe('strict config: unknown keys are refused at every level, with a hint', () => {
+  it('refuses misspelled keys inside a provider entry, naming the key it meant', () => {
+    const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...zomro, timeoutMS: 5000, cacheTTLms: 1000, colour: 'blue' }, { ...zstack, backupStorageUUID: 'x' }] }));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
+        'providers[0].cacheTTLms: unknown key; did you mean "cacheTtlMs"?',
+        expect.stringMatching(/^providers\[0\]\.colour: unknown key; allowed here: .*timeoutMs/),
+        'providers[1].backupStorageUUID: unknown key; did you mean "backupStorageUuid"?',
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('refuses unknown keys at the top, in limits, protection, admin, clients and auth', () => {
+    const problems = problemsOf(() =>
+      validateConfig({
+        allowAnonymus: true,
+        clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], role: 'admin' }],
+        limits: { maxDeph: 5 },
+        protection: { rpoHour: 12 },
+        admin: { prot: 1 },
+        providers: [{ ...zomro, auth: { tokn: 'x', token: 'y' } }],
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'allowAnonymus: unknown key; did you mean "allowAnonymous"?',
+        'clients[0].role: unknown key; did you mean "roles"?',
+        'limits.maxDeph: unknown key; did you mean "maxDepth"?',
+        'protection.rpoHour: unknown key; did you mean "rpoHours"?',
+        'admin.prot: unknown key; did you mean "port"?',
+        'providers[0].auth.tokn: unknown key; did you mean "token"?',
+      ]),
+    );
+  });
+});
+
+describe('every problem in one pass', () => {
+  it('reports missing environment variables, invalid values and duplicate ids together', () => {
+    const problems = problemsOf(() =>
+      loadConfigObject(
+        {
+          clients: [{ name: 'ops', key: '${OPS_KEY}', roles: ['admin'] }],
+          listen: { port: 'eighty' },
+          providers: [
+            { ...zomro, auth: { token: '${ZOMRO_TOKEN}' }, timeoutMS: 1 },
+            { ...zomro, url: '${ZOMRO_URL}' },
+          ],
+        },
+        {},
+      ),
+    );
+    expect(problems).toEqual([
+      'clients[0].key: environment variable OPS_KEY is not set',
+      'providers[0].auth.token: environment variable ZOMRO_TOKEN is not set',
+      'providers[1].url: environment variable ZOMRO_URL is not set',
+      'listen.port: Invalid input: expected number, received string',
+      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
+      'providers[1].id: duplicate provider id "zomro-nl"',
+    ]);
+  });
+
+  it('accepts a valid config with its variables set', () => {
+    const config = loadConfigObject({ allowAnonymous: true, providers: [{ ...zomro, auth: { token: '${ZOMRO_TOKEN}' } }] }, { ZOMRO_TOKEN: 'value' });
+    expect(config.providers[0]).toMatchObject({ auth: { token: 'value' } });
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { Backup } from '../../src/domain/types.js';
+import { newestFirst } from '../../src/gateway/backup-order.js';
+import { instanceStatus } from '../../src/providers/instance-status.js';
+
+describe('InstanceStatus per provider', () => {
+  const word = (kind: 'zomro' | 'zstack' | 'danube', state: string | null) => instanceStatus(kind, { state, raw: {} });
+
+  it('maps each provider state word, and says UNKNOWN for one it does not know', () => {
+    expect([word('zomro', 'active'), word('zomro', 'stopped'), word('zomro', 'suspend'), word('zomro', 'verify_resize'), word('zomro', 'rebuilding')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'BUSY']);
+    expect([word('zstack', 'Running'), word('zstack', 'Stopped'), word('zstack', 'Paused'), word('zstack', 'Migrating'), word('zstack', 'Crashed')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
+    expect([word('danube', 'running'), word('danube', 'stopped'), word('danube', 'frozen'), word('danube', 'stopping'), word('danube', 'error')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
+    expect(word('zomro', null)).toBe('UNKNOWN');
+  });
+
+  it('reads OnApp flags: locked or unbuilt is BUSY, else booted', () => {
+    const onapp = (raw: Record<string, unknown>) => instanceStatus('onapp', { state: null, raw });
+    expect([onapp({ booted: true }), onapp({ booted: false }), onapp({ booted: true, locked: true }), onapp({ booted: false, built: false }), onapp({})]).toEqual(['RUNNING', 'STOPPED', 'BUSY', 'BUSY', 'UNKNOWN']);
+  });
+});
+
+describe('newestFirst', () => {
+  const backup = (nativeId: string, createdAt: string | null) => ({ nativeId, createdAt: createdAt === null ? null : new Date(createdAt) }) as Backup;
+
+  it('sorts by date descending, dateless last, ties in the provider order', () => {
+    const sorted = newestFirst([backup('a', null), backup('b', '2026-01-01T00:00:00Z'), backup('c', '2026-03-01T00:00:00Z'), backup('d', null), backup('e', '2026-01-01T00:00:00Z')]);
+    expect(sorted.map((item) => item.nativeId)).toEqual(['c', 'b', 'e', 'a', 'd']);
+  });
+});
