@@ -284,8 +284,9 @@ export type Capability =
   | 'LIST_SCHEDULES'
   /**
    * `createBackup`'s `name` becomes the backup's own name (Zomro, ZStack).
-   * Without it the provider names backups itself and the gateway keeps the name
-   * as the backup's note, unless a `note` is given (OnApp, Danube).
+   * Without it the provider names backups itself: Danube keeps the name as the
+   * backup's note unless a `note` is given; OnApp's create takes no parameters,
+   * so there the name is dropped.
    */
   | 'NAME_BACKUP'
   /** Restore a backup onto an instance (`restoreBackup`). */
@@ -351,8 +352,9 @@ export type CreateBackupInput = {
   /**
    * The backup's name, where the provider takes one (capability NAME_BACKUP:
    * Zomro, ZStack). OnApp and Danube name backups themselves (OnApp by id,
-   * Danube after the definition and the time): there the name is kept as the
-   * backup's note when no `note` is given, and dropped when one is.
+   * Danube after the definition and the time). Danube keeps the name as the
+   * backup's note when no `note` is given, and drops it when one is; OnApp's
+   * create is documented without a body, so the name is dropped there.
    */
   name: Scalars['String']['input'];
   /** A note to keep with the backup (Danube). */
