@@ -71,6 +71,7 @@ describe('examples/dashboard-client', () => {
     const unreachable = await runScript(['http://127.0.0.1:1/graphql']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toBe('');
+    expect(unreachable.stderr.trim()).toBe('cannot reach http://127.0.0.1:1/graphql: ECONNREFUSED');
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 

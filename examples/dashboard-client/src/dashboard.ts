@@ -50,11 +50,18 @@ interface GraphQLResponse<T> {
 /** Sends one typed operation; the answer's type follows from the document. */
 async function request<TResult, TVariables>(url: string, document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>> {
   const key = process.env.BACKUP_GRAPH_KEY;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND...) is what a person needs
+    const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message) : String(error);
+    throw new Error(`cannot reach ${url}: ${cause}`);
+  }
   const text = await response.text();
   try {
     return JSON.parse(text) as GraphQLResponse<TResult>;
