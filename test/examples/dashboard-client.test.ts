@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { generate } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,15 @@ function runScript(args: string[], env: Record<string, string> = {}): Promise<Ru
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A loopback port nobody listens on: one the OS just handed out, closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 describe('examples/dashboard-client', () => {
@@ -68,10 +78,11 @@ describe('examples/dashboard-client', () => {
     expect(fromEnv.code).toBe(0);
     expect(fromEnv.stdout).toContain(harness.providerId('danube'));
 
-    const unreachable = await runScript(['http://127.0.0.1:1/graphql']);
+    const closed = await closedPort();
+    const unreachable = await runScript([`http://127.0.0.1:${closed}/graphql`]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toBe('');
-    expect(unreachable.stderr.trim()).toBe('cannot reach http://127.0.0.1:1/graphql: ECONNREFUSED');
+    expect(unreachable.stderr.trim()).toBe(`cannot reach http://127.0.0.1:${closed}/graphql: ECONNREFUSED`);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
