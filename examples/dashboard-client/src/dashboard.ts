@@ -1,0 +1,127 @@
+/**
+ * Prints the backup dashboard of a running Backup Graph gateway as a table.
+ *
+ *   npx tsx examples/dashboard-client/src/dashboard.ts [url]
+ *
+ * URL: the first argument, else BACKUP_GRAPH_URL, else http://127.0.0.1:4000/graphql.
+ * BACKUP_GRAPH_KEY, when set, is sent as `authorization: Bearer <key>`.
+ */
+import { print } from 'graphql';
+import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { graphql } from './gql/index.js';
+
+const DashboardQuery = graphql(`
+  query Dashboard($first: Int!, $after: String) {
+    instances(first: $first, after: $after) {
+      edges {
+        node {
+          id
+          name
+          state
+          provider {
+            id
+            kind
+          }
+          backups {
+            createdAt
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      providerErrors {
+        provider {
+          id
+        }
+        code
+        message
+      }
+    }
+  }
+`);
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Sends one typed operation; the answer's type follows from the document. */
+async function request<TResult, TVariables>(url: string, document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>> {
+  const key = process.env.BACKUP_GRAPH_KEY;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND...) is what a person needs
+    const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message) : String(error);
+    throw new Error(`cannot reach ${url}: ${cause}`);
+  }
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as GraphQLResponse<TResult>;
+  } catch {
+    throw new Error(`${url} answered HTTP ${response.status} without GraphQL JSON`);
+  }
+}
+
+interface Row {
+  instance: string;
+  provider: string;
+  state: string;
+  backups: string;
+  newest: string;
+}
+
+function formatTable(rows: Row[]): string {
+  const header: Row = { instance: 'INSTANCE', provider: 'PROVIDER', state: 'STATE', backups: 'BACKUPS', newest: 'NEWEST BACKUP' };
+  const columns = Object.keys(header) as Array<keyof Row>;
+  const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  return [header, ...rows].map((row) => columns.map((column, i) => row[column].padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** The newest of the backups' dates; the gateway sorts newest first, but a dateless backup may lead. */
+function newest(dates: Array<string | null | undefined>): string {
+  const known = dates.filter((date): date is string => typeof date === 'string').sort();
+  return known.at(-1) ?? '-';
+}
+
+async function main(): Promise<void> {
+  const url = process.argv[2] ?? process.env.BACKUP_GRAPH_URL ?? 'http://127.0.0.1:4000/graphql';
+  const rows: Row[] = [];
+  const problems: string[] = [];
+  let after: string | null = null;
+  do {
+    // annotated: `after` comes from the previous answer, which TypeScript cannot infer in a loop
+    const answer: GraphQLResponse<ResultOf<typeof DashboardQuery>> = await request(url, DashboardQuery, { first: 200, after });
+    for (const error of answer.errors ?? []) problems.push(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
+    const page = answer.data?.instances;
+    if (!page) break;
+    for (const { provider, code, message } of page.providerErrors) problems.push(`${provider.id} ${code}: ${message}`);
+    for (const { node } of page.edges) {
+      rows.push({
+        instance: node.name,
+        provider: `${node.provider.id} (${node.provider.kind})`,
+        state: node.state ?? '-',
+        // null: the provider could not list this instance's backups (an error says why)
+        backups: node.backups ? String(node.backups.length) : '?',
+        newest: node.backups ? newest(node.backups.map((backup) => backup.createdAt)) : '?',
+      });
+    }
+    after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+  } while (after);
+
+  console.log(formatTable(rows));
+  for (const problem of problems) console.error(problem);
+  if (rows.length === 0 && problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { generate } from '@graphql-codegen/cli';
+import type { Types } from '@graphql-codegen/plugin-helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ProviderKind } from '../../src/domain/types.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const SCRIPT = 'examples/dashboard-client/src/dashboard.ts';
+const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the example as a user would (node with tsx), to its exit. */
+function runScript(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A loopback port nobody listens on: one the OS just handed out, closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('examples/dashboard-client', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: KINDS });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('prints one row per instance, from all four providers, with backup counts and the newest backup', async () => {
+    const run = await runScript([harness.gateway.graphqlUrl]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [header, ...rows] = run.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^INSTANCE\s+PROVIDER\s+STATE\s+BACKUPS\s+NEWEST BACKUP$/);
+
+    const expected = await harness.gql<{
+      instances: { totalCount: number; edges: Array<{ node: { name: string; provider: { id: string; kind: string }; backups: Array<{ createdAt: string | null }> } }> };
+    }>('{ instances(first: 1000) { totalCount edges { node { name provider { id kind } backups { createdAt } } } } }');
+    const instances = expected.data!.instances;
+    expect(rows).toHaveLength(instances.totalCount);
+    for (const kind of KINDS) expect(rows.some((row) => row.includes(`${harness.providerId(kind)} (${kind.toUpperCase()})`))).toBe(true);
+
+    // each instance's row: its provider, its backup count and its newest backup time
+    for (const { node } of instances.edges) {
+      const row = rows.find((line) => line.startsWith(`${node.name} `) && line.includes(`${node.provider.id} (${node.provider.kind})`));
+      expect(row, node.name).toBeDefined();
+      const cells = row!.split(/\s{2,}/);
+      const newest = node.backups.map((backup) => backup.createdAt).filter((date): date is string => date !== null).sort().at(-1) ?? '-';
+      expect(cells.slice(-2)).toEqual([String(node.backups.length), newest]);
+    }
+    expect(instances.edges.some(({ node }) => node.backups.length > 0)).toBe(true);
+  }, 60_000);
+
+  it('reads the URL from BACKUP_GRAPH_URL, and says so plainly when nothing answers there', async () => {
+    const fromEnv = await runScript([], { BACKUP_GRAPH_URL: harness.gateway.graphqlUrl });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).toContain(harness.providerId('danube'));
+
+    const closed = await closedPort();
+    const unreachable = await runScript([`http://127.0.0.1:${closed}/graphql`]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toBe('');
+    expect(unreachable.stderr.trim()).toBe(`cannot reach http://127.0.0.1:${closed}/graphql: ECONNREFUSED`);
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('has generated documents that match schema.graphql and its queries (run `npm run codegen:example`)', async () => {
+    const config = parse(readFileSync('examples/dashboard-client/codegen.yml', 'utf8')) as Types.Config;
+    const outputs = await generate({ ...config, silent: true }, false);
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const output of outputs) expect(readFileSync(output.filename, 'utf8'), output.filename).toBe(output.content);
+  }, 60_000);
+});
