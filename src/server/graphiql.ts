@@ -70,6 +70,8 @@ interface Page {
 // carry a plugin: the renderer adds the bundle's own history plugin to that
 // list. Both patterns are checked; a renderer upgrade that moves them fails
 // the page (and test/browser/graphiql.test.ts) instead of dropping history.
+// The fetcher parses in the page and a syntax error (an empty editor) would be
+// shown with its stack through minified code: it answers { errors } instead.
 const RENDER = `
 const { gzipSync } = require('node:zlib');
 const { module, options } = JSON.parse(process.env.GRAPHIQL_RENDER);
@@ -80,6 +82,12 @@ const plugins = /plugins:\\[(\\w+)\\],schemaDescription:/g;
 const found = html.match(plugins);
 if (!history || !found || found.length !== 1) throw new Error('GraphiQL bundle: history plugin not found');
 html = html.replace(plugins, (_, explorer) => 'plugins:[' + explorer + ',' + history[1] + '],schemaDescription:');
+const parse = /return function\\((\\w+),(\\w+)\\)\\{const (\\w+)=(\\w+\\((\\w+)\\(\\1\\.query\\),\\1\\.operationName\\?\\?void 0\\));/g;
+const parses = html.match(parse);
+if (!parses || parses.length !== 1) throw new Error('GraphiQL bundle: fetcher not found');
+html = html.replace(parse, (_, request, options, doc, call) =>
+  'return function(' + request + ',' + options + '){let ' + doc + ';try{' + doc + '=' + call + '}catch(e){' +
+  'return Promise.resolve({errors:[{message:String(e&&e.message||e),...(e&&e.locations?{locations:e.locations}:{})}]})}');
 const bytes = Buffer.from(html, 'utf8');
 process.stdout.write(Buffer.concat([Buffer.from(bytes.length + '\\n'), gzipSync(bytes)]));
 `;
