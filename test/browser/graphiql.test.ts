@@ -53,6 +53,7 @@ describe('GraphiQL in a real browser', () => {
     // The product's own mark (its svg is labelled), not the renderer's default one.
     expect(await page.locator('.graphiql-logo svg[aria-label="Backup Graph"]').count()).toBe(1);
     expect(await page.locator('.graphiql-logo').textContent()).toBe('Backup Graph');
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,.*Backup%20Graph/);
     await page.click('.graphiql-execute-button');
     const result = page.locator('.graphiql-response');
     await expect.poll(async () => (await result.textContent()) ?? '', { timeout: 20_000 }).toContain('"providers"');
