@@ -124,7 +124,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     res.locals.requestId = requestId;
     next();
   });
-  const graphiql = graphiqlHandler('/graphql');
+  const graphiql = graphiqlHandler('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
   app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql(req, res) : next()));
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     try {

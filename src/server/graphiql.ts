@@ -64,14 +64,67 @@ interface Page {
   etag: string;
 }
 
-// Plain JavaScript, so it runs the same under tsx and from dist/.
+// Plain JavaScript, so it runs the same under tsx and from dist/. The yoga
+// bundle hands GraphiQL only the doc explorer (its own plugins list replaces
+// GraphiQL's default, which is the history panel), and JSON options cannot
+// carry a plugin: the renderer adds the bundle's own history plugin to that
+// list. Both patterns are checked; a renderer upgrade that moves them fails
+// the page (and test/browser/graphiql.test.ts) instead of dropping history.
+// The fetcher parses in the page and a syntax error (an empty editor) would be
+// shown with its stack through minified code: it answers { errors } instead.
 const RENDER = `
 const { gzipSync } = require('node:zlib');
 const { module, options } = JSON.parse(process.env.GRAPHIQL_RENDER);
 const { renderGraphiQL } = require(module);
-const html = Buffer.from(renderGraphiQL(options), 'utf8');
-process.stdout.write(Buffer.concat([Buffer.from(html.length + '\\n'), gzipSync(html)]));
+let html = renderGraphiQL(options);
+const history = /const (\\w+)=\\{title:"History",/.exec(html);
+const plugins = /plugins:\\[(\\w+)\\],schemaDescription:/g;
+const found = html.match(plugins);
+if (!history || !found || found.length !== 1) throw new Error('GraphiQL bundle: history plugin not found');
+html = html.replace(plugins, (_, explorer) => 'plugins:[' + explorer + ',' + history[1] + '],schemaDescription:');
+const parse = /return function\\((\\w+),(\\w+)\\)\\{const (\\w+)=(\\w+\\((\\w+)\\(\\1\\.query\\),\\1\\.operationName\\?\\?void 0\\));/g;
+const parses = html.match(parse);
+if (!parses || parses.length !== 1) throw new Error('GraphiQL bundle: fetcher not found');
+html = html.replace(parse, (_, request, options, doc, call) =>
+  'return function(' + request + ',' + options + '){let ' + doc + ';try{' + doc + '=' + call + '}catch(e){' +
+  'return Promise.resolve({errors:[{message:String(e&&e.message||e),...(e&&e.locations?{locations:e.locations}:{})}]})}');
+const bytes = Buffer.from(html, 'utf8');
+process.stdout.write(Buffer.concat([Buffer.from(bytes.length + '\\n'), gzipSync(bytes)]));
 `;
+
+/** The product's mark (a disk with a check), inline so the page stays offline. */
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="28" height="28" aria-label="Backup Graph">' +
+  '<ellipse cx="16" cy="8" rx="11" ry="4" fill="none" stroke="currentColor" stroke-width="2"/>' +
+  '<path d="M5 8v16c0 2.2 4.9 4 11 4s11-1.8 11-4V8" fill="none" stroke="currentColor" stroke-width="2"/>' +
+  '<path d="M11 18l4 4 7-8" fill="none" stroke="hsl(145,60%,40%)" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+
+/** What the headers editor holds when the config names clients: the shape of the header, not a key. */
+export const AUTH_HEADERS_EXAMPLE = JSON.stringify({ Authorization: 'Bearer <your client key>' }, null, 2);
+
+export interface GraphiqlOptions {
+  /** The config has clients: prefill the headers editor with an Authorization example. */
+  authExample?: boolean;
+}
+
+/** The renderer's options: our tabs, name and mark; subscriptions over graphql-ws (the gateway's /graphql socket). */
+export function graphiqlOptions(endpoint: string, { authExample = false }: GraphiqlOptions = {}): Record<string, unknown> {
+  const headers = authExample ? AUTH_HEADERS_EXAMPLE : undefined;
+  return {
+    endpoint,
+    title: 'Backup Graph',
+    logo: LOGO,
+    // The default favicon is the renderer's 150 kB icon file; the mark is 0.6 kB.
+    favicon: `data:image/svg+xml,${encodeURIComponent(LOGO)}`,
+    subscriptionsProtocol: 'WS',
+    defaultQuery: DASHBOARD_QUERY,
+    defaultTabs: [
+      { query: DASHBOARD_QUERY, headers },
+      { query: PROTECTION_QUERY, headers },
+    ],
+    ...(headers ? { defaultHeaders: headers, headers } : {}),
+  };
+}
 
 /**
  * Renders the page in a short-lived child process: the renderer is a 9 MB
@@ -80,9 +133,8 @@ process.stdout.write(Buffer.concat([Buffer.from(html.length + '\\n'), gzipSync(h
  * still left 30 MB in the allocator). This process keeps only the gzipped
  * page (~2 MB).
  */
-function renderPage(endpoint: string): Promise<Page> {
+function renderPage(options: Record<string, unknown>): Promise<Page> {
   const module = createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql');
-  const options = { endpoint, defaultQuery: DASHBOARD_QUERY, defaultTabs: [{ query: DASHBOARD_QUERY }, { query: PROTECTION_QUERY }], title: 'Backup Graph' };
   return new Promise<Page>((resolve, reject) => {
     execFile(
       process.execPath,
@@ -104,7 +156,7 @@ function renderPage(endpoint: string): Promise<Page> {
  * @graphql-yoga/render-graphiql), rendered on the first view, not at start,
  * and served with a long cache lifetime.
  */
-export function graphiqlHandler(endpoint: string): (req: Request, res: Response) => void {
+export function graphiqlHandler(endpoint: string, options: GraphiqlOptions = {}): (req: Request, res: Response) => void {
   let page: Promise<Page> | null = null;
   const send = (req: Request, res: Response, { gzipped, etag }: Page) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -124,7 +176,7 @@ export function graphiqlHandler(endpoint: string): (req: Request, res: Response)
     }
   };
   return (req, res) => {
-    page ??= renderPage(endpoint);
+    page ??= renderPage(graphiqlOptions(endpoint, options));
     page.then(
       (rendered) => send(req, res, rendered),
       () => {
