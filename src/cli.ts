@@ -5,6 +5,7 @@ export const USAGE = `Backup Graph: one GraphQL API over VM backups at Zomro, On
 Usage: npm start -- [options]
 
   (no options)          demo mode: all four provider simulators on loopback, seeded
+  --demo-public         let demo mode listen on a non-loopback HOST (it serves an anonymous admin)
   --config FILE         run against the providers FILE names (or BACKUP_GRAPH_CONFIG=FILE)
   --check-config FILE   validate FILE and exit (0 valid, 2 invalid)
   --print-schema        print the GraphQL schema (SDL) and exit
@@ -19,7 +20,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'print-schema' }
   | { kind: 'check-config'; file: string }
-  | { kind: 'serve'; configFile: string | null };
+  | { kind: 'serve'; configFile: string | null; demoPublic: boolean };
 
 /** Parses argv; an unknown option is an error (exit code 2), not a surprise at run time. */
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
@@ -30,6 +31,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
       'check-config': { type: 'string' },
       'print-schema': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      'demo-public': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -38,5 +40,5 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['print-schema']) return { kind: 'print-schema' };
   if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
   const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
-  return { kind: 'serve', configFile };
+  return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true };
 }

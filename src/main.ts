@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     }
     case 'serve': {
       const { serve } = await import('./server/serve.js');
-      await serve(command.configFile, process.env);
+      await serve(command.configFile, process.env, { demoPublic: command.demoPublic });
     }
   }
 }

@@ -115,6 +115,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   await apollo.start();
 
   app.get('/healthz', healthz);
+  // A browser opened on the bare address lands in GraphiQL.
+  app.get('/', (_req: Request, res: Response) => res.redirect(302, '/graphql'));
   app.get('/readyz', bareReadyz(readyz(gateway.providers, () => draining)));
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
@@ -11,9 +12,24 @@ function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): Gateway
   return { ...config, listen: { port, host: env.HOST || config.listen.host } };
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A loopback name or address: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return LOOPBACK_HOSTS.has(bare) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
 /** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
-export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): Promise<void> {
+export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean } = {}): Promise<void> {
   const demo = configFile === null;
+  const demoHost = env.HOST || '127.0.0.1';
+  // Demo mode has no clients: every caller is an admin. Reachable from other machines only on purpose.
+  if (demo && !isLoopbackHost(demoHost) && options.demoPublic !== true) {
+    throw new ConfigError([
+      `HOST=${demoHost}: demo mode serves an anonymous admin (every caller may create, restore and delete backups), so it listens on loopback only; pass --demo-public to listen on ${demoHost} anyway, or run with --config`,
+    ]);
+  }
   let config: GatewayConfig;
   let stopDemo = async () => {};
   let simulatorsLine = '';
@@ -21,7 +37,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv): 
     // Only demo mode loads the simulators: the production import graph has none.
     const { startDemo } = await import('./demo.js');
     const latencyMs = Number(env.DEMO_LATENCY_MS ?? 0) || 0;
-    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: env.HOST || '127.0.0.1', simulator: { latencyMs } });
+    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: demoHost, simulator: { latencyMs } });
     config = environment.config;
     stopDemo = environment.stop;
     simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;

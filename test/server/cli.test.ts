@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/cli.js';
+import { isLoopbackHost } from '../../src/server/serve.js';
 import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
 import { staticImportGraph } from './import-graph.js';
 import { ROOT, ensureBuilt } from './process.js';
@@ -89,6 +91,27 @@ describe('the compiled build', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('type Instance implements Node');
   }, 120_000);
+});
+
+describe('demo mode on a public address', () => {
+  it('refuses a non-loopback HOST without --demo-public: exit 2, saying it serves an anonymous admin', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, HOST: '0.0.0.0', PORT: '0' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('HOST=0.0.0.0: demo mode serves an anonymous admin');
+    expect(result.stderr).toContain('--demo-public');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('parseCommand accepts --demo-public (off by default)', () => {
+    expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
+    expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
+  });
+
+  it('counts 127.0.0.0/8, ::1 and localhost as loopback, and nothing else', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com', '']) expect(isLoopbackHost(host)).toBe(false);
+  });
 });
 
 describe('what each command loads', () => {

@@ -48,6 +48,12 @@ describe('HTTP surface', () => {
     expect(await missing.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
 
+  it('redirects GET / to /graphql (302) on the main port', async () => {
+    const response = await fetch(`${harness.gateway.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/graphql');
+  });
+
   it('returns an x-request-id on every GraphQL answer', async () => {
     const answer = await harness.gql('{ providers { id } }', {}, { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(answer.headers.get('x-request-id')).toBe('trace-abc-123');

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderKind } from '../../src/domain/types.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
+
+/**
+ * Every ```graphql block of README.md runs against all four simulators. A block
+ * with `<...>` placeholders says how to fill them in an HTML comment just before it:
+ * `<!-- example: per-provider -->` runs it at each provider with that provider's ids
+ * ("stopped" in the comment: a stopped instance and its backup), `<!-- example: one
+ * instance at each provider -->` fills an id list with one instance per provider,
+ * `<!-- example: not run (why) -->` is not an operation on this API.
+ */
+interface Example {
+  line: number;
+  marker: string | null;
+  text: string;
+}
+
+const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
+
+function readmeExamples(): Example[] {
+  const lines = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+  const examples: Example[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    if (lines[index] !== '```graphql') continue;
+    let previous = index - 1;
+    while (previous >= 0 && lines[previous]?.trim() === '') previous--;
+    const marker = /^<!-- example: (.*) -->$/.exec(lines[previous] ?? '')?.[1] ?? null;
+    const end = lines.indexOf('```', index + 1);
+    examples.push({ line: index + 1, marker, text: lines.slice(index + 1, end).join('\n') });
+    index = end;
+  }
+  return examples;
+}
+
+/** A block may hold several operations, one after another, separated by a blank line. */
+const documents = (text: string): string[] => text.split(/\n\s*\n/).filter((document) => document.trim() !== '');
+
+interface Ids {
+  instanceId: string;
+  backupId: string;
+  stoppedInstanceId: string;
+  stoppedBackupId: string;
+  otherInstanceId: string;
+}
+
+interface InstanceRow {
+  id: string;
+  status: string;
+  provider: { kind: string };
+  backups: Array<{ id: string; status: string }> | null;
+}
+
+describe('README examples', () => {
+  let harness: Harness;
+  const ids = new Map<ProviderKind, Ids>();
+  let serial = 0;
+  // Each run's keys are its own: the README's key, reused with other input, would be a CONFLICT.
+  const freshKeys = (document: string): string => document.replace(/idempotencyKey: "([^"]*)"/g, () => `idempotencyKey: "readme-example-${++serial}"`);
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: KINDS });
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: InstanceRow }> } }>('{ instances(first: 500) { edges { node { id status provider { kind } backups { id status } } } } }');
+    expect(answer.errors).toBeUndefined();
+    const nodes = answer.data?.instances.edges.map((edge) => edge.node) ?? [];
+    for (const kind of KINDS) {
+      const mine = nodes.filter((node) => node.provider.kind === kind.toUpperCase());
+      const usable = (node: InstanceRow): string | undefined => node.backups?.find((backup) => backup.status === 'AVAILABLE')?.id;
+      const running = mine.filter((node) => node.status === 'RUNNING' && usable(node));
+      const stopped = mine.find((node) => node.status === 'STOPPED' && usable(node));
+      if (!stopped || running.length < 2) throw new Error(`the ${kind} demo needs a stopped and two running instances, each with an AVAILABLE backup: ${JSON.stringify(mine)}`);
+      ids.set(kind, {
+        instanceId: running[0]!.id,
+        backupId: usable(running[0]!)!,
+        otherInstanceId: running[running.length - 1]!.id,
+        stoppedInstanceId: stopped.id,
+        stoppedBackupId: usable(stopped)!,
+      });
+    }
+  });
+  afterAll(() => harness.close());
+
+  it('finds the examples, each placeholder block marked', () => {
+    const examples = readmeExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(7);
+    for (const example of examples) if (/<[A-Za-z ]+>/.test(example.text)) expect(example.marker, `README.md:${example.line}`).not.toBeNull();
+  });
+
+  it('runs the blocks without placeholders as they are', async () => {
+    for (const example of readmeExamples().filter((candidate) => candidate.marker === null)) {
+      for (const document of documents(example.text)) {
+        const answer = await harness.gql(freshKeys(document));
+        expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('runs the id-list blocks with one instance at each provider', async () => {
+    const all = KINDS.map((kind) => ids.get(kind)!.otherInstanceId);
+    for (const example of readmeExamples().filter((candidate) => candidate.marker?.startsWith('one instance at each provider'))) {
+      const document = freshKeys(example.text.replace(/\["<id>"(?:, "<id>")*\]/, JSON.stringify(all)));
+      const answer = await harness.gql<{ createBackups: { failedCount: number; results: Array<{ error: unknown }> } }>(document);
+      expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+      expect(answer.data?.createBackups.results.map((result) => result.error)).toEqual(KINDS.map(() => null));
+      expect(answer.data?.createBackups.failedCount).toBe(0);
+    }
+  });
+
+  for (const kind of KINDS) {
+    it(`runs the per-provider blocks at ${kind}, with its ids`, async () => {
+      const mine = ids.get(kind)!;
+      let operationId: string | null = null;
+      const client = wsClient(harness.gateway.graphqlUrl);
+      try {
+        for (const example of readmeExamples().filter((candidate) => candidate.marker?.startsWith('per-provider'))) {
+          const stopped = example.marker!.includes('stopped');
+          for (const raw of documents(example.text)) {
+            if (raw.includes('<Operation id>') && operationId === null) throw new Error(`README.md:${example.line}: <Operation id> before any createBackup`);
+            const document: string = freshKeys(raw)
+              .replaceAll('<Instance id>', stopped ? mine.stoppedInstanceId : mine.instanceId)
+              .replaceAll('<Backup id>', stopped ? mine.stoppedBackupId : mine.backupId)
+              .replaceAll('<Operation id>', operationId ?? '');
+            expect(document, `README.md:${example.line}: an unknown placeholder`).not.toMatch(/"<[^>"]*>"/);
+            const answer: { data?: unknown; errors?: unknown } = document.trimStart().startsWith('subscription') ? await wsRun(client, document) : await harness.gql<Record<string, { operation?: { id: string } }>>(document);
+            expect(answer.errors, `README.md:${example.line} at ${kind}`).toBeUndefined();
+            const created: string | undefined = (answer.data as Record<string, { operation?: { id?: string } } | undefined> | null | undefined)?.createBackup?.operation?.id;
+            if (created) operationId = created;
+          }
+        }
+      } finally {
+        await client.dispose();
+      }
+      expect(operationId).not.toBeNull();
+    });
+  }
+});
