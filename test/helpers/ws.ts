@@ -60,3 +60,25 @@ export function rawConnection(graphqlUrl: string, key?: string): RawConnection {
   });
   return { socket, closed, acknowledged };
 }
+
+/** Follows an operation: `first` resolves at its first status, `all` with every status once it ends. */
+export function follow(client: Client, id: string): { first: Promise<string>; all: Promise<string[]> } {
+  const statuses: string[] = [];
+  let firstSeen: (status: string) => void = () => {};
+  const first = new Promise<string>((resolve) => (firstSeen = resolve));
+  const all = new Promise<string[]>((resolve, reject) => {
+    client.subscribe<{ operationUpdated: { status: string } }>(
+      { query: 'subscription($id: ID!) { operationUpdated(id: $id) { status } }', variables: { id } },
+      {
+        next: (value) => {
+          if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
+          statuses.push(value.data!.operationUpdated.status);
+          if (statuses.length === 1) firstSeen(statuses[0] as string);
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => resolve(statuses),
+      },
+    );
+  });
+  return { first, all };
+}

@@ -2,29 +2,8 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { follow } from '../helpers/ws.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-
-/** Follows an operation: `first` resolves at its first status, `all` with every status once it ends. */
-function follow(client: Client, id: string): { first: Promise<string>; all: Promise<string[]> } {
-  const statuses: string[] = [];
-  let firstSeen: (status: string) => void = () => {};
-  const first = new Promise<string>((resolve) => (firstSeen = resolve));
-  const all = new Promise<string[]>((resolve, reject) => {
-    client.subscribe<{ operationUpdated: { status: string } }>(
-      { query: 'subscription($id: ID!) { operationUpdated(id: $id) { status } }', variables: { id } },
-      {
-        next: (value) => {
-          if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
-          statuses.push(value.data!.operationUpdated.status);
-          if (statuses.length === 1) firstSeen(statuses[0] as string);
-        },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-        complete: () => resolve(statuses),
-      },
-    );
-  });
-  return { first, all };
-}
 
 describe('operationUpdated: a subscriber who joins an operation already watched', () => {
   let harness: Harness;

@@ -10,6 +10,7 @@ import { startSimulator } from '../../src/providers/registry.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { freePort, spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { follow } from '../helpers/ws.js';
 import { haproxyInstalled, startHaproxy } from '../helpers/haproxy.js';
 import { eventually } from '../helpers/harness.js';
 
@@ -43,28 +44,6 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
 
 function wsClient(gateway: GatewayProcess): Client {
   return createClient({ url: gateway.graphqlUrl.replace('http', 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
-}
-
-/** Follows an operation: `first` resolves at its first status, `all` with every status once it ends. */
-function follow(client: Client, id: string): { first: Promise<string>; all: Promise<string[]> } {
-  const statuses: string[] = [];
-  let firstSeen: (status: string) => void = () => {};
-  const first = new Promise<string>((resolve) => (firstSeen = resolve));
-  const all = new Promise<string[]>((resolve, reject) => {
-    client.subscribe<{ operationUpdated: { status: string } }>(
-      { query: 'subscription($id: ID!) { operationUpdated(id: $id) { status } }', variables: { id } },
-      {
-        next: (value) => {
-          if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
-          statuses.push(value.data!.operationUpdated.status);
-          if (statuses.length === 1) firstSeen(statuses[0] as string);
-        },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-        complete: () => resolve(statuses),
-      },
-    );
-  });
-  return { first, all };
 }
 
 describe('two gateway replicas sharing Redis', () => {
