@@ -16,15 +16,11 @@ export interface AdminListener {
  * a listener of their own, loopback by default: they name every provider
  * account, which no API client needs to see.
  */
-export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: { metrics: GatewayMetrics; providers: ProviderSet; isDraining: () => boolean }): Promise<AdminListener> {
+export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: AdminDependencies): Promise<AdminListener> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', healthz);
-  app.get('/readyz', readyz(dependencies.providers, dependencies.isDraining));
-  app.get('/metrics', async (_req: Request, res: Response) => {
-    res.setHeader('content-type', dependencies.metrics.registry.contentType);
-    res.end(await dependencies.metrics.registry.metrics());
-  });
+  app.use(adminRoutes(dependencies));
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
@@ -42,6 +38,27 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
         server.closeAllConnections();
       }),
   };
+}
+
+export interface AdminDependencies {
+  metrics: GatewayMetrics;
+  providers: ProviderSet;
+  isDraining: () => boolean;
+}
+
+/**
+ * The admin listener's own routes: the detailed /readyz and /metrics. Demo
+ * mode mounts them on the main port too (the contract says so: the demo is
+ * loopback-only and anonymous-admin already).
+ */
+export function adminRoutes(dependencies: AdminDependencies): express.Router {
+  const router = express.Router();
+  router.get('/readyz', readyz(dependencies.providers, dependencies.isDraining));
+  router.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', dependencies.metrics.registry.contentType);
+    res.end(await dependencies.metrics.registry.metrics());
+  });
+  return router;
 }
 
 /** A host as it goes in a URL: wildcard addresses as loopback, IPv6 in brackets. */

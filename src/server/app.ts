@@ -27,7 +27,7 @@ import type { OperationBus } from '../cluster/operation-bus.js';
 import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
-import { bareReadyz, formatHost, startAdminListener } from './admin.js';
+import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
@@ -40,6 +40,8 @@ export interface GatewayServerOptions {
   store?: KeyValueStore;
   /** Shares operation poll loops between replicas (Redis pub/sub and leases); see OperationWatcher. */
   operationBus?: OperationBus;
+  /** Demo mode: /metrics and the detailed /readyz on the main port as well as the admin listener. */
+  adminRoutesOnMainPort?: boolean;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
 }
@@ -117,7 +119,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get('/healthz', healthz);
   // A browser opened on the bare address lands in GraphiQL.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/graphql'));
-  app.get('/readyz', bareReadyz(readyz(gateway.providers, () => draining)));
+  const adminDependencies = { metrics, providers: gateway.providers, isDraining: () => draining };
+  if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
+  else app.get('/readyz', bareReadyz(readyz(gateway.providers, () => draining)));
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
@@ -177,7 +181,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countError: (code) => metrics.graphqlError(code),
   });
 
-  const admin = await startAdminListener(config.admin, { metrics, providers: gateway.providers, isDraining: () => draining });
+  const admin = await startAdminListener(config.admin, adminDependencies);
   const host = config.listen.host;
   try {
     await new Promise<void>((resolve, reject) => {

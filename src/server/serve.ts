@@ -49,7 +49,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const store = await createStore(env.REDIS_URL, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   const operationBus = env.REDIS_URL ? await createRedisOperationBus(env.REDIS_URL) : undefined;
-  const server = await startGatewayServer(config, { logger, store, ...(operationBus ? { operationBus } : {}) });
+  const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,
     drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env),

@@ -99,8 +99,9 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     const subscription = await openSubscriptionSocket(graphqlUrl);
     simulator.server.latencyMs = 800;
+    const before = simulator.server.inFlight;
     const inFlight = post(graphqlUrl);
-    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
     running.child.kill('SIGTERM');
     expect(await subscription.closed).toBe(1001);
     const response = await inFlight;
@@ -117,6 +118,12 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     const simulatorUrls = [...(await running.waitFor(/Simulators: ([^"]+)"/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
     expect(simulatorUrls).toHaveLength(4);
+    // Demo mode serves the admin routes on the main port too (contract: running.md).
+    const origin = new URL(graphqlUrl).origin;
+    const metrics = await fetch(`${origin}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE');
+    expect(((await (await fetch(`${origin}/readyz`)).json()) as { providers: unknown[] }).providers).toHaveLength(4);
     const inFlight = post(graphqlUrl);
     // The instance lists have been answered: the gateway now waits on the backups round.
     const answered = async () => (await Promise.all(simulatorUrls.map(async (url) => ((await (await fetch(`${url}/__sim/stats`)).json()) as { total: number }).total))).reduce((a, b) => a + b, 0);
@@ -134,8 +141,10 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     running = start(process.execPath, ['dist/main.js', '--config', configFile()], shellEnv({ PORT: '0' }));
     const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     simulator.server.latencyMs = 30_000;
+    // A slow request of an earlier test may still be at the simulator: wait for this one.
+    const before = simulator.server.inFlight;
     const inFlight = post(graphqlUrl).catch(() => null);
-    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
     running.child.kill('SIGTERM');
     await running.waitFor(/shutting down/);
     running.child.kill('SIGTERM');
@@ -148,8 +157,10 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     running = start('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')], shellEnv({ PORT: '0' }));
     const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     simulator.server.latencyMs = 30_000;
+    // A slow request of an earlier test may still be at the simulator: wait for this one.
+    const before = simulator.server.inFlight;
     const inFlight = post(graphqlUrl).catch(() => null);
-    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > 0);
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
     running.child.kill('SIGTERM');
     expect((await running.exited).code).toBe(1);
     expect(running.output()).toContain('drain timeout passed');
