@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { danubeConfigSchema } from '../providers/danube/config.js';
-import { onappConfigSchema } from '../providers/onapp/config.js';
-import { zomroConfigSchema } from '../providers/zomro/config.js';
-import { zstackConfigSchema } from '../providers/zstack/config.js';
+import { providerConfigSchema } from '../providers/registry.js';
 import { crossCheckConfig } from './cross-checks.js';
 
-/** One entry per provider kind; a new provider adds its schema here. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema, danubeConfigSchema]);
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+// One entry per provider kind: the registry joins each provider module's entry schema.
+export { providerConfigSchema, type ProviderConfig } from '../providers/registry.js';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

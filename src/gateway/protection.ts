@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
-import type { Instance, ProviderKind } from '../domain/types.js';
+import type { Instance } from '../domain/types.js';
+import type { ProviderKind } from '../providers/registry.js';
 import type { Connection, ProviderErrorModel } from '../graphql/models.js';
 import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
 import { checkInteger } from './input-checks.js';

@@ -1,5 +1,6 @@
 import { GatewayError } from '../domain/errors.js';
-import type { Capability, ProviderKind } from '../domain/types.js';
+import type { Capability } from '../domain/types.js';
+import type { ProviderKind } from '../providers/registry.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { canSeeProvider, type Principal } from './principal.js';
 

@@ -1,6 +1,7 @@
 import { isGatewayError } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
-import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, ProviderKind } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
+import type { ProviderKind } from '../providers/registry.js';
 import type { Connection, ProviderErrorModel } from '../graphql/models.js';
 import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';

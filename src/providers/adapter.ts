@@ -11,10 +11,10 @@ import type {
   Operation,
   OperationRef,
   ProviderHealth,
-  ProviderKind,
   RestoreBackupRequest,
   UpdateDefinitionRequest,
 } from '../domain/types.js';
+import type { ProviderKind } from './registry.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 

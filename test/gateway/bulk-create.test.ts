@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';
 import { encodeId } from '../../src/domain/ids.js';
 import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';

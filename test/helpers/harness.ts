@@ -2,10 +2,9 @@ import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { validateConfig } from '../../src/config/load.js';
 import type { GatewayConfig } from '../../src/config/schema.js';
-import type { ProviderKind } from '../../src/domain/types.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { RunningSimulator, SimulatorStartOptions } from '../../src/providers/module.js';
-import { startSimulator } from '../../src/providers/registry.js';
+import { startSimulator, type ProviderKind } from '../../src/providers/registry.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 

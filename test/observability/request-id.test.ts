@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import type { Capability, ProviderKind } from '../../src/domain/types.js';
+import type { Capability } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';
 import type { SimulatorStartOptions } from '../../src/providers/module.js';
 import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
-import { simulatedKinds } from '../../src/providers/registry.js';
+import { simulatedKinds, type ProviderKind } from '../../src/providers/registry.js';
 import type { FaultMode } from '../../src/simulator/faults.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

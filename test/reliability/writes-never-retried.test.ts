@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Capability, ProviderKind } from '../../src/domain/types.js';
+import type { Capability } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
 
 interface Node {

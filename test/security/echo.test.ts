@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
 import { DANUBE_SIM_API_KEY, DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY, type OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { simulatedKinds } from '../../src/providers/registry.js';
+import { simulatedKinds, type ProviderKind } from '../../src/providers/registry.js';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';

@@ -24,7 +24,7 @@ import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js
 // bounds how many calls one batch queues at once.
 const PER_VM_CONCURRENCY = 256;
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',
   'LIST_BACKUPS',
   'CREATE_BACKUP',
@@ -44,7 +44,7 @@ const asRows = (result: unknown): Array<Record<string, unknown>> => (Array.isArr
 
 /** Danube Cloud (Erigones): backup definitions, per-VM backups, tasks. */
 export class DanubeAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = DANUBE_CAPABILITIES;
   private readonly client: DanubeClient;
   private definitionsInFlight: Promise<Map<string, BackupDefinition[]>> | null = null;
 

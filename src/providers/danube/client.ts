@@ -3,7 +3,6 @@ import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstrea
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
-import { declareDanubeSecrets } from './secrets.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -38,7 +37,6 @@ export class DanubeClient {
     auth: DanubeConfig['auth'],
     private readonly dc: string | undefined,
   ) {
-    declareDanubeSecrets(upstream.secrets, auth);
     this.apiKey = auth.apiKey ?? null;
     this.session = auth.apiKey ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }

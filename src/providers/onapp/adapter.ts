@@ -27,7 +27,7 @@ const PER_VM_CONCURRENCY = 256;
  * (`OnApp_Disk_Schedule::delete`, default resource route) sends
  * `DELETE /schedules/:id.json`, so schedules can be deleted.
  */
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',
   'LIST_BACKUPS',
   'CREATE_BACKUP',
@@ -53,7 +53,7 @@ const segment = (value: string): string => {
 
 /** OnApp (Superb Flex Cloud): per-disk backups, transactions instead of job ids. */
 export class OnappAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ONAPP_CAPABILITIES;
   private readonly client: OnappClient;
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: OnappConfig) {

@@ -2,7 +2,7 @@ import { GatewayError, clipProviderCode, clipProviderMessage, providerError } fr
 import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import type { OnappConfig } from './config.js';
-import { basicAuthorization, declareOnappSecrets } from './secrets.js';
+import { basicAuthorization } from './secrets.js';
 
 /**
  * OnApp's REST API: `.json` endpoints, HTTP basic auth, records wrapped by
@@ -17,7 +17,6 @@ export class OnappClient {
     private readonly upstream: UpstreamClient,
     auth: OnappConfig['auth'],
   ) {
-    declareOnappSecrets(upstream.secrets, auth);
     this.authorization = basicAuthorization(auth);
   }
 

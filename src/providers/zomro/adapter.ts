@@ -24,7 +24,7 @@ const PAGE_SIZE = 100;
 // bounds how many calls one batch queues at once.
 const PER_INSTANCE_CONCURRENCY = 256;
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES',
   'LIST_BACKUPS',
   'CREATE_BACKUP',
@@ -39,7 +39,7 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
 
 /** Zomro (BILLmanager + Fleio) Cloud VPS backups. */
 export class ZomroAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ZOMRO_CAPABILITIES;
   private readonly client: ZomroClient;
   private readonly restoreSettleMs: number;
 

@@ -3,7 +3,6 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { ZomroConfig } from './config.js';
-import { declareZomroSecrets } from './secrets.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
@@ -47,7 +46,6 @@ export class ZomroClient {
     private readonly upstream: UpstreamClient,
     auth: ZomroConfig['auth'],
   ) {
-    declareZomroSecrets(upstream.secrets, auth);
     this.token = auth.token ?? null;
     this.session = auth.token ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }

@@ -14,7 +14,7 @@ const MAX_QUERY_LENGTH = 4_000;
 /** Volume backups per page; a page holds every volume of many VMs. */
 const BACKUP_PAGE_SIZE = 5_000;
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
+export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
 const UUID = /^[0-9a-f]{32}$/;
 const uuidSegment = (value: string): string => {
@@ -46,7 +46,7 @@ export function jobIdOf(body: unknown, sentJobUuid: string): string {
 
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ZSTACK_CAPABILITIES;
   private readonly client: ZstackClient;
 
   constructor(

@@ -5,7 +5,6 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { ZstackConfig } from './config.js';
-import { declareZstackSecrets } from './secrets.js';
 
 export const API = '/zstack/v1';
 /** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
@@ -40,7 +39,6 @@ export class ZstackClient {
     private readonly upstream: UpstreamClient,
     auth: ZstackConfig['auth'],
   ) {
-    declareZstackSecrets(upstream.secrets, auth);
     const fixed = auth.sessionId;
     this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
   }

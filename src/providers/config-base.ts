@@ -44,3 +44,27 @@ export function requireOneOf(
     if (!present(key)) context.addIssue({ code: 'custom', path: [key], message: `required (auth takes ${shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ')})` });
   }
 }
+
+/**
+ * A provider entry's schema: the common fields, `kind`, then the kind's own
+ * (in that order, which is the order config errors are reported in).
+ */
+export function providerEntrySchema<const Kind extends string, const Shape extends z.ZodRawShape>(kind: Kind, shape: Shape) {
+  return z.object({ ...providerCommonShape, kind: z.literal(kind), ...shape }).strict();
+}
+
+/**
+ * An `auth` object taking one of several credential shapes, each key an
+ * optional string; a missing key of the shape begun is reported by name.
+ */
+export function credentialShapes<const Key extends string>(...shapes: ReadonlyArray<readonly [Key, ...Key[]]>) {
+  const keys = [...new Set(shapes.flat())];
+  const shape = Object.fromEntries(keys.map((key) => [key, z.string().optional()])) as { [K in Key]: z.ZodOptional<z.ZodString> };
+  return z
+    .object(shape)
+    .strict()
+    .superRefine((auth, context) => requireOneOf(auth as Record<string, unknown>, context, shapes));
+}
+
+/** A parsed provider entry as the registry sees it, whatever its kind. */
+export type ProviderEntry = z.output<z.ZodObject<typeof providerCommonShape>> & { kind: string; auth: object };
