@@ -1,4 +1,5 @@
 import { unsupported } from '../domain/errors.js';
+import type { InstanceListKind } from '../domain/instance-lists.js';
 import type {
   Backup,
   BackupDefinition,
@@ -33,9 +34,8 @@ export interface ProviderAccount {
  */
 export type BatchResult<T> = Array<T | Error>;
 
-/** The lists an instance has, each behind its own loader. */
-export const INSTANCE_LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
-export type InstanceListKind = (typeof INSTANCE_LIST_KINDS)[number];
+// Re-exported while the gateway still imports them from here; domain/instance-lists.ts is their home.
+export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 
 /**
  * What the gateway asks of a provider. Adapters extend `BaseAdapter`, override

@@ -13,7 +13,8 @@ import type {
 } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type InstanceListKind, type ProviderAccount } from '../adapter.js';
+import type { InstanceListKind } from '../../domain/instance-lists.js';
+import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
