@@ -102,7 +102,13 @@ export abstract class BaseAdapter implements ProviderAdapter {
   abstract listInstances(scope: UpstreamScope): Promise<Instance[]>;
 
   prepareLists(_kinds: ReadonlySet<InstanceListKind>, _scope: UpstreamScope): void {}
-  abstract getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
+
+  /** For a provider with no per-instance read: one listing answers every id. */
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
+    return nativeIds.map((id) => byId.get(id) ?? null);
+  }
+
   abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
   abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
@@ -166,10 +172,34 @@ export abstract class BaseAdapter implements ProviderAdapter {
     return this.upstream.close();
   }
 
+  /** For lists a provider answers one instance at a time: one call per instance, a bounded number queued at once. */
+  protected perInstance<R>(instanceIds: readonly string[], task: (instanceId: string) => Promise<R>): Promise<Array<R | Error>> {
+    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, task);
+  }
+
+  /**
+   * An Operation of this account at `status` now: finished ones get a
+   * finishedAt (when the gateway saw them finished). `providerOperationId`
+   * is the provider's job, task or transaction id, where it has one.
+   */
+  protected operation(ref: OperationDraft, status: Operation['status'], providerOperationId: string | null = null, error: string | null = null): Operation {
+    const finished = status === 'SUCCEEDED' || status === 'FAILED';
+    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+  }
+
   private refuse(capability: Capability): Promise<never> {
     return Promise.reject(unsupported(this.account.id, capability));
   }
 }
+
+/** An operation's reference before the adapter stamps its account on it. */
+export type OperationDraft = Omit<OperationRef, 'providerId'> & { providerId?: string };
+
+/**
+ * Per-instance lists: the account's concurrency cap (maxConcurrency) is the
+ * real limit; this only bounds how many calls one batch queues at once.
+ */
+const PER_INSTANCE_CONCURRENCY = 256;
 
 /** Runs `task` over `items` with at most `limit` in flight; keeps order. */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<Array<R | Error>> {
@@ -187,10 +217,4 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** An Operation at `status` now: finished ones get a finishedAt (when the gateway saw them finished). */
-export function operationAt(ref: OperationRef, status: Operation['status'], providerOperationId: string | null, error: string | null = null): Operation {
-  const finished = status === 'SUCCEEDED' || status === 'FAILED';
-  return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
 }

@@ -49,7 +49,6 @@ export class DanubeClient {
         path,
         headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
-        idempotent: method === 'GET',
         operation,
         scope,
       });

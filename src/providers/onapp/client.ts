@@ -26,7 +26,6 @@ export class OnappClient {
       path,
       headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      idempotent: method === 'GET',
       operation,
       scope,
     });

@@ -2,7 +2,7 @@ import { badInput } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
@@ -63,7 +63,7 @@ export class ZstackAdapter extends BaseAdapter {
     return rows.map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+  override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
     const wanted = nativeIds.filter((id) => UUID.test(id));
     const found = new Map<string, Instance>();
     for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
@@ -163,9 +163,5 @@ export class ZstackAdapter extends BaseAdapter {
       rows.push(...page);
       if (page.length < pageSize || rows.length >= (body.total ?? 0)) return rows;
     }
-  }
-
-  private operation(ref: OperationRef, status: Operation['status'], jobUuid: string, error: string | null = null): Operation {
-    return operationAt(ref, status, jobUuid, error);
   }
 }

@@ -55,7 +55,6 @@ export class ZstackClient {
             ...(call.jobUuid ? { [JOB_UUID_HEADER]: call.jobUuid } : {}),
           },
           ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-          idempotent: call.method === 'GET',
           operation: call.operation,
           ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
           passErrorBody: isZstackErrorAnswer,
