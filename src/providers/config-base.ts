@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { upstreamOverridesShape } from '../upstream/defaults.js';
 
 /** Accepts only zones this Node.js knows, so a typo fails at start-up, not at the first schedule. */
 export const timezoneSchema = z.string().refine(
@@ -13,20 +14,15 @@ export const timezoneSchema = z.string().refine(
   { message: 'must be an IANA time zone such as Europe/Amsterdam' },
 );
 
-const positiveInt = z.number().int().positive();
-
-/** Fields every provider account takes, whatever its kind. */
+/** Fields every provider account takes, whatever its kind: the upstream policy's overrides among them. */
 export const providerCommonShape = {
   id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64),
   name: z.string().min(1).max(200).optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   timezone: timezoneSchema.default('UTC'),
-  timeoutMs: positiveInt.max(600_000).optional(),
-  retries: z.number().int().min(0).max(10).optional(),
-  maxConcurrency: positiveInt.max(1_000).optional(),
+  ...upstreamOverridesShape,
+  /** The read cache's time to live for this account (config/read-cache.ts). */
   cacheTtlMs: z.number().int().min(0).max(86_400_000).optional(),
-  breakerThreshold: positiveInt.max(1_000).optional(),
-  breakerHalfOpenAfterMs: positiveInt.max(3_600_000).optional(),
 };
 
 export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { UpstreamClient } from '../upstream/client.js';
-import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../upstream/defaults.js';
+import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
@@ -39,18 +39,6 @@ export const PROVIDER_LOG_REDACT_PATHS: readonly string[] = [...new Set(MODULES.
 export interface AdapterDeps {
   logger: Logger;
   observer?: UpstreamObserver;
-}
-
-/** The account's upstream policy: the defaults, with whatever the entry overrides. */
-export function policyOptionsOf(config: ProviderConfig): UpstreamPolicyOptions {
-  return {
-    ...UPSTREAM_DEFAULTS,
-    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-    ...(config.retries !== undefined ? { retries: config.retries } : {}),
-    ...(config.maxConcurrency !== undefined ? { maxConcurrency: config.maxConcurrency } : {}),
-    ...(config.breakerThreshold !== undefined ? { breakerThreshold: config.breakerThreshold } : {}),
-    ...(config.breakerHalfOpenAfterMs !== undefined ? { breakerHalfOpenAfterMs: config.breakerHalfOpenAfterMs } : {}),
-  };
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {

@@ -24,7 +24,7 @@ import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
-import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
+import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
 import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
@@ -67,7 +67,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const metrics = new GatewayMetrics();
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
-  const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? UPSTREAM_DEFAULTS.cacheTtlMs]));
+  const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
   const gateway = new Gateway(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
