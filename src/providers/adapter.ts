@@ -1,20 +1,6 @@
 import { unsupported } from '../domain/errors.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
-import type {
-  Backup,
-  BackupDefinition,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateDefinitionRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  ProviderHealth,
-  RestoreBackupRequest,
-  UpdateDefinitionRequest,
-} from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, CreateScheduleRequest, Instance, Operation, OperationRef, ProviderHealth, RestoreBackupRequest, UpdateDefinitionRequest } from '../domain/types.js';
 import type { ProviderKind } from './registry.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamScope } from '../upstream/scope.js';

@@ -80,6 +80,7 @@ export function defineProviderModule<const Kind extends string, Schema extends z
     async startSimulator(options) {
       const kit = await definition.loadSimulator();
       const simulator = kit.create(options);
+      simulator.seed(options);
       const url = await simulator.start();
       return {
         kind,

@@ -1,18 +1,5 @@
 import { badInput, conflict } from '../../domain/errors.js';
-import type {
-  Backup,
-  BackupDefinition,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateDefinitionRequest,
-  Instance,
-  Operation,
-  OperationKind,
-  OperationRef,
-  RestoreBackupRequest,
-  UpdateDefinitionRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -22,18 +9,7 @@ import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'LIST_DEFINITIONS',
-  'CREATE_DEFINITION',
-  'UPDATE_DEFINITION',
-  'DELETE_DEFINITION',
-  'UPDATE_BACKUP_NOTE',
-  'CANCEL_OPERATION',
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
 ]);
 
 const segment = (value: string): string => encodeURIComponent(value);

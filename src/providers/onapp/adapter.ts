@@ -1,16 +1,6 @@
 import { badInput, isGatewayError, notFound } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
-import type {
-  Backup,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  RestoreBackupRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -26,14 +16,7 @@ import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
  * `DELETE /schedules/:id.json`, so schedules can be deleted.
  */
 export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'CREATE_SCHEDULE',
-  'DELETE_SCHEDULE',
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE',
 ]);
 
 /**

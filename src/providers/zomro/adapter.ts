@@ -1,15 +1,5 @@
 import { badInput, notFound } from '../../domain/errors.js';
-import type {
-  Backup,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  RestoreBackupRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
@@ -21,16 +11,8 @@ import { elems, scalar } from './wire.js';
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
 export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'CREATE_SCHEDULE',
-  'DELETE_SCHEDULE',
-  // createBackup's name becomes the backup's own name.
-  'NAME_BACKUP',
+  // NAME_BACKUP: createBackup's name becomes the backup's own name.
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE', 'NAME_BACKUP',
 ]);
 
 /** Zomro (BILLmanager + Fleio) Cloud VPS backups. */

@@ -42,10 +42,7 @@ export class ZomroClient {
   private readonly session: SharedSession | null;
   private readonly token: string | null;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    auth: ZomroConfig['auth'],
-  ) {
+  constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
     this.session = auth.token ? null : SharedSession.loggingIn(upstream.secrets, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
