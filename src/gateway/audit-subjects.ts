@@ -1,6 +1,6 @@
 import type { Backup } from '../domain/types.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
-import type { RequestGateway } from './request-gateway.js';
+import type { RequestReads } from './request-reads.js';
 
 /** An instance or backup as a person reads it in an audit line: account, the provider's own id, and its name where known. */
 export interface AuditEntity {
@@ -37,7 +37,7 @@ function decoded<T>(decode: () => T): T | null {
  * What a mutation acted on, from its input's global ids (decoded, no upstream
  * call) and the names this request already looked up or the result carries.
  */
-export function auditSubjects(request: RequestGateway, input: Readonly<Record<string, unknown>>, result?: unknown): AuditSubjects {
+export function auditSubjects(request: RequestReads, input: Readonly<Record<string, unknown>>, result?: unknown): AuditSubjects {
   const subjects: AuditSubjects = {};
   const instance = (id: unknown): AuditEntity | null => {
     if (typeof id !== 'string') return null;

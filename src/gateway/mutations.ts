@@ -8,11 +8,16 @@ import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId
 import { checkInteger, checkName, checkText } from './input-checks.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
-import type { RequestGateway } from './request-gateway.js';
+import type { RequestReads } from './request-reads.js';
 
+/** Mutation answers are plain data (no adapters inside) so an idempotent replay can store and return them. */
 export interface BackupOperationResult {
   operation: Operation;
   backup: Backup | null;
+}
+
+export interface SyncBackupsResult {
+  operation: Operation;
 }
 
 const MAX_RETENTION = 10_000;
@@ -44,7 +49,7 @@ const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', '
  * the instance it changed.
  */
 export class Mutations {
-  constructor(private readonly request: RequestGateway) {}
+  constructor(private readonly request: RequestReads) {}
 
   private get principal() {
     return this.request.principal;
@@ -117,13 +122,13 @@ export class Mutations {
     return { operation, backup };
   }
 
-  async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<{ operation: Operation }> {
+  async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<SyncBackupsResult> {
     this.requireRole('syncBackups');
     const adapter = this.request.provider(input.providerId);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
     const operation = await adapter.syncBackups(storageId, this.scope);
-    await this.request.forgetAccount(adapter);
+    await this.request.invalidation.forgetAccount(adapter);
     return { operation };
   }
 
@@ -279,7 +284,7 @@ export class Mutations {
   }
 
   private forget(providerId: string, instanceNativeId: string): Promise<void> {
-    return this.request.forgetInstance(providerId, instanceNativeId);
+    return this.request.invalidation.forgetInstance(providerId, instanceNativeId);
   }
 }
 

@@ -1,5 +1,5 @@
 import { badInput } from '../domain/errors.js';
-import type { Connection, ProviderErrorModel } from '../graphql/models.js';
+import type { Connection, ProviderErrorModel } from '../domain/connection.js';
 
 const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 
