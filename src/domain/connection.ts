@@ -2,7 +2,7 @@ import type { ProviderView } from './provider-view.js';
 import type { Backup, Instance } from './types.js';
 
 /** A provider that failed its part of a list spanning providers (errors as data). */
-export interface ProviderErrorModel {
+export interface ProviderFailure {
   provider: ProviderView;
   code: string;
   message: string;
@@ -13,7 +13,7 @@ export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   totalCount: number;
-  providerErrors: ProviderErrorModel[];
+  providerErrors: ProviderFailure[];
 }
 
 export type InstanceConnection = Connection<Instance>;

@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
-import type { Connection, ProviderErrorModel } from '../domain/connection.js';
+import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { ProviderView } from '../domain/provider-view.js';
 import type { Instance } from '../domain/types.js';
@@ -38,7 +38,7 @@ export interface ProviderProtectionModel {
 export interface ProtectionSummaryModel {
   counts: ProtectionCounts;
   providers: ProviderProtectionModel[];
-  providerErrors: ProviderErrorModel[];
+  providerErrors: ProviderFailure[];
 }
 
 export interface ProtectedInstance {
@@ -77,13 +77,13 @@ export class ProtectionReader {
   }
 
   /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
-  async across(filter: ProviderFilter, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderErrorModel[] }> {
+  async across(filter: ProviderFilter, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
     const adapters = this.request.providers(filter);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
     const items: ProtectedInstance[] = [];
     const answered: ProviderAdapter[] = [];
-    const providerErrors: ProviderErrorModel[] = [];
+    const providerErrors: ProviderFailure[] = [];
     settled.forEach((result, index) => {
       const adapter = adapters[index] as ProviderAdapter;
       if (result.status === 'rejected') {

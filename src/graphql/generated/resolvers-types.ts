@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProviderView as ProviderViewModel } from '../../domain/provider-view.js';
 import type { Instance as InstanceModel, Backup as BackupModel, BackupSchedule as BackupScheduleModel, BackupDefinition as BackupDefinitionModel, Operation as OperationModel } from '../../domain/types.js';
-import type { InstanceConnection as InstanceConnectionModel, BackupConnection as BackupConnectionModel, ProviderErrorModel as ProviderErrorModelModel } from '../../domain/connection.js';
+import type { InstanceConnection as InstanceConnectionModel, BackupConnection as BackupConnectionModel, ProviderFailure as ProviderFailureModel } from '../../domain/connection.js';
 import type { SyncBackupsResult as SyncBackupsResultModel, BackupOperationResult as BackupOperationResultModel } from '../../gateway/mutations.js';
 import type { NodeModel as NodeModelModel } from '../../gateway/node-lookup.js';
 import type { Protection as ProtectionModel } from '../../domain/protection.js';
@@ -1208,7 +1208,7 @@ export type ResolversTypes = {
   ProtectionStatus: ProtectionStatus;
   ProtectionSummary: ResolverTypeWrapper<ProtectionSummaryModelModel>;
   Provider: ResolverTypeWrapper<ProviderViewModel>;
-  ProviderError: ResolverTypeWrapper<ProviderErrorModelModel>;
+  ProviderError: ResolverTypeWrapper<ProviderFailureModel>;
   ProviderHealth: ProviderHealth;
   ProviderKind: ProviderKind;
   ProviderProtection: ResolverTypeWrapper<ProviderProtectionModelModel>;
@@ -1266,7 +1266,7 @@ export type ResolversParentTypes = {
   ProtectionCounts: ProtectionCounts;
   ProtectionSummary: ProtectionSummaryModelModel;
   Provider: ProviderViewModel;
-  ProviderError: ProviderErrorModelModel;
+  ProviderError: ProviderFailureModel;
   ProviderProtection: ProviderProtectionModelModel;
   Query: Record<PropertyKey, never>;
   RestoreBackupInput: RestoreBackupInput;
