@@ -3,7 +3,15 @@ import type { BackupSchedule } from '../../domain/types.js';
 import { backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, statusOf } from '../../gateway/entity-links.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
+import type { GraphQLContext } from '../context.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
+
+/** The fields every entity of an instance has: its id, its provider account, its instance. */
+const ownedFields = <T extends { providerId: string; instanceNativeId: string | null }>(idOf: (entity: T) => string) => ({
+  id: idOf,
+  provider: (entity: T, _args: unknown, { reads }: GraphQLContext) => reads.provider(entity.providerId),
+  instance: (entity: T, _args: unknown, { reads }: GraphQLContext) => instanceOf(reads, entity),
+});
 
 /** Field resolvers of the entity types: ids, links between entities (followed by the gateway), computed fields. */
 export const entityResolvers: Resolvers = {
@@ -29,33 +37,25 @@ export const entityResolvers: Resolvers = {
     __resolveReference: (reference, { reads }) => reads.instance(reference.id),
   },
   Backup: {
-    id: (backup) => backupId(backup),
-    provider: (backup, _args, { reads }) => reads.provider(backup.providerId),
-    instance: (backup, _args, { reads }) => instanceOf(reads, backup),
+    ...ownedFields(backupId),
     raw: (backup) => backup.raw,
     definition: (backup, _args, { reads }) => definitionOfBackup(reads, backup),
     __resolveReference: (reference, { reads }) => reads.backup(reference.id),
   },
   BackupSchedule: {
-    id: (schedule) => scheduleId(schedule),
-    provider: (schedule, _args, { reads }) => reads.provider(schedule.providerId),
-    instance: (schedule, _args, { reads }) => instanceOf(reads, schedule),
+    ...ownedFields(scheduleId),
     weekdays: (schedule) => summary(schedule).weekdays,
     time: (schedule) => summary(schedule).time,
     nextRunAt: (schedule) => nextRunAt(schedule.cron, schedule.timezone),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupSchedule'),
   },
   BackupDefinition: {
-    id: (definition) => definitionId(definition),
-    provider: (definition, _args, { reads }) => reads.provider(definition.providerId),
-    instance: (definition, _args, { reads }) => instanceOf(reads, definition),
+    ...ownedFields(definitionId),
     backups: (definition, _args, { reads }) => backupsOfDefinition(reads, definition),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupDefinition'),
   },
   Operation: {
-    id: (operation) => operationId(operation),
-    provider: (operation, _args, { reads }) => reads.provider(operation.providerId),
-    instance: (operation, _args, { reads }) => instanceOf(reads, operation),
+    ...ownedFields(operationId),
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
   },
