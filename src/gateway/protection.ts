@@ -60,7 +60,7 @@ const settle = <T>(load: Promise<T>): Promise<T | Error> =>
  */
 export class ProtectionReader {
   constructor(
-    private readonly request: RequestReads,
+    private readonly reads: RequestReads,
     private readonly settings: ProtectionSettings,
     private readonly now: Date = new Date(),
   ) {}
@@ -79,7 +79,7 @@ export class ProtectionReader {
   /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
   async across(filter: ProviderFilter, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
-    const adapters = this.request.providers(filter);
+    const adapters = this.reads.providers(filter);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
     const items: ProtectedInstance[] = [];
     const answered: ProviderAdapter[] = [];
@@ -128,21 +128,21 @@ export class ProtectionReader {
     const wanted = new Set(statuses);
     const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
     const matching = items.filter((item) => wanted.has(item.protection.status)).map((item) => item.instance);
-    return paginate(matching, args.first, args.after, this.request.shared.options.maxPageSize, providerErrors);
+    return paginate(matching, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {
     // As `instances` does for a dashboard: start the reads the lists need while the instance list loads.
-    if (!this.request.shared.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.request.scope);
-    const instances = await this.request.loaders.instanceList(adapter);
+    if (!this.reads.shared.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.reads.scope);
+    const instances = await this.reads.loaders.instanceList(adapter);
     const protections = await Promise.all(instances.map((instance) => this.of(instance, requestedRpo)));
     return instances.map((instance, index) => ({ instance, protection: protections[index] as Protection }));
   }
 
   private async facts(instance: Instance): Promise<ProtectionFacts> {
-    const adapter = this.request.provider(instance.providerId);
+    const adapter = this.reads.provider(instance.providerId);
     const key = loaderKey(instance.providerId, instance.nativeId);
-    const { loaders } = this.request;
+    const { loaders } = this.reads;
     const [backups, schedules, definitions] = await Promise.all([
       adapter.capabilities.has('LIST_BACKUPS') ? settle(loaders.backups.load(key)) : [],
       adapter.capabilities.has('LIST_SCHEDULES') ? settle(loaders.schedules.load(key)) : null,
@@ -172,11 +172,11 @@ export function protectionErrorOf(protection: Protection): { code: string; messa
 
 /** One reader per request, so every resolver of it shares the same clock and settings. */
 const readers = new WeakMap<RequestReads, ProtectionReader>();
-export function protectionReader(request: RequestReads): ProtectionReader {
-  let reader = readers.get(request);
+export function protectionReader(reads: RequestReads): ProtectionReader {
+  let reader = readers.get(reads);
   if (!reader) {
-    reader = new ProtectionReader(request, request.shared.options.protection ?? DEFAULT_PROTECTION_SETTINGS);
-    readers.set(request, reader);
+    reader = new ProtectionReader(reads, reads.shared.options.protection ?? DEFAULT_PROTECTION_SETTINGS);
+    readers.set(reads, reader);
   }
   return reader;
 }
