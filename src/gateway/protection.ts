@@ -1,7 +1,6 @@
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
-import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { ProviderView } from '../domain/provider-view.js';
 import type { Instance } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -9,7 +8,7 @@ import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
 import { toProviderError } from './provider-errors.js';
-import type { ProviderFilter, RequestReads } from './request-reads.js';
+import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from './request-reads.js';
 
 /** The recovery-point objective from the config: a default and per-account overrides. */
 export interface ProtectionSettings {
@@ -144,24 +143,16 @@ export class ProtectionReader {
     const key = loaderKey(instance.providerId, instance.nativeId);
     const { loaders } = this.reads;
     const [backups, schedules, definitions] = await Promise.all([
-      adapter.capabilities.has('LIST_BACKUPS') ? settle(loaders.backups.load(key)) : [],
-      adapter.capabilities.has('LIST_SCHEDULES') ? settle(loaders.schedules.load(key)) : null,
-      adapter.capabilities.has('LIST_DEFINITIONS') ? settle(loaders.definitions.load(key)) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.backups) ? settle(loaders.backups.load(key)) : [],
+      adapter.capabilities.has(LIST_CAPABILITY.schedules) ? settle(loaders.schedules.load(key)) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.definitions) ? settle(loaders.definitions.load(key)) : null,
     ]);
     return { backups, schedules, definitions };
   }
 }
 
 /** Whether the account lets the gateway see what is scheduled (ZStack does not). */
-export const scheduleKnown = (adapter: ProviderAdapter): boolean => adapter.capabilities.has('LIST_SCHEDULES') || adapter.capabilities.has('LIST_DEFINITIONS');
-
-function listsOf(adapter: ProviderAdapter): Set<InstanceListKind> {
-  const lists = new Set<InstanceListKind>();
-  if (adapter.capabilities.has('LIST_BACKUPS')) lists.add('backups');
-  if (adapter.capabilities.has('LIST_SCHEDULES')) lists.add('schedules');
-  if (adapter.capabilities.has('LIST_DEFINITIONS')) lists.add('definitions');
-  return lists;
-}
+export const scheduleKnown = (adapter: ProviderAdapter): boolean => adapter.capabilities.has(LIST_CAPABILITY.schedules) || adapter.capabilities.has(LIST_CAPABILITY.definitions);
 
 /** A failure safe to show: a GatewayError's own words, else a generic one. */
 export function protectionErrorOf(protection: Protection): { code: string; message: string } | null {

@@ -1,5 +1,5 @@
 import type { Connection } from '../domain/connection.js';
-import type { InstanceListKind } from '../domain/instance-lists.js';
+import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';
@@ -13,6 +13,12 @@ import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
 import { acrossProviders } from './provider-errors.js';
 import type { SharedServices } from './shared-services.js';
+
+/** The capability an account declares when it can read each per-instance list. */
+export const LIST_CAPABILITY: Readonly<Record<InstanceListKind, Capability>> = { backups: 'LIST_BACKUPS', schedules: 'LIST_SCHEDULES', definitions: 'LIST_DEFINITIONS' };
+
+/** The per-instance lists an account can read. */
+export const listsOf = (adapter: ProviderAdapter): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((list) => adapter.capabilities.has(LIST_CAPABILITY[list])));
 
 /** Which provider accounts a list reads: one account, every account of one kind (lower case, as adapters name it), or all. */
 export interface ProviderFilter {
@@ -92,7 +98,7 @@ export class RequestReads {
       const backups = instance ? await this.backupsOf(instance) : [];
       return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, []);
     }
-    const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has('LIST_BACKUPS'));
+    const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
       const instances = await this.loaders.instanceList(adapter);
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
@@ -106,15 +112,15 @@ export class RequestReads {
 
   /** Backups of one instance; [] when its provider does not list backups. */
   backupsOf(instance: Instance): Promise<Backup[]> {
-    return this.listOf(instance, 'LIST_BACKUPS', this.loaders.backups);
+    return this.listOf(instance, 'backups', this.loaders.backups);
   }
 
   schedulesOf(instance: Instance): Promise<BackupSchedule[]> {
-    return this.listOf(instance, 'LIST_SCHEDULES', this.loaders.schedules);
+    return this.listOf(instance, 'schedules', this.loaders.schedules);
   }
 
   definitionsOf(instance: Instance): Promise<BackupDefinition[]> {
-    return this.listOf(instance, 'LIST_DEFINITIONS', this.loaders.definitions);
+    return this.listOf(instance, 'definitions', this.loaders.definitions);
   }
 
   async instance(id: string): Promise<Instance | null> {
@@ -175,9 +181,8 @@ export class RequestReads {
     return this.shared.watcher.watch(id, async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)));
   }
 
-  private async listOf<T>(instance: Instance, capability: Capability, loader: { load(key: string): Promise<T[]> }): Promise<T[]> {
-    const adapter = this.provider(instance.providerId);
-    if (!adapter.capabilities.has(capability)) return [];
+  private async listOf<T>(instance: Instance, list: InstanceListKind, loader: { load(key: string): Promise<T[]> }): Promise<T[]> {
+    if (!this.provider(instance.providerId).capabilities.has(LIST_CAPABILITY[list])) return [];
     return loader.load(loaderKey(instance.providerId, instance.nativeId));
   }
 }
