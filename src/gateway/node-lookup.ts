@@ -1,5 +1,5 @@
 import { isGatewayError } from '../domain/errors.js';
-import { decodeId, type IdType } from '../domain/ids.js';
+import { decodeId } from '../domain/ids.js';
 import type { ProviderView } from '../domain/provider-view.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
 import { decodeDefinitionId, decodeScheduleId } from './ids.js';
@@ -14,7 +14,7 @@ interface NodeModels {
   BackupDefinition: BackupDefinition;
   Operation: Operation;
 }
-export type NodeType = keyof NodeModels & ('Provider' | IdType);
+export type NodeType = keyof NodeModels;
 export type NodeModel = NodeModels[NodeType];
 
 /**
