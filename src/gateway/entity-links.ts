@@ -3,7 +3,7 @@ import type { Backup, BackupDefinition, Instance, Operation } from '../domain/ty
 import { instanceStatus } from '../providers/instance-status.js';
 import type { RequestReads } from './request-reads.js';
 
-/**
+/*
  * The links between entities a query follows (an entity's instance, a
  * backup's definition, a definition's backups) and what an entity shows
  * that its provider must interpret (an instance's status), read through the
