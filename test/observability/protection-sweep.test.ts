@@ -62,9 +62,9 @@ describe('protection sweep across replicas (Redis)', () => {
   it('one sweep at a time: the replica holding the lease sweeps, every replica exports its figures', async () => {
     const harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`) });
     try {
-      const gateway = harness.gateway.gateway;
+      const services = harness.gateway.services;
       const registries = [new Registry(), new Registry()];
-      const sweeps = registries.map((registry) => new ProtectionSweep(gateway, registry, 60_000, gateway.logger));
+      const sweeps = registries.map((registry) => new ProtectionSweep(services, registry, 60_000, services.logger));
       harness.resetUpstreamLogs();
       const swept = await Promise.all(sweeps.map((sweep) => sweep.tick()));
       expect(swept.filter(Boolean)).toHaveLength(1);

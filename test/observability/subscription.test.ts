@@ -49,12 +49,12 @@ describe('operationUpdated over graphql-ws', () => {
     const id = created.data!.createBackup.operation.id;
     const first = follow(client, id);
     const second = follow(client, id);
-    await eventually(() => Promise.resolve(harness.gateway.gateway.watcher.loops), (loops) => loops > 0);
-    expect(harness.gateway.gateway.watcher.loops).toBe(1);
+    await eventually(() => Promise.resolve(harness.gateway.services.watcher.loops), (loops) => loops > 0);
+    expect(harness.gateway.services.watcher.loops).toBe(1);
     const [a, b] = await Promise.all([first, second]);
     expect(a).toEqual(['RUNNING', 'SUCCEEDED']);
     expect(b).toEqual(['RUNNING', 'SUCCEEDED']);
-    expect(harness.gateway.gateway.watcher.loops).toBe(0);
+    expect(harness.gateway.services.watcher.loops).toBe(0);
   });
 
   it('refuses a connection without a valid key', async () => {
