@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withSettings } from '../helpers/harness.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,7 +18,7 @@ describe('protection sweep: alerts without a dashboard open', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: (config) => ({ ...config, protection: { sweepIntervalMs: 100 } }) });
+    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: withSettings({ protection: { sweepIntervalMs: 100 } }) });
   });
   afterAll(() => harness.close());
 

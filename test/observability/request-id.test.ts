@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../src/domain/types.js';
-import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import { DANUBE_SIM_PASSWORD } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withDanubePasswordLogin } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
 const DASHBOARD = '{ instances { edges { node { backups { id } schedules { id } definitions { id } } } } }';
@@ -17,10 +17,7 @@ describe('request ids in logs and upstream requests', () => {
     harness = await startHarness({
       kinds: KINDS,
       // Danube by login rather than API key, so both session-based providers log in on the first query.
-      configure: (config) => ({
-        ...config,
-        providers: config.providers.map((provider) => (provider.kind === 'danube' ? { ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } } : provider)),
-      }),
+      configure: withDanubePasswordLogin(),
     });
   });
   afterAll(() => harness.close());

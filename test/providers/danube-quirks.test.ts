@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { DANUBE_SIM_PASSWORD, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { errorCodes, eventually, type Harness, startHarness, withDanubePasswordLogin, withProviderSettings } from '../helpers/harness.js';
 
 interface Node {
   id: string;
@@ -23,7 +23,7 @@ describe('danube: quirks', () => {
       kinds: ['danube'],
       simulator: { instances: 50 },
       // Log in with username/password, so token renewal is exercised.
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } })) }),
+      configure: withDanubePasswordLogin(),
     });
     simulator = harness.simulator('danube').simulator as DanubeSimulator;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
@@ -143,7 +143,7 @@ describe('danube: quirks', () => {
 
 describe('danube: a virtual datacenter from the config', () => {
   it('scopes every call to `dc`, as a query parameter on reads and in the body on writes', async () => {
-    const harness = await startHarness({ kinds: ['danube'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, dc: 'main' })) }) });
+    const harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ dc: 'main' }) });
     try {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ id: string }> } }> } }>('{ instances { edges { node { id backups { id } definitions { id } } } } }');
       expect(list.errors).toBeUndefined();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 interface Node {
   id: string;
@@ -24,7 +24,7 @@ describe('zomro: quirks of the BILLmanager API', () => {
     harness = await startHarness({
       kinds: ['zomro'],
       simulator: { instances: 230 },
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, timezone: 'Europe/Amsterdam' })) }),
+      configure: withProviderSettings({ timezone: 'Europe/Amsterdam' }),
     });
     simulator = harness.simulator('zomro').simulator as ZomroSimulator;
   });
@@ -178,7 +178,7 @@ describe('zomro: wrong gateway credentials', () => {
   it('answers PROVIDER_ERROR (the gateway is misconfigured, not the caller) without the credential', async () => {
     const harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: 'ops', password: 'wrong-password-123' } })) }),
+      configure: withProviderSettings({ auth: { username: 'ops', password: 'wrong-password-123' } }),
     });
     try {
       const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances { providerErrors { code message } } }');

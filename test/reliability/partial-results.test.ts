@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 describe('partial results', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, retries: 0 })) }) });
+    harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ retries: 0 }) });
   });
   afterAll(() => harness.close());
 

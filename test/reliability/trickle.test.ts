@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * A provider that sends its headers at once and then its body one byte at a
@@ -23,7 +23,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   afterEach(() => harness.close());
 
   const start = (overrides: Record<string, unknown>) =>
-    startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, ...overrides })) }) });
+    startHarness({ kinds: ['zomro'], configure: withProviderSettings(overrides) });
 
   const readyz = async (): Promise<Ready> => (await fetch(`${harness.gateway.adminUrl}/readyz`)).json() as Promise<Ready>;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 const INSTANCES = '{ instances { edges { node { id } } providerErrors { code message } } }';
 
@@ -8,7 +8,7 @@ describe('upstream policy (zomro as the example; the policy is shared by every p
   afterEach(() => harness.close());
 
   const start = (overrides: Record<string, unknown>) =>
-    startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, ...overrides })) }) });
+    startHarness({ kinds: ['zomro'], configure: withProviderSettings(overrides) });
 
   it('retries a read after a 429, waiting as Retry-After says', async () => {
     harness = await start({ retries: 2 });
@@ -70,7 +70,7 @@ describe('upstream policy (zomro as the example; the policy is shared by every p
     harness = await startHarness({
       kinds: ['zomro'],
       simulator: { instances: 40, latencyMs: 20 },
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, maxConcurrency: 3 })) }),
+      configure: withProviderSettings({ maxConcurrency: 3 }),
     });
     harness.resetUpstreamLogs();
     const answer = await harness.gql('{ instances(first: 100) { edges { node { backups { id } schedules { id } } } } }');

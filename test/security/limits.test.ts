@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
 
 describe('request limits', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, introspection: false, limits: { maxDepth: 6, maxAliases: 5, maxCost: 2_000, maxTokens: 400, bodyLimitBytes: 4096 } }),
+      configure: [withSettings({ introspection: false }), withLimits({ maxDepth: 6, maxAliases: 5, maxCost: 2_000, maxTokens: 400, bodyLimitBytes: 4096 })],
     });
   });
   afterAll(() => harness.close());
