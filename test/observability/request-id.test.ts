@@ -71,7 +71,7 @@ describe('request ids in logs and upstream requests', () => {
       { headers: { 'x-request-id': requestId } },
     );
     expect(created.errors).toBeUndefined();
-    expect(created.data?.createBackup.operation.id).toBeTruthy();
+    expect(created.data?.createBackup.operation.id).toEqual(expect.any(String));
     const upstream = harness.simulator(kind).server.log;
     // The write itself is among them (Zomro POSTs everything: its writes are the `.edit` funcs).
     const isWrite = (request: (typeof upstream)[number]) => (kind === 'zomro' ? request.label.endsWith('.edit') : request.method !== 'GET');

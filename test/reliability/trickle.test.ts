@@ -92,7 +92,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
     }).catch((error: unknown) => error);
     await eventually(async () => server.count(), (count) => count === 1, { timeoutMs: 5_000, intervalMs: 10 });
     client.abort();
-    expect(await pending).toBeInstanceOf(Error);
+    expect(await pending).toMatchObject({ name: 'AbortError' });
 
     await eventually(async () => server.abandoned, (abandoned) => abandoned === 1, { timeoutMs: 5_000 });
     const cancelled = await eventually(
