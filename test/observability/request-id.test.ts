@@ -4,10 +4,10 @@ import { DANUBE_SIM_PASSWORD } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
+import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { type Harness, startHarness, withDanubePasswordLogin } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
-const DASHBOARD = '{ instances { edges { node { backups { id } schedules { id } definitions { id } } } } }';
 /** Extra createBackup input per provider (Danube makes a backup by running a definition). */
 const CREATE_EXTRAS: Partial<Record<ProviderKind, Record<string, unknown>>> = { danube: { definitionName: 'daily' } };
 
@@ -28,7 +28,7 @@ describe('request ids in logs and upstream requests', () => {
   // First in the file: the ZStack and Danube logins happen inside this query and must carry its id too.
   it('sends the request id to every provider (a header they ignore) on every upstream request of a dashboard, logins included, and logs it as JSON, credentials redacted', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'dash-42' } });
+    const answer = await harness.gql(DASHBOARD_QUERY, {}, { headers: { 'x-request-id': 'dash-42' } });
     expect(answer.errors).toBeUndefined();
     expect(answer.headers.get('x-request-id')).toBe('dash-42');
     let total = 0;
@@ -49,7 +49,7 @@ describe('request ids in logs and upstream requests', () => {
 
   it('gives a request without a usable x-request-id one of its own, and sends that', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'not allowed!' } });
+    const answer = await harness.gql(DASHBOARD_QUERY, {}, { headers: { 'x-request-id': 'not allowed!' } });
     expect(answer.errors).toBeUndefined();
     const requestId = answer.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);

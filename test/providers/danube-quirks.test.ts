@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { DANUBE_SIM_PASSWORD, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { DETAILED_DASHBOARD, dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
 import { errorCodes, eventually, type Harness, startHarness, withDanubePasswordLogin, withProviderSettings } from '../helpers/harness.js';
 
-interface Node {
-  id: string;
-  nativeId: string;
-  backups: Array<{ id: string; name: string; status: string; sizeBytes: number | null; definition: { name: string } | null }>;
-  definitions: Array<{ id: string; name: string; retention: number; compression: string; schedule: { cron: string; timezone: string; nextRunAt: string } }>;
-  schedules: Array<{ cron: string }>;
-}
-
-const DASHBOARD = '{ instances(first: 100) { edges { node { id nativeId backups { id name status sizeBytes definition { name } } definitions { id name retention compression schedule { cron timezone nextRunAt } } schedules { cron } } } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { name status } } }';
 
 describe('danube: quirks', () => {
   let harness: Harness;
   let simulator: DanubeSimulator;
-  let nodes: Node[];
+  let nodes: DashboardNode[];
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['danube'],
@@ -26,15 +18,13 @@ describe('danube: quirks', () => {
       configure: withDanubePasswordLogin(),
     });
     simulator = harness.simulator('danube').simulator as DanubeSimulator;
-    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
-    expect(answer.errors).toBeUndefined();
-    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+    nodes = await dashboardNodes(harness);
   });
   afterAll(() => harness.close());
 
   it('reads the definitions of 50 VMs with one request, and schedules from the same answer', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD);
+    const answer = await harness.gql(DETAILED_DASHBOARD);
     expect(answer.errors).toBeUndefined();
     expect(nodes).toHaveLength(50);
     expect(harness.simulator('danube').server.count('GET /vm/define/backup')).toBe(1);

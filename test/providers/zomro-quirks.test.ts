@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
 import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
-
-interface Node {
-  id: string;
-  nativeId: string;
-  backups: Array<{ id: string; nativeId: string; name: string; status: string; protected: boolean; sizeBytes: number | null; minDiskBytes: number | null; createdAt: string | null; region: string | null; raw: Record<string, unknown> }>;
-  schedules: Array<{ id: string; name: string; cron: string; weekdays: string[]; time: string | null; nextRunAt: string | null; timezone: string }>;
-}
-
-const DASHBOARD = `{ instances(first: 1000) { edges { node {
-  id nativeId
-  backups { id nativeId name status protected sizeBytes minDiskBytes createdAt region raw }
-  schedules { id name cron weekdays time nextRunAt timezone }
-} } } }`;
 
 describe('zomro: quirks of the BILLmanager API', () => {
   let harness: Harness;
   let simulator: ZomroSimulator;
-  let nodes: Node[];
+  let nodes: DashboardNode[];
 
   beforeAll(async () => {
     harness = await startHarness({
@@ -31,9 +19,7 @@ describe('zomro: quirks of the BILLmanager API', () => {
   afterAll(() => harness.close());
   beforeEach(async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
-    expect(answer.errors).toBeUndefined();
-    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+    nodes = await dashboardNodes(harness);
   });
 
   it('reads every page of func=instances', () => {

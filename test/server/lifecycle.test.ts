@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
+import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { ensureBuilt, portClosed, shellEnv, start, type Spawned } from './process.js';
 
@@ -60,7 +61,7 @@ describe('HTTP surface', () => {
   });
 });
 
-const DASHBOARD = JSON.stringify({ query: '{ instances(first: 500) { totalCount edges { node { backups { id } } } } }' });
+const DASHBOARD = JSON.stringify({ query: DASHBOARD_QUERY });
 const post = (graphqlUrl: string) => fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: DASHBOARD });
 
 /** A graphql-ws connection, acknowledged; `closed` resolves with its close code when the server closes it. */
