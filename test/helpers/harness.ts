@@ -160,6 +160,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
+/** Runs `test` against a harness of its own, closed afterwards whatever happens. */
+export async function withHarness<T>(options: HarnessOptions, test: (harness: Harness) => Promise<T>): Promise<T> {
+  const harness = await startHarness(options);
+  try {
+    return await test(harness);
+  } finally {
+    await harness.close();
+  }
+}
+
 /** Asks until `done` says yes, for state that changes over time (a backup being made). Bounded. */
 export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;

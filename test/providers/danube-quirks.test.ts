@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { DANUBE_SIM_PASSWORD, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { DETAILED_DASHBOARD, dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
-import { errorCodes, eventually, type Harness, startHarness, withDanubePasswordLogin, withProviderSettings } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withDanubePasswordLogin, withHarness, withProviderSettings } from '../helpers/harness.js';
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { name status } } }';
 
@@ -133,8 +133,7 @@ describe('danube: quirks', () => {
 
 describe('danube: a virtual datacenter from the config', () => {
   it('scopes every call to `dc`, as a query parameter on reads and in the body on writes', async () => {
-    const harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ dc: 'main' }) });
-    try {
+    await withHarness({ kinds: ['danube'], configure: withProviderSettings({ dc: 'main' }) }, async (harness) => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ id: string }> } }> } }>('{ instances { edges { node { id backups { id } definitions { id } } } } }');
       expect(list.errors).toBeUndefined();
       await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: list.data!.instances.edges[1]!.node.id, name: 'scoped', definitionName: 'daily' } });
@@ -144,8 +143,6 @@ describe('danube: a virtual datacenter from the config', () => {
         if (request.method === 'GET') expect(new URLSearchParams(request.query).get('dc')).toBe('main');
         else expect(JSON.parse(request.bodyText)).toMatchObject({ dc: 'main' });
       }
-    } finally {
-      await harness.close();
-    }
+    });
   });
 });
