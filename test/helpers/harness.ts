@@ -37,7 +37,7 @@ export interface Harness {
 export interface HarnessOptions {
   kinds: ProviderKind[];
   simulator?: SimulatorStartOptions | ((kind: ProviderKind) => SimulatorStartOptions);
-  /** Changes to the config before validation, applied in order: `withProviderSettings`, `withClients`, `withLimits`, `withSettings`, or your own. */
+  /** Changes to the config before validation, applied in order: `withProviderSettings`, `withAccountCopy`, `withClients`, `withLimits`, `withSettings`, or your own. */
   configure?: ConfigChange | ConfigChange[];
   store?: KeyValueStore;
   batching?: boolean;
@@ -59,8 +59,9 @@ export const withProviderSettings =
   (settings: Record<string, unknown>, only?: ProviderKind): ConfigChange =>
   (config) => ({ ...config, providers: config.providers.map((provider) => (only === undefined || provider.kind === only ? { ...provider, ...settings } : provider)) });
 
-/** One more account: a copy of the first `kind` account with `settings` (a new `id` at least), e.g. a second account on the same simulator. */
 type AccountSettings = Record<string, unknown> & { id: string };
+
+/** One more account: a copy of the first `kind` account with `settings` (a new `id` at least), e.g. a second account on the same simulator. */
 export const withAccountCopy =
   (kind: ProviderKind, settings: AccountSettings | ((original: Record<string, unknown>) => AccountSettings)): ConfigChange =>
   (config) => {
