@@ -27,6 +27,8 @@ export const providerCommonShape = {
   cacheTtlMs: z.number().int().min(0).max(86_400_000).optional(),
   breakerThreshold: positiveInt.max(1_000).optional(),
   breakerHalfOpenAfterMs: positiveInt.max(3_600_000).optional(),
+  /** Issue 14: identical reads in flight at once share one upstream request; `false` turns it off. */
+  coalesceReads: z.boolean().optional(),
 };
 
 export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');
