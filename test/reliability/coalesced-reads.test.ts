@@ -212,6 +212,28 @@ describe('coalesced upstream reads', () => {
     });
   });
 
+  describe('writes', () => {
+    let harness: Harness;
+    beforeAll(async () => {
+      harness = await startHarness({ kinds: ['zomro'], simulator: { latencyMs: 300 } });
+    });
+    afterAll(() => harness.close());
+
+    it('two identical writes at the same time each reach the provider', async () => {
+      const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+      const id = list.data!.instances.edges[0]!.node.id;
+      harness.resetUpstreamLogs();
+      const create = () =>
+        harness.gql('mutation($input: CreateBackupScheduleInput!) { createBackupSchedule(input: $input) { schedule { id } } }', {
+          input: { instanceId: id, name: 'twin', weekdays: ['MONDAY'], time: '04:00' },
+        });
+      // The provider may refuse the twin (same name): what matters is that it was asked twice.
+      await Promise.all([create(), create()]);
+      const writes = harness.simulator('zomro').server.log.filter((request) => request.label.endsWith('.edit'));
+      expect(writes.length).toBe(2);
+    });
+  });
+
   describe('the shared answer is read-only', () => {
     let harness: Harness;
     beforeAll(async () => {
