@@ -1,4 +1,5 @@
 import type { UpstreamRequest, UpstreamResponse } from './client.js';
+import { FlightSignal } from './flight-signal.js';
 import type { UpstreamScope } from './scope.js';
 
 /**
@@ -73,10 +74,10 @@ export class ReadCoalescer {
 
   private start(key: string, request: UpstreamRequest): Flight {
     // The flight's own signal: no single waiter's client may cancel what others wait for.
-    const controller = new AbortController();
-    const scope: UpstreamScope = { requestId: request.scope.requestId, signal: controller.signal };
+    const stop = new FlightSignal();
+    const scope: UpstreamScope = { requestId: request.scope.requestId, signal: stop.asAbortSignal() };
     const answer = this.execute({ ...request, scope }).then((response) => (sharedAnswerGuard.freeze ? deepFreeze(response) : response));
-    const flight: Flight = { key, controller, waiters: 0, answer };
+    const flight: Flight = { key, stop, waiters: 0, answer };
     this.flights.set(key, flight);
     const land = () => this.forget(flight);
     answer.then(land, land);
@@ -113,7 +114,7 @@ export class ReadCoalescer {
     flight.waiters -= 1;
     if (flight.waiters > 0) return;
     this.forget(flight);
-    flight.controller.abort();
+    flight.stop.abort(this.cancelled());
   }
 
   private forget(flight: Flight): void {
@@ -123,7 +124,7 @@ export class ReadCoalescer {
 
 interface Flight {
   key: string;
-  controller: AbortController;
+  stop: FlightSignal;
   waiters: number;
   answer: Promise<UpstreamResponse>;
 }
