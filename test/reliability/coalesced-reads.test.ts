@@ -138,17 +138,26 @@ describe('coalesced upstream reads', () => {
       const label = await backupsLabel(ids[0]!);
       await server.setFault({ mode: 'slow', slowMs: 1_500, onlyLabel: label });
       harness.resetUpstreamLogs();
-      const leaving = new AbortController();
-      const gone = fetch(harness.gateway.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: BACKUPS, variables: { id: ids[0] } }),
-        signal: leaving.signal,
-      }).catch(() => 'aborted');
+      /** The backups read sent by a client that will leave: `leave()` aborts it once its read is upstream. */
+      const leavingClient = () => {
+        const controller = new AbortController();
+        const gone = fetch(harness.gateway.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: BACKUPS, variables: { id: ids[0] } }),
+          signal: controller.signal,
+        }).catch(() => 'aborted');
+        return {
+          async leave() {
+            await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
+            controller.abort();
+            return gone;
+          },
+        };
+      };
+      const leaving = leavingClient();
       const staying = harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: ids[0] });
-      await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
-      leaving.abort();
-      expect(await gone).toBe('aborted');
+      expect(await leaving.leave()).toBe('aborted');
       // The slow fault answers an empty document: an empty list, not a cancelled read.
       const answer = await staying;
       expect(answer.errors).toBeUndefined();
@@ -158,16 +167,7 @@ describe('coalesced upstream reads', () => {
 
       // Alone, the client's leaving closes the upstream request.
       harness.resetUpstreamLogs();
-      const lone = new AbortController();
-      const loneGone = fetch(harness.gateway.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: BACKUPS, variables: { id: ids[0] } }),
-        signal: lone.signal,
-      }).catch(() => 'aborted');
-      await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
-      lone.abort();
-      await loneGone;
+      await leavingClient().leave();
       await eventually(async () => server.abandoned, (abandoned) => abandoned >= 1);
     });
   });
