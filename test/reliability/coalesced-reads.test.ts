@@ -148,16 +148,18 @@ describe('coalesced upstream reads', () => {
           signal: controller.signal,
         }).catch(() => 'aborted');
         return {
-          async leave() {
-            await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
+          async leave(ready: () => Promise<boolean> = async () => true) {
+            await eventually(async () => server.inFlight >= 1 && (await ready()), Boolean);
             controller.abort();
             return gone;
           },
         };
       };
+      const joinedBefore = await coalescedMetric(harness, 'danube-test');
       const leaving = leavingClient();
       const staying = harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: ids[0] });
-      expect(await leaving.leave()).toBe('aborted');
+      // Leaves once the staying client's read has joined the flight.
+      expect(await leaving.leave(async () => (await coalescedMetric(harness, 'danube-test')) > joinedBefore)).toBe('aborted');
       // The slow fault answers an empty document: an empty list, not a cancelled read.
       const answer = await staying;
       expect(answer.errors).toBeUndefined();
