@@ -156,9 +156,10 @@ describe('coalesced upstream reads', () => {
         };
       };
       const joinedBefore = await coalescedMetric(harness, 'danube-test');
-      const leaving = leavingClient();
+      // The staying client's backups read goes upstream (held there) first; the leaving client's joins it.
       const staying = harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: ids[0] });
-      // Leaves once the staying client's read has joined the flight.
+      await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
+      const leaving = leavingClient();
       expect(await leaving.leave(async () => (await coalescedMetric(harness, 'danube-test')) > joinedBefore)).toBe('aborted');
       // The slow fault answers an empty document: an empty list, not a cancelled read.
       const answer = await staying;
