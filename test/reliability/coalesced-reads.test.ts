@@ -136,6 +136,7 @@ describe('coalesced upstream reads', () => {
     it('a client that leaves does not cancel the read the others wait for; the last one out cancels it upstream', async () => {
       const server = harness.simulator('danube').server;
       const label = await backupsLabel(ids[0]!);
+      const readsBeforeBackups = server.log.findIndex((request) => request.label === label);
       await server.setFault({ mode: 'slow', slowMs: 1_500, onlyLabel: label });
       harness.resetUpstreamLogs();
       /** The backups read sent by a client that will leave: `leave()` aborts it once its read is upstream. */
@@ -155,18 +156,32 @@ describe('coalesced upstream reads', () => {
           },
         };
       };
-      const joinedBefore = await coalescedMetric(harness, 'danube-test');
-      // The staying client's backups read goes upstream (held there) first; the leaving client's joins it.
-      const staying = harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: ids[0] });
-      await eventually(async () => server.inFlight, (inFlight) => inFlight >= 1);
-      const leaving = leavingClient();
-      expect(await leaving.leave(async () => (await coalescedMetric(harness, 'danube-test')) > joinedBefore)).toBe('aborted');
-      // The slow fault answers an empty document: an empty list, not a cancelled read.
-      const answer = await staying;
-      expect(answer.errors).toBeUndefined();
-      expect(answer.data?.instance.backups).toEqual([]);
-      expect(server.count(label)).toBe(1);
-      expect(server.abandoned).toBe(0);
+      // Both orders: the client that started the flight leaves, then one that joined it leaves.
+      for (const leaverStarts of [true, false]) {
+        harness.resetUpstreamLogs();
+        const joinedBefore = await coalescedMetric(harness, 'danube-test');
+        const joined = async () => (await coalescedMetric(harness, 'danube-test')) > joinedBefore;
+        // The first client's backups read is upstream (held there) once the reads before it are answered and one is in flight.
+        const firstIsUpstream = async () => server.log.length >= readsBeforeBackups && server.inFlight >= 1;
+        let leaving: ReturnType<typeof leavingClient>;
+        let staying: Promise<GraphQLAnswer<{ instance: { backups: unknown[] } }>>;
+        if (leaverStarts) {
+          leaving = leavingClient();
+          await eventually(firstIsUpstream, Boolean);
+          staying = harness.gql(BACKUPS, { id: ids[0] });
+        } else {
+          staying = harness.gql(BACKUPS, { id: ids[0] });
+          await eventually(firstIsUpstream, Boolean);
+          leaving = leavingClient();
+        }
+        expect(await leaving.leave(joined)).toBe('aborted');
+        // The slow fault answers an empty document: an empty list, not a cancelled read.
+        const answer = await staying;
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data?.instance.backups).toEqual([]);
+        expect(server.count(label)).toBe(1);
+        expect(server.abandoned).toBe(0);
+      }
 
       // Alone, the client's leaving closes the upstream request.
       harness.resetUpstreamLogs();
