@@ -4,9 +4,8 @@
  * process) nor the simulators'. Driven by the bench over IPC.
  */
 import type { Session } from 'node:inspector/promises';
-import { validateConfig } from '../src/config/load.js';
-import { createLogger } from '../src/observability/logger.js';
-import { startGatewayServer } from '../src/server/app.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
 import { startProfiling, stopProfiling } from './profile.js';
 
@@ -19,9 +18,17 @@ export interface GatewaySetup {
   /** 0: the shipped default. */
   maxConcurrency: number;
   maxPageSize: number;
+  /** The build under test: a dist/ directory (compiled JavaScript) or src/ (under tsx). */
+  root: string;
 }
 
 const setup = JSON.parse(process.env.BENCH_GATEWAY ?? 'null') as GatewaySetup;
+// The build under test, loaded by path: the compiled dist/ by default, as `npm start` runs it.
+const load = <T>(module: string): Promise<T> => import(pathToFileURL(join(setup.root, module)).href) as Promise<T>;
+const extension = setup.root.endsWith('src') ? 'ts' : 'js';
+const { validateConfig } = await load<typeof import('../src/config/load.js')>(`config/load.${extension}`);
+const { createLogger } = await load<typeof import('../src/observability/logger.js')>(`observability/logger.${extension}`);
+const { startGatewayServer } = await load<typeof import('../src/server/app.js')>(`server/app.${extension}`);
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
   admin: { port: 0, host: '127.0.0.1' },
@@ -46,6 +53,13 @@ process.on('message', (message: ParentMessage) => {
     switch (message.type) {
       case 'usage':
         return send(usageMessage());
+      case 'memory': {
+        const { rss } = process.memoryUsage();
+        // --expose-gc (the bench starts this process with it): what the gateway keeps, garbage aside.
+        globalThis.gc?.();
+        const after = process.memoryUsage();
+        return send({ type: 'memory', rssBytes: rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterGcBytes: after.rss, heapAfterGcBytes: after.heapUsed });
+      }
       case 'profile-start':
         profiler = await startProfiling();
         return send({ type: 'ok' });

@@ -32,6 +32,10 @@ export type ChildMessage =
   | { type: 'profiled'; summary: ProfileSummary }
   | { type: 'replayed'; rounds: number; msPerRound: number }
   | { type: 'serving'; url: string }
+  /** The simulators' requests received since start, by provider kind (never trimmed, unlike their logs). */
+  | { type: 'received'; byKind: Record<string, number> }
+  /** The gateway's memory now, its peak RSS so far, and heap and RSS after a full garbage collection. */
+  | { type: 'memory'; rssBytes: number; maxRssBytes: number; rssAfterGcBytes: number; heapAfterGcBytes: number }
   | { type: 'ok' };
 
 /** Parent -> child. */
@@ -41,6 +45,8 @@ export type ParentMessage =
   | { type: 'profile-stop'; file: string }
   | { type: 'replay'; requests: ReplayRequest[]; seconds: number }
   | { type: 'serve'; answer: string; mode: 'json' | 'graphql' }
+  | { type: 'received' }
+  | { type: 'memory' }
   | { type: 'stop' };
 
 export interface Child {

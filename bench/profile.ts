@@ -109,7 +109,8 @@ function location(frame: CallFrame): string {
 }
 
 function projectKey(stack: CallFrame[]): string {
-  const project = stack.find((frame) => frame.url.startsWith(`${ROOT}src/`));
+  // src/ under tsx, dist/ for the compiled build (its frames are named through dist's source maps).
+  const project = stack.find((frame) => frame.url.startsWith(`${ROOT}src/`) || frame.url.startsWith(`${ROOT}dist/`));
   return project ? functionKey(project) : ownerKey(stack[0] as CallFrame);
 }
 
@@ -119,6 +120,6 @@ function ownerKey(frame: CallFrame): string {
   // The innermost node_modules names the package whose code ran.
   const pkg = frame.url.includes('node_modules/') ? /^((?:@[^/]+\/)?[^/]+)/.exec(frame.url.split('node_modules/').pop() ?? '') : null;
   if (pkg) return pkg[1] as string;
-  const local = /\/(src\/[^/]+|bench)\//.exec(frame.url);
+  const local = /\/((?:src|dist)\/[^/]+|bench)\//.exec(frame.url);
   return local ? (local[1] as string) : frame.url;
 }

@@ -1,58 +1,81 @@
 /**
- * `npm run bench`: the dashboard benchmark of issue 8.
+ * `npm run bench`: the dashboard benchmark of issues 8 and 14.
  *
- * Three processes: the provider simulators (bench/simulators.ts), the
- * gateway under test (bench/gateway.ts, one process per configuration so
- * its CPU is its own), and this one, which drives autocannon and counts
- * upstream requests at the simulators. Knobs: BENCH_N (instances per
- * provider, 50), BENCH_LATENCY_MS (20), BENCH_SECONDS (per load run, 10),
- * BENCH_MAX_CONCURRENCY (upstream cap per account, 256; 0 = shipped default),
- * BENCH_CPU_CONNECTIONS ("1,8"); `-- --profile` also profiles the L=0 load.
- * Prints markdown tables and writes bench/results.json.
+ * Processes: the provider simulators (bench/simulators.ts), the gateway
+ * under test (bench/gateway.ts, one process per configuration so its CPU is
+ * its own; the compiled dist/ by default), and this one, which drives
+ * autocannon and counts upstream requests at the simulators.
+ *
+ * Two configurations:
+ * - four providers (BENCH_N instances each, 50; BENCH_LATENCY_MS, 20): CPU per
+ *   query at L = 0 against the floors, without and with the cache, latency
+ *   and throughput at L with 1, 16 and 32 clients, the naive baseline;
+ * - two providers (OnApp + Danube, BENCH_TWO_N = 20, BENCH_TWO_LATENCY_MS =
+ *   5, 1 and 16 clients): issue 14's comparison with a generic gateway.
+ *
+ * Other knobs: BENCH_SECONDS (per load run, 10), BENCH_MAX_CONCURRENCY
+ * (upstream cap per account, 256; 0 = shipped default), BENCH_CPU_CONNECTIONS
+ * ("1,8"), BENCH_BUILD / BENCH_BASELINE (which builds; a baseline is measured
+ * back to back with this build, step by step); `-- --profile` also profiles
+ * the L=0 loads. Prints markdown tables and writes bench/results.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySetup } from './gateway.js';
-import { startChild, startNodeFlags, type Child } from './ipc.js';
+import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { machineBusyMs } from './machine.js';
-import { render, targets, type CpuRun, type Results } from './report.js';
-import { dashboardBody, settings } from './settings.js';
+import { render, targets, type BuildResults, type CpuRun, type FloorResults, type LoadRow, type MemoryResults, type Results } from './report.js';
+import { benchBuilds, dashboardBody, settings, type Build } from './settings.js';
 import { SimulatorControl } from './sim-control.js';
 
-const simulatorsChild = await startChild('simulators.ts', {});
-if (simulatorsChild.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
-const simulators = simulatorsChild.ready.simulators;
-const control = new SimulatorControl(simulators);
-const totalInstances = settings.instances * simulators.length;
-const body = dashboardBody(totalInstances);
+/** One simulators process and what the bench needs of it. */
+interface SimulatorSet {
+  child: Child;
+  simulators: SimulatorInfo[];
+  control: SimulatorControl;
+  totalInstances: number;
+  body: string;
+}
+
+async function startSimulators(instances: number, latencyMs: number, kinds: readonly string[]): Promise<SimulatorSet> {
+  const child = await startChild('simulators.ts', { BENCH_N: String(instances), BENCH_LATENCY_MS: String(latencyMs), BENCH_KINDS: kinds.join(',') });
+  if (child.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
+  const simulators = child.ready.simulators;
+  const totalInstances = instances * simulators.length;
+  return { child, simulators, control: new SimulatorControl(simulators), totalInstances, body: dashboardBody(totalInstances) };
+}
 
 interface RunningGatewayChild extends Child {
   url: string;
+  sims: SimulatorSet;
   /** One checked dashboard query; its answer's text. */
   dashboard(): Promise<string>;
 }
 
-async function startGateway(options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'>): Promise<RunningGatewayChild> {
+async function startGateway(sims: SimulatorSet, build: Build, options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'>): Promise<RunningGatewayChild> {
   const setup: GatewaySetup = {
     ...options,
-    accounts: simulators.map((simulator) => simulator.account),
+    accounts: sims.simulators.map((simulator) => simulator.account),
     maxConcurrency: settings.maxConcurrency,
-    maxPageSize: Math.max(1_000, totalInstances),
+    maxPageSize: Math.max(1_000, sims.totalInstances),
+    root: build.root,
   };
-  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) }, startNodeFlags());
+  // --expose-gc: heap after a full collection, asked for only after the measured runs.
+  const flags = [...startNodeFlags(), '--expose-gc', ...(settings.profile && !build.root.endsWith('src') ? ['--enable-source-maps'] : [])];
+  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) }, flags);
   if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
   const url = child.ready.url;
-  const gateway = { ...child, url, dashboard: () => dashboardOnce(url, body, totalInstances) };
+  const gateway = { ...child, url, sims, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };
   // Warm-up: logins, keep-alive sockets, graphql-jit's compilation, V8's optimisation.
   for (let index = 0; index < 10; index++) await gateway.dashboard();
   return gateway;
 }
 
-/** CPU (ms) of the three bench processes so far, and of the whole machine. */
-async function cpuNow(gateway: Pick<Child, 'ask'>) {
-  const [ours, simulatorsUsage] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), simulatorsChild.ask({ type: 'usage' }, 'usage')]);
+/** CPU (ms) of the bench processes so far, and of the whole machine. */
+async function cpuNow(gateway: RunningGatewayChild) {
+  const [ours, simulatorsUsage] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), gateway.sims.child.ask({ type: 'usage' }, 'usage')]);
   const bench = process.cpuUsage();
   return {
     gatewayMs: (ours.userMicros + ours.systemMicros) / 1000,
@@ -63,10 +86,15 @@ async function cpuNow(gateway: Pick<Child, 'ask'>) {
   };
 }
 
+const receivedTotal = async (sims: SimulatorSet): Promise<number> => {
+  const { byKind } = await sims.child.ask({ type: 'received' }, 'received');
+  return Object.values(byKind).reduce((sum, count) => sum + count, 0);
+};
+
 /** Gateway and simulator CPU over one load run, divided by the queries it answered. */
 async function cpuRun(gateway: RunningGatewayChild, connections: number): Promise<CpuRun> {
   const before = await cpuNow(gateway);
-  const run = await loadRun(gateway.url, body, connections);
+  const run = await loadRun(gateway.url, gateway.sims.body, connections);
   const after = await cpuNow(gateway);
   await gateway.dashboard(); // still whole after the run
   const delta = (key: keyof typeof before) => after[key] - before[key];
@@ -82,11 +110,26 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
   };
 }
 
+/** A load run at the simulators' latency: latency, throughput, gateway CPU and upstream requests per query. */
+async function loadRow(gateway: RunningGatewayChild, connections: number): Promise<LoadRow> {
+  const [before, receivedBefore] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), receivedTotal(gateway.sims)]);
+  const run = await loadRun(gateway.url, gateway.sims.body, connections);
+  const [after, receivedAfter] = await Promise.all([gateway.ask({ type: 'usage' }, 'usage'), receivedTotal(gateway.sims)]);
+  const cpuMs = (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000;
+  return { ...run, cpuMsPerQuery: cpuMs / run.requests, upstreamPerQuery: (receivedAfter - receivedBefore) / run.requests };
+}
+
+async function memory(gateway: RunningGatewayChild): Promise<MemoryResults> {
+  const mib = (bytes: number) => bytes / 1024 / 1024;
+  const answer = await gateway.ask({ type: 'memory' }, 'memory');
+  return { rssMb: mib(answer.rssBytes), maxRssMb: mib(answer.maxRssBytes), rssAfterGcMb: mib(answer.rssAfterGcBytes), heapAfterGcMb: mib(answer.heapAfterGcBytes) };
+}
+
 /**
  * The floors (bench/floor.ts), at L = 0: the query's own upstream requests
  * replayed with bare undici, and its answer served by bare node:http.
  */
-async function floors(upstreamRequests: Awaited<ReturnType<SimulatorControl['requests']>>, answer: string): Promise<Results['floors']> {
+async function floors(sims: SimulatorSet, upstreamRequests: Awaited<ReturnType<SimulatorControl['requests']>>, answer: string): Promise<FloorResults> {
   const replayer = await startChild('floor.ts', {});
   const replayed = await replayer.ask({ type: 'replay', requests: upstreamRequests, seconds: settings.seconds }, 'replayed');
   await replayer.stop();
@@ -95,9 +138,9 @@ async function floors(upstreamRequests: Awaited<ReturnType<SimulatorControl['req
     const floor = await startChild('floor.ts', {});
     try {
       const { url } = await floor.ask({ type: 'serve', answer, mode }, 'serving');
-      for (let index = 0; index < 10; index++) await dashboardOnce(url, body, totalInstances);
+      for (let index = 0; index < 10; index++) await dashboardOnce(url, sims.body, sims.totalInstances);
       const before = await floor.ask({ type: 'usage' }, 'usage');
-      const run = await loadRun(url, body, settings.cpuConnections[0] ?? 1);
+      const run = await loadRun(url, sims.body, settings.cpuConnections[0] ?? 1);
       const after = await floor.ask({ type: 'usage' }, 'usage');
       return (after.userMicros + after.systemMicros - before.userMicros - before.systemMicros) / 1000 / run.requests;
     } finally {
@@ -123,70 +166,122 @@ async function cpuRuns(gateway: RunningGatewayChild): Promise<CpuRun[]> {
 async function profiled(gateway: RunningGatewayChild, label: string): Promise<Results['profiles'][number]> {
   const dir = join(import.meta.dirname, 'profiles');
   mkdirSync(dir, { recursive: true });
-  const file = `gateway-dashboard-L0-${label}.cpuprofile`;
+  const file = `gateway-dashboard-L0-${label.replace(/[^a-z0-9-]+/gi, '-')}.cpuprofile`;
   const connections = settings.cpuConnections[0] ?? 1;
   await gateway.ask({ type: 'profile-start' }, 'ok');
-  const run = await loadRun(gateway.url, body, connections);
+  const run = await loadRun(gateway.url, gateway.sims.body, connections);
   const { summary } = await gateway.ask({ type: 'profile-stop', file: join(dir, file) }, 'profiled');
   return { ...summary, label, file: `bench/profiles/${file}`, queries: run.requests, connections };
 }
 
-try {
-  // Batched, no cache. CPU per query first, at L = 0, on a process no load run has bloated yet
-  // (after the c=32 run, the collector's backlog would be billed to the next queries).
-  const batched = await startGateway({ batching: true, cacheTtlMs: 0 });
-  const answer = await batched.dashboard();
-  const answerBytes = Buffer.byteLength(answer);
-  const upstreamBatched = await control.countDuring(() => batched.dashboard());
-  const upstreamRequests = await control.requests();
-  await control.setLatency(0);
-  const cpuNoCache = await cpuRuns(batched);
-  const floorRuns = await floors(upstreamRequests, answer);
-  const profiles: Results['profiles'] = [];
-  if (settings.profile) profiles.push(await profiled(batched, 'no-cache'));
+/** Runs `step` once per build, back to back, so each pair of figures shares the machine's mood. */
+async function perBuild<T>(builds: readonly Build[], step: (build: Build) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const build of builds) out.push(await step(build));
+  return out;
+}
 
-  // Then latency and throughput at latency L, and memory after the c=32 run.
-  await control.setLatency(settings.latencyMs);
-  const batchedC1 = await loadRun(batched.url, body, 1);
-  const batchedC32 = await loadRun(batched.url, body, 32);
-  const { rssBytes, heapUsedBytes } = await batched.ask({ type: 'usage' }, 'usage');
-  await batched.stop();
+const builds = benchBuilds();
+const profiles: Results['profiles'] = [];
+const four = await startSimulators(settings.instances, settings.latencyMs, settings.kinds);
+const l = settings.latencyMs;
+let two: SimulatorSet | null = null;
+try {
+  // Four providers, batched, no cache. CPU per query first, at L = 0, on a process no load run has bloated yet.
+  let upstreamRequests: Awaited<ReturnType<SimulatorControl['requests']>> = [];
+  let answer = '';
+  const batched = await perBuild(builds, async (build) => {
+    await four.control.setLatency(l);
+    const gateway = await startGateway(four, build, { batching: true, cacheTtlMs: 0 });
+    answer = await gateway.dashboard();
+    const upstream = await four.control.countDuring(() => gateway.dashboard());
+    upstreamRequests = await four.control.requests();
+    await four.control.setLatency(0);
+    const cpuNoCache = await cpuRuns(gateway);
+    if (settings.profile) profiles.push(await profiled(gateway, `${build.label} no-cache`));
+    // Then latency and throughput at latency L, and memory after the c=32 run.
+    await four.control.setLatency(l);
+    const load: LoadRow[] = [];
+    for (const connections of settings.loadConnections) load.push(await loadRow(gateway, connections));
+    const mem = await memory(gateway);
+    await gateway.stop();
+    return { upstream, cpuNoCache, load, memory: mem };
+  });
 
   // Warm cross-request cache, L = 0: no upstream calls, CPU per query.
-  await control.setLatency(0);
-  const cached = await startGateway({ batching: true, cacheTtlMs: 3_600_000 });
-  const upstreamWarmCache = await control.countDuring(() => cached.dashboard());
-  const cpuWarmCache = await cpuRuns(cached);
-  if (settings.profile) profiles.push(await profiled(cached, 'warm-cache'));
-  await cached.stop();
+  await four.control.setLatency(0);
+  const cached = await perBuild(builds, async (build) => {
+    const gateway = await startGateway(four, build, { batching: true, cacheTtlMs: 3_600_000 });
+    const upstream = await four.control.countDuring(() => gateway.dashboard());
+    const cpu = await cpuRuns(gateway);
+    if (settings.profile) profiles.push(await profiled(gateway, `${build.label} warm-cache`));
+    await gateway.stop();
+    return { upstream, cpu };
+  });
 
   // The naive baseline at latency L: DataLoader batching off.
-  await control.setLatency(settings.latencyMs);
-  const naive = await startGateway({ batching: false, cacheTtlMs: 0 });
-  const upstreamNaive = await control.countDuring(() => naive.dashboard());
-  const naiveC1 = await loadRun(naive.url, body, 1);
-  await naive.stop();
+  await four.control.setLatency(l);
+  const naive = await perBuild(builds, async (build) => {
+    const gateway = await startGateway(four, build, { batching: false, cacheTtlMs: 0 });
+    const upstream = await four.control.countDuring(() => gateway.dashboard());
+    const c1 = await loadRun(gateway.url, four.body, 1);
+    await gateway.stop();
+    return { upstream, c1 };
+  });
 
-  const measured: Omit<Results, 'targets' | 'profiles'> = {
+  await four.control.setLatency(0);
+  const floorRuns = await floors(four, upstreamRequests, answer);
+  await four.child.stop();
+
+  // Two providers (issue 14's comparison): load at L, CPU and upstream calls per query from the same runs, memory.
+  const twoSims = await startSimulators(settings.two.instances, settings.two.latencyMs, settings.two.kinds);
+  two = twoSims;
+  const twoProviders = await perBuild(builds, async (build) => {
+    const gateway = await startGateway(twoSims, build, { batching: true, cacheTtlMs: 0 });
+    const upstream = await twoSims.control.countDuring(() => gateway.dashboard());
+    const load: LoadRow[] = [];
+    for (const connections of settings.two.connections) load.push(await loadRow(gateway, connections));
+    const mem = await memory(gateway);
+    await gateway.stop();
+    return { upstream, load, memory: mem };
+  });
+
+  const perBuildResults: BuildResults[] = builds.map((build, index) => {
+    const measured: Omit<BuildResults, 'targets'> = {
+      build: build.label,
+      root: build.root,
+      four: {
+        latencyMs: l,
+        upstreamPerQuery: { batched: batched[index]!.upstream, naive: naive[index]!.upstream, warmCache: cached[index]!.upstream },
+        load: batched[index]!.load,
+        naiveC1: naive[index]!.c1,
+        cpu: { noCache: batched[index]!.cpuNoCache, warmCache: cached[index]!.cpu },
+        memory: batched[index]!.memory,
+      },
+      two: { latencyMs: settings.two.latencyMs, upstreamPerQuery: twoProviders[index]!.upstream, load: twoProviders[index]!.load, memory: twoProviders[index]!.memory },
+    };
+    return { ...measured, targets: targets(measured, floorRuns) };
+  });
+  const results: Results = {
     parameters: {
       instancesPerProvider: settings.instances,
-      providers: simulators.map((simulator) => simulator.kind),
-      latencyMs: settings.latencyMs,
+      providers: four.simulators.map((simulator) => simulator.kind),
+      latencyMs: l,
+      loadConnections: settings.loadConnections,
+      two: { instancesPerProvider: settings.two.instances, providers: twoSims.simulators.map((simulator) => simulator.kind), latencyMs: settings.two.latencyMs, connections: settings.two.connections },
       seconds: settings.seconds,
       maxConcurrency: settings.maxConcurrency > 0 ? settings.maxConcurrency : 'default',
-      answerBytes,
+      answerBytes: Buffer.byteLength(answer),
       node: process.version,
       cpus: availableParallelism(),
     },
-    upstreamPerQuery: { batched: upstreamBatched, naive: upstreamNaive, warmCache: upstreamWarmCache },
-    latency: { batchedC1, batchedC32, naiveC1 },
-    cpu: { noCache: cpuNoCache, warmCache: cpuWarmCache },
     floors: floorRuns,
-    memory: { rssMb: rssBytes / 1024 / 1024, heapUsedMb: heapUsedBytes / 1024 / 1024 },
+    builds: perBuildResults,
+    profiles,
   };
-  const results: Results = { ...measured, targets: targets(measured), profiles };
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(render(results));
 } finally {
-  await simulatorsChild.stop();
+  await four.child.stop();
+  await two?.child.stop();
 }

@@ -2,7 +2,40 @@
  * The benchmark's knobs, read once from the environment so every bench
  * module agrees on them.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DASHBOARD_QUERY } from '../src/server/graphiql.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** A gateway build the bench measures: compiled JavaScript (a dist/ directory) or the TypeScript sources under tsx. */
+export interface Build {
+  label: string;
+  /** Directory holding config/load.js, server/app.js, ... (dist/ or src/). */
+  root: string;
+}
+
+/**
+ * BENCH_BUILD: `dist` (default: the compiled build, as \`npm start\` runs it),
+ * `src` (the sources under tsx) or a path to another dist/. BENCH_BASELINE:
+ * a second build (e.g. the previous commit's dist/, see the README) measured
+ * back to back with the first in the same run, each step once per build.
+ */
+export function benchBuilds(): Build[] {
+  const pick = (value: string, label: string): Build => {
+    const root = value === 'src' ? join(ROOT, 'src') : value === 'dist' ? join(ROOT, 'dist') : resolve(value);
+    if (!existsSync(join(root, 'server', root.endsWith('src') ? 'app.ts' : 'app.js'))) throw new Error(`${label}: no gateway build at ${root} (npm run build?)`);
+    return { label, root };
+  };
+  const current = pick(process.env.BENCH_BUILD || 'dist', 'this build');
+  const baseline = process.env.BENCH_BASELINE;
+  return baseline ? [pick(baseline, 'baseline'), current] : [current];
+}
+
+/** BENCH_KINDS for the simulators' process: which providers to simulate ('' = every kind). */
+function kinds(): string[] {
+  return (process.env.BENCH_KINDS ?? '').split(',').filter(Boolean);
+}
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -38,6 +71,19 @@ export const settings = {
     return value;
   }),
   profile: process.argv.includes('--profile'),
+  /** Client counts of the latency runs at L in the four-provider configuration. */
+  loadConnections: [1, 16, 32],
+  /**
+   * The two-provider configuration of issue 14 (OnApp + Danube, N = 20,
+   * L = 5 ms, 1 and 16 clients), the one compared with a generic gateway.
+   */
+  two: {
+    kinds: ['onapp', 'danube'],
+    instances: positive('BENCH_TWO_N', 20),
+    latencyMs: positive('BENCH_TWO_LATENCY_MS', 5),
+    connections: [1, 16],
+  },
+  kinds: kinds(),
 };
 
 /**

@@ -5,13 +5,15 @@
  * control URL to the bench, and answers usage/stop over IPC; counting,
  * resetting and latency go through each simulator's /__sim/ endpoints.
  */
+import type { ProviderKind } from '../src/providers/registry.js';
 import type { RunningSimulator } from '../src/providers/module.js';
 import { simulatedKinds, startSimulator } from '../src/providers/registry.js';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
 import { settings } from './settings.js';
 
+const kinds = simulatedKinds().filter((kind: ProviderKind) => settings.kinds.length === 0 || settings.kinds.includes(kind));
 const simulators: RunningSimulator[] = await Promise.all(
-  simulatedKinds().map((kind) =>
+  kinds.map((kind) =>
     startSimulator(kind, {
       instances: settings.instances,
       backupsPerInstance: 4,
@@ -24,11 +26,27 @@ const simulators: RunningSimulator[] = await Promise.all(
   ),
 );
 
+/**
+ * Requests each simulator received since start, never trimmed (the logs
+ * are): a load run's upstream calls per query are counted here.
+ */
+const received = new Map<string, number>();
+for (const simulator of simulators) {
+  const log = simulator.server.log;
+  const push = log.push.bind(log);
+  received.set(simulator.kind, 0);
+  log.push = (...items) => {
+    received.set(simulator.kind, (received.get(simulator.kind) ?? 0) + items.length);
+    return push(...items);
+  };
+}
+
 const send = (message: ChildMessage) => process.send?.(message);
 // A bench that died (an exception, Ctrl-C) must not leave its servers running.
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') send(usageMessage());
+  if (message.type === 'received') send({ type: 'received', byKind: Object.fromEntries(received) });
   if (message.type === 'stop') void Promise.all(simulators.map((simulator) => simulator.stop())).then(() => process.exit(0));
 });
 send({

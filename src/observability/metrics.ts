@@ -17,6 +17,12 @@ export class GatewayMetrics implements UpstreamObserver {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  private readonly coalescedReads = new Counter({
+    name: 'backup_graph_upstream_coalesced_reads_total',
+    help: 'Upstream reads that joined an identical read already in flight (no request of their own), by provider.',
+    labelNames: ['provider', 'kind'] as const,
+    registers: [this.registry],
+  });
   private readonly breaker = new Gauge({
     name: 'backup_graph_upstream_breaker_state',
     help: 'Circuit breaker state per provider account: 0 closed, 1 half-open, 2 open.',
@@ -50,6 +56,10 @@ export class GatewayMetrics implements UpstreamObserver {
 
   requestFinished(event: { provider: string; kind: string; operation: string; outcome: string; seconds: number }): void {
     this.upstreamDuration.observe({ provider: event.provider, kind: event.kind, operation: event.operation, outcome: event.outcome }, event.seconds);
+  }
+
+  readCoalesced(event: { provider: string; kind: string }): void {
+    this.coalescedReads.inc({ provider: event.provider, kind: event.kind });
   }
 
   breakerStateChanged(event: { provider: string; state: 'closed' | 'open' | 'half-open' }): void {

@@ -23,6 +23,8 @@ export const providerCommonShape = {
   ...upstreamOverridesShape,
   /** The read cache's time to live for this account (config/read-cache.ts). */
   cacheTtlMs: z.number().int().min(0).max(86_400_000).optional(),
+  /** Identical reads in flight at once share one upstream request; `false` turns it off. */
+  coalesceReads: z.boolean().optional(),
 };
 
 export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');

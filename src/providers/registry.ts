@@ -49,6 +49,7 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
     baseUrl: config.url,
     policy: policyOptionsOf(config),
     logger: deps.logger,
+    coalesceReads: config.coalesceReads !== false, // issue 14
     ...(deps.observer ? { observer: deps.observer } : {}),
   });
   const module: ProviderModule = PROVIDER_MODULES[config.kind];

@@ -9,6 +9,7 @@ import { classifyTransportError } from './failure-class.js';
 import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
 import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
+import { ReadCoalescer } from './read-coalescer.js';
 import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
 
@@ -55,6 +56,8 @@ export interface UpstreamClientOptions {
   policy: UpstreamPolicyOptions;
   logger: Logger;
   observer?: UpstreamObserver;
+  /** Issue 14: identical reads in flight at once share one upstream request (default on). */
+  coalesceReads?: boolean;
 }
 
 /** The header providers ignore and our logs join on. */
@@ -76,6 +79,8 @@ export class UpstreamClient {
   private readonly policy: UpstreamPolicy;
   private readonly observer: UpstreamObserver;
   private readonly logger: Logger;
+  /** Issue 14 hook: null when the account's config says `coalesceReads: false`. */
+  private readonly coalescer: ReadCoalescer | null;
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -91,6 +96,14 @@ export class UpstreamClient {
     this.policy = createUpstreamPolicy(options.policy);
     this.observer = options.observer ?? noopUpstreamObserver;
     this.logger = options.logger;
+    this.coalescer =
+      options.coalesceReads === false
+        ? null
+        : new ReadCoalescer(
+            (request) => this.execute(request),
+            () => new UpstreamCancelledError(this.providerId),
+            (request) => this.observer.readCoalesced?.({ provider: this.providerId, kind: options.kind, operation: request.operation }),
+          );
     this.policy.onBreakerStateChange((state) => {
       this.logger.warn({ provider: this.providerId, breaker: state }, 'upstream circuit breaker changed state');
       this.observer.breakerStateChanged({ provider: this.providerId, state });
@@ -118,6 +131,15 @@ export class UpstreamClient {
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
     request.scope.budget?.spend();
+    // Issue 14 hook: reads share a flight, writes mark where later reads must not join an older one.
+    if (!this.coalescer) return this.execute(request);
+    if (!mayRetry(request)) return this.coalescer.write(() => this.execute(request));
+    if (ReadCoalescer.coalescible(request)) return this.coalescer.read(request);
+    return this.execute(request);
+  }
+
+  /** The request through the account's policy (retries for reads, the breaker), measured and logged. */
+  private async execute(request: UpstreamRequest): Promise<UpstreamResponse> {
     const started = performance.now();
     const read = mayRetry(request);
     const policy = read ? this.policy.read : this.policy.write;

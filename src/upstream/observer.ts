@@ -9,6 +9,8 @@ export interface UpstreamObserver {
     seconds: number;
   }): void;
   breakerStateChanged(event: { provider: string; state: 'closed' | 'open' | 'half-open' }): void;
+  /** Issue 14: a read that joined an identical one already in flight (no upstream request of its own). */
+  readCoalesced?(event: { provider: string; kind: string; operation: string }): void;
 }
 
 export const noopUpstreamObserver: UpstreamObserver = {

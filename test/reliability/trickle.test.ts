@@ -42,7 +42,8 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   });
 
   it('trickling answers do not jam the account: every slot is freed at its deadline and the next read succeeds', async () => {
-    harness = await start({ timeoutMs: 400, retries: 0, maxConcurrency: 2, breakerThreshold: 1_000 });
+    // coalesceReads off: each of these identical reads must take its own slot (issue 14 would share one flight).
+    harness = await start({ timeoutMs: 400, retries: 0, maxConcurrency: 2, breakerThreshold: 1_000, coalesceReads: false });
     const server = harness.simulator('zomro').server;
     await server.setFault({ mode: 'trickle', trickleIntervalMs: 100 });
     harness.resetUpstreamLogs();
@@ -107,7 +108,8 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   });
 
   it('a client that disconnects while its read waits for a concurrency slot leaves the queue at once', async () => {
-    harness = await start({ timeoutMs: 10_000, retries: 0, maxConcurrency: 1 });
+    // coalesceReads off: the second identical read must queue for the slot, not join the first's flight.
+    harness = await start({ timeoutMs: 10_000, retries: 0, maxConcurrency: 1, coalesceReads: false });
     const server = harness.simulator('zomro').server;
     await server.setFault({ mode: 'trickle', trickleIntervalMs: 200 });
     harness.resetUpstreamLogs();

@@ -1,0 +1,145 @@
+import type { UpstreamRequest, UpstreamResponse } from './client.js';
+import { FlightSignal } from './flight-signal.js';
+import type { UpstreamScope } from './scope.js';
+
+/**
+ * Coalesced upstream reads (issue 14): identical reads of one provider
+ * account in flight at the same time share one upstream request and one
+ * parsed answer, whichever GraphQL requests and clients asked for them.
+ *
+ * Why a flight of our own above the policy rather than undici 7's
+ * `interceptors.deduplicate`: that interceptor sits below the policy and
+ * dedupes GET only, so each waiter would still take a concurrency slot, run
+ * its own retries and parse its own copy of the body; Zomro's reads are form
+ * POSTs it never dedupes; and our per-request `x-request-id` header would
+ * make every key differ. One flight here costs one slot, one retry sequence,
+ * one JSON.parse and one answer object for all its waiters.
+ *
+ * Rules:
+ * - reads only (`mayRetry` in client.ts: a GET, or a request marked
+ *   idempotent such as Zomro's form-POST reads); never writes;
+ * - the key holds everything the provider sees: method, path, query, headers
+ *   (credentials included) and body, plus the account's write generation, so
+ *   a read that starts after a write began never joins a flight from before
+ *   it (read-after-write);
+ * - a flight's failure reaches only its own waiters: it leaves the map when
+ *   it settles, and the next read starts a new one;
+ * - one waiter leaving (its client went away) leaves only that waiter; the
+ *   upstream request is aborted when the last one has left;
+ * - the shared answer is read-only: callers map it, never change it.
+ */
+export class ReadCoalescer {
+  private readonly flights = new Map<string, Flight>();
+  /** Bumped when a write starts and when it ends: see the class comment. */
+  private writeGeneration = 0;
+
+  constructor(
+    /** Runs the read once for a flight, under the flight's own scope. */
+    private readonly execute: (request: UpstreamRequest) => Promise<UpstreamResponse>,
+    /** The error for a waiter that left before the answer came (its own signal fired). */
+    private readonly cancelled: () => Error,
+    /** Told of each read that joined a flight already in the air (the metric). */
+    private readonly joined: (request: UpstreamRequest) => void,
+  ) {}
+
+  /** For a read (the client's `mayRetry` said so): the methods a read is sent with. */
+  static coalescible(request: UpstreamRequest): boolean {
+    return request.method === 'GET' || request.method === 'POST';
+  }
+
+  /** A read: joins the flight for the same request if one is in the air, else starts one. */
+  read(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const key = this.keyOf(request);
+    let flight = this.flights.get(key);
+    if (flight) this.joined(request);
+    else flight = this.start(key, request);
+    flight.waiters += 1;
+    return this.wait(flight, request.scope.signal);
+  }
+
+  /** A write: reads that start from now on, and after it, never join a flight from before it. */
+  async write<T>(run: () => Promise<T>): Promise<T> {
+    this.writeGeneration += 1;
+    try {
+      return await run();
+    } finally {
+      this.writeGeneration += 1;
+    }
+  }
+
+  private keyOf(request: UpstreamRequest): string {
+    const query = request.query ? JSON.stringify(request.query) : '';
+    const headers = request.headers ? JSON.stringify(request.headers) : '';
+    return `${this.writeGeneration}\n${request.method}\n${request.path}\n${query}\n${headers}\n${request.body ?? ''}`;
+  }
+
+  private start(key: string, request: UpstreamRequest): Flight {
+    // The flight's own signal: no single waiter's client may cancel what others wait for.
+    const stop = new FlightSignal();
+    const scope: UpstreamScope = { requestId: request.scope.requestId, signal: stop.asAbortSignal() };
+    const answer = this.execute({ ...request, scope }).then((response) => (sharedAnswerGuard.freeze ? deepFreeze(response) : response));
+    const flight: Flight = { key, stop, waiters: 0, answer };
+    this.flights.set(key, flight);
+    const land = () => this.forget(flight);
+    answer.then(land, land);
+    return flight;
+  }
+
+  private wait(flight: Flight, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+    if (!signal) return flight.answer;
+    if (signal.aborted) {
+      this.leave(flight);
+      return Promise.reject(this.cancelled());
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.leave(flight);
+        reject(this.cancelled());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.answer.then(
+        (response) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(response);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** A waiter left; the last one out aborts the upstream request (no one reads its answer). */
+  private leave(flight: Flight): void {
+    flight.waiters -= 1;
+    if (flight.waiters > 0) return;
+    this.forget(flight);
+    flight.stop.abort(this.cancelled());
+  }
+
+  private forget(flight: Flight): void {
+    if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key);
+  }
+}
+
+interface Flight {
+  key: string;
+  stop: FlightSignal;
+  waiters: number;
+  answer: Promise<UpstreamResponse>;
+}
+
+/**
+ * Tests turn this on to deep-freeze every shared answer, so a mapper that
+ * changes one (which another waiter may be reading) throws instead of
+ * silently corrupting the other's result. Off in production: freezing costs CPU.
+ */
+export const sharedAnswerGuard = { freeze: false };
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
