@@ -62,7 +62,10 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 async function series(load: (url: string, cold: boolean) => Promise<Load>, url: string, warm: boolean): Promise<Load[]> {
   const results: Load[] = [];
   if (warm) await load(url, false);
-  for (let i = 0; i < loads; i++) results.push(await load(url, !warm));
+  for (let i = 0; i < loads; i++) {
+    results.push(await load(url, !warm));
+    process.stderr.write(`${warm ? 'warm' : 'cold'} load ${i + 1}: ${JSON.stringify(results.at(-1))}\n`);
+  }
   return results;
 }
 
