@@ -1,0 +1,108 @@
+/**
+ * The page's own script (served as boot.js beside the GraphiQL bundle), plain
+ * browser JavaScript in a string: tsx and tsc would each compile a function
+ * differently, and the browser must get exactly this.
+ *
+ * It reads the options from the shell's JSON, points Monaco at the worker
+ * assets, and hands GraphiQL a fetcher of its own: queries and mutations as
+ * a POST with the headers editor's headers; subscriptions over graphql-ws,
+ * whose only credential is `connectionParams` at connection_init (the
+ * gateway authenticates the socket, not each operation), so the fetcher
+ * keeps one client per Authorization value and replaces it when the value
+ * changes. A refused socket (4403) shows as an UNAUTHENTICATED error, like
+ * the HTTP answer would. Every failure becomes `{ errors }`: GraphiQL prints
+ * a thrown error with its stack.
+ */
+export const BOOT_SCRIPT = `(() => {
+  'use strict';
+  const base = document.currentScript.src;
+  const workers = {
+    editorWorkerService: new URL('editor.worker.js', base).href,
+    json: new URL('json.worker.js', base).href,
+    graphql: new URL('graphql.worker.js', base).href,
+  };
+  self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_moduleId, label) => workers[label] };
+
+  const options = JSON.parse(document.getElementById('graphiql-options').textContent);
+  const endpoint = new URL(options.endpoint, location.href);
+  const socketUrl = new URL(endpoint);
+  socketUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
+  delete options.endpoint; // GraphiQL warns when given both an endpoint and a fetcher
+
+  const failure = (message, code) => ({ errors: [{ message: String(message), ...(code ? { extensions: { code } } : {}) }] });
+
+  function headerValue(headers, name) {
+    for (const key of Object.keys(headers || {})) if (key.toLowerCase() === name) return String(headers[key]);
+    return undefined;
+  }
+
+  function operationType(params, documentAST) {
+    const operations = ((documentAST && documentAST.definitions) || []).filter((definition) => definition.kind === 'OperationDefinition');
+    const chosen = params.operationName ? operations.find((operation) => operation.name && operation.name.value === params.operationName) : operations.length === 1 ? operations[0] : undefined;
+    return chosen ? chosen.operation : 'query';
+  }
+
+  async function overHttp(params, headers) {
+    const sent = {};
+    for (const key of Object.keys(headers || {})) sent[key] = String(headers[key]);
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { accept: 'application/graphql-response+json, application/json', ...sent, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: params.query, operationName: params.operationName || undefined, variables: params.variables || undefined }),
+      });
+      const text = await response.text();
+      try {
+        return JSON.parse(text);
+      } catch {
+        return failure('HTTP ' + response.status + ': the answer is not JSON');
+      }
+    } catch (error) {
+      return failure((error && error.message) || error);
+    }
+  }
+
+  let socket = null;
+  function clientFor(authorization) {
+    if (socket && socket.authorization === authorization) return socket.client;
+    if (socket) socket.client.dispose();
+    const client = graphqlWs.createClient({
+      url: socketUrl.href,
+      lazy: true,
+      // A refusal is final: retrying the same key only delays the message.
+      retryAttempts: 0,
+      connectionParams: authorization === undefined ? {} : { authorization },
+    });
+    socket = { authorization, client };
+    return client;
+  }
+
+  function socketFailure(error) {
+    if (Array.isArray(error)) return { errors: error };
+    if (error && typeof error.code === 'number') {
+      const code = error.code === 4403 ? 'UNAUTHENTICATED' : error.code === 4429 ? 'QUERY_TOO_COMPLEX' : undefined;
+      return failure(error.reason || 'the WebSocket closed (code ' + error.code + ')', code);
+    }
+    if (error && error.type === 'error') return failure('the WebSocket could not connect to ' + socketUrl.href);
+    return failure((error && error.message) || error);
+  }
+
+  async function* overWebSocket(params, authorization) {
+    const results = clientFor(authorization).iterate({ query: params.query, operationName: params.operationName || undefined, variables: params.variables || undefined });
+    try {
+      for await (const result of results) yield result;
+    } catch (error) {
+      yield socketFailure(error);
+    }
+  }
+
+  function fetcher(params, opts) {
+    const headers = (opts && opts.headers) || {};
+    if (operationType(params, opts && opts.documentAST) === 'subscription') return overWebSocket(params, headerValue(headers, 'authorization'));
+    return overHttp(params, headers);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), { ...options, fetcher }));
+})();
+`;
