@@ -50,7 +50,7 @@ async function loader(browser: Browser): Promise<(url: string, cold: boolean) =>
     await page.goto(url, { waitUntil: 'commit' });
     const runMs = Number(await (await page.waitForFunction(RUN_USABLE, undefined, { timeout: 60_000, polling: 20 })).jsonValue());
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"totalCount"'), undefined, { timeout: 60_000, polling: 50 });
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"providers"'), undefined, { timeout: 60_000, polling: 50 });
     const answerMs = await page.evaluate(() => performance.now());
     const totalBytes = [...bytes.values()].reduce((sum, n) => sum + n, 0);
     return { runMs, answerMs, shellBytes: bytes.get(shellId) ?? 0, totalBytes };
