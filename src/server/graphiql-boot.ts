@@ -36,10 +36,36 @@ export const BOOT_SCRIPT = `(() => {
     return undefined;
   }
 
-  function operationType(params, documentAST) {
-    const operations = ((documentAST && documentAST.definitions) || []).filter((definition) => definition.kind === 'OperationDefinition');
-    const chosen = params.operationName ? operations.find((operation) => operation.name && operation.name.value === params.operationName) : operations.length === 1 ? operations[0] : undefined;
-    return chosen ? chosen.operation : 'query';
+  // The operation's type from the text sent, not from GraphiQL's documentAST, which can lag a
+  // quick edit by a parse (a subscription sent over HTTP). Strings and comments are blanked, then
+  // each top-level keyword or shorthand selection set is an operation.
+  function operationType(query, operationName) {
+    const source = String(query || '').replace(/\"\"\"[\\s\\S]*?\"\"\"|"(?:\\\\.|[^"\\\\\\n\\r])*"|#[^\\n\\r]*/g, ' ');
+    const operations = [];
+    let depth = 0;
+    let parens = 0;
+    let pending = null;
+    let named = false;
+    for (const token of source.match(/[{}()]|[_A-Za-z][_0-9A-Za-z]*/g) || []) {
+      if (token === '(') parens++;
+      else if (token === ')') parens--;
+      else if (parens > 0) continue;
+      else if (token === '{') {
+        if (depth === 0 && pending !== 'fragment') operations.push(pending ? pending : { type: 'query', name: null });
+        if (depth === 0) pending = null;
+        depth++;
+      } else if (token === '}') depth--;
+      else if (depth === 0 && !pending && (token === 'query' || token === 'mutation' || token === 'subscription')) {
+        pending = { type: token, name: null };
+        named = false;
+      } else if (depth === 0 && !pending && token === 'fragment') pending = 'fragment';
+      else if (depth === 0 && pending && pending !== 'fragment' && !named) {
+        pending.name = token;
+        named = true;
+      }
+    }
+    const chosen = operationName ? operations.find((operation) => operation.name === operationName) : operations[0];
+    return chosen ? chosen.type : 'query';
   }
 
   async function overHttp(params, headers) {
@@ -99,7 +125,7 @@ export const BOOT_SCRIPT = `(() => {
 
   function fetcher(params, opts) {
     const headers = (opts && opts.headers) || {};
-    if (operationType(params, opts && opts.documentAST) === 'subscription') return overWebSocket(params, headerValue(headers, 'authorization'));
+    if (operationType(params.query, params.operationName) === 'subscription') return overWebSocket(params, headerValue(headers, 'authorization'));
     return overHttp(params, headers);
   }
 
