@@ -36,16 +36,16 @@ export const BOOT_SCRIPT = `(() => {
     return undefined;
   }
 
-  // The operation's type from the text sent, not from GraphiQL's documentAST, which can lag a
-  // quick edit by a parse (a subscription sent over HTTP). Strings and comments are blanked, then
-  // each top-level keyword or shorthand selection set is an operation.
-  function operationType(query, operationName) {
+  // The operation to run and its type, from the text sent, not from GraphiQL's documentAST,
+  // which can lag a quick edit by a parse (a subscription went over HTTP). Strings and comments
+  // are blanked, then each top-level keyword or shorthand selection set is an operation.
+  function operationOf(query, operationName) {
     const source = String(query || '').replace(/\"\"\"[\\s\\S]*?\"\"\"|"(?:\\\\.|[^"\\\\\\n\\r])*"|#[^\\n\\r]*/g, ' ');
     const operations = [];
     let depth = 0;
     let parens = 0;
     let pending = null;
-    let named = false;
+    let hasName = false;
     for (const token of source.match(/[{}()]|[_A-Za-z][_0-9A-Za-z]*/g) || []) {
       if (token === '(') parens++;
       else if (token === ')') parens--;
@@ -57,15 +57,18 @@ export const BOOT_SCRIPT = `(() => {
       } else if (token === '}') depth--;
       else if (depth === 0 && !pending && (token === 'query' || token === 'mutation' || token === 'subscription')) {
         pending = { type: token, name: null };
-        named = false;
+        hasName = false;
       } else if (depth === 0 && !pending && token === 'fragment') pending = 'fragment';
-      else if (depth === 0 && pending && pending !== 'fragment' && !named) {
+      else if (depth === 0 && pending && pending !== 'fragment' && !hasName) {
         pending.name = token;
-        named = true;
+        hasName = true;
       }
     }
-    const chosen = operationName ? operations.find((operation) => operation.name === operationName) : operations[0];
-    return chosen ? chosen.type : 'query';
+    // GraphiQL's operationName comes from that same lagging parse: the previous query's name.
+    const named = operationName && operations.find((operation) => operation.name === operationName);
+    if (named) return { type: named.type, operationName };
+    if (operations.length === 1) return { type: operations[0].type, operationName: operations[0].name || undefined };
+    return { type: 'query', operationName: operationName || undefined };
   }
 
   async function overHttp(params, headers) {
@@ -124,9 +127,10 @@ export const BOOT_SCRIPT = `(() => {
   }
 
   function fetcher(params, opts) {
+    const { type, operationName } = operationOf(params.query, params.operationName);
+    const request = { ...params, operationName };
     const headers = (opts && opts.headers) || {};
-    if (operationType(params.query, params.operationName) === 'subscription') return overWebSocket(params, headerValue(headers, 'authorization'));
-    return overHttp(params, headers);
+    return type === 'subscription' ? overWebSocket(request, headerValue(headers, 'authorization')) : overHttp(request, headers);
   }
 
   document.addEventListener('DOMContentLoaded', () => YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), { ...options, fetcher }));
