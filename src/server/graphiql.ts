@@ -178,6 +178,13 @@ export function graphiqlHandlers(endpoint: string, options: GraphiqlOptions = {}
   };
 }
 
-/** GraphiQL for browsers (Accept: text/html), GraphQL-over-GET for everyone else. */
+/**
+ * GraphiQL for browsers (Accept: text/html), GraphQL-over-GET for everyone else.
+ * GraphiQL keeps the edited query in the address bar (?query=...): a browser
+ * loading a page (Sec-Fetch-Dest: document) gets GraphiQL back on reload, not
+ * the CSRF refusal a GET query without a preflight header earns.
+ */
 export const wantsGraphiql = (req: Request): boolean =>
-  req.method === 'GET' && typeof req.query.query !== 'string' && String(req.headers.accept ?? '').includes('text/html');
+  req.method === 'GET' &&
+  String(req.headers.accept ?? '').includes('text/html') &&
+  (typeof req.query.query !== 'string' || req.headers['sec-fetch-dest'] === 'document');

@@ -159,6 +159,15 @@ describe('GraphiQL in a real browser', () => {
     expect(text).toContain('"BAD_USER_INPUT"');
     expect(text).not.toMatch(STACK);
   }, 30_000);
+
+  it('reloads into GraphiQL after an edit (GraphiQL keeps the query in the address bar)', async () => {
+    await setQuery(page, '{ providers { id } }');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('?query=');
+    const reloaded = await page.reload({ waitUntil: 'load' });
+    expect(reloaded?.headers()['content-type']).toContain('text/html');
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    expect(await page.locator('.graphiql-logo').textContent()).toBe('Backup Graph');
+  }, 60_000);
 });
 
 describe('GraphiQL when the config names clients', () => {
