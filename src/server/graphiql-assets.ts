@@ -89,7 +89,7 @@ export function assetInputs(): Inputs {
  * module whose source V8 keeps for the life of the process that loads it (34
  * MB of RSS after the first view when it was imported here; a worker thread
  * still left 30 MB in the allocator). This process keeps only the compressed
- * files (~2.4 MB gzip and ~2.1 MB brotli).
+ * files (4.3 MiB, gzip and brotli).
  */
 export function buildAssets({ bundle, graphqlWs, version }: Inputs): Promise<Map<string, Asset>> {
   return new Promise((resolve, reject) => {
