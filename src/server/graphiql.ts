@@ -93,6 +93,27 @@ export function graphiqlOptions(endpoint: string, { authExample = false }: Graph
 
 const ASSET_DIRECTORY = 'graphiql';
 
+/**
+ * The shell runs no inline script (its options are a JSON data block), so the
+ * page can refuse every script but its own files: a page that holds a client
+ * key in its headers editor and runs mutations is no place for injected code,
+ * nor for a frame on another site (clickjacking). Styles stay open: Monaco
+ * and GraphiQL set them inline.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** The HTML shell: the options as JSON (`</` escaped, so no value can end the script element) and the versioned assets. */
 function shellHtml({ favicon, ...options }: Record<string, unknown>, assetBase: string): string {
   const json = JSON.stringify(options).replace(/<(\/|!--)/g, '\\u003c$1');
@@ -157,6 +178,8 @@ export function graphiqlHandlers(endpoint: string, options: GraphiqlOptions = {}
       built().catch(() => undefined); // started now, awaited by the asset requests
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('cache-control', 'no-cache');
+      res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+      res.setHeader('x-content-type-options', 'nosniff');
       // The same URL answers GraphQL-over-GET to other clients.
       sendCompressed(req, res, shell, 'accept, accept-encoding');
     },

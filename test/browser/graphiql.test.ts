@@ -66,10 +66,15 @@ describe('GraphiQL in a real browser', () => {
   let browser: Browser;
   let page: Page;
   const outside: string[] = [];
+  const refused: string[] = [];
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro', 'onapp'] });
     ({ browser } = await launchChromium());
     page = await browser.newPage();
+    // What the page's Content-Security-Policy blocked: nothing GraphiQL needs may be.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());
       if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
@@ -98,6 +103,7 @@ describe('GraphiQL in a real browser', () => {
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/graphiql.png', fullPage: true });
     expect(outside).toEqual([]);
+    expect(refused).toEqual([]);
   }, 60_000);
 
   it('serves a shell of a few KB and its assets compressed, cacheable for a year under a versioned path', async () => {
@@ -107,6 +113,8 @@ describe('GraphiQL in a real browser', () => {
     expect(Number(shell.headers.get('content-length'))).toBeLessThan(4 * 1024);
     // Revalidated on each view: an upgrade changes the asset paths it names.
     expect(shell.headers.get('cache-control')).toBe('no-cache');
+    expect(shell.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(shell.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const html = await shell.text();
     expect(html.length).toBeLessThan(16 * 1024);
     const revalidated = await fetch(url, { headers: { accept: 'text/html', 'if-none-match': shell.headers.get('etag') ?? '' } });
@@ -145,6 +153,7 @@ describe('GraphiQL in a real browser', () => {
     expect(statuses[0]).toBe('RUNNING');
     expect(statuses.at(-1)).toBe('SUCCEEDED');
     expect(outside).toEqual([]);
+    expect(refused).toEqual([]);
   }, 60_000);
 
   it('answers an empty editor with the gateway\'s typed syntax error, not a stack trace', async () => {
