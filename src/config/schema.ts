@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { danubeConfigSchema } from '../providers/danube/config.js';
-import { onappConfigSchema } from '../providers/onapp/config.js';
-import { zomroConfigSchema } from '../providers/zomro/config.js';
-import { zstackConfigSchema } from '../providers/zstack/config.js';
+import { providerConfigSchema } from '../providers/registry.js';
 import { crossCheckConfig } from './cross-checks.js';
 
-/** One entry per provider kind; a new provider adds its schema here. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [zomroConfigSchema, onappConfigSchema, zstackConfigSchema, danubeConfigSchema]);
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+// One entry per provider kind: the registry joins each provider module's entry schema.
+export { providerConfigSchema, type ProviderConfig } from '../providers/registry.js';
+
+/** A config section: strict, and filled with its defaults when left out. */
+function section<const Shape extends z.ZodRawShape>(shape: Shape) {
+  const schema = z.object(shape).strict();
+  return schema.prefault({} as z.input<typeof schema>);
+}
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,34 +24,31 @@ const clientSchema = z.object({
 export type ClientConfig = z.infer<typeof clientSchema>;
 
 /** Query limits; each refusal is QUERY_TOO_COMPLEX. The defaults fit the dashboard query with room to spare. */
-export const limitsSchema = z
-  .object({
-    maxDepth: z.number().int().min(2).max(100).default(10),
-    maxAliases: z.number().int().min(0).max(1000).default(30),
-    maxCost: z.number().int().min(1).max(100_000_000).default(200_000),
-    maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
-    bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-    maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
-    // Items in an operation's list arguments, added up (ids, `_entities` representations): a page's worth.
-    maxListArgument: z.number().int().min(1).max(100_000).default(1_000),
-    // Upstream calls one GraphQL request may cause: a dashboard over 1,000 instances per provider needs ~5,000.
-    maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),
-    // Per client key (anonymous: per IP), per process; off unless set.
-    rateLimit: z.object({ requestsPerSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) }).strict().optional(),
-    // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
-    readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
-    idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
-    /** WebSocket (graphql-ws) connections open at once, all clients together. */
-    maxWsConnections: z.number().int().min(1).max(1_000_000).default(1_000),
-    /** WebSocket connections open at once per client key (per remote address for anonymous callers). */
-    maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
-    /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
-    maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
-    /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
-    maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
-  })
-  .strict()
-  .prefault({});
+export const limitsSchema = section({
+  maxDepth: z.number().int().min(2).max(100).default(10),
+  maxAliases: z.number().int().min(0).max(1000).default(30),
+  maxCost: z.number().int().min(1).max(100_000_000).default(200_000),
+  maxTokens: z.number().int().min(10).max(1_000_000).default(5_000),
+  bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  maxPageSize: z.number().int().min(1).max(10_000).default(1_000),
+  // Items in an operation's list arguments, added up (ids, `_entities` representations): a page's worth.
+  maxListArgument: z.number().int().min(1).max(100_000).default(1_000),
+  // Upstream calls one GraphQL request may cause: a dashboard over 1,000 instances per provider needs ~5,000.
+  maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),
+  // Per client key (anonymous: per IP), per process; off unless set.
+  rateLimit: z.object({ requestsPerSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+  // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
+  readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+  idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** WebSocket (graphql-ws) connections open at once, all clients together. */
+  maxWsConnections: z.number().int().min(1).max(1_000_000).default(1_000),
+  /** WebSocket connections open at once per client key (per remote address for anonymous callers). */
+  maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
+  /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
+  maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
+  /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
+  maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
+});
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 /**
@@ -57,43 +56,31 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
  * overridable) and the optional background sweep that exports Prometheus
  * gauges of instances per protection status (0: off).
  */
-export const protectionSchema = z
-  .object({
-    rpoHours: z.number().int().min(1).max(87_600).default(24),
-    perProvider: z.record(z.string(), z.number().int().min(1).max(87_600)).default({}),
-    sweepIntervalMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60 * 60 * 1000)
-      .refine((value) => value === 0 || value >= 100, 'must be 0 (off) or at least 100')
-      .default(0),
-  })
-  .strict()
-  .prefault({});
+export const protectionSchema = section({
+  rpoHours: z.number().int().min(1).max(87_600).default(24),
+  perProvider: z.record(z.string(), z.number().int().min(1).max(87_600)).default({}),
+  sweepIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60 * 60 * 1000)
+    .refine((value) => value === 0 || value >= 100, 'must be 0 (off) or at least 100')
+    .default(0),
+});
 export type ProtectionConfig = z.infer<typeof protectionSchema>;
 /** Graceful stop on SIGINT/SIGTERM: how long requests in flight may take before the process gives up on them. */
-export const shutdownSchema = z
-  .object({
-    drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
-    // After SIGTERM, /readyz answers 503 this long while requests are still served, so a load
-    // balancer's health checks take the replica out before its listener closes.
-    readyzGraceMs: z.number().int().min(0).max(600_000).default(0),
-  })
-  .strict()
-  .prefault({});
+export const shutdownSchema = section({
+  drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+  // After SIGTERM, /readyz answers 503 this long while requests are still served, so a load
+  // balancer's health checks take the replica out before its listener closes.
+  readyzGraceMs: z.number().int().min(0).max(600_000).default(0),
+});
 
 export const configSchema = z
   .object({
-    listen: z
-      .object({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') })
-      .strict()
-      .prefault({}),
+    listen: section({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') }),
     /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
-    admin: z
-      .object({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') })
-      .strict()
-      .prefault({}),
+    admin: section({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') }),
     clients: z.array(clientSchema).optional(),
     allowAnonymous: z.boolean().default(false),
     introspection: z.boolean().default(false),

@@ -3,9 +3,6 @@
  * Adapters map provider answers into these types; resolvers serve them.
  */
 
-export const PROVIDER_KINDS = ['zomro', 'onapp', 'zstack', 'danube'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
 export const CAPABILITIES = [
   'LIST_INSTANCES',
   'LIST_BACKUPS',

@@ -1,6 +1,6 @@
 import type { Backup } from '../domain/types.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
-import type { RequestGateway } from './request-gateway.js';
+import type { RequestReads } from './request-reads.js';
 
 /** An instance or backup as a person reads it in an audit line: account, the provider's own id, and its name where known. */
 export interface AuditEntity {
@@ -37,17 +37,17 @@ function decoded<T>(decode: () => T): T | null {
  * What a mutation acted on, from its input's global ids (decoded, no upstream
  * call) and the names this request already looked up or the result carries.
  */
-export function auditSubjects(request: RequestGateway, input: Readonly<Record<string, unknown>>, result?: unknown): AuditSubjects {
+export function auditSubjects(reads: RequestReads, input: Readonly<Record<string, unknown>>, result?: unknown): AuditSubjects {
   const subjects: AuditSubjects = {};
   const instance = (id: unknown): AuditEntity | null => {
     if (typeof id !== 'string') return null;
     const address = decoded(() => decodeInstanceId(id));
-    return address ? withName({ provider: address.providerId, nativeId: address.nativeId }, request.nameOf(address.providerId, address.nativeId)) : null;
+    return address ? withName({ provider: address.providerId, nativeId: address.nativeId }, reads.nameOf(address.providerId, address.nativeId)) : null;
   };
   const owned = (address: EntityAddress | null, name: string | null = null): AuditEntity | null =>
     address
       ? withName(
-          { provider: address.providerId, nativeId: address.nativeId, instance: withName({ nativeId: address.instanceNativeId }, request.nameOf(address.providerId, address.instanceNativeId)) },
+          { provider: address.providerId, nativeId: address.nativeId, instance: withName({ nativeId: address.instanceNativeId }, reads.nameOf(address.providerId, address.instanceNativeId)) },
           name,
         )
       : null;
@@ -61,7 +61,7 @@ export function auditSubjects(request: RequestGateway, input: Readonly<Record<st
   const resultBackup = (result as { backup?: Backup | null } | null | undefined)?.backup ?? null;
   if (typeof input.backupId === 'string') {
     const address = decoded(() => decodeBackupId(input.backupId as string));
-    const name = address ? (request.nameOf(address.providerId, address.nativeId, address.instanceNativeId) ?? resultBackup?.name) : null;
+    const name = address ? (reads.nameOf(address.providerId, address.nativeId, address.instanceNativeId) ?? resultBackup?.name) : null;
     const entity = owned(address, name);
     if (entity) subjects.backup = entity;
   } else if (resultBackup) {

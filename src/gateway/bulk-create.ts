@@ -5,7 +5,7 @@ import { decodeInstanceId } from './ids.js';
 import { checkName, checkText } from './input-checks.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
-import type { RequestGateway } from './request-gateway.js';
+import type { RequestReads } from './request-reads.js';
 
 export const DEFAULT_MAX_BULK_INSTANCES = 100;
 
@@ -39,9 +39,9 @@ type Target = { instanceId: string; adapter: ProviderAdapter; nativeId: string }
  * provider error) is one item's answer and hides none of the others. Calls go
  * out at once: each account's upstream bulkhead caps how many run together.
  */
-export async function createBackups(request: RequestGateway, input: CreateBackupsInput, logError: (error: unknown) => void): Promise<CreateBackupsResult> {
-  requireRole(request.principal, 'operator', 'createBackups');
-  const max = request.gateway.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
+export async function createBackups(reads: RequestReads, input: CreateBackupsInput): Promise<CreateBackupsResult> {
+  requireRole(reads.principal, 'operator', 'createBackups');
+  const max = reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
   if (input.instanceIds.length === 0) throw badInput('instanceIds must name at least one instance');
   if (input.instanceIds.length > max) throw badInput(`instanceIds may name at most ${max} instances (limits.maxBulkInstances)`);
   if (new Set(input.instanceIds).size !== input.instanceIds.length) throw badInput('instanceIds must not repeat an instance');
@@ -52,13 +52,13 @@ export async function createBackups(request: RequestGateway, input: CreateBackup
   const results = await Promise.all(
     input.instanceIds.map(async (instanceId): Promise<BulkItemResult> => {
       try {
-        const target = targetOf(request, instanceId);
-        const instance = await request.instanceByNativeId(target.adapter.account.id, target.nativeId);
+        const target = targetOf(reads, instanceId);
+        const instance = await reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
         if (!instance) throw notFound('instance', target.adapter.account.id);
-        const operation = await start(request, target.adapter, instance, name, definitionName, note);
+        const operation = await start(reads, target.adapter, instance, name, definitionName, note);
         return { instanceId, operation, error: null };
       } catch (error) {
-        if (!isGatewayError(error)) logError(error);
+        if (!isGatewayError(error)) reads.shared.logger.error({ err: error, requestId: reads.requestId }, 'createBackups item failed');
         return { instanceId, operation: null, error: isGatewayError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } };
       }
     }),
@@ -68,17 +68,17 @@ export async function createBackups(request: RequestGateway, input: CreateBackup
 }
 
 /** Checked without an upstream call, like a single createBackup: id, visibility (NOT_FOUND), capability (UNSUPPORTED). */
-function targetOf(request: RequestGateway, instanceId: string): Target {
+function targetOf(reads: RequestReads, instanceId: string): Target {
   const { providerId, nativeId } = decodeInstanceId(instanceId, 'instanceIds');
-  const adapter = request.provider(providerId);
+  const adapter = reads.provider(providerId);
   requireCapability(adapter, 'CREATE_BACKUP');
   return { instanceId, adapter, nativeId };
 }
 
-async function start(request: RequestGateway, adapter: ProviderAdapter, instance: Instance, name: string, definitionName: string | null, note: string | null): Promise<Operation> {
+async function start(reads: RequestReads, adapter: ProviderAdapter, instance: Instance, name: string, definitionName: string | null, note: string | null): Promise<Operation> {
   // Only Danube runs a definition; elsewhere it would be a name that means nothing.
   const definition = adapter.capabilities.has('LIST_DEFINITIONS') ? definitionName : null;
-  const operation = await adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, request.scope);
-  await request.forgetInstance(instance.providerId, instance.nativeId);
+  const operation = await adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, reads.scope);
+  await reads.invalidation.forgetInstance(instance.providerId, instance.nativeId);
   return operation;
 }

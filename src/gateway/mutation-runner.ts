@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { isGatewayError } from '../domain/errors.js';
 import type { Idempotency } from './idempotency.js';
 import type { Principal } from './principal.js';
+import { auditSubjects } from './audit-subjects.js';
+import type { RequestReads } from './request-reads.js';
 
 /** Input fields that name what a mutation acts on: they go into the audit line. */
 const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds', 'operationId'] as const;
@@ -66,4 +68,25 @@ function subjectsOf<T>(deps: { subjects?: (result: T | undefined) => Record<stri
 function providerOperationIdOf(result: unknown): string | null {
   const operation = (result as { operation?: { providerOperationId?: unknown } } | null)?.operation;
   return typeof operation?.providerOperationId === 'string' ? operation.providerOperationId : null;
+}
+
+/**
+ * `runMutation` for one request: its shared idempotency records and audit
+ * log, its principal and id, and audit subjects named from what it looked up.
+ */
+export function runRequestMutation<T>(reads: RequestReads, operation: string, input: object, authorize: () => void, act: () => Promise<T>): Promise<T> {
+  const fields = input as Record<string, unknown>;
+  return runMutation(
+    {
+      idempotency: reads.shared.idempotency,
+      audit: reads.shared.audit,
+      principal: reads.principal,
+      requestId: reads.requestId,
+      authorize,
+      subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),
+    },
+    operation,
+    fields,
+    act,
+  );
 }

@@ -8,11 +8,16 @@ import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId
 import { checkInteger, checkName, checkText } from './input-checks.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
-import type { RequestGateway } from './request-gateway.js';
+import type { RequestReads } from './request-reads.js';
 
+/** Mutation answers are plain data (no adapters inside) so an idempotent replay can store and return them. */
 export interface BackupOperationResult {
   operation: Operation;
   backup: Backup | null;
+}
+
+export interface SyncBackupsResult {
+  operation: Operation;
 }
 
 const MAX_RETENTION = 10_000;
@@ -44,14 +49,14 @@ const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', '
  * the instance it changed.
  */
 export class Mutations {
-  constructor(private readonly request: RequestGateway) {}
+  constructor(private readonly reads: RequestReads) {}
 
   private get principal() {
-    return this.request.principal;
+    return this.reads.principal;
   }
 
   private get scope() {
-    return this.request.scope;
+    return this.reads.scope;
   }
 
   /**
@@ -64,7 +69,7 @@ export class Mutations {
     this.requireRole(operation);
     for (const field of TARGET_FIELDS) {
       const value = input[field];
-      if (typeof value === 'string') this.request.provider(field === 'providerId' ? value : decodeId(value).providerId);
+      if (typeof value === 'string') this.reads.provider(field === 'providerId' ? value : decodeId(value).providerId);
     }
   }
 
@@ -82,7 +87,7 @@ export class Mutations {
     const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
-      ? await this.request.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
+      ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
       : null;
     return { operation, backup };
   }
@@ -103,27 +108,27 @@ export class Mutations {
     const address = decodeBackupId(input.backupId, 'backupId');
     const target = input.targetInstanceId ? decodeInstanceId(input.targetInstanceId, 'targetInstanceId') : null;
     if (target && target.providerId !== address.providerId) throw badInput('targetInstanceId must be at the same provider account as the backup');
-    const adapter = this.request.provider(address.providerId);
+    const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, 'RESTORE_BACKUP');
     const targetDiskId = input.targetDiskId == null ? null : checkInteger(input.targetDiskId, 'targetDiskId', 0, 1_000_000_000);
-    const backup = await this.request.backupAt(address);
+    const backup = await this.reads.backupAt(address);
     if (!backup) throw notFound('backup', adapter.account.id);
     const targetNativeId = target?.nativeId ?? backup.instanceNativeId;
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
-    const instance = await this.request.instanceByNativeId(adapter.account.id, targetNativeId);
+    const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
     const operation = await adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
   }
 
-  async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<{ operation: Operation }> {
+  async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<SyncBackupsResult> {
     this.requireRole('syncBackups');
-    const adapter = this.request.provider(input.providerId);
+    const adapter = this.reads.provider(input.providerId);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
     const operation = await adapter.syncBackups(storageId, this.scope);
-    await this.request.forgetAccount(adapter);
+    await this.reads.invalidation.forgetAccount(adapter);
     return { operation };
   }
 
@@ -141,9 +146,9 @@ export class Mutations {
   async deleteBackupSchedule(input: { scheduleId: string }): Promise<string> {
     this.requireRole('deleteBackupSchedule');
     const address = decodeScheduleId(input.scheduleId, 'scheduleId');
-    const adapter = this.request.provider(address.providerId);
+    const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, 'DELETE_SCHEDULE');
-    const schedule = await this.request.scheduleAt(address);
+    const schedule = await this.reads.scheduleAt(address);
     if (!schedule) throw notFound('schedule', adapter.account.id);
     await adapter.deleteSchedule(schedule, this.scope);
     await this.forget(address.providerId, address.instanceNativeId);
@@ -237,7 +242,7 @@ export class Mutations {
   async cancelOperation(input: { operationId: string }): Promise<{ operation: Operation }> {
     this.requireRole('cancelOperation');
     const ref = decodeOperationId(input.operationId, 'operationId');
-    const adapter = this.request.provider(ref.providerId);
+    const adapter = this.reads.provider(ref.providerId);
     requireCapability(adapter, 'CANCEL_OPERATION');
     const operation = await adapter.cancelOperation(ref, this.scope);
     if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
@@ -247,39 +252,39 @@ export class Mutations {
   /** The instance a mutation names, checked without any upstream request: id, visibility, capability. */
   private targetOf(id: string, capability: Parameters<typeof requireCapability>[1]): { adapter: ProviderAdapter; nativeId: string } {
     const { providerId, nativeId } = decodeInstanceId(id, 'instanceId');
-    const adapter = this.request.provider(providerId);
+    const adapter = this.reads.provider(providerId);
     requireCapability(adapter, capability);
     return { adapter, nativeId };
   }
 
   /** Then, once the input is known to be good, the instance itself. */
   private async load(target: { adapter: ProviderAdapter; nativeId: string }): Promise<{ adapter: ProviderAdapter; instance: Instance }> {
-    const instance = await this.request.instanceByNativeId(target.adapter.account.id, target.nativeId);
+    const instance = await this.reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
     if (!instance) throw notFound('instance', target.adapter.account.id);
     return { adapter: target.adapter, instance };
   }
 
   private async backupFor(id: string, capability: Parameters<typeof requireCapability>[1]): Promise<{ adapter: ProviderAdapter; backup: Backup }> {
     const address = decodeBackupId(id, 'backupId');
-    const adapter = this.request.provider(address.providerId);
+    const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, capability);
-    const backup = await this.request.backupAt(address);
+    const backup = await this.reads.backupAt(address);
     if (!backup) throw notFound('backup', adapter.account.id);
     return { adapter, backup };
   }
 
   private async definitionFor(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: () => void = () => {}): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition }> {
     const address = decodeDefinitionId(id, 'definitionId');
-    const adapter = this.request.provider(address.providerId);
+    const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, capability);
     checkInput();
-    const definition = await this.request.definitionAt(address);
+    const definition = await this.reads.definitionAt(address);
     if (!definition) throw notFound('backup definition', adapter.account.id);
     return { adapter, definition };
   }
 
   private forget(providerId: string, instanceNativeId: string): Promise<void> {
-    return this.request.forgetInstance(providerId, instanceNativeId);
+    return this.reads.invalidation.forgetInstance(providerId, instanceNativeId);
   }
 }
 

@@ -1,5 +1,5 @@
 import { badInput } from '../domain/errors.js';
-import type { Connection, ProviderErrorModel } from '../graphql/models.js';
+import type { Connection, ProviderFailure } from '../domain/connection.js';
 
 const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 
@@ -11,7 +11,7 @@ function decodeCursor(cursor: string): number {
 }
 
 /** Offset pagination over a list the gateway already holds in full (providers list everything anyway). */
-export function paginate<T>(items: readonly T[], first: number | null | undefined, after: string | null | undefined, maxPageSize: number, providerErrors: ProviderErrorModel[]): Connection<T> {
+export function paginate<T>(items: readonly T[], first: number | null | undefined, after: string | null | undefined, maxPageSize: number, providerErrors: ProviderFailure[]): Connection<T> {
   const size = first ?? 50;
   if (!Number.isInteger(size) || size < 1 || size > maxPageSize) throw badInput(`first must be between 1 and ${maxPageSize}`);
   const start = after ? decodeCursor(after) + 1 : 0;

@@ -1,13 +1,14 @@
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
-import type { Instance, ProviderKind } from '../domain/types.js';
-import type { Connection, ProviderErrorModel } from '../graphql/models.js';
-import type { InstanceListKind, ProviderAdapter } from '../providers/adapter.js';
+import type { Connection, ProviderFailure } from '../domain/connection.js';
+import type { ProviderView } from '../domain/provider-view.js';
+import type { Instance } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
-import type { RequestGateway } from './request-gateway.js';
-import { toProviderError } from './request-gateway.js';
+import { toProviderError } from './provider-errors.js';
+import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from './request-reads.js';
 
 /** The recovery-point objective from the config: a default and per-account overrides. */
 export interface ProtectionSettings {
@@ -27,7 +28,7 @@ export interface ProtectionCounts {
 }
 
 export interface ProviderProtectionModel {
-  provider: ProviderAdapter;
+  provider: ProviderView;
   rpoHours: number;
   scheduleKnown: boolean;
   counts: ProtectionCounts;
@@ -36,7 +37,7 @@ export interface ProviderProtectionModel {
 export interface ProtectionSummaryModel {
   counts: ProtectionCounts;
   providers: ProviderProtectionModel[];
-  providerErrors: ProviderErrorModel[];
+  providerErrors: ProviderFailure[];
 }
 
 export interface ProtectedInstance {
@@ -58,7 +59,7 @@ const settle = <T>(load: Promise<T>): Promise<T | Error> =>
  */
 export class ProtectionReader {
   constructor(
-    private readonly request: RequestGateway,
+    private readonly reads: RequestReads,
     private readonly settings: ProtectionSettings,
     private readonly now: Date = new Date(),
   ) {}
@@ -75,13 +76,13 @@ export class ProtectionReader {
   }
 
   /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
-  async across(filter: { providerId?: string | null; kind?: ProviderKind | null }, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderErrorModel[] }> {
+  async across(filter: ProviderFilter, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
-    const adapters = this.request.gateway.providers.visible(this.request.principal, filter);
+    const adapters = this.reads.providers(filter);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
     const items: ProtectedInstance[] = [];
     const answered: ProviderAdapter[] = [];
-    const providerErrors: ProviderErrorModel[] = [];
+    const providerErrors: ProviderFailure[] = [];
     settled.forEach((result, index) => {
       const adapter = adapters[index] as ProviderAdapter;
       if (result.status === 'rejected') {
@@ -97,7 +98,7 @@ export class ProtectionReader {
     return { items, answered, providerErrors };
   }
 
-  async summary(filter: { providerId?: string | null; kind?: ProviderKind | null }, requestedRpo?: number | null): Promise<ProtectionSummaryModel> {
+  async summary(filter: ProviderFilter, requestedRpo?: number | null): Promise<ProtectionSummaryModel> {
     const { items, answered, providerErrors } = await this.across(filter, requestedRpo);
     const byProvider = new Map<string, ProviderProtectionModel>(
       answered.map((adapter) => [
@@ -120,46 +121,38 @@ export class ProtectionReader {
   /** `instances(filter: { protection })`: the instances in those statuses, paged like `instances`. */
   async instancesIn(
     statuses: readonly ProtectionStatus[],
-    args: { providerId?: string | null; kind?: ProviderKind | null; first?: number | null; after?: string | null },
+    args: ProviderFilter & { first?: number | null; after?: string | null },
     requestedRpo?: number | null,
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
     const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
     const matching = items.filter((item) => wanted.has(item.protection.status)).map((item) => item.instance);
-    return paginate(matching, args.first, args.after, this.request.gateway.options.maxPageSize, providerErrors);
+    return paginate(matching, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {
     // As `instances` does for a dashboard: start the reads the lists need while the instance list loads.
-    if (!this.request.gateway.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.request.scope);
-    const instances = await this.request.loaders.instanceList(adapter);
+    if (!this.reads.shared.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.reads.scope);
+    const instances = await this.reads.loaders.instanceList(adapter);
     const protections = await Promise.all(instances.map((instance) => this.of(instance, requestedRpo)));
     return instances.map((instance, index) => ({ instance, protection: protections[index] as Protection }));
   }
 
   private async facts(instance: Instance): Promise<ProtectionFacts> {
-    const adapter = this.request.provider(instance.providerId);
+    const adapter = this.reads.provider(instance.providerId);
     const key = loaderKey(instance.providerId, instance.nativeId);
-    const { loaders } = this.request;
+    const { loaders } = this.reads;
     const [backups, schedules, definitions] = await Promise.all([
-      adapter.capabilities.has('LIST_BACKUPS') ? settle(loaders.backups.load(key)) : [],
-      adapter.capabilities.has('LIST_SCHEDULES') ? settle(loaders.schedules.load(key)) : null,
-      adapter.capabilities.has('LIST_DEFINITIONS') ? settle(loaders.definitions.load(key)) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.backups) ? settle(loaders.backups.load(key)) : [],
+      adapter.capabilities.has(LIST_CAPABILITY.schedules) ? settle(loaders.schedules.load(key)) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.definitions) ? settle(loaders.definitions.load(key)) : null,
     ]);
     return { backups, schedules, definitions };
   }
 }
 
 /** Whether the account lets the gateway see what is scheduled (ZStack does not). */
-export const scheduleKnown = (adapter: ProviderAdapter): boolean => adapter.capabilities.has('LIST_SCHEDULES') || adapter.capabilities.has('LIST_DEFINITIONS');
-
-function listsOf(adapter: ProviderAdapter): Set<InstanceListKind> {
-  const lists = new Set<InstanceListKind>();
-  if (adapter.capabilities.has('LIST_BACKUPS')) lists.add('backups');
-  if (adapter.capabilities.has('LIST_SCHEDULES')) lists.add('schedules');
-  if (adapter.capabilities.has('LIST_DEFINITIONS')) lists.add('definitions');
-  return lists;
-}
+export const scheduleKnown = (adapter: ProviderAdapter): boolean => adapter.capabilities.has(LIST_CAPABILITY.schedules) || adapter.capabilities.has(LIST_CAPABILITY.definitions);
 
 /** A failure safe to show: a GatewayError's own words, else a generic one. */
 export function protectionErrorOf(protection: Protection): { code: string; message: string } | null {
@@ -169,12 +162,12 @@ export function protectionErrorOf(protection: Protection): { code: string; messa
 }
 
 /** One reader per request, so every resolver of it shares the same clock and settings. */
-const readers = new WeakMap<RequestGateway, ProtectionReader>();
-export function protectionReader(request: RequestGateway): ProtectionReader {
-  let reader = readers.get(request);
+const readers = new WeakMap<RequestReads, ProtectionReader>();
+export function protectionReader(reads: RequestReads): ProtectionReader {
+  let reader = readers.get(reads);
   if (!reader) {
-    reader = new ProtectionReader(request, request.gateway.options.protection ?? DEFAULT_PROTECTION_SETTINGS);
-    readers.set(request, reader);
+    reader = new ProtectionReader(reads, reads.shared.options.protection ?? DEFAULT_PROTECTION_SETTINGS);
+    readers.set(reads, reader);
   }
   return reader;
 }

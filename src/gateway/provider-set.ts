@@ -1,5 +1,5 @@
 import { GatewayError } from '../domain/errors.js';
-import type { Capability, ProviderKind } from '../domain/types.js';
+import type { Capability } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { canSeeProvider, type Principal } from './principal.js';
 
@@ -12,7 +12,7 @@ export class ProviderSet {
   }
 
   /** The accounts `principal` may see, optionally filtered. */
-  visible(principal: Principal, filter: { providerId?: string | null; kind?: ProviderKind | null } = {}): ProviderAdapter[] {
+  visible(principal: Principal, filter: { providerId?: string | null; kind?: string | null } = {}): ProviderAdapter[] {
     return this.all.filter(
       (adapter) =>
         canSeeProvider(principal, adapter.account.id) &&

@@ -1,9 +1,9 @@
-import type { RequestGateway } from '../gateway/request-gateway.js';
 import type { Mutations } from '../gateway/mutations.js';
+import type { RequestReads } from '../gateway/request-reads.js';
 
-/** What every resolver gets: the request's gateway (principal + loaders) and its mutations. */
+/** What every resolver gets: the request's reads (principal, loaders), its mutations and its id. */
 export interface GraphQLContext {
-  gateway: RequestGateway;
+  reads: RequestReads;
   mutations: Mutations;
   requestId: string;
 }

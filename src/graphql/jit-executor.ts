@@ -56,7 +56,7 @@ export class JitExecutor {
  * executor through its gateway interface, so this is a "gateway" with one
  * fixed schema.
  */
-export function jitExecutorGateway(executor: JitExecutor): GatewayInterface {
+export function jitExecutorForApollo(executor: JitExecutor): GatewayInterface {
   const { schema } = executor;
   let listener: GatewaySchemaLoadOrUpdateCallback | null = null;
 

@@ -73,7 +73,7 @@ function guardServiceField(schema: GraphQLSchema, introspection: boolean): void 
   if (!field) return;
   const resolve = field.resolve ?? defaultFieldResolver;
   field.resolve = (source, args, context: GraphQLContext, info) => {
-    if (!hasRole(context.gateway.principal, 'admin')) throw new GatewayError('FORBIDDEN', SERVICE_FIELD_REFUSAL);
+    if (!hasRole(context.reads.principal, 'admin')) throw new GatewayError('FORBIDDEN', SERVICE_FIELD_REFUSAL);
     return resolve(source, args, context, info);
   };
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { PROVIDER_LOG_REDACT_PATHS } from '../providers/registry.js';
 
 /** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
 const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
@@ -9,25 +10,22 @@ const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta
  * call in the first place; this is the second line of defence.
  */
 export const REDACTED_PATHS = [
-  'password',
-  'token',
-  'apiKey',
-  'sessionId',
-  'key',
-  'auth',
-  'authinfo',
-  'authorization',
-  '*.password',
-  '*.token',
-  '*.apiKey',
-  '*.sessionId',
-  '*.key',
-  '*.auth',
-  '*.authinfo',
-  '*.authorization',
-  'req.headers.authorization',
-  'headers.authorization',
-  'headers["es-api-key"]',
+  ...new Set([
+    'password',
+    'token',
+    'key',
+    'auth',
+    'authorization',
+    '*.password',
+    '*.token',
+    '*.key',
+    '*.auth',
+    '*.authorization',
+    'req.headers.authorization',
+    'headers.authorization',
+    // Each provider kind's own credential fields and headers.
+    ...PROVIDER_LOG_REDACT_PATHS,
+  ]),
 ];
 
 /** `pretty` for people at a terminal, `json` (one object a line) for log pipelines. */

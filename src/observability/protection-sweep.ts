@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Gateway } from '../gateway/gateway.js';
 import type { Principal } from '../gateway/principal.js';
 import { protectionReader, type ProtectionCounts } from '../gateway/protection.js';
-import { RequestGateway } from '../gateway/request-gateway.js';
+import { RequestReads } from '../gateway/request-reads.js';
+import type { SharedServices } from '../gateway/shared-services.js';
 
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
@@ -44,7 +44,7 @@ export class ProtectionSweep {
   private readonly failures: Counter<'provider'>;
 
   constructor(
-    private readonly gateway: Gateway,
+    private readonly services: SharedServices,
     registry: Registry,
     private readonly intervalMs: number,
     private readonly logger: Logger,
@@ -125,7 +125,7 @@ export class ProtectionSweep {
 
   private async claimAndSweep(): Promise<boolean> {
     try {
-      if (!(await this.gateway.store.setIfAbsent(LEASE_KEY, this.replica, this.intervalMs))) return false;
+      if (!(await this.services.store.setIfAbsent(LEASE_KEY, this.replica, this.intervalMs))) return false;
       await this.sweep();
       return true;
     } catch (error) {
@@ -137,7 +137,7 @@ export class ProtectionSweep {
 
   private async sweep(): Promise<void> {
     const started = performance.now();
-    const request = new RequestGateway(this.gateway, SWEEPER, `protection-sweep-${++this.sweeps}`);
+    const request = new RequestReads(this.services, SWEEPER, `protection-sweep-${++this.sweeps}`);
     const summary = await protectionReader(request).summary({});
     const failedProviders = summary.providerErrors.map((error) => error.provider.account.id);
     for (const provider of failedProviders) this.failures.inc({ provider });
@@ -148,12 +148,12 @@ export class ProtectionSweep {
       failedProviders,
     };
     // Kept for three intervals: when sweeps stop, the gauges go absent rather than lie.
-    await this.gateway.store.set(RESULT_KEY, result, Math.max(3 * this.intervalMs, 60_000));
+    await this.services.store.set(RESULT_KEY, result, Math.max(3 * this.intervalMs, 60_000));
   }
 
   private async latest(): Promise<SweepResult | undefined> {
     try {
-      return await this.gateway.store.get<SweepResult>(RESULT_KEY);
+      return await this.services.store.get<SweepResult>(RESULT_KEY);
     } catch (error) {
       this.logger.warn({ err: error }, 'could not read the last protection sweep');
       return undefined;

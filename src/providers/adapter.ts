@@ -1,20 +1,7 @@
 import { unsupported } from '../domain/errors.js';
-import type {
-  Backup,
-  BackupDefinition,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateDefinitionRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  ProviderHealth,
-  ProviderKind,
-  RestoreBackupRequest,
-  UpdateDefinitionRequest,
-} from '../domain/types.js';
+import type { InstanceListKind } from '../domain/instance-lists.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, CreateScheduleRequest, Instance, Operation, OperationRef, ProviderHealth, RestoreBackupRequest, UpdateDefinitionRequest } from '../domain/types.js';
+import type { ProviderKind } from './registry.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 
@@ -33,9 +20,8 @@ export interface ProviderAccount {
  */
 export type BatchResult<T> = Array<T | Error>;
 
-/** The lists an instance has, each behind its own loader. */
-export const INSTANCE_LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
-export type InstanceListKind = (typeof INSTANCE_LIST_KINDS)[number];
+// Re-exported while the gateway still imports them from here; domain/instance-lists.ts is their home.
+export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 
 /**
  * What the gateway asks of a provider. Adapters extend `BaseAdapter`, override
@@ -102,7 +88,13 @@ export abstract class BaseAdapter implements ProviderAdapter {
   abstract listInstances(scope: UpstreamScope): Promise<Instance[]>;
 
   prepareLists(_kinds: ReadonlySet<InstanceListKind>, _scope: UpstreamScope): void {}
-  abstract getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
+
+  /** For a provider with no per-instance read: one listing answers every id. */
+  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
+    return nativeIds.map((id) => byId.get(id) ?? null);
+  }
+
   abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
   abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
@@ -166,10 +158,34 @@ export abstract class BaseAdapter implements ProviderAdapter {
     return this.upstream.close();
   }
 
+  /** For lists a provider answers one instance at a time: one call per instance, a bounded number queued at once. */
+  protected perInstance<R>(instanceIds: readonly string[], task: (instanceId: string) => Promise<R>): Promise<Array<R | Error>> {
+    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, task);
+  }
+
+  /**
+   * An Operation of this account at `status` now: finished ones get a
+   * finishedAt (when the gateway saw them finished). `providerOperationId`
+   * is the provider's job, task or transaction id, where it has one.
+   */
+  protected operation(ref: OperationDraft, status: Operation['status'], providerOperationId: string | null = null, error: string | null = null): Operation {
+    const finished = status === 'SUCCEEDED' || status === 'FAILED';
+    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+  }
+
   private refuse(capability: Capability): Promise<never> {
     return Promise.reject(unsupported(this.account.id, capability));
   }
 }
+
+/** An operation's reference before the adapter stamps its account on it. */
+export type OperationDraft = Omit<OperationRef, 'providerId'> & { providerId?: string };
+
+/**
+ * Per-instance lists: the account's concurrency cap (maxConcurrency) is the
+ * real limit; this only bounds how many calls one batch queues at once.
+ */
+const PER_INSTANCE_CONCURRENCY = 256;
 
 /** Runs `task` over `items` with at most `limit` in flight; keeps order. */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<Array<R | Error>> {
@@ -187,10 +203,4 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** An Operation at `status` now: finished ones get a finishedAt (when the gateway saw them finished). */
-export function operationAt(ref: OperationRef, status: Operation['status'], providerOperationId: string | null, error: string | null = null): Operation {
-  const finished = status === 'SUCCEEDED' || status === 'FAILED';
-  return { ...ref, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
 }

@@ -1,27 +1,95 @@
-import type { ProviderKind } from '../domain/types.js';
+import type { z } from 'zod';
+import type { InstanceStatusMapper } from '../domain/instance-status.js';
+import type { Capability } from '../domain/types.js';
 import type { SimulatorSeedOptions } from '../simulator/random.js';
-import type { SimulatorServer, SimulatorServerOptions } from '../simulator/server.js';
+import type { ProviderSimulator, SimulatorServer, SimulatorServerOptions } from '../simulator/server.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { SecretSet } from '../upstream/secrets.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
+import type { ProviderEntry } from './config-base.js';
+import type { ProviderKind } from './registry.js';
 
 /** A simulator running on loopback, and how to point the gateway at it. */
-export interface RunningSimulator {
-  kind: ProviderKind;
+export interface RunningSimulator<Kind extends string = ProviderKind> {
+  kind: Kind;
   url: string;
   /** The HTTP half: request log, latency and fault knobs. */
   server: SimulatorServer;
   /** The provider-specific half: its in-memory state, for tests that look inside. */
   simulator: unknown;
   /** A provider entry for the config (before validation) that talks to this simulator. */
-  accountConfig(id: string): Record<string, unknown> & { id: string; kind: ProviderKind };
+  accountConfig(id: string): Record<string, unknown> & { id: string; kind: Kind };
   stop(): Promise<void>;
 }
 
 export type SimulatorStartOptions = SimulatorServerOptions & SimulatorSeedOptions;
 
-/** Everything the gateway needs from one provider folder. */
-export interface ProviderModule<Config> {
-  kind: ProviderKind;
-  createAdapter(account: ProviderAccount, upstream: UpstreamClient, config: Config): ProviderAdapter;
-  startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator>;
+/** What a provider's simulator file hands its module: how to make one, and the account entry that reaches it. */
+export interface SimulatorKit<Simulator extends ProviderSimulator> {
+  create(options: SimulatorStartOptions): Simulator;
+  /** The entry's fields besides `id` and `kind`: name, url, auth and whatever else the kind requires. */
+  account(url: string, simulator: Simulator): Record<string, unknown>;
+}
+
+/** Everything the gateway needs from one provider folder; the registry holds one per kind. */
+export interface ProviderModule<Kind extends string = string, Schema extends z.ZodType<ProviderEntry> = z.ZodType<ProviderEntry>> {
+  readonly kind: Kind;
+  /** The account entry's schema (zod); the registry joins them into the config's `providers` union. */
+  readonly configSchema: Schema;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The kind's own state words reduced to an InstanceStatus. */
+  readonly instanceStatus: InstanceStatusMapper;
+  /** Log paths that may carry this kind's credentials, beyond the common ones (password, token, auth, ...). */
+  readonly logRedactPaths: readonly string[];
+  /** Declares the account's secret material to its upstream client, then makes its adapter. */
+  open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry): ProviderAdapter;
+  startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator<Kind>>;
+}
+
+export interface ProviderModuleDefinition<Kind extends string, Schema extends z.ZodType<ProviderEntry>, Simulator extends ProviderSimulator> {
+  kind: Kind;
+  configSchema: Schema;
+  capabilities: ReadonlySet<Capability>;
+  instanceStatus: InstanceStatusMapper;
+  logRedactPaths?: readonly string[];
+  /** Registers the credentials (and forms of them) the upstream client must scrub from every answer. */
+  declareSecrets(secrets: SecretSet, auth: z.output<Schema>['auth']): void;
+  createAdapter(account: ProviderAccount, upstream: UpstreamClient, config: z.output<Schema>): ProviderAdapter;
+  /** `await import('./simulator.js')`: loaded on demand, so the production import graph holds no simulator. */
+  loadSimulator(): Promise<SimulatorKit<Simulator>>;
+}
+
+/** Builds a module from a provider folder's parts; the glue every kind shares lives here, once. */
+export function defineProviderModule<const Kind extends string, Schema extends z.ZodType<ProviderEntry>, Simulator extends ProviderSimulator>(
+  definition: ProviderModuleDefinition<Kind, Schema, Simulator>,
+): ProviderModule<Kind, Schema> {
+  const { kind } = definition;
+  return {
+    kind,
+    configSchema: definition.configSchema,
+    capabilities: definition.capabilities,
+    instanceStatus: definition.instanceStatus,
+    logRedactPaths: definition.logRedactPaths ?? [],
+    open(account, upstream, config) {
+      if (config.kind !== kind) throw new Error(`a ${config.kind} account given to the ${kind} module`);
+      // The registry picks this module by the entry's kind, and the config union parsed it with configSchema.
+      const entry = config as z.output<Schema>;
+      definition.declareSecrets(upstream.secrets, entry.auth);
+      return definition.createAdapter(account, upstream, entry);
+    },
+    async startSimulator(options) {
+      const kit = await definition.loadSimulator();
+      const simulator = kit.create(options);
+      simulator.seed(options);
+      const url = await simulator.start();
+      return {
+        kind,
+        server: simulator.server,
+        simulator,
+        url,
+        accountConfig: (id) => ({ id, kind, ...kit.account(url, simulator) }),
+        stop: () => simulator.stop(),
+      };
+    },
+  };
 }

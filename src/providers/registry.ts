@@ -1,38 +1,44 @@
+import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ProviderConfig } from '../config/schema.js';
-import type { ProviderKind } from '../domain/types.js';
 import { UpstreamClient } from '../upstream/client.js';
-import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../upstream/defaults.js';
+import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
-import type { RunningSimulator, SimulatorStartOptions } from './module.js';
+import type { ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { danubeModule } from './danube/index.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
 import { zstackModule } from './zstack/index.js';
 
-/** The provider kinds this build knows; a new provider is one line here (and its config schema). */
-const SIMULATORS: Record<ProviderKind, ((options: SimulatorStartOptions) => Promise<RunningSimulator>) | undefined> = {
-  zomro: zomroModule.startSimulator,
-  onapp: onappModule.startSimulator,
-  zstack: zstackModule.startSimulator,
-  danube: danubeModule.startSimulator,
-};
+/**
+ * Every provider kind this build knows, by its config `kind`. A new provider
+ * is its folder, one line here and one `ProviderKind` value in schema.graphql
+ * (docs/adding-a-provider.md); the kinds, the config union, log redaction and
+ * the demo set all follow from this table.
+ */
+export const PROVIDER_MODULES = {
+  zomro: zomroModule,
+  onapp: onappModule,
+  zstack: zstackModule,
+  danube: danubeModule,
+} as const satisfies Record<string, ProviderModule>;
+
+export type ProviderKind = keyof typeof PROVIDER_MODULES;
+type AnyModule = (typeof PROVIDER_MODULES)[ProviderKind];
+
+export const PROVIDER_KINDS = Object.keys(PROVIDER_MODULES) as ProviderKind[];
+const MODULES: AnyModule[] = Object.values(PROVIDER_MODULES);
+
+/** One config entry per provider account, told apart by `kind`. */
+export const providerConfigSchema = z.discriminatedUnion('kind', MODULES.map((module) => module.configSchema) as [AnyModule['configSchema'], ...Array<AnyModule['configSchema']>]);
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+/** Log paths where some kind's credentials may sit (the logger adds the common ones). */
+export const PROVIDER_LOG_REDACT_PATHS: readonly string[] = [...new Set(MODULES.flatMap((module) => module.logRedactPaths))];
 
 export interface AdapterDeps {
   logger: Logger;
   observer?: UpstreamObserver;
-}
-
-export function policyOptionsOf(config: ProviderConfig): UpstreamPolicyOptions {
-  return {
-    ...UPSTREAM_DEFAULTS,
-    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-    ...(config.retries !== undefined ? { retries: config.retries } : {}),
-    ...(config.maxConcurrency !== undefined ? { maxConcurrency: config.maxConcurrency } : {}),
-    ...(config.breakerThreshold !== undefined ? { breakerThreshold: config.breakerThreshold } : {}),
-    ...(config.breakerHalfOpenAfterMs !== undefined ? { breakerHalfOpenAfterMs: config.breakerHalfOpenAfterMs } : {}),
-  };
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {
@@ -45,23 +51,15 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
     logger: deps.logger,
     ...(deps.observer ? { observer: deps.observer } : {}),
   });
-  switch (config.kind) {
-    case 'zomro':
-      return zomroModule.createAdapter(account, upstream, config);
-    case 'onapp':
-      return onappModule.createAdapter(account, upstream, config);
-    case 'zstack':
-      return zstackModule.createAdapter(account, upstream, config);
-    case 'danube':
-      return danubeModule.createAdapter(account, upstream, config);
-  }
+  const module: ProviderModule = PROVIDER_MODULES[config.kind];
+  return module.open(account, upstream, config);
 }
 
-/** Kinds that ship a simulator (all of them, once every provider has landed). */
-export const simulatedKinds = (): ProviderKind[] => (Object.keys(SIMULATORS) as ProviderKind[]).filter((kind) => SIMULATORS[kind]);
+/** Kinds that ship a simulator: every kind, which is what demo mode and the shared tests run against. */
+export const simulatedKinds = (): ProviderKind[] => [...PROVIDER_KINDS];
 
 export function startSimulator(kind: ProviderKind, options: SimulatorStartOptions = {}): Promise<RunningSimulator> {
-  const start = SIMULATORS[kind];
-  if (!start) throw new Error(`no simulator for provider kind ${kind}`);
-  return start(options);
+  const module = PROVIDER_MODULES[kind] as AnyModule | undefined;
+  if (!module) throw new Error(`no simulator for provider kind ${kind}`);
+  return module.startSimulator(options);
 }

@@ -10,13 +10,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../domain/errors.js';
-import { Gateway } from '../gateway/gateway.js';
 import type { Principal } from '../gateway/principal.js';
 import { ProviderSet } from '../gateway/provider-set.js';
+import { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
-import { jitExecutorGateway } from '../graphql/jit-executor.js';
+import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
@@ -24,7 +24,7 @@ import { createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
-import { UPSTREAM_DEFAULTS } from '../upstream/defaults.js';
+import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
 import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
@@ -52,7 +52,8 @@ export interface RunningGateway {
   /** The admin listener: /metrics and the detailed /readyz. */
   adminUrl: string;
   httpServer: Server;
-  gateway: Gateway;
+  /** What all its requests share (provider accounts, store, read cache, poll loops). */
+  services: SharedServices;
   /** /readyz answers 503 from now on; requests are still served (see server/shutdown.ts). */
   beginDrain(): void;
   /** Stops taking requests, finishes those in flight, closes upstream pools. */
@@ -67,8 +68,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const metrics = new GatewayMetrics();
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
-  const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? UPSTREAM_DEFAULTS.cacheTtlMs]));
-  const gateway = new Gateway(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
+  const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
+  const services = new SharedServices(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
@@ -77,7 +78,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxBulkInstances: config.limits.maxBulkInstances,
     operationBus: options.operationBus,
   }, cacheTtl);
-  const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(gateway, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
+  const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
 
@@ -90,9 +91,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   let draining = false;
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
-  const createContext = contextFactory(gateway);
+  const createContext = contextFactory(services);
   const apollo = new ApolloServer<GraphQLContext>({
-    gateway: jitExecutorGateway(pipeline.executor),
+    // Apollo's `gateway` option is how it takes a custom executor; see jitExecutorForApollo.
+    gateway: jitExecutorForApollo(pipeline.executor),
     formatError: pipeline.formatError,
     includeStacktraceInErrorResponses: false,
     // The pipeline's own rule refuses introspection when the config says so, with a message naming the key.
@@ -119,9 +121,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get('/healthz', healthz);
   // A browser opened on the bare address lands in GraphiQL.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/graphql'));
-  const adminDependencies = { metrics, providers: gateway.providers, isDraining: () => draining };
+  const adminDependencies = { metrics, providers: services.providers, isDraining: () => draining };
   if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
-  else app.get('/readyz', bareReadyz(readyz(gateway.providers, () => draining)));
+  else app.get('/readyz', bareReadyz(readyz(services.providers, () => draining)));
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
@@ -204,7 +206,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     graphqlUrl: `${url}/graphql`,
     adminUrl: admin.url,
     httpServer,
-    gateway,
+    services,
     beginDrain: () => {
       draining = true;
     },
@@ -212,12 +214,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       closing ??= (async () => {
         draining = true;
         await protectionSweep?.stop();
-        gateway.watcher.close();
-        void gateway.watcher.close();
+        void services.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
         await admin.close();
-        await gateway.close();
+        await services.close();
       })();
       return closing;
     },

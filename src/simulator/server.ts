@@ -1,3 +1,4 @@
+import type { SimulatorSeedOptions } from './random.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
@@ -395,6 +396,9 @@ export abstract class ProviderSimulator {
     this.server = new SimulatorServer(name, (request) => this.handle(request), options, (request) => this.echo(request));
     this.asyncDelayMs = options.asyncDelayMs ?? 3_000;
   }
+
+  /** Fills the in-memory state with sample data; the provider module calls it once, before `start`. */
+  abstract seed(options: SimulatorSeedOptions): void;
 
   protected abstract handle(request: SimRequest): SimResponse | Promise<SimResponse>;
 

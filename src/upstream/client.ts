@@ -21,8 +21,12 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
   body?: string;
-  /** Reads are retried on transient failures; writes never are. */
-  idempotent: boolean;
+  /**
+   * Whether this request is a read. Unset, a GET is one and any other method
+   * is not (see `mayRetry`); set it only for a read sent otherwise (a login,
+   * a form-POST query).
+   */
+  idempotent?: boolean;
   /** A short name for metrics and logs, e.g. "backups.list". */
   operation: string;
   /** Statuses >= 500 that the caller interprets itself (e.g. a ZStack job that failed answers 503). */
@@ -115,9 +119,10 @@ export class UpstreamClient {
     assertInsideApi(request.path);
     request.scope.budget?.spend();
     const started = performance.now();
-    const policy = request.idempotent ? this.policy.read : this.policy.write;
+    const read = mayRetry(request);
+    const policy = read ? this.policy.read : this.policy.write;
     // Writes run to their end even when the client leaves (see UpstreamScope.signal).
-    const signal = request.idempotent ? request.scope.signal : undefined;
+    const signal = read ? request.scope.signal : undefined;
     let outcome = 'ok';
     try {
       const response = await policy.execute(() => this.attempt(request, signal), signal);
@@ -211,6 +216,15 @@ export class UpstreamClient {
 
     return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
   }
+}
+
+/**
+ * The one place that says whether a request may be sent again after a
+ * transient failure: reads are retried, writes (create, delete, restore...)
+ * never, so nothing is done twice. A GET is a read unless marked otherwise.
+ */
+export function mayRetry(request: Pick<UpstreamRequest, 'method' | 'idempotent'>): boolean {
+  return request.idempotent ?? request.method === 'GET';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sharedScope, type UpstreamScope } from './scope.js';
+import type { SecretSet } from './secrets.js';
 
 /**
  * A login session shared by every request to one provider account: one login
@@ -14,6 +15,22 @@ export class SharedSession {
    * shared by concurrent requests carries the first one's.
    */
   constructor(private readonly login: (scope: UpstreamScope) => Promise<string>) {}
+
+  /**
+   * A session from a login, with the account's runtime secrets kept right:
+   * old sessions are forgotten before the login (its answer is read
+   * unscrubbed of them, in case the same id comes back) and the new one is
+   * registered before anything is sent with it, so an echo of it on the next
+   * request is already scrubbed. `login` only sends and reads the answer.
+   */
+  static loggingIn(secrets: SecretSet, login: (scope: UpstreamScope) => Promise<string>): SharedSession {
+    return new SharedSession(async (scope) => {
+      secrets.forgetRuntime();
+      const token = await login(scope);
+      secrets.addRuntime(token);
+      return token;
+    });
+  }
 
   /** The current token, logging in first if there is none (concurrent callers share one login). */
   token(scope: UpstreamScope): Promise<string> {

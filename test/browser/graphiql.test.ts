@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { launchChromium } from './launch.js';
 
 /** Replaces the active tab's query (Monaco) with text, bypassing its bracket auto-closing. */
@@ -185,7 +185,7 @@ describe('GraphiQL when the config names clients', () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, allowAnonymous: false, clients: [{ name: 'ops', key: KEY, roles: ['operator'] }] }) });
+    harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'ops', key: KEY, roles: ['operator'] }]) });
     ({ browser } = await launchChromium());
     page = await browser.newPage();
   }, 60_000);

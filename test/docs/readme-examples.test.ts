@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 

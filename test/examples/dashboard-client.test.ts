@@ -5,7 +5,7 @@ import { generate } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const SCRIPT = 'examples/dashboard-client/src/dashboard.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';
 import { encodeId } from '../../src/domain/ids.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 
 const ADMIN = 'admin-key-0123456789abcdef';
 /** An operator who sees every provider but ZStack. */
@@ -35,16 +35,14 @@ describe('createBackups: back these up now, across providers', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'onapp', 'zstack', 'danube'],
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: false,
-        limits: { maxBulkInstances: 5 },
-        clients: [
+      configure: [
+        withLimits({ maxBulkInstances: 5 }),
+        withClients([
           { name: 'admin', key: ADMIN, roles: ['admin'] },
           { name: 'operator', key: OPERATOR, roles: ['operator'], providers: ['zomro-test', 'onapp-test', 'danube-test'] },
           { name: 'viewer', key: VIEWER, roles: ['viewer'] },
-        ],
-      }),
+        ]),
+      ],
     });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { kind: string } } }> } }>('{ instances(first: 100) { edges { node { id provider { kind } } } } }', {}, { key: ADMIN });
     for (const { node } of list.data!.instances.edges) {

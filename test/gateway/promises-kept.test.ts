@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];

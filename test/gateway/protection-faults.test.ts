@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 type Counts = { instances: number; protected: number; stale: number; unprotected: number; unknown: number };
 interface SummaryAnswer {
@@ -16,7 +16,7 @@ describe('protection when a provider fails', () => {
 
   beforeAll(async () => {
     // A breaker that opens only after many failures: the first test fails a dozen backup lists on purpose.
-    harness = await startHarness({ kinds: ['zomro', 'danube'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, breakerThreshold: 100 })) }) });
+    harness = await startHarness({ kinds: ['zomro', 'danube'], configure: withProviderSettings({ breakerThreshold: 100 }) });
   });
   afterAll(() => harness.close());
   beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
+import { errorCodes, type Harness, startHarness, withProviderSettings, withSettings } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
 
@@ -59,7 +59,7 @@ describe('protection view over every provider', () => {
     harness = await startHarness({
       kinds: KINDS,
       // ZStack's objective is ten years in the config: its 2017 backups count as recent there.
-      configure: (config) => ({ ...config, protection: { perProvider: { 'zstack-test': 87_600 } } }),
+      configure: withSettings({ protection: { perProvider: { 'zstack-test': 87_600 } } }),
     });
     const answer = await harness.gql<{ instances: { edges: Array<{ node: InstanceNode }> } }>(
       `{ instances(first: 100) { edges { node { id provider { id } protection { ${PROTECTION_FIELDS} } strict: protection(rpoHours: 24) { status reason rpoHours } } } } }`,
@@ -166,7 +166,7 @@ describe('protection through the read cache', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'danube'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+      configure: withProviderSettings({ cacheTtlMs: 60_000 }),
     });
   });
   afterAll(() => harness.close());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 const SCHEDULES = 'query($id: ID!) { instance(id: $id) { schedules { id name } } }';
 const DEFINITIONS = 'query($id: ID!) { instance(id: $id) { definitions { id name retention } } }';
@@ -17,7 +17,7 @@ describe('read cache: read after write for schedules and definitions', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'danube'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 600_000 })) }),
+      configure: withProviderSettings({ cacheTtlMs: 600_000 }),
     });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { id: string } } }> } }>('{ instances { edges { node { id provider { id } } } } }');
     const nodes = list.data!.instances.edges.map((edge) => edge.node);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 describe('cross-request read cache (cacheTtlMs)', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+      configure: withProviderSettings({ cacheTtlMs: 60_000 }),
     });
   });
   afterAll(() => harness.close());
@@ -42,7 +42,7 @@ describe('cross-request read cache: asynchronous operations', () => {
     harness = await startHarness({
       kinds: ['zomro', 'zstack'],
       simulator: { asyncDelayMs: 300 },
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+      configure: withProviderSettings({ cacheTtlMs: 60_000 }),
     });
   });
   afterAll(() => harness.close());
@@ -87,7 +87,7 @@ describe('cross-request read cache over every provider', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'onapp', 'zstack', 'danube'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })) }),
+      configure: withProviderSettings({ cacheTtlMs: 60_000 }),
     });
   });
   afterAll(() => harness.close());

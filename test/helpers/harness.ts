@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { validateConfig } from '../../src/config/load.js';
 import type { GatewayConfig } from '../../src/config/schema.js';
-import type { ProviderKind } from '../../src/domain/types.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
 import type { RunningSimulator, SimulatorStartOptions } from '../../src/providers/module.js';
-import { startSimulator } from '../../src/providers/registry.js';
+import { startSimulator, type ProviderKind } from '../../src/providers/registry.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 
@@ -36,11 +36,56 @@ export interface Harness {
 export interface HarnessOptions {
   kinds: ProviderKind[];
   simulator?: SimulatorStartOptions | ((kind: ProviderKind) => SimulatorStartOptions);
-  /** Changes to the config before validation (clients, limits, per-provider overrides). */
-  configure?: (config: Record<string, unknown> & { providers: Array<Record<string, unknown>> }) => Record<string, unknown>;
+  /** Changes to the config before validation, applied in order: `withProviderSettings`, `withAccountCopy`, `withClients`, `withLimits`, `withSettings`, or your own. */
+  configure?: ConfigChange | ConfigChange[];
   store?: KeyValueStore;
   batching?: boolean;
 }
+
+/** The harness's config before validation, as a test changes it. */
+export type DraftConfig = Record<string, unknown> & { providers: Array<Record<string, unknown>> };
+export type ConfigChange = (config: DraftConfig) => DraftConfig;
+
+export interface TestClient {
+  name: string;
+  key: string;
+  roles: string[];
+  providers?: string[];
+}
+
+/** Settings for every provider account, or only those of one kind (`retries`, `cacheTtlMs`, `auth`, `timezone`...). */
+export const withProviderSettings =
+  (settings: Record<string, unknown>, only?: ProviderKind): ConfigChange =>
+  (config) => ({ ...config, providers: config.providers.map((provider) => (only === undefined || provider.kind === only ? { ...provider, ...settings } : provider)) });
+
+type AccountSettings = Record<string, unknown> & { id: string };
+
+/** One more account: a copy of the first `kind` account with `settings` (a new `id` at least), e.g. a second account on the same simulator. */
+export const withAccountCopy =
+  (kind: ProviderKind, settings: AccountSettings | ((original: Record<string, unknown>) => AccountSettings)): ConfigChange =>
+  (config) => {
+    const original = config.providers.find((provider) => provider.kind === kind);
+    if (!original) throw new Error(`no ${kind} account to copy`);
+    return { ...config, providers: [...config.providers, { ...original, ...(typeof settings === 'function' ? settings(original) : settings) }] };
+  };
+
+/** API keys; anonymous access is off unless `settings` turns it back on. */
+export const withClients =
+  (clients: TestClient[], settings: Record<string, unknown> = {}): ConfigChange =>
+  (config) => ({ ...config, allowAnonymous: false, ...settings, clients });
+
+/** Request limits (`maxCost`, `bodyLimitBytes`, `rateLimit`...), merged over earlier ones. */
+export const withLimits =
+  (limits: Record<string, unknown>): ConfigChange =>
+  (config) => ({ ...config, limits: { ...(config.limits as Record<string, unknown> | undefined), ...limits } });
+
+/** Top-level settings (`introspection`, `protection`...). */
+export const withSettings =
+  (settings: Record<string, unknown>): ConfigChange =>
+  (config) => ({ ...config, ...settings });
+
+/** Danube logs in with a user and password instead of the simulator's default API key: the login path under test. */
+export const withDanubePasswordLogin = (): ConfigChange => withProviderSettings({ auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } }, 'danube');
 
 /** Captures log lines in memory, so tests can read what the gateway logged. */
 function memoryLogger(lines: string[]): Logger {
@@ -70,7 +115,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     introspection: true,
     providers: [...simulators].map(([id, simulator]) => ({ ...simulator.accountConfig(id), retries: 1, breakerHalfOpenAfterMs: 200 })),
   };
-  const config = validateConfig(options.configure ? options.configure(raw) : raw);
+  const changes = options.configure === undefined ? [] : [options.configure].flat();
+  const config = validateConfig(changes.reduce((draft, change) => change(draft), raw as DraftConfig));
   const logs: string[] = [];
   const gateway = await startGatewayServer(config, {
     logger: memoryLogger(logs),
@@ -112,6 +158,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await Promise.all([...simulators.values()].map((simulator) => simulator.stop()));
     },
   };
+}
+
+/** Runs `test` against a harness of its own, closed afterwards whatever happens. */
+export async function withHarness<T>(options: HarnessOptions, test: (harness: Harness) => Promise<T>): Promise<T> {
+  const harness = await startHarness(options);
+  try {
+    return await test(harness);
+  } finally {
+    await harness.close();
+  }
 }
 
 /** Asks until `done` says yes, for state that changes over time (a backup being made). Bounded. */

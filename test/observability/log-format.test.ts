@@ -34,7 +34,7 @@ describe('log format', () => {
     expect(line).toContain('[req-42] zomro-nl: upstream request backups.list -> timeout');
     expect(line).toContain('"ms":120');
     expect(line).not.toContain('hunter2-secret');
-    expect(() => JSON.parse(line)).toThrow();
+    expect(() => JSON.parse(line)).toThrow(SyntaxError);
   });
 
   it('JSON lines are one object each, with numeric levels and the same redaction', () => {

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withHarness, withSettings } from '../helpers/harness.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,7 +18,7 @@ describe('protection sweep: alerts without a dashboard open', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: (config) => ({ ...config, protection: { sweepIntervalMs: 100 } }) });
+    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: withSettings({ protection: { sweepIntervalMs: 100 } }) });
   });
   afterAll(() => harness.close());
 
@@ -48,23 +48,19 @@ describe('protection sweep: alerts without a dashboard open', () => {
 
 describe('protection sweep is off by default', () => {
   it('exports no protection gauges and makes no upstream call of its own', async () => {
-    const harness = await startHarness({ kinds: ['zstack'] });
-    try {
+    await withHarness({ kinds: ['zstack'] }, async (harness) => {
       expect(await metricsOf(harness)).not.toContain('backup_graph_protection');
       expect(harness.upstreamCount()).toBe(0);
-    } finally {
-      await harness.close();
-    }
+    });
   });
 });
 
 describe('protection sweep across replicas (Redis)', () => {
   it('one sweep at a time: the replica holding the lease sweeps, every replica exports its figures', async () => {
-    const harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`) });
-    try {
-      const gateway = harness.gateway.gateway;
+    await withHarness({ kinds: ['zstack'], store: new RedisStore(REDIS_URL, `backup-graph-test:${randomUUID()}:`) }, async (harness) => {
+      const services = harness.gateway.services;
       const registries = [new Registry(), new Registry()];
-      const sweeps = registries.map((registry) => new ProtectionSweep(gateway, registry, 60_000, gateway.logger));
+      const sweeps = registries.map((registry) => new ProtectionSweep(services, registry, 60_000, services.logger));
       harness.resetUpstreamLogs();
       const swept = await Promise.all(sweeps.map((sweep) => sweep.tick()));
       expect(swept.filter(Boolean)).toHaveLength(1);
@@ -77,8 +73,6 @@ describe('protection sweep across replicas (Redis)', () => {
         expect(sample(text, 'backup_graph_protection_instances{provider="zstack-test",status="UNPROTECTED"}')).toBe(1);
       }
       await Promise.all(sweeps.map((sweep) => sweep.stop()));
-    } finally {
-      await harness.close();
-    }
+    });
   });
 });

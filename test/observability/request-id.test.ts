@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
-import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
+import { DANUBE_SIM_PASSWORD } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
+import { type Harness, startHarness, withDanubePasswordLogin } from '../helpers/harness.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
-const DASHBOARD = '{ instances { edges { node { backups { id } schedules { id } definitions { id } } } } }';
 /** Extra createBackup input per provider (Danube makes a backup by running a definition). */
 const CREATE_EXTRAS: Partial<Record<ProviderKind, Record<string, unknown>>> = { danube: { definitionName: 'daily' } };
 
@@ -17,10 +17,7 @@ describe('request ids in logs and upstream requests', () => {
     harness = await startHarness({
       kinds: KINDS,
       // Danube by login rather than API key, so both session-based providers log in on the first query.
-      configure: (config) => ({
-        ...config,
-        providers: config.providers.map((provider) => (provider.kind === 'danube' ? { ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } } : provider)),
-      }),
+      configure: withDanubePasswordLogin(),
     });
   });
   afterAll(() => harness.close());
@@ -31,7 +28,7 @@ describe('request ids in logs and upstream requests', () => {
   // First in the file: the ZStack and Danube logins happen inside this query and must carry its id too.
   it('sends the request id to every provider (a header they ignore) on every upstream request of a dashboard, logins included, and logs it as JSON, credentials redacted', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'dash-42' } });
+    const answer = await harness.gql(DASHBOARD_QUERY, {}, { headers: { 'x-request-id': 'dash-42' } });
     expect(answer.errors).toBeUndefined();
     expect(answer.headers.get('x-request-id')).toBe('dash-42');
     let total = 0;
@@ -52,7 +49,7 @@ describe('request ids in logs and upstream requests', () => {
 
   it('gives a request without a usable x-request-id one of its own, and sends that', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD, {}, { headers: { 'x-request-id': 'not allowed!' } });
+    const answer = await harness.gql(DASHBOARD_QUERY, {}, { headers: { 'x-request-id': 'not allowed!' } });
     expect(answer.errors).toBeUndefined();
     const requestId = answer.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -74,7 +71,7 @@ describe('request ids in logs and upstream requests', () => {
       { headers: { 'x-request-id': requestId } },
     );
     expect(created.errors).toBeUndefined();
-    expect(created.data?.createBackup.operation.id).toBeTruthy();
+    expect(created.data?.createBackup.operation.id).toEqual(expect.any(String));
     const upstream = harness.simulator(kind).server.log;
     // The write itself is among them (Zomro POSTs everything: its writes are the `.edit` funcs).
     const isWrite = (request: (typeof upstream)[number]) => (kind === 'zomro' ? request.label.endsWith('.edit') : request.method !== 'GET');

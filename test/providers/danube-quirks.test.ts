@@ -1,40 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { DANUBE_SIM_PASSWORD, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { DETAILED_DASHBOARD, dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
+import { errorCodes, eventually, type Harness, startHarness, withDanubePasswordLogin, withHarness, withProviderSettings } from '../helpers/harness.js';
 
-interface Node {
-  id: string;
-  nativeId: string;
-  backups: Array<{ id: string; name: string; status: string; sizeBytes: number | null; definition: { name: string } | null }>;
-  definitions: Array<{ id: string; name: string; retention: number; compression: string; schedule: { cron: string; timezone: string; nextRunAt: string } }>;
-  schedules: Array<{ cron: string }>;
-}
-
-const DASHBOARD = '{ instances(first: 100) { edges { node { id nativeId backups { id name status sizeBytes definition { name } } definitions { id name retention compression schedule { cron timezone nextRunAt } } schedules { cron } } } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { name status } } }';
 
 describe('danube: quirks', () => {
   let harness: Harness;
   let simulator: DanubeSimulator;
-  let nodes: Node[];
+  let nodes: DashboardNode[];
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['danube'],
       simulator: { instances: 50 },
       // Log in with username/password, so token renewal is exercised.
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } })) }),
+      configure: withDanubePasswordLogin(),
     });
     simulator = harness.simulator('danube').simulator as DanubeSimulator;
-    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
-    expect(answer.errors).toBeUndefined();
-    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+    nodes = await dashboardNodes(harness);
   });
   afterAll(() => harness.close());
 
   it('reads the definitions of 50 VMs with one request, and schedules from the same answer', async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql(DASHBOARD);
+    const answer = await harness.gql(DETAILED_DASHBOARD);
     expect(answer.errors).toBeUndefined();
     expect(nodes).toHaveLength(50);
     expect(harness.simulator('danube').server.count('GET /vm/define/backup')).toBe(1);
@@ -143,8 +133,7 @@ describe('danube: quirks', () => {
 
 describe('danube: a virtual datacenter from the config', () => {
   it('scopes every call to `dc`, as a query parameter on reads and in the body on writes', async () => {
-    const harness = await startHarness({ kinds: ['danube'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, dc: 'main' })) }) });
-    try {
+    await withHarness({ kinds: ['danube'], configure: withProviderSettings({ dc: 'main' }) }, async (harness) => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ id: string }> } }> } }>('{ instances { edges { node { id backups { id } definitions { id } } } } }');
       expect(list.errors).toBeUndefined();
       await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: list.data!.instances.edges[1]!.node.id, name: 'scoped', definitionName: 'daily' } });
@@ -154,8 +143,6 @@ describe('danube: a virtual datacenter from the config', () => {
         if (request.method === 'GET') expect(new URLSearchParams(request.query).get('dc')).toBe('main');
         else expect(JSON.parse(request.bodyText)).toMatchObject({ dc: 'main' });
       }
-    } finally {
-      await harness.close();
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /** Issue 18: OnApp as its documents say it, where adapter and simulator once shared a misreading. */
 
@@ -25,7 +25,7 @@ describe('onapp fidelity', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['onapp'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, timezone: 'Europe/Amsterdam', cacheTtlMs: 0 })) }),
+      configure: withProviderSettings({ timezone: 'Europe/Amsterdam', cacheTtlMs: 0 }),
     });
     simulator = harness.simulator('onapp').simulator as OnappSimulator;
   });

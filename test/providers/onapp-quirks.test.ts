@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 
 interface Node {
@@ -106,13 +106,10 @@ describe('onapp: quirks', () => {
   });
 
   it('answers PROVIDER_ERROR, not UNAUTHENTICATED, when OnApp refuses the gateway credentials', async () => {
-    const wrong = await startHarness({ kinds: ['onapp'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: 'ops', password: 'bad-key-000000' } })) }) });
-    try {
+    await withHarness({ kinds: ['onapp'], configure: withProviderSettings({ auth: { username: 'ops', password: 'bad-key-000000' } }) }, async (wrong) => {
       const answer = await wrong.gql<{ instances: { providerErrors: Array<{ code: string }> } }>('{ instances { providerErrors { code } } }');
       expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR' }]);
       expect(answer.text).not.toContain('bad-key-000000');
-    } finally {
-      await wrong.close();
-    }
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import type { Capability, ProviderKind } from '../../src/domain/types.js';
+import type { Capability } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';
 import type { SimulatorStartOptions } from '../../src/providers/module.js';
 import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
@@ -61,6 +62,58 @@ const CAPABILITY_PROBES: Partial<Record<Capability, (ids: { instanceId: string; 
   }),
 };
 
+type ListCapability = Extract<Capability, 'LIST_INSTANCES' | 'LIST_BACKUPS' | 'LIST_SCHEDULES' | 'LIST_DEFINITIONS'>;
+type Item = Record<string, unknown> & { id: string };
+
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+const CRON = /^\S+( \S+){4}$/;
+const WORD = /\S/;
+const isDateOrNull = (value: unknown) => value === null || ISO_DATE.test(String(value));
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * Each list capability as the shared suite asks it: the Instance field that
+ * lists it (none for the instances themselves), the selection, and what every
+ * listed item must look like (beyond id, nativeId, provider and raw, checked for all).
+ */
+const LISTS: Record<ListCapability, { field: 'backups' | 'schedules' | 'definitions' | null; typename: string; selection: string; check: (item: Item) => void }> = {
+  LIST_INSTANCES: {
+    field: null,
+    typename: 'Instance',
+    selection: 'id nativeId name status provider { id } raw',
+    check: (item) => expect(item).toMatchObject({ name: expect.any(String), status: expect.stringMatching(/^(RUNNING|STOPPED|SUSPENDED|BUSY|UNKNOWN)$/) }),
+  },
+  LIST_BACKUPS: {
+    field: 'backups',
+    typename: 'Backup',
+    selection: 'id nativeId name status protected sizeBytes createdAt provider { id } instance { id } raw',
+    check: (item) => {
+      expect(item).toMatchObject({ name: expect.any(String), status: expect.stringMatching(/^(PENDING|CREATING|AVAILABLE|RESTORING|DELETING|FAILED|UNKNOWN)$/), protected: expect.any(Boolean) });
+      expect(item.sizeBytes === null || isCount(item.sizeBytes), `sizeBytes ${String(item.sizeBytes)}`).toBe(true);
+      expect(isDateOrNull(item.createdAt), `createdAt ${String(item.createdAt)}`).toBe(true);
+    },
+  },
+  LIST_SCHEDULES: {
+    field: 'schedules',
+    typename: 'BackupSchedule',
+    selection: 'id nativeId name cron timezone weekdays time nextRunAt provider { id } instance { id } raw',
+    check: (item) => {
+      expect(item).toMatchObject({ name: expect.any(String), cron: expect.stringMatching(CRON), timezone: expect.stringMatching(WORD), weekdays: expect.any(Array) });
+      for (const day of item.weekdays as string[]) expect(day).toMatch(/^(SUN|MON|TUES|WEDNES|THURS|FRI|SATUR)DAY$/);
+      expect(isDateOrNull(item.nextRunAt), `nextRunAt ${String(item.nextRunAt)}`).toBe(true);
+    },
+  },
+  LIST_DEFINITIONS: {
+    field: 'definitions',
+    typename: 'BackupDefinition',
+    selection: 'id nativeId name retention active schedule { cron timezone } provider { id } instance { id } raw',
+    check: (item) => {
+      expect(item).toMatchObject({ name: expect.stringMatching(WORD), active: expect.any(Boolean), schedule: { cron: expect.stringMatching(CRON), timezone: expect.stringMatching(WORD) } });
+      expect(isCount(item.retention) && (item.retention as number) > 0, `retention ${String(item.retention)}`).toBe(true);
+    },
+  },
+};
+
 /**
  * The behaviours every provider adapter must show, over real HTTP: gateway
  * on loopback, provider simulator on loopback. Each provider's test file runs
@@ -95,6 +148,41 @@ export function describeProviderSuite(fixture: ProviderSuiteFixture): void {
       }
       throw new Error('the simulator seeds no deletable backup');
     };
+
+    /** Every item the account lists for `capability`, with the id of the instance it hangs from (none for instances). */
+    const listed = async (capability: ListCapability): Promise<Array<{ item: Item; parent: string | null }>> => {
+      const { field, selection } = LISTS[capability];
+      const answer = await harness.gql<{ instances: { providerErrors: unknown[]; edges: Array<{ node: Item }> } }>(
+        `{ instances(first: 1000) { providerErrors { code message } edges { node { ${field ? `id ${field} { ${selection} }` : selection} } } } }`,
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.instances.providerErrors).toEqual([]);
+      const nodes = answer.data!.instances.edges.map((edge) => edge.node);
+      if (!field) return nodes.map((item) => ({ item, parent: null }));
+      return nodes.flatMap((node) => (node[field] as Item[]).map((item) => ({ item, parent: node.id })));
+    };
+
+    for (const capability of Object.keys(LISTS) as ListCapability[]) {
+      const { typename, check } = LISTS[capability];
+      if (fixture.capabilities.includes(capability)) {
+        it(`${capability}: lists what the simulator seeds, each ${typename} whole and resolvable by id`, async () => {
+          const items = await listed(capability);
+          expect(items.length, `the ${fixture.kind} simulator seeds ${typename}s`).toBeGreaterThan(0);
+          for (const { item, parent } of items) {
+            expect(item).toMatchObject({ id: expect.any(String), nativeId: expect.stringMatching(WORD), provider: { id: providerId }, raw: expect.any(Object) });
+            if (parent) expect(item.instance).toEqual({ id: parent });
+            check(item);
+          }
+          const sample = items[0]!.item;
+          const resolved = await harness.gql<{ node: { __typename: string; id: string } | null }>('query($id: ID!) { node(id: $id) { __typename id } }', { id: sample.id });
+          expect(resolved.data?.node).toEqual({ __typename: typename, id: sample.id });
+        });
+      } else if (LISTS[capability].field) {
+        it(`${capability} not declared: every instance lists no ${typename}, without an error`, async () => {
+          expect(await listed(capability)).toEqual([]);
+        });
+      }
+    }
 
     it('lists the account with its kind and declared capabilities', async () => {
       const answer = await harness.gql<{ providers: Array<{ id: string; kind: string; capabilities: string[]; health: string }> }>(

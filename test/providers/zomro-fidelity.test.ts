@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
 
 /** Issue 18: Zomro as its documents say it, where adapter and simulator once shared a misreading. */
 
@@ -17,11 +17,8 @@ const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $inpu
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
 
-type Configure = (provider: Record<string, unknown>) => Record<string, unknown>;
-const withProvider = (change: Configure) => (config: Record<string, unknown> & { providers: Array<Record<string, unknown>> }) => ({
-  ...config,
-  providers: config.providers.map((provider) => ({ ...change(provider), cacheTtlMs: 0 })),
-});
+/** No read cache: every read in this file reaches the simulator. */
+const uncached = (settings: Record<string, unknown> = {}) => withProviderSettings({ ...settings, cacheTtlMs: 0 });
 
 describe('zomro fidelity: documented words only', () => {
   let harness: Harness;
@@ -30,7 +27,7 @@ describe('zomro fidelity: documented words only', () => {
 
   beforeAll(async () => {
     // A restore settles only after ten minutes: no poll in this file reaches it.
-    harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => ({ ...provider, restoreSettleMs: 600_000 })) });
+    harness = await startHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 600_000 }) });
     simulator = harness.simulator('zomro').simulator as ZomroSimulator;
   });
   afterAll(() => harness.close());
@@ -105,11 +102,10 @@ describe('zomro fidelity: documented words only', () => {
 
 describe('zomro fidelity: sessions', () => {
   it('logs in with func=auth, sends auth=<session>, and one login renews a dead session for concurrent requests', async () => {
-    const harness = await startHarness({
+    await withHarness({
       kinds: ['zomro'],
-      configure: withProvider((provider) => ({ ...provider, auth: { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD } })),
-    });
-    try {
+      configure: uncached({ auth: { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD } }),
+    }, async (harness) => {
       const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
       const server = harness.simulator('zomro').server;
       expect((await harness.gql(LIST)).errors).toBeUndefined();
@@ -133,36 +129,28 @@ describe('zomro fidelity: sessions', () => {
         expect(text).not.toContain(ZOMRO_SIM_PASSWORD);
         expect(text).not.toContain(session);
       }
-    } finally {
-      await harness.close();
-    }
+    });
   });
 
   it('a configured token that expired is a PROVIDER_ERROR saying so, without the token', async () => {
-    const harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => provider) });
-    try {
+    await withHarness({ kinds: ['zomro'], configure: uncached() }, async (harness) => {
       const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
       simulator.expireSessions();
       const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances { providerErrors { code message } } }');
       expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: expect.stringMatching(/session token: it has expired/) }]);
       expect(answer.text).not.toContain(ZOMRO_SIM_TOKEN);
       expect(simulator.logins).toBe(0);
-    } finally {
-      await harness.close();
-    }
+    });
   });
 
   it('the simulator ends a session idle longer than sessionIdleMs', async () => {
-    const harness = await startHarness({ kinds: ['zomro'], configure: withProvider((provider) => provider) });
-    try {
+    await withHarness({ kinds: ['zomro'], configure: uncached() }, async (harness) => {
       const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
       expect((await harness.gql(LIST)).errors).toBeUndefined();
       simulator.sessionIdleMs = -1;
       const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string }> } }>('{ instances { providerErrors { code } } }');
       expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR' }]);
       expect(simulator.sessions.has(ZOMRO_SIM_TOKEN)).toBe(false);
-    } finally {
-      await harness.close();
-    }
+    });
   });
 });

@@ -1,39 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
-
-interface Node {
-  id: string;
-  nativeId: string;
-  backups: Array<{ id: string; nativeId: string; name: string; status: string; protected: boolean; sizeBytes: number | null; minDiskBytes: number | null; createdAt: string | null; region: string | null; raw: Record<string, unknown> }>;
-  schedules: Array<{ id: string; name: string; cron: string; weekdays: string[]; time: string | null; nextRunAt: string | null; timezone: string }>;
-}
-
-const DASHBOARD = `{ instances(first: 1000) { edges { node {
-  id nativeId
-  backups { id nativeId name status protected sizeBytes minDiskBytes createdAt region raw }
-  schedules { id name cron weekdays time nextRunAt timezone }
-} } } }`;
+import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
+import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 describe('zomro: quirks of the BILLmanager API', () => {
   let harness: Harness;
   let simulator: ZomroSimulator;
-  let nodes: Node[];
+  let nodes: DashboardNode[];
 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
       simulator: { instances: 230 },
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, timezone: 'Europe/Amsterdam' })) }),
+      configure: withProviderSettings({ timezone: 'Europe/Amsterdam' }),
     });
     simulator = harness.simulator('zomro').simulator as ZomroSimulator;
   });
   afterAll(() => harness.close());
   beforeEach(async () => {
     harness.resetUpstreamLogs();
-    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(DASHBOARD);
-    expect(answer.errors).toBeUndefined();
-    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+    nodes = await dashboardNodes(harness);
   });
 
   it('reads every page of func=instances', () => {
@@ -178,7 +164,7 @@ describe('zomro: wrong gateway credentials', () => {
   it('answers PROVIDER_ERROR (the gateway is misconfigured, not the caller) without the credential', async () => {
     const harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, auth: { username: 'ops', password: 'wrong-password-123' } })) }),
+      configure: withProviderSettings({ auth: { username: 'ops', password: 'wrong-password-123' } }),
     });
     try {
       const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances { providerErrors { code message } } }');

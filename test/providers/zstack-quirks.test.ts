@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseZstackDate } from '../../src/providers/zstack/mapper.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status providerOperationId } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error finishedAt backup { name status sizeBytes } } }';
@@ -16,7 +16,7 @@ describe('zstack: quirks', () => {
     harness = await startHarness({
       kinds: ['zstack'],
       simulator: { instances: 50 },
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, timezone: 'Asia/Shanghai' })) }),
+      configure: withProviderSettings({ timezone: 'Asia/Shanghai' }),
     });
     simulator = harness.simulator('zstack').simulator as ZstackSimulator;
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 100) { edges { node { id } } } }');

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
-import { simulatedKinds } from '../../src/providers/registry.js';
+import { simulatedKinds, type ProviderKind } from '../../src/providers/registry.js';
 import type { FaultMode } from '../../src/simulator/faults.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /** What the client sees for each way a provider can misbehave. */
 const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
@@ -33,10 +32,7 @@ describe('every fault mode against every provider', () => {
     harness = await startHarness({
       kinds,
       // A breaker that never opens here: each case must show its own error, not an open circuit.
-      configure: (config) => ({
-        ...config,
-        providers: config.providers.map((provider) => ({ ...provider, timeoutMs: 300, retries: 1, breakerThreshold: 1_000 })),
-      }),
+      configure: withProviderSettings({ timeoutMs: 300, retries: 1, breakerThreshold: 1_000 }),
     });
   });
   afterAll(() => harness.close());

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withAccountCopy, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * Health says what the gateway just saw: DEGRADED from the first transient
@@ -44,10 +44,7 @@ describe('provider health tells the truth', () => {
   it('a refusing provider: DEGRADED with cause "refused" after one failure, DOWN once the breaker opens, UP after recovery', async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({
-        ...config,
-        providers: config.providers.map((provider) => ({ ...provider, retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 })),
-      }),
+      configure: withProviderSettings({ retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 }),
     });
     await harness.simulator('zomro').server.setFault('down');
 
@@ -89,23 +86,14 @@ describe('provider health tells the truth', () => {
   });
 
   it('names the cause class of each failure (http 5xx, reset, dns, tls) and never an address', async () => {
-    let simulatorPort = '';
     harness = await startHarness({
       kinds: ['zomro', 'onapp'],
-      configure: (config) => {
-        const [zomro, onapp] = config.providers as [Record<string, unknown>, Record<string, unknown>];
-        simulatorPort = new URL(String(zomro.url)).port;
-        return {
-          ...config,
-          providers: [
-            { ...zomro, retries: 0 },
-            { ...onapp, retries: 0 },
-            { ...zomro, id: 'zomro-dns', retries: 0, url: 'http://backup-graph-test.invalid/' },
-            // TLS spoken to a plain-HTTP server: the handshake fails.
-            { ...zomro, id: 'zomro-tls', retries: 0, url: `https://127.0.0.1:${simulatorPort}/` },
-          ],
-        };
-      },
+      configure: [
+        withAccountCopy('zomro', { id: 'zomro-dns', url: 'http://backup-graph-test.invalid/' }),
+        // TLS spoken to a plain-HTTP server: the handshake fails.
+        withAccountCopy('zomro', (zomro) => ({ id: 'zomro-tls', url: `https://127.0.0.1:${new URL(String(zomro.url)).port}/` })),
+        withProviderSettings({ retries: 0 }),
+      ],
     });
     await harness.simulator('zomro').server.setFault('http-503');
     // The answer's connection closes half-way through its body.
@@ -129,6 +117,6 @@ describe('provider health tells the truth', () => {
     });
     const shown = JSON.stringify(body) + healthChanges().map((line) => JSON.stringify(line)).join('\n');
     expect(shown).not.toMatch(/invalid|127\.0\.0\.1|https?:|localhost/);
-    expect(shown).not.toContain(simulatorPort);
+    expect(shown).not.toContain(new URL(harness.simulator('zomro').url).port);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * With partial results the gateway is useful while any provider answers:
@@ -10,7 +10,7 @@ describe('/readyz with two providers', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'onapp'],
-      configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, retries: 0, breakerThreshold: 2, breakerHalfOpenAfterMs: 600_000 })) }),
+      configure: withProviderSettings({ retries: 0, breakerThreshold: 2, breakerHalfOpenAfterMs: 600_000 }),
     });
   });
   afterAll(() => harness.close());

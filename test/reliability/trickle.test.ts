@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * A provider that sends its headers at once and then its body one byte at a
@@ -23,7 +23,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   afterEach(() => harness.close());
 
   const start = (overrides: Record<string, unknown>) =>
-    startHarness({ kinds: ['zomro'], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, ...overrides })) }) });
+    startHarness({ kinds: ['zomro'], configure: withProviderSettings(overrides) });
 
   const readyz = async (): Promise<Ready> => (await fetch(`${harness.gateway.adminUrl}/readyz`)).json() as Promise<Ready>;
 
@@ -92,7 +92,7 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
     }).catch((error: unknown) => error);
     await eventually(async () => server.count(), (count) => count === 1, { timeoutMs: 5_000, intervalMs: 10 });
     client.abort();
-    expect(await pending).toBeInstanceOf(Error);
+    expect(await pending).toMatchObject({ name: 'AbortError' });
 
     await eventually(async () => server.abandoned, (abandoned) => abandoned === 1, { timeoutMs: 5_000 });
     const cancelled = await eventually(

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Capability, ProviderKind } from '../../src/domain/types.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import type { Capability } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
+import { errorCodes, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 interface Node {
   id: string;
@@ -46,7 +47,7 @@ describe('writes are never retried, on any provider', () => {
 
   for (const kind of ['zomro', 'onapp', 'zstack', 'danube'] as ProviderKind[]) {
     it(`${kind}: every write request is sent once, even after a 503`, async () => {
-      harness = await startHarness({ kinds: [kind], configure: (config) => ({ ...config, providers: config.providers.map((provider) => ({ ...provider, retries: 3 })) }) });
+      harness = await startHarness({ kinds: [kind], configure: withProviderSettings({ retries: 3 }) });
       const server = harness.simulator(kind).server;
       const list = async () => {
         const answer = await harness.gql<{ providers: Array<{ capabilities: Capability[] }>; instances: { edges: Array<{ node: Node }> } }>(LIST);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withLimits } from '../helpers/harness.js';
 
 const ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Operation { id status kind startedAt provider { id name } } } }';
 
@@ -54,7 +54,7 @@ describe('bounded work per request (small limits)', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, limits: { maxCost: 2_000, maxListArgument: 300, maxUpstreamCallsPerRequest: 5 } }),
+      configure: withLimits({ maxCost: 2_000, maxListArgument: 300, maxUpstreamCallsPerRequest: 5 }),
     });
   });
   afterAll(() => harness.close());

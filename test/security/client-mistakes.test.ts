@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 
 const KEY = 'mistakes-key-0123456789abcdef';
 const NODE = 'query($id: ID!) { node(id: $id) { id } }';
@@ -30,7 +30,7 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({ ...config, allowAnonymous: false, introspection: false, clients: [{ name: 'dashboard', key: KEY, roles: ['viewer'] }] }),
+      configure: withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }], { introspection: false }),
     });
   });
   afterAll(() => harness.close());

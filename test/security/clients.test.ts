@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withAccountCopy, withClients } from '../helpers/harness.js';
 
 const KEYS = {
   viewer: 'viewer-key-0123456789abcdef',
@@ -17,21 +17,16 @@ describe('client authentication, roles and provider scope', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => {
-        const [zomro] = config.providers;
-        return {
-          ...config,
-          allowAnonymous: false,
-          // A second account on the same simulator, so a scoped key has something not to see.
-          providers: [zomro, { ...zomro, id: 'zomro-other', name: 'Other' }],
-          clients: [
-            { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
-            { name: 'automation', key: KEYS.operator, roles: ['operator'] },
-            { name: 'ops', key: KEYS.admin, roles: ['admin'] },
-            { name: 'team-a', key: KEYS.scoped, roles: ['admin'], providers: ['zomro-test'] },
-          ],
-        };
-      },
+      configure: [
+        // A second account on the same simulator, so a scoped key has something not to see.
+        withAccountCopy('zomro', { id: 'zomro-other', name: 'Other' }),
+        withClients([
+          { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
+          { name: 'automation', key: KEYS.operator, roles: ['operator'] },
+          { name: 'ops', key: KEYS.admin, roles: ['admin'] },
+          { name: 'team-a', key: KEYS.scoped, roles: ['admin'], providers: ['zomro-test'] },
+        ]),
+      ],
     });
     const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { id: string }; backups: Array<{ id: string; protected: boolean }> } }> } }>(
       '{ instances { edges { node { id provider { id } backups { id protected } } } } }',

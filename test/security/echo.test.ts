@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/domain/types.js';
-import { DANUBE_SIM_API_KEY, DANUBE_SIM_PASSWORD, DANUBE_SIM_USER, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { DANUBE_SIM_API_KEY, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY, type OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { simulatedKinds } from '../../src/providers/registry.js';
+import { simulatedKinds, type ProviderKind } from '../../src/providers/registry.js';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import type { LoggedRequest } from '../../src/simulator/server.js';
-import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { type ConfigChange, type GraphQLAnswer, type Harness, startHarness, withDanubePasswordLogin, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * Providers that quote back what they were sent: the 'echo' fault answers
@@ -82,7 +81,7 @@ function expectClean(harness: Harness, texts: readonly string[]): void {
 
 const PROVIDER_CODE = /^[A-Za-z0-9._-]{1,40}$/;
 
-function echoSuite(name: string, configure: (kind: ProviderKind, auth: Record<string, unknown>) => Record<string, unknown>, prepare: (harness: Harness) => void = () => {}): void {
+function echoSuite(name: string, logins: ConfigChange[], prepare: (harness: Harness) => void = () => {}): void {
   describe(name, () => {
     const kinds = simulatedKinds();
     let harness: Harness;
@@ -94,10 +93,7 @@ function echoSuite(name: string, configure: (kind: ProviderKind, auth: Record<st
     beforeAll(async () => {
       harness = await startHarness({
         kinds,
-        configure: (config) => ({
-          ...config,
-          providers: config.providers.map((provider) => ({ ...provider, auth: configure(provider.kind as ProviderKind, provider.auth as Record<string, unknown>), breakerThreshold: 1_000 })),
-        }),
+        configure: [...logins, withProviderSettings({ breakerThreshold: 1_000 })],
       });
       prepare(harness);
       // A first, healthy read: logins happen, sessions and tokens exist to be quoted back.
@@ -142,17 +138,16 @@ function echoSuite(name: string, configure: (kind: ProviderKind, auth: Record<st
   });
 }
 
-echoSuite('echo: credentials quoted back by every provider (API keys, tokens, ZStack login)', (_kind, auth) => auth);
+echoSuite('echo: credentials quoted back by every provider (API keys, tokens, ZStack login)', []);
 
 const FIXED_ZSTACK_SESSION = '5d3c0ffee0a94e1f8b2a77c4e9d1b6a0';
 echoSuite(
   'echo: credentials quoted back by every provider (logins: Zomro authinfo, Danube token, ZStack fixed session)',
-  (kind, auth) => {
-    if (kind === 'zomro') return { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD };
-    if (kind === 'danube') return { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD };
-    if (kind === 'zstack') return { sessionId: FIXED_ZSTACK_SESSION };
-    return auth;
-  },
+  [
+    withProviderSettings({ auth: { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD } }, 'zomro'),
+    withDanubePasswordLogin(),
+    withProviderSettings({ auth: { sessionId: FIXED_ZSTACK_SESSION } }, 'zstack'),
+  ],
   (harness) => {
     // The session an operator configured is one the management node knows.
     (harness.simulator('zstack').simulator as ZstackSimulator).sessions.add(FIXED_ZSTACK_SESSION);
@@ -168,10 +163,7 @@ describe('echo: a login that fails quoting the password (ZStack: its hash, even 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zstack', 'danube'],
-      configure: (config) => ({
-        ...config,
-        providers: config.providers.map((provider) => (provider.kind === 'danube' ? { ...provider, auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } } : provider)),
-      }),
+      configure: withDanubePasswordLogin(),
     });
     const list = await harness.gql<ListAnswer>(LIST);
     expect(list.data!.instances.providerErrors).toEqual([]);

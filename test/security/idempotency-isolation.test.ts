@@ -6,7 +6,7 @@ import { encodeId } from '../../src/domain/ids.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { errorCodes, startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { errorCodes, type GraphQLAnswer, type Harness, startHarness, withClients, withLimits, withProviderSettings } from '../helpers/harness.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
@@ -27,17 +27,15 @@ describe('idempotency records apart from the read cache (in memory)', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro', 'zstack'],
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: false,
-        clients: [
+      configure: [
+        withClients([
           { name: 'ops', key: KEYS.admin, roles: ['admin'] },
           { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
-        ],
+        ]),
         // A tiny read cache: a dashboard alone overflows it.
-        limits: { readCacheMaxEntries: 5 },
-        providers: config.providers.map((provider) => ({ ...provider, cacheTtlMs: 60_000 })),
-      }),
+        withLimits({ readCacheMaxEntries: 5 }),
+        withProviderSettings({ cacheTtlMs: 60_000 }),
+      ],
     });
   });
   afterAll(() => harness.close());
@@ -100,15 +98,11 @@ describe('idempotency records bound to the key, re-checked on replay (Redis, two
     harness = await startHarness({
       kinds: ['zomro', 'zstack'],
       store: stores[0]!,
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: false,
-        clients: [
-          { name: 'ops', key: KEYS.admin, roles: ['admin'] },
-          { name: 'shared', key: SHARED, roles: ['admin'] },
-          { name: 'demoted', key: DEMOTED, roles: ['admin'] },
-        ],
-      }),
+      configure: withClients([
+        { name: 'ops', key: KEYS.admin, roles: ['admin'] },
+        { name: 'shared', key: SHARED, roles: ['admin'] },
+        { name: 'demoted', key: DEMOTED, roles: ['admin'] },
+      ]),
     });
     const otherConfig: GatewayConfig = {
       ...harness.config,

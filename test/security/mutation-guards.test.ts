@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import type { Capability, ProviderKind } from '../../src/domain/types.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import type { Capability } from '../../src/domain/types.js';
+import type { ProviderKind } from '../../src/providers/registry.js';
+import { errorCodes, type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { EVERY_MUTATION, type MutationTargets } from '../helpers/mutations.js';
 
 const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
@@ -26,15 +27,11 @@ describe('mutation guards: roles and capabilities before any upstream call', () 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: KINDS,
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: false,
-        clients: [
-          { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
-          { name: 'automation', key: KEYS.operator, roles: ['operator'] },
-          { name: 'ops', key: KEYS.admin, roles: ['admin'] },
-        ],
-      }),
+      configure: withClients([
+        { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
+        { name: 'automation', key: KEYS.operator, roles: ['operator'] },
+        { name: 'ops', key: KEYS.admin, roles: ['admin'] },
+      ]),
     });
     const listed = await harness.gql<Listed>('{ providers { id capabilities } instances(first: 1000) { edges { node { id nativeId provider { id } backups { id } } } } }', {}, { key: KEYS.admin });
     expect(listed.errors).toBeUndefined();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 const KEYS = { first: 'rate-first-key-0123456789', second: 'rate-second-key-0123456789' };
@@ -10,16 +10,17 @@ describe('per-client request rate (limits.rateLimit)', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: true,
-        clients: [
-          { name: 'first', key: KEYS.first, roles: ['viewer'] },
-          { name: 'second', key: KEYS.second, roles: ['viewer'] },
-        ],
+      configure: [
+        withClients(
+          [
+            { name: 'first', key: KEYS.first, roles: ['viewer'] },
+            { name: 'second', key: KEYS.second, roles: ['viewer'] },
+          ],
+          { allowAnonymous: true },
+        ),
         // A slow refill: nothing comes back while the test runs, whatever the machine's speed.
-        limits: { rateLimit: { requestsPerSecond: 0.05, burst: 3 } },
-      }),
+        withLimits({ rateLimit: { requestsPerSecond: 0.05, burst: 3 } }),
+      ],
     });
   });
   afterAll(() => harness.close());

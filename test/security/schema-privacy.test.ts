@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 const KEYS = { viewer: 'privacy-viewer-0123456789abcdef', admin: 'privacy-admin-0123456789abcdef' };
@@ -15,15 +15,13 @@ const HINTED: Array<[string, Record<string, unknown>]> = [
 const start = (introspection: boolean) =>
   startHarness({
     kinds: ['zomro'],
-    configure: (config) => ({
-      ...config,
-      allowAnonymous: false,
-      introspection,
-      clients: [
+    configure: withClients(
+      [
         { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
         { name: 'ops', key: KEYS.admin, roles: ['admin'] },
       ],
-    }),
+      { introspection },
+    ),
   });
 
 describe('nothing of the schema without introspection', () => {

@@ -4,7 +4,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 import { rawConnection, wsClient, wsRun, type RawConnection } from '../helpers/ws.js';
 
 const KEYS = {
@@ -78,18 +78,18 @@ describe('GraphQL over WebSocket: the same pipeline and limits as HTTP', () => {
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: (config) => ({
-        ...config,
-        allowAnonymous: false,
-        introspection: false,
-        clients: [
-          { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
-          { name: 'automation', key: KEYS.operator, roles: ['operator'] },
-          { name: 'other', key: KEYS.other, roles: ['viewer'] },
-          { name: 'third', key: KEYS.third, roles: ['viewer'] },
-        ],
-        limits: { bodyLimitBytes: BODY_LIMIT, maxListArgument: 100, maxWsConnections: 7, maxWsConnectionsPerClient: 3, maxSubscriptionsPerConnection: 3 },
-      }),
+      configure: [
+        withClients(
+          [
+            { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
+            { name: 'automation', key: KEYS.operator, roles: ['operator'] },
+            { name: 'other', key: KEYS.other, roles: ['viewer'] },
+            { name: 'third', key: KEYS.third, roles: ['viewer'] },
+          ],
+          { introspection: false },
+        ),
+        withLimits({ bodyLimitBytes: BODY_LIMIT, maxListArgument: 100, maxWsConnections: 7, maxWsConnectionsPerClient: 3, maxSubscriptionsPerConnection: 3 }),
+      ],
     });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
+import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { ensureBuilt, portClosed, shellEnv, start, type Spawned } from './process.js';
 
@@ -60,7 +61,7 @@ describe('HTTP surface', () => {
   });
 });
 
-const DASHBOARD = JSON.stringify({ query: '{ instances(first: 500) { totalCount edges { node { backups { id } } } } }' });
+const DASHBOARD = JSON.stringify({ query: DASHBOARD_QUERY });
 const post = (graphqlUrl: string) => fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: DASHBOARD });
 
 /** A graphql-ws connection, acknowledged; `closed` resolves with its close code when the server closes it. */
@@ -94,31 +95,45 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
   });
   afterAll(() => simulator.stop());
 
-  it('config mode: finishes the request in flight, closes subscriptions with 1001, closes everything and exits 0', async () => {
-    running = start('npm', ['start', '--', '--config', configFile()], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
-    const subscription = await openSubscriptionSocket(graphqlUrl);
-    simulator.server.latencyMs = 800;
+  /** Starts the gateway (`npm start ...` or node); resolves once it listens, with its GraphQL URL. */
+  const launch = async (command: string, args: string[], env: Record<string, string> = {}): Promise<{ gateway: Spawned; graphqlUrl: string }> => {
+    const gateway = start(command, args, shellEnv({ PORT: '0', ...env }));
+    running = gateway;
+    return { gateway, graphqlUrl: (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string };
+  };
+
+  /** Sends a dashboard the simulator holds for `latencyMs`; resolves once the simulator has it, with the answer to come. */
+  const slowRequest = async (graphqlUrl: string, latencyMs: number): Promise<{ answer: Promise<Response> }> => {
+    simulator.server.latencyMs = latencyMs;
+    // A slow request of an earlier test may still be at the simulator: wait for this one.
     const before = simulator.server.inFlight;
-    const inFlight = post(graphqlUrl);
+    const answer = post(graphqlUrl);
+    // Handled now: a test that kills the gateway sees it fail later, and it must not count as an unhandled rejection meanwhile.
+    answer.catch(() => {});
     await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
-    running.child.kill('SIGTERM');
+    return { answer };
+  };
+
+  it('config mode: finishes the request in flight, closes subscriptions with 1001, closes everything and exits 0', async () => {
+    const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile()]);
+    const subscription = await openSubscriptionSocket(graphqlUrl);
+    const inFlight = await slowRequest(graphqlUrl, 800);
+    gateway.child.kill('SIGTERM');
     expect(await subscription.closed).toBe(1001);
-    const response = await inFlight;
+    const response = await inFlight.answer;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
-    expect((await running.exited).code).toBe(0);
+    expect((await gateway.exited).code).toBe(0);
     // Logged after the last step (upstream pools, store): Apollo's own signal handler used to exit before it.
-    expect(running.output()).toContain('"msg":"shut down"');
+    expect(gateway.output()).toContain('"msg":"shut down"');
     expect(await portClosed(graphqlUrl)).toBe(true);
   }, 120_000);
 
   it('demo mode: Ctrl-C (SIGINT to the process group, npm forwarding it too) finishes the request and closes all five ports', async () => {
-    running = start('npm', ['start'], shellEnv({ PORT: '0', DEMO_LATENCY_MS: '600' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
-    const simulatorUrls = [...(await running.waitFor(/Simulators: ([^"]+)"/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
+    const { gateway, graphqlUrl } = await launch('npm', ['start'], { DEMO_LATENCY_MS: '600' });
+    const simulatorUrls = [...(await gateway.waitFor(/Simulators: ([^"]+)"/))[1]!.matchAll(/(http:\/\/[\d.:]+)/g)].map((match) => match[1] as string);
     expect(simulatorUrls).toHaveLength(4);
-    // Demo mode serves the admin routes on the main port too (contract: running.md).
+    // Demo mode serves the admin routes on the main port too (contract: gateway.md).
     const origin = new URL(graphqlUrl).origin;
     const metrics = await fetch(`${origin}/metrics`);
     expect(metrics.status).toBe(200);
@@ -128,42 +143,32 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     // The instance lists have been answered: the gateway now waits on the backups round.
     const answered = async () => (await Promise.all(simulatorUrls.map(async (url) => ((await (await fetch(`${url}/__sim/stats`)).json()) as { total: number }).total))).reduce((a, b) => a + b, 0);
     await eventually(answered, (total) => total > 0, { timeoutMs: 30_000 });
-    process.kill(-(running.child.pid as number), 'SIGINT');
+    process.kill(-(gateway.child.pid as number), 'SIGINT');
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
-    expect((await running.exited).code).toBe(0);
-    expect(running.output()).toContain('"msg":"shut down"');
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.output()).toContain('"msg":"shut down"');
     for (const url of [graphqlUrl, ...simulatorUrls]) expect(await portClosed(url)).toBe(true);
   }, 120_000);
 
   it('a second signal exits at once (143 for SIGTERM) without waiting for the drain', async () => {
-    running = start(process.execPath, ['dist/main.js', '--config', configFile()], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
-    simulator.server.latencyMs = 30_000;
-    // A slow request of an earlier test may still be at the simulator: wait for this one.
-    const before = simulator.server.inFlight;
-    const inFlight = post(graphqlUrl).catch(() => null);
-    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
-    running.child.kill('SIGTERM');
-    await running.waitFor(/shutting down/);
-    running.child.kill('SIGTERM');
-    expect((await running.exited).code).toBe(143);
-    expect(running.output()).toContain('second signal');
-    await inFlight;
+    const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile()]);
+    const inFlight = await slowRequest(graphqlUrl, 30_000);
+    gateway.child.kill('SIGTERM');
+    await gateway.waitFor(/shutting down/);
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(143);
+    expect(gateway.output()).toContain('second signal');
+    await inFlight.answer.catch(() => null);
   }, 120_000);
 
   it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
-    running = start('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')], shellEnv({ PORT: '0' }));
-    const graphqlUrl = (await running.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
-    simulator.server.latencyMs = 30_000;
-    // A slow request of an earlier test may still be at the simulator: wait for this one.
-    const before = simulator.server.inFlight;
-    const inFlight = post(graphqlUrl).catch(() => null);
-    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
-    running.child.kill('SIGTERM');
-    expect((await running.exited).code).toBe(1);
-    expect(running.output()).toContain('drain timeout passed');
-    await inFlight;
+    const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')]);
+    const inFlight = await slowRequest(graphqlUrl, 30_000);
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(1);
+    expect(gateway.output()).toContain('drain timeout passed');
+    await inFlight.answer.catch(() => null);
   }, 120_000);
 });

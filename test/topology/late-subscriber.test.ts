@@ -31,7 +31,7 @@ describe('operationUpdated: a subscriber who joins an operation already watched'
     const late = follow(client, id);
     // Still running (the status has not changed since), yet the late subscriber hears it now.
     expect(await late.first).toBe('RUNNING');
-    expect(harness.gateway.gateway.watcher.loops).toBe(1);
+    expect(harness.gateway.services.watcher.loops).toBe(1);
     expect(harness.simulator('zomro').server.count('instances.fleio_bckps') - pollsBefore).toBeLessThanOrEqual(1);
     expect(await late.all).toEqual(['RUNNING', 'SUCCEEDED']);
     expect(await first.all).toEqual(['RUNNING', 'SUCCEEDED']);

@@ -100,22 +100,33 @@ describe('two gateway replicas sharing Redis', () => {
     expect(simulator.server.count('instances.fleio_bckps.edit')).toBe(1);
   });
 
-  it('follows an operation started on the other replica, with one poll loop for subscribers on both', async () => {
-    (simulator.simulator as ZomroSimulator).asyncDelayMs = 2_500;
-    const created = await gql<{ createBackup: { operation: { id: string } } }>(replicas[1].graphqlUrl, CREATE, { input: { instanceId: instanceIds[2], name: `followed-${run}` } });
+  /** A backup started on `replicas[on]`, followed from each replica in turn, each having seen it RUNNING. */
+  async function followedOnBoth(on: 0 | 1, instanceId: string | undefined, name: string) {
+    const created = await gql<{ createBackup: { operation: { id: string } } }>(replicas[on].graphqlUrl, CREATE, { input: { instanceId, name } });
     const id = created.data!.createBackup.operation.id;
     simulator.server.resetLog();
-    const [onFirst, onSecond] = [wsClient(replicas[0]), wsClient(replicas[1])];
+    const clients = [wsClient(replicas[0]), wsClient(replicas[1])] as const;
     try {
-      const first = follow(onFirst, id);
+      const first = follow(clients[0], id);
       expect(await first.first).toBe('RUNNING');
       // Joins after the status was seen: it gets it at once, from the other replica's loop.
-      const second = follow(onSecond, id);
+      const second = follow(clients[1], id);
       expect(await second.first).toBe('RUNNING');
+      return { clients, first, second };
+    } catch (error) {
+      await Promise.all(clients.map((client) => client.dispose()));
+      throw error;
+    }
+  }
+
+  it('follows an operation started on the other replica, with one poll loop for subscribers on both', async () => {
+    (simulator.simulator as ZomroSimulator).asyncDelayMs = 2_500;
+    const { clients, first, second } = await followedOnBoth(1, instanceIds[2], `followed-${run}`);
+    try {
       expect(await first.all).toEqual(['RUNNING', 'SUCCEEDED']);
       expect(await second.all).toEqual(['RUNNING', 'SUCCEEDED']);
     } finally {
-      await Promise.all([onFirst.dispose(), onSecond.dispose()]);
+      await Promise.all(clients.map((client) => client.dispose()));
     }
     // Each loop polls under the request id of the subscription that started it.
     const loops = new Set(polls().map((request) => request.headers['x-request-id']));
@@ -125,24 +136,17 @@ describe('two gateway replicas sharing Redis', () => {
 
   it('hands the polling over when the polling replica has no subscriber left', async () => {
     (simulator.simulator as ZomroSimulator).asyncDelayMs = 3_000;
-    const created = await gql<{ createBackup: { operation: { id: string } } }>(replicas[0].graphqlUrl, CREATE, { input: { instanceId: instanceIds[3], name: `handed-${run}` } });
-    const id = created.data!.createBackup.operation.id;
-    simulator.server.resetLog();
-    const [onFirst, onSecond] = [wsClient(replicas[0]), wsClient(replicas[1])];
+    const { clients, second } = await followedOnBoth(0, instanceIds[3], `handed-${run}`);
     try {
-      const first = follow(onFirst, id);
-      expect(await first.first).toBe('RUNNING');
-      const second = follow(onSecond, id);
-      expect(await second.first).toBe('RUNNING');
       const pollsBefore = polls().length;
-      await onFirst.dispose();
+      await clients[0].dispose();
       expect(await second.all).toEqual(['RUNNING', 'SUCCEEDED']);
       // The second replica polled after the first left.
       const loops = new Set(polls().map((request) => request.headers['x-request-id']));
       expect(loops.size).toBe(2);
       expect(polls().length).toBeGreaterThan(pollsBefore);
     } finally {
-      await onSecond.dispose();
+      await clients[1].dispose();
     }
   });
 

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, validateConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
+import { READ_CACHE_DEFAULTS } from '../../src/config/read-cache.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 
 const FILE = 'backup-graph.example.yaml';
@@ -55,7 +56,7 @@ describe('backup-graph.example.yaml', () => {
       timeoutMs: UPSTREAM_DEFAULTS.timeoutMs,
       retries: UPSTREAM_DEFAULTS.retries,
       maxConcurrency: UPSTREAM_DEFAULTS.maxConcurrency,
-      cacheTtlMs: UPSTREAM_DEFAULTS.cacheTtlMs,
+      cacheTtlMs: READ_CACHE_DEFAULTS.cacheTtlMs,
       breakerThreshold: UPSTREAM_DEFAULTS.breakerThreshold,
       breakerHalfOpenAfterMs: UPSTREAM_DEFAULTS.breakerHalfOpenAfterMs,
     });

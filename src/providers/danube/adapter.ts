@@ -1,42 +1,15 @@
 import { badInput, conflict } from '../../domain/errors.js';
-import type {
-  Backup,
-  BackupDefinition,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateDefinitionRequest,
-  Instance,
-  Operation,
-  OperationKind,
-  OperationRef,
-  RestoreBackupRequest,
-  UpdateDefinitionRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
-import { sharedScope, type UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { RequestMemo } from '../../upstream/request-memo.js';
+import type { UpstreamScope } from '../../upstream/scope.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 
-// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
-// bounds how many calls one batch queues at once.
-const PER_VM_CONCURRENCY = 256;
-
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'LIST_DEFINITIONS',
-  'CREATE_DEFINITION',
-  'UPDATE_DEFINITION',
-  'DELETE_DEFINITION',
-  'UPDATE_BACKUP_NOTE',
-  'CANCEL_OPERATION',
+export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
 ]);
 
 const segment = (value: string): string => encodeURIComponent(value);
@@ -44,9 +17,9 @@ const asRows = (result: unknown): Array<Record<string, unknown>> => (Array.isArr
 
 /** Danube Cloud (Erigones): backup definitions, per-VM backups, tasks. */
 export class DanubeAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = DANUBE_CAPABILITIES;
   private readonly client: DanubeClient;
-  private definitionsInFlight: Promise<Map<string, BackupDefinition[]>> | null = null;
+  private readonly definitions = new RequestMemo<Map<string, BackupDefinition[]>>();
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: DanubeConfig) {
     super(account, upstream);
@@ -58,13 +31,8 @@ export class DanubeAdapter extends BaseAdapter {
     return asRows(answer.result).map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
-    return nativeIds.map((id) => byId.get(id) ?? null);
-  }
-
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
-    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (hostname) => {
+    return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
       return asRows(answer.result).map((row) => mapBackup(this.account.id, hostname, row));
     });
@@ -77,24 +45,18 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   /**
-   * One request in flight at a time: the definitions and the schedules
+   * One read per request at a time: the definitions and the schedules
    * loaders of one query both need this list, and ask for it in the same tick.
-   * A request shared by several carries the first one's scope.
    */
   private allDefinitions(scope: UpstreamScope): Promise<Map<string, BackupDefinition[]>> {
-    this.definitionsInFlight ??= this.client
-      .call('GET', '/vm/define/backup', 'vm.define.backup.list_all', sharedScope(scope), { full: true, extended: true })
-      .then((answer) => {
-        const byVm = new Map<string, BackupDefinition[]>();
-        for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
-          byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
-        }
-        return byVm;
-      })
-      .finally(() => {
-        this.definitionsInFlight = null;
-      });
-    return this.definitionsInFlight;
+    return this.definitions.shared(scope, async () => {
+      const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
+      const byVm = new Map<string, BackupDefinition[]>();
+      for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
+        byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
+      }
+      return byVm;
+    });
   }
 
   /** A VM's schedules are its definitions' schedules (the same one request). */
@@ -186,7 +148,7 @@ export class DanubeAdapter extends BaseAdapter {
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
-    if (!taskId) return this.operation(ref, 'SUCCEEDED', null);
+    if (!taskId) return this.operation(ref, 'SUCCEEDED');
     return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: ref.token.slice(1) };
   }
 
@@ -232,10 +194,6 @@ export class DanubeAdapter extends BaseAdapter {
     // The token carries the task id and the backup's disk, so polling needs no server state.
     const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
     return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
-  }
-
-  private operation(ref: OperationRef, status: Operation['status'], taskId: string | null, error: string | null = null): Operation {
-    return operationAt(ref, status, taskId, error);
   }
 }
 

@@ -1,9 +1,9 @@
 import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
+import { statusError, type StatusErrorTable } from '../http-errors.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
-import { declareDanubeSecrets } from './secrets.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -38,9 +38,8 @@ export class DanubeClient {
     auth: DanubeConfig['auth'],
     private readonly dc: string | undefined,
   ) {
-    declareDanubeSecrets(upstream.secrets, auth);
     this.apiKey = auth.apiKey ?? null;
-    this.session = auth.apiKey ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
+    this.session = auth.apiKey ? null : SharedSession.loggingIn(upstream.secrets, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {
@@ -51,7 +50,6 @@ export class DanubeClient {
         path,
         headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
-        idempotent: method === 'GET',
         operation,
         scope,
       });
@@ -62,37 +60,13 @@ export class DanubeClient {
   }
 
   private interpret(response: UpstreamResponse): DanubeAnswer {
-    const provider = this.upstream.providerId;
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
-    const reason = describe(body);
-    switch (response.status) {
-      case 401:
-      case 403:
-        throw providerError(provider, `provider ${provider} refused the gateway's credentials`, `HTTP_${response.status}`);
-      case 404:
-        throw new GatewayError('NOT_FOUND', reason, { provider, providerCode: 'HTTP_404' });
-      case 406:
-      case 409:
-      case 417:
-      case 423:
-      case 428:
-        throw conflict(reason, provider);
-      case 412:
-        // "412 Precondition Failed – Invalid disk_id / Invalid target_disk_id" (Danube API docs): the caller's input.
-        throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: 'HTTP_412', fields: refusedFields(body) });
-      case 400:
-        // Field errors are the caller's input; anything else is the provider's own failure.
-        if (hasFieldErrors(body)) throw new GatewayError('BAD_USER_INPUT', reason, { provider, providerCode: 'HTTP_400', fields: refusedFields(body) });
-        throw providerError(provider, reason, `HTTP_${response.status}`);
-      default:
-        throw providerError(provider, reason, `HTTP_${response.status}`);
-    }
+    throw statusError(this.upstream.providerId, response.status, body, DANUBE_ERRORS);
   }
 
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
-    this.upstream.secrets.forgetRuntime();
     const response = await this.upstream.request({
       method: 'POST',
       path: '/accounts/login',
@@ -104,11 +78,32 @@ export class DanubeClient {
     });
     const token = (response.body as { token?: unknown } | null)?.token;
     if (response.status >= 400 || typeof token !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
-    // Registered before anything is sent with it: an echo of it on the next request is already scrubbed.
-    this.upstream.secrets.addRuntime(token);
     return token;
   }
 }
+
+const conflictOf = (provider: string, body: DanubeBody): GatewayError => conflict(describe(body), provider);
+const badInputOf = (provider: string, body: DanubeBody, status: number): GatewayError =>
+  new GatewayError('BAD_USER_INPUT', describe(body), { provider, providerCode: `HTTP_${status}`, fields: refusedFields(body) });
+
+/** Danube's statuses (API docs): the caller's input, the object's state, or the provider's own failure. */
+type DanubeBody = Record<string, unknown>;
+const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = {
+  refused: 'credentials',
+  notFound: (body) => describe(body),
+  byStatus: {
+    406: conflictOf,
+    409: conflictOf,
+    417: conflictOf,
+    423: conflictOf,
+    428: conflictOf,
+    // "412 Precondition Failed – Invalid disk_id / Invalid target_disk_id" (Danube API docs): the caller's input.
+    412: badInputOf,
+    // Field errors are the caller's input; anything else is the provider's own failure.
+    400: (provider, body, status) => (hasFieldErrors(body) ? badInputOf(provider, body, status) : null),
+  },
+  otherwise: (provider, body, status) => providerError(provider, describe(body), `HTTP_${status}`),
+};
 
 const stringParams = (params: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null).map(([key, value]) => [key, String(value)]));

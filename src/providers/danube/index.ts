@@ -1,22 +1,19 @@
-import type { ProviderModule, SimulatorStartOptions } from '../module.js';
-import { DanubeAdapter } from './adapter.js';
-import type { DanubeConfig } from './config.js';
+import { defineProviderModule } from '../module.js';
+import { DANUBE_CAPABILITIES, DanubeAdapter } from './adapter.js';
+import { danubeConfigSchema } from './config.js';
+import { danubeInstanceStatus } from './instance-status.js';
+import { declareDanubeSecrets } from './secrets.js';
 
-export const danubeModule: ProviderModule<DanubeConfig> = {
+export const danubeModule = defineProviderModule({
   kind: 'danube',
+  configSchema: danubeConfigSchema,
+  capabilities: DANUBE_CAPABILITIES,
+  instanceStatus: danubeInstanceStatus,
+  logRedactPaths: ['apiKey', '*.apiKey', 'headers["es-api-key"]'],
+  declareSecrets: declareDanubeSecrets,
   createAdapter: (account, upstream, config) => new DanubeAdapter(account, upstream, config),
-  async startSimulator(options: SimulatorStartOptions) {
-    // Loaded on demand: the production import graph (config mode) holds no simulator.
+  async loadSimulator() {
     const { DANUBE_SIM_API_KEY, DanubeSimulator } = await import('./simulator.js');
-    const simulator = new DanubeSimulator(options);
-    const url = await simulator.start();
-    return {
-      kind: 'danube',
-      server: simulator.server,
-      simulator,
-      url,
-      accountConfig: (id) => ({ id, kind: 'danube', name: 'Danube Cloud (simulated)', url: `${url}/api`, auth: { apiKey: DANUBE_SIM_API_KEY } }),
-      stop: () => simulator.stop(),
-    };
+    return { create: (options) => new DanubeSimulator(options), account: (url) => ({ name: 'Danube Cloud (simulated)', url: `${url}/api`, auth: { apiKey: DANUBE_SIM_API_KEY } }) };
   },
-};
+});

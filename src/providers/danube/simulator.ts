@@ -36,7 +36,6 @@ export class DanubeSimulator extends ProviderSimulator {
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('danube', options);
-    this.seed(options);
   }
 
   /** The login token expires (Danube tokens last an hour from login). */
@@ -44,7 +43,7 @@ export class DanubeSimulator extends ProviderSimulator {
     this.token = null;
   }
 
-  private seed({ instances = 6, backupsPerInstance = 4, seed = 31 }: SimulatorSeedOptions): void {
+  seed({ instances = 6, backupsPerInstance = 4, seed = 31 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
       const hostname = `web${String(index + 1).padStart(2, '0')}.example.com`;

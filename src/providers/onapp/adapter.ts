@@ -1,41 +1,22 @@
 import { badInput, isGatewayError, notFound } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
-import type {
-  Backup,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  RestoreBackupRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type InstanceListKind, type ProviderAccount } from '../adapter.js';
+import type { InstanceListKind } from '../../domain/instance-lists.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
-
-// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
-// bounds how many calls one batch queues at once.
-const PER_VM_CONCURRENCY = 256;
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
  * (`OnApp_Disk_Schedule::delete`, default resource route) sends
  * `DELETE /schedules/:id.json`, so schedules can be deleted.
  */
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'CREATE_SCHEDULE',
-  'DELETE_SCHEDULE',
+export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE',
 ]);
 
 /**
@@ -53,7 +34,7 @@ const segment = (value: string): string => {
 
 /** OnApp (Superb Flex Cloud): per-disk backups, transactions instead of job ids. */
 export class OnappAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ONAPP_CAPABILITIES;
   private readonly client: OnappClient;
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: OnappConfig) {
@@ -66,11 +47,6 @@ export class OnappAdapter extends BaseAdapter {
     return unwrapRecords(body, 'virtual_machine').map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
-    return nativeIds.map((id) => byId.get(id) ?? null);
-  }
-
   /**
    * One call per VM, each VM once. The seed doc names
    * `/virtual_machines/:id/backups/images.json`; the client libraries use
@@ -78,19 +54,15 @@ export class OnappAdapter extends BaseAdapter {
    * read the latter; the simulator answers both.
    */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
-    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, (vmId) => this.backupsOf(vmId, scope));
+    return this.perInstance(instanceIds, (vmId) => this.backupsOf(vmId, scope));
   }
 
   /** Account disk lists started by prepareLists, each for the one request (scope) that asked. */
-  private readonly preparedDisks = new WeakMap<UpstreamScope, Promise<Map<string, string[]> | null>>();
+  private readonly preparedDisks = new RequestMemo<Map<string, string[]> | null>();
 
   /** A query that wants schedules needs the account's disks, which do not wait for the VM list: read both at once. */
   override prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void {
-    if (!kinds.has('schedules') || this.preparedDisks.has(scope)) return;
-    const disks = this.accountDisks(scope);
-    // Failures reach the schedules that await it; unawaited, it must not be an unhandled rejection.
-    disks.catch(() => {});
-    this.preparedDisks.set(scope, disks);
+    if (kinds.has('schedules')) this.preparedDisks.prefetch(scope, () => this.accountDisks(scope));
   }
 
   /**
@@ -101,10 +73,9 @@ export class OnappAdapter extends BaseAdapter {
    * an account that refuses the whole list (404/403) gets per-VM calls.
    */
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
-    const prepared = this.preparedDisks.get(scope);
-    this.preparedDisks.delete(scope);
+    const prepared = this.preparedDisks.take(scope);
     const accountDisks = prepared ? await prepared : instanceIds.length > 1 ? await this.accountDisks(scope) : null;
-    return mapWithConcurrency(instanceIds, PER_VM_CONCURRENCY, async (vmId) => {
+    return this.perInstance(instanceIds, async (vmId) => {
       const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.disksOf(vmId, scope);
       const lists = await Promise.all(
         disks.map(async (disk) => {
@@ -187,8 +158,8 @@ export class OnappAdapter extends BaseAdapter {
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
       if (!transaction) return this.operation(ref, 'PENDING');
       if (transaction.status === 'complete') return this.operation(ref, 'SUCCEEDED');
-      if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', `transaction ${String(transaction.status)}`);
-      return this.operation(ref, 'RUNNING', null, String(transaction.id));
+      if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', null, `transaction ${String(transaction.status)}`);
+      return this.operation(ref, 'RUNNING', String(transaction.id));
     }
     const backups = await this.backupsOf(vmId, scope);
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
@@ -200,14 +171,14 @@ export class OnappAdapter extends BaseAdapter {
       // shows up must end some time, or a dashboard follows it for ever.
       if (!made) {
         return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
-          ? this.operation(ref, 'FAILED', `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
+          ? this.operation(ref, 'FAILED', null, `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
           : this.operation(ref, 'PENDING');
       }
       return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
     }
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
-    if (!backup) return this.operation(ref, 'FAILED', 'the backup is gone');
+    if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
   }
 
@@ -256,9 +227,5 @@ export class OnappAdapter extends BaseAdapter {
     const primary = disks.find((disk) => disk.primary === true) ?? disks.find((disk) => disk.is_swap !== true);
     if (!primary) throw badInput('the virtual server has no disk to back up');
     return String(primary.id);
-  }
-
-  private operation(ref: Omit<OperationRef, 'providerId'>, status: Operation['status'], error: string | null = null, providerOperationId: string | null = null): Operation {
-    return operationAt({ ...ref, providerId: this.account.id }, status, providerOperationId, error);
   }
 }

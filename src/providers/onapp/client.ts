@@ -1,8 +1,9 @@
 import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
+import { NOT_FOUND_AT_PROVIDER, statusError, type StatusErrorTable } from '../http-errors.js';
 import type { OnappConfig } from './config.js';
-import { basicAuthorization, declareOnappSecrets } from './secrets.js';
+import { basicAuthorization } from './secrets.js';
 
 /**
  * OnApp's REST API: `.json` endpoints, HTTP basic auth, records wrapped by
@@ -17,7 +18,6 @@ export class OnappClient {
     private readonly upstream: UpstreamClient,
     auth: OnappConfig['auth'],
   ) {
-    declareOnappSecrets(upstream.secrets, auth);
     this.authorization = basicAuthorization(auth);
   }
 
@@ -27,25 +27,27 @@ export class OnappClient {
       path,
       headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      idempotent: method === 'GET',
       operation,
       scope,
     });
-    const provider = this.upstream.providerId;
-    if (response.status === 404) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider, providerCode: 'HTTP_404' });
-    if (response.status === 401 || response.status === 403) {
-      // The gateway's own credentials were refused: a configuration problem, not the caller's.
-      throw providerError(provider, `provider ${provider} refused the gateway's credentials`, `HTTP_${response.status}`);
-    }
-    const fields = response.status === 422 ? fieldNames(response.body) : [];
-    if (fields.length > 0) {
-      // A field -> [messages] map names the caller's input; the text was scrubbed by the upstream client.
-      throw new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(response.body)}`), { provider, providerCode: 'HTTP_422' });
-    }
-    if (response.status >= 400) throw providerError(provider, errorMessage(response.body), `HTTP_${response.status}`);
+    if (response.status >= 400) throw statusError(this.upstream.providerId, response.status, response.body, ONAPP_ERRORS);
     return response.body;
   }
 }
+
+/** OnApp's statuses: a 422 naming fields is the caller's input; other refusals carry one of three error shapes. */
+const ONAPP_ERRORS: StatusErrorTable = {
+  refused: 'credentials',
+  notFound: NOT_FOUND_AT_PROVIDER,
+  byStatus: {
+    422: (provider, body) => {
+      const fields = fieldNames(body);
+      // A field -> [messages] map names the caller's input; the text was scrubbed by the upstream client.
+      return fields.length > 0 ? new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(body)}`), { provider, providerCode: 'HTTP_422' }) : null;
+    },
+  },
+  otherwise: (provider, body, status) => providerError(provider, errorMessage(body), `HTTP_${status}`),
+};
 
 /** Rails' whole-record key and the gateway's own credentials: never the caller's input. */
 const NOT_INPUT_FIELDS = new Set(['base', 'authorization', 'api_key', 'password', 'login', 'user']);

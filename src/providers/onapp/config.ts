@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { providerCommonShape, requiredString } from '../../config/common.js';
+import { providerEntrySchema, requiredString } from '../config-base.js';
 
-export const onappConfigSchema = z.object({
-  ...providerCommonShape,
-  kind: z.literal('onapp'),
+export const onappConfigSchema = providerEntrySchema('onapp', {
   /** HTTP basic auth: the OnApp user and its API key. */
   auth: z.object({ username: requiredString, password: requiredString }).strict(),
-}).strict();
+});
 
 export type OnappConfig = z.infer<typeof onappConfigSchema>;

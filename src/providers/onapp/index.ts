@@ -1,22 +1,18 @@
-import type { ProviderModule, SimulatorStartOptions } from '../module.js';
-import { OnappAdapter } from './adapter.js';
-import type { OnappConfig } from './config.js';
+import { defineProviderModule } from '../module.js';
+import { ONAPP_CAPABILITIES, OnappAdapter } from './adapter.js';
+import { onappConfigSchema } from './config.js';
+import { onappInstanceStatus } from './instance-status.js';
+import { declareOnappSecrets } from './secrets.js';
 
-export const onappModule: ProviderModule<OnappConfig> = {
+export const onappModule = defineProviderModule({
   kind: 'onapp',
+  configSchema: onappConfigSchema,
+  capabilities: ONAPP_CAPABILITIES,
+  instanceStatus: onappInstanceStatus,
+  declareSecrets: declareOnappSecrets,
   createAdapter: (account, upstream, config) => new OnappAdapter(account, upstream, config),
-  async startSimulator(options: SimulatorStartOptions) {
-    // Loaded on demand: the production import graph (config mode) holds no simulator.
+  async loadSimulator() {
     const { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } = await import('./simulator.js');
-    const simulator = new OnappSimulator(options);
-    const url = await simulator.start();
-    return {
-      kind: 'onapp',
-      server: simulator.server,
-      simulator,
-      url,
-      accountConfig: (id) => ({ id, kind: 'onapp', name: 'OnApp (simulated)', url, auth: { username: ONAPP_SIM_USER, password: ONAPP_SIM_API_KEY } }),
-      stop: () => simulator.stop(),
-    };
+    return { create: (options) => new OnappSimulator(options), account: (url) => ({ name: 'OnApp (simulated)', url, auth: { username: ONAPP_SIM_USER, password: ONAPP_SIM_API_KEY } }) };
   },
-};
+});

@@ -63,11 +63,10 @@ export class OnappSimulator extends ProviderSimulator {
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('onapp', options);
-    this.seed(options);
   }
 
   /** VM 1 has no backups; one backup is incremental, one still building. No VM is locked (a locked VM refuses backups). */
-  private seed({ instances = 6, backupsPerInstance = 4, seed = 11 }: SimulatorSeedOptions): void {
+  seed({ instances = 6, backupsPerInstance = 4, seed = 11 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
       const id = 480 + index;

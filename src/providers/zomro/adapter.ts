@@ -1,18 +1,8 @@
 import { badInput, notFound } from '../../domain/errors.js';
-import type {
-  Backup,
-  BackupSchedule,
-  Capability,
-  CreateBackupRequest,
-  CreateScheduleRequest,
-  Instance,
-  Operation,
-  OperationRef,
-  RestoreBackupRequest,
-} from '../../domain/types.js';
+import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, mapWithConcurrency, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
@@ -20,26 +10,14 @@ import { elems, scalar } from './wire.js';
 
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
-// Per-instance lists: the account's concurrency cap (maxConcurrency) is the real limit: this only
-// bounds how many calls one batch queues at once.
-const PER_INSTANCE_CONCURRENCY = 256;
-
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
-  'LIST_INSTANCES',
-  'LIST_BACKUPS',
-  'CREATE_BACKUP',
-  'DELETE_BACKUP',
-  'RESTORE_BACKUP',
-  'LIST_SCHEDULES',
-  'CREATE_SCHEDULE',
-  'DELETE_SCHEDULE',
-  // createBackup's name becomes the backup's own name.
-  'NAME_BACKUP',
+export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  // NAME_BACKUP: createBackup's name becomes the backup's own name.
+  'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE', 'NAME_BACKUP',
 ]);
 
 /** Zomro (BILLmanager + Fleio) Cloud VPS backups. */
 export class ZomroAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ZOMRO_CAPABILITIES;
   private readonly client: ZomroClient;
   private readonly restoreSettleMs: number;
 
@@ -59,21 +37,15 @@ export class ZomroAdapter extends BaseAdapter {
     return [first, ...rest].flatMap((doc) => elems(doc)).map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    // No per-instance read is documented; one listing answers every id.
-    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
-    return nativeIds.map((id) => byId.get(id) ?? null);
-  }
-
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
-    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
+    return this.perInstance(instanceIds, async (plid) => {
       const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true }, scope);
       return elems(doc).map((row) => mapBackup(this.account.id, plid, row));
     });
   }
 
   override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
-    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, async (plid) => {
+    return this.perInstance(instanceIds, async (plid) => {
       const doc = await this.client.call({ func: 'instances.fleio_bckps.schedule', params: instanceParams(plid), idempotent: true }, scope);
       return elems(doc).map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
     });
@@ -146,28 +118,25 @@ export class ZomroAdapter extends BaseAdapter {
     if (!plid) throw badInput('operation id lacks its instance');
     if (ref.kind === 'RESTORE_BACKUP') {
       const [instance] = await this.getInstances([plid], scope);
-      if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', 'the instance no longer exists');
-      return this.operation(ref, ...restoreProgress(instance.state, Date.now() - ref.startedAt.getTime() >= this.restoreSettleMs));
+      if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', null, 'the instance no longer exists');
+      const [status, error] = restoreProgress(instance.state, Date.now() - ref.startedAt.getTime() >= this.restoreSettleMs);
+      return this.operation(ref, status, null, error);
     }
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
     const backup = backups?.find((item) => (ref.backupNativeId ? item.nativeId === ref.backupNativeId : item.name === ref.token[0]));
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
     const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;
-    if (!backup) return this.operation(withBackup, 'FAILED', 'the backup is gone');
+    if (!backup) return this.operation(withBackup, 'FAILED', null, 'the backup is gone');
     if (backup.status === 'AVAILABLE') return this.operation(withBackup, 'SUCCEEDED');
     // Still being made only while the word says so (Saving, Queued); any other word
     // (Suspended, killed, one nobody documents) will not turn Active by waiting.
     if (backup.status === 'PENDING' || backup.status === 'CREATING') return this.operation(withBackup, 'RUNNING');
-    return this.operation(withBackup, 'FAILED', `backup status ${String(backup.raw.fleio_status)}`);
+    return this.operation(withBackup, 'FAILED', null, `backup status ${String(backup.raw.fleio_status)}`);
   }
 
   private ref(kind: OperationRef['kind'], startedAt: Date, instanceNativeId: string, backupNativeId: string | null, token: string[]): OperationRef {
     return { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token };
-  }
-
-  private operation(ref: Omit<OperationRef, 'providerId'> & { providerId?: string }, status: Operation['status'], error: string | null = null): Operation {
-    return operationAt({ ...ref, providerId: this.account.id }, status, null, error);
   }
 }
 

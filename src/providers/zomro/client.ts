@@ -3,7 +3,6 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { ZomroConfig } from './config.js';
-import { declareZomroSecrets } from './secrets.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
@@ -43,13 +42,9 @@ export class ZomroClient {
   private readonly session: SharedSession | null;
   private readonly token: string | null;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    auth: ZomroConfig['auth'],
-  ) {
-    declareZomroSecrets(upstream.secrets, auth);
+  constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
-    this.session = auth.token ? null : new SharedSession((scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
+    this.session = auth.token ? null : SharedSession.loggingIn(upstream.secrets, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
@@ -80,8 +75,6 @@ export class ZomroClient {
 
   /** `func=auth`: the session id is `doc.auth.$id` (BILLmanager docs); a bare `doc.auth.$` is read too. */
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
-    // The answer is read unscrubbed of old sessions, in case the same id comes back.
-    this.upstream.secrets.forgetRuntime();
     const doc = await this.post({ func: 'auth', username, password, sok: 'ok', out: 'json' }, 'auth', true, scope);
     const provider = this.upstream.providerId;
     const error = wireError(doc);
@@ -92,8 +85,6 @@ export class ZomroClient {
     const auth = doc.auth;
     const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));
     if (!id) throw providerError(provider, `provider ${provider} answered the login without a session id`, 'auth');
-    // Registered before anything is sent with it: an echo of it is already scrubbed.
-    this.upstream.secrets.addRuntime(id);
     return id;
   }
 

@@ -1,24 +1,23 @@
-import type { SimulatorSeedOptions } from '../../simulator/random.js';
-import type { SimulatorServerOptions } from '../../simulator/server.js';
-import type { ProviderModule } from '../module.js';
-import { ZomroAdapter } from './adapter.js';
-import type { ZomroConfig } from './config.js';
+import { defineProviderModule } from '../module.js';
+import { ZOMRO_CAPABILITIES, ZomroAdapter } from './adapter.js';
+import { zomroConfigSchema } from './config.js';
+import { zomroInstanceStatus } from './instance-status.js';
+import { declareZomroSecrets } from './secrets.js';
 
-export const zomroModule: ProviderModule<ZomroConfig> = {
+export const zomroModule = defineProviderModule({
   kind: 'zomro',
+  configSchema: zomroConfigSchema,
+  capabilities: ZOMRO_CAPABILITIES,
+  instanceStatus: zomroInstanceStatus,
+  // `authinfo=user:password` is BILLmanager's login field.
+  logRedactPaths: ['authinfo', '*.authinfo'],
+  declareSecrets: declareZomroSecrets,
   createAdapter: (account, upstream, config) => new ZomroAdapter(account, upstream, config),
-  async startSimulator(options: SimulatorServerOptions & SimulatorSeedOptions) {
-    // Loaded on demand: the production import graph (config mode) holds no simulator.
+  async loadSimulator() {
     const { ZOMRO_SIM_TOKEN, ZomroSimulator } = await import('./simulator.js');
-    const simulator = new ZomroSimulator(options);
-    const url = await simulator.start();
     return {
-      kind: 'zomro',
-      server: simulator.server,
-      simulator,
-      url,
-      accountConfig: (id) => ({ id, kind: 'zomro', name: 'Zomro (simulated)', url: `${url}/`, auth: { token: ZOMRO_SIM_TOKEN }, restoreSettleMs: simulator.asyncDelayMs }),
-      stop: () => simulator.stop(),
+      create: (options) => new ZomroSimulator(options),
+      account: (url, simulator) => ({ name: 'Zomro (simulated)', url: `${url}/`, auth: { token: ZOMRO_SIM_TOKEN }, restoreSettleMs: simulator.asyncDelayMs }),
     };
   },
-};
+});

@@ -44,13 +44,15 @@ export function mapInstance(providerId: string, row: Row): Instance {
   };
 }
 
+/** What a backup and a schedule row share: the ids, and a name that falls back to the id. */
+function ownedByInstance(providerId: string, instanceNativeId: string, row: Row) {
+  const nativeId = String(row.id ?? '');
+  return { providerId, nativeId, instanceNativeId, keyExtra: [] as string[], name: toStringOrNull(row.name) ?? nativeId };
+}
+
 export function mapBackup(providerId: string, instanceNativeId: string, row: Row): Backup {
   return {
-    providerId,
-    nativeId: String(row.id ?? ''),
-    instanceNativeId: toStringOrNull(row.instances_id) ?? instanceNativeId,
-    keyExtra: [],
-    name: toStringOrNull(row.name) ?? String(row.id ?? ''),
+    ...ownedByInstance(providerId, toStringOrNull(row.instances_id) ?? instanceNativeId, row),
     status: mapBackupStatus(row.fleio_status),
     origin: mapOrigin(row.backup_type),
     mode: null,
@@ -113,11 +115,7 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     // An unreadable rotation_time is shown as midnight rather than failing the whole list.
   }
   return {
-    providerId,
-    nativeId: String(row.id ?? ''),
-    instanceNativeId: toStringOrNull(row.instance_id) ?? instanceNativeId,
-    keyExtra: [],
-    name: toStringOrNull(row.name) ?? String(row.id ?? ''),
+    ...ownedByInstance(providerId, toStringOrNull(row.instance_id) ?? instanceNativeId, row),
     // No readable day: shown as daily (Zomro documents no default; the panel always sends days).
     cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
     timezone,

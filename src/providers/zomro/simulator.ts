@@ -85,11 +85,10 @@ export class ZomroSimulator extends ProviderSimulator {
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('zomro', options);
-    this.seed(options);
   }
 
   /** Sample data. Instance 1 has no backups (no `elem`), instance 2 exactly one (`elem` is an object). */
-  private seed({ instances = 6, backupsPerInstance = 4, seed = 7 }: SimulatorSeedOptions): void {
+  seed({ instances = 6, backupsPerInstance = 4, seed = 7 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
       const id = String(5_203_773 + index);

@@ -2,7 +2,7 @@ import { badInput } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, operationAt, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
@@ -14,7 +14,7 @@ const MAX_QUERY_LENGTH = 4_000;
 /** Volume backups per page; a page holds every volume of many VMs. */
 const BACKUP_PAGE_SIZE = 5_000;
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
+export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
 const UUID = /^[0-9a-f]{32}$/;
 const uuidSegment = (value: string): string => {
@@ -46,7 +46,7 @@ export function jobIdOf(body: unknown, sentJobUuid: string): string {
 
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = ZSTACK_CAPABILITIES;
   private readonly client: ZstackClient;
 
   constructor(
@@ -63,7 +63,7 @@ export class ZstackAdapter extends BaseAdapter {
     return rows.map((row) => mapInstance(this.account.id, row));
   }
 
-  async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+  override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
     const wanted = nativeIds.filter((id) => UUID.test(id));
     const found = new Map<string, Instance>();
     for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
@@ -163,9 +163,5 @@ export class ZstackAdapter extends BaseAdapter {
       rows.push(...page);
       if (page.length < pageSize || rows.length >= (body.total ?? 0)) return rows;
     }
-  }
-
-  private operation(ref: OperationRef, status: Operation['status'], jobUuid: string, error: string | null = null): Operation {
-    return operationAt(ref, status, jobUuid, error);
   }
 }

@@ -4,8 +4,8 @@ import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstrea
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession } from '../../upstream/session.js';
+import { NOT_FOUND_AT_PROVIDER, statusError, type StatusErrorTable } from '../http-errors.js';
 import type { ZstackConfig } from './config.js';
-import { declareZstackSecrets } from './secrets.js';
 
 export const API = '/zstack/v1';
 /** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
@@ -40,9 +40,8 @@ export class ZstackClient {
     private readonly upstream: UpstreamClient,
     auth: ZstackConfig['auth'],
   ) {
-    declareZstackSecrets(upstream.secrets, auth);
     const fixed = auth.sessionId;
-    this.session = new SharedSession(fixed ? () => Promise.resolve(fixed) : (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
+    this.session = fixed ? new SharedSession(() => Promise.resolve(fixed)) : SharedSession.loggingIn(upstream.secrets, (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
   }
 
   async call(call: ZstackCall, scope: UpstreamScope): Promise<UpstreamResponse> {
@@ -57,7 +56,6 @@ export class ZstackClient {
             ...(call.jobUuid ? { [JOB_UUID_HEADER]: call.jobUuid } : {}),
           },
           ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-          idempotent: call.method === 'GET',
           operation: call.operation,
           ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
           passErrorBody: isZstackErrorAnswer,
@@ -66,16 +64,17 @@ export class ZstackClient {
       (response) => response.status === 401,
       scope,
     );
-    if (response.status === 401 || response.status === 403) throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's session`, `HTTP_${response.status}`);
-    if (response.status === 404 && !call.passStatuses?.includes(404)) throw new GatewayError('NOT_FOUND', 'not found at the provider', { provider: this.upstream.providerId, providerCode: 'HTTP_404' });
-    if (response.status >= 400 && !call.passStatuses?.includes(response.status) && !(call.readsError && hasZstackError(response.body))) throw zstackError(this.upstream.providerId, response.body);
+    const { status, body } = response;
+    const passed = call.passStatuses?.includes(status) ?? false;
+    // 401/403 always; a 404 unless passed; any other refusal unless passed or read by the caller itself (job polls).
+    const refused = status === 401 || status === 403 || (status === 404 && !passed) || (status >= 400 && !passed && !(call.readsError && hasZstackError(body)));
+    if (refused) throw statusError(this.upstream.providerId, status, body, ZSTACK_ERRORS);
     // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
     if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream.providerId, response.body);
     return response;
   }
 
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
-    this.upstream.secrets.forgetRuntime();
     const response = await this.upstream.request({
       method: 'PUT',
       path: `${API}/accounts/login`,
@@ -87,11 +86,16 @@ export class ZstackClient {
     });
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
     if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
-    // Registered before anything is sent with it: an echo of it on the next request is already scrubbed.
-    this.upstream.secrets.addRuntime(uuid);
     return uuid;
   }
 }
+
+/** ZStack's statuses: a refused session, a bare 404, else its `{"error": ...}` body. */
+const ZSTACK_ERRORS: StatusErrorTable = {
+  refused: 'session',
+  notFound: NOT_FOUND_AT_PROVIDER,
+  otherwise: (provider, body) => zstackError(provider, body),
+};
 
 /** A body whose `error` is set: "If not null, the operation failed" (ZStack API docs). */
 export function hasZstackError(body: unknown): boolean {

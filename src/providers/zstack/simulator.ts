@@ -56,7 +56,6 @@ export class ZstackSimulator extends ProviderSimulator {
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('zstack', options);
-    this.seed(options);
   }
 
   /** Forgets every session, as a management node restart or session timeout does. */
@@ -68,7 +67,7 @@ export class ZstackSimulator extends ProviderSimulator {
     for (const job of this.jobs.values()) job.expired = true;
   }
 
-  private seed({ instances = 6, backupsPerInstance = 4, seed = 23 }: SimulatorSeedOptions): void {
+  seed({ instances = 6, backupsPerInstance = 4, seed = 23 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
       const vmUuid = random.hex(32);

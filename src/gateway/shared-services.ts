@@ -8,7 +8,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 
-export interface GatewayOptions {
+export interface SharedServicesOptions {
   maxPageSize: number;
   /** DataLoader batching; off only for the benchmark's naive baseline. */
   batching: boolean;
@@ -23,11 +23,15 @@ export interface GatewayOptions {
   operationBus?: OperationBus | undefined;
 }
 
-/** The config schema's defaults, for a gateway built without a config (benchmarks). */
+/** The config schema's defaults, for services built without a config (benchmarks). */
 const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
 
-/** Process-wide state shared by all requests: the provider accounts, the shared store and the read cache. */
-export class Gateway {
+/**
+ * What every request of the process shares: the provider accounts, the
+ * store, the read cache, idempotency records, subscription poll loops and the
+ * loggers. Built once at start-up; each request reads through a RequestReads over it.
+ */
+export class SharedServices {
   readonly readCache: ReadCache | undefined;
   readonly idempotency: Idempotency;
   /** Poll loops behind operationUpdated subscriptions. */
@@ -41,7 +45,7 @@ export class Gateway {
     readonly providers: ProviderSet,
     readonly store: KeyValueStore,
     readonly logger: Logger,
-    readonly options: GatewayOptions,
+    readonly options: SharedServicesOptions,
     cacheTtlMs: ReadonlyMap<string, number>,
   ) {
     const limits = options.limits ?? DEFAULT_LIMITS;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { upstreamOverridesShape } from '../upstream/defaults.js';
 
 /** Accepts only zones this Node.js knows, so a typo fails at start-up, not at the first schedule. */
 export const timezoneSchema = z.string().refine(
@@ -13,20 +14,15 @@ export const timezoneSchema = z.string().refine(
   { message: 'must be an IANA time zone such as Europe/Amsterdam' },
 );
 
-const positiveInt = z.number().int().positive();
-
-/** Fields every provider account takes, whatever its kind. */
+/** Fields every provider account takes, whatever its kind: the upstream policy's overrides among them. */
 export const providerCommonShape = {
   id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64),
   name: z.string().min(1).max(200).optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   timezone: timezoneSchema.default('UTC'),
-  timeoutMs: positiveInt.max(600_000).optional(),
-  retries: z.number().int().min(0).max(10).optional(),
-  maxConcurrency: positiveInt.max(1_000).optional(),
+  ...upstreamOverridesShape,
+  /** The read cache's time to live for this account (config/read-cache.ts). */
   cacheTtlMs: z.number().int().min(0).max(86_400_000).optional(),
-  breakerThreshold: positiveInt.max(1_000).optional(),
-  breakerHalfOpenAfterMs: positiveInt.max(3_600_000).optional(),
 };
 
 export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');
@@ -44,3 +40,27 @@ export function requireOneOf(
     if (!present(key)) context.addIssue({ code: 'custom', path: [key], message: `required (auth takes ${shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ')})` });
   }
 }
+
+/**
+ * A provider entry's schema: the common fields, `kind`, then the kind's own
+ * (in that order, which is the order config errors are reported in).
+ */
+export function providerEntrySchema<const Kind extends string, const Shape extends z.ZodRawShape>(kind: Kind, shape: Shape) {
+  return z.object({ ...providerCommonShape, kind: z.literal(kind), ...shape }).strict();
+}
+
+/**
+ * An `auth` object taking one of several credential shapes, each key an
+ * optional string; a missing key of the shape begun is reported by name.
+ */
+export function credentialShapes<const Key extends string>(...shapes: ReadonlyArray<readonly [Key, ...Key[]]>) {
+  const keys = [...new Set(shapes.flat())];
+  const shape = Object.fromEntries(keys.map((key) => [key, z.string().optional()])) as { [K in Key]: z.ZodOptional<z.ZodString> };
+  return z
+    .object(shape)
+    .strict()
+    .superRefine((auth, context) => requireOneOf(auth as Record<string, unknown>, context, shapes));
+}
+
+/** A parsed provider entry as the registry sees it, whatever its kind. */
+export type ProviderEntry = z.output<z.ZodObject<typeof providerCommonShape>> & { kind: string; auth: object };

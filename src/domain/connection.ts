@@ -1,0 +1,20 @@
+import type { ProviderView } from './provider-view.js';
+import type { Backup, Instance } from './types.js';
+
+/** A provider that failed its part of a list spanning providers (errors as data). */
+export interface ProviderFailure {
+  provider: ProviderView;
+  code: string;
+  message: string;
+}
+
+/** One page of a list gathered across providers, with the providers that could not answer. */
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+  providerErrors: ProviderFailure[];
+}
+
+export type InstanceConnection = Connection<Instance>;
+export type BackupConnection = Connection<Backup>;

@@ -1,0 +1,13 @@
+import type { Capability, ProviderHealth } from './types.js';
+
+/**
+ * What the GraphQL layer may know of a provider account: who it is, what it
+ * can do, how it fares. Adapters satisfy it as they are (structurally), so
+ * resolvers hold the adapter only through this view: no upstream client, no
+ * methods that call the provider, no credentials.
+ */
+export interface ProviderView {
+  readonly account: { readonly id: string; readonly kind: string; readonly name: string };
+  readonly capabilities: ReadonlySet<Capability>;
+  health(): ProviderHealth;
+}

@@ -1,0 +1,42 @@
+import type { InstanceStatus } from '../domain/instance-status.js';
+import type { Backup, BackupDefinition, Instance, Operation } from '../domain/types.js';
+import { instanceStatus } from '../providers/instance-status.js';
+import type { RequestReads } from './request-reads.js';
+
+/*
+ * The links between entities a query follows (an entity's instance, a
+ * backup's definition, a definition's backups) and what an entity shows
+ * that its provider must interpret (an instance's status), read through the
+ * request's loaders so many links cost one batched read.
+ */
+
+/** The instance an entity belongs to; null when it belongs to none (or it is gone). */
+export function instanceOf(reads: RequestReads, entity: { providerId: string; instanceNativeId: string | null }): Promise<Instance | null> | null {
+  return entity.instanceNativeId ? reads.instanceByNativeId(entity.providerId, entity.instanceNativeId) : null;
+}
+
+/** The instance's state word in the dashboard's terms, as its provider's kind reads it. */
+export function statusOf(reads: RequestReads, instance: Instance): InstanceStatus {
+  return instanceStatus(reads.provider(instance.providerId).account.kind, instance);
+}
+
+/** The definition a backup was made by: same name and, when the backup names one, the same disk. */
+export async function definitionOfBackup(reads: RequestReads, backup: Backup): Promise<BackupDefinition | null> {
+  if (!backup.definitionName || !backup.instanceNativeId) return null;
+  const instance = await reads.instanceByNativeId(backup.providerId, backup.instanceNativeId);
+  const definitions = instance ? await reads.definitionsOf(instance) : [];
+  return definitions.find((definition) => definition.name === backup.definitionName && String(definition.diskId) === (backup.diskId ?? String(definition.diskId))) ?? null;
+}
+
+/** The backups a definition made. */
+export async function backupsOfDefinition(reads: RequestReads, definition: BackupDefinition): Promise<Backup[]> {
+  const instance = await reads.instanceByNativeId(definition.providerId, definition.instanceNativeId);
+  const backups = instance ? await reads.backupsOf(instance) : [];
+  return backups.filter((backup) => backup.definitionName === definition.name);
+}
+
+/** The backup an operation made or acted on; null when it names none. */
+export function backupOfOperation(reads: RequestReads, operation: Operation): Promise<Backup | null> | null {
+  if (!operation.backupNativeId || !operation.instanceNativeId) return null;
+  return reads.backupAt({ providerId: operation.providerId, instanceNativeId: operation.instanceNativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] });
+}

@@ -1,0 +1,190 @@
+import type { Connection } from '../domain/connection.js';
+import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { UpstreamBudget } from '../upstream/budget.js';
+import type { UpstreamScope } from '../upstream/scope.js';
+import { applyBackupFilter, type BackupFilterInput } from './backup-filter.js';
+import { newestFirst } from './backup-order.js';
+import { CacheInvalidation } from './cache-invalidation.js';
+import { decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, type EntityAddress } from './ids.js';
+import { RequestLoaders, loaderKey } from './loaders.js';
+import { paginate } from './pagination.js';
+import type { Principal } from './principal.js';
+import { acrossProviders } from './provider-errors.js';
+import type { SharedServices } from './shared-services.js';
+
+/** The capability an account declares when it can read each per-instance list. */
+export const LIST_CAPABILITY: Readonly<Record<InstanceListKind, Capability>> = { backups: 'LIST_BACKUPS', schedules: 'LIST_SCHEDULES', definitions: 'LIST_DEFINITIONS' };
+
+/** The per-instance lists an account can read. */
+export const listsOf = (adapter: ProviderAdapter): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((list) => adapter.capabilities.has(LIST_CAPABILITY[list])));
+
+/** Which provider accounts a list reads: one account, every account of one kind (lower case, as adapters name it), or all. */
+export interface ProviderFilter {
+  providerId?: string | null;
+  kind?: string | null;
+}
+
+/**
+ * What one GraphQL request (or one protection sweep) reads from the
+ * providers, as the principal it runs for: through its own loaders (one
+ * batched, cached read per key for the whole request) and its own upstream
+ * budget. Never sees GraphQL types; writes go through Mutations, which tell
+ * `invalidation` what they changed.
+ */
+export class RequestReads {
+  readonly loaders: RequestLoaders;
+  /** What every upstream request made for this GraphQL request carries (its id, its budget of upstream calls). */
+  readonly scope: UpstreamScope;
+  /** Forgets, after a write, what this request and the read cache knew. */
+  readonly invalidation: CacheInvalidation;
+  /** Subscription polls go on long after the request: its id, not its budget. */
+  private readonly pollScope: UpstreamScope;
+  /** Names of the entities looked up one by one (a handful per mutation), kept for audit lines. */
+  private readonly namesLookedUp = new Map<string, string>();
+
+  constructor(
+    readonly shared: SharedServices,
+    readonly principal: Principal,
+    /** The GraphQL request's id (its log and audit lines, and every upstream call it makes, carry it). */
+    readonly requestId: string,
+    /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
+    signal?: AbortSignal,
+  ) {
+    this.scope = { requestId, budget: new UpstreamBudget(shared.maxUpstreamCallsPerRequest), signal };
+    this.pollScope = { requestId };
+    this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
+      scope: this.scope,
+      batch: shared.options.batching,
+      cache: shared.readCache,
+      onBatch: shared.options.onBatch,
+      onOperation: (operation) => this.invalidation.afterOperation(operation),
+    });
+    this.invalidation = new CacheInvalidation(this.loaders, shared.readCache, shared.logger, (providerId) => this.provider(providerId));
+  }
+
+  /** The accounts this request may see, optionally filtered. */
+  providers(filter: ProviderFilter = {}): ProviderAdapter[] {
+    return this.shared.providers.visible(this.principal, filter);
+  }
+
+  /** One account; NOT_FOUND when it does not exist or this request may not see it. */
+  provider(providerId: string): ProviderAdapter {
+    return this.shared.providers.get(this.principal, providerId);
+  }
+
+  /** One account, or null where `provider` throws NOT_FOUND. */
+  findProvider(providerId: string): ProviderAdapter | null {
+    return this.shared.providers.find(this.principal, providerId);
+  }
+
+  /** `listsWanted`: the per-instance lists the query asks of these instances (adapters may start reads for them now). */
+  async instances(args: ProviderFilter & { first?: number | null; after?: string | null }, listsWanted: ReadonlySet<InstanceListKind> = new Set()): Promise<Connection<Instance>> {
+    const adapters = this.providers({ providerId: args.providerId ?? null, kind: args.kind ?? null });
+    if (listsWanted.size > 0) {
+      // Where the read cache holds the lists, a warm one needs no such read: only accounts it does not cover.
+      const uncached = adapters.filter((adapter) => !this.shared.readCache?.covers(adapter.account.id));
+      for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
+    }
+    const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter));
+    return paginate(items, args.first, args.after, this.shared.options.maxPageSize, providerErrors);
+  }
+
+  async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
+    const maxPageSize = this.shared.options.maxPageSize;
+    if (filter?.instanceId) {
+      const instance = await this.instance(filter.instanceId);
+      const backups = instance ? await this.backupsOf(instance) : [];
+      return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, []);
+    }
+    const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
+    const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
+      const instances = await this.loaders.instanceList(adapter);
+      const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
+      const failure = lists.find((list): list is Error => list instanceof Error);
+      if (failure) throw failure;
+      // Newest first across all of the account's instances, not only within each.
+      return newestFirst((lists as Backup[][]).flat());
+    });
+    return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
+  }
+
+  /** Backups of one instance; [] when its provider does not list backups. */
+  backupsOf(instance: Instance): Promise<Backup[]> {
+    return this.listOf(instance, 'backups', this.loaders.backups);
+  }
+
+  schedulesOf(instance: Instance): Promise<BackupSchedule[]> {
+    return this.listOf(instance, 'schedules', this.loaders.schedules);
+  }
+
+  definitionsOf(instance: Instance): Promise<BackupDefinition[]> {
+    return this.listOf(instance, 'definitions', this.loaders.definitions);
+  }
+
+  async instance(id: string): Promise<Instance | null> {
+    const { providerId, nativeId } = decodeInstanceId(id);
+    return this.instanceByNativeId(providerId, nativeId);
+  }
+
+  async instanceByNativeId(providerId: string, nativeId: string): Promise<Instance | null> {
+    if (!this.findProvider(providerId)) return null;
+    const instance = await this.loaders.instance.load(loaderKey(providerId, nativeId));
+    if (instance) this.namesLookedUp.set(loaderKey(providerId, nativeId), instance.name);
+    return instance;
+  }
+
+  /**
+   * The name of an instance, or of a backup (give its instance), that this
+   * request looked up one by one (what mutations act on), for audit lines;
+   * null when it did not. Never reads from a provider.
+   */
+  nameOf(providerId: string, nativeId: string, backupOfInstance?: string): string | null {
+    return this.namesLookedUp.get(backupOfInstance === undefined ? loaderKey(providerId, nativeId) : backupKey(providerId, backupOfInstance, nativeId)) ?? null;
+  }
+
+  async backup(id: string): Promise<Backup | null> {
+    return this.backupAt(decodeBackupId(id));
+  }
+
+  async backupAt(address: EntityAddress): Promise<Backup | null> {
+    if (!this.findProvider(address.providerId)) return null;
+    const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    if (backup) this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
+    return backup;
+  }
+
+  async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
+    if (!this.findProvider(address.providerId)) return null;
+    return findByAddress(await this.loaders.schedules.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+  }
+
+  async definitionAt(address: EntityAddress): Promise<BackupDefinition | null> {
+    if (!this.findProvider(address.providerId)) return null;
+    return findByAddress(await this.loaders.definitions.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+  }
+
+  async operation(id: string): Promise<Operation | null> {
+    const ref = decodeOperationId(id);
+    return this.findProvider(ref.providerId) ? this.loaders.operation.load(id) : null;
+  }
+
+  /**
+   * Every status change of an operation until it ends, from one shared poll
+   * loop per operation. The loop polls with the scope of the request that
+   * started it; later subscribers to the same operation share those polls.
+   */
+  operationUpdates(id: string): AsyncIterableIterator<Operation> {
+    const ref = decodeOperationId(id);
+    const adapter = this.provider(ref.providerId);
+    return this.shared.watcher.watch(id, async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)));
+  }
+
+  private async listOf<T>(instance: Instance, list: InstanceListKind, loader: { load(key: string): Promise<T[]> }): Promise<T[]> {
+    if (!this.provider(instance.providerId).capabilities.has(LIST_CAPABILITY[list])) return [];
+    return loader.load(loaderKey(instance.providerId, instance.nativeId));
+  }
+}
+
+const backupKey = (providerId: string, instanceNativeId: string, nativeId: string): string => `${loaderKey(providerId, instanceNativeId)}\u0000${nativeId}`;

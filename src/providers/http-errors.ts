@@ -1,0 +1,27 @@
+import { GatewayError, providerError } from '../domain/errors.js';
+
+/**
+ * What a provider's HTTP error statuses mean, as one provider says them. The
+ * mapping itself (`statusError`) is the same for every provider: 401/403 is
+ * the gateway's own credentials refused (PROVIDER_ERROR, never the caller's
+ * fault), 404 is NOT_FOUND, a status in `byStatus` means what it says, and
+ * anything else is the provider's failure.
+ */
+export interface StatusErrorTable<Body = unknown> {
+  /** What a refused 401/403 refused: the configured credentials, or the session obtained with them. */
+  refused: 'credentials' | 'session';
+  /** A 404's message. */
+  notFound(body: Body): string;
+  /** Statuses with a meaning of their own; null falls through to `otherwise`. */
+  byStatus?: Readonly<Record<number, (provider: string, body: Body, status: number) => GatewayError | null>>;
+  otherwise(provider: string, body: Body, status: number): GatewayError;
+}
+
+export function statusError<Body>(provider: string, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
+  if (status === 401 || status === 403) return providerError(provider, `provider ${provider} refused the gateway's ${table.refused}`, `HTTP_${status}`);
+  if (status === 404) return new GatewayError('NOT_FOUND', table.notFound(body), { provider, providerCode: 'HTTP_404' });
+  return table.byStatus?.[status]?.(provider, body, status) ?? table.otherwise(provider, body, status);
+}
+
+/** The 404 message of providers whose 404 says nothing more. */
+export const NOT_FOUND_AT_PROVIDER = (): string => 'not found at the provider';
