@@ -26,7 +26,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
 import { ClientAuthenticator } from './auth.js';
-import { graphiqlHandler, wantsGraphiql } from './graphiql.js';
+import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
@@ -132,8 +132,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     res.locals.requestId = requestId;
     next();
   });
-  const graphiql = graphiqlHandler('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
-  app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql(req, res) : next()));
+  const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
+  app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql.page(req, res) : next()));
+  // Before the key check: the page's static files are the same for everyone and carry no data.
+  app.get(graphiql.assetRoute, graphiql.asset);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     try {
       res.locals.principal = authenticator.authenticate(req.headers.authorization);

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
+import { assetInputs, buildAssets, sendCompressed, type Asset } from './graphiql-assets.js';
 
 /** The query GraphiQL opens with: the dashboard, everything a backup overview needs. */
 export const DASHBOARD_QUERY = `# The backup dashboard: every instance on every provider,
@@ -59,39 +58,6 @@ query Protection {
 # }
 `;
 
-interface Page {
-  gzipped: Buffer;
-  etag: string;
-}
-
-// Plain JavaScript, so it runs the same under tsx and from dist/. The yoga
-// bundle hands GraphiQL only the doc explorer (its own plugins list replaces
-// GraphiQL's default, which is the history panel), and JSON options cannot
-// carry a plugin: the renderer adds the bundle's own history plugin to that
-// list. Both patterns are checked; a renderer upgrade that moves them fails
-// the page (and test/browser/graphiql.test.ts) instead of dropping history.
-// The fetcher parses in the page and a syntax error (an empty editor) would be
-// shown with its stack through minified code: it answers { errors } instead.
-const RENDER = `
-const { gzipSync } = require('node:zlib');
-const { module, options } = JSON.parse(process.env.GRAPHIQL_RENDER);
-const { renderGraphiQL } = require(module);
-let html = renderGraphiQL(options);
-const history = /const (\\w+)=\\{title:"History",/.exec(html);
-const plugins = /plugins:\\[(\\w+)\\],schemaDescription:/g;
-const found = html.match(plugins);
-if (!history || !found || found.length !== 1) throw new Error('GraphiQL bundle: history plugin not found');
-html = html.replace(plugins, (_, explorer) => 'plugins:[' + explorer + ',' + history[1] + '],schemaDescription:');
-const parse = /return function\\((\\w+),(\\w+)\\)\\{const (\\w+)=(\\w+\\((\\w+)\\(\\1\\.query\\),\\1\\.operationName\\?\\?void 0\\));/g;
-const parses = html.match(parse);
-if (!parses || parses.length !== 1) throw new Error('GraphiQL bundle: fetcher not found');
-html = html.replace(parse, (_, request, options, doc, call) =>
-  'return function(' + request + ',' + options + '){let ' + doc + ';try{' + doc + '=' + call + '}catch(e){' +
-  'return Promise.resolve({errors:[{message:String(e&&e.message||e),...(e&&e.locations?{locations:e.locations}:{})}]})}');
-const bytes = Buffer.from(html, 'utf8');
-process.stdout.write(Buffer.concat([Buffer.from(bytes.length + '\\n'), gzipSync(bytes)]));
-`;
-
 /** The product's mark (a disk with a check), inline so the page stays offline. */
 const LOGO =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="28" height="28" aria-label="Backup Graph">' +
@@ -107,7 +73,7 @@ export interface GraphiqlOptions {
   authExample?: boolean;
 }
 
-/** The renderer's options: our tabs, name and mark; subscriptions over graphql-ws (the gateway's /graphql socket). */
+/** GraphiQL's options: our tabs, name and mark; the endpoint the page's fetcher sends to (subscriptions over graphql-ws on the same path). */
 export function graphiqlOptions(endpoint: string, { authExample = false }: GraphiqlOptions = {}): Record<string, unknown> {
   const headers = authExample ? AUTH_HEADERS_EXAMPLE : undefined;
   return {
@@ -116,7 +82,6 @@ export function graphiqlOptions(endpoint: string, { authExample = false }: Graph
     logo: LOGO,
     // The default favicon is the renderer's 150 kB icon file; the mark is 0.6 kB.
     favicon: `data:image/svg+xml,${encodeURIComponent(LOGO)}`,
-    subscriptionsProtocol: 'WS',
     defaultQuery: DASHBOARD_QUERY,
     defaultTabs: [
       { query: DASHBOARD_QUERY, headers },
@@ -126,67 +91,123 @@ export function graphiqlOptions(endpoint: string, { authExample = false }: Graph
   };
 }
 
+const ASSET_DIRECTORY = 'graphiql';
+
 /**
- * Renders the page in a short-lived child process: the renderer is a 9 MB
- * module whose source V8 keeps for the life of the process that loads it (34
- * MB of RSS after the first view when it was imported here; a worker thread
- * still left 30 MB in the allocator). This process keeps only the gzipped
- * page (~2 MB).
+ * The shell runs no inline script (its options are a JSON data block), so the
+ * page can refuse every script but its own files: a page that holds a client
+ * key in its headers editor and runs mutations is no place for injected code,
+ * nor for a frame on another site (clickjacking). Styles stay open: Monaco
+ * and GraphiQL set them inline.
  */
-function renderPage(options: Record<string, unknown>): Promise<Page> {
-  const module = createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql');
-  return new Promise<Page>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-e', RENDER],
-      { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '', GRAPHIQL_RENDER: JSON.stringify({ module, options }) } },
-      (error, stdout) => {
-        const newline = stdout.indexOf(10);
-        if (error || newline < 0) return reject(error ?? new Error('GraphiQL renderer wrote no page'));
-        const length = Number(stdout.subarray(0, newline).toString());
-        const gzipped = Buffer.from(stdout.subarray(newline + 1));
-        resolve({ gzipped, etag: `"${gzipped.length.toString(16)}-${length.toString(16)}"` });
-      },
-    );
-  });
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The HTML shell: the options as JSON (`</` escaped, so no value can end the script element) and the versioned assets. */
+function shellHtml({ favicon, ...options }: Record<string, unknown>, assetBase: string): string {
+  const json = JSON.stringify(options).replace(/<(\/|!--)/g, '\\u003c$1');
+  const asset = (name: string) => `${assetBase}/${name}`;
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Backup Graph</title>
+    <link rel="icon" href="${String(favicon)}" />
+    <link rel="stylesheet" href="${asset('graphiql.css')}" />
+    <script defer src="${asset('graphql-ws.js')}"></script>
+    <script defer src="${asset('graphiql.js')}"></script>
+    <script defer src="${asset('boot.js')}"></script>
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>GraphiQL needs JavaScript.</noscript>
+    <div id="root"></div>
+    <script type="application/json" id="graphiql-options">${json}</script>
+  </body>
+</html>
+`;
+}
+
+export interface GraphiqlHandlers {
+  /** GET endpoint for a browser: the shell, a few KB, revalidated on each view (its asset paths change with an upgrade). */
+  page(req: Request, res: Response): void;
+  /** GET `${endpoint}/graphiql/:version/:file`: the script, stylesheet and workers, cached for a year. */
+  asset(req: Request, res: Response): void;
+  /** The route `asset` answers. */
+  assetRoute: string;
+}
+
+const notFound = (res: Response) => res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+
+/**
+ * GraphiQL as a small HTML shell and static assets under a versioned path,
+ * all served by the gateway (no CDN). Nothing is read or built at start: the
+ * first view builds the assets (in a child process, see buildAssets) while
+ * the browser parses the shell, and this process then keeps them compressed.
+ */
+export function graphiqlHandlers(endpoint: string, options: GraphiqlOptions = {}): GraphiqlHandlers {
+  let inputs: ReturnType<typeof assetInputs> | null = null;
+  let shell: { gzip: Buffer; etag: string } | null = null;
+  let assets: Promise<Map<string, Asset>> | null = null;
+  const versioned = () => (inputs ??= assetInputs());
+  const built = () => {
+    assets ??= buildAssets(versioned()).catch((error: unknown) => {
+      assets = null; // the next request tries again
+      throw error;
+    });
+    return assets;
+  };
+  return {
+    assetRoute: `${endpoint}/${ASSET_DIRECTORY}/:version/:file`,
+    page(req, res) {
+      const { version } = versioned();
+      if (!shell) {
+        const html = Buffer.from(shellHtml(graphiqlOptions(endpoint, options), `${endpoint}/${ASSET_DIRECTORY}/${version}`));
+        shell = { gzip: gzipSync(html, { level: 9 }), etag: `"${createHash('sha256').update(html).digest('hex').slice(0, 16)}"` };
+      }
+      built().catch(() => undefined); // started now, awaited by the asset requests
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.setHeader('cache-control', 'no-cache');
+      res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+      res.setHeader('x-content-type-options', 'nosniff');
+      // The same URL answers GraphQL-over-GET to other clients.
+      sendCompressed(req, res, shell, 'accept, accept-encoding');
+    },
+    asset(req, res) {
+      const { version, file } = req.params;
+      if (version !== versioned().version) return void notFound(res);
+      built().then(
+        (files) => {
+          const found = typeof file === 'string' ? files.get(file) : undefined;
+          if (!found) return void notFound(res);
+          res.setHeader('content-type', found.type);
+          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+          res.setHeader('x-content-type-options', 'nosniff');
+          sendCompressed(req, res, found);
+        },
+        () => res.status(500).json({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+      );
+    },
+  };
 }
 
 /**
- * GraphiQL as one self-contained page (no CDN: every asset is inlined by
- * @graphql-yoga/render-graphiql), rendered on the first view, not at start,
- * and served with a long cache lifetime.
+ * GraphiQL for browsers (Accept: text/html), GraphQL-over-GET for everyone else.
+ * GraphiQL keeps the edited query in the address bar (?query=...): a browser
+ * loading a page (Sec-Fetch-Dest: document) gets GraphiQL back on reload, not
+ * the CSRF refusal a GET query without a preflight header earns.
  */
-export function graphiqlHandler(endpoint: string, options: GraphiqlOptions = {}): (req: Request, res: Response) => void {
-  let page: Promise<Page> | null = null;
-  const send = (req: Request, res: Response, { gzipped, etag }: Page) => {
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('cache-control', 'public, max-age=3600');
-    res.setHeader('etag', etag);
-    res.setHeader('vary', 'accept, accept-encoding');
-    if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
-      return;
-    }
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      res.setHeader('content-encoding', 'gzip');
-      res.end(gzipped);
-    } else {
-      // Every browser takes gzip; the rare client that does not gets it inflated on the way out.
-      Readable.from([gzipped]).pipe(createGunzip()).pipe(res);
-    }
-  };
-  return (req, res) => {
-    page ??= renderPage(graphiqlOptions(endpoint, options));
-    page.then(
-      (rendered) => send(req, res, rendered),
-      () => {
-        page = null; // the next view tries again
-        res.status(500).json({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      },
-    );
-  };
-}
-
-/** GraphiQL for browsers (Accept: text/html), GraphQL-over-GET for everyone else. */
 export const wantsGraphiql = (req: Request): boolean =>
-  req.method === 'GET' && typeof req.query.query !== 'string' && String(req.headers.accept ?? '').includes('text/html');
+  req.method === 'GET' &&
+  String(req.headers.accept ?? '').includes('text/html') &&
+  (typeof req.query.query !== 'string' || req.headers['sec-fetch-dest'] === 'document');

@@ -14,6 +14,41 @@ async function setQuery(page: Page, text: string): Promise<void> {
   if (text) await page.keyboard.insertText(text);
 }
 
+/** Replaces the headers editor's JSON (the Headers tab under the query). */
+async function setHeaders(page: Page, json: string): Promise<void> {
+  await page.click('.graphiql-editor-tools button:has-text("Headers")');
+  await page.click('.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(json);
+}
+
+/** Starts a Zomro backup (slowed down, so it is seen RUNNING) and returns its operation id. */
+async function startBackup(harness: Harness, name: string, key?: string): Promise<string> {
+  (harness.simulator('zomro').simulator as ZomroSimulator).asyncDelayMs = 1500;
+  const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { kind: string } } }> } }>('{ instances { edges { node { id provider { kind } } } } }', undefined, { key });
+  const target = list.data!.instances.edges.find((edge) => edge.node.provider.kind === 'ZOMRO')!.node.id;
+  const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(
+    'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }',
+    { input: { instanceId: target, name } },
+    { key },
+  );
+  expect(created.errors).toBeUndefined();
+  return created.data!.createBackup.operation.id;
+}
+
+/** Runs the operation's subscription from the page; the statuses the result pane showed, in order. */
+async function subscribeFromPage(page: Page, id: string): Promise<string[]> {
+  await setQuery(page, `subscription { operationUpdated(id: "${id}") { status } }`);
+  const seen = await recordResults(page);
+  await page.click('.graphiql-execute-button');
+  await expect.poll(async () => (await seen()).some((text) => text.includes('SUCCEEDED')), { timeout: 20_000 }).toBe(true);
+  return (await seen()).map((text) => /"status":\s*"(\w+)"/.exec(text)?.[1]).filter((status): status is string => status !== undefined);
+}
+
+/** No line of a stack trace: GraphiQL prints a thrown error's stack, the page's fetcher answers { errors } instead. */
+const STACK = /\bat \w|\.js:\d+|stack/;
+
 /** Every text the result pane showed, recorded in the page as it changes (no polling gaps). */
 async function recordResults(page: Page): Promise<() => Promise<string[]>> {
   await page.evaluate(() => {
@@ -31,10 +66,15 @@ describe('GraphiQL in a real browser', () => {
   let browser: Browser;
   let page: Page;
   const outside: string[] = [];
+  const refused: string[] = [];
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro', 'onapp'] });
     ({ browser } = await launchChromium());
     page = await browser.newPage();
+    // What the page's Content-Security-Policy blocked: nothing GraphiQL needs may be.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());
       if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
@@ -63,7 +103,44 @@ describe('GraphiQL in a real browser', () => {
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/graphiql.png', fullPage: true });
     expect(outside).toEqual([]);
+    expect(refused).toEqual([]);
   }, 60_000);
+
+  it('serves a shell of a few KB and its assets compressed, cacheable for a year under a versioned path', async () => {
+    const url = harness.gateway.graphqlUrl;
+    const shell = await fetch(url, { headers: { accept: 'text/html', 'accept-encoding': 'gzip' } });
+    expect(shell.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(shell.headers.get('content-length'))).toBeLessThan(4 * 1024);
+    // Revalidated on each view: an upgrade changes the asset paths it names.
+    expect(shell.headers.get('cache-control')).toBe('no-cache');
+    expect(shell.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(shell.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const html = await shell.text();
+    expect(html.length).toBeLessThan(16 * 1024);
+    const revalidated = await fetch(url, { headers: { accept: 'text/html', 'if-none-match': shell.headers.get('etag') ?? '' } });
+    expect(revalidated.status).toBe(304);
+
+    const linked = [...html.matchAll(/(?:src|href)="(\/graphql\/graphiql\/[0-9a-f]{12}\/)([\w.-]+)"/g)];
+    expect(linked.map((match) => match[2]).sort()).toEqual(['boot.js', 'graphiql.css', 'graphiql.js', 'graphql-ws.js']);
+    const base = linked[0]![1]!;
+    // Monaco's workers, named by boot.js relative to its own path.
+    for (const file of [...linked.map((match) => match[2]!), 'editor.worker.js', 'json.worker.js', 'graphql.worker.js']) {
+      for (const [accept, encoding] of [['gzip, deflate', 'gzip'], ['gzip, deflate, br', 'br']] as const) {
+        const asset = await fetch(new URL(base + file, url), { headers: { 'accept-encoding': accept } });
+        await asset.arrayBuffer();
+        expect({ file, status: asset.status, encoding: asset.headers.get('content-encoding'), cache: asset.headers.get('cache-control') }).toEqual({
+          file,
+          status: 200,
+          encoding,
+          cache: 'public, max-age=31536000, immutable',
+        });
+      }
+    }
+    // Another version's path is not answered with this version's files (a year in a cache would keep them).
+    const stale = await fetch(new URL(`/graphql/graphiql/000000000000/graphiql.js`, url));
+    expect(stale.status).toBe(404);
+    expect(((await stale.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
 
   it('lists the query it ran in the history panel', async () => {
     await page.click('button[aria-label="Show History"]');
@@ -72,47 +149,78 @@ describe('GraphiQL in a real browser', () => {
   }, 30_000);
 
   it('runs a subscription over graphql-ws and shows each status of a backup being made', async () => {
-    (harness.simulator('zomro').simulator as ZomroSimulator).asyncDelayMs = 1500;
-    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { kind: string } } }> } }>('{ instances { edges { node { id provider { kind } } } } }');
-    const target = list.data!.instances.edges.find((edge) => edge.node.provider.kind === 'ZOMRO')!.node.id;
-    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
-      input: { instanceId: target, name: 'from-graphiql' },
-    });
-    const id = created.data!.createBackup.operation.id;
-    await setQuery(page, `subscription { operationUpdated(id: "${id}") { status } }`);
-    const seen = await recordResults(page);
-    await page.click('.graphiql-execute-button');
-    await expect.poll(async () => (await seen()).some((text) => text.includes('SUCCEEDED')), { timeout: 20_000 }).toBe(true);
-    const statuses = (await seen()).map((text) => /"status":\s*"(\w+)"/.exec(text)?.[1]).filter((status): status is string => status !== undefined);
+    const statuses = await subscribeFromPage(page, await startBackup(harness, 'from-graphiql'));
     expect(statuses[0]).toBe('RUNNING');
     expect(statuses.at(-1)).toBe('SUCCEEDED');
     expect(outside).toEqual([]);
+    expect(refused).toEqual([]);
   }, 60_000);
 
-  it('answers an empty editor with a message, not a stack trace', async () => {
+  it('answers an empty editor with the gateway\'s typed syntax error, not a stack trace', async () => {
     await setQuery(page, '');
     const seen = await recordResults(page);
     await page.click('.graphiql-execute-button');
-    await expect.poll(async () => (await seen()).at(-1) ?? '', { timeout: 10_000 }).not.toBe('');
+    // The pane may first clear or show the previous answer.
+    await expect.poll(async () => (await seen()).at(-1) ?? '', { timeout: 10_000 }).toContain('"errors"');
     const text = (await seen()).at(-1) ?? '';
-    expect(text).toMatch(/Syntax\s+Error/);
-    expect(text).not.toMatch(/\bat \w|\.js:\d+|stack/);
+    // Apollo's answer to an empty query, or the parser's to one left with a newline.
+    expect(text).toMatch(/non-empty\s+`query`|Syntax\s+Error/);
+    expect(text).toContain('"BAD_USER_INPUT"');
+    expect(text).not.toMatch(STACK);
   }, 30_000);
+
+  it('reloads into GraphiQL after an edit (GraphiQL keeps the query in the address bar)', async () => {
+    await setQuery(page, '{ providers { id } }');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('?query=');
+    const reloaded = await page.reload({ waitUntil: 'load' });
+    expect(reloaded?.headers()['content-type']).toContain('text/html');
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    expect(await page.locator('.graphiql-logo').textContent()).toBe('Backup Graph');
+  }, 60_000);
 });
 
 describe('GraphiQL when the config names clients', () => {
+  const KEY = 'graphiql-key-0123456789';
   let harness: Harness;
+  let browser: Browser;
+  let page: Page;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'ops', key: 'graphiql-key-0123456789', roles: ['operator'] }]) });
+    harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'ops', key: KEY, roles: ['operator'] }]) });
+    ({ browser } = await launchChromium());
+    page = await browser.newPage();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
   });
-  afterAll(async () => harness?.close());
 
   it('prefills the headers editor with an Authorization example (never a key)', async () => {
     const response = await fetch(harness.gateway.graphqlUrl, { headers: { accept: 'text/html', 'accept-encoding': 'gzip' } });
     expect(response.status).toBe(200);
     const html = Buffer.from(await response.arrayBuffer()).toString('utf8');
-    // Booleans: a failure message would otherwise print the whole 9 MB page.
+    // Booleans: a failure message would otherwise print the whole page.
     expect(html.includes('Bearer <your client key>')).toBe(true);
-    expect(html.includes('graphiql-key-0123456789')).toBe(false);
+    expect(html.includes(KEY)).toBe(false);
   });
+
+  it('runs a subscription with the Authorization header as the socket\'s connectionParams', async () => {
+    await page.goto(harness.gateway.graphqlUrl, { waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    await setHeaders(page, JSON.stringify({ Authorization: `Bearer ${KEY}` }));
+    const statuses = await subscribeFromPage(page, await startBackup(harness, 'with-key', KEY));
+    expect(statuses[0]).toBe('RUNNING');
+    expect(statuses.at(-1)).toBe('SUCCEEDED');
+  }, 60_000);
+
+  it('shows UNAUTHENTICATED, without a stack, for a subscription without the header', async () => {
+    const id = await startBackup(harness, 'without-header', KEY);
+    await setHeaders(page, '{}');
+    await setQuery(page, `subscription { operationUpdated(id: "${id}") { status } }`);
+    const seen = await recordResults(page);
+    await page.click('.graphiql-execute-button');
+    await expect.poll(async () => (await seen()).at(-1) ?? '', { timeout: 20_000 }).toContain('"UNAUTHENTICATED"');
+    const text = (await seen()).at(-1) ?? '';
+    expect(text).not.toContain('RUNNING');
+    expect(text).not.toMatch(STACK);
+  }, 60_000);
 });
