@@ -128,7 +128,8 @@ export function describeProviderSuite(fixture: ProviderSuiteFixture): void {
       harness = await startHarness({ kinds: [fixture.kind], ...(fixture.simulator ? { simulator: fixture.simulator } : {}) });
       providerId = harness.providerId(fixture.kind);
     });
-    afterAll(() => harness.close());
+    // A harness that failed to start leaves nothing to close; its own error is the one to read.
+    afterAll(() => harness?.close());
     beforeEach(async () => {
       await harness.simulator(fixture.kind).server.clearFault();
       harness.resetUpstreamLogs();
