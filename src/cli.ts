@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Backup Graph: one GraphQL API over VM backups at Zomro, OnApp, ZStack and Danube Cloud.
+/**
+ * The usage text. The providers it names come from schema.graphql's
+ * `enum ProviderKind` (which test/unit/provider-registry.test.ts keeps equal to
+ * the registry), read as text: --help must load neither the registry nor graphql.
+ */
+export const usage = (schemaText: string): string => `Backup Graph: one GraphQL API over VM backups at ${joinNames(providerNames(schemaText))}.
 
 Usage: npm start -- [options]
 
-  (no options)          demo mode: all four provider simulators on loopback, seeded
+  (no options)          demo mode: every provider's simulator on loopback, seeded
   --demo-public         let demo mode listen on a non-loopback HOST (it serves an anonymous admin)
   --config FILE         run against the providers FILE names (or BACKUP_GRAPH_CONFIG=FILE)
   --check-config FILE   validate FILE and exit (0 valid, 2 invalid)
@@ -15,6 +20,18 @@ Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
 state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
 a terminal, JSON otherwise); DEMO_LATENCY_MS adds latency to the demo simulators.
 An annotated config with every key: backup-graph.example.yaml.`;
+
+/**
+ * Each `enum ProviderKind` value's display name: its description up to the
+ * first "(", "," or "." ("Danube Cloud (Erigones), ..." gives "Danube Cloud"),
+ * or the value itself when it has no description.
+ */
+export function providerNames(schemaText: string): string[] {
+  const body = /enum ProviderKind\s*\{([^}]*)\}/.exec(schemaText)?.[1] ?? '';
+  return [...body.matchAll(/(?:"([^"]*)"\s*)?\b([A-Z][A-Z0-9_]*)\b/g)].map(([, description, value]) => description?.split(/[(,.]/)[0]?.trim() || value!);
+}
+
+const joinNames = (names: string[]): string => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 export type Command =
   | { kind: 'help' }

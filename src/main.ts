@@ -1,4 +1,4 @@
-import { USAGE, parseCommand, type Command } from './cli.js';
+import { parseCommand, usage, type Command } from './cli.js';
 import { ConfigError } from './config/config-error.js';
 import { readSchemaText } from './graphql/schema-file.js';
 
@@ -12,12 +12,12 @@ async function main(): Promise<void> {
   try {
     command = parseCommand(process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage(readSchemaText())}\n`);
     process.exit(EXIT_CONFIG);
   }
   switch (command.kind) {
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage(readSchemaText())}\n`);
       return;
     case 'print-schema':
       process.stdout.write(readSchemaText());

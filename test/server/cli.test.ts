@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/cli.js';
+import { parseCommand, providerNames } from '../../src/cli.js';
+import { readSchemaText } from '../../src/graphql/schema-file.js';
+import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { isLoopbackHost } from '../../src/server/serve.js';
 import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
 import { staticImportGraph } from './import-graph.js';
@@ -23,6 +25,16 @@ describe('command line', () => {
     const result = run(['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--check-config FILE');
+    // The providers it names are schema.graphql's enum ProviderKind, one per registry kind.
+    const names = providerNames(readSchemaText());
+    expect(names).toHaveLength(PROVIDER_KINDS.length);
+    expect(names).toContain('Danube Cloud');
+    expect(result.stdout).toContain(`VM backups at ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`);
+  });
+
+  it('names each enum ProviderKind value by its description, or by the value when it has none', () => {
+    const schema = 'enum ProviderKind {\n  "Zomro Cloud VPS (BILLmanager)."\n  ZOMRO\n  ACME\n  "Danube Cloud (Erigones), with tasks."\n  DANUBE\n}\nenum Capability {\n  LIST\n}';
+    expect(providerNames(schema)).toEqual(['Zomro Cloud VPS', 'ACME', 'Danube Cloud']);
   });
 
   it('--print-schema prints the SDL', () => {
@@ -133,7 +145,7 @@ describe('what each command loads', () => {
   it('demo mode reaches every simulator, through its dynamic imports', () => {
     const demo = readFileSync(new URL('../../src/server/serve.ts', import.meta.url), 'utf8');
     expect(demo).toContain("await import('./demo.js')");
-    for (const kind of ['zomro', 'onapp', 'zstack', 'danube']) {
+    for (const kind of PROVIDER_KINDS) {
       expect(readFileSync(new URL(`../../src/providers/${kind}/index.ts`, import.meta.url), 'utf8')).toContain("await import('./simulator.js')");
     }
   });
