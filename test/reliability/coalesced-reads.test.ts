@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/providers/registry.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../../src/providers/registry.js';
 import { DASHBOARD_QUERY, PROTECTION_QUERY } from '../../src/server/graphiql.js';
 import { sharedAnswerGuard } from '../../src/upstream/read-coalescer.js';
 import { errorCodes, eventually, startHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
@@ -256,7 +256,7 @@ describe('coalesced upstream reads', () => {
     let harness: Harness;
     beforeAll(async () => {
       sharedAnswerGuard.freeze = true;
-      harness = await startHarness({ kinds: ['zomro', 'onapp', 'zstack', 'danube'], simulator: { latencyMs: 20, instances: 4 } });
+      harness = await startHarness({ kinds: PROVIDER_KINDS, simulator: { latencyMs: 20, instances: 4 } });
     });
     afterAll(async () => {
       sharedAnswerGuard.freeze = false;

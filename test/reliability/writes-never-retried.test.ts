@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Capability } from '../../src/domain/types.js';
-import type { ProviderKind } from '../../src/providers/registry.js';
+import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { errorCodes, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 interface Node {
@@ -45,7 +45,7 @@ describe('writes are never retried, on any provider', () => {
   let harness: Harness;
   afterEach(() => harness.close());
 
-  for (const kind of ['zomro', 'onapp', 'zstack', 'danube'] as ProviderKind[]) {
+  for (const kind of PROVIDER_KINDS) {
     it(`${kind}: every write request is sent once, even after a 503`, async () => {
       harness = await startHarness({ kinds: [kind], configure: withProviderSettings({ retries: 3 }) });
       const server = harness.simulator(kind).server;

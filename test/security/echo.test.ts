@@ -201,29 +201,40 @@ describe('echo: a login that fails quoting the password (ZStack: its hash, even 
   });
 });
 
+/**
+ * Per provider: credential fields in its backup records (names seen in provider
+ * APIs), and names or notes quoting the account's own credentials.
+ */
+const PLANT_CREDENTIALS: Record<ProviderKind, (simulator: unknown) => void> = {
+  zstack: (simulator) => {
+    const hash = sha512(ZSTACK_SIM_PASSWORD);
+    for (const row of (simulator as ZstackSimulator).volumeBackups) Object.assign(row, { sessionId: 'row-session-0f3e9a', password: 'row-password-77aa', description: `made by ${hash}` });
+  },
+  danube: (simulator) => {
+    for (const row of (simulator as DanubeSimulator).backups) Object.assign(row, { api_key: 'row-api-key-5c1d', note: `key ${DANUBE_SIM_API_KEY}` });
+  },
+  onapp: (simulator) => {
+    for (const backup of (simulator as OnappSimulator).backups.values()) backup.note = `taken with ${ONAPP_SIM_API_KEY}`;
+  },
+  zomro: (simulator) => {
+    for (const backup of (simulator as ZomroSimulator).backups.values()) backup.name = `auth=${ZOMRO_SIM_TOKEN}`;
+  },
+};
+
 describe('records that quote credentials', () => {
   let harness: Harness;
   let answer: GraphQLAnswer<BackupsAnswer>;
 
   beforeAll(async () => {
     harness = await startHarness({ kinds: simulatedKinds() });
-    // Credential fields in records (names seen in provider APIs), and names and notes quoting the account's own credentials.
-    const zstack = harness.simulator('zstack').simulator as ZstackSimulator;
-    const zstackHash = sha512(ZSTACK_SIM_PASSWORD);
-    for (const row of zstack.volumeBackups) Object.assign(row, { sessionId: 'row-session-0f3e9a', password: 'row-password-77aa', description: `made by ${zstackHash}` });
-    const danube = harness.simulator('danube').simulator as DanubeSimulator;
-    for (const row of danube.backups) Object.assign(row, { api_key: 'row-api-key-5c1d', note: `key ${DANUBE_SIM_API_KEY}` });
-    const onapp = harness.simulator('onapp').simulator as OnappSimulator;
-    for (const backup of onapp.backups.values()) backup.note = `taken with ${ONAPP_SIM_API_KEY}`;
-    const zomro = harness.simulator('zomro').simulator as ZomroSimulator;
-    for (const backup of zomro.backups.values()) backup.name = `auth=${ZOMRO_SIM_TOKEN}`;
+    for (const kind of simulatedKinds()) PLANT_CREDENTIALS[kind](harness.simulator(kind).simulator);
     answer = await harness.gql<BackupsAnswer>(BACKUPS);
   });
   afterAll(() => harness.close());
 
   it('raw holds no credential field and no internal storage location', () => {
     const edges = answer.data!.backups.edges;
-    for (const kind of simulatedKinds()) expect(edges.some((edge) => edge.node.provider.id === harness.providerId(kind))).toBe(true);
+    for (const kind of simulatedKinds()) expect(edges.some((edge) => edge.node.provider.id === harness.providerId(kind)), `${kind} lists backups`).toBe(true);
     const text = JSON.stringify(edges.map((edge) => edge.node.raw));
     for (const hidden of ['row-session-0f3e9a', 'row-password-77aa', 'row-api-key-5c1d', 'installPath', '/zstack_bs/', '"zpool"', '"password"', '"sessionId"', '"api_key"']) {
       expect(text).not.toContain(hidden);
@@ -238,7 +249,7 @@ describe('records that quote credentials', () => {
     expectClean(harness, [answer.text]);
     for (const kind of simulatedKinds()) {
       const mine = answer.data!.backups.edges.filter((edge) => edge.node.provider.id === harness.providerId(kind));
-      expect(mine.some((edge) => JSON.stringify(edge.node).includes('[redacted]'))).toBe(true);
+      expect(mine.some((edge) => JSON.stringify(edge.node).includes('[redacted]')), `${kind}: no backup shows the credential PLANT_CREDENTIALS.${kind} put in it, redacted`).toBe(true);
     }
   });
 });
