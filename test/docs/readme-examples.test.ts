@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderKind } from '../../src/providers/registry.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 /**
- * Every ```graphql block of README.md runs against all four simulators. A block
+ * Every ```graphql block of README.md runs against every provider's simulator. A block
  * with `<...>` placeholders says how to fill them in an HTML comment just before it:
  * `<!-- example: per-provider -->` runs it at each provider with that provider's ids
  * ("stopped" in the comment: a stopped instance and its backup), `<!-- example: one
@@ -18,7 +18,7 @@ interface Example {
   text: string;
 }
 
-const KINDS: ProviderKind[] = ['zomro', 'onapp', 'zstack', 'danube'];
+const KINDS = PROVIDER_KINDS;
 
 function readmeExamples(): Example[] {
   const lines = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');

@@ -3,11 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, validateConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
+import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { READ_CACHE_DEFAULTS } from '../../src/config/read-cache.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 
 const FILE = 'backup-graph.example.yaml';
-const ENV = { DASHBOARD_KEY: 'dashboard-key-0123456789', OPS_KEY: 'ops-key-0123456789abc', ZOMRO_SESSION: 's', ONAPP_API_KEY: 'k', ZSTACK_PASSWORD: 'p', DANUBE_API_KEY: 'd' };
+const TEXT = readFileSync(FILE, 'utf8');
+/** A value for every ${VAR} the example names (long and distinct enough for client keys). */
+const ENV = Object.fromEntries([...TEXT.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map(([, name]) => [name!, `${name!.toLowerCase()}-0123456789abcdef`]));
 
 interface SchemaDef {
   type: string;
@@ -32,7 +35,12 @@ function keysOf(def: SchemaDef, into = new Set<string>()): Set<string> {
 describe('backup-graph.example.yaml', () => {
   it('is a valid config once its variables are set', () => {
     const config = loadConfigFile(FILE, ENV);
-    expect(config.providers.map((provider) => provider.kind)).toEqual(['zomro', 'onapp', 'zstack', 'danube']);
+    expect(config.providers.map((provider) => provider.kind)).toEqual(PROVIDER_KINDS);
+  });
+
+  it("lists every registry kind in the kind key's comment", () => {
+    const listed = /^#\s+kind\s+required: (.*)$/m.exec(TEXT)?.[1];
+    expect(listed?.split(' | ')).toEqual(PROVIDER_KINDS);
   });
 
   it('names every key the config schema has', () => {
