@@ -1,6 +1,6 @@
 /**
  * Misbehaviours every simulator can be told to show, so the gateway's
- * handling of a bad provider is tested the same way for all four.
+ * handling of a bad provider is tested the same way for every kind.
  */
 export const FAULT_MODES = [
   'none',
