@@ -11,5 +11,5 @@ import type { ProviderKind as RegistryProviderKind } from '../providers/registry
 type InRegistryNotInSchema = Exclude<Uppercase<RegistryProviderKind>, SchemaProviderKind>;
 type InSchemaNotInRegistry = Exclude<SchemaProviderKind, Uppercase<RegistryProviderKind>>;
 
-true satisfies [InRegistryNotInSchema] extends [never] ? true : { 'kinds in src/providers/registry.ts but not in schema.graphql enum ProviderKind (add them, then npm run codegen)': InRegistryNotInSchema };
-true satisfies [InSchemaNotInRegistry] extends [never] ? true : { 'values of schema.graphql enum ProviderKind with no module in src/providers/registry.ts': InSchemaNotInRegistry };
+(true as const) satisfies [InRegistryNotInSchema] extends [never] ? true : { 'kinds in src/providers/registry.ts but not in schema.graphql enum ProviderKind (add them, then npm run codegen)': InRegistryNotInSchema };
+(true as const) satisfies [InSchemaNotInRegistry] extends [never] ? true : { 'values of schema.graphql enum ProviderKind with no module in src/providers/registry.ts': InSchemaNotInRegistry };

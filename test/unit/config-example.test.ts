@@ -35,12 +35,12 @@ function keysOf(def: SchemaDef, into = new Set<string>()): Set<string> {
 describe('backup-graph.example.yaml', () => {
   it('is a valid config once its variables are set', () => {
     const config = loadConfigFile(FILE, ENV);
-    expect(config.providers.map((provider) => provider.kind)).toEqual(PROVIDER_KINDS);
+    expect(config.providers.map((provider) => provider.kind), 'one backup-graph.example.yaml entry per registry kind, in registry order').toEqual(PROVIDER_KINDS);
   });
 
   it("lists every registry kind in the kind key's comment", () => {
     const listed = /^#\s+kind\s+required: (.*)$/m.exec(TEXT)?.[1];
-    expect(listed?.split(' | ')).toEqual(PROVIDER_KINDS);
+    expect(listed?.split(' | '), 'the kinds in backup-graph.example.yaml\'s "#   kind        required:" comment').toEqual(PROVIDER_KINDS);
   });
 
   it('names every key the config schema has', () => {
