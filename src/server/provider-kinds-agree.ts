@@ -11,5 +11,12 @@ import type { ProviderKind as RegistryProviderKind } from '../providers/registry
 type InRegistryNotInSchema = Exclude<Uppercase<RegistryProviderKind>, SchemaProviderKind>;
 type InSchemaNotInRegistry = Exclude<SchemaProviderKind, Uppercase<RegistryProviderKind>>;
 
-(true as const) satisfies [InRegistryNotInSchema] extends [never] ? true : { 'kinds in src/providers/registry.ts but not in schema.graphql enum ProviderKind (add them, then npm run codegen)': InRegistryNotInSchema };
-(true as const) satisfies [InSchemaNotInRegistry] extends [never] ? true : { 'values of schema.graphql enum ProviderKind with no module in src/providers/registry.ts': InSchemaNotInRegistry };
+/** Holds only `true`: anything else is a compile error that shows it. */
+type MustHold<Check extends true> = Check;
+
+export type RegistryKindsAreInTheSchema = MustHold<
+  [InRegistryNotInSchema] extends [never] ? true : { 'kinds in src/providers/registry.ts but not in schema.graphql enum ProviderKind (add them, then npm run codegen)': InRegistryNotInSchema }
+>;
+export type SchemaKindsAreInTheRegistry = MustHold<
+  [InSchemaNotInRegistry] extends [never] ? true : { 'values of schema.graphql enum ProviderKind with no module in src/providers/registry.ts': InSchemaNotInRegistry }
+>;
