@@ -18,7 +18,9 @@ describe('a read shared within one request (RequestMemo)', () => {
 
   beforeAll(async () => {
     simulator = await startSimulator('danube');
-    adapter = createAdapter(providerConfigSchema.parse(simulator.accountConfig('danube-memo')) as ProviderConfig, { logger: pino({ level: 'silent' }) });
+    // Coalescing off: identical reads of two requests in flight at once share one
+    // flight on purpose (test/reliability/coalesced-reads.test.ts); here the memo alone is tested.
+    adapter = createAdapter(providerConfigSchema.parse({ ...simulator.accountConfig('danube-memo'), coalesceReads: false }) as ProviderConfig, { logger: pino({ level: 'silent' }) });
     hostnames = (await adapter.listInstances({ requestId: 'setup' })).map((instance) => instance.nativeId);
   });
   afterAll(async () => {
