@@ -52,12 +52,13 @@ function helpMs(): number {
 /** Spawns the gateway and resolves once /healthz answers 200, with the time that took. */
 async function startGateway(configFile: string): Promise<{ child: ChildProcess; url: string; healthzMs: number; healthzCpuMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The start banner is an info event: the only one at this level, in JSON, with the address.
+  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /GraphiQL: (http:\/\/\S+)\/graphql/.exec(output);
+      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
       if (match) resolve(match[1] as string);
     });
     child.once('exit', (code) => reject(new Error(`the gateway exited (code ${code}) before listening`)));
