@@ -76,6 +76,13 @@ const result = await build({
   sourcemap: true,
   // Bundling renames clashing identifiers; error and class names in logs stay the sources'.
   keepNames: true,
+  // V8 keeps every loaded script's source in the heap, as two bytes a character
+  // once one comment holds a non-ASCII character: without comments and
+  // whitespace the start-up chunks hold 4 MB instead of 11. Names stay
+  // (no identifier mangling) and the source maps lead back to the sources.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
   // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
