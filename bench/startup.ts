@@ -73,7 +73,7 @@ if (simulatorsChild.ready.type !== 'simulators-ready') throw new Error('the simu
 const accounts = simulatorsChild.ready.simulators.map((simulator) => simulator.account);
 const totalInstances = settings.instances * accounts.length;
 const configFile = join(mkdtempSync(join(tmpdir(), 'bench-startup-')), 'config.yaml');
-writeFileSync(configFile, stringify({ allowAnonymous: true, limits: { maxPageSize: Math.max(1_000, totalInstances) }, providers: accounts }));
+writeFileSync(configFile, stringify({ allowAnonymous: true, admin: { port: 0 }, limits: { maxPageSize: Math.max(1_000, totalInstances) }, providers: accounts }));
 
 const rows: Array<Record<string, number>> = [];
 for (let run = 0; run < runs; run++) {
