@@ -9,10 +9,10 @@
 // newer than the last build, so `npm ci && npm start` works on a fresh clone and
 // `npm start` after an edit runs the edit, at the cost of a directory walk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -27,7 +27,7 @@ function newestSource(path) {
 
 function stale() {
   if (!existsSync(stamp)) return true;
-  const inputs = ['src', 'schema.graphql', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
+  const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
   return Math.max(...inputs.map(newestSource)) > statSync(stamp).mtimeMs;
 }
 
@@ -64,16 +64,6 @@ if (checked.status !== 0) process.exit(checked.status ?? 1);
 // A clean build: a source deleted since the last one must not live on in dist/.
 rmSync(dist, { recursive: true, force: true });
 const { build } = await import('esbuild');
-
-// The federation subgraph, derived here once instead of at every start
-// (src/graphql/subgraph-sdl.ts): the same function, bundled to a file beside
-// node_modules so that its imports resolve, run, and removed.
-const deriver = join(dist, 'derive-subgraph.mjs');
-await build({ entryPoints: [join(root, 'src', 'graphql', 'subgraph-sdl.ts')], outfile: deriver, bundle: true, packages: 'external', format: 'esm', platform: 'node', logLevel: 'warning' });
-const { deriveSubgraphSdl } = await import(pathToFileURL(deriver).href);
-const subgraph = await deriveSubgraphSdl(readFileSync(join(root, 'schema.graphql'), 'utf8'));
-rmSync(deriver);
-
 const result = await build({
   entryPoints: { main: join(root, 'src', 'main.ts') },
   outdir: dist,
@@ -94,7 +84,6 @@ const result = await build({
   minifySyntax: true,
   legalComments: 'linked',
   metafile: true,
-  define: { BACKUP_GRAPH_SUBGRAPH_SDL: JSON.stringify(subgraph) },
   logLevel: 'warning',
   // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
   banner: {

@@ -89,7 +89,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const httpServer = createServer(app);
   let draining = false;
 
-  const pipeline = createRequestPipeline(config, await buildSchema(), logger);
+  const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(gateway);
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitExecutorGateway(pipeline.executor),
