@@ -52,12 +52,13 @@ function helpMs(): number {
 /** Spawns the gateway and resolves once /healthz answers 200, with the time that took. */
 async function startGateway(configFile: string): Promise<{ child: ChildProcess; url: string; healthzMs: number; healthzCpuMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The start banner is an info event: the only one at this level, in JSON, with the address.
+  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /GraphiQL: (http:\/\/\S+)\/graphql/.exec(output);
+      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
       if (match) resolve(match[1] as string);
     });
     child.once('exit', (code) => reject(new Error(`the gateway exited (code ${code}) before listening`)));
@@ -72,7 +73,7 @@ if (simulatorsChild.ready.type !== 'simulators-ready') throw new Error('the simu
 const accounts = simulatorsChild.ready.simulators.map((simulator) => simulator.account);
 const totalInstances = settings.instances * accounts.length;
 const configFile = join(mkdtempSync(join(tmpdir(), 'bench-startup-')), 'config.yaml');
-writeFileSync(configFile, stringify({ allowAnonymous: true, limits: { maxPageSize: Math.max(1_000, totalInstances) }, providers: accounts }));
+writeFileSync(configFile, stringify({ allowAnonymous: true, admin: { port: 0 }, limits: { maxPageSize: Math.max(1_000, totalInstances) }, providers: accounts }));
 
 const rows: Array<Record<string, number>> = [];
 for (let run = 0; run < runs; run++) {

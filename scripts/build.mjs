@@ -1,7 +1,13 @@
-// `npm run build` compiles src/ to dist/ with tsc; `--if-stale` (npm's prepare
-// and prestart hooks) does so only when a source is newer than the last build,
-// so `npm ci && npm start` works on a fresh clone and `npm start` after an edit
-// runs the edit, at the cost of a directory walk when nothing changed.
+// `npm run build` type-checks src/ with tsc, then bundles src/main.ts with
+// esbuild into dist/main.js, with each dynamic import() a chunk of its own
+// under dist/chunks/ (demo simulators, Redis, GraphiQL stay out of the start).
+// One bundle starts in about half the time of ~700 files from dist/ and
+// node_modules: no per-file resolution, stat and package.json lookups.
+// dist/meta.json (esbuild's metafile) says which sources each chunk holds and
+// what it imports; test/server/cli.test.ts checks the production graph with it.
+// `--if-stale` (npm's prepare and prestart hooks) builds only when a source is
+// newer than the last build, so `npm ci && npm start` works on a fresh clone and
+// `npm start` after an edit runs the edit, at the cost of a directory walk.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,9 +47,9 @@ const installedAt = (name) => {
 };
 const compiler = installedAt('typescript-go') ?? installedAt('typescript');
 const tsc = compiler && join(compiler, 'bin', 'tsc');
-if (!tsc) {
+if (!tsc || !installedAt('esbuild')) {
   // A production install (--omit=dev) has no compiler: it runs a dist/ built elsewhere.
-  const message = 'typescript is not installed (npm ci --omit=dev?): cannot build dist/; run `npm ci && npm run build` where dev dependencies are installed';
+  const message = 'typescript or esbuild is not installed (npm ci --omit=dev?): cannot build dist/; run `npm ci && npm run build` where dev dependencies are installed';
   if (ifStale && existsSync(join(dist, 'main.js'))) {
     process.stderr.write(`warning: dist/ may be older than src/. ${message}\n`);
     process.exit(0);
@@ -52,8 +58,44 @@ if (!tsc) {
   process.exit(ifStale && process.env.npm_lifecycle_event === 'prepare' ? 0 : 1);
 }
 
+const checked = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noEmit'], { stdio: 'inherit', cwd: root });
+if (checked.status !== 0) process.exit(checked.status ?? 1);
+
 // A clean build: a source deleted since the last one must not live on in dist/.
 rmSync(dist, { recursive: true, force: true });
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-if (result.status !== 0) process.exit(result.status ?? 1);
+const { build } = await import('esbuild');
+const result = await build({
+  entryPoints: { main: join(root, 'src', 'main.ts') },
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // Bundling renames clashing identifiers; error and class names in logs stay the sources'.
+  keepNames: true,
+  // V8 keeps every loaded script's source in the heap, as two bytes a character
+  // once one comment holds a non-ASCII character: without comments and
+  // whitespace the start-up chunks hold 4 MB instead of 11. Names stay
+  // (no identifier mangling) and the source maps lead back to the sources.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
+  banner: {
+    js: [
+      "import { createRequire as __bundleRequire } from 'node:module';",
+      "import { dirname as __bundleDirname } from 'node:path';",
+      "import { fileURLToPath as __bundleFileURLToPath } from 'node:url';",
+      'const require = __bundleRequire(import.meta.url);',
+      'const __filename = __bundleFileURLToPath(import.meta.url);',
+      'const __dirname = __bundleDirname(__filename);',
+    ].join(' '),
+  },
+});
+writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

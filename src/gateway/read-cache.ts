@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
 
 /** One cached list: which account, which instance, which kind of list. */
@@ -28,7 +28,7 @@ const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
  * this process; a replica's in-flight read is not seen, its TTL bounds it).
  */
 export class ReadCache {
-  private readonly invalidatedAt = new LRUCache<string, number>({ max: 100_000, ttl: INVALIDATION_MEMORY_MS });
+  private readonly invalidatedAt = growingLru<string, number>(100_000, { ttl: INVALIDATION_MEMORY_MS });
   private clock = 0;
 
   constructor(

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { LRUCache } from 'lru-cache';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
+import { growingLru } from '../state/growing-lru.js';
 
 /** Clients (or anonymous addresses) whose buckets are remembered; a forgotten one starts full again. */
 const MAX_BUCKETS = 50_000;
@@ -17,7 +17,7 @@ interface Bucket {
  * the request may go now. Time is passed in, so the arithmetic is plain.
  */
 export class TokenBuckets {
-  private readonly buckets = new LRUCache<string, Bucket>({ max: MAX_BUCKETS });
+  private readonly buckets = growingLru<string, Bucket>(MAX_BUCKETS);
 
   constructor(
     private readonly requestsPerSecond: number,

@@ -5,7 +5,6 @@ import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
-import { createRedisOperationBus } from '../cluster/redis-operation-bus.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
@@ -48,7 +47,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   const store = await createStore(env.REDIS_URL, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
-  const operationBus = env.REDIS_URL ? await createRedisOperationBus(env.REDIS_URL) : undefined;
+  // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
+  const operationBus = env.REDIS_URL ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(env.REDIS_URL) : undefined;
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from './growing-lru.js';
 import type { KeyValueStore } from './store.js';
 
 /** Most entries kept in memory by default; the least recently used go first. */
@@ -13,7 +14,7 @@ export class MemoryStore implements KeyValueStore {
   private readonly children: MemoryStore[] = [];
 
   constructor(maxEntries = MAX_ENTRIES) {
-    this.entries = new LRUCache<string, { value: unknown }>({ max: maxEntries, ttlAutopurge: false });
+    this.entries = growingLru<string, { value: unknown }>(maxEntries, { ttlAutopurge: false });
   }
 
   /** A separate LRU: nothing set here can evict an entry there. */

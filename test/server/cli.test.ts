@@ -8,7 +8,7 @@ import { readSchemaText } from '../../src/graphql/schema-file.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { isLoopbackHost } from '../../src/server/serve.js';
 import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
-import { staticImportGraph } from './import-graph.js';
+import { bundleServeInputs, staticImportGraph } from './import-graph.js';
 import { ROOT, ensureBuilt } from './process.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
@@ -129,7 +129,7 @@ describe('demo mode on a public address', () => {
 describe('what each command loads', () => {
   it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
     const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
-    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/main.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/heap-growth.ts', 'src/main.ts']);
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 
@@ -141,6 +141,18 @@ describe('what each command loads', () => {
     expect([...files].filter((file) => /simulator|server\/demo\.ts/.test(file))).toEqual([]);
     expect(packages).not.toContain('@graphql-yoga/render-graphiql');
   });
+
+  it('the bundle serving a config loads no simulator, GraphiQL renderer or ioredis (dist/meta.json)', () => {
+    ensureBuilt();
+    const { chunks, inputs } = bundleServeInputs(join(ROOT, 'dist', 'meta.json'));
+    expect(chunks).toContain('dist/main.js');
+    expect(inputs).toContain('src/server/app.ts');
+    expect(inputs).toContain('src/providers/zomro/adapter.ts');
+    expect([...inputs].filter((input) => /simulator|server\/demo\.ts|render-graphiql|\/ioredis\//.test(input))).toEqual([]);
+    // Each is still there, in a chunk of its own for when it is needed.
+    const all = readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8');
+    for (const lazy of ['src/providers/zomro/simulator.ts', 'node_modules/ioredis/']) expect(all).toContain(lazy);
+  }, 120_000);
 
   it('demo mode reaches every simulator, through its dynamic imports', () => {
     const demo = readFileSync(new URL('../../src/server/serve.ts', import.meta.url), 'utf8');

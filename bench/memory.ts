@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:memory`: the compiled gateway's memory under the load the
+ * README's sizing figures quote, as `npm start` runs it (dist/, its node
+ * flags), against the bench's simulators (a child process, BENCH_LATENCY_MS
+ * each answer):
+ * - 16 concurrent dashboards over 2 providers x 20 instances for
+ *   MEMORY_SECONDS (20): RSS idle, at its peak, at the end, after a full GC;
+ * - the bench's N = 50 (4 providers x 50 instances), 32 concurrent
+ *   dashboards for BENCH_SECONDS (10): the same.
+ * Prints a markdown table. Build first (`npm run build`).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCompiledGateway } from './compiled-gateway.js';
+import { startChild, startNodeFlags, type SimulatorInfo } from './ipc.js';
+import { dashboardOnce, loadRun } from './load.js';
+import { dashboardBody, settings } from './settings.js';
+
+const loadSeconds = Number(process.env.MEMORY_SECONDS ?? 20) || 20;
+
+interface Scenario {
+  name: string;
+  providers: number;
+  instances: number;
+  connections: number;
+  seconds: number;
+}
+
+const scenarios: Scenario[] = [
+  { name: '16 dashboards, 2 providers x 20', providers: 2, instances: 20, connections: 16, seconds: loadSeconds },
+  { name: 'bench N = 50, c = 32 (4 providers x 50)', providers: 4, instances: 50, connections: 32, seconds: settings.seconds },
+];
+
+async function measure(scenario: Scenario): Promise<string> {
+  const simulators = await startChild('simulators.ts', { BENCH_N: String(scenario.instances) });
+  if (simulators.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
+  const accounts = simulators.ready.simulators.slice(0, scenario.providers).map((simulator: SimulatorInfo) => simulator.account);
+  const total = scenario.instances * accounts.length;
+  const gateway = await startCompiledGateway({
+    limits: { maxPageSize: Math.max(1_000, total), maxCost: 100_000_000 },
+    providers: accounts.map((account) => ({ ...account, ...(settings.maxConcurrency > 0 ? { maxConcurrency: settings.maxConcurrency } : {}) })),
+  });
+  try {
+    const body = dashboardBody(total);
+    await sleep(3_000);
+    const idle = gateway.rssMiB();
+    await dashboardOnce(gateway.graphqlUrl, body, total);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, gateway.rssMiB())), 200);
+    const cpuBefore = gateway.cpuMs();
+    const load = await loadRun(gateway.graphqlUrl, body, scenario.connections, scenario.seconds);
+    const cpuPerDashboard = (gateway.cpuMs() - cpuBefore) / load.requests;
+    clearInterval(sampler);
+    const end = gateway.rssMiB();
+    const collected = await gateway.afterGc();
+    const cells = [scenario.name, idle, Math.max(peak, end), end, collected.rssMiB, collected.heapMiB].map((cell) => (typeof cell === 'number' ? `${cell.toFixed(0)} MiB` : cell));
+    return `| ${cells.join(' | ')} | ${load.requestsPerSecond.toFixed(1)} | ${cpuPerDashboard.toFixed(0)} ms |`;
+  } finally {
+    await gateway.stop();
+    await simulators.stop();
+  }
+}
+
+const rows: string[] = [];
+// MEMORY_ONLY=1 (or 2) runs one scenario, to try a flag quickly.
+for (const [index, scenario] of scenarios.entries()) if (!process.env.MEMORY_ONLY || Number(process.env.MEMORY_ONLY) === index + 1) rows.push(await measure(scenario));
+process.stdout.write(
+  [
+    `\n### Memory under load (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; upstream latency ${settings.latencyMs} ms)\n`,
+    '| load | RSS idle | RSS peak | RSS at the end | RSS after a full GC | heap after a full GC | dashboards/s | CPU per dashboard |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ].join('\n'),
+);
