@@ -27,3 +27,13 @@ describe('newestFirst', () => {
     expect(sorted.map((item) => item.nativeId)).toEqual(['c', 'b', 'e', 'a', 'd']);
   });
 });
+
+describe('state and status words that name a property of every object', () => {
+  it('are words no table knows: UNKNOWN, never a function', async () => {
+    const { fromWords } = await import('../../src/domain/instance-status.js');
+    for (const odd of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(fromWords({ running: 'RUNNING' }, odd), odd).toBe('UNKNOWN');
+      expect(instanceStatus('zomro', { state: odd, raw: {} }), odd).toBe('UNKNOWN');
+    }
+  });
+});
