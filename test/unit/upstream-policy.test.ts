@@ -2,10 +2,10 @@ import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'c
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { UpstreamCancelledError } from '../../src/upstream/deadline.js';
-import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
+import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../../src/upstream/defaults.js';
 import { createUpstreamPolicy, isTransient, policyErrorToGatewayError } from '../../src/upstream/policy.js';
 
-const policyWith = (overrides: Partial<typeof UPSTREAM_DEFAULTS> = {}) =>
+const policyWith = (overrides: Partial<UpstreamPolicyOptions> = {}) =>
   createUpstreamPolicy({ ...UPSTREAM_DEFAULTS, retryBaseDelayMs: 1, retryMaxDelayMs: 5_000, ...overrides });
 
 const unavailable = (details = {}) => new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unavailable', { provider: 'p', ...details });
