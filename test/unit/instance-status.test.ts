@@ -11,6 +11,7 @@ describe('InstanceStatus per provider', () => {
     expect([word('zstack', 'Running'), word('zstack', 'Stopped'), word('zstack', 'Paused'), word('zstack', 'Migrating'), word('zstack', 'Crashed')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
     expect([word('danube', 'running'), word('danube', 'stopped'), word('danube', 'frozen'), word('danube', 'stopping'), word('danube', 'error')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
     expect(word('zomro', null)).toBe('UNKNOWN');
+    expect(word('zstack', ' Running ')).toBe('RUNNING');
   });
 
   it('reads OnApp flags: locked or unbuilt is BUSY, else booted', () => {
