@@ -65,11 +65,14 @@ describe('the read cache', () => {
   });
 
   it('does not cache an answer to a read a mutation overtook, but does cache reads started after it', async () => {
-    const { cache } = setup();
+    const { cache, store } = setup();
     const vm1 = address('cached', 'backups', 'vm1');
     const startedBefore = cache.now();
     await cache.invalidateInstance('cached', 'vm1');
+    const callsBefore = store.calls.length;
     await cache.setMany([{ address: vm1, value: 'stale' }], startedBefore);
+    // Nothing left to cache: no store round trip at all.
+    expect(store.calls.length).toBe(callsBefore);
     expect(await cache.getMany([vm1])).toEqual([undefined]);
     const startedAfter = cache.now();
     expect(startedAfter).toBeGreaterThan(startedBefore);

@@ -21,7 +21,11 @@ export class RecordingStore extends MemoryStore {
   }
 
   override async setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
-    for (const entry of entries) this.record('setMany', [entry.key], entry.ttlMs);
+    this.record(
+      'setMany',
+      entries.map((entry) => entry.key),
+      entries[0]?.ttlMs,
+    );
     return super.setMany(entries);
   }
 
