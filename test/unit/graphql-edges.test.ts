@@ -59,9 +59,10 @@ const costOf = (query: string, maxCost: number) => validate(schema, parse(query)
 
 describe('query cost: the edges', () => {
   it('a list of names or of entity representations runs its field once per item, like ids', () => {
-    expect(costOf('{ byNames(names: ["a", "b", "c"]) { id } }', 6)).toEqual([]);
-    expect(costOf('{ byNames(names: ["a", "b", "c"]) { id } }', 5)).toEqual(['Query cost limit exceeded: 6 > 5. Ask for fewer items (first) or fewer nested lists.']);
-    expect(costOf('{ _entities(representations: [{a: 1}, {a: 2}, {a: 3}]) { id } }', 5)).toEqual(['Query cost limit exceeded: 6 > 5. Ask for fewer items (first) or fewer nested lists.']);
+    // Four items: 4 x (1 + 1), where a plain list would be 1 + 5 x 1.
+    expect(costOf('{ byNames(names: ["a", "b", "c", "d"]) { id } }', 8)).toEqual([]);
+    expect(costOf('{ byNames(names: ["a", "b", "c", "d"]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first) or fewer nested lists.']);
+    expect(costOf('{ _entities(representations: [{a: 1}, {a: 2}, {a: 3}, {a: 4}]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first) or fewer nested lists.']);
   });
 
   it('prices unions by their fragments, and never throws on arguments validation will refuse', () => {
