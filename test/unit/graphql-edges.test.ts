@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { createErrorFormatter, formatGraphQLError } from '../../src/graphql/errors.js';
 import { costLimitPlugin, costLimitRule } from '../../src/graphql/limits/cost-rule.js';
-import { limitRefusalMessage, queryLimits } from '../../src/graphql/limits/index.js';
+import { isLimitRefusal, limitRefusalMessage, queryLimits } from '../../src/graphql/limits/index.js';
 
 const format = createErrorFormatter({ introspection: false });
 
@@ -109,6 +109,11 @@ describe('query limits: the edges', () => {
   it("graphql-armor's own cost limit is off: our cost rule prices queries", () => {
     // graphql-armor would price these 600 fields above its default limit of 5,000.
     expect(errorsOf(`{ instance { parent { ${'id name '.repeat(300)} } } }`, false)).toEqual([]);
+  });
+
+  it('recognises a parser refusal only at the start of a message', () => {
+    expect(isLimitRefusal('x Syntax Error: Document contains more than 5 tokens.')).toBe(false);
+    expect(isLimitRefusal('x Syntax Error: Source contains more than 5 UTF-16 code units.')).toBe(false);
   });
 
   it('rewords a parser refusal only when the message starts with it', () => {
