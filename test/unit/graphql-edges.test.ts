@@ -107,8 +107,10 @@ describe('query limits: the edges', () => {
   });
 
   it("graphql-armor's own cost limit is off: our cost rule prices queries", () => {
-    // graphql-armor would price these 600 fields above its default limit of 5,000.
-    expect(errorsOf(`{ instance { parent { ${'id name '.repeat(300)} } } }`, false)).toEqual([]);
+    // graphql-armor would price these 800 fields, six levels down, above its default limit of 5,000.
+    const deep = `{ instance { parent { parent { parent { parent { ${'id name '.repeat(400)} } } } } } }`;
+    const rules = queryLimits({ ...limits, maxDepth: 10 } as Parameters<typeof queryLimits>[0], { introspection: false }).validationRules;
+    expect(validate(schema, parse(deep), [...specifiedRules, ...rules]).map((error) => error.message)).toEqual([]);
   });
 
   it('recognises a parser refusal only at the start of a message', () => {
