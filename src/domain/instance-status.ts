@@ -10,5 +10,7 @@ export type InstanceStatusMapper = (instance: Pick<Instance, 'state' | 'raw'>) =
 /** Looks a lower-cased word up in a table; UNKNOWN for a word the table does not know. */
 export function fromWords(table: Readonly<Record<string, InstanceStatus>>, word: string | null): InstanceStatus {
   if (word === null) return 'UNKNOWN';
-  return table[word.trim().toLowerCase()] ?? 'UNKNOWN';
+  const key = word.trim().toLowerCase();
+  // Own keys only: "constructor" would otherwise find Object's.
+  return Object.hasOwn(table, key) ? (table[key] as InstanceStatus) : 'UNKNOWN';
 }

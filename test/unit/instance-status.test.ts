@@ -11,6 +11,7 @@ describe('InstanceStatus per provider', () => {
     expect([word('zstack', 'Running'), word('zstack', 'Stopped'), word('zstack', 'Paused'), word('zstack', 'Migrating'), word('zstack', 'Crashed')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
     expect([word('danube', 'running'), word('danube', 'stopped'), word('danube', 'frozen'), word('danube', 'stopping'), word('danube', 'error')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
     expect(word('zomro', null)).toBe('UNKNOWN');
+    expect(word('zstack', ' Running ')).toBe('RUNNING');
   });
 
   it('reads OnApp flags: locked or unbuilt is BUSY, else booted', () => {
@@ -25,5 +26,15 @@ describe('newestFirst', () => {
   it('sorts by date descending, dateless last, ties in the provider order', () => {
     const sorted = newestFirst([backup('a', null), backup('b', '2026-01-01T00:00:00Z'), backup('c', '2026-03-01T00:00:00Z'), backup('d', null), backup('e', '2026-01-01T00:00:00Z')]);
     expect(sorted.map((item) => item.nativeId)).toEqual(['c', 'b', 'e', 'a', 'd']);
+  });
+});
+
+describe('state and status words that name a property of every object', () => {
+  it('are words no table knows: UNKNOWN, never a function', async () => {
+    const { fromWords } = await import('../../src/domain/instance-status.js');
+    for (const odd of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(fromWords({ running: 'RUNNING' }, odd), odd).toBe('UNKNOWN');
+      expect(instanceStatus('zomro', { state: odd, raw: {} }), odd).toBe('UNKNOWN');
+    }
   });
 });

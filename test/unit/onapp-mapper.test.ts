@@ -197,3 +197,10 @@ describe('onapp client: wire helpers', () => {
     expect(errorMessage({ error: 'x'.repeat(1000) }).length).toBeLessThanOrEqual(300);
   });
 });
+
+describe('onapp mapper: schedule names', () => {
+  it('say the action and the period, defaulting to an auto-backup every day', () => {
+    expect(mapSchedule('flex', '488', '11860', { id: 31, action: 'snapshot', duration: 2, period: 'weeks' }, 'UTC').name).toBe('snapshot every 2 weeks');
+    expect(mapSchedule('flex', '488', '11860', { id: 31 }, 'UTC').name).toBe('autobackup every 1 days');
+  });
+});

@@ -71,3 +71,40 @@ describe('the protection rule (fixed now)', () => {
     }
   });
 });
+
+describe('the protection rule: which backup, which run', () => {
+  it('the newest backup wins wherever it is in the list; of two with one date, the first', () => {
+    const newest = backup(hoursAgo(1), 'AVAILABLE', 'newest');
+    const older = backup(hoursAgo(5), 'AVAILABLE', 'older');
+    expect(judge({ backups: [newest, older], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(newest);
+    expect(judge({ backups: [older, newest], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(newest);
+    const first = backup(hoursAgo(2), 'AVAILABLE', 'first');
+    const second = backup(hoursAgo(2), 'AVAILABLE', 'second');
+    expect(judge({ backups: [first, second], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(first);
+  });
+
+  it('a dated backup is not displaced by an undated one after it', () => {
+    const dated = backup(hoursAgo(2), 'AVAILABLE', 'dated');
+    expect(judge({ backups: [dated, backup(null, 'AVAILABLE', 'undated')], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(dated);
+  });
+
+  it('the next run is the earliest of all schedules, wherever it is in the list', () => {
+    const result = judge({ backups: [backup(hoursAgo(1))], schedules: [schedule('30 13 * * *'), schedule('0 2 * * *'), schedule('0 12 * * 0')] });
+    expect(result.nextRunAt?.toISOString()).toBe('2026-03-10T13:30:00.000Z');
+    const reversed = judge({ backups: [backup(hoursAgo(1))], schedules: [schedule('0 2 * * *'), schedule('30 13 * * *')] });
+    expect(reversed.nextRunAt?.toISOString()).toBe('2026-03-10T13:30:00.000Z');
+  });
+
+  it('a schedule whose cron never fires (or never parses) schedules nothing', () => {
+    const result = judge({ backups: [backup(hoursAgo(1))], schedules: [schedule('61 * * * *')] });
+    expect(result).toMatchObject({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false, nextRunAt: null });
+    const mixed = judge({ backups: [backup(hoursAgo(1))], schedules: [schedule('61 * * * *'), schedule('0 2 * * *')] });
+    expect(mixed).toMatchObject({ status: 'PROTECTED', scheduled: true });
+    expect(mixed.nextRunAt?.toISOString()).toBe('2026-03-11T02:00:00.000Z');
+  });
+
+  it('where the provider has definitions but no schedules (Danube), schedules are known', () => {
+    const result = judge({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [definition('0 4 * * *', true)] });
+    expect(result).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduleKnown: true, scheduled: true });
+  });
+});

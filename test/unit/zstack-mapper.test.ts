@@ -22,6 +22,8 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'Ready' })], 'UTC').status).toBe('AVAILABLE');
     expect(mapBackupGroup('z', 'g1', [volume({ type: 'Root', status: 'Deleting' }), volume({ status: 'Ready' })], 'UTC').status).toBe('DELETING');
     expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'SomethingNew' })], 'UTC').status).toBe('UNKNOWN');
+    // A word that names a property of every object is still a word the table does not know.
+    expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'constructor' })], 'UTC').status).toBe('UNKNOWN');
   });
 
   it('takes name, date and instance from the root volume and adds up the sizes', () => {

@@ -22,7 +22,10 @@ const STATUS: Record<string, BackupStatus> = {
 };
 
 export function mapBackupStatus(word: unknown): BackupStatus {
-  return typeof word === 'string' ? (STATUS[word.trim().toLowerCase()] ?? 'UNKNOWN') : 'UNKNOWN';
+  if (typeof word !== 'string') return 'UNKNOWN';
+  const key = word.trim().toLowerCase();
+  // Own keys only: "constructor" would otherwise find Object's.
+  return Object.hasOwn(STATUS, key) ? (STATUS[key] as BackupStatus) : 'UNKNOWN';
 }
 
 function mapOrigin(word: unknown): BackupOrigin | null {

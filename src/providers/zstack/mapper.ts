@@ -40,6 +40,8 @@ export function mapInstance(providerId: string, row: Row): Instance {
 }
 
 const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CREATING', deleting: 'DELETING', restoring: 'RESTORING', error: 'FAILED', failed: 'FAILED' };
+/** Own keys only: "constructor" would otherwise find Object's. */
+const statusOf = (word: string): BackupStatus => (Object.hasOwn(STATUS, word) ? (STATUS[word] as BackupStatus) : 'UNKNOWN');
 
 /**
  * One VM backup = the volume backups sharing a groupUuid. The root volume's
@@ -48,7 +50,7 @@ const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CR
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
-  const statuses = volumes.map((volume) => STATUS[String(volume.status ?? '').toLowerCase()] ?? 'UNKNOWN');
+  const statuses = volumes.map((volume) => statusOf(String(volume.status ?? '').toLowerCase()));
   const status = statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE';
   const sizes = volumes.map((volume) => Number(volume.size));
   return {

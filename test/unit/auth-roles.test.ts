@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, requireRole, type Principal } from '../../src/gateway/principal.js';
+import { ClientAuthenticator } from '../../src/server/auth.js';
+
+type Role = Parameters<typeof hasRole>[1];
+
+const principal = (roles: Role[], providers: string[] | null = null): Principal => ({
+  name: 'c',
+  keyId: 'k',
+  roles: new Set(roles),
+  providers: providers === null ? null : new Set(providers),
+});
+
+const unauthenticated = (message: string) => expect.objectContaining({ code: 'UNAUTHENTICATED', message });
+
+describe('roles: admin > operator > viewer', () => {
+  it('a role includes the ones below it, never the ones above', () => {
+    expect([hasRole(principal(['viewer']), 'viewer'), hasRole(principal(['viewer']), 'operator'), hasRole(principal(['viewer']), 'admin')]).toEqual([true, false, false]);
+    expect([hasRole(principal(['operator']), 'viewer'), hasRole(principal(['operator']), 'operator'), hasRole(principal(['operator']), 'admin')]).toEqual([true, true, false]);
+    expect([hasRole(principal(['admin']), 'viewer'), hasRole(principal(['admin']), 'operator'), hasRole(principal(['admin']), 'admin')]).toEqual([true, true, true]);
+  });
+
+  it('any one held role is enough, and no role grants nothing', () => {
+    expect(hasRole(principal(['viewer', 'admin']), 'admin')).toBe(true);
+    expect(hasRole(principal(['admin', 'viewer']), 'operator')).toBe(true);
+    expect(hasRole(principal([]), 'viewer')).toBe(false);
+  });
+
+  it('requireRole refuses with FORBIDDEN, naming the action and the role', () => {
+    expect(() => requireRole(principal(['viewer']), 'operator', 'createBackupSchedule')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', message: 'createBackupSchedule needs the operator role' }),
+    );
+    expect(() => requireRole(principal(['operator']), 'operator', 'createBackup')).not.toThrow();
+  });
+
+  it('a client sees only its providers; without a list, all of them', () => {
+    expect(canSeeProvider(principal(['viewer'], ['zomro-nl']), 'zomro-nl')).toBe(true);
+    expect(canSeeProvider(principal(['viewer'], ['zomro-nl']), 'onapp-lab')).toBe(false);
+    expect(canSeeProvider(principal(['viewer'], []), 'zomro-nl')).toBe(false);
+    expect(canSeeProvider(principal(['viewer'], null), 'anything')).toBe(true);
+  });
+
+  it('the anonymous principal of demo mode is an admin of every provider', () => {
+    expect(ANONYMOUS_ADMIN).toMatchObject({ name: 'anonymous', keyId: 'anonymous', providers: null });
+    expect([...ANONYMOUS_ADMIN.roles].sort()).toEqual(['admin', 'operator', 'viewer']);
+    expect(hasRole(ANONYMOUS_ADMIN, 'admin')).toBe(true);
+  });
+});
+
+describe('API key authentication', () => {
+  const clients = [
+    { name: 'dashboard', key: 'dashboard-key-0123456789', roles: ['viewer' as const] },
+    { name: 'ops', key: 'ops-key-0123456789abcdef', roles: ['operator' as const, 'viewer' as const], providers: ['zomro-nl'] },
+  ];
+  // Built in each test, not while collecting: a constructor that throws must fail a test, not hide the file.
+  const authenticator = () => new ClientAuthenticator(clients, false);
+
+  it('maps a Bearer key to its client, roles, providers and key identity (the SHA-256 of the key)', () => {
+    const ops = authenticator().authenticate('Bearer ops-key-0123456789abcdef');
+    expect(ops.name).toBe('ops');
+    expect([...ops.roles]).toEqual(['operator', 'viewer']);
+    expect(ops.providers).toEqual(new Set(['zomro-nl']));
+    expect(ops.keyId).toBe(createHash('sha256').update('ops-key-0123456789abcdef').digest('hex'));
+    const dashboard = authenticator().authenticate('Bearer dashboard-key-0123456789');
+    expect(dashboard).toMatchObject({ name: 'dashboard', providers: null });
+    expect(dashboard.keyId).not.toBe(ops.keyId);
+  });
+
+  it('reads the scheme in any case and tolerates extra spaces around the key', () => {
+    expect(authenticator().authenticate('bearer ops-key-0123456789abcdef').name).toBe('ops');
+    expect(authenticator().authenticate('BEARER   ops-key-0123456789abcdef  ').name).toBe('ops');
+  });
+
+  it('refuses a missing header unless anonymous access is allowed', () => {
+    expect(() => authenticator().authenticate(undefined)).toThrow(unauthenticated('an Authorization: Bearer <key> header is required'));
+    expect(() => authenticator().authenticate('')).toThrow(unauthenticated('an Authorization: Bearer <key> header is required'));
+    const open = new ClientAuthenticator(clients, true);
+    expect(open.authenticate(undefined)).toBe(ANONYMOUS_ADMIN);
+    expect(open.authenticate('')).toBe(ANONYMOUS_ADMIN);
+    // Allowing anonymous access does not let a wrong key in.
+    expect(() => open.authenticate('Bearer wrong')).toThrow(unauthenticated('unknown API key'));
+  });
+
+  it('refuses another scheme, a missing key or two words', () => {
+    for (const header of ['Basic b3BzOmtleQ==', 'Bearer', 'Bearer ', 'ops-key-0123456789abcdef', 'Bearer a b', 'xBearer ops-key-0123456789abcdef']) {
+      expect(() => authenticator().authenticate(header), header).toThrow(unauthenticated('the Authorization header must be "Bearer <key>"'));
+    }
+  });
+
+  it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
+    for (const key of ['nope', 'ops-key', 'ops-key-0123456789abcdefX', 'OPS-KEY-0123456789ABCDEF']) {
+      expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated('unknown API key'));
+    }
+  });
+
+  it('with no clients configured, every key is unknown', () => {
+    expect(() => new ClientAuthenticator(undefined, false).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key'));
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from '../../src/providers/danube/mapper.js';
+
+describe('danube mapper', () => {
+  it('names a VM by alias, else hostname, and keeps its status word', () => {
+    expect(mapInstance('d', { hostname: 'web01.example.com', alias: 'web01', status: 'running', api_key: 'k' })).toEqual({
+      providerId: 'd',
+      nativeId: 'web01.example.com',
+      name: 'web01',
+      state: 'running',
+      raw: { hostname: 'web01.example.com', alias: 'web01', status: 'running' },
+    });
+    expect(mapInstance('d', { hostname: 'web01.example.com' })).toMatchObject({ name: 'web01.example.com', state: null });
+    expect(mapInstance('d', {})).toMatchObject({ nativeId: '', name: '' });
+  });
+
+  it('maps the documented status integers: 1 ok, 2 pending, 3 restore, 4 lost', () => {
+    const status = (value: unknown) => mapBackup('d', 'h', { name: 'b', status: value }).status;
+    expect([status(1), status(2), status(3), status(4), status('1')]).toEqual(['AVAILABLE', 'PENDING', 'RESTORING', 'FAILED', 'AVAILABLE']);
+    expect([status(0), status(5), status(undefined), status('ok')]).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+  });
+
+  it('maps a backup made by a definition: disk key, size, node as region, note, origin SCHEDULED', () => {
+    expect(mapBackup('d', 'from-url', { name: 'daily-20240723', hostname: 'web01', disk_id: 2, size: 1234.6, status: 1, define: 'daily', created: '2024-07-23T10:20:30Z', node: 'node1', note: 'before upgrade', password: 'x' })).toEqual({
+      providerId: 'd',
+      nativeId: 'daily-20240723',
+      instanceNativeId: 'web01',
+      keyExtra: ['2'],
+      name: 'daily-20240723',
+      status: 'AVAILABLE',
+      origin: 'SCHEDULED',
+      mode: 'FULL',
+      createdAt: new Date('2024-07-23T10:20:30Z'),
+      sizeBytes: 1235,
+      protected: false,
+      diskId: '2',
+      minDiskBytes: null,
+      minRamBytes: null,
+      osDistro: null,
+      osVersion: null,
+      region: 'node1',
+      note: 'before upgrade',
+      definitionName: 'daily',
+      raw: { name: 'daily-20240723', hostname: 'web01', disk_id: 2, size: 1234.6, status: 1, define: 'daily', created: '2024-07-23T10:20:30Z', node: 'node1', note: 'before upgrade' },
+    });
+  });
+
+  it('a backup without a definition is MANUAL, on disk 1, of the instance asked for', () => {
+    expect(mapBackup('d', 'web02', { name: 'manual-1', define: '' })).toMatchObject({ origin: 'MANUAL', definitionName: null, keyExtra: ['1'], diskId: '1', instanceNativeId: 'web02', sizeBytes: null, createdAt: null });
+    expect(mapBackup('d', 'web02', {})).toMatchObject({ nativeId: '', name: '' });
+  });
+
+  it('maps a definition and the schedule inside it, cron in UTC', () => {
+    const definition = mapDefinition('d', { hostname: 'web01', name: 'daily', disk_id: '2', schedule: '30 2 * * *', retention: 7, active: true, compression: 1, bwlimit: 1000, desc: 'nightly', node: 'n1', zpool: 'zones', fsfreeze: true, created: '2024-01-01' });
+    expect(definition).toMatchObject({
+      providerId: 'd',
+      nativeId: 'daily',
+      instanceNativeId: 'web01',
+      keyExtra: ['2'],
+      name: 'daily',
+      diskId: 2,
+      retention: 7,
+      active: true,
+      compression: 'GZIP',
+      bandwidthLimit: 1000,
+      description: 'nightly',
+      node: 'n1',
+      zpool: 'zones',
+      fsfreeze: true,
+    });
+    expect(definition.schedule).toMatchObject({ providerId: 'd', nativeId: 'daily', instanceNativeId: 'web01', keyExtra: ['2'], name: 'daily', cron: '30 2 * * *', timezone: 'UTC', createdAt: new Date('2024-01-01T00:00:00Z') });
+  });
+
+  it('fills a sparse definition: disk 1, daily at midnight, retention 0, active unless false, no compression', () => {
+    const sparse = mapDefinition('d', {});
+    expect(sparse).toMatchObject({ nativeId: '', instanceNativeId: '', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
+    expect(sparse.schedule).toMatchObject({ cron: '0 0 * * *', keyExtra: ['1'], createdAt: null });
+    expect(mapDefinition('d', { active: false }).active).toBe(false);
+    expect(mapDefinition('d', { active: 0 }).active).toBe(true);
+    expect(mapDefinition('d', { fsfreeze: 'yes' }).fsfreeze).toBeNull();
+    expect(mapDefinition('d', { fsfreeze: false }).fsfreeze).toBe(false);
+  });
+
+  it('maps compression by its index, an unknown one to null', () => {
+    expect(COMPRESSIONS).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ']);
+    expect([0, 1, 2, 3, 4].map((compression) => mapDefinition('d', { compression }).compression)).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ', null]);
+  });
+});

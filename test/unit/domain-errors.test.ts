@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  ERROR_CODES,
+  GatewayError,
+  badInput,
+  clipProviderCode,
+  clipProviderMessage,
+  conflict,
+  isGatewayError,
+  notFound,
+  providerError,
+  unsupported,
+} from '../../src/domain/errors.js';
+
+describe('the gateway error type', () => {
+  it('lists exactly the codes at the end of schema.graphql, in its order', () => {
+    const schema = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
+    const listed = schema.slice(schema.indexOf('extensions.code is one of:')).match(/^# {2,3}[A-Z_]+(?= )/gm) ?? [];
+    expect(ERROR_CODES).toEqual(listed.map((line) => line.replace(/^#\s+/, '')));
+  });
+
+  it('carries its code, message, name and details', () => {
+    const error = new GatewayError('PROVIDER_TIMEOUT', 'provider p timed out', { provider: 'p', retryAfterSeconds: 3 });
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'GatewayError', code: 'PROVIDER_TIMEOUT', message: 'provider p timed out', details: { provider: 'p', retryAfterSeconds: 3 } });
+    expect(new GatewayError('NOT_FOUND', 'x').details).toEqual({});
+    expect(isGatewayError(error)).toBe(true);
+    expect(isGatewayError(new Error('plain'))).toBe(false);
+    expect(isGatewayError({ code: 'NOT_FOUND', message: 'look-alike' })).toBe(false);
+  });
+
+  it('keeps a provider code that is a short token, up to 40 characters, and drops any other', () => {
+    for (const code of ['SYS.1007', 'HTTP_404', 'a-b_c.d', 'x'.repeat(40)]) {
+      expect(new GatewayError('PROVIDER_ERROR', 'm', { provider: 'p', providerCode: code }).details).toEqual({ provider: 'p', providerCode: code });
+    }
+    for (const code of ['x'.repeat(41), '', 'two words', 'SYS.1007: words', 'a/b', 'line\nbreak']) {
+      expect(new GatewayError('PROVIDER_ERROR', 'm', { provider: 'p', providerCode: code, fields: ['name'] }).details).toEqual({ provider: 'p', fields: ['name'] });
+    }
+  });
+
+  it('builds each typed error with its code, words and details', () => {
+    expect(badInput('first is too big')).toMatchObject({ code: 'BAD_USER_INPUT', message: 'first is too big', details: {} });
+    expect(notFound('backup')).toMatchObject({ code: 'NOT_FOUND', message: 'backup not found', details: {} });
+    expect(notFound('backup', 'zomro-nl')).toMatchObject({ code: 'NOT_FOUND', message: 'backup not found', details: { provider: 'zomro-nl' } });
+    expect(notFound('backup', '').details).toEqual({});
+    expect(conflict('busy')).toMatchObject({ code: 'CONFLICT', message: 'busy', details: {} });
+    expect(conflict('busy', 'onapp-lab')).toMatchObject({ code: 'CONFLICT', message: 'busy', details: { provider: 'onapp-lab' } });
+    expect(conflict('busy', '').details).toEqual({});
+    expect(unsupported('zstack-lab', 'LIST_SCHEDULES')).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: 'provider zstack-lab does not support LIST_SCHEDULES',
+      details: { provider: 'zstack-lab', capability: 'LIST_SCHEDULES' },
+    });
+    expect(providerError('p', 'refused')).toMatchObject({ code: 'PROVIDER_ERROR', message: 'refused', details: { provider: 'p' } });
+    expect(Object.keys(providerError('p', 'refused').details)).toEqual(['provider']);
+    expect(providerError('p', 'refused', 'E42').details).toEqual({ provider: 'p', providerCode: 'E42' });
+  });
+});
+
+describe('provider words shown to clients', () => {
+  it('clipProviderCode takes the leading token, trimmed, and falls back for anything else', () => {
+    expect(clipProviderCode('  SYS.1007  ', 'F')).toBe('SYS.1007');
+    expect(clipProviderCode('E42 something failed', 'F')).toBe('E42');
+    expect(clipProviderCode('x'.repeat(40), 'F')).toBe('x'.repeat(40));
+    expect(clipProviderCode(`${'x'.repeat(40)} words`, 'F')).toBe('x'.repeat(40));
+    expect(clipProviderCode('x'.repeat(41), 'F')).toBe('F');
+    expect(clipProviderCode('', 'F')).toBe('F');
+    expect(clipProviderCode(': leading colon', 'F')).toBe('F');
+    expect(clipProviderCode(null, 'HTTP_500')).toBe('HTTP_500');
+  });
+
+  it('clipProviderMessage folds whitespace onto one line and trims', () => {
+    expect(clipProviderMessage('  disk\n\tfull   now ')).toBe('disk full now');
+  });
+
+  it('clipProviderMessage keeps 300 characters and clips longer ones to 297 and an ellipsis', () => {
+    expect(clipProviderMessage('x'.repeat(300))).toBe('x'.repeat(300));
+    expect(clipProviderMessage('y'.repeat(301))).toBe(`${'y'.repeat(297)}...`);
+  });
+
+  it('clipProviderMessage falls back for no text, blank text or no string', () => {
+    expect(clipProviderMessage(undefined)).toBe('the provider reported an error');
+    expect(clipProviderMessage(' \n ')).toBe('the provider reported an error');
+    expect(clipProviderMessage('')).toBe('the provider reported an error');
+    expect(clipProviderMessage({ message: 'x' }, 'fallback')).toBe('fallback');
+    expect(clipProviderMessage('', 'fallback')).toBe('fallback');
+  });
+});

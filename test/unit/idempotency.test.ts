@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../../src/domain/errors.js';
+import { IDEMPOTENCY_TTL_MS, Idempotency, fingerprint } from '../../src/gateway/idempotency.js';
+import { RecordingStore } from './recording-store.js';
+
+function counted<T>(answer: T) {
+  const calls: number[] = [];
+  return { calls, act: () => Promise.resolve(answer).then((value) => (calls.push(1), value)) };
+}
+
+describe('idempotency keys', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('the same client, key and input within the TTL gets the first answer, without acting again', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    const first = counted({ operation: 'op-1' });
+    expect(await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, first.act)).toEqual({ operation: 'op-1' });
+    const second = counted({ operation: 'op-2' });
+    expect(await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, second.act)).toEqual({ operation: 'op-1' });
+    expect([first.calls.length, second.calls.length]).toEqual([1, 0]);
+  });
+
+  it('records are bound to the client: another client with the same key acts on its own', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    await idempotency.run('client-a', 'shared-key', 'createBackup', { name: 'n' }, counted('a').act);
+    const other = counted('b');
+    expect(await idempotency.run('client-b', 'shared-key', 'createBackup', { name: 'n' }, other.act)).toBe('b');
+    expect(other.calls).toHaveLength(1);
+  });
+
+  it('the same key with another input, or another operation, is CONFLICT', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, counted('a').act);
+    const conflict = expect.objectContaining({ code: 'CONFLICT', message: 'idempotencyKey was already used with a different input' });
+    await expect(idempotency.run('client-a', 'k1', 'createBackup', { name: 'other' }, counted('b').act)).rejects.toThrow(conflict);
+    await expect(idempotency.run('client-a', 'k1', 'deleteBackup', { name: 'n' }, counted('b').act)).rejects.toThrow(conflict);
+  });
+
+  it('keys from 1 to 200 characters are taken; an empty or longer one is BAD_USER_INPUT, before any action', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    expect(await idempotency.run('c', 'k', 'op', {}, counted(1).act)).toBe(1);
+    expect(await idempotency.run('c', 'k'.repeat(200), 'op', {}, counted(2).act)).toBe(2);
+    for (const key of ['', 'k'.repeat(201)]) {
+      const never = counted(3);
+      await expect(idempotency.run('c', key, 'op', {}, never.act)).rejects.toThrow(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'idempotencyKey must be 1 to 200 characters' }),
+      );
+      expect(never.calls).toHaveLength(0);
+    }
+  });
+
+  it('a failed first attempt releases the key: the retry acts', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    const failure = new GatewayError('PROVIDER_UNAVAILABLE', 'down');
+    await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(failure))).rejects.toBe(failure);
+    const retry = counted('done');
+    expect(await idempotency.run('c', 'k', 'op', {}, retry.act)).toBe('done');
+    expect(retry.calls).toHaveLength(1);
+  });
+
+  it('holds the claim and the answer for 24 hours', async () => {
+    const store = new RecordingStore();
+    await new Idempotency(store).run('c', 'k', 'op', {}, counted('x').act);
+    expect(IDEMPOTENCY_TTL_MS).toBe(24 * 60 * 60 * 1000);
+    expect(store.calls.map((call) => [call.method, call.ttlMs])).toEqual([
+      ['setIfAbsent', IDEMPOTENCY_TTL_MS],
+      ['set', IDEMPOTENCY_TTL_MS],
+    ]);
+  });
+
+  it('a second request while the first is running waits for its answer and does not act', async () => {
+    const store = new RecordingStore();
+    const idempotency = new Idempotency(store);
+    let finish: (value: string) => void = () => {};
+    const first = idempotency.run('c', 'k', 'op', { n: 1 }, () => new Promise<string>((resolve) => (finish = resolve)));
+    const second = counted('second');
+    const waiting = idempotency.run('c', 'k', 'op', { n: 1 }, second.act);
+    // The second has found the claim and is waiting on it.
+    await vi.waitFor(() => expect(store.calls.filter((call) => call.method === 'get').length).toBeGreaterThan(1));
+    finish('first');
+    expect(await Promise.all([first, waiting])).toEqual(['first', 'first']);
+    expect(second.calls).toHaveLength(0);
+  });
+
+  it('a second request with another input while the first is running is CONFLICT at once', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    let finish: (value: string) => void = () => {};
+    const first = idempotency.run('c', 'k', 'op', { n: 1 }, () => new Promise<string>((resolve) => (finish = resolve)));
+    await expect(idempotency.run('c', 'k', 'op', { n: 2 }, counted('x').act)).rejects.toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    finish('first');
+    await first;
+  });
+
+  it('gives up with CONFLICT when the first request is still running after a minute', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
+    const idempotency = new Idempotency(new RecordingStore());
+    void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    const waiting = idempotency.run('c', 'k', 'op', {}, counted('x').act);
+    const outcome = waiting.then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    // At the minute itself it still waits; the next poll after it gives up.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(25);
+    expect(settled).toBe(true);
+    expect(await outcome).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+  });
+});
+
+describe('claims that vanish', () => {
+  it('a claim that expires between the check and the read (another process timed out) is taken over, not a crash', async () => {
+    class ExpiringClaimStore extends RecordingStore {
+      private refused = false;
+      override async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+        // The first claim meets a record that expires before it can be read.
+        if (!this.refused) {
+          this.refused = true;
+          return false;
+        }
+        return super.setIfAbsent(key, value, ttlMs);
+      }
+    }
+    const act = counted('mine');
+    expect(await new Idempotency(new ExpiringClaimStore()).run('c', 'k', 'op', {}, act.act)).toBe('mine');
+    expect(act.calls).toHaveLength(1);
+  });
+});
+
+describe('input fingerprints', () => {
+  it('keep list items apart: [1, 23] is not [12, 3]', () => {
+    expect(fingerprint('op', [1, 23])).not.toBe(fingerprint('op', [12, 3]));
+    expect(fingerprint('op', { a: [1, 23] })).not.toBe(fingerprint('op', { a: [12, 3] }));
+  });
+
+  it('ignore the order of object keys, at any depth', () => {
+    expect(fingerprint('op', { a: 1, b: { c: 2, d: [1, 2] } })).toBe(fingerprint('op', { b: { d: [1, 2], c: 2 }, a: 1 }));
+  });
+
+  it('differ for another operation, another value, another list order or another nesting', () => {
+    const base = fingerprint('op', { a: [1, 2], b: 'x' });
+    expect(fingerprint('op2', { a: [1, 2], b: 'x' })).not.toBe(base);
+    expect(fingerprint('op', { a: [2, 1], b: 'x' })).not.toBe(base);
+    expect(fingerprint('op', { a: [1, 2], b: 'y' })).not.toBe(base);
+    expect(fingerprint('op', { a: [1, 2], c: 'x' })).not.toBe(base);
+    expect(fingerprint('op', { a: [[1, 2]], b: 'x' })).not.toBe(base);
+    expect(fingerprint('op', { a: { 0: 1, 1: 2 }, b: 'x' })).not.toBe(base);
+    expect(fingerprint('op', '1')).not.toBe(fingerprint('op', 1));
+  });
+
+  it('read a missing value as null, and are a SHA-256 in hex', () => {
+    expect(fingerprint('op', { a: undefined })).toBe(fingerprint('op', { a: null }));
+    expect(fingerprint('op', undefined)).toBe(fingerprint('op', null));
+    expect(fingerprint('op', {})).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { decodeId, encodeId } from '../../src/domain/ids.js';
+import { decodeBackupId, decodeDefinitionId, decodeOperationId, decodeScheduleId } from '../../src/gateway/ids.js';
+import { paginate } from '../../src/gateway/pagination.js';
+
+const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'malformed id' });
+
+describe('ids and cursors: characters around them', () => {
+  it('an id with anything before or after its base64url text is refused, even where a decoder would skip it', () => {
+    const id = encodeId('Instance', 'p', ['k']);
+    for (const bad of [`${id}=`, `.${id}`, `${id}.`, `=${id}`]) expect(() => decodeId(bad), bad).toThrow(malformed);
+  });
+
+  it('an id of exactly 2,048 characters is taken', () => {
+    const id = encodeId('Backup', 'p', ['x'.repeat(1524)]);
+    expect(id).toHaveLength(2048);
+    expect(decodeId(id).keys[0]).toHaveLength(1524);
+  });
+
+  it('a cursor is at most 64 characters, whatever a decoder would skip', () => {
+    const items = ['a', 'b', 'c'];
+    const cursor = Buffer.from('o:0').toString('base64url');
+    const sixtyFour = cursor + '.'.repeat(64 - cursor.length);
+    expect(paginate(items, 1, sixtyFour, 10, []).edges.map((edge) => edge.node)).toEqual(['b']);
+    expect(() => paginate(items, 1, `${sixtyFour}.`, 10, [])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'after must be a cursor from a previous page' }));
+  });
+
+  it('without an argument name, a wrong type is reported against "id"', () => {
+    const instance = encodeId('Instance', 'p', ['vm']);
+    expect(() => decodeBackupId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a Backup, got a Instance id' }));
+    expect(() => decodeScheduleId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupSchedule, got a Instance id' }));
+    expect(() => decodeDefinitionId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupDefinition, got a Instance id' }));
+    expect(() => decodeOperationId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a Operation, got a Instance id' }));
+  });
+});

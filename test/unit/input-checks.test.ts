@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { checkInteger, checkName, checkText } from '../../src/gateway/input-checks.js';
+
+const badInput = (message: string) => expect.objectContaining({ code: 'BAD_USER_INPUT', message });
+
+describe('input checks', () => {
+  it('checkName trims, and takes up to 200 characters', () => {
+    expect(checkName('  nightly  ', 'name')).toBe('nightly');
+    expect(checkName('x'.repeat(200), 'name')).toBe('x'.repeat(200));
+    expect(checkName(` ${'x'.repeat(200)} `, 'name')).toBe('x'.repeat(200));
+  });
+
+  it('checkName refuses empty, too long and control characters, naming the argument', () => {
+    expect(() => checkName('   ', 'name')).toThrow(badInput('name must not be empty'));
+    expect(() => checkName('', 'label')).toThrow(badInput('label must not be empty'));
+    expect(() => checkName('x'.repeat(201), 'name')).toThrow(badInput('name must be at most 200 characters'));
+    for (const bad of ['a\u0000b', 'a\nb', 'a\u001fb', 'a\u007fb', 'a\tb']) expect(() => checkName(bad, 'name')).toThrow(badInput('name must not contain control characters'));
+    expect(checkName('a\u0020b ~', 'name')).toBe('a b ~');
+    expect(checkName('a\u0080b', 'name')).toBe('a\u0080b');
+  });
+
+  it('checkText passes null and undefined as null, and text (newlines too) as it is', () => {
+    expect(checkText(null, 'note')).toBeNull();
+    expect(checkText(undefined, 'note')).toBeNull();
+    expect(checkText('', 'note')).toBe('');
+    expect(checkText('line one\nline two\r\n\ttabbed ', 'note')).toBe('line one\nline two\r\n\ttabbed ');
+    expect(checkText('x'.repeat(2000), 'note')).toHaveLength(2000);
+  });
+
+  it('checkText refuses more than 2,000 characters and control characters other than tab and newlines', () => {
+    expect(() => checkText('x'.repeat(2001), 'note')).toThrow(badInput('note must be at most 2000 characters'));
+    for (const bad of ['\u0000', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\u007f']) {
+      expect(() => checkText(`a${bad}b`, 'description')).toThrow(badInput('description must not contain control characters'));
+    }
+  });
+
+  it('checkInteger takes whole numbers within the bounds, bounds included', () => {
+    expect(checkInteger(1, 'retention', 1, 30)).toBe(1);
+    expect(checkInteger(30, 'retention', 1, 30)).toBe(30);
+    for (const bad of [0, 31, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => checkInteger(bad, 'retention', 1, 30)).toThrow(badInput('retention must be an integer from 1 to 30'));
+    }
+  });
+});

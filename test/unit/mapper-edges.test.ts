@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseUtcDate } from '../../src/domain/units.js';
+import { mapBackup, mapInstance, mapSchedule } from '../../src/providers/onapp/mapper.js';
+import { groupBackups } from '../../src/providers/zstack/mapper.js';
+
+describe('mappers: the edges', () => {
+  it('OnApp records without an id map to an empty native id, not "undefined"', () => {
+    expect(mapInstance('o', {}).nativeId).toBe('');
+    expect(mapBackup('o', 'vm', {})).toMatchObject({ nativeId: '', name: 'backup-' });
+    expect(mapSchedule('o', 'vm', 'disk', {}, 'UTC').nativeId).toBe('');
+  });
+
+  it('ZStack groups keep their status: a ready group read from rows is AVAILABLE', () => {
+    const rows = [
+      { groupUuid: 'a', vmInstanceUuid: 'vm1', type: 'Root', status: 'Ready', size: 1 },
+      { groupUuid: 'a', vmInstanceUuid: 'vm1', type: 'Data', status: 'Ready', size: 2 },
+    ];
+    expect(groupBackups('z', rows, 'UTC').get('vm1')?.[0]).toMatchObject({ status: 'AVAILABLE', sizeBytes: 3 });
+  });
+
+  it('a five-digit year is not read as its last four digits', () => {
+    expect(parseUtcDate('12024-07-23')?.getUTCFullYear()).not.toBe(2024);
+    expect(parseUtcDate('12024-07-23 10:20:30')?.getUTCFullYear()).not.toBe(2024);
+  });
+});

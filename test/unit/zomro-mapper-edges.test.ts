@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { GIB, MIB } from '../../src/domain/units.js';
+import { imageSizeBytes, mapBackup, mapBackupStatus, mapInstance, mapSchedule, parseRotationDays, rotationDaysParam } from '../../src/providers/zomro/mapper.js';
+
+describe('zomro mapper: backups', () => {
+  it('maps every Glance image status as Zomro spells it, in any case', () => {
+    const expected = {
+      queued: 'PENDING',
+      saving: 'CREATING',
+      active: 'AVAILABLE',
+      pending_delete: 'DELETING',
+      deleting: 'DELETING',
+      killed: 'FAILED',
+      error: 'FAILED',
+      suspended: 'FAILED',
+    };
+    for (const [word, status] of Object.entries(expected)) {
+      expect(mapBackupStatus(word), word).toBe(status);
+      expect(mapBackupStatus(` ${word.toUpperCase()} `), word).toBe(status);
+    }
+    for (const word of ['uploading', '', 'constructor', 42, null, undefined]) expect(mapBackupStatus(word), String(word)).toBe('UNKNOWN');
+  });
+
+  it('maps a full record: sizes in GB and MB to bytes, dates as UTC, protection, OS and region', () => {
+    const backup = mapBackup('zomro-nl', 'vm-from-url', {
+      id: 77,
+      instances_id: '12',
+      name: 'before-upgrade',
+      fleio_status: 'active',
+      backup_type: 'manual',
+      createdate: '2024-07-23 10:20:30',
+      image_size: '3',
+      protected: 'on',
+      min_disk: '20',
+      min_ram: 512,
+      os_distro: 'ubuntu',
+      os_version: '22.04',
+      region: 'nl-ams',
+      tparams: 'auth=secret-token',
+    });
+    expect(backup).toEqual({
+      providerId: 'zomro-nl',
+      nativeId: '77',
+      instanceNativeId: '12',
+      keyExtra: [],
+      name: 'before-upgrade',
+      status: 'AVAILABLE',
+      origin: 'MANUAL',
+      mode: null,
+      createdAt: new Date('2024-07-23T10:20:30Z'),
+      sizeBytes: 3 * GIB,
+      protected: true,
+      diskId: null,
+      minDiskBytes: 20 * GIB,
+      minRamBytes: 512 * MIB,
+      osDistro: 'ubuntu',
+      osVersion: '22.04',
+      region: 'nl-ams',
+      note: null,
+      definitionName: null,
+      raw: expect.not.objectContaining({ tparams: expect.anything() }),
+    });
+    expect(backup.raw).toMatchObject({ id: 77, name: 'before-upgrade' });
+  });
+
+  it('fills gaps: the instance from the request, the name from the id, created for createdate, unprotected', () => {
+    const backup = mapBackup('z', 'vm-9', { id: 5, created: '2024-01-02', protected: 'off' });
+    expect(backup).toMatchObject({ instanceNativeId: 'vm-9', name: '5', createdAt: new Date('2024-01-02T00:00:00Z'), protected: false, status: 'UNKNOWN', origin: null, sizeBytes: null });
+    expect(mapBackup('z', 'vm-9', {})).toMatchObject({ nativeId: '', name: '', createdAt: null, minDiskBytes: null, minRamBytes: null, osDistro: null, region: null });
+    expect(mapBackup('z', 'vm-9', { id: 5, protected: true }).protected).toBe(false);
+  });
+
+  it('reads the origin: manual, or a schedule in any of its spellings', () => {
+    const origin = (word: unknown) => mapBackup('z', 'vm', { id: 1, backup_type: word }).origin;
+    expect(origin('manual')).toBe('MANUAL');
+    expect(origin('MANUAL')).toBe('MANUAL');
+    for (const word of ['scheduled', 'schedule', 'Scheduled', 'auto', 'automatic', 'AUTO']) expect(origin(word), word).toBe('SCHEDULED');
+    for (const word of ['', 'nightly', 'manually', 'autom', 'schedu', 7]) expect(origin(word), String(word)).toBeNull();
+  });
+
+  it('reads image_size as GB below 2^20 and as bytes from 2^20 up', () => {
+    expect(imageSizeBytes('3')).toBe(3 * GIB);
+    expect(imageSizeBytes(2.5)).toBe(2.5 * GIB);
+    expect(imageSizeBytes(0)).toBe(0);
+    expect(imageSizeBytes(2 ** 20 - 1)).toBe((2 ** 20 - 1) * GIB);
+    expect(imageSizeBytes(2 ** 20)).toBe(2 ** 20);
+    expect(imageSizeBytes('3221225472.4')).toBe(3221225472);
+    for (const value of ['', '  ', 'big', -1, Number.NaN, null, undefined, {}]) expect(imageSizeBytes(value), String(value)).toBeNull();
+  });
+});
+
+describe('zomro mapper: instances', () => {
+  it('names an instance by servername, then name, then id, and keeps its status word', () => {
+    expect(mapInstance('z', { id: 3, servername: 'web3', name: 'vps-3', instance_status: 'active' })).toEqual({ providerId: 'z', nativeId: '3', name: 'web3', state: 'active', raw: { id: 3, servername: 'web3', name: 'vps-3', instance_status: 'active' } });
+    expect(mapInstance('z', { id: 3, name: 'vps-3' })).toMatchObject({ name: 'vps-3', state: null });
+    expect(mapInstance('z', { id: 3 }).name).toBe('3');
+    expect(mapInstance('z', {})).toMatchObject({ nativeId: '', name: '' });
+    expect(mapInstance('z', { id: 1, url: 'https://panel/?auth=x', download_url: 'x', password: 'p' }).raw).toEqual({ id: 1 });
+  });
+});
+
+describe('zomro mapper: schedules', () => {
+  it('reads rotation days as words or numbers, Sunday as 0 or 7, sorted and de-duplicated', () => {
+    expect(parseRotationDays('Monday Tuesday ')).toEqual(['MONDAY', 'TUESDAY']);
+    expect(parseRotationDays('friday,MONDAY')).toEqual(['MONDAY', 'FRIDAY']);
+    expect(parseRotationDays('1,2,3')).toEqual(['MONDAY', 'TUESDAY', 'WEDNESDAY']);
+    expect(parseRotationDays('7 0 6')).toEqual(['SUNDAY', 'SATURDAY']);
+    expect(parseRotationDays('Monday,1, 1')).toEqual(['MONDAY']);
+    expect(parseRotationDays('Funday 12 Mon')).toEqual([]);
+    expect(parseRotationDays('')).toEqual([]);
+    expect(parseRotationDays(12)).toEqual([]);
+  });
+
+  it('sends rotation days as numbers, Sunday = 0, sorted and de-duplicated', () => {
+    expect(rotationDaysParam(['SATURDAY', 'SUNDAY', 'MONDAY', 'SUNDAY'])).toBe('0,1,6');
+    expect(rotationDaysParam([])).toBe('');
+  });
+
+  it('maps a schedule to a cron at its time on its days, in the account zone', () => {
+    const schedule = mapSchedule('z', 'vm-from-url', { id: 9, instance_id: '12', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:05:00', create_date: '2024-05-06 07:08:09', auth: 'x' }, 'Europe/Amsterdam');
+    expect(schedule).toEqual({
+      providerId: 'z',
+      nativeId: '9',
+      instanceNativeId: '12',
+      keyExtra: [],
+      name: 'nightly',
+      cron: '5 3 * * 1,5',
+      timezone: 'Europe/Amsterdam',
+      createdAt: new Date('2024-05-06T07:08:09Z'),
+      raw: { id: 9, instance_id: '12', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:05:00', create_date: '2024-05-06 07:08:09' },
+    });
+  });
+
+  it('shows an unreadable time as midnight and no readable day as daily, never failing the list', () => {
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: 'soon' }, 'UTC').cron).toBe('0 0 * * 2');
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '25:00' }, 'UTC').cron).toBe('0 0 * * 2');
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_time: '22:15' }, 'UTC').cron).toBe('15 22 * * *');
+    expect(mapSchedule('z', 'vm', { id: 1 }, 'UTC')).toMatchObject({ cron: '0 0 * * *', instanceNativeId: 'vm', name: '1', createdAt: null });
+    expect(mapSchedule('z', 'vm', {}, 'UTC')).toMatchObject({ nativeId: '', name: '' });
+  });
+});
