@@ -23,8 +23,10 @@ export interface Build {
  */
 export function benchBuilds(): Build[] {
   const pick = (value: string, label: string): Build => {
-    const root = value === 'src' ? join(ROOT, 'src') : value === 'dist' ? join(ROOT, 'dist') : resolve(value);
-    if (!existsSync(join(root, 'server', root.endsWith('src') ? 'app.ts' : 'app.js'))) throw new Error(`${label}: no gateway build at ${root} (npm run build?)`);
+    const given = value === 'src' ? join(ROOT, 'src') : value === 'dist' ? join(ROOT, 'dist') : resolve(value);
+    // A bundled dist/ exports no modules: bench/build-modules.mjs bundles the ones the bench drives beside it.
+    const root = existsSync(join(given, 'bench-modules')) ? join(given, 'bench-modules') : given;
+    if (!existsSync(join(root, 'server', root.endsWith('src') ? 'app.ts' : 'app.js'))) throw new Error(`${label}: no gateway build at ${root} (npm run build && node bench/build-modules.mjs?)`);
     return { label, root };
   };
   const current = pick(process.env.BENCH_BUILD || 'dist', 'this build');

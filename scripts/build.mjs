@@ -64,38 +64,11 @@ if (checked.status !== 0) process.exit(checked.status ?? 1);
 // A clean build: a source deleted since the last one must not live on in dist/.
 rmSync(dist, { recursive: true, force: true });
 const { build } = await import('esbuild');
+const { bundleOptions } = await import('./bundle-options.mjs');
 const result = await build({
+  ...bundleOptions,
   entryPoints: { main: join(root, 'src', 'main.ts') },
   outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  // Bundling renames clashing identifiers; error and class names in logs stay the sources'.
-  keepNames: true,
-  // V8 keeps every loaded script's source in the heap, as two bytes a character
-  // once one comment holds a non-ASCII character: without comments and
-  // whitespace the start-up chunks hold 4 MB instead of 11. Names stay
-  // (no identifier mangling) and the source maps lead back to the sources.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'linked',
-  metafile: true,
-  logLevel: 'warning',
-  // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
-  banner: {
-    js: [
-      "import { createRequire as __bundleRequire } from 'node:module';",
-      "import { dirname as __bundleDirname } from 'node:path';",
-      "import { fileURLToPath as __bundleFileURLToPath } from 'node:url';",
-      'const require = __bundleRequire(import.meta.url);',
-      'const __filename = __bundleFileURLToPath(import.meta.url);',
-      'const __dirname = __bundleDirname(__filename);',
-    ].join(' '),
-  },
 });
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -1,0 +1,16 @@
+// The bench drives the gateway through its modules (config/load, the logger,
+// server/app: bench/gateway.ts), which the production bundle (dist/main.js)
+// does not export. This bundles those three the same way, into
+// dist/bench-modules/, so the bench measures bundled code as `npm start`
+// runs it. Run after `npm run build` (the bench script does both).
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { bundleOptions } from '../scripts/bundle-options.mjs';
+
+const root = join(import.meta.dirname, '..');
+await build({
+  ...bundleOptions,
+  metafile: false,
+  entryPoints: ['config/load', 'observability/logger', 'server/app'].map((module) => ({ in: join(root, 'src', `${module}.ts`), out: module })),
+  outdir: join(root, 'dist', 'bench-modules'),
+});
