@@ -29,6 +29,11 @@ const extension = setup.root.endsWith('src') ? 'ts' : 'js';
 const { validateConfig } = await load<typeof import('../src/config/load.js')>(`config/load.${extension}`);
 const { createLogger } = await load<typeof import('../src/observability/logger.js')>(`observability/logger.${extension}`);
 const { startGatewayServer } = await load<typeof import('../src/server/app.js')>(`server/app.${extension}`);
+// What src/main.ts does before serving (a build older than src/heap-growth.ts has nothing to apply).
+await load<typeof import('../src/heap-growth.js')>(`heap-growth.${extension}`).then(
+  ({ limitHeapGrowth }) => limitHeapGrowth(process.execArgv),
+  () => false,
+);
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
   admin: { port: 0, host: '127.0.0.1' },

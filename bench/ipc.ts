@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { ProfileSummary } from './profile.js';
 
 export interface SimulatorInfo {
@@ -57,10 +57,12 @@ export interface Child {
 }
 
 /** Forks bench/<script> under tsx and resolves with its first message (its "ready"). */
+/** `script`: a bench/ TypeScript file (run under tsx), or the path of a bundled .js (run under plain node). */
 export function startChild(script: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<Child> {
-  const child = fork(join(import.meta.dirname, script), {
+  const bundled = isAbsolute(script) && script.endsWith('.js');
+  const child = fork(bundled ? script : join(import.meta.dirname, script), {
     env: { ...process.env, ...env },
-    execArgv: [...nodeFlags, '--import', 'tsx'],
+    execArgv: bundled ? [...nodeFlags] : [...nodeFlags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T extends ChildMessage['type']>(message: ParentMessage, reply: T) =>

@@ -19,7 +19,7 @@
  * back to back with this build, step by step); `-- --profile` also profiles
  * the L=0 loads. Prints markdown tables and writes bench/results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySetup } from './gateway.js';
@@ -64,7 +64,10 @@ async function startGateway(sims: SimulatorSet, build: Build, options: Pick<Gate
   };
   // --expose-gc: heap after a full collection, asked for only after the measured runs.
   const flags = [...startNodeFlags(), '--expose-gc', ...(settings.profile && !build.root.endsWith('src') ? ['--enable-source-maps'] : [])];
-  const child = await startChild('gateway.ts', { BENCH_GATEWAY: JSON.stringify(setup) }, flags);
+  // A compiled build is driven by the bundled gateway process, under plain node as `npm start` runs.
+  const bundledGateway = join(import.meta.dirname, '..', 'dist', 'bench-modules', 'bench-gateway.js');
+  const script = !build.root.endsWith('src') && existsSync(bundledGateway) ? bundledGateway : 'gateway.ts';
+  const child = await startChild(script, { BENCH_GATEWAY: JSON.stringify(setup) }, flags);
   if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
   const url = child.ready.url;
   const gateway = { ...child, url, sims, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };
