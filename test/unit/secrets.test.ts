@@ -99,4 +99,31 @@ describe('publicRaw', () => {
     const record = { name: 'b', list: [{ a: 1 }] };
     expect(publicRaw(record, hidden)).toBe(record);
   });
+
+  it('matches hidden names in any case, the same verdict every time it meets a key', () => {
+    for (let round = 0; round < 3; round++) {
+      const record = { INSTALLPATH: '/a', installpath: '/b', PassWord: 'x', Token: 't', name: 'n' };
+      expect(publicRaw(record, hidden)).toEqual({ name: 'n' });
+    }
+    expect(publicRaw({ installPathology: 1 }, hidden)).toEqual({ installPathology: 1 });
+  });
+
+  it('keeps the order of the fields around a hidden one, and copies only the records that change', () => {
+    const untouched = { uuid: 'u' };
+    const record = { a: 1, b: untouched, password: 'x', c: [{ installPath: '/p', size: 2 }], d: 4 };
+    const out = publicRaw(record, hidden);
+    expect(Object.keys(out)).toEqual(['a', 'b', 'c', 'd']);
+    expect(out.b).toBe(untouched);
+    expect(out.c).toEqual([{ size: 2 }]);
+    expect(record.c[0]).toEqual({ installPath: '/p', size: 2 });
+  });
+
+  it('copies a "__proto__" field from parsed JSON as a field, never as the prototype', () => {
+    const record = JSON.parse('{"password":"x","__proto__":{"polluted":true},"name":"n"}') as Record<string, unknown>;
+    const out = publicRaw(record, hidden);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect((out as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.keys(out)).toEqual(['__proto__', 'name']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"name":"n"}');
+  });
 });

@@ -4,6 +4,8 @@
  * and errors arrive with HTTP 200 as `doc.error`.
  */
 
+import { setOwn } from '../raw.js';
+
 export type ZomroDoc = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -14,7 +16,8 @@ export function unwrap(value: unknown): unknown {
   if (!isObject(value)) return value;
   if ('$' in value) return value.$;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (!key.startsWith('$')) out[key] = unwrap(item);
+  // for-in: no [key, value] array per field of every record (parsed JSON has no inherited keys).
+  for (const key in value) if (!key.startsWith('$')) setOwn(out, key, unwrap(value[key]));
   return out;
 }
 
