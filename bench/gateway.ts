@@ -29,10 +29,10 @@ const extension = setup.root.endsWith('src') ? 'ts' : 'js';
 const { validateConfig } = await load<typeof import('../src/config/load.js')>(`config/load.${extension}`);
 const { createLogger } = await load<typeof import('../src/observability/logger.js')>(`observability/logger.${extension}`);
 const { startGatewayServer } = await load<typeof import('../src/server/app.js')>(`server/app.${extension}`);
-// What src/main.ts does before serving (a build older than src/heap-growth.ts has nothing to apply).
-await load<typeof import('../src/heap-growth.js')>(`heap-growth.${extension}`).then(
-  ({ limitHeapGrowth }) => limitHeapGrowth(process.execArgv),
-  () => false,
+// What src/main.ts does before serving; an older build applies its own (limitHeapGrowth), one older still nothing.
+await load<{ tuneGarbageCollection?: (execArgv: readonly string[]) => unknown; limitHeapGrowth?: (execArgv: readonly string[]) => unknown }>(`heap-growth.${extension}`).then(
+  (module) => (module.tuneGarbageCollection ?? module.limitHeapGrowth)?.(process.execArgv),
+  () => undefined,
 );
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
