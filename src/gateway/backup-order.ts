@@ -7,11 +7,17 @@ import type { Backup } from '../domain/types.js';
  * provider's order (Array.prototype.sort is stable).
  */
 export function newestFirst(backups: readonly Backup[]): Backup[] {
-  return [...backups].sort((a, b) => {
-    const left = a.createdAt?.getTime();
-    const right = b.createdAt?.getTime();
-    if (left === undefined || Number.isNaN(left)) return right === undefined || Number.isNaN(right) ? 0 : 1;
-    if (right === undefined || Number.isNaN(right)) return -1;
-    return right - left;
-  });
+  // Lists come back from the read cache already sorted: no copy then.
+  for (let index = 1; index < backups.length; index++) {
+    if (byNewest(backups[index - 1] as Backup, backups[index] as Backup) > 0) return [...backups].sort(byNewest);
+  }
+  return backups as Backup[];
+}
+
+function byNewest(a: Backup, b: Backup): number {
+  const left = a.createdAt?.getTime();
+  const right = b.createdAt?.getTime();
+  if (left === undefined || Number.isNaN(left)) return right === undefined || Number.isNaN(right) ? 0 : 1;
+  if (right === undefined || Number.isNaN(right)) return -1;
+  return right - left;
 }

@@ -75,10 +75,12 @@ export class RequestLoaders {
       });
       return instances;
     }, dataLoaderOptions);
-    this.backups = new DataLoader(async (keys) => {
-      const lists = await this.cachedBatch('backups', keys, (adapter, ids) => adapter.listBackups(ids, options.scope));
-      return lists.map((list) => (list instanceof Error ? list : newestFirst(list)));
-    }, dataLoaderOptions);
+    // Sorted before the read cache keeps them, so a cached list is served as it is.
+    this.backups = new DataLoader(
+      (keys) =>
+        this.cachedBatch('backups', keys, async (adapter, ids) => (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(list)))),
+      dataLoaderOptions,
+    );
     this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), dataLoaderOptions);
     this.definitions = new DataLoader(
       (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),

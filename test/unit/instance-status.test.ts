@@ -27,6 +27,18 @@ describe('newestFirst', () => {
     const sorted = newestFirst([backup('a', null), backup('b', '2026-01-01T00:00:00Z'), backup('c', '2026-03-01T00:00:00Z'), backup('d', null), backup('e', '2026-01-01T00:00:00Z')]);
     expect(sorted.map((item) => item.nativeId)).toEqual(['c', 'b', 'e', 'a', 'd']);
   });
+
+  it('sorts a copy, never the list it was given (lists are shared between requests)', () => {
+    const list = Object.freeze([backup('old', '2025-01-01T00:00:00Z'), backup('new', '2026-01-01T00:00:00Z')]);
+    expect(newestFirst(list).map((item) => item.nativeId)).toEqual(['new', 'old']);
+    expect(list.map((item) => item.nativeId)).toEqual(['old', 'new']);
+  });
+
+  it('hands back a list already in order as it is (the read cache keeps lists sorted)', () => {
+    const list = [backup('c', '2026-03-01T00:00:00Z'), backup('b', '2026-01-01T00:00:00Z'), backup('e', '2026-01-01T00:00:00Z'), backup('a', null), backup('d', null)];
+    expect(newestFirst(list)).toBe(list);
+    expect(newestFirst([])).toEqual([]);
+  });
 });
 
 describe('state and status words that name a property of every object', () => {
