@@ -13,20 +13,16 @@ export const HEAP_GROWING_PERCENT = 50;
 
 /**
  * The V8 settings serving applies at start, each unless node was given that
- * flag itself (a value given to node wins):
- * - `--heap-growing-percent=50` (above);
- * - `--no-concurrent-marking`: with the small young generation `npm start`
- *   sets, a dashboard's answers are promoted and the old generation is marked
- *   every few dashboards. Marking on helper threads beside the main thread
- *   cost more CPU in all than marking incrementally on it, on two cores:
- *   measured with the bench's four-provider uncached dashboard, 110 against
- *   128 ms per query (median of 3, back to back), peak RSS 148-151 against
- *   145-172 MiB. Marking stays incremental, in small steps between requests.
+ * flag itself (a value given to node wins): `--heap-growing-percent=50`.
+ *
+ * Weighed and left out, `--no-concurrent-marking`: marking the old
+ * generation on the main thread only cost ~14% less CPU per uncached
+ * dashboard on two cores (110 against 128 ms, median of three), but marking
+ * then takes longer in wall time while the heap keeps growing: the peak under
+ * 16 concurrent dashboards (`npm run bench:memory`) rose from 145-146 to
+ * 151-155 MiB, over the 150 MiB the gateway is sized for.
  */
-export const GC_FLAGS = [
-  { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, givenAs: /^--heap[-_]growing[-_]percent\b/ },
-  { flag: '--no-concurrent-marking', givenAs: /^--(no[-_])?concurrent[-_]marking\b/ },
-] as const;
+export const GC_FLAGS = [{ flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, givenAs: /^--heap[-_]growing[-_]percent\b/ }] as const;
 
 /** Applies GC_FLAGS not already given to node; returns the flags it applied. */
 export function tuneGarbageCollection(execArgv: readonly string[]): string[] {
