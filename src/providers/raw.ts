@@ -10,6 +10,8 @@ const CREDENTIAL_FIELDS = ['password', 'passwd', 'token', 'auth', 'authinfo', 'a
  * Bounded, since a provider may send any names at all.
  */
 const MAX_REMEMBERED_KEYS = 4096;
+/** Field names are short; a longer key is judged each time rather than kept. */
+const MAX_REMEMBERED_KEY_LENGTH = 64;
 
 /** A provider's hidden fields plus the credential fields every provider hides, matched case-insensitively. */
 export class HiddenFields {
@@ -24,8 +26,13 @@ export class HiddenFields {
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
     const hidden = this.names.has(key.toLowerCase());
-    if (this.verdicts.size < MAX_REMEMBERED_KEYS) this.verdicts.set(key, hidden);
+    if (this.verdicts.size < MAX_REMEMBERED_KEYS && key.length <= MAX_REMEMBERED_KEY_LENGTH) this.verdicts.set(key, hidden);
     return hidden;
+  }
+
+  /** How many verdicts are kept (bounded in count and key length, whatever a provider sends). */
+  get remembered(): number {
+    return this.verdicts.size;
   }
 }
 

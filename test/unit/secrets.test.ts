@@ -108,6 +108,17 @@ describe('publicRaw', () => {
     expect(publicRaw({ installPathology: 1 }, hidden)).toEqual({ installPathology: 1 });
   });
 
+  it('remembers a bounded number of short keys, and still judges every other key', () => {
+    const fields = hiddenFields([]);
+    const long = 'x'.repeat(100);
+    expect(publicRaw({ [long]: 1, PASSWORD: 'p' }, fields)).toEqual({ [long]: 1 });
+    expect(fields.remembered).toBe(1);
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, index) => [`k${index}`, index]));
+    expect(publicRaw({ ...many, token: 't' }, fields)).toEqual(many);
+    expect(fields.remembered).toBe(4096);
+    expect(publicRaw({ k4999: 1, Token: 't' }, fields)).toEqual({ k4999: 1 });
+  });
+
   it('keeps the order of the fields around a hidden one, and copies only the records that change', () => {
     const untouched = { uuid: 'u' };
     const record = { a: 1, b: untouched, password: 'x', c: [{ installPath: '/p', size: 2 }], d: 4 };
