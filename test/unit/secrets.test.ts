@@ -119,6 +119,27 @@ describe('publicRaw', () => {
     expect(publicRaw({ k4999: 1, Token: 't' }, fields)).toEqual({ k4999: 1 });
   });
 
+  it('hides the credential fields of every provider, whatever the provider lists itself', () => {
+    const credentials = ['password', 'passwd', 'token', 'auth', 'authinfo', 'authorization', 'api_key', 'apikey', 'secret', 'session', 'sessionid', 'session_id', 'access_token', 'private_key'];
+    const record = Object.fromEntries([...credentials.map((name) => [name.toUpperCase(), 'x']), ['name', 'n']]);
+    expect(publicRaw(record, hiddenFields([]))).toEqual({ name: 'n' });
+  });
+
+  it('remembers a key of exactly 64 characters, not one longer', () => {
+    const fields = hiddenFields([]);
+    publicRaw({ ['a'.repeat(64)]: 1, ['b'.repeat(65)]: 2 }, fields);
+    expect(fields.remembered).toBe(1);
+  });
+
+  it('copies a record whose first change is deep inside it, with no hidden field at the top', () => {
+    const record = { name: 'n', volumes: [{ installPath: '/p', uuid: 'u' }], size: 3 };
+    expect(publicRaw(record, hidden)).toEqual({ name: 'n', volumes: [{ uuid: 'u' }], size: 3 });
+  });
+
+  it('leaves strings whole, whatever the hidden names (a string is not a record of its characters)', () => {
+    expect(publicRaw({ name: 'ab', list: ['cd'] }, hiddenFields(['0', '1']))).toEqual({ name: 'ab', list: ['cd'] });
+  });
+
   it('keeps the order of the fields around a hidden one, and copies only the records that change', () => {
     const untouched = { uuid: 'u' };
     const record = { a: 1, b: untouched, password: 'x', c: [{ installPath: '/p', size: 2 }], d: 4 };
