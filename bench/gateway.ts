@@ -6,6 +6,7 @@
 import type { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startGcMeter } from './gc-meter.js';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
 import { startProfiling, stopProfiling } from './profile.js';
 
@@ -49,6 +50,7 @@ const config = validateConfig({
 const gateway = await startGatewayServer(config, { logger: createLogger('silent'), batching: setup.batching });
 
 const send = (message: ChildMessage) => process.send?.(message);
+const gcSoFar = startGcMeter();
 // A bench that died (an exception, Ctrl-C) must not leave its servers running.
 process.on('disconnect', () => process.exit(0));
 let profiler: Session | null = null;
@@ -57,7 +59,7 @@ process.on('message', (message: ParentMessage) => {
   void (async () => {
     switch (message.type) {
       case 'usage':
-        return send(usageMessage());
+        return send({ ...usageMessage(), gc: gcSoFar() });
       case 'memory': {
         const { rss } = process.memoryUsage();
         // --expose-gc (the bench starts this process with it): what the gateway keeps, garbage aside.

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { GcTotals } from './gc-meter.js';
 import type { ProfileSummary } from './profile.js';
 
 export interface SimulatorInfo {
@@ -28,7 +29,8 @@ export interface ReplayRequest {
 export type ChildMessage =
   | { type: 'simulators-ready'; simulators: SimulatorInfo[] }
   | { type: 'gateway-ready'; url: string }
-  | { type: 'usage'; userMicros: number; systemMicros: number; rssBytes: number; heapUsedBytes: number }
+  /** `gc`: the gateway's garbage-collection pauses so far (the gateway child only). */
+  | { type: 'usage'; userMicros: number; systemMicros: number; rssBytes: number; heapUsedBytes: number; gc?: GcTotals }
   | { type: 'profiled'; summary: ProfileSummary }
   | { type: 'replayed'; rounds: number; msPerRound: number }
   | { type: 'serving'; url: string }
@@ -104,7 +106,7 @@ export function startNodeFlags(): string[] {
 }
 
 /** What a child answers to {type: 'usage'}: its own CPU time and RSS. */
-export const usageMessage = (): ChildMessage => {
+export const usageMessage = (): Extract<ChildMessage, { type: 'usage' }> => {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   return { type: 'usage', userMicros: cpu.user, systemMicros: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };

@@ -20,6 +20,8 @@ export interface CpuRun {
   requests: number;
   /** Cores kept busy during the run by processes other than the bench's three. */
   otherProcessesCores: number;
+  /** The gateway's garbage-collection pauses over the run / queries: young-generation scavenges and full mark-compacts. */
+  gc: { minorPerQuery: number; minorMsPerQuery: number; majorPerQuery: number; majorMsPerQuery: number };
 }
 
 /** A load run at the simulators' latency, with the gateway's CPU and the upstream requests it caused. */
@@ -175,7 +177,14 @@ interface Figure {
   format: (value: number) => string;
   /** Shown after a slash in the same cell (p99 beside p50); the ratio is of `values`. */
   also?: number[];
+  /** Shown in brackets after the value, per build. */
+  detail?: string[];
 }
+
+/** Main-thread GC pause per query, and how it splits. */
+const gcMs = (run: CpuRun | undefined): number => (run ? run.gc.minorMsPerQuery + run.gc.majorMsPerQuery : Number.NaN);
+const gcDetail = (run: CpuRun | undefined): string =>
+  run ? `${run.gc.minorPerQuery.toFixed(1)} scavenges ${run.gc.minorMsPerQuery.toFixed(1)} ms, ${run.gc.majorPerQuery.toFixed(2)} mark-compacts ${run.gc.majorMsPerQuery.toFixed(1)} ms` : '-';
 
 function figures(results: Results): Figure[] {
   const { parameters: p, builds } = results;
@@ -201,7 +210,15 @@ function figures(results: Results): Figure[] {
   const four = `four providers, N=${p.instancesPerProvider}, L=${p.latencyMs} ms`;
   const two = `two providers, N=${p.two.instancesPerProvider}, L=${p.two.latencyMs} ms`;
   const cpuFigures = (label: string, get: (build: BuildResults) => CpuRun[]): Figure[] =>
-    (builds[0] ? get(builds[0]) : []).map((run, index) => ({ name: `gateway CPU / query, L=0, ${label}, c=${run.connections}`, values: each((b) => get(b)[index]?.msPerQuery ?? Number.NaN), format: ms }));
+    (builds[0] ? get(builds[0]) : []).flatMap((run, index) => [
+      { name: `gateway CPU / query, L=0, ${label}, c=${run.connections}`, values: each((b) => get(b)[index]?.msPerQuery ?? Number.NaN), format: ms },
+      {
+        name: `of which GC pauses / query (scavenges, mark-compacts), L=0, ${label}, c=${run.connections}`,
+        values: each((b) => gcMs(get(b)[index])),
+        format: ms,
+        detail: builds.map((b) => gcDetail(get(b)[index])),
+      },
+    ]);
   return [
     ...loadFigures(two, (b) => b.two.load, p.two.connections),
     ...memoryFigures(`${two}, after c=16`, (b) => b.two.memory),
@@ -215,7 +232,10 @@ function figures(results: Results): Figure[] {
 
 function rows(results: Results): string[][] {
   return figures(results).map((figure) => {
-    const cells = figure.values.map((value, index) => (figure.also ? `${figure.format(value)} / ${figure.format(figure.also[index] ?? Number.NaN)}` : figure.format(value)));
+    const cells = figure.values.map((value, index) => {
+      const cell = figure.also ? `${figure.format(value)} / ${figure.format(figure.also[index] ?? Number.NaN)}` : figure.format(value);
+      return figure.detail ? `${cell} (${figure.detail[index] ?? '-'})` : cell;
+    });
     const [first, last] = [figure.values[0] ?? 0, figure.values.at(-1) ?? 0];
     return [figure.name, ...cells, ...(figure.values.length > 1 ? [first === 0 ? '-' : `${(last / first).toFixed(2)}x`] : [])];
   });

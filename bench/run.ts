@@ -22,6 +22,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { GcTotals } from './gc-meter.js';
 import type { GatewaySetup } from './gateway.js';
 import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
@@ -86,6 +87,7 @@ async function cpuNow(gateway: RunningGatewayChild) {
     simulatorsMs: (simulatorsUsage.userMicros + simulatorsUsage.systemMicros) / 1000,
     benchMs: (bench.user + bench.system) / 1000,
     machineMs: machineBusyMs(),
+    gc: ours.gc,
   };
 }
 
@@ -100,8 +102,9 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
   const run = await loadRun(gateway.url, gateway.sims.body, connections);
   const after = await cpuNow(gateway);
   await gateway.dashboard(); // still whole after the run
-  const delta = (key: keyof typeof before) => after[key] - before[key];
+  const delta = (key: Exclude<keyof typeof before, 'gc'>) => after[key] - before[key];
   const ours = delta('gatewayMs') + delta('simulatorsMs') + delta('benchMs');
+  const gc = (key: keyof GcTotals) => ((after.gc?.[key] ?? 0) - (before.gc?.[key] ?? 0)) / run.requests;
   return {
     connections,
     msPerQuery: delta('gatewayMs') / run.requests,
@@ -110,6 +113,7 @@ async function cpuRun(gateway: RunningGatewayChild, connections: number): Promis
     requestsPerSecond: run.requestsPerSecond,
     requests: run.requests,
     otherProcessesCores: Math.max(0, delta('machineMs') - ours) / 1000 / run.seconds,
+    gc: { minorPerQuery: gc('minorCount'), minorMsPerQuery: gc('minorMs'), majorPerQuery: gc('majorCount'), majorMsPerQuery: gc('majorMs') },
   };
 }
 
