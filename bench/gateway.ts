@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startGcMeter } from './gc-meter.js';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
-import { startProfiling, stopProfiling } from './profile.js';
+import { startHeapSampling, startProfiling, stopHeapSampling, stopProfiling } from './profile.js';
 
 /** What the bench passes in BENCH_GATEWAY. */
 export interface GatewaySetup {
@@ -54,6 +54,7 @@ const gcSoFar = startGcMeter();
 // A bench that died (an exception, Ctrl-C) must not leave its servers running.
 process.on('disconnect', () => process.exit(0));
 let profiler: Session | null = null;
+let heapSampler: Session | null = null;
 
 process.on('message', (message: ParentMessage) => {
   void (async () => {
@@ -75,6 +76,15 @@ process.on('message', (message: ParentMessage) => {
         const summary = await stopProfiling(profiler, message.file);
         profiler = null;
         return send({ type: 'profiled', summary });
+      }
+      case 'heap-sampling-start':
+        heapSampler = await startHeapSampling(message.survivorsOnly);
+        return send({ type: 'ok' });
+      case 'heap-sampling-stop': {
+        if (!heapSampler) throw new Error('heap-sampling-stop without heap-sampling-start');
+        const summary = await stopHeapSampling(heapSampler, message.file);
+        heapSampler = null;
+        return send({ type: 'sampled', summary });
       }
       case 'stop':
         await gateway.close();

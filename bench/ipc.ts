@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { GcTotals } from './gc-meter.js';
-import type { ProfileSummary } from './profile.js';
+import type { AllocationSummary, ProfileSummary } from './profile.js';
 
 export interface SimulatorInfo {
   kind: string;
@@ -32,6 +32,7 @@ export type ChildMessage =
   /** `gc`: the gateway's garbage-collection pauses so far (the gateway child only). */
   | { type: 'usage'; userMicros: number; systemMicros: number; rssBytes: number; heapUsedBytes: number; gc?: GcTotals }
   | { type: 'profiled'; summary: ProfileSummary }
+  | { type: 'sampled'; summary: AllocationSummary }
   | { type: 'replayed'; rounds: number; msPerRound: number }
   | { type: 'serving'; url: string }
   /** The simulators' requests received since start, by provider kind (never trimmed, unlike their logs). */
@@ -45,6 +46,8 @@ export type ParentMessage =
   | { type: 'usage' }
   | { type: 'profile-start' }
   | { type: 'profile-stop'; file: string }
+  | { type: 'heap-sampling-start'; survivorsOnly: boolean }
+  | { type: 'heap-sampling-stop'; file: string }
   | { type: 'replay'; requests: ReplayRequest[]; seconds: number }
   | { type: 'serve'; answer: string; mode: 'json' | 'graphql' }
   | { type: 'received' }

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { findSourceMap, type SourceMapping } from 'node:module';
-import type { Profiler, Runtime } from 'node:inspector';
+import type { HeapProfiler, Profiler, Runtime } from 'node:inspector';
 
 export interface HotSpot {
   /** Function name and where it is defined, `name (src/x.ts:12)`. */
@@ -89,7 +89,8 @@ function top(self: Map<string, number>, count: number): HotSpot[] {
     .map(([fn, selfMicros]) => ({ fn, selfMicros, percent: Math.round((selfMicros / total) * 1000) / 10 }));
 }
 
-const ROOT = new URL('..', import.meta.url).href;
+/** The repository root, from bench/ under tsx or from dist/bench-modules/ when bundled. */
+const ROOT = new URL(import.meta.url.includes('/dist/bench-modules/') ? '../..' : '..', import.meta.url).href.replace(/\/?$/, '/');
 
 function functionKey(frame: CallFrame): string {
   // graphql-jit's generated functions get names like "X__fieldyMapItemHandler.__context.rt.callResolver..."
@@ -97,29 +98,85 @@ function functionKey(frame: CallFrame): string {
   return `${name}${frame.url ? ` (${location(frame)})` : ''}`;
 }
 
-/** `src/upstream/client.ts:201` through the source map, else the generated position. */
-function location(frame: CallFrame): string {
+/** The frame's source through the bundle's source map (its own URL where there is none), and line. */
+function original(frame: CallFrame): { url: string; line: number } {
   const entry = frame.url.startsWith('file:') ? findSourceMap(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) : undefined;
   // findEntry answers {} where the map has no mapping.
-  const original = entry && 'originalSource' in entry ? (entry as SourceMapping) : undefined;
-  const url = original?.originalSource ?? frame.url;
-  const line = (original?.originalLine ?? frame.lineNumber) + 1;
-  const short = url.startsWith(ROOT) ? url.slice(ROOT.length) : url.replace(/^node:/, 'node:');
+  const mapped = entry && 'originalSource' in entry ? (entry as SourceMapping) : undefined;
+  return { url: mapped?.originalSource ?? frame.url, line: (mapped?.originalLine ?? frame.lineNumber) + 1 };
+}
+
+/** `src/upstream/client.ts:201` through the source map, else the generated position. */
+function location(frame: CallFrame): string {
+  const { url, line } = original(frame);
+  const short = url.startsWith(ROOT) ? url.slice(ROOT.length) : url;
   return `${short.replace(/^.*node_modules\//, '')}:${line}`;
 }
 
+/** The innermost frame of our own code (src/, also inside a bundle, through its source map). */
 function projectKey(stack: CallFrame[]): string {
-  // src/ under tsx, dist/ for the compiled build (its frames are named through dist's source maps).
-  const project = stack.find((frame) => frame.url.startsWith(`${ROOT}src/`) || frame.url.startsWith(`${ROOT}dist/`));
+  const project = stack.find((frame) => original(frame).url.startsWith(`${ROOT}src/`));
   return project ? functionKey(project) : ownerKey(stack[0] as CallFrame);
 }
 
 function ownerKey(frame: CallFrame): string {
   if (!frame.url) return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
   if (frame.url.startsWith('node:')) return 'node: core';
+  const { url } = original(frame);
   // The innermost node_modules names the package whose code ran.
-  const pkg = frame.url.includes('node_modules/') ? /^((?:@[^/]+\/)?[^/]+)/.exec(frame.url.split('node_modules/').pop() ?? '') : null;
+  const pkg = url.includes('node_modules/') ? /^((?:@[^/]+\/)?[^/]+)/.exec(url.split('node_modules/').pop() ?? '') : null;
   if (pkg) return pkg[1] as string;
-  const local = /\/((?:src|dist)\/[^/]+|bench)\//.exec(frame.url);
-  return local ? (local[1] as string) : frame.url;
+  const local = /\/((?:src|dist)\/[^/]+|bench)\//.exec(url);
+  return local ? (local[1] as string) : url;
+}
+
+/** Where a stretch of dashboards allocated, by source function (V8's sampling heap profiler). */
+export interface AllocationSummary {
+  file: string;
+  /** Sampled bytes (V8 scales each sample to the bytes it stands for). */
+  bytes: number;
+  /** Each sample charged to the innermost project function (src/) on its stack. */
+  projectFunctions: Array<{ fn: string; bytes: number }>;
+  /** Each sample charged to the function that allocated it (a builtin is charged to its JavaScript caller). */
+  functions: Array<{ fn: string; bytes: number }>;
+}
+
+/**
+ * `survivorsOnly`: keep only the objects that outlived a young-generation
+ * collection (promoted, or alive at the end): what each scavenge had to copy,
+ * which is what a scavenge costs. Otherwise every allocation.
+ */
+export async function startHeapSampling(survivorsOnly: boolean): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    // 1 KB: tens of thousands of samples over a few dashboards (the default 32 KB sees too few).
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: !survivorsOnly,
+  });
+  return session;
+}
+
+export async function stopHeapSampling(session: Session, file: string): Promise<AllocationSummary> {
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  writeFileSync(file, JSON.stringify(profile));
+  const project = new Map<string, number>();
+  const own = new Map<string, number>();
+  let bytes = 0;
+  const add = (map: Map<string, number>, key: string, size: number) => map.set(key, (map.get(key) ?? 0) + size);
+  const walk = (node: HeapProfiler.SamplingHeapProfileNode, stack: CallFrame[]) => {
+    const here = [node.callFrame, ...stack];
+    if (node.selfSize > 0) {
+      bytes += node.selfSize;
+      add(own, functionKey(node.callFrame), node.selfSize);
+      add(project, projectKey(here), node.selfSize);
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(profile.head, []);
+  const top = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, size]) => ({ fn, bytes: size }));
+  return { file, bytes, projectFunctions: top(project), functions: top(own) };
 }

@@ -19,63 +19,17 @@
  * back to back with this build, step by step); `-- --profile` also profiles
  * the L=0 loads. Prints markdown tables and writes bench/results.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { GcTotals } from './gc-meter.js';
-import type { GatewaySetup } from './gateway.js';
-import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
+import { startGateway, startSimulators, type RunningGatewayChild, type SimulatorSet } from './children.js';
+import { startChild } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { machineBusyMs } from './machine.js';
 import { render, targets, type BuildResults, type CpuRun, type FloorResults, type LoadRow, type MemoryResults, type Results } from './report.js';
-import { benchBuilds, dashboardBody, settings, type Build } from './settings.js';
-import { SimulatorControl } from './sim-control.js';
-
-/** One simulators process and what the bench needs of it. */
-interface SimulatorSet {
-  child: Child;
-  simulators: SimulatorInfo[];
-  control: SimulatorControl;
-  totalInstances: number;
-  body: string;
-}
-
-async function startSimulators(instances: number, latencyMs: number, kinds: readonly string[]): Promise<SimulatorSet> {
-  const child = await startChild('simulators.ts', { BENCH_N: String(instances), BENCH_LATENCY_MS: String(latencyMs), BENCH_KINDS: kinds.join(',') });
-  if (child.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
-  const simulators = child.ready.simulators;
-  const totalInstances = instances * simulators.length;
-  return { child, simulators, control: new SimulatorControl(simulators), totalInstances, body: dashboardBody(totalInstances) };
-}
-
-interface RunningGatewayChild extends Child {
-  url: string;
-  sims: SimulatorSet;
-  /** One checked dashboard query; its answer's text. */
-  dashboard(): Promise<string>;
-}
-
-async function startGateway(sims: SimulatorSet, build: Build, options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'>): Promise<RunningGatewayChild> {
-  const setup: GatewaySetup = {
-    ...options,
-    accounts: sims.simulators.map((simulator) => simulator.account),
-    maxConcurrency: settings.maxConcurrency,
-    maxPageSize: Math.max(1_000, sims.totalInstances),
-    root: build.root,
-  };
-  // --expose-gc: heap after a full collection, asked for only after the measured runs.
-  const flags = [...startNodeFlags(), '--expose-gc', ...(settings.profile && !build.root.endsWith('src') ? ['--enable-source-maps'] : [])];
-  // A compiled build is driven by the bundled gateway process, under plain node as `npm start` runs.
-  const bundledGateway = join(import.meta.dirname, '..', 'dist', 'bench-modules', 'bench-gateway.js');
-  const script = !build.root.endsWith('src') && existsSync(bundledGateway) ? bundledGateway : 'gateway.ts';
-  const child = await startChild(script, { BENCH_GATEWAY: JSON.stringify(setup) }, flags);
-  if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
-  const url = child.ready.url;
-  const gateway = { ...child, url, sims, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };
-  // Warm-up: logins, keep-alive sockets, graphql-jit's compilation, V8's optimisation.
-  for (let index = 0; index < 10; index++) await gateway.dashboard();
-  return gateway;
-}
+import { benchBuilds, settings, type Build } from './settings.js';
+import type { SimulatorControl } from './sim-control.js';
 
 /** CPU (ms) of the bench processes so far, and of the whole machine. */
 async function cpuNow(gateway: RunningGatewayChild) {
