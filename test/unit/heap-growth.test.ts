@@ -50,6 +50,6 @@ describe('tuneGarbageCollection', () => {
   it('leaves a flag given to node alone, in either spelling', () => {
     expect(tuneGarbageCollection(['--max-semi-space-size=4', '--heap-growing-percent=20'])).toEqual([]);
     expect(tuneGarbageCollection(['--heap_growing_percent=20'])).toEqual([]);
-    expect(tuneGarbageCollection(['--max-semi-space-size=4'])).toEqual(['--heap-growing-percent=50']);
+    expect(tuneGarbageCollection(['--max-semi-space-size=4'])).toEqual(['--heap-growing-percent=35']);
   });
 });
