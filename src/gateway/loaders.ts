@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
+import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
@@ -38,7 +39,7 @@ export interface LoaderOptions {
   onOperation?: ((operation: Operation) => Promise<Operation>) | undefined;
 }
 
-type ListKind = 'backups' | 'schedules' | 'definitions';
+type ListKind = InstanceListKind;
 type BatchFn<T> = (adapter: ProviderAdapter, nativeIds: readonly string[]) => Promise<BatchResult<T>>;
 
 /**
@@ -60,6 +61,8 @@ export class RequestLoaders {
    */
   readonly operation: DataLoader<string, Operation>;
   private readonly instanceLists = new Map<string, Promise<Instance[]>>();
+  /** What each list loader has read or been primed with in this request (DataLoader's own cache, kept where `warmList` can see it). */
+  private readonly listsRead: Record<ListKind, Map<string, Promise<unknown[]>>> = { backups: new Map(), schedules: new Map(), definitions: new Map() };
   /** Instances this request saw the provider list or return: only their lists may be cached when empty. */
   private readonly seen = new Set<string>();
 
@@ -79,13 +82,16 @@ export class RequestLoaders {
     this.backups = new DataLoader(
       (keys) =>
         this.cachedBatch('backups', keys, async (adapter, ids) => (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(list)))),
-      dataLoaderOptions,
+      { ...dataLoaderOptions, cacheMap: this.listsRead.backups as Map<string, Promise<Backup[]>> },
     );
-    this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), dataLoaderOptions);
-    this.definitions = new DataLoader(
-      (keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)),
-      dataLoaderOptions,
-    );
+    this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), {
+      ...dataLoaderOptions,
+      cacheMap: this.listsRead.schedules as Map<string, Promise<BackupSchedule[]>>,
+    });
+    this.definitions = new DataLoader((keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)), {
+      ...dataLoaderOptions,
+      cacheMap: this.listsRead.definitions as Map<string, Promise<BackupDefinition[]>>,
+    });
     this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id))), dataLoaderOptions);
   }
 
@@ -98,6 +104,25 @@ export class RequestLoaders {
       this.instanceLists.set(providerId, list);
       list.catch(() => this.instanceLists.delete(providerId));
     }
+    return list;
+  }
+
+  /**
+   * One instance's list as the read cache holds it now, without a promise,
+   * or undefined: then `load` it. A warm dashboard reads hundreds of lists,
+   * and a promise and a DataLoader batch for each was a fifth of its CPU;
+   * answered here, graphql-jit goes on without leaving the field. Only where
+   * the cache answers without a round trip (in memory), and only for a key
+   * this request has not read yet: what it read first, it keeps. What is
+   * served is primed into the loader, so a later `load` of the key in this
+   * request answers the same.
+   */
+  warmList<T>(kind: ListKind, key: string): T[] | undefined {
+    const cache = this.options.cache;
+    if (!cache || this.listsRead[kind].has(key)) return undefined;
+    const [providerId, nativeId] = splitKey(key);
+    const list = cache.peek<T[]>({ providerId, kind, nativeId });
+    if (list !== undefined) this.listsRead[kind].set(key, Promise.resolve(list));
     return list;
   }
 

@@ -58,6 +58,21 @@ export class ReadCache {
     return this.clock;
   }
 
+  /**
+   * What is cached at `address`, read without a round trip where the store
+   * allows it (in memory); undefined where absent, not cached, or the store
+   * needs a round trip (Redis: use `getMany`).
+   */
+  peek<T>(address: CacheAddress): T | undefined {
+    if (!this.store.peek || !this.ttlMs.get(address.providerId)) return undefined;
+    try {
+      return this.store.peek<T>(ReadCache.key(address));
+    } catch (error) {
+      this.onStoreError(error);
+      return undefined;
+    }
+  }
+
   /** One store round trip for the lot; undefined where absent or not cached. */
   async getMany<T>(addresses: readonly CacheAddress[]): Promise<Array<T | undefined>> {
     const results: Array<T | undefined> = new Array<T | undefined>(addresses.length).fill(undefined);

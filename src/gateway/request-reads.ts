@@ -111,15 +111,15 @@ export class RequestReads {
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */
-  backupsOf(instance: Instance): Promise<Backup[]> {
+  backupsOf(instance: Instance): Promise<Backup[]> | Backup[] {
     return this.listOf(instance, 'backups', this.loaders.backups);
   }
 
-  schedulesOf(instance: Instance): Promise<BackupSchedule[]> {
+  schedulesOf(instance: Instance): Promise<BackupSchedule[]> | BackupSchedule[] {
     return this.listOf(instance, 'schedules', this.loaders.schedules);
   }
 
-  definitionsOf(instance: Instance): Promise<BackupDefinition[]> {
+  definitionsOf(instance: Instance): Promise<BackupDefinition[]> | BackupDefinition[] {
     return this.listOf(instance, 'definitions', this.loaders.definitions);
   }
 
@@ -181,9 +181,11 @@ export class RequestReads {
     return this.shared.watcher.watch(id, async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)));
   }
 
-  private async listOf<T>(instance: Instance, list: InstanceListKind, loader: { load(key: string): Promise<T[]> }): Promise<T[]> {
+  /** A list from the read cache comes back as it is, not in a promise (see RequestLoaders.warmList). */
+  private listOf<T>(instance: Instance, list: InstanceListKind, loader: { load(key: string): Promise<T[]> }): Promise<T[]> | T[] {
     if (!this.provider(instance.providerId).capabilities.has(LIST_CAPABILITY[list])) return [];
-    return loader.load(loaderKey(instance.providerId, instance.nativeId));
+    const key = loaderKey(instance.providerId, instance.nativeId);
+    return this.loaders.warmList<T>(list, key) ?? loader.load(key);
   }
 }
 

@@ -28,6 +28,10 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve(this.entries.get(key)?.value as T | undefined);
   }
 
+  peek<T>(key: string): T | undefined {
+    return this.entries.get(key)?.value as T | undefined;
+  }
+
   getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     return Promise.resolve(keys.map((key) => this.entries.get(key)?.value as T | undefined));
   }

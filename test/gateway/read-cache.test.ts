@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
 import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { RecordingStore } from '../unit/recording-store.js';
 
 describe('cross-request read cache (cacheTtlMs)', () => {
   let harness: Harness;
@@ -83,12 +86,22 @@ describe('cross-request read cache: asynchronous operations', () => {
   });
 });
 
+/** The gateway's memory store, with its read cache's namespace recorded. */
+class CacheSpyStore extends MemoryStore {
+  readonly cache = new RecordingStore();
+  override namespace(name: string, options: { maxEntries: number }): KeyValueStore {
+    return name === 'cache' ? this.cache : super.namespace(name, options);
+  }
+}
+
 describe('cross-request read cache over every provider', () => {
   let harness: Harness;
+  const store = new CacheSpyStore();
   beforeAll(async () => {
     harness = await startHarness({
       kinds: PROVIDER_KINDS,
       configure: withProviderSettings({ cacheTtlMs: 60_000 }),
+      store,
     });
   });
   afterAll(() => harness.close());
@@ -102,5 +115,15 @@ describe('cross-request read cache over every provider', () => {
     // A read started beside the cached lists would not be awaited by the answer; a third query gives it time to land.
     expect((await harness.gql(DASHBOARD_QUERY)).errors).toBeUndefined();
     for (const kind of PROVIDER_KINDS) expect({ kind, calls: harness.simulator(kind).server.count() }).toEqual({ kind, calls: 0 });
+  });
+
+  it('reads the per-instance lists of a warm dashboard from memory as they are: one store round trip per account, for its instance list', async () => {
+    expect((await harness.gql(DASHBOARD_QUERY)).errors).toBeUndefined();
+    store.cache.calls.length = 0;
+    expect((await harness.gql(DASHBOARD_QUERY)).errors).toBeUndefined();
+    const roundTrips = store.cache.calls.filter((call) => call.method !== 'peek');
+    expect(roundTrips.map((call) => call.keys.map((key) => key.split(':')[1]))).toEqual(PROVIDER_KINDS.map(() => ['instances']));
+    const peeked = new Set(store.cache.calls.filter((call) => call.method === 'peek').map((call) => call.keys[0]?.split(':')[1]));
+    expect(peeked).toEqual(new Set(['backups', 'schedules', 'definitions']));
   });
 });

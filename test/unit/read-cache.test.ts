@@ -27,6 +27,34 @@ describe('the read cache', () => {
     ]);
   });
 
+  it('peeks at a cached list without a promise, for covered accounts only', async () => {
+    const { cache, store } = setup({ cached: 30_000, off: 0 });
+    await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());
+    // Put there behind the cache's back: an account without a TTL is never read, whatever the store holds.
+    await store.setMany([{ key: 'off:backups:vm1', value: ['x'], ttlMs: 30_000 }]);
+    expect(cache.peek(address('cached', 'backups', 'vm1'))).toEqual(['b1']);
+    expect(cache.peek(address('cached', 'schedules', 'vm1'))).toBeUndefined();
+    expect(cache.peek(address('off', 'backups', 'vm1'))).toBeUndefined();
+    expect(store.calls.filter((call) => call.method === 'peek')).toEqual([
+      { method: 'peek', keys: ['cached:backups:vm1'] },
+      { method: 'peek', keys: ['cached:schedules:vm1'] },
+    ]);
+    await cache.invalidateInstance('cached', 'vm1');
+    expect(cache.peek(address('cached', 'backups', 'vm1'))).toBeUndefined();
+  });
+
+  it('peeks at nothing on a store that needs a round trip (Redis), and a failing peek is a miss, reported', async () => {
+    const { cache, store, storeErrors } = setup();
+    await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());
+    store.failing = true;
+    expect(cache.peek(address('cached', 'backups', 'vm1'))).toBeUndefined();
+    expect(storeErrors).toHaveLength(1);
+    store.failing = false;
+    Object.defineProperty(store, 'peek', { value: undefined });
+    expect(cache.peek(address('cached', 'backups', 'vm1'))).toBeUndefined();
+    expect(await cache.getMany([address('cached', 'backups', 'vm1')])).toEqual([['b1']]);
+  });
+
   it('keeps entries for the account TTL', async () => {
     const { cache, store } = setup({ cached: 12_345 });
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: 1 }], cache.now());

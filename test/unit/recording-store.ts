@@ -15,6 +15,11 @@ export class RecordingStore extends MemoryStore {
     return super.get<T>(key);
   }
 
+  override peek<T>(key: string): T | undefined {
+    this.record('peek', [key]);
+    return super.peek<T>(key);
+  }
+
   override async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     this.record('getMany', keys);
     return super.getMany<T>(keys);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ReadCache } from '../../src/gateway/read-cache.js';
+import { RequestLoaders, loaderKey } from '../../src/gateway/loaders.js';
+import type { ProviderAdapter } from '../../src/providers/adapter.js';
+import { UNSCOPED } from '../../src/upstream/scope.js';
+import { RecordingStore } from './recording-store.js';
+
+const vm1 = loaderKey('cached', 'vm1');
+
+/** Loaders over a read cache holding backups ['b1'] for vm1; any upstream read fails the test. */
+async function setup(withCache = true) {
+  const store = new RecordingStore();
+  const cache = new ReadCache(store, new Map([['cached', 30_000]]));
+  await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b1'] }], cache.now());
+  const adapterOf = (): ProviderAdapter => {
+    throw new Error('no upstream read expected');
+  };
+  const loaders = new RequestLoaders(adapterOf, { scope: UNSCOPED, batch: true, cache: withCache ? cache : undefined });
+  return { store, cache, loaders };
+}
+
+describe('warm lists (read from the read cache without a promise)', () => {
+  it('serves a cached list as it is, and a later load in the request answers the same without another store read', async () => {
+    const { store, cache, loaders } = await setup();
+    const served = loaders.warmList<string>('backups', vm1);
+    expect(served).toEqual(['b1']);
+    // The cache changes under the request: what the request was served, it keeps.
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
+    store.calls.length = 0;
+    expect(await loaders.backups.load(vm1)).toBe(served);
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+    expect(store.calls).toEqual([]);
+  });
+
+  it('leaves a key the request already loaded to its loader, and misses where nothing is cached', async () => {
+    const { cache, loaders } = await setup();
+    const loaded = await loaders.backups.load(vm1);
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+    expect(await loaders.backups.load(vm1)).toBe(loaded);
+    expect(loaders.warmList('schedules', vm1)).toBeUndefined();
+    expect(loaders.warmList('backups', loaderKey('cached', 'vm2'))).toBeUndefined();
+  });
+
+  it('serves the cache again once the request forgets the instance (after a mutation on it)', async () => {
+    const { cache, loaders } = await setup();
+    expect(loaders.warmList('backups', vm1)).toEqual(['b1']);
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
+    loaders.forgetInstance('cached', 'vm1');
+    expect(loaders.warmList('backups', vm1)).toEqual(['b2']);
+  });
+
+  it('serves nothing without a read cache', async () => {
+    const { loaders } = await setup(false);
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+  });
+});
