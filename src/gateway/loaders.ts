@@ -6,6 +6,7 @@ import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
 import { decodeOperationId } from './ids.js';
+import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
 
 /**
@@ -61,8 +62,8 @@ export class RequestLoaders {
    */
   readonly operation: DataLoader<string, Operation>;
   private readonly instanceLists = new Map<string, Promise<Instance[]>>();
-  /** What each list loader has read or been primed with in this request (DataLoader's own cache, kept where `warmList` can see it). */
-  private readonly listsRead: Record<ListKind, Map<string, Promise<unknown[]>>> = { backups: new Map(), schedules: new Map(), definitions: new Map() };
+  /** What each list loader has read or been served in this request (its DataLoader's cache, kept where `warmList` can see it). */
+  private readonly listsRead = { backups: new ListsRead<Backup>(), schedules: new ListsRead<BackupSchedule>(), definitions: new ListsRead<BackupDefinition>() };
   /** Instances this request saw the provider list or return: only their lists may be cached when empty. */
   private readonly seen = new Set<string>();
 
@@ -82,15 +83,15 @@ export class RequestLoaders {
     this.backups = new DataLoader(
       (keys) =>
         this.cachedBatch('backups', keys, async (adapter, ids) => (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(list)))),
-      { ...dataLoaderOptions, cacheMap: this.listsRead.backups as Map<string, Promise<Backup[]>> },
+      { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );
     this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), {
       ...dataLoaderOptions,
-      cacheMap: this.listsRead.schedules as Map<string, Promise<BackupSchedule[]>>,
+      cacheMap: this.listsRead.schedules,
     });
     this.definitions = new DataLoader((keys) => this.cachedBatch('definitions', keys, (adapter, ids) => adapter.listDefinitions(ids, options.scope)), {
       ...dataLoaderOptions,
-      cacheMap: this.listsRead.definitions as Map<string, Promise<BackupDefinition[]>>,
+      cacheMap: this.listsRead.definitions,
     });
     this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id))), dataLoaderOptions);
   }
@@ -114,15 +115,15 @@ export class RequestLoaders {
    * answered here, graphql-jit goes on without leaving the field. Only where
    * the cache answers without a round trip (in memory), and only for a key
    * this request has not read yet: what it read first, it keeps. What is
-   * served is primed into the loader, so a later `load` of the key in this
-   * request answers the same.
+   * served is kept as the loader's answer for the key, so a later `load` in
+   * this request answers the same.
    */
   warmList<T>(kind: ListKind, key: string): T[] | undefined {
     const cache = this.options.cache;
     if (!cache || this.listsRead[kind].has(key)) return undefined;
     const [providerId, nativeId] = splitKey(key);
     const list = cache.peek<T[]>({ providerId, kind, nativeId });
-    if (list !== undefined) this.listsRead[kind].set(key, Promise.resolve(list));
+    if (list !== undefined) (this.listsRead[kind] as ListsRead<T>).serve(key, list);
     return list;
   }
 
