@@ -13,7 +13,7 @@ await build({
   ...bundleOptions,
   metafile: false,
   entryPoints: [
-    ...['config/load', 'observability/logger', 'server/app', 'heap-growth'].map((module) => ({ in: join(root, 'src', `${module}.ts`), out: module })),
+    ...['config/load', 'observability/logger', 'server/app', 'v8-settings'].map((module) => ({ in: join(root, 'src', `${module}.ts`), out: module })),
     // The bench's gateway process itself, so that it runs under plain node: under
     // tsx every module it loads is transformed and kept with its source map,
     // which quadrupled the heap the bench reported for a bundled build.

@@ -30,11 +30,14 @@ const extension = setup.root.endsWith('src') ? 'ts' : 'js';
 const { validateConfig } = await load<typeof import('../src/config/load.js')>(`config/load.${extension}`);
 const { createLogger } = await load<typeof import('../src/observability/logger.js')>(`observability/logger.${extension}`);
 const { startGatewayServer } = await load<typeof import('../src/server/app.js')>(`server/app.${extension}`);
-// What src/main.ts does before serving; an older build applies its own (limitHeapGrowth), one older still nothing.
-await load<{ tuneGarbageCollection?: (execArgv: readonly string[]) => unknown; limitHeapGrowth?: (execArgv: readonly string[]) => unknown }>(`heap-growth.${extension}`).then(
-  (module) => (module.tuneGarbageCollection ?? module.limitHeapGrowth)?.(process.execArgv),
-  () => undefined,
-);
+// What src/main.ts does before serving; older builds kept it in heap-growth (tuneGarbageCollection, before that limitHeapGrowth), older still nowhere.
+type V8Settings = Partial<Record<'applyV8Settings' | 'tuneGarbageCollection' | 'limitHeapGrowth', (execArgv: readonly string[]) => unknown>>;
+await load<V8Settings>(`v8-settings.${extension}`)
+  .catch(() => load<V8Settings>(`heap-growth.${extension}`))
+  .then(
+    (module) => (module.applyV8Settings ?? module.tuneGarbageCollection ?? module.limitHeapGrowth)?.(process.execArgv),
+    () => undefined,
+  );
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
   admin: { port: 0, host: '127.0.0.1' },

@@ -1,7 +1,7 @@
 import { parseCommand, usage, type Command } from './cli.js';
 import { ConfigError } from './config/config-error.js';
 import { readSchemaText } from './graphql/schema-file.js';
-import { tuneGarbageCollection } from './heap-growth.js';
+import { applyV8Settings } from './v8-settings.js';
 
 // Only `serve` loads the server (Apollo, express, the providers), and only
 // --check-config the config schema: the other commands answer at once.
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'serve': {
-      tuneGarbageCollection(process.execArgv);
+      applyV8Settings(process.execArgv);
       const { serve } = await import('./server/serve.js');
       await serve(command.configFile, process.env, { demoPublic: command.demoPublic });
     }

@@ -104,6 +104,20 @@ describe('deployment files', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main.js", "--config", "\/etc\/backup-graph\/config.yaml"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", (?:"--[^"]+", )*"dist\/main.js", "--config", "\/etc\/backup-graph\/config.yaml"\]$/m);
+  });
+
+  it('runs node with npm start\'s V8 flags in the container and in the Deployment (memory is sized with them)', () => {
+    const manifest = JSON.parse(read('package.json')) as { scripts: { start: string } };
+    const flagsBefore = (words: readonly string[]) => words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+    const startFlags = flagsBefore(manifest.scripts.start.split(/\s+/));
+    expect(startFlags).toContain('--max-semi-space-size=4');
+    expect(startFlags).toContain('--initial-old-space-size=32');
+    const runtime = read('Dockerfile').slice(read('Dockerfile').indexOf('AS runtime'));
+    const nodeOptions = (/NODE_OPTIONS=(\S+)/.exec(runtime)?.[1] ?? '').split(/\s+/).filter(Boolean);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
+    expect([...nodeOptions, ...flagsBefore(cmd)].sort()).toEqual([...startFlags].sort());
+    const args = get(ofKind('Deployment'), 'spec.template.spec.containers.0.args') as string[];
+    expect([...nodeOptions, ...flagsBefore(args)].sort()).toEqual([...startFlags].sort());
   });
 });
