@@ -3,6 +3,7 @@
  * is the gateway's alone, not autocannon's (which would share the bench
  * process) nor the simulators'. Driven by the bench over IPC.
  */
+import { existsSync } from 'node:fs';
 import type { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,12 +33,14 @@ const { createLogger } = await load<typeof import('../src/observability/logger.j
 const { startGatewayServer } = await load<typeof import('../src/server/app.js')>(`server/app.${extension}`);
 // What src/main.ts does before serving; older builds kept it in heap-growth (tuneGarbageCollection, before that limitHeapGrowth), older still nowhere.
 type V8Settings = Partial<Record<'applyV8Settings' | 'tuneGarbageCollection' | 'limitHeapGrowth', (execArgv: readonly string[]) => unknown>>;
-await load<V8Settings>(`v8-settings.${extension}`)
-  .catch(() => load<V8Settings>(`heap-growth.${extension}`))
-  .then(
-    (module) => (module.applyV8Settings ?? module.tuneGarbageCollection ?? module.limitHeapGrowth)?.(process.execArgv),
+if (existsSync(join(setup.root, `v8-settings.${extension}`))) {
+  (await load<V8Settings>(`v8-settings.${extension}`)).applyV8Settings?.(process.execArgv);
+} else {
+  await load<V8Settings>(`heap-growth.${extension}`).then(
+    (module) => (module.tuneGarbageCollection ?? module.limitHeapGrowth)?.(process.execArgv),
     () => undefined,
   );
+}
 const config = validateConfig({
   listen: { port: 0, host: '127.0.0.1' },
   admin: { port: 0, host: '127.0.0.1' },

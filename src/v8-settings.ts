@@ -50,7 +50,8 @@ export const HEAP_GROWING_PERCENT = 35;
  */
 export const V8_SETTINGS = [
   { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, givenAs: /^--heap[-_]growing[-_]percent\b/ },
-  { flag: '--liftoff-only', givenAs: /^--(no[-_])?liftoff[-_]only\b/ },
+  // Any Liftoff flag given to node (--liftoff-only, --no-liftoff, --noliftoff-only...) is left to stand.
+  { flag: '--liftoff-only', givenAs: /^--(no[-_]?)?liftoff($|[-_=])/ },
 ] as const;
 
 /** Applies V8_SETTINGS not already given to node; returns the flags it applied. */

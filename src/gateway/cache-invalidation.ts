@@ -28,15 +28,21 @@ export class CacheInvalidation {
   async forgetAccount(adapter: ProviderAdapter): Promise<void> {
     this.loaders.forgetAllLists();
     if (!this.cache) return;
-    let instances: Instance[];
+    // Listing the instances may take an upstream call; meanwhile the account's cached lists are stale.
+    const release = this.loaders.holdWarmLists(adapter.account.id);
     try {
-      instances = await this.loaders.instanceList(adapter);
-    } catch (error) {
-      // The sync already started at the provider; its answer must not fail for the cache's sake.
-      this.logger.warn({ provider: adapter.account.id, err: error }, 'could not list instances to drop their cached reads; they expire with cacheTtlMs');
-      return;
+      let instances: Instance[];
+      try {
+        instances = await this.loaders.instanceList(adapter);
+      } catch (error) {
+        // The sync already started at the provider; its answer must not fail for the cache's sake.
+        this.logger.warn({ provider: adapter.account.id, err: error }, 'could not list instances to drop their cached reads; they expire with cacheTtlMs');
+        return;
+      }
+      await this.cache.invalidateInstances(adapter.account.id, instances.map((instance) => instance.nativeId));
+    } finally {
+      release();
     }
-    await this.cache.invalidateInstances(adapter.account.id, instances.map((instance) => instance.nativeId));
   }
 
   /**

@@ -64,6 +64,8 @@ export class RequestLoaders {
   private readonly instanceLists = new Map<string, Promise<Instance[]>>();
   /** What each list loader has read or been served in this request (its DataLoader's cache, kept where `warmList` can see it). */
   private readonly listsRead = { backups: new ListsRead<Backup>(), schedules: new ListsRead<BackupSchedule>(), definitions: new ListsRead<BackupDefinition>() };
+  /** Accounts whose cached lists are being dropped (holds by account id): `warmList` serves none of theirs meanwhile. */
+  private readonly warmListsHeld = new Map<string, number>();
   /** Instances this request saw the provider list or return: only their lists may be cached when empty. */
   private readonly seen = new Set<string>();
 
@@ -122,9 +124,27 @@ export class RequestLoaders {
     const cache = this.options.cache;
     if (!cache || this.listsRead[kind].has(key)) return undefined;
     const [providerId, nativeId] = splitKey(key);
+    if (this.warmListsHeld.has(providerId)) return undefined;
     const list = cache.peek<T[]>({ providerId, kind, nativeId });
     if (list !== undefined) (this.listsRead[kind] as ListsRead<T>).serve(key, list);
     return list;
+  }
+
+  /**
+   * Stops `warmList` serving one account's lists until the returned release
+   * is called: a sync must first list the account's instances to know which
+   * cached entries to drop, and until they are dropped they are stale.
+   */
+  holdWarmLists(providerId: string): () => void {
+    this.warmListsHeld.set(providerId, (this.warmListsHeld.get(providerId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const holds = (this.warmListsHeld.get(providerId) ?? 1) - 1;
+      if (holds > 0) this.warmListsHeld.set(providerId, holds);
+      else this.warmListsHeld.delete(providerId);
+    };
   }
 
   /** Forgets what this request read of one instance (after a mutation on it). */

@@ -50,6 +50,8 @@ describe('applyV8Settings', () => {
   it('leaves a flag given to node alone, in either spelling', () => {
     expect(applyV8Settings(['--max-semi-space-size=4', '--heap-growing-percent=20', '--no-liftoff-only'])).toEqual([]);
     expect(applyV8Settings(['--heap_growing_percent=20', '--liftoff_only'])).toEqual([]);
+    expect(applyV8Settings(['--noliftoff-only'])).toEqual(['--heap-growing-percent=35']);
+    expect(applyV8Settings(['--no-liftoff'])).toEqual(['--heap-growing-percent=35']);
     expect(applyV8Settings(['--max-semi-space-size=4'])).toEqual(['--heap-growing-percent=35', '--liftoff-only']);
   });
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { CacheInvalidation } from '../../src/gateway/cache-invalidation.js';
+import type { Instance } from '../../src/domain/types.js';
 import { ReadCache } from '../../src/gateway/read-cache.js';
 import { RequestLoaders, loaderKey } from '../../src/gateway/loaders.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
@@ -18,6 +21,7 @@ async function setup(withCache = true) {
   const loaders = new RequestLoaders(adapterOf, { scope: UNSCOPED, batch: true, cache: withCache ? cache : undefined });
   return { store, cache, loaders };
 }
+
 
 describe('warm lists (read from the read cache without a promise)', () => {
   it('serves a cached list as it is, and a later load in the request answers the same without another store read', async () => {
@@ -48,6 +52,42 @@ describe('warm lists (read from the read cache without a promise)', () => {
     await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
     loaders.forgetInstance('cached', 'vm1');
     expect(loaders.warmList('backups', vm1)).toEqual(['b2']);
+  });
+
+  it('serves none of the lists of an account while a hold is on it (a sync dropping its entries), and serves again once released', async () => {
+    const { loaders } = await setup();
+    const release = loaders.holdWarmLists('cached');
+    const second = loaders.holdWarmLists('cached');
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+    release();
+    release();
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+    second();
+    expect(loaders.warmList('backups', vm1)).toEqual(['b1']);
+  });
+
+  it('serves none of the lists of an account that a sync is dropping, while it lists the instances to drop', async () => {
+    const { cache, loaders } = await setup();
+    let listed: (instances: Instance[]) => void = () => {};
+    let askedFor: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (askedFor = resolve));
+    const listInstances = () =>
+      new Promise<Instance[]>((resolve) => {
+        listed = resolve;
+        askedFor();
+      });
+    const adapter = { account: { id: 'cached' }, listInstances } as unknown as ProviderAdapter;
+    const invalidation = new CacheInvalidation(loaders, cache, pino({ level: 'silent' }), () => adapter);
+    const forgetting = invalidation.forgetAccount(adapter);
+    await asked;
+    // The account's instances are being listed: its cached lists are stale, though still in the cache.
+    expect(cache.peek({ providerId: 'cached', kind: 'backups', nativeId: 'vm1' })).toEqual(['b1']);
+    expect(loaders.warmList('backups', vm1)).toBeUndefined();
+    listed([{ providerId: 'cached', nativeId: 'vm1' } as Instance]);
+    await forgetting;
+    expect(cache.peek({ providerId: 'cached', kind: 'backups', nativeId: 'vm1' })).toBeUndefined();
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b3'] }], cache.now());
+    expect(loaders.warmList('backups', vm1)).toEqual(['b3']);
   });
 
   it('serves nothing without a read cache', async () => {
