@@ -113,7 +113,7 @@ export class RequestLoaders {
   /**
    * One instance's list as the read cache holds it now, without a promise,
    * or undefined: then `load` it. A warm dashboard reads hundreds of lists,
-   * and a promise and a DataLoader batch for each was a fifth of its CPU;
+   * and a promise and a DataLoader batch for each was about a sixth of its CPU;
    * answered here, graphql-jit goes on without leaving the field. Only where
    * the cache answers without a round trip (in memory), and only for a key
    * this request has not read yet: what it read first, it keeps. What is

@@ -9,7 +9,7 @@ export interface KeyValueStore {
    * The value at `key` now, without a promise, where the store holds values
    * in this process (memory); absent on stores that need a round trip
    * (Redis). A warm dashboard reads hundreds of cached lists: a promise for
-   * each was a fifth of its CPU.
+   * each was about a sixth of its CPU.
    */
   peek?<T>(key: string): T | undefined;
   /** Many keys in one round trip (one MGET on Redis); undefined where absent. */
