@@ -2,6 +2,11 @@ import type { LRUCache } from 'lru-cache';
 import { growingLru } from './growing-lru.js';
 import type { KeyValueStore } from './store.js';
 
+/** A monotonic time source in milliseconds, like `performance`. */
+export interface StoreClock {
+  now(): number;
+}
+
 /** Most entries kept in memory by default; the least recently used go first. */
 const MAX_ENTRIES = 100_000;
 
@@ -13,13 +18,19 @@ export class MemoryStore implements KeyValueStore {
   private readonly entries: LRUCache<string, { value: unknown }>;
   private readonly children: MemoryStore[] = [];
 
-  constructor(maxEntries = MAX_ENTRIES) {
-    this.entries = growingLru<string, { value: unknown }>(maxEntries, { ttlAutopurge: false });
+  constructor(
+    maxEntries = MAX_ENTRIES,
+    /** Where the entries' ages are read (tests move it); the default is lru-cache's own `performance`. */
+    private readonly clock?: StoreClock,
+  ) {
+    // A given clock is read on every lookup: lru-cache otherwise keeps one reading for a millisecond.
+    const time = clock ? { perf: clock, ttlResolution: 0 } : {};
+    this.entries = growingLru<string, { value: unknown }>(maxEntries, { ttlAutopurge: false, ...time });
   }
 
   /** A separate LRU: nothing set here can evict an entry there. */
   namespace(_name: string, options: { maxEntries: number }): KeyValueStore {
-    const child = new MemoryStore(options.maxEntries);
+    const child = new MemoryStore(options.maxEntries, this.clock);
     this.children.push(child);
     return child;
   }

@@ -54,6 +54,29 @@ describe('warm lists (read from the read cache without a promise)', () => {
     expect(loaders.warmList('backups', vm1)).toEqual(['b2']);
   });
 
+  it('serves the cache again once the request forgets every list (after a sync)', async () => {
+    const { cache, loaders } = await setup();
+    expect(loaders.warmList('backups', vm1)).toEqual(['b1']);
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
+    loaders.forgetAllLists();
+    expect(loaders.warmList('backups', vm1)).toEqual(['b2']);
+  });
+
+  it('leaves a key that nothing served and the cache does not hold to the provider', async () => {
+    const cache = new ReadCache(new RecordingStore(), new Map([['cached', 30_000]]));
+    const asked: string[][] = [];
+    const listBackups = async (ids: readonly string[]) => {
+      asked.push([...ids]);
+      return ids.map((id) => [`fresh-${id}`]);
+    };
+    const adapter = { account: { id: 'cached' }, listBackups } as unknown as ProviderAdapter;
+    const loaders = new RequestLoaders(() => adapter, { scope: UNSCOPED, batch: true, cache });
+    const vm2 = loaderKey('cached', 'vm2');
+    expect(loaders.warmList('backups', vm2)).toBeUndefined();
+    expect(await loaders.backups.load(vm2)).toEqual(['fresh-vm2']);
+    expect(asked).toEqual([['vm2']]);
+  });
+
   it('serves none of the lists of an account while a hold is on it (a sync dropping its entries), and serves again once released', async () => {
     const { loaders } = await setup();
     const release = loaders.holdWarmLists('cached');
