@@ -12,6 +12,7 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/browser/launch.js';
 import { startHarness } from '../test/helpers/harness.js';
+import { median } from './stats.js';
 
 const loads = Number(process.env.BENCH_GRAPHIQL_LOADS ?? 5) || 5;
 
@@ -57,7 +58,6 @@ async function loader(browser: Browser): Promise<(url: string, cold: boolean) =>
   };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function series(load: (url: string, cold: boolean) => Promise<Load>, url: string, warm: boolean): Promise<Load[]> {
   const results: Load[] = [];

@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import { startChild, startNodeFlags } from './ipc.js';
 import { dashboardOnce } from './load.js';
 import { dashboardBody, settings } from './settings.js';
+import { median } from './stats.js';
 
 const root = join(import.meta.dirname, '..');
 const main = join(root, 'dist', 'main.js');
@@ -40,7 +41,6 @@ const cpuMs = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 function helpMs(): number {
   const started = performance.now();
