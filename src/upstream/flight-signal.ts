@@ -18,8 +18,9 @@ export class FlightSignal {
 
   removeEventListener(_type: 'abort', listener: () => void): void {
     const listeners = this.listeners;
-    const index = listeners ? listeners.indexOf(listener) : -1;
-    if (index >= 0) listeners?.splice(index, 1);
+    if (!listeners) return;
+    const index = listeners.indexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
   }
 
   /** Fires once; each listener is called once and then let go (as with `{ once: true }`). */

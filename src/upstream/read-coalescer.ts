@@ -138,8 +138,9 @@ interface Flight {
 export const sharedAnswerGuard = { freeze: false };
 
 function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  // Primitives, null included, count as frozen: past this line `value` is an object.
+  if (Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
+  for (const child of Object.values(value as object)) deepFreeze(child);
   return value;
 }

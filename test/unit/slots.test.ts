@@ -1,0 +1,126 @@
+import { getEventListeners } from 'node:events';
+import { BulkheadRejectedError } from 'cockatiel';
+import { describe, expect, it } from 'vitest';
+import { FlightSignal } from '../../src/upstream/flight-signal.js';
+import { Slots } from '../../src/upstream/slots.js';
+
+class Cancelled extends Error {}
+
+const settledNow = async <T>(promise: Promise<T>): Promise<'resolved' | 'rejected' | 'pending'> => {
+  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
+  promise.then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  // Two turns of the microtask queue: enough for an already-settled promise's handlers.
+  await Promise.resolve();
+  await Promise.resolve();
+  return state;
+};
+
+describe('Slots (the per-account cap on upstream requests in flight)', () => {
+  it('grants up to its capacity at once, then queues in order, handing each released slot to the next waiter', async () => {
+    const slots = new Slots(2, 10, () => new Cancelled());
+    expect(await settledNow(slots.acquire(undefined))).toBe('resolved');
+    expect(await settledNow(slots.acquire(undefined))).toBe('resolved');
+    const order: string[] = [];
+    const third = slots.acquire(undefined).then(() => order.push('third'));
+    const fourth = slots.acquire(undefined).then(() => order.push('fourth'));
+    expect(slots.waiting).toBe(2);
+    expect(await settledNow(third)).toBe('pending');
+    slots.release();
+    await third;
+    expect(order).toEqual(['third']);
+    expect(slots.waiting).toBe(1);
+    slots.release();
+    await fourth;
+    expect(order).toEqual(['third', 'fourth']);
+    expect(slots.waiting).toBe(0);
+  });
+
+  it('frees a slot when nobody waits: the next request gets one at once', async () => {
+    const slots = new Slots(1, 10, () => new Cancelled());
+    await slots.acquire(undefined);
+    slots.release();
+    expect(await settledNow(slots.acquire(undefined))).toBe('resolved');
+    expect(await settledNow(slots.acquire(undefined))).toBe('pending');
+  });
+
+  it('refuses a request beyond the queue as the bulkhead error the policy reports as overloaded', async () => {
+    const slots = new Slots(1, 1, () => new Cancelled());
+    await slots.acquire(undefined);
+    void slots.acquire(undefined);
+    await expect(slots.acquire(undefined)).rejects.toBeInstanceOf(BulkheadRejectedError);
+    expect(slots.waiting).toBe(1);
+  });
+
+  it('lets a waiter whose request ended leave the queue at once, and the next one moves up', async () => {
+    const slots = new Slots(1, 10, () => new Cancelled());
+    await slots.acquire(undefined);
+    const leaving = new AbortController();
+    const left = slots.acquire(leaving.signal);
+    const next = slots.acquire(undefined);
+    leaving.abort();
+    await expect(left).rejects.toBeInstanceOf(Cancelled);
+    expect(slots.waiting).toBe(1);
+    slots.release();
+    expect(await settledNow(next)).toBe('resolved');
+  });
+
+  it('refuses a request that has already ended without taking a slot', async () => {
+    const slots = new Slots(1, 10, () => new Cancelled());
+    const ended = new AbortController();
+    ended.abort();
+    await expect(slots.acquire(ended.signal)).rejects.toBeInstanceOf(Cancelled);
+    expect(await settledNow(slots.acquire(undefined))).toBe('resolved');
+  });
+
+  it('stops listening to a waiter once it holds its slot (a request keeps no listener per read it made)', async () => {
+    const slots = new Slots(1, 10, () => new Cancelled());
+    await slots.acquire(undefined);
+    const request = new AbortController();
+    const granted = slots.acquire(request.signal);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(1);
+    slots.release();
+    await granted;
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('FlightSignal (the minimal abort signal of a coalesced read)', () => {
+  it('calls each listener once with the reason set, then lets them go; a second abort changes nothing', () => {
+    const signal = new FlightSignal();
+    const heard: unknown[] = [];
+    signal.addEventListener('abort', () => heard.push(['first', signal.reason]));
+    signal.addEventListener('abort', () => heard.push(['second', signal.aborted]));
+    const reason = new Error('last waiter left');
+    signal.abort(reason);
+    expect(heard).toEqual([
+      ['first', reason],
+      ['second', true],
+    ]);
+    signal.abort(new Error('again'));
+    expect(heard).toHaveLength(2);
+    expect(signal.reason).toBe(reason);
+  });
+
+  it('does not call a listener that was removed, and removing an unknown one is harmless', () => {
+    const signal = new FlightSignal();
+    const heard: string[] = [];
+    const removed = () => heard.push('removed');
+    const kept = () => heard.push('kept');
+    signal.removeEventListener('abort', kept);
+    signal.addEventListener('abort', removed);
+    signal.addEventListener('abort', kept);
+    signal.removeEventListener('abort', removed);
+    signal.removeEventListener('abort', () => heard.push('never added'));
+    signal.abort(new Error('stop'));
+    expect(heard).toEqual(['kept']);
+  });
+
+  it('starts neither aborted nor with a reason', () => {
+    const signal = new FlightSignal().asAbortSignal();
+    expect(signal.aborted).toBe(false);
+    expect(signal.reason).toBeUndefined();
+  });
+});
