@@ -33,6 +33,8 @@ export default {
     'src/gateway/input-checks.ts',
     'src/gateway/principal.ts',
     'src/upstream/policy.ts',
+    'src/upstream/client.ts',
+    'src/upstream/deadline.ts',
     'src/upstream/read-coalescer.ts',
     'src/upstream/slots.ts',
     'src/upstream/flight-signal.ts',
