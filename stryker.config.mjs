@@ -35,6 +35,7 @@ export default {
     'src/upstream/policy.ts',
     'src/upstream/client.ts',
     'src/upstream/deadline.ts',
+    'src/upstream/secrets.ts',
     'src/upstream/read-coalescer.ts',
     'src/upstream/slots.ts',
     'src/upstream/flight-signal.ts',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
 import { hiddenFields, publicRaw } from '../../src/providers/raw.js';
-import { REDACTED, SecretSet, sha512Hex } from '../../src/upstream/secrets.js';
+import { REDACTED, SecretSet, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
 const PASSWORD = 'p@ss/w0rd+x y"z%é';
@@ -64,6 +64,95 @@ describe('SecretSet.scrub', () => {
     const set = new SecretSet();
     set.add(sha512Hex('secret-password'));
     expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
+  });
+});
+
+describe('encodedForms (what is searched for in every answer)', () => {
+  it('is the secret as sent, URL- and form-encoded, JSON-escaped and with "/" escaped, each once', () => {
+    expect(encodedForms('a/b c+d"é')).toEqual([
+      'a/b c+d"é',
+      'a/b c+d\\"é',
+      'a\\/b c+d"é',
+      'a\\/b c+d\\"é',
+      'a%2Fb+c%2Bd%22%C3%A9',
+      'a%2Fb%20c%2Bd%22%C3%A9',
+    ]);
+  });
+
+  it('is the secret alone where no encoding changes it, and base64 forms only when asked for', () => {
+    expect(encodedForms('plain-secret')).toEqual(['plain-secret']);
+    expect(encodedForms('plain-secret', {})).toEqual(['plain-secret']);
+  });
+
+  it('adds base64 in both alphabets for a secret sent in a Basic header', () => {
+    expect(encodedForms('user:pass?>>', { base64: true })).toEqual(['user:pass?>>', 'dXNlcjpwYXNzPz4+', 'dXNlcjpwYXNzPz4-', 'user%3Apass%3F%3E%3E']);
+  });
+
+  it('searches for padded base64 through its unpadded form only: one search fewer, the same text redacted', () => {
+    // base64 of "opsuser:pw" is b3BzdXNlcjpwdw== ; its URL-safe form has no padding.
+    expect(encodedForms('opsuser:pw', { base64: true })).toEqual(['opsuser:pw', 'opsuser%3Apw', 'b3BzdXNlcjpwdw']);
+    const set = new SecretSet();
+    set.add('opsuser:pw', { base64: true });
+    expect(set.scrub('Basic b3BzdXNlcjpwdw==')).toBe(`Basic ${REDACTED}==`);
+  });
+
+  it('is nothing for a secret shorter than six characters, and the secret itself at six', () => {
+    expect(encodedForms('abcde')).toEqual([]);
+    expect(encodedForms('abcdef')).toEqual(['abcdef']);
+  });
+});
+
+describe('SecretSet: what it holds', () => {
+  it('searches for exactly the forms of its secrets', () => {
+    const set = new SecretSet();
+    set.add('plain-secret');
+    expect(set.size).toBe(1);
+    set.add('opsuser:pw', { base64: true });
+    expect(set.size).toBe(4);
+    set.add('plain-secret');
+    expect(set.size).toBe(4);
+  });
+
+  it('takes a secret of six characters, configured or obtained at run time, and ignores none given', () => {
+    const set = new SecretSet();
+    set.add('abcdef');
+    set.addRuntime('123456');
+    set.add(undefined);
+    set.addRuntime(null);
+    set.addRuntime('12345');
+    expect(set.scrub('abcdef 123456 12345')).toBe(`${REDACTED} ${REDACTED} 12345`);
+    expect(set.size).toBe(2);
+  });
+
+  it('forgets only the run-time tokens before a login', () => {
+    const set = new SecretSet();
+    set.add('configured-secret');
+    set.addRuntime('session-0123456789');
+    expect(set.size).toBe(2);
+    set.forgetRuntime();
+    expect(set.size).toBe(1);
+    expect(set.scrub('configured-secret session-0123456789')).toBe(`${REDACTED} session-0123456789`);
+  });
+
+  it('spends no run-time slot on a configured secret or on a token it already holds', () => {
+    const set = new SecretSet();
+    set.add('configured-secret');
+    const tokens = ['token-1-abcdef', 'token-2-abcdef', 'token-3-abcdef', 'token-4-abcdef'];
+    set.addRuntime(tokens[0]);
+    set.addRuntime(tokens[1]);
+    set.addRuntime(tokens[2]);
+    set.addRuntime('configured-secret');
+    set.addRuntime(tokens[0]);
+    set.addRuntime(tokens[0]);
+    set.addRuntime(tokens[3]);
+    // Four slots, four tokens: none pushed out.
+    expect(set.scrub(tokens.join(' '))).toBe(Array(4).fill(REDACTED).join(' '));
+  });
+});
+
+describe('sha512Hex', () => {
+  it('is the hex SHA-512 of the text (the FIPS 180-2 "abc" vector)', () => {
+    expect(sha512Hex('abc')).toBe('ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f');
   });
 });
 
