@@ -36,6 +36,8 @@ export default {
     'src/upstream/client.ts',
     'src/upstream/deadline.ts',
     'src/upstream/secrets.ts',
+    'src/upstream/failure-class.ts',
+    'src/upstream/budget.ts',
     'src/upstream/read-coalescer.ts',
     'src/upstream/slots.ts',
     'src/upstream/flight-signal.ts',
