@@ -38,6 +38,8 @@ export default {
     'src/upstream/secrets.ts',
     'src/upstream/failure-class.ts',
     'src/upstream/budget.ts',
+    'src/upstream/session.ts',
+    'src/upstream/request-memo.ts',
     'src/upstream/read-coalescer.ts',
     'src/upstream/slots.ts',
     'src/upstream/flight-signal.ts',

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { RequestMemo } from '../../src/upstream/request-memo.js';
+import type { UpstreamScope } from '../../src/upstream/scope.js';
+import { SecretSet } from '../../src/upstream/secrets.js';
+import { SharedSession } from '../../src/upstream/session.js';
+
+/** A promise the test settles. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => {};
+  let reject: (error: Error) => void = () => {};
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+/** One macrotask turn: every reaction of what has settled so far has run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SharedSession (one login per provider account, renewed when the provider says so)', () => {
+  it('logs in once for every request that needs a session at the same time, with the first one id and no signal', async () => {
+    const logins: UpstreamScope[] = [];
+    const login = deferred<string>();
+    const session = new SharedSession((scope) => {
+      logins.push(scope);
+      return login.promise;
+    });
+    const first = new AbortController();
+    const tokens = [session.token({ requestId: 'a', signal: first.signal }), session.token({ requestId: 'b' })];
+    login.resolve('session-1');
+    expect(await Promise.all(tokens)).toEqual(['session-1', 'session-1']);
+    expect(logins).toEqual([{ requestId: 'a', signal: undefined }]);
+    // Later requests reuse it.
+    expect(await session.token({ requestId: 'c' })).toBe('session-1');
+    expect(logins).toHaveLength(1);
+  });
+
+  it('does not keep a failed login: the next request tries again', async () => {
+    let attempts = 0;
+    const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(new Error('provider down')) : Promise.resolve('session-2')));
+    await expect(session.token({ requestId: 'a' })).rejects.toThrow('provider down');
+    await settle();
+    expect(await session.token({ requestId: 'b' })).toBe('session-2');
+    expect(attempts).toBe(2);
+  });
+
+  it('renews once when the answer says the session expired, and sends again with the new one', async () => {
+    const tokens = ['old-session', 'new-session'];
+    const session = new SharedSession(() => Promise.resolve(tokens.shift() ?? 'none'));
+    const sent: string[] = [];
+    const answer = await session.run(
+      (token) => {
+        sent.push(token);
+        return Promise.resolve(token === 'old-session' ? 'expired' : 'data');
+      },
+      (result) => result === 'expired',
+      { requestId: 'r' },
+    );
+    expect(answer).toBe('data');
+    expect(sent).toEqual(['old-session', 'new-session']);
+  });
+
+  it('hands back the second answer even if it too says expired (no loop of logins)', async () => {
+    let logins = 0;
+    const session = new SharedSession(() => Promise.resolve(`session-${++logins}`));
+    const answer = await session.run(() => Promise.resolve('expired'), (result) => result === 'expired', { requestId: 'r' });
+    expect(answer).toBe('expired');
+    expect(logins).toBe(2);
+  });
+
+  it('does not renew for an answer that is not an expiry', async () => {
+    let logins = 0;
+    const session = new SharedSession(() => Promise.resolve(`session-${++logins}`));
+    expect(await session.run(() => Promise.resolve('data'), () => false, { requestId: 'r' })).toBe('data');
+    expect(logins).toBe(1);
+  });
+
+  it('ignores a stale token: many requests failing with the old session cause one login', async () => {
+    let logins = 0;
+    const session = new SharedSession(() => Promise.resolve(`session-${++logins}`));
+    const old = await session.token({ requestId: 'a' });
+    await session.invalidate(old);
+    const renewed = await session.token({ requestId: 'b' });
+    // Other requests still report the old token as expired: the renewed session stays.
+    await session.invalidate(old);
+    await session.invalidate(old);
+    expect(await session.token({ requestId: 'c' })).toBe(renewed);
+    expect(logins).toBe(2);
+  });
+
+  it('invalidates nothing while no login has been made, or when the login failed', async () => {
+    let logins = 0;
+    const session = new SharedSession(() => (++logins === 1 ? Promise.reject(new Error('refused')) : Promise.resolve('session')));
+    await session.invalidate('anything');
+    const failed = session.token({ requestId: 'a' });
+    await session.invalidate('anything');
+    await expect(failed).rejects.toThrow('refused');
+    expect(await session.token({ requestId: 'b' })).toBe('session');
+  });
+
+  it('forgets old sessions before a login and scrubs the new one from the next answer on', async () => {
+    const secrets = new SecretSet();
+    secrets.addRuntime('previous-session-id');
+    let seenDuringLogin = '';
+    const session = SharedSession.loggingIn(secrets, () => {
+      // The login's answer is read unscrubbed of earlier sessions: the provider may hand the same one out again.
+      seenDuringLogin = secrets.scrub('previous-session-id');
+      return Promise.resolve('fresh-session-id');
+    });
+    expect(await session.token({ requestId: 'r' })).toBe('fresh-session-id');
+    expect(seenDuringLogin).toBe('previous-session-id');
+    expect(secrets.scrub('echo fresh-session-id')).toBe('echo [redacted]');
+    expect(secrets.scrub('previous-session-id')).toBe('previous-session-id');
+  });
+});
+
+describe('RequestMemo (a read shared within one GraphQL request, never across requests)', () => {
+  it('shares a read in flight within one request, and not with another request', async () => {
+    const memo = new RequestMemo<string>();
+    const one: UpstreamScope = { requestId: 'one' };
+    const other: UpstreamScope = { requestId: 'other' };
+    let reads = 0;
+    const read = deferred<string>();
+    const start = () => {
+      reads += 1;
+      return read.promise;
+    };
+    const first = memo.shared(one, start);
+    const again = memo.shared(one, start);
+    void memo.shared(other, () => Promise.resolve('theirs'));
+    expect(again).toBe(first);
+    expect(reads).toBe(1);
+    read.resolve('data');
+    expect(await first).toBe('data');
+  });
+
+  it('forgets a shared read once it settles, so a later read in the same request sees fresh data', async () => {
+    const memo = new RequestMemo<number>();
+    const scope: UpstreamScope = { requestId: 'r' };
+    let reads = 0;
+    expect(await memo.shared(scope, () => Promise.resolve(++reads))).toBe(1);
+    expect(await memo.shared(scope, () => Promise.resolve(++reads))).toBe(2);
+    await expect(memo.shared(scope, () => Promise.reject(new Error('failed')))).rejects.toThrow('failed');
+    expect(await memo.shared(scope, () => Promise.resolve(++reads))).toBe(3);
+  });
+
+  it('hands a prefetched read out once; a second prefetch while one waits starts nothing', async () => {
+    const memo = new RequestMemo<string>();
+    const scope: UpstreamScope = { requestId: 'r' };
+    let reads = 0;
+    memo.prefetch(scope, () => Promise.resolve(`read-${++reads}`));
+    memo.prefetch(scope, () => Promise.resolve(`read-${++reads}`));
+    expect(reads).toBe(1);
+    expect(await memo.take(scope)).toBe('read-1');
+    expect(memo.take(scope)).toBeUndefined();
+    expect(memo.take({ requestId: 'never-prefetched' })).toBeUndefined();
+  });
+
+  it('keeps a failed prefetch for whoever takes it, without an unhandled rejection meanwhile', async () => {
+    const memo = new RequestMemo<string>();
+    const scope: UpstreamScope = { requestId: 'r' };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      memo.prefetch(scope, () => Promise.reject(new Error('prefetch failed')));
+      await settle();
+      await expect(memo.take(scope)).rejects.toThrow('prefetch failed');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
