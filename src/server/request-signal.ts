@@ -7,12 +7,22 @@ import type { ServerResponse } from 'node:http';
  * running for it are cancelled and their sockets freed.
  */
 export function requestSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  // One listener per upstream attempt in flight (dozens for a dashboard): not a leak.
-  setMaxListeners(0, controller.signal);
+  const controller = cancellationController();
   if (res.closed && !res.writableFinished) controller.abort();
   else res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+/**
+ * The controller behind a request's (or a WebSocket connection's) cancellation
+ * signal. Every upstream read in flight listens to it, dozens for one
+ * dashboard: without this, node prints a "possible EventTarget memory leak"
+ * warning past ten, about something that is no leak.
+ */
+export function cancellationController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

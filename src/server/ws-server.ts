@@ -11,6 +11,7 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
+import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
 
 /** Close code for a connection over a cap; graphql-ws clients treat 4429 as final and do not retry at once. */
@@ -93,7 +94,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       perClient.set(clientKey, open + 1);
-      states.set(socket, { principal, clientKey, requestIds: new Map(), gone: new AbortController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
