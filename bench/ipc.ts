@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { FloorMode } from './floor-servers.js';
 import type { GcTotals } from './gc-meter.js';
 import type { AllocationSummary, ProfileSummary } from './profile.js';
 
@@ -49,7 +50,7 @@ export type ParentMessage =
   | { type: 'heap-sampling-start'; survivorsOnly: boolean }
   | { type: 'heap-sampling-stop'; file: string }
   | { type: 'replay'; requests: ReplayRequest[]; seconds: number }
-  | { type: 'serve'; answer: string; mode: 'json' | 'graphql' }
+  | { type: 'serve'; answer: string; mode: FloorMode }
   | { type: 'received' }
   | { type: 'memory' }
   | { type: 'stop' };

@@ -27,6 +27,7 @@ import { startGateway, startSimulators, type RunningGatewayChild, type Simulator
 import { startChild } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { machineBusyMs } from './machine.js';
+import type { FloorMode } from './floor-servers.js';
 import { render, targets, type BuildResults, type CpuRun, type FloorResults, type LoadRow, type MemoryResults, type Results } from './report.js';
 import { benchBuilds, settings, type Build } from './settings.js';
 import type { SimulatorControl } from './sim-control.js';
@@ -88,7 +89,8 @@ async function memory(gateway: RunningGatewayChild): Promise<MemoryResults> {
 
 /**
  * The floors (bench/floor.ts), at L = 0: the query's own upstream requests
- * replayed with bare undici, and its answer served by bare node:http.
+ * replayed with bare undici, and its answer served from memory by bare
+ * node:http, by graphql-jit, and by graphql-jit behind Apollo and express.
  */
 const FLOOR_RUNS = 3;
 
@@ -99,7 +101,7 @@ async function floors(sims: SimulatorSet, upstreamRequests: Awaited<ReturnType<S
   // One process per server, so each one's CPU is its own. Three runs each, the
   // least kept: a single run of a few-ms floor was seen at 2.4 ms and 7.2 ms on
   // this machine, and a floor that is too high flatters every ratio above it.
-  const servingRuns = async (mode: 'json' | 'graphql') => {
+  const servingRuns = async (mode: FloorMode) => {
     const floor = await startChild('floor.ts', {});
     try {
       const { url } = await floor.ask({ type: 'serve', answer, mode }, 'serving');
@@ -118,13 +120,16 @@ async function floors(sims: SimulatorSet, upstreamRequests: Awaited<ReturnType<S
   };
   const serving = await servingRuns('json');
   const graphql = await servingRuns('graphql');
+  const apollo = await servingRuns('apollo');
   return {
     upstreamRequests: upstreamRequests.length,
     upstreamMsPerQuery: replayed.msPerRound,
     servingMsPerQuery: Math.min(...serving),
     graphqlMsPerQuery: Math.min(...graphql),
+    apolloMsPerQuery: Math.min(...apollo),
     servingRuns: serving,
     graphqlRuns: graphql,
+    apolloRuns: apollo,
   };
 }
 
