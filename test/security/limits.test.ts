@@ -33,6 +33,16 @@ describe('request limits', () => {
     expect(errorCodes(dear)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 
+  it('refuses a 1 KB document of fragments each spreading the next twice, 23 levels (2^23 paths), at once and with QUERY_TOO_COMPLEX', async () => {
+    // Priced path by path, this document held the event loop for a minute (every client waited); each fragment is now priced once.
+    const lines = ['query { ...F0 }', ...Array.from({ length: 23 }, (_, level) => `fragment F${level} on Query { ...F${level + 1} ...F${level + 1} }`), 'fragment F23 on Query { __typename }'];
+    const answer = await harness.gql(lines.join('\n'));
+    expect(answer.status).toBe(400);
+    // The depth rule counts the spreads too; both refusals come back.
+    expect(new Set(errorCodes(answer))).toEqual(new Set(['QUERY_TOO_COMPLEX']));
+    expect(answer.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(/^Query cost limit exceeded: \d+ > 2000\./));
+  });
+
   it('refuses more tokens than maxTokens', async () => {
     const answer = await harness.gql(`{ providers { ${Array.from({ length: 500 }, () => 'id').join(' ')} } }`);
     expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);

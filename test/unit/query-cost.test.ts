@@ -195,3 +195,58 @@ describe('the cost plugin (Apollo, once the operation is known)', () => {
     expect((await refusalOf(query, {}, { maxCost: 100, maxPageSize: 100, maxListArgument: 4 }))?.message).toBe(`${COST_ERROR_PREFIX}: 101 > 100. Ask for fewer items (first) or fewer nested lists.`);
   });
 });
+
+/** `query { ...F0 }` where each fragment spreads the next twice: 2^depth paths in a document of depth + 2 lines. */
+function doublingFragments(depth: number, leaf: string): string {
+  const lines = ['query { ...F0 }'];
+  for (let level = 0; level < depth; level++) lines.push(`fragment F${level} on Query { ...F${level + 1} ...F${level + 1} }`);
+  lines.push(`fragment F${depth} on Query { ${leaf} }`);
+  return lines.join('\n');
+}
+
+describe('fragments spread many times', () => {
+  // Walking every path took a minute at depth 23 (a 1 KB document), holding the event loop: each fragment is measured once.
+  it('a fragment spread twice at each of 16 levels is walked once per fragment and priced as every path', () => {
+    // Counted, not timed: each visit of the leaf looks its field up on Query once; 2^16 visits before.
+    const query = schema.getQueryType()!;
+    const getFields = query.getFields.bind(query);
+    let lookups = 0;
+    query.getFields = () => {
+      lookups += 1;
+      return getFields();
+    };
+    const walk = (depth: number) => {
+      lookups = 0;
+      const errors = errorsOf(doublingFragments(depth, 'node(id: "x") { id }'), options(100_000));
+      return { errors, lookups };
+    };
+    try {
+      const [shallow, deep] = [walk(2), walk(16)];
+      expect(shallow.errors).toEqual([]);
+      expect(deep.errors).toEqual([`${COST_ERROR_PREFIX}: ${2 ** 16 * 2} > 100000. Ask for fewer items (first) or fewer nested lists.`]);
+      expect(deep.lookups).toBe(shallow.lookups);
+    } finally {
+      query.getFields = getFields;
+    }
+  });
+
+  it('__typename costs 1, so that chain is priced at its paths, not at nothing', () => {
+    expectCost(doublingFragments(3, '__typename'), 2 ** 3);
+    expectCost('{ __typename node(id: "x") { __typename id } }', 1 + (1 + 1 + 1));
+  });
+
+  it('a fragment spread in several places costs each time, its list arguments counted each time', () => {
+    const twice = 'query { a: node(id: "x") { ...F } b: node(id: "y") { ...F } } fragment F on Instance { name disks { id } }';
+    expectCost(twice, 2 * (1 + (1 + (1 + 5))));
+    const lists = 'query { ...L ...L } fragment L on Query { nodes(ids: ["a", "b", "c"]) { id } }';
+    expect(errorsOf(lists, options(1000, { maxListArgument: 6 }))).toEqual([]);
+    expect(errorsOf(lists, options(1000, { maxListArgument: 5 }))).toEqual([
+      `${COST_ERROR_PREFIX}: list arguments of 6 items in all > 5 (limits.maxListArgument). Send fewer ids per request.`,
+    ]);
+  });
+
+  it('the same fragment on different types is priced in its own type each time', () => {
+    const query = 'query { node(id: "x") { ...N } nodes(ids: ["a", "b"]) { ...N } } fragment N on Node { id ... on Instance { disks { id } } }';
+    expectCost(query, (1 + (1 + (1 + 5))) + 2 * (1 + (1 + (1 + 5))));
+  });
+});

@@ -12,6 +12,8 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type InlineFragmentNode,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLNamedType,
@@ -117,7 +119,10 @@ interface Measure {
 function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, variables: Variables | undefined): Measure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  let listItems = 0;
+  // Each fragment measured once per type it is spread on: a chain of
+  // fragments each spreading the next twice is 2^n paths but n fragments, and
+  // walking every path let a 1 KB document hold the event loop for a minute.
+  const measuredFragments = new Map<string, Measure | 'measuring'>();
 
   const fieldOf = (type: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined =>
     isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
@@ -140,35 +145,57 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
     return parent.name.endsWith('Connection') ? 1 : options.assumedListSize;
   };
 
-  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number => {
-    let total = 0;
+  const inlineMeasure = (fragment: InlineFragmentNode, parent: GraphQLNamedType): Measure => {
+    const typeName = fragment.typeCondition?.name.value;
+    return costOf(fragment.selectionSet, (typeName && schema.getType(typeName)) || parent);
+  };
+
+  const spreadMeasure = (spread: FragmentSpreadNode, parent: GraphQLNamedType): Measure => {
+    const fragment = fragments.get(spread.name.value);
+    if (!fragment) return NOTHING;
+    const type = schema.getType(fragment.typeCondition.name.value) ?? parent;
+    const key = `${fragment.name.value}\u0000${type.name}`;
+    const known = measuredFragments.get(key);
+    // A fragment that spreads itself (refused by graphql-js's NoFragmentCycles) adds nothing more.
+    if (known === 'measuring') return NOTHING;
+    if (known) return known;
+    measuredFragments.set(key, 'measuring');
+    const found = costOf(fragment.selectionSet, type);
+    measuredFragments.set(key, found);
+    return found;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLNamedType): Measure => {
+    let cost = 0;
+    let listItems = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const field = fieldOf(parent, selection.name.value);
-        if (!field) continue;
+        if (!field) {
+          // __typename costs what a field costs (at 0, a chain of spreads of it cost nothing at any length);
+          // a field the schema lacks is refused by validation.
+          if (selection.name.value === '__typename') cost += 1;
+          continue;
+        }
         const lists = listsOf(selection, field);
-        listItems += lists.longest;
-        const child = getNamedType(field.type);
-        const inner = selection.selectionSet ? costOf(selection.selectionSet, child, seen) : 0;
-        total += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * inner);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typeName = selection.typeCondition?.name.value;
-        const type = (typeName && schema.getType(typeName)) || parent;
-        total += costOf(selection.selectionSet, type, seen);
+        const inner = selection.selectionSet ? costOf(selection.selectionSet, getNamedType(field.type)) : NOTHING;
+        listItems += lists.longest + inner.listItems;
+        cost += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * inner.cost);
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value) ?? parent;
-        total += costOf(fragment.selectionSet, type, new Set([...seen, fragment.name.value]));
+        const inner = selection.kind === Kind.INLINE_FRAGMENT ? inlineMeasure(selection, parent) : spreadMeasure(selection, parent);
+        cost += inner.cost;
+        listItems += inner.listItems;
       }
-      if (total > options.maxCost * 10) return total;
+      if (cost > options.maxCost * 10) break;
     }
-    return total;
+    return { cost, listItems };
   };
 
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  return { cost: root ? costOf(operation.selectionSet, root, new Set()) : 0, listItems };
+  return root ? costOf(operation.selectionSet, root) : NOTHING;
 }
+
+const NOTHING: Measure = { cost: 0, listItems: 0 };
 
 /** The refusal, or null when the operation is within the limits. */
 function refusal(found: Measure, options: CostOptions): string | null {
