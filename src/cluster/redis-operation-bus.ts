@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Operation } from '../domain/types.js';
+import { decodeStored, encodeStored } from '../state/stored-json.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
-/** JSON with Dates kept as Dates: an Operation carries them. */
-const revive = (_key: string, value: unknown): unknown => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value);
 
 /** Extends the lease only while this replica still holds it (compare, then expire, atomically). */
 const RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
@@ -61,9 +59,9 @@ export class RedisOperationBus implements OperationBus {
   }
 
   async publish(id: string, event: BusEvent, keepMs: number): Promise<void> {
-    const text = JSON.stringify({ from: this.replica, event } satisfies Envelope);
+    const text = encodeStored({ from: this.replica, event } satisfies Envelope);
     const pipeline = this.commands.pipeline();
-    if (event.type === 'status') pipeline.set(this.lastKey(id), JSON.stringify(event.operation), 'PX', Math.max(1, Math.round(keepMs)));
+    if (event.type === 'status') pipeline.set(this.lastKey(id), encodeStored(event.operation), 'PX', Math.max(1, Math.round(keepMs)));
     pipeline.publish(this.channel(id), text);
     const answers = await pipeline.exec();
     const failed = answers?.find(([error]) => error !== null);
@@ -72,7 +70,7 @@ export class RedisOperationBus implements OperationBus {
 
   async last(id: string): Promise<Operation | undefined> {
     const text = await this.commands.get(this.lastKey(id));
-    return text === null ? undefined : (JSON.parse(text, revive) as Operation);
+    return text === null ? undefined : decodeStored<Operation>(text);
   }
 
   async subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>> {
@@ -102,7 +100,7 @@ export class RedisOperationBus implements OperationBus {
     if (!handlers) return;
     let envelope: Envelope;
     try {
-      envelope = JSON.parse(text, revive) as Envelope;
+      envelope = decodeStored<Envelope>(text);
     } catch {
       return;
     }

@@ -1,10 +1,6 @@
 import { Redis } from 'ioredis';
 import type { KeyValueStore } from './store.js';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
-
-/** JSON with Dates kept as Dates: domain objects carry them. */
-const revive = (_key: string, value: unknown): unknown => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value);
+import { decodeStored, encodeStored } from './stored-json.js';
 
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
@@ -35,30 +31,30 @@ export class RedisStore implements KeyValueStore {
 
   async get<T>(key: string): Promise<T | undefined> {
     const text = await this.redis.get(this.prefix + key);
-    return text === null ? undefined : (JSON.parse(text, revive) as T);
+    return text === null ? undefined : decodeStored<T>(text);
   }
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
     const texts = await this.redis.mget(keys.map((key) => this.prefix + key));
-    return texts.map((text) => (text === null ? undefined : (JSON.parse(text, revive) as T)));
+    return texts.map((text) => (text === null ? undefined : decodeStored<T>(text)));
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.redis.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
   async setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const { key, value, ttlMs } of entries) pipeline.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    for (const { key, value, ttlMs } of entries) pipeline.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)));
     const answers = await pipeline.exec();
     const failed = answers?.find(([error]) => error !== null);
     if (failed?.[0]) throw failed[0];
   }
 
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
-    const answer = await this.redis.set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    const answer = await this.redis.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
     return answer === 'OK';
   }
 

@@ -32,6 +32,15 @@ describe.each(stores)('read cache over the %s store', (_name, createStore) => {
     expect(uncached).toBeUndefined();
   });
 
+  it('gives back provider strings that look like dates exactly as they were, beside real Dates', async () => {
+    const cache = new ReadCache(store, new Map([['acct', 60_000]]));
+    const stored = [{ name: '2030-01-01T00:00:00Z', nativeId: '2024-01-01T00:00:00Z', note: '\u0001D2024-01-01T00:00:00.000Z', createdAt: new Date('2026-11-30T10:00:00.000Z') }];
+    await cache.setMany([{ address: backupsOf('iso'), value: stored }], cache.now());
+    const [hit] = await cache.getMany([backupsOf('iso')]);
+    expect(hit).toEqual(stored);
+    expect(typeof (hit as typeof stored)[0]?.name).toBe('string');
+  });
+
   it('does not cache an answer to a read that a mutation on its instance overtook', async () => {
     const cache = new ReadCache(store, new Map([['acct', 60_000]]));
     const startedAt = cache.now();
