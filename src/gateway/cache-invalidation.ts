@@ -52,6 +52,8 @@ export class CacheInvalidation {
    */
   async afterOperation(operation: Operation): Promise<Operation> {
     if (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED') return operation;
+    // Reads already in the air were asked before the change: later reads must not share their answers.
+    this.provider(operation.providerId).upstream.forgetFlights();
     if (operation.kind === 'SYNC_BACKUPS') await this.forgetAccount(this.provider(operation.providerId));
     else if (operation.instanceNativeId) await this.forgetInstance(operation.providerId, operation.instanceNativeId);
     return operation;

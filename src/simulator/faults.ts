@@ -8,6 +8,12 @@ export const FAULT_MODES = [
   'down',
   /** Answers, but only after `slowMs`. */
   'slow',
+  /**
+   * The real answer, as it was when the request arrived, sent `slowMs` later:
+   * a read that straddles a change at the provider (the answer is stale by the
+   * time it lands).
+   */
+  'late',
   /** 500 with a plain-text body. */
   'http-500',
   /** 503 with a plain-text body. */
@@ -35,7 +41,7 @@ export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultSettings {
   mode: FaultMode;
-  /** For 'slow'. */
+  /** For 'slow' and 'late'. */
   slowMs?: number;
   /** For 'trickle': the pause between two bytes of the body (default 1000). */
   trickleIntervalMs?: number;

@@ -187,11 +187,15 @@ export class SimulatorServer {
       if (this.fault.onlyLabel !== undefined) {
         answer = await this.handler(request);
         injected = request.label === this.fault.onlyLabel ? this.nextFault() : null;
-        if (injected) answer = await this.answerFault(injected, request);
+        if (injected && !sendsRealAnswer(injected.mode)) answer = await this.answerFault(injected, request);
       } else {
         injected = this.nextFault();
-        // A trickle sends the real answer, only slowly.
-        answer = injected && injected.mode !== 'trickle' ? await this.answerFault(injected, request) : await this.handler(request);
+        answer = injected && !sendsRealAnswer(injected.mode) ? await this.answerFault(injected, request) : await this.handler(request);
+      }
+      if (injected?.mode === 'late') {
+        // As it is now: handlers answer with their live rows, which a job finishing meanwhile would change.
+        answer = structuredClone(answer);
+        await delay(injected.slowMs ?? 1_000);
       }
     } finally {
       this.inFlight -= 1;
@@ -350,6 +354,9 @@ function encode(answer: SimResponse): { headers: Record<string, string>; body: s
   headers['content-length'] = String(Buffer.byteLength(body));
   return { headers, body };
 }
+
+/** A trickle and a late answer send the real answer, only slowly. */
+const sendsRealAnswer = (mode: FaultMode): boolean => mode === 'trickle' || mode === 'late';
 
 /** Headers at once, then the body a byte per interval, until it is all sent or the client leaves. */
 function trickle(res: ServerResponse, answer: SimResponse, intervalMs: number): void {

@@ -128,6 +128,11 @@ export class UpstreamClient {
     return this.policy.breakerState();
   }
 
+  /** The account changed other than through this client's writes: see `ReadCoalescer.forgetFlights`. */
+  forgetFlights(): void {
+    this.coalescer?.forgetFlights();
+  }
+
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
     request.scope.budget?.spend();

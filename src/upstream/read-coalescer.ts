@@ -19,9 +19,10 @@ import type { UpstreamScope } from './scope.js';
  * - reads only (`mayRetry` in client.ts: a GET, or a request marked
  *   idempotent such as Zomro's form-POST reads); never writes;
  * - the key holds everything the provider sees: method, path, query, headers
- *   (credentials included) and body, plus the account's write generation, so
- *   a read that starts after a write began never joins a flight from before
- *   it (read-after-write);
+ *   (credentials included) and body, plus the account's generation, so a
+ *   read that starts after a write began, or after the account was seen
+ *   changed otherwise (an operation seen finished: `forgetFlights`), never
+ *   joins a flight from before (read-after-write);
  * - a flight's failure reaches only its own waiters: it leaves the map when
  *   it settles, and the next read starts a new one;
  * - one waiter leaving (its client went away) leaves only that waiter; the
@@ -30,8 +31,8 @@ import type { UpstreamScope } from './scope.js';
  */
 export class ReadCoalescer {
   private readonly flights = new Map<string, Flight>();
-  /** Bumped when a write starts and when it ends: see the class comment. */
-  private writeGeneration = 0;
+  /** Bumped when a write starts and when it ends, and by `forgetFlights`: see the class comment. */
+  private generation = 0;
 
   constructor(
     /** Runs the read once for a flight, under the flight's own scope. */
@@ -59,18 +60,28 @@ export class ReadCoalescer {
 
   /** A write: reads that start from now on, and after it, never join a flight from before it. */
   async write<T>(run: () => Promise<T>): Promise<T> {
-    this.writeGeneration += 1;
+    this.generation += 1;
     try {
       return await run();
     } finally {
-      this.writeGeneration += 1;
+      this.generation += 1;
     }
+  }
+
+  /**
+   * The account changed other than through a write of ours (an operation
+   * seen finished): reads from now on start their own flights. A read that
+   * joined an older flight would take (and the read cache keep, as a read
+   * started after the change) an answer from before it.
+   */
+  forgetFlights(): void {
+    this.generation += 1;
   }
 
   private keyOf(request: UpstreamRequest): string {
     const query = request.query ? JSON.stringify(request.query) : '';
     const headers = request.headers ? JSON.stringify(request.headers) : '';
-    return `${this.writeGeneration}\n${request.method}\n${request.path}\n${query}\n${headers}\n${request.body ?? ''}`;
+    return `${this.generation}\n${request.method}\n${request.path}\n${query}\n${headers}\n${request.body ?? ''}`;
   }
 
   private start(key: string, request: UpstreamRequest): Flight {

@@ -71,6 +71,30 @@ describe('cross-request read cache: asynchronous operations', () => {
     expect(after.data?.instance.backups.find((backup) => backup.name === 'finishing-soon')?.status).toBe('AVAILABLE');
   });
 
+  it('does not hand a read that starts after an operation is seen finished the answer of a read still in flight from before it', async () => {
+    // ZStack: its operations are jobs, polled apart from the backup list (Zomro's poll reads the list itself).
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(providerId: "zstack-test") { edges { node { id } } } }');
+    const instanceId = list.data!.instances.edges[2]!.node.id;
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
+      input: { instanceId, name: 'straddling' },
+    });
+    expect(created.errors).toBeUndefined();
+    // A: its upstream read sees the backup being made, and its answer lands 1.5 s later.
+    await harness.simulator('zstack').server.setFault({ mode: 'late', slowMs: 1_500, onlyLabel: 'GET /zstack/v1/volume-backups', times: 1 });
+    const before = backupsOf(instanceId);
+    await eventually(
+      () => harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id: created.data!.createBackup.operation.id }),
+      (poll) => poll.data?.operation.status === 'SUCCEEDED',
+    );
+    // B starts after the operation was seen finished: its own upstream read, not A's.
+    const after = await backupsOf(instanceId);
+    const statusOf = (answer: Awaited<ReturnType<typeof backupsOf>>) => answer.data?.instance.backups.find((backup) => backup.name === 'straddling')?.status;
+    expect(statusOf(after)).toBe('AVAILABLE');
+    expect(statusOf(await before)).toBe('CREATING');
+    // And nothing stale was cached meanwhile.
+    expect(statusOf(await backupsOf(instanceId))).toBe('AVAILABLE');
+  });
+
   it('drops a whole account from the cache on a sync, and only that account', async () => {
     const dashboard = '{ instances { edges { node { backups { id } } } } }';
     expect((await harness.gql(dashboard)).errors).toBeUndefined();

@@ -7,6 +7,7 @@ import { type Harness, startHarness, withProviderSettings } from '../helpers/har
 const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
   down: 'PROVIDER_UNAVAILABLE',
   slow: 'PROVIDER_TIMEOUT',
+  late: 'PROVIDER_TIMEOUT',
   'http-500': 'PROVIDER_UNAVAILABLE',
   'http-503': 'PROVIDER_UNAVAILABLE',
   'rate-limit': 'PROVIDER_UNAVAILABLE',

@@ -185,6 +185,22 @@ describe('ReadCoalescer (identical reads in flight share one upstream request)',
     expect(calls).toHaveLength(2);
   });
 
+  it('after forgetFlights (an operation seen finished), a read starts its own flight, and the older one still answers its waiters', async () => {
+    const { coalescer, calls } = upstream();
+    const before = coalescer.read(read());
+    coalescer.forgetFlights();
+    const after = coalescer.read(read());
+    expect(calls).toHaveLength(2);
+    calls[0]?.answer({ vms: ['creating'] });
+    calls[1]?.answer({ vms: ['ready'] });
+    expect((await before).body).toEqual({ vms: ['creating'] });
+    expect((await after).body).toEqual({ vms: ['ready'] });
+    // Reads after it share a flight again.
+    void coalescer.read(read());
+    void coalescer.read(read());
+    expect(calls).toHaveLength(3);
+  });
+
   it('coalesces the methods reads are sent with, GET and form POST, and nothing else', () => {
     expect(ReadCoalescer.coalescible(read({ method: 'GET' }))).toBe(true);
     expect(ReadCoalescer.coalescible(read({ method: 'POST' }))).toBe(true);
