@@ -101,6 +101,17 @@ export class SecretSet {
 
   /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
   scrub(text: string): string {
+    const out = this.replaceForms(text);
+    if (!out.includes('\\u')) return out;
+    // A JSON encoder may \u-escape any character (Rails escapes <, > and &; PHP everything
+    // past ASCII), so a secret can hide in escapes no fixed form foresees. Search again with
+    // the escapes written as JSON.stringify writes them; the text changes only if one was there.
+    const canonical = canonicalJsonEscapes(out);
+    const scrubbed = this.replaceForms(canonical);
+    return scrubbed === canonical ? out : scrubbed;
+  }
+
+  private replaceForms(text: string): string {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
@@ -114,3 +125,22 @@ export class SecretSet {
     this.forms = [...forms].sort((a, b) => b.length - a.length);
   }
 }
+
+/**
+ * JSON text with each \uXXXX escape written as JSON.stringify would write
+ * that character: the character itself, or \" \\ \n and the like, or a
+ * lower-case \u00XX for other control characters and lone surrogates. The
+ * JSON means the same; a secret's JSON.stringify form can now be found in it.
+ * Other escapes are kept, and read in pairs, so in an escaped backslash
+ * followed by "u0041" the "u0041" is left alone.
+ */
+export function canonicalJsonEscapes(text: string): string {
+  return text.replace(JSON_ESCAPE, (escape: string, high: string | undefined, low: string | undefined, single: string | undefined) => {
+    if (high !== undefined && low !== undefined) return String.fromCharCode(parseInt(high, 16), parseInt(low, 16));
+    if (single === undefined) return escape;
+    return JSON.stringify(String.fromCharCode(parseInt(single, 16))).slice(1, -1);
+  });
+}
+
+/** A surrogate pair, or one \uXXXX, or any other escape (kept as it is). */
+const JSON_ESCAPE = /\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})|\\[^u]/gi;

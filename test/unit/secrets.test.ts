@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
 import { hiddenFields, publicRaw } from '../../src/providers/raw.js';
-import { REDACTED, SecretSet, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
+import { REDACTED, SecretSet, canonicalJsonEscapes, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
 const PASSWORD = 'p@ss/w0rd+x y"z%é';
@@ -64,6 +64,46 @@ describe('SecretSet.scrub', () => {
     const set = new SecretSet();
     set.add(sha512Hex('secret-password'));
     expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
+  });
+});
+
+// JSON encoders escape characters JSON.stringify leaves alone: Rails (OnApp) <, > and &; PHP every non-ASCII character.
+describe('SecretSet.scrub: secrets behind \\u escapes', () => {
+  const SECRET = 'Pa<ss>&w\u00f6rd-91c4e2"\u{1F600}';
+  const secrets = new SecretSet();
+  secrets.add(SECRET);
+  /** `value` as a JSON string literal's inside, with the characters `pick` chooses written as \uXXXX in `hexCase`. */
+  const escaped = (value: string, pick: (char: string) => boolean, hexCase: 'lower' | 'upper' = 'lower') =>
+    [...JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"')]
+      .map((char) => {
+        if (!pick(char)) return char === '"' ? '\\"' : char;
+        const units = char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [char.charCodeAt(0)];
+        return units.map((unit) => `\\u${unit.toString(16).padStart(4, '0')}`).map((form) => (hexCase === 'upper' ? form.toUpperCase().replace('\\U', '\\u') : form)).join('');
+      })
+      .join('');
+
+  it.each([
+    ['Rails: <, > and &', (char: string) => '<>&'.includes(char)],
+    ['PHP: everything past ASCII', (char: string) => char.codePointAt(0)! > 0x7f],
+    ['an encoder that escapes every character', () => true],
+  ])('finds it when %s are escaped, in upper- or lower-case hex, and the JSON still parses to the same, redacted', (_name, pick) => {
+    for (const hexCase of ['lower', 'upper'] as const) {
+      const text = `{"errors":{"base":["API key ${escaped(SECRET, pick, hexCase)} is not valid"]}}`;
+      expect(JSON.parse(text)).toEqual({ errors: { base: [`API key ${SECRET} is not valid`] } });
+      const scrubbed = secrets.scrub(text);
+      expect(JSON.parse(scrubbed)).toEqual({ errors: { base: [`API key ${REDACTED} is not valid`] } });
+    }
+  });
+
+  it('leaves escaped text without a secret exactly as it was', () => {
+    const text = '{"name":"caf\\u00e9 \\u003cb\\u003e","path":"a\\\\u0041"}';
+    expect(secrets.scrub(text)).toBe(text);
+  });
+
+  it('writes escapes as JSON.stringify would, keeps other escapes, and reads an escaped backslash as one', () => {
+    expect(canonicalJsonEscapes('\\u003c\\u00E9\\u0022\\u005c\\u000a\\u0001\\ud83d\\ude00\\ud800x')).toBe('<\u00e9\\"\\\\\\n\\u0001\u{1F600}\\ud800x');
+    expect(canonicalJsonEscapes('\\\\u0041 \\" \\/ \\n')).toBe('\\\\u0041 \\" \\/ \\n');
+    for (const text of ['"\\u0022\\u005c\\ud800\\u00e9\\\\u0041"', '{"a":"\\u003c\\ud83d\\ude00"}']) expect(JSON.parse(canonicalJsonEscapes(text))).toEqual(JSON.parse(text));
   });
 });
 

@@ -239,6 +239,14 @@ describe('UpstreamClient: what it makes of an answer', () => {
     const body = JSON.stringify((await client.request(get('/whoami'))).body);
     expect(body).not.toContain('s3cret-token');
   });
+
+  it('scrubs a secret the provider quoted back in \\u escapes (Rails escapes <, > and &), in the parsed answer', async () => {
+    const { client } = clientWith();
+    client.secrets.add('Pa<ss>&word-91c4e2');
+    handler = (_request, response) => response.writeHead(422, { 'content-type': 'application/json' }).end('{"errors":{"base":["API key Pa\\u003css\\u003e\\u0026word-91c4e2 is invalid"]}}');
+    const answer = await client.request(get('/whoami'));
+    expect(answer.body).toEqual({ errors: { base: ['API key [redacted] is invalid'] } });
+  });
 });
 
 describe('UpstreamClient: provider failures', () => {
