@@ -1,4 +1,4 @@
-import { GraphQLError, defaultFieldResolver, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, defaultFieldResolver, isUnionType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
@@ -35,6 +35,7 @@ export interface RequestPipeline {
 
 export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
   guardServiceField(schema, config.introspection);
+  guardEntitiesField(schema);
   const { parseOptions, validationRules } = queryLimits(config.limits, { introspection: config.introspection });
   const rules = [...specifiedRules, ...validationRules];
   const formatError = createErrorFormatter({ introspection: config.introspection });
@@ -76,6 +77,43 @@ function guardServiceField(schema: GraphQLSchema, introspection: boolean): void 
     if (!hasRole(context.reads.principal, 'admin')) throw new GatewayError('FORBIDDEN', SERVICE_FIELD_REFUSAL);
     return resolve(source, args, context, info);
   };
+}
+
+export const ENTITY_REFERENCE_REFUSAL = 'Each of _entities(representations:) must be a reference to an entity this subgraph resolves: an object with its __typename and a string id.';
+
+/**
+ * `_entities`, checked and made whole. It takes any JSON as a representation. @apollo/subgraph throws a
+ * plain Error for a __typename the schema lacks, and hands a type that is no
+ * entity (Query, Provider) the representation itself as the object, so a
+ * client's mistake came back as an internal error (logged as a fault, counted
+ * as one). Checked here, before any is resolved: the client's mistake, typed.
+ */
+function guardEntitiesField(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const entityUnion = schema.getType('_Entity');
+  if (!field || !isUnionType(entityUnion)) return;
+  const entityTypes = new Set(entityUnion.getTypes().map((type) => type.name));
+  const resolve = field.resolve ?? defaultFieldResolver;
+  field.resolve = (source, args: { representations?: unknown }, context, info) => {
+    const { representations } = args;
+    if (!Array.isArray(representations) || !representations.every((representation) => isEntityReference(representation, entityTypes))) {
+      throw new GatewayError('BAD_USER_INPUT', ENTITY_REFERENCE_REFUSAL);
+    }
+    const entities: unknown = resolve(source, args, context, info);
+    // One promise per reference. graphql-jit 0.8.9 writes a rejected list item's null with
+    // push(), not at its index: a reference that failed before the others resolved left the
+    // list short and misaligned (a router matches entities to references by position). An
+    // Error as an item is put at its own index, with its error at its path, as graphql-js does.
+    return Array.isArray(entities) ? Promise.all(entities.map((entity: unknown) => Promise.resolve(entity).catch(asItemError))) : entities;
+  };
+}
+
+const asItemError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+function isEntityReference(representation: unknown, entityTypes: ReadonlySet<string>): boolean {
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) return false;
+  const { __typename: typename, id } = representation as { __typename?: unknown; id?: unknown };
+  return typeof typename === 'string' && Object.hasOwn(representation, '__typename') && entityTypes.has(typename) && typeof id === 'string';
 }
 
 /** Apollo's side of `logErrors`: every error of an HTTP request, logged once with the request id. */

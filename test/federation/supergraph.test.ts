@@ -79,3 +79,51 @@ describe('Apollo Federation: Backup Graph as a subgraph of a supergraph', () => 
     expect(harness.simulator('zomro').server.count('instances.fleio_bckps')).toBe(50);
   });
 });
+
+describe('_entities with representations that are no entity reference', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+  });
+  afterAll(() => harness.close());
+
+  const ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
+  const deep = (levels: number): unknown => (levels === 0 ? {} : { __typename: deep(levels - 1) });
+
+  it.each<[string, unknown]>([
+    ['a type the schema lacks', { __typename: 'Nope', id: 'x' }],
+    ['the Query type', { __typename: 'Query', id: 'x' }],
+    ['a type that is no entity', { __typename: 'Provider', id: 'x' }],
+    ['__proto__', { __typename: '__proto__', id: 'x' }],
+    ['no __typename', { id: 'x' }],
+    ['an id that is not a string', { __typename: 'Instance', id: 5 }],
+    ['a string', 'Instance'],
+    ['a number', 5],
+    ['an empty object', {}],
+    ['a deeply nested object', deep(1_000)],
+  ])('%s: BAD_USER_INPUT, logged as the client\'s mistake, no upstream call', async (_name, representation) => {
+    harness.resetUpstreamLogs();
+    const logged = harness.logs.length;
+    const answer = await harness.gql<{ _entities: unknown }>(ENTITIES, { representations: [{ __typename: 'Instance', id: 'SW5zdGFuY2U' }, representation] });
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toBe('Each of _entities(representations:) must be a reference to an entity this subgraph resolves: an object with its __typename and a string id.');
+    expect(harness.upstreamCount()).toBe(0);
+    const errorLines = harness.logs.slice(logged).filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errorLines).toEqual([]);
+  });
+
+  it('answers one item per reference, in order, with null and an error at its own index where a reference names nothing', async () => {
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 2) { edges { node { id } } } }');
+    const [id] = list.data!.instances.edges.map((edge) => edge.node.id);
+    // A wrong-type or malformed id fails at once, before the good reference is read: the failed item must still sit at its own index.
+    for (const [representations, nulls] of [
+      [[{ __typename: 'Instance', id }, { __typename: 'Backup', id }], [1]],
+      [[{ __typename: 'Instance', id }, { __typename: 'Instance', id }, { __typename: 'Instance', id: 'bad' }], [2]],
+      [[{ __typename: 'Backup', id }, { __typename: 'Instance', id }, { __typename: 'Instance', id: 'bad' }, { __typename: 'Instance', id }], [0, 2]],
+    ] as const) {
+      const answer = await harness.gql<{ _entities: Array<{ __typename: string } | null> }>(ENTITIES, { representations });
+      expect(answer.data?._entities).toEqual(representations.map((_, index) => ((nulls as readonly number[]).includes(index) ? null : { __typename: 'Instance' })));
+      expect(answer.errors?.map((error) => [error.path, error.extensions?.code])).toEqual(nulls.map((index) => [['_entities', index], 'BAD_USER_INPUT']));
+    }
+  });
+});
