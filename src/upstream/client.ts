@@ -177,7 +177,9 @@ export class UpstreamClient {
    * aborted while waiting), then the request under one deadline. Its outcome
    * feeds the account's health.
    */
-  private async attempt(request: UpstreamRequest, signal: AbortSignal | undefined): Promise<UpstreamResponse> {
+  private async attempt(request: UpstreamRequest, clientSignal: AbortSignal | undefined): Promise<UpstreamResponse> {
+    // The breaker's half-open test runs to its deadline whoever leaves: its outcome is the provider's health.
+    const signal = this.policy.takeHalfOpenTest() ? undefined : clientSignal;
     const slots = this.policy.slots;
     const slot = slots.acquire(signal);
     if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {

@@ -63,6 +63,14 @@ export interface UpstreamPolicy {
   onHealthChange(listener: (report: HealthReport) => void): void;
   breakerState(): BreakerState;
   onBreakerStateChange(listener: (state: BreakerState) => void): void;
+  /**
+   * True once, for the attempt that is the breaker's half-open test (the
+   * breaker starts it right after saying so, before anything else can run).
+   * That attempt must not end with its client: cockatiel takes a failure it
+   * does not handle (a cancellation) as the test passing and closes the
+   * breaker, although the provider may still be down.
+   */
+  takeHalfOpenTest(): boolean;
 }
 
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
@@ -102,6 +110,10 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     },
   );
   breaker.onStateChange(() => health.check());
+  let halfOpenTestStarting = false;
+  breaker.onHalfOpen(() => {
+    halfOpenTestStarting = true;
+  });
   return {
     read: wrap(retries, breaker),
     write: breaker,
@@ -116,6 +128,11 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     breakerState: () => STATE_NAMES[breaker.state],
     onBreakerStateChange: (listener) => {
       breaker.onStateChange((state) => listener(STATE_NAMES[state]));
+    },
+    takeHalfOpenTest: () => {
+      const test = halfOpenTestStarting;
+      halfOpenTestStarting = false;
+      return test;
     },
   };
 }

@@ -405,6 +405,24 @@ describe('UpstreamClient: provider failures', () => {
     ]);
   });
 
+  it('runs the half-open test to its end when its client leaves: the breaker opens again while the provider is still down', async () => {
+    const { client } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: 20, timeoutMs: 5_000 });
+    handler = json(503, {});
+    await failure(client.request(get('/a')));
+    expect(client.breakerState()).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the breaker's half-open delay
+    const held: ServerResponse[] = [];
+    handler = (_request, response) => held.push(response);
+    const leaving = new AbortController();
+    const test = client.request(get('/b', { scope: { requestId: 'probe', signal: leaving.signal } }));
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(client.breakerState()).toBe('half-open');
+    leaving.abort();
+    held[0]!.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+    expect((await failure(test)).code).toBe('PROVIDER_UNAVAILABLE');
+    expect(client.breakerState()).toBe('open');
+  });
+
   it('logs a recovery as info', async () => {
     const { logger, lines } = capturedLogger();
     const { client } = clientWith({}, '/api/v1/', { logger });
