@@ -82,4 +82,16 @@ describe('zstack: fidelity to the documented API', () => {
       await harness.simulator('zstack').server.setFault('none');
     }
   });
+
+  it('refuses a query answer without its inventories array (PROVIDER_ERROR), rather than reading it as no backups', async () => {
+    // The simulator's 'slow' fault answers 200 with {} (as a proxy or a broken node might).
+    await harness.simulator('zstack').server.setFault({ mode: 'slow', slowMs: 1, onlyLabel: 'GET /zstack/v1/volume-backups', times: 1 });
+    const shapeless = await harness.gql<{ instance: { backups: unknown[] | null } }>(BACKUPS, { id: instanceIds[2] });
+    expect(errorCodes(shapeless)).toEqual(['PROVIDER_ERROR']);
+    expect(shapeless.errors?.[0]?.extensions).toMatchObject({ provider: 'zstack-test', providerCode: 'INVALID_RESPONSE' });
+    expect(shapeless.data?.instance.backups).toBeNull();
+    const after = await harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: instanceIds[2] });
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.instance.backups.length).toBeGreaterThan(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { badInput } from '../../domain/errors.js';
+import { GatewayError, badInput } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -159,7 +159,12 @@ export class ZstackAdapter extends BaseAdapter {
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(start)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
-      const page = body.inventories ?? [];
+      // ZStack's queries always answer with an inventories array: without one, "none" would be a guess
+      // (and, cached, a backup list emptied by a proxy's or a broken node's answer).
+      if (!Array.isArray(body.inventories)) {
+        throw new GatewayError('PROVIDER_ERROR', `provider ${this.account.id} answered a query without its inventories`, { provider: this.account.id, providerCode: 'INVALID_RESPONSE' });
+      }
+      const page = body.inventories;
       rows.push(...page);
       if (page.length < pageSize || rows.length >= (body.total ?? 0)) return rows;
     }
