@@ -14,11 +14,14 @@ Usage: npm start -- [options]
   --config FILE         run against the providers FILE names (or BACKUP_GRAPH_CONFIG=FILE)
   --check-config FILE   validate FILE and exit (0 valid, 2 invalid)
   --print-schema        print the GraphQL schema (SDL) and exit
+  --simulators          start only the provider simulators (seeded, on loopback) and print a config file for them
   --help                this text
 
 Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
 state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
-a terminal, JSON otherwise); DEMO_LATENCY_MS adds latency to the demo simulators.
+a terminal, JSON otherwise); DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS
+override shutdown.drainTimeoutMs/readyzGraceMs; BACKUP_GRAPH_CONFIG names the
+config file; DEMO_LATENCY_MS adds latency to the demo simulators.
 An annotated config with every key: backup-graph.example.yaml.`;
 
 /**
@@ -37,6 +40,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'print-schema' }
   | { kind: 'check-config'; file: string }
+  | { kind: 'simulators' }
   | { kind: 'serve'; configFile: string | null; demoPublic: boolean };
 
 /** Parses argv; an unknown option is an error (exit code 2), not a surprise at run time. */
@@ -49,6 +53,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
       'print-schema': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       'demo-public': { type: 'boolean' },
+      simulators: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -56,6 +61,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values.help) return { kind: 'help' };
   if (values['print-schema']) return { kind: 'print-schema' };
   if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
+  if (values.simulators) return { kind: 'simulators' };
   const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true };
 }

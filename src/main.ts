@@ -29,6 +29,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${command.file}: valid\n`);
       return;
     }
+    case 'simulators': {
+      const { runSimulators } = await import('./server/simulators-only.js');
+      await runSimulators(process.stdout);
+      return;
+    }
     case 'serve': {
       applyV8Settings(process.execArgv);
       const { serve } = await import('./server/serve.js');

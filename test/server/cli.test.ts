@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,16 @@ describe('command line', () => {
     expect(names).toHaveLength(PROVIDER_KINDS.length);
     expect(names).toContain('Danube Cloud');
     expect(result.stdout).toContain(`VM backups at ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`);
+  });
+
+  it('--help names every environment variable the gateway reads', () => {
+    const help = run(['--help']).stdout;
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    const read = new Set(sources.flatMap((name) => [...readFileSync(join(ROOT, 'src', name), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!)));
+    // GRAPHIQL_ASSETS is set by the gateway for its own asset-building child, not by users.
+    read.delete('GRAPHIQL_ASSETS');
+    expect(read.size).toBeGreaterThan(5);
+    expect([...read].filter((name) => !help.includes(name))).toEqual([]);
   });
 
   it('names each enum ProviderKind value by its description, or by the value when it has none', () => {
