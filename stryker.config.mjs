@@ -28,6 +28,7 @@ export default {
     'src/gateway/read-cache.ts',
     'src/gateway/lists-read.ts',
     'src/state/memory-store.ts',
+    'src/state/stored-json.ts',
     'src/v8-settings.ts',
     'src/gateway/pagination.ts',
     'src/gateway/input-checks.ts',

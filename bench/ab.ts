@@ -13,17 +13,10 @@
  */
 import { startGateway, startSimulators, type RunningGatewayChild } from './children.js';
 import { benchBuilds, settings } from './settings.js';
-import { median } from './stats.js';
+import { median, positiveCount } from './stats.js';
 
-function count(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be an integer >= 1, got ${raw}`);
-  return value;
-}
-
-const dashboards = count('AB_DASHBOARDS', 25);
-const rounds = count('AB_ROUNDS', 6);
+const dashboards = positiveCount('AB_DASHBOARDS', 25);
+const rounds = positiveCount('AB_ROUNDS', 6);
 const warm = process.env.AB_WARM === '1';
 
 interface Round {
