@@ -30,14 +30,15 @@ export function decodeStored<T>(text: string): T {
 // JSON.stringify has already called Date#toJSON on `item`; `this[key]` is still the Date.
 function tagDates(this: unknown, key: string, item: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
-  if (original instanceof Date) return `${TAG}${DATE_MARK}${Number.isNaN(original.getTime()) ? '' : original.toISOString()}`;
+  // `item` is the Date's toJSON(): its ISO text, or null for an invalid Date (read back as one).
+  if (original instanceof Date) return `${TAG}${DATE_MARK}${typeof item === 'string' ? item : ''}`;
   if (typeof item === 'string' && item.startsWith(TAG)) return TAG + item;
   return item;
 }
 
 function untag(_key: string, value: unknown): unknown {
   if (typeof value !== 'string' || !value.startsWith(TAG)) return value;
-  if (value[1] === DATE_MARK) return new Date(value.length === 2 ? Number.NaN : value.slice(2));
+  if (value[1] === DATE_MARK) return new Date(value.slice(2));
   return value.slice(1);
 }
 

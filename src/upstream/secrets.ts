@@ -136,7 +136,8 @@ export class SecretSet {
  */
 export function canonicalJsonEscapes(text: string): string {
   return text.replace(JSON_ESCAPE, (escape: string, high: string | undefined, low: string | undefined, single: string | undefined) => {
-    if (high !== undefined && low !== undefined) return String.fromCharCode(parseInt(high, 16), parseInt(low, 16));
+    // Both halves match together or not at all.
+    if (low !== undefined) return String.fromCharCode(parseInt(high as string, 16), parseInt(low, 16));
     if (single === undefined) return escape;
     return JSON.stringify(String.fromCharCode(parseInt(single, 16))).slice(1, -1);
   });

@@ -14,6 +14,7 @@ const schema = buildSchema(`
     tags: [String!]!
     disks: [Disk!]!
     backups(first: Int, after: String): BackupConnection!
+    lookup(ids: [ID!]): [Disk!]!
   }
   type InstanceEdge { cursor: String! node: Instance! }
   type InstanceConnection { edges: [InstanceEdge!]! totalCount: Int! }
@@ -242,6 +243,14 @@ describe('fragments spread many times', () => {
     expect(errorsOf(lists, options(1000, { maxListArgument: 6 }))).toEqual([]);
     expect(errorsOf(lists, options(1000, { maxListArgument: 5 }))).toEqual([
       `${COST_ERROR_PREFIX}: list arguments of 6 items in all > 5 (limits.maxListArgument). Send fewer ids per request.`,
+    ]);
+  });
+
+  it('adds the list arguments of fields inside fields, through fragments too', () => {
+    const nested = 'query { nodes(ids: ["a", "b"]) { ...L } } fragment L on Instance { lookup(ids: ["x", "y", "z"]) { id } }';
+    expect(errorsOf(nested, options(100_000, { maxListArgument: 5 }))).toEqual([]);
+    expect(errorsOf(nested, options(100_000, { maxListArgument: 4 }))).toEqual([
+      `${COST_ERROR_PREFIX}: list arguments of 5 items in all > 4 (limits.maxListArgument). Send fewer ids per request.`,
     ]);
   });
 

@@ -201,6 +201,18 @@ describe('ReadCoalescer (identical reads in flight share one upstream request)',
     expect(calls).toHaveLength(3);
   });
 
+  it('after a write and then forgetFlights, a read does not join a flight that started during the write', async () => {
+    const { coalescer, calls } = upstream();
+    let finishWrite: (value: string) => void = () => {};
+    const write = coalescer.write(() => new Promise<string>((resolve) => (finishWrite = resolve)));
+    void coalescer.read(read());
+    finishWrite('written');
+    await write;
+    coalescer.forgetFlights();
+    void coalescer.read(read());
+    expect(calls).toHaveLength(2);
+  });
+
   it('coalesces the methods reads are sent with, GET and form POST, and nothing else', () => {
     expect(ReadCoalescer.coalescible(read({ method: 'GET' }))).toBe(true);
     expect(ReadCoalescer.coalescible(read({ method: 'POST' }))).toBe(true);

@@ -40,7 +40,13 @@ describe('stored JSON', () => {
   });
 
   it('still reads entries written before the tagged format, reviving their ISO strings as it did then', () => {
-    const legacy = JSON.stringify({ createdAt: '2026-11-30T10:00:00.000Z', name: 'daily' });
-    expect(decodeStored(legacy)).toEqual({ createdAt: new Date('2026-11-30T10:00:00.000Z'), name: 'daily' });
+    const legacy = JSON.stringify({ createdAt: '2026-11-30T10:00:00.000Z', at: '2026-11-30T10:00:00Z', name: 'daily', around: ['x2026-11-30T10:00:00Z', '2026-11-30T10:00:00Zx'] });
+    expect(decodeStored(legacy)).toEqual({
+      createdAt: new Date('2026-11-30T10:00:00.000Z'),
+      at: new Date('2026-11-30T10:00:00Z'),
+      name: 'daily',
+      // Only whole ISO strings were revived.
+      around: ['x2026-11-30T10:00:00Z', '2026-11-30T10:00:00Zx'],
+    });
   });
 });

@@ -423,6 +423,40 @@ describe('UpstreamClient: provider failures', () => {
     expect(client.breakerState()).toBe('open');
   });
 
+  it('lets a client leave an ordinary read again once the half-open test is over', async () => {
+    const { client, finished } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: 20 });
+    handler = json(503, {});
+    await failure(client.request(get('/a')));
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the breaker's half-open delay
+    handler = json(200, {});
+    await client.request(get('/test'));
+    expect(client.breakerState()).toBe('closed');
+    const held: ServerResponse[] = [];
+    handler = (_request, response) => held.push(response);
+    const leaving = new AbortController();
+    const read = client.request(get('/b', { scope: { requestId: 'gone', signal: leaving.signal } }));
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    leaving.abort();
+    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    await failure(read);
+    expect(finished.at(-1)?.outcome).toBe('cancelled');
+  });
+
+  it('forgetFlights: a read after it gets its own upstream request, not the one in flight', async () => {
+    const { client } = clientWith({}, '/api/v1/', { coalesceReads: true });
+    const held: ServerResponse[] = [];
+    handler = (_request, response) => held.push(response);
+    const before = client.request(get('/vms'));
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    client.forgetFlights();
+    const after = client.request(get('/vms'));
+    while (held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{"state":"creating"}');
+    held[1]!.writeHead(200, { 'content-type': 'application/json' }).end('{"state":"ready"}');
+    expect((await before).body).toEqual({ state: 'creating' });
+    expect((await after).body).toEqual({ state: 'ready' });
+  });
+
   it('logs a recovery as info', async () => {
     const { logger, lines } = capturedLogger();
     const { client } = clientWith({}, '/api/v1/', { logger });
