@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GatewayError, badInput } from '../domain/errors.js';
+import { GatewayError, badInput, isGatewayError, type ErrorCode, type GatewayErrorDetails } from '../domain/errors.js';
 import type { KeyValueStore } from '../state/store.js';
 
 /** How long a key holds its first answer. */
@@ -8,7 +8,45 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_FOR_FIRST_MS = 60_000;
 const POLL_MS = 25;
 
-type IdempotencyRecord<T> = { fingerprint: string; state: 'pending' } | { fingerprint: string; state: 'done'; result: T };
+/** A failure kept for replay: what the client was told, without a Retry-After that no longer holds. */
+interface KeptFailure {
+  code: ErrorCode;
+  message: string;
+  details: Omit<GatewayErrorDetails, 'retryAfterSeconds'>;
+}
+
+type IdempotencyRecord<T> =
+  | { fingerprint: string; state: 'pending' }
+  | { fingerprint: string; state: 'done'; result: T }
+  | { fingerprint: string; state: 'failed'; failure: KeptFailure };
+
+/**
+ * Codes that say the request was refused without acting: by the gateway's
+ * checks, or in so many words by the provider. Not QUERY_TOO_COMPLEX: the
+ * upstream call budget can run out after a write, before its follow-up read.
+ */
+const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR']);
+/** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
+const UNREADABLE_ANSWER = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
+
+/**
+ * Whether a failed write may have happened anyway: the provider timed out,
+ * was unreachable mid-request, answered 5xx, or sent an answer we could not
+ * read, or the gateway failed. A refusal (ours or the provider's) did nothing.
+ */
+export function mayHaveActed(error: unknown): boolean {
+  if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
+  return error.code === 'PROVIDER_ERROR' && UNREADABLE_ANSWER.has(error.details.providerCode ?? '');
+}
+
+export const REPLAYED_FAILURE_NOTE =
+  ' (the first request with this idempotencyKey ended so, and the provider may have acted on it: check before trying again with a new idempotencyKey)';
+
+function keptFailure(error: unknown): KeptFailure {
+  if (!isGatewayError(error)) return { code: 'INTERNAL_SERVER_ERROR', message: 'internal error', details: {} };
+  const { retryAfterSeconds: _dropped, ...details } = error.details;
+  return { code: error.code, message: error.message, details };
+}
 
 /** Stable JSON: object keys sorted, so the same input always has the same fingerprint. */
 function stable(value: unknown): string {
@@ -32,8 +70,12 @@ export const fingerprint = (operation: string, input: unknown): string => create
  * cannot evict them. The caller checks role and scope before `run`, so a
  * replay is refused exactly like a fresh call would be. The first caller claims the key atomically (setIfAbsent, in memory or
  * Redis), so two requests at the same moment, even on two gateway processes,
- * cannot both act; the second waits for the first's answer. A failed first
- * attempt releases the key, since nothing was done that must not be repeated.
+ * cannot both act; the second waits for the first's answer. A first attempt
+ * refused without acting (bad input, not found, the provider's own refusal)
+ * releases the key. One that may have acted (a timeout, a 5xx, an answer we
+ * could not read: the write may have happened) keeps it, with its failure:
+ * a retry with the key gets that failure again instead of a second write, so
+ * a client that cannot tell must look before it tries with a new key.
  */
 export class Idempotency {
   constructor(private readonly store: KeyValueStore) {}
@@ -51,7 +93,8 @@ export class Idempotency {
           await this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'done', result }, IDEMPOTENCY_TTL_MS);
           return result;
         } catch (error) {
-          await this.store.delete(storeKey);
+          if (mayHaveActed(error)) await this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'failed', failure: keptFailure(error) }, IDEMPOTENCY_TTL_MS);
+          else await this.store.delete(storeKey);
           throw error;
         }
       }
@@ -60,6 +103,7 @@ export class Idempotency {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
       if (record?.state === 'done') return record.result;
+      if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -48,15 +48,26 @@ describe('idempotency keys (in memory)', () => {
     expect(createCalls(harness)).toBe(0);
   });
 
-  it('lets a key be used again after the first attempt failed (nothing was done)', async () => {
+  it('a first attempt that may have acted (the provider did the create, then answered 500) keeps the key: the retry gets that failure, with no second create', async () => {
     const idempotencyKey = randomUUID();
     await harness.simulator('zomro').server.setFault({ mode: 'http-500', onlyLabel: 'instances.fleio_bckps.edit', times: 1 });
+    harness.resetUpstreamLogs();
     const failed = await harness.gql(CREATE, { input: { instanceId, name: 'retry-me', idempotencyKey } });
     expect(errorCodes(failed)).toEqual(['PROVIDER_UNAVAILABLE']);
     await harness.simulator('zomro').server.clearFault();
-    // The simulator did create it before failing to answer: the provider's "exists" protects us here.
     const retried = await harness.gql(CREATE, { input: { instanceId, name: 'retry-me', idempotencyKey } });
-    expect(errorCodes(retried)).toEqual(['CONFLICT']);
+    expect(errorCodes(retried)).toEqual(['PROVIDER_UNAVAILABLE']);
+    expect(retried.errors?.[0]?.message).toContain('the first request with this idempotencyKey ended so, and the provider may have acted on it');
+    expect(createCalls(harness)).toBe(1);
+  });
+
+  it('a first attempt refused without acting releases the key: the retry with the same key acts', async () => {
+    const idempotencyKey = randomUUID();
+    const missing = await harness.gql(CREATE, { input: { instanceId: 'WyJJIiwiem9tcm8tdGVzdCIsIjk5OTk5Il0', name: 'refused', idempotencyKey } });
+    expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
+    const retried = await harness.gql(CREATE, { input: { instanceId: 'WyJJIiwiem9tcm8tdGVzdCIsIjk5OTk5Il0', name: 'refused', idempotencyKey } });
+    expect(errorCodes(retried)).toEqual(['NOT_FOUND']);
+    expect(retried.errors?.[0]?.message).not.toContain('idempotencyKey');
   });
 
   it('writes one JSON audit line per mutation with client, operation, targets, outcome', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { IDEMPOTENCY_TTL_MS, Idempotency, fingerprint } from '../../src/gateway/idempotency.js';
+import { IDEMPOTENCY_TTL_MS, Idempotency, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
 import { RecordingStore } from './recording-store.js';
 
 function counted<T>(answer: T) {
@@ -51,13 +51,53 @@ describe('idempotency keys', () => {
     }
   });
 
-  it('a failed first attempt releases the key: the retry acts', async () => {
+  it.each([
+    ['BAD_USER_INPUT', {}],
+    ['NOT_FOUND', {}],
+    ['UNSUPPORTED', {}],
+    ['CONFLICT', {}],
+    ['FORBIDDEN', {}],
+    ['PROVIDER_ERROR', { providerCode: 'SYS.1006' }],
+  ] as const)('a first attempt refused without acting (%s) releases the key: the retry acts', async (code, details) => {
     const idempotency = new Idempotency(new RecordingStore());
-    const failure = new GatewayError('PROVIDER_UNAVAILABLE', 'down');
+    const failure = new GatewayError(code, 'refused', details);
     await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(failure))).rejects.toBe(failure);
     const retry = counted('done');
     expect(await idempotency.run('c', 'k', 'op', {}, retry.act)).toBe('done');
     expect(retry.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ['PROVIDER_UNAVAILABLE', new GatewayError('PROVIDER_UNAVAILABLE', 'provider p answered HTTP 503', { provider: 'p', retryAfterSeconds: 30 })],
+    ['PROVIDER_TIMEOUT', new GatewayError('PROVIDER_TIMEOUT', 'provider p did not answer in time', { provider: 'p' })],
+    ['an answer that could not be read', new GatewayError('PROVIDER_ERROR', 'provider p sent malformed JSON', { provider: 'p', providerCode: 'INVALID_RESPONSE' })],
+    ['an answer too large', new GatewayError('PROVIDER_ERROR', 'provider p sent an answer that is too large', { provider: 'p', providerCode: 'RESPONSE_TOO_LARGE' })],
+    ['the call budget spent after a write', new GatewayError('QUERY_TOO_COMPLEX', 'too many upstream calls')],
+  ] as const)('a first attempt that may have acted (%s) keeps the key: a retry gets that failure again, without acting', async (_name, failure) => {
+    const idempotency = new Idempotency(new RecordingStore());
+    await expect(idempotency.run('c', 'k', 'op', { n: 1 }, () => Promise.reject(failure))).rejects.toBe(failure);
+    const retry = counted('done');
+    const replayed = await idempotency.run('c', 'k', 'op', { n: 1 }, retry.act).then(
+      () => null,
+      (error: unknown) => error as GatewayError,
+    );
+    expect(retry.calls).toHaveLength(0);
+    expect(replayed).toBeInstanceOf(GatewayError);
+    expect(replayed?.code).toBe(failure.code);
+    expect(replayed?.message).toBe(failure.message + REPLAYED_FAILURE_NOTE);
+    const { retryAfterSeconds: _stale, ...details } = failure.details;
+    expect(replayed?.details).toEqual(details);
+    // Another input with the key is still CONFLICT; another key acts.
+    await expect(idempotency.run('c', 'k', 'op', { n: 2 }, retry.act)).rejects.toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(await idempotency.run('c', 'k2', 'op', { n: 1 }, retry.act)).toBe('done');
+  });
+
+  it('an error that is no GatewayError keeps the key too, replayed as an internal error with no detail', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(new TypeError('x is undefined')))).rejects.toThrow(TypeError);
+    await expect(idempotency.run('c', 'k', 'op', {}, counted('done').act)).rejects.toThrow(
+      expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR', message: `internal error${REPLAYED_FAILURE_NOTE}`, details: {} }),
+    );
   });
 
   it('holds the claim and the answer for 24 hours', async () => {
