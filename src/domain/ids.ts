@@ -57,6 +57,9 @@ export function decodeId(id: string): GlobalId {
   const [tag, providerId, ...keys] = parts as string[];
   const type = TYPE_BY_TAG.get(tag as string);
   if (type === undefined || providerId === '') throw badInput('malformed id');
+  // One thing, one id: the same parts spelt another way (spaces, escapes, stray base64 bits) would pass
+  // checks that compare ids as text (a repeated id in createBackups, one poll loop per operation).
+  if (encodeId(type, providerId as string, keys) !== id) throw badInput('malformed id');
   return { type, providerId: providerId as string, keys };
 }
 

@@ -111,6 +111,14 @@ describe('createBackups: back these up now, across providers', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/at most 5/);
     const repeated = await harness.gql(CREATE_BACKUPS, { input: { instanceIds: [all[0], all[0]], name: 'x' } }, { key: ADMIN });
     expect(errorCodes(repeated)).toEqual(['BAD_USER_INPUT']);
+    expect(harness.upstreamCount()).toBe(0);
+    // The same instance spelt another way (spaces in the JSON inside the id) is no second instance.
+    const respelt = Buffer.from(Buffer.from(all[0]!, 'base64url').toString('utf8').replaceAll(',', ', '), 'utf8').toString('base64url');
+    expect(respelt).not.toBe(all[0]);
+    const spelt = await harness.gql<BulkAnswer>(CREATE_BACKUPS, { input: { instanceIds: [all[0], respelt], name: 'x' } }, { key: ADMIN });
+    expect(spelt.data?.createBackups.results[1]?.error?.code).toBe('BAD_USER_INPUT');
+    expect(spelt.data?.createBackups.createdCount).toBe(1);
+    harness.resetUpstreamLogs();
     const none = await harness.gql(CREATE_BACKUPS, { input: { instanceIds: [], name: 'x' } }, { key: ADMIN });
     expect(errorCodes(none)).toEqual(['BAD_USER_INPUT']);
     const viewer = await harness.gql(CREATE_BACKUPS, { input: { instanceIds: [all[0]], name: 'x' } }, { key: VIEWER });

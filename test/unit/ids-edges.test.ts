@@ -11,6 +11,22 @@ describe('ids and cursors: characters around them', () => {
     for (const bad of [`${id}=`, `.${id}`, `${id}.`, `=${id}`]) expect(() => decodeId(bad), bad).toThrow(malformed);
   });
 
+  it('one id per thing: the same parts spelt another way are refused, so ids compared as text cannot repeat one thing', () => {
+    const id = encodeId('Instance', 'onapp-sim', ['480']);
+    const spelt = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
+    expect(spelt('["I","onapp-sim","480"]')).toBe(id);
+    for (const other of ['["I", "onapp-sim", "480"]', '["I","onapp\\u002dsim","480"]', '[ "I","onapp-sim","480"]', '["I","onapp-sim","480"]\n']) {
+      expect(() => decodeId(spelt(other)), other).toThrow(malformed);
+    }
+    // The same bytes with the unused bits of the last base64 character set.
+    const last = id.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const stray = id.slice(0, -1) + alphabet[alphabet.indexOf(last) + 1];
+    expect(Buffer.from(stray, 'base64url').equals(Buffer.from(id, 'base64url'))).toBe(true);
+    expect(() => decodeId(stray)).toThrow(malformed);
+    expect(decodeId(id)).toEqual({ type: 'Instance', providerId: 'onapp-sim', keys: ['480'] });
+  });
+
   it('an id of exactly 2,048 characters is taken', () => {
     const id = encodeId('Backup', 'p', ['x'.repeat(1524)]);
     expect(id).toHaveLength(2048);
