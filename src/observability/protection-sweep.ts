@@ -5,6 +5,7 @@ import type { Principal } from '../gateway/principal.js';
 import { protectionReader, type ProtectionCounts } from '../gateway/protection.js';
 import { RequestReads } from '../gateway/request-reads.js';
 import type { SharedServices } from '../gateway/shared-services.js';
+import { cancellationController } from '../server/request-signal.js';
 
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
@@ -42,6 +43,8 @@ export class ProtectionSweep {
   private sweeps = 0;
   private readonly replica = randomUUID();
   private readonly failures: Counter<'provider'>;
+  /** Aborted by `stop`: a round's upstream reads are cancelled, so shutdown never waits on a slow provider. */
+  private readonly stopping = cancellationController();
 
   constructor(
     private readonly services: SharedServices,
@@ -112,11 +115,13 @@ export class ProtectionSweep {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping.abort();
     await this.running;
   }
 
   /** One tick: sweeps when this replica holds the lease and no sweep of its own is running. True when it swept. */
   tick(): Promise<boolean> {
+    if (this.stopping.signal.aborted) return Promise.resolve(false);
     this.running ??= this.claimAndSweep().finally(() => {
       this.running = null;
     });
@@ -129,6 +134,7 @@ export class ProtectionSweep {
       await this.sweep();
       return true;
     } catch (error) {
+      if (this.stopping.signal.aborted) return false;
       this.failures.inc({ provider: '' });
       this.logger.warn({ err: error }, 'protection sweep failed');
       return false;
@@ -137,8 +143,10 @@ export class ProtectionSweep {
 
   private async sweep(): Promise<void> {
     const started = performance.now();
-    const request = new RequestReads(this.services, SWEEPER, `protection-sweep-${++this.sweeps}`);
+    const request = new RequestReads(this.services, SWEEPER, `protection-sweep-${++this.sweeps}`, this.stopping.signal);
     const summary = await protectionReader(request).summary({});
+    // A round cut short by shutdown counts nothing and stores nothing.
+    if (this.stopping.signal.aborted) return;
     const failedProviders = summary.providerErrors.map((error) => error.provider.account.id);
     for (const provider of failedProviders) this.failures.inc({ provider });
     const result: SweepResult = {

@@ -213,12 +213,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     close: () => {
       closing ??= (async () => {
         draining = true;
-        await protectionSweep?.stop();
+        // The sweep's round is aborted, not awaited first: the listener closes with the rest.
+        const sweepStopped = protectionSweep?.stop();
         void services.watcher.close();
         await subscriptions.dispose();
         await apollo.stop();
         await admin.close();
+        // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
         await services.close();
+        await sweepStopped;
       })();
       return closing;
     },

@@ -168,8 +168,13 @@ export class UpstreamClient {
     }
   }
 
+  /**
+   * Called once the gateway has drained its client requests: what is still in
+   * flight is background reads (the protection sweep, operation polls), which
+   * nobody waits for. `pool.close()` would wait for each to answer or time out.
+   */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool.destroy();
   }
 
   /**

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtectionSweep } from '../../src/observability/protection-sweep.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { eventually, type Harness, startHarness, withHarness, withSettings } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness, withHarness, withProviderSettings, withSettings } from '../helpers/harness.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -74,5 +74,27 @@ describe('protection sweep across replicas (Redis)', () => {
       }
       await Promise.all(sweeps.map((sweep) => sweep.stop()));
     });
+  });
+});
+
+describe('protection sweep and shutdown', () => {
+  it('a round waiting on a slow provider is cut short by close(): its request is abandoned and the gateway stops without waiting for it, counting no failure', async () => {
+    // A deadline longer than the provider's delay: only the shutdown can end that read early.
+    const harness = await startHarness({ kinds: ['zstack'], configure: [withSettings({ protection: { sweepIntervalMs: 60_000 } }), withProviderSettings({ timeoutMs: 60_000 })] });
+    const server = harness.simulator('zstack').server;
+    try {
+      // The first round starts with the gateway; from now on the provider answers after 30 s.
+      await server.setFault({ mode: 'slow', slowMs: 30_000 });
+      await eventually(async () => server.inFlight, (inFlight) => inFlight > 0);
+      const logged = harness.logs.length;
+      // Before, close() waited for the round: 30 s, and then the answer was no longer abandoned.
+      await harness.gateway.close();
+      await eventually(async () => server.abandoned, (abandoned) => abandoned > 0);
+      expect(harness.logs.slice(logged).filter((line) => line.includes('protection sweep failed'))).toEqual([]);
+      await expect(fetch(harness.gateway.graphqlUrl, { method: 'POST' })).rejects.toThrow();
+    } finally {
+      await server.clearFault();
+      await harness.close();
+    }
   });
 });
