@@ -20,6 +20,12 @@ export const CLOSE_TOO_MANY = 4429;
 export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
 /** Ping period; a peer that does not answer within one period is dropped (graphql-ws's default). */
 const KEEP_ALIVE_MS = 12_000;
+/**
+ * Sockets from one address that have not sent connection_init yet. A browser
+ * or a service opens one at a time; a proxy in front (HAProxy) brings many
+ * clients from one address, each waiting for milliseconds.
+ */
+export const MAX_WAITING_PER_ADDRESS = 50;
 
 export interface WebSocketServerOptions {
   httpServer: Server;
@@ -61,8 +67,17 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const perClient = new Map<Principal | string, number>();
+  let authenticated = 0;
+  /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
+  const waiting = new Map<string, number>();
+  const stopWaiting = (address: string) => {
+    const left = (waiting.get(address) ?? 1) - 1;
+    if (left > 0) waiting.set(address, left);
+    else waiting.delete(address);
+  };
   const sources = new WeakMap<object, string>();
 
+  const waitingSockets = new WeakMap<WebSocket, () => void>();
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
   const format = (requestId: string, errors: readonly GraphQLError[]) => {
@@ -78,6 +93,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     schema: pipeline.schema,
     onConnect: (ctx) => {
       const { socket, request } = ctx.extra;
+      waitingSockets.get(socket)?.();
       let principal: Principal;
       try {
         principal = options.authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
@@ -87,6 +103,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       // Anonymous callers share one principal: count them by address instead.
       const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${request.socket.remoteAddress ?? ''}` : principal;
+      if (authenticated >= limits.maxWsConnections) {
+        logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
+        socket.close(CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
+        return false;
+      }
       const open = perClient.get(clientKey) ?? 0;
       if (open >= limits.maxWsConnectionsPerClient) {
         logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
@@ -94,6 +115,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       perClient.set(clientKey, open + 1);
+      authenticated += 1;
       states.set(socket, { principal, clientKey, requestIds: new Map(), gone: cancellationController() });
       return true;
     },
@@ -144,11 +166,22 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   wss.on('connection', (socket, request) => {
     // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
     socket.on('error', (error) => logger.info({ err: error.message, remote: request.socket.remoteAddress }, 'WebSocket connection failed'));
-    if (wss.clients.size > limits.maxWsConnections) {
-      logger.warn({ remote: request.socket.remoteAddress, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
-      socket.close(CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
+    // The caps count connections past connection_init (so they know the client key). Before it, a
+    // socket holds only a place among its address's few waiting ones, for graphql-ws's 3 s at most:
+    // sockets that never say connection_init cannot fill the total cap and lock every client out.
+    const address = request.socket.remoteAddress ?? '';
+    if ((waiting.get(address) ?? 0) >= MAX_WAITING_PER_ADDRESS) {
+      logger.warn({ remote: address, limit: MAX_WAITING_PER_ADDRESS }, 'WebSocket connection refused: too many waiting for connection_init');
+      socket.close(CLOSE_TOO_MANY, `too many connections waiting for connection_init from this address (limit ${MAX_WAITING_PER_ADDRESS})`);
       return;
     }
+    waiting.set(address, (waiting.get(address) ?? 0) + 1);
+    let stillWaiting = true;
+    const initialised = () => {
+      if (!stillWaiting) return;
+      stillWaiting = false;
+      stopWaiting(address);
+    };
     let pongWait: NodeJS.Timeout | null = null;
     const ping = setInterval(() => {
       if (socket.readyState !== WebSocket.OPEN) return;
@@ -159,6 +192,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       });
       socket.ping();
     }, KEEP_ALIVE_MS);
+    waitingSockets.set(socket, initialised);
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -181,8 +215,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     socket.once('close', (code, reason) => {
       if (pongWait) clearTimeout(pongWait);
       clearInterval(ping);
+      initialised();
       const state = states.get(socket);
       if (state) {
+        authenticated -= 1;
         const left = (perClient.get(state.clientKey) ?? 1) - 1;
         if (left > 0) perClient.set(state.clientKey, left);
         else perClient.delete(state.clientKey);

@@ -4,8 +4,10 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
-import { rawConnection, wsClient, wsRun, type RawConnection } from '../helpers/ws.js';
+import { eventually, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { rawConnection, wsClient, wsRun, wsUrl, type RawConnection } from '../helpers/ws.js';
+import WebSocket from 'ws';
+import { MAX_WAITING_PER_ADDRESS } from '../../src/server/ws-server.js';
 
 const KEYS = {
   viewer: 'ws-viewer-key-0123456789abcdef',
@@ -57,6 +59,15 @@ function announceFrame(graphqlUrl: string, bytes: number): Promise<{ code: numbe
         socket.destroy();
       }
     });
+  });
+}
+
+/** A WebSocket that opens and then says nothing (no connection_init). */
+function silentSocket(graphqlUrl: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws');
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
   });
 }
 
@@ -173,6 +184,41 @@ describe('GraphQL over WebSocket: the same pipeline and limits as HTTP', () => {
     expect(await over.closed).toEqual({ code: 4429, reason: expect.stringContaining('too many connections (limit 7)') });
     for (const connection of [...raws]) connection.socket.close();
     await Promise.all(raws.map((connection) => connection.closed));
+  });
+
+  it('sockets that never send connection_init hold no place under the total cap: past it, a client with a key still connects', async () => {
+    const silent = await Promise.all(Array.from({ length: 9 }, () => silentSocket(harness.gateway.graphqlUrl)));
+    try {
+      expect(silent.every((socket) => socket.readyState === WebSocket.OPEN)).toBe(true);
+      const keyed = raw(KEYS.viewer);
+      expect(await keyed.acknowledged).toBe(true);
+      keyed.socket.close();
+      await keyed.closed;
+    } finally {
+      for (const socket of silent) socket.terminate();
+    }
+  });
+
+  it(`caps sockets waiting for connection_init at ${MAX_WAITING_PER_ADDRESS} per address, with a 4429 close`, async () => {
+    const silent = await Promise.all(Array.from({ length: MAX_WAITING_PER_ADDRESS }, () => silentSocket(harness.gateway.graphqlUrl)));
+    try {
+      const over = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
+      over.on('error', () => {});
+      const closed = await new Promise<{ code: number; reason: string }>((resolve) => over.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      expect(closed).toEqual({ code: 4429, reason: `too many connections waiting for connection_init from this address (limit ${MAX_WAITING_PER_ADDRESS})` });
+    } finally {
+      for (const socket of silent) socket.terminate();
+    }
+    // Their places are given back as they close.
+    await eventually(async () => {
+      const socket = await silentSocket(harness.gateway.graphqlUrl);
+      const stillOpen = await new Promise<boolean>((resolve) => {
+        socket.once('close', () => resolve(false));
+        setImmediate(() => resolve(socket.readyState === WebSocket.OPEN));
+      });
+      socket.terminate();
+      return stillOpen;
+    }, (open) => open);
   });
 
   it('caps operations per connection: the one over the cap gets a typed error message, the others keep running', async () => {
