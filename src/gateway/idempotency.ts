@@ -27,7 +27,7 @@ type IdempotencyRecord<T> =
  */
 const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
-const UNREADABLE_ANSWER = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
+const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
 
 /**
  * Whether a failed write may have happened anyway: the provider timed out,
@@ -36,7 +36,8 @@ const UNREADABLE_ANSWER = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
  */
 export function mayHaveActed(error: unknown): boolean {
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
-  return error.code === 'PROVIDER_ERROR' && UNREADABLE_ANSWER.has(error.details.providerCode ?? '');
+  // Only PROVIDER_ERROR carries those codes.
+  return UNREADABLE_ANSWER.has(error.details.providerCode);
 }
 
 export const REPLAYED_FAILURE_NOTE =

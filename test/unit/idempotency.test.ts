@@ -57,7 +57,9 @@ describe('idempotency keys', () => {
     ['UNSUPPORTED', {}],
     ['CONFLICT', {}],
     ['FORBIDDEN', {}],
+    ['UNAUTHENTICATED', {}],
     ['PROVIDER_ERROR', { providerCode: 'SYS.1006' }],
+    ['PROVIDER_ERROR', {}],
   ] as const)('a first attempt refused without acting (%s) releases the key: the retry acts', async (code, details) => {
     const idempotency = new Idempotency(new RecordingStore());
     const failure = new GatewayError(code, 'refused', details);
@@ -85,6 +87,7 @@ describe('idempotency keys', () => {
     expect(replayed).toBeInstanceOf(GatewayError);
     expect(replayed?.code).toBe(failure.code);
     expect(replayed?.message).toBe(failure.message + REPLAYED_FAILURE_NOTE);
+    expect(REPLAYED_FAILURE_NOTE).toContain('the provider may have acted on it: check before trying again with a new idempotencyKey');
     const { retryAfterSeconds: _stale, ...details } = failure.details;
     expect(replayed?.details).toEqual(details);
     // Another input with the key is still CONFLICT; another key acts.

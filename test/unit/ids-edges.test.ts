@@ -27,10 +27,13 @@ describe('ids and cursors: characters around them', () => {
     expect(decodeId(id)).toEqual({ type: 'Instance', providerId: 'onapp-sim', keys: ['480'] });
   });
 
-  it('an id of exactly 2,048 characters is taken', () => {
+  it('an id of exactly 2,048 characters is taken, and a longer one refused before it is decoded', () => {
     const id = encodeId('Backup', 'p', ['x'.repeat(1524)]);
     expect(id).toHaveLength(2048);
     expect(decodeId(id).keys[0]).toHaveLength(1524);
+    const longer = encodeId('Backup', 'p', ['x'.repeat(1527)]);
+    expect(longer.length).toBeGreaterThan(2048);
+    expect(() => decodeId(longer)).toThrow(malformed);
   });
 
   it('a cursor is at most 64 characters, whatever a decoder would skip', () => {
