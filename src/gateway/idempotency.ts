@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, badInput, isGatewayError, type ErrorCode, type GatewayErrorDetails } from '../domain/errors.js';
 import type { KeyValueStore } from '../state/store.js';
+import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
+import type { FailureClass } from '../upstream/failure-class.js';
 
 /** How long a key holds its first answer. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -28,16 +30,25 @@ type IdempotencyRecord<T> =
 const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
 const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
+/** A 2xx answer an adapter could not make sense of (Zomro's `HTTP_200`: no BILLmanager document): it may have acted. */
+const UNDERSTOOD_NOT = /^HTTP_2\d\d$/;
+/** Transport failures of a call that never reached the provider, or that it turned away unread (429). */
+const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls', 'rate_limited']);
 
 /**
  * Whether a failed write may have happened anyway: the provider timed out,
- * was unreachable mid-request, answered 5xx, or sent an answer we could not
- * read, or the gateway failed. A refusal (ours or the provider's) did nothing.
+ * the connection broke, it answered 5xx, or sent an answer we could not read,
+ * or the gateway failed. A refusal (ours or the provider's, a 429 included)
+ * did nothing, and neither did a call never sent (breaker open, queue full)
+ * or one that never reached the provider (DNS, connection refused, TLS).
  */
 export function mayHaveActed(error: unknown): boolean {
+  if (error instanceof UpstreamNotSent) return false;
+  if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
   // Only PROVIDER_ERROR carries those codes.
-  return UNREADABLE_ANSWER.has(error.details.providerCode);
+  const { providerCode } = error.details;
+  return UNREADABLE_ANSWER.has(providerCode) || UNDERSTOOD_NOT.test(providerCode ?? '');
 }
 
 export const REPLAYED_FAILURE_NOTE =

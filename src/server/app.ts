@@ -109,7 +109,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       metrics.plugin<GraphQLContext>(),
       costLimitPlugin<GraphQLContext>(config.limits),
       errorLogPlugin(pipeline),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Its own 10 s default would cut a write still running within the configured drain.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdown.drainTimeoutMs }),
       ApolloServerPluginLandingPageDisabled(),
       // Both hook every field; the gateway sets no cache hints and sends no traces.
       ApolloServerPluginCacheControlDisabled(),

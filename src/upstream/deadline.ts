@@ -68,6 +68,16 @@ export class UpstreamCancelledError extends GatewayError {
 }
 
 /**
+ * A call the gateway did not send: the account's breaker is open, or its
+ * queue is full. The provider saw nothing, so nothing can have been done.
+ */
+export class UpstreamNotSent extends GatewayError {
+  constructor(provider: string, message: string) {
+    super('PROVIDER_UNAVAILABLE', message, { provider });
+  }
+}
+
+/**
  * A transient failure of one attempt (unreachable, timed out, 5xx, 429),
  * with the class of its cause for health and logs; clients see only the
  * code and message.

@@ -16,7 +16,7 @@ import {
 } from 'cockatiel';
 import { GatewayError } from '../domain/errors.js';
 import type { ProviderHealth } from '../domain/types.js';
-import { UpstreamCancelledError } from './deadline.js';
+import { UpstreamCancelledError, UpstreamNotSent } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
 import type { FailureClass } from './failure-class.js';
 import { HealthState, type BreakerState, type HealthReport } from './health-state.js';
@@ -140,10 +140,10 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
 /** Turns the policy's own errors into the gateway's typed errors. */
 export function policyErrorToGatewayError(error: unknown, provider: string): unknown {
   if (error instanceof BrokenCircuitError) {
-    return new GatewayError('PROVIDER_UNAVAILABLE', `provider ${provider} is unavailable (circuit open)`, { provider });
+    return new UpstreamNotSent(provider, `provider ${provider} is unavailable (circuit open)`);
   }
   if (error instanceof BulkheadRejectedError) {
-    return new GatewayError('PROVIDER_UNAVAILABLE', `provider ${provider} is overloaded (too many requests queued)`, { provider });
+    return new UpstreamNotSent(provider, `provider ${provider} is overloaded (too many requests queued)`);
   }
   // The policy's own word for a request whose signal fired (in a queue, or behind a half-open test).
   if (error instanceof TaskCancelledError) return new UpstreamCancelledError(provider);

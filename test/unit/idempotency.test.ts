@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
+import { UpstreamFailure, UpstreamNotSent } from '../../src/upstream/deadline.js';
 import { IDEMPOTENCY_TTL_MS, Idempotency, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
 import { RecordingStore } from './recording-store.js';
 
@@ -61,13 +62,27 @@ describe('idempotency keys', () => {
     ['PROVIDER_ERROR', { providerCode: 'SYS.1006' }],
     ['PROVIDER_ERROR', {}],
   ] as const)('a first attempt refused without acting (%s) releases the key: the retry acts', async (code, details) => {
+    await expectReleased(new GatewayError(code, 'refused', details));
+  });
+
+  it.each([
+    ['the breaker open', new UpstreamNotSent('p', 'provider p is unavailable (circuit open)')],
+    ['the queue full', new UpstreamNotSent('p', 'provider p is overloaded (too many requests queued)')],
+    ['429', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is rate limiting requests', { provider: 'p', retryAfterSeconds: 2 }, 'rate_limited')],
+    ['connection refused', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }, 'refused')],
+    ['no DNS name', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }, 'dns')],
+    ['a TLS handshake refused', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }, 'tls')],
+  ] as const)('a call that never reached the provider (%s) releases the key: the retry acts', async (_name, failure) => {
+    await expectReleased(failure);
+  });
+
+  async function expectReleased(failure: Error) {
     const idempotency = new Idempotency(new RecordingStore());
-    const failure = new GatewayError(code, 'refused', details);
     await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(failure))).rejects.toBe(failure);
     const retry = counted('done');
     expect(await idempotency.run('c', 'k', 'op', {}, retry.act)).toBe('done');
     expect(retry.calls).toHaveLength(1);
-  });
+  }
 
   it.each([
     ['PROVIDER_UNAVAILABLE', new GatewayError('PROVIDER_UNAVAILABLE', 'provider p answered HTTP 503', { provider: 'p', retryAfterSeconds: 30 })],
@@ -75,6 +90,9 @@ describe('idempotency keys', () => {
     ['an answer that could not be read', new GatewayError('PROVIDER_ERROR', 'provider p sent malformed JSON', { provider: 'p', providerCode: 'INVALID_RESPONSE' })],
     ['an answer too large', new GatewayError('PROVIDER_ERROR', 'provider p sent an answer that is too large', { provider: 'p', providerCode: 'RESPONSE_TOO_LARGE' })],
     ['the call budget spent after a write', new GatewayError('QUERY_TOO_COMPLEX', 'too many upstream calls')],
+    ['a 2xx an adapter could not understand', new GatewayError('PROVIDER_ERROR', 'provider p answered HTTP 200 without a BILLmanager document', { provider: 'p', providerCode: 'HTTP_200' })],
+    ['a 5xx', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p answered HTTP 503', { provider: 'p' }, 'http_5xx')],
+    ['a connection reset', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }, 'reset')],
   ] as const)('a first attempt that may have acted (%s) keeps the key: a retry gets that failure again, without acting', async (_name, failure) => {
     const idempotency = new Idempotency(new RecordingStore());
     await expect(idempotency.run('c', 'k', 'op', { n: 1 }, () => Promise.reject(failure))).rejects.toBe(failure);
