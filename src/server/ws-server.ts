@@ -26,6 +26,8 @@ const KEEP_ALIVE_MS = 12_000;
  * clients from one address, each waiting for milliseconds.
  */
 export const MAX_WAITING_PER_ADDRESS = 50;
+/** How long shutdown waits for a client to answer the 1001 close before dropping its connection. */
+const CLOSE_HANDSHAKE_WAIT_MS = 1_000;
 
 export interface WebSocketServerOptions {
   httpServer: Server;
@@ -232,7 +234,15 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   return {
     dispose: async () => {
       for (const client of wss.clients) client.close(1001, 'Going away');
-      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      // ws waits up to 30 s for each close handshake: a peer that stopped answering must not hold the shutdown.
+      const stragglers = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, CLOSE_HANDSHAKE_WAIT_MS);
+      try {
+        await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      } finally {
+        clearTimeout(stragglers);
+      }
     },
   };
 }
