@@ -8,8 +8,11 @@
  * say how much of the warm dashboard is the stack and how much the gateway.
  *
  * Knobs: FLOORS_DASHBOARDS (per round, 200), FLOORS_ROUNDS (6), BENCH_N,
- * BENCH_BUILD (as for `npm run bench`).
+ * BENCH_BUILD (as for `npm run bench`); `-- --profile` then profiles one
+ * more round of the gateway and prints where its main thread went.
  */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { startGateway, startSimulators } from './children.js';
 import type { FloorMode } from './floor-servers.js';
 import { startChild, type Child } from './ipc.js';
@@ -24,7 +27,7 @@ const [build] = benchBuilds();
 if (!build) throw new Error('no build to measure');
 const sims = await startSimulators(settings.instances, 0, settings.kinds);
 await sims.control.setLatency(0);
-const gateway = await startGateway(sims, build, { batching: true, cacheTtlMs: 3_600_000, profiled: false });
+const gateway = await startGateway(sims, build, { batching: true, cacheTtlMs: 3_600_000, profiled: settings.profile });
 const answer = await gateway.dashboard();
 
 interface Server {
@@ -64,5 +67,18 @@ console.log('|---|---|---|---|---|');
 for (const [position, server] of servers.entries()) {
   const value = medians[position] ?? Number.NaN;
   console.log(`| ${server.label} | ${(results[position] ?? []).map((ms) => ms.toFixed(2)).join(', ')} | ${value.toFixed(2)} ms | ${(value / jitFloor).toFixed(2)}x | ${(value / apolloFloor).toFixed(2)}x |`);
+}
+if (settings.profile) {
+  const dir = join(import.meta.dirname, 'profiles');
+  mkdirSync(dir, { recursive: true });
+  await gateway.ask({ type: 'profile-start' }, 'ok');
+  for (let index = 0; index < dashboards; index++) await gateway.dashboard();
+  const { summary } = await gateway.ask({ type: 'profile-stop', file: join(dir, 'gateway-warm-dashboard.cpuprofile') }, 'profiled');
+  const perDashboard = (micros: number): string => `${(micros / 1000 / dashboards).toFixed(3)} ms`;
+  console.log(`\nProfile of ${dashboards} warm dashboards (${summary.file}): ${perDashboard(summary.sampledMicros)} of main thread each`);
+  for (const [title, spots] of [['owners', summary.owners], ['functions', summary.functions], ['project functions, libraries they call included', summary.projectFunctions]] as const) {
+    console.log(`\n${title}:`);
+    for (const spot of spots) console.log(`  ${perDashboard(spot.selfMicros).padStart(10)}  ${spot.percent.toFixed(1).padStart(5)}%  ${spot.fn}`);
+  }
 }
 await Promise.all([...servers.map((server) => server.child.stop()), sims.child.stop()]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerConfigSchema } from '../providers/registry.js';
+import { trustedProxyProblem } from '../server/client-address.js';
 import { crossCheckConfig } from './cross-checks.js';
 
 // One entry per provider kind: the registry joins each provider module's entry schema.
@@ -78,7 +79,18 @@ export const shutdownSchema = section({
 
 export const configSchema = z
   .object({
-    listen: section({ port: z.number().int().min(0).max(65535).default(4000), host: z.string().min(1).default('0.0.0.0') }),
+    listen: section({
+      port: z.number().int().min(0).max(65535).default(4000),
+      host: z.string().min(1).default('0.0.0.0'),
+      // Proxies whose X-Forwarded-For names the client (src/server/client-address.ts); none by default.
+      trustedProxies: z
+        .array(z.string().superRefine((entry, context) => {
+          const problem = trustedProxyProblem(entry);
+          if (problem) context.addIssue({ code: 'custom', message: `not an address, a CIDR range or loopback/linklocal/uniquelocal (${problem})` });
+        }))
+        .max(100)
+        .default([]),
+    }),
     /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
     admin: section({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') }),
     clients: z.array(clientSchema).optional(),

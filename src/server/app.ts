@@ -29,6 +29,7 @@ import { ClientAuthenticator } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
+import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
@@ -81,6 +82,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
+  const clientAddressOf = clientAddressResolver(config.listen.trustedProxies);
 
   const app = express();
   app.disable('x-powered-by');
@@ -145,7 +147,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
     }
   });
-  app.use('/graphql', rateLimit(rateLimiter));
+  app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
   app.use(
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),
@@ -176,6 +178,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
   const subscriptions = startWebSocketServer({
     rateLimiter,
+    clientAddressOf,
     httpServer,
     path: '/graphql',
     pipeline,

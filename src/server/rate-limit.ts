@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
 import { growingLru } from '../state/growing-lru.js';
+import type { ClientAddressOf } from './client-address.js';
 
 /** Clients (or anonymous addresses) whose buckets are remembered; a forgotten one starts full again. */
 const MAX_BUCKETS = 50_000;
@@ -61,10 +62,10 @@ export const rateLimitMessage = (retryAfterSeconds: number): string => `too many
  * `retryAfterSeconds`), before any parsing or upstream call. A pass-through
  * when the config has no rateLimit.
  */
-export function rateLimit(limiter: RateLimiter | null): (req: Request, res: Response, next: NextFunction) => void {
+export function rateLimit(limiter: RateLimiter | null, clientAddressOf: ClientAddressOf): (req: Request, res: Response, next: NextFunction) => void {
   if (!limiter) return (_req, _res, next) => next();
   return (req, res, next) => {
-    const retryAfterSeconds = limiter.check(res.locals.principal as Principal | undefined, req.ip ?? req.socket.remoteAddress);
+    const retryAfterSeconds = limiter.check(res.locals.principal as Principal | undefined, clientAddressOf(req));
     if (retryAfterSeconds === 0) {
       next();
       return;

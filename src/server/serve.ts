@@ -8,7 +8,7 @@ import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway }
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
-  return { ...config, listen: { port, host: env.HOST || config.listen.host } };
+  return { ...config, listen: { ...config.listen, port, host: env.HOST || config.listen.host } };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);

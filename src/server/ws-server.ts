@@ -10,6 +10,7 @@ import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
+import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
 import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
@@ -26,7 +27,11 @@ const KEEP_ALIVE_MS = 12_000;
  * clients from one address, each waiting for milliseconds.
  */
 export const MAX_WAITING_PER_ADDRESS = 50;
-/** How long shutdown waits for a client to answer the 1001 close before dropping its connection. */
+/**
+ * How long the server waits for a client to answer its close frame (a 4403,
+ * a 4429, shutdown's 1001) before dropping the connection; ws itself waits
+ * 30 s, which a peer that stopped reading would hold a socket for.
+ */
 const CLOSE_HANDSHAKE_WAIT_MS = 1_000;
 
 export interface WebSocketServerOptions {
@@ -38,6 +43,8 @@ export interface WebSocketServerOptions {
   limits: LimitsConfig;
   /** `limits.rateLimit`, the same buckets as HTTP's; null when off. */
   rateLimiter: RateLimiter | null;
+  /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
+  clientAddressOf: ClientAddressOf;
   logger: Logger;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
@@ -78,6 +85,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     else waiting.delete(address);
   };
   const sources = new WeakMap<object, string>();
+  const addresses = new WeakMap<WebSocket, string>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
@@ -94,26 +102,27 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
     schema: pipeline.schema,
     onConnect: (ctx) => {
-      const { socket, request } = ctx.extra;
+      const { socket } = ctx.extra;
       waitingSockets.get(socket)?.();
+      const address = addresses.get(socket) ?? '';
       let principal: Principal;
       try {
         principal = options.authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
       } catch (error) {
-        socket.close(CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
+        closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
         return false;
       }
       // Anonymous callers share one principal: count them by address instead.
-      const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${request.socket.remoteAddress ?? ''}` : principal;
+      const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${address}` : principal;
       if (authenticated >= limits.maxWsConnections) {
-        logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
-        socket.close(CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
+        logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
+        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
         return false;
       }
       const open = perClient.get(clientKey) ?? 0;
       if (open >= limits.maxWsConnectionsPerClient) {
-        logger.warn({ client: principal.name, remote: request.socket.remoteAddress, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
-        socket.close(CLOSE_TOO_MANY, `too many connections for this client (limit ${limits.maxWsConnectionsPerClient})`);
+        logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
+        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections for this client (limit ${limits.maxWsConnectionsPerClient})`);
         return false;
       }
       perClient.set(clientKey, open + 1);
@@ -130,7 +139,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
-      const retryAfterSeconds = options.rateLimiter?.check(state.principal, ctx.extra.request.socket.remoteAddress) ?? 0;
+      const retryAfterSeconds = options.rateLimiter?.check(state.principal, addresses.get(ctx.extra.socket)) ?? 0;
       if (retryAfterSeconds > 0) {
         return [new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) })];
       }
@@ -166,15 +175,17 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   // maxPayload: ws refuses (1009) a frame whose header announces more, before reading its payload.
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.bodyLimitBytes, handleProtocols });
   wss.on('connection', (socket, request) => {
+    const address = options.clientAddressOf(request);
+    addresses.set(socket, address);
     // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
-    socket.on('error', (error) => logger.info({ err: error.message, remote: request.socket.remoteAddress }, 'WebSocket connection failed'));
+    socket.on('error', (error) => logger.info({ err: error.message, remote: address }, 'WebSocket connection failed'));
     // The caps count connections past connection_init (so they know the client key). Before it, a
     // socket holds only a place among its address's few waiting ones, for graphql-ws's 3 s at most:
     // sockets that never say connection_init cannot fill the total cap and lock every client out.
-    const address = request.socket.remoteAddress ?? '';
+    // Behind a proxy that is the client's address only when listen.trustedProxies names the proxy.
     if ((waiting.get(address) ?? 0) >= MAX_WAITING_PER_ADDRESS) {
       logger.warn({ remote: address, limit: MAX_WAITING_PER_ADDRESS }, 'WebSocket connection refused: too many waiting for connection_init');
-      socket.close(CLOSE_TOO_MANY, `too many connections waiting for connection_init from this address (limit ${MAX_WAITING_PER_ADDRESS})`);
+      closeFirmly(socket, CLOSE_TOO_MANY, `too many connections waiting for connection_init from this address (limit ${MAX_WAITING_PER_ADDRESS})`);
       return;
     }
     waiting.set(address, (waiting.get(address) ?? 0) + 1);
@@ -203,7 +214,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             if (socket.readyState !== WebSocket.OPEN) return resolve();
             socket.send(data, (error) => (error ? reject(error) : resolve()));
           }),
-        close: (code, reason) => socket.close(code, reason),
+        close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
           socket.on('message', (data) => {
             callback(String(data)).catch((error: unknown) => {
@@ -233,18 +244,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
 
   return {
     dispose: async () => {
-      for (const client of wss.clients) client.close(1001, 'Going away');
-      // ws waits up to 30 s for each close handshake: a peer that stopped answering must not hold the shutdown.
-      const stragglers = setTimeout(() => {
-        for (const client of wss.clients) client.terminate();
-      }, CLOSE_HANDSHAKE_WAIT_MS);
-      try {
-        await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
-      } finally {
-        clearTimeout(stragglers);
-      }
+      // A peer that stopped answering must not hold the shutdown for ws's 30 s close handshake.
+      for (const client of wss.clients) closeFirmly(client, 1001, 'Going away');
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** Closes with `code`, and drops the connection if the client has not answered the close frame soon. */
+function closeFirmly(socket: WebSocket, code?: number, reason?: string): void {
+  socket.close(code, reason);
+  const drop = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_WAIT_MS);
+  socket.once('close', () => clearTimeout(drop));
 }
 
 /** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */

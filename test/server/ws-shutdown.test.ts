@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startHarness } from '../helpers/harness.js';
+import { startHarness, withClients } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
 describe('shutdown with a WebSocket client that stopped answering', () => {
@@ -22,4 +24,53 @@ describe('shutdown with a WebSocket client that stopped answering', () => {
       await harness.close();
     }
   });
+});
+
+/**
+ * Upgrades a raw TCP connection to graphql-transport-ws, sends connection_init
+ * with `key`, and then never answers anything: resolves with the close code
+ * the server sent once the server has dropped the TCP connection.
+ */
+function deafClient(graphqlUrl: string, key: string): Promise<number> {
+  const { hostname, port } = new URL(graphqlUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = Buffer.alloc(0);
+    let closeCode = 0;
+    socket.on('error', () => {});
+    socket.on('connect', () => {
+      socket.write(
+        `GET /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const upgradedBefore = received.includes('\r\n\r\n');
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (!upgradedBefore && end >= 0) {
+        if (!received.subarray(0, end).toString().startsWith('HTTP/1.1 101')) return reject(new Error(received.toString()));
+        received = received.subarray(end + 4);
+        const payload = Buffer.from(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } }));
+        // FIN + text frame, masked with a zero mask, 16-bit length.
+        const header = Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff, 0, 0, 0, 0]);
+        socket.write(Buffer.concat([header, payload]));
+      }
+      // The server's close frame: 0x88, length, then the code.
+      const close = received.indexOf(0x88);
+      if (close >= 0 && received.length >= close + 4) closeCode = received.readUInt16BE(close + 2);
+    });
+    socket.on('close', () => resolve(closeCode));
+  });
+}
+
+describe('a client refused at connection_init that never answers the close', () => {
+  it('is dropped after a short wait, not kept for ws’s 30 s close handshake', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'dashboard', key: 'ws-close-viewer-key-0123456789', roles: ['viewer'] }]) });
+    try {
+      // Before, the server kept the socket until ws's 30 s close timeout (past this test's limit).
+      expect(await deafClient(harness.gateway.graphqlUrl, 'not-a-key-of-this-gateway-000')).toBe(4403);
+    } finally {
+      await harness.close();
+    }
+  }, 10_000);
 });

@@ -49,8 +49,11 @@ describe('deployment files', () => {
   it('ships configs the gateway accepts (compose and the ConfigMap)', () => {
     const compose = validateConfig(withDummySecrets(parse(read('deploy/config.yaml'))));
     expect(compose.shutdown.readyzGraceMs).toBeGreaterThan(0);
+    // HAProxy's X-Forwarded-For (option forwardfor) is believed from compose's private network only.
+    expect(compose.listen.trustedProxies).toEqual(['uniquelocal']);
+    expect(read('deploy/haproxy.cfg')).toMatch(/^\s*option forwardfor$/m);
     const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
-    expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0' });
+    expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [] });
   });
 
   it('has a Deployment with readiness on /readyz, liveness on /healthz, a preStop sleep and room to drain', () => {

@@ -14,9 +14,22 @@ const problemsOf = (input: unknown): string[] => {
 const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
 
 describe('config validation', () => {
+  it('takes trusted proxies as addresses, CIDR ranges and range names, and names an entry that is none of them', () => {
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro], listen: { trustedProxies: ['10.0.0.0/8', '::1', 'loopback', 'uniquelocal'] } }).listen.trustedProxies).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+      'uniquelocal',
+    ]);
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro], listen: { trustedProxies: ['10.0.0.0/8', 'haproxy', '10.0.0.0/33'] } })).toEqual([
+      'listen.trustedProxies[1]: not an address, a CIDR range or loopback/linklocal/uniquelocal (invalid IP address: haproxy)',
+      'listen.trustedProxies[2]: not an address, a CIDR range or loopback/linklocal/uniquelocal (invalid range on address: 10.0.0.0/33)',
+    ]);
+  });
+
   it('accepts the documented shape and fills defaults', () => {
     const config = validateConfig({ allowAnonymous: true, providers: [zomro] });
-    expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0' });
+    expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [] });
     expect(config.providers[0]).toMatchObject({ id: 'zomro-nl', timezone: 'UTC' });
     expect(config.limits.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.limits).toMatchObject({ maxWsConnections: 1000, maxWsConnectionsPerClient: 20, maxSubscriptionsPerConnection: 20 });

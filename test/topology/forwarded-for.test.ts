@@ -1,0 +1,86 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { MAX_WAITING_PER_ADDRESS } from '../../src/server/ws-server.js';
+import { haproxyInstalled, startHaproxy, type RunningHaproxy } from '../helpers/haproxy.js';
+import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { wsUrl } from '../helpers/ws.js';
+
+const KEY = 'forwarded-viewer-key-0123456789';
+// Loopback is a /8 on Linux: clients bind these to arrive at HAProxy as different hosts.
+const ATTACKER = '127.0.0.2';
+const NEIGHBOUR = '127.0.0.3';
+
+/** An anonymous query through HAProxy from `localAddress`: the HTTP status. */
+function statusFrom(url: string, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(JSON.stringify({ query: '{ __typename }' }));
+  });
+}
+
+const open = (url: string, localAddress: string): WebSocket => new WebSocket(wsUrl(url), 'graphql-transport-ws', { localAddress });
+
+/** A keyed graphql-ws connection from `localAddress`: 'ack', or the close code sent instead. */
+function connectFrom(url: string, localAddress: string): Promise<'ack' | number> {
+  return new Promise((resolve) => {
+    const socket = open(url, localAddress);
+    socket.on('error', () => {});
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } })));
+    socket.on('message', () => {
+      resolve('ack');
+      socket.terminate();
+    });
+    socket.once('close', (code) => resolve(code));
+  });
+}
+
+describe.skipIf(!haproxyInstalled())('behind HAProxy with deploy/haproxy.cfg and trustedProxies (skipped only when the haproxy binary is missing)', () => {
+  let harness: Harness;
+  let haproxy: RunningHaproxy;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [
+        withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }], { allowAnonymous: true }),
+        withLimits({ rateLimit: { requestsPerSecond: 0.001, burst: 1 } }),
+        (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['127.0.0.1'] } }),
+      ],
+    });
+    const gateway = new URL(harness.gateway.url).host;
+    haproxy = await startHaproxy({ servers: [gateway, gateway], checkInter: '200ms' });
+    await Promise.all([haproxy.waitFor('gateway-1', 'UP'), haproxy.waitFor('gateway-2', 'UP')]);
+  });
+  afterAll(async () => {
+    await haproxy.stop();
+    await harness.close();
+  });
+
+  it('the gateway counts each client by the address HAProxy forwards, not HAProxy’s own', async () => {
+    expect(await statusFrom(haproxy.graphqlUrl, ATTACKER)).toBe(200);
+    expect(await statusFrom(haproxy.graphqlUrl, ATTACKER)).toBe(429);
+    expect(await statusFrom(haproxy.graphqlUrl, NEIGHBOUR)).toBe(200);
+  });
+
+  it('sockets that never send connection_init lock out only their own host', async () => {
+    const silent = await Promise.all(
+      Array.from({ length: MAX_WAITING_PER_ADDRESS }, () => {
+        const socket = open(haproxy.graphqlUrl, ATTACKER);
+        return new Promise<WebSocket>((resolve, reject) => {
+          socket.once('open', () => resolve(socket));
+          socket.once('error', reject);
+        });
+      }),
+    );
+    try {
+      expect(await connectFrom(haproxy.graphqlUrl, ATTACKER)).toBe(4429);
+      expect(await connectFrom(haproxy.graphqlUrl, NEIGHBOUR)).toBe('ack');
+    } finally {
+      for (const socket of silent) socket.terminate();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { clientAddressResolver, trustedProxyProblem } from '../../src/server/client-address.js';
+
+const request = (peer: string, forwardedFor?: string): IncomingMessage =>
+  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+
+describe('clientAddressResolver', () => {
+  it('is the peer address when no proxy is trusted, whatever X-Forwarded-For says', () => {
+    const addressOf = clientAddressResolver([]);
+    expect(addressOf(request('127.0.0.1', '203.0.113.7'))).toBe('127.0.0.1');
+  });
+
+  it('is the last hop not among the trusted proxies', () => {
+    const addressOf = clientAddressResolver(['loopback', '10.0.0.0/8']);
+    expect(addressOf(request('127.0.0.1', '198.51.100.9, 203.0.113.7, 10.0.0.2'))).toBe('203.0.113.7');
+    expect(addressOf(request('127.0.0.1'))).toBe('127.0.0.1');
+  });
+
+  it('believes no header from a peer that is not a trusted proxy', () => {
+    const addressOf = clientAddressResolver(['10.0.0.0/8']);
+    expect(addressOf(request('192.0.2.1', '203.0.113.7'))).toBe('192.0.2.1');
+  });
+});
+
+describe('trustedProxyProblem', () => {
+  it('accepts addresses, ranges and range names and says what is wrong with anything else', () => {
+    expect(['192.0.2.1', '10.0.0.0/8', 'fd00::/8', 'loopback', 'linklocal', 'uniquelocal'].map(trustedProxyProblem)).toEqual([null, null, null, null, null, null]);
+    expect(trustedProxyProblem('haproxy')).toBe('invalid IP address: haproxy');
+  });
+});
