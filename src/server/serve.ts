@@ -11,6 +11,19 @@ function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): Gateway
   return { ...config, listen: { ...config.listen, port, host: env.HOST || config.listen.host } };
 }
 
+/**
+ * DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS written into the config, so
+ * that every part of the shutdown reads one value: the exit timer and
+ * Apollo's drain grace, which would otherwise cut a request at the config's
+ * drain while the process still waits for it.
+ */
+function shutdownOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
+  return {
+    ...config,
+    shutdown: { drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env), readyzGraceMs: readyzGraceMs(config.shutdown.readyzGraceMs, env) },
+  };
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** A loopback name or address: 127.0.0.0/8, ::1, localhost. */
@@ -43,6 +56,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   } else {
     config = listenOverrides(loadConfigFile(configFile, env), env);
   }
+  config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   const store = await createStore(env.REDIS_URL, logger);
@@ -52,13 +66,13 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,
-    drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env),
+    drainTimeoutMs: config.shutdown.drainTimeoutMs,
     echoMs: echoMs(env),
     // /readyz turns 503 for the grace first (a balancer takes the replica out),
     // then server.close() stops taking requests, finishes those in flight,
     // closes subscriptions (1001), then the upstream pools and the store (Redis).
     steps: [
-      { name: 'gateway', run: () => shutdownGateway(server, readyzGraceMs(config.shutdown.readyzGraceMs, env)) },
+      { name: 'gateway', run: () => shutdownGateway(server, config.shutdown.readyzGraceMs) },
       { name: 'simulators', run: stopDemo },
     ],
   });

@@ -163,6 +163,17 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     await inFlight.answer.catch(() => null);
   }, 120_000);
 
+  it('DRAIN_TIMEOUT_MS over the config’s drainTimeoutMs gives a request in flight that long, Apollo’s drain grace included', async () => {
+    const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')], { DRAIN_TIMEOUT_MS: '20000' });
+    const inFlight = await slowRequest(graphqlUrl, 1_500);
+    gateway.child.kill('SIGTERM');
+    // Before, Apollo cut the connection at the config's 300 ms while the process waited up to 20 s.
+    const response = await inFlight.answer;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
+    expect((await gateway.exited).code).toBe(0);
+  }, 120_000);
+
   it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
     const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')]);
     const inFlight = await slowRequest(graphqlUrl, 30_000);

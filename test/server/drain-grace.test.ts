@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { eventually, startHarness, withSettings } from '../helpers/harness.js';
+
+describe('closing the gateway with a request in flight', () => {
+  it('cuts a request still running at shutdown.drainTimeoutMs (Apollo’s drain grace is the configured one, not its own 10 s)', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withSettings({ shutdown: { drainTimeoutMs: 200 } }) });
+    const { server } = harness.simulator('zomro');
+    try {
+      server.latencyMs = 5_000;
+      const answer = fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances { totalCount } }' }) });
+      answer.catch(() => {});
+      await eventually(() => Promise.resolve(server.inFlight), (count) => count > 0);
+      await harness.gateway.close();
+      // Before, Apollo held the connection for its own 10 s (past this test's limit) and the answer came after 5 s.
+      await expect(answer).rejects.toThrow('fetch failed');
+    } finally {
+      server.latencyMs = 0;
+      await harness.close();
+    }
+  }, 4_000);
+});
