@@ -45,6 +45,7 @@ export default {
     'src/upstream/slots.ts',
     'src/upstream/flight-signal.ts',
     'src/server/auth.ts',
+    'src/server/client-address.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],

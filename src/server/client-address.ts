@@ -15,9 +15,10 @@ export type ClientAddressOf = (request: IncomingMessage) => string;
  * peer is ignored, so a client cannot pick its own bucket.
  */
 export function clientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
-  if (trustedProxies.length === 0) return (request) => request.socket.remoteAddress ?? '';
+  // With nothing trusted, proxy-addr answers the peer's address.
   const trusted = proxyAddr.compile([...trustedProxies]);
-  return (request) => proxyAddr(request, trusted);
+  // A socket already destroyed has no address left.
+  return (request) => proxyAddr(request, trusted) ?? '';
 }
 
 /** Why `entry` is not something proxy-addr can trust (an address, a CIDR range or a range name), or null. */
@@ -26,6 +27,7 @@ export function trustedProxyProblem(entry: string): string | null {
     proxyAddr.compile(entry);
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message : 'not an address, a CIDR range or a range name';
+    // proxy-addr throws a TypeError naming the entry.
+    return (error as TypeError).message;
   }
 }

@@ -29,3 +29,11 @@ describe('trustedProxyProblem', () => {
     expect(trustedProxyProblem('haproxy')).toBe('invalid IP address: haproxy');
   });
 });
+
+describe('clientAddressResolver on a destroyed socket', () => {
+  it('answers an empty address rather than undefined', () => {
+    const gone = { socket: { remoteAddress: undefined }, headers: {} } as unknown as IncomingMessage;
+    expect(clientAddressResolver([])(gone)).toBe('');
+    expect(clientAddressResolver(['loopback'])(gone)).toBe('');
+  });
+});
