@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import proxyAddr from 'proxy-addr';
 
 /** The address a request came from: the peer's, or the client's behind a trusted proxy. */
@@ -15,11 +16,25 @@ export type ClientAddressOf = (request: IncomingMessage) => string;
  * peer is ignored, so a client cannot pick its own bucket.
  */
 export function clientAddressResolver(trustedProxies: readonly string[]): ClientAddressOf {
-  // With nothing trusted, proxy-addr answers the peer's address.
   const trusted = proxyAddr.compile([...trustedProxies]);
-  // A socket already destroyed has no address left.
-  return (request) => proxyAddr(request, trusted) ?? '';
+  return (request) => {
+    // The peer first, then each hop a trusted proxy vouches for, up to the first untrusted one.
+    // With nothing trusted that is the peer alone.
+    const hops = proxyAddr.all(request, trusted);
+    // A hop that is not an IP address (a header made up of up to 16 KB of anything) ends
+    // the walk at the nearest trusted hop: it would otherwise be a bucket key of its own
+    // choosing, as long as it likes, one per request.
+    let address = '';
+    for (const hop of hops) {
+      if (hop === undefined || hop.length > MAX_ADDRESS_LENGTH || isIP(hop) === 0) break;
+      address = hop;
+    }
+    return address;
+  };
 }
+
+/** The longest IPv6 text (45 characters) with room for a short zone id. */
+const MAX_ADDRESS_LENGTH = 64;
 
 /** Why `entry` is not something proxy-addr can trust (an address, a CIDR range or a range name), or null. */
 export function trustedProxyProblem(entry: string): string | null {

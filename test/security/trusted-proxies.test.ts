@@ -81,6 +81,12 @@ describe('behind a trusted proxy (listen.trustedProxies): limits count the clien
     // The proxy appends the address it saw: what the client wrote before it is not believed.
     expect(await anonymousStatus(harness, '198.51.100.2, 198.51.100.1')).toBe(429);
   });
+
+  it('a hop that is not an IP address is no bucket of its own: made-up values count as the proxy that sent them', async () => {
+    expect(await anonymousStatus(harness, 'x'.repeat(8_000))).toBe(200);
+    expect(await anonymousStatus(harness, 'y'.repeat(8_000))).toBe(429);
+    expect(await anonymousStatus(harness, 'not-an-address')).toBe(429);
+  });
 });
 
 describe('without trustedProxies, X-Forwarded-For is not believed (a client cannot pick its own bucket)', () => {

@@ -51,7 +51,9 @@ describe('deployment files', () => {
     expect(compose.shutdown.readyzGraceMs).toBeGreaterThan(0);
     // HAProxy's X-Forwarded-For (option forwardfor) is believed from compose's private network only.
     expect(compose.listen.trustedProxies).toEqual(['uniquelocal']);
-    expect(read('deploy/haproxy.cfg')).toMatch(/^\s*option forwardfor$/m);
+    // Replaced, not appended: a client's own header never reaches the gateway.
+    expect(read('deploy/haproxy.cfg')).toMatch(/^\s*http-request set-header X-Forwarded-For %\[src\]$/m);
+    expect(read('deploy/haproxy.cfg')).not.toMatch(/option forwardfor/);
     const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
     expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [] });
   });

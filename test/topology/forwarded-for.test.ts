@@ -11,10 +11,11 @@ const KEY = 'forwarded-viewer-key-0123456789';
 const ATTACKER = '127.0.0.2';
 const NEIGHBOUR = '127.0.0.3';
 
-/** An anonymous query through HAProxy from `localAddress`: the HTTP status. */
-function statusFrom(url: string, localAddress: string): Promise<number> {
+/** An anonymous query through HAProxy from `localAddress` (with an X-Forwarded-For of its own if given): the HTTP status. */
+function statusFrom(url: string, localAddress: string, forwardedFor?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (response) => {
+    const headers = { 'content-type': 'application/json', ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }) };
+    const outgoing = request(url, { method: 'POST', localAddress, headers }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
     });
@@ -48,7 +49,8 @@ describe.skipIf(!haproxyInstalled())('behind HAProxy with deploy/haproxy.cfg and
       configure: [
         withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }], { allowAnonymous: true }),
         withLimits({ rateLimit: { requestsPerSecond: 0.001, burst: 1 } }),
-        (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['127.0.0.1'] } }),
+        // The whole range the clients come from, as compose's config trusts its private network.
+        (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['loopback'] } }),
       ],
     });
     const gateway = new URL(harness.gateway.url).host;
@@ -64,6 +66,13 @@ describe.skipIf(!haproxyInstalled())('behind HAProxy with deploy/haproxy.cfg and
     expect(await statusFrom(haproxy.graphqlUrl, ATTACKER)).toBe(200);
     expect(await statusFrom(haproxy.graphqlUrl, ATTACKER)).toBe(429);
     expect(await statusFrom(haproxy.graphqlUrl, NEIGHBOUR)).toBe(200);
+  });
+
+  it('a client cannot hand the gateway a made-up address through HAProxy, even from a trusted range', async () => {
+    const liar = '127.0.0.4';
+    expect(await statusFrom(haproxy.graphqlUrl, liar, '203.0.113.1')).toBe(200);
+    expect(await statusFrom(haproxy.graphqlUrl, liar, '203.0.113.2')).toBe(429);
+    expect(await statusFrom(haproxy.graphqlUrl, liar, '127.0.0.5')).toBe(429);
   });
 
   it('sockets that never send connection_init lock out only their own host', async () => {

@@ -37,3 +37,22 @@ describe('clientAddressResolver on a destroyed socket', () => {
     expect(clientAddressResolver(['loopback'])(gone)).toBe('');
   });
 });
+
+describe('clientAddressResolver against made-up hops', () => {
+  const addressOf = clientAddressResolver(['loopback', '10.0.0.0/8']);
+
+  it('stops at the nearest trusted hop when the next one is not an IP address', () => {
+    expect(addressOf(request('127.0.0.1', 'garbage'))).toBe('127.0.0.1');
+    expect(addressOf(request('127.0.0.1', '203.0.113.7, x'.padEnd(16_000, 'x') + ', 10.0.0.2'))).toBe('10.0.0.2');
+    expect(addressOf(request('127.0.0.1', ', ,'))).toBe('127.0.0.1');
+  });
+
+  it('takes IPv6 and IPv4-mapped hops, and refuses one longer than any address', () => {
+    expect(addressOf(request('127.0.0.1', '2001:db8::1'))).toBe('2001:db8::1');
+    expect(addressOf(request('::1', '::ffff:203.0.113.7'))).toBe('::ffff:203.0.113.7');
+    expect(addressOf(request('127.0.0.1', 'fe80::1%eth0'))).toBe('fe80::1%eth0');
+    const longest = `fe80::1%${'e'.repeat(56)}`;
+    expect(addressOf(request('127.0.0.1', longest))).toBe(longest);
+    expect(addressOf(request('127.0.0.1', `${longest}e`))).toBe('127.0.0.1');
+  });
+});
