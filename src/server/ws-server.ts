@@ -218,8 +218,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         onMessage: (callback) =>
           socket.on('message', (data) => {
             callback(String(data)).catch((error: unknown) => {
+              if (isUnexpectedMessage(error)) {
+                // The client broke the protocol (a connection_ack or next of its own): its fault, not ours.
+                logger.info({ err: error.message, remote: address }, 'WebSocket connection closed: unexpected message');
+                closeFirmly(socket, CloseCode.BadRequest, error.message);
+                return;
+              }
               logger.error({ err: error }, 'WebSocket message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
+              closeFirmly(socket, CloseCode.InternalServerError, 'Internal server error');
             });
           }),
       },
@@ -251,9 +257,26 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   };
 }
 
+/**
+ * graphql-ws throws this for a message type only a server sends (connection_ack,
+ * next, error), which its own adapters answer as an internal error (4500).
+ */
+const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
+
+/** A close frame's reason: at most 123 bytes of UTF-8, or ws throws instead of closing. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+export function fitCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let cut = reason.slice(0, MAX_CLOSE_REASON_BYTES);
+  while (Buffer.byteLength(`${cut}...`) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
+
 /** Closes with `code`, and drops the connection if the client has not answered the close frame soon. */
 function closeFirmly(socket: WebSocket, code?: number, reason?: string): void {
-  socket.close(code, reason);
+  // A reason that echoes the client (a subscription id) can be longer than a close frame takes.
+  socket.close(code, reason === undefined ? undefined : fitCloseReason(reason));
   const drop = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_WAIT_MS);
   socket.once('close', () => clearTimeout(drop));
 }

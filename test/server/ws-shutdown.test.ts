@@ -27,11 +27,11 @@ describe('shutdown with a WebSocket client that stopped answering', () => {
 });
 
 /**
- * Upgrades a raw TCP connection to graphql-transport-ws, sends connection_init
- * with `key`, and then never answers anything: resolves with the close code
- * the server sent once the server has dropped the TCP connection.
+ * Upgrades a raw TCP connection to graphql-transport-ws, sends `messages`,
+ * and then never answers anything: resolves with the close code the server
+ * sent once the server has dropped the TCP connection.
  */
-function deafClient(graphqlUrl: string, key: string): Promise<number> {
+function deafClient(graphqlUrl: string, messages: object[]): Promise<number> {
   const { hostname, port } = new URL(graphqlUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -50,10 +50,12 @@ function deafClient(graphqlUrl: string, key: string): Promise<number> {
       if (!upgradedBefore && end >= 0) {
         if (!received.subarray(0, end).toString().startsWith('HTTP/1.1 101')) return reject(new Error(received.toString()));
         received = received.subarray(end + 4);
-        const payload = Buffer.from(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } }));
-        // FIN + text frame, masked with a zero mask, 16-bit length.
-        const header = Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff, 0, 0, 0, 0]);
-        socket.write(Buffer.concat([header, payload]));
+        for (const message of messages) {
+          const payload = Buffer.from(JSON.stringify(message));
+          // FIN + text frame, masked with a zero mask, 16-bit length.
+          const header = Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff, 0, 0, 0, 0]);
+          socket.write(Buffer.concat([header, payload]));
+        }
       }
       // The server's close frame: 0x88, length, then the code.
       const close = received.indexOf(0x88);
@@ -68,8 +70,49 @@ describe('a client refused at connection_init that never answers the close', () 
     const harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'dashboard', key: 'ws-close-viewer-key-0123456789', roles: ['viewer'] }]) });
     try {
       // Before, the server kept the socket until ws's 30 s close timeout (past this test's limit).
-      expect(await deafClient(harness.gateway.graphqlUrl, 'not-a-key-of-this-gateway-000')).toBe(4403);
+      expect(await deafClient(harness.gateway.graphqlUrl, [{ type: 'connection_init', payload: { authorization: 'Bearer not-a-key-of-this-gateway-000' } }])).toBe(4403);
     } finally {
+      await harness.close();
+    }
+  }, 10_000);
+});
+
+describe('a client that breaks the protocol and never answers the close', () => {
+  it('gets 4400 (its fault, logged below error level) and is dropped after a short wait', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    try {
+      // A message type only a server sends. Before: 4500 "Internal server error", an error-level log with a stack, and 30 s.
+      expect(await deafClient(harness.gateway.graphqlUrl, [{ type: 'connection_init', payload: {} }, { type: 'connection_ack' }])).toBe(4400);
+      expect(harness.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+    } finally {
+      await harness.close();
+    }
+  }, 10_000);
+});
+
+describe('a close whose reason would quote the client at length', () => {
+  it('closes with a reason cut to what a close frame holds (ws threw on it, and the client got 4500)', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    const { server } = harness.simulator('zomro');
+    const socket = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
+    try {
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+      await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+      // The first operation is still running when the second one with its id arrives.
+      server.latencyMs = 2_000;
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      const subscribe = JSON.stringify({ type: 'subscribe', id: 'i'.repeat(200), payload: { query: '{ instances { totalCount } }' } });
+      socket.send(subscribe);
+      socket.send(subscribe);
+      const { code, reason } = await closed;
+      expect(code).toBe(4409);
+      expect(reason).toMatch(/^Subscriber for i+\.\.\.$/);
+      expect(Buffer.byteLength(reason)).toBe(123);
+    } finally {
+      server.latencyMs = 0;
+      socket.terminate();
       await harness.close();
     }
   }, 10_000);
