@@ -7,7 +7,7 @@ import { parseCommand, providerNames } from '../../src/cli.js';
 import { readSchemaText } from '../../src/graphql/schema-file.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { isLoopbackHost } from '../../src/server/serve.js';
-import { drainTimeoutMs, echoMs } from '../../src/server/shutdown.js';
+import { drainTimeoutMs, echoMs, readyzGraceMs } from '../../src/server/shutdown.js';
 import { bundleServeInputs, staticImportGraph } from './import-graph.js';
 import { ROOT, ensureBuilt } from './process.js';
 
@@ -125,6 +125,14 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a DRAIN_TIMEOUT_MS past the config schema’s limit: exit 2 naming it (it overflowed node’s timer before)', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000000000' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('DRAIN_TIMEOUT_MS=3000000000: must be a whole number of milliseconds from 0 to 600000');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
@@ -172,10 +180,18 @@ describe('what each command loads', () => {
     }
   });
 
-  it('DRAIN_TIMEOUT_MS beats the config; a repeat signal counts as an echo only under npm start', () => {
+  it('DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS beat the config within its limits; a repeat signal counts as an echo only under npm start', () => {
     expect(drainTimeoutMs(10_000, {})).toBe(10_000);
     expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '2500' })).toBe(2_500);
-    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: 'soon' })).toBe(10_000);
+    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '' })).toBe(10_000);
+    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '0' })).toBe(0);
+    expect(drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '600000' })).toBe(600_000);
+    // Ignored before; past 2^31 ms node's timer fired at once and exited 1 at the first SIGTERM.
+    for (const value of ['soon', '600001', '3000000000', '-5', '2.5']) {
+      expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: value })).toThrow(`DRAIN_TIMEOUT_MS=${value}: must be a whole number of milliseconds from 0 to 600000`);
+    }
+    expect(readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: '3000' })).toBe(3_000);
+    expect(() => readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: '1e3' })).toThrow('SHUTDOWN_READYZ_GRACE_MS=1e3: must be');
     expect(echoMs({ npm_lifecycle_event: 'start' })).toBeGreaterThan(0);
     expect(echoMs({ npm_lifecycle_event: 'test' })).toBe(0);
   });
