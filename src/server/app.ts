@@ -187,6 +187,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
     logger,
     countError: (code) => metrics.graphqlError(code),
+    drainTimeoutMs: config.shutdown.drainTimeoutMs,
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies);
@@ -220,6 +221,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // The sweep's round is aborted, not awaited first: the listener closes with the rest.
         const sweepStopped = protectionSweep?.stop();
         void services.watcher.close();
+        // No new connection, HTTP or WebSocket, from here; Apollo's drain below closes the server
+        // again and is called back once every connection has ended.
+        httpServer.close();
+        // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         await subscriptions.dispose();
         await apollo.stop();
         await admin.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
-import { GraphQLError, type FormattedExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LimitsConfig } from '../config/schema.js';
@@ -46,6 +46,8 @@ export interface WebSocketServerOptions {
   /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
   clientAddressOf: ClientAddressOf;
   logger: Logger;
+  /** How long shutdown lets queries and mutations in flight finish (`shutdown.drainTimeoutMs`). */
+  drainTimeoutMs: number;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
 }
@@ -55,6 +57,8 @@ interface ConnectionState {
   clientKey: Principal | string;
   /** Request id of each operation in flight, for its log lines. */
   requestIds: Map<string, string>;
+  /** Queries and mutations running (not subscriptions): shutdown lets them finish before it closes the connection. */
+  answering: Set<string>;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
   gone: AbortController;
 }
@@ -88,6 +92,16 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const addresses = new WeakMap<WebSocket, string>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
+  /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
+  let draining = false;
+  const finished = (socket: WebSocket, id: string) => {
+    const state = states.get(socket);
+    if (!state) return;
+    state.requestIds.delete(id);
+    state.answering.delete(id);
+    // After graphql-ws has sent the operation's `complete`, which follows this hook.
+    if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
+  };
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
   const format = (requestId: string, errors: readonly GraphQLError[]) => {
@@ -127,7 +141,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       perClient.set(clientKey, open + 1);
       authenticated += 1;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Set(), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -148,6 +162,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);
+      if (getOperationAST(prepared.document, payload.operationName)?.operation !== 'subscription') state.answering.add(id);
       return {
         schema: pipeline.schema,
         document: prepared.document,
@@ -164,11 +179,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     },
     onError: (ctx, id, _payload, errors) => {
       const formatted = format(requestIdOf(ctx, id), errors);
-      stateOf(ctx)?.requestIds.delete(id);
+      finished(ctx.extra.socket, id);
       return formatted;
     },
+    // Called after the result's `next` went out and before its `complete` does.
     onComplete: (ctx, id) => {
-      stateOf(ctx)?.requestIds.delete(id);
+      finished(ctx.extra.socket, id);
     },
   });
 
@@ -250,9 +266,21 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
 
   return {
     dispose: async () => {
-      // A peer that stopped answering must not hold the shutdown for ws's 30 s close handshake.
-      for (const client of wss.clients) closeFirmly(client, 1001, 'Going away');
-      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      draining = true;
+      // Resolves once every connection has closed; new upgrades are refused from now on.
+      const closed = new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      // A connection answering a query or mutation keeps it to the end, as an HTTP request in
+      // flight does; the others (subscriptions only, or idle) close now. closeFirmly: a peer that
+      // stopped answering must not hold the shutdown for ws's 30 s close handshake.
+      for (const client of wss.clients) if (!states.get(client)?.answering.size) closeFirmly(client, 1001, 'Going away');
+      const giveUp = setTimeout(() => {
+        for (const client of wss.clients) closeFirmly(client, 1001, 'Going away');
+      }, options.drainTimeoutMs);
+      try {
+        await closed;
+      } finally {
+        clearTimeout(giveUp);
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startHarness, withClients } from '../helpers/harness.js';
+import { eventually, startHarness, withClients, withSettings } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
 describe('shutdown with a WebSocket client that stopped answering', () => {
@@ -116,4 +116,75 @@ describe('a close whose reason would quote the client at length', () => {
       await harness.close();
     }
   }, 10_000);
+});
+
+/** An acknowledged graphql-transport-ws connection; `messages` collects what the server sends, `closed` its close code. */
+async function acknowledged(graphqlUrl: string): Promise<{ socket: WebSocket; messages: Array<{ type: string; payload?: unknown }>; closed: Promise<number> }> {
+  const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws');
+  socket.on('error', () => {});
+  const messages: Array<{ type: string; payload?: unknown }> = [];
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+  await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string; payload?: unknown }));
+  return { socket, messages, closed };
+}
+
+describe('shutdown with a query in flight over WebSocket', () => {
+  it('lets it finish and answer, as an HTTP request does, then closes its connection with 1001; idle connections close at once', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    const { server } = harness.simulator('zomro');
+    const busy = await acknowledged(harness.gateway.graphqlUrl);
+    const idle = await acknowledged(harness.gateway.graphqlUrl);
+    try {
+      server.latencyMs = 1_500;
+      const before = server.inFlight;
+      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
+      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      const closing = harness.gateway.close();
+      expect(await idle.closed).toBe(1001);
+      // While the query finishes, the listener takes no new connection (HTTP or WebSocket).
+      const { port } = new URL(harness.gateway.url);
+      const refused = await new Promise<string>((resolve) => {
+        const attempt = connect(Number(port), '127.0.0.1');
+        attempt.once('connect', () => {
+          attempt.destroy();
+          resolve('accepted');
+        });
+        attempt.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(refused).toBe('ECONNREFUSED');
+      expect(busy.messages).toEqual([]);
+      // Before, the query was cut with 1001 and no answer.
+      expect(await busy.closed).toBe(1001);
+      expect(busy.messages.map((message) => message.type)).toEqual(['next', 'complete']);
+      expect((busy.messages[0]?.payload as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
+      await closing;
+    } finally {
+      server.latencyMs = 0;
+      busy.socket.terminate();
+      idle.socket.terminate();
+      await harness.close();
+    }
+  }, 10_000);
+
+  it('closes it anyway once shutdown.drainTimeoutMs has passed', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withSettings({ shutdown: { drainTimeoutMs: 200 } }) });
+    const { server } = harness.simulator('zomro');
+    const busy = await acknowledged(harness.gateway.graphqlUrl);
+    try {
+      server.latencyMs = 5_000;
+      const before = server.inFlight;
+      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
+      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      await harness.gateway.close();
+      expect(await busy.closed).toBe(1001);
+      expect(busy.messages).toEqual([]);
+    } finally {
+      server.latencyMs = 0;
+      busy.socket.terminate();
+      await harness.close();
+    }
+  }, 4_000);
 });
