@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 
 /** The address a request came from: the peer's, or the client's behind a trusted proxy. */
@@ -29,8 +30,21 @@ export function clientAddressResolver(trustedProxies: readonly string[]): Client
       if (hop === undefined || hop.length > MAX_ADDRESS_LENGTH || isIP(hop) === 0) break;
       address = hop;
     }
-    return address;
+    return address === '' ? '' : clientKeyOf(address);
   };
+}
+
+/**
+ * One key per client, whatever the spelling: `::ffff:203.0.113.7` is
+ * 203.0.113.7, IPv6 in its canonical lower-case form without a zone id, and
+ * counted by its /64, since one host is routinely given a whole /64 and
+ * could otherwise take a fresh address (and a fresh bucket) per request.
+ */
+export function clientKeyOf(address: string): string {
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  // The network's four groups in hex, uncompressed: one spelling per /64.
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 /** The longest IPv6 text (45 characters) with room for a short zone id. */

@@ -82,6 +82,13 @@ describe('behind a trusted proxy (listen.trustedProxies): limits count the clien
     expect(await anonymousStatus(harness, '198.51.100.2, 198.51.100.1')).toBe(429);
   });
 
+  it('one client is one bucket however its address is spelt, and an IPv6 client is counted by its /64', async () => {
+    expect(await anonymousStatus(harness, '203.0.113.9')).toBe(200);
+    expect(await anonymousStatus(harness, '::ffff:203.0.113.9')).toBe(429);
+    expect(await anonymousStatus(harness, '2001:db8:5::1')).toBe(200);
+    expect(await anonymousStatus(harness, '2001:DB8:5::2')).toBe(429);
+  });
+
   it('a hop that is not an IP address is no bucket of its own: made-up values count as the proxy that sent them', async () => {
     expect(await anonymousStatus(harness, 'x'.repeat(8_000))).toBe(200);
     expect(await anonymousStatus(harness, 'y'.repeat(8_000))).toBe(429);

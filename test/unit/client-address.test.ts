@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddressResolver, trustedProxyProblem } from '../../src/server/client-address.js';
+import { clientAddressResolver, clientKeyOf, trustedProxyProblem } from '../../src/server/client-address.js';
 
 const request = (peer: string, forwardedFor?: string): IncomingMessage =>
   ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
@@ -48,11 +48,23 @@ describe('clientAddressResolver against made-up hops', () => {
   });
 
   it('takes IPv6 and IPv4-mapped hops, and refuses one longer than any address', () => {
-    expect(addressOf(request('127.0.0.1', '2001:db8::1'))).toBe('2001:db8::1');
-    expect(addressOf(request('::1', '::ffff:203.0.113.7'))).toBe('::ffff:203.0.113.7');
-    expect(addressOf(request('127.0.0.1', 'fe80::1%eth0'))).toBe('fe80::1%eth0');
+    expect(addressOf(request('127.0.0.1', '2001:db8::1'))).toBe('2001:db8:0:0::/64');
+    expect(addressOf(request('::1', '::ffff:203.0.113.7'))).toBe('203.0.113.7');
+    expect(addressOf(request('127.0.0.1', 'fe80::1%eth0'))).toBe('fe80:0:0:0::/64');
     const longest = `fe80::1%${'e'.repeat(56)}`;
-    expect(addressOf(request('127.0.0.1', longest))).toBe(longest);
+    expect(addressOf(request('127.0.0.1', longest))).toBe('fe80:0:0:0::/64');
     expect(addressOf(request('127.0.0.1', `${longest}e`))).toBe('127.0.0.1');
+  });
+});
+
+describe('clientKeyOf: one key per client, whatever the spelling', () => {
+  it('counts an IPv4 address however it is written as the same client', () => {
+    for (const spelling of ['203.0.113.7', '::ffff:203.0.113.7', '::ffff:cb00:7107', '0:0:0:0:0:ffff:203.0.113.7']) expect(clientKeyOf(spelling)).toBe('203.0.113.7');
+  });
+
+  it('counts IPv6 by its /64, in lower case and without a zone id', () => {
+    for (const spelling of ['2001:db8::7', '2001:DB8::7', '2001:db8::7%x', '2001:db8:0:0:ffff::1']) expect(clientKeyOf(spelling)).toBe('2001:db8:0:0::/64');
+    expect(clientKeyOf('2001:db8:0:1::7')).toBe('2001:db8:0:1::/64');
+    expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
   });
 });
