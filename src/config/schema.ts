@@ -75,7 +75,20 @@ export const shutdownSchema = section({
   // After SIGTERM, /readyz answers 503 this long while requests are still served, so a load
   // balancer's health checks take the replica out before its listener closes.
   readyzGraceMs: z.number().int().min(0).max(600_000).default(0),
+}).superRefine((shutdown, context) => {
+  const problem = readyzGraceProblem(shutdown.readyzGraceMs, shutdown.drainTimeoutMs);
+  if (problem) context.addIssue({ code: 'custom', path: ['readyzGraceMs'], message: problem });
 });
+
+/**
+ * The drain timeout counts from the signal and the readyz grace comes first
+ * in it: a grace as long as the drain would exit 1 before the listener closed.
+ */
+export function readyzGraceProblem(readyzGraceMs: number, drainTimeoutMs: number): string | null {
+  return readyzGraceMs > 0 && readyzGraceMs >= drainTimeoutMs
+    ? `${readyzGraceMs} must be less than the drain timeout (${drainTimeoutMs}), which counts from the signal: the gateway would exit 1 before it stopped listening`
+    : null;
+}
 
 export const configSchema = z
   .object({

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'PROVIDER_TIMEOUT',
   'PROVIDER_ERROR',
   'QUERY_TOO_COMPLEX',
+  'SHUTTING_DOWN',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -35,6 +35,9 @@ import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 
+/** How long before the drain timeout shutdown closes the WebSocket connections still answering. */
+const CLOSE_FRAMES_MARGIN_MS = 250;
+
 export interface GatewayServerOptions {
   logger: Logger;
   /** Shared state; process memory when absent. */
@@ -187,7 +190,6 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
     logger,
     countError: (code) => metrics.graphqlError(code),
-    drainTimeoutMs: config.shutdown.drainTimeoutMs,
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies);
@@ -206,6 +208,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   protectionSweep?.start();
 
   let closing: Promise<void> | null = null;
+  let drainStartedAt: number | undefined;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
@@ -214,10 +217,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     services,
     beginDrain: () => {
       draining = true;
+      drainStartedAt ??= Date.now();
     },
     close: () => {
       closing ??= (async () => {
         draining = true;
+        drainStartedAt ??= Date.now();
         // The sweep's round is aborted, not awaited first: the listener closes with the rest.
         const sweepStopped = protectionSweep?.stop();
         void services.watcher.close();
@@ -225,7 +230,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // again and is called back once every connection has ended.
         httpServer.close();
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
-        await subscriptions.dispose();
+        // What is left of the drain, less a margin for the close frames to leave before the
+        // process's own drain timer (started with beginDrain, at the signal) ends it.
+        await subscriptions.dispose(Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - drainStartedAt) - CLOSE_FRAMES_MARGIN_MS));
         await apollo.stop();
         await admin.close();
         // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load.js';
-import type { GatewayConfig } from '../config/schema.js';
+import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
@@ -18,10 +18,10 @@ function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): Gateway
  * drain while the process still waits for it.
  */
 function shutdownOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
-  return {
-    ...config,
-    shutdown: { drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env), readyzGraceMs: readyzGraceMs(config.shutdown.readyzGraceMs, env) },
-  };
+  const shutdown = { drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env), readyzGraceMs: readyzGraceMs(config.shutdown.readyzGraceMs, env) };
+  const problem = readyzGraceProblem(shutdown.readyzGraceMs, shutdown.drainTimeoutMs);
+  if (problem) throw new ConfigError([`shutdown.readyzGraceMs (or SHUTDOWN_READYZ_GRACE_MS) ${problem}; DRAIN_TIMEOUT_MS or shutdown.drainTimeoutMs sets the drain`]);
+  return { ...config, shutdown };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -46,8 +46,6 @@ export interface WebSocketServerOptions {
   /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
   clientAddressOf: ClientAddressOf;
   logger: Logger;
-  /** How long shutdown lets queries and mutations in flight finish (`shutdown.drainTimeoutMs`). */
-  drainTimeoutMs: number;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
 }
@@ -76,7 +74,7 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
  * oversized frame to stderr as an "internal error" and closes with the
  * error's text as the reason.
  */
-export function startWebSocketServer(options: WebSocketServerOptions): { dispose(): Promise<void> } {
+export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<void> } {
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const perClient = new Map<Principal | string, number>();
@@ -148,6 +146,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const state = stateOf(ctx);
       const requestId = randomUUID();
       if (!state) return [new GraphQLError('connection not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
+      // Once shutdown has begun nothing new runs, so a client never has to wonder whether an
+      // operation cut at the close acted: a connection answering one keeps it to the end only.
+      if (draining || ctx.extra.socket.readyState !== WebSocket.OPEN) {
+        return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
+      }
       state.requestIds.set(id, requestId);
       // ctx.subscriptions already holds this operation.
       if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
@@ -226,9 +229,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       {
         protocol: socket.protocol,
         send: (data) =>
-          new Promise<void>((resolve, reject) => {
+          new Promise<void>((resolve) => {
             if (socket.readyState !== WebSocket.OPEN) return resolve();
-            socket.send(data, (error) => (error ? reject(error) : resolve()));
+            // A send fails only with the connection (a reset, a closed socket): its 'error' and
+            // 'close' handlers say so once, and there is no one left to answer.
+            socket.send(data, () => resolve());
           }),
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
@@ -240,6 +245,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
                 closeFirmly(socket, CloseCode.BadRequest, error.message);
                 return;
               }
+              if (socket.readyState !== WebSocket.OPEN) return;
               logger.error({ err: error }, 'WebSocket message handling failed');
               closeFirmly(socket, CloseCode.InternalServerError, 'Internal server error');
             });
@@ -265,7 +271,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   });
 
   return {
-    dispose: async () => {
+    /** Closes every connection, those answering a query or mutation once answered or after `drainMs`. */
+    dispose: async (drainMs: number) => {
       draining = true;
       // Resolves once every connection has closed; new upgrades are refused from now on.
       const closed = new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
@@ -275,7 +282,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       for (const client of wss.clients) if (!states.get(client)?.answering.size) closeFirmly(client, 1001, 'Going away');
       const giveUp = setTimeout(() => {
         for (const client of wss.clients) closeFirmly(client, 1001, 'Going away');
-      }, options.drainTimeoutMs);
+      }, drainMs);
       try {
         await closed;
       } finally {
@@ -291,6 +298,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
 
+const SHUTTING_DOWN_MESSAGE = 'the gateway is shutting down and did not run this operation: send it again on a new connection';
+
 /** A close frame's reason: at most 123 bytes of UTF-8, or ws throws instead of closing. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -301,8 +310,14 @@ export function fitCloseReason(reason: string): string {
   return `${cut}...`;
 }
 
+/** Connections closeFirmly has closed: their drop timer is set. */
+const dropping = new WeakSet<WebSocket>();
+
 /** Closes with `code`, and drops the connection if the client has not answered the close frame soon. */
 function closeFirmly(socket: WebSocket, code?: number, reason?: string): void {
+  // One drop timer per connection, however many closes are asked for.
+  if (socket.readyState === WebSocket.CLOSED || dropping.has(socket)) return;
+  dropping.add(socket);
   // A reason that echoes the client (a subscription id) can be longer than a close frame takes.
   socket.close(code, reason === undefined ? undefined : fitCloseReason(reason));
   const drop = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_WAIT_MS);

@@ -133,6 +133,13 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a SHUTDOWN_READYZ_GRACE_MS as long as the drain: exit 2 (the gateway exited 1 before it stopped listening)', () => {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000', SHUTDOWN_READYZ_GRACE_MS: '5000' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('shutdown.readyzGraceMs (or SHUTDOWN_READYZ_GRACE_MS) 5000 must be less than the drain timeout (3000)');
+  }, 120_000);
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, startHarness, withClients, withSettings } from '../helpers/harness.js';
@@ -187,4 +187,64 @@ describe('shutdown with a query in flight over WebSocket', () => {
       await harness.close();
     }
   }, 4_000);
+});
+
+describe('operations sent while the gateway shuts down', () => {
+  it('are refused with SHUTTING_DOWN and never run, while the one in flight still answers', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    const { server } = harness.simulator('zomro');
+    const busy = await acknowledged(harness.gateway.graphqlUrl);
+    try {
+      const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 1) { edges { node { id } } } }');
+      const instanceId = list.data!.instances.edges[0]!.node.id;
+      server.latencyMs = 1_500;
+      const before = server.inFlight;
+      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
+      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      const closing = harness.gateway.close();
+      // Before, this ran (the provider made the backup) and its answer was never sent: a write the client could not know of.
+      busy.socket.send(
+        JSON.stringify({
+          type: 'subscribe',
+          id: 'm1',
+          payload: { query: 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', variables: { input: { instanceId, name: 'during-drain' } } },
+        }),
+      );
+      expect(await busy.closed).toBe(1001);
+      const refusal = busy.messages.find((message) => (message as { id?: string }).id === 'm1');
+      expect(refusal).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'SHUTTING_DOWN' } }] });
+      expect(busy.messages.filter((message) => (message as { id?: string }).id === 'q1').map((message) => message.type)).toEqual(['next', 'complete']);
+      expect(server.count('instances.fleio_bckps.edit')).toBe(0);
+      await closing;
+    } finally {
+      server.latencyMs = 0;
+      busy.socket.terminate();
+      await harness.close();
+    }
+  }, 10_000);
+});
+
+describe('a client that resets its connection while answers are being sent', () => {
+  it('is logged below error level: a connection gone is not a gateway fault', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 1_000 } });
+    const query = '{ instances(first: 1000) { edges { node { raw backups { raw } } } } }';
+    const serverSockets: Socket[] = [];
+    harness.gateway.httpServer.on('connection', (socket: Socket) => serverSockets.push(socket));
+    try {
+      // From the read cache from now on: the answers (2 MB each) come faster than a paused client takes them.
+      expect((await harness.gql(query)).errors).toBeUndefined();
+      const busy = await acknowledged(harness.gateway.graphqlUrl);
+      (busy.socket as unknown as { _socket: Socket })._socket.pause();
+      for (let index = 0; index < 10; index++) busy.socket.send(JSON.stringify({ type: 'subscribe', id: `q${index}`, payload: { query } }));
+      // The gateway holds answers it could not write yet: the reset fails those writes.
+      await eventually(() => Promise.resolve(serverSockets.reduce((most, socket) => Math.max(most, socket.writableLength), 0)), (pending) => pending > 0, { timeoutMs: 20_000 });
+      (busy.socket as unknown as { _socket: Socket })._socket.resetAndDestroy();
+      await busy.closed;
+      // Before, each failed write was an error-level "WebSocket message handling failed" with a stack, and a 4500 close.
+      expect((await harness.gql<{ providers: unknown[] }>('{ providers { id } }')).data?.providers).toHaveLength(1);
+      expect(harness.logs.filter((line) => /"level":(50|60)/.test(line)).map((line) => line.slice(0, 200))).toEqual([]);
+    } finally {
+      await harness.close();
+    }
+  }, 30_000);
 });

@@ -14,6 +14,14 @@ const problemsOf = (input: unknown): string[] => {
 const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
 
 describe('config validation', () => {
+  it('refuses a readyz grace as long as the drain timeout, which counts from the signal', () => {
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 10_000 } })).toEqual([
+      'shutdown.readyzGraceMs: 10000 must be less than the drain timeout (10000), which counts from the signal: the gateway would exit 1 before it stopped listening',
+    ]);
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 9_999 } }).shutdown).toEqual({ drainTimeoutMs: 10_000, readyzGraceMs: 9_999 });
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { drainTimeoutMs: 0, readyzGraceMs: 0 } }).shutdown.readyzGraceMs).toBe(0);
+  });
+
   it('takes trusted proxies as addresses, CIDR ranges and range names, and names an entry that is none of them', () => {
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], listen: { trustedProxies: ['10.0.0.0/8', '::1', 'loopback', 'uniquelocal'] } }).listen.trustedProxies).toEqual([
       '10.0.0.0/8',
