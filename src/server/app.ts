@@ -60,8 +60,12 @@ export interface RunningGateway {
   services: SharedServices;
   /** /readyz answers 503 from now on; requests are still served (see server/shutdown.ts). */
   beginDrain(): void;
-  /** Stops taking requests, finishes those in flight, closes upstream pools. */
-  close(): Promise<void>;
+  /**
+   * Stops taking requests, finishes those in flight, closes upstream pools.
+   * Says how many WebSocket queries and mutations were still running at the
+   * drain timeout and were cut (HTTP requests past it end with the process).
+   */
+  close(): Promise<{ operationsCut: number }>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -207,7 +211,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const url = `http://${formatHost(host)}:${port}`;
   protectionSweep?.start();
 
-  let closing: Promise<void> | null = null;
+  let closing: Promise<{ operationsCut: number }> | null = null;
   let drainStartedAt: number | undefined;
   return {
     url,
@@ -232,12 +236,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
-        await subscriptions.dispose(Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - drainStartedAt) - CLOSE_FRAMES_MARGIN_MS));
+        const { operationsCut } = await subscriptions.dispose(Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - drainStartedAt) - CLOSE_FRAMES_MARGIN_MS));
         await apollo.stop();
         await admin.close();
         // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
         await services.close();
         await sweepStopped;
+        return { operationsCut };
       })();
       return closing;
     },

@@ -19,7 +19,8 @@ const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM
  * A second signal means the operator is done waiting: exit at once, 128+signal
  * (130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it.
  * A drain that outlasts drainTimeoutMs exits 1, so a stuck upstream cannot
- * hold a deploy hostage.
+ * hold a deploy hostage; so does a step that fails (operations cut at the
+ * drain timeout, a store that would not close), after the others have run.
  */
 export function exitOnSignals(options: ShutdownOptions): void {
   const { logger } = options;
@@ -37,17 +38,19 @@ export function exitOnSignals(options: ShutdownOptions): void {
       process.exit(1);
     }, options.drainTimeoutMs);
     void (async () => {
+      let failed = false;
       for (const step of options.steps) {
         try {
           await step.run();
         } catch (error) {
           // One failed step (a Redis already gone) must not keep the others from closing.
           logger.error({ err: error, step: step.name }, 'shutdown step failed');
+          failed = true;
         }
       }
       clearTimeout(timer);
-      logger.info('shut down');
-      process.exit(0);
+      logger.info({ failed }, 'shut down');
+      process.exit(failed ? 1 : 0);
     })();
   };
   process.on('SIGINT', onSignal);
@@ -96,5 +99,7 @@ export const readyzGraceMs = (configured: number, env: NodeJS.ProcessEnv): numbe
 export async function shutdownGateway(server: Pick<RunningGateway, 'beginDrain' | 'close'>, graceMs: number): Promise<void> {
   server.beginDrain();
   if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
-  await server.close();
+  const { operationsCut } = await server.close();
+  // Closed cleanly, but not everything finished: the drain timed out, as its exit code says.
+  if (operationsCut > 0) throw new Error(`${operationsCut} WebSocket operation(s) still running at the drain timeout were cut`);
 }

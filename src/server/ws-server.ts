@@ -74,7 +74,7 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
  * oversized frame to stderr as an "internal error" and closes with the
  * error's text as the reason.
  */
-export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<void> } {
+export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<{ operationsCut: number }> } {
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const perClient = new Map<Principal | string, number>();
@@ -271,7 +271,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   });
 
   return {
-    /** Closes every connection, those answering a query or mutation once answered or after `drainMs`. */
+    /** Closes every connection, those answering a query or mutation once answered or after `drainMs`; how many were cut. */
     dispose: async (drainMs: number) => {
       draining = true;
       // Resolves once every connection has closed; new upgrades are refused from now on.
@@ -280,14 +280,19 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // flight does; the others (subscriptions only, or idle) close now. closeFirmly: a peer that
       // stopped answering must not hold the shutdown for ws's 30 s close handshake.
       for (const client of wss.clients) if (!states.get(client)?.answering.size) closeFirmly(client, 1001, 'Going away');
+      let cut = 0;
       const giveUp = setTimeout(() => {
-        for (const client of wss.clients) closeFirmly(client, 1001, 'Going away');
+        for (const client of wss.clients) {
+          cut += states.get(client)?.answering.size ?? 0;
+          closeFirmly(client, 1001, 'Going away');
+        }
       }, drainMs);
       try {
         await closed;
       } finally {
         clearTimeout(giveUp);
       }
+      return { operationsCut: cut };
     },
   };
 }

@@ -174,6 +174,25 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     expect((await gateway.exited).code).toBe(0);
   }, 120_000);
 
+  it('a WebSocket query still running at the drain timeout gets 1001 before the process exits 1 (not a dropped connection)', async () => {
+    const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile('shutdown: { drainTimeoutMs: 1000 }\n')]);
+    const socket = new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.once('message', () => resolve());
+      socket.once('error', reject);
+    });
+    simulator.server.latencyMs = 30_000;
+    const before = simulator.server.inFlight;
+    socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
+    await eventually(() => Promise.resolve(simulator.server.inFlight), (count) => count > before);
+    gateway.child.kill('SIGTERM');
+    // Before, the WebSocket part waited a whole drain after the signal's own timer had ended the process: 1006.
+    expect(await closed).toBe(1001);
+    expect((await gateway.exited).code).toBe(1);
+  }, 120_000);
+
   it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
     const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')]);
     const inFlight = await slowRequest(graphqlUrl, 30_000);

@@ -160,7 +160,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
       expect(await busy.closed).toBe(1001);
       expect(busy.messages.map((message) => message.type)).toEqual(['next', 'complete']);
       expect((busy.messages[0]?.payload as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
-      await closing;
+      expect(await closing).toEqual({ operationsCut: 0 });
     } finally {
       server.latencyMs = 0;
       busy.socket.terminate();
@@ -178,7 +178,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
       const before = server.inFlight;
       busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
       await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
-      await harness.gateway.close();
+      expect(await harness.gateway.close()).toEqual({ operationsCut: 1 });
       expect(await busy.closed).toBe(1001);
       expect(busy.messages).toEqual([]);
     } finally {
