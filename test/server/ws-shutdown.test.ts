@@ -131,6 +131,13 @@ async function acknowledged(graphqlUrl: string): Promise<{ socket: WebSocket; me
   return { socket, messages, closed };
 }
 
+/** Sends query `q1` on `socket`; resolves once the provider simulator holds its upstream call. */
+async function queryInFlight(server: { inFlight: number }, socket: WebSocket): Promise<void> {
+  const before = server.inFlight;
+  socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
+  await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+}
+
 describe('shutdown with a query in flight over WebSocket', () => {
   it('lets it finish and answer, as an HTTP request does, then closes its connection with 1001; idle connections close at once', async () => {
     const harness = await startHarness({ kinds: ['zomro'] });
@@ -139,9 +146,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
     const idle = await acknowledged(harness.gateway.graphqlUrl);
     try {
       server.latencyMs = 1_500;
-      const before = server.inFlight;
-      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
-      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      await queryInFlight(server, busy.socket);
       const closing = harness.gateway.close();
       expect(await idle.closed).toBe(1001);
       // While the query finishes, the listener takes no new connection (HTTP or WebSocket).
@@ -175,9 +180,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
     const busy = await acknowledged(harness.gateway.graphqlUrl);
     try {
       server.latencyMs = 5_000;
-      const before = server.inFlight;
-      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
-      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      await queryInFlight(server, busy.socket);
       expect(await harness.gateway.close()).toEqual({ operationsCut: 1 });
       expect(await busy.closed).toBe(1001);
       expect(busy.messages).toEqual([]);
@@ -198,9 +201,7 @@ describe('operations sent while the gateway shuts down', () => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 1) { edges { node { id } } } }');
       const instanceId = list.data!.instances.edges[0]!.node.id;
       server.latencyMs = 1_500;
-      const before = server.inFlight;
-      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances { totalCount } }' } }));
-      await eventually(() => Promise.resolve(server.inFlight), (count) => count > before);
+      await queryInFlight(server, busy.socket);
       const closing = harness.gateway.close();
       // Before, this ran (the provider made the backup) and its answer was never sent: a write the client could not know of.
       busy.socket.send(
