@@ -5,6 +5,7 @@ import { ConfigError } from './config-error.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { configSchema, type GatewayConfig } from './schema.js';
+import { withShutdownEnv } from './shutdown-env.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
 export { ConfigError } from './config-error.js';
@@ -102,7 +103,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
   const envProblems: string[] = [];
   const missing = new Set<string>();
-  const substituted = substituteEnv(parsed ?? {}, env, envProblems, [], missing);
+  const substituted = withShutdownEnv(substituteEnv(parsed ?? {}, env, envProblems, [], missing), env);
   const { problems, config } = problemsOf(substituted, missing);
   if (envProblems.length > 0 || !config) throw new ConfigError([...envProblems, ...problems]);
   return config;

@@ -81,12 +81,15 @@ export const shutdownSchema = section({
 });
 
 /**
- * The drain timeout counts from the signal and the readyz grace comes first
- * in it: a grace as long as the drain would exit 1 before the listener closed.
+ * Of the drain timeout (counted from the signal), the readyz grace comes
+ * first; closing needs the rest: a WebSocket client that never answers the
+ * close is dropped after 1 s, and the listener closes after that.
  */
+const ROOM_TO_CLOSE_MS = 1_500;
+
 export function readyzGraceProblem(readyzGraceMs: number, drainTimeoutMs: number): string | null {
-  return readyzGraceMs > 0 && readyzGraceMs >= drainTimeoutMs
-    ? `${readyzGraceMs} must be less than the drain timeout (${drainTimeoutMs}), which counts from the signal: the gateway would exit 1 before it stopped listening`
+  return readyzGraceMs > 0 && readyzGraceMs + ROOM_TO_CLOSE_MS > drainTimeoutMs
+    ? `${readyzGraceMs} must leave at least ${ROOM_TO_CLOSE_MS} ms of the drain timeout (${drainTimeoutMs}, counted from the signal) to close in, or the gateway exits 1 before it has stopped`
     : null;
 }
 

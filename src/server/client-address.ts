@@ -30,21 +30,27 @@ export function clientAddressResolver(trustedProxies: readonly string[]): Client
       if (hop === undefined || hop.length > MAX_ADDRESS_LENGTH || isIP(hop) === 0) break;
       address = hop;
     }
-    return address === '' ? '' : clientKeyOf(address);
+    return clientKeyOf(address);
   };
 }
 
 /**
  * One key per client, whatever the spelling: `::ffff:203.0.113.7` is
- * 203.0.113.7, IPv6 in its canonical lower-case form without a zone id, and
- * counted by its /64, since one host is routinely given a whole /64 and
- * could otherwise take a fresh address (and a fresh bucket) per request.
+ * 203.0.113.7, IPv6 is written out in full, and a zone id (`%eth0`, which
+ * names our interface, not the client) is dropped. Each IPv6 address counts
+ * on its own, not its /64: separate hosts share a /64 in Docker networks and
+ * cloud subnets, and one of them must not spend the others' limits.
  */
 export function clientKeyOf(address: string): string {
-  const parsed = ipaddr.process(address);
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  // The network's four groups in hex, uncompressed: one spelling per /64.
-  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+  const zone = address.indexOf('%');
+  const bare = (zone < 0 ? address : address.slice(0, zone)).toLowerCase();
+  try {
+    // IPv4-mapped IPv6 comes back as IPv4; IPv6 in full, lower case.
+    return ipaddr.process(bare).toNormalizedString();
+  } catch {
+    // Forms node takes and ipaddr.js 1.9 does not (`::1.2.3.4`): the address as written.
+    return bare;
+  }
 }
 
 /** The longest IPv6 text (45 characters) with room for a short zone id. */

@@ -20,7 +20,7 @@ function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): Gateway
 function shutdownOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
   const shutdown = { drainTimeoutMs: drainTimeoutMs(config.shutdown.drainTimeoutMs, env), readyzGraceMs: readyzGraceMs(config.shutdown.readyzGraceMs, env) };
   const problem = readyzGraceProblem(shutdown.readyzGraceMs, shutdown.drainTimeoutMs);
-  if (problem) throw new ConfigError([`shutdown.readyzGraceMs (or SHUTDOWN_READYZ_GRACE_MS) ${problem}; DRAIN_TIMEOUT_MS or shutdown.drainTimeoutMs sets the drain`]);
+  if (problem) throw new ConfigError([`shutdown.readyzGraceMs: ${problem}`]);
   return { ...config, shutdown };
 }
 

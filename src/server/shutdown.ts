@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/config-error.js';
 import type { RunningGateway } from './app.js';
 import type { Logger } from 'pino';
 
@@ -64,31 +63,7 @@ export function exitOnSignals(options: ShutdownOptions): void {
  */
 export const echoMs = (env: NodeJS.ProcessEnv): number => (env.npm_lifecycle_event === 'start' ? 1_000 : 0);
 
-/** The most either setting takes, as the config's schema (shutdown.*). */
-const MAX_SHUTDOWN_MS = 600_000;
-
-/**
- * A duration from the environment that beats the config's; one that is not a
- * whole number of ms from 0 to 600000 stops the start (exit 2) rather than
- * being ignored or, past 2^31 ms, overflowing node's timer to fire at once.
- */
-function envMillis(name: string, configured: number, env: NodeJS.ProcessEnv): number {
-  const value = env[name];
-  if (value === undefined || value === '') return configured;
-  if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_SHUTDOWN_MS) {
-    throw new ConfigError([`${name}=${value.slice(0, 40)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
-  }
-  return Number(value);
-}
-
-/** DRAIN_TIMEOUT_MS beats the config's shutdown.drainTimeoutMs. */
-export const drainTimeoutMs = (configured: number, env: NodeJS.ProcessEnv): number => envMillis('DRAIN_TIMEOUT_MS', configured, env);
-
-/**
- * The grace between "not ready" and closing: `shutdown.readyzGraceMs`, or
- * SHUTDOWN_READYZ_GRACE_MS when set (a deployment tunes it to its balancer).
- */
-export const readyzGraceMs = (configured: number, env: NodeJS.ProcessEnv): number => envMillis('SHUTDOWN_READYZ_GRACE_MS', configured, env);
+export { drainTimeoutMs, readyzGraceMs } from '../config/shutdown-env.js';
 
 /**
  * Stops a replica without failing a request behind a load balancer: /readyz

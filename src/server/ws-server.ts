@@ -56,7 +56,7 @@ interface ConnectionState {
   /** Request id of each operation in flight, for its log lines. */
   requestIds: Map<string, string>;
   /** Queries and mutations running (not subscriptions): shutdown lets them finish before it closes the connection. */
-  answering: Set<string>;
+  answering: Map<string, number>;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
   gone: AbortController;
 }
@@ -96,7 +96,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const state = states.get(socket);
     if (!state) return;
     state.requestIds.delete(id);
-    state.answering.delete(id);
+    // Counted per id: a client may cancel an operation and reuse its id while the first still runs.
+    const left = (state.answering.get(id) ?? 0) - 1;
+    if (left > 0) state.answering.set(id, left);
+    else state.answering.delete(id);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
   };
@@ -139,13 +142,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       perClient.set(clientKey, open + 1);
       authenticated += 1;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Set(), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
       const state = stateOf(ctx);
       const requestId = randomUUID();
       if (!state) return [new GraphQLError('connection not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
+      // graphql-ws lets a cancelled operation's id be used again at once, and the first
+      // operation's end then drops the second one's answer: refused until the first has ended.
+      if (state.answering.has(id)) {
+        return [new GraphQLError('this operation id still belongs to a cancelled operation that has not ended: use a new id', { extensions: { code: 'BAD_USER_INPUT' } })];
+      }
       // Once shutdown has begun nothing new runs, so a client never has to wonder whether an
       // operation cut at the close acted: a connection answering one keeps it to the end only.
       if (draining || ctx.extra.socket.readyState !== WebSocket.OPEN) {
@@ -165,7 +173,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);
-      if (getOperationAST(prepared.document, payload.operationName)?.operation !== 'subscription') state.answering.add(id);
+      if (getOperationAST(prepared.document, payload.operationName)?.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
       return {
         schema: pipeline.schema,
         document: prepared.document,
@@ -182,7 +190,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     },
     onError: (ctx, id, _payload, errors) => {
       const formatted = format(requestIdOf(ctx, id), errors);
-      finished(ctx.extra.socket, id);
+      // An `error` message is a refusal before anything ran (a query or mutation that ran ends
+      // with `next` and `complete`): nothing to take off the operations answering.
+      stateOf(ctx)?.requestIds.delete(id);
       return formatted;
     },
     // Called after the result's `next` went out and before its `complete` does.
@@ -283,7 +293,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       let cut = 0;
       const giveUp = setTimeout(() => {
         for (const client of wss.clients) {
-          cut += states.get(client)?.answering.size ?? 0;
+          for (const running of states.get(client)?.answering.values() ?? []) cut += running;
           closeFirmly(client, 1001, 'Going away');
         }
       }, drainMs);

@@ -74,6 +74,11 @@ describe('behind a trusted proxy (listen.trustedProxies): limits count the clien
     });
   });
 
+  it('a WebSocket client forwarded for an address node accepts and ipaddr.js does not connects (it crashed the process)', async () => {
+    expect(await connect(harness.gateway.graphqlUrl, '64:ff9b::1.2.3.4')).toBe('ack');
+    expect(await connect(harness.gateway.graphqlUrl, 'fe80::1%eth0.100')).toBe('ack');
+  });
+
   it('an anonymous caller that spent its rate leaves the next client of the same proxy its own bucket', async () => {
     expect(await anonymousStatus(harness, '198.51.100.1')).toBe(200);
     expect(await anonymousStatus(harness, '198.51.100.1')).toBe(429);
@@ -82,11 +87,15 @@ describe('behind a trusted proxy (listen.trustedProxies): limits count the clien
     expect(await anonymousStatus(harness, '198.51.100.2, 198.51.100.1')).toBe(429);
   });
 
-  it('one client is one bucket however its address is spelt, and an IPv6 client is counted by its /64', async () => {
+  it('one client is one bucket however its address is spelt; separate IPv6 hosts are separate', async () => {
     expect(await anonymousStatus(harness, '203.0.113.9')).toBe(200);
     expect(await anonymousStatus(harness, '::ffff:203.0.113.9')).toBe(429);
     expect(await anonymousStatus(harness, '2001:db8:5::1')).toBe(200);
-    expect(await anonymousStatus(harness, '2001:DB8:5::2')).toBe(429);
+    expect(await anonymousStatus(harness, '2001:DB8:5:0::1')).toBe(429);
+    expect(await anonymousStatus(harness, '2001:db8:5::2')).toBe(200);
+    // Forms that crashed the key (a 500 with a stack over HTTP, the process from a WebSocket upgrade).
+    expect(await anonymousStatus(harness, '64:ff9b::1.2.3.4')).toBe(200);
+    expect(await anonymousStatus(harness, 'fe80::1%br-1a2b')).toBe(200);
   });
 
   it('a hop that is not an IP address is no bucket of its own: made-up values count as the proxy that sent them', async () => {

@@ -137,7 +137,7 @@ describe('demo mode on a public address', () => {
     ensureBuilt();
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000', SHUTDOWN_READYZ_GRACE_MS: '5000' } });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('shutdown.readyzGraceMs (or SHUTDOWN_READYZ_GRACE_MS) 5000 must be less than the drain timeout (3000)');
+    expect(result.stderr).toContain('shutdown.readyzGraceMs: 5000 must leave at least 1500 ms of the drain timeout (3000, counted from the signal)');
   }, 120_000);
 
   it('parseCommand accepts --demo-public (off by default)', () => {

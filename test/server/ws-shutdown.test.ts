@@ -249,3 +249,28 @@ describe('a client that resets its connection while answers are being sent', () 
     }
   }, 30_000);
 });
+
+describe('a client that cancels an operation and reuses its id at once', () => {
+  it('is refused (graphql-ws dropped the second answer when the first ended), and shutdown waits for the first', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    const { server } = harness.simulator('zomro');
+    const busy = await acknowledged(harness.gateway.graphqlUrl);
+    try {
+      server.latencyMs = 1_000;
+      await queryInFlight(server, busy.socket);
+      busy.socket.send(JSON.stringify({ type: 'complete', id: 'q1' }));
+      busy.socket.send(JSON.stringify({ type: 'subscribe', id: 'q1', payload: { query: '{ instances(first: 1) { edges { node { backups { id } } } } }' } }));
+      await eventually(() => Promise.resolve(busy.messages.find((message) => message.type === 'error')), Boolean);
+      expect(busy.messages.find((message) => message.type === 'error')).toMatchObject({ id: 'q1', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+      // The cancelled one still runs at the provider: the connection stays until it ends.
+      const closing = harness.gateway.close();
+      expect(await busy.closed).toBe(1001);
+      expect(await closing).toEqual({ operationsCut: 0 });
+      expect(server.inFlight).toBe(0);
+    } finally {
+      server.latencyMs = 0;
+      busy.socket.terminate();
+      await harness.close();
+    }
+  }, 15_000);
+});

@@ -48,11 +48,11 @@ describe('clientAddressResolver against made-up hops', () => {
   });
 
   it('takes IPv6 and IPv4-mapped hops, and refuses one longer than any address', () => {
-    expect(addressOf(request('127.0.0.1', '2001:db8::1'))).toBe('2001:db8:0:0::/64');
+    expect(addressOf(request('127.0.0.1', '2001:db8::1'))).toBe('2001:db8:0:0:0:0:0:1');
     expect(addressOf(request('::1', '::ffff:203.0.113.7'))).toBe('203.0.113.7');
-    expect(addressOf(request('127.0.0.1', 'fe80::1%eth0'))).toBe('fe80:0:0:0::/64');
+    expect(addressOf(request('127.0.0.1', 'fe80::1%eth0'))).toBe('fe80:0:0:0:0:0:0:1');
     const longest = `fe80::1%${'e'.repeat(56)}`;
-    expect(addressOf(request('127.0.0.1', longest))).toBe('fe80:0:0:0::/64');
+    expect(addressOf(request('127.0.0.1', longest))).toBe('fe80:0:0:0:0:0:0:1');
     expect(addressOf(request('127.0.0.1', `${longest}e`))).toBe('127.0.0.1');
   });
 });
@@ -62,9 +62,19 @@ describe('clientKeyOf: one key per client, whatever the spelling', () => {
     for (const spelling of ['203.0.113.7', '::ffff:203.0.113.7', '::ffff:cb00:7107', '0:0:0:0:0:ffff:203.0.113.7']) expect(clientKeyOf(spelling)).toBe('203.0.113.7');
   });
 
-  it('counts IPv6 by its /64, in lower case and without a zone id', () => {
-    for (const spelling of ['2001:db8::7', '2001:DB8::7', '2001:db8::7%x', '2001:db8:0:0:ffff::1']) expect(clientKeyOf(spelling)).toBe('2001:db8:0:0::/64');
-    expect(clientKeyOf('2001:db8:0:1::7')).toBe('2001:db8:0:1::/64');
-    expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
+  it('writes IPv6 out in full, in lower case, without a zone id, each address on its own', () => {
+    for (const spelling of ['2001:db8::7', '2001:DB8::7', '2001:db8::7%x', '2001:db8:0:0:0:0:0:7']) expect(clientKeyOf(spelling)).toBe('2001:db8:0:0:0:0:0:7');
+    // Separate hosts of one /64 (a Docker network, a cloud subnet) are separate clients.
+    expect(clientKeyOf('2001:db8::8')).toBe('2001:db8:0:0:0:0:0:8');
+    expect(clientKeyOf('::1')).toBe('0:0:0:0:0:0:0:1');
+  });
+
+  it('never throws on an address node accepts: zone ids with any character, IPv4 inside compressed IPv6', () => {
+    // Each of these crashed the process from a WebSocket upgrade (ipaddr.js 1.9 refuses them).
+    expect(clientKeyOf('fe80::3:1%br-v3veth')).toBe('fe80:0:0:0:0:0:3:1');
+    expect(clientKeyOf('fe80::1%eth0.100')).toBe('fe80:0:0:0:0:0:0:1');
+    expect(clientKeyOf('::1.2.3.4')).toBe('::1.2.3.4');
+    expect(clientKeyOf('64:FF9B::1.2.3.4')).toBe('64:ff9b::1.2.3.4');
+    expect(clientKeyOf('%eth0')).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, substituteEnv, validateConfig } from '../../src/config/load.js';
+import { ConfigError, loadConfigObject, substituteEnv, validateConfig } from '../../src/config/load.js';
 
 const problemsOf = (input: unknown): string[] => {
   try {
@@ -14,11 +14,20 @@ const problemsOf = (input: unknown): string[] => {
 const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
 
 describe('config validation', () => {
-  it('refuses a readyz grace as long as the drain timeout, which counts from the signal', () => {
-    expect(problemsOf({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 10_000 } })).toEqual([
-      'shutdown.readyzGraceMs: 10000 must be less than the drain timeout (10000), which counts from the signal: the gateway would exit 1 before it stopped listening',
+  it('checks the shutdown values in effect: the environment’s over the file’s', () => {
+    const file = { allowAnonymous: true, providers: [zomro], shutdown: { drainTimeoutMs: 1_000, readyzGraceMs: 5_000 } };
+    // Refused before although DRAIN_TIMEOUT_MS fixed it.
+    expect(loadConfigObject(file, { DRAIN_TIMEOUT_MS: '8000' }).shutdown).toEqual({ drainTimeoutMs: 8_000, readyzGraceMs: 5_000 });
+    expect(loadConfigObject({ ...file, shutdown: undefined }, { SHUTDOWN_READYZ_GRACE_MS: '2000' }).shutdown).toEqual({ drainTimeoutMs: 10_000, readyzGraceMs: 2_000 });
+    expect(() => loadConfigObject(file, {})).toThrow(ConfigError);
+    expect(() => loadConfigObject(file, { DRAIN_TIMEOUT_MS: '6000' })).toThrow(ConfigError);
+  });
+
+  it('refuses a readyz grace that leaves less than 1.5 s of the drain timeout, which counts from the signal, to close in', () => {
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 8_501 } })).toEqual([
+      'shutdown.readyzGraceMs: 8501 must leave at least 1500 ms of the drain timeout (10000, counted from the signal) to close in, or the gateway exits 1 before it has stopped',
     ]);
-    expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 9_999 } }).shutdown).toEqual({ drainTimeoutMs: 10_000, readyzGraceMs: 9_999 });
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 8_500 } }).shutdown).toEqual({ drainTimeoutMs: 10_000, readyzGraceMs: 8_500 });
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { drainTimeoutMs: 0, readyzGraceMs: 0 } }).shutdown.readyzGraceMs).toBe(0);
   });
 

@@ -1,0 +1,43 @@
+import { ConfigError } from './config-error.js';
+
+/** The most either setting takes, as the config's schema (shutdown.*). */
+const MAX_SHUTDOWN_MS = 600_000;
+
+/**
+ * A duration from the environment that beats the config's; one that is not a
+ * whole number of ms from 0 to 600000 stops the start (exit 2) rather than
+ * being ignored or, past 2^31 ms, overflowing node's timer to fire at once.
+ */
+function envMillis(name: string, configured: number, env: NodeJS.ProcessEnv): number {
+  const value = env[name];
+  if (value === undefined || value === '') return configured;
+  if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_SHUTDOWN_MS) {
+    throw new ConfigError([`${name}=${value.slice(0, 40)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
+  }
+  return Number(value);
+}
+
+/** DRAIN_TIMEOUT_MS beats the config's shutdown.drainTimeoutMs. */
+export const drainTimeoutMs = (configured: number, env: NodeJS.ProcessEnv): number => envMillis('DRAIN_TIMEOUT_MS', configured, env);
+
+/**
+ * The grace between "not ready" and closing: `shutdown.readyzGraceMs`, or
+ * SHUTDOWN_READYZ_GRACE_MS when set (a deployment tunes it to its balancer).
+ */
+export const readyzGraceMs = (configured: number, env: NodeJS.ProcessEnv): number => envMillis('SHUTDOWN_READYZ_GRACE_MS', configured, env);
+
+/**
+ * The config as the environment changes it: DRAIN_TIMEOUT_MS and
+ * SHUTDOWN_READYZ_GRACE_MS written into `shutdown` before validation, so the
+ * checks that span both see the values in effect.
+ */
+export function withShutdownEnv(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const config = raw as Record<string, unknown>;
+  const shutdown = config.shutdown ?? {};
+  if (shutdown === null || typeof shutdown !== 'object' || Array.isArray(shutdown)) return raw;
+  const overrides: Record<string, number> = {};
+  if (env.DRAIN_TIMEOUT_MS) overrides.drainTimeoutMs = drainTimeoutMs(0, env);
+  if (env.SHUTDOWN_READYZ_GRACE_MS) overrides.readyzGraceMs = readyzGraceMs(0, env);
+  return Object.keys(overrides).length === 0 ? raw : { ...config, shutdown: { ...shutdown, ...overrides } };
+}
