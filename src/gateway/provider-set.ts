@@ -11,8 +11,14 @@ export class ProviderSet {
     this.byId = new Map(all.map((adapter) => [adapter.account.id, adapter]));
   }
 
-  /** The accounts `principal` may see, optionally filtered. */
+  /**
+   * The accounts `principal` may see, optionally filtered. A filter naming an
+   * account that does not exist (or that the principal may not see) is
+   * NOT_FOUND, as `get` says: an empty answer to a mistyped id read as "no
+   * instances", and in the protection view as "nothing unprotected".
+   */
   visible(principal: Principal, filter: { providerId?: string | null; kind?: string | null } = {}): ProviderAdapter[] {
+    if (filter.providerId != null) this.get(principal, filter.providerId);
     return this.all.filter(
       (adapter) =>
         canSeeProvider(principal, adapter.account.id) &&

@@ -84,7 +84,18 @@ describe('client authentication, roles and provider scope', () => {
     const act = await create(KEYS.scoped, otherInstanceId);
     expect(errorCodes(act)).toEqual(['NOT_FOUND']);
     expect(act.text).not.toContain('zomro-other');
-    const byName = await harness.gql('{ instances(providerId: "zomro-other") { totalCount } }', {}, { key: KEYS.scoped });
-    expect(byName.data).toEqual({ instances: { totalCount: 0 } });
+    // Named, another account is refused exactly as one that does not exist.
+    for (const query of ['{ instances(providerId: $id) { totalCount } }', '{ backups(filter: { providerId: $id }) { totalCount } }', '{ protectionSummary(providerId: $id) { counts { instances } } }']) {
+      const [unseen, missing] = await Promise.all(
+        ['zomro-other', 'no-such-account'].map((id) => harness.gql(`query($id: ID) ${query}`, { id }, { key: KEYS.scoped })),
+      );
+      expect(errorCodes(unseen)).toEqual(['NOT_FOUND']);
+      expect(unseen.text).not.toContain('zomro-other');
+      expect(unseen.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
+      expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
+    }
+    // The account the key may see, named, still answers.
+    const own = await harness.gql<{ instances: { totalCount: number } }>('{ instances(providerId: "zomro-test") { totalCount } }', {}, { key: KEYS.scoped });
+    expect(own.data?.instances.totalCount).toBeGreaterThan(0);
   });
 });

@@ -155,7 +155,7 @@ export type BackupFilter = {
   instanceId?: InputMaybe<Scalars['ID']['input']>;
   /** Only accounts of this kind. */
   kind?: InputMaybe<ProviderKind>;
-  /** Only this provider account. */
+  /** Only this provider account (NOT_FOUND when no account this client may see has the id). */
   providerId?: InputMaybe<Scalars['ID']['input']>;
   /** Only backups in one of these statuses. */
   status?: InputMaybe<Array<BackupStatus>>;
