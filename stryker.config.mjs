@@ -33,6 +33,8 @@ export default {
     'src/gateway/pagination.ts',
     'src/gateway/input-checks.ts',
     'src/gateway/principal.ts',
+    'src/gateway/provider-set.ts',
+    'src/config/shutdown-env.ts',
     'src/upstream/policy.ts',
     'src/upstream/client.ts',
     'src/upstream/deadline.ts',

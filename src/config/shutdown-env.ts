@@ -34,8 +34,9 @@ export const readyzGraceMs = (configured: number, env: NodeJS.ProcessEnv): numbe
 export function withShutdownEnv(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const config = raw as Record<string, unknown>;
+  // YAML's `shutdown:` with nothing under it is null: an empty section.
   const shutdown = config.shutdown ?? {};
-  if (shutdown === null || typeof shutdown !== 'object' || Array.isArray(shutdown)) return raw;
+  if (typeof shutdown !== 'object' || Array.isArray(shutdown)) return raw;
   const overrides: Record<string, number> = {};
   if (env.DRAIN_TIMEOUT_MS) overrides.drainTimeoutMs = drainTimeoutMs(0, env);
   if (env.SHUTDOWN_READYZ_GRACE_MS) overrides.readyzGraceMs = readyzGraceMs(0, env);
