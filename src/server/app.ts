@@ -35,7 +35,10 @@ import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 
-/** How long before the drain timeout shutdown closes the WebSocket connections still answering. */
+/**
+ * How long before the drain timeout shutdown cuts what is still running (WebSocket
+ * operations, HTTP requests), so the rest closes before the process's own timer ends it.
+ */
 const CLOSE_FRAMES_MARGIN_MS = 250;
 
 export interface GatewayServerOptions {
@@ -62,10 +65,16 @@ export interface RunningGateway {
   beginDrain(): void;
   /**
    * Stops taking requests, finishes those in flight, closes upstream pools.
-   * Says how many WebSocket queries and mutations were still running at the
-   * drain timeout and were cut (HTTP requests past it end with the process).
+   * Says how many WebSocket queries and mutations (`operationsCut`) and HTTP
+   * requests (`requestsCut`) were still running just before the drain
+   * timeout and were cut.
    */
-  close(): Promise<{ operationsCut: number }>;
+  close(): Promise<DrainOutcome>;
+}
+
+export interface DrainOutcome {
+  operationsCut: number;
+  requestsCut: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -98,6 +107,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.set('etag', false);
   const httpServer = createServer(app);
   let draining = false;
+  let drainStartedAt: number | undefined;
+  /** What is left of the drain (counted from the signal, see beginDrain), less the margin to close in. */
+  const drainLeftMs = () => Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - (drainStartedAt ?? Date.now())) - CLOSE_FRAMES_MARGIN_MS);
+  /** GraphQL requests over HTTP not answered yet: the ones a drain timeout cuts. */
+  const requestsInFlight = new Set<Response>();
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -118,8 +132,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       metrics.plugin<GraphQLContext>(),
       costLimitPlugin<GraphQLContext>(config.limits),
       errorLogPlugin(pipeline),
-      // Its own 10 s default would cut a write still running within the configured drain.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdown.drainTimeoutMs }),
+      // Its own 10 s default would cut a write still running within the configured drain, and the
+      // whole drain would outlast the process's own timer, which starts at the signal: the plugin
+      // reads its grace when the drain starts (checked by a lifecycle test), so it gets what is left.
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        get stopGracePeriodMillis() {
+          return drainLeftMs();
+        },
+      }),
       ApolloServerPluginLandingPageDisabled(),
       // Both hook every field; the gateway sets no cache hints and sends no traces.
       ApolloServerPluginCacheControlDisabled(),
@@ -140,6 +161,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     res.locals.requestId = requestId;
+    requestsInFlight.add(res);
+    res.once('close', () => requestsInFlight.delete(res));
     next();
   });
   const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
@@ -211,8 +234,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const url = `http://${formatHost(host)}:${port}`;
   protectionSweep?.start();
 
-  let closing: Promise<{ operationsCut: number }> | null = null;
-  let drainStartedAt: number | undefined;
+  let closing: Promise<DrainOutcome> | null = null;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
@@ -236,13 +258,21 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
-        const { operationsCut } = await subscriptions.dispose(Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - drainStartedAt) - CLOSE_FRAMES_MARGIN_MS));
+        const { operationsCut } = await subscriptions.dispose(drainLeftMs());
+        // Apollo's drain cuts the requests still running when its grace (what is left) ends:
+        // those are the ones seen running then that never finished their answer.
+        let runningAtGraceEnd: Response[] = [];
+        const graceEnd = setTimeout(() => {
+          runningAtGraceEnd = [...requestsInFlight];
+        }, drainLeftMs());
         await apollo.stop();
+        clearTimeout(graceEnd);
+        const requestsCut = runningAtGraceEnd.filter((res) => !res.writableFinished).length;
         await admin.close();
         // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
         await services.close();
         await sweepStopped;
-        return { operationsCut };
+        return { operationsCut, requestsCut };
       })();
       return closing;
     },

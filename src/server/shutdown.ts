@@ -74,7 +74,9 @@ export { drainTimeoutMs, readyzGraceMs } from '../config/shutdown-env.js';
 export async function shutdownGateway(server: Pick<RunningGateway, 'beginDrain' | 'close'>, graceMs: number): Promise<void> {
   server.beginDrain();
   if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
-  const { operationsCut } = await server.close();
+  const { operationsCut, requestsCut } = await server.close();
   // Closed cleanly, but not everything finished: the drain timed out, as its exit code says.
-  if (operationsCut > 0) throw new Error(`${operationsCut} WebSocket operation(s) still running at the drain timeout were cut`);
+  if (operationsCut + requestsCut > 0) {
+    throw new Error(`drain timeout: cut ${requestsCut} HTTP request(s) and ${operationsCut} WebSocket operation(s) still running`);
+  }
 }

@@ -193,8 +193,23 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     expect((await gateway.exited).code).toBe(1);
   }, 120_000);
 
-  it('a drain longer than shutdown.drainTimeoutMs exits 1', async () => {
-    const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 300 }\n')]);
+  it('an HTTP request still running at the drain timeout is cut just before it, the rest closes cleanly, and the exit is 1', async () => {
+    // The readyz grace takes half the drain: Apollo's grace must be what is left when its drain
+    // starts. Read at start-up (the whole 3 s), the process's own timer ended everything first.
+    const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 3000, readyzGraceMs: 1500 }\n')]);
+    const inFlight = await slowRequest(graphqlUrl, 30_000);
+    gateway.child.kill('SIGTERM');
+    await expect(inFlight.answer).rejects.toThrow();
+    expect((await gateway.exited).code).toBe(1);
+    const output = gateway.output();
+    expect(output).toContain('drain timeout: cut 1 HTTP request(s) and 0 WebSocket operation(s) still running');
+    // Every step after it ran (the pools closed), and the process ended by itself, not by its timer.
+    expect(output).toMatch(/"msg":"shut down"/);
+    expect(output).not.toContain('drain timeout passed');
+  }, 120_000);
+
+  it('the drain timer ends a drain that outlasts drainTimeoutMs anyway: exit 1', async () => {
+    const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 0 }\n')]);
     const inFlight = await slowRequest(graphqlUrl, 30_000);
     gateway.child.kill('SIGTERM');
     expect((await gateway.exited).code).toBe(1);

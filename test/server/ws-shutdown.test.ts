@@ -165,7 +165,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
       expect(await busy.closed).toBe(1001);
       expect(busy.messages.map((message) => message.type)).toEqual(['next', 'complete']);
       expect((busy.messages[0]?.payload as { data: { instances: { totalCount: number } } }).data.instances.totalCount).toBeGreaterThan(0);
-      expect(await closing).toEqual({ operationsCut: 0 });
+      expect(await closing).toEqual({ operationsCut: 0, requestsCut: 0 });
     } finally {
       server.latencyMs = 0;
       busy.socket.terminate();
@@ -181,7 +181,7 @@ describe('shutdown with a query in flight over WebSocket', () => {
     try {
       server.latencyMs = 5_000;
       await queryInFlight(server, busy.socket);
-      expect(await harness.gateway.close()).toEqual({ operationsCut: 1 });
+      expect(await harness.gateway.close()).toEqual({ operationsCut: 1, requestsCut: 0 });
       expect(await busy.closed).toBe(1001);
       expect(busy.messages).toEqual([]);
     } finally {
@@ -265,7 +265,7 @@ describe('a client that cancels an operation and reuses its id at once', () => {
       // The cancelled one still runs at the provider: the connection stays until it ends.
       const closing = harness.gateway.close();
       expect(await busy.closed).toBe(1001);
-      expect(await closing).toEqual({ operationsCut: 0 });
+      expect(await closing).toEqual({ operationsCut: 0, requestsCut: 0 });
       expect(server.inFlight).toBe(0);
     } finally {
       server.latencyMs = 0;
