@@ -8,6 +8,7 @@ import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
 import { toProviderError } from './provider-errors.js';
+import { appendAll } from '../domain/arrays.js';
 import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from './request-reads.js';
 
 /** The recovery-point objective from the config: a default and per-account overrides. */
@@ -86,14 +87,14 @@ export class ProtectionReader {
     settled.forEach((result, index) => {
       const adapter = adapters[index] as ProviderAdapter;
       if (result.status === 'rejected') {
-        providerErrors.push(toProviderError(adapter, result.reason));
+        providerErrors.push(toProviderError(adapter, result.reason, this.reads.reportFault));
         return;
       }
       answered.push(adapter);
-      items.push(...result.value);
+      appendAll(items, result.value);
       // Instances listed but whose backups or schedules failed: UNKNOWN each, and the account named once.
       const failed = result.value.find((item) => item.protection.error);
-      if (failed?.protection.error) providerErrors.push(toProviderError(adapter, failed.protection.error));
+      if (failed?.protection.error) providerErrors.push(toProviderError(adapter, failed.protection.error, this.reads.reportFault));
     });
     return { items, answered, providerErrors };
   }

@@ -1,22 +1,36 @@
 import type { ProviderFailure } from '../domain/connection.js';
+import { appendAll } from '../domain/arrays.js';
 import { isGatewayError } from '../domain/errors.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 
+/**
+ * Where a fault of the gateway's own met while reading a provider (anything
+ * but a GatewayError: a bug, a RangeError) is told. As data it is only
+ * "provider X failed", so without this it left no trace at all.
+ */
+export type FaultReport = (adapter: ProviderAdapter, fault: unknown) => void;
+
 /** A provider's failure as data: a GatewayError's own code and words, else a generic one (no upstream detail leaks). */
-export function toProviderError(adapter: ProviderAdapter, reason: unknown): ProviderFailure {
+export function toProviderError(adapter: ProviderAdapter, reason: unknown, reportFault?: FaultReport): ProviderFailure {
   if (isGatewayError(reason)) return { provider: adapter, code: reason.code, message: reason.message };
+  reportFault?.(adapter, reason);
   return { provider: adapter, code: 'PROVIDER_ERROR', message: `provider ${adapter.account.id} failed` };
 }
 
+
 /** Runs `load` for each provider at once; failures become providerErrors, the rest answers. */
-export async function acrossProviders<T>(adapters: readonly ProviderAdapter[], load: (adapter: ProviderAdapter) => Promise<T[]>): Promise<{ items: T[]; providerErrors: ProviderFailure[] }> {
+export async function acrossProviders<T>(
+  adapters: readonly ProviderAdapter[],
+  load: (adapter: ProviderAdapter) => Promise<T[]>,
+  reportFault?: FaultReport,
+): Promise<{ items: T[]; providerErrors: ProviderFailure[] }> {
   const settled = await Promise.allSettled(adapters.map((adapter) => load(adapter)));
   const items: T[] = [];
   const providerErrors: ProviderFailure[] = [];
   settled.forEach((result, index) => {
     const adapter = adapters[index] as ProviderAdapter;
-    if (result.status === 'fulfilled') items.push(...result.value);
-    else providerErrors.push(toProviderError(adapter, result.reason));
+    if (result.status === 'fulfilled') appendAll(items, result.value);
+    else providerErrors.push(toProviderError(adapter, result.reason, reportFault));
   });
   return { items, providerErrors };
 }

@@ -11,7 +11,7 @@ import { decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, typ
 import { RequestLoaders, loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
-import { acrossProviders } from './provider-errors.js';
+import { acrossProviders, type FaultReport } from './provider-errors.js';
 import type { SharedServices } from './shared-services.js';
 
 /** The capability an account declares when it can read each per-instance list. */
@@ -41,6 +41,9 @@ export class RequestReads {
   readonly invalidation: CacheInvalidation;
   /** Subscription polls go on long after the request: its id, not its budget. */
   private readonly pollScope: UpstreamScope;
+  /** A fault of the gateway's own while reading a provider: logged with the request id (the answer says only "provider X failed"). */
+  readonly reportFault: FaultReport = (adapter, fault) =>
+    this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
   /** Names of the entities looked up one by one (a handful per mutation), kept for audit lines. */
   private readonly namesLookedUp = new Map<string, string>();
 
@@ -87,7 +90,7 @@ export class RequestReads {
       const uncached = adapters.filter((adapter) => !this.shared.readCache?.covers(adapter.account.id));
       for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
     }
-    const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter));
+    const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter), this.reportFault);
     return paginate(items, args.first, args.after, this.shared.options.maxPageSize, providerErrors);
   }
 
@@ -106,7 +109,7 @@ export class RequestReads {
       if (failure) throw failure;
       // Newest first across all of the account's instances, not only within each.
       return newestFirst((lists as Backup[][]).flat());
-    });
+    }, this.reportFault);
     return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
   }
 

@@ -39,32 +39,43 @@ export class HiddenFields {
 export const hiddenFields = (providerFields: readonly string[]): HiddenFields => new HiddenFields(providerFields);
 
 /**
+ * Deeper than any provider's records go (ZStack's, the deepest, nest four
+ * levels). A value below it is cut: every walk after this one recurses too
+ * (this one, JSON.stringify of the answer, the Redis cache), and a record
+ * nested 5,000 deep overflowed the stack here.
+ */
+export const MAX_RAW_DEPTH = 32;
+/** What stands in for a value nested deeper than MAX_RAW_DEPTH. */
+export const NESTED_TOO_DEEP = '[nested too deep]';
+
+/**
  * `record` without hidden fields, at any depth (ZStack nests storage refs in
  * each volume). Copies only what changes: a record with nothing to hide is
  * returned as it is, so mapping a long list costs a walk and no allocation.
  */
 export function publicRaw(record: RawRecord, hidden: HiddenFields): RawRecord {
-  return strip(record, hidden) as RawRecord;
+  return strip(record, hidden, 0) as RawRecord;
 }
 
-function strip(value: unknown, hidden: HiddenFields): unknown {
+function strip(value: unknown, hidden: HiddenFields, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_RAW_DEPTH) return NESTED_TOO_DEEP;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      const next = strip(item, hidden);
+      const next = strip(item, hidden, depth + 1);
       if (next !== item) (out ??= value.slice())[index] = next;
     }
     return out ?? value;
   }
-  if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
   // for-in rather than Object.entries: parsed JSON has no inherited keys, and no array per record.
   for (const key in record) {
     const item = record[key];
     const hide = hidden.has(key);
-    const next = hide ? undefined : strip(item, hidden);
+    const next = hide ? undefined : strip(item, hidden, depth + 1);
     if (out === null) {
       if (!hide && next === item) continue;
       out = copyBefore(record, key);

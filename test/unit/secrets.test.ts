@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
-import { hiddenFields, publicRaw } from '../../src/providers/raw.js';
+import { MAX_RAW_DEPTH, NESTED_TOO_DEEP, hiddenFields, publicRaw } from '../../src/providers/raw.js';
 import { REDACTED, SecretSet, canonicalJsonEscapes, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
@@ -286,5 +286,31 @@ describe('publicRaw', () => {
     expect((out as { polluted?: boolean }).polluted).toBeUndefined();
     expect(Object.keys(out)).toEqual(['__proto__', 'name']);
     expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"name":"n"}');
+  });
+
+  /** `{"a":{"a":...{"a":leaf}}}` (or arrays) `depth` levels deep, parsed as a provider's answer is. */
+  const nested = (depth: number, leaf: string, arrays = false): Record<string, unknown> =>
+    JSON.parse(`${(arrays ? '[' : '{"a":').repeat(depth)}${leaf}${(arrays ? ']' : '}').repeat(depth)}`) as Record<string, unknown>;
+  const depthOf = (value: unknown): number => (value !== null && typeof value === 'object' ? 1 + depthOf(Object.values(value)[0]) : 0);
+
+  it('cuts a value nested deeper than MAX_RAW_DEPTH, so nothing after it recurses that deep (5,000 levels overflowed the stack)', () => {
+    const out = publicRaw({ name: 'n', extra: nested(6_000, '1') }, hidden);
+    expect(out.name).toBe('n');
+    expect(1 + depthOf(out.extra)).toBe(MAX_RAW_DEPTH);
+    expect(JSON.stringify(out)).toContain(JSON.stringify(NESTED_TOO_DEEP));
+    expect(publicRaw({ list: nested(6_000, '1', true) }, hidden)).toEqual({ list: expect.anything() });
+    expect(JSON.stringify(publicRaw({ list: nested(6_000, '1', true) }, hidden))).toContain(NESTED_TOO_DEEP);
+  });
+
+  it('keeps a record exactly MAX_RAW_DEPTH deep whole, and hides nothing less for being deep', () => {
+    const deepest = nested(MAX_RAW_DEPTH - 1, '{"password":"x","size":1}');
+    expect(depthOf(deepest)).toBe(MAX_RAW_DEPTH);
+    const out = publicRaw(deepest, hidden);
+    expect(JSON.stringify(out)).not.toContain('password');
+    expect(JSON.stringify(out)).toContain('"size":1');
+    const clean = nested(MAX_RAW_DEPTH - 1, '{"size":1}');
+    expect(publicRaw(clean, hidden)).toBe(clean);
+    // One level more: the credential is cut with the level it sits in.
+    expect(JSON.stringify(publicRaw(nested(MAX_RAW_DEPTH, '{"password":"x"}'), hidden))).not.toContain('password');
   });
 });

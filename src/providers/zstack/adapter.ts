@@ -3,6 +3,7 @@ import type { Backup, Capability, CreateBackupRequest, Instance, Operation, Oper
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { appendAll } from '../../domain/arrays.js';
 import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
@@ -165,7 +166,7 @@ export class ZstackAdapter extends BaseAdapter {
         throw new GatewayError('PROVIDER_ERROR', `provider ${this.account.id} answered a query without its inventories`, { provider: this.account.id, providerCode: 'INVALID_RESPONSE' });
       }
       const page = body.inventories;
-      rows.push(...page);
+      appendAll(rows, page);
       if (page.length < pageSize || rows.length >= (body.total ?? 0)) return rows;
     }
   }
