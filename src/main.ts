@@ -42,11 +42,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** What stopped the start, in one line; a port in use says what to change. */
+function startFailure(error: unknown): string {
+  const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown };
+  if (code === 'EADDRINUSE' && typeof port === 'number') {
+    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT, listen.port, admin.port)`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.problems.join('\n')}\n`);
     process.exit(EXIT_CONFIG);
   }
-  process.stderr.write(`backup-graph failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`backup-graph failed to start: ${startFailure(error)}\n`);
   process.exit(1);
 });

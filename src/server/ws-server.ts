@@ -203,6 +203,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
 
   // maxPayload: ws refuses (1009) a frame whose header announces more, before reading its payload.
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.bodyLimitBytes, handleProtocols });
+  // ws re-emits the HTTP server's own errors (a port in use) here, where no listener made them an
+  // uncaught exception with a stack; the server's listen call already rejects with them.
+  wss.on('error', () => {});
   wss.on('connection', (socket, request) => {
     const address = options.clientAddressOf(request);
     addresses.set(socket, address);

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +125,21 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).toContain('HOST=0.0.0.0: demo mode serves an anonymous admin');
     expect(result.stderr).toContain('--demo-public');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('says in one line that its port is in use, and which settings choose another (ws re-threw the listen error with a stack)', async () => {
+    ensureBuilt();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      // The port stays bound in the kernel while spawnSync blocks this process.
+      const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: String(port) } });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or choose another port (PORT, listen.port, admin.port)`);
+    } finally {
+      holder.close();
+    }
   }, 120_000);
 
   it('refuses a DRAIN_TIMEOUT_MS past the config schema’s limit: exit 2 naming it (it overflowed node’s timer before)', () => {
