@@ -48,6 +48,7 @@ export default {
     'src/upstream/flight-signal.ts',
     'src/server/auth.ts',
     'src/server/client-address.ts',
+    'src/server/origin.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],

@@ -48,5 +48,8 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
   if (clients.length === 0 && config.allowAnonymous !== true) {
     issues.push({ path: ['clients'], message: 'required: name at least one client, or set allowAnonymous: true' });
   }
+  if (config.anonymousRole !== undefined && config.allowAnonymous !== true) {
+    issues.push({ path: ['anonymousRole'], message: 'has no effect without allowAnonymous: true' });
+  }
   return issues;
 }

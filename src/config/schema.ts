@@ -111,6 +111,12 @@ export const configSchema = z
     admin: section({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') }),
     clients: z.array(clientSchema).optional(),
     allowAnonymous: z.boolean().default(false),
+    /**
+     * What a caller without a key may do when allowAnonymous is on. Unset: admin when no
+     * clients are configured (the gateway has no keys at all), viewer beside clients (an
+     * anonymous admin would make every key's roles pointless).
+     */
+    anonymousRole: z.enum(['viewer', 'operator', 'admin']).optional(),
     introspection: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     limits: limitsSchema,

@@ -17,6 +17,12 @@ export interface Principal {
 
 export const ANONYMOUS_ADMIN: Principal = { name: 'anonymous', keyId: 'anonymous', roles: new Set(['viewer', 'operator', 'admin']), providers: null };
 
+/** A caller without a key, with `role` (and the roles below it); every provider account. */
+export const anonymousWith = (role: Role): Principal => (role === 'admin' ? ANONYMOUS_ADMIN : { name: 'anonymous', keyId: 'anonymous', roles: new Set([role]), providers: null });
+
+/** Callers without a key share one principal (per address where something is counted). */
+export const isAnonymous = (principal: Principal): boolean => principal.keyId === 'anonymous';
+
 /** Roles include the ones below them: admin > operator > viewer. */
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 

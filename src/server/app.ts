@@ -25,7 +25,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
-import { ClientAuthenticator } from './auth.js';
+import { ClientAuthenticator, anonymousPrincipal } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
@@ -96,7 +96,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     operationBus: options.operationBus,
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
-  const authenticator = new ClientAuthenticator(config.clients, config.allowAnonymous);
+  const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
   const clientAddressOf = clientAddressResolver(config.listen.trustedProxies);
 

@@ -1,11 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ClientConfig } from '../config/schema.js';
+import type { ClientConfig, GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
-import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
+import { anonymousWith, type Principal } from '../gateway/principal.js';
 
 interface KnownClient {
   digest: Buffer;
   principal: Principal;
+}
+
+/** Who a caller without a key is under this config (see `anonymousRole`); null when such callers are refused. */
+export function anonymousPrincipal(config: Pick<GatewayConfig, 'allowAnonymous' | 'anonymousRole' | 'clients'>): Principal | null {
+  if (!config.allowAnonymous) return null;
+  return anonymousWith(config.anonymousRole ?? ((config.clients?.length ?? 0) > 0 ? 'viewer' : 'admin'));
 }
 
 const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
@@ -20,7 +26,8 @@ export class ClientAuthenticator {
 
   constructor(
     clients: readonly ClientConfig[] | undefined,
-    private readonly allowAnonymous: boolean,
+    /** Who a caller without a key is; null: such a caller is refused. */
+    private readonly anonymous: Principal | null,
   ) {
     this.clients = (clients ?? []).map((client) => ({
       digest: digest(client.key),
@@ -30,7 +37,7 @@ export class ClientAuthenticator {
 
   authenticate(authorization: string | undefined): Principal {
     if (authorization === undefined || authorization === '') {
-      if (this.allowAnonymous) return ANONYMOUS_ADMIN;
+      if (this.anonymous) return this.anonymous;
       throw new GatewayError('UNAUTHENTICATED', 'an Authorization: Bearer <key> header is required');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

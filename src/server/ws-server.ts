@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LimitsConfig } from '../config/schema.js';
 import { GatewayError, isGatewayError } from '../domain/errors.js';
-import { ANONYMOUS_ADMIN, type Principal } from '../gateway/principal.js';
+import { isAnonymous, type Principal } from '../gateway/principal.js';
+import { fromAnotherOrigin } from './origin.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
@@ -127,8 +128,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
         return false;
       }
+      if (isAnonymous(principal) && fromAnotherOrigin(ctx.extra.request.headers)) {
+        // A page of another site, riding on the network position of whoever opened it.
+        logger.info({ remote: address, origin: String(ctx.extra.request.headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
+        closeFirmly(socket, CLOSE_FORBIDDEN, ANOTHER_ORIGIN_MESSAGE);
+        return false;
+      }
       // Anonymous callers share one principal: count them by address instead.
-      const clientKey = principal === ANONYMOUS_ADMIN ? `anonymous@${address}` : principal;
+      const clientKey = isAnonymous(principal) ? `anonymous@${address}` : principal;
       if (authenticated >= limits.maxWsConnections) {
         logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
         closeFirmly(socket, CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
@@ -315,6 +322,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
  * next, error), which its own adapters answer as an internal error (4500).
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
+
+export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs an API key (connectionParams.Authorization)';
 
 const SHUTTING_DOWN_MESSAGE = 'the gateway is shutting down and did not run this operation: send it again on a new connection';
 

@@ -47,8 +47,8 @@ export interface RawConnection {
 }
 
 /** A bare graphql-transport-ws connection that sends connection_init, for tests of close codes. */
-export function rawConnection(graphqlUrl: string, key?: string): RawConnection {
-  const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws');
+export function rawConnection(graphqlUrl: string, key?: string, headers: Record<string, string> = {}): RawConnection {
+  const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws', { headers });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   socket.on('error', () => {});
   socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: key ? { authorization: `Bearer ${key}` } : {} })));

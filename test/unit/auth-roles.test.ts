@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, requireRole, type Principal } from '../../src/gateway/principal.js';
-import { ClientAuthenticator } from '../../src/server/auth.js';
+import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, isAnonymous, requireRole, type Principal } from '../../src/gateway/principal.js';
+import { ClientAuthenticator, anonymousPrincipal } from '../../src/server/auth.js';
 
 type Role = Parameters<typeof hasRole>[1];
 
@@ -54,7 +54,7 @@ describe('API key authentication', () => {
     { name: 'ops', key: 'ops-key-0123456789abcdef', roles: ['operator' as const, 'viewer' as const], providers: ['zomro-nl'] },
   ];
   // Built in each test, not while collecting: a constructor that throws must fail a test, not hide the file.
-  const authenticator = () => new ClientAuthenticator(clients, false);
+  const authenticator = () => new ClientAuthenticator(clients, null);
 
   it('maps a Bearer key to its client, roles, providers and key identity (the SHA-256 of the key)', () => {
     const ops = authenticator().authenticate('Bearer ops-key-0123456789abcdef');
@@ -75,7 +75,7 @@ describe('API key authentication', () => {
   it('refuses a missing header unless anonymous access is allowed', () => {
     expect(() => authenticator().authenticate(undefined)).toThrow(unauthenticated('an Authorization: Bearer <key> header is required'));
     expect(() => authenticator().authenticate('')).toThrow(unauthenticated('an Authorization: Bearer <key> header is required'));
-    const open = new ClientAuthenticator(clients, true);
+    const open = new ClientAuthenticator(clients, ANONYMOUS_ADMIN);
     expect(open.authenticate(undefined)).toBe(ANONYMOUS_ADMIN);
     expect(open.authenticate('')).toBe(ANONYMOUS_ADMIN);
     // Allowing anonymous access does not let a wrong key in.
@@ -94,7 +94,27 @@ describe('API key authentication', () => {
     }
   });
 
+  it('makes a caller without a key an admin only where no clients are configured: a viewer beside clients, unless anonymousRole says', () => {
+    const some = [{ name: 'ops', key: 'ops-key-0123456789abcdef', roles: ['operator' as const] }];
+    expect(anonymousPrincipal({ allowAnonymous: false, clients: some })).toBeNull();
+    expect(anonymousPrincipal({ allowAnonymous: false })).toBeNull();
+    expect(anonymousPrincipal({ allowAnonymous: true })).toBe(ANONYMOUS_ADMIN);
+    expect(anonymousPrincipal({ allowAnonymous: true, clients: [] })).toBe(ANONYMOUS_ADMIN);
+    const beside = anonymousPrincipal({ allowAnonymous: true, clients: some });
+    expect(beside).toMatchObject({ name: 'anonymous', keyId: 'anonymous', providers: null });
+    expect([...beside!.roles]).toEqual(['viewer']);
+    expect(hasRole(beside!, 'operator')).toBe(false);
+    expect(isAnonymous(beside!)).toBe(true);
+    const operator = anonymousPrincipal({ allowAnonymous: true, clients: some, anonymousRole: 'operator' })!;
+    expect(hasRole(operator, 'operator')).toBe(true);
+    expect(hasRole(operator, 'admin')).toBe(false);
+    expect(anonymousPrincipal({ allowAnonymous: true, clients: some, anonymousRole: 'admin' })).toBe(ANONYMOUS_ADMIN);
+    expect([...anonymousPrincipal({ allowAnonymous: true, anonymousRole: 'viewer' })!.roles]).toEqual(['viewer']);
+    expect(isAnonymous(ANONYMOUS_ADMIN)).toBe(true);
+    expect(isAnonymous(new ClientAuthenticator(some, null).authenticate('Bearer ops-key-0123456789abcdef'))).toBe(false);
+  });
+
   it('with no clients configured, every key is unknown', () => {
-    expect(() => new ClientAuthenticator(undefined, false).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key'));
+    expect(() => new ClientAuthenticator(undefined, null).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key'));
   });
 });

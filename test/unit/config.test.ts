@@ -82,6 +82,13 @@ describe('config validation', () => {
     expect(problemsOf({ allowAnonymous: true, providers: [zomro, zomro] })).toEqual([expect.stringMatching(/^providers\[1\]\.id: duplicate/)]);
   });
 
+  it('takes anonymousRole only with allowAnonymous, and only a role', () => {
+    expect(problemsOf({ clients: [{ name: 'ops', key: 'a'.repeat(20), roles: ['admin'] }], anonymousRole: 'viewer', providers: [zomro] })).toEqual(['anonymousRole: has no effect without allowAnonymous: true']);
+    expect(problemsOf({ allowAnonymous: true, anonymousRole: 'root', providers: [zomro] })).toEqual([expect.stringMatching(/^anonymousRole: /)]);
+    expect(validateConfig({ allowAnonymous: true, anonymousRole: 'operator', providers: [zomro] }).anonymousRole).toBe('operator');
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro] }).anonymousRole).toBeUndefined();
+  });
+
   it('refuses two clients of one name: records and audit lines must tell them apart', () => {
     const problems = problemsOf({
       clients: [

@@ -32,6 +32,6 @@ describe('every module of the mutation scope loads', () => {
     const zomro = await import('../../src/providers/zomro/mapper.js');
     expect(zomro.parseRotationDays('Monday')).toEqual(['MONDAY']);
     const { ClientAuthenticator } = await import('../../src/server/auth.js');
-    expect(new ClientAuthenticator([{ name: 'c', key: 'key-0123456789abcdef', roles: ['viewer'] }], false).authenticate('Bearer key-0123456789abcdef').name).toBe('c');
+    expect(new ClientAuthenticator([{ name: 'c', key: 'key-0123456789abcdef', roles: ['viewer'] }], null).authenticate('Bearer key-0123456789abcdef').name).toBe('c');
   });
 });
