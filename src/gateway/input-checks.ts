@@ -3,8 +3,16 @@ import { badInput } from '../domain/errors.js';
 /** Longest name we pass to a provider; none of them takes more. */
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 2_000;
+/**
+ * C0 and C1 controls, and the bidirectional embeddings, overrides and
+ * isolates: a name is shown in dashboards and audit lines, where U+202E
+ * would make "gpj.exe" read "exe.jpg".
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Free text keeps tab and newlines (and bidirectional marks, for right-to-left notes). */
+// eslint-disable-next-line no-control-regex
+const TEXT_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** A name a provider can store: not empty, not huge, no control characters. */
 export function checkName(value: string, argument: string): string {
@@ -19,7 +27,7 @@ export function checkName(value: string, argument: string): string {
 export function checkText(value: string | null | undefined, argument: string): string | null {
   if (value === null || value === undefined) return null;
   if (value.length > MAX_TEXT_LENGTH) throw badInput(`${argument} must be at most ${MAX_TEXT_LENGTH} characters`);
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(`${argument} must not contain control characters`);
+  if (TEXT_CONTROL_CHARACTERS.test(value)) throw badInput(`${argument} must not contain control characters`);
   return value;
 }
 

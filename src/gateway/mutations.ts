@@ -83,8 +83,9 @@ export class Mutations {
     const name = checkName(input.name, 'name');
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
+    const note = checkText(input.note, 'note');
     const { adapter, instance } = await this.load(target);
-    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note: checkText(input.note, 'note') }, this.scope);
+    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
       ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
@@ -135,10 +136,11 @@ export class Mutations {
   async createBackupSchedule(input: { instanceId: string; name: string; weekdays: readonly Weekday[]; time: string }): Promise<BackupSchedule> {
     this.requireRole('createBackupSchedule');
     const target = this.targetOf(input.instanceId, 'CREATE_SCHEDULE');
+    const name = checkName(input.name, 'name');
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
     const { adapter, instance } = await this.load(target);
-    const schedule = await adapter.createSchedule({ instance, name: checkName(input.name, 'name'), weekdays: [...input.weekdays], time: input.time }, this.scope);
+    const schedule = await adapter.createSchedule({ instance, name, weekdays: [...input.weekdays], time: input.time }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     return schedule;
   }
@@ -175,6 +177,10 @@ export class Mutations {
     const diskId = checkInteger(input.diskId ?? 1, 'diskId', 0, 1_000_000);
     const cron = validateCron(input.cron);
     const retention = checkInteger(input.retention, 'retention', 1, MAX_RETENTION);
+    const node = input.node == null ? null : checkName(input.node, 'node');
+    const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
+    const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
+    const description = checkText(input.description, 'description');
     const { adapter, instance } = await this.load(target);
     const definition = await adapter.createDefinition({
       instance,
@@ -182,12 +188,12 @@ export class Mutations {
       diskId,
       cron,
       retention,
-      node: input.node == null ? null : checkName(input.node, 'node'),
-      zpool: input.zpool == null ? null : checkName(input.zpool, 'zpool'),
+      node,
+      zpool,
       active: input.active ?? true,
       compression: input.compression ?? 'NONE',
-      bandwidthLimit: input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER),
-      description: checkText(input.description, 'description'),
+      bandwidthLimit,
+      description,
       fsfreeze: input.fsfreeze ?? false,
     }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
@@ -204,26 +210,22 @@ export class Mutations {
     description?: string | null;
   }): Promise<BackupDefinition> {
     this.requireRole('updateBackupDefinition');
-    const { adapter, definition } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', () => {
-      if (input.cron != null) validateCron(input.cron);
-      if (input.retention != null) checkInteger(input.retention, 'retention', 1, MAX_RETENTION);
-    });
-    const updated = await adapter.updateDefinition({
-      definition,
+    const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', () => ({
       ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
-      ...(input.retention != null ? { retention: input.retention } : {}),
+      ...(input.retention != null ? { retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION) } : {}),
       ...(input.active != null ? { active: input.active } : {}),
       ...(input.compression != null ? { compression: input.compression } : {}),
       ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
       ...(input.description !== undefined ? { description: checkText(input.description, 'description') } : {}),
-    }, this.scope);
+    }));
+    const updated = await adapter.updateDefinition({ definition, ...changes }, this.scope);
     await this.forget(definition.providerId, definition.instanceNativeId);
     return updated;
   }
 
   async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
     this.requireRole('deleteBackupDefinition');
-    const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION');
+    const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION', () => null);
     await adapter.deleteDefinition(definition, this.scope);
     await this.forget(definition.providerId, definition.instanceNativeId);
     return definitionId(definition);
@@ -273,14 +275,15 @@ export class Mutations {
     return { adapter, backup };
   }
 
-  private async definitionFor(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: () => void = () => {}): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition }> {
+  /** The definition an id names, once its id, account, capability and then the input (`checkInput`, its result handed back) are known good. */
+  private async definitionFor<T>(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: () => T): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition; checked: T }> {
     const address = decodeDefinitionId(id, 'definitionId');
     const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, capability);
-    checkInput();
+    const checked = checkInput();
     const definition = await this.reads.definitionAt(address);
     if (!definition) throw notFound('backup definition', adapter.account.id);
-    return { adapter, definition };
+    return { adapter, definition, checked };
   }
 
   private forget(providerId: string, instanceNativeId: string): Promise<void> {

@@ -76,6 +76,35 @@ describe('mutation guards: roles and capabilities before any upstream call', () 
     });
   }
 
+  it('BAD_USER_INPUT for every input field it checks, before any upstream call (some were checked after reading the instance)', async () => {
+    const mutations: Array<{ capability: Capability; query: string; input: (target: MutationTargets) => Record<string, unknown>; field: string }> = [
+      { capability: 'CREATE_BACKUP', field: 'note', query: 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', input: (target) => ({ instanceId: target.instanceId, name: 'n', note: 'a\u0000b' }) },
+      { capability: 'CREATE_SCHEDULE', field: 'name', query: 'mutation($input: CreateBackupScheduleInput!) { createBackupSchedule(input: $input) { schedule { id } } }', input: (target) => ({ instanceId: target.instanceId, name: '   ', weekdays: ['MONDAY'], time: '03:00' }) },
+      ...(['node', 'zpool'] as const).map((field) => ({
+        capability: 'CREATE_DEFINITION' as const,
+        field,
+        query: 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }',
+        input: (target: MutationTargets) => ({ instanceId: target.instanceId, name: 'daily', cron: '0 4 * * *', retention: 7, node: 'node1', [field]: ' ' }),
+      })),
+      { capability: 'CREATE_DEFINITION', field: 'bandwidthLimit', query: 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', input: (target) => ({ instanceId: target.instanceId, name: 'daily', cron: '0 4 * * *', retention: 7, node: 'node1', bandwidthLimit: -1 }) },
+      { capability: 'CREATE_DEFINITION', field: 'description', query: 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', input: (target) => ({ instanceId: target.instanceId, name: 'daily', cron: '0 4 * * *', retention: 7, node: 'node1', description: 'a\u0001b' }) },
+      { capability: 'UPDATE_DEFINITION', field: 'description', query: 'mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { id } } }', input: (target) => ({ definitionId: target.definitionId, description: 'a\u0001b' }) },
+    ];
+    let refusals = 0;
+    for (const mutation of mutations) {
+      for (const target of [...targets.values()].filter((item) => capabilities.get(item.providerId)!.includes(mutation.capability))) {
+        harness.resetUpstreamLogs();
+        const answer = await harness.gql(mutation.query, { input: mutation.input(target) }, { key: KEYS.admin });
+        const where = `${mutation.capability} ${mutation.field} on ${target.providerId}`;
+        expect(errorCodes(answer), where).toEqual(['BAD_USER_INPUT']);
+        expect(answer.errors?.[0]?.message, where).toContain(mutation.field);
+        expect(harness.upstreamCount(), `${where} called upstream`).toBe(0);
+        refusals++;
+      }
+    }
+    expect(refusals).toBeGreaterThanOrEqual(mutations.length);
+  });
+
   it('UNSUPPORTED, naming the capability, for every mutation an account lacks, before any upstream call', async () => {
     let refusals = 0;
     for (const target of targets.values()) {
