@@ -108,6 +108,23 @@ describe('README examples', () => {
     }
   });
 
+  it('runs the Danube definition block on the demo instance that has none, which then backs up with it', async () => {
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string; name: string; definitions: unknown[] } }> } }>(
+      '{ instances(kind: DANUBE, first: 500) { edges { node { id name definitions { id } } } } }',
+    );
+    const bare = listed.data!.instances.edges.map((edge) => edge.node).filter((node) => node.definitions.length === 0);
+    expect(bare.map((node) => node.name)).toEqual(['web2']);
+    const examples = readmeExamples().filter((candidate) => candidate.marker === 'the Danube instance without a definition');
+    expect(examples).toHaveLength(1);
+    for (const example of examples) {
+      const answer = await harness.gql<{ createBackupDefinition: { definition: { name: string; active: boolean } } }>(example.text.replaceAll('<web2 id>', bare[0]!.id));
+      expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+      expect(answer.data?.createBackupDefinition.definition).toMatchObject({ name: 'daily', active: true });
+    }
+    const backup = await harness.gql('mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "now", definitionName: "daily" }) { operation { id } } }', { id: bare[0]!.id });
+    expect(backup.errors).toBeUndefined();
+  });
+
   for (const kind of KINDS) {
     it(`runs the per-provider blocks at ${kind}, with its ids`, async () => {
       const mine = ids.get(kind)!;

@@ -49,7 +49,7 @@ describe('deployment files', () => {
   it('ships configs the gateway accepts (compose and the ConfigMap)', () => {
     const compose = validateConfig(withDummySecrets(parse(read('deploy/config.yaml'))));
     expect(compose.shutdown.readyzGraceMs).toBeGreaterThan(0);
-    // HAProxy's X-Forwarded-For (option forwardfor) is believed from compose's private network only.
+    // HAProxy's X-Forwarded-For is believed from compose's private network only.
     expect(compose.listen.trustedProxies).toEqual(['uniquelocal']);
     // Replaced, not appended: a client's own header never reaches the gateway.
     expect(read('deploy/haproxy.cfg')).toMatch(/^\s*http-request set-header X-Forwarded-For %\[src\]$/m);
@@ -68,6 +68,10 @@ describe('deployment files', () => {
     expect(get(container, 'livenessProbe.httpGet.path')).toBe('/healthz');
     expect(get(container, 'lifecycle.preStop.exec.command')).toEqual(['sleep', '5']);
     expect(get(spec, 'terminationGracePeriodSeconds')).toBeGreaterThan(5 + 30);
+    // The gateway's own drain is the 30 s the grace period budgets for (its default, 10 s, cut such a request).
+    const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
+    expect(fromMap.shutdown.drainTimeoutMs).toBe(30_000);
+    expect(5 + fromMap.shutdown.drainTimeoutMs / 1000).toBeLessThan(get(spec, 'terminationGracePeriodSeconds') as number);
     expect(get(spec, 'securityContext.runAsNonRoot')).toBe(true);
     const env = get(container, 'env') as Doc[];
     expect(env.find((variable) => variable.name === 'REDIS_URL')).toEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'backup-graph-secrets', key: 'redis-url' } } });
