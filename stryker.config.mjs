@@ -34,6 +34,7 @@ export default {
     'src/gateway/input-checks.ts',
     'src/gateway/principal.ts',
     'src/gateway/provider-set.ts',
+    'src/gateway/finish-times.ts',
     'src/config/shutdown-env.ts',
     'src/upstream/policy.ts',
     'src/upstream/client.ts',

@@ -7,6 +7,7 @@ import { OperationWatcher } from './operation-watcher.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
+import { FinishTimes } from './finish-times.js';
 
 export interface SharedServicesOptions {
   maxPageSize: number;
@@ -24,6 +25,8 @@ export interface SharedServicesOptions {
 }
 
 /** The config schema's defaults, for services built without a config (benchmarks). */
+/** Operations whose first finish time is kept in memory (each a few dozen bytes). */
+const FINISH_TIMES_KEPT = 50_000;
 const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
 
 /**
@@ -36,6 +39,8 @@ export class SharedServices {
   readonly idempotency: Idempotency;
   /** Poll loops behind operationUpdated subscriptions. */
   readonly watcher: OperationWatcher;
+  /** When each operation was first seen finished. */
+  readonly finishTimes: FinishTimes;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
   /** Upstream calls one GraphQL request may cause. */
@@ -55,6 +60,7 @@ export class SharedServices {
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
     this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }));
     this.watcher = new OperationWatcher(options.operationBus);
+    this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });
   }
 

@@ -57,6 +57,7 @@ export const entityResolvers: Resolvers = {
   Operation: {
     ...ownedFields(operationId),
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
+    finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
   },
   ProviderError: {
