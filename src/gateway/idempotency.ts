@@ -30,8 +30,12 @@ type IdempotencyRecord<T> =
 const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
 const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
-/** A 2xx answer an adapter could not make sense of (Zomro's `HTTP_200`: no BILLmanager document): it may have acted. */
-const UNDERSTOOD_NOT = /^HTTP_2\d\d$/;
+/**
+ * A 2xx answer an adapter could not make sense of (Zomro's `HTTP_200`: no
+ * BILLmanager document), or a redirect (a 303 after a POST says it was done
+ * elsewhere; the gateway follows none): it may have acted.
+ */
+const UNDERSTOOD_NOT = /^HTTP_[23]\d\d$/;
 /** Transport failures of a call that never reached the provider, or that it turned away unread (429). */
 const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls', 'rate_limited']);
 

@@ -28,6 +28,16 @@ export const FAULT_MODES = [
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */
   'wrong-content-type',
+  /**
+   * 301 with an empty body and a Location that carries credentials, as an
+   * HTTP -> HTTPS redirect in front of a provider sends: no answer, and the
+   * Location must not reach a client.
+   */
+  'redirect',
+  /** 302 with a JSON body (`[]`), which reads like an empty list if taken as an answer. */
+  'redirect-json',
+  /** 200, JSON content type, an empty body: no list, not an empty one. */
+  'empty-body',
   /** The real answer's headers at once, then its body one byte per `trickleIntervalMs`: no idle timer ever trips. */
   'trickle',
   /**

@@ -243,6 +243,12 @@ export class SimulatorServer {
         return { status: 200, text: '{"doc": {"elem": [', headers: { 'content-type': 'application/json' } };
       case 'html-error':
         return { status: 502, text: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } };
+      case 'redirect':
+        return { status: 301, headers: { location: `https://sim-user:${REDIRECT_SECRET}@${String(request.headers.host)}${request.rawPath}` } };
+      case 'redirect-json':
+        return { status: 302, json: [], headers: { location: `https://${String(request.headers.host)}${request.rawPath}` } };
+      case 'empty-body':
+        return { status: 200, text: '', headers: { 'content-type': 'application/json' } };
       case 'wrong-content-type':
         return { status: 200, text: '<html><body>maintenance</body></html>', headers: { 'content-type': 'text/html' } };
       default:
@@ -354,6 +360,9 @@ function encode(answer: SimResponse): { headers: Record<string, string>; body: s
   headers['content-length'] = String(Buffer.byteLength(body));
   return { headers, body };
 }
+
+/** The password in the 'redirect' fault's Location: a test checks no answer carries it. */
+export const REDIRECT_SECRET = 'redirect-pass-5e1f';
 
 /** A trickle and a late answer send the real answer, only slowly. */
 const sendsRealAnswer = (mode: FaultMode): boolean => mode === 'trickle' || mode === 'late';

@@ -248,8 +248,23 @@ export class UpstreamClient {
       throw new UpstreamFailure('PROVIDER_UNAVAILABLE', message, details, status === 429 ? 'rate_limited' : 'http_5xx');
     }
 
+    if (status >= 300 && status < 400) throw redirected(provider, status);
     return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
   }
+}
+
+/**
+ * A 3xx is never followed (a redirect could take the credentials to another
+ * host) and never read as an answer: its body, blank or not, is not the
+ * provider's. The usual cause is an http:// account url behind an HTTPS redirect.
+ * The Location is left out: it may carry credentials or an internal host.
+ */
+function redirected(provider: string, status: number): GatewayError {
+  return new GatewayError(
+    'PROVIDER_ERROR',
+    `provider ${provider} redirected the request (HTTP ${status}) and redirects are not followed: check the account's url (it may need https)`,
+    { provider, providerCode: `HTTP_${status}` },
+  );
 }
 
 /**

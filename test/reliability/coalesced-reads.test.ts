@@ -175,10 +175,9 @@ describe('coalesced upstream reads', () => {
           leaving = leavingClient();
         }
         expect(await leaving.leave(joined)).toBe('aborted');
-        // The slow fault answers an empty document: an empty list, not a cancelled read.
+        // The slow fault answers an empty document: no list (the provider's invalid answer), but not a cancelled read.
         const answer = await staying;
-        expect(answer.errors).toBeUndefined();
-        expect(answer.data?.instance.backups).toEqual([]);
+        expect(answer.errors?.map((error) => [error.extensions?.code, error.extensions?.providerCode])).toEqual([['PROVIDER_ERROR', 'INVALID_RESPONSE']]);
         expect(server.count(label)).toBe(1);
         expect(server.abandoned).toBe(0);
       }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { simulatedKinds, type ProviderKind } from '../../src/providers/registry.js';
 import type { FaultMode } from '../../src/simulator/faults.js';
+import { REDIRECT_SECRET } from '../../src/simulator/server.js';
 import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /** What the client sees for each way a provider can misbehave. */
@@ -17,6 +18,9 @@ const EXPECTED: Record<Exclude<FaultMode, 'none'>, string> = {
   'wrong-content-type': 'PROVIDER_ERROR',
   trickle: 'PROVIDER_TIMEOUT',
   echo: 'PROVIDER_ERROR',
+  redirect: 'PROVIDER_ERROR',
+  'redirect-json': 'PROVIDER_ERROR',
+  'empty-body': 'PROVIDER_ERROR',
 };
 
 const QUERY = '{ instances(first: 1000) { edges { node { provider { id } } } providerErrors { provider { id } code message } } }';
@@ -50,6 +54,7 @@ describe('every fault mode against every provider', () => {
         const failed = answer.data!.instances.providerErrors;
         expect(failed.map((error) => [error.provider.id, error.code])).toEqual([[harness.providerId(kind), code]]);
         expect(failed[0]!.message).not.toMatch(/https?:|127\.0\.0\.1|<html|\{"/);
+        expect(answer.text).not.toContain(REDIRECT_SECRET);
         const answered = new Set(answer.data!.instances.edges.map((edge) => edge.node.provider.id));
         for (const other of kinds.filter((item) => item !== kind)) expect(answered.has(harness.providerId(other))).toBe(true);
         expect(answered.has(harness.providerId(kind))).toBe(false);

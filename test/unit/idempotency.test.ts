@@ -91,6 +91,7 @@ describe('idempotency keys', () => {
     ['an answer too large', new GatewayError('PROVIDER_ERROR', 'provider p sent an answer that is too large', { provider: 'p', providerCode: 'RESPONSE_TOO_LARGE' })],
     ['the call budget spent after a write', new GatewayError('QUERY_TOO_COMPLEX', 'too many upstream calls')],
     ['a 2xx an adapter could not understand', new GatewayError('PROVIDER_ERROR', 'provider p answered HTTP 200 without a BILLmanager document', { provider: 'p', providerCode: 'HTTP_200' })],
+    ['a redirect, which the gateway does not follow', new GatewayError('PROVIDER_ERROR', 'provider p redirected the request (HTTP 303)', { provider: 'p', providerCode: 'HTTP_303' })],
     ['a 5xx', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p answered HTTP 503', { provider: 'p' }, 'http_5xx')],
     ['a connection reset', new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }, 'reset')],
   ] as const)('a first attempt that may have acted (%s) keeps the key: a retry gets that failure again, without acting', async (_name, failure) => {

@@ -1,4 +1,4 @@
-import { badInput, conflict } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
@@ -13,7 +13,17 @@ export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
 ]);
 
 const segment = (value: string): string => encodeURIComponent(value);
-const asRows = (result: unknown): Array<Record<string, unknown>> => (Array.isArray(result) ? result.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object') : []);
+/**
+ * A list read's records. Danube lists are `{"result": [...]}`, `[]` when
+ * empty: a blank answer or a result that is not an array is no list, and
+ * reading it as none would tell a dashboard a VM has no backups.
+ */
+function listRows(answer: DanubeAnswer, provider: string): Array<Record<string, unknown>> {
+  if (!Array.isArray(answer.result)) {
+    throw new GatewayError('PROVIDER_ERROR', `provider ${provider} answered a list read without a list`, { provider, providerCode: 'INVALID_RESPONSE' });
+  }
+  return answer.result.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object');
+}
 
 /** Danube Cloud (Erigones): backup definitions, per-VM backups, tasks. */
 export class DanubeAdapter extends BaseAdapter {
@@ -28,13 +38,13 @@ export class DanubeAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
-    return asRows(answer.result).map((row) => mapInstance(this.account.id, row));
+    return listRows(answer, this.account.id).map((row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      return asRows(answer.result).map((row) => mapBackup(this.account.id, hostname, row));
+      return listRows(answer, this.account.id).map((row) => mapBackup(this.account.id, hostname, row));
     });
   }
 
@@ -52,7 +62,7 @@ export class DanubeAdapter extends BaseAdapter {
     return this.definitions.shared(scope, async () => {
       const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
       const byVm = new Map<string, BackupDefinition[]>();
-      for (const definition of asRows(answer.result).map((row) => mapDefinition(this.account.id, row))) {
+      for (const definition of listRows(answer, this.account.id).map((row) => mapDefinition(this.account.id, row))) {
         byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
       }
       return byVm;

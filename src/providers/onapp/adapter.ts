@@ -6,7 +6,7 @@ import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import type { InstanceListKind } from '../../domain/instance-lists.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
-import { OnappClient, unwrapRecords } from './client.js';
+import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 
@@ -43,8 +43,8 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const body = await this.client.call('GET', '/virtual_machines.json', 'virtual_machines.list', scope);
-    return unwrapRecords(body, 'virtual_machine').map((row) => mapInstance(this.account.id, row));
+    const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
+    return rows.map((row) => mapInstance(this.account.id, row));
   }
 
   /**
@@ -79,8 +79,8 @@ export class OnappAdapter extends BaseAdapter {
       const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.disksOf(vmId, scope);
       const lists = await Promise.all(
         disks.map(async (disk) => {
-          const body = await this.client.call('GET', `/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', scope);
-          return unwrapRecords(body, 'schedule').map((row) => mapSchedule(this.account.id, vmId, disk, row, this.account.timezone));
+          const rows = await this.list(`/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', 'schedule', scope);
+          return rows.map((row) => mapSchedule(this.account.id, vmId, disk, row, this.account.timezone));
         }),
       );
       return lists.flat();
@@ -152,8 +152,7 @@ export class OnappAdapter extends BaseAdapter {
     const vmId = ref.instanceNativeId;
     if (!vmId) throw badInput('operation id lacks its virtual server');
     if (ref.kind === 'RESTORE_BACKUP') {
-      const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', scope);
-      const transaction = unwrapRecords(body, 'transaction')
+      const transaction = (await this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope))
         .filter((row) => row.action === 'restore_backup' && String(row.associated_object_id) === ref.backupNativeId)
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
       if (!transaction) return this.operation(ref, 'PENDING');
@@ -183,26 +182,26 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', scope);
-    return unwrapRecords(body, 'backup').map((row) => mapBackup(this.account.id, vmId, row));
+    const rows = await this.list(`/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', 'backup', scope);
+    return rows.map((row) => mapBackup(this.account.id, vmId, row));
   }
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', scope);
-    return unwrapRecords(body, 'disk').filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
+    const rows = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
+    return rows.filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
   }
 
   /** Non-swap disk ids of every VM of the account, by VM id; null when the account may not list them all. */
   private async accountDisks(scope: UpstreamScope): Promise<Map<string, string[]> | null> {
-    let body: unknown;
+    let disks: Array<Record<string, unknown>>;
     try {
-      body = await this.client.call('GET', '/settings/disks.json', 'disks.list_all', scope);
+      disks = await this.list('/settings/disks.json', 'disks.list_all', 'disk', scope);
     } catch (error) {
       if (isGatewayError(error) && (error.code === 'NOT_FOUND' || error.details.providerCode === 'HTTP_403')) return null;
       throw error;
     }
     const byVm = new Map<string, string[]>();
-    for (const disk of unwrapRecords(body, 'disk')) {
+    for (const disk of disks) {
       if (disk.is_swap === true || disk.virtual_machine_id === undefined || disk.virtual_machine_id === null) continue;
       const vmId = String(disk.virtual_machine_id);
       const disks = byVm.get(vmId) ?? [];
@@ -212,14 +211,18 @@ export class OnappAdapter extends BaseAdapter {
     return byVm;
   }
 
+  /** A list read: its answer must be a list (see `listRecords`). */
+  private async list(path: string, operation: string, type: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    return listRecords(await this.client.call('GET', path, operation, scope), type, this.account.id);
+  }
+
   /**
    * The disk to act on: `requested` when given, else the primary one. OnApp
    * addresses disks without their VM, so a disk of another VM would be
    * backed up silently: the requested disk must be one of this VM's.
    */
   private async chooseDisk(vmId: string, scope: UpstreamScope, requested: number | null = null): Promise<string> {
-    const body = await this.client.call('GET', `/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', scope);
-    const disks = unwrapRecords(body, 'disk');
+    const disks = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
     if (requested !== null) {
       if (!disks.some((disk) => String(disk.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
       return String(requested);

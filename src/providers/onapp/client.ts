@@ -77,7 +77,19 @@ export function errorMessage(body: unknown): string {
   return 'the provider refused the request';
 }
 
-/** `[{"backup": {...}}, ...]` -> `[{...}, ...]`; a bare `{"backup": {...}}` -> `[{...}]`. */
+/**
+ * A list read's records. OnApp lists are JSON arrays, `[]` when empty: a
+ * blank answer, `null` or an object is no list, and reading it as none would
+ * tell a dashboard an account has no VMs or a VM no backups.
+ */
+export function listRecords(body: unknown, type: string, provider: string): Array<Record<string, unknown>> {
+  if (!Array.isArray(body)) {
+    throw new GatewayError('PROVIDER_ERROR', `provider ${provider} answered a list read without a list`, { provider, providerCode: 'INVALID_RESPONSE' });
+  }
+  return unwrapRecords(body, type);
+}
+
+/** `[{"backup": {...}}, ...]` -> `[{...}, ...]`; a bare `{"backup": {...}}` -> `[{...}]` (a write's answer, which may also be empty). */
 export function unwrapRecords(body: unknown, type: string): Array<Record<string, unknown>> {
   const list = Array.isArray(body) ? body : body === null || body === undefined ? [] : [body];
   return list
