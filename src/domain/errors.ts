@@ -24,7 +24,7 @@ export interface GatewayErrorDetails {
   providerCode?: string;
   /** The capability the provider lacks (UNSUPPORTED). */
   capability?: Capability;
-  /** Seconds to wait before retrying, when the provider said so. */
+  /** Whole seconds to wait before retrying (0 to a day), when the provider said so. */
   retryAfterSeconds?: number;
   /** The input fields a provider refused (BAD_USER_INPUT), as the gateway's input names. */
   fields?: string[];

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
+import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from '../../src/upstream/client.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 import { createUpstreamPolicy } from '../../src/upstream/policy.js';
 
@@ -40,5 +41,37 @@ describe("a provider's Retry-After decides the wait before a read is retried", (
     await vi.advanceTimersByTimeAsync(1);
     expect(read.attempts).toBe(2);
     await expect(read.result).resolves.toBe('answered');
+  });
+});
+
+/** What a client sees as `retryAfterSeconds`: whole seconds it can wait, never a provider's nonsense. */
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+
+  it('reads delay-seconds as whole seconds, rounded up', () => {
+    expect(parseRetryAfter('7', now)).toBe(7);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('2.1', now)).toBe(3);
+    expect(parseRetryAfter(['5', '9'], now)).toBe(5);
+  });
+
+  it('reads an HTTP-date as the whole seconds until it, rounded up; a date past is 0', () => {
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now)).toBe(60);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now + 250)).toBe(60);
+    expect(parseRetryAfter('Thursday, 01-Jan-26 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+  });
+
+  it('never passes on more than a day, however far the provider asks', () => {
+    expect(MAX_RETRY_AFTER_SECONDS).toBe(86_400);
+    expect(parseRetryAfter('1e300', now)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(parseRetryAfter('99999999999999999999999', now)).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(parseRetryAfter('Fri, 31 Dec 2099 23:59:59 GMT', now)).toBe(MAX_RETRY_AFTER_SECONDS);
+  });
+
+  it('ignores a negative delay, garbage and an empty header', () => {
+    for (const header of ['-5', '-0.5', 'soon', '', '   ', 'Infinity', '1e999', '12abc', 'Someday, 99 Foo 2026']) expect(parseRetryAfter(header, now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter([], now)).toBeUndefined();
   });
 });

@@ -314,15 +314,20 @@ describe('UpstreamClient: provider failures', () => {
     const asDate = await failure(client.request(get('/vms')));
     expect(asDate.details.retryAfterSeconds).toBeGreaterThan(50);
     expect(asDate.details.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(Number.isInteger(asDate.details.retryAfterSeconds)).toBe(true);
 
     handler = json(429, {}, { 'retry-after': new Date(Date.now() - 60_000).toUTCString() });
     expect((await failure(client.request(get('/vms')))).details.retryAfterSeconds).toBe(0);
 
     handler = json(429, {}, { 'retry-after': '0' });
     expect((await failure(client.request(get('/vms')))).details.retryAfterSeconds).toBe(0);
-    // A negative number is no delay in seconds; read as a date it is long past.
+    // A negative number is no delay in seconds, nor a date: it says nothing.
     handler = json(429, {}, { 'retry-after': '-5' });
-    expect((await failure(client.request(get('/vms')))).details.retryAfterSeconds).toBe(0);
+    expect((await failure(client.request(get('/vms')))).details).toEqual({ provider: 'acct' });
+    // Whole seconds, at most a day, whatever the provider asks (a client of its own: five 429s opened the breaker).
+    const { client: patient } = clientWith();
+    handler = json(429, {}, { 'retry-after': '1e300' });
+    expect((await failure(patient.request(get('/vms')))).details.retryAfterSeconds).toBe(86_400);
 
     handler = json(429, {}, { 'retry-after': 'soon' });
     expect((await failure(client.request(get('/vms')))).details).toEqual({ provider: 'acct' });
