@@ -5,7 +5,7 @@ import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } fr
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
-import { decodeOperationId } from './ids.js';
+import { backupId, decodeOperationId } from './ids.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -17,6 +17,21 @@ import type { ReadCache } from './read-cache.js';
 function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error {
   if (!(value instanceof Error) || value instanceof GatewayError) return value as T | Error;
   return new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent an answer the gateway could not read`, { provider: providerId, providerCode: 'UNREADABLE_ANSWER' });
+}
+
+/**
+ * A list answer naming two records alike: which one a global id, a cached
+ * entry or a mutation means could not be told, so the answer is refused.
+ */
+function repeatedIds<T>(list: readonly T[], idOf: (item: T) => string, providerId: string): GatewayError | null {
+  if (list.length < 2) return null;
+  const ids = new Set<string>();
+  for (const item of list) {
+    const id = idOf(item);
+    if (ids.has(id)) return new GatewayError('PROVIDER_ERROR', `provider ${providerId} listed two records with the same id`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+    ids.add(id);
+  }
+  return null;
 }
 
 /** Per-request loader key: provider account id and the instance's native id. */
@@ -84,7 +99,9 @@ export class RequestLoaders {
     // Sorted before the read cache keeps them, so a cached list is served as it is.
     this.backups = new DataLoader(
       (keys) =>
-        this.cachedBatch('backups', keys, async (adapter, ids) => (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(list)))),
+        this.cachedBatch('backups', keys, async (adapter, ids) =>
+          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : (repeatedIds(list, backupId, adapter.account.id) ?? newestFirst(list)))),
+        ),
       { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );
     this.schedules = new DataLoader((keys) => this.cachedBatch('schedules', keys, (adapter, ids) => adapter.listSchedules(ids, options.scope)), {
@@ -169,6 +186,10 @@ export class RequestLoaders {
     const startedAt = cache?.now() ?? 0;
     const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
     const instances = cached ?? (await adapter.listInstances(this.options.scope));
+    if (!cached) {
+      const repeated = repeatedIds(instances, (instance) => instance.nativeId, providerId);
+      if (repeated) throw repeated;
+    }
     if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = loaderKey(providerId, instance.nativeId);

@@ -1,5 +1,7 @@
 import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
 import { parseUtcDate, toNumber, toStringOrNull } from '../../domain/units.js';
+import { GatewayError } from '../../domain/errors.js';
+import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { DANUBE_RAW_HIDDEN } from './secrets.js';
 
@@ -13,18 +15,28 @@ export const COMPRESSIONS: readonly Compression[] = ['NONE', 'GZIP', 'BZIP2', 'X
  */
 const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'PENDING', 3: 'RESTORING', 4: 'FAILED' };
 
+/**
+ * A record's disk (1 when unnamed). Disk ids are part of backup and
+ * definition ids, so one that is not an exact integer makes the answer invalid.
+ */
+function diskNumber(row: Row, providerId: string): number {
+  const disk = toNumber(row.disk_id) ?? 1;
+  if (Number.isSafeInteger(disk)) return disk;
+  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a disk id that cannot be read exactly`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+}
+
 export function mapInstance(providerId: string, row: Row): Instance {
-  const nativeId = String(row.hostname ?? '');
+  const nativeId = idText(row.hostname, providerId);
   return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
 }
 
 export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
-  const diskId = String(toNumber(row.disk_id) ?? 1);
+  const diskId = String(diskNumber(row, providerId));
   const size = toNumber(row.size);
   return {
     providerId,
-    nativeId: String(row.name ?? ''),
-    instanceNativeId: toStringOrNull(row.hostname) ?? hostname,
+    nativeId: idText(row.name, providerId),
+    instanceNativeId: idTextOrNull(row.hostname, providerId) ?? hostname,
     keyExtra: [diskId],
     name: String(row.name ?? ''),
     status: STATUS[Number(row.status)] ?? 'UNKNOWN',
@@ -46,9 +58,9 @@ export function mapBackup(providerId: string, hostname: string, row: Row): Backu
 }
 
 export function mapDefinition(providerId: string, row: Row): BackupDefinition {
-  const hostname = String(row.hostname ?? '');
-  const name = String(row.name ?? '');
-  const diskId = toNumber(row.disk_id) ?? 1;
+  const hostname = idText(row.hostname, providerId);
+  const name = idText(row.name, providerId);
+  const diskId = diskNumber(row, providerId);
   const schedule: BackupSchedule = {
     providerId,
     nativeId: name,

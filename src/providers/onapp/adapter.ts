@@ -8,6 +8,7 @@ import type { InstanceListKind } from '../../domain/instance-lists.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
+import { idText, idTextOrNull } from '../native-id.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 
 /**
@@ -102,7 +103,7 @@ export class OnappAdapter extends BaseAdapter {
     const startedAt = new Date();
     const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope);
     const [created] = unwrapRecords(body, 'backup');
-    const backupId = created?.id === undefined ? null : String(created.id);
+    const backupId = idTextOrNull(created?.id, this.account.id);
     const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId, String(highest)] };
     return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
   }
@@ -153,12 +154,12 @@ export class OnappAdapter extends BaseAdapter {
     if (!vmId) throw badInput('operation id lacks its virtual server');
     if (ref.kind === 'RESTORE_BACKUP') {
       const transaction = (await this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope))
-        .filter((row) => row.action === 'restore_backup' && String(row.associated_object_id) === ref.backupNativeId)
+        .filter((row) => row.action === 'restore_backup' && idTextOrNull(row.associated_object_id, this.account.id) === ref.backupNativeId)
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
       if (!transaction) return this.operation(ref, 'PENDING');
       if (transaction.status === 'complete') return this.operation(ref, 'SUCCEEDED');
       if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', null, `transaction ${String(transaction.status)}`);
-      return this.operation(ref, 'RUNNING', String(transaction.id));
+      return this.operation(ref, 'RUNNING', idText(transaction.id, this.account.id));
     }
     const backups = await this.backupsOf(vmId, scope);
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
@@ -188,7 +189,7 @@ export class OnappAdapter extends BaseAdapter {
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
     const rows = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
-    return rows.filter((disk) => disk.is_swap !== true).map((disk) => String(disk.id));
+    return rows.filter((disk) => disk.is_swap !== true).map((disk) => idText(disk.id, this.account.id));
   }
 
   /** Non-swap disk ids of every VM of the account, by VM id; null when the account may not list them all. */
@@ -203,9 +204,9 @@ export class OnappAdapter extends BaseAdapter {
     const byVm = new Map<string, string[]>();
     for (const disk of disks) {
       if (disk.is_swap === true || disk.virtual_machine_id === undefined || disk.virtual_machine_id === null) continue;
-      const vmId = String(disk.virtual_machine_id);
+      const vmId = idText(disk.virtual_machine_id, this.account.id);
       const disks = byVm.get(vmId) ?? [];
-      disks.push(String(disk.id));
+      disks.push(idText(disk.id, this.account.id));
       byVm.set(vmId, disks);
     }
     return byVm;
@@ -224,11 +225,11 @@ export class OnappAdapter extends BaseAdapter {
   private async chooseDisk(vmId: string, scope: UpstreamScope, requested: number | null = null): Promise<string> {
     const disks = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
     if (requested !== null) {
-      if (!disks.some((disk) => String(disk.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
+      if (!disks.some((disk) => idText(disk.id, this.account.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
       return String(requested);
     }
     const primary = disks.find((disk) => disk.primary === true) ?? disks.find((disk) => disk.is_swap !== true);
     if (!primary) throw badInput('the virtual server has no disk to back up');
-    return String(primary.id);
+    return idText(primary.id, this.account.id);
   }
 }

@@ -1,12 +1,13 @@
 import type { Backup, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
 import { GIB, KIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ONAPP_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
 
 export function mapInstance(providerId: string, row: Row): Instance {
-  const nativeId = String(row.id ?? '');
+  const nativeId = idText(row.id, providerId);
   const state = toStringOrNull(row.state) ?? (row.booted === true ? 'booted' : row.booted === false ? 'shut down' : null);
   return { providerId, nativeId, name: toStringOrNull(row.label) ?? toStringOrNull(row.hostname) ?? nativeId, state, raw: publicRaw(row, ONAPP_RAW_HIDDEN) };
 }
@@ -19,7 +20,7 @@ export function mapBackupStatus(row: Row): BackupStatus {
 }
 
 export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
-  const id = String(row.id ?? '');
+  const id = idText(row.id, providerId);
   const initiated = toStringOrNull(row.initiated);
   const type = toStringOrNull(row.backup_type);
   return {
@@ -39,7 +40,7 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
     // `locked` is "true if the storage server backed up has been locked": a state of
     // the VM, not a refusal to delete the backup. OnApp documents no delete protection.
     protected: false,
-    diskId: toStringOrNull(row.disk_id) ?? (row.target_type === 'Disk' ? toStringOrNull(row.target_id) : null),
+    diskId: idTextOrNull(row.disk_id, providerId) ?? (row.target_type === 'Disk' ? idTextOrNull(row.target_id, providerId) : null),
     minDiskBytes: toBytes(row.min_disk_size, GIB),
     minRamBytes: toBytes(row.min_memory_size, MIB),
     osDistro: toStringOrNull(row.operating_system_distro),
@@ -93,7 +94,7 @@ function wallTime(instant: Date, timezone: string): { minute: number; hour: numb
 }
 
 export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string): BackupSchedule {
-  const id = String(row.id ?? '');
+  const id = idText(row.id, providerId);
   return {
     providerId,
     nativeId: id,

@@ -6,7 +6,8 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
-import { elems, scalar } from './wire.js';
+import { idTextOrNull } from '../native-id.js';
+import { elems, scalar, unwrap, type ZomroDoc } from './wire.js';
 
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
@@ -59,7 +60,7 @@ export class ZomroAdapter extends BaseAdapter {
       params: { plid, name: request.name, sok: 'ok' },
       idempotent: false,
     }, scope);
-    const backupId = scalar(doc.id) ?? scalar(doc.elid);
+    const backupId = this.createdId(doc);
     return this.operation({ kind: 'CREATE_BACKUP', startedAt, instanceNativeId: plid, backupNativeId: backupId, token: [request.name] }, 'RUNNING');
   }
 
@@ -95,7 +96,7 @@ export class ZomroAdapter extends BaseAdapter {
       params: { plid, name: request.name, rotation_days: rotationDaysParam(request.weekdays), rotation_time: request.time, sok: 'ok' },
       idempotent: false,
     }, scope);
-    const id = scalar(doc.id) ?? scalar(doc.elid);
+    const id = this.createdId(doc);
     const [schedules] = await this.listSchedules([plid], scope);
     const created = Array.isArray(schedules) ? schedules.find((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : undefined;
     if (!created) throw notFound('created schedule', this.account.id);
@@ -133,6 +134,11 @@ export class ZomroAdapter extends BaseAdapter {
     // (Suspended, killed, one nobody documents) will not turn Active by waiting.
     if (backup.status === 'PENDING' || backup.status === 'CREATING') return this.operation(withBackup, 'RUNNING');
     return this.operation(withBackup, 'FAILED', null, `backup status ${String(backup.raw.fleio_status)}`);
+  }
+
+  /** The id a create answers with (`id`, else `elid`), if any. */
+  private createdId(doc: ZomroDoc): string | null {
+    return idTextOrNull(unwrap(doc.id), this.account.id) ?? idTextOrNull(unwrap(doc.elid), this.account.id);
   }
 
   private ref(kind: OperationRef['kind'], startedAt: Date, instanceNativeId: string, backupNativeId: string | null, token: string[]): OperationRef {

@@ -69,7 +69,10 @@ export class ZstackAdapter extends BaseAdapter {
     const found = new Map<string, Instance>();
     for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
       const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope);
-      for (const row of rows) found.set(String(row.uuid), mapInstance(this.account.id, row));
+      for (const row of rows) {
+        const instance = mapInstance(this.account.id, row);
+        found.set(instance.nativeId, instance);
+      }
     }
     return nativeIds.map((id) => found.get(id) ?? null);
   }

@@ -1,5 +1,6 @@
 import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate, toStringOrNull, zonedWallTimeToUtc } from '../../domain/units.js';
+import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
 
@@ -35,7 +36,7 @@ function parseZstackDateUncached(value: string, timezone: string): Date | null {
 }
 
 export function mapInstance(providerId: string, row: Row): Instance {
-  const nativeId = String(row.uuid ?? '');
+  const nativeId = idText(row.uuid, providerId);
   return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: publicRaw(row, ZSTACK_RAW_HIDDEN) };
 }
 
@@ -56,7 +57,7 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   return {
     providerId,
     nativeId: groupUuid,
-    instanceNativeId: toStringOrNull(root.vmInstanceUuid),
+    instanceNativeId: idTextOrNull(root.vmInstanceUuid, providerId),
     keyExtra: [],
     name: toStringOrNull(root.name) ?? groupUuid,
     status,
@@ -81,7 +82,7 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
 export function groupBackups(providerId: string, rows: Row[], timezone: string): Map<string, Backup[]> {
   const byGroup = new Map<string, Row[]>();
   for (const row of rows) {
-    const group = toStringOrNull(row.groupUuid);
+    const group = idTextOrNull(row.groupUuid, providerId);
     if (!group) continue;
     byGroup.set(group, [...(byGroup.get(group) ?? []), row]);
   }
