@@ -137,7 +137,8 @@ const INPUT_NAME: Readonly<Record<string, string>> = {
 };
 /** A field name is passed on only if it looks like one: never a provider sentence, never a secret. */
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,39}$/;
-const inputName = (field: string): string | null => (FIELD_NAME.test(field) ? (INPUT_NAME[field] ?? field) : null);
+/** Own keys only: "constructor" or "toString" would otherwise find Object's and name no field at all. */
+const inputName = (field: string): string | null => (FIELD_NAME.test(field) ? (Object.hasOwn(INPUT_NAME, field) ? (INPUT_NAME[field] as string) : field) : null);
 
 /**
  * The fields a 400/412 names: the keys of a field-error dict, or the field
