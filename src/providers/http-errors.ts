@@ -23,5 +23,17 @@ export function statusError<Body>(provider: string, status: number, body: Body, 
   return table.byStatus?.[status]?.(provider, body, status) ?? table.otherwise(provider, body, status);
 }
 
+/**
+ * A provider's "bad input" answer to a read (a list, a status poll) is the
+ * provider's failure, not the client's: the client sent no input to that
+ * call. Kept as PROVIDER_ERROR with the provider's code and words; only a
+ * write's refusal names the client's input (BAD_USER_INPUT, `fields`).
+ */
+export function refusedRead(error: GatewayError): GatewayError {
+  if (error.code !== 'BAD_USER_INPUT') return error;
+  const { fields: _notTheClients, ...details } = error.details;
+  return new GatewayError('PROVIDER_ERROR', error.message, details);
+}
+
 /** The 404 message of providers whose 404 says nothing more. */
 export const NOT_FOUND_AT_PROVIDER = (): string => 'not found at the provider';

@@ -1,7 +1,7 @@
 import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
-import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
+import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { statusError, type StatusErrorTable } from '../http-errors.js';
+import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 
@@ -56,14 +56,15 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), (answer) => answer.status === 401, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
-    return this.interpret(response);
+    return this.interpret(response, mayRetry({ method }));
   }
 
-  private interpret(response: UpstreamResponse): DanubeAnswer {
+  private interpret(response: UpstreamResponse, read: boolean): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
-    throw statusError(this.upstream.providerId, response.status, body, DANUBE_ERRORS);
+    const error = statusError(this.upstream.providerId, response.status, body, DANUBE_ERRORS);
+    throw read ? refusedRead(error) : error;
   }
 
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {

@@ -1,7 +1,7 @@
 import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
-import type { HttpMethod, UpstreamClient } from '../../upstream/client.js';
+import { mayRetry, type HttpMethod, type UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { NOT_FOUND_AT_PROVIDER, statusError, type StatusErrorTable } from '../http-errors.js';
+import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
 
@@ -30,7 +30,10 @@ export class OnappClient {
       operation,
       scope,
     });
-    if (response.status >= 400) throw statusError(this.upstream.providerId, response.status, response.body, ONAPP_ERRORS);
+    if (response.status >= 400) {
+      const error = statusError(this.upstream.providerId, response.status, response.body, ONAPP_ERRORS);
+      throw mayRetry({ method }) ? refusedRead(error) : error;
+    }
     return response.body;
   }
 }

@@ -2,6 +2,7 @@ import { GatewayError, clipProviderCode, clipProviderMessage, conflict, provider
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
+import { refusedRead } from '../http-errors.js';
 import type { ZomroConfig } from './config.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 
@@ -51,7 +52,11 @@ export class ZomroClient {
     const send = (auth: string) => this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
     const doc = this.session ? await this.session.run(send, (answer) => isAuthError(wireError(answer)), scope) : await send(this.token ?? '');
     const error = wireError(doc);
-    if (error) throw this.mapWireError(error);
+    if (error) {
+      const mapped = this.mapWireError(error);
+      // Reads are the calls marked idempotent (list funcs are form POSTs too).
+      throw idempotent ? refusedRead(mapped) : mapped;
+    }
     return doc;
   }
 
