@@ -20,18 +20,30 @@ function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error
 }
 
 /**
- * A list answer naming two records alike: which one a global id, a cached
- * entry or a mutation means could not be told, so the answer is refused.
+ * A list answer naming one id twice, kept once: the first. Its pages read
+ * at once (Zomro), a list that changes while read can repeat a record that
+ * moved from one page to the next; failing the whole list for it would
+ * blank the account's dashboard. Two different records with one id could
+ * not be told apart by a global id, a cached entry or a mutation anyway.
+ * The list itself when nothing repeats.
  */
-function repeatedIds<T>(list: readonly T[], idOf: (item: T) => string, providerId: string): GatewayError | null {
-  if (list.length < 2) return null;
+function firstOfEachId<T>(list: T[], idOf: (item: T) => string): T[] {
+  if (list.length < 2) return list;
   const ids = new Set<string>();
+  let repeated = false;
   for (const item of list) {
     const id = idOf(item);
-    if (ids.has(id)) return new GatewayError('PROVIDER_ERROR', `provider ${providerId} listed two records with the same id`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+    if (ids.has(id)) repeated = true;
     ids.add(id);
   }
-  return null;
+  if (!repeated) return list;
+  ids.clear();
+  return list.filter((item) => {
+    const id = idOf(item);
+    if (ids.has(id)) return false;
+    ids.add(id);
+    return true;
+  });
 }
 
 /** Per-request loader key: provider account id and the instance's native id. */
@@ -100,7 +112,7 @@ export class RequestLoaders {
     this.backups = new DataLoader(
       (keys) =>
         this.cachedBatch('backups', keys, async (adapter, ids) =>
-          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : (repeatedIds(list, backupId, adapter.account.id) ?? newestFirst(list)))),
+          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(firstOfEachId(list, backupId)))),
         ),
       { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );
@@ -185,11 +197,7 @@ export class RequestLoaders {
     const address = { providerId, kind: 'instances', nativeId: '' };
     const startedAt = cache?.now() ?? 0;
     const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
-    const instances = cached ?? (await adapter.listInstances(this.options.scope));
-    if (!cached) {
-      const repeated = repeatedIds(instances, (instance) => instance.nativeId, providerId);
-      if (repeated) throw repeated;
-    }
+    const instances = cached ?? firstOfEachId(await adapter.listInstances(this.options.scope), (instance) => instance.nativeId);
     if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = loaderKey(providerId, instance.nativeId);
