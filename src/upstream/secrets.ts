@@ -18,14 +18,18 @@ const MIN_SECRET_LENGTH = 6;
 const MAX_RUNTIME_SECRETS = 4;
 
 /**
- * The ways a provider could quote a secret back: as sent, URL-encoded (query
- * or form body, where a space is "+"), JSON-escaped, with "/" escaped as
- * "\/" (PHP's JSON encoder does that by default) and, for a secret that goes
- * out base64-encoded (a Basic header), its base64 with or without padding and
- * in the URL-safe alphabet. Only those: each form costs a search per answer.
+ * The ways a provider could quote a secret back: as sent, URL-encoded as
+ * encodeURIComponent writes it (in a query or form body a space may be "+"),
+ * JSON-escaped, with "/" escaped as "\/" (PHP's JSON encoder does that by
+ * default) and, for a secret that goes out base64-encoded (a Basic header),
+ * its base64 with or without padding and in the URL-safe alphabet. Only
+ * those: each form costs a search per answer. Other encoders' choices (which
+ * characters to escape, hex case, \u and HTML escapes) are read by
+ * `canonicalEscapes` instead, so they need no forms of their own.
  */
 export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
-  const forms = new Set<string>([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
+  const urlEncoded = encodeURIComponent(secret);
+  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1)]);
   if (base64) {
     const encoded = Buffer.from(secret, 'utf8').toString('base64');
     forms.add(encoded);
@@ -102,13 +106,12 @@ export class SecretSet {
   /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
   scrub(text: string): string {
     const out = this.replaceForms(text);
-    if (!out.includes('\\u')) return out;
-    // A JSON encoder may \u-escape any character (Rails escapes <, > and &; PHP everything
-    // past ASCII), so a secret can hide in escapes no fixed form foresees. Search again with
-    // the escapes written as JSON.stringify writes them; the text changes only if one was there.
-    const canonical = canonicalJsonEscapes(out);
-    const scrubbed = this.replaceForms(canonical);
-    return scrubbed === canonical ? out : scrubbed;
+    // Encoders differ in what they escape and how (\u, %2a or %2A, ~ or %7E, &#39; or &#x27;),
+    // so a secret can hide in escapes no fixed form foresees. Search again in the text read
+    // with its escapes written one way; only an answer with such an escape pays for it.
+    if (!holdsOddEscape(out)) return out;
+    const found = this.findForms(canonicalEscapes(out));
+    return found.length === 0 ? out : redactEscaped(out, found);
   }
 
   private replaceForms(text: string): string {
@@ -116,6 +119,18 @@ export class SecretSet {
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
     return out;
+  }
+
+  /** Where the forms are in `view`, longest first as `replaceForms` takes them, in order and apart. */
+  private findForms(view: string): Array<[number, number]> {
+    const found: Array<[number, number]> = [];
+    for (const form of this.forms) {
+      for (let at = view.indexOf(form); at !== -1; at = view.indexOf(form, at + 1)) {
+        const end = at + form.length;
+        if (!found.some(([start, stop]) => at < stop && start < end)) found.push([at, end]);
+      }
+    }
+    return found.sort((a, b) => a[0] - b[0]);
   }
 
   private rebuild(): void {
@@ -127,21 +142,131 @@ export class SecretSet {
 }
 
 /**
- * JSON text with each \uXXXX escape written as JSON.stringify would write
- * that character: the character itself, or \" \\ \n and the like, or a
- * lower-case \u00XX for other control characters and lone surrogates. The
- * JSON means the same; a secret's JSON.stringify form can now be found in it.
- * Other escapes are kept, and read in pairs, so in an escaped backslash
- * followed by "u0041" the "u0041" is left alone.
+ * `text` with each escape written one way, the way the forms are: a \uXXXX
+ * escape or an HTML character reference as JSON.stringify would write its
+ * character (the character itself, or \" \\ \n and the like, or a lower-case
+ * \u00XX for other control characters and lone surrogates); a %XX escape as
+ * encodeURIComponent would write its byte (the character where it leaves
+ * one alone, else %XX in upper case). Other JSON escapes are kept, and an
+ * escaped backslash is read whole, so in one followed by "u0041" the "u0041"
+ * is left alone. Only for searching: the answer itself keeps its own escapes.
  */
-export function canonicalJsonEscapes(text: string): string {
-  return text.replace(JSON_ESCAPE, (escape: string, high: string | undefined, low: string | undefined, single: string | undefined) => {
-    // Both halves match together or not at all.
-    if (low !== undefined) return String.fromCharCode(parseInt(high as string, 16), parseInt(low, 16));
-    if (single === undefined) return escape;
-    return JSON.stringify(String.fromCharCode(parseInt(single, 16))).slice(1, -1);
-  });
+export function canonicalEscapes(text: string): string {
+  return text.replace(ESCAPE, readEscape);
 }
 
-/** A surrogate pair, or one \uXXXX, or any other escape (kept as it is). */
-const JSON_ESCAPE = /\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})|\\[^u]/gi;
+function readEscape(
+  escape: string,
+  high: string | undefined,
+  low: string | undefined,
+  unit: string | undefined,
+  percent: string | undefined,
+  decimal: string | undefined,
+  hex: string | undefined,
+  named: string | undefined,
+): string {
+  // Both halves match together or not at all.
+  if (low !== undefined) return String.fromCharCode(parseInt(high as string, 16), parseInt(low, 16));
+  if (unit !== undefined) return asJson(String.fromCharCode(parseInt(unit, 16)));
+  if (percent !== undefined) return readPercent(percent);
+  if (named !== undefined) return asJson(HTML_NAMED[named.toLowerCase()] as string);
+  // An escaped backslash, read only so that what follows it is not taken for an escape.
+  if (decimal === undefined && hex === undefined) return escape;
+  const codePoint = decimal !== undefined ? parseInt(decimal, 10) : parseInt(hex as string, 16);
+  return codePoint > 0x10ffff ? escape : asJson(String.fromCodePoint(codePoint));
+}
+
+/** One byte's escape as encodeURIComponent would write it. */
+function readPercent(hex: string): string {
+  const char = String.fromCharCode(parseInt(hex, 16));
+  return encodeURIComponent(char) === char ? char : `%${hex.toUpperCase()}`;
+}
+
+const asJson = (char: string): string => JSON.stringify(char).slice(1, -1);
+
+const HTML_NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+
+/**
+ * A surrogate pair, or one \uXXXX, or an escaped backslash (kept as it is:
+ * it is matched so that the "u0041" after it is not read as an escape), or a
+ * %XX escape, or an HTML character reference: decimal, hex, or one of the
+ * names HTML and XML escapers use for " & < > and '.
+ */
+const ESCAPE = /\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\\\|%([0-9a-fA-F]{2})|&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(quot|amp|lt|gt|apos|QUOT|AMP|LT|GT));/g;
+
+/**
+ * Whether `text` has an escape `canonicalEscapes` writes another way. Asked
+ * of every answer that holds a "%" or an "&", and URLs are full of both: a
+ * search for each one and a match anchored there costs a fraction of a regex
+ * scan of the whole text.
+ */
+function holdsOddEscape(text: string): boolean {
+  return text.includes('\\u') || matchesAtEach(text, '%', ODD_PERCENT) || matchesAtEach(text, '&', HTML_REFERENCE);
+}
+
+function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+    sticky.lastIndex = at;
+    if (sticky.test(text)) return true;
+  }
+  return false;
+}
+
+/** A %XX escape `readPercent` writes another way: lower-case hex, or a byte encodeURIComponent leaves as its character (A-Z a-z 0-9 - _ . ! ~ * ' ( )). */
+const ODD_PERCENT = /%(?:[0-9A-F][a-f]|[a-f][0-9a-fA-F]|2[1789ADE]|3\d|[46][1-9A-F]|[57][0-9A]|5F|7E)/y;
+const HTML_REFERENCE = /&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|quot|amp|lt|gt|apos|QUOT|AMP|LT|GT);/y;
+
+/** One escape of the text, and the part of the escape view it reads as. */
+interface Escaped {
+  at: number;
+  end: number;
+  viewAt: number;
+  viewEnd: number;
+}
+
+/**
+ * `text` with the parts its escape view holds secrets at (`found`: in order,
+ * apart) replaced by REDACTED. An escape a secret begins or ends inside goes
+ * whole: what is left of `\u0026` or `%e2` beside REDACTED would be no
+ * escape at all. The rest of the text keeps its own escapes.
+ */
+function redactEscaped(text: string, found: ReadonlyArray<[number, number]>): string {
+  const escapes = escapesOf(text);
+  let out = '';
+  let copied = 0;
+  for (const [start, end] of found) {
+    const from = Math.max(sourceOf(escapes, start).at, copied);
+    out += text.slice(copied, from) + REDACTED;
+    copied = sourceOf(escapes, end - 1).end;
+  }
+  return out + text.slice(copied);
+}
+
+function escapesOf(text: string): Escaped[] {
+  const escapes: Escaped[] = [];
+  let shift = 0;
+  for (const match of text.matchAll(ESCAPE)) {
+    const [escape, high, low, unit, percent, decimal, hex, named] = match;
+    const read = readEscape(escape, high, low, unit, percent, decimal, hex, named);
+    const at = match.index;
+    escapes.push({ at, end: at + escape.length, viewAt: at + shift, viewEnd: at + shift + read.length });
+    shift += read.length - escape.length;
+  }
+  return escapes;
+}
+
+/** The part of the text view character `index` comes from: the escape it belongs to, or its own character. */
+function sourceOf(escapes: readonly Escaped[], index: number): { at: number; end: number } {
+  // The last escape that starts at or before `index` (binary search: an answer may hold thousands).
+  let low = 0;
+  let high = escapes.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((escapes[middle] as Escaped).viewAt <= index) low = middle + 1;
+    else high = middle;
+  }
+  const before = escapes[low - 1];
+  if (before && index < before.viewEnd) return before;
+  const at = index + (before ? before.end - before.viewEnd : 0);
+  return { at, end: at + 1 };
+}

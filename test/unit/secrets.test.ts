@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
 import { MAX_RAW_DEPTH, NESTED_TOO_DEEP, hiddenFields, publicRaw } from '../../src/providers/raw.js';
-import { REDACTED, SecretSet, canonicalJsonEscapes, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
+import { REDACTED, SecretSet, canonicalEscapes, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
 const PASSWORD = 'p@ss/w0rd+x y"z%é';
@@ -101,9 +101,97 @@ describe('SecretSet.scrub: secrets behind \\u escapes', () => {
   });
 
   it('writes escapes as JSON.stringify would, keeps other escapes, and reads an escaped backslash as one', () => {
-    expect(canonicalJsonEscapes('\\u003c\\u00E9\\u0022\\u005c\\u000a\\u0001\\ud83d\\ude00\\ud800x')).toBe('<\u00e9\\"\\\\\\n\\u0001\u{1F600}\\ud800x');
-    expect(canonicalJsonEscapes('\\\\u0041 \\" \\/ \\n')).toBe('\\\\u0041 \\" \\/ \\n');
-    for (const text of ['"\\u0022\\u005c\\ud800\\u00e9\\\\u0041"', '{"a":"\\u003c\\ud83d\\ude00"}']) expect(JSON.parse(canonicalJsonEscapes(text))).toEqual(JSON.parse(text));
+    expect(canonicalEscapes('\\u003c\\u00E9\\u0022\\u005c\\u000a\\u0001\\ud83d\\ude00\\ud800x')).toBe('<\u00e9\\"\\\\\\n\\u0001\u{1F600}\\ud800x');
+    expect(canonicalEscapes('\\\\u0041 \\" \\/ \\n')).toBe('\\\\u0041 \\" \\/ \\n');
+    for (const text of ['"\\u0022\\u005c\\ud800\\u00e9\\\\u0041"', '{"a":"\\u003c\\ud83d\\ude00"}']) expect(JSON.parse(canonicalEscapes(text))).toEqual(JSON.parse(text));
+  });
+
+  it('writes a %XX escape as encodeURIComponent would, and an HTML reference as JSON.stringify would its character', () => {
+    expect(canonicalEscapes('%2a%7E%7e%21%27%28%29%41%5f%2F%2f%c3%a9%20%25%22')).toBe("*~~!'()A_%2F%2F%C3%A9%20%25%22");
+    expect(canonicalEscapes('&#39;&#039;&#x27;&#X27;&apos;&quot;&amp;&lt;&gt;&#92;&#10;&#128512;&#x1F600;')).toBe("'''''\\\"&<>\\\\\\n\u{1F600}\u{1F600}");
+    expect(canonicalEscapes('&#1114112; &#x110000; &#x10FFFF; &nbsp; &amp &#; %4 %zz')).toBe('&#1114112; &#x110000; \u{10FFFF} &nbsp; &amp &#; %4 %zz');
+  });
+});
+
+// Encoders differ in what they escape and how: a 422 from a PHP, Python or .NET provider, or an HTML template, quotes a password its own way.
+describe('SecretSet.scrub: a secret as other encoders write it', () => {
+  const PASSWORD = "Ev1l*Key~(x)!'9";
+  const secrets = new SecretSet();
+  secrets.add(PASSWORD);
+  secrets.add(`ops@example.com:${PASSWORD}`);
+
+  it.each([
+    ["PHP rawurlencode, Python quote(safe=''): !'()* escaped too", 'Ev1l%2AKey~%28x%29%21%279'],
+    ['PHP urlencode: ~ escaped as well', 'Ev1l%2AKey%7E%28x%29%21%279'],
+    ['form-encoded as URLSearchParams writes it: ~ escaped, * not', new URLSearchParams({ s: PASSWORD }).toString().slice(2)],
+    ['lower-case hex (.NET)', 'Ev1l%2aKey%7e%28x%29%21%279'],
+    ['HTML-escaped: &#39;', 'Ev1l*Key~(x)!&#39;9'],
+    ['HTML-escaped: &#x27;', 'Ev1l*Key~(x)!&#x27;9'],
+    ['HTML-escaped: &#X27;', 'Ev1l*Key~(x)!&#X27;9'],
+    ['HTML-escaped: &apos;', 'Ev1l*Key~(x)!&apos;9'],
+    ['every character a decimal reference', [...PASSWORD].map((char) => `&#${char.charCodeAt(0)};`).join('')],
+    ['the user:password pair, PHP urlencode', 'ops%40example.com%3AEv1l%2AKey%7E%28x%29%21%279'],
+    ['the user:password pair, lower-case hex', 'ops%40example.com%3aEv1l%2aKey~%28x%29%21%279'],
+  ])('redacts it %s, whole, and leaves the words around it as they were', (_how, quoted) => {
+    const text = `{"error":"value refused: ${quoted} (422)"}`;
+    expect(secrets.scrub(text)).toBe(`{"error":"value refused: ${REDACTED} (422)"}`);
+  });
+
+  it('redacts a secret with " & < > in any of the HTML escapes, and the JSON reads as the words with the hole', () => {
+    const secret = 'Pa"ss&<w>rd-77';
+    const set = new SecretSet();
+    set.add(secret);
+    for (const quoted of ['Pa&quot;ss&amp;&lt;w&gt;rd-77', 'Pa&#34;ss&#38;&#60;w&#62;rd-77', 'Pa&#x22;ss&#x26;&#x3C;w&#x3e;rd-77', 'Pa&QUOT;ss&AMP;&LT;w&GT;rd-77']) {
+      const scrubbed = set.scrub(`{"error":"key ${quoted} is wrong"}`);
+      expect(JSON.parse(scrubbed)).toEqual({ error: `key ${REDACTED} is wrong` });
+    }
+  });
+
+  it('takes an escape a secret begins or ends inside whole, so no half escape is left beside the hole', () => {
+    const set = new SecretSet();
+    set.add('A6-secret-&');
+    // The secret begins at "A6", inside "%a6"; it ends with "&", which is all of "&amp;".
+    expect(set.scrub('"%e2%80%a6-secret-&amp; next"')).toBe(`"%e2%80${REDACTED} next"`);
+    expect(set.scrub('"&lt;%e2%80%a6-secret-%26 &amp;"')).toBe(`"&lt;%e2%80${REDACTED} &amp;"`);
+  });
+
+  it('keeps the escapes of the rest of the answer as the provider wrote them', () => {
+    const text = '{"url":"a%2fb%7Ec","note":"Tom &amp; Jerry \\u00e9","error":"bad Ev1l%2aKey~%28x%29%21%279","again":"Ev1l*Key~(x)!&#39;9 &lt;"}';
+    expect(secrets.scrub(text)).toBe(`{"url":"a%2fb%7Ec","note":"Tom &amp; Jerry \\u00e9","error":"bad ${REDACTED}","again":"${REDACTED} &lt;"}`);
+  });
+
+  it('leaves text with escapes and no secret exactly as it was', () => {
+    for (const text of ['{"url":"https://x/?a=1&b=%2a%7E","note":"a &amp; b &#39;c&#x27; &lt;d&gt;","name":"caf\\u00e9"}', 'Ev1l%2AKey~%28x%29%21%278', '50% of Ev1l*Key &amp', '&#1114112; &#x110000; &nbsp; %zz']) {
+      expect(secrets.scrub(text)).toBe(text);
+    }
+  });
+
+  it('finds each of several quotes, one form beside another, and redacts the pair whole', () => {
+    const text = 'ops%40example.com%3AEv1l%2AKey%7E%28x%29%21%279 Ev1l%2aKey~%28x%29%21%279Ev1l*Key~(x)!&#39;9';
+    expect(secrets.scrub(text)).toBe(`${REDACTED} ${REDACTED}${REDACTED}`);
+    // The pair is found first (longest form first); the password just before it is found after.
+    expect(secrets.scrub('Ev1l%2aKey~%28x%29%21%279ops%40example.com%3AEv1l%2AKey~%28x%29%21%279')).toBe(`${REDACTED}${REDACTED}`);
+  });
+
+  it('finds a secret whose only odd escape is any one character encodeURIComponent leaves alone, in either hex case', () => {
+    const untouched = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*\'()'];
+    for (const char of untouched) {
+      // No other character of it is escaped: the one escape is all there is to find.
+      const secret = `s3cret-${char}-s3cret`;
+      const set = new SecretSet();
+      set.add(secret);
+      const hex = char.charCodeAt(0).toString(16);
+      for (const escape of new Set([`%${hex.toUpperCase()}`, `%${hex.toLowerCase()}`])) {
+        const quoted = encodeURIComponent(secret).replace(char, escape);
+        expect(set.scrub(`auth=${quoted}&next`), `${char} as ${escape}`).toBe(`auth=${REDACTED}&next`);
+      }
+    }
+  });
+
+  it('finds a secret whose only odd escape is lower-case hex of a byte encodeURIComponent escapes', () => {
+    const set = new SecretSet();
+    set.add('\u00e9-s3cret-\u00e0');
+    for (const quoted of ['%c3%a9-s3cret-%c3%a0', '%c3%a9-s3cret-%C3%A0', '%C3%A9-s3cret-%c3%a0', '%C3%A9-s3cret-%C3%a0', '%C3%A9-s3cret-%c3%A0']) expect(set.scrub(`[${quoted}]`), quoted).toBe(`[${REDACTED}]`);
   });
 });
 

@@ -264,6 +264,16 @@ describe('UpstreamClient: what it makes of an answer', () => {
     const answer = await client.request(get('/whoami'));
     expect(answer.body).toEqual({ errors: { base: ['API key [redacted] is invalid'] } });
   });
+
+  it('scrubs a password a 422 quotes as PHP, Python, .NET and HTML templates write it, and the user:password pair PHP-encoded', async () => {
+    const { client } = clientWith();
+    client.secrets.add("Ev1l*Key~(x)!'9");
+    client.secrets.add("ops@example.com:Ev1l*Key~(x)!'9");
+    const quotes = ['Ev1l%2AKey~%28x%29%21%279', 'Ev1l%2AKey%7E%28x%29%21%279', 'Ev1l%2aKey~%28x%29%21%279', 'Ev1l*Key~(x)!&#39;9', 'Ev1l*Key~(x)!&#x27;9', 'ops%40example.com%3AEv1l%2AKey%7E%28x%29%21%279'];
+    handler = (_request, response) => response.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: quotes.map((quote) => `password ${quote} rejected`), next: '/vms?page=2&amp;size=%7e' }));
+    const answer = await client.request(get('/whoami'));
+    expect(answer.body).toEqual({ errors: quotes.map(() => 'password [redacted] rejected'), next: '/vms?page=2&amp;size=%7e' });
+  });
 });
 
 describe('UpstreamClient: provider failures', () => {
