@@ -253,3 +253,31 @@ describe('records that quote credentials', () => {
     }
   });
 });
+
+describe('echo: a Zomro validation error quoting the session inside $object (JSON in a JSON string, "/" written "\\/")', () => {
+  const TOKEN = 'c2Vzc2lvbi/0b2tlbg==';
+  let harness: Harness;
+  let answer: GraphQLAnswer;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ auth: { token: TOKEN } }, 'zomro') });
+    const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    simulator.sessions.set(TOKEN, Date.now());
+    const list = await harness.gql<ListAnswer>(LIST);
+    expect(list.data!.instances.providerErrors).toEqual([]);
+    simulator.fieldErrorsQuoteRequest = true;
+    answer = await harness.gql(CREATE, { input: { instanceId: list.data!.instances.edges[0]!.node.id, name: 'n'.repeat(100), definitionName: 'daily' } });
+  });
+  afterAll(() => harness.close());
+
+  it('is still BAD_USER_INPUT naming the field, with the quoted session redacted', () => {
+    const [error] = answer.errors ?? [];
+    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: 'zomro-test', providerCode: 'value' });
+    expect(error?.message).toMatch(/^provider zomro-test refused field\(s\) name: name: The value is too long \(64 characters at most\), request: .*auth=\[redacted\]/);
+  });
+
+  it('no credential in the answer or a log line', () => {
+    expect(answer.text).not.toContain('0b2tlbg');
+    expectClean(harness, [answer.text]);
+  });
+});

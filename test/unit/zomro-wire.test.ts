@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { elems, unwrap } from '../../src/providers/zomro/wire.js';
+import { elems, unwrap, wireError } from '../../src/providers/zomro/wire.js';
+import { SecretSet } from '../../src/upstream/secrets.js';
 
 describe('zomro wire: unwrapping BILLmanager values', () => {
   it('unwraps {"$": v} at any depth, drops other $-keys, keeps field order', () => {
@@ -15,5 +16,28 @@ describe('zomro wire: unwrapping BILLmanager values', () => {
     expect((out as { isAdmin?: unknown }).isAdmin).toBeUndefined();
     expect(Object.keys(out)).toEqual(['__proto__', 'name']);
     expect(JSON.stringify(out)).toBe('{"__proto__":{"isAdmin":"yes"},"name":"n"}');
+  });
+});
+
+describe('zomro wire: $object written as JSON inside the JSON string', () => {
+  const TOKEN = 'c2Vzc2lvbi/0b2tlbg==';
+  const secrets = new SecretSet();
+  secrets.add(TOKEN);
+  const scrub = (text: string) => secrets.scrub(text);
+
+  // The inner JSON's own escapes ("\/" from PHP's encoder, any \uXXXX) hide the token from the scrub of the answer's text.
+  it.each([
+    ['PHP writes "/" as "\\/"', String.raw`{"doc":{"error":{"$type":"value","$object":"{\"name\":[\"value rejected, request: func=vds&auth=c2Vzc2lvbi\\\/0b2tlbg==\"]}","msg":{"$":"value rejected"}}}}`],
+    ['a character as \\uXXXX', String.raw`{"doc":{"error":{"$type":"value","$object":"{\"name\":[\"value rejected, request: func=vds&auth=\\u00632Vzc2lvbi/0b2tlbg==\"]}","msg":{"$":"value rejected"}}}}`],
+  ])('scrubs the decoded field messages when %s', (_how, answer) => {
+    const doc = (JSON.parse(secrets.scrub(answer)) as { doc: Record<string, unknown> }).doc;
+    expect(JSON.stringify(doc)).not.toContain('[redacted]');
+    expect(wireError(doc, scrub)?.fields).toEqual(new Map([['name', ['value rejected, request: func=vds&auth=[redacted]']]]));
+  });
+
+  it('reads a field map without a secret as it was, and a plain $object as a name', () => {
+    const map = JSON.parse(String.raw`{"error":{"$type":"value","$object":"{\"name\":[\"too long \\u00e9\"]}","msg":{"$":"m"}}}`) as Record<string, unknown>;
+    expect(wireError(map, scrub)).toEqual({ type: 'value', object: null, message: 'm', fields: new Map([['name', ['too long \u00e9']]]) });
+    expect(wireError({ error: { $type: 'exists', $object: 'name', msg: { $: 'taken' } } }, scrub)).toEqual({ type: 'exists', object: 'name', message: 'taken', fields: new Map() });
   });
 });

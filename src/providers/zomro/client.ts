@@ -42,6 +42,8 @@ export interface ZomroCall {
 export class ZomroClient {
   private readonly session: SharedSession | null;
   private readonly token: string | null;
+  /** The account's scrubber, for provider text the answer's scrub could not see (`$object`'s inner JSON). */
+  private readonly scrub = (text: string): string => this.upstream.secrets.scrub(text);
 
   constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
@@ -50,10 +52,10 @@ export class ZomroClient {
 
   async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
     const send = (auth: string) => this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
-    const doc = this.session ? await this.session.run(send, (answer) => isAuthError(wireError(answer)), scope) : await send(this.token ?? '');
-    const error = wireError(doc);
+    const doc = this.session ? await this.session.run(send, (answer) => isAuthError(wireError(answer, this.scrub)), scope) : await send(this.token ?? '');
+    const error = wireError(doc, this.scrub);
     if (error) {
-      const mapped = this.mapWireError(error);
+      const mapped = this.scrubbed(this.mapWireError(error));
       // Reads are the calls marked idempotent (list funcs are form POSTs too).
       throw idempotent ? refusedRead(mapped) : mapped;
     }
@@ -82,15 +84,26 @@ export class ZomroClient {
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
     const doc = await this.post({ func: 'auth', username, password, sok: 'ok', out: 'json' }, 'auth', true, scope);
     const provider = this.upstream.providerId;
-    const error = wireError(doc);
+    const error = wireError(doc, this.scrub);
     if (error) {
       const type = clipProviderCode(error.type, 'error');
-      throw providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type);
+      throw this.scrubbed(providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type));
     }
     const auth = doc.auth;
     const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));
     if (!id) throw providerError(provider, `provider ${provider} answered the login without a session id`, 'auth');
     return id;
+  }
+
+  /**
+   * The last guard, cheap as it runs on errors only: a message put together
+   * from provider words (joined field messages, collapsed whitespace) is
+   * scrubbed once more, in case a step after the answer's scrub made a
+   * secret out of them or decoded one.
+   */
+  private scrubbed(error: GatewayError): GatewayError {
+    const message = this.upstream.secrets.scrub(error.message);
+    return message === error.message ? error : new GatewayError(error.code, message, error.details);
   }
 
   private mapWireError(error: ZomroWireError): GatewayError {

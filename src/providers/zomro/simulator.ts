@@ -78,6 +78,13 @@ export class ZomroSimulator extends ProviderSimulator {
   maxNameLength = 64;
   /** The `fleio_status` word the next created backups end in (the panel code also knows `Suspended`). */
   createdBackupStatus = 'Active';
+  /**
+   * Validation messages quote the request they refuse, its fields as the
+   * panel read them (the session too), and `$object` is written by PHP's
+   * json_encode ("/" as "\/") before the answer's JSON quotes it again: a
+   * credential in it shows only once `$object` is decoded.
+   */
+  fieldErrorsQuoteRequest = false;
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
@@ -173,6 +180,13 @@ export class ZomroSimulator extends ProviderSimulator {
     const credential = form.get('auth') ?? form.get('authinfo') ?? '';
     const tparams = Object.fromEntries([...form].map(([key, value]) => [key, { $: value }]));
     return docOf({ tparams, error: { $type: 'value', $object: 'auth', msg: { $: `Session "${credential}" is not valid for this request (${request.bodyText})` } } });
+  }
+
+  /** A validation failure (`fieldError`), quoting the request as `fieldErrorsQuoteRequest` says. */
+  private refuseField(field: string, message: string, form: Map<string, string>): SimResponse {
+    if (!this.fieldErrorsQuoteRequest) return fieldError(field, message);
+    const request = [...form].map(([key, value]) => `${key}=${value}`).join('&');
+    return fieldError(field, `${message}, request: ${request}`, (json) => json.replaceAll('/', '\\/'));
   }
 
   /** Every session dies: as if each had been idle longer than sessionIdleMs. */
@@ -277,8 +291,8 @@ export class ZomroSimulator extends ProviderSimulator {
   private createBackup(instance: SimInstance, form: Map<string, string>): SimResponse {
     if (form.get('sok') !== 'ok') return docOf({});
     const name = (form.get('name') ?? '').trim();
-    if (name === '') return fieldError('name', 'Field "name" is required');
-    if (name.length > this.maxNameLength) return fieldError('name', `The value is too long (${this.maxNameLength} characters at most)`);
+    if (name === '') return this.refuseField('name', 'Field "name" is required', form);
+    if (name.length > this.maxNameLength) return this.refuseField('name', `The value is too long (${this.maxNameLength} characters at most)`, form);
     const existing = this.backupsOf(instance.id);
     if (existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
@@ -323,9 +337,9 @@ export class ZomroSimulator extends ProviderSimulator {
     const name = (form.get('name') ?? '').trim();
     const days = (form.get('rotation_days') ?? '').split(',').filter((day) => /^[0-6]$/.test(day));
     const time = form.get('rotation_time') ?? '';
-    if (name === '') return fieldError('name', 'Field "name" is required');
-    if (days.length === 0) return fieldError('rotation_days', 'Field "rotation_days" is invalid');
-    if (!/^\d{2}:\d{2}$/.test(time)) return fieldError('rotation_time', 'Field "rotation_time" is invalid');
+    if (name === '') return this.refuseField('name', 'Field "name" is required', form);
+    if (days.length === 0) return this.refuseField('rotation_days', 'Field "rotation_days" is invalid', form);
+    if (!/^\d{2}:\d{2}$/.test(time)) return this.refuseField('rotation_time', 'Field "rotation_time" is invalid', form);
     if (this.schedulesOf(instance.id).some((schedule) => schedule.name === name)) return error('exists', `Schedule "${name}" already exists`, 'name');
     const id = String(this.nextId++);
     this.schedules.set(id, {
@@ -382,8 +396,8 @@ function docOf(doc: Record<string, unknown>): SimResponse {
  * A form validation failure as the panel code reads it: "`$object` can be a
  * JSON string mapping field -> [messages]", with `param[]` items `{ $name, $ }`.
  */
-function fieldError(field: string, message: string): SimResponse {
-  return docOf({ error: { $type: 'value', $object: JSON.stringify({ [field]: [message] }), msg: { $: message }, param: [{ $name: 'object', $: field }] } });
+function fieldError(field: string, message: string, encoded: (json: string) => string = (json) => json): SimResponse {
+  return docOf({ error: { $type: 'value', $object: encoded(JSON.stringify({ [field]: [message] })), msg: { $: message }, param: [{ $name: 'object', $: field }] } });
 }
 
 function error(type: string, message: string, object?: string): SimResponse {

@@ -53,25 +53,30 @@ export interface ZomroWireError {
   fields: Map<string, string[]>;
 }
 
-/** `doc.error` if present: `$type`, `$object`, `msg.$` and `param[]`. */
-export function wireError(doc: ZomroDoc): ZomroWireError | null {
+/**
+ * `doc.error` if present: `$type`, `$object`, `msg.$` and `param[]`.
+ * `scrub` is the account's scrubber: `$object` may be JSON written inside a
+ * JSON string, whose own escapes (a "\/", a \uXXXX) hid a secret from the
+ * scrub of the answer's text; its text is scrubbed again once it is JSON.
+ */
+export function wireError(doc: ZomroDoc, scrub: (text: string) => string): ZomroWireError | null {
   const error = doc.error;
   if (!isObject(error)) return null;
   const type = typeof error.$type === 'string' ? error.$type : 'error';
   const rawObject = typeof error.$object === 'string' ? error.$object : null;
-  const fields = fieldMap(rawObject);
+  const fields = fieldMap(rawObject, scrub);
   const object = fields.size > 0 ? null : rawObject;
   if (fields.size === 0) for (const [name, value] of params(error.param)) fields.set(name, value ? [value] : []);
   return { type, object, message: scalar(error.msg), fields };
 }
 
 /** `$object` as `{"field": ["message", ...]}` written as a JSON string; anything else is no map. */
-function fieldMap(object: string | null): Map<string, string[]> {
+function fieldMap(object: string | null, scrub: (text: string) => string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
   if (!object || !object.trim().startsWith('{')) return fields;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(object);
+    parsed = JSON.parse(scrub(object));
   } catch {
     return fields;
   }
