@@ -23,6 +23,8 @@ export default {
   mutate: [
     'src/domain/**/*.ts',
     'src/providers/*/mapper.ts',
+    'src/providers/native-id.ts',
+    'src/providers/raw.ts',
     'src/gateway/ids.ts',
     'src/gateway/idempotency.ts',
     'src/gateway/read-cache.ts',

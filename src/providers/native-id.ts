@@ -15,6 +15,6 @@ export function idText(value: unknown, provider: string): string {
 export function idTextOrNull(value: unknown, provider: string): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (Number.isSafeInteger(value)) return String(value);
   throw new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an id that cannot be read exactly (not a string nor an integer below 2^53)`, { provider, providerCode: 'INVALID_RESPONSE' });
 }

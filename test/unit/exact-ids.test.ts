@@ -24,7 +24,8 @@ describe('ids that cannot be read exactly make the answer invalid', () => {
   it('refuses a number past 2^53, a fraction, or something that is no id at all', () => {
     // Two different ids in the provider's text, one number once parsed.
     expect(row('{"id": 9007199254740993}').id).toBe(row('{"id": 9007199254740992}').id);
-    for (const value of [row('{"id": 9007199254740993}').id, 1.5, 1e21, Number.NaN, true, { id: 1 }]) expect(() => idText(value, 'p')).toThrow(expect.objectContaining(INVALID));
+    for (const value of [row('{"id": 9007199254740993}').id, 1.5, 1e21, Number.NaN, true, { id: 1 }, ['1']]) expect(() => idText(value, 'p')).toThrow(expect.objectContaining(INVALID));
+    expect(() => idText(1.5, 'lab')).toThrow('provider lab sent an id that cannot be read exactly (not a string nor an integer below 2^53)');
   });
 
   it('OnApp: VM, backup, schedule and the disk a backup names', () => {

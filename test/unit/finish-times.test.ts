@@ -28,11 +28,37 @@ describe('FinishTimes', () => {
     expect(await times.of(operation(other, 't2'))).toEqual(other);
   });
 
-  it('answers null for work not finished, and remembers nothing for it', async () => {
-    const store = new MemoryStore();
+  /** A memory store that counts its calls. */
+  function counting(): { store: KeyValueStore; calls: string[] } {
+    const inner = new MemoryStore();
+    const calls: string[] = [];
+    const store: KeyValueStore = Object.assign(Object.create(inner) as KeyValueStore, {
+      get: async <T>(key: string) => {
+        calls.push('get');
+        return inner.get<T>(key);
+      },
+      setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
+        calls.push('setIfAbsent');
+        return inner.setIfAbsent(key, value, ttlMs);
+      },
+    });
+    return { store, calls };
+  }
+
+  it('answers null for work not finished, without asking the store', async () => {
+    const { store, calls } = counting();
+    expect(await new FinishTimes(store).of(operation(null))).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it('sets the time once: a later read only reads it', async () => {
+    const { store, calls } = counting();
     const times = new FinishTimes(store);
-    expect(await times.of(operation(null))).toBeNull();
-    expect(await store.get(operationId(operation(null)))).toBeUndefined();
+    await times.of(operation(new Date('2026-12-03T10:05:00Z')));
+    expect(calls).toEqual(['get', 'setIfAbsent']);
+    calls.length = 0;
+    await times.of(operation(new Date('2026-12-03T10:06:00Z')));
+    expect(calls).toEqual(['get']);
   });
 
   it('keeps the time for a week, under the operation’s id', async () => {
