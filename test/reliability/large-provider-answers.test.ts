@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NESTED_TOO_DEEP } from '../../src/providers/raw.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
 
 /** VMs the large account lists: past the ~125,000 at which `push(...list)` overflowed the stack. */
