@@ -40,8 +40,11 @@ import { requestSignal } from './request-signal.js';
  * operations, HTTP requests), so the rest closes before the process's own timer ends it.
  */
 const CLOSE_FRAMES_MARGIN_MS = 250;
-/** A timer may fire a little before its time by the clock (libuv counts from the loop's cached time). */
-const GRACE_END_SLACK_MS = 50;
+/**
+ * How long before Apollo's drain cuts what is still running the gateway notes which requests
+ * those are: taken at the same moment, the note raced Apollo's own timer.
+ */
+const CUT_NOTE_LEAD_MS = 100;
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -112,10 +115,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   let drainStartedAt: number | undefined;
   /** What is left of the drain (counted from the signal, see beginDrain), less the margin to close in. */
   const drainLeftMs = () => Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - (drainStartedAt ?? Date.now())) - CLOSE_FRAMES_MARGIN_MS);
-  /** When (performance.now()) Apollo's drain cuts the requests still running; set as it reads its grace. */
-  let graceEndsAt = Number.POSITIVE_INFINITY;
-  /** GraphQL requests over HTTP that ended unanswered once the grace was over: cut by the drain. */
-  let requestsCut = 0;
+  /** GraphQL requests over HTTP not answered yet. */
+  const requestsInFlight = new Set<Response>();
+  /** Those still running just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
+  let runningAtGraceEnd: Response[] = [];
+  let graceEndNote: NodeJS.Timeout | undefined;
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -143,7 +147,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         httpServer,
         get stopGracePeriodMillis() {
           const grace = drainLeftMs();
-          graceEndsAt = performance.now() + grace;
+          graceEndNote = setTimeout(() => {
+            runningAtGraceEnd = [...requestsInFlight];
+          }, Math.max(0, grace - CUT_NOTE_LEAD_MS));
           return grace;
         },
       }),
@@ -167,11 +173,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     res.locals.requestId = requestId;
-    // Counted as it happens: a snapshot taken on a timer of our own raced Apollo's, and missed
-    // the requests its abort had already closed.
-    res.once('close', () => {
-      if (!res.writableFinished && performance.now() >= graceEndsAt - GRACE_END_SLACK_MS) requestsCut += 1;
-    });
+    requestsInFlight.add(res);
+    const done = () => requestsInFlight.delete(res);
+    res.once('finish', done);
+    res.once('close', done);
     next();
   });
   const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
@@ -270,8 +275,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         const { operationsCut } = await subscriptions.dispose(drainLeftMs());
         // Apollo's drain cuts the requests still running when its grace (what is left) ends.
         await apollo.stop();
-        // The server's close can come before the cut responses' own 'close' events (next ticks): let them count.
-        await new Promise((resolve) => setImmediate(resolve));
+        clearTimeout(graceEndNote);
+        // Those that finished in the last moments were not cut.
+        const requestsCut = runningAtGraceEnd.filter((res) => !res.writableFinished).length;
         await admin.close();
         // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
         await services.close();
