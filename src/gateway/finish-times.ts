@@ -1,31 +1,83 @@
 import type { Operation } from '../domain/types.js';
 import type { KeyValueStore } from '../state/store.js';
+import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import { operationId } from './ids.js';
 
-/** How long the first finish time of an operation is kept: longer than anyone follows one. */
-export const FINISH_TIME_KEPT_MS = 7 * 24 * 3_600_000;
+/**
+ * How long an operation the gateway started is followed: as long as an
+ * idempotency record, never longer (under Redis's volatile-ttl eviction a
+ * longer-lived key would outlast, and so evict first, the records a retry
+ * depends on).
+ */
+export const FINISH_TIME_KEPT_MS = IDEMPOTENCY_TTL_MS;
+/** A slow or unreachable store must not hold an answer: past this, this read's time is the answer. */
+export const FINISH_TIME_STORE_WAIT_MS = 250;
+/** Stored for an operation started here and not yet seen finished. */
+const NOT_SEEN_FINISHED = -1;
 
 /**
  * Providers seldom say when their work ended and operation ids carry no end:
  * an operation is finished when a read finds it so, and `finishedAt` was that
- * read's time, new on every read. The first time seen is kept per operation
- * (in the shared store, so every replica says the same), and every later read
- * answers it.
+ * read's time, new on every read. For the operations this gateway started
+ * (a mutation's payload marks them), the first time seen finished is kept in
+ * the shared store, so every later read, on any replica, answers it. Only a
+ * mutation writes a new key: an operation id is the client's to make up, and
+ * reads of made-up ids (a DELETE_BACKUP of nothing reads SUCCEEDED at once)
+ * filled the store otherwise.
  */
 export class FinishTimes {
   constructor(private readonly store: KeyValueStore) {}
 
+  /** Marks the operations a mutation started; never fails the mutation. */
+  async started(operations: readonly Operation[]): Promise<void> {
+    await Promise.all(
+      operations.map((operation) => this.bounded(this.store.setIfAbsent(keyOf(operation), operation.finishedAt?.getTime() ?? NOT_SEEN_FINISHED, FINISH_TIME_KEPT_MS))),
+    );
+  }
+
   async of(operation: Operation): Promise<Date | null> {
     const seen = operation.finishedAt;
     if (!seen) return null;
-    const key = operationId(operation);
+    const key = keyOf(operation);
+    const stored = await this.bounded(this.store.get<number>(key));
+    // Not started here (or the store did not answer in time): this read's time.
+    if (stored === undefined) return seen;
+    if (stored !== NOT_SEEN_FINISHED) return new Date(stored);
+    await this.bounded(this.store.set(key, seen.getTime(), FINISH_TIME_KEPT_MS));
+    return seen;
+  }
+
+  /** The store's answer, or undefined when it fails or takes longer than FINISH_TIME_STORE_WAIT_MS. */
+  private async bounded<T>(call: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, FINISH_TIME_STORE_WAIT_MS, undefined);
+    });
     try {
-      let first = await this.store.get<number>(key);
-      if (first === undefined && !(await this.store.setIfAbsent(key, seen.getTime(), FINISH_TIME_KEPT_MS))) first = await this.store.get<number>(key);
-      return first === undefined ? seen : new Date(first);
-    } catch {
-      // The store is down: this read's time, as before, rather than no answer.
-      return seen;
+      return await Promise.race([call.catch(() => undefined), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
+}
+
+/**
+ * An operation's key: its id, but for a create without the backup, which a
+ * later read may have found (OnApp answers a create with no backup id): the
+ * mutation's payload and every later read then name it alike.
+ */
+function keyOf(operation: Operation): string {
+  return operationId(operation.kind === 'CREATE_BACKUP' ? { ...operation, backupNativeId: null } : operation);
+}
+
+/** The operations in a mutation's payload: `operation`, or each of `results[].operation` (createBackups). */
+export function operationsIn(payload: unknown): Operation[] {
+  if (payload === null || typeof payload !== 'object') return [];
+  const { operation, results } = payload as { operation?: unknown; results?: unknown };
+  if (isOperation(operation)) return [operation];
+  return Array.isArray(results) ? results.flatMap((result: unknown) => operationsIn(result)) : [];
+}
+
+function isOperation(value: unknown): value is Operation {
+  return value !== null && typeof value === 'object' && 'kind' in value && 'startedAt' in value && (value as { startedAt: unknown }).startedAt instanceof Date;
 }

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/domain/types.js';
-import { FINISH_TIME_KEPT_MS, FinishTimes } from '../../src/gateway/finish-times.js';
-import { operationId } from '../../src/gateway/ids.js';
+import { FINISH_TIME_KEPT_MS, FINISH_TIME_STORE_WAIT_MS, FinishTimes, operationsIn } from '../../src/gateway/finish-times.js';
+import { IDEMPOTENCY_TTL_MS } from '../../src/gateway/idempotency.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 
-const operation = (finishedAt: Date | null, token = 't1'): Operation => ({
+const operation = (finishedAt: Date | null, token = 't1', backupNativeId: string | null = null, kind: Operation['kind'] = 'CREATE_BACKUP'): Operation => ({
   providerId: 'lab',
-  kind: 'CREATE_BACKUP',
+  kind,
   startedAt: new Date('2026-12-03T10:00:00Z'),
   instanceNativeId: 'vm1',
-  backupNativeId: null,
+  backupNativeId,
   token: [token],
   status: finishedAt ? 'SUCCEEDED' : 'RUNNING',
   finishedAt,
@@ -18,85 +18,94 @@ const operation = (finishedAt: Date | null, token = 't1'): Operation => ({
   providerOperationId: null,
 });
 
+const at = (minute: number) => new Date(`2026-12-03T10:${String(minute).padStart(2, '0')}:00Z`);
+
+/** A memory store that records its calls. */
+function recording(overrides: Partial<KeyValueStore> = {}): { store: KeyValueStore; calls: Array<[string, ...unknown[]]> } {
+  const inner = new MemoryStore();
+  const calls: Array<[string, ...unknown[]]> = [];
+  const store: KeyValueStore = Object.assign(Object.create(inner) as KeyValueStore, {
+    get: async <T>(key: string) => {
+      calls.push(['get']);
+      return inner.get<T>(key);
+    },
+    set: async <T>(key: string, value: T, ttlMs: number) => {
+      calls.push(['set', value, ttlMs]);
+      return inner.set(key, value, ttlMs);
+    },
+    setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
+      calls.push(['setIfAbsent', value, ttlMs]);
+      return inner.setIfAbsent(key, value, ttlMs);
+    },
+    ...overrides,
+  });
+  return { store, calls };
+}
+
 describe('FinishTimes', () => {
-  it('answers the first time an operation was seen finished on every later read, per operation', async () => {
+  it('keeps the first time an operation started here was seen finished, for every later read', async () => {
     const times = new FinishTimes(new MemoryStore());
-    const first = new Date('2026-12-03T10:05:00Z');
-    expect(await times.of(operation(first))).toEqual(first);
-    expect(await times.of(operation(new Date('2026-12-03T10:09:00Z')))).toEqual(first);
-    const other = new Date('2026-12-03T11:00:00Z');
-    expect(await times.of(operation(other, 't2'))).toEqual(other);
+    await times.started([operation(null)]);
+    expect(await times.of(operation(at(5)))).toEqual(at(5));
+    expect(await times.of(operation(at(9)))).toEqual(at(5));
+    // A create's later reads name the backup the create's answer did not: the same operation.
+    expect(await times.of(operation(at(9), 't1', '7026'))).toEqual(at(5));
   });
 
-  /** A memory store that counts its calls. */
-  function counting(): { store: KeyValueStore; calls: string[] } {
-    const inner = new MemoryStore();
-    const calls: string[] = [];
-    const store: KeyValueStore = Object.assign(Object.create(inner) as KeyValueStore, {
-      get: async <T>(key: string) => {
-        calls.push('get');
-        return inner.get<T>(key);
-      },
-      setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
-        calls.push('setIfAbsent');
-        return inner.setIfAbsent(key, value, ttlMs);
-      },
-    });
-    return { store, calls };
-  }
+  it('keeps the time of an operation already finished in its mutation’s answer', async () => {
+    const times = new FinishTimes(new MemoryStore());
+    await times.started([operation(at(1), 't2', 'b1', 'DELETE_BACKUP')]);
+    expect(await times.of(operation(at(7), 't2', 'b1', 'DELETE_BACKUP'))).toEqual(at(1));
+    // Another backup's delete is another operation.
+    expect(await times.of(operation(at(7), 't2', 'b2', 'DELETE_BACKUP'))).toEqual(at(7));
+  });
+
+  it('writes nothing for an operation it did not start (ids are the client’s to make up): this read’s time', async () => {
+    const { store, calls } = recording();
+    const times = new FinishTimes(store);
+    expect(await times.of(operation(at(5), 'made-up'))).toEqual(at(5));
+    expect(await times.of(operation(at(6), 'made-up'))).toEqual(at(6));
+    expect(calls.map(([call]) => call)).toEqual(['get', 'get']);
+  });
 
   it('answers null for work not finished, without asking the store', async () => {
-    const { store, calls } = counting();
+    const { store, calls } = recording();
     expect(await new FinishTimes(store).of(operation(null))).toBeNull();
     expect(calls).toEqual([]);
   });
 
-  it('sets the time once: a later read only reads it', async () => {
-    const { store, calls } = counting();
+  it('keeps marks and times as long as idempotency records, not longer', async () => {
+    const { store, calls } = recording();
     const times = new FinishTimes(store);
-    await times.of(operation(new Date('2026-12-03T10:05:00Z')));
-    expect(calls).toEqual(['get', 'setIfAbsent']);
-    calls.length = 0;
-    await times.of(operation(new Date('2026-12-03T10:06:00Z')));
-    expect(calls).toEqual(['get']);
+    await times.started([operation(null)]);
+    await times.of(operation(at(5)));
+    expect(FINISH_TIME_KEPT_MS).toBe(IDEMPOTENCY_TTL_MS);
+    expect(calls).toEqual([['setIfAbsent', -1, IDEMPOTENCY_TTL_MS], ['get'], ['set', at(5).getTime(), IDEMPOTENCY_TTL_MS]]);
   });
 
-  it('keeps the time for a week, under the operation’s id', async () => {
-    const kept: Array<{ key: string; value: unknown; ttlMs: number }> = [];
-    const store = new MemoryStore();
-    const recording: KeyValueStore = Object.assign(Object.create(store) as KeyValueStore, {
-      setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
-        kept.push({ key, value, ttlMs });
-        return store.setIfAbsent(key, value, ttlMs);
-      },
-    });
-    const at = new Date('2026-12-03T10:05:00Z');
-    await new FinishTimes(recording).of(operation(at));
-    expect(kept).toEqual([{ key: operationId(operation(at)), value: at.getTime(), ttlMs: FINISH_TIME_KEPT_MS }]);
-    expect(FINISH_TIME_KEPT_MS).toBe(7 * 24 * 3_600_000);
+  it('answers this read’s time when the store fails or is slow, and a mutation is never failed by it', async () => {
+    const failing = recording({
+      get: () => Promise.reject(new Error('connection lost')),
+      setIfAbsent: () => Promise.reject(new Error('connection lost')),
+    }).store;
+    await expect(new FinishTimes(failing).started([operation(null)])).resolves.toBeUndefined();
+    expect(await new FinishTimes(failing).of(operation(at(5)))).toEqual(at(5));
+    const hanging = recording({ get: () => new Promise<never>(() => {}) }).store;
+    const started = performance.now();
+    expect(await new FinishTimes(hanging).of(operation(at(5)))).toEqual(at(5));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(FINISH_TIME_STORE_WAIT_MS - 5);
+    expect(FINISH_TIME_STORE_WAIT_MS).toBe(250);
   });
+});
 
-  it('takes the time another replica set first when it loses the race to set it', async () => {
-    const store = new MemoryStore();
-    const theirs = new Date('2026-12-03T10:04:00Z');
-    const racing: KeyValueStore = Object.assign(Object.create(store) as KeyValueStore, {
-      get: async <T>(key: string) => store.get<T>(key),
-      setIfAbsent: async <T>(key: string) => {
-        // Another replica sets it between this one's get and its set.
-        await store.set(key, theirs.getTime(), 60_000);
-        return false;
-      },
-    });
-    expect(await new FinishTimes(racing).of(operation(new Date('2026-12-03T10:05:00Z')))).toEqual(theirs);
-  });
-
-  it('answers this read’s time when the store fails, rather than no answer', async () => {
-    const failing: KeyValueStore = Object.assign(Object.create(new MemoryStore()) as KeyValueStore, {
-      get: async () => {
-        throw new Error('connection lost');
-      },
-    });
-    const at = new Date('2026-12-03T10:05:00Z');
-    expect(await new FinishTimes(failing).of(operation(at))).toEqual(at);
+describe('operationsIn', () => {
+  it('finds a payload’s operation, or each operation of its results, and nothing else', () => {
+    const one = operation(null);
+    const two = operation(null, 't2');
+    expect(operationsIn({ operation: one, backup: null })).toEqual([one]);
+    expect(operationsIn({ results: [{ operation: one }, { operation: null, error: { code: 'NOT_FOUND' } }, { operation: two }] })).toEqual([one, two]);
+    for (const payload of [null, undefined, 'x', {}, { schedule: { id: 's' } }, { deletedId: 'd' }, { operation: { kind: 'CREATE_BACKUP', startedAt: 'not a date' } }, { results: 'x' }]) {
+      expect(operationsIn(payload)).toEqual([]);
+    }
   });
 });

@@ -666,7 +666,7 @@ export type Operation = Node & {
   backup?: Maybe<Backup>;
   /** Why the work failed, in the provider's words (never a credential or an upstream URL). */
   error?: Maybe<Scalars['String']['output']>;
-  /** When the gateway first saw the work finished, if it has (the same on every later read). */
+  /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id; pass it to `operation(id:)` to read the current status. */
   id: Scalars['ID']['output'];

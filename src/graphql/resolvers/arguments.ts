@@ -1,5 +1,7 @@
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../domain/instance-lists.js';
+import { operationsIn } from '../../gateway/finish-times.js';
 import { runRequestMutation } from '../../gateway/mutation-runner.js';
+import type { RequestReads } from '../../gateway/request-reads.js';
 import type { MutationName } from '../../gateway/mutations.js';
 import type { GraphQLContext } from '../context.js';
 
@@ -9,6 +11,16 @@ export const kindFilter = (kind: string | null | undefined): string | null => (k
 /** Which per-instance lists a query's instance nodes ask for (`protection` reads all three). */
 export const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind) || fields.has('protection')));
 
-/** Every mutation: its role and scope checks, an audit line, and idempotency when the input has a key. */
+/**
+ * Every mutation: its role and scope checks, an audit line, and idempotency when the input has a key.
+ * The operations it starts are marked, so their finish time is kept (see FinishTimes).
+ */
 export const guarded = <T>(context: GraphQLContext, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> =>
-  runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), act);
+  runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), () => marked(context.reads, act));
+
+/** `act`, with the operations of its payload marked as started here. */
+export async function marked<T>(reads: RequestReads, act: () => Promise<T>): Promise<T> {
+  const payload = await act();
+  await reads.shared.finishTimes.started(operationsIn(payload));
+  return payload;
+}

@@ -3,7 +3,7 @@ import { runRequestMutation } from '../../gateway/mutation-runner.js';
 import { requireRole } from '../../gateway/principal.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { kindFilter } from './arguments.js';
+import { kindFilter, marked } from './arguments.js';
 
 /** The protection view (Instance.protection, protectionSummary) and the bulk backup mutation. */
 export const protectionResolvers: Resolvers = {
@@ -13,7 +13,7 @@ export const protectionResolvers: Resolvers = {
   Mutation: {
     // A replay re-checks the role; which instances the key may see is judged per item, as on the first call.
     createBackups: (_root, { input }, { reads }) =>
-      runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => createBackups(reads, input)),
+      runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input))),
   },
   Instance: {
     protection: (instance, { rpoHours }, { reads }) => protectionReader(reads).of(instance, rpoHours ?? null),
