@@ -114,6 +114,22 @@ describe('SecretSet.scrub: secrets behind \\u escapes', () => {
 });
 
 // Encoders differ in what they escape and how: a 422 from a PHP, Python or .NET provider, or an HTML template, quotes a password its own way.
+describe('SecretSet.scrub: many escaped copies', () => {
+  it('redacts each of thousands of escaped copies, a longer secret around a shorter one taken whole', () => {
+    const secret = 'Sup3r"Secr&t*pw<x>yz';
+    const secrets = new SecretSet();
+    secrets.add(secret);
+    secrets.add('Secr&t');
+    const escaped = JSON.stringify(secret).slice(1, -1).replace(/\\"/g, '\\u0022').replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+    const text = `[${Array.from({ length: 5_000 }, (_, index) => `"${escaped} ${index}"`).join(',')},"Secr\\u0026t alone"]`;
+    const out = secrets.scrub(text);
+    expect(out).not.toContain('Secr');
+    expect(out.match(/\[redacted\] \d+/g)).toHaveLength(5_000);
+    expect(out.endsWith('"[redacted] alone"]')).toBe(true);
+    expect(JSON.parse(out)).toHaveLength(5_001);
+  });
+});
+
 describe('SecretSet.scrub: a secret as other encoders write it', () => {
   const PASSWORD = "Ev1l*Key~(x)!'9";
   const secrets = new SecretSet();
