@@ -5,6 +5,12 @@ import { LRUCache } from 'lru-cache';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
 const MAX_COMPILED = 500;
+/**
+ * And at most this much query text between them: a compiled query holds
+ * some 40 times its text, and 500 made-up 62 KB queries (within the token
+ * and body limits) held 1.3 GB of heap. The dashboard's is under 1 KB.
+ */
+export const MAX_COMPILED_TEXT = 2_000_000;
 
 export const SUBSCRIPTION_OVER_HTTP_MESSAGE = 'Subscriptions are served over WebSocket (the graphql-ws protocol) at /graphql, not over HTTP.';
 
@@ -25,7 +31,7 @@ export interface JitRequest {
  * graphql-js's generic walk (measured: see the README's benchmark).
  */
 export class JitExecutor {
-  private readonly compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED });
+  private readonly compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED, maxSize: MAX_COMPILED_TEXT, sizeCalculation: (_query, key) => Math.max(1, key.length) });
 
   constructor(readonly schema: GraphQLSchema) {}
 
@@ -46,6 +52,11 @@ export class JitExecutor {
 
   clear(): void {
     this.compiled.clear();
+  }
+
+  /** The query text of the operations kept compiled, in characters (bounded by MAX_COMPILED_TEXT). */
+  get compiledText(): number {
+    return this.compiled.calculatedSize;
   }
 }
 
