@@ -52,6 +52,7 @@ export default {
     'src/server/auth.ts',
     'src/server/client-address.ts',
     'src/server/origin.ts',
+    'src/server/loopback-host.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],

@@ -34,6 +34,7 @@ import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
+import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 
 /**
  * How long before the drain timeout shutdown cuts what is still running (WebSocket
@@ -54,6 +55,8 @@ export interface GatewayServerOptions {
   operationBus?: OperationBus;
   /** Demo mode: /metrics and the detailed /readyz on the main port as well as the admin listener. */
   adminRoutesOnMainPort?: boolean;
+  /** Demo mode on loopback: answer only requests sent to a loopback name (DNS rebinding; see sentToLoopbackName). */
+  loopbackNamesOnly?: boolean;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
 }
@@ -107,6 +110,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const app = express();
   app.disable('x-powered-by');
+  if (options.loopbackNamesOnly) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (sentToLoopbackName(req.headers)) return next();
+      res.status(403).json({ errors: [{ message: NOT_A_LOOPBACK_NAME_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+    });
+  }
   // Express would hash every answer for a weak ETag (a 254 KB dashboard: a SHA-1 per query);
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
@@ -231,6 +240,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
     logger,
     countError: (code) => metrics.graphqlError(code),
+    loopbackNamesOnly: options.loopbackNamesOnly ?? false,
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies);

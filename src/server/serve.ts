@@ -63,7 +63,9 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
   const operationBus = env.REDIS_URL ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(env.REDIS_URL) : undefined;
-  const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, ...(operationBus ? { operationBus } : {}) });
+  // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
+  const loopbackNamesOnly = demo && options.demoPublic !== true;
+  const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,

@@ -8,6 +8,7 @@ import type { LimitsConfig } from '../config/schema.js';
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { fromAnotherOrigin } from './origin.js';
+import { sentToLoopbackName } from './loopback-host.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
@@ -49,6 +50,8 @@ export interface WebSocketServerOptions {
   logger: Logger;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
+  /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
+  loopbackNamesOnly?: boolean;
 }
 
 interface ConnectionState {
@@ -126,6 +129,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         principal = options.authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
       } catch (error) {
         closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
+        return false;
+      }
+      if (options.loopbackNamesOnly && !sentToLoopbackName(ctx.extra.request.headers)) {
+        logger.info({ remote: address, host: String(ctx.extra.request.headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
+        closeFirmly(socket, CLOSE_FORBIDDEN, 'demo mode answers localhost or a loopback address only');
         return false;
       }
       if (isAnonymous(principal) && fromAnotherOrigin(ctx.extra.request.headers)) {

@@ -1,0 +1,51 @@
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawConnection } from '../helpers/ws.js';
+import { NOT_A_LOOPBACK_NAME_MESSAGE } from '../../src/server/loopback-host.js';
+import { ensureBuilt, shellEnv, start, type Spawned } from './process.js';
+
+/**
+ * Demo mode's anonymous admin against DNS rebinding: a site that points a name
+ * of its own at 127.0.0.1 makes the browser take the gateway for that site (the
+ * WebSocket origin check passes), but the Host it sends still names the site.
+ */
+describe('demo mode answers requests sent to loopback names only', () => {
+  let demo: Spawned;
+  let graphqlUrl: string;
+  beforeAll(async () => {
+    ensureBuilt();
+    demo = start(process.execPath, ['dist/main.js'], shellEnv({ PORT: '0' }));
+    graphqlUrl = (await demo.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+  }, 120_000);
+  afterAll(() => demo.kill());
+
+  const port = () => new URL(graphqlUrl).port;
+  const post = (host: string) =>
+    request(graphqlUrl, { method: 'POST', headers: { host, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ providers { id } }' }) });
+
+  it('refuses HTTP sent to another name with 403 FORBIDDEN', async () => {
+    for (const host of [`rebind.example:${port()}`, `127.0.0.1.rebind.example:${port()}`, `localhost.example:${port()}`]) {
+      const answer = await post(host);
+      expect(answer.statusCode, host).toBe(403);
+      expect(await answer.body.json()).toEqual({ errors: [{ message: NOT_A_LOOPBACK_NAME_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+    }
+  });
+
+  it('answers HTTP sent to localhost or a loopback address', async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `LOCALHOST.:${port()}`, `app.localhost:${port()}`]) {
+      const answer = await post(host);
+      expect(answer.statusCode, host).toBe(200);
+      await answer.body.dump();
+    }
+  });
+
+  it('refuses a WebSocket sent to another name with 4403, with the site’s own Origin (the rebinding case)', async () => {
+    const host = `rebind.example:${port()}`;
+    const rebound = rawConnection(graphqlUrl, undefined, { host, origin: `http://${host}` });
+    expect(await rebound.acknowledged).toBe(false);
+    expect((await rebound.closed).code).toBe(4403);
+    const own = rawConnection(graphqlUrl, undefined, { origin: `http://127.0.0.1:${port()}` });
+    expect(await own.acknowledged).toBe(true);
+    own.socket.close();
+  });
+});
