@@ -9,11 +9,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * (Origin against Host) passes; its Host still names that site.
  */
 export function sentToLoopbackName(headers: IncomingHttpHeaders): boolean {
-  const { host } = headers;
-  if (!host) return false;
   let hostname: string;
   try {
-    hostname = new URL(`http://${host}`).hostname;
+    // No Host at all reads as no host, which the URL refuses.
+    hostname = new URL(`http://${headers.host ?? ''}`).hostname;
   } catch {
     return false;
   }
