@@ -11,7 +11,6 @@ describe('danube mapper', () => {
       raw: { hostname: 'web01.example.com', alias: 'web01', status: 'running' },
     });
     expect(mapInstance('d', { hostname: 'web01.example.com' })).toMatchObject({ name: 'web01.example.com', state: null });
-    expect(mapInstance('d', {})).toMatchObject({ nativeId: '', name: '' });
   });
 
   it('maps the documented status integers: 1 ok, 2 pending, 3 restore, 4 lost', () => {
@@ -47,7 +46,7 @@ describe('danube mapper', () => {
 
   it('a backup without a definition is MANUAL, on disk 1, of the instance asked for', () => {
     expect(mapBackup('d', 'web02', { name: 'manual-1', define: '' })).toMatchObject({ origin: 'MANUAL', definitionName: null, keyExtra: ['1'], diskId: '1', instanceNativeId: 'web02', sizeBytes: null, createdAt: null });
-    expect(mapBackup('d', 'web02', {})).toMatchObject({ nativeId: '', name: '' });
+    expect(mapBackup('d', 'web02', { name: 'manual-2' })).toMatchObject({ nativeId: 'manual-2', name: 'manual-2', status: 'UNKNOWN', region: null, note: null });
   });
 
   it('maps a definition and the schedule inside it, cron in UTC', () => {
@@ -72,17 +71,17 @@ describe('danube mapper', () => {
   });
 
   it('fills a sparse definition: disk 1, daily at midnight, retention 0, active unless false, no compression', () => {
-    const sparse = mapDefinition('d', {});
-    expect(sparse).toMatchObject({ nativeId: '', instanceNativeId: '', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
+    const sparse = mapDefinition('d', { hostname: 'web01', name: 'daily' });
+    expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
     expect(sparse.schedule).toMatchObject({ cron: '0 0 * * *', keyExtra: ['1'], createdAt: null });
-    expect(mapDefinition('d', { active: false }).active).toBe(false);
-    expect(mapDefinition('d', { active: 0 }).active).toBe(true);
-    expect(mapDefinition('d', { fsfreeze: 'yes' }).fsfreeze).toBeNull();
-    expect(mapDefinition('d', { fsfreeze: false }).fsfreeze).toBe(false);
+    expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: false }).active).toBe(false);
+    expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: 0 }).active).toBe(true);
+    expect(mapDefinition('d', { hostname: 'web01', name: 'daily', fsfreeze: 'yes' }).fsfreeze).toBeNull();
+    expect(mapDefinition('d', { hostname: 'web01', name: 'daily', fsfreeze: false }).fsfreeze).toBe(false);
   });
 
   it('maps compression by its index, an unknown one to null', () => {
     expect(COMPRESSIONS).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ']);
-    expect([0, 1, 2, 3, 4].map((compression) => mapDefinition('d', { compression }).compression)).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ', null]);
+    expect([0, 1, 2, 3, 4].map((compression) => mapDefinition('d', { hostname: 'web01', name: 'daily', compression }).compression)).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ', null]);
   });
 });

@@ -13,12 +13,40 @@ const row = (json: string): Record<string, unknown> => JSON.parse(json) as Recor
 const INVALID = { code: 'PROVIDER_ERROR', details: { provider: 'p', providerCode: 'INVALID_RESPONSE' } };
 
 describe('ids that cannot be read exactly make the answer invalid', () => {
-  it('keeps strings and safe integers as they are, and absent ids absent', () => {
+  it('keeps strings and safe integers as they are, and absent references absent', () => {
     expect(idText('vm-1', 'p')).toBe('vm-1');
     expect(idText(9_007_199_254_740_991, 'p')).toBe('9007199254740991');
-    expect(idText(undefined, 'p')).toBe('');
+    expect(idText(0, 'p')).toBe('0');
+    expect(idTextOrNull(undefined, 'p')).toBeNull();
     expect(idTextOrNull(null, 'p')).toBeNull();
     expect(idTextOrNull('', 'p')).toBeNull();
+    expect(idTextOrNull(7, 'p')).toBe('7');
+  });
+
+  it('refuses a record without its id: absent, null or empty', () => {
+    for (const value of [undefined, null, '']) expect(() => idText(value, 'p')).toThrow(expect.objectContaining(INVALID));
+    expect(() => idText(undefined, 'lab')).toThrow('provider lab sent a record without its id');
+  });
+
+  it('every mapper refuses a record without its id, never an object nothing can address', () => {
+    const mappers: Array<[string, (record: Record<string, unknown>) => unknown]> = [
+      ['danube instance', (record) => danubeInstance('p', record)],
+      ['danube backup', (record) => danubeBackup('p', 'web01', record)],
+      ['danube definition (no name)', (record) => danubeDefinition('p', { hostname: 'web01', ...record })],
+      ['danube definition (no hostname)', (record) => danubeDefinition('p', { name: 'daily', ...record })],
+      ['onapp instance', (record) => onappInstance('p', record)],
+      ['onapp backup', (record) => onappBackup('p', '1', record)],
+      ['onapp schedule', (record) => onappSchedule('p', '1', '2', record, 'UTC')],
+      ['zomro instance', (record) => zomroInstance('p', record)],
+      ['zomro backup', (record) => zomroBackup('p', '1', record)],
+      ['zomro schedule', (record) => zomroSchedule('p', '1', record, 'UTC')],
+      ['zstack instance', (record) => zstackInstance('p', record)],
+    ];
+    for (const [name, map] of mappers) {
+      for (const sparse of [{}, { id: null, uuid: null, name: null, hostname: null }, { id: '', uuid: '', name: '', hostname: '' }]) {
+        expect(() => map({ status: 1, ...sparse }), name).toThrow(expect.objectContaining(INVALID));
+      }
+    }
   });
 
   it('refuses a number past 2^53, a fraction, or something that is no id at all', () => {

@@ -4,10 +4,10 @@ import { mapBackup, mapInstance, mapSchedule } from '../../src/providers/onapp/m
 import { groupBackups } from '../../src/providers/zstack/mapper.js';
 
 describe('mappers: the edges', () => {
-  it('OnApp records without an id map to an empty native id, not "undefined"', () => {
-    expect(mapInstance('o', {}).nativeId).toBe('');
-    expect(mapBackup('o', 'vm', {})).toMatchObject({ nativeId: '', name: 'backup-' });
-    expect(mapSchedule('o', 'vm', 'disk', {}, 'UTC').nativeId).toBe('');
+  it('OnApp records that hold only their id map to it, named after it', () => {
+    expect(mapInstance('o', { id: 4 })).toMatchObject({ nativeId: '4', name: '4' });
+    expect(mapBackup('o', 'vm', { id: 5 })).toMatchObject({ nativeId: '5', name: 'backup-5' });
+    expect(mapSchedule('o', 'vm', 'disk', { id: 6 }, 'UTC').nativeId).toBe('6');
   });
 
   it('ZStack groups keep their status: a ready group read from rows is AVAILABLE', () => {

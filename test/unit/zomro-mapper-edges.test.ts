@@ -66,7 +66,7 @@ describe('zomro mapper: backups', () => {
   it('fills gaps: the instance from the request, the name from the id, created for createdate, unprotected', () => {
     const backup = mapBackup('z', 'vm-9', { id: 5, created: '2024-01-02', protected: 'off' });
     expect(backup).toMatchObject({ instanceNativeId: 'vm-9', name: '5', createdAt: new Date('2024-01-02T00:00:00Z'), protected: false, status: 'UNKNOWN', origin: null, sizeBytes: null });
-    expect(mapBackup('z', 'vm-9', {})).toMatchObject({ nativeId: '', name: '', createdAt: null, minDiskBytes: null, minRamBytes: null, osDistro: null, region: null });
+    expect(mapBackup('z', 'vm-9', { id: 6 })).toMatchObject({ nativeId: '6', name: '6', createdAt: null, minDiskBytes: null, minRamBytes: null, osDistro: null, region: null });
     expect(mapBackup('z', 'vm-9', { id: 5, protected: true }).protected).toBe(false);
   });
 
@@ -94,7 +94,6 @@ describe('zomro mapper: instances', () => {
     expect(mapInstance('z', { id: 3, servername: 'web3', name: 'vps-3', instance_status: 'active' })).toEqual({ providerId: 'z', nativeId: '3', name: 'web3', state: 'active', raw: { id: 3, servername: 'web3', name: 'vps-3', instance_status: 'active' } });
     expect(mapInstance('z', { id: 3, name: 'vps-3' })).toMatchObject({ name: 'vps-3', state: null });
     expect(mapInstance('z', { id: 3 }).name).toBe('3');
-    expect(mapInstance('z', {})).toMatchObject({ nativeId: '', name: '' });
     expect(mapInstance('z', { id: 1, url: 'https://panel/?auth=x', download_url: 'x', password: 'p' }).raw).toEqual({ id: 1 });
   });
 });
@@ -136,6 +135,5 @@ describe('zomro mapper: schedules', () => {
     expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '25:00' }, 'UTC').cron).toBe('0 0 * * 2');
     expect(mapSchedule('z', 'vm', { id: 1, rotation_time: '22:15' }, 'UTC').cron).toBe('15 22 * * *');
     expect(mapSchedule('z', 'vm', { id: 1 }, 'UTC')).toMatchObject({ cron: '0 0 * * *', instanceNativeId: 'vm', name: '1', createdAt: null });
-    expect(mapSchedule('z', 'vm', {}, 'UTC')).toMatchObject({ nativeId: '', name: '' });
   });
 });
