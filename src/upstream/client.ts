@@ -203,6 +203,10 @@ export class UpstreamClient {
           this.logger.debug({ provider: this.providerId, operation: request.operation, cause, requestId: request.scope.requestId }, 'upstream attempt failed');
         }
         this.policy.attemptFailed(cause);
+      } else if (error instanceof RedirectRefused) {
+        // Not retried and not counted by the breaker (the next call redirects
+        // the same way), but the account is not answering: its health says so.
+        this.policy.attemptFailed('redirect');
       }
       throw error;
     } finally {
@@ -259,8 +263,10 @@ export class UpstreamClient {
  * provider's. The usual cause is an http:// account url behind an HTTPS redirect.
  * The Location is left out: it may carry credentials or an internal host.
  */
+class RedirectRefused extends GatewayError {}
+
 function redirected(provider: string, status: number): GatewayError {
-  return new GatewayError(
+  return new RedirectRefused(
     'PROVIDER_ERROR',
     `provider ${provider} redirected the request (HTTP ${status}) and redirects are not followed: check the account's url (it may need https)`,
     { provider, providerCode: `HTTP_${status}` },

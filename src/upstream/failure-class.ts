@@ -3,7 +3,7 @@
  * fixed names reach /readyz and the logs: never the error's message, which can
  * hold the provider's host name or URL.
  */
-export type FailureClass = 'dns' | 'refused' | 'reset' | 'unreachable' | 'tls' | 'timeout' | 'http_5xx' | 'rate_limited' | 'other';
+export type FailureClass = 'dns' | 'refused' | 'reset' | 'unreachable' | 'tls' | 'timeout' | 'http_5xx' | 'rate_limited' | 'redirect' | 'other';
 
 const BY_CODE: Record<string, FailureClass> = {
   ENOTFOUND: 'dns',

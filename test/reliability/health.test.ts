@@ -119,4 +119,22 @@ describe('provider health tells the truth', () => {
     expect(shown).not.toMatch(/invalid|127\.0\.0\.1|https?:|localhost/);
     expect(shown).not.toContain(new URL(harness.simulator('zomro').url).port);
   });
+  it('an account answering with redirects is DEGRADED with cause "redirect" (never retried, never opening the breaker), and UP once it answers', async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ retries: 2, breakerThreshold: 2 }) });
+    await harness.simulator('onapp').server.setFault({ mode: 'redirect' });
+    for (let call = 0; call < 3; call++) {
+      const answer = await harness.gql<Answer>(QUERY);
+      expect(answer.data?.instances.providerErrors).toEqual([{ provider: { id: 'onapp-test' }, code: 'PROVIDER_ERROR' }]);
+    }
+    expect(harness.simulator('onapp').server.count('GET /virtual_machines.json')).toBe(3);
+    const redirected = await ready();
+    expect(redirected.status).toBe(200);
+    expect(redirected.body.providers).toEqual([{ id: 'onapp-test', kind: 'onapp', health: 'DEGRADED', breaker: 'closed', cause: 'redirect' }]);
+    expect((await harness.gql<Answer>('{ providers { id health } }')).data?.providers).toEqual([{ id: 'onapp-test', health: 'DEGRADED' }]);
+    expect(healthChanges().map((line) => [line.level, line.health, line.cause])).toEqual([[WARN, 'DEGRADED', 'redirect']]);
+
+    await harness.simulator('onapp').server.clearFault();
+    expect((await harness.gql<Answer>(QUERY)).data?.instances.providerErrors).toEqual([]);
+    expect((await ready()).body.providers).toEqual([{ id: 'onapp-test', kind: 'onapp', health: 'UP', breaker: 'closed' }]);
+  });
 });
