@@ -847,7 +847,7 @@ export type ProviderError = {
 
 /** How the gateway sees a provider account right now (its circuit breaker's state). */
 export type ProviderHealth =
-  /** Recovering: the gateway is letting a test request through. */
+  /** Not answering normally: its last call failed (a transient failure or a redirect), or the gateway is letting a test request through. */
   | 'DEGRADED'
   /** Failing: requests are refused at once until the provider recovers. */
   | 'DOWN'
