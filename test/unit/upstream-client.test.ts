@@ -234,6 +234,20 @@ describe('UpstreamClient: what it makes of an answer', () => {
     expect(finished.map((event) => event.outcome)).toEqual(['PROVIDER_ERROR', 'PROVIDER_ERROR', 'PROVIDER_ERROR']);
   });
 
+  it('counts a redirect against health (cause redirect) without opening the breaker, until a call succeeds', async () => {
+    const { client } = clientWith({ retries: 0, breakerThreshold: 1 });
+    expect(client.healthReport()).toEqual({ health: 'UP', cause: null });
+    handler = (_request, response) => response.writeHead(301, { location: 'https://elsewhere/' }).end();
+    await failure(client.request(get('/vms')));
+    await failure(client.request(get('/vms')));
+    expect(client.healthReport()).toEqual({ health: 'DEGRADED', cause: 'redirect' });
+    expect(client.breakerState()).toBe('closed');
+    // A provider error that is an answer (a 404) says nothing about the account's health.
+    handler = json(404, { error: 'no such vm' });
+    await client.request(get('/vms/9')).catch(() => undefined);
+    expect(client.healthReport()).toEqual({ health: 'UP', cause: null });
+  });
+
   it('refuses an answer larger than the limit without keeping it', async () => {
     const { client } = clientWith({ maxResponseBytes: 1_000 });
     handler = (_request, response) => {
