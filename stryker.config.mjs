@@ -53,6 +53,8 @@ export default {
     'src/server/client-address.ts',
     'src/server/origin.ts',
     'src/server/loopback-host.ts',
+    'src/server/address-groups.ts',
+    'src/server/rate-limit.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],

@@ -38,8 +38,9 @@ export function clientAddressResolver(trustedProxies: readonly string[]): Client
  * One key per client, whatever the spelling: `::ffff:203.0.113.7` is
  * 203.0.113.7, IPv6 is written out in full, and a zone id (`%eth0`, which
  * names our interface, not the client) is dropped. Each IPv6 address counts
- * on its own, not its /64: separate hosts share a /64 in Docker networks and
- * cloud subnets, and one of them must not spend the others' limits.
+ * on its own, not only as part of its /64: separate hosts share a /64 in
+ * Docker networks and cloud subnets, and one of them must not spend the
+ * others' limits (the /64 has a shared limit too: see address-groups.ts).
  */
 export function clientKeyOf(address: string): string {
   const zone = address.indexOf('%');

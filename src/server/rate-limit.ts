@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
 import { growingLru } from '../state/growing-lru.js';
+import { SUBNET_SHARE, subnetOf } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
 
 /** Clients (or anonymous addresses) whose buckets are remembered; a forgotten one starts full again. */
@@ -38,21 +39,36 @@ export class TokenBuckets {
   }
 }
 
-/** `limits.rateLimit` shared by every entry point: one bucket per client whichever way it came. */
+/**
+ * `limits.rateLimit` shared by every entry point: one bucket per client
+ * whichever way it came. Anonymous callers count by address and, for IPv6,
+ * their /64 shares `SUBNET_SHARE` buckets' worth as well (see address-groups).
+ */
 export class RateLimiter {
   private readonly buckets: TokenBuckets;
+  private readonly subnets: TokenBuckets;
 
-  constructor(config: NonNullable<LimitsConfig['rateLimit']>) {
+  constructor(
+    config: NonNullable<LimitsConfig['rateLimit']>,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
     this.buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
+    this.subnets = new TokenBuckets(config.requestsPerSecond * SUBNET_SHARE, config.burst * SUBNET_SHARE);
   }
 
-  /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. Anonymous callers by address. */
+  /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. */
   check(principal: Principal | undefined, address: string | undefined): number {
-    const who = principal && principal.keyId !== 'anonymous' ? `key:${principal.keyId}` : `ip:${address ?? 'unknown'}`;
-    const waitSeconds = this.buckets.take(who, performance.now());
-    return waitSeconds === 0 ? 0 : Math.max(1, Math.ceil(waitSeconds));
+    const now = this.nowMs();
+    if (principal && principal.keyId !== 'anonymous') return wholeSeconds(this.buckets.take(`key:${principal.keyId}`, now));
+    const own = this.buckets.take(`ip:${address ?? 'unknown'}`, now);
+    // A refused request spends nothing of its /64: one host over its own rate cannot lock its neighbours out.
+    if (own > 0) return wholeSeconds(own);
+    const subnet = subnetOf(address ?? '');
+    return subnet === null ? 0 : wholeSeconds(this.subnets.take(subnet, now));
   }
 }
+
+const wholeSeconds = (waitSeconds: number): number => (waitSeconds === 0 ? 0 : Math.max(1, Math.ceil(waitSeconds)));
 
 export const rateLimitMessage = (retryAfterSeconds: number): string => `too many requests from this client; retry after ${retryAfterSeconds} s (limits.rateLimit)`;
 

@@ -12,6 +12,7 @@ import { sentToLoopbackName } from './loopback-host.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
+import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
 import { cancellationController } from './request-signal.js';
@@ -84,12 +85,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const perClient = new Map<Principal | string, number>();
   let authenticated = 0;
   /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
-  const waiting = new Map<string, number>();
-  const stopWaiting = (address: string) => {
-    const left = (waiting.get(address) ?? 1) - 1;
-    if (left > 0) waiting.set(address, left);
-    else waiting.delete(address);
-  };
+  const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
   const sources = new WeakMap<object, string>();
   const addresses = new WeakMap<WebSocket, string>();
 
@@ -230,17 +226,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     // socket holds only a place among its address's few waiting ones, for graphql-ws's 3 s at most:
     // sockets that never say connection_init cannot fill the total cap and lock every client out.
     // Behind a proxy that is the client's address only when listen.trustedProxies names the proxy.
-    if ((waiting.get(address) ?? 0) >= MAX_WAITING_PER_ADDRESS) {
-      logger.warn({ remote: address, limit: MAX_WAITING_PER_ADDRESS }, 'WebSocket connection refused: too many waiting for connection_init');
-      closeFirmly(socket, CLOSE_TOO_MANY, `too many connections waiting for connection_init from this address (limit ${MAX_WAITING_PER_ADDRESS})`);
+    const refusedBy = waiting.take(address);
+    if (refusedBy !== null) {
+      const [from, limit] = refusedBy === 'address' ? ['this address', MAX_WAITING_PER_ADDRESS] : ["this address's /64", MAX_WAITING_PER_ADDRESS * SUBNET_SHARE];
+      logger.warn({ remote: address, limit, per: refusedBy }, 'WebSocket connection refused: too many waiting for connection_init');
+      closeFirmly(socket, CLOSE_TOO_MANY, `too many connections waiting for connection_init from ${from} (limit ${limit})`);
       return;
     }
-    waiting.set(address, (waiting.get(address) ?? 0) + 1);
     let stillWaiting = true;
     const initialised = () => {
       if (!stillWaiting) return;
       stillWaiting = false;
-      stopWaiting(address);
+      waiting.release(address);
     };
     let pongWait: NodeJS.Timeout | null = null;
     const ping = setInterval(() => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { SUBNET_SHARE } from '../../src/server/address-groups.js';
 import { MAX_WAITING_PER_ADDRESS } from '../../src/server/ws-server.js';
 import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
@@ -96,6 +97,13 @@ describe('behind a trusted proxy (listen.trustedProxies): limits count the clien
     // Forms that crashed the key (a 500 with a stack over HTTP, the process from a WebSocket upgrade).
     expect(await anonymousStatus(harness, '64:ff9b::1.2.3.4')).toBe(200);
     expect(await anonymousStatus(harness, 'fe80::1%br-1a2b')).toBe(200);
+  });
+
+  it('a host taking a new IPv6 address of its /64 per request is refused once the /64 spent 16 clients worth; the next /64 is not', async () => {
+    const statuses: number[] = [];
+    for (let n = 1; n <= SUBNET_SHARE + 1; n++) statuses.push(await anonymousStatus(harness, `2001:db8:77::${n.toString(16)}`));
+    expect(statuses).toEqual([...Array<number>(SUBNET_SHARE).fill(200), 429]);
+    expect(await anonymousStatus(harness, '2001:db8:78::1')).toBe(200);
   });
 
   it('a hop that is not an IP address is no bucket of its own: made-up values count as the proxy that sent them', async () => {

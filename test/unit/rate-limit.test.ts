@@ -1,0 +1,129 @@
+import type { Request, Response } from 'express';
+import { describe, expect, it } from 'vitest';
+import { anonymousWith, type Principal } from '../../src/gateway/principal.js';
+import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { RateLimiter, TokenBuckets, rateLimit } from '../../src/server/rate-limit.js';
+
+const keyed = (keyId: string): Principal => ({ name: keyId, keyId, roles: new Set(['viewer']), providers: null });
+const anonymous = anonymousWith('viewer');
+const inSubnet = (n: number) => `2001:db8:0:0:0:0:0:${n.toString(16)}`;
+/** So slow a rate that nothing refills while a test runs. */
+const limiter = (burst: number) => new RateLimiter({ requestsPerSecond: 0.001, burst });
+
+describe('TokenBuckets', () => {
+  it('lets a burst through, then one request per 1/rate seconds, and says how long to wait', () => {
+    const buckets = new TokenBuckets(2, 3);
+    expect([buckets.take('a', 0), buckets.take('a', 0), buckets.take('a', 0)]).toEqual([0, 0, 0]);
+    expect(buckets.take('a', 0)).toBe(0.5);
+    expect(buckets.take('a', 250)).toBeCloseTo(0.25);
+    expect(buckets.take('a', 500)).toBe(0);
+    expect(buckets.take('b', 500)).toBe(0);
+    // Refilled up to the burst, never past it.
+    expect([0, 0, 0, 0].map(() => buckets.take('a', 100_000))).toEqual([0, 0, 0, 0.5]);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('counts a key by its key wherever it comes from, and anonymous callers by address', () => {
+    const limits = limiter(1);
+    expect(limits.check(keyed('k1'), '203.0.113.1')).toBe(0);
+    expect(limits.check(keyed('k1'), '203.0.113.2')).toBe(1000);
+    expect(limits.check(keyed('k2'), '203.0.113.1')).toBe(0);
+    expect(limits.check(anonymous, '203.0.113.1')).toBe(0);
+    expect(limits.check(anonymous, '203.0.113.1')).toBeGreaterThanOrEqual(1);
+    expect(limits.check(undefined, '203.0.113.2')).toBe(0);
+    expect(limits.check(undefined, '203.0.113.2')).toBeGreaterThanOrEqual(1);
+    // Whole seconds, at least one.
+    expect(Number.isInteger(limits.check(undefined, '203.0.113.2'))).toBe(true);
+  });
+
+  it('refuses a host taking a new address of its /64 per request once the /64 spent SUBNET_SHARE bursts; another /64 is untouched', () => {
+    const limits = limiter(2);
+    const allowed = Array.from({ length: 2 * SUBNET_SHARE + 1 }, (_, n) => limits.check(anonymous, inSubnet(n + 1)) === 0);
+    expect(allowed.filter(Boolean)).toHaveLength(2 * SUBNET_SHARE);
+    expect(allowed.at(-1)).toBe(false);
+    expect(limits.check(anonymous, '2001:db8:0:1:0:0:0:1')).toBe(0);
+    // Keys and IPv4 addresses are not grouped.
+    for (let n = 1; n <= 2 * SUBNET_SHARE + 1; n++) expect(limits.check(anonymous, `10.0.0.${n}`)).toBe(0);
+  });
+
+  it('spends nothing of the /64 on a request its own address refused: a noisy neighbour cannot lock the others out', () => {
+    const limits = limiter(1);
+    expect(limits.check(anonymous, inSubnet(1))).toBe(0);
+    for (let request = 0; request < 10 * SUBNET_SHARE; request++) expect(limits.check(anonymous, inSubnet(1))).toBeGreaterThanOrEqual(1);
+    for (let n = 2; n <= SUBNET_SHARE; n++) expect(limits.check(anonymous, inSubnet(n)), `neighbour ${n}`).toBe(0);
+    expect(limits.check(anonymous, inSubnet(SUBNET_SHARE + 1))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('RateLimiter over time', () => {
+  it('refills a /64 at SUBNET_SHARE times the rate, and answers whole seconds to wait', () => {
+    let now = 0;
+    const limits = new RateLimiter({ requestsPerSecond: 1, burst: 1 }, () => now);
+    for (let n = 1; n <= SUBNET_SHARE; n++) expect(limits.check(anonymous, inSubnet(n))).toBe(0);
+    expect(limits.check(anonymous, inSubnet(SUBNET_SHARE + 1))).toBe(1);
+    // The /64 earns one request back per 1/(16 x rate) seconds.
+    now += 1000 / SUBNET_SHARE;
+    expect(limits.check(anonymous, inSubnet(SUBNET_SHARE + 2))).toBe(0);
+    expect(limits.check(anonymous, inSubnet(SUBNET_SHARE + 3))).toBe(1);
+    // An address refused for a long wait is told the whole of it, rounded up.
+    const slow = new RateLimiter({ requestsPerSecond: 0.001, burst: 1 }, () => now);
+    expect(slow.check(anonymous, '203.0.113.1')).toBe(0);
+    expect(slow.check(anonymous, '203.0.113.1')).toBe(1000);
+    now += 500;
+    expect(slow.check(anonymous, '203.0.113.1')).toBe(1000);
+    now += 250;
+    expect(slow.check(keyed('k'), '203.0.113.1')).toBe(0);
+    expect(slow.check(keyed('k'), '203.0.113.1')).toBe(1000);
+  });
+});
+
+describe('rateLimit middleware', () => {
+  interface Sent {
+    status?: number;
+    headers: Record<string, string>;
+    body?: unknown;
+    passed: boolean;
+  }
+  const run = (middleware: ReturnType<typeof rateLimit>, principal: Principal | undefined, address: string): Sent => {
+    const sent: Sent = { headers: {}, passed: false };
+    const res = {
+      locals: { principal },
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      setHeader(name: string, value: string) {
+        sent.headers[name] = value;
+        return this;
+      },
+      json(body: unknown) {
+        sent.body = body;
+        return this;
+      },
+    };
+    middleware({ address } as unknown as Request, res as unknown as Response, () => {
+      sent.passed = true;
+    });
+    return sent;
+  };
+  const addressOf = (request: unknown) => (request as { address: string }).address;
+
+  it('passes everything when no rate limit is configured', () => {
+    const none = rateLimit(null, addressOf);
+    for (let request = 0; request < 5; request++) expect(run(none, anonymous, '203.0.113.1')).toEqual({ headers: {}, passed: true });
+  });
+
+  it('answers 429 with Retry-After and a typed GraphQL error past the burst, counting the address the resolver gives', () => {
+    const middleware = rateLimit(limiter(1), addressOf);
+    expect(run(middleware, anonymous, '203.0.113.1').passed).toBe(true);
+    expect(run(middleware, anonymous, '203.0.113.1')).toEqual({
+      status: 429,
+      headers: { 'retry-after': '1000' },
+      body: { errors: [{ message: 'too many requests from this client; retry after 1000 s (limits.rateLimit)', extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds: 1000 } }] },
+      passed: false,
+    });
+    expect(run(middleware, anonymous, '203.0.113.2').passed).toBe(true);
+    expect(run(middleware, keyed('k'), '203.0.113.1').passed).toBe(true);
+  });
+});
