@@ -25,6 +25,16 @@ export const instanceId = (instance: Pick<Instance, 'providerId' | 'nativeId'>):
 export const backupId = (backup: Pick<Backup, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
   memo(backup, (item) => encodeId('Backup', item.providerId, [item.instanceNativeId ?? '', item.nativeId, ...item.keyExtra]));
 
+/**
+ * What tells one backup of a provider list from another: the parts of its
+ * global id (one provider's list, so without the provider), unencoded and
+ * unremembered. Equal exactly when the global ids are. A list's duplicates
+ * are found with it: the global id would base64 and remember every backup of
+ * a list whose backups may never be shown (300,000 of one VM took 250 ms).
+ */
+export const backupListKey = (backup: Pick<Backup, 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
+  JSON.stringify([backup.instanceNativeId ?? '', backup.nativeId, ...backup.keyExtra]);
+
 export const scheduleId = (schedule: Pick<BackupSchedule, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
   memo(schedule, (item) => encodeId('BackupSchedule', item.providerId, [item.instanceNativeId ?? '', item.nativeId, ...item.keyExtra]));
 

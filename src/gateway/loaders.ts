@@ -5,7 +5,7 @@ import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } fr
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
-import { backupId, decodeOperationId } from './ids.js';
+import { backupListKey, decodeOperationId } from './ids.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -112,7 +112,7 @@ export class RequestLoaders {
     this.backups = new DataLoader(
       (keys) =>
         this.cachedBatch('backups', keys, async (adapter, ids) =>
-          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(firstOfEachId(list, backupId)))),
+          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(firstOfEachId(list, backupListKey)))),
         ),
       { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );

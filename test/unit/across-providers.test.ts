@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAll } from '../../src/domain/arrays.js';
+import { appendAll, appendToGroup } from '../../src/domain/arrays.js';
 import { GatewayError } from '../../src/domain/errors.js';
 import { acrossProviders, toProviderError } from '../../src/gateway/provider-errors.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
@@ -67,6 +67,18 @@ describe('appendAll', () => {
     appendAll(target, source);
     expect(target).toEqual([1, 2, 3]);
     expect(source).toEqual([2, 3]);
+  });
+});
+
+describe('appendToGroup', () => {
+  it('grows the group in place, in order, and starts a group for a new key', () => {
+    const groups = new Map<string, number[]>();
+    appendToGroup(groups, 'a', 1);
+    const group = groups.get('a');
+    appendToGroup(groups, 'a', 2);
+    appendToGroup(groups, 'b', 3);
+    expect(groups.get('a')).toBe(group);
+    expect(Object.fromEntries(groups)).toEqual({ a: [1, 2], b: [3] });
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ID_TYPES, decodeId, decodeIdOf, encodeId } from '../../src/domain/ids.js';
 import {
   backupId,
+  backupListKey,
   decodeBackupId,
   decodeDefinitionId,
   decodeInstanceId,
@@ -68,6 +69,29 @@ describe('global ids of domain objects', () => {
     expect(() => decodeInstanceId(encodeId('Instance', 'p', ['3', 'extra']))).toThrow(malformed);
     expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']), 'instanceId')).toThrow(expect.objectContaining({ message: 'instanceId must be the id of a Instance, got a Backup id' }));
     expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']))).toThrow(expect.objectContaining({ message: 'id must be the id of a Instance, got a Backup id' }));
+  });
+
+  it("a backup's list key is equal exactly when its global id is, whatever its parts hold", () => {
+    const backup = { providerId: 'danube', nativeId: 'daily-1', instanceNativeId: 'web01', keyExtra: ['2'] };
+    const variants = [
+      backup,
+      { ...backup, keyExtra: ['3'] },
+      { ...backup, keyExtra: [] },
+      { ...backup, keyExtra: ['2', ''] },
+      { ...backup, instanceNativeId: 'web02' },
+      { ...backup, instanceNativeId: null },
+      { ...backup, nativeId: 'daily-2' },
+      // Parts that would run together if joined by a separator.
+      { ...backup, nativeId: 'daily-1\u00002', keyExtra: [] },
+      { ...backup, instanceNativeId: 'web01","daily-1', nativeId: '2', keyExtra: [] },
+    ];
+    for (const one of variants) {
+      for (const other of variants) expect(backupListKey(one) === backupListKey(other), `${backupId(one)} / ${backupId(other)}`).toBe(backupId(one) === backupId(other));
+    }
+    // An unknown instance is the empty key, as in the global id.
+    expect(backupListKey({ ...backup, instanceNativeId: null })).toBe(backupListKey({ ...backup, instanceNativeId: '' }));
+    // One provider's list: the provider is not part of the key.
+    expect(backupListKey({ nativeId: 'daily-1', instanceNativeId: 'web01', keyExtra: ['2'] })).toBe(backupListKey(backup));
   });
 
   it('a backup id carries instance, backup and extra keys; an unknown instance is an empty key', () => {

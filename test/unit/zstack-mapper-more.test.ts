@@ -102,3 +102,16 @@ describe('zstack: uuids split into query strings under a length', () => {
     expect(chunkForUrl([], 20, 5)).toEqual([]);
   });
 });
+
+describe('zstack: a very large backup list', () => {
+  // Grouping copied each group once per row: these took minutes (40,000 took 7.5 s), a stall for every client.
+  it('groups 100,000 volume backups of one VM, and one group of 100,000 volumes, in one pass', () => {
+    const rows = Array.from({ length: 100_000 }, (_, index) => ({ uuid: `u${index}`, groupUuid: `g${index}`, vmInstanceUuid: 'vm', type: 'Root', status: 'Ready', size: 1 }));
+    const byVm = groupBackups('z', rows, 'UTC');
+    expect(byVm.get('vm')).toHaveLength(100_000);
+    expect(byVm.get('vm')?.[99_999]?.nativeId).toBe('g99999');
+    const oneGroup = groupBackups('z', rows.map((row, index) => ({ ...row, groupUuid: 'g', type: index === 0 ? 'Root' : 'Data' })), 'UTC');
+    expect(oneGroup.get('vm')).toHaveLength(1);
+    expect(oneGroup.get('vm')?.[0]?.sizeBytes).toBe(100_000);
+  });
+});

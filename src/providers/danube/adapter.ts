@@ -1,3 +1,4 @@
+import { appendToGroup } from '../../domain/arrays.js';
 import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -63,7 +64,7 @@ export class DanubeAdapter extends BaseAdapter {
       const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
       const byVm = new Map<string, BackupDefinition[]>();
       for (const definition of listRows(answer, this.account.id).map((row) => mapDefinition(this.account.id, row))) {
-        byVm.set(definition.instanceNativeId, [...(byVm.get(definition.instanceNativeId) ?? []), definition]);
+        appendToGroup(byVm, definition.instanceNativeId, definition);
       }
       return byVm;
     });

@@ -1,3 +1,4 @@
+import { appendToGroup } from '../../domain/arrays.js';
 import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate, toStringOrNull, zonedWallTimeToUtc } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
@@ -84,16 +85,17 @@ export function groupBackups(providerId: string, rows: Row[], timezone: string):
   for (const row of rows) {
     const group = idTextOrNull(row.groupUuid, providerId);
     if (!group) continue;
-    byGroup.set(group, [...(byGroup.get(group) ?? []), row]);
+    appendToGroup(byGroup, group, row);
   }
   const byVm = new Map<string, Backup[]>();
   for (const [group, volumes] of byGroup) {
     const backup = mapBackupGroup(providerId, group, volumes, timezone);
     if (!backup.instanceNativeId) continue;
-    byVm.set(backup.instanceNativeId, [...(byVm.get(backup.instanceNativeId) ?? []), backup]);
+    appendToGroup(byVm, backup.instanceNativeId, backup);
   }
   return byVm;
 }
+
 
 /** Splits uuids into `?=` lists whose query string stays under `maxLength`. */
 export function chunkForUrl(values: readonly string[], maxLength: number, overhead: number): string[][] {
