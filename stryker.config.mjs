@@ -55,6 +55,7 @@ export default {
     'src/server/loopback-host.ts',
     'src/server/address-groups.ts',
     'src/server/rate-limit.ts',
+    'src/server/connection-ledger.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],
