@@ -34,6 +34,7 @@ import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
+import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 
 /**
@@ -120,13 +121,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
   const httpServer = createServer(app);
+  // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
+  const answers = trackAnswerDelivery(httpServer);
   let draining = false;
   let drainStartedAt: number | undefined;
   /** What is left of the drain (counted from the signal, see beginDrain), less the margin to close in. */
   const drainLeftMs = () => Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - (drainStartedAt ?? Date.now())) - CLOSE_FRAMES_MARGIN_MS);
-  /** GraphQL requests over HTTP not answered yet. */
+  /** GraphQL requests over HTTP whose connection is open: running, or their answer still being written. */
   const requestsInFlight = new Set<Response>();
-  /** Those still running just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
+  /** Those still running or being written just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
   let runningAtGraceEnd: Response[] = [];
   let graceEndNote: NodeJS.Timeout | undefined;
 
@@ -183,9 +186,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     res.setHeader('x-request-id', requestId);
     res.locals.requestId = requestId;
     requestsInFlight.add(res);
-    const done = () => requestsInFlight.delete(res);
-    res.once('finish', done);
-    res.once('close', done);
+    // 'close' follows delivery, and a client that went away; 'finish' alone would also
+    // come when the drain cuts an answer half written (see answer-delivery.ts).
+    res.once('close', () => requestsInFlight.delete(res));
     next();
   });
   const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
@@ -283,11 +286,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
         const { operationsCut } = await subscriptions.dispose(drainLeftMs());
-        // Apollo's drain cuts the requests still running when its grace (what is left) ends.
+        // Apollo's drain cuts the requests still running, or whose answers are still being written,
+        // when its grace (what is left) ends: it waits for an answer's 'finish', not its return.
         await apollo.stop();
         clearTimeout(graceEndNote);
-        // Those that finished in the last moments were not cut.
-        const requestsCut = runningAtGraceEnd.filter((res) => !res.writableFinished).length;
+        // Those delivered in the last moments were not cut; an answer cut half written was.
+        const requestsCut = runningAtGraceEnd.filter((res) => !answers.delivered(res)).length;
         await admin.close();
         // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
         await services.close();

@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+
+/** A request sent over a raw socket whose client stopped reading once the answer began. */
+export interface PausedReader {
+  socket: Socket;
+  /** Reads again and resolves with every byte received once the connection closes. */
+  readToEnd(): Promise<Buffer>;
+}
+
+/**
+ * Sends `request` (raw HTTP/1.1) to 127.0.0.1:`port` and stops reading as
+ * soon as the first bytes of the answer arrive: the server has started
+ * writing it, and whatever the kernel buffers cannot take stays queued in
+ * the server process (unlike fetch or undici, a paused net socket reads nothing more).
+ */
+export async function sendAndStopReading(port: number, request: string): Promise<PausedReader> {
+  const socket = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // A cut answer may end in a reset rather than a close: the bytes received tell what arrived.
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(request);
+  await once(socket, 'data');
+  socket.pause();
+  return {
+    socket,
+    readToEnd: async () => {
+      socket.resume();
+      await closed;
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+/** A keep-alive connection that got a whole answer and now sits idle; `closed` resolves when the server closes it. */
+export async function idleKeepAlive(port: number, path: string): Promise<{ socket: Socket; closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let received = '';
+  const answered = new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const head = received.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(received);
+      if (head >= 0 && length && received.length >= head + 4 + Number(length[1])) resolve();
+    });
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: keep-alive\r\n\r\n`);
+  await answered;
+  return { socket, closed };
+}
+
+/** Splits an HTTP/1.1 answer (with content-length) into its head and body. */
+export function splitAnswer(raw: Buffer): { head: string; contentLength: number; body: Buffer } {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.subarray(0, end).toString('latin1');
+  const contentLength = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? NaN);
+  return { head, contentLength, body: raw.subarray(end + 4) };
+}
