@@ -4,6 +4,15 @@ import type { RawRecord } from '../domain/types.js';
 const CREDENTIAL_FIELDS = ['password', 'passwd', 'token', 'auth', 'authinfo', 'authorization', 'api_key', 'apikey', 'secret', 'session', 'sessionid', 'session_id', 'access_token', 'private_key'];
 
 /**
+ * Words that make any field name holding them a credential: OnApp's VM
+ * record carries `initial_root_password`, `remote_access_password` (VNC) and
+ * `service_password`, which exact names let through to every viewer. Words
+ * that other names hold by chance (`auth` in `author`, `session` in
+ * `session_timeout`) stay exact names above.
+ */
+const CREDENTIAL_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'api_key', 'private_key', 'privatekey', 'credential'];
+
+/**
  * Verdicts remembered per set: a provider's records use a few dozen field
  * names, and lower-casing each key of each record allocated a string per key
  * (1.4 KB and 9 us per 18-field record, a tenth of a dashboard's garbage).
@@ -25,7 +34,8 @@ export class HiddenFields {
   has(key: string): boolean {
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
-    const hidden = this.names.has(key.toLowerCase());
+    const name = key.toLowerCase();
+    const hidden = this.names.has(name) || CREDENTIAL_WORDS.some((word) => name.includes(word));
     if (this.verdicts.size < MAX_REMEMBERED_KEYS && key.length <= MAX_REMEMBERED_KEY_LENGTH) this.verdicts.set(key, hidden);
     return hidden;
   }
