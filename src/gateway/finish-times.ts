@@ -1,4 +1,5 @@
 import type { Operation } from '../domain/types.js';
+import { withinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import { operationId } from './ids.js';
@@ -48,16 +49,8 @@ export class FinishTimes {
   }
 
   /** The store's answer, or undefined when it fails or takes longer than FINISH_TIME_STORE_WAIT_MS. */
-  private async bounded<T>(call: Promise<T>): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, FINISH_TIME_STORE_WAIT_MS, undefined);
-    });
-    try {
-      return await Promise.race([call.catch(() => undefined), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private bounded<T>(call: Promise<T>): Promise<T | undefined> {
+    return withinMs(call, FINISH_TIME_STORE_WAIT_MS);
   }
 }
 

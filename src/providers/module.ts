@@ -5,9 +5,20 @@ import type { SimulatorSeedOptions } from '../simulator/random.js';
 import type { ProviderSimulator, SimulatorServer, SimulatorServerOptions } from '../simulator/server.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { SecretSet } from '../upstream/secrets.js';
+import type { CreateOrder } from '../state/create-order.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderEntry } from './config-base.js';
 import type { ProviderKind } from './registry.js';
+
+/**
+ * What the gateway shares with every adapter beyond its account and upstream
+ * client: state that must hold across requests and, through Redis, across
+ * the gateway's processes.
+ */
+export interface AdapterServices {
+  /** Places of overlapping creates that a provider tells apart only by order (OnApp). */
+  createOrder: CreateOrder;
+}
 
 /** A simulator running on loopback, and how to point the gateway at it. */
 export interface RunningSimulator<Kind extends string = ProviderKind> {
@@ -42,7 +53,7 @@ export interface ProviderModule<Kind extends string = string, Schema extends z.Z
   /** Log paths that may carry this kind's credentials, beyond the common ones (password, token, auth, ...). */
   readonly logRedactPaths: readonly string[];
   /** Declares the account's secret material to its upstream client, then makes its adapter. */
-  open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry): ProviderAdapter;
+  open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry, services: AdapterServices): ProviderAdapter;
   startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator<Kind>>;
 }
 
@@ -54,7 +65,7 @@ export interface ProviderModuleDefinition<Kind extends string, Schema extends z.
   logRedactPaths?: readonly string[];
   /** Registers the credentials (and forms of them) the upstream client must scrub from every answer. */
   declareSecrets(secrets: SecretSet, auth: z.output<Schema>['auth']): void;
-  createAdapter(account: ProviderAccount, upstream: UpstreamClient, config: z.output<Schema>): ProviderAdapter;
+  createAdapter(account: ProviderAccount, upstream: UpstreamClient, config: z.output<Schema>, services: AdapterServices): ProviderAdapter;
   /** `await import('./simulator.js')`: loaded on demand, so the production import graph holds no simulator. */
   loadSimulator(): Promise<SimulatorKit<Simulator>>;
 }
@@ -70,12 +81,12 @@ export function defineProviderModule<const Kind extends string, Schema extends z
     capabilities: definition.capabilities,
     instanceStatus: definition.instanceStatus,
     logRedactPaths: definition.logRedactPaths ?? [],
-    open(account, upstream, config) {
+    open(account, upstream, config, services) {
       if (config.kind !== kind) throw new Error(`a ${config.kind} account given to the ${kind} module`);
       // The registry picks this module by the entry's kind, and the config union parsed it with configSchema.
       const entry = config as z.output<Schema>;
       definition.declareSecrets(upstream.secrets, entry.auth);
-      return definition.createAdapter(account, upstream, entry);
+      return definition.createAdapter(account, upstream, entry, services);
     },
     async startSimulator(options) {
       const kit = await definition.loadSimulator();

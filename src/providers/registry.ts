@@ -4,7 +4,10 @@ import { UpstreamClient } from '../upstream/client.js';
 import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
-import type { ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
+import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
+import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../state/create-order.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { KeyValueStore } from '../state/store.js';
 import { danubeModule } from './danube/index.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
@@ -39,6 +42,21 @@ export const PROVIDER_LOG_REDACT_PATHS: readonly string[] = [...new Set(MODULES.
 export interface AdapterDeps {
   logger: Logger;
   observer?: UpstreamObserver;
+  /** Shared by every adapter of the gateway (see adapterServicesOver); each adapter gets its own, in process memory, when absent. */
+  services?: AdapterServices;
+}
+
+/** Places of overlapping creates kept in memory (each a few dozen bytes, held for a create's minutes). */
+const CREATE_PLACES_KEPT = 10_000;
+
+/**
+ * The adapters' services over the gateway's store: in Redis when the
+ * gateway's processes share one, so a create on one replica and a create on
+ * another take different places.
+ */
+export function adapterServicesOver(store: KeyValueStore, logger: Logger): AdapterServices {
+  const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
+  return { createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time: a create goes ahead without its place among overlapping creates of its disk')) };
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {
@@ -53,7 +71,7 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
     ...(deps.observer ? { observer: deps.observer } : {}),
   });
   const module: ProviderModule = PROVIDER_MODULES[config.kind];
-  return module.open(account, upstream, config);
+  return module.open(account, upstream, config, deps.services ?? adapterServicesOver(new MemoryStore(), deps.logger));
 }
 
 /** Kinds that ship a simulator: every kind, which is what demo mode and the shared tests run against. */

@@ -20,7 +20,7 @@ import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
-import { createAdapter } from '../providers/registry.js';
+import { adapterServicesOver, createAdapter } from '../providers/registry.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
@@ -92,10 +92,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function startGatewayServer(config: GatewayConfig, options: GatewayServerOptions): Promise<RunningGateway> {
   const { logger } = options;
   const metrics = new GatewayMetrics();
-  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics }));
+  const store = options.store ?? new MemoryStore();
+  const adapterServices = adapterServicesOver(store, logger);
+  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
-  const services = new SharedServices(new ProviderSet(adapters), options.store ?? new MemoryStore(), logger, {
+  const services = new SharedServices(new ProviderSet(adapters), store, logger, {
     maxPageSize: config.limits.maxPageSize,
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),

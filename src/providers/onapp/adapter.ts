@@ -1,4 +1,4 @@
-import { badInput, isGatewayError, notFound } from '../../domain/errors.js';
+import { badInput, conflict, isGatewayError, notFound } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -10,6 +10,8 @@ import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
+import { nthNewBackup, placeInToken } from './new-backup.js';
+import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -38,7 +40,13 @@ export class OnappAdapter extends BaseAdapter {
   readonly capabilities = ONAPP_CAPABILITIES;
   private readonly client: OnappClient;
 
-  constructor(account: ProviderAccount, upstream: UpstreamClient, config: OnappConfig) {
+  constructor(
+    account: ProviderAccount,
+    upstream: UpstreamClient,
+    config: OnappConfig,
+    /** Places of overlapping creates of one disk, shared by the gateway's processes (see createBackup). */
+    private readonly createOrder: CreateOrder,
+  ) {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
   }
@@ -91,20 +99,36 @@ export class OnappAdapter extends BaseAdapter {
   /**
    * `POST /settings/disks/{disk_id}/backups.json` is documented with no body
    * and no new record in its answer: OnApp backups have neither name nor
-   * note on create. The operation finds the new backup as the first backup
-   * of that disk with an id above the highest one before the call (OnApp ids
-   * grow); a record in the answer, where an OnApp version sends one, is used.
+   * note on create. The operation finds the new backup by its order among
+   * the backups of that disk with an id above the highest one before the
+   * call (OnApp ids grow); a record in the answer, where an OnApp version
+   * sends one, is used. Two creates of one disk at once read the same
+   * highest id: each takes a place in the shared store first (CreateOrder),
+   * so the first looks for the first new backup, the second for the second,
+   * and neither is told about the other's.
    */
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const vmId = request.instance.nativeId;
     const diskId = await this.chooseDisk(vmId, scope, request.diskId);
     const before = await this.backupsOf(vmId, scope);
-    const highest = before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0);
+    const highest = String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0));
+    const series = this.seriesOf(diskId, highest);
+    const place = await this.takePlace(series);
     const startedAt = new Date();
-    const body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope);
+    let body: unknown;
+    try {
+      body = await this.client.call('POST', `/settings/disks/${segment(diskId)}/backups.json`, 'backups.create', scope);
+    } catch (error) {
+      // Given up on every failure, even one that may have acted: held, a later create of the
+      // disk would look for one backup more than comes, and end FAILED beside its own backup;
+      // given up, a backup that came after all is at worst taken for a later one, as alike.
+      if (place !== null) await this.createOrder.giveUp(series, place);
+      throw error;
+    }
     const [created] = unwrapRecords(body, 'backup');
     const backupId = idTextOrNull(created?.id, this.account.id);
-    const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token: [diskId, String(highest)] };
+    const token = place === null ? [diskId, highest] : [diskId, highest, String(place)];
+    const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token };
     return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
   }
 
@@ -161,12 +185,11 @@ export class OnappAdapter extends BaseAdapter {
       if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', null, `transaction ${String(transaction.status)}`);
       return this.operation(ref, 'RUNNING', idText(transaction.id, this.account.id));
     }
-    const backups = await this.backupsOf(vmId, scope);
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
-      const [diskId, highest] = ref.token;
-      const made = backups
-        .filter((item) => item.diskId === diskId && Number(item.nativeId) > Number(highest ?? 0))
-        .sort((a, b) => Number(a.nativeId) - Number(b.nativeId))[0];
+      const [diskId = '', highest = '0'] = ref.token;
+      const place = placeInToken(ref.token);
+      const [backups, rank] = await Promise.all([this.backupsOf(vmId, scope), this.createOrder.rank(this.seriesOf(diskId, highest), place)]);
+      const made = nthNewBackup(backups, diskId, highest, rank);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
       // shows up must end some time, or a dashboard follows it for ever.
       if (!made) {
@@ -176,10 +199,29 @@ export class OnappAdapter extends BaseAdapter {
       }
       return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
     }
+    const backups = await this.backupsOf(vmId, scope);
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+  }
+
+  /** The creates of one disk that read the same highest backup id before their call: one series of places. */
+  private seriesOf(diskId: string, highest: string): string {
+    return `${this.account.id}:${diskId}:${highest}`;
+  }
+
+  /**
+   * This create's place in `series`; null when the store did not answer in
+   * time. Then it goes ahead as the first of its series (as every create did
+   * before places): refusing would lose the backup asked for, for as long
+   * as the store is down, while going ahead risks only two creates of one
+   * disk within the same moment being told of the same backup.
+   */
+  private async takePlace(series: string): Promise<number | null> {
+    const taking = await this.createOrder.take(series, UNLISTED_CREATE_GIVES_UP_MS);
+    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already: try again once they are listed`, this.account.id);
+    return taking === 'unanswered' ? null : taking;
   }
 
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {

@@ -10,7 +10,7 @@ export const onappModule = defineProviderModule({
   capabilities: ONAPP_CAPABILITIES,
   instanceStatus: onappInstanceStatus,
   declareSecrets: declareOnappSecrets,
-  createAdapter: (account, upstream, config) => new OnappAdapter(account, upstream, config),
+  createAdapter: (account, upstream, config, services) => new OnappAdapter(account, upstream, config, services.createOrder),
   async loadSimulator() {
     const { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } = await import('./simulator.js');
     return { create: (options) => new OnappSimulator(options), account: (url) => ({ name: 'OnApp (simulated)', url, auth: { username: ONAPP_SIM_USER, password: ONAPP_SIM_API_KEY } }) };

@@ -1,0 +1,17 @@
+/**
+ * A store call's answer, or undefined when it fails or has not answered
+ * within `waitMs`. For state that improves an answer but must never hold it
+ * up: a Redis that is down or slow would otherwise stall every request that
+ * touches it (ioredis queues commands while it reconnects).
+ */
+export async function withinMs<T>(call: Promise<T>, waitMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, waitMs, undefined);
+  });
+  try {
+    return await Promise.race([call.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

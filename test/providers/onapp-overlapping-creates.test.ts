@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
+import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { CREATE_ORDER_NAMESPACE, MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
+
+/**
+ * OnApp answers a create with no record: each create looks for its backup
+ * among the disk's new ones. Two creates of one disk at once must each end
+ * with a backup of its own, on one gateway or on two sharing Redis.
+ */
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
+const BACKUP_LIST = 'GET /virtual_machines/:id/backups.json';
+
+interface Created {
+  createBackup: { operation: { id: string } } | null;
+}
+interface Polled {
+  operation: { status: string; error: string | null; backup: { nativeId: string } | null };
+}
+
+type Ask = <T>(query: string, variables: Record<string, unknown>) => Promise<GraphQLAnswer<T>>;
+
+async function instanceIds(harness: Harness): Promise<Array<{ id: string; nativeId: string }>> {
+  const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>('{ instances { edges { node { id nativeId } } } }');
+  return answer.data!.instances.edges.map((edge) => edge.node);
+}
+
+/** The operation's backup once it has finished. */
+async function finishedBackup(ask: Ask, operationId: string): Promise<Polled['operation']> {
+  const polled = await eventually(
+    () => ask<Polled>(OPERATION, { id: operationId }),
+    (answer) => answer.data?.operation.status === 'SUCCEEDED' || answer.data?.operation.status === 'FAILED',
+    { timeoutMs: 5_000 },
+  );
+  return polled.data!.operation;
+}
+
+/** The simulator's backup ids of one VM above `above`. */
+const backupIdsOf = (simulator: OnappSimulator, vmNativeId: string, above: number): string[] =>
+  [...simulator.backups.values()].filter((backup) => backup.vmId === Number(vmNativeId) && backup.id > above).map((backup) => String(backup.id));
+
+const highestBackupId = (simulator: OnappSimulator): number => Math.max(...simulator.backups.keys());
+
+/**
+ * Both creates read the backup list before either one's POST: each list
+ * answer is the list as it was on arrival, sent `slowMs` later.
+ */
+const listsBeforeEitherPost = (harness: Harness, slowMs = 400) => harness.simulator('onapp').server.setFault({ mode: 'late', onlyLabel: BACKUP_LIST, slowMs, times: 2 });
+
+const askVia =
+  (gateway: RunningGateway): Ask =>
+  async <T>(query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as { data?: T; errors?: GraphQLAnswer<T>['errors'] }) };
+  };
+
+async function expectTwoBackupsOfTheirOwn(simulator: OnappSimulator, vmNativeId: string, before: number, answers: Array<GraphQLAnswer<Created>>, asks: Ask[]): Promise<void> {
+  for (const answer of answers) expect(answer.errors).toBeUndefined();
+  const [first, second] = answers.map((answer) => answer.data!.createBackup!.operation.id) as [string, string];
+  expect(first).not.toBe(second);
+  const made = await Promise.all([finishedBackup(asks[0]!, first), finishedBackup(asks[1]!, second)]);
+  expect(made.map((operation) => operation.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+  const reported = made.map((operation) => operation.backup?.nativeId);
+  expect(new Set(reported).size).toBe(2);
+  expect(reported.toSorted()).toEqual(backupIdsOf(simulator, vmNativeId, before).toSorted());
+}
+
+describe('onapp: overlapping creates of one disk (one gateway)', () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  let instances: Array<{ id: string; nativeId: string }>;
+  beforeAll(async () => {
+    // No read coalescing: each create's list read is its own call, so the order of the two is the test's.
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ coalesceReads: false }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    instances = await instanceIds(harness);
+  });
+  afterAll(() => harness.close());
+
+  it('gives two creates at once (one with an idempotency key, one without) a backup each', async () => {
+    const vm = instances[2]!;
+    const before = highestBackupId(simulator);
+    await listsBeforeEitherPost(harness);
+    const answers = await Promise.all([
+      harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'first', idempotencyKey: randomUUID() } }),
+      harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'second' } }),
+    ]);
+    expect(harness.simulator('onapp').server.count((request) => request.method === 'POST')).toBeGreaterThanOrEqual(2);
+    await expectTwoBackupsOfTheirOwn(simulator, vm.nativeId, before, answers, [harness.gql, harness.gql]);
+  });
+
+  it('gives two creates at once with different idempotency keys a backup each', async () => {
+    const vm = instances[3]!;
+    const before = highestBackupId(simulator);
+    await listsBeforeEitherPost(harness);
+    const answers = await Promise.all(['a', 'b'].map((name) => harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name, idempotencyKey: randomUUID() } })));
+    await expectTwoBackupsOfTheirOwn(simulator, vm.nativeId, before, answers, [harness.gql, harness.gql]);
+  });
+
+  it('a create refused by OnApp gives its place up: the next create of the disk finds its own backup', async () => {
+    const vm = instances[4]!;
+    const simVm = simulator.vms.get(Number(vm.nativeId))!;
+    simVm.locked = true;
+    const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'refused' } });
+    simVm.locked = false;
+    expect(errorCodes(refused)).toEqual(['PROVIDER_ERROR']);
+    const before = highestBackupId(simulator);
+    const next = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'next' } });
+    expect(next.errors).toBeUndefined();
+    const operation = await finishedBackup(harness.gql, next.data!.createBackup!.operation.id);
+    expect(operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
+  });
+
+  it('a first create refused after a second took the next place: the second finds the one new backup, not a backup to come', async () => {
+    const vm = instances[5]!;
+    const before = highestBackupId(simulator);
+    // The first POST is refused, as a locked VM's is, after the second create took its place.
+    const handled = simulator as unknown as { handle(request: SimRequest): SimResponse | Promise<SimResponse> };
+    const handle = handled.handle.bind(simulator);
+    let posts = 0;
+    handled.handle = async (request) => {
+      if (request.method !== 'POST' || ++posts > 1) return handle(request);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      return { status: 422, json: { errors: { base: ['Virtual server is locked'] } } };
+    };
+    try {
+      await listsBeforeEitherPost(harness, 600);
+      const first = harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'first' } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'second' } });
+      expect(errorCodes(await first)).toEqual(['PROVIDER_ERROR']);
+      expect(second.errors).toBeUndefined();
+      const operation = await finishedBackup(harness.gql, second.data!.createBackup!.operation.id);
+      expect(backupIdsOf(simulator, vm.nativeId, before)).toHaveLength(1);
+      expect(operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
+    } finally {
+      delete (handled as Partial<typeof handled>).handle;
+    }
+  });
+});
+
+describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk on two gateway processes sharing Redis', redis), () => {
+  let harness: Harness;
+  let second: RunningGateway;
+  let simulator: OnappSimulator;
+  beforeAll(async () => {
+    // One key prefix for both gateways (and none shared with other test runs).
+    const prefix = `bg-test-${randomUUID()}:`;
+    const stores = [new RedisStore(redis.url as string, prefix), new RedisStore(redis.url as string, prefix)] as const;
+    await Promise.all(stores.map((store) => store.ready()));
+    harness = await startHarness({ kinds: ['onapp'], store: stores[0] });
+    second = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: stores[1] });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(async () => {
+    await second.close();
+    await harness.close();
+  });
+
+  it('gives a create sent to each at the same moment a backup each', async () => {
+    const vm = (await instanceIds(harness))[2]!;
+    const before = highestBackupId(simulator);
+    await listsBeforeEitherPost(harness);
+    const viaSecond = askVia(second);
+    const answers = await Promise.all([harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'here' } }), viaSecond<Created>(CREATE, { input: { instanceId: vm.id, name: 'there' } })]);
+    await expectTwoBackupsOfTheirOwn(simulator, vm.nativeId, before, answers, [harness.gql, viaSecond]);
+  });
+});
+
+/** The gateway's store, with the create places in `places` (to fill, or to silence). */
+class StoreWithPlaces extends MemoryStore {
+  constructor(private readonly places: KeyValueStore) {
+    super();
+  }
+
+  override namespace(name: string, options: { maxEntries: number }): KeyValueStore {
+    return name === CREATE_ORDER_NAMESPACE ? this.places : super.namespace(name, options);
+  }
+}
+
+describe('onapp: creates when the store of places is down or full', () => {
+  it('a store that does not answer holds a create no longer than its wait: it goes ahead as the first of its disk, as before places', async () => {
+    const never = () => new Promise<never>(() => {});
+    const silent = Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never });
+    await withHarness({ kinds: ['onapp'], store: new StoreWithPlaces(silent) }, async (harness) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const vm = (await instanceIds(harness))[2]!;
+      const before = highestBackupId(simulator);
+      const startedAt = performance.now();
+      const created = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'store-down' } });
+      expect(performance.now() - startedAt).toBeLessThan(2_000);
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createBackup!.operation.id;
+      // An id with no place: what every create made before places, read as the first.
+      expect(decodeOperationId(id).token).toHaveLength(2);
+      expect(await finishedBackup(harness.gql, id)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
+      expect(harness.logs.some((line) => line.includes('the store did not answer in time: a create goes ahead without its place'))).toBe(true);
+    });
+  });
+
+  it('reads an operation id made before places (no place in it) as the first create of its disk', async () => {
+    await withHarness({ kinds: ['onapp'] }, async (harness) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const vm = (await instanceIds(harness))[3]!;
+      const before = highestBackupId(simulator);
+      const created = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'placed' } });
+      const ref = decodeOperationId(created.data!.createBackup!.operation.id);
+      expect(ref.token).toHaveLength(3);
+      const older = operationId({ ...ref, token: ref.token.slice(0, 2) });
+      expect(await finishedBackup(harness.gql, older)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
+    });
+  });
+
+  it(`refuses a create with CONFLICT, before its POST, when ${MOST_OVERLAPPING_CREATES} creates of the disk are under way`, async () => {
+    const places = new MemoryStore();
+    await withHarness({ kinds: ['onapp'], store: new StoreWithPlaces(places) }, async (harness) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const vm = (await instanceIds(harness))[3]!;
+      const simVm = simulator.vms.get(Number(vm.nativeId))!;
+      const disk = simVm.disks.find((item) => item.primary)!.id;
+      const highest = Math.max(0, ...backupIdsOf(simulator, vm.nativeId, 0).map(Number));
+      for (let place = 1; place <= MOST_OVERLAPPING_CREATES; place++) await places.set(`${harness.providerId('onapp')}:${disk}:${highest}:${place}`, 'taken', 60_000);
+      harness.resetUpstreamLogs();
+      const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'one-too-many' } });
+      expect(errorCodes(refused)).toEqual(['CONFLICT']);
+      expect(refused.errors?.[0]?.message).toContain(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already`);
+      expect(harness.simulator('onapp').server.count((request) => request.method === 'POST')).toBe(0);
+    });
+  });
+});

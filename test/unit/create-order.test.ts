@@ -1,0 +1,200 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
+import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, countGivenUp, freePlaces, placeKey, placeKeys } from '../../src/state/create-order.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+import { RecordingStore } from './recording-store.js';
+
+const SERIES = 'onapp-a:7:40';
+const HELD_MS = 60_000;
+
+/** A store that never answers, as a Redis that went away looks while ioredis reconnects. */
+function silentStore(): KeyValueStore {
+  const never = () => new Promise<never>(() => {});
+  return Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never });
+}
+
+/** A memory store whose calls after the first `answered` never answer. */
+function silentAfter(answered: number): KeyValueStore {
+  const inner = new MemoryStore();
+  let calls = 0;
+  const gate =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      ++calls > answered ? new Promise<never>(() => {}) : call(...args);
+  return Object.assign(Object.create(inner) as KeyValueStore, {
+    get: gate(inner.get.bind(inner)),
+    getMany: gate(inner.getMany.bind(inner)),
+    set: gate(inner.set.bind(inner)),
+    setIfAbsent: gate(inner.setIfAbsent.bind(inner)),
+    delete: gate(inner.delete.bind(inner)),
+  });
+}
+
+describe('CreateOrder', () => {
+  it('gives creates of one series places 1, 2, 3 in the order they ask, even all at once', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    expect(await Promise.all([order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS)])).toEqual([1, 2, 3]);
+    expect(await order.take('onapp-a:7:41', HELD_MS)).toBe(1);
+    expect(await order.take('onapp-a:8:40', HELD_MS)).toBe(1);
+  });
+
+  it('gives two orders over one store (two gateway processes) different places', async () => {
+    const store = new MemoryStore();
+    const [here, there] = [new CreateOrder(store), new CreateOrder(store)];
+    expect(await Promise.all([here.take(SERIES, HELD_MS), there.take(SERIES, HELD_MS)])).toEqual([1, 2]);
+  });
+
+  it('holds a place for the time asked, then it is free again', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    expect(store.calls.filter((call) => call.method === 'setIfAbsent')).toEqual([{ method: 'setIfAbsent', keys: [placeKey(SERIES, 1)], ttlMs: HELD_MS }]);
+    expect(store.calls[0]).toEqual({ method: 'getMany', keys: placeKeys(SERIES, MOST_OVERLAPPING_CREATES) });
+  });
+
+  it('takes the next free place when another process took the free one it saw', async () => {
+    const store = new MemoryStore();
+    const racing = Object.assign(Object.create(store) as KeyValueStore, {
+      getMany: async (keys: readonly string[]) => {
+        const seen = await store.getMany<string>(keys);
+        // Taken by someone else between the look and the take.
+        await store.setIfAbsent(placeKey(SERIES, 2), 'taken', HELD_MS);
+        return seen;
+      },
+    });
+    await store.setIfAbsent(placeKey(SERIES, 1), 'taken', HELD_MS);
+    expect(await new CreateOrder(racing).take(SERIES, HELD_MS)).toBe(3);
+  });
+
+  it('says full when every place is held, and fills a place given up in the middle only never', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    for (let place = 1; place <= MOST_OVERLAPPING_CREATES; place++) expect(await order.take(SERIES, HELD_MS)).toBe(place);
+    expect(await order.take(SERIES, HELD_MS)).toBe('full');
+    await order.giveUp(SERIES, 5);
+    expect(await order.take(SERIES, HELD_MS)).toBe('full');
+  });
+
+  it('ranks a place after those before it given up, and only those', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    for (let place = 1; place <= 4; place++) await order.take(SERIES, HELD_MS);
+    expect(await order.rank(SERIES, 4)).toBe(4);
+    await order.giveUp(SERIES, 1);
+    await order.giveUp(SERIES, 3);
+    expect(await order.rank(SERIES, 1)).toBe(1);
+    expect(await order.rank(SERIES, 2)).toBe(1);
+    expect(await order.rank(SERIES, 4)).toBe(2);
+    expect(await order.rank('onapp-a:7:41', 4)).toBe(4);
+  });
+
+  it('keeps a place given up while a later one is held for as long as operations are followed, and never takes it again', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    await order.take(SERIES, HELD_MS);
+    store.calls.length = 0;
+    await order.giveUp(SERIES, 1);
+    expect(store.calls).toEqual([
+      { method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: GIVEN_UP_KEPT_MS },
+      { method: 'get', keys: [placeKey(SERIES, 2)] },
+    ]);
+    expect(await order.take(SERIES, HELD_MS)).toBe(3);
+  });
+
+  it('deletes a place given up with no later one held, so failures one after another never fill the series', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    for (let attempt = 0; attempt < MOST_OVERLAPPING_CREATES + 3; attempt++) {
+      expect(await order.take(SERIES, HELD_MS)).toBe(1);
+      await order.giveUp(SERIES, 1);
+    }
+    await order.take(SERIES, HELD_MS);
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+    await order.giveUp(SERIES, 2);
+    expect(await order.rank(SERIES, 1)).toBe(1);
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+  });
+
+  it('keeps the place given up marked when the store does not say whether a later one is held', async () => {
+    const store = Object.assign(new MemoryStore(), { get: () => new Promise<never>(() => {}) });
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    vi.useFakeTimers();
+    try {
+      const givingUp = order.giveUp(SERIES, 1);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      await givingUp;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await store.getMany([placeKey(SERIES, 1)])).toEqual(['given-up']);
+  });
+
+  it('a store that does not answer holds no create or read longer than CREATE_ORDER_STORE_WAIT_MS a call, and is reported', async () => {
+    vi.useFakeTimers();
+    try {
+      const unanswered = vi.fn();
+      const order = new CreateOrder(silentStore(), unanswered);
+      const taking = order.take(SERIES, HELD_MS);
+      const ranking = order.rank(SERIES, 3);
+      const givingUp = order.giveUp(SERIES, 2);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS - 1);
+      expect(unanswered).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await taking).toBe('unanswered');
+      expect(unanswered).toHaveBeenCalledTimes(1);
+      expect(await ranking).toBe(3);
+      await givingUp;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports a take whose setIfAbsent goes unanswered', async () => {
+    vi.useFakeTimers();
+    try {
+      const unanswered = vi.fn();
+      const taking = new CreateOrder(silentAfter(1), unanswered).take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      expect(await taking).toBe('unanswered');
+      expect(unanswered).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a store that fails counts as unanswered, and ranks count no place given up', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    await order.take(SERIES, HELD_MS);
+    await order.giveUp(SERIES, 1);
+    store.failing = true;
+    expect(await order.take(SERIES, HELD_MS)).toBe('unanswered');
+    expect(await order.rank(SERIES, 2)).toBe(2);
+    await order.giveUp(SERIES, 2);
+  });
+
+  it('ranks the first place without a store call', async () => {
+    const store = new RecordingStore();
+    expect(await new CreateOrder(store).rank(SERIES, 1)).toBe(1);
+    expect(store.calls).toEqual([]);
+  });
+
+  it('keeps a given-up place as long as finish times and idempotency records, never longer', () => {
+    expect(GIVEN_UP_KEPT_MS).toBe(FINISH_TIME_KEPT_MS);
+  });
+});
+
+describe('places', () => {
+  it('keys each place under its series', () => {
+    expect(placeKey(SERIES, 2)).toBe('onapp-a:7:40:2');
+    expect(placeKeys(SERIES, 3)).toEqual(['onapp-a:7:40:1', 'onapp-a:7:40:2', 'onapp-a:7:40:3']);
+    expect(placeKeys(SERIES, 0)).toEqual([]);
+  });
+
+  it('finds the free places in order and counts those given up', () => {
+    expect(freePlaces(['taken', undefined, 'given-up', undefined])).toEqual([2, 4]);
+    expect(freePlaces([])).toEqual([]);
+    expect(countGivenUp(['taken', 'given-up', undefined, 'given-up'])).toBe(2);
+  });
+});
