@@ -78,7 +78,7 @@ export class CreateOrder {
   async rank(series: string, place: number): Promise<number> {
     if (place === 1) return 1;
     const before = await withinMs(this.store.getMany<string>(placeKeys(series, place - 1)), CREATE_ORDER_STORE_WAIT_MS);
-    return place - countGivenUp(before ?? []);
+    return before === undefined ? place : place - countGivenUp(before);
   }
 
   private unanswered(): 'unanswered' {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
@@ -157,9 +159,9 @@ describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk o
   let harness: Harness;
   let second: RunningGateway;
   let simulator: OnappSimulator;
+  // One key prefix for both gateways (and none shared with other test runs).
+  const prefix = `bg-test-${randomUUID()}:`;
   beforeAll(async () => {
-    // One key prefix for both gateways (and none shared with other test runs).
-    const prefix = `bg-test-${randomUUID()}:`;
     const stores = [new RedisStore(redis.url as string, prefix), new RedisStore(redis.url as string, prefix)] as const;
     await Promise.all(stores.map((store) => store.ready()));
     harness = await startHarness({ kinds: ['onapp'], store: stores[0] });
@@ -169,6 +171,10 @@ describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk o
   afterAll(async () => {
     await second.close();
     await harness.close();
+    const client = new Redis(redis.url as string);
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length > 0) await client.del(...keys);
+    await client.quit();
   });
 
   it('gives a create sent to each at the same moment a backup each', async () => {
@@ -178,6 +184,17 @@ describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk o
     const viaSecond = askVia(second);
     const answers = await Promise.all([harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'here' } }), viaSecond<Created>(CREATE, { input: { instanceId: vm.id, name: 'there' } })]);
     await expectTwoBackupsOfTheirOwn(simulator, vm.nativeId, before, answers, [harness.gql, viaSecond]);
+    // Places 1 and 2 of the series, in a namespace of their own, held no longer than a create may stay unlisted.
+    const [diskId, highest] = decodeOperationId(answers[0]!.data!.createBackup!.operation.id).token;
+    const client = new Redis(redis.url as string);
+    try {
+      const keys = (await client.keys(`${prefix}create-order:*`)).toSorted();
+      expect(keys).toEqual([1, 2].map((place) => `${prefix}create-order:${harness.providerId('onapp')}:${diskId}:${highest}:${place}`));
+      for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(UNLISTED_CREATE_GIVES_UP_MS - 60_000);
+      for (const key of keys) expect(await client.pttl(key)).toBeLessThanOrEqual(UNLISTED_CREATE_GIVES_UP_MS);
+    } finally {
+      await client.quit();
+    }
   });
 });
 
