@@ -19,9 +19,21 @@ export class UpstreamBudget {
 
   /** Counts one upstream call, or refuses it when the budget is used up. */
   spend(): void {
-    if (this.spent >= this.limit) {
-      throw (this.refusal ??= new GatewayError('QUERY_TOO_COMPLEX', `this request needs more than ${this.limit} upstream calls (limits.maxUpstreamCallsPerRequest); ask for fewer items`));
-    }
+    if (this.spent >= this.limit) throw this.refused();
     this.spent += 1;
+  }
+
+  /**
+   * Refuses at once when `calls` more would pass the budget, before any is
+   * made: a provider saying its list has 2e7 rows asked for 200,000 pages,
+   * each made (and refused) one by one, a stall of seconds. Spends nothing:
+   * each call still spends its own.
+   */
+  reserve(calls: number): void {
+    if (this.spent + calls > this.limit) throw this.refused();
+  }
+
+  private refused(): GatewayError {
+    return (this.refusal ??= new GatewayError('QUERY_TOO_COMPLEX', `this request needs more than ${this.limit} upstream calls (limits.maxUpstreamCallsPerRequest); ask for fewer items`));
   }
 }

@@ -99,4 +99,24 @@ describe('UpstreamBudget', () => {
     expect(refusals[0]).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringContaining('more than 2 upstream calls') });
     expect(refusals[1]).toBe(refusals[0]);
   });
+
+  it('refuses calls announced past the limit before any is made, spending nothing itself', () => {
+    const budget = new UpstreamBudget(3);
+    budget.spend();
+    budget.reserve(2);
+    expect(() => budget.reserve(3)).toThrow(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', message: expect.stringContaining('more than 3 upstream calls') }));
+    // Reserving spent nothing: the two calls it allowed can still be made, and no third.
+    budget.spend();
+    budget.spend();
+    budget.reserve(0);
+    expect(() => budget.reserve(1)).toThrow(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }));
+    let refusal: unknown;
+    try {
+      budget.spend();
+    } catch (error) {
+      refusal = error;
+    }
+    // One refusal for the request, however it was reached.
+    expect(() => budget.reserve(1)).toThrow(refusal as Error);
+  });
 });

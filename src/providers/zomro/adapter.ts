@@ -1,4 +1,5 @@
-import { badInput, notFound } from '../../domain/errors.js';
+import { appendAll } from '../../domain/arrays.js';
+import { GatewayError, badInput, notFound } from '../../domain/errors.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -11,6 +12,15 @@ import { elems, scalar, unwrap, type ZomroDoc } from './wire.js';
 
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
+
+/** `p_elems`, how many rows the list holds: null when absent; a count that is no count makes the answer invalid. */
+function elementCount(value: unknown, providerId: string): number | null {
+  const text = scalar(value);
+  if (text === null || text === '') return null;
+  const count = Number(text);
+  if (Number.isSafeInteger(count) && count >= 0) return count;
+  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a list count that is no count`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+}
 export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   // NAME_BACKUP: createBackup's name becomes the backup's own name.
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE', 'NAME_BACKUP',
@@ -28,14 +38,33 @@ export class ZomroAdapter extends BaseAdapter {
     this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
   }
 
+  /**
+   * Every page of `func=instances`. The first answer's count (`p_elems`)
+   * says how many pages to read at once; a panel that caps `p_cnt` lower
+   * answers fewer rows than asked, and the rest are read in pages of its
+   * size. Without a count, pages are read one after another while they come
+   * back full. Either way the pages spend from the request's upstream budget,
+   * and a count past it is refused before any page is asked for.
+   */
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const page = (number: number) =>
-      this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: String(number) }, idempotent: true }, scope);
-    const first = await page(1);
-    const total = Number(scalar(first.p_elems) ?? 0);
-    const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const rest = await Promise.all(Array.from({ length: pageCount - 1 }, (_, index) => page(index + 2)));
-    return [first, ...rest].flatMap((doc) => elems(doc)).map((row) => mapInstance(this.account.id, row));
+    const page = async (number: number, size: number) =>
+      elems(await this.client.call({ func: 'instances', params: { p_cnt: String(size), p_num: String(number) }, idempotent: true }, scope));
+    const first = await this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: '1' }, idempotent: true }, scope);
+    const rows = elems(first);
+    const size = rows.length > 0 && rows.length < PAGE_SIZE ? rows.length : PAGE_SIZE;
+    const total = elementCount(first.p_elems, this.account.id);
+    if (total === null) {
+      for (let number = 2, last = rows.length; last === size; number++) {
+        const next = await page(number, size);
+        appendAll(rows, next);
+        last = next.length;
+      }
+    } else if (total > rows.length) {
+      const more = Math.ceil(total / size) - 1;
+      scope.budget?.reserve(more);
+      for (const next of await Promise.all(Array.from({ length: more }, (_, index) => page(index + 2, size)))) appendAll(rows, next);
+    }
+    return rows.map((row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {

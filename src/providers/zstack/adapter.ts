@@ -157,10 +157,17 @@ export class ZstackAdapter extends BaseAdapter {
     return response.status === 202 ? this.operation(ref, 'RUNNING', jobUuid) : this.operation(ref, 'SUCCEEDED', jobUuid);
   }
 
+  /**
+   * Every page of a query. The next page starts after the rows received, and
+   * reading stops at the count the first answers give (`replyWithCount`) or,
+   * without one, at a page shorter than asked: a node that caps `limit` lower,
+   * or leaves the count out, would otherwise cut the list short unseen.
+   * Each page spends from the request's upstream budget.
+   */
   private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
-    for (let start = 0; ; start += pageSize) {
-      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(start)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
+    for (;;) {
+      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
       // ZStack's queries always answer with an inventories array: without one, "none" would be a guess
@@ -170,7 +177,8 @@ export class ZstackAdapter extends BaseAdapter {
       }
       const page = body.inventories;
       appendAll(rows, page);
-      if (page.length < pageSize || rows.length >= (body.total ?? 0)) return rows;
+      const total = typeof body.total === 'number' ? body.total : null;
+      if (page.length === 0 || (total === null ? page.length < pageSize : rows.length >= total)) return rows;
     }
   }
 }

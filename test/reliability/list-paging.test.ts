@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+
+/**
+ * Paged lists as providers may really page them: a panel that caps the page
+ * size below what was asked, a count left out, a count that is no count. A
+ * list cut short unseen reads as instances gone (protection counts drop
+ * silently); a made-up count must cost its account, not the gateway.
+ */
+interface ListShape {
+  rows: number;
+  /** The most rows a page holds, whatever was asked. */
+  cap?: number;
+  /** The count as sent; absent when undefined. */
+  count?: string;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of request) body += String(chunk);
+  return body;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const wrapped = (value: unknown) => ({ $: String(value) });
+
+describe('paged provider lists', () => {
+  let harness: Harness;
+  let zomro: Server;
+  let zstack: Server;
+  let zomroShape: ListShape = { rows: 0 };
+  let zstackShape: ListShape = { rows: 0 };
+  let zomroPages = 0;
+
+  beforeAll(async () => {
+    // BILLmanager's form API: p_cnt rows of page p_num, the count in p_elems.
+    zomro = createServer(async (request, response) => {
+      const form = new URLSearchParams(await readBody(request));
+      let doc: Record<string, unknown> = { elem: [] };
+      if (form.get('func') === 'instances') {
+        zomroPages += 1;
+        const size = Math.min(zomroShape.cap ?? Infinity, Number(form.get('p_cnt')));
+        const first = (Number(form.get('p_num')) - 1) * size;
+        const elem = Array.from({ length: Math.max(0, Math.min(zomroShape.rows, first + size) - first) }, (_, index) => ({ id: wrapped(1000 + first + index), name: wrapped(`vm-${first + index}`) }));
+        doc = { elem, ...(zomroShape.count === undefined ? {} : { p_elems: wrapped(zomroShape.count) }) };
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doc }));
+    });
+    // ZStack's queries: `limit` rows from `start`, the count in `total` (replyWithCount).
+    zstack = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://zstack');
+      let body: Record<string, unknown> = { inventories: [] };
+      if (url.pathname.endsWith('/vm-instances')) {
+        const start = Number(url.searchParams.get('start'));
+        const size = Math.min(zstackShape.cap ?? Infinity, Number(url.searchParams.get('limit')));
+        const inventories = Array.from({ length: Math.max(0, Math.min(zstackShape.rows, start + size) - start) }, (_, index) => ({ uuid: `${(start + index).toString(16).padStart(32, '0')}`, name: `vm-${start + index}`, state: 'Running' }));
+        body = { inventories, ...(zstackShape.count === undefined ? {} : { total: Number(zstackShape.count) }) };
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    const [zomroUrl, zstackUrl] = await Promise.all([listen(zomro), listen(zstack)]);
+    harness = await startHarness({
+      kinds: ['zomro', 'zstack'],
+      configure: [
+        withAccountCopy('zomro', { id: 'zomro-paged', url: `${zomroUrl}/`, retries: 0 }),
+        withAccountCopy('zstack', { id: 'zstack-paged', url: zstackUrl, auth: { sessionId: 'paged-session-0123456789' }, retries: 0 }),
+      ],
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    zomro.close();
+    zstack.close();
+  });
+  beforeEach(() => {
+    zomroPages = 0;
+  });
+
+  interface Listed {
+    instances: { totalCount: number; edges: Array<{ node: { nativeId: string } }>; providerErrors: Array<{ code: string; message: string }> };
+  }
+  const list = async (providerId: string): Promise<Listed['instances']> => {
+    const answer = await harness.gql<Listed>(`{ instances(providerId: "${providerId}", first: 1000) { totalCount edges { node { nativeId } } providerErrors { code message } } }`);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances;
+  };
+  const distinct = (instances: Listed['instances']) => new Set(instances.edges.map((edge) => edge.node.nativeId)).size;
+
+  it('Zomro: a panel capping pages at 50 rows is read in pages of 50, every instance listed', async () => {
+    zomroShape = { rows: 250, cap: 50, count: '250' };
+    const instances = await list('zomro-paged');
+    expect(instances.providerErrors).toEqual([]);
+    expect([instances.totalCount, distinct(instances)]).toEqual([250, 250]);
+    expect(zomroPages).toBe(5);
+  });
+
+  it('Zomro: without a count, pages are read while they come back full', async () => {
+    zomroShape = { rows: 250 };
+    const instances = await list('zomro-paged');
+    expect([instances.totalCount, distinct(instances)]).toEqual([250, 250]);
+    expect(zomroPages).toBe(3);
+    zomroShape = { rows: 200 };
+    expect((await list('zomro-paged')).totalCount).toBe(200);
+    // Two full pages, then the empty one that ends the list.
+    expect(zomroPages).toBe(3 + 3);
+  });
+
+  it('Zomro: a count of 2e7 is refused at once as past the request budget, not asked for page by page', async () => {
+    zomroShape = { rows: 100, count: '2e7' };
+    const instances = await list('zomro-paged');
+    expect(instances.providerErrors).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' })]);
+    expect(zomroPages).toBe(1);
+    // The other accounts are listed all the same.
+    expect((await list('zomro-test')).providerErrors).toEqual([]);
+  });
+
+  it('Zomro: a count that is no count makes the answer invalid', async () => {
+    for (const count of ['many', '-5', '2.5', '1e300']) {
+      zomroShape = { rows: 100, count };
+      expect((await list('zomro-paged')).providerErrors, count).toEqual([{ code: 'PROVIDER_ERROR', message: 'provider zomro-paged sent a list count that is no count' }]);
+    }
+  });
+
+  it('ZStack: a node capping `limit` is read from where each page ended, every VM listed', async () => {
+    zstackShape = { rows: 900, cap: 200, count: '900' };
+    const instances = await list('zstack-paged');
+    expect(instances.providerErrors).toEqual([]);
+    expect([instances.totalCount, distinct(instances)]).toEqual([900, 900]);
+  });
+
+  it('ZStack: without a count, pages are read while they come back full', async () => {
+    zstackShape = { rows: 900 };
+    const instances = await list('zstack-paged');
+    expect([instances.totalCount, distinct(instances)]).toEqual([900, 900]);
+  });
+});
