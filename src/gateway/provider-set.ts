@@ -15,16 +15,24 @@ export class ProviderSet {
    * The accounts `principal` may see, optionally filtered. A filter naming an
    * account that does not exist (or that the principal may not see) is
    * NOT_FOUND, as `get` says: an empty answer to a mistyped id read as "no
-   * instances", and in the protection view as "nothing unprotected".
+   * instances", and in the protection view as "nothing unprotected". So is a
+   * kind no visible account has (an alert on one kind's counts went quiet
+   * when its account was removed or a key scoped away from it), and an id
+   * and kind that do not go together.
    */
   visible(principal: Principal, filter: { providerId?: string | null; kind?: string | null } = {}): ProviderAdapter[] {
     if (filter.providerId != null) this.get(principal, filter.providerId);
-    return this.all.filter(
+    const visible = this.all.filter(
       (adapter) =>
         canSeeProvider(principal, adapter.account.id) &&
         (filter.providerId == null || adapter.account.id === filter.providerId) &&
         (filter.kind == null || adapter.account.kind === filter.kind),
     );
+    if (filter.kind != null && visible.length === 0) {
+      const kind = filter.kind.toUpperCase();
+      throw new GatewayError('NOT_FOUND', filter.providerId == null ? `no provider account of kind ${kind}` : `provider ${filter.providerId} is not of kind ${kind}`);
+    }
+    return visible;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Connection } from '../domain/connection.js';
+import { notFound } from '../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -97,8 +98,12 @@ export class RequestReads {
   async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
     const maxPageSize = this.shared.options.maxPageSize;
     if (filter?.instanceId) {
+      // The other conditions hold too: an instance outside the account or kind named is no match,
+      // and, like an instance that does not exist, NOT_FOUND rather than "no backups".
+      const named = filter.providerId != null || filter.kind != null ? this.providers({ providerId: filter.providerId ?? null, kind: filter.kind ?? null }) : null;
       const instance = await this.instance(filter.instanceId);
-      const backups = instance ? await this.backupsOf(instance) : [];
+      if (!instance || (named && !named.some((adapter) => adapter.account.id === instance.providerId))) throw notFound('instance');
+      const backups = await this.backupsOf(instance);
       return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, []);
     }
     const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));

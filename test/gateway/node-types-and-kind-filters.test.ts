@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 type Listed = { id: string; provider: { id: string; kind: string }; backups: Array<{ id: string }>; schedules: Array<{ id: string }>; definitions: Array<{ id: string; name: string }> };
@@ -67,5 +68,20 @@ describe('node types and kind filters', () => {
     const answer = await harness.gql<{ protectionSummary: { providers: Array<Owned> } }>('{ protectionSummary(kind: ZOMRO) { providers { provider { id kind } } } }');
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.protectionSummary.providers).toEqual([{ provider: { id: harness.providerId('zomro'), kind: 'ZOMRO' } }]);
+  });
+
+  it('backups(filter: { instanceId }) with the other conditions: all must hold, and an instance they rule out is NOT_FOUND, as one that does not exist', async () => {
+    const withBackups = danube.find((instance) => instance.backups.length > 0)!;
+    const count = async (filter: Record<string, unknown>) => {
+      const answer = await harness.gql<{ backups: { totalCount: number } }>('query($filter: BackupFilter) { backups(filter: $filter) { totalCount } }', { filter });
+      return answer.errors ? answer.errors.map((error) => [error.extensions?.code, error.message]) : answer.data!.backups.totalCount;
+    };
+    expect(await count({ instanceId: withBackups.id })).toBe(withBackups.backups.length);
+    expect(await count({ instanceId: withBackups.id, kind: 'DANUBE', providerId: harness.providerId('danube') })).toBe(withBackups.backups.length);
+    expect(await count({ instanceId: withBackups.id, kind: 'ZOMRO' })).toEqual([['NOT_FOUND', 'instance not found']]);
+    expect(await count({ instanceId: withBackups.id, providerId: harness.providerId('zomro') })).toEqual([['NOT_FOUND', 'instance not found']]);
+    expect(await count({ instanceId: withBackups.id, kind: 'ONAPP' })).toEqual([['NOT_FOUND', 'no provider account of kind ONAPP']]);
+    // An instance that does not exist: not "no backups".
+    expect(await count({ instanceId: encodeId('Instance', harness.providerId('danube'), ['no-such-vm.example.com']) })).toEqual([['NOT_FOUND', 'instance not found']]);
   });
 });

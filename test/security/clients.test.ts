@@ -93,6 +93,14 @@ describe('client authentication, roles and provider scope', () => {
       expect(unseen.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
       expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
     }
+    // So is a kind no account the key may see has, and an id of another kind: zero counts read as "nothing unprotected".
+    for (const query of ['{ instances(kind: ONAPP) { totalCount } }', '{ backups(filter: { kind: DANUBE }) { totalCount } }', '{ protectionSummary(kind: ZSTACK) { counts { instances } } }', '{ instances(providerId: "zomro-test", kind: ONAPP) { totalCount } }']) {
+      const answer = await harness.gql(query, {}, { key: KEYS.scoped });
+      expect(errorCodes(answer), query).toEqual(['NOT_FOUND']);
+      expect(answer.errors?.[0]?.message).toMatch(/^(no provider account of kind (ONAPP|DANUBE|ZSTACK)|provider zomro-test is not of kind ONAPP)$/);
+    }
+    const ofKind = await harness.gql<{ protectionSummary: { counts: { instances: number } } }>('{ protectionSummary(kind: ZOMRO) { counts { instances } } }', {}, { key: KEYS.scoped });
+    expect(ofKind.data?.protectionSummary.counts.instances).toBeGreaterThan(0);
     // The account the key may see, named, still answers.
     const own = await harness.gql<{ instances: { totalCount: number } }>('{ instances(providerId: "zomro-test") { totalCount } }', {}, { key: KEYS.scoped });
     expect(own.data?.instances.totalCount).toBeGreaterThan(0);

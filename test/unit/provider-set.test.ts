@@ -58,18 +58,21 @@ describe('ProviderSet', () => {
     expect(ids(set.visible(admin(null)))).toEqual(['lab', 'prod', 'dr']);
     expect(ids(set.visible(admin(null), {}))).toEqual(['lab', 'prod', 'dr']);
     expect(ids(set.visible(admin(null), { kind: 'onapp' }))).toEqual(['lab', 'dr']);
-    expect(ids(set.visible(admin(null), { kind: 'zomro' }))).toEqual([]);
+    expect(refusal(() => set.visible(admin(null), { kind: 'zomro' }))).toMatchObject({ code: 'NOT_FOUND', message: 'no provider account of kind ZOMRO' });
     expect(ids(set.visible(admin(null), { providerId: null, kind: null }))).toEqual(['lab', 'prod', 'dr']);
   });
 
   it('lists a scoped principal only its own accounts', () => {
     expect(ids(set.visible(admin(new Set(['dr', 'prod']))))).toEqual(['prod', 'dr']);
-    expect(ids(set.visible(admin(new Set(['dr'])), { kind: 'danube' }))).toEqual([]);
+    // A kind only accounts out of scope have is no kind at all to this key.
+    expect(refusal(() => set.visible(admin(new Set(['dr'])), { kind: 'danube' }))).toMatchObject({ code: 'NOT_FOUND', message: 'no provider account of kind DANUBE' });
+    expect(ids(set.visible(admin(new Set(['dr'])), { kind: 'onapp' }))).toEqual(['dr']);
   });
 
   it('filters by account id, the kind filter applying too', () => {
     expect(ids(set.visible(admin(null), { providerId: 'prod' }))).toEqual(['prod']);
-    expect(ids(set.visible(admin(null), { providerId: 'prod', kind: 'onapp' }))).toEqual([]);
+    expect(refusal(() => set.visible(admin(null), { providerId: 'prod', kind: 'onapp' }))).toMatchObject({ code: 'NOT_FOUND', message: 'provider prod is not of kind ONAPP' });
+    expect(ids(set.visible(admin(null), { providerId: 'prod', kind: 'danube' }))).toEqual(['prod']);
     expect(ids(set.visible(admin(new Set(['prod'])), { providerId: 'prod' }))).toEqual(['prod']);
   });
 

@@ -151,9 +151,9 @@ export type BackupFilter = {
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only backups made before this time. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only this instance's backups. */
+  /** Only this instance's backups (NOT_FOUND when it does not exist or the other conditions rule it out). */
   instanceId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only accounts of this kind. */
+  /** Only accounts of this kind (NOT_FOUND when no account this client may see is of it). */
   kind?: InputMaybe<ProviderKind>;
   /** Only this provider account (NOT_FOUND when no account this client may see has the id). */
   providerId?: InputMaybe<Scalars['ID']['input']>;
