@@ -83,10 +83,19 @@ export const providerError = (provider: string, message: string, providerCode?: 
 
 export const isGatewayError = (error: unknown): error is GatewayError => error instanceof GatewayError;
 
-/** Provider messages are shown to clients: keep them short and single-line. */
+/**
+ * Control characters a provider's message may carry that are no text: C0
+ * and C1 controls (an ESC starts a terminal sequence that recolours or
+ * rewrites a log viewer's screen) and the bidirectional overrides and
+ * isolates (they make a message read otherwise than it is written), as
+ * client input refuses them in names.
+ */
+const NOT_TEXT = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Provider messages are shown to clients and logged: keep them short, single-line and free of control characters. */
 export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error'): string {
   if (typeof message !== 'string') return fallback;
-  const oneLine = message.replace(/\s+/g, ' ').trim();
+  const oneLine = message.replace(/\s+/g, ' ').replace(NOT_TEXT, '\ufffd').trim();
   if (oneLine === '') return fallback;
   return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
 }

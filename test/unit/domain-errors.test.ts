@@ -74,6 +74,16 @@ describe('provider words shown to clients', () => {
     expect(clipProviderMessage('  disk\n\tfull   now ')).toBe('disk full now');
   });
 
+  it('clipProviderMessage shows each control character and bidirectional override as a replacement character', () => {
+    expect(clipProviderMessage('bad \u001b[31m red\u001b[0m')).toBe('bad \ufffd[31m red\ufffd[0m');
+    expect(clipProviderMessage('file gpj.\u202eexe')).toBe('file gpj.\ufffdexe');
+    const controls = ['\u0000', '\u0008', '\u000e', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f', '\u061c', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069'];
+    for (const control of controls) expect(clipProviderMessage(`a${control}b`), JSON.stringify(control)).toBe('a\ufffdb');
+    // Text around them is kept: accents, other scripts, the characters just outside each range.
+    expect(clipProviderMessage('é ü \u00a0x Ω 中 \u2065 \u206a \u2029y')).toBe('é ü x Ω 中 \u2065 \u206a y');
+    expect(clipProviderMessage('\u0007')).toBe('\ufffd');
+  });
+
   it('clipProviderMessage keeps 300 characters and clips longer ones to 297 and an ellipsis', () => {
     expect(clipProviderMessage('x'.repeat(300))).toBe('x'.repeat(300));
     expect(clipProviderMessage('y'.repeat(301))).toBe(`${'y'.repeat(297)}...`);
