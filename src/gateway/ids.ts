@@ -71,17 +71,24 @@ export const decodeDefinitionId = (id: string, argument = 'id'): EntityAddress =
 
 const OPERATION_KINDS: readonly OperationKind[] = ['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS'];
 
+/**
+ * A start time as `operationId` writes it: milliseconds since 1970 in plain
+ * digits, below 10^15 (year 33658, well inside a Date). Anything else that
+ * reads as a number (`1e3`, `0x10`, ` 1000`, '') gave one operation many
+ * ids, and so many poll loops; one past a Date's range broke the answer.
+ */
+const STARTED_MS = /^(?:0|[1-9]\d{0,14})$/;
+
 export function decodeOperationId(id: string, argument = 'id'): OperationRef {
   const decoded = decodeIdOf('Operation', id, argument);
   const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
-  const startedMs = Number(started);
-  if (!OPERATION_KINDS.includes(kind as OperationKind) || !Number.isSafeInteger(startedMs) || instanceNativeId === undefined || backupNativeId === undefined) {
+  if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || instanceNativeId === undefined || backupNativeId === undefined) {
     throw badInput('malformed id');
   }
   return {
     providerId: decoded.providerId,
     kind: kind as OperationKind,
-    startedAt: new Date(startedMs),
+    startedAt: new Date(Number(started)),
     instanceNativeId: instanceNativeId === '' ? null : instanceNativeId,
     backupNativeId: backupNativeId === '' ? null : backupNativeId,
     token,

@@ -135,6 +135,22 @@ describe('global ids of domain objects', () => {
     expect(() => decodeOperationId(encodeId('Instance', 'p', ['1']), 'operationId')).toThrow(expect.objectContaining({ message: 'operationId must be the id of a Operation, got a Instance id' }));
   });
 
+  it('an operation id has one spelling of its start time: plain digits below 10^15, as operationId writes them', () => {
+    // Each reads as a number, and would give one operation another id (and another poll loop).
+    for (const started of ['', ' 1000', '1000 ', '1e3', '0x10', '+1000', '-1000', '01000', '1000.0', '1_000', '８']) {
+      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), JSON.stringify(started)).toThrow(malformed);
+    }
+    // Past a Date's range (8.64e15): the answer's startedAt could not be written.
+    for (const started of ['8640000000000001', '1000000000000000', '99999999999999999']) {
+      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), started).toThrow(malformed);
+    }
+    for (const started of ['0', '7', '999999999999999', '1767323045678']) {
+      const ref = decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
+      expect(ref.startedAt.getTime()).toBe(Number(started));
+      expect(operationId(ref)).toBe(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
+    }
+  });
+
   it('finds the entity an address names by its own id and all its extra keys', () => {
     const items = [
       { nativeId: 'b1', keyExtra: ['1'] },

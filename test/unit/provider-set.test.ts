@@ -67,6 +67,8 @@ describe('ProviderSet', () => {
     // A kind only accounts out of scope have is no kind at all to this key.
     expect(refusal(() => set.visible(admin(new Set(['dr'])), { kind: 'danube' }))).toMatchObject({ code: 'NOT_FOUND', message: 'no provider account of kind DANUBE' });
     expect(ids(set.visible(admin(new Set(['dr'])), { kind: 'onapp' }))).toEqual(['dr']);
+    // A key that may see no account sees none, without a filter: nothing to refuse.
+    expect(ids(set.visible(admin(new Set())))).toEqual([]);
   });
 
   it('filters by account id, the kind filter applying too', () => {
