@@ -36,6 +36,11 @@ export const MAX_WAITING_PER_ADDRESS = 50;
  * 30 s, which a peer that stopped reading would hold a socket for.
  */
 const CLOSE_HANDSHAKE_WAIT_MS = 1_000;
+/**
+ * The same wait once the drain has run out: inside the margin the gateway
+ * keeps before the drain timeout for the close frames (250 ms, app.ts).
+ */
+const CLOSE_AFTER_DRAIN_WAIT_MS = 100;
 
 export interface WebSocketServerOptions {
   httpServer: Server;
@@ -304,12 +309,16 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // A connection answering a query or mutation keeps it to the end, as an HTTP request in
       // flight does; the others (subscriptions only, or idle) close now. closeFirmly: a peer that
       // stopped answering must not hold the shutdown for ws's 30 s close handshake.
-      for (const client of wss.clients) if (!states.get(client)?.answering.size) closeFirmly(client, 1001, 'Going away');
+      // A peer that does not answer the close frame is dropped within the drain, however short:
+      // waiting the usual handshake time past it, the process's own drain timer ended everything.
+      const handshakeWaitMs = Math.min(CLOSE_HANDSHAKE_WAIT_MS, drainMs);
+      for (const client of wss.clients) if (!states.get(client)?.answering.size) closeFirmly(client, 1001, 'Going away', handshakeWaitMs);
       let cut = 0;
       const giveUp = setTimeout(() => {
         for (const client of wss.clients) {
           for (const running of states.get(client)?.answering.values() ?? []) cut += running;
-          closeFirmly(client, 1001, 'Going away');
+          // The drain is over: the close frame goes out, and the answer to it has only a moment.
+          closeFirmly(client, 1001, 'Going away', CLOSE_AFTER_DRAIN_WAIT_MS);
         }
       }, drainMs);
       try {
@@ -345,14 +354,14 @@ export function fitCloseReason(reason: string): string {
 /** Connections closeFirmly has closed: their drop timer is set. */
 const dropping = new WeakSet<WebSocket>();
 
-/** Closes with `code`, and drops the connection if the client has not answered the close frame soon. */
-function closeFirmly(socket: WebSocket, code?: number, reason?: string): void {
+/** Closes with `code`, and drops the connection if the client has not answered the close frame within `waitMs`. */
+function closeFirmly(socket: WebSocket, code?: number, reason?: string, waitMs = CLOSE_HANDSHAKE_WAIT_MS): void {
   // One drop timer per connection, however many closes are asked for.
   if (socket.readyState === WebSocket.CLOSED || dropping.has(socket)) return;
   dropping.add(socket);
   // A reason that echoes the client (a subscription id) can be longer than a close frame takes.
   socket.close(code, reason === undefined ? undefined : fitCloseReason(reason));
-  const drop = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_WAIT_MS);
+  const drop = setTimeout(() => socket.terminate(), waitMs);
   socket.once('close', () => clearTimeout(drop));
 }
 

@@ -208,6 +208,27 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     expect(output).not.toContain('drain timeout passed');
   }, 120_000);
 
+  it('an idle WebSocket client that never answers the close does not make a short drain time out: exit 0', async () => {
+    const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile('shutdown: { drainTimeoutMs: 500 }\n')]);
+    const socket = new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    socket.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.once('message', () => resolve());
+      socket.once('error', reject);
+    });
+    // It reads nothing more, so it never answers the server's close frame.
+    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    gateway.child.kill('SIGTERM');
+    try {
+      // Before, the server waited 1 s for its close handshake, past the 500 ms drain: the timer exited 1.
+      expect((await gateway.exited).code).toBe(0);
+      expect(gateway.output()).not.toContain('drain timeout');
+    } finally {
+      socket.terminate();
+    }
+  }, 120_000);
+
   it('the drain timer ends a drain that outlasts drainTimeoutMs anyway: exit 1', async () => {
     const { gateway, graphqlUrl } = await launch('npm', ['start', '--', '--config', configFile('shutdown: { drainTimeoutMs: 0 }\n')]);
     const inFlight = await slowRequest(graphqlUrl, 30_000);
