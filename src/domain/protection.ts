@@ -11,6 +11,7 @@ export type ProtectionReason =
   | 'RECENT_BACKUP_NOTHING_SCHEDULED'
   | 'BACKUP_TOO_OLD'
   | 'BACKUP_AGE_UNKNOWN'
+  | 'BACKUP_DATED_IN_FUTURE'
   | 'NO_BACKUP_YET'
   | 'NO_BACKUP_NOTHING_SCHEDULED'
   | 'NO_BACKUP_SCHEDULE_NOT_LISTED'
@@ -18,6 +19,16 @@ export type ProtectionReason =
 
 export const DEFAULT_RPO_HOURS = 24;
 const HOUR_MS = 3_600_000;
+
+/**
+ * How far ahead of `now` a backup's date may be and still count (as
+ * recent). Clocks drift by seconds or minutes, and a provider's local time
+ * read in the wrong zone is off by at most 14 hours (UTC+14): a day covers
+ * both. A date further ahead is not skew but a wrong date, which says nothing
+ * about the backup's age; counting it as recent would let a provider with a
+ * broken clock (or a hostile one) keep a stale instance PROTECTED for years.
+ */
+export const FUTURE_TOLERANCE_HOURS = 24;
 
 /**
  * What the rule needs of one instance. A list is `Error` when the provider
@@ -37,7 +48,11 @@ export interface Protection {
   status: ProtectionStatus;
   reason: ProtectionReason;
   rpoHours: number;
-  /** The newest AVAILABLE backup (by createdAt); null when none, or UNKNOWN. */
+  /**
+   * The newest AVAILABLE backup by a believable createdAt (at most
+   * FUTURE_TOLERANCE_HOURS ahead); failing one, a backup dated further
+   * ahead, then an undated one. Null when none, or UNKNOWN.
+   */
   lastBackup: Backup | null;
   /** When the next scheduled backup runs, across schedules / active definitions. */
   nextRunAt: Date | null;
@@ -60,9 +75,10 @@ export interface Protection {
  *   (ZStack) and the backup is recent: the gateway judges by the backup alone
  *   there (`scheduleKnown: false` says so).
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
- *   date to show it is not); or there is none yet while something is
- *   scheduled; or it is recent but nothing is scheduled to make the next one,
- *   so protection runs out within `rpoHours`.
+ *   date to show it is not, or only a date more than
+ *   FUTURE_TOLERANCE_HOURS ahead, which shows nothing); or there is none yet
+ *   while something is scheduled; or it is recent but nothing is scheduled
+ *   to make the next one, so protection runs out within `rpoHours`.
  * - UNPROTECTED: no AVAILABLE backup, and nothing scheduled (or, where
  *   schedules cannot be listed, no AVAILABLE backup: nothing to restore).
  */
@@ -74,7 +90,8 @@ export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date
     return { ...base, status: 'UNKNOWN', reason: 'PROVIDER_FAILED', lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure };
   }
   const usable = (facts.backups as readonly Backup[]).filter((backup) => backup.status === 'AVAILABLE');
-  const lastBackup = newest(usable);
+  const latestBelievable = now.getTime() + FUTURE_TOLERANCE_HOURS * HOUR_MS;
+  const lastBackup = newest(usable, latestBelievable);
   const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now);
   const scheduled = scheduleKnown ? runs.count > 0 : null;
   const result = { ...base, lastBackup, nextRunAt: runs.next, scheduled, usableBackups: usable.length, error: null };
@@ -83,19 +100,39 @@ export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date
     return scheduled ? { ...result, status: 'STALE', reason: 'NO_BACKUP_YET' } : { ...result, status: 'UNPROTECTED', reason: 'NO_BACKUP_NOTHING_SCHEDULED' };
   }
   if (!lastBackup.createdAt) return { ...result, status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' };
-  // A date in the future (clock skew at the provider) counts as recent.
+  if (lastBackup.createdAt.getTime() > latestBelievable) return { ...result, status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE' };
+  // A date up to FUTURE_TOLERANCE_HOURS ahead (clock skew) counts as recent.
   if (now.getTime() - lastBackup.createdAt.getTime() > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
   if (scheduled === null) return { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULE_NOT_LISTED' };
   return scheduled ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
 }
 
-/** The newest backup by createdAt; one without a date only when none has one. */
-function newest(backups: readonly Backup[]): Backup | null {
+/** Below every Date's time (at most 8.64e15 ms either side of the epoch), above no date. */
+const TOO_FAR_AHEAD_RANK = Number.MIN_SAFE_INTEGER;
+const UNDATED_RANK = Number.NEGATIVE_INFINITY;
+
+/**
+ * The newest backup by a believable date; one dated too far ahead only when
+ * none has a believable date, and an undated one only when none has a date.
+ * Of equals, the first. So a wrong date never hides a true recent backup.
+ */
+function newest(backups: readonly Backup[], latestBelievable: number): Backup | null {
   let best: Backup | null = null;
+  let bestRank = UNDATED_RANK;
   for (const backup of backups) {
-    if (!best || (backup.createdAt && (!best.createdAt || backup.createdAt > best.createdAt))) best = backup;
+    const rank = rankOf(backup, latestBelievable);
+    if (!best || rank > bestRank) {
+      best = backup;
+      bestRank = rank;
+    }
   }
   return best;
+}
+
+function rankOf(backup: Backup, latestBelievable: number): number {
+  if (!backup.createdAt) return UNDATED_RANK;
+  const at = backup.createdAt.getTime();
+  return at <= latestBelievable ? at : TOO_FAR_AHEAD_RANK;
 }
 
 /** Definitions say what runs where the provider has them (an inactive one runs nothing); schedules elsewhere. */

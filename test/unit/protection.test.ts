@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
+import { FUTURE_TOLERANCE_HOURS, protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
 import type { Backup, BackupDefinition, BackupSchedule } from '../../src/domain/types.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -39,10 +39,27 @@ describe('the protection rule (fixed now)', () => {
     expect(judge({ backups: [backup(null)], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' });
   });
 
-  it('a dated backup wins over an undated one; a date in the future counts as recent', () => {
+  it('a dated backup wins over an undated one; a date up to a day in the future (clock skew) counts as recent', () => {
     const dated = backup(hoursAgo(2));
     expect(judge({ backups: [backup(null, 'AVAILABLE', 'undated'), dated], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(dated);
     expect(judge({ backups: [backup(new Date(NOW.getTime() + 3_600_000))], schedules: [schedule('0 2 * * *')] }).status).toBe('PROTECTED');
+    expect(judge({ backups: [backup(hoursAgo(-FUTURE_TOLERANCE_HOURS))], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' });
+  });
+
+  it('STALE: a backup dated more than a day in the future shows nothing about its age, as one without a date', () => {
+    expect(FUTURE_TOLERANCE_HOURS).toBe(24);
+    const ahead = backup(new Date(hoursAgo(-FUTURE_TOLERANCE_HOURS).getTime() + 1), 'AVAILABLE', 'ahead');
+    expect(judge({ backups: [ahead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: ahead, usableBackups: 1 });
+    const farAhead = backup(new Date('9999-12-31T23:59:59.999Z'), 'AVAILABLE', 'far');
+    expect(judge({ backups: [farAhead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: farAhead });
+    // Where schedules cannot be listed, the backup alone decides: still not PROTECTED.
+    expect(judge({ backups: [farAhead], schedules: null, definitions: null })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', scheduleKnown: false });
+  });
+
+  it('a backup without a date never makes an instance PROTECTED, whatever is scheduled', () => {
+    expect(judge({ backups: [backup(null)], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' });
+    expect(judge({ backups: [backup(null)], schedules: null, definitions: null })).toMatchObject({ status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' });
+    expect(judge({ backups: [backup(null)], schedules: null, definitions: [definition('0 4 * * *', true)] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' });
   });
 
   it('UNPROTECTED: no usable backup and nothing scheduled', () => {
@@ -81,6 +98,32 @@ describe('the protection rule: which backup, which run', () => {
     const first = backup(hoursAgo(2), 'AVAILABLE', 'first');
     const second = backup(hoursAgo(2), 'AVAILABLE', 'second');
     expect(judge({ backups: [first, second], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(first);
+  });
+
+  it('a backup dated too far ahead never hides a believable one: the newest believable date wins, wherever it is', () => {
+    const farAhead = backup(new Date('2099-01-01T00:00:00Z'), 'AVAILABLE', 'far');
+    const recent = backup(hoursAgo(2), 'AVAILABLE', 'recent');
+    const old = backup(hoursAgo(30), 'AVAILABLE', 'old');
+    expect(judge({ backups: [farAhead, recent], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED', lastBackup: recent });
+    expect(judge({ backups: [recent, farAhead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED', lastBackup: recent });
+    expect(judge({ backups: [farAhead, old], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_TOO_OLD', lastBackup: old });
+    // Even a date before the epoch is believable beside one too far ahead.
+    const ancient = backup(new Date('1960-01-01T00:00:00Z'), 'AVAILABLE', 'ancient');
+    expect(judge({ backups: [farAhead, ancient], schedules: [schedule('0 2 * * *')] })).toMatchObject({ reason: 'BACKUP_TOO_OLD', lastBackup: ancient });
+    // Exactly at the tolerance is still believable, and newer than the rest.
+    const atTolerance = backup(hoursAgo(-FUTURE_TOLERANCE_HOURS), 'AVAILABLE', 'edge');
+    expect(judge({ backups: [recent, atTolerance], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(atTolerance);
+  });
+
+  it('a backup dated too far ahead is named over an undated one, in either order; of two of a kind, the first', () => {
+    const farAhead = backup(new Date('2099-01-01T00:00:00Z'), 'AVAILABLE', 'far');
+    const fartherAhead = backup(new Date('2199-01-01T00:00:00Z'), 'AVAILABLE', 'farther');
+    const undated = backup(null, 'AVAILABLE', 'undated');
+    const undatedToo = backup(null, 'AVAILABLE', 'undated-too');
+    expect(judge({ backups: [undated, farAhead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: farAhead });
+    expect(judge({ backups: [farAhead, undated], schedules: [schedule('0 2 * * *')] })).toMatchObject({ reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: farAhead });
+    expect(judge({ backups: [farAhead, fartherAhead], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(farAhead);
+    expect(judge({ backups: [undated, undatedToo], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(undated);
   });
 
   it('a dated backup is not displaced by an undated one after it', () => {

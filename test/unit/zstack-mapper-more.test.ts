@@ -29,6 +29,17 @@ describe('zstack mapper: the rest of a backup group', () => {
     expect(parseZstackDate('Jan 1, 2021 1:30:00 PM', 'Asia/Shanghai')?.toISOString()).toBe('2021-01-01T05:30:00.000Z');
   });
 
+  it('reads a ZStack date as strictly as any other: no hour off the 12-hour clock, no rolled-over day, nothing before 1970', () => {
+    for (const text of ['Jan 1, 2021 0:30:00 AM', 'Jan 1, 2021 13:30:00 PM', 'Feb 30, 2021 1:00:00 AM', 'Nov 31, 2021 1:00:00 AM', 'Jan 1, 2021 1:60:00 AM', 'Dec 31, 1969 6:59:59 PM', 'Dec 31, 9999 11:00:00 PM']) {
+      expect(parseZstackDate(text, 'America/New_York'), text).toBeNull();
+    }
+    expect(parseZstackDate('Jan 1, 2021 1:00:00 AM', 'America/New_York')?.toISOString()).toBe('2021-01-01T06:00:00.000Z');
+    expect(parseZstackDate('Dec 31, 1969 7:00:00 PM', 'America/New_York')?.toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(parseZstackDate('Feb 29, 2024 11:59:59 AM', 'America/New_York')?.toISOString()).toBe('2024-02-29T16:59:59.000Z');
+    expect(mapBackupGroup('z', 'g', [volume({ createDate: 'Feb 30, 2021 1:00:00 AM' })], 'UTC').createdAt).toBeNull();
+    expect(mapBackupGroup('z', 'g', [volume({ createDate: '+275760-09-13T00:00:00Z' })], 'UTC').createdAt).toBeNull();
+  });
+
   it('maps each volume status word', () => {
     const status = (word: string) => mapBackupGroup('z', 'g', [volume({ status: word })], 'UTC').status;
     expect(['Ready', 'Creating', 'Deleting', 'Restoring', 'Error', 'Failed', 'READY'].map(status)).toEqual(['AVAILABLE', 'CREATING', 'DELETING', 'RESTORING', 'FAILED', 'FAILED', 'AVAILABLE']);

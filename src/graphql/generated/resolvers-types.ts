@@ -20,7 +20,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A point in time: always UTC ISO-8601 on output (graphql-scalars DateTime). */
+  /** A point in time: always UTC RFC 3339 (ISO-8601, four-digit year) on output (graphql-scalars DateTime). */
   DateTime: { input: Date; output: Date; }
   /** Any JSON object (graphql-scalars JSONObject). */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
@@ -720,7 +720,7 @@ export type Protection = {
   __typename?: 'Protection';
   /** Why the status is UNKNOWN. */
   error?: Maybe<ErrorInfo>;
-  /** The newest usable (AVAILABLE) backup; null when none, or UNKNOWN. */
+  /** The newest usable (AVAILABLE) backup by a believable date (at most a day in the future); failing one, a usable backup dated further ahead, then an undated one. Null when none, or UNKNOWN. */
   lastBackup?: Maybe<Backup>;
   /** When `lastBackup` was made. */
   lastBackupAt?: Maybe<Scalars['DateTime']['output']>;
@@ -759,6 +759,8 @@ export type ProtectionCounts = {
 export type ProtectionReason =
   /** STALE: the provider gives no date for the newest usable backup. */
   | 'BACKUP_AGE_UNKNOWN'
+  /** STALE: the only dates the provider gives for usable backups are more than a day in the future: a wrong date shows nothing about a backup's age. */
+  | 'BACKUP_DATED_IN_FUTURE'
   /** STALE: the newest usable backup is older than the objective. */
   | 'BACKUP_TOO_OLD'
   /** UNPROTECTED: no usable backup and nothing scheduled. */
@@ -782,8 +784,14 @@ export type ProtectionReason =
  * - PROTECTED: the newest AVAILABLE backup is at most `rpoHours` old and
  *   something is scheduled to make the next one.
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
- *   date); or there is none yet while something is scheduled; or it is recent
- *   but nothing is scheduled, so protection runs out within `rpoHours`.
+ *   date, or only a date more than a day in the future); or there is none yet
+ *   while something is scheduled; or it is recent but nothing is scheduled, so
+ *   protection runs out within `rpoHours`.
+ *
+ * A provider date that cannot be read (not a form the provider sends, a field
+ * out of range such as 30 February, a year before 1970 or after 9999) is no
+ * date (null). A date up to a day in the future (clock skew, a zone mistake)
+ * counts as recent; one further ahead counts as no date for the rule.
  * - UNPROTECTED: no AVAILABLE backup and nothing scheduled.
  * - UNKNOWN: the provider failed to list the instance's backups, schedules or
  *   definitions. Never guessed.

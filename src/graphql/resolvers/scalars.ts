@@ -9,6 +9,12 @@ const isoTexts = new WeakMap<Date, string>();
 function isoText(date: Date): string {
   let text = isoTexts.get(date);
   if (text === undefined) {
+    // toISOString writes years past 9999 (or before 0) as "+010000-...": not
+    // RFC 3339, which clients' parsers refuse. Provider dates never get here
+    // outside 1970-9999 (see src/domain/wall-fields.ts); this keeps any other
+    // Date from leaving as a string a client cannot read.
+    const year = date.getUTCFullYear();
+    if (!(year >= 0 && year <= 9999)) throw new TypeError('DateTime cannot represent a date outside the years 0000-9999 in RFC 3339');
     text = date.toISOString();
     isoTexts.set(date, text);
   }

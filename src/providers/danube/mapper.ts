@@ -1,5 +1,6 @@
 import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
-import { parseUtcDate, toNumber, toStringOrNull } from '../../domain/units.js';
+import { parseUtcDate } from '../../domain/provider-dates.js';
+import { toNumber, toStringOrNull } from '../../domain/units.js';
 import { GatewayError } from '../../domain/errors.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';

@@ -1,5 +1,6 @@
 import type { Backup, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
-import { GIB, KIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+import { parseUtcDate } from '../../domain/provider-dates.js';
+import { GIB, KIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ONAPP_RAW_HIDDEN } from './secrets.js';

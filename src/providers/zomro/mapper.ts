@@ -1,7 +1,8 @@
 import { cronFromWeekdays, formatTime, parseTime } from '../../domain/schedule.js';
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
 import { WEEKDAYS } from '../../domain/types.js';
-import { GIB, MIB, parseUtcDate, toBytes, toStringOrNull } from '../../domain/units.js';
+import { parseUtcDate } from '../../domain/provider-dates.js';
+import { GIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';

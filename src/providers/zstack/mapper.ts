@@ -1,6 +1,8 @@
 import { appendToGroup } from '../../domain/arrays.js';
 import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
-import { parseUtcDate, toStringOrNull, zonedWallTimeToUtc } from '../../domain/units.js';
+import { parseUtcDate } from '../../domain/provider-dates.js';
+import { toStringOrNull } from '../../domain/units.js';
+import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
@@ -13,7 +15,10 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const parsedDates = new Map<string, Date | null>();
 const MAX_PARSED = 50_000;
 
-/** "Nov 14, 2017 10:20:57 PM" carries no zone: it is read in the account's timezone. */
+/**
+ * "Nov 14, 2017 10:20:57 PM" carries no zone: it is read in the account's
+ * timezone, as strictly as `parseUtcDate` (Nov 31 or 1969 is no date).
+ */
 export function parseZstackDate(value: unknown, timezone: string): Date | null {
   if (typeof value !== 'string') return null;
   const key = `${timezone}|${value}`;
@@ -28,8 +33,10 @@ function parseZstackDateUncached(value: string, timezone: string): Date | null {
   const match = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(value.trim());
   if (!match) return parseUtcDate(value);
   const month = MONTHS.indexOf(match[1] as string) + 1;
-  if (month === 0) return null;
-  const hour12 = Number(match[4]) % 12;
+  const clockHour = Number(match[4]);
+  // A 12-hour clock reads 12, 1, ..., 11: "0:05 AM" or "13:05 PM" is no time, not another hour.
+  if (month === 0 || clockHour < 1 || clockHour > 12) return null;
+  const hour12 = clockHour % 12;
   return zonedWallTimeToUtc(
     { year: Number(match[3]), month, day: Number(match[2]), hour: match[7] === 'PM' ? hour12 + 12 : hour12, minute: Number(match[5]), second: Number(match[6]) },
     timezone,

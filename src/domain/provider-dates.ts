@@ -1,0 +1,53 @@
+import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
+
+/**
+ * The date forms the providers send, and nothing else:
+ *
+ * - a date alone, "2024-07-23" (Zomro's `createdate`);
+ * - a date and time without a zone, "2024-07-23 10:20:30", with a space or a
+ *   "T", seconds optional (Zomro);
+ * - RFC 3339 / ISO 8601 with a zone, "2015-08-13T01:59:20+00:00" (OnApp),
+ *   "2024-03-05T04:00:12.345Z" (Danube, whose Django writes up to six
+ *   fraction digits; up to nine are read, kept to the millisecond).
+ *
+ * Anything else ("soon", "+275760-09-13T00:00:00Z", a date in words) is no
+ * date: JavaScript's own `new Date(text)` guesses at far more than this.
+ */
+const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ZONE_OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
+const MINUTE_MS = 60_000;
+
+/**
+ * A provider date, strictly: a date without a zone is read as UTC
+ * ("2024-07-23" is midnight UTC), one with a zone keeps it. Null (unknown)
+ * for anything not in the forms above, for fields out of range (2024-02-30,
+ * 25:00; never rolled over into another date), and for instants outside
+ * 1970-9999 (see `dateInWindow`).
+ */
+export function parseUtcDate(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const match = PROVIDER_DATE.exec(value.trim());
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match;
+  const offsetMs = zoneOffsetMs(zone);
+  const wallMs = utcMsOfWallFields({
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+    millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
+  });
+  return wallMs === null || offsetMs === null ? null : dateInWindow(wallMs - offsetMs);
+}
+
+/** "Z", "+03:00" or "-0530" as milliseconds ahead of UTC; null for an offset no clock has (+24:00, +01:60). */
+function zoneOffsetMs(zone: string): number | null {
+  const offset = ZONE_OFFSET.exec(zone);
+  if (!offset) return 0;
+  const hours = Number(offset[2]);
+  const minutes = Number(offset[3]);
+  if (hours > 23 || minutes > 59) return null;
+  return (offset[1] === '-' ? -1 : 1) * (hours * 60 + minutes) * MINUTE_MS;
+}
