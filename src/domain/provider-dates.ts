@@ -13,8 +13,7 @@ import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
  * Anything else ("soon", "+275760-09-13T00:00:00Z", a date in words) is no
  * date: JavaScript's own `new Date(text)` guesses at far more than this.
  */
-const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-const ZONE_OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
+const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))?)?$/i;
 const MINUTE_MS = 60_000;
 
 /**
@@ -28,26 +27,23 @@ export function parseUtcDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const match = PROVIDER_DATE.exec(value.trim());
   if (!match) return null;
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match;
-  const offsetMs = zoneOffsetMs(zone);
+  const [, year, month, day, hour, minute, second, fraction = '', offsetSign, offsetHours, offsetMinutes] = match;
+  // No offset (none, or "Z"): UTC.
+  const offsetMs = offsetSign === undefined ? 0 : zoneOffsetMs(offsetSign, Number(offsetHours), Number(offsetMinutes));
   const wallMs = utcMsOfWallFields({
     year: Number(year),
     month: Number(month),
     day: Number(day),
-    hour: Number(hour),
-    minute: Number(minute),
-    second: Number(second),
+    hour: Number(hour ?? 0),
+    minute: Number(minute ?? 0),
+    second: Number(second ?? 0),
     millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
   });
   return wallMs === null || offsetMs === null ? null : dateInWindow(wallMs - offsetMs);
 }
 
-/** "Z", "+03:00" or "-0530" as milliseconds ahead of UTC; null for an offset no clock has (+24:00, +01:60). */
-function zoneOffsetMs(zone: string): number | null {
-  const offset = ZONE_OFFSET.exec(zone);
-  if (!offset) return 0;
-  const hours = Number(offset[2]);
-  const minutes = Number(offset[3]);
+/** "+03:00" or "-0530" as milliseconds ahead of UTC; null for an offset no clock has (+24:00, +01:60). */
+function zoneOffsetMs(sign: string, hours: number, minutes: number): number | null {
   if (hours > 23 || minutes > 59) return null;
-  return (offset[1] === '-' ? -1 : 1) * (hours * 60 + minutes) * MINUTE_MS;
+  return (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * MINUTE_MS;
 }

@@ -30,21 +30,31 @@ export function dateInWindow(ms: number): Date | null {
 /**
  * The fields read as UTC, in milliseconds since the epoch; null when any is
  * out of range (month 13, day 32, 30 February, hour 24, minute or second 60):
- * `Date.UTC` rolls those over into another date (2024-99-99 into 2032-06-07),
- * and it reads years 0-99 as 1900-1999. Reading the fields back from the
- * instant catches both.
+ * `Date.UTC` would roll those over into another date (2024-99-99 into
+ * 2032-06-07). Years below 100 are refused too: `Date.UTC` reads them as
+ * 1900-1999, and all are outside the window anyway. Leap seconds (23:59:60)
+ * are refused with the rest: none has been inserted since 2016.
  */
 export function utcMsOfWallFields(fields: WallFields): number | null {
   const { year, month, day, hour, minute, second, millisecond = 0 } = fields;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-  const back = new Date(ms);
-  const same =
-    back.getUTCFullYear() === year &&
-    back.getUTCMonth() === month - 1 &&
-    back.getUTCDate() === day &&
-    back.getUTCHours() === hour &&
-    back.getUTCMinutes() === minute &&
-    back.getUTCSeconds() === second &&
-    back.getUTCMilliseconds() === millisecond;
-  return same ? ms : null;
+  const inRange =
+    year >= 100 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    millisecond >= 0 &&
+    millisecond <= 999;
+  return inRange ? Date.UTC(year, month - 1, day, hour, minute, second, millisecond) : null;
+}
+
+/** Day 0 of the next month is the last of this one. */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -10,14 +10,25 @@ describe('wall-clock fields, strictly', () => {
   });
 
   it('gives null for any field out of range rather than another date', () => {
-    for (const overrides of [{ month: 0 }, { month: 13 }, { day: 0 }, { day: 32 }, { hour: 24 }, { minute: 60 }, { second: 60 }, { millisecond: 1000 }, { hour: -1 }, { month: 2, day: 30 }, { year: Number.NaN }]) {
-      expect(utcMsOfWallFields(fields(overrides)), JSON.stringify(overrides)).toBeNull();
-    }
+    const outOfRange = [
+      { month: 0 }, { month: 13 }, { day: 0 }, { day: 32 }, { month: 2, day: 30 }, { year: 2023, month: 2, day: 29 }, { month: 4, day: 31 },
+      { hour: -1 }, { hour: 24 }, { minute: -1 }, { minute: 60 }, { second: -1 }, { second: 60 }, { millisecond: -1 }, { millisecond: 1000 },
+      { year: Number.NaN }, { month: Number.NaN }, { day: Number.NaN }, { hour: Number.NaN },
+    ];
+    for (const overrides of outOfRange) expect(utcMsOfWallFields(fields(overrides)), JSON.stringify(overrides)).toBeNull();
   });
 
-  it('reads a two-digit year as itself, not as 1900 and something', () => {
+  it('takes every field at both ends of its range', () => {
+    expect(utcMsOfWallFields(fields({ month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 }))).toBe(Date.UTC(2024, 0, 1));
+    expect(utcMsOfWallFields(fields({ month: 12, day: 31, hour: 23, minute: 59, second: 59, millisecond: 999 }))).toBe(Date.UTC(2024, 11, 31, 23, 59, 59, 999));
+    expect(utcMsOfWallFields(fields({ month: 2, day: 29 }))).toBe(Date.UTC(2024, 1, 29, 10, 20, 30));
+    expect(utcMsOfWallFields(fields({ month: 4, day: 30 }))).toBe(Date.UTC(2024, 3, 30, 10, 20, 30));
+  });
+
+  it('refuses a year below 100 rather than read it as 1900 and something', () => {
     expect(utcMsOfWallFields(fields({ year: 99 }))).toBeNull();
     expect(utcMsOfWallFields(fields({ year: 0 }))).toBeNull();
+    expect(new Date(utcMsOfWallFields(fields({ year: 100, month: 1, day: 1, hour: 0, minute: 0, second: 0 })) ?? Number.NaN).getUTCFullYear()).toBe(100);
   });
 });
 

@@ -32,10 +32,11 @@ export function parseZstackDate(value: unknown, timezone: string): Date | null {
 function parseZstackDateUncached(value: string, timezone: string): Date | null {
   const match = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(value.trim());
   if (!match) return parseUtcDate(value);
+  // An unknown month name gives month 0, which the wall-time reader refuses.
   const month = MONTHS.indexOf(match[1] as string) + 1;
   const clockHour = Number(match[4]);
   // A 12-hour clock reads 12, 1, ..., 11: "0:05 AM" or "13:05 PM" is no time, not another hour.
-  if (month === 0 || clockHour < 1 || clockHour > 12) return null;
+  if (clockHour < 1 || clockHour > 12) return null;
   const hour12 = clockHour % 12;
   return zonedWallTimeToUtc(
     { year: Number(match[3]), month, day: Number(match[2]), hour: match[7] === 'PM' ? hour12 + 12 : hour12, minute: Number(match[5]), second: Number(match[6]) },
