@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
+import { ROWS_PER_TURN, turnIfPast } from '../domain/turns.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
@@ -44,6 +45,21 @@ function firstOfEachId<T>(list: T[], idOf: (item: T) => string): T[] {
     ids.add(id);
     return true;
   });
+}
+
+/** Each instance's backups without repeats, newest first; a long list gives the event loop a turn between the steps. */
+async function uniqueNewestFirst(lists: Array<Backup[] | Error>): Promise<Array<Backup[] | Error>> {
+  const ordered: Array<Backup[] | Error> = [];
+  for (const list of lists) {
+    if (list instanceof Error) {
+      ordered.push(list);
+      continue;
+    }
+    const unique = firstOfEachId(list, backupListKey);
+    await turnIfPast(list.length, ROWS_PER_TURN);
+    ordered.push(newestFirst(unique));
+  }
+  return ordered;
 }
 
 /** Per-request loader key: provider account id and the instance's native id. */
@@ -112,7 +128,7 @@ export class RequestLoaders {
     this.backups = new DataLoader(
       (keys) =>
         this.cachedBatch('backups', keys, async (adapter, ids) =>
-          (await adapter.listBackups(ids, options.scope)).map((list) => (list instanceof Error ? list : newestFirst(firstOfEachId(list, backupListKey)))),
+          uniqueNewestFirst(await adapter.listBackups(ids, options.scope)),
         ),
       { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayError, badInput } from '../domain/errors.js';
+import { CHARS_PER_TURN, turnIfPast } from '../domain/turns.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { AttemptCancelled, AttemptSignal, AttemptTimeout, UpstreamCancelledError, UpstreamFailure } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
@@ -241,7 +242,10 @@ export class UpstreamClient {
       throw transportError(error, provider);
     }
     // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
+    // A very large answer lets other work run between the steps (see turns.ts).
+    await turnIfPast(text.length, CHARS_PER_TURN);
     text = this.secrets.scrub(text);
+    await turnIfPast(text.length, CHARS_PER_TURN);
 
     const { statusCode: status } = response;
     const headersOut = response.headers;
@@ -253,7 +257,9 @@ export class UpstreamClient {
     }
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
-    return { status, headers: headersOut, body: parseBody(text, headersOut['content-type'], status, provider) };
+    const body = parseBody(text, headersOut['content-type'], status, provider);
+    await turnIfPast(text.length, CHARS_PER_TURN);
+    return { status, headers: headersOut, body };
   }
 }
 

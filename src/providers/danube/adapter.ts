@@ -8,6 +8,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
+import { mapRows } from '../../domain/turns.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
@@ -39,13 +40,13 @@ export class DanubeAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
-    return listRows(answer, this.account.id).map((row) => mapInstance(this.account.id, row));
+    return mapRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      return listRows(answer, this.account.id).map((row) => mapBackup(this.account.id, hostname, row));
+      return mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
     });
   }
 
@@ -63,7 +64,7 @@ export class DanubeAdapter extends BaseAdapter {
     return this.definitions.shared(scope, async () => {
       const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
       const byVm = new Map<string, BackupDefinition[]>();
-      for (const definition of listRows(answer, this.account.id).map((row) => mapDefinition(this.account.id, row))) {
+      for (const definition of await mapRows(listRows(answer, this.account.id), (row) => mapDefinition(this.account.id, row))) {
         appendToGroup(byVm, definition.instanceNativeId, definition);
       }
       return byVm;

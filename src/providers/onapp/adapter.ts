@@ -12,6 +12,7 @@ import { idText, idTextOrNull } from '../native-id.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { nthNewBackup, placeInToken } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
+import { mapRows } from '../../domain/turns.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -53,7 +54,7 @@ export class OnappAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
-    return rows.map((row) => mapInstance(this.account.id, row));
+    return mapRows(rows, (row) => mapInstance(this.account.id, row));
   }
 
   /**
@@ -226,7 +227,7 @@ export class OnappAdapter extends BaseAdapter {
 
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
     const rows = await this.list(`/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', 'backup', scope);
-    return rows.map((row) => mapBackup(this.account.id, vmId, row));
+    return mapRows(rows, (row) => mapBackup(this.account.id, vmId, row));
   }
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {

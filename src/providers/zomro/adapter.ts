@@ -9,6 +9,7 @@ import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
 import { elems, scalar, unwrap, type ZomroDoc } from './wire.js';
+import { mapRows } from '../../domain/turns.js';
 
 /** Instances per page of `func=instances`. */
 const PAGE_SIZE = 100;
@@ -64,13 +65,13 @@ export class ZomroAdapter extends BaseAdapter {
       scope.budget?.reserve(more);
       for (const next of await Promise.all(Array.from({ length: more }, (_, index) => page(index + 2, size)))) appendAll(rows, next);
     }
-    return rows.map((row) => mapInstance(this.account.id, row));
+    return mapRows(rows, (row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (plid) => {
       const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true }, scope);
-      return elems(doc).map((row) => mapBackup(this.account.id, plid, row));
+      return mapRows(elems(doc), (row) => mapBackup(this.account.id, plid, row));
     });
   }
 

@@ -7,6 +7,7 @@ import { appendAll } from '../../domain/arrays.js';
 import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
+import { mapRows } from '../../domain/turns.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
 const PAGE_SIZE = 500;
@@ -61,7 +62,7 @@ export class ZstackAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope);
-    return rows.map((row) => mapInstance(this.account.id, row));
+    return mapRows(rows, (row) => mapInstance(this.account.id, row));
   }
 
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
