@@ -73,16 +73,17 @@ const OPERATION_KINDS: readonly OperationKind[] = ['CREATE_BACKUP', 'DELETE_BACK
 
 /**
  * A start time as `operationId` writes it: milliseconds since 1970 in plain
- * digits, below 10^15 (year 33658, well inside a Date). Anything else that
- * reads as a number (`1e3`, `0x10`, ` 1000`, '') gave one operation many
- * ids, and so many poll loops; one past a Date's range broke the answer.
+ * digits. Anything else that reads as a number (`1e3`, `0x10`, ` 1000`, '')
+ * gave one operation many ids, and so many poll loops.
  */
 const STARTED_MS = /^(?:0|[1-9]\d{0,14})$/;
+/** The end of the year 9999: `startedAt` past it could not be written in RFC 3339, and broke the answer. */
+const LAST_STARTED_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export function decodeOperationId(id: string, argument = 'id'): OperationRef {
   const decoded = decodeIdOf('Operation', id, argument);
   const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
-  if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || instanceNativeId === undefined || backupNativeId === undefined) {
+  if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || Number(started) > LAST_STARTED_MS || instanceNativeId === undefined || backupNativeId === undefined) {
     throw badInput('malformed id');
   }
   return {

@@ -140,11 +140,11 @@ describe('global ids of domain objects', () => {
     for (const started of ['', ' 1000', '1000 ', '1e3', '0x10', '+1000', '-1000', '01000', '1000.0', '1_000', '８']) {
       expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), JSON.stringify(started)).toThrow(malformed);
     }
-    // Past a Date's range (8.64e15): the answer's startedAt could not be written.
-    for (const started of ['8640000000000001', '1000000000000000', '99999999999999999']) {
+    // Past the year 9999 (and a Date's range, 8.64e15): the answer's startedAt could not be written in RFC 3339.
+    for (const started of ['253402300800000', '999999999999999', '8640000000000001', '1000000000000000', '99999999999999999']) {
       expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), started).toThrow(malformed);
     }
-    for (const started of ['0', '7', '999999999999999', '1767323045678']) {
+    for (const started of ['0', '7', '253402300799999', '1767323045678']) {
       const ref = decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
       expect(ref.startedAt.getTime()).toBe(Number(started));
       expect(operationId(ref)).toBe(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
