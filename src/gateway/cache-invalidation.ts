@@ -16,18 +16,28 @@ export class CacheInvalidation {
     private readonly cache: ReadCache | undefined,
     private readonly logger: Logger,
     private readonly provider: (providerId: string) => ProviderAdapter,
+    /** Whether this gateway (any replica) started the operation: see `afterOperation`. */
+    private readonly startedHere: (operation: Operation) => Promise<boolean> = () => Promise.resolve(true),
   ) {}
 
   /** Forgets what this request and the read cache knew of one instance (it just changed). */
-  async forgetInstance(providerId: string, nativeId: string): Promise<void> {
-    this.loaders.forgetInstance(providerId, nativeId);
-    await this.cache?.invalidateInstance(providerId, nativeId);
+  forgetInstance(providerId: string, nativeId: string): Promise<void> {
+    return this.forgetInstanceIn(this.cache, providerId, nativeId);
   }
 
   /** The same for every instance of an account (a sync may have added backups anywhere). */
-  async forgetAccount(adapter: ProviderAdapter): Promise<void> {
+  forgetAccount(adapter: ProviderAdapter): Promise<void> {
+    return this.forgetAccountIn(this.cache, adapter);
+  }
+
+  private async forgetInstanceIn(cache: ReadCache | undefined, providerId: string, nativeId: string): Promise<void> {
+    this.loaders.forgetInstance(providerId, nativeId);
+    await cache?.invalidateInstance(providerId, nativeId);
+  }
+
+  private async forgetAccountIn(cache: ReadCache | undefined, adapter: ProviderAdapter): Promise<void> {
     this.loaders.forgetAllLists();
-    if (!this.cache) return;
+    if (!cache) return;
     // Listing the instances may take an upstream call; meanwhile the account's cached lists are stale.
     const release = this.loaders.holdWarmLists(adapter.account.id);
     try {
@@ -39,7 +49,7 @@ export class CacheInvalidation {
         this.logger.warn({ provider: adapter.account.id, err: error }, 'could not list instances to drop their cached reads; they expire with cacheTtlMs');
         return;
       }
-      await this.cache.invalidateInstances(adapter.account.id, instances.map((instance) => instance.nativeId));
+      await cache.invalidateInstances(adapter.account.id, instances.map((instance) => instance.nativeId));
     } finally {
       release();
     }
@@ -49,13 +59,21 @@ export class CacheInvalidation {
    * An operation seen finished has changed its instance (a backup made,
    * deleted, restored) or, for a sync, its account: what was read before,
    * in this request or the read cache, is stale from now on.
+   *
+   * The shared read cache is emptied only for an operation this gateway
+   * started: anyone who may read may ask for any operation id, made up or
+   * not, and a viewer reading made-up SYNC_BACKUPS ids (each one upstream
+   * call, answered FAILED) emptied an account's cached lists for every
+   * client, one read each. Work started elsewhere (a provider's own panel)
+   * reaches the cache when its entries expire, as it always did.
    */
   async afterOperation(operation: Operation): Promise<Operation> {
     if (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED') return operation;
     // Reads already in the air were asked before the change: later reads must not share their answers.
     this.provider(operation.providerId).upstream.forgetFlights();
-    if (operation.kind === 'SYNC_BACKUPS') await this.forgetAccount(this.provider(operation.providerId));
-    else if (operation.instanceNativeId) await this.forgetInstance(operation.providerId, operation.instanceNativeId);
+    const cache = this.cache && (await this.startedHere(operation)) ? this.cache : undefined;
+    if (operation.kind === 'SYNC_BACKUPS') await this.forgetAccountIn(cache, this.provider(operation.providerId));
+    else if (operation.instanceNativeId) await this.forgetInstanceIn(cache, operation.providerId, operation.instanceNativeId);
     return operation;
   }
 }

@@ -36,6 +36,11 @@ export class FinishTimes {
     );
   }
 
+  /** Whether a mutation of this gateway (any replica sharing the store) started `operation`; false when the store does not answer in time. */
+  async startedHere(operation: Operation): Promise<boolean> {
+    return (await this.bounded(this.store.get<number>(keyOf(operation)))) !== undefined;
+  }
+
   async of(operation: Operation): Promise<Date | null> {
     const seen = operation.finishedAt;
     if (!seen) return null;

@@ -65,7 +65,7 @@ export class RequestReads {
       onBatch: shared.options.onBatch,
       onOperation: (operation) => this.invalidation.afterOperation(operation),
     });
-    this.invalidation = new CacheInvalidation(this.loaders, shared.readCache, shared.logger, (providerId) => this.provider(providerId));
+    this.invalidation = new CacheInvalidation(this.loaders, shared.readCache, shared.logger, (providerId) => this.provider(providerId), (operation) => shared.finishTimes.startedHere(operation));
   }
 
   /** The accounts this request may see, optionally filtered. */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
@@ -107,6 +109,19 @@ describe('cross-request read cache: asynchronous operations', () => {
     expect((await harness.gql(dashboard)).errors).toBeUndefined();
     expect(harness.simulator('zstack').server.count('GET /zstack/v1/volume-backups')).toBe(1);
     expect(harness.simulator('zomro').server.count()).toBe(0);
+  });
+
+  it("keeps the cache when a client reads operation ids the gateway never issued: a viewer's made-up syncs emptied an account for everyone", async () => {
+    const dashboard = '{ instances { edges { node { backups { id } } } } }';
+    expect((await harness.gql(dashboard)).errors).toBeUndefined();
+    const madeUp = [0, 1, 2].map((n) => encodeId('Operation', 'zstack-test', ['SYNC_BACKUPS', String(Date.now() - 60_000 - n), '', '', randomUUID().replaceAll('-', '')]));
+    for (const id of madeUp) {
+      const read = await harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id });
+      expect(read.data?.operation.status).toBe('FAILED');
+    }
+    harness.resetUpstreamLogs();
+    expect((await harness.gql(dashboard)).errors).toBeUndefined();
+    expect(harness.upstreamCount()).toBe(0);
   });
 });
 

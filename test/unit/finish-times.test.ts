@@ -98,6 +98,30 @@ describe('FinishTimes', () => {
   });
 });
 
+describe('FinishTimes.startedHere', () => {
+  it('says whether a mutation here started the operation, finished or not, whatever a later read found', async () => {
+    const times = new FinishTimes(new MemoryStore());
+    const mine = operation(null);
+    expect(await times.startedHere(mine)).toBe(false);
+    await times.started([mine]);
+    expect(await times.startedHere(mine)).toBe(true);
+    // Seen finished later, with the backup a create made: the same operation.
+    expect(await times.startedHere(operation(at(5), 't1', 'b9'))).toBe(true);
+    await times.of(operation(at(5)));
+    expect(await times.startedHere(operation(at(6)))).toBe(true);
+    // Another operation, or the same token of another kind: not started here.
+    expect(await times.startedHere(operation(null, 't2'))).toBe(false);
+    expect(await times.startedHere(operation(null, 't1', null, 'SYNC_BACKUPS'))).toBe(false);
+  });
+
+  it('says no when the store fails or does not answer in time', async () => {
+    const failing = recording({ get: () => Promise.reject(new Error('connection lost')) }).store;
+    expect(await new FinishTimes(failing).startedHere(operation(null))).toBe(false);
+    const hanging = recording({ get: () => new Promise<never>(() => {}) }).store;
+    expect(await new FinishTimes(hanging).startedHere(operation(null))).toBe(false);
+  });
+});
+
 describe('operationsIn', () => {
   it('finds a payload’s operation, or each operation of its results, and nothing else', () => {
     const one = operation(null);
