@@ -45,6 +45,8 @@ export default {
     'src/upstream/client.ts',
     'src/upstream/deadline.ts',
     'src/upstream/secrets.ts',
+    'src/upstream/escape-reading.ts',
+    'src/upstream/escaped-secrets.ts',
     'src/upstream/failure-class.ts',
     'src/upstream/budget.ts',
     'src/upstream/session.ts',

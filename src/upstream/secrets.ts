@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Span } from './escape-reading.js';
+import { EscapedSecretSearch, readThrough } from './escaped-secrets.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -20,28 +22,47 @@ const MAX_RUNTIME_SECRETS = 4;
 /**
  * The ways a provider could quote a secret back: as sent, URL-encoded as
  * encodeURIComponent writes it (in a query or form body a space may be "+"),
- * JSON-escaped, with "/" escaped as "\/" (PHP's JSON encoder does that by
+ * JSON-escaped, with "/" escaped as "\\/" (PHP's JSON encoder does that by
  * default) and, for a secret that goes out base64-encoded (a Basic header),
  * its base64 with or without padding and in the URL-safe alphabet. Only
- * those: each form costs a search per answer. Other encoders' choices (which
- * characters to escape, hex case, \u and HTML escapes) are read by
- * `canonicalEscapes` instead, so they need no forms of their own.
+ * those: each form costs a search per answer. Other encoders' choices, and
+ * escapes inside escapes, are found by reading the answer through
+ * (`readForms`), so they need no forms of their own.
  */
 export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const urlEncoded = encodeURIComponent(secret);
   const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1)]);
-  if (base64) {
-    const encoded = Buffer.from(secret, 'utf8').toString('base64');
-    forms.add(encoded);
-    forms.add(encoded.replace(/=+$/, ''));
-    forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
-  }
+  if (base64) for (const form of base64Forms(secret)) forms.add(form);
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
-  // A form that holds another form of the same secret (padded base64 holds
-  // the unpadded one) needs no search of its own: replacing the shorter one
-  // leaves nothing of the secret but the "=", and each search is a pass over
-  // every answer. Across secrets this is not done: "user:key" must go whole,
-  // not leave "user:" behind.
+  return withoutLongerForms(forms);
+}
+
+/**
+ * What a secret looks like in an answer once the answer's escapes are read
+ * (EscapedSecretSearch searches for these): the secret itself, with each space
+ * a "+" (a form body), its base64 as `encodedForms` has it, and the secret as
+ * it reads itself if it holds text that reads as an escape (a "%41" in a
+ * password reads as "A" with the rest of an answer read through).
+ */
+export function readForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
+  const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret)]);
+  if (base64) for (const form of base64Forms(secret)) forms.add(form);
+  return withoutLongerForms(forms);
+}
+
+function base64Forms(secret: string): string[] {
+  const encoded = Buffer.from(secret, 'utf8').toString('base64');
+  return [encoded, encoded.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')];
+}
+
+/**
+ * A form that holds another form of the same secret (padded base64 holds the
+ * unpadded one) needs no search of its own: replacing the shorter one leaves
+ * nothing of the secret but the "=", and each search is a pass over every
+ * answer. Across secrets this is not done: "user:key" must go whole, not
+ * leave "user:" behind.
+ */
+function withoutLongerForms(forms: ReadonlySet<string>): string[] {
   const kept: string[] = [];
   for (const form of [...forms].sort((a, b) => a.length - b.length)) {
     if (form.length >= MIN_SECRET_LENGTH && !kept.some((shorter) => form.includes(shorter))) kept.push(form);
@@ -70,8 +91,10 @@ export const sha512Hex = (value: string): string => createHash('sha512').update(
 export class SecretSet {
   private readonly fixed = new Map<string, SecretOptions>();
   private runtime: string[] = [];
-  /** Every form to look for, longest first, so "user:password" goes before "password". */
+  /** Every form to look for as it stands, longest first. */
   private forms: string[] = [];
+  /** The search through the answer's escapes, for what the forms miss. */
+  private escaped = new EscapedSecretSearch([]);
 
   /** A configured secret, or one derived from it (a header value, a hash). */
   add(secret: string | null | undefined, options: SecretOptions = {}): void {
@@ -106,12 +129,10 @@ export class SecretSet {
   /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
   scrub(text: string): string {
     const out = this.replaceForms(text);
-    // Encoders differ in what they escape and how (\u, %2a or %2A, ~ or %7E, &#39; or &#x27;),
-    // so a secret can hide in escapes no fixed form foresees. Search again in the text read
-    // with its escapes written one way; only an answer with such an escape pays for it.
-    if (!holdsOddEscape(out)) return out;
-    const found = this.findForms(canonicalEscapes(out));
-    return found.length === 0 ? out : redactEscaped(out, found);
+    // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
+    // (HTML inside JSON, a URL encoded twice): the rest hides behind escapes no form foresees.
+    const hidden = this.escaped.find(out);
+    return hidden.length === 0 ? out : redacted(out, hidden);
   }
 
   private replaceForms(text: string): string {
@@ -121,165 +142,27 @@ export class SecretSet {
     return out;
   }
 
-  /**
-   * Where the forms are in `view`, longest first as `replaceForms` takes them, in order and apart.
-   * The characters taken are marked, so each hit is checked against its own length rather than
-   * against every hit before it (an answer quoting an escaped secret 64,000 times took 7 s so).
-   */
-  private findForms(view: string): Array<[number, number]> {
-    const found: Array<[number, number]> = [];
-    let taken: Uint8Array | null = null;
-    for (const form of this.forms) {
-      for (let at = view.indexOf(form); at !== -1; ) {
-        const end = at + form.length;
-        taken ??= new Uint8Array(view.length);
-        if (taken.subarray(at, end).includes(1)) {
-          at = view.indexOf(form, at + 1);
-          continue;
-        }
-        taken.fill(1, at, end);
-        found.push([at, end]);
-        // A later hit of this form starting before `end` overlaps this one.
-        at = view.indexOf(form, end);
-      }
-    }
-    return found.sort((a, b) => a[0] - b[0]);
-  }
-
   private rebuild(): void {
+    this.forms = this.allForms(encodedForms);
+    this.escaped = new EscapedSecretSearch(this.allForms(readForms));
+  }
+
+  /** What `formsOf` makes of every secret held, longest first, so "user:password" goes before "password". */
+  private allForms(formsOf: (secret: string, options?: SecretOptions) => string[]): string[] {
     const forms = new Set<string>();
-    for (const [secret, options] of this.fixed) for (const form of encodedForms(secret, options)) forms.add(form);
-    for (const secret of this.runtime) for (const form of encodedForms(secret)) forms.add(form);
-    this.forms = [...forms].sort((a, b) => b.length - a.length);
+    for (const [secret, options] of this.fixed) for (const form of formsOf(secret, options)) forms.add(form);
+    for (const secret of this.runtime) for (const form of formsOf(secret)) forms.add(form);
+    return [...forms].sort((a, b) => b.length - a.length);
   }
 }
 
-/**
- * `text` with each escape written one way, the way the forms are: a \uXXXX
- * escape or an HTML character reference as JSON.stringify would write its
- * character (the character itself, or \" \\ \n and the like, or a lower-case
- * \u00XX for other control characters and lone surrogates); a %XX escape as
- * encodeURIComponent would write its byte (the character where it leaves
- * one alone, else %XX in upper case). Other JSON escapes are kept, and an
- * escaped backslash is read whole, so in one followed by "u0041" the "u0041"
- * is left alone. Only for searching: the answer itself keeps its own escapes.
- */
-export function canonicalEscapes(text: string): string {
-  return text.replace(ESCAPE, readEscape);
-}
-
-function readEscape(
-  escape: string,
-  high: string | undefined,
-  low: string | undefined,
-  unit: string | undefined,
-  percent: string | undefined,
-  decimal: string | undefined,
-  hex: string | undefined,
-  named: string | undefined,
-): string {
-  // Both halves match together or not at all.
-  if (low !== undefined) return String.fromCharCode(parseInt(high as string, 16), parseInt(low, 16));
-  if (unit !== undefined) return asJson(String.fromCharCode(parseInt(unit, 16)));
-  if (percent !== undefined) return readPercent(percent);
-  if (named !== undefined) return asJson(HTML_NAMED[named.toLowerCase()] as string);
-  // An escaped backslash, read only so that what follows it is not taken for an escape.
-  if (decimal === undefined && hex === undefined) return escape;
-  const codePoint = decimal !== undefined ? parseInt(decimal, 10) : parseInt(hex as string, 16);
-  return codePoint > 0x10ffff ? escape : asJson(String.fromCodePoint(codePoint));
-}
-
-/** One byte's escape as encodeURIComponent would write it. */
-function readPercent(hex: string): string {
-  const char = String.fromCharCode(parseInt(hex, 16));
-  return encodeURIComponent(char) === char ? char : `%${hex.toUpperCase()}`;
-}
-
-const asJson = (char: string): string => JSON.stringify(char).slice(1, -1);
-
-const HTML_NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
-
-/**
- * A surrogate pair, or one \uXXXX, or an escaped backslash (kept as it is:
- * it is matched so that the "u0041" after it is not read as an escape), or a
- * %XX escape, or an HTML character reference: decimal, hex, or one of the
- * names HTML and XML escapers use for " & < > and '.
- */
-const ESCAPE = /\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\\\|%([0-9a-fA-F]{2})|&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(quot|amp|lt|gt|apos|QUOT|AMP|LT|GT));/g;
-
-/**
- * Whether `text` has an escape `canonicalEscapes` writes another way. Asked
- * of every answer that holds a "%" or an "&", and URLs are full of both: a
- * search for each one and a match anchored there costs a fraction of a regex
- * scan of the whole text.
- */
-function holdsOddEscape(text: string): boolean {
-  return text.includes('\\u') || matchesAtEach(text, '%', ODD_PERCENT) || matchesAtEach(text, '&', HTML_REFERENCE);
-}
-
-function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
-  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
-    sticky.lastIndex = at;
-    if (sticky.test(text)) return true;
-  }
-  return false;
-}
-
-/** A %XX escape `readPercent` writes another way: lower-case hex, or a byte encodeURIComponent leaves as its character (A-Z a-z 0-9 - _ . ! ~ * ' ( )). */
-const ODD_PERCENT = /%(?:[0-9A-F][a-f]|[a-f][0-9a-fA-F]|2[1789ADE]|3\d|[46][1-9A-F]|[57][0-9A]|5F|7E)/y;
-const HTML_REFERENCE = /&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|quot|amp|lt|gt|apos|QUOT|AMP|LT|GT);/y;
-
-/** One escape of the text, and the part of the escape view it reads as. */
-interface Escaped {
-  at: number;
-  end: number;
-  viewAt: number;
-  viewEnd: number;
-}
-
-/**
- * `text` with the parts its escape view holds secrets at (`found`: in order,
- * apart) replaced by REDACTED. An escape a secret begins or ends inside goes
- * whole: what is left of `\u0026` or `%e2` beside REDACTED would be no
- * escape at all. The rest of the text keeps its own escapes.
- */
-function redactEscaped(text: string, found: ReadonlyArray<[number, number]>): string {
-  const escapes = escapesOf(text);
+/** `text` with `spans` (in order, apart) replaced by REDACTED. */
+function redacted(text: string, spans: readonly Span[]): string {
   let out = '';
   let copied = 0;
-  for (const [start, end] of found) {
-    const from = Math.max(sourceOf(escapes, start).at, copied);
-    out += text.slice(copied, from) + REDACTED;
-    copied = sourceOf(escapes, end - 1).end;
+  for (const [start, end] of spans) {
+    out += text.slice(copied, start) + REDACTED;
+    copied = end;
   }
   return out + text.slice(copied);
-}
-
-function escapesOf(text: string): Escaped[] {
-  const escapes: Escaped[] = [];
-  let shift = 0;
-  for (const match of text.matchAll(ESCAPE)) {
-    const [escape, high, low, unit, percent, decimal, hex, named] = match;
-    const read = readEscape(escape, high, low, unit, percent, decimal, hex, named);
-    const at = match.index;
-    escapes.push({ at, end: at + escape.length, viewAt: at + shift, viewEnd: at + shift + read.length });
-    shift += read.length - escape.length;
-  }
-  return escapes;
-}
-
-/** The part of the text view character `index` comes from: the escape it belongs to, or its own character. */
-function sourceOf(escapes: readonly Escaped[], index: number): { at: number; end: number } {
-  // The last escape that starts at or before `index` (binary search: an answer may hold thousands).
-  let low = 0;
-  let high = escapes.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((escapes[middle] as Escaped).viewAt <= index) low = middle + 1;
-    else high = middle;
-  }
-  const before = escapes[low - 1];
-  if (before && index < before.viewEnd) return before;
-  const at = index + (before ? before.end - before.viewEnd : 0);
-  return { at, end: at + 1 };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
 import { MAX_RAW_DEPTH, NESTED_TOO_DEEP, hiddenFields, publicRaw } from '../../src/providers/raw.js';
-import { REDACTED, SecretSet, canonicalEscapes, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
+import { REDACTED, SecretSet, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
 const PASSWORD = 'p@ss/w0rd+x y"z%é';
@@ -99,18 +99,6 @@ describe('SecretSet.scrub: secrets behind \\u escapes', () => {
     const text = '{"name":"caf\\u00e9 \\u003cb\\u003e","path":"a\\\\u0041"}';
     expect(secrets.scrub(text)).toBe(text);
   });
-
-  it('writes escapes as JSON.stringify would, keeps other escapes, and reads an escaped backslash as one', () => {
-    expect(canonicalEscapes('\\u003c\\u00E9\\u0022\\u005c\\u000a\\u0001\\ud83d\\ude00\\ud800x')).toBe('<\u00e9\\"\\\\\\n\\u0001\u{1F600}\\ud800x');
-    expect(canonicalEscapes('\\\\u0041 \\" \\/ \\n')).toBe('\\\\u0041 \\" \\/ \\n');
-    for (const text of ['"\\u0022\\u005c\\ud800\\u00e9\\\\u0041"', '{"a":"\\u003c\\ud83d\\ude00"}']) expect(JSON.parse(canonicalEscapes(text))).toEqual(JSON.parse(text));
-  });
-
-  it('writes a %XX escape as encodeURIComponent would, and an HTML reference as JSON.stringify would its character', () => {
-    expect(canonicalEscapes('%2a%7E%7e%21%27%28%29%41%5f%2F%2f%c3%a9%20%25%22')).toBe("*~~!'()A_%2F%2F%C3%A9%20%25%22");
-    expect(canonicalEscapes('&#39;&#039;&#x27;&#X27;&apos;&quot;&amp;&lt;&gt;&#92;&#10;&#128512;&#x1F600;')).toBe("'''''\\\"&<>\\\\\\n\u{1F600}\u{1F600}");
-    expect(canonicalEscapes('&#1114112; &#x110000; &#x10FFFF; &nbsp; &amp &#; %4 %zz')).toBe('&#1114112; &#x110000; \u{10FFFF} &nbsp; &amp &#; %4 %zz');
-  });
 });
 
 // Encoders differ in what they escape and how: a 422 from a PHP, Python or .NET provider, or an HTML template, quotes a password its own way.
@@ -165,10 +153,16 @@ describe('SecretSet.scrub: a secret as other encoders write it', () => {
 
   it('takes an escape a secret begins or ends inside whole, so no half escape is left beside the hole', () => {
     const set = new SecretSet();
-    set.add('A6-secret-&');
-    // The secret begins at "A6", inside "%a6"; it ends with "&", which is all of "&amp;".
-    expect(set.scrub('"%e2%80%a6-secret-&amp; next"')).toBe(`"%e2%80${REDACTED} next"`);
-    expect(set.scrub('"&lt;%e2%80%a6-secret-%26 &amp;"')).toBe(`"&lt;%e2%80${REDACTED} &amp;"`);
+    set.add('\u{1F600}-secret-&');
+    // The secret begins with the emoji, one escape (a UTF-8 sequence, a surrogate pair, a reference), and ends with "&", all of "&amp;".
+    for (const emoji of ['%F0%9F%98%80', '%f0%9f%98%80', '\\ud83d\\ude00', '&#128512;', '&#x1F600']) {
+      expect(set.scrub(`"%e2%80%a6${emoji}-secret-&amp; next"`), emoji).toBe(`"%e2%80%a6${REDACTED} next"`);
+    }
+    // Read twice: "%2541" reads as "%41", then "A"; the escape of the escape goes whole.
+    const nested = new SecretSet();
+    nested.add('A-secret-&');
+    expect(nested.scrub('q%2541-secret-%2526 next')).toBe(`q${REDACTED} next`);
+    expect(nested.scrub('q%41-secret-&amp;amp; next')).toBe(`q${REDACTED} next`);
   });
 
   it('keeps the escapes of the rest of the answer as the provider wrote them', () => {
@@ -208,6 +202,94 @@ describe('SecretSet.scrub: a secret as other encoders write it', () => {
     const set = new SecretSet();
     set.add('\u00e9-s3cret-\u00e0');
     for (const quoted of ['%c3%a9-s3cret-%c3%a0', '%c3%a9-s3cret-%C3%A0', '%C3%A9-s3cret-%c3%a0', '%C3%A9-s3cret-%C3%a0', '%C3%A9-s3cret-%c3%A0']) expect(set.scrub(`[${quoted}]`), quoted).toBe(`[${REDACTED}]`);
+  });
+});
+
+// Encoders nest: Rails JSON-escapes the "&" of an HTML reference, a proxy URL-encodes a query twice, a Basic header's base64 goes into a URL.
+describe('SecretSet.scrub: a secret behind escapes inside escapes', () => {
+  /** Its base64 in a Basic pair holds "/", "+" and "=", each URL-encoded in a URL. */
+  const PASSWORD = 'Ev1l"Kgfec?c:~?';
+  const pair = `ops@example.com:${PASSWORD}`;
+  const set = new SecretSet();
+  set.add(PASSWORD);
+  set.add(pair, { base64: true });
+  const jsonEscaped = (text: string): string => JSON.stringify(text).slice(1, -1);
+
+  it.each([
+    ['as HTML written as JSON escapes (Rails: \\u0026quot;)', 'Ev1l\\u0026quot;Kgfec?c:~?'],
+    ['as HTML written as JSON escapes, every character', [...'Ev1l&#34;Kgfec&#63;c&#58;~&#63;'].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
+    ['URL-encoded twice', 'Ev1l%2522Kgfec%253Fc%253A%257E%253F'],
+    ['URL-encoded three times, lower-case hex', 'Ev1l%252522Kgfec%25253fc%25253a~%25253f'],
+    ['as a JSON string inside a JSON string', jsonEscaped(jsonEscaped(PASSWORD))],
+    ['as JSON, URL-encoded', encodeURIComponent(jsonEscaped(PASSWORD))],
+    ['as HTML, URL-encoded', 'Ev1l%26quot%3BKgfec%3Fc%3A~%3F'],
+    ['as HTML, HTML-escaped again', 'Ev1l&amp;quot;Kgfec?c:~?'],
+    ['with decimal references of overlong digits', 'Ev1l&#00000034;Kgfec&#0000063;c&#000058;~&#063;'],
+    ['with hex references of overlong digits', 'Ev1l&#x0000022;Kgfec&#X00003f;c:~?'],
+    ['with references without the closing ";", as browsers read them', 'Ev1l&#34Kgfec&#63c&#x3A~&#x3F'],
+    ['with &quot and &QUOT without the ";"', 'Ev1l&quotKgfec?c:~?'],
+    ['with HTML5 names', 'Ev1l&QUOT;Kgfec&quest;c&colon;&tilde;&quest;'.replace('&tilde;', '~')],
+    ['four escapes deep (JSON, URL twice, HTML)', 'Ev1l\\u00252526quot\\u0025253BKgfec?c:~?'],
+  ])('redacts it %s, whole, and leaves the words around it as they were', (_how, quoted) => {
+    const text = `{"error":"value refused: ${quoted} (422)"}`;
+    expect(set.scrub(text)).toBe(`{"error":"value refused: ${REDACTED} (422)"}`);
+  });
+
+  it('redacts the base64 of a Basic pair URL-encoded ("+", "/" and "=" as %2B, %2F, %3D), in either hex case', () => {
+    const encoded = Buffer.from(pair).toString('base64');
+    expect(encoded).toMatch(/\/.*\+.*==$/);
+    for (const quoted of [encodeURIComponent(encoded), encodeURIComponent(encoded).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), encodeURIComponent(encodeURIComponent(encoded))]) {
+      const scrubbed = set.scrub(`https://api.example/?auth=Basic%20${quoted}&next=1`);
+      expect(scrubbed, quoted).toMatch(/^https:\/\/api\.example\/\?auth=Basic%20\[redacted\](%3D|%3d|%253D){0,2}&next=1$/);
+    }
+  });
+
+  it('redacts every HTML5 name for ASCII punctuation a secret may hold, and the legacy ones without ";"', () => {
+    const names: Record<string, string> = {
+      excl: '!', quot: '"', QUOT: '"', num: '#', dollar: '$', percnt: '%', amp: '&', AMP: '&', apos: "'", lpar: '(', rpar: ')', ast: '*', midast: '*', plus: '+', comma: ',',
+      period: '.', sol: '/', colon: ':', semi: ';', lt: '<', LT: '<', equals: '=', gt: '>', GT: '>', quest: '?', commat: '@', lsqb: '[', lbrack: '[', bsol: '\\', rsqb: ']',
+      rbrack: ']', Hat: '^', lowbar: '_', UnderBar: '_', grave: '`', DiacriticalGrave: '`', lcub: '{', lbrace: '{', verbar: '|', vert: '|', VerticalLine: '|', rcub: '}', rbrace: '}',
+    };
+    for (const [name, char] of Object.entries(names)) {
+      const one = new SecretSet();
+      one.add(`k3y${char}s3cret`);
+      expect(one.scrub(`<p>k3y&${name};s3cret</p>`), name).toBe(`<p>${REDACTED}</p>`);
+    }
+    for (const name of ['quot', 'QUOT', 'amp', 'AMP', 'lt', 'LT', 'gt', 'GT']) {
+      const one = new SecretSet();
+      one.add(`k3y${names[name]}s3cret`);
+      expect(one.scrub(`<p>k3y&${name}s3cret</p>`), name).toBe(`<p>${REDACTED}</p>`);
+    }
+  });
+
+  it('reads HTML names as browsers do: case counts, and only the legacy ones go without ";"', () => {
+    const one = new SecretSet();
+    one.add('k3y"s3cret');
+    one.add('k3y/s3cret');
+    for (const text of ['k3y&Quot;s3cret', 'k3y&solS3cret', 'k3y&sols3cret', 'k3y&SOL;s3cret']) expect(one.scrub(text), text).toBe(text);
+  });
+
+  it('redacts a form-encoded secret read through ("+" for a space beside other escapes)', () => {
+    const one = new SecretSet();
+    one.add('my key"is:here');
+    expect(one.scrub('q=my+key%22is%3ahere&x=1')).toBe(`q=${REDACTED}&x=1`);
+  });
+
+  it('redacts a secret that holds what reads as an escape, quoted behind escapes of its own', () => {
+    const one = new SecretSet();
+    one.add('p%41ss"w0rd');
+    for (const quoted of ['p%41ss&quot;w0rd', 'p%2541ss%2522w0rd', 'p%41ss"w0rd']) expect(one.scrub(`[${quoted}]`), quoted).toBe(`[${REDACTED}]`);
+  });
+
+  it('reads an answer four times at most (the bound on what a hostile answer costs)', () => {
+    const fiveDeep = 'Ev1l%2525252522Kgfec?c:~?';
+    expect(set.scrub(fiveDeep)).toBe(fiveDeep);
+    expect(set.scrub('Ev1l%25252522Kgfec?c:~?')).toBe(REDACTED);
+  });
+
+  it('leaves nested escapes without a secret exactly as they were', () => {
+    const text = '{"a":"%2522x%2522","b":"\\u0026quot;y\\u0026quot;","c":"&amp;lt;z&amp;gt;","d":"\\\\\\"w\\\\\\"","e":"Ev1l&quot;Kgfec?c:~!"}';
+    expect(set.scrub(text)).toBe(text);
   });
 });
 

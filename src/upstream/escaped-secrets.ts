@@ -1,0 +1,149 @@
+import { ESCAPE_HERE, readEscapes, sourceSpans, type Span } from './escape-reading.js';
+
+/**
+ * How many times an answer is read through its escapes. Each reading peels
+ * one layer (HTML written as JSON escapes, a URL encoded twice, JSON inside a
+ * JSON string); encoders do not nest deeper, and the bound caps what a
+ * hostile answer can cost.
+ */
+export const MAX_READINGS = 4;
+
+/** `text` read through until nothing changes, at most MAX_READINGS times. */
+export function readThrough(text: string): string {
+  let read = text;
+  for (let reading = 0; reading < MAX_READINGS; reading++) {
+    const next = readEscapes(read);
+    if (next === read) break;
+    read = next;
+  }
+  return read;
+}
+
+/**
+ * Where secrets hide behind escapes: the forms a secret takes once read
+ * (`readForms` in secrets.ts) are searched in an answer read through once,
+ * twice, up to MAX_READINGS times, and each one found is traced back to the
+ * characters and whole escapes of the answer that hold it.
+ */
+export class EscapedSecretSearch {
+  /** A form's longest run of characters no encoder escapes; see `mayHide`. */
+  private readonly anchors: string[];
+
+  /** `forms` longest first, so "user:password" is taken before "password". */
+  constructor(private readonly forms: readonly string[]) {
+    this.anchors = shortestFirstWithoutLonger(forms.map(anchorOf));
+  }
+
+  /** The parts of `text` that hold a form behind escapes: in order, apart. */
+  find(text: string): Span[] {
+    if (this.forms.length === 0 || !this.mayHide(text)) return [];
+    const views = [text];
+    /** found[i]: the forms' places in views[i + 1]. */
+    const found: Span[][] = [];
+    for (let reading = 0; reading < MAX_READINGS; reading++) {
+      const view = readEscapes(views[reading] as string);
+      if (view === views[reading]) break;
+      views.push(view);
+      found.push(placesOf(this.forms, view));
+    }
+    let spans: Span[] = [];
+    for (let reading = found.length - 1; reading >= 0; reading--) {
+      const here = merged([...(found[reading] as Span[]), ...spans]);
+      spans = here.length === 0 ? here : merged(sourceSpans(views[reading] as string, here));
+    }
+    return spans;
+  }
+
+  /**
+   * Whether reading `text` could show a form it does not show now; most
+   * answers with escapes are spared the readings. Escapes that stand for
+   * punctuation or non-ASCII leave a form's letters, digits and "-._" where
+   * they are, so its anchor is in the text as it stands; only an escape that
+   * stands for one of those, or for what starts an escape (% \ & #), can hide
+   * the anchor too.
+   */
+  mayHide(text: string): boolean {
+    return holdsEscape(text) && (readsAsAnchorOrEscapeStart(text) || this.anchors.some((anchor) => text.includes(anchor)));
+  }
+}
+
+/** Letters, digits and "-._": what no encoder in use escapes. */
+const ANCHOR_CHARACTERS = /[A-Za-z0-9._-]+/g;
+
+function anchorOf(form: string): string {
+  let longest = '';
+  for (const [run] of form.matchAll(ANCHOR_CHARACTERS)) if (run.length > longest.length) longest = run;
+  return longest;
+}
+
+/** A text holding a string also holds every part of it: only the shortest of nested strings need a search. */
+function shortestFirstWithoutLonger(strings: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const string of [...new Set(strings)].sort((a, b) => a.length - b.length)) if (!kept.some((shorter) => string.includes(shorter))) kept.push(string);
+  return kept;
+}
+
+function holdsEscape(text: string): boolean {
+  return matchesAtEach(text, '\\', ESCAPE_HERE) || matchesAtEach(text, '%', ESCAPE_HERE) || matchesAtEach(text, '&', ESCAPE_HERE);
+}
+
+function readsAsAnchorOrEscapeStart(text: string): boolean {
+  return matchesAtEach(text, '\\', ANCHOR_OR_START_JSON) || matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT) || matchesAtEach(text, '&', ANCHOR_OR_START_HTML);
+}
+
+/** The bytes of # % & - . 0-9 A-Z \ _ a-z, in hex of either case. */
+const ANCHOR_OR_START_BYTE = '(?:2[356DdEe]|3\\d|[46][1-9A-Fa-f]|[57][0-9Aa]|5[CcFf])';
+const ANCHOR_OR_START_JSON = new RegExp(`\\\\u00${ANCHOR_OR_START_BYTE}`, 'y');
+const ANCHOR_OR_START_PERCENT = new RegExp(`%${ANCHOR_OR_START_BYTE}`, 'y');
+/** Any number (it may be a letter), or a name HTML has for # % & \ . or _. */
+const ANCHOR_OR_START_HTML = /&(?:#|amp|AMP|num;|percnt;|bsol;|period;|lowbar;|UnderBar;)/y;
+
+/**
+ * Whether `sticky` matches where `marker` occurs in `text`. Answers hold many
+ * a "%" and "&" (URLs): a search for each and a match anchored there costs a
+ * fraction of a regex scan of the whole text.
+ */
+function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+    sticky.lastIndex = at;
+    if (sticky.test(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Where `forms` (longest first) are in `view`, in order and apart. The
+ * characters taken are marked, so each hit is checked against its own length
+ * rather than against every hit before it (an answer quoting an escaped
+ * secret 64,000 times took 7 s so).
+ */
+function placesOf(forms: readonly string[], view: string): Span[] {
+  const found: Span[] = [];
+  let taken: Uint8Array | null = null;
+  for (const form of forms) {
+    for (let at = view.indexOf(form); at !== -1; ) {
+      const end = at + form.length;
+      taken ??= new Uint8Array(view.length);
+      if (taken.subarray(at, end).includes(1)) {
+        at = view.indexOf(form, at + 1);
+        continue;
+      }
+      taken.fill(1, at, end);
+      found.push([at, end]);
+      // A later hit of this form starting before `end` overlaps this one.
+      at = view.indexOf(form, end);
+    }
+  }
+  return found.sort((a, b) => a[0] - b[0]);
+}
+
+/** `spans` in order, overlapping ones made one (touching ones stay two: two secrets side by side are two holes). */
+function merged(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = out.at(-1);
+    if (last && start < last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
