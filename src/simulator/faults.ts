@@ -57,6 +57,11 @@ export interface FaultSettings {
   trickleIntervalMs?: number;
   /** For 'rate-limit'. */
   retryAfterSeconds?: number;
+  /**
+   * For 'echo': the credentials quoted behind escapes inside escapes (see
+   * `withNestedEscapes`), which the scrubber must read through.
+   */
+  nestedEscapes?: boolean;
   /** Answer this many requests with the fault, then behave again; unlimited when absent. */
   times?: number;
   /**

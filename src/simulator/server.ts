@@ -2,6 +2,7 @@ import type { SimulatorSeedOptions } from './random.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
+import { withNestedEscapes } from './nested-escapes.js';
 
 /** A request as a simulator's handler sees it. */
 export interface SimRequest {
@@ -228,8 +229,10 @@ export class SimulatorServer {
 
   private async answerFault(fault: FaultSettings, request: SimRequest): Promise<SimResponse> {
     switch (fault.mode) {
-      case 'echo':
-        return this.echo(request);
+      case 'echo': {
+        const echo = await this.echo(request);
+        return fault.nestedEscapes ? withNestedEscapes(echo) : echo;
+      }
       case 'slow':
         await delay(fault.slowMs ?? 30_000);
         return { status: 200, json: {} };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedKinds } from '../../src/providers/registry.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
+import { readThrough } from '../../src/upstream/escaped-secrets.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /** Every credential string in the config, to look for in answers and logs. */
@@ -11,6 +12,8 @@ function credentialsOf(harness: Harness): string[] {
 describe('credentials never leave the gateway', () => {
   let harness: Harness;
   const answers: string[] = [];
+  /** Answers while every simulator quotes credentials behind nested escapes. */
+  const nested: string[] = [];
 
   beforeAll(async () => {
     harness = await startHarness({ kinds: simulatedKinds() });
@@ -29,6 +32,10 @@ describe('credentials never leave the gateway', () => {
       }
       await simulator.server.clearFault();
     }
+    for (const simulator of harness.simulators.values()) await simulator.server.setFault({ mode: 'echo', nestedEscapes: true });
+    nested.push((await harness.gql(DASHBOARD_QUERY)).text);
+    for (const simulator of harness.simulators.values()) await simulator.server.clearFault();
+    answers.push(...nested);
     await run('{ node(id: "garbage") { id } }');
   });
   afterAll(() => harness.close());
@@ -41,6 +48,15 @@ describe('credentials never leave the gateway', () => {
       for (const answer of answers) expect(answer).not.toContain(secret);
       for (const line of harness.logs) expect(line).not.toContain(secret);
     }
+  });
+
+  it('nor behind escapes: no answer or log line, read through its escapes, holds one (an echo quoting them behind nested escapes)', () => {
+    for (const secret of credentialsOf(harness)) {
+      for (const answer of answers) expect(readThrough(answer), `an answer holds ${secret}`).not.toContain(secret);
+      for (const line of harness.logs) expect(readThrough(line), `a log line holds ${secret}`).not.toContain(secret);
+    }
+    // Each provider's echo arrived, its quotes redacted.
+    expect(nested[0]!.match(/\[redacted\]/g)?.length ?? 0).toBeGreaterThanOrEqual(harness.simulators.size);
   });
 
   it('and no provider URL in an answer', () => {
