@@ -159,13 +159,18 @@ export function sourceSpans(source: string, spans: readonly Span[]): Span[] {
   let unit = units.next();
   // Source index minus read index, over the units passed so far.
   let shift = 0;
-  const locate = (index: number, edge: 'start' | 'end'): number => {
+  /** The escape whose reading holds `index`, if any, past the escapes before it. */
+  const escapeAt = (index: number): ReadUnit | null => {
     while (!unit.done && unit.value.at - shift + unit.value.read.length <= index) {
       shift += unit.value.end - unit.value.at - unit.value.read.length;
       unit = units.next();
     }
-    if (!unit.done && unit.value.at - shift <= index) return edge === 'start' ? unit.value.at : unit.value.end;
-    return edge === 'start' ? index + shift : index + shift + 1;
+    return !unit.done && unit.value.at - shift <= index ? unit.value : null;
   };
-  return spans.map(([start, end]) => [locate(start, 'start'), locate(end - 1, 'end')]);
+  return spans.map(([start, end]): Span => {
+    const first = escapeAt(start);
+    const from = first ? first.at : start + shift;
+    const last = escapeAt(end - 1);
+    return [from, last ? last.end : end + shift];
+  });
 }

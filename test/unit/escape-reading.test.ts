@@ -25,6 +25,10 @@ describe('readEscapes (one reading)', () => {
       expect(readEscapes(`\\u0041${gap}\\u0042`), JSON.stringify(gap)).toBe(`A${readEscapes(gap)}B`);
     }
     expect(readEscapes('%C3a%A9 %41%C3')).toBe('%C3a%A9 A%C3');
+    // A lone byte past ASCII is no UTF-8; a three-byte sequence starting with E0 is, beside one that is not.
+    expect(readEscapes('%80 %7f %e0%a4%85%ff')).toBe('%80 \x7f \u0905%ff');
+    expect(readEscapes('%80')).toBe('%80');
+    expect(readEscapes('%7F')).toBe('\x7f');
   });
 
   it('reads an answer made of escapes, longer than a stretch, at native speed, and hands back a text without escapes itself', () => {

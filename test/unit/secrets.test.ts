@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipProviderCode, providerError } from '../../src/domain/errors.js';
 import { MAX_RAW_DEPTH, NESTED_TOO_DEEP, hiddenFields, publicRaw } from '../../src/providers/raw.js';
-import { REDACTED, SecretSet, encodedForms, sha512Hex } from '../../src/upstream/secrets.js';
+import { REDACTED, SecretSet, encodedForms, readForms, sha512Hex } from '../../src/upstream/secrets.js';
 
 /** A password with every character that changes under an encoding. */
 const PASSWORD = 'p@ss/w0rd+x y"z%é';
@@ -287,6 +287,14 @@ describe('SecretSet.scrub: a secret behind escapes inside escapes', () => {
     expect(set.scrub('Ev1l%25252522Kgfec?c:~?')).toBe(REDACTED);
   });
 
+  it('redacts a secret found in a later reading before one found in an earlier reading, each whole', () => {
+    const two = new SecretSet();
+    two.add('A-secret-one');
+    two.add('B-secret-two');
+    // "B-secret-two" shows in the first reading; "A-secret-one", before it, only in the second.
+    expect(two.scrub('%2541-secret-one and %42-secret-two.')).toBe(`${REDACTED} and ${REDACTED}.`);
+  });
+
   it('leaves nested escapes without a secret exactly as they were', () => {
     const text = '{"a":"%2522x%2522","b":"\\u0026quot;y\\u0026quot;","c":"&amp;lt;z&amp;gt;","d":"\\\\\\"w\\\\\\"","e":"Ev1l&quot;Kgfec?c:~!"}';
     expect(set.scrub(text)).toBe(text);
@@ -325,6 +333,16 @@ describe('encodedForms (what is searched for in every answer)', () => {
   it('is nothing for a secret shorter than six characters, and the secret itself at six', () => {
     expect(encodedForms('abcde')).toEqual([]);
     expect(encodedForms('abcdef')).toEqual(['abcdef']);
+  });
+});
+
+describe('readForms (what is searched for in an answer read through its escapes)', () => {
+  it('is the secret, with "+" for a space, and as it reads itself; base64 without padding in both alphabets only when asked for', () => {
+    expect(readForms('my key%41"x')).toEqual(['my keyA"x', 'my key%41"x', 'my+key%41"x']);
+    expect(readForms('plain-secret')).toEqual(['plain-secret']);
+    const pair = 'ops@example.com:Ev1l"Kgfec?c:~?';
+    expect(readForms(pair, { base64: true })).toEqual([pair, 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM/Yzp+Pw', 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM_Yzp-Pw']);
+    expect(readForms(pair)).toEqual([pair]);
   });
 });
 
