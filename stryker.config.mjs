@@ -24,6 +24,7 @@ export default {
     'src/domain/**/*.ts',
     'src/providers/*/mapper.ts',
     'src/providers/native-id.ts',
+    'src/providers/paging.ts',
     'src/providers/raw.ts',
     'src/gateway/ids.ts',
     'src/gateway/idempotency.ts',

@@ -84,18 +84,24 @@ export const providerError = (provider: string, message: string, providerCode?: 
 export const isGatewayError = (error: unknown): error is GatewayError => error instanceof GatewayError;
 
 /**
- * Control characters a provider's message may carry that are no text: C0
+ * Characters a provider's message may carry that are no visible text: C0
  * and C1 controls (an ESC starts a terminal sequence that recolours or
- * rewrites a log viewer's screen) and the bidirectional overrides and
- * isolates (they make a message read otherwise than it is written), as
- * client input refuses them in names.
+ * rewrites a log viewer's screen), the bidirectional marks, overrides and
+ * isolates (they make a message read otherwise than it is written), and the
+ * invisible ones that hide text (zero-width characters, soft hyphen, word
+ * joiner and invisible operators, BOM, interlinear annotation, the Unicode
+ * tag characters U+E0000-E007F), as well as lone surrogates.
  */
-const NOT_TEXT = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NOT_TEXT =
+  /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Provider messages are shown to clients and logged: keep them short, single-line and free of control characters. */
 export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error'): string {
   if (typeof message !== 'string') return fallback;
   const oneLine = message.replace(/\s+/g, ' ').replace(NOT_TEXT, '\ufffd').trim();
   if (oneLine === '') return fallback;
-  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+  if (oneLine.length <= 300) return oneLine;
+  // Never half a surrogate pair at the cut.
+  const cut = /[\ud800-\udbff]/.test(oneLine.charAt(296)) ? 296 : 297;
+  return `${oneLine.slice(0, cut)}...`;
 }

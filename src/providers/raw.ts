@@ -1,16 +1,35 @@
 import type { RawRecord } from '../domain/types.js';
 
-/** Field names no provider record shows a client, whatever the provider: credentials. */
-const CREDENTIAL_FIELDS = ['password', 'passwd', 'token', 'auth', 'authinfo', 'authorization', 'api_key', 'apikey', 'secret', 'session', 'sessionid', 'session_id', 'access_token', 'private_key'];
+/**
+ * Field names no provider record shows a client, whatever the provider:
+ * credentials named by a word other names may hold by chance (see
+ * CREDENTIAL_WORDS for the rest: `password`, `token`, `api_key`...).
+ */
+const CREDENTIAL_FIELDS = ['auth', 'authinfo', 'authorization', 'session', 'sessionid', 'session_id'];
 
 /**
- * Words that make any field name holding them a credential: OnApp's VM
- * record carries `initial_root_password`, `remote_access_password` (VNC) and
- * `service_password`, which exact names let through to every viewer. Words
- * that other names hold by chance (`auth` in `author`, `session` in
- * `session_timeout`) stay exact names above.
+ * Words that make any field name holding them a credential, wherever they
+ * stand and however the name separates its words (`_`, `-`, `.`, none):
+ * OnApp's VM record carries `initial_root_password`, `remote_access_password`
+ * (VNC) and `service_password`, which exact names let through to every
+ * viewer. Words that other names hold by chance (`auth` in `author`,
+ * `session` in `session_timeout`) stay exact names above.
  */
-const CREDENTIAL_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'api_key', 'private_key', 'privatekey', 'credential'];
+const CREDENTIAL_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'licensekey', 'credential'];
+/**
+ * Short words that are a credential only as a word of their own (`root_pw`,
+ * SmartOS's `admin_pw`, OpenStack's `adminPass`, `vnc_pass`), never inside
+ * another (`passive`, `bypass`, `pwr`).
+ */
+const CREDENTIAL_SHORT_WORDS = new Set(['pass', 'pw', 'pwd']);
+
+/** A field name's words: split at separators and lower-to-upper case changes, lower-cased. */
+const wordsOf = (name: string): string[] => name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).map((word) => word.toLowerCase());
+
+function namesCredential(key: string): boolean {
+  const joined = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return CREDENTIAL_WORDS.some((word) => joined.includes(word)) || wordsOf(key).some((word) => CREDENTIAL_SHORT_WORDS.has(word));
+}
 
 /**
  * Verdicts remembered per set: a provider's records use a few dozen field
@@ -34,8 +53,7 @@ export class HiddenFields {
   has(key: string): boolean {
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
-    const name = key.toLowerCase();
-    const hidden = this.names.has(name) || CREDENTIAL_WORDS.some((word) => name.includes(word));
+    const hidden = this.names.has(key.toLowerCase()) || namesCredential(key);
     if (this.verdicts.size < MAX_REMEMBERED_KEYS && key.length <= MAX_REMEMBERED_KEY_LENGTH) this.verdicts.set(key, hidden);
     return hidden;
   }

@@ -44,14 +44,36 @@ export function clientAddressResolver(trustedProxies: readonly string[]): Client
  */
 export function clientKeyOf(address: string): string {
   const zone = address.indexOf('%');
-  const bare = (zone < 0 ? address : address.slice(0, zone)).toLowerCase();
+  const bare = withHexTail((zone < 0 ? address : address.slice(0, zone)).toLowerCase());
   try {
     // IPv4-mapped IPv6 comes back as IPv4; IPv6 in full, lower case.
-    return ipaddr.process(bare).toNormalizedString();
+    const parsed = ipaddr.process(bare);
+    // NAT64 (64:ff9b::/96, RFC 6052): the client is the IPv4 address inside. As IPv6, every
+    // IPv4 client behind the translator would share one /64 and its limits.
+    if (parsed.range() === 'rfc6052') {
+      const [, , , , , , high = 0, low = 0] = (parsed as ipaddr.IPv6).parts;
+      return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+    }
+    return parsed.toNormalizedString();
   } catch {
-    // Forms node takes and ipaddr.js 1.9 does not (`::1.2.3.4`): the address as written.
+    // Forms node takes and ipaddr.js 1.9 does not: the address as written.
     return bare;
   }
+}
+
+/**
+ * IPv6 written with its last 32 bits as a dotted quad (`2001:db8::1.2.3.4`,
+ * `::1.2.3.4`), which node accepts and ipaddr.js 1.9 does not, with those
+ * bits in hex instead (`2001:db8::102:304`): one key per address, and a /64
+ * for it, however a proxy wrote it. Other text is left as it is.
+ */
+function withHexTail(address: string): string {
+  const tail = /:(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  // An IPv4-mapped address (`::ffff:1.2.3.4`) comes out as `::ffff:102:304`, which ipaddr.js reads as IPv4 all the same.
+  if (!tail) return address;
+  const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
+  if ([a, b, c, d].some((octet) => octet > 255)) return address;
+  return `${address.slice(0, tail.index)}:${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
 /** The longest IPv6 text (45 characters) with room for a short zone id. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+import { startHarness, withAccountCopy, withLimits, type Harness } from '../helpers/harness.js';
 
 /**
  * Paged lists as providers may really page them: a panel that caps the page
@@ -15,6 +15,8 @@ interface ListShape {
   cap?: number;
   /** The count as sent; absent when undefined. */
   count?: string;
+  /** Answers every page with the first (a provider that does not page). */
+  ignoresPage?: boolean;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -37,6 +39,7 @@ describe('paged provider lists', () => {
   let zomroShape: ListShape = { rows: 0 };
   let zstackShape: ListShape = { rows: 0 };
   let zomroPages = 0;
+  let zstackPages = 0;
 
   beforeAll(async () => {
     // BILLmanager's form API: p_cnt rows of page p_num, the count in p_elems.
@@ -46,7 +49,7 @@ describe('paged provider lists', () => {
       if (form.get('func') === 'instances') {
         zomroPages += 1;
         const size = Math.min(zomroShape.cap ?? Infinity, Number(form.get('p_cnt')));
-        const first = (Number(form.get('p_num')) - 1) * size;
+        const first = zomroShape.ignoresPage ? 0 : (Number(form.get('p_num')) - 1) * size;
         const elem = Array.from({ length: Math.max(0, Math.min(zomroShape.rows, first + size) - first) }, (_, index) => ({ id: wrapped(1000 + first + index), name: wrapped(`vm-${first + index}`) }));
         doc = { elem, ...(zomroShape.count === undefined ? {} : { p_elems: wrapped(zomroShape.count) }) };
       }
@@ -57,7 +60,8 @@ describe('paged provider lists', () => {
       const url = new URL(request.url ?? '/', 'http://zstack');
       let body: Record<string, unknown> = { inventories: [] };
       if (url.pathname.endsWith('/vm-instances')) {
-        const start = Number(url.searchParams.get('start'));
+        zstackPages += 1;
+        const start = zstackShape.ignoresPage ? 0 : Number(url.searchParams.get('start'));
         const size = Math.min(zstackShape.cap ?? Infinity, Number(url.searchParams.get('limit')));
         const inventories = Array.from({ length: Math.max(0, Math.min(zstackShape.rows, start + size) - start) }, (_, index) => ({ uuid: `${(start + index).toString(16).padStart(32, '0')}`, name: `vm-${start + index}`, state: 'Running' }));
         body = { inventories, ...(zstackShape.count === undefined ? {} : { total: Number(zstackShape.count) }) };
@@ -70,6 +74,7 @@ describe('paged provider lists', () => {
       configure: [
         withAccountCopy('zomro', { id: 'zomro-paged', url: `${zomroUrl}/`, retries: 0 }),
         withAccountCopy('zstack', { id: 'zstack-paged', url: zstackUrl, auth: { sessionId: 'paged-session-0123456789' }, retries: 0 }),
+        withLimits({ maxUpstreamCallsPerRequest: 1_000 }),
       ],
     });
   });
@@ -80,6 +85,7 @@ describe('paged provider lists', () => {
   });
   beforeEach(() => {
     zomroPages = 0;
+    zstackPages = 0;
   });
 
   interface Listed {
@@ -111,11 +117,25 @@ describe('paged provider lists', () => {
     expect(zomroPages).toBe(3 + 3);
   });
 
-  it('Zomro: a count of 2e7 is refused at once as past the request budget, not asked for page by page', async () => {
-    zomroShape = { rows: 100, count: '2e7' };
-    const instances = await list('zomro-paged');
-    expect(instances.providerErrors).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' })]);
+  it('Zomro: without a count, a panel that answers every page with the first is read once (it does not page)', async () => {
+    zomroShape = { rows: 7, ignoresPage: true };
+    expect((await list('zomro-paged')).totalCount).toBe(7);
     expect(zomroPages).toBe(1);
+    // A full first page asks for a second; the same rows again end the list.
+    zomroShape = { rows: 100, ignoresPage: true };
+    const instances = await list('zomro-paged');
+    expect([instances.totalCount, instances.providerErrors]).toEqual([100, []]);
+    expect(zomroPages).toBe(1 + 2);
+  });
+
+  it('Zomro: a count past the request budget is refused at once, not asked for page by page, and so is one past any list', async () => {
+    // 2,000 pages of 100, past this harness's 1,000 upstream calls.
+    zomroShape = { rows: 100, count: '200000' };
+    expect((await list('zomro-paged')).providerErrors).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' })]);
+    expect(zomroPages).toBe(1);
+    zomroShape = { rows: 100, count: '2e7' };
+    expect((await list('zomro-paged')).providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: 'provider zomro-paged listed more than 500000 rows in one list; the gateway reads no more' }]);
+    expect(zomroPages).toBe(2);
     // The other accounts are listed all the same.
     expect((await list('zomro-test')).providerErrors).toEqual([]);
   });
@@ -132,6 +152,16 @@ describe('paged provider lists', () => {
     const instances = await list('zstack-paged');
     expect(instances.providerErrors).toEqual([]);
     expect([instances.totalCount, distinct(instances)]).toEqual([900, 900]);
+  });
+
+  it('ZStack: a node that answers every page with the first is read once more, not until the budget runs out', async () => {
+    zstackShape = { rows: 500, ignoresPage: true };
+    const instances = await list('zstack-paged');
+    expect([instances.totalCount, instances.providerErrors]).toEqual([500, []]);
+    expect(zstackPages).toBe(2);
+    zstackShape = { rows: 500, ignoresPage: true, count: '100000' };
+    expect((await list('zstack-paged')).totalCount).toBe(500);
+    expect(zstackPages).toBe(2 + 2);
   });
 
   it('ZStack: without a count, pages are read while they come back full', async () => {

@@ -10,8 +10,8 @@ describe('subnetOf: the /64 an IPv6 client key belongs to', () => {
     expect(subnetOf('abcd:ef01:2345:6789:a:b:c:d')).toBe('abcd:ef01:2345:6789::/64');
   });
 
-  it('has none for IPv4 (mapped or not), the empty key, or a form clientKeyOf kept as written', () => {
-    for (const key of [clientKeyOf('203.0.113.7'), clientKeyOf('::ffff:203.0.113.7'), '', clientKeyOf('::1.2.3.4'), clientKeyOf('64:ff9b::1.2.3.4'), 'unknown']) {
+  it('has none for IPv4 (mapped, or behind NAT64, or not), the empty key, or a form clientKeyOf kept as written', () => {
+    for (const key of [clientKeyOf('203.0.113.7'), clientKeyOf('::ffff:203.0.113.7'), '', clientKeyOf('64:ff9b::1.2.3.4'), '2001:db8::1.2.3.400', 'unknown']) {
       expect(subnetOf(key), key).toBeNull();
     }
     // Seven or nine groups, a group of five digits, text around the address: no /64.

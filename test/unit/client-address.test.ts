@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { subnetOf } from '../../src/server/address-groups.js';
 import { clientAddressResolver, clientKeyOf, trustedProxyProblem } from '../../src/server/client-address.js';
 
 const request = (peer: string, forwardedFor?: string): IncomingMessage =>
@@ -57,6 +58,31 @@ describe('clientAddressResolver against made-up hops', () => {
   });
 });
 
+describe('clientKeyOf: IPv6 with a dotted tail, and NAT64', () => {
+  it('reads the last 32 bits written as a dotted quad as the same address written in hex', () => {
+    expect(clientKeyOf('2001:db8::1.2.3.4')).toBe(clientKeyOf('2001:db8::102:304'));
+    expect(clientKeyOf('2001:DB8:0:0:0:0:255.255.0.1')).toBe('2001:db8:0:0:0:0:ffff:1');
+    expect(subnetOf(clientKeyOf('2001:db8:5::9.9.9.9'))).toBe('2001:db8:5:0::/64');
+    // IPv4-mapped stays IPv4; a dotted tail that is no IPv4 address is left as written.
+    expect(clientKeyOf('::ffff:1.2.3.4')).toBe('1.2.3.4');
+    expect(clientKeyOf('2001:db8::1.2.3.400')).toBe('2001:db8::1.2.3.400');
+    expect(clientKeyOf('2001:db8::10.200.30.255')).toBe('2001:db8:0:0:0:0:ac8:1eff');
+    expect(clientKeyOf('2001:db8::255.255.255.255')).toBe('2001:db8:0:0:0:0:ffff:ffff');
+    expect(clientKeyOf('::ffff:10.200.30.255')).toBe('10.200.30.255');
+    // Only the last 32 bits may be dotted: anything more is no address, and left as written.
+    expect(clientKeyOf('::1.2.3.4.5')).toBe('::1.2.3.4.5');
+  });
+
+  it('counts a client behind NAT64 (64:ff9b::/96) as the IPv4 address inside, however written', () => {
+    expect(clientKeyOf('64:ff9b::cb00:7107')).toBe('203.0.113.7');
+    expect(clientKeyOf('64:ff9b::203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('64:ff9b::ffff:ffff')).toBe('255.255.255.255');
+    expect(subnetOf(clientKeyOf('64:ff9b::cb00:7107'))).toBeNull();
+    // Next to it, outside the /96: IPv6 as usual.
+    expect(clientKeyOf('64:ff9b:1::cb00:7107')).toBe('64:ff9b:1:0:0:0:cb00:7107');
+  });
+});
+
 describe('clientKeyOf: one key per client, whatever the spelling', () => {
   it('counts an IPv4 address however it is written as the same client', () => {
     for (const spelling of ['203.0.113.7', '::ffff:203.0.113.7', '::ffff:cb00:7107', '0:0:0:0:0:ffff:203.0.113.7']) expect(clientKeyOf(spelling)).toBe('203.0.113.7');
@@ -73,8 +99,8 @@ describe('clientKeyOf: one key per client, whatever the spelling', () => {
     // Each of these crashed the process from a WebSocket upgrade (ipaddr.js 1.9 refuses them).
     expect(clientKeyOf('fe80::3:1%br-v3veth')).toBe('fe80:0:0:0:0:0:3:1');
     expect(clientKeyOf('fe80::1%eth0.100')).toBe('fe80:0:0:0:0:0:0:1');
-    expect(clientKeyOf('::1.2.3.4')).toBe('::1.2.3.4');
-    expect(clientKeyOf('64:FF9B::1.2.3.4')).toBe('64:ff9b::1.2.3.4');
+    expect(clientKeyOf('::1.2.3.4')).toBe('0:0:0:0:0:0:102:304');
+    expect(clientKeyOf('64:FF9B::1.2.3.4')).toBe('1.2.3.4');
     expect(clientKeyOf('%eth0')).toBe('');
   });
 });

@@ -80,8 +80,23 @@ describe('provider words shown to clients', () => {
     const controls = ['\u0000', '\u0008', '\u000e', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f', '\u061c', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069'];
     for (const control of controls) expect(clipProviderMessage(`a${control}b`), JSON.stringify(control)).toBe('a\ufffdb');
     // Text around them is kept: accents, other scripts, the characters just outside each range.
-    expect(clipProviderMessage('é ü \u00a0x Ω 中 \u2065 \u206a \u2029y')).toBe('é ü x Ω 中 \u2065 \u206a y');
+    expect(clipProviderMessage('é ü \u00a0x Ω 中 \u2070 \u2029y')).toBe('é ü x Ω 中 \u2070 y');
     expect(clipProviderMessage('\u0007')).toBe('\ufffd');
+  });
+
+  it('clipProviderMessage shows invisible characters and lone surrogates as replacement characters, keeping emoji', () => {
+    for (const invisible of ['\u00ad', '\u200b', '\u200d', '\u2060', '\u2064', '\ufff9', '\ufffb', '\udb40\udc41', '\udb40\udc7f', '\ud83d', '\ude00']) {
+      expect(clipProviderMessage(`a${invisible}b`), JSON.stringify(invisible)).toBe('a\ufffdb');
+    }
+    expect(clipProviderMessage('ok 😀 \udb40\udc80 中')).toBe('ok 😀 \udb40\udc80 中');
+    // A byte order mark is white space to the pattern that folds it.
+    expect(clipProviderMessage('a\ufeffb')).toBe('a b');
+  });
+
+  it('clipProviderMessage never cuts a surrogate pair in half', () => {
+    const clipped = clipProviderMessage(`${'a'.repeat(296)}😀${'b'.repeat(10)}`);
+    expect(clipped).toBe(`${'a'.repeat(296)}...`);
+    expect(clipProviderMessage(`${'a'.repeat(295)}😀${'b'.repeat(10)}`)).toBe(`${'a'.repeat(295)}😀...`);
   });
 
   it('clipProviderMessage keeps 300 characters and clips longer ones to 297 and an ellipsis', () => {

@@ -14,7 +14,7 @@ describe('placeInToken', () => {
   });
 
   it('refuses a place no create can hold, before any store read', () => {
-    for (const text of ['0', '', 'x', '1.5', '-1', ' 2', '2 ', String(MOST_OVERLAPPING_CREATES + 1), '999', '1000']) {
+    for (const text of ['0', '', 'x', '1.5', '-1', ' 2', '2 ', '01', '002', '0x2', '1e1', String(MOST_OVERLAPPING_CREATES + 1), '999', '1000']) {
       expect(() => placeInToken(['7', '40', text]), text).toThrow('operation id has no valid place among the creates of its disk');
     }
   });

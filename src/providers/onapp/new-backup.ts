@@ -11,7 +11,8 @@ import { MOST_OVERLAPPING_CREATES } from '../../state/create-order.js';
 export function placeInToken(token: readonly string[]): number {
   const text = token[2];
   if (text === undefined) return 1;
-  const place = /^\d{1,3}$/.test(text) ? Number(text) : 0;
+  // One spelling per place: "01" would give one operation a second id, and a poll loop of its own.
+  const place = /^[1-9]\d{0,2}$/.test(text) ? Number(text) : 0;
   if (place < 1 || place > MOST_OVERLAPPING_CREATES) throw badInput('operation id has no valid place among the creates of its disk');
   return place;
 }

@@ -8,6 +8,7 @@ import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
+import { checkListSize, repeatsPage } from '../paging.js';
 import { elems, scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -44,23 +45,28 @@ export class ZomroAdapter extends BaseAdapter {
    * says how many pages to read at once; a panel that caps `p_cnt` lower
    * answers fewer rows than asked, and the rest are read in pages of its
    * size. Without a count, pages are read one after another while they come
-   * back full. Either way the pages spend from the request's upstream budget,
-   * and a count past it is refused before any page is asked for.
+   * back full (PAGE_SIZE rows) and new: a panel that sends no count may not
+   * page at all, and answers every page with its first. Either way the pages
+   * spend from the request's upstream budget, and a count past it is
+   * refused before any page is asked for.
    */
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const page = async (number: number, size: number) =>
       elems(await this.client.call({ func: 'instances', params: { p_cnt: String(size), p_num: String(number) }, idempotent: true }, scope));
     const first = await this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: '1' }, idempotent: true }, scope);
     const rows = elems(first);
-    const size = rows.length > 0 && rows.length < PAGE_SIZE ? rows.length : PAGE_SIZE;
     const total = elementCount(first.p_elems, this.account.id);
     if (total === null) {
-      for (let number = 2, last = rows.length; last === size; number++) {
-        const next = await page(number, size);
+      for (let number = 2, last = rows; last.length === PAGE_SIZE; number++) {
+        const next = await page(number, PAGE_SIZE);
+        if (repeatsPage(next, last, 'id')) break;
         appendAll(rows, next);
-        last = next.length;
+        checkListSize(rows.length, this.account.id);
+        last = next;
       }
     } else if (total > rows.length) {
+      checkListSize(total, this.account.id);
+      const size = rows.length > 0 && rows.length < PAGE_SIZE ? rows.length : PAGE_SIZE;
       const more = Math.ceil(total / size) - 1;
       scope.budget?.reserve(more);
       for (const next of await Promise.all(Array.from({ length: more }, (_, index) => page(index + 2, size)))) appendAll(rows, next);

@@ -8,6 +8,7 @@ import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
 import { mapRows } from '../../domain/turns.js';
+import { checkListSize, repeatsPage } from '../paging.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
 const PAGE_SIZE = 500;
@@ -162,11 +163,14 @@ export class ZstackAdapter extends BaseAdapter {
    * Every page of a query. The next page starts after the rows received, and
    * reading stops at the count the first answers give (`replyWithCount`) or,
    * without one, at a page shorter than asked: a node that caps `limit` lower,
-   * or leaves the count out, would otherwise cut the list short unseen.
-   * Each page spends from the request's upstream budget.
+   * or leaves the count out, would otherwise cut the list short unseen. A
+   * node that answers every page with its first (it ignores `start`) has no
+   * more to give. Each page spends from the request's upstream budget, and
+   * a list is bounded (MAX_LIST_ROWS) whatever the node sends.
    */
   private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
+    let previous: Array<Record<string, unknown>> = [];
     for (;;) {
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
@@ -177,9 +181,12 @@ export class ZstackAdapter extends BaseAdapter {
         throw new GatewayError('PROVIDER_ERROR', `provider ${this.account.id} answered a query without its inventories`, { provider: this.account.id, providerCode: 'INVALID_RESPONSE' });
       }
       const page = body.inventories;
+      if (repeatsPage(page, previous, 'uuid')) return rows;
       appendAll(rows, page);
+      checkListSize(rows.length, this.account.id);
       const total = typeof body.total === 'number' ? body.total : null;
       if (page.length === 0 || (total === null ? page.length < pageSize : rows.length >= total)) return rows;
+      previous = page;
     }
   }
 }
