@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_KINDS, type ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -86,6 +87,13 @@ describe('README examples', () => {
     const examples = readmeExamples();
     expect(examples.length).toBeGreaterThanOrEqual(7);
     for (const example of examples) if (/<[A-Za-z ]+>/.test(example.text)) expect(example.marker, `README.md:${example.line}`).not.toBeNull();
+  });
+
+  it('holds in each block one document a user can paste whole: several operations in one block are all named', () => {
+    for (const example of readmeExamples().filter((candidate) => !candidate.marker?.startsWith('not run'))) {
+      const operations = parse(example.text).definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+      if (operations.length > 1) expect(operations.map((operation) => operation.name?.value ?? null), `README.md:${example.line}`).not.toContain(null);
+    }
   });
 
   it('runs the blocks without placeholders as they are', async () => {
