@@ -263,14 +263,15 @@ export class UpstreamClient {
   }
 }
 
+/** A refused redirect, told apart from other provider errors: it counts against the account's health. */
+class RedirectRefused extends GatewayError {}
+
 /**
  * A 3xx is never followed (a redirect could take the credentials to another
  * host) and never read as an answer: its body, blank or not, is not the
  * provider's. The usual cause is an http:// account url behind an HTTPS redirect.
  * The Location is left out: it may carry credentials or an internal host.
  */
-class RedirectRefused extends GatewayError {}
-
 function redirected(provider: string, status: number): GatewayError {
   return new RedirectRefused(
     'PROVIDER_ERROR',
