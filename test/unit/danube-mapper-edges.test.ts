@@ -85,3 +85,23 @@ describe('danube mapper', () => {
     expect([0, 1, 2, 3, 4].map((compression) => mapDefinition('d', { hostname: 'web01', name: 'daily', compression }).compression)).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ', null]);
   });
 });
+
+describe('danube mapper: numbers a GraphQL field must hold exactly', () => {
+  const definition = (extra: Record<string, unknown>) => mapDefinition('d', { hostname: 'web01', name: 'daily', ...extra });
+  const INVALID = (message: string) => expect.objectContaining({ code: 'PROVIDER_ERROR', message, details: { provider: 'd', providerCode: 'INVALID_RESPONSE' } });
+
+  it('reads a retention, a disk and a bandwidth limit written as whole numbers or their text, up to the field’s range', () => {
+    expect(definition({ retention: 7, disk_id: '2', bwlimit: '1000' })).toMatchObject({ retention: 7, diskId: 2, bandwidthLimit: 1000 });
+    expect(definition({ retention: 2_147_483_647, disk_id: 2_147_483_647, bwlimit: Number.MAX_SAFE_INTEGER })).toMatchObject({ retention: 2_147_483_647, diskId: 2_147_483_647, bandwidthLimit: Number.MAX_SAFE_INTEGER });
+    expect(definition({ retention: 0, disk_id: 0, bwlimit: 0 })).toMatchObject({ retention: 0, diskId: 0, bandwidthLimit: 0 });
+    // Absent: retention 0, disk 1, no bandwidth limit.
+    expect(definition({ retention: null, disk_id: '', bwlimit: null })).toMatchObject({ retention: 0, diskId: 1, bandwidthLimit: null });
+  });
+
+  it('refuses one that is no whole number or is past the field (it answered INTERNAL_SERVER_ERROR)', () => {
+    for (const retention of [1.5, 2_147_483_648, -1, 'seven', true]) expect(() => definition({ retention }), String(retention)).toThrow(INVALID('provider d sent a retention that is no count'));
+    for (const disk_id of [2 ** 40, 1.5, -2, 'x']) expect(() => definition({ disk_id }), String(disk_id)).toThrow(INVALID('provider d sent a disk id that cannot be read exactly'));
+    for (const bwlimit of [1.5, 2 ** 53, -1, 'fast']) expect(() => definition({ bwlimit }), String(bwlimit)).toThrow(INVALID('provider d sent a bandwidth limit that is no whole number'));
+    expect(() => mapBackup('d', 'web01', { name: 'b', disk_id: 2 ** 31 })).toThrow(INVALID('provider d sent a disk id that cannot be read exactly'));
+  });
+});

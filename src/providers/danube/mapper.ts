@@ -16,14 +16,28 @@ export const COMPRESSIONS: readonly Compression[] = ['NONE', 'GZIP', 'BZIP2', 'X
  */
 const STATUS: Record<number, BackupStatus> = { 1: 'AVAILABLE', 2: 'PENDING', 3: 'RESTORING', 4: 'FAILED' };
 
+/** The largest GraphQL `Int` (32 bits, signed): a definition's disk and retention are `Int!`. */
+const GRAPHQL_INT_MAX = 2_147_483_647;
+
 /**
  * A record's disk (1 when unnamed). Disk ids are part of backup and
  * definition ids, so one that is not an exact integer makes the answer invalid.
  */
 function diskNumber(row: Row, providerId: string): number {
-  const disk = toNumber(row.disk_id) ?? 1;
-  if (Number.isSafeInteger(disk)) return disk;
-  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a disk id that cannot be read exactly`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+  return wholeNumber(row.disk_id, 1, GRAPHQL_INT_MAX, 'a disk id that cannot be read exactly', providerId);
+}
+
+/**
+ * A whole number from 0 to `max`; `missing` when absent. Anything else makes
+ * the answer invalid: written into an `Int` or `SafeInt` field, a fraction
+ * or a number past the field's range answered INTERNAL_SERVER_ERROR, and no
+ * guessed number (a null bandwidth limit reads "no limit") is safer.
+ */
+function wholeNumber<Missing extends number | null>(value: unknown, missing: Missing, max: number, what: string, providerId: string): number | Missing {
+  if (value === undefined || value === null || value === '') return missing;
+  const number = toNumber(value);
+  if (number !== null && Number.isInteger(number) && number >= 0 && number <= max) return number;
+  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent ${what}`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
 }
 
 export function mapInstance(providerId: string, row: Row): Instance {
@@ -82,10 +96,10 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     name,
     diskId,
     schedule,
-    retention: toNumber(row.retention) ?? 0,
+    retention: wholeNumber(row.retention, 0, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
     active: row.active !== false,
     compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
-    bandwidthLimit: toNumber(row.bwlimit),
+    bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
     description: toStringOrNull(row.desc),
     node: toStringOrNull(row.node),
     zpool: toStringOrNull(row.zpool),
