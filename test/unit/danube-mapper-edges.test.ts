@@ -105,3 +105,12 @@ describe('danube mapper: numbers a GraphQL field must hold exactly', () => {
     expect(() => mapBackup('d', 'web01', { name: 'b', disk_id: 2 ** 31 })).toThrow(INVALID('provider d sent a disk id that cannot be read exactly'));
   });
 });
+
+describe('danube mapper: sizes', () => {
+  it('keeps a size that is a whole, non-negative, safe number of bytes (rounded), and shows none otherwise', () => {
+    const size = (value: unknown) => mapBackup('d', 'web01', { name: 'b', size: value }).sizeBytes;
+    expect([size(1234.6), size('2048'), size(0)]).toEqual([1235, 2048, 0]);
+    // SafeInt refused these: the answer was INTERNAL_SERVER_ERROR.
+    expect([size(1e300), size(-5), size(2 ** 53), size('big')]).toEqual([null, null, null, null]);
+  });
+});

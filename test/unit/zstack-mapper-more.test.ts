@@ -126,3 +126,15 @@ describe('zstack: a very large backup list', () => {
     expect(oneGroup.get('vm')?.[0]?.sizeBytes).toBe(100_000);
   });
 });
+
+describe('zstack: a backup group’s size', () => {
+  const sizeOf = (...sizes: unknown[]) => mapBackupGroup('z', 'g', sizes.map((size, index) => ({ uuid: `u${index}`, type: index === 0 ? 'Root' : 'Data', vmInstanceUuid: 'vm', status: 'Ready', size })), 'UTC').sizeBytes;
+
+  it('adds its volumes’ sizes when each is a whole, non-negative, safe number of bytes', () => {
+    expect(sizeOf(1024, '2048', 0.4)).toBe(3072);
+  });
+
+  it('shows none when a size is missing, negative or too large, or the sum is past a safe integer (SafeInt refused it)', () => {
+    expect([sizeOf(1e300, 1), sizeOf(-1, 2), sizeOf(2 ** 52, 2 ** 52), sizeOf(1, undefined), sizeOf('x')]).toEqual([null, null, null, null, null]);
+  });
+});

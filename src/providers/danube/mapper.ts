@@ -1,6 +1,6 @@
 import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
-import { toNumber, toStringOrNull } from '../../domain/units.js';
+import { toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { GatewayError } from '../../domain/errors.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
@@ -47,7 +47,6 @@ export function mapInstance(providerId: string, row: Row): Instance {
 
 export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
   const diskId = String(diskNumber(row, providerId));
-  const size = toNumber(row.size);
   return {
     providerId,
     nativeId: idText(row.name, providerId),
@@ -58,7 +57,8 @@ export function mapBackup(providerId: string, hostname: string, row: Row): Backu
     origin: toStringOrNull(row.define) ? 'SCHEDULED' : 'MANUAL',
     mode: 'FULL',
     createdAt: parseUtcDate(row.created),
-    sizeBytes: size === null ? null : Math.round(size),
+    // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).
+    sizeBytes: toBytes(row.size, 1),
     protected: false,
     diskId,
     minDiskBytes: null,

@@ -1,7 +1,7 @@
 import { appendToGroup } from '../../domain/arrays.js';
 import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
-import { toStringOrNull } from '../../domain/units.js';
+import { toBytes, toStringOrNull } from '../../domain/units.js';
 import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
@@ -62,7 +62,9 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   const statuses = volumes.map((volume) => statusOf(String(volume.status ?? '').toLowerCase()));
   const status = statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE';
-  const sizes = volumes.map((volume) => Number(volume.size));
+  // Bytes, each whole, non-negative and safe, and so their sum, or no size (`SafeInt` refuses the rest).
+  const sizes = volumes.map((volume) => toBytes(volume.size, 1));
+  const total = sizes.reduce<number | null>((sum, size) => (sum === null || size === null ? null : sum + size), 0);
   return {
     providerId,
     nativeId: groupUuid,
@@ -73,7 +75,7 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
     origin: null,
     mode: toStringOrNull(root.mode)?.toLowerCase() === 'incremental' ? 'INCREMENTAL' : 'FULL',
     createdAt: parseZstackDate(root.createDate, timezone),
-    sizeBytes: sizes.every(Number.isFinite) ? Math.round(sizes.reduce((sum, size) => sum + size, 0)) : null,
+    sizeBytes: total !== null && Number.isSafeInteger(total) ? total : null,
     protected: false,
     diskId: null,
     minDiskBytes: null,
