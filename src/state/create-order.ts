@@ -18,9 +18,19 @@ export const GIVEN_UP_KEPT_MS = 24 * 60 * 60 * 1000;
 
 const TAKEN = 'taken';
 const GIVEN_UP = 'given-up';
+const FOUND = 'found:';
 
 /** A place in the series (1 first); `full` when every place is held; `unanswered` when the store did not answer in time. */
 export type Taking = number | 'full' | 'unanswered';
+
+/**
+ * What a place says about its create: `open` while it is held and may
+ * still make a backup, `unheld` when nothing is stored (never taken, or no
+ * longer held: counted as open before a place that is, as it always was),
+ * `given-up` when its call failed, `{ found }` once its operation has found
+ * its backup.
+ */
+export type PlaceState = 'open' | 'unheld' | 'given-up' | { readonly found: string };
 
 /**
  * The order of overlapping creates that a provider tells apart only by the
@@ -29,13 +39,18 @@ export type Taking = number | 'full' | 'unanswered';
  * its series with an atomic setIfAbsent, so two creates at once, even on two
  * gateway processes sharing Redis, never hold the same place.
  *
- * A create whose call failed gives its place up. A later place's rank must
- * then drop by one (its backup is one earlier in the list than its place
- * says), so a place given up while a later one is held stays, marked, for
- * as long as operations are followed; with no later place held it is
- * deleted instead, so failures one after another never fill the series.
- * The place is never taken again: an operation that has found its backup
- * keeps finding the same one.
+ * A series is the creates of one disk that read the same highest backup id
+ * before their call. Creates of an older series may still be unlisted when
+ * a later series starts, so an operation looks through the older series
+ * still open as well (claimsUpTo) and the adapter hands backups out in the
+ * order of (highest id, place): see `backupOfCreate`.
+ *
+ * A create whose call failed gives its place up: it makes no backup, so the
+ * places after it must not count it. A place given up while a later one is
+ * held stays, marked, for as long as operations are followed; with no later
+ * place held it is deleted instead, so failures one after another never
+ * fill the series. The place is never taken again, and an operation that
+ * has found its backup records it (`found`): it keeps finding the same one.
  */
 export class CreateOrder {
   constructor(
@@ -51,9 +66,38 @@ export class CreateOrder {
     for (const place of freePlaces(held)) {
       const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), TAKEN, heldMs), CREATE_ORDER_STORE_WAIT_MS);
       if (taken === undefined) return this.unanswered();
-      if (taken) return place;
+      if (!taken) continue;
+      // Before the create's call, so no backup of it is listed while a later series cannot see it.
+      const opened = await withinMs(this.store.set(openKey(series), TAKEN, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+      return opened ? place : this.unanswered();
     }
     return 'full';
+  }
+
+  /**
+   * For a create whose operation has found its backup: later reads keep
+   * finding that one, even once the places around it are no longer held
+   * or a backup before it is deleted. Never throws.
+   */
+  async found(series: string, place: number, backupId: string): Promise<void> {
+    await withinMs(this.store.set(placeKey(series, place), `${FOUND}${backupId}`, GIVEN_UP_KEPT_MS), CREATE_ORDER_STORE_WAIT_MS);
+  }
+
+  /**
+   * The places of `series` up to `place`, and before them every place of
+   * each of `older` still open (series of the same disk with a lower
+   * highest id, lowest first): one entry per series, in that order, each
+   * place 1 first. Two round trips; undefined when the store does not
+   * answer in time.
+   */
+  async claimsUpTo(older: readonly string[], series: string, place: number): Promise<PlaceState[][] | undefined> {
+    const first = await withinMs(this.store.getMany<string>([...older.map(openKey), ...placeKeys(series, place)]), CREATE_ORDER_STORE_WAIT_MS);
+    if (first === undefined) return undefined;
+    const openOlder = older.filter((_, index) => first[index] !== undefined);
+    const olderHeld = openOlder.length === 0 ? [] : await withinMs(this.store.getMany<string>(openOlder.flatMap((name) => placeKeys(name, MOST_OVERLAPPING_CREATES))), CREATE_ORDER_STORE_WAIT_MS);
+    if (olderHeld === undefined) return undefined;
+    const byOlder = new Map(openOlder.map((name, index) => [name, olderHeld.slice(index * MOST_OVERLAPPING_CREATES, (index + 1) * MOST_OVERLAPPING_CREATES)]));
+    return [...older.map((name) => statesOf(withoutFreeTail(byOlder.get(name) ?? []))), statesOf(first.slice(older.length))];
   }
 
   /**
@@ -70,17 +114,6 @@ export class CreateOrder {
     if (next !== undefined && next.value === undefined) await withinMs(this.store.delete(key), CREATE_ORDER_STORE_WAIT_MS);
   }
 
-  /**
-   * The rank of `place` among the creates of its series that may have made
-   * something: its place less the places before it given up. A store that
-   * does not answer in time counts none (the next read asks again).
-   */
-  async rank(series: string, place: number): Promise<number> {
-    if (place === 1) return 1;
-    const before = await withinMs(this.store.getMany<string>(placeKeys(series, place - 1)), CREATE_ORDER_STORE_WAIT_MS);
-    return before === undefined ? place : place - countGivenUp(before);
-  }
-
   private unanswered(): 'unanswered' {
     this.onUnanswered();
     return 'unanswered';
@@ -88,6 +121,26 @@ export class CreateOrder {
 }
 
 export const placeKey = (series: string, place: number): string => `${series}:${place}`;
+
+/** Held while any place of `series` is: how a later series finds the older ones still open. */
+export const openKey = (series: string): string => `${series}:open`;
+
+/** What each stored place says, place 1 first. */
+export function statesOf(held: ReadonlyArray<string | undefined>): PlaceState[] {
+  return held.map((value) => {
+    if (value === GIVEN_UP) return 'given-up';
+    if (value === undefined) return 'unheld';
+    if (value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };
+    return 'open';
+  });
+}
+
+/** The places up to the last one held: places after it were never taken, or are no longer held. */
+function withoutFreeTail(held: ReadonlyArray<string | undefined>): ReadonlyArray<string | undefined> {
+  let end = held.length;
+  while (end > 0 && held[end - 1] === undefined) end--;
+  return held.slice(0, end);
+}
 
 /** The keys of places 1 to `count`. */
 export const placeKeys = (series: string, count: number): string[] => Array.from({ length: count }, (_, index) => placeKey(series, index + 1));
@@ -101,4 +154,3 @@ export function freePlaces(held: ReadonlyArray<string | undefined>): number[] {
   return free;
 }
 
-export const countGivenUp = (held: ReadonlyArray<string | undefined>): number => held.filter((value) => value === GIVEN_UP).length;

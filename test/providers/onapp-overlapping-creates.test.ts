@@ -7,9 +7,10 @@ import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
 import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
-import { CREATE_ORDER_NAMESPACE, MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
+import { CREATE_ORDER_NAMESPACE, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
+import { decodeStored } from '../../src/state/stored-json.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
@@ -155,6 +156,59 @@ describe('onapp: overlapping creates of one disk (one gateway)', () => {
   });
 });
 
+describe('onapp: creates of one disk that read different highest ids', () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ coalesceReads: false }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(() => harness.close());
+
+  it('a create that read a newer highest id never takes the backup of an older create still unlisted (A, C read 10; A made 11; B read 11)', async () => {
+    const vm = (await instanceIds(harness))[2]!;
+    const before = highestBackupId(simulator);
+    const handled = simulator as unknown as { handle(request: SimRequest): SimResponse | Promise<SimResponse> };
+    const handle = handled.handle.bind(simulator);
+    let posts = 0;
+    let firstMade!: () => void;
+    const firstIsMade = new Promise<void>((resolve) => (firstMade = resolve));
+    let letSecondThrough!: () => void;
+    const secondMayGo = new Promise<void>((resolve) => (letSecondThrough = resolve));
+    // The first POST goes through; the second waits until the third (B's) has made its backup.
+    handled.handle = async (request) => {
+      if (request.method !== 'POST') return handle(request);
+      const post = ++posts;
+      if (post === 2) await secondMayGo;
+      const answer = await handle(request);
+      if (post === 1) firstMade();
+      return answer;
+    };
+    try {
+      await listsBeforeEitherPost(harness);
+      const overlapping = ['a', 'c'].map((name) => harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name } }));
+      await firstIsMade;
+      const madeFirst = backupIdsOf(simulator, vm.nativeId, before);
+      expect(madeFirst).toHaveLength(1);
+      const later = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'b' } });
+      expect(later.errors).toBeUndefined();
+      // B read the backup A made: a series of its own.
+      const [, laterHighest] = decodeOperationId(later.data!.createBackup!.operation.id).token;
+      expect(laterHighest).toBe(madeFirst[0]);
+      letSecondThrough();
+      const answers = [...(await Promise.all(overlapping)), later];
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      const made = await Promise.all(answers.map((answer) => finishedBackup(harness.gql, answer.data!.createBackup!.operation.id)));
+      expect(made.map((operation) => operation.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      const reported = made.map((operation) => operation.backup?.nativeId);
+      expect(new Set(reported).size).toBe(3);
+      expect(reported.toSorted()).toEqual(backupIdsOf(simulator, vm.nativeId, before).toSorted());
+    } finally {
+      delete (handled as Partial<typeof handled>).handle;
+    }
+  });
+});
+
 describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk on two gateway processes sharing Redis', redis), () => {
   let harness: Harness;
   let second: RunningGateway;
@@ -184,14 +238,19 @@ describe.skipIf(!redis.url)(redisSuite('onapp: overlapping creates of one disk o
     const viaSecond = askVia(second);
     const answers = await Promise.all([harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'here' } }), viaSecond<Created>(CREATE, { input: { instanceId: vm.id, name: 'there' } })]);
     await expectTwoBackupsOfTheirOwn(simulator, vm.nativeId, before, answers, [harness.gql, viaSecond]);
-    // Places 1 and 2 of the series, in a namespace of their own, held no longer than a create may stay unlisted.
+    // Places 1 and 2 of the series and its open mark, in a namespace of their own. Each place now
+    // holds the backup its operation found, for as long as operations are followed; the mark is
+    // held no longer than a create may stay unlisted.
     const [diskId, highest] = decodeOperationId(answers[0]!.data!.createBackup!.operation.id).token;
     const client = new Redis(redis.url as string);
     try {
-      const keys = (await client.keys(`${prefix}create-order:*`)).toSorted();
-      expect(keys).toEqual([1, 2].map((place) => `${prefix}create-order:${harness.providerId('onapp')}:${diskId}:${highest}:${place}`));
-      for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(UNLISTED_CREATE_GIVES_UP_MS - 60_000);
-      for (const key of keys) expect(await client.pttl(key)).toBeLessThanOrEqual(UNLISTED_CREATE_GIVES_UP_MS);
+      const series = `${prefix}create-order:${harness.providerId('onapp')}:${diskId}:${highest}`;
+      expect((await client.keys(`${prefix}create-order:*`)).toSorted()).toEqual([`${series}:1`, `${series}:2`, `${series}:open`]);
+      const found = (await client.mget(`${series}:1`, `${series}:2`)).map((text) => decodeStored<string>(text ?? ''));
+      expect(found.toSorted()).toEqual(backupIdsOf(simulator, vm.nativeId, before).map((id) => `found:${id}`).toSorted());
+      for (const place of [1, 2]) expect(await client.pttl(`${series}:${place}`)).toBeGreaterThan(GIVEN_UP_KEPT_MS - 60_000);
+      expect(await client.pttl(`${series}:open`)).toBeGreaterThan(UNLISTED_CREATE_GIVES_UP_MS - 60_000);
+      expect(await client.pttl(`${series}:open`)).toBeLessThanOrEqual(UNLISTED_CREATE_GIVES_UP_MS);
     } finally {
       await client.quit();
     }
@@ -239,6 +298,27 @@ describe('onapp: creates when the store of places is down or full', () => {
       expect(ref.token).toHaveLength(3);
       const older = operationId({ ...ref, token: ref.token.slice(0, 2) });
       expect(await finishedBackup(harness.gql, older)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
+    });
+  });
+
+  it('an operation id made up for a place no create took records nothing in the store', async () => {
+    const places = new MemoryStore();
+    await withHarness({ kinds: ['onapp'], store: new StoreWithPlaces(places) }, async (harness) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const vm = (await instanceIds(harness))[3]!;
+      const before = highestBackupId(simulator);
+      const first = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'first' } });
+      const ref = decodeOperationId(first.data!.createBackup!.operation.id);
+      expect(await finishedBackup(harness.gql, first.data!.createBackup!.operation.id)).toMatchObject({ status: 'SUCCEEDED' });
+      // A backup of the disk no create asked for (a schedule's) shows up.
+      const made = simulator.backups.get(Number(backupIdsOf(simulator, vm.nativeId, before)[0]))!;
+      simulator.backups.set(highestBackupId(simulator) + 1, { ...made, id: highestBackupId(simulator) + 1 });
+      // Place 2 of the first's series was never taken: read, it names that backup, but must not claim it.
+      const madeUp = operationId({ ...ref, backupNativeId: null, token: [ref.token[0]!, ref.token[1]!, '2'] });
+      expect((await harness.gql<Polled>(OPERATION, { id: madeUp })).data?.operation.status).toBe('SUCCEEDED');
+      const series = `${harness.providerId('onapp')}:${ref.token[0]}:${ref.token[1]}`;
+      expect(await places.get(`${series}:2`)).toBeUndefined();
+      expect(await places.get(`${series}:1`)).toBe(`found:${made.id}`);
     });
   });
 

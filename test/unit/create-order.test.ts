@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
-import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, countGivenUp, freePlaces, placeKey, placeKeys } from '../../src/state/create-order.js';
+import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, freePlaces, openKey, placeKey, placeKeys, statesOf } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { RecordingStore } from './recording-store.js';
@@ -45,12 +45,15 @@ describe('CreateOrder', () => {
     expect(await Promise.all([here.take(SERIES, HELD_MS), there.take(SERIES, HELD_MS)])).toEqual([1, 2]);
   });
 
-  it('holds a place for the time asked, then it is free again', async () => {
+  it('holds a place, and marks its series open, for the time asked', async () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);
     await order.take(SERIES, HELD_MS);
-    expect(store.calls.filter((call) => call.method === 'setIfAbsent')).toEqual([{ method: 'setIfAbsent', keys: [placeKey(SERIES, 1)], ttlMs: HELD_MS }]);
-    expect(store.calls[0]).toEqual({ method: 'getMany', keys: placeKeys(SERIES, MOST_OVERLAPPING_CREATES) });
+    expect(store.calls).toEqual([
+      { method: 'getMany', keys: placeKeys(SERIES, MOST_OVERLAPPING_CREATES) },
+      { method: 'setIfAbsent', keys: [placeKey(SERIES, 1)], ttlMs: HELD_MS },
+      { method: 'set', keys: [openKey(SERIES)], ttlMs: HELD_MS },
+    ]);
   });
 
   it('takes the next free place when another process took the free one it saw', async () => {
@@ -75,16 +78,38 @@ describe('CreateOrder', () => {
     expect(await order.take(SERIES, HELD_MS)).toBe('full');
   });
 
-  it('ranks a place after those before it given up, and only those', async () => {
+  it('reads the places of its series up to its own, after every place of the older series still open', async () => {
     const order = new CreateOrder(new MemoryStore());
-    for (let place = 1; place <= 4; place++) await order.take(SERIES, HELD_MS);
-    expect(await order.rank(SERIES, 4)).toBe(4);
-    await order.giveUp(SERIES, 1);
-    await order.giveUp(SERIES, 3);
-    expect(await order.rank(SERIES, 1)).toBe(1);
-    expect(await order.rank(SERIES, 2)).toBe(1);
-    expect(await order.rank(SERIES, 4)).toBe(2);
-    expect(await order.rank('onapp-a:7:41', 4)).toBe(4);
+    const [older, closed, mine] = ['onapp-a:7:38', 'onapp-a:7:39', SERIES];
+    for (let place = 1; place <= 3; place++) await order.take(older, HELD_MS);
+    await order.giveUp(older, 2);
+    await order.found(older, 1, '39');
+    for (let place = 1; place <= 3; place++) await order.take(mine, HELD_MS);
+    expect(await order.claimsUpTo([older, closed], mine, 2)).toEqual([[{ found: '39' }, 'given-up', 'open'], [], ['open', 'open']]);
+    expect(await order.claimsUpTo([], mine, 1)).toEqual([['open']]);
+  });
+
+  it('keeps a found backup as long as operations are followed, over the place held', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    store.calls.length = 0;
+    await order.found(SERIES, 1, '41');
+    expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: GIVEN_UP_KEPT_MS }]);
+    expect(await order.claimsUpTo([], SERIES, 1)).toEqual([[{ found: '41' }]]);
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+  });
+
+  it('counts a place no longer held before one that is as open, and ignores an older series past its last place held', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    const older = 'onapp-a:7:39';
+    for (let place = 1; place <= 3; place++) await order.take(older, HELD_MS);
+    await store.delete(placeKey(older, 1));
+    await store.delete(placeKey(older, 3));
+    for (let place = 1; place <= 2; place++) await order.take(SERIES, HELD_MS);
+    await store.delete(placeKey(SERIES, 1));
+    expect(await order.claimsUpTo([older], SERIES, 2)).toEqual([['unheld', 'open'], ['unheld', 'open']]);
   });
 
   it('keeps a place given up while a later one is held for as long as operations are followed, and never takes it again', async () => {
@@ -110,7 +135,7 @@ describe('CreateOrder', () => {
     await order.take(SERIES, HELD_MS);
     expect(await order.take(SERIES, HELD_MS)).toBe(2);
     await order.giveUp(SERIES, 2);
-    expect(await order.rank(SERIES, 1)).toBe(1);
+    expect(await order.claimsUpTo([], SERIES, 1)).toEqual([['open']]);
     expect(await order.take(SERIES, HELD_MS)).toBe(2);
   });
 
@@ -135,15 +160,17 @@ describe('CreateOrder', () => {
       const unanswered = vi.fn();
       const order = new CreateOrder(silentStore(), unanswered);
       const taking = order.take(SERIES, HELD_MS);
-      const ranking = order.rank(SERIES, 3);
+      const reading = order.claimsUpTo(['onapp-a:7:39'], SERIES, 3);
+      const finding = order.found(SERIES, 1, '41');
       const givingUp = order.giveUp(SERIES, 2);
       await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS - 1);
       expect(unanswered).not.toHaveBeenCalled();
       await vi.advanceTimersByTimeAsync(1);
       expect(await taking).toBe('unanswered');
       expect(unanswered).toHaveBeenCalledTimes(1);
-      expect(await ranking).toBe(3);
+      expect(await reading).toBeUndefined();
       await givingUp;
+      await finding;
     } finally {
       vi.useRealTimers();
     }
@@ -162,7 +189,7 @@ describe('CreateOrder', () => {
     }
   });
 
-  it('a store that fails counts as unanswered, and ranks count no place given up', async () => {
+  it('a store that fails counts as unanswered, for a take and for a read', async () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);
     await order.take(SERIES, HELD_MS);
@@ -170,14 +197,35 @@ describe('CreateOrder', () => {
     await order.giveUp(SERIES, 1);
     store.failing = true;
     expect(await order.take(SERIES, HELD_MS)).toBe('unanswered');
-    expect(await order.rank(SERIES, 2)).toBe(2);
+    expect(await order.claimsUpTo([], SERIES, 2)).toBeUndefined();
     await order.giveUp(SERIES, 2);
+    await order.found(SERIES, 2, '41');
   });
 
-  it('ranks the first place without a store call', async () => {
+  it('reads the older series still open in one more round trip only when one is', async () => {
     const store = new RecordingStore();
-    expect(await new CreateOrder(store).rank(SERIES, 1)).toBe(1);
-    expect(store.calls).toEqual([]);
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS);
+    store.calls.length = 0;
+    await order.claimsUpTo(['onapp-a:7:38', 'onapp-a:7:39'], SERIES, 1);
+    expect(store.calls).toEqual([{ method: 'getMany', keys: [openKey('onapp-a:7:38'), openKey('onapp-a:7:39'), placeKey(SERIES, 1)] }]);
+    await order.take('onapp-a:7:39', HELD_MS);
+    store.calls.length = 0;
+    await order.claimsUpTo(['onapp-a:7:38', 'onapp-a:7:39'], SERIES, 1);
+    expect(store.calls.at(-1)).toEqual({ method: 'getMany', keys: placeKeys('onapp-a:7:39', MOST_OVERLAPPING_CREATES) });
+  });
+
+  it('reports a take whose open mark goes unanswered', async () => {
+    vi.useFakeTimers();
+    try {
+      const unanswered = vi.fn();
+      const taking = new CreateOrder(silentAfter(2), unanswered).take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      expect(await taking).toBe('unanswered');
+      expect(unanswered).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps a given-up place as long as finish times and idempotency records, never longer', () => {
@@ -192,9 +240,10 @@ describe('places', () => {
     expect(placeKeys(SERIES, 0)).toEqual([]);
   });
 
-  it('finds the free places in order and counts those given up', () => {
-    expect(freePlaces(['taken', undefined, 'given-up', undefined])).toEqual([2, 4]);
+  it('finds the free places in order, and reads what each place says', () => {
+    expect(freePlaces(['taken', undefined, 'given-up', undefined, 'found:4'])).toEqual([2, 4]);
     expect(freePlaces([])).toEqual([]);
-    expect(countGivenUp(['taken', 'given-up', undefined, 'given-up'])).toBe(2);
+    expect(statesOf(['taken', 'given-up', undefined, 'found:41', 'found:'])).toEqual(['open', 'given-up', 'unheld', { found: '41' }, 'open']);
+    expect(openKey(SERIES)).toBe('onapp-a:7:40:open');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backup } from '../../src/domain/types.js';
-import { nthNewBackup, placeInToken } from '../../src/providers/onapp/new-backup.js';
+import { OLDER_SERIES_LOOKED_AT, backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '../../src/providers/onapp/new-backup.js';
 import { MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
 
 const backup = (nativeId: string, diskId: string | null = '7'): Backup => ({ nativeId, diskId }) as Backup;
@@ -20,25 +20,79 @@ describe('placeInToken', () => {
   });
 });
 
-describe('nthNewBackup', () => {
+/** One series whose last place is the create asking. */
+const only = (highest: string, places: SeriesClaims['places']): SeriesClaims[] => [{ highest, places }];
+const open = (count: number): SeriesClaims['places'] => Array.from({ length: count }, () => 'open' as const);
+
+describe('backupOfCreate', () => {
   // Listed as OnApp lists them: not in id order, other disks mixed in.
   const listed = [backup('52'), backup('40'), backup('45', '8'), backup('47'), backup('39'), backup('50', null)];
 
-  it('takes the rank-th backup of the disk above the highest id before the call, in ascending ids', () => {
-    expect(nthNewBackup(listed, '7', '40', 1)?.nativeId).toBe('47');
-    expect(nthNewBackup(listed, '7', '40', 2)?.nativeId).toBe('52');
-    expect(nthNewBackup(listed, '8', '40', 1)?.nativeId).toBe('45');
+  it('gives the n-th place of a series the n-th backup of the disk above its highest id, in ascending ids', () => {
+    expect(backupOfCreate(listed, '7', only('40', open(1)))).toBe('47');
+    expect(backupOfCreate(listed, '7', only('40', open(2)))).toBe('52');
+    expect(backupOfCreate(listed, '8', only('40', open(1)))).toBe('45');
   });
 
-  it('finds nothing while the rank-th is not listed, and never the highest itself or a backup below it', () => {
-    expect(nthNewBackup(listed, '7', '40', 3)).toBeUndefined();
-    expect(nthNewBackup(listed, '7', '52', 1)).toBeUndefined();
-    expect(nthNewBackup([backup('40'), backup('39')], '7', '39', 1)?.nativeId).toBe('40');
+  it('finds nothing while the backup is not listed, and never the highest itself or a backup below it', () => {
+    expect(backupOfCreate(listed, '7', only('40', open(3)))).toBeUndefined();
+    expect(backupOfCreate(listed, '7', only('52', open(1)))).toBeUndefined();
+    expect(backupOfCreate([backup('40'), backup('39')], '7', only('39', open(1)))).toBe('40');
+    expect(backupOfCreate(listed, '7', [])).toBeUndefined();
   });
 
   it('compares ids as numbers, not as text', () => {
-    expect(nthNewBackup([backup('100'), backup('99')], '7', '98', 1)?.nativeId).toBe('99');
-    expect(nthNewBackup([backup('100'), backup('99')], '7', '98', 2)?.nativeId).toBe('100');
-    expect(nthNewBackup([backup('100')], '7', '99', 1)?.nativeId).toBe('100');
+    expect(backupOfCreate([backup('100'), backup('99')], '7', only('98', open(1)))).toBe('99');
+    expect(backupOfCreate([backup('100'), backup('99')], '7', only('98', open(2)))).toBe('100');
+    expect(backupOfCreate([backup('100')], '7', only('99', open(1)))).toBe('100');
+  });
+
+  it('counts a place no longer held as one that may still make a backup', () => {
+    expect(backupOfCreate(listed, '7', only('40', ['unheld', 'open']))).toBe('52');
+    expect(backupOfCreate(listed, '7', only('40', ['unheld']))).toBe('47');
+  });
+
+  it('skips the places before it given up, and finds none for a place given up itself', () => {
+    expect(backupOfCreate(listed, '7', only('40', ['given-up', 'open']))).toBe('47');
+    expect(backupOfCreate(listed, '7', only('40', ['open', 'given-up', 'open']))).toBe('52');
+    expect(backupOfCreate(listed, '7', only('40', ['open', 'given-up']))).toBeUndefined();
+  });
+
+  it('keeps a backup found, and never hands it to another place, even once it is listed below a later one', () => {
+    expect(backupOfCreate(listed, '7', only('40', [{ found: '52' }, 'open']))).toBe('47');
+    expect(backupOfCreate(listed, '7', only('40', ['open', { found: '47' }]))).toBe('47');
+    expect(backupOfCreate(listed, '7', only('40', [{ found: '47' }, 'open']))).toBe('52');
+    // Found, then deleted: still that one (the operation then says it is gone).
+    expect(backupOfCreate(listed, '7', only('40', [{ found: '41' }]))).toBe('41');
+  });
+
+  it('skips the backups of an older series still unlisted when a later series started (A, C read 10; A made 11; B read 11)', () => {
+    const made = [backup('11'), backup('12'), backup('13')];
+    const older = { highest: '10', places: open(2) };
+    expect(backupOfCreate(made, '7', [older, { highest: '11', places: open(1) }])).toBe('13');
+    expect(backupOfCreate(made, '7', [{ highest: '10', places: open(2) }])).toBe('12');
+    // Before 13 is listed, B waits rather than take C's.
+    expect(backupOfCreate(made.slice(0, 2), '7', [older, { highest: '11', places: open(1) }])).toBeUndefined();
+    // An older series whose creates made what is below B's highest takes nothing from B.
+    expect(backupOfCreate(made, '7', [{ highest: '9', places: open(2) }, { highest: '12', places: open(1) }])).toBe('13');
+    expect(backupOfCreate(made, '7', [{ highest: '10', places: [{ found: '11' }, 'given-up'] }, { highest: '11', places: open(1) }])).toBe('12');
+  });
+});
+
+describe('olderHighests', () => {
+  it('gives the highest ids an older series of the create may have read: the VM backups below its own, and 0, lowest first', () => {
+    expect(olderHighests([backup('12'), backup('9', '8'), backup('11'), backup('30')], '12')).toEqual(['0', '9', '11']);
+    expect(olderHighests([], '0')).toEqual([]);
+    expect(olderHighests([backup('3')], '0')).toEqual([]);
+    expect(olderHighests([backup('3')], '3')).toEqual(['0']);
+    expect(olderHighests([backup('5'), backup('5', '8')], '7')).toEqual(['0', '5']);
+  });
+
+  it(`looks at the ${OLDER_SERIES_LOOKED_AT} newest only`, () => {
+    const many = Array.from({ length: 100 }, (_, index) => backup(String(index + 1)));
+    const highests = olderHighests(many, '101');
+    expect(highests).toHaveLength(OLDER_SERIES_LOOKED_AT);
+    expect(highests[0]).toBe(String(101 - OLDER_SERIES_LOOKED_AT));
+    expect(highests.at(-1)).toBe('100');
   });
 });

@@ -10,7 +10,7 @@ import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
-import { nthNewBackup, placeInToken } from './new-backup.js';
+import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -128,6 +128,8 @@ export class OnappAdapter extends BaseAdapter {
     }
     const [created] = unwrapRecords(body, 'backup');
     const backupId = idTextOrNull(created?.id, this.account.id);
+    // Its backup known already: no later create of the disk may count it as its own.
+    if (backupId && place !== null) await this.createOrder.found(series, place, backupId);
     const token = place === null ? [diskId, highest] : [diskId, highest, String(place)];
     const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token };
     return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
@@ -189,15 +191,22 @@ export class OnappAdapter extends BaseAdapter {
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
       const [diskId = '', highest = '0'] = ref.token;
       const place = placeInToken(ref.token);
-      const [backups, rank] = await Promise.all([this.backupsOf(vmId, scope), this.createOrder.rank(this.seriesOf(diskId, highest), place)]);
-      const made = nthNewBackup(backups, diskId, highest, rank);
+      const backups = await this.backupsOf(vmId, scope);
+      const series = await this.seriesUpTo(backups, diskId, highest, place);
+      const madeId = backupOfCreate(backups, diskId, series);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
       // shows up must end some time, or a dashboard follows it for ever.
-      if (!made) {
+      if (!madeId) {
         return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
           ? this.operation(ref, 'FAILED', null, `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
           : this.operation(ref, 'PENDING');
       }
+      const mine = series.at(-1)?.places.at(-1);
+      // Only a place a create holds records what it found: an id made up for a place never
+      // taken would otherwise claim a backup for no create, and a placeless id reads place 1.
+      if (mine === 'open' && ref.token.length > 2) await this.createOrder.found(this.seriesOf(diskId, highest), place, madeId);
+      const made = backups.find((backup) => backup.nativeId === madeId);
+      if (!made) return this.operation({ ...ref, backupNativeId: madeId }, 'FAILED', null, 'the backup is gone');
       return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
     }
     const backups = await this.backupsOf(vmId, scope);
@@ -210,6 +219,23 @@ export class OnappAdapter extends BaseAdapter {
   /** The creates of one disk that read the same highest backup id before their call: one series of places. */
   private seriesOf(diskId: string, highest: string): string {
     return `${this.account.id}:${diskId}:${highest}`;
+  }
+
+  /**
+   * The places a create's backup is counted among: its own series up to its
+   * place, after the older series of its disk still open. A store that does
+   * not answer in time gives its own series with every place before it
+   * open, as if none was given up (the next read asks again).
+   */
+  private async seriesUpTo(backups: readonly Backup[], diskId: string, highest: string, place: number): Promise<SeriesClaims[]> {
+    const older = olderHighests(backups, highest);
+    const claims = await this.createOrder.claimsUpTo(
+      older.map((value) => this.seriesOf(diskId, value)),
+      this.seriesOf(diskId, highest),
+      place,
+    );
+    if (claims === undefined) return [{ highest, places: Array.from({ length: place }, () => 'unheld' as const) }];
+    return [...older, highest].map((value, index) => ({ highest: value, places: claims[index] ?? [] }));
   }
 
   /**

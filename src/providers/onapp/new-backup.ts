@@ -1,6 +1,6 @@
 import { badInput } from '../../domain/errors.js';
 import type { Backup } from '../../domain/types.js';
-import { MOST_OVERLAPPING_CREATES } from '../../state/create-order.js';
+import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-order.js';
 
 /**
  * A create's place among the overlapping creates of its disk (see
@@ -17,13 +17,76 @@ export function placeInToken(token: readonly string[]): number {
   return place;
 }
 
+/** The places of one series: the highest backup id its creates read, and each place's state, place 1 first. */
+export interface SeriesClaims {
+  readonly highest: string;
+  readonly places: readonly PlaceState[];
+}
+
+/** How many older series of a disk an operation looks through: each is a backup listed while creates overlapped. */
+export const OLDER_SERIES_LOOKED_AT = 32;
+
 /**
- * The backup a create made: the `rank`-th backup of `diskId` with an id above
- * `highest` (the highest id before the call), counted in ascending ids, as
- * OnApp's ids grow. Undefined while it is not listed.
+ * The highest ids older series of a create may have read: the VM's backup
+ * ids below `highest` (newest first, at most OLDER_SERIES_LOOKED_AT) and 0,
+ * the series of a VM with no backup, returned lowest first. A series never
+ * counts itself: a create that read 0 has none.
  */
-export function nthNewBackup(backups: readonly Backup[], diskId: string, highest: string, rank: number): Backup | undefined {
-  return backups
-    .filter((backup) => backup.diskId === diskId && Number(backup.nativeId) > Number(highest))
-    .sort((a, b) => Number(a.nativeId) - Number(b.nativeId))[rank - 1];
+export function olderHighests(backups: readonly Backup[], highest: string): string[] {
+  const ceiling = Number(highest);
+  const below = new Set<number>(ceiling > 0 ? [0] : []);
+  for (const backup of backups) {
+    const id = Number(backup.nativeId);
+    if (Number.isSafeInteger(id) && id < ceiling) below.add(id);
+  }
+  return [...below]
+    .sort((a, b) => b - a)
+    .slice(0, OLDER_SERIES_LOOKED_AT)
+    .reverse()
+    .map(String);
+}
+
+/**
+ * The native id of the backup the last place of the last series made, or
+ * undefined while it is not listed. Backups are handed out to the creates
+ * in the order of (series' highest id, place): each takes the lowest new
+ * backup of `diskId` above its series' highest id that no create before it
+ * took, as OnApp's ids grow. A place that found its backup keeps it; a
+ * place given up takes none.
+ *
+ * So a create that read a newer highest id skips the backups of creates of
+ * an older series still unlisted when it started: A and C read 10, A's 11
+ * is listed, B reads 11; C takes 12 and B 13, where counting B's series
+ * alone would give B C's backup. Two creates in flight at once may still
+ * swap backups with each other (the order of their calls at OnApp is not
+ * known); two never get one.
+ */
+export function backupOfCreate(backups: readonly Backup[], diskId: string, series: readonly SeriesClaims[]): string | undefined {
+  const found = new Set<string>();
+  for (const { places } of series) for (const state of places) if (typeof state === 'object') found.add(state.found);
+  const fresh = backups
+    .filter((backup) => backup.diskId === diskId && !found.has(backup.nativeId))
+    .map((backup) => ({ id: Number(backup.nativeId), nativeId: backup.nativeId }))
+    .sort((a, b) => a.id - b.id);
+  // Highest ids never fall from one series to the next, and each take is above the last: one pass.
+  let next = 0;
+  const lastSeries = series.length - 1;
+  for (const [seriesIndex, { highest, places }] of series.entries()) {
+    const above = Number(highest);
+    for (const [placeIndex, state] of places.entries()) {
+      const mine = seriesIndex === lastSeries && placeIndex === places.length - 1;
+      if (typeof state === 'object') {
+        if (mine) return state.found;
+        continue;
+      }
+      if (state === 'given-up') {
+        if (mine) return undefined;
+        continue;
+      }
+      while (next < fresh.length && fresh[next]!.id <= above) next++;
+      if (mine) return fresh[next]?.nativeId;
+      next++;
+    }
+  }
+  return undefined;
 }
