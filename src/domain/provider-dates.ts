@@ -8,12 +8,16 @@ import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
  *   "T", seconds optional (Zomro);
  * - RFC 3339 / ISO 8601 with a zone, "2015-08-13T01:59:20+00:00" (OnApp),
  *   "2024-03-05T04:00:12.345Z" (Danube, whose Django writes up to six
- *   fraction digits; up to nine are read, kept to the millisecond).
+ *   fraction digits; up to nine are read, kept to the millisecond). The
+ *   zone may be hours alone, "+03", as PostgreSQL writes a timestamptz as
+ *   text; a leap second (":60") is read as the last millisecond before it.
  *
  * Anything else ("soon", "+275760-09-13T00:00:00Z", a date in words) is no
  * date: JavaScript's own `new Date(text)` guesses at far more than this.
  */
-const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))?)?$/i;
+const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
+/** RFC 3339's leap second, "23:59:60" in UTC: at :59 of a minute in any zone (zones differ by whole minutes). */
+const LEAP_SECOND = 60;
 const MINUTE_MS = 60_000;
 
 /**
@@ -29,15 +33,17 @@ export function parseUtcDate(value: unknown): Date | null {
   if (!match) return null;
   const [, year, month, day, hour, minute, second, fraction = '', offsetSign, offsetHours, offsetMinutes] = match;
   // No offset (none, or "Z"): UTC.
-  const offsetMs = offsetSign === undefined ? 0 : zoneOffsetMs(offsetSign, Number(offsetHours), Number(offsetMinutes));
+  const offsetMs = offsetSign === undefined ? 0 : zoneOffsetMs(offsetSign, Number(offsetHours), Number(offsetMinutes ?? 0));
+  // A leap second is kept within its own minute (and day): JavaScript time has no second 60.
+  const leap = Number(second ?? 0) === LEAP_SECOND && Number(minute) === 59;
   const wallMs = utcMsOfWallFields({
     year: Number(year),
     month: Number(month),
     day: Number(day),
     hour: Number(hour ?? 0),
     minute: Number(minute ?? 0),
-    second: Number(second ?? 0),
-    millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
+    second: leap ? LEAP_SECOND - 1 : Number(second ?? 0),
+    millisecond: leap ? 999 : Number(fraction.padEnd(3, '0').slice(0, 3)),
   });
   return wallMs === null || offsetMs === null ? null : dateInWindow(wallMs - offsetMs);
 }

@@ -46,7 +46,7 @@ export interface AdapterDeps {
   services?: AdapterServices;
 }
 
-/** Places of overlapping creates kept in memory (each a few dozen bytes, held for a create's minutes). */
+/** Places of overlapping creates kept in memory (each a few dozen bytes; held for a create's minutes, a found one for a day: the oldest go first). */
 const CREATE_PLACES_KEPT = 10_000;
 
 /**

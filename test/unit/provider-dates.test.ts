@@ -28,6 +28,21 @@ describe('provider dates: the forms the providers send', () => {
     expect(iso('2024-07-23T10:20:30+23:59')).toBe('2024-07-22T10:21:30.000Z');
   });
 
+  it('reads a zone of hours alone, as PostgreSQL writes one', () => {
+    expect(iso('2024-07-23 10:20:30+03')).toBe('2024-07-23T07:20:30.000Z');
+    expect(iso('2024-07-23T10:20:30.5-05')).toBe('2024-07-23T15:20:30.500Z');
+    expect(iso('2024-07-23T10:20:30+24')).toBeNull();
+  });
+
+  it('reads a leap second as the last millisecond of its minute, in any zone, and only at :59', () => {
+    expect(iso('2016-12-31T23:59:60Z')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2016-12-31T23:59:60.5Z')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2017-01-01T02:59:60+03:00')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2016-12-31 23:59:60')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2016-12-31T23:58:60Z')).toBeNull();
+    expect(iso('2016-12-31T23:59:61Z')).toBeNull();
+  });
+
   it('reads fractions of a second, up to nine digits, to the millisecond', () => {
     expect(iso('2024-03-05T04:00:12.345Z')).toBe('2024-03-05T04:00:12.345Z');
     expect(iso('2024-03-05T04:00:12.3Z')).toBe('2024-03-05T04:00:12.300Z');
@@ -53,7 +68,9 @@ describe('provider dates: anything else is no date', () => {
       '2024-7-23',
       '20240723',
       '2024-07-23T10',
-      '2024-07-23T10:20:30+03',
+      '2024-07-23T10:20:30+3',
+      '2024-07-23T10:20:30+03:',
+      '2024-07-23T10:20:30+033',
       '2024-07-23Z',
       '2024-07-23T10:20:30 Z',
       '1721730030',
