@@ -47,6 +47,11 @@ export const limitsSchema = section({
   maxWsConnectionsPerClient: z.number().int().min(1).max(100_000).default(20),
   /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
   maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
+  /**
+   * Bytes one WebSocket connection may have queued but not yet sent (`bufferedAmount`): a
+   * message to a connection already past it closes the connection (1013) instead of queuing.
+   */
+  maxWsBufferedBytes: z.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
   maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
 });

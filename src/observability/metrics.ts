@@ -42,6 +42,11 @@ export class GatewayMetrics implements UpstreamObserver {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  private readonly wsSlowReaders = new Counter({
+    name: 'backup_graph_websocket_slow_reader_closes_total',
+    help: 'WebSocket connections closed (1013) for having more than limits.maxWsBufferedBytes queued unsent: clients that stopped reading their answers.',
+    registers: [this.registry],
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -77,6 +82,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** An error sent to a client outside Apollo's pipeline (WebSocket operations). */
   graphqlError(code: string): void {
     this.errors.inc({ code });
+  }
+
+  /** A WebSocket connection closed because its client did not read what was sent to it. */
+  wsSlowReaderClosed(): void {
+    this.wsSlowReaders.inc();
   }
 
   /** Request-level hooks only: per-field hooks would cost CPU on every field of a dashboard. */

@@ -245,6 +245,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     limits: config.limits,
     logger,
     countError: (code) => metrics.graphqlError(code),
+    countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
   });
 

@@ -22,6 +22,15 @@ import type { ContextFactory } from './request-context.js';
 export const CLOSE_TOO_MANY = 4429;
 /** Close code for a connection_init without a valid key (graphql-ws's Forbidden). */
 export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
+/**
+ * Close code for a connection whose client does not read what it is sent (more than
+ * `limits.maxWsBufferedBytes` queued unsent): 1013 "Try Again Later". Not 4429 like the other
+ * caps: graphql-ws's client takes 4429 (its TooManyInitialisationRequests) as final, while
+ * falling behind is usually passing (a stalled network, a suspended tab), and graphql-ws's
+ * client retries 1013 with its backoff and subscribes again. A client that has stopped reading
+ * altogether never reads this frame: it is dropped CLOSE_HANDSHAKE_WAIT_MS later (1006 to it).
+ */
+export const CLOSE_SLOW_READER = 1013;
 /** Ping period; a peer that does not answer within one period is dropped (graphql-ws's default). */
 const KEEP_ALIVE_MS = 12_000;
 /**
@@ -56,6 +65,8 @@ export interface WebSocketServerOptions {
   logger: Logger;
   /** Counts each error code sent, like the HTTP path's metrics plugin. */
   countError(code: string): void;
+  /** Counts each connection closed for having more than `limits.maxWsBufferedBytes` queued unsent. */
+  countSlowReaderClose(): void;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
 }
@@ -78,7 +89,8 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
  * pipeline as HTTP (parse limits, validation rules, introspection switch,
  * executor, error formatting, context factory), with caps of its own:
  * message size (as the HTTP body limit, enforced by ws before it buffers a
- * frame), connections in total and per client key, operations per connection.
+ * frame), connections in total and per client key, operations per connection,
+ * bytes queued unsent per connection.
  *
  * graphql-ws's own `useServer` glue is not used: it prints a client's
  * oversized frame to stderr as an "internal error" and closes with the
@@ -107,6 +119,28 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     else state.answering.delete(id);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
+  };
+  /**
+   * Backpressure. graphql-ws sends an operation's next message only once the last one has been
+   * handed to the kernel (`send` below resolves then), but that bounds nothing per connection:
+   * answers can be megabytes, 20 operations run at once, and a client's `complete` frees its
+   * operation's place while the answer is still queued, so a client that sends operations and
+   * reads nothing made ws queue its answers without end. A message to a connection that already
+   * has more than the cap queued is not queued: the connection closes (closeFirmly drops it if
+   * the close frame cannot get through its full buffer, which frees what it held). Checked before
+   * queuing, so one answer larger than the cap still goes out whole; a connection holds at most
+   * the cap plus one message.
+   */
+  const tooFarBehind = (socket: WebSocket, address: string): boolean => {
+    const queued = socket.bufferedAmount;
+    if (queued <= limits.maxWsBufferedBytes) return false;
+    logger.warn(
+      { client: states.get(socket)?.principal.name, remote: address, queuedBytes: queued, limit: limits.maxWsBufferedBytes },
+      'WebSocket connection closed: the client is not reading its answers',
+    );
+    options.countSlowReaderClose();
+    closeFirmly(socket, CLOSE_SLOW_READER, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
+    return true;
   };
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
@@ -260,7 +294,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve) => {
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            // Closing (by tooFarBehind too): nothing more is queued.
+            if (socket.readyState !== WebSocket.OPEN || tooFarBehind(socket, address)) return resolve();
             // A send fails only with the connection (a reset, a closed socket): its 'error' and
             // 'close' handlers say so once, and there is no one left to answer.
             socket.send(data, () => resolve());

@@ -1,0 +1,165 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_SLOW_READER } from '../../src/server/ws-server.js';
+import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { rawConnection, wsRun, wsUrl, type RawConnection } from '../helpers/ws.js';
+
+/** 10 VMs of 100 KB: an answer of about 1 MB. */
+const VMS = 10;
+const PADDING = 'p'.repeat(100_000);
+const QUERY = `{ instances(first: ${VMS}) { edges { node { raw } } providerErrors { code } } }`;
+/** The cap under test, far below what a paused reader is sent. */
+const CAP = 256 * 1024;
+/**
+ * Operations a paused reader sends (the per-connection limit): 20 MB of answers, well past
+ * what loopback's kernel buffers take (tcp_wmem's 4 MB, a receive buffer that does not grow
+ * while nothing is read) before ws has to queue them.
+ */
+const OPERATIONS = 20;
+
+type Answer = { data?: { instances: { edges: Array<{ node: { raw: { padding: string } } }>; providerErrors: unknown[] } } };
+
+/** An OnApp API whose VM list carries VMS records of 100 KB each. */
+async function bigOnapp(): Promise<{ server: Server; url: string }> {
+  const vm = (id: number) => `{"virtual_machine":{"id":${id},"label":"vm-${id}","identifier":"i${id}","padding":"${PADDING}"}}`;
+  const list = `[${Array.from({ length: VMS }, (_, index) => vm(index + 1)).join(',')}]`;
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url?.startsWith('/virtual_machines.json') ? list : '[]');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The gateway's end of one connection: the most it ever had queued unsent, and whether it has let go of it. */
+interface ServerEnd {
+  maxQueued: number;
+  closed: Promise<void>;
+}
+
+/**
+ * Watches every connection the gateway accepts. After each write, the socket's
+ * writableLength is what the gateway holds for that client and has not handed to the
+ * kernel (ws's `bufferedAmount` without permessage-deflate, which the gateway leaves off).
+ */
+function watchServerEnds(harness: Harness): Map<number, ServerEnd> {
+  const ends = new Map<number, ServerEnd>();
+  harness.gateway.httpServer.on('connection', (socket: Socket) => {
+    // 'close' comes after an 'error' too (a reset), which events.once would reject on.
+    const end: ServerEnd = { maxQueued: 0, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+    ends.set(socket.remotePort ?? 0, end);
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = ((...args: unknown[]) => {
+      const accepted = write(...args);
+      end.maxQueued = Math.max(end.maxQueued, socket.writableLength);
+      return accepted;
+    }) as typeof socket.write;
+  });
+  return ends;
+}
+
+/** A graphql-ws connection that is acknowledged and then stops reading (its TCP socket paused). */
+async function pausedReader(graphqlUrl: string): Promise<RawConnection & { tcp: Socket; localPort: number }> {
+  const connection = rawConnection(graphqlUrl);
+  expect(await connection.acknowledged).toBe(true);
+  const tcp = (connection.socket as unknown as { _socket: Socket })._socket;
+  tcp.pause();
+  for (let index = 0; index < OPERATIONS; index += 1) {
+    connection.socket.send(JSON.stringify({ id: `big-${index}`, type: 'subscribe', payload: { query: QUERY } }));
+  }
+  return { ...connection, tcp, localPort: tcp.localPort ?? -1 };
+}
+
+const slowReaderLines = (harness: Harness) => harness.logs.filter((line) => line.includes('WebSocket connection closed: the client is not reading its answers'));
+
+describe('a WebSocket client that sends operations and stops reading', () => {
+  let upstream: { server: Server; url: string };
+  let harness: Harness;
+  let ends: Map<number, ServerEnd>;
+  beforeAll(async () => {
+    upstream = await bigOnapp();
+    const account = { id: 'onapp-big', kind: 'onapp', url: upstream.url, auth: { username: 'ops', password: 'key' } };
+    harness = await startHarness({ kinds: [], configure: [(config) => ({ ...config, providers: [account] }), withLimits({ maxWsBufferedBytes: CAP })] });
+    ends = watchServerEnds(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    upstream?.server.close();
+  });
+
+  it('is closed with 1013 once more than the cap is queued unsent, the gateway holds at most the cap and one answer, and a reading client is served throughout', async () => {
+    // One connection for the whole test (not lazy: wsClient's would close between operations).
+    const reader = createClient({ url: wsUrl(harness.gateway.graphqlUrl), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    let readerClosed = false;
+    reader.on('closed', () => (readerClosed = true));
+    const full = (answer: Answer) => answer.data?.instances.providerErrors.length === 0 && answer.data.instances.edges.length === VMS && answer.data.instances.edges.every((edge) => edge.node.raw.padding === PADDING);
+    const first = (await wsRun(reader, QUERY)) as Answer;
+    expect(full(first)).toBe(true);
+    // The largest message the gateway sends here: one answer in its `next` frame.
+    const answerBytes = Buffer.byteLength(JSON.stringify({ id: 'big-10', type: 'next', payload: first }));
+
+    // One that reads again once the gateway has given up on it, and one that never does.
+    const resumes = await pausedReader(harness.gateway.graphqlUrl);
+    const never = await pausedReader(harness.gateway.graphqlUrl);
+    // The reading client, one operation after another meanwhile.
+    const served: boolean[] = [];
+    let stopReading = false;
+    const reading = (async () => {
+      while (!stopReading && slowReaderLines(harness).length < 2) served.push(full((await wsRun(reader, QUERY)) as Answer));
+    })();
+    try {
+
+      const neverEnd = ends.get(never.localPort);
+      const resumedEnd = ends.get(resumes.localPort);
+      expect(neverEnd && resumedEnd).toBeTruthy();
+      const bound = CAP + answerBytes;
+      // Both closed, or (before) one of them holding more than the cap and an answer: ws queued
+      // every answer, about 20 MB each, and neither connection was closed.
+      await eventually(
+        async () => ({ closed: slowReaderLines(harness).length, queued: [neverEnd!.maxQueued, resumedEnd!.maxQueued] }),
+        ({ closed, queued }) => closed === 2 || queued.some((bytes) => bytes > bound),
+        { timeoutMs: 20_000, intervalMs: 5 },
+      );
+      expect(Math.max(neverEnd!.maxQueued, resumedEnd!.maxQueued)).toBeLessThanOrEqual(bound);
+      // The close frame waits behind what is queued: a client that reads again gets it.
+      resumes.tcp.resume();
+      const { code, reason } = await resumes.closed;
+      expect(code).toBe(CLOSE_SLOW_READER);
+      expect(reason).toBe(`not reading: more than ${CAP} bytes queued unsent`);
+      expect(slowReaderLines(harness).map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({ level: 40, limit: CAP, queuedBytes: expect.any(Number) }),
+        expect.objectContaining({ level: 40, limit: CAP, queuedBytes: expect.any(Number) }),
+      ]);
+
+      // The one that never reads cannot take the close frame: the gateway drops it, and what it held with it.
+      await neverEnd!.closed;
+      await resumedEnd!.closed;
+      // At most the cap plus one answer was ever held for either (before: most of the 20 MB).
+      for (const end of [neverEnd!, resumedEnd!]) {
+        expect(end.maxQueued).toBeGreaterThan(CAP);
+        expect(end.maxQueued).toBeLessThanOrEqual(bound);
+      }
+
+      await reading;
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.every(Boolean)).toBe(true);
+      // Still served on the same connection afterwards.
+      expect(full((await wsRun(reader, QUERY)) as Answer)).toBe(true);
+      expect(readerClosed).toBe(false);
+
+      const metrics = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^backup_graph_websocket_slow_reader_closes_total 2$/m);
+    } finally {
+      stopReading = true;
+      await reading.catch(() => {});
+      resumes.socket.terminate();
+      never.socket.terminate();
+      await reader.dispose();
+    }
+  }, 30_000);
+});
