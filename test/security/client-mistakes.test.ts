@@ -22,6 +22,13 @@ const MISTAKES: Array<{ name: string; query: string; variables: Record<string, u
   { name: 'an unknown input field', query: FILTERED, variables: { f: { providerIdd: 'x' } }, says: 'Field "providerIdd" is not defined' },
   { name: 'an out-of-range DateTime', query: FILTERED, variables: { f: { createdAfter: '2024-13-45T00:00:00Z' } }, says: 'DateTime' },
   { name: 'a lone surrogate in an id', query: 'query($id: ID!) { operation(id: $id) { status } }', variables: { id: encodeId('Operation', 'zomro-test', ['\ud800', 'x']) }, says: 'malformed id' },
+  { name: 'an empty status list (match nothing, or no filter?)', query: FILTERED, variables: { f: { status: [] } }, says: 'filter.status must name at least one value' },
+  {
+    name: 'an empty protection list',
+    query: 'query($f: InstanceFilter) { instances(filter: $f) { totalCount } }',
+    variables: { f: { protection: [], rpoHours: 24 } },
+    says: 'filter.protection must name at least one value',
+  },
   { name: 'a subscription sent over HTTP', query: 'subscription { operationUpdated(id: "x") { status } }', variables: {}, says: 'WebSocket' },
 ];
 
@@ -46,6 +53,19 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
     expect(lines.some((line) => line.code === 'BAD_USER_INPUT' && line.level < 50)).toBe(true);
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('still reads a filter list left out, null or with values as before', async () => {
+    const all = await harness.gql<{ backups: { totalCount: number } }>(FILTERED, { f: {} }, { key: KEY });
+    const nulled = await harness.gql<{ backups: { totalCount: number } }>(FILTERED, { f: { status: null } }, { key: KEY });
+    const every = await harness.gql<{ backups: { totalCount: number } }>(FILTERED, { f: { status: ['AVAILABLE'] } }, { key: KEY });
+    expect(all.data!.backups.totalCount).toBeGreaterThan(0);
+    expect(nulled.data!.backups.totalCount).toBe(all.data!.backups.totalCount);
+    expect(every.errors).toBeUndefined();
+    expect(every.data!.backups.totalCount).toBeGreaterThan(0);
+    expect(every.data!.backups.totalCount).toBeLessThanOrEqual(all.data!.backups.totalCount);
+    const instances = await harness.gql<{ instances: { totalCount: number } }>('{ instances(filter: { protection: null }) { totalCount } }', {}, { key: KEY });
+    expect(instances.data!.instances.totalCount).toBeGreaterThan(0);
   });
 
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {

@@ -157,7 +157,7 @@ export type BackupFilter = {
   kind?: InputMaybe<ProviderKind>;
   /** Only this provider account (NOT_FOUND when no account this client may see has the id). */
   providerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only backups in one of these statuses. */
+  /** Only backups in one of these statuses (at least one: an empty list is BAD_USER_INPUT; leave it out for every status). */
   status?: InputMaybe<Array<BackupStatus>>;
 };
 
@@ -530,7 +530,7 @@ export type InstanceEdge = {
 
 /** Which instances to list; all conditions must hold. */
 export type InstanceFilter = {
-  /** Only instances in one of these protection statuses. */
+  /** Only instances in one of these protection statuses (at least one: an empty list is BAD_USER_INPUT; leave it out for every status). */
   protection?: InputMaybe<Array<ProtectionStatus>>;
   /** The recovery-point objective in hours the statuses are judged against; default: each account's configured one. */
   rpoHours?: InputMaybe<Scalars['Int']['input']>;

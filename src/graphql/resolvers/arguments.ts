@@ -1,3 +1,4 @@
+import { badInput } from '../../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../domain/instance-lists.js';
 import { operationsIn } from '../../gateway/finish-times.js';
 import { runRequestMutation } from '../../gateway/mutation-runner.js';
@@ -7,6 +8,18 @@ import type { GraphQLContext } from '../context.js';
 
 /** The schema's ProviderKind value as the gateway's filters compare it: the adapters' own (lower-case) word. */
 export const kindFilter = (kind: string | null | undefined): string | null => (kind ? kind.toLowerCase() : null);
+
+/**
+ * A filter's list of allowed values: absent or null is no condition, and an
+ * empty list is refused. "One of these statuses" with none given would match
+ * nothing, while the gateway once read it as no filter; a client building
+ * the list from a selection means one or the other, and only it knows which.
+ */
+export function allowedValues<T>(values: readonly T[] | null | undefined, argument: string): readonly T[] | null {
+  if (values == null) return null;
+  if (values.length === 0) throw badInput(`${argument} must name at least one value; leave it out (or null) for every value`);
+  return values;
+}
 
 /** Which per-instance lists a query's instance nodes ask for (`protection` reads all three). */
 export const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> => new Set(INSTANCE_LIST_KINDS.filter((kind) => fields.has(kind) || fields.has('protection')));

@@ -3,7 +3,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { guarded, kindFilter, listsWanted } from './arguments.js';
+import { allowedValues, guarded, kindFilter, listsWanted } from './arguments.js';
 
 /** Query and Mutation: arguments in, gateway calls out. */
 export const rootResolvers: Resolvers = {
@@ -12,11 +12,13 @@ export const rootResolvers: Resolvers = {
     providers: (_root, _args, { reads }) => reads.providers(),
     instances: (_root, args, { reads }, info) => {
       const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), first: args.first ?? null, after: args.after ?? null };
-      if (args.filter?.protection?.length) return protectionReader(reads).instancesIn(args.filter.protection, query, args.filter.rpoHours ?? null);
+      const protection = allowedValues(args.filter?.protection, 'filter.protection');
+      if (protection) return protectionReader(reads).instancesIn(protection, query, args.filter?.rpoHours ?? null);
       return reads.instances(query, listsWanted(selectedNodeFields(info)));
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
-    backups: (_root, { filter, first, after }, { reads }) => reads.backups(filter ? { ...filter, kind: kindFilter(filter.kind) } : null, first ?? null, after ?? null),
+    backups: (_root, { filter, first, after }, { reads }) =>
+      reads.backups(filter ? { ...filter, kind: kindFilter(filter.kind), status: allowedValues(filter.status, 'filter.status') } : null, first ?? null, after ?? null),
     backup: (_root, { id }, { reads }) => reads.backup(id),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },
