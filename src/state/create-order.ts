@@ -93,11 +93,13 @@ export class CreateOrder {
   async claimsUpTo(older: readonly string[], series: string, place: number): Promise<PlaceState[][] | undefined> {
     const first = await withinMs(this.store.getMany<string>([...older.map(openKey), ...placeKeys(series, place)]), CREATE_ORDER_STORE_WAIT_MS);
     if (first === undefined) return undefined;
+    const mine = statesOf(first.slice(older.length));
     const openOlder = older.filter((_, index) => first[index] !== undefined);
-    const olderHeld = openOlder.length === 0 ? [] : await withinMs(this.store.getMany<string>(openOlder.flatMap((name) => placeKeys(name, MOST_OVERLAPPING_CREATES))), CREATE_ORDER_STORE_WAIT_MS);
+    if (openOlder.length === 0) return [...older.map(() => []), mine];
+    const olderHeld = await withinMs(this.store.getMany<string>(openOlder.flatMap((name) => placeKeys(name, MOST_OVERLAPPING_CREATES))), CREATE_ORDER_STORE_WAIT_MS);
     if (olderHeld === undefined) return undefined;
     const byOlder = new Map(openOlder.map((name, index) => [name, olderHeld.slice(index * MOST_OVERLAPPING_CREATES, (index + 1) * MOST_OVERLAPPING_CREATES)]));
-    return [...older.map((name) => statesOf(withoutFreeTail(byOlder.get(name) ?? []))), statesOf(first.slice(older.length))];
+    return [...older.map((name) => statesOf(withoutFreeTail(byOlder.get(name) ?? []))), mine];
   }
 
   /**

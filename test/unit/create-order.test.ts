@@ -89,6 +89,40 @@ describe('CreateOrder', () => {
     expect(await order.claimsUpTo([], mine, 1)).toEqual([['open']]);
   });
 
+  it('keeps each older series its own places, and an open one whose places are all no longer held has none', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    const [oldest, older, empty] = ['onapp-a:7:37', 'onapp-a:7:38', 'onapp-a:7:39'];
+    await order.take(oldest, HELD_MS);
+    for (let place = 1; place <= 2; place++) await order.take(older, HELD_MS);
+    await order.giveUp(older, 1);
+    await order.take(empty, HELD_MS);
+    await store.delete(placeKey(empty, 1));
+    await order.take(SERIES, HELD_MS);
+    expect(await order.claimsUpTo([oldest, older, empty], SERIES, 1)).toEqual([['open'], ['given-up', 'open'], [], ['open']]);
+  });
+
+  it('a store that answers the first read and not the second gives no places: the caller counts its own series alone', async () => {
+    const inner = new MemoryStore();
+    const order = new CreateOrder(inner);
+    await order.take('onapp-a:7:39', HELD_MS);
+    await order.take(SERIES, HELD_MS);
+    vi.useFakeTimers();
+    try {
+      const silentSecond = silentAfter(0);
+      let reads = 0;
+      const halfway = Object.assign(Object.create(inner) as KeyValueStore, {
+        getMany: (keys: readonly string[]) => (++reads === 1 ? inner.getMany(keys) : silentSecond.getMany(keys)),
+      });
+      const reading = new CreateOrder(halfway).claimsUpTo(['onapp-a:7:39'], SERIES, 1);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      expect(await reading).toBeUndefined();
+      expect(reads).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a found backup as long as operations are followed, over the place held', async () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);
@@ -207,7 +241,7 @@ describe('CreateOrder', () => {
     const order = new CreateOrder(store);
     await order.take(SERIES, HELD_MS);
     store.calls.length = 0;
-    await order.claimsUpTo(['onapp-a:7:38', 'onapp-a:7:39'], SERIES, 1);
+    expect(await order.claimsUpTo(['onapp-a:7:38', 'onapp-a:7:39'], SERIES, 1)).toEqual([[], [], ['open']]);
     expect(store.calls).toEqual([{ method: 'getMany', keys: [openKey('onapp-a:7:38'), openKey('onapp-a:7:39'), placeKey(SERIES, 1)] }]);
     await order.take('onapp-a:7:39', HELD_MS);
     store.calls.length = 0;

@@ -79,10 +79,8 @@ export function backupOfCreate(backups: readonly Backup[], diskId: string, serie
         if (mine) return state.found;
         continue;
       }
-      if (state === 'given-up') {
-        if (mine) return undefined;
-        continue;
-      }
+      // Given up: it made nothing, so it takes nothing (and, were it the one asking, finds nothing).
+      if (state === 'given-up') continue;
       while (next < fresh.length && fresh[next]!.id <= above) next++;
       if (mine) return fresh[next]?.nativeId;
       next++;
