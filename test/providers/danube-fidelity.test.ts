@@ -98,6 +98,27 @@ describe('danube: fidelity to the documented API', () => {
     expect(audit.at(-1)).toContain('"outcome":"ok"');
   });
 
+  it('reads the documented status words with a trailing "-" (stopped-, running-, frozen-, notcreated-) as their bare word: a stopped- VM is STOPPED and can be restored onto', async () => {
+    // providers.md (Danube, VM list): "status values: stopped, running, stopping, notready, deploying,
+    // frozen, notcreated, stopped-, running-, frozen-, notcreated-, error" (esdc-ce vms/models/vm.py).
+    const words: Record<string, string> = { 'stopped-': 'STOPPED', 'running-': 'RUNNING', 'frozen-': 'SUSPENDED', 'notcreated-': 'STOPPED', error: 'UNKNOWN' };
+    const picked = [9, 10, 11, 2, 5].map((index) => nodes[index]!);
+    const vms = picked.map((node) => simulator.vms.find((vm) => vm.hostname === node.nativeId)!);
+    const before = vms.map((vm) => vm.status);
+    try {
+      Object.keys(words).forEach((word, index) => (vms[index]!.status = word));
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; state: string; status: string } }> } }>('{ instances(first: 100) { edges { node { nativeId state status } } } }');
+      expect(answer.errors).toBeUndefined();
+      const seen = Object.fromEntries(answer.data!.instances.edges.filter((edge) => picked.some((node) => node.nativeId === edge.node.nativeId)).map((edge) => [edge.node.state, edge.node.status]));
+      expect(seen).toEqual(words);
+      // Danube refuses a restore without force onto a VM that is not stopped; a stopped- VM is stopped.
+      const restore = await harness.gql(RESTORE, { input: { backupId: picked[0]!.backups[1]!.id, confirm: true } });
+      expect(restore.errors).toBeUndefined();
+    } finally {
+      vms.forEach((vm, index) => (vm.status = before[index]));
+    }
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

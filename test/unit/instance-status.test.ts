@@ -10,6 +10,8 @@ describe('InstanceStatus per provider', () => {
     expect([word('zomro', 'active'), word('zomro', 'stopped'), word('zomro', 'suspend'), word('zomro', 'verify_resize'), word('zomro', 'rebuilding')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'BUSY']);
     expect([word('zstack', 'Running'), word('zstack', 'Stopped'), word('zstack', 'Paused'), word('zstack', 'Migrating'), word('zstack', 'Crashed')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
     expect([word('danube', 'running'), word('danube', 'stopped'), word('danube', 'frozen'), word('danube', 'stopping'), word('danube', 'error')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'BUSY', 'UNKNOWN']);
+    // Danube's documented words with a trailing "-" (a change waiting to be applied) are their bare word's state.
+    expect([word('danube', 'running-'), word('danube', 'stopped-'), word('danube', 'frozen-'), word('danube', 'notcreated-'), word('danube', 'notcreated')]).toEqual(['RUNNING', 'STOPPED', 'SUSPENDED', 'STOPPED', 'STOPPED']);
     expect(word('zomro', null)).toBe('UNKNOWN');
     expect(word('zstack', ' Running ')).toBe('RUNNING');
   });

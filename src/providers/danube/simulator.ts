@@ -156,7 +156,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'POST') {
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name);
       if (!definition) return notFound('Backup definition not found');
-      if (vm.status !== 'running' && vm.status !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
+      if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
       const created = new Date();
       const backup: Row = { hostname, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
       if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name)) return { status: 406, json: { detail: 'Backup already exists' } };
@@ -189,7 +189,7 @@ export class DanubeSimulator extends ProviderSimulator {
       if (data.target_disk_id !== undefined && !validDisk(target, Number(data.target_disk_id))) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
       // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
       const force = data.force === undefined ? true : data.force === true;
-      if (target.status !== 'stopped' && !force) return { status: 423, json: { detail: 'VM is not stopped' } };
+      if (stateOf(target) !== 'stopped' && !force) return { status: 423, json: { detail: 'VM is not stopped' } };
       backup.status = 3;
       return this.startTask({ message: 'Backup successfully restored' }, () => {
         backup.status = 1;
@@ -243,6 +243,12 @@ export class DanubeSimulator extends ProviderSimulator {
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
+/**
+ * A VM's state without the trailing "-" of the documented words `stopped-`,
+ * `running-`, `frozen-`, `notcreated-` (a change to the VM waiting to be
+ * applied): a `stopped-` VM is stopped, and can be restored onto.
+ */
+const stateOf = (vm: Row): string => String(vm.status).replace(/-$/, '');
 const validDisk = (vm: Row, diskId: number): boolean => Number.isInteger(diskId) && diskId >= 1 && diskId <= Number(vm.disks ?? 1);
 const pick = (data: Row, keys: string[]): Row => Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]));
 
