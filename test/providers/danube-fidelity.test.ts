@@ -119,6 +119,25 @@ describe('danube: fidelity to the documented API', () => {
     }
   });
 
+  it('names the backup of a create that Danube finished at once (200 SUCCESS, "detail": "name=...", as the API example answers)', async () => {
+    simulator.finishAtOnce = true;
+    try {
+      const answer = await harness.gql<{ createBackup: { operation: { id: string; status: string }; backup: { name: string; status: string } | null } }>(
+        'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } backup { name status } } }',
+        { input: { instanceId: nodes[10]!.id, name: 'at-once', definitionName: 'daily' } },
+      );
+      expect(answer.errors).toBeUndefined();
+      const made = simulator.backups.filter((backup) => backup.hostname === nodes[10]!.nativeId && backup.note === 'at-once');
+      expect(made).toHaveLength(1);
+      expect(answer.data?.createBackup.operation.status).toBe('SUCCEEDED');
+      expect(answer.data?.createBackup.backup).toEqual({ name: made[0]!.name, status: 'AVAILABLE' });
+      const followed = await harness.gql<{ operation: { status: string; backup: { name: string } | null } }>('query($id: ID!) { operation(id: $id) { status backup { name } } }', { id: answer.data!.createBackup.operation.id });
+      expect(followed.data?.operation).toEqual({ status: 'SUCCEEDED', backup: { name: made[0]!.name } });
+    } finally {
+      simulator.finishAtOnce = false;
+    }
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

@@ -160,7 +160,8 @@ export class DanubeAdapter extends BaseAdapter {
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
-    if (!taskId) return this.operation(ref, 'SUCCEEDED');
+    // The backup's disk goes with it either way: without it a create that finished at once named no backup.
+    if (!taskId) return { ...this.operation(ref, 'SUCCEEDED'), backupKeyExtra: ref.token.slice(1) };
     return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: ref.token.slice(1) };
   }
 
@@ -203,8 +204,12 @@ export class DanubeAdapter extends BaseAdapter {
 
   private fromAnswer(answer: DanubeAnswer, kind: OperationKind, startedAt: Date, hostname: string, backupNativeId: string | null, keyExtra: string[] = []): Operation {
     const pending = answer.status === 201 && answer.taskId !== null;
+    // "POST /vm/(hostname)/backup/(bkpdef)": "200 OK – SUCCESS" or "201 Created – PENDING" (Danube API
+    // docs, api.vm.backup). A create done at once answers as its example shows, `"result": {"detail":
+    // "name=daily-20131014_133701, disk_id=1"}`: the backup is named there, as in a finished task's result.
+    const made = kind === 'CREATE_BACKUP' && !pending ? createdBackupName(answer.result) : null;
     // The token carries the task id and the backup's disk, so polling needs no server state.
-    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
+    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId: made ?? backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
     return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
   }
 }

@@ -33,6 +33,12 @@ export class DanubeSimulator extends ProviderSimulator {
   private token: string | null = null;
   /** The next task fails with this message. */
   failNextTask: string | null = null;
+  /**
+   * Asynchronous calls finish at once: "200 OK – SUCCESS" with the task's
+   * result (the Danube API docs list it beside "201 Created – PENDING", and
+   * their backup create example answers so), instead of a task to poll.
+   */
+  finishAtOnce = false;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('danube', options);
@@ -204,6 +210,10 @@ export class DanubeSimulator extends ProviderSimulator {
     const id = taskId();
     const fail = this.failNextTask;
     this.failNextTask = null;
+    if (this.finishAtOnce) {
+      (fail ? onFail : onDone)();
+      return fail ? { status: 400, json: { status: 'FAILURE', result: { detail: fail }, task_id: id } } : { status: 200, json: { status: 'SUCCESS', result, task_id: id } };
+    }
     this.tasks.set(id, { doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
     return { status: 201, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
   }
