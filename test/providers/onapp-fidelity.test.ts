@@ -104,6 +104,33 @@ describe('onapp fidelity', () => {
     expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: String(newest) } });
   });
 
+  it('finds the backup of a create on a cloud of incremental backups, which targets the VM and names no disk (target_type VirtualMachine, disk_id null)', async () => {
+    simulator.asyncDelayMs = 100;
+    simulator.incrementalBackups = true;
+    try {
+      const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(
+        'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }',
+        { input: { instanceId: nodes[5]!.id, name: 'incremental-at-onapp' } },
+      );
+      expect(answer.errors).toBeUndefined();
+      const made = Math.max(...[...simulator.backups.values()].filter((backup) => backup.vmId === Number(nodes[5]!.nativeId)).map((backup) => backup.id));
+      const listed = await harness.gql<{ instance: { backups: Array<{ nativeId: string; diskId: string | null; mode: string; raw: Record<string, unknown> }> } }>(
+        'query($id: ID!) { instance(id: $id) { backups { nativeId diskId mode raw } } }',
+        { id: nodes[5]!.id },
+      );
+      // As the docs' sample shows it.
+      expect(listed.data?.instance.backups.find((backup) => backup.nativeId === String(made))).toMatchObject({ diskId: null, mode: 'INCREMENTAL', raw: { target_type: 'VirtualMachine', target_id: Number(nodes[5]!.nativeId), disk_id: null } });
+      const done = await eventually(
+        () => harness.gql<{ operation: { status: string; backup: { nativeId: string } | null } }>(OPERATION, { id: answer.data!.createBackup.operation.id }),
+        (poll) => poll.data?.operation.status === 'SUCCEEDED' || poll.data?.operation.status === 'FAILED',
+        { timeoutMs: 3_000 },
+      );
+      expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: String(made) } });
+    } finally {
+      simulator.incrementalBackups = false;
+    }
+  });
+
   it('a create OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
     const node = nodes[4]!;
     const disk = node.backups.find((backup) => backup.diskId !== null)?.diskId ?? '1';

@@ -34,6 +34,13 @@ describe('backupOfCreate', () => {
     expect(backupOfCreate(listed, '8', only('40', open(1)))).toBe('45');
   });
 
+  it("takes an incremental backup of the whole VM (no disk: target_type VirtualMachine, OnApp's docs) for a create of any of its disks, never a diskless backup that is not incremental", () => {
+    const vmBackup = (nativeId: string): Backup => ({ nativeId, diskId: null, mode: 'INCREMENTAL' }) as Backup;
+    expect(backupOfCreate([backup('40'), vmBackup('41')], '7', only('40', open(1)))).toBe('41');
+    expect(backupOfCreate([backup('40'), vmBackup('41'), vmBackup('44')], '8', only('40', open(2)))).toBe('44');
+    expect(backupOfCreate([backup('40'), backup('41', null)], '7', only('40', open(1)))).toBeUndefined();
+  });
+
   it('finds nothing while the backup is not listed, and never the highest itself or a backup below it', () => {
     expect(backupOfCreate(listed, '7', only('40', open(3)))).toBeUndefined();
     expect(backupOfCreate(listed, '7', only('52', open(1)))).toBeUndefined();

@@ -55,6 +55,8 @@ const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
 export class OnappSimulator extends ProviderSimulator {
   /** False plays an OnApp (or a user's permission set) where the account-wide disk list answers 404. */
   accountDiskList = true;
+  /** True plays a cloud whose backups are incremental: a create makes a backup of the whole VM, not of the disk. */
+  incrementalBackups = false;
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
@@ -185,7 +187,7 @@ export class OnappSimulator extends ProviderSimulator {
       vmId: vm.id,
       diskId,
       backup_size: 0,
-      backup_type: 'normal',
+      backup_type: this.incrementalBackups ? 'incremental' : 'normal',
       initiated: 'manual',
       note: null,
       created_at: new Date().toISOString(),
@@ -232,6 +234,10 @@ export class OnappSimulator extends ProviderSimulator {
 
   private wireBackup(backup: SimBackup): Record<string, unknown> {
     const built = Date.now() >= backup.builtAt;
+    // "target_type - target for which the backup was taken; For normal backups it is a disk. For
+    // incremental backups it's virtual server." (OnApp backups/images docs; its sample: an incremental
+    // backup with "target_type": "VirtualMachine", "target_id" the VM's, "disk_id": null).
+    const incremental = backup.backup_type === 'incremental';
     return {
       id: backup.id,
       backup_size: built ? backup.backup_size : 0,
@@ -252,9 +258,9 @@ export class OnappSimulator extends ProviderSimulator {
       note: backup.note,
       operating_system: 'linux',
       operating_system_distro: backup.distro,
-      target_id: backup.diskId,
-      target_type: 'Disk',
-      disk_id: backup.diskId,
+      target_id: incremental ? backup.vmId : backup.diskId,
+      target_type: incremental ? 'VirtualMachine' : 'Disk',
+      disk_id: incremental ? null : backup.diskId,
       backup_server_id: 1,
     };
   }
