@@ -55,6 +55,21 @@ describe('zstack: fidelity to the documented API', () => {
     expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
   });
 
+  it("names the backup of a create ZStack answers at once (200 with the documented inventories and their groupUuid)", async () => {
+    simulator.answerAtOnce = true;
+    try {
+      const answer = await harness.gql<{ createBackup: { operation: { status: string }; backup: { nativeId: string; name: string; status: string } | null } }>(
+        'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { status } backup { nativeId name status } } }',
+        { input: { instanceId: instanceIds[3], name: 'at-once' } },
+      );
+      expect(answer.errors).toBeUndefined();
+      const group = simulator.volumeBackups.find((volume) => volume.name === 'at-once')!.groupUuid;
+      expect(answer.data?.createBackup).toEqual({ operation: { status: 'SUCCEEDED' }, backup: { nativeId: group, name: 'at-once', status: 'AVAILABLE' } });
+    } finally {
+      simulator.answerAtOnce = false;
+    }
+  });
+
   it('counts a job answer whose error is not null as FAILED, even with HTTP 200', async () => {
     simulator.failNextJob = { code: 'SYS.1001', description: 'A message or a operation timeout', details: 'Create VM on KVM timeout after 300s', status: 200 };
     const sync = await harness.gql<{ syncBackups: { operation: { id: string } } }>(SYNC);

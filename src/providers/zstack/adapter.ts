@@ -47,6 +47,12 @@ export function jobIdOf(body: unknown, sentJobUuid: string): string {
   return id && JOB_ID.test(id) ? id : sentJobUuid;
 }
 
+/** The VM backup a create's result names: the `groupUuid` its volume backups share (the docs' example gives it on the root volume only). */
+function createdGroup(body: unknown): string | null {
+  const group = ((body as Inventories | null)?.inventories ?? []).map((row) => row.groupUuid).find((value) => typeof value === 'string' && value !== '');
+  return typeof group === 'string' ? group : null;
+}
+
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
   readonly capabilities = ZSTACK_CAPABILITIES;
@@ -135,7 +141,7 @@ export class ZstackAdapter extends BaseAdapter {
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
     if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
-    const groupUuid = ((response.body as Inventories | null)?.inventories ?? []).map((row) => row.groupUuid).find((value) => typeof value === 'string') as string | undefined;
+    const groupUuid = createdGroup(response.body);
     return this.operation(groupUuid ? { ...ref, backupNativeId: groupUuid } : ref, 'SUCCEEDED', jobUuid);
   }
 
@@ -154,8 +160,11 @@ export class ZstackAdapter extends BaseAdapter {
     const startedAt = new Date();
     const response = await this.client.call({ ...call, jobUuid: sentJobUuid }, scope);
     const jobUuid = jobIdOf(response.body, sentJobUuid);
-    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token: [jobUuid, ...token] };
-    // Some calls finish at once (200); the rest answer 202 with a job to poll.
+    // Some calls finish at once (200) with the result a job would end with: a create's is the
+    // documented `{"inventories": [{..., "groupUuid"}]}` (CreateVmBackup, API Response), which
+    // names the backup as the job's result does. The rest answer 202 with a job to poll.
+    const made = response.status !== 202 && kind === 'CREATE_BACKUP' ? createdGroup(response.body) : null;
+    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId: made ?? backupNativeId, token: [jobUuid, ...token] };
     return response.status === 202 ? this.operation(ref, 'RUNNING', jobUuid) : this.operation(ref, 'SUCCEEDED', jobUuid);
   }
 

@@ -51,6 +51,12 @@ export class ZstackSimulator extends ProviderSimulator {
    * its own job uuid, which only the 202's `location` names.
    */
   honourJobUuidHeader = true;
+  /**
+   * Calls finish at once: 200 with the result a job would end with (for a
+   * create, the documented `{"inventories": [...]}`), instead of 202 and a
+   * job. The adapter takes a 200 as done; this plays it.
+   */
+  answerAtOnce = false;
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -178,6 +184,10 @@ export class ZstackSimulator extends ProviderSimulator {
    * A client-chosen job uuid seen before answers the first job again: a retry starts nothing new.
    */
   private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
+    if (this.answerAtOnce) {
+      onDone();
+      return { status: 200, json: { error: null, ...result() } };
+    }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (!this.jobs.has(jobUuid)) {
       const fail = this.failNextJob;
