@@ -210,8 +210,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
       }
       state.requestIds.set(id, requestId);
-      // ctx.subscriptions already holds this operation.
-      if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+      if (operationsRunning(ctx.subscriptions, state.answering) > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
       const retryAfterSeconds = options.rateLimiter?.check(state.principal, addresses.get(ctx.extra.socket)) ?? 0;
@@ -364,6 +363,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       return { operationsCut: cut };
     },
   };
+}
+
+/**
+ * Operations of a connection at once, this one included (ctx.subscriptions already holds it).
+ * graphql-ws forgets an operation at its client's `complete`, but a query or mutation goes on
+ * running to its end: counted by ctx.subscriptions alone, a client sending `complete` after
+ * each `subscribe` ran any number at once past the cap.
+ */
+function operationsRunning(subscriptions: Readonly<Record<string, unknown>>, answering: ReadonlyMap<string, number>): number {
+  let running = Object.keys(subscriptions).length;
+  for (const id of answering.keys()) if (!Object.hasOwn(subscriptions, id)) running += 1;
+  return running;
 }
 
 /**
