@@ -219,10 +219,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       const prepared = pipeline.prepare(payload.query);
       if ('errors' in prepared) return prepared.errors;
+      // graphql-ws answers an operation it cannot identify with an `error` and never calls onComplete:
+      // counted as answering below, it held its place and its id for good, and kept shutdown waiting.
+      const operation = getOperationAST(prepared.document, payload.operationName);
+      if (!operation) return [unidentifiedOperation(payload.operationName)];
       const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);
-      if (getOperationAST(prepared.document, payload.operationName)?.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
+      if (operation.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
       return {
         schema: pipeline.schema,
         document: prepared.document,
@@ -363,6 +367,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       return { operationsCut: cut };
     },
   };
+}
+
+/** As Apollo words it over HTTP. */
+function unidentifiedOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName ? `Unknown operation named "${operationName.slice(0, 100)}".` : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
+import { type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
 /** Messages a bare graphql-transport-ws connection received, and a way to wait for more. */
@@ -62,6 +62,39 @@ describe('WebSocket: operations a client cancelled still count toward its per-co
       expect(await answerTo('fifth')).toEqual({ id: 'fifth', type: 'next', payload: { data: { providers: [{ id: 'zomro-test' }] } } });
     } finally {
       socket.terminate();
+    }
+  });
+});
+
+describe('WebSocket: an operation graphql-ws cannot identify (operationName naming none, or several operations without one)', () => {
+  it('is refused without holding a place: the id can be used again, the cap is untouched, and shutdown neither waits for it nor counts it as cut', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: [withLimits({ maxSubscriptionsPerConnection: 2 }), withSettings({ shutdown: { drainTimeoutMs: 3_000 } })] });
+    const { socket, messages } = await openConnection(harness.gateway.graphqlUrl);
+    const answers = (id: string) => messages.filter((message) => message.id === id && (message.type === 'next' || message.type === 'error'));
+    const settled = async (id: string, count: number) => {
+      for (let waited = 0; answers(id).length < count && waited < 3_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      return answers(id);
+    };
+    try {
+      socket.send(JSON.stringify({ id: 'named', type: 'subscribe', payload: { query: '{ providers { id } }', operationName: 'NoSuchOperation' } }));
+      socket.send(JSON.stringify({ id: 'two', type: 'subscribe', payload: { query: 'query A { providers { id } } query B { providers { id } }' } }));
+      const [named] = await settled('named', 1);
+      const [two] = await settled('two', 1);
+      expect(named).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(two).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+      // Neither holds a place (cap 2) or its id: both ids run a query now.
+      socket.send(JSON.stringify({ id: 'named', type: 'subscribe', payload: { query: '{ providers { id } }' } }));
+      socket.send(JSON.stringify({ id: 'two', type: 'subscribe', payload: { query: '{ providers { id } }' } }));
+      expect((await settled('named', 2))[1]).toEqual({ id: 'named', type: 'next', payload: { data: { providers: [{ id: 'zomro-test' }] } } });
+      expect((await settled('two', 2))[1]).toEqual({ id: 'two', type: 'next', payload: { data: { providers: [{ id: 'zomro-test' }] } } });
+      // Nothing runs: the drain closes the connection at once, with nothing cut (it waited its 3 s, and said 2 were cut).
+      const started = Date.now();
+      const outcome = await harness.gateway.close();
+      expect(outcome.operationsCut).toBe(0);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      socket.terminate();
+      await harness.close();
     }
   });
 });
