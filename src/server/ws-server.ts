@@ -73,6 +73,7 @@ export interface WebSocketServerOptions {
 
 interface ConnectionState {
   principal: Principal;
+  /** A keyed client's principal; an anonymous caller's address (counted in `anonymousOpen`). */
   clientKey: Principal | string;
   /** Request id of each operation in flight, for its log lines. */
   requestIds: Map<string, string>;
@@ -99,7 +100,13 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
 export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<{ operationsCut: number }> } {
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
-  const perClient = new Map<Principal | string, number>();
+  const perClient = new Map<Principal, number>();
+  /**
+   * Anonymous callers' connections, by address and, for IPv6, by /64 (16 addresses' worth): a
+   * host holding a /64 took a new address, and 20 more connections, until the total cap was full
+   * and every client, keyed ones too, was refused.
+   */
+  const anonymousOpen = new AddressCounts(limits.maxWsConnectionsPerClient);
   let authenticated = 0;
   /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
   const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
@@ -177,20 +184,22 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         closeFirmly(socket, CLOSE_FORBIDDEN, ANOTHER_ORIGIN_MESSAGE);
         return false;
       }
-      // Anonymous callers share one principal: count them by address instead.
-      const clientKey = isAnonymous(principal) ? `anonymous@${address}` : principal;
       if (authenticated >= limits.maxWsConnections) {
         logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
         closeFirmly(socket, CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
         return false;
       }
-      const open = perClient.get(clientKey) ?? 0;
-      if (open >= limits.maxWsConnectionsPerClient) {
-        logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnectionsPerClient }, 'WebSocket connection refused: per-client cap');
-        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections for this client (limit ${limits.maxWsConnectionsPerClient})`);
+      // Anonymous callers share one principal: count them by address (and /64) instead.
+      const clientKey = isAnonymous(principal) ? address : principal;
+      const refusedBy = typeof clientKey === 'string' ? anonymousOpen.take(clientKey) : (perClient.get(clientKey) ?? 0) >= limits.maxWsConnectionsPerClient ? 'client' : null;
+      if (refusedBy !== null) {
+        const limit = refusedBy === 'subnet' ? limits.maxWsConnectionsPerClient * SUBNET_SHARE : limits.maxWsConnectionsPerClient;
+        const of = refusedBy === 'subnet' ? "this address's /64" : 'this client';
+        logger.warn({ client: principal.name, remote: address, limit, per: refusedBy }, 'WebSocket connection refused: per-client cap');
+        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections for ${of} (limit ${limit})`);
         return false;
       }
-      perClient.set(clientKey, open + 1);
+      if (typeof clientKey !== 'string') perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
       authenticated += 1;
       states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), gone: cancellationController() });
       return true;
@@ -328,9 +337,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const state = states.get(socket);
       if (state) {
         authenticated -= 1;
-        const left = (perClient.get(state.clientKey) ?? 1) - 1;
-        if (left > 0) perClient.set(state.clientKey, left);
-        else perClient.delete(state.clientKey);
+        if (typeof state.clientKey === 'string') anonymousOpen.release(state.clientKey);
+        else {
+          const left = (perClient.get(state.clientKey) ?? 1) - 1;
+          if (left > 0) perClient.set(state.clientKey, left);
+          else perClient.delete(state.clientKey);
+        }
         state.gone.abort();
         states.delete(socket);
       }
