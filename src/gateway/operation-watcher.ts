@@ -74,7 +74,11 @@ export class OperationWatcher {
     return [...this.watches.values()].filter((watch) => watch.leading).length;
   }
 
-  watch(id: string, poll: () => Promise<Operation>): AsyncIterableIterator<Operation> {
+  /**
+   * `beforeEach`: this subscriber's own, called with each status before it is handed on (the loop's
+   * `poll` is the first subscriber's, shared by those who join later).
+   */
+  watch(id: string, poll: () => Promise<Operation>, beforeEach: (operation: Operation) => void = () => {}): AsyncIterableIterator<Operation> {
     const queue: Array<Operation | Error> = [];
     let wake: (() => void) | null = null;
     let finished = false;
@@ -114,6 +118,7 @@ export class OperationWatcher {
           queue.length = 0;
           leave();
         }
+        beforeEach(event);
         return { done: false, value: event };
       },
       return: async () => {

@@ -186,7 +186,22 @@ export class RequestReads {
   operationUpdates(id: string): AsyncIterableIterator<Operation> {
     const ref = decodeOperationId(id);
     const adapter = this.provider(ref.providerId);
-    return this.shared.watcher.watch(id, async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)));
+    return this.shared.watcher.watch(
+      id,
+      async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)),
+      (operation) => this.forgetReadsOf(operation),
+    );
+  }
+
+  /**
+   * Each status of a subscription is answered with its loaders, which live as long as it does:
+   * what they read for an earlier status (its backup CREATING) must not answer a later one. The
+   * poll loop's invalidation reaches only the loaders of the subscriber that started it, so a
+   * second subscriber was told SUCCEEDED with the backup still CREATING.
+   */
+  private forgetReadsOf(operation: Operation): void {
+    if (operation.kind === 'SYNC_BACKUPS') this.loaders.forgetAllLists();
+    else if (operation.instanceNativeId) this.loaders.forgetInstance(operation.providerId, operation.instanceNativeId);
   }
 
   /** A list from the read cache comes back as it is, not in a promise (see RequestLoaders.warmList). */
