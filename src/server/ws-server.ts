@@ -13,6 +13,7 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
+import { HeldText } from './held-text.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
 import { cancellationController } from './request-signal.js';
@@ -79,6 +80,8 @@ interface ConnectionState {
   requestIds: Map<string, string>;
   /** Queries and mutations running (not subscriptions): shutdown lets them finish before it closes the connection. */
   answering: Map<string, number>;
+  /** The query text its operations hold until they end (a subscription may never end). */
+  heldText: HeldText;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
   gone: AbortController;
 }
@@ -112,6 +115,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
   const sources = new WeakMap<object, string>();
   const addresses = new WeakMap<WebSocket, string>();
+  /**
+   * The size of the message each socket's graphql-ws handler is reading: set just before it is
+   * handed over, read by onSubscribe, which graphql-ws calls before its handler first awaits.
+   */
+  const handling = new WeakMap<WebSocket, number>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
@@ -120,6 +128,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const state = states.get(socket);
     if (!state) return;
     state.requestIds.delete(id);
+    state.heldText.release(id);
     // Counted per id: a client may cancel an operation and reuse its id while the first still runs.
     const left = (state.answering.get(id) ?? 0) - 1;
     if (left > 0) state.answering.set(id, left);
@@ -201,7 +210,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       if (typeof clientKey !== 'string') perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
       authenticated += 1;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -226,6 +235,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (retryAfterSeconds > 0) {
         return [new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) })];
       }
+      // What graphql-ws keeps of the operation until it ends: its whole message (see HeldText).
+      const size = handling.get(ctx.extra.socket) ?? payload.query.length;
+      if (!state.heldText.fits(size)) {
+        const message = `Message size limit of ${limits.bodyLimitBytes} per connection exceeded: its operations running hold ${state.heldText.characters}; complete one first, or send a shorter one.`;
+        return [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+      }
       const prepared = pipeline.prepare(payload.query);
       if ('errors' in prepared) return prepared.errors;
       // graphql-ws answers an operation it cannot identify with an `error` and never calls onComplete:
@@ -235,6 +250,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);
+      // From here the operation runs, and graphql-ws calls onComplete when it ends.
+      state.heldText.hold(id, size);
       if (operation.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
       return {
         schema: pipeline.schema,
@@ -315,7 +332,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
           socket.on('message', (data) => {
-            callback(String(data)).catch((error: unknown) => {
+            const text = String(data);
+            handling.set(socket, text.length);
+            callback(text).catch((error: unknown) => {
               if (isUnexpectedMessage(error)) {
                 // The client broke the protocol (a connection_ack or next of its own): its fault, not ours.
                 logger.info({ err: error.message, remote: address }, 'WebSocket connection closed: unexpected message');

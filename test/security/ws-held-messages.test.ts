@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { encodeId } from '../../src/domain/ids.js';
+import { decodeInstanceId } from '../../src/gateway/ids.js';
+import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
+import { wsUrl } from '../helpers/ws.js';
+
+const BODY_LIMIT = 64 * 1024;
+
+interface Message {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+describe('WebSocket: the messages of the operations a connection runs add up to one message at most', () => {
+  let harness: Harness;
+  let socket: WebSocket;
+  const messages: Message[] = [];
+  /** An operation that never ends: a restore OnApp has no transaction for stays PENDING. */
+  let pending: string;
+
+  const answer = async (id: string): Promise<Message> => {
+    for (let waited = 0; waited < 5_000; waited += 10) {
+      const found = messages.find((message) => message.id === id && (message.type === 'next' || message.type === 'error'));
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no answer to ${id}`);
+  };
+  /** A subscription to the pending operation, padded with a comment (which costs no tokens) to `size` characters. */
+  const subscribe = (id: string, size: number, extra: Record<string, unknown> = {}) => {
+    const query = `subscription { operationUpdated(id: "${pending}") { status } }\n#`;
+    socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: query + 'x'.repeat(Math.max(0, size - query.length)), ...extra } }));
+  };
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withLimits({ bodyLimitBytes: BODY_LIMIT }) });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+    const vm = decodeInstanceId(list.data!.instances.edges[0]!.node.id).nativeId;
+    pending = encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(Date.now()), vm, '999999']);
+    socket = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
+    socket.on('error', () => {});
+    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+    for (let waited = 0; !messages.some((message) => message.type === 'connection_ack') && waited < 3_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+  afterAll(async () => {
+    socket.terminate();
+    await harness.close();
+  });
+
+  it('a second subscription padded to 40 KB is refused while the first holds 40 KB (limit 64 KB); small ones still run', async () => {
+    subscribe('first', 40_000);
+    expect(await answer('first')).toEqual({ id: 'first', type: 'next', payload: { data: { operationUpdated: { status: 'PENDING' } } } });
+    // Before, each held its message for as long as it lasted: one client's 400 subscriptions of 0.9 MB held ~700 MB.
+    subscribe('second', 40_000);
+    const refused = await answer('second');
+    expect(refused.type).toBe('error');
+    expect(refused.payload).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX' } })]);
+    subscribe('small', 0);
+    expect((await answer('small')).type).toBe('next');
+  });
+
+  it('counts the whole message (what is sent beside the query is kept too), and gives the room back when an operation ends', async () => {
+    subscribe('padded-beside', 0, { padding: 'y'.repeat(40_000) });
+    expect((await answer('padded-beside')).type).toBe('error');
+    socket.send(JSON.stringify({ id: 'first', type: 'complete' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    subscribe('third', 40_000);
+    expect((await answer('third')).type).toBe('next');
+  });
+});
