@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerConfigSchema } from '../providers/registry.js';
+import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
 import { crossCheckConfig } from './cross-checks.js';
 
@@ -111,6 +112,8 @@ export const configSchema = z
         }))
         .max(100)
         .default([]),
+      // Names a caller without a key may send requests to, besides IP addresses and localhost (DNS rebinding; src/server/anonymous-host.ts).
+      allowedHosts: z.array(z.string().regex(ALLOWED_HOST, 'must be a host name, or .name for it and the names under it')).max(100).default([]),
     }),
     /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
     admin: section({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { isGatewayError } from '../domain/errors.js';
-import type { Principal } from '../gateway/principal.js';
+import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { ProviderSet } from '../gateway/provider-set.js';
 import { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -36,6 +36,7 @@ import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
+import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from './anonymous-host.js';
 
 /**
  * How long before the drain timeout shutdown cuts what is still running (WebSocket
@@ -58,6 +59,8 @@ export interface GatewayServerOptions {
   adminRoutesOnMainPort?: boolean;
   /** Demo mode on loopback: answer only requests sent to a loopback name (DNS rebinding; see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
+  /** Demo mode: its anonymous admin is answered at any name (loopbackNamesOnly, or --demo-public), not only those of `listen.allowedHosts`. */
+  anonymousAtAnyHost?: boolean;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
 }
@@ -110,6 +113,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
   const clientAddressOf = clientAddressResolver(config.listen.trustedProxies);
+  const anonymousAtHost = (headers: IncomingHttpHeaders): boolean => options.anonymousAtAnyHost === true || anonymousHostAllowed(headers, config.listen.allowedHosts);
 
   const app = express();
   app.disable('x-powered-by');
@@ -199,7 +203,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get(graphiql.assetRoute, graphiql.asset);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     try {
-      res.locals.principal = authenticator.authenticate(req.headers.authorization);
+      const principal = authenticator.authenticate(req.headers.authorization);
+      if (isAnonymous(principal) && !anonymousAtHost(req.headers)) {
+        res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+        return;
+      }
+      res.locals.principal = principal;
       next();
     } catch (error) {
       res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
@@ -247,6 +256,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countError: (code) => metrics.graphqlError(code),
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
+    anonymousAtHost,
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies);

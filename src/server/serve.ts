@@ -65,7 +65,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const operationBus = env.REDIS_URL ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(env.REDIS_URL) : undefined;
   // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
   const loopbackNamesOnly = demo && options.demoPublic !== true;
-  const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, ...(operationBus ? { operationBus } : {}) });
+  const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });
   exitOnSignals({
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,

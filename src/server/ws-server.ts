@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
 import { GraphQLError, getOperationAST, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { fromAnotherOrigin } from './origin.js';
 import { sentToLoopbackName } from './loopback-host.js';
+import { ANONYMOUS_HOST_MESSAGE } from './anonymous-host.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
@@ -70,6 +71,8 @@ export interface WebSocketServerOptions {
   countSlowReaderClose(): void;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
+  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
+  anonymousAtHost(headers: IncomingHttpHeaders): boolean;
 }
 
 interface ConnectionState {
@@ -185,6 +188,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (options.loopbackNamesOnly && !sentToLoopbackName(ctx.extra.request.headers)) {
         logger.info({ remote: address, host: String(ctx.extra.request.headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
         closeFirmly(socket, CLOSE_FORBIDDEN, 'demo mode answers localhost or a loopback address only');
+        return false;
+      }
+      if (isAnonymous(principal) && !options.anonymousAtHost(ctx.extra.request.headers)) {
+        logger.info({ remote: address, host: String(ctx.extra.request.headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
+        closeFirmly(socket, CLOSE_FORBIDDEN, ANONYMOUS_HOST_MESSAGE);
         return false;
       }
       if (isAnonymous(principal) && fromAnotherOrigin(ctx.extra.request.headers)) {

@@ -31,6 +31,15 @@ describe('config validation', () => {
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { drainTimeoutMs: 0, readyzGraceMs: 0 } }).shutdown.readyzGraceMs).toBe(0);
   });
 
+  it('takes host names and .names as listen.allowedHosts, and refuses anything else', () => {
+    expect(validateConfig({ allowAnonymous: true, providers: [zomro], listen: { allowedHosts: ['backups.example.net', '.corp.example', 'gw'] } }).listen.allowedHosts).toEqual(['backups.example.net', '.corp.example', 'gw']);
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro], listen: { allowedHosts: ['https://x.example', 'x.example:4000', '*'] } })).toEqual([
+      'listen.allowedHosts[0]: must be a host name, or .name for it and the names under it',
+      'listen.allowedHosts[1]: must be a host name, or .name for it and the names under it',
+      'listen.allowedHosts[2]: must be a host name, or .name for it and the names under it',
+    ]);
+  });
+
   it('takes trusted proxies as addresses, CIDR ranges and range names, and names an entry that is none of them', () => {
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], listen: { trustedProxies: ['10.0.0.0/8', '::1', 'loopback', 'uniquelocal'] } }).listen.trustedProxies).toEqual([
       '10.0.0.0/8',
@@ -46,7 +55,7 @@ describe('config validation', () => {
 
   it('accepts the documented shape and fills defaults', () => {
     const config = validateConfig({ allowAnonymous: true, providers: [zomro] });
-    expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [] });
+    expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [], allowedHosts: [] });
     expect(config.providers[0]).toMatchObject({ id: 'zomro-nl', timezone: 'UTC' });
     expect(config.limits.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.limits).toMatchObject({ maxWsConnections: 1000, maxWsConnectionsPerClient: 20, maxSubscriptionsPerConnection: 20 });
