@@ -83,6 +83,11 @@ interface ConnectionState {
   requestIds: Map<string, string>;
   /** Queries and mutations running (not subscriptions): shutdown lets them finish before it closes the connection. */
   answering: Map<string, number>;
+  /**
+   * Every operation started and not yet ended (graphql-ws's onComplete), subscriptions too, per id:
+   * graphql-ws forgets one at its client's `complete`, before it has ended.
+   */
+  running: Map<string, number>;
   /** The query text its operations hold until they end (a subscription may never end). */
   heldText: HeldText;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
@@ -133,9 +138,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     state.requestIds.delete(id);
     state.heldText.release(id);
     // Counted per id: a client may cancel an operation and reuse its id while the first still runs.
-    const left = (state.answering.get(id) ?? 0) - 1;
-    if (left > 0) state.answering.set(id, left);
-    else state.answering.delete(id);
+    countDown(state.answering, id);
+    countDown(state.running, id);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
   };
@@ -218,7 +222,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       if (typeof clientKey !== 'string') perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
       authenticated += 1;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -226,8 +230,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const requestId = randomUUID();
       if (!state) return [new GraphQLError('connection not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
       // graphql-ws lets a cancelled operation's id be used again at once, and the first
-      // operation's end then drops the second one's answer: refused until the first has ended.
-      if (state.answering.has(id)) {
+      // operation's end then drops the second one's answer (a query) or forgets the second
+      // altogether (a subscription: it ran on, polling, after its connection had closed).
+      // Refused until the first has ended.
+      if (state.running.has(id)) {
         return [new GraphQLError('this operation id still belongs to a cancelled operation that has not ended: use a new id', { extensions: { code: 'BAD_USER_INPUT' } })];
       }
       // Once shutdown has begun nothing new runs, so a client never has to wonder whether an
@@ -236,6 +242,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
       }
       state.requestIds.set(id, requestId);
+      // A cancelled subscription ends at once (graphql-ws returns its iterator); a cancelled query runs on.
       if (operationsRunning(ctx.subscriptions, state.answering) > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
@@ -260,6 +267,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       sources.set(prepared.document, prepared.source);
       // From here the operation runs, and graphql-ws calls onComplete when it ends.
       state.heldText.hold(id, size);
+      state.running.set(id, (state.running.get(id) ?? 0) + 1);
       if (operation.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
       return {
         schema: pipeline.schema,
@@ -421,9 +429,16 @@ function unidentifiedOperation(operationName: string | null | undefined): GraphQ
  * each `subscribe` ran any number at once past the cap.
  */
 function operationsRunning(subscriptions: Readonly<Record<string, unknown>>, answering: ReadonlyMap<string, number>): number {
-  let running = Object.keys(subscriptions).length;
-  for (const id of answering.keys()) if (!Object.hasOwn(subscriptions, id)) running += 1;
-  return running;
+  let count = Object.keys(subscriptions).length;
+  for (const id of answering.keys()) if (!Object.hasOwn(subscriptions, id)) count += 1;
+  return count;
+}
+
+/** One less of `id`; the entry goes at none. */
+function countDown(counts: Map<string, number>, id: string): void {
+  const left = (counts.get(id) ?? 0) - 1;
+  if (left > 0) counts.set(id, left);
+  else counts.delete(id);
 }
 
 /**
