@@ -15,6 +15,7 @@ import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
 import { HeldText } from './held-text.js';
+import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
 import { cancellationController } from './request-signal.js';
@@ -325,8 +326,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     };
     let pongWait: NodeJS.Timeout | null = null;
     const ping = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+      // A client not read from (see pauseIfBehind) cannot be heard answering: its pong waits unread.
+      if (socket.readyState !== WebSocket.OPEN || socket.isPaused) return;
+      pongWait = setTimeout(() => {
+        if (!socket.isPaused) socket.terminate();
+      }, KEEP_ALIVE_MS);
       socket.once('pong', () => {
         if (pongWait) clearTimeout(pongWait);
         pongWait = null;
@@ -343,7 +347,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             if (socket.readyState !== WebSocket.OPEN || tooFarBehind(socket, address)) return resolve();
             // A send fails only with the connection (a reset, a closed socket): its 'error' and
             // 'close' handlers say so once, and there is no one left to answer.
-            socket.send(data, () => resolve());
+            socket.send(data, () => {
+              resumeIfCaughtUp(socket);
+              resolve();
+            });
+            pauseIfBehind(socket);
           }),
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
