@@ -55,7 +55,7 @@ describe('deployment files', () => {
     expect(read('deploy/haproxy.cfg')).toMatch(/^\s*http-request set-header X-Forwarded-For %\[src\]$/m);
     expect(read('deploy/haproxy.cfg')).not.toMatch(/option forwardfor/);
     const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
-    expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [] });
+    expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [], allowedHosts: [] });
   });
 
   it('has a Deployment with readiness on /readyz, liveness on /healthz, a preStop sleep and room to drain', () => {
