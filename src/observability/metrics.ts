@@ -44,7 +44,7 @@ export class GatewayMetrics implements UpstreamObserver {
   });
   private readonly wsSlowReaders = new Counter({
     name: 'backup_graph_websocket_slow_reader_closes_total',
-    help: 'WebSocket connections closed (1013) for having more than limits.maxWsBufferedBytes queued unsent: clients that stopped reading their answers.',
+    help: 'WebSocket connections closed (1013) for not reading their answers: more than limits.maxWsBufferedBytes queued unsent, or none taken in a keep-alive period while not read from.',
     registers: [this.registry],
   });
   private readonly batchSize = new Histogram({

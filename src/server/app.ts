@@ -63,6 +63,8 @@ export interface GatewayServerOptions {
   anonymousAtAnyHost?: boolean;
   /** Benchmark only: switch DataLoader batching off for the naive baseline. */
   batching?: boolean;
+  /** Tests only: a shorter WebSocket keep-alive period (KEEP_ALIVE_MS). */
+  webSocketKeepAliveMs?: number;
 }
 
 export interface RunningGateway {
@@ -257,6 +259,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
     anonymousAtHost,
+    ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies);

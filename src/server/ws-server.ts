@@ -34,8 +34,12 @@ export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
  * altogether never reads this frame: it is dropped CLOSE_HANDSHAKE_WAIT_MS later (1006 to it).
  */
 export const CLOSE_SLOW_READER = 1013;
-/** Ping period; a peer that does not answer within one period is dropped (graphql-ws's default). */
-const KEEP_ALIVE_MS = 12_000;
+/**
+ * Ping period; a peer that does not answer within one period is dropped (graphql-ws's default).
+ * A peer not read from (see pauseIfBehind) cannot be heard answering: it is dropped when it
+ * has taken no answer in a whole period instead.
+ */
+export const KEEP_ALIVE_MS = 12_000;
 /**
  * Sockets from one address that have not sent connection_init yet. A browser
  * or a service opens one at a time; a proxy in front (HAProxy) brings many
@@ -74,6 +78,8 @@ export interface WebSocketServerOptions {
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  /** Tests only: a shorter KEEP_ALIVE_MS. */
+  keepAliveMs?: number;
 }
 
 interface ConnectionState {
@@ -158,14 +164,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const tooFarBehind = (socket: WebSocket, address: string): boolean => {
     const queued = socket.bufferedAmount;
     if (queued <= limits.maxWsBufferedBytes) return false;
+    closeSlowReader(socket, address, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
+    return true;
+  };
+  const closeSlowReader = (socket: WebSocket, address: string, reason: string) => {
     logger.warn(
-      { client: states.get(socket)?.principal.name, remote: address, queuedBytes: queued, limit: limits.maxWsBufferedBytes },
+      { client: states.get(socket)?.principal.name, remote: address, queuedBytes: socket.bufferedAmount, limit: limits.maxWsBufferedBytes, reason },
       'WebSocket connection closed: the client is not reading its answers',
     );
     options.countSlowReaderClose();
-    closeFirmly(socket, CLOSE_SLOW_READER, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
-    return true;
+    closeFirmly(socket, CLOSE_SLOW_READER, reason);
   };
+  const keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
   const format = (requestId: string, errors: readonly GraphQLError[]) => {
@@ -325,18 +335,29 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       waiting.release(address);
     };
     let pongWait: NodeJS.Timeout | null = null;
+    // What a paused client had still to take at the last ping: unchanged a period later, it has stopped reading.
+    let unreadAtLastPing: number | null = null;
     const ping = setInterval(() => {
-      // A client not read from (see pauseIfBehind) cannot be heard answering: its pong waits unread.
-      if (socket.readyState !== WebSocket.OPEN || socket.isPaused) return;
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.isPaused) {
+        // Not read from (see pauseIfBehind), so its pong would wait unread: what shows it alive is
+        // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
+        // unread answers and its place for the life of the process (no send would come to check it).
+        const unread = socket.bufferedAmount;
+        if (unreadAtLastPing !== null && unread >= unreadAtLastPing) closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period');
+        unreadAtLastPing = unread;
+        return;
+      }
+      unreadAtLastPing = null;
       pongWait = setTimeout(() => {
         if (!socket.isPaused) socket.terminate();
-      }, KEEP_ALIVE_MS);
+      }, keepAliveMs);
       socket.once('pong', () => {
         if (pongWait) clearTimeout(pongWait);
         pongWait = null;
       });
       socket.ping();
-    }, KEEP_ALIVE_MS);
+    }, keepAliveMs);
     waitingSockets.set(socket, initialised);
     const closed = server.opened(
       {

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   configure?: ConfigChange | ConfigChange[];
   store?: KeyValueStore;
   batching?: boolean;
+  /** A shorter WebSocket keep-alive period than the gateway's 12 s. */
+  webSocketKeepAliveMs?: number;
 }
 
 /** The harness's config before validation, as a test changes it. */
@@ -122,6 +124,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger: memoryLogger(logs),
     ...(options.store ? { store: options.store } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
+    ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
   });
 
   return {

@@ -42,4 +42,31 @@ describe('WebSocket: a client that sends without reading its answers is read no 
       socket.terminate();
     }
   }, 30_000);
+
+  it('a client paused for taking nothing in a whole keep-alive period is dropped, and counted, rather than held for good', async () => {
+    const keepAliveMs = 300;
+    const quick = await startHarness({ kinds: ['zomro'], webSocketKeepAliveMs: keepAliveMs });
+    try {
+      const socket = new WebSocket(wsUrl(quick.gateway.graphqlUrl), 'graphql-transport-ws');
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+      await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      tcp.pause();
+      // Enough unread pongs to pass the mark, then nothing more: no send comes to check the connection.
+      for (let index = 0; index < 300; index++) socket.send(PING);
+      const slowReaderCloses = async () => {
+        const text = await (await fetch(`${quick.gateway.adminUrl}/metrics`)).text();
+        return Number(/backup_graph_websocket_slow_reader_closes_total (\d+)/.exec(text)?.[1] ?? 0);
+      };
+      await eventually(slowReaderCloses, (count) => count === 1, { timeoutMs: 20 * keepAliveMs });
+      tcp.resume();
+      expect([1006, 1013]).toContain(await closed);
+      expect(quick.logs.some((line) => line.includes('no answer taken in a keep-alive period'))).toBe(true);
+    } finally {
+      await quick.close();
+    }
+  }, 30_000);
 });
