@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { GraphQLError, Source } from 'graphql';
+import { GraphQLError, Source, buildSchema, parse } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
@@ -68,6 +69,17 @@ describe('the error formatter', () => {
   it("reads graphql-js's own errors (no code, no cause) as the client's mistake", () => {
     const coercion = new GraphQLError('Variable "$first" got invalid value "x"; Int cannot represent non-integer value: "x"');
     expect(formatGraphQLError(format, coercion)).toEqual({ message: coercion.message, extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('reads an error raised while executing (a path, no code, no cause) as the gateway\'s fault, not the client\'s', async () => {
+    // As graphql-jit raises it for a null in a non-null field: a GraphQLError with a path and no originalError.
+    const schema = buildSchema('type Query { backup: Backup } type Backup { id: ID! }');
+    const compiled = compileQuery(schema, parse('{ backup { id } }'));
+    if (!isCompiledQuery(compiled)) throw new Error('did not compile');
+    const result = await compiled.query({ backup: { id: null } }, {}, {});
+    const [nullInNonNull] = result.errors ?? [];
+    expect(nullInNonNull?.message).toContain('Cannot return null for non-nullable field Backup.id');
+    expect(formatGraphQLError(format, nullInNonNull!)).toEqual({ message: 'internal error', locations: expect.any(Array), path: ['backup', 'id'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
   it('turns a limit refusal into QUERY_TOO_COMPLEX in plain words', () => {
