@@ -201,12 +201,17 @@ export class OnappAdapter extends BaseAdapter {
           ? this.operation(ref, 'FAILED', null, `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
           : this.operation(ref, 'PENDING');
       }
+      const made = backups.find((backup) => backup.nativeId === madeId);
+      if (!made) return this.operation({ ...ref, backupNativeId: madeId }, 'FAILED', null, 'the backup is gone');
       const mine = series.at(-1)?.places.at(-1);
       // Only a place a create holds records what it found: an id made up for a place never
       // taken would otherwise claim a backup for no create, and a placeless id reads place 1.
-      if (mine === 'open' && ref.token.length > 2) await this.createOrder.found(this.seriesOf(diskId, highest), place, madeId);
-      const made = backups.find((backup) => backup.nativeId === madeId);
-      if (!made) return this.operation({ ...ref, backupNativeId: madeId }, 'FAILED', null, 'the backup is gone');
+      // And only for a disk of the VM read: the id is the client's to write, and one naming
+      // another client's disk, series and place beside a VM with an incremental backup (counted
+      // for any disk) recorded that VM's backup as the other create's, which then ended FAILED.
+      if (mine === 'open' && ref.token.length > 2 && (await this.isDiskOf(vmId, diskId, made, scope))) {
+        await this.createOrder.found(this.seriesOf(diskId, highest), place, madeId);
+      }
       return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
     }
     const backups = await this.backupsOf(vmId, scope);
@@ -214,6 +219,17 @@ export class OnappAdapter extends BaseAdapter {
     if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+  }
+
+  /**
+   * Whether `diskId` is a disk of the VM `vmId`. A backup listed under the VM
+   * that names the disk says so without a call; an incremental one names no
+   * disk, and then the VM's disks are read (once per create: its place then
+   * holds what it found).
+   */
+  private async isDiskOf(vmId: string, diskId: string, listed: Backup, scope: UpstreamScope): Promise<boolean> {
+    if (listed.diskId === diskId) return true;
+    return (await this.disksOf(vmId, scope)).includes(diskId);
   }
 
   /** The creates of one disk that read the same highest backup id before their call: one series of places. */
