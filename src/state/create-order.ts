@@ -69,7 +69,11 @@ export class CreateOrder {
       if (!taken) continue;
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
       const opened = await withinMs(this.store.set(openKey(series), TAKEN, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
-      return opened ? place : this.unanswered();
+      // The place is held either way, and its series counts it: going ahead placeless would read
+      // as place 1, beside the create that holds place 1, and both would be told of one backup.
+      // Without the mark only a later series may miss this create, as every series did before.
+      if (!opened) this.onUnanswered();
+      return place;
     }
     return 'full';
   }
