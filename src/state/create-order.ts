@@ -107,6 +107,21 @@ export class CreateOrder {
   }
 
   /**
+   * The highest backup id a place of `series` records as found; undefined
+   * when none does, or the store does not answer in time. Read when the
+   * series is full (see the OnApp adapter's takePlace).
+   */
+  async highestFound(series: string): Promise<string | undefined> {
+    const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), CREATE_ORDER_STORE_WAIT_MS);
+    let highest: string | undefined;
+    for (const state of statesOf(held ?? [])) {
+      if (typeof state !== 'object' || !Number.isSafeInteger(Number(state.found))) continue;
+      if (highest === undefined || Number(state.found) > Number(highest)) highest = state.found;
+    }
+    return highest;
+  }
+
+  /**
    * For a create whose call failed. Marked first, then deleted only if no
    * later place is held: marking last would let a place taken meanwhile
    * count a place that is not there. Never throws: a store that does not

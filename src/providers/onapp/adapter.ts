@@ -30,6 +30,9 @@ export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
  */
 export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
 
+/** How many full series of found places a create moves past (see takePlace): each is one more store read. */
+const SERIES_MOVES = 4;
+
 /** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
 const segment = (value: string): string => {
   if (!/^\d{1,18}$/.test(value)) throw notFound('object', undefined);
@@ -112,9 +115,8 @@ export class OnappAdapter extends BaseAdapter {
     const vmId = request.instance.nativeId;
     const diskId = await this.chooseDisk(vmId, scope, request.diskId);
     const before = await this.backupsOf(vmId, scope);
-    const highest = String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0));
+    const { highest, place } = await this.takePlace(diskId, String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0)));
     const series = this.seriesOf(diskId, highest);
-    const place = await this.takePlace(series);
     const startedAt = new Date();
     let body: unknown;
     try {
@@ -255,16 +257,31 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   /**
-   * This create's place in `series`; null when the store did not answer in
-   * time. Then it goes ahead as the first of its series (as every create did
+   * This create's place among the creates of `diskId` that read
+   * `listedHighest`, with the highest id its series counts from (see
+   * below: past one full of finished creates); place null when the store
+   * did not answer in time. Then it goes ahead as the first of its series (as every create did
    * before places): refusing would lose the backup asked for, for as long
    * as the store is down, while going ahead risks only two creates of one
    * disk within the same moment being told of the same backup.
    */
-  private async takePlace(series: string): Promise<number | null> {
-    const taking = await this.createOrder.take(series, UNLISTED_CREATE_GIVES_UP_MS);
-    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already: try again once they are listed`, this.account.id);
-    return taking === 'unanswered' ? null : taking;
+  private async takePlace(diskId: string, listedHighest: string): Promise<{ highest: string; place: number | null }> {
+    let highest = listedHighest;
+    for (let moves = 0; ; moves++) {
+      const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS);
+      if (taking === 'unanswered') return { highest, place: null };
+      if (taking !== 'full') return { highest, place: taking };
+      // Found places are kept for a day, and a backup made and deleted again leaves the highest
+      // id where it was: rounds of both filled the series with creates long finished, and every
+      // create of the disk was refused for the day. A found id above the series' highest is not
+      // listed (the create read a lower highest): deleted. OnApp's ids grow, so this create's
+      // backup comes above it, and it counts from there, in a series of its own.
+      const beyond = moves < SERIES_MOVES ? await this.createOrder.highestFound(this.seriesOf(diskId, highest)) : undefined;
+      if (beyond === undefined || Number(beyond) <= Number(highest)) {
+        throw conflict(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already: try again once they are listed`, this.account.id);
+      }
+      highest = beyond;
+    }
   }
 
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
