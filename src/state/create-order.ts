@@ -59,16 +59,23 @@ export class CreateOrder {
     private readonly onUnanswered: () => void = () => {},
   ) {}
 
-  /** The first free place of `series`, held for `heldMs` (as long as the create may stay unmatched). */
-  async take(series: string, heldMs: number): Promise<Taking> {
-    const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), CREATE_ORDER_STORE_WAIT_MS);
-    if (held === undefined) return this.unanswered();
+  /**
+   * The first free place of `series`, held for `heldMs` (as long as the create may stay unmatched).
+   * `older` names the older series the create's operation must look through (the adapter's words:
+   * OnApp's backup ids below the highest one read); the series' open mark remembers them, with
+   * those of the series' earlier creates (see olderOf).
+   */
+  async take(series: string, heldMs: number, older: readonly string[] = []): Promise<Taking> {
+    const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), CREATE_ORDER_STORE_WAIT_MS);
+    if (read === undefined) return this.unanswered();
+    const held = read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>;
+    const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
     for (const place of freePlaces(held)) {
       const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), TAKEN, heldMs), CREATE_ORDER_STORE_WAIT_MS);
       if (taken === undefined) return this.unanswered();
       if (!taken) continue;
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
-      const opened = await withinMs(this.store.set(openKey(series), TAKEN, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+      const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
       // The place is held either way, and its series counts it: going ahead placeless would read
       // as place 1, beside the create that holds place 1, and both would be told of one backup.
       // Without the mark only a later series may miss this create, as every series did before.
@@ -104,6 +111,18 @@ export class CreateOrder {
     if (olderHeld === undefined) return undefined;
     const byOlder = new Map(openOlder.map((name, index) => [name, olderHeld.slice(index * MOST_OVERLAPPING_CREATES, (index + 1) * MOST_OVERLAPPING_CREATES)]));
     return [...older.map((name) => statesOf(withoutFreeTail(byOlder.get(name) ?? []))), mine];
+  }
+
+  /**
+   * The older series `series`' creates were given when they took their places
+   * (see take); none when the store does not answer in time. A later series is
+   * found by what its creates listed then, not only by what is listed now: the
+   * backup whose id named it may have been deleted since, which hid it, and
+   * its creates' backups were handed out twice.
+   */
+  async olderOf(series: string): Promise<string[]> {
+    const mark = await withinMs(this.store.get<unknown>(openKey(series)), CREATE_ORDER_STORE_WAIT_MS);
+    return rememberedOlder(mark);
   }
 
   /**
@@ -145,6 +164,14 @@ export const placeKey = (series: string, place: number): string => `${series}:${
 
 /** Held while any place of `series` is: how a later series finds the older ones still open. */
 export const openKey = (series: string): string => `${series}:open`;
+
+/** Most older series an open mark remembers: twice what an operation looks through. */
+const MOST_OLDER_REMEMBERED = 64;
+
+/** The older series an open mark holds (an open mark written before it remembered them holds none). */
+function rememberedOlder(mark: unknown): string[] {
+  return Array.isArray(mark) ? mark.filter((value): value is string => typeof value === 'string').slice(-MOST_OLDER_REMEMBERED) : [];
+}
 
 /** What each stored place says, place 1 first. */
 export function statesOf(held: ReadonlyArray<string | undefined>): PlaceState[] {

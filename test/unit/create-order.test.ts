@@ -50,10 +50,19 @@ describe('CreateOrder', () => {
     const order = new CreateOrder(store);
     await order.take(SERIES, HELD_MS);
     expect(store.calls).toEqual([
-      { method: 'getMany', keys: placeKeys(SERIES, MOST_OVERLAPPING_CREATES) },
+      { method: 'getMany', keys: [...placeKeys(SERIES, MOST_OVERLAPPING_CREATES), openKey(SERIES)] },
       { method: 'setIfAbsent', keys: [placeKey(SERIES, 1)], ttlMs: HELD_MS },
       { method: 'set', keys: [openKey(SERIES)], ttlMs: HELD_MS },
     ]);
+  });
+
+  it('remembers in the open mark the older series each create of the series was given, across its creates', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    expect(await order.olderOf(SERIES)).toEqual([]);
+    await order.take(SERIES, HELD_MS, ['0', '38', '39']);
+    // A later create of the series no longer lists 38 (deleted): the series still looks through it.
+    await order.take(SERIES, HELD_MS, ['0', '39']);
+    expect((await order.olderOf(SERIES)).toSorted()).toEqual(['0', '38', '39']);
   });
 
   it('takes the next free place when another process took the free one it saw', async () => {

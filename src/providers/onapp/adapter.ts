@@ -115,7 +115,7 @@ export class OnappAdapter extends BaseAdapter {
     const vmId = request.instance.nativeId;
     const diskId = await this.chooseDisk(vmId, scope, request.diskId);
     const before = await this.backupsOf(vmId, scope);
-    const { highest, place } = await this.takePlace(diskId, String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0)));
+    const { highest, place } = await this.takePlace(diskId, before);
     const series = this.seriesOf(diskId, highest);
     const startedAt = new Date();
     let body: unknown;
@@ -193,8 +193,8 @@ export class OnappAdapter extends BaseAdapter {
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
       const [diskId = '', highest = '0'] = ref.token;
       const place = placeInToken(ref.token);
-      const backups = await this.backupsOf(vmId, scope);
-      const series = await this.seriesUpTo(backups, diskId, highest, place);
+      const [backups, remembered] = await Promise.all([this.backupsOf(vmId, scope), this.createOrder.olderOf(this.seriesOf(diskId, highest))]);
+      const series = await this.seriesUpTo(backups, remembered, diskId, highest, place);
       const madeId = backupOfCreate(backups, diskId, series);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
       // shows up must end some time, or a dashboard follows it for ever.
@@ -241,12 +241,13 @@ export class OnappAdapter extends BaseAdapter {
 
   /**
    * The places a create's backup is counted among: its own series up to its
-   * place, after the older series of its disk still open. A store that does
+   * place, after the older series of its disk still open (named by the ids
+   * listed now and those `remembered` from when its series' creates started). A store that does
    * not answer in time gives its own series with every place before it
    * open, as if none was given up (the next read asks again).
    */
-  private async seriesUpTo(backups: readonly Backup[], diskId: string, highest: string, place: number): Promise<SeriesClaims[]> {
-    const older = olderHighests(backups, highest);
+  private async seriesUpTo(backups: readonly Backup[], remembered: readonly string[], diskId: string, highest: string, place: number): Promise<SeriesClaims[]> {
+    const older = olderHighests(backups, highest, remembered);
     const claims = await this.createOrder.claimsUpTo(
       older.map((value) => this.seriesOf(diskId, value)),
       this.seriesOf(diskId, highest),
@@ -257,18 +258,19 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   /**
-   * This create's place among the creates of `diskId` that read
-   * `listedHighest`, with the highest id its series counts from (see
+   * This create's place among the creates of `diskId` that read the
+   * highest id of `before`, with the highest id its series counts from (see
    * below: past one full of finished creates); place null when the store
    * did not answer in time. Then it goes ahead as the first of its series (as every create did
    * before places): refusing would lose the backup asked for, for as long
    * as the store is down, while going ahead risks only two creates of one
    * disk within the same moment being told of the same backup.
    */
-  private async takePlace(diskId: string, listedHighest: string): Promise<{ highest: string; place: number | null }> {
-    let highest = listedHighest;
+  private async takePlace(diskId: string, before: readonly Backup[]): Promise<{ highest: string; place: number | null }> {
+    let highest = String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0));
     for (let moves = 0; ; moves++) {
-      const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS);
+      // The older series as listed now, remembered beside the place: a backup naming one may be deleted before the operation reads.
+      const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS, olderHighests(before, highest));
       if (taking === 'unanswered') return { highest, place: null };
       if (taking !== 'full') return { highest, place: taking };
       // Found places are kept for a day, and a backup made and deleted again leaves the highest

@@ -30,14 +30,16 @@ export const OLDER_SERIES_LOOKED_AT = 32;
  * The highest ids older series of a create may have read: the VM's backup
  * ids below `highest` (newest first, at most OLDER_SERIES_LOOKED_AT) and 0,
  * the series of a VM with no backup, returned lowest first. A series never
- * counts itself: a create that read 0 has none.
+ * counts itself: a create that read 0 has none. `remembered` adds the ids
+ * its creates listed when they took their places (CreateOrder.olderOf): a
+ * backup deleted since still names an older series that may be open.
  */
-export function olderHighests(backups: readonly Backup[], highest: string): string[] {
+export function olderHighests(backups: readonly Backup[], highest: string, remembered: readonly string[] = []): string[] {
   const ceiling = Number(highest);
   const below = new Set<number>(ceiling > 0 ? [0] : []);
-  for (const backup of backups) {
-    const id = Number(backup.nativeId);
-    if (Number.isSafeInteger(id) && id < ceiling) below.add(id);
+  for (const text of [...backups.map((backup) => backup.nativeId), ...remembered]) {
+    const id = Number(text);
+    if (Number.isSafeInteger(id) && id >= 0 && id < ceiling) below.add(id);
   }
   return [...below]
     .sort((a, b) => b - a)
