@@ -16,7 +16,7 @@ import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
  * date: JavaScript's own `new Date(text)` guesses at far more than this.
  */
 const PROVIDER_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
-/** RFC 3339's leap second, "23:59:60" in UTC: at :59 of a minute in any zone (zones differ by whole minutes). */
+/** RFC 3339's leap second, "23:59:60" in UTC at the end of a month: second 60 of whichever minute that is in the zone written. */
 const LEAP_SECOND = 60;
 const MINUTE_MS = 60_000;
 
@@ -35,7 +35,7 @@ export function parseUtcDate(value: unknown): Date | null {
   // No offset (none, or "Z"): UTC.
   const offsetMs = offsetSign === undefined ? 0 : zoneOffsetMs(offsetSign, Number(offsetHours), Number(offsetMinutes ?? 0));
   // A leap second is kept within its own minute (and day): JavaScript time has no second 60.
-  const leap = Number(second ?? 0) === LEAP_SECOND && Number(minute) === 59;
+  const leap = Number(second ?? 0) === LEAP_SECOND;
   const wallMs = utcMsOfWallFields({
     year: Number(year),
     month: Number(month),
@@ -45,7 +45,18 @@ export function parseUtcDate(value: unknown): Date | null {
     second: leap ? LEAP_SECOND - 1 : Number(second ?? 0),
     millisecond: leap ? 999 : Number(fraction.padEnd(3, '0').slice(0, 3)),
   });
-  return wallMs === null || offsetMs === null ? null : dateInWindow(wallMs - offsetMs);
+  if (wallMs === null || offsetMs === null) return null;
+  // Only 23:59:60 UTC at the end of a month is a leap second (RFC 3339 5.7): "12:59:60Z", or
+  // "23:59:60+03:00" (20:59:60 UTC), is a time no clock showed. In a zone it may fall at any
+  // minute of the hour ("05:29:60+05:30").
+  if (leap && !endsUtcMonth(wallMs - offsetMs)) return null;
+  return dateInWindow(wallMs - offsetMs);
+}
+
+/** Whether `ms` is the last millisecond of a month in UTC: where a leap second is inserted. */
+function endsUtcMonth(ms: number): boolean {
+  const next = new Date(ms + 1);
+  return next.getUTCDate() === 1 && next.getUTCHours() === 0 && next.getUTCMinutes() === 0 && next.getUTCSeconds() === 0 && next.getUTCMilliseconds() === 0;
 }
 
 /** "+03:00" or "-0530" as milliseconds ahead of UTC; null for an offset no clock has (+24:00, +01:60). */

@@ -34,6 +34,16 @@ describe('provider dates: the forms the providers send', () => {
     expect(iso('2024-07-23T10:20:30+24')).toBeNull();
   });
 
+  it('reads a leap second only at 23:59:60 UTC at the end of a month, in whichever minute that is in its zone', () => {
+    expect(iso('2016-12-31T05:29:60-18:30')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2017-01-01T05:29:60+05:30')).toBe('2016-12-31T23:59:59.999Z');
+    expect(iso('2016-12-31T12:59:60Z')).toBeNull();
+    expect(iso('2016-12-31T23:59:60+03:00')).toBeNull();
+    expect(iso('2016-12-30T23:59:60Z')).toBeNull();
+    expect(iso('9999-12-31T23:59:60Z')).toBe('9999-12-31T23:59:59.999Z');
+    expect(iso('9999-12-31T23:59:60-01:00')).toBeNull();
+  });
+
   it('reads a leap second as the last millisecond of its minute, in any zone, and only at :59', () => {
     expect(iso('2016-12-31T23:59:60Z')).toBe('2016-12-31T23:59:59.999Z');
     expect(iso('2016-12-31T23:59:60.5Z')).toBe('2016-12-31T23:59:59.999Z');
