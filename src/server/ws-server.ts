@@ -160,10 +160,16 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
    * the close frame cannot get through its full buffer, which frees what it held). Checked before
    * queuing, so one answer larger than the cap still goes out whole; a connection holds at most
    * the cap plus one message.
+   *
+   * What is counted is what would be queued, `size` bytes more, less the largest message among
+   * those still being written (`inFlight`) and this one: an answer larger than the cap, on a
+   * slow link, is queued past the cap by itself while the client reads it, and any other
+   * message meanwhile (a second operation's answer, a subscription's update, a pong) closed a
+   * client that was reading all along.
    */
-  const tooFarBehind = (socket: WebSocket, address: string): boolean => {
+  const tooFarBehind = (socket: WebSocket, address: string, size: number, inFlight: number): boolean => {
     const queued = socket.bufferedAmount;
-    if (queued <= limits.maxWsBufferedBytes) return false;
+    if (queued + size - Math.max(size, inFlight) <= limits.maxWsBufferedBytes) return false;
     closeSlowReader(socket, address, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
     return true;
   };
@@ -359,16 +365,29 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       socket.ping();
     }, keepAliveMs);
     waitingSockets.set(socket, initialised);
+    /**
+     * Messages handed to ws and not yet to the kernel, and the largest of them since there were
+     * none (kept, not recomputed, as one finishes: a client's pings can leave hundreds of
+     * thousands of pongs queued, and the bound stays the cap plus one message).
+     */
+    let unsentCount = 0;
+    let largestUnsent = 0;
     const closed = server.opened(
       {
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve) => {
             // Closing (by tooFarBehind too): nothing more is queued.
-            if (socket.readyState !== WebSocket.OPEN || tooFarBehind(socket, address)) return resolve();
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            const size = Buffer.byteLength(data);
+            if (tooFarBehind(socket, address, size, largestUnsent)) return resolve();
+            unsentCount += 1;
+            largestUnsent = Math.max(largestUnsent, size);
             // A send fails only with the connection (a reset, a closed socket): its 'error' and
             // 'close' handlers say so once, and there is no one left to answer.
             socket.send(data, () => {
+              unsentCount -= 1;
+              if (unsentCount === 0) largestUnsent = 0;
               resumeIfCaughtUp(socket);
               resolve();
             });

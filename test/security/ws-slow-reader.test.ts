@@ -24,9 +24,9 @@ const OPERATIONS = 20;
 type Answer = { data?: { instances: { edges: Array<{ node: { raw: { padding: string } } }>; providerErrors: unknown[] } } };
 
 /** An OnApp API whose VM list carries VMS records of 100 KB each. */
-async function bigOnapp(): Promise<{ server: Server; url: string }> {
-  const vm = (id: number) => `{"virtual_machine":{"id":${id},"label":"vm-${id}","identifier":"i${id}","padding":"${PADDING}"}}`;
-  const list = `[${Array.from({ length: VMS }, (_, index) => vm(index + 1)).join(',')}]`;
+async function bigOnapp(vms = VMS, padding = PADDING): Promise<{ server: Server; url: string }> {
+  const vm = (id: number) => `{"virtual_machine":{"id":${id},"label":"vm-${id}","identifier":"i${id}","padding":"${padding}"}}`;
+  const list = `[${Array.from({ length: vms }, (_, index) => vm(index + 1)).join(',')}]`;
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(req.url?.startsWith('/virtual_machines.json') ? list : '[]');
@@ -160,6 +160,61 @@ describe('a WebSocket client that sends operations and stops reading', () => {
       resumes.socket.terminate();
       never.socket.terminate();
       await reader.dispose();
+    }
+  }, 30_000);
+});
+
+describe('a WebSocket client on a slow link that reads an answer larger than the cap', () => {
+  /** 20 VMs of 500 KB: one answer of about 10 MB, more than loopback's kernel buffers take at once. */
+  const BIG_VMS = 20;
+  const BIG_QUERY = `{ instances(first: ${BIG_VMS}) { edges { node { raw } } } }`;
+  let upstream: { server: Server; url: string };
+  let harness: Harness;
+  let ends: Map<number, ServerEnd>;
+  beforeAll(async () => {
+    upstream = await bigOnapp(BIG_VMS, 'p'.repeat(500_000));
+    const account = { id: 'onapp-big', kind: 'onapp', url: upstream.url, auth: { username: 'ops', password: 'key' } };
+    harness = await startHarness({ kinds: [], configure: [(config) => ({ ...config, providers: [account] }), withLimits({ maxWsBufferedBytes: CAP })] });
+    ends = watchServerEnds(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    upstream?.server.close();
+  });
+
+  it('is not closed for another operation answered while the big answer is still on its way: it is reading', async () => {
+    const connection = rawConnection(harness.gateway.graphqlUrl);
+    expect(await connection.acknowledged).toBe(true);
+    const tcp = (connection.socket as unknown as { _socket: Socket })._socket;
+    const received = new Map<string, string[]>();
+    connection.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: string; type: string };
+      if (message.id) received.set(message.id, [...(received.get(message.id) ?? []), message.type]);
+    });
+    try {
+      // The link is slow: nothing is read while the big answer is queued.
+      tcp.pause();
+      connection.socket.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: BIG_QUERY } }));
+      const end = await eventually(
+        async () => ends.get(tcp.localPort ?? -1),
+        (value) => (value?.maxQueued ?? 0) > CAP,
+        { timeoutMs: 10_000, intervalMs: 5 },
+      );
+      expect(end!.maxQueued).toBeGreaterThan(CAP);
+      // A small operation meanwhile (a dashboard's second query, a subscription's update).
+      connection.socket.send(JSON.stringify({ id: 'small', type: 'subscribe', payload: { query: '{ __typename }' } }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The link delivers again: everything arrives, the connection stays open.
+      tcp.resume();
+      await eventually(
+        async () => ({ big: received.get('big') ?? [], small: received.get('small') ?? [] }),
+        ({ big, small }) => big.includes('complete') && small.includes('complete'),
+        { timeoutMs: 10_000 },
+      );
+      expect(connection.socket.readyState).toBe(WebSocket.OPEN);
+      expect(slowReaderLines(harness)).toEqual([]);
+    } finally {
+      connection.socket.terminate();
     }
   }, 30_000);
 });
