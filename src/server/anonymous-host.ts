@@ -2,8 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { sentToLoopbackName } from './loopback-host.js';
 
+/** Also a WebSocket close reason: at most a close frame's 123 bytes (a unit test holds it there). */
 export const ANONYMOUS_HOST_MESSAGE =
-  'a caller without a key is answered only at an IP address, localhost or a name in listen.allowedHosts (Host names another: DNS rebinding?)';
+  'without a key, answered only at an IP address, localhost or a name in listen.allowedHosts: list this name, or send a key';
 
 /** An entry of `listen.allowedHosts`: a host name, or `.name` for it and every name under it. */
 export const ALLOWED_HOST = /^\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;

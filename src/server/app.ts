@@ -207,6 +207,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     try {
       const principal = authenticator.authenticate(req.headers.authorization);
       if (isAnonymous(principal) && !anonymousAtHost(req.headers)) {
+        // As the WebSocket path logs it: an operator whose users get 403 can see which name they used.
+        logger.info({ requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
         res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
         return;
       }

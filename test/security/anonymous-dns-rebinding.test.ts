@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ANONYMOUS_HOST_MESSAGE } from '../../src/server/anonymous-host.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -10,7 +11,7 @@ const KEY = 'rebinding-test-admin-key-0123456789';
  * A POST as a browser sends it once a site's own name points at the gateway (DNS rebinding):
  * Host and Origin both name that site, so the page counts as the same origin. fetch cannot set Host.
  */
-function post(url: string, host: string, body: object, key?: string): Promise<{ status: number; text: string }> {
+function post(url: string, host: string, body: object, key?: string): Promise<{ status: number; text: string; requestId: string | undefined }> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
@@ -20,7 +21,7 @@ function post(url: string, host: string, body: object, key?: string): Promise<{ 
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text, requestId: response.headers['x-request-id'] as string | undefined }));
       },
     );
     sent.on('error', reject);
@@ -65,6 +66,14 @@ describe('allowAnonymous: a caller without a key is answered only at an address,
     expect(rebound.status).toBe(403);
     expect(JSON.parse(rebound.text)).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     expect(rebound.text).toContain('listen.allowedHosts');
+    // The operator can see which name was refused, as on the WebSocket path.
+    const line = harness.logs.map((text) => JSON.parse(text) as { msg: string; requestId?: string; host?: string; level: number }).find((entry) => entry.requestId === rebound.requestId);
+    expect(line).toMatchObject({ msg: 'request refused: anonymous at a name not in listen.allowedHosts', host: `attacker.example:${port}`, level: 30 });
+  });
+
+  it('says what to do in a message that fits a WebSocket close frame (123 bytes)', () => {
+    expect(Buffer.byteLength(ANONYMOUS_HOST_MESSAGE)).toBeLessThanOrEqual(123);
+    expect(ANONYMOUS_HOST_MESSAGE).toContain('send a key');
   });
 
   it('refuses such a WebSocket with 4403', async () => {
