@@ -271,6 +271,57 @@ describe('CreateOrder', () => {
     }
   });
 
+  it('reports nothing for a take the store answered in time', async () => {
+    const unanswered = vi.fn();
+    expect(await new CreateOrder(new MemoryStore(), unanswered).take(SERIES, HELD_MS)).toBe(1);
+    expect(unanswered).not.toHaveBeenCalled();
+  });
+
+  it("remembers in the open mark the older series its creates were given, the newest 64, and reads them back", async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    await order.take(SERIES, HELD_MS, ['onapp-a:7:38', 'onapp-a:7:39']);
+    await order.take(SERIES, HELD_MS, ['onapp-a:7:39', 'onapp-a:7:37']);
+    expect(await order.olderOf(SERIES)).toEqual(['onapp-a:7:38', 'onapp-a:7:39', 'onapp-a:7:37']);
+    const many = Array.from({ length: 70 }, (_, index) => `onapp-a:7:${index}`);
+    await order.take(SERIES, HELD_MS, many);
+    const remembered = await order.olderOf(SERIES);
+    expect(remembered).toHaveLength(64);
+    expect(remembered.at(-1)).toBe('onapp-a:7:69');
+    expect(remembered).not.toContain('onapp-a:7:38');
+  });
+
+  it('reads an open mark that remembers nothing (written before marks remembered, or not a list) as none', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    await store.set(openKey(SERIES), 'taken', HELD_MS);
+    expect(await order.olderOf(SERIES)).toEqual([]);
+    await store.set(openKey(SERIES), ['onapp-a:7:38', 7, null], HELD_MS);
+    expect(await order.olderOf(SERIES)).toEqual(['onapp-a:7:38']);
+    expect(await order.olderOf('onapp-a:7:99')).toEqual([]);
+  });
+
+  it('finds the highest backup its places record as found, by number; none when none is found or the store is silent', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    expect(await order.highestFound(SERIES)).toBeUndefined();
+    for (let place = 1; place <= 4; place++) await order.take(SERIES, HELD_MS);
+    await order.found(SERIES, 1, '9');
+    await order.found(SERIES, 2, '12');
+    await order.found(SERIES, 3, 'x');
+    expect(await order.highestFound(SERIES)).toBe('12');
+    await order.found(SERIES, 4, '100');
+    expect(await order.highestFound(SERIES)).toBe('100');
+    vi.useFakeTimers();
+    try {
+      const silent = new CreateOrder(silentStore()).highestFound(SERIES);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      expect(await silent).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a given-up place as long as finish times and idempotency records, never longer', () => {
     expect(GIVEN_UP_KEPT_MS).toBe(FINISH_TIME_KEPT_MS);
   });

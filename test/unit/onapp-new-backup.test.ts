@@ -39,6 +39,8 @@ describe('backupOfCreate', () => {
     expect(backupOfCreate([backup('40'), vmBackup('41')], '7', only('40', open(1)))).toBe('41');
     expect(backupOfCreate([backup('40'), vmBackup('41'), vmBackup('44')], '8', only('40', open(2)))).toBe('44');
     expect(backupOfCreate([backup('40'), backup('41', null)], '7', only('40', open(1)))).toBeUndefined();
+    // An incremental backup that names its disk is that disk's only.
+    expect(backupOfCreate([backup('40'), { nativeId: '41', diskId: '8', mode: 'INCREMENTAL' } as Backup], '7', only('40', open(1)))).toBeUndefined();
   });
 
   it('finds nothing while the backup is not listed, and never the highest itself or a backup below it', () => {
@@ -93,6 +95,10 @@ describe('olderHighests', () => {
     expect(olderHighests([backup('3')], '0')).toEqual([]);
     expect(olderHighests([backup('3')], '3')).toEqual(['0']);
     expect(olderHighests([backup('5'), backup('5', '8')], '7')).toEqual(['0', '5']);
+  });
+
+  it('adds the ids a series remembers, and only whole ids from 0 up below its own', () => {
+    expect(olderHighests([backup('12')], '20', ['5', '12', '25', '20', '-3', '2.5', 'x', ''])).toEqual(['0', '5', '12']);
   });
 
   it(`looks at the ${OLDER_SERIES_LOOKED_AT} newest only`, () => {

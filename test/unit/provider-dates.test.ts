@@ -42,6 +42,9 @@ describe('provider dates: the forms the providers send', () => {
     expect(iso('2016-12-30T23:59:60Z')).toBeNull();
     expect(iso('9999-12-31T23:59:60Z')).toBe('9999-12-31T23:59:59.999Z');
     expect(iso('9999-12-31T23:59:60-01:00')).toBeNull();
+    // The first of a month, but not its first instant: no leap second there.
+    expect(iso('2017-01-01T00:59:60Z')).toBeNull();
+    expect(iso('2017-01-01T00:05:60Z')).toBeNull();
   });
 
   it('reads a leap second as the last millisecond of its minute, in any zone, and only at :59', () => {
