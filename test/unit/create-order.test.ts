@@ -285,6 +285,7 @@ describe('CreateOrder', () => {
     expect(await order.olderOf(SERIES)).toEqual(['onapp-a:7:38', 'onapp-a:7:39', 'onapp-a:7:37']);
     const many = Array.from({ length: 70 }, (_, index) => `onapp-a:7:${index}`);
     await order.take(SERIES, HELD_MS, many);
+    expect(await store.get<string[]>(openKey(SERIES))).toHaveLength(64);
     const remembered = await order.olderOf(SERIES);
     expect(remembered).toHaveLength(64);
     expect(remembered.at(-1)).toBe('onapp-a:7:69');
@@ -298,6 +299,12 @@ describe('CreateOrder', () => {
     expect(await order.olderOf(SERIES)).toEqual([]);
     await store.set(openKey(SERIES), ['onapp-a:7:38', 7, null], HELD_MS);
     expect(await order.olderOf(SERIES)).toEqual(['onapp-a:7:38']);
+    // A mark written longer than this gateway keeps them: the newest 64.
+    await store.set(openKey(SERIES), Array.from({ length: 70 }, (_, index) => `onapp-a:7:${index}`), HELD_MS);
+    expect(await order.olderOf(SERIES)).toEqual(Array.from({ length: 64 }, (_, index) => `onapp-a:7:${index + 6}`));
+    // A take given no older series adds none.
+    await order.take('onapp-a:7:50', HELD_MS);
+    expect(await order.olderOf('onapp-a:7:50')).toEqual([]);
     expect(await order.olderOf('onapp-a:7:99')).toEqual([]);
   });
 
@@ -306,9 +313,10 @@ describe('CreateOrder', () => {
     const order = new CreateOrder(store);
     expect(await order.highestFound(SERIES)).toBeUndefined();
     for (let place = 1; place <= 4; place++) await order.take(SERIES, HELD_MS);
-    await order.found(SERIES, 1, '9');
+    // Not in order: 'x' first (no number), then the highest before a lower one.
+    await order.found(SERIES, 1, 'x');
     await order.found(SERIES, 2, '12');
-    await order.found(SERIES, 3, 'x');
+    await order.found(SERIES, 3, '9');
     expect(await order.highestFound(SERIES)).toBe('12');
     await order.found(SERIES, 4, '100');
     expect(await order.highestFound(SERIES)).toBe('100');
