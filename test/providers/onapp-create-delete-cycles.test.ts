@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { CREATE, OPERATION, type Created, type Polled } from '../helpers/onapp-creates.js';
 
 /**
  * A create whose operation found its backup records it in its place for a
@@ -12,15 +13,6 @@ import { eventually, startHarness, withProviderSettings, type Harness } from '..
  * finished after 32 such rounds, and every create of the disk was refused
  * (CONFLICT) for the rest of the day.
  */
-const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
-const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
-
-interface Created {
-  createBackup: { operation: { id: string } } | null;
-}
-interface Polled {
-  operation: { status: string; error: string | null; backup: { nativeId: string } | null };
-}
 
 describe('onapp: creates of a disk whose backups are deleted again', () => {
   let harness: Harness;

@@ -4,6 +4,7 @@ import { CREATE_ORDER_NAMESPACE } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { CREATE, OPERATION, BACKUP_LIST, type Created, type Polled } from '../helpers/onapp-creates.js';
 
 /**
  * A store that answers a create's place but not, in time, the open mark of
@@ -11,16 +12,6 @@ import { eventually, startHarness, withProviderSettings, type Harness } from '..
  * and yet went ahead without it, so it read as place 1, beside the create
  * that holds place 1, and both were told of one backup.
  */
-const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
-const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
-const BACKUP_LIST = 'GET /virtual_machines/:id/backups.json';
-
-interface Created {
-  createBackup: { operation: { id: string } } | null;
-}
-interface Polled {
-  operation: { status: string; error: string | null; backup: { nativeId: string } | null };
-}
 
 /** A memory store whose create-order namespace leaves the second series open mark (and later ones) unanswered. */
 class SlowOpenMarks extends MemoryStore {

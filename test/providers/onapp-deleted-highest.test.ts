@@ -3,6 +3,7 @@ import { decodeOperationId } from '../../src/gateway/ids.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { CREATE, OPERATION, BACKUP_LIST, type Created, type Polled } from '../helpers/onapp-creates.js';
 
 /**
  * A create's operation looks through the older series of its disk still
@@ -12,16 +13,6 @@ import { eventually, startHarness, withProviderSettings, type Harness } from '..
  * A and C read 18; A made 25; B read 25; 18 is deleted; B made 26 and was
  * told of it; C, counting its own series only, took 26 as well.
  */
-const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
-const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
-const BACKUP_LIST = 'GET /virtual_machines/:id/backups.json';
-
-interface Created {
-  createBackup: { operation: { id: string } } | null;
-}
-interface Polled {
-  operation: { status: string; error: string | null; backup: { nativeId: string } | null };
-}
 
 describe('onapp: the backup an older series read is deleted while its creates are under way', () => {
   let harness: Harness;

@@ -12,7 +12,8 @@ import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { decodeStored } from '../../src/state/stored-json.js';
 import type { KeyValueStore } from '../../src/state/store.js';
-import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { errorCodes, startHarness, withHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { type Ask, CREATE, type Created, OPERATION, type Polled, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 /**
@@ -22,46 +23,6 @@ import { redisSuite, testRedis } from '../helpers/redis.js';
  */
 const redis = await testRedis();
 afterAll(() => redis.stop());
-
-const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
-const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
-const BACKUP_LIST = 'GET /virtual_machines/:id/backups.json';
-
-interface Created {
-  createBackup: { operation: { id: string } } | null;
-}
-interface Polled {
-  operation: { status: string; error: string | null; backup: { nativeId: string } | null };
-}
-
-type Ask = <T>(query: string, variables: Record<string, unknown>) => Promise<GraphQLAnswer<T>>;
-
-async function instanceIds(harness: Harness): Promise<Array<{ id: string; nativeId: string }>> {
-  const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>('{ instances { edges { node { id nativeId } } } }');
-  return answer.data!.instances.edges.map((edge) => edge.node);
-}
-
-/** The operation's backup once it has finished. */
-async function finishedBackup(ask: Ask, operationId: string): Promise<Polled['operation']> {
-  const polled = await eventually(
-    () => ask<Polled>(OPERATION, { id: operationId }),
-    (answer) => answer.data?.operation.status === 'SUCCEEDED' || answer.data?.operation.status === 'FAILED',
-    { timeoutMs: 5_000 },
-  );
-  return polled.data!.operation;
-}
-
-/** The simulator's backup ids of one VM above `above`. */
-const backupIdsOf = (simulator: OnappSimulator, vmNativeId: string, above: number): string[] =>
-  [...simulator.backups.values()].filter((backup) => backup.vmId === Number(vmNativeId) && backup.id > above).map((backup) => String(backup.id));
-
-const highestBackupId = (simulator: OnappSimulator): number => Math.max(...simulator.backups.keys());
-
-/**
- * Both creates read the backup list before either one's POST: each list
- * answer is the list as it was on arrival, sent `slowMs` later.
- */
-const listsBeforeEitherPost = (harness: Harness, slowMs = 400) => harness.simulator('onapp').server.setFault({ mode: 'late', onlyLabel: BACKUP_LIST, slowMs, times: 2 });
 
 const askVia =
   (gateway: RunningGateway): Ask =>

@@ -3,6 +3,7 @@ import { operationId } from '../../src/gateway/ids.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
 import { eventually, startHarness, withClients, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { CREATE, OPERATION } from '../helpers/onapp-creates.js';
 
 /**
  * An operation id is the client's to write: a viewer can forge one for a
@@ -15,8 +16,6 @@ import { eventually, startHarness, withClients, withProviderSettings, type Harne
  */
 const OPERATOR = 'operator-key-0123456789abcdef';
 const VIEWER = 'viewer-key-0123456789abcdef';
-const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
-const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
 
 interface Polled {
   operation: { status: string; error: string | null; backup: { nativeId: string } | null } | null;
