@@ -9,6 +9,7 @@ import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './e
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
+import { mergedFieldsError, mergedFieldsRefusal } from './limits/merged-fields.js';
 
 export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation composition) needs an admin key, or `introspection: true` in the config.';
 
@@ -54,6 +55,9 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       } catch (error) {
         return { errors: [error instanceof GraphQLError ? error : new GraphQLError('the query could not be parsed', { extensions: { code: 'BAD_USER_INPUT' } })] };
       }
+      // Before validation: its rule for overlapping fields is what such a query would cost.
+      const merged = mergedFieldsRefusal(document);
+      if (merged) return { errors: [mergedFieldsError(merged)] };
       const errors = validate(schema, document, rules);
       return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
     },
