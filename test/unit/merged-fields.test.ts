@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MAX_MERGED_FIELDS, mayMergeTooMany, mergedFieldsRefusal } from '../../src/graphql/limits/merged-fields.js';
+import { createErrorFormatter, formatGraphQLError } from '../../src/graphql/errors.js';
+import { MAX_MERGED_FIELDS, mayMergeTooMany, mergedFieldsError, mergedFieldsRefusal } from '../../src/graphql/limits/merged-fields.js';
 
 const repeat = (text: string, times: number): string => Array.from({ length: times }, () => text).join(' ');
 const refusal = (query: string) => mergedFieldsRefusal(parse(query))?.message ?? null;
@@ -40,16 +41,32 @@ describe('the merged-fields limit', () => {
     );
   });
 
+  it('checks every operation of a document and every place in it, not only the first; a fragment no operation spreads is not a place', () => {
+    const many = repeat('p { id }', MAX_MERGED_FIELDS + 1);
+    expect(refusal(`query A { id } query B { providers { ${many} } }`)).toContain('"providers.p"');
+    expect(refusal(`{ a { id } b { ${many} } }`)).toContain('"b.p"');
+    expect(refusal(`{ a { id } } fragment Unused on P { ${many} }`)).toBeNull();
+  });
+
+  it('is QUERY_TOO_COMPLEX for the client, in the refusal\'s words', () => {
+    const error = mergedFieldsError({ message: 'Merged fields limit of 100 exceeded: "p" is selected 101 times with arguments or sub-fields; select it once.' });
+    expect(formatGraphQLError(createErrorFormatter({ introspection: false }), error)).toEqual({ message: error.message, extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  });
+
   it('keeps the path it shows short: a name may be as long as a body', () => {
     const long = `n${'x'.repeat(1_000)}`;
     const message = refusal(`{ ${long} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)!;
     expect(message).toContain(`"${long.slice(0, 200)}..."`);
     expect(message.length).toBeLessThan(400);
+    const exact = `n${'x'.repeat(199)}`;
+    expect(refusal(`{ ${exact} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)).toContain(`"${exact.slice(0, 198)}`);
+    expect(refusal(`{ ${exact.slice(0, 198)} { ${repeat('p { id }', MAX_MERGED_FIELDS + 1)} } }`)).toContain(`.p" is selected`);
   });
 
   it(`looks further only at a source with more than ${MAX_MERGED_FIELDS} marks of such fields ({ or ()`, () => {
     expect(mayMergeTooMany('{'.repeat(MAX_MERGED_FIELDS))).toBe(false);
     expect(mayMergeTooMany(`${'{'.repeat(MAX_MERGED_FIELDS / 2)}${'('.repeat(MAX_MERGED_FIELDS / 2 + 1)}`)).toBe(true);
     expect(mayMergeTooMany('query { instances { edges { node { id name backups { id } } } } }')).toBe(false);
+    expect(mayMergeTooMany(`{ ${'id '.repeat(5_000)}}`)).toBe(false);
   });
 });
