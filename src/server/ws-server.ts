@@ -15,6 +15,7 @@ import type { RequestPipeline } from '../graphql/pipeline.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
 import { HeldText } from './held-text.js';
+import { pastSendCap } from './send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
@@ -160,16 +161,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
    * the close frame cannot get through its full buffer, which frees what it held). Checked before
    * queuing, so one answer larger than the cap still goes out whole; a connection holds at most
    * the cap plus one message.
-   *
-   * What is counted is what would be queued, `size` bytes more, less the largest message among
-   * those still being written (`inFlight`) and this one: an answer larger than the cap, on a
-   * slow link, is queued past the cap by itself while the client reads it, and any other
-   * message meanwhile (a second operation's answer, a subscription's update, a pong) closed a
-   * client that was reading all along.
+   * What is counted: see pastSendCap.
    */
   const tooFarBehind = (socket: WebSocket, address: string, size: number, inFlight: number): boolean => {
     const queued = socket.bufferedAmount;
-    if (queued + size - Math.max(size, inFlight) <= limits.maxWsBufferedBytes) return false;
+    if (!pastSendCap(queued, size, inFlight, limits.maxWsBufferedBytes)) return false;
     closeSlowReader(socket, address, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
     return true;
   };

@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { eventually, type Harness, startHarness } from '../helpers/harness.js';
 
 interface Update {
   status: string;
@@ -64,7 +64,7 @@ describe('operationUpdated: each status is answered with fresh reads, for every 
     });
     await joined;
     const secondUpdates = await second!;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => Promise.resolve(firstUpdates.length), (count) => count === 2);
     const done = { status: 'SUCCEEDED', backup: { name: 'followed-late', status: 'AVAILABLE' } };
     expect(firstUpdates).toEqual([{ status: 'RUNNING', backup: { name: 'followed-late', status: 'CREATING' } }, done]);
     // Before, its own loaders kept the backup as its first status read it: SUCCEEDED, backup CREATING.

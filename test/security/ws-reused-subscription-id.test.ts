@@ -41,7 +41,8 @@ describe('WebSocket: a subscription id used again right after its complete', () 
     socket.send(JSON.stringify({ id: 'same', type: 'complete' }));
     socket.send(subscribe(pending[1]!));
     socketInternal.uncork();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The gateway has read both: the second subscribe is answered (refused now; before, it ran).
+    await eventually(() => Promise.resolve(messages.length), (count) => count >= 3);
     const closed = new Promise((resolve) => socket.once('close', resolve));
     socket.close();
     await closed;
