@@ -168,9 +168,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         httpServer,
         get stopGracePeriodMillis() {
           const grace = drainLeftMs();
-          graceEndNote = setTimeout(() => {
-            runningAtGraceEnd = [...requestsInFlight];
-          }, Math.max(0, grace - CUT_NOTE_LEAD_MS));
+          const noteInMs = grace - CUT_NOTE_LEAD_MS;
+          // A grace within the lead (a drain shorter than the close-frame margin gives 0): noted now,
+          // not on a timer that races Apollo's own.
+          if (noteInMs <= 0) runningAtGraceEnd = [...requestsInFlight];
+          else {
+            graceEndNote = setTimeout(() => {
+              runningAtGraceEnd = [...requestsInFlight];
+            }, noteInMs);
+          }
           return grace;
         },
       }),
