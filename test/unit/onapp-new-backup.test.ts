@@ -43,6 +43,16 @@ describe('backupOfCreate', () => {
     expect(backupOfCreate([backup('40'), { nativeId: '41', diskId: '8', mode: 'INCREMENTAL' } as Backup], '7', only('40', open(1)))).toBeUndefined();
   });
 
+  it("never takes a backup OnApp's own schedule made (initiated days/weeks/...): a schedule firing during a create makes one with a lower id", () => {
+    const scheduled = (nativeId: string): Backup => ({ nativeId, diskId: '7', origin: 'SCHEDULED' }) as Backup;
+    const manual = (nativeId: string): Backup => ({ nativeId, diskId: '7', origin: 'MANUAL' }) as Backup;
+    expect(backupOfCreate([backup('40'), scheduled('41'), manual('42')], '7', only('40', open(1)))).toBe('42');
+    expect(backupOfCreate([backup('40'), scheduled('41'), manual('42'), backup('43')], '7', only('40', open(2)))).toBe('43');
+    expect(backupOfCreate([backup('40'), scheduled('41')], '7', only('40', open(1)))).toBeUndefined();
+    // An origin the provider did not say (initiated null) may still be the create's.
+    expect(backupOfCreate([backup('40'), { nativeId: '41', diskId: '7', origin: null } as Backup], '7', only('40', open(1)))).toBe('41');
+  });
+
   it('finds nothing while the backup is not listed, and never the highest itself or a backup below it', () => {
     expect(backupOfCreate(listed, '7', only('40', open(3)))).toBeUndefined();
     expect(backupOfCreate(listed, '7', only('52', open(1)))).toBeUndefined();

@@ -63,6 +63,16 @@ export function olderHighests(backups: readonly Backup[], highest: string, remem
 const ofDisk = (backup: Backup, diskId: string): boolean => backup.diskId === diskId || (backup.diskId === null && backup.mode === 'INCREMENTAL');
 
 /**
+ * Whether a create can have made the backup: not one OnApp's own schedule
+ * made ("initiated - period when backup is initiated: days, weeks, months,
+ * or years"; a backup taken on request reads "manual", the docs' sample).
+ * A schedule firing between a create's list read and its call makes a
+ * backup with a lower id than the create's, which the create took for its
+ * own. A backup whose origin is not known may still be the create's.
+ */
+const madeByCreate = (backup: Backup): boolean => backup.origin !== 'SCHEDULED';
+
+/**
  * The native id of the backup the last place of the last series made, or
  * undefined while it is not listed. Backups are handed out to the creates
  * in the order of (series' highest id, place): each takes the lowest new
@@ -81,7 +91,7 @@ export function backupOfCreate(backups: readonly Backup[], diskId: string, serie
   const found = new Set<string>();
   for (const { places } of series) for (const state of places) if (typeof state === 'object') found.add(state.found);
   const fresh = backups
-    .filter((backup) => ofDisk(backup, diskId) && !found.has(backup.nativeId))
+    .filter((backup) => ofDisk(backup, diskId) && madeByCreate(backup) && !found.has(backup.nativeId))
     .map((backup) => ({ id: Number(backup.nativeId), nativeId: backup.nativeId }))
     .sort((a, b) => a.id - b.id);
   // Highest ids never fall from one series to the next, and each take is above the last: one pass.

@@ -199,6 +199,31 @@ export class OnappSimulator extends ProviderSimulator {
     return { status: 201, text: '' };
   }
 
+  /**
+   * A backup OnApp's own schedule takes of `diskId` now, as a test plays it:
+   * `initiated` is the schedule's period ("days" with none), not "manual".
+   */
+  takeScheduledBackup(diskId: number): number {
+    const vm = [...this.vms.values()].find((candidate) => candidate.disks.some((disk) => disk.id === diskId));
+    if (!vm) throw new Error(`no VM has disk ${diskId}`);
+    const schedule = [...this.schedules.values()].find((candidate) => candidate.diskId === diskId);
+    const id = this.nextId++;
+    this.backups.set(id, {
+      id,
+      vmId: vm.id,
+      diskId,
+      backup_size: 0,
+      backup_type: this.incrementalBackups ? 'incremental' : 'normal',
+      initiated: schedule?.period ?? 'days',
+      note: null,
+      created_at: new Date().toISOString(),
+      builtAt: Date.now() + this.asyncDelayMs,
+      marked_for_delete: false,
+      distro: 'ubuntu',
+    });
+    return id;
+  }
+
   private restore(backup: SimBackup): SimResponse {
     if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
     this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs });
