@@ -143,15 +143,18 @@ export class CreateOrder {
   /**
    * For a create whose call failed. Marked first, then deleted only if no
    * later place is held: marking last would let a place taken meanwhile
-   * count a place that is not there. Never throws: a store that does not
-   * answer leaves the place held until its TTL.
+   * count a place that is not there. The look at the next place and the
+   * delete are one atomic step: a create taking the next place between
+   * the two (it sees this place marked, so it takes the next) would then
+   * count a place no longer held as one still making a backup, and wait
+   * for its own backup as the second new one. Never throws: a store that
+   * does not answer leaves the place held until its TTL.
    */
   async giveUp(series: string, place: number): Promise<void> {
     const key = placeKey(series, place);
     const marked = await withinMs(this.store.set(key, GIVEN_UP, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
     if (!marked) return;
-    const next = await withinMs(this.store.get<string>(placeKey(series, place + 1)).then((value) => ({ value })), CREATE_ORDER_STORE_WAIT_MS);
-    if (next !== undefined && next.value === undefined) await withinMs(this.store.delete(key), CREATE_ORDER_STORE_WAIT_MS);
+    await withinMs(this.store.deleteUnlessHeld(key, placeKey(series, place + 1)), CREATE_ORDER_STORE_WAIT_MS);
   }
 
   private unanswered(): 'unanswered' {

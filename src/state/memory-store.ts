@@ -68,6 +68,11 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
+  deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
+    if (this.entries.has(guard)) return Promise.resolve(false);
+    return Promise.resolve(this.entries.delete(key));
+  }
+
   deleteMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
     return Promise.resolve();

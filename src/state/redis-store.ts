@@ -2,6 +2,9 @@ import { Redis } from 'ioredis';
 import type { KeyValueStore } from './store.js';
 import { decodeStored, encodeStored } from './stored-json.js';
 
+/** Redis runs a script whole, with no command of another client between its look and its delete. */
+const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 then return redis.call('del', KEYS[1]) end return 0";
+
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
@@ -60,6 +63,11 @@ export class RedisStore implements KeyValueStore {
 
   async delete(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
+    const deleted = await this.redis.eval(DELETE_UNLESS_HELD, 2, this.prefix + key, this.prefix + guard);
+    return deleted === 1;
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {

@@ -20,6 +20,12 @@ export interface KeyValueStore {
   /** Sets only if absent; true when this caller set it (an atomic claim). */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes `key` only while `guard` holds nothing, in one atomic step (one
+   * script on Redis): a guard set between a separate look and the delete
+   * would be missed. True when `key` was deleted.
+   */
+  deleteUnlessHeld(key: string, guard: string): Promise<boolean>;
   /** Many keys in one round trip (one DEL on Redis). */
   deleteMany(keys: readonly string[]): Promise<void>;
   /**

@@ -11,7 +11,7 @@ const HELD_MS = 60_000;
 /** A store that never answers, as a Redis that went away looks while ioredis reconnects. */
 function silentStore(): KeyValueStore {
   const never = () => new Promise<never>(() => {});
-  return Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never });
+  return Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never, deleteUnlessHeld: never });
 }
 
 /** A memory store whose calls after the first `answered` never answer. */
@@ -28,6 +28,7 @@ function silentAfter(answered: number): KeyValueStore {
     set: gate(inner.set.bind(inner)),
     setIfAbsent: gate(inner.setIfAbsent.bind(inner)),
     delete: gate(inner.delete.bind(inner)),
+    deleteUnlessHeld: gate(inner.deleteUnlessHeld.bind(inner)),
   });
 }
 
@@ -164,7 +165,7 @@ describe('CreateOrder', () => {
     await order.giveUp(SERIES, 1);
     expect(store.calls).toEqual([
       { method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: GIVEN_UP_KEPT_MS },
-      { method: 'get', keys: [placeKey(SERIES, 2)] },
+      { method: 'deleteUnlessHeld', keys: [placeKey(SERIES, 1), placeKey(SERIES, 2)] },
     ]);
     expect(await order.take(SERIES, HELD_MS)).toBe(3);
   });
@@ -182,8 +183,32 @@ describe('CreateOrder', () => {
     expect(await order.take(SERIES, HELD_MS)).toBe(2);
   });
 
+  it('a create taking the next place while a place is given up never leaves it counting a place no longer held', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    expect(await order.take(SERIES, HELD_MS)).toBe(1);
+    let taken: Promise<unknown> | undefined;
+    // Another gateway's create takes a place (it sees place 1 marked, so takes the next) after the
+    // give-up has looked at the next place and before it deletes: a look and a delete apart.
+    const takeNow = () => (taken ??= new CreateOrder(store).take(SERIES, HELD_MS));
+    const racing = Object.assign(Object.create(store) as KeyValueStore, {
+      get: async <T>(key: string) => {
+        const value = await store.get<T>(key);
+        await takeNow();
+        return value;
+      },
+      deleteUnlessHeld: async (key: string, guard: string) => {
+        await takeNow();
+        return store.deleteUnlessHeld(key, guard);
+      },
+    });
+    await new CreateOrder(racing).giveUp(SERIES, 1);
+    expect(await taken).toBe(2);
+    expect(await order.claimsUpTo([], SERIES, 2)).toEqual([['given-up', 'open']]);
+  });
+
   it('keeps the place given up marked when the store does not say whether a later one is held', async () => {
-    const store = Object.assign(new MemoryStore(), { get: () => new Promise<never>(() => {}) });
+    const store = Object.assign(new MemoryStore(), { deleteUnlessHeld: () => new Promise<never>(() => {}) });
     const order = new CreateOrder(store);
     await order.take(SERIES, HELD_MS);
     vi.useFakeTimers();

@@ -53,4 +53,9 @@ export class RecordingStore extends MemoryStore {
     this.record('delete', [key]);
     return super.delete(key);
   }
+
+  override async deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
+    this.record('deleteUnlessHeld', [key, guard]);
+    return super.deleteUnlessHeld(key, guard);
+  }
 }

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateOrder, placeKey } from '../../src/state/create-order.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
+
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+const stores: Array<readonly [string, () => KeyValueStore]> = [['memory', () => new MemoryStore()]];
+if (redis.url) stores.push(['redis', () => new RedisStore(redis.url as string, `backup-graph-test:${randomUUID()}:`)]);
+else describe.skip(redisSuite('deleteUnlessHeld over the redis store', redis), () => it('needs Redis', () => {}));
+
+describe.each(stores)('deleteUnlessHeld over the %s store', (_name, createStore) => {
+  let store: KeyValueStore;
+  beforeAll(async () => {
+    store = createStore();
+    if (store instanceof RedisStore) await store.ready();
+  });
+  afterAll(() => store.close());
+
+  it('deletes a key while its guard holds nothing, and leaves it while the guard is held', async () => {
+    await store.set('a:1', 'given-up', 60_000);
+    expect(await store.deleteUnlessHeld('a:1', 'a:2')).toBe(true);
+    expect(await store.get('a:1')).toBeUndefined();
+
+    await store.set('b:1', 'given-up', 60_000);
+    await store.set('b:2', 'taken', 60_000);
+    expect(await store.deleteUnlessHeld('b:1', 'b:2')).toBe(false);
+    expect(await store.get('b:1')).toBe('given-up');
+    expect(await store.deleteUnlessHeld('c:1', 'c:2')).toBe(false);
+  });
+
+  it("gives a create's place up as CreateOrder does: gone with no later place held, kept marked with one", async () => {
+    const order = new CreateOrder(store);
+    const series = `onapp-a:7:${randomUUID()}`;
+    expect(await order.take(series, 60_000)).toBe(1);
+    await order.giveUp(series, 1);
+    expect(await store.get(placeKey(series, 1))).toBeUndefined();
+    expect(await order.take(series, 60_000)).toBe(1);
+    expect(await order.take(series, 60_000)).toBe(2);
+    await order.giveUp(series, 1);
+    expect(await order.claimsUpTo([], series, 2)).toEqual([['given-up', 'open']]);
+  });
+});
