@@ -55,6 +55,18 @@ describe('MemoryStore (the in-process store of the read cache and the idempotenc
     expect(await records.get('r3')).toBeUndefined();
   });
 
+  it('deletes a key unless its guard is held, and says whether it did', async () => {
+    const store = new MemoryStore();
+    await store.set('place:1', 'given-up', 60_000);
+    await store.set('place:2', 'taken', 60_000);
+    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(false);
+    expect(await store.get('place:1')).toBe('given-up');
+    await store.delete('place:2');
+    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(true);
+    expect(await store.get('place:1')).toBeUndefined();
+    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(false);
+  });
+
   it('deletes what it is told to, and holds nothing (its namespaces included) once closed', async () => {
     const store = new MemoryStore(100, manualClock());
     const records = store.namespace('idempotency', { maxEntries: 10 });
