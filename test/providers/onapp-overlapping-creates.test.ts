@@ -92,19 +92,28 @@ describe('onapp: overlapping creates of one disk (one gateway)', () => {
   it('a first create refused after a second took the next place: the second finds the one new backup, not a backup to come', async () => {
     const vm = instances[5]!;
     const before = highestBackupId(simulator);
-    // The first POST is refused, as a locked VM's is, after the second create took its place.
+    // The first POST is refused, as a locked VM's is, once the second create has taken its place.
+    // A create takes its place before its POST: the first POST's arrival says place 1 is taken,
+    // the second's that place 2 is.
     const handled = simulator as unknown as { handle(request: SimRequest): SimResponse | Promise<SimResponse> };
     const handle = handled.handle.bind(simulator);
     let posts = 0;
+    let firstPosted!: () => void;
+    const firstHasPosted = new Promise<void>((resolve) => (firstPosted = resolve));
+    let secondPosted!: () => void;
+    const secondHasPosted = new Promise<void>((resolve) => (secondPosted = resolve));
     handled.handle = async (request) => {
-      if (request.method !== 'POST' || ++posts > 1) return handle(request);
-      await new Promise((resolve) => setTimeout(resolve, 900));
+      if (request.method !== 'POST') return handle(request);
+      const post = ++posts;
+      if (post === 2) secondPosted();
+      if (post !== 1) return handle(request);
+      firstPosted();
+      await secondHasPosted;
       return { status: 422, json: { errors: { base: ['Virtual server is locked'] } } };
     };
     try {
-      await listsBeforeEitherPost(harness, 600);
       const first = harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'first' } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await firstHasPosted;
       const second = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'second' } });
       expect(errorCodes(await first)).toEqual(['PROVIDER_ERROR']);
       expect(second.errors).toBeUndefined();
