@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { CLOSE_SLOW_READER } from '../../src/server/ws-server.js';
 import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
 import { rawConnection, wsRun, wsUrl, type RawConnection } from '../helpers/ws.js';
@@ -41,8 +42,12 @@ interface ServerEnd {
   maxQueued: number;
   /** Writes so far: a new one says the gateway has answered something more. */
   writes: number;
+  /** Each text written of at most SMALL_WRITE_BYTES (a message's payload: an update, not a large answer), and what was queued unsent just before it. */
+  smallWrites: Array<{ text: string; queuedBefore: number }>;
   closed: Promise<void>;
 }
+
+const SMALL_WRITE_BYTES = 16 * 1024;
 
 /**
  * Watches every connection the gateway accepts. After each write, the socket's
@@ -53,10 +58,13 @@ function watchServerEnds(harness: Harness): Map<number, ServerEnd> {
   const ends = new Map<number, ServerEnd>();
   harness.gateway.httpServer.on('connection', (socket: Socket) => {
     // 'close' comes after an 'error' too (a reset), which events.once would reject on.
-    const end: ServerEnd = { maxQueued: 0, writes: 0, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+    const end: ServerEnd = { maxQueued: 0, writes: 0, smallWrites: [], closed: new Promise((resolve) => socket.once('close', () => resolve())) };
     ends.set(socket.remotePort ?? 0, end);
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     socket.write = ((...args: unknown[]) => {
+      const [chunk] = args;
+      // ws writes a text frame's header as a Buffer, and its payload as the string it was given.
+      if (typeof chunk === 'string' && chunk.length <= SMALL_WRITE_BYTES) end.smallWrites.push({ text: chunk, queuedBefore: socket.writableLength });
       const accepted = write(...args);
       end.writes += 1;
       end.maxQueued = Math.max(end.maxQueued, socket.writableLength);
@@ -205,8 +213,8 @@ describe('a WebSocket client on a slow link that reads an answer larger than the
       );
       expect(end!.maxQueued).toBeGreaterThan(CAP);
       // A small operation meanwhile (a dashboard's second query). The gateway reads it once the
-      // client has taken the big answer (see unread-answers.ts); what the cap counts while a large
-      // answer drains is checked in test/unit/send-cap.test.ts.
+      // client has taken the big answer (see unread-answers.ts), so its answer is not sent while the
+      // big one drains; a subscription's update is (the test below).
       connection.socket.send(JSON.stringify({ id: 'small', type: 'subscribe', payload: { query: '{ __typename }' } }));
       // The link delivers again: everything arrives, the connection stays open.
       tcp.resume();
@@ -219,6 +227,204 @@ describe('a WebSocket client on a slow link that reads an answer larger than the
       expect(slowReaderLines(harness)).toEqual([]);
     } finally {
       connection.socket.terminate();
+    }
+  }, 30_000);
+});
+
+/**
+ * A slow link between one client and the gateway, over loopback: what the client sends passes at
+ * once; what the gateway sends passes freely until `hold`, then only as `pass` lets it, a chunk at
+ * a time. Metered in a proxy of the test's own: the client's ws resumes its TCP socket by itself
+ * whenever its parser drains (receiverOnDrain), which undoes a pause of that socket between chunks.
+ */
+class SlowLink {
+  private gatewaySide: Socket | null = null;
+  private clientSide: Socket | null = null;
+  private gatewayGone = false;
+
+  private constructor(
+    private readonly server: ReturnType<typeof createTcpServer>,
+    readonly graphqlUrl: string,
+  ) {}
+
+  /** One link, for one client connection, in front of the gateway at `graphqlUrl`. */
+  static async open(graphqlUrl: string): Promise<SlowLink> {
+    const target = new URL(graphqlUrl);
+    let link!: SlowLink;
+    const server = createTcpServer((client) => {
+      const gateway = connect(Number(target.port), target.hostname);
+      client.on('error', () => {});
+      gateway.on('error', () => {});
+      client.pipe(gateway);
+      gateway.pipe(client);
+      gateway.once('close', () => {
+        link.gatewayGone = true;
+        client.end();
+      });
+      client.once('close', () => gateway.destroy());
+      link.gatewaySide = gateway;
+      link.clientSide = client;
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = new URL(graphqlUrl);
+    url.port = String((server.address() as AddressInfo).port);
+    link = new SlowLink(server, url.toString());
+    return link;
+  }
+
+  /** The gateway's connection's port on this side: its remote port as the gateway sees it. */
+  get gatewayPort(): number {
+    return this.gatewaySide?.localPort ?? -1;
+  }
+
+  /** From now on the gateway's bytes wait: in the kernel's buffers, then in the gateway's. */
+  hold(): void {
+    const { gateway, client } = this.ends();
+    gateway.unpipe(client);
+    gateway.pause();
+  }
+
+  /** Lets at least `bytes` of the gateway's through, then holds again; sooner when `enough` settles or the gateway has closed. */
+  pass(bytes: number, enough: Promise<unknown> = new Promise(() => {})): Promise<void> {
+    const { gateway, client } = this.ends();
+    if (this.gatewayGone) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let passed = 0;
+      let stopped = false;
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        gateway.pause();
+        gateway.off('data', onData);
+        gateway.off('close', stop);
+        resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        client.write(chunk);
+        passed += chunk.length;
+        if (passed >= bytes) stop();
+      };
+      gateway.on('data', onData);
+      gateway.once('close', stop);
+      void enough.then(stop);
+      gateway.resume();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.gatewaySide?.destroy();
+    this.clientSide?.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private ends(): { gateway: Socket; client: Socket } {
+    if (!this.gatewaySide || !this.clientSide) throw new Error('no connection over the link yet');
+    return { gateway: this.gatewaySide, client: this.clientSide };
+  }
+}
+
+/**
+ * The unread-answers pause stops the gateway reading the client's messages while a large answer
+ * drains, but not the updates of a subscription the client started before: the gateway sends
+ * those by itself, behind the answer still being written, and the send cap counts them then.
+ */
+describe('a WebSocket client on a slow link receiving an answer larger than the cap, when a subscription update comes', () => {
+  /** 20 VMs of 500 KB: one answer of about 10 MB, more than loopback's kernel buffers take at once. */
+  const BIG_VMS = 20;
+  const BIG_QUERY = `{ instances(providerId: "onapp-big", first: ${BIG_VMS}) { edges { node { raw } } } }`;
+  const FOLLOW = 'subscription($id: ID!) { operationUpdated(id: $id) { status } }';
+  const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+  /** What the slow link moves at a time. */
+  const CHUNK_BYTES = 256 * 1024;
+  let upstream: { server: Server; url: string };
+  let harness: Harness;
+  let ends: Map<number, ServerEnd>;
+  beforeAll(async () => {
+    upstream = await bigOnapp(BIG_VMS, 'p'.repeat(500_000));
+    const account = { id: 'onapp-big', kind: 'onapp', url: upstream.url, auth: { username: 'ops', password: 'key' } };
+    harness = await startHarness({
+      kinds: ['zomro'],
+      // Zomro's new backups stay Saving (the operation RUNNING) until the test makes them.
+      simulator: { asyncDelayMs: 10 * 60_000 },
+      configure: [(config) => ({ ...config, providers: [...config.providers, account] }), withLimits({ maxWsBufferedBytes: CAP })],
+    });
+    ends = watchServerEnds(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    upstream?.server.close();
+  });
+
+  it('is not closed, and gets the answer and then the update, in order', async () => {
+    const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(kind: ZOMRO) { edges { node { id } } } }');
+    const name = 'followed-while-an-answer-drains';
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: listed.data!.instances.edges[2]!.node.id, name } });
+    expect(created.errors).toBeUndefined();
+    const backup = [...simulator.backups.values()].find((item) => item.name === name)!;
+
+    const link = await SlowLink.open(harness.gateway.graphqlUrl);
+    const connection = rawConnection(link.graphqlUrl);
+    /** Each message with an id, in the order the client got it. */
+    const received: Array<{ id: string; type: string; status?: string; edges?: number }> = [];
+    let over!: () => void;
+    /** Settles once both operations have completed, or the connection has closed. */
+    const isOver = new Promise<void>((resolve) => (over = resolve));
+    void connection.closed.then(() => over());
+    connection.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: string; type: string; payload?: { data?: { operationUpdated?: { status: string }; instances?: { edges: unknown[] } } } };
+      if (!message.id) return;
+      const status = message.payload?.data?.operationUpdated?.status;
+      const edges = message.payload?.data?.instances?.edges.length;
+      received.push({ id: message.id, type: message.type, ...(status === undefined ? {} : { status }), ...(edges === undefined ? {} : { edges }) });
+      if (['update', 'big'].every((id) => received.some((item) => item.id === id && item.type === 'complete'))) over();
+    });
+    try {
+      expect(await connection.acknowledged).toBe(true);
+      connection.socket.send(JSON.stringify({ id: 'update', type: 'subscribe', payload: { query: FOLLOW, variables: { id: created.data!.createBackup.operation.id } } }));
+      await eventually(
+        async () => received,
+        (messages) => messages.some((item) => item.id === 'update' && item.status === 'RUNNING'),
+      );
+
+      // The link slows down; the big answer is queued, past the cap, and the client takes a first chunk of it.
+      link.hold();
+      connection.socket.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: BIG_QUERY } }));
+      const end = await eventually(
+        async () => ends.get(link.gatewayPort),
+        (value) => (value?.maxQueued ?? 0) > CAP,
+        { timeoutMs: 10_000, intervalMs: 5 },
+      );
+      await link.pass(CHUNK_BYTES);
+
+      // The backup is made: the subscription's next poll sends the update, behind the big answer.
+      backup.readyAt = 0;
+      const isUpdate = (text: string) => text.includes('"operationUpdated"') && text.includes('SUCCEEDED');
+      const queued = await eventually(
+        async () => ({ update: end!.smallWrites.find((write) => isUpdate(write.text)), closes: slowReaderLines(harness).length }),
+        ({ update, closes }) => update !== undefined || closes > 0,
+        { timeoutMs: 15_000, intervalMs: 5 },
+      );
+      // Not closed for it (the rule before 2d12c1c closed here: more than the cap was queued).
+      expect(slowReaderLines(harness)).toEqual([]);
+      // More than the cap of the big answer was still unsent when the update was queued behind it.
+      expect(queued.update!.queuedBefore).toBeGreaterThan(CAP);
+
+      // The client reads on, a chunk at a time, until both operations have completed.
+      while (received.filter((item) => item.type === 'complete').length < 2 && connection.socket.readyState === WebSocket.OPEN) await link.pass(CHUNK_BYTES, isOver);
+      await isOver;
+      expect(connection.socket.readyState).toBe(WebSocket.OPEN);
+      expect(slowReaderLines(harness)).toEqual([]);
+      expect(received.filter((item) => item.type === 'next')).toEqual([
+        { id: 'update', type: 'next', status: 'RUNNING' },
+        { id: 'big', type: 'next', edges: BIG_VMS },
+        { id: 'update', type: 'next', status: 'SUCCEEDED' },
+      ]);
+      expect(received.filter((item) => item.type === 'complete').map((item) => item.id).toSorted()).toEqual(['big', 'update']);
+    } finally {
+      connection.socket.terminate();
+      await link.close();
     }
   }, 30_000);
 });
