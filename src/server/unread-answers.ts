@@ -14,12 +14,16 @@ export const UNREAD_HIGH_WATER_BYTES = 1024 * 1024;
 /** Read again once the client has taken all but this much. */
 const UNREAD_LOW_WATER_BYTES = 256 * 1024;
 
-/** After queueing an answer: a client this far behind is read no more until it catches up. */
-export function pauseIfBehind(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.OPEN && !socket.isPaused && socket.bufferedAmount > UNREAD_HIGH_WATER_BYTES) socket.pause();
+/** After queueing an answer: a client this far behind is read no more until it catches up. True when this call paused it (ws says it is paused). */
+export function pauseIfBehind(socket: WebSocket): boolean {
+  if (socket.readyState !== WebSocket.OPEN || socket.isPaused || socket.bufferedAmount <= UNREAD_HIGH_WATER_BYTES) return false;
+  socket.pause();
+  return socket.isPaused;
 }
 
-/** As each answer reaches the kernel: a paused client is read again once it has caught up. */
-export function resumeIfCaughtUp(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.OPEN && socket.isPaused && socket.bufferedAmount <= UNREAD_LOW_WATER_BYTES) socket.resume();
+/** As each answer reaches the kernel: a paused client is read again once it has caught up. True when this call resumed it. */
+export function resumeIfCaughtUp(socket: WebSocket): boolean {
+  if (socket.readyState !== WebSocket.OPEN || !socket.isPaused || socket.bufferedAmount > UNREAD_LOW_WATER_BYTES) return false;
+  socket.resume();
+  return !socket.isPaused;
 }

@@ -384,10 +384,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             socket.send(data, () => {
               unsentCount -= 1;
               if (unsentCount === 0) largestUnsent = 0;
-              resumeIfCaughtUp(socket);
+              if (resumeIfCaughtUp(socket)) logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, UNREAD_RESUMED_LINE);
               resolve();
             });
-            pauseIfBehind(socket);
+            if (pauseIfBehind(socket)) logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, UNREAD_PAUSED_LINE);
           }),
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
@@ -490,6 +490,10 @@ function countDown(counts: Map<string, number>, id: string): void {
  * next, error), which its own adapters answer as an internal error (4500).
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
+
+/** Logged (debug) when the gateway stops reading a client that has not taken its answers (see unread-answers.ts), and when it reads it again. */
+export const UNREAD_PAUSED_LINE = 'WebSocket client read no more until it takes its answers';
+export const UNREAD_RESUMED_LINE = 'WebSocket client read again: it has taken its answers';
 
 export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs an API key (connectionParams.Authorization)';
 

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UNREAD_HIGH_WATER_BYTES } from '../../src/server/unread-answers.js';
+import { UNREAD_PAUSED_LINE, UNREAD_RESUMED_LINE } from '../../src/server/ws-server.js';
 import { eventually, type Harness, startHarness } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
 const PINGS = 1_000;
 const PING = JSON.stringify({ type: 'ping', payload: { pad: 'x'.repeat(60_000) } });
+
+/** The gateway's log lines with this message, parsed. */
+const linesOf = (harness: Harness, message: string): Array<Record<string, unknown>> =>
+  harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === message);
 
 describe('WebSocket: a client that sends without reading its answers is read no more until it catches up', () => {
   let harness: Harness;
@@ -27,17 +32,25 @@ describe('WebSocket: a client that sends without reading its answers is read no 
     const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     try {
       tcp.pause();
-      for (let round = 0; round < 20; round++) {
-        for (let index = 0; index < PINGS / 20; index++) socket.send(PING);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let index = 0; index < PINGS; index++) socket.send(PING);
+      // The gateway says when it stops reading the client (ws paused: nothing more is read until it
+      // resumes, which needs the client to take its pongs). Before, it read all of it and queued a
+      // 60 KB pong for each (120 MB of them held 350 MB of heap), and never said so.
+      const paused = await eventually(
+        () => Promise.resolve(linesOf(harness, UNREAD_PAUSED_LINE)),
+        (lines) => lines.length > 0,
+      );
+      for (const line of paused) {
+        expect(line).toMatchObject({ level: 20, unreadBytes: expect.any(Number) });
+        expect(line.unreadBytes).toBeGreaterThan(UNREAD_HIGH_WATER_BYTES);
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      // Before, the gateway read all of it and queued a 60 KB pong for each (120 MB of them held 350 MB of heap):
-      // the client's side held nothing. Now the gateway stops reading past 1 MiB of unread pongs.
+      // Past 1 MiB of unread pongs and what the kernels' buffers took, the pings wait on the client's side.
       expect(socket.bufferedAmount).toBeGreaterThan(PINGS * PING.length - 20 * UNREAD_HIGH_WATER_BYTES);
       tcp.resume();
       await eventually(() => Promise.resolve(pongs), (count) => count === PINGS, { timeoutMs: 20_000 });
       expect(socket.bufferedAmount).toBe(0);
+      // Read again once it had caught up.
+      expect(linesOf(harness, UNREAD_RESUMED_LINE).length).toBeGreaterThan(0);
     } finally {
       socket.terminate();
     }
