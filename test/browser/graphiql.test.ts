@@ -23,9 +23,19 @@ async function setHeaders(page: Page, json: string): Promise<void> {
   await page.keyboard.insertText(json);
 }
 
-/** Starts a Zomro backup (slowed down, so it is seen RUNNING) and returns its operation id. */
-async function startBackup(harness: Harness, name: string, key?: string): Promise<string> {
-  (harness.simulator('zomro').simulator as ZomroSimulator).asyncDelayMs = 1500;
+interface HeldBackup {
+  id: string;
+  /** The backup is made: the operation's next poll reads it SUCCEEDED. */
+  made(): void;
+}
+
+/**
+ * Starts a Zomro backup held RUNNING until `made()`, and returns its operation
+ * id: a backup made on a timer could be made before a page under load subscribed.
+ */
+async function startBackup(harness: Harness, name: string, key?: string): Promise<HeldBackup> {
+  const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+  simulator.asyncDelayMs = 10 * 60_000;
   const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { kind: string } } }> } }>('{ instances { edges { node { id provider { kind } } } } }', undefined, { key });
   const target = list.data!.instances.edges.find((edge) => edge.node.provider.kind === 'ZOMRO')!.node.id;
   const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(
@@ -34,14 +44,21 @@ async function startBackup(harness: Harness, name: string, key?: string): Promis
     { key },
   );
   expect(created.errors).toBeUndefined();
-  return created.data!.createBackup.operation.id;
+  return {
+    id: created.data!.createBackup.operation.id,
+    made: () => {
+      for (const backup of simulator.backups.values()) if (backup.name === name) backup.readyAt = 0;
+    },
+  };
 }
 
-/** Runs the operation's subscription from the page; the statuses the result pane showed, in order. */
-async function subscribeFromPage(page: Page, id: string): Promise<string[]> {
-  await setQuery(page, `subscription { operationUpdated(id: "${id}") { status } }`);
+/** Runs the operation's subscription from the page, the backup made once RUNNING is shown; the statuses the result pane showed, in order. */
+async function subscribeFromPage(page: Page, backup: HeldBackup): Promise<string[]> {
+  await setQuery(page, `subscription { operationUpdated(id: "${backup.id}") { status } }`);
   const seen = await recordResults(page);
   await page.click('.graphiql-execute-button');
+  await expect.poll(async () => (await seen()).some((text) => text.includes('RUNNING')), { timeout: 20_000 }).toBe(true);
+  backup.made();
   await expect.poll(async () => (await seen()).some((text) => text.includes('SUCCEEDED')), { timeout: 20_000 }).toBe(true);
   return (await seen()).map((text) => /"status":\s*"(\w+)"/.exec(text)?.[1]).filter((status): status is string => status !== undefined);
 }
@@ -213,7 +230,7 @@ describe('GraphiQL when the config names clients', () => {
   }, 60_000);
 
   it('shows UNAUTHENTICATED, without a stack, for a subscription without the header', async () => {
-    const id = await startBackup(harness, 'without-header', KEY);
+    const { id } = await startBackup(harness, 'without-header', KEY);
     await setHeaders(page, '{}');
     await setQuery(page, `subscription { operationUpdated(id: "${id}") { status } }`);
     const seen = await recordResults(page);
