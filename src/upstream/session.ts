@@ -59,6 +59,16 @@ export class SharedSession {
   }
 
   /**
+   * Forgets the current token, whichever it is, so the next `token()` logs in
+   * again: for a refusal seen after the fact, where the token that was
+   * refused is no longer known (ZStack fails a job sent with a dead session
+   * only when it is polled).
+   */
+  forgetCurrent(): void {
+    this.current = null;
+  }
+
+  /**
    * Runs `send` with a token; when `isExpired` says the answer means "session
    * no longer valid", renews once and runs `send` again. A login this needs
    * carries `scope`.

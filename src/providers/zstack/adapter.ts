@@ -4,7 +4,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { appendAll } from '../../domain/arrays.js';
-import { ZstackClient, hasZstackError, newJobUuid, zstackError } from './client.js';
+import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
 import { mapRows } from '../../domain/turns.js';
@@ -139,6 +139,12 @@ export class ZstackAdapter extends BaseAdapter {
     const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true }, scope);
     // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
+    if (isSessionRefusal(response.body)) {
+      // A call sent with a session that had died is accepted (202) and its job fails with ID.1001
+      // before anything is done; the session is dropped so the next call logs in again.
+      this.client.forgetSession();
+      return this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
+    }
     if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     const groupUuid = createdGroup(response.body);

@@ -24,12 +24,27 @@ export interface ZstackCall {
   readsError?: boolean;
 }
 
+/**
+ * ZStack's code for a session it no longer knows (IdentityErrors.INVALID_SESSION,
+ * "ID.1001"). ZStack's REST server checks no session itself: the API's
+ * interceptor does, so a dead session is answered as any failed API is, a
+ * query with "503 with {"error":…}" and a job with a 202 whose poll fails with
+ * that error. No 401 comes from ZStack itself; one from a proxy in front of
+ * it is read as a refused session too.
+ */
+export const INVALID_SESSION = 'ID.1001';
+
+/** Whether a body is ZStack's "session no longer valid" error. */
+export function isSessionRefusal(body: unknown): boolean {
+  return hasZstackError(body) && (body as { error: { code?: unknown } }).error.code === INVALID_SESSION;
+}
+
 export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
 
 /**
  * ZStack's REST API: `Authorization: OAuth <session>`, a session from
  * `logInByAccount` (password as hex SHA-512) or fixed in the config, renewed
- * once when ZStack says it is no longer valid. Errors are
+ * once when ZStack says it is no longer valid (ID.1001, or a 401). Errors are
  * `{"error": {code, description, details}}`; `details` can hold paths or
  * internals, so only the code and description are passed on.
  */
@@ -61,7 +76,8 @@ export class ZstackClient {
           passErrorBody: isZstackErrorAnswer,
           scope,
         }),
-      (response) => response.status === 401,
+      // A job poll's error is the job's: ZStack checks no session on `api-jobs` (the adapter reads it).
+      (response) => response.status === 401 || (!call.readsError && isSessionRefusal(response.body)),
       scope,
     );
     const { status, body } = response;
@@ -74,6 +90,11 @@ export class ZstackClient {
     return response;
   }
 
+  /** A job failed for its session (ID.1001): the next call logs in again. */
+  forgetSession(): void {
+    this.session.forgetCurrent();
+  }
+
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
     const response = await this.upstream.request({
       method: 'PUT',
@@ -82,6 +103,8 @@ export class ZstackClient {
       body: JSON.stringify({ logInByAccount: { accountName, password: sha512Hex(password) } }),
       idempotent: true,
       operation: 'accounts.login',
+      // Logging in is a synchronous API: a refused one is "503 with {"error":…}" (ID.1000), no outage to retry.
+      passErrorBody: isZstackErrorAnswer,
       scope,
     });
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;

@@ -57,6 +57,10 @@ export class ZstackSimulator extends ProviderSimulator {
    * job. The adapter takes a 200 as done; this plays it.
    */
   answerAtOnce = false;
+  /** How a dead session is refused: as ZStack does (ID.1001: 503 to a query, a failing job otherwise), or 401 (a proxy). */
+  sessionRefusal: 'zstack' | 'http401' = 'zstack';
+  /** Sessions die just before the next write arrives (after the reads that led to it). */
+  expireSessionsBeforeNextWrite = false;
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -125,9 +129,16 @@ export class ZstackSimulator extends ProviderSimulator {
     if (!path.startsWith('zstack/v1/')) return notFound();
     const route = path.slice('zstack/v1/'.length);
     if (request.method === 'PUT' && route === 'accounts/login') return this.login(request);
+    let match: RegExpExecArray | null;
+    // ZStack's REST server answers job polls before, and without, any credential check.
+    if (request.method === 'GET' && (match = /^api-jobs\/([0-9a-f]{32})$/.exec(route))) return this.job(match[1] as string);
+    if (this.expireSessionsBeforeNextWrite && request.method !== 'GET') {
+      this.expireSessionsBeforeNextWrite = false;
+      this.expireSessions();
+    }
     const auth = /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''));
     if (!auth) return { status: 400, json: { error: { code: 'SYS.1007', description: 'missing Authorization header' } } };
-    if (!this.sessions.has(auth[1] as string)) return { status: 401, json: { error: { code: 'ID.1001', description: 'Session expired or invalid' } } };
+    if (!this.sessions.has(auth[1] as string)) return this.refuseSession(request);
 
     if (request.method === 'GET' && route === 'volume-backups' && this.failNextQuery) {
       const error = this.failNextQuery;
@@ -136,8 +147,6 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query);
     if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query);
-    let match: RegExpExecArray | null;
-    if (request.method === 'GET' && (match = /^api-jobs\/([0-9a-f]{32})$/.exec(route))) return this.job(match[1] as string);
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -166,11 +175,29 @@ export class ZstackSimulator extends ProviderSimulator {
   private login(request: SimRequest): SimResponse {
     const body = (request.json as { logInByAccount?: { accountName?: unknown; password?: unknown } } | undefined)?.logInByAccount;
     const expected = createHash('sha512').update(ZSTACK_SIM_PASSWORD).digest('hex');
-    if (body?.accountName !== ZSTACK_SIM_ACCOUNT || body.password !== expected) return { status: 400, json: { error: { code: 'ID.1001', description: 'wrong account name or password' } } };
+    // A login is a synchronous API: refused as ZStack refuses any, "503 with {"error":…}", here IdentityErrors.AUTHENTICATION_ERROR.
+    if (body?.accountName !== ZSTACK_SIM_ACCOUNT || body.password !== expected) return { status: 503, json: { error: { code: 'ID.1000', description: 'wrong account name or password' } } };
     this.logins += 1;
     const session = uuid();
     this.sessions.add(session);
     return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(Date.now() + 7_200_000)), createDate: zstackDate(new Date()) } } };
+  }
+
+  /**
+   * A session ZStack no longer knows. Its REST server checks none itself; the
+   * API's interceptor refuses it with IdentityErrors.INVALID_SESSION
+   * ("ID.1001"), answered as any failed API is: a query (synchronous) with
+   * 503 `{"error": ...}`, any other call with its 202 and a job that fails
+   * with that error, nothing done. `sessionRefusal: 'http401'` plays a proxy
+   * in front of ZStack that answers 401 instead.
+   */
+  private refuseSession(request: SimRequest): SimResponse {
+    const error = { code: 'ID.1001', description: 'Session expired' };
+    if (this.sessionRefusal === 'http401') return { status: 401, json: { error } };
+    if (request.method === 'GET') return { status: 503, json: { error } };
+    const jobUuid = this.clientJobUuid(request) ?? uuid();
+    this.jobs.set(jobUuid, { doneAt: Date.now(), failStatus: 503, expired: false, result: () => ({ error }), onDone: () => {}, done: false });
+    return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
   /** The client-chosen job uuid, when this node honours the header. */

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
+import { eventually, startHarness, withHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+
+/**
+ * ZStack's REST server checks no session itself: the API's interceptor does,
+ * and refuses a dead one with IdentityErrors.INVALID_SESSION ("ID.1001")
+ * answered as any failed API is: "503 with {"error":…}" to a query, a 202
+ * and a failing job to anything else. It never answers 401 itself.
+ */
+describe('zstack: a session ZStack no longer knows', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  let instanceIds: string[];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 100) { edges { node { id } } } }');
+    instanceIds = list.data!.instances.edges.map((edge) => edge.node.id);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    simulator.sessionRefusal = 'zstack';
+    simulator.expireSessionsBeforeNextWrite = false;
+    simulator.asyncDelayMs = 50;
+  });
+
+  it('is renewed when a query is answered 503 with ID.1001: one login for concurrent reads, which all succeed', async () => {
+    simulator.expireSessions();
+    const before = simulator.logins;
+    const answers = await Promise.all(instanceIds.slice(1, 5).map((id) => harness.gql(BACKUPS, { id })));
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    expect(simulator.logins - before).toBe(1);
+    const refused = harness.simulator('zstack').server.log.filter((item) => item.label === 'GET /zstack/v1/volume-backups');
+    expect(refused.length).toBeGreaterThan(1);
+    for (const line of harness.logs) expect(line).not.toContain(ZSTACK_SIM_PASSWORD);
+  });
+
+  it('is renewed when a proxy answers 401 instead', async () => {
+    simulator.sessionRefusal = 'http401';
+    simulator.expireSessions();
+    const before = simulator.logins;
+    const answer = await harness.gql(BACKUPS, { id: instanceIds[2] });
+    expect(answer.errors).toBeUndefined();
+    expect(simulator.logins - before).toBe(1);
+  });
+
+  it('a create whose job fails with ID.1001 is FAILED saying nothing was done, and the next create logs in and succeeds', async () => {
+    const id = instanceIds[3]!;
+    // The session dies between the create's reads and its POST.
+    simulator.expireSessionsBeforeNextWrite = true;
+    const before = simulator.volumeBackups.length;
+    const logins = simulator.logins;
+    const first = await harness.gql<{ createBackup: { operation: { id: string; status: string } } }>(CREATE, { input: { instanceId: id, name: 'after-expiry' } });
+    expect(first.errors).toBeUndefined();
+    const failed = await eventually(() => harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: first.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+    expect(failed.data?.operation.status).toBe('FAILED');
+    expect(failed.data?.operation.error).toContain('nothing was done');
+    expect(simulator.volumeBackups.length).toBe(before);
+    const second = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: id, name: 'after-expiry-again' } });
+    expect(second.errors).toBeUndefined();
+    const done = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: second.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+    expect(done.data?.operation.status).toBe('SUCCEEDED');
+    expect(simulator.logins - logins).toBe(1);
+  });
+});
+
+describe('zstack: a refused login', () => {
+  it('is PROVIDER_ERROR (a login is synchronous: 503 with {"error"}), sent once, not an outage retried', async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ auth: { accountName: 'admin', password: 'not-the-password-3c1a' } }) }, async (harness) => {
+      const simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { code message } } }');
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: "provider zstack-test refused the gateway's login" }]);
+      expect(simulator.logins).toBe(0);
+      expect(harness.simulator('zstack').server.count((item) => item.label === 'PUT /zstack/v1/accounts/login')).toBe(1);
+      for (const text of [answer.text, ...harness.logs]) expect(text).not.toContain('not-the-password-3c1a');
+    });
+  });
+});
