@@ -35,6 +35,7 @@ describe('zomro fidelity: documented words only', () => {
     simulator.imageSizeUnit = 'GB';
     simulator.createdBackupStatus = 'Active';
     simulator.rebuildWord = null;
+    simulator.listsFleioId = true;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
     expect(answer.errors).toBeUndefined();
     nodes = answer.data!.instances.edges.map((edge) => edge.node);
@@ -46,6 +47,24 @@ describe('zomro fidelity: documented words only', () => {
     expect(answer.errors).toBeUndefined();
     return answer.data!.restoreBackup.operation.id;
   };
+
+  it("restores a backup listed without fleio_id from the image's own fleio_id (func=image&elid=<backup id>)", async () => {
+    simulator.listsFleioId = false;
+    try {
+      const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { id nativeId raw backups { id nativeId status sizeBytes raw } schedules { id raw } } }', { id: nodes[4]!.id });
+      const node = answer.data!.instance;
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      expect(backup.raw.fleio_id).toBeUndefined();
+      harness.resetUpstreamLogs();
+      const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect(restored.errors).toBeUndefined();
+      const log = harness.simulator('zomro').server.log;
+      expect(log.find((request) => request.label === 'image')?.form).toMatchObject({ elid: backup.nativeId });
+      expect(log.find((request) => request.label === 'instances.fleio.rebuild')?.form).toMatchObject({ elid: node.nativeId, select_rebuild: simulator.backups.get(backup.nativeId)!.fleio_id, sok: 'ok' });
+    } finally {
+      simulator.listsFleioId = true;
+    }
+  });
 
   it('a restore is not finished while the instance still shows a documented resting word (active | stopped)', async () => {
     const id = await restore(nodes[3]!);

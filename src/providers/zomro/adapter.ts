@@ -112,9 +112,13 @@ export class ZomroAdapter extends BaseAdapter {
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
-    // No restore func exists: the panel rebuilds the instance from the backup image.
-    // The image's fleio_id is in the backup listing (also at func=image&elid=<backup>).
-    const fleioId = typeof request.backup.raw.fleio_id === 'string' ? request.backup.raw.fleio_id : null;
+    // No restore func exists: the panel rebuilds the instance from the backup image
+    // (instances.fleio.rebuild, select_rebuild=<fleio_id>). Two places name the image's
+    // fleio_id: Zomro's backup doc lists it on each doc.elem[] record; the panel reads it
+    // from func=image&elid=<backup id> (doc.fleio_id.$). The listing's is used when it
+    // has one, the image's otherwise.
+    const listed = typeof request.backup.raw.fleio_id === 'string' && request.backup.raw.fleio_id !== '' ? request.backup.raw.fleio_id : null;
+    const fleioId = listed ?? (await this.imageFleioId(request.backup.nativeId, scope));
     if (!fleioId) throw badInput('this backup has no image id to rebuild from');
     const startedAt = new Date();
     await this.client.call({
@@ -170,6 +174,13 @@ export class ZomroAdapter extends BaseAdapter {
     // (Suspended, killed, one nobody documents) will not turn Active by waiting.
     if (backup.status === 'PENDING' || backup.status === 'CREATING') return this.operation(withBackup, 'RUNNING');
     return this.operation(withBackup, 'FAILED', null, `backup status ${String(backup.raw.fleio_status)}`);
+  }
+
+  /** `func=image&elid=<backup id>`: the image's `fleio_id` (`doc.fleio_id.$`), or null. */
+  private async imageFleioId(backupNativeId: string, scope: UpstreamScope): Promise<string | null> {
+    const doc = await this.client.call({ func: 'image', params: { elid: backupNativeId }, idempotent: true }, scope);
+    const id = scalar(doc.fleio_id);
+    return id === null || id.trim() === '' ? null : id;
   }
 
   /** The id a create answers with (`id`, else `elid`), if any. */

@@ -85,6 +85,12 @@ export class ZomroSimulator extends ProviderSimulator {
    * credential in it shows only once `$object` is decoded.
    */
   fieldErrorsQuoteRequest = false;
+  /**
+   * Whether backup listings carry `fleio_id`. Zomro's backup doc shows it on
+   * every record; the panel reads it from `func=image&elid=<backup id>`
+   * (`doc.fleio_id.$`), which the simulator always answers.
+   */
+  listsFleioId = true;
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
@@ -159,6 +165,8 @@ export class ZomroSimulator extends ProviderSimulator {
         return this.withInstance(plid, (instance) => list(this.backupsOf(instance.id).map((backup) => this.wireBackup(backup))));
       case 'instances.fleio_bckps.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createBackup(instance, form));
+      case 'image':
+        return this.image(form);
       case 'image.delete':
         return this.deleteBackup(form);
       case 'instances.fleio.rebuild':
@@ -267,7 +275,7 @@ export class ZomroSimulator extends ProviderSimulator {
       backup_type: backup.backup_type,
       createdate: backup.createdate,
       disk_format: 'qcow2',
-      fleio_id: backup.fleio_id,
+      ...(this.listsFleioId ? { fleio_id: backup.fleio_id } : {}),
       fleio_status: status,
       hypervisor_type: 'any_hypervisor',
       id: backup.id,
@@ -286,6 +294,13 @@ export class ZomroSimulator extends ProviderSimulator {
     // BILLmanager sometimes sends the original value beside the display value.
     (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
     return row;
+  }
+
+  /** `func=image&elid=<backup id>`: one image's fields at the top of `doc`, as an edit form answers. */
+  private image(form: Map<string, string>): SimResponse {
+    const backup = this.backups.get(form.get('elid') ?? '');
+    if (!backup) return error('missed', 'Object not found', 'image');
+    return docOf(wrap({ elid: backup.id, name: backup.name, fleio_id: backup.fleio_id, min_disk: backup.min_disk, min_ram: backup.min_ram }));
   }
 
   private createBackup(instance: SimInstance, form: Map<string, string>): SimResponse {
