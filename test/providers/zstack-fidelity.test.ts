@@ -55,6 +55,17 @@ describe('zstack: fidelity to the documented API', () => {
     expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
   });
 
+  it('judges a delete whose job expired unread by whether its backup group is gone (the job did its work; only its result expired)', async () => {
+    const listed = await harness.gql<{ instance: { backups: Array<{ id: string; nativeId: string }> } }>('query($id: ID!) { instance(id: $id) { backups { id nativeId } } }', { id: instanceIds[3] });
+    const backup = listed.data!.instance.backups[0]!;
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    simulator.expireJobs();
+    const poll = await harness.gql<Polled>(OPERATION, { id: deleted.data!.deleteBackup.operation.id });
+    expect(poll.data?.operation).toMatchObject({ status: 'SUCCEEDED', error: null });
+    expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
+  });
+
   it("names the backup of a create ZStack answers at once (200 with the documented inventories and their groupUuid)", async () => {
     simulator.answerAtOnce = true;
     try {

@@ -151,12 +151,23 @@ export class ZstackAdapter extends BaseAdapter {
     return this.operation(groupUuid ? { ...ref, backupNativeId: groupUuid } : ref, 'SUCCEEDED', jobUuid);
   }
 
-  /** An expired job's result is gone; a create is still judged by whether its backup exists. */
+  /**
+   * An expired job's result is gone, not its work: a create is judged by whether its
+   * backup exists, a delete by whether its backup group is gone (or still deleting).
+   */
   private async expired(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       const made = Array.isArray(backups) ? backups.find((backup) => backup.name === ref.token[1]) : undefined;
       if (made) return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING', jobUuid);
+    }
+    if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
+      const [backups] = await this.listBackups([ref.instanceNativeId], scope);
+      if (Array.isArray(backups)) {
+        const left = backups.find((backup) => backup.nativeId === ref.backupNativeId);
+        if (!left) return this.operation(ref, 'SUCCEEDED', jobUuid);
+        if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+      }
     }
     return this.operation(ref, 'FAILED', jobUuid, 'the provider no longer knows this job (expired); check the backups');
   }

@@ -73,8 +73,13 @@ export class ZstackSimulator extends ProviderSimulator {
     this.sessions.clear();
   }
 
+  /** Every job's result expires: only a finished job's does, so each one still running finishes its work first. */
   expireJobs(): void {
-    for (const job of this.jobs.values()) job.expired = true;
+    for (const job of this.jobs.values()) {
+      job.doneAt = Math.min(job.doneAt, Date.now());
+      job.expired = true;
+    }
+    this.settleJobs();
   }
 
   seed({ instances = 6, backupsPerInstance = 4, seed = 23 }: SimulatorSeedOptions): void {
@@ -123,7 +128,27 @@ export class ZstackSimulator extends ProviderSimulator {
     };
   }
 
+  /**
+   * Jobs still to finish. A job's work is done when it is due, polled or not,
+   * as a management node does it: a job whose result expired unread has
+   * still made, deleted or reverted what it was asked to.
+   */
+  private readonly pendingJobs = new Set<Job>();
+
+  private settleJobs(): void {
+    const now = Date.now();
+    for (const job of this.pendingJobs) {
+      if (now < job.doneAt) continue;
+      this.pendingJobs.delete(job);
+      if (!job.done) {
+        job.done = true;
+        job.onDone();
+      }
+    }
+  }
+
   protected handle(request: SimRequest): SimResponse {
+    this.settleJobs();
     const path = request.segments.join('/');
     request.label = `${request.method} /${path.replace(/[0-9a-f]{32}/g, ':uuid')}`;
     if (!path.startsWith('zstack/v1/')) return notFound();
@@ -220,7 +245,7 @@ export class ZstackSimulator extends ProviderSimulator {
       const fail = this.failNextJob;
       this.failNextJob = null;
       const { status: failStatus = 503, ...error } = fail ?? {};
-      this.jobs.set(jobUuid, {
+      const job: Job = {
         doneAt: Date.now() + this.asyncDelayMs,
         failStatus: fail ? failStatus : null,
         expired: false,
@@ -228,14 +253,17 @@ export class ZstackSimulator extends ProviderSimulator {
         result: fail ? () => ({ error }) : () => ({ error: null, ...result() }),
         onDone: fail ? () => {} : onDone,
         done: false,
-      });
+      };
+      this.jobs.set(jobUuid, job);
+      this.pendingJobs.add(job);
     }
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
   private job(jobUuid: string): SimResponse {
     const job = this.jobs.get(jobUuid);
-    if (!job || job.expired) return { status: 404, json: { error: { code: 'SYS.1006', description: 'the job has been expired' } } };
+    // ZStack's REST server writes this one as plain text, not as its JSON error.
+    if (!job || job.expired) return { status: 404, text: 'the job has been expired' };
     if (Date.now() < job.doneAt) return { status: 202, json: {} };
     if (!job.done) {
       job.done = true;
