@@ -66,6 +66,26 @@ describe('zomro fidelity: documented words only', () => {
     }
   });
 
+  it('reads every page of a backup and a schedule list (BILLmanager pages every list: p_cnt/p_num, the count in p_elems)', async () => {
+    const node = nodes[3]!;
+    for (const n of [1, 2]) simulator.schedules.set(`9${n}`, { id: `9${n}`, instanceId: node.nativeId, name: `extra-${n}`, rotation_days: 'Sunday ', rotation_time: '03:00', create_date: '2024-07-25' });
+    simulator.listPageCap = 2;
+    try {
+      harness.resetUpstreamLogs();
+      const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { backups { nativeId } schedules { id } } }', { id: node.id });
+      expect(answer.errors).toBeUndefined();
+      const held = [...simulator.backups.values()].filter((backup) => backup.instanceId === node.nativeId).map((backup) => backup.id);
+      expect(held.length).toBeGreaterThan(2);
+      expect(answer.data!.instance.backups.map((backup) => backup.nativeId).sort()).toEqual(held.sort());
+      expect(answer.data!.instance.schedules).toHaveLength([...simulator.schedules.values()].filter((schedule) => schedule.instanceId === node.nativeId).length);
+      const pages = harness.simulator('zomro').server.log.filter((request) => request.label === 'instances.fleio_bckps').map((request) => request.form.p_num);
+      expect(pages.sort()).toEqual(['1', '2']);
+    } finally {
+      simulator.listPageCap = null;
+      for (const n of [1, 2]) simulator.schedules.delete(`9${n}`);
+    }
+  });
+
   it('a restore is not finished while the instance still shows a documented resting word (active | stopped)', async () => {
     const id = await restore(nodes[3]!);
     const poll = await harness.gql<{ operation: { status: string } }>(OPERATION, { id });

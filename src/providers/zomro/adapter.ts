@@ -1,5 +1,4 @@
-import { appendAll } from '../../domain/arrays.js';
-import { GatewayError, badInput, notFound } from '../../domain/errors.js';
+import { badInput, notFound } from '../../domain/errors.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -8,21 +7,10 @@ import { ZomroClient } from './client.js';
 import type { ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
-import { checkListSize, repeatsPage } from '../paging.js';
-import { elems, scalar, unwrap, type ZomroDoc } from './wire.js';
+import { readPages } from './pages.js';
+import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 
-/** Instances per page of `func=instances`. */
-const PAGE_SIZE = 100;
-
-/** `p_elems`, how many rows the list holds: null when absent; a count that is no count makes the answer invalid. */
-function elementCount(value: unknown, providerId: string): number | null {
-  const text = scalar(value);
-  if (text === null || text === '') return null;
-  const count = Number(text);
-  if (Number.isSafeInteger(count) && count >= 0) return count;
-  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a list count that is no count`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
-}
 export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   // NAME_BACKUP: createBackup's name becomes the backup's own name.
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE', 'NAME_BACKUP',
@@ -40,51 +28,24 @@ export class ZomroAdapter extends BaseAdapter {
     this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
   }
 
-  /**
-   * Every page of `func=instances`. The first answer's count (`p_elems`)
-   * says how many pages to read at once; a panel that caps `p_cnt` lower
-   * answers fewer rows than asked, and the rest are read in pages of its
-   * size. Without a count, pages are read one after another while they come
-   * back full (PAGE_SIZE rows) and new: a panel that sends no count may not
-   * page at all, and answers every page with its first. Either way the pages
-   * spend from the request's upstream budget, and a count past it is
-   * refused before any page is asked for.
-   */
+  /** Every page of `func=instances` (pages.ts). */
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const page = async (number: number, size: number) =>
-      elems(await this.client.call({ func: 'instances', params: { p_cnt: String(size), p_num: String(number) }, idempotent: true }, scope));
-    const first = await this.client.call({ func: 'instances', params: { p_cnt: String(PAGE_SIZE), p_num: '1' }, idempotent: true }, scope);
-    const rows = elems(first);
-    const total = elementCount(first.p_elems, this.account.id);
-    if (total === null) {
-      for (let number = 2, last = rows; last.length === PAGE_SIZE; number++) {
-        const next = await page(number, PAGE_SIZE);
-        if (repeatsPage(next, last, 'id')) break;
-        appendAll(rows, next);
-        checkListSize(rows.length, this.account.id);
-        last = next;
-      }
-    } else if (total > rows.length) {
-      checkListSize(total, this.account.id);
-      const size = rows.length > 0 && rows.length < PAGE_SIZE ? rows.length : PAGE_SIZE;
-      const more = Math.ceil(total / size) - 1;
-      scope.budget?.reserve(more);
-      for (const next of await Promise.all(Array.from({ length: more }, (_, index) => page(index + 2, size)))) appendAll(rows, next);
-    }
+    const rows = await readPages((number, size) => this.client.call({ func: 'instances', params: pageParams(number, size), idempotent: true }, scope), this.account.id, scope);
     return mapRows(rows, (row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (plid) => {
-      const doc = await this.client.call({ func: 'instances.fleio_bckps', params: instanceParams(plid), idempotent: true }, scope);
-      return mapRows(elems(doc), (row) => mapBackup(this.account.id, plid, row));
+      // A list func like any other, paged as BILLmanager pages every list (p_cnt/p_num, p_elems).
+      const rows = await readPages((number, size) => this.client.call({ func: 'instances.fleio_bckps', params: { ...instanceParams(plid), ...pageParams(number, size) }, idempotent: true }, scope), this.account.id, scope);
+      return mapRows(rows, (row) => mapBackup(this.account.id, plid, row));
     });
   }
 
   override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return this.perInstance(instanceIds, async (plid) => {
-      const doc = await this.client.call({ func: 'instances.fleio_bckps.schedule', params: instanceParams(plid), idempotent: true }, scope);
-      return elems(doc).map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
+      const rows = await readPages((number, size) => this.client.call({ func: 'instances.fleio_bckps.schedule', params: { ...instanceParams(plid), ...pageParams(number, size) }, idempotent: true }, scope), this.account.id, scope);
+      return rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
     });
   }
 
@@ -216,6 +177,9 @@ export function restoreProgress(state: string | null, settled: boolean): [Operat
  * example sends `elid`: both are sent, so either reading works.
  */
 const instanceParams = (plid: string): Record<string, string> => ({ plid, elid: plid });
+
+/** One page of a list: `p_cnt` rows of page `p_num`. */
+const pageParams = (number: number, size: number): Record<string, string> => ({ p_cnt: String(size), p_num: String(number) });
 
 function requireInstance(backup: Backup): string {
   if (!backup.instanceNativeId) throw badInput('backup id lacks its instance');

@@ -91,6 +91,8 @@ export class ZomroSimulator extends ProviderSimulator {
    * (`doc.fleio_id.$`), which the simulator always answers.
    */
   listsFleioId = true;
+  /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
+  listPageCap: number | null = null;
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
@@ -162,7 +164,7 @@ export class ZomroSimulator extends ProviderSimulator {
       case 'instances':
         return this.listInstances(form);
       case 'instances.fleio_bckps':
-        return this.withInstance(plid, (instance) => list(this.backupsOf(instance.id).map((backup) => this.wireBackup(backup))));
+        return this.withInstance(plid, (instance) => this.paged(this.backupsOf(instance.id), form, (backup) => this.wireBackup(backup)));
       case 'instances.fleio_bckps.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createBackup(instance, form));
       case 'image':
@@ -172,7 +174,7 @@ export class ZomroSimulator extends ProviderSimulator {
       case 'instances.fleio.rebuild':
         return this.withInstance(form.get('elid') ?? '', (instance) => this.rebuild(instance, form));
       case 'instances.fleio_bckps.schedule':
-        return this.withInstance(plid, (instance) => list(this.schedulesOf(instance.id).map(wireSchedule(instance))));
+        return this.withInstance(plid, (instance) => this.paged(this.schedulesOf(instance.id), form, wireSchedule(instance)));
       case 'instances.fleio_bckps.schedule.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createSchedule(instance, form));
       case 'instances.fleio_bckps.schedule.delete':
@@ -238,13 +240,22 @@ export class ZomroSimulator extends ProviderSimulator {
     return instance ? then(instance) : error('missed', 'Object not found', 'instances');
   }
 
-  private listInstances(form: Map<string, string>): SimResponse {
-    const all = [...this.instances.values()];
-    const pageSize = Math.max(1, Number(form.get('p_cnt') ?? 20) || 20);
+  /**
+   * One page of a list, as BILLmanager pages every list func: `p_cnt` rows
+   * (at most `listPageCap`, a panel's own limit) of page `p_num`, the count in
+   * `p_elems`. A list asked for without `p_cnt` is answered whole.
+   */
+  private paged<T>(items: readonly T[], form: Map<string, string>, wire: (item: T) => Record<string, unknown>): SimResponse {
+    const asked = form.has('p_cnt') ? Math.max(1, Number(form.get('p_cnt')) || 20) : items.length || 1;
+    const pageSize = Math.min(asked, this.listPageCap ?? Number.POSITIVE_INFINITY);
     const page = Math.max(1, Number(form.get('p_num') ?? 1) || 1);
-    const slice = all.slice((page - 1) * pageSize, page * pageSize);
+    const rows = items.slice((page - 1) * pageSize, page * pageSize).map(wire);
+    return docOf({ ...elemField(rows), p_elems: { $: String(items.length) }, p_num: { $: String(page) }, p_cnt: { $: String(pageSize) } });
+  }
+
+  private listInstances(form: Map<string, string>): SimResponse {
     const now = Date.now();
-    const rows = slice.map((instance) =>
+    return this.paged([...this.instances.values()], form, (instance) =>
       wrap({
         id: instance.id,
         servername: instance.servername,
@@ -257,7 +268,6 @@ export class ZomroSimulator extends ProviderSimulator {
         ip: instance.ip,
       }),
     );
-    return docOf({ ...elemField(rows), p_elems: { $: String(all.length) }, p_num: { $: String(page) }, p_cnt: { $: String(pageSize) } });
   }
 
   private backupsOf(instanceId: string): SimBackup[] {
@@ -397,10 +407,6 @@ function wireSchedule(instance: SimInstance) {
 function elemField(rows: Array<Record<string, unknown>>): Record<string, unknown> {
   if (rows.length === 0) return {};
   return { elem: rows.length === 1 ? rows[0] : rows };
-}
-
-function list(rows: Array<Record<string, unknown>>): SimResponse {
-  return docOf(elemField(rows));
 }
 
 function docOf(doc: Record<string, unknown>): SimResponse {
