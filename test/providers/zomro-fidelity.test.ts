@@ -121,6 +121,23 @@ describe('zomro fidelity: documented words only', () => {
     expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'zomro-test', providerCode: 'value' });
   });
 
+  it('gives a backup still Saving no size, whatever image_size shows ("Determined after the backup creation is complete")', async () => {
+    const delay = simulator.asyncDelayMs;
+    simulator.imageSizeWhileSaving = '0';
+    simulator.asyncDelayMs = 60_000;
+    try {
+      const answer = await harness.gql<{ createBackup: { backup: { status: string; sizeBytes: number | null; raw: Record<string, unknown> } | null } }>(
+        'mutation($input: CreateBackupInput!) { createBackup(input: $input) { backup { status sizeBytes raw } } }',
+        { input: { instanceId: nodes[5]!.id, name: 'still-saving' } },
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.createBackup.backup).toMatchObject({ status: 'CREATING', sizeBytes: null, raw: { fleio_status: 'Saving', image_size: '0' } });
+    } finally {
+      simulator.imageSizeWhileSaving = '';
+      simulator.asyncDelayMs = delay;
+    }
+  });
+
   it('reads image_size as GB or as bytes, whichever the panel sends (the docs name no unit)', async () => {
     const record = simulator.backups.get(nodes[2]!.backups[0]!.nativeId)!;
     expect(nodes[2]!.backups[0]!.sizeBytes).toBe(Number(record.image_size) * 2 ** 30);

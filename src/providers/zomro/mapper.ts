@@ -56,17 +56,20 @@ export function mapInstance(providerId: string, row: Row): Instance {
 
 export function mapBackup(providerId: string, instanceNativeId: string, row: Row): Backup {
   const nativeId = idText(row.id, providerId);
+  const status = mapBackupStatus(row.fleio_status);
   return {
     providerId,
     nativeId,
     instanceNativeId: idTextOrNull(row.instances_id, providerId) ?? instanceNativeId,
     keyExtra: [],
     name: toStringOrNull(row.name) ?? nativeId,
-    status: mapBackupStatus(row.fleio_status),
+    status,
     origin: mapOrigin(row.backup_type),
     mode: null,
     createdAt: parseUtcDate(row.createdate ?? row.created),
-    sizeBytes: imageSizeBytes(row.image_size),
+    // "Actual backup size. Determined after the backup creation is complete": a
+    // value shown while the backup is still being made (Queued, Saving) is no size.
+    sizeBytes: status === 'PENDING' || status === 'CREATING' ? null : imageSizeBytes(row.image_size),
     protected: row.protected === 'on',
     diskId: null,
     minDiskBytes: toBytes(row.min_disk, GIB),

@@ -91,6 +91,12 @@ export class ZomroSimulator extends ProviderSimulator {
    * (`doc.fleio_id.$`), which the simulator always answers.
    */
   listsFleioId = true;
+  /**
+   * `image_size` while a backup is Saving: the docs say only "Determined
+   * after the backup creation is complete"; the simulator answers an empty
+   * value by default, and '0' (a size not yet determined) behind this.
+   */
+  imageSizeWhileSaving: '' | '0' = '';
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   readonly instances = new Map<string, SimInstance>();
@@ -290,7 +296,7 @@ export class ZomroSimulator extends ProviderSimulator {
       hypervisor_type: 'any_hypervisor',
       id: backup.id,
       // "Determined after the backup creation is complete".
-      image_size: status === 'Saving' ? '' : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
+      image_size: status === 'Saving' ? this.imageSizeWhileSaving : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
       item_real_status: '2',
       min_disk: backup.min_disk,
       min_ram: backup.min_ram,
