@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Operation } from '../domain/types.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
+import { isBusEvent, isOperationShape } from './bus-event-shape.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
 
 
@@ -68,9 +69,17 @@ export class RedisOperationBus implements OperationBus {
     if (failed?.[0]) throw failed[0];
   }
 
+  /** Undefined as well for a value of another shape (another version's, truncated): the poll finds the status. */
   async last(id: string): Promise<Operation | undefined> {
     const text = await this.commands.get(this.lastKey(id));
-    return text === null ? undefined : decodeStored<Operation>(text);
+    if (text === null) return undefined;
+    let operation: unknown;
+    try {
+      operation = decodeStored<unknown>(text);
+    } catch {
+      return undefined;
+    }
+    return isOperationShape(operation) ? operation : undefined;
   }
 
   async subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>> {
@@ -98,14 +107,23 @@ export class RedisOperationBus implements OperationBus {
   private onMessage(channel: string, text: string): void {
     const handlers = this.handlers.get(channel);
     if (!handlers) return;
-    let envelope: Envelope;
+    let envelope: unknown;
     try {
-      envelope = decodeStored<Envelope>(text);
+      envelope = decodeStored<unknown>(text);
     } catch {
       return;
     }
-    if (envelope.from === this.replica) return;
-    for (const handler of handlers) handler(envelope.event);
+    if (envelope === null || typeof envelope !== 'object') return;
+    const { from, event } = envelope as Partial<Envelope>;
+    if (from === this.replica || !isBusEvent(event)) return;
+    for (const handler of handlers) {
+      // This runs inside ioredis's reply handling: a throw here would end the process.
+      try {
+        handler(event);
+      } catch {
+        // One subscriber's trouble is not the connection's.
+      }
+    }
   }
 }
 
