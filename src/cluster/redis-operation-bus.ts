@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Operation } from '../domain/types.js';
+import { REDIS_COMMAND_TIMEOUT_MS } from '../state/redis-store.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
@@ -32,7 +33,8 @@ export class RedisOperationBus implements OperationBus {
   readonly replica = randomUUID();
 
   constructor(url: string, private readonly prefix = 'backup-graph:') {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
+    // A Redis that stops answering fails its commands (see REDIS_COMMAND_TIMEOUT_MS): the watcher then polls alone.
+    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS } as const;
     this.commands = new Redis(url, options);
     this.subscriber = new Redis(url, options);
     // Trouble reaches the caller through each failed command; unheard, the event would go to stderr.

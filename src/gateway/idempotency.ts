@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError, badInput, isGatewayError, type ErrorCode, type GatewayErrorDetails } from '../domain/errors.js';
+import { answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
 import type { FailureClass } from '../upstream/failure-class.js';
@@ -9,6 +10,16 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a second caller waits for the first one's answer before giving up. */
 const WAIT_FOR_FIRST_MS = 60_000;
 const POLL_MS = 25;
+/**
+ * How long one call to the records' store may take. A Redis that stopped
+ * answering held the mutation (and, once it had acted, its answer) until TCP
+ * gave up; past this the store counts as failed.
+ */
+export const IDEMPOTENCY_STORE_WAIT_MS = 2_000;
+
+/** The records could not be read or claimed: refused before anything was sent to the provider. */
+const storeUnavailable = (): GatewayError =>
+  new GatewayError('INTERNAL_SERVER_ERROR', 'the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
 
 /** A failure kept for replay: what the client was told, without a Retry-After that no longer holds. */
 interface KeptFailure {
@@ -18,7 +29,8 @@ interface KeptFailure {
 }
 
 type IdempotencyRecord<T> =
-  | { fingerprint: string; state: 'pending' }
+  /** `claim`: this claim's own, so one given up can be released without touching another's. */
+  | { fingerprint: string; state: 'pending'; claim?: string }
   | { fingerprint: string; state: 'done'; result: T }
   | { fingerprint: string; state: 'failed'; failure: KeptFailure };
 
@@ -94,7 +106,11 @@ export const fingerprint = (operation: string, input: unknown): string => create
  * a client that cannot tell must look before it tries with a new key.
  */
 export class Idempotency {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Told of each store call that failed or did not answer in time (the gateway logs it). */
+    private readonly onStoreError: (error: unknown) => void = () => {},
+  ) {}
 
   /** `owner`: the caller's key identity (`Principal.keyId`). */
   async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>): Promise<T> {
@@ -103,18 +119,27 @@ export class Idempotency {
     const print = fingerprint(operation, input);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      if (await this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'pending' }, IDEMPOTENCY_TTL_MS)) {
+      if (await this.claim<T>(storeKey, print)) {
+        let result: T;
         try {
-          const result = await act();
-          await this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'done', result }, IDEMPOTENCY_TTL_MS);
-          return result;
+          result = await act();
         } catch (error) {
-          if (mayHaveActed(error)) await this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'failed', failure: keptFailure(error) }, IDEMPOTENCY_TTL_MS);
-          else await this.store.delete(storeKey);
+          // The record's fate must not replace the answer: the client is told what the provider said.
+          if (mayHaveActed(error)) await this.settle(this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'failed', failure: keptFailure(error) }, IDEMPOTENCY_TTL_MS));
+          else await this.settle(this.store.delete(storeKey));
           throw error;
         }
+        // The write happened: its answer goes out even if the record cannot be kept (a retry then finds the claim pending).
+        await this.settle(this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'done', result }, IDEMPOTENCY_TTL_MS));
+        return result;
       }
-      const record = await this.store.get<IdempotencyRecord<T>>(storeKey);
+      let record: IdempotencyRecord<T> | undefined;
+      try {
+        record = await answerWithinMs(this.store.get<IdempotencyRecord<T>>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
+      } catch (error) {
+        this.onStoreError(error);
+        throw storeUnavailable();
+      }
       if (record && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
@@ -122,6 +147,35 @@ export class Idempotency {
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /**
+   * Claims the key; a store that fails or does not answer in time refuses the request before it acts.
+   * A claim that lands after its wait was given up is released, so the key is not held for a request that never ran.
+   */
+  private async claim<T>(storeKey: string, print: string): Promise<boolean> {
+    const pending: IdempotencyRecord<T> = { fingerprint: print, state: 'pending', claim: randomUUID() };
+    const claim = this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, pending, IDEMPOTENCY_TTL_MS);
+    try {
+      return await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS);
+    } catch (error) {
+      this.onStoreError(error);
+      // Sent now, it runs after the claim wherever that lands (a stalled Redis runs both when it
+      // wakes, after ioredis stopped waiting for either): a claim left pending would hold the key
+      // for its 24 h, every retry told the first is still in progress.
+      claim.catch(() => undefined);
+      this.store.deleteIfEqual(storeKey, pending).catch(() => undefined);
+      throw storeUnavailable();
+    }
+  }
+
+  /** Waits for a record write within IDEMPOTENCY_STORE_WAIT_MS; a failure is reported, never thrown. */
+  private async settle(write: Promise<void>): Promise<void> {
+    try {
+      await answerWithinMs(write, IDEMPOTENCY_STORE_WAIT_MS);
+    } catch (error) {
+      this.onStoreError(error);
     }
   }
 }

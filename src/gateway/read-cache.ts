@@ -1,3 +1,4 @@
+import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
 
@@ -13,6 +14,14 @@ export interface CacheAddress {
  * flight: longer than any upstream read can take (timeouts times retries).
  */
 const INVALIDATION_MEMORY_MS = 120_000;
+
+/**
+ * How long a read (or a write's invalidation) waits for the store: a Redis
+ * that stopped answering held every cached read, and every mutation's answer,
+ * for as long as its connection stayed up. Past this the store counts as
+ * failed: a miss, read from the provider.
+ */
+export const READ_CACHE_STORE_WAIT_MS = 250;
 
 /** The per-instance lists the cache holds. */
 const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
@@ -85,7 +94,7 @@ export class ReadCache {
     });
     if (keys.length === 0) return results;
     try {
-      const values = await this.store.getMany<T>(keys);
+      const values = await answerWithinMs(this.store.getMany<T>(keys), READ_CACHE_STORE_WAIT_MS);
       positions.forEach((position, index) => {
         results[position] = values[index];
       });
@@ -104,7 +113,7 @@ export class ReadCache {
     });
     if (fresh.length === 0) return;
     try {
-      await this.store.setMany(fresh);
+      await answerWithinMs(this.store.setMany(fresh), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
     }
@@ -126,7 +135,7 @@ export class ReadCache {
       for (const kind of LIST_KINDS) keys.push(ReadCache.key({ providerId, kind, nativeId }));
     }
     try {
-      await this.store.deleteMany(keys);
+      await answerWithinMs(this.store.deleteMany(keys), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {
       // The write already happened at the provider: its answer must not fail for the cache's sake.
       this.onStoreError(error);

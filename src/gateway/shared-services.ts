@@ -58,7 +58,9 @@ export class SharedServices {
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
-    this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }));
+    this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }), (error) =>
+      logger.warn({ err: error }, 'idempotency store failed or did not answer in time'),
+    );
     this.watcher = new OperationWatcher(options.operationBus);
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });

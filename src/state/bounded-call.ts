@@ -15,3 +15,24 @@ export async function withinMs<T>(call: Promise<T>, waitMs: number): Promise<T |
     clearTimeout(timer);
   }
 }
+
+/** A store call that did not answer within its wait: handled as a failed one. */
+export class StoreTimeout extends Error {
+  constructor(waitMs: number) {
+    super(`the shared store did not answer within ${waitMs} ms`);
+    this.name = 'StoreTimeout';
+  }
+}
+
+/** A store call's answer, its failure, or StoreTimeout once `waitMs` has passed without either. */
+export async function answerWithinMs<T>(call: Promise<T>, waitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeout(waitMs)), waitMs);
+  });
+  try {
+    return await Promise.race([call, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,6 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import { growingLru } from './growing-lru.js';
 import type { KeyValueStore } from './store.js';
+import { encodeStored } from './stored-json.js';
 
 /** A monotonic time source in milliseconds, like `performance`. */
 export interface StoreClock {
@@ -71,6 +72,12 @@ export class MemoryStore implements KeyValueStore {
   deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
     if (this.entries.has(guard)) return Promise.resolve(false);
     return Promise.resolve(this.entries.delete(key));
+  }
+
+  deleteIfEqual<T>(key: string, value: T): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry && encodeStored(entry.value) === encodeStored(value)) this.entries.delete(key);
+    return Promise.resolve();
   }
 
   deleteMany(keys: readonly string[]): Promise<void> {

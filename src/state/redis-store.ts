@@ -5,6 +5,18 @@ import { decodeStored, encodeStored } from './stored-json.js';
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 then return redis.call('del', KEYS[1]) end return 0";
 
+/**
+ * The longest any command waits for its answer. A Redis that stops answering
+ * while its connection stays up (paused, overloaded, a network dropping
+ * packets) otherwise holds every caller until TCP gives up, hours later:
+ * past this a command fails as on a Redis error. Callers on a request's path
+ * wait less (the read cache 250 ms, idempotency records 2 s).
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+
+/** Deletes the key only while it holds the text given, atomically. */
+const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
@@ -17,7 +29,7 @@ export class RedisStore implements KeyValueStore {
       this.redis = url;
       return;
     }
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
     // Connection trouble reaches the caller through each failed command; unheard, the
     // event would go to stderr, outside the gateway's logs.
     this.redis.on('error', () => {});
@@ -68,6 +80,10 @@ export class RedisStore implements KeyValueStore {
   async deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
     const deleted = await this.redis.eval(DELETE_UNLESS_HELD, 2, this.prefix + key, this.prefix + guard);
     return deleted === 1;
+  }
+
+  async deleteIfEqual<T>(key: string, value: T): Promise<void> {
+    await this.redis.eval(DELETE_IF_EQUAL, 1, this.prefix + key, encodeStored(value));
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {

@@ -26,6 +26,13 @@ export interface KeyValueStore {
    * would be missed. True when `key` was deleted.
    */
   deleteUnlessHeld(key: string, guard: string): Promise<boolean>;
+  /**
+   * Deletes `key` only while it holds `value` (compared as stored), in one
+   * step. Sent right after a call whose answer never came, it runs after
+   * that call wherever the store runs calls in order (one Redis connection),
+   * so it undoes that call's write if it landed, and nothing else.
+   */
+  deleteIfEqual<T>(key: string, value: T): Promise<void>;
   /** Many keys in one round trip (one DEL on Redis). */
   deleteMany(keys: readonly string[]): Promise<void>;
   /**
