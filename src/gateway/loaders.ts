@@ -211,10 +211,10 @@ export class RequestLoaders {
     const providerId = adapter.account.id;
     const cache = this.options.cache;
     const address = { providerId, kind: 'instances', nativeId: '' };
-    const startedAt = cache?.now() ?? 0;
-    const [cached] = (await cache?.getMany<Instance[]>([address])) ?? [];
+    const startedAt = cache?.now();
+    const [cached] = (await cache?.getMany<Instance[]>([address], startedAt)) ?? [];
     const instances = cached ?? firstOfEachId(await adapter.listInstances(this.options.scope), (instance) => instance.nativeId);
-    if (!cached) await cache?.setMany([{ address, value: instances }], startedAt);
+    if (!cached && startedAt) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = loaderKey(providerId, instance.nativeId);
       this.instance.prime(key, instance);
@@ -244,7 +244,7 @@ export class RequestLoaders {
       return { providerId, kind, nativeId };
     });
     const startedAt = cache.now();
-    const results: Array<T | Error | undefined> = await cache.getMany<T>(addresses);
+    const results: Array<T | Error | undefined> = await cache.getMany<T>(addresses, startedAt);
     const missing = keys.flatMap((_, index) => (results[index] === undefined ? [index] : []));
     if (missing.length === 0) return results as Array<T | Error>;
     const loaded = await this.batch(kind, missing.map((index) => keys[index] as string), load);

@@ -1,6 +1,7 @@
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
+import { generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from './cache-generations.js';
 
 /** One cached list: which account, which instance, which kind of list. */
 export interface CacheAddress {
@@ -23,6 +24,14 @@ const INVALIDATION_MEMORY_MS = 120_000;
  */
 export const READ_CACHE_STORE_WAIT_MS = 250;
 
+/** When a read started: what `setMany` is given, to drop answers an invalidation overtook. */
+export interface ReadMark {
+  /** This process's invalidation clock. */
+  readonly clock: number;
+  /** Shared stores: each instance's generation when this read first looked (see cache-generations.ts), by instance key. */
+  readonly generations: Map<string, string>;
+}
+
 /** The per-instance lists the cache holds. */
 const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
 
@@ -33,8 +42,12 @@ const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
  * its account, so a read after a write always sees the write.
  *
  * A read that started before the invalidation and answers after it carries
- * the old state: `setMany` drops such answers instead of caching them (in
- * this process; a replica's in-flight read is not seen, its TTL bounds it).
+ * the old state: `setMany` drops such answers instead of caching them in
+ * this process; in a store shared by replicas (one that answers only with a
+ * round trip: Redis) each entry also carries the generation of its instance
+ * that its read started under, and is served only while it is still the
+ * instance's (cache-generations.ts), so another replica's invalidation
+ * reaches reads in flight here too.
  */
 export class ReadCache {
   private readonly invalidatedAt = growingLru<string, number>(100_000, { ttl: INVALIDATION_MEMORY_MS });
@@ -46,7 +59,12 @@ export class ReadCache {
     private readonly ttlMs: ReadonlyMap<string, number>,
     /** A store that fails (Redis down) costs the cache, never the read: misses, and this is told. */
     private readonly onStoreError: (error: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.shared = store.peek === undefined;
+  }
+
+  /** Whether replicas share the store (generations kept), rather than this process alone. */
+  private readonly shared: boolean;
 
   /** The store is the gateway's `cache` namespace: no prefix of our own needed. */
   private static key({ providerId, kind, nativeId }: CacheAddress): string {
@@ -62,9 +80,9 @@ export class ReadCache {
     return Boolean(this.ttlMs.get(providerId));
   }
 
-  /** A mark to pass to `setMany`: answers to reads started after it. */
-  now(): number {
-    return this.clock;
+  /** A mark to pass to `getMany`, then `setMany`: answers to reads started after it. */
+  now(): ReadMark {
+    return { clock: this.clock, generations: new Map() };
   }
 
   /**
@@ -82,8 +100,11 @@ export class ReadCache {
     }
   }
 
-  /** One store round trip for the lot; undefined where absent or not cached. */
-  async getMany<T>(addresses: readonly CacheAddress[]): Promise<Array<T | undefined>> {
+  /**
+   * One store round trip for the lot; undefined where absent or not cached.
+   * `mark` (from `now`) learns each instance's generation for `setMany`.
+   */
+  async getMany<T>(addresses: readonly CacheAddress[], mark?: ReadMark): Promise<Array<T | undefined>> {
     const results: Array<T | undefined> = new Array<T | undefined>(addresses.length).fill(undefined);
     const keys: string[] = [];
     const positions: number[] = [];
@@ -94,9 +115,22 @@ export class ReadCache {
     });
     if (keys.length === 0) return results;
     try {
-      const values = await answerWithinMs(this.store.getMany<T>(keys), READ_CACHE_STORE_WAIT_MS);
+      if (!this.shared) {
+        const values = await answerWithinMs(this.store.getMany<T>(keys), READ_CACHE_STORE_WAIT_MS);
+        positions.forEach((position, index) => {
+          results[position] = values[index];
+        });
+        return results;
+      }
+      const instances = positions.map((position) => ReadCache.instanceKeyOf(addresses[position] as CacheAddress));
+      const distinct = [...new Set(instances)];
+      const values = await answerWithinMs(this.store.getMany<unknown>([...keys, ...keys.map(tokenKeyOf), ...distinct.map(generationKey)]), READ_CACHE_STORE_WAIT_MS);
+      const generations = new Map(distinct.map((instance, index) => [instance, generationOf(values[2 * keys.length + index])]));
       positions.forEach((position, index) => {
-        results[position] = values[index];
+        const generation = generations.get(instances[index] as string) as string;
+        if (mark && !mark.generations.has(instances[index] as string)) mark.generations.set(instances[index] as string, generation);
+        const entry = values[index] as T | undefined;
+        results[position] = entry !== undefined && tokenOf(values[keys.length + index]) === generation ? entry : undefined;
       });
     } catch (error) {
       this.onStoreError(error);
@@ -104,16 +138,30 @@ export class ReadCache {
     return results;
   }
 
-  /** Caches answers to reads started at `startedAt` (see `now`), except those an invalidation overtook. */
-  async setMany(entries: ReadonlyArray<{ address: CacheAddress; value: unknown }>, startedAt: number): Promise<void> {
+  /** Caches answers to reads started at `mark` (see `now`), except those an invalidation overtook. */
+  async setMany(entries: ReadonlyArray<{ address: CacheAddress; value: unknown }>, mark: ReadMark): Promise<void> {
     const fresh = entries.flatMap(({ address, value }) => {
       const ttlMs = this.ttlMs.get(address.providerId);
-      if (!ttlMs || this.overtaken(address, startedAt)) return [];
-      return [{ key: ReadCache.key(address), value, ttlMs }];
+      if (!ttlMs || this.overtaken(address, mark.clock)) return [];
+      return [{ key: ReadCache.key(address), instance: ReadCache.instanceKeyOf(address), value, ttlMs }];
     });
     if (fresh.length === 0) return;
     try {
-      await answerWithinMs(this.store.setMany(fresh), READ_CACHE_STORE_WAIT_MS);
+      if (!this.shared) {
+        await answerWithinMs(this.store.setMany(fresh), READ_CACHE_STORE_WAIT_MS);
+        return;
+      }
+      // A read that did not look first (no getMany with this mark) is written under the generation of now.
+      const unseen = [...new Set(fresh.map((entry) => entry.instance).filter((instance) => !mark.generations.has(instance)))];
+      if (unseen.length > 0) {
+        const now = await answerWithinMs(this.store.getMany<unknown>(unseen.map(generationKey)), READ_CACHE_STORE_WAIT_MS);
+        unseen.forEach((instance, index) => mark.generations.set(instance, generationOf(now[index])));
+      }
+      const writes = fresh.flatMap(({ key, instance, value, ttlMs }) => [
+        { key, value, ttlMs },
+        { key: tokenKeyOf(key), value: mark.generations.get(instance), ttlMs },
+      ]);
+      await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
     }
@@ -129,17 +177,35 @@ export class ReadCache {
     if (!this.ttlMs.get(providerId)) return;
     const stamp = ++this.clock;
     const keys = [ReadCache.key({ providerId, kind: 'instances', nativeId: '' })];
-    this.invalidatedAt.set(ReadCache.instanceKey(providerId, ''), stamp);
+    const instances = [ReadCache.instanceKey(providerId, '')];
     for (const nativeId of nativeIds) {
-      this.invalidatedAt.set(ReadCache.instanceKey(providerId, nativeId), stamp);
+      instances.push(ReadCache.instanceKey(providerId, nativeId));
       for (const kind of LIST_KINDS) keys.push(ReadCache.key({ providerId, kind, nativeId }));
     }
+    for (const instance of instances) this.invalidatedAt.set(instance, stamp);
     try {
-      await answerWithinMs(this.store.deleteMany(keys), READ_CACHE_STORE_WAIT_MS);
+      if (!this.shared) {
+        await answerWithinMs(this.store.deleteMany(keys), READ_CACHE_STORE_WAIT_MS);
+        return;
+      }
+      // Outlives every entry written under the old generation: read late, then kept cacheTtlMs.
+      const generation = newGeneration();
+      const keptMs = (this.ttlMs.get(providerId) ?? 0) + INVALIDATION_MEMORY_MS;
+      await answerWithinMs(
+        Promise.all([
+          this.store.setMany(instances.map((instance) => ({ key: generationKey(instance), value: generation, ttlMs: keptMs }))),
+          this.store.deleteMany([...keys, ...keys.map(tokenKeyOf)]),
+        ]),
+        READ_CACHE_STORE_WAIT_MS,
+      );
     } catch (error) {
       // The write already happened at the provider: its answer must not fail for the cache's sake.
       this.onStoreError(error);
     }
+  }
+
+  private static instanceKeyOf(address: CacheAddress): string {
+    return ReadCache.instanceKey(address.providerId, address.nativeId);
   }
 
   private overtaken(address: CacheAddress, startedAt: number): boolean {
