@@ -1,6 +1,7 @@
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
+import { isCachedList } from './cached-list-shape.js';
 import { generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from './cache-generations.js';
 
 /** One cached list: which account, which instance, which kind of list. */
@@ -129,8 +130,9 @@ export class ReadCache {
       positions.forEach((position, index) => {
         const generation = generations.get(instances[index] as string) as string;
         if (mark && !mark.generations.has(instances[index] as string)) mark.generations.set(instances[index] as string, generation);
-        const entry = values[index] as T | undefined;
-        results[position] = entry !== undefined && tokenOf(values[keys.length + index]) === generation ? entry : undefined;
+        const entry = values[index];
+        const served = entry !== undefined && tokenOf(values[keys.length + index]) === generation && isCachedList(entry, (addresses[position] as CacheAddress).providerId);
+        results[position] = served ? (entry as T) : undefined;
       });
     } catch (error) {
       this.onStoreError(error);

@@ -9,6 +9,8 @@ import { redisSuite, testRedis } from '../helpers/redis.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 const backupsOf = (nativeId: string) => ({ providerId: 'acct', kind: 'backups', nativeId });
+/** A cached record of the account, as the Redis store serves only those (see cached-list-shape.ts). */
+const record = (nativeId: string, fields: Record<string, unknown> = {}): Record<string, unknown> & { providerId: string; nativeId: string } => ({ providerId: 'acct', nativeId, ...fields });
 
 const stores: Array<readonly [string, () => KeyValueStore]> = [['memory', () => new MemoryStore()]];
 if (redis.url) stores.push(['redis', () => new RedisStore(redis.url as string, `backup-graph-test:${randomUUID()}:`)]);
@@ -25,16 +27,16 @@ describe.each(stores)('read cache over the %s store', (_name, createStore) => {
   it('reads and fills many entries at once, Dates intact, and skips accounts with no TTL', async () => {
     const cache = new ReadCache(store, new Map([['acct', 60_000]]));
     const createdAt = new Date('2026-11-30T10:00:00.000Z');
-    await cache.setMany([{ address: backupsOf('1'), value: [{ name: 'a', createdAt }] }, { address: { providerId: 'uncached', kind: 'backups', nativeId: '1' }, value: [] }], cache.now());
+    await cache.setMany([{ address: backupsOf('1'), value: [record('b1', { name: 'a', createdAt })] }, { address: { providerId: 'uncached', kind: 'backups', nativeId: '1' }, value: [] }], cache.now());
     const [hit, miss, uncached] = await cache.getMany([backupsOf('1'), backupsOf('2'), { providerId: 'uncached', kind: 'backups', nativeId: '1' }]);
-    expect(hit).toEqual([{ name: 'a', createdAt }]);
+    expect(hit).toEqual([record('b1', { name: 'a', createdAt })]);
     expect(miss).toBeUndefined();
     expect(uncached).toBeUndefined();
   });
 
   it('gives back provider strings that look like dates exactly as they were, beside real Dates', async () => {
     const cache = new ReadCache(store, new Map([['acct', 60_000]]));
-    const stored = [{ name: '2030-01-01T00:00:00Z', nativeId: '2024-01-01T00:00:00Z', note: '\u0001D2024-01-01T00:00:00.000Z', createdAt: new Date('2026-11-30T10:00:00.000Z') }];
+    const stored = [record('2024-01-01T00:00:00Z', { name: '2030-01-01T00:00:00Z', note: '\u0001D2024-01-01T00:00:00.000Z', createdAt: new Date('2026-11-30T10:00:00.000Z') })];
     await cache.setMany([{ address: backupsOf('iso'), value: stored }], cache.now());
     const [hit] = await cache.getMany([backupsOf('iso')]);
     expect(hit).toEqual(stored);
@@ -46,11 +48,11 @@ describe.each(stores)('read cache over the %s store', (_name, createStore) => {
     const startedAt = cache.now();
     // The read is in flight; a mutation on instance 7 lands; then the (old) answer arrives.
     await cache.invalidateInstance('acct', '7');
-    await cache.setMany([{ address: backupsOf('7'), value: ['stale'] }, { address: backupsOf('8'), value: ['fresh'] }], startedAt);
-    expect(await cache.getMany([backupsOf('7'), backupsOf('8')])).toEqual([undefined, ['fresh']]);
+    await cache.setMany([{ address: backupsOf('7'), value: [record('stale')] }, { address: backupsOf('8'), value: [record('fresh')] }], startedAt);
+    expect(await cache.getMany([backupsOf('7'), backupsOf('8')])).toEqual([undefined, [record('fresh')]]);
     // A read started after the mutation is cached as usual.
-    await cache.setMany([{ address: backupsOf('7'), value: ['new'] }], cache.now());
-    expect(await cache.getMany([backupsOf('7')])).toEqual([['new']]);
+    await cache.setMany([{ address: backupsOf('7'), value: [record('new')] }], cache.now());
+    expect(await cache.getMany([backupsOf('7')])).toEqual([[record('new')]]);
   });
 });
 
