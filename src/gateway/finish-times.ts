@@ -45,10 +45,12 @@ export class FinishTimes {
     const seen = operation.finishedAt;
     if (!seen) return null;
     const key = keyOf(operation);
-    const stored = await this.bounded(this.store.get<number>(key));
+    const stored = await this.bounded(this.store.get<unknown>(key));
     // Not started here (or the store did not answer in time): this read's time.
     if (stored === undefined) return seen;
-    if (stored !== NOT_SEEN_FINISHED) return new Date(stored);
+    // A time another writer stored in a shape of its own (a string, null, past any Date) is
+    // taken as not seen yet: an invalid Date failed the field, null read as 1970.
+    if (isFinishTime(stored)) return new Date(stored);
     await this.bounded(this.store.set(key, seen.getTime(), FINISH_TIME_KEPT_MS));
     return seen;
   }
@@ -57,6 +59,11 @@ export class FinishTimes {
   private bounded<T>(call: Promise<T>): Promise<T | undefined> {
     return withinMs(call, FINISH_TIME_STORE_WAIT_MS);
   }
+}
+
+/** A first finish time as this version stores it: epoch milliseconds a Date can hold. */
+function isFinishTime(stored: unknown): stored is number {
+  return typeof stored === 'number' && stored !== NOT_SEEN_FINISHED && Number.isFinite(stored) && !Number.isNaN(new Date(stored).getTime());
 }
 
 /**
