@@ -92,13 +92,20 @@ export class RedisOperationBus implements OperationBus {
       this.handlers.set(channel, set);
     }
     set.add(onEvent);
-    await this.subscriber.subscribe(channel);
-    return async () => {
+    const leave = async () => {
       const current = this.handlers.get(channel);
       if (!current?.delete(onEvent) || current.size > 0) return;
       this.handlers.delete(channel);
       await this.subscriber.unsubscribe(channel);
     };
+    try {
+      await this.subscriber.subscribe(channel);
+    } catch (error) {
+      // Not listening: the handler must not stay behind (one per operation watched while Redis is down).
+      void leave().catch(() => {});
+      throw error;
+    }
+    return leave;
   }
 
   async close(): Promise<void> {

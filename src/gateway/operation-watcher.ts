@@ -1,6 +1,7 @@
 import type { BusEvent, OperationBus } from '../cluster/operation-bus.js';
 import { GatewayError, isGatewayError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
+import { withinMs } from '../state/bounded-call.js';
 
 /** Backoff of the provider polls behind a subscription. */
 const FIRST_POLL_MS = 250;
@@ -15,6 +16,13 @@ export interface WatcherTiming {
   /** How long the last status is kept for subscribers who join late. */
   keepLastMs: number;
 }
+
+/**
+ * How long a watch waits on the bus (listening, the last status, the lease) before it polls
+ * alone: a Redis that stopped answering held a new subscriber without a status for as long as
+ * its commands took to fail (ten seconds and more).
+ */
+const BUS_WAIT_MS = 500;
 
 const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000 };
 
@@ -142,24 +150,27 @@ export class OperationWatcher {
 
   /** Listens to the bus, starts from the last published status, then competes for the lease. */
   private async join(id: string, watch: Watch, bus: OperationBus): Promise<void> {
-    try {
-      const leave = await bus.subscribe(id, (event) => this.onBusEvent(id, watch, event));
-      if (!this.current(id, watch)) {
-        await leave();
-        return;
-      }
-      watch.leaveBus = leave;
-      const last = await bus.last(id);
+    const subscribed = bus.subscribe(id, (event) => this.onBusEvent(id, watch, event));
+    // Kept whenever it lands, even past BUS_WAIT_MS; left at once if the watch ended meanwhile.
+    this.track(
+      subscribed.then(async (leave) => {
+        if (this.current(id, watch)) watch.leaveBus = leave;
+        else await leave();
+      }),
+    );
+    const listening = await withinMs(subscribed.then(() => true), BUS_WAIT_MS);
+    if (listening && this.current(id, watch)) {
+      const last = await withinMs(bus.last(id), BUS_WAIT_MS);
       if (last && this.current(id, watch)) this.tell(id, watch, last, false);
-    } catch {
-      // No bus: poll alone.
     }
+    // Not listening in time: poll alone (the claim below answers late or not at all too).
     if (this.current(id, watch)) await this.contend(id, watch, bus);
   }
 
   private async contend(id: string, watch: Watch, bus: OperationBus): Promise<void> {
     if (watch.leading) return;
-    const won = await bus.claim(id, this.timing.leaseMs).catch(() => true);
+    // A bus that fails or does not answer in time: poll alone, as without one.
+    const won = (await withinMs(bus.claim(id, this.timing.leaseMs), BUS_WAIT_MS)) ?? true;
     if (!this.current(id, watch) || watch.leading) {
       if (won && !this.current(id, watch)) this.track(bus.release(id));
       return;
