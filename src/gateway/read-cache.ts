@@ -2,6 +2,7 @@ import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
 import { isCachedList } from './cached-list-shape.js';
+import { LateInvalidations } from './late-invalidations.js';
 import { generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from './cache-generations.js';
 
 /** One cached list: which account, which instance, which kind of list. */
@@ -53,6 +54,8 @@ const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
 export class ReadCache {
   private readonly invalidatedAt = growingLru<string, number>(100_000, { ttl: INVALIDATION_MEMORY_MS });
   private clock = 0;
+  /** Shared stores: invalidations the store did not take, sent again until they land. */
+  private readonly late = new LateInvalidations();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -185,24 +188,33 @@ export class ReadCache {
       for (const kind of LIST_KINDS) keys.push(ReadCache.key({ providerId, kind, nativeId }));
     }
     for (const instance of instances) this.invalidatedAt.set(instance, stamp);
-    try {
-      if (!this.shared) {
+    if (!this.shared) {
+      try {
         await answerWithinMs(this.store.deleteMany(keys), READ_CACHE_STORE_WAIT_MS);
-        return;
+      } catch (error) {
+        this.onStoreError(error);
       }
-      // Outlives every entry written under the old generation: read late, then kept cacheTtlMs.
-      const generation = newGeneration();
-      const keptMs = (this.ttlMs.get(providerId) ?? 0) + INVALIDATION_MEMORY_MS;
+      return;
+    }
+    // Outlives every entry written under the old generation: read late, then kept cacheTtlMs.
+    const generation = newGeneration();
+    const ttlMs = this.ttlMs.get(providerId) ?? 0;
+    const write = async (): Promise<void> => {
       await answerWithinMs(
         Promise.all([
-          this.store.setMany(instances.map((instance) => ({ key: generationKey(instance), value: generation, ttlMs: keptMs }))),
+          this.store.setMany(instances.map((instance) => ({ key: generationKey(instance), value: generation, ttlMs: ttlMs + INVALIDATION_MEMORY_MS }))),
           this.store.deleteMany([...keys, ...keys.map(tokenKeyOf)]),
         ]),
         READ_CACHE_STORE_WAIT_MS,
       );
+    };
+    try {
+      await write();
     } catch (error) {
-      // The write already happened at the provider: its answer must not fail for the cache's sake.
+      // The write already happened at the provider: its answer must not fail for the cache's sake,
+      // and the other replicas must still hear of it once the store answers again.
       this.onStoreError(error);
+      this.late.add(instances.join('\u0001'), write, ttlMs);
     }
   }
 

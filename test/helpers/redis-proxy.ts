@@ -4,13 +4,17 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * A TCP proxy in front of a real Redis that a test can make misbehave
  * without disturbing the server other tests share: `stall()` keeps every
  * connection open but carries no byte further (a Redis that stopped
- * answering, or a network that drops packets), `flow()` carries them again.
+ * answering, or a network that drops packets), `flow()` carries them again;
+ * `cut()` closes every connection and refuses new ones (Redis restarting, a
+ * partition), `mend()` lets them through again.
  */
 export interface RedisProxy {
   /** redis://127.0.0.1:<port>[/db] for the gateway. */
   url: string;
   stall(): void;
   flow(): void;
+  cut(): void;
+  mend(): void;
   close(): Promise<void>;
 }
 
@@ -18,7 +22,12 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
   const { hostname, port, pathname } = new URL(target);
   const pairs = new Set<[Socket, Socket]>();
   let stalled = false;
+  let cut = false;
   const server: Server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(Number(port || 6379), hostname);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
@@ -45,6 +54,13 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     flow() {
       stalled = false;
       for (const pair of pairs) for (const socket of pair) socket.resume();
+    },
+    cut() {
+      cut = true;
+      for (const pair of pairs) for (const socket of pair) socket.destroy();
+    },
+    mend() {
+      cut = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
