@@ -17,9 +17,15 @@ const POLL_MS = 25;
  */
 export const IDEMPOTENCY_STORE_WAIT_MS = 2_000;
 
-/** The records could not be read or claimed: refused before anything was sent to the provider. */
-const storeUnavailable = (): GatewayError =>
-  new GatewayError('INTERNAL_SERVER_ERROR', 'the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
+/**
+ * The records could not be read or claimed: refused before anything was sent to the provider.
+ * The store's own error is its cause: in the log line of the request (by its id), never in the answer.
+ */
+function storeUnavailable(cause: unknown): GatewayError {
+  const error = new GatewayError('INTERNAL_SERVER_ERROR', 'the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
+  error.cause = cause;
+  return error;
+}
 
 /** A failure kept for replay: what the client was told, without a Retry-After that no longer holds. */
 interface KeptFailure {
@@ -138,7 +144,7 @@ export class Idempotency {
         record = await answerWithinMs(this.store.get<IdempotencyRecord<T>>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
       } catch (error) {
         this.onStoreError(error);
-        throw storeUnavailable();
+        throw storeUnavailable(error);
       }
       if (record && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
@@ -166,7 +172,7 @@ export class Idempotency {
       // for its 24 h, every retry told the first is still in progress.
       claim.catch(() => undefined);
       this.store.deleteIfEqual(storeKey, pending).catch(() => undefined);
-      throw storeUnavailable();
+      throw storeUnavailable(error);
     }
   }
 
