@@ -176,12 +176,16 @@ function rememberedOlder(mark: unknown): string[] {
   return Array.isArray(mark) ? mark.filter((value): value is string => typeof value === 'string').slice(-MOST_OLDER_REMEMBERED) : [];
 }
 
-/** What each stored place says, place 1 first. */
-export function statesOf(held: ReadonlyArray<string | undefined>): PlaceState[] {
+/**
+ * What each stored place says, place 1 first. A value of another shape (a
+ * replica of another version, a hand edit) still holds its place: it is
+ * open, never a TypeError on every poll of the disk's creates.
+ */
+export function statesOf(held: readonly unknown[]): PlaceState[] {
   return held.map((value) => {
     if (value === GIVEN_UP) return 'given-up';
     if (value === undefined) return 'unheld';
-    if (value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };
+    if (typeof value === 'string' && value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };
     return 'open';
   });
 }

@@ -371,6 +371,8 @@ describe('places', () => {
     expect(freePlaces(['taken', undefined, 'given-up', undefined, 'found:4'])).toEqual([2, 4]);
     expect(freePlaces([])).toEqual([]);
     expect(statesOf(['taken', 'given-up', undefined, 'found:41', 'found:'])).toEqual(['open', 'given-up', 'unheld', { found: '41' }, 'open']);
+    // Another shape (another version's replica): still a held place, never a TypeError.
+    expect(statesOf([['found:41', 1, 2, 3, 4, 5, 6], { found: '41' }, 42, null])).toEqual(['open', 'open', 'open', 'open']);
     expect(openKey(SERIES)).toBe('onapp-a:7:40:open');
   });
 });
