@@ -1,4 +1,4 @@
-import type { Backup, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
+import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { GIB, KIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
@@ -20,6 +20,22 @@ export function mapBackupStatus(row: Row): BackupStatus {
   return 'UNKNOWN';
 }
 
+/** The periods of OnApp's auto-backup schedules ("initiated - period when backup is initiated: days, weeks, months, or years"; hours on later versions). */
+const SCHEDULE_PERIODS: ReadonlySet<string> = new Set(['hours', 'days', 'weeks', 'months', 'years']);
+
+/**
+ * `initiated`: "manual", or the period of the auto-backup schedule that made
+ * the backup. Only a period is SCHEDULED: a create never takes a SCHEDULED
+ * backup for its own (new-backup.ts), so any other value ("Manual", "api",
+ * a number) read as SCHEDULED left the create never finding its backup.
+ * What is neither is not known (null), and may still be a create's.
+ */
+export function originOf(initiated: string | null): BackupOrigin | null {
+  const value = initiated?.trim().toLowerCase() ?? '';
+  if (value === 'manual') return 'MANUAL';
+  return SCHEDULE_PERIODS.has(value) ? 'SCHEDULED' : null;
+}
+
 export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   const id = idText(row.id, providerId);
   const initiated = toStringOrNull(row.initiated);
@@ -33,8 +49,7 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
     // OnApp backups have no name of their own, so the id names them.
     name: toStringOrNull(row.label) ?? `backup-${id}`,
     status: mapBackupStatus(row),
-    // "manual", or the period of the auto-backup schedule that made it (days, weeks, ...).
-    origin: initiated === null ? null : initiated === 'manual' ? 'MANUAL' : 'SCHEDULED',
+    origin: originOf(initiated),
     mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
     createdAt: parseUtcDate(row.created_at),
     sizeBytes: toBytes(row.backup_size, KIB),

@@ -22,7 +22,7 @@ interface SimBackup {
   diskId: number;
   backup_size: number;
   backup_type: 'normal' | 'incremental';
-  initiated: string;
+  initiated: string | number;
   note: string | null;
   created_at: string;
   builtAt: number;
@@ -57,6 +57,8 @@ export class OnappSimulator extends ProviderSimulator {
   accountDiskList = true;
   /** True plays a cloud whose backups are incremental: a create makes a backup of the whole VM, not of the disk. */
   incrementalBackups = false;
+  /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
+  manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
@@ -188,7 +190,7 @@ export class OnappSimulator extends ProviderSimulator {
       diskId,
       backup_size: 0,
       backup_type: this.incrementalBackups ? 'incremental' : 'normal',
-      initiated: 'manual',
+      initiated: this.manualInitiated,
       note: null,
       created_at: new Date().toISOString(),
       builtAt: Date.now() + this.asyncDelayMs,
