@@ -40,8 +40,6 @@ export class RequestReads {
   readonly scope: UpstreamScope;
   /** Forgets, after a write, what this request and the read cache knew. */
   readonly invalidation: CacheInvalidation;
-  /** Subscription polls go on long after the request: its id, not its budget. */
-  private readonly pollScope: UpstreamScope;
   /** A fault of the gateway's own while reading a provider: logged with the request id (the answer says only "provider X failed"). */
   readonly reportFault: FaultReport = (adapter, fault) =>
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
@@ -57,7 +55,6 @@ export class RequestReads {
     signal?: AbortSignal,
   ) {
     this.scope = { requestId, budget: new UpstreamBudget(shared.maxUpstreamCallsPerRequest), signal };
-    this.pollScope = { requestId };
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
       batch: shared.options.batching,
@@ -66,6 +63,16 @@ export class RequestReads {
       onOperation: (operation) => this.invalidation.afterOperation(operation),
     });
     this.invalidation = new CacheInvalidation(this.loaders, shared.readCache, shared.logger, (providerId) => this.provider(providerId), (operation) => shared.finishTimes.startedHere(operation));
+  }
+
+  /**
+   * A subscription poll's scope: polls go on long after the request, so each
+   * carries its id but a budget of its own, as much as a request may spend.
+   * Without one, a poll's reads had no bound: a Zomro panel answering one
+   * backup a page with a count of 500,000 sent a poll after 499,999 pages.
+   */
+  private pollScope(): UpstreamScope {
+    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest) };
   }
 
   /** The accounts this request may see, optionally filtered. */
@@ -188,7 +195,7 @@ export class RequestReads {
     const adapter = this.provider(ref.providerId);
     return this.shared.watcher.watch(
       id,
-      async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope)),
+      async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope())),
       (operation) => this.forgetReadsOf(operation),
     );
   }
