@@ -17,6 +17,10 @@ interface ListShape {
   count?: string;
   /** Answers every page with the first (a provider that does not page). */
   ignoresPage?: boolean;
+  /** Answers page n with page ((n - 1) mod cycle) + 1: a provider going round its first pages. */
+  cycle?: number;
+  /** Rows of every page after the first, whatever was asked (each row new). */
+  laterPageRows?: number;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -49,8 +53,12 @@ describe('paged provider lists', () => {
       if (form.get('func') === 'instances') {
         zomroPages += 1;
         const size = Math.min(zomroShape.cap ?? Infinity, Number(form.get('p_cnt')));
-        const first = zomroShape.ignoresPage ? 0 : (Number(form.get('p_num')) - 1) * size;
-        const elem = Array.from({ length: Math.max(0, Math.min(zomroShape.rows, first + size) - first) }, (_, index) => ({ id: wrapped(1000 + first + index), name: wrapped(`vm-${first + index}`) }));
+        const number = Number(form.get('p_num'));
+        const first = zomroShape.ignoresPage ? 0 : ((number - 1) % (zomroShape.cycle ?? Infinity)) * size;
+        const long = zomroShape.laterPageRows !== undefined && number > 1;
+        const length = long ? (zomroShape.laterPageRows ?? 0) : Math.max(0, Math.min(zomroShape.rows, first + size) - first);
+        const from = long ? number * 1_000_000 : first;
+        const elem = Array.from({ length }, (_, index) => ({ id: wrapped(1000 + from + index), name: wrapped(`vm-${from + index}`) }));
         doc = { elem, ...(zomroShape.count === undefined ? {} : { p_elems: wrapped(zomroShape.count) }) };
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ doc }));
@@ -126,6 +134,20 @@ describe('paged provider lists', () => {
     const instances = await list('zomro-paged');
     expect([instances.totalCount, instances.providerErrors]).toEqual([100, []]);
     expect(zomroPages).toBe(1 + 2);
+  });
+
+  it('Zomro: without a count, a panel going round its first pages is read until a page brings no new row', async () => {
+    zomroShape = { rows: 1_000, cycle: 2 };
+    const instances = await list('zomro-paged');
+    expect(instances.providerErrors).toEqual([]);
+    expect([instances.totalCount, distinct(instances)]).toEqual([200, 200]);
+    expect(zomroPages).toBe(3);
+  });
+
+  it('Zomro: pages far longer than asked are counted as they come, and a list past 500,000 rows refused whatever the count said', async () => {
+    // The count says 1,000 rows (10 pages of 100); each later page holds 60,000.
+    zomroShape = { rows: 100, count: '1000', laterPageRows: 60_000 };
+    expect((await list('zomro-paged')).providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: 'provider zomro-paged listed more than 500000 rows in one list; the gateway reads no more' }]);
   });
 
   it('Zomro: a count past the request budget is refused at once, not asked for page by page, and so is one past any list', async () => {

@@ -1,4 +1,3 @@
-import { appendAll } from '../../domain/arrays.js';
 import { GatewayError } from '../../domain/errors.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { checkListSize, repeatsPage } from '../paging.js';
@@ -19,34 +18,81 @@ function elementCount(value: unknown, providerId: string): number | null {
 }
 
 /**
+ * The rows of a list as its pages come: a row whose id an earlier page had is
+ * left out. Pages read at once overlap when the list changes meanwhile (a
+ * backup made between two pages pushes a row onto the next), and a panel that
+ * counts its list but answers every page with its first gave each row as
+ * many times as there were pages. The size limit holds on what is kept.
+ */
+class Rows {
+  readonly rows: Row[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly providerId: string) {}
+
+  /** Adds the page's new rows; how many were new. */
+  add(page: readonly Row[]): number {
+    let added = 0;
+    for (const row of page) {
+      const id = scalar(row.id);
+      if (id !== null) {
+        if (this.seen.has(id)) continue;
+        this.seen.add(id);
+      }
+      this.rows.push(row);
+      added += 1;
+    }
+    checkListSize(this.rows.length, this.providerId);
+    return added;
+  }
+}
+
+/**
  * Every page of one BILLmanager list func ("Pagination uses p_cnt/p_num/p_col
  * and p_elems", the same for every list). The first answer's count
  * (`p_elems`) says how many pages to read at once; a panel that caps `p_cnt`
  * lower answers fewer rows than asked, and the rest are read in pages of its
  * size. Without a count, pages are read one after another while they come
  * back full (PAGE_SIZE rows) and new: a panel that sends no count may not
- * page at all, and answers every page with its first. Either way the pages
- * spend from the request's upstream budget, and a count past it is refused
- * before any page is asked for. A list shorter than a page costs one call.
+ * page at all, and answers every page with its first (or cycles through a
+ * few: a page with no row not seen before ends the list). Either way the
+ * pages spend from the request's upstream budget, and a count past it is
+ * refused before any page is asked for. A list shorter than a page costs
+ * one call. A row is listed once, however many pages repeat it, and a list
+ * past MAX_LIST_ROWS is refused as soon as its pages hold more, whatever the
+ * count said.
  */
 export async function readPages(page: (number: number, size: number) => Promise<ZomroDoc>, providerId: string, scope: UpstreamScope): Promise<Row[]> {
   const first = await page(1, PAGE_SIZE);
-  const rows = elems(first);
+  const firstRows = elems(first);
+  const list = new Rows(providerId);
+  list.add(firstRows);
   const total = elementCount(first.p_elems, providerId);
   if (total === null) {
-    for (let number = 2, last = rows; last.length === PAGE_SIZE; number++) {
+    for (let number = 2, last = firstRows; last.length === PAGE_SIZE; number++) {
       const next = elems(await page(number, PAGE_SIZE));
-      if (repeatsPage(next, last, 'id')) break;
-      appendAll(rows, next);
-      checkListSize(rows.length, providerId);
+      if (repeatsPage(next, last, 'id') || list.add(next) === 0) break;
       last = next;
     }
-  } else if (total > rows.length) {
+  } else if (total > firstRows.length) {
     checkListSize(total, providerId);
-    const size = rows.length > 0 && rows.length < PAGE_SIZE ? rows.length : PAGE_SIZE;
+    const size = firstRows.length > 0 && firstRows.length < PAGE_SIZE ? firstRows.length : PAGE_SIZE;
     const more = Math.ceil(total / size) - 1;
     scope.budget?.reserve(more);
-    for (const next of await Promise.all(Array.from({ length: more }, (_, index) => page(index + 2, size)))) appendAll(rows, elems(next));
+    // Counted as each page comes, not once all have: a panel answering pages far longer than asked
+    // (32 MB each) filled memory with thousands of them before the list's size was looked at.
+    let held = firstRows.length;
+    const pages = await Promise.all(
+      Array.from({ length: more }, (_, index) =>
+        page(index + 2, size).then((doc) => {
+          const rows = elems(doc);
+          held += rows.length;
+          checkListSize(held, providerId);
+          return rows;
+        }),
+      ),
+    );
+    for (const rows of pages) list.add(rows);
   }
-  return rows;
+  return list.rows;
 }
