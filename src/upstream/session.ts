@@ -8,6 +8,8 @@ import type { SecretSet } from './secrets.js';
  */
 export class SharedSession {
   private current: Promise<string> | null = null;
+  /** When the current token's login was started (ms). */
+  private currentSince = 0;
 
   /**
    * `login` returns a fresh session token; it must not log the credentials it
@@ -38,6 +40,7 @@ export class SharedSession {
       // Concurrent callers share this login: it must outlive the first one's client.
       const attempt = this.login(sharedScope(scope));
       this.current = attempt;
+      this.currentSince = Date.now();
       // A failed login is not cached: the next request tries again.
       attempt.catch(() => {
         if (this.current === attempt) this.current = null;
@@ -59,13 +62,15 @@ export class SharedSession {
   }
 
   /**
-   * Forgets the current token, whichever it is, so the next `token()` logs in
-   * again: for a refusal seen after the fact, where the token that was
-   * refused is no longer known (ZStack fails a job sent with a dead session
-   * only when it is polled).
+   * Forgets the current token if its login started no later than `sentAt`,
+   * so the next `token()` logs in again: for a refusal seen after the fact,
+   * where the token that was refused is no longer known (ZStack fails a job
+   * sent with a dead session only when it is polled). A token from a later
+   * login cannot be the one refused, and is kept: forgetting whichever was
+   * current made every poll of such a job cost a login.
    */
-  forgetCurrent(): void {
-    this.current = null;
+  forgetIfFrom(sentAt: Date): void {
+    if (this.current && this.currentSince <= sentAt.getTime()) this.current = null;
   }
 
   /**

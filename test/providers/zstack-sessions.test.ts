@@ -68,6 +68,23 @@ describe('zstack: a session ZStack no longer knows', () => {
     expect(done.data?.operation.status).toBe('SUCCEEDED');
     expect(simulator.logins - logins).toBe(1);
   });
+
+  it('a job failed for its session drops that session only: polled again after a renewal, it costs no login', async () => {
+    const id = instanceIds[4]!;
+    simulator.expireSessionsBeforeNextWrite = true;
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: id, name: 'polled-after-renewal' } });
+    expect(created.errors).toBeUndefined();
+    const operationId = created.data!.createBackup.operation.id;
+    // A read renews the session (503 ID.1001) before the job is polled.
+    expect((await harness.gql(BACKUPS, { id })).errors).toBeUndefined();
+    const logins = simulator.logins;
+    for (let poll = 0; poll < 4; poll++) {
+      const polled = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: operationId }), (answer) => answer.data?.operation.status !== 'RUNNING');
+      expect(polled.data?.operation.status).toBe('FAILED');
+      expect((await harness.gql(BACKUPS, { id })).errors).toBeUndefined();
+    }
+    expect(simulator.logins - logins).toBe(0);
+  });
 });
 
 describe('zstack: a refused login', () => {

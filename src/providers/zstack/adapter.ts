@@ -141,8 +141,8 @@ export class ZstackAdapter extends BaseAdapter {
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
     if (isSessionRefusal(response.body)) {
       // A call sent with a session that had died is accepted (202) and its job fails with ID.1001
-      // before anything is done; the session is dropped so the next call logs in again.
-      this.client.forgetSession();
+      // before anything is done; the session it was sent with is dropped so the next call logs in again.
+      this.client.forgetSession(ref.startedAt);
       return this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
     }
     if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);

@@ -90,9 +90,9 @@ export class ZstackClient {
     return response;
   }
 
-  /** A job failed for its session (ID.1001): the next call logs in again. */
-  forgetSession(): void {
-    this.session.forgetCurrent();
+  /** A job sent at `sentAt` failed for its session (ID.1001): the next call logs in again, unless a login since has renewed it. */
+  forgetSession(sentAt: Date): void {
+    this.session.forgetIfFrom(sentAt);
   }
 
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
