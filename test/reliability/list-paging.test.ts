@@ -69,8 +69,9 @@ describe('paged provider lists', () => {
       let body: Record<string, unknown> = { inventories: [] };
       if (url.pathname.endsWith('/vm-instances')) {
         zstackPages += 1;
-        const start = zstackShape.ignoresPage ? 0 : Number(url.searchParams.get('start'));
         const size = Math.min(zstackShape.cap ?? Infinity, Number(url.searchParams.get('limit')));
+        const asked = Number(url.searchParams.get('start'));
+        const start = zstackShape.ignoresPage ? 0 : zstackShape.cycle ? (Math.floor(asked / size) % zstackShape.cycle) * size : asked;
         const inventories = Array.from({ length: Math.max(0, Math.min(zstackShape.rows, start + size) - start) }, (_, index) => ({ uuid: `${(start + index).toString(16).padStart(32, '0')}`, name: `vm-${start + index}`, state: 'Running' }));
         body = { inventories, ...(zstackShape.count === undefined ? {} : { total: Number(zstackShape.count) }) };
       }
@@ -184,6 +185,17 @@ describe('paged provider lists', () => {
     zstackShape = { rows: 500, ignoresPage: true, count: '100000' };
     expect((await list('zstack-paged')).totalCount).toBe(500);
     expect(zstackPages).toBe(2 + 2);
+  });
+
+  it('ZStack: a node going round its first pages is read until a page brings no new VM, with a count or without', async () => {
+    zstackShape = { rows: 5_000, cycle: 2 };
+    const instances = await list('zstack-paged');
+    expect(instances.providerErrors).toEqual([]);
+    expect(distinct(instances)).toBe(1_000);
+    expect(zstackPages).toBe(3);
+    zstackShape = { rows: 5_000, cycle: 2, count: '100000' };
+    expect((await list('zstack-paged')).providerErrors).toEqual([]);
+    expect(zstackPages).toBe(3 + 3);
   });
 
   it('ZStack: without a count, pages are read while they come back full', async () => {

@@ -191,11 +191,14 @@ export class ZstackAdapter extends BaseAdapter {
    * without one, at a page shorter than asked: a node that caps `limit` lower,
    * or leaves the count out, would otherwise cut the list short unseen. A
    * node that answers every page with its first (it ignores `start`) has no
-   * more to give. Each page spends from the request's upstream budget, and
-   * a list is bounded (MAX_LIST_ROWS) whatever the node sends.
+   * more to give, nor has one going round its first pages: a page without
+   * a VM not seen before ends the list (it was read on until the count, the
+   * budget or MAX_LIST_ROWS ran out). Each page spends from the request's
+   * upstream budget, and a list is bounded (MAX_LIST_ROWS) whatever the node sends.
    */
   private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
+    const seen = new Set<unknown>();
     let previous: Array<Record<string, unknown>> = [];
     for (;;) {
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
@@ -208,6 +211,9 @@ export class ZstackAdapter extends BaseAdapter {
       }
       const page = body.inventories;
       if (repeatsPage(page, previous, 'uuid')) return rows;
+      const seenBefore = seen.size;
+      for (const row of page) seen.add(row.uuid);
+      if (page.length > 0 && seen.size === seenBefore) return rows;
       appendAll(rows, page);
       checkListSize(rows.length, this.account.id);
       const total = typeof body.total === 'number' ? body.total : null;
