@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateOrder, placeKey } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
+import { expectPlacesGivenUpAsCreateOrderDoes } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -34,15 +34,7 @@ describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses
   });
 
   it('gives a place up as on any Redis: gone with no later place held, kept marked with one', async () => {
-    const order = new CreateOrder(store);
-    const series = `onapp-a:7:${randomUUID()}`;
-    expect(await order.take(series, 60_000)).toBe(1);
-    await order.giveUp(series, 1);
-    expect(await store.get(placeKey(series, 1))).toBeUndefined();
-    expect(await order.take(series, 60_000)).toBe(1);
-    expect(await order.take(series, 60_000)).toBe(2);
-    await order.giveUp(series, 1);
-    expect(await order.claimsUpTo([], series, 2)).toEqual([['given-up', 'open']]);
+    await expectPlacesGivenUpAsCreateOrderDoes(store);
     await expect(store.deleteUnlessHeld('probe:1', 'probe:2')).resolves.toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateOrder, placeKey } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
+import { expectPlacesGivenUpAsCreateOrderDoes } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -34,14 +34,6 @@ describe.each(stores)('deleteUnlessHeld over the %s store', (_name, createStore)
   });
 
   it("gives a create's place up as CreateOrder does: gone with no later place held, kept marked with one", async () => {
-    const order = new CreateOrder(store);
-    const series = `onapp-a:7:${randomUUID()}`;
-    expect(await order.take(series, 60_000)).toBe(1);
-    await order.giveUp(series, 1);
-    expect(await store.get(placeKey(series, 1))).toBeUndefined();
-    expect(await order.take(series, 60_000)).toBe(1);
-    expect(await order.take(series, 60_000)).toBe(2);
-    await order.giveUp(series, 1);
-    expect(await order.claimsUpTo([], series, 2)).toEqual([['given-up', 'open']]);
+    await expectPlacesGivenUpAsCreateOrderDoes(store);
   });
 });

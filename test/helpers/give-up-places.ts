@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { CreateOrder, placeKey } from '../../src/state/create-order.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+
+/**
+ * What a store must do for OnApp create places given up (CreateOrder.giveUp):
+ * a place given up with no later one held is gone; with one held it stays,
+ * marked, so the later create still counts it.
+ */
+export async function expectPlacesGivenUpAsCreateOrderDoes(store: KeyValueStore): Promise<void> {
+  const order = new CreateOrder(store);
+  const series = `onapp-a:7:${randomUUID()}`;
+  expect(await order.take(series, 60_000)).toBe(1);
+  await order.giveUp(series, 1);
+  expect(await store.get(placeKey(series, 1))).toBeUndefined();
+  expect(await order.take(series, 60_000)).toBe(1);
+  expect(await order.take(series, 60_000)).toBe(2);
+  await order.giveUp(series, 1);
+  expect(await order.claimsUpTo([], series, 2)).toEqual([['given-up', 'open']]);
+}
