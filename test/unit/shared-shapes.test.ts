@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { isBusEvent, isOperationShape } from '../../src/cluster/bus-event-shape.js';
+import { NO_GENERATION, generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from '../../src/gateway/cache-generations.js';
+import { isCachedList } from '../../src/gateway/cached-list-shape.js';
+
+// What another replica (or another version, or another writer) put in the shared store or on
+// the bus is read, not trusted.
+
+describe('a list read from the shared read cache', () => {
+  it('is served when it is a list of records of the account it is filed under, an empty one included', () => {
+    expect(isCachedList([], 'a')).toBe(true);
+    expect(isCachedList([{ providerId: 'a', nativeId: '1' }, { providerId: 'a', nativeId: '2', name: 'x' }], 'a')).toBe(true);
+  });
+
+  it.each([
+    ['no list', { providerId: 'a', nativeId: '1' }],
+    ['null', null],
+    ['text', 'list'],
+    ['a list holding null', [null]],
+    ['a list holding text', ['1']],
+    ['a list holding a number', [1]],
+    ['a record of another account', [{ providerId: 'b', nativeId: '1' }]],
+    ['a record with no account', [{ nativeId: '1' }]],
+    ['a record whose native id is no text', [{ providerId: 'a', nativeId: 1 }]],
+    ['a record with no native id', [{ providerId: 'a' }]],
+    ['a bad record after good ones', [{ providerId: 'a', nativeId: '1' }, { providerId: 'b', nativeId: '2' }]],
+  ])('is a miss when it is %s', (_name, value) => {
+    expect(isCachedList(value, 'a')).toBe(false);
+  });
+});
+
+describe('cache generations', () => {
+  it('reads an absent generation as none, text as itself, anything else as matching no text ever written', () => {
+    expect(generationOf(undefined)).toBe(NO_GENERATION);
+    expect(NO_GENERATION).toBe('');
+    const generation = newGeneration();
+    expect(generationOf(generation)).toBe(generation);
+    for (const other of [42, null, { generation }, [generation]]) {
+      const read = generationOf(other);
+      expect(read).not.toBe(NO_GENERATION);
+      expect(read).not.toBe(generation);
+    }
+    expect(tokenOf).toBe(generationOf);
+  });
+
+  it('makes a new generation at every invalidation', () => {
+    const made = new Set(Array.from({ length: 100 }, newGeneration));
+    expect(made.size).toBe(100);
+    expect([...made].every((generation) => typeof generation === 'string' && generation.length > 0)).toBe(true);
+  });
+
+  it('keeps generation and token keys apart from each other and from every entry key', () => {
+    const entry = 'acct:backups:vm1';
+    const keys = [entry, tokenKeyOf(entry), generationKey('acct\u0000vm1'), generationKey('acct\u0000'), tokenKeyOf('acct:instances:')];
+    expect(new Set(keys).size).toBe(keys.length);
+    // Neither kind of key can be an entry key (`<account>:<kind>:<nativeId>`) of another instance.
+    expect(tokenKeyOf(entry).startsWith(`${entry}\u0000`)).toBe(true);
+    expect(generationKey('acct\u0000vm1').startsWith('gen\u0000')).toBe(true);
+  });
+});
+
+const operation = () => ({
+  providerId: 'p',
+  kind: 'CREATE_BACKUP',
+  status: 'RUNNING',
+  startedAt: new Date('2024-01-01T00:00:00Z'),
+  finishedAt: null,
+  instanceNativeId: 'vm1',
+  backupNativeId: null,
+  error: null,
+  providerOperationId: 'job-1',
+  token: ['job-1'],
+});
+
+describe('an operation event from another replica', () => {
+  it('is taken with every field of its type', () => {
+    expect(isOperationShape(operation())).toBe(true);
+    for (const kind of ['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS']) expect(isOperationShape({ ...operation(), kind })).toBe(true);
+    for (const status of ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED']) expect(isOperationShape({ ...operation(), status })).toBe(true);
+    expect(
+      isOperationShape({
+        ...operation(),
+        status: 'FAILED',
+        finishedAt: new Date('2024-01-01T00:01:00Z'),
+        instanceNativeId: null,
+        backupNativeId: 'b1',
+        error: 'failed',
+        providerOperationId: null,
+        token: [],
+        backupKeyExtra: ['disk-1'],
+      }),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['no record', 'status'],
+    ['null', null],
+    ['a list', [operation()]],
+    ['no account', { ...operation(), providerId: 7 }],
+    ['an unknown kind', { ...operation(), kind: 'COPY_BACKUP' }],
+    ['an unknown status', { ...operation(), status: 'DONE' }],
+    ['a start time as text', { ...operation(), startedAt: '2024-01-01T00:00:00Z' }],
+    ['an invalid start time', { ...operation(), startedAt: new Date('nonsense') }],
+    ['no finish field', { ...operation(), finishedAt: undefined }],
+    ['an invalid finish time', { ...operation(), finishedAt: new Date('nonsense') }],
+    ['an instance id as a number', { ...operation(), instanceNativeId: 1 }],
+    ['no instance field', { ...operation(), instanceNativeId: undefined }],
+    ['a backup id as a number', { ...operation(), backupNativeId: 1 }],
+    ['an error as a record', { ...operation(), error: { message: 'x' } }],
+    ['a provider operation id as a number', { ...operation(), providerOperationId: 1 }],
+    ['no token', { ...operation(), token: undefined }],
+    ['a token as text', { ...operation(), token: 'job-1' }],
+    ['a token holding a number', { ...operation(), token: ['job-1', 2] }],
+    ['a backup key as text', { ...operation(), backupKeyExtra: 'disk-1' }],
+    ['a backup key holding null', { ...operation(), backupKeyExtra: [null] }],
+  ])('is dropped with %s', (_name, value) => {
+    expect(isOperationShape(value)).toBe(false);
+    expect(isBusEvent({ type: 'status', operation: value })).toBe(false);
+  });
+});
+
+describe('a bus event', () => {
+  it('is taken when its type carries what it must', () => {
+    expect(isBusEvent({ type: 'status', operation: operation() })).toBe(true);
+    expect(isBusEvent({ type: 'error', code: 'PROVIDER_UNAVAILABLE', message: 'down' })).toBe(true);
+    expect(isBusEvent({ type: 'error', code: 'INTERNAL_SERVER_ERROR', message: '' })).toBe(true);
+    expect(isBusEvent({ type: 'released' })).toBe(true);
+  });
+
+  it.each([
+    ['no record', 'released'],
+    ['null', null],
+    ['a list', [{ type: 'released' }]],
+    ['an unknown type', { type: 'finished' }],
+    ['no type', {}],
+    ['a status without an operation', { type: 'status' }],
+    ['an error with an unknown code', { type: 'error', code: 'OOPS', message: 'x' }],
+    ['an error without a code', { type: 'error', message: 'x' }],
+    ['an error whose message is no text', { type: 'error', code: 'PROVIDER_UNAVAILABLE', message: { text: 'x' } }],
+    ['an error without a message', { type: 'error', code: 'PROVIDER_UNAVAILABLE' }],
+  ])('is dropped when it is %s', (_name, value) => {
+    expect(isBusEvent(value)).toBe(false);
+  });
+});
