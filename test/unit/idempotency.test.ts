@@ -61,6 +61,9 @@ describe('idempotency keys', () => {
     ['UNAUTHENTICATED', {}],
     ['PROVIDER_ERROR', { providerCode: 'SYS.1006' }],
     ['PROVIDER_ERROR', {}],
+    // A provider's own code that only contains one of ours (HTTP_2xx, HTTP_3xx: it may have acted) is its refusal.
+    ['PROVIDER_ERROR', { providerCode: 'SYS.HTTP_200' }],
+    ['PROVIDER_ERROR', { providerCode: 'HTTP_2001' }],
   ] as const)('a first attempt refused without acting (%s) releases the key: the retry acts', async (code, details) => {
     await expectReleased(new GatewayError(code, 'refused', details));
   });
