@@ -36,8 +36,9 @@ class SharedStore extends RecordingStore {
     return this.silent ? new Promise<T>(() => {}) : call();
   }
 
+  /** Values come back as copies, as they do from Redis (decoded from text): never the object written. */
   override getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
-    return this.hold(() => super.getMany<T>(keys));
+    return this.hold(async () => structuredClone(await super.getMany<T>(keys)));
   }
 
   override setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
@@ -178,6 +179,20 @@ describe('the read cache on a store shared by replicas', () => {
       { key: generationKey('cached\u0000vm2'), value: { not: 'a generation' }, ttlMs: TTL_MS },
     ]);
     expect(await here.getMany([vm1, vm2])).toEqual([undefined, undefined]);
+  });
+
+  it('keeps caching under a generation of another shape (another writer’s), read as one generation', async () => {
+    const store = new SharedStore();
+    const { here, there } = replicas(store);
+    await store.setMany([{ key: generationKey('cached\u0000vm1'), value: { not: 'a generation' }, ttlMs: TTL_MS }]);
+    const mark = here.now();
+    expect(await here.getMany([vm1], mark)).toEqual([undefined]);
+    await here.setMany([{ address: vm1, value: list('b1') }], mark);
+    expect(await there.getMany([vm1])).toEqual([list('b1')]);
+    await here.setMany([{ address: vm2, value: list('b2') }], here.now());
+    await store.setMany([{ key: generationKey('cached\u0000vm2'), value: [1], ttlMs: TTL_MS }]);
+    await here.setMany([{ address: vm2, value: list('b2') }], here.now());
+    expect(await there.getMany([vm2])).toEqual([list('b2')]);
   });
 
   it.each([

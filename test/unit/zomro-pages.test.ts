@@ -75,6 +75,42 @@ describe('Zomro list pages', () => {
     expect(await readPages(blank, 'z', scope())).toHaveLength(150);
   });
 
+  it('reads the rest in pages of the size asked when the first page holds no row but the count says there are some', async () => {
+    const asked: Array<[number, number]> = [];
+    const page = async (number: number, size: number) => (asked.push([number, size]), doc(number === 1 ? [] : range(number * 100, number === 3 ? 50 : 100), { $: '250' }));
+    expect(await readPages(page, 'z', scope())).toHaveLength(150);
+    expect(asked).toEqual([
+      [1, 100],
+      [2, 100],
+      [3, 100],
+    ]);
+  });
+
+  it('asks for the rest in pages of the size asked when the first page holds more rows than asked', async () => {
+    const asked: Array<[number, number]> = [];
+    const page = async (number: number, size: number) => (asked.push([number, size]), doc(range(number * 1000, number === 1 ? 150 : size), { $: '400' }));
+    expect(await readPages(page, 'z', scope())).toHaveLength(450);
+    expect(asked).toEqual([
+      [1, 100],
+      [2, 100],
+      [3, 100],
+      [4, 100],
+    ]);
+  });
+
+  it('asks for no other page when the first holds the whole counted list (a panel ignoring p_cnt)', async () => {
+    const asked: number[] = [];
+    const page = async (number: number) => (asked.push(number), doc(range(1, 150), { $: '150' }));
+    expect(await readPages(page, 'z', scope())).toHaveLength(150);
+    expect(asked).toEqual([1]);
+  });
+
+  it('reads every page of a counted list for work no request caused (no budget)', async () => {
+    const { asked, page } = panel(range(1, 250));
+    expect(await readPages(page, 'z', { requestId: undefined })).toHaveLength(250);
+    expect(asked).toHaveLength(3);
+  });
+
   it.each([['-1'], ['1.5'], ['many'], ['9007199254740993']])('refuses a count that is no count (%s) as an invalid answer', async (count) => {
     const page = async () => doc([1], { $: count });
     await expect(readPages(page, 'z', scope())).rejects.toMatchObject({
