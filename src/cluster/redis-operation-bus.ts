@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Operation } from '../domain/types.js';
+import { closeAll, closeRedis } from '../state/close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../state/redis-store.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
@@ -110,7 +111,7 @@ export class RedisOperationBus implements OperationBus {
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.all([this.commands, this.subscriber].map((redis) => redis.quit().catch(() => redis.disconnect())));
+    await closeAll([closeRedis(this.commands, 'operation bus'), closeRedis(this.subscriber, 'operation bus subscriber')]);
   }
 
   private onMessage(channel: string, text: string): void {

@@ -8,6 +8,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
+import { closeAll } from '../state/close-redis.js';
 
 export interface SharedServicesOptions {
   maxPageSize: number;
@@ -68,8 +69,8 @@ export class SharedServices {
 
   async close(): Promise<void> {
     await this.watcher.close();
-    await this.options.operationBus?.close();
     await this.providers.close();
-    await this.store.close();
+    // Side by side: a stalled Redis then holds the stop for one command timeout, not one per connection.
+    await closeAll([this.options.operationBus?.close(), this.store.close()]);
   }
 }

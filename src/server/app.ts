@@ -319,9 +319,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // Those delivered in the last moments were not cut; an answer cut half written was.
         const requestsCut = runningAtGraceEnd.filter((res) => !answers.delivered(res)).length;
         await admin.close();
-        // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
-        await services.close();
-        await sweepStopped;
+        try {
+          // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
+          await services.close();
+        } finally {
+          await sweepStopped;
+        }
         return { operationsCut, requestsCut };
       })();
       return closing;

@@ -1,5 +1,6 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { KeyValueStore } from './store.js';
+import { closeRedis } from './close-redis.js';
 import { decodeStored, encodeStored } from './stored-json.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
@@ -105,6 +106,6 @@ export class RedisStore implements KeyValueStore {
 
   async close(): Promise<void> {
     if (!this.ownsConnection) return;
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis, 'shared state');
   }
 }
