@@ -2,6 +2,7 @@ import { GatewayError, badInput, clipProviderMessage, conflict, providerError } 
 import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
+import { providerWords } from '../provider-words.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 
@@ -119,7 +120,7 @@ function describe(body: Record<string, unknown>): string {
     return clipProviderMessage(
       Object.entries(record)
         .filter(([key]) => key !== 'status' && key !== 'task_id')
-        .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+        .map(([key, value]) => `${key}: ${providerWords(value)}`)
         .join('; '),
     );
   }

@@ -2,6 +2,7 @@ import { GatewayError, clipProviderCode, clipProviderMessage, providerError } fr
 import { mayRetry, type HttpMethod, type UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
+import { providerWords } from '../provider-words.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
 
@@ -69,11 +70,11 @@ export function errorMessage(body: unknown): string {
   const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const errors = record.errors ?? record.error;
   if (typeof errors === 'string') return clipProviderMessage(errors);
-  if (Array.isArray(errors)) return clipProviderMessage(errors.map(String).join('; '));
+  if (Array.isArray(errors)) return clipProviderMessage(providerWords(errors, '; '));
   if (errors !== null && typeof errors === 'object') {
     return clipProviderMessage(
       Object.entries(errors as Record<string, unknown>)
-        .map(([field, messages]) => `${field} ${Array.isArray(messages) ? messages.join(', ') : String(messages)}`)
+        .map(([field, messages]) => `${field} ${providerWords(messages)}`)
         .join('; '),
     );
   }
