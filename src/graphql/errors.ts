@@ -61,10 +61,13 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
     if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
     const mapped = APOLLO_CODES[code];
     if (mapped) return { ...base, extensions: { code: mapped } };
-    if (original instanceof GraphQLError && !original.originalError && code === '' && formatted.path === undefined) {
+    if (original instanceof GraphQLError && !original.originalError && formatted.path === undefined && (code === '' || (code === 'INTERNAL_SERVER_ERROR' && original.extensions?.code === undefined))) {
       // graphql-js's own errors (e.g. variable coercion) are about the request. One with a path
       // was raised while executing it ("Cannot return null for non-nullable field", which
       // graphql-jit raises with no cause): a field the gateway failed to fill, its own fault.
+      // Apollo fills INTERNAL_SERVER_ERROR in for a request error of its own that has no code
+      // ("provided sha does not match query", "Unsupported persisted query version"): such a client
+      // mistake was answered and counted as a fault. graphql-jit leaves `extensions` out altogether.
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }
     return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -68,6 +68,24 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     expect(instances.data!.instances.totalCount).toBeGreaterThan(0);
   });
 
+  it.each([
+    { name: 'a persisted-query hash that is not the query\'s', persistedQuery: { version: 1, sha256Hash: 'not-the-hash' }, says: 'provided sha does not match query' },
+    { name: 'a persisted-query version other than 1', persistedQuery: { version: 2, sha256Hash: 'x' }, says: 'Unsupported persisted query version' },
+  ])('$name (Apollo leaves its code out, and the answer was an internal error)', async ({ persistedQuery, says }) => {
+    const requestId = `apq-${Math.random().toString(36).slice(2)}`;
+    const response = await fetch(harness.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query: '{ providers { id } }', extensions: { persistedQuery } }),
+    });
+    const answer = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    expect(response.status).toBe(400);
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toBe(says);
+    const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {
     const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
     const count = Number(/backup_graph_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(text)?.[1]);
