@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
+import { VALIDATION_ABORTED_MESSAGE } from '../../src/graphql/limits/index.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 
 const KEY = 'mistakes-key-0123456789abcdef';
@@ -100,6 +101,10 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     const long = await harness.gql(`{ providers { ${Array.from({ length: 6000 }, () => 'id').join(' ')} } }`, {}, { key: KEY });
     expect(long.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(long.errors![0]!.message).toBe('Token limit of 5000 exceeded: send a shorter document.');
+    // graphql-js's own work limit on merging same-named fields: it said "Validation aborted.", as BAD_USER_INPUT.
+    const repeated = await harness.gql(`{ providers { ${Array.from({ length: 1000 }, () => 'id').join(' ')} } }`, {}, { key: KEY });
+    expect(repeated.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(repeated.errors![0]!.message).toBe(VALIDATION_ABORTED_MESSAGE);
     const introspection = await harness.gql('{ __type(name: "Query") { name } }', {}, { key: KEY });
     expect(introspection.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(introspection.errors![0]!.message).toContain('`introspection: true` in the config');

@@ -46,8 +46,16 @@ export function queryLimits(limits: LimitsConfig, options: { introspection: bool
   };
 }
 
+/**
+ * graphql-js (16.15) stops validating a document whose same-named fields would take too many
+ * comparisons to merge (`{ providers { id id id ... } }`, 1,000 times) and says only this: a
+ * limit's refusal, answered as one (it was BAD_USER_INPUT "Validation aborted.").
+ */
+const VALIDATION_ABORTED = 'Validation aborted.';
+export const VALIDATION_ABORTED_MESSAGE = 'Query too complex to validate: it selects one field too many times; select each field once.';
+
 /** graphql-armor and the parser word their refusals as syntax errors; these are the limits'. */
-const LIMIT_MESSAGES = /^(?:Syntax Error: )?(?:Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more tha[nt] \d+ tokens|^Syntax Error: Source contains more than \d+ UTF-16 code units/;
+const LIMIT_MESSAGES = /^(?:Syntax Error: )?(?:Query depth|Aliases|Token|Directives) limit of|^Syntax Error: Document contains more tha[nt] \d+ tokens|^Syntax Error: Source contains more than \d+ UTF-16 code units|^Validation aborted\.$/;
 
 /** Whether an error message is one of the limits' refusals. */
 export const isLimitRefusal = (message: string): boolean => LIMIT_MESSAGES.test(message) || message.startsWith(COST_ERROR_PREFIX);
@@ -61,5 +69,6 @@ export function limitRefusalMessage(message: string): string {
   if (tokens) return `Token limit of ${tokens[1]} exceeded: send a shorter document.`;
   const length = /^Syntax Error: Source contains more than (\d+) UTF-16 code units/.exec(message);
   if (length) return `Document length limit of ${length[1]} characters exceeded.`;
+  if (message === VALIDATION_ABORTED) return VALIDATION_ABORTED_MESSAGE;
   return message.replace(/^Syntax Error: /, '');
 }
