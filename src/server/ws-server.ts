@@ -195,9 +195,21 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const { socket } = ctx.extra;
       waitingSockets.get(socket)?.();
       const address = addresses.get(socket) ?? '';
+      // graphql-ws keeps connectionParams for the connection's life: a 1 MiB connection_init of
+      // `[{},{},...]` held some 23 MB of heap per connection, 460 MB per client key (20
+      // connections), and a few anonymous addresses ran the process out of memory.
+      const initBytes = handling.get(socket) ?? 0;
+      if (initBytes > MAX_CONNECTION_INIT_BYTES) {
+        logger.info({ remote: address, characters: initBytes, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
+        closeFirmly(socket, CloseCode.BadRequest, CONNECTION_INIT_TOO_LARGE);
+        return false;
+      }
+      const authorization = connectionAuthorization(ctx.connectionParams);
+      // Nothing else in it is read; not kept either (graphql-ws would hold it until the connection closes).
+      (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       let principal: Principal;
       try {
-        principal = options.authenticator.authenticate(connectionAuthorization(ctx.connectionParams));
+        principal = options.authenticator.authenticate(authorization);
       } catch (error) {
         closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
         return false;
@@ -459,6 +471,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     },
   };
 }
+
+/**
+ * Longest connection_init message, in characters: its payload (connectionParams) carries an Authorization
+ * header, as an HTTP request's headers do, and node takes at most 16 KiB of those.
+ */
+export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
+export const CONNECTION_INIT_TOO_LARGE = `connection_init longer than ${MAX_CONNECTION_INIT_BYTES} characters: connectionParams carries only the Authorization`;
 
 /** As Apollo words it over HTTP. */
 function unidentifiedOperation(operationName: string | null | undefined): GraphQLError {
