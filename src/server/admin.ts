@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { requestTimeouts } from './request-timeouts.js';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
@@ -24,7 +25,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
-  const server: Server = createServer(app);
+  const server: Server = createServer(requestTimeouts(), app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(admin.port, admin.host, () => resolve());

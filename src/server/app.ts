@@ -35,6 +35,7 @@ import { RateLimiter, rateLimit } from './rate-limit.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
+import { requestTimeouts } from './request-timeouts.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from './anonymous-host.js';
@@ -66,6 +67,8 @@ export interface GatewayServerOptions {
   batching?: boolean;
   /** Tests only: a shorter WebSocket keep-alive period (KEEP_ALIVE_MS). */
   webSocketKeepAliveMs?: number;
+  /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -129,7 +132,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Express would hash every answer for a weak ETag (a 254 KB dashboard: a SHA-1 per query);
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
-  const httpServer = createServer(app);
+  const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
   const answers = trackAnswerDelivery(httpServer);
   let draining = false;

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   batching?: boolean;
   /** A shorter WebSocket keep-alive period than the gateway's 12 s. */
   webSocketKeepAliveMs?: number;
+  /** A shorter time for a client to send a whole request than the gateway's 30 s. */
+  requestTimeoutMs?: number;
 }
 
 /** The harness's config before validation, as a test changes it. */
@@ -125,6 +127,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.store ? { store: options.store } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
 
   return {

@@ -1,0 +1,78 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+/** The gateway's time to receive a whole request, shortened for the test (30 s in production). */
+const REQUEST_TIMEOUT_MS = 500;
+/** How long the test waits for the gateway to end a trickling request before calling it held. */
+const HELD_AFTER_MS = 8_000;
+/** The client's pace: one byte this often, so no idle timer would ever trip. */
+const BYTE_EVERY_MS = 100;
+
+/**
+ * Sends `head` and then one byte of `trickle` every BYTE_EVERY_MS (a slowloris client); resolves
+ * with what the gateway answered once it closes the connection, or 'held' if it is still open
+ * HELD_AFTER_MS later.
+ */
+function trickleRequest(url: string, head: string, trickle: string): Promise<{ answer: string; ms: number } | 'held'> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    let sent = 0;
+    const pace = setInterval(() => {
+      if (sent < trickle.length && socket.writable) socket.write(trickle.charAt(sent++));
+    }, BYTE_EVERY_MS);
+    const held = setTimeout(() => {
+      clearInterval(pace);
+      socket.destroy();
+      resolve('held');
+    }, HELD_AFTER_MS);
+    socket.on('connect', () => socket.write(head));
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearInterval(pace);
+      clearTimeout(held);
+      resolve({ answer: received, ms: performance.now() - started });
+    });
+  });
+}
+
+describe('a client sending its request slowly (slowloris) is cut off, not held for minutes', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  });
+  afterAll(() => harness.close());
+
+  it('ends a body sent a byte at a time with 408 (node held it for its 300 s)', async () => {
+    const { host } = new URL(harness.gateway.url);
+    const head = `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`;
+    const outcome = await trickleRequest(harness.gateway.url, head, ' '.repeat(10_000));
+    expect(outcome).not.toBe('held');
+    if (outcome === 'held') return;
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.ms).toBeLessThan(HELD_AFTER_MS);
+  });
+
+  it('ends headers sent a byte at a time (node held them for its 60 s)', async () => {
+    const { host } = new URL(harness.gateway.url);
+    const outcome = await trickleRequest(harness.gateway.url, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\n`, `X-Slow: ${'a'.repeat(10_000)}`);
+    expect(outcome).not.toBe('held');
+    if (outcome === 'held') return;
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('lets an answer take longer than the request timeout: only receiving the request is timed', async () => {
+    await harness.simulator('zomro').server.setFault({ mode: 'slow', slowMs: REQUEST_TIMEOUT_MS * 3, times: 1 });
+    try {
+      const answer = await harness.gql<{ instances: { totalCount: number } }>('{ instances { totalCount providerErrors { code } } }');
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toBeUndefined();
+    } finally {
+      await harness.simulator('zomro').server.clearFault();
+    }
+  });
+});
