@@ -1,7 +1,8 @@
 import type { GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { unidentifiedOperation } from './unidentified-operation.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
 const MAX_COMPILED = 500;
@@ -72,8 +73,12 @@ export function jitExecutorForApollo(executor: JitExecutor): GatewayInterface {
   let listener: GatewaySchemaLoadOrUpdateCallback | null = null;
 
   const execute = async (request: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
-    const operation = request.operation ?? getOperationAST(request.document, request.operationName ?? undefined);
-    if (operation?.operation === 'subscription') {
+    const { operation } = request;
+    // Apollo could not pick the operation (a name the document does not hold) and hands on its own
+    // operationName, null, not the request's: the document's only operation ran, and Apollo, which
+    // wants errors here, answered the client's typo as an internal error (500, logged as a fault).
+    if (!operation) return { errors: [unidentifiedOperation(request.request.operationName)] };
+    if (operation.operation === 'subscription') {
       return { errors: [new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } })] };
     }
     return executor.execute({ document: request.document, operationName: request.operationName, source: request.source, context: request.context, variables: request.request.variables });

@@ -12,6 +12,7 @@ import { sentToLoopbackName } from './loopback-host.js';
 import { ANONYMOUS_HOST_MESSAGE } from './anonymous-host.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
+import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
 import { HeldText } from './held-text.js';
@@ -499,12 +500,6 @@ function shedUnread(payload: SubscribePayload, operation: OperationDefinitionNod
   held.variables = kept;
   held.extensions = null;
   return kept;
-}
-
-/** As Apollo words it over HTTP. */
-function unidentifiedOperation(operationName: string | null | undefined): GraphQLError {
-  const message = operationName ? `Unknown operation named "${operationName.slice(0, 100)}".` : 'Must provide operation name if query contains multiple operations.';
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /**

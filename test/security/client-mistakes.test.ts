@@ -87,6 +87,27 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('an operationName the document does not hold, over POST and GET (it ran the only operation, and Apollo answered 500)', async () => {
+    const requestId = `opname-${Math.random().toString(36).slice(2)}`;
+    const headers = { authorization: `Bearer ${KEY}`, 'x-request-id': requestId, 'apollo-require-preflight': 'true' };
+    const posted = await fetch(harness.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Mine { providers { id } }', operationName: 'Typo' }),
+    });
+    const search = new URLSearchParams({ query: 'query Mine { providers { id } }', operationName: 'T'.repeat(5000) });
+    const got = await fetch(`${harness.gateway.graphqlUrl}?${search.toString()}`, { headers });
+    for (const response of [posted, got]) {
+      const answer = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      expect(response.status).toBe(400);
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.[0]?.message).toMatch(/^Unknown operation named "(Typo|T{100})"\.$/);
+    }
+    const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {
     const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
     const count = Number(/backup_graph_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(text)?.[1]);

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+const SYNC = 'mutation { syncBackups(input: { providerId: "zstack-test" }) { operation { id status } } }';
+const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
+
+interface Answer {
+  status: number;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+}
+
+/**
+ * Naming an operation the document does not hold made Apollo hand the executor no operation and
+ * skip everything it checks on the resolved one: the one operation ran all the same, a mutation
+ * over GET included, and lists in variables went unpriced. Then the answer was a 500.
+ */
+describe('an operationName the document does not hold runs nothing', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+  });
+  afterAll(() => harness.close());
+
+  const send = async (init: RequestInit, search = ''): Promise<Answer> => {
+    const response = await fetch(`${harness.gateway.graphqlUrl}${search}`, { ...init, headers: { 'apollo-require-preflight': 'true', 'content-type': 'application/json', ...init.headers } });
+    return { status: response.status, body: (await response.json()) as Answer['body'] };
+  };
+  const refusedAsTypo = (answer: Answer) => {
+    expect(answer.status).toBe(400);
+    expect(answer.body.data).toBeUndefined();
+    expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.errors?.[0]?.message).toBe('Unknown operation named "Nope".');
+  };
+
+  it('a mutation sent over GET is refused, never run (it synced the provider, then answered 500)', async () => {
+    harness.resetUpstreamLogs();
+    refusedAsTypo(await send({ method: 'GET' }, `?${new URLSearchParams({ query: SYNC, operationName: 'Nope' }).toString()}`));
+    expect(harness.upstreamCount('zstack')).toBe(0);
+    expect(harness.logs.some((line) => line.includes('"audit":true'))).toBe(false);
+    // Named rightly, it is the usual refusal of a mutation over GET.
+    const named = await send({ method: 'GET' }, `?${new URLSearchParams({ query: SYNC }).toString()}`);
+    expect(named.status).toBe(405);
+  });
+
+  it('representations in variables past limits.maxListArgument are refused before any upstream call (they all loaded)', async () => {
+    const representations = Array.from({ length: 1_500 }, (_, index) => ({
+      __typename: 'Operation',
+      id: encodeId('Operation', 'zstack-test', ['SYNC_BACKUPS', String(1_700_000_000_000 + index), '', '', `job-${index}`]),
+    }));
+    harness.resetUpstreamLogs();
+    refusedAsTypo(await send({ method: 'POST', body: JSON.stringify({ query: ENTITIES, variables: { r: representations }, operationName: 'Nope' }) }));
+    expect(harness.upstreamCount('zstack')).toBe(0);
+    const unnamed = await send({ method: 'POST', body: JSON.stringify({ query: ENTITIES, variables: { r: representations } }) });
+    expect(unnamed.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(harness.upstreamCount('zstack')).toBe(0);
+  });
+});
