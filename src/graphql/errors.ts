@@ -37,7 +37,7 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
  * the request id.
  */
 export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
-  const clean = policy.introspection ? (message: string) => message : (message: string) => message.replace(SUGGESTION, '');
+  const clean = policy.introspection ? clipMessage : (message: string) => clipMessage(message.replace(SUGGESTION, ''));
   return (formatted, error) => {
     const original = findCause(unwrapResolverError(error));
     const base = { message: clean(formatted.message), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
@@ -72,6 +72,20 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
     }
     return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/**
+ * The longest message of graphql-js or Apollo a client is answered (and the log is written). They
+ * quote what the client sent: `Variable "$id" got invalid value { a: "..." }` quoted a 1 MB string
+ * whole, into the answer and an info log line per request.
+ */
+export const MAX_MESSAGE_CHARACTERS = 1_000;
+
+function clipMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARACTERS) return message;
+  // Never half a surrogate pair at the cut.
+  const cut = /[\ud800-\udbff]/.test(message.charAt(MAX_MESSAGE_CHARACTERS - 4)) ? MAX_MESSAGE_CHARACTERS - 4 : MAX_MESSAGE_CHARACTERS - 3;
+  return `${message.slice(0, cut)}...`;
 }
 
 /** Formats a GraphQLError the way Apollo would hand it to formatError. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
+import { MAX_MESSAGE_CHARACTERS } from '../../src/graphql/errors.js';
 import { VALIDATION_ABORTED_MESSAGE } from '../../src/graphql/limits/index.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 
@@ -106,6 +107,19 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     }
     const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('quotes at most 1,000 characters of what the client sent, in the answer and the log (a 1 MB value was quoted whole)', async () => {
+    const requestId = `long-${Math.random().toString(36).slice(2)}`;
+    const answer = await harness.gql(NODE, { id: { a: 'x'.repeat(500_000) } }, { key: KEY, headers: { 'x-request-id': requestId } });
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const message = answer.errors![0]!.message;
+    expect(message.startsWith('Variable "$id" got invalid value')).toBe(true);
+    expect(message.length).toBe(MAX_MESSAGE_CHARACTERS);
+    expect(answer.text.length).toBeLessThan(2 * MAX_MESSAGE_CHARACTERS);
+    const lines = harness.logs.filter((line) => line.includes(requestId));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.length).toBeLessThan(2 * MAX_MESSAGE_CHARACTERS);
   });
 
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {
