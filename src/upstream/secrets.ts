@@ -31,7 +31,7 @@ const MAX_RUNTIME_SECRETS = 4;
  */
 export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const urlEncoded = encodeURIComponent(secret);
-  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1)]);
+  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1), ...otherHexCases(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
   return withoutLongerForms(forms);
@@ -45,9 +45,22 @@ export function encodedForms(secret: string, { base64 = false }: SecretOptions =
  * password reads as "A" with the rest of an answer read through).
  */
 export function readForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
-  const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret)]);
+  const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret), ...otherHexCases(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
   return withoutLongerForms(forms);
+}
+
+/** Hex digits (and the dashes of a UUID), with at least one letter among them: one value in either case. */
+const HEX_SECRET = /^(?=.*[a-fA-F])[0-9a-fA-F-]+$/;
+
+/**
+ * A hex secret (ZStack's SHA-512 of the password, a session UUID, a hex API token) in its other
+ * cases: hex is the same value in either case, and encoders differ as for %2a and %2A (Java's
+ * `printHexBinary` and .NET's `ToString("X")` write upper case). Quoted upper-cased, the hash
+ * the ZStack login sends reached answers and logs.
+ */
+function otherHexCases(secret: string): string[] {
+  return HEX_SECRET.test(secret) ? [secret.toUpperCase(), secret.toLowerCase()] : [];
 }
 
 function base64Forms(secret: string): string[] {
