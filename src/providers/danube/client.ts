@@ -5,6 +5,7 @@ import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.
 import { providerWords } from '../provider-words.js';
 import { SharedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
+import { isSessionRefused } from './session-refused.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -26,7 +27,8 @@ export function hostnameSegment(hostname: string): string {
 /**
  * Danube Cloud's API: `{"status","result","task_id"}` envelopes; an API key
  * header, or a login token that lasts an hour and dies when anyone logs in
- * again, renewed once on 401 with one login shared by concurrent requests.
+ * again, renewed once when Danube says the session is gone (a 403, see
+ * session-refused.ts) with one login shared by concurrent requests.
  * `dc` goes as a parameter on every call (the API also takes a /dc/{dc}/
  * prefix; the parameter keeps the paths identical with and without it).
  */
@@ -55,7 +57,7 @@ export class DanubeClient {
         scope,
       });
     const response = this.session
-      ? await this.session.run((token) => send({ authorization: `Token ${token}` }), (answer) => answer.status === 401, scope)
+      ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
     return this.interpret(response, mayRetry({ method }));
   }

@@ -31,6 +31,10 @@ export class DanubeSimulator extends ProviderSimulator {
   readonly tasks = new Map<string, Task>();
   logins = 0;
   private token: string | null = null;
+  /** The token whose hour ran out (expireToken): Danube no longer takes it, and says so in its own words. */
+  private expiredToken: string | null = null;
+  /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
+  readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
   failNextTask: string | null = null;
   /**
@@ -46,7 +50,13 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /** The login token expires (Danube tokens last an hour from login). */
   expireToken(): void {
+    this.expiredToken = this.token;
     this.token = null;
+  }
+
+  /** Someone else logs in as the same user: Danube deletes the user's single token and makes a new one. */
+  loginElsewhere(): void {
+    this.token = randomUUID().replace(/-/g, '');
   }
 
   seed({ instances = 6, backupsPerInstance = 4, seed = 31 }: SimulatorSeedOptions): void {
@@ -77,7 +87,8 @@ export class DanubeSimulator extends ProviderSimulator {
     const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
     request.label = `${method} /${segments.map((segment, index) => (isVariable(segments, index) ? ':x' : segment)).join('/')}`;
     if (method === 'POST' && segments.join('/') === 'accounts/login') return this.login(request);
-    if (!this.authorised(request)) return { status: 401, json: { detail: 'Invalid token.' } };
+    const refused = this.refusal(request);
+    if (refused) return refused;
     const data = method === 'GET' ? Object.fromEntries(request.query) : ((request.json ?? {}) as Row);
     const [first, second, third, fourth, fifth] = segments;
     if (first === 'task' && third === 'status' && segments.length === 3) return this.task(second as string);
@@ -93,6 +104,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (!HOSTNAME.test(hostname)) return { status: 412, json: { detail: 'Invalid hostname' } };
     const vm = this.vms.find((item) => item.hostname === hostname);
     if (!vm) return notFound('VM not found');
+    if (this.forbidden.has(hostname)) return forbidden('You do not have permission to perform this action.');
     if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, hostname, fifth, data);
     if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.backups.filter((backup) => backup.hostname === hostname));
     if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, fourth, data);
@@ -109,10 +121,20 @@ export class DanubeSimulator extends ProviderSimulator {
     return { status: 400, json: { detail: `Credentials "${String(credential)}" do not allow this request.` } };
   }
 
-  private authorised(request: SimRequest): boolean {
-    if (request.headers['es-api-key'] === DANUBE_SIM_API_KEY) return true;
+  /**
+   * Danube's answer to a request it does not authenticate, or null. Always
+   * 403, never 401: esdc-ce's views list SessionAuthentication first, which
+   * names no WWW-Authenticate scheme, so DRF coerces NotAuthenticated and
+   * AuthenticationFailed to 403 (api/views.py `handle_exception`). An expired
+   * token authenticates no one ("credentials were not provided"); a deleted
+   * one fails ("Invalid token.", api/authentication.py).
+   */
+  private refusal(request: SimRequest): SimResponse | null {
+    const apiKey = request.headers['es-api-key'];
+    if (apiKey !== undefined) return apiKey === DANUBE_SIM_API_KEY ? null : forbidden('Invalid API key');
     const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));
-    return match !== null && this.token !== null && match[1] === this.token;
+    if (match === null || match[1] === this.expiredToken) return forbidden('Authentication credentials were not provided.');
+    return this.token !== null && match[1] === this.token ? null : forbidden('Invalid token.');
   }
 
   /** Each login replaces the user's single token: earlier tokens stop working. */
@@ -120,6 +142,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const body = request.json as { username?: unknown; password?: unknown } | undefined;
     if (body?.username !== DANUBE_SIM_USER || body.password !== DANUBE_SIM_PASSWORD) return { status: 400, json: { detail: 'Unable to log in with provided credentials.' } };
     this.logins += 1;
+    this.expiredToken = null;
     this.token = randomUUID().replace(/-/g, '');
     return { status: 200, json: { token: this.token, expires: new Date(Date.now() + 3_600_000).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
   }
@@ -253,6 +276,7 @@ export class DanubeSimulator extends ProviderSimulator {
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
+const forbidden = (detail: string): SimResponse => ({ status: 403, json: { detail } });
 /**
  * A VM's state without the trailing "-" of the documented words `stopped-`,
  * `running-`, `frozen-`, `notcreated-` (a change to the VM waiting to be

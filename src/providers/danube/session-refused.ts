@@ -1,0 +1,28 @@
+import type { UpstreamResponse } from '../../upstream/client.js';
+
+/**
+ * What Danube says when the token a request carried is no longer a session.
+ * esdc-ce's API views list SessionAuthentication first, whose
+ * `authenticate_header` is None, so DRF turns every NotAuthenticated and
+ * AuthenticationFailed into **403**, not 401 (api/views.py `handle_exception`:
+ * "WWW-Authenticate header for 401 responses, else coerce to 403"; the API
+ * docs list only "403 Forbidden" on every endpoint). An expired token (an
+ * hour after login; ExpireTokenAuthentication returns None) reads
+ * "Authentication credentials were not provided."; a token deleted by a
+ * later login reads "Invalid token.". Both are renewed by a login.
+ *
+ * providers.md lists "401/403" for framework errors, and a proxy or another
+ * version may answer 401: a 401 is renewed as well. A 403 with any other
+ * words ("You do not have permission to perform this action.", "User account
+ * is not allowed to access API") is a refusal a new login does not change:
+ * renewing on it would cost a login per refused call and, since each login
+ * deletes the user's token, break the token other requests are using.
+ */
+const SESSION_WORDS = /^\s*(authentication credentials were not provided|incorrect authentication credentials|invalid token)\b/i;
+
+export function isSessionRefused(response: UpstreamResponse): boolean {
+  if (response.status === 401) return true;
+  if (response.status !== 403) return false;
+  const detail = (response.body as { detail?: unknown } | null)?.detail;
+  return typeof detail === 'string' && SESSION_WORDS.test(detail);
+}
