@@ -83,7 +83,7 @@ describe('danube: fidelity to the documented API', () => {
     expect(listed.data?.instance.backups.map((backup) => backup.status)).not.toContain('CREATING');
   });
 
-  it('cancels a running task with PUT /task/{id}/cancel: the operation reads FAILED (revoked), with an audit line', async () => {
+  it('cancels a running task with PUT /task/{id}/cancel, which answers the task\'s status (410 REVOKED, as Danube does): the operation reads FAILED (revoked), with an audit line', async () => {
     simulator.asyncDelayMs = 60_000;
     const started = await harness.gql<{ createBackup: { operation: { id: string; providerOperationId: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[7]!.id, name: 'to-cancel', definitionName: 'daily' } });
     const { id, providerOperationId } = started.data!.createBackup.operation;

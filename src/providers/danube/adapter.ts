@@ -169,6 +169,13 @@ export class DanubeAdapter extends BaseAdapter {
    * "PUT /task/{id}/cancel revokes one" (Danube task API); the task then
    * answers 410 REVOKED, read back as FAILED. An operation that finished at
    * once has no task to cancel.
+   *
+   * The cancel answers with the task's status, as `GET /task/{id}/status`
+   * does (esdc-ce `task_cancel`: "return task status ... on success", its
+   * statuses 200 SUCCESS, 201 PENDING, 400 FAILURE, 410 REVOKED, 404), so a
+   * cancel that worked answers 410, and one too late 400 or 406 "Task cannot
+   * be cancelled". Each of those is an answer about the task, not a failed
+   * cancel: the task is read and reported as it stands.
    */
   override async cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
@@ -176,8 +183,7 @@ export class DanubeAdapter extends BaseAdapter {
     try {
       await this.client.call('PUT', `/task/${segment(taskId)}/cancel`, 'task.cancel', scope);
     } catch (error) {
-      // A task that ended before the cancel arrived is reported as it ended.
-      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+      if (!isTaskAnswer(error)) throw error;
     }
     return this.getOperation(ref, scope);
   }
@@ -212,6 +218,16 @@ export class DanubeAdapter extends BaseAdapter {
     const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId: made ?? backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
     return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
   }
+}
+
+/**
+ * A refusal of a cancel that is the task's own status: revoked (410), failed
+ * (400), gone (404), or no longer cancellable (406, CONFLICT). Anything else
+ * (the gateway's credentials refused, the provider down) is the cancel's failure.
+ */
+function isTaskAnswer(error: unknown): boolean {
+  const { code, details } = error as { code?: string; details?: { providerCode?: string } };
+  return code === 'CONFLICT' || code === 'NOT_FOUND' || details?.providerCode === 'HTTP_410' || details?.providerCode === 'HTTP_400';
 }
 
 /** A finished create task says `"detail": "name=daily-20131014_133701, disk_id=1"`. */

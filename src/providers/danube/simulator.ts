@@ -250,13 +250,17 @@ export class DanubeSimulator extends ProviderSimulator {
     this.tasks.delete(id);
   }
 
-  /** "PUT /task/{id}/cancel revokes one"; a finished task cannot be revoked. */
+  /**
+   * "PUT /task/{id}/cancel revokes one" and answers with the task's status,
+   * as GET /task/{id}/status does (esdc-ce `task_cancel`): 410 REVOKED for a
+   * task it revoked. A task not among the user's pending ones (finished,
+   * revoked, or unknown) answers 406 "Task cannot be canceled".
+   */
   private cancelTask(id: string): SimResponse {
     const task = this.tasks.get(id);
-    if (!task) return notFound('Task does not exist (anymore)');
-    if (task.done || Date.now() >= task.doneAt) return { status: 406, json: { detail: 'Task already finished' } };
+    if (!task || task.revoked || task.done || Date.now() >= task.doneAt) return { status: 406, json: { detail: 'Task cannot be canceled' } };
     task.revoked = true;
-    return { status: 200, json: { task_id: id, status: 'SUCCESS', result: { detail: 'Task was revoked' } } };
+    return this.task(id);
   }
 
   private task(id: string): SimResponse {
