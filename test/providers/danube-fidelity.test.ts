@@ -18,7 +18,8 @@ const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id name status 
 /**
  * Danube as its API documents it, where adapter and simulator once agreed on
  * a misreading: a definition's node is required, restore's force defaults to
- * true at Danube, status 2 is "pending", 412 is the caller's input, field
+ * true at Danube and answers for snapshots only (a running VM is refused
+ * either way), status 2 is "pending", 412 is the caller's input, field
  * errors name their fields, and tasks can be cancelled.
  */
 describe('danube: fidelity to the documented API', () => {
@@ -65,13 +66,31 @@ describe('danube: fidelity to the documented API', () => {
     expect(restore.errors?.[0]?.extensions).toMatchObject({ fields: ['targetDiskId'] });
   });
 
-  it('sends force: false when the client leaves it out (Danube would default to true), so a running VM is not overwritten', async () => {
+  it('sends force: false when the client leaves it out (Danube would default to true), so a disk with snapshots is not restored over them (417 "VM has snapshots")', async () => {
+    const stopped = nodes[9]!;
+    const disk = `${stopped.nativeId}:1`;
+    simulator.snapshots.set(disk, 2);
+    try {
+      const answer = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true } });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toBe('VM has snapshots');
+      const sent = harness.simulator('danube').server.log.find((request) => request.method === 'PUT')!;
+      expect(JSON.parse(sent.bodyText)).toMatchObject({ force: false });
+      // force: true is Danube's "Force restore and delete existing snapshots and backups".
+      const forced = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: true } });
+      expect(forced.errors).toBeUndefined();
+    } finally {
+      simulator.snapshots.delete(disk);
+    }
+  });
+
+  it('refuses a restore onto a running VM even with force: true ("423 Locked – VM is not stopped" does not depend on force)', async () => {
     const running = nodes[3]!;
-    const answer = await harness.gql(RESTORE, { input: { backupId: running.backups[1]!.id, confirm: true } });
-    expect(errorCodes(answer)).toEqual(['CONFLICT']);
-    expect(answer.errors?.[0]?.message).toBe('VM is not stopped');
-    const sent = harness.simulator('danube').server.log.find((request) => request.method === 'PUT')!;
-    expect(JSON.parse(sent.bodyText)).toMatchObject({ force: false });
+    for (const force of [false, true]) {
+      const answer = await harness.gql(RESTORE, { input: { backupId: running.backups[2]!.id, confirm: true, force } });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toBe('VM is not stopped');
+    }
   });
 
   it('shows a backup whose create task is still running as PENDING (Danube status 2, "pending")', async () => {

@@ -93,7 +93,7 @@ describe('danube: quirks', () => {
     simulator.asyncDelayMs = 100;
   });
 
-  it('maps provider refusals: a failed backup cannot be restored (417 -> CONFLICT), a running VM without force (423 -> CONFLICT)', async () => {
+  it('maps provider refusals: a failed backup cannot be restored (417 -> CONFLICT), nor a running VM, with force or without (423 -> CONFLICT)', async () => {
     const lost = nodes[3]!.backups[0]!;
     const restore = (backupId: string, force = false) => harness.gql('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId, confirm: true, force } });
     expect(errorCodes(await restore(lost.id))).toEqual(['CONFLICT']);
@@ -101,7 +101,8 @@ describe('danube: quirks', () => {
     expect(errorCodes(running)).toEqual(['CONFLICT']);
     expect(running.errors?.[0]?.message).toBe('VM is not stopped');
     const forced = await restore(nodes[3]!.backups[1]!.id, true);
-    expect(forced.errors).toBeUndefined();
+    expect(errorCodes(forced)).toEqual(['CONFLICT']);
+    expect(forced.errors?.[0]?.message).toBe('VM is not stopped');
   });
 
   it('changes a backup note with updateBackupNote', async () => {

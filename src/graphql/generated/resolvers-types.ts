@@ -961,9 +961,10 @@ export type RestoreBackupInput = {
   /** Must be true: a restore overwrites the target disk. */
   confirm: Scalars['Boolean']['input'];
   /**
-   * Restore even where the provider would refuse (Danube: delete the target's
-   * snapshots and backups). Default false for every provider, and always sent:
-   * Danube's own default, when the parameter is left out, is true.
+   * Restore over what the provider would keep (Danube: the target disk's
+   * snapshots, which it then deletes; a running target is refused either way).
+   * Default false for every provider, and always sent: Danube's own default,
+   * when the parameter is left out, is true.
    */
   force?: InputMaybe<Scalars['Boolean']['input']>;
   /** Same key + same input within 24 h: same answer, no second restore. */

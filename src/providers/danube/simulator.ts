@@ -33,6 +33,8 @@ export class DanubeSimulator extends ProviderSimulator {
   private token: string | null = null;
   /** The token whose hour ran out (expireToken): Danube no longer takes it, and says so in its own words. */
   private expiredToken: string | null = null;
+  /** Snapshots per VM disk (`hostname:disk_id`): none unless a test makes some. A restore without force refuses a disk that has them. */
+  readonly snapshots = new Map<string, number>();
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -217,11 +219,17 @@ export class DanubeSimulator extends ProviderSimulator {
       if (!target) return notFound('VM not found');
       if (data.target_disk_id !== undefined && !validDisk(target, Number(data.target_disk_id))) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
       // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
+      // force answers for snapshots only: "417 Expectation Failed – ... VM has snapshots (force=false)",
+      // while "423 Locked – ... VM is not stopped" holds whatever force says (esdc-ce checks the
+      // snapshots first, then the VM's state).
       const force = data.force === undefined ? true : data.force === true;
-      if (stateOf(target) !== 'stopped' && !force) return { status: 423, json: { detail: 'VM is not stopped' } };
+      const targetDisk = `${String(target.hostname)}:${data.target_disk_id === undefined ? diskId : Number(data.target_disk_id)}`;
+      if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
+      if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
       backup.status = 3;
       return this.startTask({ message: 'Backup successfully restored' }, () => {
         backup.status = 1;
+        this.snapshots.delete(targetDisk);
       }, () => {
         backup.status = 1;
       });
