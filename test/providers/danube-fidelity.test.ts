@@ -157,6 +157,30 @@ describe('danube: fidelity to the documented API', () => {
     }
   });
 
+  it('keeps definitions of one name on two disks apart (a definition is one VM disk\'s: disk_id on every call): create, back up and delete the disk-2 one, disk 1\'s stays', async () => {
+    const vm = nodes[6]!;
+    const DEFINITIONS = 'query($id: ID!) { instance(id: $id) { definitions { id name diskId } } }';
+    const created = await harness.gql<{ createBackupDefinition: { definition: { id: string } } }>(
+      'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }',
+      { input: { instanceId: vm.id, name: 'daily', diskId: 2, cron: '0 5 * * *', retention: 3, node: 'node99.erigones.com' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const listed = await harness.gql<{ instance: { definitions: Array<{ id: string; name: string; diskId: number }> } }>(DEFINITIONS, { id: vm.id });
+    const dailies = listed.data!.instance.definitions.filter((definition) => definition.name === 'daily');
+    expect(dailies.map((definition) => definition.diskId).sort()).toEqual([1, 2]);
+    const diskTwo = dailies.find((definition) => definition.diskId === 2)!;
+    expect(diskTwo.id).toBe(created.data!.createBackupDefinition.definition.id);
+
+    const backup = await harness.gql(CREATE_BACKUP, { input: { instanceId: vm.id, name: 'second-disk', definitionName: 'daily', diskId: 2 } });
+    expect(backup.errors).toBeUndefined();
+    expect(simulator.backups.find((item) => item.hostname === vm.nativeId && item.note === 'second-disk')).toMatchObject({ disk_id: 2, define: 'daily' });
+
+    const deleted = await harness.gql('mutation($input: DeleteBackupDefinitionInput!) { deleteBackupDefinition(input: $input) { deletedId } }', { input: { definitionId: diskTwo.id } });
+    expect(deleted.errors).toBeUndefined();
+    const left = simulator.definitions.filter((definition) => definition.hostname === vm.nativeId && definition.name === 'daily');
+    expect(left.map((definition) => definition.disk_id)).toEqual([1]);
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

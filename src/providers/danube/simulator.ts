@@ -107,7 +107,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const vm = this.vms.find((item) => item.hostname === hostname);
     if (!vm) return notFound('VM not found');
     if (this.forbidden.has(hostname)) return forbidden('You do not have permission to perform this action.');
-    if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, hostname, fifth, data);
+    if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
     if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.backups.filter((backup) => backup.hostname === hostname));
     if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, fourth, data);
     return notFound('Not found');
@@ -149,8 +149,16 @@ export class DanubeSimulator extends ProviderSimulator {
     return { status: 200, json: { token: this.token, expires: new Date(Date.now() + 3_600_000).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
   }
 
-  private defineBackup(method: string, hostname: string, name: string, data: Row): SimResponse {
-    const index = this.definitions.findIndex((item) => item.hostname === hostname && item.name === name);
+  /**
+   * A definition is one VM's, one disk's and one name's: "data.disk_id (integer) – required -
+   * Disk number/ID (default: 1)" on every definition call, and esdc-ce's BackupDefine is
+   * unique on (vm, disk_id, name). "daily" of disk 1 and "daily" of disk 2 are two definitions.
+   */
+  private defineBackup(method: string, vm: Row, name: string, data: Row): SimResponse {
+    const hostname = String(vm.hostname);
+    const diskId = Number(data.disk_id ?? 1);
+    if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
+    const index = this.definitions.findIndex((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
     const existing = index >= 0 ? this.definitions[index] : undefined;
     if (method === 'GET') return existing ? ok(existing) : notFound('Backup definition not found');
     if (method === 'POST') {
@@ -185,7 +193,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // "412 Precondition Failed – Invalid disk_id" for a disk the VM does not have.
     if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
     if (method === 'POST') {
-      const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name);
+      const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
       if (!definition) return notFound('Backup definition not found');
       if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
       const created = new Date();
