@@ -181,6 +181,15 @@ describe('danube: fidelity to the documented API', () => {
     expect(left.map((definition) => definition.disk_id)).toEqual([1]);
   });
 
+  it('deletes a lost backup (status 4) at once: Danube drops its record with 200 SUCCESS and no task, and the operation is SUCCEEDED', async () => {
+    const lost = nodes[3]!.backups.find((backup) => backup.status === 'FAILED')!;
+    const answer = await harness.gql<{ deleteBackup: { operation: { id: string; status: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }', { input: { backupId: lost.id } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.deleteBackup.operation.status).toBe('SUCCEEDED');
+    expect(simulator.backups.some((backup) => backup.hostname === nodes[3]!.nativeId && backup.name === lost.name)).toBe(false);
+    expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.deleteBackup.operation.id })).data?.operation.status).toBe('SUCCEEDED');
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

@@ -213,6 +213,11 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'GET') return ok(backup);
     if (method === 'DELETE') {
       if (backup.status !== 1 && backup.status !== 4) return { status: 417, json: { detail: 'VM backup status is not OK' } };
+      // A lost backup has no file to delete: esdc-ce drops its record at once, 200 without a task.
+      if (backup.status === 4) {
+        this.backups.splice(this.backups.indexOf(backup), 1);
+        return ok({ message: 'Backup successfully deleted from DB' });
+      }
       return this.startTask({ message: 'Backup successfully deleted' }, () => {
         this.backups.splice(this.backups.indexOf(backup), 1);
       });
