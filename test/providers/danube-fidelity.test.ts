@@ -190,6 +190,29 @@ describe('danube: fidelity to the documented API', () => {
     expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.deleteBackup.operation.id })).data?.operation.status).toBe('SUCCEEDED');
   });
 
+  it("names a create's backup from esdc-ce's own detail form (hostname='...', bkpname='...'), not from the hostname that also ends in name=", async () => {
+    const before = simulator.createDetail;
+    simulator.createDetail = (hostname, name, diskId) => `hostname='${hostname}', bkpname='${name}', disk_id=${diskId}, fsfreeze=false`;
+    simulator.asyncDelayMs = 0;
+    const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } backup { name } } }';
+    const FOLLOW = 'query($id: ID!) { operation(id: $id) { status backup { name } } }';
+    try {
+      for (const [node, atOnce] of [[nodes[11]!, true], [nodes[5]!, false]] as const) {
+        simulator.finishAtOnce = atOnce;
+        const note = `detail-${String(atOnce)}`;
+        const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: node.id, name: note, definitionName: 'daily' } });
+        expect(answer.errors).toBeUndefined();
+        const made = simulator.backups.find((backup) => backup.hostname === node.nativeId && backup.note === note)!;
+        const followed = await eventually(() => harness.gql<{ operation: { status: string; backup: { name: string } | null } }>(FOLLOW, { id: answer.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
+        expect(followed.errors).toBeUndefined();
+        expect(followed.data?.operation.backup).toEqual({ name: made.name });
+      }
+    } finally {
+      simulator.createDetail = before;
+      simulator.finishAtOnce = false;
+    }
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

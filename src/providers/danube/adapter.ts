@@ -6,6 +6,7 @@ import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
+import { createdBackupName } from './created-backup-name.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { mapRows } from '../../domain/turns.js';
@@ -212,7 +213,8 @@ export class DanubeAdapter extends BaseAdapter {
     const pending = answer.status === 201 && answer.taskId !== null;
     // "POST /vm/(hostname)/backup/(bkpdef)": "200 OK – SUCCESS" or "201 Created – PENDING" (Danube API
     // docs, api.vm.backup). A create done at once answers as its example shows, `"result": {"detail":
-    // "name=daily-20131014_133701, disk_id=1"}`: the backup is named there, as in a finished task's result.
+    // "name=daily-20131014_133701, disk_id=1"}` (or esdc-ce's `bkpname='...'`, see created-backup-name.ts):
+    // the backup is named there, as in a finished task's result.
     const made = kind === 'CREATE_BACKUP' && !pending ? createdBackupName(answer.result) : null;
     // The token carries the task id and the backup's disk, so polling needs no server state.
     const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId: made ?? backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
@@ -230,9 +232,3 @@ function isTaskAnswer(error: unknown): boolean {
   return code === 'CONFLICT' || code === 'NOT_FOUND' || details?.providerCode === 'HTTP_410' || details?.providerCode === 'HTTP_400';
 }
 
-/** A finished create task says `"detail": "name=daily-20131014_133701, disk_id=1"`. */
-function createdBackupName(result: unknown): string | null {
-  const detail = (result as { detail?: unknown } | null)?.detail;
-  const match = typeof detail === 'string' ? /name=([^,\s]+)/.exec(detail) : null;
-  return match ? (match[1] as string) : null;
-}

@@ -35,6 +35,12 @@ export class DanubeSimulator extends ProviderSimulator {
   private expiredToken: string | null = null;
   /** Snapshots per VM disk (`hostname:disk_id`): none unless a test makes some. A restore without force refuses a disk that has them. */
   readonly snapshots = new Map<string, number>();
+  /**
+   * A finished create's `result.detail`: the API docs' example form
+   * ("name=daily-20131014_133701, disk_id=1") unless a test plays esdc-ce's
+   * own ("hostname='...', bkpname='...', disk_id=1, fsfreeze=false").
+   */
+  createDetail = (_hostname: string, name: string, diskId: number): string => `name=${name}, disk_id=${diskId}`;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -198,9 +204,10 @@ export class DanubeSimulator extends ProviderSimulator {
       if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
       const created = new Date();
       const backup: Row = { hostname, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
-      if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name)) return { status: 406, json: { detail: 'Backup already exists' } };
+      // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
+      if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name && Number(item.disk_id) === diskId)) return { status: 406, json: { detail: 'Backup already exists' } };
       this.backups.push(backup);
-      return this.startTask({ message: 'Backup successfully created', returncode: 0, detail: `name=${String(backup.name)}, disk_id=${diskId}` }, () => {
+      return this.startTask({ message: 'Backup successfully created', returncode: 0, detail: this.createDetail(hostname, String(backup.name), diskId) }, () => {
         backup.status = 1;
         backup.size = 52_428_800;
         backup.time = 12;
