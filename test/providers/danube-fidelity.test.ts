@@ -213,6 +213,26 @@ describe('danube: fidelity to the documented API', () => {
     }
   });
 
+  it('lists a backup being deleted as PENDING (Danube sets status 2), and a failed create leaves no backup behind', async () => {
+    simulator.asyncDelayMs = 60_000;
+    // A VM no other test backs up: two creates of one VM and disk in one second share a name (406).
+    const vm = nodes[2]!;
+    const target = vm.backups.find((backup) => backup.status === 'AVAILABLE')!;
+    const deleting = await harness.gql('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { status } } }', { input: { backupId: target.id } });
+    expect(deleting.errors).toBeUndefined();
+    const listed = await harness.gql<{ instance: { backups: Array<{ id: string; status: string }> } }>(BACKUPS, { id: vm.id });
+    expect(listed.data?.instance.backups.find((backup) => backup.id === target.id)?.status).toBe('PENDING');
+
+    simulator.asyncDelayMs = 0;
+    simulator.failNextTask = 'zfs send failed';
+    const failed = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: vm.id, name: 'doomed', definitionName: 'daily' } });
+    simulator.failNextTask = null;
+    expect(failed.errors).toBeUndefined();
+    const ended = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: failed.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+    expect(ended.data?.operation.status).toBe('FAILED');
+    expect(simulator.backups.some((backup) => backup.hostname === vm.nativeId && backup.note === 'doomed')).toBe(false);
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

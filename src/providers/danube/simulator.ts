@@ -212,7 +212,9 @@ export class DanubeSimulator extends ProviderSimulator {
         backup.size = 52_428_800;
         backup.time = 12;
       }, () => {
-        backup.status = 4;
+        // A failed create leaves no backup: esdc-ce deletes the record (api/vm/backup/tasks.py `_vm_backup_cb_failed`).
+        const index = this.backups.indexOf(backup);
+        if (index >= 0) this.backups.splice(index, 1);
       });
     }
     const backup = this.backups.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
@@ -225,8 +227,12 @@ export class DanubeSimulator extends ProviderSimulator {
         this.backups.splice(this.backups.indexOf(backup), 1);
         return ok({ message: 'Backup successfully deleted from DB' });
       }
+      // The backup reads "pending" while its delete runs, and OK again if the delete fails (esdc-ce).
+      backup.status = 2;
       return this.startTask({ message: 'Backup successfully deleted' }, () => {
         this.backups.splice(this.backups.indexOf(backup), 1);
+      }, () => {
+        backup.status = 1;
       });
     }
     if (method === 'PUT' && typeof data.note === 'string') {
