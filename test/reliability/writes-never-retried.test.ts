@@ -6,6 +6,7 @@ import { errorCodes, type Harness, startHarness, withProviderSettings } from '..
 interface Node {
   id: string;
   nativeId: string;
+  status: string;
   backups: Array<{ id: string; status: string; protected: boolean }> | null;
   schedules: Array<{ id: string }> | null;
   definitions: Array<{ id: string; name: string }> | null;
@@ -13,20 +14,22 @@ interface Node {
 
 const LIST = `{
   providers { capabilities }
-  instances(first: 1000) { edges { node { id nativeId backups { id status protected } schedules { id } definitions { id name } } } }
+  instances(first: 1000) { edges { node { id nativeId status backups { id status protected } schedules { id } definitions { id name } } } }
 }`;
 
 /** One write per capability, built from what the account lists now (a write may use up its target). */
 type WriteCase = { capability: Capability; build: (nodes: Node[], round: number) => { query: string; variables: Record<string, unknown> } };
 
 const deletable = (nodes: Node[], round: number) => nodes.flatMap((node) => (node.backups ?? []).filter((backup) => !backup.protected && backup.status === 'AVAILABLE'))[round]!;
+/** A backup to restore: those of stopped instances first (Danube refuses a running target, `force` or not). */
+const restorable = (nodes: Node[], round: number) => deletable([...nodes.filter((node) => node.status === 'STOPPED'), ...nodes.filter((node) => node.status !== 'STOPPED')], round);
 const withList = <K extends 'schedules' | 'definitions'>(nodes: Node[], list: K, round: number) => nodes.flatMap((node) => node[list] ?? [])[round]!;
 const mutation = (field: string, type: string, selection: string, input: Record<string, unknown>) => ({ query: `mutation($input: ${type}!) { ${field}(input: $input) { ${selection} } }`, variables: { input } });
 
 const WRITES: WriteCase[] = [
   { capability: 'CREATE_BACKUP', build: (nodes, round) => mutation('createBackup', 'CreateBackupInput', 'operation { id }', { instanceId: nodes[round]!.id, name: `once-${round}`, definitionName: 'daily' }) },
   { capability: 'DELETE_BACKUP', build: (nodes, round) => mutation('deleteBackup', 'DeleteBackupInput', 'operation { id }', { backupId: deletable(nodes, round).id }) },
-  { capability: 'RESTORE_BACKUP', build: (nodes, round) => mutation('restoreBackup', 'RestoreBackupInput', 'operation { id }', { backupId: deletable(nodes, round + 2).id, confirm: true, force: true }) },
+  { capability: 'RESTORE_BACKUP', build: (nodes, round) => mutation('restoreBackup', 'RestoreBackupInput', 'operation { id }', { backupId: restorable(nodes, round).id, confirm: true, force: true }) },
   { capability: 'SYNC_BACKUPS', build: () => ({ query: 'mutation($id: ID!) { syncBackups(input: { providerId: $id }) { operation { id } } }', variables: {} }) },
   { capability: 'CREATE_SCHEDULE', build: (nodes, round) => mutation('createBackupSchedule', 'CreateBackupScheduleInput', 'schedule { id }', { instanceId: nodes[round]!.id, name: `weekly-${round}`, weekdays: ['MONDAY'], time: '03:00' }) },
   { capability: 'DELETE_SCHEDULE', build: (nodes, round) => mutation('deleteBackupSchedule', 'DeleteBackupScheduleInput', 'deletedId', { scheduleId: withList(nodes, 'schedules', round).id }) },
