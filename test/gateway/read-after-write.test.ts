@@ -65,12 +65,12 @@ describe('read cache: read after write for schedules and definitions', () => {
     await cachedRead<Answer>(DEFINITIONS, danubeInstance, 'GET /vm');
     const created = await harness.gql<{ createBackupDefinition: { definition: { id: string } } }>(
       'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }',
-      { input: { instanceId: danubeInstance, name: 'afterwrite', cron: '15 1 * * *', retention: 5, node: 'node99.erigones.com' } },
+      { input: { instanceId: danubeInstance, name: 'aftrwrit', cron: '15 1 * * *', retention: 5, node: 'node99.erigones.com' } },
     );
     expect(created.errors).toBeUndefined();
     const definitionId = created.data!.createBackupDefinition.definition.id;
     const afterCreate = await harness.gql<Answer>(DEFINITIONS, { id: danubeInstance });
-    expect(afterCreate.data?.instance.definitions.find((item) => item.id === definitionId)).toMatchObject({ name: 'afterwrite', retention: 5 });
+    expect(afterCreate.data?.instance.definitions.find((item) => item.id === definitionId)).toMatchObject({ name: 'aftrwrit', retention: 5 });
 
     await cachedRead<Answer>(DEFINITIONS, danubeInstance, 'GET /vm');
     const updated = await harness.gql('mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { id } } }', { input: { definitionId, retention: 9 } });

@@ -50,6 +50,15 @@ describe('danube: fidelity to the documented API', () => {
     expect(made.data?.createBackupDefinition.definition.node).toBe('node99.erigones.com');
   });
 
+  it('refuses a definition name Danube does not take (at most 8 characters, a letter or digit first) as BAD_USER_INPUT on name', async () => {
+    for (const name of ['nightly-9', '-daily']) {
+      const answer = await harness.gql(CREATE_DEFINITION, { input: { instanceId: nodes[2]!.id, name, cron: '0 3 * * *', retention: 7, node: 'node99.erigones.com' } });
+      expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: ['name'] });
+    }
+    expect(simulator.definitions.some((definition) => definition.name === 'nightly-9' || definition.name === '-daily')).toBe(false);
+  });
+
   it("passes Danube's field errors on as BAD_USER_INPUT naming the fields", async () => {
     const answer = await harness.gql(CREATE_DEFINITION, { input: { instanceId: nodes[2]!.id, name: 'ghostly', cron: '0 3 * * *', retention: 7, node: 'ghost-node' } });
     expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);

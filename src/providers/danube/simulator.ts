@@ -21,6 +21,7 @@ interface Task {
 }
 
 const HOSTNAME = /^[a-z0-9][a-z0-9.-]{0,252}$/;
+const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,7}$/;
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 
 /** An in-memory Danube Cloud API: envelopes, tokens, definitions, per-VM backups and tasks. */
@@ -170,6 +171,8 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'POST') {
       if (existing) return { status: 406, json: { detail: 'Backup definition already exists' } };
       const errors: Record<string, string[]> = {};
+      // esdc-ce BackupDefineSerializer: name = RegexField(r'^[A-Za-z0-9][A-Za-z0-9\._-]*$', max_length=8).
+      if (!DEFINITION_NAME.test(name)) errors.name = [name.length > 8 ? `Ensure this value has at most 8 characters (it has ${name.length}).` : 'Enter a valid value.'];
       // "data.node (string) – required - Name of the backup node": no default.
       if (typeof data.node !== 'string' || data.node === '') errors.node = ['This field is required.'];
       else if (!this.vms.some((vm) => vm.node === data.node)) errors.node = [`Object with hostname=${data.node} does not exist.`];
