@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import { UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
@@ -140,6 +140,17 @@ describe('onapp fidelity', () => {
     expect(fresh.data?.operation.status).toBe('PENDING');
     const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: unlisted(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('has not listed the new backup') });
+  });
+
+  it('a restore whose transaction OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
+    const node = nodes[4]!;
+    const backup = node.backups[0]!;
+    // An operation id as restoreBackup issues it; the simulator has no restore transaction of this backup.
+    const restore = (startedAt: number) => encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]);
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: restore(Date.now()) });
+    expect(fresh.data?.operation.status).toBe('PENDING');
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: restore(Date.now() - UNSEEN_RESTORE_GIVES_UP_MS - 60_000) });
+    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction') });
   });
 
   it('Instance.raw carries the VM record the schema does not name', () => {

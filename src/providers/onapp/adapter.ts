@@ -30,6 +30,15 @@ export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
  */
 export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
 
+/**
+ * A restore is followed by the VM's `restore_backup` transaction: its action
+ * name and status words are inferred from client code, not documented
+ * (providers.md: "Transaction status values: [NF]"), and the VM's
+ * transaction list is paged. A restore whose transaction is never seen ends
+ * FAILED after this long instead of PENDING for ever, as an unlisted create does.
+ */
+export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
+
 /** How many full series of found places a create moves past (see takePlace): each is one more store read. */
 const SERIES_MOVES = 4;
 
@@ -185,7 +194,11 @@ export class OnappAdapter extends BaseAdapter {
       const transaction = (await this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope))
         .filter((row) => row.action === 'restore_backup' && idTextOrNull(row.associated_object_id, this.account.id) === ref.backupNativeId)
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
-      if (!transaction) return this.operation(ref, 'PENDING');
+      if (!transaction) {
+        return Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS
+          ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
+          : this.operation(ref, 'PENDING');
+      }
       if (transaction.status === 'complete') return this.operation(ref, 'SUCCEEDED');
       if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', null, `transaction ${String(transaction.status)}`);
       return this.operation(ref, 'RUNNING', idText(transaction.id, this.account.id));
