@@ -242,6 +242,20 @@ describe('danube: fidelity to the documented API', () => {
     expect(simulator.backups.some((backup) => backup.hostname === vm.nativeId && backup.note === 'doomed')).toBe(false);
   });
 
+  it("keeps a deleted definition's backups, naming no definition and no origin (Danube records the definition, not who ran it)", async () => {
+    const vm = nodes[4]!;
+    const listed = async () => (await harness.gql<{ instance: { backups: Array<{ id: string; origin: string | null; definition: { name: string } | null }>; definitions: Array<{ id: string; name: string; diskId: number }> } }>('query($id: ID!) { instance(id: $id) { backups { id origin definition { name } } definitions { id name diskId } } }', { id: vm.id })).data!.instance;
+    const before = await listed();
+    expect(before.backups.length).toBeGreaterThan(0);
+    expect(new Set(before.backups.map((backup) => backup.origin))).toEqual(new Set(['SCHEDULED']));
+    const daily = before.definitions.find((definition) => definition.name === 'daily' && definition.diskId === 1)!;
+    const deleted = await harness.gql('mutation($input: DeleteBackupDefinitionInput!) { deleteBackupDefinition(input: $input) { deletedId } }', { input: { definitionId: daily.id } });
+    expect(deleted.errors).toBeUndefined();
+    const after = await listed();
+    expect(after.backups.map((backup) => backup.id).sort()).toEqual(before.backups.map((backup) => backup.id).sort());
+    for (const backup of after.backups) expect(backup).toMatchObject({ origin: null, definition: null });
+  });
+
   it('reports a task that ended before the cancel as it ended', async () => {
     simulator.asyncDelayMs = 0;
     const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[8]!.id, name: 'quick', definitionName: 'daily' } });

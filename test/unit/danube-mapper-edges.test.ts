@@ -44,8 +44,8 @@ describe('danube mapper', () => {
     });
   });
 
-  it('a backup without a definition is MANUAL, on disk 1, of the instance asked for', () => {
-    expect(mapBackup('d', 'web02', { name: 'manual-1', define: '' })).toMatchObject({ origin: 'MANUAL', definitionName: null, keyExtra: ['1'], diskId: '1', instanceNativeId: 'web02', sizeBytes: null, createdAt: null });
+  it('a backup whose definition was deleted has no origin (Danube does not say who ran it), on disk 1, of the instance asked for', () => {
+    expect(mapBackup('d', 'web02', { name: 'manual-1', define: '' })).toMatchObject({ origin: null, definitionName: null, keyExtra: ['1'], diskId: '1', instanceNativeId: 'web02', sizeBytes: null, createdAt: null });
     expect(mapBackup('d', 'web02', { name: 'manual-2' })).toMatchObject({ nativeId: 'manual-2', name: 'manual-2', status: 'UNKNOWN', region: null, note: null });
   });
 

@@ -78,9 +78,9 @@ describe('danube mapper: a backup record', () => {
     expect(raw).toMatchObject({ name: 'is-daily-20240305-0400', status: 1, node: 'node01.local', define: 'daily' });
   });
 
-  it('reads a backup without a definition as manual, a missing date or size as null, a missing disk as disk 1', () => {
+  it('reads a backup without a definition (deleted) with no origin, a missing date or size as null, a missing disk as disk 1', () => {
     const backup = mapBackup('danube-main', 'web01.example.com', backupRow({ define: null, created: '', size: undefined, disk_id: undefined, hostname: undefined }));
-    expect(backup).toMatchObject({ origin: 'MANUAL', definitionName: null, createdAt: null, sizeBytes: null, diskId: '1', keyExtra: ['1'], instanceNativeId: 'web01.example.com' });
+    expect(backup).toMatchObject({ origin: null, definitionName: null, createdAt: null, sizeBytes: null, diskId: '1', keyExtra: ['1'], instanceNativeId: 'web01.example.com' });
   });
 });
 

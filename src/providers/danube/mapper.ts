@@ -54,7 +54,12 @@ export function mapBackup(providerId: string, hostname: string, row: Row): Backu
     keyExtra: [diskId],
     name: String(row.name ?? ''),
     status: STATUS[Number(row.status)] ?? 'UNKNOWN',
-    origin: toStringOrNull(row.define) ? 'SCHEDULED' : 'MANUAL',
+    // Every Danube backup is made by running a definition (POST /vm/{h}/backup/{bkpdef}), on its
+    // schedule or on request, and Danube records which definition, not who ran it: SCHEDULED is
+    // the schema's "a schedule or a backup definition". `define` is null once the definition is
+    // deleted (esdc-ce Backup.define: null=True, on_delete SET_NULL): still a definition's backup,
+    // but which way it was started is not known, so no origin (it read MANUAL).
+    origin: toStringOrNull(row.define) ? 'SCHEDULED' : null,
     mode: 'FULL',
     createdAt: parseUtcDate(row.created),
     // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).

@@ -191,6 +191,8 @@ export class DanubeSimulator extends ProviderSimulator {
     }
     if (method === 'DELETE') {
       this.definitions.splice(index, 1);
+      // Its backups stay, naming no definition (esdc-ce Backup.define: on_delete SET_NULL).
+      for (const backup of this.backups) if (backup.hostname === hostname && backup.define === name && Number(backup.disk_id) === diskId) backup.define = null;
       return ok(null);
     }
     return { status: 405, json: { detail: 'Method not allowed' } };
