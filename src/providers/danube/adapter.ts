@@ -199,9 +199,31 @@ export class DanubeAdapter extends BaseAdapter {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
       if (code === 'HTTP_410') return this.operation(ref, 'FAILED', taskId, 'the task was revoked');
       if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return this.operation(ref, 'FAILED', taskId, (error as Error).message);
-      if ((error as { code?: string }).code === 'NOT_FOUND') return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
+      if ((error as { code?: string }).code === 'NOT_FOUND') return this.forgotten(ref, taskId, scope);
       throw error;
     }
+  }
+
+  /**
+   * "404 {"detail":"Task does not exist (anymore)"}" (esdc-ce's task status): Danube keeps a
+   * task's result for a while and then forgets it, its work done either way. A delete is judged
+   * by whether its backup (name and disk) is gone, or still pending, which a backup reads while
+   * it is being deleted; a create's or a restore's outcome leaves nothing to tell it by.
+   */
+  private async forgotten(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
+    if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
+      const [backups] = await this.listBackups([ref.instanceNativeId], scope);
+      // A list that failed tells nothing: the poll fails as it, and the next one asks again.
+      if (backups instanceof Error) throw backups;
+      if (Array.isArray(backups)) {
+        const disk = ref.token[1] ?? '1';
+        const left = backups.find((backup) => backup.nativeId === ref.backupNativeId && (backup.keyExtra[0] ?? '1') === disk);
+        if (!left) return this.operation(ref, 'SUCCEEDED', taskId);
+        if (left.status === 'PENDING') return this.operation(ref, 'RUNNING', taskId);
+        return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and the backup is still there: the delete failed');
+      }
+    }
+    return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
   }
 
   private hostnameOf(backup: Backup): string {

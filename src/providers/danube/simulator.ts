@@ -290,6 +290,20 @@ export class DanubeSimulator extends ProviderSimulator {
   }
 
   /**
+   * A task that ran while nobody asked, and whose result Danube has since
+   * forgotten: its work (or its failure's undoing) is done, then its status
+   * answers 404 "Task does not exist (anymore)".
+   */
+  expireTask(id: string): void {
+    const task = this.tasks.get(id);
+    if (task && !task.done && !task.revoked) {
+      task.done = true;
+      task.onDone();
+    }
+    this.tasks.delete(id);
+  }
+
+  /**
    * "PUT /task/{id}/cancel revokes one" and answers with the task's status,
    * as GET /task/{id}/status does (esdc-ce `task_cancel`): 410 REVOKED for a
    * task it revoked. A task not among the user's pending ones (finished,
