@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
+import { answerUnreadableRequests } from './unreadable-requests.js';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
@@ -26,6 +27,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
   const server: Server = createServer(requestTimeouts(), app);
+  answerUnreadableRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(admin.port, admin.host, () => resolve());

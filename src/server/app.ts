@@ -36,6 +36,7 @@ import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
+import { answerUnreadableRequests } from './unreadable-requests.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from './anonymous-host.js';
@@ -133,6 +134,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
   const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
+  answerUnreadableRequests(httpServer);
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
   const answers = trackAnswerDelivery(httpServer);
   let draining = false;

@@ -60,3 +60,20 @@ export function splitAnswer(raw: Buffer): { head: string; contentLength: number;
   const contentLength = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? NaN);
   return { head, contentLength, body: raw.subarray(end + 4) };
 }
+
+/** Sends `bytes` to 127.0.0.1:`port` and resolves with everything the server sent back once it closes the connection. */
+export function exchangeRaw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.write(bytes);
+  });
+}
+
+/** The JSON body of a raw HTTP/1.1 answer. */
+export function rawAnswerBody(answer: string): unknown {
+  return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+}

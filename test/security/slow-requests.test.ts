@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
 
 /** The gateway's time to receive a whole request, shortened for the test (30 s in production). */
 const REQUEST_TIMEOUT_MS = 500;
@@ -55,6 +56,11 @@ describe('a client sending its request slowly (slowloris) is cut off, not held f
     if (outcome === 'held') return;
     expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(outcome.ms).toBeLessThan(HELD_AFTER_MS);
+    // The gateway's JSON error, as for every other refusal (node's own 408 had no body).
+    expect(outcome.answer).toMatch(/\r\ncontent-type: application\/json/i);
+    expect(rawAnswerBody(outcome.answer)).toEqual({
+      errors: [{ message: `request not received in time: headers within ${REQUEST_TIMEOUT_MS} ms, the whole request within ${REQUEST_TIMEOUT_MS} ms`, extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   });
 
   it('ends headers sent a byte at a time (node held them for its 60 s)', async () => {
@@ -63,6 +69,18 @@ describe('a client sending its request slowly (slowloris) is cut off, not held f
     expect(outcome).not.toBe('held');
     if (outcome === 'held') return;
     expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(rawAnswerBody(outcome.answer)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
+  it('answers a request that is not HTTP, or headers past node\'s limit, with the gateway\'s JSON error', async () => {
+    const port = Number(new URL(harness.gateway.url).port);
+    const garbage = await exchangeRaw(port, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(rawAnswerBody(garbage)).toEqual({ errors: [{ message: 'malformed HTTP request', extensions: { code: 'BAD_USER_INPUT' } }] });
+    const { host } = new URL(harness.gateway.url);
+    const huge = await exchangeRaw(port, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Huge: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(rawAnswerBody(huge)).toEqual({ errors: [{ message: 'request headers too large', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
   it('lets an answer take longer than the request timeout: only receiving the request is timed', async () => {
