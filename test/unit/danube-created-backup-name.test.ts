@@ -18,4 +18,15 @@ describe('danube: the backup a finished create names', () => {
     expect(createdBackupName({ detail: 42 })).toBeNull();
     expect(createdBackupName(null)).toBeNull();
   });
+
+  it('takes a value whole: a backup name followed by anything else names nothing', () => {
+    expect(createdBackupName({ detail: "bkpname='daily-1 rm -rf', disk_id=1" })).toBeNull();
+    expect(createdBackupName({ detail: `name=d${'a'.repeat(64)}, disk_id=1` })).toBeNull();
+    expect(createdBackupName({ detail: `name=d${'a'.repeat(63)}, disk_id=1` })).toBe(`d${'a'.repeat(63)}`);
+  });
+
+  it('takes the first of a key given twice (a detail quoting another call after its own)', () => {
+    expect(createdBackupName({ detail: "bkpname='daily-1', disk_id=1, note='bkpname=weekly-2'" })).toBe('daily-1');
+    expect(createdBackupName({ detail: 'name=daily-1, disk_id=1, name=weekly-2' })).toBe('daily-1');
+  });
 });

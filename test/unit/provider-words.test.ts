@@ -24,6 +24,17 @@ describe('providerWords: a provider message value as words, however it is nested
     expect(errorMessage({ errors: { disk: deep } })).toBe(`disk ${UNREADABLE_WORDS}`);
   });
 
+  it('reads null and undefined as no words, alone or in a list', () => {
+    expect(providerWords(null)).toBe('');
+    expect(providerWords(undefined)).toBe('');
+    expect(providerWords([null, 'busy', undefined])).toBe(', busy, ');
+  });
+
+  it('reads lists four deep, and a fifth level as unreadable', () => {
+    expect(providerWords(nested(4, 'x'))).toBe('x');
+    expect(providerWords(nested(5, 'x'))).toBe(UNREADABLE_WORDS);
+  });
+
   it('shows no object as "[object Object]"', () => {
     expect(providerWords([{ secret: 'x' }, 'busy'])).toBe(`${UNREADABLE_WORDS}, busy`);
   });

@@ -65,6 +65,19 @@ describe('SecretSet.scrub', () => {
     set.add(sha512Hex('secret-password'));
     expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
   });
+
+  it('finds a hex secret quoted in the other case (Java and .NET write hex upper-cased), and only a hex one', () => {
+    const set = new SecretSet();
+    const hash = sha512Hex('secret-password');
+    set.add(hash);
+    expect(set.scrub(`code ${hash.toUpperCase()}`)).toBe(`code ${REDACTED}`);
+    const session = '3F2504E0-4F89-11D3-9A0C-0305E82C3301';
+    set.addRuntime(session);
+    expect(set.scrub(`session ${session.toLowerCase()} and ${session}`)).toBe(`session ${REDACTED} and ${REDACTED}`);
+    // Not hex: case is part of the value, and the other case is another word.
+    set.add('Abcdeg-Secret-Word');
+    expect(set.scrub('ABCDEG-SECRET-WORD abcdeg-secret-word Abcdeg-Secret-Word')).toBe(`ABCDEG-SECRET-WORD abcdeg-secret-word ${REDACTED}`);
+  });
 });
 
 // JSON encoders escape characters JSON.stringify leaves alone: Rails (OnApp) <, > and &; PHP every non-ASCII character.
