@@ -1,4 +1,9 @@
-import type { Redis } from 'ioredis';
+/** What closing needs of an ioredis connection. */
+export interface RedisConnection {
+  readonly status: string;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
 
 /**
  * Closes one Redis connection at shutdown. QUIT is answered only once every
@@ -9,7 +14,7 @@ import type { Redis } from 'ioredis';
  * acknowledged may be lost, and the process's exit code should say so. A
  * connection that is not up has nothing to flush and is simply dropped.
  */
-export async function closeRedis(redis: Redis, role: string): Promise<void> {
+export async function closeRedis(redis: RedisConnection, role: string): Promise<void> {
   if (redis.status !== 'ready') {
     redis.disconnect();
     return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeAll } from '../../src/state/close-redis.js';
+import { closeAll, closeRedis } from '../../src/state/close-redis.js';
 
 describe('closeAll: closing the store and the bus side by side at shutdown', () => {
   it('waits for every close, including those after a failed one', async () => {
@@ -13,5 +13,41 @@ describe('closeAll: closing the store and the bus side by side at shutdown', () 
     await expect(closeAll([Promise.reject(new Error('bus: no answer')), Promise.reject(new Error('store: no answer'))])).rejects.toThrow('bus: no answer; store: no answer');
     await expect(closeAll([Promise.reject('plain words')])).rejects.toThrow('plain words');
     await expect(closeAll([undefined, Promise.resolve()])).resolves.toBeUndefined();
+  });
+});
+
+describe('closeRedis: one connection at shutdown', () => {
+  /** A connection in `status` whose QUIT ends as `quit` says, recording what was asked of it. */
+  const connection = (status: string, quit: () => Promise<unknown>) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      status,
+      quit: () => (asked.push('quit'), quit()),
+      disconnect: () => void asked.push('disconnect'),
+    };
+  };
+
+  it('sends QUIT to a connection that is up, and leaves it at that when Redis answers', async () => {
+    const up = connection('ready', () => Promise.resolve('OK'));
+    await closeRedis(up, 'shared state');
+    expect(up.asked).toEqual(['quit']);
+  });
+
+  it('drops a connection whose QUIT is not answered, and says so without hiding why', async () => {
+    const stalled = connection('ready', () => Promise.reject(new Error('Command timed out')));
+    await expect(closeRedis(stalled, 'shared state')).rejects.toThrow(
+      'Redis (shared state) did not answer QUIT: Command timed out; the connection was dropped, and writes it had not acknowledged may be lost',
+    );
+    expect(stalled.asked).toEqual(['quit', 'disconnect']);
+    await expect(closeRedis(connection('ready', () => Promise.reject('odd')), 'bus')).rejects.toThrow('Redis (bus) did not answer QUIT: no answer;');
+  });
+
+  it('drops a connection that is not up without waiting for a QUIT that could only time out', async () => {
+    for (const status of ['reconnecting', 'connecting', 'wait', 'end']) {
+      const down = connection(status, () => new Promise(() => {}));
+      await closeRedis(down, 'shared state');
+      expect(down.asked).toEqual(['disconnect']);
+    }
   });
 });
