@@ -40,6 +40,17 @@ function wholeNumber<Missing extends number | null>(value: unknown, missing: Mis
   throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent ${what}`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
 }
 
+/**
+ * A definition's `schedule`, cron text ("0 0 * * *" when Danube sends none). Anything but text
+ * makes the answer invalid: `String()` of a list nested deep overflowed the stack, and a guessed
+ * schedule would show backups running when they do not.
+ */
+function cronText(value: unknown, providerId: string): string {
+  if (value === undefined || value === null || value === '') return '0 0 * * *';
+  if (typeof value === 'string') return value;
+  throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a schedule that is no cron text`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
+}
+
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.hostname, providerId);
   return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
@@ -47,13 +58,14 @@ export function mapInstance(providerId: string, row: Row): Instance {
 
 export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
   const diskId = String(diskNumber(row, providerId));
+  const name = idText(row.name, providerId);
   return {
     providerId,
-    nativeId: idText(row.name, providerId),
+    nativeId: name,
     instanceNativeId: idTextOrNull(row.hostname, providerId) ?? hostname,
     keyExtra: [diskId],
-    name: String(row.name ?? ''),
-    status: STATUS[Number(row.status)] ?? 'UNKNOWN',
+    name,
+    status: STATUS[toNumber(row.status) ?? 0] ?? 'UNKNOWN',
     // Every Danube backup is made by running a definition (POST /vm/{h}/backup/{bkpdef}), on its
     // schedule or on request, and Danube records which definition, not who ran it: SCHEDULED is
     // the schema's "a schedule or a backup definition". `define` is null once the definition is
@@ -88,7 +100,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     keyExtra: [String(diskId)],
     name,
     // Danube's schedules are cron in UTC.
-    cron: String(row.schedule ?? '0 0 * * *'),
+    cron: cronText(row.schedule, providerId),
     timezone: 'UTC',
     createdAt: parseUtcDate(row.created),
     raw: publicRaw(row, DANUBE_RAW_HIDDEN),

@@ -1,6 +1,6 @@
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
-import { GIB, KIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
+import { GIB, KIB, MIB, toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ONAPP_RAW_HIDDEN } from './secrets.js';
@@ -79,7 +79,7 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
 export function scheduleCron(row: Row, timezone: string): string {
   const instant = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
   const { minute, hour, day, month, weekday } = wallTime(instant, timezone);
-  const every = Math.max(1, Number(row.duration) || 1);
+  const every = Math.max(1, toNumber(row.duration) || 1);
   switch (row.period) {
     case 'weeks':
       return `${minute} ${hour} * * ${weekday}`;
@@ -116,7 +116,9 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     nativeId: id,
     instanceNativeId: vmId,
     keyExtra: [diskId],
-    name: `${String(row.action ?? 'autobackup')} every ${String(row.duration ?? 1)} ${String(row.period ?? 'days')}`,
+    // Display words only: a value that is no text or number (a list, nested as deep as a hostile
+    // panel likes, overflowed String()) reads as its documented default.
+    name: `${toStringOrNull(row.action) ?? 'autobackup'} every ${toStringOrNull(row.duration) ?? 1} ${toStringOrNull(row.period) ?? 'days'}`,
     cron: scheduleCron(row, timezone),
     timezone,
     createdAt: parseUtcDate(row.created_at),
