@@ -24,5 +24,6 @@ export interface OperationBus {
   last(id: string): Promise<Operation | undefined>;
   /** Listens to `id` (messages from other replicas); resolves once listening, to the function that stops it. */
   subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>>;
-  close(): Promise<void>;
+  /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
+  close(deadline?: number): Promise<void>;
 }

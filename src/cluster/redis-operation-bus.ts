@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Operation } from '../domain/types.js';
 import { closeAll, closeRedis } from '../state/close-redis.js';
-import { REDIS_COMMAND_TIMEOUT_MS } from '../state/redis-store.js';
+import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from '../state/redis-timeouts.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
@@ -109,9 +109,10 @@ export class RedisOperationBus implements OperationBus {
     return leave;
   }
 
-  async close(): Promise<void> {
+  async close(deadline?: number): Promise<void> {
     this.handlers.clear();
-    await closeAll([closeRedis(this.commands, 'operation bus'), closeRedis(this.subscriber, 'operation bus subscriber')]);
+    const by = deadline ?? closeDeadline();
+    await closeAll([closeRedis(this.commands, 'operation bus', by), closeRedis(this.subscriber, 'operation bus subscriber', by)]);
   }
 
   private onMessage(channel: string, text: string): void {

@@ -9,6 +9,7 @@ import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
 import { closeAll } from '../state/close-redis.js';
+import { closeDeadline } from '../state/redis-timeouts.js';
 
 export interface SharedServicesOptions {
   maxPageSize: number;
@@ -68,9 +69,12 @@ export class SharedServices {
   }
 
   async close(): Promise<void> {
+    // One command timeout for everything said to Redis from here: the watches' lease releases and
+    // unsubscribes (which a stalled Redis fails at the timeout), then QUIT with what is left of it.
+    const deadline = closeDeadline();
     await this.watcher.close();
     await this.providers.close();
     // Side by side: a stalled Redis then holds the stop for one command timeout, not one per connection.
-    await closeAll([this.options.operationBus?.close(), this.store.close()]);
+    await closeAll([this.options.operationBus?.close(deadline), this.store.close(deadline)]);
   }
 }

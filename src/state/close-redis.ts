@@ -6,27 +6,41 @@ export interface RedisConnection {
 }
 
 /**
+ * The least time QUIT is given, however late the close starts: a Redis that
+ * answered the shutdown's other commands slowly, but answered, still gets to
+ * flush before its connection is dropped.
+ */
+const MIN_QUIT_MS = 1_000;
+
+/**
  * Closes one Redis connection at shutdown. QUIT is answered only once every
  * command sent before it has been, so the records and invalidations still on
- * their way are written first. A connected Redis that does not answer it
- * within the command timeout (stalled: paused, overloaded, a network
- * dropping packets) is dropped, and the caller is told: writes it had not yet
- * acknowledged may be lost, and the process's exit code should say so. A
- * connection that is not up has nothing to flush and is simply dropped.
+ * their way are written first. A connected Redis that does not answer it by
+ * `deadline` (at least MIN_QUIT_MS from now; stalled: paused, overloaded, a
+ * network dropping packets) is dropped, and the caller is told: writes it had
+ * not yet acknowledged may be lost, and the process's exit code should say
+ * so. A connection that is not up has nothing to flush and is simply dropped.
  */
-export async function closeRedis(redis: RedisConnection, role: string): Promise<void> {
+export async function closeRedis(redis: RedisConnection, role: string, deadline: number): Promise<void> {
   if (redis.status !== 'ready') {
     redis.disconnect();
     return;
   }
-  try {
-    await redis.quit();
-  } catch (error) {
-    redis.disconnect();
-    // ioredis's messages name no address or credential ("Command timed out", "Connection is closed.").
-    const reason = error instanceof Error ? error.message : 'no answer';
-    throw new Error(`Redis (${role}) did not answer QUIT: ${reason}; the connection was dropped, and writes it had not acknowledged may be lost`);
-  }
+  const waitMs = Math.max(deadline - Date.now(), MIN_QUIT_MS);
+  let timer: NodeJS.Timeout | undefined;
+  // ioredis's messages name no address or credential ("Command timed out", "Connection is closed.").
+  const quit = redis.quit().then(
+    () => null,
+    (error: unknown) => (error instanceof Error ? error.message : 'no answer'),
+  );
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${waitMs} ms`), waitMs);
+  });
+  const failure = await Promise.race([quit, late]);
+  clearTimeout(timer);
+  if (failure === null) return;
+  redis.disconnect();
+  throw new Error(`Redis (${role}) did not answer QUIT: ${failure}; the connection was dropped, and writes it had not acknowledged may be lost`);
 }
 
 /** Waits for every close, side by side; fails, naming each failure, if any failed. */

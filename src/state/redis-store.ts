@@ -1,19 +1,13 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { KeyValueStore } from './store.js';
 import { closeRedis } from './close-redis.js';
+import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { decodeStored, encodeStored } from './stored-json.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 then return redis.call('del', KEYS[1]) end return 0";
 
-/**
- * The longest any command waits for its answer. A Redis that stops answering
- * while its connection stays up (paused, overloaded, a network dropping
- * packets) otherwise holds every caller until TCP gives up, hours later:
- * past this a command fails as on a Redis error. Callers on a request's path
- * wait less (the read cache 250 ms, idempotency records 2 s).
- */
-export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+export { REDIS_COMMAND_TIMEOUT_MS };
 
 /** Deletes the key only while it holds the text given, atomically. */
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
@@ -104,8 +98,8 @@ export class RedisStore implements KeyValueStore {
     if (keys.length > 0) await this.redis.del(...keys.map((key) => this.prefix + key));
   }
 
-  async close(): Promise<void> {
+  async close(deadline?: number): Promise<void> {
     if (!this.ownsConnection) return;
-    await closeRedis(this.redis, 'shared state');
+    await closeRedis(this.redis, 'shared state', deadline ?? closeDeadline());
   }
 }

@@ -43,5 +43,6 @@ export interface KeyValueStore {
    * maxmemory; see the README). The parent's close() closes it too.
    */
   namespace(name: string, options: { maxEntries: number }): KeyValueStore;
-  close(): Promise<void>;
+  /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
+  close(deadline?: number): Promise<void>;
 }

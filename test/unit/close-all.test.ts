@@ -30,23 +30,34 @@ describe('closeRedis: one connection at shutdown', () => {
 
   it('sends QUIT to a connection that is up, and leaves it at that when Redis answers', async () => {
     const up = connection('ready', () => Promise.resolve('OK'));
-    await closeRedis(up, 'shared state');
+    await closeRedis(up, 'shared state', Date.now() + 5_000);
     expect(up.asked).toEqual(['quit']);
   });
 
   it('drops a connection whose QUIT is not answered, and says so without hiding why', async () => {
     const stalled = connection('ready', () => Promise.reject(new Error('Command timed out')));
-    await expect(closeRedis(stalled, 'shared state')).rejects.toThrow(
+    await expect(closeRedis(stalled, 'shared state', Date.now() + 5_000)).rejects.toThrow(
       'Redis (shared state) did not answer QUIT: Command timed out; the connection was dropped, and writes it had not acknowledged may be lost',
     );
     expect(stalled.asked).toEqual(['quit', 'disconnect']);
-    await expect(closeRedis(connection('ready', () => Promise.reject('odd')), 'bus')).rejects.toThrow('Redis (bus) did not answer QUIT: no answer;');
+    await expect(closeRedis(connection('ready', () => Promise.reject('odd')), 'bus', Date.now() + 5_000)).rejects.toThrow('Redis (bus) did not answer QUIT: no answer;');
+  });
+
+  it('gives QUIT what is left of the deadline, and at least a second however late it starts', async () => {
+    const never = () => new Promise<never>(() => {});
+    const started = performance.now();
+    const late = connection('ready', never);
+    await expect(closeRedis(late, 'shared state', Date.now() - 60_000)).rejects.toThrow('Redis (shared state) did not answer QUIT: no answer within 1000 ms;');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(late.asked).toEqual(['quit', 'disconnect']);
+    const soon = connection('ready', never);
+    await expect(closeRedis(soon, 'bus', Date.now() + 1_500)).rejects.toThrow(/no answer within 1[45]\d\d ms/);
   });
 
   it('drops a connection that is not up without waiting for a QUIT that could only time out', async () => {
     for (const status of ['reconnecting', 'connecting', 'wait', 'end']) {
       const down = connection(status, () => new Promise(() => {}));
-      await closeRedis(down, 'shared state');
+      await closeRedis(down, 'shared state', Date.now() + 5_000);
       expect(down.asked).toEqual(['disconnect']);
     }
   });
