@@ -8,6 +8,9 @@ const QUOTED_NAME_CHARACTERS = 100;
  * not hold, or none given for several), as Apollo words it, for HTTP and WebSocket alike.
  */
 export function unidentifiedOperation(operationName: string | null | undefined): GraphQLError {
-  const message = operationName ? `Unknown operation named "${operationName.slice(0, QUOTED_NAME_CHARACTERS)}".` : 'Must provide operation name if query contains multiple operations.';
+  // An empty name is a name no operation has, as graphql-js reads it: "multiple operations" is
+  // untrue of a document with one, and sent the client looking for a second.
+  const message =
+    operationName === null || operationName === undefined ? 'Must provide operation name if query contains multiple operations.' : `Unknown operation named "${operationName.slice(0, QUOTED_NAME_CHARACTERS)}".`;
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }

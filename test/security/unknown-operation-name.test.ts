@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { wsClient } from '../helpers/ws.js';
 
 const SYNC = 'mutation { syncBackups(input: { providerId: "zstack-test" }) { operation { id status } } }';
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
@@ -54,5 +55,21 @@ describe('an operationName the document does not hold runs nothing', () => {
     const unnamed = await send({ method: 'POST', body: JSON.stringify({ query: ENTITIES, variables: { r: representations } }) });
     expect(unnamed.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(harness.upstreamCount('zstack')).toBe(0);
+  });
+
+  it('an empty operationName is a name the document does not hold, said as such over HTTP and WebSocket (it said "multiple operations")', async () => {
+    const answer = await send({ method: 'POST', body: JSON.stringify({ query: '{ __typename }', operationName: '' }) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.errors?.[0]?.message).toBe('Unknown operation named "".');
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const refused = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: '{ __typename }', operationName: '' }, { next: resolve, error: resolve, complete: () => {} });
+      });
+      expect(refused).toEqual([{ message: 'Unknown operation named "".', extensions: { code: 'BAD_USER_INPUT' } }]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
