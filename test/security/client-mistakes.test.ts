@@ -8,6 +8,8 @@ const KEY = 'mistakes-key-0123456789abcdef';
 const NODE = 'query($id: ID!) { node(id: $id) { id } }';
 const BY_KIND = 'query($k: ProviderKind) { instances(kind: $k) { totalCount } }';
 const FILTERED = 'query($f: BackupFilter) { backups(filter: $f) { totalCount } }';
+/** A 200 KB variable's refusal takes milliseconds; the old hint search took minutes. */
+const SPACES_ANSWERED_WITHIN_MS = 5_000;
 
 interface LogLine {
   level: number;
@@ -120,6 +122,21 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     const lines = harness.logs.filter((line) => line.includes(requestId));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.length).toBeLessThan(2 * MAX_MESSAGE_CHARACTERS);
+  });
+
+  it('answers a value of 200,000 spaces at once (the hint search went back over the message from every space: 80,000 held the event loop 15 s)', async () => {
+    const started = performance.now();
+    const response = await fetch(harness.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ query: 'query($n: Int) { instances(first: $n) { totalCount } }', variables: { n: ' '.repeat(200_000) } }),
+      // Far longer than the answer takes; the old search took minutes.
+      signal: AbortSignal.timeout(SPACES_ANSWERED_WITHIN_MS),
+    });
+    const answer = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors![0]!.message.startsWith('Variable "$n" got invalid value')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(SPACES_ANSWERED_WITHIN_MS);
   });
 
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {
