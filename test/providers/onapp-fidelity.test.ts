@@ -153,6 +153,33 @@ describe('onapp fidelity', () => {
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction') });
   });
 
+  it('a second restore of a backup is not told of the first one\'s transaction while OnApp has not listed its own', async () => {
+    // A backup built (restorable) and whose disk is not swap: the simulator's own record says.
+    const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+    const restore = async () => {
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.restoreBackup.operation.id;
+    };
+    const statusOf = async (id: string) => (await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status;
+    const delay = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = 0;
+    try {
+      expect(await statusOf(await restore())).toBe('SUCCEEDED');
+      simulator.asyncDelayMs = 60_000;
+      simulator.holdRestoreListing = true;
+      const second = await restore();
+      // The first restore's complete transaction is listed; this one's is not yet.
+      expect(await statusOf(second)).toBe('PENDING');
+      simulator.listHeldTransactions();
+      expect(await statusOf(second)).toBe('RUNNING');
+    } finally {
+      simulator.asyncDelayMs = delay;
+      simulator.holdRestoreListing = false;
+      simulator.listHeldTransactions();
+    }
+  });
+
   it('Instance.raw carries the VM record the schema does not name', () => {
     expect(nodes[1]!.raw).toMatchObject({ id: Number(nodes[1]!.nativeId), identifier: expect.any(String), booted: expect.any(Boolean), locked: false });
   });

@@ -155,8 +155,13 @@ export class OnappAdapter extends BaseAdapter {
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('OnApp restores a backup onto its own virtual server only');
     const startedAt = new Date();
+    // The restore answers with no transaction id, and OnApp may list the transaction only a moment
+    // later: until then an earlier restore of the same backup (failed, or done) would be read as
+    // this one's outcome. Only transactions newer than those listed before the POST count.
+    const before = await this.transactionsOf(request.target.nativeId, scope);
+    const newestBefore = Math.max(0, ...before.map((row) => Number(row.id)).filter(Number.isSafeInteger));
     await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
-    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [] }, 'RUNNING');
+    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore)] }, 'RUNNING');
   }
 
   /**
@@ -191,8 +196,10 @@ export class OnappAdapter extends BaseAdapter {
     const vmId = ref.instanceNativeId;
     if (!vmId) throw badInput('operation id lacks its virtual server');
     if (ref.kind === 'RESTORE_BACKUP') {
-      const transaction = (await this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope))
-        .filter((row) => row.action === 'restore_backup' && idTextOrNull(row.associated_object_id, this.account.id) === ref.backupNativeId)
+      // An operation id from before the token carried it reads every transaction, as it did.
+      const newestBefore = Number(ref.token[0] ?? 0) || 0;
+      const transaction = (await this.transactionsOf(vmId, scope))
+        .filter((row) => row.action === 'restore_backup' && idTextOrNull(row.associated_object_id, this.account.id) === ref.backupNativeId && Number(row.id) > newestBefore)
         .sort((a, b) => Number(b.id) - Number(a.id))[0];
       if (!transaction) {
         return Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS
@@ -330,6 +337,10 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   /** A list read: its answer must be a list (see `listRecords`). */
+  private transactionsOf(vmId: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    return this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope);
+  }
+
   private async list(path: string, operation: string, type: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     return listRecords(await this.client.call('GET', path, operation, scope), type, this.account.id);
   }

@@ -47,6 +47,8 @@ interface SimTransaction {
   associated_object_id: number;
   created_at: string;
   doneAt: number;
+  /** Listed in the VM's transactions (OnApp may list a queued one a moment after the request). */
+  listed: boolean;
 }
 
 const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
@@ -63,6 +65,8 @@ export class OnappSimulator extends ProviderSimulator {
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
   readonly transactions: SimTransaction[] = [];
+  /** While true, a restore's transaction is kept out of the VM's list until `listHeldTransactions()`. */
+  holdRestoreListing = false;
   private nextId = 7_000;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
@@ -136,7 +140,7 @@ export class OnappSimulator extends ProviderSimulator {
       const vm = this.vms.get(Number(match[1]));
       if (!vm) return notFoundAnswer();
       if (match[2] === 'disks.json') return ok(vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}` })));
-      if (match[2] === 'transactions.json') return ok(this.transactions.filter((item) => item.vmId === vm.id).map((item) => wrapRecord('transaction', this.wireTransaction(item))));
+      if (match[2] === 'transactions.json') return ok(this.transactions.filter((item) => item.vmId === vm.id && item.listed).map((item) => wrapRecord('transaction', this.wireTransaction(item))));
       return ok([...this.backups.values()].filter((backup) => backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
     }
     if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
@@ -228,7 +232,7 @@ export class OnappSimulator extends ProviderSimulator {
 
   private restore(backup: SimBackup): SimResponse {
     if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
-    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs });
+    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing });
     return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
   }
 
@@ -290,6 +294,10 @@ export class OnappSimulator extends ProviderSimulator {
       disk_id: incremental ? null : backup.diskId,
       backup_server_id: 1,
     };
+  }
+
+  listHeldTransactions(): void {
+    for (const item of this.transactions) item.listed = true;
   }
 
   private wireTransaction(item: SimTransaction): Record<string, unknown> {
