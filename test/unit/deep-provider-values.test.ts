@@ -10,6 +10,14 @@ const nested = (levels: number): unknown => {
   return value;
 };
 const DEEP = nested(100_000);
+const catching = (run: () => unknown): unknown => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
 
 describe('mappers given a value nested past the stack (a hostile or broken provider)', () => {
   it('the premise: String() of it overflows', () => {
@@ -20,6 +28,8 @@ describe('mappers given a value nested past the stack (a hostile or broken provi
     const map = () => mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: DEEP });
     expect(map).toThrow(GatewayError);
     expect(map).toThrow('provider danube-1 sent a schedule that is no cron text');
+    expect(catching(map)).toMatchObject({ code: 'PROVIDER_ERROR', details: { provider: 'danube-1', providerCode: 'INVALID_RESPONSE' } });
+    expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: null }).schedule.cron).toBe('0 0 * * *');
     expect(() => mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: { cron: '0 1 * * *' } })).toThrow('no cron text');
     // Absent or empty: Danube's default, as before.
     expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: '' }).schedule.cron).toBe('0 0 * * *');
