@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+import { harnessBehindFront } from '../helpers/front-server.js';
+import { errorCodes, type Harness } from '../helpers/harness.js';
 
 /** Levels of nesting in the refusal's message list: far past what `String(list)` can recurse through. */
 const LEVELS = 100_000;
@@ -11,49 +10,24 @@ const CREATE_PATH = /^\/settings\/disks\/[^/]+\/backups\.json$/;
 /**
  * The OnApp simulator behind a front that refuses every backup create with 422 and a message
  * list nested LEVELS deep (a hostile or broken provider); everything else is the simulator's own
- * answer. `creates` counts the refused POSTs.
+ * answer.
  */
-async function refusingFront(target: () => string): Promise<{ server: Server; url: string; creates: () => number }> {
-  let creates = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.method === 'POST' && CREATE_PATH.test(req.url ?? '')) {
-        creates += 1;
-        res.writeHead(422, { 'content-type': 'application/json' });
-        res.end(DEEP_REFUSAL);
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host'));
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${target()}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) }).then(
-        async (answer) => {
-          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await answer.arrayBuffer()));
-        },
-        () => res.destroy(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, creates: () => creates };
-}
-
 describe('a provider refusal whose message list nests past the stack', () => {
   let harness: Harness;
-  let front: Awaited<ReturnType<typeof refusingFront>>;
+  let close: () => Promise<void>;
+  /** The refused POSTs. */
+  let creates = 0;
 
   beforeAll(async () => {
-    let simulatorUrl = '';
-    front = await refusingFront(() => simulatorUrl);
-    harness = await startHarness({ kinds: ['onapp'], configure: withAccountCopy('onapp', { id: 'onapp-front', url: front.url }) });
-    simulatorUrl = harness.simulator('onapp').url;
+    ({ harness, close } = await harnessBehindFront('onapp', 'onapp-front', (req, res) => {
+      if (req.method !== 'POST' || !CREATE_PATH.test(req.url ?? '')) return false;
+      creates += 1;
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end(DEEP_REFUSAL);
+      return true;
+    }));
   });
-  afterAll(async () => {
-    await harness.close();
-    front.server.close();
-  });
+  afterAll(() => close?.());
 
   it('is the provider refusing (PROVIDER_ERROR), not an internal error, and releases the idempotency key', async () => {
     const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(providerId: "onapp-front", first: 1) { edges { node { id } } } }');
@@ -70,7 +44,7 @@ describe('a provider refusal whose message list nests past the stack', () => {
     const retry = await harness.gql(create, { id: instanceId });
     expect(errorCodes(retry)).toEqual(['PROVIDER_ERROR']);
     expect(retry.errors?.[0]?.message).not.toContain('may have acted');
-    expect(front.creates()).toBe(2);
+    expect(creates).toBe(2);
     expect(harness.logs.filter((line) => line.includes('"level":50'))).toEqual([]);
   });
 });
