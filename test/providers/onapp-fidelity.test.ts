@@ -180,6 +180,26 @@ describe('onapp fidelity', () => {
     }
   });
 
+  it('a restore is followed past the first page of a busy VM\'s transactions', async () => {
+    const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+    const vmId = simulator.backups.get(Number(backup.nativeId))!.vmId;
+    const delay = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = 0;
+    try {
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+      expect(answer.errors).toBeUndefined();
+      // Newer transactions push the restore's own to the second page (ten a page, newest first).
+      simulator.addTransactions(vmId, 'reboot_virtual_machine', simulator.transactionPageSize + 2);
+      harness.resetUpstreamLogs();
+      const status = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.restoreBackup.operation.id });
+      expect(status.data?.operation.status).toBe('SUCCEEDED');
+      // Two pages read: the second holds it.
+      expect(harness.simulator('onapp').server.count(/transactions/)).toBe(2);
+    } finally {
+      simulator.asyncDelayMs = delay;
+    }
+  });
+
   it('Instance.raw carries the VM record the schema does not name', () => {
     expect(nodes[1]!.raw).toMatchObject({ id: Number(nodes[1]!.nativeId), identifier: expect.any(String), booted: expect.any(Boolean), locked: false });
   });

@@ -13,6 +13,7 @@ import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
+import { findRestoreTransaction, newestTransactionId } from './restore-transaction.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -35,7 +36,8 @@ export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
  * name and status words are inferred from client code, not documented
  * (providers.md: "Transaction status values: [NF]"), and the VM's
  * transaction list is paged. A restore whose transaction is never seen ends
- * FAILED after this long instead of PENDING for ever, as an unlisted create does.
+ * FAILED after this long instead of PENDING for ever, as an unlisted create does
+ * (also when it is listed past the pages read: see `MOST_TRANSACTION_PAGES`).
  */
 export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 
@@ -158,8 +160,7 @@ export class OnappAdapter extends BaseAdapter {
     // The restore answers with no transaction id, and OnApp may list the transaction only a moment
     // later: until then an earlier restore of the same backup (failed, or done) would be read as
     // this one's outcome. Only transactions newer than those listed before the POST count.
-    const before = await this.transactionsOf(request.target.nativeId, scope);
-    const newestBefore = Math.max(0, ...before.map((row) => Number(row.id)).filter(Number.isSafeInteger));
+    const newestBefore = newestTransactionId(await this.transactionsOf(request.target.nativeId, 1, scope));
     await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore)] }, 'RUNNING');
   }
@@ -198,9 +199,7 @@ export class OnappAdapter extends BaseAdapter {
     if (ref.kind === 'RESTORE_BACKUP') {
       // An operation id from before the token carried it reads every transaction, as it did.
       const newestBefore = Number(ref.token[0] ?? 0) || 0;
-      const transaction = (await this.transactionsOf(vmId, scope))
-        .filter((row) => row.action === 'restore_backup' && idTextOrNull(row.associated_object_id, this.account.id) === ref.backupNativeId && Number(row.id) > newestBefore)
-        .sort((a, b) => Number(b.id) - Number(a.id))[0];
+      const transaction = await findRestoreTransaction((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id);
       if (!transaction) {
         return Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS
           ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
@@ -336,9 +335,10 @@ export class OnappAdapter extends BaseAdapter {
     return byVm;
   }
 
-  /** A list read: its answer must be a list (see `listRecords`). */
-  private transactionsOf(vmId: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
-    return this.list(`/virtual_machines/${segment(vmId)}/transactions.json`, 'transactions.list', 'transaction', scope);
+  /** A list read: its answer must be a list (see `listRecords`). The first page is asked without `page`, as before paging was followed. */
+  private transactionsOf(vmId: string, page: number, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const query = page === 1 ? '' : `?page=${page}`;
+    return this.list(`/virtual_machines/${segment(vmId)}/transactions.json${query}`, 'transactions.list', 'transaction', scope);
   }
 
   private async list(path: string, operation: string, type: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {

@@ -67,6 +67,8 @@ export class OnappSimulator extends ProviderSimulator {
   readonly transactions: SimTransaction[] = [];
   /** While true, a restore's transaction is kept out of the VM's list until `listHeldTransactions()`. */
   holdRestoreListing = false;
+  /** A VM's transactions are listed newest first, this many a page (`page`, from 1), as OnApp's panel pages them. */
+  transactionPageSize = 10;
   private nextId = 7_000;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
@@ -140,7 +142,7 @@ export class OnappSimulator extends ProviderSimulator {
       const vm = this.vms.get(Number(match[1]));
       if (!vm) return notFoundAnswer();
       if (match[2] === 'disks.json') return ok(vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}` })));
-      if (match[2] === 'transactions.json') return ok(this.transactions.filter((item) => item.vmId === vm.id && item.listed).map((item) => wrapRecord('transaction', this.wireTransaction(item))));
+      if (match[2] === 'transactions.json') return ok(this.transactionPage(vm.id, request.query.get('page')));
       return ok([...this.backups.values()].filter((backup) => backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
     }
     if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
@@ -294,6 +296,19 @@ export class OnappSimulator extends ProviderSimulator {
       disk_id: incremental ? null : backup.diskId,
       backup_server_id: 1,
     };
+  }
+
+  /** Transactions of `action` on the VM, done at once: what a busy VM lists after a restore (reboots, other backups). */
+  addTransactions(vmId: number, action: string, count: number): void {
+    for (let n = 0; n < count; n += 1) {
+      this.transactions.push({ id: this.nextId++, vmId, action, associated_object_id: vmId, created_at: new Date().toISOString(), doneAt: 0, listed: true });
+    }
+  }
+
+  private transactionPage(vmId: number, pageText: string | null): unknown[] {
+    const page = Math.max(1, Math.trunc(Number(pageText ?? 1)) || 1);
+    const listed = this.transactions.filter((item) => item.vmId === vmId && item.listed).reverse();
+    return listed.slice((page - 1) * this.transactionPageSize, page * this.transactionPageSize).map((item) => wrapRecord('transaction', this.wireTransaction(item)));
   }
 
   listHeldTransactions(): void {
