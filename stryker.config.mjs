@@ -39,6 +39,7 @@ export default {
     'src/state/bounded-call.ts',
     'src/state/create-order.ts',
     'src/providers/onapp/new-backup.ts',
+    'src/providers/onapp/restore-transaction.ts',
     'src/providers/provider-words.ts',
     'src/providers/danube/created-backup-name.ts',
     'src/providers/danube/session-refused.ts',

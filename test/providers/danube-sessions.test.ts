@@ -43,6 +43,19 @@ describe('danube: a login token Danube no longer takes (403)', () => {
     expect(simulator.logins - before).toBe(1);
   });
 
+  it('asks for English, so a Danube set to another language still names a dead token in words the renewal knows', async () => {
+    simulator.defaultLanguage = 'sk';
+    try {
+      simulator.expireToken();
+      const before = simulator.logins;
+      const answer = await backupsOf(ids[1]!);
+      expect(answer.errors).toBeUndefined();
+      expect(simulator.logins - before).toBe(1);
+    } finally {
+      simulator.defaultLanguage = 'en';
+    }
+  });
+
   it('does not log in again for a 403 a login does not change (permission denied): PROVIDER_ERROR, the token kept', async () => {
     const hostname = simulator.vms[3]!.hostname as string;
     simulator.forbidden.add(hostname);

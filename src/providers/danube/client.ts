@@ -51,7 +51,7 @@ export class DanubeClient {
       this.upstream.request({
         method,
         path,
-        headers: { ...headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...headers, ...ENGLISH, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
         operation,
         scope,
@@ -74,7 +74,7 @@ export class DanubeClient {
     const response = await this.upstream.request({
       method: 'POST',
       path: '/accounts/login',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ENGLISH },
       body: JSON.stringify({ username, password }),
       idempotent: true,
       operation: 'accounts.login',
@@ -85,6 +85,14 @@ export class DanubeClient {
     return token;
   }
 }
+
+/**
+ * A login is renewed on Danube's English words (session-refused.ts). esdc-ce runs Django's
+ * LocaleMiddleware, which answers in the installation's LANGUAGE_CODE unless the request asks
+ * for a language it offers, and English is always offered: asked for, the words stay English
+ * on an installation set to another language.
+ */
+const ENGLISH = { 'accept-language': 'en' } as const;
 
 const conflictOf = (provider: string, body: DanubeBody): GatewayError => conflict(describe(body), provider);
 const badInputOf = (provider: string, body: DanubeBody, status: number): GatewayError =>

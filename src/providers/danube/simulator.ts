@@ -42,6 +42,13 @@ export class DanubeSimulator extends ProviderSimulator {
    * own ("hostname='...', bkpname='...', disk_id=1, fsfreeze=false").
    */
   createDetail = (_hostname: string, name: string, diskId: number): string => `name=${name}, disk_id=${diskId}`;
+  /**
+   * The installation's LANGUAGE_CODE. esdc-ce runs Django's LocaleMiddleware, which answers in
+   * the language `Accept-Language` asks for among those offered (English always is), else in
+   * this one. esdc-ce ships English alone; an installation may add one (its settings list
+   * Slovak, commented out as beta).
+   */
+  defaultLanguage: 'en' | 'sk' = 'en';
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -142,8 +149,15 @@ export class DanubeSimulator extends ProviderSimulator {
     const apiKey = request.headers['es-api-key'];
     if (apiKey !== undefined) return apiKey === DANUBE_SIM_API_KEY ? null : forbidden('Invalid API key');
     const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));
-    if (match === null || match[1] === this.expiredToken) return forbidden('Authentication credentials were not provided.');
-    return this.token !== null && match[1] === this.token ? null : forbidden('Invalid token.');
+    if (match === null || match[1] === this.expiredToken) return forbidden(this.inLanguageOf(request, 'Authentication credentials were not provided.'));
+    return this.token !== null && match[1] === this.token ? null : forbidden(this.inLanguageOf(request, 'Invalid token.'));
+  }
+
+  /** DRF's words in the language LocaleMiddleware would pick for the request. */
+  private inLanguageOf(request: SimRequest, english: keyof typeof SLOVAK): string {
+    const asked = String(request.headers['accept-language'] ?? '').split(',').map((item) => item.split(';')[0]!.trim().toLowerCase());
+    const language = asked.find((tag) => tag === 'en' || tag.startsWith('en-') || tag === 'sk' || tag.startsWith('sk-'))?.slice(0, 2) ?? this.defaultLanguage;
+    return language === 'sk' ? SLOVAK[english] : english;
   }
 
   /** Each login replaces the user's single token: earlier tokens stop working. */
@@ -334,6 +348,11 @@ const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
 const forbidden = (detail: string): SimResponse => ({ status: 403, json: { detail } });
+/** Stand-ins for DRF's Slovak catalogue: what matters is that they are not the English words. */
+const SLOVAK = {
+  'Authentication credentials were not provided.': 'Prihlasovacie údaje neboli zadané.',
+  'Invalid token.': 'Neplatný token.',
+} as const;
 /**
  * A VM's state without the trailing "-" of the documented words `stopped-`,
  * `running-`, `frozen-`, `notcreated-` (a change to the VM waiting to be
