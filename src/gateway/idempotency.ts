@@ -9,7 +9,14 @@ import type { FailureClass } from '../upstream/failure-class.js';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a second caller waits for the first one's answer before giving up. */
 const WAIT_FOR_FIRST_MS = 60_000;
-const POLL_MS = 25;
+/**
+ * A waiting retry looks again after 25 ms, then half as long again each time, up to 500 ms: a
+ * quick first answer is seen at once, and one that takes its minute costs about 130 looks (a
+ * claim and a read each, in Redis when shared) instead of the 2,400 of a fixed 25 ms.
+ */
+export const FIRST_LOOK_AFTER_MS = 25;
+export const LONGEST_LOOK_AFTER_MS = 500;
+const nextLookAfter = (ms: number): number => Math.min(LONGEST_LOOK_AFTER_MS, Math.ceil(ms * 1.5));
 /**
  * How long one call to the records' store may take. A Redis that stopped
  * answering held the mutation (and, once it had acted, its answer) until TCP
@@ -124,6 +131,7 @@ export class Idempotency {
     const storeKey = createHash('sha256').update(`${owner}\n${key}`).digest('hex');
     const print = fingerprint(operation, input);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    let lookAfterMs = FIRST_LOOK_AFTER_MS;
     for (;;) {
       if (await this.claim<T>(storeKey, print)) {
         let result: T;
@@ -152,7 +160,8 @@ export class Idempotency {
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, lookAfterMs));
+      lookAfterMs = nextLookAfter(lookAfterMs);
     }
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { UpstreamFailure, UpstreamNotSent } from '../../src/upstream/deadline.js';
-import { IDEMPOTENCY_TTL_MS, Idempotency, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
+import { FIRST_LOOK_AFTER_MS, IDEMPOTENCY_TTL_MS, Idempotency, LONGEST_LOOK_AFTER_MS, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
 import { RecordingStore } from './recording-store.js';
 
 function counted<T>(answer: T) {
@@ -169,12 +169,43 @@ describe('idempotency keys', () => {
     );
     let settled = false;
     void outcome.then(() => (settled = true));
-    // At the minute itself it still waits; the next poll after it gives up.
+    // At the minute itself it still waits; the next look after it gives up.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(25);
+    await vi.advanceTimersByTimeAsync(LONGEST_LOOK_AFTER_MS);
     expect(settled).toBe(true);
     expect(await outcome).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+  });
+
+  it('a retry waiting on a running first request looks less often as it waits: about 130 reads in its minute, not 2,400', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
+    const store = new RecordingStore();
+    const idempotency = new Idempotency(store);
+    void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    const waiting = idempotency.run('c', 'k', 'op', {}, counted('x').act).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const readsInFirstSecond = store.calls.filter((call) => call.method === 'get').length;
+    // 25, 38, 57, 86, 129, 194, 291 ms...: seven looks in the first second, the first at once.
+    expect(readsInFirstSecond).toBeGreaterThanOrEqual(6);
+    expect(readsInFirstSecond).toBeLessThanOrEqual(8);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await waiting).toMatchObject({ code: 'CONFLICT' });
+    const reads = store.calls.filter((call) => call.method === 'get').length;
+    expect(reads).toBeGreaterThan(100);
+    expect(reads).toBeLessThan(140);
+  });
+
+  it('a retry sees a quick first answer within its first looks', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
+    const idempotency = new Idempotency(new RecordingStore());
+    let finish: (value: string) => void = () => {};
+    void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>((resolve) => (finish = resolve)));
+    let answer: unknown = null;
+    void idempotency.run('c', 'k', 'op', {}, counted('second').act).then((value) => (answer = value));
+    await vi.advanceTimersByTimeAsync(10);
+    finish('first');
+    await vi.advanceTimersByTimeAsync(FIRST_LOOK_AFTER_MS);
+    expect(answer).toBe('first');
   });
 });
 
