@@ -42,6 +42,11 @@ export const limitsSchema = section({
   // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
   readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+  /**
+   * TCP connections (HTTP and WebSocket) one address may hold open on the public listener, its
+   * /64 sixteen times as many; one more is closed as it is accepted. Trusted proxies are not capped.
+   */
+  maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).default(256),
   /** WebSocket (graphql-ws) connections open at once, all clients together. */
   maxWsConnections: z.number().int().min(1).max(1_000_000).default(1_000),
   /** WebSocket connections open at once per client key (per remote address for anonymous callers). */

@@ -47,6 +47,11 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'WebSocket connections closed (1013) for not reading their answers: more than limits.maxWsBufferedBytes queued unsent, or none taken in a keep-alive period while not read from.',
     registers: [this.registry],
   });
+  private readonly connectionsRefused = new Counter({
+    name: 'backup_graph_connections_refused_total',
+    help: 'TCP connections closed as they were accepted: their address (or its /64) already held limits.maxConnectionsPerAddress open.',
+    registers: [this.registry],
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -82,6 +87,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** An error sent to a client outside Apollo's pipeline (WebSocket operations). */
   graphqlError(code: string): void {
     this.errors.inc({ code });
+  }
+
+  /** A connection closed unheard: its address held too many open. */
+  connectionRefused(): void {
+    this.connectionsRefused.inc();
   }
 
   /** A WebSocket connection closed because its client did not read what was sent to it. */

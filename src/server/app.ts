@@ -37,6 +37,8 @@ import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
+import { capConnectionsPerAddress } from './connections-per-address.js';
+import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from './anonymous-host.js';
@@ -51,6 +53,8 @@ const CLOSE_FRAMES_MARGIN_MS = 250;
  * those are: taken at the same moment, the note raced Apollo's own timer.
  */
 const CUT_NOTE_LEAD_MS = 100;
+/** One refused-connection line per address this often, counting those left out. */
+const REFUSAL_LINE_PERIOD_MS = 10_000;
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -135,6 +139,16 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.set('etag', false);
   const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
   answerUnreadableRequests(httpServer);
+  const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
+  capConnectionsPerAddress(httpServer, {
+    perAddress: config.limits.maxConnectionsPerAddress,
+    trustedProxies: config.listen.trustedProxies,
+    onRefused: (refusal) => {
+      metrics.connectionRefused();
+      const leftOut = refusalLines.take(refusal.remote);
+      if (leftOut !== null) logger.warn({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'connection refused: too many open from this address (limits.maxConnectionsPerAddress)');
+    },
+  });
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
   const answers = trackAnswerDelivery(httpServer);
   let draining = false;

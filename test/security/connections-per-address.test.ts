@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
+import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
+
+const PER_ADDRESS = 3;
+const QUERY = JSON.stringify({ query: '{ providers { id } }' });
+const POST = (body: string) => `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+
+/** An open TCP connection to the gateway that has sent nothing yet. */
+async function openConnection(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** What the server sent on `socket` once it closed it, or 'open' if it is still open after `ms`. */
+function outcomeOf(socket: Socket, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    let received = '';
+    const timer = setTimeout(() => resolve('open'), ms);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+}
+
+/** Whether a fresh connection is answered 200 (a refused one is closed, or reset, unanswered). */
+const served = (port: number): Promise<boolean> =>
+  exchangeRaw(port, POST(QUERY)).then(
+    (answer) => answer.startsWith('HTTP/1.1 200'),
+    () => false,
+  );
+
+const counterValue = async (adminUrl: string): Promise<number> => {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
+  return Number(/^backup_graph_connections_refused_total (\d+)/m.exec(text)?.[1] ?? NaN);
+};
+
+describe('limits.maxConnectionsPerAddress', () => {
+  let harness: Harness;
+  let port: number;
+  const held: Socket[] = [];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withLimits({ maxConnectionsPerAddress: PER_ADDRESS }) });
+    port = Number(new URL(harness.gateway.url).port);
+  });
+  afterEach(async () => {
+    for (const socket of held.splice(0)) socket.destroy();
+    // The gateway counts a connection as closed once it sees it close.
+    await eventually(() => served(port), Boolean);
+  });
+  afterAll(() => harness.close());
+
+  it('closes a connection past the cap as it is accepted, before reading a byte of it; those within it are served', async () => {
+    held.push(...(await Promise.all(Array.from({ length: PER_ADDRESS }, () => openConnection(port)))));
+    const before = await counterValue(harness.gateway.adminUrl);
+    const refused = await openConnection(port);
+    const outcome = outcomeOf(refused, 5_000);
+    // A mutation sent on it would never run: node never parses it.
+    refused.write(POST(QUERY));
+    expect(await outcome).toBe('');
+    expect(await counterValue(harness.gateway.adminUrl)).toBe(before + 1);
+    expect(harness.logs.filter((line) => line.includes('connection refused: too many open from this address'))).not.toHaveLength(0);
+
+    // The connections held are still the client's own.
+    const first = held[0]!;
+    const answered = outcomeOf(first, 5_000);
+    first.write(POST(QUERY));
+    const answer = await answered;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(rawAnswerBody(answer)).toMatchObject({ data: { providers: [{ id: 'zomro-test' }] } });
+  });
+
+  it('gives a closed connection\'s place back: one more is taken once one of the cap closes', async () => {
+    held.push(...(await Promise.all(Array.from({ length: PER_ADDRESS }, () => openConnection(port)))));
+    const last = held.pop()!;
+    expect(await served(port)).toBe(false);
+    last.destroy();
+    await eventually(() => served(port), Boolean);
+  });
+
+  it('writes one log line per address per period, however many it refuses', async () => {
+    held.push(...(await Promise.all(Array.from({ length: PER_ADDRESS }, () => openConnection(port)))));
+    const lines = () => harness.logs.filter((line) => line.includes('connection refused: too many open from this address')).length;
+    const before = lines();
+    const refusedBefore = await counterValue(harness.gateway.adminUrl);
+    for (let n = 0; n < 20; n += 1) expect(await outcomeOf(await openConnection(port), 5_000)).toBe('');
+    expect(await counterValue(harness.gateway.adminUrl)).toBe(refusedBefore + 20);
+    expect(lines() - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('limits.maxConnectionsPerAddress behind a trusted proxy', () => {
+  it('does not cap a proxy named in listen.trustedProxies: it carries many clients', async () => {
+    const harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [withLimits({ maxConnectionsPerAddress: PER_ADDRESS }), withSettings({ listen: { host: '127.0.0.1', port: 0, trustedProxies: ['loopback'] } })],
+    });
+    const sockets: Socket[] = [];
+    try {
+      const port = Number(new URL(harness.gateway.url).port);
+      sockets.push(...(await Promise.all(Array.from({ length: PER_ADDRESS + 2 }, () => openConnection(port)))));
+      const last = sockets.at(-1)!;
+      const answered = outcomeOf(last, 5_000);
+      last.write(POST(QUERY));
+      expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await harness.close();
+    }
+  });
+});
