@@ -34,7 +34,8 @@ describe('zomro fidelity: documented words only', () => {
   beforeEach(async () => {
     simulator.imageSizeUnit = 'GB';
     simulator.createdBackupStatus = 'Active';
-    simulator.rebuildWord = null;
+    simulator.rebuildWord = 'rebuilding';
+    simulator.listsFotboStatus = true;
     simulator.listsFleioId = true;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
     expect(answer.errors).toBeUndefined();
@@ -153,6 +154,43 @@ describe('zomro fidelity: documented words only', () => {
     expect(nodes[2]!.raw).toMatchObject({ ip: simulated.ip, datacentername: simulated.datacentername });
     expect(nodes[2]!.schedules[0]!.raw).toMatchObject({ instance_id: nodes[2]!.nativeId, servername: simulated.servername, rotation_time: '02:01' });
     expect(JSON.stringify(nodes[2]!.raw)).not.toContain('"$');
+  });
+});
+
+describe('zomro fidelity: fotbo_status, the live state the panel reads first', () => {
+  it('a restore stays RUNNING past restoreSettleMs while fotbo_status says rebuilding, and the instance is BUSY (instance_status alone looked at rest)', async () => {
+    // Settled at once: only the state word can keep the restore running.
+    await withHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 0 }), simulator: { asyncDelayMs: 60_000 } }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+      const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect(restored.errors).toBeUndefined();
+      const id = restored.data!.restoreBackup.operation.id;
+
+      const poll = await harness.gql<{ operation: { status: string } }>(OPERATION, { id });
+      expect(poll.data?.operation.status).toBe('RUNNING');
+      const instance = await harness.gql<{ instance: { state: string; status: string; raw: Record<string, unknown> } }>('query($id: ID!) { instance(id: $id) { state status raw } }', { id: node.id });
+      expect(instance.data?.instance).toMatchObject({ state: 'rebuilding', status: 'BUSY', raw: { instance_status: 'active', fotbo_status: 'rebuilding' } });
+
+      // The rebuild ends: the live word rests again, and the restore is done.
+      simulator.instances.get(node.nativeId)!.rebuildUntil = 0;
+      expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status).toBe('SUCCEEDED');
+    });
+  });
+
+  it('a panel without fotbo_status is read from instance_status (a rebuild then ends by restoreSettleMs alone)', async () => {
+    await withHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 0 }), simulator: { asyncDelayMs: 60_000 } }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      simulator.listsFotboStatus = false;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node & { state: string } }> } }>('{ instances(first: 1000) { edges { node { id nativeId state backups { id status } } } } }');
+      const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
+      expect(node.state).toBe('active');
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id: restored.data!.restoreBackup.operation.id })).data?.operation.status).toBe('SUCCEEDED');
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GIB, MIB } from '../../src/domain/units.js';
-import { imageSizeBytes, mapBackup, mapBackupStatus, mapInstance, mapSchedule, parseRotationDays, rotationDaysParam } from '../../src/providers/zomro/mapper.js';
+import { zomroInstanceStatus } from '../../src/providers/zomro/instance-status.js';
+import { imageSizeBytes, instanceStateWord, mapBackup, mapBackupStatus, mapInstance, mapSchedule, parseRotationDays, rotationDaysParam } from '../../src/providers/zomro/mapper.js';
 
 describe('zomro mapper: backups', () => {
   it('maps every Glance image status as Zomro spells it, in any case', () => {
@@ -95,6 +96,21 @@ describe('zomro mapper: instances', () => {
     expect(mapInstance('z', { id: 3, name: 'vps-3' })).toMatchObject({ name: 'vps-3', state: null });
     expect(mapInstance('z', { id: 3 }).name).toBe('3');
     expect(mapInstance('z', { id: 1, url: 'https://panel/?auth=x', download_url: 'x', password: 'p' }).raw).toEqual({ id: 1 });
+  });
+
+  it('reads fotbo_status (the live state the panel shows first) before instance_status; an empty one falls back', () => {
+    expect(instanceStateWord({ fotbo_status: 'rebuilding', instance_status: 'active' })).toBe('rebuilding');
+    expect(instanceStateWord({ fotbo_status: ' stopped ', instance_status: 'active' })).toBe('stopped');
+    for (const fotbo of ['', '  ', undefined, null, {}]) expect(instanceStateWord({ fotbo_status: fotbo, instance_status: 'active' }), String(fotbo)).toBe('active');
+    expect(instanceStateWord({})).toBeNull();
+  });
+
+  it("maps the panel's work-in-progress words to BUSY and leaves rescue words UNKNOWN", () => {
+    for (const word of ['stopping', 'stoping', 'starting', 'creating', 'building', 'resizing', 'processing', 'rebooting', 'rescuing', 'unrescuing', 'rebuilding', 'resized', 'verify_resize']) {
+      expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('BUSY');
+    }
+    expect(zomroInstanceStatus({ state: 'suspend', raw: {} })).toBe('SUSPENDED');
+    for (const word of ['rescued', 'booted_from_iso']) expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('UNKNOWN');
   });
 });
 

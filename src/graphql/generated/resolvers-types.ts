@@ -487,7 +487,8 @@ export type Instance = Node & {
   state?: Maybe<Scalars['String']['output']>;
   /**
    * The state in the gateway's words, the same for every provider: Zomro
-   * `instance_status` (active, stopped, suspend, verify_resize), OnApp's
+   * `fotbo_status` (rebuilding, stopping, ...), else `instance_status` (active,
+   * stopped, suspend, verify_resize), OnApp's
    * `booted`/`locked`/`built` flags, ZStack's VM state (Running, Stopped,
    * Paused, Starting...), Danube's status (running, stopped, frozen,
    * stopping...). UNKNOWN for a word the gateway does not know; `state` keeps it.

@@ -155,13 +155,15 @@ export class ZomroAdapter extends BaseAdapter {
 }
 
 /**
- * `instance_status` after a rebuild. Documented: `active | stopped |
- * verify_resize | suspend`, and no word for a rebuild in progress. Both
- * readings are taken: an undocumented word (OpenStack's REBUILD, "rebuilding")
- * is a rebuild still running; a resting word (active, stopped) is finished
- * only once `settled` (restoreSettleMs after the request), since it may be the
- * state from before the rebuild started. `suspend` ends it: a suspended
- * service is not rebuilt.
+ * The instance's state word (`fotbo_status`, else `instance_status`; see
+ * mapper.ts `instanceStateWord`) after a rebuild. `fotbo_status` says
+ * `rebuilding` while the cloud rebuilds (Zomro panel src); the documented
+ * `instance_status` words (`active | stopped | verify_resize | suspend`) have
+ * none. Any word not at rest (rebuilding, OpenStack's REBUILD, one nobody
+ * documents) is a rebuild still running; a resting word (active, stopped) is
+ * finished only once `settled` (restoreSettleMs after the request), since it
+ * may be the state from before the rebuild started. `suspend` ends it: a
+ * suspended service is not rebuilt.
  */
 export function restoreProgress(state: string | null, settled: boolean): [Operation['status'], string | null] {
   const word = (state ?? '').trim().toLowerCase();

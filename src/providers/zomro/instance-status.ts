@@ -1,10 +1,35 @@
 import { fromWords, type InstanceStatusMapper } from '../../domain/instance-status.js';
 
 /**
- * Zomro `instance_status` (billmanager constants): active, stopped, suspend
- * (blocked by billing), verify_resize; the panel also says rebuilding while a
- * restore runs.
+ * Zomro's state word (mapper.ts `instanceStateWord`): `fotbo_status`, else
+ * `instance_status`. `instance_status` (billmanager constants): active,
+ * stopped, suspend (blocked by billing), verify_resize. `fotbo_status` adds
+ * the words the panel treats as work in progress (stopping, and "stoping" as
+ * one panel version spells it, starting, creating, building, resizing,
+ * processing, rebooting, rescuing, unrescuing, rebuilding) and `resized`, a
+ * resize waiting to be confirmed like verify_resize. `rescued` and
+ * `booted_from_iso` (a VM running another system) are left UNKNOWN, the word
+ * kept in `state`.
  */
-const WORDS = { active: 'RUNNING', stopped: 'STOPPED', suspend: 'SUSPENDED', suspended: 'SUSPENDED', verify_resize: 'BUSY', rebuilding: 'BUSY', rebuild: 'BUSY', resizing: 'BUSY' } as const;
+const WORDS = {
+  active: 'RUNNING',
+  stopped: 'STOPPED',
+  suspend: 'SUSPENDED',
+  suspended: 'SUSPENDED',
+  verify_resize: 'BUSY',
+  resized: 'BUSY',
+  rebuilding: 'BUSY',
+  rebuild: 'BUSY',
+  resizing: 'BUSY',
+  stopping: 'BUSY',
+  stoping: 'BUSY',
+  starting: 'BUSY',
+  creating: 'BUSY',
+  building: 'BUSY',
+  processing: 'BUSY',
+  rebooting: 'BUSY',
+  rescuing: 'BUSY',
+  unrescuing: 'BUSY',
+} as const;
 
 export const zomroInstanceStatus: InstanceStatusMapper = (instance) => fromWords(WORDS, instance.state);

@@ -38,13 +38,27 @@ function mapOrigin(word: unknown): BackupOrigin | null {
   return null;
 }
 
+/**
+ * The instance's state word: `fotbo_status`, the cloud's live status of the
+ * VM, before `instance_status`. Zomro's panel shows `fotbo_status` first and
+ * falls back to the billing side only when it is empty
+ * (`fotboStatus?.replaceAll('_', ' ') || billingStatus`), and only
+ * `fotbo_status` has words for work in progress: stopping, starting,
+ * creating, building, resizing, processing, rebooting, rescuing, unrescuing,
+ * rebuilding (Zomro panel src, getInstanceMainInfo). `instance_status` is
+ * documented with resting words only (active | stopped | verify_resize |
+ * suspend), so a rebuilding VM read from it looked at rest: a restore was
+ * reported finished while the cloud was still rebuilding it.
+ */
+export const instanceStateWord = (row: Row): string | null => toStringOrNull(row.fotbo_status)?.trim() || toStringOrNull(row.instance_status);
+
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.id, providerId);
   return {
     providerId,
     nativeId,
     name: toStringOrNull(row.servername) ?? toStringOrNull(row.name) ?? nativeId,
-    state: toStringOrNull(row.instance_status),
+    state: instanceStateWord(row),
     raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
 }

@@ -69,11 +69,14 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   imageSizeUnit: 'GB' | 'bytes' = 'GB';
   /**
-   * The word a rebuilding instance shows. Null (the default) keeps to the
-   * documented words, which have none for a rebuild; a test may play a panel
-   * that shows one (OpenStack's REBUILD) all the same.
+   * The `fotbo_status` a rebuilding instance shows: `rebuilding`, a word of
+   * Zomro's panel code (getInstanceMainInfo's isProcessing). Null keeps the
+   * resting word through a rebuild; a test may play another (OpenStack's
+   * REBUILD). `instance_status` keeps its documented resting word either way.
    */
-  rebuildWord: string | null = null;
+  rebuildWord: string | null = 'rebuilding';
+  /** Whether instance rows carry `fotbo_status` (the panel reads it first); false plays a panel that sends `instance_status` alone. */
+  listsFotboStatus = true;
   /** Longest backup name the simulated panel takes (the docs state none): a longer one is a field error. */
   maxNameLength = 64;
   /** The `fleio_status` word the next created backups end in (the panel code also knows `Suspended`). */
@@ -265,10 +268,12 @@ export class ZomroSimulator extends ProviderSimulator {
       wrap({
         id: instance.id,
         servername: instance.servername,
-        // The documented words are `active | stopped | verify_resize | suspend`: none
-        // for a rebuild, so a rebuilding instance keeps its word (rebuildUntil is
-        // the simulator's own bookkeeping, invisible on the wire).
-        instance_status: this.rebuildWord !== null && instance.rebuildUntil > now ? this.rebuildWord : instance.instance_status,
+        // The documented `instance_status` words (active | stopped | verify_resize |
+        // suspend) have none for a rebuild: it keeps its resting word. The cloud's
+        // live status, `fotbo_status`, says `rebuilding` meanwhile.
+        instance_status: instance.instance_status,
+        ...(this.listsFotboStatus ? { fotbo_status: this.rebuildWord !== null && instance.rebuildUntil > now ? this.rebuildWord : instance.instance_status } : {}),
+        item_status: 'Active',
         datacentername: instance.datacentername,
         createdate: instance.createdate,
         ip: instance.ip,
