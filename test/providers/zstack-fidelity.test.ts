@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error providerOperationId } }';
 const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
@@ -119,5 +119,25 @@ describe('zstack: fidelity to the documented API', () => {
     const after = await harness.gql<{ instance: { backups: unknown[] } }>(BACKUPS, { id: instanceIds[2] });
     expect(after.errors).toBeUndefined();
     expect(after.data?.instance.backups.length).toBeGreaterThan(0);
+  });
+});
+
+describe('zstack: dates as the management node\'s JVM writes them', () => {
+  it('dates backups whatever JDK the node runs (Gson writes the JVM\'s own format: a comma from Java 9, U+202F before PM from JDK 20)', async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) }, async (harness) => {
+      const simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+      const read = async () => {
+        const answer = await harness.gql<{ instances: { edges: Array<{ node: { backups: Array<{ createdAt: string | null }> } }> } }>('{ instances(first: 100) { edges { node { backups { createdAt } } } } }');
+        expect(answer.errors).toBeUndefined();
+        return answer.data!.instances.edges.flatMap((edge) => edge.node.backups.map((backup) => backup.createdAt));
+      };
+      const java8 = await read();
+      expect(java8.length).toBeGreaterThan(0);
+      expect(java8).not.toContain(null);
+      for (const style of ['java9', 'java20', '24h'] as const) {
+        simulator.dateStyle = style;
+        expect(await read(), style).toEqual(java8);
+      }
+    });
   });
 });

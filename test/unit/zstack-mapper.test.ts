@@ -41,6 +41,19 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     expect(parseZstackDate(42, 'UTC')).toBeNull();
   });
 
+  it("reads the date as every JDK's Gson default writes it, and the 24-hour form ZStack's Go SDK reads", () => {
+    const expected = '2017-11-14T22:20:57.000Z';
+    for (const text of ['Nov 14, 2017 10:20:57 PM', 'Nov 14, 2017, 10:20:57 PM', 'Nov 14, 2017, 10:20:57\u202fPM', 'Nov 14, 2017 10:20:57\u00a0PM', 'Nov 14, 2017 22:20:57', 'Nov 14, 2017, 22:20:57']) {
+      expect(parseZstackDate(text, 'UTC')?.toISOString(), JSON.stringify(text)).toBe(expected);
+    }
+    expect(parseZstackDate('Nov 14, 2017, 10:20:57 PM', 'Asia/Shanghai')?.toISOString()).toBe('2017-11-14T14:20:57.000Z');
+    expect(parseZstackDate('Nov 14, 2017 0:05:00', 'UTC')?.toISOString()).toBe('2017-11-14T00:05:00.000Z');
+    // No time a clock shows: 24:00, a 12-hour 0 or 13, two commas, a tab before PM.
+    for (const text of ['Nov 14, 2017 24:00:00', 'Nov 14, 2017 0:05:00 AM', 'Nov 14, 2017 13:05:00 PM', 'Nov 14,, 2017 10:20:57 PM', 'Nov 14, 2017 10:20:57\tPM']) {
+      expect(parseZstackDate(text, 'UTC'), JSON.stringify(text)).toBeNull();
+    }
+  });
+
   it('groups rows by VM and by group, dropping rows without a group', () => {
     const rows = [
       volume({ groupUuid: 'a', vmInstanceUuid: 'vm1', type: 'Root' }),

@@ -16,8 +16,15 @@ const parsedDates = new Map<string, Date | null>();
 const MAX_PARSED = 50_000;
 
 /**
- * "Nov 14, 2017 10:20:57 PM" carries no zone: it is read in the account's
- * timezone, as strictly as `parseUtcDate` (Nov 31 or 1969 is no date).
+ * ZStack's dates carry no zone: they are read in the account's timezone, as
+ * strictly as `parseUtcDate` (Nov 31 or 1969 is no date). ZStack writes them
+ * with Gson's default date format (JSONObjectUtil sets none; RestServer
+ * answers through it), which is the JVM's US medium date-time and changes
+ * with the JDK (google/gson#1210, #2689): "Nov 14, 2017 10:20:57 PM" on
+ * Java 8 (the API docs' example), "Nov 14, 2017, 10:20:57 PM" on Java 9+,
+ * and a narrow no-break space (U+202F) before PM from JDK 20 (CLDR 42).
+ * ZStack's own Go SDK (zstack-sdk-go-v2 ZStackTime) also reads a 24-hour
+ * "Nov 14, 2017 22:20:57". All are read; anything else falls to `parseUtcDate`.
  */
 export function parseZstackDate(value: unknown, timezone: string): Date | null {
   if (typeof value !== 'string') return null;
@@ -29,19 +36,27 @@ export function parseZstackDate(value: unknown, timezone: string): Date | null {
   return parsed;
 }
 
+/** Month day, year[,] hour:minute:second[ AM|PM]; the space before AM/PM may be U+202F or U+00A0. */
+const ZSTACK_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(?:[ \u202f\u00a0](AM|PM))?$/;
+
 function parseZstackDateUncached(value: string, timezone: string): Date | null {
-  const match = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/.exec(value.trim());
+  const match = ZSTACK_DATE.exec(value.trim());
   if (!match) return parseUtcDate(value);
   // An unknown month name gives month 0, which the wall-time reader refuses.
   const month = MONTHS.indexOf(match[1] as string) + 1;
   const clockHour = Number(match[4]);
-  // A 12-hour clock reads 12, 1, ..., 11: "0:05 AM" or "13:05 PM" is no time, not another hour.
-  if (clockHour < 1 || clockHour > 12) return null;
-  const hour12 = clockHour % 12;
-  return zonedWallTimeToUtc(
-    { year: Number(match[3]), month, day: Number(match[2]), hour: match[7] === 'PM' ? hour12 + 12 : hour12, minute: Number(match[5]), second: Number(match[6]) },
-    timezone,
-  );
+  const meridiem = match[7];
+  let hour: number;
+  if (meridiem === undefined) {
+    // The 24-hour form: 0..23 (24:00 is no time here, not tomorrow).
+    if (clockHour > 23) return null;
+    hour = clockHour;
+  } else {
+    // A 12-hour clock reads 12, 1, ..., 11: "0:05 AM" or "13:05 PM" is no time, not another hour.
+    if (clockHour < 1 || clockHour > 12) return null;
+    hour = (clockHour % 12) + (meridiem === 'PM' ? 12 : 0);
+  }
+  return zonedWallTimeToUtc({ year: Number(match[3]), month, day: Number(match[2]), hour, minute: Number(match[5]), second: Number(match[6]) }, timezone);
 }
 
 export function mapInstance(providerId: string, row: Row): Instance {

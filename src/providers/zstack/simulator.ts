@@ -12,11 +12,22 @@ export const ZSTACK_SIM_STORAGE = 'fc50c1ece4753c1981e3e3f65a151e0e';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const uuid = (): string => randomUUID().replace(/-/g, '');
 
-/** ZStack's date format, in the server's (here: UTC) wall clock. */
-export function zstackDate(date: Date): string {
+/**
+ * How a management node's JVM writes dates: ZStack leaves Gson's default
+ * format, the JDK's US medium date-time, which changed with Java 9 (a comma
+ * after the year) and JDK 20 (U+202F before AM/PM); '24h' is the form
+ * ZStack's own Go SDK also reads.
+ */
+export type ZstackDateStyle = 'java8' | 'java9' | 'java20' | '24h';
+
+/** ZStack's date format, in the server's (here: UTC) wall clock; Java 8's unless `style` says otherwise. */
+export function zstackDate(date: Date, style: ZstackDateStyle = 'java8'): string {
   const hour = date.getUTCHours();
   const pad = (value: number) => String(value).padStart(2, '0');
-  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()} ${hour % 12 === 0 ? 12 : hour % 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
+  const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}${style === 'java8' || style === '24h' ? '' : ','}`;
+  const rest = `${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  if (style === '24h') return `${day} ${pad(hour)}:${rest}`;
+  return `${day} ${hour % 12 === 0 ? 12 : hour % 12}:${rest}${style === 'java20' ? '\u202f' : ' '}${hour < 12 ? 'AM' : 'PM'}`;
 }
 
 type Row = Record<string, unknown>;
@@ -61,6 +72,8 @@ export class ZstackSimulator extends ProviderSimulator {
   sessionRefusal: 'zstack' | 'http401' = 'zstack';
   /** Sessions die just before the next write arrives (after the reads that led to it). */
   expireSessionsBeforeNextWrite = false;
+  /** The JVM whose date format query answers carry (rows are kept in Java 8's): see ZstackDateStyle. */
+  dateStyle: ZstackDateStyle = 'java8';
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -170,8 +183,8 @@ export class ZstackSimulator extends ProviderSimulator {
       this.failNextQuery = null;
       return { status: 503, json: { error } };
     }
-    if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query);
-    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query);
+    if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.dateStyle);
+    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query, this.dateStyle);
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -309,7 +322,7 @@ const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
 
 /** `q=` conditions (ANDed): `=`, `!=`, `?=` (IN), `~=` (LIKE with %); then start/limit/replyWithCount. */
-function query(rows: Row[], params: URLSearchParams): SimResponse {
+function query(rows: Row[], params: URLSearchParams, dateStyle: ZstackDateStyle): SimResponse {
   let result = rows;
   for (const condition of params.getAll('q')) {
     const match = /^([A-Za-z]+)(\?=|!=|~=|=)(.*)$/.exec(condition);
@@ -327,6 +340,21 @@ function query(rows: Row[], params: URLSearchParams): SimResponse {
   }
   const start = Number(params.get('start') ?? 0) || 0;
   const limit = Number(params.get('limit') ?? 1000) || 1000;
-  const page = result.slice(start, start + limit);
+  const page = result.slice(start, start + limit).map((row) => (dateStyle === 'java8' ? row : restyleDates(row, dateStyle)));
   return { status: 200, json: params.get('replyWithCount') === 'true' ? { inventories: page, total: result.length } : { inventories: page } };
+}
+
+const JAVA8_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/;
+
+/** A row's dates, kept in Java 8's form, as another JVM writes them. */
+function restyleDates(row: Row, style: ZstackDateStyle): Row {
+  const out: Row = { ...row };
+  for (const field of ['createDate', 'lastOpDate']) {
+    const match = typeof row[field] === 'string' ? JAVA8_DATE.exec(row[field]) : null;
+    if (!match) continue;
+    const [, month, day, year, hour, minute, second, meridiem] = match as unknown as [string, string, string, string, string, string, string, string];
+    const hour24 = (Number(hour) % 12) + (meridiem === 'PM' ? 12 : 0);
+    out[field] = zstackDate(new Date(Date.UTC(Number(year), MONTHS.indexOf(month), Number(day), hour24, Number(minute), Number(second))), style);
+  }
+  return out;
 }
