@@ -33,8 +33,8 @@ const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
 /**
  * The job a 202 names: "Non-query APIs answer 202 with
  * {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}". The location is the
- * authority; the job uuid the gateway sent (X-Job-UUID, a header name the
- * docs we have only infer) is used only when no location came back. The
+ * authority; the job uuid the gateway sent (X-Job-UUID, RestConstants in
+ * zstackio/zstack's rest module) is used only when no location came back. The
  * location's host is not followed: the job is polled at the configured
  * endpoint, so a location naming an internal host still works and no URL
  * from the provider is ever requested.

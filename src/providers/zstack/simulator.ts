@@ -57,9 +57,10 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   failNextJob: { code: string; description: string; details: string; status?: number } | null = null;
   /**
-   * Whether a client-chosen job uuid (X-Job-UUID) is honoured. The header's
-   * name is only inferred from ZStack's docs; a node that ignores it invents
-   * its own job uuid, which only the 202's `location` names.
+   * Whether a client-chosen job uuid (X-Job-UUID, RestConstants.HEADER_JOB_UUID
+   * in zstackio/zstack's rest module: 32 characters, the message's own id) is
+   * honoured. A node behind something that drops the header invents its own
+   * job uuid, which only the 202's `location` names.
    */
   honourJobUuidHeader = true;
   /**
@@ -251,7 +252,7 @@ export class ZstackSimulator extends ProviderSimulator {
   private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
     if (this.answerAtOnce) {
       onDone();
-      return { status: 200, json: { error: null, ...result() } };
+      return answer(200, result());
     }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (!this.jobs.has(jobUuid)) {
@@ -262,8 +263,8 @@ export class ZstackSimulator extends ProviderSimulator {
         doneAt: Date.now() + this.asyncDelayMs,
         failStatus: fail ? failStatus : null,
         expired: false,
-        // The error field "is null when the operation succeeds".
-        result: fail ? () => ({ error }) : () => ({ error: null, ...result() }),
+        // The error field "is null when the operation succeeds": Gson leaves a null out.
+        result: fail ? () => ({ error }) : result,
         onDone: fail ? () => {} : onDone,
         done: false,
       };
@@ -277,12 +278,14 @@ export class ZstackSimulator extends ProviderSimulator {
     const job = this.jobs.get(jobUuid);
     // ZStack's REST server writes this one as plain text, not as its JSON error.
     if (!job || job.expired) return { status: 404, text: 'the job has been expired' };
-    if (Date.now() < job.doneAt) return { status: 202, json: {} };
+    // RestServer.handleJobQuery: a job still processing is a 202 with an empty ApiResponse,
+    // which sendResponse writes as an empty body (`response.isEmpty() ? ""`), not `{}`.
+    if (Date.now() < job.doneAt) return { status: 202, text: '' };
     if (!job.done) {
       job.done = true;
       job.onDone();
     }
-    return { status: job.failStatus ?? 200, json: job.result() };
+    return answer(job.failStatus ?? 200, job.result());
   }
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
@@ -317,6 +320,9 @@ export class ZstackSimulator extends ProviderSimulator {
     return this.startJob(request, () => ({ success: true }), () => {});
   }
 }
+
+/** A result as RestServer writes it: an empty one (a delete's) as an empty body, anything else as JSON. */
+const answer = (status: number, body: Row): SimResponse => (Object.keys(body).length === 0 ? { status, text: '' } : { status, json: body });
 
 const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
