@@ -14,7 +14,12 @@ const VALUE_TYPES = new Set(['value', 'empty', 'invalid', 'format']);
 /**
  * BILLmanager documents no distinct type for an expired session ("A distinct
  * expired-session type: not found"): an `auth` (or `access`) error on a call
- * made with a session is read as "session no longer valid".
+ * made with a session is read as "session no longer valid". Zomro's panel
+ * meets a dead session as an `access` error, "Insufficient privileges to
+ * perform function ..." ("У вас недостаточно прав на выполнение функции"),
+ * which it tells from a real lack of rights by asking `func=keepalive`
+ * (`$type` 'access' again: the session is gone) (Zomro panel src,
+ * checkIfTokenAlive and getCurrentSessionStatus).
  */
 const AUTH_TYPES = new Set(['auth', 'access']);
 /** Form fields that carry the gateway's credentials: an error naming them is the gateway's, never the caller's. */

@@ -167,7 +167,10 @@ export class ZomroSimulator extends ProviderSimulator {
     request.label = func || 'unknown';
     if (request.method !== 'POST' && request.method !== 'GET') return { status: 405, text: 'Method Not Allowed' };
     if (func === 'auth') return this.login(form);
-    if (!this.authorised(form)) return error('auth', 'Authorization failed');
+    // A dead or unknown session, as Zomro's panel meets it: an `access` error saying
+    // "Insufficient privileges to perform function" (its checkIfTokenAlive matches those
+    // words, and func=keepalive then answers $type 'access' for a dead session).
+    if (!this.authorised(form)) return error('access', `Insufficient privileges to perform function ${func}`, func);
     const plid = form.get('plid') ?? form.get('elid') ?? '';
     switch (func) {
       case 'instances':
@@ -227,7 +230,7 @@ export class ZomroSimulator extends ProviderSimulator {
 
   /**
    * A session id that is known and has not been idle past sessionIdleMs; a
-   * dead one is answered like any refused credential, since BILLmanager
+   * dead one is answered as a refused right (`access`), since BILLmanager
    * documents no distinct expired-session type. `authinfo` needs no session.
    */
   private authorised(form: Map<string, string>): boolean {
