@@ -5,6 +5,18 @@ import { WEEKDAYS, type Weekday } from './types.js';
 /** Longest cron string we accept; real five-field expressions are far shorter. */
 const MAX_CRON_LENGTH = 200;
 
+/**
+ * The cron syntax the providers read: numbers (or three-letter month and day
+ * names), `*`, ranges, steps and lists. cron-parser also takes `L`, `W`, `#`,
+ * `?` and `H`, which Danube's crontab does not, and which the gateway read
+ * wrong itself: `5L` ("last Friday") became a null weekday, failing the
+ * definitions of its instance on every dashboard, and `H` is a random value
+ * on each parse, so each replica showed another time.
+ */
+const CRON_VALUE = String.raw`(?:\d{1,2}|[A-Za-z]{3})`;
+const CRON_ITEM = String.raw`(?:\*|${CRON_VALUE}(?:-${CRON_VALUE})?)(?:/\d{1,2})?`;
+const CRON_FIELD = new RegExp(`^${CRON_ITEM}(?:,${CRON_ITEM})*$`);
+
 /** Parses "HH:MM" (24 h); anything else is BAD_USER_INPUT. */
 export function parseTime(time: string): { hour: number; minute: number } {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
@@ -32,6 +44,8 @@ function parse(cron: string, timezone: string, currentDate?: Date) {
   const fields = cron.trim().split(/\s+/);
   // Five fields only: cron-parser also takes a seconds field, which no provider accepts.
   if (fields.length !== 5) throw badInput(`cron must have five fields (minute hour day month weekday), got ${fields.length}`);
+  const odd = fields.find((field) => !CRON_FIELD.test(field));
+  if (odd !== undefined) throw badInput(`invalid cron expression: ${JSON.stringify(odd.slice(0, 20))} is not a number, a name, *, a range, a step or a list of them`);
   try {
     return CronExpressionParser.parse(fields.join(' '), { tz: timezone, strict: false, ...(currentDate ? { currentDate } : {}) });
   } catch (error) {
