@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import { isGatewayError } from '../domain/errors.js';
+import { DEFAULT_MAX_BULK_INSTANCES } from './bulk-create.js';
 import type { Idempotency } from './idempotency.js';
 import type { Principal } from './principal.js';
 import { auditSubjects } from './audit-subjects.js';
+import { auditTargets } from './audit-targets.js';
 import type { RequestReads } from './request-reads.js';
-
-/** Input fields that name what a mutation acts on: they go into the audit line. */
-const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds', 'operationId'] as const;
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 
@@ -27,13 +26,15 @@ export async function runMutation<T>(
     authorize: () => void;
     /** What the mutation acted on, named for people (provider, native id, name where known); never reads upstream. */
     subjects?: (result: T | undefined) => Record<string, unknown>;
+    /** Most ids of one list an audit line names (limits.maxBulkInstances); 100 when absent. */
+    maxListed?: number;
   },
   operation: string,
   input: MutationInput,
   act: () => Promise<T>,
 ): Promise<T> {
   const { idempotencyKey, ...rest } = input;
-  const targets = Object.fromEntries(TARGET_FIELDS.filter((field) => typeof input[field] === 'string' || Array.isArray(input[field])).map((field) => [field, input[field]]));
+  const targets = auditTargets(input, deps.maxListed ?? DEFAULT_MAX_BULK_INSTANCES);
   const started = Date.now();
   try {
     let result: T;
@@ -84,6 +85,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
       requestId: reads.requestId,
       authorize,
       subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),
+      maxListed: reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES,
     },
     operation,
     fields,
