@@ -1,3 +1,4 @@
+import { badInput } from '../domain/errors.js';
 import type { Backup } from '../domain/types.js';
 
 export interface BackupFilterInput {
@@ -8,6 +9,18 @@ export interface BackupFilterInput {
   status?: readonly string[] | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+}
+
+/**
+ * Refuses date bounds that leave no room (`createdAfter` at or past
+ * `createdBefore`: the one is inclusive, the other not), before any upstream
+ * call. Like an empty status list, it matches nothing, and a client that
+ * swapped the two would read the empty page as "no backups".
+ */
+export function checkBackupFilter(filter: BackupFilterInput): void {
+  const after = filter.createdAfter?.getTime();
+  const before = filter.createdBefore?.getTime();
+  if (after !== undefined && before !== undefined && after >= before) throw badInput('filter.createdAfter must be before filter.createdBefore');
 }
 
 /** The filter's status and date bounds (the provider and instance parts choose what is read, before this). */

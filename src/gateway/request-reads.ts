@@ -5,7 +5,7 @@ import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Op
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
-import { applyBackupFilter, type BackupFilterInput } from './backup-filter.js';
+import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { newestFirst } from './backup-order.js';
 import { CacheInvalidation } from './cache-invalidation.js';
 import { decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, type EntityAddress } from './ids.js';
@@ -104,6 +104,7 @@ export class RequestReads {
 
   async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
     const maxPageSize = this.shared.options.maxPageSize;
+    if (filter) checkBackupFilter(filter);
     if (filter?.instanceId) {
       // The other conditions hold too: an instance outside the account or kind named is no match,
       // and, like an instance that does not exist, NOT_FOUND rather than "no backups".
