@@ -50,8 +50,13 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   return [`${formatPath(issue.path)}: ${issue.message}`];
 }
 
-/** The strict objects' own keys are known where the issue is raised: the hint is made there. */
+/**
+ * The strict objects' own keys are known where the issue is raised: the hint is made there.
+ * A key left out is "required" (zod's own words, "expected array, received undefined", read
+ * as a wrong value to someone whose file simply lacks the key).
+ */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   if (issue.code !== 'unrecognized_keys') return undefined;
   const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
   const known = Object.keys(shape ?? {});
@@ -88,7 +93,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError([`(file): cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+    throw new ConfigError([`(file): cannot read ${file}: ${why}`]);
   }
   let parsed: unknown;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigObject, validateConfig } from '../../src/config/load.js';
+import { ConfigError, loadConfigFile, loadConfigObject, validateConfig } from '../../src/config/load.js';
 
 const problemsOf = (run: () => unknown): string[] => {
   try {
@@ -75,6 +75,23 @@ describe('every problem in one pass', () => {
       'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
       'providers[1].id: duplicate provider id "zomro-nl"',
     ]);
+  });
+
+  it('calls a key left out "required", not a value of the wrong type ("expected array, received undefined")', () => {
+    const problems = problemsOf(() =>
+      validateConfig({
+        clients: [{ name: 'ops', key: 'k'.repeat(20), role: ['admin'] }],
+        providers: [{ ...zstack, backupStorageUuid: undefined }],
+      }),
+    );
+    expect(problems).toEqual(['clients[0].roles: required', 'clients[0].role: unknown key; did you mean "roles"?', 'providers[0].backupStorageUuid: required']);
+    // An empty file: the list of providers is missing, not wrong.
+    expect(problemsOf(() => loadConfigObject(null, {}))).toEqual(['providers: required', 'clients: required: name at least one client, or set allowAnonymous: true']);
+  });
+
+  it('says in words why the file cannot be read', () => {
+    expect(problemsOf(() => loadConfigFile('/nonexistent/backup-graph.yaml', {}))).toEqual(['(file): cannot read /nonexistent/backup-graph.yaml: no such file']);
+    expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['(file): cannot read test: it is a directory']);
   });
 
   it('accepts a valid config with its variables set', () => {
