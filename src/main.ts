@@ -44,9 +44,10 @@ async function main(): Promise<void> {
 
 /** What stopped the start, in one line; a port in use says what to change. */
 function startFailure(error: unknown): string {
-  const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown };
+  const { code, port, address, listener } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown };
   if (code === 'EADDRINUSE' && typeof port === 'number') {
-    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT, listen.port, admin.port)`;
+    if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
+    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
   }
   return error instanceof Error ? error.message : String(error);
 }

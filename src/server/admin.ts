@@ -29,7 +29,8 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   const server: Server = createServer(requestTimeouts(), app);
   answerUnreadableRequests(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // Tagged, so a port in use is reported as the admin port (set by admin.port, not PORT).
+    server.once('error', (error) => reject(Object.assign(error, { listener: 'admin' })));
     server.listen(admin.port, admin.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

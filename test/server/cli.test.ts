@@ -136,7 +136,22 @@ describe('demo mode on a public address', () => {
       // The port stays bound in the kernel while spawnSync blocks this process.
       const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: String(port) } });
       expect(result.status).toBe(1);
-      expect(result.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or choose another port (PORT, listen.port, admin.port)`);
+      expect(result.stderr.trim()).toBe(`backup-graph failed to start: port ${port} on 127.0.0.1 is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`);
+    } finally {
+      holder.close();
+    }
+  }, 120_000);
+
+  it('names the admin port when that one is in use: PORT does not move it (a second replica on one host kept its 9464)', async () => {
+    ensureBuilt();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: ${port}, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    try {
+      const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0' } });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`backup-graph failed to start: admin port ${port} on 127.0.0.1 is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`);
     } finally {
       holder.close();
     }
