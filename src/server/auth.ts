@@ -41,6 +41,10 @@ export class ClientAuthenticator {
       throw new GatewayError('UNAUTHENTICATED', 'an Authorization: Bearer <key> header is required');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    // GraphiQL opens with "Bearer <your client key>" to fill in: said as it is, not "must be Bearer <key>".
+    if (!match && /^Bearer\s+<[^>]*>\s*$/i.test(authorization)) {
+      throw new GatewayError('UNAUTHENTICATED', 'the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")');
+    }
     if (!match) throw new GatewayError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <key>"');
     const presented = digest(match[1] as string);
     let found: Principal | null = null;

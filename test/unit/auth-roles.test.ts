@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, isAnonymous, requireRole, type Principal } from '../../src/gateway/principal.js';
 import { ClientAuthenticator, anonymousPrincipal } from '../../src/server/auth.js';
+import { AUTH_HEADERS_EXAMPLE } from '../../src/server/graphiql.js';
 
 type Role = Parameters<typeof hasRole>[1];
 
@@ -86,6 +87,13 @@ describe('API key authentication', () => {
     for (const header of ['Basic b3BzOmtleQ==', 'Bearer', 'Bearer ', 'ops-key-0123456789abcdef', 'Bearer a b', 'xBearer ops-key-0123456789abcdef']) {
       expect(() => authenticator().authenticate(header), header).toThrow(unauthenticated('the Authorization header must be "Bearer <key>"'));
     }
+  });
+
+  it("says that GraphiQL's placeholder header was sent unchanged, rather than that it must be \"Bearer <key>\" (which it reads like)", () => {
+    const placeholder = JSON.parse(AUTH_HEADERS_EXAMPLE).Authorization as string;
+    expect(() => authenticator().authenticate(placeholder)).toThrow(
+      unauthenticated('the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")'),
+    );
   });
 
   it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
