@@ -44,6 +44,8 @@ export default {
     'src/providers/danube/created-backup-name.ts',
     'src/providers/danube/session-refused.ts',
     'src/state/close-redis.ts',
+    'src/observability/log-throttle.ts',
+    'src/gateway/audit-targets.ts',
     'src/v8-settings.ts',
     'src/gateway/pagination.ts',
     'src/gateway/input-checks.ts',

@@ -26,4 +26,31 @@ describe('LogThrottle', () => {
     expect(throttle.take('d', 1_300)).toBeNull();
     expect(throttle.take('a', 1_300)).toBe(0);
   });
+
+  it('forgets nothing while there is room: a key past its period still tells what was left out', () => {
+    const throttle = new LogThrottle(1_000, 10);
+    expect(throttle.take('a', 0)).toBe(0);
+    expect(throttle.take('a', 10)).toBeNull();
+    expect(throttle.take('b', 1_500)).toBe(0);
+    expect(throttle.take('a', 1_600)).toBe(1);
+  });
+
+  it('full, a known key past its period forgets no other key, and starts its own period again', () => {
+    const throttle = new LogThrottle(1_000, 2);
+    expect(throttle.take('a', 0)).toBe(0);
+    expect(throttle.take('b', 100)).toBe(0);
+    expect(throttle.take('b', 200)).toBeNull();
+    expect(throttle.take('a', 1_200)).toBe(0);
+    expect(throttle.take('a', 1_300)).toBeNull();
+    expect(throttle.take('b', 1_300)).toBe(1);
+  });
+
+  it('full, forgets only keys whose period is over, not one whose period ends at that moment', () => {
+    const throttle = new LogThrottle(1_000, 1);
+    expect(throttle.take('a', 0)).toBe(0);
+    expect(throttle.take('a', 10)).toBeNull();
+    expect(throttle.take('b', 999)).toBe(0);
+    expect(throttle.take('b', 1_000)).toBe(0);
+    expect(throttle.take('a', 1_000)).toBe(1);
+  });
 });
