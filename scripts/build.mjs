@@ -13,6 +13,7 @@ import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeBuildLock } from './build-lock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -33,6 +34,9 @@ function stale() {
 
 // A Docker layer that installs dependencies before copying the source has nothing to build.
 if (!existsSync(join(root, 'src'))) process.exit(0);
+if (ifStale && !stale()) process.exit(0);
+// One build at a time (see build-lock.mjs); one that waited finds dist/ built, unless a source changed meanwhile.
+takeBuildLock(join(root, '.build.lock'), (holder) => process.stderr.write(`waiting for another build of dist/ (pid ${holder}) to finish\n`));
 if (ifStale && !stale()) process.exit(0);
 
 // The fast compiler (typescript 7, installed as typescript-go beside typescript 6, which
