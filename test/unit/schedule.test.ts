@@ -40,3 +40,21 @@ describe('schedule times', () => {
     expect(validateCron('  0   3 * * *  ')).toBe('0 3 * * *');
   });
 });
+
+describe('cron syntax: what the providers read, nothing of cron-parser\'s own', () => {
+  it('takes numbers, names, *, ranges, steps and lists', () => {
+    for (const cron of ['*/5 * * * *', '0 4 * * 1-5', '0 0 1,15 * *', '30 2 * JAN-MAR MON,WED', '0 */6 * * sun', '5 4 1-31/2 * *']) {
+      expect(validateCron(cron), cron).toBe(cron);
+    }
+  });
+
+  it('refuses L, W, #, ? and H, naming the field', () => {
+    for (const [cron, field] of [['0 4 * * 5L', '5L'], ['0 4 15W * *', '15W'], ['0 4 * * 5#3', '5#3'], ['0 4 ? * *', '?'], ['H 4 * * *', 'H']]) {
+      expect(() => validateCron(cron), cron).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: `invalid cron expression: ${JSON.stringify(field)} is not a number, a name, *, a range, a step or a list of them` }));
+    }
+  });
+
+  it('names at most 20 characters of the field it refuses', () => {
+    expect(() => validateCron(`0 4 * * ${'x'.repeat(50)}`)).toThrow(expect.objectContaining({ message: expect.stringContaining(JSON.stringify('x'.repeat(20))) }));
+  });
+});

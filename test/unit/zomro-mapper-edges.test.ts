@@ -153,3 +153,13 @@ describe('zomro mapper: schedules', () => {
     expect(mapSchedule('z', 'vm', { id: 1 }, 'UTC')).toMatchObject({ cron: '0 0 * * *', instanceNativeId: 'vm', name: '1', createdAt: null });
   });
 });
+
+describe('zomro mapper: a backup still being made has no size yet', () => {
+  const row = (fleio_status: string) => ({ id: 7, name: 'b', fleio_status, image_size: '2147483648', createdate: '2026-01-01 00:00:00' });
+
+  it('Queued and Saving show no size, whatever image_size says; Active and the rest show it', () => {
+    expect(mapBackup('zomro-1', '3', row('Queued')).sizeBytes).toBeNull();
+    expect(mapBackup('zomro-1', '3', row('saving')).sizeBytes).toBeNull();
+    for (const word of ['Active', 'Killed', 'deleting']) expect(mapBackup('zomro-1', '3', row(word)).sizeBytes, word).toBe(2147483648);
+  });
+});
