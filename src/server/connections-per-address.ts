@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import proxyAddr from 'proxy-addr';
-import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
+import { AddressCounts, SUBNET_SHARE, subnetOf } from './address-groups.js';
 import { clientKeyOf } from './client-address.js';
 
 export interface ConnectionCapOptions {
@@ -16,6 +16,12 @@ export interface ConnectionCapOptions {
 export interface ConnectionRefusal {
   remote: string;
   per: 'address' | 'subnet';
+  /**
+   * What is over its limit: the address, or its /64 (`2001:db8:1:2:0::/64`). Refusals are told
+   * apart by this, not by `remote`: a host holding a full /64 has a fresh address for each
+   * connection, and one log line per address was one line per refused connection.
+   */
+  group: string;
   limit: number;
 }
 
@@ -45,9 +51,15 @@ export function capConnectionsPerAddress(server: Server, options: ConnectionCapO
     const refusedBy = open.take(remote);
     if (refusedBy !== null) {
       socket.destroy();
-      options.onRefused({ remote, per: refusedBy, limit: refusedBy === 'address' ? options.perAddress : options.perAddress * SUBNET_SHARE });
+      options.onRefused(refusalOf(remote, refusedBy, options.perAddress));
       return;
     }
     socket.once('close', () => open.release(remote));
   });
+}
+
+/** What a refusal of `remote` by the limit `per` says: which limit, what it counts, how many. */
+export function refusalOf(remote: string, per: ConnectionRefusal['per'], perAddress: number): ConnectionRefusal {
+  if (per === 'address') return { remote, per, group: remote, limit: perAddress };
+  return { remote, per, group: subnetOf(remote) ?? remote, limit: perAddress * SUBNET_SHARE };
 }
