@@ -200,6 +200,24 @@ describe('onapp fidelity', () => {
     }
   });
 
+  it('a restore on a VM that lists 140,000 transactions on one page is asked, not an INTERNAL_SERVER_ERROR', async () => {
+    const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+    const vmId = simulator.backups.get(Number(backup.nativeId))!.vmId;
+    const pageSize = simulator.transactionPageSize;
+    const kept = simulator.transactions.length;
+    // An installation that does not page (or pages large): 140,000 ids (30 MB, within an answer's 32 MB) were spread into Math.max's arguments.
+    simulator.transactionPageSize = 1_000_000;
+    simulator.addTransactions(vmId, 'reboot_virtual_machine', 140_000);
+    try {
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+      expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
+      expect(answer.data?.restoreBackup.operation.id).toEqual(expect.any(String));
+    } finally {
+      simulator.transactionPageSize = pageSize;
+      simulator.transactions.splice(kept, 140_000);
+    }
+  });
+
   it('Instance.raw carries the VM record the schema does not name', () => {
     expect(nodes[1]!.raw).toMatchObject({ id: Number(nodes[1]!.nativeId), identifier: expect.any(String), booted: expect.any(Boolean), locked: false });
   });
