@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GIB, MIB } from '../../src/domain/units.js';
+import { restoreProgress } from '../../src/providers/zomro/adapter.js';
 import { zomroInstanceStatus } from '../../src/providers/zomro/instance-status.js';
 import { imageSizeBytes, instanceStateWord, mapBackup, mapBackupStatus, mapInstance, mapSchedule, parseRotationDays, rotationDaysParam } from '../../src/providers/zomro/mapper.js';
 
@@ -103,6 +104,16 @@ describe('zomro mapper: instances', () => {
     expect(instanceStateWord({ fotbo_status: ' stopped ', instance_status: 'active' })).toBe('stopped');
     for (const fotbo of ['', '  ', undefined, null, {}]) expect(instanceStateWord({ fotbo_status: fotbo, instance_status: 'active' }), String(fotbo)).toBe('active');
     expect(instanceStateWord({})).toBeNull();
+  });
+
+  it('a service suspended by billing reads suspend whatever the cloud says, and a restore of it fails', () => {
+    for (const fotbo of ['stopped', 'active', 'rebuilding']) {
+      const instance = mapInstance('z', { id: 1, instance_status: 'suspend', fotbo_status: fotbo });
+      expect(instance.state, fotbo).toBe('suspend');
+      expect(zomroInstanceStatus(instance), fotbo).toBe('SUSPENDED');
+      expect(restoreProgress(instance.state, true), fotbo).toEqual(['FAILED', 'the instance is suspended']);
+    }
+    expect(instanceStateWord({ instance_status: ' Suspended ', fotbo_status: 'stopped' })).toBe(' Suspended ');
   });
 
   it("maps the panel's work-in-progress words to BUSY and leaves rescue words UNKNOWN", () => {

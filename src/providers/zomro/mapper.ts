@@ -50,7 +50,17 @@ function mapOrigin(word: unknown): BackupOrigin | null {
  * suspend), so a rebuilding VM read from it looked at rest: a restore was
  * reported finished while the cloud was still rebuilding it.
  */
-export const instanceStateWord = (row: Row): string | null => toStringOrNull(row.fotbo_status)?.trim() || toStringOrNull(row.instance_status);
+export function instanceStateWord(row: Row): string | null {
+  const billing = toStringOrNull(row.instance_status);
+  // A service suspended by billing stays SUSPENDED whatever the cloud's word (a suspension
+  // stops the VM, so the cloud may well say `stopped`): read from `fotbo_status` alone it was
+  // STOPPED, and a restore asked of it SUCCEEDED after restoreSettleMs instead of FAILED.
+  if (billing !== null && BILLING_SUSPENDED.has(billing.trim().toLowerCase())) return billing;
+  return toStringOrNull(row.fotbo_status)?.trim() || billing;
+}
+
+/** `instance_status` words of a service blocked by billing (see restoreProgress). */
+const BILLING_SUSPENDED = new Set(['suspend', 'suspended']);
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.id, providerId);
