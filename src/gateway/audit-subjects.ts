@@ -1,4 +1,5 @@
 import type { Backup } from '../domain/types.js';
+import { listedCount } from './audit-targets.js';
 import { DEFAULT_MAX_BULK_INSTANCES } from './bulk-create.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
 import type { RequestReads } from './request-reads.js';
@@ -55,9 +56,11 @@ export function auditSubjects(reads: RequestReads, input: Readonly<Record<string
 
   const single = instance(input.instanceId);
   if (single) subjects.instance = single;
-  // No more than createBackups takes (its targets say how many were left out).
+  // Those the targets name, no more (they say how many were left out).
   const maxListed = reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
-  if (Array.isArray(input.instanceIds)) subjects.instances = input.instanceIds.slice(0, maxListed).map(instance).filter((entity): entity is AuditEntity => entity !== null);
+  if (Array.isArray(input.instanceIds)) {
+    subjects.instances = input.instanceIds.slice(0, listedCount(input.instanceIds, maxListed)).map(instance).filter((entity): entity is AuditEntity => entity !== null);
+  }
   const target = instance(input.targetInstanceId);
   if (target) subjects.targetInstance = target;
 

@@ -48,6 +48,23 @@ describe('audit lines: bounded, whatever the input', () => {
     expect(auditLines(harness.logs.slice(before))[0]).toMatchObject({ targets: { backupId: longId } });
   });
 
+  it('a list of long well-formed ids under 10 aliases (the most list items a request takes) writes a few times the request, not 17', async () => {
+    // Well-formed, so each is named whole: 100 ids of 2,030 characters, 200 KB in one variable.
+    const ids = Array.from({ length: 100 }, (_, index) => encodeId('Instance', harness.providerId('zstack'), [`${index}-`.padEnd(1_500, 'x')]));
+    const aliases = Array.from({ length: 10 }, (_, index) => `a${index}: createBackups(input: { instanceIds: $ids, name: "bulk" }) { createdCount }`).join(' ');
+    const before = harness.logs.length;
+    const answer = await harness.gql(`mutation ($ids: [ID!]!) { ${aliases} }`, { ids }, { key: VIEWER });
+    expect(errorCodes(answer)).toContain('FORBIDDEN');
+    const written = harness.logs.slice(before);
+    const [line] = auditLines(written);
+    const listed = (line as { targets: { instanceIds: string[] } }).targets.instanceIds.length;
+    expect(listed).toBeLessThan(100);
+    expect(line).toMatchObject({ targets: { instanceIdsNotListed: 100 - listed } });
+    expect((line as { instances: unknown[] }).instances).toHaveLength(listed);
+    // 3.6 MB when every line named all 100 twice (targets and subjects).
+    expect(written.reduce((sum, text) => sum + text.length, 0)).toBeLessThan(512 * 1024);
+  });
+
   it('createBackups past limits.maxBulkInstances: the line names the first 100 ids and how many it left out', async () => {
     const ids = Array.from({ length: 150 }, (_, index) => encodeId('Instance', harness.providerId('zstack'), [`vm-${index}`]));
     const before = harness.logs.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { auditTargets } from '../../src/gateway/audit-targets.js';
+import { auditTargets, LISTED_CHARACTERS, listedCount } from '../../src/gateway/audit-targets.js';
 
 const LONG_ID = encodeId('Backup', 'zomro-main', ['vm-1', 'b'.repeat(150)]);
 
@@ -27,6 +27,18 @@ describe('auditTargets', () => {
     const ids = ['a', 'z'.repeat(300), 7, 'c', 'd'];
     expect(auditTargets({ instanceIds: ids }, 3)).toEqual({ instanceIds: ['a', `${'z'.repeat(100)}... (300 characters)`, 7], instanceIdsNotListed: 2 });
     expect(auditTargets({ instanceIds: ids.slice(0, 3) }, 3)).toEqual({ instanceIds: ['a', `${'z'.repeat(100)}... (300 characters)`, 7] });
+  });
+
+  it('lists ids up to LISTED_CHARACTERS of them in all, and counts the rest as left out', () => {
+    const longIds = Array.from({ length: 100 }, (_, index) => encodeId('Instance', 'zstack-main', [`${index}-`.padEnd(1_500, 'x')]));
+    const listed = listedCount(longIds, 100);
+    expect(listed).toBe(Math.floor(LISTED_CHARACTERS / longIds[0]!.length));
+    expect(auditTargets({ instanceIds: longIds }, 100)).toEqual({ instanceIds: longIds.slice(0, listed), instanceIdsNotListed: 100 - listed });
+    // Ids as real accounts make them: a hundred are all named.
+    const realIds = Array.from({ length: 100 }, (_, index) => encodeId('Instance', 'zstack-main', [index.toString(16).padStart(32, '0')]));
+    expect(listedCount(realIds, 100)).toBe(100);
+    // Text that is no id counts as the line writes it: 100 characters and its length.
+    expect(listedCount(Array.from({ length: 100 }, () => 'z'.repeat(5_000)), 100)).toBe(100);
   });
 
   it('leaves out a target that is neither text nor a list', () => {
