@@ -49,7 +49,7 @@ describe('cron syntax: what the providers read, nothing of cron-parser\'s own', 
   });
 
   it('refuses L, W, #, ? and H, naming the field', () => {
-    for (const [cron, field] of [['0 4 * * 5L', '5L'], ['0 4 15W * *', '15W'], ['0 4 * * 5#3', '5#3'], ['0 4 ? * *', '?'], ['H 4 * * *', 'H']]) {
+    for (const [cron, field] of [['0 4 * * 5L', '5L'], ['0 4 15W * *', '15W'], ['0 4 * * 5#3', '5#3'], ['0 4 ? * *', '?'], ['H 4 * * *', 'H']] as const) {
       expect(() => validateCron(cron), cron).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: `invalid cron expression: ${JSON.stringify(field)} is not a number, a name, *, a range, a step or a list of them` }));
     }
   });
