@@ -29,17 +29,31 @@ export const providerCommonShape = {
 
 export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');
 
-/** For `auth` objects that take one of two credential shapes: reports the missing key by name. */
+/**
+ * For `auth` objects that take one of several credential shapes: keys of two
+ * shapes at once are refused, naming them, and a missing key of the shape
+ * begun is reported by name. Mixed keys were taken silently, one shape
+ * winning by the client's order (Danube's `{ apiKey, username }` used the
+ * key and ignored the login the operator meant to configure).
+ */
 export function requireOneOf(
   value: Record<string, unknown>,
   context: z.RefinementCtx,
   shapes: ReadonlyArray<readonly string[]>,
 ): void {
+  const ways = shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ');
+  // A key written at all counts, empty or not: it shows which way the operator meant.
+  const begun = shapes.filter((keys) => keys.some((key) => value[key] !== undefined));
+  if (begun.length > 1) {
+    const given = [...new Set(begun.flat())].filter((key) => value[key] !== undefined);
+    context.addIssue({ code: 'custom', path: [], message: `takes one way to authenticate, ${ways}, not keys of both (given: ${given.join(', ')})` });
+    return;
+  }
   const present = (key: string) => typeof value[key] === 'string' && value[key] !== '';
   if (shapes.some((keys) => keys.every(present))) return;
   const partial = shapes.find((keys) => keys.some(present)) ?? shapes[0] ?? [];
   for (const key of partial) {
-    if (!present(key)) context.addIssue({ code: 'custom', path: [key], message: `required (auth takes ${shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ')})` });
+    if (!present(key)) context.addIssue({ code: 'custom', path: [key], message: `required (auth takes ${ways})` });
   }
 }
 

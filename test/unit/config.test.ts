@@ -130,3 +130,42 @@ describe('${ENV} substitution', () => {
     expect(problems).toEqual(['providers[0].auth.other: environment variable MISSING is not set']);
   });
 });
+
+describe('auth: one way to authenticate per account', () => {
+  const danube = { id: 'dc1', kind: 'danube', url: 'https://dc/api' };
+  const zstack = { id: 'lab', kind: 'zstack', url: 'https://zs/', backupStorageUuid: 'a'.repeat(32) };
+  const config = (...providers: unknown[]) => ({ allowAnonymous: true, providers });
+
+  it('refuses keys of two ways at once, naming them (one way used to win silently)', () => {
+    expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops' } }))).toEqual([
+      'providers[0].auth: takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username)',
+    ]);
+    expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops', password: 'p'.repeat(12) } }))).toEqual([
+      'providers[0].auth: takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username, password)',
+    ]);
+    expect(problemsOf(config({ ...zomro, auth: { token: 't0ken-long', password: 'p'.repeat(12) } }))).toEqual([
+      'providers[0].auth: takes one way to authenticate, { token } or { username, password }, not keys of both (given: token, password)',
+    ]);
+    expect(problemsOf(config({ ...zstack, auth: { accountName: 'admin', password: 'p'.repeat(12), sessionId: 's'.repeat(32) } }))).toEqual([
+      'providers[0].auth: takes one way to authenticate, { accountName, password } or { sessionId }, not keys of both (given: accountName, password, sessionId)',
+    ]);
+  });
+
+  it('reports it with the other problems of the file, in one pass', () => {
+    const problems = problemsOf({ providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops', pasword: 'x' } }, { ...zomro, url: 'ftp://x' }] });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'providers[0].auth.pasword: unknown key; did you mean "password"?',
+        expect.stringMatching(/^providers\[0\]\.auth: takes one way to authenticate/),
+        expect.stringMatching(/^providers\[1\]\.url: /),
+        expect.stringMatching(/^clients: required/),
+      ]),
+    );
+  });
+
+  it('takes each way alone, and still names the missing half of a login', () => {
+    expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20) } }, { ...danube, id: 'dc2', auth: { username: 'ops', password: 'p'.repeat(12) } }))).toEqual([]);
+    expect(problemsOf(config({ ...danube, auth: { username: 'ops' } }))).toEqual(['providers[0].auth.password: required (auth takes { apiKey } or { username, password })']);
+    expect(problemsOf(config({ ...zstack, auth: { sessionId: 's'.repeat(32) } }, { ...zomro, auth: { username: 'ops', password: 'p'.repeat(12) } }))).toEqual([]);
+  });
+});
