@@ -25,8 +25,11 @@ async function main(): Promise<void> {
       return;
     case 'check-config': {
       const { loadConfigFile } = await import('./config/load.js');
-      loadConfigFile(command.file);
-      process.stdout.write(`${command.file}: valid\n`);
+      const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
+      // Warnings go to stderr, like the problems; the file is still valid (exit 0).
+      const warnings = shortSecrets(loadConfigFile(command.file)).map(shortSecretWarning);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(`${command.file}: valid${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);
       return;
     }
     case 'simulators': {

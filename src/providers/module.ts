@@ -52,6 +52,8 @@ export interface ProviderModule<Kind extends string = string, Schema extends z.Z
   readonly instanceStatus: InstanceStatusMapper;
   /** Log paths that may carry this kind's credentials, beyond the common ones (password, token, auth, ...). */
   readonly logRedactPaths: readonly string[];
+  /** The `auth` keys whose values are secrets (declared to the scrubber): a name such as `username` is not one. */
+  readonly secretKeys: readonly string[];
   /** Declares the account's secret material to its upstream client, then makes its adapter. */
   open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry, services: AdapterServices): ProviderAdapter;
   startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator<Kind>>;
@@ -63,6 +65,8 @@ export interface ProviderModuleDefinition<Kind extends string, Schema extends z.
   capabilities: ReadonlySet<Capability>;
   instanceStatus: InstanceStatusMapper;
   logRedactPaths?: readonly string[];
+  /** The `auth` keys `declareSecrets` registers as they are configured (test/unit/short-secrets.test.ts keeps the two agreeing). */
+  secretKeys: ReadonlyArray<keyof z.output<Schema>['auth'] & string>;
   /** Registers the credentials (and forms of them) the upstream client must scrub from every answer. */
   declareSecrets(secrets: SecretSet, auth: z.output<Schema>['auth']): void;
   createAdapter(account: ProviderAccount, upstream: UpstreamClient, config: z.output<Schema>, services: AdapterServices): ProviderAdapter;
@@ -81,6 +85,7 @@ export function defineProviderModule<const Kind extends string, Schema extends z
     capabilities: definition.capabilities,
     instanceStatus: definition.instanceStatus,
     logRedactPaths: definition.logRedactPaths ?? [],
+    secretKeys: definition.secretKeys,
     open(account, upstream, config, services) {
       if (config.kind !== kind) throw new Error(`a ${config.kind} account given to the ${kind} module`);
       // The registry picks this module by the entry's kind, and the config union parsed it with configSchema.

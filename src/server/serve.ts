@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
+import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
@@ -59,6 +60,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;
   const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
+  // Named by account and key, never by value (`key` itself is a redacted log field).
+  for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   const store = await createStore(env.REDIS_URL, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.

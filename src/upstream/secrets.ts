@@ -8,9 +8,10 @@ export const REDACTED = '[redacted]';
 /**
  * Shorter values are not scrubbed: replacing a 3-letter password everywhere
  * would mangle names and numbers in every answer. Configured secrets are
- * expected to be longer (the README says so).
+ * expected to be longer (the README says so); `--check-config` and start-up
+ * warn of each one that is not (src/config/short-secrets.ts).
  */
-const MIN_SECRET_LENGTH = 6;
+export const MIN_SECRET_LENGTH = 6;
 
 /**
  * Sessions and tokens obtained at run time since the last login (a fixed

@@ -10,6 +10,7 @@ export const danubeModule = defineProviderModule({
   capabilities: DANUBE_CAPABILITIES,
   instanceStatus: danubeInstanceStatus,
   logRedactPaths: ['apiKey', '*.apiKey', 'headers["es-api-key"]'],
+  secretKeys: ['apiKey', 'password'],
   declareSecrets: declareDanubeSecrets,
   createAdapter: (account, upstream, config) => new DanubeAdapter(account, upstream, config),
   async loadSimulator() {

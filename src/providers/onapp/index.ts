@@ -9,6 +9,7 @@ export const onappModule = defineProviderModule({
   configSchema: onappConfigSchema,
   capabilities: ONAPP_CAPABILITIES,
   instanceStatus: onappInstanceStatus,
+  secretKeys: ['password'],
   declareSecrets: declareOnappSecrets,
   createAdapter: (account, upstream, config, services) => new OnappAdapter(account, upstream, config, services.createOrder),
   async loadSimulator() {

@@ -11,6 +11,7 @@ export const zomroModule = defineProviderModule({
   instanceStatus: zomroInstanceStatus,
   // `authinfo=user:password` is BILLmanager's login field.
   logRedactPaths: ['authinfo', '*.authinfo'],
+  secretKeys: ['token', 'password'],
   declareSecrets: declareZomroSecrets,
   createAdapter: (account, upstream, config) => new ZomroAdapter(account, upstream, config),
   async loadSimulator() {

@@ -10,6 +10,7 @@ export const zstackModule = defineProviderModule({
   capabilities: ZSTACK_CAPABILITIES,
   instanceStatus: zstackInstanceStatus,
   logRedactPaths: ['sessionId', '*.sessionId'],
+  secretKeys: ['sessionId', 'password'],
   declareSecrets: declareZstackSecrets,
   createAdapter: (account, upstream, config) => new ZstackAdapter(account, upstream, config),
   async loadSimulator() {
