@@ -4,7 +4,7 @@ import type { SecretSet } from './secrets.js';
 /**
  * A login session shared by every request to one provider account: one login
  * however many requests need it at once, and a renewal when the provider says
- * the session is no longer valid. ZStack and Danube use it.
+ * the session is no longer valid. ZStack, Danube and Zomro use it.
  */
 export class SharedSession {
   private current: Promise<string> | null = null;
@@ -76,12 +76,13 @@ export class SharedSession {
   /**
    * Runs `send` with a token; when `isExpired` says the answer means "session
    * no longer valid", renews once and runs `send` again. A login this needs
-   * carries `scope`.
+   * carries `scope`. `isExpired` may ask the provider first (Zomro's
+   * keepalive tells a dead session from a refused right).
    */
-  async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean, scope: UpstreamScope): Promise<T> {
+  async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean | Promise<boolean>, scope: UpstreamScope): Promise<T> {
     const token = await this.token(scope);
     const first = await send(token);
-    if (!isExpired(first)) return first;
+    if (!(await isExpired(first))) return first;
     await this.invalidate(token);
     return send(await this.token(scope));
   }

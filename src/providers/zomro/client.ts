@@ -4,6 +4,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { SharedSession } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
 import type { ZomroConfig } from './config.js';
+import { KeepaliveCheck } from './keepalive.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
@@ -13,15 +14,17 @@ const CONFLICT_TYPES = new Set(['exists', 'locked', 'protected', 'busy']);
 const VALUE_TYPES = new Set(['value', 'empty', 'invalid', 'format']);
 /**
  * BILLmanager documents no distinct type for an expired session ("A distinct
- * expired-session type: not found"): an `auth` (or `access`) error on a call
- * made with a session is read as "session no longer valid". Zomro's panel
- * meets a dead session as an `access` error, "Insufficient privileges to
- * perform function ..." ("У вас недостаточно прав на выполнение функции"),
- * which it tells from a real lack of rights by asking `func=keepalive`
+ * expired-session type: not found"): an `auth` error on a call made with a
+ * session is read as "session no longer valid". Zomro's panel meets a dead
+ * session as an `access` error, "Insufficient privileges to perform function
+ * ..." ("У вас недостаточно прав на выполнение функции"), the words of a real
+ * lack of rights too, and tells the two apart by asking `func=keepalive`
  * (`$type` 'access' again: the session is gone) (Zomro panel src,
- * checkIfTokenAlive and getCurrentSessionStatus).
+ * checkIfTokenAlive and getCurrentSessionStatus). The gateway asks the same
+ * (keepalive.ts) before it renews a session or calls a token expired.
  */
 const AUTH_TYPES = new Set(['auth', 'access']);
+const ACCESS_TYPE = 'access';
 /** Form fields that carry the gateway's credentials: an error naming them is the gateway's, never the caller's. */
 const CREDENTIAL_FIELDS = new Set(['auth', 'authinfo', 'username', 'password', 'key']);
 
@@ -42,7 +45,9 @@ export interface ZomroCall {
  * id comes back in doc.auth.$id; send it as auth=<id> on later calls") and
  * logs in again when a session dies ("The session dies after 1 hour with no
  * requests"); concurrent requests share one login. A configured `token`
- * cannot be renewed: when refused it is reported as expired.
+ * cannot be renewed: when refused it is reported as expired. An `access`
+ * refusal is either; a keepalive says which, so a right the account lacks
+ * costs no login and is not called an expired token.
  */
 export class ZomroClient {
   private readonly session: SharedSession | null;
@@ -50,17 +55,34 @@ export class ZomroClient {
   /** The account's scrubber, for provider text the answer's scrub could not see (`$object`'s inner JSON). */
   private readonly scrub = (text: string): string => this.upstream.secrets.scrub(text);
 
+  private readonly keepalive = new KeepaliveCheck((session, scope) => this.isAlive(session, scope));
+
   constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
     this.session = auth.token ? null : SharedSession.loggingIn(upstream.secrets, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
-    const send = (auth: string) => this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
-    const doc = this.session ? await this.session.run(send, (answer) => isAuthError(wireError(answer, this.scrub)), scope) : await send(this.token ?? '');
+    let sentWith = '';
+    const send = (auth: string) => {
+      sentWith = auth;
+      return this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
+    };
+    /** Set when a keepalive said the session that met `access` is live: the account may not use `func`. */
+    let refusedRight = false;
+    // At most one keepalive per refusal: the first answer's, or (after a renewal) the retry's.
+    const sessionDead = async (answer: ZomroDoc): Promise<boolean> => {
+      const error = wireError(answer, this.scrub);
+      if (!isAuthError(error)) return false;
+      if (error.type.toLowerCase() === ACCESS_TYPE && (await this.keepalive.alive(sentWith, scope))) refusedRight = true;
+      return !refusedRight;
+    };
+    const doc = this.session ? await this.session.run(send, sessionDead, scope) : await send(this.token ?? '');
     const error = wireError(doc, this.scrub);
     if (error) {
-      const mapped = this.scrubbed(this.mapWireError(error));
+      // The fixed token's refusal, or a renewed session's, has not been asked about yet.
+      if (isAuthError(error) && !refusedRight) await sessionDead(doc);
+      const mapped = this.scrubbed(this.mapWireError(error, func, refusedRight));
       // Reads are the calls marked idempotent (list funcs are form POSTs too).
       throw idempotent ? refusedRead(mapped) : mapped;
     }
@@ -111,10 +133,22 @@ export class ZomroClient {
     return message === error.message ? error : new GatewayError(error.code, message, error.details);
   }
 
-  private mapWireError(error: ZomroWireError): GatewayError {
+  /**
+   * `func=keepalive` with `session`: live when answered without an error. An
+   * `access` or `auth` error is a dead session; so is any other error (a
+   * panel without the func): the reading before the keepalive was asked.
+   */
+  private async isAlive(session: string, scope: UpstreamScope): Promise<boolean> {
+    const doc = await this.post({ func: 'keepalive', out: 'json', auth: session }, 'keepalive', true, scope);
+    return wireError(doc, this.scrub) === null;
+  }
+
+  private mapWireError(error: ZomroWireError, func: string, refusedRight: boolean): GatewayError {
     const provider = this.upstream.providerId;
     const type = clipProviderCode(error.type, 'error');
     const message = clipProviderMessage(error.message, `BILLmanager error "${type}"`);
+    // As Danube's 403 "permission denied": the provider's refusal (PROVIDER_ERROR), no login, the session kept.
+    if (refusedRight) return providerError(provider, `provider ${provider} refused ${func} to the gateway's account, whose session is live (the account lacks the right; a new login would not change it): ${message}`, type);
     if (isAuthError(error)) {
       return this.session
         ? providerError(provider, `provider ${provider} refused the gateway's session right after a fresh login: ${message}`, type)
@@ -131,7 +165,7 @@ export class ZomroClient {
   }
 }
 
-const isAuthError = (error: ZomroWireError | null): boolean => error !== null && AUTH_TYPES.has(error.type.toLowerCase());
+const isAuthError = (error: ZomroWireError | null): error is ZomroWireError => error !== null && AUTH_TYPES.has(error.type.toLowerCase());
 
 /**
  * The fields a validation error names: `$object` as a field -> [messages]

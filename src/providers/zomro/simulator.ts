@@ -102,6 +102,18 @@ export class ZomroSimulator extends ProviderSimulator {
   imageSizeWhileSaving: '' | '0' = '';
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
+  /**
+   * Funcs the account may not use: a live session calling one is refused with
+   * `access`, "Insufficient privileges to perform function ...", the very
+   * answer a dead session gets (BILLmanager's rights check; Zomro's panel
+   * tells the two apart only with func=keepalive).
+   */
+  readonly forbiddenFuncs = new Set<string>();
+  /**
+   * A refused right quotes the session it was sent with. Not seen in
+   * BILLmanager's documents: a hostile reading, for the scrubber's tests.
+   */
+  accessRefusalsQuoteSession = false;
   readonly instances = new Map<string, SimInstance>();
   readonly backups = new Map<string, SimBackup>();
   readonly schedules = new Map<string, SimSchedule>();
@@ -171,6 +183,13 @@ export class ZomroSimulator extends ProviderSimulator {
     // "Insufficient privileges to perform function" (its checkIfTokenAlive matches those
     // words, and func=keepalive then answers $type 'access' for a dead session).
     if (!this.authorised(form)) return error('access', `Insufficient privileges to perform function ${func}`, func);
+    // The session is live here: keepalive answers a document without `error` (the panel's
+    // getCurrentSessionStatus reads only that), and has done its job of touching the session.
+    if (func === 'keepalive') return docOf({});
+    if (this.forbiddenFuncs.has(func)) {
+      const quoted = this.accessRefusalsQuoteSession ? ` (session ${form.get('auth') ?? ''})` : '';
+      return error('access', `Insufficient privileges to perform function ${func}${quoted}`, func);
+    }
     const plid = form.get('plid') ?? form.get('elid') ?? '';
     switch (func) {
       case 'instances':
