@@ -6,7 +6,7 @@ import type { Instance } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
-import { paginate } from './pagination.js';
+import { pageOfMatches } from './protection-pages.js';
 import { toProviderError } from './provider-errors.js';
 import { appendAll } from '../domain/arrays.js';
 import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from './request-reads.js';
@@ -127,8 +127,10 @@ export class ProtectionReader {
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
     const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
-    const matching = items.filter((item) => wanted.has(item.protection.status)).map((item) => item.instance);
-    return paginate(matching, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
+    // Paged by place among all instances, not among the matches: see pageOfMatches.
+    const all = items.map((item) => item.instance);
+    const matches = (index: number) => wanted.has((items[index] as ProtectedInstance).protection.status);
+    return pageOfMatches(all, matches, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {
