@@ -1,4 +1,4 @@
-import { nextRunAt } from './schedule.js';
+import { nextRunOf } from './schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule } from './types.js';
 
 export const PROTECTION_STATUSES = ['PROTECTED', 'STALE', 'UNPROTECTED', 'UNKNOWN'] as const;
@@ -141,7 +141,7 @@ function scheduledRuns(schedules: readonly BackupSchedule[] | null, definitions:
   let next: Date | null = null;
   let count = 0;
   for (const schedule of crons) {
-    const at = nextRunAt(schedule.cron, schedule.timezone, now);
+    const at = nextRunOf(schedule, now);
     // A cron that never fires again schedules nothing.
     if (!at) continue;
     count++;

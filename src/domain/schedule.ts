@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { badInput } from './errors.js';
-import { WEEKDAYS, type Weekday } from './types.js';
+import { nextRepeatRun } from './schedule-repeat.js';
+import { WEEKDAYS, type BackupSchedule, type Weekday } from './types.js';
 
 /** Longest cron string we accept; real five-field expressions are far shorter. */
 const MAX_CRON_LENGTH = 200;
@@ -101,4 +102,9 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
   if (nextRuns.size >= MAX_REMEMBERED) nextRuns.clear();
   if (next) nextRuns.set(key, { from: at, next });
   return next;
+}
+
+/** The next run of a schedule after `now`: by its repeat where cron cannot say it (see BackupSchedule.repeat), else by its cron. */
+export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat'>, now: Date = new Date()): Date | null {
+  return schedule.repeat ? nextRepeatRun(schedule.repeat, schedule.timezone, now) : nextRunAt(schedule.cron, schedule.timezone, now);
 }

@@ -91,9 +91,23 @@ export interface BackupSchedule extends ProviderOwned {
   /** Five-field cron, minute hour dom month dow, in `timezone`. */
   cron: string;
   timezone: string;
+  /**
+   * Where the schedule repeats every N units from a start, which no cron can
+   * say (OnApp "every 2 days" from its start_at): then the runs come from
+   * this, and `cron` is only the time of day and the day it shows.
+   */
+  repeat?: ScheduleRepeat;
   createdAt: Date | null;
   /** The provider's record, secrets and hidden fields removed (publicRaw). */
   raw: RawRecord;
+}
+
+/** Runs at `fromMs` and every `every` `unit`s after it, on the wall clock of the schedule's timezone. */
+export interface ScheduleRepeat {
+  /** Epoch milliseconds (a number, so it reads back the same from any cache). */
+  fromMs: number;
+  every: number;
+  unit: 'days' | 'weeks' | 'months' | 'years';
 }
 
 export interface BackupDefinition extends ProviderOwned {

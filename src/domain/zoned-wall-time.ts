@@ -15,6 +15,19 @@ export function zonedWallTimeToUtc(fields: WallFields, timezone: string): Date |
   return dateInWindow(guess);
 }
 
+/** The wall-clock fields `instant` shows in an IANA zone (the inverse of zonedWallTimeToUtc). */
+export function wallFieldsIn(instant: number, timezone: string): WallFields {
+  const wall = new Date(instant + zoneOffsetMs(instant, timezone));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
 /** Building an Intl.DateTimeFormat costs far more than using one: one per zone. */
 const formats = new Map<string, Intl.DateTimeFormat>();
 

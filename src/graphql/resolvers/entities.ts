@@ -1,4 +1,4 @@
-import { describeCron, nextRunAt } from '../../domain/schedule.js';
+import { describeCron, nextRunOf } from '../../domain/schedule.js';
 import type { BackupSchedule } from '../../domain/types.js';
 import { backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, statusOf } from '../../gateway/entity-links.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
@@ -46,7 +46,7 @@ export const entityResolvers: Resolvers = {
     ...ownedFields(scheduleId),
     weekdays: (schedule) => summary(schedule).weekdays,
     time: (schedule) => summary(schedule).time,
-    nextRunAt: (schedule) => nextRunAt(schedule.cron, schedule.timezone),
+    nextRunAt: (schedule) => nextRunOf(schedule),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupSchedule'),
   },
   BackupDefinition: {

@@ -1,4 +1,4 @@
-import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance } from '../../domain/types.js';
+import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, ScheduleRepeat } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { GIB, KIB, MIB, toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
@@ -92,6 +92,23 @@ export function scheduleCron(row: Row, timezone: string): string {
   }
 }
 
+const REPEAT_UNITS = new Set<ScheduleRepeat['unit']>(['days', 'weeks', 'months', 'years']);
+
+/**
+ * Every N > 1 periods from `start_at` has no cron: a day step of 2 fires on the
+ * odd days of each month whatever day the schedule started, and weeks or
+ * years ignored N, so nextRunAt named runs that never came (every 2 days
+ * from the 2nd: "tomorrow, the 3rd"; every 2 weeks: a week early). The
+ * runs then come from the start and the step (see nextRunOf).
+ */
+export function scheduleRepeat(row: Row): { repeat?: ScheduleRepeat } {
+  const every = Math.max(1, toNumber(row.duration) || 1);
+  const unit = typeof row.period === 'string' && REPEAT_UNITS.has(row.period as ScheduleRepeat['unit']) ? (row.period as ScheduleRepeat['unit']) : 'days';
+  if (every === 1 || !Number.isInteger(every)) return {};
+  const from = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
+  return { repeat: { fromMs: from.getTime(), every, unit } };
+}
+
 const WEEKDAY_NUMBER: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Building an Intl.DateTimeFormat costs far more than using one (issue 14: 5% of an uncached dashboard's CPU): one per zone. */
@@ -121,6 +138,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     name: `${toStringOrNull(row.action) ?? 'autobackup'} every ${toStringOrNull(row.duration) ?? 1} ${toStringOrNull(row.period) ?? 'days'}`,
     cron: scheduleCron(row, timezone),
     timezone,
+    ...scheduleRepeat(row),
     createdAt: parseUtcDate(row.created_at),
     raw: publicRaw(row, ONAPP_RAW_HIDDEN),
   };

@@ -1,0 +1,66 @@
+import type { ScheduleRepeat } from './types.js';
+import { utcMsOfWallFields } from './wall-fields.js';
+import { wallFieldsIn, zonedWallTimeToUtc } from './zoned-wall-time.js';
+
+const DAY_MS = 86_400_000;
+/** Enough for any start day to come round again (29 February every 5 years: 20 steps). */
+const MAX_STEPS = 400;
+
+/**
+ * The first run of `repeat` after `now`: the start's wall-clock time in
+ * `timezone`, every N days (weeks: 7N days) or N months (years: 12N) later.
+ * A day the month lacks (the 31st, 29 February) is skipped, as cron skips
+ * it. Null when the start is no date or no run comes within MAX_STEPS.
+ */
+export function nextRepeatRun(repeat: ScheduleRepeat, timezone: string, now: Date): Date | null {
+  if (!Number.isFinite(repeat.fromMs) || !Number.isInteger(repeat.every) || repeat.every < 1) return null;
+  const start = wallFieldsIn(repeat.fromMs, timezone);
+  const at = now.getTime();
+  const byDays = repeat.unit === 'days' || repeat.unit === 'weeks';
+  const step = repeat.every * (repeat.unit === 'weeks' ? 7 : repeat.unit === 'years' ? 12 : 1);
+  // Start one step early: a DST change moves a run by an hour either way.
+  const elapsed = byDays ? (at - repeat.fromMs) / DAY_MS : monthsBetween(start, wallFieldsIn(at, timezone));
+  const first = Math.max(0, Math.floor(elapsed / step) - 1);
+  for (let k = first; k < first + MAX_STEPS; k++) {
+    const fields = byDays ? plusDays(start, k * step) : plusMonths(start, k * step);
+    const run = fields ? firstInstantOf(fields, timezone) : null;
+    if (run && run.getTime() > at) return run;
+  }
+  return null;
+}
+
+type Fields = ReturnType<typeof wallFieldsIn>;
+
+/** DST shifts: an hour nearly everywhere, half an hour at Lord Howe Island. */
+const SHIFTS_MS = [3_600_000, 1_800_000];
+
+/**
+ * The instant a wall time names; of the two an autumn repeat gives it, the
+ * first, as cron runs it once at its first showing. Otherwise a run already
+ * made at the first would be promised again at the second.
+ */
+function firstInstantOf(fields: Fields, timezone: string): Date | null {
+  const run = zonedWallTimeToUtc(fields, timezone);
+  if (!run) return null;
+  for (const shift of SHIFTS_MS) {
+    const earlier = wallFieldsIn(run.getTime() - shift, timezone);
+    if (earlier.year === fields.year && earlier.month === fields.month && earlier.day === fields.day && earlier.hour === fields.hour && earlier.minute === fields.minute) return new Date(run.getTime() - shift);
+  }
+  return run;
+}
+
+const monthsBetween = (from: Fields, to: Fields): number => (to.year - from.year) * 12 + (to.month - from.month);
+
+function plusDays(start: Fields, days: number): Fields | null {
+  const midnight = utcMsOfWallFields({ ...start, hour: 0, minute: 0, second: 0 });
+  if (midnight === null) return null;
+  const date = new Date(midnight + days * DAY_MS);
+  return { ...start, year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+/** Null when the month has no such day: utcMsOfWallFields (via zonedWallTimeToUtc) never rolls over, and this must not either. */
+function plusMonths(start: Fields, months: number): Fields | null {
+  const index = start.year * 12 + (start.month - 1) + months;
+  const fields = { ...start, year: Math.floor(index / 12), month: (index % 12) + 1 };
+  return utcMsOfWallFields(fields) === null ? null : fields;
+}
