@@ -59,6 +59,16 @@ const settle = <T>(load: Promise<T>): Promise<T | Error> =>
  * backups, schedules and definitions, so it costs exactly those upstream calls.
  */
 export class ProtectionReader {
+  /**
+   * The nodes of protection-filtered lists, each with the verdict that put it
+   * there. A node's `protection` without its own `rpoHours` answers this one:
+   * judged again at the account's objective, a row of
+   * `instances(filter: { protection: [PROTECTED], rpoHours: 168 })` said STALE
+   * for a backup two days old. Nodes are copies, so the same instance read
+   * elsewhere in the request keeps its own verdict.
+   */
+  private readonly listed = new WeakMap<Instance, Protection>();
+
   constructor(
     private readonly reads: RequestReads,
     private readonly settings: ProtectionSettings,
@@ -69,6 +79,12 @@ export class ProtectionReader {
   rpoFor(providerId: string, requested?: number | null): number {
     if (requested != null) return checkInteger(requested, 'rpoHours', 1, MAX_RPO_HOURS);
     return this.settings.perProvider[providerId] ?? this.settings.rpoHours;
+  }
+
+  /** `Instance.protection`: the verdict of the filtered list the node came from, unless the field asks its own objective. */
+  protectionField(instance: Instance, requestedRpo: number | null): Promise<Protection> | Protection {
+    const listed = requestedRpo == null ? this.listed.get(instance) : undefined;
+    return listed ?? this.of(instance, requestedRpo);
   }
 
   async of(instance: Instance, requestedRpo?: number | null): Promise<Protection> {
@@ -128,7 +144,12 @@ export class ProtectionReader {
     const wanted = new Set(statuses);
     const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
     // Paged by place among all instances, not among the matches: see pageOfMatches.
-    const all = items.map((item) => item.instance);
+    const all = items.map((item) => {
+      if (!wanted.has(item.protection.status)) return item.instance;
+      const node = { ...item.instance };
+      this.listed.set(node, item.protection);
+      return node;
+    });
     const matches = (index: number) => wanted.has((items[index] as ProtectedInstance).protection.status);
     return pageOfMatches(all, matches, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
   }

@@ -16,7 +16,7 @@ export const protectionResolvers: Resolvers = {
       runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input))),
   },
   Instance: {
-    protection: (instance, { rpoHours }, { reads }) => protectionReader(reads).of(instance, rpoHours ?? null),
+    protection: (instance, { rpoHours }, { reads }) => protectionReader(reads).protectionField(instance, rpoHours ?? null),
   },
   Protection: {
     lastBackupAt: (protection) => protection.lastBackup?.createdAt ?? null,
