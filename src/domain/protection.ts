@@ -9,6 +9,7 @@ export type ProtectionReason =
   | 'RECENT_BACKUP_SCHEDULED'
   | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED'
   | 'RECENT_BACKUP_NOTHING_SCHEDULED'
+  | 'RECENT_BACKUP_OTHER_DISK_SCHEDULED'
   | 'BACKUP_TOO_OLD'
   | 'BACKUP_AGE_UNKNOWN'
   | 'BACKUP_DATED_IN_FUTURE'
@@ -71,14 +72,16 @@ export interface Protection {
  *
  * - UNKNOWN: a list the rule needs could not be read. Never guessed.
  * - PROTECTED: the newest AVAILABLE backup is within `rpoHours` of `now`, and
- *   something is scheduled; or the provider lists no schedules at all
+ *   something is scheduled (where schedules name disks, a backup within
+ *   `rpoHours` is of a scheduled disk, or of no named disk); or the provider lists no schedules at all
  *   (ZStack) and the backup is recent: the gateway judges by the backup alone
  *   there (`scheduleKnown: false` says so).
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
  *   date to show it is not, or only a date more than
  *   FUTURE_TOLERANCE_HOURS ahead, which shows nothing); or there is none yet
  *   while something is scheduled; or it is recent but nothing is scheduled
- *   to make the next one, so protection runs out within `rpoHours`.
+ *   to make the next one, so protection runs out within `rpoHours` (or
+ *   only other disks are scheduled: RECENT_BACKUP_OTHER_DISK_SCHEDULED).
  * - UNPROTECTED: no AVAILABLE backup, and nothing scheduled (or, where
  *   schedules cannot be listed, no AVAILABLE backup: nothing to restore).
  */
@@ -104,7 +107,16 @@ export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date
   // A date up to FUTURE_TOLERANCE_HOURS ahead (clock skew) counts as recent.
   if (now.getTime() - lastBackup.createdAt.getTime() > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
   if (scheduled === null) return { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULE_NOT_LISTED' };
-  return scheduled ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
+  if (!scheduled) return { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
+  const sameDisk = runs.anyDisk || usable.some((backup) => isRecent(backup, rpoHours, now, latestBelievable) && (backup.diskId === null || runs.disks.has(backup.diskId)));
+  return sameDisk ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_OTHER_DISK_SCHEDULED' };
+}
+
+/** Within the objective by a believable date (up to FUTURE_TOLERANCE_HOURS ahead). */
+function isRecent(backup: Backup, rpoHours: number, now: Date, latestBelievable: number): boolean {
+  if (!backup.createdAt) return false;
+  const at = backup.createdAt.getTime();
+  return at <= latestBelievable && now.getTime() - at <= rpoHours * HOUR_MS;
 }
 
 /** Below every Date's time (at most 8.64e15 ms either side of the epoch), above no date. */
@@ -136,16 +148,31 @@ function rankOf(backup: Backup, latestBelievable: number): number {
 }
 
 /** Definitions say what runs where the provider has them (an inactive one runs nothing); schedules elsewhere. */
-function scheduledRuns(schedules: readonly BackupSchedule[] | null, definitions: readonly BackupDefinition[] | null, now: Date): { count: number; next: Date | null } {
+/**
+ * What runs, and on which disks. Where the provider schedules per disk
+ * (OnApp, Danube), a schedule of the data disk does nothing for the system
+ * disk: a recent manual backup of one disk and a schedule of another read as
+ * PROTECTED, though that backup is never renewed and the scheduled disk may
+ * have none. `anyDisk`: some schedule names no disk (Zomro), so any backup counts.
+ */
+function scheduledRuns(
+  schedules: readonly BackupSchedule[] | null,
+  definitions: readonly BackupDefinition[] | null,
+  now: Date,
+): { count: number; next: Date | null; disks: Set<string>; anyDisk: boolean } {
   const crons = definitions !== null ? definitions.filter((definition) => definition.active).map((definition) => definition.schedule) : (schedules ?? []);
   let next: Date | null = null;
   let count = 0;
+  const disks = new Set<string>();
+  let anyDisk = false;
   for (const schedule of crons) {
     const at = nextRunOf(schedule, now);
     // A cron that never fires again schedules nothing.
     if (!at) continue;
     count++;
+    if (schedule.diskId === undefined) anyDisk = true;
+    else disks.add(schedule.diskId);
     if (!next || at < next) next = at;
   }
-  return { count, next };
+  return { count, next, disks, anyDisk };
 }

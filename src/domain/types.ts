@@ -97,6 +97,8 @@ export interface BackupSchedule extends ProviderOwned {
    * this, and `cron` is only the time of day and the day it shows.
    */
   repeat?: ScheduleRepeat;
+  /** The disk it backs up, where the provider schedules per disk (OnApp schedules, Danube definitions); as Backup.diskId. */
+  diskId?: string;
   createdAt: Date | null;
   /** The provider's record, secrets and hidden fields removed (publicRaw). */
   raw: RawRecord;

@@ -774,6 +774,8 @@ export type ProtectionReason =
   | 'PROVIDER_FAILED'
   /** STALE: a recent usable backup, but nothing is scheduled to make the next one. */
   | 'RECENT_BACKUP_NOTHING_SCHEDULED'
+  /** STALE: a recent usable backup, but only other disks than its own are scheduled (OnApp schedules, Danube definitions are per disk): nothing renews it. */
+  | 'RECENT_BACKUP_OTHER_DISK_SCHEDULED'
   /** PROTECTED: a recent usable backup and a schedule. */
   | 'RECENT_BACKUP_SCHEDULED'
   /** PROTECTED: a recent usable backup; the provider lists no schedules (ZStack). */
@@ -800,7 +802,9 @@ export type ProtectionReason =
  * What "scheduled" means per provider:
  *
  * - Zomro: a Fleio backup schedule on the instance.
- * - OnApp: a backup schedule on one of the instance's disks.
+ * - OnApp: a backup schedule on one of the instance's disks. Schedules (and
+ *   Danube definitions) are per disk: PROTECTED needs a recent backup of a
+ *   scheduled disk (else STALE, RECENT_BACKUP_OTHER_DISK_SCHEDULED).
  * - Danube: an active backup definition (an inactive one runs nothing).
  * - ZStack: the API lists no schedules (no LIST_SCHEDULES capability), so the
  *   gateway cannot know: `scheduleKnown` is false, `scheduled` null, and the

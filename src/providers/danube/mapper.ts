@@ -102,6 +102,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     // Danube's schedules are cron in UTC.
     cron: cronText(row.schedule, providerId),
     timezone: 'UTC',
+    diskId: String(diskId),
     createdAt: parseUtcDate(row.created),
     raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };

@@ -139,6 +139,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     cron: scheduleCron(row, timezone),
     timezone,
     ...scheduleRepeat(row),
+    diskId,
     createdAt: parseUtcDate(row.created_at),
     raw: publicRaw(row, ONAPP_RAW_HIDDEN),
   };
