@@ -6,17 +6,11 @@ import { protectionReader, type ProtectionCounts } from '../gateway/protection.j
 import { RequestReads } from '../gateway/request-reads.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import { cancellationController } from '../server/request-signal.js';
+import { isSweepResult, type SweepResult } from './sweep-result.js';
 
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
 
-/** What the last sweep found, as plain data in the shared store: every replica exports the same figures. */
-interface SweepResult {
-  finishedAt: number;
-  seconds: number;
-  providers: Array<{ id: string; counts: ProtectionCounts }>;
-  failedProviders: string[];
-}
 
 /**
  * How long a claim holds off the other replicas: a tenth (at most a second)
@@ -167,9 +161,11 @@ export class ProtectionSweep {
     await this.services.store.set(RESULT_KEY, result, Math.max(3 * this.intervalMs, 60_000));
   }
 
+  /** The last result, or undefined: none, or one of another shape (see isSweepResult; the gauges then go absent). */
   private async latest(): Promise<SweepResult | undefined> {
     try {
-      return await this.services.store.get<SweepResult>(RESULT_KEY);
+      const result = await this.services.store.get<unknown>(RESULT_KEY);
+      return isSweepResult(result) ? result : undefined;
     } catch (error) {
       this.logger.warn({ err: error }, 'could not read the last protection sweep');
       return undefined;

@@ -1,0 +1,31 @@
+import type { ProtectionCounts } from '../gateway/protection.js';
+
+/** What the last sweep found, as plain data in the shared store: every replica exports the same figures. */
+export interface SweepResult {
+  finishedAt: number;
+  seconds: number;
+  providers: Array<{ id: string; counts: ProtectionCounts }>;
+  failedProviders: string[];
+}
+
+const COUNT_FIELDS: ReadonlyArray<keyof ProtectionCounts> = ['instances', 'protected', 'stale', 'unprotected', 'unknown'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+const isCounts = (value: unknown): boolean => isRecord(value) && COUNT_FIELDS.every((field) => isCount(value[field]));
+
+/**
+ * Whether a result read from the shared store is one this version writes.
+ * It is read at every scrape, and Redis is shared with replicas of other
+ * versions (and anyone else who writes there): a result of another shape
+ * (providers not a list, a provider without counts, a time that is not a
+ * number) threw inside the gauges' collect, and /metrics answered 500 with
+ * none of the gateway's metrics until the next sweep replaced it.
+ */
+export function isSweepResult(value: unknown): value is SweepResult {
+  if (!isRecord(value) || !isCount(value.finishedAt) || !isCount(value.seconds)) return false;
+  const { providers, failedProviders } = value;
+  if (!Array.isArray(providers) || !Array.isArray(failedProviders)) return false;
+  if (!failedProviders.every((id) => typeof id === 'string')) return false;
+  return providers.every((provider: unknown) => isRecord(provider) && typeof provider.id === 'string' && isCounts(provider.counts));
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../src/state/redis-store.js';
+import { encodeStored } from '../../src/state/stored-json.js';
+import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
+
+/**
+ * The last sweep's result is read from Redis at every scrape. A value of
+ * another shape there (another version's, another writer's, a truncated
+ * write) must cost the protection gauges, never the whole of /metrics.
+ */
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+const FOREIGN: ReadonlyArray<[string, string]> = [
+  ['providers not a list', encodeStored({ finishedAt: Date.now(), seconds: 1, providers: 'zstack-test', failedProviders: [] })],
+  ['a provider without counts', encodeStored({ finishedAt: Date.now(), seconds: 1, providers: [{ id: 'zstack-test' }], failedProviders: [] })],
+  ['times that are not numbers', encodeStored({ finishedAt: 'yesterday', seconds: null, providers: [], failedProviders: [] })],
+  ['failed providers not a list of names', encodeStored({ finishedAt: Date.now(), seconds: 1, providers: [], failedProviders: [{ id: 1 }] })],
+  ['not JSON at all', 'not json {'],
+];
+
+describe.skipIf(!redis.url)(redisSuite('protection sweep results of another shape in Redis', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let harness: Harness;
+  let writer: Redis;
+
+  beforeAll(async () => {
+    // A sweep an hour apart: the test's own writes stay in place while it scrapes.
+    harness = await startHarness({ kinds: ['zstack'], store: new RedisStore(redis.url as string, prefix), configure: withSettings({ protection: { sweepIntervalMs: 3_600_000 } }) });
+    writer = new Redis(redis.url as string);
+    await eventually(() => writer.exists(`${prefix}protection-sweep:result`), (count) => count === 1);
+  });
+  afterAll(async () => {
+    await writer?.del(`${prefix}protection-sweep:result`, `${prefix}protection-sweep:lease`);
+    await writer?.quit();
+    await harness?.close();
+  });
+
+  it.each(FOREIGN)('%s: /metrics still answers, without the protection gauges', async (_name, text) => {
+    await writer.set(`${prefix}protection-sweep:result`, text, 'PX', 60_000);
+    const response = await fetch(`${harness.gateway.adminUrl}/metrics`);
+    const body = await response.text();
+    expect(response.status).toBe(200);
+    expect(body).toContain('backup_graph_upstream_breaker_state');
+    expect(body).not.toMatch(/^backup_graph_protection_instances\{/m);
+    expect(body).not.toMatch(/^backup_graph_protection_provider_failed\{/m);
+    // Unlabelled gauges read 0 without a result, as when no sweep has stored one.
+    expect(body).toMatch(/^backup_graph_protection_sweep_timestamp_seconds 0$/m);
+  });
+});
