@@ -134,7 +134,7 @@ export class ReadCache {
         const generation = generations.get(instances[index] as string) as string;
         if (mark && !mark.generations.has(instances[index] as string)) mark.generations.set(instances[index] as string, generation);
         const entry = values[index];
-        const served = entry !== undefined && tokenOf(values[keys.length + index]) === generation && isCachedList(entry, (addresses[position] as CacheAddress).providerId);
+        const served = entry !== undefined && tokenOf(values[keys.length + index]) === generation && isCachedList(entry, (addresses[position] as CacheAddress).providerId, (addresses[position] as CacheAddress).kind);
         results[position] = served ? (entry as T) : undefined;
       });
     } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { encodeStored } from '../../src/state/stored-json.js';
+import { decodeStored, encodeStored } from '../../src/state/stored-json.js';
 import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
@@ -64,6 +64,33 @@ describe.skipIf(!redis.url)(redisSuite('read cache entries of another shape in R
     const fresh = await harness.gql(INSTANCES);
     expect(fresh.errors).toBeUndefined();
     await raw.set(await keyOf('instances'), value, 'PX', 60_000);
+    const answer = await harness.gql(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual(fresh.data);
+  });
+
+  /** The entry this version wrote, each record without `field`: what a replica whose records lacked it writes. */
+  const withoutField = async (key: string, field: string): Promise<void> => {
+    const text = await raw.get(key);
+    const records = decodeStored<Array<Record<string, unknown>>>(text as string);
+    expect(records.length).toBeGreaterThan(0);
+    await raw.set(key, encodeStored(records.map(({ [field]: _dropped, ...rest }) => rest)), 'PX', 60_000);
+  };
+
+  it.each(['keyExtra', 'status', 'name'])("reads an instance's backups from the provider past cached backups without %s (another version's)", async (field) => {
+    const query = 'query($id: ID!) { instance(id: $id) { backups { id name status } } }';
+    const fresh = await harness.gql(query, { id: instanceId });
+    expect(fresh.errors).toBeUndefined();
+    await withoutField(await keyOf('backups'), field);
+    const answer = await harness.gql(query, { id: instanceId });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual(fresh.data);
+  });
+
+  it('reads the instance list from the provider past cached instances without names (another version\'s)', async () => {
+    const fresh = await harness.gql(INSTANCES);
+    expect(fresh.errors).toBeUndefined();
+    await withoutField(await keyOf('instances'), 'name');
     const answer = await harness.gql(INSTANCES);
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toEqual(fresh.data);

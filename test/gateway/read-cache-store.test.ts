@@ -9,8 +9,11 @@ import { redisSuite, testRedis } from '../helpers/redis.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 const backupsOf = (nativeId: string) => ({ providerId: 'acct', kind: 'backups', nativeId });
-/** A cached record of the account, as the Redis store serves only those (see cached-list-shape.ts). */
-const record = (nativeId: string, fields: Record<string, unknown> = {}): Record<string, unknown> & { providerId: string; nativeId: string } => ({ providerId: 'acct', nativeId, ...fields });
+/** A whole backup of the account, as the Redis store serves only those (see cached-list-shape.ts, cached-record-shape.ts). */
+const record = (nativeId: string, fields: Record<string, unknown> = {}): Record<string, unknown> & { providerId: string; nativeId: string } => ({
+  providerId: 'acct', nativeId, instanceNativeId: '1', keyExtra: [], name: nativeId, status: 'AVAILABLE', origin: null, mode: null, createdAt: null, sizeBytes: null, protected: false,
+  diskId: null, minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {}, ...fields,
+});
 
 const stores: Array<readonly [string, () => KeyValueStore]> = [['memory', () => new MemoryStore()]];
 if (redis.url) stores.push(['redis', () => new RedisStore(redis.url as string, `backup-graph-test:${randomUUID()}:`)]);

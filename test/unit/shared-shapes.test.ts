@@ -6,10 +6,38 @@ import { isCachedList } from '../../src/gateway/cached-list-shape.js';
 // What another replica (or another version, or another writer) put in the shared store or on
 // the bus is read, not trusted.
 
+const instance = (nativeId: string, providerId = 'a'): Record<string, unknown> => ({ providerId, nativeId, name: `vm-${nativeId}`, state: null, raw: {} });
+const schedule = { providerId: 'a', nativeId: 's1', instanceNativeId: '1', keyExtra: [], name: 'daily', cron: '0 3 * * *', timezone: 'UTC', createdAt: null, raw: {} };
+const backup = {
+  providerId: 'a', nativeId: 'b1', instanceNativeId: '1', keyExtra: [], name: 'b', status: 'AVAILABLE', origin: null, mode: 'FULL', createdAt: new Date(0), sizeBytes: 1,
+  protected: false, diskId: null, minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {},
+};
+const definition = {
+  providerId: 'a', nativeId: 'd1', instanceNativeId: '1', keyExtra: [], name: 'd', diskId: 1, schedule, retention: 7, active: true, compression: null,
+  bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null, raw: {},
+};
+
 describe('a list read from the shared read cache', () => {
-  it('is served when it is a list of records of the account it is filed under, an empty one included', () => {
-    expect(isCachedList([], 'a')).toBe(true);
-    expect(isCachedList([{ providerId: 'a', nativeId: '1' }, { providerId: 'a', nativeId: '2', name: 'x' }], 'a')).toBe(true);
+  it('is served when it is a list of whole records of its kind of the account it is filed under, an empty one included', () => {
+    expect(isCachedList([], 'a', 'backups')).toBe(true);
+    expect(isCachedList([instance('1'), { ...instance('2'), extra: 'kept' }], 'a', 'instances')).toBe(true);
+    expect(isCachedList([backup], 'a', 'backups')).toBe(true);
+    expect(isCachedList([schedule], 'a', 'schedules')).toBe(true);
+    expect(isCachedList([definition], 'a', 'definitions')).toBe(true);
+  });
+
+  // An older or newer replica's records: a field fewer, a value this version has no word for.
+  it.each([
+    ['an instance without a name', 'instances', [{ providerId: 'a', nativeId: '1', state: null, raw: {} }]],
+    ['a backup without keyExtra', 'backups', [{ ...backup, keyExtra: undefined }]],
+    ['a backup of a status this version does not know', 'backups', [{ ...backup, status: 'ARCHIVED' }]],
+    ['a backup whose date is text', 'backups', [{ ...backup, createdAt: '2024-01-01T00:00:00Z' }]],
+    ['a schedule without a cron', 'schedules', [{ ...schedule, cron: null }]],
+    ['a definition whose schedule lacks a field', 'definitions', [{ ...definition, schedule: { ...schedule, timezone: undefined } }]],
+    ['records of one kind filed as another', 'backups', [instance('1')]],
+    ['a kind this version does not cache', 'snapshots', [instance('1')]],
+  ])('is a miss when it holds %s', (_name, kind, value) => {
+    expect(isCachedList(value, 'a', kind)).toBe(false);
   });
 
   it.each([
@@ -19,13 +47,13 @@ describe('a list read from the shared read cache', () => {
     ['a list holding null', [null]],
     ['a list holding text', ['1']],
     ['a list holding a number', [1]],
-    ['a record of another account', [{ providerId: 'b', nativeId: '1' }]],
+    ['a record of another account', [instance('1', 'b')]],
     ['a record with no account', [{ nativeId: '1' }]],
     ['a record whose native id is no text', [{ providerId: 'a', nativeId: 1 }]],
     ['a record with no native id', [{ providerId: 'a' }]],
-    ['a bad record after good ones', [{ providerId: 'a', nativeId: '1' }, { providerId: 'b', nativeId: '2' }]],
+    ['a bad record after good ones', [instance('1'), instance('2', 'b')]],
   ])('is a miss when it is %s', (_name, value) => {
-    expect(isCachedList(value, 'a')).toBe(false);
+    expect(isCachedList(value, 'a', 'instances')).toBe(false);
   });
 });
 

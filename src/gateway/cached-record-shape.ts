@@ -1,0 +1,121 @@
+import type { Backup, BackupDefinition, BackupMode, BackupOrigin, BackupSchedule, BackupStatus, Compression, Instance } from '../domain/types.js';
+
+/**
+ * Whether a record read from the shared read cache carries every field this
+ * version's resolvers read, each of its type. Replicas of two versions share
+ * Redis during a rolling upgrade: a record written by one whose Backup had a
+ * field fewer (or an enum value more) passed the list check (a list of
+ * records of the account) and was served, and each such field failed with
+ * INTERNAL_SERVER_ERROR, `backupId` throwing on a missing keyExtra; an
+ * instance list without names answered the whole `instances` query with
+ * `data: null`, for as long as the older replicas kept writing it.
+ *
+ * One check per field of each domain type, mapped from the type itself: a
+ * field added to Backup without a check here does not compile.
+ */
+type Check = (value: unknown) => boolean;
+type Fields<T> = { readonly [K in keyof T]-?: Check };
+
+const isString: Check = (value) => typeof value === 'string';
+const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+const isBoolean: Check = (value) => typeof value === 'boolean';
+// An invalid Date is still one: the provider's answer read fresh would hold the same.
+const isDate: Check = (value) => value instanceof Date;
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isStrings: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const orNull = (check: Check): Check => (value) => value === null || check(value);
+/** Every value of a string union, written out as a record so a value added to the union must be added here. */
+const oneOf = <T extends string>(values: Record<T, true>): Check => {
+  const allowed: ReadonlySet<unknown> = new Set(Object.keys(values));
+  return (value) => allowed.has(value);
+};
+
+const BACKUP_STATUS = oneOf<BackupStatus>({ PENDING: true, CREATING: true, AVAILABLE: true, RESTORING: true, DELETING: true, FAILED: true, UNKNOWN: true });
+const BACKUP_ORIGIN = oneOf<BackupOrigin>({ MANUAL: true, SCHEDULED: true });
+const BACKUP_MODE = oneOf<BackupMode>({ FULL: true, INCREMENTAL: true });
+const COMPRESSION = oneOf<Compression>({ NONE: true, GZIP: true, BZIP2: true, XZ: true });
+
+const INSTANCE: Fields<Instance> = { providerId: isString, nativeId: isString, name: isString, state: orNull(isString), raw: isRecord };
+
+const BACKUP: Fields<Backup> = {
+  providerId: isString,
+  nativeId: isString,
+  instanceNativeId: orNull(isString),
+  keyExtra: isStrings,
+  name: isString,
+  status: BACKUP_STATUS,
+  origin: orNull(BACKUP_ORIGIN),
+  mode: orNull(BACKUP_MODE),
+  createdAt: orNull(isDate),
+  sizeBytes: orNull(isNumber),
+  protected: isBoolean,
+  diskId: orNull(isString),
+  minDiskBytes: orNull(isNumber),
+  minRamBytes: orNull(isNumber),
+  osDistro: orNull(isString),
+  osVersion: orNull(isString),
+  region: orNull(isString),
+  note: orNull(isString),
+  definitionName: orNull(isString),
+  raw: isRecord,
+};
+
+const SCHEDULE: Fields<BackupSchedule> = {
+  providerId: isString,
+  nativeId: isString,
+  instanceNativeId: orNull(isString),
+  keyExtra: isStrings,
+  name: isString,
+  cron: isString,
+  timezone: isString,
+  createdAt: orNull(isDate),
+  raw: isRecord,
+};
+
+const isSchedule: Check = (value) => hasFields(value, SCHEDULE_FIELDS);
+
+const DEFINITION: Fields<BackupDefinition> = {
+  providerId: isString,
+  nativeId: isString,
+  instanceNativeId: isString,
+  keyExtra: isStrings,
+  name: isString,
+  diskId: isNumber,
+  schedule: isSchedule,
+  retention: isNumber,
+  active: isBoolean,
+  compression: orNull(COMPRESSION),
+  bandwidthLimit: orNull(isNumber),
+  description: orNull(isString),
+  node: orNull(isString),
+  zpool: orNull(isString),
+  fsfreeze: orNull(isBoolean),
+  raw: isRecord,
+};
+
+type FieldList = ReadonlyArray<readonly [string, Check]>;
+/** As pairs: a list of 100,000 backups is checked in a loop over an array, not a `for in` per record. */
+const pairs = (fields: Readonly<Record<string, Check>>): FieldList => Object.entries(fields);
+const SCHEDULE_FIELDS = pairs(SCHEDULE);
+
+/** The cached lists by the kind their address names (see ReadCache). */
+const FIELDS_OF_KIND: ReadonlyMap<string, FieldList> = new Map([
+  ['instances', pairs(INSTANCE)],
+  ['backups', pairs(BACKUP)],
+  ['schedules', SCHEDULE_FIELDS],
+  ['definitions', pairs(DEFINITION)],
+]);
+
+function hasFields(value: unknown, fields: FieldList): boolean {
+  if (!isRecord(value)) return false;
+  for (const [field, check] of fields) {
+    if (!check(value[field])) return false;
+  }
+  return true;
+}
+
+/** Whether `record` is one this version caches under `kind`; a kind it does not know: false. */
+export function isCachedRecord(record: unknown, kind: string): boolean {
+  const fields = FIELDS_OF_KIND.get(kind);
+  return fields !== undefined && hasFields(record, fields);
+}
