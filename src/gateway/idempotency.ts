@@ -3,6 +3,7 @@ import { GatewayError, badInput, isGatewayError, type ErrorCode, type GatewayErr
 import { answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
+import { LateInvalidations } from './late-invalidations.js';
 import type { FailureClass } from '../upstream/failure-class.js';
 
 /** How long a key holds its first answer. */
@@ -119,6 +120,15 @@ export const fingerprint = (operation: string, input: unknown): string => create
  * a client that cannot tell must look before it tries with a new key.
  */
 export class Idempotency {
+  /**
+   * Records (and releases) the store did not take once the request had run (Redis unreachable:
+   * a partition, a failover), sent again every second until they land. Left, the claim stayed
+   * `pending` for its 24 h: every retry with the key waited its minute and was told CONFLICT
+   * "still in progress", though the first had long been answered (or had done nothing).
+   * Kept in this process only: one that stops meanwhile leaves the claim as it was.
+   */
+  private readonly late = new LateInvalidations();
+
   constructor(
     private readonly store: KeyValueStore,
     /** Told of each store call that failed or did not answer in time (the gateway logs it). */
@@ -133,18 +143,25 @@ export class Idempotency {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     let lookAfterMs = FIRST_LOOK_AFTER_MS;
     for (;;) {
-      if (await this.claim<T>(storeKey, print)) {
+      const claimed = await this.claim<T>(storeKey, print);
+      if (claimed) {
         let result: T;
         try {
           result = await act();
         } catch (error) {
           // The record's fate must not replace the answer: the client is told what the provider said.
-          if (mayHaveActed(error)) await this.settle(this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'failed', failure: keptFailure(error) }, IDEMPOTENCY_TTL_MS));
-          else await this.settle(this.store.delete(storeKey));
+          if (mayHaveActed(error)) {
+            const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error) };
+            await this.settle(storeKey, () => this.store.set(storeKey, failed, IDEMPOTENCY_TTL_MS));
+          } else {
+            // Later, only while the key still holds this claim: never another request's, should the store have lost it meanwhile.
+            await this.settle(storeKey, () => this.store.delete(storeKey), () => this.store.deleteIfEqual(storeKey, claimed));
+          }
           throw error;
         }
-        // The write happened: its answer goes out even if the record cannot be kept (a retry then finds the claim pending).
-        await this.settle(this.store.set<IdempotencyRecord<T>>(storeKey, { fingerprint: print, state: 'done', result }, IDEMPOTENCY_TTL_MS));
+        // The write happened: its answer goes out even if the record cannot be kept now (it is sent again until it lands).
+        const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result };
+        await this.settle(storeKey, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
         return result;
       }
       let record: IdempotencyRecord<T> | undefined;
@@ -169,11 +186,11 @@ export class Idempotency {
    * Claims the key; a store that fails or does not answer in time refuses the request before it acts.
    * A claim that lands after its wait was given up is released, so the key is not held for a request that never ran.
    */
-  private async claim<T>(storeKey: string, print: string): Promise<boolean> {
+  private async claim<T>(storeKey: string, print: string): Promise<IdempotencyRecord<T> | null> {
     const pending: IdempotencyRecord<T> = { fingerprint: print, state: 'pending', claim: randomUUID() };
     const claim = this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, pending, IDEMPOTENCY_TTL_MS);
     try {
-      return await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS);
+      return (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) ? pending : null;
     } catch (error) {
       this.onStoreError(error);
       // Sent now, it runs after the claim wherever that lands (a stalled Redis runs both when it
@@ -185,12 +202,16 @@ export class Idempotency {
     }
   }
 
-  /** Waits for a record write within IDEMPOTENCY_STORE_WAIT_MS; a failure is reported, never thrown. */
-  private async settle(write: Promise<void>): Promise<void> {
+  /**
+   * Waits for a record write within IDEMPOTENCY_STORE_WAIT_MS; a failure is reported, never thrown,
+   * and the write (or `later`, when given) is sent again until it lands (see `late`).
+   */
+  private async settle(storeKey: string, write: () => Promise<void>, later: () => Promise<void> = write): Promise<void> {
     try {
-      await answerWithinMs(write, IDEMPOTENCY_STORE_WAIT_MS);
+      await answerWithinMs(write(), IDEMPOTENCY_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
+      this.late.add(storeKey, () => answerWithinMs(later(), IDEMPOTENCY_STORE_WAIT_MS), IDEMPOTENCY_TTL_MS);
     }
   }
 }
