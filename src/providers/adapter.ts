@@ -165,12 +165,14 @@ export abstract class BaseAdapter implements ProviderAdapter {
 
   /**
    * An Operation of this account at `status` now: finished ones get a
-   * finishedAt (when the gateway saw them finished). `providerOperationId`
+   * finishedAt (when the gateway saw them finished, and not before startedAt). `providerOperationId`
    * is the provider's job, task or transaction id, where it has one.
    */
   protected operation(ref: OperationDraft, status: Operation['status'], providerOperationId: string | null = null, error: string | null = null): Operation {
     const finished = status === 'SUCCEEDED' || status === 'FAILED';
-    return { ...ref, providerId: this.account.id, status, finishedAt: finished ? new Date() : null, error, providerOperationId };
+    // Never before startedAt, which is the clock of the replica that started it: this one's may be behind.
+    const finishedAt = finished ? new Date(Math.max(Date.now(), ref.startedAt.getTime())) : null;
+    return { ...ref, providerId: this.account.id, status, finishedAt, error, providerOperationId };
   }
 
   private refuse(capability: Capability): Promise<never> {
