@@ -24,6 +24,14 @@ export interface OperationBus {
   last(id: string): Promise<Operation | undefined>;
   /** Listens to `id` (messages from other replicas); resolves once listening, to the function that stops it. */
   subscribe(id: string, onEvent: (event: BusEvent) => void): Promise<() => Promise<void>>;
+  /**
+   * Tells the other replicas that this one has just written to `providerId` (a mutation acted):
+   * each stops letting new reads join its reads of that account already in flight, which were
+   * asked before the write (see ReadCoalescer.forgetFlights).
+   */
+  announceWrite(providerId: string): Promise<void>;
+  /** Called with the account of each write another replica announces. */
+  onWrite(listener: (providerId: string) => void): void;
   /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
   close(deadline?: number): Promise<void>;
 }

@@ -30,6 +30,8 @@ export class RedisOperationBus implements OperationBus {
   private readonly subscriber: Redis;
   /** Listeners per channel: the channel is left only when its last one goes, so a quick leave-and-rejoin keeps it. */
   private readonly handlers = new Map<string, Set<(event: BusEvent) => void>>();
+  /** Told of each write another replica announces (see announceWrite). */
+  private readonly writeListeners = new Set<(providerId: string) => void>();
   /** This replica's name in leases and messages. */
   readonly replica = randomUUID();
 
@@ -44,13 +46,27 @@ export class RedisOperationBus implements OperationBus {
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
   }
 
+  /** Connected, and listening to the replicas' write announcements (ioredis listens again after a reconnect). */
   async ready(): Promise<void> {
     await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    await this.subscriber.subscribe(this.writtenChannel);
   }
 
   private leaseKey = (id: string) => `${this.prefix}op-lease:${id}`;
   private lastKey = (id: string) => `${this.prefix}op-last:${id}`;
   private channel = (id: string) => `${this.prefix}op:${id}`;
+  /** One channel for every account's writes: a handful a second at most, one message each. */
+  private get writtenChannel(): string {
+    return `${this.prefix}written`;
+  }
+
+  async announceWrite(providerId: string): Promise<void> {
+    await this.commands.publish(this.writtenChannel, encodeStored({ from: this.replica, providerId }));
+  }
+
+  onWrite(listener: (providerId: string) => void): void {
+    this.writeListeners.add(listener);
+  }
 
   async claim(id: string, ttlMs: number): Promise<boolean> {
     const ttl = Math.max(1, Math.round(ttlMs));
@@ -111,11 +127,16 @@ export class RedisOperationBus implements OperationBus {
 
   async close(deadline?: number): Promise<void> {
     this.handlers.clear();
+    this.writeListeners.clear();
     const by = deadline ?? closeDeadline();
     await closeAll([closeRedis(this.commands, 'operation bus', by), closeRedis(this.subscriber, 'operation bus subscriber', by)]);
   }
 
   private onMessage(channel: string, text: string): void {
+    if (channel === this.writtenChannel) {
+      this.onWritten(text);
+      return;
+    }
     const handlers = this.handlers.get(channel);
     if (!handlers) return;
     let envelope: unknown;
@@ -136,6 +157,32 @@ export class RedisOperationBus implements OperationBus {
       }
     }
   }
+
+  private onWritten(text: string): void {
+    const providerId = writtenAccount(text, this.replica);
+    if (providerId === undefined) return;
+    for (const listener of this.writeListeners) {
+      // Inside ioredis's reply handling, as onMessage: a throw here would end the process.
+      try {
+        listener(providerId);
+      } catch {
+        // One listener's trouble is not the connection's.
+      }
+    }
+  }
+}
+
+/** A write announcement: read, not trusted (see bus-event-shape.ts); this replica's own are skipped. */
+function writtenAccount(text: string, replica: string): string | undefined {
+  let message: unknown;
+  try {
+    message = decodeStored<unknown>(text);
+  } catch {
+    return undefined;
+  }
+  if (message === null || typeof message !== 'object') return undefined;
+  const { from, providerId } = message as { from?: unknown; providerId?: unknown };
+  return from !== replica && typeof providerId === 'string' ? providerId : undefined;
 }
 
 /** The bus for REDIS_URL (redis:// or rediss://), connected. */

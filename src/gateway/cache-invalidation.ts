@@ -18,16 +18,18 @@ export class CacheInvalidation {
     private readonly provider: (providerId: string) => ProviderAdapter,
     /** Whether this gateway (any replica) started the operation: see `afterOperation`. */
     private readonly startedHere: (operation: Operation) => Promise<boolean> = () => Promise.resolve(true),
+    /** Tells the other replicas that a mutation wrote to the account (see SharedServices.announceWrite). */
+    private readonly announceWrite: (providerId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
-  /** Forgets what this request and the read cache knew of one instance (it just changed). */
-  forgetInstance(providerId: string, nativeId: string): Promise<void> {
-    return this.forgetInstanceIn(this.cache, providerId, nativeId);
+  /** Forgets what this request and the read cache knew of one instance (it just changed), here and on the other replicas. */
+  async forgetInstance(providerId: string, nativeId: string): Promise<void> {
+    await Promise.all([this.forgetInstanceIn(this.cache, providerId, nativeId), this.announceWrite(providerId)]);
   }
 
   /** The same for every instance of an account (a sync may have added backups anywhere). */
-  forgetAccount(adapter: ProviderAdapter): Promise<void> {
-    return this.forgetAccountIn(this.cache, adapter);
+  async forgetAccount(adapter: ProviderAdapter): Promise<void> {
+    await Promise.all([this.forgetAccountIn(this.cache, adapter), this.announceWrite(adapter.account.id)]);
   }
 
   private async forgetInstanceIn(cache: ReadCache | undefined, providerId: string, nativeId: string): Promise<void> {

@@ -62,7 +62,14 @@ export class RequestReads {
       onBatch: shared.options.onBatch,
       onOperation: (operation) => this.invalidation.afterOperation(operation),
     });
-    this.invalidation = new CacheInvalidation(this.loaders, shared.readCache, shared.logger, (providerId) => this.provider(providerId), (operation) => shared.finishTimes.startedHere(operation));
+    this.invalidation = new CacheInvalidation(
+      this.loaders,
+      shared.readCache,
+      shared.logger,
+      (providerId) => this.provider(providerId),
+      (operation) => shared.finishTimes.startedHere(operation),
+      (providerId) => shared.announceWrite(providerId),
+    );
   }
 
   /**

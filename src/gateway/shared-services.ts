@@ -10,6 +10,10 @@ import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
+import { withinMs } from '../state/bounded-call.js';
+
+/** How long a mutation's answer waits for its write to be announced to the other replicas. */
+const ANNOUNCE_WAIT_MS = 250;
 
 export interface SharedServicesOptions {
   maxPageSize: number;
@@ -66,6 +70,19 @@ export class SharedServices {
     this.watcher = new OperationWatcher(options.operationBus);
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });
+    // Another replica wrote to an account: reads of it in flight here were asked before that write.
+    options.operationBus?.onWrite((providerId) => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights());
+  }
+
+  /**
+   * Tells the other replicas of a write this one made (see OperationBus.announceWrite), before the
+   * mutation answers: a read its client sends next, through a load balancer, to another replica must
+   * not join a read of the account that replica had in flight from before the write. Waits at most
+   * ANNOUNCE_WAIT_MS; a bus that fails or is slow costs only that.
+   */
+  async announceWrite(providerId: string): Promise<void> {
+    const bus = this.options.operationBus;
+    if (bus) await withinMs(bus.announceWrite(providerId), ANNOUNCE_WAIT_MS);
   }
 
   async close(): Promise<void> {
