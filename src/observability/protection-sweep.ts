@@ -7,6 +7,13 @@ import { RequestReads } from '../gateway/request-reads.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import { cancellationController } from '../server/request-signal.js';
 import { isSweepResult, type SweepResult } from './sweep-result.js';
+import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
+
+/**
+ * How long a scrape waits for the last result. A Redis that stopped answering held /metrics (every
+ * metric, not only these) for its 5 s command timeout; past this the protection gauges go absent.
+ */
+const RESULT_WAIT_MS = 500;
 
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
@@ -47,6 +54,8 @@ export class ProtectionSweep {
   private readonly failures: Counter<'provider'>;
   /** Aborted by `stop`: a round's upstream reads are cancelled, so shutdown never waits on a slow provider. */
   private readonly stopping = cancellationController();
+  /** The read under way: the four gauges of one scrape share it (one GET, not four). */
+  private reading: Promise<SweepResult | undefined> | null = null;
 
   constructor(
     private readonly services: SharedServices,
@@ -162,12 +171,20 @@ export class ProtectionSweep {
   }
 
   /** The last result, or undefined: none, or one of another shape (see isSweepResult; the gauges then go absent). */
-  private async latest(): Promise<SweepResult | undefined> {
+  private latest(): Promise<SweepResult | undefined> {
+    this.reading ??= this.readLatest().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async readLatest(): Promise<SweepResult | undefined> {
     try {
-      const result = await this.services.store.get<unknown>(RESULT_KEY);
+      const result = await answerWithinMs(this.services.store.get<unknown>(RESULT_KEY), RESULT_WAIT_MS);
       return isSweepResult(result) ? result : undefined;
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not read the last protection sweep');
+      if (error instanceof StoreTimeout) this.logger.warn('the last protection sweep could not be read in time; its gauges are left out of this scrape');
+      else this.logger.warn({ err: error }, 'could not read the last protection sweep');
       return undefined;
     }
   }

@@ -5,6 +5,7 @@ import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
 import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
+import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 
 /**
  * The last sweep's result is read from Redis at every scrape. A value of
@@ -49,5 +50,38 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep results of another shap
     expect(body).not.toMatch(/^backup_graph_protection_provider_failed\{/m);
     // Unlabelled gauges read 0 without a result, as when no sweep has stored one.
     expect(body).toMatch(/^backup_graph_protection_sweep_timestamp_seconds 0$/m);
+  });
+});
+
+describe.skipIf(!redis.url)(redisSuite('protection sweep results behind a stalled Redis', redis), () => {
+  let proxy: RedisProxy;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    const store = new RedisStore(proxy.url, `backup-graph-test:${randomUUID()}:`);
+    await store.ready();
+    harness = await startHarness({ kinds: ['zstack'], store, configure: withSettings({ protection: { sweepIntervalMs: 3_600_000 } }) });
+  });
+  afterAll(async () => {
+    proxy?.flow();
+    await harness?.close();
+    await proxy?.close();
+  });
+
+  it('/metrics answers within a second, without the protection gauges, while Redis does not answer', async () => {
+    const metrics = () => fetch(`${harness.gateway.adminUrl}/metrics`).then((response) => response.text());
+    await eventually(metrics, (body) => /^backup_graph_protection_instances\{/m.test(body));
+    proxy.stall();
+    try {
+      const started = performance.now();
+      const body = await metrics();
+      // It waited for Redis's 5 s command timeout: a scrape timeout of a few seconds lost every metric.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(body).toContain('backup_graph_upstream_breaker_state');
+      expect(body).not.toMatch(/^backup_graph_protection_instances\{/m);
+    } finally {
+      proxy.flow();
+    }
   });
 });
