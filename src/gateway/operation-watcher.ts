@@ -15,6 +15,16 @@ export interface WatcherTiming {
   followCheckMs: number;
   /** How long the last status is kept for subscribers who join late. */
   keepLastMs: number;
+  /**
+   * How long a finished operation's last status is kept: long enough for a subscriber who joined
+   * as it ended. Anyone who may read may subscribe to any operation id, made up or not, and each
+   * made-up id ends at its first poll: kept keepLastMs, one viewer's connection filled Redis with
+   * some 3.4 KB a subscription for 10 minutes (200 in 0.46 s against a local provider, about
+   * 900 MB in those 10 minutes), which under volatile-ttl evicted the read cache first and under
+   * noeviction refused the idempotency claims of every keyed mutation. A later subscriber polls
+   * once and hears the end.
+   */
+  keepFinishedMs: number;
 }
 
 /**
@@ -24,7 +34,7 @@ export interface WatcherTiming {
  */
 const BUS_WAIT_MS = 500;
 
-const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000 };
+const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000, keepFinishedMs: 15_000 };
 
 type Listener = (operation: Operation | Error) => void;
 
@@ -242,7 +252,8 @@ export class OperationWatcher {
     watch.last = state;
     watch.lastOperation = operation;
     for (const listener of watch.listeners) listener(operation);
-    if (publish && this.bus) this.track(this.bus.publish(id, { type: 'status', operation }, this.timing.keepLastMs));
+    const keepMs = isDone(operation) ? this.timing.keepFinishedMs : this.timing.keepLastMs;
+    if (publish && this.bus) this.track(this.bus.publish(id, { type: 'status', operation }, keepMs));
     if (isDone(operation)) this.stop(id, watch, true);
   }
 
