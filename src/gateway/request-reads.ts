@@ -215,6 +215,11 @@ export class RequestReads {
    * second subscriber was told SUCCEEDED with the backup still CREATING.
    */
   private forgetReadsOf(operation: Operation): void {
+    // Heard finished, here or from the replica that polls (over Redis): reads of the account this
+    // replica has in flight were asked before the end, and this status's own reads must not join
+    // them (the poller forgets its own in `afterOperation`; a follower had told SUCCEEDED with the
+    // backup CREATING).
+    if (operation.status === 'SUCCEEDED' || operation.status === 'FAILED') this.findProvider(operation.providerId)?.upstream.forgetFlights();
     if (operation.kind === 'SYNC_BACKUPS') this.loaders.forgetAllLists();
     else if (operation.instanceNativeId) this.loaders.forgetInstance(operation.providerId, operation.instanceNativeId);
   }
