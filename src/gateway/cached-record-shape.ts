@@ -1,4 +1,4 @@
-import type { Backup, BackupDefinition, BackupMode, BackupOrigin, BackupSchedule, BackupStatus, Compression, Instance } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupMode, BackupOrigin, BackupSchedule, BackupStatus, Compression, Instance, ScheduleRepeat } from '../domain/types.js';
 
 /**
  * Whether a record read from the shared read cache carries every field this
@@ -24,6 +24,8 @@ const isDate: Check = (value) => value instanceof Date;
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isStrings: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 const orNull = (check: Check): Check => (value) => value === null || check(value);
+/** A field a record may leave out (only some providers set it). */
+const optional = (check: Check): Check => (value) => value === undefined || check(value);
 /** Every value of a string union, written out as a record so a value added to the union must be added here. */
 const oneOf = <T extends string>(values: Record<T, true>): Check => {
   const allowed: ReadonlySet<unknown> = new Set(Object.keys(values));
@@ -60,6 +62,10 @@ const BACKUP: Fields<Backup> = {
   raw: isRecord,
 };
 
+const REPEAT_UNIT = oneOf<ScheduleRepeat['unit']>({ days: true, weeks: true, months: true, years: true });
+const REPEAT: Fields<ScheduleRepeat> = { fromMs: isNumber, every: (value) => Number.isSafeInteger(value) && (value as number) >= 1, unit: REPEAT_UNIT };
+const isRepeat: Check = (value) => isRecord(value) && Object.entries(REPEAT).every(([field, check]) => check(value[field]));
+
 const SCHEDULE: Fields<BackupSchedule> = {
   providerId: isString,
   nativeId: isString,
@@ -68,6 +74,8 @@ const SCHEDULE: Fields<BackupSchedule> = {
   name: isString,
   cron: isString,
   timezone: isString,
+  repeat: optional(isRepeat),
+  diskId: optional(isString),
   createdAt: orNull(isDate),
   raw: isRecord,
 };

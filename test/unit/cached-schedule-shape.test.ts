@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { isCachedRecord } from '../../src/gateway/cached-record-shape.js';
+
+const schedule = { providerId: 'onapp-1', nativeId: '9', instanceNativeId: '3', keyExtra: [], name: 'daily', cron: '30 3 */2 * *', timezone: 'UTC', createdAt: null, raw: {} };
+
+describe('a cached schedule: the fields only some providers set', () => {
+  it('may leave out repeat and diskId, or carry them well formed', () => {
+    expect(isCachedRecord(schedule, 'schedules')).toBe(true);
+    expect(isCachedRecord({ ...schedule, diskId: '12', repeat: { fromMs: 1_700_000_000_000, every: 2, unit: 'days' } }, 'schedules')).toBe(true);
+  });
+
+  it('is no cached schedule with a repeat or a disk of another shape', () => {
+    for (const repeat of [null, {}, { fromMs: 1, every: 0, unit: 'days' }, { fromMs: 1, every: 1.5, unit: 'days' }, { fromMs: 1, every: 2, unit: 'hours' }, { fromMs: 'x', every: 2, unit: 'weeks' }]) {
+      expect(isCachedRecord({ ...schedule, repeat }, 'schedules'), JSON.stringify(repeat)).toBe(false);
+    }
+    expect(isCachedRecord({ ...schedule, diskId: 12 }, 'schedules')).toBe(false);
+  });
+});
