@@ -13,8 +13,36 @@ const TTL_MS = 30_000;
 const address = (providerId: string, kind: string, nativeId: string): CacheAddress => ({ providerId, kind, nativeId });
 const vm1 = address('cached', 'backups', 'vm1');
 const vm2 = address('cached', 'backups', 'vm2');
-/** A list as the cache holds it: records of the account it is filed under. */
-const list = (...nativeIds: string[]) => nativeIds.map((nativeId) => ({ providerId: 'cached', nativeId }));
+/**
+ * A list as the cache holds it: records of the account it is filed under, each with every field
+ * the cache checks (cached-record-shape.ts) of an instance, a backup and a schedule, so one list serves every kind.
+ */
+const list = (...nativeIds: string[]) =>
+  nativeIds.map((nativeId) => ({
+    providerId: 'cached',
+    nativeId,
+    instanceNativeId: 'vm',
+    keyExtra: [],
+    name: nativeId,
+    status: 'AVAILABLE',
+    origin: null,
+    mode: null,
+    createdAt: null,
+    sizeBytes: null,
+    protected: false,
+    diskId: 'disk-1',
+    minDiskBytes: null,
+    minRamBytes: null,
+    osDistro: null,
+    osVersion: null,
+    region: null,
+    note: null,
+    definitionName: null,
+    state: null,
+    cron: '0 3 * * *',
+    timezone: 'UTC',
+    raw: {},
+  }));
 
 /** A clock the test moves: entries age without the test waiting. */
 function manualClock(): StoreClock & { advance(ms: number): void } {
