@@ -54,6 +54,14 @@ export interface LoggerOptions {
  */
 const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}: {end}{msg}{if operation} {operation}{end}{if outcome} -> {outcome}{end}';
 
+/**
+ * Standard output is written synchronously, as the pretty lines already are.
+ * pino's default (asynchronous) destination flushes itself in an `exit`
+ * handler, and sonic-boom 4's flushSync retries every failed write forever:
+ * with the log reader gone (a dead log shipper, `| head`), EPIPE made every
+ * exit, even the drain timeout's, hang the process for good. A synchronous
+ * destination has no exit flush, and pino drops lines after EPIPE.
+ */
 export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
   const pinoOptions = { level, base: { service: 'backup-graph' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (options.format === 'pretty') {
@@ -68,5 +76,5 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: Node
     });
     return pino(pinoOptions, pretty);
   }
-  return destination ? pino(pinoOptions, destination as pino.DestinationStream) : pino(pinoOptions);
+  return pino(pinoOptions, destination ? (destination as pino.DestinationStream) : pino.destination({ dest: 1, sync: true }));
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { demoLatencyMs, envPort } from '../config/env-numbers.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
@@ -8,8 +9,7 @@ import { startGatewayServer } from './app.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
-  const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : config.listen.port;
-  return { ...config, listen: { ...config.listen, port, host: env.HOST || config.listen.host } };
+  return { ...config, listen: { ...config.listen, port: envPort(env) ?? config.listen.port, host: env.HOST || config.listen.host } };
 }
 
 /**
@@ -49,8 +49,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   if (demo) {
     // Only demo mode loads the simulators: the production import graph has none.
     const { startDemo } = await import('./demo.js');
-    const latencyMs = Number(env.DEMO_LATENCY_MS ?? 0) || 0;
-    const environment = await startDemo({ port: env.PORT ? Number(env.PORT) : 4000, host: demoHost, simulator: { latencyMs } });
+    const environment = await startDemo({ port: envPort(env) ?? 4000, host: demoHost, simulator: { latencyMs: demoLatencyMs(env) } });
     config = environment.config;
     stopDemo = environment.stop;
     simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;

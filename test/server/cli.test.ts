@@ -198,6 +198,18 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a PORT or DEMO_LATENCY_MS that is not a number: exit 2 naming it (PORT=abc was ignored under --config, DEMO_LATENCY_MS=abc taken as 0)', () => {
+    ensureBuilt();
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const withConfig = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: 'abc' } });
+    expect(withConfig.status).toBe(2);
+    expect(withConfig.stderr).toContain('PORT=abc: must be a whole number from 0 to 65535');
+    const demo = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DEMO_LATENCY_MS: 'abc' } });
+    expect(demo.status).toBe(2);
+    expect(demo.stderr).toContain('DEMO_LATENCY_MS=abc: must be a whole number of milliseconds from 0 to 60000');
+    expect(demo.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
   it('refuses a SHUTDOWN_READYZ_GRACE_MS as long as the drain: exit 2 (the gateway exited 1 before it stopped listening)', () => {
     ensureBuilt();
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000', SHUTDOWN_READYZ_GRACE_MS: '5000' } });

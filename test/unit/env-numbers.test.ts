@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/config-error.js';
+import { demoLatencyMs, envPort } from '../../src/config/env-numbers.js';
+
+describe('numbers from the environment', () => {
+  it('PORT: unset or empty leaves the config its own port; a whole number from 0 to 65535 wins', () => {
+    expect(envPort({})).toBeUndefined();
+    expect(envPort({ PORT: '' })).toBeUndefined();
+    expect(envPort({ PORT: '0' })).toBe(0);
+    expect(envPort({ PORT: '4000' })).toBe(4000);
+    expect(envPort({ PORT: '65535' })).toBe(65_535);
+  });
+
+  it('PORT: anything else stops the start naming the variable (it was ignored under --config, NaN in demo mode)', () => {
+    for (const value of ['abc', '65536', '-1', '4000.5', ' 4000', '4e3', '1234567']) {
+      expect(() => envPort({ PORT: value }), value).toThrow(ConfigError);
+      expect(() => envPort({ PORT: value }), value).toThrow(`PORT=${value}: must be a whole number from 0 to 65535`);
+    }
+  });
+
+  it('DEMO_LATENCY_MS: unset is no latency; a whole number of ms up to a minute is taken', () => {
+    expect(demoLatencyMs({})).toBe(0);
+    expect(demoLatencyMs({ DEMO_LATENCY_MS: '' })).toBe(0);
+    expect(demoLatencyMs({ DEMO_LATENCY_MS: '0' })).toBe(0);
+    expect(demoLatencyMs({ DEMO_LATENCY_MS: '600' })).toBe(600);
+    expect(demoLatencyMs({ DEMO_LATENCY_MS: '60000' })).toBe(60_000);
+  });
+
+  it('DEMO_LATENCY_MS: anything else stops the start (abc was taken as 0 without a word)', () => {
+    for (const value of ['abc', '60001', '-5', '1.5']) {
+      expect(() => demoLatencyMs({ DEMO_LATENCY_MS: value }), value).toThrow(`DEMO_LATENCY_MS=${value}: must be a whole number of milliseconds from 0 to 60000`);
+    }
+  });
+
+  it('quotes at most 40 characters of a bad value', () => {
+    const long = 'x'.repeat(500);
+    expect(() => envPort({ PORT: long })).toThrow(`PORT=${'x'.repeat(40)}: must`);
+  });
+});
