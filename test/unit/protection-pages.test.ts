@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderFailure } from '../../src/domain/connection.js';
+import type { Instance } from '../../src/domain/types.js';
+import { pageOfMatches } from '../../src/gateway/protection-pages.js';
+
+const instance = (nativeId: string, providerId = 'zomro-1'): Instance => ({ providerId, nativeId, name: `vm-${nativeId}`, state: null, raw: {} });
+const instances = (count: number): Instance[] => Array.from({ length: count }, (_, index) => instance(String(index)));
+const cursorOf = (place: number, providerId: string, nativeId: string) => Buffer.from(`p:${JSON.stringify([place, providerId, nativeId])}`).toString('base64url');
+const every = () => true;
+const names = (page: { edges: Array<{ node: Instance }> }) => page.edges.map((edge) => edge.node.nativeId);
+const badInput = expect.objectContaining({ code: 'BAD_USER_INPUT' });
+
+describe('a page of the instances a protection filter matches', () => {
+  it('holds the first matches, counts every match, and names its last with a cursor of place and instance', () => {
+    const all = instances(6);
+    const odd = (index: number) => index % 2 === 1;
+    const page = pageOfMatches(all, odd, 2, null, 100, []);
+    expect(names(page)).toEqual(['1', '3']);
+    expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(1, 'zomro-1', '1'), cursorOf(3, 'zomro-1', '3')]);
+    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: cursorOf(3, 'zomro-1', '3') });
+    expect(page.totalCount).toBe(3);
+  });
+
+  it('carries the providers that could not answer', () => {
+    const failures = [{ code: 'PROVIDER_TIMEOUT', message: 'onapp did not answer' }] as unknown as ProviderFailure[];
+    expect(pageOfMatches(instances(1), every, 1, null, 100, failures).providerErrors).toBe(failures);
+  });
+
+  it('walks every match once, page by page, and the last page says there is no next', () => {
+    const all = instances(7);
+    const seen: string[] = [];
+    const pages: boolean[] = [];
+    let after: string | null = null;
+    for (let turn = 0; turn < 10; turn++) {
+      const page: ReturnType<typeof pageOfMatches> = pageOfMatches(all, every, 3, after, 100, []);
+      seen.push(...names(page));
+      pages.push(page.pageInfo.hasNextPage);
+      expect(page.totalCount).toBe(7);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(pages).toEqual([true, true, false]);
+  });
+
+  it('says there is no next page when the page ends exactly at the last match', () => {
+    const page = pageOfMatches(instances(4), every, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    expect(names(page)).toEqual(['2', '3']);
+    expect(page.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('after the last match: an empty page with no end cursor, still counting every match', () => {
+    const page = pageOfMatches(instances(3), every, 2, cursorOf(2, 'zomro-1', '2'), 100, []);
+    expect(page.edges).toEqual([]);
+    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(page.totalCount).toBe(3);
+  });
+
+  it('starts after the instance the cursor names, even when matches before it left the filter (the first instance included)', () => {
+    const all = instances(5);
+    // Page one showed 0 and 1; both were backed up since and no longer match.
+    const page = pageOfMatches(all, (index) => index >= 2, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    expect(names(page)).toEqual(['2', '3']);
+    expect(page.totalCount).toBe(3);
+    expect(names(pageOfMatches(all, every, 2, cursorOf(0, 'zomro-1', '0'), 100, []))).toEqual(['1', '2']);
+  });
+
+  it('finds the instance by its account too: the same native id at another account is another instance', () => {
+    const all = [instance('1', 'zomro-1'), instance('2', 'zomro-1'), instance('1', 'onapp-1'), instance('2', 'onapp-1')];
+    expect(names(pageOfMatches(all, every, 1, cursorOf(0, 'onapp-1', '1'), 100, []))).toEqual(['2']);
+    expect(pageOfMatches(all, every, 1, cursorOf(0, 'onapp-1', '1'), 100, []).edges[0]!.node.providerId).toBe('onapp-1');
+  });
+
+  it('where the cursor’s instance is gone, starts at its old place; past the end, an empty page', () => {
+    const all = instances(5).filter((item) => item.nativeId !== '2');
+    expect(names(pageOfMatches(all, every, 2, cursorOf(2, 'zomro-1', '2'), 100, []))).toEqual(['3', '4']);
+    expect(names(pageOfMatches(all, every, 2, cursorOf(40, 'zomro-1', 'gone'), 100, []))).toEqual([]);
+  });
+
+  it('serves 50 when no page size is asked, and any size from 1 to the largest page', () => {
+    const all = instances(60);
+    expect(pageOfMatches(all, every, undefined, null, 100, []).edges).toHaveLength(50);
+    expect(pageOfMatches(all, every, null, null, 100, []).edges).toHaveLength(50);
+    expect(pageOfMatches(all, every, 1, null, 100, []).edges).toHaveLength(1);
+    expect(pageOfMatches(all, every, 60, null, 60, []).edges).toHaveLength(60);
+  });
+
+  it('refuses a page size outside 1 to the largest page, or not whole, as BAD_USER_INPUT', () => {
+    for (const first of [0, -1, 6, 2.5, Number.NaN]) expect(() => pageOfMatches(instances(3), every, first, null, 5, []), String(first)).toThrow(badInput);
+    expect(() => pageOfMatches(instances(3), every, 6, null, 5, [])).toThrow('first must be between 1 and 5');
+  });
+
+  it('takes a cursor up to 1,024 characters long', () => {
+    // 768 bytes of text are 1,024 characters of base64url.
+    const nativeId = 'x'.repeat(768 - 'p:[0,"zomro-1",""]'.length);
+    const cursor = cursorOf(0, 'zomro-1', nativeId);
+    expect(cursor).toHaveLength(1_024);
+    expect(names(pageOfMatches([instance(nativeId), instance('next')], every, 1, cursor, 100, []))).toEqual(['next']);
+  });
+
+  it('refuses what is no cursor of these pages as BAD_USER_INPUT, not as an internal error', () => {
+    const text = (value: string) => Buffer.from(value).toString('base64url');
+    const forged = [
+      'garbage',
+      text('p:not json'),
+      text('p:'),
+      text('p:{"place":1}'),
+      text('p:[1,"zomro-1"]'),
+      text('p:[1,"zomro-1","1",0]'),
+      text('p:[-1,"zomro-1","1"]'),
+      text('p:[1.5,"zomro-1","1"]'),
+      text('p:["1","zomro-1","1"]'),
+      text('p:[1,7,"1"]'),
+      text('p:[1,"zomro-1",1]'),
+      // Another list's cursor (an offset), and this one's without its mark.
+      text('o:1'),
+      text('o:[1,"zomro-1","1"]'),
+      text('[1,"zomro-1","1"]'),
+      cursorOf(0, 'zomro-1', 'x'.repeat(800)),
+    ];
+    for (const after of forged) expect(() => pageOfMatches(instances(3), every, 1, after, 100, []), after).toThrow(badInput);
+    expect(() => pageOfMatches(instances(3), every, 1, 'garbage', 100, [])).toThrow('after must be a cursor from a previous page');
+    expect(() => pageOfMatches(instances(3), every, 1, text('p:[-1,"zomro-1","1"]'), 100, [])).toThrow('after must be a cursor from a previous page');
+  });
+
+  it('reads an empty cursor as none', () => {
+    expect(names(pageOfMatches(instances(3), every, 1, '', 100, []))).toEqual(['0']);
+  });
+});
