@@ -1,5 +1,5 @@
 import type { ScheduleRepeat } from './types.js';
-import { utcMsOfWallFields } from './wall-fields.js';
+import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
 import { wallFieldsIn, zonedWallTimeToUtc } from './zoned-wall-time.js';
 
 const DAY_MS = 86_400_000;
@@ -10,10 +10,14 @@ const MAX_STEPS = 400;
  * The first run of `repeat` after `now`: the start's wall-clock time in
  * `timezone`, every N days (weeks: 7N days) or N months (years: 12N) later.
  * A day the month lacks (the 31st, 29 February) is skipped, as cron skips
- * it. Null when the start is no date or no run comes within MAX_STEPS.
+ * it. Null when the start is outside the dates a provider may name
+ * (1970-9999, see dateInWindow) or no run comes within MAX_STEPS. The window,
+ * not just a finite number: a start the Date API cannot read (1e300, in a
+ * record another writer cached) threw, and one before year 100 was read
+ * 1,900 years late by Date.UTC, giving a run in 3924.
  */
 export function nextRepeatRun(repeat: ScheduleRepeat, timezone: string, now: Date): Date | null {
-  if (!Number.isFinite(repeat.fromMs) || !Number.isInteger(repeat.every) || repeat.every < 1) return null;
+  if (dateInWindow(repeat.fromMs) === null || !Number.isInteger(repeat.every) || repeat.every < 1) return null;
   const start = wallFieldsIn(repeat.fromMs, timezone);
   const at = now.getTime();
   const byDays = repeat.unit === 'days' || repeat.unit === 'weeks';
