@@ -213,7 +213,9 @@ export class RequestLoaders {
     const address = { providerId, kind: 'instances', nativeId: '' };
     const startedAt = cache?.now();
     const [cached] = (await cache?.getMany<Instance[]>([address], startedAt)) ?? [];
-    const instances = cached ?? firstOfEachId(await adapter.listInstances(this.options.scope), (instance) => instance.nativeId);
+    // A cached list too: this version caches none with repeats, but another writer's may hold them,
+    // and each would be counted again (protection summary, sweep gauges) and listed again.
+    const instances = firstOfEachId(cached ?? (await adapter.listInstances(this.options.scope)), (instance) => instance.nativeId);
     if (!cached && startedAt) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = loaderKey(providerId, instance.nativeId);

@@ -89,9 +89,15 @@ export abstract class BaseAdapter implements ProviderAdapter {
 
   prepareLists(_kinds: ReadonlySet<InstanceListKind>, _scope: UpstreamScope): void {}
 
-  /** For a provider with no per-instance read: one listing answers every id. */
+  /**
+   * For a provider with no per-instance read: one listing answers every id.
+   * Of a record the listing repeats, the first, as lists keep it
+   * (loaders.ts): a Map built from the list kept the last, so an instance
+   * read by id could show other fields than the row that listed it.
+   */
   async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const byId = new Map((await this.listInstances(scope)).map((instance) => [instance.nativeId, instance]));
+    const byId = new Map<string, Instance>();
+    for (const instance of await this.listInstances(scope)) if (!byId.has(instance.nativeId)) byId.set(instance.nativeId, instance);
     return nativeIds.map((id) => byId.get(id) ?? null);
   }
 

@@ -7,7 +7,7 @@ const recent = (): Date => new Date(Date.now() - 60 * 60 * 1000);
 export const ONAPP_SIM_USER = 'sim-ops@example.com';
 export const ONAPP_SIM_API_KEY = 'sim-onapp-api-key-91c4e2';
 
-interface SimVm {
+export interface SimVm {
   id: number;
   label: string;
   hostname: string;
@@ -69,6 +69,13 @@ export class OnappSimulator extends ProviderSimulator {
   holdRestoreListing = false;
   /** A VM's transactions are listed newest first, this many a page (`page`, from 1), as OnApp's panel pages them. */
   transactionPageSize = 10;
+  /**
+   * VMs the VM list names a second time, at its end, with these changes: what
+   * a list read while it changes gives (a record that moved to a later page,
+   * renamed or rebooted in between). Not in OnApp's documents: for the
+   * gateway's handling of a list that repeats a record.
+   */
+  readonly listedAgain = new Map<number, Partial<SimVm>>();
   private nextId = 7_000;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
@@ -134,7 +141,7 @@ export class OnappSimulator extends ProviderSimulator {
     request.label = `${method} /${path.replace(/\d+/g, ':id')}`;
     if (!this.authorised(request)) return { status: 401, json: { error: 'You need to sign in or sign up before continuing.' } };
     let match: RegExpExecArray | null;
-    if (method === 'GET' && path === 'virtual_machines.json') return ok([...this.vms.values()].map((vm) => wrapRecord('virtual_machine', this.wireVm(vm))));
+    if (method === 'GET' && path === 'virtual_machines.json') return ok(this.listedVms().map((vm) => wrapRecord('virtual_machine', this.wireVm(vm))));
     if (method === 'GET' && path === 'settings/disks.json' && this.accountDiskList) {
       return ok([...this.vms.values()].flatMap((vm) => vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}`, virtual_machine_id: vm.id }))));
     }
@@ -259,6 +266,15 @@ export class OnappSimulator extends ProviderSimulator {
     };
     this.schedules.set(id, created);
     return { status: 201, json: wrapRecord('schedule', wireSchedule(created)) };
+  }
+
+  private listedVms(): SimVm[] {
+    const vms = [...this.vms.values()];
+    const again = [...this.listedAgain].flatMap(([id, changes]) => {
+      const vm = this.vms.get(id);
+      return vm ? [{ ...vm, ...changes }] : [];
+    });
+    return [...vms, ...again];
   }
 
   private wireVm(vm: SimVm): Record<string, unknown> {
