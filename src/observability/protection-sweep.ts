@@ -6,6 +6,7 @@ import { protectionReader, type ProtectionCounts } from '../gateway/protection.j
 import { RequestReads } from '../gateway/request-reads.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import { cancellationController } from '../server/request-signal.js';
+import { accountsToExport } from './sweep-carry-over.js';
 import { isSweepResult, type SweepResult } from './sweep-result.js';
 import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
 
@@ -44,7 +45,7 @@ const STATUS_LABELS: Array<[Exclude<keyof ProtectionCounts, 'instances'>, string
  * status and provider read it at scrape time. With Redis, one replica sweeps
  * per interval: each tick claims a lease (SET NX PX, via setIfAbsent) that
  * lasts nearly the interval (see leaseMs), and only the claimant sweeps; the others export what it
- * stored.
+ * stored. An account that fails a sweep keeps its last-known counts (sweep-carry-over.ts).
  */
 export class ProtectionSweep {
   private timer: NodeJS.Timeout | null = null;
@@ -66,7 +67,7 @@ export class ProtectionSweep {
     const latest = () => this.latest();
     new Gauge({
       name: 'backup_graph_protection_instances',
-      help: 'Instances per protection status and provider account, from the last protection sweep.',
+      help: 'Instances per protection status and provider account, from the last protection sweep; a failed account\'s from its last sweep that read it whole (last-known, with provider_failed 1).',
       labelNames: ['provider', 'status'] as const,
       registers: [registry],
       async collect() {
@@ -86,6 +87,17 @@ export class ProtectionSweep {
         this.reset();
         const result = await latest();
         for (const id of result?.failedProviders ?? []) this.set({ provider: id }, 1);
+      },
+    });
+    new Gauge({
+      name: 'backup_graph_protection_provider_read_timestamp_seconds',
+      help: 'When the provider account\'s exported counts were read with nothing failing (Unix seconds); alert when last-known counts grow old.',
+      labelNames: ['provider'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const result = await latest();
+        for (const provider of result?.providers ?? []) if (provider.readAt !== undefined) this.set({ provider: provider.id }, provider.readAt / 1000);
       },
     });
     new Gauge({
@@ -160,10 +172,15 @@ export class ProtectionSweep {
     if (this.stopping.signal.aborted) return;
     const failedProviders = summary.providerErrors.map((error) => error.provider.account.id);
     for (const provider of failedProviders) this.failures.inc({ provider });
+    // Read only when something failed: a failed account keeps the counts the last result holds of it.
+    const previous = failedProviders.length > 0 ? await this.readLatest('the last-known counts of failed accounts are left out of this sweep') : undefined;
+    if (this.stopping.signal.aborted) return;
+    const finishedAt = Date.now();
+    const swept = summary.providers.map((entry) => ({ id: entry.provider.account.id, counts: entry.counts }));
     const result: SweepResult = {
-      finishedAt: Date.now(),
+      finishedAt,
       seconds: (performance.now() - started) / 1000,
-      providers: summary.providers.map((entry) => ({ id: entry.provider.account.id, counts: entry.counts })),
+      providers: accountsToExport(swept, failedProviders, previous, finishedAt),
       failedProviders,
     };
     // Kept for three intervals: when sweeps stop, the gauges go absent rather than lie.
@@ -178,13 +195,14 @@ export class ProtectionSweep {
     return this.reading;
   }
 
-  private async readLatest(): Promise<SweepResult | undefined> {
+  /** `leftOut`: what goes without it, for the log. */
+  private async readLatest(leftOut = 'its gauges are left out of this scrape'): Promise<SweepResult | undefined> {
     try {
       const result = await answerWithinMs(this.services.store.get<unknown>(RESULT_KEY), RESULT_WAIT_MS);
       return isSweepResult(result) ? result : undefined;
     } catch (error) {
-      if (error instanceof StoreTimeout) this.logger.warn('the last protection sweep could not be read in time; its gauges are left out of this scrape');
-      else this.logger.warn({ err: error }, 'could not read the last protection sweep');
+      if (error instanceof StoreTimeout) this.logger.warn(`the last protection sweep could not be read in time; ${leftOut}`);
+      else this.logger.warn({ err: error, leftOut }, 'could not read the last protection sweep');
       return undefined;
     }
   }

@@ -1,10 +1,23 @@
 import type { ProtectionCounts } from '../gateway/protection.js';
 
+/** One account's counts in a sweep result. */
+export interface SweptAccount {
+  id: string;
+  counts: ProtectionCounts;
+  /**
+   * When these counts were read with nothing failing (ms): for a failed
+   * account, its last-known counts from that sweep (see sweep-carry-over.ts).
+   * Absent for counts read in part (an account that never read whole), and
+   * in a result the previous version stored.
+   */
+  readAt?: number;
+}
+
 /** What the last sweep found, as plain data in the shared store: every replica exports the same figures. */
 export interface SweepResult {
   finishedAt: number;
   seconds: number;
-  providers: Array<{ id: string; counts: ProtectionCounts }>;
+  providers: SweptAccount[];
   failedProviders: string[];
 }
 
@@ -27,5 +40,5 @@ export function isSweepResult(value: unknown): value is SweepResult {
   const { providers, failedProviders } = value;
   if (!Array.isArray(providers) || !Array.isArray(failedProviders)) return false;
   if (!failedProviders.every((id) => typeof id === 'string')) return false;
-  return providers.every((provider: unknown) => isRecord(provider) && typeof provider.id === 'string' && isCounts(provider.counts));
+  return providers.every((provider: unknown) => isRecord(provider) && typeof provider.id === 'string' && isCounts(provider.counts) && (provider.readAt === undefined || isCount(provider.readAt)));
 }

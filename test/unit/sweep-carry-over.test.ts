@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { accountsToExport } from '../../src/observability/sweep-carry-over.js';
+import { isSweepResult, type SweepResult } from '../../src/observability/sweep-result.js';
+
+const counts = (unprotected: number, unknown = 0) => ({ instances: unprotected + unknown, protected: 0, stale: 0, unprotected, unknown });
+const NOW = 1_800_000_000_000;
+const EARLIER = NOW - 3_600_000;
+
+const previous = (providers: SweepResult['providers'], failedProviders: string[] = []): SweepResult => ({ finishedAt: EARLIER, seconds: 1, providers, failedProviders });
+
+describe('accountsToExport: a failed account keeps its last-known counts', () => {
+  it('an account read whole is exported with this sweep as its read time', () => {
+    expect(accountsToExport([{ id: 'a', counts: counts(2) }], [], previous([{ id: 'a', counts: counts(5), readAt: EARLIER }]), NOW)).toEqual([{ id: 'a', counts: counts(2), readAt: NOW }]);
+  });
+
+  it('an account whose instance list failed keeps the counts and read time of its last whole read', () => {
+    const last = { id: 'a', counts: counts(2), readAt: EARLIER - 1 };
+    expect(accountsToExport([], ['a'], previous([last], ['a']), NOW)).toEqual([last]);
+  });
+
+  it('an account read in part keeps its last whole read, not the UNKNOWN of this one', () => {
+    const last = { id: 'a', counts: counts(2), readAt: EARLIER };
+    expect(accountsToExport([{ id: 'a', counts: counts(0, 2) }], ['a'], previous([last]), NOW)).toEqual([last]);
+  });
+
+  it('an account that never read whole: nothing when its list failed, what it has when read in part', () => {
+    expect(accountsToExport([], ['a'], undefined, NOW)).toEqual([]);
+    expect(accountsToExport([{ id: 'b', counts: counts(1, 1) }], ['b'], previous([{ id: 'b', counts: counts(0, 2) }], ['b']), NOW)).toEqual([{ id: 'b', counts: counts(1, 1) }]);
+  });
+
+  it('an account no longer in the sweep (removed from the config) is dropped, whatever the last result held', () => {
+    const last = previous([{ id: 'gone', counts: counts(3), readAt: EARLIER }], ['gone']);
+    expect(accountsToExport([{ id: 'a', counts: counts(1) }], [], last, NOW)).toEqual([{ id: 'a', counts: counts(1), readAt: NOW }]);
+  });
+
+  it("reads a previous version's result (no read times): an account that did not fail was read when it finished", () => {
+    const old = previous([{ id: 'a', counts: counts(2) }, { id: 'b', counts: counts(0, 4) }], ['b']);
+    expect(accountsToExport([], ['a', 'b'], old, NOW)).toEqual([{ id: 'a', counts: counts(2), readAt: EARLIER }]);
+  });
+});
+
+describe('isSweepResult and the read time', () => {
+  const result = (readAt: unknown) => ({ finishedAt: NOW, seconds: 1, providers: [{ id: 'a', counts: counts(1), readAt }], failedProviders: [] });
+
+  it('accepts a read time that is a number, and a provider without one (the previous version wrote none)', () => {
+    expect(isSweepResult(result(NOW))).toBe(true);
+    expect(isSweepResult({ finishedAt: NOW, seconds: 1, providers: [{ id: 'a', counts: counts(1) }], failedProviders: [] })).toBe(true);
+  });
+
+  it('refuses a read time of another kind', () => {
+    for (const readAt of ['yesterday', null, {}, Number.POSITIVE_INFINITY]) expect(isSweepResult(result(readAt))).toBe(false);
+  });
+});
