@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { decodeStored, encodeStored } from '../../src/state/stored-json.js';
 import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
@@ -68,6 +69,30 @@ describe('protection view: a provider listing one VM twice', () => {
     simulator.listedAgain.set(PROTECTED_VM, { label: 'renamed-between-pages' });
     const listed = await harness.gql<View>(VIEW);
     const shown = listed.data!.matches.edges[0]!.node;
+    const answer = await harness.gql<{ node: { name: string } }>('query($id: ID!) { node(id: $id) { ... on Instance { name } } }', { id: shown.id });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.node.name).toBe(shown.name);
+  });
+});
+
+describe('a ZStack node listing one VM twice', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+  });
+  afterAll(() => harness.close());
+
+  it('reads the VM by id as the list shows it (the first record), not as its repeat', async () => {
+    const repeated = simulator.vms.at(-1) as Record<string, unknown>;
+    simulator.vms.push({ ...repeated, name: 'renamed-between-pages' });
+    const listed = await harness.gql<View>(VIEW);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.all.totalCount).toBe(6);
+    const shown = listed.data!.all.edges.at(-1)!.node;
+    expect(shown.name).not.toBe('renamed-between-pages');
     const answer = await harness.gql<{ node: { name: string } }>('query($id: ID!) { node(id: $id) { ... on Instance { name } } }', { id: shown.id });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.node.name).toBe(shown.name);

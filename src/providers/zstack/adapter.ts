@@ -79,7 +79,8 @@ export class ZstackAdapter extends BaseAdapter {
       const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope);
       for (const row of rows) {
         const instance = mapInstance(this.account.id, row);
-        found.set(instance.nativeId, instance);
+        // Of a record the answer repeats, the first, as lists keep it (loaders.ts).
+        if (!found.has(instance.nativeId)) found.set(instance.nativeId, instance);
       }
     }
     return nativeIds.map((id) => found.get(id) ?? null);
