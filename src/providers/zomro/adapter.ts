@@ -4,12 +4,15 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
-import type { ZomroConfig } from './config.js';
+import { DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
+import { restoreProgress } from './restore-progress.js';
+
+export { restoreProgress } from './restore-progress.js';
 
 export const ZOMRO_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   // NAME_BACKUP: createBackup's name becomes the backup's own name.
@@ -21,11 +24,13 @@ export class ZomroAdapter extends BaseAdapter {
   readonly capabilities = ZOMRO_CAPABILITIES;
   private readonly client: ZomroClient;
   private readonly restoreSettleMs: number;
+  private readonly restoreGiveUpMs: number;
 
   constructor(account: ProviderAccount, upstream: UpstreamClient, config: ZomroConfig) {
     super(account, upstream);
     this.client = new ZomroClient(upstream, config.auth);
     this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
+    this.restoreGiveUpMs = config.restoreGiveUpMs ?? DEFAULT_RESTORE_GIVE_UP_MS;
   }
 
   /** Every page of `func=instances` (pages.ts). */
@@ -121,7 +126,8 @@ export class ZomroAdapter extends BaseAdapter {
     if (ref.kind === 'RESTORE_BACKUP') {
       const [instance] = await this.getInstances([plid], scope);
       if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', null, 'the instance no longer exists');
-      const [status, error] = restoreProgress(instance.state, Date.now() - ref.startedAt.getTime() >= this.restoreSettleMs);
+      const elapsed = Date.now() - ref.startedAt.getTime();
+      const [status, error] = restoreProgress(instance.state, elapsed >= this.restoreSettleMs, elapsed >= this.restoreGiveUpMs ? this.restoreGiveUpMs : null);
       return this.operation(ref, status, null, error);
     }
     const [backups] = await this.listBackups([plid], scope);
@@ -152,26 +158,6 @@ export class ZomroAdapter extends BaseAdapter {
   private ref(kind: OperationRef['kind'], startedAt: Date, instanceNativeId: string, backupNativeId: string | null, token: string[]): OperationRef {
     return { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token };
   }
-}
-
-/**
- * The instance's state word (`fotbo_status`, else `instance_status`; see
- * mapper.ts `instanceStateWord`) after a rebuild. `fotbo_status` says
- * `rebuilding` while the cloud rebuilds (Zomro panel src); the documented
- * `instance_status` words (`active | stopped | verify_resize | suspend`) have
- * none. Any word not at rest (rebuilding, OpenStack's REBUILD, one nobody
- * documents) is a rebuild still running; a resting word (active, stopped) is
- * finished only once `settled` (restoreSettleMs after the request), since it
- * may be the state from before the rebuild started. `suspend` ends it: a
- * suspended service is not rebuilt.
- */
-export function restoreProgress(state: string | null, settled: boolean): [Operation['status'], string | null] {
-  const word = (state ?? '').trim().toLowerCase();
-  if (word === 'suspend' || word === 'suspended') return ['FAILED', 'the instance is suspended'];
-  if (word.includes('error')) return ['FAILED', `the instance is ${word}`];
-  if (word === 'active' || word === 'stopped') return settled ? ['SUCCEEDED', null] : ['RUNNING', null];
-  // verify_resize, rebuild words and anything undocumented: not at rest yet.
-  return ['RUNNING', null];
 }
 
 /**
