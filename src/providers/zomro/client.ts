@@ -1,6 +1,7 @@
 import { GatewayError, clipProviderCode, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
+import { UpstreamCancelledError } from '../../upstream/deadline.js';
 import { SharedSession } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
 import type { ZomroConfig } from './config.js';
@@ -137,10 +138,23 @@ export class ZomroClient {
    * `func=keepalive` with `session`: live when answered without an error. An
    * `access` or `auth` error is a dead session; so is any other error (a
    * panel without the func): the reading before the keepalive was asked.
+   *
+   * A keepalive that gets no answer (unreachable, timed out, 5xx, no
+   * BILLmanager document) cannot tell. With a login the session is read as
+   * dead: a fresh login costs one call, and its own failure is then the
+   * request's error; failing the request on the keepalive's failure lost a
+   * request a login would have carried. A fixed token cannot be renewed, so
+   * there the keepalive's failure stays the error: "expired" would send an
+   * operator to replace a token that may be fine.
    */
   private async isAlive(session: string, scope: UpstreamScope): Promise<boolean> {
-    const doc = await this.post({ func: 'keepalive', out: 'json', auth: session }, 'keepalive', true, scope);
-    return wireError(doc, this.scrub) === null;
+    try {
+      const doc = await this.post({ func: 'keepalive', out: 'json', auth: session }, 'keepalive', true, scope);
+      return wireError(doc, this.scrub) === null;
+    } catch (error) {
+      if (this.session && cannotTell(error)) return false;
+      throw error;
+    }
   }
 
   private mapWireError(error: ZomroWireError, func: string, refusedRight: boolean): GatewayError {
@@ -166,6 +180,10 @@ export class ZomroClient {
 }
 
 const isAuthError = (error: ZomroWireError | null): error is ZomroWireError => error !== null && AUTH_TYPES.has(error.type.toLowerCase());
+
+/** A failure of the provider to answer (not of the request: a cancelled one, a spent budget), which says nothing about the session. */
+const cannotTell = (error: unknown): boolean =>
+  error instanceof GatewayError && !(error instanceof UpstreamCancelledError) && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT' || error.code === 'PROVIDER_ERROR');
 
 /**
  * The fields a validation error names: `$object` as a field -> [messages]

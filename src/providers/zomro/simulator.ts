@@ -62,6 +62,8 @@ export class ZomroSimulator extends ProviderSimulator {
   readonly sessions = new Map<string, number>([[ZOMRO_SIM_TOKEN, Date.now()]]);
   /** How many func=auth logins succeeded. */
   logins = 0;
+  /** Refuse every func=auth as wrong credentials would be refused (a password changed at the panel). */
+  refusesLogins = false;
   /**
    * The unit `image_size` is answered in. The docs say only "Actual backup
    * size" with the example "3" (GB, like min_disk); Glance's own size is in
@@ -240,7 +242,7 @@ export class ZomroSimulator extends ProviderSimulator {
    * doc.auth.$id; send it as auth=<id> on later calls".
    */
   private login(form: Map<string, string>): SimResponse {
-    if (form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== ZOMRO_SIM_PASSWORD) return error('auth', 'Authorization failed');
+    if (this.refusesLogins || form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== ZOMRO_SIM_PASSWORD) return error('auth', 'Authorization failed');
     const id = crypto.randomUUID().replaceAll('-', '').slice(0, 24);
     this.sessions.set(id, Date.now());
     this.logins++;
