@@ -18,6 +18,7 @@ const MAX_STEPS = 400;
  */
 export function nextRepeatRun(repeat: ScheduleRepeat, timezone: string, now: Date): Date | null {
   if (dateInWindow(repeat.fromMs) === null || !Number.isInteger(repeat.every) || repeat.every < 1) return null;
+  if (repeat.unit === 'hours') return nextHourlyRun(repeat.fromMs, repeat.every, now.getTime());
   const start = wallFieldsIn(repeat.fromMs, timezone);
   const at = now.getTime();
   const byDays = repeat.unit === 'days' || repeat.unit === 'weeks';
@@ -34,6 +35,19 @@ export function nextRepeatRun(repeat: ScheduleRepeat, timezone: string, now: Dat
 }
 
 type Fields = ReturnType<typeof wallFieldsIn>;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Every N hours counts elapsed time, not the wall clock: N hours after a run
+ * is N hours later across a DST change too (a wall-clock step has no single
+ * meaning there). The start itself when it is still to come.
+ */
+function nextHourlyRun(fromMs: number, every: number, at: number): Date | null {
+  const step = every * HOUR_MS;
+  const run = at < fromMs ? fromMs : fromMs + (Math.floor((at - fromMs) / step) + 1) * step;
+  return Number.isFinite(run) && Math.abs(run) <= 8.64e15 ? new Date(run) : null;
+}
 
 /** DST shifts: an hour nearly everywhere, half an hour at Lord Howe Island. */
 const SHIFTS_MS = [3_600_000, 1_800_000];

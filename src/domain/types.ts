@@ -104,12 +104,12 @@ export interface BackupSchedule extends ProviderOwned {
   raw: RawRecord;
 }
 
-/** Runs at `fromMs` and every `every` `unit`s after it, on the wall clock of the schedule's timezone. */
+/** Runs at `fromMs` and every `every` `unit`s after it, on the wall clock of the schedule's timezone (hours: N hours of elapsed time). */
 export interface ScheduleRepeat {
   /** Epoch milliseconds (a number, so it reads back the same from any cache). */
   fromMs: number;
   every: number;
-  unit: 'days' | 'weeks' | 'months' | 'years';
+  unit: 'hours' | 'days' | 'weeks' | 'months' | 'years';
 }
 
 export interface BackupDefinition extends ProviderOwned {

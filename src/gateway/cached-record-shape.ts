@@ -62,7 +62,7 @@ const BACKUP: Fields<Backup> = {
   raw: isRecord,
 };
 
-const REPEAT_UNIT = oneOf<ScheduleRepeat['unit']>({ days: true, weeks: true, months: true, years: true });
+const REPEAT_UNIT = oneOf<ScheduleRepeat['unit']>({ hours: true, days: true, weeks: true, months: true, years: true });
 const REPEAT: Fields<ScheduleRepeat> = { fromMs: isNumber, every: (value) => Number.isSafeInteger(value) && (value as number) >= 1, unit: REPEAT_UNIT };
 const isRepeat: Check = (value) => isRecord(value) && Object.entries(REPEAT).every(([field, check]) => check(value[field]));
 

@@ -10,7 +10,7 @@ describe('a cached schedule: the fields only some providers set', () => {
   });
 
   it('is no cached schedule with a repeat or a disk of another shape', () => {
-    for (const repeat of [null, {}, { fromMs: 1, every: 0, unit: 'days' }, { fromMs: 1, every: 1.5, unit: 'days' }, { fromMs: 1, every: 2, unit: 'hours' }, { fromMs: 'x', every: 2, unit: 'weeks' }]) {
+    for (const repeat of [null, {}, { fromMs: 1, every: 0, unit: 'days' }, { fromMs: 1, every: 1.5, unit: 'days' }, { fromMs: 1, every: 2, unit: 'minutes' }, { fromMs: 'x', every: 2, unit: 'weeks' }]) {
       expect(isCachedRecord({ ...schedule, repeat }, 'schedules'), JSON.stringify(repeat)).toBe(false);
     }
     expect(isCachedRecord({ ...schedule, diskId: 12 }, 'schedules')).toBe(false);

@@ -70,17 +70,34 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   };
 }
 
+const HOURS_A_DAY = 24;
+
+/**
+ * `period` "hours" (later OnApp versions; the documents list days, weeks,
+ * months, years) read as days where N hours is whole days: every 48 hours is
+ * every 2 days, with the same cron and repeat.
+ */
+function inWholeDays(row: Row): Row {
+  const every = toNumber(row.duration) ?? 0;
+  return row.period === 'hours' && Number.isInteger(every) && every > 0 && every % HOURS_A_DAY === 0 ? { ...row, period: 'days', duration: every / HOURS_A_DAY } : row;
+}
+
 /**
  * OnApp auto-backup schedules repeat every `duration` `period`s from
  * `start_at` (else `created_at`); as cron in the account's time zone (the
- * schema documents schedule times in it): days -> every N days at that
+ * schema documents schedule times in it): hours -> at that minute of the
+ * hours N apart from the start's (N dividing a day; any other N shows every
+ * hour at that minute, its runs from `repeat`), days -> every N days at that
  * time, weeks -> that weekday, months -> that day of the month, years -> that date.
  */
-export function scheduleCron(row: Row, timezone: string): string {
+export function scheduleCron(source: Row, timezone: string): string {
+  const row = inWholeDays(source);
   const instant = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
   const { minute, hour, day, month, weekday } = wallTime(instant, timezone);
   const every = Math.max(1, toNumber(row.duration) || 1);
   switch (row.period) {
+    case 'hours':
+      return `${minute} ${hoursField(hour, every)} * * *`;
     case 'weeks':
       return `${minute} ${hour} * * ${weekday}`;
     case 'months':
@@ -92,7 +109,20 @@ export function scheduleCron(row: Row, timezone: string): string {
   }
 }
 
-const REPEAT_UNITS = new Set<ScheduleRepeat['unit']>(['days', 'weeks', 'months', 'years']);
+/**
+ * The cron hour field of every `every` hours through `hour`: `*` for each
+ * hour, `*\/N` from midnight, else the hours themselves (every 6 from 05:00:
+ * 5,11,17,23). An N that does not divide a day has no hour field that repeats
+ * daily: each hour (the runs come from `repeat`).
+ */
+function hoursField(hour: number, every: number): string {
+  if (every === 1 || !Number.isInteger(every) || HOURS_A_DAY % every !== 0) return '*';
+  const first = hour % every;
+  if (first === 0) return `*/${every}`;
+  return Array.from({ length: HOURS_A_DAY / every }, (_, index) => first + index * every).join(',');
+}
+
+const REPEAT_UNITS = new Set<ScheduleRepeat['unit']>(['hours', 'days', 'weeks', 'months', 'years']);
 
 /**
  * Every N > 1 periods from `start_at` has no cron: a day step of 2 fires on the
@@ -101,10 +131,13 @@ const REPEAT_UNITS = new Set<ScheduleRepeat['unit']>(['days', 'weeks', 'months',
  * from the 2nd: "tomorrow, the 3rd"; every 2 weeks: a week early). The
  * runs then come from the start and the step (see nextRunOf).
  */
-export function scheduleRepeat(row: Row): { repeat?: ScheduleRepeat } {
+export function scheduleRepeat(source: Row): { repeat?: ScheduleRepeat } {
+  const row = inWholeDays(source);
   const every = Math.max(1, toNumber(row.duration) || 1);
   const unit = typeof row.period === 'string' && REPEAT_UNITS.has(row.period as ScheduleRepeat['unit']) ? (row.period as ScheduleRepeat['unit']) : 'days';
   if (every === 1 || !Number.isInteger(every)) return {};
+  // Every N hours with N dividing a day: the cron says it exactly.
+  if (unit === 'hours' && HOURS_A_DAY % every === 0) return {};
   const from = parseUtcDate(row.start_at) ?? parseUtcDate(row.created_at) ?? new Date(0);
   return { repeat: { fromMs: from.getTime(), every, unit } };
 }
