@@ -16,8 +16,8 @@ const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
 const LIST = '{ instances(first: 100) { edges { node { id } } } }';
 // Every read reaches the simulator; a short deadline so a keepalive that never answers times out; no breaker trips.
 const settings = { cacheTtlMs: 0, coalesceReads: false, timeoutMs: 400, retries: 1, breakerThreshold: 1_000 };
-/** The keepalive's failures: 5xx, a cut connection, no BILLmanager document, no answer in time. */
-const FAILURES: ReadonlyArray<{ mode: FaultMode; slowMs?: number }> = [{ mode: 'http-503' }, { mode: 'http-500' }, { mode: 'truncated' }, { mode: 'html-error' }, { mode: 'slow', slowMs: 1_000 }];
+/** The keepalive's failures: 5xx, a cut connection, a body that is no JSON or no BILLmanager document, no answer in time. */
+const FAILURES: ReadonlyArray<{ mode: FaultMode; slowMs?: number }> = [{ mode: 'http-503' }, { mode: 'http-500' }, { mode: 'truncated' }, { mode: 'html-error' }, { mode: 'malformed-json' }, { mode: 'wrong-content-type' }, { mode: 'slow', slowMs: 1_000 }];
 
 async function open(auth: Record<string, string>) {
   const harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ ...settings, auth }) });
