@@ -39,6 +39,15 @@ export const limitsSchema = section({
   maxUpstreamCallsPerRequest: z.number().int().min(1).max(1_000_000).default(10_000),
   // Per client key (anonymous: per IP), per process; off unless set.
   rateLimit: z.object({ requestsPerSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+  /**
+   * Failed authentications (a missing, malformed or unknown key) one client address may make
+   * within `windowMs`, its /64 sixteen times as many; past them every request and WebSocket
+   * connection from it is refused (429, 4429) until the window ends. Guessing keys costs a 401 each.
+   */
+  authFailures: z
+    .object({ perAddress: z.number().int().min(1).max(1_000_000).default(20), windowMs: z.number().int().min(1_000).max(24 * 60 * 60 * 1000).default(60_000) })
+    .strict()
+    .prefault({}),
   // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
   readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),

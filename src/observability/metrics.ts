@@ -52,6 +52,16 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'TCP connections closed as they were accepted: their address (or its /64) already held limits.maxConnectionsPerAddress open.',
     registers: [this.registry],
   });
+  private readonly authFailures = new Counter({
+    name: 'backup_graph_authentication_failures_total',
+    help: 'Requests and WebSocket connections refused for a missing, malformed or unknown key (401, 4403).',
+    registers: [this.registry],
+  });
+  private readonly authFailureRefusals = new Counter({
+    name: 'backup_graph_authentication_refusals_total',
+    help: 'Requests and WebSocket connections refused unheard (429, 4429): their address (or its /64) failed authentication limits.authFailures times within the window.',
+    registers: [this.registry],
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -92,6 +102,16 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A connection closed unheard: its address held too many open. */
   connectionRefused(): void {
     this.connectionsRefused.inc();
+  }
+
+  /** A key refused. */
+  authenticationFailed(): void {
+    this.authFailures.inc();
+  }
+
+  /** A request or connection refused unheard: its address failed authentication too often. */
+  authenticationRefused(): void {
+    this.authFailureRefusals.inc();
   }
 
   /** A WebSocket connection closed because its client did not read what was sent to it. */

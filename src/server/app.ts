@@ -32,6 +32,8 @@ import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin
 import { healthz, readyz } from './health.js';
 import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
+import { AuthFailures } from './auth-failures.js';
+import { AuthFailureGuard, authFailuresMessage } from './auth-failure-guard.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
@@ -124,6 +126,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
   const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
   const clientAddressOf = clientAddressResolver(config.listen.trustedProxies);
+  const authFailures = new AuthFailureGuard(new AuthFailures(config.limits.authFailures), logger, {
+    failed: () => metrics.authenticationFailed(),
+    refused: () => metrics.authenticationRefused(),
+  });
   const anonymousAtHost = (headers: IncomingHttpHeaders): boolean => options.anonymousAtAnyHost === true || anonymousHostAllowed(headers, config.listen.allowedHosts);
 
   const app = express();
@@ -230,6 +236,16 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Before the key check: the page's static files are the same for everyone and carry no data.
   app.get(graphiql.assetRoute, graphiql.asset);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    const address = clientAddressOf(req);
+    const hold = authFailures.refusal(address);
+    if (hold !== null) {
+      const message = authFailuresMessage(hold);
+      res
+        .status(429)
+        .setHeader('retry-after', String(hold.retryAfterSeconds))
+        .json({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds: hold.retryAfterSeconds } }] });
+      return;
+    }
     try {
       const principal = authenticator.authenticate(req.headers.authorization);
       if (isAnonymous(principal) && !anonymousAtHost(req.headers)) {
@@ -241,6 +257,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       res.locals.principal = principal;
       next();
     } catch (error) {
+      authFailures.failed(address);
       res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
     }
   });
@@ -276,6 +293,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
   const subscriptions = startWebSocketServer({
     rateLimiter,
+    authFailures,
     clientAddressOf,
     httpServer,
     path: '/graphql',

@@ -20,6 +20,7 @@ import { pastSendCap } from './send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
+import { authFailuresMessage, type AuthFailureGuard } from './auth-failure-guard.js';
 import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
 
@@ -69,6 +70,8 @@ export interface WebSocketServerOptions {
   limits: LimitsConfig;
   /** `limits.rateLimit`, the same buckets as HTTP's; null when off. */
   rateLimiter: RateLimiter | null;
+  /** `limits.authFailures`, the same counts as HTTP's. */
+  authFailures: AuthFailureGuard;
   /** The client's address, behind a trusted proxy too: anonymous callers and waiting sockets are counted by it. */
   clientAddressOf: ClientAddressOf;
   logger: Logger;
@@ -208,10 +211,16 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const authorization = connectionAuthorization(ctx.connectionParams);
       // Nothing else in it is read; not kept either (graphql-ws would hold it until the connection closes).
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+      const hold = options.authFailures.refusal(address);
+      if (hold !== null) {
+        closeFirmly(socket, CLOSE_TOO_MANY, authFailuresMessage(hold));
+        return false;
+      }
       let principal: Principal;
       try {
         principal = options.authenticator.authenticate(authorization);
       } catch (error) {
+        options.authFailures.failed(address);
         closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
         return false;
       }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { AuthFailures } from '../../src/server/auth-failures.js';
+
+/** Failures counted at a time the test sets. */
+function counting(perAddress: number, windowMs: number, maxRemembered?: number) {
+  const clock = { now: 0 };
+  const failures = new AuthFailures({ perAddress, windowMs }, () => clock.now, maxRemembered);
+  return { clock, failures };
+}
+
+describe('AuthFailures', () => {
+  it('holds an address back once it has failed perAddress times, until the window begun by its first failure ends', () => {
+    const { clock, failures } = counting(3, 60_000);
+    expect(failures.failed('203.0.113.1')).toBeNull();
+    clock.now = 10_000;
+    expect(failures.failed('203.0.113.1')).toBeNull();
+    expect(failures.holdOn('203.0.113.1')).toBeNull();
+    expect(failures.failed('203.0.113.1')).toEqual({ by: 'address', group: '203.0.113.1', limit: 3, retryAfterSeconds: 50 });
+    clock.now = 59_001;
+    expect(failures.holdOn('203.0.113.1')).toEqual({ by: 'address', group: '203.0.113.1', limit: 3, retryAfterSeconds: 1 });
+    expect(failures.holdOn('203.0.113.2')).toBeNull();
+    clock.now = 60_000;
+    expect(failures.holdOn('203.0.113.1')).toBeNull();
+    // A new window: its failures start from none.
+    expect(failures.failed('203.0.113.1')).toBeNull();
+  });
+
+  it("holds an IPv6 /64 back once it has failed SUBNET_SHARE addresses' worth, whichever addresses failed; IPv4 is not grouped", () => {
+    const { failures } = counting(2, 60_000);
+    const inSubnet = (n: number) => `2001:db8:0:0:0:0:0:${n.toString(16)}`;
+    for (let n = 1; n < 2 * SUBNET_SHARE; n++) expect(failures.failed(inSubnet(n))).toBeNull();
+    expect(failures.failed(inSubnet(2 * SUBNET_SHARE))).toMatchObject({ by: 'subnet', group: '2001:db8:0:0::/64', limit: 2 * SUBNET_SHARE });
+    expect(failures.holdOn(inSubnet(0xfff))).toMatchObject({ by: 'subnet' });
+    expect(failures.holdOn('2001:db8:0:1:0:0:0:1')).toBeNull();
+    for (let n = 1; n <= 2 * SUBNET_SHARE; n++) expect(failures.failed(`10.0.${n}.1`)).toBeNull();
+  });
+
+  it('remembers at most maxRemembered addresses and /64s: a client with many addresses cannot grow it', () => {
+    const { failures } = counting(20, 60_000, 100);
+    for (let n = 0; n < 10_000; n++) failures.failed(`10.${n >> 8}.${n & 255}.1`);
+    for (let n = 0; n < 10_000; n++) failures.failed(`2001:db8:${n.toString(16)}:0:0:0:0:1`);
+    expect(failures.remembered).toBe(100);
+    // The least recently seen went first; the newest are still counted.
+    for (let n = 1; n < 20; n++) failures.failed('2001:db8:270f:0:0:0:0:1');
+    expect(failures.holdOn('2001:db8:270f:0:0:0:0:1')).toMatchObject({ by: 'address', limit: 20 });
+  });
+});
