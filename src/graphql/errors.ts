@@ -111,17 +111,27 @@ export const MAX_ERROR_LINES_PER_REQUEST = 20;
 /**
  * One log line per error of a request, with its request id: gateway faults at
  * error level with the full cause (it stays in the log), the client's own
- * mistakes and provider refusals at info, as they need no operator (the
- * first MAX_ERROR_LINES_PER_REQUEST, then one line counting the others by code).
+ * mistakes and provider refusals at info, as they need no operator. Of each
+ * kind the first MAX_ERROR_LINES_PER_REQUEST, then one line counting the
+ * others: one fault behind 30 aliases wrote 30 error lines, each with its
+ * stack, and the first ones say what it was. Counted apart, so a request's
+ * own mistakes never crowd its faults out of the log.
  */
 export function logRequestErrors(logger: Logger, format: ErrorFormatter, requestId: string, errors: readonly GraphQLError[]): void {
   let logged = 0;
   const notLogged: Record<string, number> = {};
+  let faultsLogged = 0;
+  let faultsNotLogged = 0;
   for (const error of errors) {
     const formatted = formatGraphQLError(format, error);
     const code = String(formatted.extensions?.code);
     if (code === 'INTERNAL_SERVER_ERROR') {
-      logger.error({ requestId, err: findCause(unwrapResolverError(error)), path: formatted.path }, 'unexpected error while serving a request');
+      if (faultsLogged < MAX_ERROR_LINES_PER_REQUEST) {
+        faultsLogged++;
+        logger.error({ requestId, err: findCause(unwrapResolverError(error)), path: formatted.path }, 'unexpected error while serving a request');
+      } else {
+        faultsNotLogged++;
+      }
     } else if (logged < MAX_ERROR_LINES_PER_REQUEST) {
       logged++;
       logger.info({ requestId, code, message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) }, 'request answered with an error');
@@ -131,6 +141,7 @@ export function logRequestErrors(logger: Logger, format: ErrorFormatter, request
   }
   const more = Object.values(notLogged).reduce((sum, count) => sum + count, 0);
   if (more > 0) logger.info({ requestId, more, codes: notLogged }, 'request answered with more errors, not logged one by one');
+  if (faultsNotLogged > 0) logger.error({ requestId, more: faultsNotLogged }, 'more unexpected errors while serving the request, not logged one by one');
 }
 
 /**

@@ -4,7 +4,7 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { createErrorFormatter, formatGraphQLError, logRequestErrors } from '../../src/graphql/errors.js';
+import { MAX_ERROR_LINES_PER_REQUEST, createErrorFormatter, formatGraphQLError, logRequestErrors } from '../../src/graphql/errors.js';
 
 const format = createErrorFormatter({ introspection: false });
 const formatOpen = createErrorFormatter({ introspection: true });
@@ -121,5 +121,24 @@ describe('request error logs', () => {
     expect(lines[1]).toMatchObject({ level: 30, requestId: 'req-1', code: 'FORBIDDEN', message: 'createBackup needs the operator role', path: ['b'], msg: 'request answered with an error' });
     expect(lines[2]).toMatchObject({ level: 30, code: 'BAD_USER_INPUT', message: 'no path' });
     expect(lines[2]).not.toHaveProperty('path');
+  });
+
+  it('logs the first 20 faults one by one and counts the rest in one error line, apart from the client mistakes', async () => {
+    const { lines, logger } = capture();
+    const faults = Array.from({ length: 30 }, (_, index) => fromResolver(new TypeError(`fault ${index}`), [`a${index}`]));
+    const mistakes = Array.from({ length: 25 }, (_, index) => fromResolver(new GatewayError('NOT_FOUND', 'backup not found'), [`b${index}`]));
+    logRequestErrors(logger, format, 'req-2', [...mistakes, ...faults]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const oneByOne = lines.filter((line) => line.msg === 'unexpected error while serving a request');
+    expect(oneByOne).toHaveLength(MAX_ERROR_LINES_PER_REQUEST);
+    expect(oneByOne.map((line) => line.path)).toEqual(Array.from({ length: MAX_ERROR_LINES_PER_REQUEST }, (_, index) => [`a${index}`]));
+    expect(lines.filter((line) => line.msg === 'more unexpected errors while serving the request, not logged one by one')).toEqual([
+      expect.objectContaining({ level: 50, requestId: 'req-2', more: 30 - MAX_ERROR_LINES_PER_REQUEST }),
+    ]);
+    expect(lines.filter((line) => line.msg === 'request answered with an error')).toHaveLength(MAX_ERROR_LINES_PER_REQUEST);
+    expect(lines.filter((line) => line.msg === 'request answered with more errors, not logged one by one')).toEqual([
+      expect.objectContaining({ level: 30, more: 25 - MAX_ERROR_LINES_PER_REQUEST, codes: { NOT_FOUND: 25 - MAX_ERROR_LINES_PER_REQUEST } }),
+    ]);
+    expect(lines).toHaveLength(2 * MAX_ERROR_LINES_PER_REQUEST + 2);
   });
 });
