@@ -14,13 +14,25 @@ describe('input checks', () => {
     expect(() => checkName('   ', 'name')).toThrow(badInput('name must not be empty'));
     expect(() => checkName('', 'label')).toThrow(badInput('label must not be empty'));
     expect(() => checkName('x'.repeat(201), 'name')).toThrow(badInput('name must be at most 200 characters'));
-    for (const bad of ['a\u0000b', 'a\nb', 'a\u001fb', 'a\u007fb', 'a\tb', 'a\u0080b', 'a\u009fb', 'gpj.\u202eexe', 'a\u202ab', 'a\u2066b', 'a\u2069b']) {
-      expect(() => checkName(bad, 'name'), JSON.stringify(bad)).toThrow(badInput('name must not contain control characters'));
+    for (const [bad, named] of [['a\u0000b', 'U+0000'], ['a\nb', 'U+000A'], ['a\u001fb', 'U+001F'], ['a\u007fb', 'U+007F'], ['a\tb', 'U+0009'], ['a\u0080b', 'U+0080'], ['a\u009fb', 'U+009F'], ['gpj.\u202eexe', 'U+202E'], ['a\u202ab', 'U+202A'], ['a\u2066b', 'U+2066'], ['a\u2069b', 'U+2069']]) {
+      expect(() => checkName(bad!, 'name'), JSON.stringify(bad)).toThrow(badInput(`name must not contain ${named}: control, invisible and bidirectional characters are refused in names`));
     }
     expect(checkName('a\u0020b ~', 'name')).toBe('a b ~');
     // Letters just past the controls, and right-to-left text itself, are names.
     expect(checkName('a\u00a0b\u00e9', 'name')).toBe('a\u00a0b\u00e9');
     expect(checkName('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065\u206a', 'name')).toBe('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065\u206a');
+  });
+
+  it('checkName refuses invisible characters, bidirectional marks and line separators, naming the first one found (look-alike names, Trojan Source)', () => {
+    const refused = ['\u200b', '\u2028', '\u2029', '\ufeff', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u00ad', '\u2060', '\u2064'];
+    for (const character of refused) {
+      const named = `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(() => checkName(`night${character}ly`, 'definitionName'), named).toThrow(badInput(`definitionName must not contain ${named}: control, invisible and bidirectional characters are refused in names`));
+    }
+    expect(() => checkName('a\u200bb\u202ec', 'name')).toThrow(badInput('name must not contain U+200B: control, invisible and bidirectional characters are refused in names'));
+    // The joiners stay: Persian (ZWNJ) and emoji sequences (ZWJ) need them.
+    expect(checkName('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', 'name')).toBe('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645');
+    expect(checkName('family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}', 'name')).toBe('family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}');
   });
 
   it('checkText passes null and undefined as null, and text (newlines too) as it is', () => {
@@ -35,7 +47,8 @@ describe('input checks', () => {
     expect(() => checkText('x'.repeat(2001), 'note')).toThrow(badInput('note must be at most 2000 characters'));
     expect(checkText('\u202eright-to-left note\u00a0', 'note')).toBe('\u202eright-to-left note\u00a0');
     for (const bad of ['\u0000', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\u007f', '\u0080', '\u009f']) {
-      expect(() => checkText(`a${bad}b`, 'description')).toThrow(badInput('description must not contain control characters'));
+      const named = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(() => checkText(`a${bad}b`, 'description')).toThrow(badInput(`description must not contain control characters (${named})`));
     }
   });
 
