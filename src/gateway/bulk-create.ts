@@ -82,3 +82,34 @@ async function start(reads: RequestReads, adapter: ProviderAdapter, instance: In
   await reads.invalidation.forgetInstance(instance.providerId, instance.nativeId);
   return operation;
 }
+
+/**
+ * A createBackups answer as this request's key may see it now. A replay
+ * (same idempotencyKey within 24 h) returns the answer recorded then; an
+ * item whose account the key no longer sees (its `providers` narrowed, the
+ * account removed) would still name that account's operation. Such an item
+ * reads as a fresh call would answer it: NOT_FOUND, no operation; the counts
+ * follow the items. A fresh answer passes unchanged: its items were judged
+ * by the same scope.
+ */
+export function asSeenBy(reads: RequestReads, answer: CreateBackupsResult): CreateBackupsResult {
+  let hidden = 0;
+  const results = answer.results.map((item): BulkItemResult => {
+    if (!item.operation) return item;
+    const refusal = scopeRefusal(reads, item.instanceId);
+    if (refusal === null) return item;
+    hidden += 1;
+    return { instanceId: item.instanceId, operation: null, error: refusal };
+  });
+  return hidden === 0 ? answer : { results, createdCount: answer.createdCount - hidden, failedCount: answer.failedCount + hidden };
+}
+
+function scopeRefusal(reads: RequestReads, instanceId: string): { code: string; message: string } | null {
+  try {
+    reads.provider(decodeInstanceId(instanceId, 'instanceIds').providerId);
+    return null;
+  } catch (error) {
+    if (!isGatewayError(error)) throw error;
+    return { code: error.code, message: error.message };
+  }
+}

@@ -1,4 +1,4 @@
-import { createBackups } from '../../gateway/bulk-create.js';
+import { asSeenBy, createBackups } from '../../gateway/bulk-create.js';
 import { runRequestMutation } from '../../gateway/mutation-runner.js';
 import { requireRole } from '../../gateway/principal.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
@@ -11,9 +11,9 @@ export const protectionResolvers: Resolvers = {
     protectionSummary: (_root, args, { reads }) => protectionReader(reads).summary({ providerId: args.providerId ?? null, kind: kindFilter(args.kind) }, args.rpoHours ?? null),
   },
   Mutation: {
-    // A replay re-checks the role; which instances the key may see is judged per item, as on the first call.
-    createBackups: (_root, { input }, { reads }) =>
-      runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input))),
+    // A replay re-checks the role before, and which accounts the key may see after: per item, as on the first call.
+    createBackups: async (_root, { input }, { reads }) =>
+      asSeenBy(reads, await runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input)))),
   },
   Instance: {
     protection: (instance, { rpoHours }, { reads }) => protectionReader(reads).protectionField(instance, rpoHours ?? null),
