@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { GatewayError, badInput, isGatewayError, type ErrorCode, type GatewayErrorDetails } from '../domain/errors.js';
+import { GatewayError, badInput, isGatewayError, type ErrorCode } from '../domain/errors.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
+import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from './idempotency-record.js';
 import { LateInvalidations } from './late-invalidations.js';
 import type { FailureClass } from '../upstream/failure-class.js';
 
@@ -34,19 +35,6 @@ function storeUnavailable(cause: unknown): GatewayError {
   error.cause = cause;
   return error;
 }
-
-/** A failure kept for replay: what the client was told, without a Retry-After that no longer holds. */
-interface KeptFailure {
-  code: ErrorCode;
-  message: string;
-  details: Omit<GatewayErrorDetails, 'retryAfterSeconds'>;
-}
-
-type IdempotencyRecord<T> =
-  /** `claim`: this claim's own, so one given up can be released without touching another's. */
-  | { fingerprint: string; state: 'pending'; claim?: string }
-  | { fingerprint: string; state: 'done'; result: T }
-  | { fingerprint: string; state: 'failed'; failure: KeptFailure };
 
 /**
  * Codes that say the request was refused without acting: by the gateway's
@@ -83,6 +71,17 @@ export function mayHaveActed(error: unknown): boolean {
 
 export const REPLAYED_FAILURE_NOTE =
   ' (the first request with this idempotencyKey ended so, and the provider may have acted on it: check before trying again with a new idempotencyKey)';
+
+/**
+ * A record this version cannot read (another version's or writer's, in a shared Redis). Not
+ * INTERNAL_SERVER_ERROR: nothing failed here, and the client must learn that the first request
+ * with the key may have acted, exactly as for a replayed failure.
+ */
+const unreadableRecord = (): GatewayError =>
+  new GatewayError(
+    'CONFLICT',
+    'idempotencyKey already holds a record this gateway cannot read (written by another version?): the first request with it may have acted; check before trying again with a new idempotencyKey',
+  );
 
 function keptFailure(error: unknown): KeptFailure {
   if (!isGatewayError(error)) return { code: 'INTERNAL_SERVER_ERROR', message: 'internal error', details: {} };
@@ -164,13 +163,16 @@ export class Idempotency {
         await this.settle(storeKey, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
         return result;
       }
-      let record: IdempotencyRecord<T> | undefined;
+      let stored: unknown;
       try {
-        record = await answerWithinMs(this.store.get<IdempotencyRecord<T>>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
+        stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
       } catch (error) {
         this.onStoreError(error);
         throw storeUnavailable(error);
       }
+      if (stored !== undefined && !isIdempotencyRecord(stored)) throw unreadableRecord();
+      // The result's own shape is the mutation's: a record is only ever written for one operation's fingerprint.
+      const record = stored as IdempotencyRecord<T> | undefined;
       if (record && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
