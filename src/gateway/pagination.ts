@@ -1,22 +1,67 @@
 import { badInput } from '../domain/errors.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 
-const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
+/** The longest key a cursor names: the longest id the gateway takes as input. A longer one (a hostile provider's id) makes an offset cursor. */
+const MAX_KEY_LENGTH = 2_048;
+/** base64url of `k:`, nine digits, `:` and the longest key. */
+export const MAX_CURSOR_LENGTH = Math.ceil(((12 + MAX_KEY_LENGTH) * 4) / 3);
+const NOT_A_CURSOR = 'after must be a cursor from a previous page';
 
-function decodeCursor(cursor: string): number {
-  const text = cursor.length <= 64 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^o:(\d{1,9})$/.exec(text);
-  if (!match) throw badInput('after must be a cursor from a previous page');
-  return Number(match[1]);
+/** What a cursor names: the item's place in the list, and the item itself when the list has keys. */
+interface CursorPlace {
+  place: number;
+  key: string | null;
 }
 
-/** Offset pagination over a list the gateway already holds in full (providers list everything anyway). */
-export function paginate<T>(items: readonly T[], first: number | null | undefined, after: string | null | undefined, maxPageSize: number, providerErrors: ProviderFailure[]): Connection<T> {
+const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
+const keyedCursor = (place: number, key: string): string => (key.length <= MAX_KEY_LENGTH ? Buffer.from(`k:${place}:${key}`).toString('base64url') : offsetCursor(place));
+
+function decodeCursor(cursor: string): CursorPlace {
+  const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  // `o:` is also what a list with keys made before it named its items: it is still a place.
+  const offset = /^o:(\d{1,9})$/.exec(text);
+  if (offset) return { place: Number(offset[1]), key: null };
+  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})$/.exec(text);
+  if (keyed) return { place: Number(keyed[1]), key: keyed[2]! };
+  throw badInput(NOT_A_CURSOR);
+}
+
+/**
+ * Where the page after the cursor starts. With keys, right after the cursor's
+ * item wherever it is now: a list read again for the next page may have
+ * gained or lost items before it (a backup made, one expired), and an offset
+ * then served one item twice or skipped one never shown. Where the item is
+ * gone, or the cursor came from another list, its old place is the best
+ * guess left: the item that followed it has moved up into it.
+ */
+function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
+  if (cursor.key !== null && keyOf) {
+    const found = items.findIndex((item) => keyOf(item) === cursor.key);
+    if (found >= 0) return found + 1;
+    return Math.min(cursor.place, items.length);
+  }
+  return cursor.place + 1;
+}
+
+/**
+ * Pagination over a list the gateway already holds in full (providers list
+ * everything anyway). `keyOf` (an item's global id, made of URL-safe
+ * characters) makes cursors that name their item; without it they are offsets.
+ */
+export function paginate<T>(
+  items: readonly T[],
+  first: number | null | undefined,
+  after: string | null | undefined,
+  maxPageSize: number,
+  providerErrors: ProviderFailure[],
+  keyOf?: (item: T) => string,
+): Connection<T> {
   const size = first ?? 50;
   if (!Number.isInteger(size) || size < 1 || size > maxPageSize) throw badInput(`first must be between 1 and ${maxPageSize}`);
-  const start = after ? decodeCursor(after) + 1 : 0;
+  const start = after ? startAfter(items, decodeCursor(after), keyOf) : 0;
   const page = items.slice(start, start + size);
-  const edges = page.map((node, index) => ({ cursor: encodeCursor(start + index), node }));
+  const cursorOf = keyOf ? (node: T, place: number) => keyedCursor(place, keyOf(node)) : (_node: T, place: number) => offsetCursor(place);
+  const edges = page.map((node, index) => ({ cursor: cursorOf(node, start + index), node }));
   return {
     edges,
     pageInfo: { hasNextPage: start + size < items.length, endCursor: edges.at(-1)?.cursor ?? null },

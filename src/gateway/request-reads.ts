@@ -8,7 +8,7 @@ import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { newestFirst } from './backup-order.js';
 import { CacheInvalidation } from './cache-invalidation.js';
-import { decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, type EntityAddress } from './ids.js';
+import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
@@ -106,7 +106,7 @@ export class RequestReads {
       for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
     }
     const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter), this.reportFault);
-    return paginate(items, args.first, args.after, this.shared.options.maxPageSize, providerErrors);
+    return paginate(items, args.first, args.after, this.shared.options.maxPageSize, providerErrors, instanceId);
   }
 
   async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
@@ -119,7 +119,7 @@ export class RequestReads {
       const instance = await this.instance(filter.instanceId);
       if (!instance || (named && !named.some((adapter) => adapter.account.id === instance.providerId))) throw notFound('instance');
       const backups = await this.backupsOf(instance);
-      return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, []);
+      return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, [], backupId);
     }
     const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
@@ -130,7 +130,7 @@ export class RequestReads {
       // Newest first across all of the account's instances, not only within each.
       return newestFirst((lists as Backup[][]).flat());
     }, this.reportFault);
-    return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors);
+    return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors, backupId);
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { decodeBackupId, decodeDefinitionId, decodeOperationId, decodeScheduleId } from '../../src/gateway/ids.js';
-import { paginate } from '../../src/gateway/pagination.js';
+import { MAX_CURSOR_LENGTH, paginate } from '../../src/gateway/pagination.js';
 
 const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'malformed id' });
 
@@ -36,12 +36,13 @@ describe('ids and cursors: characters around them', () => {
     expect(() => decodeId(longer)).toThrow(malformed);
   });
 
-  it('a cursor is at most 64 characters, whatever a decoder would skip', () => {
+  it('a cursor is at most MAX_CURSOR_LENGTH characters (room for the longest id), whatever a decoder would skip', () => {
     const items = ['a', 'b', 'c'];
     const cursor = Buffer.from('o:0').toString('base64url');
-    const sixtyFour = cursor + '.'.repeat(64 - cursor.length);
-    expect(paginate(items, 1, sixtyFour, 10, []).edges.map((edge) => edge.node)).toEqual(['b']);
-    expect(() => paginate(items, 1, `${sixtyFour}.`, 10, [])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'after must be a cursor from a previous page' }));
+    const atLimit = cursor + '.'.repeat(MAX_CURSOR_LENGTH - cursor.length);
+    expect(MAX_CURSOR_LENGTH).toBe(2_747);
+    expect(paginate(items, 1, atLimit, 10, []).edges.map((edge) => edge.node)).toEqual(['b']);
+    expect(() => paginate(items, 1, `${atLimit}.`, 10, [])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'after must be a cursor from a previous page' }));
   });
 
   it('without an argument name, a wrong type is reported against "id"', () => {

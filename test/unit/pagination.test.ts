@@ -80,4 +80,54 @@ describe('pagination over a list held in full', () => {
     expect(sixtyFour).toHaveLength(64);
     expect(() => paginate(items, 2, sixtyFour, 100, [])).toThrow(badInput);
   });
+
+  describe('with keys (cursors that name their item)', () => {
+    const keyed = (list: readonly string[], first: number, after: string | null) => paginate(list, first, after, 100, [], (item) => item.replace('item-', 'key'));
+    const keyedCursorOf = (place: number, key: string) => Buffer.from(`k:${place}:${key}`).toString('base64url');
+
+    it('names the item and its place in each cursor', () => {
+      const page = keyed(items, 2, null);
+      expect(page.edges.map((edge) => edge.cursor)).toEqual([keyedCursorOf(0, 'key0'), keyedCursorOf(1, 'key1')]);
+      expect(page.pageInfo.endCursor).toBe(keyedCursorOf(1, 'key1'));
+    });
+
+    it('an item removed before the cursor between pages skips nothing (an offset skipped the next item)', () => {
+      const endCursor = keyed(items, 3, null).pageInfo.endCursor;
+      const fewer = items.filter((item) => item !== 'item-0');
+      expect(keyed(fewer, 3, endCursor).edges.map((edge) => edge.node)).toEqual(['item-3', 'item-4', 'item-5']);
+    });
+
+    it('an item added before the cursor between pages repeats nothing (an offset served the last item again)', () => {
+      const endCursor = keyed(items, 3, null).pageInfo.endCursor;
+      expect(keyed(['item-new', ...items], 3, endCursor).edges.map((edge) => edge.node)).toEqual(['item-3', 'item-4', 'item-5']);
+    });
+
+    it("the cursor's own item gone: the page starts at its old place, where the next item moved up", () => {
+      const endCursor = keyed(items, 3, null).pageInfo.endCursor;
+      const without = items.filter((item) => item !== 'item-2');
+      expect(keyed(without, 2, endCursor).edges.map((edge) => edge.node)).toEqual(['item-3', 'item-4']);
+      expect(keyed(items.slice(0, 2), 2, endCursor).edges).toEqual([]);
+    });
+
+    it('takes an offset cursor (made before cursors named their items) as a place', () => {
+      expect(keyed(items, 2, cursorOf(4)).edges.map((edge) => edge.node)).toEqual(['item-5', 'item-6']);
+    });
+
+    it('an id too long to name gives an offset cursor, still usable', () => {
+      const long = ['a'.repeat(3_000), 'b', 'c'];
+      const page = paginate(long, 1, null, 100, [], (item) => item);
+      expect(page.pageInfo.endCursor).toBe(cursorOf(0));
+      expect(paginate(long, 1, page.pageInfo.endCursor, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['b']);
+      const longest = 'k'.repeat(2_048);
+      const named = paginate([longest, 'next'], 1, null, 100, [], (item) => item).pageInfo.endCursor!;
+      expect(named).toBe(keyedCursorOf(0, longest));
+      expect(paginate([longest, 'next'], 1, named, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['next']);
+    });
+
+    it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
+      for (const text of ['k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
+        expect(() => keyed(items, 2, Buffer.from(text).toString('base64url')), text).toThrow(badInput);
+      }
+    });
+  });
 });
