@@ -109,6 +109,12 @@ describe('pagination over a list held in full', () => {
       expect(keyed(items.slice(0, 2), 2, endCursor).edges).toEqual([]);
     });
 
+    it('takes places of many digits', () => {
+      const long = Array.from({ length: 1_000 }, (_, index) => `item-${index}`);
+      expect(keyed(long, 1, keyedCursorOf(987, 'key987')).edges.map((edge) => edge.node)).toEqual(['item-988']);
+      expect(keyed(long.slice(0, 900), 1, keyedCursorOf(123_456_789, 'gone')).edges).toEqual([]);
+    });
+
     it('takes an offset cursor (made before cursors named their items) as a place', () => {
       expect(keyed(items, 2, cursorOf(4)).edges.map((edge) => edge.node)).toEqual(['item-5', 'item-6']);
     });
@@ -125,7 +131,7 @@ describe('pagination over a list held in full', () => {
     });
 
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
-      for (const text of ['k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
+      for (const text of ['xk:1:key1', 'k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
         expect(() => keyed(items, 2, Buffer.from(text).toString('base64url')), text).toThrow(badInput);
       }
     });
