@@ -1,6 +1,12 @@
 import type { SweepResult, SweptAccount } from './sweep-result.js';
 
 /**
+ * How far ahead of this replica's clock a last read time may be and still be one: the
+ * replica that stored it had its own clock. Delays a 6-hour outdated alert by this at most.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
  * The accounts a sweep exports: each read whole, with its counts and this
  * sweep's time; each that failed, with its counts from the last sweep that
  * read it whole (kept in the stored result, so every replica exports the
@@ -23,7 +29,7 @@ export function accountsToExport(
   readAt: number,
 ): SweptAccount[] {
   const failedNow = new Set(failed);
-  const lastKnown = lastReadsOf(previous);
+  const lastKnown = lastReadsOf(previous, readAt);
   const listed = new Set<string>();
   const accounts: SweptAccount[] = [];
   for (const { id, counts } of swept) {
@@ -41,15 +47,21 @@ export function accountsToExport(
 /**
  * The counts of a result that came from a whole read, by account. A result
  * the previous version stored has no `readAt`: its accounts that did not fail
- * were read whole when it finished.
+ * were read whole when it finished. A read time later than `now` (by more
+ * than CLOCK_SKEW_MS) or before 1970 is no read: the shared store has other
+ * writers, and a future one, carried on from sweep to sweep, kept
+ * `ProtectionCountsOutdated` quiet for as long as the account failed
+ * (clamped to now, it would call old counts fresh).
  */
-function lastReadsOf(previous: SweepResult | undefined): Map<string, SweptAccount> {
+function lastReadsOf(previous: SweepResult | undefined, now: number): Map<string, SweptAccount> {
   const reads = new Map<string, SweptAccount>();
   if (!previous) return reads;
   const failed = new Set(previous.failedProviders);
+  const possible = (time: number) => time >= 0 && time <= now + CLOCK_SKEW_MS;
   for (const { id, counts, readAt } of previous.providers) {
-    if (readAt !== undefined) reads.set(id, { id, counts, readAt });
-    else if (!failed.has(id)) reads.set(id, { id, counts, readAt: previous.finishedAt });
+    if (readAt !== undefined) {
+      if (possible(readAt)) reads.set(id, { id, counts, readAt });
+    } else if (!failed.has(id) && possible(previous.finishedAt)) reads.set(id, { id, counts, readAt: previous.finishedAt });
   }
   return reads;
 }

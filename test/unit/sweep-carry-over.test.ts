@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountsToExport } from '../../src/observability/sweep-carry-over.js';
+import { CLOCK_SKEW_MS, accountsToExport } from '../../src/observability/sweep-carry-over.js';
 import { isSweepResult, type SweepResult } from '../../src/observability/sweep-result.js';
 
 const counts = (unprotected: number, unknown = 0) => ({ instances: unprotected + unknown, protected: 0, stale: 0, unprotected, unknown });
@@ -36,6 +36,18 @@ describe('accountsToExport: a failed account keeps its last-known counts', () =>
   it("reads a previous version's result (no read times): an account that did not fail was read when it finished", () => {
     const old = previous([{ id: 'a', counts: counts(2) }, { id: 'b', counts: counts(0, 4) }], ['b']);
     expect(accountsToExport([], ['a', 'b'], old, NOW)).toEqual([{ id: 'a', counts: counts(2), readAt: EARLIER }]);
+  });
+  it('refuses a last read time from the future, or before 1970 (another writer): carried on, it silenced ProtectionCountsOutdated for as long as the account kept failing', () => {
+    for (const readAt of [NOW + CLOCK_SKEW_MS + 1, 1e300, Number.MAX_VALUE, -1, -1e300]) {
+      expect(accountsToExport([], ['a'], previous([{ id: 'a', counts: counts(2), readAt }], ['a']), NOW)).toEqual([]);
+      expect(accountsToExport([{ id: 'a', counts: counts(0, 2) }], ['a'], previous([{ id: 'a', counts: counts(2), readAt }], ['a']), NOW)).toEqual([{ id: 'a', counts: counts(0, 2) }]);
+    }
+    // A previous version's result (no read times) finished in the future counts as no whole read either.
+    const future = { ...previous([{ id: 'a', counts: counts(2) }]), finishedAt: NOW + 3_600_000 };
+    expect(accountsToExport([], ['a'], future, NOW)).toEqual([]);
+    // Another replica's clock a little ahead is still a read.
+    const ahead = { id: 'a', counts: counts(2), readAt: NOW + CLOCK_SKEW_MS };
+    expect(accountsToExport([], ['a'], previous([ahead], ['a']), NOW)).toEqual([ahead]);
   });
 });
 
