@@ -75,6 +75,35 @@ describe('zomro with a login: a keepalive that fails', () => {
     }
   });
 
+  it('many requests at once meeting a dead session with a failing keepalive share one fresh login, not one each', async () => {
+    simulator.expireSessions();
+    await server.setFault({ mode: 'http-503', onlyLabel: 'keepalive' });
+    const before = simulator.logins;
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, n) => harness.gql(BACKUPS, { id: ids[n % ids.length]! })));
+    expect(answers.map((answer) => answer.errors)).toEqual(answers.map(() => undefined));
+    expect(simulator.logins - before).toBe(1);
+  });
+
+  it('requests one after another to a function the account may not use, with the keepalive failing, log in once, not once each', async () => {
+    simulator.forbiddenFuncs.add('instances.fleio_bckps');
+    try {
+      await server.setFault({ mode: 'http-503', onlyLabel: 'keepalive' });
+      const before = simulator.logins;
+      const first = await harness.gql(BACKUPS, { id: ids[2]! });
+      expect(first.errors?.[0]?.message).toMatch(/refused the gateway's session right after a fresh login/);
+      expect(simulator.logins - before).toBe(1);
+      // The fresh session was refused too: the keepalive's failure is now the error, no login.
+      for (let n = 0; n < 3; n++) expect(errorCodes(await harness.gql(BACKUPS, { id: ids[2]! }))).toEqual(['PROVIDER_UNAVAILABLE']);
+      expect(simulator.logins - before).toBe(1);
+      // Once the keepalive answers again, it tells the refused right as before.
+      await server.clearFault();
+      expect((await harness.gql(BACKUPS, { id: ids[2]! })).errors?.[0]?.message).toMatch(/whose session is live/);
+      expect(simulator.logins - before).toBe(1);
+    } finally {
+      simulator.forbiddenFuncs.clear();
+    }
+  });
+
   it("when the login fails too, the login's failure is the request's error, without credentials", async () => {
     simulator.expireSessions();
     simulator.refusesLogins = true;

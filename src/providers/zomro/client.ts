@@ -57,6 +57,14 @@ export class ZomroClient {
   private readonly scrub = (text: string): string => this.upstream.secrets.scrub(text);
 
   private readonly keepalive = new KeepaliveCheck((session, scope) => this.isAlive(session, scope));
+  /**
+   * Funcs refused (`access`) to a session fresh from a login that a keepalive without an answer
+   * brought about, while the keepalive has answered nothing since. Read as dead again, each
+   * request to such a func logged in once more (a login per request while the keepalive was
+   * down); for them the keepalive's failure is the error until it answers. Bounded by the funcs
+   * this client calls.
+   */
+  private readonly refusedAfterDoubt = new Set<string>();
 
   constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
@@ -71,11 +79,26 @@ export class ZomroClient {
     };
     /** Set when a keepalive said the session that met `access` is live: the account may not use `func`. */
     let refusedRight = false;
+    /** Set when this request renewed the session because a keepalive could not tell (see isAlive). */
+    let renewedOnDoubt = false;
+    const alive = async (): Promise<boolean> => {
+      try {
+        const live = await this.keepalive.alive(sentWith, scope);
+        this.refusedAfterDoubt.clear();
+        return live;
+      } catch (error) {
+        if (!this.session || !cannotTell(error) || this.refusedAfterDoubt.has(func)) throw error;
+        // The session this request's own doubt brought was refused too: a login cannot help `func`.
+        if (renewedOnDoubt) this.refusedAfterDoubt.add(func);
+        renewedOnDoubt = true;
+        return false;
+      }
+    };
     // At most one keepalive per refusal: the first answer's, or (after a renewal) the retry's.
     const sessionDead = async (answer: ZomroDoc): Promise<boolean> => {
       const error = wireError(answer, this.scrub);
       if (!isAuthError(error)) return false;
-      if (error.type.toLowerCase() === ACCESS_TYPE && (await this.keepalive.alive(sentWith, scope))) refusedRight = true;
+      if (error.type.toLowerCase() === ACCESS_TYPE && (await alive())) refusedRight = true;
       return !refusedRight;
     };
     const doc = this.session ? await this.session.run(send, sessionDead, scope) : await send(this.token ?? '');
@@ -140,21 +163,17 @@ export class ZomroClient {
    * panel without the func): the reading before the keepalive was asked.
    *
    * A keepalive that gets no answer (unreachable, timed out, 5xx, no
-   * BILLmanager document) cannot tell. With a login the session is read as
-   * dead: a fresh login costs one call, and its own failure is then the
-   * request's error; failing the request on the keepalive's failure lost a
-   * request a login would have carried. A fixed token cannot be renewed, so
+   * BILLmanager document) cannot tell, and throws. With a login `call` reads
+   * the session as dead: a fresh login costs one call, and its own failure is
+   * then the request's error; failing the request on the keepalive's failure
+   * lost a request a login would have carried (not for a func a fresh session
+   * was refused, see refusedAfterDoubt). A fixed token cannot be renewed, so
    * there the keepalive's failure stays the error: "expired" would send an
    * operator to replace a token that may be fine.
    */
   private async isAlive(session: string, scope: UpstreamScope): Promise<boolean> {
-    try {
-      const doc = await this.post({ func: 'keepalive', out: 'json', auth: session }, 'keepalive', true, scope);
-      return wireError(doc, this.scrub) === null;
-    } catch (error) {
-      if (this.session && cannotTell(error)) return false;
-      throw error;
-    }
+    const doc = await this.post({ func: 'keepalive', out: 'json', auth: session }, 'keepalive', true, scope);
+    return wireError(doc, this.scrub) === null;
   }
 
   private mapWireError(error: ZomroWireError, func: string, refusedRight: boolean): GatewayError {
