@@ -28,6 +28,19 @@ describe('invisible and bidirectional characters in names', () => {
     expect(harness.upstreamCount()).toBe(0);
   });
 
+  it('refuses names that read like another through characters outside the first list: tags (hidden ASCII), a blank Hangul filler, a deprecated format character, in single and bulk creates', async () => {
+    harness.resetUpstreamLogs();
+    // "nightly" followed by "rm" in tag characters reads "nightly".
+    const tagged = await harness.gql(CREATE, { input: { instanceId, name: 'nightly', definitionName: 'nightly\u{e0072}\u{e006d}' } });
+    expect(errorCodes(tagged)).toEqual(['BAD_USER_INPUT']);
+    expect(tagged.errors![0]!.message).toBe('definitionName must not contain U+E0072: control, invisible and bidirectional characters are refused in names');
+    const bulk = await harness.gql('mutation ($input: CreateBackupsInput!) { createBackups(input: $input) { createdCount } }', { input: { instanceIds: [instanceId], name: 'nightly\u3164' } });
+    expect(bulk.errors![0]!.message).toBe('name must not contain U+3164: control, invisible and bidirectional characters are refused in names');
+    const single = await harness.gql(CREATE, { input: { instanceId, name: 'night\u206aly' } });
+    expect(single.errors![0]!.message).toBe('name must not contain U+206A: control, invisible and bidirectional characters are refused in names');
+    expect(harness.upstreamCount()).toBe(0);
+  });
+
   it('takes a name with the zero width joiner of an emoji sequence', async () => {
     const answer = await harness.gql(CREATE, { input: { instanceId, name: 'family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}' } });
     expect(answer.errors).toBeUndefined();

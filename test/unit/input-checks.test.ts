@@ -20,7 +20,7 @@ describe('input checks', () => {
     expect(checkName('a\u0020b ~', 'name')).toBe('a b ~');
     // Letters just past the controls, and right-to-left text itself, are names.
     expect(checkName('a\u00a0b\u00e9', 'name')).toBe('a\u00a0b\u00e9');
-    expect(checkName('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065\u206a', 'name')).toBe('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065\u206a');
+    expect(checkName('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065', 'name')).toBe('\u05d2\u05d9\u05d1\u05d5\u05d9 \u202fx\u2065');
   });
 
   it('checkName refuses invisible characters, bidirectional marks and line separators, naming the first one found (look-alike names, Trojan Source)', () => {
@@ -33,6 +33,33 @@ describe('input checks', () => {
     // The joiners stay: Persian (ZWNJ) and emoji sequences (ZWJ) need them.
     expect(checkName('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', 'name')).toBe('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645');
     expect(checkName('family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}', 'name')).toBe('family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}');
+  });
+
+  it('checkName refuses the other invisible characters too: every format character but the joiners, tags (ASCII smuggling), blank Hangul fillers, the grapheme joiner', () => {
+    const refused: Array<[string, string]> = [
+      ['\u206a', 'U+206A'],
+      ['\u206f', 'U+206F'],
+      ['\u180e', 'U+180E'],
+      ['\ufff9', 'U+FFF9'],
+      ['\u034f', 'U+034F'],
+      ['\u3164', 'U+3164'],
+      ['\uffa0', 'U+FFA0'],
+      ['\u115f', 'U+115F'],
+      ['\u1160', 'U+1160'],
+      ['\u{e0001}', 'U+E0001'],
+      // "web1" followed by "rm" written in tag characters: it reads "web1".
+      ['\u{e0072}\u{e006d}', 'U+E0072'],
+      ['\u{1d173}', 'U+1D173'],
+    ];
+    for (const [character, named] of refused) {
+      expect(() => checkName(`web1${character}`, 'name'), named).toThrow(badInput(`name must not contain ${named}: control, invisible and bidirectional characters are refused in names`));
+    }
+    // A black flag's tags are refused unless they spell one of the three subdivision flags emoji have.
+    expect(() => checkName('web1 \u{1f3f4}\u{e0072}\u{e006d}\u{e007f}', 'name')).toThrow(badInput('name must not contain U+E0072: control, invisible and bidirectional characters are refused in names'));
+    const flags = ['\u{1f3f4}\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}', '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '\u{1f3f4}\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}'];
+    for (const flag of flags) expect(checkName(`london ${flag}`, 'name')).toBe(`london ${flag}`);
+    // Emoji presentation (U+FE0F) and a Korean name are names.
+    expect(checkName('\u2764\ufe0f \ud55c\uad6d\uc5b4', 'name')).toBe('\u2764\ufe0f \ud55c\uad6d\uc5b4');
   });
 
   it('checkText passes null and undefined as null, and text (newlines too) as it is', () => {
