@@ -1,4 +1,5 @@
 import type { Backup } from '../domain/types.js';
+import { clipProviderMessage } from '../domain/errors.js';
 import { listedCount } from './audit-targets.js';
 import { DEFAULT_MAX_BULK_INSTANCES } from './bulk-create.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
@@ -24,7 +25,16 @@ export interface AuditSubjects {
   definition?: AuditEntity;
 }
 
-const withName = <T extends object>(entity: T, name: string | null | undefined): T & { name?: string } => (name ? { ...entity, name } : entity);
+/**
+ * A name as an audit line shows it. Names the gateway sends are checked, but most come from the
+ * provider (named in its panel): like a provider's message, one line of at most 300 characters
+ * with control, bidirectional and invisible characters as U+FFFD, so "gpj.exe" behind a U+202E
+ * does not read "exe.jpg" and tag characters hide nothing.
+ */
+function withName<T extends object>(entity: T, name: string | null | undefined): T & { name?: string } {
+  const shown = clipProviderMessage(name, '');
+  return shown === '' ? entity : { ...entity, name: shown };
+}
 
 /** A malformed id names nothing: the audit line keeps the opaque id in `targets` and says no more. */
 function decoded<T>(decode: () => T): T | null {
