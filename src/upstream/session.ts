@@ -1,5 +1,18 @@
+import { isGatewayError } from '../domain/errors.js';
 import { sharedScope, type UpstreamScope } from './scope.js';
 import type { SecretSet } from './secrets.js';
+
+/**
+ * How long a login the provider refused (PROVIDER_ERROR: wrong password, a
+ * disabled user) is answered from memory. Every request tried it again, and
+ * panels lock a user, or ban an address, after a few failed logins in a
+ * row: a dashboard polling a gateway with a changed password could lock the
+ * account for everyone. Long enough to make that two logins a minute per
+ * replica, short enough that a password put right in the panel works within
+ * half a minute. A login that failed in transit is not held: it said
+ * nothing about the credentials.
+ */
+export const REFUSED_LOGIN_HELD_MS = 30_000;
 
 /**
  * A login session shared by every request to one provider account: one login
@@ -10,13 +23,18 @@ export class SharedSession {
   private current: Promise<string> | null = null;
   /** When the current token's login was started (ms). */
   private currentSince = 0;
+  /** The provider's refusal of the last login, answered until `until` (ms, `now()`'s clock). */
+  private refusal: { error: unknown; until: number } | null = null;
 
   /**
    * `login` returns a fresh session token; it must not log the credentials it
    * uses. It gets the scope of the request that needed the login: a login
    * shared by concurrent requests carries the first one's.
    */
-  constructor(private readonly login: (scope: UpstreamScope) => Promise<string>) {}
+  constructor(
+    private readonly login: (scope: UpstreamScope) => Promise<string>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * A session from a login, with the account's runtime secrets kept right:
@@ -25,26 +43,33 @@ export class SharedSession {
    * registered before anything is sent with it, so an echo of it on the next
    * request is already scrubbed. `login` only sends and reads the answer.
    */
-  static loggingIn(secrets: SecretSet, login: (scope: UpstreamScope) => Promise<string>): SharedSession {
+  static loggingIn(secrets: SecretSet, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
     return new SharedSession(async (scope) => {
       secrets.forgetRuntime();
       const token = await login(scope);
       secrets.addRuntime(token);
       return token;
-    });
+    }, now);
   }
 
   /** The current token, logging in first if there is none (concurrent callers share one login). */
   token(scope: UpstreamScope): Promise<string> {
     if (!this.current) {
+      if (this.refusal && this.now() < this.refusal.until) return Promise.reject(this.refusal.error);
       // Concurrent callers share this login: it must outlive the first one's client.
       const attempt = this.login(sharedScope(scope));
       this.current = attempt;
       this.currentSince = Date.now();
-      // A failed login is not cached: the next request tries again.
-      attempt.catch(() => {
-        if (this.current === attempt) this.current = null;
-      });
+      attempt.then(
+        () => {
+          this.refusal = null;
+        },
+        (error: unknown) => {
+          // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
+          if (this.current === attempt) this.current = null;
+          this.refusal = isGatewayError(error) && error.code === 'PROVIDER_ERROR' ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
+        },
+      );
     }
     return this.current;
   }

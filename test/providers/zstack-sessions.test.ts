@@ -99,4 +99,14 @@ describe('zstack: a refused login', () => {
       for (const text of [answer.text, ...harness.logs]) expect(text).not.toContain('not-the-password-3c1a');
     });
   });
+
+  it('is sent once for many requests in a row, not at every one (a panel locks a user after a few failed logins)', async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ auth: { accountName: 'admin', password: 'not-the-password-77d2' } }) }, async (harness) => {
+      for (let n = 0; n < 5; n++) {
+        const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { code message } } }');
+        expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: "provider zstack-test refused the gateway's login" }]);
+      }
+      expect(harness.simulator('zstack').server.count((item) => item.label === 'PUT /zstack/v1/accounts/login')).toBe(1);
+    });
+  });
 });

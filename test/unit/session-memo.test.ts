@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RequestMemo } from '../../src/upstream/request-memo.js';
 import type { UpstreamScope } from '../../src/upstream/scope.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
-import { SharedSession } from '../../src/upstream/session.js';
+import { GatewayError, providerError } from '../../src/domain/errors.js';
+import { REFUSED_LOGIN_HELD_MS, SharedSession } from '../../src/upstream/session.js';
 
 /** A promise the test settles. */
 function deferred<T>() {
@@ -40,6 +41,41 @@ describe('SharedSession (one login per provider account, renewed when the provid
     let attempts = 0;
     const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(new Error('provider down')) : Promise.resolve('session-2')));
     await expect(session.token({ requestId: 'a' })).rejects.toThrow('provider down');
+    await settle();
+    expect(await session.token({ requestId: 'b' })).toBe('session-2');
+    expect(attempts).toBe(2);
+  });
+
+  it('answers a login the provider refused from memory for REFUSED_LOGIN_HELD_MS, then tries again (panels lock a user after a few failed logins)', async () => {
+    let now = 1_000_000;
+    let attempts = 0;
+    const refused = providerError('p', "provider p refused the gateway's login", 'HTTP_401');
+    const session = new SharedSession(() => (++attempts <= 2 ? Promise.reject(refused) : Promise.resolve('session-after')), () => now);
+    await expect(session.token({ requestId: 'a' })).rejects.toBe(refused);
+    await settle();
+    for (const requestId of ['b', 'c', 'd']) await expect(session.token({ requestId })).rejects.toBe(refused);
+    expect(attempts).toBe(1);
+    now += REFUSED_LOGIN_HELD_MS - 1;
+    await expect(session.token({ requestId: 'e' })).rejects.toBe(refused);
+    expect(attempts).toBe(1);
+    // Held over: one more try, refused again, held again from then.
+    now += 1;
+    await expect(session.token({ requestId: 'f' })).rejects.toBe(refused);
+    await settle();
+    expect(attempts).toBe(2);
+    await expect(session.token({ requestId: 'g' })).rejects.toBe(refused);
+    expect(attempts).toBe(2);
+    // Put right in the panel: the next try after the hold logs in, and nothing is held any more.
+    now += REFUSED_LOGIN_HELD_MS;
+    expect(await session.token({ requestId: 'h' })).toBe('session-after');
+    expect(attempts).toBe(3);
+  });
+
+  it('does not hold a login that failed in transit (it says nothing of the credentials)', async () => {
+    let attempts = 0;
+    const down = new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' });
+    const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(down) : Promise.resolve('session-2')), () => 0);
+    await expect(session.token({ requestId: 'a' })).rejects.toBe(down);
     await settle();
     expect(await session.token({ requestId: 'b' })).toBe('session-2');
     expect(attempts).toBe(2);
