@@ -6,7 +6,7 @@ import type { Types } from '@graphql-codegen/plugin-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, withClients, type Harness } from '../helpers/harness.js';
 
 const SCRIPT = 'examples/dashboard-client/src/dashboard.ts';
 const KINDS = PROVIDER_KINDS;
@@ -85,6 +85,33 @@ describe('examples/dashboard-client', () => {
     expect(unreachable.stderr.trim()).toBe(`cannot reach http://127.0.0.1:${closed}/graphql: ECONNREFUSED`);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  describe('against a gateway that asks for a key, with no instances', () => {
+    const key = 'dashboard-client-test-key';
+    let keyed: Harness;
+    beforeAll(async () => {
+      keyed = await startHarness({ kinds: ['zomro'], simulator: { instances: 0 }, configure: withClients([{ name: 'viewer', key, roles: ['viewer'] }]) });
+    });
+    afterAll(async () => {
+      await keyed?.close();
+    });
+
+    it('prints only the error, no table, when the key is wrong or missing (an empty table would read as "no instances")', async () => {
+      for (const env of [{ BACKUP_GRAPH_KEY: 'not-the-key' }, { BACKUP_GRAPH_KEY: '' }]) {
+        const run = await runScript([keyed.gateway.graphqlUrl], env);
+        expect(run.code, JSON.stringify(env)).toBe(1);
+        expect(run.stdout, JSON.stringify(env)).toBe('');
+        expect(run.stderr, JSON.stringify(env)).toMatch(/^UNAUTHENTICATED: /);
+      }
+    }, 60_000);
+
+    it('prints the header alone, and exits 0, when the gateway answers with no instances and no errors', async () => {
+      const run = await runScript([keyed.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: key });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout.trimEnd()).toMatch(/^INSTANCE\s+PROVIDER\s+STATE\s+BACKUPS\s+NEWEST BACKUP$/);
+    }, 60_000);
+  });
 
   it('has generated documents that match schema.graphql and its queries (run `npm run codegen:example`)', async () => {
     const config = parse(readFileSync('examples/dashboard-client/codegen.yml', 'utf8')) as Types.Config;

@@ -116,9 +116,13 @@ async function main(): Promise<void> {
     after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
   } while (after);
 
-  console.log(formatTable(rows));
+  // With no rows, errors mean the question went unanswered (a wrong key, every provider down):
+  // an empty table would read as "no instances", so only the errors are printed. With no rows
+  // and no errors the gateway has no instances, and the header alone says so.
+  const unanswered = rows.length === 0 && problems.length > 0;
+  if (!unanswered) console.log(formatTable(rows));
   for (const problem of problems) console.error(problem);
-  if (rows.length === 0 && problems.length > 0) process.exitCode = 1;
+  if (unanswered) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
