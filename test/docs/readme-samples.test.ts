@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfigObject } from '../../src/config/load.js';
+
+/**
+ * The README's samples of what a command prints are what a person sees when running it:
+ * npm's own lines where the command runs through npm without `--silent`, and a problem
+ * list the loader really reports.
+ */
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
+
+/** The lines of the plain ``` block whose first line is `firstLine`. */
+function sampleStartingWith(firstLine: string): string[] {
+  const start = README.indexOf(`\n\`\`\`\n${firstLine}\n`);
+  if (start < 0) throw new Error(`README.md has no sample starting "${firstLine}"`);
+  const body = README.slice(start + '\n```\n'.length);
+  return body.slice(0, body.indexOf('\n```')).split('\n');
+}
+
+/** The first ```yaml block after the line starting with `heading`. */
+function yamlAfter(heading: string): string {
+  const start = README.indexOf(`\n${heading}`);
+  const match = /\n```yaml\n([\s\S]*?)\n```/.exec(README.slice(start));
+  if (start < 0 || !match) throw new Error(`no yaml block after "${heading}"`);
+  return match[1]!;
+}
+
+describe('README command samples', () => {
+  it('shows npm start with the lines npm prints before the banner: this package, its prestart and start scripts', () => {
+    const sample = sampleStartingWith('$ npm start');
+    const npmLines = sample.filter((line) => line.startsWith('> '));
+    const id = `${PACKAGE.name}@${PACKAGE.version}`;
+    expect(npmLines).toEqual([`> ${id} prestart`, `> ${PACKAGE.scripts.prestart}`, `> ${id} start`, `> ${PACKAGE.scripts.start}`]);
+    expect(sample.at(-1)).toMatch(/^\[[\d-]+ [\d:.]+\] INFO: Backup Graph DEMO MODE .*; GraphiQL: http:\/\/127\.0\.0\.1:4000\/graphql; Simulators: zomro http/);
+  });
+
+  it('names, as the variables backup-graph.example.yaml needs set, the ones it names', () => {
+    // its comment lines mention `${NAME}` as the syntax, not as a variable it needs
+    const example = readFileSync(new URL('../../backup-graph.example.yaml', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('#'))
+      .join('\n');
+    const named = new Set([...example.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map(([, name]) => name));
+    const sentence = /As it stands it names \w+\s+variables \(([^)]*)\)/.exec(README);
+    expect(sentence, 'the sentence under "Configuration"').not.toBeNull();
+    expect(new Set([...sentence![1]!.matchAll(/`([A-Z0-9_]+)`/g)].map(([, name]) => name))).toEqual(named);
+  });
+
+  it('shows --check-config run without npm lines (--silent), listing the problems the loader reports for the short example broken that way', () => {
+    const [command, ...problems] = sampleStartingWith('$ npm start --silent -- --check-config backup-graph.yaml');
+    expect(command).toBe('$ npm start --silent -- --check-config backup-graph.yaml');
+
+    // The short example (Configuration), with the sample's faults: the Zomro session unset, a
+    // key's case wrong, a key no provider has, ZStack's storage left out, an id used twice.
+    const short = parseYaml(yamlAfter('A short example:')) as { providers: Array<Record<string, unknown>> };
+    const [zomro, onapp, zstack, danube] = short.providers;
+    const { backupStorageUuid: _left, ...zstackWithout } = zstack!;
+    const broken = { ...short, providers: [{ ...zomro, timeoutMS: 5000 }, { ...onapp, id: 'zomro-nl', colour: 'red' }, zstackWithout, danube] };
+    const env = { DASHBOARD_KEY: 'dashboard-key-0123456789', OPS_KEY: 'ops-key-0123456789abcdef', ONAPP_API_KEY: 'onapp-key-0123', ZSTACK_PASSWORD: 'zstack-password-0123', DANUBE_API_KEY: 'danube-key-0123' };
+
+    let reported: string[] = [];
+    try {
+      loadConfigObject(broken, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      reported = error.problems;
+    }
+    expect(problems).toEqual(reported);
+  });
+});
