@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { unknownKeyMessage } from './did-you-mean.js';
+import { npmLinesProblem } from './npm-lines.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
 
@@ -101,7 +102,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     parsed = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new ConfigError([`(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`]);
+    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`]);
   }
   return loadConfigObject(parsed, env);
 }

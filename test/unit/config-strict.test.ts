@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, loadConfigObject, validateConfig } from '../../src/config/load.js';
 
@@ -92,6 +95,23 @@ describe('every problem in one pass', () => {
   it('says in words why the file cannot be read', () => {
     expect(problemsOf(() => loadConfigFile('/nonexistent/backup-graph.yaml', {}))).toEqual(['(file): cannot read /nonexistent/backup-graph.yaml: no such file']);
     expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['(file): cannot read test: it is a directory']);
+  });
+
+  it('says a file that begins with npm\'s own lines (saved without npm start --silent) is npm\'s output, and how to write it', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-graph-config-'));
+    try {
+      const file = join(directory, 'sims.yaml');
+      const npmLines = '\n> backup-graph@0.1.0 prestart\n> node scripts/build.mjs --if-stale\n\n\n> backup-graph@0.1.0 start\n> exec node dist/main.js --simulators\n\n';
+      writeFileSync(file, `${npmLines}allowAnonymous: true\nproviders:\n  - { id: zs, kind: zstack, url: "https://zs/", auth: { sessionId: s }, backupStorageUuid: ${'a'.repeat(32)} }\n`);
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([
+        '(file): not valid YAML: line 2 is npm\'s own output ("> backup-graph@0.1.0 prestart"): write the file with `npm start --silent -- ...` (--silent keeps npm\'s lines out), or delete them',
+      ]);
+      // YAML's own words stay for any other text that is not YAML
+      writeFileSync(file, 'providers: [\n');
+      expect(problemsOf(() => loadConfigFile(file, {}))[0]).toMatch(/^\(file\): not valid YAML: (?!line \d+ is npm)/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('accepts a valid config with its variables set', () => {
