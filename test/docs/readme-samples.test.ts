@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { parse, print } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfigObject } from '../../src/config/load.js';
+import { DASHBOARD_QUERY, PROTECTION_QUERY } from '../../src/server/graphiql.js';
 
 /**
  * The README's samples of what a command prints are what a person sees when running it:
@@ -69,5 +71,13 @@ describe('README command samples', () => {
       reported = error.problems;
     }
     expect(problems).toEqual(reported);
+  });
+
+  it('shows the queries GraphiQL preloads as GraphiQL has them (the README says where they live)', () => {
+    for (const [name, preloaded] of [['Dashboard', DASHBOARD_QUERY], ['Protection', PROTECTION_QUERY]] as const) {
+      const block = new RegExp(`\n\`\`\`graphql\n(query ${name} \\{[\\s\\S]*?)\n\`\`\``).exec(README);
+      expect(block, `the README's query ${name}`).not.toBeNull();
+      expect(print(parse(block![1]!)), name).toBe(print(parse(preloaded)));
+    }
   });
 });
