@@ -102,7 +102,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     parsed = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}`]);
+    // The first line of yaml's message ends "at line L, column C:" before the quoted text, which is
+    // left out (it may hold a secret): without its colon the line reads as finished.
+    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0]!.replace(/:$/, '') : 'parse error'}`]);
   }
   return loadConfigObject(parsed, env);
 }
