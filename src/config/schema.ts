@@ -3,6 +3,7 @@ import { providerConfigSchema } from '../providers/registry.js';
 import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
 import { crossCheckConfig } from './cross-checks.js';
+import { LOG_LEVELS } from './env-log-level.js';
 
 // One entry per provider kind: the registry joins each provider module's entry schema.
 export { providerConfigSchema, type ProviderConfig } from '../providers/registry.js';
@@ -140,7 +141,7 @@ export const configSchema = z
      */
     anonymousRole: z.enum(['viewer', 'operator', 'admin']).optional(),
     introspection: z.boolean().default(false),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
     limits: limitsSchema,
     protection: protectionSchema,
     shutdown: shutdownSchema,

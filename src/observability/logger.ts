@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { ConfigError } from '../config/config-error.js';
 import { PROVIDER_LOG_REDACT_PATHS } from '../providers/registry.js';
 
 /** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
@@ -37,7 +38,8 @@ export function chooseLogFormat(env: NodeJS.ProcessEnv, stdoutIsTerminal: boolea
   const chosen = env.LOG_FORMAT?.trim().toLowerCase();
   if (chosen === undefined || chosen === '') return stdoutIsTerminal ? 'pretty' : 'json';
   if ((LOG_FORMATS as readonly string[]).includes(chosen)) return chosen as LogFormat;
-  throw new Error(`LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}, not "${env.LOG_FORMAT}"`);
+  // A ConfigError, as for PORT: exit 2 naming the variable, not 'failed to start' and exit 1.
+  throw new ConfigError([`LOG_FORMAT=${(env.LOG_FORMAT ?? '').slice(0, 40)}: must be ${LOG_FORMATS.join(' or ')}`]);
 }
 
 export interface LoggerOptions {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
@@ -58,7 +59,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   }
   config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;
-  const logger = createLogger((env.LOG_LEVEL as GatewayConfig['logLevel'] | undefined) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
+  const logger = createLogger(envLogLevel(env) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   const store = await createStore(env.REDIS_URL, logger);

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/config-error.js';
+import { envLogLevel } from '../../src/config/env-log-level.js';
 import { chooseLogFormat, createLogger, type LogFormat } from '../../src/observability/logger.js';
 
 function capture(format: LogFormat): { lines: string[]; logger: ReturnType<typeof createLogger> } {
@@ -19,7 +21,17 @@ describe('log format', () => {
     expect(chooseLogFormat({}, false)).toBe('json');
     expect(chooseLogFormat({ LOG_FORMAT: 'json' }, true)).toBe('json');
     expect(chooseLogFormat({ LOG_FORMAT: 'Pretty' }, false)).toBe('pretty');
-    expect(() => chooseLogFormat({ LOG_FORMAT: 'xml' }, false)).toThrow(/LOG_FORMAT must be pretty or json/);
+    expect(() => chooseLogFormat({ LOG_FORMAT: 'xml' }, false)).toThrow(ConfigError);
+    expect(() => chooseLogFormat({ LOG_FORMAT: 'xml' }, false)).toThrow('LOG_FORMAT=xml: must be pretty or json');
+  });
+
+  it('takes LOG_LEVEL as pino\'s level words in any case, and refuses another word naming the variable and the words', () => {
+    expect(envLogLevel({})).toBeUndefined();
+    expect(envLogLevel({ LOG_LEVEL: '' })).toBeUndefined();
+    expect(envLogLevel({ LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(envLogLevel({ LOG_LEVEL: ' WARN ' })).toBe('warn');
+    expect(() => envLogLevel({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => envLogLevel({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL=loud: must be one of fatal, error, warn, info, debug, trace, silent');
   });
 
   it('pretty lines show the level name, the local time, request id, provider and outcome, and no credentials', () => {

@@ -210,6 +210,18 @@ describe('demo mode on a public address', () => {
     expect(demo.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a LOG_LEVEL or LOG_FORMAT it does not know: exit 2 naming it and the words it takes (pino\'s "default level:loud must be included in custom levels", exit 1, before)', () => {
+    ensureBuilt();
+    for (const [name, value, words] of [
+      ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+      ['LOG_FORMAT', 'xml', 'must be pretty or json'],
+    ] as const) {
+      const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', [name]: value } });
+      expect(result.status, name).toBe(2);
+      expect(result.stderr.trim(), name).toBe(`${name}=${value}: ${words}`);
+    }
+  }, 120_000);
+
   it('refuses a SHUTDOWN_READYZ_GRACE_MS as long as the drain: exit 2 (the gateway exited 1 before it stopped listening)', () => {
     ensureBuilt();
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000', SHUTDOWN_READYZ_GRACE_MS: '5000' } });
