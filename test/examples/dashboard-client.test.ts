@@ -105,6 +105,19 @@ describe('examples/dashboard-client', () => {
       }
     }, 60_000);
 
+    it('prints only the provider errors, no table, when every provider failed (no rows, but not "no instances")', async () => {
+      const server = keyed.simulator('zomro').server;
+      await server.setFault({ mode: 'http-503' });
+      try {
+        const run = await runScript([keyed.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: key });
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(new RegExp(`^${keyed.providerId('zomro')} PROVIDER_`));
+      } finally {
+        await server.setFault({ mode: 'none' });
+      }
+    }, 60_000);
+
     it('prints the header alone, and exits 0, when the gateway answers with no instances and no errors', async () => {
       const run = await runScript([keyed.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: key });
       expect(run.stderr).toBe('');
