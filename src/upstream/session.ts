@@ -59,17 +59,13 @@ export class SharedSession {
       // Concurrent callers share this login: it must outlive the first one's client.
       const attempt = this.login(sharedScope(scope));
       this.current = attempt;
-      this.currentSince = Date.now();
-      attempt.then(
-        () => {
-          this.refusal = null;
-        },
-        (error: unknown) => {
-          // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
-          if (this.current === attempt) this.current = null;
-          this.refusal = isGatewayError(error) && error.code === 'PROVIDER_ERROR' ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
-        },
-      );
+      this.currentSince = this.now();
+      // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
+      // One that succeeds needs no clearing: it was tried only once the hold had run out.
+      attempt.catch((error: unknown) => {
+        if (this.current === attempt) this.current = null;
+        this.refusal = isGatewayError(error) && error.code === 'PROVIDER_ERROR' ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
+      });
     }
     return this.current;
   }

@@ -71,6 +71,51 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(attempts).toBe(3);
   });
 
+  it('forgetIfFrom forgets a session whose login started no later than the refused send, and keeps a later one', async () => {
+    let now = 5_000;
+    let logins = 0;
+    const session = new SharedSession(() => Promise.resolve(`session-${++logins}`), () => now);
+    session.forgetIfFrom(new Date(now));
+    expect(await session.token({ requestId: 'a' })).toBe('session-1');
+    // A job sent before this login failed for its session: this login is not the one refused.
+    session.forgetIfFrom(new Date(now - 1));
+    expect(await session.token({ requestId: 'b' })).toBe('session-1');
+    // Sent in the same millisecond as the login started, or later: that session is the one refused.
+    session.forgetIfFrom(new Date(now));
+    expect(await session.token({ requestId: 'c' })).toBe('session-2');
+    now += 10;
+    session.forgetIfFrom(new Date(now + 5));
+    expect(await session.token({ requestId: 'd' })).toBe('session-3');
+    expect(logins).toBe(3);
+  });
+
+  it('an older login failing late does not drop the newer session started meanwhile', async () => {
+    const first = deferred<string>();
+    const answers = [first.promise, Promise.resolve('session-new')];
+    const session = new SharedSession(() => answers.shift() ?? Promise.reject(new Error('no more')), () => 0);
+    const old = session.token({ requestId: 'a' });
+    session.forgetIfFrom(new Date(0));
+    expect(await session.token({ requestId: 'b' })).toBe('session-new');
+    first.reject(new Error('provider down'));
+    await expect(old).rejects.toThrow('provider down');
+    await settle();
+    expect(await session.token({ requestId: 'c' })).toBe('session-new');
+  });
+
+  it('invalidating a token keeps a session whose login started while it looked', async () => {
+    let logins = 0;
+    const session = new SharedSession(() => Promise.resolve(`session-${++logins}`), () => 0);
+    const refused = await session.token({ requestId: 'a' });
+    const invalidating = session.invalidate(refused);
+    // Meanwhile another path (a job failed for its session) dropped it and a request logged in again.
+    session.forgetIfFrom(new Date(0));
+    const renewed = session.token({ requestId: 'b' });
+    await invalidating;
+    expect(await renewed).toBe('session-2');
+    expect(await session.token({ requestId: 'c' })).toBe('session-2');
+    expect(logins).toBe(2);
+  });
+
   it('does not hold a login that failed in transit (it says nothing of the credentials)', async () => {
     let attempts = 0;
     const down = new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' });
