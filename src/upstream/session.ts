@@ -1,4 +1,3 @@
-import { isGatewayError } from '../domain/errors.js';
 import { sharedScope, type UpstreamScope } from './scope.js';
 import type { SecretSet } from './secrets.js';
 
@@ -9,10 +8,25 @@ import type { SecretSet } from './secrets.js';
  * row: a dashboard polling a gateway with a changed password could lock the
  * account for everyone. Long enough to make that two logins a minute per
  * replica, short enough that a password put right in the panel works within
- * half a minute. A login that failed in transit is not held: it said
- * nothing about the credentials.
+ * half a minute. A login that failed otherwise (in transit, an answer that
+ * is no answer) is not held: it said nothing about the credentials.
  */
 export const REFUSED_LOGIN_HELD_MS = 30_000;
+
+/** Errors a provider's login code marked as the provider refusing the credentials. */
+const refusedLogins = new WeakSet<object>();
+
+/**
+ * Marks `error` as the provider refusing the login itself (wrong password, a
+ * disabled user), which SharedSession holds for REFUSED_LOGIN_HELD_MS. Only
+ * the login code can tell: a PROVIDER_ERROR on the way (a redirect, an answer
+ * that is no answer) says nothing about the credentials, and holding it kept
+ * the account failing for 30 s after its url was put right.
+ */
+export function refusedLogin<E extends object>(error: E): E {
+  refusedLogins.add(error);
+  return error;
+}
 
 /**
  * A login session shared by every request to one provider account: one login
@@ -64,7 +78,7 @@ export class SharedSession {
       // One that succeeds needs no clearing: it was tried only once the hold had run out.
       attempt.catch((error: unknown) => {
         if (this.current === attempt) this.current = null;
-        this.refusal = isGatewayError(error) && error.code === 'PROVIDER_ERROR' ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
+        this.refusal = typeof error === 'object' && error !== null && refusedLogins.has(error) ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
       });
     }
     return this.current;

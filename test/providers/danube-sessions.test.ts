@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DANUBE_SIM_PASSWORD, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
-import { errorCodes, startHarness, withDanubePasswordLogin, type Harness } from '../helpers/harness.js';
+import { errorCodes, startHarness, withDanubePasswordLogin, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
 
@@ -69,6 +69,22 @@ describe('danube: a login token Danube no longer takes (403)', () => {
       expect(simulator.logins - before).toBe(0);
     } finally {
       simulator.forbidden.delete(hostname);
+    }
+  });
+});
+
+describe('danube: a login refused for its credentials', () => {
+  it('is sent once for requests in a row, and answered PROVIDER_ERROR without the password', async () => {
+    const harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ auth: { username: 'admin', password: 'not-the-password-5be0' } }, 'danube') });
+    try {
+      for (let n = 0; n < 4; n++) {
+        const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { code message } } }');
+        expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: "provider danube-test refused the gateway's login" }]);
+        expect(answer.text).not.toContain('not-the-password-5be0');
+      }
+      expect(harness.simulator('danube').server.count((item) => /accounts\/login/.test(item.label))).toBe(1);
+    } finally {
+      await harness.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { RequestMemo } from '../../src/upstream/request-memo.js';
 import type { UpstreamScope } from '../../src/upstream/scope.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 import { GatewayError, providerError } from '../../src/domain/errors.js';
-import { REFUSED_LOGIN_HELD_MS, SharedSession } from '../../src/upstream/session.js';
+import { REFUSED_LOGIN_HELD_MS, SharedSession, refusedLogin } from '../../src/upstream/session.js';
 
 /** A promise the test settles. */
 function deferred<T>() {
@@ -49,7 +49,7 @@ describe('SharedSession (one login per provider account, renewed when the provid
   it('answers a login the provider refused from memory for REFUSED_LOGIN_HELD_MS, then tries again (panels lock a user after a few failed logins)', async () => {
     let now = 1_000_000;
     let attempts = 0;
-    const refused = providerError('p', "provider p refused the gateway's login", 'HTTP_401');
+    const refused = refusedLogin(providerError('p', "provider p refused the gateway's login", 'HTTP_401'));
     const session = new SharedSession(() => (++attempts <= 2 ? Promise.reject(refused) : Promise.resolve('session-after')), () => now);
     await expect(session.token({ requestId: 'a' })).rejects.toBe(refused);
     await settle();
@@ -116,14 +116,16 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(logins).toBe(2);
   });
 
-  it('does not hold a login that failed in transit (it says nothing of the credentials)', async () => {
-    let attempts = 0;
-    const down = new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' });
-    const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(down) : Promise.resolve('session-2')), () => 0);
-    await expect(session.token({ requestId: 'a' })).rejects.toBe(down);
-    await settle();
-    expect(await session.token({ requestId: 'b' })).toBe('session-2');
-    expect(attempts).toBe(2);
+  it('does not hold a login that failed otherwise: in transit, or a PROVIDER_ERROR the login code did not call a refusal (a redirect)', async () => {
+    const failures = [new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }), providerError('p', 'provider p redirected the request (HTTP 301)', 'HTTP_301')];
+    for (const failure of failures) {
+      let attempts = 0;
+      const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(failure) : Promise.resolve('session-2')), () => 0);
+      await expect(session.token({ requestId: 'a' })).rejects.toBe(failure);
+      await settle();
+      expect(await session.token({ requestId: 'b' })).toBe('session-2');
+      expect(attempts).toBe(2);
+    }
   });
 
   it('renews once when the answer says the session expired, and sends again with the new one', async () => {

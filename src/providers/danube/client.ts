@@ -3,7 +3,7 @@ import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse }
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
-import { SharedSession } from '../../upstream/session.js';
+import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 import { isSessionRefused } from './session-refused.js';
 
@@ -81,7 +81,11 @@ export class DanubeClient {
       scope,
     });
     const token = (response.body as { token?: unknown } | null)?.token;
-    if (response.status >= 400 || typeof token !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
+    if (response.status >= 400 || typeof token !== 'string') {
+      const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);
+      // An error status is Danube's answer to the credentials; a 2xx without a token is an odd answer, not a refusal.
+      throw response.status >= 400 ? refusedLogin(refused) : refused;
+    }
     return token;
   }
 }

@@ -2,7 +2,7 @@ import { GatewayError, clipProviderCode, clipProviderMessage, conflict, provider
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
-import { SharedSession } from '../../upstream/session.js';
+import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
 import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
@@ -138,7 +138,7 @@ export class ZomroClient {
     const error = wireError(doc, this.scrub);
     if (error) {
       const type = clipProviderCode(error.type, 'error');
-      throw this.scrubbed(providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type));
+      throw refusedLogin(this.scrubbed(providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type)));
     }
     const auth = doc.auth;
     const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));

@@ -3,7 +3,7 @@ import { GatewayError, clipProviderCode, clipProviderMessage, providerError } fr
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
-import { SharedSession } from '../../upstream/session.js';
+import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { NOT_FOUND_AT_PROVIDER, statusError, type StatusErrorTable } from '../http-errors.js';
 import type { ZstackConfig } from './config.js';
 
@@ -108,7 +108,11 @@ export class ZstackClient {
       scope,
     });
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
-    if (response.status >= 400 || typeof uuid !== 'string') throw providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
+    if (response.status >= 400 || typeof uuid !== 'string') {
+      const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
+      // An error status here is ZStack's answer to the credentials (ID.1000); a 2xx without a session is an odd answer, not a refusal.
+      throw response.status >= 400 ? refusedLogin(refused) : refused;
+    }
     return uuid;
   }
 }
