@@ -44,6 +44,23 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
 }
 
 /**
+ * An edge whose cursor is made when it is read: a dashboard asks for the
+ * nodes and `endCursor`, not for every edge's cursor, and a keyed cursor
+ * costs an id and a base64 encoding each.
+ */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly place: number,
+    private readonly keyOf: ((item: T) => string) | undefined,
+  ) {}
+
+  get cursor(): string {
+    return this.keyOf ? keyedCursor(this.place, this.keyOf(this.node)) : offsetCursor(this.place);
+  }
+}
+
+/**
  * Pagination over a list the gateway already holds in full (providers list
  * everything anyway). `keyOf` (an item's global id, made of URL-safe
  * characters) makes cursors that name their item; without it they are offsets.
@@ -60,8 +77,7 @@ export function paginate<T>(
   if (!Number.isInteger(size) || size < 1 || size > maxPageSize) throw badInput(`first must be between 1 and ${maxPageSize}`);
   const start = after ? startAfter(items, decodeCursor(after), keyOf) : 0;
   const page = items.slice(start, start + size);
-  const cursorOf = keyOf ? (node: T, place: number) => keyedCursor(place, keyOf(node)) : (_node: T, place: number) => offsetCursor(place);
-  const edges = page.map((node, index) => ({ cursor: cursorOf(node, start + index), node }));
+  const edges = page.map((node, index) => new Edge(node, start + index, keyOf));
   return {
     edges,
     pageInfo: { hasNextPage: start + size < items.length, endCursor: edges.at(-1)?.cursor ?? null },
