@@ -36,7 +36,7 @@ function decodeCursor(cursor: string): CursorPlace {
  */
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
   if (cursor.key !== null && keyOf) {
-    const found = items.findIndex((item) => keyOf(item) === cursor.key);
+    const found = nearestWithKey(items, cursor.place, cursor.key, keyOf);
     if (found >= 0) return found + 1;
     return Math.min(cursor.place, items.length);
   }
@@ -58,6 +58,23 @@ class Edge<T> {
   get cursor(): string {
     return this.keyOf ? keyedCursor(this.place, this.keyOf(this.node)) : offsetCursor(this.place);
   }
+}
+
+/**
+ * Where the item with `key` is, nearest its old place: a list may name one
+ * item twice (a provider listing a backup under two VMs puts both copies
+ * side by side, newest first). The first copy of a cursor on the second
+ * started the next page at the second again: `first: 1` served it forever.
+ * On an unchanged list the nearest is the cursor's own, so every page moves on.
+ */
+function nearestWithKey<T>(items: readonly T[], place: number, key: string, keyOf: (item: T) => string): number {
+  let nearest = -1;
+  for (let index = 0; index < items.length; index++) {
+    if (keyOf(items[index] as T) !== key) continue;
+    if (nearest < 0 || Math.abs(index - place) < Math.abs(nearest - place)) nearest = index;
+    if (index >= place) break;
+  }
+  return nearest;
 }
 
 /**

@@ -130,6 +130,22 @@ describe('pagination over a list held in full', () => {
       expect(paginate([longest, 'next'], 1, named, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['next']);
     });
 
+    it('a key the list holds twice (a provider listing one backup under two VMs) is paged through once, never in a loop', () => {
+      // Newest first puts the two copies side by side; the second copy's cursor found the first, and the page began at the second again.
+      const twice = ['item-0', 'item-1', 'item-1', 'item-1', 'item-2'];
+      for (const first of [1, 2]) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (let pages = 0; pages < 10; pages++) {
+          const page: ReturnType<typeof paginate<string>> = keyed(twice, first, after);
+          seen.push(...page.edges.map((edge) => edge.node));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        expect(seen, `first: ${first}`).toEqual(twice);
+      }
+    });
+
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
       for (const text of ['xk:1:key1', 'k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
         expect(() => keyed(items, 2, Buffer.from(text).toString('base64url')), text).toThrow(badInput);
