@@ -37,8 +37,8 @@ export class SharedSession {
   private current: Promise<string> | null = null;
   /** When the current token's login was started (ms). */
   private currentSince = 0;
-  /** The provider's refusal of the last login, answered until `until` (ms, `now()`'s clock). */
-  private refusal: { error: unknown; until: number } | null = null;
+  /** The provider's refusal of the last login and when it came (ms, `now()`'s clock). */
+  private refusal: { error: unknown; at: number } | null = null;
 
   /**
    * `login` returns a fresh session token; it must not log the credentials it
@@ -69,7 +69,7 @@ export class SharedSession {
   /** The current token, logging in first if there is none (concurrent callers share one login). */
   token(scope: UpstreamScope): Promise<string> {
     if (!this.current) {
-      if (this.refusal && this.now() < this.refusal.until) return Promise.reject(this.refusal.error);
+      if (this.refusal && this.isHeld(this.refusal.at)) return Promise.reject(this.refusal.error);
       // Concurrent callers share this login: it must outlive the first one's client.
       const attempt = this.login(sharedScope(scope));
       this.current = attempt;
@@ -78,10 +78,20 @@ export class SharedSession {
       // One that succeeds needs no clearing: it was tried only once the hold had run out.
       attempt.catch((error: unknown) => {
         if (this.current === attempt) this.current = null;
-        this.refusal = typeof error === 'object' && error !== null && refusedLogins.has(error) ? { error, until: this.now() + REFUSED_LOGIN_HELD_MS } : null;
+        this.refusal = typeof error === 'object' && error !== null && refusedLogins.has(error) ? { error, at: this.now() } : null;
       });
     }
     return this.current;
+  }
+
+  /**
+   * Whether a refusal that came at `at` is still answered. Measured from when
+   * it came, in both directions: a wall clock set back (NTP stepping an hour)
+   * held an end time computed before it for that hour too.
+   */
+  private isHeld(at: number): boolean {
+    const since = this.now() - at;
+    return since >= 0 && since < REFUSED_LOGIN_HELD_MS;
   }
 
   /**

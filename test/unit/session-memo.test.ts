@@ -71,6 +71,19 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(attempts).toBe(3);
   });
 
+  it('holds a refusal no longer than REFUSED_LOGIN_HELD_MS when the clock is set back meanwhile (NTP stepping an hour back)', async () => {
+    let now = 1_000_000_000;
+    let attempts = 0;
+    const refused = providerError('p', "provider p refused the gateway's login", 'HTTP_401');
+    const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(refused) : Promise.resolve('session-after')), () => now);
+    await expect(session.token({ requestId: 'a' })).rejects.toBe(refused);
+    await settle();
+    // The clock steps back an hour: the hold's end is now an hour and a half minute away by it.
+    now -= 3_600_000;
+    expect(await session.token({ requestId: 'b' })).toBe('session-after');
+    expect(attempts).toBe(2);
+  });
+
   it('forgetIfFrom forgets a session whose login started no later than the refused send, and keeps a later one', async () => {
     let now = 5_000;
     let logins = 0;
