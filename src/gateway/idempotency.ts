@@ -134,8 +134,8 @@ export class Idempotency {
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
-  /** `owner`: the caller's key identity (`Principal.keyId`). */
-  async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>): Promise<T> {
+  /** `owner`: the caller's key identity (`Principal.keyId`). `onReplay` is told when the answer, or the failure, is a record's. */
+  async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>, onReplay: () => void = () => {}): Promise<T> {
     if (key.length === 0 || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters');
     const storeKey = createHash('sha256').update(`${owner}\n${key}`).digest('hex');
     const print = fingerprint(operation, input);
@@ -176,6 +176,7 @@ export class Idempotency {
       if (record && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
+      if (record?.state === 'done' || record?.state === 'failed') onReplay();
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');

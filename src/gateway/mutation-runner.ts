@@ -36,21 +36,26 @@ export async function runMutation<T>(
   const { idempotencyKey, ...rest } = input;
   const targets = auditTargets(input, deps.maxListed ?? DEFAULT_MAX_BULK_INSTANCES);
   const started = Date.now();
+  // A replay acts on nothing: its line says so, or it read as the mutation done twice.
+  let replayed = false;
+  const replayMark = () => (replayed ? { replayed: true } : {});
   try {
     let result: T;
     if (idempotencyKey == null) result = await act();
     else {
       deps.authorize();
-      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act);
+      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act, () => {
+        replayed = true;
+      });
     }
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', ...replayMark(), providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     return result;
   } catch (error) {
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', ...replayMark(), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     throw error;

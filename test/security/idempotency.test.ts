@@ -70,6 +70,24 @@ describe('idempotency keys (in memory)', () => {
     expect(retried.errors?.[0]?.message).not.toContain('idempotencyKey');
   });
 
+  it("marks a replay's audit line replayed: a replay acts on nothing, and read alone it was a second create", async () => {
+    const target = await firstInstanceId(harness, 1);
+    const input = { instanceId: target, name: 'audited-twice', idempotencyKey: randomUUID() };
+    harness.resetUpstreamLogs();
+    const first = await harness.gql(CREATE, { input });
+    const again = await harness.gql(CREATE, { input });
+    expect(first.errors).toBeUndefined();
+    expect(again.errors).toBeUndefined();
+    expect(createCalls(harness)).toBe(1);
+    const lines = harness.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.audit === true && (line.targets as { instanceId?: string } | undefined)?.instanceId === target);
+    expect(lines.map((line) => [line.outcome, line.replayed])).toEqual([
+      ['ok', undefined],
+      ['ok', true],
+    ]);
+  });
+
   it('writes one JSON audit line per mutation with client, operation, targets, outcome', async () => {
     const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.audit === true);
     expect(lines.length).toBeGreaterThanOrEqual(5);
