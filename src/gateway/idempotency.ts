@@ -103,6 +103,14 @@ function stable(value: unknown): string {
 
 export const fingerprint = (operation: string, input: unknown): string => createHash('sha256').update(`${operation}\n${stable(input)}`).digest('hex');
 
+/** What the caller of `Idempotency.run` learns of, and checks in, a replay. */
+export interface ReplayHooks {
+  /** Told when the answer, or the failure, is a record's. */
+  onReplay?: () => void;
+  /** Whether a recorded answer is one the caller can answer (another version's may have another shape): CONFLICT otherwise, as for a record of another shape. */
+  isResult?: (result: unknown) => boolean;
+}
+
 /**
  * Same client key + same idempotency key + same input within 24 h: the first
  * answer, with no second upstream call. Records are keyed by the client's key
@@ -134,8 +142,8 @@ export class Idempotency {
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
-  /** `owner`: the caller's key identity (`Principal.keyId`). `onReplay` is told when the answer, or the failure, is a record's. */
-  async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>, onReplay: () => void = () => {}): Promise<T> {
+  /** `owner`: the caller's key identity (`Principal.keyId`). */
+  async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>, replay: ReplayHooks = {}): Promise<T> {
     if (key.length === 0 || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters');
     const storeKey = createHash('sha256').update(`${owner}\n${key}`).digest('hex');
     const print = fingerprint(operation, input);
@@ -171,12 +179,13 @@ export class Idempotency {
         throw storeUnavailable(error);
       }
       if (stored !== undefined && !isIdempotencyRecord(stored)) throw unreadableRecord();
+      if (stored?.state === 'done' && replay.isResult && !replay.isResult(stored.result)) throw unreadableRecord();
       // The result's own shape is the mutation's: a record is only ever written for one operation's fingerprint.
       const record = stored as IdempotencyRecord<T> | undefined;
       if (record && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
-      if (record?.state === 'done' || record?.state === 'failed') onReplay();
+      if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');

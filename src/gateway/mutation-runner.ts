@@ -5,6 +5,7 @@ import type { Idempotency } from './idempotency.js';
 import type { Principal } from './principal.js';
 import { auditSubjects } from './audit-subjects.js';
 import { auditTargets } from './audit-targets.js';
+import { isMutationResult } from './mutation-result-shape.js';
 import type { RequestReads } from './request-reads.js';
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
@@ -44,8 +45,11 @@ export async function runMutation<T>(
     if (idempotencyKey == null) result = await act();
     else {
       deps.authorize();
-      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act, () => {
-        replayed = true;
+      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act, {
+        onReplay: () => {
+          replayed = true;
+        },
+        isResult: (recorded) => isMutationResult(operation, recorded),
       });
     }
     deps.audit.info(
