@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
+import { envRedisUrl } from '../config/env-redis-url.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
@@ -37,6 +38,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
 export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean } = {}): Promise<void> {
   const demo = configFile === null;
+  const redisUrl = envRedisUrl(env);
   const demoHost = env.HOST || '127.0.0.1';
   // Demo mode has no clients: every caller is an admin. Reachable from other machines only on purpose.
   if (demo && !isLoopbackHost(demoHost) && options.demoPublic !== true) {
@@ -62,10 +64,10 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const logger = createLogger(envLogLevel(env) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
-  const store = await createStore(env.REDIS_URL, logger);
+  const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
-  const operationBus = env.REDIS_URL ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(env.REDIS_URL) : undefined;
+  const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl) : undefined;
   // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
   const loopbackNamesOnly = demo && options.demoPublic !== true;
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });

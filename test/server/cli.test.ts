@@ -210,6 +210,15 @@ describe('demo mode on a public address', () => {
     expect(demo.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a REDIS_URL without a host: exit 2 naming it, its password not shown (ioredis took it as localhost and the replica shared nothing with the others)', () => {
+    ensureBuilt();
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 15_000, env: { ...process.env, PORT: '0', REDIS_URL: 'redis://:s3cret-pass@' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('REDIS_URL: must be redis://[user:password@]host[:port][/db] or rediss:// (TLS)');
+    expect(result.stderr + result.stdout).not.toContain('s3cret-pass');
+  }, 120_000);
+
   it('refuses a LOG_LEVEL or LOG_FORMAT it does not know: exit 2 naming it and the words it takes (pino\'s "default level:loud must be included in custom levels", exit 1, before)', () => {
     ensureBuilt();
     for (const [name, value, words] of [

@@ -1,0 +1,31 @@
+import { ConfigError } from './config-error.js';
+
+/**
+ * REDIS_URL, or undefined when unset or empty (no Redis). One that is not a
+ * redis:// or rediss:// URL with a host, and a database number if any, stops
+ * the start (exit 2) naming the variable, never quoting it: it may hold a
+ * password. ioredis took `redis://` (a host lost to a templating slip) as
+ * localhost, so a replica shared nothing with the others without a word; read
+ * `/abc` as database NaN; took `redis:/host:6379` or `http://host` as a Unix
+ * socket path; and threw a bare "Invalid URL" for `redis://host:63x9`.
+ */
+export function envRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.REDIS_URL;
+  if (value === undefined || value === '') return undefined;
+  if (!isRedisUrl(value)) {
+    throw new ConfigError(['REDIS_URL: must be redis://[user:password@]host[:port][/db] or rediss:// (TLS) with the same parts (its value is not shown: it may hold a password)']);
+  }
+  return value;
+}
+
+function isRedisUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  // URL trims spaces around the text, ioredis does not: the text must be exactly what was parsed.
+  if (value !== value.trim()) return false;
+  return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^(?:\/\d{0,5})?$/.test(url.pathname);
+}
