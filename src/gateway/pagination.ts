@@ -66,8 +66,12 @@ class Edge<T> {
  * side by side, newest first). The first copy of a cursor on the second
  * started the next page at the second again: `first: 1` served it forever.
  * On an unchanged list the nearest is the cursor's own, so every page moves on.
+ * That place is looked at first: an item's key is its global id (a base64
+ * of JSON, remembered per item), and a scan named every item up to a page
+ * deep in 300,000 backups to find the one at its own place.
  */
 function nearestWithKey<T>(items: readonly T[], place: number, key: string, keyOf: (item: T) => string): number {
+  if (place < items.length && keyOf(items[place] as T) === key) return place;
   let nearest = -1;
   for (let index = 0; index < items.length; index++) {
     if (keyOf(items[index] as T) !== key) continue;

@@ -146,6 +146,18 @@ describe('pagination over a list held in full', () => {
       }
     });
 
+    it("looks at the cursor's own place first: a page deep in an unchanged list names only its own items (each key is a base64 of JSON)", () => {
+      const long = Array.from({ length: 1_000 }, (_, index) => `item-${index}`);
+      let named = 0;
+      const counted = (item: string) => {
+        named++;
+        return item.replace('item-', 'key');
+      };
+      const page = paginate(long, 2, keyedCursorOf(987, 'key987'), 100, [], counted);
+      expect(page.edges.map((edge) => edge.node)).toEqual(['item-988', 'item-989']);
+      expect(named).toBe(3);
+    });
+
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
       for (const text of ['xk:1:key1', 'k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
         expect(() => keyed(items, 2, Buffer.from(text).toString('base64url')), text).toThrow(badInput);
