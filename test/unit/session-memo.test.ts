@@ -129,6 +129,18 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(logins).toBe(2);
   });
 
+  it('does not hold a login whose answer could not be read (a proxy page, a cut body: nothing said of the credentials)', async () => {
+    for (const providerCode of ['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']) {
+      let attempts = 0;
+      const unreadable = new GatewayError('PROVIDER_ERROR', 'provider p sent an answer that is not JSON', { provider: 'p', providerCode });
+      const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(unreadable) : Promise.resolve('session-2')), () => 0);
+      await expect(session.token({ requestId: 'a' })).rejects.toBe(unreadable);
+      await settle();
+      expect(await session.token({ requestId: 'b' }), providerCode).toBe('session-2');
+      expect(attempts).toBe(2);
+    }
+  });
+
   it('does not hold a login that failed otherwise: in transit, or a PROVIDER_ERROR the login code did not call a refusal (a redirect)', async () => {
     const failures = [new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unreachable', { provider: 'p' }), providerError('p', 'provider p redirected the request (HTTP 301)', 'HTTP_301')];
     for (const failure of failures) {
