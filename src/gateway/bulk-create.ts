@@ -87,26 +87,35 @@ async function start(reads: RequestReads, adapter: ProviderAdapter, instance: In
  * A createBackups answer as this request's key may see it now. A replay
  * (same idempotencyKey within 24 h) returns the answer recorded then; an
  * item whose account the key no longer sees (its `providers` narrowed, the
- * account removed) would still name that account's operation. Such an item
- * reads as a fresh call would answer it: NOT_FOUND, no operation; the counts
- * follow the items. A fresh answer passes unchanged: its items were judged
- * by the same scope.
+ * account removed) would still name that account's operation, or quote its
+ * refusal ("Backup definition not found": the instance is there). Such an
+ * item reads as a fresh call would answer it: NOT_FOUND, no operation; the
+ * counts follow the items. A fresh answer passes unchanged: its items were
+ * judged by the same scope.
  */
 export function asSeenBy(reads: RequestReads, answer: CreateBackupsResult): CreateBackupsResult {
   let hidden = 0;
+  let changed = false;
   const results = answer.results.map((item): BulkItemResult => {
-    if (!item.operation) return item;
     const refusal = scopeRefusal(reads, item.instanceId);
-    if (refusal === null) return item;
-    hidden += 1;
+    if (refusal === null || (item.error?.code === refusal.code && item.error.message === refusal.message)) return item;
+    if (item.operation) hidden += 1;
+    changed = true;
     return { instanceId: item.instanceId, operation: null, error: refusal };
   });
-  return hidden === 0 ? answer : { results, createdCount: answer.createdCount - hidden, failedCount: answer.failedCount + hidden };
+  return changed ? { results, createdCount: answer.createdCount - hidden, failedCount: answer.failedCount + hidden } : answer;
 }
 
+/** NOT_FOUND where the key cannot see the id's account; null where it can, or where the id is no instance id (its item was refused for that when recorded, as it would be now). */
 function scopeRefusal(reads: RequestReads, instanceId: string): { code: string; message: string } | null {
+  let providerId: string;
   try {
-    reads.provider(decodeInstanceId(instanceId, 'instanceIds').providerId);
+    providerId = decodeInstanceId(instanceId, 'instanceIds').providerId;
+  } catch {
+    return null;
+  }
+  try {
+    reads.provider(providerId);
     return null;
   } catch (error) {
     if (!isGatewayError(error)) throw error;

@@ -9,18 +9,18 @@ afterAll(() => redis.stop());
 
 const OPERATOR = 'operator-key-0123456789abcdef';
 const CREATE_BACKUPS = /* GraphQL */ `mutation($input: CreateBackupsInput!) {
-  createBackups(input: $input) { createdCount failedCount results { instanceId operation { id provider { id } } error { code } } }
+  createBackups(input: $input) { createdCount failedCount results { instanceId operation { id provider { id } } error { code message } } }
 }`;
 
 interface BulkAnswer {
-  createBackups: { createdCount: number; failedCount: number; results: Array<{ instanceId: string; operation: { id: string; provider: { id: string } } | null; error: { code: string } | null }> };
+  createBackups: { createdCount: number; failedCount: number; results: Array<{ instanceId: string; operation: { id: string; provider: { id: string } } | null; error: { code: string; message?: string } | null }> };
 }
 
 /** The gateway as configured before and after the operator's `providers` was narrowed, both on one Redis (the records outlive a redeploy). */
-async function gatewayFor(prefix: string, providers: string[]): Promise<Harness> {
+async function gatewayFor(prefix: string, providers: string[], kinds: Array<'zomro' | 'onapp' | 'danube'> = ['zomro', 'onapp']): Promise<Harness> {
   const store = new RedisStore(redis.url as string, prefix);
   await store.ready();
-  return startHarness({ kinds: ['zomro', 'onapp'], store, configure: withClients([{ name: 'operator', key: OPERATOR, roles: ['operator'], providers }]) });
+  return startHarness({ kinds, store, configure: withClients([{ name: 'operator', key: OPERATOR, roles: ['operator'], providers }]) });
 }
 
 describe.skipIf(!redis.url)(redisSuite('createBackups replayed after the key lost an account', redis), () => {
@@ -53,11 +53,33 @@ describe.skipIf(!redis.url)(redisSuite('createBackups replayed after the key los
       failedCount: 1,
       results: [
         { instanceId: instanceIds[0], operation: { id: zomroOperation, provider: { id: 'zomro-test' } }, error: null },
-        { instanceId: instanceIds[1], operation: null, error: { code: 'NOT_FOUND' } },
+        { instanceId: instanceIds[1], operation: null, error: { code: 'NOT_FOUND', message: 'no such provider' } },
       ],
     });
     // A replay: nothing sent upstream, the Zomro item's operation is the recorded one.
     expect(after.upstreamCount()).toBe(0);
     expect(JSON.stringify(replay)).not.toContain('onapp-test');
+  }, 60_000);
+
+  it("answers a failed item of an account the key no longer sees as a fresh call would, not with the provider's recorded refusal (it told the instance was there)", async () => {
+    const prefix = `backup-graph-test:${randomUUID()}:`;
+    const kinds: Array<'zomro' | 'danube'> = ['zomro', 'danube'];
+    const before = await gatewayFor(prefix, ['zomro-test', 'danube-test'], kinds);
+    started.push(before);
+    const list = await before.gql<{ instances: { edges: Array<{ node: { id: string; provider: { id: string } } }> } }>('{ instances(first: 50) { edges { node { id provider { id } } } } }', {}, { key: OPERATOR });
+    const of = (account: string) => list.data!.instances.edges.filter(({ node }) => node.provider.id === account).map(({ node }) => node.id);
+    // Danube's second VM has no definitions: the provider refuses to run "daily" there.
+    const instanceIds = [of('zomro-test')[0]!, of('danube-test')[1]!];
+    const input = { instanceIds, name: 'replayed-refusal', definitionName: 'daily', idempotencyKey: 'bulk-scope-2' };
+    const original = await before.gql<BulkAnswer>(CREATE_BACKUPS, { input }, { key: OPERATOR });
+    expect(original.data!.createBackups.results[1]!.error).toEqual({ code: 'NOT_FOUND', message: 'Backup definition not found' });
+
+    const after = await gatewayFor(prefix, ['zomro-test'], kinds);
+    started.push(after);
+    const replay = await after.gql<BulkAnswer>(CREATE_BACKUPS, { input }, { key: OPERATOR });
+    const fresh = await after.gql<BulkAnswer>(CREATE_BACKUPS, { input: { ...input, idempotencyKey: 'bulk-scope-3' } }, { key: OPERATOR });
+    expect(fresh.data!.createBackups.results[1]!.error!.message).not.toBe('Backup definition not found');
+    expect(replay.data!.createBackups.results[1]).toEqual(fresh.data!.createBackups.results[1]);
+    expect([replay.data!.createBackups.createdCount, replay.data!.createBackups.failedCount]).toEqual([1, 1]);
   }, 60_000);
 });
