@@ -23,6 +23,33 @@ describe('idempotency keys', () => {
     expect([first.calls.length, second.calls.length]).toEqual([1, 0]);
   });
 
+  it('tells the caller of a replay, of an answer or of a failure, and never of a first run', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    const replays: string[] = [];
+    const hooks = (name: string) => ({ onReplay: () => replays.push(name) });
+    await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, async () => 'made', hooks('first'));
+    expect(replays).toEqual([]);
+    expect(await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, async () => 'again', hooks('answer'))).toBe('made');
+    const timeout = new GatewayError('PROVIDER_TIMEOUT', 'slow');
+    await expect(idempotency.run('client-a', 'k2', 'createBackup', { name: 'n' }, () => Promise.reject(timeout), hooks('first failure'))).rejects.toBe(timeout);
+    await expect(idempotency.run('client-a', 'k2', 'createBackup', { name: 'n' }, async () => 'again', hooks('failure'))).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
+    expect(replays).toEqual(['answer', 'failure']);
+  });
+
+  it('a recorded answer the caller cannot answer (isResult false) is CONFLICT, and nothing acts; a first run is not checked', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    const isResult = (value: unknown) => typeof value === 'object' && value !== null && 'operation' in value;
+    expect(await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, async () => 'no operation', { isResult })).toBe('no operation');
+    let acted = 0;
+    await expect(idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, async () => ++acted, { isResult })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('the first request with it may have acted'),
+    });
+    expect(acted).toBe(0);
+    await idempotency.run('client-a', 'k3', 'createBackup', { name: 'n' }, async () => ({ operation: 'op' }), { isResult });
+    expect(await idempotency.run('client-a', 'k3', 'createBackup', { name: 'n' }, async () => ({ operation: 'other' }), { isResult })).toEqual({ operation: 'op' });
+  });
+
   it('records are bound to the client: another client with the same key acts on its own', async () => {
     const idempotency = new Idempotency(new RecordingStore());
     await idempotency.run('client-a', 'shared-key', 'createBackup', { name: 'n' }, counted('a').act);
