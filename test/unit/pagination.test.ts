@@ -146,6 +146,14 @@ describe('pagination over a list held in full', () => {
       }
     });
 
+    it('a key held twice and moved: the copy nearest the place the cursor names, before it or after it', () => {
+      const node = (list: readonly string[], after: string) => keyed(list, 1, after).edges.map((edge) => edge.node);
+      // The second copy was at 3; an item before it left, so it is at 2 now (its first copy at 0).
+      expect(node(['item-1', 'item-0', 'item-1', 'item-2'], keyedCursorOf(3, 'key1'))).toEqual(['item-2']);
+      expect(node(['item-1', 'item-0', 'item-3', 'item-4', 'item-1', 'item-2'], keyedCursorOf(3, 'key1'))).toEqual(['item-2']);
+      expect(node(['item-1', 'item-0', 'item-3', 'item-4', 'item-1', 'item-2'], keyedCursorOf(1, 'key1'))).toEqual(['item-0']);
+    });
+
     it("looks at the cursor's own place first: a page deep in an unchanged list names only its own items (each key is a base64 of JSON)", () => {
       const long = Array.from({ length: 1_000 }, (_, index) => `item-${index}`);
       let named = 0;
