@@ -60,6 +60,8 @@ export default {
     'src/config/shutdown-env.ts',
     'src/config/env-numbers.ts',
     'src/config/env-log-level.ts',
+    'src/config/env-redis-url.ts',
+    'src/gateway/mutation-result-shape.ts',
     'src/config/npm-lines.ts',
     'src/upstream/policy.ts',
     'src/upstream/client.ts',

@@ -152,6 +152,12 @@ describe('pagination over a list held in full', () => {
       expect(node(['item-1', 'item-0', 'item-1', 'item-2'], keyedCursorOf(3, 'key1'))).toEqual(['item-2']);
       expect(node(['item-1', 'item-0', 'item-3', 'item-4', 'item-1', 'item-2'], keyedCursorOf(3, 'key1'))).toEqual(['item-2']);
       expect(node(['item-1', 'item-0', 'item-3', 'item-4', 'item-1', 'item-2'], keyedCursorOf(1, 'key1'))).toEqual(['item-0']);
+      // Two copies as near: the earlier, so an item is served again rather than one skipped.
+      expect(node(['item-1', 'item-0', 'item-1', 'item-2'], keyedCursorOf(1, 'key1'))).toEqual(['item-0']);
+    });
+
+    it('finds an item that moved far down (many joined before it)', () => {
+      expect(keyed(['new-a', 'new-b', 'new-c', 'item-0', 'item-1'], 1, keyedCursorOf(0, 'key0')).edges.map((edge) => edge.node)).toEqual(['item-1']);
     });
 
     it("looks at the cursor's own place first: a page deep in an unchanged list names only its own items (each key is a base64 of JSON)", () => {
