@@ -154,6 +154,8 @@ describe('pagination over a list held in full', () => {
       expect(node(['item-1', 'item-0', 'item-3', 'item-4', 'item-1', 'item-2'], keyedCursorOf(1, 'key1'))).toEqual(['item-0']);
       // Two copies as near: the earlier, so an item is served again rather than one skipped.
       expect(node(['item-1', 'item-0', 'item-1', 'item-2'], keyedCursorOf(1, 'key1'))).toEqual(['item-0']);
+      // Two before the place, three after it: the one before.
+      expect(node(['item-0', 'item-1', 'item-2', 'item-3', 'item-4', 'item-5', 'item-1', 'item-6'], keyedCursorOf(3, 'key1'))).toEqual(['item-2']);
     });
 
     it('finds an item that moved far down (many joined before it)', () => {
