@@ -176,6 +176,28 @@ describe('idempotency keys', () => {
     expect(second.calls).toHaveLength(0);
   });
 
+  it('a request that waited on a running first one is told of one replay, and its answer is checked only once there is one', async () => {
+    const store = new RecordingStore();
+    const idempotency = new Idempotency(store);
+    let finish: (value: { operation: string }) => void = () => {};
+    const first = idempotency.run('c', 'k', 'op', { n: 1 }, () => new Promise<{ operation: string }>((resolve) => (finish = resolve)));
+    let replays = 0;
+    const isResult = (value: unknown) => typeof value === 'object' && value !== null && 'operation' in value;
+    const waiting = idempotency.run('c', 'k', 'op', { n: 1 }, async () => ({ operation: 'second' }), { onReplay: () => replays++, isResult });
+    await vi.waitFor(() => expect(store.calls.filter((call) => call.method === 'get').length).toBeGreaterThan(2));
+    finish({ operation: 'first' });
+    expect(await Promise.all([first, waiting])).toEqual([{ operation: 'first' }, { operation: 'first' }]);
+    expect(replays).toBe(1);
+  });
+
+  it('a replayed failure is not checked as an answer', async () => {
+    const idempotency = new Idempotency(new RecordingStore());
+    const isResult = () => false;
+    const timeout = new GatewayError('PROVIDER_TIMEOUT', 'slow');
+    await expect(idempotency.run('c', 'k', 'op', { n: 1 }, () => Promise.reject(timeout), { isResult })).rejects.toBe(timeout);
+    await expect(idempotency.run('c', 'k', 'op', { n: 1 }, async () => 'again', { isResult })).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
+  });
+
   it('a second request with another input while the first is running is CONFLICT at once', async () => {
     const idempotency = new Idempotency(new RecordingStore());
     let finish: (value: string) => void = () => {};
