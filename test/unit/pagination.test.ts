@@ -171,7 +171,10 @@ describe('pagination over a list held in full', () => {
       };
       const page = paginate(long, 2, keyedCursorOf(987, 'key987'), 100, [], counted);
       expect(page.edges.map((edge) => edge.node)).toEqual(['item-988', 'item-989']);
-      expect(named).toBe(3);
+      // The cursor's item and the page's last (endCursor); an edge's own cursor is named when read.
+      expect(named).toBe(2);
+      expect(page.edges.map((edge) => edge.cursor)).toEqual([keyedCursorOf(988, 'key988'), keyedCursorOf(989, 'key989')]);
+      expect(named).toBe(4);
     });
 
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
