@@ -6,6 +6,8 @@ export interface ProviderFailure {
   provider: ProviderView;
   code: string;
   message: string;
+  /** When asking again may help (a provider's Retry-After, a refused login's hold). */
+  retryAfterSeconds?: number;
 }
 
 /** One page of a list gathered across providers, with the providers that could not answer. */

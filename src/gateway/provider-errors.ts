@@ -12,7 +12,10 @@ export type FaultReport = (adapter: ProviderAdapter, fault: unknown) => void;
 
 /** A provider's failure as data: a GatewayError's own code and words, else a generic one (no upstream detail leaks). */
 export function toProviderError(adapter: ProviderAdapter, reason: unknown, reportFault?: FaultReport): ProviderFailure {
-  if (isGatewayError(reason)) return { provider: adapter, code: reason.code, message: reason.message };
+  if (isGatewayError(reason)) {
+    const { retryAfterSeconds } = reason.details;
+    return { provider: adapter, code: reason.code, message: reason.message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+  }
   reportFault?.(adapter, reason);
   return { provider: adapter, code: 'PROVIDER_ERROR', message: `provider ${adapter.account.id} failed` };
 }

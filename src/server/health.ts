@@ -10,21 +10,26 @@ export const healthz = (_req: Request, res: Response): void => {
  * open): with partial results the gateway still serves when some are down.
  * Each account shows its health as the gateway last saw it and, while not
  * UP, the class of its last failure (dns, refused, reset, tls, timeout,
- * http_5xx, ...): never an address or an error's own text.
+ * http_5xx, ...): never an address or an error's own text. An account whose
+ * login the provider refused cannot be asked either until the refusal's hold
+ * ends: it shows `login: "refused"` and the seconds until the login is tried
+ * again.
  */
 export function readyz(providers: ProviderSet, isDraining: () => boolean) {
   return (_req: Request, res: Response): void => {
     const list = providers.all.map((adapter) => {
       const { health, cause } = adapter.upstream.healthReport();
+      const loginHeldMs = adapter.upstream.loginRefusalHeldMs();
       return {
         id: adapter.account.id,
         kind: adapter.account.kind,
         health,
         breaker: adapter.upstream.breakerState(),
         ...(cause ? { cause } : {}),
+        ...(loginHeldMs > 0 ? { login: 'refused' as const, retryAfterSeconds: Math.ceil(loginHeldMs / 1000) } : {}),
       };
     });
-    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN');
+    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN' && provider.login === undefined);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
   };
 }

@@ -82,6 +82,7 @@ export class UpstreamClient {
   private readonly logger: Logger;
   /** Issue 14 hook: null when the account's config says `coalesceReads: false`. */
   private readonly coalescer: ReadCoalescer | null;
+  private loginHeldMs: () => number = () => 0;
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -118,6 +119,16 @@ export class UpstreamClient {
 
   health(): ProviderHealth {
     return this.policy.health();
+  }
+
+  /** A client that logs in tells here how to read its held refusal (SharedSession.loggingIn). */
+  showLoginHold(heldMs: () => number): void {
+    this.loginHeldMs = heldMs;
+  }
+
+  /** How long (ms) the provider's refusal of the account's login is still answered without asking; 0 when none. */
+  loginRefusalHeldMs(): number {
+    return this.loginHeldMs();
   }
 
   /** Health with the class of the last failure (dns, refused, timeout, ...) while not UP. */

@@ -1,3 +1,4 @@
+import { GatewayError } from '../domain/errors.js';
 import { sharedScope, type UpstreamScope } from './scope.js';
 import type { SecretSet } from './secrets.js';
 
@@ -16,6 +17,18 @@ export const REFUSED_LOGIN_HELD_MS = 30_000;
 /** Errors a provider's login code marked as the provider refusing the credentials. */
 const refusedLogins = new WeakSet<object>();
 
+const isRefusedLogin = (error: unknown): error is object => typeof error === 'object' && error !== null && refusedLogins.has(error);
+
+/**
+ * The refusal as told to a request: with the seconds until the login is tried
+ * again, so a client (and `/readyz`) knows when asking again can help. The
+ * marked error itself is kept unchanged for the next request's copy.
+ */
+function withTimeLeft(error: unknown, heldMs: number): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return new GatewayError(error.code, error.message, { ...error.details, retryAfterSeconds: Math.max(1, Math.ceil(heldMs / 1000)) });
+}
+
 /**
  * Marks `error` as the provider refusing the login itself (wrong password, a
  * disabled user), which SharedSession holds for REFUSED_LOGIN_HELD_MS. Only
@@ -26,6 +39,13 @@ const refusedLogins = new WeakSet<object>();
 export function refusedLogin<E extends object>(error: E): E {
   refusedLogins.add(error);
   return error;
+}
+
+/** The provider account a login session belongs to (its UpstreamClient). */
+export interface LoginAccount {
+  readonly secrets: SecretSet;
+  /** Where the account reads how long a refused login is still held (ms, 0 when none). */
+  showLoginHold(heldMs: () => number): void;
 }
 
 /**
@@ -55,43 +75,54 @@ export class SharedSession {
    * old sessions are forgotten before the login (its answer is read
    * unscrubbed of them, in case the same id comes back) and the new one is
    * registered before anything is sent with it, so an echo of it on the next
-   * request is already scrubbed. `login` only sends and reads the answer.
+   * request is already scrubbed. `login` only sends and reads the answer. The
+   * account is told where to read a held refusal (`/readyz`).
    */
-  static loggingIn(secrets: SecretSet, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
-    return new SharedSession(async (scope) => {
+  static loggingIn(account: LoginAccount, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
+    const { secrets } = account;
+    const session = new SharedSession(async (scope) => {
       secrets.forgetRuntime();
       const token = await login(scope);
       secrets.addRuntime(token);
       return token;
     }, now);
+    account.showLoginHold(() => session.refusalHeldMs());
+    return session;
   }
 
   /** The current token, logging in first if there is none (concurrent callers share one login). */
   token(scope: UpstreamScope): Promise<string> {
     if (!this.current) {
-      if (this.refusal && this.isHeld(this.refusal.at)) return Promise.reject(this.refusal.error);
+      const heldMs = this.refusalHeldMs();
+      if (this.refusal && heldMs > 0) return Promise.reject(withTimeLeft(this.refusal.error, heldMs));
       // Concurrent callers share this login: it must outlive the first one's client.
-      const attempt = this.login(sharedScope(scope));
-      this.current = attempt;
-      this.currentSince = this.now();
       // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
       // One that succeeds needs no clearing: it was tried only once the hold had run out.
-      attempt.catch((error: unknown) => {
+      const attempt: Promise<string> = this.login(sharedScope(scope)).catch((error: unknown) => {
         if (this.current === attempt) this.current = null;
-        this.refusal = typeof error === 'object' && error !== null && refusedLogins.has(error) ? { error, at: this.now() } : null;
+        if (!isRefusedLogin(error)) {
+          this.refusal = null;
+          throw error;
+        }
+        this.refusal = { error, at: this.now() };
+        throw withTimeLeft(error, REFUSED_LOGIN_HELD_MS);
       });
+      this.current = attempt;
+      this.currentSince = this.now();
     }
     return this.current;
   }
 
   /**
-   * Whether a refusal that came at `at` is still answered. Measured from when
-   * it came, in both directions: a wall clock set back (NTP stepping an hour)
-   * held an end time computed before it for that hour too.
+   * How long (ms) the provider's last refusal of the login is still answered
+   * from memory; 0 when none is held. Measured from when it came, in both
+   * directions: a wall clock set back (NTP stepping an hour) held an end
+   * time computed before it for that hour too.
    */
-  private isHeld(at: number): boolean {
-    const since = this.now() - at;
-    return since >= 0 && since < REFUSED_LOGIN_HELD_MS;
+  refusalHeldMs(): number {
+    if (!this.refusal) return 0;
+    const since = this.now() - this.refusal.at;
+    return since >= 0 && since < REFUSED_LOGIN_HELD_MS ? REFUSED_LOGIN_HELD_MS - since : 0;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
-import { eventually, startHarness, withHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, withHarness, withProviderSettings, type DraftConfig, type Harness } from '../helpers/harness.js';
 
 const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
@@ -107,6 +107,52 @@ describe('zstack: a refused login', () => {
         expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_ERROR', message: "provider zstack-test refused the gateway's login" }]);
       }
       expect(harness.simulator('zstack').server.count((item) => item.label === 'PUT /zstack/v1/accounts/login')).toBe(1);
+    });
+  });
+
+  it('tells the seconds until the login is tried again, in providerErrors and in /readyz, where the account no longer counts as one that can be asked', async () => {
+    const wrongPasswordForZstack = (draft: DraftConfig): DraftConfig => ({
+      ...draft,
+      providers: draft.providers.map((account) => (account['kind'] === 'zstack' ? { ...account, auth: { accountName: 'admin', password: 'not-the-password-5e0b' } } : account)),
+    });
+    await withHarness({ kinds: ['zstack', 'onapp'], configure: wrongPasswordForZstack }, async (harness) => {
+      type Ready = { status: string; providers: Array<{ id: string; login?: string; retryAfterSeconds?: number }> };
+      const ready = async () => {
+        const response = await fetch(`${harness.gateway.adminUrl}/readyz`);
+        return { status: response.status, body: (await response.json()) as Ready };
+      };
+      const before = await ready();
+      expect(before.status).toBe(200);
+      expect(before.body.providers.every((account) => account.login === undefined && account.retryAfterSeconds === undefined)).toBe(true);
+
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; retryAfterSeconds: number | null }> } }>(
+        '{ instances(first: 5) { providerErrors { provider { id } code retryAfterSeconds } } }',
+      );
+      const [refusal] = answer.data?.instances.providerErrors ?? [];
+      expect(answer.data?.instances.providerErrors).toHaveLength(1);
+      expect(refusal).toMatchObject({ provider: { id: 'zstack-test' }, code: 'PROVIDER_ERROR' });
+      expect(refusal?.retryAfterSeconds).toBeGreaterThanOrEqual(29);
+      expect(refusal?.retryAfterSeconds).toBeLessThanOrEqual(30);
+
+      // OnApp still answers: the gateway is ready; the refused account says so and for how long.
+      const held = await ready();
+      expect(held.status).toBe(200);
+      const zstack = held.body.providers.find((account) => account.id === 'zstack-test');
+      expect(zstack).toMatchObject({ login: 'refused' });
+      expect(zstack?.retryAfterSeconds).toBeGreaterThanOrEqual(29);
+      expect(zstack?.retryAfterSeconds).toBeLessThanOrEqual(30);
+      expect(held.body.providers.find((account) => account.id === 'onapp-test')?.login).toBeUndefined();
+      for (const text of [answer.text, JSON.stringify(held.body), ...harness.logs]) expect(text).not.toContain('not-the-password-5e0b');
+    });
+  });
+
+  it('leaves the gateway unready when the only account is one whose login is refused (a health check then says what every request would)', async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ auth: { accountName: 'admin', password: 'not-the-password-9a41' } }) }, async (harness) => {
+      expect((await fetch(`${harness.gateway.url}/readyz`)).status).toBe(200);
+      await harness.gql('{ instances(first: 5) { totalCount } }');
+      const bare = await fetch(`${harness.gateway.url}/readyz`);
+      expect(bare.status).toBe(503);
+      expect(await bare.json()).toEqual({ status: 'unavailable' });
     });
   });
 });

@@ -37,6 +37,21 @@ describe('upstream policy (zomro as the example; the policy is shared by every p
     expect(harness.simulator('zomro').server.count('instances.fleio_bckps.edit')).toBe(1);
   });
 
+  it("names the provider's Retry-After in a list's providerErrors when a read stays rate limited (errors as data)", async () => {
+    harness = await start({ retries: 0 });
+    await harness.simulator('zomro').server.setFault({ mode: 'rate-limit', retryAfterSeconds: 9 });
+    const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; retryAfterSeconds: number | null }> } }>(
+      '{ instances { providerErrors { code retryAfterSeconds } } }',
+    );
+    expect(answer.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_UNAVAILABLE', retryAfterSeconds: 9 }]);
+    // A failure that says nothing of when to come back reads null.
+    await harness.simulator('zomro').server.setFault('http-503');
+    const other = await harness.gql<{ instances: { providerErrors: Array<{ code: string; retryAfterSeconds: number | null }> } }>(
+      '{ instances { providerErrors { code retryAfterSeconds } } }',
+    );
+    expect(other.data?.instances.providerErrors).toEqual([{ code: 'PROVIDER_UNAVAILABLE', retryAfterSeconds: null }]);
+  });
+
   it('retries a read after a 5xx, and gives up with PROVIDER_UNAVAILABLE after `retries`', async () => {
     harness = await start({ retries: 2 });
     await harness.simulator('zomro').server.setFault('http-503');

@@ -51,23 +51,48 @@ describe('SharedSession (one login per provider account, renewed when the provid
     let attempts = 0;
     const refused = refusedLogin(providerError('p', "provider p refused the gateway's login", 'HTTP_401'));
     const session = new SharedSession(() => (++attempts <= 2 ? Promise.reject(refused) : Promise.resolve('session-after')), () => now);
-    await expect(session.token({ requestId: 'a' })).rejects.toBe(refused);
-    await settle();
-    for (const requestId of ['b', 'c', 'd']) await expect(session.token({ requestId })).rejects.toBe(refused);
+    const told = (retryAfterSeconds: number) => ({ code: 'PROVIDER_ERROR', message: refused.message, details: { provider: 'p', providerCode: 'HTTP_401', retryAfterSeconds } });
+    expect(session.refusalHeldMs()).toBe(0);
+    await expect(session.token({ requestId: 'a' })).rejects.toMatchObject(told(30));
+    expect(session.refusalHeldMs()).toBe(REFUSED_LOGIN_HELD_MS);
+    for (const requestId of ['b', 'c', 'd']) await expect(session.token({ requestId })).rejects.toMatchObject(told(30));
     expect(attempts).toBe(1);
-    now += REFUSED_LOGIN_HELD_MS - 1;
-    await expect(session.token({ requestId: 'e' })).rejects.toBe(refused);
+    // Each request is told the time left, rounded up to whole seconds.
+    now += 10_500;
+    await expect(session.token({ requestId: 'b2' })).rejects.toMatchObject(told(20));
+    expect(session.refusalHeldMs()).toBe(REFUSED_LOGIN_HELD_MS - 10_500);
+    now += REFUSED_LOGIN_HELD_MS - 10_500 - 1;
+    await expect(session.token({ requestId: 'e' })).rejects.toMatchObject(told(1));
+    expect(session.refusalHeldMs()).toBe(1);
     expect(attempts).toBe(1);
+    // The marked error itself is never changed: each request gets its own copy.
+    expect(refused.details.retryAfterSeconds).toBeUndefined();
     // Held over: one more try, refused again, held again from then.
     now += 1;
-    await expect(session.token({ requestId: 'f' })).rejects.toBe(refused);
-    await settle();
+    expect(session.refusalHeldMs()).toBe(0);
+    await expect(session.token({ requestId: 'f' })).rejects.toMatchObject(told(30));
     expect(attempts).toBe(2);
-    await expect(session.token({ requestId: 'g' })).rejects.toBe(refused);
+    await expect(session.token({ requestId: 'g' })).rejects.toMatchObject(told(30));
     expect(attempts).toBe(2);
     // Put right in the panel: the next try after the hold logs in, and nothing is held any more.
     now += REFUSED_LOGIN_HELD_MS;
     expect(await session.token({ requestId: 'h' })).toBe('session-after');
+    expect(attempts).toBe(3);
+    expect(session.refusalHeldMs()).toBe(0);
+  });
+
+  it('tells a refused login that is not a GatewayError as it came, and does not hold a failure the login code did not mark', async () => {
+    let now = 0;
+    const odd = refusedLogin(new Error('refused, oddly'));
+    let attempts = 0;
+    const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(odd) : Promise.reject(new Error('provider down'))), () => now);
+    await expect(session.token({ requestId: 'a' })).rejects.toBe(odd);
+    await expect(session.token({ requestId: 'b' })).rejects.toBe(odd);
+    expect(session.refusalHeldMs()).toBe(REFUSED_LOGIN_HELD_MS);
+    now += REFUSED_LOGIN_HELD_MS;
+    await expect(session.token({ requestId: 'c' })).rejects.toThrow('provider down');
+    expect(session.refusalHeldMs()).toBe(0);
+    await expect(session.token({ requestId: 'd' })).rejects.toThrow('provider down');
     expect(attempts).toBe(3);
   });
 
@@ -211,7 +236,8 @@ describe('SharedSession (one login per provider account, renewed when the provid
     const secrets = new SecretSet();
     secrets.addRuntime('previous-session-id');
     let seenDuringLogin = '';
-    const session = SharedSession.loggingIn(secrets, () => {
+    let heldMs: () => number = () => -1;
+    const session = SharedSession.loggingIn({ secrets, showLoginHold: (read) => (heldMs = read) }, () => {
       // The login's answer is read unscrubbed of earlier sessions: the provider may hand the same one out again.
       seenDuringLogin = secrets.scrub('previous-session-id');
       return Promise.resolve('fresh-session-id');
@@ -220,6 +246,8 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(seenDuringLogin).toBe('previous-session-id');
     expect(secrets.scrub('echo fresh-session-id')).toBe('echo [redacted]');
     expect(secrets.scrub('previous-session-id')).toBe('previous-session-id');
+    // The account reads this session's hold (for /readyz).
+    expect(heldMs()).toBe(0);
   });
 });
 

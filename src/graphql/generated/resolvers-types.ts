@@ -856,6 +856,12 @@ export type ProviderError = {
   message: Scalars['String']['output'];
   /** The provider account that failed. */
   provider: Provider;
+  /**
+   * Seconds after which asking again may succeed, when known: the provider's
+   * own Retry-After, or the time left before a login the provider refused is
+   * tried again. Null when nothing says.
+   */
+  retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
 };
 
 /** How the gateway sees a provider account right now (its circuit breaker's state). */
@@ -1526,6 +1532,7 @@ export type ProviderErrorResolvers<ContextType = GraphQLContext, ParentType exte
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  retryAfterSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ProviderProtectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderProtection'] = ResolversParentTypes['ProviderProtection']> = {
