@@ -8,8 +8,11 @@ export interface KeptFailure {
 }
 
 export type IdempotencyRecord<T> =
-  /** `claim`: this claim's own, so one given up can be released without touching another's. */
-  | { fingerprint: string; state: 'pending'; claim?: string }
+  /**
+   * `claim`: this claim's own, so one given up can be released without touching another's.
+   * `lease`: its request renews `live:<claim>` while it runs (older versions' claims have none).
+   */
+  | { fingerprint: string; state: 'pending'; claim?: string; lease?: true }
   | { fingerprint: string; state: 'done'; result: T }
   | { fingerprint: string; state: 'failed'; failure: KeptFailure };
 
@@ -39,7 +42,7 @@ export function isIdempotencyRecord(value: unknown): value is IdempotencyRecord<
   if (!isObject(value) || typeof value.fingerprint !== 'string') return false;
   switch (value.state) {
     case 'pending':
-      return value.claim === undefined || typeof value.claim === 'string';
+      return (value.claim === undefined || typeof value.claim === 'string') && (value.lease === undefined || (value.lease === true && typeof value.claim === 'string'));
     case 'done':
       return value.result !== undefined && value.result !== null;
     case 'failed':

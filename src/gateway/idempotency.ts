@@ -25,6 +25,16 @@ const nextLookAfter = (ms: number): number => Math.min(LONGEST_LOOK_AFTER_MS, Ma
  * gave up; past this the store counts as failed.
  */
 export const IDEMPOTENCY_STORE_WAIT_MS = 2_000;
+/**
+ * How long a claim counts as held by a live request without word from it. The
+ * request that holds a claim renews a key of its own (`live:<claim>`) every
+ * third of this while it runs. A gateway that died mid-request (killed, its
+ * machine lost) left the claim `pending` for its 24 h: every retry with the
+ * key waited its minute and was told the first was "still in progress". Now
+ * a retry that finds the claim's live key gone is told at once that the first
+ * request never answered and may have acted.
+ */
+export const CLAIM_LEASE_MS = 30_000;
 
 /**
  * The records could not be read or claimed: refused before anything was sent to the provider.
@@ -77,6 +87,12 @@ export const REPLAYED_FAILURE_NOTE =
  * INTERNAL_SERVER_ERROR: nothing failed here, and the client must learn that the first request
  * with the key may have acted, exactly as for a replayed failure.
  */
+const abandonedClaim = (): GatewayError =>
+  new GatewayError(
+    'CONFLICT',
+    'the first request with this idempotencyKey stopped before it recorded an answer (its gateway stopped, or lost the shared state): it may have acted; check before trying again with a new idempotencyKey',
+  );
+
 const unreadableRecord = (): GatewayError =>
   new GatewayError(
     'CONFLICT',
@@ -100,6 +116,9 @@ function stable(value: unknown): string {
   }
   return JSON.stringify(value ?? null);
 }
+
+/** The key a running claim renews; claims are random UUIDs, records SHA-256 hex: the two never meet. */
+const liveKey = (claim: string): string => `live:${claim}`;
 
 export const fingerprint = (operation: string, input: unknown): string => createHash('sha256').update(`${operation}\n${stable(input)}`).digest('hex');
 
@@ -140,6 +159,8 @@ export class Idempotency {
     private readonly store: KeyValueStore,
     /** Told of each store call that failed or did not answer in time (the gateway logs it). */
     private readonly onStoreError: (error: unknown) => void = () => {},
+    /** CLAIM_LEASE_MS; shorter in tests. */
+    private readonly leaseMs: number = CLAIM_LEASE_MS,
   ) {}
 
   /** `owner`: the caller's key identity (`Principal.keyId`). */
@@ -149,13 +170,17 @@ export class Idempotency {
     const print = fingerprint(operation, input);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     let lookAfterMs = FIRST_LOOK_AFTER_MS;
+    // The holder's live key is read at the first look and then once a third of a lease: every look would double the reads.
+    let liveLookAt = 0;
     for (;;) {
       const claimed = await this.claim<T>(storeKey, print);
       if (claimed) {
         let result: T;
+        const renewing = this.keepAlive(claimed);
         try {
           result = await act();
         } catch (error) {
+          clearInterval(renewing);
           // The record's fate must not replace the answer: the client is told what the provider said.
           if (mayHaveActed(error)) {
             const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error) };
@@ -166,6 +191,7 @@ export class Idempotency {
           }
           throw error;
         }
+        clearInterval(renewing);
         // The write happened: its answer goes out even if the record cannot be kept now (it is sent again until it lands).
         const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result };
         await this.settle(storeKey, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
@@ -188,6 +214,10 @@ export class Idempotency {
       if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
+      if (record?.state === 'pending' && record.lease === true && record.claim !== undefined && Date.now() >= liveLookAt) {
+        if (!(await this.isLive(record.claim))) throw abandonedClaim();
+        liveLookAt = Date.now() + this.leaseMs / 3;
+      }
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
       await new Promise((resolve) => setTimeout(resolve, lookAfterMs));
       lookAfterMs = nextLookAfter(lookAfterMs);
@@ -198,8 +228,11 @@ export class Idempotency {
    * Claims the key; a store that fails or does not answer in time refuses the request before it acts.
    * A claim that lands after its wait was given up is released, so the key is not held for a request that never ran.
    */
-  private async claim<T>(storeKey: string, print: string): Promise<IdempotencyRecord<T> | null> {
-    const pending: IdempotencyRecord<T> = { fingerprint: print, state: 'pending', claim: randomUUID() };
+  private async claim<T>(storeKey: string, print: string): Promise<{ fingerprint: string; state: 'pending'; claim: string; lease: true } | null> {
+    const pending = { fingerprint: print, state: 'pending' as const, claim: randomUUID(), lease: true as const };
+    // Sent before the claim and not awaited apart: a store that runs one client's calls in order
+    // (one Redis connection, memory) has the live key in place before anyone can read the claim.
+    this.store.set(liveKey(pending.claim), 1, this.leaseMs).catch(() => undefined);
     const claim = this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, pending, IDEMPOTENCY_TTL_MS);
     try {
       return (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) ? pending : null;
@@ -210,6 +243,25 @@ export class Idempotency {
       // for its 24 h, every retry told the first is still in progress.
       claim.catch(() => undefined);
       this.store.deleteIfEqual(storeKey, pending).catch(() => undefined);
+      throw storeUnavailable(error);
+    }
+  }
+
+  /** Renews the claim's live key while its request runs; a renewal that fails is tried at the next tick. */
+  private keepAlive(claimed: { claim: string }): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => {
+      this.store.set(liveKey(claimed.claim), 1, this.leaseMs).catch(() => undefined);
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return timer;
+  }
+
+  /** Whether the request holding `claim` has said it is running within the lease. */
+  private async isLive(claim: string): Promise<boolean> {
+    try {
+      return (await answerWithinMs(this.store.get<unknown>(liveKey(claim)), IDEMPOTENCY_STORE_WAIT_MS)) !== undefined;
+    } catch (error) {
+      this.onStoreError(error);
       throw storeUnavailable(error);
     }
   }

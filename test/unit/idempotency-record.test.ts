@@ -22,6 +22,9 @@ const FOREIGN: Array<[string, unknown]> = [
   ['failed with no details', { fingerprint: print, state: 'failed', failure: { code: 'PROVIDER_TIMEOUT', message: 'm' } }],
   ['a state this version does not know', { fingerprint: print, state: 'running' }],
   ['a pending claim that is no string', { fingerprint: print, state: 'pending', claim: 7 }],
+  ['a leased claim without its claim id (no live key to read)', { fingerprint: print, state: 'pending', lease: true }],
+  ['a lease that is not true', { fingerprint: print, state: 'pending', claim: 'c0ffee', lease: 'yes' }],
+  ['a lease marked false', { fingerprint: print, state: 'pending', claim: 'c0ffee', lease: false }],
   ['no fingerprint', { state: 'done', result: {} }],
   ['an array', [print, 'done']],
   ['a string', 'done'],
@@ -41,6 +44,7 @@ describe('idempotency records of another shape', () => {
     const records = [
       { fingerprint: print, state: 'pending' },
       { fingerprint: print, state: 'pending', claim: 'c0ffee' },
+      { fingerprint: print, state: 'pending', claim: 'c0ffee', lease: true },
       { fingerprint: print, state: 'done', result: { operation: { id: 'op' } } },
       { fingerprint: print, state: 'done', result: 'a' },
       { fingerprint: print, state: 'failed', failure: { code: 'PROVIDER_TIMEOUT', message: 'm', details: {} } },

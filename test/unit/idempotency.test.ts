@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { UpstreamFailure, UpstreamNotSent } from '../../src/upstream/deadline.js';
-import { FIRST_LOOK_AFTER_MS, IDEMPOTENCY_TTL_MS, Idempotency, LONGEST_LOOK_AFTER_MS, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
+import { CLAIM_LEASE_MS, FIRST_LOOK_AFTER_MS, IDEMPOTENCY_TTL_MS, Idempotency, LONGEST_LOOK_AFTER_MS, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
 import { RecordingStore } from './recording-store.js';
 
 function counted<T>(answer: T) {
@@ -157,6 +157,7 @@ describe('idempotency keys', () => {
     await new Idempotency(store).run('c', 'k', 'op', {}, counted('x').act);
     expect(IDEMPOTENCY_TTL_MS).toBe(24 * 60 * 60 * 1000);
     expect(store.calls.map((call) => [call.method, call.ttlMs])).toEqual([
+      ['set', CLAIM_LEASE_MS],
       ['setIfAbsent', IDEMPOTENCY_TTL_MS],
       ['set', IDEMPOTENCY_TTL_MS],
     ]);
@@ -227,21 +228,27 @@ describe('idempotency keys', () => {
   });
 
   it('a retry waiting on a running first request looks less often as it waits: about 130 reads in its minute, not 2,400', async () => {
-    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
     const store = new RecordingStore();
     const idempotency = new Idempotency(store);
     void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
     const waiting = idempotency.run('c', 'k', 'op', {}, counted('x').act).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(1_000);
-    const readsInFirstSecond = store.calls.filter((call) => call.method === 'get').length;
+    const recordReads = () => store.calls.filter((call) => call.method === 'get' && !call.keys[0]?.startsWith('live:')).length;
+    const liveReads = () => store.calls.filter((call) => call.method === 'get' && call.keys[0]?.startsWith('live:')).length;
+    const readsInFirstSecond = recordReads();
     // 25, 38, 57, 86, 129, 194, 291 ms...: seven looks in the first second, the first at once.
     expect(readsInFirstSecond).toBeGreaterThanOrEqual(6);
     expect(readsInFirstSecond).toBeLessThanOrEqual(8);
+    // The holder's live key: read at the first look only, then once a third of a lease.
+    expect(liveReads()).toBe(1);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(await waiting).toMatchObject({ code: 'CONFLICT' });
-    const reads = store.calls.filter((call) => call.method === 'get').length;
+    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    const reads = recordReads();
     expect(reads).toBeGreaterThan(100);
     expect(reads).toBeLessThan(140);
+    expect(liveReads()).toBeGreaterThanOrEqual(6);
+    expect(liveReads()).toBeLessThanOrEqual(8);
   });
 
   it('a retry sees a quick first answer within its first looks', async () => {
