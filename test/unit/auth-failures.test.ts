@@ -45,4 +45,31 @@ describe('AuthFailures', () => {
     for (let n = 1; n < 20; n++) failures.failed('2001:db8:270f:0:0:0:0:1');
     expect(failures.holdOn('2001:db8:270f:0:0:0:0:1')).toMatchObject({ by: 'address', limit: 20 });
   });
+
+  it('an IPv4 address takes one place in the table (it has no /64): two of them fit in a table of two, each still counted', () => {
+    const { failures } = counting(2, 60_000, 2);
+    expect(failures.failed('198.51.100.1')).toBeNull();
+    expect(failures.remembered).toBe(1);
+    expect(failures.failed('198.51.100.2')).toBeNull();
+    expect(failures.remembered).toBe(2);
+    expect(failures.failed('198.51.100.1')).toMatchObject({ by: 'address', group: '198.51.100.1' });
+  });
+
+  it('counts windows on a clock that is not at 0 (performance.now() after start-up): held within the window, free after it', () => {
+    const { clock, failures } = counting(2, 60_000);
+    clock.now = 5_000_000;
+    failures.failed('203.0.113.9');
+    expect(failures.failed('203.0.113.9')).toEqual({ by: 'address', group: '203.0.113.9', limit: 2, retryAfterSeconds: 60 });
+    clock.now = 5_059_999;
+    expect(failures.holdOn('203.0.113.9')).toMatchObject({ by: 'address', retryAfterSeconds: 1 });
+    clock.now = 5_060_000;
+    expect(failures.holdOn('203.0.113.9')).toBeNull();
+  });
+
+  it('holds an address back on its own clock when none is given', () => {
+    const failures = new AuthFailures({ perAddress: 2, windowMs: 60_000 });
+    failures.failed('203.0.113.7');
+    expect(failures.failed('203.0.113.7')).toMatchObject({ by: 'address', limit: 2, retryAfterSeconds: 60 });
+    expect(failures.holdOn('203.0.113.7')).toMatchObject({ by: 'address' });
+  });
 });

@@ -48,6 +48,15 @@ describe('accountsToExport: a failed account keeps its last-known counts', () =>
     // Another replica's clock a little ahead is still a read.
     const ahead = { id: 'a', counts: counts(2), readAt: NOW + CLOCK_SKEW_MS };
     expect(accountsToExport([], ['a'], previous([ahead], ['a']), NOW)).toEqual([ahead]);
+    // Five minutes of it: a replica four minutes ahead is read, one six minutes ahead is not.
+    const fourAhead = { id: 'a', counts: counts(2), readAt: NOW + 4 * 60_000 };
+    expect(accountsToExport([], ['a'], previous([fourAhead], ['a']), NOW)).toEqual([fourAhead]);
+    expect(accountsToExport([], ['a'], previous([{ ...fourAhead, readAt: NOW + 6 * 60_000 }], ['a']), NOW)).toEqual([]);
+  });
+
+  it('a read at the first millisecond of 1970 is a read (as old as one can be: the outdated alert fires on it), not one refused', () => {
+    const epoch = { id: 'a', counts: counts(2), readAt: 0 };
+    expect(accountsToExport([], ['a'], previous([epoch], ['a']), NOW)).toEqual([epoch]);
   });
 });
 

@@ -19,6 +19,26 @@ describe('restoreProgress: the bound on a restore that never rests', () => {
     expect(restoreProgress('suspend', true, 2 * HOUR)).toEqual(['FAILED', 'the instance is suspended']);
   });
 
+  it('a resting word is RUNNING until settled (it may be the state from before the rebuild), SUCCEEDED after', () => {
+    for (const word of ['active', 'stopped', 'ACTIVE']) {
+      expect(restoreProgress(word, false), word).toEqual(['RUNNING', null]);
+      expect(restoreProgress(word, true), word).toEqual(['SUCCEEDED', null]);
+    }
+  });
+
+  it('reads a word with spaces or a line end around it as the word', () => {
+    expect(restoreProgress(' active\n', true)).toEqual(['SUCCEEDED', null]);
+    expect(restoreProgress('\tsuspend ', false)).toEqual(['FAILED', 'the instance is suspended']);
+    expect(restoreProgress(' shelved ', true)).toEqual(['FAILED', 'the instance is shelved ("shelved"), which only a person ends in the panel; the rebuild does not run until then: end it and restore again']);
+  });
+
+  it('a suspended instance ends the restore FAILED, written either way, settled or not', () => {
+    for (const word of ['suspend', 'suspended', 'Suspended']) {
+      expect(restoreProgress(word, false), word).toEqual(['FAILED', 'the instance is suspended']);
+      expect(restoreProgress(word, true), word).toEqual(['FAILED', 'the instance is suspended']);
+    }
+  });
+
   it('a mode only a person ends is FAILED once settled, not before, whatever its case', () => {
     for (const [word, mode] of [['rescued', 'in rescue mode'], ['Booted_From_ISO', 'booted from an ISO image'], ['shelved', 'shelved'], ['shelved_offloaded', 'shelved']] as const) {
       expect(restoreProgress(word, false), word).toEqual(['RUNNING', null]);
