@@ -40,4 +40,9 @@ export class HeldText {
   get characters(): number {
     return this.total;
   }
+
+  /** Operation ids holding text now (what the map keeps): a connection lives long and may use a new id for each operation. */
+  get ids(): number {
+    return this.byId.size;
+  }
 }
