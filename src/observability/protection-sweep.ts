@@ -16,6 +16,9 @@ import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
  */
 const RESULT_WAIT_MS = 500;
 
+/** How long a tick waits for the lease before sweeping for itself (a claim that lands later holds off the others all the same). */
+const CLAIM_WAIT_MS = 2_000;
+
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
 
@@ -46,6 +49,11 @@ const STATUS_LABELS: Array<[Exclude<keyof ProtectionCounts, 'instances'>, string
  * per interval: each tick claims a lease (SET NX PX, via setIfAbsent) that
  * lasts nearly the interval (see leaseMs), and only the claimant sweeps; the others export what it
  * stored. An account that fails a sweep keeps its last-known counts (sweep-carry-over.ts).
+ * A replica that cannot reach the store (Redis down) sweeps for itself each
+ * tick and exports its own result, as operation polls do: no replica swept
+ * while Redis was down, and the sweep's timestamp alert fired for an outage
+ * of Redis, not of the sweep. Its own result is exported only while it is
+ * newer than the store's and younger than the store would keep it.
  */
 export class ProtectionSweep {
   private timer: NodeJS.Timeout | null = null;
@@ -57,6 +65,8 @@ export class ProtectionSweep {
   private readonly stopping = cancellationController();
   /** The read under way: the four gauges of one scrape share it (one GET, not four). */
   private reading: Promise<SweepResult | undefined> | null = null;
+  /** This replica's last sweep, for when the store cannot give one (see `newest`). */
+  private own: SweepResult | undefined;
 
   constructor(
     private readonly services: SharedServices,
@@ -153,7 +163,7 @@ export class ProtectionSweep {
 
   private async claimAndSweep(): Promise<boolean> {
     try {
-      if (!(await this.services.store.setIfAbsent(LEASE_KEY, this.replica, leaseMs(this.intervalMs)))) return false;
+      if (!(await this.claim())) return false;
       await this.sweep();
       return true;
     } catch (error) {
@@ -161,6 +171,17 @@ export class ProtectionSweep {
       this.failures.inc({ provider: '' });
       this.logger.warn({ err: error }, 'protection sweep failed');
       return false;
+    }
+  }
+
+  /** Whether this replica sweeps this tick: it holds the lease, or the store cannot be asked (every replica then sweeps). */
+  private async claim(): Promise<boolean> {
+    try {
+      return await answerWithinMs(this.services.store.setIfAbsent(LEASE_KEY, this.replica, leaseMs(this.intervalMs)), CLAIM_WAIT_MS);
+    } catch (error) {
+      if (this.stopping.signal.aborted) return false;
+      this.logger.warn({ err: error }, 'the protection sweep lease could not be claimed; this replica sweeps for itself');
+      return true;
     }
   }
 
@@ -183,8 +204,28 @@ export class ProtectionSweep {
       providers: accountsToExport(swept, failedProviders, previous, finishedAt),
       failedProviders,
     };
+    this.own = result;
     // Kept for three intervals: when sweeps stop, the gauges go absent rather than lie.
-    await this.services.store.set(RESULT_KEY, result, Math.max(3 * this.intervalMs, 60_000));
+    try {
+      await this.services.store.set(RESULT_KEY, result, this.resultTtlMs());
+    } catch (error) {
+      this.logger.warn({ err: error }, 'the protection sweep result could not be stored; this replica exports its own');
+    }
+  }
+
+  private resultTtlMs(): number {
+    return Math.max(3 * this.intervalMs, 60_000);
+  }
+
+  /**
+   * The newer of the store's result and this replica's own, the own one only
+   * while the store would still keep it: with Redis down the store gives
+   * none, and a replica's own sweeps carry on.
+   */
+  private newest(stored: SweepResult | undefined): SweepResult | undefined {
+    const own = this.own;
+    if (own === undefined || Date.now() - own.finishedAt >= this.resultTtlMs()) return stored;
+    return stored !== undefined && stored.finishedAt >= own.finishedAt ? stored : own;
   }
 
   /** The last result, or undefined: none, or one of another shape (see isSweepResult; the gauges then go absent). */
@@ -199,8 +240,13 @@ export class ProtectionSweep {
   private async readLatest(leftOut = 'its gauges are left out of this scrape'): Promise<SweepResult | undefined> {
     try {
       const result = await answerWithinMs(this.services.store.get<unknown>(RESULT_KEY), RESULT_WAIT_MS);
-      return isSweepResult(result) ? result : undefined;
+      if (result === undefined) return this.newest(undefined);
+      // One of another shape is another version's or writer's: not mixed with this replica's own.
+      return isSweepResult(result) ? this.newest(result) : undefined;
     } catch (error) {
+      // A store that could not be asked; text that is no JSON is another writer's, as above.
+      const own = error instanceof SyntaxError ? undefined : this.newest(undefined);
+      if (own !== undefined) return own;
       if (error instanceof StoreTimeout) this.logger.warn(`the last protection sweep could not be read in time; ${leftOut}`);
       else this.logger.warn({ err: error, leftOut }, 'could not read the last protection sweep');
       return undefined;
