@@ -7,6 +7,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
+import { lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { mapRows } from '../../domain/turns.js';
@@ -81,13 +82,48 @@ export class DanubeAdapter extends BaseAdapter {
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
     const hostname = request.instance.nativeId;
+    const diskId = String(request.diskId ?? 1);
     const startedAt = new Date();
+    // Read before the call: a current esdc-ce's finished task does not name its backup (new-backup-of-definition.ts).
+    const newestBefore = await this.newestOfDefinition(hostname, request.definitionName, diskId, scope);
     const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
       disk_id: request.diskId ?? 1,
       // Danube names backups after the definition and the time; the requested name is kept as the note.
       note: request.note ?? request.name,
     });
-    return this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [String(request.diskId ?? 1)]);
+    const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore));
+    if (operation.status !== 'SUCCEEDED' || operation.backupNativeId !== null) return operation;
+    const found = await this.newBackupOf(operation, scope);
+    return found ? { ...operation, backupNativeId: found } : operation;
+  }
+
+  /**
+   * The mark a create's backup is found by, or null when it cannot be read:
+   * the create goes ahead either way, and only its backup's name is at stake.
+   */
+  private async newestOfDefinition(hostname: string, definition: string, diskId: string, scope: UpstreamScope): Promise<number | null> {
+    try {
+      const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
+      return newestOfDefinition(listRows(answer, this.account.id), definition, diskId);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A finished create's backup from the VM's list, when its result did not
+   * name it (see new-backup-of-definition.ts). A list that fails names
+   * nothing: the create did finish, and a later poll asks again.
+   */
+  private async newBackupOf(ref: OperationRef, scope: UpstreamScope): Promise<string | null> {
+    const lookup = lookupOf(ref.token);
+    if (!lookup || !ref.instanceNativeId) return null;
+    try {
+      const answer = await this.client.call('GET', `/vm/${hostnameSegment(ref.instanceNativeId)}/backup`, 'vm.backup.list', scope, { full: true });
+      return newBackupOfDefinition(listRows(answer, this.account.id), lookup);
+    } catch {
+      return null;
+    }
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
@@ -162,8 +198,12 @@ export class DanubeAdapter extends BaseAdapter {
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
     // The backup's disk goes with it either way: without it a create that finished at once named no backup.
-    if (!taskId) return { ...this.operation(ref, 'SUCCEEDED'), backupKeyExtra: ref.token.slice(1) };
-    return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: ref.token.slice(1) };
+    if (!taskId) {
+      // A create done at once whose backup was not listed when it answered: looked up again.
+      const found = ref.kind === 'CREATE_BACKUP' && ref.backupNativeId === null ? await this.newBackupOf(ref, scope) : null;
+      return { ...this.operation(found ? { ...ref, backupNativeId: found } : ref, 'SUCCEEDED'), backupKeyExtra: keyExtraOf(ref) };
+    }
+    return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: keyExtraOf(ref) };
   }
 
   /**
@@ -193,7 +233,7 @@ export class DanubeAdapter extends BaseAdapter {
     try {
       const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status', scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
-      const backupName = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
+      const backupName = ref.kind === 'CREATE_BACKUP' ? (createdBackupName(answer.result) ?? (await this.newBackupOf(ref, scope))) : null;
       return this.operation(backupName ? { ...ref, backupNativeId: backupName } : ref, 'SUCCEEDED', taskId);
     } catch (error) {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
@@ -231,18 +271,24 @@ export class DanubeAdapter extends BaseAdapter {
     return backup.instanceNativeId;
   }
 
-  private fromAnswer(answer: DanubeAnswer, kind: OperationKind, startedAt: Date, hostname: string, backupNativeId: string | null, keyExtra: string[] = []): Operation {
+  private fromAnswer(answer: DanubeAnswer, kind: OperationKind, startedAt: Date, hostname: string, backupNativeId: string | null, keyExtra: string[] = [], lookup: string[] = []): Operation {
     const pending = answer.status === 201 && answer.taskId !== null;
     // "POST /vm/(hostname)/backup/(bkpdef)": "200 OK – SUCCESS" or "201 Created – PENDING" (Danube API
     // docs, api.vm.backup). A create done at once answers as its example shows, `"result": {"detail":
     // "name=daily-20131014_133701, disk_id=1"}` (or esdc-ce's `bkpname='...'`, see created-backup-name.ts):
     // the backup is named there, as in a finished task's result.
     const made = kind === 'CREATE_BACKUP' && !pending ? createdBackupName(answer.result) : null;
-    // The token carries the task id and the backup's disk, so polling needs no server state.
-    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId: made ?? backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra] };
+    // The token carries the task id, the backup's disk and a create's lookup, so polling needs no server state.
+    const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId: hostname, backupNativeId: made ?? backupNativeId, token: [pending && answer.taskId ? answer.taskId : '', ...keyExtra, ...lookup] };
     return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
   }
 }
+
+/**
+ * The backup's key beside the task id: a create's token goes on with its
+ * lookup ([task, disk, definition, mark]), the others' is the backup's key.
+ */
+const keyExtraOf = (ref: OperationRef): string[] => (ref.kind === 'CREATE_BACKUP' ? ref.token.slice(1, 2) : ref.token.slice(1));
 
 /**
  * A refusal of a cancel that is the task's own status: revoked (410), failed

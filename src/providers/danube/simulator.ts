@@ -39,7 +39,8 @@ export class DanubeSimulator extends ProviderSimulator {
   /**
    * A finished create's `result.detail`: the API docs' example form
    * ("name=daily-20131014_133701, disk_id=1") unless a test plays esdc-ce's
-   * own ("hostname='...', bkpname='...', disk_id=1, fsfreeze=false").
+   * own ("hostname='...', bkpname='...', disk_id=1, fsfreeze=false"), or a
+   * current esdc-ce's, which names no backup (ESDC_CE_CREATE_DETAIL).
    */
   createDetail = (_hostname: string, name: string, diskId: number): string => `name=${name}, disk_id=${diskId}`;
   /**
@@ -343,6 +344,14 @@ export class DanubeSimulator extends ProviderSimulator {
     return { status: 200, json: { task_id: id, status: 'SUCCESS', result: task.result } };
   }
 }
+
+/**
+ * A finished create's `result.detail` as a current esdc-ce writes it: its
+ * callback (api/vm/backup/tasks.py `vm_backup_cb`) replaces the detail with
+ * the backup tool's figures, only the keys of `BACKUP_LOG_DETAIL` (msg, rc,
+ * time_elapsed, size, backup_snapshot_size), so no backup is named.
+ */
+export const ESDC_CE_CREATE_DETAIL = (): string => "msg='', rc=0, time_elapsed=12, backup_snapshot_size=52428800";
 
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });

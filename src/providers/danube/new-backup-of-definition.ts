@@ -1,0 +1,92 @@
+import { badInput } from '../../domain/errors.js';
+import { parseUtcDate } from '../../domain/provider-dates.js';
+
+/**
+ * Naming a create's backup when Danube does not.
+ *
+ * The Danube API docs' example of a finished create names its backup
+ * (`"detail": "name=daily-20131014_133701, disk_id=1"`, see
+ * created-backup-name.ts), and so does esdc-ce's task log detail of the call
+ * (`bkpname='...'`). A current esdc-ce's task result does not: its callback
+ * (api/vm/backup/tasks.py `vm_backup_cb`) replaces `detail` with the backup
+ * tool's own figures, only `msg`, `rc`, `time_elapsed`, `size` and
+ * `backup_snapshot_size` (`BACKUP_LOG_DETAIL`), and the 201 PENDING answer's
+ * `result` is null. The docs and esdc-ce disagree; both are handled: a name in
+ * the result is taken first, and without one the VM's backups are read.
+ *
+ * The name itself cannot be worked out: esdc-ce makes it from the definition
+ * and Danube's clock at the call (`BackupDefine.generate_backup_name`:
+ * `<definition>-%Y%m%d_%H%M%S`), and the gateway's clock is not Danube's.
+ * So before the call the create reads the newest `created` among the
+ * definition's backups of its disk (the mark, Danube's clock again), and once
+ * the task has finished takes the one backup of that definition and disk
+ * created after it. Any other run of the definition in between (its own
+ * schedule, another client) makes two such backups, and then none is named:
+ * a wrong backup would be worse than none.
+ */
+
+type Row = Record<string, unknown>;
+
+/** What a create's operation id carries to look its backup up: the definition and the mark (ms, 0 = it had no backup). */
+export interface DefinitionLookup {
+  readonly definition: string;
+  readonly diskId: string;
+  readonly newestBefore: number;
+}
+
+/** esdc-ce BackupSerializer's name: `^[A-Za-z0-9][A-Za-z0-9._-]*$`, kept to the length created-backup-name.ts takes. */
+const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** One spelling per mark: "01" would give one operation a second id. */
+const MARK = /^(?:0|[1-9]\d{0,15})$/;
+
+const ofDefinition = (row: Row, definition: string, diskId: string): boolean =>
+  row.define === definition && String(row.disk_id ?? 1) === diskId;
+
+/**
+ * The newest `created` (ms) among the definition's backups of the disk, 0
+ * when it has none; null when one of them has no readable date, as then no
+ * backup can be told to be newer than all of them.
+ */
+export function newestOfDefinition(rows: readonly Row[], definition: string, diskId: string): number | null {
+  let newest = 0;
+  for (const row of rows) {
+    if (!ofDefinition(row, definition, diskId)) continue;
+    const created = parseUtcDate(row.created)?.getTime();
+    if (created === undefined || Number.isNaN(created)) return null;
+    if (created > newest) newest = created;
+  }
+  return newest;
+}
+
+/**
+ * The name of the one backup of the definition and disk created after the
+ * mark, or null: none is listed yet, or more than one could be the create's
+ * (including one whose date cannot be read), or its name is no backup name.
+ */
+export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionLookup): string | null {
+  let found: string | null = null;
+  let count = 0;
+  for (const row of rows) {
+    if (!ofDefinition(row, lookup.definition, lookup.diskId)) continue;
+    const created = parseUtcDate(row.created)?.getTime();
+    if (created !== undefined && !Number.isNaN(created) && created <= lookup.newestBefore) continue;
+    count += 1;
+    found = typeof row.name === 'string' && BACKUP_NAME.test(row.name) ? row.name : null;
+  }
+  return count === 1 ? found : null;
+}
+
+/** The token's tail after [task id, disk]: [definition, mark], or nothing when the mark could not be read. */
+export const lookupToken = (definition: string, newestBefore: number | null): string[] => (newestBefore === null ? [] : [definition, String(newestBefore)]);
+
+/**
+ * A create's lookup from its token [task id, disk, definition, mark]; null
+ * for an operation id made before the lookup existed, or a create whose mark
+ * could not be read.
+ */
+export function lookupOf(token: readonly string[]): DefinitionLookup | null {
+  const [, diskId = '1', definition, mark] = token;
+  if (definition === undefined || mark === undefined) return null;
+  if (!MARK.test(mark) || !Number.isSafeInteger(Number(mark))) throw badInput('operation id has no valid mark of its backup definition');
+  return { definition, diskId, newestBefore: Number(mark) };
+}
