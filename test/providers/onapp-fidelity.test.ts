@@ -200,6 +200,26 @@ describe('onapp fidelity', () => {
     }
   });
 
+  it("a restore is followed 40 pages down a busy VM's transactions, in some 2 log2(pages) reads a poll (5 pages were read, and it ended FAILED)", async () => {
+    const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+    const vmId = simulator.backups.get(Number(backup.nativeId))!.vmId;
+    const delay = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = 0;
+    try {
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+      expect(answer.errors).toBeUndefined();
+      // Forty pages of newer transactions (ten a page, newest first) above the restore's own.
+      simulator.addTransactions(vmId, 'reboot_virtual_machine', 40 * simulator.transactionPageSize);
+      harness.resetUpstreamLogs();
+      const status = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.restoreBackup.operation.id });
+      expect(status.data?.operation.status).toBe('SUCCEEDED');
+      // Pages 1, 2, 4, ..., 64, then halving between 32 and 64 to the 41st, and the 40th above it.
+      expect(harness.simulator('onapp').server.count(/transactions/)).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(41)) + 2);
+    } finally {
+      simulator.asyncDelayMs = delay;
+    }
+  });
+
   it('a restore on a VM that lists 140,000 transactions on one page is asked, not an INTERNAL_SERVER_ERROR', async () => {
     const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
     const vmId = simulator.backups.get(Number(backup.nativeId))!.vmId;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRestoreTransaction, MOST_TRANSACTION_PAGES, newestTransactionId, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
+import { findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
 
 const restore = (id: number, backup = 5): TransactionRow => ({ id, action: 'restore_backup', associated_object_id: backup });
 const other = (id: number): TransactionRow => ({ id, action: 'reboot_virtual_machine', associated_object_id: 1 });
@@ -15,10 +15,17 @@ const pagedList = (rows: TransactionRow[], size: number) => {
 };
 
 describe('findRestoreTransaction', () => {
-  it('finds the restore on a later page and stops there', async () => {
+  it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {
+    const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(10), other(9)], 2);
+    expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));
+    // 1, 2 all newer; 4 past the end; 3 reaches the watermark, and 2 (read already) holds it.
+    expect(list.pages).toEqual([1, 2, 4, 3]);
+  });
+
+  it('takes the last page with records for the watermark when none reaches it (its transaction pruned, or none before)', async () => {
     const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(15), other(14)], 2);
     expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));
-    expect(list.pages).toEqual([1, 2]);
+    expect(list.pages).toEqual([1, 2, 4, 8, 6, 5, 3]);
   });
 
   it('stops at the watermark: nothing older can be this restore', async () => {
@@ -32,9 +39,11 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList(rows, 10).read, '5', 12, 'onapp')).toBeUndefined();
   });
 
-  it('takes the newest of several on one page, whatever their order there', async () => {
+  it('takes the oldest above the watermark, whatever the order on its page: a newer one is a later restore of the backup', async () => {
     const list = pagedList([restore(21), restore(23), other(22), other(10)], 10);
-    expect(await findRestoreTransaction(list.read, '5', 20, 'onapp')).toEqual(restore(23));
+    expect(await findRestoreTransaction(list.read, '5', 20, 'onapp')).toEqual(restore(21));
+    const twoPages = pagedList([restore(30), other(29), restore(21), other(10)], 2);
+    expect(await findRestoreTransaction(twoPages.read, '5', 20, 'onapp')).toEqual(restore(21));
   });
 
   it('stops after one more read on a server that ignores page', async () => {
@@ -50,15 +59,37 @@ describe('findRestoreTransaction', () => {
   it('stops at an empty page', async () => {
     const list = pagedList([other(40), other(39), other(38)], 2);
     expect(await findRestoreTransaction(list.read, '5', 0, 'onapp')).toBeUndefined();
-    expect(list.pages).toEqual([1, 2, 3]);
+    // 1, 2 all newer; 4 and 3 past the end: the restore would be on 2 or 1.
+    expect(list.pages).toEqual([1, 2, 4, 3]);
   });
 
-  it(`reads at most ${MOST_TRANSACTION_PAGES} pages`, async () => {
-    const rows = Array.from({ length: 100 }, (_, index) => other(1_000 - index));
-    rows.push(restore(1));
+  it('finds a restore some 1,000 pages down in about 2 log2(pages) reads, not page by page', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, index) => other(10_000 - index));
+    rows.push(restore(5_000), other(4_000), other(3_999));
     const list = pagedList(rows, 3);
-    expect(await findRestoreTransaction(list.read, '5', 0, 'onapp')).toBeUndefined();
-    expect(list.pages).toEqual([1, 2, 3, 4, 5]);
+    expect(await findRestoreTransaction(list.read, '5', 4_000, 'onapp')).toEqual(restore(5_000));
+    expect(list.pages.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(1_001)) + 3);
+    expect(new Set(list.pages).size).toBe(list.pages.length);
+  });
+
+  it(`reads at most ${MOST_TRANSACTION_READS} pages, however long the list`, async () => {
+    const pages: number[] = [];
+    const endless = async (page: number) => {
+      pages.push(page);
+      return [other(10_000_000 - 2 * page), other(10_000_000 - 2 * page - 1)];
+    };
+    expect(await findRestoreTransaction(endless, '5', 0, 'onapp')).toBeUndefined();
+    expect(pages.length).toBe(MOST_TRANSACTION_READS);
+  });
+
+  it('reads only the pages near the watermark when the restore is not listed yet', async () => {
+    const rows = Array.from({ length: 100 }, (_, index) => other(1_000 - index));
+    rows.push(other(10));
+    const list = pagedList(rows, 3);
+    expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toBeUndefined();
+    // Doubling to 64, halving to 34 (the page reaching 10), then 33 and 32 above it.
+    expect(list.pages.length).toBeLessThanOrEqual(16);
+    expect(list.pages).not.toContain(31);
   });
 
   it('newestTransactionId: the highest safe integer id, 0 for none', () => {

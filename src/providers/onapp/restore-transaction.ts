@@ -1,13 +1,23 @@
 import { idTextOrNull } from '../native-id.js';
 
 /**
- * How many pages of a VM's transactions a restore's poll reads at most. OnApp
- * pages the list (the PHP wrapper's `getList($page)` sends `page`) without
- * documenting its page size or order; its control panel lists the newest
- * first. On a VM busy enough to push the restore's transaction past this many
- * pages, the restore is FAILED once `UNSEEN_RESTORE_GIVES_UP_MS` has passed.
+ * How many pages of a VM's transactions one poll of a restore reads at most.
+ * OnApp pages the list (the PHP wrapper's `getList($page)` sends `page`)
+ * without documenting its page size or order, nor any filter by parent or
+ * associated object, and a restore answers with the backup, not its
+ * transaction's id (providers.md: `GET /transactions/{id}.json` exists, but
+ * "Create and restore return no job id"). So the restore's transaction is
+ * looked for in the list, where it sits just above the watermark (the newest
+ * transaction listed before the restore was asked): the page that reaches the
+ * watermark is found by doubling the page number, then halving the gap, which
+ * costs some 2 log2(pages) reads. This many finds it under some 2,000 pages of
+ * newer transactions; past that the restore is FAILED once
+ * `UNSEEN_RESTORE_GIVES_UP_MS` has passed.
  */
-export const MOST_TRANSACTION_PAGES = 5;
+export const MOST_TRANSACTION_READS = 24;
+
+/** How many pages above the one reaching the watermark the restore's transaction is looked for on. */
+const PAGES_ABOVE_WATERMARK = 2;
 
 export type TransactionRow = Record<string, unknown>;
 
@@ -28,37 +38,81 @@ export function newestTransactionId(rows: readonly TransactionRow[]): number {
   return newest;
 }
 
+/** Where a page stands against the watermark: all newer, reaching it (or past it), or past the list's end. */
+type PageStanding = 'newer' | 'reaches' | 'end';
+
 /**
- * The newest `restore_backup` transaction of `backupNativeId` listed after
- * `newestBefore` (the newest transaction listed before the restore was asked).
+ * The `restore_backup` transaction of `backupNativeId` nearest above
+ * `newestBefore` (the newest transaction listed before the restore was
+ * asked): the oldest one the VM lists after the restore was asked, so the
+ * restore's own. A later restore of the same backup (another client's) is
+ * newer, and is not this one's outcome.
  *
- * Pages are read, newest first, until one of these:
- * - the restore's transaction is found;
- * - a transaction at or below the watermark is listed: every newer one has been seen;
- * - a page brings nothing new: the list's end, or a server that ignores `page`
- *   and answers the first page again (then this costs one read more, and only
- *   while the restore's transaction is not listed at all);
- * - `MOST_TRANSACTION_PAGES` pages were read.
+ * OnApp's control panel lists the newest first. Pages are read to find the
+ * first one that is not all newer than the watermark: page 1, 2, 4, 8, ...
+ * until one is not, then the pages between are halved. That page, then the
+ * two above it, are searched for the transaction; at most
+ * `MOST_TRANSACTION_READS` pages are read in all, each at most once.
+ *
+ * A page that brings nothing not already read counts as past the end: the
+ * list's end, or a server that ignores `page` and answers the first page
+ * again.
  *
  * Were OnApp to list oldest first, the watermark (taken from the first page)
  * would be too low and an earlier restore of the same backup could be read as
  * this one's outcome: the order before this reader existed, so no worse.
  */
 export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string): Promise<TransactionRow | undefined> {
+  const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
   const seen = new Set<string>();
-  const candidates: TransactionRow[] = [];
-  for (let page = 1; page <= MOST_TRANSACTION_PAGES; page += 1) {
+  let reads = 0;
+  /** A page as read once, or undefined once the reads are spent. */
+  const read = async (page: number) => {
+    const known = pages.get(page);
+    if (known) return known;
+    if (reads >= MOST_TRANSACTION_READS) return undefined;
+    reads += 1;
     const fresh = (await readPage(page)).filter((row) => {
       const key = String(row.id);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    if (fresh.length === 0) break;
-    for (const row of fresh) {
-      if (row.action === 'restore_backup' && Number(row.id) > newestBefore && idTextOrNull(row.associated_object_id, accountId) === backupNativeId) candidates.push(row);
-    }
-    if (candidates.length > 0 || fresh.some((row) => Number(row.id) <= newestBefore)) break;
+    const standing: PageStanding = fresh.length === 0 ? 'end' : fresh.some((row) => Number(row.id) <= newestBefore) ? 'reaches' : 'newer';
+    const entry = { standing, rows: fresh };
+    pages.set(page, entry);
+    return entry;
+  };
+
+  // The last page read that is all newer (0: none) and the first that is not.
+  let newer = 0;
+  let notNewer = 1;
+  for (;;) {
+    const page = await read(notNewer);
+    if (!page) return undefined;
+    if (page.standing !== 'newer') break;
+    newer = notNewer;
+    notNewer *= 2;
   }
-  return candidates.sort((a, b) => Number(b.id) - Number(a.id))[0];
+  while (notNewer - newer > 1) {
+    const middle = Math.floor((newer + notNewer) / 2);
+    const page = await read(middle);
+    if (!page) return undefined;
+    if (page.standing === 'newer') newer = middle;
+    else notNewer = middle;
+  }
+
+  // The transaction is on the page reaching the watermark (the last page with records, when none
+  // does), or just above it when others came between the watermark's read and the restore: not
+  // further, or a restore not listed yet would read every page up to the first.
+  let searched = 0;
+  for (let page = notNewer; page >= 1 && searched <= PAGES_ABOVE_WATERMARK; page -= 1) {
+    const entry = await read(page);
+    if (!entry) return undefined;
+    if (entry.standing === 'end') continue;
+    searched += 1;
+    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && Number(row.id) > newestBefore && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
+    if (candidates.length > 0) return candidates.reduce((oldest, row) => (Number(row.id) < Number(oldest.id) ? row : oldest));
+  }
+  return undefined;
 }
