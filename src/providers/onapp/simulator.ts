@@ -296,7 +296,8 @@ export class OnappSimulator extends ProviderSimulator {
       created_at: backup.created_at,
       updated_at: backup.created_at,
       data_store_type: 'lvm',
-      // "identifier - disk identifier": the disk's, the same for each of its backups.
+      // "identifier - disk identifier": the disk's, the same for each of its backups. For an incremental
+      // backup (of the whole VM) the docs do not say whose: the gateway reads nothing from it (new-backup.ts).
       identifier: `dk${backup.diskId}q`,
       initiated: backup.initiated,
       // "true if the storage server backed up has been locked": the VM's lock.
