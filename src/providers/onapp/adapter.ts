@@ -197,7 +197,8 @@ export class OnappAdapter extends BaseAdapter {
     const vmId = ref.instanceNativeId;
     if (!vmId) throw badInput('operation id lacks its virtual server');
     if (ref.kind === 'RESTORE_BACKUP') {
-      // An operation id from before the token carried it reads every transaction, as it did.
+      // An operation id from before the token carried it has no watermark (0): every listed restore of
+      // the backup is newer, and the oldest listed is taken (it was the newest, on the first 5 pages).
       const newestBefore = Number(ref.token[0] ?? 0) || 0;
       const transaction = await findRestoreTransaction((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id);
       if (!transaction) {
