@@ -22,7 +22,10 @@ import { parseUtcDate } from '../../domain/provider-dates.js';
  * the task has finished takes the one backup of that definition and disk
  * created after it. Any other run of the definition in between (its own
  * schedule, another client) makes two such backups, and then none is named:
- * a wrong backup would be worse than none.
+ * a wrong backup would be worse than none. Each read of the operation looks
+ * again, so one read after the definition's next run names none either (while
+ * Danube still knows the task): esdc-ce's per-disk lock means a later run's
+ * backup is newer than the create's, but taking the oldest would trust that.
  */
 
 type Row = Record<string, unknown>;
