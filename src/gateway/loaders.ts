@@ -6,6 +6,7 @@ import { ROWS_PER_TURN, turnIfPast } from '../domain/turns.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
+import { firstOfEachId } from './first-of-each-id.js';
 import { backupListKey, decodeOperationId } from './ids.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
@@ -18,33 +19,6 @@ import type { ReadCache } from './read-cache.js';
 function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error {
   if (!(value instanceof Error) || value instanceof GatewayError) return value as T | Error;
   return new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent an answer the gateway could not read`, { provider: providerId, providerCode: 'UNREADABLE_ANSWER' });
-}
-
-/**
- * A list answer naming one id twice, kept once: the first. Its pages read
- * at once (Zomro), a list that changes while read can repeat a record that
- * moved from one page to the next; failing the whole list for it would
- * blank the account's dashboard. Two different records with one id could
- * not be told apart by a global id, a cached entry or a mutation anyway.
- * The list itself when nothing repeats.
- */
-function firstOfEachId<T>(list: T[], idOf: (item: T) => string): T[] {
-  if (list.length < 2) return list;
-  const ids = new Set<string>();
-  let repeated = false;
-  for (const item of list) {
-    const id = idOf(item);
-    if (ids.has(id)) repeated = true;
-    ids.add(id);
-  }
-  if (!repeated) return list;
-  ids.clear();
-  return list.filter((item) => {
-    const id = idOf(item);
-    if (ids.has(id)) return false;
-    ids.add(id);
-    return true;
-  });
 }
 
 /** Each instance's backups without repeats, newest first; a long list gives the event loop a turn between the steps. */
@@ -127,8 +101,11 @@ export class RequestLoaders {
     // Sorted before the read cache keeps them, so a cached list is served as it is.
     this.backups = new DataLoader(
       (keys) =>
-        this.cachedBatch('backups', keys, async (adapter, ids) =>
-          uniqueNewestFirst(await adapter.listBackups(ids, options.scope)),
+        this.cachedBatch(
+          'backups',
+          keys,
+          async (adapter, ids) => uniqueNewestFirst(await adapter.listBackups(ids, options.scope)),
+          (list: Backup[]) => firstOfEachId(list, backupListKey),
         ),
       { ...dataLoaderOptions, cacheMap: this.listsRead.backups },
     );
@@ -238,7 +215,12 @@ export class RequestLoaders {
     }
   }
 
-  private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
+  /**
+   * `fromOtherWriters`: what a list read from a shared store goes through. Other replicas, of
+   * other versions, fill it too: their lists may hold what this version's loads never keep (a
+   * repeated backup). A store of this process's own holds only this version's lists.
+   */
+  private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
     const cache = this.options.cache;
     if (!cache) return this.batch(kind, keys, load);
     const addresses = keys.map((key) => {
@@ -247,6 +229,12 @@ export class RequestLoaders {
     });
     const startedAt = cache.now();
     const results: Array<T | Error | undefined> = await cache.getMany<T>(addresses, startedAt);
+    if (fromOtherWriters && cache.shared) {
+      for (let index = 0; index < results.length; index++) {
+        const value = results[index];
+        if (value !== undefined) results[index] = fromOtherWriters(value as T);
+      }
+    }
     const missing = keys.flatMap((_, index) => (results[index] === undefined ? [index] : []));
     if (missing.length === 0) return results as Array<T | Error>;
     const loaded = await this.batch(kind, missing.map((index) => keys[index] as string), load);

@@ -67,8 +67,8 @@ export class ReadCache {
     this.shared = store.peek === undefined;
   }
 
-  /** Whether replicas share the store (generations kept), rather than this process alone. */
-  private readonly shared: boolean;
+  /** Whether replicas share the store (generations kept), rather than this process alone: then other writers (versions) fill it too. */
+  readonly shared: boolean;
 
   /** The store is the gateway's `cache` namespace: no prefix of our own needed. */
   private static key({ providerId, kind, nativeId }: CacheAddress): string {

@@ -8,6 +8,7 @@ import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { newestFirst } from './backup-order.js';
 import { CacheInvalidation } from './cache-invalidation.js';
+import { eachBackupOnce } from './each-backup-once.js';
 import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
 import { paginate } from './pagination.js';
@@ -127,8 +128,9 @@ export class RequestReads {
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
       const failure = lists.find((list): list is Error => list instanceof Error);
       if (failure) throw failure;
-      // Newest first across all of the account's instances, not only within each.
-      return newestFirst((lists as Backup[][]).flat());
+      // Newest first across all of the account's instances, not only within each; a backup listed
+      // under two of them is one row, counted once.
+      return newestFirst(eachBackupOnce(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: lists[index] as Backup[] }))));
     }, this.reportFault);
     return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors, backupId);
   }

@@ -50,6 +50,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * Slovak, commented out as beta).
    */
   defaultLanguage: 'en' | 'sk' = 'en';
+  /**
+   * `GET /vm/{h}/backup` answers the backups of every VM, each row naming its
+   * own `hostname`: a provider that ignores the per-VM filter. Not Danube's
+   * documented behaviour; it tests what the gateway makes of such a list.
+   */
+  ignoresVmFilter = false;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -123,7 +129,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (!vm) return notFound('VM not found');
     if (this.forbidden.has(hostname)) return forbidden('You do not have permission to perform this action.');
     if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
-    if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.backups.filter((backup) => backup.hostname === hostname));
+    if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.ignoresVmFilter ? this.backups : this.backups.filter((backup) => backup.hostname === hostname));
     if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, fourth, data);
     return notFound('Not found');
   }
