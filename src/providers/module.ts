@@ -5,6 +5,7 @@ import type { SimulatorSeedOptions } from '../simulator/random.js';
 import type { ProviderSimulator, SimulatorServer, SimulatorServerOptions } from '../simulator/server.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { SecretSet } from '../upstream/secrets.js';
+import type { ForeignRowsReport } from './foreign-rows.js';
 import type { CreateOrder } from '../state/create-order.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderEntry } from './config-base.js';
@@ -18,6 +19,8 @@ import type { ProviderKind } from './registry.js';
 export interface AdapterServices {
   /** Places of overlapping creates that a provider tells apart only by order (OnApp). */
   createOrder: CreateOrder;
+  /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */
+  foreignRows: ForeignRowsReport;
 }
 
 /** A simulator running on loopback, and how to point the gateway at it. */

@@ -6,6 +6,7 @@ import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../state/create-order.js';
+import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import { danubeModule } from './danube/index.js';
@@ -56,7 +57,10 @@ const CREATE_PLACES_KEPT = 10_000;
  */
 export function adapterServicesOver(store: KeyValueStore, logger: Logger): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
-  return { createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time: a create goes ahead without its place among overlapping creates of its disk')) };
+  return {
+    createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time: a create goes ahead without its place among overlapping creates of its disk')),
+    foreignRows: foreignRowsLog(logger),
+  };
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {

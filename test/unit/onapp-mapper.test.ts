@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, unwrapRecords } from '../../src/providers/onapp/client.js';
-import { mapBackup, mapBackupStatus, mapInstance, mapSchedule, scheduleCron } from '../../src/providers/onapp/mapper.js';
+import { mapBackup, mapBackupStatus, mapInstance, mapSchedule, scheduleCron, vmOfBackup } from '../../src/providers/onapp/mapper.js';
 
 /** The JSON sample of GET /virtual_machines/:id/backups/images.json in OnApp's docs (an incremental VM backup). */
 const DOC_JSON_BACKUP = {
@@ -57,6 +57,16 @@ const DOC_XML_BACKUP = {
 };
 
 describe('onapp mapper: backups', () => {
+  it("reads the VM an incremental backup names (target_id, a number, as the VM id's text), and none from a disk's backup", () => {
+    expect(vmOfBackup(DOC_JSON_BACKUP, 'flex')).toBe('488');
+    expect(vmOfBackup({ ...DOC_JSON_BACKUP, target_id: '488' }, 'flex')).toBe('488');
+    expect(vmOfBackup(DOC_XML_BACKUP, 'flex')).toBeNull();
+    expect(vmOfBackup({ ...DOC_JSON_BACKUP, target_id: null }, 'flex')).toBeNull();
+    // The backup is the VM's it names, whichever VM's list it came in (the adapter drops it there).
+    expect(mapBackup('flex', '500', DOC_JSON_BACKUP).instanceNativeId).toBe('488');
+    expect(mapBackup('flex', '500', DOC_XML_BACKUP).instanceNativeId).toBe('500');
+  });
+
   it('maps the documented JSON sample: kB, GB and MB to bytes, manual and incremental', () => {
     const backup = mapBackup('flex', '488', DOC_JSON_BACKUP);
     expect(backup).toMatchObject({

@@ -45,6 +45,17 @@ export class DanubeAdapter extends BaseAdapter {
     return mapRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row));
   }
 
+  /**
+   * Rows are not checked against the VM asked for. A row's `hostname` is the
+   * backup's `vm_hostname` (esdc-ce's BackupSerializer), the VM's hostname when
+   * the backup was made: esdc-ce lists a VM's backups by the VM itself, so a
+   * VM renamed since lists its older backups under the old hostname, and
+   * dropping rows whose hostname differs would hide them. esdc-ce's `vm` field
+   * (the VM itself, as text) is in neither the API docs' example nor the
+   * simulator, and what it reads as is not confirmed. A panel that ignored the
+   * VM in the path would show other VMs' backups in this VM's list; the
+   * account's `backups` list shows each once (each-backup-once.ts).
+   */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });

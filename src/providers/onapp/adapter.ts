@@ -9,6 +9,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
+import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
@@ -61,6 +62,8 @@ export class OnappAdapter extends BaseAdapter {
     config: OnappConfig,
     /** Places of overlapping creates of one disk, shared by the gateway's processes (see createBackup). */
     private readonly createOrder: CreateOrder,
+    /** Told of backup rows naming another VM (see backupsOf). */
+    private readonly foreignRows: ForeignRowsReport,
   ) {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
@@ -306,9 +309,16 @@ export class OnappAdapter extends BaseAdapter {
     }
   }
 
+  /**
+   * A VM's backups; also what a create counts new ones among. A row naming
+   * another VM (an incremental backup's `target_id`, mapper.ts vmOfBackup) is
+   * that VM's, listed here by a panel that ignored the VM in the path: dropped.
+   * A disk's backup names only its disk, another id space: it stays (telling
+   * its VM needs the disk list, a call more per read).
+   */
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
     const rows = await this.list(`/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', 'backup', scope);
-    return mapRows(rows, (row) => mapBackup(this.account.id, vmId, row));
+    return backupsOfVm(await mapRows(rows, (row) => mapBackup(this.account.id, vmId, row)), vmId, (dropped) => this.foreignRows(this.account, dropped));
   }
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {

@@ -36,6 +36,17 @@ export function originOf(initiated: string | null): BackupOrigin | null {
   return SCHEDULE_PERIODS.has(value) ? 'SCHEDULED' : null;
 }
 
+/**
+ * The VM a backup row names, where it names one: "target_type - target for
+ * which the backup was taken; For normal backups it is a disk. For incremental
+ * backups it's virtual server", `target_id` its id, the VM's own `id` as
+ * `/virtual_machines.json` lists it. A disk's backup names its disk alone,
+ * whose VM only a disk list would tell: null.
+ */
+export function vmOfBackup(row: Row, providerId: string): string | null {
+  return row.target_type === 'VirtualMachine' ? idTextOrNull(row.target_id, providerId) : null;
+}
+
 export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   const id = idText(row.id, providerId);
   const initiated = toStringOrNull(row.initiated);
@@ -43,7 +54,7 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   return {
     providerId,
     nativeId: id,
-    instanceNativeId: vmId,
+    instanceNativeId: vmOfBackup(row, providerId) ?? vmId,
     keyExtra: [],
     // `identifier` is the "disk identifier", the same for every backup of a disk:
     // OnApp backups have no name of their own, so the id names them.

@@ -59,6 +59,12 @@ export class OnappSimulator extends ProviderSimulator {
   accountDiskList = true;
   /** True plays a cloud whose backups are incremental: a create makes a backup of the whole VM, not of the disk. */
   incrementalBackups = false;
+  /**
+   * `GET /virtual_machines/{id}/backups.json` answers the backups of every VM:
+   * a panel that ignores the VM in the path. Not OnApp's documented behaviour;
+   * it tests what the gateway makes of it.
+   */
+  ignoresVmFilter = false;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
@@ -150,7 +156,7 @@ export class OnappSimulator extends ProviderSimulator {
       if (!vm) return notFoundAnswer();
       if (match[2] === 'disks.json') return ok(vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}` })));
       if (match[2] === 'transactions.json') return ok(this.transactionPage(vm.id, request.query.get('page')));
-      return ok([...this.backups.values()].filter((backup) => backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
+      return ok([...this.backups.values()].filter((backup) => this.ignoresVmFilter || backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
     }
     if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
       const diskId = Number(match[1]);

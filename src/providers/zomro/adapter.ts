@@ -7,6 +7,7 @@ import { ZomroClient } from './client.js';
 import { DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
+import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
@@ -26,7 +27,13 @@ export class ZomroAdapter extends BaseAdapter {
   private readonly restoreSettleMs: number;
   private readonly restoreGiveUpMs: number;
 
-  constructor(account: ProviderAccount, upstream: UpstreamClient, config: ZomroConfig) {
+  constructor(
+    account: ProviderAccount,
+    upstream: UpstreamClient,
+    config: ZomroConfig,
+    /** Told of backup rows naming another instance (see listBackups). */
+    private readonly foreignRows: ForeignRowsReport,
+  ) {
     super(account, upstream);
     this.client = new ZomroClient(upstream, config.auth);
     this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
@@ -43,7 +50,11 @@ export class ZomroAdapter extends BaseAdapter {
     return this.perInstance(instanceIds, async (plid) => {
       // A list func like any other, paged as BILLmanager pages every list (p_cnt/p_num, p_elems).
       const rows = await readPages((number, size) => this.client.call({ func: 'instances.fleio_bckps', params: { ...instanceParams(plid), ...pageParams(number, size) }, idempotent: true }, scope), this.account.id, scope);
-      return mapRows(rows, (row) => mapBackup(this.account.id, plid, row));
+      // A row's `instances_id` (Zomro's panel code reads it; the backup document's example has
+      // none) is the instance's billing id, the `plid` asked with: the mapper takes it as the
+      // backup's instance, and deletes send it back as `plid`. A row naming another instance is
+      // that instance's backup, listed here by a panel that ignored `plid`; a row naming none stays.
+      return backupsOfVm(await mapRows(rows, (row) => mapBackup(this.account.id, plid, row)), plid, (dropped) => this.foreignRows(this.account, dropped));
     });
   }
 

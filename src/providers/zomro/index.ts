@@ -13,7 +13,7 @@ export const zomroModule = defineProviderModule({
   logRedactPaths: ['authinfo', '*.authinfo'],
   secretKeys: ['token', 'password'],
   declareSecrets: declareZomroSecrets,
-  createAdapter: (account, upstream, config) => new ZomroAdapter(account, upstream, config),
+  createAdapter: (account, upstream, config, services) => new ZomroAdapter(account, upstream, config, services.foreignRows),
   async loadSimulator() {
     const { ZOMRO_SIM_TOKEN, ZomroSimulator } = await import('./simulator.js');
     return {

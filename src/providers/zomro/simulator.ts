@@ -97,6 +97,18 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   listsFleioId = true;
   /**
+   * Whether backup rows carry `instances_id`, the instance's billing id (the
+   * `plid` listed with): Zomro's panel code reads it, the backup document's
+   * example shows none.
+   */
+  listsInstancesId = false;
+  /**
+   * `instances.fleio_bckps` answers the backups of every instance, whatever
+   * `plid`/`elid` asks: a panel that ignores its per-instance filter. Not
+   * Zomro's documented behaviour; it tests what the gateway makes of it.
+   */
+  ignoresInstanceFilter = false;
+  /**
    * `image_size` while a backup is Saving: the docs say only "Determined
    * after the backup creation is complete"; the simulator answers an empty
    * value by default, and '0' (a size not yet determined) behind this.
@@ -197,7 +209,7 @@ export class ZomroSimulator extends ProviderSimulator {
       case 'instances':
         return this.listInstances(form);
       case 'instances.fleio_bckps':
-        return this.withInstance(plid, (instance) => this.paged(this.backupsOf(instance.id), form, (backup) => this.wireBackup(backup)));
+        return this.withInstance(plid, (instance) => this.paged(this.ignoresInstanceFilter ? [...this.backups.values()] : this.backupsOf(instance.id), form, (backup) => this.wireBackup(backup)));
       case 'instances.fleio_bckps.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createBackup(instance, form));
       case 'image':
@@ -324,6 +336,7 @@ export class ZomroSimulator extends ProviderSimulator {
       fleio_status: status,
       hypervisor_type: 'any_hypervisor',
       id: backup.id,
+      ...(this.listsInstancesId ? { instances_id: backup.instanceId } : {}),
       // "Determined after the backup creation is complete".
       image_size: status === 'Saving' ? this.imageSizeWhileSaving : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
       item_real_status: '2',

@@ -86,7 +86,12 @@ export class ZstackAdapter extends BaseAdapter {
     return nativeIds.map((id) => found.get(id) ?? null);
   }
 
-  /** The backups of many VMs in one request (`vmInstanceUuid?=a,b,...`), split only by URL length. */
+  /**
+   * The backups of many VMs in one request (`vmInstanceUuid?=a,b,...`), split only by URL length.
+   * Each volume backup names its VM (`vmInstanceUuid`, the uuid the VM is listed and asked with),
+   * and a VM is handed only the groups whose root volume names it: rows of VMs not asked for,
+   * from a node that ignored the condition, go to nobody.
+   */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
     const rows = (await Promise.all(chunkForUrl(valid, MAX_QUERY_LENGTH, 64).map((chunk) => this.query('/volume-backups', [`vmInstanceUuid?=${chunk.join(',')}`], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)))).flat();

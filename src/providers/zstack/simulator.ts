@@ -75,6 +75,12 @@ export class ZstackSimulator extends ProviderSimulator {
   expireSessionsBeforeNextWrite = false;
   /** The JVM whose date format query answers carry (rows are kept in Java 8's): see ZstackDateStyle. */
   dateStyle: ZstackDateStyle = 'java8';
+  /**
+   * `volume-backups` queries drop their `vmInstanceUuid` conditions: a node
+   * that ignores the per-VM filter. Not ZStack's documented behaviour; it
+   * tests what the gateway makes of it.
+   */
+  ignoresVmFilter = false;
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -185,7 +191,7 @@ export class ZstackSimulator extends ProviderSimulator {
       return { status: 503, json: { error } };
     }
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.dateStyle);
-    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, request.query, this.dateStyle);
+    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.dateStyle);
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -326,6 +332,13 @@ const answer = (status: number, body: Row): SimResponse => (Object.keys(body).le
 
 const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
+
+/** The query without its `vmInstanceUuid` conditions (ignoresVmFilter). */
+function withoutVmConditions(params: URLSearchParams): URLSearchParams {
+  const kept = new URLSearchParams();
+  for (const [name, value] of params) if (!(name === 'q' && value.startsWith('vmInstanceUuid'))) kept.append(name, value);
+  return kept;
+}
 
 /** `q=` conditions (ANDed): `=`, `!=`, `?=` (IN), `~=` (LIKE with %); then start/limit/replyWithCount. */
 function query(rows: Row[], params: URLSearchParams, dateStyle: ZstackDateStyle): SimResponse {
