@@ -1,6 +1,7 @@
 import type { Backup } from '../domain/types.js';
 import { clipProviderMessage } from '../domain/errors.js';
 import { listedCount } from './audit-targets.js';
+import { auditIdText } from './audit-text.js';
 import { DEFAULT_MAX_BULK_INSTANCES } from './bulk-create.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, type EntityAddress } from './ids.js';
 import type { RequestReads } from './request-reads.js';
@@ -36,6 +37,11 @@ function withName<T extends object>(entity: T, name: string | null | undefined):
   return shown === '' ? entity : { ...entity, name: shown };
 }
 
+/** Account and native id as a line names them: decoded from a made-up id, either may be kilobytes long. */
+function named(providerId: string, nativeId: string): { provider: string; nativeId: string } {
+  return { provider: auditIdText(providerId), nativeId: auditIdText(nativeId) };
+}
+
 /** A malformed id names nothing: the audit line keeps the opaque id in `targets` and says no more. */
 function decoded<T>(decode: () => T): T | null {
   try {
@@ -54,12 +60,12 @@ export function auditSubjects(reads: RequestReads, input: Readonly<Record<string
   const instance = (id: unknown): AuditEntity | null => {
     if (typeof id !== 'string') return null;
     const address = decoded(() => decodeInstanceId(id));
-    return address ? withName({ provider: address.providerId, nativeId: address.nativeId }, reads.nameOf(address.providerId, address.nativeId)) : null;
+    return address ? withName(named(address.providerId, address.nativeId), reads.nameOf(address.providerId, address.nativeId)) : null;
   };
   const owned = (address: EntityAddress | null, name: string | null = null): AuditEntity | null =>
     address
       ? withName(
-          { provider: address.providerId, nativeId: address.nativeId, instance: withName({ nativeId: address.instanceNativeId }, reads.nameOf(address.providerId, address.instanceNativeId)) },
+          { ...named(address.providerId, address.nativeId), instance: withName({ nativeId: auditIdText(address.instanceNativeId) }, reads.nameOf(address.providerId, address.instanceNativeId)) },
           name,
         )
       : null;
@@ -82,7 +88,7 @@ export function auditSubjects(reads: RequestReads, input: Readonly<Record<string
     if (entity) subjects.backup = entity;
   } else if (resultBackup) {
     // A backup the mutation made: the provider's id for it, once it gave one.
-    subjects.backup = withName({ provider: resultBackup.providerId, nativeId: resultBackup.nativeId }, resultBackup.name);
+    subjects.backup = withName(named(resultBackup.providerId, resultBackup.nativeId), resultBackup.name);
   }
   const schedule = typeof input.scheduleId === 'string' ? owned(decoded(() => decodeScheduleId(input.scheduleId as string))) : null;
   if (schedule) subjects.schedule = schedule;
@@ -90,7 +96,7 @@ export function auditSubjects(reads: RequestReads, input: Readonly<Record<string
   if (definition) subjects.definition = definition;
 
   const providers = new Set([subjects.instance, ...(subjects.instances ?? []), subjects.backup, subjects.targetInstance, subjects.schedule, subjects.definition].flatMap((entity) => (entity ? [entity.provider] : [])));
-  if (typeof input.providerId === 'string') providers.add(input.providerId);
+  if (typeof input.providerId === 'string') providers.add(auditIdText(input.providerId));
   if (providers.size === 1) subjects.provider = [...providers][0] as string;
   return subjects;
 }

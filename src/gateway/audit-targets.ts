@@ -1,4 +1,5 @@
 import { decodeId } from '../domain/ids.js';
+import { auditIdText } from './audit-text.js';
 
 /** Input fields that name what a mutation acts on: they go into the audit line. */
 const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'providerId', 'targetInstanceId', 'instanceIds', 'operationId'] as const;
@@ -6,12 +7,12 @@ const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', '
 /** What an audit line keeps of a target that is no id (it names nothing the gateway could act on). */
 const KEPT_OF_NO_ID = 100;
 
-/** A target as the audit line names it: an id whole, anything else at most KEPT_OF_NO_ID characters and its length. */
+/** A target as the audit line names it: an id as `auditIdText` does, anything else at most KEPT_OF_NO_ID characters and its length. */
 function auditText(value: string): string {
   if (value.length <= KEPT_OF_NO_ID) return value;
   try {
     decodeId(value);
-    return value;
+    return auditIdText(value);
   } catch {
     return `${value.slice(0, KEPT_OF_NO_ID)}... (${value.length} characters)`;
   }
@@ -43,7 +44,7 @@ export function listedCount(list: readonly unknown[], maxListed: number): number
  * is written before any check, for every alias of a request, whoever asks.
  * Copied whole, a viewer's 900 KB "id" in one variable, named by 30 aliases
  * of a mutation it may not call, wrote 27 MB of log per request. An id is
- * kept whole (at most 2,048 characters, or it is no id); a list names at most
+ * kept whole up to KEPT_WHOLE characters, else its start and a digest; a list names at most
  * `maxListed` (createBackups refuses more) and `LISTED_CHARACTERS`, and says
  * how many it left out.
  */

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { auditTargets, LISTED_CHARACTERS, listedCount } from '../../src/gateway/audit-targets.js';
+import { KEPT_WHOLE } from '../../src/gateway/audit-text.js';
 
 const LONG_ID = encodeId('Backup', 'zomro-main', ['vm-1', 'b'.repeat(150)]);
 
@@ -18,9 +20,13 @@ describe('auditTargets', () => {
     expect(auditTargets({ backupId: 'y'.repeat(101) }, 10)).toEqual({ backupId: `${'y'.repeat(100)}... (101 characters)` });
   });
 
-  it('keeps a long id whole', () => {
-    expect(LONG_ID.length).toBeGreaterThan(100);
-    expect(auditTargets({ backupId: LONG_ID }, 10)).toEqual({ backupId: LONG_ID });
+  it('keeps an id of up to KEPT_WHOLE characters whole, a longer one as its start, a digest and its length', () => {
+    const realId = encodeId('Backup', 'zstack-main', ['a'.repeat(32), 'b'.repeat(32)]);
+    expect(realId.length).toBeGreaterThan(100);
+    expect(realId.length).toBeLessThanOrEqual(KEPT_WHOLE);
+    expect(auditTargets({ backupId: realId }, 10)).toEqual({ backupId: realId });
+    const digest = createHash('sha256').update(LONG_ID).digest('hex').slice(0, 16);
+    expect(auditTargets({ backupId: LONG_ID }, 10)).toEqual({ backupId: `${LONG_ID.slice(0, 64)}... (sha256 ${digest}, ${LONG_ID.length} characters)` });
   });
 
   it('lists at most maxListed items, each bounded, and counts those left out', () => {
@@ -30,14 +36,18 @@ describe('auditTargets', () => {
   });
 
   it('lists ids up to LISTED_CHARACTERS of them in all, and counts the rest as left out', () => {
-    const longIds = Array.from({ length: 100 }, (_, index) => encodeId('Instance', 'zstack-main', [`${index}-`.padEnd(1_500, 'x')]));
-    const listed = listedCount(longIds, 100);
-    expect(listed).toBe(Math.floor(LISTED_CHARACTERS / longIds[0]!.length));
-    expect(auditTargets({ instanceIds: longIds }, 100)).toEqual({ instanceIds: longIds.slice(0, listed), instanceIdsNotListed: 100 - listed });
+    // Ids of KEPT_WHOLE characters are named whole: past some 100 of them (limits.maxBulkInstances set higher), the characters bind.
+    const wholeIds = Array.from({ length: 1_000 }, (_, index) => encodeId('Instance', 'zstack-main', [`${index}-`.padEnd(90, 'x')]));
+    expect(wholeIds[0]!.length).toBeGreaterThan(100);
+    expect(wholeIds[0]!.length).toBeLessThanOrEqual(KEPT_WHOLE);
+    const listed = listedCount(wholeIds, 1_000);
+    expect(listed).toBe(Math.floor(LISTED_CHARACTERS / wholeIds[0]!.length));
+    expect(auditTargets({ instanceIds: wholeIds }, 1_000)).toMatchObject({ instanceIdsNotListed: 1_000 - listed });
     // Ids as real accounts make them: a hundred are all named.
     const realIds = Array.from({ length: 100 }, (_, index) => encodeId('Instance', 'zstack-main', [index.toString(16).padStart(32, '0')]));
     expect(listedCount(realIds, 100)).toBe(100);
-    // Text that is no id counts as the line writes it: 100 characters and its length.
+    // Long ids and text that is no id count as the line writes them: their start and length.
+    expect(listedCount(Array.from({ length: 100 }, (_, index) => encodeId('Instance', 'zstack-main', [`${index}-`.padEnd(1_500, 'x')])), 100)).toBe(100);
     expect(listedCount(Array.from({ length: 100 }, () => 'z'.repeat(5_000)), 100)).toBe(100);
   });
 
