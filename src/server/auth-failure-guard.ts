@@ -5,8 +5,10 @@ import type { AuthFailures, Hold } from './auth-failures.js';
 /** One line per held-back address (or /64) this often, counting the refusals left out. */
 const LINE_PERIOD_MS = 10_000;
 
+const HELD_GROUP: Record<Hold['by'], string> = { address: 'this address', subnet: "this address's /64", site: "this address's /48" };
+
 export const authFailuresMessage = (hold: Hold): string =>
-  `too many failed authentications from ${hold.by === 'subnet' ? "this address's /64" : 'this address'}; retry after ${hold.retryAfterSeconds} s (limits.authFailures)`;
+  `too many failed authentications from ${HELD_GROUP[hold.by]}; retry after ${hold.retryAfterSeconds} s (limits.authFailures)`;
 
 export interface AuthFailureCounters {
   /** A key refused (401, or a WebSocket 4403 at connection_init). */

@@ -1,12 +1,13 @@
 import type { LRUCache } from 'lru-cache';
 import type { LimitsConfig } from '../config/schema.js';
 import { growingLru } from '../state/growing-lru.js';
-import { SUBNET_SHARE, subnetOf } from './address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js';
 
 /**
- * Addresses and /64s whose failures are remembered, the least recently seen
+ * Addresses, /64s and /48s whose failures are remembered, the least recently seen
  * forgotten first (they start afresh): an attacker holding many addresses
- * cannot grow the table, only push its own oldest entries out.
+ * cannot grow the table, only push its own oldest entries out, and its /48's
+ * limit bounds how many it can add in a window.
  */
 export const MAX_REMEMBERED = 50_000;
 
@@ -15,12 +16,12 @@ interface Window {
   failures: number;
 }
 
-/** Which limit holds an address back: its own, or its /64's. */
-export type HeldBy = 'address' | 'subnet';
+/** Which limit holds an address back: its own, its /64's or its /48's. */
+export type HeldBy = 'address' | 'subnet' | 'site';
 
 export interface Hold {
   by: HeldBy;
-  /** What is held back: the address, or its /64 as `subnetOf` writes it. */
+  /** What is held back: the address, or its /64 or /48 as `subnetOf` and `siteOf` write them. */
   group: string;
   /** Failures the group may have within a window. */
   limit: number;
@@ -28,12 +29,19 @@ export interface Hold {
   retryAfterSeconds: number;
 }
 
+/** A group an address's failures count in, and what that group may fail within a window. */
+interface Level {
+  by: HeldBy;
+  group: string;
+  limit: number;
+}
+
 /**
  * Failed authentications per client address within a window (`limits.authFailures`).
  * Once an address has failed `perAddress` times (its /64 `SUBNET_SHARE` times as many,
- * as address-groups.ts explains), it is held back until the window that began with its
- * first failure ends: at most that many guesses per window, whatever the client's speed.
- * Time is passed in, so the arithmetic is plain.
+ * its /48 `SITE_SHARE` times its /64's, as address-groups.ts explains), it is held back
+ * until the window that began with its first failure ends: at most that many guesses per
+ * window, whatever the client's speed. Time is passed in, so the arithmetic is plain.
  */
 export class AuthFailures {
   private readonly windows: LRUCache<string, Window>;
@@ -49,26 +57,34 @@ export class AuthFailures {
   /** Why `address` is held back now, or null when its requests may try a key. */
   holdOn(address: string): Hold | null {
     const now = this.nowMs();
-    const own = this.heldFor(address, this.settings.perAddress, now);
-    if (own !== null) return { by: 'address', group: address, limit: this.settings.perAddress, retryAfterSeconds: own };
-    const subnet = subnetOf(address);
-    const subnetLimit = this.settings.perAddress * SUBNET_SHARE;
-    const shared = subnet === null ? null : this.heldFor(subnet, subnetLimit, now);
-    return shared === null || subnet === null ? null : { by: 'subnet', group: subnet, limit: subnetLimit, retryAfterSeconds: shared };
+    for (const level of this.levelsOf(address)) {
+      const seconds = this.heldFor(level.group, level.limit, now);
+      if (seconds !== null) return { ...level, retryAfterSeconds: seconds };
+    }
+    return null;
   }
 
-  /** Counts a failed authentication from `address` (and its /64); says the hold it brought about, if this one did. */
+  /** Counts a failed authentication from `address` (and its /64 and /48); says the hold it brought about, if this one did. */
   failed(address: string): Hold | null {
     const now = this.nowMs();
-    this.count(address, now);
-    const subnet = subnetOf(address);
-    if (subnet !== null) this.count(subnet, now);
+    for (const level of this.levelsOf(address)) this.count(level.group, now);
     return this.holdOn(address);
   }
 
-  /** Addresses and /64s remembered now (what the table keeps). */
+  /** Addresses, /64s and /48s remembered now (what the table keeps). */
   get remembered(): number {
     return this.windows.size;
+  }
+
+  /** The address, then its /64 and /48 for IPv6, each with its limit. */
+  private levelsOf(address: string): Level[] {
+    const perSubnet = this.settings.perAddress * SUBNET_SHARE;
+    const levels: Level[] = [{ by: 'address', group: address, limit: this.settings.perAddress }];
+    const subnet = subnetOf(address);
+    if (subnet !== null) levels.push({ by: 'subnet', group: subnet, limit: perSubnet });
+    const site = siteOf(address);
+    if (site !== null) levels.push({ by: 'site', group: site, limit: perSubnet * SITE_SHARE });
+    return levels;
   }
 
   private count(key: string, now: number): void {

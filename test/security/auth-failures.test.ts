@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
 import { errorCodes, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -101,5 +101,16 @@ describe('failed authentications per client address (limits.authFailures)', () =
     const metrics = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`^backup_graph_authentication_failures_total ${2 * PER_ADDRESS + PER_ADDRESS * SUBNET_SHARE}$`, 'm'));
     expect(metrics).toMatch(/^backup_graph_authentication_refusals_total 7$/m);
+  });
+
+  it("counts an IPv6 /48 together as well: a host taking a new /64 per guess is held back once the /48 has failed SITE_SHARE /64s' worth", async () => {
+    // Counted by /64 alone, a /48 had 65,536 fresh limits: guesses without end.
+    const inSite = (n: number) => `2001:db8:9:${n.toString(16)}::1`;
+    for (let n = 1; n <= PER_ADDRESS * SUBNET_SHARE * SITE_SHARE; n++) expect((await ask(inSite(n), WRONG)).status).toBe(401);
+    const refused = await ask(inSite(0xffff), `Bearer ${KEY}`);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.message).toMatch(/^too many failed authentications from this address's \/48; retry after \d+ s/);
+    expect(await connect(harness.gateway.graphqlUrl, inSite(0xfffe), `Bearer ${KEY}`)).toMatchObject({ code: 4429 });
+    expect((await ask('2001:db8:a:1::1', `Bearer ${KEY}`)).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressCounts, SUBNET_SHARE, subnetOf } from '../../src/server/address-groups.js';
+import { AddressCounts, SUBNET_SHARE, siteOf, subnetOf } from '../../src/server/address-groups.js';
 import { clientKeyOf } from '../../src/server/client-address.js';
 
 describe('subnetOf: the /64 an IPv6 client key belongs to', () => {
@@ -16,6 +16,15 @@ describe('subnetOf: the /64 an IPv6 client key belongs to', () => {
     }
     // Seven or nine groups, a group of five digits, text around the address: no /64.
     for (const key of ['1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:12345', 'x1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8x', '1:2:3:4:5:6:7:g']) expect(subnetOf(key), key).toBeNull();
+  });
+});
+
+describe('siteOf: the /48 an IPv6 client key belongs to', () => {
+  it('keeps the first three groups of a full IPv6 key; IPv4 and anything else have none', () => {
+    expect(siteOf(clientKeyOf('2001:db8:5::1'))).toBe('2001:db8:5::/48');
+    expect(siteOf(clientKeyOf('2001:db8:5:ffff::1'))).toBe('2001:db8:5::/48');
+    expect(siteOf('203.0.113.1')).toBeNull();
+    expect(siteOf('1:2:3:4:5:6:7')).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SUBNET_SHARE } from '../../src/server/address-groups.js';
-import { AuthFailures } from '../../src/server/auth-failures.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { AuthFailures, MAX_REMEMBERED } from '../../src/server/auth-failures.js';
 
 /** Failures counted at a time the test sets. */
 function counting(perAddress: number, windowMs: number, maxRemembered?: number) {
@@ -71,5 +71,28 @@ describe('AuthFailures', () => {
     failures.failed('203.0.113.7');
     expect(failures.failed('203.0.113.7')).toMatchObject({ by: 'address', limit: 2, retryAfterSeconds: 60 });
     expect(failures.holdOn('203.0.113.7')).toMatchObject({ by: 'address' });
+  });
+
+  it("holds an IPv6 /48 back once it has failed SITE_SHARE /64s' worth, a new /64 per guess; another /48 is untouched", () => {
+    const { failures } = counting(2, 60_000);
+    const inSite = (n: number) => `2001:db8:5:${n.toString(16)}:0:0:0:1`;
+    const limit = 2 * SUBNET_SHARE * SITE_SHARE;
+    for (let n = 1; n < limit; n++) expect(failures.failed(inSite(n))).toBeNull();
+    expect(failures.failed(inSite(limit))).toMatchObject({ by: 'site', group: '2001:db8:5::/48', limit });
+    expect(failures.holdOn(inSite(0xffff))).toMatchObject({ by: 'site' });
+    expect(failures.holdOn('2001:db8:6:1:0:0:0:1')).toBeNull();
+  });
+
+  it('a host with a /48 guessing from a fresh /64 each time cannot push another address out of the table', () => {
+    const { failures } = counting(20, 60_000);
+    const victim = '203.0.113.9';
+    for (let n = 1; n < 20; n++) failures.failed(victim);
+    // As the gateway does: a held-back address is refused before its key is looked at, so counts no failure.
+    for (let n = 0; n < 2 * MAX_REMEMBERED; n++) {
+      const address = `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}:0:0:0:1`;
+      if (failures.holdOn(address) === null) failures.failed(address);
+    }
+    // Its 19 failures are still counted: one more holds it back.
+    expect(failures.failed(victim)).toMatchObject({ by: 'address', group: victim });
   });
 });
