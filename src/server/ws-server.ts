@@ -16,6 +16,7 @@ import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
 import { HeldText } from './held-text.js';
+import { holdsPartialMessage } from './partial-message.js';
 import { pastSendCap } from './send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
@@ -362,8 +363,21 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     let pongWait: NodeJS.Timeout | null = null;
     // What a paused client had still to take at the last ping: unchanged a period later, it has stopped reading.
     let unreadAtLastPing: number | null = null;
+    // Messages received, and how many there were at the last ping when a fragmented one was under way.
+    let messagesReceived = 0;
+    let messagesAtPartialPing: number | null = null;
     const ping = setInterval(() => {
       if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.isPaused) messagesAtPartialPing = null;
+      else if (!holdsPartialMessage(socket)) messagesAtPartialPing = null;
+      else if (messagesAtPartialPing !== messagesReceived) messagesAtPartialPing = messagesReceived;
+      else {
+        // One message under way for a whole period: as HTTP's request timeout, or the fragments
+        // (up to limits.bodyLimitBytes) would be held for the connection's life.
+        logger.info({ client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
+        closeFirmly(socket, CloseCode.BadRequest, MESSAGE_NOT_RECEIVED_IN_TIME);
+        return;
+      }
       if (socket.isPaused) {
         // Not read from (see pauseIfBehind), so its pong would wait unread: what shows it alive is
         // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
@@ -415,6 +429,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
           socket.on('message', (data) => {
+            messagesReceived += 1;
             const text = String(data);
             handling.set(socket, text.length);
             callback(text).catch((error: unknown) => {
@@ -488,6 +503,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
  * header, as an HTTP request's headers do, and node takes at most 16 KiB of those.
  */
 export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
+/** The close reason for a fragmented message begun and not finished within a keep-alive period. */
+export const MESSAGE_NOT_RECEIVED_IN_TIME = 'message not received in time: its fragments must all arrive within a keep-alive period';
 export const CONNECTION_INIT_TOO_LARGE = `connection_init longer than ${MAX_CONNECTION_INIT_BYTES} characters: connectionParams carries only the Authorization`;
 
 /** A subscribe message's payload as graphql-ws holds it (its type says read-only; it is the parsed message). */
