@@ -10,6 +10,7 @@ import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
 import { mergedFieldsError, mergedFieldsRefusal } from './limits/merged-fields.js';
+import { nestingRefusal } from './limits/nesting.js';
 
 export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation composition) needs an admin key, or `introspection: true` in the config.';
 
@@ -49,6 +50,9 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
     formatError,
     prepare(query) {
       if (typeof query !== 'string') return { errors: [new GraphQLError('query must be a string', { extensions: { code: 'BAD_USER_INPUT' } })] };
+      // Before the parser, which recurses into what is nested.
+      const tooDeep = nestingRefusal(query, parseOptions.maxTokens);
+      if (tooDeep) return { errors: [tooDeep] };
       let document: DocumentNode;
       try {
         document = parse(query, parseOptions);

@@ -19,6 +19,7 @@ import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
+import { nestingGuard } from './nesting-guard.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { adapterServicesOver, createAdapter } from '../providers/registry.js';
@@ -265,6 +266,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.use(
     '/graphql',
     express.json({ limit: config.limits.bodyLimitBytes }),
+    nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),
     expressMiddleware(apollo, {
       context: async ({ res }) => {

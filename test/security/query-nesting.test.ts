@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_NESTING, NESTING_REFUSAL } from '../../src/graphql/limits/nesting.js';
+import { errorCodes, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
+
+/** An `_entities` argument of lists nested `depth` deep: few tokens per level, within the token limit up to about 2,500. */
+const nestedLists = (depth: number) => `{ _entities(representations: ${'['.repeat(depth)}1${']'.repeat(depth)}) { __typename } }`;
+
+/**
+ * graphql-js parses, and graphql-jit compiles, nested values by recursion. Within the
+ * default token limit, lists 2,000 deep ran the compiler out of stack: an internal error
+ * over HTTP (500, logged as the gateway's fault) and the WebSocket closed with 4500; 2,400
+ * deep the parser, answered "Maximum call stack size exceeded". With a larger token limit,
+ * deeper still. Refused before any parse, on every path, as the other limits are.
+ */
+describe('the nesting limit, over HTTP and WebSocket', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withLimits({ maxTokens: 100_000 }) });
+  });
+  afterAll(() => harness.close());
+
+  const expectRefused = (answer: { status: number; errors?: Array<{ message: string }> } & Parameters<typeof errorCodes>[0]) => {
+    expect(answer.status).toBe(400);
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(answer.errors?.[0]?.message).toBe(NESTING_REFUSAL);
+  };
+
+  it('refuses lists nested past the limit over HTTP with QUERY_TOO_COMPLEX (400), at any depth, logged below error level', async () => {
+    for (const depth of [MAX_NESTING + 1, 2_000, 2_400, 40_000]) expectRefused(await harness.gql(nestedLists(depth)));
+    const objects = `{ _entities(representations: [${'{ a: '.repeat(5_000)}1${'}'.repeat(5_000)}]) { __typename } }`;
+    expectRefused(await harness.gql(objects));
+    const selections = `{ ${'a { '.repeat(5_000)}b${' }'.repeat(5_000)} }`;
+    expectRefused(await harness.gql(selections));
+    const levels = harness.logs.map((line) => (JSON.parse(line) as { level: number }).level);
+    expect(levels.filter((level) => level >= 50)).toEqual([]);
+  });
+
+  it('refuses it sent as a GET too', async () => {
+    const response = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent(nestedLists(MAX_NESTING + 1))}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: NESTING_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+  });
+
+  it('refuses it over WebSocket with the same error, the connection kept', async () => {
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      for (const depth of [2_000, 40_000]) {
+        expect(await wsRun(client, nestedLists(depth))).toEqual({ errors: [{ message: NESTING_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }], refused: true });
+      }
+      expect(await wsRun(client, '{ providers { id } }')).toEqual({ data: { providers: [{ id: 'zomro-test' }] } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('takes nesting up to the limit, and brackets in strings and comments open nothing', async () => {
+    const within = await harness.gql(nestedLists(MAX_NESTING - 4));
+    expect(errorCodes(within)).toEqual(['BAD_USER_INPUT']);
+    expect(within.errors?.[0]?.message).toMatch(/^Each of _entities\(representations:\)/);
+    const quoted = await harness.gql(`# ${'['.repeat(500)}\n{ node(id: "${'['.repeat(500)}") { id } }`);
+    expect(quoted.errors?.[0]?.message).toBe('malformed id');
+  });
+});
