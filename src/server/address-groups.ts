@@ -22,9 +22,10 @@ export function subnetOf(clientKey: string): string | null {
 /**
  * Failed authentications only: a /48 (a site's usual allocation, 65,536 /64s) counts
  * together at most this many /64s' worth. Counted by /64 alone, a host holding a /48
- * took a fresh limit per /64, guessing without end, and each /64 it used took two
- * entries of the table of remembered failures, pushing out other addresses' counts.
- * At the default limits a /48 fails 1,280 times per window, some 3,800 entries of 50,000.
+ * took a fresh limit per /64, guessing without end, and each failure from a fresh /64
+ * took two entries of the table of remembered failures (its address and its /64),
+ * pushing out other addresses' counts. At the default limits a /48 fails 1,280 times
+ * per window: at most some 2,600 entries of 50,000.
  */
 export const SITE_SHARE = 4;
 
