@@ -11,6 +11,7 @@ import { variableCostCheck } from './limits/cost-rule.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
 import { mergedFieldsError, mergedFieldsRefusal } from './limits/merged-fields.js';
 import { nestingRefusal } from './limits/nesting.js';
+import { fragmentChainRefusal, mayChainTooDeep } from './limits/fragment-chain.js';
 
 export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation composition) needs an admin key, or `introspection: true` in the config.';
 
@@ -59,6 +60,9 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       } catch (error) {
         return { errors: [error instanceof GraphQLError ? error : new GraphQLError('the query could not be parsed', { extensions: { code: 'BAD_USER_INPUT' } })] };
       }
+      // Before validation, whose rules follow a chain of fragments by recursion.
+      const chained = mayChainTooDeep(query) ? fragmentChainRefusal(document) : null;
+      if (chained) return { errors: [chained] };
       // Before validation: its rule for overlapping fields is what such a query would cost.
       const merged = mergedFieldsRefusal(document);
       if (merged) return { errors: [mergedFieldsError(merged)] };

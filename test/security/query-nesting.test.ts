@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAGMENT_CHAIN_REFUSAL, MAX_FRAGMENT_CHAIN } from '../../src/graphql/limits/fragment-chain.js';
 import { MAX_NESTING, NESTING_REFUSAL } from '../../src/graphql/limits/nesting.js';
 import { errorCodes, startHarness, withLimits, type Harness } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 /** An `_entities` argument of lists nested `depth` deep: few tokens per level, within the token limit up to about 2,500. */
 const nestedLists = (depth: number) => `{ _entities(representations: ${'['.repeat(depth)}1${']'.repeat(depth)}) { __typename } }`;
+
+/** A query spreading a chain of `links` fragments, each spreading the next. */
+const fragmentChain = (links: number) =>
+  `{ ...F0 } ${Array.from({ length: links }, (_, index) => `fragment F${index} on Query { ...F${index + 1} }`).join(' ')} fragment F${links} on Query { __typename }`;
 
 /**
  * graphql-js parses, and graphql-jit compiles, nested values by recursion. Within the
@@ -60,5 +65,26 @@ describe('the nesting limit, over HTTP and WebSocket', () => {
     expect(within.errors?.[0]?.message).toMatch(/^Each of _entities\(representations:\)/);
     const quoted = await harness.gql(`# ${'['.repeat(500)}\n{ node(id: "${'['.repeat(500)}") { id } }`);
     expect(quoted.errors?.[0]?.message).toBe('malformed id');
+  });
+
+  it('refuses a chain of fragments past its limit, HTTP and WebSocket alike: validation followed it by recursion', async () => {
+    // 3,000 links (21,000 tokens, under a raised limits.maxTokens) ran validation's rules out of stack.
+    const answer = await harness.gql(fragmentChain(3_000));
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([{ message: FRAGMENT_CHAIN_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }]);
+    expect((await harness.gql(fragmentChain(MAX_FRAGMENT_CHAIN + 1))).errors?.[0]?.message).toBe(FRAGMENT_CHAIN_REFUSAL);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      expect(await wsRun(client, fragmentChain(3_000))).toEqual({ errors: [{ message: FRAGMENT_CHAIN_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }], refused: true });
+    } finally {
+      await client.dispose();
+    }
+    // A short chain is served; a cycle is still validation's to name.
+    expect(await harness.gql(fragmentChain(3))).toMatchObject({ status: 200, data: { __typename: 'Query' } });
+    const cycle = `{ ...F0 } ${Array.from({ length: 150 }, (_, index) => `fragment F${index} on Query { ...F${(index + 1) % 150} }`).join(' ')}`;
+    expect((await harness.gql(cycle)).errors?.[0]?.message).toBe(FRAGMENT_CHAIN_REFUSAL);
+    expect((await harness.gql('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }')).errors?.[0]?.message).toMatch(/^Cannot spread fragment "A" within itself/);
+    const levels = harness.logs.map((line) => (JSON.parse(line) as { level: number }).level);
+    expect(levels.filter((level) => level >= 50)).toEqual([]);
   });
 });
