@@ -6,6 +6,7 @@ import type { ProviderSimulator, SimulatorServer, SimulatorServerOptions } from 
 import type { UpstreamClient } from '../upstream/client.js';
 import type { SecretSet } from '../upstream/secrets.js';
 import type { ForeignRowsReport } from './foreign-rows.js';
+import type { CreateFindings } from '../state/create-findings.js';
 import type { CreateOrder } from '../state/create-order.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderEntry } from './config-base.js';
@@ -19,6 +20,8 @@ import type { ProviderKind } from './registry.js';
 export interface AdapterServices {
   /** Places of overlapping creates that a provider tells apart only by order (OnApp). */
   createOrder: CreateOrder;
+  /** The backups creates' operations found in a list that changes (Danube), so later reads name the same one. */
+  createFindings: CreateFindings;
   /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */
   foreignRows: ForeignRowsReport;
 }

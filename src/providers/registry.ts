@@ -5,6 +5,7 @@ import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
+import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
 import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../state/create-order.js';
 import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
@@ -49,6 +50,8 @@ export interface AdapterDeps {
 
 /** Places of overlapping creates kept in memory (each a few dozen bytes; held for a create's minutes, a found one for a day: the oldest go first). */
 const CREATE_PLACES_KEPT = 10_000;
+/** Creates whose mark or found backup is kept in memory (each a few dozen bytes, for a day: the oldest go first). */
+const CREATE_FINDINGS_KEPT = 10_000;
 
 /**
  * The adapters' services over the gateway's store: in Redis when the
@@ -59,6 +62,7 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger): Adapt
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   return {
     createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time: a create goes ahead without its place among overlapping creates of its disk')),
+    createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
   };
 }

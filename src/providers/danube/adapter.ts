@@ -7,7 +7,8 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
-import { lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
+import { isBackupName, lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
+import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { mapRows } from '../../domain/turns.js';
@@ -35,7 +36,13 @@ export class DanubeAdapter extends BaseAdapter {
   private readonly client: DanubeClient;
   private readonly definitions = new RequestMemo<Map<string, BackupDefinition[]>>();
 
-  constructor(account: ProviderAccount, upstream: UpstreamClient, config: DanubeConfig) {
+  constructor(
+    account: ProviderAccount,
+    upstream: UpstreamClient,
+    config: DanubeConfig,
+    /** What reads found of creates' backups, shared by the replicas (see CreateFindings). */
+    private readonly createFindings: CreateFindings,
+  ) {
     super(account, upstream);
     this.client = new DanubeClient(upstream, config.auth, config.dc);
   }
@@ -103,9 +110,12 @@ export class DanubeAdapter extends BaseAdapter {
       note: request.note ?? request.name,
     });
     const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore));
-    if (operation.status !== 'SUCCEEDED' || operation.backupNativeId !== null) return operation;
-    const found = await this.newBackupOf(operation, scope);
-    return found ? { ...operation, backupNativeId: found } : operation;
+    if (operation.backupNativeId !== null) return operation;
+    const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;
+    // A backup named here is in the operation's id; one found later is remembered under the mark.
+    if (found) return { ...operation, backupNativeId: found };
+    await this.createFindings.started(findingKey(operation));
+    return operation;
   }
 
   /**
@@ -114,8 +124,7 @@ export class DanubeAdapter extends BaseAdapter {
    */
   private async newestOfDefinition(hostname: string, definition: string, diskId: string, scope: UpstreamScope): Promise<number | null> {
     try {
-      const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      return newestOfDefinition(listRows(answer, this.account.id), definition, diskId);
+      return newestOfDefinition(await this.backupRowsOf(hostname, scope), definition, diskId);
     } catch {
       return null;
     }
@@ -130,11 +139,16 @@ export class DanubeAdapter extends BaseAdapter {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return null;
     try {
-      const answer = await this.client.call('GET', `/vm/${hostnameSegment(ref.instanceNativeId)}/backup`, 'vm.backup.list', scope, { full: true });
-      return newBackupOfDefinition(listRows(answer, this.account.id), lookup);
+      return newBackupOfDefinition(await this.backupRowsOf(ref.instanceNativeId, scope), lookup);
     } catch {
       return null;
     }
+  }
+
+  /** A VM's backups as Danube lists them, unmapped: a create's lookup reads `define` and `created`. */
+  private async backupRowsOf(hostname: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
+    return listRows(answer, this.account.id);
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
@@ -208,13 +222,19 @@ export class DanubeAdapter extends BaseAdapter {
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
-    // The backup's disk goes with it either way: without it a create that finished at once named no backup.
-    if (!taskId) {
-      // A create done at once whose backup was not listed when it answered: looked up again.
-      const found = ref.kind === 'CREATE_BACKUP' && ref.backupNativeId === null ? await this.newBackupOf(ref, scope) : null;
-      return { ...this.operation(found ? { ...ref, backupNativeId: found } : ref, 'SUCCEEDED'), backupKeyExtra: keyExtraOf(ref) };
+    const unnamedCreate = ref.kind === 'CREATE_BACKUP' && ref.backupNativeId === null;
+    const finding: Finding = unnamedCreate ? await this.createFindings.of(findingKey(ref)) : 'unmarked';
+    if (typeof finding === 'object' && isBackupName(finding.found)) {
+      // An earlier read found it: the list may since hold the definition's next backup beside it,
+      // and the task may be forgotten. A finding is only written once the create succeeded.
+      return { ...this.operation({ ...ref, backupNativeId: finding.found }, 'SUCCEEDED', taskId || null), backupKeyExtra: keyExtraOf(ref) };
     }
-    return { ...(await this.pollTask(ref, taskId, scope)), backupKeyExtra: keyExtraOf(ref) };
+    // A create done at once whose backup was not listed when it answered: looked up again.
+    const operation = taskId ? await this.pollTask(ref, taskId, scope) : this.operation(ref, 'SUCCEEDED');
+    const found = unnamedCreate && !taskId ? await this.newBackupOf(ref, scope) : operation.backupNativeId;
+    if (unnamedCreate && found) await this.createFindings.found(findingKey(ref), finding, found);
+    // The backup's disk goes with it either way: without it a create that finished at once named no backup.
+    return { ...operation, backupNativeId: found, backupKeyExtra: keyExtraOf(ref) };
   }
 
   /**
@@ -300,6 +320,9 @@ export class DanubeAdapter extends BaseAdapter {
  * lookup ([task, disk, definition, mark]), the others' is the backup's key.
  */
 const keyExtraOf = (ref: OperationRef): string[] => (ref.kind === 'CREATE_BACKUP' ? ref.token.slice(1, 2) : ref.token.slice(1));
+
+/** A create's key in CreateFindings: what its operation id holds besides the backup a read may add (JSON, so no two parts run together). */
+const findingKey = (ref: OperationRef): string => JSON.stringify([ref.providerId, ref.startedAt.getTime(), ref.instanceNativeId, ...ref.token]);
 
 /**
  * A refusal of a cancel that is the task's own status: revoked (410), failed

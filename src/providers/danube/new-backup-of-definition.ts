@@ -22,10 +22,11 @@ import { parseUtcDate } from '../../domain/provider-dates.js';
  * the task has finished takes the one backup of that definition and disk
  * created after it. Any other run of the definition in between (its own
  * schedule, another client) makes two such backups, and then none is named:
- * a wrong backup would be worse than none. Each read of the operation looks
- * again, so one read after the definition's next run names none either (while
- * Danube still knows the task): esdc-ce's per-disk lock means a later run's
+ * a wrong backup would be worse than none. A read after the definition's
+ * next run finds two as well: esdc-ce's per-disk lock means a later run's
  * backup is newer than the create's, but taking the oldest would trust that.
+ * So the adapter remembers what a read found (CreateFindings, in the shared
+ * store) and later reads name that backup without looking again.
  */
 
 type Row = Record<string, unknown>;
@@ -62,22 +63,32 @@ export function newestOfDefinition(rows: readonly Row[], definition: string, dis
 }
 
 /**
+ * The definition's backups of the disk created after the mark, one whose
+ * date cannot be read among them (it may be newer): the create's is one of
+ * them, once listed, unless the create failed.
+ */
+export function backupsSinceMark(rows: readonly Row[], lookup: DefinitionLookup): Row[] {
+  return rows.filter((row) => {
+    if (!ofDefinition(row, lookup.definition, lookup.diskId)) return false;
+    const created = parseUtcDate(row.created)?.getTime();
+    return created === undefined || Number.isNaN(created) || created > lookup.newestBefore;
+  });
+}
+
+/**
  * The name of the one backup of the definition and disk created after the
  * mark, or null: none is listed yet, or more than one could be the create's
  * (including one whose date cannot be read), or its name is no backup name.
  */
 export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionLookup): string | null {
-  let found: string | null = null;
-  let count = 0;
-  for (const row of rows) {
-    if (!ofDefinition(row, lookup.definition, lookup.diskId)) continue;
-    const created = parseUtcDate(row.created)?.getTime();
-    if (created !== undefined && !Number.isNaN(created) && created <= lookup.newestBefore) continue;
-    count += 1;
-    found = typeof row.name === 'string' && BACKUP_NAME.test(row.name) ? row.name : null;
-  }
-  return count === 1 ? found : null;
+  const since = backupsSinceMark(rows, lookup);
+  return since.length === 1 ? backupNameOf(since[0]!) : null;
 }
+
+/** A row's name where it is a backup name: a provider's string is not passed on otherwise. */
+export const backupNameOf = (row: Row): string | null => (typeof row.name === 'string' && isBackupName(row.name) ? row.name : null);
+
+export const isBackupName = (value: string): boolean => BACKUP_NAME.test(value);
 
 /** The token's tail after [task id, disk]: [definition, mark], or nothing when the mark could not be read. */
 export const lookupToken = (definition: string, newestBefore: number | null): string[] => (newestBefore === null ? [] : [definition, String(newestBefore)]);

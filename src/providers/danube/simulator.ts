@@ -66,6 +66,8 @@ export class DanubeSimulator extends ProviderSimulator {
    * their backup create example answers so), instead of a task to poll.
    */
   finishAtOnce = false;
+  /** Called as a create's POST is answered: a test changes what Danube does between a create's own calls. */
+  onCreate: (() => void) | null = null;
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('danube', options);
@@ -233,6 +235,7 @@ export class DanubeSimulator extends ProviderSimulator {
       // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
       if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name && Number(item.disk_id) === diskId)) return { status: 406, json: { detail: 'Backup already exists' } };
       this.backups.push(backup);
+      this.onCreate?.();
       return this.startTask({ message: 'Backup successfully created', returncode: 0, detail: this.createDetail(hostname, String(backup.name), diskId) }, () => {
         backup.status = 1;
         backup.size = 52_428_800;
@@ -299,6 +302,19 @@ export class DanubeSimulator extends ProviderSimulator {
     }
     this.tasks.set(id, { doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
     return { status: 201, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
+  }
+
+  /**
+   * The definition runs by its own schedule (esdc-ce's beat, or another
+   * client's call) and its backup is done at `at`: one more backup of that
+   * definition and disk, beside any a create made.
+   */
+  runDefinition(hostname: string, name: string, diskId = 1, at = new Date()): Row {
+    const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
+    if (!definition) throw new Error(`no definition ${name} of ${hostname} disk ${diskId}`);
+    const backup: Row = { hostname, name: `${name}-${stamp(at)}`, define: name, disk_id: diskId, status: 1, size: 52_428_800, time: 12, created: at.toISOString(), note: '', node: definition.node, zpool: definition.zpool };
+    this.backups.push(backup);
+    return backup;
   }
 
   revokeTask(id: string): void {

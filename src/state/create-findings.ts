@@ -1,0 +1,69 @@
+import { withinMs } from './bounded-call.js';
+import type { KeyValueStore } from './store.js';
+
+/** The store namespace of the findings (`create-found:` in Redis), beside `create-order:`. */
+export const CREATE_FINDINGS_NAMESPACE = 'create-found';
+/**
+ * How long a create's mark and finding are kept: as long as the gateway
+ * follows its operations (the idempotency records' 24 h, as the OnApp places'
+ * GIVEN_UP_KEPT_MS), never longer, so under Redis's volatile-ttl eviction it
+ * cannot outlast the records a retry depends on.
+ */
+export const CREATE_FINDING_KEPT_MS = 24 * 60 * 60 * 1000;
+/** A slow or unreachable store must not hold a create or a poll: past this the store counts as unanswered. */
+export const CREATE_FINDINGS_STORE_WAIT_MS = 250;
+
+const OPEN = 'open';
+const FOUND = 'found:';
+
+/**
+ * What the store says of a create: `open` when a create of this gateway
+ * (any replica sharing the store) started it and no read has found its
+ * backup yet, `{ found }` once one has, `unmarked` when nothing is stored
+ * (an operation id made up, one older than the marks, a mark evicted or
+ * expired) or the store did not answer in time.
+ */
+export type Finding = 'open' | 'unmarked' | { readonly found: string };
+
+/**
+ * The backup a create's operation found, for providers whose finished
+ * create names none and whose backup is looked up in a list that changes
+ * (Danube: "the one backup of the definition made since the create began"
+ * stops being one once the definition runs again). Once found it is
+ * remembered under the operation's key, so every later read, on every
+ * replica, names the same backup.
+ *
+ * Only a create writes a new key (its mark, `started`): an operation id is
+ * the client's to make up, and reads of made-up ids would fill the store
+ * otherwise. A finding is written over a mark only. Never throws: without
+ * the store each read looks again, as before.
+ */
+export class CreateFindings {
+  constructor(private readonly store: KeyValueStore) {}
+
+  /** Marks a create whose backup is not named yet (its call answered). */
+  async started(key: string): Promise<void> {
+    await withinMs(this.store.setIfAbsent(key, OPEN, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+  }
+
+  async of(key: string): Promise<Finding> {
+    return findingOf(await withinMs(this.store.get<unknown>(key), CREATE_FINDINGS_STORE_WAIT_MS));
+  }
+
+  /** Records the backup a read found, when `finding` (read before it) was the create's mark. */
+  async found(key: string, finding: Finding, backupName: string): Promise<void> {
+    if (finding !== 'open') return;
+    await withinMs(this.store.set(key, `${FOUND}${backupName}`, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+  }
+}
+
+/**
+ * A stored value as a finding. A value of another shape (a replica of
+ * another version, a hand edit) is a mark: a read then looks again, and
+ * may write its finding over it.
+ */
+export function findingOf(stored: unknown): Finding {
+  if (stored === undefined || stored === null) return 'unmarked';
+  if (typeof stored === 'string' && stored.length > FOUND.length && stored.startsWith(FOUND)) return { found: stored.slice(FOUND.length) };
+  return 'open';
+}

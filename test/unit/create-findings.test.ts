@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { CREATE_FINDING_KEPT_MS, CreateFindings, findingOf } from '../../src/state/create-findings.js';
+import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+
+describe('CreateFindings', () => {
+  it('remembers a finding for a create it marked, and keeps the first', async () => {
+    const findings = new CreateFindings(new MemoryStore());
+    await findings.started('op');
+    expect(await findings.of('op')).toBe('open');
+    await findings.found('op', 'open', 'daily-20261204_130000');
+    expect(await findings.of('op')).toEqual({ found: 'daily-20261204_130000' });
+    // A second start (a replayed mutation) leaves the finding as it is.
+    await findings.started('op');
+    expect(await findings.of('op')).toEqual({ found: 'daily-20261204_130000' });
+  });
+
+  it('writes nothing for an operation no create marked (an id made up, or older than the marks)', async () => {
+    const store = new MemoryStore();
+    const findings = new CreateFindings(store);
+    expect(await findings.of('made-up')).toBe('unmarked');
+    await findings.found('made-up', 'unmarked', 'daily-20261204_130000');
+    expect(await store.get('made-up')).toBeUndefined();
+  });
+
+  it('never throws, and reads a store that fails as unmarked', async () => {
+    const failing = Object.assign(Object.create(new MemoryStore()) as KeyValueStore, {
+      get: () => Promise.reject(new Error('down')),
+      set: () => Promise.reject(new Error('down')),
+      setIfAbsent: () => Promise.reject(new Error('down')),
+    });
+    const findings = new CreateFindings(failing);
+    await findings.started('op');
+    await findings.found('op', 'open', 'daily-1');
+    expect(await findings.of('op')).toBe('unmarked');
+  });
+
+  it('reads a value of another shape as a mark, and an empty finding as none', () => {
+    expect(findingOf('found:daily-1')).toEqual({ found: 'daily-1' });
+    expect(findingOf('found:')).toBe('open');
+    expect(findingOf(42)).toBe('open');
+    expect(findingOf(undefined)).toBe('unmarked');
+    expect(findingOf(null)).toBe('unmarked');
+  });
+
+  it('keeps its keys as long as operations are followed, never longer', () => {
+    expect(CREATE_FINDING_KEPT_MS).toBe(FINISH_TIME_KEPT_MS);
+  });
+});
