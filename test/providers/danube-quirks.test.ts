@@ -88,8 +88,10 @@ describe('danube: quirks', () => {
     simulator.revokeTask(revoked.data!.createBackup.operation.providerOperationId);
     expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id: revoked.data!.createBackup.operation.id })).data?.operation).toMatchObject({ status: 'FAILED', error: 'the task was revoked' });
     const forgotten = await create(9);
+    // Forgotten before it ran: its backup still reads pending, so the create may yet finish
+    // (danube-forgotten-create.test.ts follows forgotten creates to their ends).
     simulator.forgetTask(forgotten.data!.createBackup.operation.providerOperationId);
-    expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id: forgotten.data!.createBackup.operation.id })).data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no longer knows') });
+    expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: forgotten.data!.createBackup.operation.id })).data?.operation).toMatchObject({ status: 'RUNNING', error: null });
     simulator.asyncDelayMs = 100;
   });
 

@@ -7,7 +7,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
-import { isBackupName, lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
+import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
@@ -279,9 +279,11 @@ export class DanubeAdapter extends BaseAdapter {
    * "404 {"detail":"Task does not exist (anymore)"}" (esdc-ce's task status): Danube keeps a
    * task's result for a while and then forgets it, its work done either way. A delete is judged
    * by whether its backup (name and disk) is gone, or still pending, which a backup reads while
-   * it is being deleted; a create's or a restore's outcome leaves nothing to tell it by.
+   * it is being deleted; a create by the backups of its definition and disk made since it began
+   * (forgottenCreate); a restore's outcome leaves nothing to tell it by.
    */
   private async forgotten(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
+    if (ref.kind === 'CREATE_BACKUP') return this.forgottenCreate(ref, taskId, scope);
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       // A list that failed tells nothing: the poll fails as it, and the next one asks again.
@@ -295,6 +297,33 @@ export class DanubeAdapter extends BaseAdapter {
       }
     }
     return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
+  }
+
+  /**
+   * A failed create leaves no backup (esdc-ce deletes its record, api/vm/backup/tasks.py
+   * `_vm_backup_cb_failed`), so one backup of the definition and disk made since the mark is
+   * the create's, done once it no longer reads pending. None leaves nothing to confirm it by;
+   * several (the definition ran again) may or may not hold the create's, and which cannot be
+   * told: neither is guessed. Operation ids without a mark (made before it, or whose list read
+   * failed) have no lookup.
+   */
+  private async forgottenCreate(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
+    const lookup = lookupOf(ref.token);
+    if (!lookup || !ref.instanceNativeId) return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
+    // A list that failed tells nothing: the poll fails as it, and the next one asks again.
+    const since = backupsSinceMark(await this.backupRowsOf(ref.instanceNativeId, scope), lookup);
+    // Still being made (the create's, or a run beside it): a later poll judges it done.
+    if (since.some(isPending)) return this.operation(ref, 'RUNNING', taskId);
+    if (since.length === 1) return this.operation({ ...ref, backupNativeId: backupNameOf(since[0]!) }, 'SUCCEEDED', taskId);
+    if (since.length === 0) {
+      return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and no backup of its definition and disk made since the create began is listed: the create could not be confirmed');
+    }
+    return this.operation(
+      ref,
+      'FAILED',
+      taskId,
+      `the provider no longer knows this task, and ${since.length} backups of its definition and disk were made since the create began: whether one of them is the create's cannot be told`,
+    );
   }
 
   private hostnameOf(backup: Backup): string {

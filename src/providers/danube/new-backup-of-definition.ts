@@ -85,6 +85,9 @@ export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionLo
   return since.length === 1 ? backupNameOf(since[0]!) : null;
 }
 
+/** "`status` is an integer: 1 ok, 2 pending, 3 restore, 4 lost": pending while the backup is being made (or deleted). */
+export const isPending = (row: Row): boolean => Number(row.status) === 2;
+
 /** A row's name where it is a backup name: a provider's string is not passed on otherwise. */
 export const backupNameOf = (row: Row): string | null => (typeof row.name === 'string' && isBackupName(row.name) ? row.name : null);
 
