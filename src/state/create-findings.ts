@@ -15,15 +15,19 @@ export const CREATE_FINDINGS_STORE_WAIT_MS = 250;
 
 const OPEN = 'open';
 const FOUND = 'found:';
+const SUCCEEDED = 'succeeded';
+const FAILED = 'failed:';
 
 /**
  * What the store says of a create: `open` when a create of this gateway
- * (any replica sharing the store) started it and no read has found its
- * backup yet, `{ found }` once one has, `unmarked` when nothing is stored
- * (an operation id made up, one older than the marks, a mark evicted or
- * expired) or the store did not answer in time.
+ * (any replica sharing the store) started it and no read has seen it end,
+ * `{ found }` once one has found its backup, `succeeded` when one saw it
+ * succeed without finding its backup (a later read may still find it),
+ * `{ failed }` with the error a read saw it fail with, `unmarked` when
+ * nothing is stored (an operation id made up, one older than the marks, a
+ * mark evicted or expired) or the store did not answer in time.
  */
-export type Finding = 'open' | 'unmarked' | { readonly found: string };
+export type Finding = 'open' | 'unmarked' | 'succeeded' | { readonly found: string } | { readonly failed: string };
 
 /**
  * The backup a create's operation found, for providers whose finished
@@ -31,7 +35,9 @@ export type Finding = 'open' | 'unmarked' | { readonly found: string };
  * (Danube: "the one backup of the definition made since the create began"
  * stops being one once the definition runs again). Once found it is
  * remembered under the operation's key, so every later read, on every
- * replica, names the same backup.
+ * replica, names the same backup. How the create ended is remembered too:
+ * once the provider forgets the task only that list is left to judge it
+ * by, and a failed create would read as done by the definition's next run.
  *
  * Only a create writes a new key (its mark, `started`): an operation id is
  * the client's to make up, and reads of made-up ids would fill the store
@@ -50,10 +56,23 @@ export class CreateFindings {
     return findingOf(await withinMs(this.store.get<unknown>(key), CREATE_FINDINGS_STORE_WAIT_MS));
   }
 
-  /** Records the backup a read found, when `finding` (read before it) was the create's mark. */
+  /** Records the backup a read found, when `finding` (read before it) was the create's mark, or its success without a backup. */
   async found(key: string, finding: Finding, backupName: string): Promise<void> {
-    if (finding !== 'open') return;
-    await withinMs(this.store.set(key, `${FOUND}${backupName}`, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+    if (finding === 'open' || finding === SUCCEEDED) await this.record(key, `${FOUND}${backupName}`);
+  }
+
+  /** Records that a read saw the create succeed without finding its backup, over its mark only. */
+  async succeeded(key: string, finding: Finding): Promise<void> {
+    if (finding === 'open') await this.record(key, SUCCEEDED);
+  }
+
+  /** Records the error a read saw the create fail with, over its mark only. */
+  async failed(key: string, finding: Finding, error: string): Promise<void> {
+    if (finding === 'open') await this.record(key, `${FAILED}${error}`);
+  }
+
+  private async record(key: string, value: string): Promise<void> {
+    await withinMs(this.store.set(key, value, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
   }
 }
 
@@ -64,6 +83,8 @@ export class CreateFindings {
  */
 export function findingOf(stored: unknown): Finding {
   if (stored === undefined || stored === null) return 'unmarked';
-  if (typeof stored === 'string' && stored.length > FOUND.length && stored.startsWith(FOUND)) return { found: stored.slice(FOUND.length) };
-  return 'open';
+  if (typeof stored !== 'string') return 'open';
+  if (stored.length > FOUND.length && stored.startsWith(FOUND)) return { found: stored.slice(FOUND.length) };
+  if (stored.startsWith(FAILED)) return { failed: stored.slice(FAILED.length) };
+  return stored === SUCCEEDED ? SUCCEEDED : 'open';
 }

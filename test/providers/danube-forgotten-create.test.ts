@@ -57,5 +57,28 @@ describe('danube: a create whose task Danube has forgotten', () => {
     expect(operation?.error).toMatch(/no longer knows this task, and 2 backups of its definition and disk were made since the create began/);
     expect(operation?.backup).toBeNull();
   });
+  it("stays FAILED with the task's own error when a read saw it fail, though the definition's next run is listed since", async () => {
+    const node = nodes[6]!;
+    simulator.failNextTask = 'zfs send failed';
+    const { id, taskId } = await startCreate(ask, node, 'failed-seen');
+    simulator.tasks.get(taskId)!.doneAt = 0;
+    const failed = { status: 'FAILED', error: 'zfs send failed', backup: null };
+    expect(await read(ask, id)).toEqual(failed);
+    // One backup of the definition made since the create began, but not by it.
+    runDailyAgain(simulator, node);
+    simulator.forgetTask(taskId);
+    expect(await read(ask, id)).toEqual(failed);
+  });
+
+  it('stays SUCCEEDED, naming none, when a read saw it succeed beside another run of the definition', async () => {
+    const node = nodes[7]!;
+    const { id, taskId } = await startCreate(ask, node, 'crowded-seen');
+    runDailyAgain(simulator, node);
+    simulator.tasks.get(taskId)!.doneAt = 0;
+    const succeeded = { status: 'SUCCEEDED', error: null, backup: null };
+    expect(await read(ask, id)).toEqual(succeeded);
+    simulator.forgetTask(taskId);
+    expect(await read(ask, id)).toEqual(succeeded);
+  });
 });
 

@@ -16,11 +16,31 @@ describe('CreateFindings', () => {
     expect(await findings.of('op')).toEqual({ found: 'daily-20261204_130000' });
   });
 
+  it("remembers how a create ended: a failure or a success without a backup over its mark only, a backup over a success too", async () => {
+    const findings = new CreateFindings(new MemoryStore());
+    await findings.started('failed');
+    await findings.failed('failed', 'open', 'zfs send failed');
+    expect(await findings.of('failed')).toEqual({ failed: 'zfs send failed' });
+    await findings.found('failed', { failed: 'zfs send failed' }, 'daily-1');
+    expect(await findings.of('failed')).toEqual({ failed: 'zfs send failed' });
+    await findings.started('unnamed');
+    await findings.succeeded('unnamed', 'open');
+    expect(await findings.of('unnamed')).toBe('succeeded');
+    await findings.failed('unnamed', 'succeeded', 'late');
+    expect(await findings.of('unnamed')).toBe('succeeded');
+    await findings.found('unnamed', 'succeeded', 'daily-2');
+    expect(await findings.of('unnamed')).toEqual({ found: 'daily-2' });
+    await findings.succeeded('unnamed', { found: 'daily-2' });
+    expect(await findings.of('unnamed')).toEqual({ found: 'daily-2' });
+  });
+
   it('writes nothing for an operation no create marked (an id made up, or older than the marks)', async () => {
     const store = new MemoryStore();
     const findings = new CreateFindings(store);
     expect(await findings.of('made-up')).toBe('unmarked');
     await findings.found('made-up', 'unmarked', 'daily-20261204_130000');
+    await findings.succeeded('made-up', 'unmarked');
+    await findings.failed('made-up', 'unmarked', 'zfs send failed');
     expect(await store.get('made-up')).toBeUndefined();
   });
 
@@ -39,6 +59,9 @@ describe('CreateFindings', () => {
   it('reads a value of another shape as a mark, and an empty finding as none', () => {
     expect(findingOf('found:daily-1')).toEqual({ found: 'daily-1' });
     expect(findingOf('found:')).toBe('open');
+    expect(findingOf('succeeded')).toBe('succeeded');
+    expect(findingOf('failed:')).toEqual({ failed: '' });
+    expect(findingOf('failed:the task was revoked')).toEqual({ failed: 'the task was revoked' });
     expect(findingOf(42)).toBe('open');
     expect(findingOf(undefined)).toBe('unmarked');
     expect(findingOf(null)).toBe('unmarked');

@@ -224,17 +224,27 @@ export class DanubeAdapter extends BaseAdapter {
     const taskId = ref.token[0];
     const unnamedCreate = ref.kind === 'CREATE_BACKUP' && ref.backupNativeId === null;
     const finding: Finding = unnamedCreate ? await this.createFindings.of(findingKey(ref)) : 'unmarked';
+    // An earlier read saw the create end: the list may since hold the definition's next backup
+    // beside its own (or instead of it), and the task may be forgotten.
+    if (typeof finding === 'object' && 'failed' in finding) return { ...this.operation(ref, 'FAILED', taskId || null, finding.failed), backupKeyExtra: keyExtraOf(ref) };
     if (typeof finding === 'object' && isBackupName(finding.found)) {
-      // An earlier read found it: the list may since hold the definition's next backup beside it,
-      // and the task may be forgotten. A finding is only written once the create succeeded.
       return { ...this.operation({ ...ref, backupNativeId: finding.found }, 'SUCCEEDED', taskId || null), backupKeyExtra: keyExtraOf(ref) };
     }
     // A create done at once whose backup was not listed when it answered: looked up again.
-    const operation = taskId ? await this.pollTask(ref, taskId, scope) : this.operation(ref, 'SUCCEEDED');
+    const operation = taskId ? await this.pollTask(ref, taskId, scope, finding) : this.operation(ref, 'SUCCEEDED');
     const found = unnamedCreate && !taskId ? await this.newBackupOf(ref, scope) : operation.backupNativeId;
-    if (unnamedCreate && found) await this.createFindings.found(findingKey(ref), finding, found);
     // The backup's disk goes with it either way: without it a create that finished at once named no backup.
-    return { ...operation, backupNativeId: found, backupKeyExtra: keyExtraOf(ref) };
+    const read = { ...operation, backupNativeId: found, backupKeyExtra: keyExtraOf(ref) };
+    if (unnamedCreate) await this.remember(ref, finding, read);
+    return read;
+  }
+
+  /** How a read saw an unnamed create end, for the reads after it (CreateFindings); nothing while it runs. */
+  private async remember(ref: OperationRef, finding: Finding, read: Operation): Promise<void> {
+    const key = findingKey(ref);
+    if (read.backupNativeId !== null) await this.createFindings.found(key, finding, read.backupNativeId);
+    else if (read.status === 'SUCCEEDED') await this.createFindings.succeeded(key, finding);
+    else if (read.status === 'FAILED') await this.createFindings.failed(key, finding, read.error ?? '');
   }
 
   /**
@@ -260,7 +270,7 @@ export class DanubeAdapter extends BaseAdapter {
     return this.getOperation(ref, scope);
   }
 
-  private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
+  private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
     try {
       const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status', scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
@@ -270,7 +280,7 @@ export class DanubeAdapter extends BaseAdapter {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
       if (code === 'HTTP_410') return this.operation(ref, 'FAILED', taskId, 'the task was revoked');
       if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return this.operation(ref, 'FAILED', taskId, (error as Error).message);
-      if ((error as { code?: string }).code === 'NOT_FOUND') return this.forgotten(ref, taskId, scope);
+      if ((error as { code?: string }).code === 'NOT_FOUND') return this.forgotten(ref, taskId, scope, finding);
       throw error;
     }
   }
@@ -282,8 +292,8 @@ export class DanubeAdapter extends BaseAdapter {
    * it is being deleted; a create by the backups of its definition and disk made since it began
    * (forgottenCreate); a restore's outcome leaves nothing to tell it by.
    */
-  private async forgotten(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
-    if (ref.kind === 'CREATE_BACKUP') return this.forgottenCreate(ref, taskId, scope);
+  private async forgotten(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
+    if (ref.kind === 'CREATE_BACKUP') return this.forgottenCreate(ref, taskId, scope, finding);
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       // A list that failed tells nothing: the poll fails as it, and the next one asks again.
@@ -305,9 +315,12 @@ export class DanubeAdapter extends BaseAdapter {
    * the create's, done once it no longer reads pending. None leaves nothing to confirm it by;
    * several (the definition ran again) may or may not hold the create's, and which cannot be
    * told: neither is guessed. Operation ids without a mark (made before it, or whose list read
-   * failed) have no lookup.
+   * failed) have no lookup. A create an earlier read saw succeed without telling its backup
+   * stays SUCCEEDED, its backup still untold (one that failed, or whose backup was found, is
+   * answered from its finding before the task is asked for).
    */
-  private async forgottenCreate(ref: OperationRef, taskId: string, scope: UpstreamScope): Promise<Operation> {
+  private async forgottenCreate(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
+    if (finding === 'succeeded') return this.operation(ref, 'SUCCEEDED', taskId);
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
     // A list that failed tells nothing: the poll fails as it, and the next one asks again.
