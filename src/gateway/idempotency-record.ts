@@ -12,7 +12,8 @@ export type IdempotencyRecord<T> =
    * `claim`: this claim's own, so one given up can be released without touching another's.
    * `lease`: its request renews `live:<claim>` while it runs (older versions' claims have none).
    */
-  | { fingerprint: string; state: 'pending'; claim?: string; lease?: true }
+  | { fingerprint: string; state: 'pending'; claim?: string; lease?: undefined }
+  | { fingerprint: string; state: 'pending'; claim: string; lease: true }
   | { fingerprint: string; state: 'done'; result: T }
   | { fingerprint: string; state: 'failed'; failure: KeptFailure };
 

@@ -214,7 +214,7 @@ export class Idempotency {
       if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
-      if (record?.state === 'pending' && record.lease === true && record.claim !== undefined && Date.now() >= liveLookAt) {
+      if (record?.state === 'pending' && record.lease === true && Date.now() >= liveLookAt) {
         if (!(await this.isLive(record.claim))) throw abandonedClaim();
         liveLookAt = Date.now() + this.leaseMs / 3;
       }

@@ -178,6 +178,37 @@ describe('idempotency records in a store that fails or stops answering', () => {
     expect(retry.calls).toHaveLength(0);
   });
 
+  it('a record that could not be written is sent again until the store takes it: a retry then gets the first answer', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const { store, idempotency } = setup();
+    store.failing.add('set');
+    expect(await idempotency.run('c', 'k', 'op', {}, counted({ operation: 'op-1' }).act)).toEqual({ operation: 'op-1' });
+    // The store is back: the next resend (every second) lands the record.
+    store.failing.delete('set');
+    await vi.advanceTimersByTimeAsync(1_000);
+    const retry = counted({ operation: 'op-2' });
+    const answer = idempotency.run('c', 'k', 'op', {}, retry.act);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await answer).toEqual({ operation: 'op-1' });
+    expect(retry.calls).toHaveLength(0);
+  });
+
+  it('a release that could not be sent after a refusal is sent again until it lands: the retry then acts', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const { store, idempotency } = setup();
+    store.failing.add('delete');
+    const refusal = new GatewayError('NOT_FOUND', 'no such backup');
+    await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(refusal))).rejects.toBe(refusal);
+    // Later, the release is the claim's own (deleteIfEqual), sent once the store answers again.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.sent.filter((method) => method === 'deleteIfEqual')).toHaveLength(1);
+    const retry = counted('retry');
+    const answer = idempotency.run('c', 'k', 'op', {}, retry.act);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await answer).toBe('retry');
+    expect(retry.calls).toHaveLength(1);
+  });
+
   it('a record write not answered in time after the mutation acted answers once the wait is over', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
     const { store, errors, idempotency } = setup();

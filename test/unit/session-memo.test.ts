@@ -74,8 +74,10 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(attempts).toBe(2);
     await expect(session.token({ requestId: 'g' })).rejects.toMatchObject(told(30));
     expect(attempts).toBe(2);
+    // Well past the hold, nothing is held (never a negative time left).
+    now += REFUSED_LOGIN_HELD_MS + 5_000;
+    expect(session.refusalHeldMs()).toBe(0);
     // Put right in the panel: the next try after the hold logs in, and nothing is held any more.
-    now += REFUSED_LOGIN_HELD_MS;
     expect(await session.token({ requestId: 'h' })).toBe('session-after');
     expect(attempts).toBe(3);
     expect(session.refusalHeldMs()).toBe(0);
@@ -99,12 +101,13 @@ describe('SharedSession (one login per provider account, renewed when the provid
   it('holds a refusal no longer than REFUSED_LOGIN_HELD_MS when the clock is set back meanwhile (NTP stepping an hour back)', async () => {
     let now = 1_000_000_000;
     let attempts = 0;
-    const refused = providerError('p', "provider p refused the gateway's login", 'HTTP_401');
+    const refused = refusedLogin(providerError('p', "provider p refused the gateway's login", 'HTTP_401'));
     const session = new SharedSession(() => (++attempts === 1 ? Promise.reject(refused) : Promise.resolve('session-after')), () => now);
-    await expect(session.token({ requestId: 'a' })).rejects.toBe(refused);
-    await settle();
+    await expect(session.token({ requestId: 'a' })).rejects.toMatchObject({ code: 'PROVIDER_ERROR', details: { retryAfterSeconds: 30 } });
+    expect(session.refusalHeldMs()).toBe(REFUSED_LOGIN_HELD_MS);
     // The clock steps back an hour: the hold's end is now an hour and a half minute away by it.
     now -= 3_600_000;
+    expect(session.refusalHeldMs()).toBe(0);
     expect(await session.token({ requestId: 'b' })).toBe('session-after');
     expect(attempts).toBe(2);
   });
