@@ -24,7 +24,13 @@ export interface SweepResult {
 const COUNT_FIELDS: ReadonlyArray<keyof ProtectionCounts> = ['instances', 'protected', 'stale', 'unprotected', 'unknown'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+const isTime = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+/**
+ * A count of instances: a whole number, 0 or more. Another writer's -3 or 2.5
+ * was exported as it stood, and carried on as last-known counts while the
+ * account failed (`InstancesUnprotected` summing it).
+ */
+const isCount = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
 const isCounts = (value: unknown): boolean => isRecord(value) && COUNT_FIELDS.every((field) => isCount(value[field]));
 
 /**
@@ -36,9 +42,9 @@ const isCounts = (value: unknown): boolean => isRecord(value) && COUNT_FIELDS.ev
  * none of the gateway's metrics until the next sweep replaced it.
  */
 export function isSweepResult(value: unknown): value is SweepResult {
-  if (!isRecord(value) || !isCount(value.finishedAt) || !isCount(value.seconds)) return false;
+  if (!isRecord(value) || !isTime(value.finishedAt) || !isTime(value.seconds)) return false;
   const { providers, failedProviders } = value;
   if (!Array.isArray(providers) || !Array.isArray(failedProviders)) return false;
   if (!failedProviders.every((id) => typeof id === 'string')) return false;
-  return providers.every((provider: unknown) => isRecord(provider) && typeof provider.id === 'string' && isCounts(provider.counts) && (provider.readAt === undefined || isCount(provider.readAt)));
+  return providers.every((provider: unknown) => isRecord(provider) && typeof provider.id === 'string' && isCounts(provider.counts) && (provider.readAt === undefined || isTime(provider.readAt)));
 }

@@ -43,4 +43,17 @@ describe('a sweep result read from the shared store', () => {
     expect(isSweepResult({ ...result, providers: [{ id: 'a', counts: { ...counts, [field]: '1' } }] })).toBe(false);
     expect(isSweepResult({ ...result, providers: [{ id: 'a', counts: { ...counts, [field]: Number.NaN } }] })).toBe(false);
   });
+
+  it.each(['instances', 'protected', 'stale', 'unprotected', 'unknown'])('is none when a provider’s %s count is negative, fractional or past a safe integer (another writer’s)', (field) => {
+    for (const odd of [-1, -0.5, 2.5, 2 ** 53, Number.POSITIVE_INFINITY]) {
+      expect(isSweepResult({ ...result, providers: [{ id: 'a', counts: { ...counts, [field]: odd } }] }), String(odd)).toBe(false);
+    }
+    expect(isSweepResult({ ...result, providers: [{ id: 'a', counts: { ...counts, [field]: 0 } }] })).toBe(true);
+    expect(isSweepResult({ ...result, providers: [{ id: 'a', counts: { ...counts, [field]: 2 ** 53 - 1 } }] })).toBe(true);
+  });
+
+  it('takes fractional seconds and times (a sweep lasts 0.25 s), and negative ones are not counts', () => {
+    expect(isSweepResult({ ...result, seconds: 0.001, finishedAt: 1_700_000_000_000.5 })).toBe(true);
+    expect(isSweepResult({ ...result, providers: [{ id: 'a', counts, readAt: 1_700_000_000_000.5 }] })).toBe(true);
+  });
 });
