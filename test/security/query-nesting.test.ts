@@ -12,6 +12,23 @@ const fragmentChain = (links: number) =>
   `{ ...F0 } ${Array.from({ length: links }, (_, index) => `fragment F${index} on Query { ...F${index + 1} }`).join(' ')} fragment F${links} on Query { __typename }`;
 
 /**
+ * `gadgets` two-fragment cycles (A_i and X_i spreading each other), each A_i starting a chain of
+ * `links` that ends in the next gadget's X: defined last gadget first, so a walk in definition
+ * order meets each gadget's chain short, while the operation's spread of X0 leads through all of them.
+ */
+function chainHiddenByCycles(gadgets: number, links: number): string {
+  const fragments: string[] = [];
+  for (let gadget = gadgets - 1; gadget >= 0; gadget--) {
+    fragments.push(`fragment A${gadget} on Query { ...X${gadget} ...L${gadget}_0 }`, `fragment X${gadget} on Query { ...A${gadget} }`);
+    for (let link = 0; link < links; link++) {
+      const next = link + 1 < links ? `...L${gadget}_${link + 1}` : gadget + 1 < gadgets ? `...X${gadget + 1}` : '__typename';
+      fragments.push(`fragment L${gadget}_${link} on Query { ${next} }`);
+    }
+  }
+  return `{ ...X0 } ${fragments.join(' ')}`;
+}
+
+/**
  * graphql-js parses, and graphql-jit compiles, nested values by recursion. Within the
  * default token limit, lists 2,000 deep ran the compiler out of stack: an internal error
  * over HTTP (500, logged as the gateway's fault) and the WebSocket closed with 4500; 2,400
@@ -84,6 +101,25 @@ describe('the nesting limit, over HTTP and WebSocket', () => {
     const cycle = `{ ...F0 } ${Array.from({ length: 150 }, (_, index) => `fragment F${index} on Query { ...F${(index + 1) % 150} }`).join(' ')}`;
     expect((await harness.gql(cycle)).errors?.[0]?.message).toBe(FRAGMENT_CHAIN_REFUSAL);
     expect((await harness.gql('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }')).errors?.[0]?.message).toMatch(/^Cannot spread fragment "A" within itself/);
+    const levels = harness.logs.map((line) => (JSON.parse(line) as { level: number }).level);
+    expect(levels.filter((level) => level >= 50)).toEqual([]);
+  });
+
+  it('refuses a long chain hidden behind fragment cycles: graphql-armor\'s depth rule followed it by recursion (500)', async () => {
+    // 60 gadgets of 52 links each: no chain past 52 in definition order, 3,120 from the operation.
+    const hidden = chainHiddenByCycles(60, 50);
+    const answer = await harness.gql(hidden);
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([{ message: FRAGMENT_CHAIN_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }]);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      expect(await wsRun(client, hidden)).toEqual({ errors: [{ message: FRAGMENT_CHAIN_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }], refused: true });
+    } finally {
+      await client.dispose();
+    }
+    // Too few fragments for a long chain: the cycle is validation's to name.
+    const few = await harness.gql(chainHiddenByCycles(2, 10));
+    expect(few.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(/^Cannot spread fragment "[AX]\d" within itself/));
     const levels = harness.logs.map((line) => (JSON.parse(line) as { level: number }).level);
     expect(levels.filter((level) => level >= 50)).toEqual([]);
   });

@@ -35,7 +35,11 @@ function spreadsOf(document: DocumentNode): Map<string, string[]> {
 /**
  * QUERY_TOO_COMPLEX when a chain of fragment spreads is longer than MAX_FRAGMENT_CHAIN; null
  * otherwise. Walked with a stack of its own; a spread back into the chain (a cycle) is left to
- * validation, which names it.
+ * validation, which names it, when the document has too few fragments for any chain to be long.
+ * The longest chain each fragment starts is exact only without cycles: a fragment walked while
+ * its cycle partner was on the stack is remembered too short, and gadgets of two-fragment
+ * cycles hid a chain of 3,000 links from it that graphql-armor's depth rule, starting from the
+ * operation, then followed by recursion (HTTP 500).
  */
 export function fragmentChainRefusal(document: DocumentNode): GraphQLError | null {
   const spreads = spreadsOf(document);
@@ -43,6 +47,7 @@ export function fragmentChainRefusal(document: DocumentNode): GraphQLError | nul
   /** The longest chain from each fragment, links counted. */
   const longest = new Map<string, number>();
   const onChain = new Set<string>();
+  let cyclic = false;
   for (const root of spreads.keys()) {
     if (longest.has(root)) continue;
     const chain: Array<{ name: string; next: number }> = [{ name: root, next: 0 }];
@@ -53,6 +58,7 @@ export function fragmentChainRefusal(document: DocumentNode): GraphQLError | nul
       if (top.next < children.length) {
         const child = children[top.next] as string;
         top.next += 1;
+        if (onChain.has(child)) cyclic = true;
         if (spreads.has(child) && !longest.has(child) && !onChain.has(child)) {
           onChain.add(child);
           chain.push({ name: child, next: 0 });
@@ -67,5 +73,6 @@ export function fragmentChainRefusal(document: DocumentNode): GraphQLError | nul
       longest.set(top.name, length);
     }
   }
-  return null;
+  // With a cycle, a chain can be as long as there are fragments, whatever `longest` says.
+  return cyclic && spreads.size > MAX_FRAGMENT_CHAIN ? refusal() : null;
 }
