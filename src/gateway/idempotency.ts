@@ -235,7 +235,12 @@ export class Idempotency {
     this.store.set(liveKey(pending.claim), 1, this.leaseMs).catch(() => undefined);
     const claim = this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, pending, IDEMPOTENCY_TTL_MS);
     try {
-      return (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) ? pending : null;
+      if (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) return pending;
+      // A waiting retry claims at each look, some 130 in its minute: each left a live key of a claim
+      // never held, and in memory they shared the records' entries, evicting answers kept for 24 h
+      // (a retry of one of those then acted again).
+      this.store.delete(liveKey(pending.claim)).catch(() => undefined);
+      return null;
     } catch (error) {
       this.onStoreError(error);
       // Sent now, it runs after the claim wherever that lands (a stalled Redis runs both when it

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { UpstreamFailure, UpstreamNotSent } from '../../src/upstream/deadline.js';
 import { CLAIM_LEASE_MS, FIRST_LOOK_AFTER_MS, IDEMPOTENCY_TTL_MS, Idempotency, LONGEST_LOOK_AFTER_MS, REPLAYED_FAILURE_NOTE, fingerprint } from '../../src/gateway/idempotency.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
 import { RecordingStore } from './recording-store.js';
 
 function counted<T>(answer: T) {
@@ -249,6 +250,21 @@ describe('idempotency keys', () => {
     expect(reads).toBeLessThan(140);
     expect(liveReads()).toBeGreaterThanOrEqual(6);
     expect(liveReads()).toBeLessThanOrEqual(8);
+  });
+
+  it("a retry waiting on a running first request leaves no entries behind: the records' answers are not evicted", async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    // Room for a few records and their live keys, as idempotencyMaxEntries gives in memory.
+    const idempotency = new Idempotency(new MemoryStore(20));
+    await idempotency.run('c', 'answered', 'op', {}, counted('first answer').act);
+    void idempotency.run('c', 'running', 'op', {}, () => new Promise<string>(() => {}));
+    const waiting = idempotency.run('c', 'running', 'op', {}, counted('x').act).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const again = counted('acted again');
+    expect(await idempotency.run('c', 'answered', 'op', {}, again.act)).toBe('first answer');
+    expect(again.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await waiting;
   });
 
   it('a retry sees a quick first answer within its first looks', async () => {
