@@ -184,17 +184,17 @@ export class Idempotency {
           // The record's fate must not replace the answer: the client is told what the provider said.
           if (mayHaveActed(error)) {
             const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error) };
-            await this.settle(storeKey, () => this.store.set(storeKey, failed, IDEMPOTENCY_TTL_MS));
+            await this.settle(storeKey, claimed, () => this.store.set(storeKey, failed, IDEMPOTENCY_TTL_MS));
           } else {
             // Later, only while the key still holds this claim: never another request's, should the store have lost it meanwhile.
-            await this.settle(storeKey, () => this.store.delete(storeKey), () => this.store.deleteIfEqual(storeKey, claimed));
+            await this.settle(storeKey, claimed, () => this.store.delete(storeKey), () => this.store.deleteIfEqual(storeKey, claimed));
           }
           throw error;
         }
         clearInterval(renewing);
         // The write happened: its answer goes out even if the record cannot be kept now (it is sent again until it lands).
         const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result };
-        await this.settle(storeKey, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
+        await this.settle(storeKey, claimed, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
         return result;
       }
       let stored: unknown;
@@ -215,7 +215,11 @@ export class Idempotency {
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
       if (record?.state === 'pending' && record.lease === true && Date.now() >= liveLookAt) {
-        if (!(await this.isLive(record.claim))) throw abandonedClaim();
+        if (!(await this.isLive(record.claim))) {
+          // The holder deletes its live key once its answer is recorded: the record read before may be older than that.
+          if (await this.stillClaimedBy(storeKey, record.claim)) throw abandonedClaim();
+          continue;
+        }
         liveLookAt = Date.now() + this.leaseMs / 3;
       }
       if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
@@ -271,13 +275,28 @@ export class Idempotency {
     }
   }
 
+  /** Whether the key's record is still `claim`'s pending one. */
+  private async stillClaimedBy(storeKey: string, claim: string): Promise<boolean> {
+    try {
+      const stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
+      return isIdempotencyRecord(stored) && stored.state === 'pending' && stored.claim === claim;
+    } catch (error) {
+      this.onStoreError(error);
+      throw storeUnavailable(error);
+    }
+  }
+
   /**
    * Waits for a record write within IDEMPOTENCY_STORE_WAIT_MS; a failure is reported, never thrown,
    * and the write (or `later`, when given) is sent again until it lands (see `late`).
+   * Once it has landed the claim's live key goes: left for its lease, it took an entry of the
+   * store's as long, and in memory (where expired entries stay until evicted) the records kept
+   * for 24 h had half of `limits.idempotencyMaxEntries`. Left while the write is owed.
    */
-  private async settle(storeKey: string, write: () => Promise<void>, later: () => Promise<void> = write): Promise<void> {
+  private async settle(storeKey: string, claimed: { claim: string }, write: () => Promise<void>, later: () => Promise<void> = write): Promise<void> {
     try {
       await answerWithinMs(write(), IDEMPOTENCY_STORE_WAIT_MS);
+      this.store.delete(liveKey(claimed.claim)).catch(() => undefined);
     } catch (error) {
       this.onStoreError(error);
       this.late.add(storeKey, () => answerWithinMs(later(), IDEMPOTENCY_STORE_WAIT_MS), IDEMPOTENCY_TTL_MS);

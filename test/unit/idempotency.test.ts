@@ -161,6 +161,8 @@ describe('idempotency keys', () => {
       ['set', CLAIM_LEASE_MS],
       ['setIfAbsent', IDEMPOTENCY_TTL_MS],
       ['set', IDEMPOTENCY_TTL_MS],
+      // The live key, once the answer is recorded.
+      ['delete', undefined],
     ]);
   });
 
@@ -265,6 +267,37 @@ describe('idempotency keys', () => {
     expect(again.calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(60_000);
     await waiting;
+  });
+
+  it("a finished request's live key goes with its answer recorded: the records keep the whole of the store's entries", async () => {
+    // Room for ten entries: six answers and six live keys left for their lease evicted the first answer.
+    const idempotency = new Idempotency(new MemoryStore(10));
+    for (let index = 0; index < 6; index++) await idempotency.run('c', `key-${index}`, 'op', {}, counted(`answer ${index}`).act);
+    const again = counted('acted again');
+    expect(await idempotency.run('c', 'key-0', 'op', {}, again.act)).toBe('answer 0');
+    expect(again.calls).toHaveLength(0);
+  });
+
+  it('a retry that finds the live key gone as the answer lands gets the answer, not "stopped"', async () => {
+    let finish: (value: string) => void = () => {};
+    let holder: Promise<string> = Promise.resolve('');
+    class AnswerLandsFirst extends RecordingStore {
+      private landed = false;
+      override async get<T>(key: string): Promise<T | undefined> {
+        // The retry read the claim pending; before its read of the live key, the holder's answer lands and its live key goes.
+        if (key.startsWith('live:') && !this.landed) {
+          this.landed = true;
+          finish('first');
+          await holder;
+        }
+        return super.get<T>(key);
+      }
+    }
+    const idempotency = new Idempotency(new AnswerLandsFirst());
+    holder = idempotency.run('c', 'k', 'op', {}, () => new Promise<string>((resolve) => (finish = resolve)));
+    const second = counted('second');
+    expect(await idempotency.run('c', 'k', 'op', {}, second.act)).toBe('first');
+    expect(second.calls).toHaveLength(0);
   });
 
   it('a retry sees a quick first answer within its first looks', async () => {
