@@ -11,9 +11,12 @@ export const healthz = (_req: Request, res: Response): void => {
  * Each account shows its health as the gateway last saw it and, while not
  * UP, the class of its last failure (dns, refused, reset, tls, timeout,
  * http_5xx, ...): never an address or an error's own text. An account whose
- * login the provider refused cannot be asked either until the refusal's hold
- * ends: it shows `login: "refused"` and the seconds until the login is tried
- * again.
+ * login the provider refused shows `login: "refused"` and the seconds until
+ * the login is tried again, and still counts as one that can be asked: a
+ * refused password is the same on every replica, so taking them out of
+ * rotation routes around nothing, swaps the clients' typed error for a
+ * connection error, and flapped every 30 s (unready during each hold, ready
+ * when it ended, until the next request was refused).
  */
 export function readyz(providers: ProviderSet, isDraining: () => boolean) {
   return (_req: Request, res: Response): void => {
@@ -29,7 +32,7 @@ export function readyz(providers: ProviderSet, isDraining: () => boolean) {
         ...(loginHeldMs > 0 ? { login: 'refused' as const, retryAfterSeconds: Math.ceil(loginHeldMs / 1000) } : {}),
       };
     });
-    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN' && provider.login === undefined);
+    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
   };
 }

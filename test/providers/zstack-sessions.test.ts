@@ -110,7 +110,7 @@ describe('zstack: a refused login', () => {
     });
   });
 
-  it('tells the seconds until the login is tried again, in providerErrors and in /readyz, where the account no longer counts as one that can be asked', async () => {
+  it('tells the seconds until the login is tried again, in providerErrors and in /readyz', async () => {
     const wrongPasswordForZstack = (draft: DraftConfig): DraftConfig => ({
       ...draft,
       providers: draft.providers.map((account) => (account['kind'] === 'zstack' ? { ...account, auth: { accountName: 'admin', password: 'not-the-password-5e0b' } } : account)),
@@ -134,7 +134,7 @@ describe('zstack: a refused login', () => {
       expect(refusal?.retryAfterSeconds).toBeGreaterThanOrEqual(29);
       expect(refusal?.retryAfterSeconds).toBeLessThanOrEqual(30);
 
-      // OnApp still answers: the gateway is ready; the refused account says so and for how long.
+      // The refused account says so and for how long.
       const held = await ready();
       expect(held.status).toBe(200);
       const zstack = held.body.providers.find((account) => account.id === 'zstack-test');
@@ -146,13 +146,14 @@ describe('zstack: a refused login', () => {
     });
   });
 
-  it('leaves the gateway unready when the only account is one whose login is refused (a health check then says what every request would)', async () => {
+  it('keeps the gateway ready when the only account is one whose login is refused: a password is the same on every replica, and clients get the typed error rather than no endpoint', async () => {
     await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ auth: { accountName: 'admin', password: 'not-the-password-9a41' } }) }, async (harness) => {
-      expect((await fetch(`${harness.gateway.url}/readyz`)).status).toBe(200);
       await harness.gql('{ instances(first: 5) { totalCount } }');
       const bare = await fetch(`${harness.gateway.url}/readyz`);
-      expect(bare.status).toBe(503);
-      expect(await bare.json()).toEqual({ status: 'unavailable' });
+      expect(bare.status).toBe(200);
+      expect(await bare.json()).toEqual({ status: 'ready' });
+      const detailed = (await (await fetch(`${harness.gateway.adminUrl}/readyz`)).json()) as { providers: Array<{ login?: string }> };
+      expect(detailed.providers[0]?.login).toBe('refused');
     });
   });
 });
