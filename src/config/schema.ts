@@ -42,7 +42,7 @@ export const limitsSchema = section({
   rateLimit: z.object({ requestsPerSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) }).strict().optional(),
   /**
    * Failed authentications (a missing, malformed or unknown key) one client address may make
-   * within `windowMs`, its /64 sixteen times as many; past them every request and WebSocket
+   * within `windowMs`, its /64 sixteen times as many and its /48 four times its /64's; past them every request and WebSocket
    * connection from it is refused (429, 4429) until the window ends. Guessing keys costs a 401 each.
    */
   authFailures: z
@@ -54,7 +54,8 @@ export const limitsSchema = section({
   idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   /**
    * TCP connections (HTTP and WebSocket) one address may hold open on the public listener, its
-   * /64 sixteen times as many; one more is closed as it is accepted. Trusted proxies are not capped.
+   * /64 sixteen times as many and its /48 four times its /64's; one more is closed as it is
+   * accepted. Trusted proxies are not capped.
    */
   maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).default(256),
   /** WebSocket (graphql-ws) connections open at once, all clients together. */

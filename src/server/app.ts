@@ -56,7 +56,7 @@ const CLOSE_FRAMES_MARGIN_MS = 250;
  * those are: taken at the same moment, the note raced Apollo's own timer.
  */
 const CUT_NOTE_LEAD_MS = 100;
-/** One refused-connection line per address (or /64, when that is what is full) this often, counting those left out. */
+/** One refused-connection line per address (or /64 or /48, when that is what is full) this often, counting those left out. */
 const REFUSAL_LINE_PERIOD_MS = 10_000;
 
 export interface GatewayServerOptions {

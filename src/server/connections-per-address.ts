@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import proxyAddr from 'proxy-addr';
-import { AddressCounts, SUBNET_SHARE, subnetOf } from './address-groups.js';
+import { AddressCounts, type AddressGroupKind, groupOf } from './address-groups.js';
 import { clientKeyOf } from './client-address.js';
 
 export interface ConnectionCapOptions {
-  /** `limits.maxConnectionsPerAddress`: TCP connections one address may hold open (its /64 `SUBNET_SHARE` times as many). */
+  /** `limits.maxConnectionsPerAddress`: TCP connections one address may hold open (its /64 `SUBNET_SHARE` times as many, its /48 `SITE_SHARE` times its /64's). */
   perAddress: number;
   /** `listen.trustedProxies`: a proxy carries many clients' connections and is never capped. */
   trustedProxies: readonly string[];
@@ -15,9 +15,9 @@ export interface ConnectionCapOptions {
 
 export interface ConnectionRefusal {
   remote: string;
-  per: 'address' | 'subnet';
+  per: AddressGroupKind;
   /**
-   * What is over its limit: the address, or its /64 (`2001:db8:1:2:0::/64`). Refusals are told
+   * What is over its limit: the address, or its /64 (`2001:db8:1:2:0::/64`) or /48 (`2001:db8:1::/48`). Refusals are told
    * apart by this, not by `remote`: a host holding a full /64 has a fresh address for each
    * connection, and one log line per address was one line per refused connection.
    */
@@ -60,6 +60,6 @@ export function capConnectionsPerAddress(server: Server, options: ConnectionCapO
 
 /** What a refusal of `remote` by the limit `per` says: which limit, what it counts, how many. */
 export function refusalOf(remote: string, per: ConnectionRefusal['per'], perAddress: number): ConnectionRefusal {
-  if (per === 'address') return { remote, per, group: remote, limit: perAddress };
-  return { remote, per, group: subnetOf(remote) ?? remote, limit: perAddress * SUBNET_SHARE };
+  const { group, limit } = groupOf(remote, per, perAddress);
+  return { remote, per, group, limit };
 }

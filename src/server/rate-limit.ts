@@ -2,10 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
 import { growingLru } from '../state/growing-lru.js';
-import { SUBNET_SHARE, subnetOf } from './address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
 
-/** Clients (or anonymous addresses) whose buckets are remembered; a forgotten one starts full again. */
+/** Clients (or anonymous addresses, /64s or /48s, each kind in a table of its own) whose buckets are remembered; a forgotten one starts full again. */
 const MAX_BUCKETS = 50_000;
 
 interface Bucket {
@@ -42,11 +42,13 @@ export class TokenBuckets {
 /**
  * `limits.rateLimit` shared by every entry point: one bucket per client
  * whichever way it came. Anonymous callers count by address and, for IPv6,
- * their /64 shares `SUBNET_SHARE` buckets' worth as well (see address-groups).
+ * their /64 shares `SUBNET_SHARE` buckets' worth as well and their /48
+ * `SITE_SHARE` /64s' worth (see address-groups).
  */
 export class RateLimiter {
   private readonly buckets: TokenBuckets;
   private readonly subnets: TokenBuckets;
+  private readonly sites: TokenBuckets;
 
   constructor(
     config: NonNullable<LimitsConfig['rateLimit']>,
@@ -54,6 +56,8 @@ export class RateLimiter {
   ) {
     this.buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
     this.subnets = new TokenBuckets(config.requestsPerSecond * SUBNET_SHARE, config.burst * SUBNET_SHARE);
+    const perSite = SUBNET_SHARE * SITE_SHARE;
+    this.sites = new TokenBuckets(config.requestsPerSecond * perSite, config.burst * perSite);
   }
 
   /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. */
@@ -61,10 +65,14 @@ export class RateLimiter {
     const now = this.nowMs();
     if (principal && principal.keyId !== 'anonymous') return wholeSeconds(this.buckets.take(`key:${principal.keyId}`, now));
     const own = this.buckets.take(`ip:${address ?? 'unknown'}`, now);
-    // A refused request spends nothing of its /64: one host over its own rate cannot lock its neighbours out.
+    // A refused request spends nothing of its /64 or /48: one host over its own rate cannot lock its
+    // neighbours out, nor one /64 over its share the rest of its /48.
     if (own > 0) return wholeSeconds(own);
     const subnet = subnetOf(address ?? '');
-    return subnet === null ? 0 : wholeSeconds(this.subnets.take(subnet, now));
+    if (subnet === null) return 0;
+    const ofSubnet = this.subnets.take(subnet, now);
+    if (ofSubnet > 0) return wholeSeconds(ofSubnet);
+    return wholeSeconds(this.sites.take(siteOf(address ?? '') ?? subnet, now));
   }
 }
 

@@ -14,7 +14,7 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import type { ClientAuthenticator } from './auth.js';
-import { AddressCounts, SUBNET_SHARE } from './address-groups.js';
+import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
 import { HeldText } from './held-text.js';
 import { holdsPartialMessage } from './partial-message.js';
 import { pastSendCap } from './send-cap.js';
@@ -126,9 +126,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const states = new WeakMap<WebSocket, ConnectionState>();
   const perClient = new Map<Principal, number>();
   /**
-   * Anonymous callers' connections, by address and, for IPv6, by /64 (16 addresses' worth): a
-   * host holding a /64 took a new address, and 20 more connections, until the total cap was full
-   * and every client, keyed ones too, was refused.
+   * Anonymous callers' connections, by address and, for IPv6, by /64 (16 addresses' worth) and
+   * /48 (4 /64s' worth): a host holding a /64 took a new address, and one holding a /48 a new
+   * /64, and 20 more connections, until the total cap was full and every client, keyed ones
+   * too, was refused.
    */
   const anonymousOpen = new AddressCounts(limits.maxWsConnectionsPerClient);
   let authenticated = 0;
@@ -246,12 +247,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         closeFirmly(socket, CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
         return false;
       }
-      // Anonymous callers share one principal: count them by address (and /64) instead.
+      // Anonymous callers share one principal: count them by address (and /64 and /48) instead.
       const clientKey = isAnonymous(principal) ? address : principal;
       const refusedBy = typeof clientKey === 'string' ? anonymousOpen.take(clientKey) : (perClient.get(clientKey) ?? 0) >= limits.maxWsConnectionsPerClient ? 'client' : null;
       if (refusedBy !== null) {
-        const limit = refusedBy === 'subnet' ? limits.maxWsConnectionsPerClient * SUBNET_SHARE : limits.maxWsConnectionsPerClient;
-        const of = refusedBy === 'subnet' ? "this address's /64" : 'this client';
+        const limit = refusedBy === 'client' ? limits.maxWsConnectionsPerClient : groupOf(address, refusedBy, limits.maxWsConnectionsPerClient).limit;
+        const of = refusedBy === 'client' || refusedBy === 'address' ? 'this client' : GROUP_WORDS[refusedBy];
         logger.warn({ client: principal.name, remote: address, limit, per: refusedBy }, 'WebSocket connection refused: per-client cap');
         closeFirmly(socket, CLOSE_TOO_MANY, `too many connections for ${of} (limit ${limit})`);
         return false;
@@ -349,7 +350,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     // Behind a proxy that is the client's address only when listen.trustedProxies names the proxy.
     const refusedBy = waiting.take(address);
     if (refusedBy !== null) {
-      const [from, limit] = refusedBy === 'address' ? ['this address', MAX_WAITING_PER_ADDRESS] : ["this address's /64", MAX_WAITING_PER_ADDRESS * SUBNET_SHARE];
+      const from = GROUP_WORDS[refusedBy];
+      const { limit } = groupOf(address, refusedBy, MAX_WAITING_PER_ADDRESS);
       logger.warn({ remote: address, limit, per: refusedBy }, 'WebSocket connection refused: too many waiting for connection_init');
       closeFirmly(socket, CLOSE_TOO_MANY, `too many connections waiting for connection_init from ${from} (limit ${limit})`);
       return;

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { ConnectionsAs } from '../helpers/connect-as.js';
 import { eventually, type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
 import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
 
@@ -113,5 +115,52 @@ describe('limits.maxConnectionsPerAddress behind a trusted proxy', () => {
       for (const socket of sockets) socket.destroy();
       await harness.close();
     }
+  });
+});
+
+describe('limits.maxConnectionsPerAddress per IPv6 /64 and /48', () => {
+  let harness: Harness;
+  let connections: ConnectionsAs;
+  const held: Socket[] = [];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withLimits({ maxConnectionsPerAddress: 1 }) });
+    connections = await ConnectionsAs.over(harness.gateway.httpServer);
+  });
+  afterAll(async () => {
+    for (const socket of held.splice(0)) socket.destroy();
+    await connections.close();
+    await harness.close();
+  });
+
+  /** What the gateway answers a query sent on a fresh connection from `address`: the raw answer, '' when closed unread. */
+  const answerFrom = async (address: string): Promise<string> => {
+    const socket = await connections.from(address);
+    const outcome = outcomeOf(socket, 5_000);
+    socket.write(POST(QUERY));
+    return outcome;
+  };
+
+  it("a host taking a fresh /64 of its /48 per connection is closed unread once the /48 holds SITE_SHARE /64s' worth; another /48 is served", async () => {
+    const limit = SUBNET_SHARE * SITE_SHARE;
+    // Before, each /64 of the /48 (65,536 of them) had its own cap: connections without end.
+    for (let n = 1; n <= limit; n++) held.push(await connections.from(`2001:db8:77:${n.toString(16)}:0:0:0:1`));
+    expect(await answerFrom(`2001:db8:77:${(limit + 1).toString(16)}:0:0:0:1`)).toBe('');
+    const line = harness.logs.find((text) => text.includes('"group":"2001:db8:77::/48"'));
+    expect(line).toContain('connection refused: too many open from this address');
+    expect(line).toContain(`"limit":${limit}`);
+    expect(await answerFrom('2001:db8:78:1:0:0:0:1')).toMatch(/^HTTP\/1\.1 200/);
+    // A closed one gives its place back to its /48.
+    const first = held.shift()!;
+    const closed = once(first, 'close');
+    first.destroy();
+    await closed;
+    await eventually(() => answerFrom(`2001:db8:77:${(limit + 2).toString(16)}:0:0:0:1`), (answer) => answer.startsWith('HTTP/1.1 200'));
+  });
+
+  it("a /64 still holds SUBNET_SHARE addresses' worth, each address one", async () => {
+    for (let n = 1; n <= SUBNET_SHARE; n++) held.push(await connections.from(`2001:db8:79:0:0:0:0:${n.toString(16)}`));
+    expect(await answerFrom('2001:db8:79:0:0:0:0:ffff')).toBe('');
+    expect(harness.logs.some((text) => text.includes('"group":"2001:db8:79:0::/64"'))).toBe(true);
+    expect(await answerFrom('2001:db8:79:1:0:0:0:1')).toMatch(/^HTTP\/1\.1 200/);
   });
 });

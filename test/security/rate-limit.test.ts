@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { errorCodes, type Harness, startHarness, withClients, withLimits, withSettings } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
 const KEYS = { first: 'rate-first-key-0123456789', second: 'rate-second-key-0123456789' };
@@ -66,5 +67,34 @@ describe('no rate limit by default', () => {
 
   it('takes many requests in a row', async () => {
     for (let index = 0; index < 20; index++) expect((await harness.gql(QUERY)).status).toBe(200);
+  });
+});
+
+describe('anonymous request rate per IPv6 /48 (limits.rateLimit)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [
+        withLimits({ rateLimit: { requestsPerSecond: 0.01, burst: 1 } }),
+        // Loopback is the proxy, so X-Forwarded-For picks the client address.
+        withSettings({ listen: { host: '127.0.0.1', port: 0, trustedProxies: ['loopback'] } }),
+      ],
+    });
+  });
+  afterAll(() => harness.close());
+
+  const ask = (forwardedFor: string) => harness.gql(QUERY, undefined, { headers: { 'x-forwarded-for': forwardedFor } });
+
+  it("refuses a host taking a fresh /64 of its /48 per request once the /48 spent SITE_SHARE /64s' worth; another /48 is answered", async () => {
+    const limit = SUBNET_SHARE * SITE_SHARE;
+    const statuses: number[] = [];
+    // Before, each /64 of the /48 came with full buckets of its own: every request went.
+    for (let n = 1; n <= limit + 1; n++) statuses.push((await ask(`2001:db8:b0:${n.toString(16)}::1`)).status);
+    expect(statuses.slice(0, limit)).toEqual(Array<number>(limit).fill(200));
+    const refused = await ask(`2001:db8:b0:${(limit + 2).toString(16)}::1`);
+    expect(refused.status).toBe(429);
+    expect(errorCodes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((await ask('2001:db8:b1:1::1')).status).toBe(200);
   });
 });

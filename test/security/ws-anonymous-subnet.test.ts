@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
 import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -60,5 +60,34 @@ describe('anonymous WebSocket connections per client: an IPv6 /64 shares 16 addr
     first.close();
     await closed;
     expect(await connect(harness.gateway.graphqlUrl, '2001:db8:99::1', open)).toBe('ack');
+  });
+});
+
+describe("anonymous WebSocket connections per client: an IPv6 /48 shares SITE_SHARE /64s' worth", () => {
+  let harness: Harness;
+  const open: WebSocket[] = [];
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [
+        withLimits({ maxWsConnectionsPerClient: 1, maxWsConnections: 200 }),
+        (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['loopback'] } }),
+      ],
+    });
+  });
+  afterAll(async () => {
+    for (const socket of open) socket.terminate();
+    await harness.close();
+  });
+
+  it("a host taking a fresh /64 of its /48 per connection is refused (4429) once the /48 holds SITE_SHARE /64s' worth; another /48 connects", async () => {
+    const limit = SUBNET_SHARE * SITE_SHARE;
+    const answers: Array<'ack' | number> = [];
+    for (let n = 1; n <= limit + 2; n++) answers.push(await connect(harness.gateway.graphqlUrl, `2001:db8:a0:${n.toString(16)}::1`, open));
+    // Before, each /64 had its own cap: all connected, and a /48 could take the whole total cap.
+    expect(answers.slice(0, limit)).toEqual(Array<string>(limit).fill('ack'));
+    expect(answers.slice(limit)).toEqual([4429, 4429]);
+    expect(harness.logs.some((line) => line.includes('WebSocket connection refused: per-client cap') && line.includes('"per":"site"') && line.includes(`"limit":${limit}`))).toBe(true);
+    expect(await connect(harness.gateway.graphqlUrl, '2001:db8:a1:1::1', open)).toBe('ack');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressCounts, SUBNET_SHARE, siteOf, subnetOf } from '../../src/server/address-groups.js';
+import { AddressCounts, SITE_SHARE, SUBNET_SHARE, groupOf, groupsOf, siteOf, subnetOf } from '../../src/server/address-groups.js';
 import { clientKeyOf } from '../../src/server/client-address.js';
 
 describe('subnetOf: the /64 an IPv6 client key belongs to', () => {
@@ -66,8 +66,8 @@ describe('AddressCounts: per address, and per /64 at most SUBNET_SHARE addresses
     expect(counts.take(inSubnet(99))).toBeNull();
     expect(counts.take(inSubnet(1))).toBe('subnet');
     counts.take('203.0.113.1');
-    // One address of IPv4 (no /64 kept for it), 16 of IPv6 and their /64.
-    expect(counts.remembered).toBe(1 + SUBNET_SHARE + 1);
+    // One address of IPv4 (no /64 kept for it), 16 of IPv6, their /64 and their /48.
+    expect(counts.remembered).toBe(1 + SUBNET_SHARE + 1 + 1);
     counts.release('203.0.113.1');
     expect(counts.take('203.0.113.1')).toBeNull();
     expect(counts.take('203.0.113.1')).toBe('address');
@@ -79,5 +79,49 @@ describe('AddressCounts: per address, and per /64 at most SUBNET_SHARE addresses
 
   it('shares 16 addresses worth per /64', () => {
     expect(SUBNET_SHARE).toBe(16);
+  });
+});
+
+describe('AddressCounts: per /48 at most SITE_SHARE /64s worth', () => {
+  const inSite = (n: number) => `2001:db8:7:${n.toString(16)}:0:0:0:1`;
+
+  it('refuses a host taking a fresh /64 of its /48 for each once the /48 holds SITE_SHARE /64s worth; another /48 is untouched', () => {
+    const counts = new AddressCounts(2);
+    const limit = 2 * SUBNET_SHARE * SITE_SHARE;
+    const outcomes = Array.from({ length: limit + 1 }, (_, n) => counts.take(inSite(n + 1)));
+    // Before, each /64 had a fresh allowance: a /48 held 65,536 of them, so without end.
+    expect(outcomes.slice(0, limit).every((outcome) => outcome === null)).toBe(true);
+    expect(outcomes[limit]).toBe('site');
+    expect(counts.held('2001:db8:7::/48')).toBe(limit);
+    expect(counts.held(inSite(limit + 1))).toBe(0);
+    expect(counts.take('2001:db8:8:1:0:0:0:1')).toBeNull();
+  });
+
+  it('gives back to the /48 on release, and keeps at most three entries per thing held', () => {
+    const counts = new AddressCounts(1);
+    const limit = SUBNET_SHARE * SITE_SHARE;
+    for (let n = 1; n <= limit; n++) expect(counts.take(inSite(n))).toBeNull();
+    expect(counts.take(inSite(limit + 1))).toBe('site');
+    // Each held one: its address and its /64, and the one /48.
+    expect(counts.remembered).toBe(2 * limit + 1);
+    counts.release(inSite(1));
+    expect(counts.held('2001:db8:7::/48')).toBe(limit - 1);
+    expect(counts.take(inSite(limit + 1))).toBeNull();
+    for (let n = 2; n <= limit + 1; n++) counts.release(inSite(n));
+    expect(counts.remembered).toBe(0);
+  });
+});
+
+describe('groupsOf and groupOf: the limits an address counts in', () => {
+  it('an IPv6 address: itself, its /64 (SUBNET_SHARE times) and its /48 (SITE_SHARE times the /64); IPv4: itself', () => {
+    const address = '2001:db8:7:1:0:0:0:1';
+    expect(groupsOf(address, 3)).toEqual([
+      { by: 'address', group: address, limit: 3 },
+      { by: 'subnet', group: '2001:db8:7:1::/64', limit: 3 * SUBNET_SHARE },
+      { by: 'site', group: '2001:db8:7::/48', limit: 3 * SUBNET_SHARE * SITE_SHARE },
+    ]);
+    expect(groupOf(address, 'site', 3)).toEqual({ by: 'site', group: '2001:db8:7::/48', limit: 3 * SUBNET_SHARE * SITE_SHARE });
+    expect(groupsOf('203.0.113.1', 3)).toEqual([{ by: 'address', group: '203.0.113.1', limit: 3 }]);
+    expect(SITE_SHARE).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
 import { clientKeyOf } from '../../src/server/client-address.js';
 import { refusalOf } from '../../src/server/connections-per-address.js';
 
@@ -14,5 +14,10 @@ describe('refusalOf: what a refused connection is logged (and throttled) under',
     expect(one.group).toBe('2001:db8:77:0::/64');
     expect(other.group).toBe(one.group);
     expect(one.limit).toBe(256 * SUBNET_SHARE);
+  });
+
+  it('a full /48: the /48, with SITE_SHARE times the /64 limit', () => {
+    const refusal = refusalOf(clientKeyOf('2001:db8:77:5::1'), 'site', 256);
+    expect(refusal).toEqual({ remote: clientKeyOf('2001:db8:77:5::1'), per: 'site', group: '2001:db8:77::/48', limit: 256 * SUBNET_SHARE * SITE_SHARE });
   });
 });

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { anonymousWith, type Principal } from '../../src/gateway/principal.js';
-import { SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
 import { RateLimiter, TokenBuckets, rateLimit } from '../../src/server/rate-limit.js';
 
 const keyed = (keyId: string): Principal => ({ name: keyId, keyId, roles: new Set(['viewer']), providers: null });
@@ -53,6 +53,30 @@ describe('RateLimiter', () => {
     for (let request = 0; request < 10 * SUBNET_SHARE; request++) expect(limits.check(anonymous, inSubnet(1))).toBeGreaterThanOrEqual(1);
     for (let n = 2; n <= SUBNET_SHARE; n++) expect(limits.check(anonymous, inSubnet(n)), `neighbour ${n}`).toBe(0);
     expect(limits.check(anonymous, inSubnet(SUBNET_SHARE + 1))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('RateLimiter per /48', () => {
+  const inSite = (n: number) => `2001:db8:7:${n.toString(16)}:0:0:0:1`;
+
+  it('refuses a host taking a fresh /64 of its /48 per request once the /48 spent SITE_SHARE /64s worth of bursts; another /48 is untouched', () => {
+    const limits = limiter(1);
+    const limit = SUBNET_SHARE * SITE_SHARE;
+    const allowed = Array.from({ length: limit + 1 }, (_, n) => limits.check(anonymous, inSite(n + 1)) === 0);
+    // Before, each fresh /64 came with a full bucket of its own: all of them went.
+    expect(allowed.filter(Boolean)).toHaveLength(limit);
+    expect(allowed.at(-1)).toBe(false);
+    expect(limits.check(anonymous, '2001:db8:8:1:0:0:0:1')).toBe(0);
+  });
+
+  it('spends nothing of the /48 on a request its /64 refused: one /64 over its share cannot lock the rest of its /48 out', () => {
+    const limits = limiter(1);
+    const inFirstSubnet = (n: number) => `2001:db8:7:0:0:0:0:${n.toString(16)}`;
+    for (let n = 1; n <= SUBNET_SHARE; n++) expect(limits.check(anonymous, inFirstSubnet(n))).toBe(0);
+    for (let n = SUBNET_SHARE + 1; n <= 20 * SUBNET_SHARE; n++) expect(limits.check(anonymous, inFirstSubnet(n))).toBeGreaterThanOrEqual(1);
+    const left = SUBNET_SHARE * (SITE_SHARE - 1);
+    for (let n = 1; n <= left; n++) expect(limits.check(anonymous, inSite(n)), `request ${n}`).toBe(0);
+    expect(limits.check(anonymous, inSite(left + 1))).toBeGreaterThanOrEqual(1);
   });
 });
 
