@@ -1,7 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import type { LimitsConfig } from '../config/schema.js';
 import { growingLru } from '../state/growing-lru.js';
-import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js';
+import { type AddressGroup, type AddressGroupKind, groupsOf } from './address-groups.js';
 
 /**
  * Addresses, /64s and /48s whose failures are remembered, the least recently seen
@@ -11,13 +11,26 @@ import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js'
  */
 export const MAX_REMEMBERED = 50_000;
 
+/**
+ * The part of the table one /48's failures may fill within a window, whatever
+ * `limits.authFailures.perAddress`. Each failure adds at most two entries (its address
+ * and its /64), so a /48's limit is held to half this share of the table: with
+ * `perAddress` at 1,000 a /48's 64,000 failures from fresh /64s took 128,000 entries and
+ * pushed every other address's count out. At the default limits (1,280 failures per /48)
+ * the share does not bind. Entries of a /48's earlier windows are the least recently
+ * seen and go first: those seen within any window come from at most three of its own, so
+ * one /48 never holds more than 3/16 of what is recent, and never pushes out a count
+ * still running.
+ */
+export const SITE_TABLE_SHARE = 1 / 16;
+
 interface Window {
   startedAt: number;
   failures: number;
 }
 
 /** Which limit holds an address back: its own, its /64's or its /48's. */
-export type HeldBy = 'address' | 'subnet' | 'site';
+export type HeldBy = AddressGroupKind;
 
 export interface Hold {
   by: HeldBy;
@@ -29,22 +42,18 @@ export interface Hold {
   retryAfterSeconds: number;
 }
 
-/** A group an address's failures count in, and what that group may fail within a window. */
-interface Level {
-  by: HeldBy;
-  group: string;
-  limit: number;
-}
-
 /**
  * Failed authentications per client address within a window (`limits.authFailures`).
  * Once an address has failed `perAddress` times (its /64 `SUBNET_SHARE` times as many,
- * its /48 `SITE_SHARE` times its /64's, as address-groups.ts explains), it is held back
+ * its /48 `SITE_SHARE` times its /64's, as address-groups.ts explains, but never more than
+ * `SITE_TABLE_SHARE` of the table), it is held back
  * until the window that began with its first failure ends: at most that many guesses per
  * window, whatever the client's speed. Time is passed in, so the arithmetic is plain.
  */
 export class AuthFailures {
   private readonly windows: LRUCache<string, Window>;
+  /** The most a /48 may fail within a window so that its entries stay within `SITE_TABLE_SHARE` of the table. */
+  private readonly siteCeiling: number;
 
   constructor(
     private readonly settings: LimitsConfig['authFailures'],
@@ -52,6 +61,8 @@ export class AuthFailures {
     maxRemembered = MAX_REMEMBERED,
   ) {
     this.windows = growingLru<string, Window>(maxRemembered);
+    // The /48's own entry, then two per failure; at least one failure, so a /48 can ever fail.
+    this.siteCeiling = Math.max(1, Math.floor((maxRemembered * SITE_TABLE_SHARE - 1) / 2));
   }
 
   /** Why `address` is held back now, or null when its requests may try a key. */
@@ -76,15 +87,9 @@ export class AuthFailures {
     return this.windows.size;
   }
 
-  /** The address, then its /64 and /48 for IPv6, each with its limit. */
-  private levelsOf(address: string): Level[] {
-    const perSubnet = this.settings.perAddress * SUBNET_SHARE;
-    const levels: Level[] = [{ by: 'address', group: address, limit: this.settings.perAddress }];
-    const subnet = subnetOf(address);
-    if (subnet !== null) levels.push({ by: 'subnet', group: subnet, limit: perSubnet });
-    const site = siteOf(address);
-    if (site !== null) levels.push({ by: 'site', group: site, limit: perSubnet * SITE_SHARE });
-    return levels;
+  /** The address, then its /64 and /48 for IPv6, each with its limit (the /48's held to its share of the table). */
+  private levelsOf(address: string): AddressGroup[] {
+    return groupsOf(address, this.settings.perAddress).map((level) => (level.by === 'site' ? { ...level, limit: Math.min(level.limit, this.siteCeiling) } : level));
   }
 
   private count(key: string, now: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
-import { AuthFailures, MAX_REMEMBERED } from '../../src/server/auth-failures.js';
+import { AuthFailures, MAX_REMEMBERED, SITE_TABLE_SHARE } from '../../src/server/auth-failures.js';
 
 /** Failures counted at a time the test sets. */
 function counting(perAddress: number, windowMs: number, maxRemembered?: number) {
@@ -94,5 +94,63 @@ describe('AuthFailures', () => {
     }
     // Its 19 failures are still counted: one more holds it back.
     expect(failures.failed(victim)).toMatchObject({ by: 'address', group: victim });
+  });
+
+  describe('one /48 fills at most SITE_TABLE_SHARE of the table, whatever perAddress', () => {
+    /** Fails from a fresh /64 of 2001:db8:5::/48 each time, as the gateway does (a held-back address is refused unheard), until held back; says how many failed. */
+    const guessUntilHeld = (failures: AuthFailures, from = 0): number => {
+      let failed = 0;
+      for (let n = from; n < from + 0x10000; n++) {
+        const address = `2001:db8:5:${n.toString(16)}:0:0:0:1`;
+        if (failures.holdOn(address) !== null) break;
+        failures.failed(address);
+        failed += 1;
+      }
+      return failed;
+    };
+
+    it('with perAddress 1,000 (a /48 of 64,000 failures, 128,000 entries) the /48 is held back within its share, and another address keeps its count', () => {
+      const { failures } = counting(1_000, 60_000);
+      const victim = '203.0.113.9';
+      for (let n = 1; n < 1_000; n++) failures.failed(victim);
+      const failed = guessUntilHeld(failures);
+      expect(failures.remembered - 1).toBeLessThanOrEqual(MAX_REMEMBERED * SITE_TABLE_SHARE);
+      expect(failed).toBe(Math.floor((MAX_REMEMBERED * SITE_TABLE_SHARE - 1) / 2));
+      expect(failures.holdOn('2001:db8:5:ffff:0:0:0:1')).toMatchObject({ by: 'site', group: '2001:db8:5::/48', limit: failed });
+      expect(failures.failed(victim)).toMatchObject({ by: 'address', group: victim });
+      expect(failures.holdOn('2001:db8:6:1:0:0:0:1')).toBeNull();
+    });
+
+    it('holds at the largest perAddress the config takes, and in a small table too', () => {
+      const { failures } = counting(1_000_000, 60_000, 160);
+      const failed = guessUntilHeld(failures);
+      expect(failed).toBe(4);
+      expect(failures.remembered).toBeLessThanOrEqual(160 * SITE_TABLE_SHARE);
+      // A table too small for a share of even one failure still lets a /48 fail once.
+      const tiny = counting(20, 60_000, 4).failures;
+      expect(guessUntilHeld(tiny)).toBe(1);
+    });
+
+    it('leaves the default limits as they were: a /48 fails 1,280 times per window', () => {
+      const { failures } = counting(20, 60_000);
+      expect(guessUntilHeld(failures)).toBe(20 * SUBNET_SHARE * SITE_SHARE);
+    });
+
+    it("a /48 held to its share in every window, its older entries piling up, never pushes out an address's running count", () => {
+      const windowMs = 60_000;
+      const { clock, failures } = counting(1_000, windowMs, 160);
+      const victim = '203.0.113.9';
+      let from = 0;
+      for (let window = 1; window <= 20; window++) {
+        // The victim's window begins just before the /48's next one and ends just after it.
+        clock.now = window * windowMs - 1;
+        for (let n = 1; n < 1_000; n++) failures.failed(victim);
+        clock.now = window * windowMs;
+        from += guessUntilHeld(failures, from);
+        clock.now = (window + 1) * windowMs - 2;
+        expect(failures.failed(victim), `window ${window}`).toMatchObject({ by: 'address', group: victim });
+      }
+      expect(from).toBe(20 * 4);
+    });
   });
 });
