@@ -40,6 +40,7 @@ import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
+import { bodyErrorAnswer } from './body-errors.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
@@ -286,10 +287,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   // Express's own error page would print a stack: every error answers JSON instead.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    const { status, message, code } = bodyErrorAnswer(error);
     if (status >= 500) logger.error({ err: error }, 'request failed');
-    const message = status === 413 ? 'request body too large' : status < 500 ? 'malformed request body' : 'internal error';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   });
 
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.

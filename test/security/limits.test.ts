@@ -55,6 +55,19 @@ describe('request limits', () => {
     expect(answer.text).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
+  it('says a JSON body in another charset is refused for its charset (415), not that it is malformed', async () => {
+    const post = (headers: Record<string, string>) => fetch(harness.gateway.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query: '{ providers { id } }' }) });
+    const latin1 = await post({ 'content-type': 'application/json; charset=latin1' });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toEqual({
+      errors: [{ message: 'unsupported charset "latin1" in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    const coded = await post({ 'content-type': 'application/json', 'content-encoding': 'compress' });
+    expect(coded.status).toBe(415);
+    expect(await coded.json()).toEqual({ errors: [{ message: 'unsupported content-encoding "compress": send the body as is, or gzip, deflate or br', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect((await post({ 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+  });
+
   it('refuses batched requests and simple cross-site GETs (CSRF prevention)', async () => {
     const batch = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ providers { id } }' }, { query: '{ providers { id } }' }]) });
     expect(batch.status).toBe(400);

@@ -1,0 +1,32 @@
+/** What the gateway answers for an error express or its body parser passed on. */
+export interface BodyErrorAnswer {
+  status: number;
+  message: string;
+  code: 'BAD_USER_INPUT' | 'INTERNAL_SERVER_ERROR';
+}
+
+/** A charset or content coding name as a header may carry one: echoed only in this form. */
+const PLAIN_NAME = /^[a-z0-9][a-z0-9._:+-]{0,39}$/i;
+
+const named = (value: unknown): string => (typeof value === 'string' && PLAIN_NAME.test(value) ? ` "${value.toLowerCase()}"` : '');
+
+/**
+ * The answer for an error from express's body parser (`status`, and `type` naming what
+ * went wrong) or from anything else. Each says what the client must change: a body in
+ * another charset was "malformed request body", though every byte of it may have been
+ * good JSON. A charset or coding is echoed only when it is a plain name (a header is the
+ * client's text); the rest of the parser's message is not, nor anything of a 5xx.
+ */
+export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
+  const { status: rawStatus, type, charset, encoding } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const status = typeof rawStatus === 'number' && rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
+  if (status >= 500) return { status, message: 'internal error', code: 'INTERNAL_SERVER_ERROR' };
+  if (status === 413) return { status, message: 'request body too large', code: 'BAD_USER_INPUT' };
+  if (type === 'charset.unsupported') {
+    return { status, message: `unsupported charset${named(charset)} in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, code: 'BAD_USER_INPUT' };
+  }
+  if (type === 'encoding.unsupported') {
+    return { status, message: `unsupported content-encoding${named(encoding)}: send the body as is, or gzip, deflate or br`, code: 'BAD_USER_INPUT' };
+  }
+  return { status, message: 'malformed request body', code: 'BAD_USER_INPUT' };
+}
