@@ -18,6 +18,7 @@ import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
+import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
 import { nestingGuard } from './nesting-guard.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -188,6 +189,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       metrics.plugin<GraphQLContext>(),
       costLimitPlugin<GraphQLContext>(config.limits),
       errorLogPlugin(pipeline),
+      repeatedErrorsPlugin<GraphQLContext>(),
       // Its own 10 s default would cut a write still running within the configured drain, and the
       // whole drain would outlast the process's own timer, which starts at the signal: the plugin
       // reads its grace when the drain starts (checked by a lifecycle test), so it gets what is left.

@@ -15,6 +15,7 @@ import type { RequestPipeline } from '../graphql/pipeline.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
+import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import { HeldText } from './held-text.js';
 import { holdsPartialMessage } from './partial-message.js';
 import { pastSendCap } from './send-cap.js';
@@ -188,11 +189,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
   const format = (requestId: string, errors: readonly GraphQLError[]) => {
     pipeline.logErrors(requestId, errors);
-    return errors.map((error) => {
-      const formatted = formatGraphQLError(pipeline.formatError, error);
-      options.countError(String(formatted.extensions?.code));
-      return formatted;
-    });
+    return collapseRepeatedErrors(
+      errors.map((error) => {
+        const formatted = formatGraphQLError(pipeline.formatError, error);
+        options.countError(String(formatted.extensions?.code));
+        return formatted;
+      }),
+    );
   };
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
