@@ -239,6 +239,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql.page(req, res) : next()));
   // Before the key check: the page's static files are the same for everyone and carry no data.
   app.get(graphiql.assetRoute, graphiql.asset);
+  // The handlers below are mounted on /graphql, and a mount takes every path under it too:
+  // /graphql/anything was answered as /graphql once its key passed.
+  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
     const address = clientAddressOf(req);
     const hold = authFailures.refusal(address);
@@ -284,9 +287,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       },
     }),
   );
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
-  });
+  app.use(notFound);
   // Express's own error page would print a stack: every error answers JSON instead.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, message, code } = bodyErrorAnswer(error);
@@ -371,6 +372,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       return closing;
     },
   };
+}
+
+function notFound(_req: Request, res: Response): void {
+  res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
 }
 
 function errorBody(error: unknown) {
