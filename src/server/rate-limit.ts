@@ -69,10 +69,11 @@ export class RateLimiter {
     // neighbours out, nor one /64 over its share the rest of its /48.
     if (own > 0) return wholeSeconds(own);
     const subnet = subnetOf(address ?? '');
-    if (subnet === null) return 0;
+    const site = siteOf(address ?? '');
+    if (subnet === null || site === null) return 0;
     const ofSubnet = this.subnets.take(subnet, now);
     if (ofSubnet > 0) return wholeSeconds(ofSubnet);
-    return wholeSeconds(this.sites.take(siteOf(address ?? '') ?? subnet, now));
+    return wholeSeconds(this.sites.take(site, now));
   }
 }
 
