@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SITE_SHARE, SUBNET_SHARE } from '../../src/server/address-groups.js';
+import { MAX_REMEMBERED, SITE_TABLE_SHARE } from '../../src/server/auth-failures.js';
 import { errorCodes, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -112,5 +113,35 @@ describe('failed authentications per client address (limits.authFailures)', () =
     expect(refused.errors?.[0]?.message).toMatch(/^too many failed authentications from this address's \/48; retry after \d+ s/);
     expect(await connect(harness.gateway.graphqlUrl, inSite(0xfffe), `Bearer ${KEY}`)).toMatchObject({ code: 4429 });
     expect((await ask('2001:db8:a:1::1', `Bearer ${KEY}`)).status).toBe(200);
+  });
+});
+
+describe('failed authentications under a raised limits.authFailures.perAddress', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [
+        withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }]),
+        withLimits({ authFailures: { perAddress: 1_000, windowMs: 3_600_000 } }),
+        (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['loopback'] } }),
+      ],
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('holds a /48 guessing from a fresh /64 each time to its share of the table: 1,562 failures, not 64,000', async () => {
+    const ceiling = Math.floor((MAX_REMEMBERED * SITE_TABLE_SHARE - 1) / 2);
+    const ask = (forwardedFor: string, authorization: string) => harness.gql('{ providers { id } }', undefined, { headers: { 'x-forwarded-for': forwardedFor, authorization } });
+    const statuses = new Map<number, number>();
+    for (let n = 1; n <= ceiling; n++) {
+      const { status } = await ask(`2001:db8:c:${n.toString(16)}::1`, WRONG);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: ceiling });
+    const refused = await ask(`2001:db8:c:${(ceiling + 1).toString(16)}::1`, `Bearer ${KEY}`);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.message).toMatch(/^too many failed authentications from this address's \/48; /);
+    expect((await ask('2001:db8:d:1::1', `Bearer ${KEY}`)).status).toBe(200);
   });
 });
