@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
+import { GROUP_WORDS } from './address-groups.js';
 import type { AuthFailures, Hold } from './auth-failures.js';
 
 /** One line per held-back address (or /64) this often, counting the refusals left out. */
 const LINE_PERIOD_MS = 10_000;
 
-const HELD_GROUP: Record<Hold['by'], string> = { address: 'this address', subnet: "this address's /64", site: "this address's /48" };
-
 export const authFailuresMessage = (hold: Hold): string =>
-  `too many failed authentications from ${HELD_GROUP[hold.by]}; retry after ${hold.retryAfterSeconds} s (limits.authFailures)`;
+  `too many failed authentications from ${GROUP_WORDS[hold.by]}; retry after ${hold.retryAfterSeconds} s (limits.authFailures)`;
 
 export interface AuthFailureCounters {
   /** A key refused (401, or a WebSocket 4403 at connection_init). */
