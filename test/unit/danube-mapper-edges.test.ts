@@ -23,7 +23,8 @@ describe('danube mapper', () => {
     expect(mapBackup('d', 'from-url', { name: 'daily-20240723', hostname: 'web01', disk_id: 2, size: 1234.6, status: 1, define: 'daily', created: '2024-07-23T10:20:30Z', node: 'node1', note: 'before upgrade', password: 'x' })).toEqual({
       providerId: 'd',
       nativeId: 'daily-20240723',
-      instanceNativeId: 'web01',
+      // No `vm`: the VM the list was asked for; `hostname` is the VM's hostname when the backup was made.
+      instanceNativeId: 'from-url',
       keyExtra: ['2'],
       name: 'daily-20240723',
       status: 'AVAILABLE',
@@ -42,6 +43,13 @@ describe('danube mapper', () => {
       definitionName: 'daily',
       raw: { name: 'daily-20240723', hostname: 'web01', disk_id: 2, size: 1234.6, status: 1, define: 'daily', created: '2024-07-23T10:20:30Z', node: 'node1', note: 'before upgrade' },
     });
+  });
+
+  it("a backup is its VM's as the VM is now: `vm` where the row has it, else the VM asked for, never the hostname it was made under", () => {
+    expect(mapBackup('d', 'app03', { name: 'daily-1', hostname: 'web03', vm: 'app03', vm_uuid: 'u' }).instanceNativeId).toBe('app03');
+    expect(mapBackup('d', 'app03', { name: 'daily-1', hostname: 'web03' }).instanceNativeId).toBe('app03');
+    // A panel ignoring its per-VM filter: the row names its own VM.
+    expect(mapBackup('d', 'web01', { name: 'daily-1', hostname: 'web02', vm: 'web02' }).instanceNativeId).toBe('web02');
   });
 
   it('a backup whose definition was deleted has no origin (Danube does not say who ran it), on disk 1, of the instance asked for', () => {

@@ -53,15 +53,13 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   /**
-   * Rows are not checked against the VM asked for. A row's `hostname` is the
-   * backup's `vm_hostname` (esdc-ce's BackupSerializer), the VM's hostname when
-   * the backup was made: esdc-ce lists a VM's backups by the VM itself, so a
-   * VM renamed since lists its older backups under the old hostname, and
-   * dropping rows whose hostname differs would hide them. esdc-ce's `vm` field
-   * (the VM itself, as text) is in neither the API docs' example nor the
-   * simulator, and what it reads as is not confirmed. A panel that ignored the
-   * VM in the path would show other VMs' backups in this VM's list; the
-   * account's `backups` list shows each once (each-backup-once.ts).
+   * Rows are not checked against the VM asked for: each names its VM by `vm`
+   * where Danube sends it, else it is the VM asked for (mapBackup). A row's
+   * `hostname` is the VM's hostname when the backup was made, so a VM renamed
+   * since lists its older backups under the old hostname: they are still its
+   * own. A panel that ignored the VM in the path, its rows naming their VMs,
+   * would show other VMs' backups in this VM's list; the account's `backups`
+   * list shows each once (each-backup-once.ts).
    */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {

@@ -56,13 +56,22 @@ export function mapInstance(providerId: string, row: Row): Instance {
   return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
 }
 
-export function mapBackup(providerId: string, hostname: string, row: Row): Backup {
+/**
+ * `vmAskedFor`: the VM whose list the row came from. A row's `hostname` is not its VM: esdc-ce's
+ * BackupSerializer sends `vm_hostname` there, the VM's hostname when the backup was made, so a VM
+ * renamed since lists its older backups under a hostname Danube no longer knows as a VM. Its `vm`
+ * is the VM as it is now (`CharField(source='vm')`, and Vm's text is its current hostname), the
+ * id space the gateway's instances use. The API docs' example row has no `vm`: then the row is the
+ * VM's it was listed for, as esdc-ce lists a VM's backups by the VM itself (VmBackupList filters
+ * on `vm`, not on the hostname), whatever hostname it carries.
+ */
+export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Backup {
   const diskId = String(diskNumber(row, providerId));
   const name = idText(row.name, providerId);
   return {
     providerId,
     nativeId: name,
-    instanceNativeId: idTextOrNull(row.hostname, providerId) ?? hostname,
+    instanceNativeId: idTextOrNull(row.vm, providerId) ?? vmAskedFor,
     keyExtra: [diskId],
     name,
     status: STATUS[toNumber(row.status) ?? 0] ?? 'UNKNOWN',

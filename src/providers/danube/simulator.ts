@@ -52,10 +52,19 @@ export class DanubeSimulator extends ProviderSimulator {
   defaultLanguage: 'en' | 'sk' = 'en';
   /**
    * `GET /vm/{h}/backup` answers the backups of every VM, each row naming its
-   * own `hostname`: a provider that ignores the per-VM filter. Not Danube's
+   * own VM (`vm`, `vm_uuid`): a provider that ignores the per-VM filter. Not Danube's
    * documented behaviour; it tests what the gateway makes of such a list.
    */
   ignoresVmFilter = false;
+  /**
+   * The backup endpoints (`GET /vm/{h}/backup`, and GET, PUT, DELETE of one backup) take the
+   * hostname a backup was made under once no VM answers to it: esdc-ce's VmBackupList and VmBackup
+   * look the VM up by hostname or uuid and, when none is found, filter on the backups'
+   * `vm_hostname` ("Original server hostname or uuid", API docs). Off, they answer only to a VM's
+   * hostname or uuid now, as the other endpoints do ("Server hostname or uuid"): the stricter
+   * reading of the docs, which the gateway must survive as well.
+   */
+  answersToOriginalHostname = true;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -102,6 +111,48 @@ export class DanubeSimulator extends ProviderSimulator {
     }
   }
 
+  /**
+   * The VM is renamed. Its backups keep the hostname they were made under (esdc-ce's
+   * `vm_hostname`) and stay the VM's (`vm`, `vm_uuid`); its definitions follow it (esdc-ce's
+   * BackupDefine points at the VM, and its `hostname` is the VM's own).
+   */
+  renameVm(from: string, to: string): void {
+    const vm = this.vms.find((item) => item.hostname === from);
+    if (!vm) throw new Error(`no VM ${from}`);
+    for (const backup of this.backups) if (backup.vm_uuid === undefined && backup.hostname === from) backup.vm_uuid = vm.uuid;
+    for (const definition of this.definitions) if (definition.hostname === from) definition.hostname = to;
+    for (const [disk, count] of [...this.snapshots]) {
+      if (!disk.startsWith(`${from}:`)) continue;
+      this.snapshots.delete(disk);
+      this.snapshots.set(`${to}${disk.slice(from.length)}`, count);
+    }
+    vm.hostname = to;
+  }
+
+  /** The VM a path names: by its hostname now, or its uuid (esdc-ce's `get_vm`). */
+  private vmNamed(hostnameOrUuid: string): Row | undefined {
+    return this.vms.find((item) => item.hostname === hostnameOrUuid || item.uuid === hostnameOrUuid);
+  }
+
+  /** The VM a backup is of: the one its `vm_uuid` names, else (rows a test made) the one its hostname names. */
+  private ownerOf(backup: Row): Row | undefined {
+    return backup.vm_uuid !== undefined ? this.vms.find((vm) => vm.uuid === backup.vm_uuid) : this.vms.find((vm) => vm.hostname === backup.hostname);
+  }
+
+  /**
+   * A backup as esdc-ce's BackupSerializer sends it: `hostname` the VM's hostname when it was
+   * made, `vm` the VM's hostname now and `vm_uuid` its uuid (both null once the VM is gone).
+   */
+  private listed(backup: Row): Row {
+    const owner = this.ownerOf(backup);
+    return { ...backup, vm: owner?.hostname ?? null, vm_uuid: owner?.uuid ?? null };
+  }
+
+  /** A VM's backups, or those made under a hostname no VM answers to now (see answersToOriginalHostname). */
+  private backupsOf(vm: Row | undefined, hostnameOrUuid: string): Row[] {
+    return this.backups.filter((backup) => (vm ? this.ownerOf(backup) === vm : backup.hostname === hostnameOrUuid));
+  }
+
   private definition(hostname: string, name: string, schedule: string, retention: number, compression: number): Row {
     return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
   }
@@ -123,16 +174,18 @@ export class DanubeSimulator extends ProviderSimulator {
     if (first !== 'vm') return notFound('Not found');
     if (segments.length === 1 && method === 'GET') return ok(data.full === 'true' ? this.vms : this.vms.map((vm) => vm.hostname));
     if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') {
-      return ok(this.definitions.map((definition) => ({ ...definition, backups: this.backups.filter((backup) => backup.hostname === definition.hostname && backup.define === definition.name).length })));
+      return ok(this.definitions.map((definition) => ({ ...definition, backups: this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name).length })));
     }
-    const hostname = second as string;
-    if (!HOSTNAME.test(hostname)) return { status: 412, json: { detail: 'Invalid hostname' } };
-    const vm = this.vms.find((item) => item.hostname === hostname);
-    if (!vm) return notFound('VM not found');
-    if (this.forbidden.has(hostname)) return forbidden('You do not have permission to perform this action.');
-    if (third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
-    if (third === 'backup' && fourth === undefined && method === 'GET') return ok(this.ignoresVmFilter ? this.backups : this.backups.filter((backup) => backup.hostname === hostname));
-    if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, fourth, data);
+    const hostnameOrUuid = second as string;
+    if (!HOSTNAME.test(hostnameOrUuid)) return { status: 412, json: { detail: 'Invalid hostname' } };
+    const vm = this.vmNamed(hostnameOrUuid);
+    // A create names a VM there is now (its bkpdef is the VM's definition); a backup's other calls, its original hostname too.
+    const byOriginalHostname = this.answersToOriginalHostname && third === 'backup' && !(fourth !== undefined && method === 'POST');
+    if (!vm && !byOriginalHostname) return notFound('VM not found');
+    if (vm && this.forbidden.has(String(vm.hostname))) return forbidden('You do not have permission to perform this action.');
+    if (vm && third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
+    if (third === 'backup' && fourth === undefined && method === 'GET') return ok((this.ignoresVmFilter ? this.backups : this.backupsOf(vm, hostnameOrUuid)).map((backup) => this.listed(backup)));
+    if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, hostnameOrUuid, fourth, data);
     return notFound('Not found');
   }
 
@@ -215,23 +268,24 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'DELETE') {
       this.definitions.splice(index, 1);
       // Its backups stay, naming no definition (esdc-ce Backup.define: on_delete SET_NULL).
-      for (const backup of this.backups) if (backup.hostname === hostname && backup.define === name && Number(backup.disk_id) === diskId) backup.define = null;
+      for (const backup of this.backups) if (this.ownerOf(backup) === vm && backup.define === name && Number(backup.disk_id) === diskId) backup.define = null;
       return ok(null);
     }
     return { status: 405, json: { detail: 'Method not allowed' } };
   }
 
-  private backup(method: string, vm: Row, name: string, data: Row): SimResponse {
-    const hostname = String(vm.hostname);
+  /** `vm` is undefined where the path names the hostname a backup was made under, and no VM answers to it now. */
+  private backup(method: string, vm: Row | undefined, hostnameOrUuid: string, name: string, data: Row): SimResponse {
     const diskId = Number(data.disk_id ?? 1);
     // "412 Precondition Failed – Invalid disk_id" for a disk the VM does not have.
-    if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
-    if (method === 'POST') {
+    if (vm && !validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
+    if (method === 'POST' && vm) {
+      const hostname = String(vm.hostname);
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
       if (!definition) return notFound('Backup definition not found');
       if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
       const created = new Date();
-      const backup: Row = { hostname, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
+      const backup: Row = { hostname, vm_uuid: vm.uuid, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
       // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
       if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name && Number(item.disk_id) === diskId)) return { status: 406, json: { detail: 'Backup already exists' } };
       this.backups.push(backup);
@@ -246,9 +300,9 @@ export class DanubeSimulator extends ProviderSimulator {
         if (index >= 0) this.backups.splice(index, 1);
       });
     }
-    const backup = this.backups.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
+    const backup = this.backupsOf(vm, hostnameOrUuid).find((item) => item.name === name && Number(item.disk_id) === diskId);
     if (!backup) return notFound('Backup not found');
-    if (method === 'GET') return ok(backup);
+    if (method === 'GET') return ok(this.listed(backup));
     if (method === 'DELETE') {
       if (backup.status !== 1 && backup.status !== 4) return { status: 417, json: { detail: 'VM backup status is not OK' } };
       // A lost backup has no file to delete: esdc-ce drops its record at once, 200 without a task.
@@ -266,11 +320,11 @@ export class DanubeSimulator extends ProviderSimulator {
     }
     if (method === 'PUT' && typeof data.note === 'string') {
       backup.note = data.note;
-      return ok(backup);
+      return ok(this.listed(backup));
     }
     if (method === 'PUT') {
       if (backup.status !== 1) return { status: 417, json: { detail: 'VM backup status is not OK' } };
-      const target = this.vms.find((item) => item.hostname === data.target_hostname_or_uuid || item.uuid === data.target_hostname_or_uuid);
+      const target = typeof data.target_hostname_or_uuid === 'string' ? this.vmNamed(data.target_hostname_or_uuid) : undefined;
       if (!target) return notFound('VM not found');
       if (data.target_disk_id !== undefined && !validDisk(target, Number(data.target_disk_id))) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
       // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
@@ -312,7 +366,7 @@ export class DanubeSimulator extends ProviderSimulator {
   runDefinition(hostname: string, name: string, diskId = 1, at = new Date()): Row {
     const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
     if (!definition) throw new Error(`no definition ${name} of ${hostname} disk ${diskId}`);
-    const backup: Row = { hostname, name: `${name}-${stamp(at)}`, define: name, disk_id: diskId, status: 1, size: 52_428_800, time: 12, created: at.toISOString(), note: '', node: definition.node, zpool: definition.zpool };
+    const backup: Row = { hostname, vm_uuid: this.vmNamed(hostname)?.uuid, name: `${name}-${stamp(at)}`, define: name, disk_id: diskId, status: 1, size: 52_428_800, time: 12, created: at.toISOString(), note: '', node: definition.node, zpool: definition.zpool };
     this.backups.push(backup);
     return backup;
   }

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+interface Node {
+  id: string;
+  nativeId: string;
+  backups: Array<{ id: string; name: string; instance: { id: string } | null }>;
+}
+
+const INSTANCES = '{ instances(first: 100) { edges { node { id nativeId backups { id name instance { id } } } } } }';
+const FLAT = 'query($filter: BackupFilter) { backups(filter: $filter, first: 1000) { edges { node { name instance { id } } } } }';
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+
+/**
+ * A Danube VM renamed after some of its backups were made. esdc-ce lists a VM's backups by the VM
+ * itself, each row's `hostname` the one it was made under (`vm_hostname`), `vm` and `vm_uuid` the
+ * VM as it is now. The older backups are the renamed VM's, and are acted on through it, also when
+ * another VM has since taken the old hostname. Under both readings of "Original server hostname or
+ * uuid": esdc-ce's own (the backup endpoints fall back to the hostname a backup was made under
+ * when no VM answers to it) and a stricter one (they answer only to a VM's hostname or uuid now).
+ */
+describe.each([
+  { reading: "esdc-ce's: backup endpoints also take a backup's original hostname", answersToOriginalHostname: true },
+  { reading: 'strict: every endpoint answers only to a VM hostname or uuid now', answersToOriginalHostname: false },
+])('danube: a renamed VM ($reading)', ({ answersToOriginalHostname }) => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let renamed: Node;
+  let newcomer: Node;
+  let olderNames: string[];
+
+  const nodes = async (): Promise<Node[]> => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.map((edge) => edge.node);
+  };
+  const finished = (id: string) => eventually(() => harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id }), (answer) => answer.data?.operation.status !== 'RUNNING');
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.answersToOriginalHostname = answersToOriginalHostname;
+    simulator.asyncDelayMs = 20;
+    // web05 is stopped (restorable onto) and has backups; renamed, and its old hostname given to a new VM.
+    olderNames = simulator.backups.filter((backup) => backup.hostname === 'web05.example.com').map((backup) => String(backup.name));
+    expect(olderNames.length).toBeGreaterThan(1);
+    simulator.renameVm('web05.example.com', 'app05.example.com');
+    simulator.vms.push({ hostname: 'web05.example.com', uuid: randomUUID(), alias: 'newcomer', status: 'stopped', node: 'node99.erigones.com', vcpus: 1, ram: 1024, disks: 1 });
+    const all = await nodes();
+    renamed = all.find((node) => node.nativeId === 'app05.example.com')!;
+    newcomer = all.find((node) => node.nativeId === 'web05.example.com')!;
+  });
+  afterAll(() => harness.close());
+
+  it("lists the older backups under the renamed VM, each naming it as its instance; the old hostname's new owner has none", async () => {
+    expect(renamed.backups.map((backup) => backup.name).sort()).toEqual([...olderNames].sort());
+    for (const backup of renamed.backups) expect(backup.instance?.id).toBe(renamed.id);
+    expect(newcomer.backups).toEqual([]);
+    const flat = await harness.gql<{ backups: { edges: Array<{ node: { name: string; instance: { id: string } | null } }> } }>(FLAT, { filter: { providerId: 'danube-test' } });
+    const edges = flat.data!.backups.edges;
+    expect(edges.filter((edge) => edge.node.instance?.id === renamed.id).map((edge) => edge.node.name).sort()).toEqual([...olderNames].sort());
+    expect(edges.filter((edge) => edge.node.instance === null)).toEqual([]);
+  });
+
+  it('deletes an older backup through the renamed VM', async () => {
+    const doomed = renamed.backups[0]!;
+    const answer = await harness.gql<{ deleteBackup: { operation: { id: string; status: string } } }>(DELETE, { input: { backupId: doomed.id } });
+    expect(answer.errors).toBeUndefined();
+    expect((await finished(answer.data!.deleteBackup.operation.id)).data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(simulator.backups.some((backup) => backup.name === doomed.name && backup.hostname === 'web05.example.com')).toBe(false);
+    expect((await nodes()).find((node) => node.id === renamed.id)!.backups.map((backup) => backup.name)).not.toContain(doomed.name);
+  });
+
+  it('restores an older backup onto the renamed VM', async () => {
+    const source = renamed.backups[1]!;
+    const answer = await harness.gql<{ restoreBackup: { operation: { id: string; status: string } } }>(RESTORE, { input: { backupId: source.id, confirm: true } });
+    expect(answer.errors).toBeUndefined();
+    expect((await finished(answer.data!.restoreBackup.operation.id)).data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(simulator.backups.find((backup) => backup.name === source.name && backup.hostname === 'web05.example.com')?.status).toBe(1);
+  });
+});
