@@ -83,3 +83,31 @@ describe.each([
     expect(simulator.backups.find((backup) => backup.name === source.name && backup.hostname === 'web05.example.com')?.status).toBe(1);
   });
 });
+
+/**
+ * A backup read from the read cache, filled before its VM was renamed: the hostname in the cached
+ * record now names another VM, which took it. The delete names the backup's VM by its uuid.
+ */
+describe('danube: a backup cached before its VM was renamed', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 60_000 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.asyncDelayMs = 20;
+  });
+  afterAll(() => harness.close());
+
+  it('deletes it by the VM uuid its row carried', async () => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(INSTANCES);
+    const vm = answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === 'web03.example.com')!;
+    const doomed = vm.backups[0]!;
+    simulator.renameVm('web03.example.com', 'db03.example.com');
+    simulator.vms.push({ hostname: 'web03.example.com', uuid: randomUUID(), alias: 'newcomer', status: 'running', node: 'node99.erigones.com', vcpus: 1, ram: 1024, disks: 1 });
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>(DELETE, { input: { backupId: doomed.id } });
+    expect(deleted.errors).toBeUndefined();
+    const operation = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: deleted.data!.deleteBackup.operation.id }), (read) => read.data?.operation.status !== 'RUNNING');
+    expect(operation.data?.operation.status).toBe('SUCCEEDED');
+    expect(simulator.backups.some((backup) => backup.name === doomed.name && backup.hostname === 'web03.example.com')).toBe(false);
+  });
+});

@@ -11,6 +11,7 @@ import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, look
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
+import { backupVmAddress } from './vm-address.js';
 import { mapRows } from '../../domain/turns.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
@@ -152,15 +153,14 @@ export class DanubeAdapter extends BaseAdapter {
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const hostname = this.hostnameOf(backup);
     const startedAt = new Date();
-    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
+    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(backupVmAddress(backup))}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
     return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra);
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
-    const hostname = this.hostnameOf(request.backup);
     const startedAt = new Date();
     const diskId = Number(request.backup.keyExtra[0] ?? 1);
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', scope, {
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(backupVmAddress(request.backup))}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', scope, {
       disk_id: diskId,
       target_hostname_or_uuid: request.target.nativeId,
       target_disk_id: request.targetDiskId ?? diskId,
@@ -173,7 +173,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   override async updateBackupNote(backup: Backup, note: string, scope: UpstreamScope): Promise<Backup> {
     const hostname = this.hostnameOf(backup);
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(hostname)}/backup/${segment(backup.nativeId)}`, 'vm.backup.note', scope, { disk_id: Number(backup.keyExtra[0] ?? 1), note });
+    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(backupVmAddress(backup))}/backup/${segment(backup.nativeId)}`, 'vm.backup.note', scope, { disk_id: Number(backup.keyExtra[0] ?? 1), note });
     const row = answer.result && typeof answer.result === 'object' ? (answer.result as Record<string, unknown>) : null;
     return row && row.name ? mapBackup(this.account.id, hostname, row) : { ...backup, note };
   }
