@@ -43,6 +43,7 @@ export default {
     'src/state/stored-json.ts',
     'src/state/bounded-call.ts',
     'src/state/create-order.ts',
+    'src/state/create-findings.ts',
     'src/providers/onapp/new-backup.ts',
     'src/providers/onapp/restore-transaction.ts',
     'src/providers/provider-words.ts',
