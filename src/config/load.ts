@@ -5,6 +5,7 @@ import { ConfigError } from './config-error.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { npmLinesProblem } from './npm-lines.js';
+import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
 
@@ -58,6 +59,11 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
  */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'invalid_union') {
+    const { discriminator, options } = issue as { discriminator?: unknown; options?: unknown };
+    if (discriminator === 'kind' && Array.isArray(options)) return providerKindProblem(issue.input, options.map(String));
+    return undefined;
+  }
   if (issue.code !== 'unrecognized_keys') return undefined;
   const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
   const known = Object.keys(shape ?? {});

@@ -127,3 +127,20 @@ describe('every problem in one pass', () => {
     expect(config.providers[0]).toMatchObject({ auth: { token: 'value' } });
   });
 });
+
+describe('a provider entry whose kind names no provider says what to write', () => {
+  const entry = { id: 'dc1', url: 'https://my.erigones.com/api', auth: { apiKey: 'k'.repeat(20) } };
+
+  it('a kind left out is required, not an "invalid discriminator value", and a misspelt key is named', () => {
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, id: 'danube', name: 'Danube' }] }))).toEqual(['providers[0].kind: required: one of zomro, onapp, zstack, danube']);
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, knd: 'danube' }] }))).toEqual([
+      'providers[0].kind: required: one of zomro, onapp, zstack, danube (is "knd" meant as kind?)',
+    ]);
+  });
+
+  it('a kind in another case is told the lower-case word; another word is told the list, without quoting it', () => {
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'Danube' }] }))).toEqual(['providers[0].kind: must be "danube" (kinds are lower case)']);
+    const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'hunter2-secret' }] }));
+    expect(problems).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * What is wrong with a provider entry's `kind` when it names no provider. zod's own
+ * "Invalid discriminator value" read as a wrong value to someone whose entry lacks the key
+ * (`knd: zstack`, whose unknown key zod never reports: without a kind the entry's other keys
+ * are not checked), and did not say that `Danube` only needs lower case. The value is not
+ * quoted: a misplaced line of the file could be a secret.
+ */
+export function providerKindProblem(entry: unknown, kinds: readonly string[]): string {
+  const list = kinds.join(', ');
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `must be one of ${list}`;
+  const kind: unknown = (entry as Record<string, unknown>).kind;
+  if (kind === undefined) {
+    // A key whose value is a kind (`knd: zstack`, `type: danube`) is the kind under another name;
+    // an account's id or display name may well be a kind's word.
+    const misnamed = Object.entries(entry).find(([key, value]) => key !== 'id' && key !== 'name' && typeof value === 'string' && kinds.includes(value.toLowerCase()))?.[0];
+    return misnamed === undefined ? `required: one of ${list}` : `required: one of ${list} (is "${misnamed}" meant as kind?)`;
+  }
+  if (typeof kind === 'string') {
+    const lowerCase = kinds.find((known) => known === kind.trim().toLowerCase());
+    if (lowerCase !== undefined) return `must be "${lowerCase}" (kinds are lower case)`;
+  }
+  return `must be one of ${list}`;
+}
