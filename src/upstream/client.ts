@@ -13,6 +13,7 @@ import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type Upst
 import { ReadCoalescer } from './read-coalescer.js';
 import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
+import { REFUSED_LOGIN_HELD_MS } from './session.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -124,6 +125,18 @@ export class UpstreamClient {
   /** A client that logs in tells here how to read its held refusal (SharedSession.loggingIn). */
   showLoginHold(heldMs: () => number): void {
     this.loginHeldMs = heldMs;
+  }
+
+  /**
+   * A refused login was answered only to the requests, and /readyz stayed ready with health UP:
+   * the log said nothing of a changed password. One line per refusal the provider sends, so at
+   * most one per account every REFUSED_LOGIN_HELD_MS; never the provider's own text.
+   */
+  loginRefused(): void {
+    this.logger.warn(
+      { provider: this.providerId, retryAfterSeconds: REFUSED_LOGIN_HELD_MS / 1000 },
+      `provider ${this.providerId} refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again in ${REFUSED_LOGIN_HELD_MS / 1000} s`,
+    );
   }
 
   /** How long (ms) the provider's refusal of the account's login is still answered without asking; 0 when none. */

@@ -46,6 +46,8 @@ export interface LoginAccount {
   readonly secrets: SecretSet;
   /** Where the account reads how long a refused login is still held (ms, 0 when none). */
   showLoginHold(heldMs: () => number): void;
+  /** Told once per refusal the provider sends (not per request answered from the hold): the operator's log line. */
+  loginRefused(): void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class SharedSession {
   constructor(
     private readonly login: (scope: UpstreamScope) => Promise<string>,
     private readonly now: () => number = Date.now,
+    private readonly onRefused: () => void = () => undefined,
   ) {}
 
   /**
@@ -85,7 +88,7 @@ export class SharedSession {
       const token = await login(scope);
       secrets.addRuntime(token);
       return token;
-    }, now);
+    }, now, () => account.loginRefused());
     account.showLoginHold(() => session.refusalHeldMs());
     return session;
   }
@@ -105,6 +108,7 @@ export class SharedSession {
           throw error;
         }
         this.refusal = { error, at: this.now() };
+        this.onRefused();
         throw withTimeLeft(error, REFUSED_LOGIN_HELD_MS);
       });
       this.current = attempt;

@@ -110,6 +110,22 @@ describe('zstack: a refused login', () => {
     });
   });
 
+  it('is logged once per refusal, at warn, saying where to look (the answers, /readyz and health told the operator nothing)', async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ auth: { accountName: 'admin', password: 'not-the-password-19fe' } }) }, async (harness) => {
+      for (let n = 0; n < 3; n++) await harness.gql('{ instances(first: 5) { providerErrors { code } } }');
+      const refusals = harness.logs.map((line) => JSON.parse(line) as { level: number; provider?: string; msg: string }).filter((line) => line.msg.includes("refused the gateway's login"));
+      expect(refusals).toEqual([
+        expect.objectContaining({
+          level: 40,
+          provider: 'zstack-test',
+          retryAfterSeconds: 30,
+          msg: "provider zstack-test refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again in 30 s",
+        }),
+      ]);
+      for (const line of harness.logs) expect(line).not.toContain('not-the-password-19fe');
+    });
+  });
+
   it('tells the seconds until the login is tried again, in providerErrors and in /readyz', async () => {
     const wrongPasswordForZstack = (draft: DraftConfig): DraftConfig => ({
       ...draft,

@@ -240,7 +240,7 @@ describe('SharedSession (one login per provider account, renewed when the provid
     secrets.addRuntime('previous-session-id');
     let seenDuringLogin = '';
     let heldMs: () => number = () => -1;
-    const session = SharedSession.loggingIn({ secrets, showLoginHold: (read) => (heldMs = read) }, () => {
+    const session = SharedSession.loggingIn({ secrets, showLoginHold: (read) => (heldMs = read), loginRefused: () => undefined }, () => {
       // The login's answer is read unscrubbed of earlier sessions: the provider may hand the same one out again.
       seenDuringLogin = secrets.scrub('previous-session-id');
       return Promise.resolve('fresh-session-id');
