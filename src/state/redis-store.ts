@@ -3,6 +3,7 @@ import type { KeyValueStore } from './store.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { decodeStored, encodeStored } from './stored-json.js';
+import { redisUnreachableMessage } from './redis-unreachable.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 then return redis.call('del', KEYS[1]) end return 0";
@@ -17,9 +18,12 @@ export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
   /** Namespaces share their parent's connection; only the parent closes it. */
   private readonly ownsConnection: boolean;
+  /** The REDIS_URL this store connects with; null for a namespace, which shares its parent's. */
+  private readonly url: string | null;
 
   constructor(url: string | Redis, private readonly prefix = 'backup-graph:') {
     this.ownsConnection = typeof url === 'string';
+    this.url = typeof url === 'string' ? url : null;
     if (typeof url !== 'string') {
       this.redis = url;
       return;
@@ -35,8 +39,20 @@ export class RedisStore implements KeyValueStore {
     return new RedisStore(this.redis, `${this.prefix}${name}:`);
   }
 
+  /** Connects; a Redis that cannot be reached fails the start naming it and the first error seen. */
   async ready(): Promise<void> {
-    await this.redis.connect();
+    let firstError: unknown;
+    const remember = (error: unknown): void => {
+      firstError ??= error;
+    };
+    this.redis.on('error', remember);
+    try {
+      await this.redis.connect();
+    } catch (error) {
+      throw this.url === null ? error : new Error(redisUnreachableMessage(this.url, firstError ?? error));
+    } finally {
+      this.redis.off('error', remember);
+    }
   }
 
   async get<T>(key: string): Promise<T | undefined> {

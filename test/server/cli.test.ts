@@ -175,6 +175,21 @@ describe('demo mode on a public address', () => {
     }
   }, 120_000);
 
+  it('names Redis, its address and what to do when REDIS_URL points at no Redis; never its password (ioredis said only "Connection is closed.")', async () => {
+    ensureBuilt();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}/0` } });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `backup-graph failed to start: cannot reach Redis at 127.0.0.1:${port} (REDIS_URL): ECONNREFUSED; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+    );
+    expect(result.stderr + result.stdout).not.toContain('s3cret-pass');
+  }, 120_000);
+
   it('names the admin port when that one is in use: PORT does not move it (a second replica on one host kept its 9464)', async () => {
     ensureBuilt();
     const holder = createServer();
