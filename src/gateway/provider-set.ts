@@ -42,7 +42,7 @@ export class ProviderSet {
    */
   get(principal: Principal, providerId: string): ProviderAdapter {
     const adapter = this.byId.get(providerId);
-    if (!adapter || !canSeeProvider(principal, providerId)) throw new GatewayError('NOT_FOUND', 'no such provider');
+    if (!adapter || !canSeeProvider(principal, providerId)) throw new GatewayError('NOT_FOUND', NO_SUCH_PROVIDER);
     return adapter;
   }
 
@@ -55,6 +55,14 @@ export class ProviderSet {
     await Promise.all(this.all.map((adapter) => adapter.close()));
   }
 }
+
+/**
+ * Every global id carries the account id of the config that made it: an id copied from the demo
+ * (`zomro-demo`) to a gateway on `--simulators` (`zomro-sim`) or a real config was a bare "no such
+ * provider", read as a missing provider company. Neither the id nor whether it exists is named.
+ */
+export const NO_SUCH_PROVIDER =
+  'no such provider: the account it names is not one this key may see (an id names an account of the config that made it: one from the demo or another config does not work here)';
 
 /** Refuses, before any upstream request, what the account cannot do. */
 export function requireCapability(adapter: ProviderAdapter, capability: Capability): void {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { NO_SUCH_PROVIDER } from '../../src/gateway/provider-set.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
@@ -53,7 +54,7 @@ describe.skipIf(!redis.url)(redisSuite('createBackups replayed after the key los
       failedCount: 1,
       results: [
         { instanceId: instanceIds[0], operation: { id: zomroOperation, provider: { id: 'zomro-test' } }, error: null },
-        { instanceId: instanceIds[1], operation: null, error: { code: 'NOT_FOUND', message: 'no such provider' } },
+        { instanceId: instanceIds[1], operation: null, error: { code: 'NOT_FOUND', message: NO_SUCH_PROVIDER } },
       ],
     });
     // A replay: nothing sent upstream, the Zomro item's operation is the recorded one.

@@ -83,7 +83,8 @@ describe('ProviderSet', () => {
     const unseen = refusal(() => set.visible(admin(new Set(['lab'])), { providerId: 'prod' }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(unseen.code).toBe('NOT_FOUND');
-    expect(missing.message).toBe('no such provider');
+    // What to do about an id copied from the demo to another gateway, without naming the account.
+    expect(missing.message).toBe('no such provider: the account it names is not one this key may see (an id names an account of the config that made it: one from the demo or another config does not work here)');
     expect(unseen.message).toBe(missing.message);
     expect(unseen.message).not.toContain('prod');
   });
