@@ -97,11 +97,18 @@ describe('examples/dashboard-client', () => {
     });
 
     it('prints only the error, no table, when the key is wrong or missing (an empty table would read as "no instances")', async () => {
-      for (const env of [{ BACKUP_GRAPH_KEY: 'not-the-key' }, { BACKUP_GRAPH_KEY: '' }]) {
+      const hints = new Map([
+        ['not-the-key', 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config'],
+        ['', "set BACKUP_GRAPH_KEY to a client key from the gateway's config"],
+      ]);
+      for (const [value, hint] of hints) {
+        const env = { BACKUP_GRAPH_KEY: value };
         const run = await runScript([keyed.gateway.graphqlUrl], env);
         expect(run.code, JSON.stringify(env)).toBe(1);
         expect(run.stdout, JSON.stringify(env)).toBe('');
         expect(run.stderr, JSON.stringify(env)).toMatch(/^UNAUTHENTICATED: /);
+        // The gateway speaks of an Authorization header; the script's reader sets a variable.
+        expect(run.stderr.trim().split('\n').at(-1), JSON.stringify(env)).toBe(hint);
       }
     }, 60_000);
 

@@ -122,6 +122,10 @@ async function main(): Promise<void> {
   const unanswered = rows.length === 0 && problems.length > 0;
   if (!unanswered) console.log(formatTable(rows));
   for (const problem of problems) console.error(problem);
+  // The gateway's words are about a header; this script sends it from BACKUP_GRAPH_KEY.
+  if (problems.some((problem) => problem.startsWith('UNAUTHENTICATED: '))) {
+    console.error(process.env.BACKUP_GRAPH_KEY ? 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config' : 'set BACKUP_GRAPH_KEY to a client key from the gateway\'s config');
+  }
   if (unanswered) process.exitCode = 1;
 }
 
