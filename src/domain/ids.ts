@@ -28,6 +28,13 @@ export interface GlobalId {
   keys: string[];
 }
 
+/**
+ * An id the gateway did not make: a README placeholder pasted as it is (`<Instance id>`), a
+ * name or a provider's own id (`5203773`) sent where the global id goes. "malformed id" alone
+ * did not say which id the field wants.
+ */
+export const MALFORMED_ID = "malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id";
+
 /** Ids longer than this are refused before any decoding work. */
 const MAX_ID_LENGTH = 2048;
 const MAX_KEYS = 12;
@@ -41,25 +48,25 @@ export function encodeId(type: IdType, providerId: string, keys: readonly string
 /** Decodes any global id; a malformed one is BAD_USER_INPUT, never a crash. */
 export function decodeId(id: string): GlobalId {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !/^[A-Za-z0-9_-]+$/.test(id)) {
-    throw badInput('malformed id');
+    throw badInput(MALFORMED_ID);
   }
   let parts: unknown;
   try {
     parts = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
   } catch {
-    throw badInput('malformed id');
+    throw badInput(MALFORMED_ID);
   }
   if (!Array.isArray(parts) || parts.length < 3 || parts.length > MAX_KEYS + 2 || !parts.every((p) => typeof p === 'string')) {
-    throw badInput('malformed id');
+    throw badInput(MALFORMED_ID);
   }
   // A lone surrogate (JSON.stringify keeps it as an escape) is no text a provider could have made; encodeURIComponent would throw on it.
-  if ((parts as string[]).some((part) => LONE_SURROGATE.test(part))) throw badInput('malformed id');
+  if ((parts as string[]).some((part) => LONE_SURROGATE.test(part))) throw badInput(MALFORMED_ID);
   const [tag, providerId, ...keys] = parts as string[];
   const type = TYPE_BY_TAG.get(tag as string);
-  if (type === undefined || providerId === '') throw badInput('malformed id');
+  if (type === undefined || providerId === '') throw badInput(MALFORMED_ID);
   // One thing, one id: the same parts spelt another way (spaces, escapes, stray base64 bits) would pass
   // checks that compare ids as text (a repeated id in createBackups, one poll loop per operation).
-  if (encodeId(type, providerId as string, keys) !== id) throw badInput('malformed id');
+  if (encodeId(type, providerId as string, keys) !== id) throw badInput(MALFORMED_ID);
   return { type, providerId: providerId as string, keys };
 }
 

@@ -1,5 +1,5 @@
 import { badInput } from '../domain/errors.js';
-import { decodeIdOf, encodeId, type GlobalId } from '../domain/ids.js';
+import { MALFORMED_ID, decodeIdOf, encodeId, type GlobalId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, OperationKind, OperationRef } from '../domain/types.js';
 
 /** The global ids of domain objects: which keys each type carries, in one place. */
@@ -54,14 +54,14 @@ export interface EntityAddress {
 
 function entityAddress(decoded: GlobalId): EntityAddress {
   const [instanceNativeId, nativeId, ...keyExtra] = decoded.keys;
-  if (instanceNativeId === undefined || nativeId === undefined || nativeId === '') throw badInput('malformed id');
+  if (instanceNativeId === undefined || nativeId === undefined || nativeId === '') throw badInput(MALFORMED_ID);
   return { providerId: decoded.providerId, instanceNativeId, nativeId, keyExtra };
 }
 
 export function decodeInstanceId(id: string, argument = 'id'): { providerId: string; nativeId: string } {
   const decoded = decodeIdOf('Instance', id, argument);
   const [nativeId] = decoded.keys;
-  if (nativeId === undefined || nativeId === '' || decoded.keys.length !== 1) throw badInput('malformed id');
+  if (nativeId === undefined || nativeId === '' || decoded.keys.length !== 1) throw badInput(MALFORMED_ID);
   return { providerId: decoded.providerId, nativeId };
 }
 
@@ -84,7 +84,7 @@ export function decodeOperationId(id: string, argument = 'id'): OperationRef {
   const decoded = decodeIdOf('Operation', id, argument);
   const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
   if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || Number(started) > LAST_STARTED_MS || instanceNativeId === undefined || backupNativeId === undefined) {
-    throw badInput('malformed id');
+    throw badInput(MALFORMED_ID);
   }
   return {
     providerId: decoded.providerId,

@@ -81,7 +81,7 @@ describe('the nesting limit, over HTTP and WebSocket', () => {
     expect(errorCodes(within)).toEqual(['BAD_USER_INPUT']);
     expect(within.errors?.[0]?.message).toMatch(/^Each of _entities\(representations:\)/);
     const quoted = await harness.gql(`# ${'['.repeat(500)}\n{ node(id: "${'['.repeat(500)}") { id } }`);
-    expect(quoted.errors?.[0]?.message).toBe('malformed id');
+    expect(quoted.errors?.[0]?.message).toBe("malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id");
   });
 
   it('refuses a chain of fragments past its limit, HTTP and WebSocket alike: validation followed it by recursion', async () => {

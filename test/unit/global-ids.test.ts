@@ -16,7 +16,7 @@ import {
 } from '../../src/gateway/ids.js';
 
 const raw = (parts: unknown) => Buffer.from(JSON.stringify(parts)).toString('base64url');
-const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'malformed id' });
+const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: "malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id" });
 
 describe('global ids: the encoding', () => {
   it('is base64url of [type tag, provider, ...keys], one tag per type', () => {

@@ -3,7 +3,7 @@ import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { decodeBackupId, decodeDefinitionId, decodeOperationId, decodeScheduleId } from '../../src/gateway/ids.js';
 import { MAX_CURSOR_LENGTH, paginate } from '../../src/gateway/pagination.js';
 
-const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'malformed id' });
+const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: "malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id" });
 
 describe('ids and cursors: characters around them', () => {
   it('an id with anything before or after its base64url text is refused, even where a decoder would skip it', () => {
