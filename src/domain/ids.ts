@@ -70,9 +70,12 @@ export function decodeId(id: string): GlobalId {
   return { type, providerId: providerId as string, keys };
 }
 
+/** "an Instance", "a Backup": "a Instance" read as a slip of the gateway's. */
+const withArticle = (type: IdType): string => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+
 /** Decodes an id that must name one type; another type is BAD_USER_INPUT. */
 export function decodeIdOf(expected: IdType, id: string, argument: string): GlobalId {
   const decoded = decodeId(id);
-  if (decoded.type !== expected) throw badInput(`${argument} must be the id of a ${expected}, got a ${decoded.type} id`);
+  if (decoded.type !== expected) throw badInput(`${argument} must be the id of ${withArticle(expected)}, got ${withArticle(decoded.type)} id`);
   return decoded;
 }

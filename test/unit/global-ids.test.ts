@@ -57,7 +57,7 @@ describe('global ids: the encoding', () => {
   it('an id of another type is BAD_USER_INPUT naming the argument and both types', () => {
     const backup = encodeId('Backup', 'p', ['vm', 'b1']);
     expect(decodeIdOf('Backup', backup, 'backupId').keys).toEqual(['vm', 'b1']);
-    expect(() => decodeIdOf('Instance', backup, 'instanceId')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'instanceId must be the id of a Instance, got a Backup id' }));
+    expect(() => decodeIdOf('Instance', backup, 'instanceId')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'instanceId must be the id of an Instance, got a Backup id' }));
   });
 });
 
@@ -67,8 +67,8 @@ describe('global ids of domain objects', () => {
     expect(decodeInstanceId(id)).toEqual({ providerId: 'zomro-nl', nativeId: '3' });
     expect(() => decodeInstanceId(encodeId('Instance', 'p', ['']))).toThrow(malformed);
     expect(() => decodeInstanceId(encodeId('Instance', 'p', ['3', 'extra']))).toThrow(malformed);
-    expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']), 'instanceId')).toThrow(expect.objectContaining({ message: 'instanceId must be the id of a Instance, got a Backup id' }));
-    expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']))).toThrow(expect.objectContaining({ message: 'id must be the id of a Instance, got a Backup id' }));
+    expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']), 'instanceId')).toThrow(expect.objectContaining({ message: 'instanceId must be the id of an Instance, got a Backup id' }));
+    expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']))).toThrow(expect.objectContaining({ message: 'id must be the id of an Instance, got a Backup id' }));
   });
 
   it("a backup's list key is equal exactly when its global id is, whatever its parts hold", () => {
@@ -132,7 +132,7 @@ describe('global ids of domain objects', () => {
     for (const keys of [['CANCEL', '1', 'vm', 'b'], ['CREATE_BACKUP', 'soon', 'vm', 'b'], ['CREATE_BACKUP', '1.5', 'vm', 'b'], ['CREATE_BACKUP', '1', 'vm'], ['CREATE_BACKUP', '1']]) {
       expect(() => decodeOperationId(encodeId('Operation', 'p', keys)), keys.join()).toThrow(malformed);
     }
-    expect(() => decodeOperationId(encodeId('Instance', 'p', ['1']), 'operationId')).toThrow(expect.objectContaining({ message: 'operationId must be the id of a Operation, got a Instance id' }));
+    expect(() => decodeOperationId(encodeId('Instance', 'p', ['1']), 'operationId')).toThrow(expect.objectContaining({ message: 'operationId must be the id of an Operation, got an Instance id' }));
   });
 
   it('an operation id has one spelling of its start time: plain digits below 10^15, as operationId writes them', () => {

@@ -47,9 +47,9 @@ describe('ids and cursors: characters around them', () => {
 
   it('without an argument name, a wrong type is reported against "id"', () => {
     const instance = encodeId('Instance', 'p', ['vm']);
-    expect(() => decodeBackupId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a Backup, got a Instance id' }));
-    expect(() => decodeScheduleId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupSchedule, got a Instance id' }));
-    expect(() => decodeDefinitionId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupDefinition, got a Instance id' }));
-    expect(() => decodeOperationId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a Operation, got a Instance id' }));
+    expect(() => decodeBackupId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a Backup, got an Instance id' }));
+    expect(() => decodeScheduleId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupSchedule, got an Instance id' }));
+    expect(() => decodeDefinitionId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of a BackupDefinition, got an Instance id' }));
+    expect(() => decodeOperationId(instance)).toThrow(expect.objectContaining({ message: 'id must be the id of an Operation, got an Instance id' }));
   });
 });
