@@ -8,6 +8,9 @@ import type { ProviderSet } from '../gateway/provider-set.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthz, readyz } from './health.js';
 
+/** What the public listener answers at /metrics: where the metrics are, without the address (the start log has it). */
+export const ADMIN_ONLY_METRICS = 'not found: /metrics is served on the admin listener (admin.host and admin.port in the config; its address is logged at start as adminUrl)';
+
 export interface AdminListener {
   url: string;
   close(): Promise<void>;

@@ -30,7 +30,7 @@ import type { OperationBus } from '../cluster/operation-bus.js';
 import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
 import { ClientAuthenticator, anonymousPrincipal } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
-import { adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
+import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
@@ -287,6 +287,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       },
     }),
   );
+  if (!options.adminRoutesOnMainPort) {
+    // Prometheus's usual guess is the service's own port: a bare "not found" did not say where to scrape.
+    app.get('/metrics', (_req: Request, res: Response) => {
+      res.status(404).json({ errors: [{ message: ADMIN_ONLY_METRICS, extensions: { code: 'NOT_FOUND' } }] });
+    });
+  }
   app.use(notFound);
   // Express's own error page would print a stack: every error answers JSON instead.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -49,6 +49,15 @@ describe('HTTP surface', () => {
     expect(await missing.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
 
+  it('answers /metrics on the main port with where the metrics are (a bare "not found" left a Prometheus job scraping the wrong port)', async () => {
+    const metrics = await fetch(`${harness.gateway.url}/metrics`);
+    expect(metrics.status).toBe(404);
+    expect(await metrics.json()).toEqual({
+      errors: [{ message: 'not found: /metrics is served on the admin listener (admin.host and admin.port in the config; its address is logged at start as adminUrl)', extensions: { code: 'NOT_FOUND' } }],
+    });
+    expect((await fetch(`${harness.gateway.adminUrl}/metrics`)).status).toBe(200);
+  });
+
   it('redirects GET / to /graphql (302) on the main port', async () => {
     const response = await fetch(`${harness.gateway.url}/`, { redirect: 'manual' });
     expect(response.status).toBe(302);
