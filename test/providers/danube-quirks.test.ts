@@ -47,6 +47,11 @@ describe('danube: quirks', () => {
     const bad = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '61 * * * *', retention: 3 } });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(harness.upstreamCount()).toBe(0);
+    // Without a node: where to find one, not only what it is.
+    const noNode = await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId, name: 'hourly', cron: '15 * * * *', retention: 3 } });
+    expect(noNode.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([
+      ['BAD_USER_INPUT', "node is required for Danube: the backup node its backups go to (an existing definition's `raw` names it as `node`)"],
+    ]);
 
     const created = await harness.gql<{ createBackupDefinition: { definition: { id: string; name: string; compression: string; schedule: { cron: string } } } }>(
       'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id name compression schedule { cron } } } }',

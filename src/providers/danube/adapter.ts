@@ -181,7 +181,7 @@ export class DanubeAdapter extends BaseAdapter {
   override async createDefinition(request: CreateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
     // "data.node (string) – required - Name of the backup node" (Danube API docs); the schema
     // keeps `node` optional for the other providers, so Danube's rule is checked here.
-    if (!request.node) throw badInput('node is required for Danube: the name of the backup node');
+    if (!request.node) throw badInput("node is required for Danube: the backup node its backups go to (an existing definition's `raw` names it as `node`)");
     const hostname = request.instance.nativeId;
     const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', scope, {
       disk_id: request.diskId,
