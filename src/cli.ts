@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -45,6 +46,8 @@ export type Command =
 
 /** Parses argv; an unknown option is an error (exit code 2), not a surprise at run time. */
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  const swallowed = optionNpmTook(env);
+  if (swallowed !== null) throw new Error(npmTookMessage(swallowed));
   const { values } = parseArgs({
     args: argv,
     options: {

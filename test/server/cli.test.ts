@@ -253,6 +253,19 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).toContain('shutdown.readyzGraceMs: 5000 must leave at least 1500 ms of the drain timeout (3000, counted from the signal)');
   }, 120_000);
 
+  it('parseCommand refuses an option npm kept for itself (npm start --simulators ran the demo; --print-schema served it), naming the fix', () => {
+    // What npm 11 sets for an option given before `--`; the script then gets no arguments, or the FILE alone.
+    expect(() => parseCommand([], { npm_config_simulators: 'true' })).toThrow(
+      "npm took --simulators as its own option (it came before --), so it never reached the gateway: put -- between npm start and the gateway's options, e.g. npm start -- --simulators",
+    );
+    expect(() => parseCommand([], { npm_config_print_schema: 'true' })).toThrow('e.g. npm start -- --print-schema');
+    expect(() => parseCommand([], { npm_config_demo_public: 'true' })).toThrow('e.g. npm start -- --demo-public');
+    expect(() => parseCommand(['sims.yaml'], { npm_config_config: 'true' })).toThrow('e.g. npm start -- --config FILE');
+    expect(() => parseCommand(['sims.yaml'], { npm_config_check_config: 'true' })).toThrow('e.g. npm start -- --check-config FILE');
+    // npm's own options (--silent) are npm's business.
+    expect(parseCommand(['--simulators'], { npm_config_silent: 'true' })).toEqual({ kind: 'simulators' });
+  });
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
@@ -267,7 +280,7 @@ describe('demo mode on a public address', () => {
 describe('what each command loads', () => {
   it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
     const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
-    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/v8-settings.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/npm-swallowed-options.ts', 'src/v8-settings.ts']);
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 
