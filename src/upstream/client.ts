@@ -14,6 +14,7 @@ import { ReadCoalescer } from './read-coalescer.js';
 import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
+import { LogThrottle } from '../observability/log-throttle.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -62,6 +63,9 @@ export interface UpstreamClientOptions {
   coalesceReads?: boolean;
 }
 
+/** At most one log line per account this often for a provider refusing its configured credentials. */
+export const CREDENTIALS_REFUSED_LINE_MS = 30_000;
+
 /** The header providers ignore and our logs join on. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -84,6 +88,7 @@ export class UpstreamClient {
   /** Issue 14 hook: null when the account's config says `coalesceReads: false`. */
   private readonly coalescer: ReadCoalescer | null;
   private loginHeldMs: () => number = () => 0;
+  private readonly credentialsLines = new LogThrottle(CREDENTIALS_REFUSED_LINE_MS, 1);
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -136,6 +141,21 @@ export class UpstreamClient {
     this.logger.warn(
       { provider: this.providerId, retryAfterSeconds: REFUSED_LOGIN_HELD_MS / 1000 },
       `provider ${this.providerId} refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again in ${REFUSED_LOGIN_HELD_MS / 1000} s`,
+    );
+  }
+
+  /**
+   * The provider refused the configured credentials themselves (an OnApp user's API key, a
+   * Danube API key, a Zomro token: nothing to log in with again). Every request is refused so,
+   * and only the answers said it: the log was silent and health stayed UP. One line per
+   * CREDENTIALS_REFUSED_LINE_MS at most, counting the refusals left out; never the provider's text.
+   */
+  credentialsRefused(): void {
+    const leftOut = this.credentialsLines.take('refused');
+    if (leftOut === null) return;
+    this.logger.warn(
+      { provider: this.providerId, alsoRefusedSinceLastLine: leftOut },
+      `provider ${this.providerId} refused the gateway's configured credentials: check the account's auth in the config (or the key or token in the provider's panel)`,
     );
   }
 

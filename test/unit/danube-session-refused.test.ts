@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSessionRefused } from '../../src/providers/danube/session-refused.js';
+import { isApiKeyRefused, isSessionRefused } from '../../src/providers/danube/session-refused.js';
 
 const answer = (status: number, body: unknown) => ({ status, headers: {}, body });
 
@@ -30,5 +30,22 @@ describe('isSessionRefused: which Danube refusals a new login can mend', () => {
     expect(isSessionRefused(answer(403, 'Invalid token.'))).toBe(false);
     expect(isSessionRefused(answer(400, { detail: 'Invalid token.' }))).toBe(false);
     expect(isSessionRefused(answer(500, { detail: 'Authentication credentials were not provided.' }))).toBe(false);
+  });
+});
+
+describe('isApiKeyRefused: which Danube refusals are of the configured API key', () => {
+  const answer = (status: number, detail?: unknown) => ({ status, headers: {}, body: detail === undefined ? {} : { detail } }) as never;
+  it('is the API key refused ("Invalid API key", 403 or 401) or any session refusal', () => {
+    expect(isApiKeyRefused(answer(403, 'Invalid API key'))).toBe(true);
+    expect(isApiKeyRefused(answer(403, '  invalid API key.'))).toBe(true);
+    expect(isApiKeyRefused(answer(401))).toBe(true);
+    expect(isApiKeyRefused(answer(403, 'Authentication credentials were not provided.'))).toBe(true);
+  });
+  it('is not a permission one action lacks, nor another status', () => {
+    expect(isApiKeyRefused(answer(403, 'You do not have permission to perform this action.'))).toBe(false);
+    expect(isApiKeyRefused(answer(403, 'Invalid API keys are logged'))).toBe(false);
+    expect(isApiKeyRefused(answer(403, { detail: 'Invalid API key' }))).toBe(false);
+    expect(isApiKeyRefused(answer(403))).toBe(false);
+    expect(isApiKeyRefused(answer(400, 'Invalid API key'))).toBe(false);
   });
 });

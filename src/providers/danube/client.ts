@@ -5,7 +5,7 @@ import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.
 import { providerWords } from '../provider-words.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
-import { isSessionRefused } from './session-refused.js';
+import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -67,6 +67,8 @@ export class DanubeClient {
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
     const error = statusError(this.upstream.providerId, response.status, body, DANUBE_ERRORS);
+    // The API key refused (not a permission one action lacks); with a login, the session is renewed and a refused login logged by it.
+    if (!this.session && isApiKeyRefused(response)) this.upstream.credentialsRefused();
     throw read ? refusedRead(error) : error;
   }
 

@@ -26,3 +26,16 @@ export function isSessionRefused(response: UpstreamResponse): boolean {
   const detail = (response.body as { detail?: unknown } | null)?.detail;
   return typeof detail === 'string' && SESSION_WORDS.test(detail);
 }
+
+/**
+ * Danube refusing the configured API key itself (esdc-ce's `es-api-key` authentication fails
+ * with AuthenticationFailed "Invalid API key", coerced to 403 as above), or any refusal of the
+ * credentials a session would be renewed for: a 403 for a permission one action lacks is not.
+ */
+const API_KEY_WORDS = /^\s*invalid api key\b/i;
+
+export function isApiKeyRefused(response: UpstreamResponse): boolean {
+  if (isSessionRefused(response)) return true;
+  const detail = (response.body as { detail?: unknown } | null)?.detail;
+  return response.status === 403 && typeof detail === 'string' && API_KEY_WORDS.test(detail);
+}

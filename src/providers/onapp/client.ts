@@ -33,6 +33,8 @@ export class OnappClient {
     });
     if (response.status >= 400) {
       const error = statusError(this.upstream.providerId, response.status, response.body, ONAPP_ERRORS);
+      // 401 is OnApp refusing the user and API key; its 403 can be one action the user may not do.
+      if (response.status === 401) this.upstream.credentialsRefused();
       throw mayRetry({ method }) ? refusedRead(error) : error;
     }
     return response.body;

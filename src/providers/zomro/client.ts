@@ -106,6 +106,8 @@ export class ZomroClient {
     if (error) {
       // The fixed token's refusal, or a renewed session's, has not been asked about yet.
       if (isAuthError(error) && !refusedRight) await sessionDead(doc);
+      // A fixed token refused as dead (not a right the account lacks): nothing can renew it but the operator.
+      if (!this.session && isAuthError(error) && !refusedRight) this.upstream.credentialsRefused();
       const mapped = this.scrubbed(this.mapWireError(error, func, refusedRight));
       // Reads are the calls marked idempotent (list funcs are form POSTs too).
       throw idempotent ? refusedRead(mapped) : mapped;
