@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
+import { distance } from './config/did-you-mean.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -66,5 +67,18 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
   if (values.simulators) return { kind: 'simulators' };
   const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
+  if (configFile === null) {
+    const misspelt = misspeltConfigVariable(env);
+    if (misspelt !== null) throw new Error(`${misspelt} is set, but the gateway reads BACKUP_GRAPH_CONFIG: rename it (or unset it for demo mode); not starting the demo in place of your config`);
+  }
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true };
+}
+
+/**
+ * A variable that looks meant as BACKUP_GRAPH_CONFIG (two edits away at most, any case), when that
+ * one is unset: a typo in a deployment's environment started demo mode (simulated providers, an
+ * anonymous admin) in place of the config, with nothing said but the banner.
+ */
+function misspeltConfigVariable(env: NodeJS.ProcessEnv): string | null {
+  return Object.keys(env).find((name) => name !== 'BACKUP_GRAPH_CONFIG' && env[name] && distance(name.toUpperCase(), 'BACKUP_GRAPH_CONFIG') <= 2) ?? null;
 }

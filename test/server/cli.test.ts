@@ -266,6 +266,20 @@ describe('demo mode on a public address', () => {
     expect(parseCommand(['--simulators'], { npm_config_silent: 'true' })).toEqual({ kind: 'simulators' });
   });
 
+  it('parseCommand refuses to start the demo when BACKUP_GRAPH_CONFIG is misspelt (a deployment would run simulated providers instead of its config)', () => {
+    for (const name of ['BACKUP_GRAPH_CONFG', 'BACKUPGRAPH_CONFIG', 'backup_graph_config', 'BACKUP_GRAPH_CONF']) {
+      expect(() => parseCommand([], { [name]: '/etc/backup-graph.yaml' }), name).toThrow(
+        `${name} is set, but the gateway reads BACKUP_GRAPH_CONFIG: rename it (or unset it for demo mode); not starting the demo in place of your config`,
+      );
+    }
+    // Not when the real one (or --config) names the file, nor for other variables, the example client's key among them.
+    expect(parseCommand([], { BACKUP_GRAPH_CONFIG: 'a.yaml', BACKUP_GRAPH_CONFG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+    expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+    expect(parseCommand([], { BACKUP_GRAPH_KEY: 'k', BACKUP_GRAPH_CONFIGS_DIR: '/x/y/z', PATH: '/usr/bin' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
+    // Set but empty: nothing meant.
+    expect(parseCommand([], { BACKUP_GRAPH_CONFG: '' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
+  });
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
@@ -280,7 +294,7 @@ describe('demo mode on a public address', () => {
 describe('what each command loads', () => {
   it('--help, --print-schema and --check-config load no server code (main.ts imports the server only to serve)', () => {
     const { files, packages } = staticImportGraph(ROOT, ['src/main.ts']);
-    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/npm-swallowed-options.ts', 'src/v8-settings.ts']);
+    expect([...files].sort()).toEqual(['src/cli.ts', 'src/config/config-error.ts', 'src/config/did-you-mean.ts', 'src/graphql/schema-file.ts', 'src/main.ts', 'src/npm-swallowed-options.ts', 'src/v8-settings.ts']);
     expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
   });
 
