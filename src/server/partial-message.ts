@@ -16,3 +16,17 @@ export function holdsPartialMessage(socket: WebSocket): boolean {
   const receiver = (socket as unknown as { _receiver?: ReceiverState | null })._receiver;
   return typeof receiver?._fragmented === 'number' && receiver._fragmented !== 0;
 }
+
+/**
+ * At each ping, what to make of a message under way: `close` when the same one (no message
+ * finished since) was already under way at the last ping, else the marker to keep for the next
+ * (the number of messages received while one is under way, null when none is). While the
+ * server has the socket paused (the client is behind on its answers) nothing can arrive, so
+ * the marker is kept as it was: reset, a client that kept itself paused by taking its answers
+ * a little at a time held its first fragments for ever.
+ */
+export function partialMessageAtPing(marker: number | null, now: { paused: boolean; holdsPartial: boolean; messagesReceived: number }): number | null | 'close' {
+  if (now.paused) return marker;
+  if (!now.holdsPartial) return null;
+  return marker === now.messagesReceived ? 'close' : now.messagesReceived;
+}

@@ -17,7 +17,7 @@ import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import { HeldText } from './held-text.js';
-import { holdsPartialMessage } from './partial-message.js';
+import { holdsPartialMessage, partialMessageAtPing } from './partial-message.js';
 import { pastSendCap } from './send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
@@ -373,9 +373,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     let messagesAtPartialPing: number | null = null;
     const ping = setInterval(() => {
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (socket.isPaused) messagesAtPartialPing = null;
-      else if (!holdsPartialMessage(socket)) messagesAtPartialPing = null;
-      else if (messagesAtPartialPing !== messagesReceived) messagesAtPartialPing = messagesReceived;
+      const partial = partialMessageAtPing(messagesAtPartialPing, { paused: socket.isPaused, holdsPartial: holdsPartialMessage(socket), messagesReceived });
+      if (partial !== 'close') messagesAtPartialPing = partial;
       else {
         // One message under way for a whole period: as HTTP's request timeout, or the fragments
         // (up to limits.bodyLimitBytes) would be held for the connection's life.
