@@ -39,10 +39,19 @@ export type Finding = 'open' | 'unmarked' | 'succeeded' | { readonly found: stri
  * once the provider forgets the task only that list is left to judge it
  * by, and a failed create would read as done by the definition's next run.
  *
- * Only a create writes a new key (its mark, `started`): an operation id is
- * the client's to make up, and reads of made-up ids would fill the store
- * otherwise. A finding is written over a mark only. Never throws: without
+ * Only a create writes a mark (`started`): an operation id is the client's
+ * to make up, and reads of made-up ids would fill the store otherwise. A
+ * finding is written only by a read that saw the mark. Never throws: without
  * the store each read looks again, as before.
+ *
+ * Each end goes in a key of its own beside the mark, by setIfAbsent, so the
+ * first end a read records stays, whatever another replica writes after it:
+ * two replicas can both read `open`, and one whose list read came after the
+ * definition's next run (two backups, none named) wrote `succeeded`, or a
+ * forgotten task's `failed:`, over the other's `found:`, and every read
+ * after named no backup, or failed a create that succeeded. A backup found
+ * or a failure goes in the end key (first wins); a success without a backup
+ * in a key of its own, which a backup found later outranks.
  */
 export class CreateFindings {
   constructor(private readonly store: KeyValueStore) {}
@@ -53,28 +62,39 @@ export class CreateFindings {
   }
 
   async of(key: string): Promise<Finding> {
-    return findingOf(await withinMs(this.store.get<unknown>(key), CREATE_FINDINGS_STORE_WAIT_MS));
+    const [mark, end, success] = (await withinMs(this.store.getMany<unknown>([key, endKey(key), successKey(key)]), CREATE_FINDINGS_STORE_WAIT_MS)) ?? [];
+    const ended = end === undefined ? 'unmarked' : findingOf(end);
+    if (typeof ended === 'object') return ended;
+    if (success === SUCCEEDED) return SUCCEEDED;
+    // A mark a replica of the version before wrote its finding over.
+    return findingOf(mark);
   }
 
   /** Records the backup a read found, when `finding` (read before it) was the create's mark, or its success without a backup. */
   async found(key: string, finding: Finding, backupName: string): Promise<void> {
-    if (finding === 'open' || finding === SUCCEEDED) await this.record(key, `${FOUND}${backupName}`);
+    if (finding === 'open' || finding === SUCCEEDED) await this.record(endKey(key), `${FOUND}${backupName}`);
   }
 
   /** Records that a read saw the create succeed without finding its backup, over its mark only. */
   async succeeded(key: string, finding: Finding): Promise<void> {
-    if (finding === 'open') await this.record(key, SUCCEEDED);
+    if (finding === 'open') await this.record(successKey(key), SUCCEEDED);
   }
 
   /** Records the error a read saw the create fail with, over its mark only. */
   async failed(key: string, finding: Finding, error: string): Promise<void> {
-    if (finding === 'open') await this.record(key, `${FAILED}${error}`);
+    if (finding === 'open') await this.record(endKey(key), `${FAILED}${error}`);
   }
 
+  /** The first end recorded stays: a replica that read `open` before it must not write over it. */
   private async record(key: string, value: string): Promise<void> {
-    await withinMs(this.store.set(key, value, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+    await withinMs(this.store.setIfAbsent(key, value, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
   }
 }
+
+/** Where a create's backup found, or its failure, is kept; a mark's key (JSON) ends in "]", so no mark's key is another's end. */
+const endKey = (key: string): string => `${key}#end`;
+/** Where a create seen succeeding without its backup named is kept. */
+const successKey = (key: string): string => `${key}#succeeded`;
 
 /**
  * A stored value as a finding. A value of another shape (a replica of

@@ -113,13 +113,15 @@ describe.skipIf(!redis.url)(redisSuite('danube: a found backup on two gateway pr
     expect(await finished(harness.gql, id)).toEqual(mine);
     runDailyAgain(simulator, node);
     expect(await read(viaSecond, id)).toEqual(mine);
-    // One key, in its own namespace, kept as long as operations are followed.
+    // The mark and, beside it, the end the first read recorded, in their own namespace, kept as long as operations are followed.
     const client = new Redis(redis.url as string);
     try {
-      const keys = await client.keys(`${prefix}create-found:*`);
-      expect(keys).toHaveLength(1);
-      expect(decodeStored<string>((await client.get(keys[0]!)) ?? '')).toBe(`found:${mine.backup.name}`);
-      expect(await client.pttl(keys[0]!)).toBeGreaterThan(CREATE_FINDING_KEPT_MS - 60_000);
+      const keys = (await client.keys(`${prefix}create-found:*`)).sort();
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(`${keys[0]}#end`);
+      expect(decodeStored<string>((await client.get(keys[0]!)) ?? '')).toBe('open');
+      expect(decodeStored<string>((await client.get(keys[1]!)) ?? '')).toBe(`found:${mine.backup.name}`);
+      for (const key of keys) expect(await client.pttl(key)).toBeGreaterThan(CREATE_FINDING_KEPT_MS - 60_000);
     } finally {
       await client.quit();
     }

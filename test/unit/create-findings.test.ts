@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_FINDING_KEPT_MS, CreateFindings, findingOf } from '../../src/state/create-findings.js';
 import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
+import { testRedis, type TestRedis } from '../helpers/redis.js';
 
 describe('CreateFindings', () => {
   it('remembers a finding for a create it marked, and keeps the first', async () => {
@@ -42,11 +45,13 @@ describe('CreateFindings', () => {
     await findings.succeeded('made-up', 'unmarked');
     await findings.failed('made-up', 'unmarked', 'zfs send failed');
     expect(await store.get('made-up')).toBeUndefined();
+    expect(await findings.of('made-up')).toBe('unmarked');
   });
 
   it('never throws, and reads a store that fails as unmarked', async () => {
     const failing = Object.assign(Object.create(new MemoryStore()) as KeyValueStore, {
       get: () => Promise.reject(new Error('down')),
+      getMany: () => Promise.reject(new Error('down')),
       set: () => Promise.reject(new Error('down')),
       setIfAbsent: () => Promise.reject(new Error('down')),
     });
@@ -69,5 +74,76 @@ describe('CreateFindings', () => {
 
   it('keeps its keys as long as operations are followed, never longer', () => {
     expect(CREATE_FINDING_KEPT_MS).toBe(FINISH_TIME_KEPT_MS);
+  });
+});
+
+/**
+ * Two replicas both read a create's mark, then each records what its own read saw: one found
+ * the backup, the other (its list read after the definition's next run: two backups) a success
+ * without one, or (the task forgotten by then) a failure. The first end recorded must stay.
+ */
+const racesOf = (storeOf: () => KeyValueStore) => {
+  it('keeps the backup one replica found when another, which read the mark before that, saw a success without it', async () => {
+    const findings = new CreateFindings(storeOf());
+    const key = randomUUID();
+    await findings.started(key);
+    const [first, second] = [await findings.of(key), await findings.of(key)];
+    await findings.found(key, first, 'daily-20261204_130000');
+    await findings.succeeded(key, second);
+    expect(await findings.of(key)).toEqual({ found: 'daily-20261204_130000' });
+  });
+
+  it('keeps the backup one replica found when another, which read the mark before that, saw the create fail', async () => {
+    const findings = new CreateFindings(storeOf());
+    const key = randomUUID();
+    await findings.started(key);
+    const [first, second] = [await findings.of(key), await findings.of(key)];
+    await findings.found(key, first, 'daily-20261204_130000');
+    await findings.failed(key, second, 'the provider no longer knows this task, and 2 backups ...');
+    expect(await findings.of(key)).toEqual({ found: 'daily-20261204_130000' });
+  });
+
+  it('keeps the failure one replica saw when another, which read the mark before that, found a backup', async () => {
+    const findings = new CreateFindings(storeOf());
+    const key = randomUUID();
+    await findings.started(key);
+    const [first, second] = [await findings.of(key), await findings.of(key)];
+    await findings.failed(key, first, 'zfs send failed');
+    await findings.found(key, second, 'daily-20261204_130000');
+    expect(await findings.of(key)).toEqual({ failed: 'zfs send failed' });
+  });
+
+  it('reads the finding a replica of the version before wrote over the mark', async () => {
+    const store = storeOf();
+    const findings = new CreateFindings(store);
+    const key = randomUUID();
+    await findings.started(key);
+    await store.set(key, 'found:daily-1', CREATE_FINDING_KEPT_MS);
+    expect(await findings.of(key)).toEqual({ found: 'daily-1' });
+    await store.set(key, 'succeeded', CREATE_FINDING_KEPT_MS);
+    await findings.found(key, await findings.of(key), 'daily-2');
+    expect(await findings.of(key)).toEqual({ found: 'daily-2' });
+  });
+};
+
+describe('CreateFindings: replicas racing (memory)', () => {
+  const store = new MemoryStore();
+  racesOf(() => store);
+});
+
+describe('CreateFindings: replicas racing (Redis at 127.0.0.1:6379)', () => {
+  let redis: TestRedis;
+  let store: RedisStore | null = null;
+  beforeAll(async () => {
+    redis = await testRedis();
+    if (redis.url) store = new RedisStore(redis.url, `create-findings-race-${randomUUID()}:`);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await redis.stop();
+  });
+  racesOf(() => {
+    if (!store) throw new Error(`no Redis: ${redis.reason}`);
+    return store;
   });
 });
