@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DANUBE_SIM_API_KEY, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { ONAPP_SIM_API_KEY, type OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
@@ -42,7 +43,7 @@ function expectOwnBackupsOnly(shown: Shown[], backupsPerInstance: Map<string, nu
   expect(shown.some((instance) => instance.backups.length > 0)).toBe(true);
 }
 
-function suite(kind: ProviderKind, play: { documented(harness: Harness): void; rowsNameTheirVm(harness: Harness): void; ignoreFilter(harness: Harness): void; backupsPerInstance(harness: Harness): Map<string, number>; secret: string }) {
+function suite(kind: ProviderKind, play: { documented(harness: Harness): void; rowsNameTheirVm(harness: Harness): void; ignoreFilter(harness: Harness): void; backupsPerInstance(harness: Harness): Map<string, number>; secret: string; withoutBackupsStatus?: string }) {
   describe(`${kind}: a provider that ignores its per-VM backup filter`, () => {
     let harness: Harness;
 
@@ -65,7 +66,7 @@ function suite(kind: ProviderKind, play: { documented(harness: Harness): void; r
       play.rowsNameTheirVm(harness);
       const filtered = await view(harness);
       const unprotected = filtered.instances.find((instance) => instance.backups.length === 0);
-      expect(unprotected?.protection).toMatchObject({ status: 'UNPROTECTED', usableBackups: 0, lastBackup: null });
+      expect(unprotected?.protection).toMatchObject({ status: play.withoutBackupsStatus ?? 'UNPROTECTED', usableBackups: 0, lastBackup: null });
 
       play.ignoreFilter(harness);
       const ignored = await view(harness);
@@ -125,6 +126,27 @@ suite('onapp', {
     return counts;
   },
   secret: ONAPP_SIM_API_KEY,
+});
+
+const danube = (harness: Harness) => harness.simulator('danube').simulator as DanubeSimulator;
+
+/** Danube's rows name their VM as it is now (`vm`, esdc-ce's BackupSerializer) beside the hostname each was made under. */
+suite('danube', {
+  documented(harness) {
+    danube(harness).ignoresVmFilter = false;
+  },
+  rowsNameTheirVm() {},
+  ignoreFilter(harness) {
+    danube(harness).ignoresVmFilter = true;
+  },
+  backupsPerInstance(harness) {
+    const counts = new Map<string, number>();
+    for (const backup of danube(harness).backups) counts.set(String(backup.hostname), (counts.get(String(backup.hostname)) ?? 0) + 1);
+    return counts;
+  },
+  secret: DANUBE_SIM_API_KEY,
+  // Each seeded VM has a definition: without a backup it is STALE (NO_BACKUP_YET), not UNPROTECTED.
+  withoutBackupsStatus: 'STALE',
 });
 
 describe('zstack: a node that ignores its per-VM backup condition', () => {

@@ -12,6 +12,7 @@ import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { backupVmAddress } from './vm-address.js';
+import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
@@ -43,6 +44,8 @@ export class DanubeAdapter extends BaseAdapter {
     config: DanubeConfig,
     /** What reads found of creates' backups, shared by the replicas (see CreateFindings). */
     private readonly createFindings: CreateFindings,
+    /** Told when a VM's list named other VMs' backups, which are dropped (foreign-rows.ts). */
+    private readonly foreignRows: ForeignRowsReport,
   ) {
     super(account, upstream);
     this.client = new DanubeClient(upstream, config.auth, config.dc);
@@ -54,18 +57,20 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   /**
-   * Rows are not checked against the VM asked for: each names its VM by `vm`
-   * where Danube sends it, else it is the VM asked for (mapBackup). A row's
-   * `hostname` is the VM's hostname when the backup was made, so a VM renamed
-   * since lists its older backups under the old hostname: they are still its
-   * own. A panel that ignored the VM in the path, its rows naming their VMs,
-   * would show other VMs' backups in this VM's list; the account's `backups`
-   * list shows each once (each-backup-once.ts).
+   * Each row names its VM by `vm` where Danube sends it (the VM's hostname
+   * now, the id the list was asked by), else it is the VM asked for
+   * (mapBackup). A row's `hostname` is the VM's hostname when the backup was
+   * made, so a VM renamed since lists its older backups under the old
+   * hostname: they are still its own. A panel that ignored the VM in the
+   * path answers every VM's rows, each naming its own VM: kept, they showed
+   * in this VM's `backups` and made a VM without a backup look protected, so
+   * they are dropped, as Zomro's and OnApp's are (foreign-rows.ts).
    */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      return mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
+      const backups = await mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
+      return backupsOfVm(backups, hostname, (dropped) => this.foreignRows(this.account, dropped));
     });
   }
 
