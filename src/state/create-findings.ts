@@ -1,3 +1,4 @@
+import { clipProviderMessage } from '../domain/errors.js';
 import { withinMs } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
@@ -99,12 +100,16 @@ const successKey = (key: string): string => `${key}#succeeded`;
 /**
  * A stored value as a finding. A value of another shape (a replica of
  * another version, a hand edit) is a mark: a read then looks again, and
- * may write its finding over it.
+ * may write its finding over it. A failure's text becomes the operation's
+ * `error` as it is: another writer's is held to what a provider's message
+ * may be (one line of at most 300 characters, no control characters).
  */
 export function findingOf(stored: unknown): Finding {
   if (stored === undefined || stored === null) return 'unmarked';
   if (typeof stored !== 'string') return 'open';
   if (stored.length > FOUND.length && stored.startsWith(FOUND)) return { found: stored.slice(FOUND.length) };
-  if (stored.startsWith(FAILED)) return { failed: stored.slice(FAILED.length) };
+  if (stored.startsWith(FAILED)) return { failed: failureText(stored.slice(FAILED.length)) };
   return stored === SUCCEEDED ? SUCCEEDED : 'open';
 }
+
+const failureText = (text: string): string => (text === '' ? '' : clipProviderMessage(text));

@@ -67,6 +67,10 @@ describe('CreateFindings', () => {
     expect(findingOf('succeeded')).toBe('succeeded');
     expect(findingOf('failed:')).toEqual({ failed: '' });
     expect(findingOf('failed:the task was revoked')).toEqual({ failed: 'the task was revoked' });
+    // Another writer's failure is read as a provider's message may be: one line, bounded, no control characters.
+    const long = findingOf(`failed:zfs\u0000 send\n\u001b[31mfailed ${'x'.repeat(100_000)}`);
+    expect(typeof long === 'object' && 'failed' in long ? long.failed : null).toMatch(/^zfs\ufffd send \ufffd\[31mfailed x+\.\.\.$/);
+    expect(JSON.stringify(long).length).toBeLessThan(400);
     expect(findingOf(42)).toBe('open');
     expect(findingOf(undefined)).toBe('unmarked');
     expect(findingOf(null)).toBe('unmarked');
