@@ -46,6 +46,13 @@ export class TokenBuckets {
  * `SITE_SHARE` /64s' worth (see address-groups).
  */
 export class RateLimiter {
+  /**
+   * Keyed clients' buckets, apart from the addresses': an anonymous request from a fresh
+   * address adds an address's bucket even when its /64 refuses it, so one host of a /64 could
+   * push every key's bucket out of a shared table, and a key holder got a full burst again
+   * each time. The keys are the configured clients', so this table stays as small as they.
+   */
+  private readonly keys: TokenBuckets;
   private readonly buckets: TokenBuckets;
   private readonly subnets: TokenBuckets;
   private readonly sites: TokenBuckets;
@@ -54,6 +61,7 @@ export class RateLimiter {
     config: NonNullable<LimitsConfig['rateLimit']>,
     private readonly nowMs: () => number = () => performance.now(),
   ) {
+    this.keys = new TokenBuckets(config.requestsPerSecond, config.burst);
     this.buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
     this.subnets = new TokenBuckets(config.requestsPerSecond * SUBNET_SHARE, config.burst * SUBNET_SHARE);
     const perSite = SUBNET_SHARE * SITE_SHARE;
@@ -63,7 +71,7 @@ export class RateLimiter {
   /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. */
   check(principal: Principal | undefined, address: string | undefined): number {
     const now = this.nowMs();
-    if (principal && principal.keyId !== 'anonymous') return wholeSeconds(this.buckets.take(`key:${principal.keyId}`, now));
+    if (principal && principal.keyId !== 'anonymous') return wholeSeconds(this.keys.take(principal.keyId, now));
     const own = this.buckets.take(`ip:${address ?? 'unknown'}`, now);
     // A refused request spends nothing of its /64 or /48: one host over its own rate cannot lock its
     // neighbours out, nor one /64 over its share the rest of its /48.

@@ -56,6 +56,18 @@ describe('RateLimiter', () => {
   });
 });
 
+describe("RateLimiter: keys' buckets against a flood of fresh addresses", () => {
+  it("keeps a key's spent bucket while one /64 sends from 60,000 fresh addresses (each refused, each an address's bucket)", () => {
+    const limits = limiter(1);
+    expect(limits.check(keyed('k1'), '203.0.113.1')).toBe(0);
+    expect(limits.check(keyed('k1'), '203.0.113.1')).toBe(1000);
+    // More than the 50,000 buckets a table keeps; the /64 refuses all but its SUBNET_SHARE.
+    for (let n = 1; n <= 60_000; n++) limits.check(anonymous, `2001:db8:0:0:0:0:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}`);
+    // Before, the key's bucket shared the addresses' table, was pushed out, and came back full.
+    expect(limits.check(keyed('k1'), '203.0.113.1')).toBe(1000);
+  });
+});
+
 describe('RateLimiter per /48', () => {
   const inSite = (n: number) => `2001:db8:7:${n.toString(16)}:0:0:0:1`;
 
