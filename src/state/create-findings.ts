@@ -52,7 +52,8 @@ export type Finding = 'open' | 'unmarked' | 'succeeded' | { readonly found: stri
  * forgotten task's `failed:`, over the other's `found:`, and every read
  * after named no backup, or failed a create that succeeded. A backup found
  * or a failure goes in the end key (first wins); a success without a backup
- * in a key of its own, which a backup found later outranks.
+ * in a key of its own, which a backup found later outranks, and which
+ * outranks a failure (Danube's own word against an inference).
  */
 export class CreateFindings {
   constructor(private readonly store: KeyValueStore) {}
@@ -65,8 +66,12 @@ export class CreateFindings {
   async of(key: string): Promise<Finding> {
     const [mark, end, success] = (await withinMs(this.store.getMany<unknown>([key, endKey(key), successKey(key)]), CREATE_FINDINGS_STORE_WAIT_MS)) ?? [];
     const ended = end === undefined ? 'unmarked' : findingOf(end);
-    if (typeof ended === 'object') return ended;
+    if (typeof ended === 'object' && 'found' in ended) return ended;
+    // A success is written from what Danube said of the create (its task's SUCCESS, or a create
+    // done at once); a failure beside it is a read's inference from the list once Danube forgot
+    // the task ("2 backups ..."), as a task cannot both succeed and fail.
     if (success === SUCCEEDED) return SUCCEEDED;
+    if (typeof ended === 'object') return ended;
     // A mark a replica of the version before wrote its finding over.
     return findingOf(mark);
   }

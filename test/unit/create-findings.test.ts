@@ -117,6 +117,20 @@ const racesOf = (storeOf: () => KeyValueStore) => {
     expect(await findings.of(key)).toEqual({ failed: 'zfs send failed' });
   });
 
+  it("keeps a success the task itself reported over a failure another replica inferred once the task was forgotten, in either order", async () => {
+    for (const successFirst of [true, false]) {
+      const findings = new CreateFindings(storeOf());
+      const key = randomUUID();
+      await findings.started(key);
+      const [first, second] = [await findings.of(key), await findings.of(key)];
+      const success = () => findings.succeeded(key, first);
+      const inferred = () => findings.failed(key, second, 'the provider no longer knows this task, and 2 backups ...');
+      if (successFirst) await success().then(inferred);
+      else await inferred().then(success);
+      expect(await findings.of(key), `success first: ${successFirst}`).toBe('succeeded');
+    }
+  });
+
   it('reads the finding a replica of the version before wrote over the mark', async () => {
     const store = storeOf();
     const findings = new CreateFindings(store);
