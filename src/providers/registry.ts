@@ -50,8 +50,11 @@ export interface AdapterDeps {
 
 /** Places of overlapping creates kept in memory (each a few dozen bytes; held for a create's minutes, a found one for a day: the oldest go first). */
 const CREATE_PLACES_KEPT = 10_000;
-/** Creates whose mark or found backup is kept in memory (each a few dozen bytes, for a day: the oldest go first). */
-const CREATE_FINDINGS_KEPT = 10_000;
+/**
+ * Entries of creates' marks and ends kept in memory (each a few dozen bytes, for a day: the oldest
+ * go first): 10,000 creates, each up to three (its mark, its end, a success without its backup).
+ */
+const CREATE_FINDINGS_KEPT = 30_000;
 
 /**
  * The adapters' services over the gateway's store: in Redis when the
