@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_FINDING_KEPT_MS, CreateFindings, findingOf } from '../../src/state/create-findings.js';
 import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { adapterServicesOver } from '../../src/providers/registry.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { testRedis, type TestRedis } from '../helpers/redis.js';
@@ -163,5 +165,16 @@ describe('CreateFindings: replicas racing (Redis at 127.0.0.1:6379)', () => {
   racesOf(() => {
     if (!store) throw new Error(`no Redis: ${redis.reason}`);
     return store;
+  });
+});
+
+describe('CreateFindings in memory (adapterServicesOver)', () => {
+  it("keeps 10,000 creates' marks and found backups, each create two entries", async () => {
+    const { createFindings } = adapterServicesOver(new MemoryStore(), createLogger('silent'));
+    for (let n = 0; n < 10_000; n++) {
+      await createFindings.started(`op-${n}`);
+      await createFindings.found(`op-${n}`, 'open', `daily-${n}`);
+    }
+    expect(await createFindings.of('op-0')).toEqual({ found: 'daily-0' });
   });
 });
