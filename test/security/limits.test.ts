@@ -68,6 +68,16 @@ describe('request limits', () => {
     expect((await post({ 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
   });
 
+  it('takes the dashless charset=utf8 some clients send as UTF-8 (it was refused with 415), and nothing else under that name', async () => {
+    const post = (type: string) => fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ query: '{ providers { id } }' }) });
+    for (const type of ['application/json; charset=utf8', 'application/json;charset=UTF8', 'application/json; charset="utf8"', 'application/json; charset=utf8; boundary=x']) {
+      const answer = await post(type);
+      expect(answer.status, type).toBe(200);
+      expect(await answer.json()).toMatchObject({ data: { providers: [{ id: expect.any(String) }] } });
+    }
+    expect((await post('application/json; charset=utf80')).status).toBe(415);
+  });
+
   it('refuses batched requests and simple cross-site GETs (CSRF prevention)', async () => {
     const batch = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ providers { id } }' }, { query: '{ providers { id } }' }]) });
     expect(batch.status).toBe(400);
