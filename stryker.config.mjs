@@ -93,6 +93,8 @@ export default {
     'src/config/short-secrets.ts',
     'src/state/redis-timeouts.ts',
     'src/server/send-cap.ts',
+    'src/server/ws/connection-caps.ts',
+    'src/server/ws/operation-counts.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],

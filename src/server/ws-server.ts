@@ -1,67 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import { CloseCode, handleProtocols, makeServer, type Context, type SubscribePayload } from 'graphql-ws';
-import { GraphQLError, getOperationAST, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
+import { GraphQLError, getOperationAST, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LimitsConfig } from '../config/schema.js';
-import { GatewayError, isGatewayError } from '../domain/errors.js';
-import { isAnonymous, type Principal } from '../gateway/principal.js';
-import { fromAnotherOrigin } from './origin.js';
-import { sentToLoopbackName } from './loopback-host.js';
-import { ANONYMOUS_HOST_MESSAGE } from './anonymous-host.js';
+import { GatewayError } from '../domain/errors.js';
+import type { Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
+import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
-import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import { HeldText } from './held-text.js';
-import { holdsPartialMessage, partialMessageAtPing } from './partial-message.js';
-import { pastSendCap } from './send-cap.js';
-import { pauseIfBehind, resumeIfCaughtUp } from './unread-answers.js';
 import type { ClientAddressOf } from './client-address.js';
 import { rateLimitMessage, type RateLimiter } from './rate-limit.js';
-import { authFailuresMessage, type AuthFailureGuard } from './auth-failure-guard.js';
+import type { AuthFailureGuard } from './auth-failure-guard.js';
 import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
+import { admitConnection } from './ws/admission.js';
+import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
+import { ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
+import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/keep-alive.js';
+import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
+import { backpressuredSend } from './ws/send.js';
+import { shedUnread } from './ws/shed-unread.js';
 
-/** Close code for a connection over a cap; graphql-ws clients treat 4429 as final and do not retry at once. */
-export const CLOSE_TOO_MANY = 4429;
-/** Close code for a connection_init without a valid key (graphql-ws's Forbidden). */
-export const CLOSE_FORBIDDEN = CloseCode.Forbidden;
-/**
- * Close code for a connection whose client does not read what it is sent (more than
- * `limits.maxWsBufferedBytes` queued unsent): 1013 "Try Again Later". Not 4429 like the other
- * caps: graphql-ws's client takes 4429 (its TooManyInitialisationRequests) as final, while
- * falling behind is usually passing (a stalled network, a suspended tab), and graphql-ws's
- * client retries 1013 with its backoff and subscribes again. A client that has stopped reading
- * altogether never reads this frame: it is dropped CLOSE_HANDSHAKE_WAIT_MS later (1006 to it).
- */
-export const CLOSE_SLOW_READER = 1013;
-/**
- * Ping period; a peer that does not answer within one period is dropped (graphql-ws's default).
- * A peer not read from (see pauseIfBehind) cannot be heard answering: it is dropped when it
- * has taken no answer in a whole period instead.
- */
-export const KEEP_ALIVE_MS = 12_000;
 /**
  * Sockets from one address that have not sent connection_init yet. A browser
  * or a service opens one at a time; a proxy in front (HAProxy) brings many
  * clients from one address, each waiting for milliseconds.
  */
 export const MAX_WAITING_PER_ADDRESS = 50;
-/**
- * How long the server waits for a client to answer its close frame (a 4403,
- * a 4429, shutdown's 1001) before dropping the connection; ws itself waits
- * 30 s, which a peer that stopped reading would hold a socket for.
- */
-const CLOSE_HANDSHAKE_WAIT_MS = 1_000;
-/**
- * The same wait once the drain has run out: inside the margin the gateway
- * keeps before the drain timeout for the close frames (250 ms, app.ts).
- */
-const CLOSE_AFTER_DRAIN_WAIT_MS = 100;
 
 export interface WebSocketServerOptions {
   httpServer: Server;
@@ -92,7 +63,7 @@ export interface WebSocketServerOptions {
 interface ConnectionState {
   principal: Principal;
   /** A keyed client's principal; an anonymous caller's address (counted in `anonymousOpen`). */
-  clientKey: Principal | string;
+  clientKey: ClientKey;
   /** Request id of each operation in flight, for its log lines. */
   requestIds: Map<string, string>;
   /** Queries and mutations running (not subscriptions): shutdown lets them finish before it closes the connection. */
@@ -125,15 +96,7 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
 export function startWebSocketServer(options: WebSocketServerOptions): { dispose(drainMs: number): Promise<{ operationsCut: number }> } {
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
-  const perClient = new Map<Principal, number>();
-  /**
-   * Anonymous callers' connections, by address and, for IPv6, by /64 (16 addresses' worth) and
-   * /48 (4 /64s' worth): a host holding a /64 took a new address, and one holding a /48 a new
-   * /64, and 20 more connections, until the total cap was full and every client, keyed ones
-   * too, was refused.
-   */
-  const anonymousOpen = new AddressCounts(limits.maxWsConnectionsPerClient);
-  let authenticated = 0;
+  const caps = new ConnectionCaps(limits);
   /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
   const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
   const sources = new WeakMap<object, string>();
@@ -152,29 +115,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     if (!state) return;
     state.requestIds.delete(id);
     state.heldText.release(id);
-    // Counted per id: a client may cancel an operation and reuse its id while the first still runs.
     countDown(state.answering, id);
     countDown(state.running, id);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
-  };
-  /**
-   * Backpressure. graphql-ws sends an operation's next message only once the last one has been
-   * handed to the kernel (`send` below resolves then), but that bounds nothing per connection:
-   * answers can be megabytes, 20 operations run at once, and a client's `complete` frees its
-   * operation's place while the answer is still queued, so a client that sends operations and
-   * reads nothing made ws queue its answers without end. A message to a connection that already
-   * has more than the cap queued is not queued: the connection closes (closeFirmly drops it if
-   * the close frame cannot get through its full buffer, which frees what it held). Checked before
-   * queuing, so one answer larger than the cap still goes out whole; a connection holds at most
-   * the cap plus one message.
-   * What is counted: see pastSendCap.
-   */
-  const tooFarBehind = (socket: WebSocket, address: string, size: number, inFlight: number): boolean => {
-    const queued = socket.bufferedAmount;
-    if (!pastSendCap(queued, size, inFlight, limits.maxWsBufferedBytes)) return false;
-    closeSlowReader(socket, address, `not reading: more than ${limits.maxWsBufferedBytes} bytes queued unsent`);
-    return true;
   };
   const closeSlowReader = (socket: WebSocket, address: string, reason: string) => {
     logger.warn(
@@ -204,64 +148,22 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const { socket } = ctx.extra;
       waitingSockets.get(socket)?.();
       const address = addresses.get(socket) ?? '';
-      // graphql-ws keeps connectionParams for the connection's life: a 1 MiB connection_init of
-      // `[{},{},...]` held some 23 MB of heap per connection, 460 MB per client key (20
-      // connections), and a few anonymous addresses ran the process out of memory.
-      const initBytes = handling.get(socket) ?? 0;
-      if (initBytes > MAX_CONNECTION_INIT_BYTES) {
-        logger.info({ remote: address, characters: initBytes, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
-        closeFirmly(socket, CloseCode.BadRequest, CONNECTION_INIT_TOO_LARGE);
-        return false;
-      }
-      const authorization = connectionAuthorization(ctx.connectionParams);
-      // Nothing else in it is read; not kept either (graphql-ws would hold it until the connection closes).
+      const connectionParams = ctx.connectionParams;
+      // Only the Authorization is read, and not kept either (graphql-ws would hold it until the connection closes).
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
-      const hold = options.authFailures.refusal(address);
-      if (hold !== null) {
-        closeFirmly(socket, CLOSE_TOO_MANY, authFailuresMessage(hold));
+      const admitted = admitConnection(options, { address, characters: handling.get(socket) ?? 0, connectionParams, headers: ctx.extra.request.headers });
+      if ('reason' in admitted) {
+        closeFirmly(socket, admitted.code, admitted.reason);
         return false;
       }
-      let principal: Principal;
-      try {
-        principal = options.authenticator.authenticate(authorization);
-      } catch (error) {
-        options.authFailures.failed(address);
-        closeFirmly(socket, CLOSE_FORBIDDEN, isGatewayError(error) ? error.message : 'authentication failed');
+      const { principal } = admitted;
+      const place = caps.admit(principal, address);
+      if ('reason' in place) {
+        logger.warn({ client: principal.name, remote: address, limit: place.limit, per: place.per }, place.per === 'total' ? 'WebSocket connection refused: total cap' : 'WebSocket connection refused: per-client cap');
+        closeFirmly(socket, CLOSE_TOO_MANY, place.reason);
         return false;
       }
-      if (options.loopbackNamesOnly && !sentToLoopbackName(ctx.extra.request.headers)) {
-        logger.info({ remote: address, host: String(ctx.extra.request.headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
-        closeFirmly(socket, CLOSE_FORBIDDEN, 'demo mode answers localhost or a loopback address only');
-        return false;
-      }
-      if (isAnonymous(principal) && !options.anonymousAtHost(ctx.extra.request.headers)) {
-        logger.info({ remote: address, host: String(ctx.extra.request.headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
-        closeFirmly(socket, CLOSE_FORBIDDEN, ANONYMOUS_HOST_MESSAGE);
-        return false;
-      }
-      if (isAnonymous(principal) && fromAnotherOrigin(ctx.extra.request.headers)) {
-        // A page of another site, riding on the network position of whoever opened it.
-        logger.info({ remote: address, origin: String(ctx.extra.request.headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
-        closeFirmly(socket, CLOSE_FORBIDDEN, ANOTHER_ORIGIN_MESSAGE);
-        return false;
-      }
-      if (authenticated >= limits.maxWsConnections) {
-        logger.warn({ client: principal.name, remote: address, limit: limits.maxWsConnections }, 'WebSocket connection refused: total cap');
-        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections (limit ${limits.maxWsConnections})`);
-        return false;
-      }
-      // Anonymous callers share one principal: count them by address (and /64 and /48) instead.
-      const clientKey = isAnonymous(principal) ? address : principal;
-      const refusedBy = typeof clientKey === 'string' ? anonymousOpen.take(clientKey) : (perClient.get(clientKey) ?? 0) >= limits.maxWsConnectionsPerClient ? 'client' : null;
-      if (refusedBy !== null) {
-        const limit = refusedBy === 'client' ? limits.maxWsConnectionsPerClient : groupOf(address, refusedBy, limits.maxWsConnectionsPerClient).limit;
-        const of = refusedBy === 'client' || refusedBy === 'address' ? 'this client' : GROUP_WORDS[refusedBy];
-        logger.warn({ client: principal.name, remote: address, limit, per: refusedBy }, 'WebSocket connection refused: per-client cap');
-        closeFirmly(socket, CLOSE_TOO_MANY, `too many connections for ${of} (limit ${limit})`);
-        return false;
-      }
-      if (typeof clientKey !== 'string') perClient.set(clientKey, (perClient.get(clientKey) ?? 0) + 1);
-      authenticated += 1;
+      const { clientKey } = place;
       states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
       return true;
     },
@@ -308,8 +210,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const variables = shedUnread(payload, operation);
       // From here the operation runs, and graphql-ws calls onComplete when it ends.
       state.heldText.hold(id, size);
-      state.running.set(id, (state.running.get(id) ?? 0) + 1);
-      if (operation.operation !== 'subscription') state.answering.set(id, (state.answering.get(id) ?? 0) + 1);
+      countUp(state.running, id);
+      if (operation.operation !== 'subscription') countUp(state.answering, id);
       return {
         schema: pipeline.schema,
         document: prepared.document,
@@ -365,75 +267,27 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       stillWaiting = false;
       waiting.release(address);
     };
-    let pongWait: NodeJS.Timeout | null = null;
-    // What a paused client had still to take at the last ping: unchanged a period later, it has stopped reading.
-    let unreadAtLastPing: number | null = null;
-    // Messages received, and how many there were at the last ping when a fragmented one was under way.
-    let messagesReceived = 0;
-    let messagesAtPartialPing: number | null = null;
-    const ping = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      const partial = partialMessageAtPing(messagesAtPartialPing, { paused: socket.isPaused, holdsPartial: holdsPartialMessage(socket), messagesReceived });
-      if (partial !== 'close') messagesAtPartialPing = partial;
-      else {
-        // One message under way for a whole period: as HTTP's request timeout, or the fragments
-        // (up to limits.bodyLimitBytes) would be held for the connection's life.
+    const keepAlive = new KeepAlive(socket, {
+      periodMs: keepAliveMs,
+      stoppedReading: () => closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period'),
+      messageTooSlow: () => {
         logger.info({ client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
         closeFirmly(socket, CloseCode.BadRequest, MESSAGE_NOT_RECEIVED_IN_TIME);
-        return;
-      }
-      if (socket.isPaused) {
-        // Not read from (see pauseIfBehind), so its pong would wait unread: what shows it alive is
-        // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
-        // unread answers and its place for the life of the process (no send would come to check it).
-        const unread = socket.bufferedAmount;
-        if (unreadAtLastPing !== null && unread >= unreadAtLastPing) closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period');
-        unreadAtLastPing = unread;
-        return;
-      }
-      unreadAtLastPing = null;
-      pongWait = setTimeout(() => {
-        if (!socket.isPaused) socket.terminate();
-      }, keepAliveMs);
-      socket.once('pong', () => {
-        if (pongWait) clearTimeout(pongWait);
-        pongWait = null;
-      });
-      socket.ping();
-    }, keepAliveMs);
+      },
+    });
     waitingSockets.set(socket, initialised);
-    /**
-     * Messages handed to ws and not yet to the kernel, and the largest of them since there were
-     * none (kept, not recomputed, as one finishes: a client's pings can leave hundreds of
-     * thousands of pongs queued, and the bound stays the cap plus one message).
-     */
-    let unsentCount = 0;
-    let largestUnsent = 0;
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve) => {
-            // Closing (by tooFarBehind too): nothing more is queued.
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
-            const size = Buffer.byteLength(data);
-            if (tooFarBehind(socket, address, size, largestUnsent)) return resolve();
-            unsentCount += 1;
-            largestUnsent = Math.max(largestUnsent, size);
-            // A send fails only with the connection (a reset, a closed socket): its 'error' and
-            // 'close' handlers say so once, and there is no one left to answer.
-            socket.send(data, () => {
-              unsentCount -= 1;
-              if (unsentCount === 0) largestUnsent = 0;
-              if (resumeIfCaughtUp(socket)) logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, UNREAD_RESUMED_LINE);
-              resolve();
-            });
-            if (pauseIfBehind(socket)) logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, UNREAD_PAUSED_LINE);
-          }),
+        send: backpressuredSend(socket, {
+          capBytes: limits.maxWsBufferedBytes,
+          tooFarBehind: (reason) => closeSlowReader(socket, address, reason),
+          readingChanged: (line) => logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, line),
+        }),
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
           socket.on('message', (data) => {
-            messagesReceived += 1;
+            keepAlive.messageReceived();
             const text = String(data);
             handling.set(socket, text.length);
             callback(text).catch((error: unknown) => {
@@ -452,18 +306,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       { socket, request },
     );
     socket.once('close', (code, reason) => {
-      if (pongWait) clearTimeout(pongWait);
-      clearInterval(ping);
+      keepAlive.stop();
       initialised();
       const state = states.get(socket);
       if (state) {
-        authenticated -= 1;
-        if (typeof state.clientKey === 'string') anonymousOpen.release(state.clientKey);
-        else {
-          const left = (perClient.get(state.clientKey) ?? 1) - 1;
-          if (left > 0) perClient.set(state.clientKey, left);
-          else perClient.delete(state.clientKey);
-        }
+        caps.release(state.clientKey);
         state.gone.abort();
         states.delete(socket);
       }
@@ -503,94 +350,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
 }
 
 /**
- * Longest connection_init message, in characters: its payload (connectionParams) carries an Authorization
- * header, as an HTTP request's headers do, and node takes at most 16 KiB of those.
- */
-export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
-/** The close reason for a fragmented message begun and not finished within a keep-alive period. */
-export const MESSAGE_NOT_RECEIVED_IN_TIME = 'message not received in time: its fragments must all arrive within a keep-alive period';
-export const CONNECTION_INIT_TOO_LARGE = `connection_init longer than ${MAX_CONNECTION_INIT_BYTES} characters: connectionParams carries only the Authorization`;
-
-/** A subscribe message's payload as graphql-ws holds it (its type says read-only; it is the parsed message). */
-type HeldPayload = { variables?: Readonly<Record<string, unknown>> | null; extensions?: Readonly<Record<string, unknown>> | null };
-
-/**
- * graphql-ws keeps each operation's whole subscribe message until the operation ends, parsed,
- * and a subscription may never end. HeldText bounds its text, but parsed JSON of small values
- * is some 20 times its text: 20 subscriptions (one per connection of one anonymous address)
- * with 1 MiB of `[{},{},...]` in `extensions` held 465 MB of heap. The gateway reads none of a
- * subscribe's extensions, nor variables its operation does not declare: both are let go here.
- * Returns the variables the operation runs with.
- */
-function shedUnread(payload: SubscribePayload, operation: OperationDefinitionNode): Record<string, unknown> | null {
-  const held = payload as HeldPayload;
-  const sent = held.variables;
-  // fromEntries: own fields even for a variable named `__proto__`, which an assignment would take as the prototype.
-  const kept = sent ? Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value).filter((name) => Object.hasOwn(sent, name)).map((name) => [name, sent[name]])) : null;
-  held.variables = kept;
-  held.extensions = null;
-  return kept;
-}
-
-/**
- * Operations of a connection at once, this one included (ctx.subscriptions already holds it).
- * graphql-ws forgets an operation at its client's `complete`, but a query or mutation goes on
- * running to its end: counted by ctx.subscriptions alone, a client sending `complete` after
- * each `subscribe` ran any number at once past the cap.
- */
-function operationsRunning(subscriptions: Readonly<Record<string, unknown>>, answering: ReadonlyMap<string, number>): number {
-  let count = Object.keys(subscriptions).length;
-  for (const id of answering.keys()) if (!Object.hasOwn(subscriptions, id)) count += 1;
-  return count;
-}
-
-/** One less of `id`; the entry goes at none. */
-function countDown(counts: Map<string, number>, id: string): void {
-  const left = (counts.get(id) ?? 0) - 1;
-  if (left > 0) counts.set(id, left);
-  else counts.delete(id);
-}
-
-/**
  * graphql-ws throws this for a message type only a server sends (connection_ack,
  * next, error), which its own adapters answer as an internal error (4500).
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
 
-/** Logged (debug) when the gateway stops reading a client that has not taken its answers (see unread-answers.ts), and when it reads it again. */
-export const UNREAD_PAUSED_LINE = 'WebSocket client read no more until it takes its answers';
-export const UNREAD_RESUMED_LINE = 'WebSocket client read again: it has taken its answers';
-
-export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs an API key (connectionParams.Authorization)';
-
 const SHUTTING_DOWN_MESSAGE = 'the gateway is shutting down and did not run this operation: send it again on a new connection';
-
-/** A close frame's reason: at most 123 bytes of UTF-8, or ws throws instead of closing. */
-const MAX_CLOSE_REASON_BYTES = 123;
-
-export function fitCloseReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
-  let cut = reason.slice(0, MAX_CLOSE_REASON_BYTES);
-  while (Buffer.byteLength(`${cut}...`) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
-  return `${cut}...`;
-}
-
-/** Connections closeFirmly has closed: their drop timer is set. */
-const dropping = new WeakSet<WebSocket>();
-
-/** Closes with `code`, and drops the connection if the client has not answered the close frame within `waitMs`. */
-function closeFirmly(socket: WebSocket, code?: number, reason?: string, waitMs = CLOSE_HANDSHAKE_WAIT_MS): void {
-  // One drop timer per connection, however many closes are asked for.
-  if (socket.readyState === WebSocket.CLOSED || dropping.has(socket)) return;
-  dropping.add(socket);
-  // A reason that echoes the client (a subscription id) can be longer than a close frame takes.
-  socket.close(code, reason === undefined ? undefined : fitCloseReason(reason));
-  const drop = setTimeout(() => socket.terminate(), waitMs);
-  socket.once('close', () => clearTimeout(drop));
-}
-
-/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
-function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const value = params?.authorization ?? params?.Authorization;
-  return typeof value === 'string' ? value : undefined;
-}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANOTHER_ORIGIN_MESSAGE } from '../../src/server/ws-server.js';
+import { ANOTHER_ORIGIN_MESSAGE } from '../../src/server/ws/admission.js';
 import { errorCodes, startHarness, withClients, type Harness } from '../helpers/harness.js';
 import { rawConnection, wsClient, wsRun } from '../helpers/ws.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CONNECTION_INIT_TOO_LARGE, MAX_CONNECTION_INIT_BYTES } from '../../src/server/ws-server.js';
+import { CONNECTION_INIT_TOO_LARGE, MAX_CONNECTION_INIT_BYTES } from '../../src/server/ws/admission.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MESSAGE_NOT_RECEIVED_IN_TIME } from '../../src/server/ws-server.js';
+import { MESSAGE_NOT_RECEIVED_IN_TIME } from '../../src/server/ws/keep-alive.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { rawConnection } from '../helpers/ws.js';
 

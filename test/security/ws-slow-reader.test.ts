@@ -5,7 +5,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { CLOSE_SLOW_READER } from '../../src/server/ws-server.js';
+import { CLOSE_SLOW_READER } from '../../src/server/ws/close.js';
 import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
 import { rawConnection, wsRun, wsUrl, type RawConnection } from '../helpers/ws.js';
 

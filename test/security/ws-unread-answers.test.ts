@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UNREAD_HIGH_WATER_BYTES } from '../../src/server/unread-answers.js';
-import { UNREAD_PAUSED_LINE, UNREAD_RESUMED_LINE } from '../../src/server/ws-server.js';
+import { UNREAD_PAUSED_LINE, UNREAD_RESUMED_LINE } from '../../src/server/ws/send.js';
 import { eventually, type Harness, startHarness } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitCloseReason } from '../../src/server/ws-server.js';
+import { fitCloseReason } from '../../src/server/ws/close.js';
 
 describe('fitCloseReason', () => {
   it('leaves a reason a close frame holds as it is', () => {

@@ -1,0 +1,92 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { CloseCode } from 'graphql-ws';
+import type { Logger } from 'pino';
+import { isGatewayError } from '../../domain/errors.js';
+import { isAnonymous, type Principal } from '../../gateway/principal.js';
+import { ANONYMOUS_HOST_MESSAGE } from '../anonymous-host.js';
+import type { ClientAuthenticator } from '../auth.js';
+import { authFailuresMessage, type AuthFailureGuard } from '../auth-failure-guard.js';
+import { sentToLoopbackName } from '../loopback-host.js';
+import { fromAnotherOrigin } from '../origin.js';
+import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY } from './close.js';
+
+/**
+ * Longest connection_init message, in characters: its payload (connectionParams) carries an Authorization
+ * header, as an HTTP request's headers do, and node takes at most 16 KiB of those.
+ */
+export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
+export const CONNECTION_INIT_TOO_LARGE = `connection_init longer than ${MAX_CONNECTION_INIT_BYTES} characters: connectionParams carries only the Authorization`;
+export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs an API key (connectionParams.Authorization)';
+
+export interface AdmissionRules {
+  authenticator: ClientAuthenticator;
+  /** `limits.authFailures`, the same counts as HTTP's. */
+  authFailures: AuthFailureGuard;
+  /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
+  loopbackNamesOnly?: boolean;
+  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
+  anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  logger: Logger;
+}
+
+/** A connection_init as the gateway reads it. */
+export interface ConnectionInit {
+  /** The client's address, behind a trusted proxy too. */
+  address: string;
+  /** Characters of the connection_init message. */
+  characters: number;
+  connectionParams: Readonly<Record<string, unknown>> | undefined;
+  /** The upgrade request's headers. */
+  headers: IncomingHttpHeaders;
+}
+
+/** A connection refused at connection_init: the close frame's code and reason. */
+export interface InitRefusal {
+  code: number;
+  reason: string;
+}
+
+/**
+ * Who a connection_init speaks for, or why it is refused, by the same rules as an HTTP request:
+ * size, the failed-authentication hold, the key, demo mode's loopback names, the names anonymous
+ * callers are answered at, and the page's origin. The connection caps come after (ConnectionCaps).
+ */
+export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { principal: Principal } | InitRefusal {
+  const { address, headers } = init;
+  // graphql-ws keeps connectionParams for the connection's life: a 1 MiB connection_init of
+  // `[{},{},...]` held some 23 MB of heap per connection, 460 MB per client key (20
+  // connections), and a few anonymous addresses ran the process out of memory.
+  if (init.characters > MAX_CONNECTION_INIT_BYTES) {
+    rules.logger.info({ remote: address, characters: init.characters, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
+    return { code: CloseCode.BadRequest, reason: CONNECTION_INIT_TOO_LARGE };
+  }
+  const hold = rules.authFailures.refusal(address);
+  if (hold !== null) return { code: CLOSE_TOO_MANY, reason: authFailuresMessage(hold) };
+  let principal: Principal;
+  try {
+    principal = rules.authenticator.authenticate(connectionAuthorization(init.connectionParams));
+  } catch (error) {
+    rules.authFailures.failed(address);
+    return { code: CLOSE_FORBIDDEN, reason: isGatewayError(error) ? error.message : 'authentication failed' };
+  }
+  if (rules.loopbackNamesOnly && !sentToLoopbackName(headers)) {
+    rules.logger.info({ remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
+    return { code: CLOSE_FORBIDDEN, reason: 'demo mode answers localhost or a loopback address only' };
+  }
+  if (isAnonymous(principal) && !rules.anonymousAtHost(headers)) {
+    rules.logger.info({ remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
+    return { code: CLOSE_FORBIDDEN, reason: ANONYMOUS_HOST_MESSAGE };
+  }
+  if (isAnonymous(principal) && fromAnotherOrigin(headers)) {
+    // A page of another site, riding on the network position of whoever opened it.
+    rules.logger.info({ remote: address, origin: String(headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
+    return { code: CLOSE_FORBIDDEN, reason: ANOTHER_ORIGIN_MESSAGE };
+  }
+  return { principal };
+}
+
+/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
+function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,81 @@
+import { WebSocket } from 'ws';
+import { holdsPartialMessage, partialMessageAtPing } from '../partial-message.js';
+
+/**
+ * Ping period; a peer that does not answer within one period is dropped (graphql-ws's default).
+ * A peer not read from (see pauseIfBehind) cannot be heard answering: it is dropped when it
+ * has taken no answer in a whole period instead.
+ */
+export const KEEP_ALIVE_MS = 12_000;
+
+/** The close reason for a fragmented message begun and not finished within a keep-alive period. */
+export const MESSAGE_NOT_RECEIVED_IN_TIME = 'message not received in time: its fragments must all arrive within a keep-alive period';
+
+export interface KeepAliveHooks {
+  periodMs: number;
+  /** Paused (not read from) and not one answer taken in a whole period. */
+  stoppedReading(): void;
+  /** One message under way for a whole period. */
+  messageTooSlow(): void;
+}
+
+/**
+ * One connection's ping timer, which also ends what a ping alone would not: a client that stopped
+ * taking its answers while the gateway no longer reads it, and a message whose fragments trickle in.
+ */
+export class KeepAlive {
+  private readonly timer: NodeJS.Timeout;
+  private pongWait: NodeJS.Timeout | null = null;
+  /** What a paused client had still to take at the last ping: unchanged a period later, it has stopped reading. */
+  private unreadAtLastPing: number | null = null;
+  /** Messages received, and how many there were at the last ping when a fragmented one was under way. */
+  private messagesReceived = 0;
+  private messagesAtPartialPing: number | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly hooks: KeepAliveHooks,
+  ) {
+    this.timer = setInterval(() => this.tick(), hooks.periodMs);
+  }
+
+  /** Called for every whole message the connection receives. */
+  messageReceived(): void {
+    this.messagesReceived += 1;
+  }
+
+  stop(): void {
+    if (this.pongWait) clearTimeout(this.pongWait);
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const { socket } = this;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const partial = partialMessageAtPing(this.messagesAtPartialPing, { paused: socket.isPaused, holdsPartial: holdsPartialMessage(socket), messagesReceived: this.messagesReceived });
+    if (partial === 'close') {
+      // As HTTP's request timeout, or the fragments (up to limits.bodyLimitBytes) would be held for the connection's life.
+      this.hooks.messageTooSlow();
+      return;
+    }
+    this.messagesAtPartialPing = partial;
+    if (socket.isPaused) {
+      // Not read from (see pauseIfBehind), so its pong would wait unread: what shows it alive is
+      // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
+      // unread answers and its place for the life of the process (no send would come to check it).
+      const unread = socket.bufferedAmount;
+      if (this.unreadAtLastPing !== null && unread >= this.unreadAtLastPing) this.hooks.stoppedReading();
+      this.unreadAtLastPing = unread;
+      return;
+    }
+    this.unreadAtLastPing = null;
+    this.pongWait = setTimeout(() => {
+      if (!socket.isPaused) socket.terminate();
+    }, this.hooks.periodMs);
+    socket.once('pong', () => {
+      if (this.pongWait) clearTimeout(this.pongWait);
+      this.pongWait = null;
+    });
+    socket.ping();
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { anonymousWith, type Principal } from '../../src/gateway/principal.js';
+import { ConnectionCaps } from '../../src/server/ws/connection-caps.js';
+import { countDown, countUp, operationsRunning } from '../../src/server/ws/operation-counts.js';
+
+const keyed = (name: string): Principal => ({ name, keyId: `key-${name}`, roles: new Set(['viewer']), providers: null });
+const anonymous = anonymousWith('viewer');
+
+describe('ConnectionCaps', () => {
+  it('refuses a client key past its cap, and admits it again once one of its connections closes', () => {
+    const caps = new ConnectionCaps({ maxWsConnections: 100, maxWsConnectionsPerClient: 2 });
+    const dashboard = keyed('dashboard');
+    const first = caps.admit(dashboard, '10.0.0.1');
+    expect(first).toEqual({ clientKey: dashboard });
+    expect(caps.admit(dashboard, '10.0.0.2')).toEqual({ clientKey: dashboard });
+    expect(caps.admit(dashboard, '10.0.0.3')).toEqual({ reason: 'too many connections for this client (limit 2)', limit: 2, per: 'client' });
+    // Another key is counted apart.
+    expect(caps.admit(keyed('other'), '10.0.0.1')).toEqual({ clientKey: expect.objectContaining({ name: 'other' }) });
+    caps.release(dashboard);
+    expect(caps.admit(dashboard, '10.0.0.3')).toEqual({ clientKey: dashboard });
+  });
+
+  it('counts anonymous callers by address, not as one shared principal', () => {
+    const caps = new ConnectionCaps({ maxWsConnections: 100, maxWsConnectionsPerClient: 1 });
+    expect(caps.admit(anonymous, '192.0.2.1')).toEqual({ clientKey: '192.0.2.1' });
+    expect(caps.admit(anonymous, '192.0.2.2')).toEqual({ clientKey: '192.0.2.2' });
+    expect(caps.admit(anonymous, '192.0.2.1')).toEqual({ reason: 'too many connections for this client (limit 1)', limit: 1, per: 'address' });
+    caps.release('192.0.2.1');
+    expect(caps.admit(anonymous, '192.0.2.1')).toEqual({ clientKey: '192.0.2.1' });
+  });
+
+  it("names an anonymous IPv6 caller's /64 when that is what is full", () => {
+    const caps = new ConnectionCaps({ maxWsConnections: 1_000, maxWsConnectionsPerClient: 1 });
+    const refusals = [];
+    for (let host = 1; host <= 40; host += 1) {
+      // Client keys write IPv6 out in full (clientKeyOf).
+      const place = caps.admit(anonymous, `2001:db8:0:1:0:0:0:${host.toString(16)}`);
+      if ('reason' in place) refusals.push(place);
+    }
+    expect(refusals).toHaveLength(40 - 16);
+    expect(refusals[0]).toEqual({ reason: "too many connections for this address's /64 (limit 16)", limit: 16, per: 'subnet' });
+  });
+
+  it('refuses every client once the total cap is full, and takes one more as one closes', () => {
+    const caps = new ConnectionCaps({ maxWsConnections: 2, maxWsConnectionsPerClient: 10 });
+    expect('clientKey' in caps.admit(keyed('a'), '10.0.0.1')).toBe(true);
+    expect('clientKey' in caps.admit(anonymous, '10.0.0.2')).toBe(true);
+    expect(caps.admit(keyed('b'), '10.0.0.3')).toEqual({ reason: 'too many connections (limit 2)', limit: 2, per: 'total' });
+    // A total refusal takes no place of its own: nothing to give back for it.
+    caps.release('10.0.0.2');
+    expect(caps.admit(keyed('b'), '10.0.0.3')).toEqual({ clientKey: expect.objectContaining({ keyId: 'key-b' }) });
+    expect('reason' in caps.admit(anonymous, '10.0.0.2')).toBe(true);
+  });
+});
+
+describe('operation counts', () => {
+  it('counts an id once per operation under it and forgets it at none', () => {
+    const counts = new Map<string, number>();
+    countUp(counts, 'a');
+    countUp(counts, 'a');
+    countDown(counts, 'a');
+    expect(counts.get('a')).toBe(1);
+    countDown(counts, 'a');
+    expect(counts.has('a')).toBe(false);
+    countDown(counts, 'b');
+    expect(counts.has('b')).toBe(false);
+  });
+
+  it('counts queries still answering after their client completed them, without counting one twice', () => {
+    const answering = new Map([
+      ['q1', 1],
+      ['s1', 1],
+    ]);
+    expect(operationsRunning({ s1: {}, s2: {} }, answering)).toBe(3);
+    expect(operationsRunning({}, new Map())).toBe(0);
+  });
+});
