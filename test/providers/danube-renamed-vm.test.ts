@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { operationId } from '../../src/gateway/ids.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 interface Node {
@@ -109,5 +110,71 @@ describe('danube: a backup cached before its VM was renamed', () => {
     const operation = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: deleted.data!.deleteBackup.operation.id }), (read) => read.data?.operation.status !== 'RUNNING');
     expect(operation.data?.operation.status).toBe('SUCCEEDED');
     expect(simulator.backups.some((backup) => backup.name === doomed.name && backup.hostname === 'web03.example.com')).toBe(false);
+  });
+});
+
+/**
+ * Danube forgets a task's result a while after it ran (404 "Task does not exist (anymore)"), and a
+ * delete is then judged by whether the VM still lists its backup. A VM renamed since the delete no
+ * longer answers to the hostname the operation id names; another VM may have taken it.
+ */
+describe('danube: a delete whose task Danube forgot after the VM was renamed', () => {
+  const DELETE_WITH_TASK = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status providerOperationId } } }';
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.asyncDelayMs = 60_000;
+  });
+  afterAll(() => harness.close());
+
+  /** Deletes the first backup of the `nth` VM listing any, each test a VM of its own. */
+  async function deleteOnVm(nth: number): Promise<{ hostname: string; operationId: string; taskId: string; backupName: string }> {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(INSTANCES);
+    const vm = answer.data!.instances.edges.map((edge) => edge.node).filter((node) => node.backups.length > 0)[nth]!;
+    const doomed = vm.backups[0]!;
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string; status: string; providerOperationId: string } } }>(DELETE_WITH_TASK, { input: { backupId: doomed.id } });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data!.deleteBackup.operation.status).toBe('RUNNING');
+    return { hostname: vm.nativeId, operationId: deleted.data!.deleteBackup.operation.id, taskId: deleted.data!.deleteBackup.operation.providerOperationId, backupName: doomed.name };
+  }
+  const read = async (id: string) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation;
+
+  it('reports SUCCEEDED once the renamed VM no longer lists the backup (under the strict reading the old hostname answered 404 at every poll)', async () => {
+    // Every endpoint answers only to a VM's hostname or uuid now (see the first describe).
+    simulator.answersToOriginalHostname = false;
+    const { hostname, operationId, taskId, backupName } = await deleteOnVm(0);
+    simulator.renameVm(hostname, `renamed-${hostname}`);
+    simulator.expireTask(taskId);
+    expect(await read(operationId)).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(simulator.backups.some((backup) => backup.name === backupName && backup.hostname === hostname)).toBe(false);
+  });
+
+  it("reports FAILED when the delete failed, though another VM has taken the old hostname and lists no such backup (it read SUCCEEDED from the newcomer's list)", async () => {
+    simulator.failNextTask = 'zfs destroy failed';
+    const { hostname, operationId, taskId, backupName } = await deleteOnVm(1);
+    simulator.renameVm(hostname, `renamed-${hostname}`);
+    simulator.vms.push({ hostname, uuid: randomUUID(), alias: 'newcomer', status: 'running', node: 'node99.erigones.com', vcpus: 1, ram: 1024, disks: 1 });
+    simulator.expireTask(taskId);
+    const operation = await read(operationId);
+    expect(operation?.status).toBe('FAILED');
+    expect(operation?.error).toMatch(/still there/);
+    expect(simulator.backups.some((backup) => backup.name === backupName && backup.hostname === hostname)).toBe(true);
+  });
+});
+
+describe("danube: a delete's operation id naming its VM by something other than a uuid", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+  });
+  afterAll(() => harness.close());
+
+  it('is refused as BAD_USER_INPUT naming the uuid, a made-up part of a client-sent id', async () => {
+    const madeUp = operationId({ providerId: 'danube-test', kind: 'DELETE_BACKUP', startedAt: new Date(), instanceNativeId: 'web01.example.com', backupNativeId: 'daily-1', token: ['gone-task', '1', '../../task/x'] });
+    const answer = await harness.gql(OPERATION, { id: madeUp });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(answer.errors?.[0]?.message).toMatch(/VM uuid/);
   });
 });

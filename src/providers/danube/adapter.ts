@@ -11,7 +11,7 @@ import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, look
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
-import { backupVmAddress } from './vm-address.js';
+import { backupVmAddress, isVmUuid } from './vm-address.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -158,8 +158,11 @@ export class DanubeAdapter extends BaseAdapter {
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
     const hostname = this.hostnameOf(backup);
     const startedAt = new Date();
-    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(backupVmAddress(backup))}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
-    return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra);
+    const vmAddress = backupVmAddress(backup);
+    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(vmAddress)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
+    // The VM's uuid, where the row named it, goes in the token: a forgotten task is judged by the
+    // VM's list, which a rename since would hide from a look-up by hostname.
+    return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra, vmAddress === hostname ? [] : [vmAddress]);
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
@@ -298,18 +301,38 @@ export class DanubeAdapter extends BaseAdapter {
   private async forgotten(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP') return this.forgottenCreate(ref, taskId, scope, finding);
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
-      const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       // A list that failed tells nothing: the poll fails as it, and the next one asks again.
-      if (backups instanceof Error) throw backups;
-      if (Array.isArray(backups)) {
-        const disk = ref.token[1] ?? '1';
-        const left = backups.find((backup) => backup.nativeId === ref.backupNativeId && (backup.keyExtra[0] ?? '1') === disk);
-        if (!left) return this.operation(ref, 'SUCCEEDED', taskId);
-        if (left.status === 'PENDING') return this.operation(ref, 'RUNNING', taskId);
-        return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and the backup is still there: the delete failed');
-      }
+      const left = await this.backupLeftByDelete(ref, ref.backupNativeId, scope);
+      if (!left) return this.operation(ref, 'SUCCEEDED', taskId);
+      if (left.status === 'PENDING') return this.operation(ref, 'RUNNING', taskId);
+      return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and the backup is still there: the delete failed');
     }
     return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
+  }
+
+  /**
+   * The backup a delete was of, if the VM still lists it (name and disk). Read by the VM's uuid where
+   * the delete went by it (token[2]): a VM renamed since the delete is no longer found by its old
+   * hostname (404 at every poll). Rows are the VM's by its own path then: one naming another
+   * VM's uuid is not the backup deleted. Operation ids from before the uuid was kept read by hostname.
+   */
+  private async backupLeftByDelete(ref: OperationRef, backupName: string, scope: UpstreamScope): Promise<Backup | undefined> {
+    const disk = ref.token[1] ?? '1';
+    const vmUuid = ref.token[2];
+    // Operation ids come from clients: only a uuid is read as one.
+    if (vmUuid !== undefined && !isVmUuid(vmUuid)) throw badInput('operation id names no valid VM uuid');
+    const hostname = ref.instanceNativeId ?? '';
+    let backups: Backup[];
+    if (vmUuid) {
+      const rows = await this.backupRowsOf(vmUuid, scope);
+      const mine = rows.filter((row) => row.vm_uuid === undefined || row.vm_uuid === null || row.vm_uuid === vmUuid);
+      backups = await mapRows(mine, (row) => mapBackup(this.account.id, hostname, row));
+    } else {
+      const [listed] = await this.listBackups([hostname], scope);
+      if (listed instanceof Error) throw listed;
+      backups = listed ?? [];
+    }
+    return backups.find((backup) => backup.nativeId === backupName && (backup.keyExtra[0] ?? '1') === disk);
   }
 
   /**
@@ -361,10 +384,10 @@ export class DanubeAdapter extends BaseAdapter {
 }
 
 /**
- * The backup's key beside the task id: a create's token goes on with its
- * lookup ([task, disk, definition, mark]), the others' is the backup's key.
+ * The backup's key beside the task id, its disk: a create's token goes on with its lookup
+ * ([task, disk, definition, mark]), a delete's with the VM's uuid where the row named it.
  */
-const keyExtraOf = (ref: OperationRef): string[] => (ref.kind === 'CREATE_BACKUP' ? ref.token.slice(1, 2) : ref.token.slice(1));
+const keyExtraOf = (ref: OperationRef): string[] => ref.token.slice(1, 2);
 
 /** A create's key in CreateFindings: what its operation id holds besides the backup a read may add (JSON, so no two parts run together). */
 const findingKey = (ref: OperationRef): string => JSON.stringify([ref.providerId, ref.startedAt.getTime(), ref.instanceNativeId, ...ref.token]);

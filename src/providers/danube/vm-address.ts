@@ -13,9 +13,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * taken that hostname, by the other VM's. A row without `vm_uuid` (the API docs' example has
  * none; esdc-ce sends null once the VM is deleted) is addressed as before, by hostname.
  */
+/** Whether `value` is written as esdc-ce writes a VM uuid. */
+export const isVmUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 export function backupVmAddress(backup: Pick<Backup, 'instanceNativeId' | 'raw'>): string {
   const uuid = backup.raw.vm_uuid;
-  if (typeof uuid === 'string' && UUID.test(uuid)) return uuid;
+  if (isVmUuid(uuid)) return uuid;
   if (!backup.instanceNativeId) throw badInput('backup id lacks its VM');
   return backup.instanceNativeId;
 }
