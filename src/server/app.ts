@@ -187,10 +187,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     validationRules: pipeline.validationRules,
     parseOptions: pipeline.parseOptions,
     plugins: [
+      // Before the metrics plugin: both act at willSendResponse, in this order, and the metrics count what is sent.
+      repeatedErrorsPlugin<GraphQLContext>(),
       metrics.plugin<GraphQLContext>(),
       costLimitPlugin<GraphQLContext>(config.limits),
       errorLogPlugin(pipeline),
-      repeatedErrorsPlugin<GraphQLContext>(),
       // Its own 10 s default would cut a write still running within the configured drain, and the
       // whole drain would outlast the process's own timer, which starts at the signal: the plugin
       // reads its grace when the drain starts (checked by a lifecycle test), so it gets what is left.

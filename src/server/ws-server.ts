@@ -133,13 +133,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
   const format = (requestId: string, errors: readonly GraphQLError[]) => {
     pipeline.logErrors(requestId, errors);
-    return collapseRepeatedErrors(
-      errors.map((error) => {
-        const formatted = formatGraphQLError(pipeline.formatError, error);
-        options.countError(String(formatted.extensions?.code));
-        return formatted;
-      }),
-    );
+    const sent = collapseRepeatedErrors(errors.map((error) => formatGraphQLError(pipeline.formatError, error)));
+    for (const error of sent) options.countError(String(error.extensions?.code));
+    return sent;
   };
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({

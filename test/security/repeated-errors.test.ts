@@ -40,6 +40,25 @@ describe('an answer shows a repeated request error a few times and counts the re
     }
   });
 
+  it('counts in /metrics the errors the answer shows, not every repeat (over HTTP and WebSocket)', async () => {
+    const counted = async () => {
+      const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+      return Number(/backup_graph_graphql_errors_total\{code="BAD_USER_INPUT"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const shownBadInput = (errors: ReadonlyArray<{ extensions?: Record<string, unknown> }> | undefined) => (errors ?? []).filter((error) => error.extensions?.code === 'BAD_USER_INPUT').length;
+    const before = await counted();
+    const overHttp = await harness.gql(REPEATED);
+    // Before: 99 counted for the 4 shown.
+    expect(await counted()).toBe(before + shownBadInput(overHttp.errors));
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const overWs = await wsRun(client, REPEATED);
+      expect(await counted()).toBe(before + shownBadInput(overHttp.errors) + shownBadInput(overWs.errors));
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('a few repeats are all shown', async () => {
     const answer = await harness.gql(`{ providers ${'@skip(if: false) '.repeat(MAX_SAME_ERRORS + 1)} { id } }`);
     expect(messagesOf(answer.errors ?? [])).toEqual(Array<string>(MAX_SAME_ERRORS).fill(ONCE_ONLY));

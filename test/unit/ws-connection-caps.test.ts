@@ -18,6 +18,25 @@ describe('ConnectionCaps', () => {
     expect(caps.admit(keyed('other'), '10.0.0.1')).toEqual({ clientKey: expect.objectContaining({ name: 'other' }) });
     caps.release(dashboard);
     expect(caps.admit(dashboard, '10.0.0.3')).toEqual({ clientKey: dashboard });
+    expect('reason' in caps.admit(dashboard, '10.0.0.4')).toBe(true);
+  });
+
+  it("keeps a client key's other connections counted as one closes, and forgets a key that holds none", () => {
+    const caps = new ConnectionCaps({ maxWsConnections: 100, maxWsConnectionsPerClient: 3 });
+    const dashboard = keyed('dashboard');
+    for (let opened = 0; opened < 3; opened += 1) caps.admit(dashboard, '10.0.0.1');
+    caps.release(dashboard);
+    caps.release(dashboard);
+    // One still open: two more fit, a third does not.
+    expect('clientKey' in caps.admit(dashboard, '10.0.0.1')).toBe(true);
+    expect('clientKey' in caps.admit(dashboard, '10.0.0.1')).toBe(true);
+    expect(caps.admit(dashboard, '10.0.0.1')).toMatchObject({ per: 'client' });
+    caps.admit(anonymous, '192.0.2.1');
+    // The key, and the anonymous caller's address.
+    expect(caps.remembered).toBe(2);
+    for (let closed = 0; closed < 3; closed += 1) caps.release(dashboard);
+    caps.release('192.0.2.1');
+    expect(caps.remembered).toBe(0);
   });
 
   it('counts anonymous callers by address, not as one shared principal', () => {
@@ -69,9 +88,10 @@ describe('operation counts', () => {
   it('counts queries still answering after their client completed them, without counting one twice', () => {
     const answering = new Map([
       ['q1', 1],
+      ['q2', 1],
       ['s1', 1],
     ]);
-    expect(operationsRunning({ s1: {}, s2: {} }, answering)).toBe(3);
+    expect(operationsRunning({ s1: {}, s2: {} }, answering)).toBe(4);
     expect(operationsRunning({}, new Map())).toBe(0);
   });
 });

@@ -36,15 +36,24 @@ export class ConnectionCaps {
     const { maxWsConnections, maxWsConnectionsPerClient } = this.limits;
     if (this.open >= maxWsConnections) return { reason: `too many connections (limit ${maxWsConnections})`, limit: maxWsConnections, per: 'total' };
     const clientKey = isAnonymous(principal) ? address : principal;
-    const refusedBy = typeof clientKey === 'string' ? this.anonymousOpen.take(clientKey) : (this.perClient.get(clientKey) ?? 0) >= maxWsConnectionsPerClient ? 'client' : null;
-    if (refusedBy !== null) {
-      const limit = refusedBy === 'client' ? maxWsConnectionsPerClient : groupOf(address, refusedBy, maxWsConnectionsPerClient).limit;
-      const of = refusedBy === 'client' || refusedBy === 'address' ? 'this client' : GROUP_WORDS[refusedBy];
-      return { reason: `too many connections for ${of} (limit ${limit})`, limit, per: refusedBy };
+    if (typeof clientKey === 'string') {
+      const full = this.anonymousOpen.take(clientKey);
+      if (full !== null) {
+        const { limit } = groupOf(address, full, maxWsConnectionsPerClient);
+        return { reason: `too many connections for ${full === 'address' ? 'this client' : GROUP_WORDS[full]} (limit ${limit})`, limit, per: full };
+      }
+    } else {
+      const held = this.perClient.get(clientKey) ?? 0;
+      if (held >= maxWsConnectionsPerClient) return { reason: `too many connections for this client (limit ${maxWsConnectionsPerClient})`, limit: maxWsConnectionsPerClient, per: 'client' };
+      this.perClient.set(clientKey, held + 1);
     }
-    if (typeof clientKey !== 'string') this.perClient.set(clientKey, (this.perClient.get(clientKey) ?? 0) + 1);
     this.open += 1;
     return { clientKey };
+  }
+
+  /** Client keys, addresses, /64s and /48s holding a connection now: only what is held is kept. */
+  get remembered(): number {
+    return this.perClient.size + this.anonymousOpen.remembered;
   }
 
   /** Gives back the place of an admitted connection that has closed. */
