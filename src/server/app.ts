@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -9,8 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
-import { isGatewayError } from '../domain/errors.js';
-import { isAnonymous, type Principal } from '../gateway/principal.js';
+import type { Principal } from '../gateway/principal.js';
 import { ProviderSet } from '../gateway/provider-set.js';
 import { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -35,7 +33,10 @@ import { healthz, readyz } from './health.js';
 import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
 import { AuthFailures } from './auth-failures.js';
-import { AuthFailureGuard, authFailuresMessage } from './auth-failure-guard.js';
+import { AuthFailureGuard } from './auth-failure-guard.js';
+import { authenticateRequests } from './request-authentication.js';
+import { HttpDrain } from './http-drain.js';
+import { assignRequestId } from './request-id.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { requestSignal } from './request-signal.js';
@@ -47,18 +48,8 @@ import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
-import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from './anonymous-host.js';
+import { anonymousHostAllowed } from './anonymous-host.js';
 
-/**
- * How long before the drain timeout shutdown cuts what is still running (WebSocket
- * operations, HTTP requests), so the rest closes before the process's own timer ends it.
- */
-const CLOSE_FRAMES_MARGIN_MS = 250;
-/**
- * How long before Apollo's drain cuts what is still running the gateway notes which requests
- * those are: taken at the same moment, the note raced Apollo's own timer.
- */
-const CUT_NOTE_LEAD_MS = 100;
 /** One refused-connection line per address (or /64 or /48, when that is what is full) this often, counting those left out. */
 const REFUSAL_LINE_PERIOD_MS = 10_000;
 
@@ -105,8 +96,6 @@ export interface DrainOutcome {
   operationsCut: number;
   requestsCut: number;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the gateway from a validated config and starts listening. */
 export async function startGatewayServer(config: GatewayConfig, options: GatewayServerOptions): Promise<RunningGateway> {
@@ -161,15 +150,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
   const answers = trackAnswerDelivery(httpServer);
-  let draining = false;
-  let drainStartedAt: number | undefined;
-  /** What is left of the drain (counted from the signal, see beginDrain), less the margin to close in. */
-  const drainLeftMs = () => Math.max(0, config.shutdown.drainTimeoutMs - (Date.now() - (drainStartedAt ?? Date.now())) - CLOSE_FRAMES_MARGIN_MS);
-  /** GraphQL requests over HTTP whose connection is open: running, or their answer still being written. */
-  const requestsInFlight = new Set<Response>();
-  /** Those still running or being written just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
-  let runningAtGraceEnd: Response[] = [];
-  let graceEndNote: NodeJS.Timeout | undefined;
+  const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -198,17 +179,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       ApolloServerPluginDrainHttpServer({
         httpServer,
         get stopGracePeriodMillis() {
-          const grace = drainLeftMs();
-          const noteInMs = grace - CUT_NOTE_LEAD_MS;
-          // A grace within the lead (a drain shorter than the close-frame margin gives 0): noted now,
-          // not on a timer that races Apollo's own.
-          if (noteInMs <= 0) runningAtGraceEnd = [...requestsInFlight];
-          else {
-            graceEndNote = setTimeout(() => {
-              runningAtGraceEnd = [...requestsInFlight];
-            }, noteInMs);
-          }
-          return grace;
+          return drain.graceForApollo();
         },
       }),
       ApolloServerPluginLandingPageDisabled(),
@@ -222,19 +193,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get('/healthz', healthz);
   // A browser opened on the bare address lands in GraphiQL.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/graphql'));
-  const adminDependencies = { metrics, providers: services.providers, isDraining: () => draining };
+  const adminDependencies = { metrics, providers: services.providers, isDraining: () => drain.draining };
   if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
-  else app.get('/readyz', bareReadyz(readyz(services.providers, () => draining)));
+  else app.get('/readyz', bareReadyz(readyz(services.providers, () => drain.draining)));
 
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    res.locals.requestId = requestId;
-    requestsInFlight.add(res);
-    // 'close' follows delivery, and a client that went away; 'finish' alone would also
-    // come when the drain cuts an answer half written (see answer-delivery.ts).
-    res.once('close', () => requestsInFlight.delete(res));
+    assignRequestId(req, res);
+    drain.track(res);
     next();
   });
   const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
@@ -244,32 +209,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // The handlers below are mounted on /graphql, and a mount takes every path under it too:
   // /graphql/anything was answered as /graphql once its key passed.
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
-  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    const address = clientAddressOf(req);
-    const hold = authFailures.refusal(address);
-    if (hold !== null) {
-      const message = authFailuresMessage(hold);
-      res
-        .status(429)
-        .setHeader('retry-after', String(hold.retryAfterSeconds))
-        .json({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds: hold.retryAfterSeconds } }] });
-      return;
-    }
-    try {
-      const principal = authenticator.authenticate(req.headers.authorization);
-      if (isAnonymous(principal) && !anonymousAtHost(req.headers)) {
-        // As the WebSocket path logs it: an operator whose users get 403 can see which name they used.
-        logger.info({ requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
-        res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
-        return;
-      }
-      res.locals.principal = principal;
-      next();
-    } catch (error) {
-      authFailures.failed(address);
-      res.status(401).setHeader('www-authenticate', 'Bearer').json(errorBody(error));
-    }
-  });
+  app.use('/graphql', authenticateRequests({ authenticator, authFailures, clientAddressOf, anonymousAtHost, logger }));
   app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
   app.use(
     '/graphql',
@@ -345,14 +285,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     adminUrl: admin.url,
     httpServer,
     services,
-    beginDrain: () => {
-      draining = true;
-      drainStartedAt ??= Date.now();
-    },
+    beginDrain: () => drain.begin(),
     close: () => {
       closing ??= (async () => {
-        draining = true;
-        drainStartedAt ??= Date.now();
+        drain.begin();
         // The sweep's round is aborted, not awaited first: the listener closes with the rest.
         const sweepStopped = protectionSweep?.stop();
         void services.watcher.close();
@@ -362,13 +298,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
-        const { operationsCut } = await subscriptions.dispose(drainLeftMs());
+        const { operationsCut } = await subscriptions.dispose(drain.leftMs());
         // Apollo's drain cuts the requests still running, or whose answers are still being written,
         // when its grace (what is left) ends: it waits for an answer's 'finish', not its return.
         await apollo.stop();
-        clearTimeout(graceEndNote);
-        // Those delivered in the last moments were not cut; an answer cut half written was.
-        const requestsCut = runningAtGraceEnd.filter((res) => !answers.delivered(res)).length;
+        const requestsCut = drain.requestsCut(answers);
         await admin.close();
         try {
           // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
@@ -385,10 +319,4 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
 function notFound(_req: Request, res: Response): void {
   res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
-}
-
-function errorBody(error: unknown) {
-  const code = isGatewayError(error) ? error.code : 'UNAUTHENTICATED';
-  const message = isGatewayError(error) ? error.message : 'authentication failed';
-  return { errors: [{ message, extensions: { code } }] };
 }

@@ -1,0 +1,72 @@
+import type { Response } from 'express';
+import type { AnswerDelivery } from './answer-delivery.js';
+
+/**
+ * How long before the drain timeout shutdown cuts what is still running (WebSocket
+ * operations, HTTP requests), so the rest closes before the process's own timer ends it.
+ */
+const CLOSE_FRAMES_MARGIN_MS = 250;
+/**
+ * How long before Apollo's drain cuts what is still running the gateway notes which requests
+ * those are: taken at the same moment, the note raced Apollo's own timer.
+ */
+const CUT_NOTE_LEAD_MS = 100;
+
+/**
+ * The drain's clock and what it cut. It starts at the signal (beginDrain), as the process's own
+ * drain timer does; each part of the shutdown gets what is left of it less a margin for the
+ * close frames; and the GraphQL requests over HTTP still running (or their answers still being
+ * written) just before Apollo's drain cuts them are noted, to be counted as cut.
+ */
+export class HttpDrain {
+  private startedAt: number | undefined;
+  /** GraphQL requests over HTTP whose connection is open: running, or their answer still being written. */
+  private readonly inFlight = new Set<Response>();
+  /** Those still running or being written just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
+  private runningAtGraceEnd: Response[] = [];
+  private graceEndNote: NodeJS.Timeout | undefined;
+
+  constructor(private readonly drainTimeoutMs: number) {}
+
+  get draining(): boolean {
+    return this.startedAt !== undefined;
+  }
+
+  begin(): void {
+    this.startedAt ??= Date.now();
+  }
+
+  /** What is left of the drain (counted from the signal), less the margin to close in. */
+  leftMs(): number {
+    return Math.max(0, this.drainTimeoutMs - (Date.now() - (this.startedAt ?? Date.now())) - CLOSE_FRAMES_MARGIN_MS);
+  }
+
+  /** Follows a request from its start until its connection closes. */
+  track(res: Response): void {
+    this.inFlight.add(res);
+    // 'close' follows delivery, and a client that went away; 'finish' alone would also
+    // come when the drain cuts an answer half written (see answer-delivery.ts).
+    res.once('close', () => this.inFlight.delete(res));
+  }
+
+  /** Apollo's drain grace, read as its drain starts: what is left, with the note of what it will cut set to come just before. */
+  graceForApollo(): number {
+    const grace = this.leftMs();
+    const noteInMs = grace - CUT_NOTE_LEAD_MS;
+    // A grace within the lead (a drain shorter than the close-frame margin gives 0): noted now,
+    // not on a timer that races Apollo's own.
+    if (noteInMs <= 0) this.runningAtGraceEnd = [...this.inFlight];
+    else {
+      this.graceEndNote = setTimeout(() => {
+        this.runningAtGraceEnd = [...this.inFlight];
+      }, noteInMs);
+    }
+    return grace;
+  }
+
+  /** Once Apollo's drain is over: the requests it cut. Those delivered in the last moments were not cut; an answer cut half written was. */
+  requestsCut(answers: AnswerDelivery): number {
+    clearTimeout(this.graceEndNote);
+    return this.runningAtGraceEnd.filter((res) => !answers.delivered(res)).length;
+  }
+}
