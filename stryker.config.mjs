@@ -95,6 +95,7 @@ export default {
     'src/server/send-cap.ts',
     'src/server/ws/connection-caps.ts',
     'src/server/ws/operation-counts.ts',
+    'src/server/http-drain.ts',
     'src/graphql/errors.ts',
     'src/graphql/limits/**/*.ts',
   ],
