@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
-import { GatewayError, badInput } from '../domain/errors.js';
+import { GatewayError } from '../domain/errors.js';
 import { CHARS_PER_TURN, turnIfPast } from '../domain/turns.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { AttemptCancelled, AttemptSignal, AttemptTimeout, UpstreamCancelledError, UpstreamFailure } from './deadline.js';
@@ -15,6 +14,9 @@ import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
+import { ResponseTooLargeError, parseBody, readLimited } from './answer-body.js';
+import { assertInsideApi, compactQuery } from './request-path.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -333,56 +335,6 @@ export function mayRetry(request: Pick<UpstreamRequest, 'method' | 'idempotent'>
   return request.idempotent ?? request.method === 'GET';
 }
 
-/**
- * The last guard against an id that would walk out of the provider's API: no
- * path segment may be, or decode to, "." or "..", nor hide a "/" or "?".
- * Adapters encode segments; this catches what encoding lets through (dots).
- */
-function assertInsideApi(path: string): void {
-  const pathOnly = path.split('?')[0] ?? '';
-  for (const segment of pathOnly.split('/')) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      throw badInput('an id contains an invalid character sequence');
-    }
-    if (decoded === '.' || decoded === '..' || (decoded !== segment && /[/?#\\]/.test(decoded))) throw badInput('an id contains a path segment that is not allowed');
-  }
-}
-
-function compactQuery(query: UpstreamRequest['query']): Record<string, string> | undefined {
-  if (!query) return undefined;
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = String(value);
-  return out;
-}
-
-/**
- * The answer's text, refusing more than `maxBytes`. Event listeners rather
- * than `for await`: an async iterator per answer costs a measurable share of
- * a dashboard that reads hundreds of them.
- */
-function readLimited(body: Readable, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        body.destroy();
-        reject(new ResponseTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
-    body.once('error', reject);
-  });
-}
-
-class ResponseTooLargeError extends Error {}
-
 function transportError(error: unknown, provider: string): GatewayError {
   if (error instanceof ResponseTooLargeError) {
     return new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer that is too large`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
@@ -392,51 +344,3 @@ function transportError(error: unknown, provider: string): GatewayError {
   if (failure === 'timeout') return new UpstreamFailure('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider }, failure);
   return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} is unreachable`, { provider }, failure);
 }
-
-/** Matches an empty or all-whitespace answer without copying it (as trim() would). */
-const BLANK = /^\s*$/;
-
-/** Empty -> null; JSON -> value; anything else on a 2xx is an invalid answer. */
-function parseBody(text: string, contentType: string | string[] | undefined, status: number, provider: string): unknown {
-  if (BLANK.test(text)) return null;
-  const type = String(contentType ?? '').toLowerCase();
-  const looksJson = type.includes('json');
-  if (looksJson) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // fall through: a truncated or malformed answer
-    }
-  }
-  if (status >= 400) return null;
-  throw new GatewayError(
-    'PROVIDER_ERROR',
-    looksJson ? `provider ${provider} sent malformed JSON` : `provider ${provider} sent an answer that is not JSON`,
-    { provider, providerCode: 'INVALID_RESPONSE' },
-  );
-}
-
-/**
- * The longest wait passed on to a client (and to the retry backoff, which caps
- * it again): a provider asking for more is asked again tomorrow.
- */
-export const MAX_RETRY_AFTER_SECONDS = 86_400;
-
-/**
- * Retry-After as whole seconds (rounded up, so a client that waits that long
- * is not early), within 0..MAX_RETRY_AFTER_SECONDS: delay-seconds, or an
- * HTTP-date (all its forms start with a day name). A negative delay or
- * anything else says nothing and is ignored.
- */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const header = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!header) return undefined;
-  const number = Number(header);
-  if (Number.isFinite(number)) return number < 0 ? undefined : wholeSeconds(number);
-  if (!/^[A-Za-z]/.test(header)) return undefined;
-  const date = Date.parse(header);
-  // A date already past: retry now.
-  return Number.isNaN(date) ? undefined : wholeSeconds((date - now) / 1000);
-}
-
-const wholeSeconds = (seconds: number): number => Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(seconds)));

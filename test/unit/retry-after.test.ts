@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from '../../src/upstream/client.js';
+import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from '../../src/upstream/retry-after.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 import { createUpstreamPolicy } from '../../src/upstream/policy.js';
 
