@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
 import { GraphQLError, getOperationAST, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
@@ -26,6 +27,7 @@ import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/kee
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
 import { shedUnread } from './ws/shed-unread.js';
+import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
 /**
  * Sockets from one address that have not sent connection_init yet. A browser
@@ -236,10 +238,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   });
 
   // maxPayload: ws refuses (1009) a frame whose header announces more, before reading its payload.
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.bodyLimitBytes, handleProtocols });
-  // ws re-emits the HTTP server's own errors (a port in use) here, where no listener made them an
-  // uncaught exception with a stack; the server's listen call already rejects with them.
-  wss.on('error', () => {});
+  // noServer: the upgrades are handed over below, so one to another path gets the gateway's 404.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.bodyLimitBytes, handleProtocols });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+  };
+  options.httpServer.on('upgrade', onUpgrade);
   wss.on('connection', (socket, request) => {
     const address = options.clientAddressOf(request);
     addresses.set(socket, address);
@@ -318,7 +323,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     /** Closes every connection, those answering a query or mutation once answered or after `drainMs`; how many were cut. */
     dispose: async (drainMs: number) => {
       draining = true;
-      // Resolves once every connection has closed; new upgrades are refused from now on.
+      // Resolves once every connection has closed; no upgrade is taken from now on.
+      options.httpServer.off('upgrade', onUpgrade);
       const closed = new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
       // A connection answering a query or mutation keeps it to the end, as an HTTP request in
       // flight does; the others (subscriptions only, or idle) close now. closeFirmly: a peer that

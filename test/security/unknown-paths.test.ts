@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 
 const KEY = 'unknown-paths-viewer-key-0123456789';
@@ -24,6 +27,24 @@ describe('paths under /graphql that are no route', () => {
     expect((await post('/graphql/anything')).status).toBe(404);
     const got = await fetch(`${harness.gateway.url}/graphql/anything?query=${encodeURIComponent('{ providers { id } }')}`, { headers: { authorization: `Bearer ${KEY}`, 'apollo-require-preflight': 'true' } });
     expect(got.status).toBe(404);
+  });
+
+  it("answer a WebSocket upgrade to another path with the same 404 NOT_FOUND (it was ws's bare 400), and still take one to /graphql", async () => {
+    const wsUrl = harness.gateway.graphqlUrl.replace(/^http/, 'ws');
+    for (const url of [`${wsUrl}/anything`, wsUrl.replace(/\/graphql$/, '/'), wsUrl.replace(/\/graphql$/, '/healthz')]) {
+      const socket = new WebSocket(url, 'graphql-transport-ws');
+      socket.on('error', () => {});
+      const [, response] = (await once(socket, 'unexpected-response')) as [unknown, IncomingMessage];
+      let body = '';
+      for await (const chunk of response) body += String(chunk);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type'], url).toMatch(/^application\/json/);
+      expect(JSON.parse(body), url).toEqual(NOT_FOUND);
+      socket.terminate();
+    }
+    const good = new WebSocket(`${wsUrl}?client=dashboard`, 'graphql-transport-ws');
+    await once(good, 'open');
+    good.close();
   });
 
   it('leave /graphql (with or without its trailing slash) and GraphiQL and its files as they were', async () => {

@@ -74,4 +74,8 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter([], now)).toBeUndefined();
   });
+
+  it('takes as a date only text that starts as an HTTP-date does, with a day name (V8 reads "12 Dec 2030" as a date)', () => {
+    for (const header of ['12 Dec 2030', '2030-12-12', '7 days']) expect(parseRetryAfter(header, now), header).toBeUndefined();
+  });
 });

@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** The same answer as an HTTP request to a path that is no route (app.ts's notFound). */
+const NOT_FOUND_BODY = JSON.stringify({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+
+/** Whether an upgrade request is for `path` (its query aside), as ws's own `path` option compares it. */
+export function upgradeIsFor(request: IncomingMessage, path: string): boolean {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return (query === -1 ? url : url.slice(0, query)) === path;
+}
+
+/**
+ * Answers a WebSocket upgrade to a path that is no route with the gateway's JSON 404, as an
+ * HTTP request to it is answered; ws's own `path` option answered a bare 400 "Bad Request",
+ * which reads as a fault in the request rather than in its address.
+ */
+export function refuseUpgradeElsewhere(socket: Duplex): void {
+  // A client that resets meanwhile: nothing left to tell it.
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(NOT_FOUND_BODY)}\r\n\r\n${NOT_FOUND_BODY}`,
+  );
+}
