@@ -13,7 +13,7 @@ export interface ProviderFailure {
 /** One page of a list gathered across providers, with the providers that could not answer. */
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
   providerErrors: ProviderFailure[];
 }

@@ -1,5 +1,6 @@
 import { badInput } from '../domain/errors.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
+import { PageInfo } from './page-info.js';
 
 /** The longest key a cursor names: the longest id the gateway takes as input. A longer one (a hostile provider's id) makes an offset cursor. */
 const MAX_KEY_LENGTH = 2_048;
@@ -101,7 +102,7 @@ export function paginate<T>(
   const edges = page.map((node, index) => new Edge(node, start + index, keyOf));
   return {
     edges,
-    pageInfo: { hasNextPage: start + size < items.length, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: new PageInfo(start + size < items.length, start > 0 && items.length > 0, edges),
     totalCount: items.length,
     providerErrors,
   };

@@ -2,6 +2,7 @@ import { badInput } from '../domain/errors.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { Instance } from '../domain/types.js';
 import { loaderKey } from './loaders.js';
+import { PageInfo } from './page-info.js';
 
 /** Room for an account id and a provider's native id; far above any real pair. */
 const MAX_CURSOR_LENGTH = 1_024;
@@ -58,12 +59,16 @@ export function pageOfMatches(
   const edges: Connection<Instance>['edges'] = [];
   let totalCount = 0;
   let hasNextPage = false;
+  let hasPreviousPage = false;
   for (let index = 0; index < all.length; index++) {
     if (!matches(index)) continue;
     totalCount++;
-    if (index < start) continue;
+    if (index < start) {
+      hasPreviousPage = true;
+      continue;
+    }
     if (edges.length < size) edges.push({ cursor: encode(index, all[index] as Instance), node: all[index] as Instance });
     else hasNextPage = true;
   }
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount, providerErrors };
+  return { edges, pageInfo: new PageInfo(hasNextPage, hasPreviousPage, edges), totalCount, providerErrors };
 }

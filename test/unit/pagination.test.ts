@@ -10,8 +10,15 @@ describe('pagination over a list held in full', () => {
     const page = paginate(items, 3, null, 100, []);
     expect(page.edges.map((edge) => edge.node)).toEqual(['item-0', 'item-1', 'item-2']);
     expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(0), cursorOf(1), cursorOf(2)]);
-    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: cursorOf(2) });
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: cursorOf(2) });
+    expect(page.pageInfo.startCursor).toBe(cursorOf(0));
     expect(page.totalCount).toBe(7);
+  });
+
+  it('says a page after the first has items before it, and names its first edge in startCursor', () => {
+    const page = paginate(items, 2, cursorOf(2), 100, []);
+    expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: cursorOf(3), endCursor: cursorOf(4) });
+    expect(paginate([], 2, null, 100, []).pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: null, endCursor: null });
   });
 
   it('walks the whole list page by page with endCursor, each item once', () => {
@@ -42,7 +49,7 @@ describe('pagination over a list held in full', () => {
 
   it('gives an empty page, with a null endCursor, past the end', () => {
     const page = paginate(items, 3, cursorOf(6), 100, []);
-    expect(page).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 7 });
+    expect(page).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, totalCount: 7 });
   });
 
   it('passes the provider errors through', () => {

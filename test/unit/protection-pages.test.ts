@@ -17,7 +17,8 @@ describe('a page of the instances a protection filter matches', () => {
     const page = pageOfMatches(all, odd, 2, null, 100, []);
     expect(names(page)).toEqual(['1', '3']);
     expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(1, 'zomro-1', '1'), cursorOf(3, 'zomro-1', '3')]);
-    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: cursorOf(3, 'zomro-1', '3') });
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: cursorOf(3, 'zomro-1', '3') });
+    expect(page.pageInfo.startCursor).toBe(cursorOf(1, 'zomro-1', '1'));
     expect(page.totalCount).toBe(3);
   });
 
@@ -47,12 +48,20 @@ describe('a page of the instances a protection filter matches', () => {
     const page = pageOfMatches(instances(4), every, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
     expect(names(page)).toEqual(['2', '3']);
     expect(page.pageInfo.hasNextPage).toBe(false);
+    expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: cursorOf(2, 'zomro-1', '2') });
+  });
+
+  it('says there is no previous page when the matches before the cursor left the filter', () => {
+    const page = pageOfMatches(instances(4), (index) => index >= 2, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    expect(names(page)).toEqual(['2', '3']);
+    expect(page.pageInfo.hasPreviousPage).toBe(false);
   });
 
   it('after the last match: an empty page with no end cursor, still counting every match', () => {
     const page = pageOfMatches(instances(3), every, 2, cursorOf(2, 'zomro-1', '2'), 100, []);
     expect(page.edges).toEqual([]);
-    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, endCursor: null });
+    expect(page.pageInfo.startCursor).toBeNull();
     expect(page.totalCount).toBe(3);
   });
 

@@ -707,13 +707,20 @@ export type OperationStatus =
   /** Finished successfully. */
   | 'SUCCEEDED';
 
-/** Relay pagination state. */
+/**
+ * Relay pagination state (the Relay connection spec's four fields). Shareable:
+ * another subgraph of a supergraph may define the same Relay PageInfo.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge, for the next page. */
+  /** The cursor of the last edge, for the next page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
   /** Whether `after: endCursor` returns more. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether the list holds items before this page (true on every page after the first: pages only go forward, with `first` and `after`). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** How well one instance is protected; see ProtectionStatus for the rule. */
@@ -1490,6 +1497,8 @@ export type OperationResolvers<ContextType = GraphQLContext, ParentType extends 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProtectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Protection'] = ResolversParentTypes['Protection']> = {
