@@ -1,6 +1,7 @@
 import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Backup, BackupDefinition, Instance, Operation } from '../domain/types.js';
 import { instanceStatus } from '../providers/instance-status.js';
+import { backupId } from './ids.js';
 import type { RequestReads } from './request-reads.js';
 
 /*
@@ -35,8 +36,31 @@ export async function backupsOfDefinition(reads: RequestReads, definition: Backu
   return backups.filter((backup) => backup.definitionName === definition.name);
 }
 
-/** The backup an operation made or acted on; null when it names none. */
-export function backupOfOperation(reads: RequestReads, operation: Operation): Promise<Backup | null> | null {
+/** Where the backup an operation made or acted on is at its provider; null when the operation names none. */
+function backupAddressOf(operation: Operation): (Pick<Backup, 'providerId' | 'nativeId' | 'keyExtra'> & { instanceNativeId: string }) | null {
   if (!operation.backupNativeId || !operation.instanceNativeId) return null;
-  return reads.backupAt({ providerId: operation.providerId, instanceNativeId: operation.instanceNativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] });
+  return { providerId: operation.providerId, instanceNativeId: operation.instanceNativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] };
+}
+
+/**
+ * The backup an operation made or acted on; null when it names none. A
+ * delete's backup reads as the delete left it, as deleteBackup's payload
+ * shows it: DELETING while the delete runs (the provider may list it as it
+ * was until it is gone) and none once the delete succeeded. One answer
+ * holding the payload's DELETING and the operation's AVAILABLE under one id
+ * left a normalised client cache with whichever it wrote last.
+ */
+export async function backupOfOperation(reads: RequestReads, operation: Operation): Promise<Backup | null> {
+  const address = backupAddressOf(operation);
+  if (!address) return null;
+  if (operation.kind === 'DELETE_BACKUP' && operation.status === 'SUCCEEDED') return null;
+  const backup = await reads.backupAt(address);
+  if (backup && operation.kind === 'DELETE_BACKUP' && operation.status !== 'FAILED') return { ...backup, status: 'DELETING' };
+  return backup;
+}
+
+/** The global id of the backup an operation made or acted on, known from the operation alone, so it outlives the backup. */
+export function backupIdOfOperation(operation: Operation): string | null {
+  const address = backupAddressOf(operation);
+  return address && backupId(address);
 }

@@ -663,8 +663,18 @@ export type Node = {
  */
 export type Operation = Node & {
   __typename?: 'Operation';
-  /** The backup involved, where known. */
+  /**
+   * The backup involved, where known. A DELETE_BACKUP's backup reads DELETING
+   * until the delete ends, as `deleteBackup`'s payload shows it, and is null
+   * once the delete succeeded.
+   */
   backup?: Maybe<Backup>;
+  /**
+   * The id of the backup involved, where known; unlike `backup`, it stays once
+   * the backup is gone: the id a client cache evicts when a DELETE_BACKUP
+   * succeeds.
+   */
+  backupId?: Maybe<Scalars['ID']['output']>;
   /** Why the work failed, in the provider's words (never a credential or an upstream URL). */
   error?: Maybe<Scalars['String']['output']>;
   /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. */
@@ -1482,6 +1492,7 @@ export type NodeResolvers<ContextType = GraphQLContext, ParentType extends Resol
 export type OperationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Operation'] = ResolversParentTypes['Operation'], FederationReferenceType extends FederationReferenceTypes['Operation'] = FederationReferenceTypes['Operation']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Operation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   backup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType>;
+  backupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -1,6 +1,6 @@
 import { describeCron, nextRunOf } from '../../domain/schedule.js';
 import type { BackupSchedule } from '../../domain/types.js';
-import { backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, statusOf } from '../../gateway/entity-links.js';
+import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, statusOf } from '../../gateway/entity-links.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import type { GraphQLContext } from '../context.js';
@@ -57,6 +57,7 @@ export const entityResolvers: Resolvers = {
   Operation: {
     ...ownedFields(operationId),
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
+    backupId: (operation) => backupIdOfOperation(operation),
     finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
   },

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderKind } from '../../src/providers/registry.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
+
+interface BackupRow {
+  id: string;
+  status: string;
+}
+interface OperationRow {
+  id: string;
+  status: string;
+  backupId: string | null;
+  backup: BackupRow | null;
+}
+
+const DELETE = 'mutation($id: ID!) { deleteBackup(input: { backupId: $id }) { backup { id status } operation { id status backupId backup { id status } } } }';
+const FOLLOW = 'subscription($id: ID!) { operationUpdated(id: $id) { id status backupId backup { id status } } }';
+
+/**
+ * A dashboard on a normalised cache (Apollo Client, urql's graphcache) deletes
+ * a backup and follows the operation: every object under one id must agree
+ * within an answer, and the end of the delete must name what to evict.
+ */
+describe('a deleted backup, as a normalised client cache sees it', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro', 'onapp', 'zstack', 'danube'] });
+  });
+  afterAll(() => harness.close());
+
+  it.each<ProviderKind>(['zomro', 'onapp', 'zstack', 'danube'])('%s: the payload shows one status per backup id, and the finished delete names the backup it removed', async (kind) => {
+    const list = await harness.gql<{ backups: { edges: Array<{ node: BackupRow & { protected: boolean } }> } }>(
+      'query($kind: ProviderKind!) { backups(first: 100, filter: { kind: $kind, status: [AVAILABLE] }) { edges { node { id status protected } } } }',
+      { kind: kind.toUpperCase() },
+    );
+    const target = list.data!.backups.edges.map((edge) => edge.node).find((backup) => !backup.protected)!;
+    expect(target).toBeDefined();
+
+    const deleted = await harness.gql<{ deleteBackup: { backup: BackupRow | null; operation: OperationRow } }>(DELETE, { id: target.id });
+    expect(deleted.errors).toBeUndefined();
+    const { backup, operation } = deleted.data!.deleteBackup;
+    expect(operation.backupId).toBe(target.id);
+    if (operation.status === 'SUCCEEDED') {
+      expect([backup, operation.backup]).toEqual([null, null]);
+    } else {
+      // Before: the payload's backup said DELETING and the operation's backup, the same id, AVAILABLE.
+      expect(backup).toEqual({ id: target.id, status: 'DELETING' });
+      expect(operation.backup).toEqual({ id: target.id, status: 'DELETING' });
+    }
+
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const last = await wsRun(client, FOLLOW, { id: operation.id });
+      expect(last.errors).toBeUndefined();
+      // The subscription's last payload: the backup is gone, and its id says which cached object to evict.
+      expect(last.data).toEqual({ operationUpdated: { id: operation.id, status: 'SUCCEEDED', backupId: target.id, backup: null } });
+    } finally {
+      await client.dispose();
+    }
+    const after = await harness.gql<{ backup: BackupRow | null }>('query($id: ID!) { backup(id: $id) { id status } }', { id: target.id });
+    expect(after.data!.backup).toBeNull();
+  }, 30_000);
+});
