@@ -445,10 +445,45 @@ export type DeletePayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/**
+ * The codes in an error's `extensions.code`, and in `ProviderError.code` and
+ * `ErrorInfo.code` (typed String there). Besides the code, an error's
+ * extensions carry `provider` (the account id) wherever a provider is
+ * involved, and `retryAfterSeconds` (whole seconds) where asking again later
+ * may succeed and something says when: a rate limit or a failed-authentication
+ * hold (QUERY_TOO_COMPLEX), a provider's own Retry-After, a login the provider
+ * refused (held, then tried again).
+ */
+export type ErrorCode =
+  /** Invalid argument (unparseable id, bad cron, confirm not true, ...); `extensions.fields` names the input fields a provider refused (Danube). A provider's "bad input" answer to a read is PROVIDER_ERROR: the client sent it none. */
+  | 'BAD_USER_INPUT'
+  /** The provider's state forbids it: a protected or locked backup, already exists, busy; or an idempotency key reused with other input or still running. */
+  | 'CONFLICT'
+  /** The key lacks the role for this operation. */
+  | 'FORBIDDEN'
+  /** A fault in the gateway itself; details only in its log, found by the `x-request-id` response header. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The id names nothing at the provider, or nothing this client may see (a filter's account or kind too). */
+  | 'NOT_FOUND'
+  /** The provider answered with an error of its own; `extensions.providerCode` carries its code. */
+  | 'PROVIDER_ERROR'
+  /** The provider did not answer in time. */
+  | 'PROVIDER_TIMEOUT'
+  /** The provider is unreachable, its circuit breaker is open, or it answered 5xx after retries. */
+  | 'PROVIDER_UNAVAILABLE'
+  /** Past a limit: depth, cost, aliases, tokens, list sizes, upstream calls, or a rate limit (then with `retryAfterSeconds`). */
+  | 'QUERY_TOO_COMPLEX'
+  /** The gateway is stopping and did not run the operation (WebSocket): send it again, on a new connection. */
+  | 'SHUTTING_DOWN'
+  /** No gateway key, or one the gateway does not know. */
+  | 'UNAUTHENTICATED'
+  /** The provider account lacks the capability; `extensions.capability` says which. */
+  | 'UNSUPPORTED';
+
 /** An error given as data, for one part of an answer that has several. */
 export type ErrorInfo = {
   __typename?: 'ErrorInfo';
-  /** One of the error codes listed at the end of this schema. */
+  /** One of the `ErrorCode` values (the same codes as an error's `extensions.code`). */
   code: Scalars['String']['output'];
   /** What went wrong, in words safe to show. */
   message: Scalars['String']['output'];
@@ -550,6 +585,11 @@ export type InstanceStatus =
   /** The provider gave no state, or one the gateway does not know. */
   | 'UNKNOWN';
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -592,61 +632,121 @@ export type Mutation = {
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationCancelOperationArgs = {
   input: CancelOperationInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationCreateBackupArgs = {
   input: CreateBackupInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationCreateBackupDefinitionArgs = {
   input: CreateBackupDefinitionInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationCreateBackupScheduleArgs = {
   input: CreateBackupScheduleInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationCreateBackupsArgs = {
   input: CreateBackupsInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationDeleteBackupArgs = {
   input: DeleteBackupInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationDeleteBackupDefinitionArgs = {
   input: DeleteBackupDefinitionInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationDeleteBackupScheduleArgs = {
   input: DeleteBackupScheduleInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationRestoreBackupArgs = {
   input: RestoreBackupInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationSyncBackupsArgs = {
   input: SyncBackupsInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationUpdateBackupDefinitionArgs = {
   input: UpdateBackupDefinitionInput;
 };
 
 
+/**
+ * Changes at the providers. Each checks the caller's role (named on each field)
+ * and the accounts its input names before any provider call; each takes an
+ * optional `idempotencyKey` in its input, so a retry never acts twice.
+ */
 export type MutationUpdateBackupNoteArgs = {
   input: UpdateBackupNoteInput;
 };
@@ -867,7 +967,7 @@ export type Provider = Node & {
 /** A provider that could not answer its part of a list that spans providers. */
 export type ProviderError = {
   __typename?: 'ProviderError';
-  /** One of the error codes listed at the end of this schema. */
+  /** One of the `ErrorCode` values (the same codes as an error's `extensions.code`). */
   code: Scalars['String']['output'];
   /** What went wrong, in words safe to show. */
   message: Scalars['String']['output'];
@@ -914,6 +1014,11 @@ export type ProviderProtection = {
   scheduleKnown: Scalars['Boolean']['output'];
 };
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type Query = {
   __typename?: 'Query';
   /** One backup by id; null when it does not exist. */
@@ -924,7 +1029,7 @@ export type Query = {
   instance?: Maybe<Instance>;
   /** Instances across providers, in config order then provider order. */
   instances: InstanceConnection;
-  /** Any object by its global id (a Provider by its account id); null when it does not exist. */
+  /** Any object by its global id (a Provider by its account id); null when it does not exist. An id that is no id the gateway made is BAD_USER_INPUT. */
   node?: Maybe<Node>;
   /** An operation, read fresh from the provider. */
   operation?: Maybe<Operation>;
@@ -940,11 +1045,21 @@ export type Query = {
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryBackupArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryBackupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BackupFilter>;
@@ -952,11 +1067,21 @@ export type QueryBackupsArgs = {
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryInstanceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InstanceFilter>;
@@ -966,16 +1091,31 @@ export type QueryInstancesArgs = {
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryOperationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * Reads. Lists that span provider accounts answer with what the healthy ones
+ * returned and name the others in `providerErrors`; a nested list of a failed
+ * call is null with an error at its path.
+ */
 export type QueryProtectionSummaryArgs = {
   kind?: InputMaybe<ProviderKind>;
   providerId?: InputMaybe<Scalars['ID']['input']>;
@@ -1003,6 +1143,7 @@ export type RestoreBackupInput = {
   targetInstanceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Pushed updates, over graphql-ws (the `graphql-transport-ws` protocol) on the same /graphql path. */
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -1014,6 +1155,7 @@ export type Subscription = {
 };
 
 
+/** Pushed updates, over graphql-ws (the `graphql-transport-ws` protocol) on the same /graphql path. */
 export type SubscriptionOperationUpdatedArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1226,6 +1368,7 @@ export type ResolversTypes = {
   DeleteBackupInput: DeleteBackupInput;
   DeleteBackupScheduleInput: DeleteBackupScheduleInput;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  ErrorCode: ErrorCode;
   ErrorInfo: ResolverTypeWrapper<ErrorInfo>;
   Instance: ResolverTypeWrapper<InstanceModel>;
   InstanceConnection: ResolverTypeWrapper<InstanceConnectionModel>;
