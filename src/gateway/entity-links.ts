@@ -1,7 +1,8 @@
+import { decodeId } from '../domain/ids.js';
 import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Backup, BackupDefinition, Instance, Operation } from '../domain/types.js';
 import { instanceStatus } from '../providers/instance-status.js';
-import { backupId } from './ids.js';
+import { backupId, decodeDefinitionId, decodeScheduleId } from './ids.js';
 import type { RequestReads } from './request-reads.js';
 
 /*
@@ -14,6 +15,12 @@ import type { RequestReads } from './request-reads.js';
 /** The instance an entity belongs to; null when it belongs to none (or it is gone). */
 export function instanceOf(reads: RequestReads, entity: { providerId: string; instanceNativeId: string | null }): Promise<Instance | null> | null {
   return entity.instanceNativeId ? reads.instanceByNativeId(entity.providerId, entity.instanceNativeId) : null;
+}
+
+/** The instance whose schedule or definition `deletedId` named, as it is after the delete. */
+export function instanceOfDeleted(reads: RequestReads, deletedId: string): Promise<Instance | null> | null {
+  const address = decodeId(deletedId).type === 'BackupDefinition' ? decodeDefinitionId(deletedId) : decodeScheduleId(deletedId);
+  return instanceOf(reads, address);
 }
 
 /** The instance's state word in the dashboard's terms, as its provider's kind reads it. */

@@ -443,6 +443,12 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   /** The id of what was deleted. */
   deletedId: Scalars['ID']['output'];
+  /**
+   * The instance the deleted schedule or definition belonged to, read after the
+   * delete: ask for its `schedules` or `definitions` to update a cached list
+   * without a second request. Null when the instance is gone.
+   */
+  instance?: Maybe<Instance>;
 };
 
 /**
@@ -1367,7 +1373,7 @@ export type ResolversTypes = {
   DeleteBackupDefinitionInput: DeleteBackupDefinitionInput;
   DeleteBackupInput: DeleteBackupInput;
   DeleteBackupScheduleInput: DeleteBackupScheduleInput;
-  DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  DeletePayload: ResolverTypeWrapper<Omit<DeletePayload, 'instance'> & { instance?: Maybe<ResolversTypes['Instance']> }>;
   ErrorCode: ErrorCode;
   ErrorInfo: ResolverTypeWrapper<ErrorInfo>;
   Instance: ResolverTypeWrapper<InstanceModel>;
@@ -1431,7 +1437,7 @@ export type ResolversParentTypes = {
   DeleteBackupDefinitionInput: DeleteBackupDefinitionInput;
   DeleteBackupInput: DeleteBackupInput;
   DeleteBackupScheduleInput: DeleteBackupScheduleInput;
-  DeletePayload: DeletePayload;
+  DeletePayload: Omit<DeletePayload, 'instance'> & { instance?: Maybe<ResolversParentTypes['Instance']> };
   ErrorInfo: ErrorInfo;
   Instance: InstanceModel;
   InstanceConnection: InstanceConnectionModel;
@@ -1574,6 +1580,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DeletePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
 };
 
 export type ErrorInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErrorInfo'] = ResolversParentTypes['ErrorInfo']> = {

@@ -1,6 +1,6 @@
 import { describeCron, nextRunOf } from '../../domain/schedule.js';
 import type { BackupSchedule } from '../../domain/types.js';
-import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, statusOf } from '../../gateway/entity-links.js';
+import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import type { GraphQLContext } from '../context.js';
@@ -60,6 +60,9 @@ export const entityResolvers: Resolvers = {
     backupId: (operation) => backupIdOfOperation(operation),
     finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
+  },
+  DeletePayload: {
+    instance: (payload, _args, { reads }) => instanceOfDeleted(reads, payload.deletedId),
   },
   ProviderError: {
     provider: (error) => error.provider,
