@@ -4,7 +4,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 /** A second subgraph, as another team would run it: billing adds a cost to our Instance. */
 const BILLING_SDL = `
@@ -110,6 +110,32 @@ describe('_entities with representations that are no entity reference', () => {
     expect(harness.upstreamCount()).toBe(0);
     const errorLines = harness.logs.slice(logged).filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
     expect(errorLines).toEqual([]);
+  });
+
+  it('a well-formed reference naming nothing (gone, or of an account this gateway lacks) is null alone; one whose provider fails is null with its error', async () => {
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(first: 1) { edges { node { id } } } }');
+    const [id] = list.data!.instances.edges.map((edge) => edge.node.id);
+    const idOf = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const representations = [
+      { __typename: 'Instance', id: idOf(['I', 'zomro-test', 'no-such-vm']) },
+      { __typename: 'Instance', id: idOf(['I', 'other-gateways-account', '1']) },
+      { __typename: 'Backup', id: idOf(['B', 'other-gateways-account', '1', '2']) },
+      { __typename: 'Instance', id },
+    ];
+    const found = await harness.gql<{ _entities: Array<{ __typename: string } | null> }>(ENTITIES, { representations });
+    expect(found.errors).toBeUndefined();
+    expect(found.data?._entities).toEqual([null, null, null, { __typename: 'Instance' }]);
+
+    await harness.simulator('zomro').server.setFault({ mode: 'http-500' });
+    try {
+      const failed = await harness.gql<{ _entities: unknown[] }>(ENTITIES, { representations: [{ __typename: 'Instance', id }] });
+      expect(failed.data?._entities).toEqual([null]);
+      expect(failed.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.provider])).toEqual([[['_entities', 0], 'PROVIDER_UNAVAILABLE', 'zomro-test']]);
+    } finally {
+      await harness.simulator('zomro').server.clearFault();
+      // The breaker the failure opened lets a test request through 200 ms later: the tests after this one need it closed.
+      await eventually(() => harness.gql('{ instances(first: 1) { totalCount } }'), (answer) => answer.errors === undefined);
+    }
   });
 
   it('answers one item per reference, in order, with null and an error at its own index where a reference names nothing', async () => {
