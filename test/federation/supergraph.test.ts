@@ -93,7 +93,7 @@ describe('_entities with representations that are no entity reference', () => {
   it.each<[string, unknown]>([
     ['a type the schema lacks', { __typename: 'Nope', id: 'x' }],
     ['the Query type', { __typename: 'Query', id: 'x' }],
-    ['a type that is no entity', { __typename: 'Provider', id: 'x' }],
+    ['a type that is no entity', { __typename: 'PageInfo', id: 'x' }],
     ['__proto__', { __typename: '__proto__', id: 'x' }],
     ['no __typename', { id: 'x' }],
     ['an id that is not a string', { __typename: 'Instance', id: 5 }],

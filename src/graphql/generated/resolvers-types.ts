@@ -955,7 +955,12 @@ export type ProtectionSummary = {
   providers: Array<ProviderProtection>;
 };
 
-/** One configured provider account (a config entry), not a provider company. */
+/**
+ * One configured provider account (a config entry), not a provider company.
+ * An entity of the supergraph by its account id: another subgraph may add
+ * fields to it (a reference to an account this gateway lacks, or the key may
+ * not see, resolves to null).
+ */
 export type Provider = Node & {
   __typename?: 'Provider';
   /** What the gateway can do with this account; anything else is refused with UNSUPPORTED. */
@@ -1317,6 +1322,7 @@ export type FederationTypes = {
   BackupSchedule: BackupSchedule;
   Instance: Instance;
   Operation: Operation;
+  Provider: Provider;
 };
 
 /** Mapping of federation reference types */
@@ -1336,6 +1342,9 @@ export type FederationReferenceTypes = {
   Operation:
     ( { __typename: 'Operation' }
     & GraphQLRecursivePick<FederationTypes['Operation'], {"id":true}> );
+  Provider:
+    ( { __typename: 'Provider' }
+    & GraphQLRecursivePick<FederationTypes['Provider'], {"id":true}> );
 };
 
 
@@ -1689,7 +1698,8 @@ export type ProtectionSummaryResolvers<ContextType = GraphQLContext, ParentType 
   providers?: Resolver<Array<ResolversTypes['ProviderProtection']>, ParentType, ContextType>;
 };
 
-export type ProviderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider']> = {
+export type ProviderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider'], FederationReferenceType extends FederationReferenceTypes['Provider'] = FederationReferenceTypes['Provider']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Provider']> | FederationReferenceType, FederationReferenceType, ContextType>;
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['ProviderHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

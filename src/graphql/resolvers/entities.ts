@@ -26,6 +26,7 @@ export const entityResolvers: Resolvers = {
     name: (provider) => provider.account.name,
     capabilities: (provider) => [...provider.capabilities],
     health: (provider) => provider.health(),
+    __resolveReference: (reference, { reads }) => reads.findProvider(reference.id),
   },
   Instance: {
     id: (instance) => instanceId(instance),
