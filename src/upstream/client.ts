@@ -203,7 +203,7 @@ export class UpstreamClient {
       if (response.status >= 400) outcome = `http_${response.status}`;
       return response;
     } catch (caught) {
-      const error = policyErrorToGatewayError(caught, this.providerId);
+      const error = policyErrorToGatewayError(caught, this.providerId, this.policy.secondsUntilHalfOpen());
       outcome = error instanceof UpstreamCancelledError ? 'cancelled' : error instanceof GatewayError ? error.code : 'INTERNAL_SERVER_ERROR';
       throw error;
     } finally {

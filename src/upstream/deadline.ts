@@ -72,8 +72,8 @@ export class UpstreamCancelledError extends GatewayError {
  * queue is full. The provider saw nothing, so nothing can have been done.
  */
 export class UpstreamNotSent extends GatewayError {
-  constructor(provider: string, message: string) {
-    super('PROVIDER_UNAVAILABLE', message, { provider });
+  constructor(provider: string, message: string, retryAfterSeconds?: number) {
+    super('PROVIDER_UNAVAILABLE', message, retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds });
   }
 }
 

@@ -62,6 +62,8 @@ export interface UpstreamPolicy {
   attemptFailed(cause: FailureClass): void;
   onHealthChange(listener: (report: HealthReport) => void): void;
   breakerState(): BreakerState;
+  /** While the breaker is open: whole seconds (at least 1) until it lets a test request through. */
+  secondsUntilHalfOpen(): number | undefined;
   onBreakerStateChange(listener: (state: BreakerState) => void): void;
   /**
    * True once, for the attempt that is the breaker's half-open test (the
@@ -110,6 +112,10 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     },
   );
   breaker.onStateChange(() => health.check());
+  let openedAt = 0;
+  breaker.onBreak(() => {
+    openedAt = Date.now();
+  });
   let halfOpenTestStarting = false;
   breaker.onHalfOpen(() => {
     halfOpenTestStarting = true;
@@ -126,6 +132,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
       healthListeners.push(listener);
     },
     breakerState: () => STATE_NAMES[breaker.state],
+    secondsUntilHalfOpen: () => (breaker.state === CircuitState.Open ? Math.max(1, Math.ceil((openedAt + options.breakerHalfOpenAfterMs - Date.now()) / 1000)) : undefined),
     onBreakerStateChange: (listener) => {
       breaker.onStateChange((state) => listener(STATE_NAMES[state]));
     },
@@ -137,10 +144,14 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
   };
 }
 
-/** Turns the policy's own errors into the gateway's typed errors. */
-export function policyErrorToGatewayError(error: unknown, provider: string): unknown {
+/**
+ * Turns the policy's own errors into the gateway's typed errors. An open
+ * circuit says when it lets a request through again (`retryAfterSeconds`), so
+ * a dashboard can say when to retry rather than poll a provider it knows is down.
+ */
+export function policyErrorToGatewayError(error: unknown, provider: string, secondsUntilHalfOpen?: number): unknown {
   if (error instanceof BrokenCircuitError) {
-    return new UpstreamNotSent(provider, `provider ${provider} is unavailable (circuit open)`);
+    return new UpstreamNotSent(provider, `provider ${provider} is unavailable (circuit open)`, secondsUntilHalfOpen);
   }
   if (error instanceof BulkheadRejectedError) {
     return new UpstreamNotSent(provider, `provider ${provider} is overloaded (too many requests queued)`);

@@ -98,6 +98,25 @@ describe('upstream policy (zomro as the example; the policy is shared by every p
     expect(await ready.json()).toMatchObject({ providers: [{ id: 'zomro-test', health: 'DOWN', breaker: 'open' }] });
   });
 
+  it('an open breaker says when it lets a request through again: retryAfterSeconds in providerErrors and on an error', async () => {
+    harness = await start({ retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 60_000 });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>(INSTANCES);
+    const id = list.data!.instances.edges[0]!.node.id;
+    await harness.simulator('zomro').server.setFault('http-500');
+    for (let index = 0; index < 3; index++) await harness.gql(INSTANCES);
+    const answer = await harness.gql<{ instances: { providerErrors: Array<{ code: string; retryAfterSeconds: number | null }> }; instance: unknown }>(
+      'query($id: ID!) { instances { providerErrors { code retryAfterSeconds } } instance(id: $id) { id } }',
+      { id },
+    );
+    // Before, both said nothing of when: a dashboard could only poll a provider the gateway knew was down for a minute.
+    const [failure] = answer.data!.instances.providerErrors;
+    expect(failure).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
+    expect(failure!.retryAfterSeconds).toBeGreaterThanOrEqual(50);
+    expect(failure!.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(answer.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.provider])).toEqual([[['instance'], 'PROVIDER_UNAVAILABLE', 'zomro-test']]);
+    expect(answer.errors?.[0]?.extensions?.retryAfterSeconds).toBe(failure!.retryAfterSeconds);
+  });
+
   it('caps concurrent upstream requests at maxConcurrency', async () => {
     harness = await startHarness({
       kinds: ['zomro'],

@@ -353,10 +353,12 @@ describe('UpstreamClient: provider failures', () => {
     handler = json(429, {}, { 'retry-after': '1e300' });
     expect((await failure(patient.request(get('/vms')))).details.retryAfterSeconds).toBe(86_400);
 
+    // Another client again: `client`'s breaker is open by now, and an open breaker's refusal says when it lets a request through.
+    const { client: fresh } = clientWith();
     handler = json(429, {}, { 'retry-after': 'soon' });
-    expect((await failure(client.request(get('/vms')))).details).toEqual({ provider: 'acct' });
+    expect((await failure(fresh.request(get('/vms')))).details).toEqual({ provider: 'acct' });
     handler = json(429, {});
-    expect((await failure(client.request(get('/vms')))).details).toEqual({ provider: 'acct' });
+    expect((await failure(fresh.request(get('/vms')))).details).toEqual({ provider: 'acct' });
   });
 
   it('hands back the 5xx statuses and the failure bodies an adapter interprets itself', async () => {

@@ -167,6 +167,7 @@ describe("the policy's errors as the gateway's", () => {
       message: 'provider zomro-nl is unavailable (circuit open)',
       details: { provider: 'zomro-nl' },
     });
+    expect(policyErrorToGatewayError(new BrokenCircuitError(), 'zomro-nl', 12)).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { provider: 'zomro-nl', retryAfterSeconds: 12 } });
     expect(policyErrorToGatewayError(new BulkheadRejectedError(1, 1), 'zomro-nl')).toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       message: 'provider zomro-nl is overloaded (too many requests queued)',

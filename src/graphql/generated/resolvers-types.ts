@@ -458,7 +458,8 @@ export type DeletePayload = {
  * involved, and `retryAfterSeconds` (whole seconds) where asking again later
  * may succeed and something says when: a rate limit or a failed-authentication
  * hold (QUERY_TOO_COMPLEX), a provider's own Retry-After, a login the provider
- * refused (held, then tried again).
+ * refused (held, then tried again), an account's open circuit breaker
+ * (PROVIDER_UNAVAILABLE, until it lets a request through).
  */
 export type ErrorCode =
   /** Invalid argument (unparseable id, bad cron, confirm not true, ...); `extensions.fields` names the input fields a provider refused (Danube). A provider's "bad input" answer to a read is PROVIDER_ERROR: the client sent it none. */
@@ -986,8 +987,9 @@ export type ProviderError = {
   provider: Provider;
   /**
    * Seconds after which asking again may succeed, when known: the provider's
-   * own Retry-After, or the time left before a login the provider refused is
-   * tried again. Null when nothing says.
+   * own Retry-After, the time left before a login the provider refused is
+   * tried again, or, while the account's circuit breaker is open (health
+   * DOWN), the time left before it lets a request through. Null when nothing says.
    */
   retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
 };
