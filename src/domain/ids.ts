@@ -71,9 +71,19 @@ export function decodeId(id: string): GlobalId {
 }
 
 /** "an Instance", "a Backup": "a Instance" read as a slip of the gateway's. */
-const withArticle = (type: IdType): string => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+export const withArticle = (type: IdType): string => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 
 /** Decodes an id that must name one type; another type is BAD_USER_INPUT. */
+/** The type a global id names, read from its tag alone; null for anything that is no id the gateway makes. Never throws. */
+export function idTypeOf(id: string): IdType | null {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
+    return Array.isArray(parts) && typeof parts[0] === 'string' ? (TYPE_BY_TAG.get(parts[0]) ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function decodeIdOf(expected: IdType, id: string, argument: string): GlobalId {
   const decoded = decodeId(id);
   if (decoded.type !== expected) throw badInput(`${argument} must be the id of ${withArticle(expected)}, got ${withArticle(decoded.type)} id`);

@@ -1,4 +1,5 @@
 import { badInput } from '../domain/errors.js';
+import { idTypeOf, withArticle } from '../domain/ids.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import { PageInfo } from './page-info.js';
 
@@ -39,9 +40,24 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
   if (cursor.key !== null && keyOf) {
     const found = nearestWithKey(items, cursor.place, cursor.key, keyOf);
     if (found >= 0) return found + 1;
+    refuseAnotherListsCursor(cursor.key, items[0] === undefined ? null : keyOf(items[0]));
     return Math.min(cursor.place, items.length);
   }
   return cursor.place + 1;
+}
+
+/**
+ * A cursor naming an item of another type than the list's (a `backups`
+ * cursor sent to `instances`) is a client's mix-up: taken as a place, it
+ * answered a page from somewhere in the list as if nothing were wrong.
+ * Checked only where the cursor's item was not found, so a page costs nothing more.
+ */
+function refuseAnotherListsCursor(cursorKey: string, listKey: string | null): void {
+  const named = idTypeOf(cursorKey);
+  const held = listKey === null ? null : idTypeOf(listKey);
+  if (named !== null && held !== null && named !== held) {
+    throw badInput(`after must be a cursor from a previous page of this list: it names ${withArticle(named)}, and this list holds ${held} items`);
+  }
 }
 
 /**

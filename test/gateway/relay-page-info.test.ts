@@ -47,6 +47,18 @@ describe('PageInfo has the Relay connection spec fields on every connection', ()
     expect(next.pageInfo.startCursor).not.toBe(page.pageInfo.startCursor);
   });
 
+  it("a cursor of another list's type is BAD_USER_INPUT naming the mix-up, not a page from somewhere in the list", async () => {
+    const [instances, backups] = LISTS.map(([, query]) => query) as [string, string];
+    const instanceCursor = (await harness.gql<{ list: Page }>(instances, { first: 1, after: null })).data!.list.pageInfo.endCursor;
+    const backupCursor = (await harness.gql<{ list: Page }>(backups, { first: 1, after: null })).data!.list.pageInfo.endCursor;
+    const mixedUp = await harness.gql<{ list: Page }>(instances, { first: 2, after: backupCursor });
+    expect(mixedUp.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([
+      ['BAD_USER_INPUT', 'after must be a cursor from a previous page of this list: it names a Backup, and this list holds Instance items'],
+    ]);
+    const reverse = await harness.gql<{ list: Page }>(backups, { first: 2, after: instanceCursor });
+    expect(reverse.errors?.map((error) => error.message)).toEqual(['after must be a cursor from a previous page of this list: it names an Instance, and this list holds Backup items']);
+  });
+
   it.each(LISTS)('%s: a page past the end has null cursors and a previous page', async (_name, query) => {
     const all = await harness.gql<{ list: Page }>(query, { first: 1000, after: null });
     const last = all.data!.list.pageInfo.endCursor;
