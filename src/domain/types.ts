@@ -99,6 +99,8 @@ export interface BackupSchedule extends ProviderOwned {
   repeat?: ScheduleRepeat;
   /** The disk it backs up, where the provider schedules per disk (OnApp schedules, Danube definitions); as Backup.diskId. */
   diskId?: string;
+  /** False where the schedule runs nothing (an inactive Danube definition's); absent where it runs. */
+  active?: boolean;
   createdAt: Date | null;
   /** The provider's record, secrets and hidden fields removed (publicRaw). */
   raw: RawRecord;

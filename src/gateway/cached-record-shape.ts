@@ -76,6 +76,7 @@ const SCHEDULE: Fields<BackupSchedule> = {
   timezone: isString,
   repeat: optional(isRepeat),
   diskId: optional(isString),
+  active: optional(isBoolean),
   createdAt: orNull(isDate),
   raw: isRecord,
 };

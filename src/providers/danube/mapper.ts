@@ -112,6 +112,8 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     cron: cronText(row.schedule, providerId),
     timezone: 'UTC',
     diskId: String(diskId),
+    // An inactive definition's cron runs nothing: its schedule shows no next run.
+    ...(row.active === false ? { active: false } : {}),
     createdAt: parseUtcDate(row.created),
     raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };
