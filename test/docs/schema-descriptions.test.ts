@@ -15,7 +15,7 @@ describe('the schema as GraphiQL shows it', () => {
   let harness: Harness;
   let schema: IntrospectionQuery['__schema'];
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'] });
+    harness = await startHarness({ kinds: ['zomro', 'zstack'] });
     const answer = await harness.gql<IntrospectionQuery>(getIntrospectionQuery({ inputValueDeprecation: true }));
     expect(answer.errors).toBeUndefined();
     schema = answer.data!.__schema;
@@ -38,6 +38,18 @@ describe('the schema as GraphiQL shows it', () => {
       if (type.kind === 'ENUM') for (const value of type.enumValues) if (!value.description) blank.push(`${type.name}.${value.name}`);
     }
     expect(blank).toEqual([]);
+  });
+
+  it("says that ZStack's empty schedules say nothing, as its capabilities and protection do", async () => {
+    const answer = await harness.gql<{ providers: Array<{ capabilities: string[] }>; instances: { edges: Array<{ node: { schedules: unknown[]; protection: { scheduleKnown: boolean } } }> } }>(
+      '{ providers { capabilities } instances(first: 1, kind: ZSTACK) { edges { node { schedules { id } protection { scheduleKnown } } } } }',
+    );
+    expect(answer.data!.providers.find((provider) => !provider.capabilities.includes('LIST_SCHEDULES'))).toBeDefined();
+    expect(answer.data!.instances.edges[0]!.node).toEqual({ schedules: [], protection: { scheduleKnown: false } });
+    const instance = schema.types.find((type) => type.name === 'Instance');
+    const schedules = instance?.kind === 'OBJECT' ? instance.fields.find((field) => field.name === 'schedules') : undefined;
+    // It said only "Null when the provider fails": a dashboard read [] as "nothing scheduled".
+    expect(schedules?.description).toContain('ZStack');
   });
 
   it('lists the error codes the gateway answers as a described enum, the same codes', () => {

@@ -523,7 +523,12 @@ export type Instance = Node & {
   provider: Provider;
   /** The provider's own record of the instance, unwrapped, secrets never included (documented fields the schema does not name, e.g. Zomro ip). */
   raw: Scalars['JSONObject']['output'];
-  /** The instance's backup schedules (Danube: the schedules of its definitions). Null when the provider fails. */
+  /**
+   * The instance's backup schedules (Danube: the schedules of its definitions).
+   * Empty where the provider lists none: ZStack's API lists no schedules (no
+   * LIST_SCHEDULES capability), so there an empty list says nothing of what is
+   * scheduled (`protection { scheduleKnown }` is false). Null when the provider fails.
+   */
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
   state?: Maybe<Scalars['String']['output']>;
@@ -558,7 +563,7 @@ export type InstanceConnection = {
   pageInfo: PageInfo;
   /** Providers that could not answer. */
   providerErrors: Array<ProviderError>;
-  /** Instances across the providers that answered, all pages. */
+  /** Instances across the providers that answered, all pages (with `filter`, the instances it matches). */
   totalCount: Scalars['Int']['output'];
 };
 
