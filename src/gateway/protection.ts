@@ -76,8 +76,8 @@ export class ProtectionReader {
   ) {}
 
   /** `requested` (an argument) over the account's configured objective over the default. */
-  rpoFor(providerId: string, requested?: number | null): number {
-    if (requested != null) return checkInteger(requested, 'rpoHours', 1, MAX_RPO_HOURS);
+  rpoFor(providerId: string, requested?: number | null, argument = 'rpoHours'): number {
+    if (requested != null) return checkInteger(requested, argument, 1, MAX_RPO_HOURS);
     return this.settings.perProvider[providerId] ?? this.settings.rpoHours;
   }
 

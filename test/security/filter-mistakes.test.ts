@@ -19,7 +19,8 @@ describe('filter mistakes: BAD_USER_INPUT, not a quiet answer', () => {
     for (const rpoHours of [-5, 0, 87_601]) {
       const answer = await harness.gql('query ($f: InstanceFilter) { instances(filter: $f) { totalCount } }', { f: { rpoHours } });
       expect(errorCodes(answer), String(rpoHours)).toEqual(['BAD_USER_INPUT']);
-      expect(answer.errors![0]!.message).toBe('rpoHours must be an integer from 1 to 87600');
+      // Named as the other filter mistakes are: 'rpoHours' alone did not say which of the query's objectives.
+      expect(answer.errors![0]!.message).toBe('filter.rpoHours must be an integer from 1 to 87600');
     }
     expect(harness.upstreamCount()).toBe(0);
     const fine = await harness.gql<{ instances: { totalCount: number } }>('{ instances(filter: { rpoHours: 48 }) { totalCount } }');

@@ -14,7 +14,7 @@ export const rootResolvers: Resolvers = {
       const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), first: args.first ?? null, after: args.after ?? null };
       const protection = allowedValues(args.filter?.protection, 'filter.protection');
       // Checked with or without statuses: an objective out of range is a mistake either way, never ignored.
-      if (args.filter?.rpoHours != null) protectionReader(reads).rpoFor('', args.filter.rpoHours);
+      if (args.filter?.rpoHours != null) protectionReader(reads).rpoFor('', args.filter.rpoHours, 'filter.rpoHours');
       if (protection) return protectionReader(reads).instancesIn(protection, query, args.filter?.rpoHours ?? null);
       return reads.instances(query, listsWanted(selectedNodeFields(info)));
     },
