@@ -122,6 +122,61 @@ describe('zstack: fidelity to the documented API', () => {
   });
 });
 
+describe('zstack: a create whose job expired unread', () => {
+  const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+  const POLL = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  let instanceId: string;
+  let olderName: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ name: string }> } }> } }>('{ instances(first: 100) { edges { node { id backups { name } } } } }');
+    const withBackups = list.data!.instances.edges.find((edge) => edge.node.backups.length > 0)!.node;
+    instanceId = withBackups.id;
+    // Seeded in 2017: a backup of this name made long before the creates below.
+    olderName = withBackups.backups.at(-1)!.name;
+  });
+  afterAll(() => harness.close());
+
+  const create = async (name: string): Promise<string> => {
+    const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId, name } });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.createBackup.operation.id;
+  };
+
+  it('is not told SUCCEEDED by an older backup of the same name when its job failed (the create left no backup)', async () => {
+    simulator.asyncDelayMs = 60_000;
+    simulator.failNextJob = { code: 'SYS.1001', description: 'A message or a operation timeout', details: 'Create VM on KVM timeout after 300s' };
+    const id = await create(olderName);
+    simulator.expireJobs();
+    // The failed job's flow rolled its volume backups back: only the older backup has the name.
+    expect(simulator.volumeBackups.filter((volume) => volume.name === olderName)).toHaveLength(1);
+    const poll = await harness.gql<{ operation: { status: string; error: string | null; backup: unknown } }>(POLL, { id });
+    expect(poll.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('expired'), backup: null });
+  });
+
+  it("is FAILED, not RUNNING for ever, when its own backup's volumes show Failed", async () => {
+    simulator.asyncDelayMs = 60_000;
+    const id = await create(olderName);
+    simulator.expireJobs();
+    const made = simulator.volumeBackups.filter((volume) => volume.name === olderName).at(-1)!;
+    for (const volume of simulator.volumeBackups) if (volume.groupUuid === made.groupUuid) volume.status = 'Failed';
+    const poll = await harness.gql<{ operation: { status: string; error: string | null; backup: { nativeId: string } | null } }>(POLL, { id });
+    expect(poll.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('FAILED'), backup: { nativeId: made.groupUuid } });
+  });
+
+  it('names its own backup, the newest of its name, when the job succeeded', async () => {
+    simulator.asyncDelayMs = 60_000;
+    const id = await create(olderName);
+    simulator.expireJobs();
+    const made = simulator.volumeBackups.filter((volume) => volume.name === olderName).at(-1)!;
+    const poll = await harness.gql<{ operation: { status: string; backup: { nativeId: string } | null } }>(POLL, { id });
+    expect(poll.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made.groupUuid } });
+  });
+});
+
 describe('zstack: dates as the management node\'s JVM writes them', () => {
   it('dates backups whatever JDK the node runs (Gson writes the JVM\'s own format: a comma from Java 9, U+202F before PM from JDK 20)', async () => {
     await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) }, async (harness) => {

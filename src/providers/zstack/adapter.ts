@@ -7,6 +7,7 @@ import { appendAll } from '../../domain/arrays.js';
 import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
+import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -158,14 +159,19 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   /**
-   * An expired job's result is gone, not its work: a create is judged by whether its
-   * backup exists, a delete by whether its backup group is gone (or still deleting).
+   * An expired job's result is gone, not its work: a create is judged by its backup
+   * (expired-create.ts: the group its result named, else the newest of its name not
+   * dated before it) and that backup's status, a delete by whether its backup group is
+   * gone (or still deleting).
    */
   private async expired(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
-      const made = Array.isArray(backups) ? backups.find((backup) => backup.name === ref.token[1]) : undefined;
-      if (made) return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING', jobUuid);
+      const made = Array.isArray(backups) ? backupOfExpiredCreate(backups, ref.token[1], ref.backupNativeId, ref.startedAt) : undefined;
+      if (made) {
+        const status = expiredCreateStatus(made);
+        return this.operation({ ...ref, backupNativeId: made.nativeId }, status, jobUuid, status === 'FAILED' ? 'the provider no longer knows this job (expired), and the backup it made shows FAILED' : null);
+      }
     }
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);

@@ -53,7 +53,8 @@ export class ZstackSimulator extends ProviderSimulator {
   /**
    * The next job fails with this error, then jobs succeed again. `status` is
    * the poll's HTTP status: 503 as observed, or 200 as the API docs allow
-   * ("error ... If not null, the operation failed").
+   * ("error ... If not null, the operation failed"). A failed create's volume
+   * backups are rolled back (removed) when the job ends.
    */
   failNextJob: { code: string; description: string; details: string; status?: number } | null = null;
   /**
@@ -255,7 +256,7 @@ export class ZstackSimulator extends ProviderSimulator {
    * "Non-query APIs answer 202 with {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}".
    * A client-chosen job uuid seen before answers the first job again: a retry starts nothing new.
    */
-  private startJob(request: SimRequest, result: () => Row, onDone: () => void): SimResponse {
+  private startJob(request: SimRequest, result: () => Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
     if (this.answerAtOnce) {
       onDone();
       return answer(200, result());
@@ -271,7 +272,7 @@ export class ZstackSimulator extends ProviderSimulator {
         expired: false,
         // The error field "is null when the operation succeeds": Gson leaves a null out.
         result: fail ? () => ({ error }) : result,
-        onDone: fail ? () => {} : onDone,
+        onDone: fail ? onFail : onDone,
         done: false,
       };
       this.jobs.set(jobUuid, job);
@@ -307,9 +308,18 @@ export class ZstackSimulator extends ProviderSimulator {
     const header = this.clientJobUuid(request);
     const known = header !== null && this.jobs.has(header);
     if (!known) this.volumeBackups.push(...volumes);
-    return this.startJob(request, () => ({ inventories: volumes }), () => {
-      for (const volume of volumes) volume.status = 'Ready';
-    });
+    // A failed create leaves no backup: ZStack's flows roll back what they made (FlowChain
+    // rollback), so its volume backups are not listed as Creating for ever.
+    return this.startJob(
+      request,
+      () => ({ inventories: volumes }),
+      () => {
+        for (const volume of volumes) volume.status = 'Ready';
+      },
+      () => {
+        for (let index = this.volumeBackups.length - 1; index >= 0; index--) if (volumes.includes(this.volumeBackups[index] as Row)) this.volumeBackups.splice(index, 1);
+      },
+    );
   }
 
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {

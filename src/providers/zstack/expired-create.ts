@@ -1,0 +1,43 @@
+import type { Backup, OperationStatus } from '../../domain/types.js';
+
+/**
+ * How far before a create's start its backup's `createDate` may read and still
+ * be its own: ZStack's dates carry no zone and are read in the account's
+ * `timezone`, so a node writing another zone's wall clock moves them by up to a
+ * day (the largest offsets are 14 hours apart from UTC, 26 from each other).
+ */
+const EARLIER_THAN_START_MS = 26 * 60 * 60 * 1000;
+
+/**
+ * The backup a create made, once ZStack has forgotten the create's job (404
+ * "the job has been expired"): the group the create's result named, if the
+ * gateway read it, else the newest group of the create's name dated no
+ * earlier than the create (EARLIER_THAN_START_MS). ZStack names are no keys:
+ * a group of the same name made before the create (the last "nightly") is
+ * another backup, and taking it told a create whose job failed (its flow rolled
+ * its backup back, so nothing of its own is listed) SUCCEEDED. An undated group
+ * cannot be told from an older one and is not taken.
+ */
+export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date): Backup | undefined {
+  if (knownGroup) return backups.find((backup) => backup.nativeId === knownGroup);
+  const earliest = startedAt.getTime() - EARLIER_THAN_START_MS;
+  let newest: Backup | undefined;
+  for (const backup of backups) {
+    const made = backup.createdAt?.getTime();
+    if (backup.name !== name || made === undefined || made < earliest) continue;
+    // Dates are to the second; of two in one second the later listed (ZStack lists oldest first).
+    if (!newest || made >= (newest.createdAt as Date).getTime()) newest = backup;
+  }
+  return newest;
+}
+
+/**
+ * A create's end read from its backup's status: made (AVAILABLE, or already
+ * being restored or deleted), failed (FAILED: it will not turn ready by
+ * waiting; read as RUNNING, such a create was polled for ever), or still being
+ * made (any other word).
+ */
+export function expiredCreateStatus(backup: Backup): OperationStatus {
+  if (backup.status === 'AVAILABLE' || backup.status === 'RESTORING' || backup.status === 'DELETING') return 'SUCCEEDED';
+  return backup.status === 'FAILED' ? 'FAILED' : 'RUNNING';
+}
