@@ -248,3 +248,56 @@ describe('zomro fidelity: sessions', () => {
     });
   });
 });
+
+describe('zomro fidelity: services BILLmanager deleted but still lists', () => {
+  const INSTANCE = 'query($id: ID!) { instance(id: $id) { backups { id nativeId status } } }';
+  const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }';
+  let harness: Harness;
+  let simulator: ZomroSimulator;
+  let nodes: Array<{ id: string; nativeId: string }>;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: uncached() });
+    simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>('{ instances(first: 100) { edges { node { id nativeId } } } }');
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+
+  const backupsOf = async (id: string) => {
+    const answer = await harness.gql<{ instance: { backups: Array<{ id: string; nativeId: string; status: string }> } }>(INSTANCE, { id });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instance.backups;
+  };
+
+  for (const [listed, index] of [['code', 3], ['word', 4]] as const) {
+    it(`a deleted backup listed with item_real_status ${listed === 'code' ? '"4"' : '{"$orig": "4", "$": "Deleted"}'} is gone: its delete SUCCEEDS and it leaves the list`, async () => {
+      simulator.listsDeletedItems = listed;
+      try {
+        const node = nodes.find((item) => item.nativeId === String(5_203_773 + index))!;
+        const backup = (await backupsOf(node.id)).find((item) => simulator.backups.get(item.nativeId)!.protected === 'off')!;
+        const deleted = await harness.gql<{ deleteBackup: { operation: { id: string; status: string } } }>(DELETE, { input: { backupId: backup.id } });
+        expect(deleted.errors).toBeUndefined();
+        // The panel still lists it, as deleted.
+        expect(simulator.backups.get(backup.nativeId)?.deleted).toBe(true);
+        const done = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: deleted.data!.deleteBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING', { timeoutMs: 3_000 });
+        expect(done.data?.operation.status).toBe('SUCCEEDED');
+        expect((await backupsOf(node.id)).map((item) => item.nativeId)).not.toContain(backup.nativeId);
+      } finally {
+        simulator.listsDeletedItems = null;
+      }
+    });
+  }
+
+  it('a deleted instance listed with item_status {"$orig": "4", "$": "Deleted"} is no instance', async () => {
+    simulator.listsDeletedItems = 'word';
+    try {
+      const gone = nodes[5]!;
+      simulator.deleteInstance(gone.nativeId);
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string } }> } }>('{ instances(first: 100) { edges { node { nativeId } } } }');
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.instances.edges.map((edge) => edge.node.nativeId)).toEqual(nodes.filter((node) => node !== gone).map((node) => node.nativeId));
+    } finally {
+      simulator.listsDeletedItems = null;
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 import { restoreProgress } from './restore-progress.js';
+import { billingItemDeleted } from './billing-item.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -43,7 +44,8 @@ export class ZomroAdapter extends BaseAdapter {
   /** Every page of `func=instances` (pages.ts). */
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await readPages((number, size) => this.client.call({ func: 'instances', params: pageParams(number, size), idempotent: true }, scope), this.account.id, scope);
-    return mapRows(rows, (row) => mapInstance(this.account.id, row));
+    // A service BILLmanager deleted may stay in its list: it is no instance.
+    return mapRows(rows.filter((row) => !billingItemDeleted(row)), (row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
@@ -54,7 +56,9 @@ export class ZomroAdapter extends BaseAdapter {
       // none) is the instance's billing id, the `plid` asked with: the mapper takes it as the
       // backup's instance, and deletes send it back as `plid`. A row naming another instance is
       // that instance's backup, listed here by a panel that ignored `plid`; a row naming none stays.
-      return backupsOfVm(await mapRows(rows, (row) => mapBackup(this.account.id, plid, row)), plid, (dropped) => this.foreignRows(this.account, dropped));
+      // A backup whose billing item is deleted is gone (a delete ends when its row is no longer listed).
+      const live = rows.filter((row) => !billingItemDeleted(row));
+      return backupsOfVm(await mapRows(live, (row) => mapBackup(this.account.id, plid, row)), plid, (dropped) => this.foreignRows(this.account, dropped));
     });
   }
 

@@ -20,6 +20,8 @@ interface SimInstance {
   createdate: string;
   ip: string;
   rebuildUntil: number;
+  /** Deleted in billing, still listed (listsDeletedItems). */
+  deleted?: boolean;
 }
 
 interface SimBackup {
@@ -38,6 +40,8 @@ interface SimBackup {
   /** Saving until this time, then Active; a fixed word overrides. */
   readyAt: number;
   fixedStatus?: string;
+  /** Deleted in billing, still listed (listsDeletedItems). */
+  deleted?: boolean;
 }
 
 interface SimSchedule {
@@ -114,6 +118,15 @@ export class ZomroSimulator extends ProviderSimulator {
    * value by default, and '0' (a size not yet determined) behind this.
    */
   imageSizeWhileSaving: '' | '0' = '';
+  /**
+   * Whether deleted services stay in the lists, and how their status reads:
+   * null drops them (Zomro's backup document shows a deleted backup gone from
+   * `instances.fleio_bckps`); 'code' keeps them with `item_real_status` (backups)
+   * or `item_status` (instances) `{"$": "4"}`, BILLmanager's deleted code; 'word'
+   * with `{"$orig": "4", "$": "Deleted"}`, as another BILLmanager's service
+   * lists carry them.
+   */
+  listsDeletedItems: 'code' | 'word' | null = null;
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -282,7 +295,21 @@ export class ZomroSimulator extends ProviderSimulator {
 
   private withInstance(plid: string, then: (instance: SimInstance) => SimResponse): SimResponse {
     const instance = this.instances.get(plid);
-    return instance ? then(instance) : error('missed', 'Object not found', 'instances');
+    return instance && !instance.deleted ? then(instance) : error('missed', 'Object not found', 'instances');
+  }
+
+  /** Deletes a service as its billing does: gone from the lists, or kept as deleted (listsDeletedItems). */
+  deleteInstance(id: string): void {
+    const instance = this.instances.get(id);
+    if (!instance) return;
+    if (this.listsDeletedItems === null) this.instances.delete(id);
+    else instance.deleted = true;
+  }
+
+  /** A deleted service's status as `listsDeletedItems` writes it; a live one's as `live` says. */
+  private itemStatus(deleted: boolean | undefined, live: string): Record<string, string> {
+    if (!deleted) return { $: live };
+    return this.listsDeletedItems === 'word' ? { $orig: '4', $: 'Deleted' } : { $: '4' };
   }
 
   /**
@@ -300,8 +327,8 @@ export class ZomroSimulator extends ProviderSimulator {
 
   private listInstances(form: Map<string, string>): SimResponse {
     const now = Date.now();
-    return this.paged([...this.instances.values()], form, (instance) =>
-      wrap({
+    return this.paged([...this.instances.values()], form, (instance) => ({
+      ...wrap({
         id: instance.id,
         servername: instance.servername,
         // The documented `instance_status` words (active | stopped | verify_resize |
@@ -309,16 +336,23 @@ export class ZomroSimulator extends ProviderSimulator {
         // live status, `fotbo_status`, says `rebuilding` meanwhile.
         instance_status: instance.instance_status,
         ...(this.listsFotboStatus ? { fotbo_status: this.rebuildWord !== null && instance.rebuildUntil > now ? this.rebuildWord : instance.instance_status } : {}),
-        item_status: 'Active',
         datacentername: instance.datacentername,
         createdate: instance.createdate,
         ip: instance.ip,
       }),
-    );
+      item_status: this.itemStatus(instance.deleted, 'Active'),
+    }));
   }
 
+  /** The instance's backups as its list shows them: deleted ones too when listsDeletedItems keeps them. */
   private backupsOf(instanceId: string): SimBackup[] {
     return [...this.backups.values()].filter((backup) => backup.instanceId === instanceId);
+  }
+
+  /** A backup that is there to act on: known and not deleted. */
+  private liveBackup(id: string): SimBackup | undefined {
+    const backup = this.backups.get(id);
+    return backup && !backup.deleted ? backup : undefined;
   }
 
   private schedulesOf(instanceId: string): SimSchedule[] {
@@ -339,7 +373,6 @@ export class ZomroSimulator extends ProviderSimulator {
       ...(this.listsInstancesId ? { instances_id: backup.instanceId } : {}),
       // "Determined after the backup creation is complete".
       image_size: status === 'Saving' ? this.imageSizeWhileSaving : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
-      item_real_status: '2',
       min_disk: backup.min_disk,
       min_ram: backup.min_ram,
       name: backup.name,
@@ -351,12 +384,13 @@ export class ZomroSimulator extends ProviderSimulator {
     });
     // BILLmanager sometimes sends the original value beside the display value.
     (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
+    row.item_real_status = this.itemStatus(backup.deleted, '2');
     return row;
   }
 
   /** `func=image&elid=<backup id>`: one image's fields at the top of `doc`, as an edit form answers. */
   private image(form: Map<string, string>): SimResponse {
-    const backup = this.backups.get(form.get('elid') ?? '');
+    const backup = this.liveBackup(form.get('elid') ?? '');
     if (!backup) return error('missed', 'Object not found', 'image');
     return docOf(wrap({ elid: backup.id, name: backup.name, fleio_id: backup.fleio_id, min_disk: backup.min_disk, min_ram: backup.min_ram }));
   }
@@ -366,7 +400,7 @@ export class ZomroSimulator extends ProviderSimulator {
     const name = (form.get('name') ?? '').trim();
     if (name === '') return this.refuseField('name', 'Field "name" is required', form);
     if (name.length > this.maxNameLength) return this.refuseField('name', `The value is too long (${this.maxNameLength} characters at most)`, form);
-    const existing = this.backupsOf(instance.id);
+    const existing = this.backupsOf(instance.id).filter((backup) => !backup.deleted);
     if (existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
     const id = String(this.nextId++);
@@ -392,16 +426,17 @@ export class ZomroSimulator extends ProviderSimulator {
 
   private deleteBackup(form: Map<string, string>): SimResponse {
     const id = form.get('elid') ?? '';
-    const backup = this.backups.get(id);
+    const backup = this.liveBackup(id);
     if (!backup || (form.get('plid') && form.get('plid') !== backup.instanceId)) return error('missed', 'Object not found', 'image');
     if (backup.protected === 'on') return error('protected', 'The image is protected and cannot be deleted', 'image');
-    this.backups.delete(id);
+    if (this.listsDeletedItems === null) this.backups.delete(id);
+    else backup.deleted = true;
     return docOf({ ok: { $: 'ok' } });
   }
 
   private rebuild(instance: SimInstance, form: Map<string, string>): SimResponse {
     const fleioId = form.get('select_rebuild') ?? '';
-    if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId)) return error('missed', 'Image not found', 'select_rebuild');
+    if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId && !backup.deleted)) return error('missed', 'Image not found', 'select_rebuild');
     instance.rebuildUntil = Date.now() + this.asyncDelayMs;
     return docOf({ ok: { $: 'ok' } });
   }
