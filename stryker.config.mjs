@@ -90,6 +90,7 @@ export default {
     'src/server/auth-failures.ts',
     'src/observability/sweep-carry-over.ts',
     'src/providers/zomro/restore-progress.ts',
+    'src/providers/zomro/quoted-word.ts',
     'src/server/auth-failure-guard.ts',
     'src/gateway/late-invalidations.ts',
     'src/server/held-text.ts',

@@ -112,7 +112,7 @@ describe('zomro fidelity: documented words only', () => {
       (poll) => poll.data?.operation.status !== 'RUNNING' && poll.data?.operation.status !== 'PENDING',
       { timeoutMs: 3_000 },
     );
-    expect(done.data?.operation).toEqual({ status: 'FAILED', error: 'backup status Suspended' });
+    expect(done.data?.operation).toEqual({ status: 'FAILED', error: 'backup status "Suspended"' });
   });
 
   it('a validation error ($object as a field -> [messages] JSON string, param[]) is BAD_USER_INPUT naming the field', async () => {

@@ -61,4 +61,12 @@ describe('restoreProgress: the bound on a restore that never rests', () => {
     expect(zomroConfigSchema.safeParse({ ...entry, restoreGiveUpMs: 24 * HOUR + 1 }).success).toBe(false);
     expect(zomroConfigSchema.parse({ ...entry, restoreGiveUpMs: HOUR }).restoreGiveUpMs).toBe(HOUR);
   });
+
+  it('backupGiveUpMs: two hours by default, an hour to a day', () => {
+    const entry = { id: 'z', kind: 'zomro', url: 'https://panel.example/', auth: { token: 't' } };
+    expect(zomroConfigSchema.parse(entry).backupGiveUpMs).toBe(2 * HOUR);
+    expect(zomroConfigSchema.safeParse({ ...entry, backupGiveUpMs: HOUR - 1 }).success).toBe(false);
+    expect(zomroConfigSchema.safeParse({ ...entry, backupGiveUpMs: 24 * HOUR + 1 }).success).toBe(false);
+    expect(zomroConfigSchema.parse({ ...entry, backupGiveUpMs: HOUR }).backupGiveUpMs).toBe(HOUR);
+  });
 });

@@ -4,7 +4,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
-import { DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
@@ -13,6 +13,7 @@ import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 import { restoreProgress } from './restore-progress.js';
 import { billingItemDeleted } from './billing-item.js';
+import { quotedWord } from './quoted-word.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -27,6 +28,7 @@ export class ZomroAdapter extends BaseAdapter {
   private readonly client: ZomroClient;
   private readonly restoreSettleMs: number;
   private readonly restoreGiveUpMs: number;
+  private readonly backupGiveUpMs: number;
 
   constructor(
     account: ProviderAccount,
@@ -39,6 +41,7 @@ export class ZomroAdapter extends BaseAdapter {
     this.client = new ZomroClient(upstream, config.auth);
     this.restoreSettleMs = config.restoreSettleMs ?? 300_000;
     this.restoreGiveUpMs = config.restoreGiveUpMs ?? DEFAULT_RESTORE_GIVE_UP_MS;
+    this.backupGiveUpMs = config.backupGiveUpMs ?? DEFAULT_BACKUP_GIVE_UP_MS;
   }
 
   /** Every page of `func=instances` (pages.ts). */
@@ -148,14 +151,26 @@ export class ZomroAdapter extends BaseAdapter {
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
     const backup = backups?.find((item) => (ref.backupNativeId ? item.nativeId === ref.backupNativeId : item.name === ref.token[0]));
-    if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
+    // Past backupGiveUpMs a backup still being made, or still listed after its delete, is
+    // FAILED: a snapshot stuck in Queued or Saving, or a delete the panel never carried
+    // out, was RUNNING for ever.
+    const gaveUp = Date.now() - ref.startedAt.getTime() >= this.backupGiveUpMs;
+    const limit = `${Math.round(this.backupGiveUpMs / 60_000)} minutes`;
+    const word = quotedWord(String(backup?.raw.fleio_status ?? ''));
+    if (ref.kind === 'DELETE_BACKUP') {
+      if (!backup) return this.operation(ref, 'SUCCEEDED');
+      return gaveUp ? this.operation(ref, 'FAILED', null, `the backup is still listed ${limit} after its delete (status ${word})`) : this.operation(ref, 'RUNNING');
+    }
     const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;
     if (!backup) return this.operation(withBackup, 'FAILED', null, 'the backup is gone');
     if (backup.status === 'AVAILABLE') return this.operation(withBackup, 'SUCCEEDED');
     // Still being made only while the word says so (Saving, Queued); any other word
     // (Suspended, killed, one nobody documents) will not turn Active by waiting.
-    if (backup.status === 'PENDING' || backup.status === 'CREATING') return this.operation(withBackup, 'RUNNING');
-    return this.operation(withBackup, 'FAILED', null, `backup status ${String(backup.raw.fleio_status)}`);
+    if (backup.status === 'PENDING' || backup.status === 'CREATING') {
+      return gaveUp ? this.operation(withBackup, 'FAILED', null, `the backup still shows ${word} ${limit} after its create`) : this.operation(withBackup, 'RUNNING');
+    }
+    // The word is the provider's: quoted only when it is a short plain token.
+    return this.operation(withBackup, 'FAILED', null, `backup status ${word}`);
   }
 
   /** `func=image&elid=<backup id>`: the image's `fleio_id` (`doc.fleio_id.$`), or null. */

@@ -13,6 +13,15 @@ const MOST_RESTORE_SETTLE_MS = 3_600_000;
  */
 export const DEFAULT_RESTORE_GIVE_UP_MS = 2 * 60 * 60_000;
 
+/**
+ * How long a create may show its backup still being made (Queued, Saving),
+ * or a delete still find its backup listed, before it is FAILED. Making a
+ * backup writes the disk's image as a rebuild reads it, so the restore's two
+ * hours hold here too; a snapshot OpenStack left stuck in queued or saving
+ * (a compute service restarted mid-upload) never ends by itself.
+ */
+export const DEFAULT_BACKUP_GIVE_UP_MS = DEFAULT_RESTORE_GIVE_UP_MS;
+
 export const zomroConfigSchema = providerEntrySchema('zomro', {
   /** A session token (`auth=`, not renewable), or a login (`func=auth`, renewed when the session dies). */
   auth: credentialShapes(['token'], ['username', 'password']),
@@ -25,6 +34,8 @@ export const zomroConfigSchema = providerEntrySchema('zomro', {
   restoreSettleMs: z.number().int().min(0).max(MOST_RESTORE_SETTLE_MS).default(300_000),
   /** How long after a restore a state word not at rest (rebuilding, one nobody documents) still reads RUNNING; FAILED after. */
   restoreGiveUpMs: z.number().int().min(MOST_RESTORE_SETTLE_MS).max(86_400_000).default(DEFAULT_RESTORE_GIVE_UP_MS),
+  /** How long after a create its backup may still show Queued or Saving, and after a delete its backup still be listed, reading RUNNING; FAILED after. */
+  backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),
 });
 
 export type ZomroConfig = z.infer<typeof zomroConfigSchema>;

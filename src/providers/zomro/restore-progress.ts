@@ -1,5 +1,5 @@
-import { clipProviderCode } from '../../domain/errors.js';
 import type { Operation } from '../../domain/types.js';
+import { quotedWord as quoted } from './quoted-word.js';
 
 /**
  * Cloud words (`fotbo_status`) of a VM that a person put in another mode:
@@ -17,17 +17,6 @@ const NEEDS_A_PERSON: ReadonlyMap<string, string> = new Map([
   ['shelved', 'shelved'],
   ['shelved_offloaded', 'shelved'],
 ]);
-
-/**
- * A provider's state word as a message may quote it: the word itself when
- * it is a short plain token (every word Zomro's panel knows is one), else
- * no word at all. A provider's string is hostile: it may be long, carry
- * control characters, or hold whatever a broken panel put there.
- */
-function quoted(word: string): string {
-  const token = clipProviderCode(word, '');
-  return token !== '' && token === word ? `"${token}"` : 'a word that is no plain status';
-}
 
 /**
  * The instance's state word (`fotbo_status`, else `instance_status`; see

@@ -42,6 +42,8 @@ interface SimBackup {
   fixedStatus?: string;
   /** Deleted in billing, still listed (listsDeletedItems). */
   deleted?: boolean;
+  /** A delete under way until this time (deleteDelayMs): listed, its item processing. */
+  deletingUntil?: number;
 }
 
 interface SimSchedule {
@@ -127,6 +129,12 @@ export class ZomroSimulator extends ProviderSimulator {
    * lists carry them.
    */
   listsDeletedItems: 'code' | 'word' | null = null;
+  /**
+   * How long an accepted `image.delete` takes to carry out: meanwhile the
+   * backup stays listed, its billing item processing (`item_real_status` 5).
+   * 0: at once, as the document's "the backup was successfully deleted".
+   */
+  deleteDelayMs = 0;
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -201,6 +209,7 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   protected handle(request: SimRequest): SimResponse {
+    this.settleDeletes();
     const { form } = request;
     const func = form.get('func') ?? '';
     request.label = func || 'unknown';
@@ -352,7 +361,7 @@ export class ZomroSimulator extends ProviderSimulator {
   /** A backup that is there to act on: known and not deleted. */
   private liveBackup(id: string): SimBackup | undefined {
     const backup = this.backups.get(id);
-    return backup && !backup.deleted ? backup : undefined;
+    return backup && !backup.deleted && backup.deletingUntil === undefined ? backup : undefined;
   }
 
   private schedulesOf(instanceId: string): SimSchedule[] {
@@ -384,7 +393,7 @@ export class ZomroSimulator extends ProviderSimulator {
     });
     // BILLmanager sometimes sends the original value beside the display value.
     (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
-    row.item_real_status = this.itemStatus(backup.deleted, '2');
+    row.item_real_status = this.itemStatus(backup.deleted, backup.deletingUntil === undefined ? '2' : '5');
     return row;
   }
 
@@ -429,9 +438,25 @@ export class ZomroSimulator extends ProviderSimulator {
     const backup = this.liveBackup(id);
     if (!backup || (form.get('plid') && form.get('plid') !== backup.instanceId)) return error('missed', 'Object not found', 'image');
     if (backup.protected === 'on') return error('protected', 'The image is protected and cannot be deleted', 'image');
-    if (this.listsDeletedItems === null) this.backups.delete(id);
-    else backup.deleted = true;
+    if (this.deleteDelayMs > 0) backup.deletingUntil = Date.now() + this.deleteDelayMs;
+    else this.carryOutDelete(backup);
     return docOf({ ok: { $: 'ok' } });
+  }
+
+  private carryOutDelete(backup: SimBackup): void {
+    if (this.listsDeletedItems === null) this.backups.delete(backup.id);
+    else backup.deleted = true;
+  }
+
+  /** Deletes whose time has come are carried out, asked about or not. */
+  private settleDeletes(): void {
+    const now = Date.now();
+    for (const backup of this.backups.values()) {
+      if (backup.deletingUntil !== undefined && backup.deletingUntil <= now) {
+        delete backup.deletingUntil;
+        this.carryOutDelete(backup);
+      }
+    }
   }
 
   private rebuild(instance: SimInstance, form: Map<string, string>): SimResponse {
