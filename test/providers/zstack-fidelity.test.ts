@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_STORAGE, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error providerOperationId } }';
@@ -174,6 +174,57 @@ describe('zstack: a create whose job expired unread', () => {
     const made = simulator.volumeBackups.filter((volume) => volume.name === olderName).at(-1)!;
     const poll = await harness.gql<{ operation: { status: string; backup: { nativeId: string } | null } }>(POLL, { id });
     expect(poll.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made.groupUuid } });
+  });
+});
+
+describe('zstack: a backup kept on another image store than the configured one', () => {
+  const OTHER_STORE = 'b'.repeat(32);
+  const BACKUPS_OF = 'query($id: ID!) { instance(id: $id) { backups { id nativeId } } }';
+  const POLL = 'query($id: ID!) { operation(id: $id) { status error } }';
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  let instanceId: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    simulator.asyncDelayMs = 20;
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: unknown[] } }> } }>('{ instances(first: 100) { edges { node { id backups { id } } } } }');
+    instanceId = list.data!.instances.edges.find((edge) => edge.node.backups.length >= 3)!.node.id;
+  });
+  afterAll(() => harness.close());
+
+  /** The instance's `index`th backup, its volumes kept on `stores` (ZStack's own schedule, a second image store). */
+  const backupOn = async (index: number, stores: string[]) => {
+    const listed = await harness.gql<{ instance: { backups: Array<{ id: string; nativeId: string }> } }>(BACKUPS_OF, { id: instanceId });
+    const backup = listed.data!.instance.backups[index]!;
+    for (const volume of simulator.volumeBackups) if (volume.groupUuid === backup.nativeId) volume.backupStorageRefs = stores.map((store) => ({ backupStorageUuid: store, installPath: `/zstack_bs/${store}`, status: 'Ready' }));
+    return backup;
+  };
+  const settle = (id: string) => eventually(() => harness.gql<{ operation: { status: string; error: string | null } }>(POLL, { id }), (poll) => poll.data?.operation.status !== 'RUNNING');
+
+  it('is restored from the store that holds it (the configured one was named: ZStack failed the revert)', async () => {
+    const backup = await backupOn(0, [OTHER_STORE]);
+    const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+    expect(restored.errors).toBeUndefined();
+    expect((await settle(restored.data!.restoreBackup.operation.id)).data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
+    const sent = harness.simulator('zstack').server.log.filter((item) => item.method === 'PUT' && item.label.includes('vm-backups')).at(-1)!;
+    expect(JSON.parse(sent.bodyText)).toEqual({ revertVmFromVmBackup: { backupStorageUuid: OTHER_STORE } });
+  });
+
+  it('is deleted from the store that holds it, and is gone', async () => {
+    const backup = await backupOn(1, [OTHER_STORE]);
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    expect((await settle(deleted.data!.deleteBackup.operation.id)).data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
+  });
+
+  it('a backup the configured store holds too is restored from the configured store, as before', async () => {
+    const backup = await backupOn(2, [OTHER_STORE, ZSTACK_SIM_STORAGE]);
+    const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+    expect((await settle(restored.data!.restoreBackup.operation.id)).data?.operation.status).toBe('SUCCEEDED');
+    const sent = harness.simulator('zstack').server.log.filter((item) => item.method === 'PUT' && item.label.includes('vm-backups')).at(-1)!;
+    expect(JSON.parse(sent.bodyText)).toEqual({ revertVmFromVmBackup: { backupStorageUuid: ZSTACK_SIM_STORAGE } });
   });
 });
 

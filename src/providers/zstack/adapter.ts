@@ -8,6 +8,7 @@ import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
+import { storeOfBackup } from './backup-storage.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -112,7 +113,8 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
-    const search = new URLSearchParams({ backupStorageUuids: this.config.backupStorageUuid, deleteMode: 'Permissive' }).toString();
+    // One store: a group the configured store does not hold is deleted where it is kept (backup-storage.ts).
+    const search = new URLSearchParams({ backupStorageUuids: storeOfBackup(backup, this.config.backupStorageUuid), deleteMode: 'Permissive' }).toString();
     return this.startJob('DELETE_BACKUP', backup.instanceNativeId, backup.nativeId, [], { method: 'DELETE', path: `/vm-backups/${uuidSegment(backup.nativeId)}`, search, operation: 'vm-backups.delete' }, scope);
   }
 
@@ -122,7 +124,7 @@ export class ZstackAdapter extends BaseAdapter {
       method: 'PUT',
       path: `/vm-backups/${uuidSegment(request.backup.nativeId)}/actions`,
       // The body key must be the action name (a "params" wrapper is refused).
-      body: { revertVmFromVmBackup: { backupStorageUuid: this.config.backupStorageUuid } },
+      body: { revertVmFromVmBackup: { backupStorageUuid: storeOfBackup(request.backup, this.config.backupStorageUuid) } },
       operation: 'vm-backups.revert',
     }, scope);
   }

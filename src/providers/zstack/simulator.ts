@@ -322,23 +322,51 @@ export class ZstackSimulator extends ProviderSimulator {
     );
   }
 
+  /**
+   * `DELETE vm-backups/{groupUuid}?backupStorageUuids=...`: the backup leaves
+   * the image stores named (every store without the parameter, which the docs
+   * mark optional); its volume backups go once no store holds them. Naming no
+   * store that holds it fails the job, nothing done.
+   */
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
-    if (!this.volumeBackups.some((volume) => volume.groupUuid === groupUuid)) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    const volumes = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
+    if (volumes.length === 0) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    const named = request.query.getAll('backupStorageUuids').flatMap((value) => value.split(','));
+    if (named.length > 0 && !named.some((store) => storesOf(volumes[0] as Row).includes(store))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({}), () => {
-      for (let index = this.volumeBackups.length - 1; index >= 0; index--) if (this.volumeBackups[index]?.groupUuid === groupUuid) this.volumeBackups.splice(index, 1);
+      for (const volume of volumes) volume.backupStorageRefs = named.length === 0 ? [] : refsOf(volume).filter((ref) => !named.includes(String(ref.backupStorageUuid)));
+      for (let index = this.volumeBackups.length - 1; index >= 0; index--) {
+        const volume = this.volumeBackups[index] as Row;
+        if (volume.groupUuid === groupUuid && refsOf(volume).length === 0) this.volumeBackups.splice(index, 1);
+      }
     });
+  }
+
+  /** An API its checks refuse once it runs: accepted (202), its job failing with `error`, nothing done. */
+  private startFailingJob(request: SimRequest, error: { code: string; description: string }): SimResponse {
+    const jobUuid = this.clientJobUuid(request) ?? uuid();
+    if (!this.jobs.has(jobUuid)) this.jobs.set(jobUuid, { doneAt: Date.now(), failStatus: 503, expired: false, result: () => ({ error }), onDone: () => {}, done: false });
+    return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
   private revert(request: SimRequest, groupUuid: string): SimResponse {
     const body = request.json as { revertVmFromVmBackup?: { backupStorageUuid?: unknown } } | undefined;
     if (!body?.revertVmFromVmBackup) return { status: 400, json: { error: { code: 'SYS.1007', description: "body doesn't contain action mapping" } } };
-    if (!this.volumeBackups.some((volume) => volume.groupUuid === groupUuid)) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    const root = this.volumeBackups.find((volume) => volume.groupUuid === groupUuid);
+    if (!root) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    // The revert reads the backup from the image store named: one that does not hold it fails the job.
+    if (!storesOf(root).includes(String(body.revertVmFromVmBackup.backupStorageUuid))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({ success: true }), () => {});
   }
 }
 
 /** A result as RestServer writes it: an empty one (a delete's) as an empty body, anything else as JSON. */
 const answer = (status: number, body: Row): SimResponse => (Object.keys(body).length === 0 ? { status, text: '' } : { status, json: body });
+
+/** A volume backup's `backupStorageRefs`, the image stores holding it. */
+const refsOf = (volume: Row): Row[] => (Array.isArray(volume.backupStorageRefs) ? (volume.backupStorageRefs as Row[]) : []);
+const storesOf = (volume: Row): string[] => refsOf(volume).map((ref) => String(ref.backupStorageUuid));
+const notOnStore = (groupUuid: string) => ({ code: 'SYS.1007', description: `the image store named does not hold VM backup ${groupUuid}` });
 
 const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
