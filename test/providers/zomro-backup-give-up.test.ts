@@ -63,6 +63,19 @@ describe('zomro: creates and deletes that never end', () => {
     expect(await poll(id, DEFAULT_BACKUP_GIVE_UP_MS + 60_000)).toEqual({ status: 'FAILED', error: `the backup is still listed ${DEFAULT_MINUTES} minutes after its delete (status "Active")` });
   });
 
+  it("a backup still uploading or importing (Glance's words while its data arrives) is being made: RUNNING, not FAILED", async () => {
+    for (const word of ['uploading', 'importing']) {
+      simulator.savingWord = word;
+      try {
+        const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: nodes[2]!.id, name: `still-${word}` } });
+        expect(created.errors).toBeUndefined();
+        expect(await poll(created.data!.createBackup.operation.id, 0), word).toEqual({ status: 'RUNNING', error: null });
+      } finally {
+        simulator.savingWord = 'Saving';
+      }
+    }
+  });
+
   it('a create whose backup ends in a hostile word does not copy the word into its error', async () => {
     const hostile = `Broken\u202e${'x'.repeat(5_000)}\u0007`;
     simulator.asyncDelayMs = 0;

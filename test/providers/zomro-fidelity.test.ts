@@ -269,8 +269,9 @@ describe('zomro fidelity: services BILLmanager deleted but still lists', () => {
     return answer.data!.instance.backups;
   };
 
-  for (const [listed, index] of [['code', 3], ['word', 4]] as const) {
-    it(`a deleted backup listed with item_real_status ${listed === 'code' ? '"4"' : '{"$orig": "4", "$": "Deleted"}'} is gone: its delete SUCCEEDS and it leaves the list`, async () => {
+  const shown = { code: 'item_real_status "4"', word: 'item_real_status {"$orig": "4", "$": "Deleted"}', image: 'fleio_status "deleted" (Glance\'s word), its item active' } as const;
+  for (const [listed, index] of [['code', 3], ['word', 4], ['image', 2]] as const) {
+    it(`a deleted backup listed with ${shown[listed]} is gone: its delete SUCCEEDS and it leaves the list`, async () => {
       simulator.listsDeletedItems = listed;
       try {
         const node = nodes.find((item) => item.nativeId === String(5_203_773 + index))!;

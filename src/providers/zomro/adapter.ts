@@ -12,7 +12,7 @@ import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 import { restoreProgress } from './restore-progress.js';
-import { billingItemDeleted } from './billing-item.js';
+import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 
 export { restoreProgress } from './restore-progress.js';
@@ -48,7 +48,7 @@ export class ZomroAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await readPages((number, size) => this.client.call({ func: 'instances', params: pageParams(number, size), idempotent: true }, scope), this.account.id, scope);
     // A service BILLmanager deleted may stay in its list: it is no instance.
-    return mapRows(rows.filter((row) => !billingItemDeleted(row)), (row) => mapInstance(this.account.id, row));
+    return mapRows(rows.filter((row) => !listedAsDeleted(row)), (row) => mapInstance(this.account.id, row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
@@ -59,8 +59,8 @@ export class ZomroAdapter extends BaseAdapter {
       // none) is the instance's billing id, the `plid` asked with: the mapper takes it as the
       // backup's instance, and deletes send it back as `plid`. A row naming another instance is
       // that instance's backup, listed here by a panel that ignored `plid`; a row naming none stays.
-      // A backup whose billing item is deleted is gone (a delete ends when its row is no longer listed).
-      const live = rows.filter((row) => !billingItemDeleted(row));
+      // A backup whose billing item or image is deleted is gone (a delete ends when its row is no longer listed).
+      const live = rows.filter((row) => !listedAsDeleted(row));
       return backupsOfVm(await mapRows(live, (row) => mapBackup(this.account.id, plid, row)), plid, (dropped) => this.foreignRows(this.account, dropped));
     });
   }

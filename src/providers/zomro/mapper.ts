@@ -13,6 +13,11 @@ type Row = Record<string, unknown>;
 const STATUS: Record<string, BackupStatus> = {
   queued: 'PENDING',
   saving: 'CREATING',
+  // Glance's words while an image's data is still arriving (its upload and import
+  // steps): the backup is being made, not failed. `deleted` rows are left out of
+  // the lists (deleted-rows.ts).
+  uploading: 'CREATING',
+  importing: 'CREATING',
   active: 'AVAILABLE',
   pending_delete: 'DELETING',
   deleting: 'DELETING',

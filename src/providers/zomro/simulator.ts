@@ -126,9 +126,16 @@ export class ZomroSimulator extends ProviderSimulator {
    * `instances.fleio_bckps`); 'code' keeps them with `item_real_status` (backups)
    * or `item_status` (instances) `{"$": "4"}`, BILLmanager's deleted code; 'word'
    * with `{"$orig": "4", "$": "Deleted"}`, as another BILLmanager's service
-   * lists carry them.
+   * lists carry them; 'image' keeps a deleted backup with its item active and
+   * `fleio_status` `deleted`, Glance's word for a deleted image.
    */
-  listsDeletedItems: 'code' | 'word' | null = null;
+  listsDeletedItems: 'code' | 'word' | 'image' | null = null;
+  /**
+   * The `fleio_status` of a backup still being made: Zomro's document shows
+   * `Saving`; Glance also has `queued` before it and `uploading`/`importing`
+   * while data arrives by its upload and import steps.
+   */
+  savingWord = 'Saving';
   /**
    * How long an accepted `image.delete` takes to carry out: meanwhile the
    * backup stays listed, its billing item processing (`item_real_status` 5).
@@ -311,13 +318,14 @@ export class ZomroSimulator extends ProviderSimulator {
   deleteInstance(id: string): void {
     const instance = this.instances.get(id);
     if (!instance) return;
-    if (this.listsDeletedItems === null) this.instances.delete(id);
+    // An instance has no image word: 'image' drops it as null does.
+    if (this.listsDeletedItems === null || this.listsDeletedItems === 'image') this.instances.delete(id);
     else instance.deleted = true;
   }
 
   /** A deleted service's status as `listsDeletedItems` writes it; a live one's as `live` says. */
   private itemStatus(deleted: boolean | undefined, live: string): Record<string, string> {
-    if (!deleted) return { $: live };
+    if (!deleted || this.listsDeletedItems === 'image') return { $: live };
     return this.listsDeletedItems === 'word' ? { $orig: '4', $: 'Deleted' } : { $: '4' };
   }
 
@@ -369,7 +377,8 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   private wireBackup(backup: SimBackup): Record<string, unknown> {
-    const status = Date.now() < backup.readyAt ? 'Saving' : (backup.fixedStatus ?? 'Active');
+    const saving = Date.now() < backup.readyAt;
+    const status = backup.deleted && this.listsDeletedItems === 'image' ? 'deleted' : saving ? this.savingWord : (backup.fixedStatus ?? 'Active');
     const row = wrap({
       architecture: 'x86_64',
       backup_type: backup.backup_type,
@@ -381,7 +390,7 @@ export class ZomroSimulator extends ProviderSimulator {
       id: backup.id,
       ...(this.listsInstancesId ? { instances_id: backup.instanceId } : {}),
       // "Determined after the backup creation is complete".
-      image_size: status === 'Saving' ? this.imageSizeWhileSaving : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
+      image_size: saving ? this.imageSizeWhileSaving : this.imageSizeUnit === 'bytes' ? String(Number(backup.image_size) * 2 ** 30) : backup.image_size,
       min_disk: backup.min_disk,
       min_ram: backup.min_ram,
       name: backup.name,
