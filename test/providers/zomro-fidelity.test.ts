@@ -302,3 +302,45 @@ describe('zomro fidelity: services BILLmanager deleted but still lists', () => {
     }
   });
 });
+
+describe('zomro fidelity: a create known by its name (no id in its answer)', () => {
+  let harness: Harness;
+  let simulator: ZomroSimulator;
+  let instance: { id: string; nativeId: string };
+  let usedName: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: uncached() });
+    simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    // Zomro's document shows no answer to the create, nor any rule against a name used before.
+    simulator.createAnswersId = false;
+    simulator.allowsRepeatedNames = true;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>('{ instances(first: 100) { edges { node { id nativeId } } } }');
+    instance = answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === '5203777')!;
+    // Seeded in July 2024, Active: an older backup of the name the creates below use.
+    usedName = [...simulator.backups.values()].find((backup) => backup.instanceId === instance.nativeId && backup.protected === 'off')!.name;
+  });
+  afterAll(() => harness.close());
+
+  const create = async () => {
+    const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: instance.id, name: usedName } });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.createBackup.operation.id;
+  };
+
+  it('is RUNNING while its own backup is Saving, not SUCCEEDED by an older Active backup of that name', async () => {
+    simulator.asyncDelayMs = 86_400_000;
+    const id = await create();
+    expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation).toEqual({ status: 'RUNNING', error: null });
+  });
+
+  it('is FAILED when its own backup ends killed, whatever an older backup of that name shows', async () => {
+    simulator.asyncDelayMs = 0;
+    simulator.createdBackupStatus = 'killed';
+    try {
+      const id = await create();
+      expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation).toEqual({ status: 'FAILED', error: 'backup status "killed"' });
+    } finally {
+      simulator.createdBackupStatus = 'Active';
+    }
+  });
+});

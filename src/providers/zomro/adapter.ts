@@ -14,6 +14,7 @@ import { mapRows } from '../../domain/turns.js';
 import { restoreProgress } from './restore-progress.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
+import { backupOfCreate } from './created-backup.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -150,7 +151,7 @@ export class ZomroAdapter extends BaseAdapter {
     }
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
-    const backup = backups?.find((item) => (ref.backupNativeId ? item.nativeId === ref.backupNativeId : item.name === ref.token[0]));
+    const backup = backupOfCreate(backups ?? [], ref.backupNativeId, ref.token[0], ref.startedAt);
     // Past backupGiveUpMs a backup still being made, or still listed after its delete, is
     // FAILED: a snapshot stuck in Queued or Saving, or a delete the panel never carried
     // out, was RUNNING for ever.

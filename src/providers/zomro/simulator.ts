@@ -137,6 +137,13 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   savingWord = 'Saving';
   /**
+   * Whether a create answers the new backup's id (`doc.id`). Zomro's document
+   * shows no answer to `instances.fleio_bckps.edit`; false plays one without.
+   */
+  createAnswersId = true;
+  /** Whether a second backup of one instance may take a name already used (Zomro documents no rule). */
+  allowsRepeatedNames = false;
+  /**
    * How long an accepted `image.delete` takes to carry out: meanwhile the
    * backup stays listed, its billing item processing (`item_real_status` 5).
    * 0: at once, as the document's "the backup was successfully deleted".
@@ -419,7 +426,7 @@ export class ZomroSimulator extends ProviderSimulator {
     if (name === '') return this.refuseField('name', 'Field "name" is required', form);
     if (name.length > this.maxNameLength) return this.refuseField('name', `The value is too long (${this.maxNameLength} characters at most)`, form);
     const existing = this.backupsOf(instance.id).filter((backup) => !backup.deleted);
-    if (existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
+    if (!this.allowsRepeatedNames && existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
     const id = String(this.nextId++);
     const today = new Date().toISOString().slice(0, 10);
@@ -439,7 +446,7 @@ export class ZomroSimulator extends ProviderSimulator {
       readyAt: Date.now() + this.asyncDelayMs,
       ...(this.createdBackupStatus === 'Active' ? {} : { fixedStatus: this.createdBackupStatus }),
     });
-    return docOf({ ok: { $: 'ok' }, id: { $: id } });
+    return docOf({ ok: { $: 'ok' }, ...(this.createAnswersId ? { id: { $: id } } : {}) });
   }
 
   private deleteBackup(form: Map<string, string>): SimResponse {
