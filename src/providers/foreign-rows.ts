@@ -16,11 +16,16 @@ export type ForeignRowsReport = (account: ProviderAccount, dropped: number) => v
  * keeps the VM asked for, and stays. The list itself when every row is the VM's.
  */
 export function backupsOfVm(backups: Backup[], vmId: string, report: (dropped: number) => void): Backup[] {
+  return rowsOfVm(backups, vmId, report);
+}
+
+/** `backupsOfVm` for any per-VM list whose rows name their VM (Zomro's schedules: `instance_id`). */
+export function rowsOfVm<Row extends { instanceNativeId: string | null }>(rows: Row[], vmId: string, report: (dropped: number) => void): Row[] {
   let dropped = 0;
-  for (const backup of backups) if (backup.instanceNativeId !== vmId) dropped += 1;
-  if (dropped === 0) return backups;
+  for (const row of rows) if (row.instanceNativeId !== vmId) dropped += 1;
+  if (dropped === 0) return rows;
   report(dropped);
-  return backups.filter((backup) => backup.instanceNativeId === vmId);
+  return rows.filter((row) => row.instanceNativeId === vmId);
 }
 
 /** A provider that ignores its filter does so on every read: one line per account per period says so. */

@@ -344,3 +344,22 @@ describe('zomro fidelity: a create known by its name (no id in its answer)', () 
     }
   });
 });
+
+describe('zomro fidelity: schedule rows name their instance (instance_id)', () => {
+  it("an instance's schedules are its own when the panel answers every instance's (plid/elid ignored)", async () => {
+    await withHarness({ kinds: ['zomro'], configure: uncached() }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      simulator.ignoresInstanceFilter = true;
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; schedules: Array<{ nativeId: string; instance: { nativeId: string } | null }> } }> } }>(
+        '{ instances(first: 100) { edges { node { nativeId schedules { nativeId instance { nativeId } } } } } }',
+      );
+      expect(answer.errors).toBeUndefined();
+      for (const { node } of answer.data!.instances.edges) {
+        const own = [...simulator.schedules.values()].filter((schedule) => schedule.instanceId === node.nativeId).map((schedule) => schedule.id);
+        expect(node.schedules.map((schedule) => schedule.nativeId), node.nativeId).toEqual(own);
+      }
+      // The first two seeded instances have no schedule of their own.
+      expect(answer.data!.instances.edges[0]!.node.schedules).toEqual([]);
+    });
+  });
+});

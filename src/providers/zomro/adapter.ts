@@ -7,7 +7,7 @@ import { ZomroClient } from './client.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
 import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
 import { idTextOrNull } from '../native-id.js';
-import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
+import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
@@ -69,7 +69,11 @@ export class ZomroAdapter extends BaseAdapter {
   override listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return this.perInstance(instanceIds, async (plid) => {
       const rows = await readPages((number, size) => this.client.call({ func: 'instances.fleio_bckps.schedule', params: { ...instanceParams(plid), ...pageParams(number, size) }, idempotent: true }, scope), this.account.id, scope);
-      return rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone));
+      // A schedule row names its instance (`instance_id`, in Zomro's schedule document): one naming
+      // another instance is that instance's, listed by a panel that ignored plid/elid, and would make
+      // this instance look scheduled. Dropped without a line of its own: the backup list of a panel
+      // ignoring its filter logs it.
+      return rowsOfVm(rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone)), plid, () => {});
     });
   }
 

@@ -109,9 +109,10 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   listsInstancesId = false;
   /**
-   * `instances.fleio_bckps` answers the backups of every instance, whatever
-   * `plid`/`elid` asks: a panel that ignores its per-instance filter. Not
-   * Zomro's documented behaviour; it tests what the gateway makes of it.
+   * `instances.fleio_bckps` and `instances.fleio_bckps.schedule` answer the
+   * backups and schedules of every instance, whatever `plid`/`elid` asks: a
+   * panel that ignores its per-instance filter. Not Zomro's documented
+   * behaviour; it tests what the gateway makes of it.
    */
   ignoresInstanceFilter = false;
   /**
@@ -255,7 +256,7 @@ export class ZomroSimulator extends ProviderSimulator {
       case 'instances.fleio.rebuild':
         return this.withInstance(form.get('elid') ?? '', (instance) => this.rebuild(instance, form));
       case 'instances.fleio_bckps.schedule':
-        return this.withInstance(plid, (instance) => this.paged(this.schedulesOf(instance.id), form, wireSchedule(instance)));
+        return this.withInstance(plid, (instance) => this.paged(this.ignoresInstanceFilter ? [...this.schedules.values()] : this.schedulesOf(instance.id), form, (schedule) => wireSchedule(this.instances.get(schedule.instanceId) ?? instance)(schedule)));
       case 'instances.fleio_bckps.schedule.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createSchedule(instance, form));
       case 'instances.fleio_bckps.schedule.delete':
