@@ -333,6 +333,18 @@ describe('zomro fidelity: a create known by its name (no id in its answer)', () 
     expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation).toEqual({ status: 'RUNNING', error: null });
   });
 
+  it('a schedule created under a name the instance used before answers the new schedule, not the older one', async () => {
+    const older = [...simulator.schedules.values()].find((schedule) => schedule.instanceId === instance.nativeId)!;
+    const answer = await harness.gql<{ createBackupSchedule: { schedule: { nativeId: string; weekdays: string[]; time: string } } }>(
+      'mutation($input: CreateBackupScheduleInput!) { createBackupSchedule(input: $input) { schedule { nativeId weekdays time } } }',
+      { input: { instanceId: instance.id, name: older.name, weekdays: ['SUNDAY'], time: '03:15' } },
+    );
+    expect(answer.errors).toBeUndefined();
+    const made = [...simulator.schedules.values()].filter((schedule) => schedule.name === older.name).at(-1)!;
+    expect(made.id).not.toBe(older.id);
+    expect(answer.data?.createBackupSchedule.schedule).toEqual({ nativeId: made.id, weekdays: ['SUNDAY'], time: '03:15' });
+  });
+
   it('is FAILED when its own backup ends killed, whatever an older backup of that name shows', async () => {
     simulator.asyncDelayMs = 0;
     simulator.createdBackupStatus = 'killed';

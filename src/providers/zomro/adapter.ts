@@ -14,7 +14,7 @@ import { mapRows } from '../../domain/turns.js';
 import { restoreProgress } from './restore-progress.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
-import { backupOfCreate } from './created-backup.js';
+import { backupOfCreate, idOrder } from './created-backup.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -127,7 +127,10 @@ export class ZomroAdapter extends BaseAdapter {
     }, scope);
     const id = this.createdId(doc);
     const [schedules] = await this.listSchedules([plid], scope);
-    const created = Array.isArray(schedules) ? schedules.find((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : undefined;
+    // Without an id in the answer, the newest schedule of the name (the highest BILLmanager id): the
+    // first of the name was an older one, whose id the caller would then have deleted as the new one's.
+    const named = Array.isArray(schedules) ? schedules.filter((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : [];
+    const created = named.reduce<BackupSchedule | undefined>((newest, schedule) => (!newest || idOrder(schedule) >= idOrder(newest) ? schedule : newest), undefined);
     if (!created) throw notFound('created schedule', this.account.id);
     return created;
   }

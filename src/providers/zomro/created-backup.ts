@@ -10,7 +10,7 @@ import type { Backup } from '../../domain/types.js';
 const EARLIER_THAN_START_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** A BILLmanager id as a number for ordering (ids grow as objects are made); -1 for one that is no number. */
-const idOrder = (backup: Backup): number => (/^\d{1,15}$/.test(backup.nativeId) ? Number(backup.nativeId) : -1);
+export const idOrder = (item: { nativeId: string }): number => (/^\d{1,15}$/.test(item.nativeId) ? Number(item.nativeId) : -1);
 
 /**
  * The backup a create made. With the id the create answered, that one.

@@ -138,11 +138,12 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   savingWord = 'Saving';
   /**
-   * Whether a create answers the new backup's id (`doc.id`). Zomro's document
-   * shows no answer to `instances.fleio_bckps.edit`; false plays one without.
+   * Whether a create answers the new backup's or schedule's id (`doc.id`).
+   * Zomro's documents show no answer to `instances.fleio_bckps.edit` (nor to
+   * `.schedule.edit`); false plays one without.
    */
   createAnswersId = true;
-  /** Whether a second backup of one instance may take a name already used (Zomro documents no rule). */
+  /** Whether a second backup or schedule of one instance may take a name already used (Zomro documents no rule). */
   allowsRepeatedNames = false;
   /**
    * How long an accepted `image.delete` takes to carry out: meanwhile the
@@ -490,7 +491,7 @@ export class ZomroSimulator extends ProviderSimulator {
     if (name === '') return this.refuseField('name', 'Field "name" is required', form);
     if (days.length === 0) return this.refuseField('rotation_days', 'Field "rotation_days" is invalid', form);
     if (!/^\d{2}:\d{2}$/.test(time)) return this.refuseField('rotation_time', 'Field "rotation_time" is invalid', form);
-    if (this.schedulesOf(instance.id).some((schedule) => schedule.name === name)) return error('exists', `Schedule "${name}" already exists`, 'name');
+    if (!this.allowsRepeatedNames && this.schedulesOf(instance.id).some((schedule) => schedule.name === name)) return error('exists', `Schedule "${name}" already exists`, 'name');
     const id = String(this.nextId++);
     this.schedules.set(id, {
       id,
@@ -501,7 +502,7 @@ export class ZomroSimulator extends ProviderSimulator {
       rotation_time: time,
       create_date: new Date().toISOString().slice(0, 10),
     });
-    return docOf({ ok: { $: 'ok' }, id: { $: id } });
+    return docOf({ ok: { $: 'ok' }, ...(this.createAnswersId ? { id: { $: id } } : {}) });
   }
 
   private deleteSchedule(form: Map<string, string>): SimResponse {
