@@ -247,3 +247,17 @@ describe('zstack: dates as the management node\'s JVM writes them', () => {
     });
   });
 });
+
+describe('zstack: appliance VMs', () => {
+  it("a virtual router (type ApplianceVm, listed by vm-instances beside the users' VMs) is no instance: not listed, not counted", async () => {
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) }, async (harness) => {
+      const simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+      simulator.addApplianceVm();
+      const answer = await harness.gql<{ instances: { totalCount: number; edges: Array<{ node: { nativeId: string } }> } }>('{ instances(first: 100) { totalCount edges { node { nativeId } } } }');
+      expect(answer.errors).toBeUndefined();
+      const users = simulator.vms.filter((vm) => vm.type === 'UserVm').map((vm) => vm.uuid);
+      expect(answer.data!.instances.edges.map((edge) => edge.node.nativeId).sort()).toEqual([...users].sort());
+      expect(answer.data!.instances.totalCount).toBe(users.length);
+    });
+  });
+});

@@ -6,7 +6,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { appendAll } from '../../domain/arrays.js';
 import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
-import { chunkForUrl, groupBackups, mapInstance } from './mapper.js';
+import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup } from './backup-storage.js';
 import { mapRows } from '../../domain/turns.js';
@@ -71,7 +71,7 @@ export class ZstackAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope);
-    return mapRows(rows, (row) => mapInstance(this.account.id, row));
+    return mapRows(rows.filter(isUserVm), (row) => mapInstance(this.account.id, row));
   }
 
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
@@ -79,7 +79,7 @@ export class ZstackAdapter extends BaseAdapter {
     const found = new Map<string, Instance>();
     for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
       const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope);
-      for (const row of rows) {
+      for (const row of rows.filter(isUserVm)) {
         const instance = mapInstance(this.account.id, row);
         // Of a record the answer repeats, the first, as lists keep it (loaders.ts).
         if (!found.has(instance.nativeId)) found.set(instance.nativeId, instance);

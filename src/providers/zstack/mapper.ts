@@ -59,6 +59,15 @@ function parseZstackDateUncached(value: string, timezone: string): Date | null {
   return zonedWallTimeToUtc({ year: Number(match[3]), month, day: Number(match[2]), hour, minute: Number(match[5]), second: Number(match[6]) }, timezone);
 }
 
+/**
+ * Whether a `vm-instances` row is a VM of a user: ZStack lists its own
+ * appliance VMs (virtual routers, `type` ApplianceVm beside the users'
+ * UserVm) in the same query, and ZStack's own UI asks for them with
+ * `type=ApplianceVm`. Listed as instances they were never backed up, so each
+ * counted as UNPROTECTED. A row without `type`, or of another type, is kept.
+ */
+export const isUserVm = (row: Row): boolean => row.type !== 'ApplianceVm';
+
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.uuid, providerId);
   return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: publicRaw(row, ZSTACK_RAW_HIDDEN) };

@@ -82,6 +82,13 @@ export class ZstackSimulator extends ProviderSimulator {
    * tests what the gateway makes of it.
    */
   ignoresVmFilter = false;
+  /** Adds a virtual router: an appliance VM of ZStack's own, listed by `vm-instances` beside the users' VMs (`type` ApplianceVm). */
+  addApplianceVm(): Row {
+    const vm: Row = { uuid: uuid(), name: 'vrouter.l3.public', type: 'ApplianceVm', applianceVmType: 'vrouter', state: 'Running', rootVolumeUuid: uuid(), hypervisorType: 'KVM', createDate: zstackDate(new Date()) };
+    this.vms.push(vm);
+    return vm;
+  }
+
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -113,6 +120,7 @@ export class ZstackSimulator extends ProviderSimulator {
         uuid: vmUuid,
         name: `${SAMPLE_NAMES[(index + 5) % SAMPLE_NAMES.length]}-${index + 1}.lab`,
         state: index % 5 === 4 ? 'Stopped' : 'Running',
+        type: 'UserVm',
         rootVolumeUuid: root,
         memorySize: 2 ** 31,
         cpuNum: 2,
