@@ -118,6 +118,8 @@ export class ZomroClient {
   private async post(form: Record<string, string>, operation: string, idempotent: boolean, scope: UpstreamScope): Promise<ZomroDoc> {
     const response = await this.upstream.request({
       method: 'POST',
+      // The account's url as written: Zomro's document posts to https://api.zomro.com/, other
+      // notes to https://api.zomro.com/billmgr (BILLmanager's usual path); either can be configured.
       path: '',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
