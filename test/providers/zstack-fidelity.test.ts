@@ -167,6 +167,22 @@ describe('zstack: a create whose job expired unread', () => {
     expect(poll.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('FAILED'), backup: { nativeId: made.groupUuid } });
   });
 
+  it("is FAILED when one of its backup's volumes failed while another still shows Creating", async () => {
+    simulator.asyncDelayMs = 60_000;
+    const id = await create(olderName);
+    const made = simulator.volumeBackups.filter((volume) => String(volume.name).startsWith(olderName)).at(-1)!;
+    const volumes = simulator.volumeBackups.filter((volume) => volume.groupUuid === made.groupUuid);
+    expect(volumes).toHaveLength(2);
+    // The job is forgotten while the root still shows Creating and the data volume has failed.
+    for (const job of simulator.jobs.values()) job.expired = true;
+    for (const volume of volumes) volume.status = volume.type === 'Root' ? 'Creating' : 'Failed';
+    const poll = await harness.gql<{ operation: { status: string; error: string | null; backup: { nativeId: string; status: string } | null } }>(
+      'query($id: ID!) { operation(id: $id) { status error backup { nativeId status } } }',
+      { id },
+    );
+    expect(poll.data?.operation).toMatchObject({ status: 'FAILED', backup: { nativeId: made.groupUuid, status: 'FAILED' } });
+  });
+
   it('names its own backup, the newest of its name, when the job succeeded', async () => {
     simulator.asyncDelayMs = 60_000;
     const id = await create(olderName);

@@ -80,12 +80,14 @@ const statusOf = (word: string): BackupStatus => (Object.hasOwn(STATUS, word) ? 
 /**
  * One VM backup = the volume backups sharing a groupUuid. The root volume's
  * backup names it and dates it; sizes of all volumes add up; the group is
- * only as ready as its least ready volume.
+ * only as ready as its least ready volume, and failed if any volume failed.
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   const statuses = volumes.map((volume) => statusOf(String(volume.status ?? '').toLowerCase()));
-  const status = statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE';
+  // A failed volume fails the group whatever the others show: a group whose root was still Creating
+  // beside a failed data volume read CREATING, and a create judged by it (its job expired) RUNNING.
+  const status = statuses.includes('FAILED') ? 'FAILED' : (statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE');
   // Bytes, each whole, non-negative and safe, and so their sum, or no size (`SafeInt` refuses the rest).
   const sizes = volumes.map((volume) => toBytes(volume.size, 1));
   const total = sizes.reduce<number | null>((sum, size) => (sum === null || size === null ? null : sum + size), 0);
