@@ -32,6 +32,13 @@ export interface ReadMark {
   readonly clock: number;
   /** Shared stores: each instance's generation when this read first looked (see cache-generations.ts), by instance key. */
   readonly generations: Map<string, string>;
+  /**
+   * Shared stores: instances whose first look failed or came too late. The generation their
+   * read started under is unknown, so their answers are not cached: read at the moment of
+   * writing, it was that of another replica's write the read had not seen, and the older
+   * answer was served to every replica for cacheTtlMs.
+   */
+  readonly unlooked: Set<string>;
 }
 
 /** The per-instance lists the cache holds. */
@@ -86,7 +93,7 @@ export class ReadCache {
 
   /** A mark to pass to `getMany`, then `setMany`: answers to reads started after it. */
   now(): ReadMark {
-    return { clock: this.clock, generations: new Map() };
+    return { clock: this.clock, generations: new Map(), unlooked: new Set() };
   }
 
   /**
@@ -139,16 +146,23 @@ export class ReadCache {
       });
     } catch (error) {
       this.onStoreError(error);
+      if (mark && this.shared) for (const position of positions) this.markUnlooked(mark, addresses[position] as CacheAddress);
     }
     return results;
+  }
+
+  private markUnlooked(mark: ReadMark, address: CacheAddress): void {
+    const instance = ReadCache.instanceKeyOf(address);
+    if (!mark.generations.has(instance)) mark.unlooked.add(instance);
   }
 
   /** Caches answers to reads started at `mark` (see `now`), except those an invalidation overtook. */
   async setMany(entries: ReadonlyArray<{ address: CacheAddress; value: unknown }>, mark: ReadMark): Promise<void> {
     const fresh = entries.flatMap(({ address, value }) => {
       const ttlMs = this.ttlMs.get(address.providerId);
-      if (!ttlMs || this.overtaken(address, mark.clock)) return [];
-      return [{ key: ReadCache.key(address), instance: ReadCache.instanceKeyOf(address), value, ttlMs }];
+      const instance = ReadCache.instanceKeyOf(address);
+      if (!ttlMs || this.overtaken(address, mark.clock) || mark.unlooked.has(instance)) return [];
+      return [{ key: ReadCache.key(address), instance, value, ttlMs }];
     });
     if (fresh.length === 0) return;
     try {

@@ -302,6 +302,22 @@ describe('the read cache on a store shared by replicas', () => {
     expect(errors.every((error) => error instanceof StoreTimeout)).toBe(true);
   });
 
+  it('does not cache the answer of a read whose first look failed: the generation it started under is unknown', async () => {
+    const store = new SharedStore();
+    const { here, there } = replicas(store);
+    const mark = here.now();
+    store.failing = true;
+    expect(await here.getMany([vm1], mark)).toEqual([undefined]);
+    store.failing = false;
+    // Another replica's write lands while the read is at the provider; the read's answer is older.
+    await there.invalidateInstance('cached', 'vm1');
+    await here.setMany([{ address: vm1, value: list('before the write') }], mark);
+    expect(await there.getMany([vm1])).toEqual([undefined]);
+    // An instance the failed look did not name is still written under the generation of now.
+    await here.setMany([{ address: vm2, value: list('b2') }], mark);
+    expect(await there.getMany([vm2])).toEqual([list('b2')]);
+  });
+
   it('a failing store costs the cache, never the read: a miss, and it is told', async () => {
     const store = new SharedStore();
     const { here, errors } = replicas(store);
