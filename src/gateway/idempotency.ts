@@ -117,6 +117,9 @@ function stable(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** A claim this version writes: its request renews `live:<claim>` while it runs. */
+type LeasedClaim = { fingerprint: string; state: 'pending'; claim: string; lease: true };
+
 /** The key a running claim renews; claims are random UUIDs, records SHA-256 hex: the two never meet. */
 const liveKey = (claim: string): string => `live:${claim}`;
 
@@ -173,8 +176,9 @@ export class Idempotency {
     // The holder's live key is read at the first look and then once a third of a lease: every look would double the reads.
     let liveLookAt = 0;
     for (;;) {
-      const claimed = await this.claim<T>(storeKey, print);
-      if (claimed) {
+      const attempt = await this.claim<T>(storeKey, print);
+      if ('held' in attempt) {
+        const claimed = attempt.held;
         let result: T;
         const renewing = this.keepAlive(claimed);
         try {
@@ -197,13 +201,7 @@ export class Idempotency {
         await this.settle(storeKey, claimed, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
         return result;
       }
-      let stored: unknown;
-      try {
-        stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
-      } catch (error) {
-        this.onStoreError(error);
-        throw storeUnavailable(error);
-      }
+      const { stored } = attempt;
       if (stored !== undefined && !isIdempotencyRecord(stored)) throw unreadableRecord();
       if (stored?.state === 'done' && replay.isResult && !replay.isResult(stored.result)) throw unreadableRecord();
       // The result's own shape is the mutation's: a record is only ever written for one operation's fingerprint.
@@ -229,22 +227,20 @@ export class Idempotency {
   }
 
   /**
-   * Claims the key; a store that fails or does not answer in time refuses the request before it acts.
-   * A claim that lands after its wait was given up is released, so the key is not held for a request that never ran.
+   * Claims the key, or reads the record of the request that holds it; a store that fails or does
+   * not answer in time refuses the request before it acts. A claim that lands after its wait was
+   * given up is released, so the key is not held for a request that never ran.
    */
-  private async claim<T>(storeKey: string, print: string): Promise<{ fingerprint: string; state: 'pending'; claim: string; lease: true } | null> {
-    const pending = { fingerprint: print, state: 'pending' as const, claim: randomUUID(), lease: true as const };
+  private async claim<T>(storeKey: string, print: string): Promise<{ held: LeasedClaim } | { stored: unknown }> {
+    const pending: LeasedClaim = { fingerprint: print, state: 'pending', claim: randomUUID(), lease: true };
     // Sent before the claim and not awaited apart: a store that runs one client's calls in order
     // (one Redis connection, memory) has the live key in place before anyone can read the claim.
     this.store.set(liveKey(pending.claim), 1, this.leaseMs).catch(() => undefined);
     const claim = this.store.setIfAbsent<IdempotencyRecord<T>>(storeKey, pending, IDEMPOTENCY_TTL_MS);
+    let stored: unknown;
     try {
-      if (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) return pending;
-      // A waiting retry claims at each look, some 130 in its minute: each left a live key of a claim
-      // never held, and in memory they shared the records' entries, evicting answers kept for 24 h
-      // (a retry of one of those then acted again).
-      this.store.delete(liveKey(pending.claim)).catch(() => undefined);
-      return null;
+      if (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) return { held: pending };
+      stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
       // Sent now, it runs after the claim wherever that lands (a stalled Redis runs both when it
@@ -254,6 +250,16 @@ export class Idempotency {
       this.store.deleteIfEqual(storeKey, pending).catch(() => undefined);
       throw storeUnavailable(error);
     }
+    // The key holds this very claim: Redis ran it, and its answer was lost with the connection;
+    // ioredis sent it again once reconnected, and the second run answered "taken". Read as
+    // another's, the request was told its first had stopped and may have acted, though nothing
+    // was sent, and the key held that claim for its 24 h.
+    if (isIdempotencyRecord(stored) && stored.state === 'pending' && stored.claim === pending.claim) return { held: pending };
+    // A waiting retry claims at each look, some 130 in its minute: each left a live key of a claim
+    // never held, and in memory they shared the records' entries, evicting answers kept for 24 h
+    // (a retry of one of those then acted again).
+    this.store.delete(liveKey(pending.claim)).catch(() => undefined);
+    return { stored };
   }
 
   /** Renews the claim's live key while its request runs; a renewal that fails is tried at the next tick. */

@@ -6,7 +6,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * connection open but carries no byte further (a Redis that stopped
  * answering, or a network that drops packets), `flow()` carries them again;
  * `cut()` closes every connection and refuses new ones (Redis restarting, a
- * partition), `mend()` lets them through again.
+ * partition), `mend()` lets them through again. `dropReplyTo(pattern)`
+ * carries the next bytes a client sends that match `pattern` on to Redis,
+ * which runs them, and closes that connection instead of carrying the reply
+ * back (a connection lost between a command and its answer).
  */
 export interface RedisProxy {
   /** redis://127.0.0.1:<port>[/db] for the gateway. */
@@ -15,6 +18,8 @@ export interface RedisProxy {
   flow(): void;
   cut(): void;
   mend(): void;
+  /** Resolves once a matching command has run in Redis and its connection was closed before the reply. */
+  dropReplyTo(pattern: RegExp): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,6 +28,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let stalled = false;
   let cut = false;
+  let replyToDrop: { pattern: RegExp; dropped: () => void } | null = null;
   const server: Server = createServer((client) => {
     if (cut) {
       client.destroy();
@@ -32,8 +38,24 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
     if (stalled) for (const socket of pair) socket.pause();
-    client.pipe(upstream);
-    upstream.pipe(client);
+    let dropping: (() => void) | null = null;
+    client.on('data', (chunk: Buffer) => {
+      if (replyToDrop && replyToDrop.pattern.test(chunk.toString('latin1'))) {
+        dropping = replyToDrop.dropped;
+        replyToDrop = null;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!dropping) {
+        client.write(chunk);
+        return;
+      }
+      // Redis has run the command and answered: the answer is lost with the connection.
+      client.destroy();
+      upstream.destroy();
+      dropping();
+    });
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -62,6 +84,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     mend() {
       cut = false;
     },
+    dropReplyTo: (pattern) => new Promise<void>((resolve) => (replyToDrop = { pattern, dropped: resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const pair of pairs) for (const socket of pair) socket.destroy();

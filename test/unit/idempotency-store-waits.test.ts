@@ -18,6 +18,8 @@ class StallingStore extends MemoryStore {
   /** Calls on records that fail at once, by method name (a claim's live key is another story: idempotency-lease.test.ts). */
   readonly failing = new Set<string>();
   readonly sent: string[] = [];
+  /** Claims that land but answer "taken", as a claim ioredis sent again after a lost answer does. */
+  claimsAnswerTaken = 0;
   private queue: Array<() => void> = [];
 
   private run<T>(method: string, call: () => Promise<T>, key = ''): Promise<T> {
@@ -43,7 +45,16 @@ class StallingStore extends MemoryStore {
   }
 
   override setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
-    return this.run('setIfAbsent', () => super.setIfAbsent(key, value, ttlMs), key);
+    return this.run(
+      'setIfAbsent',
+      async () => {
+        const claimed = await super.setIfAbsent(key, value, ttlMs);
+        if (!claimed || this.claimsAnswerTaken === 0) return claimed;
+        this.claimsAnswerTaken -= 1;
+        return false;
+      },
+      key,
+    );
   }
 
   override delete(key: string): Promise<void> {
@@ -234,6 +245,17 @@ describe('idempotency records in a store that fails or stops answering', () => {
     store.failing.add(method);
     await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(failure))).rejects.toBe(failure);
     expect(errors).toEqual([new Error(`${method} failed`)]);
+  });
+
+  it('a claim that landed but answered "taken" (sent again after its answer was lost) is held by its own request: it acts once', async () => {
+    const { store, idempotency } = setup();
+    store.claimsAnswerTaken = 1;
+    const first = counted('first');
+    expect(await idempotency.run('c', 'k', 'op', {}, first.act)).toBe('first');
+    expect(first.calls).toHaveLength(1);
+    const retry = counted('retry');
+    expect(await idempotency.run('c', 'k', 'op', {}, retry.act)).toBe('first');
+    expect(retry.calls).toHaveLength(0);
   });
 
   it('works without a listener for the store’s errors', async () => {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
+import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
+
+/**
+ * A connection to Redis lost between a command and its answer: ioredis sends
+ * the command again once it has reconnected. A claim (SET NX) that Redis had
+ * already run then answers "taken", by the request's own claim. Two replicas
+ * share the records; the first reaches Redis through a proxy that loses the
+ * claim's answer.
+ */
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+const CREATES = 'instances.fleio_bckps.edit';
+/** An idempotency claim as RedisStore sends it: SET <prefix>idem:<sha-256> ... NX. */
+const IDEMPOTENCY_CLAIM = /idem:[0-9a-f]{64}[\s\S]*\r\nNX\r\n/;
+type Created = { createBackup: { operation: { id: string } } };
+
+describe.skipIf(!redis.url)(redisSuite('a claim whose answer Redis sent on a connection that was lost', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let proxy: RedisProxy;
+  let harness: Harness;
+  let other: RunningGateway;
+  let instanceId: string;
+
+  const onOther = async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
+    const response = await fetch(other.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
+  };
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    const behindProxy = new RedisStore(proxy.url, prefix);
+    const direct = new RedisStore(redis.url as string, prefix);
+    await Promise.all([behindProxy.ready(), direct.ready()]);
+    harness = await startHarness({ kinds: ['zomro'], store: behindProxy });
+    other = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: direct });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+    instanceId = list.data!.instances.edges[2]!.node.id;
+  });
+  afterAll(async () => {
+    await other?.close();
+    await harness?.close();
+    await proxy?.close();
+  });
+
+  it('acts once, as the holder of its own claim, and a retry on the other replica gets its answer', async () => {
+    const simulator = harness.simulator('zomro').server;
+    simulator.resetLog();
+    const input = { instanceId, name: 'claim-answer-lost', idempotencyKey: randomUUID() };
+    const dropped = proxy.dropReplyTo(IDEMPOTENCY_CLAIM);
+    const first = await harness.gql<Created>(CREATE, { input });
+    await dropped;
+    expect(first.errors).toBeUndefined();
+    expect(simulator.count(CREATES)).toBe(1);
+    const retry = await onOther<Created>(CREATE, { input });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data?.createBackup.operation.id).toBe(first.data?.createBackup.operation.id);
+    expect(simulator.count(CREATES)).toBe(1);
+  });
+});
