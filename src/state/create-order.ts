@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { withinMs } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
@@ -16,7 +17,11 @@ export const CREATE_ORDER_STORE_WAIT_MS = 250;
  */
 export const GIVEN_UP_KEPT_MS = 24 * 60 * 60 * 1000;
 
-const TAKEN = 'taken';
+/**
+ * What a held place stores: `taken:` and the take's own id, so a take can tell its own place from
+ * another's (see take). Read as any value but the others below: open, as `taken` always was.
+ */
+const TAKEN = 'taken:';
 const GIVEN_UP = 'given-up';
 const FOUND = 'found:';
 
@@ -70,10 +75,11 @@ export class CreateOrder {
     if (read === undefined) return this.unanswered();
     const held = read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>;
     const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
+    const mine = `${TAKEN}${randomUUID()}`;
     for (const place of freePlaces(held)) {
-      const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), TAKEN, heldMs), CREATE_ORDER_STORE_WAIT_MS);
+      const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), CREATE_ORDER_STORE_WAIT_MS);
       if (taken === undefined) return this.unanswered();
-      if (!taken) continue;
+      if (!taken && !(await this.tookItAfterAll(placeKey(series, place), mine))) continue;
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
       const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
       // The place is held either way, and its series counts it: going ahead placeless would read
@@ -155,6 +161,17 @@ export class CreateOrder {
     const marked = await withinMs(this.store.set(key, GIVEN_UP, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
     if (!marked) return;
     await withinMs(this.store.deleteUnlessHeld(key, placeKey(series, place + 1)), CREATE_ORDER_STORE_WAIT_MS);
+  }
+
+  /**
+   * Whether a place a take was refused holds that take's own value: Redis ran the take, its
+   * answer was lost with the connection, and ioredis sent it again once reconnected, which
+   * answered "taken". Read as another's, the place stayed held by no create for its heldMs and
+   * the create took the next: it looked for one backup more than came (PENDING, then FAILED
+   * beside its own backup), and the disk's next create was told of this one's backup.
+   */
+  private async tookItAfterAll(key: string, mine: string): Promise<boolean> {
+    return (await withinMs(this.store.get<unknown>(key), CREATE_ORDER_STORE_WAIT_MS)) === mine;
   }
 
   private unanswered(): 'unanswered' {

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { CREATE as ONAPP_CREATE, backupIdsOf, finishedBackup, highestBackupId, instanceIds, type Created as OnappCreated } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 
@@ -65,5 +67,38 @@ describe.skipIf(!redis.url)(redisSuite('a claim whose answer Redis sent on a con
     expect(retry.errors).toBeUndefined();
     expect(retry.data?.createBackup.operation.id).toBe(first.data?.createBackup.operation.id);
     expect(simulator.count(CREATES)).toBe(1);
+  });
+});
+
+/** An OnApp create's first place as CreateOrder takes it: SET <prefix>create-order:<account>:<disk>:<highest>:1 ... NX. */
+const FIRST_PLACE = /create-order:[^\r]*:1\r\n[\s\S]*\r\nNX\r\n/;
+
+describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place was taken on a connection that was lost', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let proxy: RedisProxy;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    const behindProxy = new RedisStore(proxy.url, prefix);
+    await behindProxy.ready();
+    harness = await startHarness({ kinds: ['onapp'], store: behindProxy });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await proxy?.close();
+  });
+
+  it('keeps the place it took and finds its backup, not one backup more', async () => {
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    const vm = (await instanceIds(harness))[1]!;
+    const before = highestBackupId(simulator);
+    const dropped = proxy.dropReplyTo(FIRST_PLACE);
+    const created = await harness.gql<OnappCreated>(ONAPP_CREATE, { input: { instanceId: vm.id, name: 'place-answer-lost' } });
+    await dropped;
+    expect(created.errors).toBeUndefined();
+    const operation = await finishedBackup(harness.gql.bind(harness), created.data!.createBackup!.operation.id);
+    expect(operation.status).toBe('SUCCEEDED');
+    expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
   });
 });

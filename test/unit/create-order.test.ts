@@ -80,6 +80,23 @@ describe('CreateOrder', () => {
     expect(await new CreateOrder(racing).take(SERIES, HELD_MS)).toBe(3);
   });
 
+  it('keeps a place whose take landed but answered "taken" (sent again after its answer was lost), and takes no second one', async () => {
+    const store = new MemoryStore();
+    let answersLost = 1;
+    const resending = Object.assign(Object.create(store) as KeyValueStore, {
+      setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
+        const taken = await store.setIfAbsent(key, value, ttlMs);
+        if (!taken || answersLost === 0) return taken;
+        answersLost -= 1;
+        return false;
+      },
+    });
+    expect(await new CreateOrder(resending).take(SERIES, HELD_MS)).toBe(1);
+    expect(statesOf(await store.getMany(placeKeys(SERIES, 2)))).toEqual(['open', 'unheld']);
+    // Another's place is still another's.
+    expect(await new CreateOrder(store).take(SERIES, HELD_MS)).toBe(2);
+  });
+
   it('says full when every place is held, and fills a place given up in the middle only never', async () => {
     const order = new CreateOrder(new MemoryStore());
     for (let place = 1; place <= MOST_OVERLAPPING_CREATES; place++) expect(await order.take(SERIES, HELD_MS)).toBe(place);
