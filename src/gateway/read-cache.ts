@@ -60,6 +60,11 @@ const LIST_KINDS = ['backups', 'schedules', 'definitions'] as const;
  */
 export class ReadCache {
   private readonly invalidatedAt = growingLru<string, number>(100_000, { ttl: INVALIDATION_MEMORY_MS });
+  /**
+   * Shared stores: the generation this replica last read of each instance. One read now that
+   * differs says another replica wrote to the instance since: see `getMany`.
+   */
+  private readonly generationsSeen = growingLru<string, string>(100_000);
   private clock = 0;
   /** Shared stores: invalidations the store did not take, sent again until they land. */
   private readonly late = new LateInvalidations();
@@ -70,6 +75,12 @@ export class ReadCache {
     private readonly ttlMs: ReadonlyMap<string, number>,
     /** A store that fails (Redis down) costs the cache, never the read: misses, and this is told. */
     private readonly onStoreError: (error: unknown) => void = () => {},
+    /**
+     * Told of the account of an instance whose generation changed since this replica last read it
+     * (another replica wrote to it): reads of the account already in flight here were asked
+     * before that write, and a read that misses now must not join one (ReadCoalescer.forgetFlights).
+     */
+    private readonly onOtherWrite: (providerId: string) => void = () => {},
   ) {
     this.shared = store.peek === undefined;
   }
@@ -137,6 +148,7 @@ export class ReadCache {
       const distinct = [...new Set(instances)];
       const values = await answerWithinMs(this.store.getMany<unknown>([...keys, ...keys.map(tokenKeyOf), ...distinct.map(generationKey)]), READ_CACHE_STORE_WAIT_MS);
       const generations = new Map(distinct.map((instance, index) => [instance, generationOf(values[2 * keys.length + index])]));
+      this.noteGenerations(generations);
       positions.forEach((position, index) => {
         const generation = generations.get(instances[index] as string) as string;
         if (mark && !mark.generations.has(instances[index] as string)) mark.generations.set(instances[index] as string, generation);
@@ -149,6 +161,24 @@ export class ReadCache {
       if (mark && this.shared) for (const position of positions) this.markUnlooked(mark, addresses[position] as CacheAddress);
     }
     return results;
+  }
+
+  /**
+   * Remembers each instance's generation as read, and tells `onOtherWrite` of the accounts whose
+   * generation changed since the last read here. The writer's announcement (the operation bus)
+   * travels apart from the generation and may come later, or be lost while the bus reconnects: a
+   * read that found the entry dropped joined a flight asked before the write, was told the
+   * deleted backup was still there, and cached that under the new generation for every replica.
+   */
+  private noteGenerations(generations: ReadonlyMap<string, string>): void {
+    const written = new Set<string>();
+    for (const [instance, generation] of generations) {
+      const seen = this.generationsSeen.get(instance);
+      if (seen === generation) continue;
+      this.generationsSeen.set(instance, generation);
+      if (seen !== undefined) written.add(instance.slice(0, instance.indexOf('\u0000')));
+    }
+    for (const providerId of written) this.onOtherWrite(providerId);
   }
 
   private markUnlooked(mark: ReadMark, address: CacheAddress): void {
@@ -212,6 +242,8 @@ export class ReadCache {
     }
     // Outlives every entry written under the old generation: read late, then kept cacheTtlMs.
     const generation = newGeneration();
+    // This replica's own write: its reads already keep out of older flights.
+    for (const instance of instances) this.generationsSeen.set(instance, generation);
     const ttlMs = this.ttlMs.get(providerId) ?? 0;
     const write = async (): Promise<void> => {
       await answerWithinMs(

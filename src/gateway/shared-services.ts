@@ -63,7 +63,10 @@ export class SharedServices {
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
-    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0) ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers')) : undefined;
+    const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();
+    this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0)
+      ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers'), forgetFlightsOf)
+      : undefined;
     this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }), (error) =>
       logger.warn({ err: error }, 'idempotency store failed or did not answer in time'),
     );
@@ -71,7 +74,7 @@ export class SharedServices {
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.
-    options.operationBus?.onWrite((providerId) => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights());
+    options.operationBus?.onWrite(forgetFlightsOf);
   }
 
   /**

@@ -318,6 +318,27 @@ describe('the read cache on a store shared by replicas', () => {
     expect(await there.getMany([vm2])).toEqual([list('b2')]);
   });
 
+  it('tells of the account of an instance whose generation changed since its last look, once, and not of its own writes', async () => {
+    const store = new SharedStore();
+    const told: string[] = [];
+    const here = new ReadCache(store, new Map([['cached', TTL_MS], ['other', TTL_MS]]), () => {}, (providerId) => told.push(providerId));
+    const { there } = replicas(store, { cached: TTL_MS, other: TTL_MS });
+    const otherVm = address('other', 'backups', 'vm1');
+    // A first look knows of no earlier generation: nothing to tell.
+    await there.invalidateInstance('cached', 'vm1');
+    await here.getMany([vm1, vm2, otherVm]);
+    expect(told).toEqual([]);
+    await there.invalidateInstance('cached', 'vm1');
+    await there.invalidateInstance('cached', 'vm2');
+    await here.getMany([vm1, vm2, otherVm]);
+    expect(told).toEqual(['cached']);
+    await here.getMany([vm1, vm2, otherVm]);
+    expect(told).toEqual(['cached']);
+    await here.invalidateInstance('other', 'vm1');
+    await here.getMany([vm1, vm2, otherVm]);
+    expect(told).toEqual(['cached']);
+  });
+
   it('a failing store costs the cache, never the read: a miss, and it is told', async () => {
     const store = new SharedStore();
     const { here, errors } = replicas(store);
