@@ -177,7 +177,13 @@ export class ProtectionSweep {
   /** Whether this replica sweeps this tick: it holds the lease, or the store cannot be asked (every replica then sweeps). */
   private async claim(): Promise<boolean> {
     try {
-      return await answerWithinMs(this.services.store.setIfAbsent(LEASE_KEY, this.replica, leaseMs(this.intervalMs)), CLAIM_WAIT_MS);
+      // This tick's own: a lease this replica claimed at an earlier tick is not this claim.
+      const claim = `${this.replica}:${randomUUID()}`;
+      if (await answerWithinMs(this.services.store.setIfAbsent(LEASE_KEY, claim, leaseMs(this.intervalMs)), CLAIM_WAIT_MS)) return true;
+      // Held by this very claim: Redis ran it, its answer was lost with the connection, and ioredis
+      // sent it again once reconnected, which answered "held". Read as another's, no replica swept
+      // that interval (the others found the lease held).
+      return (await answerWithinMs(this.services.store.get<unknown>(LEASE_KEY), CLAIM_WAIT_MS)) === claim;
     } catch (error) {
       if (this.stopping.signal.aborted) return false;
       this.logger.warn({ err: error }, 'the protection sweep lease could not be claimed; this replica sweeps for itself');
