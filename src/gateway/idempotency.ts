@@ -190,8 +190,10 @@ export class Idempotency {
             const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error) };
             await this.settle(storeKey, claimed, () => this.store.set(storeKey, failed, IDEMPOTENCY_TTL_MS));
           } else {
-            // Later, only while the key still holds this claim: never another request's, should the store have lost it meanwhile.
-            await this.settle(storeKey, claimed, () => this.store.delete(storeKey), () => this.store.deleteIfEqual(storeKey, claimed));
+            // Only while the key still holds this claim: never another request's, should the store have lost it meanwhile. A
+            // plain delete whose answer was lost with the connection was sent again by ioredis once reconnected, and deleted
+            // the answer a retry had recorded in between: the next retry with the key acted again.
+            await this.settle(storeKey, claimed, () => this.store.deleteIfEqual(storeKey, claimed));
           }
           throw error;
         }

@@ -106,8 +106,21 @@ export class RedisStore implements KeyValueStore {
     return (await this.redis.del(this.prefix + key)) === 1;
   }
 
+  /**
+   * One script; a Redis that refuses scripts answers with an error, and then the look and the
+   * delete are sent apart, as deleteUnlessHeld does: a refused request's claim is released this
+   * way, and left it held the key for 24 h.
+   */
   async deleteIfEqual<T>(key: string, value: T): Promise<void> {
-    await this.redis.eval(DELETE_IF_EQUAL, 1, this.prefix + key, encodeStored(value));
+    const text = encodeStored(value);
+    try {
+      await this.redis.eval(DELETE_IF_EQUAL, 1, this.prefix + key, text);
+      return;
+    } catch (error) {
+      // An answer refusing the script; a connection that failed fails the look as well.
+      if (!(error instanceof ReplyError)) throw error;
+    }
+    if ((await this.redis.get(this.prefix + key)) === text) await this.redis.del(this.prefix + key);
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {

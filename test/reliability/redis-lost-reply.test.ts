@@ -21,6 +21,7 @@ afterAll(() => redis.stop());
 
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
 const CREATES = 'instances.fleio_bckps.edit';
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
 /** An idempotency claim as RedisStore sends it: SET <prefix>idem:<sha-256> ... NX. */
 const IDEMPOTENCY_CLAIM = /idem:[0-9a-f]{64}[\s\S]*\r\nNX\r\n/;
 type Created = { createBackup: { operation: { id: string } } };
@@ -67,6 +68,74 @@ describe.skipIf(!redis.url)(redisSuite('a claim whose answer Redis sent on a con
     expect(retry.errors).toBeUndefined();
     expect(retry.data?.createBackup.operation.id).toBe(first.data?.createBackup.operation.id);
     expect(simulator.count(CREATES)).toBe(1);
+  });
+});
+
+/** The release of a refused request's claim as RedisStore sends it: DEL, or a script's EVAL, of <prefix>idem:<sha-256>. */
+const CLAIM_RELEASE = /\r\n(del|eval)\r\n[\s\S]*idem:[0-9a-f]{64}\r\n/i;
+
+describe.skipIf(!redis.url)(redisSuite('the release of a refused claim, its answer lost with the connection', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let proxy: RedisProxy;
+  let harness: Harness;
+  let other: RunningGateway;
+  let instanceId: string;
+
+  const onOther = async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
+    const response = await fetch(other.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
+  };
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    const behindProxy = new RedisStore(proxy.url, prefix);
+    const direct = new RedisStore(redis.url as string, prefix);
+    await Promise.all([behindProxy.ready(), direct.ready()]);
+    harness = await startHarness({ kinds: ['zomro'], store: behindProxy });
+    other = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: direct });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+    instanceId = list.data!.instances.edges[3]!.node.id;
+  });
+  afterAll(async () => {
+    proxy?.mend();
+    await other?.close();
+    await harness?.close();
+    await proxy?.close();
+  });
+
+  it('sent again once reconnected, it does not delete the answer the retry recorded meanwhile: a later retry replays it', async () => {
+    const simulator = harness.simulator('zomro').server;
+    const name = 'release-answer-lost';
+    // A backup of that name already exists: Zomro refuses the first create (nothing done), and the key is released.
+    const existing = await onOther<Created>(CREATE, { input: { instanceId, name } });
+    expect(existing.errors).toBeUndefined();
+    simulator.resetLog();
+    const input = { instanceId, name, idempotencyKey: randomUUID() };
+    const dropped = proxy.dropReplyTo(CLAIM_RELEASE);
+    const refused = harness.gql<Created>(CREATE, { input });
+    await dropped;
+    // The release ran in Redis, its answer lost; the replica cannot reconnect until the retry has acted.
+    proxy.cut();
+    try {
+      expect((await refused).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      const listed = await onOther<{ instance: { backups: Array<{ id: string; name: string }> } }>('query($id: ID!) { instance(id: $id) { backups { id name } } }', { id: instanceId });
+      const backupId = listed.data!.instance.backups.find((backup) => backup.name === name)!.id;
+      const deleted = await onOther(DELETE, { input: { backupId } });
+      expect(deleted.errors).toBeUndefined();
+      const retry = await onOther<Created>(CREATE, { input });
+      expect(retry.errors).toBeUndefined();
+      expect(simulator.count(CREATES)).toBe(2);
+      proxy.mend();
+      // The replica reconnects and first sends again what it had not heard answered: a read answered after it is answered after that.
+      await harness.gateway.services.store.get('reconnected');
+      const again = await onOther<Created>(CREATE, { input });
+      expect(again.errors).toBeUndefined();
+      expect(again.data?.createBackup.operation.id).toBe(retry.data?.createBackup.operation.id);
+      expect(simulator.count(CREATES)).toBe(2);
+    } finally {
+      proxy.mend();
+    }
   });
 });
 

@@ -11,7 +11,8 @@ afterAll(() => redis.stop());
 /**
  * A Redis whose ACL refuses scripts (managed Redis often does): a create's
  * place given up is still deleted when no later place is held, the look and
- * the delete sent apart, rather than kept marked for 24 h.
+ * the delete sent apart, rather than kept marked for 24 h; a refused
+ * request's idempotency claim is released so too.
  */
 describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses EVAL', redis), () => {
   const user = `no-scripts-${randomUUID()}`;
@@ -36,5 +37,14 @@ describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses
   it('gives a place up as on any Redis: gone with no later place held, kept marked with one', async () => {
     await expectPlacesGivenUpAsCreateOrderDoes(store);
     await expect(store.deleteUnlessHeld('probe:1', 'probe:2')).resolves.toBe(false);
+  });
+
+  it('releases a claim only while the key holds it (deleteIfEqual), the look and the delete sent apart', async () => {
+    const claim = { state: 'pending', claim: randomUUID() };
+    await store.set('claim:1', claim, 60_000);
+    await store.deleteIfEqual('claim:1', { state: 'pending', claim: randomUUID() });
+    expect(await store.get('claim:1')).toEqual(claim);
+    await store.deleteIfEqual('claim:1', claim);
+    expect(await store.get('claim:1')).toBeUndefined();
   });
 });

@@ -207,12 +207,14 @@ describe('idempotency records in a store that fails or stops answering', () => {
   it('a release that could not be sent after a refusal is sent again until it lands: the retry then acts', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
     const { store, idempotency } = setup();
-    store.failing.add('delete');
+    store.failing.add('deleteIfEqual');
     const refusal = new GatewayError('NOT_FOUND', 'no such backup');
     await expect(idempotency.run('c', 'k', 'op', {}, () => Promise.reject(refusal))).rejects.toBe(refusal);
-    // Later, the release is the claim's own (deleteIfEqual), sent once the store answers again.
+    // The release is the claim's own (deleteIfEqual), sent again each second until the store answers again.
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(store.sent.filter((method) => method === 'deleteIfEqual')).toHaveLength(1);
+    store.failing.delete('deleteIfEqual');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.sent.filter((method) => method === 'deleteIfEqual')).toHaveLength(3);
     const retry = counted('retry');
     const answer = idempotency.run('c', 'k', 'op', {}, retry.act);
     await vi.advanceTimersByTimeAsync(100);
@@ -239,7 +241,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
 
   it.each([
     ['may have acted (its failure kept)', 'set', new GatewayError('PROVIDER_TIMEOUT', 'provider p did not answer in time', { provider: 'p' })],
-    ['was refused (the key released)', 'delete', new GatewayError('NOT_FOUND', 'no such backup')],
+    ['was refused (the key released)', 'deleteIfEqual', new GatewayError('NOT_FOUND', 'no such backup')],
   ])('a mutation that failed and %s is told its own failure when the record’s store fails', async (_name, method, failure) => {
     const { store, errors, idempotency } = setup();
     store.failing.add(method);
