@@ -160,7 +160,10 @@ export class CreateOrder {
     const key = placeKey(series, place);
     const marked = await withinMs(this.store.set(key, GIVEN_UP, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
     if (!marked) return;
-    await withinMs(this.store.deleteUnlessHeld(key, placeKey(series, place + 1)), CREATE_ORDER_STORE_WAIT_MS);
+    // Only while the place still holds its mark: sent again after a lost answer, a delete of the
+    // place alone removed the place of a create that had taken it since (a deleted place is free),
+    // and a third create took the same place: two creates told of one backup.
+    await withinMs(this.store.deleteUnlessHeld(key, placeKey(series, place + 1), GIVEN_UP), CREATE_ORDER_STORE_WAIT_MS);
   }
 
   /**

@@ -69,8 +69,9 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
-  deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
-    if (this.entries.has(guard)) return Promise.resolve(false);
+  deleteUnlessHeld<T>(key: string, guard: string, holding: T): Promise<boolean> {
+    const entry = this.entries.get(key);
+    if (this.entries.has(guard) || !entry || encodeStored(entry.value) !== encodeStored(holding)) return Promise.resolve(false);
     return Promise.resolve(this.entries.delete(key));
   }
 

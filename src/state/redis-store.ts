@@ -6,7 +6,7 @@ import { decodeStored, encodeStored } from './stored-json.js';
 import { redisUnreachableMessage } from './redis-unreachable.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
-const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 then return redis.call('del', KEYS[1]) end return 0";
+const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 export { REDIS_COMMAND_TIMEOUT_MS };
 
@@ -95,14 +95,15 @@ export class RedisStore implements KeyValueStore {
    * marked for 24 h on such a Redis, and 32 failed creates of one disk
    * refused the next with CONFLICT for a day.
    */
-  async deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
+  async deleteUnlessHeld<T>(key: string, guard: string, holding: T): Promise<boolean> {
+    const text = encodeStored(holding);
     try {
-      return (await this.redis.eval(DELETE_UNLESS_HELD, 2, this.prefix + key, this.prefix + guard)) === 1;
+      return (await this.redis.eval(DELETE_UNLESS_HELD, 2, this.prefix + key, this.prefix + guard, text)) === 1;
     } catch (error) {
       // An answer refusing the script; a connection that failed fails the look as well.
       if (!(error instanceof ReplyError)) throw error;
     }
-    if ((await this.redis.exists(this.prefix + guard)) !== 0) return false;
+    if ((await this.redis.exists(this.prefix + guard)) !== 0 || (await this.redis.get(this.prefix + key)) !== text) return false;
     return (await this.redis.del(this.prefix + key)) === 1;
   }
 

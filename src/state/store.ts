@@ -21,11 +21,14 @@ export interface KeyValueStore {
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   /**
-   * Deletes `key` only while `guard` holds nothing, in one atomic step (one
-   * script on Redis): a guard set between a separate look and the delete
-   * would be missed. True when `key` was deleted.
+   * Deletes `key` only while `guard` holds nothing and `key` still holds
+   * `holding` (compared as stored), in one atomic step (one script on Redis):
+   * a guard set between a separate look and the delete would be missed, and
+   * a delete sent again after its answer was lost (ioredis does so on
+   * reconnecting) would delete what another caller has put there since.
+   * True when `key` was deleted.
    */
-  deleteUnlessHeld(key: string, guard: string): Promise<boolean>;
+  deleteUnlessHeld<T>(key: string, guard: string, holding: T): Promise<boolean>;
   /**
    * Deletes `key` only while it holds `value` (compared as stored), in one
    * step. Sent right after a call whose answer never came, it runs after

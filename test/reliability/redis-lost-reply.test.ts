@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import { CreateOrder } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
@@ -169,5 +170,43 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place was taken on
     const operation = await finishedBackup(harness.gql.bind(harness), created.data!.createBackup!.operation.id);
     expect(operation.status).toBe('SUCCEEDED');
     expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
+  });
+});
+
+describe.skipIf(!redis.url)(redisSuite('an OnApp place given up, the answer to its delete lost with the connection', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let proxy: RedisProxy;
+  let behindProxy: RedisStore;
+  let direct: RedisStore;
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    behindProxy = new RedisStore(proxy.url, prefix);
+    direct = new RedisStore(redis.url as string, prefix);
+    await Promise.all([behindProxy.ready(), direct.ready()]);
+  });
+  afterAll(async () => {
+    proxy?.mend();
+    await Promise.all([behindProxy?.close(), direct?.close()]);
+    await proxy?.close();
+  });
+
+  it('sent again once reconnected, it leaves the place another create took meanwhile', async () => {
+    const series = `onapp-test:7:${randomUUID()}`;
+    const [failing, other] = [new CreateOrder(behindProxy), new CreateOrder(direct)];
+    expect(await failing.take(series, 60_000)).toBe(1);
+    // The failed create gives its place up; no later place is held, so the place is deleted.
+    const dropped = proxy.dropReplyTo(new RegExp(`\\r\\neval\\r\\n[\\s\\S]*${series}:1\\r\\n`, 'i'));
+    const givenUp = failing.giveUp(series, 1);
+    await dropped;
+    proxy.cut();
+    await givenUp;
+    // Another create takes the place, free again.
+    expect(await other.take(series, 60_000)).toBe(1);
+    proxy.mend();
+    // The replica reconnects and first sends again what it had not heard answered.
+    await behindProxy.get('reconnected');
+    // The place is still that create's: the next one takes the next.
+    expect(await other.take(series, 60_000)).toBe(2);
   });
 });

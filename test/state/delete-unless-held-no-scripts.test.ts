@@ -36,7 +36,7 @@ describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses
 
   it('gives a place up as on any Redis: gone with no later place held, kept marked with one', async () => {
     await expectPlacesGivenUpAsCreateOrderDoes(store);
-    await expect(store.deleteUnlessHeld('probe:1', 'probe:2')).resolves.toBe(false);
+    await expect(store.deleteUnlessHeld('probe:1', 'probe:2', 'given-up')).resolves.toBe(false);
   });
 
   it('releases a claim only while the key holds it (deleteIfEqual), the look and the delete sent apart', async () => {

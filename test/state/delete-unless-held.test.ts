@@ -23,14 +23,20 @@ describe.each(stores)('deleteUnlessHeld over the %s store', (_name, createStore)
 
   it('deletes a key while its guard holds nothing, and leaves it while the guard is held', async () => {
     await store.set('a:1', 'given-up', 60_000);
-    expect(await store.deleteUnlessHeld('a:1', 'a:2')).toBe(true);
+    expect(await store.deleteUnlessHeld('a:1', 'a:2', 'given-up')).toBe(true);
     expect(await store.get('a:1')).toBeUndefined();
 
     await store.set('b:1', 'given-up', 60_000);
     await store.set('b:2', 'taken', 60_000);
-    expect(await store.deleteUnlessHeld('b:1', 'b:2')).toBe(false);
+    expect(await store.deleteUnlessHeld('b:1', 'b:2', 'given-up')).toBe(false);
     expect(await store.get('b:1')).toBe('given-up');
-    expect(await store.deleteUnlessHeld('c:1', 'c:2')).toBe(false);
+    expect(await store.deleteUnlessHeld('c:1', 'c:2', 'given-up')).toBe(false);
+  });
+
+  it('leaves a key that holds something else by now (taken again since the mark)', async () => {
+    await store.set('d:1', 'taken:another create', 60_000);
+    expect(await store.deleteUnlessHeld('d:1', 'd:2', 'given-up')).toBe(false);
+    expect(await store.get('d:1')).toBe('taken:another create');
   });
 
   it("gives a create's place up as CreateOrder does: gone with no later place held, kept marked with one", async () => {

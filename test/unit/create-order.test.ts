@@ -214,9 +214,9 @@ describe('CreateOrder', () => {
         await takeNow();
         return value;
       },
-      deleteUnlessHeld: async (key: string, guard: string) => {
+      deleteUnlessHeld: async <T>(key: string, guard: string, holding: T) => {
         await takeNow();
-        return store.deleteUnlessHeld(key, guard);
+        return store.deleteUnlessHeld(key, guard, holding);
       },
     });
     await new CreateOrder(racing).giveUp(SERIES, 1);

@@ -59,12 +59,12 @@ describe('MemoryStore (the in-process store of the read cache and the idempotenc
     const store = new MemoryStore();
     await store.set('place:1', 'given-up', 60_000);
     await store.set('place:2', 'taken', 60_000);
-    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(false);
+    expect(await store.deleteUnlessHeld('place:1', 'place:2', 'given-up')).toBe(false);
     expect(await store.get('place:1')).toBe('given-up');
     await store.delete('place:2');
-    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(true);
+    expect(await store.deleteUnlessHeld('place:1', 'place:2', 'given-up')).toBe(true);
     expect(await store.get('place:1')).toBeUndefined();
-    expect(await store.deleteUnlessHeld('place:1', 'place:2')).toBe(false);
+    expect(await store.deleteUnlessHeld('place:1', 'place:2', 'given-up')).toBe(false);
   });
 
   it('deletes what it is told to, and holds nothing (its namespaces included) once closed', async () => {

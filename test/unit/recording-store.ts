@@ -54,8 +54,8 @@ export class RecordingStore extends MemoryStore {
     return super.delete(key);
   }
 
-  override async deleteUnlessHeld(key: string, guard: string): Promise<boolean> {
+  override async deleteUnlessHeld<T>(key: string, guard: string, holding: T): Promise<boolean> {
     this.record('deleteUnlessHeld', [key, guard]);
-    return super.deleteUnlessHeld(key, guard);
+    return super.deleteUnlessHeld(key, guard, holding);
   }
 }
