@@ -104,7 +104,12 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
   return next;
 }
 
-/** The next run of a schedule after `now`: by its repeat where cron cannot say it (see BackupSchedule.repeat), else by its cron. */
-export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat'>, now: Date = new Date()): Date | null {
+/**
+ * The next run of a schedule after `now`: none while it is switched off
+ * (see BackupSchedule.enabled), by its repeat where cron cannot say it (see
+ * BackupSchedule.repeat), else by its cron.
+ */
+export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled'>, now: Date = new Date()): Date | null {
+  if (schedule.enabled === false) return null;
   return schedule.repeat ? nextRepeatRun(schedule.repeat, schedule.timezone, now) : nextRunAt(schedule.cron, schedule.timezone, now);
 }

@@ -97,10 +97,14 @@ export interface BackupSchedule extends ProviderOwned {
    * this, and `cron` is only the time of day and the day it shows.
    */
   repeat?: ScheduleRepeat;
+  /**
+   * False where the provider says the schedule is switched off (OnApp
+   * `status` "disabled", an inactive Danube definition): it runs nothing, so
+   * it has no next run and protects nothing. Absent: it runs.
+   */
+  enabled?: boolean;
   /** The disk it backs up, where the provider schedules per disk (OnApp schedules, Danube definitions); as Backup.diskId. */
   diskId?: string;
-  /** False where the schedule runs nothing (an inactive Danube definition's); absent where it runs. */
-  active?: boolean;
   createdAt: Date | null;
   /** The provider's record, secrets and hidden fields removed (publicRaw). */
   raw: RawRecord;

@@ -75,8 +75,8 @@ const SCHEDULE: Fields<BackupSchedule> = {
   cron: isString,
   timezone: isString,
   repeat: optional(isRepeat),
+  enabled: optional(isBoolean),
   diskId: optional(isString),
-  active: optional(isBoolean),
   createdAt: orNull(isDate),
   raw: isRecord,
 };

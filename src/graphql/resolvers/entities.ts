@@ -47,7 +47,7 @@ export const entityResolvers: Resolvers = {
     ...ownedFields(scheduleId),
     weekdays: (schedule) => summary(schedule).weekdays,
     time: (schedule) => summary(schedule).time,
-    nextRunAt: (schedule) => (schedule.active === false ? null : nextRunOf(schedule)),
+    nextRunAt: (schedule) => nextRunOf(schedule),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupSchedule'),
   },
   BackupDefinition: {

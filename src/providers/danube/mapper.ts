@@ -102,6 +102,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
   const hostname = idText(row.hostname, providerId);
   const name = idText(row.name, providerId);
   const diskId = diskNumber(row, providerId);
+  const active = row.active !== false;
   const schedule: BackupSchedule = {
     providerId,
     nativeId: name,
@@ -111,9 +112,9 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     // Danube's schedules are cron in UTC.
     cron: cronText(row.schedule, providerId),
     timezone: 'UTC',
+    // An inactive definition's schedule runs nothing: no next run (it showed one).
+    ...(active ? {} : { enabled: false }),
     diskId: String(diskId),
-    // An inactive definition's cron runs nothing: its schedule shows no next run.
-    ...(row.active === false ? { active: false } : {}),
     createdAt: parseUtcDate(row.created),
     raw: publicRaw(row, DANUBE_RAW_HIDDEN),
   };
@@ -126,7 +127,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     diskId,
     schedule,
     retention: wholeNumber(row.retention, 0, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
-    active: row.active !== false,
+    active,
     compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
     bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
     description: toStringOrNull(row.desc),

@@ -170,6 +170,20 @@ function wallTime(instant: Date, timezone: string): { minute: number; hour: numb
   return { minute: Number(part('minute')), hour: Number(part('hour')), day: Number(part('day')), month: Number(part('month')), weekday: WEEKDAY_NUMBER[part('weekday')] ?? 0 };
 }
 
+/**
+ * Whether OnApp runs the schedule: its `status`, "enabled" unless set
+ * otherwise (OnApp's PHP wrapper: a required field, default "enabled"). A
+ * disabled schedule was read as running: an instance with a recent backup and
+ * only a disabled schedule was PROTECTED, and one with none was STALE
+ * ("the first backup is coming") instead of UNPROTECTED. Any other word is
+ * read as not running too: a schedule the gateway cannot tell runs must not
+ * make an instance PROTECTED. No status (an older panel): it runs.
+ */
+export function scheduleEnabled(status: unknown): boolean {
+  if (status === undefined || status === null) return true;
+  return typeof status === 'string' && status.trim().toLowerCase() === 'enabled';
+}
+
 export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string): BackupSchedule {
   const id = idText(row.id, providerId);
   return {
@@ -183,6 +197,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     cron: scheduleCron(row, timezone),
     timezone,
     ...scheduleRepeat(row),
+    ...(scheduleEnabled(row.status) ? {} : { enabled: false }),
     diskId,
     createdAt: parseUtcDate(row.created_at),
     raw: publicRaw(row, ONAPP_RAW_HIDDEN),

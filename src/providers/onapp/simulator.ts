@@ -38,6 +38,8 @@ interface SimSchedule {
   rotation_period: number;
   start_at: string;
   created_at: string;
+  /** OnApp's `status`: "enabled" (its default) or "disabled" (the schedule runs nothing). */
+  status?: string;
 }
 
 interface SimTransaction {
@@ -346,4 +348,4 @@ export class OnappSimulator extends ProviderSimulator {
 const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]: record });
 const ok = (json: unknown): SimResponse => ({ status: 200, json });
 const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
-const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at });
+const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at, status: item.status ?? 'enabled' });
