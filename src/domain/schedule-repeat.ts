@@ -1,6 +1,6 @@
 import type { ScheduleRepeat } from './types.js';
 import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
-import { wallFieldsIn, zonedWallTimeToUtc } from './zoned-wall-time.js';
+import { wallFieldsIn, wallTimeRun } from './zoned-wall-time.js';
 
 const DAY_MS = 86_400_000;
 /** Enough for any start day to come round again (29 February every 5 years: 20 steps). */
@@ -28,7 +28,8 @@ export function nextRepeatRun(repeat: ScheduleRepeat, timezone: string, now: Dat
   const first = Math.max(0, Math.floor(elapsed / step) - 1);
   for (let k = first; k < first + MAX_STEPS; k++) {
     const fields = byDays ? plusDays(start, k * step) : plusMonths(start, k * step);
-    const run = fields ? firstInstantOf(fields, timezone) : null;
+    // As cron runs a wall time (see wallTimeRun): the first of an autumn repeat, the jump past a spring gap.
+    const run = fields ? (wallTimeRun(fields, timezone)?.at ?? null) : null;
     if (run && run.getTime() > at) return run;
   }
   return null;
@@ -47,24 +48,6 @@ function nextHourlyRun(fromMs: number, every: number, at: number): Date | null {
   const step = every * HOUR_MS;
   const run = at < fromMs ? fromMs : fromMs + (Math.floor((at - fromMs) / step) + 1) * step;
   return Number.isFinite(run) && Math.abs(run) <= 8.64e15 ? new Date(run) : null;
-}
-
-/** DST shifts: an hour nearly everywhere, half an hour at Lord Howe Island. */
-const SHIFTS_MS = [3_600_000, 1_800_000];
-
-/**
- * The instant a wall time names; of the two an autumn repeat gives it, the
- * first, as cron runs it once at its first showing. Otherwise a run already
- * made at the first would be promised again at the second.
- */
-function firstInstantOf(fields: Fields, timezone: string): Date | null {
-  const run = zonedWallTimeToUtc(fields, timezone);
-  if (!run) return null;
-  for (const shift of SHIFTS_MS) {
-    const earlier = wallFieldsIn(run.getTime() - shift, timezone);
-    if (earlier.year === fields.year && earlier.month === fields.month && earlier.day === fields.day && earlier.hour === fields.hour && earlier.minute === fields.minute) return new Date(run.getTime() - shift);
-  }
-  return run;
 }
 
 const monthsBetween = (from: Fields, to: Fields): number => (to.year - from.year) * 12 + (to.month - from.month);

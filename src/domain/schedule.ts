@@ -1,7 +1,10 @@
 import { CronExpressionParser } from 'cron-parser';
 import { badInput } from './errors.js';
+import { wallCron, type CronFieldTexts } from './cron-wall-runs.js';
 import { nextRepeatRun } from './schedule-repeat.js';
-import { WEEKDAYS, type BackupSchedule, type Weekday } from './types.js';
+import { utcMsOfWallFields } from './wall-fields.js';
+import { wallFieldsIn, wallTimeRun } from './zoned-wall-time.js';
+import { WEEKDAYS, type BackupSchedule, type CronDialect, type Weekday } from './types.js';
 
 /** Longest cron string we accept; real five-field expressions are far shorter. */
 const MAX_CRON_LENGTH = 200;
@@ -79,29 +82,68 @@ export function describeCron(cron: string): CronSummary {
 }
 
 /**
- * Next fire times by cron and zone. A next fire time stays right until it
- * passes, and a dashboard asks for the same few crons hundreds of times, so
- * computing it (cron-parser + luxon) once per cron per fire is enough.
+ * Next fire times by cron, zone and dialect. A next fire time stays right
+ * until it passes, and a dashboard asks for the same few crons hundreds of
+ * times, so computing it once per cron per fire is enough.
  */
-const nextRuns = new Map<string, { from: number; next: Date }>();
+const nextRuns = new Map<string, { from: number; next: Date | null }>();
 const MAX_REMEMBERED = 10_000;
 
-/** The next time a cron fires after `now`, reading it in `timezone`. */
-export function nextRunAt(cron: string, timezone: string, now: Date = new Date()): Date | null {
-  const key = `${timezone}|${cron}`;
+/**
+ * Wall times looked at before giving up: each one skipped is a time the
+ * spring jump skipped (a minute cron skips 60 in a one-hour gap) or one
+ * already past in the autumn repeat.
+ */
+const MAX_WALL_LOOKS = 200;
+
+/**
+ * The next time a cron fires after `now`, reading it on the wall clock of
+ * `timezone` as a cron daemon does (Vixie cron, cronie): a time the autumn
+ * repeat shows twice runs once, at its first showing; a time the spring jump
+ * skips runs at the jump when the job names its minute and hour (02:30 runs
+ * at 03:00, the first minute the clock shows after it; cron-parser gave 03:30,
+ * and in a half-hour gap, Lord Howe's, the next day), and not at all when
+ * either starts with `*` (cron's wildcard jobs run only at times the clock
+ * shows). `dialect` says how the two day fields combine (see CronDialect).
+ */
+export function nextRunAt(cron: string, timezone: string, now: Date = new Date(), dialect: CronDialect = 'vixie'): Date | null {
+  const key = `${timezone}|${dialect}|${cron}`;
   const at = now.getTime();
   const remembered = nextRuns.get(key);
-  // Valid for any `now` between when it was computed and the fire time itself.
-  if (remembered && remembered.from <= at && at < remembered.next.getTime()) return remembered.next;
+  // Valid for any `now` between when it was computed and the fire time itself; none after it
+  // stays none (a cron that never fires, or fires past 9999, is looked through for 400 years).
+  if (remembered && remembered.from <= at && (remembered.next === null || at < remembered.next.getTime())) return remembered.next;
   let next: Date | null;
   try {
-    next = parse(cron, timezone, now).next().toDate();
+    next = firstRunAfter(fieldTexts(cron), timezone, now, dialect);
   } catch {
     next = null;
   }
   if (nextRuns.size >= MAX_REMEMBERED) nextRuns.clear();
-  if (next) nextRuns.set(key, { from: at, next });
+  nextRuns.set(key, { from: at, next });
   return next;
+}
+
+function fieldTexts(cron: string): CronFieldTexts {
+  // Checks the cron (throws BAD_USER_INPUT) before its fields are used one by one.
+  parse(cron, 'UTC');
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = cron.trim().split(/\s+/) as [string, string, string, string, string];
+  return { minute, hour, dayOfMonth, month, dayOfWeek };
+}
+
+function firstRunAfter(fields: CronFieldTexts, timezone: string, now: Date, dialect: CronDialect): Date | null {
+  const fixedTime = !fields.minute.startsWith('*') && !fields.hour.startsWith('*');
+  const nextWall = wallCron(fields, dialect);
+  let wall = utcMsOfWallFields(wallFieldsIn(now.getTime(), timezone));
+  for (let look = 0; wall !== null && look < MAX_WALL_LOOKS; look++) {
+    wall = nextWall(wall);
+    if (wall === null) return null;
+    const date = new Date(wall);
+    const run = wallTimeRun({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: 0 }, timezone);
+    if (!run) return null;
+    if ((fixedTime || !run.skipped) && run.at.getTime() > now.getTime()) return run.at;
+  }
+  return null;
 }
 
 /**
@@ -109,7 +151,7 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
  * (see BackupSchedule.enabled), by its repeat where cron cannot say it (see
  * BackupSchedule.repeat), else by its cron.
  */
-export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled'>, now: Date = new Date()): Date | null {
+export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled' | 'cronDialect'>, now: Date = new Date()): Date | null {
   if (schedule.enabled === false) return null;
-  return schedule.repeat ? nextRepeatRun(schedule.repeat, schedule.timezone, now) : nextRunAt(schedule.cron, schedule.timezone, now);
+  return schedule.repeat ? nextRepeatRun(schedule.repeat, schedule.timezone, now) : nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
 }

@@ -31,6 +31,27 @@ export type Compression = 'NONE' | 'GZIP' | 'BZIP2' | 'XZ';
 export type OperationKind = 'CREATE_BACKUP' | 'DELETE_BACKUP' | 'RESTORE_BACKUP' | 'SYNC_BACKUPS';
 export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
+/**
+ * How a provider's scheduler reads a cron that restricts both the day of
+ * the month and the day of the week:
+ *
+ * - `vixie`: cron's own rule (Vixie cron, cronie; POSIX crontab): either day
+ *   matches, unless one of the two fields starts with `*` (`*` itself,
+ *   `*\/2`), which makes both needed. cron-parser instead takes either day
+ *   whenever neither field is all days, so `0 4 *\/2 * 1` ran every Monday
+ *   as well as every odd day.
+ * - `celery`: Celery beat's crontab (celery/schedules.py, `_delta_to_next`
+ *   and `remaining_delta`), which Danube runs its backup definitions on
+ *   (esdc-ce keeps each schedule as a djcelery CrontabSchedule): both must
+ *   match, whatever the fields. `0 4 13 * 5` runs on Friday the 13th only.
+ *
+ * Danube's API documents its schedule as "UTC CRON format", which reads as
+ * the first; its scheduler does the second. The second's runs are a subset
+ * of the first's, so reading Danube's crons by it never promises a run that
+ * does not come (see BackupSchedule.cronDialect).
+ */
+export type CronDialect = 'vixie' | 'celery';
+
 /** Sunday first, as cron and Zomro number them (Sunday = 0). */
 export const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -103,6 +124,8 @@ export interface BackupSchedule extends ProviderOwned {
    * it has no next run and protects nothing. Absent: it runs.
    */
   enabled?: boolean;
+  /** How the provider's scheduler reads the cron's two day fields (see CronDialect); absent: `vixie`, cron's own. */
+  cronDialect?: CronDialect;
   /** The disk it backs up, where the provider schedules per disk (OnApp schedules, Danube definitions); as Backup.diskId. */
   diskId?: string;
   createdAt: Date | null;

@@ -28,6 +28,63 @@ export function wallFieldsIn(instant: number, timezone: string): WallFields {
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/** When a job set for a wall time runs, and whether the clock skipped that time. */
+export interface WallTimeRun {
+  at: Date;
+  /** The zone's clock jumped over the wall time (spring forward): `at` is the jump. */
+  skipped: boolean;
+}
+
+/**
+ * When a cron daemon runs a job set for this wall time in an IANA zone, as
+ * Vixie cron and cronie do (cron.c, "DST begins" / "DST ends"): a time the
+ * autumn repeat shows twice runs once, at its first showing; a time the
+ * spring jump skips (02:30 when 02:00 becomes 03:00) runs as soon as the
+ * clock has jumped, at 03:00, not at 03:30 nor the next day. Null when a
+ * field is out of range or the instant falls outside 1970-9999.
+ *
+ * Assumes at most one offset change within two days either side, as every
+ * DST rule has; the offsets two days off are the ones before and after it.
+ */
+export function wallTimeRun(fields: WallFields, timezone: string): WallTimeRun | null {
+  const asUtc = utcMsOfWallFields(fields);
+  if (asUtc === null) return null;
+  const before = zoneOffsetMs(asUtc - 2 * DAY_MS, timezone);
+  const after = zoneOffsetMs(asUtc + 2 * DAY_MS, timezone);
+  // The earlier reading first: of an autumn repeat's two showings, the first.
+  const readings = [asUtc - before, asUtc - after].sort((a, b) => a - b);
+  const shown = readings.find((instant) => showsFields(instant, fields, timezone));
+  if (shown !== undefined) return windowed(shown, false);
+  if (after <= before) return null;
+  // In the gap: read with the offset before the jump it is after the jump, with the one after it before.
+  return windowed(jumpBetween(asUtc - after, asUtc - before, timezone), true);
+}
+
+const windowed = (instant: number, skipped: boolean): WallTimeRun | null => {
+  const at = dateInWindow(instant);
+  return at ? { at, skipped } : null;
+};
+
+function showsFields(instant: number, fields: WallFields, timezone: string): boolean {
+  const shown = wallFieldsIn(instant, timezone);
+  return shown.year === fields.year && shown.month === fields.month && shown.day === fields.day && shown.hour === fields.hour && shown.minute === fields.minute && shown.second === fields.second;
+}
+
+/** The first whole second at which the zone's offset is the later one, between an instant before the jump and one after it. */
+function jumpBetween(beforeJump: number, afterJump: number, timezone: string): number {
+  const laterOffset = zoneOffsetMs(afterJump, timezone);
+  let low = Math.floor(beforeJump / 1000);
+  let high = Math.ceil(afterJump / 1000);
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (zoneOffsetMs(middle * 1000, timezone) === laterOffset) high = middle;
+    else low = middle;
+  }
+  return high * 1000;
+}
+
 /** Building an Intl.DateTimeFormat costs far more than using one: one per zone. */
 const formats = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,4 +1,4 @@
-import type { Backup, BackupDefinition, BackupMode, BackupOrigin, BackupSchedule, BackupStatus, Compression, Instance, ScheduleRepeat } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupMode, BackupOrigin, BackupSchedule, BackupStatus, Compression, CronDialect, Instance, ScheduleRepeat } from '../domain/types.js';
 
 /**
  * Whether a record read from the shared read cache carries every field this
@@ -62,6 +62,7 @@ const BACKUP: Fields<Backup> = {
   raw: isRecord,
 };
 
+const CRON_DIALECT = oneOf<CronDialect>({ vixie: true, celery: true });
 const REPEAT_UNIT = oneOf<ScheduleRepeat['unit']>({ hours: true, days: true, weeks: true, months: true, years: true });
 const REPEAT: Fields<ScheduleRepeat> = { fromMs: isNumber, every: (value) => Number.isSafeInteger(value) && (value as number) >= 1, unit: REPEAT_UNIT };
 const isRepeat: Check = (value) => isRecord(value) && Object.entries(REPEAT).every(([field, check]) => check(value[field]));
@@ -76,6 +77,7 @@ const SCHEDULE: Fields<BackupSchedule> = {
   timezone: isString,
   repeat: optional(isRepeat),
   enabled: optional(isBoolean),
+  cronDialect: optional(CRON_DIALECT),
   diskId: optional(isString),
   createdAt: orNull(isDate),
   raw: isRecord,

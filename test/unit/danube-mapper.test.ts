@@ -108,6 +108,8 @@ describe('danube mapper: instances and definitions', () => {
         name: 'weekly',
         cron: '30 4 * * 6',
         timezone: 'UTC',
+        // Run by Celery beat: both day fields must match.
+        cronDialect: 'celery',
         // The disk it backs up, as a backup's diskId: protection matches the two.
         diskId: '2',
         createdAt: new Date('2024-01-02T08:00:00.000Z'),

@@ -109,9 +109,11 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     instanceNativeId: hostname,
     keyExtra: [String(diskId)],
     name,
-    // Danube's schedules are cron in UTC.
+    // UTC: the API documents "Schedule in UTC CRON format", and esdc-ce runs definitions on Celery
+    // beat with CELERY_TIMEZONE 'Etc/UTC' (core/celery/config.py); a definition has no zone field.
     cron: cronText(row.schedule, providerId),
     timezone: 'UTC',
+    cronDialect: 'celery',
     // An inactive definition's schedule runs nothing: no next run (it showed one).
     ...(active ? {} : { enabled: false }),
     diskId: String(diskId),
