@@ -16,12 +16,14 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /**
- * Days looked at before a cron is taken never to fire: 400 years of them,
- * the Gregorian calendar's whole cycle (a month the cron does not name is
- * passed in one look). What fires at all fires within it: 29 February on a
- * Monday comes round in 28 years, 40 across 2100.
+ * How far ahead a cron is looked through before it is taken never to fire:
+ * 400 years, the Gregorian calendar's whole cycle, after which every date
+ * falls on the same weekday again. What fires at all fires within it: 29
+ * February on a Monday comes round in 28 years, 40 across 2100. A month the
+ * cron does not name is passed in one look, so this is at most 400 * 12 * 31
+ * looks (a Celery `0 4 31 4 1`, which never fires, takes some 16,000).
  */
-const MAX_LOOKS = 400 * 12 * 31;
+const CALENDAR_CYCLE_MS = 146_097 * DAY_MS;
 
 /** The first wall time after the one given at which a cron fires (see wallCron); null when it never does. */
 export type NextWallRun = (afterMs: number) => number | null;
@@ -38,12 +40,16 @@ export function wallCron(fields: CronFieldTexts, dialect: CronDialect): NextWall
   const minutes = numbers(parsed.minute.values);
   const timesOfDay = [...new Set(numbers(parsed.hour.values).flatMap((hour) => minutes.map((minute) => (hour * 60 + minute) * MINUTE_MS)))].sort((a, b) => a - b);
   const months = new Set(numbers(parsed.month.values));
-  const isDay = dayRule(fields, dialect, new Set(numbers(parsed.dayOfMonth.values)), new Set(numbers(parsed.dayOfWeek.values).map((day) => day % 7)));
+  const monthDays = new Set(numbers(parsed.dayOfMonth.values));
+  const { isDay, needsMonthDay } = dayRule(fields, dialect, monthDays, new Set(numbers(parsed.dayOfWeek.values).map((day) => day % 7)));
+  // No month it names has a day it names (31 April): it never fires. Said at once rather than after 400 years of looks.
+  if (needsMonthDay && ![...months].some((month) => [...monthDays].some((day) => day <= (LONGEST_MONTH[month - 1] ?? 0)))) return () => null;
   return (afterMs) => {
     let dayStart = Math.floor(afterMs / DAY_MS) * DAY_MS;
+    const lastDay = Math.min(dayStart + CALENDAR_CYCLE_MS, LATEST_DATE_MS);
     // On the first day only times after `afterMs`; on later days, any.
     let after = afterMs - dayStart;
-    for (let look = 0; look < MAX_LOOKS && dayStart <= LATEST_DATE_MS; look++) {
+    while (dayStart <= lastDay) {
       const date = new Date(dayStart);
       if (!months.has(date.getUTCMonth() + 1)) {
         dayStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
@@ -58,13 +64,23 @@ export function wallCron(fields: CronFieldTexts, dialect: CronDialect): NextWall
   };
 }
 
-/** Whether a day (its day of the month, and its weekday, Sunday 0) is one the cron runs on, by the dialect's rule. */
-function dayRule(fields: CronFieldTexts, dialect: CronDialect, monthDays: ReadonlySet<number>, weekdays: ReadonlySet<number>): (monthDay: number, weekday: number) => boolean {
+/** The most days each month has (29 for February). */
+const LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+interface DayRule {
+  /** Whether a day (its day of the month, and its weekday, Sunday 0) is one the cron runs on. */
+  isDay: (monthDay: number, weekday: number) => boolean;
+  /** Whether no day runs unless its day of the month is named. */
+  needsMonthDay: boolean;
+}
+
+function dayRule(fields: CronFieldTexts, dialect: CronDialect, monthDays: ReadonlySet<number>, weekdays: ReadonlySet<number>): DayRule {
   const { dayOfMonth, dayOfWeek } = fields;
-  if (dayOfMonth === '*') return (_monthDay, weekday) => weekdays.has(weekday);
-  if (dayOfWeek === '*') return (monthDay) => monthDays.has(monthDay);
+  if (dayOfMonth === '*') return { isDay: (_monthDay, weekday) => weekdays.has(weekday), needsMonthDay: false };
+  if (dayOfWeek === '*') return { isDay: (monthDay) => monthDays.has(monthDay), needsMonthDay: true };
   const both = dialect === 'celery' || dayOfMonth.startsWith('*') || dayOfWeek.startsWith('*');
-  return both ? (monthDay, weekday) => monthDays.has(monthDay) && weekdays.has(weekday) : (monthDay, weekday) => monthDays.has(monthDay) || weekdays.has(weekday);
+  if (both) return { isDay: (monthDay, weekday) => monthDays.has(monthDay) && weekdays.has(weekday), needsMonthDay: true };
+  return { isDay: (monthDay, weekday) => monthDays.has(monthDay) || weekdays.has(weekday), needsMonthDay: false };
 }
 
 /** As wallCron, for one look. */
