@@ -147,7 +147,16 @@ function rankOf(backup: Backup, latestBelievable: number): number {
   return at <= latestBelievable ? at : TOO_FAR_AHEAD_RANK;
 }
 
-/** Definitions say what runs where the provider has them (an inactive one runs nothing); schedules elsewhere. */
+/**
+ * Definitions say what runs where the provider has them; schedules
+ * elsewhere. An inactive definition runs nothing, and one keeping no backups
+ * (retention 0) protects nothing either: Danube keeps at most `retention`
+ * backups of a definition ("Maximum number of backups to keep"), so none
+ * lasts. esdc-ce's serializer refuses it where a DC backup limit is set (1
+ * to the limit), and the gateway's own input takes 1 or more.
+ */
+const keepsBackups = (definition: BackupDefinition): boolean => definition.active && definition.retention > 0;
+
 /**
  * What runs, and on which disks. Where the provider schedules per disk
  * (OnApp, Danube), a schedule of the data disk does nothing for the system
@@ -160,7 +169,7 @@ function scheduledRuns(
   definitions: readonly BackupDefinition[] | null,
   now: Date,
 ): { count: number; next: Date | null; disks: Set<string>; anyDisk: boolean } {
-  const crons = definitions !== null ? definitions.filter((definition) => definition.active).map((definition) => definition.schedule) : (schedules ?? []);
+  const crons = definitions !== null ? definitions.filter(keepsBackups).map((definition) => definition.schedule) : (schedules ?? []);
   let next: Date | null = null;
   let count = 0;
   const disks = new Set<string>();

@@ -151,3 +151,12 @@ describe('the protection rule: which backup, which run', () => {
     expect(result).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduleKnown: true, scheduled: true });
   });
 });
+
+describe('definitions keeping no backups', () => {
+  it('an active definition with retention 0 schedules nothing: a recent backup is STALE, none is UNPROTECTED', () => {
+    const keepsNone = { ...definition('0 2 * * *', true), retention: 0 };
+    expect(judge({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [keepsNone] })).toMatchObject({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false, nextRunAt: null });
+    expect(judge({ backups: [], schedules: null, definitions: [keepsNone] })).toMatchObject({ status: 'UNPROTECTED', reason: 'NO_BACKUP_NOTHING_SCHEDULED' });
+    expect(judge({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [{ ...keepsNone, retention: 1 }] }).status).toBe('PROTECTED');
+  });
+});

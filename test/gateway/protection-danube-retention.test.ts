@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+
+/** A Danube definition keeping no backups (retention 0) leaves none to restore: it protects nothing. */
+
+interface Node {
+  nativeId: string;
+  protection: { status: string; reason: string; scheduled: boolean | null };
+}
+
+describe('danube definitions with retention 0 and protection', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+  });
+  afterAll(() => harness.close());
+
+  it('a recent backup beside a definition keeping none is STALE (nothing scheduled keeps the next), not PROTECTED', async () => {
+    const protectionOf = async (hostname: string) => {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances { edges { node { nativeId protection { status reason scheduled } } } } }');
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.protection;
+    };
+    // web06 has a backup an hour old and its daily definition.
+    expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });
+    for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') definition.retention = 0;
+    expect(await protectionOf('web06.example.com')).toEqual({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false });
+  });
+});
