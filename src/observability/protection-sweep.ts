@@ -21,6 +21,7 @@ const CLAIM_WAIT_MS = 2_000;
 
 const LEASE_KEY = 'protection-sweep:lease';
 const RESULT_KEY = 'protection-sweep:result';
+const HOUR_MS = 3_600_000;
 
 
 /**
@@ -194,7 +195,8 @@ export class ProtectionSweep {
   private async sweep(): Promise<void> {
     const started = performance.now();
     const request = new RequestReads(this.services, SWEEPER, `protection-sweep-${++this.sweeps}`, this.stopping.signal);
-    const summary = await protectionReader(request).summary({});
+    const reader = protectionReader(request);
+    const summary = await reader.summary({});
     // A round cut short by shutdown counts nothing and stores nothing.
     if (this.stopping.signal.aborted) return;
     const failedProviders = summary.providerErrors.map((error) => error.provider.account.id);
@@ -207,7 +209,7 @@ export class ProtectionSweep {
     const result: SweepResult = {
       finishedAt,
       seconds: (performance.now() - started) / 1000,
-      providers: accountsToExport(swept, failedProviders, previous, finishedAt),
+      providers: accountsToExport(swept, failedProviders, previous, finishedAt, (id) => reader.rpoFor(id) * HOUR_MS),
       failedProviders,
     };
     this.own = result;

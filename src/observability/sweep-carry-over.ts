@@ -27,21 +27,42 @@ export function accountsToExport(
   failed: readonly string[],
   previous: SweepResult | undefined,
   readAt: number,
+  rpoMsOf: (id: string) => number,
 ): SweptAccount[] {
   const failedNow = new Set(failed);
   const lastKnown = lastReadsOf(previous, readAt);
+  const carried = (id: string) => {
+    const known = lastKnown.get(id);
+    return known && withoutExpiredProtection(known, readAt, rpoMsOf(id));
+  };
   const listed = new Set<string>();
   const accounts: SweptAccount[] = [];
   for (const { id, counts } of swept) {
     listed.add(id);
     if (!failedNow.has(id)) accounts.push({ id, counts, readAt });
-    else accounts.push(lastKnown.get(id) ?? { id, counts });
+    else accounts.push(carried(id) ?? { id, counts });
   }
   for (const id of failedNow) {
-    const known = listed.has(id) ? undefined : lastKnown.get(id);
+    const known = listed.has(id) ? undefined : carried(id);
     if (known) accounts.push(known);
   }
   return accounts;
+}
+
+/**
+ * Last-known counts whose read is older than the account's objective (its
+ * rpoHours) no longer say any instance is PROTECTED: each was protected by a
+ * backup at most that old when read, so that backup alone no longer shows it,
+ * and whether a newer one came cannot be known while the account fails. Those
+ * instances count as UNKNOWN; STALE and UNPROTECTED are carried as they are,
+ * so an alert on them does not end because the provider stopped answering.
+ * Before, a week-old "all protected" was exported for as long as the account
+ * failed, with only the read time (ProtectionCountsOutdated) to say otherwise.
+ */
+export function withoutExpiredProtection(account: SweptAccount, now: number, rpoMs: number): SweptAccount {
+  const { counts, readAt } = account;
+  if (readAt === undefined || now - readAt <= rpoMs || counts.protected === 0) return account;
+  return { ...account, counts: { ...counts, protected: 0, unknown: counts.unknown + counts.protected } };
 }
 
 /**
