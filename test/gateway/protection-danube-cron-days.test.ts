@@ -34,7 +34,7 @@ describe('danube definitions restricting both day fields, as Celery runs them', 
     expect(answer.errors).toBeUndefined();
     return answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === 'web06.example.com')!;
   };
-  const setDaily = (schedule: string) => {
+  const setDaily = (schedule: string | null) => {
     const daily = simulator.definitions.find((definition) => definition.hostname === 'web06.example.com' && definition.name === 'daily')!;
     daily.schedule = schedule;
   };
@@ -60,5 +60,12 @@ describe('danube definitions restricting both day fields, as Celery runs them', 
     const node = await web06();
     expect(node.definitions.find((definition) => definition.name === 'daily')!.schedule.nextRunAt).toBe(expected);
     expect(node.protection).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', nextRunAt: expected });
+  });
+
+  it('a definition Danube sends without a schedule (no Celery task runs it) shows none and schedules nothing', async () => {
+    setDaily(null);
+    const node = await web06();
+    expect(node.definitions.find((definition) => definition.name === 'daily')!.schedule).toEqual({ cron: '', nextRunAt: null });
+    expect(node.protection).toEqual({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', nextRunAt: null, scheduled: false });
   });
 });

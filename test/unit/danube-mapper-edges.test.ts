@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nextRunOf } from '../../src/domain/schedule.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from '../../src/providers/danube/mapper.js';
 
 describe('danube mapper', () => {
@@ -78,10 +79,12 @@ describe('danube mapper', () => {
     expect(definition.schedule).toMatchObject({ providerId: 'd', nativeId: 'daily', instanceNativeId: 'web01', keyExtra: ['2'], name: 'daily', cron: '30 2 * * *', timezone: 'UTC', createdAt: new Date('2024-01-01T00:00:00Z') });
   });
 
-  it('fills a sparse definition: disk 1, daily at midnight, retention 0, active unless false, no compression', () => {
+  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention 0, active unless false, no compression', () => {
     const sparse = mapDefinition('d', { hostname: 'web01', name: 'daily' });
     expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
-    expect(sparse.schedule).toMatchObject({ cron: '0 0 * * *', keyExtra: ['1'], createdAt: null });
+    expect(sparse.schedule).toMatchObject({ cron: '', keyExtra: ['1'], createdAt: null });
+    // Danube sends null for a definition without its Celery task: it has no next run (it read daily at midnight).
+    expect(nextRunOf(mapDefinition('d', { hostname: 'web01', name: 'daily', schedule: null, retention: 7 }).schedule, new Date('2026-06-01T12:00:00Z'))).toBeNull();
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: false }).active).toBe(false);
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: 0 }).active).toBe(true);
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', fsfreeze: 'yes' }).fsfreeze).toBeNull();

@@ -41,3 +41,10 @@ describe('a schedule the provider has switched off', () => {
     expect(protectionOf(facts([]), 24, NOW)).toMatchObject({ status: 'UNPROTECTED', reason: 'NO_BACKUP_NOTHING_SCHEDULED', scheduled: false });
   });
 });
+
+describe('a Danube definition without a schedule', () => {
+  it('protects nothing: Danube sends null when no Celery task runs it (it read daily at midnight, PROTECTED beside a recent backup)', () => {
+    const noSchedule = mapDefinition('p', { hostname: '1', name: 'daily', disk_id: 1, schedule: null, retention: 7 });
+    expect(protectionOf({ backups: [{ ...recentBackup, diskId: '1' }], schedules: null, definitions: [noSchedule] }, 24, NOW)).toMatchObject({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false });
+  });
+});

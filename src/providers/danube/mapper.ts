@@ -41,12 +41,15 @@ function wholeNumber<Missing extends number | null>(value: unknown, missing: Mis
 }
 
 /**
- * A definition's `schedule`, cron text ("0 0 * * *" when Danube sends none). Anything but text
- * makes the answer invalid: `String()` of a list nested deep overflowed the stack, and a guessed
- * schedule would show backups running when they do not.
+ * A definition's `schedule`, cron text; "" when Danube sends none. esdc-ce reads a definition's
+ * schedule from its Celery periodic task's crontab and sends null when it has none, and then
+ * nothing runs the definition: it was shown as "0 0 * * *", daily at midnight, and counted as
+ * scheduled. "" is a cron the gateway cannot read: no weekdays, time or next run, and it
+ * schedules nothing. Anything but text makes the answer invalid: `String()` of a list nested deep
+ * overflowed the stack, and a guessed schedule would show backups running when they do not.
  */
 function cronText(value: unknown, providerId: string): string {
-  if (value === undefined || value === null || value === '') return '0 0 * * *';
+  if (value === undefined || value === null || value === '') return '';
   if (typeof value === 'string') return value;
   throw new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent a schedule that is no cron text`, { provider: providerId, providerCode: 'INVALID_RESPONSE' });
 }
