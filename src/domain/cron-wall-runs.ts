@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { CronExpressionParser, type CronFieldCollection } from 'cron-parser';
 import type { CronDialect } from './types.js';
 import { LATEST_DATE_MS } from './wall-fields.js';
 
@@ -34,8 +34,9 @@ export type NextWallRun = (afterMs: number) => number | null;
  * fields are parsed once by cron-parser; the days and times are then
  * looked through here, where the dialect's day rule can be applied.
  */
-export function wallCron(fields: CronFieldTexts, dialect: CronDialect): NextWallRun {
-  const parsed = CronExpressionParser.parse(`${fields.minute} ${fields.hour} ${fields.dayOfMonth} ${fields.month} ${fields.dayOfWeek}`, { tz: 'UTC', strict: false }).fields;
+export function wallCron(fields: CronFieldTexts, dialect: CronDialect, parsedFields?: CronFieldCollection): NextWallRun {
+  // The caller's own parse where it has one: a parse costs as much as all the looks after it.
+  const parsed = parsedFields ?? CronExpressionParser.parse(`${fields.minute} ${fields.hour} ${fields.dayOfMonth} ${fields.month} ${fields.dayOfWeek}`, { tz: 'UTC', strict: false }).fields;
   const numbers = (values: readonly unknown[]) => values.map(Number);
   const minutes = numbers(parsed.minute.values);
   const timesOfDay = [...new Set(numbers(parsed.hour.values).flatMap((hour) => minutes.map((minute) => (hour * 60 + minute) * MINUTE_MS)))].sort((a, b) => a - b);

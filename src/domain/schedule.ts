@@ -115,7 +115,7 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
   if (remembered && remembered.from <= at && (remembered.next === null || at < remembered.next.getTime())) return remembered.next;
   let next: Date | null;
   try {
-    next = firstRunAfter(fieldTexts(cron), timezone, now, dialect);
+    next = firstRunAfter(cron, timezone, now, dialect);
   } catch {
     next = null;
   }
@@ -124,16 +124,13 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
   return next;
 }
 
-function fieldTexts(cron: string): CronFieldTexts {
+function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronDialect): Date | null {
   // Checks the cron (throws BAD_USER_INPUT) before its fields are used one by one.
-  parse(cron, 'UTC');
+  const parsed = parse(cron, 'UTC').fields;
   const [minute, hour, dayOfMonth, month, dayOfWeek] = cron.trim().split(/\s+/) as [string, string, string, string, string];
-  return { minute, hour, dayOfMonth, month, dayOfWeek };
-}
-
-function firstRunAfter(fields: CronFieldTexts, timezone: string, now: Date, dialect: CronDialect): Date | null {
-  const fixedTime = !fields.minute.startsWith('*') && !fields.hour.startsWith('*');
-  const nextWall = wallCron(fields, dialect);
+  const fields: CronFieldTexts = { minute, hour, dayOfMonth, month, dayOfWeek };
+  const fixedTime = !minute.startsWith('*') && !hour.startsWith('*');
+  const nextWall = wallCron(fields, dialect, parsed);
   let wall = utcMsOfWallFields(wallFieldsIn(now.getTime(), timezone));
   for (let look = 0; wall !== null && look < MAX_WALL_LOOKS; look++) {
     wall = nextWall(wall);

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+
+/**
+ * A VM with hundreds of schedules, at the edges of the clock (every day at
+ * 00:00 and 23:59, one day a week, unreadable days and times): the protection
+ * view answers at once, never fails, and names the earliest next run.
+ */
+
+interface Node {
+  id: string;
+  nativeId: string;
+  schedules: Array<{ nextRunAt: string | null }>;
+  protection: { status: string; nextRunAt: string | null; scheduled: boolean | null; error: { code: string } | null };
+}
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+describe('protection of a VM with hundreds of schedules', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ cacheTtlMs: 0, timezone: 'Australia/Lord_Howe' }) });
+  });
+  afterAll(() => harness.close());
+
+  it('answers every schedule and the instance within seconds, with the earliest next run', async () => {
+    const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances { edges { node { id nativeId schedules { nextRunAt } protection { status nextRunAt scheduled error { code } } } } } }');
+    const target = listed.data!.instances.edges[2]!.node;
+    for (let n = 0; n < 400; n++) {
+      const days = n % 5 === 0 ? DAYS.join(' ') : n % 7 === 0 ? 'Someday ' : `${DAYS[n % 7]} `;
+      const time = n % 11 === 0 ? '23:59' : n % 13 === 0 ? '24:61' : `${String(n % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+      simulator.schedules.set(`8${n}`, { id: `8${n}`, instanceId: target.nativeId, name: `s-${n}`, rotation_days: days, rotation_time: time, create_date: '2024-07-25' });
+    }
+    const started = performance.now();
+    const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { id nativeId schedules { nextRunAt } protection { status nextRunAt scheduled error { code } } } }', { id: target.id });
+    // Some 400 distinct crons computed once each: well under this on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(answer.errors).toBeUndefined();
+    const { schedules, protection } = answer.data!.instance;
+    expect(schedules.length).toBeGreaterThanOrEqual(400);
+    expect(protection.error).toBeNull();
+    expect(protection.scheduled).toBe(true);
+    const runs = schedules.map((schedule) => schedule.nextRunAt).filter((at): at is string => at !== null).sort();
+    expect(runs.length).toBe(schedules.length);
+    expect(protection.nextRunAt).toBe(runs[0]);
+    expect(Date.parse(runs[0]!)).toBeGreaterThan(Date.now() - 1_000);
+  });
+});
