@@ -1,4 +1,5 @@
 import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
+import { zonedWallTimeToUtc } from './zoned-wall-time.js';
 
 /**
  * The date forms the providers send, and nothing else:
@@ -51,6 +52,33 @@ export function parseUtcDate(value: unknown): Date | null {
   // minute of the hour ("05:29:60+05:30").
   if (leap && !endsUtcMonth(wallMs - offsetMs)) return null;
   return dateInWindow(wallMs - offsetMs);
+}
+
+/**
+ * A provider date whose forms without a zone ("2024-07-23", "2024-07-23
+ * 14:05:00") are the account's wall clock in `timezone` (its config), as a
+ * panel shows its own local time; one with a zone keeps it. A date alone is
+ * the start of that day there: the earliest the backup can have been made, so
+ * its age is never read short. Read as UTC, a backup made just after local
+ * midnight in a zone ahead of UTC (Zomro's panels are in Europe) was up to
+ * the zone's offset younger than it is, and PROTECTED that long past the
+ * objective.
+ */
+export function parseDateIn(value: unknown, timezone: string): Date | null {
+  const asUtc = parseUtcDate(value);
+  if (asUtc === null || timezone === 'UTC' || hasZone(value as string)) return asUtc;
+  const wall = asUtc;
+  return zonedWallTimeToUtc(
+    { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds(), millisecond: wall.getUTCMilliseconds() },
+    timezone,
+  );
+}
+
+/** Whether a date parseUtcDate read names its zone ("Z", "+02:00"). */
+function hasZone(value: string): boolean {
+  const text = value.trim();
+  const match = PROVIDER_DATE.exec(text);
+  return match !== null && (match[8] !== undefined || /z$/i.test(text));
 }
 
 /** Whether `ms` is the last millisecond of a month in UTC: where a leap second is inserted. */

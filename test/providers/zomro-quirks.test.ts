@@ -43,12 +43,16 @@ describe('zomro: quirks of the BILLmanager API', () => {
     expect(nodes[1]!.backups).toHaveLength(1);
   });
 
-  it('unwraps {"$": v} everywhere, $orig included, and converts GB to bytes and dates to UTC', () => {
+  it('unwraps {"$": v} everywhere, $orig included, and converts GB to bytes and dates (the account clock\'s) to UTC', () => {
     const backup = nodes[1]!.backups[0]!;
     const record = simulator.backups.get(backup.nativeId)!;
     expect(backup.sizeBytes).toBe(Number(record.image_size) * 2 ** 30);
     expect(backup.minDiskBytes).toBe(Number(record.min_disk) * 2 ** 30);
-    expect(backup.createdAt).toBe(`${record.createdate}T00:00:00.000Z`);
+    // A date alone is the start of that day in the account's zone (Amsterdam: UTC+1 or +2).
+    const startOfDay = new Date(`${record.createdate}T00:00:00Z`);
+    const offsetHours = [1, 2].find((hours) => new Date(startOfDay.getTime() - hours * 3_600_000).toLocaleString('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }) === '00');
+    expect(backup.createdAt).toBe(new Date(startOfDay.getTime() - (offsetHours ?? 0) * 3_600_000).toISOString());
+    expect(offsetHours).toBeDefined();
     expect(backup.region).toBe('Netherlands-2');
     expect(backup.raw.region).toBe('Netherlands-2');
     expect(JSON.stringify(backup.raw)).not.toContain('"$');

@@ -114,7 +114,8 @@ describe('zomro mapper: instances and schedules', () => {
       name: 'nightly',
       cron: '30 3 * * 1,5',
       timezone: 'Europe/Amsterdam',
-      createdAt: new Date('2024-01-02T08:00:00.000Z'),
+      // The panel's clock, the account zone's.
+      createdAt: new Date('2024-01-02T07:00:00.000Z'),
       raw: { id: '31', instance_id: '1203', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:30:00', create_date: '2024-01-02 08:00:00' },
     });
     expect(mapSchedule('zomro-nl', '1203', { id: '32', rotation_days: '', rotation_time: 'soon' }, 'UTC')).toMatchObject({ cron: '0 0 * * *', name: '32', instanceNativeId: '1203' });

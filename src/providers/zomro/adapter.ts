@@ -62,7 +62,7 @@ export class ZomroAdapter extends BaseAdapter {
       // that instance's backup, listed here by a panel that ignored `plid`; a row naming none stays.
       // A backup whose billing item or image is deleted is gone (a delete ends when its row is no longer listed).
       const live = rows.filter((row) => !listedAsDeleted(row));
-      return backupsOfVm(await mapRows(live, (row) => mapBackup(this.account.id, plid, row)), plid, (dropped) => this.foreignRows(this.account, dropped));
+      return backupsOfVm(await mapRows(live, (row) => mapBackup(this.account.id, plid, row, this.account.timezone)), plid, (dropped) => this.foreignRows(this.account, dropped));
     });
   }
 
