@@ -29,10 +29,10 @@ describe('mappers given a value nested past the stack (a hostile or broken provi
     expect(map).toThrow(GatewayError);
     expect(map).toThrow('provider danube-1 sent a schedule that is no cron text');
     expect(catching(map)).toMatchObject({ code: 'PROVIDER_ERROR', details: { provider: 'danube-1', providerCode: 'INVALID_RESPONSE' } });
-    expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: null }).schedule.cron).toBe('0 0 * * *');
+    expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: null }).schedule.cron).toBe('');
     expect(() => mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: { cron: '0 1 * * *' } })).toThrow('no cron text');
-    // Absent or empty: Danube's default, as before.
-    expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: '' }).schedule.cron).toBe('0 0 * * *');
+    // Absent or empty: no schedule (esdc-ce sends null when no Celery task runs the definition), not a guessed daily one.
+    expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: '' }).schedule.cron).toBe('');
     expect(mapDefinition('danube-1', { hostname: 'web01', name: 'daily', schedule: '15 3 * * *' }).schedule.cron).toBe('15 3 * * *');
   });
 
