@@ -39,7 +39,7 @@ export interface WallTimeRun {
 
 /**
  * When a cron daemon runs a job set for this wall time in an IANA zone, as
- * Vixie cron and cronie do (cron.c, "DST begins" / "DST ends"): a time the
+ * Vixie cron and cronie do (cron.c, on a clock that jumps forward or back): a time the
  * autumn repeat shows twice runs once, at its first showing; a time the
  * spring jump skips (02:30 when 02:00 becomes 03:00) runs as soon as the
  * clock has jumped, at 03:00, not at 03:30 nor the next day. Null when a
