@@ -16,7 +16,9 @@ export async function runSimulators(out: NodeJS.WritableStream): Promise<void> {
   const simulators = await Promise.all(simulatedKinds().map((kind) => startSimulator(kind)));
   const draft = {
     listen: { port: 4000, host: '127.0.0.1' },
-    admin: { port: 9464, host: '127.0.0.1' },
+    // Any free port (logged at start as adminUrl): a fixed one made a second gateway started
+    // from this file, with a PORT of its own, fail on the first one's admin port.
+    admin: { port: 0, host: '127.0.0.1' },
     clients: [
       { name: 'local-viewer', key: 'local-viewer-key-change-me', roles: ['viewer'] },
       { name: 'local-admin', key: 'local-admin-key-change-me', roles: ['admin'] },

@@ -10,8 +10,10 @@ import { portClosed, shellEnv, start, type Spawned } from './process.js';
 describe('--simulators', () => {
   let simulators: Spawned | undefined;
   let gateway: RunningGateway | undefined;
+  const sideBySide: RunningGateway[] = [];
   afterAll(async () => {
     await gateway?.close();
+    await Promise.all(sideBySide.map((running) => running.close()));
     simulators?.kill();
   });
 
@@ -35,6 +37,14 @@ describe('--simulators', () => {
     expect((await ask(null, '{ providers { id } }')).status).toBe(401);
     const write = await ask('local-viewer-key-change-me', 'mutation { syncBackups(input: { providerId: "zstack-sim" }) { operation { id } } }');
     expect(write.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+
+    // Two gateways from the file as printed, each with a PORT of its own (the README's way to run
+    // two): the printed admin port must not be one both take (it was 9464, so the second failed).
+    expect(draft.admin).toEqual({ port: 0, host: '127.0.0.1' });
+    for (let replica = 0; replica < 2; replica++) {
+      sideBySide.push(await startGatewayServer(validateConfig({ ...draft, listen: { ...(draft.listen as object), port: 0 } }), { logger: pino({ level: 'silent' }) }));
+    }
+    expect(new Set(sideBySide.map((running) => running.adminUrl)).size).toBe(2);
 
     const zomroUrl = config.providers[0]!.url;
     simulators.child.kill('SIGINT');
