@@ -43,7 +43,10 @@ export type Command =
   | { kind: 'print-schema' }
   | { kind: 'check-config'; file: string }
   | { kind: 'simulators' }
-  | { kind: 'serve'; configFile: string | null; demoPublic: boolean };
+  | { kind: 'serve'; configFile: string | null; demoPublic: boolean; configFromEnv?: typeof CONFIG_VARIABLE };
+
+/** The variable naming the config file when --config does not. */
+export const CONFIG_VARIABLE = 'BACKUP_GRAPH_CONFIG';
 
 /** Parses argv; an unknown option is an error (exit code 2), not a surprise at run time. */
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
@@ -66,12 +69,14 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (values['print-schema']) return { kind: 'print-schema' };
   if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
   if (values.simulators) return { kind: 'simulators' };
+  const fromEnv = values.config === undefined && Boolean(env.BACKUP_GRAPH_CONFIG);
   const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
   if (configFile === null) {
     const misspelt = misspeltConfigVariable(env);
     if (misspelt !== null) throw new Error(`${misspelt} is set, but the gateway reads BACKUP_GRAPH_CONFIG: rename it (or unset it for demo mode); not starting the demo in place of your config`);
   }
-  return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true };
+  // Said where the file was named: a file that cannot be read is then told by the variable's name.
+  return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true, ...(fromEnv ? { configFromEnv: CONFIG_VARIABLE } : {}) };
 }
 
 /**

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     case 'serve': {
       applyV8Settings(process.execArgv);
       const { serve } = await import('./server/serve.js');
-      await serve(command.configFile, process.env, { demoPublic: command.demoPublic });
+      await serve(command.configFile, process.env, { demoPublic: command.demoPublic, ...(command.configFromEnv ? { configFromEnv: command.configFromEnv } : {}) });
     }
   }
 }

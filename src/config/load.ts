@@ -94,15 +94,19 @@ export function validateConfig(input: unknown): GatewayConfig {
   return config;
 }
 
-/** Reads, substitutes and validates a YAML (or JSON) config file; every problem is reported at once. */
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+/**
+ * Reads, substitutes and validates a YAML (or JSON) config file; every problem is reported at once.
+ * `namedBy`: the environment variable the path came from, named when the file cannot be read (a
+ * deployment's variable pointing at a file not mounted read as if a --config had gone wrong).
+ */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env, namedBy?: string): GatewayConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
-    throw new ConfigError([`(file): cannot read ${file}: ${why}`]);
+    throw new ConfigError([`(file): cannot read ${file}${namedBy ? ` (${namedBy})` : ''}: ${why}`]);
   }
   let parsed: unknown;
   try {

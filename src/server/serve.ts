@@ -36,7 +36,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
-export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean } = {}): Promise<void> {
+export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean; configFromEnv?: string } = {}): Promise<void> {
   const demo = configFile === null;
   const redisUrl = envRedisUrl(env);
   const demoHost = env.HOST || '127.0.0.1';
@@ -57,7 +57,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     stopDemo = environment.stop;
     simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;
   } else {
-    config = listenOverrides(loadConfigFile(configFile, env), env);
+    config = listenOverrides(loadConfigFile(configFile, env, options.configFromEnv), env);
   }
   config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;

@@ -273,12 +273,26 @@ describe('demo mode on a public address', () => {
       );
     }
     // Not when the real one (or --config) names the file, nor for other variables, the example client's key among them.
-    expect(parseCommand([], { BACKUP_GRAPH_CONFIG: 'a.yaml', BACKUP_GRAPH_CONFG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+    expect(parseCommand([], { BACKUP_GRAPH_CONFIG: 'a.yaml', BACKUP_GRAPH_CONFG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false, configFromEnv: 'BACKUP_GRAPH_CONFIG' });
     expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
     expect(parseCommand([], { BACKUP_GRAPH_KEY: 'k', BACKUP_GRAPH_CONFIGS_DIR: '/x/y/z', PATH: '/usr/bin' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
     // Set but empty: nothing meant.
     expect(parseCommand([], { BACKUP_GRAPH_CONFG: '' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
   });
+
+  it('names BACKUP_GRAPH_CONFIG when the file it names cannot be read: exit 2 (the message named only the path, read as a --config gone wrong)', () => {
+    ensureBuilt();
+    const missing = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'not-mounted.yaml');
+    const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', BACKUP_GRAPH_CONFIG: missing } });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`(file): cannot read ${missing} (BACKUP_GRAPH_CONFIG): no such file`);
+    // --config names its file on the command line itself: the message stays as it was.
+    const named = spawnSync(process.execPath, ['dist/main.js', '--config', missing], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', BACKUP_GRAPH_CONFIG: '' } });
+    expect(named.status).toBe(2);
+    expect(named.stderr.trim()).toBe(`(file): cannot read ${missing}: no such file`);
+    // --config wins over the variable, and then the variable is not named.
+    expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFIG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+  }, 120_000);
 
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
