@@ -3,7 +3,7 @@ import type { KeyValueStore } from './store.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { decodeStored, encodeStored } from './stored-json.js';
-import { redisUnreachableMessage } from './redis-unreachable.js';
+import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
@@ -52,6 +52,21 @@ export class RedisStore implements KeyValueStore {
       throw this.url === null ? error : new Error(redisUnreachableMessage(this.url, firstError ?? error));
     } finally {
       this.redis.off('error', remember);
+    }
+    await this.selectNamedDatabase();
+  }
+
+  /**
+   * The URL's database asked for again, its refusal awaited: the SELECT ioredis sends on connecting
+   * is refused only through an 'error' event, and the connection then stays in database 0.
+   */
+  private async selectNamedDatabase(): Promise<void> {
+    const database = this.redis.options.db ?? 0;
+    if (this.url === null || database === 0) return;
+    try {
+      await this.redis.select(database);
+    } catch (error) {
+      throw new Error(redisDatabaseRefusedMessage(this.url, database, error));
     }
   }
 

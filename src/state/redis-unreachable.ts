@@ -4,10 +4,26 @@
  * own fault. The address is the URL's host and port alone: the URL may hold a password.
  */
 export function redisUnreachableMessage(redisUrl: string, cause: unknown): string {
-  const url = new URL(redisUrl);
-  const address = `${url.hostname}:${url.port || '6379'}`;
+  const address = redisAddress(redisUrl);
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
   // A Redis refusal (NOAUTH, WRONGPASS) is Redis's own short text; a socket error is named by its code.
   const why = typeof code === 'string' ? code : typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'no answer';
   return `cannot reach Redis at ${address} (REDIS_URL): ${why}; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+}
+
+/**
+ * A database number the Redis does not have (past its `databases`, 16 by default). ioredis only
+ * emitted the refusal of its SELECT and went on in database 0, so the replica said "shared state
+ * in Redis" and shared it with whatever else lives in database 0.
+ */
+export function redisDatabaseRefusedMessage(redisUrl: string, database: number, cause: unknown): string {
+  const { message } = (cause ?? {}) as { message?: unknown };
+  const why = typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'refused';
+  return `Redis at ${redisAddress(redisUrl)} refused database ${database} (REDIS_URL): ${why}; name a database it has (0 to its databases setting less one, 0-15 by default)`;
+}
+
+/** Host and port alone: the URL may hold a password. */
+function redisAddress(redisUrl: string): string {
+  const url = new URL(redisUrl);
+  return `${url.hostname}:${url.port || '6379'}`;
 }
