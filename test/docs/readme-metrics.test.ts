@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
+
+/**
+ * The README's metric tables and its Prometheus alert rules, read against the /metrics a gateway
+ * really serves: an alert on a metric or label the gateway does not export never fires, and a
+ * metric missing from the tables is one an operator does not know to scrape for.
+ */
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** Each table row naming a `backup_graph_` metric, with the label names its second column lists. */
+function documentedMetrics(): Map<string, string[]> {
+  const rows = [...README.matchAll(/^\| `(backup_graph_[a-z_]+)`[^|]*\| ([^|]*)\|$/gm)];
+  return new Map(
+    rows.map(([, name, labels]) => [
+      name as string,
+      (labels as string)
+        .replace(/\([^)]*\)/g, '')
+        .split(',')
+        .map((label) => label.trim())
+        .filter(Boolean),
+    ]),
+  );
+}
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+  annotations?: Record<string, string>;
+}
+
+function alertRules(): AlertRule[] {
+  const block = /\n```yaml\n(# Prometheus alerting rules\n[\s\S]*?)\n```/.exec(README)?.[1];
+  if (block === undefined) throw new Error('README.md has no ```yaml block starting "# Prometheus alerting rules"');
+  const document = parse(block) as { groups: Array<{ rules: AlertRule[] }> };
+  return document.groups.flatMap((group) => group.rules);
+}
+
+/** Label names an expression groups by, selects on, or an annotation prints. */
+function labelsUsed(rule: AlertRule): string[] {
+  const grouped = [...rule.expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((match) => (match[1] as string).split(',').map((label) => label.trim()));
+  const selected = [...rule.expr.matchAll(/\{([^}]*)\}/g)].flatMap((match) => [...(match[1] as string).matchAll(/([a-z_]+)\s*(?:=~|!~|!=|=)/g)].map((label) => label[1] as string));
+  const printed = Object.values(rule.annotations ?? {}).flatMap((text) => [...text.matchAll(/\$labels\.([a-z_]+)/g)].map((match) => match[1] as string));
+  return [...new Set([...grouped, ...selected, ...printed])].filter(Boolean);
+}
+
+interface Exported {
+  type: string;
+  /** Label names seen on its samples (a histogram's `le` left out). */
+  labels: Set<string>;
+  sampled: boolean;
+}
+
+/** Every `backup_graph_` metric of a /metrics text by its TYPE line, with the labels its samples carry. */
+function exportedMetrics(text: string): Map<string, Exported> {
+  const metrics = new Map<string, Exported>();
+  for (const [, name, type] of text.matchAll(/^# TYPE (backup_graph_[a-z_]+) ([a-z]+)$/gm)) metrics.set(name as string, { type: type as string, labels: new Set(), sampled: false });
+  for (const [, sample, labels] of text.matchAll(/^(backup_graph_[a-z_]+)(?:\{([^}]*)\})? /gm)) {
+    const owner = metrics.get(sample as string) ?? metrics.get((sample as string).replace(/_(bucket|sum|count)$/, ''));
+    if (!owner) continue;
+    owner.sampled = true;
+    for (const [, label] of (labels ?? '').matchAll(/([a-z_]+)="/g)) if (label !== 'le') owner.labels.add(label as string);
+  }
+  return metrics;
+}
+
+describe('README metrics and alert rules against /metrics', () => {
+  let harness: Harness;
+  let exported: Map<string, Exported>;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: withSettings({ protection: { sweepIntervalMs: 100 } }) });
+    await harness.gql('{ instances { edges { node { backups { id } } } } }');
+    await harness.gql('{ instance(id: "garbage") { id } }');
+    // A failed account, so the failure gauges and counters have samples whose labels can be read.
+    await harness.simulator('zstack').server.setFault('down');
+    const text = await eventually(
+      async () => (await fetch(`${harness.gateway.adminUrl}/metrics`)).text(),
+      (body) => /^backup_graph_protection_provider_failed\{provider="zstack-test"\} 1$/m.test(body) && /^backup_graph_protection_provider_read_timestamp_seconds\{/m.test(body),
+    );
+    exported = exportedMetrics(text);
+  });
+  afterAll(() => harness.close());
+
+  it('lists in its tables every backup_graph_ metric /metrics exports, and nothing it does not', () => {
+    expect([...documentedMetrics().keys()].sort()).toEqual([...exported.keys()].sort());
+  });
+
+  it('names for each metric the labels its samples carry', () => {
+    for (const [name, labels] of documentedMetrics()) {
+      const metric = exported.get(name);
+      if (metric?.sampled) expect([...metric.labels].sort(), name).toEqual([...labels].sort());
+    }
+  });
+
+  it('alerts only on metrics the gateway exports, by labels their samples carry', () => {
+    const rules = alertRules();
+    expect(rules.map((rule) => rule.alert)).toContain('InstancesUnprotected');
+    for (const rule of rules) {
+      const metrics = [...new Set(rule.expr.match(/\bbackup_graph_[a-z_]+/g) ?? [])];
+      expect(metrics.length, rule.alert).toBeGreaterThan(0);
+      const carried = new Set<string>();
+      for (const name of metrics) {
+        const metric = exported.get(name);
+        expect(metric?.sampled, `${rule.alert}: ${name}`).toBe(true);
+        for (const label of metric?.labels ?? []) carried.add(label);
+      }
+      for (const label of labelsUsed(rule)) expect(carried.has(label), `${rule.alert}: label ${label}`).toBe(true);
+    }
+  });
+});
