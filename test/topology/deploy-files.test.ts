@@ -56,6 +56,12 @@ describe('deployment files', () => {
     expect(read('deploy/haproxy.cfg')).not.toMatch(/option forwardfor/);
     const fromMap = validateConfig(withDummySecrets(parse((get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string)));
     expect(fromMap.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [], allowedHosts: [] });
+    // The README's alert rules read the sweep's gauges: off, ProtectionSweepStopped fires for good
+    // (absent timestamp) and no protection alert can; on, well inside that alert's hour.
+    for (const config of [compose, fromMap]) {
+      expect(config.protection.sweepIntervalMs).toBeGreaterThan(0);
+      expect(config.protection.sweepIntervalMs).toBeLessThanOrEqual(15 * 60_000);
+    }
   });
 
   it('has a Deployment with readiness on /readyz, liveness on /healthz, a preStop sleep and room to drain', () => {
