@@ -37,3 +37,12 @@ export function refusedRead(error: GatewayError): GatewayError {
 
 /** The 404 message of providers whose 404 says nothing more. */
 export const NOT_FOUND_AT_PROVIDER = (): string => 'not found at the provider';
+
+/**
+ * A 404 to the login itself: nothing logs in where the account's url points (the API's own path
+ * added to its base, ZStack's `/zstack/v1`, or a path left out). Not the credentials refused: told
+ * as that, it was held for 30 s and the log said to check the account's auth, not its url.
+ */
+export function loginNotFound(provider: string): GatewayError {
+  return providerError(provider, `provider ${provider} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)`, 'HTTP_404');
+}

@@ -1,7 +1,7 @@
 import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
 import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
+import { loginNotFound, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
@@ -82,6 +82,7 @@ export class DanubeClient {
       operation: 'accounts.login',
       scope,
     });
+    if (response.status === 404) throw loginNotFound(this.upstream.providerId);
     const token = (response.body as { token?: unknown } | null)?.token;
     if (response.status >= 400 || typeof token !== 'string') {
       const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);

@@ -4,7 +4,7 @@ import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstrea
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
-import { NOT_FOUND_AT_PROVIDER, statusError, type StatusErrorTable } from '../http-errors.js';
+import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type StatusErrorTable } from '../http-errors.js';
 import type { ZstackConfig } from './config.js';
 
 export const API = '/zstack/v1';
@@ -107,6 +107,7 @@ export class ZstackClient {
       passErrorBody: isZstackErrorAnswer,
       scope,
     });
+    if (response.status === 404) throw loginNotFound(this.upstream.providerId);
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
     if (response.status >= 400 || typeof uuid !== 'string') {
       const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
