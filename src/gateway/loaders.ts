@@ -8,6 +8,7 @@ import type { UpstreamScope } from '../upstream/scope.js';
 import { newestFirst } from './backup-order.js';
 import { firstOfEachId } from './first-of-each-id.js';
 import { backupListKey, decodeOperationId } from './ids.js';
+import { instanceListNotFound } from './instance-list-not-found.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
 
@@ -192,7 +193,12 @@ export class RequestLoaders {
     const [cached] = (await cache?.getMany<Instance[]>([address], startedAt)) ?? [];
     // A cached list too: this version caches none with repeats, but another writer's may hold them,
     // and each would be counted again (protection summary, sweep gauges) and listed again.
-    const instances = firstOfEachId(cached ?? (await adapter.listInstances(this.options.scope)), (instance) => instance.nativeId);
+    const listed =
+      cached ??
+      (await adapter.listInstances(this.options.scope).catch((error: unknown): never => {
+        throw instanceListNotFound(error, providerId);
+      }));
+    const instances = firstOfEachId(listed, (instance) => instance.nativeId);
     if (!cached && startedAt) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = loaderKey(providerId, instance.nativeId);

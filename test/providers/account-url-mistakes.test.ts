@@ -49,3 +49,31 @@ describe('a login answered 404: the account url is wrong, not its credentials', 
     });
   }
 });
+
+/** The same url mistake at an account without a login (OnApp's basic auth, a Danube API key): its instance list answers 404. */
+describe('an instance list answered 404: the account url is wrong, no instance is missing', () => {
+  let nothingHere: Server;
+  let url = '';
+  beforeAll(async () => {
+    nothingHere = createServer((_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found."}'));
+    await new Promise<void>((resolve) => nothingHere.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(nothingHere.address() as AddressInfo).port}/api/v1`;
+  });
+  afterAll(() => new Promise<void>((resolve) => nothingHere.close(() => resolve())));
+
+  for (const kind of ['onapp', 'danube'] as const) {
+    it(`${kind}: PROVIDER_ERROR saying to check the url, not NOT_FOUND "not found at the provider"`, async () => {
+      const id = `${kind}-wrong-url`;
+      let harness: Harness | undefined;
+      try {
+        harness = await startHarness({ kinds: [kind], configure: withAccountCopy(kind, { id, url }) });
+        const answer = await harness.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { provider { id } code message } } }');
+        expect(answer.data?.instances.providerErrors).toEqual([
+          { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} answered its instance list with not found (HTTP 404): check the account's url in the config (the API's base URL)` },
+        ]);
+      } finally {
+        await harness?.close();
+      }
+    });
+  }
+});
