@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { substituteEnv, validateConfig } from '../../src/config/load.js';
+import { startGatewayServer } from '../../src/server/app.js';
 
 /** The deployment files (deploy/, compose.yaml, Dockerfile) read as a deployer's tools would, key fields checked. */
 
@@ -134,5 +136,71 @@ describe('deployment files', () => {
     expect([...nodeOptions, ...flagsBefore(cmd)].sort()).toEqual([...startFlags].sort());
     const args = get(ofKind('Deployment'), 'spec.template.spec.containers.0.args') as string[];
     expect([...nodeOptions, ...flagsBefore(args)].sort()).toEqual([...startFlags].sort());
+  });
+});
+
+/** The Deployment read against the gateway itself: what its probes ask, what its env sets, where it mounts. */
+describe('the Kubernetes manifests against the gateway', () => {
+  const deployment = ofKind('Deployment');
+  const container = get(deployment, 'spec.template.spec.containers.0') as Doc;
+  const configText = (get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string;
+  const ports = Object.fromEntries((get(container, 'ports') as Array<{ name: string; containerPort: number }>).map((port) => [port.name, port.containerPort]));
+  const env = get(container, 'env') as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }>;
+  const runtime = read('Dockerfile').slice(read('Dockerfile').indexOf('AS runtime'));
+
+  it('listens where the probes and the scrape look: the image’s PORT on the http port, the config’s admin port on the admin port and annotation', () => {
+    const config = validateConfig(withDummySecrets(parse(configText)));
+    // The image's PORT overrides listen.port: both must be the http port, or the probes ask a closed one.
+    expect(Number(/^\s*PORT=(\d+)/m.exec(runtime)?.[1])).toBe(ports.http);
+    expect(config.listen.port).toBe(ports.http);
+    expect(config.admin.port).toBe(ports.admin);
+    expect(config.admin.host).toBe('0.0.0.0');
+    const annotations = get(deployment, 'spec.template.metadata.annotations') as Record<string, string>;
+    expect(Number(annotations['prometheus.io/port'])).toBe(ports.admin);
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(get(container, `${probe}.httpGet.port`), probe).toBe('http');
+  });
+
+  it('sets every variable its config names, from Secret keys the example Secret has, and none the gateway does not read', () => {
+    const named = [...JSON.stringify(parse(configText)).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
+    const set = env.map((variable) => variable.name);
+    for (const name of named) expect(set, name).toContain(name);
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    const readByGateway = new Set(sources.flatMap((name) => [...readFileSync(join(ROOT, 'src', name), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] as string)));
+    for (const name of set) expect(readByGateway.has(name) || named.includes(name), `${name} is neither read by the gateway nor named in its config`).toBe(true);
+    // compose's gateways and deploy/config.yaml likewise (the config's values: its comments say ${NAME} too).
+    const composeNamed = [...JSON.stringify(parse(read('deploy/config.yaml'))).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
+    const composeSet = Object.keys(get(documents('compose.yaml')[0], 'services.gateway-1.environment') as Record<string, string>);
+    for (const name of composeNamed) expect(composeSet, `compose: ${name}`).toContain(name);
+    for (const name of composeSet) expect(readByGateway.has(name) || composeNamed.includes(name), `compose: ${name} is neither read by the gateway nor named in its config`).toBe(true);
+    const secretKeys = Object.keys(get(ofKind('Secret'), 'stringData') as Record<string, string>);
+    for (const variable of env) if (variable.valueFrom?.secretKeyRef) expect(secretKeys, variable.name).toContain(variable.valueFrom.secretKeyRef.key);
+  });
+
+  it('mounts the ConfigMap where its command reads the config', () => {
+    const args = get(container, 'args') as string[];
+    const configPath = args[args.indexOf('--config') + 1] as string;
+    const mount = (get(container, 'volumeMounts') as Array<{ name: string; mountPath: string }>).find((volume) => configPath.startsWith(`${volume.mountPath}/`));
+    expect(mount, configPath).toBeDefined();
+    const volume = (get(deployment, 'spec.template.spec.volumes') as Array<{ name: string; configMap?: { name: string } }>).find((entry) => entry.name === mount?.name);
+    expect(volume?.configMap?.name).toBe(get(ofKind('ConfigMap'), 'metadata.name'));
+    expect(Object.keys(get(ofKind('ConfigMap'), 'data') as Record<string, string>)).toContain(configPath.slice((mount?.mountPath.length ?? 0) + 1));
+  });
+
+  it('answers the probes’ paths 200 on the public listener and the scrape’s path on the admin listener, from the ConfigMap’s config', async () => {
+    const config = validateConfig(withDummySecrets(parse(configText)));
+    // Loopback and free ports here; everything else as the pod runs it.
+    const gateway = await startGatewayServer({ ...config, listen: { ...config.listen, port: 0, host: '127.0.0.1' }, admin: { port: 0, host: '127.0.0.1' }, protection: { ...config.protection, sweepIntervalMs: 0 } }, { logger: pino({ level: 'silent' }) });
+    try {
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const response = await fetch(`${gateway.url}${get(container, `${probe}.httpGet.path`) as string}`);
+        expect(response.status, probe).toBe(200);
+      }
+      const annotations = get(deployment, 'spec.template.metadata.annotations') as Record<string, string>;
+      const scrape = await fetch(`${gateway.adminUrl}${annotations['prometheus.io/path']}`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toMatch(/^# TYPE backup_graph_/m);
+    } finally {
+      await gateway.close();
+    }
   });
 });
