@@ -9,6 +9,8 @@ export interface CrossIssue {
   message: string;
 }
 
+import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
+
 const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
@@ -23,6 +25,12 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
     if (ids.has(id)) issues.push({ path: ['providers', index, 'id'], message: `duplicate provider id "${id}"` });
     ids.add(id);
   });
+  list(config.providers).forEach((provider, index) => {
+    for (const [name, value] of Object.entries(record(record(provider)?.auth) ?? {})) {
+      const problem = typeof value === 'string' ? providerSecretProblem(value) : null;
+      if (problem) issues.push({ path: ['providers', index, 'auth', name], message: problem });
+    }
+  });
   for (const id of Object.keys(record(record(config.protection)?.perProvider) ?? {})) {
     if (!ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
   }
@@ -33,6 +41,8 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
     const client = record(entry);
     if (!client) return;
     if (typeof client.key === 'string') {
+      const problem = clientKeyProblem(client.key);
+      if (problem) issues.push({ path: ['clients', index, 'key'], message: problem });
       if (keys.has(client.key)) issues.push({ path: ['clients', index, 'key'], message: 'the same key is given to two clients' });
       keys.add(client.key);
     }

@@ -144,3 +144,25 @@ describe('a provider entry whose kind names no provider says what to write', () 
     expect(problems).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
   });
 });
+
+describe('secrets with a secret file’s last newline are refused, not taken as they are', () => {
+  const config = {
+    clients: [{ name: 'dashboard', key: '${DASHBOARD_KEY}', roles: ['viewer'] }],
+    providers: [{ ...zstack, auth: { accountName: 'admin', password: '${ZSTACK_PASSWORD}' } }, { id: 'dc1', kind: 'danube', url: 'https://dc/api', auth: { apiKey: '${DANUBE_API_KEY}' } }],
+  };
+  it('a client key with whitespace at an end, a provider credential with a line break: each named, never quoted', () => {
+    const env = { DASHBOARD_KEY: 'dash-7f3c9a1e5b2d4f60\n', ZSTACK_PASSWORD: 'zs-secret-5b1f\n', DANUBE_API_KEY: 'danube-key\r\n' };
+    const problems = problemsOf(() => loadConfigObject(config, env));
+    expect(problems).toEqual([
+      "providers[0].auth.password: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
+      "providers[1].auth.apiKey: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
+      "clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
+    ]);
+    for (const secret of Object.values(env)) expect(problems.join('\n')).not.toContain(secret.trim());
+    // A space at a client key's end is refused too (HTTP drops it from the header); inside a key, or a provider password's ends, it is taken.
+    expect(problemsOf(() => loadConfigObject(config, { ...env, DASHBOARD_KEY: ' dash-7f3c9a1e5b2d4f60', ZSTACK_PASSWORD: ' pass word ', DANUBE_API_KEY: 'danube-key' }))).toEqual([
+      "clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
+    ]);
+    expect(problemsOf(() => loadConfigObject(config, { DASHBOARD_KEY: 'dash 7f3c9a1e5b2d4f60', ZSTACK_PASSWORD: ' pass word ', DANUBE_API_KEY: 'danube-key' }))).toEqual([]);
+  });
+});
