@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { MemoryStore } from './memory-store.js';
+import { redisWhere } from './redis-unreachable.js';
 import type { KeyValueStore } from './store.js';
 
 /** Redis when REDIS_URL is set, process memory otherwise. */
@@ -8,6 +9,8 @@ export async function createStore(redisUrl: string | undefined, logger: Logger):
   const { RedisStore } = await import('./redis-store.js');
   const store = new RedisStore(redisUrl);
   await store.ready();
-  logger.info('shared state in Redis');
+  // Where, so an operator can tell the replicas share one Redis database; never the URL (its password).
+  const where = redisWhere(redisUrl);
+  logger.info({ redis: where }, `shared state in Redis at ${where}`);
   return store;
 }

@@ -27,3 +27,9 @@ function redisAddress(redisUrl: string): string {
   const url = new URL(redisUrl);
   return `${url.hostname}:${url.port || '6379'}`;
 }
+
+/** Host, port and database (`127.0.0.1:6379/2`): the URL without its user and password. */
+export function redisWhere(redisUrl: string): string {
+  const database = Number(new URL(redisUrl).pathname.slice(1) || '0');
+  return `${redisAddress(redisUrl)}/${database}`;
+}
