@@ -8,7 +8,7 @@ export function redisUnreachableMessage(redisUrl: string, cause: unknown): strin
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
   // A Redis refusal (NOAUTH, WRONGPASS) is Redis's own short text; a socket error is named by its code.
   const why = typeof code === 'string' ? code : typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'no answer';
-  return `cannot reach Redis at ${address} (REDIS_URL): ${why}; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+  return `cannot reach Redis at ${address} (REDIS_URL): ${why}${tlsHint(redisUrl, why)}; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
 }
 
 /**
@@ -32,4 +32,13 @@ function redisAddress(redisUrl: string): string {
 export function redisWhere(redisUrl: string): string {
   const database = Number(new URL(redisUrl).pathname.slice(1) || '0');
   return `${redisAddress(redisUrl)}/${database}`;
+}
+
+/**
+ * rediss:// at a Redis without TLS: the handshake's first bytes hold no line end, so Redis waits
+ * for the rest of a command and the connection times out (ETIMEDOUT, some 10 s) with no word of TLS.
+ */
+function tlsHint(redisUrl: string, why: string): string {
+  if (new URL(redisUrl).protocol !== 'rediss:' || why !== 'ETIMEDOUT') return '';
+  return ' (rediss:// speaks TLS: if this Redis does not, use redis://)';
 }

@@ -15,8 +15,8 @@ const configFile = (): string => {
   return path;
 };
 
-/** The database REDIS_URL names: refused by the Redis (an operator's typo, `/99` for `/9`), or said at start. */
-describe.skipIf(!redis.url)(redisSuite('the database REDIS_URL names', redis), () => {
+/** What REDIS_URL names, as an operator gets it wrong: a database the Redis lacks (`/99` for `/9`), rediss:// at a Redis without TLS. */
+describe.skipIf(!redis.url)(redisSuite('REDIS_URL at start: which Redis, which database, which protocol', redis), () => {
   it('stops the start naming the database, REDIS_URL and what to do (ioredis went on in database 0, shared with whatever lives there)', () => {
     ensureBuilt();
     const url = new URL(redis.url as string);
@@ -43,5 +43,17 @@ describe.skipIf(!redis.url)(redisSuite('the database REDIS_URL names', redis), (
     } finally {
       gateway.kill();
     }
+  }, 120_000);
+
+  it('says a rediss:// URL may be the reason when a Redis without TLS lets the handshake time out', () => {
+    ensureBuilt();
+    const url = new URL(redis.url as string);
+    if (url.protocol === 'rediss:') return;
+    url.protocol = 'rediss:';
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', configFile()], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PORT: '0', REDIS_URL: url.href } });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `backup-graph failed to start: cannot reach Redis at ${url.hostname}:${url.port || '6379'} (REDIS_URL): ETIMEDOUT (rediss:// speaks TLS: if this Redis does not, use redis://); start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+    );
   }, 120_000);
 });
