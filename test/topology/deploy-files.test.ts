@@ -158,6 +158,10 @@ describe('the Kubernetes manifests against the gateway', () => {
     const annotations = get(deployment, 'spec.template.metadata.annotations') as Record<string, string>;
     expect(Number(annotations['prometheus.io/port'])).toBe(ports.admin);
     for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(get(container, `${probe}.httpGet.port`), probe).toBe('http');
+    // A busy replica is not a dead one: no probe gives up sooner than HAProxy's check (Kubernetes' default is 1 s).
+    const haproxyCheckSeconds = Number(/^\s*timeout check (\d+)s$/m.exec(read('deploy/haproxy.cfg'))?.[1]);
+    expect(haproxyCheckSeconds).toBeGreaterThanOrEqual(2);
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(get(container, `${probe}.timeoutSeconds`), probe).toBeGreaterThanOrEqual(haproxyCheckSeconds);
   });
 
   it('sets every variable its config names, from Secret keys the example Secret has, and none the gateway does not read', () => {
