@@ -14,11 +14,26 @@ export const timezoneSchema = z.string().refine(
   { message: 'must be an IANA time zone such as Europe/Amsterdam' },
 );
 
+/**
+ * The API's base URL alone. The client keeps its origin and path only (upstream/client.ts): a
+ * `user:password@`, `?query` or `#fragment` in it was accepted and dropped without a word (the
+ * credentials, meant as auth, never sent), and the account refused or answered otherwise.
+ */
+const baseUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine(
+  (text) => {
+    // zod runs this after a failed URL check too: that text is already told 'must be an http(s) URL'.
+    if (!URL.canParse(text)) return true;
+    const url = new URL(text);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  },
+  { message: "must be the API's base URL alone: no user:password@ (put credentials in auth), ?query or #fragment, which the gateway would drop" },
+);
+
 /** Fields every provider account takes, whatever its kind: the upstream policy's overrides among them. */
 export const providerCommonShape = {
   id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64),
   name: z.string().min(1).max(200).optional(),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  url: baseUrlSchema,
   timezone: timezoneSchema.default('UTC'),
   ...upstreamOverridesShape,
   /** The read cache's time to live for this account (config/read-cache.ts). */

@@ -166,3 +166,15 @@ describe('secrets with a secret file’s last newline are refused, not taken as 
     expect(problemsOf(() => loadConfigObject(config, { DASHBOARD_KEY: 'dash 7f3c9a1e5b2d4f60', ZSTACK_PASSWORD: ' pass word ', DANUBE_API_KEY: 'danube-key' }))).toEqual([]);
   });
 });
+
+describe('a provider url is the API’s base URL alone', () => {
+  it('refuses user:password@, a query and a fragment (dropped without a word before), never quoting the url; a path and a trailing slash are fine', () => {
+    const message = "providers[0].url: must be the API's base URL alone: no user:password@ (put credentials in auth), ?query or #fragment, which the gateway would drop";
+    for (const url of ['https://ops:s3cret-pass@api.zomro.com/', 'https://api.zomro.com/?lang=en', 'https://api.zomro.com/#billmgr']) {
+      const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...zomro, url }] }));
+      expect(problems, url).toEqual([message]);
+      expect(problems.join('\n')).not.toContain('s3cret-pass');
+    }
+    for (const url of ['https://api.zomro.com', 'https://api.zomro.com/', 'https://my.erigones.com/api/']) expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...zomro, url }] })), url).toEqual([]);
+  });
+});
