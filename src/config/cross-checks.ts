@@ -1,3 +1,5 @@
+import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
+
 /**
  * Checks that span several parts of the config (ids named in one place and
  * used in another). They read the input defensively, so they run even when
@@ -8,8 +10,6 @@ export interface CrossIssue {
   path: PropertyKey[];
   message: string;
 }
-
-import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
 
 const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
