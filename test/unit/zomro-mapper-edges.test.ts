@@ -15,12 +15,15 @@ describe('zomro mapper: backups', () => {
       killed: 'FAILED',
       error: 'FAILED',
       suspended: 'FAILED',
+      // Glance's words while an image's data is still arriving (91cae03).
+      uploading: 'CREATING',
+      importing: 'CREATING',
     };
     for (const [word, status] of Object.entries(expected)) {
       expect(mapBackupStatus(word), word).toBe(status);
       expect(mapBackupStatus(` ${word.toUpperCase()} `), word).toBe(status);
     }
-    for (const word of ['uploading', '', 'constructor', 42, null, undefined]) expect(mapBackupStatus(word), String(word)).toBe('UNKNOWN');
+    for (const word of ['', 'constructor', 42, null, undefined]) expect(mapBackupStatus(word), String(word)).toBe('UNKNOWN');
   });
 
   it('maps a full record: sizes in GB and MB to bytes, dates as UTC, protection, OS and region', () => {

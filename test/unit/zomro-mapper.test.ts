@@ -61,7 +61,8 @@ describe('zomro mapper: a BILLmanager backup record', () => {
   it('reads the Glance status words whatever their case, UNKNOWN for the rest', () => {
     const words: Record<string, string> = { queued: 'PENDING', saving: 'CREATING', active: 'AVAILABLE', ' ACTIVE ': 'AVAILABLE', pending_delete: 'DELETING', deleting: 'DELETING', killed: 'FAILED', error: 'FAILED', suspended: 'FAILED' };
     for (const [word, status] of Object.entries(words)) expect(mapBackupStatus(word), word).toBe(status);
-    expect(mapBackupStatus('uploading')).toBe('UNKNOWN');
+    expect(mapBackupStatus('uploading')).toBe('CREATING');
+    expect(mapBackupStatus('rescued')).toBe('UNKNOWN');
     expect(mapBackupStatus(3)).toBe('UNKNOWN');
   });
 
