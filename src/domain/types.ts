@@ -121,11 +121,17 @@ export interface BackupSchedule extends ProviderOwned {
   /**
    * False where the provider says the schedule is switched off (OnApp
    * `status` "disabled", an inactive Danube definition): it runs nothing, so
-   * it has no next run and protects nothing. Absent: it runs.
+   * it has no next run and protects nothing.
+   *
+   * This and cronDialect are always written, never left out for their usual
+   * value: a schedule a replica of the version before cached has neither, and
+   * read as "runs" and "vixie" a disabled OnApp schedule kept its instance
+   * PROTECTED and a Celery cron ran days it never runs (cached-record-shape.ts
+   * refuses such records).
    */
-  enabled?: boolean;
-  /** How the provider's scheduler reads the cron's two day fields (see CronDialect); absent: `vixie`, cron's own. */
-  cronDialect?: CronDialect;
+  enabled: boolean;
+  /** How the provider's scheduler reads the cron's two day fields (see CronDialect): `vixie`, cron's own, but for Danube. */
+  cronDialect: CronDialect;
   /** The disk it backs up, where the provider schedules per disk (OnApp schedules, Danube definitions); as Backup.diskId. */
   diskId?: string;
   createdAt: Date | null;

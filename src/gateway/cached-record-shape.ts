@@ -76,14 +76,23 @@ const SCHEDULE: Fields<BackupSchedule> = {
   cron: isString,
   timezone: isString,
   repeat: optional(isRepeat),
-  enabled: optional(isBoolean),
-  cronDialect: optional(CRON_DIALECT),
+  // Required, though older versions left them out: see BackupSchedule.enabled.
+  enabled: isBoolean,
+  cronDialect: CRON_DIALECT,
   diskId: optional(isString),
   createdAt: orNull(isDate),
   raw: isRecord,
 };
 
 const isSchedule: Check = (value) => hasFields(value, SCHEDULE_FIELDS);
+
+/**
+ * A schedule in a mutation's recorded answer (an idempotency record) may be an older version's,
+ * without `enabled` or `cronDialect`: replayed as it is, it reads as it did when it was answered,
+ * and refusing it turned a retry across the upgrade into CONFLICT.
+ */
+const ANSWERED_SCHEDULE: Fields<BackupSchedule> = { ...SCHEDULE, enabled: optional(isBoolean), cronDialect: optional(CRON_DIALECT) };
+const isAnsweredSchedule: Check = (value) => hasFields(value, ANSWERED_SCHEDULE_FIELDS);
 
 const DEFINITION: Fields<BackupDefinition> = {
   providerId: isString,
@@ -108,6 +117,15 @@ type FieldList = ReadonlyArray<readonly [string, Check]>;
 /** As pairs: a list of 100,000 backups is checked in a loop over an array, not a `for in` per record. */
 const pairs = (fields: Readonly<Record<string, Check>>): FieldList => Object.entries(fields);
 const SCHEDULE_FIELDS = pairs(SCHEDULE);
+const ANSWERED_SCHEDULE_FIELDS = pairs(ANSWERED_SCHEDULE);
+
+const ANSWERED_DEFINITION: Fields<BackupDefinition> = { ...DEFINITION, schedule: isAnsweredSchedule };
+
+/** The records of a mutation's recorded answer, by kind (see ANSWERED_SCHEDULE); others as cached. */
+const ANSWERED_FIELDS_OF_KIND: ReadonlyMap<string, FieldList> = new Map([
+  ['schedules', ANSWERED_SCHEDULE_FIELDS],
+  ['definitions', pairs(ANSWERED_DEFINITION)],
+]);
 
 /** The cached lists by the kind their address names (see ReadCache). */
 const FIELDS_OF_KIND: ReadonlyMap<string, FieldList> = new Map([
@@ -123,6 +141,12 @@ function hasFields(value: unknown, fields: FieldList): boolean {
     if (!check(value[field])) return false;
   }
   return true;
+}
+
+/** Whether `record`, in a mutation's recorded answer, is one this version can answer as `kind`; a kind it does not know: false. */
+export function isAnsweredRecord(record: unknown, kind: string): boolean {
+  const fields = ANSWERED_FIELDS_OF_KIND.get(kind) ?? FIELDS_OF_KIND.get(kind);
+  return fields !== undefined && hasFields(record, fields);
 }
 
 /** Whether `record` is one this version caches under `kind`; a kind it does not know: false. */

@@ -1,5 +1,5 @@
 import type { Operation, OperationKind, OperationStatus } from '../domain/types.js';
-import { isCachedRecord } from './cached-record-shape.js';
+import { isAnsweredRecord } from './cached-record-shape.js';
 
 /**
  * Whether an answer recorded for a mutation (an idempotency record, in a
@@ -43,13 +43,13 @@ const OPERATION: Fields<Operation> = {
   backupKeyExtra: optional(isStrings),
 };
 const isOperation = hasFields(OPERATION);
-const isBackup: Check = (value) => isCachedRecord(value, 'backups');
+const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');
 const isBulkItem = hasFields({ instanceId: isString, operation: orNull(isOperation), error: orNull(hasFields({ code: isString, message: isString })) });
 
 const withOperation = hasFields({ operation: isOperation });
 const withBackupOperation = hasFields({ operation: isOperation, backup: orNull(isBackup) });
 const deleted = hasFields({ deletedId: isString });
-const withDefinition = hasFields({ definition: (value) => isCachedRecord(value, 'definitions') });
+const withDefinition = hasFields({ definition: (value) => isAnsweredRecord(value, 'definitions') });
 
 /** Each mutation's recorded answer, as its payload type reads it (schema.graphql). */
 const RESULT_OF: Readonly<Record<string, Check>> = {
@@ -58,7 +58,7 @@ const RESULT_OF: Readonly<Record<string, Check>> = {
   restoreBackup: withBackupOperation,
   syncBackups: withOperation,
   cancelOperation: withOperation,
-  createBackupSchedule: hasFields({ schedule: (value) => isCachedRecord(value, 'schedules') }),
+  createBackupSchedule: hasFields({ schedule: (value) => isAnsweredRecord(value, 'schedules') }),
   deleteBackupSchedule: deleted,
   createBackupDefinition: withDefinition,
   updateBackupDefinition: withDefinition,

@@ -4,7 +4,7 @@ import { isCachedRecord } from '../../src/gateway/cached-record-shape.js';
 // A record read from the shared read cache, decoded from JSON, written by a
 // replica of this version or of another one during a rolling upgrade.
 
-const schedule = { providerId: 'a', nativeId: 's1', instanceNativeId: '1', keyExtra: [], name: 'daily', cron: '0 3 * * *', timezone: 'UTC', createdAt: null, raw: {} };
+const schedule = { providerId: 'a', nativeId: 's1', instanceNativeId: '1', keyExtra: [], name: 'daily', cron: '0 3 * * *', timezone: 'UTC', enabled: true, cronDialect: 'vixie', createdAt: null, raw: {} };
 const backup = {
   providerId: 'a', nativeId: 'b1', instanceNativeId: '1', keyExtra: ['disk-2'], name: 'b', status: 'AVAILABLE', origin: null, mode: null, createdAt: new Date(0), sizeBytes: 1,
   protected: false, diskId: null, minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {},

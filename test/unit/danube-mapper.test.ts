@@ -108,6 +108,7 @@ describe('danube mapper: instances and definitions', () => {
         name: 'weekly',
         cron: '30 4 * * 6',
         timezone: 'UTC',
+        enabled: true,
         // Run by Celery beat: both day fields must match.
         cronDialect: 'celery',
         // The disk it backs up, as a backup's diskId: protection matches the two.

@@ -14,7 +14,7 @@ const backup = (diskId: string | null, createdAt: Date): Backup => ({
 const onappSchedule = (diskId: string): BackupSchedule => mapSchedule('p', 'vm', diskId, { id: Number(diskId), action: 'autobackup', period: 'days', duration: 1, start_at: '2024-01-01T03:30:00Z' }, 'UTC');
 const definition = (diskId: number, active = true): BackupDefinition => ({
   providerId: 'p', nativeId: `d${diskId}`, instanceNativeId: 'vm', keyExtra: [String(diskId)], name: `d${diskId}`, diskId, retention: 7, active,
-  schedule: { providerId: 'p', nativeId: `d${diskId}`, instanceNativeId: 'vm', keyExtra: [String(diskId)], name: `d${diskId}`, cron: '0 2 * * *', timezone: 'UTC', diskId: String(diskId), createdAt: null, raw: {} },
+  schedule: { providerId: 'p', nativeId: `d${diskId}`, instanceNativeId: 'vm', keyExtra: [String(diskId)], name: `d${diskId}`, cron: '0 2 * * *', timezone: 'UTC', enabled: true, cronDialect: 'celery', diskId: String(diskId), createdAt: null, raw: {} },
   compression: null, bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null, raw: {},
 });
 

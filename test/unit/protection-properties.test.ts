@@ -13,7 +13,7 @@ const backup = (index: number, status: Backup['status'], offsetMs: number | null
   minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {},
 });
 const schedule = (diskId: string | undefined): BackupSchedule => ({
-  providerId: 'p', nativeId: `s${diskId}`, instanceNativeId: 'vm', keyExtra: [], name: 's', cron: '0 2 * * *', timezone: 'UTC', ...(diskId === undefined ? {} : { diskId }), createdAt: null, raw: {},
+  providerId: 'p', nativeId: `s${diskId}`, instanceNativeId: 'vm', keyExtra: [], name: 's', cron: '0 2 * * *', timezone: 'UTC', enabled: true, cronDialect: 'vixie', ...(diskId === undefined ? {} : { diskId }), createdAt: null, raw: {},
 });
 
 /** Offsets around the edges that matter: the objective, now, the future tolerance; and anywhere within ten years. */

@@ -10,7 +10,7 @@ const backup = (createdAt: Date | null, status: Backup['status'] = 'AVAILABLE', 
   providerId: 'p', nativeId, instanceNativeId: 'vm', keyExtra: [], name: nativeId, status, origin: null, mode: null, createdAt, sizeBytes: null,
   protected: false, diskId: null, minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {},
 });
-const schedule = (cron: string): BackupSchedule => ({ providerId: 'p', nativeId: cron, instanceNativeId: 'vm', keyExtra: [], name: 's', cron, timezone: 'UTC', createdAt: null, raw: {} });
+const schedule = (cron: string): BackupSchedule => ({ providerId: 'p', nativeId: cron, instanceNativeId: 'vm', keyExtra: [], name: 's', cron, timezone: 'UTC', enabled: true, cronDialect: 'vixie', createdAt: null, raw: {} });
 const definition = (cron: string, active: boolean): BackupDefinition => ({
   providerId: 'p', nativeId: cron, instanceNativeId: 'vm', keyExtra: [], name: 'd', diskId: 1, schedule: schedule(cron), retention: 7, active,
   compression: null, bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null, raw: {},

@@ -41,6 +41,8 @@ const list = (...nativeIds: string[]) =>
     state: null,
     cron: '0 3 * * *',
     timezone: 'UTC',
+    enabled: true,
+    cronDialect: 'vixie',
     raw: {},
   }));
 

@@ -19,12 +19,12 @@ describe('a schedule the provider has switched off', () => {
     expect(['disabled', 'paused', '', 1, true, ['enabled']].map(scheduleEnabled)).toEqual([false, false, false, false, false, false]);
   });
 
-  it('OnApp: a disabled schedule maps with enabled false and has no next run; an enabled one has no enabled field and runs', () => {
+  it('OnApp: a disabled schedule maps with enabled false and has no next run; an enabled one maps with enabled true and runs', () => {
     const disabled = mapSchedule('p', '1', '11', onappRow('disabled'), 'UTC');
     expect(disabled.enabled).toBe(false);
     expect(nextRunOf(disabled, NOW)).toBeNull();
     const enabled = mapSchedule('p', '1', '11', onappRow('enabled'), 'UTC');
-    expect('enabled' in enabled).toBe(false);
+    expect(enabled.enabled).toBe(true);
     expect(nextRunOf(enabled, NOW)?.toISOString()).toBe('2026-03-11T03:30:00.000Z');
   });
 

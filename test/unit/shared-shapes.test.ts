@@ -7,7 +7,7 @@ import { isCachedList } from '../../src/gateway/cached-list-shape.js';
 // the bus is read, not trusted.
 
 const instance = (nativeId: string, providerId = 'a'): Record<string, unknown> => ({ providerId, nativeId, name: `vm-${nativeId}`, state: null, raw: {} });
-const schedule = { providerId: 'a', nativeId: 's1', instanceNativeId: '1', keyExtra: [], name: 'daily', cron: '0 3 * * *', timezone: 'UTC', createdAt: null, raw: {} };
+const schedule = { providerId: 'a', nativeId: 's1', instanceNativeId: '1', keyExtra: [], name: 'daily', cron: '0 3 * * *', timezone: 'UTC', enabled: true, cronDialect: 'vixie', createdAt: null, raw: {} };
 const backup = {
   providerId: 'a', nativeId: 'b1', instanceNativeId: '1', keyExtra: [], name: 'b', status: 'AVAILABLE', origin: null, mode: 'FULL', createdAt: new Date(0), sizeBytes: 1,
   protected: false, diskId: null, minDiskBytes: null, minRamBytes: null, osDistro: null, osVersion: null, region: null, note: null, definitionName: null, raw: {},

@@ -155,6 +155,8 @@ describe('zomro mapper: schedules', () => {
       name: 'nightly',
       cron: '5 3 * * 1,5',
       timezone: 'Europe/Amsterdam',
+      enabled: true,
+      cronDialect: 'vixie',
       // The panel's clock: Amsterdam, UTC+2 in May.
       createdAt: new Date('2024-05-06T05:08:09Z'),
       raw: { id: 9, instance_id: '12', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:05:00', create_date: '2024-05-06 07:08:09' },

@@ -115,6 +115,8 @@ describe('zomro mapper: instances and schedules', () => {
       name: 'nightly',
       cron: '30 3 * * 1,5',
       timezone: 'Europe/Amsterdam',
+      enabled: true,
+      cronDialect: 'vixie',
       // The panel's clock, the account zone's.
       createdAt: new Date('2024-01-02T07:00:00.000Z'),
       raw: { id: '31', instance_id: '1203', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:30:00', create_date: '2024-01-02 08:00:00' },

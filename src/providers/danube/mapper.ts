@@ -118,7 +118,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     timezone: 'UTC',
     cronDialect: 'celery',
     // An inactive definition's schedule runs nothing: no next run (it showed one).
-    ...(active ? {} : { enabled: false }),
+    enabled: active,
     diskId: String(diskId),
     createdAt: parseUtcDate(row.created),
     raw: publicRaw(row, DANUBE_RAW_HIDDEN),

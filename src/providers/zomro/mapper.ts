@@ -166,6 +166,9 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     // No readable day: shown as daily (Zomro documents no default; the panel always sends days).
     cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
     timezone,
+    // Zomro documents no switch for a schedule: a listed one runs.
+    enabled: true,
+    cronDialect: 'vixie',
     createdAt: parseDateIn(row.create_date, timezone),
     raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
   };
