@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { mapBackup, mapDefinition } from '../../src/providers/danube/mapper.js';
+import { newestOfDefinition } from '../../src/providers/danube/new-backup-of-definition.js';
 import { mapSchedule } from '../../src/providers/onapp/mapper.js';
+import { mapBackupGroup } from '../../src/providers/zstack/mapper.js';
 
 /** A list nested `levels` deep: JSON.parse reads it fine, `String()` of it overflows the stack. */
 const nested = (levels: number): unknown => {
@@ -50,5 +52,19 @@ describe('mappers given a value nested past the stack (a hostile or broken provi
     const weekly = mapSchedule('onapp-1', '12', '34', { ...row, action: 'autobackup', duration: '2', period: 'months' }, 'UTC');
     expect(weekly.name).toBe('autobackup every 2 months');
     expect(weekly.cron).toBe('0 2 1 */2 *');
+  });
+
+  it('ZStack: a volume whose status is no text is UNKNOWN, the group no worse read than that', () => {
+    const volume = { uuid: 'v1', groupUuid: 'g1', type: 'Root', name: 'nightly', vmInstanceUuid: 'vm1', size: 1, createDate: 'Jan 2, 2024 8:00:00 AM' };
+    expect(mapBackupGroup('zstack-1', 'g1', [{ ...volume, status: DEEP }], 'UTC').status).toBe('UNKNOWN');
+    expect(mapBackupGroup('zstack-1', 'g1', [{ ...volume, status: 'Ready' }, { ...volume, uuid: 'v2', type: 'Data', status: DEEP }], 'UTC').status).toBe('UNKNOWN');
+    expect(mapBackupGroup('zstack-1', 'g1', [{ ...volume, status: 'Ready' }, { ...volume, uuid: 'v2', type: 'Data', status: 'Failed' }], 'UTC').status).toBe('FAILED');
+  });
+
+  it('Danube: a backup row whose disk_id is no number is of no disk a create looks for', () => {
+    const row = { define: 'daily', created: '2024-01-02T08:00:00Z' };
+    expect(newestOfDefinition([{ ...row, disk_id: DEEP }], 'daily', '1')).toBe(0);
+    expect(newestOfDefinition([{ ...row, disk_id: 1 }], 'daily', '1')).toBe(Date.parse('2024-01-02T08:00:00Z'));
+    expect(newestOfDefinition([row], 'daily', '1')).toBe(Date.parse('2024-01-02T08:00:00Z'));
   });
 });

@@ -1,5 +1,6 @@
 import { badInput } from '../../domain/errors.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
+import { toStringOrNull } from '../../domain/units.js';
 
 /**
  * Naming a create's backup when Danube does not.
@@ -43,8 +44,9 @@ const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** One spelling per mark: "01" would give one operation a second id. */
 const MARK = /^(?:0|[1-9]\d{0,15})$/;
 
+// Text or number only: String() of a list nested deep overflowed the stack, and the create's poll failed.
 const ofDefinition = (row: Row, definition: string, diskId: string): boolean =>
-  row.define === definition && String(row.disk_id ?? 1) === diskId;
+  row.define === definition && toStringOrNull(row.disk_id ?? 1) === diskId;
 
 /**
  * The newest `created` (ms) among the definition's backups of the disk, 0

@@ -84,7 +84,8 @@ const statusOf = (word: string): BackupStatus => (Object.hasOwn(STATUS, word) ? 
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
-  const statuses = volumes.map((volume) => statusOf(String(volume.status ?? '').toLowerCase()));
+  // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
+  const statuses = volumes.map((volume) => statusOf(typeof volume.status === 'string' ? volume.status.toLowerCase() : ''));
   // A failed volume fails the group whatever the others show: a group whose root was still Creating
   // beside a failed data volume read CREATING, and a create judged by it (its job expired) RUNNING.
   const status = statuses.includes('FAILED') ? 'FAILED' : (statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE');
