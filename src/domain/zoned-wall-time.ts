@@ -10,10 +10,18 @@ export function zonedWallTimeToUtc(fields: WallFields, timezone: string): Date |
   const asUtc = utcMsOfWallFields(fields);
   if (asUtc === null) return null;
   // The zone's offset at that instant; a second pass settles DST edges.
-  let guess = asUtc - zoneOffsetMs(asUtc, timezone);
-  guess = asUtc - zoneOffsetMs(guess, timezone);
-  return dateInWindow(guess);
+  const offset = zoneOffsetMs(asUtc - zoneOffsetMs(asUtc, timezone), timezone);
+  const instant = asUtc - offset;
+  // A time the autumn repeat shows twice is read as its first showing, as wallTimeRun reads it: the two
+  // passes found the second in zones ahead of UTC (Europe), and a backup dated in that hour read an
+  // hour younger than it may be. The offset before the change, where this time shows with it, is that one.
+  const before = zoneOffsetMs(instant - REPEAT_LOOK_BACK_MS, timezone);
+  if (before > offset && zoneOffsetMs(asUtc - before, timezone) === before) return dateInWindow(asUtc - before);
+  return dateInWindow(instant);
 }
+
+/** Further back than any clock change since 1970 has set the clock: the offset before an autumn repeat. */
+const REPEAT_LOOK_BACK_MS = 3 * 3_600_000;
 
 /** The wall-clock fields `instant` shows in an IANA zone (the inverse of zonedWallTimeToUtc). */
 export function wallFieldsIn(instant: number, timezone: string): WallFields {
