@@ -14,7 +14,21 @@ const pagedList = (rows: TransactionRow[], size: number) => {
   return { read, pages };
 };
 
+/** A list nested past the stack: JSON.parse reads it, Number() and String() of it overflow. */
+const deep = (): unknown => {
+  let value: unknown = 1;
+  for (let level = 0; level < 100_000; level++) value = [value];
+  return value;
+};
+
 describe('findRestoreTransaction', () => {
+  it('passes over a row whose id is no number or text (a hostile panel), never a stack overflow', async () => {
+    const hostile: TransactionRow = { id: deep(), action: 'restore_backup', associated_object_id: 5 };
+    const list = pagedList([other(20), hostile, restore(17), other(16), other(10)], 10);
+    expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));
+    expect(newestTransactionId([hostile, other(12), { id: { n: 99 } }, { id: '14' }])).toBe(14);
+  });
+
   it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {
     const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(10), other(9)], 2);
     expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));

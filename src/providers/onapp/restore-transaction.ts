@@ -32,11 +32,17 @@ export type ReadTransactionPage = (page: number) => Promise<TransactionRow[]>;
 export function newestTransactionId(rows: readonly TransactionRow[]): number {
   let newest = 0;
   for (const row of rows) {
-    const id = Number(row.id);
+    const id = transactionId(row);
     if (Number.isSafeInteger(id) && id > newest) newest = id;
   }
   return newest;
 }
+
+/**
+ * A row's `id` as a number, NaN where it is no number or numeric text: Number() of a list
+ * nested deep (JSON.parse reads one) overflowed the stack, and the restore's poll failed.
+ */
+const transactionId = (row: TransactionRow): number => (typeof row.id === 'number' || typeof row.id === 'string' ? Number(row.id) : Number.NaN);
 
 /** Where a page stands against the watermark: all newer, reaching it (or past it), or past the list's end. */
 type PageStanding = 'newer' | 'reaches' | 'end';
@@ -73,12 +79,15 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
     if (reads >= MOST_TRANSACTION_READS) return undefined;
     reads += 1;
     const fresh = (await readPage(page)).filter((row) => {
-      const key = String(row.id);
+      // A row without a usable id is no transaction this can order or match.
+      const id = transactionId(row);
+      if (Number.isNaN(id)) return false;
+      const key = String(id);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    const standing: PageStanding = fresh.length === 0 ? 'end' : fresh.some((row) => Number(row.id) <= newestBefore) ? 'reaches' : 'newer';
+    const standing: PageStanding = fresh.length === 0 ? 'end' : fresh.some((row) => transactionId(row) <= newestBefore) ? 'reaches' : 'newer';
     const entry = { standing, rows: fresh };
     pages.set(page, entry);
     return entry;
@@ -111,8 +120,8 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
     if (!entry) return undefined;
     if (entry.standing === 'end') continue;
     searched += 1;
-    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && Number(row.id) > newestBefore && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
-    if (candidates.length > 0) return candidates.reduce((oldest, row) => (Number(row.id) < Number(oldest.id) ? row : oldest));
+    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
+    if (candidates.length > 0) return candidates.reduce((oldest, row) => (transactionId(row) < transactionId(oldest) ? row : oldest));
   }
   return undefined;
 }
