@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
 import { mapBackup, mapDefinition } from '../../src/providers/danube/mapper.js';
-import { newestOfDefinition } from '../../src/providers/danube/new-backup-of-definition.js';
+import { isPending, newestOfDefinition } from '../../src/providers/danube/new-backup-of-definition.js';
 import { mapSchedule } from '../../src/providers/onapp/mapper.js';
 import { mapBackupGroup } from '../../src/providers/zstack/mapper.js';
 
@@ -66,5 +66,9 @@ describe('mappers given a value nested past the stack (a hostile or broken provi
     expect(newestOfDefinition([{ ...row, disk_id: DEEP }], 'daily', '1')).toBe(0);
     expect(newestOfDefinition([{ ...row, disk_id: 1 }], 'daily', '1')).toBe(Date.parse('2024-01-02T08:00:00Z'));
     expect(newestOfDefinition([row], 'daily', '1')).toBe(Date.parse('2024-01-02T08:00:00Z'));
+    // Nor is one whose status is no number still being made.
+    expect(isPending({ ...row, status: DEEP })).toBe(false);
+    expect(isPending({ ...row, status: '2' })).toBe(true);
+    expect(isPending({ ...row, status: 2 })).toBe(true);
   });
 });

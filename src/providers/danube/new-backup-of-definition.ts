@@ -1,6 +1,6 @@
 import { badInput } from '../../domain/errors.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
-import { toStringOrNull } from '../../domain/units.js';
+import { toNumber, toStringOrNull } from '../../domain/units.js';
 
 /**
  * Naming a create's backup when Danube does not.
@@ -88,7 +88,7 @@ export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionLo
 }
 
 /** "`status` is an integer: 1 ok, 2 pending, 3 restore, 4 lost": pending while the backup is being made (or deleted). */
-export const isPending = (row: Row): boolean => Number(row.status) === 2;
+export const isPending = (row: Row): boolean => toNumber(row.status) === 2;
 
 /** A row's name where it is a backup name: a provider's string is not passed on otherwise. */
 export const backupNameOf = (row: Row): string | null => (typeof row.name === 'string' && isBackupName(row.name) ? row.name : null);
