@@ -161,7 +161,8 @@ export class ZomroAdapter extends BaseAdapter {
     const backup = backupOfCreate(backups ?? [], ref.backupNativeId, ref.token[0], ref.startedAt);
     // Past backupGiveUpMs a backup still being made, or still listed after its delete, is
     // FAILED: a snapshot stuck in Queued or Saving, or a delete the panel never carried
-    // out, was RUNNING for ever.
+    // out, was RUNNING for ever. A large snapshot may still finish past the limit: the
+    // create's message says so, as a retry would make a second backup.
     const gaveUp = Date.now() - ref.startedAt.getTime() >= this.backupGiveUpMs;
     const limit = `${Math.round(this.backupGiveUpMs / 60_000)} minutes`;
     const word = quotedWord(String(backup?.raw.fleio_status ?? ''));
@@ -175,7 +176,7 @@ export class ZomroAdapter extends BaseAdapter {
     // Still being made only while the word says so (Saving, Queued); any other word
     // (Suspended, killed, one nobody documents) will not turn Active by waiting.
     if (backup.status === 'PENDING' || backup.status === 'CREATING') {
-      return gaveUp ? this.operation(withBackup, 'FAILED', null, `the backup still shows ${word} ${limit} after its create`) : this.operation(withBackup, 'RUNNING');
+      return gaveUp ? this.operation(withBackup, 'FAILED', null, `the backup still shows ${word} ${limit} after its create (backupGiveUpMs): it may yet turn Active, so look at the instance's backups before creating another`) : this.operation(withBackup, 'RUNNING');
     }
     // The word is the provider's: quoted only when it is a short plain token.
     return this.operation(withBackup, 'FAILED', null, `backup status ${word}`);
