@@ -3,8 +3,11 @@ import type { Backup } from '../domain/types.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import type { ProviderAccount } from './adapter.js';
 
-/** Told when one VM's backup list held rows naming other VMs, which were dropped: the account and how many. */
-export type ForeignRowsReport = (account: ProviderAccount, dropped: number) => void;
+/** Which per-VM list held rows naming other VMs. */
+export type ForeignRowsList = 'backups' | 'schedules';
+
+/** Told when one VM's list (its backups unless said) held rows naming other VMs, which were dropped: the account and how many. */
+export type ForeignRowsReport = (account: ProviderAccount, dropped: number, list?: ForeignRowsList) => void;
 
 /**
  * The backups of the VM a per-VM list was asked for. A provider that ignores
@@ -34,12 +37,15 @@ const LINE_PERIOD_MS = 60_000;
 /** Reports as a throttled warn line naming the account and its kind (never its credentials, which the adapter alone holds). */
 export function foreignRowsLog(logger: Logger): ForeignRowsReport {
   const lines = new LogThrottle(LINE_PERIOD_MS);
-  return (account, dropped) => {
-    const leftOut = lines.take(account.id);
+  return (account, dropped, list = 'backups') => {
+    // Per list: a line about backups must not hold back the one saying every schedule was dropped.
+    const leftOut = lines.take(`${list}\u0000${account.id}`);
     if (leftOut === null) return;
     logger.warn(
-      { provider: account.id, kind: account.kind, dropped, listsWithOtherVmsSinceLastLine: leftOut },
-      "a provider's backup list for one VM named other VMs' backups: dropped (the provider ignored its per-VM filter)",
+      { provider: account.id, kind: account.kind, list, dropped, listsWithOtherVmsSinceLastLine: leftOut },
+      list === 'backups'
+        ? "a provider's backup list for one VM named other VMs' backups: dropped (the provider ignored its per-VM filter)"
+        : "a provider's schedule list for one VM named other VMs' schedules: dropped (the provider ignored its per-VM filter, or names instances otherwise)",
     );
   };
 }

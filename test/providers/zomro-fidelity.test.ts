@@ -372,6 +372,9 @@ describe('zomro fidelity: schedule rows name their instance (instance_id)', () =
       }
       // The first two seeded instances have no schedule of their own.
       expect(answer.data!.instances.edges[0]!.node.schedules).toEqual([]);
+      // Said once per period, apart from the backup lists' line: rows dropped silently hid a panel naming instances another way.
+      const lines = harness.logs.filter((line) => line.includes("named other VMs' schedules")).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toEqual([expect.objectContaining({ level: 40, provider: 'zomro-test', kind: 'zomro', list: 'schedules' })]);
     });
   });
 });

@@ -71,9 +71,9 @@ export class ZomroAdapter extends BaseAdapter {
       const rows = await readPages((number, size) => this.client.call({ func: 'instances.fleio_bckps.schedule', params: { ...instanceParams(plid), ...pageParams(number, size) }, idempotent: true }, scope), this.account.id, scope);
       // A schedule row names its instance (`instance_id`, in Zomro's schedule document): one naming
       // another instance is that instance's, listed by a panel that ignored plid/elid, and would make
-      // this instance look scheduled. Dropped without a line of its own: the backup list of a panel
-      // ignoring its filter logs it.
-      return rowsOfVm(rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone)), plid, () => {});
+      // this instance look scheduled. Logged: were the real panel to name instances another way
+      // there, every schedule would be dropped and every instance read as nothing scheduled.
+      return rowsOfVm(rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone)), plid, (dropped) => this.foreignRows(this.account, dropped, 'schedules'));
     });
   }
 
