@@ -26,6 +26,13 @@ describe('cron dialects: how the two day fields combine', () => {
     expect(next('0 4 30 2 *', '2026-12-03T12:00:00Z', 'celery')).toBeNull();
   });
 
+  it('a day some named months lack still fires in the months that have it, and a list of days fires on the ones a month has', () => {
+    // The 31st: not in April, June, September or November, but in December.
+    expect(next('0 4 31 * *', '2026-12-03T12:00:00Z')).toBe('2026-12-31T04:00:00.000Z');
+    // The 30th or 31st of February or April: neither month has both, April has the 30th.
+    expect(next('0 4 30,31 2,4 *', '2026-12-03T12:00:00Z')).toBe('2027-04-30T04:00:00.000Z');
+  });
+
   it('vixie: a day field starting with * makes both needed (cron-parser took either: every Monday too)', () => {
     // Odd days that are Mondays: 7 December 2026 is odd and a Monday.
     expect(next('0 4 */2 * 1', '2026-12-03T12:00:00Z', 'vixie')).toBe('2026-12-07T04:00:00.000Z');

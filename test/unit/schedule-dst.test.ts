@@ -32,6 +32,8 @@ describe('nextRunAt across DST in the account time zone', () => {
     expect(next('30 * * * *', 'Europe/Berlin', '2026-03-29T00:45:00Z')).toBe('2026-03-29T01:30:00.000Z');
     // Every quarter of 02:00-02:59: none that day (cron-parser gave 03:00).
     expect(next('*/15 2 * * *', 'Europe/Berlin', '2026-03-28T23:00:00Z')).toBe('2026-03-30T00:00:00.000Z');
+    // An hour field that only starts with * (a step) is a wildcard too: 02:30 is not run at the jump, 04:30 is next.
+    expect(next('30 */2 * * *', 'Europe/Berlin', '2026-03-28T23:45:00Z')).toBe('2026-03-29T02:30:00.000Z');
   });
 
   it('autumn: 02:30 shows twice; the run is at the first, and once it has passed the next is the following day', () => {
@@ -39,6 +41,11 @@ describe('nextRunAt across DST in the account time zone', () => {
     expect(next('30 2 * * *', 'Europe/Berlin', '2026-10-25T00:45:00Z')).toBe('2026-10-26T01:30:00.000Z');
     // In the second 02:00-02:59 (02:10 CET), 02:30 has run at its first showing: not again.
     expect(next('30 2 * * *', 'Europe/Berlin', '2026-10-25T01:10:00Z')).toBe('2026-10-26T01:30:00.000Z');
+  });
+
+  it('autumn, asked first during the second showing: a wall time still ahead on the clock but already run at its first showing is not answered (a next run in the past)', () => {
+    // 02:10 CET; 02:40 showed first at 00:40Z (CEST). A cron not asked before, so nothing remembered answers for it.
+    expect(next('40 2 * * *', 'Europe/Berlin', '2026-10-25T01:10:00Z')).toBe('2026-10-26T01:40:00.000Z');
   });
 
   it('day of month and day of week both given (cron\'s rule): either one, the earlier first', () => {
