@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
 import { paginate } from '../../src/gateway/pagination.js';
 
 const items = Array.from({ length: 7 }, (_, index) => `item-${index}`);
@@ -50,6 +51,10 @@ describe('pagination over a list held in full', () => {
   it('gives an empty page, with a null endCursor, past the end', () => {
     const page = paginate(items, 3, cursorOf(6), 100, []);
     expect(page).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, totalCount: 7 });
+  });
+
+  it('a list emptied since the cursor was made has no previous page to go back to', () => {
+    expect(paginate([], 2, cursorOf(3), 100, []).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
   });
 
   it('passes the provider errors through', () => {
@@ -184,10 +189,48 @@ describe('pagination over a list held in full', () => {
       expect(named).toBe(4);
     });
 
+    it('a key that moved one place down is found without naming the rest of the list (a name is a base64 of JSON; lists hold 300,000 backups)', () => {
+      const long = ['item-new', ...Array.from({ length: 1_000 }, (_, index) => `item-${index}`)];
+      let named = 0;
+      const counted = (item: string) => {
+        named++;
+        return item.replace('item-', 'key');
+      };
+      const page = paginate(long, 1, keyedCursorOf(5, 'key5'), 100, [], counted);
+      expect(page.edges.map((edge) => edge.node)).toEqual(['item-6']);
+      // Its old place, the scan up to its new one, and the page's endCursor.
+      expect(named).toBeLessThan(20);
+    });
+
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
       for (const text of ['xk:1:key1', 'k:', 'k:1', 'k:1:', 'k::key1', 'k:-1:key1', 'k:1:key 1', 'k:1:key1:x=', 'k:1234567890:key1', `k:1:${'k'.repeat(2_049)}`]) {
         expect(() => keyed(items, 2, Buffer.from(text).toString('base64url')), text).toThrow(badInput);
       }
     });
+  });
+});
+
+describe("a cursor of another list's type", () => {
+  // As the gateway pages instances and backups: each node's key is its global id.
+  const instance = (nativeId: string) => ({ id: encodeId('Instance', 'onapp-main', [nativeId]) });
+  const backupId = (nativeId: string) => encodeId('Backup', 'onapp-main', ['vm-1', nativeId]);
+  const instances = ['vm-1', 'vm-2', 'vm-3'].map(instance);
+  const byId = (list: ReadonlyArray<{ id: string }>, after: string) => paginate(list, 2, after, 100, [], (node) => node.id);
+  const cursorNaming = (place: number, key: string) => Buffer.from(`k:${place}:${key}`).toString('base64url');
+
+  it("a backups cursor sent to instances is BAD_USER_INPUT naming the mix-up (it answered a page from the backup's place)", () => {
+    expect(() => byId(instances, cursorNaming(1, backupId('b-7')))).toThrow(badInput);
+    expect(() => byId(instances, cursorNaming(1, backupId('b-7')))).toThrow('after must be a cursor from a previous page of this list: it names a Backup, and this list holds Instance items');
+  });
+
+  it("a cursor of this list's type whose item is gone still answers from its old place", () => {
+    expect(byId(instances, cursorNaming(1, instance('vm-gone').id)).edges.map((edge) => edge.node)).toEqual([instance('vm-2'), instance('vm-3')]);
+  });
+
+  it('where either type cannot be told (a key that is no global id, an emptied list) the old place answers, no refusal', () => {
+    expect(byId(instances, cursorNaming(1, 'not-an-id')).edges.map((edge) => edge.node)).toEqual([instance('vm-2'), instance('vm-3')]);
+    expect(byId([], cursorNaming(1, backupId('b-7'))).edges).toEqual([]);
+    const plain = [{ id: 'plain-1' }, { id: 'plain-2' }, { id: 'plain-3' }];
+    expect(byId(plain, cursorNaming(1, backupId('b-7'))).edges.map((edge) => edge.node)).toEqual([{ id: 'plain-2' }, { id: 'plain-3' }]);
   });
 });
