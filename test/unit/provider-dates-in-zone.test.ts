@@ -16,6 +16,9 @@ describe('provider dates without a zone, on the account wall clock', () => {
     for (const value of ['2024-07-23T14:05:00Z', '2024-07-23T14:05:00z', '2024-07-23T14:05:00+03:00', '2024-07-23 14:05:00-0530']) {
       expect(iso(value, 'Europe/Amsterdam'), value).toBe(parseUtcDate(value)?.toISOString());
     }
+    // Padded with spaces, as parseUtcDate takes it: the zone is still the one written, not the account's.
+    expect(iso(' 2024-07-23T14:05:00+03:00 ', 'Europe/Amsterdam')).toBe('2024-07-23T11:05:00.000Z');
+    expect(iso('\t2024-07-23T14:05:00Z\n', 'Europe/Amsterdam')).toBe('2024-07-23T14:05:00.000Z');
     expect(iso('2024-07-23', 'UTC')).toBe('2024-07-23T00:00:00.000Z');
     for (const value of ['2024-02-30', 'yesterday', 42, null, undefined]) expect(iso(value, 'Europe/Amsterdam')).toBeNull();
   });
