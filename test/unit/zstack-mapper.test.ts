@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBackups, mapBackupGroup, parseZstackDate } from '../../src/providers/zstack/mapper.js';
+import { groupBackups, isUserVm, mapBackupGroup, parseZstackDate } from '../../src/providers/zstack/mapper.js';
 
 const volume = (overrides: Record<string, unknown>) => ({
   uuid: `v-${Math.random().toString(16).slice(2)}`,
@@ -26,6 +26,12 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     expect(mapBackupGroup('z', 'g1', [root, volume({ status: 'constructor' })], 'UTC').status).toBe('UNKNOWN');
   });
 
+  it('is failed when any volume failed, whatever the others show (a failed data volume beside a root still Creating read CREATING)', () => {
+    const creatingRoot = volume({ type: 'Root', name: 'nightly', status: 'Creating' });
+    expect(mapBackupGroup('z', 'g1', [creatingRoot, volume({ status: 'Failed' })], 'UTC').status).toBe('FAILED');
+    expect(mapBackupGroup('z', 'g1', [volume({ status: 'Deleting' }), creatingRoot, volume({ status: 'Error' })], 'UTC').status).toBe('FAILED');
+  });
+
   it('takes name, date and instance from the root volume and adds up the sizes', () => {
     const backup = mapBackupGroup('z', 'g1', [volume({ size: 100 }), volume({ type: 'Root', name: 'nightly', size: 50, vmInstanceUuid: 'vm9' })], 'Asia/Shanghai');
     expect(backup).toMatchObject({ nativeId: 'g1', name: 'nightly', instanceNativeId: 'vm9', sizeBytes: 150, mode: 'FULL' });
@@ -48,6 +54,7 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     }
     expect(parseZstackDate('Nov 14, 2017, 10:20:57 PM', 'Asia/Shanghai')?.toISOString()).toBe('2017-11-14T14:20:57.000Z');
     expect(parseZstackDate('Nov 14, 2017 0:05:00', 'UTC')?.toISOString()).toBe('2017-11-14T00:05:00.000Z');
+    expect(parseZstackDate('Nov 14, 2017 23:59:59', 'UTC')?.toISOString()).toBe('2017-11-14T23:59:59.000Z');
     // No time a clock shows: 24:00, a 12-hour 0 or 13, two commas, a tab before PM.
     for (const text of ['Nov 14, 2017 24:00:00', 'Nov 14, 2017 0:05:00 AM', 'Nov 14, 2017 13:05:00 PM', 'Nov 14,, 2017 10:20:57 PM', 'Nov 14, 2017 10:20:57\tPM']) {
       expect(parseZstackDate(text, 'UTC'), JSON.stringify(text)).toBeNull();
@@ -64,5 +71,13 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     const byVm = groupBackups('z', rows, 'UTC');
     expect([...byVm.keys()].sort()).toEqual(['vm1', 'vm2']);
     expect(byVm.get('vm1')?.map((backup) => backup.nativeId)).toEqual(['a']);
+  });
+});
+
+describe('zstack mapper: which vm-instances rows are instances', () => {
+  it("keeps users' VMs (UserVm, or no type given) and leaves out ZStack's own appliance VMs, which no one backs up", () => {
+    expect(isUserVm({ uuid: 'vm1', type: 'UserVm' })).toBe(true);
+    expect(isUserVm({ uuid: 'vm2' })).toBe(true);
+    expect(isUserVm({ uuid: 'vr1', type: 'ApplianceVm' })).toBe(false);
   });
 });
