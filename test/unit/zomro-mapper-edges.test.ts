@@ -91,6 +91,8 @@ describe('zomro mapper: backups', () => {
     expect(imageSizeBytes(2 ** 20)).toBe(2 ** 20);
     expect(imageSizeBytes('3221225472.4')).toBe(3221225472);
     for (const value of ['', '  ', 'big', -1, Number.NaN, null, undefined, {}]) expect(imageSizeBytes(value), String(value)).toBeNull();
+    // Text that reads as an infinite number is no size (at 2^20 and up it was rounded as bytes: Infinity).
+    for (const value of ['1e400', 'Infinity', Number.POSITIVE_INFINITY]) expect(imageSizeBytes(value), String(value)).toBeNull();
   });
 });
 
