@@ -14,6 +14,21 @@ const ABANDONED = {
     'the first request with this idempotencyKey stopped before it recorded an answer (its gateway stopped, or lost the shared state): it may have acted; check before trying again with a new idempotencyKey',
 };
 
+/** A store that runs `afterLiveRead` once, just after the next read of a live key: what changes between a retry's look at the holder's live key and its second look at the record. */
+class ChangingStore extends RecordingStore {
+  afterLiveRead: (() => Promise<void>) | null = null;
+
+  override async get<T>(key: string): Promise<T | undefined> {
+    const value = await super.get<T>(key);
+    const change = key.startsWith('live:') ? this.afterLiveRead : null;
+    if (change) {
+      this.afterLiveRead = null;
+      await change();
+    }
+    return value;
+  }
+}
+
 const liveSets = (store: RecordingStore) => store.calls.filter((call) => call.method === 'set' && call.keys[0]?.startsWith('live:'));
 
 describe('idempotency claims with a lease', () => {
@@ -129,6 +144,38 @@ describe('idempotency claims with a lease', () => {
       message: expect.stringContaining('nothing was sent to the provider'),
     });
     expect(errors).toEqual([new Error('redis gone')]);
+    expect(acted).toBe(0);
+  });
+
+  it('a retry finding the live key gone and the record gone meanwhile (the holder released it) claims the key and acts, once', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const store = new ChangingStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    await vi.advanceTimersByTimeAsync(0);
+    const live = liveSets(store)[0]?.keys[0] ?? '';
+    const recordKey = store.calls.find((call) => call.method === 'setIfAbsent')?.keys[0] ?? '';
+    await store.delete(live);
+    store.afterLiveRead = () => store.delete(recordKey);
+    let acted = 0;
+    const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => ++acted);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await retry).toBe(1);
+    expect(acted).toBe(1);
+  });
+
+  it('a retry whose second look at the record fails is refused before it acts (the store unreachable), not told the first stopped', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const store = new ChangingStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    await vi.advanceTimersByTimeAsync(0);
+    await store.delete(liveSets(store)[0]?.keys[0] ?? '');
+    store.afterLiveRead = async () => {
+      store.failing = true;
+    };
+    let acted = 0;
+    const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => ++acted).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await retry).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: expect.stringMatching(/^the idempotency records could not be reached; nothing was sent/) });
     expect(acted).toBe(0);
   });
 });
