@@ -2,7 +2,6 @@ import { CronExpressionParser, type CronFieldCollection } from 'cron-parser';
 import type { CronDialect } from './types.js';
 import { LATEST_DATE_MS } from './wall-fields.js';
 
-
 /** The five fields of a cron, as written (already checked). */
 export interface CronFieldTexts {
   minute: string;

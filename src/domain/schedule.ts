@@ -43,7 +43,8 @@ export function cronFromWeekdays(weekdays: readonly Weekday[], time: string): st
   return `${minute} ${hour} * * ${days.length === 7 ? '*' : days.join(',')}`;
 }
 
-function parse(cron: string, timezone: string, currentDate?: Date) {
+/** Only the fields are read: when a cron fires is worked out in cron-wall-runs.ts, in the schedule's own zone. */
+function parse(cron: string) {
   if (typeof cron !== 'string' || cron.length > MAX_CRON_LENGTH) throw badInput('cron is too long');
   const fields = cron.trim().split(/\s+/);
   // Five fields only: cron-parser also takes a seconds field, which no provider accepts.
@@ -51,7 +52,7 @@ function parse(cron: string, timezone: string, currentDate?: Date) {
   const odd = fields.find((field) => !CRON_FIELD.test(field));
   if (odd !== undefined) throw badInput(`invalid cron expression: ${JSON.stringify(odd.slice(0, 20))} is not a number, a name, *, a range, a step or a list of them`);
   try {
-    return CronExpressionParser.parse(fields.join(' '), { tz: timezone, strict: false, ...(currentDate ? { currentDate } : {}) });
+    return CronExpressionParser.parse(fields.join(' '), { tz: 'UTC', strict: false });
   } catch (error) {
     throw badInput(`invalid cron expression: ${error instanceof Error ? error.message.slice(0, 120) : 'unparseable'}`);
   }
@@ -59,7 +60,7 @@ function parse(cron: string, timezone: string, currentDate?: Date) {
 
 /** Throws BAD_USER_INPUT unless `cron` is a valid five-field expression; returns it normalised. */
 export function validateCron(cron: string): string {
-  parse(cron, 'UTC');
+  parse(cron);
   return cron.trim().split(/\s+/).join(' ');
 }
 
@@ -71,7 +72,7 @@ export interface CronSummary {
 
 /** Which days a cron runs on (all seven for daily) and at what time, if once a day. */
 export function describeCron(cron: string): CronSummary {
-  const { fields } = parse(cron, 'UTC');
+  const { fields } = parse(cron);
   // cron-parser reports Sunday as both 0 and 7.
   const days = [...new Set(fields.dayOfWeek.values.map((day) => Number(day) % 7))].sort((a, b) => a - b);
   const weekdays = days.map((day) => WEEKDAYS[day] as Weekday);
@@ -126,7 +127,7 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
 
 function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronDialect): Date | null {
   // Checks the cron (throws BAD_USER_INPUT) before its fields are used one by one.
-  const parsed = parse(cron, 'UTC').fields;
+  const parsed = parse(cron).fields;
   const [minute, hour, dayOfMonth, month, dayOfWeek] = cron.trim().split(/\s+/) as [string, string, string, string, string];
   const fields: CronFieldTexts = { minute, hour, dayOfMonth, month, dayOfWeek };
   const fixedTime = !minute.startsWith('*') && !hour.startsWith('*');
@@ -139,6 +140,11 @@ function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronD
     const run = wallTimeRun({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: 0 }, timezone);
     if (!run) return null;
     if ((fixedTime || !run.skipped) && run.at.getTime() > now.getTime()) return run.at;
+    // A wildcard time in a gap: go on from the jump, not minute by minute through it (Samoa skipped a whole day).
+    if (run.skipped) {
+      const jumpWall = utcMsOfWallFields(wallFieldsIn(run.at.getTime(), timezone));
+      if (jumpWall !== null && jumpWall > wall) wall = jumpWall - 1;
+    }
   }
   return null;
 }

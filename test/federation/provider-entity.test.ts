@@ -1,10 +1,6 @@
-import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { startSupergraph, type Supergraph } from '../helpers/supergraph.js';
 
 /** Another team's subgraph: who owns each provider account. */
 const CONTRACTS_SDL = `
@@ -19,38 +15,23 @@ const CONTRACTS_SDL = `
  */
 describe('Apollo Federation: Provider is an entity by its account id', () => {
   let harness: Harness;
-  const servers: ApolloServer[] = [];
-  let supergraphUrl: string;
+  let supergraph: Supergraph;
 
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro', 'onapp'] });
-    const contracts = new ApolloServer({
-      schema: buildSubgraphSchema({
-        typeDefs: parse(CONTRACTS_SDL),
-        resolvers: { Provider: { __resolveReference: (reference: { id: string }) => reference, owner: (provider: { id: string }) => `team-${provider.id}` } },
-      }),
+    supergraph = await startSupergraph(harness, {
+      name: 'contracts',
+      typeDefs: CONTRACTS_SDL,
+      resolvers: { Provider: { __resolveReference: (reference: { id: string }) => reference, owner: (provider: { id: string }) => `team-${provider.id}` } },
     });
-    servers.push(contracts);
-    const { url: contractsUrl } = await startStandaloneServer(contracts, { listen: { port: 0, host: '127.0.0.1' } });
-    const gateway = new ApolloGateway({
-      supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'backups', url: harness.gateway.graphqlUrl }, { name: 'contracts', url: contractsUrl }] }),
-    });
-    const supergraph = new ApolloServer({ gateway });
-    servers.push(supergraph);
-    ({ url: supergraphUrl } = await startStandaloneServer(supergraph, { listen: { port: 0, host: '127.0.0.1' } }));
   });
   afterAll(async () => {
-    for (const server of servers.reverse()) await server.stop();
+    await supergraph?.close();
     await harness.close();
   });
 
   it("joins each of our accounts with the other subgraph's field", async () => {
-    const response = await fetch(supergraphUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ providers { id kind owner } }' }),
-    });
-    const body = (await response.json()) as { data: { providers: unknown[] }; errors?: unknown };
+    const body = await supergraph.query<{ providers: unknown[] }>('{ providers { id kind owner } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.providers).toEqual([
       { id: 'zomro-test', kind: 'ZOMRO', owner: 'team-zomro-test' },

@@ -1,10 +1,6 @@
-import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { startSupergraph, type Supergraph } from '../helpers/supergraph.js';
 
 /** Another team's subgraph with Relay connections of its own: the same PageInfo, shared as Federation 2 asks. */
 const TICKETS_SDL = `
@@ -26,43 +22,25 @@ const TICKETS = [{ cursor: 'c1', node: { id: 't1', title: 'restore web1' } }];
  */
 describe('Apollo Federation: composed with a subgraph that has Relay connections too', () => {
   let harness: Harness;
-  const servers: ApolloServer[] = [];
-  let supergraphUrl: string;
+  let supergraph: Supergraph;
 
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro'] });
-    const tickets = new ApolloServer({
-      schema: buildSubgraphSchema({
-        typeDefs: parse(TICKETS_SDL),
-        resolvers: { Query: { tickets: () => ({ edges: TICKETS, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: 'c1', endCursor: 'c1' } }) } },
-      }),
+    supergraph = await startSupergraph(harness, {
+      name: 'tickets',
+      typeDefs: TICKETS_SDL,
+      resolvers: { Query: { tickets: () => ({ edges: TICKETS, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: 'c1', endCursor: 'c1' } }) } },
     });
-    servers.push(tickets);
-    const { url: ticketsUrl } = await startStandaloneServer(tickets, { listen: { port: 0, host: '127.0.0.1' } });
-    const gateway = new ApolloGateway({
-      supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'backups', url: harness.gateway.graphqlUrl }, { name: 'tickets', url: ticketsUrl }] }),
-    });
-    const supergraph = new ApolloServer({ gateway });
-    servers.push(supergraph);
-    ({ url: supergraphUrl } = await startStandaloneServer(supergraph, { listen: { port: 0, host: '127.0.0.1' } }));
   });
   afterAll(async () => {
-    for (const server of servers.reverse()) await server.stop();
+    await supergraph?.close();
     await harness.close();
   });
 
   it("composes, and each subgraph answers its own connection's PageInfo", async () => {
-    const response = await fetch(supergraphUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: '{ instances(first: 2) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } tickets { pageInfo { hasNextPage startCursor } } }',
-      }),
-    });
-    const body = (await response.json()) as {
-      data: { instances: { pageInfo: Record<string, unknown>; edges: Array<{ cursor: string }> }; tickets: { pageInfo: Record<string, unknown> } };
-      errors?: unknown;
-    };
+    const body = await supergraph.query<{ instances: { pageInfo: Record<string, unknown>; edges: Array<{ cursor: string }> }; tickets: { pageInfo: Record<string, unknown> } }>(
+      '{ instances(first: 2) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } tickets { pageInfo { hasNextPage startCursor } } }',
+    );
     expect(body.errors).toBeUndefined();
     const [first, last] = body.data.instances.edges;
     expect(body.data.instances.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first!.cursor, endCursor: last!.cursor });

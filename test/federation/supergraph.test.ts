@@ -1,10 +1,6 @@
-import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { startSupergraph, type Supergraph } from '../helpers/supergraph.js';
 
 /** A second subgraph, as another team would run it: billing adds a cost to our Instance. */
 const BILLING_SDL = `
@@ -17,38 +13,23 @@ const BILLING_SDL = `
 
 describe('Apollo Federation: Backup Graph as a subgraph of a supergraph', () => {
   let harness: Harness;
-  const servers: ApolloServer[] = [];
-  let supergraphUrl: string;
+  let supergraph: Supergraph;
 
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 50 } });
-    const billing = new ApolloServer({
-      schema: buildSubgraphSchema({
-        typeDefs: parse(BILLING_SDL),
-        resolvers: { Instance: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }), monthlyCost: (instance: { id: string }) => instance.id.length / 10 } },
-      }),
+    supergraph = await startSupergraph(harness, {
+      name: 'billing',
+      typeDefs: BILLING_SDL,
+      resolvers: { Instance: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }), monthlyCost: (instance: { id: string }) => instance.id.length / 10 } },
     });
-    servers.push(billing);
-    const { url: billingUrl } = await startStandaloneServer(billing, { listen: { port: 0, host: '127.0.0.1' } });
-    const gateway = new ApolloGateway({
-      supergraphSdl: new IntrospectAndCompose({ subgraphs: [{ name: 'backups', url: harness.gateway.graphqlUrl }, { name: 'billing', url: billingUrl }] }),
-    });
-    const supergraph = new ApolloServer({ gateway });
-    servers.push(supergraph);
-    ({ url: supergraphUrl } = await startStandaloneServer(supergraph, { listen: { port: 0, host: '127.0.0.1' } }));
   });
   afterAll(async () => {
-    for (const server of servers.reverse()) await server.stop();
+    await supergraph?.close();
     await harness.close();
   });
 
   it('joins our instances and their backups with billing data in one query', async () => {
-    const response = await fetch(supergraphUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ instances(first: 3) { edges { node { id name monthlyCost backups { status } } } } }' }),
-    });
-    const body = (await response.json()) as { data: { instances: { edges: Array<{ node: { id: string; name: string; monthlyCost: number; backups: unknown[] } }> } }; errors?: unknown };
+    const body = await supergraph.query<{ instances: { edges: Array<{ node: { id: string; name: string; monthlyCost: number; backups: unknown[] } }> } }>('{ instances(first: 3) { edges { node { id name monthlyCost backups { status } } } } }');
     expect(body.errors).toBeUndefined();
     const nodes = body.data.instances.edges.map((edge) => edge.node);
     expect(nodes).toHaveLength(3);

@@ -36,6 +36,13 @@ describe('nextRunAt across DST in the account time zone', () => {
     expect(next('30 */2 * * *', 'Europe/Berlin', '2026-03-28T23:45:00Z')).toBe('2026-03-29T02:30:00.000Z');
   });
 
+  it('a zone that skips a whole day (Samoa, 30 December 2011): a wildcard job runs at the first minute the clock shows after it', () => {
+    // 23:59 on the 29th at -10, then 00:00 on the 31st at +14: every wall minute of the 30th is skipped.
+    // Each skipped minute cost one of the 200 wall-clock looks, so the job read as never running again.
+    expect(next('* * * * *', 'Pacific/Apia', '2011-12-30T09:59:30Z')).toBe('2011-12-30T10:00:00.000Z');
+    expect(next('*/5 * * * *', 'Pacific/Apia', '2011-12-30T09:57:00Z')).toBe('2011-12-30T10:00:00.000Z');
+    expect(next('0 * * * *', 'Pacific/Apia', '2011-12-30T09:30:00Z')).toBe('2011-12-30T10:00:00.000Z');
+  });
   it('autumn: 02:30 shows twice; the run is at the first, and once it has passed the next is the following day', () => {
     expect(next('30 2 * * *', 'Europe/Berlin', '2026-10-24T23:00:00Z')).toBe('2026-10-25T00:30:00.000Z');
     expect(next('30 2 * * *', 'Europe/Berlin', '2026-10-25T00:45:00Z')).toBe('2026-10-26T01:30:00.000Z');
