@@ -44,8 +44,13 @@ interface ServerEnd {
   writes: number;
   /** Each text written of at most SMALL_WRITE_BYTES (a message's payload: an update, not a large answer), and what was queued unsent just before it. */
   smallWrites: Array<{ text: string; queuedBefore: number }>;
+  /** Called as the gateway writes its close frame: the drop timer starts right after it. */
+  onCloseFrame?: () => void;
   closed: Promise<void>;
 }
+
+/** A WebSocket frame header's first byte for a close frame: FIN and opcode 8. */
+const CLOSE_FRAME_FIRST_BYTE = 0x88;
 
 const SMALL_WRITE_BYTES = 16 * 1024;
 
@@ -65,6 +70,7 @@ function watchServerEnds(harness: Harness): Map<number, ServerEnd> {
       const [chunk] = args;
       // ws writes a text frame's header as a Buffer, and its payload as the string it was given.
       if (typeof chunk === 'string' && chunk.length <= SMALL_WRITE_BYTES) end.smallWrites.push({ text: chunk, queuedBefore: socket.writableLength });
+      if (Buffer.isBuffer(chunk) && chunk[0] === CLOSE_FRAME_FIRST_BYTE) end.onCloseFrame?.();
       const accepted = write(...args);
       end.writes += 1;
       end.maxQueued = Math.max(end.maxQueued, socket.writableLength);
@@ -75,11 +81,12 @@ function watchServerEnds(harness: Harness): Map<number, ServerEnd> {
 }
 
 /** A graphql-ws connection that is acknowledged and then stops reading (its TCP socket paused). */
-async function pausedReader(graphqlUrl: string): Promise<RawConnection & { tcp: Socket; localPort: number }> {
+async function pausedReader(graphqlUrl: string, beforeSending?: (tcp: Socket) => void): Promise<RawConnection & { tcp: Socket; localPort: number }> {
   const connection = rawConnection(graphqlUrl);
   expect(await connection.acknowledged).toBe(true);
   const tcp = (connection.socket as unknown as { _socket: Socket })._socket;
   tcp.pause();
+  beforeSending?.(tcp);
   for (let index = 0; index < OPERATIONS; index += 1) {
     connection.socket.send(JSON.stringify({ id: `big-${index}`, type: 'subscribe', payload: { query: QUERY } }));
   }
@@ -115,7 +122,12 @@ describe('a WebSocket client that sends operations and stops reading', () => {
     const answerBytes = Buffer.byteLength(JSON.stringify({ id: 'big-10', type: 'next', payload: first }));
 
     // One that reads again once the gateway has given up on it, and one that never does.
-    const resumes = await pausedReader(harness.gateway.graphqlUrl);
+    // The close frame waits behind what is queued: a client that reads again gets it. This one
+    // reads again the moment the frame is written: resumed once both were closed (as this test
+    // first did), it could already have been dropped CLOSE_HANDSHAKE_WAIT_MS after its own close.
+    const resumes = await pausedReader(harness.gateway.graphqlUrl, (tcp) => {
+      ends.get(tcp.localPort ?? -1)!.onCloseFrame = () => tcp.resume();
+    });
     const never = await pausedReader(harness.gateway.graphqlUrl);
     // The reading client, one operation after another meanwhile.
     const served: boolean[] = [];
@@ -124,7 +136,6 @@ describe('a WebSocket client that sends operations and stops reading', () => {
       while (!stopReading && slowReaderLines(harness).length < 2) served.push(full((await wsRun(reader, QUERY)) as Answer));
     })();
     try {
-
       const neverEnd = ends.get(never.localPort);
       const resumedEnd = ends.get(resumes.localPort);
       expect(neverEnd && resumedEnd).toBeTruthy();
@@ -137,8 +148,6 @@ describe('a WebSocket client that sends operations and stops reading', () => {
         { timeoutMs: 20_000, intervalMs: 5 },
       );
       expect(Math.max(neverEnd!.maxQueued, resumedEnd!.maxQueued)).toBeLessThanOrEqual(bound);
-      // The close frame waits behind what is queued: a client that reads again gets it.
-      resumes.tcp.resume();
       const { code, reason } = await resumes.closed;
       expect(code).toBe(CLOSE_SLOW_READER);
       expect(reason).toBe(`not reading: more than ${CAP} bytes queued unsent`);
