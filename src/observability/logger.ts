@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { ConfigError } from '../config/config-error.js';
 import { PROVIDER_LOG_REDACT_PATHS } from '../providers/registry.js';
@@ -57,6 +58,15 @@ export interface LoggerOptions {
 const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}: {end}{msg}{if operation} {operation}{end}{if outcome} -> {outcome}{end}';
 
 /**
+ * Fields on every line. pino's default base (pid, hostname) is kept beside the
+ * service name: replacing it with `{ service }` alone left two replicas behind
+ * HAProxy writing to one journal indistinguishable. Outside a container the
+ * hostname is shared by both replicas on a host, so the pid is what tells them
+ * apart. Pretty lines still leave both out: a person at a terminal runs one.
+ */
+const baseFields = (): { service: string; pid: number; hostname: string } => ({ service: 'backup-graph', pid: process.pid, hostname: hostname() });
+
+/**
  * Standard output is written synchronously, as the pretty lines already are.
  * pino's default (asynchronous) destination flushes itself in an `exit`
  * handler, and sonic-boom 4's flushSync retries every failed write forever:
@@ -65,7 +75,7 @@ const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}
  * destination has no exit flush, and pino drops lines after EPIPE.
  */
 export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
-  const pinoOptions = { level, base: { service: 'backup-graph' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const pinoOptions = { level, base: baseFields(), redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (options.format === 'pretty') {
     const pretty = loadPretty().PinoPretty({
       colorize: options.colorize ?? false,
