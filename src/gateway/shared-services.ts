@@ -11,6 +11,7 @@ import { FinishTimes } from './finish-times.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
 import { withinMs } from '../state/bounded-call.js';
+import { storeFailureLines } from '../observability/store-failure-lines.js';
 
 /** How long a mutation's answer waits for its write to be announced to the other replicas. */
 const ANNOUNCE_WAIT_MS = 250;
@@ -28,6 +29,8 @@ export interface SharedServicesOptions {
   maxBulkInstances?: number | undefined;
   /** Shares operation poll loops between replicas (Redis); each process polls alone without it. */
   operationBus?: OperationBus | undefined;
+  /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
+  storeFailureLineMs?: number | undefined;
 }
 
 /** The config schema's defaults, for services built without a config (benchmarks). */
@@ -65,10 +68,11 @@ export class SharedServices {
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0)
-      ? new ReadCache(cacheStore, cacheTtlMs, (error) => logger.warn({ err: error }, 'read cache store failed; reading from the providers'), forgetFlightsOf)
+      ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs), forgetFlightsOf)
       : undefined;
-    this.idempotency = new Idempotency(store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }), (error) =>
-      logger.warn({ err: error }, 'idempotency store failed or did not answer in time'),
+    this.idempotency = new Idempotency(
+      store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }),
+      storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs),
     );
     this.watcher = new OperationWatcher(options.operationBus);
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));

@@ -71,6 +71,8 @@ export interface GatewayServerOptions {
   webSocketKeepAliveMs?: number;
   /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
+  /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
+  storeFailureLineMs?: number;
 }
 
 export interface RunningGateway {
@@ -114,6 +116,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider },
     maxBulkInstances: config.limits.maxBulkInstances,
     operationBus: options.operationBus,
+    storeFailureLineMs: options.storeFailureLineMs,
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));

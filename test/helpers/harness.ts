@@ -44,6 +44,8 @@ export interface HarnessOptions {
   webSocketKeepAliveMs?: number;
   /** A shorter time for a client to send a whole request than the gateway's 30 s. */
   requestTimeoutMs?: number;
+  /** A shorter period between store-failure log lines than the gateway's 30 s. */
+  storeFailureLineMs?: number;
 }
 
 /** The harness's config before validation, as a test changes it. */
@@ -128,6 +130,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.storeFailureLineMs === undefined ? {} : { storeFailureLineMs: options.storeFailureLineMs }),
   });
 
   return {

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { StoreTimeout } from '../state/bounded-call.js';
+import { LogThrottle } from './log-throttle.js';
+
+/**
+ * At most one line per kind of failure per period, for each user of the
+ * store (the read cache, idempotency records). Every cached read of a slow
+ * Redis gives up after 250 ms: a line, with its stack, per give-up wrote
+ * several a request, as fast as requests came.
+ */
+export const STORE_FAILURE_LINE_MS = 30_000;
+
+/** What went wrong, as a word to throttle by: a slow store and a refusing one each get their own line. */
+export function storeFailureKind(error: unknown): string {
+  if (error instanceof StoreTimeout) return 'timeout';
+  if (!(error instanceof Error)) return 'error';
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && code !== '' ? code : error.name;
+}
+
+/**
+ * A store's onStoreError for `logger`: a warn line saying `message`, the
+ * kind of failure and how many of that kind went unlogged since its last
+ * line. A timeout is a line without a stack (the stack is the timer's, which
+ * says nothing); any other failure keeps its error, stack and all, once a
+ * period, since it may be a fault of the gateway's own.
+ */
+export function storeFailureLines(logger: Logger, message: string, periodMs = STORE_FAILURE_LINE_MS): (error: unknown) => void {
+  const lines = new LogThrottle(periodMs);
+  return (error) => {
+    const failure = storeFailureKind(error);
+    const leftOut = lines.take(failure);
+    if (leftOut === null) return;
+    const fields = { failure, alsoFailedSinceLastLine: leftOut };
+    if (error instanceof StoreTimeout) logger.warn({ ...fields, reason: error.message }, message);
+    else logger.warn({ ...fields, err: error }, message);
+  };
+}
