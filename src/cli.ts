@@ -23,7 +23,8 @@ Environment: PORT, HOST override listen.port/listen.host; REDIS_URL puts shared
 state in Redis; LOG_LEVEL (info by default); LOG_FORMAT=pretty|json (pretty on
 a terminal, JSON otherwise); DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS
 override shutdown.drainTimeoutMs/readyzGraceMs; BACKUP_GRAPH_CONFIG names the
-config file; DEMO_LATENCY_MS adds latency to the demo simulators.
+config file; DEMO_LATENCY_MS adds latency to the demo simulators. \${NAME} in
+the config file reads NAME, or the file NAME_FILE names (one trailing newline removed).
 An annotated config with every key: backup-graph.example.yaml.`;
 
 /**

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { crossCheckConfig } from './cross-checks.js';
+import { envValue } from './env-secret-files.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { npmLinesProblem } from './npm-lines.js';
 import { providerKindProblem } from './provider-kind-problem.js';
@@ -20,20 +21,21 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /**
- * Replaces `${NAME}` in every string value; a missing variable is a problem
+ * Replaces `${NAME}` in every string value, from NAME or the file NAME_FILE
+ * names (env-secret-files.ts); a missing variable is a problem
  * naming its key path (and the path goes into `missing`, when given, so
  * validation does not report the same key a second time as empty).
  */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = [], missing?: Set<string>): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-      const replacement = env[name];
-      if (replacement === undefined) {
-        problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+      const found = envValue(name, env);
+      if (found === undefined || 'problem' in found) {
+        problems.push(`${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}`);
         missing?.add(formatPath(path));
         return '';
       }
-      return replacement;
+      return found.value;
     });
   }
   if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index], missing));

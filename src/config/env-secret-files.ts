@@ -1,0 +1,63 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+
+/**
+ * `${NAME}` in the config, read from NAME, or from the file NAME_FILE names:
+ * Docker secrets (/run/secrets/...) and Kubernetes secret volumes hand a
+ * secret over as a file, and the `_FILE` suffix is how images (postgres,
+ * mariadb, redis) take it.
+ */
+
+/** Larger than any secret: a path naming a log or an image by mistake is refused rather than read whole. */
+export const SECRET_FILE_MAX_BYTES = 64 * 1024;
+
+export type EnvValue = { value: string } | { problem: string };
+
+/**
+ * NAME's value; else NAME_FILE's file's content less one trailing line break
+ * (`\n` or `\r\n`: the one an editor or `echo` leaves; a second is the
+ * secret's own, and the secret checks refuse it); else a problem. Problems
+ * name the variables and the path, never what the file holds.
+ */
+export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undefined {
+  const fileVariable = `${name}_FILE`;
+  const direct = env[name];
+  const file = env[fileVariable];
+  if (direct !== undefined && file !== undefined) {
+    return { problem: `environment variables ${name} and ${fileVariable} are both set: unset one (${fileVariable} names a file holding the value)` };
+  }
+  if (direct !== undefined) return { value: direct };
+  if (file === undefined) return undefined;
+  const read = readSecretFile(file);
+  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${file}): ${read.problem}` };
+  return { value: read.value.replace(/\r?\n$/, '') };
+}
+
+function readSecretFile(path: string): EnvValue {
+  if (path === '') return { problem: 'it is empty, not a path' };
+  let fd: number;
+  try {
+    // Without blocking, then checked: opening a FIFO waits for a writer, and reading one or a
+    // device (/dev/zero) would hold the start for good.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { problem: whyUnreadable(error) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { problem: stat.isDirectory() ? 'it is a directory' : 'not a regular file' };
+    if (stat.size > SECRET_FILE_MAX_BYTES) return { problem: `${stat.size} bytes, more than a secret (${SECRET_FILE_MAX_BYTES} at most)` };
+    return { value: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { problem: whyUnreadable(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? 'error';
+}

@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../../src/providers/module.js';
+import { startSimulator } from '../../src/providers/registry.js';
+import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { ROOT, ensureBuilt, shellEnv, start, type Spawned } from './process.js';
+
+/**
+ * `${NAME}` in the config reads NAME, or the file NAME_FILE names (Docker
+ * secrets, Kubernetes secret volumes), less one trailing newline. The
+ * process is the built gateway, as the container runs it.
+ */
+const CLIENT_KEY = 'dashboard-key-from-a-file-0123';
+const SECRET_IN_FILE = 'secret-held-in-a-file-4f1c';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'bg-secret-files-'));
+const writeIn = (folder: string, name: string, text: string): string => {
+  const path = join(folder, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('${NAME} from NAME_FILE', () => {
+  let simulator: RunningSimulator;
+  let running: Spawned | null = null;
+  beforeAll(async () => {
+    ensureBuilt();
+    simulator = await startSimulator('zomro', {});
+  }, 120_000);
+  afterEach(() => running?.kill());
+  afterAll(() => simulator.stop());
+
+  const configIn = (folder: string): string => {
+    const account = { ...simulator.accountConfig('zomro-files'), auth: { token: '${ZOMRO_TOKEN}' } };
+    return writeIn(folder, 'config.yaml', `listen: { host: 127.0.0.1 }\nadmin: { port: 0 }\nclients:\n  - { name: dashboard, key: "\${DASHBOARD_KEY}", roles: [viewer] }\nproviders:\n  - ${JSON.stringify(account)}\n`);
+  };
+  /** The built gateway's start with `env`: exit code and everything it wrote. */
+  const refusedStart = (config: string, env: Record<string, string>) => {
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: shellEnv({ PORT: '0', ...env }) });
+    return { status: result.status, output: result.stderr + result.stdout };
+  };
+
+  it('serves with a client key and a provider token read from files, each less its last newline', async () => {
+    const folder = dir();
+    const config = configIn(folder);
+    const env = { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n`), ZOMRO_TOKEN_FILE: writeIn(folder, 'zomro-token', `${ZOMRO_SIM_TOKEN}\r\n`) };
+    const gateway = start(process.execPath, ['dist/main.js', '--config', config], shellEnv({ PORT: '0', LOG_FORMAT: 'json', ...env }));
+    running = gateway;
+    const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: JSON.stringify({ query: '{ instances { totalCount providerErrors { code } } }' }),
+    });
+    const answer = (await response.json()) as { data: { instances: { totalCount: number; providerErrors: unknown[] } } };
+    // The token as the simulator knows it: with its newline, the config check refuses it, and Zomro would too.
+    expect(answer.data.instances.providerErrors).toEqual([]);
+    expect(answer.data.instances.totalCount).toBeGreaterThan(0);
+    expect(gateway.output()).not.toContain(CLIENT_KEY);
+  }, 120_000);
+
+  it('removes one trailing newline only: a second is the key\'s own, and refused', () => {
+    const folder = dir();
+    const result = refusedStart(configIn(folder), { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN });
+    expect(result.status).toBe(2);
+    expect(result.output).toContain("clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?)");
+    expect(result.output).not.toContain(CLIENT_KEY);
+  }, 60_000);
+
+  it('refuses a NAME_FILE it cannot read (exit 2), naming the variable and the path, never what a file holds', () => {
+    const folder = dir();
+    const config = configIn(folder);
+    const missing = join(folder, 'not-mounted');
+    const directory = join(folder, 'a-directory');
+    mkdirSync(directory);
+    const fifo = join(folder, 'a-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const large = writeIn(folder, 'large', `${SECRET_IN_FILE}${'x'.repeat(70_000)}`);
+    const cases: Array<[string, string]> = [
+      [missing, 'no such file'],
+      [directory, 'it is a directory'],
+      // Opening a FIFO waits for a writer: the start would have hung here.
+      [fifo, 'not a regular file'],
+      [large, '70026 bytes, more than a secret (65536 at most)'],
+    ];
+    for (const [path, why] of cases) {
+      const result = refusedStart(config, { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: path });
+      expect(result.status).toBe(2);
+      expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
+    }
+  }, 60_000);
+
+  it('refuses NAME and NAME_FILE both set (exit 2): which one was meant is not for the gateway to guess', () => {
+    const folder = dir();
+    const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${SECRET_IN_FILE}\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN });
+    expect(result.status).toBe(2);
+    expect(result.output.trim()).toBe('clients[0].key: environment variables DASHBOARD_KEY and DASHBOARD_KEY_FILE are both set: unset one (DASHBOARD_KEY_FILE names a file holding the value)');
+    expect(result.output).not.toContain(CLIENT_KEY);
+    expect(result.output).not.toContain(SECRET_IN_FILE);
+  }, 60_000);
+
+  it('--check-config reads NAME_FILE the same way', () => {
+    const folder = dir();
+    const config = configIn(folder);
+    const result = spawnSync(process.execPath, ['dist/main.js', '--check-config', config], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: shellEnv({ DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN }),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(`${config}: valid`);
+    expect(result.status).toBe(0);
+  }, 60_000);
+});
