@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
 
 /**
- * The README's metric tables and its Prometheus alert rules, read against the /metrics a gateway
- * really serves: an alert on a metric or label the gateway does not export never fires, and a
- * metric missing from the tables is one an operator does not know to scrape for.
+ * The README's metric tables and the shipped Prometheus alert rules (deploy/prometheus/), read
+ * against the /metrics a gateway really serves: an alert on a metric or label the gateway does
+ * not export never fires, and a metric missing from the tables is one an operator does not know
+ * to scrape for. The README shows the rules file; the file is what Prometheus loads, so it is
+ * what is checked, and the README's copy is checked against it.
  */
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const RULES_PATH = 'deploy/prometheus/backup-graph.rules.yaml';
+const RULES_FILE = readFileSync(new URL(`../../${RULES_PATH}`, import.meta.url), 'utf8');
 
 /** Each table row naming a `backup_graph_` metric, with the label names its second column lists. */
 function documentedMetrics(): Map<string, string[]> {
@@ -32,10 +37,37 @@ interface AlertRule {
   annotations?: Record<string, string>;
 }
 
+/** Prometheus's durations: `2h`, `1h30m`, `500ms`. */
+const duration = z.string().regex(/^(\d+(ms|[smhdwy]))+$/);
+const labelMap = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string());
+/** Prometheus's rule-file format (alerting rules), its keys and no others. */
+const ruleFile = z.strictObject({
+  groups: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        interval: duration.optional(),
+        limit: z.number().int().nonnegative().optional(),
+        labels: labelMap.optional(),
+        rules: z
+          .array(
+            z.strictObject({
+              alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
+              expr: z.string().min(1),
+              for: duration.optional(),
+              keep_firing_for: duration.optional(),
+              labels: labelMap.optional(),
+              annotations: z.record(z.string(), z.string()).optional(),
+            }),
+          )
+          .min(1),
+      }),
+    )
+    .min(1),
+});
+
 function alertRules(): AlertRule[] {
-  const block = /\n```yaml\n(# Prometheus alerting rules\n[\s\S]*?)\n```/.exec(README)?.[1];
-  if (block === undefined) throw new Error('README.md has no ```yaml block starting "# Prometheus alerting rules"');
-  const document = parse(block) as { groups: Array<{ rules: AlertRule[] }> };
+  const document = ruleFile.parse(parse(RULES_FILE));
   return document.groups.flatMap((group) => group.rules);
 }
 
@@ -93,6 +125,19 @@ describe('README metrics and alert rules against /metrics', () => {
       const metric = exported.get(name);
       if (metric?.sampled) expect([...metric.labels].sort(), name).toEqual([...labels].sort());
     }
+  });
+
+  it(`ships ${RULES_PATH} as a rule file Prometheus loads: groups of alerting rules, names unique`, () => {
+    const { groups } = ruleFile.parse(parse(RULES_FILE));
+    expect(new Set(groups.map((group) => group.name)).size).toBe(groups.length);
+    const alerts = groups.flatMap((group) => group.rules.map((rule) => rule.alert));
+    expect(new Set(alerts).size).toBe(alerts.length);
+  });
+
+  it(`shows ${RULES_PATH} in the README as it is (its opening comments left out)`, () => {
+    const shown = /\n```yaml\n# deploy\/prometheus\/backup-graph\.rules\.yaml \(less its opening comments\)\n([\s\S]*?)\n```/.exec(README)?.[1];
+    expect(shown, `README.md has no \`\`\`yaml block starting "# ${RULES_PATH} (less its opening comments)"`).toBeDefined();
+    expect(`${shown}\n`).toBe(RULES_FILE.replace(/^(#.*\n)+/, ''));
   });
 
   it('alerts only on metrics the gateway exports, by labels their samples carry', () => {
