@@ -43,6 +43,11 @@ export interface UpstreamRequest {
    * (e.g. ZStack's documented 503 `{"error": {code, ...}}`).
    */
   passErrorBody?: (status: number, text: string) => boolean;
+  /**
+   * A login: its answer is scrubbed of the configured secrets only, as it may
+   * hand out again a session the account still holds (SecretSet.scrubConfigured).
+   */
+  login?: boolean;
   /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
   scope: UpstreamScope;
 }
@@ -290,7 +295,7 @@ export class UpstreamClient {
     // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
     // A very large answer lets other work run between the steps (see turns.ts).
     await turnIfPast(text.length, CHARS_PER_TURN);
-    text = this.secrets.scrub(text);
+    text = request.login ? this.secrets.scrubConfigured(text) : this.secrets.scrub(text);
     await turnIfPast(text.length, CHARS_PER_TURN);
 
     const { statusCode: status } = response;

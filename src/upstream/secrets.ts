@@ -14,9 +14,10 @@ export const REDACTED = '[redacted]';
 export const MIN_SECRET_LENGTH = 6;
 
 /**
- * Sessions and tokens obtained at run time since the last login (a fixed
- * ZStack session comes from the config instead). Bounded, as each one costs
- * a search per answer.
+ * Sessions and tokens obtained at run time, the newest few (a fixed ZStack
+ * session comes from the config instead). Bounded, as each one costs a
+ * search per answer; more than one, as a request sent with the session a
+ * login replaced may still be waiting for its answer.
  */
 const MAX_RUNTIME_SECRETS = 4;
 
@@ -105,10 +106,9 @@ export const sha512Hex = (value: string): string => createHash('sha512').update(
 export class SecretSet {
   private readonly fixed = new Map<string, SecretOptions>();
   private runtime: string[] = [];
-  /** Every form to look for as it stands, longest first. */
-  private forms: string[] = [];
-  /** The search through the answer's escapes, for what the forms miss. */
-  private escaped = new EscapedSecretSearch([]);
+  /** Every secret's search, and the configured secrets' alone (for a login's answer). */
+  private all = new Search();
+  private configured = new Search();
 
   /** A configured secret, or one derived from it (a header value, a hash). */
   add(secret: string | null | undefined, options: SecretOptions = {}): void {
@@ -124,23 +124,66 @@ export class SecretSet {
     this.rebuild();
   }
 
-  /**
-   * Forgets the run-time secrets; called just before a login, whose answer
-   * must be read unscrubbed in case the provider hands out the same token
-   * again (the token it returns is registered right after).
-   */
-  forgetRuntime(): void {
-    if (this.runtime.length === 0) return;
-    this.runtime = [];
-    this.rebuild();
+  /** How many strings are searched for in each answer. */
+  get size(): number {
+    return this.all.size;
   }
 
-  /** How many strings are searched for in each answer. */
+  /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
+  scrub(text: string): string {
+    return this.all.scrub(text);
+  }
+
+  /**
+   * `text` scrubbed of the configured secrets only: a login's answer, which
+   * may hand out again a session still held here (read scrubbed, its token
+   * would be REDACTED). The run-time secrets were once forgotten before each
+   * login instead, and an answer still on its way to a request sent with the
+   * replaced session then quoted it to the client and the log.
+   */
+  scrubConfigured(text: string): string {
+    return this.configured.scrub(text);
+  }
+
+  private rebuild(): void {
+    this.configured = new Search(this.searchFor([...this.fixed], []));
+    this.all = new Search(this.searchFor([...this.fixed], this.runtime));
+  }
+
+  /** What each of encodedForms and readForms makes of these secrets. */
+  private searchFor(fixed: ReadonlyArray<[string, SecretOptions]>, runtime: readonly string[]): SearchForms {
+    const gather = (formsOf: (secret: string, options?: SecretOptions) => string[]): string[] => {
+      const forms = new Set<string>();
+      for (const [secret, options] of fixed) for (const form of formsOf(secret, options)) forms.add(form);
+      for (const secret of runtime) for (const form of formsOf(secret)) forms.add(form);
+      // Longest first, so "user:password" goes before "password".
+      return [...forms].sort((a, b) => b.length - a.length);
+    };
+    return { encoded: gather(encodedForms), read: gather(readForms) };
+  }
+}
+
+interface SearchForms {
+  /** Forms looked for as they stand (encodedForms). */
+  encoded: string[];
+  /** Forms looked for through the answer's escapes (readForms). */
+  read: string[];
+}
+
+/** One set of secrets' search over a text: their forms as they stand, then through escapes. */
+class Search {
+  private readonly forms: readonly string[];
+  private readonly escaped: EscapedSecretSearch;
+
+  constructor(forms: SearchForms = { encoded: [], read: [] }) {
+    this.forms = forms.encoded;
+    this.escaped = new EscapedSecretSearch(forms.read);
+  }
+
   get size(): number {
     return this.forms.length;
   }
 
-  /** `text` with every known secret, in any of its encodings, replaced by REDACTED. */
   scrub(text: string): string {
     const out = this.replaceForms(text);
     // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
@@ -154,19 +197,6 @@ export class SecretSet {
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
     return out;
-  }
-
-  private rebuild(): void {
-    this.forms = this.allForms(encodedForms);
-    this.escaped = new EscapedSecretSearch(this.allForms(readForms));
-  }
-
-  /** What `formsOf` makes of every secret held, longest first, so "user:password" goes before "password". */
-  private allForms(formsOf: (secret: string, options?: SecretOptions) => string[]): string[] {
-    const forms = new Set<string>();
-    for (const [secret, options] of this.fixed) for (const form of formsOf(secret, options)) forms.add(form);
-    for (const secret of this.runtime) for (const form of formsOf(secret)) forms.add(form);
-    return [...forms].sort((a, b) => b.length - a.length);
   }
 }
 

@@ -75,16 +75,15 @@ export class SharedSession {
 
   /**
    * A session from a login, with the account's runtime secrets kept right:
-   * old sessions are forgotten before the login (its answer is read
-   * unscrubbed of them, in case the same id comes back) and the new one is
-   * registered before anything is sent with it, so an echo of it on the next
-   * request is already scrubbed. `login` only sends and reads the answer. The
-   * account is told where to read a held refusal (`/readyz`).
+   * the new one is registered before anything is sent with it, so an echo of
+   * it on the next request is already scrubbed; the old ones are kept, for
+   * answers still on their way to requests sent with them. `login` only sends
+   * and reads the answer (marked `login`, see UpstreamRequest). The account is
+   * told where to read a held refusal (`/readyz`).
    */
   static loggingIn(account: LoginAccount, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
     const { secrets } = account;
     const session = new SharedSession(async (scope) => {
-      secrets.forgetRuntime();
       const token = await login(scope);
       secrets.addRuntime(token);
       return token;

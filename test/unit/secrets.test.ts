@@ -51,13 +51,13 @@ describe('SecretSet.scrub', () => {
     expect(short.scrub('abc abc')).toBe('abc abc');
   });
 
-  it('keeps the newest run-time tokens, forgets them before a login', () => {
+  it('keeps the newest run-time tokens; a login\'s answer is read without them', () => {
     const set = new SecretSet();
     const tokens = Array.from({ length: 6 }, (_, index) => `token-${index}-0123456789abcdef`);
     for (const token of tokens) set.addRuntime(token);
     expect(set.scrub(tokens.join(' '))).toBe(['token-0-0123456789abcdef', 'token-1-0123456789abcdef', REDACTED, REDACTED, REDACTED, REDACTED].join(' '));
-    set.forgetRuntime();
-    expect(set.scrub(tokens[5]!)).toBe(tokens[5]);
+    expect(set.scrubConfigured(tokens[5]!)).toBe(tokens[5]);
+    expect(set.scrub(tokens[5]!)).toBe(REDACTED);
   });
 
   it('knows the hex SHA-512 ZStack logs in with', () => {
@@ -381,14 +381,13 @@ describe('SecretSet: what it holds', () => {
     expect(set.size).toBe(2);
   });
 
-  it('forgets only the run-time tokens before a login', () => {
+  it('reads a login\'s answer scrubbed of the configured secrets only, and keeps the run-time tokens for every other answer', () => {
     const set = new SecretSet();
     set.add('configured-secret');
     set.addRuntime('session-0123456789');
     expect(set.size).toBe(2);
-    set.forgetRuntime();
-    expect(set.size).toBe(1);
-    expect(set.scrub('configured-secret session-0123456789')).toBe(`${REDACTED} session-0123456789`);
+    expect(set.scrubConfigured('configured-secret session-0123456789')).toBe(`${REDACTED} session-0123456789`);
+    expect(set.scrub('configured-secret session-0123456789')).toBe(`${REDACTED} ${REDACTED}`);
   });
 
   it('spends no run-time slot on a configured secret or on a token it already holds', () => {

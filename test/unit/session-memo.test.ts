@@ -235,20 +235,23 @@ describe('SharedSession (one login per provider account, renewed when the provid
     expect(await session.token({ requestId: 'b' })).toBe('session');
   });
 
-  it('forgets old sessions before a login and scrubs the new one from the next answer on', async () => {
+  it('keeps old sessions through a login (answers to requests sent with them may still come) and scrubs the new one from the next answer on', async () => {
     const secrets = new SecretSet();
     secrets.addRuntime('previous-session-id');
-    let seenDuringLogin = '';
+    let seenByLogin = '';
+    let seenByOthers = '';
     let heldMs: () => number = () => -1;
     const session = SharedSession.loggingIn({ secrets, showLoginHold: (read) => (heldMs = read), loginRefused: () => undefined }, () => {
-      // The login's answer is read unscrubbed of earlier sessions: the provider may hand the same one out again.
-      seenDuringLogin = secrets.scrub('previous-session-id');
+      // The login's own answer is read without earlier sessions (the provider may hand the same one out again); any other answer with them.
+      seenByLogin = secrets.scrubConfigured('previous-session-id');
+      seenByOthers = secrets.scrub('previous-session-id');
       return Promise.resolve('fresh-session-id');
     });
     expect(await session.token({ requestId: 'r' })).toBe('fresh-session-id');
-    expect(seenDuringLogin).toBe('previous-session-id');
+    expect(seenByLogin).toBe('previous-session-id');
+    expect(seenByOthers).toBe('[redacted]');
     expect(secrets.scrub('echo fresh-session-id')).toBe('echo [redacted]');
-    expect(secrets.scrub('previous-session-id')).toBe('previous-session-id');
+    expect(secrets.scrub('previous-session-id')).toBe('[redacted]');
     // The account reads this session's hold (for /readyz).
     expect(heldMs()).toBe(0);
   });

@@ -79,6 +79,7 @@ export class DanubeClient {
       headers: { 'content-type': 'application/json', ...ENGLISH },
       body: JSON.stringify({ username, password }),
       idempotent: true,
+      login: true,
       operation: 'accounts.login',
       scope,
     });

@@ -115,7 +115,8 @@ export class ZomroClient {
     return doc;
   }
 
-  private async post(form: Record<string, string>, operation: string, idempotent: boolean, scope: UpstreamScope): Promise<ZomroDoc> {
+  /** `login`: the `func=auth` call (see UpstreamRequest.login). */
+  private async post(form: Record<string, string>, operation: string, idempotent: boolean, scope: UpstreamScope, login = false): Promise<ZomroDoc> {
     const response = await this.upstream.request({
       method: 'POST',
       // The account's url as written: Zomro's document posts to https://api.zomro.com/, other
@@ -124,6 +125,7 @@ export class ZomroClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
       idempotent,
+      login,
       operation,
       scope,
     });
@@ -137,7 +139,7 @@ export class ZomroClient {
 
   /** `func=auth`: the session id is `doc.auth.$id` (BILLmanager docs); a bare `doc.auth.$` is read too. */
   private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
-    const doc = await this.post({ func: 'auth', username, password, sok: 'ok', out: 'json' }, 'auth', true, scope);
+    const doc = await this.post({ func: 'auth', username, password, sok: 'ok', out: 'json' }, 'auth', true, scope, true);
     const provider = this.upstream.providerId;
     const error = wireError(doc, this.scrub);
     if (error) {

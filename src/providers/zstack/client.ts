@@ -102,6 +102,7 @@ export class ZstackClient {
       headers: { 'content-type': 'application/json;charset=UTF-8' },
       body: JSON.stringify({ logInByAccount: { accountName, password: sha512Hex(password) } }),
       idempotent: true,
+      login: true,
       operation: 'accounts.login',
       // Logging in is a synchronous API: a refused one is "503 with {"error":…}" (ID.1000), no outage to retry.
       passErrorBody: isZstackErrorAnswer,
