@@ -43,7 +43,7 @@ import { requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { bodyErrorAnswer } from './body-errors.js';
-import { dashlessUtf8 } from './utf8-charset.js';
+import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
@@ -216,7 +216,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
   app.use(
     '/graphql',
-    dashlessUtf8,
+    utf8Charset,
     express.json({ limit: config.limits.bodyLimitBytes }),
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),

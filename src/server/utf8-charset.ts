@@ -2,15 +2,28 @@ import type { NextFunction, Request, Response } from 'express';
 
 /** `charset=utf8` (and `"UTF8"`): the dashless spelling some HTTP clients send. */
 const DASHLESS_UTF8 = /(;\s*charset\s*=\s*)"?utf8"?(?=\s*(;|$))/i;
+/** The charset parameter's value, quoted or not. */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+/** The JSON media types express's parser reads (`application/json`, `application/*+json`). */
+const JSON_TYPE = /^\s*application\/(?:[^;\s]*\+)?json\s*(?:;|$)/i;
 
 /**
  * Reads `charset=utf8` as `charset=utf-8` before express's JSON parser, which
  * takes only names beginning "utf-" and refused such a body (415), though
  * every byte of it was UTF-8 JSON. Node's decoder, iconv and the WHATWG
  * encoding list all take the dashless name for UTF-8.
+ *
+ * Every other "utf-" name but UTF-8 is refused as express's parser refuses
+ * other charsets (its error, the same 415 answer): it decoded UTF-16 and
+ * UTF-32 bodies, so a UTF-8 body labelled so was "malformed request body",
+ * and the README's rule (JSON bodies are UTF-8) held for some names only.
  */
-export function dashlessUtf8(req: Request, _res: Response, next: NextFunction): void {
+export function utf8Charset(req: Request, _res: Response, next: NextFunction): void {
   const type = req.headers['content-type'];
-  if (type !== undefined && DASHLESS_UTF8.test(type)) req.headers['content-type'] = type.replace(DASHLESS_UTF8, '$1utf-8');
-  next();
+  if (type === undefined) return next();
+  const spelt = DASHLESS_UTF8.test(type) ? type.replace(DASHLESS_UTF8, '$1utf-8') : type;
+  req.headers['content-type'] = spelt;
+  const charset = CHARSET.exec(spelt)?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || !charset.startsWith('utf-') || !JSON_TYPE.test(spelt)) return next();
+  next(Object.assign(new Error(`unsupported charset "${charset}"`), { status: 415, type: 'charset.unsupported', charset }));
 }
