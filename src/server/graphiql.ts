@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { assetInputs, buildAssets, sendCompressed, type Asset } from './graphiql-assets.js';
+import { queryTextOf } from './query-text.js';
 
 /** The query GraphiQL opens with: the dashboard, everything a backup overview needs. */
 export const DASHBOARD_QUERY = `# The backup dashboard: every instance on every provider,
@@ -210,4 +211,4 @@ export function graphiqlHandlers(endpoint: string, options: GraphiqlOptions = {}
 export const wantsGraphiql = (req: Request): boolean =>
   req.method === 'GET' &&
   String(req.headers.accept ?? '').includes('text/html') &&
-  (typeof req.query.query !== 'string' || req.headers['sec-fetch-dest'] === 'document');
+  (typeof queryTextOf(req) !== 'string' || req.headers['sec-fetch-dest'] === 'document');

@@ -3,6 +3,7 @@ import { parse, type DocumentNode } from 'graphql';
 import { formatGraphQLError } from '../graphql/errors.js';
 import { mayMergeTooMany, mergedFieldsError, mergedFieldsRefusal } from '../graphql/limits/merged-fields.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
+import { queryTextOf } from './query-text.js';
 
 /**
  * The merged-fields limit over HTTP, in front of Apollo Server: Apollo runs
@@ -14,7 +15,7 @@ import type { RequestPipeline } from '../graphql/pipeline.js';
  */
 export function mergedFieldsGuard(pipeline: RequestPipeline, countError: (code: string) => void): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const query: unknown = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const query = queryTextOf(req);
     if (typeof query !== 'string' || !mayMergeTooMany(query)) return next();
     let document: DocumentNode;
     try {

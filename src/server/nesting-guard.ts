@@ -4,6 +4,7 @@ import { formatGraphQLError } from '../graphql/errors.js';
 import { fragmentChainRefusal, mayChainTooDeep } from '../graphql/limits/fragment-chain.js';
 import { nestingRefusal } from '../graphql/limits/nesting.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
+import { queryTextOf } from './query-text.js';
 
 /** A chain of fragments too long for validation's recursion; null for one within the limit, or a query that does not parse (Apollo says why). */
 function chainRefusal(query: string, pipeline: RequestPipeline): GraphQLError | null {
@@ -23,7 +24,7 @@ function chainRefusal(query: string, pipeline: RequestPipeline): GraphQLError | 
  */
 export function nestingGuard(pipeline: RequestPipeline, countError: (code: string) => void): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const query: unknown = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const query = queryTextOf(req);
     if (typeof query !== 'string') return next();
     // The nesting first: the parse that reads the chain recurses into what is nested.
     const error = nestingRefusal(query, pipeline.parseOptions.maxTokens) ?? chainRefusal(query, pipeline);

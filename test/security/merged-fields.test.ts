@@ -37,6 +37,13 @@ describe('the merged-fields limit, over HTTP and WebSocket', () => {
     expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors.map((error) => error.extensions.code)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 
+  it('refuses it sent as a GET behind 1,000 other parameters (express read no further, so the check saw no query; Apollo Server validated it)', async () => {
+    const response = await fetch(`${harness.gateway.graphqlUrl}?${'a&'.repeat(1_000)}query=${encodeURIComponent(MANY)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(400);
+    const [error] = ((await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }).errors;
+    expect(error?.message).toContain(`"providers" is selected ${MAX_MERGED_FIELDS + 1} times`);
+  });
+
   it('refuses it over WebSocket with the same error', async () => {
     const client = wsClient(harness.gateway.graphqlUrl);
     try {

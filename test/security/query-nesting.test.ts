@@ -64,6 +64,15 @@ describe('the nesting limit, over HTTP and WebSocket', () => {
     expect(await response.json()).toEqual({ errors: [{ message: NESTING_REFUSAL, extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
   });
 
+  it('refuses it sent as a GET behind 1,000 other parameters (express read no further, so the check saw no query; Apollo Server ran it)', async () => {
+    const padding = 'a&'.repeat(1_000);
+    for (const query of [nestedLists(MAX_NESTING + 1), fragmentChain(MAX_FRAGMENT_CHAIN + 1)]) {
+      const response = await fetch(`${harness.gateway.graphqlUrl}?${padding}query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors.map((error) => error.extensions.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    }
+  });
+
   it('refuses it over WebSocket with the same error, the connection kept', async () => {
     const client = wsClient(harness.gateway.graphqlUrl);
     try {
