@@ -64,7 +64,7 @@ const CREATE_FINDINGS_KEPT = 30_000;
 export function adapterServicesOver(store: KeyValueStore, logger: Logger): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   return {
-    createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time: a create goes ahead without its place among overlapping creates of its disk')),
+    createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time while an OnApp create took its place among overlapping creates of its disk')),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
   };

@@ -25,7 +25,10 @@ const TAKEN = 'taken:';
 const GIVEN_UP = 'given-up';
 const FOUND = 'found:';
 
-/** A place in the series (1 first); `full` when every place is held; `unanswered` when the store did not answer in time. */
+/**
+ * A place in the series (1 first); `full` when every place is held; `unanswered` when the store did
+ * not answer a take in time, so the create holds no place it knows of (one it may hold is given up).
+ */
 export type Taking = number | 'full' | 'unanswered';
 
 /**
@@ -78,8 +81,17 @@ export class CreateOrder {
     const mine = `${TAKEN}${randomUUID()}`;
     for (const place of freePlaces(held)) {
       const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), CREATE_ORDER_STORE_WAIT_MS);
-      if (taken === undefined) return this.unanswered();
-      if (!taken && !(await this.tookItAfterAll(placeKey(series, place), mine))) continue;
+      // The take may have landed: the place would be held by no create, and counted by the later ones.
+      if (taken === undefined) return this.unanswered(series, place, mine);
+      if (!taken) {
+        const own = await this.tookItAfterAll(placeKey(series, place), mine);
+        // Unread, the place may be this take's own (see tookItAfterAll). Taken for another's, it
+        // stayed held by no create and this one took the next: the place counted one create more
+        // than made backups, and each create after it was told of the backup of the one before.
+        // Kept as this one's, it would be told of another's backup. Neither: given back if it is ours.
+        if (own === undefined) return this.unanswered(series, place, mine);
+        if (!own) continue;
+      }
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
       const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
       // The place is held either way, and its series counts it: going ahead placeless would read
@@ -172,14 +184,31 @@ export class CreateOrder {
    * answered "taken". Read as another's, the place stayed held by no create for its heldMs and
    * the create took the next: it looked for one backup more than came (PENDING, then FAILED
    * beside its own backup), and the disk's next create was told of this one's backup.
+   * Undefined when the store does not answer the read in time: then it cannot be told.
    */
-  private async tookItAfterAll(key: string, mine: string): Promise<boolean> {
-    return (await withinMs(this.store.get<unknown>(key), CREATE_ORDER_STORE_WAIT_MS)) === mine;
+  private async tookItAfterAll(key: string, mine: string): Promise<boolean | undefined> {
+    const held = await withinMs(this.store.get<unknown>(key).then((value) => ({ value })), CREATE_ORDER_STORE_WAIT_MS);
+    return held === undefined ? undefined : held.value === mine;
   }
 
-  private unanswered(): 'unanswered' {
+  /**
+   * A take the store did not answer in time: the create is refused before its call (see the OnApp
+   * adapter's takePlace). A place whose take may have landed is given up, but only while it holds
+   * this take's own value: it makes no backup, and left held it would be counted by every later
+   * place of its series. The release is sent on the same connection after the take, so it runs
+   * after it; it is not waited for past the store's wait (it goes on, and ends at the command timeout).
+   */
+  private async unanswered(series?: string, place?: number, mine?: string): Promise<'unanswered'> {
     this.onUnanswered();
+    if (series !== undefined && place !== undefined && mine !== undefined) await withinMs(this.release(series, place, mine), CREATE_ORDER_STORE_WAIT_MS);
     return 'unanswered';
+  }
+
+  /** As giveUp, for a place only if it holds `mine`: another create's place is never marked. */
+  private async release(series: string, place: number, mine: string): Promise<void> {
+    const key = placeKey(series, place);
+    if (!(await this.store.replaceIfEqual(key, mine, GIVEN_UP, GIVEN_UP_KEPT_MS))) return;
+    await this.store.deleteUnlessHeld(key, placeKey(series, place + 1), GIVEN_UP);
   }
 }
 

@@ -81,6 +81,13 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
+  replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
+    const entry = this.entries.get(key);
+    if (!entry || encodeStored(entry.value) !== encodeStored(holding)) return Promise.resolve(false);
+    this.entries.set(key, { value }, { ttl: ttlMs });
+    return Promise.resolve(true);
+  }
+
   deleteMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
     return Promise.resolve();

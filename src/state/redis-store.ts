@@ -13,6 +13,9 @@ export { REDIS_COMMAND_TIMEOUT_MS };
 /** Deletes the key only while it holds the text given, atomically. */
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+/** Sets the key (with its TTL) only while it holds the text given, atomically. */
+const REPLACE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
+
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
@@ -137,6 +140,24 @@ export class RedisStore implements KeyValueStore {
       if (!(error instanceof ReplyError)) throw error;
     }
     if ((await this.redis.get(this.prefix + key)) === text) await this.redis.del(this.prefix + key);
+  }
+
+  /**
+   * One script; a Redis that refuses scripts gets the look and the set apart, as deleteIfEqual
+   * does. Apart, a key that expired between the two and was taken again would be written over;
+   * its callers' keys (an OnApp create's place) hold the caller's value for half an hour.
+   */
+  async replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
+    const [expected, text, ttl] = [encodeStored(holding), encodeStored(value), String(Math.max(1, Math.round(ttlMs)))];
+    try {
+      return (await this.redis.eval(REPLACE_IF_EQUAL, 1, this.prefix + key, expected, text, ttl)) === 1;
+    } catch (error) {
+      // An answer refusing the script; a connection that failed fails the look as well.
+      if (!(error instanceof ReplyError)) throw error;
+    }
+    if ((await this.redis.get(this.prefix + key)) !== expected) return false;
+    await this.redis.set(this.prefix + key, text, 'PX', ttl);
+    return true;
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {

@@ -36,6 +36,13 @@ export interface KeyValueStore {
    * so it undoes that call's write if it landed, and nothing else.
    */
   deleteIfEqual<T>(key: string, value: T): Promise<void>;
+  /**
+   * Sets `key` to `value` (for `ttlMs`) only while it holds `holding`
+   * (compared as stored), in one step; true when it was set. For a value
+   * whose write went unanswered: changed only if it is the caller's own,
+   * never another caller's that took the key meanwhile.
+   */
+  replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean>;
   /** Many keys in one round trip (one DEL on Redis). */
   deleteMany(keys: readonly string[]): Promise<void>;
   /**

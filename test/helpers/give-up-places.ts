@@ -19,3 +19,21 @@ export async function expectPlacesGivenUpAsCreateOrderDoes(store: KeyValueStore)
   await order.giveUp(series, 1);
   expect(await order.claimsUpTo([], series, 2)).toEqual([['given-up', 'open']]);
 }
+
+/**
+ * What a store must do for a place whose take went unanswered (CreateOrder's
+ * release): marked given up only while it holds that take's own value, never
+ * another create's.
+ */
+export async function expectReplacedOnlyWhileHeld(store: KeyValueStore): Promise<void> {
+  const key = `replace:${randomUUID()}`;
+  const mine = `taken:${randomUUID()}`;
+  await store.set(key, `taken:${randomUUID()}`, 60_000);
+  expect(await store.replaceIfEqual(key, mine, 'given-up', 60_000)).toBe(false);
+  expect(await store.get(key)).not.toBe('given-up');
+  await store.set(key, mine, 60_000);
+  expect(await store.replaceIfEqual(key, mine, 'given-up', 60_000)).toBe(true);
+  expect(await store.get(key)).toBe('given-up');
+  expect(await store.replaceIfEqual(`${key}:none`, mine, 'given-up', 60_000)).toBe(false);
+  expect(await store.get(`${key}:none`)).toBeUndefined();
+}

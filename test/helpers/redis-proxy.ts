@@ -10,6 +10,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * carries the next bytes a client sends that match `pattern` on to Redis,
  * which runs them, and closes that connection instead of carrying the reply
  * back (a connection lost between a command and its answer).
+ * `delayReplyTo(pattern, ms)` holds the replies on the connection that next
+ * sends a matching command for `ms`, from that command on, then carries
+ * them in order (a Redis slow for a moment: a latency spike).
  */
 export interface RedisProxy {
   /** redis://127.0.0.1:<port>[/db] for the gateway. */
@@ -20,6 +23,8 @@ export interface RedisProxy {
   mend(): void;
   /** Resolves once a matching command has run in Redis and its connection was closed before the reply. */
   dropReplyTo(pattern: RegExp): Promise<void>;
+  /** Resolves once the held replies have been carried on. */
+  delayReplyTo(pattern: RegExp, ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
   let stalled = false;
   let cut = false;
   let replyToDrop: { pattern: RegExp; dropped: () => void } | null = null;
+  let replyToDelay: { pattern: RegExp; ms: number; carried: () => void } | null = null;
   const server: Server = createServer((client) => {
     if (cut) {
       client.destroy();
@@ -39,14 +45,30 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     pairs.add(pair);
     if (stalled) for (const socket of pair) socket.pause();
     let dropping: (() => void) | null = null;
+    let held: Buffer[] | null = null;
     client.on('data', (chunk: Buffer) => {
       if (replyToDrop && replyToDrop.pattern.test(chunk.toString('latin1'))) {
         dropping = replyToDrop.dropped;
         replyToDrop = null;
       }
+      if (replyToDelay && replyToDelay.pattern.test(chunk.toString('latin1'))) {
+        const { ms, carried } = replyToDelay;
+        replyToDelay = null;
+        const holding: Buffer[] = [];
+        held = holding;
+        setTimeout(() => {
+          held = null;
+          for (const reply of holding) client.write(reply);
+          carried();
+        }, ms);
+      }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (held) {
+        held.push(chunk);
+        return;
+      }
       if (!dropping) {
         client.write(chunk);
         return;
@@ -85,6 +107,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
       cut = false;
     },
     dropReplyTo: (pattern) => new Promise<void>((resolve) => (replyToDrop = { pattern, dropped: resolve })),
+    delayReplyTo: (pattern, ms) => new Promise<void>((resolve) => (replyToDelay = { pattern, ms, carried: resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const pair of pairs) for (const socket of pair) socket.destroy();

@@ -239,22 +239,19 @@ class StoreWithPlaces extends MemoryStore {
 }
 
 describe('onapp: creates when the store of places is down or full', () => {
-  it('a store that does not answer holds a create no longer than its wait: it goes ahead as the first of its disk, as before places', async () => {
+  it('a store that does not answer holds a create no longer than its wait, and refuses it before its call (CONFLICT, nothing sent)', async () => {
     const never = () => new Promise<never>(() => {});
     const silent = Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never });
     await withHarness({ kinds: ['onapp'], store: new StoreWithPlaces(silent) }, async (harness) => {
-      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
       const vm = (await instanceIds(harness))[2]!;
-      const before = highestBackupId(simulator);
       const startedAt = performance.now();
       const created = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'store-down' } });
       expect(performance.now() - startedAt).toBeLessThan(2_000);
-      expect(created.errors).toBeUndefined();
-      const id = created.data!.createBackup!.operation.id;
-      // An id with no place: what every create made before places, read as the first.
-      expect(decodeOperationId(id).token).toHaveLength(2);
-      expect(await finishedBackup(harness.gql, id)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: backupIdsOf(simulator, vm.nativeId, before)[0] } });
-      expect(harness.logs.some((line) => line.includes('the store did not answer in time: a create goes ahead without its place'))).toBe(true);
+      // Gone ahead placeless it read as the first of its disk, beside the create holding place 1: both told of one backup.
+      expect(errorCodes(created)).toEqual(['CONFLICT']);
+      expect(created.errors![0]!.message).toContain('nothing was sent to OnApp');
+      expect(harness.simulator('onapp').server.count((request) => request.method === 'POST')).toBe(0);
+      expect(harness.logs.some((line) => line.includes('the store did not answer in time while an OnApp create took its place'))).toBe(true);
     });
   });
 

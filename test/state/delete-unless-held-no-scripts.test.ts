@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { expectPlacesGivenUpAsCreateOrderDoes } from '../helpers/give-up-places.js';
+import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -37,6 +37,10 @@ describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses
   it('gives a place up as on any Redis: gone with no later place held, kept marked with one', async () => {
     await expectPlacesGivenUpAsCreateOrderDoes(store);
     await expect(store.deleteUnlessHeld('probe:1', 'probe:2', 'given-up')).resolves.toBe(false);
+  });
+
+  it('replaces a key only while it holds the value given (replaceIfEqual), the look and the set sent apart', async () => {
+    await expectReplacedOnlyWhileHeld(store);
   });
 
   it('releases a claim only while the key holds it (deleteIfEqual), the look and the delete sent apart', async () => {

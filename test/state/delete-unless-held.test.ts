@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
-import { expectPlacesGivenUpAsCreateOrderDoes } from '../helpers/give-up-places.js';
+import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -41,5 +41,9 @@ describe.each(stores)('deleteUnlessHeld over the %s store', (_name, createStore)
 
   it("gives a create's place up as CreateOrder does: gone with no later place held, kept marked with one", async () => {
     await expectPlacesGivenUpAsCreateOrderDoes(store);
+  });
+
+  it('replaces a key only while it holds the value given (replaceIfEqual), with the new TTL', async () => {
+    await expectReplacedOnlyWhileHeld(store);
   });
 });

@@ -139,14 +139,14 @@ export class OnappAdapter extends BaseAdapter {
       // Given up on every failure, even one that may have acted: held, a later create of the
       // disk would look for one backup more than comes, and end FAILED beside its own backup;
       // given up, a backup that came after all is at worst taken for a later one, as alike.
-      if (place !== null) await this.createOrder.giveUp(series, place);
+      await this.createOrder.giveUp(series, place);
       throw error;
     }
     const [created] = unwrapRecords(body, 'backup');
     const backupId = idTextOrNull(created?.id, this.account.id);
     // Its backup known already: no later create of the disk may count it as its own.
-    if (backupId && place !== null) await this.createOrder.found(series, place, backupId);
-    const token = place === null ? [diskId, highest] : [diskId, highest, String(place)];
+    if (backupId) await this.createOrder.found(series, place, backupId);
+    const token = [diskId, highest, String(place)];
     const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token };
     return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
   }
@@ -283,18 +283,22 @@ export class OnappAdapter extends BaseAdapter {
   /**
    * This create's place among the creates of `diskId` that read the
    * highest id of `before`, with the highest id its series counts from (see
-   * below: past one full of finished creates); place null when the store
-   * did not answer in time. Then it goes ahead as the first of its series (as every create did
-   * before places): refusing would lose the backup asked for, for as long
-   * as the store is down, while going ahead risks only two creates of one
-   * disk within the same moment being told of the same backup.
+   * below: past one full of finished creates). A store that does not answer
+   * in time refuses the create before its call, nothing sent to OnApp. It
+   * went ahead placeless before, read as the first of its series: beside the
+   * create holding place 1 both were told of one backup (and the other's
+   * backup was nobody's), which the client cannot see or undo; a refusal it
+   * can send again.
    */
-  private async takePlace(diskId: string, before: readonly Backup[]): Promise<{ highest: string; place: number | null }> {
+  private async takePlace(diskId: string, before: readonly Backup[]): Promise<{ highest: string; place: number }> {
     let highest = String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0));
     for (let moves = 0; ; moves++) {
       // The older series as listed now, remembered beside the place: a backup naming one may be deleted before the operation reads.
       const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS, olderHighests(before, highest));
-      if (taking === 'unanswered') return { highest, place: null };
+      if (taking === 'unanswered') {
+        // CONFLICT, a refusal that did nothing: an idempotencyKey is released, and the same key may be sent again.
+        throw conflict('the shared store did not answer in time, so this create could not take its place among the creates of its disk: nothing was sent to OnApp; send it again', this.account.id);
+      }
       if (taking !== 'full') return { highest, place: taking };
       // Found places are kept for a day, and a backup made and deleted again leaves the highest
       // id where it was: rounds of both filled the series with creates long finished, and every

@@ -5,8 +5,8 @@ import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-or
 /**
  * A create's place among the overlapping creates of its disk (see
  * CreateOrder), the token's third part: [diskId, highest, place]. Operation
- * ids made before places, and creates made while the store did not answer,
- * have none: they are the first.
+ * ids made before places, and those of creates a version before 2026-12-04
+ * sent on while the store did not answer, have none: they are the first.
  */
 export function placeInToken(token: readonly string[]): number {
   const text = token[2];

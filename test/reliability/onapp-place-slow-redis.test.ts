@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import { errorCodes, startHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { CREATE, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost, type Created } from '../helpers/onapp-creates.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
+import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
+
+/**
+ * An OnApp create takes its place among the creates of its disk in Redis
+ * before its POST (CreateOrder). A Redis slow for a moment (its reply held
+ * past the store's 250 ms wait) must leave every create with its own backup
+ * or a typed refusal: never one backup told to two creates, never a place
+ * held by no create. The gateway reaches Redis through a proxy that holds
+ * the reply; a second replica reaches it directly.
+ */
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+/** An OnApp create's first place as CreateOrder takes it: SET <prefix>create-order:<account>:<disk>:<highest>:1 ... NX. */
+const FIRST_PLACE = /create-order:[^\r]*:1\r\n[\s\S]*\r\nNX\r\n/;
+/** The read of that place (a GET): how a take answered "taken" tells its own place from another's. */
+const FIRST_PLACE_READ = /\r\nget\r\n[^\r]*\r\n[^\r]*create-order:[^\r]*:1\r\n/i;
+/** A take's first read of its series (an MGET of the places and the open mark). */
+const SERIES_READ = /\r\nmget\r\n[\s\S]*create-order:/i;
+/** Past the store's wait (CREATE_ORDER_STORE_WAIT_MS, 250), and short enough that what follows it is answered within one. */
+const SPIKE_MS = 400;
+
+const askVia =
+  (gateway: RunningGateway) =>
+  async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
+    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
+  };
+
+describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be read in time', redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let proxy: RedisProxy;
+  let harness: Harness;
+  let other: RunningGateway;
+  let simulator: OnappSimulator;
+  const posts = () => harness.simulator('onapp').server.count((request) => request.method === 'POST');
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy(redis.url as string);
+    const behindProxy = new RedisStore(proxy.url, prefix);
+    const direct = new RedisStore(redis.url as string, prefix);
+    await Promise.all([behindProxy.ready(), direct.ready()]);
+    // No read coalescing: each create's list read is its own call.
+    harness = await startHarness({ kinds: ['onapp'], store: behindProxy, configure: withProviderSettings({ coalesceReads: false }) });
+    other = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: direct });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(async () => {
+    await other?.close();
+    await harness?.close();
+    await proxy?.close();
+  });
+
+  it('a take answered "taken" whose own place cannot be read is refused before its POST, and its place is given back', async () => {
+    const vm = (await instanceIds(harness))[1]!;
+    const before = highestBackupId(simulator);
+    const postsBefore = posts();
+    // The take runs in Redis, its answer lost; sent again once reconnected, it answers "taken",
+    // and the read that would tell it is the take's own comes after the store's wait.
+    const dropped = proxy.dropReplyTo(FIRST_PLACE);
+    const delayed = proxy.delayReplyTo(FIRST_PLACE_READ, SPIKE_MS);
+    const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'place-unread' } });
+    await Promise.all([dropped, delayed]);
+    // Taken for another's, the place stayed held by no create and this create took place 2:
+    // OnApp's one new backup went to place 1, and the create stayed PENDING beside it.
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors![0]!.message).toContain('nothing was sent to OnApp');
+    expect(posts()).toBe(postsBefore);
+    // The place was this take's own: given back, the disk's next create takes it and finds its own backup.
+    const next = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'after-place-unread' } });
+    expect(next.errors).toBeUndefined();
+    const operation = await finishedBackup(harness.gql.bind(harness), next.data!.createBackup!.operation.id);
+    expect(operation.status).toBe('SUCCEEDED');
+    expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
+  });
+
+  it('a take whose series cannot be read is refused before its POST, not sent as the first of its disk beside the create holding place 1', async () => {
+    const vm = (await instanceIds(harness))[2]!;
+    const before = highestBackupId(simulator);
+    const postsBefore = posts();
+    // Both creates read the backup list before either one's POST: one series.
+    listsBeforeEitherPost(harness);
+    const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
+    const [slow, held] = await Promise.all([
+      harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'series-unread' } }),
+      askVia(other)<Created>(CREATE, { input: { instanceId: vm.id, name: 'holds-place-1' } }),
+    ]);
+    await delayed;
+    // Gone ahead placeless it read as place 1 too: both creates were told of the first new backup.
+    expect(errorCodes(slow)).toEqual(['CONFLICT']);
+    expect(posts()).toBe(postsBefore + 1);
+    expect(held.errors).toBeUndefined();
+    const operation = await finishedBackup(askVia(other), held.data!.createBackup!.operation.id);
+    expect(operation.status).toBe('SUCCEEDED');
+    expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
+  });
+});
