@@ -120,8 +120,9 @@ export interface BackupSchedule extends ProviderOwned {
   repeat?: ScheduleRepeat;
   /**
    * False where the provider says the schedule is switched off (OnApp
-   * `status` "disabled", an inactive Danube definition): it runs nothing, so
-   * it has no next run and protects nothing.
+   * `status` "disabled", or its disk's auto-backups off, or a
+   * `rotation_period` keeping no backup; an inactive Danube definition): it
+   * runs nothing, so it has no next run and protects nothing.
    *
    * This and cronDialect are always written, never left out for their usual
    * value: a schedule a replica of the version before cached has neither, and

@@ -3,7 +3,7 @@ import { protectionOf } from '../../src/domain/protection.js';
 import { nextRunOf } from '../../src/domain/schedule.js';
 import type { Backup, BackupSchedule } from '../../src/domain/types.js';
 import { mapDefinition } from '../../src/providers/danube/mapper.js';
-import { mapSchedule, scheduleEnabled } from '../../src/providers/onapp/mapper.js';
+import { autobackupsOn, keepsBackups, mapSchedule, scheduleEnabled } from '../../src/providers/onapp/mapper.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 
@@ -26,6 +26,22 @@ describe('a schedule the provider has switched off', () => {
     const enabled = mapSchedule('p', '1', '11', onappRow('enabled'), 'UTC');
     expect(enabled.enabled).toBe(true);
     expect(nextRunOf(enabled, NOW)?.toISOString()).toBe('2026-03-11T03:30:00.000Z');
+  });
+
+  it('OnApp: a disk\'s has_autobackups reads on only as true, "true" or 1 (or not said); anything else is off', () => {
+    expect([undefined, null, true, 'true', ' TRUE ', 1, '1'].map(autobackupsOn)).toEqual([true, true, true, true, true, true, true]);
+    expect([false, 'false', 0, '0', '', 'yes', {}, [true]].map(autobackupsOn)).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('OnApp: a rotation_period keeps backups only as a whole number of 1 or more (or not said)', () => {
+    expect([undefined, null, 1, 7, '7', ' 30 '].map(keepsBackups)).toEqual([true, true, true, true, true, true]);
+    expect([0, '0', -1, 1.5, '1.5', Number.POSITIVE_INFINITY, '', 'seven', {}, [7]].map(keepsBackups)).toEqual([false, false, false, false, false, false, false, false, false, false]);
+  });
+
+  it('OnApp: a schedule of a disk whose auto-backups are off, or keeping no backup, maps with enabled false and has no next run', () => {
+    expect(nextRunOf(mapSchedule('p', '1', '11', onappRow('enabled'), 'UTC', false), NOW)).toBeNull();
+    expect(nextRunOf(mapSchedule('p', '1', '11', { ...onappRow('enabled'), rotation_period: 0 }, 'UTC'), NOW)).toBeNull();
+    expect(mapSchedule('p', '1', '11', { ...onappRow('enabled'), rotation_period: 7 }, 'UTC', true).enabled).toBe(true);
   });
 
   it('Danube: an inactive definition\'s schedule has no next run; an active one has', () => {

@@ -10,7 +10,7 @@ import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import type { OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
-import { mapBackup, mapInstance, mapSchedule } from './mapper.js';
+import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
@@ -44,6 +44,12 @@ export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 
 /** How many full series of found places a create moves past (see takePlace): each is one more store read. */
 const SERIES_MOVES = 4;
+
+/** A VM's disk as its schedules are read: whether OnApp takes its auto-backups (the disk's `has_autobackups`, mapper.ts autobackupsOn). */
+interface ScheduledDisk {
+  readonly id: string;
+  readonly autobackups: boolean;
+}
 
 /** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
 const segment = (value: string): string => {
@@ -85,7 +91,7 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   /** Account disk lists started by prepareLists, each for the one request (scope) that asked. */
-  private readonly preparedDisks = new RequestMemo<Map<string, string[]> | null>();
+  private readonly preparedDisks = new RequestMemo<Map<string, ScheduledDisk[]> | null>();
 
   /** A query that wants schedules needs the account's disks, which do not wait for the VM list: read both at once. */
   override prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void {
@@ -103,11 +109,11 @@ export class OnappAdapter extends BaseAdapter {
     const prepared = this.preparedDisks.take(scope);
     const accountDisks = prepared ? await prepared : instanceIds.length > 1 ? await this.accountDisks(scope) : null;
     return this.perInstance(instanceIds, async (vmId) => {
-      const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.disksOf(vmId, scope);
+      const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.scheduledDisksOf(vmId, scope);
       const lists = await Promise.all(
         disks.map(async (disk) => {
-          const rows = await this.list(`/settings/disks/${segment(disk)}/schedules.json`, 'schedules.list', 'schedule', scope);
-          return rows.map((row) => mapSchedule(this.account.id, vmId, disk, row, this.account.timezone));
+          const rows = await this.list(`/settings/disks/${segment(disk.id)}/schedules.json`, 'schedules.list', 'schedule', scope);
+          return rows.map((row) => mapSchedule(this.account.id, vmId, disk.id, row, this.account.timezone, disk.autobackups));
         }),
       );
       return lists.flat();
@@ -179,7 +185,10 @@ export class OnappAdapter extends BaseAdapter {
     // Checked although it cannot be sent (see below): bad input is refused all the same.
     parseTime(request.time);
     const vmId = request.instance.nativeId;
-    const disk = await this.chooseDisk(vmId, scope);
+    const disks = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
+    const disk = this.pickDisk(disks);
+    // A disk whose auto-backups are off keeps the schedule and takes nothing: the answer says so (no next run).
+    const autobackups = autobackupsOn(disks.find((row) => idText(row.id, this.account.id) === disk)?.has_autobackups);
     // Only `action`, `duration`, `period` (and `rotation_period`) are documented:
     // no start time is sent. OnApp counts the period from the schedule's own
     // start (its answer's `start_at`, else `created_at`), which the answer shows.
@@ -188,7 +197,7 @@ export class OnappAdapter extends BaseAdapter {
     });
     const [row] = unwrapRecords(body, 'schedule');
     if (!row) throw notFound('created schedule', this.account.id);
-    return { ...mapSchedule(this.account.id, vmId, disk, row, this.account.timezone), name: request.name };
+    return { ...mapSchedule(this.account.id, vmId, disk, row, this.account.timezone, autobackups), name: request.name };
   }
 
   override async deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void> {
@@ -326,12 +335,21 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
-    const rows = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
-    return rows.filter((disk) => disk.is_swap !== true).map((disk) => idText(disk.id, this.account.id));
+    return (await this.scheduledDisksOf(vmId, scope)).map((disk) => disk.id);
   }
 
-  /** Non-swap disk ids of every VM of the account, by VM id; null when the account may not list them all. */
-  private async accountDisks(scope: UpstreamScope): Promise<Map<string, string[]> | null> {
+  /** The VM's non-swap disks, each with whether OnApp takes its auto-backups (see ScheduledDisk). */
+  private async scheduledDisksOf(vmId: string, scope: UpstreamScope): Promise<ScheduledDisk[]> {
+    const rows = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
+    return rows.filter((disk) => disk.is_swap !== true).map((disk) => this.scheduledDisk(disk));
+  }
+
+  private scheduledDisk(row: Record<string, unknown>): ScheduledDisk {
+    return { id: idText(row.id, this.account.id), autobackups: autobackupsOn(row.has_autobackups) };
+  }
+
+  /** Non-swap disks of every VM of the account, by VM id; null when the account may not list them all. */
+  private async accountDisks(scope: UpstreamScope): Promise<Map<string, ScheduledDisk[]> | null> {
     let disks: Array<Record<string, unknown>>;
     try {
       disks = await this.list('/settings/disks.json', 'disks.list_all', 'disk', scope);
@@ -339,12 +357,12 @@ export class OnappAdapter extends BaseAdapter {
       if (isGatewayError(error) && (error.code === 'NOT_FOUND' || error.details.providerCode === 'HTTP_403')) return null;
       throw error;
     }
-    const byVm = new Map<string, string[]>();
+    const byVm = new Map<string, ScheduledDisk[]>();
     for (const disk of disks) {
       if (disk.is_swap === true || disk.virtual_machine_id === undefined || disk.virtual_machine_id === null) continue;
       const vmId = idText(disk.virtual_machine_id, this.account.id);
       const disks = byVm.get(vmId) ?? [];
-      disks.push(idText(disk.id, this.account.id));
+      disks.push(this.scheduledDisk(disk));
       byVm.set(vmId, disks);
     }
     return byVm;
@@ -366,7 +384,11 @@ export class OnappAdapter extends BaseAdapter {
    * backed up silently: the requested disk must be one of this VM's.
    */
   private async chooseDisk(vmId: string, scope: UpstreamScope, requested: number | null = null): Promise<string> {
-    const disks = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
+    return this.pickDisk(await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope), requested);
+  }
+
+  /** As chooseDisk, among the VM's disk records read already. */
+  private pickDisk(disks: ReadonlyArray<Record<string, unknown>>, requested: number | null = null): string {
     if (requested !== null) {
       if (!disks.some((disk) => idText(disk.id, this.account.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
       return String(requested);

@@ -184,7 +184,50 @@ export function scheduleEnabled(status: unknown): boolean {
   return typeof status === 'string' && status.trim().toLowerCase() === 'enabled';
 }
 
-export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string): BackupSchedule {
+/**
+ * Whether OnApp takes the disk's auto-backups: its `has_autobackups` (the
+ * disk record, as OnApp's PHP wrapper and panels read it; switched by
+ * `/settings/disks/{id}/autobackup_enable.json` and `_disable.json`,
+ * providers.md). Switched off, a disk's schedule stays and takes nothing:
+ * "If you enable the auto-backups for a target with assigned schedule - this
+ * schedule will remain unchanged" (OnApp, Manage Auto-Backups). Its schedule
+ * was read as running, and kept the VM PROTECTED with nothing to renew its
+ * backup. Not said (a panel without the field): on, as before. Any other
+ * value than on (true, "true", 1) is off: a disk the gateway cannot tell is
+ * backed up must not make an instance PROTECTED.
+ */
+export function autobackupsOn(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (value === true || value === 1) return true;
+  return typeof value === 'string' && ['true', '1'].includes(value.trim().toLowerCase());
+}
+
+/**
+ * Whether the schedule keeps any backup: its `rotation_period`, "the number
+ * of backups after which the first backup will be deleted" (OnApp, Manage
+ * Backup Schedules; providers.md: a newer versions' create parameter, no
+ * meaning given). 0 keeps none: each backup is deleted once made, as a Danube
+ * definition of retention 0, so the schedule protects nothing. Whether OnApp
+ * reads 0 so, or as no rotation at all, no document says; the first is
+ * taken, since the second read wrongly calls an instance PROTECTED and the
+ * first only calls one STALE. Not said (versions before the field): it keeps
+ * its backups. A value that is no whole number of 1 or more keeps none too.
+ */
+export function keepsBackups(rotationPeriod: unknown): boolean {
+  if (rotationPeriod === undefined || rotationPeriod === null) return true;
+  const count = typeof rotationPeriod === 'number' ? rotationPeriod : typeof rotationPeriod === 'string' && /^\s*\d{1,9}\s*$/.test(rotationPeriod) ? Number(rotationPeriod) : Number.NaN;
+  return Number.isSafeInteger(count) && count >= 1;
+}
+
+/**
+ * `enabled` is whether OnApp will take backups by the schedule and keep
+ * them: its own status, its disk's auto-backups (`diskAutobackups`, from
+ * the disk record: autobackupsOn) and its rotation (keepsBackups). A
+ * schedule that does not runs nothing for the gateway: no next run, and it
+ * never makes an instance PROTECTED; its `raw` keeps `status` and
+ * `rotation_period` as OnApp sent them.
+ */
+export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string, diskAutobackups = true): BackupSchedule {
   const id = idText(row.id, providerId);
   return {
     providerId,
@@ -197,7 +240,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     cron: scheduleCron(row, timezone),
     timezone,
     ...scheduleRepeat(row),
-    enabled: scheduleEnabled(row.status),
+    enabled: scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
     cronDialect: 'vixie',
     diskId,
     createdAt: parseUtcDate(row.created_at),

@@ -13,7 +13,22 @@ export interface SimVm {
   hostname: string;
   booted: boolean;
   locked: boolean;
-  disks: Array<{ id: number; primary: boolean; is_swap: boolean; disk_size: number }>;
+  disks: SimDisk[];
+}
+
+interface SimDisk {
+  id: number;
+  primary: boolean;
+  is_swap: boolean;
+  disk_size: number;
+  /**
+   * OnApp's `has_autobackups` (its PHP wrapper and panels read it; switched by
+   * `POST /settings/disks/{id}/autobackup_enable.json` and `_disable.json`).
+   * Off, the disk's schedules stay but take nothing: "If you enable the
+   * auto-backups for a target with assigned schedule - this schedule will
+   * remain unchanged" (OnApp's Manage Auto-Backups page).
+   */
+  has_autobackups: boolean;
 }
 
 interface SimBackup {
@@ -103,8 +118,9 @@ export class OnappSimulator extends ProviderSimulator {
         booted: index % 4 !== 3,
         locked: false,
         disks: [
-          { id: primary, primary: true, is_swap: false, disk_size: 20 },
-          { id: primary + 1, primary: false, is_swap: true, disk_size: 1 },
+          // Auto-backups on (the first VM's disk has no schedule: one deleted after they were switched on).
+          { id: primary, primary: true, is_swap: false, disk_size: 20, has_autobackups: true },
+          { id: primary + 1, primary: false, is_swap: true, disk_size: 1, has_autobackups: false },
         ],
       });
       const count = index === 0 ? 0 : backupsPerInstance;
@@ -160,6 +176,7 @@ export class OnappSimulator extends ProviderSimulator {
       if (match[2] === 'transactions.json') return ok(this.transactionPage(vm.id, request.query.get('page')));
       return ok([...this.backups.values()].filter((backup) => this.ignoresVmFilter || backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
     }
+    if ((match = /^settings\/disks\/(\d+)\/autobackup_(enable|disable)\.json$/.exec(path)) && method === 'POST') return this.switchAutobackups(Number(match[1]), match[2] === 'enable');
     if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
       const diskId = Number(match[1]);
       const vm = [...this.vms.values()].find((item) => item.disks.some((disk) => disk.id === diskId));
@@ -251,6 +268,25 @@ export class OnappSimulator extends ProviderSimulator {
     if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
     this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing });
     return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
+  }
+
+  /**
+   * `POST /settings/disks/{id}/autobackup_enable.json` / `_disable.json`, answered with the disk
+   * (OnApp's PHP wrapper and squall read `disk` from it). Enabling a disk with no schedule applies
+   * the auto-backup preset (daily here, 7 kept); one with a schedule keeps it unchanged.
+   */
+  private switchAutobackups(diskId: number, on: boolean): SimResponse {
+    const vm = [...this.vms.values()].find((item) => item.disks.some((disk) => disk.id === diskId));
+    const disk = vm?.disks.find((item) => item.id === diskId);
+    if (!vm || !disk) return notFoundAnswer();
+    if (disk.is_swap) return { status: 422, json: { errors: { base: ['Autobackups cannot be enabled for a swap disk'] } } };
+    disk.has_autobackups = on;
+    if (on && ![...this.schedules.values()].some((schedule) => schedule.diskId === diskId)) {
+      const id = this.nextId++;
+      const now = new Date().toISOString();
+      this.schedules.set(id, { id, diskId, duration: 1, period: 'days', rotation_period: 7, start_at: now, created_at: now });
+    }
+    return ok(wrapRecord('disk', { ...disk, label: `disk-${disk.id}`, virtual_machine_id: vm.id }));
   }
 
   private createSchedule(diskId: number, request: SimRequest): SimResponse {
