@@ -136,11 +136,13 @@ export class CreateOrder {
    * (see take); none when the store does not answer in time. A later series is
    * found by what its creates listed then, not only by what is listed now: the
    * backup whose id named it may have been deleted since, which hid it, and
-   * its creates' backups were handed out twice.
+   * its creates' backups were handed out twice. Undefined when the store does
+   * not answer in time (none remembered read as none, a series hidden so was
+   * handed out twice again).
    */
-  async olderOf(series: string): Promise<string[]> {
-    const mark = await withinMs(this.store.get<unknown>(openKey(series)), CREATE_ORDER_STORE_WAIT_MS);
-    return rememberedOlder(mark);
+  async olderOf(series: string): Promise<string[] | undefined> {
+    const mark = await withinMs(this.store.get<unknown>(openKey(series)).then((value) => ({ value })), CREATE_ORDER_STORE_WAIT_MS);
+    return mark === undefined ? undefined : rememberedOlder(mark.value);
   }
 
   /**

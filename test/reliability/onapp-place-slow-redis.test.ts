@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { decodeOperationId } from '../../src/gateway/ids.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { errorCodes, startHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
-import { CREATE, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost, type Created } from '../helpers/onapp-creates.js';
+import { CREATE, OPERATION, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost, type Created, type Polled } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 
@@ -42,13 +44,14 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
   let proxy: RedisProxy;
   let harness: Harness;
   let other: RunningGateway;
+  let direct: RedisStore;
   let simulator: OnappSimulator;
   const posts = () => harness.simulator('onapp').server.count((request) => request.method === 'POST');
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
     const behindProxy = new RedisStore(proxy.url, prefix);
-    const direct = new RedisStore(redis.url as string, prefix);
+    direct = new RedisStore(redis.url as string, prefix);
     await Promise.all([behindProxy.ready(), direct.ready()]);
     // No read coalescing: each create's list read is its own call.
     harness = await startHarness({ kinds: ['onapp'], store: behindProxy, configure: withProviderSettings({ coalesceReads: false }) });
@@ -58,6 +61,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
   afterAll(async () => {
     await other?.close();
     await harness?.close();
+    await direct?.close();
     await proxy?.close();
   });
 
@@ -103,5 +107,35 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     const operation = await finishedBackup(askVia(other), held.data!.createBackup!.operation.id);
     expect(operation.status).toBe('SUCCEEDED');
     expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
+  });
+
+  it('a poll that cannot read the places before its own answers PENDING, not the backup of the create after it', async () => {
+    const vm = (await instanceIds(harness))[3]!;
+    const before = highestBackupId(simulator);
+    const disk = simulator.vms.get(Number(vm.nativeId))!.disks.find((item) => item.primary)!.id;
+    const vmHighest = Math.max(...[...simulator.backups.values()].filter((backup) => backup.vmId === Number(vm.nativeId)).map((backup) => backup.id));
+    const series = `${harness.providerId('onapp')}:${disk}:${vmHighest}`;
+    // A create on another replica holds place 1; its call will fail.
+    const failing = new CreateOrder(direct.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: 100 }));
+    expect(await failing.take(series, 60_000)).toBe(1);
+    listsBeforeEitherPost(harness);
+    const answers = await Promise.all(['second', 'third'].map((name) => harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name } })));
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    const byPlace = new Map(answers.map((answer) => [decodeOperationId(answer.data!.createBackup!.operation.id).token[2], answer.data!.createBackup!.operation.id]));
+    expect([...byPlace.keys()].toSorted()).toEqual(['2', '3']);
+    // Given up while place 2 is held: marked, so the places after it count it as making nothing.
+    await failing.giveUp(series, 1);
+    const made = backupIdsOf(simulator, vm.nativeId, before).toSorted((a, b) => Number(a) - Number(b));
+    expect(made).toHaveLength(2);
+    const onOther = askVia(other);
+    expect((await finishedBackup(onOther, byPlace.get('2')!)).backup?.nativeId).toBe(made[0]);
+    expect((await finishedBackup(onOther, byPlace.get('3')!)).backup?.nativeId).toBe(made[1]);
+    // Read as if every place before it were open, place 2 was told of place 3's backup.
+    const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
+    const unread = await harness.gql<Polled>(OPERATION, { id: byPlace.get('2')! });
+    await delayed;
+    expect(unread.errors).toBeUndefined();
+    expect(unread.data!.operation).toMatchObject({ status: 'PENDING', backup: null });
+    expect(await finishedBackup(harness.gql.bind(harness), byPlace.get('2')!)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made[0] } });
   });
 });

@@ -226,7 +226,14 @@ export class OnappAdapter extends BaseAdapter {
       const [diskId = '', highest = '0'] = ref.token;
       const place = placeInToken(ref.token);
       const [backups, remembered] = await Promise.all([this.backupsOf(vmId, scope), this.createOrder.olderOf(this.seriesOf(diskId, highest))]);
-      const series = await this.seriesUpTo(backups, remembered, diskId, highest, place);
+      const series = remembered === undefined ? undefined : await this.seriesUpTo(backups, remembered, diskId, highest, place);
+      if (series === undefined) {
+        // Which new backup is this create's depends on the places before it: unread, it is not told
+        // (see seriesUpTo). The next poll reads them again.
+        return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
+          ? this.operation(ref, 'FAILED', null, `the shared store has not answered in time for ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes, so this create's backup cannot be told apart from those of the disk's other creates: look at the instance's backups before creating another`)
+          : this.operation(ref, 'PENDING');
+      }
       const madeId = backupOfCreate(backups, diskId, series);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
       // shows up must end some time, or a dashboard follows it for ever.
@@ -274,18 +281,20 @@ export class OnappAdapter extends BaseAdapter {
   /**
    * The places a create's backup is counted among: its own series up to its
    * place, after the older series of its disk still open (named by the ids
-   * listed now and those `remembered` from when its series' creates started). A store that does
-   * not answer in time gives its own series with every place before it
-   * open, as if none was given up (the next read asks again).
+   * listed now and those `remembered` from when its series' creates started). Undefined when the
+   * store does not answer in time. It gave the create's own series with every place before it
+   * open, as if none was given up and no older series open: beside a place given up (its call
+   * failed) the create was told of the backup of the create after it, which that create was
+   * told of too.
    */
-  private async seriesUpTo(backups: readonly Backup[], remembered: readonly string[], diskId: string, highest: string, place: number): Promise<SeriesClaims[]> {
+  private async seriesUpTo(backups: readonly Backup[], remembered: readonly string[], diskId: string, highest: string, place: number): Promise<SeriesClaims[] | undefined> {
     const older = olderHighests(backups, highest, remembered);
     const claims = await this.createOrder.claimsUpTo(
       older.map((value) => this.seriesOf(diskId, value)),
       this.seriesOf(diskId, highest),
       place,
     );
-    if (claims === undefined) return [{ highest, places: Array.from({ length: place }, () => 'unheld' as const) }];
+    if (claims === undefined) return undefined;
     return [...older, highest].map((value, index) => ({ highest: value, places: claims[index] ?? [] }));
   }
 
