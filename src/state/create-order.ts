@@ -82,14 +82,14 @@ export class CreateOrder {
     for (const place of freePlaces(held)) {
       const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), CREATE_ORDER_STORE_WAIT_MS);
       // The take may have landed: the place would be held by no create, and counted by the later ones.
-      if (taken === undefined) return this.unanswered(series, place, mine);
+      if (taken === undefined) return this.unansweredHolding(series, place, mine);
       if (!taken) {
         const own = await this.tookItAfterAll(placeKey(series, place), mine);
         // Unread, the place may be this take's own (see tookItAfterAll). Taken for another's, it
         // stayed held by no create and this one took the next: the place counted one create more
         // than made backups, and each create after it was told of the backup of the one before.
         // Kept as this one's, it would be told of another's backup. Neither: given back if it is ours.
-        if (own === undefined) return this.unanswered(series, place, mine);
+        if (own === undefined) return this.unansweredHolding(series, place, mine);
         if (!own) continue;
       }
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
@@ -193,16 +193,21 @@ export class CreateOrder {
     return held === undefined ? undefined : held.value === mine;
   }
 
-  /**
-   * A take the store did not answer in time: the create is refused before its call (see the OnApp
-   * adapter's takePlace). A place whose take may have landed is given up, but only while it holds
-   * this take's own value: it makes no backup, and left held it would be counted by every later
-   * place of its series. The release is sent on the same connection after the take, so it runs
-   * after it; it is not waited for past the store's wait (it goes on, and ends at the command timeout).
-   */
-  private async unanswered(series?: string, place?: number, mine?: string): Promise<'unanswered'> {
+  /** A take the store did not answer in time: the create is refused before its call (see the OnApp adapter's takePlace). */
+  private unanswered(): 'unanswered' {
     this.onUnanswered();
-    if (series !== undefined && place !== undefined && mine !== undefined) await withinMs(this.release(series, place, mine), CREATE_ORDER_STORE_WAIT_MS);
+    return 'unanswered';
+  }
+
+  /**
+   * As unanswered, for a take that may hold `place`: it is given up, but only while it holds this
+   * take's own value. It makes no backup, and left held it would be counted by every later place
+   * of its series. The release is sent on the same connection after the take, so it runs after it;
+   * it is not waited for past the store's wait (it goes on, and ends at the command timeout).
+   */
+  private async unansweredHolding(series: string, place: number, mine: string): Promise<'unanswered'> {
+    this.onUnanswered();
+    await withinMs(this.release(series, place, mine), CREATE_ORDER_STORE_WAIT_MS);
     return 'unanswered';
   }
 
