@@ -73,15 +73,17 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     // and the read that would tell it is the take's own comes after the store's wait.
     const dropped = proxy.dropReplyTo(FIRST_PLACE);
     const delayed = proxy.delayReplyTo(FIRST_PLACE_READ, SPIKE_MS);
-    const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'place-unread' } });
+    const input = { instanceId: vm.id, name: 'place-unread', idempotencyKey: randomUUID() };
+    const refused = await harness.gql<Created>(CREATE, { input });
     await Promise.all([dropped, delayed]);
     // Taken for another's, the place stayed held by no create and this create took place 2:
     // OnApp's one new backup went to place 1, and the create stayed PENDING beside it.
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
     expect(refused.errors![0]!.message).toContain('nothing was sent to OnApp');
     expect(posts()).toBe(postsBefore);
-    // The place was this take's own: given back, the disk's next create takes it and finds its own backup.
-    const next = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'after-place-unread' } });
+    // A refusal that did nothing: the same idempotencyKey acts when sent again. The place was this
+    // take's own: given back, the disk's next create takes it and finds its own backup.
+    const next = await harness.gql<Created>(CREATE, { input });
     expect(next.errors).toBeUndefined();
     const operation = await finishedBackup(harness.gql.bind(harness), next.data!.createBackup!.operation.id);
     expect(operation.status).toBe('SUCCEEDED');
