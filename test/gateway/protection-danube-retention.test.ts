@@ -1,12 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
-/** A Danube definition keeping no backups (retention 0) leaves none to restore: it protects nothing. */
+/**
+ * A Danube definition keeping no backups (retention 0) leaves none to restore: it protects nothing.
+ * One switched off (`active` false, or 0 as Django REST framework's BooleanField also reads it) runs nothing.
+ */
 
 interface Node {
   nativeId: string;
   protection: { status: string; reason: string; scheduled: boolean | null };
+}
+
+interface DefinitionNode {
+  nativeId: string;
+  definitions: Array<{ name: string; active: boolean; retention: number | null; schedule: { nextRunAt: string | null } }>;
 }
 
 describe('danube definitions with retention 0 and protection', () => {
@@ -18,13 +26,29 @@ describe('danube definitions with retention 0 and protection', () => {
     simulator = harness.simulator('danube').simulator as DanubeSimulator;
   });
   afterAll(() => harness.close());
+  beforeEach(() => {
+    for (const definition of simulator.definitions) Object.assign(definition, { active: true, retention: 7 });
+  });
+
+  const protectionOf = async (hostname: string) => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances { edges { node { nativeId protection { status reason scheduled } } } } }');
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.protection;
+  };
+  const definitionsOf = async (hostname: string) => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: DefinitionNode }> } }>('{ instances { edges { node { nativeId definitions { name active retention schedule { nextRunAt } } } } } }');
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.definitions;
+  };
+
+  it("a definition Danube sends with active 0 is inactive: no next run, and it keeps nothing PROTECTED (0 read as active)", async () => {
+    expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });
+    for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') definition.active = 0;
+    expect(await definitionsOf('web06.example.com')).toEqual([{ name: 'daily', active: false, retention: 7, schedule: { nextRunAt: null } }]);
+    expect(await protectionOf('web06.example.com')).toEqual({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false });
+  });
 
   it('a recent backup beside a definition keeping none is STALE (nothing scheduled keeps the next), not PROTECTED', async () => {
-    const protectionOf = async (hostname: string) => {
-      const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances { edges { node { nativeId protection { status reason scheduled } } } } }');
-      expect(answer.errors).toBeUndefined();
-      return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.protection;
-    };
     // web06 has a backup an hour old and its daily definition.
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });
     for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') definition.retention = 0;

@@ -79,16 +79,28 @@ describe('danube mapper', () => {
     expect(definition.schedule).toMatchObject({ providerId: 'd', nativeId: 'daily', instanceNativeId: 'web01', keyExtra: ['2'], name: 'daily', cron: '30 2 * * *', timezone: 'UTC', createdAt: new Date('2024-01-01T00:00:00Z') });
   });
 
-  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention 0, active unless false, no compression', () => {
+  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention 0, active when absent (the documented default), no compression', () => {
     const sparse = mapDefinition('d', { hostname: 'web01', name: 'daily' });
     expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
     expect(sparse.schedule).toMatchObject({ cron: '', keyExtra: ['1'], createdAt: null });
     // Danube sends null for a definition without its Celery task: it has no next run (it read daily at midnight).
     expect(nextRunOf(mapDefinition('d', { hostname: 'web01', name: 'daily', schedule: null, retention: 7 }).schedule, new Date('2026-06-01T12:00:00Z'))).toBeNull();
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: false }).active).toBe(false);
-    expect(mapDefinition('d', { hostname: 'web01', name: 'daily', active: 0 }).active).toBe(true);
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', fsfreeze: 'yes' }).fsfreeze).toBeNull();
     expect(mapDefinition('d', { hostname: 'web01', name: 'daily', fsfreeze: false }).fsfreeze).toBe(false);
+  });
+
+  it("reads `active` as Django REST framework's BooleanField does: 0, '0' and 'false' are inactive, absent is the document's default (active), anything else is no answer", () => {
+    const active = (value: unknown) => mapDefinition('d', { hostname: 'web01', name: 'daily', retention: 7, schedule: '0 4 * * *', active: value });
+    // 0 read as active before: a definition switched off that way showed a next run and counted towards PROTECTED.
+    for (const off of [false, 0, '0', 'false', 'False', 'off', 'no']) {
+      expect(active(off).active, String(off)).toBe(false);
+      expect(nextRunOf(active(off).schedule, new Date('2026-06-01T12:00:00Z')), String(off)).toBeNull();
+    }
+    for (const on of [true, 1, '1', 'true', 'True', 'on', 'yes', undefined, null]) expect(active(on).active, String(on)).toBe(true);
+    for (const junk of [2, -1, 'maybe', '', [], {}, [false]]) {
+      expect(() => active(junk), JSON.stringify(junk)).toThrow(expect.objectContaining({ code: 'PROVIDER_ERROR', message: 'provider d sent an active flag that is no boolean' }));
+    }
   });
 
   it('maps compression by its index, an unknown one to null', () => {

@@ -5,6 +5,7 @@ import { GatewayError } from '../../domain/errors.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { DANUBE_RAW_HIDDEN } from './secrets.js';
+import { activeFlag } from './active-flag.js';
 
 type Row = Record<string, unknown>;
 
@@ -105,7 +106,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
   const hostname = idText(row.hostname, providerId);
   const name = idText(row.name, providerId);
   const diskId = diskNumber(row, providerId);
-  const active = row.active !== false;
+  const active = activeFlag(row.active, providerId);
   const schedule: BackupSchedule = {
     providerId,
     nativeId: name,
