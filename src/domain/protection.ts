@@ -16,7 +16,8 @@ export type ProtectionReason =
   | 'NO_BACKUP_YET'
   | 'NO_BACKUP_NOTHING_SCHEDULED'
   | 'NO_BACKUP_SCHEDULE_NOT_LISTED'
-  | 'PROVIDER_FAILED';
+  | 'PROVIDER_FAILED'
+  | 'RETENTION_UNKNOWN';
 
 export const DEFAULT_RPO_HOURS = 24;
 const HOUR_MS = 3_600_000;
@@ -57,20 +58,22 @@ export interface Protection {
   lastBackup: Backup | null;
   /** When the next scheduled backup runs, across schedules / active definitions. */
   nextRunAt: Date | null;
-  /** Whether anything will make a backup; null when the provider lists no schedules, or UNKNOWN. */
+  /** Whether anything will make a backup; null when the provider lists no schedules, or failed. */
   scheduled: boolean | null;
   /** Whether the provider lets the gateway see schedules at all. */
   scheduleKnown: boolean;
-  /** AVAILABLE backups; null when UNKNOWN. */
+  /** AVAILABLE backups; null when the provider failed. */
   usableBackups: number | null;
-  /** The failure behind UNKNOWN, safe to show. */
+  /** The failure behind UNKNOWN PROVIDER_FAILED, safe to show; null otherwise (RETENTION_UNKNOWN is no failure). */
   error: Error | null;
 }
 
 /**
  * The protection rule, pure (no clock of its own):
  *
- * - UNKNOWN: a list the rule needs could not be read. Never guessed.
+ * - UNKNOWN: a list the rule needs could not be read (PROVIDER_FAILED); or a
+ *   definition gives no retention and the verdict turns on it
+ *   (RETENTION_UNKNOWN, see retentionUnknownOr). Never guessed.
  * - PROTECTED: the newest AVAILABLE backup is within `rpoHours` of `now`, and
  *   something is scheduled (where schedules name disks, a backup within
  *   `rpoHours` is of a scheduled disk, or of no named disk); or the provider lists no schedules at all
@@ -87,15 +90,36 @@ export interface Protection {
  */
 export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date): Protection {
   const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
-  const base = { rpoHours, scheduleKnown };
   const failure = [facts.backups, facts.schedules, facts.definitions].find((list): list is Error => list instanceof Error);
   if (failure) {
-    return { ...base, status: 'UNKNOWN', reason: 'PROVIDER_FAILED', lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure };
+    return { rpoHours, scheduleKnown, status: 'UNKNOWN', reason: 'PROVIDER_FAILED', lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure };
   }
+  const definitions = facts.definitions as readonly BackupDefinition[] | null;
+  if (!definitions?.some((definition) => definition.retention === null)) return judge(facts, rpoHours, now, false);
+  return retentionUnknownOr(judge(facts, rpoHours, now, true), judge(facts, rpoHours, now, false));
+}
+
+/**
+ * A definition whose record gives no retention (the API requires one, so the
+ * record is short; it read as 0) does run, but whether it keeps what it makes
+ * is unknown: kept-all and kept-none are both judged. Where they agree, that
+ * is the verdict (a backup years old is STALE either way), with the first's
+ * schedule facts, since the definition does run. Where they differ, nothing
+ * the gateway can vouch for: UNKNOWN RETENTION_UNKNOWN, never PROTECTED.
+ */
+function retentionUnknownOr(keptAll: Protection, keptNone: Protection): Protection {
+  if (keptAll.status === keptNone.status && keptAll.reason === keptNone.reason) return keptAll;
+  return { ...keptAll, status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN' };
+}
+
+/** The rule once every list is read; `unknownRetentionKeeps`: how a definition without a retention is read. */
+function judge(facts: ProtectionFacts, rpoHours: number, now: Date, unknownRetentionKeeps: boolean): Protection {
+  const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
+  const base = { rpoHours, scheduleKnown };
   const usable = (facts.backups as readonly Backup[]).filter((backup) => backup.status === 'AVAILABLE');
   const latestBelievable = now.getTime() + FUTURE_TOLERANCE_HOURS * HOUR_MS;
   const lastBackup = newest(usable, latestBelievable);
-  const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now);
+  const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now, unknownRetentionKeeps);
   const scheduled = scheduleKnown ? runs.count > 0 : null;
   const result = { ...base, lastBackup, nextRunAt: runs.next, scheduled, usableBackups: usable.length, error: null };
   if (!lastBackup) {
@@ -155,7 +179,8 @@ function rankOf(backup: Backup, latestBelievable: number): number {
  * lasts. esdc-ce's serializer refuses it where a DC backup limit is set (1
  * to the limit), and the gateway's own input takes 1 or more.
  */
-const keepsBackups = (definition: BackupDefinition): boolean => definition.active && definition.retention > 0;
+const keepsBackups = (definition: BackupDefinition, unknownRetentionKeeps: boolean): boolean =>
+  definition.active && (definition.retention === null ? unknownRetentionKeeps : definition.retention > 0);
 
 /**
  * What runs, and on which disks. Where the provider schedules per disk
@@ -168,8 +193,9 @@ function scheduledRuns(
   schedules: readonly BackupSchedule[] | null,
   definitions: readonly BackupDefinition[] | null,
   now: Date,
+  unknownRetentionKeeps: boolean,
 ): { count: number; next: Date | null; disks: Set<string>; anyDisk: boolean } {
-  const crons = definitions !== null ? definitions.filter(keepsBackups).map((definition) => definition.schedule) : (schedules ?? []);
+  const crons = definitions !== null ? definitions.filter((definition) => keepsBackups(definition, unknownRetentionKeeps)).map((definition) => definition.schedule) : (schedules ?? []);
   let next: Date | null = null;
   let count = 0;
   const disks = new Set<string>();

@@ -154,7 +154,8 @@ export interface BackupDefinition extends ProviderOwned {
   name: string;
   diskId: number;
   schedule: BackupSchedule;
-  retention: number;
+  /** Most backups kept; null when the provider's record does not say (never read as 0). */
+  retention: number | null;
   active: boolean;
   compression: Compression | null;
   bandwidthLimit: number | null;

@@ -102,7 +102,7 @@ const DEFINITION: Fields<BackupDefinition> = {
   name: isString,
   diskId: isNumber,
   schedule: isSchedule,
-  retention: isNumber,
+  retention: orNull(isNumber),
   active: isBoolean,
   compression: orNull(COMPRESSION),
   bandwidthLimit: orNull(isNumber),

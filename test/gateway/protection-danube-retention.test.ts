@@ -4,6 +4,7 @@ import { type Harness, startHarness, withProviderSettings } from '../helpers/har
 
 /**
  * A Danube definition keeping no backups (retention 0) leaves none to restore: it protects nothing.
+ * One whose record gives no retention (the API requires one) is not read as keeping none: unknown.
  * One switched off (`active` false, or 0 as Django REST framework's BooleanField also reads it) runs nothing.
  */
 
@@ -40,6 +41,18 @@ describe('danube definitions with retention 0 and protection', () => {
     expect(answer.errors).toBeUndefined();
     return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.definitions;
   };
+
+  it('a definition whose record gives no retention shows none (null, not 0) and leaves a recent backup UNKNOWN RETENTION_UNKNOWN, not PROTECTED', async () => {
+    for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') delete definition.retention;
+    const [daily] = await definitionsOf('web06.example.com');
+    expect(daily).toMatchObject({ name: 'daily', active: true, retention: null });
+    // It does run: the next run is shown, and `scheduled` says so.
+    expect(daily!.schedule.nextRunAt).toEqual(expect.any(String));
+    expect(await protectionOf('web06.example.com')).toEqual({ status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN', scheduled: true });
+    // web03's newest backup is years old: STALE whether the definition keeps backups or not.
+    for (const definition of simulator.definitions) if (definition.hostname === 'web03.example.com') delete definition.retention;
+    expect(await protectionOf('web03.example.com')).toEqual({ status: 'STALE', reason: 'BACKUP_TOO_OLD', scheduled: true });
+  });
 
   it("a definition Danube sends with active 0 is inactive: no next run, and it keeps nothing PROTECTED (0 read as active)", async () => {
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });

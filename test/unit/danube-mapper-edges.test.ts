@@ -79,9 +79,9 @@ describe('danube mapper', () => {
     expect(definition.schedule).toMatchObject({ providerId: 'd', nativeId: 'daily', instanceNativeId: 'web01', keyExtra: ['2'], name: 'daily', cron: '30 2 * * *', timezone: 'UTC', createdAt: new Date('2024-01-01T00:00:00Z') });
   });
 
-  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention 0, active when absent (the documented default), no compression', () => {
+  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention unknown (null, never 0), active when absent (the documented default), no compression', () => {
     const sparse = mapDefinition('d', { hostname: 'web01', name: 'daily' });
-    expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: 0, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
+    expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: null, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
     expect(sparse.schedule).toMatchObject({ cron: '', keyExtra: ['1'], createdAt: null });
     // Danube sends null for a definition without its Celery task: it has no next run (it read daily at midnight).
     expect(nextRunOf(mapDefinition('d', { hostname: 'web01', name: 'daily', schedule: null, retention: 7 }).schedule, new Date('2026-06-01T12:00:00Z'))).toBeNull();
@@ -117,8 +117,10 @@ describe('danube mapper: numbers a GraphQL field must hold exactly', () => {
     expect(definition({ retention: 7, disk_id: '2', bwlimit: '1000' })).toMatchObject({ retention: 7, diskId: 2, bandwidthLimit: 1000 });
     expect(definition({ retention: 2_147_483_647, disk_id: 2_147_483_647, bwlimit: Number.MAX_SAFE_INTEGER })).toMatchObject({ retention: 2_147_483_647, diskId: 2_147_483_647, bandwidthLimit: Number.MAX_SAFE_INTEGER });
     expect(definition({ retention: 0, disk_id: 0, bwlimit: 0 })).toMatchObject({ retention: 0, diskId: 0, bandwidthLimit: 0 });
-    // Absent: retention 0, disk 1, no bandwidth limit.
-    expect(definition({ retention: null, disk_id: '', bwlimit: null })).toMatchObject({ retention: 0, diskId: 1, bandwidthLimit: null });
+    // Absent: retention unknown (the API requires one; a record without it does not say, and 0 said "keeps none"), disk 1, no bandwidth limit.
+    expect(definition({ retention: null, disk_id: '', bwlimit: null })).toMatchObject({ retention: null, diskId: 1, bandwidthLimit: null });
+    expect(definition({ retention: '' }).retention).toBeNull();
+    expect(definition({}).retention).toBeNull();
   });
 
   it('refuses one that is no whole number or is past the field (it answered INTERNAL_SERVER_ERROR)', () => {

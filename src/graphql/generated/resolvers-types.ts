@@ -121,8 +121,12 @@ export type BackupDefinition = Node & {
   provider: Provider;
   /** The provider's own record of the definition, secrets never included (e.g. Danube type). */
   raw: Scalars['JSONObject']['output'];
-  /** Most backups kept. */
-  retention: Scalars['Int']['output'];
+  /**
+   * Most backups kept. Null when the provider's record does not say (Danube's API
+   * requires one; a record without it is not read as 0): protection then judges
+   * both ways and answers UNKNOWN, RETENTION_UNKNOWN, where they differ.
+   */
+  retention?: Maybe<Scalars['Int']['output']>;
   /** When it runs (cron in UTC for Danube). */
   schedule: BackupSchedule;
   /** The zpool on the backup node. */
@@ -848,9 +852,9 @@ export type PageInfo = {
 /** How well one instance is protected; see ProtectionStatus for the rule. */
 export type Protection = {
   __typename?: 'Protection';
-  /** Why the status is UNKNOWN. */
+  /** Why the status is UNKNOWN when the provider failed (PROVIDER_FAILED); null otherwise. */
   error?: Maybe<ErrorInfo>;
-  /** The newest usable (AVAILABLE) backup by a believable date (at most a day in the future); failing one, a usable backup dated further ahead, then an undated one. Null when none, or UNKNOWN. */
+  /** The newest usable (AVAILABLE) backup by a believable date (at most a day in the future); failing one, a usable backup dated further ahead, then an undated one. Null when none, or when the provider failed. */
   lastBackup?: Maybe<Backup>;
   /** When `lastBackup` was made. */
   lastBackupAt?: Maybe<Scalars['DateTime']['output']>;
@@ -866,7 +870,7 @@ export type Protection = {
   scheduled?: Maybe<Scalars['Boolean']['output']>;
   /** The verdict. */
   status: ProtectionStatus;
-  /** How many usable (AVAILABLE) backups the instance has; null when UNKNOWN. */
+  /** How many usable (AVAILABLE) backups the instance has; null when the provider failed. */
   usableBackups?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -908,7 +912,9 @@ export type ProtectionReason =
   /** PROTECTED: a recent usable backup and a schedule. */
   | 'RECENT_BACKUP_SCHEDULED'
   /** PROTECTED: a recent usable backup; the provider lists no schedules (ZStack). */
-  | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED';
+  | 'RECENT_BACKUP_SCHEDULE_NOT_LISTED'
+  /** UNKNOWN: an active Danube definition gives no retention (null), and the verdict differs between keeping its backups and keeping none; `scheduled` and `nextRunAt` count it as running. */
+  | 'RETENTION_UNKNOWN';
 
 /**
  * How well an instance is protected. The rule, the same for every provider:
@@ -926,7 +932,8 @@ export type ProtectionReason =
  * counts as recent; one further ahead counts as no date for the rule.
  * - UNPROTECTED: no AVAILABLE backup and nothing scheduled.
  * - UNKNOWN: the provider failed to list the instance's backups, schedules or
- *   definitions. Never guessed.
+ *   definitions; or a Danube definition gives no retention and the verdict turns
+ *   on whether it keeps its backups. Never guessed.
  *
  * What "scheduled" means per provider:
  *
@@ -945,7 +952,7 @@ export type ProtectionStatus =
   | 'PROTECTED'
   /** The newest usable backup is too old, or none yet while a schedule exists, or nothing scheduled to renew a recent one. */
   | 'STALE'
-  /** The provider failed: the gateway does not guess. */
+  /** The provider failed, or a definition it sent gives no retention and the verdict turns on it: the gateway does not guess. */
   | 'UNKNOWN'
   /** No usable backup and nothing scheduled. */
   | 'UNPROTECTED';
@@ -1528,7 +1535,7 @@ export type BackupDefinitionResolvers<ContextType = GraphQLContext, ParentType e
   node?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  retention?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retention?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
   zpool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

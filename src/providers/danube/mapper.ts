@@ -132,7 +132,10 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
     name,
     diskId,
     schedule,
-    retention: wholeNumber(row.retention, 0, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
+    // "data.retention (integer) – required - Maximum number of backups to keep" (API docs; esdc-ce's
+    // model field is never null): a record without one does not say, so none is guessed. Read as 0
+    // it said the definition keeps nothing, and protection left it out for that wrong reason.
+    retention: wholeNumber(row.retention, null, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
     active,
     compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
     bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
