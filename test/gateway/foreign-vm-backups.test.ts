@@ -176,3 +176,45 @@ describe('zstack: a node that ignores its per-VM backup condition', () => {
     expect(alone.data!.instance).toEqual(bare);
   });
 });
+
+/**
+ * esdc-ce sends a backup row's `vm` (the VM's hostname now) and `vm_uuid` from one VM. A row
+ * whose two disagree is the uuid's VM's (vm-by-uuid.ts): the uuid never changes, and the
+ * backup's delete and restore go by it. It was shown under the hostname's VM.
+ */
+describe("danube: a backup row whose vm names one VM and whose vm_uuid names another's", () => {
+  let harness: Harness;
+  const BACKUPS = '{ instances(first: 1000) { edges { node { nativeId backups { name instance { nativeId } } } } } }';
+  const namesOf = async (hostname: string) => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; backups: Array<{ name: string; instance: { nativeId: string } }> } }> } }>(BACKUPS);
+    expect(answer.errors).toBeUndefined();
+    const backups = answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.backups;
+    expect(backups.every((backup) => backup.instance.nativeId === hostname)).toBe(true);
+    return backups.map((backup) => backup.name);
+  };
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = danube(harness);
+    // One of web05's backups, named apart from web03's (the seeded names repeat across VMs), says it is web03's by `vm`.
+    const planted = simulator.backups.find((backup) => backup.hostname === 'web05.example.com')!;
+    planted.name = 'daily-planted';
+    simulator.rewriteListedBackup = (row) => (row.name === 'daily-planted' ? { ...row, vm: 'web03.example.com' } : row);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    danube(harness).ignoresVmFilter = false;
+  });
+
+  it("is listed under the VM its uuid names, in the list Danube gives that VM (it vanished: dropped there for its vm, never in web03's)", async () => {
+    expect(await namesOf('web05.example.com')).toContain('daily-planted');
+    expect(await namesOf('web03.example.com')).not.toContain('daily-planted');
+  });
+
+  it("is dropped from the hostname's VM's list when the panel ignores its per-VM filter, and the drop is logged (it was shown under web03)", async () => {
+    danube(harness).ignoresVmFilter = true;
+    expect(await namesOf('web03.example.com')).not.toContain('daily-planted');
+    expect(await namesOf('web05.example.com')).toContain('daily-planted');
+    expect(droppedLines(harness).length).toBeGreaterThan(0);
+  });
+});
