@@ -195,6 +195,7 @@ describe('zstack: a create whose job expired unread', () => {
 
 describe('zstack: a backup kept on another image store than the configured one', () => {
   const OTHER_STORE = 'b'.repeat(32);
+  const THIRD_STORE = 'c'.repeat(32);
   const BACKUPS_OF = 'query($id: ID!) { instance(id: $id) { backups { id nativeId } } }';
   const POLL = 'query($id: ID!) { operation(id: $id) { status error } }';
   let harness: Harness;
@@ -235,12 +236,48 @@ describe('zstack: a backup kept on another image store than the configured one',
     expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
   });
 
+  const deleteBackup = async (backupId: string) => {
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId } });
+    expect(deleted.errors).toBeUndefined();
+    return deleted.data!.deleteBackup.operation.id;
+  };
+  const listed = async (nativeId: string) => {
+    const answer = await harness.gql<{ instance: { backups: Array<{ nativeId: string }> } }>(BACKUPS_OF, { id: instanceId });
+    return answer.data!.instance.backups.some((backup) => backup.nativeId === nativeId);
+  };
+
   it('a backup the configured store holds too is restored from the configured store, as before', async () => {
     const backup = await backupOn(2, [OTHER_STORE, ZSTACK_SIM_STORAGE]);
     const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
     expect((await settle(restored.data!.restoreBackup.operation.id)).data?.operation.status).toBe('SUCCEEDED');
     const sent = harness.simulator('zstack').server.log.filter((item) => item.method === 'PUT' && item.label.includes('vm-backups')).at(-1)!;
     expect(JSON.parse(sent.bodyText)).toEqual({ revertVmFromVmBackup: { backupStorageUuid: ZSTACK_SIM_STORAGE } });
+  });
+
+  it('a backup held on two image stores is deleted from both in one call (backupStorageUuids is a list), and is gone (it stayed listed from the other store, the delete SUCCEEDED)', async () => {
+    const backup = await backupOn(0, [ZSTACK_SIM_STORAGE, OTHER_STORE]);
+    const id = await deleteBackup(backup.id);
+    const sent = harness.simulator('zstack').server.log.filter((item) => item.method === 'DELETE').at(-1)!;
+    expect(new URLSearchParams(sent.query).getAll('backupStorageUuids')).toEqual([ZSTACK_SIM_STORAGE, OTHER_STORE]);
+    expect((await settle(id)).data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
+    expect(await listed(backup.nativeId)).toBe(false);
+  });
+
+  it('a backup still listed once the delete job succeeded (a store the delete did not name, added meanwhile) reads FAILED naming that store, not SUCCEEDED', async () => {
+    const backup = await backupOn(0, [ZSTACK_SIM_STORAGE]);
+    simulator.asyncDelayMs = 300;
+    try {
+      const id = await deleteBackup(backup.id);
+      // ZStack's own schedule, or a sync, copies the backup to a third store before the job runs.
+      for (const volume of simulator.volumeBackups) if (volume.groupUuid === backup.nativeId) (volume.backupStorageRefs as unknown[]).push({ backupStorageUuid: THIRD_STORE, installPath: `/zstack_bs/${THIRD_STORE}`, status: 'Ready' });
+      const polled = (await settle(id)).data?.operation;
+      expect(polled?.status).toBe('FAILED');
+      expect(polled?.error).toContain(`still listed, held on image store ${THIRD_STORE}`);
+      expect(await listed(backup.nativeId)).toBe(true);
+    } finally {
+      simulator.asyncDelayMs = 20;
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
-import { storeOfBackup } from './backup-storage.js';
+import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -113,8 +113,10 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
-    // One store: a group the configured store does not hold is deleted where it is kept (backup-storage.ts).
-    const search = new URLSearchParams({ backupStorageUuids: storeOfBackup(backup, this.config.backupStorageUuid), deleteMode: 'Permissive' }).toString();
+    // Every store holding it (backup-storage.ts), the list's items as repeated parameters, as ZStack's
+    // Java SDK (ZSClient) writes a List in the query; the simulator reads commas too.
+    const stores = storesToDeleteFrom(backup, this.config.backupStorageUuid);
+    const search = new URLSearchParams([...stores.map((store): [string, string] => ['backupStorageUuids', store]), ['deleteMode', 'Permissive']]).toString();
     return this.startJob('DELETE_BACKUP', backup.instanceNativeId, backup.nativeId, [], { method: 'DELETE', path: `/vm-backups/${uuidSegment(backup.nativeId)}`, search, operation: 'vm-backups.delete' }, scope);
   }
 
@@ -156,8 +158,31 @@ export class ZstackAdapter extends BaseAdapter {
     }
     if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
+    if (ref.kind === 'DELETE_BACKUP') return this.finishedDelete(ref, jobUuid, scope);
     const groupUuid = createdGroup(response.body);
     return this.operation(groupUuid ? { ...ref, backupNativeId: groupUuid } : ref, 'SUCCEEDED', jobUuid);
+  }
+
+  /**
+   * A delete whose job succeeded is done once its backup group is no longer listed. A group still
+   * listed (not Deleting) is held on a store the delete did not name (one added since the backup
+   * was read: ZStack's own schedule, a sync): it is FAILED, naming the stores, not SUCCEEDED
+   * beside a backup that is still there. A list that fails fails the poll; the next asks again.
+   */
+  private async finishedDelete(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
+    const left = await this.backupLeft(ref, scope);
+    if (!left) return this.operation(ref, 'SUCCEEDED', jobUuid);
+    if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+    const stores = storesToDeleteFrom(left, this.config.backupStorageUuid);
+    return this.operation(ref, 'FAILED', jobUuid, `the delete finished, but the backup is still listed, held on ${stores.length === 1 ? 'image store' : 'image stores'} ${stores.join(', ')}: delete it again`);
+  }
+
+  /** The backup group a delete was of, if its VM still lists it; none without the VM and group in the operation id. */
+  private async backupLeft(ref: OperationRef, scope: UpstreamScope): Promise<Backup | undefined> {
+    if (!ref.instanceNativeId || !ref.backupNativeId) return undefined;
+    const [backups] = await this.listBackups([ref.instanceNativeId], scope);
+    if (backups instanceof Error) throw backups;
+    return backups?.find((backup) => backup.nativeId === ref.backupNativeId);
   }
 
   /**
