@@ -99,6 +99,17 @@ describe('zstack: fidelity to the documented API', () => {
     expect(harness.simulator('zstack').server.count('GET /zstack/v1/volume-backups')).toBe(1);
   });
 
+  it('a restore whose job expired says its outcome cannot be told and to look at the VM (it sent the user to the backups, which a revert leaves unchanged)', async () => {
+    const listed = await harness.gql<{ instance: { backups: Array<{ id: string }> } }>(BACKUPS, { id: instanceIds[1] });
+    const backupId = listed.data!.instance.backups[0]!.id;
+    simulator.asyncDelayMs = 60_000;
+    const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId, confirm: true } });
+    expect(restored.errors).toBeUndefined();
+    simulator.expireJobs();
+    const poll = await harness.gql<Polled>(OPERATION, { id: restored.data!.restoreBackup.operation.id });
+    expect(poll.data?.operation).toMatchObject({ status: 'FAILED', error: 'the provider no longer knows this job (expired), and nothing ZStack lists tells whether the revert was done: look at the VM before reverting it again' });
+  });
+
   it('still treats a plain 503 (no ZStack error body) as the provider being unavailable', async () => {
     await harness.simulator('zstack').server.setFault('http-503');
     try {

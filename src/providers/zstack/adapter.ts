@@ -55,6 +55,15 @@ function createdGroup(body: unknown): string | null {
   return typeof group === 'string' ? group : null;
 }
 
+/**
+ * An expired revert cannot be judged: its job's result is `{"success": true}` alone, the backup it
+ * read from is unchanged either way, and the documents name no VM state, volume field or event
+ * that marks a finished revert (a VM's `state` and `lastOpDate` change for any reason; ZStack's
+ * source has a VolumeRecovering state, but a job's result expires only once it has finished, by
+ * then the VM has left it). The backups, which the old words sent the user to, tell nothing here.
+ */
+const EXPIRED_RESTORE = 'the provider no longer knows this job (expired), and nothing ZStack lists tells whether the revert was done: look at the VM before reverting it again';
+
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
   readonly capabilities = ZSTACK_CAPABILITIES;
@@ -208,6 +217,7 @@ export class ZstackAdapter extends BaseAdapter {
         if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
       }
     }
+    if (ref.kind === 'RESTORE_BACKUP') return this.operation(ref, 'FAILED', jobUuid, EXPIRED_RESTORE);
     return this.operation(ref, 'FAILED', jobUuid, 'the provider no longer knows this job (expired); check the backups');
   }
 
