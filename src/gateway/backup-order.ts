@@ -2,7 +2,7 @@ import type { Backup } from '../domain/types.js';
 
 /**
  * The schema promises backups newest first. Providers list them in their own
- * order (Zomro and ZStack oldest first), so the gateway sorts once, here, for
+ * order (Zomro oldest first, ZStack by uuid), so the gateway sorts once, here, for
  * every provider alike. Backups without a date go last; ties keep the
  * provider's order (Array.prototype.sort is stable).
  */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_KINDS, type ProviderKind } from '../../src/providers/registry.js';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { errorCodes, type Harness, startHarness, withProviderSettings, withSettings } from '../helpers/harness.js';
 
 const KINDS = PROVIDER_KINDS;
@@ -29,6 +30,7 @@ interface ProtectionAnswer {
 
 interface InstanceNode {
   id: string;
+  nativeId: string;
   provider: { id: string };
   protection: ProtectionAnswer;
   strict: { status: string; reason: string; rpoHours: number };
@@ -69,11 +71,14 @@ describe('protection view over every provider', () => {
       configure: withSettings({ protection: { perProvider: { 'zstack-test': 87_600 } } }),
     });
     const answer = await harness.gql<{ instances: { edges: Array<{ node: InstanceNode }> } }>(
-      `{ instances(first: 100) { edges { node { id provider { id } protection { ${PROTECTION_FIELDS} } strict: protection(rpoHours: 24) { status reason rpoHours } } } } }`,
+      `{ instances(first: 100) { edges { node { id nativeId provider { id } protection { ${PROTECTION_FIELDS} } strict: protection(rpoHours: 24) { status reason rpoHours } } } } }`,
     );
     expect(answer.errors).toBeUndefined();
     byProvider = new Map();
     for (const { node } of answer.data!.instances.edges) byProvider.set(node.provider.id, [...(byProvider.get(node.provider.id) ?? []), node]);
+    // ZStack's VMs are listed by uuid (its queries are sorted so), not in the order they were seeded.
+    const seeded = (harness.simulator('zstack').simulator as ZstackSimulator).vms.map((vm) => String(vm.uuid));
+    byProvider.get('zstack-test')!.sort((a, b) => seeded.indexOf(a.nativeId) - seeded.indexOf(b.nativeId));
   });
   afterAll(() => harness.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ZSTACK_SIM_STORAGE, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_STORAGE, zstackDate, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { errorCodes, eventually, startHarness, withHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error providerOperationId } }';
@@ -168,7 +168,13 @@ describe('zstack: a create whose job expired unread', () => {
     expect(poll.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('expired'), backup: null });
   });
 
+  /** The earlier tests' backups of the name, made a few seconds before: ZStack dates to the second, and two in one second cannot be told apart. */
+  const ageEarlierBackups = () => {
+    for (const volume of simulator.volumeBackups) if (volume.name === olderName) volume.createDate = zstackDate(new Date(Date.now() - 5_000));
+  };
+
   it("is FAILED, not RUNNING for ever, when its own backup's volumes show Failed", async () => {
+    ageEarlierBackups();
     simulator.asyncDelayMs = 60_000;
     const id = await create(olderName);
     simulator.expireJobs();
@@ -179,6 +185,7 @@ describe('zstack: a create whose job expired unread', () => {
   });
 
   it("is FAILED when one of its backup's volumes failed while another still shows Creating", async () => {
+    ageEarlierBackups();
     simulator.asyncDelayMs = 60_000;
     const id = await create(olderName);
     const made = simulator.volumeBackups.filter((volume) => String(volume.name).startsWith(olderName)).at(-1)!;
@@ -195,12 +202,25 @@ describe('zstack: a create whose job expired unread', () => {
   });
 
   it('names its own backup, the newest of its name, when the job succeeded', async () => {
+    ageEarlierBackups();
     simulator.asyncDelayMs = 60_000;
     const id = await create(olderName);
     simulator.expireJobs();
     const made = simulator.volumeBackups.filter((volume) => volume.name === olderName).at(-1)!;
     const poll = await harness.gql<{ operation: { status: string; backup: { nativeId: string } | null } }>(POLL, { id });
     expect(poll.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made.groupUuid } });
+  });
+
+  it('names none, FAILED, when another backup of its name is dated the same second (the later listed was taken, and a query lists in its sort order, by uuid)', async () => {
+    ageEarlierBackups();
+    simulator.asyncDelayMs = 60_000;
+    const id = await create(olderName);
+    simulator.expireJobs();
+    const made = simulator.volumeBackups.filter((volume) => volume.name === olderName).at(-1)!;
+    const other = simulator.volumeBackups.find((volume) => volume.name === olderName && volume.groupUuid !== made.groupUuid)!;
+    for (const volume of simulator.volumeBackups) if (volume.groupUuid === other.groupUuid) Object.assign(volume, { createDate: made.createDate, status: 'Ready' });
+    const poll = await harness.gql<{ operation: { status: string; error: string | null; backup: { nativeId: string } | null } }>(POLL, { id });
+    expect(poll.data?.operation).toEqual({ status: 'FAILED', error: expect.stringContaining('2 backups of its name are dated the same second'), backup: null });
   });
 });
 

@@ -18,6 +18,15 @@ const PAGE_SIZE = 500;
 const MAX_QUERY_LENGTH = 4_000;
 /** Volume backups per page; a page holds every volume of many VMs. */
 const BACKUP_PAGE_SIZE = 5_000;
+/**
+ * Every query's order, so its pages do not overlap: without `sort` ZStack sends no ORDER BY and
+ * the database's order may change between pages, skipping one row and repeating another at a
+ * boundary. `sort=+f` / `-f` (providers.md; ZStack's Java SDK writes a QueryAction's sortBy and
+ * sortDirection so, ZSClient). By uuid, a field each row has once: a sort by createDate ties for
+ * every volume of a backup (one date), and rows that tie may still swap between pages. Newest
+ * first is the gateway's own sort (backup-order.ts), whatever ZStack's order.
+ */
+const QUERY_ORDER = '+uuid';
 
 export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
@@ -203,8 +212,12 @@ export class ZstackAdapter extends BaseAdapter {
   private async expired(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
-      const made = Array.isArray(backups) ? backupOfExpiredCreate(backups, ref.token[1], ref.backupNativeId, ref.startedAt) : undefined;
-      if (made) {
+      const found = Array.isArray(backups) ? backupOfExpiredCreate(backups, ref.token[1], ref.backupNativeId, ref.startedAt) : null;
+      if (found && 'sameSecond' in found) {
+        return this.operation(ref, 'FAILED', jobUuid, `the provider no longer knows this job (expired), and ${found.sameSecond} backups of its name are dated the same second: which is the create's cannot be told`);
+      }
+      if (found) {
+        const made = found.backup;
         const status = expiredCreateStatus(made);
         return this.operation({ ...ref, backupNativeId: made.nativeId }, status, jobUuid, status === 'FAILED' ? 'the provider no longer knows this job (expired), and the backup it made shows FAILED' : null);
       }
@@ -250,7 +263,7 @@ export class ZstackAdapter extends BaseAdapter {
     const seen = new Set<unknown>();
     let previous: Array<Record<string, unknown>> = [];
     for (;;) {
-      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
+      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
       // ZStack's queries always answer with an inventories array: without one, "none" would be a guess

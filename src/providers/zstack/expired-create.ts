@@ -8,6 +8,9 @@ import type { Backup, OperationStatus } from '../../domain/types.js';
  */
 const EARLIER_THAN_START_MS = 26 * 60 * 60 * 1000;
 
+/** An expired create's backup: found, or several of its name made in the same (newest) second, or none. */
+export type ExpiredCreateBackup = { backup: Backup } | { sameSecond: number } | null;
+
 /**
  * The backup a create made, once ZStack has forgotten the create's job (404
  * "the job has been expired"): the group the create's result named, if the
@@ -16,19 +19,27 @@ const EARLIER_THAN_START_MS = 26 * 60 * 60 * 1000;
  * a group of the same name made before the create (the last "nightly") is
  * another backup, and taking it told a create whose job failed (its flow rolled
  * its backup back, so nothing of its own is listed) SUCCEEDED. An undated group
- * cannot be told from an older one and is not taken.
+ * cannot be told from an older one and is not taken. Dates are to the second:
+ * several groups of the name in the newest second cannot be told apart, and
+ * none is taken (the later listed was, but a query's order is its `sort`,
+ * by uuid, and unsorted ZStack promises none).
  */
-export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date): Backup | undefined {
-  if (knownGroup) return backups.find((backup) => backup.nativeId === knownGroup);
+export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date): ExpiredCreateBackup {
+  if (knownGroup) {
+    const known = backups.find((backup) => backup.nativeId === knownGroup);
+    return known ? { backup: known } : null;
+  }
   const earliest = startedAt.getTime() - EARLIER_THAN_START_MS;
-  let newest: Backup | undefined;
+  let newest: Backup[] = [];
   for (const backup of backups) {
     const made = backup.createdAt?.getTime();
     if (backup.name !== name || made === undefined || made < earliest) continue;
-    // Dates are to the second; of two in one second the later listed (ZStack lists oldest first).
-    if (!newest || made >= (newest.createdAt as Date).getTime()) newest = backup;
+    const newestAt = newest[0]?.createdAt?.getTime();
+    if (newestAt === undefined || made > newestAt) newest = [backup];
+    else if (made === newestAt) newest.push(backup);
   }
-  return newest;
+  if (newest.length === 0) return null;
+  return newest.length === 1 ? { backup: newest[0] as Backup } : { sameSecond: newest.length };
 }
 
 /**

@@ -82,6 +82,17 @@ export class ZstackSimulator extends ProviderSimulator {
    * tests what the gateway makes of it.
    */
   ignoresVmFilter = false;
+  /**
+   * Query answers without `sort` come in no particular order, a different one each time: ZStack
+   * queries its database with `ORDER BY` only when `sort` is given, and without it the order is
+   * whatever the database returns (it changes with plans and writes). Off, rows come in insertion
+   * order, steadier than ZStack promises.
+   */
+  unsortedWithoutSort = false;
+  /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
+  pageCap: number | null = null;
+  /** Seeds each unsorted answer's order: a different shuffle per query. */
+  private unsortedAnswers = 0;
   /** Adds a virtual router: an appliance VM of ZStack's own, listed by `vm-instances` beside the users' VMs (`type` ApplianceVm). */
   addApplianceVm(): Row {
     const vm: Row = { uuid: uuid(), name: 'vrouter.l3.public', type: 'ApplianceVm', applianceVmType: 'vrouter', state: 'Running', rootVolumeUuid: uuid(), hypervisorType: 'KVM', createDate: zstackDate(new Date()) };
@@ -199,8 +210,8 @@ export class ZstackSimulator extends ProviderSimulator {
       this.failNextQuery = null;
       return { status: 503, json: { error } };
     }
-    if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.dateStyle);
-    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.dateStyle);
+    if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
+    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -336,6 +347,10 @@ export class ZstackSimulator extends ProviderSimulator {
    * mark optional); its volume backups go once no store holds them. Naming no
    * store that holds it fails the job, nothing done.
    */
+  private queryStyle(): QueryStyle {
+    return { dateStyle: this.dateStyle, pageCap: this.pageCap, shuffle: this.unsortedWithoutSort ? new SeededRandom(++this.unsortedAnswers) : null };
+  }
+
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
     const volumes = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
     if (volumes.length === 0) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
@@ -386,8 +401,37 @@ function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   return kept;
 }
 
-/** `q=` conditions (ANDed): `=`, `!=`, `?=` (IN), `~=` (LIKE with %); then start/limit/replyWithCount. */
-function query(rows: Row[], params: URLSearchParams, dateStyle: ZstackDateStyle): SimResponse {
+/** How a query answer is written: the JVM's date format, a page cap, and the order of rows when no `sort` is sent (null: insertion order). */
+interface QueryStyle {
+  dateStyle: ZstackDateStyle;
+  pageCap: number | null;
+  shuffle: SeededRandom | null;
+}
+
+/**
+ * `sort=+field` (ascending) or `-field` (descending); a bare field ascends. ZStack's Java SDK
+ * writes a QueryAction's `sortBy` and `sortDirection` so (ZSClient: "asc" as `+`, else `-`).
+ * Values are compared as text: right for uuids and names, not for ZStack's dates.
+ */
+function sorted(rows: Row[], sort: string): Row[] {
+  const descending = sort.startsWith('-');
+  const field = sort.replace(/^[+-]/, '');
+  const text = (row: Row) => String(row[field] ?? '');
+  return [...rows].sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0) * (descending ? -1 : 1));
+}
+
+function shuffled(rows: Row[], random: SeededRandom): Row[] {
+  const out = [...rows];
+  for (let index = out.length - 1; index > 0; index--) {
+    const other = random.int(0, index);
+    [out[index], out[other]] = [out[other] as Row, out[index] as Row];
+  }
+  return out;
+}
+
+/** `q=` conditions (ANDed): `=`, `!=`, `?=` (IN), `~=` (LIKE with %); then sort, start/limit/replyWithCount. */
+function query(rows: Row[], params: URLSearchParams, style: QueryStyle): SimResponse {
+  const { dateStyle } = style;
   let result = rows;
   for (const condition of params.getAll('q')) {
     const match = /^([A-Za-z]+)(\?=|!=|~=|=)(.*)$/.exec(condition);
@@ -403,8 +447,11 @@ function query(rows: Row[], params: URLSearchParams, dateStyle: ZstackDateStyle)
       return like.test(actual);
     });
   }
+  const sort = params.get('sort');
+  if (sort) result = sorted(result, sort);
+  else if (style.shuffle) result = shuffled(result, style.shuffle);
   const start = Number(params.get('start') ?? 0) || 0;
-  const limit = Number(params.get('limit') ?? 1000) || 1000;
+  const limit = Math.min(Number(params.get('limit') ?? 1000) || 1000, style.pageCap ?? Infinity);
   const page = result.slice(start, start + limit).map((row) => (dateStyle === 'java8' ? row : restyleDates(row, dateStyle)));
   return { status: 200, json: params.get('replyWithCount') === 'true' ? { inventories: page, total: result.length } : { inventories: page } };
 }
