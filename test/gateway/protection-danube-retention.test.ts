@@ -15,7 +15,7 @@ interface Node {
 
 interface DefinitionNode {
   nativeId: string;
-  definitions: Array<{ name: string; active: boolean; retention: number | null; schedule: { nextRunAt: string | null } }>;
+  definitions: Array<{ name: string; active: boolean; retention: number; retentionStated: boolean; schedule: { nextRunAt: string | null } }>;
 }
 
 describe('danube definitions with retention 0 and protection', () => {
@@ -37,15 +37,15 @@ describe('danube definitions with retention 0 and protection', () => {
     return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.protection;
   };
   const definitionsOf = async (hostname: string) => {
-    const answer = await harness.gql<{ instances: { edges: Array<{ node: DefinitionNode }> } }>('{ instances { edges { node { nativeId definitions { name active retention schedule { nextRunAt } } } } } }');
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: DefinitionNode }> } }>('{ instances { edges { node { nativeId definitions { name active retention retentionStated schedule { nextRunAt } } } } } }');
     expect(answer.errors).toBeUndefined();
     return answer.data!.instances.edges.find((edge) => edge.node.nativeId === hostname)!.node.definitions;
   };
 
-  it('a definition whose record gives no retention shows none (null, not 0) and leaves a recent backup UNKNOWN RETENTION_UNKNOWN, not PROTECTED', async () => {
+  it('a definition whose record gives no retention says so (retentionStated false; retention stays non-null, as the contract has it, and reads 0) and leaves a recent backup UNKNOWN RETENTION_UNKNOWN, not PROTECTED', async () => {
     for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') delete definition.retention;
     const [daily] = await definitionsOf('web06.example.com');
-    expect(daily).toMatchObject({ name: 'daily', active: true, retention: null });
+    expect(daily).toMatchObject({ name: 'daily', active: true, retention: 0, retentionStated: false });
     // It does run: the next run is shown, and `scheduled` says so.
     expect(daily!.schedule.nextRunAt).toEqual(expect.any(String));
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN', scheduled: true });
@@ -57,7 +57,7 @@ describe('danube definitions with retention 0 and protection', () => {
   it("a definition Danube sends with active 0 is inactive: no next run, and it keeps nothing PROTECTED (0 read as active)", async () => {
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', scheduled: true });
     for (const definition of simulator.definitions) if (definition.hostname === 'web06.example.com') definition.active = 0;
-    expect(await definitionsOf('web06.example.com')).toEqual([{ name: 'daily', active: false, retention: 7, schedule: { nextRunAt: null } }]);
+    expect(await definitionsOf('web06.example.com')).toEqual([{ name: 'daily', active: false, retention: 7, retentionStated: true, schedule: { nextRunAt: null } }]);
     expect(await protectionOf('web06.example.com')).toEqual({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false });
   });
 

@@ -122,11 +122,14 @@ export type BackupDefinition = Node & {
   /** The provider's own record of the definition, secrets never included (e.g. Danube type). */
   raw: Scalars['JSONObject']['output'];
   /**
-   * Most backups kept. Null when the provider's record does not say (Danube's API
-   * requires one; a record without it is not read as 0): protection then judges
-   * both ways and answers UNKNOWN, RETENTION_UNKNOWN, where they differ.
+   * Most backups kept; 0 when the provider's record does not say (see
+   * `retentionStated`: Danube's API requires one, and a record without it is not
+   * taken to keep none: protection judges both ways and answers UNKNOWN,
+   * RETENTION_UNKNOWN, where they differ).
    */
-  retention?: Maybe<Scalars['Int']['output']>;
+  retention: Scalars['Int']['output'];
+  /** False when the provider's record gave no retention: `retention` then reads 0 and says nothing. */
+  retentionStated: Scalars['Boolean']['output'];
   /** When it runs (cron in UTC for Danube). */
   schedule: BackupSchedule;
   /** The zpool on the backup node. */
@@ -1535,7 +1538,8 @@ export type BackupDefinitionResolvers<ContextType = GraphQLContext, ParentType e
   node?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  retention?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  retention?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retentionStated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   schedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType>;
   zpool?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -52,6 +52,9 @@ export const entityResolvers: Resolvers = {
   },
   BackupDefinition: {
     ...ownedFields(definitionId),
+    // The contract's retention is non-null: a record that gave none reads 0, and says so beside it.
+    retention: (definition) => definition.retention ?? 0,
+    retentionStated: (definition) => definition.retention !== null,
     backups: (definition, _args, { reads }) => backupsOfDefinition(reads, definition),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupDefinition'),
   },
