@@ -12,7 +12,6 @@ import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { backupVmAddress, isVmUuid } from './vm-address.js';
-import { hostnamesByUuid, ownedByUuid } from './vm-by-uuid.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -65,39 +64,14 @@ export class DanubeAdapter extends BaseAdapter {
    * hostname: they are still its own. A panel that ignored the VM in the
    * path answers every VM's rows, each naming its own VM: kept, they showed
    * in this VM's `backups` and made a VM without a backup look protected, so
-   * they are dropped, as Zomro's and OnApp's are (foreign-rows.ts). Where a
-   * row's `vm_uuid` names another VM than its `vm`, the uuid wins
-   * (vm-by-uuid.ts): one row naming web01's hostname and web02's uuid was
-   * shown under web01, and deleting it acted on web02.
+   * they are dropped, as Zomro's and OnApp's are (foreign-rows.ts).
    */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
-    // One VM list for the whole batch, read only once some row names a VM uuid (vm-by-uuid.ts).
-    let hostnames: Promise<ReadonlyMap<string, string>> | null = null;
-    const vmHostnames = () => (hostnames ??= this.hostnamesByUuid(scope));
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      const mapped = await mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
-      const backups = mapped.some((backup) => isVmUuid(backup.raw.vm_uuid)) ? await this.ownedByUuid(mapped, vmHostnames()) : mapped;
+      const backups = await mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
       return backupsOfVm(backups, hostname, (dropped) => this.foreignRows(this.account, dropped));
     });
-  }
-
-  private async ownedByUuid(backups: Backup[], hostnames: Promise<ReadonlyMap<string, string>>): Promise<Backup[]> {
-    const byUuid = await hostnames;
-    return backups.map((backup) => ownedByUuid(backup, byUuid));
-  }
-
-  /**
-   * VM hostnames by uuid. A VM list that fails checks nothing (an empty map): every VM's backups
-   * must not fail with a second list, and each row keeps its `vm`, the reading before the check.
-   */
-  private async hostnamesByUuid(scope: UpstreamScope): Promise<ReadonlyMap<string, string>> {
-    try {
-      const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
-      return hostnamesByUuid(listRows(answer, this.account.id));
-    } catch {
-      return new Map();
-    }
   }
 
   /** The definitions of every VM in one request, then handed out per VM. */

@@ -57,12 +57,6 @@ export class DanubeSimulator extends ProviderSimulator {
    */
   ignoresVmFilter = false;
   /**
-   * Changes each backup row as the simulator sends it (lists and single reads): a test plays a panel whose
-   * rows contradict themselves (a `vm` naming one VM and a `vm_uuid` another's). Not Danube's
-   * documented behaviour, which sends both from one VM.
-   */
-  rewriteListedBackup: ((row: Row) => Row) | null = null;
-  /**
    * The backup endpoints (`GET /vm/{h}/backup`, and GET, PUT, DELETE of one backup) take the
    * hostname a backup was made under once no VM answers to it: esdc-ce's VmBackupList and VmBackup
    * look the VM up by hostname or uuid and, when none is found, filter on the backups'
@@ -151,8 +145,7 @@ export class DanubeSimulator extends ProviderSimulator {
    */
   private listed(backup: Row): Row {
     const owner = this.ownerOf(backup);
-    const row = { ...backup, vm: owner?.hostname ?? null, vm_uuid: owner?.uuid ?? null };
-    return this.rewriteListedBackup ? this.rewriteListedBackup(row) : row;
+    return { ...backup, vm: owner?.hostname ?? null, vm_uuid: owner?.uuid ?? null };
   }
 
   /** A VM's backups, or those made under a hostname no VM answers to now (see answersToOriginalHostname). */
