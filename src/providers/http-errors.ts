@@ -1,4 +1,6 @@
 import { GatewayError, providerError } from '../domain/errors.js';
+import type { SecretSet } from '../upstream/secrets.js';
+import { scrubbedError } from './scrubbed-error.js';
 
 /**
  * What a provider's HTTP error statuses mean, as one provider says them. The
@@ -17,7 +19,18 @@ export interface StatusErrorTable<Body = unknown> {
   otherwise(provider: string, body: Body, status: number): GatewayError;
 }
 
-export function statusError<Body>(provider: string, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
+/** The account an answer came from: its id, and the secrets its error messages are scrubbed of (an UpstreamClient). */
+export interface AnsweringAccount {
+  readonly providerId: string;
+  readonly secrets: SecretSet;
+}
+
+/** The error a refusal maps to, its message scrubbed last (scrubbedError): a table's words are joined provider words. */
+export function statusError<Body>(account: AnsweringAccount, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
+  return scrubbedError(account.secrets, mappedStatus(account.providerId, status, body, table));
+}
+
+function mappedStatus<Body>(provider: string, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
   if (status === 401 || status === 403) return providerError(provider, `provider ${provider} refused the gateway's ${table.refused}`, `HTTP_${status}`);
   if (status === 404) return new GatewayError('NOT_FOUND', table.notFound(body), { provider, providerCode: 'HTTP_404' });
   return table.byStatus?.[status]?.(provider, body, status) ?? table.otherwise(provider, body, status);

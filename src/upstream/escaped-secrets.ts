@@ -29,7 +29,14 @@ export class EscapedSecretSearch {
   /** A form's longest run of characters no encoder escapes; see `mayHide`. */
   private readonly anchors: string[];
 
-  constructor(private readonly forms: readonly string[]) {
+  /**
+   * `spaced`: secrets with whitespace as whitespaceFlexible matches them (in secrets.ts), as a
+   * "\n" or "%0A" escape read stands for whitespace a provider put in place of a space.
+   */
+  constructor(
+    private readonly forms: readonly string[],
+    private readonly spaced: readonly RegExp[] = [],
+  ) {
     this.anchors = shortestFirstWithoutLonger(forms.map(anchorOf));
   }
 
@@ -43,7 +50,7 @@ export class EscapedSecretSearch {
       const view = readEscapes(views[reading] as string);
       if (view === views[reading]) break;
       views.push(view);
-      found.push(placesOf(this.forms, view));
+      found.push([...placesOf(this.forms, view), ...placesMatching(this.spaced, view)]);
     }
     let spans: Span[] = [];
     for (let reading = found.length - 1; reading >= 0; reading--) {
@@ -114,6 +121,13 @@ function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
 function placesOf(forms: readonly string[], view: string): Span[] {
   const found: Span[] = [];
   for (const form of forms) for (let at = view.indexOf(form); at !== -1; at = view.indexOf(form, at + form.length)) found.push([at, at + form.length]);
+  return found;
+}
+
+/** Where `patterns` (global) match in `view`. */
+function placesMatching(patterns: readonly RegExp[], view: string): Span[] {
+  const found: Span[] = [];
+  for (const pattern of patterns) for (const match of view.matchAll(pattern)) found.push([match.index, match.index + match[0].length]);
   return found;
 }
 

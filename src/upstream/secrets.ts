@@ -52,6 +52,26 @@ export function readForms(secret: string, { base64 = false }: SecretOptions = {}
   return withoutLongerForms(forms);
 }
 
+/**
+ * A secret with whitespace inside, matching it with any run of whitespace in
+ * place of each of its own (null for a secret without any): a provider may
+ * quote "correct horse" as "correct\nhorse" or "correct\t horse", and the
+ * message built from its words makes every run one space (clipProviderMessage),
+ * which put the exact password together after the scrub had passed it by
+ * (a "+" too, as a form body writes a space).
+ * Whitespace at either end is left out: a message is trimmed too.
+ */
+export function whitespaceFlexible(secret: string): RegExp | null {
+  const words = secret.trim().split(/\s+/);
+  if (words.length < 2 || words.join(' ').length < MIN_SECRET_LENGTH) return null;
+  // A "+" is a space in a form body. A match starts at the first word and a run gives back at
+  // most its own length: a pass over the text (10 MB of "a " against "a b c d e f g": under 0.1 s).
+  return new RegExp(words.map(escapedForRegExp).join('[\\s+]+'), 'g');
+}
+
+/** A word matched as written: its "+", "." or "$" stand for themselves. */
+const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
 /** Hex digits (and the dashes of a UUID), with at least one letter among them: one value in either case. */
 const HEX_SECRET = /^(?=.*[a-fA-F])[0-9a-fA-F-]+$/;
 
@@ -159,7 +179,8 @@ export class SecretSet {
       // Longest first, so "user:password" goes before "password".
       return [...forms].sort((a, b) => b.length - a.length);
     };
-    return { encoded: gather(encodedForms), read: gather(readForms) };
+    const spaced = [...fixed.map(([secret]) => secret), ...runtime].map(whitespaceFlexible).filter((pattern): pattern is RegExp => pattern !== null);
+    return { encoded: gather(encodedForms), read: gather(readForms), spaced };
   }
 }
 
@@ -168,6 +189,8 @@ interface SearchForms {
   encoded: string[];
   /** Forms looked for through the answer's escapes (readForms). */
   read: string[];
+  /** Secrets with whitespace, matching any whitespace in its place (whitespaceFlexible), as they stand and through escapes. */
+  spaced: RegExp[];
 }
 
 /** One set of secrets' search over a text: their forms as they stand, then through escapes. */
@@ -175,9 +198,12 @@ class Search {
   private readonly forms: readonly string[];
   private readonly escaped: EscapedSecretSearch;
 
-  constructor(forms: SearchForms = { encoded: [], read: [] }) {
+  private readonly spaced: readonly RegExp[];
+
+  constructor(forms: SearchForms = { encoded: [], read: [], spaced: [] }) {
     this.forms = forms.encoded;
-    this.escaped = new EscapedSecretSearch(forms.read);
+    this.spaced = forms.spaced;
+    this.escaped = new EscapedSecretSearch(forms.read, forms.spaced);
   }
 
   get size(): number {
@@ -196,6 +222,7 @@ class Search {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
+    for (const pattern of this.spaced) out = out.replace(pattern, REDACTED);
     return out;
   }
 }

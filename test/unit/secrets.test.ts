@@ -532,3 +532,22 @@ describe('publicRaw', () => {
     expect(JSON.stringify(publicRaw(nested(MAX_RAW_DEPTH, '{"password":"x"}'), hidden))).not.toContain('password');
   });
 });
+
+describe('a secret with whitespace in it', () => {
+  const secrets = new SecretSet();
+  secrets.add('correct horse; battery: staple');
+
+  it.each([
+    ['a newline for a space', 'refused correct\nhorse; battery: staple'],
+    ['tabs and runs of spaces', 'refused correct\t\thorse;   battery: \tstaple'],
+    ['JSON escapes for its spaces', '{"error":"refused correct\\nhorse;\\tbattery:\\u0020staple"}'],
+    ['a URL escape for a space', 'refused auth=correct%0Ahorse%3B%20battery%3A+staple'],
+  ])('is found with %s', (_how, text) => {
+    expect(secrets.scrub(text)).toMatch(/^(?:\{"error":")?refused (?:auth=)?\[redacted\](?:"\})?$/);
+  });
+
+  it('is not found in words it only shares', () => {
+    const text = 'correct horse; battery: stapled? correct horse;battery: staple';
+    expect(secrets.scrub(text)).toBe(text.replace('correct horse; battery: staple', REDACTED));
+  });
+});

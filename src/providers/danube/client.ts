@@ -66,7 +66,7 @@ export class DanubeClient {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
-    const error = statusError(this.upstream.providerId, response.status, body, DANUBE_ERRORS);
+    const error = statusError(this.upstream, response.status, body, DANUBE_ERRORS);
     // The API key refused (not a permission one action lacks); with a login, the session is renewed and a refused login logged by it.
     if (!this.session && isApiKeyRefused(response)) this.upstream.credentialsRefused();
     throw read ? refusedRead(error) : error;

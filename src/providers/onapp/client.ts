@@ -32,7 +32,7 @@ export class OnappClient {
       scope,
     });
     if (response.status >= 400) {
-      const error = statusError(this.upstream.providerId, response.status, response.body, ONAPP_ERRORS);
+      const error = statusError(this.upstream, response.status, response.body, ONAPP_ERRORS);
       // 401 is OnApp refusing the user and API key; its 403 can be one action the user may not do.
       if (response.status === 401) this.upstream.credentialsRefused();
       throw mayRetry({ method }) ? refusedRead(error) : error;

@@ -4,6 +4,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
+import { scrubbedError } from '../scrubbed-error.js';
 import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
@@ -108,7 +109,7 @@ export class ZomroClient {
       if (isAuthError(error) && !refusedRight) await sessionDead(doc);
       // A fixed token refused as dead (not a right the account lacks): nothing can renew it but the operator.
       if (!this.session && isAuthError(error) && !refusedRight) this.upstream.credentialsRefused();
-      const mapped = this.scrubbed(this.mapWireError(error, func, refusedRight));
+      const mapped = scrubbedError(this.upstream.secrets, this.mapWireError(error, func, refusedRight));
       // Reads are the calls marked idempotent (list funcs are form POSTs too).
       throw idempotent ? refusedRead(mapped) : mapped;
     }
@@ -144,23 +145,12 @@ export class ZomroClient {
     const error = wireError(doc, this.scrub);
     if (error) {
       const type = clipProviderCode(error.type, 'error');
-      throw refusedLogin(this.scrubbed(providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type)));
+      throw refusedLogin(scrubbedError(this.upstream.secrets, providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type)));
     }
     const auth = doc.auth;
     const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));
     if (!id) throw providerError(provider, `provider ${provider} answered the login without a session id`, 'auth');
     return id;
-  }
-
-  /**
-   * The last guard, cheap as it runs on errors only: a message put together
-   * from provider words (joined field messages, collapsed whitespace) is
-   * scrubbed once more, in case a step after the answer's scrub made a
-   * secret out of them or decoded one.
-   */
-  private scrubbed(error: GatewayError): GatewayError {
-    const message = this.upstream.secrets.scrub(error.message);
-    return message === error.message ? error : new GatewayError(error.code, message, error.details);
   }
 
   /**

@@ -174,7 +174,7 @@ export class ZstackAdapter extends BaseAdapter {
       this.client.forgetSession(ref.startedAt);
       return this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
     }
-    if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.account.id, response.body).message);
+    if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, response.body).message);
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     if (ref.kind === 'DELETE_BACKUP') return this.finishedDelete(ref, jobUuid, scope);
     const groupUuid = createdGroup(response.body);

@@ -4,7 +4,8 @@ import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstrea
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
-import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type StatusErrorTable } from '../http-errors.js';
+import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
+import { scrubbedError } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
 
 export const API = '/zstack/v1';
@@ -84,9 +85,9 @@ export class ZstackClient {
     const passed = call.passStatuses?.includes(status) ?? false;
     // 401/403 always; a 404 unless passed; any other refusal unless passed or read by the caller itself (job polls).
     const refused = status === 401 || status === 403 || (status === 404 && !passed) || (status >= 400 && !passed && !(call.readsError && hasZstackError(body)));
-    if (refused) throw statusError(this.upstream.providerId, status, body, ZSTACK_ERRORS);
+    if (refused) throw statusError(this.upstream, status, body, ZSTACK_ERRORS);
     // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
-    if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream.providerId, response.body);
+    if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream, response.body);
     return response;
   }
 
@@ -123,7 +124,7 @@ export class ZstackClient {
 const ZSTACK_ERRORS: StatusErrorTable = {
   refused: 'session',
   notFound: NOT_FOUND_AT_PROVIDER,
-  otherwise: (provider, body) => zstackError(provider, body),
+  otherwise: (provider, body) => zstackRefusal(provider, body),
 };
 
 /** A body whose `error` is set: "If not null, the operation failed" (ZStack API docs). */
@@ -151,8 +152,11 @@ export function isZstackErrorAnswer(status: number, text: string): boolean {
 /** ZStack's `error.code`, clipped to a short token: it has carried a password hash. */
 const errorCode = (body: unknown, fallback: string): string => clipProviderCode((body as { error?: { code?: unknown } } | null)?.error?.code, fallback);
 
+/** ZStack's error answer as the account's PROVIDER_ERROR, its message scrubbed last (scrubbedError). */
+export const zstackError = (account: AnsweringAccount, body: unknown): GatewayError => scrubbedError(account.secrets, zstackRefusal(account.providerId, body));
+
 /** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
-export function zstackError(provider: string, body: unknown): GatewayError {
+function zstackRefusal(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
   return providerError(provider, clipProviderMessage(error?.description, 'ZStack reported an error'), errorCode(body, 'ZSTACK_ERROR'));
 }
