@@ -12,10 +12,15 @@ import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.
  */
 const PASSWORD = 'correct horse; battery: staple';
 const ONAPP_USER = 'gateway-user';
+/** ZStack asks only for ids that are its uuids. */
+const ZSTACK_VM = '0123456789abcdef0123456789abcdef';
 
 /** What each hostile answer is, per kind: its status and body. */
 type Quote = { status: number; body: unknown };
-const QUOTES: Record<'onapp' | 'danube', Record<string, Quote>> = {
+type Kind = 'onapp' | 'danube' | 'zstack' | 'zomro';
+/** A BILLmanager error document (HTTP 200, as BILLmanager answers its errors). */
+const zomroError = (error: Record<string, unknown>): Quote => ({ status: 200, body: { doc: { error: { $type: 'value', ...error } } } });
+const QUOTES: Record<Kind, Record<string, Quote>> = {
   onapp: {
     'a newline for a space': { status: 422, body: { errors: ['correct\nhorse; battery: staple'] } },
     'split over two messages joined with "; "': { status: 422, body: { errors: ['correct horse', 'battery: staple'] } },
@@ -27,6 +32,15 @@ const QUOTES: Record<'onapp' | 'danube', Record<string, Quote>> = {
     'split between a field and its message, joined with ": "': { status: 400, body: { 'correct horse; battery': 'staple' } },
     'split over two fields joined with "; "': { status: 400, body: { password: 'correct horse', battery: 'staple' } },
     'tabs and runs of spaces': { status: 400, body: { detail: 'correct \t horse;\t\tbattery:  staple' } },
+  },
+  zstack: {
+    'a newline for a space': { status: 400, body: { error: { code: 'SYS.1007', description: 'correct\nhorse; battery: staple' } } },
+    'tabs and runs of spaces': { status: 400, body: { error: { code: 'SYS.1007', description: 'correct\t horse;\t\tbattery:   staple' } } },
+  },
+  zomro: {
+    'a newline for a space': zomroError({ msg: { $: 'correct\nhorse; battery: staple' } }),
+    'split over two fields, joined with "; " and ": "': zomroError({ $object: JSON.stringify({ name: ['correct horse'], battery: ['staple'] }) }),
+    'tabs and runs of spaces': zomroError({ msg: { $: 'correct\t\thorse;  battery:\tstaple' } }),
   },
 };
 
@@ -44,9 +58,9 @@ describe('a password with spaces and separators, rebuilt from provider words aft
   let harness: Harness;
   const fronts: Server[] = [];
   /** The answer each front gives to every request it gets. */
-  const answering: Record<'onapp' | 'danube', Quote> = { onapp: { status: 200, body: [] }, danube: { status: 200, body: {} } };
+  const answering: Record<Kind, Quote> = { onapp: { status: 200, body: [] }, danube: { status: 200, body: {} }, zstack: { status: 200, body: {} }, zomro: { status: 200, body: {} } };
 
-  const front = async (kind: 'onapp' | 'danube'): Promise<string> => {
+  const front = async (kind: Kind): Promise<string> => {
     const server = createServer((req, res: ServerResponse) => {
       req.resume();
       req.on('end', () => {
@@ -60,14 +74,12 @@ describe('a password with spaces and separators, rebuilt from provider words aft
   };
 
   beforeAll(async () => {
-    const onappUrl = await front('onapp');
-    const danubeUrl = await front('danube');
+    const auth: Record<Kind, Record<string, string>> = { onapp: { username: ONAPP_USER, password: PASSWORD }, danube: { apiKey: PASSWORD }, zstack: { sessionId: PASSWORD }, zomro: { token: PASSWORD } };
+    const kinds = Object.keys(auth) as Kind[];
+    const urls = await Promise.all(kinds.map(front));
     harness = await startHarness({
-      kinds: ['onapp', 'danube'],
-      configure: [
-        withAccountCopy('onapp', { id: 'onapp-hostile', url: onappUrl, retries: 0, auth: { username: ONAPP_USER, password: PASSWORD } }),
-        withAccountCopy('danube', { id: 'danube-hostile', url: danubeUrl, retries: 0, auth: { apiKey: PASSWORD } }),
-      ],
+      kinds,
+      configure: kinds.map((kind, index) => withAccountCopy(kind, { id: `${kind}-hostile`, url: urls[index], retries: 0, auth: auth[kind] })),
     });
   });
   afterAll(async () => {
@@ -91,7 +103,7 @@ describe('a password with spaces and separators, rebuilt from provider words aft
     expectNoPassword([answer.text, JSON.stringify(answer.data), ...harness.logs.slice(logsBefore)]);
   });
 
-  for (const kind of ['onapp', 'danube'] as const) {
+  for (const kind of ['onapp', 'danube', 'zstack', 'zomro'] as const) {
     for (const [how, quote] of Object.entries(QUOTES[kind])) {
       it(`${kind}: quoted with ${how}, in neither the error nor the log`, async () => {
         answering[kind] = quote;
@@ -100,7 +112,7 @@ describe('a password with spaces and separators, rebuilt from provider words aft
         const list = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>(
           `{ instances(providerId: "${account}") { totalCount providerErrors { code message } } }`,
         );
-        const one = await harness.gql('query($id: ID!) { instance(id: $id) { id name } }', { id: instanceId({ providerId: account, nativeId: 'vm-1' }) });
+        const one = await harness.gql('query($id: ID!) { instance(id: $id) { id name } }', { id: instanceId({ providerId: account, nativeId: kind === 'zstack' ? ZSTACK_VM : 'vm-1' }) });
 
         // The provider's refusal reached the client, as words of its own with the password out.
         expect(list.data?.instances.providerErrors).toHaveLength(1);
