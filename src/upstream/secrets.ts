@@ -59,11 +59,14 @@ export function readForms(secret: string, { base64 = false }: SecretOptions = {}
  * message built from its words makes every run one space (clipProviderMessage),
  * which put the exact password together after the scrub had passed it by
  * (a "+" too, as a form body writes a space).
- * Whitespace at either end is left out: a message is trimmed too.
+ * Whitespace at either end is left out: a message is trimmed too, and a
+ * password file's last line may end in whitespace the provider does not quote.
  */
 export function whitespaceFlexible(secret: string): RegExp | null {
-  const words = secret.trim().split(/\s+/);
-  if (words.length < 2 || words.join(' ').length < MIN_SECRET_LENGTH) return null;
+  const trimmed = secret.trim();
+  const words = trimmed.split(/\s+/);
+  // One word is looked for as it stands, unless the secret has whitespace at an end to lose.
+  if ((words.length < 2 && trimmed === secret) || words.join(' ').length < MIN_SECRET_LENGTH) return null;
   // A "+" is a space in a form body. A match starts at the first word and a run gives back at
   // most its own length: a pass over the text (10 MB of "a " against "a b c d e f g": under 0.1 s).
   return new RegExp(words.map(escapedForRegExp).join('[\\s+]+'), 'g');

@@ -546,6 +546,12 @@ describe('a secret with whitespace in it', () => {
     expect(secrets.scrub(text)).toMatch(/^(?:\{"error":")?refused (?:auth=)?\[redacted\](?:"\})?$/);
   });
 
+  it('is found without the whitespace at its ends', () => {
+    const padded = new SecretSet();
+    padded.add(' s3cret-key\n');
+    expect(padded.scrub('{"error":"bad key s3cret-key"}')).toBe('{"error":"bad key [redacted]"}');
+  });
+
   it('is not found in words it only shares', () => {
     const text = 'correct horse; battery: stapled? correct horse;battery: staple';
     expect(secrets.scrub(text)).toBe(text.replace('correct horse; battery: staple', REDACTED));
