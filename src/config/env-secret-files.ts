@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 
 /**
  * `${NAME}` in the config, read from NAME, or from the file NAME_FILE names:
@@ -12,11 +13,16 @@ export const SECRET_FILE_MAX_BYTES = 64 * 1024;
 
 export type EnvValue = { value: string } | { problem: string };
 
+/** The UTF-8 byte-order mark some Windows editors (Notepad before 2019) put at a file's start. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /**
- * NAME's value; else NAME_FILE's file's content less one trailing line break
- * (`\n` or `\r\n`: the one an editor or `echo` leaves; a second is the
- * secret's own, and the secret checks refuse it); else a problem. Problems
- * name the variables and the path, never what the file holds.
+ * NAME's value; else NAME_FILE's file's content less a leading byte-order
+ * mark and one trailing line break (`\n` or `\r\n`: the one an editor or
+ * `echo` leaves; a second is the secret's own, and the secret checks refuse
+ * it); else a problem. Problems name the variables and an absolute path, never
+ * what the file holds, nor a relative path: a secret put in NAME_FILE by
+ * mistake reads as one, and would have been quoted to the log.
  */
 export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undefined {
   const fileVariable = `${name}_FILE`;
@@ -28,8 +34,16 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if (direct !== undefined) return { value: direct };
   if (file === undefined) return undefined;
   const read = readSecretFile(file);
-  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${file}): ${read.problem}` };
-  return { value: read.value.replace(/\r?\n$/, '') };
+  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}` };
+  // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
+  const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;
+  return { value: text.replace(/\r?\n$/, '') };
+}
+
+/** An absolute path (or none) as it is; a relative one (read from the working directory) unquoted. */
+function shownPath(file: string): string {
+  if (file === '' || isAbsolute(file)) return file;
+  return `a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}`;
 }
 
 function readSecretFile(path: string): EnvValue {

@@ -43,10 +43,11 @@ describe('${NAME} from NAME_FILE', () => {
     return { status: result.status, output: result.stderr + result.stdout };
   };
 
-  it('serves with a client key and a provider token read from files, each less its last newline', async () => {
+  it('serves with a client key and a provider token read from files, each less its last newline and a byte-order mark', async () => {
     const folder = dir();
     const config = configIn(folder);
-    const env = { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n`), ZOMRO_TOKEN_FILE: writeIn(folder, 'zomro-token', `${ZOMRO_SIM_TOKEN}\r\n`) };
+    // The token as Notepad saved it (UTF-8 with a BOM): kept, the mark went to Zomro with the token, and was refused.
+    const env = { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n`), ZOMRO_TOKEN_FILE: writeIn(folder, 'zomro-token', `\uFEFF${ZOMRO_SIM_TOKEN}\r\n`) };
     const gateway = start(process.execPath, ['dist/main.js', '--config', config], shellEnv({ PORT: '0', LOG_FORMAT: 'json', ...env }));
     running = gateway;
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
@@ -91,6 +92,14 @@ describe('${NAME} from NAME_FILE', () => {
       expect(result.status).toBe(2);
       expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
     }
+  }, 60_000);
+
+  it('never quotes a relative NAME_FILE: a secret put there by mistake reads as one', () => {
+    const folder = dir();
+    const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: SECRET_IN_FILE });
+    expect(result.status).toBe(2);
+    expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
+    expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);
 
   it('refuses NAME and NAME_FILE both set (exit 2): which one was meant is not for the gateway to guess', () => {
