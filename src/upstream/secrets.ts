@@ -142,8 +142,11 @@ export class SecretSet {
 
   /** A session id or token obtained at run time; the newest few are kept. */
   addRuntime(secret: string | null | undefined): void {
-    if (!secret || secret.length < MIN_SECRET_LENGTH || this.fixed.has(secret) || this.runtime.includes(secret)) return;
-    this.runtime = [...this.runtime, secret].slice(-MAX_RUNTIME_SECRETS);
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.fixed.has(secret)) return;
+    // A login handing out a session held already makes it the newest again: kept where it was,
+    // it was the first pushed out, while requests sent with it could still be answering.
+    if (this.runtime.at(-1) === secret) return;
+    this.runtime = [...this.runtime.filter((held) => held !== secret), secret].slice(-MAX_RUNTIME_SECRETS);
     this.rebuild();
   }
 

@@ -406,6 +406,20 @@ describe('SecretSet: what it holds', () => {
   });
 });
 
+describe('SecretSet run-time tokens', () => {
+  it('makes a token handed out again the newest: the next logins push out the older ones first', () => {
+    const set = new SecretSet();
+    const [again, ...others] = ['token-a-abcdef', 'token-b-abcdef', 'token-c-abcdef', 'token-d-abcdef', 'token-e-abcdef'];
+    set.addRuntime(again);
+    for (const token of others.slice(0, 3)) set.addRuntime(token);
+    // A login answers with the session held first: it is the live one again.
+    set.addRuntime(again);
+    set.addRuntime(others[3]);
+    expect(set.scrub(`${again} ${others[0]}`)).toBe(`${REDACTED} ${others[0]}`);
+    expect(set.size).toBe(4);
+  });
+});
+
 describe('sha512Hex', () => {
   it('is the hex SHA-512 of the text (the FIPS 180-2 "abc" vector)', () => {
     expect(sha512Hex('abc')).toBe('ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f');
