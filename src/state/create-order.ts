@@ -211,7 +211,11 @@ export class CreateOrder {
     return 'unanswered';
   }
 
-  /** As giveUp, for a place only if it holds `mine`: another create's place is never marked. */
+  /**
+   * As giveUp, for a place only if it holds `mine`: another create's place is never marked. A
+   * place given up already (this release sent again after its answer was lost, or another
+   * create's) goes on to the delete, as giveUp's would: stopped there, it stayed marked for a day.
+   */
   private async release(series: string, place: number, mine: string): Promise<void> {
     const key = placeKey(series, place);
     if (!(await this.store.replaceIfEqual(key, mine, GIVEN_UP, GIVEN_UP_KEPT_MS))) return;

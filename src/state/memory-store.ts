@@ -83,6 +83,7 @@ export class MemoryStore implements KeyValueStore {
 
   replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
     const entry = this.entries.get(key);
+    if (entry && encodeStored(entry.value) === encodeStored(value)) return Promise.resolve(true);
     if (!entry || encodeStored(entry.value) !== encodeStored(holding)) return Promise.resolve(false);
     this.entries.set(key, { value }, { ttl: ttlMs });
     return Promise.resolve(true);

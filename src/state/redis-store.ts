@@ -13,8 +13,12 @@ export { REDIS_COMMAND_TIMEOUT_MS };
 /** Deletes the key only while it holds the text given, atomically. */
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
-/** Sets the key (with its TTL) only while it holds the text given, atomically. */
-const REPLACE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
+/**
+ * Sets the key (with its TTL) only while it holds the text given, atomically; 1 as well when it
+ * holds the new text already (the script sent again by ioredis after its answer was lost).
+ */
+const REPLACE_IF_EQUAL =
+  "local held = redis.call('GET', KEYS[1]) if held == ARGV[2] then return 1 end if held == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
 
 /** Shared state in Redis, so gateway replicas agree on idempotency records and cached reads. */
 export class RedisStore implements KeyValueStore {
@@ -155,7 +159,9 @@ export class RedisStore implements KeyValueStore {
       // An answer refusing the script; a connection that failed fails the look as well.
       if (!(error instanceof ReplyError)) throw error;
     }
-    if ((await this.redis.get(this.prefix + key)) !== expected) return false;
+    const held = await this.redis.get(this.prefix + key);
+    if (held === text) return true;
+    if (held !== expected) return false;
     await this.redis.set(this.prefix + key, text, 'PX', ttl);
     return true;
   }

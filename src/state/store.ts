@@ -38,9 +38,12 @@ export interface KeyValueStore {
   deleteIfEqual<T>(key: string, value: T): Promise<void>;
   /**
    * Sets `key` to `value` (for `ttlMs`) only while it holds `holding`
-   * (compared as stored), in one step; true when it was set. For a value
-   * whose write went unanswered: changed only if it is the caller's own,
-   * never another caller's that took the key meanwhile.
+   * (compared as stored), in one step; true when it was set, or holds
+   * `value` already: ioredis sends the call again once reconnected when its
+   * answer was lost, and the second run finds the first one's write (false
+   * then, the caller skipped what follows a replace). For a value whose
+   * write went unanswered: changed only if it is the caller's own, never
+   * another caller's that took the key meanwhile.
    */
   replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean>;
   /** Many keys in one round trip (one DEL on Redis). */

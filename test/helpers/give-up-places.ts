@@ -34,6 +34,12 @@ export async function expectReplacedOnlyWhileHeld(store: KeyValueStore): Promise
   await store.set(key, mine, 60_000);
   expect(await store.replaceIfEqual(key, mine, 'given-up', 60_000)).toBe(true);
   expect(await store.get(key)).toBe('given-up');
+  // Sent again after its answer was lost, the replace finds its own write.
+  expect(await store.replaceIfEqual(key, mine, 'given-up', 60_000)).toBe(true);
   expect(await store.replaceIfEqual(`${key}:none`, mine, 'given-up', 60_000)).toBe(false);
   expect(await store.get(`${key}:none`)).toBeUndefined();
+  // The replaced value lives for the TTL given, not the one the key held.
+  await store.set(`${key}:short`, mine, 60_000);
+  expect(await store.replaceIfEqual(`${key}:short`, mine, 'given-up', 50)).toBe(true);
+  await expect.poll(() => store.get(`${key}:short`), { timeout: 5_000, interval: 20 }).toBeUndefined();
 }
