@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 
 /** `charset=utf8` (and `"UTF8"`): the dashless spelling some HTTP clients send. */
-const DASHLESS_UTF8 = /(;\s*charset\s*=\s*)"?utf8"?(?=\s*(;|$))/i;
-/** The charset parameter's value, quoted or not. */
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+const DASHLESS_UTF8 = /(;\s*charset\s*=\s*)"?utf8"?(?=\s*(;|$))/gi;
+/** Each charset parameter's value, quoted or not: the parser reads the last of several. */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/gi;
 /** The JSON media types express's parser reads (`application/json`, `application/*+json`). */
 const JSON_TYPE = /^\s*application\/(?:[^;\s]*\+)?json\s*(?:;|$)/i;
 
@@ -21,9 +21,10 @@ const JSON_TYPE = /^\s*application\/(?:[^;\s]*\+)?json\s*(?:;|$)/i;
 export function utf8Charset(req: Request, _res: Response, next: NextFunction): void {
   const type = req.headers['content-type'];
   if (type === undefined) return next();
-  const spelt = DASHLESS_UTF8.test(type) ? type.replace(DASHLESS_UTF8, '$1utf-8') : type;
+  const spelt = type.replace(DASHLESS_UTF8, '$1utf-8');
   req.headers['content-type'] = spelt;
-  const charset = CHARSET.exec(spelt)?.[1]?.toLowerCase();
+  // The last, as the parser's content-type reads it: the first let "charset=utf-8; charset=utf-16" through to a UTF-16 decode.
+  const charset = [...spelt.matchAll(CHARSET)].at(-1)?.[1]?.toLowerCase();
   if (charset === undefined || charset === 'utf-8' || !charset.startsWith('utf-') || !JSON_TYPE.test(spelt)) return next();
   next(Object.assign(new Error(`unsupported charset "${charset}"`), { status: 415, type: 'charset.unsupported', charset }));
 }
