@@ -1,28 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/providers/module.js';
-import { startSimulator } from '../../src/providers/registry.js';
-import { ensureBuilt, shellEnv, start, type Spawned } from './process.js';
+import { describe, expect, it } from 'vitest';
+import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
+import { shellEnv, start } from './process.js';
 
 // Two replicas behind HAProxy on one host write to one journal: only the pid
 // (and, across hosts, the hostname) on each line says whose it is.
 describe('every JSON log line names the process that wrote it', () => {
-  let simulator: RunningSimulator;
-  let running: Spawned | null = null;
-  beforeAll(async () => {
-    ensureBuilt();
-    simulator = await startSimulator('zomro', {});
-  }, 120_000);
-  afterEach(() => running?.kill());
-  afterAll(() => simulator.stop());
+  const beside = builtGatewayBesideZomro();
 
   it('start-up, request and shutdown lines carry pid and hostname', async () => {
     const configFile = join(mkdtempSync(join(tmpdir(), 'bg-log-identity-')), 'config.yaml');
-    writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nproviders:\n  - ${JSON.stringify(simulator.accountConfig('zomro-id'))}\n`);
-    const gateway = start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }));
-    running = gateway;
+    writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
+    const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'debug' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances { totalCount } }' }) });
     gateway.child.kill('SIGTERM');

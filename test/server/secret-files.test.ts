@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/providers/module.js';
-import { startSimulator } from '../../src/providers/registry.js';
+import { describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
-import { ROOT, ensureBuilt, shellEnv, start, type Spawned } from './process.js';
+import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
+import { ROOT, shellEnv, start } from './process.js';
 
 /**
  * `${NAME}` in the config reads NAME, or the file NAME_FILE names (Docker
@@ -24,17 +23,10 @@ const writeIn = (folder: string, name: string, text: string): string => {
 };
 
 describe('${NAME} from NAME_FILE', () => {
-  let simulator: RunningSimulator;
-  let running: Spawned | null = null;
-  beforeAll(async () => {
-    ensureBuilt();
-    simulator = await startSimulator('zomro', {});
-  }, 120_000);
-  afterEach(() => running?.kill());
-  afterAll(() => simulator.stop());
+  const beside = builtGatewayBesideZomro();
 
   const configIn = (folder: string): string => {
-    const account = { ...simulator.accountConfig('zomro-files'), auth: { token: '${ZOMRO_TOKEN}' } };
+    const account = { ...beside.simulator().accountConfig('zomro-files'), auth: { token: '${ZOMRO_TOKEN}' } };
     return writeIn(folder, 'config.yaml', `listen: { host: 127.0.0.1 }\nadmin: { port: 0 }\nclients:\n  - { name: dashboard, key: "\${DASHBOARD_KEY}", roles: [viewer] }\nproviders:\n  - ${JSON.stringify(account)}\n`);
   };
   /** The built gateway's start with `env`: exit code and everything it wrote. */
@@ -48,8 +40,7 @@ describe('${NAME} from NAME_FILE', () => {
     const config = configIn(folder);
     // The token as Notepad saved it (UTF-8 with a BOM): kept, the mark went to Zomro with the token, and was refused.
     const env = { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n`), ZOMRO_TOKEN_FILE: writeIn(folder, 'zomro-token', `\uFEFF${ZOMRO_SIM_TOKEN}\r\n`) };
-    const gateway = start(process.execPath, ['dist/main.js', '--config', config], shellEnv({ PORT: '0', LOG_FORMAT: 'json', ...env }));
-    running = gateway;
+    const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', config], shellEnv({ PORT: '0', LOG_FORMAT: 'json', ...env })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
     const response = await fetch(graphqlUrl, {
       method: 'POST',
