@@ -144,20 +144,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return simulator;
     },
     providerId: (kind) => `${kind}-test`,
-    async gql<T>(query: string, variables?: Record<string, unknown>, requestOptions: { key?: string; headers?: Record<string, string> } = {}) {
-      const response = await fetch(gateway.graphqlUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(requestOptions.key ? { authorization: `Bearer ${requestOptions.key}` } : {}),
-          ...requestOptions.headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      const body = JSON.parse(text) as { data?: T | null; errors?: GraphQLAnswer<T>['errors'] };
-      return { status: response.status, headers: response.headers, text, ...body };
-    },
+    gql: gqlAt(gateway.graphqlUrl),
     upstreamCount: (kind) => (kind ? (byKind.get(kind)?.server.count() ?? 0) : [...simulators.values()].reduce((sum, simulator) => sum + simulator.server.count(), 0)),
     resetUpstreamLogs: () => {
       for (const simulator of simulators.values()) simulator.server.resetLog();
@@ -166,6 +153,24 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await gateway.close();
       await Promise.all([...simulators.values()].map((simulator) => simulator.stop()));
     },
+  };
+}
+
+/** Harness.gql against the GraphQL endpoint at `graphqlUrl` (another replica over the same store, say). */
+export function gqlAt(graphqlUrl: string): Harness['gql'] {
+  return async <T>(query: string, variables?: Record<string, unknown>, requestOptions: { key?: string; headers?: Record<string, string> } = {}) => {
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(requestOptions.key ? { authorization: `Bearer ${requestOptions.key}` } : {}),
+        ...requestOptions.headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as { data?: T | null; errors?: GraphQLAnswer<T>['errors'] };
+    return { status: response.status, headers: response.headers, text, ...body };
   };
 }
 

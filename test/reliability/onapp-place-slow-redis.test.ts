@@ -6,7 +6,7 @@ import { decodeOperationId } from '../../src/gateway/ids.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { errorCodes, startHarness, withProviderSettings, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { errorCodes, gqlAt, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { CREATE, OPERATION, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost, type Created, type Polled } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
@@ -30,14 +30,6 @@ const FIRST_PLACE_READ = /\r\nget\r\n[^\r]*\r\n[^\r]*create-order:[^\r]*:1\r\n/i
 const SERIES_READ = /\r\nmget\r\n[\s\S]*create-order:/i;
 /** Past the store's wait (CREATE_ORDER_STORE_WAIT_MS, 250), and short enough that what follows it is answered within one. */
 const SPIKE_MS = 400;
-
-const askVia =
-  (gateway: RunningGateway) =>
-  async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
-    const response = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
-  };
 
 describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be read in time', redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
@@ -99,14 +91,14 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
     const [slow, held] = await Promise.all([
       harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'series-unread' } }),
-      askVia(other)<Created>(CREATE, { input: { instanceId: vm.id, name: 'holds-place-1' } }),
+      gqlAt(other.graphqlUrl)<Created>(CREATE, { input: { instanceId: vm.id, name: 'holds-place-1' } }),
     ]);
     await delayed;
     // Gone ahead placeless it read as place 1 too: both creates were told of the first new backup.
     expect(errorCodes(slow)).toEqual(['CONFLICT']);
     expect(posts()).toBe(postsBefore + 1);
     expect(held.errors).toBeUndefined();
-    const operation = await finishedBackup(askVia(other), held.data!.createBackup!.operation.id);
+    const operation = await finishedBackup(gqlAt(other.graphqlUrl), held.data!.createBackup!.operation.id);
     expect(operation.status).toBe('SUCCEEDED');
     expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
   });
@@ -129,7 +121,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     await failing.giveUp(series, 1);
     const made = backupIdsOf(simulator, vm.nativeId, before).toSorted((a, b) => Number(a) - Number(b));
     expect(made).toHaveLength(2);
-    const onOther = askVia(other);
+    const onOther = gqlAt(other.graphqlUrl);
     expect((await finishedBackup(onOther, byPlace.get('2')!)).backup?.nativeId).toBe(made[0]);
     expect((await finishedBackup(onOther, byPlace.get('3')!)).backup?.nativeId).toBe(made[1]);
     // Read as if every place before it were open, place 2 was told of place 3's backup.

@@ -5,7 +5,7 @@ import { startGatewayServer, type RunningGateway } from '../../src/server/app.js
 import { CreateOrder } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { startHarness, type GraphQLAnswer, type Harness } from '../helpers/harness.js';
+import { gqlAt, startHarness, type Harness } from '../helpers/harness.js';
 import { CREATE as ONAPP_CREATE, backupIdsOf, finishedBackup, highestBackupId, instanceIds, type Created as OnappCreated } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
@@ -34,11 +34,7 @@ describe.skipIf(!redis.url)(redisSuite('a claim whose answer Redis sent on a con
   let other: RunningGateway;
   let instanceId: string;
 
-  const onOther = async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
-    const response = await fetch(other.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
-  };
+  const onOther: Harness['gql'] = (query, variables, options) => gqlAt(other.graphqlUrl)(query, variables, options);
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
@@ -82,11 +78,7 @@ describe.skipIf(!redis.url)(redisSuite('the release of a refused claim, its answ
   let other: RunningGateway;
   let instanceId: string;
 
-  const onOther = async <T>(query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> => {
-    const response = await fetch(other.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<GraphQLAnswer<T>, 'data' | 'errors'>) };
-  };
+  const onOther: Harness['gql'] = (query, variables, options) => gqlAt(other.graphqlUrl)(query, variables, options);
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
