@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { decodeOperationId } from '../../src/gateway/ids.js';
+import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
+import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import { errorCodes, gqlAt, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { CREATE, OPERATION, backupIdsOf, finishedBackup, highestBackupId, instanceIds, listsBeforeEitherPost, type Created, type Polled } from '../helpers/onapp-creates.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
@@ -131,5 +132,26 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     expect(unread.errors).toBeUndefined();
     expect(unread.data!.operation).toMatchObject({ status: 'PENDING', backup: null });
     expect(await finishedBackup(harness.gql.bind(harness), byPlace.get('2')!)).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made[0] } });
+  });
+
+  it('a create found long ago, polled again while its places cannot be read, is PENDING, not FAILED', async () => {
+    const vm = (await instanceIds(harness))[4]!;
+    const before = highestBackupId(simulator);
+    const created = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'found-long-ago' } });
+    expect(created.errors).toBeUndefined();
+    const found = await finishedBackup(harness.gql.bind(harness), created.data!.createBackup!.operation.id);
+    expect([found.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
+    // The id the create answers while its backup is unlisted (no backup in it: each poll finds it
+    // by its place), read past the 30 minutes an unlisted create is given: a dashboard reading it again later.
+    const ref = decodeOperationId(created.data!.createBackup!.operation.id);
+    const old = operationId({ ...ref, backupNativeId: null, startedAt: new Date(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
+    expect((await harness.gql<Polled>(OPERATION, { id: old })).data!.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: found.backup?.nativeId } });
+    // One read of its places slow: a terminal FAILED said the backup it had found was never made.
+    const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
+    const unread = await harness.gql<Polled>(OPERATION, { id: old });
+    await delayed;
+    expect(unread.errors).toBeUndefined();
+    expect(unread.data!.operation).toMatchObject({ status: 'PENDING', backup: null });
+    expect((await harness.gql<Polled>(OPERATION, { id: old })).data!.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: found.backup?.nativeId } });
   });
 });

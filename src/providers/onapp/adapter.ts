@@ -227,13 +227,11 @@ export class OnappAdapter extends BaseAdapter {
       const place = placeInToken(ref.token);
       const [backups, remembered] = await Promise.all([this.backupsOf(vmId, scope), this.createOrder.olderOf(this.seriesOf(diskId, highest))]);
       const series = remembered === undefined ? undefined : await this.seriesUpTo(backups, remembered, diskId, highest, place);
-      if (series === undefined) {
-        // Which new backup is this create's depends on the places before it: unread, it is not told
-        // (see seriesUpTo). The next poll reads them again.
-        return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
-          ? this.operation(ref, 'FAILED', null, `the shared store has not answered in time for ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes, so this create's backup cannot be told apart from those of the disk's other creates: look at the instance's backups before creating another`)
-          : this.operation(ref, 'PENDING');
-      }
+      // Which new backup is this create's depends on the places before it: unread, it is not told
+      // (see seriesUpTo), and the next poll reads them again. PENDING at any age: one slow read
+      // cannot tell a create that never made its backup from one that did, and a FAILED here
+      // (past the 30 minutes below) ended a create found long since, polled again later.
+      if (series === undefined) return this.operation(ref, 'PENDING');
       const madeId = backupOfCreate(backups, diskId, series);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
       // shows up must end some time, or a dashboard follows it for ever.
