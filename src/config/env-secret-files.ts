@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 
@@ -60,7 +61,10 @@ function readSecretFile(path: string): EnvValue {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { problem: stat.isDirectory() ? 'it is a directory' : 'not a regular file' };
     if (stat.size > SECRET_FILE_MAX_BYTES) return { problem: `${stat.size} bytes, more than a secret (${SECRET_FILE_MAX_BYTES} at most)` };
-    return { value: readFileSync(fd, 'utf8') };
+    const bytes = readFileSync(fd);
+    // Decoded anyway, a Latin-1 or UTF-16 file's secret became another (U+FFFD for each odd byte), refused with nothing pointing at the file.
+    if (!isUtf8(bytes)) return { problem: 'not UTF-8 text (save the file as UTF-8)' };
+    return { value: bytes.toString('utf8') };
   } catch (error) {
     return { problem: whyUnreadable(error) };
   } finally {

@@ -71,17 +71,22 @@ describe('${NAME} from NAME_FILE', () => {
     const fifo = join(folder, 'a-fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const large = writeIn(folder, 'large', `${SECRET_IN_FILE}${'x'.repeat(70_000)}`);
+    const latin1 = join(folder, 'latin-1');
+    writeFileSync(latin1, Buffer.from(`${SECRET_IN_FILE}\u00e9`, 'latin1'));
     const cases: Array<[string, string]> = [
       [missing, 'no such file'],
       [directory, 'it is a directory'],
       // Opening a FIFO waits for a writer: the start would have hung here.
       [fifo, 'not a regular file'],
       [large, '70026 bytes, more than a secret (65536 at most)'],
+      // Decoded anyway, the é became U+FFFD: another token, refused by the provider with nothing pointing at the file.
+      [latin1, 'not UTF-8 text (save the file as UTF-8)'],
     ];
     for (const [path, why] of cases) {
       const result = refusedStart(config, { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: path });
       expect(result.status).toBe(2);
       expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
+      expect(result.output).not.toContain(SECRET_IN_FILE);
     }
   }, 60_000);
 
