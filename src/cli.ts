@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { npmTookMessage, optionNpmTook } from './npm-swallowed-options.js';
-import { distance } from './config/did-you-mean.js';
+import { closestKey, distance } from './config/did-you-mean.js';
 
 /**
  * The usage text. The providers it names come from schema.graphql's
@@ -53,19 +53,7 @@ export const CONFIG_VARIABLE = 'BACKUP_GRAPH_CONFIG';
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   const swallowed = optionNpmTook(env);
   if (swallowed !== null) throw new Error(npmTookMessage(swallowed));
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'check-config': { type: 'string' },
-      'print-schema': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      'demo-public': { type: 'boolean' },
-      simulators: { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseOptions(argv);
   if (values.help) return { kind: 'help' };
   if (values['print-schema']) return { kind: 'print-schema' };
   if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
@@ -78,6 +66,38 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   }
   // Said where the file was named: a file that cannot be read is then told by the variable's name.
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true, ...(fromEnv ? { configFromEnv: CONFIG_VARIABLE } : {}) };
+}
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'check-config': { type: 'string' },
+  'print-schema': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'demo-public': { type: 'boolean' },
+  simulators: { type: 'boolean' },
+} as const;
+
+/**
+ * parseArgs, with its refusals saying what to type instead: node's own
+ * "Unknown option '--check-confg'" and "does not take positional arguments"
+ * left a newcomer to find the right spelling in the usage below it.
+ */
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+      const meant = option === undefined ? null : closestKey(option.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(OPTIONS));
+      if (option !== undefined && meant !== null) throw new Error(`unknown option ${option}: did you mean --${meant}?`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const argument = /'([^']*)'/.exec((error as Error).message)?.[1] ?? 'FILE';
+      throw new Error(`unexpected argument ${argument}: a config file is named by an option, e.g. npm start -- --config ${argument} (or --check-config ${argument})`);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -294,6 +294,15 @@ describe('demo mode on a public address', () => {
     expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFIG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
   }, 120_000);
 
+  it('parseCommand names the option a misspelt one meant, and the option a bare file needs (node said only "Unknown option" / "does not take positional arguments")', () => {
+    expect(() => parseCommand(['--check-confg', 'a.yaml'], {})).toThrow('unknown option --check-confg: did you mean --check-config?');
+    expect(() => parseCommand(['--simulator'], {})).toThrow('unknown option --simulator: did you mean --simulators?');
+    expect(() => parseCommand(['--conf=a.yaml'], {})).toThrow('unknown option --conf: did you mean --config?');
+    expect(() => parseCommand(['a.yaml'], {})).toThrow('unexpected argument a.yaml: a config file is named by an option, e.g. npm start -- --config a.yaml (or --check-config a.yaml)');
+    // Nothing close: node's own refusal, with the usage under it (main.ts).
+    expect(() => parseCommand(['--frobnicate'], {})).toThrow("Unknown option '--frobnicate'");
+  });
+
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
