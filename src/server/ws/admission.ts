@@ -63,11 +63,15 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   const hold = rules.authFailures.refusal(address);
   if (hold !== null) return { code: CLOSE_TOO_MANY, reason: authFailuresMessage(hold) };
   let principal: Principal;
+  const authorization = connectionAuthorization(init.connectionParams);
   try {
-    principal = rules.authenticator.authenticate(connectionAuthorization(init.connectionParams));
+    principal = rules.authenticator.authenticate(authorization);
   } catch (error) {
     rules.authFailures.failed(address);
-    return { code: CLOSE_FORBIDDEN, reason: isGatewayError(error) ? error.message : 'authentication failed' };
+    // HTTP's "an Authorization: Bearer <key> header is required" misled here: a client that had
+    // put the key in the upgrade request's headers was told to send the header it had sent.
+    const reason = authorization === undefined || authorization === '' ? WS_KEY_REQUIRED : isGatewayError(error) ? error.message : 'authentication failed';
+    return { code: CLOSE_FORBIDDEN, reason };
   }
   if (rules.loopbackNamesOnly && !sentToLoopbackName(headers)) {
     rules.logger.info({ remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
@@ -84,6 +88,9 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   }
   return { principal };
 }
+
+/** The close reason for a connection_init without a key (at most 123 bytes, as every close reason). */
+export const WS_KEY_REQUIRED = 'a key is required in connectionParams: { authorization: "Bearer <key>" } (not an upgrade header; GraphiQL: Headers tab)';
 
 /** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
 function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
