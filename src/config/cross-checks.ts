@@ -31,8 +31,11 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
       if (problem) issues.push({ path: ['providers', index, 'auth', name], message: problem });
     }
   });
+  // Without a providers list (left out, or misspelt `provider:`) its own line says so; every
+  // id named elsewhere reading "no provider has id" buried that one line under the noise.
+  const providersListed = Array.isArray(config.providers);
   for (const id of Object.keys(record(record(config.protection)?.perProvider) ?? {})) {
-    if (!ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
+    if (providersListed && !ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
   }
   const keys = new Set<string>();
   const names = new Set<string>();
@@ -52,7 +55,7 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
       names.add(client.name);
     }
     list(client.providers).forEach((id, providerIndex) => {
-      if (typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
+      if (providersListed && typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
     });
   });
   if (clients.length === 0 && config.allowAnonymous !== true) {

@@ -116,6 +116,12 @@ describe('config validation', () => {
     expect(problemsOf({ allowAnonymous: true, providers: [zomro], limits: { rateLimit: { requestsPerSecond: 0, burst: 1 } } })).toEqual([expect.stringMatching(/^limits\.rateLimit\.requestsPerSecond: /)]);
   });
 
+  it('with providers misspelt or left out, says that alone: no "no provider has id" for each id named elsewhere', () => {
+    const scoped = { clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['zomro-nl'] }], protection: { perProvider: { 'zomro-nl': 48 } } };
+    expect(problemsOf({ ...scoped, provider: [zomro] })).toEqual(['providers: required', 'provider: unknown key; did you mean "providers"?']);
+    expect(problemsOf(scoped)).toEqual(['providers: required']);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
