@@ -28,6 +28,15 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
  */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = [], missing?: Set<string>): unknown {
   if (typeof value === 'string') {
+    // The shell's `$NAME` without braces was taken as it stands: a client key then read "must be
+    // at least 16 characters", a provider secret went out as the literal text. Refused only where
+    // the variable exists, so a literal secret that merely starts with $ still passes.
+    const bare = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(value)?.[1];
+    if (bare !== undefined && (env[bare] !== undefined || env[`${bare}_FILE`] !== undefined)) {
+      problems.push(`${formatPath(path)}: $${bare} is taken as it stands, not read from the environment: write "\${${bare}}"`);
+      missing?.add(formatPath(path));
+      return '';
+    }
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {

@@ -135,6 +135,17 @@ describe('${ENV} substitution', () => {
     expect(out).toEqual({ providers: [{ auth: { token: 'x-abc-y', other: '' } }] });
     expect(problems).toEqual(['providers[0].auth.other: environment variable MISSING is not set']);
   });
+
+  it('refuses the shell\'s $NAME without braces where NAME is set, saying to write ${NAME} (it was taken as the literal text)', () => {
+    const problems: string[] = [];
+    const out = substituteEnv({ clients: [{ key: '$OPS_KEY' }], providers: [{ auth: { password: '$ONAPP_KEY', token: '$Literal1', other: 'pa$WORD' } }] }, { OPS_KEY: 'k'.repeat(20), ONAPP_KEY_FILE: '/run/secrets/onapp' }, problems);
+    expect(problems).toEqual([
+      'clients[0].key: $OPS_KEY is taken as it stands, not read from the environment: write "${OPS_KEY}"',
+      'providers[0].auth.password: $ONAPP_KEY is taken as it stands, not read from the environment: write "${ONAPP_KEY}"',
+    ]);
+    // A secret that only looks like one (no such variable), or has a $ inside, is left as written.
+    expect(out).toMatchObject({ providers: [{ auth: { token: '$Literal1', other: 'pa$WORD' } }] });
+  });
 });
 
 describe('auth: one way to authenticate per account', () => {
