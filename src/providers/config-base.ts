@@ -19,7 +19,11 @@ export const timezoneSchema = z.string().refine(
  * `user:password@`, `?query` or `#fragment` in it was accepted and dropped without a word (the
  * credentials, meant as auth, never sent), and the account refused or answered otherwise.
  */
-const baseUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine(
+const baseUrlSchema = z.url({
+  protocol: /^https?$/,
+  // A schema's own error beats the loader's "required" for a url left out; and "127.0.0.1:8080" needs the scheme shown.
+  error: (issue) => (issue.input === undefined ? 'required' : 'must be an http(s) URL, such as https://api.example.com/'),
+}).refine(
   (text) => {
     // zod runs this after a failed URL check too: that text is already told 'must be an http(s) URL'.
     if (!URL.canParse(text)) return true;

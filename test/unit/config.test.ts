@@ -122,6 +122,21 @@ describe('config validation', () => {
     expect(problemsOf(scoped)).toEqual(['providers: required']);
   });
 
+  it('says a provider url left out is required, and shows a whole URL for one without its scheme (both were "must be an http(s) URL")', () => {
+    const { url: _left, ...noUrl } = zomro;
+    expect(problemsOf({ allowAnonymous: true, providers: [noUrl] })).toEqual(['providers[0].url: required']);
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url: must be an http(s) URL, such as https://api.example.com/']);
+  });
+
+  it('tells an OnApp auth with apiKey that the API key is the password (it listed the allowed keys alone)', () => {
+    const onapp = { id: 'flex', kind: 'onapp', url: 'https://cloud.example.com', auth: { apiKey: 'k'.repeat(20) } };
+    expect(problemsOf({ allowAnonymous: true, providers: [onapp] })).toEqual([
+      'providers[0].auth.username: required',
+      'providers[0].auth.password: required',
+      'providers[0].auth.apiKey: unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
+    ]);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
