@@ -96,6 +96,17 @@ describe('README examples', () => {
     }
   });
 
+  it('answers the curl sample with the JSON shown under it (the demo\'s account ids are -demo, the harness\'s -test)', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const sample = /\n```sh\n(curl -s http:\/\/127\.0\.0\.1:4000\/graphql [^\n]*)\n```\n\n```json\n([^\n]*)\n```/.exec(readme);
+    expect(sample, 'a ```sh curl block followed by its ```json answer').not.toBeNull();
+    const body = /-d '([^']*)'/.exec(sample![1]!)?.[1];
+    expect(sample![1]).toContain("-H 'content-type: application/json'");
+    const response = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body! });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(sample![2]!.replaceAll('-demo"', '-test"')));
+  });
+
   it('runs the blocks without placeholders as they are', async () => {
     for (const example of readmeExamples().filter((candidate) => candidate.marker === null)) {
       for (const document of documents(example.text)) {
