@@ -73,6 +73,15 @@ describe('README command samples', () => {
     expect(problems).toEqual(reported);
   });
 
+  it('lists every section in its Contents line, in order, each linked by the anchor GitHub gives its heading', () => {
+    const contents = /^Contents: (.*)$/m.exec(README);
+    expect(contents, 'the Contents line under the introduction').not.toBeNull();
+    const listed = [...contents![1]!.matchAll(/\[([^\]]+)\]\((#[^)]+)\)/g)].map(([, title, anchor]) => [title, anchor]);
+    // GitHub's anchor: lower case, punctuation other than - dropped, spaces as -.
+    const headings = [...README.matchAll(/^## (.+)$/gm)].map(([, title]) => [title, `#${title!.toLowerCase().replace(/[^\w\- ]/g, '').replaceAll(' ', '-')}`]);
+    expect(listed).toEqual(headings);
+  });
+
   it('shows the queries GraphiQL preloads as GraphiQL has them (the README says where they live)', () => {
     for (const [name, preloaded] of [['Dashboard', DASHBOARD_QUERY], ['Protection', PROTECTION_QUERY]] as const) {
       const block = new RegExp(`\n\`\`\`graphql\n(query ${name} \\{[\\s\\S]*?)\n\`\`\``).exec(README);
