@@ -58,10 +58,12 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
       if (providersListed && typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
     });
   });
-  if (clients.length === 0 && config.allowAnonymous !== true) {
+  // allowAnonymous: "true" (quoted, or from ${NAME}) has a line of its own; "or set allowAnonymous: true" beside it read as nonsense.
+  const anonymousMistyped = config.allowAnonymous !== undefined && typeof config.allowAnonymous !== 'boolean';
+  if (clients.length === 0 && config.allowAnonymous !== true && !anonymousMistyped) {
     issues.push({ path: ['clients'], message: 'required: name at least one client, or set allowAnonymous: true' });
   }
-  if (config.anonymousRole !== undefined && config.allowAnonymous !== true) {
+  if (config.anonymousRole !== undefined && config.allowAnonymous !== true && !anonymousMistyped) {
     issues.push({ path: ['anonymousRole'], message: 'has no effect without allowAnonymous: true' });
   }
   return issues;

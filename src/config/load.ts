@@ -70,6 +70,10 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
  */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  // "expected number, received string" left `port: "${PORT}"` unexplained: substitution fills strings only.
+  if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean') && typeof issue.input === 'string') {
+    return `must be a ${issue.expected}, written without quotes (a \${NAME} always gives a string)`;
+  }
   if (issue.code === 'invalid_union') {
     const { discriminator, options } = issue as { discriminator?: unknown; options?: unknown };
     if (discriminator === 'kind' && Array.isArray(options)) return providerKindProblem(issue.input, options.map(String));

@@ -74,7 +74,7 @@ describe('every problem in one pass', () => {
       'clients[0].key: environment variable OPS_KEY is not set',
       'providers[0].auth.token: environment variable ZOMRO_TOKEN is not set',
       'providers[1].url: environment variable ZOMRO_URL is not set',
-      'listen.port: Invalid input: expected number, received string',
+      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
       'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
       'providers[1].id: duplicate provider id "zomro-nl"',
     ]);

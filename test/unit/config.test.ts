@@ -137,6 +137,17 @@ describe('config validation', () => {
     ]);
   });
 
+  it('says a quoted number or boolean, or one from ${NAME}, must be written without quotes (it said "expected number, received string")', () => {
+    const problems: string[] = [];
+    const substituted = substituteEnv({ allowAnonymous: '${ANON}', providers: [zomro], listen: { port: '${GW_PORT}' }, protection: { rpoHours: '24' } }, { ANON: 'true', GW_PORT: '4100' }, problems);
+    expect(problems).toEqual([]);
+    expect(problemsOf(substituted)).toEqual([
+      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'allowAnonymous: must be a boolean, written without quotes (a ${NAME} always gives a string)',
+      'protection.rpoHours: must be a number, written without quotes (a ${NAME} always gives a string)',
+    ]);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
