@@ -70,6 +70,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
  */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  // zod's 'Invalid option: expected one of "viewer"|"operator"|"admin"', in the words the other checks use.
+  if (issue.code === 'invalid_value' && issue.values.length > 1 && issue.values.every((value) => typeof value === 'string')) return `must be one of ${issue.values.join(', ')}`;
   // "expected number, received string" left `port: "${PORT}"` unexplained: substitution fills strings only.
   if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean') && typeof issue.input === 'string') {
     return `must be a ${issue.expected}, written without quotes (a \${NAME} always gives a string)`;

@@ -148,6 +148,13 @@ describe('config validation', () => {
     ]);
   });
 
+  it('names the words a role or log level takes as the other checks do (zod said \'Invalid option: expected one of "viewer"|"operator"|"admin"\')', () => {
+    expect(problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['read'] }], providers: [zomro], logLevel: 'verbose' })).toEqual([
+      'clients[0].roles[0]: must be one of viewer, operator, admin',
+      'logLevel: must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
