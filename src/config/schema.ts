@@ -22,7 +22,8 @@ const clientSchema = z.object({
   // Short keys are guessable; 16 characters is the least we take.
   key: z.string().min(16, 'must be at least 16 characters'),
   roles: z.array(z.enum(ROLES)).min(1, 'must name at least one role'),
-  providers: z.array(z.string()).optional(),
+  // An empty scope answered every list empty: a protection dashboard read "0 unprotected".
+  providers: z.array(z.string()).min(1, 'names no account, so every list answers empty: leave providers out for every account, or name the ones this client may see').optional(),
 }).strict();
 export type ClientConfig = z.infer<typeof clientSchema>;
 

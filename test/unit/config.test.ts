@@ -155,6 +155,12 @@ describe('config validation', () => {
     ]);
   });
 
+  it('refuses a client scoped to no account (providers: []): its every list answered empty, "0 unprotected" on a dashboard', () => {
+    expect(problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: [] }], providers: [zomro] })).toEqual([
+      'clients[0].providers: names no account, so every list answers empty: leave providers out for every account, or name the ones this client may see',
+    ]);
+  });
+
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
