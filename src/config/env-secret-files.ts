@@ -38,7 +38,10 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}` };
   // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
   const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;
-  return { value: text.replace(/\r?\n$/, '') };
+  const value = text.replace(/\r?\n$/, '');
+  // A secret volume mounted before its secret was filled in read "required" at the key, naming no file.
+  if (value === '') return { problem: `cannot read ${fileVariable} (${shownPath(file)}): the file is empty` };
+  return { value };
 }
 
 /** An absolute path (or none) as it is; a relative one (read from the working directory) unquoted. */

@@ -73,8 +73,11 @@ describe('${NAME} from NAME_FILE', () => {
     const large = writeIn(folder, 'large', `${SECRET_IN_FILE}${'x'.repeat(70_000)}`);
     const latin1 = join(folder, 'latin-1');
     writeFileSync(latin1, Buffer.from(`${SECRET_IN_FILE}\u00e9`, 'latin1'));
+    // A secret volume mounted before its secret was filled in: it read "required" at the key, with nothing pointing at the file.
+    const empty = writeIn(folder, 'empty', '\n');
     const cases: Array<[string, string]> = [
       [missing, 'no such file'],
+      [empty, 'the file is empty'],
       [directory, 'it is a directory'],
       // Opening a FIFO waits for a writer: the start would have hung here.
       [fifo, 'not a regular file'],
