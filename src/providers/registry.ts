@@ -6,7 +6,9 @@ import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
-import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../state/create-order.js';
+import { CREATE_ORDER_NAMESPACE, CREATE_ORDER_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
+import { StoreTimeout } from '../state/bounded-call.js';
+import { storeFailureLines } from '../observability/store-failure-lines.js';
 import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -63,8 +65,10 @@ const CREATE_FINDINGS_KEPT = 30_000;
  */
 export function adapterServicesOver(store: KeyValueStore, logger: Logger): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
+  // One line a period, as the read cache's and the idempotency records' store failures: a stalled Redis wrote one per create.
+  const placeStoreFailed = storeFailureLines(logger, 'the store did not answer in time while an OnApp create took its place among overlapping creates of its disk');
   return {
-    createOrder: new CreateOrder(places, () => logger.warn('the store did not answer in time while an OnApp create took its place among overlapping creates of its disk')),
+    createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
   };
