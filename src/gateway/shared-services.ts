@@ -11,7 +11,7 @@ import { FinishTimes } from './finish-times.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
 import { withinMs } from '../state/bounded-call.js';
-import { storeFailureLines } from '../observability/store-failure-lines.js';
+import { storeFailureLines, type CountStoreFailure, type StoreUser } from '../observability/store-failure-lines.js';
 
 /** How long a mutation's answer waits for its write to be announced to the other replicas. */
 const ANNOUNCE_WAIT_MS = 250;
@@ -31,6 +31,8 @@ export interface SharedServicesOptions {
   operationBus?: OperationBus | undefined;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number | undefined;
+  /** Told of each store failure of the read cache and the idempotency records (a metric). */
+  countStoreFailure?: CountStoreFailure | undefined;
 }
 
 /** The config schema's defaults, for services built without a config (benchmarks). */
@@ -63,16 +65,18 @@ export class SharedServices {
     cacheTtlMs: ReadonlyMap<string, number>,
   ) {
     const limits = options.limits ?? DEFAULT_LIMITS;
+    const { countStoreFailure } = options;
+    const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0)
-      ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs), forgetFlightsOf)
+      ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs, counted('read_cache')), forgetFlightsOf)
       : undefined;
     this.idempotency = new Idempotency(
       store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }),
-      storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs),
+      storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs, counted('idempotency')),
     );
     this.watcher = new OperationWatcher(options.operationBus);
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));

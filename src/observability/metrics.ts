@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { UpstreamObserver } from '../upstream/observer.js';
+import { STORE_USERS, type StoreFailureClass, type StoreUser } from './store-failure-lines.js';
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -62,6 +63,12 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'Requests and WebSocket connections refused unheard (429, 4429): their address (or its /64) failed authentication limits.authFailures times within the window.',
     registers: [this.registry],
   });
+  private readonly storeFailures = new Counter({
+    name: 'backup_graph_store_failures_total',
+    help: 'Calls to the shared store (Redis with REDIS_URL) that failed or did not answer in time, by user (read_cache, idempotency, create_order) and failure (timeout, error); the log lines about them are throttled, this counts each.',
+    labelNames: ['store', 'failure'] as const,
+    registers: [this.registry],
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -72,6 +79,13 @@ export class GatewayMetrics implements UpstreamObserver {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Shown at 0 from the start, so that a rate over them has a series before the first failure.
+    for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
+  }
+
+  /** A call by `store` to the shared store failed or did not answer in time. */
+  storeFailed(store: StoreUser, failure: StoreFailureClass): void {
+    this.storeFailures.inc({ store, failure });
   }
 
   requestFinished(event: { provider: string; kind: string; operation: string; outcome: string; seconds: number }): void {

@@ -10,6 +10,16 @@ import { LogThrottle } from './log-throttle.js';
  */
 export const STORE_FAILURE_LINE_MS = 30_000;
 
+/** The gateway's users of the shared store whose failures it logs and counts. */
+export type StoreUser = 'read_cache' | 'idempotency' | 'create_order';
+export const STORE_USERS: readonly StoreUser[] = ['read_cache', 'idempotency', 'create_order'];
+
+/** A failure as the metric counts it: a few fixed values, where the log line names the error's own code. */
+export type StoreFailureClass = 'timeout' | 'error';
+
+/** Told of every failure, before the log line's throttle: what a metric counts. */
+export type CountStoreFailure = (user: StoreUser, failure: StoreFailureClass) => void;
+
 /** What went wrong, as a word to throttle by: a slow store and a refusing one each get their own line. */
 export function storeFailureKind(error: unknown): string {
   if (error instanceof StoreTimeout) return 'timeout';
@@ -25,9 +35,10 @@ export function storeFailureKind(error: unknown): string {
  * says nothing); any other failure keeps its error, stack and all, once a
  * period, since it may be a fault of the gateway's own.
  */
-export function storeFailureLines(logger: Logger, message: string, periodMs = STORE_FAILURE_LINE_MS): (error: unknown) => void {
+export function storeFailureLines(logger: Logger, message: string, periodMs = STORE_FAILURE_LINE_MS, counted?: { user: StoreUser; count: CountStoreFailure }): (error: unknown) => void {
   const lines = new LogThrottle(periodMs);
   return (error) => {
+    counted?.count(counted.user, error instanceof StoreTimeout ? 'timeout' : 'error');
     const failure = storeFailureKind(error);
     const leftOut = lines.take(failure);
     if (leftOut === null) return;

@@ -8,7 +8,7 @@ import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartO
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
 import { CREATE_ORDER_NAMESPACE, CREATE_ORDER_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
-import { storeFailureLines } from '../observability/store-failure-lines.js';
+import { storeFailureLines, type CountStoreFailure } from '../observability/store-failure-lines.js';
 import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -63,10 +63,15 @@ const CREATE_FINDINGS_KEPT = 30_000;
  * gateway's processes share one, so a create on one replica and a create on
  * another take different places.
  */
-export function adapterServicesOver(store: KeyValueStore, logger: Logger): AdapterServices {
+export function adapterServicesOver(store: KeyValueStore, logger: Logger, countStoreFailure?: CountStoreFailure): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   // One line a period, as the read cache's and the idempotency records' store failures: a stalled Redis wrote one per create.
-  const placeStoreFailed = storeFailureLines(logger, 'the store did not answer in time while an OnApp create took its place among overlapping creates of its disk');
+  const placeStoreFailed = storeFailureLines(
+    logger,
+    'the store did not answer in time while an OnApp create took its place among overlapping creates of its disk',
+    undefined,
+    countStoreFailure ? { user: 'create_order', count: countStoreFailure } : undefined,
+  );
   return {
     createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),

@@ -104,7 +104,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const { logger } = options;
   const metrics = new GatewayMetrics();
   const store = options.store ?? new MemoryStore();
-  const adapterServices = adapterServicesOver(store, logger);
+  const countStoreFailure = metrics.storeFailed.bind(metrics);
+  const adapterServices = adapterServicesOver(store, logger, countStoreFailure);
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
@@ -117,6 +118,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxBulkInstances: config.limits.maxBulkInstances,
     operationBus: options.operationBus,
     storeFailureLineMs: options.storeFailureLineMs,
+    countStoreFailure,
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));

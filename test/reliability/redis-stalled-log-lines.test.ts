@@ -38,6 +38,12 @@ describe.skipIf(!redis.url)(redisSuite('read cache: a stalled Redis is logged on
   let harness: Harness;
   const linesSaying = (msg: string): StoreFailureLine[] => harness.logs.map((line) => JSON.parse(line) as StoreFailureLine).filter((line) => line.msg === msg);
   const cacheLines = (): StoreFailureLine[] => linesSaying(READ_CACHE_LINE);
+  /** backup_graph_store_failures_total for one user and failure: it counts every failure the throttled lines leave out. */
+  const storeFailures = async (store: string, failure: string): Promise<number> => {
+    const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+    const line = text.split('\n').find((row) => row.startsWith('backup_graph_store_failures_total{') && row.includes(`store="${store}"`) && row.includes(`failure="${failure}"`));
+    return Number(line?.split(' ').at(-1));
+  };
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
@@ -52,6 +58,7 @@ describe.skipIf(!redis.url)(redisSuite('read cache: a stalled Redis is logged on
   });
 
   it('many timeouts give one line, and the next period one line counting those left out', async () => {
+    expect(await storeFailures('read_cache', 'timeout')).toBe(0);
     proxy.stall();
     try {
       const started = Date.now();
@@ -65,6 +72,8 @@ describe.skipIf(!redis.url)(redisSuite('read cache: a stalled Redis is logged on
       const first = cacheLines();
       expect(first).toHaveLength(1);
       expect(first[0]).toMatchObject({ level: 40, failure: 'timeout', reason: 'the shared store did not answer within 250 ms', alsoFailedSinceLastLine: 0 });
+      // One line, and every give-up counted: each read gave up at least once (its look).
+      expect(await storeFailures('read_cache', 'timeout')).toBeGreaterThanOrEqual(CONCURRENT_READS);
 
       // Still stalled, the next period's first timeout writes the summary.
       const lines = await eventually(
@@ -97,6 +106,7 @@ describe.skipIf(!redis.url)(redisSuite('read cache: a stalled Redis is logged on
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ level: 40, failure: 'timeout', reason: 'the shared store did not answer within 2000 ms', alsoFailedSinceLastLine: 0 });
       expect(lines[0]!.err).toBeUndefined();
+      expect(await storeFailures('idempotency', 'timeout')).toBe(instanceIds.length);
     } finally {
       proxy.flow();
     }
