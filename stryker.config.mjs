@@ -62,6 +62,7 @@ export default {
     'src/config/env-numbers.ts',
     'src/config/env-log-level.ts',
     'src/config/env-redis-url.ts',
+    'src/config/env-secret-files.ts',
     'src/gateway/mutation-result-shape.ts',
     'src/config/npm-lines.ts',
     'src/upstream/policy.ts',

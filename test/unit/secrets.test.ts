@@ -571,3 +571,64 @@ describe('a secret with whitespace in it', () => {
     expect(secrets.scrub(text)).toBe(text.replace('correct horse; battery: staple', REDACTED));
   });
 });
+
+describe('a secret with whitespace in it: which whitespace, and which secrets', () => {
+  const scrubbedBy = (secret: string, text: string): string => {
+    const set = new SecretSet();
+    set.add(secret);
+    return set.scrub(text);
+  };
+
+  it('two words are found with a newline or a run of spaces for their space', () => {
+    expect(scrubbedBy('correct horse', 'refused correct\nhorse')).toBe(`refused ${REDACTED}`);
+    expect(scrubbedBy('correct horse', 'refused correct \t horse')).toBe(`refused ${REDACTED}`);
+  });
+
+  it('a run of whitespace in the secret is found as one space (an error message makes every run one)', () => {
+    expect(scrubbedBy('correct  horse', 'refused correct horse')).toBe(`refused ${REDACTED}`);
+    expect(scrubbedBy('correct \n horse', 'refused correct horse')).toBe(`refused ${REDACTED}`);
+  });
+
+  it('a secret of six characters with a space (five without) is still found spaced otherwise', () => {
+    expect(scrubbedBy('ab cd e', 'refused ab\ncd e')).toBe(`refused ${REDACTED}`);
+  });
+
+  it('a secret whose last line ends in whitespace is found without it, down to six characters; shorter is never searched', () => {
+    expect(scrubbedBy(' abcdef\n', 'bad key abcdef')).toBe(`bad key ${REDACTED}`);
+    // Six characters configured, four once trimmed: "abcd" would mangle every answer.
+    expect(scrubbedBy(' abcd ', 'bad key abcd, abcde')).toBe('bad key abcd, abcde');
+    expect(scrubbedBy(' ab c ', 'bad key ab c')).toBe('bad key ab c');
+  });
+
+  it('a secret with no whitespace to be flexible about leaves every other word alone, JSON nulls included', () => {
+    const answer = '{"note":null,"name":"null","key":"s3cret-key"}';
+    expect(scrubbedBy('s3cret-key', answer)).toBe('{"note":null,"name":"null","key":"[redacted]"}');
+    // Behind escapes too.
+    expect(scrubbedBy('s3cret-key', '{"note":"\\u006eull","key":"s3cret\\u002dkey"}')).toBe('{"note":"\\u006eull","key":"[redacted]"}');
+  });
+});
+
+describe('SecretSet: hex secrets in the other case', () => {
+  it('finds a hex secret whose first letter comes late, or that holds no digit, quoted in the other case', () => {
+    const set = new SecretSet();
+    set.add('0123456789abcdef');
+    set.add('deadbeefcafe');
+    expect(set.scrub('hash 0123456789ABCDEF')).toBe(`hash ${REDACTED}`);
+    expect(set.scrub('token DEADBEEFCAFE')).toBe(`token ${REDACTED}`);
+  });
+});
+
+describe('SecretSet run-time tokens: a token handed out again', () => {
+  it('takes no second slot (the oldest stays), and stays the newest through the next logins', () => {
+    const set = new SecretSet();
+    const tokens = ['token-1-abcdef', 'token-2-abcdef', 'token-3-abcdef', 'token-4-abcdef'];
+    for (const token of tokens) set.addRuntime(token);
+    // A login hands out token 2 again: still four held, token 1 among them.
+    set.addRuntime('token-2-abcdef');
+    expect(set.scrub(tokens.join(' '))).toBe(Array(4).fill(REDACTED).join(' '));
+    set.addRuntime('token-5-abcdef');
+    set.addRuntime('token-6-abcdef');
+    // Tokens 1 and 3 pushed out; token 2, made the newest, held.
+    expect(set.scrub('token-1-abcdef token-2-abcdef token-3-abcdef')).toBe(`token-1-abcdef ${REDACTED} token-3-abcdef`);
+  });
+});
