@@ -23,6 +23,9 @@ describe('store failure lines', () => {
     expect(storeFailureKind(refused())).toBe('ECONNREFUSED');
     expect(storeFailureKind(new SyntaxError('Unexpected token'))).toBe('SyntaxError');
     expect(storeFailureKind('a string')).toBe('error');
+    // An empty code says nothing: the error's name instead.
+    expect(storeFailureKind(Object.assign(new TypeError('bad reply'), { code: '' }))).toBe('TypeError');
+    expect(storeFailureKind(Object.assign(new Error('bad reply'), { code: 42 }))).toBe('Error');
   });
 
   it('writes one line per kind per period; a timeout without a stack, another failure with its error', () => {

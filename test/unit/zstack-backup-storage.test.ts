@@ -27,4 +27,21 @@ describe('zstack: the image stores a delete names', () => {
     expect(storeOfBackup(groupOn([OTHER, CONFIGURED], [CONFIGURED, OTHER]), CONFIGURED)).toBe(CONFIGURED);
     expect(storeOfBackup(groupOn([CONFIGURED, OTHER], [OTHER]), CONFIGURED)).toBe(OTHER);
   });
+
+  it('a revert names the configured store when the backup names none, or none that holds it whole', () => {
+    expect(storeOfBackup(groupOn(), CONFIGURED)).toBe(CONFIGURED);
+    expect(storeOfBackup(groupOn([]), CONFIGURED)).toBe(CONFIGURED);
+    expect(storeOfBackup(groupOn([OTHER], [THIRD]), CONFIGURED)).toBe(CONFIGURED);
+  });
+
+  it('a revert names a store only if every volume is kept there, not one that holds some of them', () => {
+    expect(storeOfBackup(groupOn([OTHER, THIRD], [OTHER, THIRD], [THIRD]), CONFIGURED)).toBe(THIRD);
+  });
+
+  it('a store value is sent only when it is a whole uuid: nothing before or after it, and no list holding one', () => {
+    for (const hostile of [`${OTHER}&deleteMode=Enforcing`, `../${OTHER}`, [OTHER]]) {
+      expect(storesToDeleteFrom(groupOn([hostile]), CONFIGURED), JSON.stringify(hostile)).toEqual([CONFIGURED]);
+      expect(storeOfBackup(groupOn([hostile]), CONFIGURED), JSON.stringify(hostile)).toBe(CONFIGURED);
+    }
+  });
 });
