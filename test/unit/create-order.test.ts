@@ -276,6 +276,56 @@ describe('CreateOrder', () => {
     }
   });
 
+  it('gives back the place a take may hold when its setIfAbsent lands but goes unanswered: the next create takes place 1', async () => {
+    vi.useFakeTimers();
+    try {
+      const inner = new MemoryStore();
+      let lost = false;
+      // The take runs in the store, and its answer is lost with the connection (once).
+      const store = Object.assign(inner, {
+        setIfAbsent: (...args: Parameters<MemoryStore['setIfAbsent']>): Promise<boolean> => {
+          const done = MemoryStore.prototype.setIfAbsent.apply(inner, args);
+          if (lost) return done;
+          lost = true;
+          return done.then(() => new Promise<never>(() => {}));
+        },
+      });
+      const order = new CreateOrder(store, () => {});
+      const taking = order.take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(2 * CREATE_ORDER_STORE_WAIT_MS);
+      expect(await taking).toBe('unanswered');
+      // Kept, place 1 was held by no create, and the next one took place 2.
+      const next = order.take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(CREATE_ORDER_STORE_WAIT_MS);
+      expect(await next).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuses a take answered 'taken' whose place cannot be read back in time, never taking the next place", async () => {
+    vi.useFakeTimers();
+    try {
+      const inner = new MemoryStore();
+      const first = new CreateOrder(inner, () => {});
+      expect(await first.take(SERIES, HELD_MS)).toBe(1);
+      // This take read place 1 free just before another create took it, and cannot read it back.
+      const store = Object.assign(Object.create(inner) as MemoryStore, {
+        getMany: async (keys: readonly string[]) => keys.map(() => undefined),
+        get: () => new Promise<never>(() => {}),
+      });
+      const unanswered = vi.fn();
+      const taking = new CreateOrder(store, unanswered).take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(2 * CREATE_ORDER_STORE_WAIT_MS);
+      expect(await taking).toBe('unanswered');
+      expect(unanswered).toHaveBeenCalledTimes(1);
+      // The other create's place stays its own.
+      expect(await first.take(SERIES, HELD_MS)).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a store that fails counts as unanswered, for a take and for a read', async () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);
