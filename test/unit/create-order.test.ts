@@ -303,6 +303,33 @@ describe('CreateOrder', () => {
     }
   });
 
+  it('keeps the place it gives back marked while a later place is held, so no create takes it again', async () => {
+    vi.useFakeTimers();
+    try {
+      const inner = new MemoryStore();
+      const order = new CreateOrder(inner, () => {});
+      expect(await order.take(SERIES, HELD_MS)).toBe(1);
+      expect(await order.take(SERIES, HELD_MS)).toBe(2);
+      // Place 1's create is gone; place 2's is still running.
+      await inner.delete(placeKey(SERIES, 1));
+      let lost = false;
+      const lossy = Object.assign(Object.create(inner) as MemoryStore, {
+        setIfAbsent: (...args: Parameters<MemoryStore['setIfAbsent']>): Promise<boolean> => {
+          const done = inner.setIfAbsent(...args);
+          if (lost) return done;
+          lost = true;
+          return done.then(() => new Promise<never>(() => {}));
+        },
+      });
+      const taking = new CreateOrder(lossy, () => {}).take(SERIES, HELD_MS);
+      await vi.advanceTimersByTimeAsync(2 * CREATE_ORDER_STORE_WAIT_MS);
+      expect(await taking).toBe('unanswered');
+      expect(await order.take(SERIES, HELD_MS)).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("refuses a take answered 'taken' whose place cannot be read back in time, never taking the next place", async () => {
     vi.useFakeTimers();
     try {
