@@ -43,7 +43,13 @@ describe('envValue: NAME or NAME_FILE', () => {
     expect(fromFile(`${SECRET}\n\n`)).toEqual({ value: `${SECRET}\n` });
     expect(fromFile(`${SECRET}\r`)).toEqual({ value: `${SECRET}\r` });
     expect(fromFile(`line one\n${SECRET}`)).toEqual({ value: `line one\n${SECRET}` });
-    expect(fromFile('')).toEqual({ value: '' });
+  });
+
+  it('a file holding nothing but a line break is refused, naming the variable and path (it read "required" at the key)', () => {
+    for (const content of ['', '\n', '\r\n', '\uFEFF\n']) {
+      const path = fileHolding(content);
+      expect(problemOf(path)).toBe(`cannot read TOKEN_FILE (${path}): the file is empty`);
+    }
   });
 
   it("a leading UTF-8 byte-order mark is dropped (Notepad's); one anywhere else is kept", () => {
