@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'PROVIDER_ERROR',
   'QUERY_TOO_COMPLEX',
   'SHUTTING_DOWN',
+  'STORE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -74,6 +75,16 @@ export const notFound = (what: string, provider?: string): GatewayError =>
 
 export const conflict = (message: string, provider?: string): GatewayError =>
   new GatewayError('CONFLICT', message, provider ? { provider } : {});
+
+/**
+ * The gateway's shared store (Redis) did not answer in time for a step that
+ * must come before the provider call, so nothing was sent: a retry may
+ * succeed once the store answers. Not INTERNAL_SERVER_ERROR (no fault of the
+ * gateway's code) nor CONFLICT (no provider state forbids it): a client
+ * retries this one, and an alert on the store's failures tells the operator.
+ */
+export const storeUnavailable = (message: string, provider?: string): GatewayError =>
+  new GatewayError('STORE_UNAVAILABLE', message, provider ? { provider } : {});
 
 export const unsupported = (provider: string, capability: Capability): GatewayError =>
   new GatewayError('UNSUPPORTED', `provider ${provider} does not support ${capability}`, { provider, capability });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { GatewayError, badInput, isGatewayError, type ErrorCode } from '../domain/errors.js';
+import { GatewayError, badInput, isGatewayError, storeUnavailable, type ErrorCode } from '../domain/errors.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
@@ -40,18 +40,19 @@ export const CLAIM_LEASE_MS = 30_000;
  * The records could not be read or claimed: refused before anything was sent to the provider.
  * The store's own error is its cause: in the log line of the request (by its id), never in the answer.
  */
-function storeUnavailable(cause: unknown): GatewayError {
-  const error = new GatewayError('INTERNAL_SERVER_ERROR', 'the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
+function recordsUnavailable(cause: unknown): GatewayError {
+  const error = storeUnavailable('the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
   error.cause = cause;
   return error;
 }
 
 /**
  * Codes that say the request was refused without acting: by the gateway's
- * checks, or in so many words by the provider. Not QUERY_TOO_COMPLEX: the
+ * checks (a shared store that did not answer before the provider call
+ * included), or in so many words by the provider. Not QUERY_TOO_COMPLEX: the
  * upstream call budget can run out after a write, before its follow-up read.
  */
-const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR']);
+const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR', 'STORE_UNAVAILABLE']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
 const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
 /**
@@ -250,7 +251,7 @@ export class Idempotency {
       // for its 24 h, every retry told the first is still in progress.
       claim.catch(() => undefined);
       this.store.deleteIfEqual(storeKey, pending).catch(() => undefined);
-      throw storeUnavailable(error);
+      throw recordsUnavailable(error);
     }
     // The key holds this very claim: Redis ran it, and its answer was lost with the connection;
     // ioredis sent it again once reconnected, and the second run answered "taken". Read as
@@ -279,7 +280,7 @@ export class Idempotency {
       return (await answerWithinMs(this.store.get<unknown>(liveKey(claim)), IDEMPOTENCY_STORE_WAIT_MS)) !== undefined;
     } catch (error) {
       this.onStoreError(error);
-      throw storeUnavailable(error);
+      throw recordsUnavailable(error);
     }
   }
 
@@ -290,7 +291,7 @@ export class Idempotency {
       return isIdempotencyRecord(stored) && stored.state === 'pending' && stored.claim === claim;
     } catch (error) {
       this.onStoreError(error);
-      throw storeUnavailable(error);
+      throw recordsUnavailable(error);
     }
   }
 

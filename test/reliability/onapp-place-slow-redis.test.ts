@@ -74,7 +74,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     await dropped;
     // Taken for another's, the place stayed held by no create and this create took place 2:
     // OnApp's one new backup went to place 1, and the create stayed PENDING beside it.
-    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
     expect(refused.errors![0]!.message).toContain('nothing was sent to OnApp');
     expect(posts()).toBe(postsBefore);
     // A refusal that did nothing: the same idempotencyKey acts when sent again. The place was this
@@ -99,7 +99,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     ]);
     await delayed;
     // Gone ahead placeless it read as place 1 too: both creates were told of the first new backup.
-    expect(errorCodes(slow)).toEqual(['CONFLICT']);
+    expect(errorCodes(slow)).toEqual(['STORE_UNAVAILABLE']);
     expect(posts()).toBe(postsBefore + 1);
     expect(held.errors).toBeUndefined();
     const operation = await finishedBackup(gqlAt(other.graphqlUrl), held.data!.createBackup!.operation.id);
@@ -166,7 +166,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
       const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
       const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name } });
       await delayed;
-      expect(errorCodes(refused)).toEqual(['CONFLICT']);
+      expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
     }
     // Each take that timed out wrote its own line: a stalled Redis wrote one per create, as fast as they came.
     // One a period now (none here if an earlier test of this file opened the period).

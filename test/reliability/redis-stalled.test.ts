@@ -86,7 +86,7 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis', redis), () => {
     } finally {
       proxy.flow();
     }
-    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
     expect(refused.errors?.[0]?.message).toMatch(/nothing was sent to the provider/);
     expect(creates()).toBe(0);
     // The claim the stalled Redis ran late is not left pending for the key's 24 h.

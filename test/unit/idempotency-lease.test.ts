@@ -140,7 +140,7 @@ describe('idempotency claims with a lease', () => {
     store.get = <T>(key: string): Promise<T | undefined> => (key.startsWith('live:') ? Promise.reject(new Error('redis gone')) : originalGet<T>(key));
     let acted = 0;
     await expect(new Idempotency(store, (error) => errors.push(error)).run('c', 'k', 'op', {}, async () => ++acted)).rejects.toMatchObject({
-      code: 'INTERNAL_SERVER_ERROR',
+      code: 'STORE_UNAVAILABLE',
       message: expect.stringContaining('nothing was sent to the provider'),
     });
     expect(errors).toEqual([new Error('redis gone')]);
@@ -175,7 +175,7 @@ describe('idempotency claims with a lease', () => {
     let acted = 0;
     const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => ++acted).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(0);
-    expect(await retry).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: expect.stringMatching(/^the idempotency records could not be reached; nothing was sent/) });
+    expect(await retry).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/^the idempotency records could not be reached; nothing was sent/) });
     expect(acted).toBe(0);
   });
 });

@@ -489,6 +489,8 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   /** The gateway is stopping and did not run the operation (WebSocket): send it again, on a new connection. */
   | 'SHUTTING_DOWN'
+  /** The gateway's shared store (Redis) did not answer in time before a mutation reached the provider (its idempotency record, an OnApp create's place): nothing was sent; send it again, with the same idempotencyKey. */
+  | 'STORE_UNAVAILABLE'
   /** No gateway key, or one the gateway does not know. */
   | 'UNAUTHENTICATED'
   /** The provider account lacks the capability; `extensions.capability` says which. */

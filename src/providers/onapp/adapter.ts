@@ -1,4 +1,4 @@
-import { badInput, conflict, isGatewayError, notFound } from '../../domain/errors.js';
+import { badInput, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -312,8 +312,8 @@ export class OnappAdapter extends BaseAdapter {
       // The older series as listed now, remembered beside the place: a backup naming one may be deleted before the operation reads.
       const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS, olderHighests(before, highest));
       if (taking === 'unanswered') {
-        // CONFLICT, a refusal that did nothing: an idempotencyKey is released, and the same key may be sent again.
-        throw conflict('the shared store did not answer in time, so this create could not take its place among the creates of its disk: nothing was sent to OnApp; send it again', this.account.id);
+        // A refusal that did nothing: an idempotencyKey is released, and the same key may be sent again.
+        throw storeUnavailable('the shared store did not answer in time, so this create could not take its place among the creates of its disk: nothing was sent to OnApp; send it again', this.account.id);
       }
       if (taking !== 'full') return { highest, place: taking };
       // Found places are kept for a day, and a backup made and deleted again leaves the highest
