@@ -7,7 +7,11 @@ export const healthz = (_req: Request, res: Response): void => {
 
 /**
  * Ready while at least one provider account can be asked (its breaker is not
- * open): with partial results the gateway still serves when some are down.
+ * open, or would let the next request through as its test): with partial
+ * results the gateway still serves when some are down. An open breaker moves
+ * on to its test only when a request comes, and an unready replica is sent
+ * none: counted as down until then, a replica whose breakers had all opened
+ * stayed unready for good after the providers came back.
  * Each account shows its health as the gateway last saw it and, while not
  * UP, the class of its last failure (dns, refused, reset, tls, timeout,
  * http_5xx, ...): never an address or an error's own text. An account whose
@@ -20,9 +24,11 @@ export const healthz = (_req: Request, res: Response): void => {
  */
 export function readyz(providers: ProviderSet, isDraining: () => boolean) {
   return (_req: Request, res: Response): void => {
+    let askable = false;
     const list = providers.all.map((adapter) => {
       const { health, cause } = adapter.upstream.healthReport();
       const loginHeldMs = adapter.upstream.loginRefusalHeldMs();
+      if (health !== 'DOWN' || adapter.upstream.breakerTestDue()) askable = true;
       return {
         id: adapter.account.id,
         kind: adapter.account.kind,
@@ -32,7 +38,7 @@ export function readyz(providers: ProviderSet, isDraining: () => boolean) {
         ...(loginHeldMs > 0 ? { login: 'refused' as const, retryAfterSeconds: Math.ceil(loginHeldMs / 1000) } : {}),
       };
     });
-    const ready = !isDraining() && list.some((provider) => provider.health !== 'DOWN');
+    const ready = !isDraining() && askable;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
   };
 }
