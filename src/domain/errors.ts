@@ -106,13 +106,16 @@ export const isGatewayError = (error: unknown): error is GatewayError => error i
 const NOT_TEXT =
   /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** The longest provider message a client or the log is shown. */
+export const SHOWN_MESSAGE_LENGTH = 300;
+
 /** Provider messages are shown to clients and logged: keep them short, single-line and free of control characters. */
-export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error'): string {
+export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error', length = SHOWN_MESSAGE_LENGTH): string {
   if (typeof message !== 'string') return fallback;
   const oneLine = message.replace(/\s+/g, ' ').replace(NOT_TEXT, '\ufffd').trim();
   if (oneLine === '') return fallback;
-  if (oneLine.length <= 300) return oneLine;
+  if (oneLine.length <= length) return oneLine;
   // Never half a surrogate pair at the cut.
-  const cut = /[\ud800-\udbff]/.test(oneLine.charAt(296)) ? 296 : 297;
+  const cut = /[\ud800-\udbff]/.test(oneLine.charAt(length - 4)) ? length - 4 : length - 3;
   return `${oneLine.slice(0, cut)}...`;
 }

@@ -134,7 +134,11 @@ export function logRequestErrors(logger: Logger, format: ErrorFormatter, request
       }
     } else if (logged < MAX_ERROR_LINES_PER_REQUEST) {
       logged++;
-      logger.info({ requestId, code, message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) }, 'request answered with an error');
+      const line = { requestId, code, message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) };
+      // The gateway's own store failed the request: an operator's matter, with its cause (the
+      // client is told only to send it again). No stack: a stalled Redis refuses every such request.
+      if (code === 'STORE_UNAVAILABLE') logger.warn({ ...line, cause: causeText(findCause(unwrapResolverError(error))) }, 'request answered with an error');
+      else logger.info(line, 'request answered with an error');
     } else {
       notLogged[code] = (notLogged[code] ?? 0) + 1;
     }
@@ -155,4 +159,12 @@ function findCause(error: unknown): unknown {
     current = (current as { originalError?: unknown }).originalError;
   }
   return error;
+}
+
+/** The store's own error behind a STORE_UNAVAILABLE, as one line for the log: its code and message, no stack. */
+function causeText(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${cause.message}`.slice(0, 500);
 }

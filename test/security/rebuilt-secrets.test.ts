@@ -44,6 +44,20 @@ const QUOTES: Record<Kind, Record<string, Quote>> = {
   },
 };
 
+/**
+ * Provider words long enough that the password, rebuilt by the join, straddles the 300-character
+ * cut of a shown message: cut before the scrub, the whole password was never there to be found,
+ * and its first 17 characters were shown.
+ */
+const FILLER = 'x'.repeat(279);
+const STRADDLING: Partial<Record<Kind, Record<string, Quote>>> = {
+  onapp: { 'split over two messages across the message cut': { status: 422, body: { errors: [`${FILLER} correct horse`, 'battery: staple'] } } },
+  danube: { 'split over two fields across the message cut': { status: 400, body: { password: `${FILLER.slice(10)} correct horse`, battery: 'staple' } } },
+  zomro: { 'split over two fields across the message cut': zomroError({ $object: JSON.stringify({ name: [`${FILLER.slice(70)} correct horse`], battery: ['staple'] }) }) },
+};
+/** The password's first `length` characters or more, anywhere in `text` as read. */
+const PREFIX_SHOWN = 10;
+
 /** Every string that would be the password, or a form of it the scrubber knows, once whitespace is read as one space. */
 const LEAKED_FORMS = [PASSWORD, encodeURIComponent(PASSWORD), encodeURIComponent(PASSWORD).replaceAll('%20', '+'), Buffer.from(`${ONAPP_USER}:${PASSWORD}`).toString('base64').replace(/=+$/, '')];
 
@@ -102,6 +116,23 @@ describe('a password with spaces and separators, rebuilt from provider words aft
     expect(answer.data?.instances.edges[0]?.node.name).toBe('[redacted]');
     expectNoPassword([answer.text, JSON.stringify(answer.data), ...harness.logs.slice(logsBefore)]);
   });
+
+  for (const kind of ['onapp', 'danube', 'zomro'] as const) {
+    for (const [how, quote] of Object.entries(STRADDLING[kind] ?? {})) {
+      it(`${kind}: quoted with ${how}, not even its first characters in the error or the log`, async () => {
+        answering[kind] = quote;
+        const logsBefore = harness.logs.length;
+        const list = await harness.gql<{ instances: { providerErrors: Array<{ code: string; message: string }> } }>(
+          `{ instances(providerId: "${kind}-hostile") { totalCount providerErrors { code message } } }`,
+        );
+        const message = list.data?.instances.providerErrors[0]?.message ?? '';
+        // The message is still the provider's words, cut to 300 characters after the scrub.
+        expect(message).toMatch(/^.*xxxxxxxxxx/);
+        expect(message.length).toBeLessThanOrEqual(300);
+        for (const text of [message, list.text, ...harness.logs.slice(logsBefore)]) expect(asRead(text)).not.toContain(PASSWORD.slice(0, PREFIX_SHOWN));
+      });
+    }
+  }
 
   for (const kind of ['onapp', 'danube', 'zstack', 'zomro'] as const) {
     for (const [how, quote] of Object.entries(QUOTES[kind])) {

@@ -98,7 +98,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = await refused;
     expect(error).toBeInstanceOf(GatewayError);
-    expect(error).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: NOT_SENT });
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: NOT_SENT });
     expect((error as Error).cause).toBeInstanceOf(StoreTimeout);
     expect(errors).toEqual([(error as Error).cause]);
     expect(first.calls).toHaveLength(0);
@@ -119,7 +119,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
     store.stalled = true;
     const refused = outcome(idempotency.run('c', 'k', 'op', {}, counted('never').act));
     await vi.advanceTimersByTimeAsync(IDEMPOTENCY_STORE_WAIT_MS);
-    expect(await refused).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(await refused).toMatchObject({ code: 'STORE_UNAVAILABLE' });
     store.wake();
     await vi.advanceTimersByTimeAsync(0);
     const retry = counted('again');
@@ -132,7 +132,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
     store.failing.add('setIfAbsent');
     const first = counted('first');
     const error = await outcome(idempotency.run('c', 'k', 'op', {}, first.act));
-    expect(error).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: NOT_SENT });
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: NOT_SENT });
     expect((error as Error).cause).toEqual(new Error('setIfAbsent failed'));
     expect(errors).toEqual([(error as Error).cause]);
     expect(first.calls).toHaveLength(0);
@@ -148,7 +148,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
     store.failing.add('get');
     const second = counted('second');
     const error = await outcome(idempotency.run('c', 'k', 'op', {}, second.act));
-    expect(error).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: NOT_SENT });
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: NOT_SENT });
     expect((error as Error).cause).toEqual(new Error('get failed'));
     expect(errors).toEqual([(error as Error).cause]);
     expect(second.calls).toHaveLength(0);
@@ -167,7 +167,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
     await vi.advanceTimersByTimeAsync(IDEMPOTENCY_STORE_WAIT_MS - 1);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await refused).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: NOT_SENT });
+    expect(await refused).toMatchObject({ code: 'STORE_UNAVAILABLE', message: NOT_SENT });
     expect(errors[0]).toBeInstanceOf(StoreTimeout);
     expect(claimed).toHaveBeenCalledOnce();
   });
@@ -266,6 +266,6 @@ describe('idempotency records in a store that fails or stops answering', () => {
     const idempotency = new Idempotency(store);
     expect(await idempotency.run('c', 'k', 'op', {}, counted('acted').act)).toBe('acted');
     store.failing.add('setIfAbsent');
-    await expect(idempotency.run('c', 'k2', 'op', {}, counted('never').act)).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+    await expect(idempotency.run('c', 'k2', 'op', {}, counted('never').act)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 });

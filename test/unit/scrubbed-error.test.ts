@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { scrubbedError } from '../../src/providers/scrubbed-error.js';
+import { scrubbedError, wordsBeforeScrub } from '../../src/providers/scrubbed-error.js';
 import { REDACTED, SecretSet } from '../../src/upstream/secrets.js';
 
 const PASSWORD = 'correct horse battery';
@@ -33,5 +33,24 @@ describe('scrubbedError: the last scrub of a message built from provider words',
     expect(scrubbed.message).toHaveLength(300);
     expect(scrubbed.message).toBe(`${'x'.repeat(290)} [redac...`);
     expect(scrubbed.message).not.toContain('s3cret');
+  });
+
+  it('cuts a long message to 300 characters after the scrub, so a password rebuilt across the cut is redacted, not shown in part', () => {
+    const joined = wordsBeforeScrub(`${'x'.repeat(280)} ${PASSWORD} and more words after it`);
+    expect(joined.length).toBeGreaterThan(300);
+    const scrubbed = scrubbedError(secrets, new GatewayError('PROVIDER_ERROR', joined, details));
+    expect(scrubbed.message).toBe(`${'x'.repeat(280)} ${REDACTED} and m...`);
+    expect(scrubbed.message).toHaveLength(300);
+  });
+
+  it('cuts a long message with no secret in it to 300 characters too', () => {
+    const scrubbed = scrubbedError(secrets, new GatewayError('PROVIDER_ERROR', wordsBeforeScrub('y'.repeat(5_000)), details));
+    expect(scrubbed.message).toBe(`${'y'.repeat(297)}...`);
+  });
+
+  it('leaves provider words for the last scrub one line, free of control characters, and at most 2,000 characters', () => {
+    expect(wordsBeforeScrub(' two\n\tlines\u001b[31m ')).toBe('two lines\ufffd[31m');
+    expect(wordsBeforeScrub(42, 'fallback')).toBe('fallback');
+    expect(wordsBeforeScrub('z'.repeat(5_000))).toBe(`${'z'.repeat(1_997)}...`);
   });
 });

@@ -1,4 +1,5 @@
-import { GatewayError, badInput, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict, providerError } from '../../domain/errors.js';
+import { wordsBeforeScrub } from '../scrubbed-error.js';
 import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { loginNotFound, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
@@ -131,11 +132,11 @@ const stringParams = (params: Record<string, unknown>): Record<string, string> =
 /** The failure's words: `{"detail": ...}`, a task's `{"result": {...}}`, or a bare dict of field messages. */
 function describe(body: Record<string, unknown>): string {
   const source = body.detail ?? (body.status === 'FAILURE' ? body.result : body);
-  if (typeof source === 'string') return clipProviderMessage(source);
+  if (typeof source === 'string') return wordsBeforeScrub(source);
   if (source && typeof source === 'object') {
     const record = source as Record<string, unknown>;
-    if (typeof record.detail === 'string') return clipProviderMessage(record.detail);
-    return clipProviderMessage(
+    if (typeof record.detail === 'string') return wordsBeforeScrub(record.detail);
+    return wordsBeforeScrub(
       Object.entries(record)
         .filter(([key]) => key !== 'status' && key !== 'task_id')
         .map(([key, value]) => `${key}: ${providerWords(value)}`)

@@ -1,4 +1,5 @@
-import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, providerError } from '../../domain/errors.js';
+import { wordsBeforeScrub } from '../scrubbed-error.js';
 import { mayRetry, type HttpMethod, type UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
@@ -49,7 +50,7 @@ const ONAPP_ERRORS: StatusErrorTable = {
     422: (provider, body) => {
       const fields = fieldNames(body);
       // A field -> [messages] map names the caller's input; the text was scrubbed by the upstream client.
-      return fields.length > 0 ? new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(body)}`), { provider, providerCode: 'HTTP_422' }) : null;
+      return fields.length > 0 ? new GatewayError('BAD_USER_INPUT', wordsBeforeScrub(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(body)}`), { provider, providerCode: 'HTTP_422' }) : null;
     },
   },
   otherwise: (provider, body, status) => providerError(provider, errorMessage(body), `HTTP_${status}`),
@@ -71,10 +72,10 @@ export function fieldNames(body: unknown): string[] {
 export function errorMessage(body: unknown): string {
   const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const errors = record.errors ?? record.error;
-  if (typeof errors === 'string') return clipProviderMessage(errors);
-  if (Array.isArray(errors)) return clipProviderMessage(providerWords(errors, '; '));
+  if (typeof errors === 'string') return wordsBeforeScrub(errors);
+  if (Array.isArray(errors)) return wordsBeforeScrub(providerWords(errors, '; '));
   if (errors !== null && typeof errors === 'object') {
-    return clipProviderMessage(
+    return wordsBeforeScrub(
       Object.entries(errors as Record<string, unknown>)
         .map(([field, messages]) => `${field} ${providerWords(messages)}`)
         .join('; '),

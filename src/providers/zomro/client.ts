@@ -1,10 +1,10 @@
-import { GatewayError, clipProviderCode, clipProviderMessage, conflict, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
-import { scrubbedError } from '../scrubbed-error.js';
+import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
@@ -145,7 +145,7 @@ export class ZomroClient {
     const error = wireError(doc, this.scrub);
     if (error) {
       const type = clipProviderCode(error.type, 'error');
-      throw refusedLogin(scrubbedError(this.upstream.secrets, providerError(provider, `provider ${provider} refused the gateway's login: ${clipProviderMessage(error.message, `BILLmanager error "${type}"`)}`, type)));
+      throw refusedLogin(scrubbedError(this.upstream.secrets, providerError(provider, `provider ${provider} refused the gateway's login: ${wordsBeforeScrub(error.message, `BILLmanager error "${type}"`)}`, type)));
     }
     const auth = doc.auth;
     const id = auth !== null && typeof auth === 'object' && typeof (auth as Record<string, unknown>).$id === 'string' ? ((auth as Record<string, unknown>).$id as string) : scalar(unwrap(auth));
@@ -175,7 +175,7 @@ export class ZomroClient {
   private mapWireError(error: ZomroWireError, func: string, refusedRight: boolean): GatewayError {
     const provider = this.upstream.providerId;
     const type = clipProviderCode(error.type, 'error');
-    const message = clipProviderMessage(error.message, `BILLmanager error "${type}"`);
+    const message = wordsBeforeScrub(error.message, `BILLmanager error "${type}"`);
     // As Danube's 403 "permission denied": the provider's refusal (PROVIDER_ERROR), no login, the session kept.
     if (refusedRight) return providerError(provider, `provider ${provider} refused ${func} to the gateway's account, whose session is live (the account lacks the right; a new login would not change it): ${message}`, type);
     if (isAuthError(error)) {
@@ -186,7 +186,7 @@ export class ZomroClient {
     const fields = fieldErrors(error);
     if (fields.length > 0) {
       const detail = fields.map(([field, messages]) => (messages.length > 0 ? `${field}: ${messages.join(', ')}` : field)).join('; ');
-      return new GatewayError('BAD_USER_INPUT', clipProviderMessage(`provider ${provider} refused field(s) ${fields.map(([field]) => field).join(', ')}: ${detail}`), { provider, providerCode: type });
+      return new GatewayError('BAD_USER_INPUT', wordsBeforeScrub(`provider ${provider} refused field(s) ${fields.map(([field]) => field).join(', ')}: ${detail}`), { provider, providerCode: type });
     }
     if (NOT_FOUND_TYPES.has(type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: type });
     if (CONFLICT_TYPES.has(type)) return conflict(message, provider);
@@ -209,5 +209,5 @@ function fieldErrors(error: ZomroWireError): Array<[string, string[]]> {
   const fields: Array<[string, string[]]> = [...error.fields].map(([field, messages]) => [field, messages.length > 0 ? messages : error.message ? [error.message] : []]);
   if (fields.length === 0 && error.object && VALUE_TYPES.has(error.type.toLowerCase())) fields.push([error.object, error.message ? [error.message] : []]);
   if (fields.some(([field]) => CREDENTIAL_FIELDS.has(field.toLowerCase()))) return [];
-  return fields.map(([field, messages]) => [clipProviderCode(field, 'field'), messages.map((text) => clipProviderMessage(text))]);
+  return fields.map(([field, messages]) => [clipProviderCode(field, 'field'), messages.map((text) => wordsBeforeScrub(text))]);
 }

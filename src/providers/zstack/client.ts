@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GatewayError, clipProviderCode, clipProviderMessage, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, providerError } from '../../domain/errors.js';
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
-import { scrubbedError } from '../scrubbed-error.js';
+import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
 
 export const API = '/zstack/v1';
@@ -158,5 +158,5 @@ export const zstackError = (account: AnsweringAccount, body: unknown): GatewayEr
 /** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
 function zstackRefusal(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
-  return providerError(provider, clipProviderMessage(error?.description, 'ZStack reported an error'), errorCode(body, 'ZSTACK_ERROR'));
+  return providerError(provider, wordsBeforeScrub(error?.description, 'ZStack reported an error'), errorCode(body, 'ZSTACK_ERROR'));
 }
