@@ -3,9 +3,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../domain/errors.js';
-import { hasRole } from '../gateway/principal.js';
+import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './errors.js';
+import { introspectionCheck } from './introspection.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
@@ -18,8 +19,8 @@ export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation co
 /**
  * Everything a GraphQL request goes through, whatever carried it (HTTP via
  * Apollo Server, WebSocket via graphql-ws): the same parse limits, the same
- * validation rules (limits, introspection switch), the same executor, the
- * same error formatting and logging. Built once per gateway.
+ * validation rules (limits), the same introspection switch, the same
+ * executor, the same error formatting and logging. Built once per gateway.
  */
 export interface RequestPipeline {
   schema: GraphQLSchema;
@@ -30,6 +31,12 @@ export interface RequestPipeline {
   formatError: ErrorFormatter;
   /** Parses and validates a document outside Apollo (the WebSocket path), as Apollo does. */
   prepare(query: unknown): { document: DocumentNode; source: string } | { errors: GraphQLError[] };
+  /**
+   * With `introspection: false`, the refusal of a document's `__schema` or `__type` to a caller
+   * without the admin role; null when it may run. Per request, after validation, for every
+   * document however it came (Apollo's cached ones too).
+   */
+  introspectionRefusal(document: DocumentNode, principal: Principal): GraphQLError | null;
   /** The cost with the request's variables (a list of ids passed as a variable); null when within the limits. */
   checkVariables(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GraphQLError | null;
   /** Logs a request's errors with its request id (see logRequestErrors). */
@@ -39,7 +46,7 @@ export interface RequestPipeline {
 export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
   guardServiceField(schema, config.introspection);
   guardEntitiesField(schema);
-  const { parseOptions, validationRules } = queryLimits(config.limits, { introspection: config.introspection });
+  const { parseOptions, validationRules } = queryLimits(config.limits);
   const rules = [...specifiedRules, ...validationRules];
   const formatError = createErrorFormatter({ introspection: config.introspection });
   const variableCost = variableCostCheck(config.limits);
@@ -69,6 +76,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       const errors = validate(schema, document, rules);
       return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
     },
+    introspectionRefusal: introspectionCheck(config.introspection),
     checkVariables: (document, operationName, variables) => variableCost(schema, document, operationName, variables),
     logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors),
   };

@@ -16,6 +16,7 @@ import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
+import { introspectionPlugin } from '../graphql/introspection.js';
 import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
 import { nestingGuard } from './nesting-guard.js';
@@ -164,7 +165,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     gateway: jitExecutorForApollo(pipeline.executor),
     formatError: pipeline.formatError,
     includeStacktraceInErrorResponses: false,
-    // The pipeline's own rule refuses introspection when the config says so, with a message naming the key.
+    // Apollo's switch is per server; ours (introspectionPlugin below) lets admin keys through
+    // when the config says no, with a message naming the key.
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -176,6 +178,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       // Before the metrics plugin: both act at willSendResponse, in this order, and the metrics count what is sent.
       repeatedErrorsPlugin<GraphQLContext>(),
       metrics.plugin<GraphQLContext>(),
+      // Before the cost check: both refuse at didResolveOperation, and the first listed is answered.
+      introspectionPlugin(pipeline.introspectionRefusal),
       costLimitPlugin<GraphQLContext>(config.limits),
       errorLogPlugin(pipeline),
       // Its own 10 s default would cut a write still running within the configured drain, and the

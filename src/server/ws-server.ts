@@ -85,8 +85,8 @@ type Extra = { socket: WebSocket; request: IncomingMessage };
 
 /**
  * graphql-ws on the HTTP server's port and path, through the same request
- * pipeline as HTTP (parse limits, validation rules, introspection switch,
- * executor, error formatting, context factory), with caps of its own:
+ * pipeline as HTTP (parse limits, validation rules, introspection switch per
+ * caller, executor, error formatting, context factory), with caps of its own:
  * message size (as the HTTP body limit, enforced by ws before it buffers a
  * frame), connections in total and per client key, operations per connection,
  * bytes queued unsent per connection.
@@ -198,6 +198,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       }
       const prepared = pipeline.prepare(payload.query);
       if ('errors' in prepared) return prepared.errors;
+      const introspection = pipeline.introspectionRefusal(prepared.document, state.principal);
+      if (introspection) return [introspection];
       // graphql-ws answers an operation it cannot identify with an `error` and never calls onComplete:
       // counted as answering below, it held its place and its id for good, and kept shutdown waiting.
       const operation = getOperationAST(prepared.document, payload.operationName);

@@ -1,7 +1,6 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { MAX_DIRECTIVES, isLimitRefusal, limitRefusalMessage, queryLimits } from '../../src/graphql/limits/index.js';
-import { INTROSPECTION_DISABLED_MESSAGE, introspectionDisabledRule } from '../../src/graphql/limits/introspection-rule.js';
 
 const schema = buildSchema(`
   type Disk { id: ID! size: Int }
@@ -10,13 +9,12 @@ const schema = buildSchema(`
 `);
 
 const limits = { maxDepth: 4, maxAliases: 2, maxCost: 100, maxTokens: 500, bodyLimitBytes: 2048, maxPageSize: 10 };
-const rulesOf = (introspection: boolean, overrides: Partial<typeof limits> = {}) => queryLimits({ ...limits, ...overrides } as Parameters<typeof queryLimits>[0], { introspection }).validationRules;
-const errorsOf = (query: string, introspection = false, overrides: Partial<typeof limits> = {}) =>
-  validate(schema, parse(query), rulesOf(introspection, overrides)).map((error) => error.message);
+const rulesOf = (overrides: Partial<typeof limits> = {}) => queryLimits({ ...limits, ...overrides } as Parameters<typeof queryLimits>[0]).validationRules;
+const errorsOf = (query: string, overrides: Partial<typeof limits> = {}) => validate(schema, parse(query), rulesOf(overrides)).map((error) => error.message);
 
 describe('query limits', () => {
   it('hands the token and length limits to the parser', () => {
-    expect(queryLimits(limits as Parameters<typeof queryLimits>[0], { introspection: true }).parseOptions).toEqual({ maxTokens: 500, maxSourceLength: 2048 });
+    expect(queryLimits(limits as Parameters<typeof queryLimits>[0]).parseOptions).toEqual({ maxTokens: 500, maxSourceLength: 2048 });
   });
 
   it('refuses a query deeper than maxDepth, as a limit refusal', () => {
@@ -46,20 +44,12 @@ describe('query limits', () => {
     // instances has `first`: without it 50 rows; the disks list inside it 5.
     expect(errorsOf('{ instances(first: 3) { disks { id } } }')).toEqual([]);
     expect(errorsOf('{ instances(first: 10) { disks { id size } } }')).toEqual(['Query cost limit exceeded: 111 > 100. Ask for fewer items (first) or fewer nested lists.']);
-    expect(errorsOf('query ($n: Int) { instances(first: $n) { id name } }', false, { maxCost: 20 })).toEqual(['Query cost limit exceeded: 21 > 20. Ask for fewer items (first) or fewer nested lists.']);
+    expect(errorsOf('query ($n: Int) { instances(first: $n) { id name } }', { maxCost: 20 })).toEqual(['Query cost limit exceeded: 21 > 20. Ask for fewer items (first) or fewer nested lists.']);
   });
 
-  it('refuses __schema and __type when introspection is off, naming the config key; __typename stays', () => {
-    expect(errorsOf('{ __schema { queryType { name } } }')).toEqual([INTROSPECTION_DISABLED_MESSAGE]);
-    expect(errorsOf('{ __type(name: "Instance") { name } }')).toEqual([INTROSPECTION_DISABLED_MESSAGE]);
-    expect(errorsOf('{ __typename instance { __typename id } }')).toEqual([]);
-    expect(errorsOf('{ __schema { queryType { name } } }', true)).toEqual([]);
-  });
-
-  it('the introspection refusal is BAD_USER_INPUT and says how to allow it', () => {
-    const [error] = validate(schema, parse('{ __schema { types { name } } }'), [introspectionDisabledRule]);
-    expect(error?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
-    expect(INTROSPECTION_DISABLED_MESSAGE).toContain('`introspection: true`');
+  it('leaves introspection to the per-caller check: no rule refuses __schema or __type', () => {
+    // A rule's answer is kept per query text by Apollo, whoever asked (see src/graphql/introspection.ts).
+    expect(errorsOf('{ __schema { queryType { name } } __type(name: "Instance") { name } }')).toEqual([]);
   });
 });
 

@@ -2,7 +2,6 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ValidationRule } from 'graphql';
 import type { LimitsConfig } from '../../config/schema.js';
 import { COST_ERROR_PREFIX, costLimitRule } from './cost-rule.js';
-import { introspectionDisabledRule } from './introspection-rule.js';
 
 /** Rows a list without `first` is assumed to hold when pricing a query. */
 const ASSUMED_LIST_SIZE = 5;
@@ -19,10 +18,11 @@ export interface QueryLimits {
 /**
  * Depth, alias and directive limits (graphql-armor's validation rules), the
  * token and length limits (graphql-js's own parser options), our list-aware
- * cost rule, and the introspection switch. Each limit refusal becomes
- * QUERY_TOO_COMPLEX in the error formatter.
+ * cost rule. Each limit refusal becomes QUERY_TOO_COMPLEX in the error
+ * formatter. The introspection switch is no rule: it depends on the caller
+ * (see ../introspection.ts).
  */
-export function queryLimits(limits: LimitsConfig, options: { introspection: boolean }): QueryLimits {
+export function queryLimits(limits: LimitsConfig): QueryLimits {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
@@ -41,7 +41,6 @@ export function queryLimits(limits: LimitsConfig, options: { introspection: bool
     validationRules: [
       ...protection.validationRules,
       costLimitRule({ maxCost: limits.maxCost, assumedListSize: ASSUMED_LIST_SIZE, maxPageSize: limits.maxPageSize }),
-      ...(options.introspection ? [] : [introspectionDisabledRule]),
     ],
   };
 }
