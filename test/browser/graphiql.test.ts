@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
@@ -239,5 +239,55 @@ describe('GraphiQL when the config names clients', () => {
     const text = (await seen()).at(-1) ?? '';
     expect(text).not.toContain('RUNNING');
     expect(text).not.toMatch(STACK);
+  }, 60_000);
+});
+
+describe('GraphiQL with introspection off', () => {
+  const KEYS = { viewer: 'graphiql-viewer-0123456789', admin: 'graphiql-admin-0123456789' };
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: withClients(
+        [
+          { name: 'dashboard', key: KEYS.viewer, roles: ['viewer'] },
+          { name: 'ops', key: KEYS.admin, roles: ['admin'] },
+        ],
+        { introspection: false },
+      ),
+    });
+    ({ browser } = await launchChromium());
+    page = await browser.newPage();
+    await page.goto(harness.gateway.graphqlUrl, { waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  /** Asks for the schema again with the headers editor's key, as a user would, and opens the docs pane. */
+  async function refetchSchemaWith(key: string): Promise<Locator> {
+    await setHeaders(page, JSON.stringify({ Authorization: `Bearer ${key}` }));
+    await page.click('button[aria-label^="Re-fetch GraphQL schema"]');
+    if ((await page.locator('.graphiql-doc-explorer').count()) === 0) await page.click('button[aria-label="Show Documentation Explorer"]');
+    return page.locator('.graphiql-doc-explorer');
+  }
+
+  it('shows a viewer no docs, and still runs its queries', async () => {
+    const docs = await refetchSchemaWith(KEYS.viewer);
+    await expect.poll(async () => (await docs.textContent()) ?? '', { timeout: 20_000 }).toContain('Error fetching schema');
+    await setQuery(page, '{ providers { id kind } }');
+    const seen = await recordResults(page);
+    await page.click('.graphiql-execute-button');
+    await expect.poll(async () => (await seen()).at(-1) ?? '', { timeout: 20_000 }).toContain('ZOMRO');
+  }, 60_000);
+
+  it('shows an admin key the schema docs', async () => {
+    const docs = await refetchSchemaWith(KEYS.admin);
+    await expect.poll(async () => (await docs.textContent()) ?? '', { timeout: 20_000 }).toContain('Root Types');
+    expect(await docs.textContent()).toContain('Query');
   }, 60_000);
 });
