@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, visit, type DocumentNode, type FieldNode } from 'graphql';
 import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
@@ -56,13 +56,13 @@ export function introspectionCheck(introspection: boolean): IntrospectionCheck {
  * persisted query by its hash), a document from Apollo's cache too, and before anything executes.
  */
 export function introspectionPlugin(check: IntrospectionCheck): ApolloServerPlugin<GraphQLContext> {
-  return {
-    requestDidStart: async () => ({
-      didResolveOperation: async ({ document, contextValue }) => {
-        const refusal = check(document, contextValue.reads.principal);
-        // 400, as the validation error it used to be; Apollo takes `http` off before the answer.
-        if (refusal) throw new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
-      },
-    }),
+  // One listener for every request: it keeps nothing of one.
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    didResolveOperation: async ({ document, contextValue }) => {
+      const refusal = check(document, contextValue.reads.principal);
+      // 400, as the validation error it used to be; Apollo takes `http` off before the answer.
+      if (refusal) throw new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
+    },
   };
+  return { requestDidStart: async () => listener };
 }
