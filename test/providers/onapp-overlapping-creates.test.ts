@@ -239,7 +239,7 @@ class StoreWithPlaces extends MemoryStore {
 }
 
 describe('onapp: creates when the store of places is down or full', () => {
-  it('a store that does not answer holds a create no longer than its wait, and refuses it before its call (CONFLICT, nothing sent)', async () => {
+  it('a store that does not answer holds a create no longer than its wait, and refuses it before its call (STORE_UNAVAILABLE, nothing sent)', async () => {
     const never = () => new Promise<never>(() => {});
     const silent = Object.assign(new MemoryStore(), { get: never, getMany: never, set: never, setIfAbsent: never, delete: never });
     await withHarness({ kinds: ['onapp'], store: new StoreWithPlaces(silent) }, async (harness) => {
@@ -248,7 +248,7 @@ describe('onapp: creates when the store of places is down or full', () => {
       const created = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'store-down' } });
       expect(performance.now() - startedAt).toBeLessThan(2_000);
       // Gone ahead placeless it read as the first of its disk, beside the create holding place 1: both told of one backup.
-      expect(errorCodes(created)).toEqual(['CONFLICT']);
+      expect(errorCodes(created)).toEqual(['STORE_UNAVAILABLE']);
       expect(created.errors![0]!.message).toContain('nothing was sent to OnApp');
       expect(harness.simulator('onapp').server.count((request) => request.method === 'POST')).toBe(0);
       expect(harness.logs.some((line) => line.includes('the store did not answer in time while an OnApp create took its place'))).toBe(true);
