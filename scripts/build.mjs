@@ -62,6 +62,11 @@ if (!tsc || !installedAt('esbuild')) {
   process.exit(ifStale && process.env.npm_lifecycle_event === 'prepare' ? 0 : 1);
 }
 
+// A first `npm start` builds for half a minute on two cores: without a word it looks hung.
+// stderr, as the lock's wait: `npm start -- --simulators > sims.yaml` keeps stdout for the config.
+const began = Date.now();
+const why = !ifStale ? '' : existsSync(stamp) ? ' (a source is newer than the last build)' : ' (no build yet)';
+process.stderr.write(`building dist/${why}: tsc type check, then esbuild bundle\n`);
 const checked = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noEmit'], { stdio: 'inherit', cwd: root });
 if (checked.status !== 0) process.exit(checked.status ?? 1);
 
@@ -76,3 +81,4 @@ const result = await build({
 });
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
+process.stderr.write(`built dist/ in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
