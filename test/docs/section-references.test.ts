@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The README and docs/ point at each other's sections by name in prose (`see "Security"`,
+ * `` `docs/production-measurements.md`, "Memory" ``, `see the README, "Benchmark"`) and, in
+ * the Contents line, by link. When sections move or are renamed (the measurements went to
+ * docs/ on 2026-12-04), a pointer left behind sends the reader nowhere, and no link checker
+ * sees a name in quotes. readme-samples.test.ts checks the Contents line; this checks the rest.
+ */
+const ROOT = new URL('../../', import.meta.url).pathname;
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+/** The text outside fenced code blocks: a `## ` line in a shell sample is no heading. */
+function outsideCode(markdown: string): string {
+  return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation other than - and _ dropped, spaces as -. */
+function githubSlug(title: string): string {
+  return title.trim().toLowerCase().replace(/[^\w\- ]/g, '').replaceAll(' ', '-');
+}
+
+/** Every anchor a file's headings get on GitHub (a repeated heading gets -1, -2, ...). */
+function anchorsOf(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  for (const [, title] of outsideCode(markdown).matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = githubSlug(title!);
+    const count = seen.get(slug) ?? 0;
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+    seen.set(slug, count + 1);
+  }
+  return anchors;
+}
+
+/** What prose may name as a section: a heading, or a paragraph's bold lead (`**Dates.**`), without its closing stop. */
+function sectionNames(markdown: string): Set<string> {
+  const text = outsideCode(markdown);
+  const headings = [...text.matchAll(/^#{1,6} (.+)$/gm)].map(([, title]) => title!);
+  const leads = [...text.matchAll(/\*\*([^*]+)\*\*/g)].map(([, lead]) => lead!);
+  return new Set([...headings, ...leads].map((name) => name.trim().replace(/[.:]$/, '').replace(/\s+/g, ' ')));
+}
+
+interface Pointer {
+  from: string;
+  to: string;
+  name: string;
+}
+
+/** The section pointers in one file's prose, each with the file it points into. */
+function pointersIn(from: string, markdown: string): Pointer[] {
+  const prose = outsideCode(markdown).replace(/\s+/g, ' ');
+  const pointers: Pointer[] = [];
+  // `docs/x.md`, "Name"
+  for (const [, file, name] of prose.matchAll(/`(docs\/[\w-]+\.md)`, "([^"]+)"/g)) pointers.push({ from, to: file!, name: name! });
+  // the README, "Name" / README ("Name")
+  for (const [, name] of prose.matchAll(/README(?:,| \() ?"([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
+  // see "Name" / "Name" below / "Name" above, in this file (a README pointer from docs/ says README)
+  for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: from, name: name! });
+  for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: from, name: name! });
+  return pointers;
+}
+
+describe('section references in the README and docs/', () => {
+  it('finds the pointers it is meant to check (the patterns still match how the prose writes them)', () => {
+    const all = DOCS.flatMap((file) => pointersIn(file, read(file)));
+    expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Security' });
+    expect(all).toContainEqual({ from: 'README.md', to: 'docs/production-measurements.md', name: 'Memory' });
+    expect(all).toContainEqual({ from: 'docs/benchmark-history.md', to: 'README.md', name: 'Benchmark' });
+    expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Bounded work per request, idempotency records' });
+  });
+
+  it('names, in every pointer, a heading or bold paragraph lead of the file it points into', () => {
+    const dead = DOCS.flatMap((file) => pointersIn(file, read(file)))
+      .filter(({ to, name }) => !existsSync(join(ROOT, to)) || !sectionNames(read(to)).has(name))
+      .map(({ from, to, name }) => `${from}: "${name}" is no section of ${to}`);
+    expect(dead).toEqual([]);
+  });
+
+  it('links, wherever a file links to an anchor (its own or another file\'s), to a heading there', () => {
+    const dead: string[] = [];
+    for (const file of DOCS) {
+      for (const [, target, anchor] of outsideCode(read(file)).matchAll(/\]\(([^)#\s]*)#([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // another site's page
+        const into = target === '' ? file : normalize(join(dirname(file), target!));
+        if (!existsSync(join(ROOT, into)) || !anchorsOf(read(into)).has(anchor!)) dead.push(`${file}: ${target}#${anchor}`);
+      }
+    }
+    expect(dead).toEqual([]);
+  });
+
+  it('gives a repeated heading GitHub\'s numbered anchor, and takes no heading from a code block', () => {
+    expect([...anchorsOf('## Logs\ntext\n```sh\n## not a heading\n```\n### Logs\n')]).toEqual(['logs', 'logs-1']);
+    expect(githubSlug('Federation, subscriptions, metrics, logs')).toBe('federation-subscriptions-metrics-logs');
+  });
+});
