@@ -1,5 +1,6 @@
 import { parseCommand, usage, type Command } from './cli.js';
 import { ConfigError } from './config/config-error.js';
+import type { GatewayConfig } from './config/schema.js';
 import { readSchemaText } from './graphql/schema-file.js';
 import { applyV8Settings } from './v8-settings.js';
 
@@ -26,8 +27,18 @@ async function main(): Promise<void> {
     case 'check-config': {
       const { loadConfigFile } = await import('./config/load.js');
       const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
+      const { startEnvProblems } = await import('./config/start-env.js');
+      // The file's problems and then the environment's, in one pass, as the start would refuse them.
+      const envProblems = startEnvProblems(process.env);
+      let config: GatewayConfig;
+      try {
+        config = loadConfigFile(command.file);
+      } catch (error) {
+        throw error instanceof ConfigError ? new ConfigError([...error.problems, ...envProblems]) : error;
+      }
+      if (envProblems.length > 0) throw new ConfigError(envProblems);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
-      const warnings = shortSecrets(loadConfigFile(command.file)).map(shortSecretWarning);
+      const warnings = shortSecrets(config).map(shortSecretWarning);
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${command.file}: valid${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);
       return;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { ConfigError } from '../config/config-error.js';
+import type { LogFormat } from '../config/env-log-format.js';
 import { PROVIDER_LOG_REDACT_PATHS } from '../providers/registry.js';
 
 /** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
@@ -30,18 +30,8 @@ export const REDACTED_PATHS = [
   ]),
 ];
 
-/** `pretty` for people at a terminal, `json` (one object a line) for log pipelines. */
-export const LOG_FORMATS = ['pretty', 'json'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-
-/** LOG_FORMAT when set; else pretty on a terminal and JSON anywhere else (a pipe, a file, a container log). */
-export function chooseLogFormat(env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean): LogFormat {
-  const chosen = env.LOG_FORMAT?.trim().toLowerCase();
-  if (chosen === undefined || chosen === '') return stdoutIsTerminal ? 'pretty' : 'json';
-  if ((LOG_FORMATS as readonly string[]).includes(chosen)) return chosen as LogFormat;
-  // A ConfigError, as for PORT: exit 2 naming the variable, not 'failed to start' and exit 1.
-  throw new ConfigError([`LOG_FORMAT=${(env.LOG_FORMAT ?? '').slice(0, 40)}: must be ${LOG_FORMATS.join(' or ')}`]);
-}
+// Re-exported: the logger's callers read the format with it; --check-config reads it without pino.
+export { LOG_FORMATS, chooseLogFormat, type LogFormat } from '../config/env-log-format.js';
 
 export interface LoggerOptions {
   format?: LogFormat;

@@ -119,6 +119,27 @@ describe('command line', () => {
     expect(result.stderr).not.toContain('admin-secret-key-0123456789');
   });
 
+  it('--check-config refuses, as the start does, the variables read beside the file (it said "valid" with PORT=abc), after the file\'s own problems', () => {
+    const valid = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" } }\n');
+    const wrongEnv = { PORT: 'abc', LOG_LEVEL: 'loud', LOG_FORMAT: 'xml', REDIS_URL: 'http://user:hunter22@redis:6379' };
+    const expected = [
+      'PORT=abc: must be a whole number from 0 to 65535',
+      'LOG_LEVEL=loud: must be one of fatal, error, warn, info, debug, trace, silent',
+      'LOG_FORMAT=xml: must be pretty or json',
+      'REDIS_URL: must be redis://[user:password@]host[:port][/db] or rediss:// (TLS) with the same parts (its value is not shown: it may hold a password)',
+    ];
+    const result = run(['--check-config', valid], wrongEnv);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual(expected);
+    expect(result.stderr).not.toContain('hunter22');
+
+    const broken = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" }, timeoutMS: 5 }\n');
+    const both = run(['--check-config', broken], { PORT: '70000' });
+    expect(both.status).toBe(2);
+    expect(both.stderr.trim().split('\n')).toEqual(['providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?', 'PORT=70000: must be a whole number from 0 to 65535']);
+  }, 60_000);
+
   it('--check-config reports every problem in one pass: missing variables, misspelled keys, duplicate ids', () => {
     const path = file(
       'allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ONE}" }, timeoutMS: 5000 }\n  - { id: a, kind: onapp, url: "${NOT_SET_TWO}", auth: { username: u, password: p }, colour: blue }\n',
