@@ -73,6 +73,17 @@ describe('README command samples', () => {
     expect(problems).toEqual(reported);
   });
 
+  it('lists, where it says what errors carry, exactly the codes of the schema\'s ErrorCode enum', () => {
+    const sentence = /Errors carry `extensions\.code`, one of ([\s\S]*?)\. `extensions\.provider`/.exec(README);
+    expect(sentence, 'the sentence under "Example queries"').not.toBeNull();
+    const listed = [...sentence![1]!.matchAll(/`([A-Z][A-Z_]+)`/g)].map(([, code]) => code);
+    const schema = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
+    const enumBody = /^enum ErrorCode \{([\s\S]*?)^\}/m.exec(schema)![1]!;
+    const codes = [...enumBody.matchAll(/^\s+([A-Z][A-Z_]+)$/gm)].map(([, code]) => code);
+    expect(codes.length).toBeGreaterThan(10);
+    expect(listed).toEqual(codes);
+  });
+
   it('lists every section in its Contents line, in order, each linked by the anchor GitHub gives its heading', () => {
     const contents = /^Contents: (.*)$/m.exec(README);
     expect(contents, 'the Contents line under the introduction').not.toBeNull();
