@@ -92,6 +92,9 @@ function parseOptions(argv: string[]) {
       const meant = option === undefined ? null : closestKey(option.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(OPTIONS));
       if (option !== undefined && meant !== null) throw new Error(`unknown option ${option}: did you mean --${meant}?`);
     }
+    // `--config $CONFIG` with CONFIG unset reaches us as a bare --config: node said "Option '--config <value>' argument missing".
+    const valueless = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? /^Option '(--[\w-]+) <value>' argument missing/.exec((error as Error).message)?.[1] : undefined;
+    if (valueless !== undefined) throw new Error(`${valueless} needs a file after it, e.g. npm start -- ${valueless} backup-graph.yaml (was it given as a shell variable that is not set?)`);
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const argument = /'([^']*)'/.exec((error as Error).message)?.[1] ?? 'FILE';
       throw new Error(`unexpected argument ${argument}: a config file is named by an option, e.g. npm start -- --config ${argument} (or --check-config ${argument})`);

@@ -320,6 +320,9 @@ describe('demo mode on a public address', () => {
     expect(() => parseCommand(['--simulator'], {})).toThrow('unknown option --simulator: did you mean --simulators?');
     expect(() => parseCommand(['--conf=a.yaml'], {})).toThrow('unknown option --conf: did you mean --config?');
     expect(() => parseCommand(['a.yaml'], {})).toThrow('unexpected argument a.yaml: a config file is named by an option, e.g. npm start -- --config a.yaml (or --check-config a.yaml)');
+    // An option's file left out (node: "Option '--config <value>' argument missing").
+    expect(() => parseCommand(['--config'], {})).toThrow('--config needs a file after it, e.g. npm start -- --config backup-graph.yaml (was it given as a shell variable that is not set?)');
+    expect(() => parseCommand(['--check-config'], {})).toThrow('--check-config needs a file after it, e.g. npm start -- --check-config backup-graph.yaml');
     // Nothing close: node's own refusal, with the usage under it (main.ts).
     expect(() => parseCommand(['--frobnicate'], {})).toThrow("Unknown option '--frobnicate'");
   });
