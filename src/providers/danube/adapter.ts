@@ -128,7 +128,7 @@ export class DanubeAdapter extends BaseAdapter {
    */
   private async newestOfDefinition(hostname: string, definition: string, diskId: string, scope: UpstreamScope): Promise<number | null> {
     try {
-      return newestOfDefinition(await this.backupRowsOf(hostname, scope), definition, diskId);
+      return newestOfDefinition(await this.createRowsOf(hostname, scope), definition, diskId);
     } catch {
       return null;
     }
@@ -143,7 +143,7 @@ export class DanubeAdapter extends BaseAdapter {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return null;
     try {
-      return newBackupOfDefinition(await this.backupRowsOf(ref.instanceNativeId, scope), lookup);
+      return newBackupOfDefinition(await this.createRowsOf(ref.instanceNativeId, scope), lookup);
     } catch {
       return null;
     }
@@ -153,6 +153,16 @@ export class DanubeAdapter extends BaseAdapter {
   private async backupRowsOf(hostname: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
     return listRows(answer, this.account.id);
+  }
+
+  /**
+   * The rows a create's lookup may take: those of the VM itself. A row whose `vm` names another VM
+   * (a panel that ignored the VM in the path, as listBackups drops them) is another VM's run of a
+   * definition of the same name: counted, it moved the mark, and named beside the create's backup
+   * it made two candidates (none named), or, the create's own failing, was named as its backup.
+   */
+  private async createRowsOf(hostname: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    return (await this.backupRowsOf(hostname, scope)).filter((row) => row.vm === undefined || row.vm === null || row.vm === hostname);
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
@@ -350,7 +360,7 @@ export class DanubeAdapter extends BaseAdapter {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
     // A list that failed tells nothing: the poll fails as it, and the next one asks again.
-    const since = backupsSinceMark(await this.backupRowsOf(ref.instanceNativeId, scope), lookup);
+    const since = backupsSinceMark(await this.createRowsOf(ref.instanceNativeId, scope), lookup);
     // Still being made (the create's, or a run beside it): a later poll judges it done.
     if (since.some(isPending)) return this.operation(ref, 'RUNNING', taskId);
     if (since.length === 1) return this.operation({ ...ref, backupNativeId: backupNameOf(since[0]!) }, 'SUCCEEDED', taskId);
