@@ -211,7 +211,8 @@ describe('zstack: a create whose job expired unread', () => {
     expect(poll.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: made.groupUuid } });
   });
 
-  it('names none, FAILED, when another backup of its name is dated the same second (the later listed was taken, and a query lists in its sort order, by uuid)', async () => {
+  /** A create of the name whose job expires unread, beside another backup of its name given the same second. */
+  const createBesideSameSecond = async () => {
     ageEarlierBackups();
     simulator.asyncDelayMs = 60_000;
     const id = await create(olderName);
@@ -220,6 +221,28 @@ describe('zstack: a create whose job expired unread', () => {
     const other = simulator.volumeBackups.find((volume) => volume.name === olderName && volume.groupUuid !== made.groupUuid)!;
     for (const volume of simulator.volumeBackups) if (volume.groupUuid === other.groupUuid) Object.assign(volume, { createDate: made.createDate, status: 'Ready' });
     const poll = await harness.gql<{ operation: { status: string; error: string | null; backup: { nativeId: string } | null } }>(POLL, { id });
+    return { made, poll };
+  };
+
+  it('names its own backup though another of its name is dated the same second: the resourceUuid it sent (it was FAILED naming none)', async () => {
+    simulator.resourceUuidTakenBy = 'root';
+    const { made, poll } = await createBesideSameSecond();
+    const sent = JSON.parse(harness.simulator('zstack').server.log.filter((item) => item.method === 'POST').at(-1)!.bodyText) as { params: { resourceUuid: string } };
+    expect(sent.params.resourceUuid).toMatch(/^[0-9a-f]{32}$/);
+    expect(made.uuid).toBe(sent.params.resourceUuid);
+    expect(poll.data?.operation).toEqual({ status: 'SUCCEEDED', error: null, backup: { nativeId: made.groupUuid } });
+  });
+
+  it('names its own backup when the node gives the resourceUuid to the group', async () => {
+    simulator.resourceUuidTakenBy = 'group';
+    const { made, poll } = await createBesideSameSecond();
+    expect(poll.data?.operation).toEqual({ status: 'SUCCEEDED', error: null, backup: { nativeId: made.groupUuid } });
+  });
+
+  it('names none, FAILED, on a node that ignores the resourceUuid, when another backup of its name is dated the same second (the later listed was taken, and a query lists in its sort order, by uuid)', async () => {
+    simulator.resourceUuidTakenBy = 'nothing';
+    const { poll } = await createBesideSameSecond();
+    simulator.resourceUuidTakenBy = 'root';
     expect(poll.data?.operation).toEqual({ status: 'FAILED', error: expect.stringContaining('2 backups of its name are dated the same second'), backup: null });
   });
 });

@@ -53,7 +53,7 @@ describe('zstack: quirks', () => {
     expect(answer.data?.createBackup.operation.status).toBe('RUNNING');
     const post = harness.simulator('zstack').server.log.find((item) => item.method === 'POST')!;
     expect(post.headers['x-job-uuid']).toBe(answer.data?.createBackup.operation.providerOperationId);
-    expect(JSON.parse(post.bodyText)).toEqual({ params: { backupStorageUuid: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'nightly-manual' } });
+    expect(JSON.parse(post.bodyText)).toEqual({ params: { backupStorageUuid: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'nightly-manual', resourceUuid: expect.stringMatching(/^[0-9a-f]{32}$/) } });
     const done = await eventually(() => harness.gql<{ operation: { status: string; backup: { name: string; status: string } } }>(OPERATION, { id: answer.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status !== 'RUNNING');
     expect(done.data?.operation).toMatchObject({ status: 'SUCCEEDED', backup: { name: 'nightly-manual', status: 'AVAILABLE' } });
   });

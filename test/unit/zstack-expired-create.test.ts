@@ -6,7 +6,8 @@ const STARTED = new Date('2026-06-01T12:00:00Z');
 const HOUR = 3_600_000;
 
 /** The fields the expired create's look reads: group uuid, name, creation time, status. */
-const group = (nativeId: string, name: string, createdAt: Date | null, status: BackupStatus = 'AVAILABLE'): Backup => ({ nativeId, name, createdAt, status }) as unknown as Backup;
+const group = (nativeId: string, name: string, createdAt: Date | null, status: BackupStatus = 'AVAILABLE', volumeUuids: string[] = []): Backup =>
+  ({ nativeId, name, createdAt, status, raw: { groupUuid: nativeId, volumes: volumeUuids.map((uuid) => ({ uuid })) } }) as unknown as Backup;
 const at = (offsetMs: number): Date => new Date(STARTED.getTime() + offsetMs);
 
 describe("zstack: an expired create's backup", () => {
@@ -43,6 +44,16 @@ describe("zstack: an expired create's backup", () => {
     const newest = group('g-new', 'nightly', at(2_000));
     expect(backupOfExpiredCreate([...olderTie, newest], 'nightly', null, STARTED)).toEqual({ backup: newest });
     expect(backupOfExpiredCreate([newest, ...olderTie], 'nightly', null, STARTED)).toEqual({ backup: newest });
+  });
+
+  it('the group holding the resourceUuid the create sent (as a volume backup or as the group), whatever its name and second', () => {
+    const tie = [group('g-a', 'nightly', at(5_000), 'AVAILABLE', ['v-a1', 'v-a2']), group('g-b', 'nightly', at(5_000), 'AVAILABLE', ['v-b1', 'v-b2'])];
+    expect(backupOfExpiredCreate(tie, 'nightly', null, STARTED, 'v-b1')).toEqual({ backup: tie[1] });
+    expect(backupOfExpiredCreate(tie, 'nightly', null, STARTED, 'g-a')).toEqual({ backup: tie[0] });
+    // Held by nothing listed (a node that ignored it): the name and second, as before.
+    expect(backupOfExpiredCreate(tie, 'nightly', null, STARTED, 'v-none')).toEqual({ sameSecond: 2 });
+    // The group the create's result named comes first.
+    expect(backupOfExpiredCreate(tie, 'nightly', 'g-a', STARTED, 'v-b1')).toEqual({ backup: tie[0] });
   });
 
   it("reads the create's end from its backup's status", () => {

@@ -122,10 +122,13 @@ export class ZstackAdapter extends BaseAdapter {
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const rootVolumeUuid = typeof request.instance.raw.rootVolumeUuid === 'string' ? request.instance.raw.rootVolumeUuid : null;
     if (!rootVolumeUuid) throw badInput('the VM has no root volume to back up');
-    return this.startJob('CREATE_BACKUP', request.instance.nativeId, null, [request.name], {
+    // The uuid ZStack is to give the backup ("resourceUuid", optional, since 3.0.0), kept in the
+    // operation id: a create whose job expired is then told by it, not by its name and second.
+    const resourceUuid = newJobUuid();
+    return this.startJob('CREATE_BACKUP', request.instance.nativeId, null, [request.name, resourceUuid], {
       method: 'POST',
       path: `/volumes/${uuidSegment(rootVolumeUuid)}/vm-backups`,
-      body: { params: { backupStorageUuid: this.config.backupStorageUuid, name: request.name, ...(request.note ? { description: request.note } : {}) } },
+      body: { params: { backupStorageUuid: this.config.backupStorageUuid, name: request.name, resourceUuid, ...(request.note ? { description: request.note } : {}) } },
       operation: 'vm-backups.create',
     }, scope);
   }
@@ -212,7 +215,10 @@ export class ZstackAdapter extends BaseAdapter {
   private async expired(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
-      const found = Array.isArray(backups) ? backupOfExpiredCreate(backups, ref.token[1], ref.backupNativeId, ref.startedAt) : null;
+      const resourceUuid = ref.token[2];
+      // Operation ids come from clients: only a ZStack uuid is read as one (ids from before it was sent have none).
+      if (resourceUuid !== undefined && !UUID.test(resourceUuid)) throw badInput('operation id names no valid resource uuid');
+      const found = Array.isArray(backups) ? backupOfExpiredCreate(backups, ref.token[1], ref.backupNativeId, ref.startedAt, resourceUuid) : null;
       if (found && 'sameSecond' in found) {
         return this.operation(ref, 'FAILED', jobUuid, `the provider no longer knows this job (expired), and ${found.sameSecond} backups of its name are dated the same second: which is the create's cannot be told`);
       }

@@ -14,7 +14,9 @@ export type ExpiredCreateBackup = { backup: Backup } | { sameSecond: number } | 
 /**
  * The backup a create made, once ZStack has forgotten the create's job (404
  * "the job has been expired"): the group the create's result named, if the
- * gateway read it, else the newest group of the create's name dated no
+ * gateway read it, else the one holding the `resourceUuid` the create sent
+ * (holdsResource), else (a node that gave the uuid to nothing listed, an
+ * operation id from before it was sent) the newest group of the create's name dated no
  * earlier than the create (EARLIER_THAN_START_MS). ZStack names are no keys:
  * a group of the same name made before the create (the last "nightly") is
  * another backup, and taking it told a create whose job failed (its flow rolled
@@ -24,11 +26,13 @@ export type ExpiredCreateBackup = { backup: Backup } | { sameSecond: number } | 
  * none is taken (the later listed was, but a query's order is its `sort`,
  * by uuid, and unsorted ZStack promises none).
  */
-export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date): ExpiredCreateBackup {
+export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date, resourceUuid?: string): ExpiredCreateBackup {
   if (knownGroup) {
     const known = backups.find((backup) => backup.nativeId === knownGroup);
     return known ? { backup: known } : null;
   }
+  const chosen = resourceUuid === undefined ? undefined : backups.find((backup) => holdsResource(backup, resourceUuid));
+  if (chosen) return { backup: chosen };
   const earliest = startedAt.getTime() - EARLIER_THAN_START_MS;
   let newest: Backup[] = [];
   for (const backup of backups) {
@@ -40,6 +44,18 @@ export function backupOfExpiredCreate(backups: readonly Backup[], name: string |
   }
   if (newest.length === 0) return null;
   return newest.length === 1 ? { backup: newest[0] as Backup } : { sameSecond: newest.length };
+}
+
+/**
+ * Whether a backup is the one a create asked to be made with `resourceUuid` (CreateVmBackup's
+ * optional "resourceUuid" parameter, since 3.0.0: the uuid ZStack gives what it makes). Which
+ * record takes it is not documented: a VM backup is volume backups sharing a `groupUuid`, so the
+ * group's uuid and each volume backup's are both read as it.
+ */
+function holdsResource(backup: Backup, resourceUuid: string): boolean {
+  if (backup.nativeId === resourceUuid) return true;
+  const volumes = (backup.raw as { volumes?: unknown }).volumes;
+  return Array.isArray(volumes) && volumes.some((volume) => (volume as { uuid?: unknown } | null)?.uuid === resourceUuid);
 }
 
 /**

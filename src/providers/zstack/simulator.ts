@@ -70,6 +70,13 @@ export class ZstackSimulator extends ProviderSimulator {
    * job. The adapter takes a 200 as done; this plays it.
    */
   answerAtOnce = false;
+  /**
+   * What a create's `resourceUuid` ("resourceUuid (Optional) String body", CreateVmBackup, since
+   * 3.0.0) becomes the uuid of: the root volume's backup (ZStack gives a create message's
+   * resourceUuid to the record it makes, here a volume backup), the group (the other reading),
+   * or nothing (a node that ignores it).
+   */
+  resourceUuidTakenBy: 'root' | 'group' | 'nothing' = 'root';
   /** How a dead session is refused: as ZStack does (ID.1001: 503 to a query, a failing job otherwise), or 401 (a proxy). */
   sessionRefusal: 'zstack' | 'http401' = 'zstack';
   /** Sessions die just before the next write arrives (after the reads that led to it). */
@@ -315,15 +322,19 @@ export class ZstackSimulator extends ProviderSimulator {
   }
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
-    const params = (request.json as { params?: { backupStorageUuid?: unknown; name?: unknown; description?: unknown } } | undefined)?.params;
+    const params = (request.json as { params?: { backupStorageUuid?: unknown; name?: unknown; description?: unknown; resourceUuid?: unknown } } | undefined)?.params;
     if (typeof params?.name !== 'string' || params.backupStorageUuid !== ZSTACK_SIM_STORAGE) return badBody();
+    const resourceUuid = params.resourceUuid;
+    if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return badBody();
     const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
     if (!vm) return { status: 404, json: { error: { code: 'SYS.1002', description: 'volume not found' } } };
-    const group = uuid();
+    const chosen = this.resourceUuidTakenBy === 'nothing' ? undefined : resourceUuid;
+    const group = (this.resourceUuidTakenBy === 'group' ? chosen : undefined) ?? uuid();
     const created = zstackDate(new Date());
-    const volumes = (vm.allVolumes as Array<{ uuid: string; type: string }>).map((volume) =>
-      this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating'),
-    );
+    const volumes = (vm.allVolumes as Array<{ uuid: string; type: string }>).map((volume) => {
+      const made = this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating');
+      return this.resourceUuidTakenBy === 'root' && chosen !== undefined && volume.type === 'Root' ? { ...made, uuid: chosen } : made;
+    });
     const header = this.clientJobUuid(request);
     const known = header !== null && this.jobs.has(header);
     if (!known) this.volumeBackups.push(...volumes);
