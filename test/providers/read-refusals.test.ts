@@ -92,4 +92,27 @@ describe('a provider refusing a read in "bad input" words', () => {
     expect(read).toEqual({ code: 'PROVIDER_ERROR', provider: 'zomro-test', providerCode: 'value' });
     expect(write).toEqual({ code: 'BAD_USER_INPUT', provider: 'zomro-test', providerCode: 'value' });
   });
+
+  it('ZStack: a 400 to a one-VM read (instance, node) is PROVIDER_ERROR with its code, not an instance that is not there', async () => {
+    // The docs give queries "200, or 503 with {"error":…}"; a 400 is ZStack's REST layer refusing the request
+    // (a missing header, a query it cannot parse): the gateway's call, not the client's id (checked before), nor a VM not found.
+    let refusing = false;
+    script = ({ path }) => {
+      if (path.endsWith('/accounts/login')) return { status: 200, body: { inventory: { uuid: 'a'.repeat(32) } } };
+      if (path.endsWith('/vm-instances')) {
+        return refusing ? { status: 400, body: { error: { code: 'SYS.1007', description: 'invalid query condition' } } } : { status: 200, body: { inventories: [{ uuid: 'b'.repeat(32), name: 'vm', type: 'UserVm' }], total: 1 } };
+      }
+      return { status: 200, body: { inventories: [], total: 0 } };
+    };
+    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ url, retries: 0 }) }, async (harness) => {
+      const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+      const id = list.data!.instances.edges[0]!.node.id;
+      refusing = true;
+      const one = await harness.gql('query($id: ID!) { instance(id: $id) { id } node(id: $id) { id } }', { id });
+      expect(one.errors?.map((error) => error.extensions)).toEqual([
+        { code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'SYS.1007' },
+        { code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'SYS.1007' },
+      ]);
+    });
+  });
 });
