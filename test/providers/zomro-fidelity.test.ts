@@ -269,10 +269,16 @@ describe('zomro fidelity: services BILLmanager deleted but still lists', () => {
     return answer.data!.instance.backups;
   };
 
-  const shown = { code: 'item_real_status "4"', word: 'item_real_status {"$orig": "4", "$": "Deleted"}', image: 'fleio_status "deleted" (Glance\'s word), its item active' } as const;
-  for (const [listed, index] of [['code', 3], ['word', 4], ['image', 2]] as const) {
+  const shown = {
+    code: 'item_real_status "4"',
+    word: 'item_real_status {"$orig": "4", "$": "Deleted"}',
+    russian: 'item_real_status {"$orig": "4", "$": "Удалена"} (a panel in Russian: it stayed listed, its delete RUNNING)',
+    image: 'fleio_status "deleted" (Glance\'s word), its item active',
+  } as const;
+  for (const [listed, index] of [['code', 3], ['word', 4], ['russian', 1], ['image', 2]] as const) {
     it(`a deleted backup listed with ${shown[listed]} is gone: its delete SUCCEEDS and it leaves the list`, async () => {
-      simulator.listsDeletedItems = listed;
+      simulator.listsDeletedItems = listed === 'russian' ? 'word' : listed;
+      simulator.deletedWord = listed === 'russian' ? 'Удалена' : 'Deleted';
       try {
         const node = nodes.find((item) => item.nativeId === String(5_203_773 + index))!;
         const backup = (await backupsOf(node.id)).find((item) => simulator.backups.get(item.nativeId)!.protected === 'off')!;
@@ -285,9 +291,27 @@ describe('zomro fidelity: services BILLmanager deleted but still lists', () => {
         expect((await backupsOf(node.id)).map((item) => item.nativeId)).not.toContain(backup.nativeId);
       } finally {
         simulator.listsDeletedItems = null;
+        simulator.deletedWord = 'Deleted';
       }
     });
   }
+
+  it('a deleted instance listed with item_status {"$orig": "4", "$": "Удалена"} (a panel in Russian) is no instance', async () => {
+    simulator.listsDeletedItems = 'word';
+    simulator.deletedWord = 'Удалена';
+    try {
+      const gone = nodes[4]!;
+      simulator.deleteInstance(gone.nativeId);
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string } }> } }>('{ instances(first: 100) { edges { node { nativeId } } } }');
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.instances.edges.map((edge) => edge.node.nativeId)).not.toContain(gone.nativeId);
+    } finally {
+      simulator.listsDeletedItems = null;
+      simulator.deletedWord = 'Deleted';
+      // Back in service for the cases after this one, which count the instances.
+      simulator.instances.get(nodes[4]!.nativeId)!.deleted = false;
+    }
+  });
 
   it('a deleted instance listed with item_status {"$orig": "4", "$": "Deleted"} is no instance', async () => {
     simulator.listsDeletedItems = 'word';

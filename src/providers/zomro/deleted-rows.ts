@@ -1,4 +1,5 @@
 import { toStringOrNull } from '../../domain/units.js';
+import { originalOf } from './wire.js';
 
 type Row = Record<string, unknown>;
 
@@ -32,14 +33,15 @@ const wordOf = (row: Row, field: string): string | undefined => toStringOrNull(r
  * `item_status`), or a backup whose image Glance has deleted (`fleio_status`
  * `deleted`). Lists may keep such rows; read as live, a deleted backup was
  * AVAILABLE (or UNKNOWN), counted for its instance's protection and kept its
- * delete RUNNING, and a deleted instance was listed as UNPROTECTED. A display
- * word in another language is not recognised (the code is in `$orig`, which
- * unwrap drops): such a row stays listed, as before.
+ * delete RUNNING, and a deleted instance was listed as UNPROTECTED. The code is
+ * read from `$orig` too (wire.ts originalOf): the display word is in the panel's
+ * language (Zomro's panel speaks Russian as well as English), and a Russian
+ * "Удалена" beside `$orig` "4" kept a deleted backup listed and its delete RUNNING.
  */
 export function listedAsDeleted(row: Row): boolean {
   if (wordOf(row, 'fleio_status') === DELETED_IMAGE) return true;
   return STATUS_FIELDS.some((field) => {
     const word = wordOf(row, field);
-    return word === DELETED_CODE || word === DELETED_WORD;
+    return word === DELETED_CODE || word === DELETED_WORD || originalOf(row, field)?.trim() === DELETED_CODE;
   });
 }

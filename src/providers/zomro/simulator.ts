@@ -132,6 +132,11 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   listsDeletedItems: 'code' | 'word' | 'image' | null = null;
   /**
+   * The display word `listsDeletedItems: 'word'` sends in `$` beside the code in `$orig`: the
+   * panel's language, which the account's user chooses (Zomro's panel speaks Russian too).
+   */
+  deletedWord = 'Deleted';
+  /**
    * The `fleio_status` of a backup still being made: Zomro's document shows
    * `Saving`; Glance also has `queued` before it and `uploading`/`importing`
    * while data arrives by its upload and import steps.
@@ -335,7 +340,7 @@ export class ZomroSimulator extends ProviderSimulator {
   /** A deleted service's status as `listsDeletedItems` writes it; a live one's as `live` says. */
   private itemStatus(deleted: boolean | undefined, live: string): Record<string, string> {
     if (!deleted || this.listsDeletedItems === 'image') return { $: live };
-    return this.listsDeletedItems === 'word' ? { $orig: '4', $: 'Deleted' } : { $: '4' };
+    return this.listsDeletedItems === 'word' ? { $orig: '4', $: this.deletedWord } : { $: '4' };
   }
 
   /**

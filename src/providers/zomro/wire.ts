@@ -29,8 +29,32 @@ export function unwrap(value: unknown): unknown {
 export function elems(doc: ZomroDoc): Array<Record<string, unknown>> {
   const elem = doc.elem;
   const list = elem === undefined || elem === null ? [] : Array.isArray(elem) ? elem : [elem];
-  return list.filter(isObject).map((item) => unwrap(item) as Record<string, unknown>);
+  return list.filter(isObject).map((item) => {
+    const row = unwrap(item) as Record<string, unknown>;
+    const originals = originalsOf(item);
+    if (originals) ORIGINALS.set(row, originals);
+    return row;
+  });
 }
+
+/**
+ * Each list row's `$orig` values, by field: BILLmanager sends a coded field's code there and its
+ * display word, in the panel's language, in `$` (`{"$orig": "4", "$": "Deleted"}`), and unwrap
+ * keeps `$`. Beside the row, not in it: `raw` shows the row as before.
+ */
+const ORIGINALS = new WeakMap<object, ReadonlyMap<string, string>>();
+
+function originalsOf(item: Record<string, unknown>): Map<string, string> | null {
+  let originals: Map<string, string> | null = null;
+  for (const key in item) {
+    const value = item[key];
+    if (isObject(value) && typeof value.$orig === 'string') (originals ??= new Map()).set(key, value.$orig);
+  }
+  return originals;
+}
+
+/** A list row's `$orig` of `field` (its code, whatever the panel's language), or null. */
+export const originalOf = (row: object, field: string): string | null => ORIGINALS.get(row)?.get(field) ?? null;
 
 /** A wrapped scalar such as `doc.p_elems` or `doc.id` as a string, or null. */
 export function scalar(value: unknown): string | null {
