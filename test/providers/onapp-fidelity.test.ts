@@ -180,6 +180,22 @@ describe('onapp fidelity', () => {
     }
   });
 
+  it('a restore whose transaction associates its VM, not the backup (as the docs\' VS transaction example does), is followed to its end (it stayed PENDING, then FAILED)', async () => {
+    const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+    const delay = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = 0;
+    simulator.restoreAssociates = 'vm';
+    try {
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
+      expect(answer.errors).toBeUndefined();
+      const status = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.restoreBackup.operation.id });
+      expect(status.data?.operation.status).toBe('SUCCEEDED');
+    } finally {
+      simulator.asyncDelayMs = delay;
+      simulator.restoreAssociates = 'backup';
+    }
+  });
+
   it('a restore is followed past the first page of a busy VM\'s transactions', async () => {
     const backup = nodes.flatMap((node) => node.backups).find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
     const vmId = simulator.backups.get(Number(backup.nativeId))!.vmId;

@@ -29,6 +29,16 @@ describe('findRestoreTransaction', () => {
     expect(newestTransactionId([hostile, other(12), { id: { n: 99 } }, { id: '14' }])).toBe(14);
   });
 
+  it('takes a restore that associates its VM or disk (no backup named) as the first after the watermark; one naming another backup, never', async () => {
+    const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    expect(await findRestoreTransaction(pagedList([other(20), ofVm(18), ofVm(17), other(10)], 10).read, '5', 10, 'onapp')).toEqual(ofVm(17));
+    expect(await findRestoreTransaction(pagedList([other(20), ofBackup(17, 6), other(10)], 10).read, '5', 10, 'onapp')).toBeUndefined();
+    expect(await findRestoreTransaction(pagedList([ofBackup(18, 5), ofBackup(17, 6), other(10)], 10).read, '5', 10, 'onapp')).toEqual(ofBackup(18, 5));
+    // Below the watermark: an earlier restore, not this one's.
+    expect(await findRestoreTransaction(pagedList([other(20), ofVm(9)], 10).read, '5', 10, 'onapp')).toBeUndefined();
+  });
+
   it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {
     const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(10), other(9)], 2);
     expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));

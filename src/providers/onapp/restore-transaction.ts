@@ -120,8 +120,24 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
     if (!entry) return undefined;
     if (entry.standing === 'end') continue;
     searched += 1;
-    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
+    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore && restoresBackup(row, backupNativeId, accountId));
     if (candidates.length > 0) return candidates.reduce((oldest, row) => (transactionId(row) < transactionId(oldest) ? row : oldest));
   }
   return undefined;
+}
+
+/**
+ * Whether a `restore_backup` transaction may be the restore of `backupNativeId`. Which object it
+ * names is not documented: `parent_type` is "the transaction target (virtual server, disk or
+ * hypervisor)", never a backup, and the docs' VS transaction example associates its VirtualMachine.
+ * One that names a backup is that backup's restore; one whose associated object is something else
+ * (its VM, its disk) names no backup, and is the restore the VM lists first after the request
+ * (an earlier one is below the watermark). Read as the backup's id, such a transaction was never
+ * matched, and every restore ended FAILED after `UNSEEN_RESTORE_GIVES_UP_MS`. No type said: the id
+ * is read as the backup's, as before.
+ */
+function restoresBackup(row: TransactionRow, backupNativeId: string | null, accountId: string): boolean {
+  const type = typeof row.associated_object_type === 'string' ? row.associated_object_type : null;
+  if (type !== null && type !== 'Backup') return true;
+  return idTextOrNull(row.associated_object_id, accountId) === backupNativeId;
 }

@@ -62,6 +62,8 @@ interface SimTransaction {
   vmId: number;
   action: string;
   associated_object_id: number;
+  /** What `associated_object_id` names (a restore's backup, or its VM); left out of the other transactions a test adds. */
+  associated_object_type?: 'Backup' | 'VirtualMachine';
   created_at: string;
   doneAt: number;
   /** Listed in the VM's transactions (OnApp may list a queued one a moment after the request). */
@@ -90,8 +92,18 @@ export class OnappSimulator extends ProviderSimulator {
   readonly transactions: SimTransaction[] = [];
   /** While true, a restore's transaction is kept out of the VM's list until `listHeldTransactions()`. */
   holdRestoreListing = false;
-  /** A VM's transactions are listed newest first, this many a page (`page`, from 1), as OnApp's panel pages them. */
+  /**
+   * A VM's transactions are listed newest first, this many a page (`page`, from 1): OnApp's
+   * Transactions page has `GET /transactions.json` "return the last 10 transactions" and
+   * `/page/2` "the next 10".
+   */
   transactionPageSize = 10;
+  /**
+   * What a restore's transaction names as its associated object: the backup, or the VM (as the
+   * docs' VS transaction example associates its VirtualMachine; `parent_type` is documented as
+   * "virtual server, disk or hypervisor", never a backup). Which one OnApp names is not documented.
+   */
+  restoreAssociates: 'backup' | 'vm' = 'backup';
   /**
    * VMs the VM list names a second time, at its end, with these changes: what
    * a list read while it changes gives (a record that moved to a later page,
@@ -266,7 +278,8 @@ export class OnappSimulator extends ProviderSimulator {
 
   private restore(backup: SimBackup): SimResponse {
     if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
-    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', associated_object_id: backup.id, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing });
+    const associated = this.restoreAssociates === 'vm' ? { associated_object_id: backup.vmId, associated_object_type: 'VirtualMachine' as const } : { associated_object_id: backup.id, associated_object_type: 'Backup' as const };
+    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', ...associated, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing });
     return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
   }
 
@@ -377,7 +390,7 @@ export class OnappSimulator extends ProviderSimulator {
   }
 
   private wireTransaction(item: SimTransaction): Record<string, unknown> {
-    return { id: item.id, action: item.action, status: Date.now() >= item.doneAt ? 'complete' : 'running', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: 'Backup', associated_object_id: item.associated_object_id, created_at: item.created_at };
+    return { id: item.id, action: item.action, status: Date.now() >= item.doneAt ? 'complete' : 'running', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: item.associated_object_type, associated_object_id: item.associated_object_id, created_at: item.created_at };
   }
 }
 
