@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import { UNDELETED_BACKUP_GIVES_UP_MS, UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
@@ -151,6 +151,17 @@ describe('onapp fidelity', () => {
     expect(fresh.data?.operation.status).toBe('PENDING');
     const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: restore(Date.now() - UNSEEN_RESTORE_GIVES_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction') });
+  });
+
+  it('a delete whose backup OnApp still lists is RUNNING for a while, then FAILED, not RUNNING for ever', async () => {
+    const node = nodes[4]!;
+    const backup = node.backups[0]!;
+    // An operation id as deleteBackup issues it, of a backup OnApp still lists (its delete transaction failed).
+    const deletion = (startedAt: number) => encodeId('Operation', 'onapp-test', ['DELETE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]);
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: deletion(Date.now()) });
+    expect(fresh.data?.operation.status).toBe('RUNNING');
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: deletion(Date.now() - UNDELETED_BACKUP_GIVES_UP_MS - 60_000) });
+    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('still lists the backup 120 minutes after its delete') });
   });
 
   it('a second restore of a backup is not told of the first one\'s transaction while OnApp has not listed its own', async () => {

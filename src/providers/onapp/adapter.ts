@@ -42,6 +42,14 @@ export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
  */
 export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 
+/**
+ * A delete is followed by the backup leaving the VM's list: OnApp answers the DELETE at once and
+ * removes the backup by a transaction, whose failure leaves it listed. A backup still listed this
+ * long after its delete ends it FAILED instead of RUNNING for ever (two hours, as Zomro's
+ * `backupGiveUpMs` default: removing a large backup from a backup server may take a while).
+ */
+export const UNDELETED_BACKUP_GIVES_UP_MS = 2 * 60 * 60_000;
+
 /** How many full series of found places a create moves past (see takePlace): each is one more store read. */
 const SERIES_MOVES = 4;
 
@@ -255,7 +263,12 @@ export class OnappAdapter extends BaseAdapter {
     }
     const backups = await this.backupsOf(vmId, scope);
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
-    if (ref.kind === 'DELETE_BACKUP') return this.operation(ref, backup ? 'RUNNING' : 'SUCCEEDED');
+    if (ref.kind === 'DELETE_BACKUP') {
+      if (!backup) return this.operation(ref, 'SUCCEEDED');
+      return Date.now() - ref.startedAt.getTime() > UNDELETED_BACKUP_GIVES_UP_MS
+        ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${UNDELETED_BACKUP_GIVES_UP_MS / 60_000} minutes after its delete: look at it before deleting it again`)
+        : this.operation(ref, 'RUNNING');
+    }
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
   }
