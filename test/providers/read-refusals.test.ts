@@ -22,7 +22,9 @@ const provider: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://provider').pathname;
     const func = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(text).get('func') : null;
     const { status, body } = script({ method: request.method ?? 'GET', path, func });
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    // Words alone go as plain text (ZStack's REST server refuses a request it cannot read so).
+    if (typeof body === 'string') response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+    else response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
 });
 let url = '';
@@ -93,26 +95,31 @@ describe('a provider refusing a read in "bad input" words', () => {
     expect(write).toEqual({ code: 'BAD_USER_INPUT', provider: 'zomro-test', providerCode: 'value' });
   });
 
-  it('ZStack: a 400 to a one-VM read (instance, node) is PROVIDER_ERROR with its code, not an instance that is not there', async () => {
-    // The docs give queries "200, or 503 with {"error":…}"; a 400 is ZStack's REST layer refusing the request
-    // (a missing header, a query it cannot parse): the gateway's call, not the client's id (checked before), nor a VM not found.
+  /** instance and node of a ZStack VM read once, then with `refusal` answering the one-VM query: their errors' extensions. */
+  async function zstackOneVmRefused(refusal: Answer) {
     let refusing = false;
     script = ({ path }) => {
       if (path.endsWith('/accounts/login')) return { status: 200, body: { inventory: { uuid: 'a'.repeat(32) } } };
-      if (path.endsWith('/vm-instances')) {
-        return refusing ? { status: 400, body: { error: { code: 'SYS.1007', description: 'invalid query condition' } } } : { status: 200, body: { inventories: [{ uuid: 'b'.repeat(32), name: 'vm', type: 'UserVm' }], total: 1 } };
-      }
+      if (path.endsWith('/vm-instances')) return refusing ? refusal : { status: 200, body: { inventories: [{ uuid: 'b'.repeat(32), name: 'vm', type: 'UserVm' }], total: 1 } };
       return { status: 200, body: { inventories: [], total: 0 } };
     };
-    await withHarness({ kinds: ['zstack'], configure: withProviderSettings({ url, retries: 0 }) }, async (harness) => {
+    return withHarness({ kinds: ['zstack'], configure: withProviderSettings({ url, retries: 0 }) }, async (harness) => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
       const id = list.data!.instances.edges[0]!.node.id;
       refusing = true;
       const one = await harness.gql('query($id: ID!) { instance(id: $id) { id } node(id: $id) { id } }', { id });
-      expect(one.errors?.map((error) => error.extensions)).toEqual([
-        { code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'SYS.1007' },
-        { code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'SYS.1007' },
-      ]);
+      return one.errors?.map((error) => ({ message: error.message, ...error.extensions }));
     });
+  }
+
+  it('ZStack: a 400 with its {"error"} to a one-VM read (instance, node) is PROVIDER_ERROR with its code, not an instance that is not there', async () => {
+    // The client's id was checked before any call, and a VM not found is an empty `inventories`, not a 400.
+    const refused = await zstackOneVmRefused({ status: 400, body: { error: { code: 'SYS.1007', description: 'invalid query condition' } } });
+    expect(refused).toEqual([1, 2].map(() => ({ message: 'invalid query condition', code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'SYS.1007' })));
+  });
+
+  it("ZStack: its REST server's plain-text 400 (a query it cannot read) is PROVIDER_ERROR HTTP_400, not ZSTACK_ERROR \"ZStack reported an error\"", async () => {
+    const refused = await zstackOneVmRefused({ status: 400, body: "Invalid query parameter. The 'uuid' in the parameter[q] doesn't contain any query operator" });
+    expect(refused).toEqual([1, 2].map(() => ({ message: "provider zstack-test refused the gateway's request (HTTP 400)", code: 'PROVIDER_ERROR', provider: 'zstack-test', providerCode: 'HTTP_400' })));
   });
 });

@@ -120,11 +120,16 @@ export class ZstackClient {
   }
 }
 
-/** ZStack's statuses: a refused session, a bare 404, else its `{"error": ...}` body. */
+/**
+ * ZStack's statuses: a refused session, a bare 404, else its `{"error": ...}` body. A refusal
+ * without that body is ZStack's REST server refusing the request's form before any API saw it
+ * (RestServer's RestException: 400 with plain words, as for a query condition it cannot parse):
+ * the status is its code, not ZSTACK_ERROR, which said ZStack had named an error it had not.
+ */
 const ZSTACK_ERRORS: StatusErrorTable = {
   refused: 'session',
   notFound: NOT_FOUND_AT_PROVIDER,
-  otherwise: (provider, body) => zstackRefusal(provider, body),
+  otherwise: (provider, body, status) => (hasZstackError(body) ? zstackRefusal(provider, body) : providerError(provider, `provider ${provider} refused the gateway's request (HTTP ${status})`, `HTTP_${status}`)),
 };
 
 /** A body whose `error` is set: "If not null, the operation failed" (ZStack API docs). */

@@ -209,7 +209,7 @@ export class ZstackSimulator extends ProviderSimulator {
       this.expireSessions();
     }
     const auth = /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''));
-    if (!auth) return { status: 400, json: { error: { code: 'SYS.1007', description: 'missing Authorization header' } } };
+    if (!auth) return restRefusal("missing header 'Authorization'");
     if (!this.sessions.has(auth[1] as string)) return this.refuseSession(request);
 
     if (request.method === 'GET' && route === 'volume-backups' && this.failNextQuery) {
@@ -385,7 +385,7 @@ export class ZstackSimulator extends ProviderSimulator {
 
   private revert(request: SimRequest, groupUuid: string): SimResponse {
     const body = request.json as { revertVmFromVmBackup?: { backupStorageUuid?: unknown } } | undefined;
-    if (!body?.revertVmFromVmBackup) return { status: 400, json: { error: { code: 'SYS.1007', description: "body doesn't contain action mapping" } } };
+    if (!body?.revertVmFromVmBackup) return restRefusal(`the body doesn't contain action mapping to the URL[/v1/vm-backups/${groupUuid}/actions]`);
     const root = this.volumeBackups.find((volume) => volume.groupUuid === groupUuid);
     if (!root) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
     // The revert reads the backup from the image store named: one that does not hold it fails the job.
@@ -401,6 +401,13 @@ const answer = (status: number, body: Row): SimResponse => (Object.keys(body).le
 const refsOf = (volume: Row): Row[] => (Array.isArray(volume.backupStorageRefs) ? (volume.backupStorageRefs as Row[]) : []);
 const storesOf = (volume: Row): string[] => refsOf(volume).map((ref) => String(ref.backupStorageUuid));
 const notOnStore = (groupUuid: string) => ({ code: 'SYS.1007', description: `the image store named does not hold VM backup ${groupUuid}` });
+
+/**
+ * ZStack's REST server refusing a request it cannot read (its RestException: no Authorization
+ * header, a query condition without an operator, a PUT body naming no action, a job uuid header
+ * that is no 32-character uuid): 400 with the words as plain text, not the API's `{"error": ...}`.
+ */
+const restRefusal = (words: string): SimResponse => ({ status: 400, text: words });
 
 const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
@@ -446,7 +453,7 @@ function query(rows: Row[], params: URLSearchParams, style: QueryStyle): SimResp
   let result = rows;
   for (const condition of params.getAll('q')) {
     const match = /^([A-Za-z]+)(\?=|!=|~=|=)(.*)$/.exec(condition);
-    if (!match) return { status: 400, json: { error: { code: 'SYS.1007', description: `invalid query condition` } } };
+    if (!match) return restRefusal(`Invalid query parameter. The '${condition}' in the parameter[q] doesn't contain any query operator`);
     const [, field, op, value] = match as unknown as [string, string, string, string];
     const values = new Set(value.split(','));
     const like = new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`);
