@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
+const readyStatus = async (harness: Harness): Promise<number> => (await fetch(`${harness.gateway.url}/readyz`)).status;
+
+/** Each account's health as `providers { health }` tells it. */
+async function healthOf(harness: Harness): Promise<Record<string, string>> {
+  const answer = await harness.gql<{ providers: Array<{ id: string; health: string }> }>('{ providers { id health } }');
+  return Object.fromEntries(answer.data!.providers.map((provider) => [provider.id, provider.health]));
+}
+
 /**
  * With partial results the gateway is useful while any provider answers:
  * /readyz fails only when every provider's breaker is open.
@@ -15,11 +23,8 @@ describe('/readyz with two providers', () => {
   });
   afterAll(() => harness.close());
 
-  const ready = async () => (await fetch(`${harness.gateway.url}/readyz`)).status;
-  const health = async () => {
-    const answer = await harness.gql<{ providers: Array<{ id: string; health: string }> }>('{ providers { id health } }');
-    return Object.fromEntries(answer.data!.providers.map((provider) => [provider.id, provider.health]));
-  };
+  const ready = () => readyStatus(harness);
+  const health = () => healthOf(harness);
   /** Fails the provider until its breaker opens. */
   const breakOpen = async (kind: 'zomro' | 'onapp') => {
     await harness.simulator(kind).server.setFault('http-500');
@@ -55,11 +60,8 @@ describe('/readyz after every provider was down', () => {
   });
   afterAll(() => harness.close());
 
-  const ready = async () => (await fetch(`${harness.gateway.url}/readyz`)).status;
-  const health = async () => {
-    const answer = await harness.gql<{ providers: Array<{ id: string; health: string }> }>('{ providers { id health } }');
-    return Object.fromEntries(answer.data!.providers.map((provider) => [provider.id, provider.health]));
-  };
+  const ready = () => readyStatus(harness);
+  const health = () => healthOf(harness);
 
   it('is ready again, with no request in between, once an open breaker would let a test through', async () => {
     for (const kind of ['zomro', 'onapp'] as const) await harness.simulator(kind).server.setFault('http-500');
