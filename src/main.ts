@@ -2,12 +2,14 @@ import { parseCommand, usage, type Command } from './cli.js';
 import { ConfigError } from './config/config-error.js';
 import type { GatewayConfig } from './config/schema.js';
 import { readSchemaText } from './graphql/schema-file.js';
+import { EXIT_CONFIG, startRefusal } from './start-refusal.js';
 import { applyV8Settings } from './v8-settings.js';
 
 // Only `serve` loads the server (Apollo, express, the providers), and only
 // --check-config the config schema: the other commands answer at once.
 
-const EXIT_CONFIG = 2;
+/** Set once the command is `serve`: only a refused start of the server is a log event as well. */
+let serving = false;
 
 async function main(): Promise<void> {
   let command: Command;
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'serve': {
+      serving = true;
       applyV8Settings(process.execArgv);
       const { serve } = await import('./server/serve.js');
       await serve(command.configFile, process.env, { demoPublic: command.demoPublic, ...(command.configFromEnv ? { configFromEnv: command.configFromEnv } : {}) });
@@ -56,21 +59,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** What stopped the start, in one line; a port in use says what to change. */
-function startFailure(error: unknown): string {
-  const { code, port, address, listener } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown };
-  if (code === 'EADDRINUSE' && typeof port === 'number') {
-    if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
-    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
+main().catch(async (error: unknown) => {
+  const refusal = startRefusal(error);
+  process.stderr.write(`${refusal.lines.join('\n')}\n`);
+  try {
+    // Loaded only now: --help and --check-config load no logger (test/server/cli.test.ts).
+    if (serving) (await import('./server/start-refusal-log.js')).logStartRefusal(refusal, process.env, process.stdout.isTTY === true);
+  } finally {
+    // The exit code says what happened, whatever became of the log line.
+    process.exit(refusal.exitCode);
   }
-  return error instanceof Error ? error.message : String(error);
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.problems.join('\n')}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-  process.stderr.write(`backup-graph failed to start: ${startFailure(error)}\n`);
-  process.exit(1);
 });

@@ -32,7 +32,8 @@ describe('${NAME} from NAME_FILE', () => {
   /** The built gateway's start with `env`: exit code and everything it wrote. */
   const refusedStart = (config: string, env: Record<string, string>) => {
     const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: shellEnv({ PORT: '0', ...env }) });
-    return { status: result.status, output: result.stderr + result.stdout };
+    // stderr: the problem lines (the start-up contract); output: everything, the JSON log event on stdout included.
+    return { status: result.status, stderr: result.stderr, output: result.stderr + result.stdout };
   };
 
   it('serves with a client key and a provider token read from files, each less its last newline and a byte-order mark', async () => {
@@ -88,7 +89,7 @@ describe('${NAME} from NAME_FILE', () => {
     for (const [path, why] of cases) {
       const result = refusedStart(config, { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: path });
       expect(result.status).toBe(2);
-      expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
+      expect(result.stderr.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
       expect(result.output).not.toContain(SECRET_IN_FILE);
     }
   }, 60_000);
@@ -97,7 +98,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: SECRET_IN_FILE });
     expect(result.status).toBe(2);
-    expect(result.output.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
+    expect(result.stderr.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
     expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);
 
@@ -105,7 +106,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${SECRET_IN_FILE}\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN });
     expect(result.status).toBe(2);
-    expect(result.output.trim()).toBe('clients[0].key: environment variables DASHBOARD_KEY and DASHBOARD_KEY_FILE are both set: unset one (DASHBOARD_KEY_FILE names a file holding the value)');
+    expect(result.stderr.trim()).toBe('clients[0].key: environment variables DASHBOARD_KEY and DASHBOARD_KEY_FILE are both set: unset one (DASHBOARD_KEY_FILE names a file holding the value)');
     expect(result.output).not.toContain(CLIENT_KEY);
     expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);

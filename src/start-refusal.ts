@@ -1,0 +1,26 @@
+import { ConfigError } from './config/config-error.js';
+
+export const EXIT_CONFIG = 2;
+export const EXIT_START_FAILED = 1;
+
+export interface StartRefusal {
+  exitCode: typeof EXIT_CONFIG | typeof EXIT_START_FAILED;
+  /** What stderr gets: one line per config problem, or one line saying what stopped the start. */
+  lines: string[];
+}
+
+/** What stopped the start, in one line; a port in use says what to change. */
+function startFailure(error: unknown): string {
+  const { code, port, address, listener } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown };
+  if (code === 'EADDRINUSE' && typeof port === 'number') {
+    if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
+    return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A config problem stops the start with exit 2 and its lines as they are; anything else with exit 1. */
+export function startRefusal(error: unknown): StartRefusal {
+  if (error instanceof ConfigError) return { exitCode: EXIT_CONFIG, lines: error.problems };
+  return { exitCode: EXIT_START_FAILED, lines: [`backup-graph failed to start: ${startFailure(error)}`] };
+}
