@@ -174,10 +174,36 @@ describe('the Kubernetes manifests against the gateway', () => {
     // compose's gateways and deploy/config.yaml likewise (the config's values: its comments say ${NAME} too).
     const composeNamed = [...JSON.stringify(parse(read('deploy/config.yaml'))).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
     const composeSet = Object.keys(get(documents('compose.yaml')[0], 'services.gateway-1.environment') as Record<string, string>);
-    for (const name of composeNamed) expect(composeSet, `compose: ${name}`).toContain(name);
-    for (const name of composeSet) expect(readByGateway.has(name) || composeNamed.includes(name), `compose: ${name} is neither read by the gateway nor named in its config`).toBe(true);
+    // Set as NAME, or as NAME_FILE (compose's secrets: see the next test).
+    const namedByCompose = (name: string) => composeNamed.includes(name) || composeNamed.includes(name.replace(/_FILE$/, ''));
+    for (const name of composeNamed) expect(composeSet.includes(name) || composeSet.includes(`${name}_FILE`), `compose: ${name}`).toBe(true);
+    for (const name of composeSet) expect(readByGateway.has(name) || namedByCompose(name), `compose: ${name} is neither read by the gateway nor named in its config`).toBe(true);
     const secretKeys = Object.keys(get(ofKind('Secret'), 'stringData') as Record<string, string>);
     for (const variable of env) if (variable.valueFrom?.secretKeyRef) expect(secretKeys, variable.name).toContain(variable.valueFrom.secretKeyRef.key);
+  });
+
+  it('hands compose\'s gateways every client key and provider credential as a secret file, none in their environment', () => {
+    const compose = documents('compose.yaml')[0];
+    const config = parse(read('deploy/config.yaml')) as { clients: Array<{ key: string }>; providers: Array<{ auth: Record<string, string> }> };
+    // The values that are secrets: clients' keys and providers' auth; a URL is not one.
+    const secretValues = [...config.clients.map((client) => client.key), ...config.providers.flatMap((provider) => Object.values(provider.auth))];
+    const secretNames = secretValues.flatMap((value) => [...value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string));
+    expect(secretNames.length).toBeGreaterThanOrEqual(3);
+    const declared = get(compose, 'secrets') as Record<string, { file?: string }>;
+    for (const service of ['gateway-1', 'gateway-2']) {
+      const environment = get(compose, `services.${service}.environment`) as Record<string, string>;
+      const mounted = get(compose, `services.${service}.secrets`) as string[];
+      for (const name of secretNames) {
+        expect(environment[name], `${service}: ${name} by value`).toBeUndefined();
+        const path = /^\/run\/secrets\/([a-z0-9_]+)$/.exec(environment[`${name}_FILE`] ?? '');
+        expect(path, `${service}: ${name}_FILE names /run/secrets/<secret>`).not.toBeNull();
+        const secret = path?.[1] as string;
+        expect(mounted, `${service}: mounts ${secret}`).toContain(secret);
+        // A file beside compose.yaml, under the directory git ignores.
+        expect(declared[secret]?.file, secret).toBe(`./secrets/${secret}`);
+      }
+    }
+    expect(read('.gitignore').split('\n')).toContain('/secrets/');
   });
 
   it('mounts the ConfigMap where its command reads the config', () => {
