@@ -64,7 +64,7 @@ main().catch(async (error: unknown) => {
   process.stderr.write(`${refusal.lines.join('\n')}\n`);
   try {
     // Loaded only now: --help and --check-config load no logger (test/server/cli.test.ts).
-    if (serving) (await import('./server/start-refusal-log.js')).logStartRefusal(refusal, process.env, process.stdout.isTTY === true);
+    if (serving) await (await import('./server/start-refusal-log.js')).logStartRefusal(refusal, process.env, process.stdout.isTTY === true);
   } finally {
     // The exit code says what happened, whatever became of the log line.
     process.exit(refusal.exitCode);

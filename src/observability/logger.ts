@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import type { LogFormat } from '../config/env-log-format.js';
+import { ConfigError } from '../config/config-error.js';
+import { boundedStdout } from './bounded-stdout.js';
 import { PROVIDER_LOG_REDACT_PATHS } from '../providers/registry.js';
 
 /** Loaded only when pretty lines are asked for: a JSON run (and --check-config) never pays for it. */
@@ -57,12 +59,13 @@ const PRETTY_MESSAGE = '{if requestId}[{requestId}] {end}{if provider}{provider}
 const baseFields = (): { service: string; pid: number; hostname: string } => ({ service: 'backup-graph', pid: process.pid, hostname: hostname() });
 
 /**
- * Standard output is written synchronously, as the pretty lines already are.
- * pino's default (asynchronous) destination flushes itself in an `exit`
- * handler, and sonic-boom 4's flushSync retries every failed write forever:
- * with the log reader gone (a dead log shipper, `| head`), EPIPE made every
- * exit, even the drain timeout's, hang the process for good. A synchronous
- * destination has no exit flush, and pino drops lines after EPIPE.
+ * JSON lines go to standard output through a bounded queue (bounded-stdout.ts):
+ * a reader that falls behind costs lines, counted and reported, never
+ * serving. Pretty lines (a person at a terminal) are written synchronously.
+ * Neither has an exit flush that could wait on the reader: pino's default
+ * asynchronous destination flushed itself in an `exit` handler, and
+ * sonic-boom 4's flushSync retried every failed write forever, so a log
+ * reader gone (a dead log shipper, `| head`) hung every exit for good.
  */
 export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
   const pinoOptions = { level, base: baseFields(), redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
@@ -78,5 +81,5 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: Node
     });
     return pino(pinoOptions, pretty);
   }
-  return pino(pinoOptions, destination ? (destination as pino.DestinationStream) : pino.destination({ dest: 1, sync: true }));
+  return pino(pinoOptions, destination ? (destination as pino.DestinationStream) : boundedStdout());
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { UpstreamObserver } from '../upstream/observer.js';
+import { boundedStdout } from './bounded-stdout.js';
 import { STORE_USERS, type StoreFailureClass, type StoreUser } from './store-failure-lines.js';
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -68,6 +69,16 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'Calls to the shared store (Redis with REDIS_URL) that failed or did not answer in time, by user (read_cache, idempotency, create_order) and failure (timeout, error); the log lines about them are throttled, this counts each.',
     labelNames: ['store', 'failure'] as const,
     registers: [this.registry],
+  });
+  // Read at scrape time from the process's one stdout queue (a metric of the process, as the log is).
+  private readonly logLinesDropped = new Counter({
+    name: 'backup_graph_log_lines_dropped_total',
+    help: 'JSON log lines dropped because the reader of standard output fell more than its queue behind.',
+    registers: [this.registry],
+    collect() {
+      this.reset();
+      this.inc(boundedStdout().droppedTotal());
+    },
   });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',

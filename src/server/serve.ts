@@ -5,6 +5,7 @@ import { envRedisUrl } from '../config/env-redis-url.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
+import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
@@ -26,6 +27,9 @@ function shutdownOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): Gatew
   if (problem) throw new ConfigError([`shutdown.readyzGraceMs: ${problem}`]);
   return { ...config, shutdown };
 }
+
+/** How long a clean exit waits for queued log lines to reach stdout's reader. */
+const LOG_FLUSH_AT_EXIT_MS = 1_000;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -62,6 +66,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;
   const logger = createLogger(envLogLevel(env) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
+  onStdoutResumed((dropped) => logger.warn({ dropped, droppedTotal: boundedStdout().droppedTotal() }, `log lines dropped: standard output's reader fell ${STDOUT_MAX_BUFFERED_BYTES / 1024 / 1024} MiB behind`));
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   const store = await createStore(redisUrl, logger);
@@ -75,6 +80,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,
     echoMs: echoMs(env),
+    // Bounded: a reader that has stopped must not hold the exit (the lines are lost, as they would be to a dead reader).
+    flushLogs: () => boundedStdout().flushed(LOG_FLUSH_AT_EXIT_MS),
     // /readyz turns 503 for the grace first (a balancer takes the replica out),
     // then server.close() stops taking requests, finishes those in flight,
     // closes subscriptions (1001), then the upstream pools and the store (Redis).

@@ -9,6 +9,8 @@ export interface ShutdownOptions {
   steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>;
   /** A repeat this soon after the first signal is the same signal again, not a second one (see echoMs()). */
   echoMs: number;
+  /** After a drain that ended in time: the log lines still queued for stdout's reader, given a moment to leave. */
+  flushLogs?: () => Promise<void>;
 }
 
 const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
@@ -49,6 +51,7 @@ export function exitOnSignals(options: ShutdownOptions): void {
       }
       clearTimeout(timer);
       logger.info({ failed }, 'shut down');
+      await options.flushLogs?.();
       process.exit(failed ? 1 : 0);
     })();
   };

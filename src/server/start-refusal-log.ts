@@ -1,4 +1,5 @@
 import { envLogLevel, type LogLevel } from '../config/env-log-level.js';
+import { boundedStdout } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { EXIT_CONFIG, type StartRefusal } from '../start-refusal.js';
 
@@ -18,9 +19,11 @@ function orDefault<T>(read: () => T, fallback: T): T {
  * lines are stderr's, which never hold a secret's value; a person at a
  * terminal reads those and gets no second copy.
  */
-export function logStartRefusal(refusal: StartRefusal, env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean, destination?: NodeJS.WritableStream): void {
+export async function logStartRefusal(refusal: StartRefusal, env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean): Promise<void> {
   if (orDefault(() => chooseLogFormat(env, stdoutIsTerminal), stdoutIsTerminal ? 'pretty' : 'json') !== 'json') return;
   const level: LogLevel = orDefault(() => envLogLevel(env), undefined) ?? 'info';
   const message = refusal.exitCode === EXIT_CONFIG ? 'start refused: invalid configuration' : 'start failed';
-  createLogger(level, destination, { format: 'json' }).fatal({ problems: refusal.lines, exitCode: refusal.exitCode }, message);
+  createLogger(level, undefined, { format: 'json' }).fatal({ problems: refusal.lines, exitCode: refusal.exitCode }, message);
+  // Queued behind a slow reader, the line would be lost to the exit; a stopped reader waits no longer than this.
+  await boundedStdout().flushed(1_000);
 }
