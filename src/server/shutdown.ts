@@ -13,12 +13,17 @@ export interface ShutdownOptions {
   flushLogs?: () => Promise<void>;
 }
 
-const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
+const SIGNAL_NUMBER = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+type StopSignal = keyof typeof SIGNAL_NUMBER;
 
 /**
  * SIGINT/SIGTERM stop the process gracefully: the steps run, then it exits 0.
+ * SIGHUP too: node's default for it ended the process on the spot, cutting
+ * every request in flight, when an operator sent it expecting a config reload
+ * (the config is read at start only; a supervisor that restarts the process
+ * gives the reload) or a terminal closed.
  * A second signal means the operator is done waiting: exit at once, 128+signal
- * (130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it.
+ * (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it.
  * A drain that outlasts drainTimeoutMs exits 1, so a stuck upstream cannot
  * hold a deploy hostage; so does a step that fails (operations cut at the
  * drain timeout, a store that would not close), after the others have run.
@@ -26,7 +31,7 @@ const SIGNAL_NUMBER: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM
 export function exitOnSignals(options: ShutdownOptions): void {
   const { logger } = options;
   let stoppingSince: number | null = null;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  const onSignal = (signal: StopSignal) => {
     if (stoppingSince !== null) {
       if (performance.now() - stoppingSince < options.echoMs) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
@@ -55,8 +60,7 @@ export function exitOnSignals(options: ShutdownOptions): void {
       process.exit(failed ? 1 : 0);
     })();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(signal, onSignal);
 }
 
 /**

@@ -161,6 +161,17 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     for (const url of [graphqlUrl, ...simulatorUrls]) expect(await portClosed(url)).toBe(true);
   }, 120_000);
 
+  it('SIGHUP (a reload expected, a terminal closed) drains as SIGTERM does: the request in flight answered, exit 0', async () => {
+    const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile()]);
+    const inFlight = await slowRequest(graphqlUrl, 800);
+    // Before, node's default for SIGHUP ended the process at once: the request got a reset, the exit was the signal's.
+    gateway.child.kill('SIGHUP');
+    const response = await inFlight.answer;
+    expect(response.status).toBe(200);
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    expect(gateway.output()).toContain('"signal":"SIGHUP"');
+  }, 120_000);
+
   it('a second signal exits at once (143 for SIGTERM) without waiting for the drain', async () => {
     const { gateway, graphqlUrl } = await launch(process.execPath, ['dist/main.js', '--config', configFile()]);
     const inFlight = await slowRequest(graphqlUrl, 30_000);
