@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { envValue } from './env-secret-files.js';
 
 /**
  * REDIS_URL, or undefined when unset or empty (no Redis). One that is not a
@@ -10,7 +11,11 @@ import { ConfigError } from './config-error.js';
  * socket path; and threw a bare "Invalid URL" for `redis://host:63x9`.
  */
 export function envRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const value = env.REDIS_URL;
+  // Or from the file REDIS_URL_FILE names, as the config's ${NAME}: a URL with a password is a
+  // secret, and a Kubernetes Secret or Docker secret mounted as a file keeps it out of the environment.
+  const read = envValue('REDIS_URL', env);
+  if (read !== undefined && 'problem' in read) throw new ConfigError([`REDIS_URL: ${read.problem}`]);
+  const value = read?.value;
   if (value === undefined || value === '') return undefined;
   if (!isRedisUrl(value)) {
     throw new ConfigError(['REDIS_URL: must be redis://[user:password@]host[:port][/db] or rediss:// (TLS) with the same parts (its value is not shown: it may hold a password)']);

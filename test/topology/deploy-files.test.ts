@@ -169,7 +169,15 @@ describe('the Kubernetes manifests against the gateway', () => {
     const set = env.map((variable) => variable.name);
     for (const name of named) expect(set, name).toContain(name);
     const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
-    const readByGateway = new Set(sources.flatMap((name) => [...readFileSync(join(ROOT, 'src', name), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] as string)));
+    // `env.NAME`, and `envValue('NAME', env)`, which reads NAME or NAME_FILE.
+    const readByGateway = new Set(
+      sources.flatMap((name) => {
+        const text = readFileSync(join(ROOT, 'src', name), 'utf8');
+        const direct = [...text.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] as string);
+        const orFile = [...text.matchAll(/\benvValue\('([A-Z][A-Z0-9_]*)'/g)].flatMap((match) => [match[1] as string, `${match[1] as string}_FILE`]);
+        return [...direct, ...orFile];
+      }),
+    );
     for (const name of set) expect(readByGateway.has(name) || named.includes(name), `${name} is neither read by the gateway nor named in its config`).toBe(true);
     // compose's gateways and deploy/config.yaml likewise (the config's values: its comments say ${NAME} too).
     const composeNamed = [...JSON.stringify(parse(read('deploy/config.yaml'))).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);

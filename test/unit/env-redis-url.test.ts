@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { envRedisUrl } from '../../src/config/env-redis-url.js';
@@ -23,5 +26,26 @@ describe('REDIS_URL', () => {
         expect((error as ConfigError).problems.join('\n')).not.toContain('s3cret');
       }
     }
+  });
+
+  it('REDIS_URL_FILE: the URL read from a file (a Secret mounted as one), less its last newline, checked the same way', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bg-redis-url-file-'));
+    const file = join(folder, 'redis-url');
+    writeFileSync(file, 'rediss://:s3cret@cache.example:6380/2\n');
+    expect(envRedisUrl({ REDIS_URL_FILE: file })).toBe('rediss://:s3cret@cache.example:6380/2');
+    writeFileSync(file, 'http://:s3cret@cache.example:6380\n');
+    expect(() => envRedisUrl({ REDIS_URL_FILE: file })).toThrow('REDIS_URL: must be redis://');
+    const problems = (env: NodeJS.ProcessEnv): string => {
+      try {
+        envRedisUrl(env);
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+      return 'no problem';
+    };
+    const missing = join(folder, 'not-mounted');
+    expect(problems({ REDIS_URL_FILE: missing })).toBe(`REDIS_URL: cannot read REDIS_URL_FILE (${missing}): no such file`);
+    expect(problems({ REDIS_URL: 'redis://h', REDIS_URL_FILE: file })).toBe('REDIS_URL: environment variables REDIS_URL and REDIS_URL_FILE are both set: unset one (REDIS_URL_FILE names a file holding the value)');
+    expect(problems({ REDIS_URL_FILE: file })).not.toContain('s3cret');
   });
 });
