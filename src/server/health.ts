@@ -6,29 +6,25 @@ export const healthz = (_req: Request, res: Response): void => {
 };
 
 /**
- * Ready while at least one provider account can be asked (its breaker is not
- * open, or would let the next request through as its test): with partial
- * results the gateway still serves when some are down. An open breaker moves
- * on to its test only when a request comes, and an unready replica is sent
- * none: counted as down until then, a replica whose breakers had all opened
- * stayed unready for good after the providers came back.
- * Each account shows its health as the gateway last saw it and, while not
- * UP, the class of its last failure (dns, refused, reset, tls, timeout,
- * http_5xx, ...): never an address or an error's own text. An account whose
- * login the provider refused shows `login: "refused"` and the seconds until
- * the login is tried again, and still counts as one that can be asked: a
- * refused password is the same on every replica, so taking them out of
- * rotation routes around nothing, swaps the clients' typed error for a
- * connection error, and flapped every 30 s (unready during each hold, ready
- * when it ended, until the next request was refused).
+ * Ready while the replica itself can serve: started and not draining. Not
+ * while its providers answer. Every replica reaches the same providers, so
+ * taking them all out of rotation when the providers are down routes around
+ * nothing: clients got a load balancer's connection error or bare 503 in
+ * place of the typed PROVIDER_UNAVAILABLE (with `retryAfterSeconds`) and the
+ * cached reads the gateway still serves, a rollout (`maxUnavailable: 0`)
+ * stalled for the whole outage, and an open breaker, which moves on to its
+ * test only when a request comes, kept an unready replica unready after the
+ * providers were back. Provider health is reported, not acted on: each
+ * account here (health, breaker, the class of its last failure), in
+ * `providers { health }`, and in the metrics the alert rules read. An
+ * account whose login the provider refused shows `login: "refused"` and the
+ * seconds until the login is tried again.
  */
 export function readyz(providers: ProviderSet, isDraining: () => boolean) {
   return (_req: Request, res: Response): void => {
-    let askable = false;
     const list = providers.all.map((adapter) => {
       const { health, cause } = adapter.upstream.healthReport();
       const loginHeldMs = adapter.upstream.loginRefusalHeldMs();
-      if (health !== 'DOWN' || adapter.upstream.breakerTestDue()) askable = true;
       return {
         id: adapter.account.id,
         kind: adapter.account.kind,
@@ -38,7 +34,7 @@ export function readyz(providers: ProviderSet, isDraining: () => boolean) {
         ...(loginHeldMs > 0 ? { login: 'refused' as const, retryAfterSeconds: Math.ceil(loginHeldMs / 1000) } : {}),
       };
     });
-    const ready = !isDraining() && askable;
+    const ready = !isDraining();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
   };
 }

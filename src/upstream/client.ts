@@ -180,11 +180,6 @@ export class UpstreamClient {
     return this.policy.breakerState();
   }
 
-  /** Open, but the next request would be let through as its test. */
-  breakerTestDue(): boolean {
-    return this.policy.breakerTestDue();
-  }
-
   /** The account changed other than through this client's writes: see `ReadCoalescer.forgetFlights`. */
   forgetFlights(): void {
     this.coalescer?.forgetFlights();

@@ -64,8 +64,6 @@ export interface UpstreamPolicy {
   breakerState(): BreakerState;
   /** While the breaker is open: whole seconds (at least 1) until it lets a test request through. */
   secondsUntilHalfOpen(): number | undefined;
-  /** The breaker is open but its half-open time has passed: the next request will be its test. */
-  breakerTestDue(): boolean;
   onBreakerStateChange(listener: (state: BreakerState) => void): void;
   /**
    * True once, for the attempt that is the breaker's half-open test (the
@@ -135,7 +133,6 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     },
     breakerState: () => STATE_NAMES[breaker.state],
     secondsUntilHalfOpen: () => (breaker.state === CircuitState.Open ? Math.max(1, Math.ceil((openedAt + options.breakerHalfOpenAfterMs - Date.now()) / 1000)) : undefined),
-    breakerTestDue: () => breaker.state === CircuitState.Open && Date.now() >= openedAt + options.breakerHalfOpenAfterMs,
     onBreakerStateChange: (listener) => {
       breaker.onStateChange((state) => listener(STATE_NAMES[state]));
     },
