@@ -4,20 +4,28 @@
  * and errors arrive with HTTP 200 as `doc.error`.
  */
 
-import { setOwn } from '../raw.js';
+import { MAX_RAW_DEPTH, NESTED_TOO_DEEP, setOwn } from '../raw.js';
 
 export type ZomroDoc = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** `{"$": v, "$orig": o}` -> v, everywhere, recursively; other `$`-keys are envelope noise and dropped. */
-export function unwrap(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (!isObject(value)) return value;
-  if ('$' in value) return value.$;
+/**
+ * `{"$": v, "$orig": o}` -> v, everywhere, recursively; other `$`-keys are envelope noise and dropped.
+ * A value nested deeper than MAX_RAW_DEPTH (the cut `raw` makes later anyway) is NESTED_TOO_DEEP:
+ * JSON.parse reads a list nested 100,000 deep, and this walk overflowed the stack on it, in a
+ * record (the account's whole list an internal error) or in `doc.error.msg` (a refusal an internal
+ * error, its idempotency key kept 24 h as "may have acted").
+ */
+export function unwrap(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_RAW_DEPTH) return NESTED_TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item: unknown) => unwrap(item, depth + 1));
+  const record = value as Record<string, unknown>;
+  if ('$' in record) return record.$;
   const out: Record<string, unknown> = {};
   // for-in: no [key, value] array per field of every record (parsed JSON has no inherited keys).
-  for (const key in value) if (!key.startsWith('$')) setOwn(out, key, unwrap(value[key]));
+  for (const key in record) if (!key.startsWith('$')) setOwn(out, key, unwrap(record[key], depth + 1));
   return out;
 }
 
