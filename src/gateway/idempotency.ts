@@ -4,6 +4,7 @@ import { answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
 import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from './idempotency-record.js';
+import { checkWellFormed } from './input-checks.js';
 import { LateInvalidations } from './late-invalidations.js';
 import type { FailureClass } from '../upstream/failure-class.js';
 
@@ -170,6 +171,7 @@ export class Idempotency {
   /** `owner`: the caller's key identity (`Principal.keyId`). */
   async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>, replay: ReplayHooks = {}): Promise<T> {
     if (key.length === 0 || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters');
+    checkWellFormed(key, 'idempotencyKey');
     const storeKey = createHash('sha256').update(`${owner}\n${key}`).digest('hex');
     const print = fingerprint(operation, input);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;

@@ -55,6 +55,17 @@ export function checkText(value: string | null | undefined, argument: string): s
   return value;
 }
 
+/**
+ * Refuses half a surrogate pair anywhere in `value`. Also for text that only
+ * identifies (an idempotencyKey): hashed as UTF-8, each half reads as U+FFFD,
+ * so keys that differ only there were one key, and the second request was
+ * answered the first's result without acting.
+ */
+export function checkWellFormed(value: string, argument: string): string {
+  if (LONE_SURROGATE.test(value)) throw badInput(`${argument} must be well-formed Unicode (half a surrogate pair is no character)`);
+  return value;
+}
+
 /** `U+202E`: a character named so that an invisible one can be found in what the client sent. */
 const codePoint = (character: string): string => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 

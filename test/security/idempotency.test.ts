@@ -48,6 +48,22 @@ describe('idempotency keys (in memory)', () => {
     expect(createCalls(harness)).toBe(0);
   });
 
+  it('refuses a key holding half a surrogate pair: encoded for the record, each such half read as U+FFFD and two keys were one', async () => {
+    const base = randomUUID();
+    const input = { instanceId, name: 'half-character-key' };
+    harness.resetUpstreamLogs();
+    // JSON's "\ud800" and "\udfff": two different keys, and neither is text a store can hold.
+    for (const idempotencyKey of [`${base}\ud800`, `${base}\udfff`]) {
+      const answer = await harness.gql(CREATE, { input: { ...input, idempotencyKey } });
+      expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.[0]?.message).toBe('idempotencyKey must be well-formed Unicode (half a surrogate pair is no character)');
+    }
+    expect(createCalls(harness)).toBe(0);
+    // A whole pair is a character like any other.
+    expect((await harness.gql(CREATE, { input: { ...input, idempotencyKey: `${base}\ud83d\ude00` } })).errors).toBeUndefined();
+    expect(createCalls(harness)).toBe(1);
+  });
+
   it('a first attempt that may have acted (the provider did the create, then answered 500) keeps the key: the retry gets that failure, with no second create', async () => {
     const idempotencyKey = randomUUID();
     await harness.simulator('zomro').server.setFault({ mode: 'http-500', onlyLabel: 'instances.fleio_bckps.edit', times: 1 });
