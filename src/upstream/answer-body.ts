@@ -1,12 +1,15 @@
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../domain/errors.js';
 
 /**
- * The answer's text, refusing more than `maxBytes`. Event listeners rather
- * than `for await`: an async iterator per answer costs a measurable share of
- * a dashboard that reads hundreds of them.
+ * The answer's text, refusing more than `maxBytes`, decoded in the charset its
+ * content type names (UTF-8 when it names none, or one there is no decoder for).
+ * Event listeners rather than `for await`: an async iterator per answer costs a
+ * measurable share of a dashboard that reads hundreds of them.
  */
-export function readLimited(body: Readable, maxBytes: number): Promise<string> {
+export function readLimited(body: Readable, maxBytes: number, contentType?: string | string[]): Promise<string> {
+  const decoder = answerDecoder(contentType);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -19,9 +22,41 @@ export function readLimited(body: Readable, maxBytes: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+    body.once('end', () => {
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      resolve(decoded(bytes, decoder));
+    });
     body.once('error', reject);
   });
+}
+
+/**
+ * UTF-8 unless the charset named says otherwise and the bytes agree: UTF-16 as named, and a
+ * single-byte charset (Latin-1) only for bytes that are not UTF-8, since servers label UTF-8
+ * answers Latin-1 too (JSON is UTF-8 by its RFC), and those read as before.
+ */
+function decoded(bytes: Buffer, decoder: TextDecoder | null): string {
+  if (decoder === null || (!decoder.encoding.startsWith('utf-16') && isUtf8(bytes))) return bytes.toString('utf8');
+  return decoder.decode(bytes);
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
+/**
+ * A decoder for the charset a content type names; null for UTF-8 (read natively), none named,
+ * or one no decoder knows (see `decoded` for when it is used). Read as UTF-8, a Latin-1 answer had each letter past ASCII as U+FFFD:
+ * names were mangled, and an API key it quoted ("Grüße-...") went out less those letters, past
+ * the scrubber, which looks for the key as configured. A UTF-16 answer was malformed JSON.
+ */
+export function answerDecoder(contentType: string | string[] | undefined): TextDecoder | null {
+  const charset = CHARSET.exec(String(contentType ?? ''))?.[1];
+  if (charset === undefined) return null;
+  try {
+    const decoder = new TextDecoder(charset);
+    return decoder.encoding === 'utf-8' ? null : decoder;
+  } catch {
+    return null;
+  }
 }
 
 export class ResponseTooLargeError extends Error {}

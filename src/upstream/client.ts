@@ -288,7 +288,7 @@ export class UpstreamClient {
 
     let text: string;
     try {
-      text = await readLimited(response.body, this.options.policy.maxResponseBytes);
+      text = await readLimited(response.body, this.options.policy.maxResponseBytes, response.headers['content-type']);
     } catch (error) {
       throw transportError(error, provider);
     }
