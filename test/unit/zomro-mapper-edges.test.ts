@@ -93,6 +93,9 @@ describe('zomro mapper: backups', () => {
     for (const value of ['', '  ', 'big', -1, Number.NaN, null, undefined, {}]) expect(imageSizeBytes(value), String(value)).toBeNull();
     // Text that reads as an infinite number is no size (at 2^20 and up it was rounded as bytes: Infinity).
     for (const value of ['1e400', 'Infinity', Number.POSITIVE_INFINITY]) expect(imageSizeBytes(value), String(value)).toBeNull();
+    // Finite but past 2^53: no exact count of bytes, and the SafeInt field refused it as an internal error.
+    expect(imageSizeBytes(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    for (const value of [2 ** 53, 1e308, '9007199254740993', '1e300']) expect(imageSizeBytes(value), String(value)).toBeNull();
   });
 });
 

@@ -118,12 +118,15 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
  * Bytes from the undocumented `image_size` ("Actual backup size", example
  * "3"). Readings: GB (the example, like `min_disk`), or bytes (Glance's own
  * `size`). No backup is a million GB, so a value of at least 2^20 is read as
- * bytes, anything smaller as GB.
+ * bytes, anything smaller as GB; past 2^53, as no size.
  */
 export function imageSizeBytes(value: unknown): number | null {
   const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(number) || number < 0) return null;
-  return number >= 2 ** 20 ? Math.round(number) : toBytes(number, GIB);
+  if (number < 2 ** 20) return toBytes(number, GIB);
+  // Past 2^53 no count of bytes is exact, and `sizeBytes` (SafeInt) refused it: an internal error.
+  const bytes = Math.round(number);
+  return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
 const DAY_BY_WORD = new Map(WEEKDAYS.map((day, index) => [day.toLowerCase(), index]));
