@@ -40,6 +40,7 @@ function decoded(bytes: Buffer, decoder: TextDecoder | null): string {
   return decoder.decode(bytes);
 }
 
+const UTF8_NAME = /^(?:utf-?8|unicode-1-1-utf-8)$/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 /**
@@ -50,7 +51,8 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
  */
 export function answerDecoder(contentType: string | string[] | undefined): TextDecoder | null {
   const charset = CHARSET.exec(String(contentType ?? ''))?.[1];
-  if (charset === undefined) return null;
+  // Most answers say utf-8: no decoder made for each of them.
+  if (charset === undefined || UTF8_NAME.test(charset)) return null;
   try {
     const decoder = new TextDecoder(charset);
     return decoder.encoding === 'utf-8' ? null : decoder;
