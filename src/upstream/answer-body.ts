@@ -36,8 +36,18 @@ export function readLimited(body: Readable, maxBytes: number, contentType?: stri
  * answers Latin-1 too (JSON is UTF-8 by its RFC), and those read as before.
  */
 function decoded(bytes: Buffer, decoder: TextDecoder | null): string {
-  if (decoder === null || (!decoder.encoding.startsWith('utf-16') && isUtf8(bytes))) return bytes.toString('utf8');
+  if (decoder === null || (!decoder.encoding.startsWith('utf-16') && isUtf8(bytes))) return withoutUtf8Mark(bytes);
   return decoder.decode(bytes);
+}
+
+/**
+ * UTF-8, less a byte-order mark at the start (TextDecoder drops it too): JSON.parse refuses one,
+ * and a provider whose server writes it (RFC 8259 lets a reader ignore it) failed every call as
+ * malformed JSON.
+ */
+function withoutUtf8Mark(bytes: Buffer): string {
+  const marked = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString('utf8', marked ? 3 : 0);
 }
 
 const UTF8_NAME = /^(?:utf-?8|unicode-1-1-utf-8)$/i;

@@ -28,6 +28,8 @@ const ACCOUNTS = {
   'onapp-utf16': ['application/json; charset=utf-16le', (text: string) => Buffer.from(text, 'utf16le')],
   // UTF-8 labelled Latin-1, as servers do: read as UTF-8, as before.
   'onapp-mislabelled': ['application/json;charset=iso-8859-1', (text: string) => Buffer.from(text, 'utf8')],
+  // UTF-8 after a byte-order mark, as Windows servers write it (RFC 8259 lets a reader ignore it).
+  'onapp-bom': ['application/json; charset=utf-8', (text: string) => Buffer.from(`\ufeff${text}`, 'utf8')],
 } as const;
 
 describe('provider answers in a charset other than UTF-8', () => {

@@ -20,6 +20,13 @@ describe('provider answers read in the charset their content type names', () => 
     expect(await read(Buffer.from('"Grüße"', 'latin1'))).toBe('"Gr\ufffd\ufffde"');
   });
 
+  it('drops a UTF-8 byte-order mark, which JSON.parse refuses', async () => {
+    expect(await read(Buffer.from('\ufeff{"a":1}', 'utf8'), 'application/json')).toBe('{"a":1}');
+    expect(await read(Buffer.from('\ufeff{"a":1}', 'utf8'))).toBe('{"a":1}');
+    // Only at the start: a mark inside a string is the provider's text.
+    expect(await read(Buffer.from('{"a":"\ufeff"}', 'utf8'))).toBe('{"a":"\ufeff"}');
+  });
+
   it('reads UTF-16 as named, its byte-order mark dropped', async () => {
     expect(await read(Buffer.from('\ufeff{"a":"ü"}', 'utf16le'), 'application/json; charset=UTF-16')).toBe('{"a":"ü"}');
   });
