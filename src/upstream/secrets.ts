@@ -33,7 +33,7 @@ const MAX_RUNTIME_SECRETS = 4;
  */
 export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const urlEncoded = encodeURIComponent(secret);
-  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1), ...otherHexCases(secret)]);
+  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1), ...otherHexCases(secret), ...latin1ReadAsUtf8(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
   return withoutLongerForms(forms);
@@ -86,6 +86,16 @@ const HEX_SECRET = /^(?=.*[a-fA-F])[0-9a-fA-F-]+$/;
  */
 function otherHexCases(secret: string): string[] {
   return HEX_SECRET.test(secret) ? [secret.toUpperCase(), secret.toLowerCase()] : [];
+}
+
+/**
+ * A secret with letters past ASCII (all within Latin-1) as a provider's Latin-1 answer shows it
+ * when it names no charset: read as UTF-8, JSON's own, each such letter is a U+FFFD, and the rest
+ * of the secret went out ("Gr\ufffd\ufffde-aus-K\ufffdln"). A charset named is read as such
+ * (answer-body.ts), where the secret is whole.
+ */
+function latin1ReadAsUtf8(secret: string): string[] {
+  return /[\u0080-\u00ff]/.test(secret) && /^[\u0000-\u00ff]*$/.test(secret) ? [Buffer.from(secret, 'latin1').toString('utf8')] : [];
 }
 
 function base64Forms(secret: string): string[] {

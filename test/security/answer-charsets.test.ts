@@ -28,6 +28,8 @@ const ACCOUNTS = {
   'onapp-utf16': ['application/json; charset=utf-16le', (text: string) => Buffer.from(text, 'utf16le')],
   // UTF-8 labelled Latin-1, as servers do: read as UTF-8, as before.
   'onapp-mislabelled': ['application/json;charset=iso-8859-1', (text: string) => Buffer.from(text, 'utf8')],
+  // Latin-1 with no charset named: read as UTF-8 (JSON's own), each letter past ASCII a U+FFFD.
+  'onapp-unnamed-latin1': ['application/json', (text: string) => Buffer.from(text, 'latin1')],
   // UTF-8 after a byte-order mark, as Windows servers write it (RFC 8259 lets a reader ignore it).
   'onapp-bom': ['application/json; charset=utf-8', (text: string) => Buffer.from(`\ufeff${text}`, 'utf8')],
 } as const;
@@ -50,7 +52,7 @@ describe('provider answers in a charset other than UTF-8', () => {
     for (const server of servers) server.close();
   });
 
-  for (const id of Object.keys(ACCOUNTS)) {
+  for (const id of Object.keys(ACCOUNTS).filter((account) => account !== 'onapp-unnamed-latin1')) {
     it(`${id}: reads the answer in its charset, so the API key it quotes is scrubbed and names read as written`, async () => {
       const answer = await harness.gql<{ instances: { edges: Array<{ node: { name: string } }>; providerErrors: unknown[] } }>(
         `{ instances(providerId: "${id}") { edges { node { name } } providerErrors { code message } } }`,
@@ -62,4 +64,11 @@ describe('provider answers in a charset other than UTF-8', () => {
       expect(answer.text).not.toContain('-aus-K');
     });
   }
+
+  it('onapp-unnamed-latin1: scrubs the key quoted in Latin-1 under no charset, though its letters past ASCII cannot be read', async () => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { name: string } }> } }>('{ instances(providerId: "onapp-unnamed-latin1") { edges { node { name } } } }');
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.instances.edges.map((edge) => edge.node.name)).toEqual(['key [redacted] refused', 'M\ufffdller Stra\ufffde']);
+    expect(answer.text).not.toContain('-aus-K');
+  });
 });

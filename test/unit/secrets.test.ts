@@ -318,12 +318,19 @@ describe('encodedForms (what is searched for in every answer)', () => {
   it('is the secret as sent, URL- and form-encoded, JSON-escaped and with "/" escaped, each once', () => {
     expect(encodedForms('a/b c+d"é')).toEqual([
       'a/b c+d"é',
+      // Latin-1 read as UTF-8 (a provider's answer naming no charset): é is a U+FFFD.
+      'a/b c+d"\ufffd',
       'a/b c+d\\"é',
       'a\\/b c+d"é',
+      'a\\/b c+d"\ufffd',
       'a\\/b c+d\\"é',
       'a%2Fb+c%2Bd%22%C3%A9',
       'a%2Fb%20c%2Bd%22%C3%A9',
     ]);
+  });
+
+  it('reads a secret past Latin-1 no other way: its Latin-1 bytes would be other letters', () => {
+    expect(encodedForms('zażółć-gęślą')).not.toContainEqual(expect.stringContaining('\ufffd'));
   });
 
   it('is the secret alone where no encoding changes it, and base64 forms only when asked for', () => {
