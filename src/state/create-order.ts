@@ -147,13 +147,17 @@ export class CreateOrder {
 
   /**
    * The highest backup id a place of `series` records as found; undefined
-   * when none does, or the store does not answer in time. Read when the
-   * series is full (see the OnApp adapter's takePlace).
+   * when none does, `unanswered` when the store does not answer in time.
+   * Read when the series is full (see the OnApp adapter's takePlace): a
+   * silent store read as "none found" refused the create CONFLICT ("32
+   * backups of this disk are being created already"), a store failure told
+   * as the provider's state.
    */
-  async highestFound(series: string): Promise<string | undefined> {
+  async highestFound(series: string): Promise<string | undefined | 'unanswered'> {
     const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), CREATE_ORDER_STORE_WAIT_MS);
+    if (held === undefined) return this.unanswered();
     let highest: string | undefined;
-    for (const state of statesOf(held ?? [])) {
+    for (const state of statesOf(held)) {
       if (typeof state !== 'object' || !Number.isSafeInteger(Number(state.found))) continue;
       if (highest === undefined || Number(state.found) > Number(highest)) highest = state.found;
     }

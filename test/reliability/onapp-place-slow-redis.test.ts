@@ -29,6 +29,8 @@ const FIRST_PLACE = /create-order:[^\r]*:1\r\n[\s\S]*\r\nNX\r\n/;
 const FIRST_PLACE_READ = /\r\nget\r\n[^\r]*\r\n[^\r]*create-order:[^\r]*:1\r\n/i;
 /** A take's first read of its series (an MGET of the places and the open mark). */
 const SERIES_READ = /\r\nmget\r\n[\s\S]*create-order:/i;
+/** The read of a full series' found places (an MGET of its 32 places, without the open mark a take reads too). */
+const FOUND_PLACES_READ = /\r\nmget\r\n[\s\S]*create-order:[^\r]*:32\r\n(?!\$\d+\r\n[^\r]*:open\r\n)/i;
 /** Past the store's wait (CREATE_ORDER_STORE_WAIT_MS, 250), and short enough that what follows it is answered within one. */
 const SPIKE_MS = 400;
 
@@ -156,6 +158,38 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     expect(unread.errors).toBeUndefined();
     expect(unread.data!.operation).toMatchObject({ status: 'PENDING', backup: null });
     expect((await harness.gql<Polled>(OPERATION, { id: old })).data!.operation).toMatchObject({ status: 'SUCCEEDED', backup: { nativeId: found.backup?.nativeId } });
+  });
+
+  it('a create whose series is full and whose found places cannot be read is refused STORE_UNAVAILABLE before its POST, not CONFLICT', async () => {
+    const vm = (await instanceIds(harness))[0]!;
+    const disk = simulator.vms.get(Number(vm.nativeId))!.disks.find((item) => item.primary)!.id;
+    // The highest backup id the create reads (0 for a VM without backups), as the adapter counts it.
+    const vmHighest = Math.max(0, ...[...simulator.backups.values()].filter((backup) => backup.vmId === Number(vm.nativeId)).map((backup) => backup.id));
+    const series = `${harness.providerId('onapp')}:${disk}:${vmHighest}`;
+    // Every place of the series held by finished creates of another replica, whose backups were
+    // deleted again (the highest found is above the VM's listed highest, below OnApp's next id):
+    // a create moves on to a series counted from it.
+    const before = highestBackupId(simulator);
+    expect(before).toBeGreaterThan(vmHighest);
+    const others = new CreateOrder(direct.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: 100 }));
+    for (let place = 1; place <= 32; place++) {
+      expect(await others.take(series, 60_000)).toBe(place);
+      await others.found(series, place, String(before - 32 + place));
+    }
+    const postsBefore = posts();
+    const delayed = proxy.delayReplyTo(FOUND_PLACES_READ, SPIKE_MS);
+    const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'found-unread' } });
+    await delayed;
+    // Read as none found, it was CONFLICT "32 backups of this disk are being created already": the disk's state, not the store's.
+    expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
+    expect(refused.errors![0]!.message).toContain('nothing was sent to OnApp');
+    expect(posts()).toBe(postsBefore);
+    // Answered in time, the create moves on and finds its own backup.
+    const moved = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'found-read' } });
+    expect(moved.errors).toBeUndefined();
+    const operation = await finishedBackup(harness.gql.bind(harness), moved.data!.createBackup!.operation.id);
+    expect(operation.status).toBe('SUCCEEDED');
+    expect([operation.backup?.nativeId]).toEqual(backupIdsOf(simulator, vm.nativeId, before));
   });
 
   it('creates refused one after another for a slow store write one warn line, not one each', async () => {

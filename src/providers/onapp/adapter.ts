@@ -1,4 +1,4 @@
-import { badInput, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
+import { type GatewayError, badInput, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -324,10 +324,8 @@ export class OnappAdapter extends BaseAdapter {
     for (let moves = 0; ; moves++) {
       // The older series as listed now, remembered beside the place: a backup naming one may be deleted before the operation reads.
       const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS, olderHighests(before, highest));
-      if (taking === 'unanswered') {
-        // A refusal that did nothing: an idempotencyKey is released, and the same key may be sent again.
-        throw storeUnavailable('the shared store did not answer in time, so this create could not take its place among the creates of its disk: nothing was sent to OnApp; send it again', this.account.id);
-      }
+      // A refusal that did nothing: an idempotencyKey is released, and the same key may be sent again.
+      if (taking === 'unanswered') throw this.placeUnanswered();
       if (taking !== 'full') return { highest, place: taking };
       // Found places are kept for a day, and a backup made and deleted again leaves the highest
       // id where it was: rounds of both filled the series with creates long finished, and every
@@ -335,11 +333,16 @@ export class OnappAdapter extends BaseAdapter {
       // listed (the create read a lower highest): deleted. OnApp's ids grow, so this create's
       // backup comes above it, and it counts from there, in a series of its own.
       const beyond = moves < SERIES_MOVES ? await this.createOrder.highestFound(this.seriesOf(diskId, highest)) : undefined;
+      if (beyond === 'unanswered') throw this.placeUnanswered();
       if (beyond === undefined || Number(beyond) <= Number(highest)) {
         throw conflict(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already: try again once they are listed`, this.account.id);
       }
       highest = beyond;
     }
+  }
+
+  private placeUnanswered(): GatewayError {
+    return storeUnavailable('the shared store did not answer in time, so this create could not take its place among the creates of its disk: nothing was sent to OnApp; send it again', this.account.id);
   }
 
   /**
