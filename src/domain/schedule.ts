@@ -91,11 +91,16 @@ const nextRuns = new Map<string, { from: number; next: Date | null }>();
 const MAX_REMEMBERED = 10_000;
 
 /**
- * Wall times looked at before giving up: each one skipped is a time the
- * spring jump skipped (a minute cron skips 60 in a one-hour gap) or one
- * already past in the autumn repeat.
+ * Wall times looked at before giving up. A look that answers nothing is a
+ * wildcard time in a spring gap (one look per gap: the loop goes on from the
+ * jump) or a time already run at its first showing, asked during a repeat's
+ * second pass: a minute cron looks at every minute left of the repeat, and
+ * one clock was set back seven hours (Vostok, 1994: 420 looks, past the 200
+ * this was). UTC offsets span 26 hours (-12 to +14), so no wall time more than
+ * 1,560 minutes after now's is at or before now in any zone; the rest is room
+ * for the gaps. The bound only stops a loop that would not move on.
  */
-const MAX_WALL_LOOKS = 200;
+const MAX_WALL_LOOKS = 2_000;
 
 /**
  * The next time a cron fires after `now`, reading it on the wall clock of

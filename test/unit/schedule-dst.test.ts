@@ -55,6 +55,16 @@ describe('nextRunAt across DST in the account time zone', () => {
     expect(next('40 2 * * *', 'Europe/Berlin', '2026-10-25T01:10:00Z')).toBe('2026-10-26T01:40:00.000Z');
   });
 
+  it('a clock set back seven hours (Vostok, 31 January 1994): a wildcard job asked early in the second pass runs at the first minute after the repeat', () => {
+    // 24:00 at +7 became 17:00 at +0: every wall minute 17:00-23:59 showed twice. Asked at 17:30 (second pass),
+    // 17:31-23:59 have run at their first showing; the next minute the clock shows for the first time is 00:00.
+    // Each of those 389 minutes cost one of 200 wall-clock looks, so the job read as never running again.
+    expect(next('* * * * *', 'Antarctica/Vostok', '1994-01-31T17:30:00Z')).toBe('1994-02-01T00:00:00.000Z');
+    expect(next('*/2 * * * *', 'Antarctica/Vostok', '1994-01-31T17:30:00Z')).toBe('1994-02-01T00:00:00.000Z');
+    // A job at a fixed time in the repeat ran at its first showing too: the next is the following day's.
+    expect(next('30 20 * * *', 'Antarctica/Vostok', '1994-01-31T17:30:00Z')).toBe('1994-02-01T20:30:00.000Z');
+  });
+
   it('day of month and day of week both given (cron\'s rule): either one, the earlier first', () => {
     // Thursday 3 December 2026: the 5th (a Saturday) comes before Monday the 7th.
     expect(next('0 3 5 * 1', 'UTC', '2026-12-03T12:00:00Z')).toBe('2026-12-05T03:00:00.000Z');
