@@ -62,7 +62,8 @@ export function fragmentChainRefusal(document: DocumentNode): GraphQLError | nul
         if (spreads.has(child) && !longest.has(child) && !onChain.has(child)) {
           onChain.add(child);
           chain.push({ name: child, next: 0 });
-          if (chain.length > MAX_FRAGMENT_CHAIN) return refusal();
+          // Links, not fragments: a chain of 101 fragments is 100 links long, within the limit (the pop below counts so too).
+          if (chain.length - 1 > MAX_FRAGMENT_CHAIN) return refusal();
         }
         continue;
       }
