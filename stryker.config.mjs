@@ -113,6 +113,8 @@ export default {
     'src/gateway/first-of-each-id.ts',
     'src/config/did-you-mean.ts',
     'src/config/secret-line-breaks.ts',
+    'src/config/provider-kind-problem.ts',
+    'src/upstream/health-state.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

@@ -143,6 +143,14 @@ describe('a provider entry whose kind names no provider says what to write', () 
     const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'hunter2-secret' }] }));
     expect(problems).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
   });
+
+  it('a kind with spaces around it (a YAML value copied with them) is told the word; a kind that is no text is told the list', () => {
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: ' Danube ' }] }))).toEqual(['providers[0].kind: must be "danube" (kinds are lower case)']);
+    // `kind: 5` or `kind: [danube]` in the file: a problem line, not a TypeError from reading it as text.
+    for (const kind of [5, true, ['danube'], { name: 'danube' }]) {
+      expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind }] }))).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+    }
+  });
 });
 
 describe('secrets with a secret file’s last newline are refused, not taken as they are', () => {
