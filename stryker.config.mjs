@@ -115,6 +115,8 @@ export default {
     'src/config/secret-line-breaks.ts',
     'src/config/provider-kind-problem.ts',
     'src/upstream/health-state.ts',
+    'src/providers/zomro/deleted-rows.ts',
+    'src/providers/foreign-rows.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
