@@ -117,6 +117,7 @@ export default {
     'src/upstream/health-state.ts',
     'src/providers/zomro/deleted-rows.ts',
     'src/providers/foreign-rows.ts',
+    'src/gateway/page-info.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
