@@ -72,8 +72,11 @@ describe('two gateway replicas sharing Redis', () => {
         admin: { port: 0 },
         allowAnonymous: true,
         logLevel: 'warn',
-        // Three check intervals: HAProxy sees the 503 before the listener closes.
-        shutdown: { readyzGraceMs: 3 * CHECK_INTER_MS },
+        // Ten check intervals: HAProxy sees the 503 before the listener closes, and so does the
+        // test's own request to the draining replica, though both replicas are busy with the
+        // steady load (at three, 600 ms, that request came after the close in two full runs on a
+        // loaded machine: ECONNRESET).
+        shutdown: { readyzGraceMs: 10 * CHECK_INTER_MS },
         providers: [{ ...simulator.accountConfig(providerId), cacheTtlMs: 60_000, retries: 1 }],
       }),
     );
