@@ -20,8 +20,9 @@ const yamlFiles = (directory: string): string[] =>
   readdirSync(join(ROOT, directory), { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? yamlFiles(join(directory, entry.name)) : /\.ya?ml$/.test(entry.name) ? [join(directory, entry.name)] : [],
   );
+// Kubernetes manifests as kubectl reads them: YAML 1.1, where a leading 0 is octal (`defaultMode: 0440`).
 const documents = (path: string): Doc[] =>
-  parseAllDocuments(read(path)).map((document) => {
+  parseAllDocuments(read(path), path.startsWith('deploy/k8s/') ? { version: '1.1' } : {}).map((document) => {
     expect(document.errors, path).toEqual([]);
     return document.toJS() as Doc;
   });
@@ -82,7 +83,7 @@ describe('deployment files', () => {
     expect(5 + fromMap.shutdown.drainTimeoutMs / 1000).toBeLessThan(get(spec, 'terminationGracePeriodSeconds') as number);
     expect(get(spec, 'securityContext.runAsNonRoot')).toBe(true);
     const env = get(container, 'env') as Doc[];
-    expect(env.find((variable) => variable.name === 'REDIS_URL')).toEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'backup-graph-secrets', key: 'redis-url' } } });
+    expect(env.find((variable) => variable.name === 'REDIS_URL_FILE')).toEqual({ name: 'REDIS_URL_FILE', value: '/run/secrets/backup-graph/redis-url' });
     expect(get(container, 'volumeMounts.0.mountPath')).toBe('/etc/backup-graph');
     expect(get(spec, 'volumes.0.configMap.name')).toBe(get(ofKind('ConfigMap'), 'metadata.name'));
   });
@@ -145,8 +146,23 @@ describe('the Kubernetes manifests against the gateway', () => {
   const container = get(deployment, 'spec.template.spec.containers.0') as Doc;
   const configText = (get(ofKind('ConfigMap'), 'data') as Record<string, string>)['config.yaml'] as string;
   const ports = Object.fromEntries((get(container, 'ports') as Array<{ name: string; containerPort: number }>).map((port) => [port.name, port.containerPort]));
-  const env = get(container, 'env') as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }>;
+  const env = get(container, 'env') as Array<{ name: string; value?: string; valueFrom?: Doc }>;
   const runtime = read('Dockerfile').slice(read('Dockerfile').indexOf('AS runtime'));
+  const mounts = get(container, 'volumeMounts') as Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+  const volumes = get(deployment, 'spec.template.spec.volumes') as Array<{ name: string; secret?: { secretName: string; defaultMode?: number; items?: unknown } }>;
+  const secretName = get(ofKind('Secret'), 'metadata.name') as string;
+  const secretKeys = Object.keys(get(ofKind('Secret'), 'stringData') as Record<string, string>);
+  /** The Secret's key a NAME_FILE path reads: a file of a mount of the Secret's volume (one file per key, no `items` renaming them). */
+  const secretKeyAt = (variable: string, path: string | undefined): string | undefined => {
+    const mount = mounts.find((entry) => path?.startsWith(`${entry.mountPath}/`));
+    expect(mount, `${variable} (${path}) names a file in a volume the container mounts`).toBeDefined();
+    const volume = volumes.find((entry) => entry.name === mount?.name);
+    expect(volume?.secret?.secretName, `${variable} (${path}) names a file of the Secret's volume`).toBe(secretName);
+    expect(volume?.secret?.items, `${mount?.name}: every key a file of its own name`).toBeUndefined();
+    const key = path?.slice((mount?.mountPath.length ?? 0) + 1);
+    expect(secretKeys, `${variable} (${path}) names a key of the example Secret`).toContain(key);
+    return key;
+  };
 
   it('listens where the probes and the scrape look: the image’s PORT on the http port, the config’s admin port on the admin port and annotation', () => {
     const config = validateConfig(withDummySecrets(parse(configText)));
@@ -164,10 +180,14 @@ describe('the Kubernetes manifests against the gateway', () => {
     for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(get(container, `${probe}.timeoutSeconds`), probe).toBeGreaterThanOrEqual(haproxyCheckSeconds);
   });
 
-  it('sets every variable its config names, from Secret keys the example Secret has, and none the gateway does not read', () => {
+  it('sets every variable its config names, by value or as a file of the Secret the example Secret has the key of, and none the gateway does not read', () => {
     const named = [...JSON.stringify(parse(configText)).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
     const set = env.map((variable) => variable.name);
-    for (const name of named) expect(set, name).toContain(name);
+    // Unset and given no file, `${NAME}` stops the start (exit 2); both set is refused too.
+    for (const name of named) expect([set.includes(name), set.includes(`${name}_FILE`)], `${name}: set, or given a file by ${name}_FILE (one of the two)`).toSatisfy(([direct, file]: boolean[]) => direct !== file);
+    // Every NAME_FILE reads a key of the Secret, and every key of it is read: the example Secret lists what to create.
+    const keysRead = env.filter((variable) => variable.name.endsWith('_FILE')).map((variable) => secretKeyAt(variable.name, variable.value));
+    expect([...keysRead].sort()).toEqual([...secretKeys].sort());
     const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
     // `env.NAME`, and `envValue('NAME', env)`, which reads NAME or NAME_FILE.
     const readByGateway = new Set(
@@ -178,7 +198,9 @@ describe('the Kubernetes manifests against the gateway', () => {
         return [...direct, ...orFile];
       }),
     );
-    for (const name of set) expect(readByGateway.has(name) || named.includes(name), `${name} is neither read by the gateway nor named in its config`).toBe(true);
+    // Set as NAME, or as NAME_FILE (the Secret's files).
+    const namedByConfig = (name: string) => named.includes(name) || named.includes(name.replace(/_FILE$/, ''));
+    for (const name of set) expect(readByGateway.has(name) || namedByConfig(name), `${name} is neither read by the gateway nor named in its config`).toBe(true);
     // compose's gateways and deploy/config.yaml likewise (the config's values: its comments say ${NAME} too).
     const composeNamed = [...JSON.stringify(parse(read('deploy/config.yaml'))).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] as string);
     const composeSet = Object.keys(get(documents('compose.yaml')[0], 'services.gateway-1.environment') as Record<string, string>);
@@ -186,8 +208,23 @@ describe('the Kubernetes manifests against the gateway', () => {
     const namedByCompose = (name: string) => composeNamed.includes(name) || composeNamed.includes(name.replace(/_FILE$/, ''));
     for (const name of composeNamed) expect(composeSet.includes(name) || composeSet.includes(`${name}_FILE`), `compose: ${name}`).toBe(true);
     for (const name of composeSet) expect(readByGateway.has(name) || namedByCompose(name), `compose: ${name} is neither read by the gateway nor named in its config`).toBe(true);
-    const secretKeys = Object.keys(get(ofKind('Secret'), 'stringData') as Record<string, string>);
-    for (const variable of env) if (variable.valueFrom?.secretKeyRef) expect(secretKeys, variable.name).toContain(variable.valueFrom.secretKeyRef.key);
+  });
+
+  it('hands the gateway every secret as a file of the Secret\'s read-only volume, none in its environment, readable by the pod\'s user', () => {
+    // `kubectl describe`, /proc/<pid>/environ, crash dumps and child processes show an environment.
+    for (const variable of env) expect(variable.valueFrom, `${variable.name} from a Secret or ConfigMap by value`).toBeUndefined();
+    expect(env.map((variable) => variable.name)).toEqual(expect.arrayContaining(['REDIS_URL_FILE', 'DASHBOARD_KEY_FILE', 'OPS_KEY_FILE', 'ZOMRO_SESSION_FILE']));
+    const volume = volumes.find((entry) => entry.secret?.secretName === secretName);
+    const mount = mounts.find((entry) => entry.name === volume?.name);
+    expect(mount?.readOnly).toBe(true);
+    // The files are root's. The gateway runs as another user: it reads them through the fsGroup (the
+    // group Kubernetes gives them, with read); no one else may.
+    const pod = get(deployment, 'spec.template.spec.securityContext') as { runAsUser?: number; fsGroup?: number };
+    expect(pod.runAsUser).toBeGreaterThan(0);
+    expect(pod.fsGroup).toBeGreaterThan(0);
+    const mode = volume?.secret?.defaultMode ?? 0o644;
+    expect(mode & 0o040, 'group read').toBe(0o040);
+    expect(mode & 0o007, 'others nothing').toBe(0);
   });
 
   it('hands compose\'s gateways every client key and provider credential as a secret file, none in their environment', () => {
