@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
+import { dockerfileEnv } from './dockerfile-env.js';
 
 /**
  * What compose runs for a gateway, as plain commands (no container can be
@@ -26,13 +27,6 @@ function interpolate(value: string, host: Record<string, string>): string {
     if (kind === '-') return rest;
     throw new Error(`compose needs ${name} set on the host: ${rest}`);
   });
-}
-
-/** The Dockerfile's runtime ENV lines, `NAME=value` pairs. */
-function dockerfileEnv(): Record<string, string> {
-  const runtime = read('Dockerfile').slice(read('Dockerfile').indexOf('AS runtime'));
-  const block = /^ENV ((?:.*\\\n)*.*)$/m.exec(runtime)?.[1] ?? '';
-  return Object.fromEntries([...block.matchAll(/([A-Z_]+)=(\S+)/g)].map((match) => [match[1] as string, match[2] as string]));
 }
 
 describe('compose\'s gateway, run as its commands', () => {
