@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
@@ -29,7 +29,7 @@ const ofKind = <T,>(kind: string): T => {
   if (!found) throw new Error(`deploy/k8s has no ${kind}`);
   return found as T;
 };
-const deployment = ofKind<{ spec: { template: { spec: { containers: Container[]; volumes: Array<{ name: string; configMap?: unknown; secret?: { secretName: string } }> } } } }>('Deployment');
+const deployment = ofKind<{ spec: { template: { spec: { containers: Container[]; volumes: Array<{ name: string; configMap?: unknown; secret?: { secretName: string; defaultMode?: number } }> } } } }>('Deployment');
 const pod = deployment.spec.template.spec;
 const container = pod.containers[0] as Container;
 const configText = ofKind<{ data: Record<string, string> }>('ConfigMap').data['config.yaml'] as string;
@@ -52,9 +52,17 @@ function podEnvironment(secret: Record<string, string>): { dir: string; env: Rec
   const dir = mkdtempSync(join(tmpdir(), 'bg-k8s-pod-'));
   const secretsDir = join(dir, 'secrets');
   const mounted = mountOf('secret');
-  // As `kubectl create secret --from-file` of an editor's file would hold it: one trailing newline, removed by the gateway.
-  mkdirSync(secretsDir);
-  for (const [key, value] of Object.entries(secret)) writeFileSync(join(secretsDir, key), `${value}\n`);
+  // The kubelet's layout: the files in a timestamped directory behind `..data`, each key a symlink through it,
+  // with the volume's mode. A value as `kubectl create secret --from-file` of an editor's file holds it: one
+  // trailing newline, which the gateway removes.
+  const written = join(secretsDir, '..2026_12_04_00_00_00.000000001');
+  mkdirSync(written, { recursive: true });
+  symlinkSync(basename(written), join(secretsDir, '..data'));
+  const mode = pod.volumes.find((entry) => entry.secret !== undefined)?.secret?.defaultMode ?? 0o644;
+  for (const [key, value] of Object.entries(secret)) {
+    writeFileSync(join(written, key), `${value}\n`, { mode });
+    symlinkSync(join('..data', key), join(secretsDir, key));
+  }
   const env: Record<string, string> = { ...dockerfileEnv() };
   for (const variable of container.env) {
     const fromSecret = variable.valueFrom?.secretKeyRef;
