@@ -68,6 +68,8 @@ interface SimTransaction {
   doneAt: number;
   /** Listed in the VM's transactions (OnApp may list a queued one a moment after the request). */
   listed: boolean;
+  /** Ends `failed` rather than `complete` (a test plays a restore that failed). */
+  fails?: boolean;
 }
 
 const PERIODS = new Set(['days', 'weeks', 'months', 'years']);
@@ -104,6 +106,12 @@ export class OnappSimulator extends ProviderSimulator {
    * "virtual server, disk or hypervisor", never a backup). Which one OnApp names is not documented.
    */
   restoreAssociates: 'backup' | 'vm' = 'backup';
+  /**
+   * True plays an OnApp that refuses a restore while another restore of the VM is not done (422,
+   * the VM busy). OnApp's documents do not say whether it does: `locked` is a VM field, its
+   * meaning during a restore is not given. False (the default) queues both.
+   */
+  restoreLocksVm = false;
   /**
    * VMs the VM list names a second time, at its end, with these changes: what
    * a list read while it changes gives (a record that moved to a later page,
@@ -218,7 +226,7 @@ export class OnappSimulator extends ProviderSimulator {
       }
       if (match[2] === '/restore.json' && method === 'POST') {
         // A locked VM is busy with a transaction: this endpoint answers OnApp's single `{"error": ...}` shape.
-        if (this.vms.get(backup.vmId)?.locked) return { status: 422, json: { error: 'Virtual server is locked' } };
+        if (this.vms.get(backup.vmId)?.locked || (this.restoreLocksVm && this.restoring(backup.vmId))) return { status: 422, json: { error: 'Virtual server is locked' } };
         return this.restore(backup);
       }
     }
@@ -385,12 +393,17 @@ export class OnappSimulator extends ProviderSimulator {
     return listed.slice((page - 1) * this.transactionPageSize, page * this.transactionPageSize).map((item) => wrapRecord('transaction', this.wireTransaction(item)));
   }
 
+  /** Whether a restore of the VM is not done yet (listed or not). */
+  private restoring(vmId: number): boolean {
+    return this.transactions.some((item) => item.vmId === vmId && item.action === 'restore_backup' && Date.now() < item.doneAt);
+  }
+
   listHeldTransactions(): void {
     for (const item of this.transactions) item.listed = true;
   }
 
   private wireTransaction(item: SimTransaction): Record<string, unknown> {
-    return { id: item.id, action: item.action, status: Date.now() >= item.doneAt ? 'complete' : 'running', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: item.associated_object_type, associated_object_id: item.associated_object_id, created_at: item.created_at };
+    return { id: item.id, action: item.action, status: Date.now() < item.doneAt ? 'running' : item.fails ? 'failed' : 'complete', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: item.associated_object_type, associated_object_id: item.associated_object_id, created_at: item.created_at };
   }
 }
 
