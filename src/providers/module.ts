@@ -20,6 +20,8 @@ import type { ProviderKind } from './registry.js';
 export interface AdapterServices {
   /** Places of overlapping creates that a provider tells apart only by order (OnApp). */
   createOrder: CreateOrder;
+  /** Places of overlapping restores of one VM, told apart only by the order of their transactions (OnApp). */
+  restoreOrder: CreateOrder;
   /** The backups creates' operations found in a list that changes (Danube), so later reads name the same one. */
   createFindings: CreateFindings;
   /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */

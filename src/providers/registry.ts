@@ -5,6 +5,7 @@ import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
+import { RESTORE_ORDER_NAMESPACE } from './onapp/restore-place.js';
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
 import { CREATE_ORDER_NAMESPACE, CREATE_ORDER_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
@@ -72,8 +73,16 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
     undefined,
     countStoreFailure ? { user: 'create_order', count: countStoreFailure } : undefined,
   );
+  const restoreStoreFailed = storeFailureLines(
+    logger,
+    'the store did not answer in time while an OnApp restore took its place among overlapping restores of its virtual server',
+    undefined,
+    countStoreFailure ? { user: 'restore_order', count: countStoreFailure } : undefined,
+  );
   return {
     createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
+    // Apart from the creates' places: a restore's series never shares a key with a create's.
+    restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
   };

@@ -39,6 +39,19 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList([other(20), ofVm(9)], 10).read, '5', 10, 'onapp')).toBeUndefined();
   });
 
+  it('hands restores naming only the VM out in request order: the n-th restore of a watermark gets the n-th such transaction; one naming its backup is matched by id first', async () => {
+    const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    const list = [ofVm(19), other(18), ofVm(17), other(10)];
+    expect(await findRestoreTransaction(pagedList(list, 10).read, '5', 10, 'onapp', 0)).toEqual(ofVm(17));
+    expect(await findRestoreTransaction(pagedList(list, 10).read, '5', 10, 'onapp', 1)).toEqual(ofVm(19));
+    // The third restore's is not listed yet: not another's.
+    expect(await findRestoreTransaction(pagedList(list, 10).read, '5', 10, 'onapp', 2)).toBeUndefined();
+    // Across pages (two a page, newest first): the older page's come first.
+    expect(await findRestoreTransaction(pagedList([ofVm(19), other(18), ofVm(17), other(10)], 2).read, '5', 10, 'onapp', 1)).toEqual(ofVm(19));
+    expect(await findRestoreTransaction(pagedList([ofBackup(19, 5), ofBackup(17, 6), other(10)], 10).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(19, 5));
+  });
+
   it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {
     const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(10), other(9)], 2);
     expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));

@@ -15,6 +15,7 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreTransaction, newestTransactionId } from './restore-transaction.js';
+import { restorePlaceInToken, restoresBeforePlace } from './restore-place.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -78,6 +79,8 @@ export class OnappAdapter extends BaseAdapter {
     private readonly createOrder: CreateOrder,
     /** Told of backup rows naming another VM (see backupsOf). */
     private readonly foreignRows: ForeignRowsReport,
+    /** Places of overlapping restores of one VM, shared by the gateway's processes (see restoreBackup). */
+    private readonly restoreOrder: CreateOrder,
   ) {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
@@ -178,8 +181,40 @@ export class OnappAdapter extends BaseAdapter {
     // later: until then an earlier restore of the same backup (failed, or done) would be read as
     // this one's outcome. Only transactions newer than those listed before the POST count.
     const newestBefore = newestTransactionId(await this.transactionsOf(request.target.nativeId, 1, scope));
-    await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
-    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore)] }, 'RUNNING');
+    // Two restores of the VM at once (two operators, two replicas) read the same watermark, and a
+    // transaction naming only the VM (as the docs' VS transaction example does) cannot say whose it
+    // is: each takes a place first, and the VM's transactions are handed out in that order. OnApp's
+    // documents do not say whether a VM refuses a second restore while one runs (`locked` is a VM
+    // field, its meaning during a restore not given): if it does, the refused POST gives its place
+    // up, and no later restore counts it.
+    const series = this.restoreSeriesOf(request.target.nativeId, newestBefore);
+    const place = await this.takeRestorePlace(series);
+    try {
+      await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
+    } catch (error) {
+      await this.restoreOrder.giveUp(series, place);
+      throw error;
+    }
+    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore), String(place)] }, 'RUNNING');
+  }
+
+  /** The restores of `vmId` that read `newestBefore` as the VM's newest transaction. */
+  private restoreSeriesOf(vmId: string, newestBefore: number): string {
+    return `${this.account.id}:${vmId}:${newestBefore}`;
+  }
+
+  /**
+   * This restore's place among those of its series. A store that does not answer in time refuses
+   * the restore before its POST, as a create is: gone ahead placeless it read as the first, and
+   * beside the restore holding place 1 would report that one's outcome.
+   */
+  private async takeRestorePlace(series: string): Promise<number> {
+    const taking = await this.restoreOrder.take(series, UNSEEN_RESTORE_GIVES_UP_MS);
+    if (taking === 'unanswered') {
+      throw storeUnavailable('the shared store did not answer in time, so this restore could not take its place among the restores of its virtual server: nothing was sent to OnApp; send it again', this.account.id);
+    }
+    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} restores of this virtual server are being asked already: try again once OnApp lists them`, this.account.id);
+    return taking;
   }
 
   /**
@@ -220,7 +255,15 @@ export class OnappAdapter extends BaseAdapter {
       // An operation id from before the token carried it has no watermark (0): every listed restore of
       // the backup is newer, and the oldest listed is taken (it was the newest, on the first 5 pages).
       const newestBefore = Number(ref.token[0] ?? 0) || 0;
-      const transaction = await findRestoreTransaction((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id);
+      const place = restorePlaceInToken(ref.token);
+      let restoresBefore = 0;
+      if (place > 1) {
+        const claims = await this.restoreOrder.claimsUpTo([], this.restoreSeriesOf(vmId, newestBefore), place);
+        // Unread, which of the VM's transactions is this restore's cannot be told: never another's outcome.
+        if (claims === undefined) return this.operation(ref, 'PENDING', null, 'the shared store did not answer in time, so which OnApp transaction is this restore\'s cannot be told yet');
+        restoresBefore = restoresBeforePlace(claims.at(-1) ?? [], place);
+      }
+      const transaction = await findRestoreTransaction((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, restoresBefore);
       if (!transaction) {
         return Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS
           ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)

@@ -67,8 +67,16 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  * Were OnApp to list oldest first, the watermark (taken from the first page)
  * would be too low and an earlier restore of the same backup could be read as
  * this one's outcome: the order before this reader existed, so no worse.
+ *
+ * `restoresBefore` is how many restores of the VM that read the same watermark
+ * were asked before this one (its place among them, see the adapter's
+ * restoreBackup): a transaction naming only the VM is handed out in that
+ * order, so this one's is the one after theirs. Taken as the first, two
+ * restores asked at once both read the older one, and the later restore
+ * reported the earlier one's outcome (a SUCCEEDED for a restore that failed).
+ * A transaction naming this backup is matched by its id first, whatever the order.
  */
-export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string): Promise<TransactionRow | undefined> {
+export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, restoresBefore = 0): Promise<TransactionRow | undefined> {
   const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
   const seen = new Set<string>();
   let reads = 0;
@@ -114,30 +122,33 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
   // The transaction is on the page reaching the watermark (the last page with records, when none
   // does), or just above it when others came between the watermark's read and the restore: not
   // further, or a restore not listed yet would read every page up to the first.
+  // Pages are searched oldest first, so the VM's restores gathered so far are older than any on a
+  // page not read yet: their order, and so the one handed to this restore, holds.
   let searched = 0;
+  const ofVm: TransactionRow[] = [];
   for (let page = notNewer; page >= 1 && searched <= PAGES_ABOVE_WATERMARK; page -= 1) {
     const entry = await read(page);
     if (!entry) return undefined;
     if (entry.standing === 'end') continue;
     searched += 1;
-    const candidates = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore && restoresBackup(row, backupNativeId, accountId));
-    if (candidates.length > 0) return candidates.reduce((oldest, row) => (transactionId(row) < transactionId(oldest) ? row : oldest));
+    const restores = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b));
+    const named = restores.find((row) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
+    if (named) return named;
+    ofVm.push(...restores.filter(namesNoBackup));
+    if (ofVm.length > restoresBefore) return ofVm[restoresBefore];
   }
   return undefined;
 }
 
 /**
- * Whether a `restore_backup` transaction may be the restore of `backupNativeId`. Which object it
- * names is not documented: `parent_type` is "the transaction target (virtual server, disk or
- * hypervisor)", never a backup, and the docs' VS transaction example associates its VirtualMachine.
- * One that names a backup is that backup's restore; one whose associated object is something else
- * (its VM, its disk) names no backup, and is the restore the VM lists first after the request
- * (an earlier one is below the watermark). Read as the backup's id, such a transaction was never
- * matched, and every restore ended FAILED after `UNSEEN_RESTORE_GIVES_UP_MS`. No type said: the id
- * is read as the backup's, as before.
+ * Whether a `restore_backup` transaction names no backup. Which object it names is not documented:
+ * `parent_type` is "the transaction target (virtual server, disk or hypervisor)", never a backup,
+ * and the docs' VS transaction example associates its VirtualMachine. One that names a backup is
+ * that backup's restore; one whose associated object is something else (its VM, its disk) is a
+ * restore of the VM, told apart from the VM's other restores only by order. Read as the backup's
+ * id, such a transaction was never matched, and every restore ended FAILED after
+ * `UNSEEN_RESTORE_GIVES_UP_MS`. No type said: the id is read as the backup's, as before.
  */
-function restoresBackup(row: TransactionRow, backupNativeId: string | null, accountId: string): boolean {
-  const type = typeof row.associated_object_type === 'string' ? row.associated_object_type : null;
-  if (type !== null && type !== 'Backup') return true;
-  return idTextOrNull(row.associated_object_id, accountId) === backupNativeId;
+function namesNoBackup(row: TransactionRow): boolean {
+  return typeof row.associated_object_type === 'string' && row.associated_object_type !== 'Backup';
 }

@@ -1,0 +1,27 @@
+import { badInput } from '../../domain/errors.js';
+import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-order.js';
+
+/** The store namespace of restores' places (`restore-order:` in Redis), apart from creates' `create-order:`. */
+export const RESTORE_ORDER_NAMESPACE = 'restore-order';
+
+/**
+ * A restore's place among the restores of its VM that read the same watermark, the token's
+ * second part: [newestBefore, place]. Operation ids made before places have none: the first.
+ */
+export function restorePlaceInToken(token: readonly string[]): number {
+  const text = token[1];
+  if (text === undefined) return 1;
+  // One spelling per place: "01" would give one operation a second id.
+  const place = /^[1-9]\d{0,2}$/.test(text) ? Number(text) : 0;
+  if (place < 1 || place > MOST_OVERLAPPING_CREATES) throw badInput('operation id has no valid place among the restores of its virtual server');
+  return place;
+}
+
+/**
+ * How many restores before place `place` may have made a transaction: every place before it but
+ * those given up (their POST failed or was refused, so OnApp queued nothing for them). A place no
+ * longer held (past its 30 minutes) still counts, as its restore was sent.
+ */
+export function restoresBeforePlace(states: readonly PlaceState[], place: number): number {
+  return states.slice(0, place - 1).filter((state) => state !== 'given-up').length;
+}
