@@ -7,6 +7,15 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { ProviderSet } from '../gateway/provider-set.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthz, readyz } from './health.js';
+import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
+
+/**
+ * TCP connections one address may hold open on the admin listener (fewer when
+ * `limits.maxConnectionsPerAddress` is lower). Its clients are a kubelet's probes and a
+ * scraper or two, each with a connection or two; in Kubernetes it listens on 0.0.0.0, and
+ * uncapped, one pod of the cluster held as many sockets as the process had descriptors.
+ */
+export const ADMIN_CONNECTIONS_PER_ADDRESS = 16;
 
 /** What the public listener answers at /metrics: where the metrics are, without the address (the start log has it). */
 export const ADMIN_ONLY_METRICS = 'not found: /metrics is served on the admin listener (admin.host and admin.port in the config; its address is logged at start as adminUrl)';
@@ -21,7 +30,7 @@ export interface AdminListener {
  * a listener of their own, loopback by default: they name every provider
  * account, which no API client needs to see.
  */
-export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: AdminDependencies): Promise<AdminListener> {
+export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: AdminDependencies, cap: AdminConnectionCap): Promise<AdminListener> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', healthz);
@@ -31,6 +40,8 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   });
   const server: Server = createServer(requestTimeouts(), app);
   answerUnreadableRequests(server);
+  // No trusted proxies here: nothing should stand between the listener and its few clients.
+  capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });
   await new Promise<void>((resolve, reject) => {
     // Tagged, so a port in use is reported as the admin port (set by admin.port, not PORT).
     server.once('error', (error) => reject(Object.assign(error, { listener: 'admin' })));
@@ -45,6 +56,12 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
         server.closeAllConnections();
       }),
   };
+}
+
+export interface AdminConnectionCap {
+  /** `limits.maxConnectionsPerAddress`: the admin listener takes at most ADMIN_CONNECTIONS_PER_ADDRESS. */
+  perAddress: number;
+  onRefused: (refusal: ConnectionRefusal) => void;
 }
 
 export interface AdminDependencies {

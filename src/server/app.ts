@@ -272,7 +272,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
   });
 
-  const admin = await startAdminListener(config.admin, adminDependencies);
+  const admin = await startAdminListener(config.admin, adminDependencies, {
+    perAddress: config.limits.maxConnectionsPerAddress,
+    onRefused: (refusal) => {
+      const leftOut = refusalLines.take(`admin ${refusal.group}`);
+      if (leftOut !== null) logger.warn({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin connection refused: too many open from this address');
+    },
+  });
   const host = config.listen.host;
   try {
     await new Promise<void>((resolve, reject) => {

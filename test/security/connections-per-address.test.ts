@@ -97,6 +97,39 @@ describe('limits.maxConnectionsPerAddress', () => {
   });
 });
 
+describe('the admin listener: limits.maxConnectionsPerAddress (at most ADMIN_CONNECTIONS_PER_ADDRESS)', () => {
+  const METRICS = 'GET /metrics HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n';
+
+  it('closes an admin connection past the cap unread, serves those within it, and gives a closed one\'s place back', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withLimits({ maxConnectionsPerAddress: PER_ADDRESS }) });
+    const sockets: Socket[] = [];
+    try {
+      const adminPort = Number(new URL(harness.gateway.adminUrl).port);
+      const metricsServed = () =>
+        exchangeRaw(adminPort, METRICS).then(
+          (answer) => answer.startsWith('HTTP/1.1 200'),
+          () => false,
+        );
+      // Before, the admin listener (0.0.0.0 in Kubernetes) took any number from one address.
+      sockets.push(...(await Promise.all(Array.from({ length: PER_ADDRESS }, () => openConnection(adminPort)))));
+      const refused = await openConnection(adminPort);
+      const outcome = outcomeOf(refused, 5_000);
+      refused.write(METRICS);
+      expect(await outcome).toBe('');
+      expect(harness.logs.some((line) => line.includes('admin connection refused: too many open from this address'))).toBe(true);
+
+      const first = sockets[0]!;
+      const answered = outcomeOf(first, 5_000);
+      first.write(METRICS);
+      expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+      await eventually(metricsServed, Boolean);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await harness.close();
+    }
+  });
+});
+
 describe('limits.maxConnectionsPerAddress behind a trusted proxy', () => {
   it('does not cap a proxy named in listen.trustedProxies: it carries many clients', async () => {
     const harness = await startHarness({
