@@ -66,6 +66,12 @@ export const limitsSchema = section({
   /** Operations (subscriptions, queries) running at once on one WebSocket connection. */
   maxSubscriptionsPerConnection: z.number().int().min(1).max(10_000).default(20),
   /**
+   * Subscriptions at once per client key (per remote address for anonymous callers) across all
+   * its WebSocket connections: each one to an operation no one else follows polls its provider
+   * every few seconds while the operation runs.
+   */
+  maxSubscriptionsPerClient: z.number().int().min(1).max(1_000_000).default(40),
+  /**
    * Bytes one WebSocket connection may have queued but not yet sent (`bufferedAmount`): a
    * message to a connection already past it closes the connection (1013) instead of queuing.
    */

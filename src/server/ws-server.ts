@@ -23,6 +23,7 @@ import type { ContextFactory } from './request-context.js';
 import { admitConnection } from './ws/admission.js';
 import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
 import { ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
+import { SubscriptionCaps } from './ws/subscription-caps.js';
 import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/keep-alive.js';
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
@@ -75,6 +76,8 @@ interface ConnectionState {
    * graphql-ws forgets one at its client's `complete`, before it has ended.
    */
   running: Map<string, number>;
+  /** Subscriptions (per id) holding a place of `limits.maxSubscriptionsPerClient`, given back as each ends or at the close. */
+  subscribed: Map<string, number>;
   /** The query text its operations hold until they end (a subscription may never end). */
   heldText: HeldText;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
@@ -99,6 +102,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const caps = new ConnectionCaps(limits);
+  const subscriptionCaps = new SubscriptionCaps(limits.maxSubscriptionsPerClient);
   /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
   const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
   const sources = new WeakMap<object, string>();
@@ -119,6 +123,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     state.heldText.release(id);
     countDown(state.answering, id);
     countDown(state.running, id);
+    if (state.subscribed.has(id)) {
+      countDown(state.subscribed, id);
+      subscriptionCaps.release(state.clientKey);
+    }
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
   };
@@ -162,7 +170,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       const { clientKey } = place;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), subscribed: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -208,6 +216,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);
       const variables = shedUnread(payload, operation);
+      if (operation.operation === 'subscription') {
+        const refused = subscriptionCaps.take(state.clientKey);
+        if (refused !== null) {
+          logger.info({ client: state.principal.name, remote: addresses.get(ctx.extra.socket), limit: limits.maxSubscriptionsPerClient }, 'WebSocket subscription refused: per-client cap');
+          return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+        }
+        countUp(state.subscribed, id);
+      }
       // From here the operation runs, and graphql-ws calls onComplete when it ends.
       state.heldText.hold(id, size);
       countUp(state.running, id);
@@ -314,6 +330,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const state = states.get(socket);
       if (state) {
         caps.release(state.clientKey);
+        // Their onComplete comes after this, and finds no state: given back here.
+        for (const count of state.subscribed.values()) for (let n = 0; n < count; n += 1) subscriptionCaps.release(state.clientKey);
         state.gone.abort();
         states.delete(socket);
       }
