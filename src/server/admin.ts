@@ -38,7 +38,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
-  const server: Server = createServer(requestTimeouts(), app);
+  const server: Server = createServer(requestTimeouts(cap.requestTimeoutMs), app);
   answerUnreadableRequests(server);
   // No trusted proxies here: nothing should stand between the listener and its few clients.
   capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });
@@ -58,10 +58,13 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   };
 }
 
+/** How the admin listener bounds its connections: how many per address, and how long a request may take to arrive. */
 export interface AdminConnectionCap {
   /** `limits.maxConnectionsPerAddress`: the admin listener takes at most ADMIN_CONNECTIONS_PER_ADDRESS. */
   perAddress: number;
   onRefused: (refusal: ConnectionRefusal) => void;
+  /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS), as on the public listener. */
+  requestTimeoutMs?: number | undefined;
 }
 
 export interface AdminDependencies {

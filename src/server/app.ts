@@ -274,6 +274,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const admin = await startAdminListener(config.admin, adminDependencies, {
     perAddress: config.limits.maxConnectionsPerAddress,
+    requestTimeoutMs: options.requestTimeoutMs,
     onRefused: (refusal) => {
       const leftOut = refusalLines.take(`admin ${refusal.group}`);
       if (leftOut !== null) logger.warn({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin connection refused: too many open from this address');

@@ -72,6 +72,15 @@ describe('a client sending its request slowly (slowloris) is cut off, not held f
     expect(rawAnswerBody(outcome.answer)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
+  it('ends headers sent a byte at a time to the admin listener too (/metrics; 0.0.0.0 in Kubernetes)', async () => {
+    const { host } = new URL(harness.gateway.adminUrl);
+    const outcome = await trickleRequest(harness.gateway.adminUrl, `GET /metrics HTTP/1.1\r\nHost: ${host}\r\n`, `X-Slow: ${'a'.repeat(10_000)}`);
+    expect(outcome).not.toBe('held');
+    if (outcome === 'held') return;
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(rawAnswerBody(outcome.answer)).toMatchObject({ errors: [{ message: expect.stringContaining(`headers within ${REQUEST_TIMEOUT_MS} ms`), extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
   it('answers a request that is not HTTP, or headers past node\'s limit, with the gateway\'s JSON error', async () => {
     const port = Number(new URL(harness.gateway.url).port);
     const garbage = await exchangeRaw(port, 'NOT HTTP AT ALL\r\n\r\n');
