@@ -218,10 +218,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const variables = shedUnread(payload, operation);
       if (operation.operation === 'subscription') {
         const refused = subscriptionCaps.take(state.clientKey);
-        if (refused !== null) {
-          logger.info({ client: state.principal.name, remote: addresses.get(ctx.extra.socket), limit: limits.maxSubscriptionsPerClient }, 'WebSocket subscription refused: per-client cap');
-          return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
-        }
+        // No log line: a client sending subscribe after subscribe would write one each (the error counter counts them).
+        if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
         countUp(state.subscribed, id);
       }
       // From here the operation runs, and graphql-ws calls onComplete when it ends.
