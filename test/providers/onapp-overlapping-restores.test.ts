@@ -102,6 +102,29 @@ describe('onapp: overlapping restores of one VM', () => {
     }
   });
 
+  it('two restores of one backup asked at once, the transactions naming the backup: the second, failed, is not told the first one\'s SUCCEEDED', async () => {
+    const { vmId, first } = await vmWithTwoBackups();
+    simulator.holdRestoreListing = true;
+    simulator.restoreAssociates = 'backup';
+    try {
+      const earlier = await restore(first);
+      const later = await restore(first);
+      expect(errorCodes(earlier)).toEqual([]);
+      expect(errorCodes(later)).toEqual([]);
+      const [earlierTransaction, laterTransaction] = restoresOf(vmId);
+      expect(laterTransaction).toBeDefined();
+      earlierTransaction!.doneAt = 0;
+      laterTransaction!.doneAt = 0;
+      laterTransaction!.fails = true;
+      simulator.listHeldTransactions();
+      expect(await statusOf(earlier.data!.restoreBackup.operation.id)).toEqual({ status: 'SUCCEEDED', error: null });
+      expect(await statusOf(later.data!.restoreBackup.operation.id)).toEqual({ status: 'FAILED', error: 'transaction failed' });
+    } finally {
+      simulator.holdRestoreListing = false;
+      simulator.restoreAssociates = 'vm';
+    }
+  });
+
   it('where OnApp refuses a restore while one runs (the VM busy, 422), the refused one takes no transaction, and the next restore of the same watermark gets its own', async () => {
     const { vmId, first, second } = await vmWithTwoBackups();
     simulator.holdRestoreListing = true;

@@ -52,6 +52,17 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList([ofBackup(19, 5), ofBackup(17, 6), other(10)], 10).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(19, 5));
   });
 
+  it('two restores of one backup at once, the transactions naming it: each gets its own in request order, never both the older', async () => {
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    const both = [ofBackup(18, 5), other(12), ofBackup(17, 5), other(10)];
+    expect(await findRestoreTransaction(pagedList(both, 10).read, '5', 10, 'onapp', 0)).toEqual(ofBackup(17, 5));
+    expect(await findRestoreTransaction(pagedList(both, 10).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(18, 5));
+    // The second's not listed yet: the first's is not its outcome.
+    expect(await findRestoreTransaction(pagedList([ofBackup(17, 5), other(10)], 10).read, '5', 10, 'onapp', 1)).toBeUndefined();
+    // Across pages (two a page): the older page's come first.
+    expect(await findRestoreTransaction(pagedList([ofBackup(18, 5), other(12), ofBackup(17, 5), other(10)], 2).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(18, 5));
+  });
+
   it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {
     const list = pagedList([other(20), other(19), other(18), restore(17), other(16), other(10), other(9)], 2);
     expect(await findRestoreTransaction(list.read, '5', 10, 'onapp')).toEqual(restore(17));

@@ -74,7 +74,11 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  * order, so this one's is the one after theirs. Taken as the first, two
  * restores asked at once both read the older one, and the later restore
  * reported the earlier one's outcome (a SUCCEEDED for a restore that failed).
- * A transaction naming this backup is matched by its id first, whatever the order.
+ * A transaction naming this backup is taken in that order too: two restores of
+ * one backup at once (two operators restoring the latest backup) are told
+ * apart only so; matched by id first, both took the older transaction. Where
+ * the transaction at this place names another backup (the order did not hold),
+ * this backup's is matched by id.
  */
 export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, restoresBefore = 0): Promise<TransactionRow | undefined> {
   const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
@@ -125,17 +129,23 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
   // Pages are searched oldest first, so the VM's restores gathered so far are older than any on a
   // page not read yet: their order, and so the one handed to this restore, holds.
   let searched = 0;
-  const ofVm: TransactionRow[] = [];
+  const restores: TransactionRow[] = [];
+  const namesOther = (row: TransactionRow) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) !== backupNativeId;
   for (let page = notNewer; page >= 1 && searched <= PAGES_ABOVE_WATERMARK; page -= 1) {
     const entry = await read(page);
     if (!entry) return undefined;
     if (entry.standing === 'end') continue;
     searched += 1;
-    const restores = entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b));
-    const named = restores.find((row) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) === backupNativeId);
+    restores.push(...entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b)));
+    // The VM's restores at and past this one's place, naming another backup or none, are not this one's.
+    const candidates = restores.slice(restoresBefore);
+    const inOrder = candidates[0];
+    if (inOrder && !namesOther(inOrder)) return inOrder;
+    // A transaction naming another backup at this place: the POSTs reached OnApp in another order
+    // than the places were taken (or a restore from OnApp's panel came between), so this backup's is
+    // matched by id, as before places.
+    const named = inOrder && restores.find((row) => !namesNoBackup(row) && !namesOther(row));
     if (named) return named;
-    ofVm.push(...restores.filter(namesNoBackup));
-    if (ofVm.length > restoresBefore) return ofVm[restoresBefore];
   }
   return undefined;
 }
