@@ -23,6 +23,9 @@ export interface BoundedStdout {
   flushed(waitMs: number): Promise<void>;
 }
 
+/** How often flushed() looks whether a queue below the high-water mark has emptied. */
+const FLUSH_LOOK_MS = 10;
+
 type Output = Pick<Writable, 'write' | 'writableLength' | 'once' | 'on' | 'off'>;
 
 /**
@@ -39,7 +42,11 @@ export function boundedOutput(output: Output, maxBufferedBytes: number, onResume
   });
   return {
     write(line) {
-      if (gone) return;
+      // Counted too: the metric is how a scrape learns that the log shipper died and lines go nowhere.
+      if (gone) {
+        droppedTotal += 1;
+        return;
+      }
       if (output.writableLength + Buffer.byteLength(line) > maxBufferedBytes) {
         droppedTotal += 1;
         droppedSinceLastLine += 1;
@@ -58,10 +65,17 @@ export function boundedOutput(output: Output, maxBufferedBytes: number, onResume
       return new Promise((resolve) => {
         const done = () => {
           clearTimeout(timer);
+          clearInterval(look);
           output.off('drain', done);
           resolve();
         };
         const timer = setTimeout(done, waitMs);
+        // 'drain' comes only after a write that found the queue past the stream's high-water mark
+        // (16 KiB for stdout): a smaller queue empties without a word, and every exit waited the
+        // whole waitMs for a reader that had taken its lines at once.
+        const look = setInterval(() => {
+          if (gone || output.writableLength === 0) done();
+        }, FLUSH_LOOK_MS);
         output.once('drain', done);
       });
     },

@@ -73,7 +73,7 @@ export class GatewayMetrics implements UpstreamObserver {
   // Read at scrape time from the process's one stdout queue (a metric of the process, as the log is).
   private readonly logLinesDropped = new Counter({
     name: 'backup_graph_log_lines_dropped_total',
-    help: 'JSON log lines dropped because the reader of standard output fell more than its queue behind.',
+    help: 'JSON log lines dropped because the reader of standard output fell more than its queue behind, or was gone (EPIPE).',
     registers: [this.registry],
     collect() {
       this.reset();
