@@ -1,5 +1,7 @@
 /**
- * A text read once through its escapes: each JSON string escape, %XX escape
+ * A text read once through its escapes: each backslash escape (JSON's, and
+ * the `\'`, `\xNN`, `\u{...}` and octal `\NNN` of Python, JavaScript and C
+ * string literals), %XX escape
  * and HTML character reference replaced by what it stands for, as a
  * provider's own reader (a JSON parser, a URL decoder, a browser) would. The
  * scrubber reads an answer through again and again to find a secret behind
@@ -38,11 +40,25 @@ const HTML_NAMES_WITHOUT_SEMICOLON = ['quot', 'QUOT', 'amp', 'AMP', 'lt', 'LT', 
 const MAX_STRETCH = 1024;
 const MAX_GAP = 16;
 
-const JSON_ESCAPE = String.raw`\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])`;
+/**
+ * JSON's escapes, and those of Python, JavaScript and C literals (a provider's repr of what it
+ * was sent): `\'`, `\xNN` (a byte: UTF-8 where bytes in a row make a character, else Latin-1),
+ * `\u{...}` and octal up to `\377`.
+ */
+const BACKSLASH_ESCAPE = String.raw`\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|x[0-9a-fA-F]{2}|[0-3]?[0-7]{1,2}|["'\\/bfnrt])`;
+/** A `\xNN` continuation byte of UTF-8. */
+const CONTINUATION = String.raw`\\x[89abAB][0-9a-fA-F]`;
+/**
+ * One unit of a backslash stretch: `\xNN` escapes that make one UTF-8 sequence (Python's repr of
+ * bytes: `\xc3\xa9` is "é"), else one escape. Stretches are made of these, so that none ends
+ * inside a sequence, and a stretch is read and split for sourceSpans by the same units.
+ */
+const BACKSLASH_UNIT_SOURCE = `\\\\x[cdCD][0-9a-fA-F]${CONTINUATION}|\\\\x[eE][0-9a-fA-F](?:${CONTINUATION}){2}|\\\\x[fF][0-7](?:${CONTINUATION}){3}|${BACKSLASH_ESCAPE}`;
+const BACKSLASH_UNIT = new RegExp(BACKSLASH_UNIT_SOURCE, 'g');
 const PERCENT_ESCAPE = '%[0-9a-fA-F]{2}';
 
 /**
- * A stretch of JSON string escapes (read at once by JSON.parse), a stretch
+ * A stretch of backslash escapes (read at once by JSON.parse when they are JSON's), a stretch
  * of %XX escapes (at once by decodeURIComponent), or one HTML character
  * reference: decimal or hex with any number of digits, ";" or not, or named.
  * A stretch is escapes of one kind with a few characters that start no
@@ -51,7 +67,7 @@ const PERCENT_ESCAPE = '%[0-9a-fA-F]{2}';
  */
 const ESCAPE = new RegExp(
   [
-    `${JSON_ESCAPE}(?:[^%\\\\&"\\x00-\\x1f]{0,${MAX_GAP}}${JSON_ESCAPE}){0,${MAX_STRETCH}}`,
+    `(?:${BACKSLASH_UNIT_SOURCE})(?:[^%\\\\&"\\x00-\\x1f]{0,${MAX_GAP}}(?:${BACKSLASH_UNIT_SOURCE})){0,${MAX_STRETCH}}`,
     `${PERCENT_ESCAPE}(?:[^%\\\\&]{0,${MAX_GAP}}${PERCENT_ESCAPE}){0,${MAX_STRETCH}}`,
     '&#(?:(\\d+)|[xX]([0-9a-fA-F]+));?',
     `&(?:(${Object.keys(HTML_NAMES).join('|')});|(${HTML_NAMES_WITHOUT_SEMICOLON.join('|')}))`,
@@ -79,9 +95,23 @@ export function readEscapes(text: string): string {
 }
 
 function readMatch(escape: string, decimal: string | undefined, hex: string | undefined, name: string | undefined): string {
-  if (escape.startsWith('\\')) return JSON.parse(`"${escape}"`) as string;
+  if (escape.startsWith('\\')) return readBackslashStretch(escape);
   if (escape.startsWith('%')) return readPercentStretch(escape);
   return readReference(escape, decimal, hex, name);
+}
+
+/** An escape JSON has no like of that reads as no one JSON escape: an octal byte, braces, a byte past ASCII (maybe UTF-8). */
+const UNLIKE_JSON = /\\(?:[0-7]|u\{|x[89a-fA-F])/;
+
+/**
+ * JSON's escapes in one native call, `\'` and ASCII `\xNN` made JSON's first (a backslash
+ * escaped as `\u005c` first, so that `\\x41` stays a backslash and "x41"); a stretch with
+ * other escapes unit by unit, a call per unit (an answer made of them cost seconds per 30 MB
+ * read so, where JSON.parse takes a tenth of that).
+ */
+function readBackslashStretch(stretch: string): string {
+  if (UNLIKE_JSON.test(stretch)) return readBackslashUnits(stretch);
+  return JSON.parse(`"${stretch.includes('\\x') || stretch.includes("\\'") ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replaceAll('\\x', '\\u00') : stretch}"`) as string;
 }
 
 /** Bytes that are not UTF-8 stay as they are written, as decodeURIComponent refuses them. */
@@ -112,19 +142,37 @@ function* unitsOf(text: string): Generator<ReadUnit> {
   for (const match of text.matchAll(ESCAPE)) {
     const [escape, decimal, hex, named, bare] = match;
     const at = match.index;
-    if (escape.startsWith('\\')) yield* jsonUnits(escape, at);
+    if (escape.startsWith('\\')) yield* backslashUnits(escape, at);
     else if (escape.startsWith('%')) yield* percentUnits(escape, at);
     else yield { at, end: at + escape.length, read: readReference(escape, decimal, hex, named ?? bare) };
   }
 }
 
-function* jsonUnits(stretch: string, at: number): Generator<ReadUnit> {
+const SINGLE_LETTER_ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/** A stretch read unit by unit: one native replace, a call per unit. */
+const readBackslashUnits = (stretch: string): string => stretch.replace(BACKSLASH_UNIT, readBackslashUnit);
+
+function* backslashUnits(stretch: string, at: number): Generator<ReadUnit> {
   // A surrogate pair is two units, each reading as its half: together the same string JSON.parse makes of the pair.
-  for (let offset = 0; offset !== -1; offset = stretch.indexOf('\\', offset)) {
-    const length = stretch[offset + 1] === 'u' ? 6 : 2;
-    yield { at: at + offset, end: at + offset + length, read: JSON.parse(`"${stretch.slice(offset, offset + length)}"`) as string };
-    offset += length;
+  for (const match of stretch.matchAll(BACKSLASH_UNIT)) yield { at: at + match.index, end: at + match.index + match[0].length, read: readBackslashUnit(match[0]) };
+}
+
+/** A UTF-8 sequence of `\xNN` as its character (each byte as Latin-1 where it is no UTF-8), else one escape. */
+function readBackslashUnit(unit: string): string {
+  if (unit.length <= 4 || unit[1] !== 'x') return readBackslash(unit);
+  return decodedOrNull(unit.replaceAll('\\x', '%')) ?? unit.replace(/\\x([0-9a-fA-F]{2})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** What one backslash escape stands for; a `\u{...}` past Unicode stands for nothing and stays as written. */
+function readBackslash(escape: string): string {
+  const kind = escape[1] as string;
+  if (kind === 'u' && escape[2] === '{') {
+    const codePoint = parseInt(escape.slice(3, -1), 16);
+    return codePoint > 0x10ffff ? escape : String.fromCodePoint(codePoint);
   }
+  if (kind === 'u' || kind === 'x') return String.fromCharCode(parseInt(escape.slice(2), 16));
+  if (kind >= '0' && kind <= '7') return String.fromCharCode(parseInt(escape.slice(1), 8));
+  return SINGLE_LETTER_ESCAPES[kind] ?? kind;
 }
 
 /** The %XX escapes of a stretch as UTF-8 sequences, one unit each; a byte that starts none stays as it is written. */

@@ -94,12 +94,13 @@ function holdsEscape(text: string): boolean {
 }
 
 function readsAsAnchorOrEscapeStart(text: string): boolean {
-  return matchesAtEach(text, '\\', ANCHOR_OR_START_JSON) || matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT) || matchesAtEach(text, '&', ANCHOR_OR_START_HTML);
+  return matchesAtEach(text, '\\', ANCHOR_OR_START_BACKSLASH) || matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT) || matchesAtEach(text, '&', ANCHOR_OR_START_HTML);
 }
 
 /** The bytes of # % & - . 0-9 A-Z \ _ a-z, in hex of either case. */
 const ANCHOR_OR_START_BYTE = '(?:2[356DdEe]|3\\d|[46][1-9A-Fa-f]|[57][0-9Aa]|5[CcFf])';
-const ANCHOR_OR_START_JSON = new RegExp(`\\\\u00${ANCHOR_OR_START_BYTE}`, 'y');
+/** `\u00XX`, `\xXX` and `\u{XX}` of such a byte, and an octal escape that may be one (any of three digits below 0200; of two, those of such bytes): a Windows path's `\2024` is none. */
+const ANCHOR_OR_START_BACKSLASH = new RegExp(`\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01])`, 'y');
 const ANCHOR_OR_START_PERCENT = new RegExp(`%${ANCHOR_OR_START_BYTE}`, 'y');
 /** Any number (it may be a letter), or a name HTML has for # % & \ . or _. */
 const ANCHOR_OR_START_HTML = /&(?:#|amp|AMP|num;|percnt;|bsol;|period;|lowbar;|UnderBar;)/y;

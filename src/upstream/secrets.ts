@@ -25,18 +25,19 @@ const MAX_RUNTIME_SECRETS = 4;
  * The ways a provider could quote a secret back: as sent, URL-encoded as
  * encodeURIComponent writes it (in a query or form body a space may be "+"),
  * JSON-escaped, with "/" escaped as "\\/" (PHP's JSON encoder does that by
- * default) and, for a secret that goes out base64-encoded (a Basic header),
- * its base64 with or without padding and in the URL-safe alphabet. Only
+ * default), all in capitals or all in small letters, with each quote doubled
+ * (SQL's and CSV's escape) and, for a secret that goes out base64-encoded (a
+ * Basic header), its base64 as `base64Forms` has it. Only
  * those: each form costs a search per answer. Other encoders' choices, and
  * escapes inside escapes, are found by reading the answer through
  * (`readForms`), so they need no forms of their own.
  */
 export function encodedForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const urlEncoded = encodeURIComponent(secret);
-  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1), ...otherHexCases(secret), ...latin1ReadAsUtf8(secret)]);
+  const forms = new Set<string>([secret, urlEncoded, urlEncoded.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1), ...otherCases(secret), ...quotesDoubled(secret), ...latin1ReadAsUtf8(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
   for (const form of [...forms]) if (form.includes('/')) forms.add(form.replaceAll('/', '\\/'));
-  return withoutLongerForms(forms);
+  return [...withoutLongerForms(forms), ...(base64 ? wholeBase64(secret) : [])];
 }
 
 /**
@@ -47,9 +48,20 @@ export function encodedForms(secret: string, { base64 = false }: SecretOptions =
  * password reads as "A" with the rest of an answer read through).
  */
 export function readForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
-  const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret), ...otherHexCases(secret)]);
+  const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret), ...otherCases(secret), ...quotesDoubled(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
-  return withoutLongerForms(forms);
+  return [...withoutLongerForms(forms), ...(base64 ? wholeBase64(secret) : [])];
+}
+
+/**
+ * A secret's whole base64 (no padding, both alphabets) where its last character holds bits of
+ * the secret and of the padding: searched beside the aligned form it holds, and replaced first
+ * (longest first), so a quoted header loses that character too, not only the aligned run.
+ */
+function wholeBase64(secret: string): string[] {
+  if (Buffer.byteLength(secret, 'utf8') % 3 === 0) return [];
+  const encoded = Buffer.from(secret, 'utf8').toString('base64url');
+  return [encoded.replaceAll('-', '+').replaceAll('_', '/'), encoded].filter((form, index, all) => all.indexOf(form) === index);
 }
 
 /**
@@ -75,17 +87,21 @@ export function whitespaceFlexible(secret: string): RegExp | null {
 /** A word matched as written: its "+", "." or "$" stand for themselves. */
 const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-/** Hex digits (and the dashes of a UUID), with at least one letter among them: one value in either case. */
-const HEX_SECRET = /^(?=.*[a-fA-F])[0-9a-fA-F-]+$/;
-
 /**
- * A hex secret (ZStack's SHA-512 of the password, a session UUID, a hex API token) in its other
- * cases: hex is the same value in either case, and encoders differ as for %2a and %2A (Java's
- * `printHexBinary` and .NET's `ToString("X")` write upper case). Quoted upper-cased, the hash
- * the ZStack login sends reached answers and logs.
+ * A secret all in capitals and all in small letters. Hex is the same value in either case, and
+ * encoders differ as for %2a and %2A (Java's `printHexBinary` and .NET's `ToString("X")` write
+ * upper case): quoted upper-cased, the hash the ZStack login sends reached answers and logs. Any
+ * other key may be quoted so too (an error code or a log line upper-casing what it was sent).
+ * Mixed case (a case-insensitive match) is not looked for: it would cost a lower-cased copy of
+ * every answer, and no encoder changes the case of some letters only.
  */
-function otherHexCases(secret: string): string[] {
-  return HEX_SECRET.test(secret) ? [secret.toUpperCase(), secret.toLowerCase()] : [];
+function otherCases(secret: string): string[] {
+  return [secret.toUpperCase(), secret.toLowerCase()];
+}
+
+/** A secret holding a quote with each quote doubled, as SQL (' in a statement an error quotes) and CSV (") escape one. */
+function quotesDoubled(secret: string): string[] {
+  return [secret.replaceAll("'", "''"), secret.replaceAll('"', '""')].filter((form) => form !== secret);
 }
 
 /**
@@ -98,9 +114,32 @@ function latin1ReadAsUtf8(secret: string): string[] {
   return /[\u0080-\u00ff]/.test(secret) && /^[\u0000-\u00ff]*$/.test(secret) ? [Buffer.from(secret, 'latin1').toString('utf8')] : [];
 }
 
+/**
+ * Where a secret sent base64-encoded can be quoted: its base64 as the start of an encoded text
+ * (the header's own value, or "user:password" with a line break after it) and at each of the
+ * other two alignments (a longer text holding it at a place not divisible by 3: a request body,
+ * a log line a provider encoded), in both alphabets; and the same of its base64 encoded once
+ * more (an echoed header value base64-encoded again). Each is the run of characters made only of
+ * the secret's bits: the character at either end that holds bits of what is around it is left,
+ * at most two bits of the secret's last byte.
+ */
 function base64Forms(secret: string): string[] {
-  const encoded = Buffer.from(secret, 'utf8').toString('base64');
-  return [encoded, encoded.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')];
+  const bytes = Buffer.from(secret, 'utf8');
+  const once = Buffer.from(bytes.toString('base64').replace(/=+$/, ''), 'latin1');
+  const forms: string[] = [];
+  for (const source of [bytes, once]) {
+    for (const offset of [0, 1, 2]) {
+      const aligned = alignedBase64(source, offset);
+      forms.push(aligned, aligned.replaceAll('+', '-').replaceAll('/', '_'));
+    }
+  }
+  return forms;
+}
+
+/** The base64 characters that `bytes` alone decide when `offset` bytes (mod 3) come before them. */
+function alignedBase64(bytes: Buffer, offset: number): string {
+  const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+  return encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
 }
 
 /**

@@ -31,10 +31,20 @@ describe('readEscapes (one reading)', () => {
     expect(readEscapes('%7F')).toBe('\x7f');
   });
 
+  it("reads the escapes of Python's, JavaScript's and C's string literals: \\', \\xNN (UTF-8 bytes in a row as their character, else Latin-1), \\u{...}, octal", () => {
+    expect(readEscapes("O\\'Brien \\x41\\x42 caf\\xc3\\xa9 caf\\xe9 \\u{1F600}\\u{41} \\047\\101\\7 \\xc3x")).toBe("O'Brien AB café café \u{1F600}A 'A\u0007 \u00c3x");
+    // A backslash escaped in JSON stays one, and what follows it waits for the next reading.
+    expect(readEscapes('\\\\x41 \\\\047 \\\\\'')).toBe("\\x41 \\047 \\'");
+    expect(readEscapes('\\u{110000} \\u{41')).toBe('\\u{110000} \\u{41');
+  });
+
   it('reads an answer made of escapes, longer than a stretch, at native speed, and hands back a text without escapes itself', () => {
     const many = '%2541'.repeat(100_000);
     expect(readEscapes(many)).toBe('%41'.repeat(100_000));
     expect(readEscapes('\\u0041'.repeat(100_000))).toBe('A'.repeat(100_000));
+    expect(readEscapes("\\'".repeat(100_000))).toBe("'".repeat(100_000));
+    expect(readEscapes('\\x41'.repeat(100_000))).toBe('A'.repeat(100_000));
+    expect(readEscapes('\\xc3\\xa9\\101'.repeat(50_000))).toBe('\u00e9A'.repeat(50_000));
     const plain = 'no escapes here: 100% & \\ done';
     expect(readEscapes(plain)).toBe(plain);
   });
@@ -71,7 +81,7 @@ describe('sourceSpans (where a part of a reading comes from)', () => {
   });
 
   it('agrees with readEscapes on every character of a text full of escapes of every kind', () => {
-    const source = 'a%41\\u0042&#67;&quot;%C3%A9\\\\\\ud83d\\ude00&lt %e9 b\\/&#x1F600;%2541z';
+    const source = "a%41\\u0042&#67;&quot;%C3%A9\\\\\\ud83d\\ude00&lt %e9 b\\/&#x1F600;%2541z\\'q\\x41\\xc3\\xa9\\xe9\\u{1F600}\\047\\\\x41";
     const read = readEscapes(source);
     for (let index = 0; index < read.length; index++) {
       const [[start, end]] = sourceSpans(source, [[index, index + 1]]) as [[number, number]];
@@ -99,7 +109,8 @@ describe('EscapedSecretSearch.mayHide (which answers are read at all)', () => {
   it('reads an answer with an escape that stands for a letter, digit, "-", ".", "_", or what starts an escape', () => {
     const escapes = ['%41', '%7a', '%2D', '%2e', '%5F', '%30', '%25', '%26', '%23', '%5c', '\\u0041', '\\u005C', '&#65;', '&#x41;', '&amp;', '&AMP', '&num;', '&percnt;', '&bsol;', '&period;', '&lowbar;', '&UnderBar;'];
     for (const escape of escapes) expect(search.mayHide(`x ${escape} y`), escape).toBe(true);
-    for (const escape of ['%22', '%2F', '%3a', '%7E', '%C3%A9', '\\u00e9', '\\u0022', '\\"', '\\/', '&quot;', '&sol;', '&lt;', '&Amp;']) expect(search.mayHide(`x ${escape} y`), escape).toBe(false);
+    for (const escape of ['\\x41', '\\x5c', '\\u{41}', '\\u{0030}', '\\101', '\\060', '\\67', '\\55']) expect(search.mayHide(`x ${escape} y`), escape).toBe(true);
+    for (const escape of ['%22', '%2F', '%3a', '%7E', '%C3%A9', '\\u00e9', '\\u0022', '\\"', '\\/', '&quot;', '&sol;', '&lt;', '&Amp;', "\\'", '\\x27', '\\xc3\\xa9', '\\u{27}', '\\2024', '\\47']) expect(search.mayHide(`x ${escape} y`), escape).toBe(false);
   });
 
   it('reads every answer with an escape when a form has no letter or digit to look for', () => {

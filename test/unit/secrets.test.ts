@@ -66,7 +66,7 @@ describe('SecretSet.scrub', () => {
     expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
   });
 
-  it('finds a hex secret quoted in the other case (Java and .NET write hex upper-cased), and only a hex one', () => {
+  it('finds a secret quoted all in capitals or all in small letters (hex: Java and .NET write it upper-cased), not in mixed case', () => {
     const set = new SecretSet();
     const hash = sha512Hex('secret-password');
     set.add(hash);
@@ -74,9 +74,9 @@ describe('SecretSet.scrub', () => {
     const session = '3F2504E0-4F89-11D3-9A0C-0305E82C3301';
     set.addRuntime(session);
     expect(set.scrub(`session ${session.toLowerCase()} and ${session}`)).toBe(`session ${REDACTED} and ${REDACTED}`);
-    // Not hex: case is part of the value, and the other case is another word.
+    // An API key an error code or log line upper-cases is the key up to case: a few guesses away.
     set.add('Abcdeg-Secret-Word');
-    expect(set.scrub('ABCDEG-SECRET-WORD abcdeg-secret-word Abcdeg-Secret-Word')).toBe(`ABCDEG-SECRET-WORD abcdeg-secret-word ${REDACTED}`);
+    expect(set.scrub('ABCDEG-SECRET-WORD abcdeg-secret-word Abcdeg-Secret-Word aBCDEG-sECRET-wORD')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} aBCDEG-sECRET-wORD`);
   });
 });
 
@@ -314,16 +314,80 @@ describe('SecretSet.scrub: a secret behind escapes inside escapes', () => {
   });
 });
 
+describe('SecretSet.scrub: a secret as a repr, SQL or a longer base64 quotes it', () => {
+  const SECRET = "O'Brien-k\u00e9y-7Qx";
+  const set = new SecretSet();
+  set.add(SECRET);
+  const hex = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
+
+  it.each([
+    ["Python's repr (\\')", "O\\'Brien-k\u00e9y-7Qx"],
+    ["Python's repr of the UTF-8 bytes (\\xNN)", `O\\'Brien-k${hex('\u00e9')}y-7Qx`],
+    ['\\xNN for each character (JavaScript, Latin-1)', "O\\x27Brien-k\\xe9y-7Qx"],
+    ['every byte as \\xNN', hex(SECRET)],
+    ['\\u{...} braces (JavaScript)', "O\\u{27}Brien-k\\u{e9}y-\\u{37}Qx"],
+    ['octal escapes (C, PHP, Ruby)', "O\\047Brien-k\\351y-\\67Qx"],
+    ['a repr inside a JSON string (\\\\x)', `O\\\\x27Brien-k\\\\xc3\\\\xa9y-7Qx`],
+    ["SQL's doubled quote", "O''Brien-k\u00e9y-7Qx"],
+    ['all in capitals', "O'BRIEN-K\u00c9Y-7QX"],
+    ['all in small letters', "o'brien-k\u00e9y-7qx"],
+  ])('redacts it as %s, whole, and leaves the words around it as they were', (_how, quoted) => {
+    expect(set.scrub(`{"error":"value refused: ${quoted} (422)"}`)).toBe(`{"error":"value refused: ${REDACTED} (422)"}`);
+  });
+
+  it('reads \\xNN bytes that spell no UTF-8 character as Latin-1, and a \\u{...} past Unicode as no character', () => {
+    const other = new SecretSet();
+    other.add('m\u00fcller-pass');
+    expect(other.scrub('user m\\xfcller-pass')).toBe(`user ${REDACTED}`);
+    expect(other.scrub('user m\\xc3\\xbcller-pass')).toBe(`user ${REDACTED}`);
+    expect(other.scrub('\\u{110000}m\\u{fc}ller-pass')).toBe(`\\u{110000}${REDACTED}`);
+  });
+
+  it('leaves text with such escapes and no secret exactly as it was', () => {
+    const text = "it\\'s \\x41\\u{42}\\103 and O\\'Brien-k\\xe9y-7Qy, O''Brien";
+    expect(set.scrub(text)).toBe(text);
+  });
+
+  it('redacts the base64 of a Basic pair inside a longer base64 text, at each alignment, and base64-encoded twice', () => {
+    const pair = 'ops@example.com:Ev1l"Kgfec?c:~?';
+    const basic = new SecretSet();
+    basic.add(pair, { base64: true });
+    for (const before of ['', 'x', 'xy', 'Authorization: Basic ']) {
+      for (const text of [`${before}${pair}\n`, `${before}Basic ${Buffer.from(pair).toString('base64')}\n`]) {
+        for (const encoded of [Buffer.from(text).toString('base64'), Buffer.from(text).toString('base64url')]) {
+          const scrubbed = basic.scrub(`blob ${encoded} end`);
+          expect(scrubbed, `${JSON.stringify(text)} as ${encoded}`).toContain(REDACTED);
+          // What is left decodes to no more than a character's bits of the pair at either end.
+          const left = scrubbed.split(REDACTED).map((part) => Buffer.from(part.replace(/^blob |\s*end$/g, ''), 'base64').toString('latin1'));
+          for (const part of left) expect(part).not.toContain(pair.slice(0, 3));
+        }
+      }
+    }
+  });
+
+  it('redacts the whole base64 of a quoted header, its last character too', () => {
+    const basic = new SecretSet();
+    basic.add('opsuser:pw', { base64: true });
+    expect(basic.scrub('Basic b3BzdXNlcjpwdw==')).toBe(`Basic ${REDACTED}==`);
+  });
+});
+
 describe('encodedForms (what is searched for in every answer)', () => {
   it('is the secret as sent, URL- and form-encoded, JSON-escaped and with "/" escaped, each once', () => {
     expect(encodedForms('a/b c+d"é')).toEqual([
       'a/b c+d"é',
+      // All in capitals (all in small letters is the secret itself).
+      'A/B C+D"É',
       // Latin-1 read as UTF-8 (a provider's answer naming no charset): é is a U+FFFD.
       'a/b c+d"\ufffd',
       'a/b c+d\\"é',
+      // The quote doubled, as CSV escapes it.
+      'a/b c+d""é',
       'a\\/b c+d"é',
+      'A\\/B C+D"É',
       'a\\/b c+d"\ufffd',
       'a\\/b c+d\\"é',
+      'a\\/b c+d""é',
       'a%2Fb+c%2Bd%22%C3%A9',
       'a%2Fb%20c%2Bd%22%C3%A9',
     ]);
@@ -334,17 +398,48 @@ describe('encodedForms (what is searched for in every answer)', () => {
   });
 
   it('is the secret alone where no encoding changes it, and base64 forms only when asked for', () => {
-    expect(encodedForms('plain-secret')).toEqual(['plain-secret']);
-    expect(encodedForms('plain-secret', {})).toEqual(['plain-secret']);
+    expect(encodedForms('plain-secret')).toEqual(['plain-secret', 'PLAIN-SECRET']);
+    expect(encodedForms('plain-secret', {})).toEqual(['plain-secret', 'PLAIN-SECRET']);
+    expect(encodedForms('1234-5678')).toEqual(['1234-5678']);
   });
 
-  it('adds base64 in both alphabets for a secret sent in a Basic header', () => {
-    expect(encodedForms('user:pass?>>', { base64: true })).toEqual(['user:pass?>>', 'dXNlcjpwYXNzPz4+', 'dXNlcjpwYXNzPz4-', 'user%3Apass%3F%3E%3E']);
+  it('adds base64 in both alphabets, at each of the three alignments and encoded twice, for a secret sent in a Basic header', () => {
+    expect(encodedForms('user:pass?>>', { base64: true })).toEqual([
+      'user:pass?>>',
+      'USER:PASS?>>',
+      // After one and two bytes of a longer text: the characters the pair's bits alone make.
+      'VzZXI6cGFzcz8+P',
+      'VzZXI6cGFzcz8-P',
+      '1c2VyOnBhc3M/Pj',
+      '1c2VyOnBhc3M_Pj',
+      // 12 bytes: at the start the whole base64, nothing of it shared with what follows.
+      'dXNlcjpwYXNzPz4+',
+      'dXNlcjpwYXNzPz4-',
+      '1c2VyOnBhc3M\\/Pj',
+      'user%3Apass%3F%3E%3E',
+      // Its base64 encoded again, at each alignment.
+      'RYTmxjanB3WVhOelB6NC',
+      'ZFhObGNqcHdZWE56UHo0K',
+      'kWE5sY2pwd1lYTnpQejQr',
+    ]);
   });
 
   it('searches for padded base64 through its unpadded form only: one search fewer, the same text redacted', () => {
     // base64 of "opsuser:pw" is b3BzdXNlcjpwdw== ; its URL-safe form has no padding.
-    expect(encodedForms('opsuser:pw', { base64: true })).toEqual(['opsuser:pw', 'opsuser%3Apw', 'b3BzdXNlcjpwdw']);
+    expect(encodedForms('opsuser:pw', { base64: true })).toEqual([
+      'opsuser:pw',
+      'OPSUSER:PW',
+      'opsuser%3Apw',
+      '9wc3VzZXI6cH',
+      // At the start of a longer text: "w" holds bits of what follows, so is left out here...
+      'b3BzdXNlcjpwd',
+      'vcHN1c2VyOnB3',
+      'YjNCemRYTmxjanB3ZH',
+      'IzQnpkWE5sY2pwd2R3',
+      'iM0J6ZFhObGNqcHdkd',
+      // ...and searched for with it, for a header quoted whole.
+      'b3BzdXNlcjpwdw',
+    ]);
     const set = new SecretSet();
     set.add('opsuser:pw', { base64: true });
     expect(set.scrub('Basic b3BzdXNlcjpwdw==')).toBe(`Basic ${REDACTED}==`);
@@ -352,17 +447,18 @@ describe('encodedForms (what is searched for in every answer)', () => {
 
   it('is nothing for a secret shorter than six characters, and the secret itself at six', () => {
     expect(encodedForms('abcde')).toEqual([]);
-    expect(encodedForms('abcdeg')).toEqual(['abcdeg']);
+    expect(encodedForms('abcdeg')).toEqual(['abcdeg', 'ABCDEG']);
   });
 });
 
 describe('readForms (what is searched for in an answer read through its escapes)', () => {
-  it('is the secret, with "+" for a space, and as it reads itself; base64 without padding in both alphabets only when asked for', () => {
-    expect(readForms('my key%41"x')).toEqual(['my keyA"x', 'my key%41"x', 'my+key%41"x']);
-    expect(readForms('plain-secret')).toEqual(['plain-secret']);
+  it('is the secret, with "+" for a space, as it reads itself, in capitals and small letters, its quotes doubled; base64 only when asked for', () => {
+    expect(readForms('my key%41"x')).toEqual(['my keyA"x', 'my key%41"x', 'my+key%41"x', 'MY KEY%41"X', 'my key%41""x']);
+    expect(readForms('plain-secret')).toEqual(['plain-secret', 'PLAIN-SECRET']);
     const pair = 'ops@example.com:Ev1l"Kgfec?c:~?';
-    expect(readForms(pair, { base64: true })).toEqual([pair, 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM/Yzp+Pw', 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM_Yzp-Pw']);
-    expect(readForms(pair)).toEqual([pair]);
+    const cased = [pair, 'OPS@EXAMPLE.COM:EV1L"KGFEC?C:~?', 'ops@example.com:ev1l"kgfec?c:~?', 'ops@example.com:Ev1l""Kgfec?c:~?'];
+    expect(readForms(pair)).toEqual(cased);
+    expect(readForms(pair, { base64: true })).toEqual(expect.arrayContaining([...cased, 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM/Yzp+Pw', 'b3BzQGV4YW1wbGUuY29tOkV2MWwiS2dmZWM_Yzp-Pw']));
   });
 });
 
@@ -370,11 +466,11 @@ describe('SecretSet: what it holds', () => {
   it('searches for exactly the forms of its secrets', () => {
     const set = new SecretSet();
     set.add('plain-secret');
-    expect(set.size).toBe(1);
+    expect(set.size).toBe(2);
     set.add('opsuser:pw', { base64: true });
-    expect(set.size).toBe(4);
+    expect(set.size).toBe(12);
     set.add('plain-secret');
-    expect(set.size).toBe(4);
+    expect(set.size).toBe(12);
   });
 
   it('takes a secret of six characters, configured or obtained at run time, and ignores none given', () => {
@@ -385,14 +481,14 @@ describe('SecretSet: what it holds', () => {
     set.addRuntime(null);
     set.addRuntime('12345');
     expect(set.scrub('abcdeg 123456 12345')).toBe(`${REDACTED} ${REDACTED} 12345`);
-    expect(set.size).toBe(2);
+    expect(set.size).toBe(3);
   });
 
   it('reads a login\'s answer scrubbed of the configured secrets only, and keeps the run-time tokens for every other answer', () => {
     const set = new SecretSet();
     set.add('configured-secret');
     set.addRuntime('session-0123456789');
-    expect(set.size).toBe(2);
+    expect(set.size).toBe(4);
     expect(set.scrubConfigured('configured-secret session-0123456789')).toBe(`${REDACTED} session-0123456789`);
     expect(set.scrub('configured-secret session-0123456789')).toBe(`${REDACTED} ${REDACTED}`);
   });
@@ -423,7 +519,7 @@ describe('SecretSet run-time tokens', () => {
     set.addRuntime(again);
     set.addRuntime(others[3]);
     expect(set.scrub(`${again} ${others[0]}`)).toBe(`${REDACTED} ${others[0]}`);
-    expect(set.size).toBe(4);
+    expect(set.size).toBe(8);
   });
 });
 
