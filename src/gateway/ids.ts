@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from '../domain/clock-skew.js';
 import { badInput } from '../domain/errors.js';
 import { MALFORMED_ID, decodeIdOf, encodeId, type GlobalId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, OperationKind, OperationRef } from '../domain/types.js';
@@ -80,16 +81,28 @@ const STARTED_MS = /^(?:0|[1-9]\d{0,14})$/;
 /** The end of the year 9999: `startedAt` past it could not be written in RFC 3339, and broke the answer. */
 const LAST_STARTED_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-export function decodeOperationId(id: string, argument = 'id'): OperationRef {
+/**
+ * Every way in (the `operation` query, `node`, `cancelOperation`, the status
+ * subscription) decodes here, so a start time is checked once for all.
+ * A start time later than `now` (beyond another replica's clock skew) names
+ * no operation the gateway began: adapters give up on "now minus start time",
+ * so a forged year-9999 id stayed PENDING and a subscription polled the
+ * provider for ever. An early one (1970) only makes the give-up come at once.
+ */
+export function decodeOperationId(id: string, argument = 'id', now = Date.now()): OperationRef {
   const decoded = decodeIdOf('Operation', id, argument);
   const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
   if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || Number(started) > LAST_STARTED_MS || instanceNativeId === undefined || backupNativeId === undefined) {
     throw badInput(MALFORMED_ID);
   }
+  const startedAt = new Date(Number(started));
+  if (startedAt.getTime() > now + CLOCK_SKEW_MS) {
+    throw badInput(`${argument} is an operation id that starts in the future (${startedAt.toISOString()}): send an operation id as the gateway answered it`);
+  }
   return {
     providerId: decoded.providerId,
     kind: kind as OperationKind,
-    startedAt: new Date(Number(started)),
+    startedAt,
     instanceNativeId: instanceNativeId === '' ? null : instanceNativeId,
     backupNativeId: backupNativeId === '' ? null : backupNativeId,
     token,

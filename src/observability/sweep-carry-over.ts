@@ -1,10 +1,8 @@
+import { CLOCK_SKEW_MS } from '../domain/clock-skew.js';
 import type { SweepResult, SweptAccount } from './sweep-result.js';
 
-/**
- * How far ahead of this replica's clock a last read time may be and still be one: the
- * replica that stored it had its own clock. Delays a 6-hour outdated alert by this at most.
- */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+// A last read time up to CLOCK_SKEW_MS ahead still counts: delays a 6-hour outdated alert by this at most.
+export { CLOCK_SKEW_MS };
 
 /**
  * The accounts a sweep exports: each read whole, with its counts and this

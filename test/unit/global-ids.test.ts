@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLOCK_SKEW_MS } from '../../src/domain/clock-skew.js';
 import { ID_TYPES, decodeId, decodeIdOf, encodeId } from '../../src/domain/ids.js';
 import {
   backupId,
@@ -144,11 +145,21 @@ describe('global ids of domain objects', () => {
     for (const started of ['253402300800000', '999999999999999', '8640000000000001', '1000000000000000', '99999999999999999']) {
       expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), started).toThrow(malformed);
     }
+    // Read on a clock at the end of 9999, so the spelling alone is judged, not the start time's distance ahead.
     for (const started of ['0', '7', '253402300799999', '1767323045678']) {
-      const ref = decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
+      const ref = decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']), 'id', 253402300799999);
       expect(ref.startedAt.getTime()).toBe(Number(started));
       expect(operationId(ref)).toBe(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b']));
     }
+  });
+
+  it('an operation id that starts more than the clock skew ahead of now is refused; any earlier start is read', () => {
+    const now = Date.UTC(2026, 11, 4, 12);
+    const startingAt = (startedMs: number) => encodeId('Operation', 'p', ['CREATE_BACKUP', String(startedMs), 'vm', '']);
+    const future = expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringContaining('operationId is an operation id that starts in the future (9999-12-31T23:59:59.999Z)') });
+    expect(() => decodeOperationId(startingAt(253402300799999), 'operationId', now)).toThrow(future);
+    expect(() => decodeOperationId(startingAt(now + CLOCK_SKEW_MS + 1), 'id', now)).toThrow(/starts in the future/);
+    for (const startedMs of [now + CLOCK_SKEW_MS, now, 0]) expect(decodeOperationId(startingAt(startedMs), 'id', now).startedAt.getTime()).toBe(startedMs);
   });
 
   it('finds the entity an address names by its own id and all its extra keys', () => {
