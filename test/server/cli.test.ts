@@ -1,23 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand, providerNames } from '../../src/cli.js';
 import { readSchemaText } from '../../src/graphql/schema-file.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { isLoopbackHost } from '../../src/server/serve.js';
 import { drainTimeoutMs, echoMs, readyzGraceMs } from '../../src/server/shutdown.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { bundleServeInputs, staticImportGraph } from './import-graph.js';
 import { ROOT, ensureBuilt, shellEnv, start } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
 
 const file = (text: string): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'config.yaml');
+  const path = join(temp.make('bg-config-'), 'config.yaml');
   writeFileSync(path, text);
   return path;
 };
@@ -303,7 +306,7 @@ describe('demo mode on a public address', () => {
 
   it('names BACKUP_GRAPH_CONFIG when the file it names cannot be read: exit 2 (the message named only the path, read as a --config gone wrong)', () => {
     ensureBuilt();
-    const missing = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'not-mounted.yaml');
+    const missing = join(temp.make('bg-config-'), 'not-mounted.yaml');
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', BACKUP_GRAPH_CONFIG: missing } });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(`(file): cannot read ${missing} (BACKUP_GRAPH_CONFIG): no such file`);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
@@ -9,7 +8,11 @@ import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { ensureBuilt, portClosed, shellEnv, start, type Spawned } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 describe('HTTP surface', () => {
   let harness: Harness;
@@ -89,7 +92,7 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
   let simulator: RunningSimulator;
   let running: Spawned | null = null;
   const configFile = (extra = '') => {
-    const path = join(mkdtempSync(join(tmpdir(), 'bg-stop-')), 'config.yaml');
+    const path = join(temp.make('bg-stop-'), 'config.yaml');
     writeFileSync(path, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nproviders:\n  - ${JSON.stringify(simulator.accountConfig('zomro-stop'))}\n${extra}`);
     return path;
   };

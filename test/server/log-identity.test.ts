@@ -1,9 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
 import { shellEnv, start } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 // Two replicas behind HAProxy on one host write to one journal: only the pid
 // (and, across hosts, the hostname) on each line says whose it is.
@@ -11,7 +15,7 @@ describe('every JSON log line names the process that wrote it', () => {
   const beside = builtGatewayBesideZomro();
 
   it('start-up, request and shutdown lines carry pid and hostname', async () => {
-    const configFile = join(mkdtempSync(join(tmpdir(), 'bg-log-identity-')), 'config.yaml');
+    const configFile = join(temp.make('bg-log-identity-'), 'config.yaml');
     writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
     const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'debug' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;

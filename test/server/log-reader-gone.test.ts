@@ -1,8 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { ensureBuilt, shellEnv, start, type Spawned } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const CONFIG = `allowAnonymous: true
 listen: { port: 0, host: 127.0.0.1 }
@@ -25,7 +28,7 @@ describe('the log reader goes away', () => {
   for (const format of ['json', 'pretty'] as const) {
     it(`SIGTERM still stops the gateway, exit 0 (LOG_FORMAT=${format})`, async () => {
       ensureBuilt();
-      const dir = mkdtempSync(join(tmpdir(), 'bg-log-gone-'));
+      const dir = temp.make('bg-log-gone-');
       writeFileSync(join(dir, 'config.yaml'), CONFIG);
       gateway = start(process.execPath, ['dist/main.js', '--config', join(dir, 'config.yaml')], shellEnv({ LOG_FORMAT: format }));
       await gateway.waitFor(/ready/);

@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
 import { shellEnv, start, type Spawned } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * A log reader that stops reading (a stuck shipper, a log driver behind on a
@@ -19,7 +22,7 @@ describe('a log reader that stops reading', () => {
   const beside = builtGatewayBesideZomro();
 
   const startGateway = async (): Promise<{ gateway: Spawned; graphqlUrl: string; adminUrl: string }> => {
-    const configFile = join(mkdtempSync(join(tmpdir(), 'bg-log-stalled-')), 'config.yaml');
+    const configFile = join(temp.make('bg-log-stalled-'), 'config.yaml');
     writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nshutdown: { drainTimeoutMs: 5000 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
     const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;

@@ -1,16 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisSuite, testRedis } from '../helpers/redis.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { ROOT, ensureBuilt, shellEnv, start } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
 const configFile = (): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'bg-config-')), 'config.yaml');
+  const path = join(temp.make('bg-config-'), 'config.yaml');
   writeFileSync(path, `allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
   return path;
 };

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * `${NAME}` in the config reads NAME, or the file NAME_FILE names (Docker
@@ -15,7 +18,7 @@ import { ROOT, shellEnv, start } from './process.js';
 const CLIENT_KEY = 'dashboard-key-from-a-file-0123';
 const SECRET_IN_FILE = 'secret-held-in-a-file-4f1c';
 
-const dir = (): string => mkdtempSync(join(tmpdir(), 'bg-secret-files-'));
+const dir = (): string => temp.make('bg-secret-files-');
 const writeIn = (folder: string, name: string, text: string): string => {
   const path = join(folder, name);
   writeFileSync(path, text);

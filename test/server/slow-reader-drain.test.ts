@@ -1,13 +1,16 @@
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/harness.js';
 import { idleKeepAlive, sendAndStopReading, splitAnswer } from '../helpers/raw-http.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { ensureBuilt, portClosed, shellEnv, start, type Spawned } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /** 240 VMs of 100 KB: a 24 MB answer, far more than the loopback kernel buffers take (the unfixed drain cut one at about 4 MB). */
 const VMS = 240;
@@ -43,7 +46,7 @@ describe('stopping while an answer is still being written to a client that reads
 
   /** The real gateway on port 0 over the big OnApp account; resolves once it listens, with its port. */
   const launch = async (drainTimeoutMs: number): Promise<{ gateway: Spawned; graphqlUrl: string; port: number }> => {
-    const path = join(mkdtempSync(join(tmpdir(), 'bg-slow-reader-')), 'config.yaml');
+    const path = join(temp.make('bg-slow-reader-'), 'config.yaml');
     const account = { id: 'onapp-big', kind: 'onapp', url: upstream.url, auth: { username: 'ops', password: 'key' } };
     writeFileSync(path, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nshutdown: { drainTimeoutMs: ${drainTimeoutMs} }\nproviders:\n  - ${JSON.stringify(account)}\n`);
     const gateway = start(process.execPath, ['dist/main.js', '--config', path], shellEnv({ PORT: '0' }));

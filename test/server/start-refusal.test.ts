@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { ensureBuilt, ROOT, shellEnv } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * A replica that does not come up says why on stderr (one line per config
@@ -15,7 +19,7 @@ import { ensureBuilt, ROOT, shellEnv } from './process.js';
 const SECRET = 'dashboard-key-that-is-long-enough-9f3e';
 
 const configFile = (text: string): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'bg-start-refusal-')), 'config.yaml');
+  const path = join(temp.make('bg-start-refusal-'), 'config.yaml');
   writeFileSync(path, text);
   return path;
 };

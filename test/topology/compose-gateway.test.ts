@@ -1,12 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
 import { dockerfileEnv } from './dockerfile-env.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * What compose runs for a gateway, as plain commands (no container can be
@@ -36,7 +39,7 @@ describe('compose\'s gateway, run as its commands', () => {
     const compose = parse(read('compose.yaml')) as { services: Record<string, { environment: Record<string, string>; secrets: string[] }> };
     const service = compose.services['gateway-1'];
     if (!service) throw new Error('compose.yaml has no gateway-1');
-    const secretsDir = mkdtempSync(join(tmpdir(), 'bg-compose-secrets-'));
+    const secretsDir = temp.make('bg-compose-secrets-');
     // As `printf %s ... > secrets/<name>` or an editor leaves them: an editor's newline is removed.
     const values: Record<string, string> = { ...KEYS, zomro_session: ZOMRO_SIM_TOKEN };
     for (const secret of service.secrets) writeFileSync(join(secretsDir, secret), `${values[secret] ?? `no value for ${secret}`}\n`);

@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
 import { dockerfileEnv } from './dockerfile-env.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /**
  * What a pod of deploy/k8s runs, as plain commands (no cluster here): the
@@ -49,7 +52,7 @@ function mountOf(kind: 'configMap' | 'secret'): string | undefined {
  * directory.
  */
 function podEnvironment(secret: Record<string, string>): { dir: string; env: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'bg-k8s-pod-'));
+  const dir = temp.make('bg-k8s-pod-');
   const secretsDir = join(dir, 'secrets');
   const mounted = mountOf('secret');
   // The kubelet's layout: the files in a timestamped directory behind `..data`, each key a symlink through it,
