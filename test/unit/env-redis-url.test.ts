@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { envRedisUrl } from '../../src/config/env-redis-url.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 describe('REDIS_URL', () => {
   it('unset or empty: no Redis; a redis:// or rediss:// URL with a host is taken as written', () => {
@@ -29,7 +32,7 @@ describe('REDIS_URL', () => {
   });
 
   it('REDIS_URL_FILE: the URL read from a file (a Secret mounted as one), less its last newline, checked the same way', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'bg-redis-url-file-'));
+    const folder = temp.make('bg-redis-url-file-');
     const file = join(folder, 'redis-url');
     writeFileSync(file, 'rediss://:s3cret@cache.example:6380/2\n');
     expect(envRedisUrl({ REDIS_URL_FILE: file })).toBe('rediss://:s3cret@cache.example:6380/2');

@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SECRET_FILE_MAX_BYTES, envValue } from '../../src/config/env-secret-files.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 /** `${NAME}` read from NAME or from the file NAME_FILE names (Docker secrets, Kubernetes secret volumes). */
 const SECRET = 'secret-held-in-a-file-4f1c';
 
-const folder = mkdtempSync(join(tmpdir(), 'bg-env-secret-files-'));
+const folder = temp.make('bg-env-secret-files-');
 let written = 0;
 const fileHolding = (content: string | Buffer): string => {
   written += 1;

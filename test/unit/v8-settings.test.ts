@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyV8Settings } from '../../src/v8-settings.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -14,7 +17,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
  * would mix into what the child prints.
  */
 const tuningModule = (() => {
-  const file = join(mkdtempSync(join(tmpdir(), 'v8-settings-')), 'v8-settings.mjs');
+  const file = join(temp.make('v8-settings-'), 'v8-settings.mjs');
   writeFileSync(file, transformSync(readFileSync(join(ROOT, 'src', 'v8-settings.ts'), 'utf8'), { loader: 'ts', format: 'esm' }).code);
   return file;
 })();
