@@ -80,6 +80,21 @@ describe('an operation id that starts in the future', () => {
     expect(harness.upstreamCount()).toBe(0);
   });
 
+  it('one that starts in 1970 is read, and the subscription ends at once: the give-up has long passed', async () => {
+    const ancient = operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(0), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] });
+    const answer = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: ancient });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.operation.status).toBe('FAILED');
+    const statuses = await new Promise<string[]>((resolve, reject) => {
+      const seen: string[] = [];
+      client.subscribe<{ operationUpdated: { status: string } }>(
+        { query: UPDATES, variables: { id: ancient } },
+        { next: (value) => void seen.push(value.data?.operationUpdated.status ?? JSON.stringify(value.errors)), error: reject, complete: () => resolve(seen) },
+      );
+    });
+    expect(statuses).toEqual(['FAILED']);
+  });
+
   it('is still read when it starts a little ahead of the gateway (another replica, its clock a minute fast)', async () => {
     const skewed = operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(Date.now() + 60_000), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] });
     const answer = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: skewed });
