@@ -489,7 +489,7 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   /** The gateway is stopping and did not run the operation (WebSocket): send it again, on a new connection. */
   | 'SHUTTING_DOWN'
-  /** The gateway's shared store (Redis) did not answer in time before a mutation reached the provider (its idempotency record, an OnApp create's place): nothing was sent; send it again, with the same idempotencyKey (a `createBackups` item: that instance in a new request, with a new key; the first key answers the first answer again). */
+  /** The gateway's shared store (Redis) did not answer in time before a mutation reached the provider (its idempotency record, an OnApp create's or restore's place): nothing was sent; send it again, with the same idempotencyKey (a `createBackups` item: that instance in a new request, with a new key; the first key answers the first answer again). */
   | 'STORE_UNAVAILABLE'
   /** No gateway key, or one the gateway does not know. */
   | 'UNAUTHENTICATED'
