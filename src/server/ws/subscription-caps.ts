@@ -1,6 +1,5 @@
-import { AddressCounts, GROUP_WORDS, groupOf } from '../address-groups.js';
-import type { ClientKey } from './connection-caps.js';
-import type { Principal } from '../../gateway/principal.js';
+import { GROUP_WORDS } from '../address-groups.js';
+import { ClientCounts, type ClientKey } from './client-counts.js';
 
 /**
  * Subscriptions one client key holds at once across all its WebSocket connections
@@ -12,41 +11,27 @@ import type { Principal } from '../../gateway/principal.js';
  * maxWsConnectionsPerClient × maxSubscriptionsPerConnection (400 by default) such loops.
  */
 export class SubscriptionCaps {
-  private readonly perClient = new Map<Principal, number>();
-  private readonly anonymous: AddressCounts;
+  private readonly perClient: ClientCounts;
 
-  constructor(private readonly limit: number) {
-    this.anonymous = new AddressCounts(limit);
+  constructor(limit: number) {
+    this.perClient = new ClientCounts(limit);
   }
 
   /** Takes a place for one more subscription of `clientKey`, or says why not (the refusal's message). */
   take(clientKey: ClientKey): string | null {
-    if (typeof clientKey === 'string') {
-      const full = this.anonymous.take(clientKey);
-      if (full === null) return null;
-      const { limit } = groupOf(clientKey, full, this.limit);
-      return refusal(limit, `for ${GROUP_WORDS[full]}`);
-    }
-    const held = this.perClient.get(clientKey) ?? 0;
-    if (held >= this.limit) return refusal(this.limit, 'per client');
-    this.perClient.set(clientKey, held + 1);
-    return null;
+    const full = this.perClient.take(clientKey);
+    if (full === null) return null;
+    return refusal(full.limit, full.per === 'client' ? 'per client' : `for ${GROUP_WORDS[full.per]}`);
   }
 
   /** Gives back the place of a subscription that has ended (or whose connection closed). */
   release(clientKey: ClientKey): void {
-    if (typeof clientKey === 'string') {
-      this.anonymous.release(clientKey);
-      return;
-    }
-    const left = (this.perClient.get(clientKey) ?? 1) - 1;
-    if (left > 0) this.perClient.set(clientKey, left);
-    else this.perClient.delete(clientKey);
+    this.perClient.release(clientKey);
   }
 
   /** Client keys, addresses, /64s and /48s holding a subscription now. */
   get remembered(): number {
-    return this.perClient.size + this.anonymous.remembered;
+    return this.perClient.remembered;
   }
 }
 
