@@ -1,6 +1,6 @@
-import { badInput } from '../../domain/errors.js';
 import type { Backup } from '../../domain/types.js';
-import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-order.js';
+import type { PlaceState } from '../../state/create-order.js';
+import { placeOfToken } from './token-place.js';
 
 /**
  * A create's place among the overlapping creates of its disk (see
@@ -9,12 +9,7 @@ import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-or
  * sent on while the store did not answer, have none: they are the first.
  */
 export function placeInToken(token: readonly string[]): number {
-  const text = token[2];
-  if (text === undefined) return 1;
-  // One spelling per place: "01" would give one operation a second id, and a poll loop of its own.
-  const place = /^[1-9]\d{0,2}$/.test(text) ? Number(text) : 0;
-  if (place < 1 || place > MOST_OVERLAPPING_CREATES) throw badInput('operation id has no valid place among the creates of its disk');
-  return place;
+  return placeOfToken(token[2], 'the creates of its disk');
 }
 
 /** The places of one series: the highest backup id its creates read, and each place's state, place 1 first. */

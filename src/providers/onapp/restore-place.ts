@@ -1,5 +1,5 @@
-import { badInput } from '../../domain/errors.js';
-import { MOST_OVERLAPPING_CREATES, type PlaceState } from '../../state/create-order.js';
+import type { PlaceState } from '../../state/create-order.js';
+import { placeOfToken } from './token-place.js';
 
 /** The store namespace of restores' places (`restore-order:` in Redis), apart from creates' `create-order:`. */
 export const RESTORE_ORDER_NAMESPACE = 'restore-order';
@@ -9,12 +9,7 @@ export const RESTORE_ORDER_NAMESPACE = 'restore-order';
  * second part: [newestBefore, place]. Operation ids made before places have none: the first.
  */
 export function restorePlaceInToken(token: readonly string[]): number {
-  const text = token[1];
-  if (text === undefined) return 1;
-  // One spelling per place: "01" would give one operation a second id.
-  const place = /^[1-9]\d{0,2}$/.test(text) ? Number(text) : 0;
-  if (place < 1 || place > MOST_OVERLAPPING_CREATES) throw badInput('operation id has no valid place among the restores of its virtual server');
-  return place;
+  return placeOfToken(token[1], 'the restores of its virtual server');
 }
 
 /**
