@@ -7,6 +7,7 @@ import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
 import { dockerfileEnv } from './dockerfile-env.js';
+import { expectEachKeyServed } from './keys-served.js';
 
 const temp = tempDirs();
 afterAll(() => temp.removeAll());
@@ -62,17 +63,7 @@ describe('compose\'s gateway, run as its commands', () => {
     const gateway = beside.track(start(process.execPath, args, shellEnv({ ...dockerfileEnv(), ...environment, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
 
-    for (const key of Object.values(KEYS)) {
-      const response = await fetch(graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: '{ instances { totalCount providerErrors { code } } }' }),
-      });
-      const answer = (await response.json()) as { data: { instances: { totalCount: number; providerErrors: unknown[] } } };
-      // The Zomro session read from its file: the simulator accepts it, so no provider error.
-      expect(answer.data.instances.providerErrors).toEqual([]);
-      expect(answer.data.instances.totalCount).toBeGreaterThan(0);
-    }
+    await expectEachKeyServed(graphqlUrl, Object.values(KEYS));
     gateway.child.kill('SIGTERM');
     expect((await gateway.exited).code).toBe(0);
     for (const secret of Object.values(values)) expect(gateway.output()).not.toContain(secret);
