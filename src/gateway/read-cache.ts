@@ -1,3 +1,4 @@
+import { BUILD_ID } from '../build-id.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -81,6 +82,14 @@ export class ReadCache {
      * before that write, and a read that misses now must not join one (ReadCoalescer.forgetFlights).
      */
     private readonly onOtherWrite: (providerId: string) => void = () => {},
+    /**
+     * The build whose entries this cache reads and writes (BUILD_ID). Replicas of two builds share
+     * Redis during a rollout, and a list one build cached can pass the other's shape check and still
+     * mean something else: Zomro's dates read as UTC by the version before were served as they were
+     * for cacheTtlMs after the upgrade. Each build reads only its own entries; the instances'
+     * generations stay shared, so a write through either drops what both cached.
+     */
+    private readonly build: string = BUILD_ID,
   ) {
     this.shared = store.peek === undefined;
   }
@@ -88,9 +97,9 @@ export class ReadCache {
   /** Whether replicas share the store (generations kept), rather than this process alone: then other writers (versions) fill it too. */
   readonly shared: boolean;
 
-  /** The store is the gateway's `cache` namespace: no prefix of our own needed. */
-  private static key({ providerId, kind, nativeId }: CacheAddress): string {
-    return `${providerId}:${kind}:${nativeId}`;
+  /** The store is the gateway's `cache` namespace: only the build before the entry's address. */
+  private key({ providerId, kind, nativeId }: CacheAddress): string {
+    return `${this.build}/${providerId}:${kind}:${nativeId}`;
   }
 
   private static instanceKey(providerId: string, nativeId: string): string {
@@ -115,7 +124,7 @@ export class ReadCache {
   peek<T>(address: CacheAddress): T | undefined {
     if (!this.store.peek || !this.ttlMs.get(address.providerId)) return undefined;
     try {
-      return this.store.peek<T>(ReadCache.key(address));
+      return this.store.peek<T>(this.key(address));
     } catch (error) {
       this.onStoreError(error);
       return undefined;
@@ -132,7 +141,7 @@ export class ReadCache {
     const positions: number[] = [];
     addresses.forEach((address, index) => {
       if (!this.ttlMs.get(address.providerId)) return;
-      keys.push(ReadCache.key(address));
+      keys.push(this.key(address));
       positions.push(index);
     });
     if (keys.length === 0) return results;
@@ -192,7 +201,7 @@ export class ReadCache {
       const ttlMs = this.ttlMs.get(address.providerId);
       const instance = ReadCache.instanceKeyOf(address);
       if (!ttlMs || this.overtaken(address, mark.clock) || mark.unlooked.has(instance)) return [];
-      return [{ key: ReadCache.key(address), instance, value, ttlMs }];
+      return [{ key: this.key(address), instance, value, ttlMs }];
     });
     if (fresh.length === 0) return;
     try {
@@ -225,11 +234,11 @@ export class ReadCache {
   async invalidateInstances(providerId: string, nativeIds: readonly string[]): Promise<void> {
     if (!this.ttlMs.get(providerId)) return;
     const stamp = ++this.clock;
-    const keys = [ReadCache.key({ providerId, kind: 'instances', nativeId: '' })];
+    const keys = [this.key({ providerId, kind: 'instances', nativeId: '' })];
     const instances = [ReadCache.instanceKey(providerId, '')];
     for (const nativeId of nativeIds) {
       instances.push(ReadCache.instanceKey(providerId, nativeId));
-      for (const kind of LIST_KINDS) keys.push(ReadCache.key({ providerId, kind, nativeId }));
+      for (const kind of LIST_KINDS) keys.push(this.key({ providerId, kind, nativeId }));
     }
     for (const instance of instances) this.invalidatedAt.set(instance, stamp);
     if (!this.shared) {

@@ -33,6 +33,8 @@ export interface SharedServicesOptions {
   storeFailureLineMs?: number | undefined;
   /** Told of each store failure of the read cache and the idempotency records (a metric). */
   countStoreFailure?: CountStoreFailure | undefined;
+  /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
+  cacheBuild?: string | undefined;
 }
 
 /** The config schema's defaults, for services built without a config (benchmarks). */
@@ -72,7 +74,7 @@ export class SharedServices {
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0)
-      ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs, counted('read_cache')), forgetFlightsOf)
+      ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs, counted('read_cache')), forgetFlightsOf, options.cacheBuild)
       : undefined;
     this.idempotency = new Idempotency(
       store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }),

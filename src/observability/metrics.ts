@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { UpstreamObserver } from '../upstream/observer.js';
+import { BUILD_ID } from '../build-id.js';
 import { boundedStdout } from './bounded-stdout.js';
 import { STORE_USERS, type StoreFailureClass, type StoreUser } from './store-failure-lines.js';
 
@@ -80,6 +81,12 @@ export class GatewayMetrics implements UpstreamObserver {
       this.inc(boundedStdout().droppedTotal());
     },
   });
+  private readonly buildInfo = new Gauge({
+    name: 'backup_graph_build_info',
+    help: 'Always 1, labelled with the build this process runs: a digest of the sources its bundle was built from (`source` when run from the TypeScript sources). Two builds in one fleet: a rollout under way (each reads only its own cached lists).',
+    labelNames: ['build'] as const,
+    registers: [this.registry],
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -90,6 +97,7 @@ export class GatewayMetrics implements UpstreamObserver {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.buildInfo.set({ build: BUILD_ID }, 1);
     // Shown at 0 from the start, so that a rate over them has a series before the first failure.
     for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
   }

@@ -74,6 +74,8 @@ export interface GatewayServerOptions {
   requestTimeoutMs?: number;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number;
+  /** Tests only: the build the read cache files its entries under (BUILD_ID when absent). */
+  cacheBuild?: string;
 }
 
 export interface RunningGateway {
@@ -120,6 +122,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     operationBus: options.operationBus,
     storeFailureLineMs: options.storeFailureLineMs,
     countStoreFailure,
+    cacheBuild: options.cacheBuild,
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));

@@ -8,7 +8,7 @@ describe('/metrics', () => {
   });
   afterAll(() => harness.close());
 
-  it('exposes upstream durations, breaker state, GraphQL durations and errors, batch sizes and process metrics', async () => {
+  it('exposes upstream durations, breaker state, GraphQL durations and errors, batch sizes, the build and process metrics', async () => {
     await harness.gql('{ instances { edges { node { backups { id } } } } }');
     await harness.gql('{ instance(id: "garbage") { id } }');
     const response = await fetch(`${harness.gateway.adminUrl}/metrics`);
@@ -20,6 +20,8 @@ describe('/metrics', () => {
     expect(text).toMatch(/backup_graph_graphql_request_duration_seconds_count\{operation_type="query"\} [1-9]/);
     expect(text).toMatch(/backup_graph_graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
     expect(text).toMatch(/backup_graph_dataloader_batch_size_sum\{loader="backups"\} 6/);
+    // Run from the sources: the build id of a bundle is checked in build-script.test.ts.
+    expect(text).toContain('backup_graph_build_info{build="source"} 1');
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).not.toContain('sim-zomro-token');
   });

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sourceDigest } from '../../scripts/source-digest.mjs';
 
 /**
  * scripts/build.mjs run as npm's prestart runs it (`--if-stale`), in a project of one
@@ -12,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 function tinyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'build-script-'));
   mkdirSync(join(dir, 'scripts'));
-  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
+  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs', 'source-digest.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
   for (const file of ['tsconfig.json', 'tsconfig.build.json']) copyFileSync(resolve(file), join(dir, file));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   mkdirSync(join(dir, 'src'));
@@ -47,5 +48,29 @@ describe('scripts/build.mjs --if-stale (npm start\'s prestart)', () => {
     const fresh = prestart(dir);
     expect(fresh.status).toBe(0);
     expect(fresh.stdout + fresh.stderr).toBe('');
+  });
+});
+
+describe('the build id npm run build writes into the bundle (src/build-id.ts)', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is the digest of the sources it was built from, and changes with them', () => {
+    dir = tinyProject();
+    copyFileSync(resolve('src', 'build-id.ts'), join(dir, 'src', 'build-id.ts'));
+    writeFileSync(join(dir, 'src', 'main.ts'), "import { BUILD_ID } from './build-id.js';\nprocess.stdout.write(BUILD_ID);\n");
+    const builtId = () => {
+      const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
+      expect(built.status, built.stderr).toBe(0);
+      return spawnSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' }).stdout;
+    };
+    const first = builtId();
+    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    expect(first).toBe(sourceDigest(dir));
+
+    writeFileSync(join(dir, 'src', 'mapper.ts'), 'export const readsDatesAs = "UTC";\n');
+    const second = builtId();
+    expect(second).toBe(sourceDigest(dir));
+    expect(second).not.toBe(first);
   });
 });

@@ -180,7 +180,7 @@ describe('the read cache on a store shared by replicas', () => {
     await here.getMany([vm1], mark);
     const before = store.calls.length;
     await here.setMany([{ address: vm1, value: list('b1') }], mark);
-    expect(store.calls.slice(before)).toEqual([{ method: 'setMany', keys: ['cached:backups:vm1', tokenKeyOf('cached:backups:vm1')], ttlMs: TTL_MS }]);
+    expect(store.calls.slice(before)).toEqual([{ method: 'setMany', keys: ['source/cached:backups:vm1', tokenKeyOf('source/cached:backups:vm1')], ttlMs: TTL_MS }]);
     clock.advance(TTL_MS - 1);
     expect(await there.getMany([vm1])).toEqual([list('b1')]);
     clock.advance(2);
@@ -190,12 +190,12 @@ describe('the read cache on a store shared by replicas', () => {
   it('serves an entry of the version before (no generation beside it) only while its instance was never invalidated', async () => {
     const store = new SharedStore();
     const { here, there } = replicas(store);
-    await store.setMany([{ key: 'cached:backups:vm1', value: list('old version'), ttlMs: TTL_MS }]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: list('old version'), ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([list('old version')]);
     await there.invalidateInstance('cached', 'vm1');
     // The old version's replica reads the entry itself: the invalidation deleted it, and its generation beside it.
-    expect(await store.getMany(['cached:backups:vm1', tokenKeyOf('cached:backups:vm1')])).toEqual([undefined, undefined]);
-    await store.setMany([{ key: 'cached:backups:vm1', value: list('old version, later'), ttlMs: TTL_MS }]);
+    expect(await store.getMany(['source/cached:backups:vm1', tokenKeyOf('source/cached:backups:vm1')])).toEqual([undefined, undefined]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: list('old version, later'), ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([undefined]);
   });
 
@@ -203,9 +203,9 @@ describe('the read cache on a store shared by replicas', () => {
     const store = new SharedStore();
     const { here } = replicas(store);
     await store.setMany([
-      { key: 'cached:backups:vm1', value: list('b1'), ttlMs: TTL_MS },
-      { key: tokenKeyOf('cached:backups:vm1'), value: 42, ttlMs: TTL_MS },
-      { key: 'cached:backups:vm2', value: list('b2'), ttlMs: TTL_MS },
+      { key: 'source/cached:backups:vm1', value: list('b1'), ttlMs: TTL_MS },
+      { key: tokenKeyOf('source/cached:backups:vm1'), value: 42, ttlMs: TTL_MS },
+      { key: 'source/cached:backups:vm2', value: list('b2'), ttlMs: TTL_MS },
       { key: generationKey('cached\u0000vm2'), value: { not: 'a generation' }, ttlMs: TTL_MS },
     ]);
     expect(await here.getMany([vm1, vm2])).toEqual([undefined, undefined]);
@@ -235,10 +235,10 @@ describe('the read cache on a store shared by replicas', () => {
   ])('reads an entry of another shape (%s) as a miss', async (_name, value) => {
     const store = new SharedStore();
     const { here } = replicas(store);
-    await store.setMany([{ key: 'cached:backups:vm1', value, ttlMs: TTL_MS }]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value, ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([undefined]);
     // An empty list is a list: served.
-    await store.setMany([{ key: 'cached:backups:vm1', value: [], ttlMs: TTL_MS }]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: [], ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([[]]);
   });
 

@@ -31,13 +31,13 @@ describe('the read cache', () => {
     const { cache, store } = setup({ cached: 30_000, off: 0 });
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());
     // Put there behind the cache's back: an account without a TTL is never read, whatever the store holds.
-    await store.setMany([{ key: 'off:backups:vm1', value: ['x'], ttlMs: 30_000 }]);
+    await store.setMany([{ key: 'source/off:backups:vm1', value: ['x'], ttlMs: 30_000 }]);
     expect(cache.peek(address('cached', 'backups', 'vm1'))).toEqual(['b1']);
     expect(cache.peek(address('cached', 'schedules', 'vm1'))).toBeUndefined();
     expect(cache.peek(address('off', 'backups', 'vm1'))).toBeUndefined();
     expect(store.calls.filter((call) => call.method === 'peek')).toEqual([
-      { method: 'peek', keys: ['cached:backups:vm1'] },
-      { method: 'peek', keys: ['cached:schedules:vm1'] },
+      { method: 'peek', keys: ['source/cached:backups:vm1'] },
+      { method: 'peek', keys: ['source/cached:schedules:vm1'] },
     ]);
     await cache.invalidateInstance('cached', 'vm1');
     expect(cache.peek(address('cached', 'backups', 'vm1'))).toBeUndefined();
@@ -58,7 +58,7 @@ describe('the read cache', () => {
   it('keeps entries for the account TTL', async () => {
     const { cache, store } = setup({ cached: 12_345 });
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: 1 }], cache.now());
-    expect(store.calls).toEqual([{ method: 'setMany', keys: ['cached:backups:vm1'], ttlMs: 12_345 }]);
+    expect(store.calls).toEqual([{ method: 'setMany', keys: ['source/cached:backups:vm1'], ttlMs: 12_345 }]);
   });
 
   it('neither reads nor writes the store for an account without a TTL, keeping the positions of the rest', async () => {
@@ -69,7 +69,7 @@ describe('the read cache', () => {
     expect(store.calls).toEqual([]);
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: 'y' }], cache.now());
     expect(await cache.getMany([address('off', 'backups', 'vm1'), address('cached', 'backups', 'vm1')])).toEqual([undefined, 'y']);
-    expect(store.calls.at(-1)).toEqual({ method: 'getMany', keys: ['cached:backups:vm1'] });
+    expect(store.calls.at(-1)).toEqual({ method: 'getMany', keys: ['source/cached:backups:vm1'] });
     await cache.invalidateInstance('off', 'vm1');
     expect(store.calls.filter((call) => call.method === 'deleteMany')).toEqual([]);
   });
@@ -88,7 +88,7 @@ describe('the read cache', () => {
     const { cache, store } = setup();
     await cache.invalidateInstances('cached', ['a', 'b']);
     expect(store.calls).toEqual([
-      { method: 'deleteMany', keys: ['cached:instances:', 'cached:backups:a', 'cached:schedules:a', 'cached:definitions:a', 'cached:backups:b', 'cached:schedules:b', 'cached:definitions:b'] },
+      { method: 'deleteMany', keys: ['source/cached:instances:', 'source/cached:backups:a', 'source/cached:schedules:a', 'source/cached:definitions:a', 'source/cached:backups:b', 'source/cached:schedules:b', 'source/cached:definitions:b'] },
     ]);
   });
 

@@ -78,8 +78,8 @@ describe('cache generations', () => {
   });
 
   it('keeps generation and token keys apart from each other and from every entry key', () => {
-    const entry = 'acct:backups:vm1';
-    const keys = [entry, tokenKeyOf(entry), generationKey('acct\u0000vm1'), generationKey('acct\u0000'), tokenKeyOf('acct:instances:')];
+    const entry = 'source/acct:backups:vm1';
+    const keys = [entry, tokenKeyOf(entry), generationKey('acct\u0000vm1'), generationKey('acct\u0000'), tokenKeyOf('source/acct:instances:')];
     expect(new Set(keys).size).toBe(keys.length);
     // Neither kind of key can be an entry key (`<account>:<kind>:<nativeId>`) of another instance.
     expect(tokenKeyOf(entry).startsWith(`${entry}\u0000`)).toBe(true);
