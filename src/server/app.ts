@@ -1,3 +1,4 @@
+import { ClientPersistedQueries } from '../graphql/persisted-queries.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -163,6 +164,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
+  const persistedQueries = new ClientPersistedQueries();
   const apollo = new ApolloServer<GraphQLContext>({
     // Apollo's `gateway` option is how it takes a custom executor; see jitExecutorForApollo.
     gateway: jitExecutorForApollo(pipeline.executor),
@@ -173,11 +175,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    persistedQueries: { cache: persistedQueries.apolloCache },
     // main.ts owns SIGINT/SIGTERM: Apollo's own handlers raced it and the second stop() never returned.
     stopOnTerminationSignals: false,
     validationRules: pipeline.validationRules,
     parseOptions: pipeline.parseOptions,
     plugins: [
+      persistedQueries.plugin,
       // Before the metrics plugin: both act at willSendResponse, in this order, and the metrics count what is sent.
       repeatedErrorsPlugin<GraphQLContext>(),
       metrics.plugin<GraphQLContext>(),

@@ -1,0 +1,78 @@
+import type { ApolloServerOptions, ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
+import { growingLru } from '../state/growing-lru.js';
+import type { GraphQLContext } from './context.js';
+
+type PersistedQueryCache = NonNullable<Exclude<ApolloServerOptions<GraphQLContext>['persistedQueries'], false | undefined>['cache']>;
+
+/** Query texts kept for hash-only requests, all clients together (Apollo's own default store: about 30 MiB). */
+const TEXT_BYTES = 32 * 1024 * 1024;
+/** (client, hash) pairs remembered: each a few dozen bytes. */
+const REGISTRATIONS = 100_000;
+
+/**
+ * Automatic persisted queries (APQ), registered per client. Apollo keeps one
+ * store of hashes for the whole server, so a client that sent a hash alone
+ * learned from the answer (the data, or PersistedQueryNotFound) whether any
+ * other client had sent that query: another tenant's dashboard, or a query
+ * naming an id it was looking for.
+ *
+ * Apollo still speaks the protocol (version check, hash check, the
+ * PersistedQueryNotFound answer through the one error formatter), over a
+ * store of its own that stays empty (`apolloCache`); the texts live here. A
+ * hash alone gets its text back only when the same client (its key; callers
+ * without a key are one client) registered it; Apollo then checks it as a
+ * registration. A text is registered at the point Apollo would have stored
+ * it: after it parsed, validated and passed every plugin's checks, so a
+ * refused query is never kept.
+ */
+export class ClientPersistedQueries {
+  private readonly texts = new LRUCache<string, string>({ maxSize: TEXT_BYTES, sizeCalculation: (text, hash) => 2 * (text.length + hash.length) });
+  private readonly registered = growingLru<string, true>(REGISTRATIONS);
+
+  /** For Apollo's `persistedQueries.cache`: never holds a text, so every hash Apollo looks up alone is not found. */
+  readonly apolloCache: PersistedQueryCache = {
+    get: async () => undefined,
+    set: async () => {},
+    delete: async () => false,
+  };
+
+  readonly plugin: ApolloServerPlugin<GraphQLContext>;
+
+  constructor() {
+    const listener: GraphQLRequestListener<GraphQLContext> = {
+      responseForOperation: async ({ metrics, queryHash, source, contextValue }) => {
+        if (metrics.persistedQueryRegister && queryHash !== undefined && source !== undefined) this.register(contextValue.reads.principal.keyId, queryHash, source);
+        return null;
+      },
+    };
+    this.plugin = {
+      requestDidStart: async ({ request, contextValue }) => {
+        const hash = hashAlone(request);
+        if (hash !== undefined) {
+          const text = this.textFor(contextValue.reads.principal.keyId, hash);
+          if (text !== undefined) request.query = text;
+        }
+        return listener;
+      },
+    };
+  }
+
+  private register(client: string, hash: string, text: string): void {
+    this.texts.set(hash, text);
+    this.registered.set(`${client}\u0000${hash}`, true);
+  }
+
+  private textFor(client: string, hash: string): string | undefined {
+    return this.registered.get(`${client}\u0000${hash}`) ? this.texts.get(hash) : undefined;
+  }
+}
+
+/** The hash of a request that sends one without its query text (Apollo answers anything malformed). */
+function hashAlone(request: { query?: string | undefined; extensions?: Record<string, unknown> | undefined }): string | undefined {
+  if (request.query !== undefined) return undefined;
+  const persisted = request.extensions?.persistedQuery;
+  if (typeof persisted !== 'object' || persisted === null || !('sha256Hash' in persisted)) return undefined;
+  const hash = persisted.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
