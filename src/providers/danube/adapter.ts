@@ -12,6 +12,7 @@ import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { backupVmAddress, isVmUuid } from './vm-address.js';
+import { backupRowVm } from './backup-row-vm.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -160,9 +161,10 @@ export class DanubeAdapter extends BaseAdapter {
    * (a panel that ignored the VM in the path, as listBackups drops them) is another VM's run of a
    * definition of the same name: counted, it moved the mark, and named beside the create's backup
    * it made two candidates (none named), or, the create's own failing, was named as its backup.
+   * Read by the list's own rule (backupRowVm), so a row the VM lists is one the look-up takes.
    */
   private async createRowsOf(hostname: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
-    return (await this.backupRowsOf(hostname, scope)).filter((row) => row.vm === undefined || row.vm === null || row.vm === hostname);
+    return (await this.backupRowsOf(hostname, scope)).filter((row) => backupRowVm(row, hostname, this.account.id) === hostname);
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {

@@ -2,7 +2,8 @@ import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compressio
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { GatewayError } from '../../domain/errors.js';
-import { idText, idTextOrNull } from '../native-id.js';
+import { idText } from '../native-id.js';
+import { backupRowVm } from './backup-row-vm.js';
 import { publicRaw } from '../raw.js';
 import { DANUBE_RAW_HIDDEN } from './secrets.js';
 import { activeFlag } from './active-flag.js';
@@ -60,22 +61,14 @@ export function mapInstance(providerId: string, row: Row): Instance {
   return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
 }
 
-/**
- * `vmAskedFor`: the VM whose list the row came from. A row's `hostname` is not its VM: esdc-ce's
- * BackupSerializer sends `vm_hostname` there, the VM's hostname when the backup was made, so a VM
- * renamed since lists its older backups under a hostname Danube no longer knows as a VM. Its `vm`
- * is the VM as it is now (`CharField(source='vm')`, and Vm's text is its current hostname), the
- * id space the gateway's instances use. The API docs' example row has no `vm`: then the row is the
- * VM's it was listed for, as esdc-ce lists a VM's backups by the VM itself (VmBackupList filters
- * on `vm`, not on the hostname), whatever hostname it carries.
- */
+/** `vmAskedFor`: the VM whose list the row came from; the row's VM is read by backupRowVm. */
 export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Backup {
   const diskId = String(diskNumber(row, providerId));
   const name = idText(row.name, providerId);
   return {
     providerId,
     nativeId: name,
-    instanceNativeId: idTextOrNull(row.vm, providerId) ?? vmAskedFor,
+    instanceNativeId: backupRowVm(row, vmAskedFor, providerId),
     keyExtra: [diskId],
     name,
     status: STATUS[toNumber(row.status) ?? 0] ?? 'UNKNOWN',
