@@ -7,6 +7,7 @@ import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
+import { isResourceNotFound, noApiAt } from './not-found.js';
 
 export const API = '/zstack/v1';
 /** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
@@ -85,7 +86,7 @@ export class ZstackClient {
     const passed = call.passStatuses?.includes(status) ?? false;
     // 401/403 always; a 404 unless passed; any other refusal unless passed or read by the caller itself (job polls).
     const refused = status === 401 || status === 403 || (status === 404 && !passed) || (status >= 400 && !passed && !(call.readsError && hasZstackError(body)));
-    if (refused) throw statusError(this.upstream, status, body, ZSTACK_ERRORS);
+    if (refused) throw status === 404 ? notFoundAnswer(this.upstream, body, call) : statusError(this.upstream, status, body, ZSTACK_ERRORS);
     // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
     if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream, response.body);
     return response;
@@ -121,7 +122,7 @@ export class ZstackClient {
 }
 
 /**
- * ZStack's statuses: a refused session, a bare 404, else its `{"error": ...}` body. A refusal
+ * ZStack's statuses: a refused session, a 404 of a resource (SYS.1003, see notFoundAnswer), else its `{"error": ...}` body. A refusal
  * without that body is ZStack's REST server refusing the request's form before any API saw it
  * (RestServer's RestException: 400 with plain words, as for a query condition it cannot parse):
  * the status is its code, not ZSTACK_ERROR, which said ZStack had named an error it had not.
@@ -131,6 +132,18 @@ const ZSTACK_ERRORS: StatusErrorTable = {
   notFound: NOT_FOUND_AT_PROVIDER,
   otherwise: (provider, body, status) => (hasZstackError(body) ? zstackRefusal(provider, body) : providerError(provider, `provider ${provider} refused the gateway's request (HTTP ${status})`, `HTTP_${status}`)),
 };
+
+/**
+ * ZStack's 404, read by its body rather than by the mapping every provider shares (404 = NOT_FOUND):
+ * NOT_FOUND only where ZStack says it has no such resource (SYS.1003); another ZStack error is that
+ * error, as at any other status; anything else (RestServer's plain "no api mapping to <path>", a
+ * proxy's page) is the path's absence (not-found.ts).
+ */
+function notFoundAnswer(account: AnsweringAccount, body: unknown, call: ZstackCall): GatewayError {
+  if (isResourceNotFound(body)) return statusError(account, 404, body, ZSTACK_ERRORS);
+  if (hasZstackError(body)) return zstackError(account, body);
+  return scrubbedError(account.secrets, noApiAt(account.providerId, call.method, `${API}${call.path}`));
+}
 
 /** A body whose `error` is set: "If not null, the operation failed" (ZStack API docs). */
 export function hasZstackError(body: unknown): boolean {

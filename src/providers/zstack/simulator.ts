@@ -96,6 +96,13 @@ export class ZstackSimulator extends ProviderSimulator {
    * order, steadier than ZStack promises.
    */
   unsortedWithoutSort = false;
+  /**
+   * Plays a ZStack older than 3.5.0, SyncVmBackup's "Starting Version" in the API docs (the other
+   * backup APIs start at 3.0.0): its path maps no API, and the REST server answers that itself.
+   */
+  olderThanSyncVmBackup = false;
+  /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
+  nextWriteNotFound: { code: string; description: string } | null = null;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
   pageCap: number | null = null;
   /** Seeds each unsorted answer's order: a different shuffle per query. */
@@ -198,7 +205,7 @@ export class ZstackSimulator extends ProviderSimulator {
     this.settleJobs();
     const path = request.segments.join('/');
     request.label = `${request.method} /${path.replace(/[0-9a-f]{32}/g, ':uuid')}`;
-    if (!path.startsWith('zstack/v1/')) return notFound();
+    if (!path.startsWith('zstack/v1/')) return noApiMapping(path);
     const route = path.slice('zstack/v1/'.length);
     if (request.method === 'PUT' && route === 'accounts/login') return this.login(request);
     let match: RegExpExecArray | null;
@@ -217,16 +224,22 @@ export class ZstackSimulator extends ProviderSimulator {
       this.failNextQuery = null;
       return { status: 503, json: { error } };
     }
+    if (request.method !== 'GET' && this.nextWriteNotFound) {
+      const error = this.nextWriteNotFound;
+      this.nextWriteNotFound = null;
+      return { status: 404, json: { error } };
+    }
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
     if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
+      if (this.olderThanSyncVmBackup) return noApiMapping(path);
       if (!(request.json as Row | undefined)?.syncVmBackup) return badBody();
       return this.startJob(request, () => ({ success: true }), () => {});
     }
     if (request.method === 'PUT' && (match = /^vm-backups\/([0-9a-f]{32})\/actions$/.exec(route))) return this.revert(request, match[1] as string);
-    return notFound();
+    return noApiMapping(path);
   }
 
   /**
@@ -327,7 +340,7 @@ export class ZstackSimulator extends ProviderSimulator {
     const resourceUuid = params.resourceUuid;
     if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return badBody();
     const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
-    if (!vm) return { status: 404, json: { error: { code: 'SYS.1002', description: 'volume not found' } } };
+    if (!vm) return resourceNotFound('volume not found');
     const chosen = this.resourceUuidTakenBy === 'nothing' ? undefined : resourceUuid;
     const group = (this.resourceUuidTakenBy === 'group' ? chosen : undefined) ?? uuid();
     const created = zstackDate(new Date());
@@ -364,7 +377,7 @@ export class ZstackSimulator extends ProviderSimulator {
 
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
     const volumes = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
-    if (volumes.length === 0) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    if (volumes.length === 0) return resourceNotFound('backup group not found');
     const named = request.query.getAll('backupStorageUuids').flatMap((value) => value.split(','));
     if (named.length > 0 && !named.some((store) => storesOf(volumes[0] as Row).includes(store))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({}), () => {
@@ -387,7 +400,7 @@ export class ZstackSimulator extends ProviderSimulator {
     const body = request.json as { revertVmFromVmBackup?: { backupStorageUuid?: unknown } } | undefined;
     if (!body?.revertVmFromVmBackup) return restRefusal(`the body doesn't contain action mapping to the URL[/v1/vm-backups/${groupUuid}/actions]`);
     const root = this.volumeBackups.find((volume) => volume.groupUuid === groupUuid);
-    if (!root) return { status: 404, json: { error: { code: 'SYS.1002', description: 'backup group not found' } } };
+    if (!root) return resourceNotFound('backup group not found');
     // The revert reads the backup from the image store named: one that does not hold it fails the job.
     if (!storesOf(root).includes(String(body.revertVmFromVmBackup.backupStorageUuid))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({ success: true }), () => {});
@@ -409,7 +422,13 @@ const notOnStore = (groupUuid: string) => ({ code: 'SYS.1007', description: `the
  */
 const restRefusal = (words: string): SimResponse => ({ status: 400, text: words });
 
-const notFound = (): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1002', description: 'resource not found' } } });
+/**
+ * A path no API maps: ZStack's REST server answers it itself, before any API runs, in plain text
+ * (RestServer.handle: `sendResponse(NOT_FOUND, String.format("no api mapping to %s", path))`).
+ */
+const noApiMapping = (path: string): SimResponse => ({ status: 404, text: `no api mapping to /${path}` });
+/** An API finding no such resource: SysErrors.RESOURCE_NOT_FOUND, "SYS.1003" (it read SYS.1002, ZStack's CREATE_RESOURCE_ERROR). */
+const resourceNotFound = (description: string): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1003', description } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
 
 /** The query without its `vmInstanceUuid` conditions (ignoresVmFilter). */

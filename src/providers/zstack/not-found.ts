@@ -1,0 +1,27 @@
+import { providerError, type GatewayError } from '../../domain/errors.js';
+
+/**
+ * ZStack's code for a resource it does not have: SysErrors.RESOURCE_NOT_FOUND, `RESOURCE_NOT_FOUND(1003)`
+ * written "SYS.%s" (zstackio/zstack header/.../errorcode/SysErrors.java), as in `err(SysErrors.RESOURCE_NOT_FOUND,
+ * "cannot find ...")` across its services.
+ */
+export const RESOURCE_NOT_FOUND = 'SYS.1003';
+
+/** Whether a body is ZStack's `{"error": {"code": "SYS.1003", ...}}`: the API ran and found no such resource. */
+export function isResourceNotFound(body: unknown): boolean {
+  const error = (body as { error?: unknown } | null)?.error;
+  return error !== null && typeof error === 'object' && (error as { code?: unknown }).code === RESOURCE_NOT_FOUND;
+}
+
+/**
+ * A 404 that is not an API's answer about a resource: ZStack's REST server answers 404 itself, in
+ * plain text, for a path no API of its version maps (RestServer.handle: "no api mapping to <path>")
+ * and for an expired job (read by the job poll). An API newer than the ZStack answering (the
+ * docs' "Starting Version" column: SyncVmBackup 3.5.0, the rest 3.0.0) therefore reads 404 for
+ * every object it names; told as NOT_FOUND "not found at the provider", it said the VM, backup or
+ * image store did not exist, and a client dropped one that did. The path is the gateway's own
+ * (uuids it checked), never the provider's words.
+ */
+export function noApiAt(provider: string, method: string, path: string): GatewayError {
+  return providerError(provider, `provider ${provider} has no API at ${method} ${path} (HTTP 404): the ZStack answering is older than that API, or the account's url is wrong`, 'HTTP_404');
+}
