@@ -6,6 +6,7 @@ import { GIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';
+import { flagOn } from './on-off.js';
 
 type Row = Record<string, unknown>;
 
@@ -100,7 +101,7 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
     // "Actual backup size. Determined after the backup creation is complete": a
     // value shown while the backup is still being made (Queued, Saving) is no size.
     sizeBytes: status === 'PENDING' || status === 'CREATING' ? null : imageSizeBytes(row.image_size),
-    protected: row.protected === 'on',
+    protected: flagOn(row, 'protected'),
     diskId: null,
     minDiskBytes: toBytes(row.min_disk, GIB),
     // OpenStack's min_ram, which Fleio passes through, is in MB.

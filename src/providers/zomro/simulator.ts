@@ -137,6 +137,12 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   deletedWord = 'Deleted';
   /**
+   * A backup's `protected` as the panel shows it in its language, the stored on/off in `$orig`
+   * beside it (`{"$orig": "on", "$": "Да"}`); null sends on/off in `$` alone, as Zomro's
+   * backup document shows.
+   */
+  flagWords: { on: string; off: string } | null = null;
+  /**
    * The `fleio_status` of a backup still being made: Zomro's document shows
    * `Saving`; Glance also has `queued` before it and `uploading`/`importing`
    * while data arrives by its upload and import steps.
@@ -416,6 +422,7 @@ export class ZomroSimulator extends ProviderSimulator {
     });
     // BILLmanager sometimes sends the original value beside the display value.
     (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
+    if (this.flagWords) row.protected = { $orig: backup.protected, $: this.flagWords[backup.protected] };
     row.item_real_status = this.itemStatus(backup.deleted, backup.deletingUntil === undefined ? '2' : '5');
     return row;
   }
