@@ -2,12 +2,14 @@ import { badInput } from '../domain/errors.js';
 import { idTypeOf, withArticle } from '../domain/ids.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import { PageInfo } from './page-info.js';
+import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
 
 /** The longest key a cursor names: the longest id the gateway takes as input. A longer one (a hostile provider's id) makes an offset cursor. */
 const MAX_KEY_LENGTH = 2_048;
 /** base64url of `k:`, nine digits, `:` and the longest key. */
 export const MAX_CURSOR_LENGTH = Math.ceil(((12 + MAX_KEY_LENGTH) * 4) / 3);
-const NOT_A_CURSOR = 'after must be a cursor from a previous page';
+/** The argument a cursor came in, for the refusal's words. */
+type CursorArgument = 'after' | 'before';
 
 /** What a cursor names: the item's place in the list, and the item itself when the list has keys. */
 interface CursorPlace {
@@ -18,14 +20,14 @@ interface CursorPlace {
 const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
 const keyedCursor = (place: number, key: string): string => (key.length <= MAX_KEY_LENGTH ? Buffer.from(`k:${place}:${key}`).toString('base64url') : offsetCursor(place));
 
-function decodeCursor(cursor: string): CursorPlace {
+function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   // `o:` is also what a list with keys made before it named its items: it is still a place.
   const offset = /^o:(\d{1,9})$/.exec(text);
   if (offset) return { place: Number(offset[1]), key: null };
   const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})$/.exec(text);
   if (keyed) return { place: Number(keyed[1]), key: keyed[2]! };
-  throw badInput(NOT_A_CURSOR);
+  throw badInput(`${argument} must be a cursor from a previous page`);
 }
 
 /**
@@ -37,13 +39,27 @@ function decodeCursor(cursor: string): CursorPlace {
  * guess left: the item that followed it has moved up into it.
  */
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
-  if (cursor.key !== null && keyOf) {
-    const found = nearestWithKey(items, cursor.place, cursor.key, keyOf);
-    if (found >= 0) return found + 1;
-    refuseAnotherListsCursor(cursor.key, items[0] === undefined ? null : keyOf(items[0]));
-    return Math.min(cursor.place, items.length);
-  }
-  return cursor.place + 1;
+  const found = placeNow(items, cursor, keyOf, 'after');
+  return found >= 0 ? found + 1 : Math.min(cursor.place, items.length);
+}
+
+/**
+ * Where the page before the cursor ends (the cursor's item not included): at
+ * the item wherever it is now, as `startAfter` finds it, so a page read
+ * backward from a forward page's cursor meets that page exactly. Where the
+ * item is gone, at its old place, which the item that followed it now holds.
+ */
+function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
+  const found = placeNow(items, cursor, keyOf, 'before');
+  return found >= 0 ? found : Math.min(cursor.place, items.length);
+}
+
+/** The cursor's item's place in the list now; -1 when a keyed cursor's item is gone. An offset cursor's place is taken as it is. */
+function placeNow<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, argument: CursorArgument): number {
+  if (cursor.key === null || !keyOf) return cursor.place;
+  const found = nearestWithKey(items, cursor.place, cursor.key, keyOf);
+  if (found < 0) refuseAnotherListsCursor(cursor.key, items[0] === undefined ? null : keyOf(items[0]), argument);
+  return found;
 }
 
 /**
@@ -52,11 +68,11 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
  * answered a page from somewhere in the list as if nothing were wrong.
  * Checked only where the cursor's item was not found, so a page costs nothing more.
  */
-function refuseAnotherListsCursor(cursorKey: string, listKey: string | null): void {
+function refuseAnotherListsCursor(cursorKey: string, listKey: string | null, argument: CursorArgument): void {
   const named = idTypeOf(cursorKey);
   const held = listKey === null ? null : idTypeOf(listKey);
   if (named !== null && held !== null && named !== held) {
-    throw badInput(`after must be a cursor from a previous page of this list: it names ${withArticle(named)}, and this list holds ${held} items`);
+    throw badInput(`${argument} must be a cursor from a previous page of this list: it names ${withArticle(named)}, and this list holds ${held} items`);
   }
 }
 
@@ -100,25 +116,27 @@ function nearestWithKey<T>(items: readonly T[], place: number, key: string, keyO
 
 /**
  * Pagination over a list the gateway already holds in full (providers list
- * everything anyway). `keyOf` (an item's global id, made of URL-safe
- * characters) makes cursors that name their item; without it they are offsets.
+ * everything anyway), forward (`first`, `after`) or backward (`last`,
+ * `before`). `keyOf` (an item's global id, made of URL-safe characters)
+ * makes cursors that name their item; without it they are offsets.
  */
 export function paginate<T>(
   items: readonly T[],
-  first: number | null | undefined,
-  after: string | null | undefined,
+  args: PageArgs,
   maxPageSize: number,
   providerErrors: ProviderFailure[],
   keyOf?: (item: T) => string,
 ): Connection<T> {
-  const size = first ?? 50;
-  if (!Number.isInteger(size) || size < 1 || size > maxPageSize) throw badInput(`first must be between 1 and ${maxPageSize}`);
-  const start = after ? startAfter(items, decodeCursor(after), keyOf) : 0;
-  const page = items.slice(start, start + size);
-  const edges = page.map((node, index) => new Edge(node, start + index, keyOf));
+  const size = pageSizeOf(args, maxPageSize);
+  const start = args.after ? Math.min(startAfter(items, decodeCursor(args.after, 'after'), keyOf), items.length) : 0;
+  // A `before` at or ahead of `after` leaves nothing between them.
+  const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf), items.length)) : items.length;
+  const bounds = pageWithin(end - start, start, items.length - end, size);
+  const pageStart = start + bounds.from;
+  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf));
   return {
     edges,
-    pageInfo: new PageInfo(start + size < items.length, start > 0 && items.length > 0, edges),
+    pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges),
     totalCount: items.length,
     providerErrors,
   };

@@ -3,6 +3,7 @@ import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { Instance } from '../domain/types.js';
 import { loaderKey } from './loaders.js';
 import { PageInfo } from './page-info.js';
+import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
 
 /** Room for an account id and a provider's native id; far above any real pair. */
 const MAX_CURSOR_LENGTH = 1_024;
@@ -19,7 +20,7 @@ const MAX_CURSOR_LENGTH = 1_024;
 const encode = (place: number, instance: Instance): string =>
   Buffer.from(`p:${JSON.stringify([place, instance.providerId, instance.nativeId])}`).toString('base64url');
 
-function decode(cursor: string): { place: number; key: string } {
+function decode(cursor: string, argument: 'after' | 'before'): { place: number; key: string } {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   let parsed: unknown = null;
   try {
@@ -27,48 +28,47 @@ function decode(cursor: string): { place: number; key: string } {
   } catch {
     parsed = null;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw badInput('after must be a cursor from a previous page');
+  const refusal = `${argument} must be a cursor from a previous page`;
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw badInput(refusal);
   const [place, providerId, nativeId] = parsed as unknown[];
   if (!Number.isInteger(place) || (place as number) < 0 || typeof providerId !== 'string' || typeof nativeId !== 'string') {
-    throw badInput('after must be a cursor from a previous page');
+    throw badInput(refusal);
   }
   return { place: place as number, key: loaderKey(providerId, nativeId) };
 }
 
+/** Where the cursor's instance is in the list of all instances now; where it is gone (deleted between pages), its old place, the best guess left. */
+function placeOf(all: readonly Instance[], cursor: string, argument: 'after' | 'before'): { found: boolean; place: number } {
+  const { place, key } = decode(cursor, argument);
+  const found = all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === key);
+  return found >= 0 ? { found: true, place: found } : { found: false, place: Math.min(place, all.length) };
+}
+
 /**
- * One page of the instances that match, after the cursor's instance in the
- * list of all instances. Where that instance is gone (deleted between pages),
- * its old place is the best guess left.
+ * One page of the instances that match, between the cursors' instances in
+ * the list of all instances: forward (`first` after `after`) or backward
+ * (`last` before `before`).
  */
-export function pageOfMatches(
-  all: readonly Instance[],
-  matches: (index: number) => boolean,
-  first: number | null | undefined,
-  after: string | null | undefined,
-  maxPageSize: number,
-  providerErrors: ProviderFailure[],
-): Connection<Instance> {
-  const size = first ?? 50;
-  if (!Number.isInteger(size) || size < 1 || size > maxPageSize) throw badInput(`first must be between 1 and ${maxPageSize}`);
+export function pageOfMatches(all: readonly Instance[], matches: (index: number) => boolean, args: PageArgs, maxPageSize: number, providerErrors: ProviderFailure[]): Connection<Instance> {
+  const size = pageSizeOf(args, maxPageSize);
   let start = 0;
-  if (after) {
-    const { place, key } = decode(after);
-    const found = all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === key);
-    start = found >= 0 ? found + 1 : Math.min(place, all.length);
+  if (args.after) {
+    const cursor = placeOf(all, args.after, 'after');
+    start = cursor.found ? cursor.place + 1 : cursor.place;
   }
-  const edges: Connection<Instance>['edges'] = [];
+  const end = args.before ? Math.max(start, placeOf(all, args.before, 'before').place) : all.length;
+  const between: number[] = [];
   let totalCount = 0;
-  let hasNextPage = false;
-  let hasPreviousPage = false;
+  let matchesBefore = 0;
+  let matchesAfter = 0;
   for (let index = 0; index < all.length; index++) {
     if (!matches(index)) continue;
     totalCount++;
-    if (index < start) {
-      hasPreviousPage = true;
-      continue;
-    }
-    if (edges.length < size) edges.push({ cursor: encode(index, all[index] as Instance), node: all[index] as Instance });
-    else hasNextPage = true;
+    if (index < start) matchesBefore++;
+    else if (index >= end) matchesAfter++;
+    else between.push(index);
   }
-  return { edges, pageInfo: new PageInfo(hasNextPage, hasPreviousPage, edges), totalCount, providerErrors };
+  const bounds = pageWithin(between.length, matchesBefore, matchesAfter, size);
+  const edges = between.slice(bounds.from, bounds.to).map((index) => ({ cursor: encode(index, all[index] as Instance), node: all[index] as Instance }));
+  return { edges, pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges), totalCount, providerErrors };
 }

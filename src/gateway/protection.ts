@@ -6,6 +6,7 @@ import type { Instance } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
+import type { PageArgs } from './page-window.js';
 import { pageOfMatches } from './protection-pages.js';
 import { toProviderError } from './provider-errors.js';
 import { appendAll } from '../domain/arrays.js';
@@ -138,7 +139,7 @@ export class ProtectionReader {
   /** `instances(filter: { protection })`: the instances in those statuses, paged like `instances`. */
   async instancesIn(
     statuses: readonly ProtectionStatus[],
-    args: ProviderFilter & { first?: number | null; after?: string | null },
+    args: ProviderFilter & PageArgs,
     requestedRpo?: number | null,
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
@@ -151,7 +152,7 @@ export class ProtectionReader {
       return node;
     });
     const matches = (index: number) => wanted.has((items[index] as ProtectedInstance).protection.status);
-    return pageOfMatches(all, matches, args.first, args.after, this.reads.shared.options.maxPageSize, providerErrors);
+    return pageOfMatches(all, matches, args, this.reads.shared.options.maxPageSize, providerErrors);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {

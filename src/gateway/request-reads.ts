@@ -11,6 +11,7 @@ import { CacheInvalidation } from './cache-invalidation.js';
 import { eachBackupOnce } from './each-backup-once.js';
 import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
+import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
 import { acrossProviders, type FaultReport } from './provider-errors.js';
@@ -99,7 +100,7 @@ export class RequestReads {
   }
 
   /** `listsWanted`: the per-instance lists the query asks of these instances (adapters may start reads for them now). */
-  async instances(args: ProviderFilter & { first?: number | null; after?: string | null }, listsWanted: ReadonlySet<InstanceListKind> = new Set()): Promise<Connection<Instance>> {
+  async instances(args: ProviderFilter & PageArgs, listsWanted: ReadonlySet<InstanceListKind> = new Set()): Promise<Connection<Instance>> {
     const adapters = this.providers({ providerId: args.providerId ?? null, kind: args.kind ?? null });
     if (listsWanted.size > 0) {
       // Where the read cache holds the lists, a warm one needs no such read: only accounts it does not cover.
@@ -107,10 +108,10 @@ export class RequestReads {
       for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
     }
     const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter), this.reportFault);
-    return paginate(items, args.first, args.after, this.shared.options.maxPageSize, providerErrors, instanceId);
+    return paginate(items, args, this.shared.options.maxPageSize, providerErrors, instanceId);
   }
 
-  async backups(filter: BackupFilterInput | null | undefined, first?: number | null, after?: string | null): Promise<Connection<Backup>> {
+  async backups(filter: BackupFilterInput | null | undefined, page: PageArgs = {}): Promise<Connection<Backup>> {
     const maxPageSize = this.shared.options.maxPageSize;
     if (filter) checkBackupFilter(filter);
     if (filter?.instanceId) {
@@ -120,7 +121,7 @@ export class RequestReads {
       const instance = await this.instance(filter.instanceId);
       if (!instance || (named && !named.some((adapter) => adapter.account.id === instance.providerId))) throw notFound('instance');
       const backups = await this.backupsOf(instance);
-      return paginate(applyBackupFilter(backups ?? [], filter), first, after, maxPageSize, [], backupId);
+      return paginate(applyBackupFilter(backups ?? [], filter), page, maxPageSize, [], backupId);
     }
     const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
@@ -132,7 +133,7 @@ export class RequestReads {
       // under two of them is one row, counted once.
       return newestFirst(eachBackupOnce(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: lists[index] as Backup[] }))));
     }, this.reportFault);
-    return paginate(applyBackupFilter(items, filter ?? {}), first, after, maxPageSize, providerErrors, backupId);
+    return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId);
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */

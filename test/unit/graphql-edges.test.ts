@@ -61,8 +61,8 @@ describe('query cost: the edges', () => {
   it('a list of names or of entity representations runs its field once per item, like ids', () => {
     // Four items: 4 x (1 + 1), where a plain list would be 1 + 5 x 1.
     expect(costOf('{ byNames(names: ["a", "b", "c", "d"]) { id } }', 8)).toEqual([]);
-    expect(costOf('{ byNames(names: ["a", "b", "c", "d"]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first) or fewer nested lists.']);
-    expect(costOf('{ _entities(representations: [{a: 1}, {a: 2}, {a: 3}, {a: 4}]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first) or fewer nested lists.']);
+    expect(costOf('{ byNames(names: ["a", "b", "c", "d"]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first or last) or fewer nested lists.']);
+    expect(costOf('{ _entities(representations: [{a: 1}, {a: 2}, {a: 3}, {a: 4}]) { id } }', 7)).toEqual(['Query cost limit exceeded: 8 > 7. Ask for fewer items (first or last) or fewer nested lists.']);
   });
 
   it('prices unions by their fragments, and never throws on arguments validation will refuse', () => {
@@ -75,8 +75,8 @@ describe('query cost: the edges', () => {
 
   it('stops adding once over ten times the limit: the refusal names the cost so far', () => {
     // 100 so far is not over 10 x 10: the next field is added (102); 101 is over: nothing more is.
-    expect(costOf('{ instances(first: 99) { id } node(id: "x") { id } }', 10)).toEqual(['Query cost limit exceeded: 102 > 10. Ask for fewer items (first) or fewer nested lists.']);
-    expect(costOf('{ instances(first: 100) { id } node(id: "x") { id } }', 10)).toEqual(['Query cost limit exceeded: 101 > 10. Ask for fewer items (first) or fewer nested lists.']);
+    expect(costOf('{ instances(first: 99) { id } node(id: "x") { id } }', 10)).toEqual(['Query cost limit exceeded: 102 > 10. Ask for fewer items (first or last) or fewer nested lists.']);
+    expect(costOf('{ instances(first: 100) { id } node(id: "x") { id } }', 10)).toEqual(['Query cost limit exceeded: 101 > 10. Ask for fewer items (first or last) or fewer nested lists.']);
   });
 
   it('the refusal points at the operation', () => {

@@ -8,7 +8,7 @@ const badInput = expect.objectContaining({ code: 'BAD_USER_INPUT' });
 
 describe('pagination over a list held in full', () => {
   it('serves the first page, says there is more, and counts everything', () => {
-    const page = paginate(items, 3, null, 100, []);
+    const page = paginate(items, { first: 3, after: null }, 100, []);
     expect(page.edges.map((edge) => edge.node)).toEqual(['item-0', 'item-1', 'item-2']);
     expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(0), cursorOf(1), cursorOf(2)]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: cursorOf(2) });
@@ -17,16 +17,16 @@ describe('pagination over a list held in full', () => {
   });
 
   it('says a page after the first has items before it, and names its first edge in startCursor', () => {
-    const page = paginate(items, 2, cursorOf(2), 100, []);
+    const page = paginate(items, { first: 2, after: cursorOf(2) }, 100, []);
     expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: cursorOf(3), endCursor: cursorOf(4) });
-    expect(paginate([], 2, null, 100, []).pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: null, endCursor: null });
+    expect(paginate([], { first: 2, after: null }, 100, []).pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: null, endCursor: null });
   });
 
   it('walks the whole list page by page with endCursor, each item once', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
-      const page: ReturnType<typeof paginate<string>> = paginate(items, 3, after, 100, []);
+      const page: ReturnType<typeof paginate<string>> = paginate(items, { first: 3, after }, 100, []);
       seen.push(...page.edges.map((edge) => edge.node));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -35,38 +35,68 @@ describe('pagination over a list held in full', () => {
   });
 
   it('says there is no next page when the page ends exactly at the last item', () => {
-    const page = paginate(items, 2, cursorOf(4), 100, []);
+    const page = paginate(items, { first: 2, after: cursorOf(4) }, 100, []);
     expect(page.edges.map((edge) => edge.node)).toEqual(['item-5', 'item-6']);
     expect(page.pageInfo.hasNextPage).toBe(false);
-    expect(paginate(items, 7, null, 100, []).pageInfo.hasNextPage).toBe(false);
-    expect(paginate(items, 6, null, 100, []).pageInfo.hasNextPage).toBe(true);
+    expect(paginate(items, { first: 7, after: null }, 100, []).pageInfo.hasNextPage).toBe(false);
+    expect(paginate(items, { first: 6, after: null }, 100, []).pageInfo.hasNextPage).toBe(true);
   });
 
   it('serves 50 items when first is not given', () => {
     const many = Array.from({ length: 60 }, (_, index) => index);
-    expect(paginate(many, undefined, undefined, 100, []).edges).toHaveLength(50);
-    expect(paginate(many, null, null, 100, []).edges).toHaveLength(50);
+    expect(paginate(many, { first: undefined, after: undefined }, 100, []).edges).toHaveLength(50);
+    expect(paginate(many, { first: null, after: null }, 100, []).edges).toHaveLength(50);
   });
 
   it('gives an empty page, with a null endCursor, past the end', () => {
-    const page = paginate(items, 3, cursorOf(6), 100, []);
+    const page = paginate(items, { first: 3, after: cursorOf(6) }, 100, []);
     expect(page).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null }, totalCount: 7 });
   });
 
   it('a list emptied since the cursor was made has no previous page to go back to', () => {
-    expect(paginate([], 2, cursorOf(3), 100, []).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+    expect(paginate([], { first: 2, after: cursorOf(3) }, 100, []).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+  });
+
+  it('pages backward with last and before: the end of the list first, then the pages before it', () => {
+    const last = paginate(items, { last: 3 }, 100, []);
+    expect(last.edges.map((edge) => edge.node)).toEqual(['item-4', 'item-5', 'item-6']);
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: cursorOf(4), endCursor: cursorOf(6) });
+    const before = paginate(items, { last: 3, before: last.pageInfo.startCursor }, 100, []);
+    expect(before.edges.map((edge) => edge.node)).toEqual(['item-1', 'item-2', 'item-3']);
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const head = paginate(items, { last: 3, before: before.pageInfo.startCursor }, 100, []);
+    expect(head.edges.map((edge) => edge.node)).toEqual(['item-0']);
+    expect(head.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it('an offset before past the end of the list is the end of the list', () => {
+    expect(paginate(items, { last: 2, before: cursorOf(999) }, 100, []).edges.map((edge) => edge.node)).toEqual(['item-5', 'item-6']);
+    expect(paginate([], { last: 2, before: cursorOf(3) }, 100, []).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+  });
+
+  it('takes last from 1 to the page size cap, and refuses first with last, with BAD_USER_INPUT', () => {
+    expect(paginate(items, { last: 5 }, 5, []).edges).toHaveLength(5);
+    for (const last of [0, -1, 6, 2.5, Number.NaN]) expect(() => paginate(items, { last }, 5, []), String(last)).toThrow('last must be between 1 and 5');
+    expect(() => paginate(items, { first: 1, last: 1 }, 5, [])).toThrow(badInput);
+    // null is no value: the other one pages.
+    expect(paginate(items, { first: null, last: 2 }, 5, []).edges.map((edge) => edge.node)).toEqual(['item-5', 'item-6']);
+    expect(paginate(items, { first: 2, last: null }, 5, []).edges.map((edge) => edge.node)).toEqual(['item-0', 'item-1']);
+  });
+
+  it('refuses a before it did not make as it refuses an after, naming before', () => {
+    expect(() => paginate(items, { last: 2, before: 'garbage' }, 100, [])).toThrow('before must be a cursor from a previous page');
   });
 
   it('passes the provider errors through', () => {
     const errors = [{ provider: 'p', code: 'PROVIDER_UNAVAILABLE' as const, message: 'down' }];
-    expect(paginate(items, 1, null, 100, errors as never).providerErrors).toBe(errors);
+    expect(paginate(items, { first: 1, after: null }, 100, errors as never).providerErrors).toBe(errors);
   });
 
   it('takes first from 1 to the page size cap, refusing anything else with BAD_USER_INPUT', () => {
-    expect(paginate(items, 1, null, 5, []).edges).toHaveLength(1);
-    expect(paginate(items, 5, null, 5, []).edges).toHaveLength(5);
-    for (const first of [0, -1, 6, 2.5, Number.NaN]) expect(() => paginate(items, first, null, 5, [])).toThrow(badInput);
-    expect(() => paginate(items, 6, null, 5, [])).toThrow('first must be between 1 and 5');
+    expect(paginate(items, { first: 1, after: null }, 5, []).edges).toHaveLength(1);
+    expect(paginate(items, { first: 5, after: null }, 5, []).edges).toHaveLength(5);
+    for (const first of [0, -1, 6, 2.5, Number.NaN]) expect(() => paginate(items, { first, after: null }, 5, [])).toThrow(badInput);
+    expect(() => paginate(items, { first: 6, after: null }, 5, [])).toThrow('first must be between 1 and 5');
   });
 
   it('refuses a cursor it did not make with BAD_USER_INPUT', () => {
@@ -81,20 +111,20 @@ describe('pagination over a list held in full', () => {
       // A valid cursor padded past the longest one the gateway makes.
       cursorOf(1) + 'A'.repeat(64),
     ];
-    for (const after of forged) expect(() => paginate(items, 2, after, 100, []), after).toThrow(badInput);
-    expect(() => paginate(items, 2, 'garbage', 100, [])).toThrow('after must be a cursor from a previous page');
+    for (const after of forged) expect(() => paginate(items, { first: 2, after }, 100, []), after).toThrow(badInput);
+    expect(() => paginate(items, { first: 2, after: 'garbage' }, 100, [])).toThrow('after must be a cursor from a previous page');
   });
 
   it('takes the longest cursor it makes (nine digits) and one of exactly 64 characters', () => {
-    expect(paginate(items, 2, cursorOf(999_999_999), 100, []).edges).toEqual([]);
+    expect(paginate(items, { first: 2, after: cursorOf(999_999_999) }, 100, []).edges).toEqual([]);
     // base64url of 48 bytes is 64 characters: "o:" and 46 digits is refused for its digits, not its length.
     const sixtyFour = Buffer.from(`o:${'0'.repeat(46)}`).toString('base64url');
     expect(sixtyFour).toHaveLength(64);
-    expect(() => paginate(items, 2, sixtyFour, 100, [])).toThrow(badInput);
+    expect(() => paginate(items, { first: 2, after: sixtyFour }, 100, [])).toThrow(badInput);
   });
 
   describe('with keys (cursors that name their item)', () => {
-    const keyed = (list: readonly string[], first: number, after: string | null) => paginate(list, first, after, 100, [], (item) => item.replace('item-', 'key'));
+    const keyed = (list: readonly string[], first: number, after: string | null) => paginate(list, { first, after }, 100, [], (item) => item.replace('item-', 'key'));
     const keyedCursorOf = (place: number, key: string) => Buffer.from(`k:${place}:${key}`).toString('base64url');
 
     it('names the item and its place in each cursor', () => {
@@ -133,13 +163,13 @@ describe('pagination over a list held in full', () => {
 
     it('an id too long to name gives an offset cursor, still usable', () => {
       const long = ['a'.repeat(3_000), 'b', 'c'];
-      const page = paginate(long, 1, null, 100, [], (item) => item);
+      const page = paginate(long, { first: 1, after: null }, 100, [], (item) => item);
       expect(page.pageInfo.endCursor).toBe(cursorOf(0));
-      expect(paginate(long, 1, page.pageInfo.endCursor, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['b']);
+      expect(paginate(long, { first: 1, after: page.pageInfo.endCursor }, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['b']);
       const longest = 'k'.repeat(2_048);
-      const named = paginate([longest, 'next'], 1, null, 100, [], (item) => item).pageInfo.endCursor!;
+      const named = paginate([longest, 'next'], { first: 1, after: null }, 100, [], (item) => item).pageInfo.endCursor!;
       expect(named).toBe(keyedCursorOf(0, longest));
-      expect(paginate([longest, 'next'], 1, named, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['next']);
+      expect(paginate([longest, 'next'], { first: 1, after: named }, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['next']);
     });
 
     it('a key the list holds twice (a provider listing one backup under two VMs) is paged through once, never in a loop', () => {
@@ -181,7 +211,7 @@ describe('pagination over a list held in full', () => {
         named++;
         return item.replace('item-', 'key');
       };
-      const page = paginate(long, 2, keyedCursorOf(987, 'key987'), 100, [], counted);
+      const page = paginate(long, { first: 2, after: keyedCursorOf(987, 'key987') }, 100, [], counted);
       expect(page.edges.map((edge) => edge.node)).toEqual(['item-988', 'item-989']);
       // The cursor's item and the page's last (endCursor); an edge's own cursor is named when read.
       expect(named).toBe(2);
@@ -196,10 +226,37 @@ describe('pagination over a list held in full', () => {
         named++;
         return item.replace('item-', 'key');
       };
-      const page = paginate(long, 1, keyedCursorOf(5, 'key5'), 100, [], counted);
+      const page = paginate(long, { first: 1, after: keyedCursorOf(5, 'key5') }, 100, [], counted);
       expect(page.edges.map((edge) => edge.node)).toEqual(['item-6']);
       // Its old place, the scan up to its new one, and the page's endCursor.
       expect(named).toBeLessThan(20);
+    });
+
+    it('pages backward: last before a cursor ends right before its item, wherever it is now', () => {
+      const back = (list: readonly string[], last: number, before: string | null) => paginate(list, { last, before }, 100, [], (item) => item.replace('item-', 'key'));
+      const nodes = (page: ReturnType<typeof back>) => page.edges.map((edge) => edge.node);
+      expect(nodes(back(items, 3, null))).toEqual(['item-4', 'item-5', 'item-6']);
+      const startCursor = back(items, 3, null).pageInfo.startCursor;
+      expect(startCursor).toBe(keyedCursorOf(4, 'key4'));
+      expect(nodes(back(items, 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
+      // Items joined or left before it between pages: still right before it, nothing served twice or skipped.
+      expect(nodes(back(['item-new', ...items], 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
+      expect(nodes(back(items.filter((item) => item !== 'item-0'), 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
+    });
+
+    it("the before cursor's own item gone: the page ends at its old place, which the next item now holds", () => {
+      const without = items.filter((item) => item !== 'item-4');
+      const page = paginate(without, { last: 2, before: keyedCursorOf(4, 'key4') }, 100, [], (item) => item.replace('item-', 'key'));
+      expect(page.edges.map((edge) => edge.node)).toEqual(['item-2', 'item-3']);
+      expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    });
+
+    it('a before cursor of another type is refused naming before', () => {
+      const instances = [encodeId('Instance', 'onapp-main', ['vm-1']), encodeId('Instance', 'onapp-main', ['vm-2'])];
+      const backup = encodeId('Backup', 'onapp-main', ['vm-1', 'b-7']);
+      expect(() => paginate(instances, { last: 1, before: keyedCursorOf(1, backup) }, 100, [], (id) => id)).toThrow(
+        'before must be a cursor from a previous page of this list: it names a Backup, and this list holds Instance items',
+      );
     });
 
     it('refuses keyed cursors it did not make with BAD_USER_INPUT', () => {
@@ -215,7 +272,7 @@ describe("a cursor of another list's type", () => {
   const instance = (nativeId: string) => ({ id: encodeId('Instance', 'onapp-main', [nativeId]) });
   const backupId = (nativeId: string) => encodeId('Backup', 'onapp-main', ['vm-1', nativeId]);
   const instances = ['vm-1', 'vm-2', 'vm-3'].map(instance);
-  const byId = (list: ReadonlyArray<{ id: string }>, after: string) => paginate(list, 2, after, 100, [], (node) => node.id);
+  const byId = (list: ReadonlyArray<{ id: string }>, after: string) => paginate(list, { first: 2, after }, 100, [], (node) => node.id);
   const cursorNaming = (place: number, key: string) => Buffer.from(`k:${place}:${key}`).toString('base64url');
 
   it("a backups cursor sent to instances is BAD_USER_INPUT naming the mix-up (it answered a page from the backup's place)", () => {

@@ -14,7 +14,7 @@ describe('a page of the instances a protection filter matches', () => {
   it('holds the first matches, counts every match, and names its last with a cursor of place and instance', () => {
     const all = instances(6);
     const odd = (index: number) => index % 2 === 1;
-    const page = pageOfMatches(all, odd, 2, null, 100, []);
+    const page = pageOfMatches(all, odd, { first: 2, after: null }, 100, []);
     expect(names(page)).toEqual(['1', '3']);
     expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(1, 'zomro-1', '1'), cursorOf(3, 'zomro-1', '3')]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: cursorOf(3, 'zomro-1', '3') });
@@ -24,7 +24,7 @@ describe('a page of the instances a protection filter matches', () => {
 
   it('carries the providers that could not answer', () => {
     const failures = [{ code: 'PROVIDER_TIMEOUT', message: 'onapp did not answer' }] as unknown as ProviderFailure[];
-    expect(pageOfMatches(instances(1), every, 1, null, 100, failures).providerErrors).toBe(failures);
+    expect(pageOfMatches(instances(1), every, { first: 1, after: null }, 100, failures).providerErrors).toBe(failures);
   });
 
   it('walks every match once, page by page, and the last page says there is no next', () => {
@@ -33,7 +33,7 @@ describe('a page of the instances a protection filter matches', () => {
     const pages: boolean[] = [];
     let after: string | null = null;
     for (let turn = 0; turn < 10; turn++) {
-      const page: ReturnType<typeof pageOfMatches> = pageOfMatches(all, every, 3, after, 100, []);
+      const page: ReturnType<typeof pageOfMatches> = pageOfMatches(all, every, { first: 3, after }, 100, []);
       seen.push(...names(page));
       pages.push(page.pageInfo.hasNextPage);
       expect(page.totalCount).toBe(7);
@@ -45,20 +45,20 @@ describe('a page of the instances a protection filter matches', () => {
   });
 
   it('says there is no next page when the page ends exactly at the last match', () => {
-    const page = pageOfMatches(instances(4), every, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    const page = pageOfMatches(instances(4), every, { first: 2, after: cursorOf(1, 'zomro-1', '1') }, 100, []);
     expect(names(page)).toEqual(['2', '3']);
     expect(page.pageInfo.hasNextPage).toBe(false);
     expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: cursorOf(2, 'zomro-1', '2') });
   });
 
   it('says there is no previous page when the matches before the cursor left the filter', () => {
-    const page = pageOfMatches(instances(4), (index) => index >= 2, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    const page = pageOfMatches(instances(4), (index) => index >= 2, { first: 2, after: cursorOf(1, 'zomro-1', '1') }, 100, []);
     expect(names(page)).toEqual(['2', '3']);
     expect(page.pageInfo.hasPreviousPage).toBe(false);
   });
 
   it('after the last match: an empty page with no end cursor, still counting every match', () => {
-    const page = pageOfMatches(instances(3), every, 2, cursorOf(2, 'zomro-1', '2'), 100, []);
+    const page = pageOfMatches(instances(3), every, { first: 2, after: cursorOf(2, 'zomro-1', '2') }, 100, []);
     expect(page.edges).toEqual([]);
     expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, endCursor: null });
     expect(page.pageInfo.startCursor).toBeNull();
@@ -68,35 +68,60 @@ describe('a page of the instances a protection filter matches', () => {
   it('starts after the instance the cursor names, even when matches before it left the filter (the first instance included)', () => {
     const all = instances(5);
     // Page one showed 0 and 1; both were backed up since and no longer match.
-    const page = pageOfMatches(all, (index) => index >= 2, 2, cursorOf(1, 'zomro-1', '1'), 100, []);
+    const page = pageOfMatches(all, (index) => index >= 2, { first: 2, after: cursorOf(1, 'zomro-1', '1') }, 100, []);
     expect(names(page)).toEqual(['2', '3']);
     expect(page.totalCount).toBe(3);
-    expect(names(pageOfMatches(all, every, 2, cursorOf(0, 'zomro-1', '0'), 100, []))).toEqual(['1', '2']);
+    expect(names(pageOfMatches(all, every, { first: 2, after: cursorOf(0, 'zomro-1', '0') }, 100, []))).toEqual(['1', '2']);
   });
 
   it('finds the instance by its account too: the same native id at another account is another instance', () => {
     const all = [instance('1', 'zomro-1'), instance('2', 'zomro-1'), instance('1', 'onapp-1'), instance('2', 'onapp-1')];
-    expect(names(pageOfMatches(all, every, 1, cursorOf(0, 'onapp-1', '1'), 100, []))).toEqual(['2']);
-    expect(pageOfMatches(all, every, 1, cursorOf(0, 'onapp-1', '1'), 100, []).edges[0]!.node.providerId).toBe('onapp-1');
+    expect(names(pageOfMatches(all, every, { first: 1, after: cursorOf(0, 'onapp-1', '1') }, 100, []))).toEqual(['2']);
+    expect(pageOfMatches(all, every, { first: 1, after: cursorOf(0, 'onapp-1', '1') }, 100, []).edges[0]!.node.providerId).toBe('onapp-1');
   });
 
   it('where the cursor’s instance is gone, starts at its old place; past the end, an empty page', () => {
     const all = instances(5).filter((item) => item.nativeId !== '2');
-    expect(names(pageOfMatches(all, every, 2, cursorOf(2, 'zomro-1', '2'), 100, []))).toEqual(['3', '4']);
-    expect(names(pageOfMatches(all, every, 2, cursorOf(40, 'zomro-1', 'gone'), 100, []))).toEqual([]);
+    expect(names(pageOfMatches(all, every, { first: 2, after: cursorOf(2, 'zomro-1', '2') }, 100, []))).toEqual(['3', '4']);
+    expect(names(pageOfMatches(all, every, { first: 2, after: cursorOf(40, 'zomro-1', 'gone') }, 100, []))).toEqual([]);
+  });
+
+  it('pages backward: the last matches before the cursor, hasPreviousPage while matches remain', () => {
+    const all = instances(8);
+    const odd = (index: number) => index % 2 === 1;
+    const last = pageOfMatches(all, odd, { last: 2 }, 100, []);
+    expect(names(last)).toEqual(['5', '7']);
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: cursorOf(5, 'zomro-1', '5') });
+    const before = pageOfMatches(all, odd, { last: 2, before: last.pageInfo.startCursor }, 100, []);
+    expect(names(before)).toEqual(['1', '3']);
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(before.totalCount).toBe(4);
+    // Between two cursors, Relay's flags: forward, whether matches remain before `before`; backward, after `after`.
+    const between = { after: cursorOf(1, 'zomro-1', '1'), before: cursorOf(7, 'zomro-1', '7') };
+    expect(pageOfMatches(all, odd, { first: 1, ...between }, 100, []).pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    expect(pageOfMatches(all, odd, { first: 2, ...between }, 100, []).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(pageOfMatches(all, odd, { last: 2, ...between }, 100, []).pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it("where the before cursor's instance is gone, ends at its old place; first with last is BAD_USER_INPUT", () => {
+    const all = instances(5).filter((item) => item.nativeId !== '3');
+    expect(names(pageOfMatches(all, every, { last: 2, before: cursorOf(3, 'zomro-1', '3') }, 100, []))).toEqual(['1', '2']);
+    expect(() => pageOfMatches(all, every, { last: 2, before: 'garbage' }, 100, [])).toThrow('before must be a cursor from a previous page');
+    expect(() => pageOfMatches(all, every, { first: 2, last: 2 }, 100, [])).toThrow(badInput);
+    expect(() => pageOfMatches(all, every, { last: 0 }, 100, [])).toThrow('last must be between 1 and 100');
   });
 
   it('serves 50 when no page size is asked, and any size from 1 to the largest page', () => {
     const all = instances(60);
-    expect(pageOfMatches(all, every, undefined, null, 100, []).edges).toHaveLength(50);
-    expect(pageOfMatches(all, every, null, null, 100, []).edges).toHaveLength(50);
-    expect(pageOfMatches(all, every, 1, null, 100, []).edges).toHaveLength(1);
-    expect(pageOfMatches(all, every, 60, null, 60, []).edges).toHaveLength(60);
+    expect(pageOfMatches(all, every, { first: undefined, after: null }, 100, []).edges).toHaveLength(50);
+    expect(pageOfMatches(all, every, { first: null, after: null }, 100, []).edges).toHaveLength(50);
+    expect(pageOfMatches(all, every, { first: 1, after: null }, 100, []).edges).toHaveLength(1);
+    expect(pageOfMatches(all, every, { first: 60, after: null }, 60, []).edges).toHaveLength(60);
   });
 
   it('refuses a page size outside 1 to the largest page, or not whole, as BAD_USER_INPUT', () => {
-    for (const first of [0, -1, 6, 2.5, Number.NaN]) expect(() => pageOfMatches(instances(3), every, first, null, 5, []), String(first)).toThrow(badInput);
-    expect(() => pageOfMatches(instances(3), every, 6, null, 5, [])).toThrow('first must be between 1 and 5');
+    for (const first of [0, -1, 6, 2.5, Number.NaN]) expect(() => pageOfMatches(instances(3), every, { first, after: null }, 5, []), String(first)).toThrow(badInput);
+    expect(() => pageOfMatches(instances(3), every, { first: 6, after: null }, 5, [])).toThrow('first must be between 1 and 5');
   });
 
   it('takes a cursor up to 1,024 characters long', () => {
@@ -104,7 +129,7 @@ describe('a page of the instances a protection filter matches', () => {
     const nativeId = 'x'.repeat(768 - 'p:[0,"zomro-1",""]'.length);
     const cursor = cursorOf(0, 'zomro-1', nativeId);
     expect(cursor).toHaveLength(1_024);
-    expect(names(pageOfMatches([instance(nativeId), instance('next')], every, 1, cursor, 100, []))).toEqual(['next']);
+    expect(names(pageOfMatches([instance(nativeId), instance('next')], every, { first: 1, after: cursor }, 100, []))).toEqual(['next']);
   });
 
   it('refuses what is no cursor of these pages as BAD_USER_INPUT, not as an internal error', () => {
@@ -127,12 +152,12 @@ describe('a page of the instances a protection filter matches', () => {
       text('[1,"zomro-1","1"]'),
       cursorOf(0, 'zomro-1', 'x'.repeat(800)),
     ];
-    for (const after of forged) expect(() => pageOfMatches(instances(3), every, 1, after, 100, []), after).toThrow(badInput);
-    expect(() => pageOfMatches(instances(3), every, 1, 'garbage', 100, [])).toThrow('after must be a cursor from a previous page');
-    expect(() => pageOfMatches(instances(3), every, 1, text('p:[-1,"zomro-1","1"]'), 100, [])).toThrow('after must be a cursor from a previous page');
+    for (const after of forged) expect(() => pageOfMatches(instances(3), every, { first: 1, after }, 100, []), after).toThrow(badInput);
+    expect(() => pageOfMatches(instances(3), every, { first: 1, after: 'garbage' }, 100, [])).toThrow('after must be a cursor from a previous page');
+    expect(() => pageOfMatches(instances(3), every, { first: 1, after: text('p:[-1,"zomro-1","1"]') }, 100, [])).toThrow('after must be a cursor from a previous page');
   });
 
   it('reads an empty cursor as none', () => {
-    expect(names(pageOfMatches(instances(3), every, 1, '', 100, []))).toEqual(['0']);
+    expect(names(pageOfMatches(instances(3), every, { first: 1, after: '' }, 100, []))).toEqual(['0']);
   });
 });

@@ -20,7 +20,7 @@ const schema = buildSchema(`
   type InstanceConnection { edges: [InstanceEdge!]! totalCount: Int! }
   input Filter { ids: [ID!] sizes: [Int!] names: [String!] nested: Filter }
   type Query {
-    instances(first: Int, after: String, filter: Filter): InstanceConnection!
+    instances(first: Int, after: String, last: Int, before: String, filter: Filter): InstanceConnection!
     node(id: ID!): Node
     nodes(ids: [ID!]!): [Node]!
     disks(sizes: [Int!], filter: Filter): [Disk!]!
@@ -37,7 +37,7 @@ const errorsOf = (query: string, opts: CostOptions) => validate(schema, parse(qu
 function expectCost(query: string, cost: number, extra: Partial<CostOptions> = {}) {
   expect(errorsOf(query, options(cost, extra)), `${query} within ${cost}`).toEqual([]);
   expect(errorsOf(query, options(cost - 1, extra)), `${query} over ${cost - 1}`).toEqual([
-    `${COST_ERROR_PREFIX}: ${cost} > ${cost - 1}. Ask for fewer items (first) or fewer nested lists.`,
+    `${COST_ERROR_PREFIX}: ${cost} > ${cost - 1}. Ask for fewer items (first or last) or fewer nested lists.`,
   ]);
 }
 
@@ -58,6 +58,14 @@ describe('query cost: every field costs 1, times how many times it runs', () => 
     expectCost('{ instances { totalCount } }', 1 + 50);
     expectCost('query ($n: Int) { instances(first: $n) { totalCount } }', 1 + 100);
     expectCost('query ($n: Int) { instances(first: $n) { totalCount } }', 1 + 7, { maxPageSize: 7 });
+  });
+
+  it('last counts as first does: its value, as a variable the page size cap, and with first the larger of the two', () => {
+    expectCost('{ instances(last: 10) { edges { node { id } } } }', 1 + 10 * (1 + (1 + 1)));
+    expectCost('{ instances(last: 0) { totalCount } }', 1 + 1);
+    expectCost('query ($n: Int) { instances(last: $n) { totalCount } }', 1 + 100);
+    expectCost('query ($n: Int) { instances(first: 2, last: $n) { totalCount } }', 1 + 100);
+    expectCost('{ instances(first: 30, last: 4) { totalCount } }', 1 + 30);
   });
 
   it('lists of lists grow as they should', () => {
@@ -146,7 +154,7 @@ describe('list arguments, in the query and in variables', () => {
     const pricey = variableCostCheck({ maxCost: 20, maxPageSize: 100, maxListArgument: 1000 });
     const query = 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }';
     expect(pricey(schema, parse(query), undefined, { ids: Array.from({ length: 10 }, String) })).toBeNull();
-    expect(pricey(schema, parse(query), undefined, { ids: Array.from({ length: 11 }, String) })?.message).toBe(`${COST_ERROR_PREFIX}: 22 > 20. Ask for fewer items (first) or fewer nested lists.`);
+    expect(pricey(schema, parse(query), undefined, { ids: Array.from({ length: 11 }, String) })?.message).toBe(`${COST_ERROR_PREFIX}: 22 > 20. Ask for fewer items (first or last) or fewer nested lists.`);
   });
 
   it('prices the operation asked for by name', () => {
@@ -190,10 +198,16 @@ describe('the cost plugin (Apollo, once the operation is known)', () => {
     expect(await refusalOf('{ instances(first: 100) { edges { node { disks { id } } } } }', undefined, { maxCost: 10, maxPageSize: 100, maxListArgument: 4 })).toBeNull();
   });
 
+  it('prices last given as a variable at the page size cap, whatever the variables hold', async () => {
+    const query = 'query ($n: Int) { instances(last: $n) { totalCount } }';
+    expect(await refusalOf(query, { n: 1 }, { maxCost: 101, maxPageSize: 100, maxListArgument: 4 })).toBeNull();
+    expect((await refusalOf(query, { n: 1 }, { maxCost: 100, maxPageSize: 100, maxListArgument: 4 }))?.message).toBe(`${COST_ERROR_PREFIX}: 101 > 100. Ask for fewer items (first or last) or fewer nested lists.`);
+  });
+
   it('prices first given as a variable at the page size cap', async () => {
     const query = 'query ($n: Int) { instances(first: $n) { totalCount } }';
     expect(await refusalOf(query, { n: 1 }, { maxCost: 101, maxPageSize: 100, maxListArgument: 4 })).toBeNull();
-    expect((await refusalOf(query, {}, { maxCost: 100, maxPageSize: 100, maxListArgument: 4 }))?.message).toBe(`${COST_ERROR_PREFIX}: 101 > 100. Ask for fewer items (first) or fewer nested lists.`);
+    expect((await refusalOf(query, {}, { maxCost: 100, maxPageSize: 100, maxListArgument: 4 }))?.message).toBe(`${COST_ERROR_PREFIX}: 101 > 100. Ask for fewer items (first or last) or fewer nested lists.`);
   });
 });
 
@@ -224,7 +238,7 @@ describe('fragments spread many times', () => {
     try {
       const [shallow, deep] = [walk(2), walk(16)];
       expect(shallow.errors).toEqual([]);
-      expect(deep.errors).toEqual([`${COST_ERROR_PREFIX}: ${2 ** 16 * 2} > 100000. Ask for fewer items (first) or fewer nested lists.`]);
+      expect(deep.errors).toEqual([`${COST_ERROR_PREFIX}: ${2 ** 16 * 2} > 100000. Ask for fewer items (first or last) or fewer nested lists.`]);
       expect(deep.lookups).toBe(shallow.lookups);
     } finally {
       query.getFields = getFields;

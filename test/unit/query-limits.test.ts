@@ -43,8 +43,8 @@ describe('query limits', () => {
   it('prices lists with the configured maxCost, a list without first at 5 rows and first as a variable at maxPageSize', () => {
     // instances has `first`: without it 50 rows; the disks list inside it 5.
     expect(errorsOf('{ instances(first: 3) { disks { id } } }')).toEqual([]);
-    expect(errorsOf('{ instances(first: 10) { disks { id size } } }')).toEqual(['Query cost limit exceeded: 111 > 100. Ask for fewer items (first) or fewer nested lists.']);
-    expect(errorsOf('query ($n: Int) { instances(first: $n) { id name } }', { maxCost: 20 })).toEqual(['Query cost limit exceeded: 21 > 20. Ask for fewer items (first) or fewer nested lists.']);
+    expect(errorsOf('{ instances(first: 10) { disks { id size } } }')).toEqual(['Query cost limit exceeded: 111 > 100. Ask for fewer items (first or last) or fewer nested lists.']);
+    expect(errorsOf('query ($n: Int) { instances(first: $n) { id name } }', { maxCost: 20 })).toEqual(['Query cost limit exceeded: 21 > 20. Ask for fewer items (first or last) or fewer nested lists.']);
   });
 
   it('leaves introspection to the per-caller check: no rule refuses __schema or __type', () => {

@@ -844,13 +844,13 @@ export type OperationStatus =
  */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge, for the next page; null when the page is empty. */
+  /** The cursor of the last edge, for the next page (`after`); null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** Whether `after: endCursor` returns more. */
+  /** Whether the list holds items after this page: `after: endCursor` returns more. With `first` and `before`, whether items remain before `before` (Relay's rule). */
   hasNextPage: Scalars['Boolean']['output'];
-  /** Whether the list holds items before this page (true on every page after the first: pages only go forward, with `first` and `after`). */
+  /** Whether the list holds items before this page: `before: startCursor` returns more. With `last` and `after`, whether items remain after `after` (Relay's rule). */
   hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first edge; null when the page is empty. */
+  /** The cursor of the first edge, for the page before (`before`); null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1092,8 +1092,10 @@ export type QueryBackupArgs = {
  */
 export type QueryBackupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BackupFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1114,9 +1116,11 @@ export type QueryInstanceArgs = {
  */
 export type QueryInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InstanceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<ProviderKind>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   providerId?: InputMaybe<Scalars['ID']['input']>;
 };
 

@@ -29,7 +29,7 @@ export interface CostOptions {
   maxCost: number;
   /** How many items a list without `first` is assumed to hold (backups per instance, say). */
   assumedListSize: number;
-  /** What a `first` given as a variable is assumed to be: the page size cap. */
+  /** What a `first` or `last` given as a variable is assumed to be: the page size cap. */
   maxPageSize: number;
   /** Most items the operation's list arguments may hold, all added up (`limits.maxListArgument`); unchecked when absent. */
   maxListArgument?: number | undefined;
@@ -39,6 +39,9 @@ export const COST_ERROR_PREFIX = 'Query cost limit exceeded';
 
 /** Items of these types name things to load: a list of N of them runs its field N times. */
 const ID_LIKE = new Set(['ID', 'String', '_Any']);
+
+/** The arguments that say how many items a connection's page holds: Relay's forward and backward sizes. */
+const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
 /** Rows a list without `first` is assumed to hold (as in limits/index.ts). */
 const ASSUMED_LIST_SIZE = 5;
@@ -106,7 +109,7 @@ interface Measure {
 
 /**
  * A query's cost: every field costs 1, times how many times it runs. A field
- * with a `first` argument runs its children `first` times; a plain list
+ * with a `first` (or `last`) argument runs its children that many times; a plain list
  * `assumedListSize` times; the edges of a connection are already counted by
  * its `first`. So `instances(first: 500) { edges { node { backups { id } } } }`
  * costs about 500 * (3 + 5), and lists of lists grow as they should.
@@ -137,8 +140,9 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   };
 
   const multiplierOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType, idItems: number): number => {
-    const first = node.arguments?.find((argument) => argument.name.value === 'first');
-    if (first) return first.value.kind === Kind.INT ? Math.max(1, Number(first.value.value)) : options.maxPageSize;
+    // `last` pages as `first` does: priced alike, and a page with both is priced at the larger (the resolver refuses it anyway).
+    const sizes = node.arguments?.filter((argument) => PAGE_SIZE_ARGUMENTS.has(argument.name.value)) ?? [];
+    if (sizes.length > 0) return Math.max(...sizes.map((size) => (size.value.kind === Kind.INT ? Math.max(1, Number(size.value.value)) : options.maxPageSize)));
     if (field.args.some((argument) => argument.name === 'first')) return 50;
     if (!isListType(getNullableType(field.type))) return 1;
     if (idItems > 0) return 1;
@@ -202,7 +206,7 @@ function refusal(found: Measure, options: CostOptions): string | null {
   if (options.maxListArgument !== undefined && found.listItems > options.maxListArgument) {
     return `${COST_ERROR_PREFIX}: list arguments of ${found.listItems} items in all > ${options.maxListArgument} (limits.maxListArgument). Send fewer ids per request.`;
   }
-  if (found.cost > options.maxCost) return `${COST_ERROR_PREFIX}: ${found.cost} > ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`;
+  if (found.cost > options.maxCost) return `${COST_ERROR_PREFIX}: ${found.cost} > ${options.maxCost}. Ask for fewer items (first or last) or fewer nested lists.`;
   return null;
 }
 

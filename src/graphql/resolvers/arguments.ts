@@ -1,7 +1,9 @@
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { badInput } from '../../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../../domain/instance-lists.js';
 import { operationsIn } from '../../gateway/finish-times.js';
 import { runRequestMutation } from '../../gateway/mutation-runner.js';
+import type { PageArgs } from '../../gateway/page-window.js';
 import type { RequestReads } from '../../gateway/request-reads.js';
 import type { MutationName } from '../../gateway/mutations.js';
 import type { GraphQLContext } from '../context.js';
@@ -19,6 +21,19 @@ export function allowedValues<T>(values: readonly T[] | null | undefined, argume
   if (values == null) return null;
   if (values.length === 0) throw badInput(`${argument} must name at least one value; leave it out (or null) for every value`);
   return values;
+}
+
+/**
+ * A connection's page arguments as the query gave them. `first` has a
+ * default (50) in the schema, kept from before `last` existed, so graphql
+ * fills it in where the client sent `last` alone: read as given, that was
+ * "both first and last" and refused. So `first` counts only where the query
+ * names it: written in, or as a variable the request holds.
+ */
+export function pageArgs(args: PageArgs, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'variableValues'>): PageArgs {
+  const written = info.fieldNodes[0]?.arguments?.find((argument) => argument.name.value === 'first')?.value;
+  const given = written !== undefined && (written.kind !== Kind.VARIABLE || info.variableValues[written.name.value] !== undefined);
+  return { first: given ? (args.first ?? null) : null, after: args.after ?? null, last: args.last ?? null, before: args.before ?? null };
 }
 
 /** Which per-instance lists a query's instance nodes ask for (`protection` reads all three). */

@@ -3,7 +3,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { allowedValues, guarded, kindFilter, listsWanted } from './arguments.js';
+import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
 /** Query and Mutation: arguments in, gateway calls out. */
 export const rootResolvers: Resolvers = {
@@ -11,7 +11,7 @@ export const rootResolvers: Resolvers = {
     node: (_root, { id }, { reads }) => nodeById(reads, id),
     providers: (_root, _args, { reads }) => reads.providers(),
     instances: (_root, args, { reads }, info) => {
-      const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), first: args.first ?? null, after: args.after ?? null };
+      const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), ...pageArgs(args, info) };
       const protection = allowedValues(args.filter?.protection, 'filter.protection');
       // Checked with or without statuses: an objective out of range is a mistake either way, never ignored.
       if (args.filter?.rpoHours != null) protectionReader(reads).rpoFor('', args.filter.rpoHours, 'filter.rpoHours');
@@ -19,8 +19,8 @@ export const rootResolvers: Resolvers = {
       return reads.instances(query, listsWanted(selectedNodeFields(info)));
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
-    backups: (_root, { filter, first, after }, { reads }) =>
-      reads.backups(filter ? { ...filter, kind: kindFilter(filter.kind), status: allowedValues(filter.status, 'filter.status') } : null, first ?? null, after ?? null),
+    backups: (_root, args, { reads }, info) =>
+      reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info)),
     backup: (_root, { id }, { reads }) => reads.backup(id),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },
