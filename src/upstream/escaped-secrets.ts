@@ -30,12 +30,14 @@ export class EscapedSecretSearch {
   private readonly anchors: string[];
 
   /**
-   * `spaced`: secrets with whitespace as whitespaceFlexible matches them (in secrets.ts), as a
-   * "\n" or "%0A" escape read stands for whitespace a provider put in place of a space.
+   * `lookalikes`: secrets as `lookalike` (in secrets.ts) matches them, as a "\n" or "%0A" escape
+   * read stands for whitespace a provider put in place of a space, and `&#xFF53;` for a
+   * full-width letter. `lookalikeAnchors`: their anchors in lookalike letters of any case.
    */
   constructor(
     private readonly forms: readonly string[],
-    private readonly spaced: readonly RegExp[] = [],
+    private readonly lookalikes: readonly RegExp[] = [],
+    private readonly lookalikeAnchors: readonly RegExp[] = [],
   ) {
     this.anchors = shortestFirstWithoutLonger(forms.map(anchorOf));
   }
@@ -50,7 +52,7 @@ export class EscapedSecretSearch {
       const view = readEscapes(views[reading] as string);
       if (view === views[reading]) break;
       views.push(view);
-      found.push([...placesOf(this.forms, view), ...placesMatching(this.spaced, view)]);
+      found.push([...placesOf(this.forms, view), ...placesMatching(this.lookalikes, view)]);
     }
     let spans: Span[] = [];
     for (let reading = found.length - 1; reading >= 0; reading--) {
@@ -69,7 +71,10 @@ export class EscapedSecretSearch {
    * the anchor too.
    */
   mayHide(text: string): boolean {
-    return holdsEscape(text) && (readsAsAnchorOrEscapeStart(text) || this.anchors.some((anchor) => text.includes(anchor)));
+    return (
+      holdsEscape(text) &&
+      (readsAsAnchorOrEscapeStart(text) || this.anchors.some((anchor) => text.includes(anchor)) || this.lookalikeAnchors.some((anchor) => anchor.test(text)))
+    );
   }
 }
 
@@ -97,11 +102,21 @@ function readsAsAnchorOrEscapeStart(text: string): boolean {
   return matchesAtEach(text, '\\', ANCHOR_OR_START_BACKSLASH) || matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT) || matchesAtEach(text, '&', ANCHOR_OR_START_HTML);
 }
 
+/** A full-width form's escape: `\uFFXX` (U+FF00-U+FF5F), `\u{ffXX}`, or the lead of its UTF-8 (EF BC, EF BD) as `\xNN`. */
+const FULL_WIDTH_BACKSLASH = 'u[fF]{2}[0-5][0-9a-fA-F]|u\\{0*[fF]{2}[0-5][0-9a-fA-F]\\}|x[eE][fF]\\\\x[bB][cCdD]';
 /** The bytes of # % & - . 0-9 A-Z \ _ a-z, in hex of either case. */
 const ANCHOR_OR_START_BYTE = '(?:2[356DdEe]|3\\d|[46][1-9A-Fa-f]|[57][0-9Aa]|5[CcFf])';
-/** `\u00XX`, `\xXX` and `\u{XX}` of such a byte, and an octal escape that may be one (any of three digits below 0200; of two, those of such bytes): a Windows path's `\2024` is none. */
-const ANCHOR_OR_START_BACKSLASH = new RegExp(`\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01])`, 'y');
-const ANCHOR_OR_START_PERCENT = new RegExp(`%${ANCHOR_OR_START_BYTE}`, 'y');
+/**
+ * `\u00XX`, `\xXX` and `\u{XX}` of such a byte, and an octal escape that may be one (any of three
+ * digits below 0200; of two, those of such bytes): a Windows path's `\2024` is none. And the
+ * escapes of a full-width letter or digit (U+FF01-U+FF5E: `\uFF53`, `\u{ff53}`, UTF-8's lead
+ * `\xef\xbc` and `\xef\xbd`), which read as a lookalike of one.
+ */
+const ANCHOR_OR_START_BACKSLASH = new RegExp(
+  `\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01]|${FULL_WIDTH_BACKSLASH})`,
+  'y',
+);
+const ANCHOR_OR_START_PERCENT = new RegExp(`%(?:${ANCHOR_OR_START_BYTE}|[eE][fF]%[bB][cCdD])`, 'y');
 /** Any number (it may be a letter), or a name HTML has for # % & \ . or _. */
 const ANCHOR_OR_START_HTML = /&(?:#|amp|AMP|num;|percnt;|bsol;|period;|lowbar;|UnderBar;)/y;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, readThrough } from './escaped-secrets.js';
+import { lookalikeAnchor, lookalikePattern } from './lookalike-secrets.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -65,35 +66,26 @@ function wholeBase64(secret: string): string[] {
 }
 
 /**
- * A secret with whitespace inside, matching it with any run of whitespace in
- * place of each of its own (null for a secret without any): a provider may
- * quote "correct horse" as "correct\nhorse" or "correct\t horse", and the
- * message built from its words makes every run one space (clipProviderMessage),
- * which put the exact password together after the scrub had passed it by
- * (a "+" too, as a form body writes a space).
- * Whitespace at either end is left out: a message is trimmed too, and a
- * password file's last line may end in whitespace the provider does not quote.
+ * A secret as lookalikePattern finds it (null for one too short): with any run
+ * of whitespace in place of each of its own (a provider may quote "correct
+ * horse" as "correct\nhorse", and the message built from its words makes every
+ * run one space, clipProviderMessage, which put the exact password together
+ * after the scrub had passed it by), in other case (long enough secrets) and
+ * in letters NFKC reads as its own (full-width). Whitespace at either end is
+ * left out: a message is trimmed too, and a password file's last line may end
+ * in whitespace the provider does not quote.
  */
-export function whitespaceFlexible(secret: string): RegExp | null {
-  const trimmed = secret.trim();
-  const words = trimmed.split(/\s+/);
-  // One word is looked for as it stands, unless the secret has whitespace at an end to lose.
-  if ((words.length < 2 && trimmed === secret) || words.join(' ').length < MIN_SECRET_LENGTH) return null;
-  // A "+" is a space in a form body. A match starts at the first word and a run gives back at
-  // most its own length: a pass over the text (10 MB of "a " against "a b c d e f g": under 0.1 s).
-  return new RegExp(words.map(escapedForRegExp).join('[\\s+]+'), 'g');
+export function lookalike(secret: string): RegExp | null {
+  return lookalikePattern(secret, MIN_SECRET_LENGTH);
 }
 
-/** A word matched as written: its "+", "." or "$" stand for themselves. */
-const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /**
  * A secret all in capitals and all in small letters. Hex is the same value in either case, and
  * encoders differ as for %2a and %2A (Java's `printHexBinary` and .NET's `ToString("X")` write
  * upper case): quoted upper-cased, the hash the ZStack login sends reached answers and logs. Any
  * other key may be quoted so too (an error code or a log line upper-casing what it was sent).
- * Mixed case (a case-insensitive match) is not looked for: it would cost a lower-cased copy of
- * every answer, and no encoder changes the case of some letters only.
+ * Mixed case, for secrets long enough, is `lookalike`'s: a pattern, not a form.
  */
 function otherCases(secret: string): string[] {
   return [secret.toUpperCase(), secret.toLowerCase()];
@@ -234,8 +226,10 @@ export class SecretSet {
       // Longest first, so "user:password" goes before "password".
       return [...forms].sort((a, b) => b.length - a.length);
     };
-    const spaced = [...fixed.map(([secret]) => secret), ...runtime].map(whitespaceFlexible).filter((pattern): pattern is RegExp => pattern !== null);
-    return { encoded: gather(encodedForms), read: gather(readForms), spaced };
+    const secrets = [...fixed.map(([secret]) => secret), ...runtime];
+    const lookalikes = secrets.map(lookalike).filter((pattern): pattern is RegExp => pattern !== null);
+    const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
+    return { encoded: gather(encodedForms), read: gather(readForms), lookalikes, anchors };
   }
 }
 
@@ -244,8 +238,10 @@ interface SearchForms {
   encoded: string[];
   /** Forms looked for through the answer's escapes (readForms). */
   read: string[];
-  /** Secrets with whitespace, matching any whitespace in its place (whitespaceFlexible), as they stand and through escapes. */
-  spaced: RegExp[];
+  /** Each secret as `lookalike` finds it (other whitespace, case, full-width letters), as they stand and through escapes. */
+  lookalikes: RegExp[];
+  /** Each secret's longest run of letters and digits in lookalike letters (lookalikeAnchor): where it is, escapes may hide the rest. */
+  anchors: RegExp[];
 }
 
 /** One set of secrets' search over a text: their forms as they stand, then through escapes. */
@@ -253,12 +249,12 @@ class Search {
   private readonly forms: readonly string[];
   private readonly escaped: EscapedSecretSearch;
 
-  private readonly spaced: readonly RegExp[];
+  private readonly lookalikes: readonly RegExp[];
 
-  constructor(forms: SearchForms = { encoded: [], read: [], spaced: [] }) {
+  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [] }) {
     this.forms = forms.encoded;
-    this.spaced = forms.spaced;
-    this.escaped = new EscapedSecretSearch(forms.read, forms.spaced);
+    this.lookalikes = forms.lookalikes;
+    this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
   }
 
   get size(): number {
@@ -277,7 +273,7 @@ class Search {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
-    for (const pattern of this.spaced) out = out.replace(pattern, REDACTED);
+    for (const pattern of this.lookalikes) out = out.replace(pattern, REDACTED);
     return out;
   }
 }

@@ -66,7 +66,7 @@ describe('SecretSet.scrub', () => {
     expect(set.scrub(`code ${sha512Hex('secret-password')}`)).toBe(`code ${REDACTED}`);
   });
 
-  it('finds a secret quoted all in capitals or all in small letters (hex: Java and .NET write it upper-cased), not in mixed case', () => {
+  it('finds a secret quoted all in capitals or all in small letters (hex: Java and .NET write it upper-cased), and a long one in mixed case', () => {
     const set = new SecretSet();
     const hash = sha512Hex('secret-password');
     set.add(hash);
@@ -76,7 +76,33 @@ describe('SecretSet.scrub', () => {
     expect(set.scrub(`session ${session.toLowerCase()} and ${session}`)).toBe(`session ${REDACTED} and ${REDACTED}`);
     // An API key an error code or log line upper-cases is the key up to case: a few guesses away.
     set.add('Abcdeg-Secret-Word');
-    expect(set.scrub('ABCDEG-SECRET-WORD abcdeg-secret-word Abcdeg-Secret-Word aBCDEG-sECRET-wORD')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} aBCDEG-sECRET-wORD`);
+    expect(set.scrub('ABCDEG-SECRET-WORD abcdeg-secret-word Abcdeg-Secret-Word aBCDEG-sECRET-wORD')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED}`);
+  });
+
+  it('leaves a short secret alone in mixed case (a word title-cased), and finds it full-width as written, in capitals or small letters', () => {
+    const set = new SecretSet();
+    set.add('backup');
+    expect(set.scrub('Backup BACKUP backup bAcKuP')).toBe(`Backup ${REDACTED} ${REDACTED} bAcKuP`);
+    expect(set.scrub('ｂａｃｋｕｐ ＢＡＣＫＵＰ Ｂａｃｋｕｐ')).toBe(`${REDACTED} ${REDACTED} Ｂａｃｋｕｐ`);
+  });
+
+  it('finds a full-width secret behind escapes that hold no letter of it: JSON \\u, \\u{...}, Python \\xNN bytes, percent-encoded UTF-8', () => {
+    const set = new SecretSet();
+    set.add('Secret-Key-42');
+    const wide = 'ｓｅｃｒｅｔ－ｋｅｙ－４２';
+    const forms = [
+      [...wide].map((char) => `\\u${char.charCodeAt(0).toString(16)}`).join(''),
+      [...wide].map((char) => `\\u{${char.charCodeAt(0).toString(16)}}`).join(''),
+      [...Buffer.from(wide)].map((byte) => `\\x${byte.toString(16)}`).join(''),
+      encodeURIComponent(wide),
+    ];
+    for (const form of forms) expect(set.scrub(`{"detail":"key ${form} refused"}`)).toBe(`{"detail":"key ${REDACTED} refused"}`);
+  });
+
+  it('finds a secret in letters NFKC reads as its own (full-width, circled, mathematical), and no word that merely holds part of it', () => {
+    const set = new SecretSet();
+    set.add('Secret-Key-42');
+    expect(set.scrub('ｓｅｃｒｅｔ－ｋｅｙ－４２ Ⓢⓔⓒⓡⓔⓣ-𝐊𝐞𝐲-⁴² secret-key-4 Secrets')).toBe(`${REDACTED} ${REDACTED} secret-key-4 Secrets`);
   });
 });
 

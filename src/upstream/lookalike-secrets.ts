@@ -1,0 +1,103 @@
+/**
+ * A secret quoted back in letters that read as its own: in another mix of
+ * capitals and small letters (an error message capitalising its first word, a
+ * log upper-casing a field), or in characters Unicode's compatibility
+ * normalisation (NFKC) reads as its ASCII ones (full-width `ｓｅｃｒｅｔ` from
+ * an East Asian locale, circled, super- and subscript, mathematical letters).
+ * The scrubber's exact forms (secrets.ts) find neither.
+ */
+
+/**
+ * Secrets at least this long are also found in any mix of case. Shorter ones
+ * only as written, all in capitals and all in small letters: a 6-letter
+ * password that is a word ("Backup") found case-insensitively would cut the
+ * word from every title-cased sentence; at 8 and more the exact and all-small
+ * forms already cut such a word wherever it is written plainly, and what mixed
+ * case adds is the secret capitalised or flipped.
+ */
+export const MIN_CASELESS_SECRET_LENGTH = 8;
+
+/** A provider's whitespace in place of a secret's own: any run of it, or "+" (a form body's space). */
+const WHITESPACE_RUN = '[\\s+]+';
+
+/**
+ * Each ASCII character and the characters NFKC reads as it alone (`ａ`, `ª`,
+ * `ⓐ`, `𝐚`, ... for "a"). Worked out once, on first use (some 20 ms): the
+ * code points below U+20000 hold every such character.
+ */
+let compatibilityForms: ReadonlyMap<string, readonly string[]> | null = null;
+
+function formsOf(char: string): readonly string[] {
+  compatibilityForms ??= workedOutCompatibilityForms();
+  return compatibilityForms.get(char) ?? [];
+}
+
+function workedOutCompatibilityForms(): ReadonlyMap<string, readonly string[]> {
+  const forms = new Map<string, string[]>();
+  for (let codePoint = 0xa0; codePoint < 0x20000; codePoint++) {
+    if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+    const char = String.fromCodePoint(codePoint);
+    const read = char.normalize('NFKC');
+    if (read.length !== 1 || read.charCodeAt(0) >= 0x80) continue;
+    const held = forms.get(read);
+    if (held) held.push(char);
+    else forms.set(read, [char]);
+  }
+  return forms;
+}
+
+/** A character and its other case, where that is one character too ("ß" upper-cases to "SS": left as it is). */
+function casesOf(char: string): string[] {
+  return [char, char.toLowerCase(), char.toUpperCase()].filter((variant) => [...variant].length === 1);
+}
+
+/** A regex class of `chars`, each as `\u{...}`: no character needs thought about escaping. */
+function classOf(chars: Iterable<string>): string {
+  return `[${[...new Set(chars)].map((char) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`).join('')}]`;
+}
+
+/** `word` matched with each character as any character NFKC reads as it, and in any case when `caseless`. */
+function wordSource(word: string, caseless: boolean): string {
+  return [...word]
+    .map((char) => {
+      const variants = caseless ? casesOf(char) : [char];
+      return classOf(variants.flatMap((variant) => [variant, ...formsOf(variant)]));
+    })
+    .join('');
+}
+
+/** The words of `secret`: whitespace at its ends left out (a password file's last line may end in it). */
+export function wordsOf(secret: string): string[] {
+  const trimmed = secret.trim();
+  return trimmed === '' ? [] : trimmed.split(/\s+/);
+}
+
+/**
+ * The pattern (global) that finds `secret` written in lookalike letters, in any case when it
+ * is at least MIN_CASELESS_SECRET_LENGTH long (else as written, all in capitals or all in small
+ * letters), with any run of whitespace for each of its own (see whitespaceFlexible in
+ * secrets.ts, which this replaces). Null for a secret whose words make fewer than `minLength`
+ * characters.
+ */
+export function lookalikePattern(secret: string, minLength: number): RegExp | null {
+  const words = wordsOf(secret);
+  const joined = words.join(' ');
+  if (joined.length < minLength) return null;
+  if (joined.length >= MIN_CASELESS_SECRET_LENGTH) return new RegExp(words.map((word) => wordSource(word, true)).join(WHITESPACE_RUN), 'gu');
+  const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
+  return new RegExp(cases.map((form) => wordsOf(form).map((word) => wordSource(word, false)).join(WHITESPACE_RUN)).join('|'), 'gu');
+}
+
+/** Letters, digits and "-._": what no encoder in use escapes. */
+const ANCHOR_CHARACTERS = /[A-Za-z0-9._-]+/g;
+
+/**
+ * The pattern (not global) of a secret's longest run of letters, digits and "-._" in lookalike
+ * letters of any case: an answer holding it may hide the rest of the secret behind escapes, so
+ * it is read through (EscapedSecretSearch.mayHide). Null when the secret has no such run.
+ */
+export function lookalikeAnchor(secret: string): RegExp | null {
+  let longest = '';
+  for (const [run] of secret.matchAll(ANCHOR_CHARACTERS)) if (run.length > longest.length) longest = run;
+  return longest === '' ? null : new RegExp(wordSource(longest, true), 'u');
+}
