@@ -33,9 +33,10 @@ import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { clientAddressResolver } from './client-address.js';
-import { RateLimiter, rateLimit } from './rate-limit.js';
+import { RateLimiter, rateLimit, sharedRateCounters } from './rate-limit.js';
+import { sharedLimitCounters } from './shared-limits.js';
 import { AuthFailures } from './auth-failures.js';
-import { AuthFailureGuard } from './auth-failure-guard.js';
+import { AuthFailureGuard, sharedAuthCounters } from './auth-failure-guard.js';
 import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { assignRequestId } from './request-id.js';
@@ -127,12 +128,17 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
-  const rateLimiter = config.limits.rateLimit ? new RateLimiter(config.limits.rateLimit) : null;
+  const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs);
+  const rateLimiter = config.limits.rateLimit
+    ? new RateLimiter(config.limits.rateLimit, undefined, sharedCounters ? sharedRateCounters(sharedCounters.rate, config.limits.rateLimit) : null)
+    : null;
   const clientAddressOf = clientAddressResolver(config.listen.trustedProxies);
-  const authFailures = new AuthFailureGuard(new AuthFailures(config.limits.authFailures), logger, {
-    failed: () => metrics.authenticationFailed(),
-    refused: () => metrics.authenticationRefused(),
-  });
+  const authFailures = new AuthFailureGuard(
+    new AuthFailures(config.limits.authFailures),
+    logger,
+    { failed: () => metrics.authenticationFailed(), refused: () => metrics.authenticationRefused() },
+    sharedCounters ? sharedAuthCounters(sharedCounters.auth, config.limits.authFailures) : null,
+  );
   const anonymousAtHost = (headers: IncomingHttpHeaders): boolean => options.anonymousAtAnyHost === true || anonymousHostAllowed(headers, config.listen.allowedHosts);
 
   const app = express();

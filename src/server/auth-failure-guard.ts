@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
-import { GROUP_WORDS } from './address-groups.js';
+import type { LimitsConfig } from '../config/schema.js';
+import type { SharedCounter, SharedCounters } from '../state/shared-counter.js';
+import { type AddressGroupKind, GROUP_WORDS, SITE_SHARE, SUBNET_SHARE, groupsOf } from './address-groups.js';
 import type { AuthFailures, Hold } from './auth-failures.js';
+import { HeldKeys } from './held-keys.js';
 
 /** One line per held-back address (or /64) this often, counting the refusals left out. */
 const LINE_PERIOD_MS = 10_000;
@@ -16,6 +19,24 @@ export interface AuthFailureCounters {
   refused(): void;
 }
 
+/** `limits.authFailures` counted across replicas: an address's, its /64's and its /48's failures, each over the window (whole seconds, at least one). */
+export interface SharedAuthCounters {
+  perAddress: number;
+  by: Record<AddressGroupKind, SharedCounter>;
+}
+
+export function sharedAuthCounters(counters: SharedCounters, settings: LimitsConfig['authFailures']): SharedAuthCounters {
+  const windowSeconds = Math.max(1, Math.ceil(settings.windowMs / 1000));
+  return {
+    perAddress: settings.perAddress,
+    by: {
+      address: counters.counter('auth:address', settings.perAddress, windowSeconds),
+      subnet: counters.counter('auth:subnet', settings.perAddress * SUBNET_SHARE, windowSeconds),
+      site: counters.counter('auth:site', settings.perAddress * SUBNET_SHARE * SITE_SHARE, windowSeconds),
+    },
+  };
+}
+
 /**
  * `limits.authFailures` for every entry point that checks a key (HTTP /graphql, WebSocket
  * connection_init): one count per address whichever way it came, so a client cannot
@@ -24,30 +45,59 @@ export interface AuthFailureCounters {
  */
 export class AuthFailureGuard {
   private readonly lines = new LogThrottle(LINE_PERIOD_MS);
+  /** Groups the shared counts found held, until their window ends. */
+  private readonly held: HeldKeys;
 
+  /**
+   * `shared` (Redis): failures also count where every replica counts them. A replica learns an
+   * address is held from the shared count its own next failure brings back, so across N
+   * replicas an address fails at most `perAddress` + N - 1 times a window, not N times
+   * `perAddress`; a Redis that fails or is late leaves this process's count alone to decide.
+   */
   constructor(
     private readonly failures: AuthFailures,
     private readonly logger: Logger,
     private readonly counters: AuthFailureCounters,
-  ) {}
+    private readonly shared: SharedAuthCounters | null = null,
+    nowMs: () => number = () => performance.now(),
+  ) {
+    this.held = new HeldKeys(nowMs);
+  }
 
   /**
    * Why a request from `address` is refused before its key is even looked at, or null.
    * Every request is, a good key's too: answering one would tell a guesser when it had hit.
    */
   refusal(address: string): Hold | null {
-    const hold = this.failures.holdOn(address);
+    const hold = this.failures.holdOn(address) ?? this.sharedHold(address);
     if (hold === null) return null;
     this.counters.refused();
     this.note(address, hold);
     return hold;
   }
 
-  /** Counts a failed authentication from `address`. */
-  failed(address: string): void {
+  /** Counts a failed authentication from `address`; resolves once the shared count has answered (or failed). */
+  async failed(address: string): Promise<void> {
     this.counters.failed();
     const hold = this.failures.failed(address);
     if (hold !== null) this.note(address, hold);
+    if (!this.shared) return;
+    for (const level of groupsOf(address, this.shared.perAddress)) {
+      const counter = this.shared.by[level.by];
+      const counted = await counter.add(level.group);
+      if (counted === null) return;
+      if (counted.count >= counter.limit) this.held.hold(`${level.by}:${level.group}`, counted.msBeforeNext);
+    }
+  }
+
+  /** The hold the shared counts brought back for `address` (or its /64, or /48), if one is still running. */
+  private sharedHold(address: string): Hold | null {
+    if (!this.shared) return null;
+    for (const level of groupsOf(address, this.shared.perAddress)) {
+      const heldMs = this.held.heldFor(`${level.by}:${level.group}`);
+      if (heldMs > 0) return { by: level.by, group: level.group, limit: this.shared.by[level.by].limit, retryAfterSeconds: Math.max(1, Math.ceil(heldMs / 1000)) };
+    }
+    return null;
   }
 
   private note(address: string, hold: Hold): void {

@@ -2,8 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
 import { growingLru } from '../state/growing-lru.js';
+import type { SharedCounter, SharedCounters } from '../state/shared-counter.js';
 import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
+import { HeldKeys } from './held-keys.js';
 
 /** Clients (or anonymous addresses, /64s or /48s, each kind in a table of its own) whose buckets are remembered; a forgotten one starts full again. */
 const MAX_BUCKETS = 50_000;
@@ -39,11 +41,42 @@ export class TokenBuckets {
   }
 }
 
+/** The shared counters of `limits.rateLimit`, one per kind of bucket (see RateLimiter). */
+export interface SharedRateCounters {
+  keys: SharedCounter;
+  addresses: SharedCounter;
+  subnets: SharedCounter;
+  sites: SharedCounter;
+}
+
+/**
+ * `limits.rateLimit` as fixed windows counted across replicas. Redis expires keys in whole
+ * seconds, so a window is `burst / requestsPerSecond` rounded up to a second (at least one),
+ * and allows the rate over it, never less than the burst: the same average as the bucket's.
+ * Unlike a bucket, a window's requests may all come at its start and the next window's at
+ * once after: up to twice its allowance in one window's time, across all replicas (each
+ * replica's own bucket still spaces what reaches it).
+ */
+export function sharedRateCounters(counters: SharedCounters, config: NonNullable<LimitsConfig['rateLimit']>): SharedRateCounters {
+  const windowSeconds = Math.max(1, Math.ceil(config.burst / config.requestsPerSecond));
+  const allowance = (share: number): number => Math.max(config.burst * share, Math.round(config.requestsPerSecond * windowSeconds * share));
+  const perSite = SUBNET_SHARE * SITE_SHARE;
+  return {
+    keys: counters.counter('rate:key', allowance(1), windowSeconds),
+    addresses: counters.counter('rate:ip', allowance(1), windowSeconds),
+    subnets: counters.counter('rate:subnet', allowance(SUBNET_SHARE), windowSeconds),
+    sites: counters.counter('rate:site', allowance(perSite), windowSeconds),
+  };
+}
+
 /**
  * `limits.rateLimit` shared by every entry point: one bucket per client
  * whichever way it came. Anonymous callers count by address and, for IPv6,
  * their /64 shares `SUBNET_SHARE` buckets' worth as well and their /48
- * `SITE_SHARE` /64s' worth (see address-groups).
+ * `SITE_SHARE` /64s' worth (see address-groups). With `shared` (Redis), each
+ * request also counts in windows every replica counts in (sharedRateCounters),
+ * so N replicas do not allow N times the rate; a Redis that fails or is late
+ * leaves the request to this process's buckets alone.
  */
 export class RateLimiter {
   /**
@@ -56,20 +89,52 @@ export class RateLimiter {
   private readonly buckets: TokenBuckets;
   private readonly subnets: TokenBuckets;
   private readonly sites: TokenBuckets;
+  /** Shared windows found full, until they end. */
+  private readonly held: HeldKeys;
 
   constructor(
     config: NonNullable<LimitsConfig['rateLimit']>,
     private readonly nowMs: () => number = () => performance.now(),
+    private readonly shared: SharedRateCounters | null = null,
   ) {
     this.keys = new TokenBuckets(config.requestsPerSecond, config.burst);
     this.buckets = new TokenBuckets(config.requestsPerSecond, config.burst);
     this.subnets = new TokenBuckets(config.requestsPerSecond * SUBNET_SHARE, config.burst * SUBNET_SHARE);
     const perSite = SUBNET_SHARE * SITE_SHARE;
     this.sites = new TokenBuckets(config.requestsPerSecond * perSite, config.burst * perSite);
+    this.held = new HeldKeys(nowMs);
   }
 
-  /** Seconds to wait (at least 1) when over the rate, 0 when the request may go. */
+  /**
+   * Seconds to wait (at least 1) when over the rate, 0 when the request may go, by this
+   * process's buckets and the shared windows it knows to be full; the request's shared count
+   * is sent without waiting for it. For WebSocket operations: graphql-ws's onSubscribe cannot
+   * wait, so across replicas a client gets at most one more operation through per replica
+   * before each learns its window is full.
+   */
   check(principal: Principal | undefined, address: string | undefined): number {
+    const wait = this.checkHere(principal, address);
+    if (wait === 0 && this.shared) void this.countShared(principal, address);
+    return wait;
+  }
+
+  /** As `check`, waiting for the shared count (at most SHARED_COUNT_WAIT_MS): HTTP requests. */
+  async checkAcrossReplicas(principal: Principal | undefined, address: string | undefined): Promise<number> {
+    const wait = this.checkHere(principal, address);
+    return wait > 0 || !this.shared ? wait : this.countShared(principal, address);
+  }
+
+  private checkHere(principal: Principal | undefined, address: string | undefined): number {
+    const wait = this.checkBuckets(principal, address);
+    if (wait > 0 || !this.shared) return wait;
+    for (const [, key] of this.sharedLevels(this.shared, principal, address)) {
+      const heldMs = this.held.heldFor(key);
+      if (heldMs > 0) return wholeSeconds(heldMs / 1000);
+    }
+    return 0;
+  }
+
+  private checkBuckets(principal: Principal | undefined, address: string | undefined): number {
     const now = this.nowMs();
     if (principal && principal.keyId !== 'anonymous') return wholeSeconds(this.keys.take(principal.keyId, now));
     const own = this.buckets.take(`ip:${address ?? 'unknown'}`, now);
@@ -83,6 +148,30 @@ export class RateLimiter {
     if (ofSubnet > 0) return wholeSeconds(ofSubnet);
     return wholeSeconds(this.sites.take(site, now));
   }
+
+  /** Counts the request in the shared windows, narrowest first, stopping at a full one (as the buckets do); 0 when Redis failed. */
+  private async countShared(principal: Principal | undefined, address: string | undefined): Promise<number> {
+    if (!this.shared) return 0;
+    for (const [counter, key] of this.sharedLevels(this.shared, principal, address)) {
+      const counted = await counter.add(key);
+      if (counted === null) return 0;
+      if (counted.count > counter.limit) {
+        this.held.hold(key, counted.msBeforeNext);
+        return wholeSeconds(counted.msBeforeNext / 1000);
+      }
+    }
+    return 0;
+  }
+
+  /** The shared counters a request counts in, each with its key (a client key's digest, never the key). */
+  private sharedLevels(shared: SharedRateCounters, principal: Principal | undefined, address: string | undefined): Array<[SharedCounter, string]> {
+    if (principal && principal.keyId !== 'anonymous') return [[shared.keys, `key:${principal.keyId}`]];
+    const levels: Array<[SharedCounter, string]> = [[shared.addresses, `ip:${address ?? 'unknown'}`]];
+    const subnet = subnetOf(address ?? '');
+    const site = siteOf(address ?? '');
+    if (subnet !== null && site !== null) levels.push([shared.subnets, `subnet:${subnet}`], [shared.sites, `site:${site}`]);
+    return levels;
+  }
 }
 
 const wholeSeconds = (waitSeconds: number): number => (waitSeconds === 0 ? 0 : Math.max(1, Math.ceil(waitSeconds)));
@@ -95,10 +184,10 @@ export const rateLimitMessage = (retryAfterSeconds: number): string => `too many
  * `retryAfterSeconds`), before any parsing or upstream call. A pass-through
  * when the config has no rateLimit.
  */
-export function rateLimit(limiter: RateLimiter | null, clientAddressOf: ClientAddressOf): (req: Request, res: Response, next: NextFunction) => void {
+export function rateLimit(limiter: RateLimiter | null, clientAddressOf: ClientAddressOf): (req: Request, res: Response, next: NextFunction) => void | Promise<void> {
   if (!limiter) return (_req, _res, next) => next();
-  return (req, res, next) => {
-    const retryAfterSeconds = limiter.check(res.locals.principal as Principal | undefined, clientAddressOf(req));
+  return async (req, res, next) => {
+    const retryAfterSeconds = await limiter.checkAcrossReplicas(res.locals.principal as Principal | undefined, clientAddressOf(req));
     if (retryAfterSeconds === 0) {
       next();
       return;

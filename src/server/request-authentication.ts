@@ -25,7 +25,7 @@ export interface RequestAuthentication {
  * counted, a caller without a key at a name not in `listen.allowedHosts` is 403.
  */
 export function authenticateRequests(rules: RequestAuthentication): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const address = rules.clientAddressOf(req);
     const hold = rules.authFailures.refusal(address);
     if (hold !== null) {
@@ -47,7 +47,8 @@ export function authenticateRequests(rules: RequestAuthentication): RequestHandl
       res.locals.principal = principal;
       next();
     } catch (error) {
-      rules.authFailures.failed(address);
+      // Waited for (at most the shared count's wait): the client's next request, to any replica, finds it counted.
+      await rules.authFailures.failed(address);
       res.status(401).setHeader('www-authenticate', 'Bearer').json(refusalBody(error));
     }
   };

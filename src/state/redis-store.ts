@@ -46,6 +46,10 @@ export class RedisStore implements KeyValueStore {
     return new RedisStore(this.redis, `${this.prefix}${name}:`);
   }
 
+  sharedConnection(): { client: object; prefix: string } {
+    return { client: this.redis, prefix: this.prefix };
+  }
+
   /** Connects; a Redis that cannot be reached fails the start naming it and the first error seen. */
   async ready(): Promise<void> {
     let firstError: unknown;

@@ -56,6 +56,11 @@ export interface KeyValueStore {
    * maxmemory; see the README). The parent's close() closes it too.
    */
   namespace(name: string, options: { maxEntries: number }): KeyValueStore;
+  /**
+   * Redis's connection and this store's key prefix, for the limits replicas count together
+   * (src/state/redis-counters.ts); absent in memory, where a process counts alone.
+   */
+  sharedConnection?(): { client: object; prefix: string };
   /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
   close(deadline?: number): Promise<void>;
 }

@@ -125,7 +125,7 @@ describe('rateLimit middleware', () => {
     body?: unknown;
     passed: boolean;
   }
-  const run = (middleware: ReturnType<typeof rateLimit>, principal: Principal | undefined, address: string): Sent => {
+  const run = async (middleware: ReturnType<typeof rateLimit>, principal: Principal | undefined, address: string): Promise<Sent> => {
     const sent: Sent = { headers: {}, passed: false };
     const res = {
       locals: { principal },
@@ -142,28 +142,28 @@ describe('rateLimit middleware', () => {
         return this;
       },
     };
-    middleware({ address } as unknown as Request, res as unknown as Response, () => {
+    await middleware({ address } as unknown as Request, res as unknown as Response, () => {
       sent.passed = true;
     });
     return sent;
   };
   const addressOf = (request: unknown) => (request as { address: string }).address;
 
-  it('passes everything when no rate limit is configured', () => {
+  it('passes everything when no rate limit is configured', async () => {
     const none = rateLimit(null, addressOf);
-    for (let request = 0; request < 5; request++) expect(run(none, anonymous, '203.0.113.1')).toEqual({ headers: {}, passed: true });
+    for (let request = 0; request < 5; request++) expect(await run(none, anonymous, '203.0.113.1')).toEqual({ headers: {}, passed: true });
   });
 
-  it('answers 429 with Retry-After and a typed GraphQL error past the burst, counting the address the resolver gives', () => {
+  it('answers 429 with Retry-After and a typed GraphQL error past the burst, counting the address the resolver gives', async () => {
     const middleware = rateLimit(limiter(1), addressOf);
-    expect(run(middleware, anonymous, '203.0.113.1').passed).toBe(true);
-    expect(run(middleware, anonymous, '203.0.113.1')).toEqual({
+    expect((await run(middleware, anonymous, '203.0.113.1')).passed).toBe(true);
+    expect((await run(middleware, anonymous, '203.0.113.1'))).toEqual({
       status: 429,
       headers: { 'retry-after': '1000' },
       body: { errors: [{ message: 'too many requests from this client; retry after 1000 s (limits.rateLimit)', extensions: { code: 'QUERY_TOO_COMPLEX', retryAfterSeconds: 1000 } }] },
       passed: false,
     });
-    expect(run(middleware, anonymous, '203.0.113.2').passed).toBe(true);
-    expect(run(middleware, keyed('k'), '203.0.113.1').passed).toBe(true);
+    expect((await run(middleware, anonymous, '203.0.113.2')).passed).toBe(true);
+    expect((await run(middleware, keyed('k'), '203.0.113.1')).passed).toBe(true);
   });
 });

@@ -67,7 +67,8 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   try {
     principal = rules.authenticator.authenticate(authorization);
   } catch (error) {
-    rules.authFailures.failed(address);
+    // Not waited for: graphql-ws's onConnect answers at once (see AuthFailureGuard on what that allows).
+    void rules.authFailures.failed(address);
     // HTTP's "an Authorization: Bearer <key> header is required" misled here: a client that had
     // put the key in the upgrade request's headers was told to send the header it had sent.
     const reason = authorization === undefined || authorization === '' ? WS_KEY_REQUIRED : isGatewayError(error) ? error.message : 'authentication failed';
