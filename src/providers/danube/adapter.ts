@@ -11,7 +11,8 @@ import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, look
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
-import { backupVmAddress, isVmUuid } from './vm-address.js';
+import { backupVmAddress } from './vm-address.js';
+import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm } from './backup-row-vm.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
@@ -326,7 +327,8 @@ export class DanubeAdapter extends BaseAdapter {
    * The backup a delete was of, if the VM still lists it (name and disk). Read by the VM's uuid where
    * the delete went by it (token[2]): a VM renamed since the delete is no longer found by its old
    * hostname (404 at every poll). Rows are the VM's by its own path then: one naming another
-   * VM's uuid is not the backup deleted. Operation ids from before the uuid was kept read by hostname.
+   * VM's uuid (by backupRowVmUuid's rule) is not the backup deleted. Operation ids from before the
+   * uuid was kept read by hostname.
    */
   private async backupLeftByDelete(ref: OperationRef, backupName: string, scope: UpstreamScope): Promise<Backup | undefined> {
     const disk = ref.token[1] ?? '1';
@@ -337,7 +339,7 @@ export class DanubeAdapter extends BaseAdapter {
     let backups: Backup[];
     if (vmUuid) {
       const rows = await this.backupRowsOf(vmUuid, scope);
-      const mine = rows.filter((row) => row.vm_uuid === undefined || row.vm_uuid === null || row.vm_uuid === vmUuid);
+      const mine = rows.filter((row) => isRowOfVmUuid(row, vmUuid));
       backups = await mapRows(mine, (row) => mapBackup(this.account.id, hostname, row));
     } else {
       const [listed] = await this.listBackups([hostname], scope);

@@ -62,6 +62,8 @@ export class DanubeSimulator extends ProviderSimulator {
    * panel writing a missing VM as text may.
    */
   backupVmField: 'hostname' | 'empty' | 'absent' = 'hostname';
+  /** How backup rows carry `vm_uuid`: the VM's uuid (esdc-ce), or "" ('empty'), which a panel writing a missing uuid as text may. */
+  backupVmUuidField: 'uuid' | 'empty' = 'uuid';
   /**
    * The backup endpoints (`GET /vm/{h}/backup`, and GET, PUT, DELETE of one backup) take the
    * hostname a backup was made under once no VM answers to it: esdc-ce's VmBackupList and VmBackup
@@ -152,7 +154,8 @@ export class DanubeSimulator extends ProviderSimulator {
   private listed(backup: Row): Row {
     const owner = this.ownerOf(backup);
     const vm = this.backupVmField === 'empty' ? '' : (owner?.hostname ?? null);
-    return { ...backup, ...(this.backupVmField === 'absent' ? {} : { vm }), vm_uuid: owner?.uuid ?? null };
+    const vmUuid = this.backupVmUuidField === 'empty' ? '' : (owner?.uuid ?? null);
+    return { ...backup, ...(this.backupVmField === 'absent' ? {} : { vm }), vm_uuid: vmUuid };
   }
 
   /** A VM's backups, or those made under a hostname no VM answers to now (see answersToOriginalHostname). */
