@@ -45,11 +45,23 @@ describe("danube: a finished create's backup found by its definition", () => {
 });
 
 describe("danube: a create's lookup in its operation token", () => {
-  it('round-trips [task, disk, definition, mark], and is none for ids made before it or without a mark', () => {
-    expect(lookupOf(['task-1', '2', ...lookupToken('daily', JULY)])).toEqual({ definition: 'daily', diskId: '2', newestBefore: JULY });
-    expect(lookupOf(['task-1', '1', ...lookupToken('daily', 0)])).toEqual({ definition: 'daily', diskId: '1', newestBefore: 0 });
-    expect(lookupOf(['task-1', '1', ...lookupToken('daily', null)])).toBeNull();
+  const uuid = '8f3c7a52-1b0e-4c9d-9a6e-2f4d5b6c7d8e';
+
+  it('round-trips [task, disk, definition, mark, VM uuid], and is none for ids made before it or without a mark', () => {
+    expect(lookupOf(['task-1', '2', ...lookupToken('daily', JULY, uuid)])).toEqual({ definition: 'daily', diskId: '2', newestBefore: JULY, vmUuid: uuid });
+    expect(lookupOf(['task-1', '1', ...lookupToken('daily', 0, null)])).toEqual({ definition: 'daily', diskId: '1', newestBefore: 0, vmUuid: null });
+    expect(lookupOf(['task-1', '1', ...lookupToken('daily', null, uuid)])).toBeNull();
     expect(lookupOf(['task-1', '1'])).toBeNull();
+  });
+
+  it('reads an id made before the uuid was kept ([task, disk, definition, mark]) as one without it', () => {
+    expect(lookupOf(['task-1', '1', 'daily', String(JULY)])).toEqual({ definition: 'daily', diskId: '1', newestBefore: JULY, vmUuid: null });
+  });
+
+  it('refuses a VM uuid that is no uuid as BAD_USER_INPUT (it goes into a path)', () => {
+    for (const made of ['', '../../task/x', 'web01.example.com']) {
+      expect(() => lookupOf(['task-1', '1', 'daily', String(JULY), made])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    }
   });
 
   it('refuses a mark spelt any other way as BAD_USER_INPUT', () => {

@@ -106,16 +106,19 @@ export class DanubeAdapter extends BaseAdapter {
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
     const hostname = request.instance.nativeId;
+    // The VM's uuid from its list (`GET /vm?full=true`): the create's later reads of the VM's
+    // backups go by it, so a VM renamed before they come is still found (createRowsOf).
+    const vmUuid = isVmUuid(request.instance.raw.uuid) ? request.instance.raw.uuid : null;
     const diskId = String(request.diskId ?? 1);
     const startedAt = new Date();
     // Read before the call: a current esdc-ce's finished task does not name its backup (new-backup-of-definition.ts).
-    const newestBefore = await this.newestOfDefinition(hostname, request.definitionName, diskId, scope);
+    const newestBefore = await this.newestOfDefinition({ hostname, vmUuid }, request.definitionName, diskId, scope);
     const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
       disk_id: request.diskId ?? 1,
       // Danube names backups after the definition and the time; the requested name is kept as the note.
       note: request.note ?? request.name,
     });
-    const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore));
+    const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore, vmUuid));
     if (operation.backupNativeId !== null) return operation;
     const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;
     // A backup named here is in the operation's id; one found later is remembered under the mark.
@@ -128,9 +131,9 @@ export class DanubeAdapter extends BaseAdapter {
    * The mark a create's backup is found by, or null when it cannot be read:
    * the create goes ahead either way, and only its backup's name is at stake.
    */
-  private async newestOfDefinition(hostname: string, definition: string, diskId: string, scope: UpstreamScope): Promise<number | null> {
+  private async newestOfDefinition(vm: CreateVm, definition: string, diskId: string, scope: UpstreamScope): Promise<number | null> {
     try {
-      return newestOfDefinition(await this.createRowsOf(hostname, scope), definition, diskId);
+      return newestOfDefinition(await this.createRowsOf(vm, scope), definition, diskId);
     } catch {
       return null;
     }
@@ -145,7 +148,7 @@ export class DanubeAdapter extends BaseAdapter {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return null;
     try {
-      return newBackupOfDefinition(await this.createRowsOf(ref.instanceNativeId, scope), lookup);
+      return newBackupOfDefinition(await this.createRowsOf({ hostname: ref.instanceNativeId, vmUuid: lookup.vmUuid }, scope), lookup);
     } catch {
       return null;
     }
@@ -163,8 +166,17 @@ export class DanubeAdapter extends BaseAdapter {
    * definition of the same name: counted, it moved the mark, and named beside the create's backup
    * it made two candidates (none named), or, the create's own failing, was named as its backup.
    * Read by the list's own rule (backupRowVm), so a row the VM lists is one the look-up takes.
+   *
+   * Asked by the VM's uuid where the create kept one: a VM renamed between the create and a read of
+   * it no longer answers to the hostname in the operation id (404), or, where Danube takes the
+   * hostname a backup was made under, lists its new backup under its new name (`vm`), which the
+   * hostname's rule dropped, so the create named no backup, or read FAILED once its task was
+   * forgotten. Rows are the VM's by its own path then, unless their `vm_uuid` names another VM
+   * (backupRowVmUuid's rule, as a forgotten delete's look-up reads them).
    */
-  private async createRowsOf(hostname: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+  private async createRowsOf(vm: CreateVm, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const { hostname, vmUuid } = vm;
+    if (vmUuid !== null) return (await this.backupRowsOf(vmUuid, scope)).filter((row) => isRowOfVmUuid(row, vmUuid));
     return (await this.backupRowsOf(hostname, scope)).filter((row) => backupRowVm(row, hostname, this.account.id) === hostname);
   }
 
@@ -364,7 +376,7 @@ export class DanubeAdapter extends BaseAdapter {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task');
     // A list that failed tells nothing: the poll fails as it, and the next one asks again.
-    const since = backupsSinceMark(await this.createRowsOf(ref.instanceNativeId, scope), lookup);
+    const since = backupsSinceMark(await this.createRowsOf({ hostname: ref.instanceNativeId, vmUuid: lookup.vmUuid }, scope), lookup);
     // Still being made (the create's, or a run beside it): a later poll judges it done.
     if (since.some(isPending)) return this.operation(ref, 'RUNNING', taskId);
     if (since.length === 1) return this.operation({ ...ref, backupNativeId: backupNameOf(since[0]!) }, 'SUCCEEDED', taskId);
@@ -397,9 +409,15 @@ export class DanubeAdapter extends BaseAdapter {
   }
 }
 
+/** The VM a create's look-up reads: by its uuid where the operation kept one, else by hostname. */
+interface CreateVm {
+  readonly hostname: string;
+  readonly vmUuid: string | null;
+}
+
 /**
  * The backup's key beside the task id, its disk: a create's token goes on with its lookup
- * ([task, disk, definition, mark]), a delete's with the VM's uuid where the row named it.
+ * ([task, disk, definition, mark, VM uuid]), a delete's with the VM's uuid where the row named it.
  */
 const keyExtraOf = (ref: OperationRef): string[] => ref.token.slice(1, 2);
 

@@ -1,6 +1,7 @@
 import { badInput } from '../../domain/errors.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { toNumber, toStringOrNull } from '../../domain/units.js';
+import { isVmUuid } from './backup-row-vm-uuid.js';
 
 /**
  * Naming a create's backup when Danube does not.
@@ -32,12 +33,20 @@ import { toNumber, toStringOrNull } from '../../domain/units.js';
 
 type Row = Record<string, unknown>;
 
-/** What a create's operation id carries to look its backup up: the definition and the mark (ms, 0 = it had no backup). */
+/**
+ * What a create's operation id carries to look its backup up: the definition, the mark (ms, 0 =
+ * it had no backup) and the VM's uuid, where its list named one (null in operation ids made
+ * before the uuid was kept): the VM's backups are read by it, which a rename does not change.
+ */
 export interface DefinitionLookup {
   readonly definition: string;
   readonly diskId: string;
   readonly newestBefore: number;
+  readonly vmUuid: string | null;
 }
+
+/** What picks the create's backup out of the VM's rows: its definition, disk and mark. */
+export type DefinitionMark = Omit<DefinitionLookup, 'vmUuid'>;
 
 /** esdc-ce BackupSerializer's name: `^[A-Za-z0-9][A-Za-z0-9._-]*$`, kept to the length created-backup-name.ts takes. */
 const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -69,7 +78,7 @@ export function newestOfDefinition(rows: readonly Row[], definition: string, dis
  * date cannot be read among them (it may be newer): the create's is one of
  * them, once listed, unless the create failed.
  */
-export function backupsSinceMark(rows: readonly Row[], lookup: DefinitionLookup): Row[] {
+export function backupsSinceMark(rows: readonly Row[], lookup: DefinitionMark): Row[] {
   return rows.filter((row) => {
     if (!ofDefinition(row, lookup.definition, lookup.diskId)) return false;
     const created = parseUtcDate(row.created)?.getTime();
@@ -82,7 +91,7 @@ export function backupsSinceMark(rows: readonly Row[], lookup: DefinitionLookup)
  * mark, or null: none is listed yet, or more than one could be the create's
  * (including one whose date cannot be read), or its name is no backup name.
  */
-export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionLookup): string | null {
+export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionMark): string | null {
   const since = backupsSinceMark(rows, lookup);
   return since.length === 1 ? backupNameOf(since[0]!) : null;
 }
@@ -95,17 +104,26 @@ export const backupNameOf = (row: Row): string | null => (typeof row.name === 's
 
 export const isBackupName = (value: string): boolean => BACKUP_NAME.test(value);
 
-/** The token's tail after [task id, disk]: [definition, mark], or nothing when the mark could not be read. */
-export const lookupToken = (definition: string, newestBefore: number | null): string[] => (newestBefore === null ? [] : [definition, String(newestBefore)]);
+/**
+ * The token's tail after [task id, disk]: [definition, mark, VM uuid] ([definition, mark] where
+ * the VM's list named no uuid), or nothing when the mark could not be read: without a mark there
+ * is nothing to look up, so no uuid either.
+ */
+export function lookupToken(definition: string, newestBefore: number | null, vmUuid: string | null): string[] {
+  if (newestBefore === null) return [];
+  return vmUuid === null ? [definition, String(newestBefore)] : [definition, String(newestBefore), vmUuid];
+}
 
 /**
- * A create's lookup from its token [task id, disk, definition, mark]; null
- * for an operation id made before the lookup existed, or a create whose mark
- * could not be read.
+ * A create's lookup from its token [task id, disk, definition, mark, VM uuid?]; null for an
+ * operation id made before the lookup existed, or a create whose mark could not be read. One
+ * without the uuid (made before it was kept) reads its VM by hostname, as it always did.
  */
 export function lookupOf(token: readonly string[]): DefinitionLookup | null {
-  const [, diskId = '1', definition, mark] = token;
+  const [, diskId = '1', definition, mark, vmUuid] = token;
   if (definition === undefined || mark === undefined) return null;
   if (!MARK.test(mark) || !Number.isSafeInteger(Number(mark))) throw badInput('operation id has no valid mark of its backup definition');
-  return { definition, diskId, newestBefore: Number(mark) };
+  // Operation ids come from clients, and the uuid goes into a path: only a uuid is read as one.
+  if (vmUuid !== undefined && !isVmUuid(vmUuid)) throw badInput('operation id names no valid VM uuid');
+  return { definition, diskId, newestBefore: Number(mark), vmUuid: vmUuid ?? null };
 }
