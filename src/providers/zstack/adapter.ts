@@ -9,6 +9,7 @@ import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
+import { isResourceNotFound } from './not-found.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -177,7 +178,10 @@ export class ZstackAdapter extends BaseAdapter {
       this.client.forgetSession(ref.startedAt);
       return this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
     }
-    if (hasZstackError(response.body)) return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, response.body).message);
+    if (hasZstackError(response.body)) {
+      if (ref.kind === 'DELETE_BACKUP' && isResourceNotFound(response.body)) return this.deleteOfMissing(ref, jobUuid, response.body, scope);
+      return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, response.body).message);
+    }
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     if (ref.kind === 'DELETE_BACKUP') return this.finishedDelete(ref, jobUuid, scope);
     const groupUuid = createdGroup(response.body);
@@ -196,6 +200,21 @@ export class ZstackAdapter extends BaseAdapter {
     if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
     const stores = storesToDeleteFrom(left, this.config.backupStorageUuid);
     return this.operation(ref, 'FAILED', jobUuid, `the delete finished, but the backup is still listed, held on ${stores.length === 1 ? 'image store' : 'image stores'} ${stores.join(', ')}: delete it again`);
+  }
+
+  /**
+   * A delete whose job failed with SYS.1003 (RESOURCE_NOT_FOUND): ZStack's own rule for a delete of
+   * something that is not there is success (APIParam `successIfResourceNotExisting` on its delete
+   * APIs; DeleteVmBackup's handler answers an empty group with its success event), so a node that
+   * fails it instead (one checking the group as a revert does, "No volume backups found with group
+   * uuid") is telling the client the backup is already gone: SUCCEEDED, once the VM no longer
+   * lists the group, and the client drops it. A group still listed means the missing resource was
+   * another one the delete named (an image store in `backupStorageUuids`): the job's error stands.
+   */
+  private async deleteOfMissing(ref: OperationRef, jobUuid: string, body: unknown, scope: UpstreamScope): Promise<Operation> {
+    // A list that fails fails the poll, as finishedDelete's does: the next asks again.
+    if (ref.instanceNativeId && ref.backupNativeId && !(await this.backupLeft(ref, scope))) return this.operation(ref, 'SUCCEEDED', jobUuid);
+    return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, body).message);
   }
 
   /** The backup group a delete was of, if its VM still lists it; none without the VM and group in the operation id. */

@@ -101,6 +101,14 @@ export class ZstackSimulator extends ProviderSimulator {
    * backup APIs start at 3.0.0): its path maps no API, and the REST server answers that itself.
    */
   olderThanSyncVmBackup = false;
+  /**
+   * What `DELETE vm-backups/{groupUuid}` does with a group ZStack no longer has. ZStack's own: the
+   * job succeeds, nothing to do (DeleteVmBackup's handler, verifyGroupUuidForDelete: an empty
+   * group publishes the success event, as APIParam's `successIfResourceNotExisting` does for its
+   * other deletes). 'fails': the job fails with SYS.1003 "No volume backups found with group uuid"
+   * (the check a revert makes, verifyGroupUuid), as a node checking the group for a delete too would.
+   */
+  missingGroupDelete: 'succeeds' | 'fails' = 'succeeds';
   /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
   nextWriteNotFound: { code: string; description: string } | null = null;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
@@ -377,7 +385,11 @@ export class ZstackSimulator extends ProviderSimulator {
 
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
     const volumes = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
-    if (volumes.length === 0) return resourceNotFound('backup group not found');
+    if (volumes.length === 0) {
+      // Accepted (202) as every non-query API is (RestServer.sendMessage); the handler answers in the job.
+      if (this.missingGroupDelete === 'fails') return this.startFailingJob(request, { code: 'SYS.1003', description: `No volume backups found with group uuid: ${groupUuid}` });
+      return this.startJob(request, () => ({}), () => {});
+    }
     const named = request.query.getAll('backupStorageUuids').flatMap((value) => value.split(','));
     if (named.length > 0 && !named.some((store) => storesOf(volumes[0] as Row).includes(store))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({}), () => {
