@@ -20,6 +20,8 @@ describe('page size: first forward, last backward', () => {
     // The default is checked against the cap too: a cap below 50 with no size asked is a refusal, as before.
     expect(() => pageSizeOf({}, 10)).toThrow('first must be between 1 and 10');
     expect(() => pageSizeOf({ first: 1, last: 1 }, 10)).toThrow(badInput);
+    // The refusal says which way each pair pages, so the client can drop one.
+    expect(() => pageSizeOf({ first: 1, last: 1 }, 10)).toThrow('first and last cannot both be given: page forward with first and after, or backward with last and before');
   });
 });
 

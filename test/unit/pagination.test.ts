@@ -244,6 +244,14 @@ describe('pagination over a list held in full', () => {
       expect(nodes(back(items.filter((item) => item !== 'item-0'), 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
     });
 
+    it("a before cursor whose item is now first (every item before it gone) answers an empty page, not items from its old place on", () => {
+      const startCursor = paginate(items, { last: 2, before: null }, 100, [], (item) => item.replace('item-', 'key')).pageInfo.startCursor;
+      expect(startCursor).toBe(keyedCursorOf(5, 'key5'));
+      const page = paginate(items.slice(5), { last: 2, before: startCursor }, 100, [], (item) => item.replace('item-', 'key'));
+      expect(page.edges).toEqual([]);
+      expect(page.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    });
+
     it("the before cursor's own item gone: the page ends at its old place, which the next item now holds", () => {
       const without = items.filter((item) => item !== 'item-4');
       const page = paginate(without, { last: 2, before: keyedCursorOf(4, 'key4') }, 100, [], (item) => item.replace('item-', 'key'));
