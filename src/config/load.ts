@@ -140,8 +140,23 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
   const envProblems: string[] = [];
   const missing = new Set<string>();
-  const substituted = withShutdownEnv(substituteEnv(parsed ?? {}, env, envProblems, [], missing), env);
-  const { problems, config } = problemsOf(substituted, missing);
+  const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing);
+  const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing);
   if (envProblems.length > 0 || !config) throw new ConfigError([...envProblems, ...problems]);
   return config;
+}
+
+/**
+ * The config with DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS written in; a value
+ * the start refuses joins `envProblems` and the file is validated as written, so
+ * its own problems are named in the same pass (they were hidden behind the variable's).
+ */
+function shutdownFromEnv(config: unknown, env: NodeJS.ProcessEnv, envProblems: string[]): unknown {
+  try {
+    return withShutdownEnv(config, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    envProblems.push(...error.problems);
+    return config;
+  }
 }

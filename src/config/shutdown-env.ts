@@ -38,7 +38,18 @@ export function withShutdownEnv(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   const shutdown = config.shutdown ?? {};
   if (typeof shutdown !== 'object' || Array.isArray(shutdown)) return raw;
   const overrides: Record<string, number> = {};
-  if (env.DRAIN_TIMEOUT_MS) overrides.drainTimeoutMs = drainTimeoutMs(0, env);
-  if (env.SHUTDOWN_READYZ_GRACE_MS) overrides.readyzGraceMs = readyzGraceMs(0, env);
+  // Both read before either refusal is thrown: one pass names every problem (it named the first alone).
+  const problems: string[] = [];
+  const read = (key: string, value: (configured: number, env: NodeJS.ProcessEnv) => number): void => {
+    try {
+      overrides[key] = value(0, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  };
+  if (env.DRAIN_TIMEOUT_MS) read('drainTimeoutMs', drainTimeoutMs);
+  if (env.SHUTDOWN_READYZ_GRACE_MS) read('readyzGraceMs', readyzGraceMs);
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.keys(overrides).length === 0 ? raw : { ...config, shutdown: { ...shutdown, ...overrides } };
 }

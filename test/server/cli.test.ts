@@ -143,6 +143,19 @@ describe('command line', () => {
     expect(both.stderr.trim().split('\n')).toEqual(['providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?', 'PORT=70000: must be a whole number from 0 to 65535']);
   }, 60_000);
 
+  it('--help names, on its --check-config line, every variable --check-config refuses (it left out DRAIN_TIMEOUT_MS, SHUTDOWN_READYZ_GRACE_MS and REDIS_URL_FILE)', () => {
+    const valid = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" } }\n');
+    const wrong = { PORT: 'abc', LOG_LEVEL: 'loud', LOG_FORMAT: 'xml', REDIS_URL_FILE: join(temp.make('bg-missing-'), 'redis-url'), DRAIN_TIMEOUT_MS: 'soon', SHUTDOWN_READYZ_GRACE_MS: '-1' };
+    const result = run(['--check-config', valid], wrong);
+    expect(result.status).toBe(2);
+    // Each problem line names its variable first (REDIS_URL_FILE's names the file's variable after "REDIS_URL:").
+    const refused = new Set(result.stderr.trim().split('\n').flatMap((line) => [...line.matchAll(/\b([A-Z][A-Z0-9_]*_[A-Z0-9_]*|PORT)\b/g)].map((match) => match[1]!)));
+    expect([...refused].sort()).toEqual(Object.keys(wrong).concat('REDIS_URL').sort());
+    const help = run(['--help']).stdout;
+    const checkLine = /--check-config FILE[\s\S]*?\(0 valid, 2 invalid\)/.exec(help)?.[0] ?? '';
+    expect([...refused].filter((name) => !new RegExp(`\\b${name}\\b`).test(checkLine))).toEqual([]);
+  }, 60_000);
+
   it('--check-config reports every problem in one pass: missing variables, misspelled keys, duplicate ids', () => {
     const path = file(
       'allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ONE}" }, timeoutMS: 5000 }\n  - { id: a, kind: onapp, url: "${NOT_SET_TWO}", auth: { username: u, password: p }, colour: blue }\n',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfigObject } from '../../src/config/load.js';
 import { drainTimeoutMs, readyzGraceMs, withShutdownEnv } from '../../src/config/shutdown-env.js';
 
 describe('shutdown durations from the environment', () => {
@@ -54,4 +55,27 @@ describe('withShutdownEnv', () => {
   it('refuses a bad variable even when the config has no shutdown section', () => {
     expect(() => withShutdownEnv({}, { SHUTDOWN_READYZ_GRACE_MS: 'later' })).toThrow('SHUTDOWN_READYZ_GRACE_MS=later: must be');
   });
+
+  it('names both variables when both are wrong, in one pass (it named DRAIN_TIMEOUT_MS alone)', () => {
+    const problems = problemsOf(() => withShutdownEnv({}, { DRAIN_TIMEOUT_MS: 'soon', SHUTDOWN_READYZ_GRACE_MS: '-1' }));
+    expect(problems).toEqual(['DRAIN_TIMEOUT_MS=soon: must be a whole number of milliseconds from 0 to 600000', 'SHUTDOWN_READYZ_GRACE_MS=-1: must be a whole number of milliseconds from 0 to 600000']);
+  });
+
+  it('leaves the file\'s own problems named beside a wrong variable (the loader stopped at the variable)', () => {
+    const file = { allowAnonymous: true, providers: [{ id: 'a', kind: 'zomro', url: 'https://x/', auth: { token: 'a-token-value' }, timeoutMS: 5 }] };
+    expect(problemsOf(() => loadConfigObject(file, { DRAIN_TIMEOUT_MS: 'soon' }))).toEqual([
+      'DRAIN_TIMEOUT_MS=soon: must be a whole number of milliseconds from 0 to 600000',
+      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
+    ]);
+  });
 });
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('no ConfigError');
+}
