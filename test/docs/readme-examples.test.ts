@@ -96,15 +96,23 @@ describe('README examples', () => {
     }
   });
 
-  it('answers the curl sample with the JSON shown under it (the demo\'s account ids are -demo, the harness\'s -test)', async () => {
+  it('answers each curl sample, request by request, with the JSON lines shown under it (the demo\'s account ids are -demo, the harness\'s -test)', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const sample = /\n```sh\n(curl -s http:\/\/127\.0\.0\.1:4000\/graphql [^\n]*)\n```\n\n```json\n([^\n]*)\n```/.exec(readme);
-    expect(sample, 'a ```sh curl block followed by its ```json answer').not.toBeNull();
-    const body = /-d '([^']*)'/.exec(sample![1]!)?.[1];
-    expect(sample![1]).toContain("-H 'content-type: application/json'");
-    const response = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body! });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(JSON.parse(sample![2]!.replaceAll('-demo"', '-test"')));
+    const samples = [...readme.matchAll(/\n```sh\n((?:curl -s http:\/\/127\.0\.0\.1:4000\/graphql [^\n]*\n)+)```\n\n```json\n([\s\S]*?)\n```/g)];
+    // The query over HTTP, and the persisted query's three steps.
+    expect(samples.length, 'a ```sh block of curl lines followed by a ```json block of their answers').toBeGreaterThanOrEqual(2);
+    for (const [, commands, answers] of samples) {
+      const requests = commands!.trim().split('\n');
+      const expected = answers!.split('\n');
+      expect(expected, `one answer line per curl line: ${requests[0]}`).toHaveLength(requests.length);
+      for (const [index, command] of requests.entries()) {
+        expect(command).toContain("-H 'content-type: application/json'");
+        const body = /-d '([^']*)'/.exec(command)?.[1];
+        const response = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body! });
+        expect(response.status, command).toBe(200);
+        expect(await response.json(), command).toEqual(JSON.parse(expected[index]!.replaceAll('-demo"', '-test"')));
+      }
+    }
   });
 
   it('runs the blocks without placeholders as they are', async () => {
