@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,15 @@ describe('README command samples', () => {
     // GitHub's anchor: lower case, punctuation other than - dropped, spaces as -.
     const headings = [...README.matchAll(/^## (.+)$/gm)].map(([, title]) => [title, `#${title!.toLowerCase().replace(/[^\w\- ]/g, '').replaceAll(' ', '-')}`]);
     expect(listed).toEqual(headings);
+  });
+
+  it('names every folder of test/ in the Tests section\'s bullets, where a contributor looks for what a folder checks', () => {
+    const section = README.slice(README.indexOf('\n## Tests\n'), README.indexOf('\n### Mutation testing\n'));
+    const bullets = section.split('\n').filter((line) => line.startsWith('- ')).join('\n');
+    // helpers/ is the prose's (harness.ts), fixtures/ holds data the tests read.
+    const folders = readdirSync(new URL('../', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory() && !['helpers', 'fixtures'].includes(entry.name));
+    expect(folders.length).toBeGreaterThan(10);
+    expect(folders.map((folder) => `test/${folder.name}/`).filter((folder) => !bullets.includes(`\`${folder}\``))).toEqual([]);
   });
 
   it('shows the queries GraphiQL preloads as GraphiQL has them (the README says where they live)', () => {
