@@ -473,7 +473,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   /** The provider's state forbids it: a protected or locked backup, already exists, busy; or an idempotency key reused with other input or still running. */
   | 'CONFLICT'
-  /** The key lacks the role for this operation. */
+  /** The key lacks the role for this operation; or, HTTP 403, a caller without a key sent its request to a host name it is not answered at (demo mode: localhost or a loopback address only; with `allowAnonymous`: an IP address, localhost or a name in `listen.allowedHosts`). */
   | 'FORBIDDEN'
   /** A fault in the gateway itself; details only in its log, found by the `x-request-id` response header. */
   | 'INTERNAL_SERVER_ERROR'
