@@ -41,8 +41,27 @@ function anchorsOf(markdown: string): Set<string> {
 function sectionNames(markdown: string): Set<string> {
   const text = outsideCode(markdown);
   const headings = [...text.matchAll(/^#{1,6} (.+)$/gm)].map(([, title]) => title!);
-  const leads = [...text.matchAll(/\*\*([^*]+)\*\*/g)].map(([, lead]) => lead!);
+  // Code spans out first: a glob such as `src/domain/**` paired with the next bold's opening stars and hid every lead after it.
+  const leads = [...codeSpansAsWords(text).matchAll(/\*\*([^*]+)\*\*/g)].map(([, lead]) => lead!);
   return new Set([...headings, ...leads].map((name) => name.trim().replace(/[.:]$/, '').replace(/\s+/g, ' ')));
+}
+
+/**
+ * Markdown with each code span as the word `code`, as CommonMark reads spans: a run of backticks up
+ * to the next run as long; one with none is text. A word, not nothing: `**\`x\`**` stays bold.
+ */
+function codeSpansAsWords(markdown: string): string {
+  let out = '';
+  let from = 0;
+  for (let open = markdown.indexOf('`', from); open >= 0; open = markdown.indexOf('`', from)) {
+    const run = /^`+/.exec(markdown.slice(open))![0];
+    const close = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
+    close.lastIndex = open + run.length;
+    const end = close.exec(markdown);
+    out += end ? `${markdown.slice(from, open)}code` : markdown.slice(from, open + run.length);
+    from = end ? end.index + run.length : open + run.length;
+  }
+  return out + markdown.slice(from);
 }
 
 interface Pointer {
@@ -59,6 +78,8 @@ function pointersIn(from: string, markdown: string): Pointer[] {
   for (const [, file, name] of prose.matchAll(/`(docs\/[\w-]+\.md)`, "([^"]+)"/g)) pointers.push({ from, to: file!, name: name! });
   // the README, "Name" / README ("Name")
   for (const [, name] of prose.matchAll(/README(?:,| \() ?"([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
+  // the README's "Name"
+  for (const [, name] of prose.matchAll(/README's "([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
   // see "Name" / "Name" below / "Name" above, in this file (a README pointer from docs/ says README)
   for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: from, name: name! });
   for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: from, name: name! });
@@ -71,6 +92,7 @@ describe('section references in the README and docs/', () => {
     expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Security' });
     expect(all).toContainEqual({ from: 'README.md', to: 'docs/production-measurements.md', name: 'Memory' });
     expect(all).toContainEqual({ from: 'docs/benchmark-history.md', to: 'README.md', name: 'Benchmark' });
+    expect(all).toContainEqual({ from: 'docs/adding-a-provider.md', to: 'README.md', name: 'Dates' });
     expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Bounded work per request, idempotency records' });
   });
 
@@ -91,6 +113,13 @@ describe('section references in the README and docs/', () => {
       }
     }
     expect(dead).toEqual([]);
+  });
+
+  it('takes a bold lead after an inline code span holding ** (a glob) as a section name', () => {
+    expect(sectionNames('Scope: `src/**`.\n\n**The latest run** (today)')).toContain('The latest run');
+    // A run of backticks with no run as long after it is text, as CommonMark reads it.
+    expect(sectionNames('each ```graphql block, `src/**`\nand `a\nb`. **Dates.** more')).toContain('Dates');
+    expect(codeSpansAsWords('a `b` c ``d`e`` f ```g h')).toBe('a code c code f ```g h');
   });
 
   it('gives a repeated heading GitHub\'s numbered anchor, and takes no heading from a code block', () => {
