@@ -139,7 +139,12 @@ export const configSchema = z
       allowedHosts: z.array(z.string().regex(ALLOWED_HOST, 'must be a host name, or .name for it and the names under it')).max(100).default([]),
     }),
     /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
-    admin: section({ port: z.number().int().min(0).max(65535).default(9464), host: z.string().min(1).default('127.0.0.1') }),
+    admin: section({
+      port: z.number().int().min(0).max(65535).default(9464),
+      host: z.string().min(1).default('127.0.0.1'),
+      // Names the admin listener is scraped at, besides IP addresses and localhost (DNS rebinding; src/server/admin.ts).
+      allowedHosts: z.array(z.string().regex(ALLOWED_HOST, 'must be a host name, or .name for it and the names under it')).max(100).default([]),
+    }),
     clients: z.array(clientSchema).optional(),
     allowAnonymous: z.boolean().default(false),
     /**

@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
 import type { ProviderSet } from '../gateway/provider-set.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthz, readyz } from './health.js';
+import { anonymousHostAllowed } from './anonymous-host.js';
 import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
 
 /**
@@ -19,6 +20,10 @@ export const ADMIN_CONNECTIONS_PER_ADDRESS = 16;
 
 /** What the public listener answers at /metrics: where the metrics are, without the address (the start log has it). */
 export const ADMIN_ONLY_METRICS = 'not found: /metrics is served on the admin listener (admin.host and admin.port in the config; its address is logged at start as adminUrl)';
+
+/** Why the admin listener refused a request sent to a name it does not know (DNS rebinding). */
+export const ADMIN_HOST_MESSAGE =
+  'the admin listener answers requests to an IP address, localhost or a name in admin.allowedHosts only (Host names another site: DNS rebinding?)';
 
 export interface AdminListener {
   url: string;
@@ -34,6 +39,14 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', healthz);
+  // Loopback is no guard against a page of another site: it can point a name of its own at
+  // 127.0.0.1 (DNS rebinding) and read these routes as its own origin. Its requests name that
+  // site in their Host; scrapers and probes send an address, or a name the config lists.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (anonymousHostAllowed(req.headers, admin.allowedHosts)) return next();
+    cap.onRefusedHost?.({ remote: req.socket.remoteAddress ?? '', host: String(req.headers.host).slice(0, 200) });
+    res.status(403).json({ errors: [{ message: ADMIN_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+  });
   app.use(adminRoutes(dependencies));
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
@@ -63,6 +76,8 @@ export interface AdminConnectionCap {
   /** `limits.maxConnectionsPerAddress`: the admin listener takes at most ADMIN_CONNECTIONS_PER_ADDRESS. */
   perAddress: number;
   onRefused: (refusal: ConnectionRefusal) => void;
+  /** A request refused for the name it was sent to (see ADMIN_HOST_MESSAGE). */
+  onRefusedHost?: (refusal: { remote: string; host: string }) => void;
   /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS), as on the public listener. */
   requestTimeoutMs?: number | undefined;
 }

@@ -292,6 +292,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       const leftOut = refusalLines.take(`admin ${refusal.group}`);
       if (leftOut !== null) logger.warn({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin connection refused: too many open from this address');
     },
+    onRefusedHost: (refusal) => {
+      const leftOut = refusalLines.take(`admin host ${refusal.remote}`);
+      if (leftOut !== null) logger.info({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin request refused: sent to a name not in admin.allowedHosts');
+    },
   });
   const host = config.listen.host;
   try {

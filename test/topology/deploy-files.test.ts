@@ -288,7 +288,7 @@ describe('the Kubernetes manifests against the gateway', () => {
   it('answers the probes’ paths 200 on the public listener and the scrape’s path on the admin listener, from the ConfigMap’s config', async () => {
     const config = validateConfig(withDummySecrets(parse(configText)));
     // Loopback and free ports here; everything else as the pod runs it.
-    const gateway = await startGatewayServer({ ...config, listen: { ...config.listen, port: 0, host: '127.0.0.1' }, admin: { port: 0, host: '127.0.0.1' }, protection: { ...config.protection, sweepIntervalMs: 0 } }, { logger: pino({ level: 'silent' }) });
+    const gateway = await startGatewayServer({ ...config, listen: { ...config.listen, port: 0, host: '127.0.0.1' }, admin: { ...config.admin, port: 0, host: '127.0.0.1' }, protection: { ...config.protection, sweepIntervalMs: 0 } }, { logger: pino({ level: 'silent' }) });
     try {
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         const response = await fetch(`${gateway.url}${get(container, `${probe}.httpGet.path`) as string}`);

@@ -59,7 +59,7 @@ describe('config validation', () => {
     expect(config.providers[0]).toMatchObject({ id: 'zomro-nl', timezone: 'UTC' });
     expect(config.limits.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.limits).toMatchObject({ maxWsConnections: 1000, maxWsConnectionsPerClient: 20, maxSubscriptionsPerConnection: 20 });
-    expect(config.admin).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(config.admin).toEqual({ port: 9464, host: '127.0.0.1', allowedHosts: [] });
   });
 
   it('names the key path of every problem', () => {
