@@ -52,9 +52,8 @@ import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 import { anonymousHostAllowed } from './anonymous-host.js';
+import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 
-/** One refused-connection line per address (or /64 or /48, when that is what is full) this often, counting those left out. */
-const REFUSAL_LINE_PERIOD_MS = 10_000;
 
 export interface GatewayServerOptions {
   logger: Logger;
@@ -154,7 +153,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.set('etag', false);
   const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
   answerUnreadableRequests(httpServer);
+  // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
+  // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
+  const requestRefusalLines = new RefusalLines(logger);
   capConnectionsPerAddress(httpServer, {
     perAddress: config.limits.maxConnectionsPerAddress,
     trustedProxies: config.listen.trustedProxies,
@@ -231,7 +233,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // The handlers below are mounted on /graphql, and a mount takes every path under it too:
   // /graphql/anything was answered as /graphql once its key passed.
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
-  app.use('/graphql', authenticateRequests({ authenticator, authFailures, clientAddressOf, anonymousAtHost, logger }));
+  app.use('/graphql', authenticateRequests({ authenticator, authFailures, clientAddressOf, anonymousAtHost, refusalLines: requestRefusalLines }));
   app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
   app.use(
     '/graphql',
@@ -282,6 +284,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
     anonymousAtHost,
+    refusalLines: requestRefusalLines,
     ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
   });
 
@@ -292,10 +295,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       const leftOut = refusalLines.take(`admin ${refusal.group}`);
       if (leftOut !== null) logger.warn({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin connection refused: too many open from this address');
     },
-    onRefusedHost: (refusal) => {
-      const leftOut = refusalLines.take(`admin host ${refusal.remote}`);
-      if (leftOut !== null) logger.info({ ...refusal, alsoRefusedSinceLastLine: leftOut }, 'admin request refused: sent to a name not in admin.allowedHosts');
-    },
+    onRefusedHost: (refusal) => requestRefusalLines.info(refusal.remote, refusal, 'admin request refused: sent to a name not in admin.allowedHosts'),
   });
   const host = config.listen.host;
   try {

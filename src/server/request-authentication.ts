@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
 import { isGatewayError } from '../domain/errors.js';
 import { isAnonymous } from '../gateway/principal.js';
 import { ANONYMOUS_HOST_MESSAGE } from './anonymous-host.js';
 import type { ClientAuthenticator } from './auth.js';
 import { authFailuresMessage, type AuthFailureGuard } from './auth-failure-guard.js';
 import type { ClientAddressOf } from './client-address.js';
+import type { RefusalLines } from './refusal-lines.js';
 
 export interface RequestAuthentication {
   authenticator: ClientAuthenticator;
@@ -15,7 +15,8 @@ export interface RequestAuthentication {
   clientAddressOf: ClientAddressOf;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
-  logger: Logger;
+  /** One line per address and kind of refusal per period, shared with the WebSocket path. */
+  refusalLines: RefusalLines;
 }
 
 /**
@@ -40,7 +41,7 @@ export function authenticateRequests(rules: RequestAuthentication): RequestHandl
       const principal = rules.authenticator.authenticate(req.headers.authorization);
       if (isAnonymous(principal) && !rules.anonymousAtHost(req.headers)) {
         // As the WebSocket path logs it: an operator whose users get 403 can see which name they used.
-        rules.logger.info({ requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
+        rules.refusalLines.info(address, { requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
         res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
         return;
       }

@@ -21,6 +21,7 @@ import type { AuthFailureGuard } from './auth-failure-guard.js';
 import { cancellationController } from './request-signal.js';
 import type { ContextFactory } from './request-context.js';
 import { admitConnection } from './ws/admission.js';
+import type { RefusalLines } from './refusal-lines.js';
 import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
 import { ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
 import { SubscriptionCaps } from './ws/subscription-caps.js';
@@ -59,6 +60,8 @@ export interface WebSocketServerOptions {
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  /** One line per address and kind of refusal at connection_init per period, shared with the HTTP path. */
+  refusalLines: RefusalLines;
   /** Tests only: a shorter KEEP_ALIVE_MS. */
   keepAliveMs?: number;
 }

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { CloseCode } from 'graphql-ws';
-import type { Logger } from 'pino';
 import { isGatewayError } from '../../domain/errors.js';
 import { isAnonymous, type Principal } from '../../gateway/principal.js';
 import { ANONYMOUS_HOST_MESSAGE } from '../anonymous-host.js';
@@ -8,6 +7,7 @@ import type { ClientAuthenticator } from '../auth.js';
 import { authFailuresMessage, type AuthFailureGuard } from '../auth-failure-guard.js';
 import { sentToLoopbackName } from '../loopback-host.js';
 import { fromAnotherOrigin } from '../origin.js';
+import type { RefusalLines } from '../refusal-lines.js';
 import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY } from './close.js';
 
 /**
@@ -26,7 +26,8 @@ export interface AdmissionRules {
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
-  logger: Logger;
+  /** One line per address and kind of refusal per period, shared with the HTTP path. */
+  refusalLines: RefusalLines;
 }
 
 /** A connection_init as the gateway reads it. */
@@ -57,7 +58,7 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   // `[{},{},...]` held some 23 MB of heap per connection, 460 MB per client key (20
   // connections), and a few anonymous addresses ran the process out of memory.
   if (init.characters > MAX_CONNECTION_INIT_BYTES) {
-    rules.logger.info({ remote: address, characters: init.characters, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
+    rules.refusalLines.info(address, { remote: address, characters: init.characters, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
     return { code: CloseCode.BadRequest, reason: CONNECTION_INIT_TOO_LARGE };
   }
   const hold = rules.authFailures.refusal(address);
@@ -75,16 +76,16 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
     return { code: CLOSE_FORBIDDEN, reason };
   }
   if (rules.loopbackNamesOnly && !sentToLoopbackName(headers)) {
-    rules.logger.info({ remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
+    rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
     return { code: CLOSE_FORBIDDEN, reason: 'demo mode answers localhost or a loopback address only' };
   }
   if (isAnonymous(principal) && !rules.anonymousAtHost(headers)) {
-    rules.logger.info({ remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
+    rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
     return { code: CLOSE_FORBIDDEN, reason: ANONYMOUS_HOST_MESSAGE };
   }
   if (isAnonymous(principal) && fromAnotherOrigin(headers)) {
     // A page of another site, riding on the network position of whoever opened it.
-    rules.logger.info({ remote: address, origin: String(headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
+    rules.refusalLines.info(address, { remote: address, origin: String(headers.origin).slice(0, 200) }, 'WebSocket connection refused: another origin without a key');
     return { code: CLOSE_FORBIDDEN, reason: ANOTHER_ORIGIN_MESSAGE };
   }
   return { principal };
