@@ -60,7 +60,7 @@ export interface WebSocketServerOptions {
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
-  /** One line per address and kind of refusal at connection_init per period, shared with the HTTP path. */
+  /** One line per address and kind of refusal (connection_init, caps, protocol breaks) per period, shared with the HTTP path. */
   refusalLines: RefusalLines;
   /** Tests only: a shorter KEEP_ALIVE_MS. */
   keepAliveMs?: number;
@@ -168,7 +168,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const { principal } = admitted;
       const place = caps.admit(principal, address);
       if ('reason' in place) {
-        logger.warn({ client: principal.name, remote: address, limit: place.limit, per: place.per }, place.per === 'total' ? 'WebSocket connection refused: total cap' : 'WebSocket connection refused: per-client cap');
+        options.refusalLines.warn(address, { client: principal.name, remote: address, limit: place.limit, per: place.per }, place.per === 'total' ? 'WebSocket connection refused: total cap' : 'WebSocket connection refused: per-client cap');
         closeFirmly(socket, CLOSE_TOO_MANY, place.reason);
         return false;
       }
@@ -268,7 +268,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const address = options.clientAddressOf(request);
     addresses.set(socket, address);
     // ws closes the connection itself (1009 for a frame over maxPayload); a client's fault, not ours.
-    socket.on('error', (error) => logger.info({ err: error.message, remote: address }, 'WebSocket connection failed'));
+    socket.on('error', (error) => options.refusalLines.info(address, { err: error.message, remote: address }, 'WebSocket connection failed'));
     // The caps count connections past connection_init (so they know the client key). Before it, a
     // socket holds only a place among its address's few waiting ones, for graphql-ws's 3 s at most:
     // sockets that never say connection_init cannot fill the total cap and lock every client out.
@@ -277,7 +277,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     if (refusedBy !== null) {
       const from = GROUP_WORDS[refusedBy];
       const { limit } = groupOf(address, refusedBy, MAX_WAITING_PER_ADDRESS);
-      logger.warn({ remote: address, limit, per: refusedBy }, 'WebSocket connection refused: too many waiting for connection_init');
+      options.refusalLines.warn(address, { remote: address, limit, per: refusedBy }, 'WebSocket connection refused: too many waiting for connection_init');
       closeFirmly(socket, CLOSE_TOO_MANY, `too many connections waiting for connection_init from ${from} (limit ${limit})`);
       return;
     }
@@ -291,7 +291,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       periodMs: keepAliveMs,
       stoppedReading: () => closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period'),
       messageTooSlow: () => {
-        logger.info({ client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
+        options.refusalLines.info(address, { client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
         closeFirmly(socket, CloseCode.BadRequest, MESSAGE_NOT_RECEIVED_IN_TIME);
       },
     });
@@ -313,7 +313,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             callback(text).catch((error: unknown) => {
               if (isUnexpectedMessage(error)) {
                 // The client broke the protocol (a connection_ack or next of its own): its fault, not ours.
-                logger.info({ err: error.message, remote: address }, 'WebSocket connection closed: unexpected message');
+                options.refusalLines.info(address, { err: error.message, remote: address }, 'WebSocket connection closed: unexpected message');
                 closeFirmly(socket, CloseCode.BadRequest, error.message);
                 return;
               }

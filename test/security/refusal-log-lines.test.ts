@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
 
 const ROUNDS = 40;
@@ -75,5 +75,62 @@ describe('refusals of callers without a key are logged once per address and kind
       for (let round = 0; round < ROUNDS / 4; round++) expect(await connect(harness.gateway.graphqlUrl, headers, payload)).toBe(code);
       expect(lines(msg), msg).toHaveLength(1);
     }
+  });
+});
+
+/** Opens a WebSocket without a key and says connection_init only when `init` is set; resolves once open. */
+function open(url: string, init: boolean): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl(url), 'graphql-transport-ws');
+    socket.on('error', () => {});
+    socket.once('open', () => {
+      if (!init) return resolve(socket);
+      socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+      socket.once('message', () => resolve(socket));
+    });
+    socket.once('close', (code) => reject(new Error(`closed ${code}`)));
+  });
+}
+
+/** Refusals of a WebSocket for the caps an address fills, and a client breaking the protocol, wrote a warn or info line each too. */
+describe('WebSocket cap refusals and protocol breaks are logged once per address and kind per period', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withLimits({ maxWsConnectionsPerClient: 1 }) });
+  });
+  afterAll(() => harness.close());
+
+  const lines = (msg: string): LogLine[] => harness.logs.map((text) => JSON.parse(text) as LogLine).filter((line) => line.msg === msg);
+
+  it('the per-client cap: every one past it closed 4429, one warn line', async () => {
+    const held = await open(harness.gateway.graphqlUrl, true);
+    try {
+      for (let round = 0; round < ROUNDS / 4; round++) expect(await connect(harness.gateway.graphqlUrl, {})).toBe(4429);
+    } finally {
+      held.terminate();
+    }
+    const written = lines('WebSocket connection refused: per-client cap');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ level: 40 });
+  });
+
+  it('the sockets waiting for connection_init: every one past them closed 4429, one warn line', async () => {
+    const waiting = await Promise.all(Array.from({ length: 50 }, () => open(harness.gateway.graphqlUrl, false)));
+    try {
+      for (let round = 0; round < ROUNDS / 4; round++) expect(await connect(harness.gateway.graphqlUrl, {})).toBe(4429);
+    } finally {
+      for (const socket of waiting) socket.terminate();
+    }
+    expect(lines('WebSocket connection refused: too many waiting for connection_init')).toHaveLength(1);
+  });
+
+  it('a message only a server sends: every connection closed 4400, one info line', async () => {
+    for (let round = 0; round < ROUNDS / 4; round++) {
+      const socket = await open(harness.gateway.graphqlUrl, true);
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      socket.send(JSON.stringify({ type: 'next', id: '1', payload: {} }));
+      expect(await closed).toBe(4400);
+    }
+    expect(lines('WebSocket connection closed: unexpected message')).toHaveLength(1);
   });
 });
