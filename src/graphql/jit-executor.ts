@@ -2,6 +2,7 @@ import type { GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadO
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { GraphQLError, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import type { AnswerItemsGuard } from './limits/answer-items.js';
 import { unidentifiedOperation } from './unidentified-operation.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
@@ -34,7 +35,11 @@ export interface JitRequest {
 export class JitExecutor {
   private readonly compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED, maxSize: MAX_COMPILED_TEXT, sizeCalculation: (_query, key) => Math.max(1, key.length) });
 
-  constructor(readonly schema: GraphQLSchema) {}
+  constructor(
+    readonly schema: GraphQLSchema,
+    /** Counts the items of each execution's lists (installed on `schema`); none: not counted. */
+    private readonly answerItems?: AnswerItemsGuard,
+  ) {}
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
     const key = `${request.operationName ?? ''}\u0000${request.source ?? print(request.document)}`;
@@ -45,7 +50,16 @@ export class JitExecutor {
       query = result;
       this.compiled.set(key, query);
     }
-    const result = await query.query(undefined, request.context, request.variables ?? {});
+    this.answerItems?.begin(request.context);
+    let result: ExecutionResult;
+    let tooMany: GraphQLError | null;
+    try {
+      result = await query.query(undefined, request.context, request.variables ?? {});
+    } finally {
+      tooMany = this.answerItems?.end(request.context) ?? null;
+    }
+    // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
+    if (tooMany) return { data: null, errors: [tooMany] };
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.
     return 'data' in result && result.data !== undefined ? { ...result, errors: result.errors.map(asStandardError) } : { errors: result.errors.map(asClientError) };

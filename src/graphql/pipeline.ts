@@ -7,6 +7,7 @@ import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './errors.js';
 import { introspectionCheck } from './introspection.js';
+import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
@@ -46,13 +47,15 @@ export interface RequestPipeline {
 export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
   guardServiceField(schema, config.introspection);
   guardEntitiesField(schema);
+  const answerItems = new AnswerItemsGuard(config.limits.maxCost);
+  answerItems.install(schema);
   const { parseOptions, validationRules } = queryLimits(config.limits);
   const rules = [...specifiedRules, ...validationRules];
   const formatError = createErrorFormatter({ introspection: config.introspection });
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,
-    executor: new JitExecutor(schema),
+    executor: new JitExecutor(schema, answerItems),
     parseOptions,
     validationRules,
     formatError,
