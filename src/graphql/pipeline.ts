@@ -26,6 +26,8 @@ export const SERVICE_FIELD_REFUSAL = '_service (the SDL for Apollo Federation co
 export interface RequestPipeline {
   schema: GraphQLSchema;
   executor: JitExecutor;
+  /** Counts the items of each execution's lists; a subscription's update ends its count where it is sent. */
+  answerItems: AnswerItemsGuard;
   parseOptions: QueryLimits['parseOptions'];
   /** Rules added to graphql-js's specified ones. */
   validationRules: ValidationRule[];
@@ -56,6 +58,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   return {
     schema,
     executor: new JitExecutor(schema, answerItems),
+    answerItems,
     parseOptions,
     validationRules,
     formatError,

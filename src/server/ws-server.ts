@@ -239,7 +239,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     },
     execute: (args) =>
       pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),
-    onNext: (ctx, id, _payload, _args, result): FormattedExecutionResult | void => {
+    onNext: (ctx, id, _payload, args, result): FormattedExecutionResult | void => {
+      // A subscription's update, counted from its root field (a query's count has ended already).
+      const tooMany = pipeline.answerItems.end(args.contextValue);
+      if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
       if (!result.errors) return;
       return { ...result, errors: format(requestIdOf(ctx, id), result.errors) };
     },

@@ -65,4 +65,29 @@ describe('the items an answer\'s lists hold are counted as they resolve, against
       expect(answer.data!.instance.backups[0]!.instance.backups[0]!.instance.backups).toHaveLength(BACKUPS);
     }
   });
+
+  it('refuses a subscription\'s update whose lists hold more, and counts each update afresh', async () => {
+    // Last: the delete leaves the instance 9 backups, 6,561 items four levels deep.
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', {
+      input: { backupId: (await harness.gql<{ instance: { backups: Array<{ id: string }> } }>('query($id: ID!) { instance(id: $id) { backups { id } } }', { id: instanceId })).data!.instance.backups[0]!.id },
+    });
+    const operationId = deleted.data!.deleteBackup.operation.id;
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const updates: Array<{ data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> }> = [];
+      await new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          { query: 'subscription($id: ID!) { operationUpdated(id: $id) { instance { backups { instance { backups { instance { backups { instance { backups { id } } } } } } } } } }', variables: { id: operationId } },
+          { next: (value) => void updates.push(value as (typeof updates)[number]), error: (error: unknown) => reject(new Error(JSON.stringify(error))), complete: resolve },
+        );
+      });
+      expect(updates.length).toBeGreaterThan(0);
+      for (const update of updates) {
+        expect(update.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+        expect(update.data ?? null).toBeNull();
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
 });

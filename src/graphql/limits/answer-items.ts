@@ -13,8 +13,9 @@ interface Count {
  * holds to a guess: a backup's instance has backups again, so each level of such lists multiplies
  * the answer by the real length (30 backups an instance, four levels: 810,000 items priced at
  * 625). So the items of every list of objects are counted as the list resolves, for each
- * execution the executor runs, against `limits.maxCost`; past it the lists that follow answer
- * empty at once (nothing more is loaded or built) and the execution's answer is one refusal.
+ * execution (each query or mutation the executor runs, each update of a subscription), against
+ * `limits.maxCost`; past it the lists that follow answer empty at once (nothing more is loaded or
+ * built) and the execution's answer is one refusal.
  */
 export class AnswerItemsGuard {
   private readonly counts = new WeakMap<object, Count>();
@@ -30,6 +31,15 @@ export class AnswerItemsGuard {
    * place, before any query is compiled: graphql-jit reads resolvers when it compiles.
    */
   install(schema: GraphQLSchema): void {
+    // graphql-js runs each of a subscription's updates through the root field's resolver, outside
+    // the executor: each update is counted from there, and ended where it is sent (`end`).
+    for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        this.begin(context);
+        return resolve(source, args, context, info);
+      };
+    }
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
       for (const field of Object.values(type.getFields())) {
@@ -40,7 +50,7 @@ export class AnswerItemsGuard {
     }
   }
 
-  /** Counts from zero for `context`'s execution; lists resolved outside one (a subscription's events) are not counted. */
+  /** Counts from zero for `context`'s execution (a query's or mutation's, a subscription's update); lists resolved outside one are not counted. */
   begin(context: unknown): void {
     if (typeof context === 'object' && context !== null) this.counts.set(context, { items: 0, exceeded: false });
   }
