@@ -53,6 +53,7 @@ import { trackAnswerDelivery } from './answer-delivery.js';
 import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
 import { anonymousHostAllowed } from './anonymous-host.js';
 import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
+import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 
 
 export interface GatewayServerOptions {
@@ -71,6 +72,8 @@ export interface GatewayServerOptions {
   batching?: boolean;
   /** Tests only: a shorter WebSocket keep-alive period (KEEP_ALIVE_MS). */
   webSocketKeepAliveMs?: number;
+  /** Tests only: a shorter period in which an HTTP client must take some of its answer (ANSWER_STALL_MS). */
+  answerStallMs?: number;
   /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
@@ -168,6 +171,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   // The drain (ours and Apollo's server.close()) must leave answers still being written to slow readers alone.
   const answers = trackAnswerDelivery(httpServer);
+  dropStalledAnswers(httpServer, {
+    stallMs: options.answerStallMs ?? ANSWER_STALL_MS,
+    onDropped: (req, unsentBytes) => requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, unsentBytes }, 'HTTP connection closed: the client is not reading its answer'),
+  });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);

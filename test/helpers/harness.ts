@@ -42,6 +42,8 @@ export interface HarnessOptions {
   batching?: boolean;
   /** A shorter WebSocket keep-alive period than the gateway's 12 s. */
   webSocketKeepAliveMs?: number;
+  /** A shorter period in which an HTTP client must take some of its answer than the gateway's 12 s. */
+  answerStallMs?: number;
   /** A shorter time for a client to send a whole request than the gateway's 30 s. */
   requestTimeoutMs?: number;
   /** A shorter period between store-failure log lines than the gateway's 30 s. */
@@ -129,6 +131,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.store ? { store: options.store } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
+    ...(options.answerStallMs === undefined ? {} : { answerStallMs: options.answerStallMs }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.storeFailureLineMs === undefined ? {} : { storeFailureLineMs: options.storeFailureLineMs }),
   });
