@@ -19,8 +19,16 @@ export interface CounterConnection {
  * per count (INCRBY, and the window's expiry set by the first), keys under
  * `<prefix>limits:<name>:`. A failure or a late answer goes to `onFailure` (the store-failure
  * metric and its log line) and the caller gets null.
+ *
+ * Once a count has failed or come late, the counts after it are still sent but not waited for
+ * (null at once), until one answers within SHARED_COUNT_WAIT_MS again: every HTTP request and
+ * every 401 waits for its count, and a Redis that stopped answering (a brown-out, a partition
+ * ioredis has not noticed) added the whole wait to each of them for as long as it lasted.
  */
 export class RedisCounters implements SharedCounters {
+  /** Whether the last count that settled failed or came late: the next ones are then not waited for. */
+  private failing = false;
+
   constructor(
     private readonly connection: CounterConnection,
     private readonly onFailure: (error: unknown) => void,
@@ -28,19 +36,27 @@ export class RedisCounters implements SharedCounters {
 
   counter(name: string, limit: number, windowSeconds: number): SharedCounter {
     const limiter = new RateLimiterRedis({ storeClient: this.connection.client, keyPrefix: `${this.connection.prefix}limits:${name}`, points: limit, duration: windowSeconds });
-    const onFailure = this.onFailure;
     return {
       limit,
-      async add(key: string): Promise<WindowCount | null> {
-        try {
-          // penalty: counts without refusing, so the caller decides what over the limit means.
-          return countOf(await answerWithinMs(limiter.penalty(key, 1), SHARED_COUNT_WAIT_MS));
-        } catch (error) {
-          onFailure(error);
-          return null;
-        }
-      },
+      // penalty: counts without refusing, so the caller decides what over the limit means.
+      add: (key: string) => this.settled(answerWithinMs(limiter.penalty(key, 1), SHARED_COUNT_WAIT_MS)),
     };
+  }
+
+  /** The count, or null when it failed or came late; null at once while the counts before it did (see the class). */
+  private async settled(counting: Promise<RateLimiterRes>): Promise<WindowCount | null> {
+    const answered = counting.then(
+      (answer) => {
+        this.failing = false;
+        return countOf(answer);
+      },
+      (error: unknown) => {
+        this.failing = true;
+        this.onFailure(error);
+        return null;
+      },
+    );
+    return this.failing ? null : answered;
   }
 }
 
