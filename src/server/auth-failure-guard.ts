@@ -76,18 +76,24 @@ export class AuthFailureGuard {
     return hold;
   }
 
-  /** Counts a failed authentication from `address`; resolves once the shared count has answered (or failed). */
+  /**
+   * Counts a failed authentication from `address`; resolves once the shared counts have answered
+   * (or failed). A failure counts at every level, so the levels are counted at once: one after
+   * another, an IPv6 address's 401 waited up to three times the shared count's wait.
+   */
   async failed(address: string): Promise<void> {
     this.counters.failed();
     const hold = this.failures.failed(address);
     if (hold !== null) this.note(address, hold);
-    if (!this.shared) return;
-    for (const level of groupsOf(address, this.shared.perAddress)) {
-      const counter = this.shared.by[level.by];
-      const counted = await counter.add(level.group);
-      if (counted === null) return;
-      if (counted.count >= counter.limit) this.held.hold(`${level.by}:${level.group}`, counted.msBeforeNext);
-    }
+    const shared = this.shared;
+    if (!shared) return;
+    await Promise.all(
+      groupsOf(address, shared.perAddress).map(async (level) => {
+        const counter = shared.by[level.by];
+        const counted = await counter.add(level.group);
+        if (counted !== null && counted.count >= counter.limit) this.held.hold(`${level.by}:${level.group}`, counted.msBeforeNext);
+      }),
+    );
   }
 
   /** The hold the shared counts brought back for `address` (or its /64, or /48), if one is still running. */

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { LimitsConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
+import { withinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
-import type { SharedCounter, SharedCounters } from '../state/shared-counter.js';
+import { SHARED_COUNT_WAIT_MS, type SharedCounter, type SharedCounters } from '../state/shared-counter.js';
 import { SITE_SHARE, SUBNET_SHARE, siteOf, subnetOf } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
 import { HeldKeys } from './held-keys.js';
@@ -149,12 +150,19 @@ export class RateLimiter {
     return wholeSeconds(this.sites.take(site, now));
   }
 
-  /** Counts the request in the shared windows, narrowest first, stopping at a full one (as the buckets do); 0 when Redis failed. */
+  /**
+   * Counts the request in the shared windows, narrowest first, stopping at a full one (as the
+   * buckets do); 0 when Redis failed. One wait for them all: an anonymous IPv6 request counts in
+   * three windows one after another, and each waiting its own SHARED_COUNT_WAIT_MS held it up to
+   * three times that on a slow Redis. Past the wait the wider windows are not counted (as when
+   * Redis fails, the buckets decide).
+   */
   private async countShared(principal: Principal | undefined, address: string | undefined): Promise<number> {
     if (!this.shared) return 0;
+    const deadline = performance.now() + SHARED_COUNT_WAIT_MS;
     for (const [counter, key] of this.sharedLevels(this.shared, principal, address)) {
-      const counted = await counter.add(key);
-      if (counted === null) return 0;
+      const counted = await withinMs(counter.add(key), deadline - performance.now());
+      if (!counted) return 0;
       if (counted.count > counter.limit) {
         this.held.hold(key, counted.msBeforeNext);
         return wholeSeconds(counted.msBeforeNext / 1000);

@@ -1,12 +1,6 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { answerWithinMs } from './bounded-call.js';
-import type { SharedCounter, SharedCounters, WindowCount } from './shared-counter.js';
-
-/**
- * How long a request waits for Redis's count before going by its own process's: a limit must
- * not hold every request up while Redis is slow (the read cache waits as long).
- */
-export const SHARED_COUNT_WAIT_MS = 250;
+import { SHARED_COUNT_WAIT_MS, type SharedCounter, type SharedCounters, type WindowCount } from './shared-counter.js';
 
 /** Redis's connection and the key prefix of this gateway's keys (RedisStore.sharedConnection). */
 export interface CounterConnection {

@@ -3,6 +3,12 @@
  * per process lets N replicas behind a balancer allow N times what is configured.
  */
 
+/**
+ * How long a request waits for the shared counts before going by its own process's: a limit must
+ * not hold every request up while Redis is slow (the read cache waits as long).
+ */
+export const SHARED_COUNT_WAIT_MS = 250;
+
 /** A key's count within its window, and the time until the window ends. */
 export interface WindowCount {
   count: number;
