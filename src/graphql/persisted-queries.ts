@@ -7,7 +7,10 @@ type PersistedQueryCache = NonNullable<Exclude<ApolloServerOptions<GraphQLContex
 
 /** Query texts kept for hash-only requests, all clients together (Apollo's own default store: about 30 MiB). */
 const TEXT_BYTES = 32 * 1024 * 1024;
-/** (client, hash) pairs remembered: each a few dozen bytes. */
+/**
+ * (client, hash) pairs remembered. Each key is two hex SHA-256s (the client's key id and the query's
+ * hash): about 310 bytes an entry with the LRU's own, so some 30 MB when full (measured, 100,000).
+ */
 const REGISTRATIONS = 100_000;
 
 /**
