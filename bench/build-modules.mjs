@@ -7,11 +7,14 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundleOptions } from '../scripts/bundle-options.mjs';
+import { buildIdDefine } from '../scripts/source-digest.mjs';
 
 const root = join(import.meta.dirname, '..');
 await build({
   ...bundleOptions,
   metafile: false,
+  // The build id npm run build writes in, so a bench gateway reports the build it measures.
+  define: buildIdDefine(root),
   entryPoints: [
     ...['config/load', 'observability/logger', 'server/app', 'v8-settings'].map((module) => ({ in: join(root, 'src', `${module}.ts`), out: module })),
     // The bench's gateway process itself, so that it runs under plain node: under

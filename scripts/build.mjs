@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeBuildLock } from './build-lock.mjs';
-import { sourceDigest } from './source-digest.mjs';
+import { buildIdDefine } from './source-digest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -80,7 +80,7 @@ const result = await build({
   entryPoints: { main: join(root, 'src', 'main.ts') },
   outdir: dist,
   // The build id (src/build-id.ts): the read cache files its entries under it, and /metrics shows it.
-  define: { __BACKUP_GRAPH_BUILD__: JSON.stringify(sourceDigest(root)) },
+  define: buildIdDefine(root),
 });
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -22,3 +22,8 @@ export function sourceDigest(root) {
   }
   return hash.digest('hex').slice(0, 12);
 }
+
+/** esbuild's `define` that writes the build id into a bundle (src/build-id.ts reads it). */
+export function buildIdDefine(root) {
+  return { __BACKUP_GRAPH_BUILD__: JSON.stringify(sourceDigest(root)) };
+}

@@ -5,13 +5,19 @@ import type { GraphQLContext } from './context.js';
 
 type PersistedQueryCache = NonNullable<Exclude<ApolloServerOptions<GraphQLContext>['persistedQueries'], false | undefined>['cache']>;
 
-/** Query texts kept for hash-only requests, all clients together (Apollo's own default store: about 30 MiB). */
-const TEXT_BYTES = 32 * 1024 * 1024;
+/**
+ * Query texts kept for hash-only requests, all clients together. Smaller than Apollo's default
+ * store (about 30 MiB): the gateway's whole heap is sized to 150 MiB under load, and a text let go
+ * costs its client one round trip (PersistedQueryNotFound, then the text), nothing more.
+ */
+const TEXT_BYTES = 8 * 1024 * 1024;
 /**
  * (client, hash) pairs remembered. Each key is two hex SHA-256s (the client's key id and the query's
- * hash): about 310 bytes an entry with the LRU's own, so some 30 MB when full (measured, 100,000).
+ * hash): about 310 bytes an entry with the LRU's own (measured), so some 6 MB when full. Clients
+ * times the distinct queries each sends; one client sending thousands of made-up queries pushes
+ * out the least recently used, which again costs their clients a round trip.
  */
-const REGISTRATIONS = 100_000;
+const REGISTRATIONS = 20_000;
 
 /**
  * Automatic persisted queries (APQ), registered per client. Apollo keeps one
