@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError, badInput, isGatewayError, storeUnavailable, type ErrorCode } from '../domain/errors.js';
-import { answerWithinMs } from '../state/bounded-call.js';
+import { MUTATION_STORE_WAIT_MS, answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
 import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from './idempotency-record.js';
@@ -25,7 +25,7 @@ const nextLookAfter = (ms: number): number => Math.min(LONGEST_LOOK_AFTER_MS, Ma
  * answering held the mutation (and, once it had acted, its answer) until TCP
  * gave up; past this the store counts as failed.
  */
-export const IDEMPOTENCY_STORE_WAIT_MS = 2_000;
+export const IDEMPOTENCY_STORE_WAIT_MS = MUTATION_STORE_WAIT_MS;
 /**
  * How long a claim counts as held by a live request without word from it. The
  * request that holds a claim renews a key of its own (`live:<claim>`) every

@@ -7,7 +7,7 @@ import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { RESTORE_ORDER_NAMESPACE } from './onapp/restore-place.js';
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
-import { CREATE_ORDER_NAMESPACE, CREATE_ORDER_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
+import { CREATE_ORDER_NAMESPACE, PLACE_TAKE_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
 import { storeFailureLines, type CountStoreFailure } from '../observability/store-failure-lines.js';
 import { foreignRowsLog } from './foreign-rows.js';
@@ -80,9 +80,9 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
     countStoreFailure ? { user: 'restore_order', count: countStoreFailure } : undefined,
   );
   return {
-    createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
+    createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
     // Apart from the creates' places: a restore's series never shares a key with a create's.
-    restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(CREATE_ORDER_STORE_WAIT_MS))),
+    restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
   };

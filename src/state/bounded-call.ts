@@ -1,4 +1,17 @@
 /**
+ * How long a mutation gives one shared-store call before it refuses, before
+ * anything reaches the provider: the idempotency claim and an OnApp create's
+ * or restore's place, taken one after the other on the same path. A
+ * connection lost between a command and its answer is mended by ioredis
+ * (reconnect after its first retry delay, 50 ms, then the command sent
+ * again), which takes milliseconds on an idle machine and some hundreds on a
+ * loaded one: a wait below that refused mutations the store would have
+ * answered. Reads that can answer without the store (the read cache, an
+ * operation's poll) wait far less.
+ */
+export const MUTATION_STORE_WAIT_MS = 2_000;
+
+/**
  * A store call's answer, or undefined when it fails or has not answered
  * within `waitMs`. For state that improves an answer but must never hold it
  * up: a Redis that is down or slow would otherwise stall every request that

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { withinMs } from './bounded-call.js';
+import { MUTATION_STORE_WAIT_MS, withinMs } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of the places (`create-order:` in Redis), beside `idem:`, `cache:` and `finished:`. */
 export const CREATE_ORDER_NAMESPACE = 'create-order';
 /** Most creates of one series at once: past this a create is refused before it acts. */
 export const MOST_OVERLAPPING_CREATES = 32;
-/** A slow or unreachable store must not hold a create: past this the store counts as unanswered. */
+/** A slow or unreachable store must not hold a poll, or a create's answer after its call: past this the store counts as unanswered. */
 export const CREATE_ORDER_STORE_WAIT_MS = 250;
+/**
+ * Each store call of a take (and of a full series' look at its found places), before the call to
+ * the provider: a mutation's wait (see MUTATION_STORE_WAIT_MS). At 250 ms a take whose answer was
+ * lost with its connection was refused STORE_UNAVAILABLE whenever ioredis's reconnect and re-sent
+ * SET took longer, as it does now and then on a loaded machine, though the store answered.
+ */
+export const PLACE_TAKE_STORE_WAIT_MS = MUTATION_STORE_WAIT_MS;
 
 /**
  * How long a given-up place is kept: as long as the gateway follows the
@@ -74,13 +81,13 @@ export class CreateOrder {
    * those of the series' earlier creates (see olderOf).
    */
   async take(series: string, heldMs: number, older: readonly string[] = []): Promise<Taking> {
-    const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), CREATE_ORDER_STORE_WAIT_MS);
+    const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
     if (read === undefined) return this.unanswered();
     const held = read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>;
     const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
     const mine = `${TAKEN}${randomUUID()}`;
     for (const place of freePlaces(held)) {
-      const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), CREATE_ORDER_STORE_WAIT_MS);
+      const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), PLACE_TAKE_STORE_WAIT_MS);
       // The take may have landed: the place would be held by no create, and counted by the later ones.
       if (taken === undefined) return this.unansweredHolding(series, place, mine);
       if (!taken) {
@@ -93,7 +100,7 @@ export class CreateOrder {
         if (!own) continue;
       }
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
-      const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+      const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), PLACE_TAKE_STORE_WAIT_MS);
       // The place is held either way, and its series counts it: going ahead placeless would read
       // as place 1, beside the create that holds place 1, and both would be told of one backup.
       // Without the mark only a later series may miss this create, as every series did before.
@@ -154,7 +161,7 @@ export class CreateOrder {
    * as the provider's state.
    */
   async highestFound(series: string): Promise<string | undefined | 'unanswered'> {
-    const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), CREATE_ORDER_STORE_WAIT_MS);
+    const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), PLACE_TAKE_STORE_WAIT_MS);
     if (held === undefined) return this.unanswered();
     let highest: string | undefined;
     for (const state of statesOf(held)) {
@@ -193,7 +200,7 @@ export class CreateOrder {
    * Undefined when the store does not answer the read in time: then it cannot be told.
    */
   private async tookItAfterAll(key: string, mine: string): Promise<boolean | undefined> {
-    const held = await withinMs(this.store.get<unknown>(key).then((value) => ({ value })), CREATE_ORDER_STORE_WAIT_MS);
+    const held = await withinMs(this.store.get<unknown>(key).then((value) => ({ value })), PLACE_TAKE_STORE_WAIT_MS);
     return held === undefined ? undefined : held.value === mine;
   }
 
@@ -211,7 +218,7 @@ export class CreateOrder {
    */
   private async unansweredHolding(series: string, place: number, mine: string): Promise<'unanswered'> {
     this.onUnanswered();
-    await withinMs(this.release(series, place, mine), CREATE_ORDER_STORE_WAIT_MS);
+    await withinMs(this.release(series, place, mine), PLACE_TAKE_STORE_WAIT_MS);
     return 'unanswered';
   }
 

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
-import { CREATE_ORDER_NAMESPACE, CreateOrder } from '../../src/state/create-order.js';
+import { CREATE_ORDER_NAMESPACE, CREATE_ORDER_STORE_WAIT_MS, CreateOrder, PLACE_TAKE_STORE_WAIT_MS } from '../../src/state/create-order.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { UNLISTED_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import { errorCodes, gqlAt, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
@@ -15,7 +15,7 @@ import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 /**
  * An OnApp create takes its place among the creates of its disk in Redis
  * before its POST (CreateOrder). A Redis slow for a moment (its reply held
- * past the store's 250 ms wait) must leave every create with its own backup
+ * past the store's wait) must leave every create with its own backup
  * or a typed refusal: never one backup told to two creates, never a place
  * held by no create. The gateway reaches Redis through a proxy that holds
  * the reply; a second replica reaches it directly.
@@ -31,8 +31,10 @@ const FIRST_PLACE_READ = /\r\nget\r\n[^\r]*\r\n[^\r]*create-order:[^\r]*:1\r\n/i
 const SERIES_READ = /\r\nmget\r\n[\s\S]*create-order:/i;
 /** The read of a full series' found places (an MGET of its 32 places, without the open mark a take reads too). */
 const FOUND_PLACES_READ = /\r\nmget\r\n[\s\S]*create-order:[^\r]*:32\r\n(?!\$\d+\r\n[^\r]*:open\r\n)/i;
-/** Past the store's wait (CREATE_ORDER_STORE_WAIT_MS, 250), and short enough that what follows it is answered within one. */
-const SPIKE_MS = 400;
+/** Past a poll's wait for the store (CREATE_ORDER_STORE_WAIT_MS), and short enough that what follows it is answered within one. */
+const SPIKE_MS = CREATE_ORDER_STORE_WAIT_MS + 150;
+/** As SPIKE_MS, for a take's wait (PLACE_TAKE_STORE_WAIT_MS, a mutation's). */
+const TAKE_SPIKE_MS = PLACE_TAKE_STORE_WAIT_MS + 150;
 
 describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be read in time', redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
@@ -67,11 +69,11 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     // The take runs in Redis, its answer lost; sent again once reconnected, it answers "taken",
     // and the read that would tell it is the take's own comes after the store's wait.
     const dropped = proxy.dropReplyTo(FIRST_PLACE);
-    void proxy.delayReplyTo(FIRST_PLACE_READ, SPIKE_MS);
+    void proxy.delayReplyTo(FIRST_PLACE_READ, TAKE_SPIKE_MS);
     const input = { instanceId: vm.id, name: 'place-unread', idempotencyKey: randomUUID() };
     const refused = await harness.gql<Created>(CREATE, { input });
-    // The held read is not waited for: now and then ioredis's reconnect and re-sent take outlast the
-    // store's wait themselves, and the take, unanswered, is refused the same way without reading its
+    // The held read is not waited for: should ioredis's reconnect and re-sent take outlast the
+    // store's wait themselves, the take, unanswered, is refused the same way without reading its
     // place (waiting for that read hung the test for its 30 s).
     await dropped;
     // Taken for another's, the place stayed held by no create and this create took place 2:
@@ -94,7 +96,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     const postsBefore = posts();
     // Both creates read the backup list before either one's POST: one series.
     listsBeforeEitherPost(harness);
-    const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
+    const delayed = proxy.delayReplyTo(SERIES_READ, TAKE_SPIKE_MS);
     const [slow, held] = await Promise.all([
       harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'series-unread' } }),
       gqlAt(other.graphqlUrl)<Created>(CREATE, { input: { instanceId: vm.id, name: 'holds-place-1' } }),
@@ -177,7 +179,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
       await others.found(series, place, String(before - 32 + place));
     }
     const postsBefore = posts();
-    const delayed = proxy.delayReplyTo(FOUND_PLACES_READ, SPIKE_MS);
+    const delayed = proxy.delayReplyTo(FOUND_PLACES_READ, TAKE_SPIKE_MS);
     const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'found-unread' } });
     await delayed;
     // Read as none found, it was CONFLICT "32 backups of this disk are being created already": the disk's state, not the store's.
@@ -197,7 +199,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp create whose place cannot be re
     const placeLines = () => harness.logs.filter((line) => line.includes('while an OnApp create took its place')).length;
     const linesBefore = placeLines();
     for (const name of ['slow-1', 'slow-2', 'slow-3']) {
-      const delayed = proxy.delayReplyTo(SERIES_READ, SPIKE_MS);
+      const delayed = proxy.delayReplyTo(SERIES_READ, TAKE_SPIKE_MS);
       const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name } });
       await delayed;
       expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
