@@ -71,4 +71,10 @@ export interface FaultSettings {
    * and then failed to say so.
    */
   onlyLabel?: string;
+  /**
+   * Only requests with this method and path (`POST /backups/7/restore.json`) get the fault, and
+   * before their handler runs: a write that never happened, though its answer is as lost as one
+   * cut after it (onlyLabel). Not with onlyLabel.
+   */
+  onlyRequest?: string;
 }

@@ -185,7 +185,11 @@ export class SimulatorServer {
     let injected: FaultSettings | null;
     try {
       if (this.latencyMs > 0) await delay(this.latencyMs);
-      if (this.fault.onlyLabel !== undefined) {
+      if (this.fault.onlyRequest !== undefined) {
+        // The label as parsed, before a handler names the request.
+        injected = request.label === this.fault.onlyRequest ? this.nextFault() : null;
+        answer = injected && !sendsRealAnswer(injected.mode) ? await this.answerFault(injected, request) : await this.handler(request);
+      } else if (this.fault.onlyLabel !== undefined) {
         answer = await this.handler(request);
         injected = request.label === this.fault.onlyLabel ? this.nextFault() : null;
         if (injected && !sendsRealAnswer(injected.mode)) answer = await this.answerFault(injected, request);

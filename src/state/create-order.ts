@@ -30,6 +30,7 @@ export const GIVEN_UP_KEPT_MS = 24 * 60 * 60 * 1000;
  */
 const TAKEN = 'taken:';
 const GIVEN_UP = 'given-up';
+const UNCERTAIN = 'uncertain';
 const FOUND = 'found:';
 
 /**
@@ -42,10 +43,11 @@ export type Taking = number | 'full' | 'unanswered';
  * What a place says about its create: `open` while it is held and may
  * still make a backup, `unheld` when nothing is stored (never taken, or no
  * longer held: counted as open before a place that is, as it always was),
- * `given-up` when its call failed, `{ found }` once its operation has found
- * its backup.
+ * `given-up` when its call failed, `uncertain` when its call failed in a way
+ * that may have reached the provider (see keepUncertain), `{ found }` once
+ * its operation has found its backup.
  */
-export type PlaceState = 'open' | 'unheld' | 'given-up' | { readonly found: string };
+export type PlaceState = 'open' | 'unheld' | 'given-up' | 'uncertain' | { readonly found: string };
 
 /**
  * The order of overlapping creates that a provider tells apart only by the
@@ -66,6 +68,9 @@ export type PlaceState = 'open' | 'unheld' | 'given-up' | { readonly found: stri
  * place held it is deleted instead, so failures one after another never
  * fill the series. The place is never taken again, and an operation that
  * has found its backup records it (`found`): it keeps finding the same one.
+ * A call that failed after it may have reached the provider can keep its
+ * place `uncertain` instead (OnApp's restores do; creates give theirs up):
+ * the places after it count it as maybe made.
  */
 export class CreateOrder {
   constructor(
@@ -192,6 +197,17 @@ export class CreateOrder {
   }
 
   /**
+   * For a call that failed but may have reached the provider (a connection cut after sending, a
+   * timeout): its place is neither open nor given up, and the later places count it as either.
+   * Kept as long as a given-up place, and never deleted: deleted with no later place held, the
+   * next call took the place again and was told of this one's outcome, were it made after all;
+   * given up, each later place was counted one short. Never throws.
+   */
+  async keepUncertain(series: string, place: number): Promise<void> {
+    await withinMs(this.store.set(placeKey(series, place), UNCERTAIN, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+  }
+
+  /**
    * Whether a place a take was refused holds that take's own value: Redis ran the take, its
    * answer was lost with the connection, and ioredis sent it again once reconnected, which
    * answered "taken". Read as another's, the place stayed held by no create for its heldMs and
@@ -255,6 +271,7 @@ function rememberedOlder(mark: unknown): string[] {
 export function statesOf(held: readonly unknown[]): PlaceState[] {
   return held.map((value) => {
     if (value === GIVEN_UP) return 'given-up';
+    if (value === UNCERTAIN) return 'uncertain';
     if (value === undefined) return 'unheld';
     if (typeof value === 'string' && value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };
     return 'open';

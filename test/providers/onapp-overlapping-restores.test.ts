@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeOperationId } from '../../src/gateway/ids.js';
+import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { RESTORE_ORDER_NAMESPACE } from '../../src/providers/onapp/restore-place.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import type { SimulatorServer } from '../../src/simulator/server.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
@@ -44,8 +46,8 @@ function restoresVia(harness: Harness, simulator: OnappSimulator) {
   /** VMs used: a VM's restores would share a watermark across tests. */
   const used = new Set<string>();
   return {
-    /** A VM with two built backups. */
-    async vmWithTwoBackups(): Promise<{ vmId: number; first: string; second: string }> {
+    /** A VM with two built backups (their ids, and the first one's OnApp id). */
+    async vmWithTwoBackups(): Promise<{ vmId: number; first: string; second: string; firstNativeId: string }> {
       const answer = await harness.gql<Listed>(INSTANCES);
       expect(answer.errors).toBeUndefined();
       for (const { node } of answer.data!.instances.edges) {
@@ -53,7 +55,7 @@ function restoresVia(harness: Harness, simulator: OnappSimulator) {
         const built = node.backups.filter((backup) => Date.now() >= (simulator.backups.get(Number(backup.nativeId))?.builtAt ?? Infinity));
         if (built.length < 2) continue;
         used.add(node.nativeId);
-        return { vmId: Number(node.nativeId), first: built[0]!.id, second: built[1]!.id };
+        return { vmId: Number(node.nativeId), first: built[0]!.id, second: built[1]!.id, firstNativeId: built[0]!.nativeId };
       }
       throw new Error('no VM with two built backups left');
     },
@@ -61,6 +63,77 @@ function restoresVia(harness: Harness, simulator: OnappSimulator) {
     statusOf: async (id: string, ask: Ask = harness.gql) => (await ask<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation,
     restoresOf: (vmId: number) => simulator.transactions.filter((item) => item.vmId === vmId && item.action === 'restore_backup'),
   };
+}
+
+/** An operation id as the gateway answered it, but started `ms` earlier: its poll as it will be then. */
+const startedEarlier = (id: string, ms: number): string => {
+  const ref = decodeOperationId(id);
+  return operationId({ ...ref, startedAt: new Date(ref.startedAt.getTime() - ms) });
+};
+
+/**
+ * A restore whose POST fails after it may have reached OnApp (its answer cut) keeps its place,
+ * uncertain: given up, its place was deleted (no later place held), the next restore took place 1
+ * again and was told the cut one's outcome when OnApp had acted on it.
+ */
+function cutRestoreCases(context: () => { via: ReturnType<typeof restoresVia>; simulator: OnappSimulator; server: SimulatorServer }): void {
+  it('a restore whose POST OnApp acted on but whose answer was cut: the next restore is never told its outcome, and is told its own once both agree', async () => {
+    const { via, simulator, server } = context();
+    const { vmId, first, second } = await via.vmWithTwoBackups();
+    simulator.holdRestoreListing = true;
+    try {
+      await server.setFault({ mode: 'truncated', onlyLabel: 'POST /backups/:id/restore.json', times: 1 });
+      const cut = await via.restore(first);
+      await server.clearFault();
+      expect(errorCodes(cut)).not.toEqual([]);
+      expect(via.restoresOf(vmId)).toHaveLength(1);
+      const later = await via.restore(second);
+      expect(errorCodes(later)).toEqual([]);
+      const id = later.data!.restoreBackup.operation.id;
+      expect(decodeOperationId(id).token[1]).toBe('2');
+      const [cutTransaction, laterTransaction] = via.restoresOf(vmId);
+      cutTransaction!.doneAt = 0;
+      laterTransaction!.doneAt = 0;
+      laterTransaction!.fails = true;
+      simulator.listHeldTransactions();
+      expect(await via.statusOf(id)).toEqual({ status: 'PENDING', error: expect.stringContaining('may have reached OnApp') });
+      expect(await via.statusOf(startedEarlier(id, UNSEEN_RESTORE_GIVES_UP_MS + 60_000))).toEqual({ status: 'FAILED', error: expect.stringContaining('could not be told') });
+      // Both transactions failed: whichever is the later restore's, it failed.
+      cutTransaction!.fails = true;
+      expect(await via.statusOf(id)).toEqual({ status: 'FAILED', error: 'transaction failed' });
+    } finally {
+      await server.clearFault();
+      simulator.holdRestoreListing = false;
+    }
+  });
+
+  it('a restore whose POST was cut before OnApp acted: the next restore waits for the position the cut one may hold, then is told its own outcome', async () => {
+    const { via, simulator, server } = context();
+    const { vmId, first, second, firstNativeId } = await via.vmWithTwoBackups();
+    simulator.holdRestoreListing = true;
+    try {
+      await server.setFault({ mode: 'truncated', onlyRequest: `POST /backups/${firstNativeId}/restore.json`, times: 1 });
+      const cut = await via.restore(first);
+      await server.clearFault();
+      expect(errorCodes(cut)).not.toEqual([]);
+      expect(via.restoresOf(vmId)).toHaveLength(0);
+      const later = await via.restore(second);
+      expect(errorCodes(later)).toEqual([]);
+      const id = later.data!.restoreBackup.operation.id;
+      expect(decodeOperationId(id).token[1]).toBe('2');
+      const [laterTransaction] = via.restoresOf(vmId);
+      laterTransaction!.doneAt = 0;
+      laterTransaction!.fails = true;
+      simulator.listHeldTransactions();
+      // Listed alone, the transaction may be the cut restore's, this one's not listed yet.
+      expect(await via.statusOf(id)).toEqual({ status: 'PENDING', error: expect.stringContaining('cannot be told until OnApp lists them all') });
+      // Past the time any restore of theirs is listed in, the only one listed is this one's.
+      expect(await via.statusOf(startedEarlier(id, UNSEEN_RESTORE_GIVES_UP_MS + 60_000))).toEqual({ status: 'FAILED', error: 'transaction failed' });
+    } finally {
+      await server.clearFault();
+      simulator.holdRestoreListing = false;
+    }
+  });
 }
 
 describe('onapp: overlapping restores of one VM', () => {
@@ -75,6 +148,8 @@ describe('onapp: overlapping restores of one VM', () => {
     via = restoresVia(harness, simulator);
   });
   afterAll(() => harness.close());
+
+  cutRestoreCases(() => ({ via, simulator, server: harness.simulator('onapp').server }));
 
   const vmWithTwoBackups = () => via.vmWithTwoBackups();
   const restore = (backupId: string) => via.restore(backupId);
@@ -227,8 +302,14 @@ describe.skipIf(!redis.url)(redisSuite('onapp: restores of one VM on two gateway
     await client.quit();
   });
 
+  let sharedVia: ReturnType<typeof restoresVia>;
+  beforeAll(() => {
+    sharedVia = restoresVia(harness, simulator);
+  });
+  cutRestoreCases(() => ({ via: sharedVia, simulator, server: harness.simulator('onapp').server }));
+
   it('a restore asked of each, reading one watermark, gets a place each (1 and 2), and each is told of its own transaction', async () => {
-    const via = restoresVia(harness, simulator);
+    const via = sharedVia;
     const askSecond: Ask = async <T>(query: string, variables: Record<string, unknown>) => {
       const response = await fetch(second.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
       return (await response.json()) as GraphQLAnswer<T>;

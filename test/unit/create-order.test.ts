@@ -200,6 +200,18 @@ describe('CreateOrder', () => {
     expect(await order.take(SERIES, HELD_MS)).toBe(2);
   });
 
+  it('keeps a place whose call may have reached the provider marked uncertain for as long as operations are followed, even with no later place held: the next call takes the next place', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    expect(await order.take(SERIES, HELD_MS)).toBe(1);
+    store.calls.length = 0;
+    await order.keepUncertain(SERIES, 1);
+    expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: GIVEN_UP_KEPT_MS }]);
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+    expect(await order.claimsUpTo([], SERIES, 2)).toEqual([['uncertain', 'open']]);
+    expect(statesOf(['uncertain'])).toEqual(['uncertain']);
+  });
+
   it('a create taking the next place while a place is given up never leaves it counting a place no longer held', async () => {
     const store = new MemoryStore();
     const order = new CreateOrder(store);

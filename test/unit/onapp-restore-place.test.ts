@@ -18,9 +18,14 @@ describe('restorePlaceInToken', () => {
 
 describe('restoresBeforePlace', () => {
   it('counts the places before this one whose POST was sent (held, or no longer held), not those given up', () => {
-    expect(restoresBeforePlace([], 1)).toBe(0);
-    expect(restoresBeforePlace(['open', 'open'], 2)).toBe(1);
-    expect(restoresBeforePlace(['given-up', 'unheld', 'open', 'open'], 4)).toBe(2);
-    expect(restoresBeforePlace(['given-up', 'open'], 2)).toBe(0);
+    expect(restoresBeforePlace([], 1)).toEqual({ sent: 0, uncertain: 0 });
+    expect(restoresBeforePlace(['open', 'open'], 2)).toEqual({ sent: 1, uncertain: 0 });
+    expect(restoresBeforePlace(['given-up', 'unheld', 'open', 'open'], 4)).toEqual({ sent: 2, uncertain: 0 });
+    expect(restoresBeforePlace(['given-up', 'open'], 2)).toEqual({ sent: 0, uncertain: 0 });
+  });
+
+  it('counts apart the places whose POST may or may not have reached OnApp', () => {
+    expect(restoresBeforePlace(['uncertain', 'open'], 2)).toEqual({ sent: 0, uncertain: 1 });
+    expect(restoresBeforePlace(['open', 'uncertain', 'given-up', { found: '9' }, 'uncertain', 'open'], 6)).toEqual({ sent: 2, uncertain: 2 });
   });
 });

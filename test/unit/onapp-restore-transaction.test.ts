@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
+import { findRestoreCandidates, findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
 
 const restore = (id: number, backup = 5): TransactionRow => ({ id, action: 'restore_backup', associated_object_id: backup });
 const other = (id: number): TransactionRow => ({ id, action: 'reboot_virtual_machine', associated_object_id: 1 });
@@ -61,6 +61,23 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList([ofBackup(17, 5), other(10)], 10).read, '5', 10, 'onapp', 1)).toBeUndefined();
     // Across pages (two a page): the older page's come first.
     expect(await findRestoreTransaction(pagedList([ofBackup(18, 5), other(12), ofBackup(17, 5), other(10)], 2).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(18, 5));
+  });
+
+  it('after restores that may or may not have reached OnApp, gives every position this one may hold, but those naming another backup, and says when one is not listed yet', async () => {
+    const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    const find = (rows: TransactionRow[], sent: number, uncertain: number) => findRestoreCandidates(pagedList(rows, 10).read, '5', 10, 'onapp', { sent, uncertain });
+    // One uncertain restore before: this one's is the first or the second.
+    expect(await find([ofVm(19), other(18), ofVm(17), other(10)], 0, 1)).toEqual({ listed: [ofVm(17), ofVm(19)], unlisted: false });
+    expect(await find([ofVm(17), other(10)], 0, 1)).toEqual({ listed: [ofVm(17)], unlisted: true });
+    // After one sent: positions 2 and 3.
+    expect(await find([ofVm(21), ofVm(19), ofVm(17), other(10)], 1, 1)).toEqual({ listed: [ofVm(19), ofVm(21)], unlisted: false });
+    // One naming another backup is not this one's: the uncertain restore reached OnApp.
+    expect(await find([ofBackup(19, 5), ofBackup(17, 6), other(10)], 0, 1)).toEqual({ listed: [ofBackup(19, 5)], unlisted: false });
+    // Every position naming another backup: this backup's is matched by id, as before.
+    expect(await find([ofBackup(21, 5), ofBackup(19, 7), ofBackup(17, 6), other(10)], 0, 1)).toEqual({ listed: [ofBackup(21, 5)], unlisted: false });
+    // None listed at its positions yet.
+    expect(await find([ofVm(17), other(10)], 1, 1)).toBeUndefined();
   });
 
   it('finds the restore on a later page, looking from the page that reaches the watermark up', async () => {

@@ -14,8 +14,9 @@ import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js'
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
-import { findRestoreTransaction, newestTransactionId } from './restore-transaction.js';
-import { restorePlaceInToken, restoresBeforePlace } from './restore-place.js';
+import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
+import { restorePlaceInToken, restoresBeforePlace, type RestoresBefore } from './restore-place.js';
+import { mayHaveActed } from '../../gateway/idempotency.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -192,10 +193,43 @@ export class OnappAdapter extends BaseAdapter {
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {
-      await this.restoreOrder.giveUp(series, place);
+      // A POST that may have reached OnApp (its answer cut, a timeout) may have made a transaction:
+      // given up, its place was deleted (no later place held) and the next restore, taking it again,
+      // was told this one's outcome; or skipped, and each later place counted one short. Kept
+      // uncertain, the later places look at both positions (see restoreOutcome).
+      if (mayHaveActed(error)) await this.restoreOrder.keepUncertain(series, place);
+      else await this.restoreOrder.giveUp(series, place);
       throw error;
     }
     return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore), String(place)] }, 'RUNNING');
+  }
+
+  /**
+   * A restore's status from the transactions that may be its own. One candidate answers; several
+   * (restores before it may or may not have reached OnApp) answer only when they agree, and a
+   * position not listed yet may hold this one's. Past UNSEEN_RESTORE_GIVES_UP_MS a position still
+   * unlisted holds no transaction (as an unseen restore is taken never to have been made), so
+   * the listed candidates decide; still at odds, the restore is FAILED: its outcome cannot be told.
+   */
+  private restoreOutcome(ref: OperationRef, found: RestoreCandidates | undefined): Operation {
+    const late = Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS;
+    if (!found || found.listed.length === 0) {
+      return late
+        ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
+        : this.operation(ref, 'PENDING');
+    }
+    const [status, ...others] = new Set(found.listed.map(transactionOutcome));
+    const first = found.listed[0]!;
+    if (others.length === 0 && (!found.unlisted || late)) {
+      if (status === 'SUCCEEDED') return this.operation(ref, 'SUCCEEDED');
+      if (status === 'FAILED') return this.operation(ref, 'FAILED', null, `transaction ${String(first.status)}`);
+      // Several agreeing: which one's id is this restore's cannot be said.
+      return this.operation(ref, 'RUNNING', found.listed.length === 1 ? idText(first.id, this.account.id) : null);
+    }
+    const why = 'an earlier restore of this virtual server failed after it may have reached OnApp, so which of its transactions is this restore\'s';
+    return late
+      ? this.operation(ref, 'FAILED', null, `${why} could not be told within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes: look at the virtual server in OnApp`)
+      : this.operation(ref, 'PENDING', null, `${why} cannot be told until OnApp lists them all`);
   }
 
   /** The restores of `vmId` that read `newestBefore` as the VM's newest transaction. */
@@ -256,22 +290,15 @@ export class OnappAdapter extends BaseAdapter {
       // the backup is newer, and the oldest listed is taken (it was the newest, on the first 5 pages).
       const newestBefore = Number(ref.token[0] ?? 0) || 0;
       const place = restorePlaceInToken(ref.token);
-      let restoresBefore = 0;
+      let before: RestoresBefore = { sent: 0, uncertain: 0 };
       if (place > 1) {
         const claims = await this.restoreOrder.claimsUpTo([], this.restoreSeriesOf(vmId, newestBefore), place);
         // Unread, which of the VM's transactions is this restore's cannot be told: never another's outcome.
         if (claims === undefined) return this.operation(ref, 'PENDING', null, 'the shared store did not answer in time, so which OnApp transaction is this restore\'s cannot be told yet');
-        restoresBefore = restoresBeforePlace(claims.at(-1) ?? [], place);
+        before = restoresBeforePlace(claims.at(-1) ?? [], place);
       }
-      const transaction = await findRestoreTransaction((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, restoresBefore);
-      if (!transaction) {
-        return Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS
-          ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
-          : this.operation(ref, 'PENDING');
-      }
-      if (transaction.status === 'complete') return this.operation(ref, 'SUCCEEDED');
-      if (transaction.status === 'failed' || transaction.status === 'cancelled') return this.operation(ref, 'FAILED', null, `transaction ${String(transaction.status)}`);
-      return this.operation(ref, 'RUNNING', idText(transaction.id, this.account.id));
+      const found = await findRestoreCandidates((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, before);
+      return this.restoreOutcome(ref, found);
     }
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {
       const [diskId = '', highest = '0'] = ref.token;
@@ -463,4 +490,10 @@ export class OnappAdapter extends BaseAdapter {
     if (!primary) throw badInput('the virtual server has no disk to back up');
     return idText(primary.id, this.account.id);
   }
+}
+
+/** What a restore transaction's status says of the restore (its words inferred: see UNSEEN_RESTORE_GIVES_UP_MS). */
+function transactionOutcome(transaction: TransactionRow): 'SUCCEEDED' | 'FAILED' | 'RUNNING' {
+  if (transaction.status === 'complete') return 'SUCCEEDED';
+  return transaction.status === 'failed' || transaction.status === 'cancelled' ? 'FAILED' : 'RUNNING';
 }

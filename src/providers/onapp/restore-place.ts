@@ -12,11 +12,21 @@ export function restorePlaceInToken(token: readonly string[]): number {
   return placeOfToken(token[1], 'the restores of its virtual server');
 }
 
+/** The restores asked before one: those that reached OnApp, and those that may have. */
+export interface RestoresBefore {
+  /** Their POST was answered (or their place is no longer held: its restore was sent). */
+  readonly sent: number;
+  /** Their POST failed in a way that may have reached OnApp (a cut connection, a timeout). */
+  readonly uncertain: number;
+}
+
 /**
- * How many restores before place `place` may have made a transaction: every place before it but
- * those given up (their POST failed or was refused, so OnApp queued nothing for them). A place no
- * longer held (past its 30 minutes) still counts, as its restore was sent.
+ * The restores before place `place` that made, or may have made, a transaction: every place before
+ * it but those given up (their POST failed or was refused, so OnApp queued nothing for them). A
+ * place no longer held (past its 30 minutes) still counts as sent, as its restore was.
  */
-export function restoresBeforePlace(states: readonly PlaceState[], place: number): number {
-  return states.slice(0, place - 1).filter((state) => state !== 'given-up').length;
+export function restoresBeforePlace(states: readonly PlaceState[], place: number): RestoresBefore {
+  const before = states.slice(0, place - 1);
+  const uncertain = before.filter((state) => state === 'uncertain').length;
+  return { sent: before.filter((state) => state !== 'given-up').length - uncertain, uncertain };
 }

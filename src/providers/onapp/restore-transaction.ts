@@ -1,4 +1,5 @@
 import { idTextOrNull } from '../native-id.js';
+import type { RestoresBefore } from './restore-place.js';
 
 /**
  * How many pages of a VM's transactions one poll of a restore reads at most.
@@ -81,6 +82,28 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  * this backup's is matched by id.
  */
 export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, restoresBefore = 0): Promise<TransactionRow | undefined> {
+  const found = await findRestoreCandidates(readPage, backupNativeId, newestBefore, accountId, { sent: restoresBefore, uncertain: 0 });
+  return found?.listed[0];
+}
+
+/** The transactions that may be a restore's own (see findRestoreCandidates). */
+export interface RestoreCandidates {
+  /** Listed, oldest first; none names another backup. */
+  readonly listed: readonly TransactionRow[];
+  /** Whether a position the restore's own transaction may hold is not listed yet. */
+  readonly unlisted: boolean;
+}
+
+/**
+ * As findRestoreTransaction, when restores before this one may or may not have reached OnApp
+ * (`before.uncertain`: their POST failed after it may have been sent). This restore's transaction
+ * is then the one after the `before.sent` restores' and however many of the uncertain ones reached
+ * OnApp: one of the positions from `before.sent` to `before.sent + before.uncertain`. Those listed,
+ * but for any naming another backup, are the candidates; `unlisted` says some position is not
+ * listed yet. Undefined when no position is listed (or the reads are spent).
+ */
+export async function findRestoreCandidates(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, before: RestoresBefore): Promise<RestoreCandidates | undefined> {
+  const positions = before.uncertain + 1;
   const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
   const seen = new Set<string>();
   let reads = 0;
@@ -131,23 +154,30 @@ export async function findRestoreTransaction(readPage: ReadTransactionPage, back
   let searched = 0;
   const restores: TransactionRow[] = [];
   const namesOther = (row: TransactionRow) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) !== backupNativeId;
+  const namesThis = (row: TransactionRow) => !namesNoBackup(row) && !namesOther(row);
+  /** Every position listed, and one of them may be this restore's, or this backup's is matched by id (see below). */
+  const settled = () => {
+    const inPositions = restores.slice(before.sent, before.sent + positions);
+    return inPositions.length === positions && (inPositions.some((row) => !namesOther(row)) || restores.some(namesThis));
+  };
   for (let page = notNewer; page >= 1 && searched <= PAGES_ABOVE_WATERMARK; page -= 1) {
     const entry = await read(page);
     if (!entry) return undefined;
     if (entry.standing === 'end') continue;
     searched += 1;
     restores.push(...entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b)));
-    // The VM's restores at and past this one's place, naming another backup or none, are not this one's.
-    const candidates = restores.slice(restoresBefore);
-    const inOrder = candidates[0];
-    if (inOrder && !namesOther(inOrder)) return inOrder;
-    // A transaction naming another backup at this place: the POSTs reached OnApp in another order
-    // than the places were taken (or a restore from OnApp's panel came between), so this backup's is
-    // matched by id, as before places.
-    const named = inOrder && restores.find((row) => !namesNoBackup(row) && !namesOther(row));
-    if (named) return named;
+    if (settled()) break;
   }
-  return undefined;
+  // The VM's restores before this one's positions are earlier restores', those past them later ones'.
+  const inPositions = restores.slice(before.sent, before.sent + positions);
+  if (inPositions.length === 0) return undefined;
+  const listed = inPositions.filter((row) => !namesOther(row));
+  if (listed.length > 0) return { listed, unlisted: inPositions.length < positions };
+  // Only transactions naming another backup where this one's should be: the POSTs reached OnApp in
+  // another order than the places were taken (or a restore from OnApp's panel came between), so
+  // this backup's is matched by id, as before places.
+  const named = restores.find(namesThis);
+  return named ? { listed: [named], unlisted: false } : { listed: [], unlisted: inPositions.length < positions };
 }
 
 /**
