@@ -28,6 +28,7 @@ export default {
     'src/providers/raw.ts',
     'src/gateway/ids.ts',
     'src/gateway/idempotency.ts',
+    'src/upstream/may-have-acted.ts',
     'src/gateway/idempotency-record.ts',
     'src/gateway/read-cache.ts',
     'src/gateway/cache-generations.ts',

@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { GatewayError, badInput, isGatewayError, storeUnavailable, type ErrorCode } from '../domain/errors.js';
+import { GatewayError, badInput, isGatewayError, storeUnavailable } from '../domain/errors.js';
 import { MUTATION_STORE_WAIT_MS, answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
-import { UpstreamFailure, UpstreamNotSent } from '../upstream/deadline.js';
+import { mayHaveActed } from '../upstream/may-have-acted.js';
 import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from './idempotency-record.js';
 import { checkWellFormed } from './input-checks.js';
 import { LateInvalidations } from './late-invalidations.js';
-import type { FailureClass } from '../upstream/failure-class.js';
 
 /** How long a key holds its first answer. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -45,40 +44,6 @@ function recordsUnavailable(cause: unknown): GatewayError {
   const error = storeUnavailable('the idempotency records could not be reached; nothing was sent to the provider: send the request again with the same idempotencyKey');
   error.cause = cause;
   return error;
-}
-
-/**
- * Codes that say the request was refused without acting: by the gateway's
- * checks (a shared store that did not answer before the provider call
- * included), or in so many words by the provider. Not QUERY_TOO_COMPLEX: the
- * upstream call budget can run out after a write, before its follow-up read.
- */
-const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR', 'STORE_UNAVAILABLE']);
-/** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
-const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
-/**
- * A 2xx answer an adapter could not make sense of (Zomro's `HTTP_200`: no
- * BILLmanager document), or a redirect (a 303 after a POST says it was done
- * elsewhere; the gateway follows none): it may have acted.
- */
-const UNDERSTOOD_NOT = /^HTTP_[23]\d\d$/;
-/** Transport failures of a call that never reached the provider, or that it turned away unread (429). */
-const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls', 'rate_limited']);
-
-/**
- * Whether a failed write may have happened anyway: the provider timed out,
- * the connection broke, it answered 5xx, or sent an answer we could not read,
- * or the gateway failed. A refusal (ours or the provider's, a 429 included)
- * did nothing, and neither did a call never sent (breaker open, queue full)
- * or one that never reached the provider (DNS, connection refused, TLS).
- */
-export function mayHaveActed(error: unknown): boolean {
-  if (error instanceof UpstreamNotSent) return false;
-  if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
-  if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
-  // Only PROVIDER_ERROR carries those codes.
-  const { providerCode } = error.details;
-  return UNREADABLE_ANSWER.has(providerCode) || UNDERSTOOD_NOT.test(providerCode ?? '');
 }
 
 export const REPLAYED_FAILURE_NOTE =

@@ -16,7 +16,7 @@ import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-o
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
 import { restorePlaceInToken, restoresBeforePlace, type RestoresBefore } from './restore-place.js';
-import { mayHaveActed } from '../../gateway/idempotency.js';
+import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
