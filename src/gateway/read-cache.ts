@@ -4,7 +4,7 @@ import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
 import { isCachedList } from './cached-list-shape.js';
 import { LateInvalidations } from './late-invalidations.js';
-import { generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from './cache-generations.js';
+import { cachedEntry, generationKey, generationOf, listUnder, newGeneration } from './cache-generations.js';
 
 /** One cached list: which account, which instance, which kind of list. */
 export interface CacheAddress {
@@ -155,15 +155,15 @@ export class ReadCache {
       }
       const instances = positions.map((position) => ReadCache.instanceKeyOf(addresses[position] as CacheAddress));
       const distinct = [...new Set(instances)];
-      const values = await answerWithinMs(this.store.getMany<unknown>([...keys, ...keys.map(tokenKeyOf), ...distinct.map(generationKey)]), READ_CACHE_STORE_WAIT_MS);
-      const generations = new Map(distinct.map((instance, index) => [instance, generationOf(values[2 * keys.length + index])]));
+      const values = await answerWithinMs(this.store.getMany<unknown>([...keys, ...distinct.map(generationKey)]), READ_CACHE_STORE_WAIT_MS);
+      const generations = new Map(distinct.map((instance, index) => [instance, generationOf(values[keys.length + index])]));
       this.noteGenerations(generations);
       positions.forEach((position, index) => {
         const generation = generations.get(instances[index] as string) as string;
         if (mark && !mark.generations.has(instances[index] as string)) mark.generations.set(instances[index] as string, generation);
-        const entry = values[index];
-        const served = entry !== undefined && tokenOf(values[keys.length + index]) === generation && isCachedList(entry, (addresses[position] as CacheAddress).providerId, (addresses[position] as CacheAddress).kind);
-        results[position] = served ? (entry as T) : undefined;
+        const list = listUnder(values[index], generation);
+        const { providerId, kind } = addresses[position] as CacheAddress;
+        results[position] = list !== undefined && isCachedList(list, providerId, kind) ? (list as T) : undefined;
       });
     } catch (error) {
       this.onStoreError(error);
@@ -215,10 +215,8 @@ export class ReadCache {
         const now = await answerWithinMs(this.store.getMany<unknown>(unseen.map(generationKey)), READ_CACHE_STORE_WAIT_MS);
         unseen.forEach((instance, index) => mark.generations.set(instance, generationOf(now[index])));
       }
-      const writes = fresh.flatMap(({ key, instance, value, ttlMs }) => [
-        { key, value, ttlMs },
-        { key: tokenKeyOf(key), value: mark.generations.get(instance), ttlMs },
-      ]);
+      // The list and its generation in one key: Redis keeps or evicts both, and writes both or neither.
+      const writes = fresh.map(({ key, instance, value, ttlMs }) => ({ key, value: cachedEntry(mark.generations.get(instance) as string, value), ttlMs }));
       await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
@@ -258,7 +256,7 @@ export class ReadCache {
       await answerWithinMs(
         Promise.all([
           this.store.setMany(instances.map((instance) => ({ key: generationKey(instance), value: generation, ttlMs: ttlMs + INVALIDATION_MEMORY_MS }))),
-          this.store.deleteMany([...keys, ...keys.map(tokenKeyOf)]),
+          this.store.deleteMany(keys),
         ]),
         READ_CACHE_STORE_WAIT_MS,
       );

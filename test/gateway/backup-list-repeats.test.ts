@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { decodeStored, encodeStored } from '../../src/state/stored-json.js';
+import { cachedListAt, replaceCachedList } from '../helpers/cached-entries.js';
 import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
@@ -115,10 +115,10 @@ describe.skipIf(!redis.url)(redisSuite("flat backups: a cached list another writ
     const keys = await raw.keys(`${prefix}cache:*:backups:*`);
     // An instance's list holding backups: one whose repeat could show.
     let repeatedIn: { key: string; instance: string } | null = null;
-    for (const key of keys.filter((found) => !found.endsWith('\u0000gen'))) {
-      const records = decodeStored<Array<{ instanceNativeId: string }>>((await raw.get(key)) as string);
+    for (const key of keys) {
+      const records = await cachedListAt<{ instanceNativeId: string }>(raw, key);
       if (records.length < 2) continue;
-      await raw.set(key, encodeStored([...records, records[0]]), 'KEEPTTL');
+      await replaceCachedList(raw, key, [...records, records[0]]);
       repeatedIn = { key, instance: records[0]!.instanceNativeId };
       break;
     }

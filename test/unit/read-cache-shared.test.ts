@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { READ_CACHE_STORE_WAIT_MS, ReadCache, type CacheAddress } from '../../src/gateway/read-cache.js';
-import { generationKey, tokenKeyOf } from '../../src/gateway/cache-generations.js';
+import { NO_GENERATION, cachedEntry, generationKey } from '../../src/gateway/cache-generations.js';
 import type { StoreClock } from '../../src/state/memory-store.js';
 import { StoreTimeout } from '../../src/state/bounded-call.js';
 import type { KeyValueStore } from '../../src/state/store.js';
@@ -180,32 +180,32 @@ describe('the read cache on a store shared by replicas', () => {
     await here.getMany([vm1], mark);
     const before = store.calls.length;
     await here.setMany([{ address: vm1, value: list('b1') }], mark);
-    expect(store.calls.slice(before)).toEqual([{ method: 'setMany', keys: ['source/cached:backups:vm1', tokenKeyOf('source/cached:backups:vm1')], ttlMs: TTL_MS }]);
+    // One key holding the list and its generation: Redis cannot keep one without the other.
+    expect(store.calls.slice(before)).toEqual([{ method: 'setMany', keys: ['source/cached:backups:vm1'], ttlMs: TTL_MS }]);
     clock.advance(TTL_MS - 1);
     expect(await there.getMany([vm1])).toEqual([list('b1')]);
     clock.advance(2);
     expect(await there.getMany([vm1])).toEqual([undefined]);
   });
 
-  it('serves an entry of the version before (no generation beside it) only while its instance was never invalidated', async () => {
+  it('serves an entry only under the generation it holds, and drops it at an invalidation', async () => {
     const store = new SharedStore();
     const { here, there } = replicas(store);
-    await store.setMany([{ key: 'source/cached:backups:vm1', value: list('old version'), ttlMs: TTL_MS }]);
-    expect(await here.getMany([vm1])).toEqual([list('old version')]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: cachedEntry(NO_GENERATION, list('b1')), ttlMs: TTL_MS }]);
+    expect(await here.getMany([vm1])).toEqual([list('b1')]);
     await there.invalidateInstance('cached', 'vm1');
-    // The old version's replica reads the entry itself: the invalidation deleted it, and its generation beside it.
-    expect(await store.getMany(['source/cached:backups:vm1', tokenKeyOf('source/cached:backups:vm1')])).toEqual([undefined, undefined]);
-    await store.setMany([{ key: 'source/cached:backups:vm1', value: list('old version, later'), ttlMs: TTL_MS }]);
+    expect(await store.getMany(['source/cached:backups:vm1'])).toEqual([undefined]);
+    // Written back late under the generation its read started under: never served.
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: cachedEntry(NO_GENERATION, list('b1, later')), ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([undefined]);
   });
 
-  it('reads a generation or a token of another shape as matching nothing', async () => {
+  it('reads a generation of another shape, or an entry holding one, as matching nothing', async () => {
     const store = new SharedStore();
     const { here } = replicas(store);
     await store.setMany([
-      { key: 'source/cached:backups:vm1', value: list('b1'), ttlMs: TTL_MS },
-      { key: tokenKeyOf('source/cached:backups:vm1'), value: 42, ttlMs: TTL_MS },
-      { key: 'source/cached:backups:vm2', value: list('b2'), ttlMs: TTL_MS },
+      { key: 'source/cached:backups:vm1', value: { generation: 42, list: list('b1') }, ttlMs: TTL_MS },
+      { key: 'source/cached:backups:vm2', value: cachedEntry(NO_GENERATION, list('b2')), ttlMs: TTL_MS },
       { key: generationKey('cached\u0000vm2'), value: { not: 'a generation' }, ttlMs: TTL_MS },
     ]);
     expect(await here.getMany([vm1, vm2])).toEqual([undefined, undefined]);
@@ -235,10 +235,13 @@ describe('the read cache on a store shared by replicas', () => {
   ])('reads an entry of another shape (%s) as a miss', async (_name, value) => {
     const store = new SharedStore();
     const { here } = replicas(store);
-    await store.setMany([{ key: 'source/cached:backups:vm1', value, ttlMs: TTL_MS }]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: cachedEntry(NO_GENERATION, value), ttlMs: TTL_MS }]);
+    expect(await here.getMany([vm1])).toEqual([undefined]);
+    // A list without its generation (as the builds before kept it): not an entry.
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: list('b1'), ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([undefined]);
     // An empty list is a list: served.
-    await store.setMany([{ key: 'source/cached:backups:vm1', value: [], ttlMs: TTL_MS }]);
+    await store.setMany([{ key: 'source/cached:backups:vm1', value: cachedEntry(NO_GENERATION, []), ttlMs: TTL_MS }]);
     expect(await here.getMany([vm1])).toEqual([[]]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBusEvent, isOperationShape } from '../../src/cluster/bus-event-shape.js';
-import { NO_GENERATION, generationKey, generationOf, newGeneration, tokenKeyOf, tokenOf } from '../../src/gateway/cache-generations.js';
+import { NO_GENERATION, cachedEntry, generationKey, generationOf, listUnder, newGeneration } from '../../src/gateway/cache-generations.js';
 import { isCachedList } from '../../src/gateway/cached-list-shape.js';
 
 // What another replica (or another version, or another writer) put in the shared store or on
@@ -68,7 +68,6 @@ describe('cache generations', () => {
       expect(read).not.toBe(NO_GENERATION);
       expect(read).not.toBe(generation);
     }
-    expect(tokenOf).toBe(generationOf);
   });
 
   it('makes a new generation at every invalidation', () => {
@@ -77,13 +76,22 @@ describe('cache generations', () => {
     expect([...made].every((generation) => typeof generation === 'string' && generation.length > 0)).toBe(true);
   });
 
-  it('keeps generation and token keys apart from each other and from every entry key', () => {
-    const entry = 'source/acct:backups:vm1';
-    const keys = [entry, tokenKeyOf(entry), generationKey('acct\u0000vm1'), generationKey('acct\u0000'), tokenKeyOf('source/acct:instances:')];
+  it('keeps generation keys apart from every entry key', () => {
+    const keys = ['source/acct:backups:vm1', 'source/acct:instances:', generationKey('acct\u0000vm1'), generationKey('acct\u0000')];
     expect(new Set(keys).size).toBe(keys.length);
-    // Neither kind of key can be an entry key (`<account>:<kind>:<nativeId>`) of another instance.
-    expect(tokenKeyOf(entry).startsWith(`${entry}\u0000`)).toBe(true);
+    // No generation key can be an entry key (`<build>/<account>:<kind>:<nativeId>`) of another instance.
     expect(generationKey('acct\u0000vm1').startsWith('gen\u0000')).toBe(true);
+  });
+
+  it('gives an entry’s list only under the generation it holds, and nothing of another shape', () => {
+    const generation = newGeneration();
+    expect(listUnder(cachedEntry(generation, ['b1']), generation)).toEqual(['b1']);
+    expect(listUnder(cachedEntry(generation, ['b1']), NO_GENERATION)).toBeUndefined();
+    expect(listUnder(cachedEntry(NO_GENERATION, []), NO_GENERATION)).toEqual([]);
+    for (const other of [undefined, null, 'b1', ['b1'], { list: ['b1'] }, { generation: 42, list: ['b1'] }, [generation, ['b1']]]) {
+      expect(listUnder(other, NO_GENERATION)).toBeUndefined();
+      expect(listUnder(other, generation)).toBeUndefined();
+    }
   });
 });
 
