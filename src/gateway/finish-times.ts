@@ -51,8 +51,13 @@ export class FinishTimes {
     // A time another writer stored in a shape of its own (a string, null, past any Date) is
     // taken as not seen yet: an invalid Date failed the field, null read as 1970.
     if (isFinishTime(stored)) return new Date(stored);
-    await this.bounded(this.store.set(key, seen.getTime(), FINISH_TIME_KEPT_MS));
-    return seen;
+    // Only over what was read: two replicas reading the operation finished at once each stored their
+    // own time with a plain set, and each answered it, so the operation had two finishedAt.
+    const kept = await this.bounded(this.store.replaceIfEqual(key, stored, seen.getTime(), FINISH_TIME_KEPT_MS));
+    if (kept !== false) return seen;
+    // Another read stored its time first: every reader answers that one.
+    const first = await this.bounded(this.store.get<unknown>(key));
+    return isFinishTime(first) ? new Date(first) : seen;
   }
 
   /** The store's answer, or undefined when it fails or takes longer than FINISH_TIME_STORE_WAIT_MS. */

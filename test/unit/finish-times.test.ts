@@ -37,6 +37,10 @@ function recording(overrides: Partial<KeyValueStore> = {}): { store: KeyValueSto
       calls.push(['setIfAbsent', value, ttlMs]);
       return inner.setIfAbsent(key, value, ttlMs);
     },
+    replaceIfEqual: async <T>(key: string, holding: T, value: unknown, ttlMs: number) => {
+      calls.push(['replaceIfEqual', holding, value, ttlMs]);
+      return inner.replaceIfEqual(key, holding, value, ttlMs);
+    },
     ...overrides,
   });
   return { store, calls };
@@ -80,7 +84,8 @@ describe('FinishTimes', () => {
     await times.started([operation(null)]);
     await times.of(operation(at(5)));
     expect(FINISH_TIME_KEPT_MS).toBe(IDEMPOTENCY_TTL_MS);
-    expect(calls).toEqual([['setIfAbsent', -1, IDEMPOTENCY_TTL_MS], ['get'], ['set', at(5).getTime(), IDEMPOTENCY_TTL_MS]]);
+    // The time replaces the mark only while the key holds the mark: the first reader's time wins.
+    expect(calls).toEqual([['setIfAbsent', -1, IDEMPOTENCY_TTL_MS], ['get'], ['replaceIfEqual', -1, at(5).getTime(), IDEMPOTENCY_TTL_MS]]);
   });
 
   it('answers this read’s time when the store fails or is slow, and a mutation is never failed by it', async () => {
