@@ -14,8 +14,9 @@ export type IdempotencyRecord<T> =
    */
   | { fingerprint: string; state: 'pending'; claim?: string; lease?: undefined }
   | { fingerprint: string; state: 'pending'; claim: string; lease: true }
-  | { fingerprint: string; state: 'done'; result: T }
-  | { fingerprint: string; state: 'failed'; failure: KeptFailure };
+  /** `claim` on an answer: the claim it replaced, so a write sent again knows its own (older versions' records have none). */
+  | { fingerprint: string; state: 'done'; result: T; claim?: string }
+  | { fingerprint: string; state: 'failed'; failure: KeptFailure; claim?: string };
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 const STRING_DETAILS = ['provider', 'providerCode', 'capability'] as const;

@@ -98,6 +98,12 @@ export interface ReplayHooks {
   onReplay?: () => void;
   /** Whether a recorded answer is one the caller can answer (another version's may have another shape): CONFLICT otherwise, as for a record of another shape. */
   isResult?: (result: unknown) => boolean;
+  /**
+   * Told, before the answer goes out, when the request ran but its claim was gone from the store by
+   * the time its record was written (Redis flushed, evicted or failed over): a retry may have
+   * claimed the key meanwhile and acted too.
+   */
+  onClaimLost?: () => void;
 }
 
 /**
@@ -155,8 +161,8 @@ export class Idempotency {
           clearInterval(renewing);
           // The record's fate must not replace the answer: the client is told what the provider said.
           if (mayHaveActed(error)) {
-            const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error) };
-            await this.settle(storeKey, claimed, () => this.store.set(storeKey, failed, IDEMPOTENCY_TTL_MS));
+            const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error), claim: claimed.claim };
+            await this.settle(storeKey, claimed, () => this.record(storeKey, claimed, failed, replay));
           } else {
             // Only while the key still holds this claim: never another request's, should the store have lost it meanwhile. A
             // plain delete whose answer was lost with the connection was sent again by ioredis once reconnected, and deleted
@@ -167,8 +173,8 @@ export class Idempotency {
         }
         clearInterval(renewing);
         // The write happened: its answer goes out even if the record cannot be kept now (it is sent again until it lands).
-        const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result };
-        await this.settle(storeKey, claimed, () => this.store.set(storeKey, done, IDEMPOTENCY_TTL_MS));
+        const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result, claim: claimed.claim };
+        await this.settle(storeKey, claimed, () => this.record(storeKey, claimed, done, replay));
         return result;
       }
       const { stored } = attempt;
@@ -230,6 +236,30 @@ export class Idempotency {
     // (a retry of one of those then acted again).
     this.store.delete(liveKey(pending.claim)).catch(() => undefined);
     return { stored };
+  }
+
+  /**
+   * Writes a request's record in place of its own claim. A claim gone from the key (Redis flushed,
+   * evicted or failed over while the request ran) is told to `onClaimLost`: a retry may have found
+   * the key empty, claimed it and acted. The record is then still written where the key is empty
+   * (a later retry replays it rather than acting) or holds another request's claim (that request,
+   * finishing, finds its own claim gone in turn), never over another request's record: written with
+   * a plain SET, the first request's answer replaced the retry's, and the retry's then replaced it
+   * back, so retries with the key replayed one answer, then the other.
+   */
+  private async record<T>(storeKey: string, claimed: LeasedClaim, record: IdempotencyRecord<T>, replay: ReplayHooks): Promise<void> {
+    // True as well when the key holds this record already (the write sent again after its answer was lost).
+    if (await this.store.replaceIfEqual(storeKey, claimed, record, IDEMPOTENCY_TTL_MS)) return;
+    replay.onClaimLost?.();
+    // A few looks: each write below is refused only when another request changed the key since the look.
+    for (let look = 0; look < 3; look++) {
+      const stored = await this.store.get<unknown>(storeKey);
+      if (stored === undefined) {
+        if (await this.store.setIfAbsent(storeKey, record, IDEMPOTENCY_TTL_MS)) return;
+      } else if (isIdempotencyRecord(stored) && stored.state === 'pending') {
+        if (await this.store.replaceIfEqual(storeKey, stored, record, IDEMPOTENCY_TTL_MS)) return;
+      } else return;
+    }
   }
 
   /** Renews the claim's live key while its request runs; a renewal that fails is tried at the next tick. */

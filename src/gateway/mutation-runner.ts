@@ -40,6 +40,9 @@ export async function runMutation<T>(
   // A replay acts on nothing: its line says so, or it read as the mutation done twice.
   let replayed = false;
   const replayMark = () => (replayed ? { replayed: true } : {});
+  // The key's claim vanished from the store while this request acted (Redis flushed or failed over): a retry may have acted too.
+  let claimLost = false;
+  const claimMark = () => (claimLost ? { idempotencyClaimLost: true } : {});
   try {
     let result: T;
     if (idempotencyKey == null) result = await act();
@@ -50,16 +53,19 @@ export async function runMutation<T>(
           replayed = true;
         },
         isResult: (recorded) => isMutationResult(operation, recorded),
+        onClaimLost: () => {
+          claimLost = true;
+        },
       });
     }
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', ...replayMark(), providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', ...replayMark(), ...claimMark(), providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     return result;
   } catch (error) {
     deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', ...replayMark(), requestId: deps.requestId, ms: Date.now() - started },
+      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', ...replayMark(), ...claimMark(), requestId: deps.requestId, ms: Date.now() - started },
       'mutation',
     );
     throw error;

@@ -57,6 +57,10 @@ class StallingStore extends MemoryStore {
     );
   }
 
+  override replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
+    return this.run('replaceIfEqual', () => super.replaceIfEqual(key, holding, value, ttlMs), key);
+  }
+
   override delete(key: string): Promise<void> {
     return this.run('delete', () => super.delete(key), key);
   }
@@ -174,10 +178,10 @@ describe('idempotency records in a store that fails or stops answering', () => {
 
   it('a record write that fails after the mutation acted still answers, and is told; a retry finds the claim in progress', async () => {
     const { store, errors, idempotency } = setup();
-    store.failing.add('set');
+    store.failing.add('replaceIfEqual');
     const first = counted({ operation: 'op-1' });
     expect(await idempotency.run('c', 'k', 'op', {}, first.act)).toEqual({ operation: 'op-1' });
-    expect(errors).toEqual([new Error('set failed')]);
+    expect(errors).toEqual([new Error('replaceIfEqual failed')]);
     expect(first.calls).toHaveLength(1);
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
     const retry = counted('retry');
@@ -192,10 +196,10 @@ describe('idempotency records in a store that fails or stops answering', () => {
   it('a record that could not be written is sent again until the store takes it: a retry then gets the first answer', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
     const { store, idempotency } = setup();
-    store.failing.add('set');
+    store.failing.add('replaceIfEqual');
     expect(await idempotency.run('c', 'k', 'op', {}, counted({ operation: 'op-1' }).act)).toEqual({ operation: 'op-1' });
     // The store is back: the next resend (every second) lands the record.
-    store.failing.delete('set');
+    store.failing.delete('replaceIfEqual');
     await vi.advanceTimersByTimeAsync(1_000);
     const retry = counted({ operation: 'op-2' });
     const answer = idempotency.run('c', 'k', 'op', {}, retry.act);
@@ -240,7 +244,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
   });
 
   it.each([
-    ['may have acted (its failure kept)', 'set', new GatewayError('PROVIDER_TIMEOUT', 'provider p did not answer in time', { provider: 'p' })],
+    ['may have acted (its failure kept)', 'replaceIfEqual', new GatewayError('PROVIDER_TIMEOUT', 'provider p did not answer in time', { provider: 'p' })],
     ['was refused (the key released)', 'deleteIfEqual', new GatewayError('NOT_FOUND', 'no such backup')],
   ])('a mutation that failed and %s is told its own failure when the record’s store fails', async (_name, method, failure) => {
     const { store, errors, idempotency } = setup();
@@ -262,7 +266,7 @@ describe('idempotency records in a store that fails or stops answering', () => {
 
   it('works without a listener for the store’s errors', async () => {
     const store = new StallingStore();
-    store.failing.add('set');
+    store.failing.add('replaceIfEqual');
     const idempotency = new Idempotency(store);
     expect(await idempotency.run('c', 'k', 'op', {}, counted('acted').act)).toBe('acted');
     store.failing.add('setIfAbsent');

@@ -160,7 +160,8 @@ describe('idempotency keys', () => {
     expect(store.calls.map((call) => [call.method, call.ttlMs])).toEqual([
       ['set', CLAIM_LEASE_MS],
       ['setIfAbsent', IDEMPOTENCY_TTL_MS],
-      ['set', IDEMPOTENCY_TTL_MS],
+      // The answer, in place of the request's own claim.
+      ['replaceIfEqual', IDEMPOTENCY_TTL_MS],
       // The live key, once the answer is recorded.
       ['delete', undefined],
     ]);

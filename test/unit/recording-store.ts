@@ -49,6 +49,11 @@ export class RecordingStore extends MemoryStore {
     return super.setIfAbsent(key, value, ttlMs);
   }
 
+  override async replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
+    this.record('replaceIfEqual', [key], ttlMs);
+    return super.replaceIfEqual(key, holding, value, ttlMs);
+  }
+
   override async delete(key: string): Promise<void> {
     this.record('delete', [key]);
     return super.delete(key);
