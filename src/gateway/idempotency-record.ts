@@ -16,7 +16,13 @@ export type IdempotencyRecord<T> =
   | { fingerprint: string; state: 'pending'; claim: string; lease: true }
   /** `claim` on an answer: the claim it replaced, so a write sent again knows its own (older versions' records have none). */
   | { fingerprint: string; state: 'done'; result: T; claim?: string }
-  | { fingerprint: string; state: 'failed'; failure: KeptFailure; claim?: string };
+  | { fingerprint: string; state: 'failed'; failure: KeptFailure; claim?: string }
+  /**
+   * A claim whose request was refused without acting, kept a few seconds in place of a release:
+   * requests that were waiting on that claim are told its refusal; any other takes the key, as a
+   * released one.
+   */
+  | { fingerprint: string; state: 'refused'; claim: string; failure: KeptFailure };
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 const STRING_DETAILS = ['provider', 'providerCode', 'capability'] as const;
@@ -49,6 +55,8 @@ export function isIdempotencyRecord(value: unknown): value is IdempotencyRecord<
       return value.result !== undefined && value.result !== null;
     case 'failed':
       return isKeptFailure(value.failure);
+    case 'refused':
+      return typeof value.claim === 'string' && isKeptFailure(value.failure);
     default:
       return false;
   }

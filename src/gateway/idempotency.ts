@@ -35,6 +35,11 @@ export const IDEMPOTENCY_STORE_WAIT_MS = MUTATION_STORE_WAIT_MS;
  * request never answered and may have acted.
  */
 export const CLAIM_LEASE_MS = 30_000;
+/**
+ * How long a refusal stands in for its claim, for the requests that were waiting on it: longer
+ * than a waiter's longest pause between looks (LONGEST_LOOK_AFTER_MS) plus a slow look or two.
+ */
+export const REFUSAL_SHARED_MS = 10_000;
 
 /**
  * The records could not be read or claimed: refused before anything was sent to the provider.
@@ -45,6 +50,9 @@ function recordsUnavailable(cause: unknown): GatewayError {
   error.cause = cause;
   return error;
 }
+
+export const SHARED_REFUSAL_NOTE =
+  ' (the first request with this idempotencyKey, running when this one came, was refused so and did nothing; nor did this one: send the request again to act)';
 
 export const REPLAYED_FAILURE_NOTE =
   ' (the first request with this idempotencyKey ended so, and the provider may have acted on it: check before trying again with a new idempotencyKey)';
@@ -149,8 +157,10 @@ export class Idempotency {
     let lookAfterMs = FIRST_LOOK_AFTER_MS;
     // The holder's live key is read at the first look and then once a third of a lease: every look would double the reads.
     let liveLookAt = 0;
+    // The claims this request found pending: it waits on them, and shares the refusal of one refused without acting.
+    const waitedOn = new Set<string>();
     for (;;) {
-      const attempt = await this.claim<T>(storeKey, print);
+      const attempt = await this.claim<T>(storeKey, print, waitedOn);
       if ('held' in attempt) {
         const claimed = attempt.held;
         let result: T;
@@ -167,7 +177,16 @@ export class Idempotency {
             // Only while the key still holds this claim: never another request's, should the store have lost it meanwhile. A
             // plain delete whose answer was lost with the connection was sent again by ioredis once reconnected, and deleted
             // the answer a retry had recorded in between: the next retry with the key acted again.
-            await this.settle(storeKey, claimed, () => this.store.deleteIfEqual(storeKey, claimed));
+            // The refusal stands in for the claim a few seconds: released at once, a request waiting on the claim (a
+            // duplicate sent at the same time) claimed the key and sent the provider the call it had just refused (a 429).
+            // Sent again later, the release is a plain one: the waiters have moved on by then.
+            const refused: IdempotencyRecord<T> = { fingerprint: print, state: 'refused', claim: claimed.claim, failure: keptFailure(error) };
+            await this.settle(
+              storeKey,
+              claimed,
+              async () => void (await this.store.replaceIfEqual(storeKey, claimed, refused, REFUSAL_SHARED_MS)),
+              () => this.store.deleteIfEqual(storeKey, claimed),
+            );
           }
           throw error;
         }
@@ -182,12 +201,18 @@ export class Idempotency {
       if (stored?.state === 'done' && replay.isResult && !replay.isResult(stored.result)) throw unreadableRecord();
       // The result's own shape is the mutation's: a record is only ever written for one operation's fingerprint.
       const record = stored as IdempotencyRecord<T> | undefined;
-      if (record && record.fingerprint !== print) {
+      if (record?.state === 'refused' && waitedOn.has(record.claim)) {
+        replay.onReplay?.();
+        throw new GatewayError(record.failure.code, record.failure.message + SHARED_REFUSAL_NOTE, record.failure.details);
+      }
+      // A refusal this request did not wait on, whose key another took first (claim would have taken it): look again.
+      if (record && record.state !== 'refused' && record.fingerprint !== print) {
         throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
       }
       if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
       if (record?.state === 'failed') throw new GatewayError(record.failure.code, record.failure.message + REPLAYED_FAILURE_NOTE, record.failure.details);
+      if (record?.state === 'pending' && record.claim !== undefined) waitedOn.add(record.claim);
       if (record?.state === 'pending' && record.lease === true && Date.now() >= liveLookAt) {
         if (!(await this.isLive(record.claim))) {
           // The holder deletes its live key once its answer is recorded: the record read before may be older than that.
@@ -207,7 +232,7 @@ export class Idempotency {
    * not answer in time refuses the request before it acts. A claim that lands after its wait was
    * given up is released, so the key is not held for a request that never ran.
    */
-  private async claim<T>(storeKey: string, print: string): Promise<{ held: LeasedClaim } | { stored: unknown }> {
+  private async claim<T>(storeKey: string, print: string, waitedOn: ReadonlySet<string>): Promise<{ held: LeasedClaim } | { stored: unknown }> {
     const pending: LeasedClaim = { fingerprint: print, state: 'pending', claim: randomUUID(), lease: true };
     // Sent before the claim and not awaited apart: a store that runs one client's calls in order
     // (one Redis connection, memory) has the live key in place before anyone can read the claim.
@@ -217,6 +242,11 @@ export class Idempotency {
     try {
       if (await answerWithinMs(claim, IDEMPOTENCY_STORE_WAIT_MS)) return { held: pending };
       stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
+      // A refusal of a request this one did not wait on: the key is free, as once released.
+      if (isIdempotencyRecord(stored) && stored.state === 'refused' && !waitedOn.has(stored.claim)) {
+        if (await answerWithinMs(this.store.replaceIfEqual(storeKey, stored, pending, IDEMPOTENCY_TTL_MS), IDEMPOTENCY_STORE_WAIT_MS)) return { held: pending };
+        stored = await answerWithinMs(this.store.get<unknown>(storeKey), IDEMPOTENCY_STORE_WAIT_MS);
+      }
     } catch (error) {
       this.onStoreError(error);
       // Sent now, it runs after the claim wherever that lands (a stalled Redis runs both when it
@@ -243,7 +273,7 @@ export class Idempotency {
    * evicted or failed over while the request ran) is told to `onClaimLost`: a retry may have found
    * the key empty, claimed it and acted. The record is then still written where the key is empty
    * (a later retry replays it rather than acting) or holds another request's claim (that request,
-   * finishing, finds its own claim gone in turn), never over another request's record: written with
+   * finishing, finds its own claim gone in turn) or refusal, never over another request's answer: written with
    * a plain SET, the first request's answer replaced the retry's, and the retry's then replaced it
    * back, so retries with the key replayed one answer, then the other.
    */
@@ -256,7 +286,7 @@ export class Idempotency {
       const stored = await this.store.get<unknown>(storeKey);
       if (stored === undefined) {
         if (await this.store.setIfAbsent(storeKey, record, IDEMPOTENCY_TTL_MS)) return;
-      } else if (isIdempotencyRecord(stored) && stored.state === 'pending') {
+      } else if (isIdempotencyRecord(stored) && (stored.state === 'pending' || stored.state === 'refused')) {
         if (await this.store.replaceIfEqual(storeKey, stored, record, IDEMPOTENCY_TTL_MS)) return;
       } else return;
     }

@@ -25,6 +25,9 @@ const FOREIGN: Array<[string, unknown]> = [
   ['a leased claim without its claim id (no live key to read)', { fingerprint: print, state: 'pending', lease: true }],
   ['a lease that is not true', { fingerprint: print, state: 'pending', claim: 'c0ffee', lease: 'yes' }],
   ['a lease marked false', { fingerprint: print, state: 'pending', claim: 'c0ffee', lease: false }],
+  ['a refusal without the claim it stands in for', { fingerprint: print, state: 'refused', failure: { code: 'NOT_FOUND', message: 'm', details: {} } }],
+  ['a refusal whose claim is no string', { fingerprint: print, state: 'refused', claim: 7, failure: { code: 'NOT_FOUND', message: 'm', details: {} } }],
+  ['a refusal without its failure', { fingerprint: print, state: 'refused', claim: 'c0ffee' }],
   ['no fingerprint', { state: 'done', result: {} }],
   ['an array', [print, 'done']],
   ['a string', 'done'],
@@ -48,6 +51,8 @@ describe('idempotency records of another shape', () => {
       { fingerprint: print, state: 'done', result: { operation: { id: 'op' } } },
       { fingerprint: print, state: 'done', result: 'a' },
       { fingerprint: print, state: 'failed', failure: { code: 'PROVIDER_TIMEOUT', message: 'm', details: {} } },
+      { fingerprint: print, state: 'done', result: 'a', claim: 'c0ffee' },
+      { fingerprint: print, state: 'refused', claim: 'c0ffee', failure: { code: 'PROVIDER_UNAVAILABLE', message: 'm', details: { provider: 'p' } } },
       { fingerprint: print, state: 'failed', failure: { code: 'PROVIDER_ERROR', message: 'm', details: { provider: 'p', providerCode: 'X.1', capability: 'CREATE_BACKUP', fields: ['name'] } } },
     ];
     for (const record of records) expect(isIdempotencyRecord(record), JSON.stringify(record)).toBe(true);
