@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -41,6 +42,21 @@ const withDummySecrets = (config: unknown) => {
   expect(problems).toEqual([]);
   return substituted;
 };
+
+/** A GET with the Host header a scraper sends (fetch cannot set Host): its status and text. */
+function getAt(url: string, path: string, host: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sent = request({ hostname, port, path, method: 'GET', headers: { host } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
 
 describe('deployment files', () => {
   it('parses every YAML file in deploy/ and compose.yaml', () => {
@@ -294,10 +310,34 @@ describe('the Kubernetes manifests against the gateway', () => {
         const response = await fetch(`${gateway.url}${get(container, `${probe}.httpGet.path`) as string}`);
         expect(response.status, probe).toBe(200);
       }
+      // Prometheus's pod discovery (these annotations) scrapes the pod's address: that is the Host it
+      // sends, answered without admin.allowedHosts (a name it does not list would be 403).
       const annotations = get(deployment, 'spec.template.metadata.annotations') as Record<string, string>;
-      const scrape = await fetch(`${gateway.adminUrl}${annotations['prometheus.io/path']}`);
+      const scrape = await getAt(gateway.adminUrl, annotations['prometheus.io/path'] as string, `10.244.1.7:${annotations['prometheus.io/port'] as string}`);
       expect(scrape.status).toBe(200);
-      expect(await scrape.text()).toMatch(/^# TYPE backup_graph_/m);
+      expect(scrape.text).toMatch(/^# TYPE backup_graph_/m);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+/** compose's gateways as a Prometheus on compose's network scrapes them: by service name. */
+describe('compose\'s config against the gateway', () => {
+  it('answers /metrics and the detailed /readyz at each gateway service\'s name and admin port (the admin listener refuses unlisted names)', async () => {
+    const config = validateConfig(withDummySecrets(parse(read('deploy/config.yaml'))));
+    const services = Object.keys(get(documents('compose.yaml')[0], 'services') as Doc).filter((name) => /^gateway-\d+$/.test(name));
+    expect(services).toEqual(['gateway-1', 'gateway-2']);
+    const gateway = await startGatewayServer({ ...config, listen: { ...config.listen, port: 0, host: '127.0.0.1' }, admin: { ...config.admin, port: 0, host: '127.0.0.1' }, protection: { ...config.protection, sweepIntervalMs: 0 } }, { logger: pino({ level: 'silent' }) });
+    try {
+      for (const service of services) {
+        const scrape = await getAt(gateway.adminUrl, '/metrics', `${service}:${config.admin.port}`);
+        expect(scrape.status, service).toBe(200);
+        expect(scrape.text).toMatch(/^# TYPE backup_graph_/m);
+        expect((await getAt(gateway.adminUrl, '/readyz', `${service}:${config.admin.port}`)).status, service).toBe(200);
+      }
+      // Listed names only: another site's name pointed at the gateway is still refused.
+      expect((await getAt(gateway.adminUrl, '/metrics', `rebind.attacker.example:${config.admin.port}`)).status).toBe(403);
     } finally {
       await gateway.close();
     }
