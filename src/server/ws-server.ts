@@ -29,6 +29,7 @@ import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/kee
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
 import { shedUnread } from './ws/shed-unread.js';
+import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
 /**
@@ -177,6 +178,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
+      // Refused as graphql-ws refuses a malformed message: the connection closes, and nothing
+      // echoes the id. Forgotten as at a client's `complete`, so graphql-ws sends no `error` either.
+      if (operationIdTooLong(id)) {
+        options.refusalLines.info(addresses.get(ctx.extra.socket) ?? '', { remote: addresses.get(ctx.extra.socket), idLength: id.length }, 'WebSocket connection closed: subscribe id too long');
+        closeFirmly(ctx.extra.socket, CloseCode.BadRequest, OPERATION_ID_TOO_LONG);
+        delete ctx.subscriptions[id];
+        return [new GraphQLError(OPERATION_ID_TOO_LONG, { extensions: { code: 'BAD_USER_INPUT' } })];
+      }
       const state = stateOf(ctx);
       const requestId = randomUUID();
       if (!state) return [new GraphQLError('connection not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];

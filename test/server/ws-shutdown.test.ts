@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, startHarness, withClients, withSettings } from '../helpers/harness.js';
 import { wsUrl } from '../helpers/ws.js';
+import { MAX_OPERATION_ID_LENGTH } from '../../src/server/ws/operation-id.js';
 
 describe('shutdown with a WebSocket client that stopped answering', () => {
   it('drops it after a short wait instead of waiting out its close handshake (ws allows 30 s), and the listener closes', async () => {
@@ -100,10 +101,11 @@ describe('a close whose reason would quote the client at length', () => {
       await new Promise<void>((resolve) => socket.once('open', () => resolve()));
       socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
       await new Promise<void>((resolve) => socket.once('message', () => resolve()));
-      // The first operation is still running when the second one with its id arrives.
+      // The first operation is still running when the second one with its id arrives; an id as long as
+      // the gateway takes makes "Subscriber for <id> already exists" longer than a close frame holds.
       server.latencyMs = 2_000;
       const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-      const subscribe = JSON.stringify({ type: 'subscribe', id: 'i'.repeat(200), payload: { query: '{ instances { totalCount } }' } });
+      const subscribe = JSON.stringify({ type: 'subscribe', id: 'i'.repeat(MAX_OPERATION_ID_LENGTH), payload: { query: '{ instances { totalCount } }' } });
       socket.send(subscribe);
       socket.send(subscribe);
       const { code, reason } = await closed;
