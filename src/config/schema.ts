@@ -76,6 +76,13 @@ export const limitsSchema = section({
    * message to a connection already past it closes the connection (1013) instead of queuing.
    */
   maxWsBufferedBytes: z.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  /**
+   * Bytes of answers, HTTP and WebSocket together, handed over and not yet taken by the kernel,
+   * per client address (an IPv6 /64 16 addresses' worth, a /48 4 /64s'): an address may open
+   * maxConnectionsPerAddress connections, each holding a whole unread answer. Past it a new
+   * answer is refused (HTTP 429 QUERY_TOO_COMPLEX; WebSocket closed 1013).
+   */
+  maxUnsentAnswerBytesPerAddress: z.number().int().min(64 * 1024).max(16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
   maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
 });

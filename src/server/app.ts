@@ -54,6 +54,7 @@ import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host
 import { anonymousHostAllowed } from './anonymous-host.js';
 import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
+import { capUnsentHttpAnswers, UnsentAnswerBytes } from './unsent-answers.js';
 
 
 export interface GatewayServerOptions {
@@ -175,6 +176,14 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     stallMs: options.answerStallMs ?? ANSWER_STALL_MS,
     onDropped: (req, unsentBytes) => requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, unsentBytes }, 'HTTP connection closed: the client is not reading its answer'),
   });
+  // Whole answers waiting in the process for their clients, per address, HTTP and WebSocket together.
+  const unsentAnswers = new UnsentAnswerBytes(config.limits.maxUnsentAnswerBytesPerAddress);
+  capUnsentHttpAnswers(httpServer, {
+    ledger: unsentAnswers,
+    addressOf: clientAddressOf,
+    onRefused: (req, by, size) =>
+      requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, per: by, answerBytes: size, limit: config.limits.maxUnsentAnswerBytesPerAddress }, 'HTTP answer refused: its address has too many answers unread'),
+  });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
@@ -292,6 +301,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
     anonymousAtHost,
     refusalLines: requestRefusalLines,
+    unsentAnswers,
     ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
   });
 

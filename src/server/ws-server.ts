@@ -29,6 +29,7 @@ import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/kee
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
 import { shedUnread } from './ws/shed-unread.js';
+import { ConnectionShare, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
@@ -63,6 +64,8 @@ export interface WebSocketServerOptions {
   anonymousAtHost(headers: IncomingHttpHeaders): boolean;
   /** One line per address and kind of refusal (connection_init, caps, protocol breaks) per period, shared with the HTTP path. */
   refusalLines: RefusalLines;
+  /** Answers not yet taken per client address, shared with the HTTP path (`limits.maxUnsentAnswerBytesPerAddress`). */
+  unsentAnswers: UnsentAnswerBytes;
   /** Tests only: a shorter KEEP_ALIVE_MS. */
   keepAliveMs?: number;
 }
@@ -308,12 +311,19 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       },
     });
     waitingSockets.set(socket, initialised);
+    const addressShare = new ConnectionShare(options.unsentAnswers, address);
     const closed = server.opened(
       {
         protocol: socket.protocol,
         send: backpressuredSend(socket, {
           capBytes: limits.maxWsBufferedBytes,
+          addressShare,
           tooFarBehind: (reason) => closeSlowReader(socket, address, reason),
+          addressTooFarBehind: (reason) => {
+            options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');
+            options.countSlowReaderClose();
+            closeFirmly(socket, CLOSE_SLOW_READER, reason);
+          },
           readingChanged: (line) => logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, line),
         }),
         close: (code, reason) => closeFirmly(socket, code, reason),
@@ -339,6 +349,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     );
     socket.once('close', (code, reason) => {
       keepAlive.stop();
+      addressShare.close();
       initialised();
       const state = states.get(socket);
       if (state) {

@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { pastSendCap } from '../send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from '../unread-answers.js';
+import type { ConnectionShare } from '../unsent-answers.js';
 
 /** Logged (debug) when the gateway stops reading a client that has not taken its answers (see unread-answers.ts), and when it reads it again. */
 export const UNREAD_PAUSED_LINE = 'WebSocket client read no more until it takes its answers';
@@ -9,6 +10,10 @@ export const UNREAD_RESUMED_LINE = 'WebSocket client read again: it has taken it
 export interface SendHooks {
   /** `limits.maxWsBufferedBytes`. */
   capBytes: number;
+  /** This connection's part of its address's unsent answers (`limits.maxUnsentAnswerBytesPerAddress`). */
+  addressShare: ConnectionShare;
+  /** Its address has more than its limit of answers unsent: close it (a refusal the client brings about at will: logged throttled). */
+  addressTooFarBehind(reason: string): void;
   /** The client has more than the cap queued unsent: close it (it is not reading). */
   tooFarBehind(reason: string): void;
   /** The gateway stopped reading the client, or reads it again (for a debug line). */
@@ -43,11 +48,17 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
         hooks.tooFarBehind(`not reading: more than ${hooks.capBytes} bytes queued unsent`);
         return resolve();
       }
+      const addressRefusal = hooks.addressShare.take(size);
+      if (addressRefusal !== null) {
+        hooks.addressTooFarBehind(`not reading: ${addressRefusal}`);
+        return resolve();
+      }
       unsentCount += 1;
       largestUnsent = Math.max(largestUnsent, size);
       // A send fails only with the connection (a reset, a closed socket): its 'error' and
       // 'close' handlers say so once, and there is no one left to answer.
       socket.send(data, () => {
+        hooks.addressShare.sent(size);
         unsentCount -= 1;
         if (unsentCount === 0) largestUnsent = 0;
         if (resumeIfCaughtUp(socket)) hooks.readingChanged(UNREAD_RESUMED_LINE);

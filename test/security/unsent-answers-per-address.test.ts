@@ -1,0 +1,76 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_SLOW_READER } from '../../src/server/ws/close.js';
+import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
+import { sendAndStopReading, splitAnswer } from '../helpers/raw-http.js';
+import { rawConnection } from '../helpers/ws.js';
+
+/** The limit under test: far below the answer a paused reader is sent. */
+const LIMIT = 1024 * 1024;
+/** Some 9 MB: more than loopback's socket buffers take, so most of it waits in the gateway. */
+const LARGE = '{ a: instances(first: 1000) { edges { node { raw backups { raw } } } } b: instances(first: 1000) { edges { node { raw backups { raw } } } } }';
+
+const post = (query: string): string => {
+  const body = JSON.stringify({ query });
+  return `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+
+/** Sends `request` from the local address `from` and resolves with the whole answer once the server closes. */
+function exchangeFrom(port: number, from: string, request: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress: from });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.write(request);
+  });
+}
+
+const bodyOf = (raw: Buffer): { errors?: Array<{ message: string; extensions: { code: string } }>; data?: unknown } => JSON.parse(splitAnswer(raw).body.toString('utf8')) as never;
+
+/**
+ * One address may open limits.maxConnectionsPerAddress (256) connections, and each held a whole
+ * answer it did not read for up to two stall periods (24 s): 256 answers of up to some 30 MB.
+ * Past limits.maxUnsentAnswerBytesPerAddress of answers not yet taken, HTTP and WebSocket
+ * together, the address's next answers are refused until it reads.
+ */
+describe('answers an address has not taken, past limits.maxUnsentAnswerBytesPerAddress', () => {
+  let harness: Harness;
+  let port: number;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 1000, backupsPerInstance: 10 }, configure: withLimits({ maxUnsentAnswerBytesPerAddress: LIMIT }) });
+    port = Number(new URL(harness.gateway.graphqlUrl).port);
+  });
+  afterAll(() => harness.close());
+
+  it('refuses the address its next answers (HTTP 429, WebSocket 1013) until it has read, and serves other addresses meanwhile', async () => {
+    const reader = await sendAndStopReading(port, post(LARGE));
+    try {
+      const refused = await exchangeFrom(port, '127.0.0.1', post('{ __typename }'));
+      expect(splitAnswer(refused).head).toMatch(/^HTTP\/1\.1 429/);
+      const refusal = bodyOf(refused).errors?.[0];
+      expect(refusal?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+      expect(refusal?.message).toContain('limits.maxUnsentAnswerBytesPerAddress');
+
+      const ws = rawConnection(harness.gateway.graphqlUrl);
+      const closed = await ws.closed;
+      expect(closed.code).toBe(CLOSE_SLOW_READER);
+      expect(closed.reason).toMatch(/^not reading: this address has answers of more than/);
+
+      const elsewhere = await exchangeFrom(port, '127.0.0.2', post('{ __typename }'));
+      expect(bodyOf(elsewhere)).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      const whole = splitAnswer(await reader.readToEnd());
+      // The answer held is delivered whole once read.
+      expect(whole.body.length).toBe(whole.contentLength);
+      expect(whole.contentLength).toBeGreaterThan(5_000_000);
+    }
+    const again = await exchangeFrom(port, '127.0.0.1', post('{ __typename }'));
+    expect(bodyOf(again)).toEqual({ data: { __typename: 'Query' } });
+    // One line per address and kind (per 10 s), however many refusals.
+    for (const line of ['HTTP answer refused: its address has too many answers unread', 'WebSocket connection closed: its address has too many answers unread']) {
+      expect(harness.logs.filter((text) => text.includes(line))).toHaveLength(1);
+    }
+  });
+});
