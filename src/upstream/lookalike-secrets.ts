@@ -19,6 +19,21 @@ export const MIN_CASELESS_SECRET_LENGTH = 8;
 
 /** A provider's whitespace in place of a secret's own: any run of it, or "+" (a form body's space). */
 const WHITESPACE_RUN = '[\\s+]+';
+/**
+ * The same beside a word that starts or ends with "+": a run that may hold "+" next to a "+" of
+ * the word makes the pattern ambiguous, and a secret of words of "+" ("+ + + x", a session a
+ * hostile provider chose) backtracked through every split of a run of "+": 150 of them held
+ * the event loop a second, a 32 MiB answer of them for good.
+ */
+const WHITESPACE_ONLY_RUN = '\\s+';
+
+/**
+ * The most characters of a secret one pattern holds; a longer secret is looked for piece by piece.
+ * A pattern is some 200 characters of regex per character of the secret: one of a 16 KiB session
+ * token (a provider's login may hand out anything) did not compile ("Stack overflow"), and every
+ * scrub of the account's answers threw.
+ */
+export const MAX_PATTERN_SECRET_LENGTH = 512;
 
 /**
  * Each ASCII character and the characters NFKC reads as it alone (`ａ`, `ª`,
@@ -72,20 +87,41 @@ export function wordsOf(secret: string): string[] {
   return trimmed === '' ? [] : trimmed.split(/\s+/);
 }
 
+/** `words` matched one after another, each run of whitespace between them as any run (see WHITESPACE_ONLY_RUN). */
+function wordsSource(words: readonly string[], caseless: boolean): string {
+  return words
+    .map((word, index) => {
+      const source = wordSource(word, caseless);
+      if (index === 0) return source;
+      const plusBeside = (words[index - 1] as string).endsWith('+') || word.startsWith('+');
+      return (plusBeside ? WHITESPACE_ONLY_RUN : WHITESPACE_RUN) + source;
+    })
+    .join('');
+}
+
 /**
- * The pattern (global) that finds `secret` written in lookalike letters, in any case when it
+ * The patterns (global) that find `secret` written in lookalike letters, in any case when it
  * is at least MIN_CASELESS_SECRET_LENGTH long (else as written, all in capitals or all in small
  * letters), with any run of whitespace for each of its own (see whitespaceFlexible in
- * secrets.ts, which this replaces). Null for a secret whose words make fewer than `minLength`
- * characters.
+ * secrets.ts, which this replaces). One pattern, or one per MAX_PATTERN_SECRET_LENGTH
+ * characters of a longer secret (each piece is as secret as the whole); none for a secret whose
+ * words make fewer than `minLength` characters.
  */
-export function lookalikePattern(secret: string, minLength: number): RegExp | null {
-  const words = wordsOf(secret);
-  const joined = words.join(' ');
-  if (joined.length < minLength) return null;
-  if (joined.length >= MIN_CASELESS_SECRET_LENGTH) return new RegExp(words.map((word) => wordSource(word, true)).join(WHITESPACE_RUN), 'gu');
-  const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
-  return new RegExp(cases.map((form) => wordsOf(form).map((word) => wordSource(word, false)).join(WHITESPACE_RUN)).join('|'), 'gu');
+export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
+  const joined = wordsOf(secret).join(' ');
+  if (joined.length < minLength) return [];
+  if (joined.length < MIN_CASELESS_SECRET_LENGTH) {
+    const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
+    return [new RegExp(cases.map((form) => wordsSource(wordsOf(form), false)).join('|'), 'gu')];
+  }
+  // Pieces of even length: a short last one (a letter or two) found in any case would cut those letters from every answer.
+  const pieceLength = Math.ceil(joined.length / Math.ceil(joined.length / MAX_PATTERN_SECRET_LENGTH));
+  const patterns: RegExp[] = [];
+  for (let start = 0; start < joined.length; start += pieceLength) {
+    const words = wordsOf(joined.slice(start, start + pieceLength));
+    if (words.join(' ').length >= MIN_CASELESS_SECRET_LENGTH) patterns.push(new RegExp(wordsSource(words, true), 'gu'));
+  }
+  return patterns;
 }
 
 /** Letters, digits and "-._": what no encoder in use escapes. */
@@ -99,5 +135,6 @@ const ANCHOR_CHARACTERS = /[A-Za-z0-9._-]+/g;
 export function lookalikeAnchor(secret: string): RegExp | null {
   let longest = '';
   for (const [run] of secret.matchAll(ANCHOR_CHARACTERS)) if (run.length > longest.length) longest = run;
-  return longest === '' ? null : new RegExp(wordSource(longest, true), 'u');
+  // Its start, in a long one: where the run is, so is its start (the anchor only says where to read through escapes).
+  return longest === '' ? null : new RegExp(wordSource(longest.slice(0, MAX_PATTERN_SECRET_LENGTH), true), 'u');
 }

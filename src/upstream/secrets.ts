@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, readThrough } from './escaped-secrets.js';
-import { lookalikeAnchor, lookalikePattern } from './lookalike-secrets.js';
+import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -66,7 +66,7 @@ function wholeBase64(secret: string): string[] {
 }
 
 /**
- * A secret as lookalikePattern finds it (null for one too short): with any run
+ * A secret as lookalikePatterns finds it (none for one too short): with any run
  * of whitespace in place of each of its own (a provider may quote "correct
  * horse" as "correct\nhorse", and the message built from its words makes every
  * run one space, clipProviderMessage, which put the exact password together
@@ -75,8 +75,8 @@ function wholeBase64(secret: string): string[] {
  * left out: a message is trimmed too, and a password file's last line may end
  * in whitespace the provider does not quote.
  */
-export function lookalike(secret: string): RegExp | null {
-  return lookalikePattern(secret, MIN_SECRET_LENGTH);
+export function lookalike(secret: string): RegExp[] {
+  return lookalikePatterns(secret, MIN_SECRET_LENGTH);
 }
 
 
@@ -227,7 +227,7 @@ export class SecretSet {
       return [...forms].sort((a, b) => b.length - a.length);
     };
     const secrets = [...fixed.map(([secret]) => secret), ...runtime];
-    const lookalikes = secrets.map(lookalike).filter((pattern): pattern is RegExp => pattern !== null);
+    const lookalikes = secrets.flatMap(lookalike);
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
     return { encoded: gather(encodedForms), read: gather(readForms), lookalikes, anchors };
   }

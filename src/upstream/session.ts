@@ -1,4 +1,4 @@
-import { GatewayError } from '../domain/errors.js';
+import { GatewayError, providerError } from '../domain/errors.js';
 import { sharedScope, type UpstreamScope } from './scope.js';
 import type { SecretSet } from './secrets.js';
 
@@ -42,7 +42,16 @@ export function refusedLogin<E extends object>(error: E): E {
 }
 
 /** The provider account a login session belongs to (its UpstreamClient). */
+/**
+ * The longest session a login may hand out. Every session is looked for in every answer, in each
+ * of its forms (secrets.ts): one of 64 KiB took half a second to prepare at each login and a
+ * quarter of a second to look for in each 2 MB answer. Real ones are uuids, tokens and JWTs of
+ * a few hundred characters.
+ */
+export const MAX_SESSION_LENGTH = 4_096;
+
 export interface LoginAccount {
+  readonly providerId: string;
   readonly secrets: SecretSet;
   /** Where the account reads how long a refused login is still held (ms, 0 when none). */
   showLoginHold(heldMs: () => number): void;
@@ -85,6 +94,10 @@ export class SharedSession {
     const { secrets } = account;
     const session = new SharedSession(async (scope) => {
       const token = await login(scope);
+      // Not a refusal (held): an odd answer, as a login answer without a session is.
+      if (token.length > MAX_SESSION_LENGTH) {
+        throw providerError(account.providerId, `provider ${account.providerId} handed out a session of ${token.length} characters at login (at most ${MAX_SESSION_LENGTH} are taken)`, 'SESSION_TOO_LONG');
+      }
       secrets.addRuntime(token);
       return token;
     }, now, () => account.loginRefused());
