@@ -54,7 +54,8 @@ import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host
 import { anonymousHostAllowed } from './anonymous-host.js';
 import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
-import { capUnsentHttpAnswers, UnsentAnswerBytes } from './unsent-answers.js';
+import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
+import { surelyReadOnly } from './read-only-request.js';
 
 
 export interface GatewayServerOptions {
@@ -183,6 +184,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     addressOf: clientAddressOf,
     onRefused: (req, by, size) =>
       requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, per: by, answerBytes: size, limit: config.limits.maxUnsentAnswerBytesPerAddress }, 'HTTP answer refused: its address has too many answers unread'),
+    replaceable: surelyReadOnly(config.limits.maxTokens),
   });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
 
@@ -242,6 +244,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     drain.track(res);
     next();
   });
+  // Before anything runs: a mutation's answer is not replaced once it has acted.
+  app.use(
+    '/graphql',
+    refuseWhileFull(unsentAnswers, clientAddressOf, (req, by) =>
+      requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, per: by, limit: config.limits.maxUnsentAnswerBytesPerAddress }, 'HTTP request refused: its address has too many answers unread'),
+    ),
+  );
   const graphiql = graphiqlHandlers('/graphql', { authExample: (config.clients?.length ?? 0) > 0 && !config.allowAnonymous });
   app.get('/graphql', (req, res, next) => (wantsGraphiql(req) ? graphiql.page(req, res) : next()));
   // Before the key check: the page's static files are the same for everyone and carry no data.

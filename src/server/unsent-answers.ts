@@ -31,6 +31,11 @@ export class UnsentAnswerBytes {
     return null;
   }
 
+  /** The first of the groups of `address` that holds its limit or more, or null: a request now would be refused its answer. */
+  full(address: string): AddressGroupKind | null {
+    return groupsOf(address, this.perAddress).find(({ group, limit }) => (this.held.get(group) ?? 0) >= limit)?.by ?? null;
+  }
+
   /** Gives back `size` bytes counted for `address`. */
   release(address: string, size: number): void {
     for (const { group } of groupsOf(address, this.perAddress)) this.add(group, -size);
@@ -59,9 +64,33 @@ export interface UnsentHttpAnswerRules {
   addressOf: ClientAddressOf;
   /** An answer replaced by the refusal: its request, the limit that refused it and the answer's size. */
   onRefused(req: IncomingMessage, by: AddressGroupKind, size: number): void;
+  /**
+   * Whether the request's answer may be replaced: not when it may have acted (a mutation, or an
+   * operation its body does not show), since a client told to ask again would act twice.
+   */
+  replaceable(req: IncomingMessage): boolean;
 }
 
+/** The refusal's body: a GraphQL error answer. */
+export const unsentAnswersRefusal = (by: AddressGroupKind, perAddress: number): string =>
+  JSON.stringify({ errors: [{ message: unsentAnswersMessage(by, perAddress), extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+
 type End = (chunk?: unknown, encoding?: unknown, callback?: unknown) => ServerResponse;
+
+/**
+ * Refuses, before anything runs, a request from an address already holding its limit of answers
+ * not taken: 429 `QUERY_TOO_COMPLEX`. A mutation's answer is never replaced once it has run
+ * (see `replaceable`), so this is where one is refused.
+ */
+export function refuseWhileFull(ledger: UnsentAnswerBytes, addressOf: ClientAddressOf, onRefused: (req: IncomingMessage, by: AddressGroupKind) => void) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const full = ledger.full(addressOf(req));
+    if (full === null) return next();
+    onRefused(req, full);
+    const body = unsentAnswersRefusal(full, ledger.perAddress);
+    res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+  };
+}
 
 /**
  * Counts each HTTP answer, as it is ended, against its address until its last byte reaches the
@@ -90,10 +119,11 @@ export function capUnsentHttpAnswers(server: Server, rules: UnsentHttpAnswerRule
         res.once('close', release);
         return end(chunk, encoding, callback);
       }
+      // Its head gone already, or its operation may have acted: it goes out, uncounted. Requests
+      // arriving while the address is past its limit are refused before they run (refuseWhileFull).
+      if (res.headersSent || !rules.replaceable(req)) return end(chunk, encoding, callback);
       rules.onRefused(req, refusedBy, size);
-      // Its head gone already, an answer cannot be replaced: it goes out, uncounted.
-      if (res.headersSent) return end(chunk, encoding, callback);
-      const body = JSON.stringify({ errors: [{ message: unsentAnswersMessage(refusedBy, rules.ledger.perAddress), extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+      const body = unsentAnswersRefusal(refusedBy, rules.ledger.perAddress);
       res.statusCode = 429;
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.setHeader('content-length', Buffer.byteLength(body));

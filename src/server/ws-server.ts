@@ -29,7 +29,7 @@ import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/kee
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
 import { shedUnread } from './ws/shed-unread.js';
-import { ConnectionShare, type UnsentAnswerBytes } from './unsent-answers.js';
+import { ConnectionShare, unsentAnswersMessage, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
@@ -204,6 +204,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (draining || ctx.extra.socket.readyState !== WebSocket.OPEN) {
         return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
       }
+      // An address past its limit of answers not taken: refused before it runs, since its answer
+      // would close the connection (1013) and graphql-ws's client sends an operation again when it
+      // reconnects: a mutation would act twice. The refusal closes it too, nothing having run.
+      const full = options.unsentAnswers.full(addresses.get(ctx.extra.socket) ?? '');
+      if (full !== null) return [new GraphQLError(unsentAnswersMessage(full, options.unsentAnswers.perAddress), { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       state.requestIds.set(id, requestId);
       // A cancelled subscription ends at once (graphql-ws returns its iterator); a cancelled query runs on.
       if (operationsRunning(ctx.subscriptions, state.answering) > limits.maxSubscriptionsPerConnection) {

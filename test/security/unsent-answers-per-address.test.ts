@@ -69,8 +69,41 @@ describe('answers an address has not taken, past limits.maxUnsentAnswerBytesPerA
     const again = await exchangeFrom(port, '127.0.0.1', post('{ __typename }'));
     expect(bodyOf(again)).toEqual({ data: { __typename: 'Query' } });
     // One line per address and kind (per 10 s), however many refusals.
-    for (const line of ['HTTP answer refused: its address has too many answers unread', 'WebSocket connection closed: its address has too many answers unread']) {
+    for (const line of ['HTTP request refused: its address has too many answers unread', 'WebSocket connection closed: its address has too many answers unread']) {
       expect(harness.logs.filter((text) => text.includes(line))).toHaveLength(1);
+    }
+  });
+
+  it('refuses a mutation from that address before it runs: nothing reaches the provider, so asking again acts once', async () => {
+    const list = await exchangeFrom(port, '127.0.0.1', post('{ instances(first: 1) { edges { node { id } } } }'));
+    const instanceId = (bodyOf(list).data as { instances: { edges: Array<{ node: { id: string } }> } }).instances.edges[0]!.node.id;
+    const mutation = JSON.stringify({ query: 'mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "held" }) { operation { id } } }', variables: { id: instanceId } });
+    const reader = await sendAndStopReading(port, post(LARGE));
+    try {
+      const before = harness.upstreamCount('zomro');
+      const refused = await exchangeFrom(port, '127.0.0.1', `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(mutation)}\r\n\r\n${mutation}`);
+      expect(splitAnswer(refused).head).toMatch(/^HTTP\/1\.1 429/);
+      expect(bodyOf(refused).errors?.[0]?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+      expect(harness.upstreamCount('zomro')).toBe(before);
+    } finally {
+      await reader.readToEnd();
+    }
+  });
+
+  it('refuses a WebSocket mutation from that address before it runs: the connection closes 1013 and nothing reaches the provider', async () => {
+    const list = await exchangeFrom(port, '127.0.0.1', post('{ instances(first: 1) { edges { node { id } } } }'));
+    const instanceId = (bodyOf(list).data as { instances: { edges: Array<{ node: { id: string } }> } }).instances.edges[0]!.node.id;
+    // Acknowledged before the address holds anything.
+    const ws = rawConnection(harness.gateway.graphqlUrl);
+    expect(await ws.acknowledged).toBe(true);
+    const reader = await sendAndStopReading(port, post(LARGE));
+    try {
+      const before = harness.upstreamCount('zomro');
+      ws.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "held-ws" }) { operation { id } } }', variables: { id: instanceId } } }));
+      expect((await ws.closed).code).toBe(CLOSE_SLOW_READER);
+      expect(harness.upstreamCount('zomro')).toBe(before);
+    } finally {
+      await reader.readToEnd();
     }
   });
 });
