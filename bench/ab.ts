@@ -8,8 +8,11 @@
  * rounds is the figure to compare.
  *
  * Knobs: AB_DASHBOARDS (per round, 25), AB_ROUNDS (6), AB_WARM=1 (the warm
- * read cache instead of none), BENCH_N (instances per provider, 50),
- * BENCH_BUILD / BENCH_BASELINE (as for `npm run bench`).
+ * read cache instead of none), AB_CONNECTIONS (dashboards in flight at once,
+ * 1: the bench's c=16 rows differ from its c=1 rows in the coalesced reads and
+ * the per-request work under load), AB_LATENCY_MS (the simulators' latency,
+ * 0), BENCH_N (instances per provider, 50), BENCH_BUILD / BENCH_BASELINE (as
+ * for `npm run bench`).
  */
 import { startGateway, startSimulators, type RunningGatewayChild } from './children.js';
 import { benchBuilds, settings } from './settings.js';
@@ -18,6 +21,8 @@ import { median, positiveCount } from './stats.js';
 const dashboards = positiveCount('AB_DASHBOARDS', 25);
 const rounds = positiveCount('AB_ROUNDS', 6);
 const warm = process.env.AB_WARM === '1';
+const connections = positiveCount('AB_CONNECTIONS', 1);
+const latencyMs = Number(process.env.AB_LATENCY_MS ?? 0) || 0;
 
 interface Round {
   cpuMs: number;
@@ -27,7 +32,14 @@ interface Round {
 /** Gateway CPU and GC pause per dashboard over `dashboards` dashboards one after another. */
 async function round(gateway: RunningGatewayChild): Promise<Round> {
   const before = await gateway.ask({ type: 'usage' }, 'usage');
-  for (let index = 0; index < dashboards; index++) await gateway.dashboard();
+  let sent = 0;
+  const client = async (): Promise<void> => {
+    while (sent < dashboards) {
+      sent++;
+      await gateway.dashboard();
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
   const after = await gateway.ask({ type: 'usage' }, 'usage');
   const cpuMicros = after.userMicros + after.systemMicros - before.userMicros - before.systemMicros;
   const gcMs = (after.gc?.minorMs ?? 0) + (after.gc?.majorMs ?? 0) - (before.gc?.minorMs ?? 0) - (before.gc?.majorMs ?? 0);
@@ -36,7 +48,7 @@ async function round(gateway: RunningGatewayChild): Promise<Round> {
 
 const builds = benchBuilds();
 const sims = await startSimulators(settings.instances, 0, settings.kinds);
-await sims.control.setLatency(0);
+await sims.control.setLatency(latencyMs);
 const gateways: RunningGatewayChild[] = [];
 for (const build of builds) gateways.push(await startGateway(sims, build, { batching: true, cacheTtlMs: warm ? 3_600_000 : 0, profiled: false }));
 
@@ -46,7 +58,7 @@ for (let index = 0; index < rounds; index++) {
 }
 
 console.log(
-  `${warm ? 'Warm-cache' : 'Uncached'} dashboard, ${sims.simulators.length} providers x ${settings.instances} instances, L=0, one client; ${rounds} alternating rounds of ${dashboards} dashboards\n`,
+  `${warm ? 'Warm-cache' : 'Uncached'} dashboard, ${sims.simulators.length} providers x ${settings.instances} instances, L=${latencyMs}, ${connections === 1 ? 'one client' : `${connections} clients`}; ${rounds} alternating rounds of ${dashboards} dashboards\n`,
 );
 console.log('| build | gateway CPU / dashboard, each round (ms) | median | GC pause / dashboard, median |');
 console.log('|---|---|---|---|');
