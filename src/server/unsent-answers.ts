@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { type AddressGroupKind, GROUP_WORDS, groupsOf } from './address-groups.js';
 import type { ClientAddressOf } from './client-address.js';
 
@@ -94,29 +95,48 @@ export function refuseWhileFull(ledger: UnsentAnswerBytes, addressOf: ClientAddr
 
 /**
  * Counts each HTTP answer, as it is ended, against its address until its last byte reaches the
- * kernel ('finish') or its connection closes. One past the limit is answered 429
+ * kernel ('finish') or its connection closes (the socket's 'close', which a pipelined answer
+ * still queued behind another never sees on itself). One past the limit is answered 429
  * `QUERY_TOO_COMPLEX` in its place, while its head can still change. Answers written in parts
  * (`res.write`: GraphiQL's files, streamed with backpressure) are not counted: only an answer
  * handed over whole can wait in the process.
  */
 export function capUnsentHttpAnswers(server: Server, rules: UnsentHttpAnswerRules): void {
+  /** Each connection's answers still counted: one 'close' listener per connection, however many it pipelines. */
+  const pending = new WeakMap<Socket, Set<() => void>>();
+  const releaseAtClose = (socket: Socket, release: () => void) => {
+    const releases = pending.get(socket);
+    if (releases) return void releases.add(release);
+    pending.set(socket, new Set([release]));
+    socket.once('close', () => {
+      for (const each of pending.get(socket) ?? []) each();
+      pending.delete(socket);
+    });
+  };
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const end = res.end.bind(res) as End;
     const replacement: End = (chunk, encoding, callback) => {
       res.end = end as ServerResponse['end'];
       const size = sizeOf(chunk, encoding);
-      if (size === 0) return end(chunk, encoding, callback);
+      // Its client gone already (a slow answer it stopped waiting for): nothing will be held,
+      // and no 'finish' or 'close' would come to give the count back.
+      if (size === 0 || res.destroyed || req.socket.destroyed) return end(chunk, encoding, callback);
       const address = rules.addressOf(req);
       const refusedBy = rules.ledger.take(address, size);
       if (refusedBy === null) {
+        // The connection's own 'close' too: an answer ended while a pipelined one before it is
+        // still being made waits attached to no socket, and when the connection closes then it
+        // emits neither 'finish' nor 'close': its bytes stayed counted for ever.
         let counted = true;
         const release = () => {
           if (!counted) return;
           counted = false;
+          pending.get(req.socket)?.delete(release);
           rules.ledger.release(address, size);
         };
         res.once('finish', release);
         res.once('close', release);
+        releaseAtClose(req.socket, release);
         return end(chunk, encoding, callback);
       }
       // Its head gone already, or its operation may have acted: it goes out, uncounted. Requests
