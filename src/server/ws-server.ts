@@ -31,6 +31,7 @@ import { backpressuredSend } from './ws/send.js';
 import { shedUnread } from './ws/shed-unread.js';
 import { ConnectionShare, unsentAnswersMessage, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
+import { ActingAnswers } from './ws/acting-answers.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
 /**
@@ -89,6 +90,8 @@ interface ConnectionState {
   heldText: HeldText;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
   gone: AbortController;
+  /** Mutations running, whose answers are never refused for the address's answers not taken. */
+  acting: ActingAnswers;
 }
 
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -123,11 +126,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const waitingSockets = new WeakMap<WebSocket, () => void>();
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
   let draining = false;
-  const finished = (socket: WebSocket, id: string) => {
+  const finished = (socket: WebSocket, id: string, completeToSend: boolean) => {
     const state = states.get(socket);
     if (!state) return;
     state.requestIds.delete(id);
     state.heldText.release(id);
+    state.acting.ended(id, completeToSend);
     countDown(state.answering, id);
     countDown(state.running, id);
     if (state.subscribed.has(id)) {
@@ -177,7 +181,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       const { clientKey } = place;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), subscribed: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController() });
+      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), subscribed: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController(), acting: new ActingAnswers() });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -246,6 +250,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       state.heldText.hold(id, size);
       countUp(state.running, id);
       if (operation.operation !== 'subscription') countUp(state.answering, id);
+      if (operation.operation === 'mutation') state.acting.started(id);
       return {
         schema: pipeline.schema,
         document: prepared.document,
@@ -272,7 +277,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     },
     // Called after the result's `next` went out and before its `complete` does.
     onComplete: (ctx, id) => {
-      finished(ctx.extra.socket, id);
+      // graphql-ws sends the `complete` only while the operation is still its client's (not cancelled).
+      finished(ctx.extra.socket, id, id in ctx.subscriptions);
     },
   });
 
@@ -323,6 +329,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         send: backpressuredSend(socket, {
           capBytes: limits.maxWsBufferedBytes,
           addressShare,
+          mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
           tooFarBehind: (reason) => closeSlowReader(socket, address, reason),
           addressTooFarBehind: (reason) => {
             options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');

@@ -106,4 +106,40 @@ describe('answers an address has not taken, past limits.maxUnsentAnswerBytesPerA
       await reader.readToEnd();
     }
   });
+
+  it("sends a WebSocket mutation's answer that comes when the address is full: the mutation acted, and a close would have the client send it again", async () => {
+    const list = await exchangeFrom(port, '127.0.0.1', post('{ instances(first: 1) { edges { node { id } } } }'));
+    const instanceId = (bodyOf(list).data as { instances: { edges: Array<{ node: { id: string } }> } }).instances.edges[0]!.node.id;
+    const ws = rawConnection(harness.gateway.graphqlUrl);
+    expect(await ws.acknowledged).toBe(true);
+    // Zomro does the create at once and answers it 4 s later: long enough for the large answer below to fill the address.
+    await harness.simulator('zomro').server.setFault({ mode: 'late', onlyLabel: 'instances.fleio_bckps.edit', slowMs: 4_000, times: 1 });
+    type Message = { id?: string; type: string; payload?: { data?: unknown; errors?: unknown } };
+    // The mutation's messages, up to its `complete` or the connection's close.
+    const messages: Message[] = [];
+    const ended = new Promise<string>((resolve) => {
+      ws.socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as Message;
+        if (message.id !== 'acts') return;
+        messages.push(message);
+        if (message.type === 'complete') resolve('complete');
+      });
+      void ws.closed.then((closed) => resolve(`closed ${closed.code}: ${closed.reason}`));
+    });
+    ws.socket.send(JSON.stringify({ id: 'acts', type: 'subscribe', payload: { query: 'mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "acted-ws" }) { operation { id } } }', variables: { id: instanceId } } }));
+    const reader = await sendAndStopReading(port, post(LARGE));
+    try {
+      // The address is full now, before the mutation's answer came (else the test shows nothing).
+      expect(messages).toEqual([]);
+      expect(splitAnswer(await exchangeFrom(port, '127.0.0.1', post('{ __typename }'))).head).toMatch(/^HTTP\/1\.1 429/);
+      // Its `next` and its `complete` both: a connection closed before the `complete`, graphql-ws's client sends the mutation again.
+      expect(await ended).toBe('complete');
+      expect(messages.map((message) => message.type)).toEqual(['next', 'complete']);
+      expect(messages[0]?.payload?.errors).toBeUndefined();
+      expect(messages[0]?.payload?.data).toMatchObject({ createBackup: { operation: { id: expect.any(String) } } });
+    } finally {
+      await reader.readToEnd();
+      ws.socket.close();
+    }
+  });
 });

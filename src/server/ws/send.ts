@@ -12,6 +12,8 @@ export interface SendHooks {
   capBytes: number;
   /** This connection's part of its address's unsent answers (`limits.maxUnsentAnswerBytesPerAddress`). */
   addressShare: ConnectionShare;
+  /** Whether `message` is the answer of an operation that acted (a mutation's): never refused for its address. */
+  mayHaveActed(message: string): boolean;
   /** Its address has more than its limit of answers unsent: close it (a refusal the client brings about at will: logged throttled). */
   addressTooFarBehind(reason: string): void;
   /** The client has more than the cap queued unsent: close it (it is not reading). */
@@ -49,7 +51,10 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
         return resolve();
       }
       const addressRefusal = hooks.addressShare.take(size);
-      if (addressRefusal !== null) {
+      // A mutation's answer goes out, uncounted, as over HTTP: refusing it would close the
+      // connection after the mutation acted, and the client would send it again.
+      const counted = addressRefusal === null;
+      if (!counted && !hooks.mayHaveActed(data)) {
         hooks.addressTooFarBehind(`not reading: ${addressRefusal}`);
         return resolve();
       }
@@ -58,7 +63,7 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
       // A send fails only with the connection (a reset, a closed socket): its 'error' and
       // 'close' handlers say so once, and there is no one left to answer.
       socket.send(data, () => {
-        hooks.addressShare.sent(size);
+        if (counted) hooks.addressShare.sent(size);
         unsentCount -= 1;
         if (unsentCount === 0) largestUnsent = 0;
         if (resumeIfCaughtUp(socket)) hooks.readingChanged(UNREAD_RESUMED_LINE);
