@@ -41,7 +41,6 @@ export function refusedLogin<E extends object>(error: E): E {
   return error;
 }
 
-/** The provider account a login session belongs to (its UpstreamClient). */
 /**
  * The longest session a login may hand out. Every session is looked for in every answer, in each
  * of its forms (secrets.ts): one of 64 KiB took half a second to prepare at each login and a
@@ -50,6 +49,7 @@ export function refusedLogin<E extends object>(error: E): E {
  */
 export const MAX_SESSION_LENGTH = 4_096;
 
+/** The provider account a login session belongs to (its UpstreamClient). */
 export interface LoginAccount {
   readonly providerId: string;
   readonly secrets: SecretSet;
