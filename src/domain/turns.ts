@@ -10,8 +10,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * are a comparison each.
  */
 export const ROWS_PER_TURN = 5_000;
-/** Characters of answer text past which each step (scrub, parse) gets a turn of its own. */
+/**
+ * Characters of answer text past which each step (scrub, parse) gets a turn of its own; the scrub
+ * also gives one after each piece of about this many characters (SecretSet.scrubAnswer).
+ */
 export const CHARS_PER_TURN = 1_000_000;
+
+/** Lets other work run first: a turn of the event loop. */
+export { nextTurn };
 
 /** Lets other work run first when `size` is past `limit`. */
 export async function turnIfPast(size: number, limit: number): Promise<void> {

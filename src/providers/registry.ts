@@ -49,6 +49,8 @@ export interface AdapterDeps {
   observer?: UpstreamObserver;
   /** Shared by every adapter of the gateway (see adapterServicesOver); each adapter gets its own, in process memory, when absent. */
   services?: AdapterServices;
+  /** Tests only: characters of an answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
+  scrubCharsPerTurn?: number;
 }
 
 /** Places of overlapping creates kept in memory (each a few dozen bytes; held for a create's minutes, a found one for a day: the oldest go first). */
@@ -98,6 +100,7 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
     logger: deps.logger,
     coalesceReads: config.coalesceReads !== false, // issue 14
     ...(deps.observer ? { observer: deps.observer } : {}),
+    ...(deps.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: deps.scrubCharsPerTurn }),
   });
   const module: ProviderModule = PROVIDER_MODULES[config.kind];
   return module.open(account, upstream, config, deps.services ?? adapterServicesOver(new MemoryStore(), deps.logger));

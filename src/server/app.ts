@@ -80,6 +80,8 @@ export interface GatewayServerOptions {
   requestTimeoutMs?: number;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number;
+  /** Tests only: characters of a provider answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
+  scrubCharsPerTurn?: number;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent). */
   cacheBuild?: string;
 }
@@ -115,7 +117,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const store = options.store ?? new MemoryStore();
   const countStoreFailure = metrics.storeFailed.bind(metrics);
   const adapterServices = adapterServicesOver(store, logger, countStoreFailure);
-  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices }));
+  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
   const services = new SharedServices(new ProviderSet(adapters), store, logger, {

@@ -68,6 +68,8 @@ export interface UpstreamClientOptions {
   observer?: UpstreamObserver;
   /** Issue 14: identical reads in flight at once share one upstream request (default on). */
   coalesceReads?: boolean;
+  /** Tests only: characters of an answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
+  scrubCharsPerTurn?: number;
 }
 
 /** At most one log line per account this often for a provider refusing its configured credentials. */
@@ -295,7 +297,7 @@ export class UpstreamClient {
     // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
     // A very large answer lets other work run between the steps (see turns.ts).
     await turnIfPast(text.length, CHARS_PER_TURN);
-    text = request.login ? this.secrets.scrubConfigured(text) : this.secrets.scrub(text);
+    text = await this.secrets.scrubAnswer(text, { login: request.login === true, charsPerTurn: this.options.scrubCharsPerTurn ?? CHARS_PER_TURN });
     await turnIfPast(text.length, CHARS_PER_TURN);
 
     const { statusCode: status } = response;

@@ -42,17 +42,26 @@ export class EscapedSecretSearch {
     this.anchors = shortestFirstWithoutLonger(forms.map(anchorOf));
   }
 
-  /** The parts of `text` that hold a form behind escapes: in order, apart. */
-  find(text: string): Span[] {
-    if (this.forms.length === 0 || !this.mayHide(text)) return [];
+  /**
+   * The parts of `text` that hold a form behind escapes: in order, apart. `read` says whether to
+   * read `text` through when the caller has asked `mayHide` of the whole answer `text` is a
+   * piece of (see scrub-pieces.ts); else `mayHide(text)` says.
+   */
+  find(text: string, read?: boolean): Span[] {
+    if (this.forms.length === 0 || !(read ?? this.mayHide(text))) return [];
     const views = [text];
     /** found[i]: the forms' places in views[i + 1]. */
     const found: Span[][] = [];
     for (let reading = 0; reading < MAX_READINGS; reading++) {
       const view = readEscapes(views[reading] as string);
-      if (view === views[reading]) break;
+      const unchanged = view === views[reading];
+      // A piece told to read is searched once even when it holds no escape: the whole answer's
+      // reading (changed elsewhere) holds it as it stands, and a form read from escapes of the
+      // secret's own ("%41" in a password) may stand in it as read.
+      if (unchanged && !(read === true && reading === 0)) break;
       views.push(view);
       found.push([...placesOf(this.forms, view), ...placesMatching(this.lookalikes, view)]);
+      if (unchanged) break;
     }
     let spans: Span[] = [];
     for (let reading = found.length - 1; reading >= 0; reading--) {
@@ -71,10 +80,16 @@ export class EscapedSecretSearch {
    * the anchor too.
    */
   mayHide(text: string): boolean {
-    return (
-      holdsEscape(text) &&
-      (readsAsAnchorOrEscapeStart(text) || this.anchors.some((anchor) => text.includes(anchor)) || this.lookalikeAnchors.some((anchor) => anchor.test(text)))
-    );
+    return holdsEscape(text) && this.mayShow(text);
+  }
+
+  /**
+   * `mayHide`'s second half: whether escapes `text` may hold could make a form (an escape of an
+   * anchor's character, or an anchor itself). Asked of an answer's pieces (scrub-pieces.ts) one
+   * at a time, as `holdsEscape` is: each holds for the whole answer when it holds for a piece.
+   */
+  mayShow(text: string): boolean {
+    return readsAsAnchorOrEscapeStart(text) || this.anchors.some((anchor) => text.includes(anchor)) || this.lookalikeAnchors.some((anchor) => anchor.test(text));
   }
 }
 
@@ -94,7 +109,8 @@ function shortestFirstWithoutLonger(strings: readonly string[]): string[] {
   return kept;
 }
 
-function holdsEscape(text: string): boolean {
+/** Whether `text` holds an escape at all. */
+export function holdsEscape(text: string): boolean {
   return matchesAtEach(text, '\\', ESCAPE_HERE) || matchesAtEach(text, '%', ESCAPE_HERE) || matchesAtEach(text, '&', ESCAPE_HERE);
 }
 

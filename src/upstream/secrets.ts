@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
-import { EscapedSecretSearch, readThrough } from './escaped-secrets.js';
+import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
+import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -212,6 +214,16 @@ export class SecretSet {
     return this.configured.scrub(text);
   }
 
+  /**
+   * `scrub` (or `scrubConfigured` for a login's answer) of a whole provider answer, giving the
+   * event loop a turn between pieces of about `charsPerTurn` characters of one longer than that
+   * (a 32 MiB answer with escapes held it 0.4-0.5 s in one block). Scrubbed piece by piece, it
+   * comes out as scrubbed whole (scrub-pieces.ts says where it is cut, and why there).
+   */
+  scrubAnswer(text: string, { login = false, charsPerTurn }: { login?: boolean; charsPerTurn: number }): Promise<string> {
+    return (login ? this.configured : this.all).scrubInTurns(text, charsPerTurn);
+  }
+
   private rebuild(): void {
     this.configured = new Search(this.searchFor([...this.fixed], []));
     this.all = new Search(this.searchFor([...this.fixed], this.runtime));
@@ -229,7 +241,9 @@ export class SecretSet {
     const secrets = [...fixed.map(([secret]) => secret), ...runtime];
     const lookalikes = secrets.flatMap(lookalike);
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
-    return { encoded: gather(encodedForms), read: gather(readForms), lookalikes, anchors };
+    const encoded = gather(encodedForms);
+    const read = gather(readForms);
+    return { encoded, read, lookalikes, anchors, separators: separatorsBeside([...encoded, ...read, ...secrets]) };
   }
 }
 
@@ -242,6 +256,8 @@ interface SearchForms {
   lookalikes: RegExp[];
   /** Each secret's longest run of letters and digits in lookalike letters (lookalikeAnchor): where it is, escapes may hide the rest. */
   anchors: RegExp[];
+  /** Where a large answer may be cut to be scrubbed a piece per turn (scrub-pieces.ts); null: nowhere. */
+  separators: RegExp | null;
 }
 
 /** One set of secrets' search over a text: their forms as they stand, then through escapes. */
@@ -250,11 +266,13 @@ class Search {
   private readonly escaped: EscapedSecretSearch;
 
   private readonly lookalikes: readonly RegExp[];
+  private readonly separators: RegExp | null;
 
-  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [] }) {
+  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], separators: null }) {
     this.forms = forms.encoded;
     this.lookalikes = forms.lookalikes;
     this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
+    this.separators = forms.separators;
   }
 
   get size(): number {
@@ -267,6 +285,41 @@ class Search {
     // (HTML inside JSON, a URL encoded twice): the rest hides behind escapes no form foresees.
     const hidden = this.escaped.find(out);
     return hidden.length === 0 ? out : redacted(out, hidden);
+  }
+
+  /**
+   * `scrub`, a piece at a time with a turn between pieces for a text longer than `charsPerTurn`.
+   * The steps are scrub's, each over every piece: the forms replaced, then whether escapes may
+   * hide a secret asked of the answer as a whole (as `find` asks it of a whole text: a piece
+   * without escapes of its own is read through when another piece has them), then the search
+   * through escapes.
+   */
+  async scrubInTurns(text: string, charsPerTurn: number): Promise<string> {
+    if (text.length <= charsPerTurn || this.separators === null) return this.scrub(text);
+    const pieces = piecesOf(text, this.separators, charsPerTurn);
+    if (pieces.length === 1) return this.scrub(text);
+    const replaced: string[] = [];
+    for (const piece of pieces) {
+      replaced.push(this.replaceForms(piece));
+      await nextTurn();
+    }
+    let escapes = false;
+    let shows = false;
+    for (const piece of replaced) {
+      escapes ||= holdsEscape(piece);
+      shows ||= this.escaped.mayShow(piece);
+      if (escapes && shows) break;
+      await nextTurn();
+    }
+    const read = escapes && shows;
+    if (!read) return replaced.join('');
+    const scrubbed: string[] = [];
+    for (const piece of replaced) {
+      await nextTurn();
+      const hidden = this.escaped.find(piece, true);
+      scrubbed.push(hidden.length === 0 ? piece : redacted(piece, hidden));
+    }
+    return scrubbed.join('');
   }
 
   private replaceForms(text: string): string {

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   webSocketKeepAliveMs?: number;
   /** A shorter period in which an HTTP client must take some of its answer than the gateway's 12 s. */
   answerStallMs?: number;
+  /** Characters of a provider answer scrubbed per turn of the event loop (CHARS_PER_TURN): small, to cut a test's answer into many pieces. */
+  scrubCharsPerTurn?: number;
   /** A shorter time for a client to send a whole request than the gateway's 30 s. */
   requestTimeoutMs?: number;
   /** A shorter period between store-failure log lines than the gateway's 30 s. */
@@ -132,6 +134,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
     ...(options.answerStallMs === undefined ? {} : { answerStallMs: options.answerStallMs }),
+    ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.storeFailureLineMs === undefined ? {} : { storeFailureLineMs: options.storeFailureLineMs }),
   });

@@ -1,0 +1,49 @@
+/**
+ * Where a large answer may be cut so that its pieces, scrubbed one per turn of
+ * the event loop, come out as the whole would have (secrets.ts).
+ *
+ * Not at a fixed size with an overlap: what the scrubber matches has no
+ * longest length. A lookalike secret of two words matches any run of
+ * whitespace between them, an HTML reference any number of digits
+ * (`&#000…065;`), and escapes nest four deep. So a piece ends just after a
+ * separator: a character no match can hold. Such a character is in no form of
+ * any secret, in no secret (nor its other case: a lookalike pattern's letters
+ * are the secret's, its other case and non-ASCII lookalikes), is no
+ * whitespace nor "+" (a lookalike's run between words) and is in no escape that
+ * escape-reading.ts reads (`\`, `%`, `&`, `#`, `;`, `{`, `}`, quotes,
+ * letters and digits). Then no form, pattern, escape or anchor crosses a cut,
+ * each reading of the answer through its escapes is its pieces' readings put
+ * together, and what is found in the whole is what is found in the pieces.
+ */
+const CANDIDATES = [',', ':', '[', ']', '<', '>', '(', ')', '=', '!', '|', '~'];
+
+/**
+ * The candidates none of `texts` holds (the forms searched for, and each secret's characters in
+ * both cases), as a global class; null when a secret holds them all (its answers are scrubbed whole).
+ */
+export function separatorsBeside(texts: Iterable<string>): RegExp | null {
+  const held = new Set<string>();
+  for (const text of texts) for (const char of text) held.add(char).add(char.toLowerCase()).add(char.toUpperCase());
+  const free = CANDIDATES.filter((char) => !held.has(char));
+  return free.length === 0 ? null : new RegExp(`[${free.map((char) => `\\${char}`).join('')}]`, 'g');
+}
+
+/**
+ * `text` cut into pieces of at least `size` characters (the last may be shorter), each but the
+ * last ending in a separator. A text with no separator past `size` is one piece: scrubbed whole,
+ * as before.
+ */
+export function piecesOf(text: string, separators: RegExp, size: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > size) {
+    separators.lastIndex = start + size - 1;
+    const separator = separators.exec(text);
+    if (separator === null) break;
+    const end = separator.index + 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
