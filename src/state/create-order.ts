@@ -30,6 +30,7 @@ export const GIVEN_UP_KEPT_MS = 24 * 60 * 60 * 1000;
  */
 const TAKEN = 'taken:';
 const GIVEN_UP = 'given-up';
+/** Followed by `:` and when the place settles (ms since the epoch; see keepUncertain). */
 const UNCERTAIN = 'uncertain';
 const FOUND = 'found:';
 
@@ -70,7 +71,7 @@ export type PlaceState = 'open' | 'unheld' | 'given-up' | 'uncertain' | { readon
  * has found its backup records it (`found`): it keeps finding the same one.
  * A call that failed after it may have reached the provider can keep its
  * place `uncertain` instead (OnApp's restores do; creates give theirs up):
- * the places after it count it as maybe made.
+ * the places after it count it as maybe made, until it settles (see keepUncertain).
  */
 export class CreateOrder {
   constructor(
@@ -88,7 +89,7 @@ export class CreateOrder {
   async take(series: string, heldMs: number, older: readonly string[] = []): Promise<Taking> {
     const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
     if (read === undefined) return this.unanswered();
-    const held = read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>;
+    const held = await this.settleUncertain(series, read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>);
     const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
     const mine = `${TAKEN}${randomUUID()}`;
     for (const place of freePlaces(held)) {
@@ -198,13 +199,52 @@ export class CreateOrder {
 
   /**
    * For a call that failed but may have reached the provider (a connection cut after sending, a
-   * timeout): its place is neither open nor given up, and the later places count it as either.
-   * Kept as long as a given-up place, and never deleted: deleted with no later place held, the
-   * next call took the place again and was told of this one's outcome, were it made after all;
-   * given up, each later place was counted one short. Never throws.
+   * timeout, a 5xx): its place is neither open nor given up, and the later places count it as
+   * either. Not deleted then: deleted with no later place held, the next call took the place again
+   * and was told of this one's outcome, were it made after all; given up, each later place was
+   * counted one short.
+   *
+   * It settles `settlesAfterMs` from now (as long as its outcome may take to be listed): a take of
+   * the series after that gives it up and frees it, once no place after it is held but settled
+   * ones (see settleUncertain). That is sound only for a series a take is asked of while the
+   * provider lists nothing new since the series began (OnApp's restores: the series is named by
+   * the VM's newest transaction), so by then the call made nothing. Kept uncertain for good, an outage answering every call 5xx without acting filled
+   * the series' 32 places and refused every call CONFLICT for a day. Never throws.
    */
-  async keepUncertain(series: string, place: number): Promise<void> {
-    await withinMs(this.store.set(placeKey(series, place), UNCERTAIN, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+  async keepUncertain(series: string, place: number, settlesAfterMs: number): Promise<void> {
+    await withinMs(this.store.set(placeKey(series, place), `${UNCERTAIN}:${Date.now() + settlesAfterMs}`, GIVEN_UP_KEPT_MS).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+  }
+
+  /**
+   * `held` with the uncertain places whose time has come at the series' end freed: from the last
+   * place down, past places not held, each is given up and deleted (as giveUp does with no later
+   * place held), and so is a place given up before that was kept only for a place freed so. Stops
+   * at the first place held otherwise: a place before a held one stays as it is (uncertain, it is
+   * counted as maybe made by that one's operation), and is freed by a take once the series' end is
+   * clear. Each only while it still holds the value read (compare, then set; delete only while
+   * marked and the next place is not held), so a place taken or freed meanwhile by another take is
+   * left alone; one the store does not answer about stays as read (held, so not taken).
+   */
+  private async settleUncertain(series: string, held: Array<string | undefined>): Promise<Array<string | undefined>> {
+    const now = Date.now();
+    const settled = [...held];
+    let freed = false;
+    for (let index = held.length - 1; index >= 0; index -= 1) {
+      const value = held[index];
+      if (value === undefined) continue;
+      const settlesAt = uncertainUntil(value);
+      const due = settlesAt !== undefined && settlesAt <= now;
+      if (!due && !(freed && value === GIVEN_UP)) return settled;
+      const key = placeKey(series, index + 1);
+      if (due && !(await withinMs(this.store.replaceIfEqual(key, value, GIVEN_UP, GIVEN_UP_KEPT_MS), PLACE_TAKE_STORE_WAIT_MS))) return settled;
+      if (!(await withinMs(this.store.deleteUnlessHeld(key, placeKey(series, index + 2), GIVEN_UP), PLACE_TAKE_STORE_WAIT_MS))) {
+        settled[index] = GIVEN_UP;
+        return settled;
+      }
+      settled[index] = undefined;
+      freed = true;
+    }
+    return settled;
   }
 
   /**
@@ -271,11 +311,21 @@ function rememberedOlder(mark: unknown): string[] {
 export function statesOf(held: readonly unknown[]): PlaceState[] {
   return held.map((value) => {
     if (value === GIVEN_UP) return 'given-up';
-    if (value === UNCERTAIN) return 'uncertain';
+    if (value === UNCERTAIN || (typeof value === 'string' && value.startsWith(`${UNCERTAIN}:`))) return 'uncertain';
     if (value === undefined) return 'unheld';
     if (typeof value === 'string' && value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };
     return 'open';
   });
+}
+
+/**
+ * When an uncertain place settles; undefined for any other value. `uncertain` alone (written
+ * before places settled) never does: it goes with its 24 h.
+ */
+function uncertainUntil(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !value.startsWith(`${UNCERTAIN}:`)) return undefined;
+  const settlesAt = Number(value.slice(UNCERTAIN.length + 1));
+  return Number.isSafeInteger(settlesAt) ? settlesAt : undefined;
 }
 
 /** The places up to the last one held: places after it were never taken, or are no longer held. */

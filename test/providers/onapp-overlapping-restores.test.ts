@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
 import { UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { RESTORE_ORDER_NAMESPACE } from '../../src/providers/onapp/restore-place.js';
+import { MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import type { SimulatorServer } from '../../src/simulator/server.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
@@ -59,6 +60,24 @@ function restoresVia(harness: Harness, simulator: OnappSimulator) {
       }
       throw new Error('no VM with two built backups left');
     },
+    /**
+     * A VM the seed gives no backup (the others are for vmWithTwoBackups), with a built one copied
+     * onto it: its id and OnApp id.
+     */
+    async vmWithACopiedBackup(): Promise<{ vmId: number; backup: string; backupNativeId: string }> {
+      const answer = await harness.gql<Listed>(INSTANCES);
+      expect(answer.errors).toBeUndefined();
+      const bare = answer.data!.instances.edges.find(({ node }) => !used.has(node.nativeId) && node.backups.length === 0)?.node;
+      const model = [...simulator.backups.values()].find((backup) => Date.now() >= backup.builtAt);
+      if (!bare || !model) throw new Error('no VM without backups left');
+      used.add(bare.nativeId);
+      const id = Math.max(...simulator.backups.keys()) + 1;
+      simulator.backups.set(id, { ...model, id, vmId: Number(bare.nativeId) });
+      const listed = await harness.gql<Listed>(INSTANCES);
+      const backup = listed.data!.instances.edges.find(({ node }) => node.nativeId === bare.nativeId)?.node.backups.find((item) => item.nativeId === String(id));
+      if (!backup) throw new Error('the copied backup is not listed');
+      return { vmId: Number(bare.nativeId), backup: backup.id, backupNativeId: backup.nativeId };
+    },
     restore: async (backupId: string, ask: Ask = harness.gql): Promise<Restored> => ask(RESTORE, { input: { backupId, confirm: true } }),
     statusOf: async (id: string, ask: Ask = harness.gql) => (await ask<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation,
     restoresOf: (vmId: number) => simulator.transactions.filter((item) => item.vmId === vmId && item.action === 'restore_backup'),
@@ -77,6 +96,33 @@ const startedEarlier = (id: string, ms: number): string => {
  * again and was told the cut one's outcome when OnApp had acted on it.
  */
 function cutRestoreCases(context: () => { via: ReturnType<typeof restoresVia>; simulator: OnappSimulator; server: SimulatorServer }): void {
+  it('an OnApp outage answering 5xx without acting: 32 restores of one VM fill its places uncertain and the next is refused CONFLICT, but once 30 minutes have passed with nothing new listed, a restore is accepted again (place 1)', async () => {
+    const { via, server } = context();
+    const { vmId, backup: first, backupNativeId } = await via.vmWithACopiedBackup();
+    try {
+      await server.setFault({ mode: 'http-503', onlyRequest: `POST /backups/${backupNativeId}/restore.json` });
+      for (let attempt = 1; attempt <= MOST_OVERLAPPING_CREATES; attempt += 1) {
+        const failed = await via.restore(first);
+        expect(errorCodes(failed)).not.toEqual([]);
+        expect(errorCodes(failed)).not.toContain('CONFLICT');
+      }
+      expect(errorCodes(await via.restore(first))).toEqual(['CONFLICT']);
+      await server.clearFault();
+      expect(via.restoresOf(vmId)).toHaveLength(0);
+      // Still within the failed POSTs' 30 minutes, one of them may yet be listed.
+      expect(errorCodes(await via.restore(first))).toEqual(['CONFLICT']);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + UNSEEN_RESTORE_GIVES_UP_MS + 60_000);
+      const accepted = await via.restore(first);
+      expect(errorCodes(accepted)).toEqual([]);
+      expect(decodeOperationId(accepted.data!.restoreBackup.operation.id).token[1]).toBe('1');
+      expect(via.restoresOf(vmId)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+      await server.clearFault();
+    }
+  });
+
   it('a restore whose POST OnApp acted on but whose answer was cut: the next restore is never told its outcome, and is told its own once both agree', async () => {
     const { via, simulator, server } = context();
     const { vmId, first, second } = await via.vmWithTwoBackups();

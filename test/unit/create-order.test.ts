@@ -7,6 +7,8 @@ import { RecordingStore } from './recording-store.js';
 
 const SERIES = 'onapp-a:7:40';
 const HELD_MS = 60_000;
+/** When an uncertain place settles (OnApp's restores: their 30 minutes). */
+const SETTLES_MS = 30 * 60_000;
 
 /** A store that never answers, as a Redis that went away looks while ioredis reconnects. */
 function silentStore(): KeyValueStore {
@@ -205,11 +207,65 @@ describe('CreateOrder', () => {
     const order = new CreateOrder(store);
     expect(await order.take(SERIES, HELD_MS)).toBe(1);
     store.calls.length = 0;
-    await order.keepUncertain(SERIES, 1);
+    await order.keepUncertain(SERIES, 1, SETTLES_MS);
     expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: GIVEN_UP_KEPT_MS }]);
     expect(await order.take(SERIES, HELD_MS)).toBe(2);
     expect(await order.claimsUpTo([], SERIES, 2)).toEqual([['uncertain', 'open']]);
-    expect(statesOf(['uncertain'])).toEqual(['uncertain']);
+    expect(statesOf(['uncertain', 'uncertain:1700000000000', 'uncertain:soon'])).toEqual(['uncertain', 'uncertain', 'uncertain']);
+  });
+
+  it('a full series of uncertain places is refused until they settle; the first take after that gives them up, freeing those with no later place held', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const order = new CreateOrder(new MemoryStore());
+      for (let place = 1; place <= MOST_OVERLAPPING_CREATES; place += 1) {
+        expect(await order.take(SERIES, HELD_MS)).toBe(place);
+        await order.keepUncertain(SERIES, place, SETTLES_MS);
+      }
+      expect(await order.take(SERIES, HELD_MS)).toBe('full');
+      vi.setSystemTime(Date.now() + SETTLES_MS - 1);
+      expect(await order.take(SERIES, HELD_MS)).toBe('full');
+      vi.setSystemTime(Date.now() + 1);
+      expect(await order.take(SERIES, HELD_MS)).toBe(1);
+      // Every one given up and deleted, the last first: only the new take's place is held.
+      expect(await order.claimsUpTo([], SERIES, 3)).toEqual([['open', 'unheld', 'unheld']]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('an uncertain place before a held one stays uncertain past its time (that one still counts it as maybe made); freed, with a place given up after it, once the series\' end is clear', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Entries age by the moved Date, so places 3 and 4 go at their time.
+      const order = new CreateOrder(new MemoryStore(undefined, { now: () => Date.now() }));
+      expect(await order.take(SERIES, HELD_MS)).toBe(1);
+      await order.keepUncertain(SERIES, 1, SETTLES_MS);
+      expect(await order.take(SERIES, HELD_MS)).toBe(2);
+      expect(await order.take(SERIES, SETTLES_MS * 2)).toBe(3);
+      await order.giveUp(SERIES, 2);
+      vi.setSystemTime(Date.now() + SETTLES_MS);
+      expect(await order.take(SERIES, HELD_MS)).toBe(4);
+      expect(await order.claimsUpTo([], SERIES, 4)).toEqual([['uncertain', 'given-up', 'open', 'open']]);
+      await order.keepUncertain(SERIES, 4, SETTLES_MS);
+      // Place 3 no longer held (past its time) and 4 settled: 2, given up, goes once 4 is freed, and 1 with it.
+      vi.setSystemTime(Date.now() + SETTLES_MS * 2);
+      expect(await order.take(SERIES, HELD_MS)).toBe(1);
+      expect(await order.claimsUpTo([], SERIES, 4)).toEqual([['open', 'unheld', 'unheld', 'unheld']]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a create series\' places given up are left as giveUp left them: only a settled uncertain place frees the ones before it', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    expect(await order.take(SERIES, HELD_MS)).toBe(1);
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+    await order.giveUp(SERIES, 1);
+    await store.delete(placeKey(SERIES, 2));
+    expect(await order.take(SERIES, HELD_MS)).toBe(2);
+    expect(await order.claimsUpTo([], SERIES, 2)).toEqual([['given-up', 'open']]);
   });
 
   it('a create taking the next place while a place is given up never leaves it counting a place no longer held', async () => {

@@ -196,8 +196,10 @@ export class OnappAdapter extends BaseAdapter {
       // A POST that may have reached OnApp (its answer cut, a timeout) may have made a transaction:
       // given up, its place was deleted (no later place held) and the next restore, taking it again,
       // was told this one's outcome; or skipped, and each later place counted one short. Kept
-      // uncertain, the later places look at both positions (see restoreOutcome).
-      if (mayHaveActed(error)) await this.restoreOrder.keepUncertain(series, place);
+      // uncertain, the later places look at both positions (see restoreOutcome). Past the time its
+      // transaction would be listed in, a take of its series (which reads no transaction newer than
+      // the watermark, so it made none) gives it up and frees it once no later place is held.
+      if (mayHaveActed(error)) await this.restoreOrder.keepUncertain(series, place, UNSEEN_RESTORE_GIVES_UP_MS);
       else await this.restoreOrder.giveUp(series, place);
       throw error;
     }
@@ -247,7 +249,7 @@ export class OnappAdapter extends BaseAdapter {
     if (taking === 'unanswered') {
       throw storeUnavailable('the shared store did not answer in time, so this restore could not take its place among the restores of its virtual server: nothing was sent to OnApp; send it again', this.account.id);
     }
-    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} restores of this virtual server are being asked already: try again once OnApp lists them`, this.account.id);
+    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} restores of this virtual server are being asked already: try again once OnApp lists them, or once the last one's ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes have passed`, this.account.id);
     return taking;
   }
 
