@@ -56,6 +56,26 @@ describe('FinishTimes', () => {
     expect(await times.of(operation(at(9), 't1', '7026'))).toEqual(at(5));
   });
 
+  it('answers the time another replica stored first when both read the operation finished at once', async () => {
+    const shared = new MemoryStore();
+    const otherReplica = new FinishTimes(shared);
+    let raced = false;
+    // The other replica's read stores its time between this one's read of the mark and its replace.
+    const store: KeyValueStore = Object.assign(Object.create(shared) as KeyValueStore, {
+      replaceIfEqual: async <T>(key: string, holding: T, value: unknown, ttlMs: number) => {
+        if (!raced) {
+          raced = true;
+          expect(await otherReplica.of(operation(at(4)))).toEqual(at(4));
+        }
+        return shared.replaceIfEqual(key, holding, value, ttlMs);
+      },
+    });
+    const times = new FinishTimes(store);
+    await times.started([operation(null)]);
+    expect(await times.of(operation(at(5)))).toEqual(at(4));
+    expect(await otherReplica.of(operation(at(9)))).toEqual(at(4));
+  });
+
   it('keeps the time of an operation already finished in its mutation’s answer', async () => {
     const times = new FinishTimes(new MemoryStore());
     await times.started([operation(at(1), 't2', 'b1', 'DELETE_BACKUP')]);

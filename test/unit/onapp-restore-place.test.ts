@@ -13,6 +13,8 @@ describe('restorePlaceInToken', () => {
     for (const text of ['0', '02', '-1', 'x', String(MOST_OVERLAPPING_CREATES + 1), '']) {
       expect(() => restorePlaceInToken(['120', text])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     }
+    // The client is told what the place is among.
+    expect(() => restorePlaceInToken(['120', 'x'])).toThrow('operation id has no valid place among the restores of its virtual server');
   });
 });
 

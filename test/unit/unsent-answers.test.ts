@@ -32,4 +32,26 @@ describe('UnsentAnswerBytes: answers not yet taken, per address', () => {
     share.sent(300);
     expect(ledger.bytes('192.0.2.1')).toBe(0);
   });
+
+  it("counts a connection's messages until each is sent, refuses one past the limit in words, and touches nothing once closed", () => {
+    const ledger = new UnsentAnswerBytes(1_000);
+    const other = new ConnectionShare(ledger, '192.0.2.1');
+    const share = new ConnectionShare(ledger, '192.0.2.1');
+    expect(other.take(100)).toBeNull();
+    expect(share.take(300)).toBeNull();
+    expect(share.take(300)).toBeNull();
+    expect(ledger.bytes('192.0.2.1')).toBe(700);
+    expect(share.take(400)).toBe(
+      'this address has answers of more than 1000 bytes it has not taken (limits.maxUnsentAnswerBytesPerAddress): read them, then ask again',
+    );
+    share.sent(300);
+    expect(ledger.bytes('192.0.2.1')).toBe(400);
+    share.close();
+    expect(ledger.bytes('192.0.2.1')).toBe(100);
+    // Late callbacks and messages of the closed connection leave the other connection's count alone.
+    share.sent(300);
+    share.close();
+    expect(share.take(50)).toBeNull();
+    expect(ledger.bytes('192.0.2.1')).toBe(100);
+  });
 });
