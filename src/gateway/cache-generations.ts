@@ -18,7 +18,10 @@ import { randomUUID } from 'node:crypto';
  * (read-cache.ts), so no other build reads this shape.
  */
 
-/** The generation of an instance never invalidated (or whose generation expired). */
+/**
+ * The generation of an instance never invalidated (or whose generation expired or was evicted). No
+ * entry is written under it: a read that finds it claims a generation first (ReadCache.claimGenerations).
+ */
 export const NO_GENERATION = '';
 /** Read in place of a generation of another shape: equals no entry's generation ever written. */
 const UNREADABLE = '\u0000unreadable';
@@ -26,7 +29,13 @@ const UNREADABLE = '\u0000unreadable';
 /** `<providerId>\0<nativeId>` (nativeId '' for the account's instance list): the store key of its generation. */
 export const generationKey = (instanceKey: string): string => `gen\u0000${instanceKey}`;
 
+/** An invalidation's generation: a write to the instance. */
 export const newGeneration = (): string => randomUUID();
+
+const CLAIM = 'claim:';
+/** A generation a read set where there was none: no write happened, so other reads that found none may cache under it too. */
+export const newClaimedGeneration = (): string => CLAIM + randomUUID();
+export const isClaimedGeneration = (generation: unknown): generation is string => typeof generation === 'string' && generation.startsWith(CLAIM);
 
 /** A generation as read from the store: absent is NO_GENERATION, anything but a string matches nothing. */
 export function generationOf(stored: unknown): string {

@@ -4,7 +4,16 @@ import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
 import { isCachedList } from './cached-list-shape.js';
 import { LateInvalidations } from './late-invalidations.js';
-import { cachedEntry, generationKey, generationOf, listUnder, newGeneration } from './cache-generations.js';
+import {
+  NO_GENERATION,
+  cachedEntry,
+  generationKey,
+  generationOf,
+  isClaimedGeneration,
+  listUnder,
+  newClaimedGeneration,
+  newGeneration,
+} from './cache-generations.js';
 
 /** One cached list: which account, which instance, which kind of list. */
 export interface CacheAddress {
@@ -185,7 +194,8 @@ export class ReadCache {
       const seen = this.generationsSeen.get(instance);
       if (seen === generation) continue;
       this.generationsSeen.set(instance, generation);
-      if (seen !== undefined) written.add(instance.slice(0, instance.indexOf('\u0000')));
+      // A claimed generation marks no write (claimGenerations): the flights in the air stay good.
+      if (seen !== undefined && !isClaimedGeneration(generation)) written.add(instance.slice(0, instance.indexOf('\u0000')));
     }
     for (const providerId of written) this.onOtherWrite(providerId);
   }
@@ -215,12 +225,48 @@ export class ReadCache {
         const now = await answerWithinMs(this.store.getMany<unknown>(unseen.map(generationKey)), READ_CACHE_STORE_WAIT_MS);
         unseen.forEach((instance, index) => mark.generations.set(instance, generationOf(now[index])));
       }
+      const claimed = await this.claimGenerations(fresh, mark);
       // The list and its generation in one key: Redis keeps or evicts both, and writes both or neither.
-      const writes = fresh.map(({ key, instance, value, ttlMs }) => ({ key, value: cachedEntry(mark.generations.get(instance) as string, value), ttlMs }));
-      await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
+      const writes = fresh.flatMap(({ key, instance, value, ttlMs }) => {
+        const generation = claimed.get(instance) ?? (mark.generations.get(instance) as string);
+        return generation === NO_GENERATION ? [] : [{ key, value: cachedEntry(generation, value), ttlMs }];
+      });
+      if (writes.length > 0) await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
     }
+  }
+
+  /**
+   * A generation for each instance whose read found none, so its entries are never written under
+   * NO_GENERATION. Under it, an entry outlived every invalidation whose generation key Redis evicted
+   * (a full Redis under an allkeys policy): the key gone, the instance read as never written to, and
+   * the list cached before the write was served again, by every replica. Now an evicted generation
+   * matches no entry. The generation is claimed (set only while there is none); one another read
+   * claimed meanwhile is taken as well (a claim is no write), but an instance written to since this
+   * read looked (an invalidation's generation) is left out: its answer may be older than the write.
+   */
+  private async claimGenerations(
+    fresh: ReadonlyArray<{ instance: string; ttlMs: number }>,
+    mark: ReadMark,
+  ): Promise<Map<string, string>> {
+    const ttlByInstance = new Map<string, number>();
+    for (const { instance, ttlMs } of fresh) {
+      if (mark.generations.get(instance) === NO_GENERATION) ttlByInstance.set(instance, ttlMs);
+    }
+    const claimed = new Map<string, string>();
+    if (ttlByInstance.size === 0) return claimed;
+    const claimOne = async (instance: string, ttlMs: number): Promise<void> => {
+      let generation: unknown = newClaimedGeneration();
+      if (!(await this.store.setIfAbsent(generationKey(instance), generation, ttlMs + INVALIDATION_MEMORY_MS))) {
+        generation = await this.store.get<unknown>(generationKey(instance));
+      }
+      if (!isClaimedGeneration(generation)) return;
+      claimed.set(instance, generation);
+      this.generationsSeen.set(instance, generation);
+    };
+    await answerWithinMs(Promise.all([...ttlByInstance].map(([instance, ttlMs]) => claimOne(instance, ttlMs))), READ_CACHE_STORE_WAIT_MS);
+    return claimed;
   }
 
   /** Drops everything cached about one instance, and its account's instance list. */

@@ -64,6 +64,67 @@ describe.skipIf(!redis.url)(redisSuite('read cache entries in Redis', redis), ()
     expect(await replica().getMany([backupsOf('vm1')])).toEqual([[]]);
   });
 
+  it('caches the list of an instance never written to under a generation of its own, served by every replica', async () => {
+    const here = replica();
+    const mark = here.now();
+    expect(await here.getMany([backupsOf('vm3')], mark)).toEqual([undefined]);
+    await here.setMany([{ address: backupsOf('vm3'), value: [] }], mark);
+    const generation = (await keysNow()).find((key) => key.startsWith('gen\u0000') && key.endsWith('\u0000vm3'));
+    expect(generation).toBeDefined();
+    expect(await raw.pttl(prefix + (generation as string))).toBeGreaterThan(TTL_MS);
+    expect(await replica().getMany([backupsOf('vm3')])).toEqual([[]]);
+  });
+
+  it('never serves a list cached before a write again once Redis evicts that write\'s generation', async () => {
+    // Two builds: a write through one deletes only its own entries, so the other build's list
+    // outlives the write, and only the generation keeps it from being served.
+    const [older, newer] = [new ReadCache(store as RedisStore, new Map([['cached', TTL_MS]]), undefined, undefined, 'older'), replica()];
+    const mark = older.now();
+    expect(await older.getMany([backupsOf('vm4')], mark)).toEqual([undefined]);
+    await older.setMany([{ address: backupsOf('vm4'), value: [] }], mark);
+    expect(await older.getMany([backupsOf('vm4')])).toEqual([[]]);
+    await newer.invalidateInstance('cached', 'vm4');
+    expect(await older.getMany([backupsOf('vm4')])).toEqual([undefined]);
+    await evict((await keysNow()).filter((key) => key.startsWith('gen\u0000') && key.endsWith('\u0000vm4')));
+    expect(await keysNow()).toContain('older/cached:backups:vm4');
+    expect(await older.getMany([backupsOf('vm4')])).toEqual([undefined]);
+  });
+
+  it('caches the answers of two reads that found no generation, on two replicas: a claim is no write', async () => {
+    const [here, there] = [replica(), replica()];
+    const [hereMark, thereMark] = [here.now(), there.now()];
+    expect(await here.getMany([backupsOf('vm6')], hereMark)).toEqual([undefined]);
+    expect(await there.getMany([{ ...backupsOf('vm6'), kind: 'schedules' }], thereMark)).toEqual([undefined]);
+    await here.setMany([{ address: backupsOf('vm6'), value: [] }], hereMark);
+    await there.setMany([{ address: { ...backupsOf('vm6'), kind: 'schedules' }, value: [] }], thereMark);
+    expect(await replica().getMany([backupsOf('vm6'), { ...backupsOf('vm6'), kind: 'schedules' }])).toEqual([[], []]);
+  });
+
+  it("tells of another replica's write to an instance read before, and not of another read's claim", async () => {
+    const told: string[] = [];
+    const here = new ReadCache(store as RedisStore, new Map([['cached', TTL_MS]]), undefined, (providerId) => told.push(providerId));
+    const there = replica();
+    expect(await here.getMany([backupsOf('vm7')])).toEqual([undefined]);
+    const mark = there.now();
+    await there.getMany([backupsOf('vm7')], mark);
+    await there.setMany([{ address: backupsOf('vm7'), value: [] }], mark);
+    expect(await here.getMany([backupsOf('vm7')])).toEqual([[]]);
+    expect(told).toEqual([]);
+    await there.invalidateInstance('cached', 'vm7');
+    expect(await here.getMany([backupsOf('vm7')])).toEqual([undefined]);
+    expect(told).toEqual(['cached']);
+  });
+
+  it('does not cache an answer whose instance another replica wrote to before its generation was claimed', async () => {
+    const [here, there] = [replica(), replica()];
+    const mark = here.now();
+    expect(await here.getMany([backupsOf('vm5')], mark)).toEqual([undefined]);
+    await there.invalidateInstance('cached', 'vm5');
+    await here.setMany([{ address: backupsOf('vm5'), value: [] }], mark);
+    expect((await keysNow()).filter((key) => key.includes('vm5') && !key.startsWith('gen\u0000'))).toEqual([]);
+    expect(await replica().getMany([backupsOf('vm5')])).toEqual([undefined]);
+  });
+
   it('leaves nothing of a cached list behind once Redis evicts it', async () => {
     const { entry, generation } = await cachedAfterAWrite('vm2');
     await evict([entry]);
