@@ -31,7 +31,8 @@ export function isOperationShape(value: unknown): value is Operation {
     isStringOrNull(value.error) &&
     isStringOrNull(value.providerOperationId) &&
     isStrings(value.token) &&
-    (value.backupKeyExtra === undefined || isStrings(value.backupKeyExtra))
+    (value.backupKeyExtra === undefined || isStrings(value.backupKeyExtra)) &&
+    (value.backupInstanceNativeId === undefined || typeof value.backupInstanceNativeId === 'string')
   );
 }
 

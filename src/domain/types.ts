@@ -190,6 +190,12 @@ export interface Operation extends OperationRef {
   providerOperationId: string | null;
   /** Native key of the backup involved, where known, so the payload can show it. */
   backupKeyExtra?: string[];
+  /**
+   * The instance whose list holds the backup now, where it is not `instanceNativeId`: a Danube
+   * VM renamed during a create lists the create's backup under its new hostname, which the
+   * operation id (keeping the hostname the create was sent to) cannot follow.
+   */
+  backupInstanceNativeId?: string;
 }
 
 /** The identity of an entity inside one provider account. */

@@ -46,7 +46,8 @@ export async function backupsOfDefinition(reads: RequestReads, definition: Backu
 /** Where the backup an operation made or acted on is at its provider; null when the operation names none. */
 function backupAddressOf(operation: Operation): (Pick<Backup, 'providerId' | 'nativeId' | 'keyExtra'> & { instanceNativeId: string }) | null {
   if (!operation.backupNativeId || !operation.instanceNativeId) return null;
-  return { providerId: operation.providerId, instanceNativeId: operation.instanceNativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] };
+  const instanceNativeId = operation.backupInstanceNativeId ?? operation.instanceNativeId;
+  return { providerId: operation.providerId, instanceNativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] };
 }
 
 /**

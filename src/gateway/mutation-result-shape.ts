@@ -41,6 +41,7 @@ const OPERATION: Fields<Operation> = {
   error: orNull(isString),
   providerOperationId: orNull(isString),
   backupKeyExtra: optional(isStrings),
+  backupInstanceNativeId: optional(isString),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

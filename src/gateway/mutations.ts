@@ -88,7 +88,7 @@ export class Mutations {
     const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope);
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
-      ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
+      ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: operation.backupInstanceNativeId ?? instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
       : null;
     return { operation, backup };
   }

@@ -18,6 +18,12 @@ const OPEN = 'open';
 const FOUND = 'found:';
 const SUCCEEDED = 'succeeded';
 const FAILED = 'failed:';
+/**
+ * Between a found backup's name and the VM listing it: no backup name holds it (esdc-ce's names
+ * are `[A-Za-z0-9._-]`), so the first one splits them. A replica of the version before reads the
+ * pair as a name that is no backup name, and looks the backup up again.
+ */
+const VM_SEPARATOR = '/';
 
 /**
  * What the store says of a create: `open` when a create of this gateway
@@ -28,7 +34,13 @@ const FAILED = 'failed:';
  * nothing is stored (an operation id made up, one older than the marks, a
  * mark evicted or expired) or the store did not answer in time.
  */
-export type Finding = 'open' | 'unmarked' | 'succeeded' | { readonly found: string } | { readonly failed: string };
+export type Finding = 'open' | 'unmarked' | 'succeeded' | Found | { readonly failed: string };
+
+/** The backup a read found, and the VM listing it where that is not the create's own (renamed since). */
+export interface Found {
+  readonly found: string;
+  readonly vm?: string;
+}
 
 /**
  * The backup a create's operation found, for providers whose finished
@@ -76,9 +88,13 @@ export class CreateFindings {
     return findingOf(mark);
   }
 
-  /** Records the backup a read found, when `finding` (read before it) was the create's mark, or its success without a backup. */
-  async found(key: string, finding: Finding, backupName: string): Promise<void> {
-    if (finding === 'open' || finding === SUCCEEDED) await this.record(endKey(key), `${FOUND}${backupName}`);
+  /**
+   * Records the backup a read found (and the VM now listing it, where the read saw it renamed),
+   * when `finding` (read before it) was the create's mark, or its success without a backup.
+   */
+  async found(key: string, finding: Finding, backupName: string, vm?: string): Promise<void> {
+    const value = vm === undefined ? `${FOUND}${backupName}` : `${FOUND}${backupName}${VM_SEPARATOR}${vm}`;
+    if (finding === 'open' || finding === SUCCEEDED) await this.record(endKey(key), value);
   }
 
   /** Records that a read saw the create succeed without finding its backup, over its mark only. */
@@ -112,9 +128,15 @@ const successKey = (key: string): string => `${key}#succeeded`;
 export function findingOf(stored: unknown): Finding {
   if (stored === undefined || stored === null) return 'unmarked';
   if (typeof stored !== 'string') return 'open';
-  if (stored.length > FOUND.length && stored.startsWith(FOUND)) return { found: stored.slice(FOUND.length) };
+  if (stored.length > FOUND.length && stored.startsWith(FOUND)) return foundOf(stored.slice(FOUND.length));
   if (stored.startsWith(FAILED)) return { failed: failureText(stored.slice(FAILED.length)) };
   return stored === SUCCEEDED ? SUCCEEDED : 'open';
 }
 
 const failureText = (text: string): string => (text === '' ? '' : clipProviderMessage(text));
+
+function foundOf(text: string): Found {
+  const split = text.indexOf(VM_SEPARATOR);
+  if (split <= 0 || split === text.length - 1) return { found: text };
+  return { found: text.slice(0, split), vm: text.slice(split + 1) };
+}

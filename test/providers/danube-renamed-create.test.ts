@@ -5,6 +5,7 @@ import { type Ask, danubeHarness, madeWithNote, type Node, startCreate } from '.
 import type { Harness } from '../helpers/harness.js';
 
 const READ = 'query($id: ID!) { operation(id: $id) { status error backupId } }';
+const READ_BACKUP = 'query($id: ID!) { operation(id: $id) { backupId backup { id name diskId instance { nativeId } } } }';
 
 interface Read {
   status: string;
@@ -22,6 +23,25 @@ async function read(ask: Ask, id: string): Promise<Read | undefined> {
   return { status: operation.status, error: operation.error, backup: address && { name: address.nativeId, diskId: address.keyExtra[0] ?? '' } };
 }
 
+interface BackupRead {
+  backupId: string | null;
+  backup: { id: string; name: string; diskId: string; instance: { nativeId: string } | null } | null;
+}
+
+/** The operation's backup as the client reads it: the Backup itself, not only its id. */
+async function readBackup(ask: Ask, id: string): Promise<BackupRead | undefined> {
+  const answer = await ask<{ operation: BackupRead }>(READ_BACKUP, { id });
+  expect(answer.errors).toBeUndefined();
+  return answer.data?.operation;
+}
+
+/** The renamed VM's backup, read as the operation's, with the id its VM's list gives it. */
+async function expectBackupOfRenamed(ask: Ask, id: string, name: string, renamedTo: string): Promise<void> {
+  const read = await readBackup(ask, id);
+  expect(read?.backup).toEqual({ id: expect.any(String), name, diskId: '1', instance: { nativeId: renamedTo } });
+  expect(read?.backupId).toBe(read?.backup?.id);
+}
+
 /** The id a create would have had before its operation id kept the VM's uuid: [task, disk, definition, mark]. */
 function withoutUuid(id: string): string {
   const ref = decodeOperationId(id);
@@ -35,7 +55,9 @@ function withoutUuid(id: string): string {
  * create and that read no longer answers to the hostname in the operation id (or, where the
  * backup endpoints take a backup's original hostname, lists the new backup as the renamed VM's,
  * `vm` its new name): the read goes by the VM's uuid, kept in the operation id. Under both
- * readings of "Original server hostname or uuid" (see danube-renamed-vm.test.ts).
+ * readings of "Original server hostname or uuid" (see danube-renamed-vm.test.ts). The operation's
+ * `backup` is then the renamed VM's backup, read under its new hostname (it was null, or VM not
+ * found), on the read that finds it and on those answered from what that read kept.
  */
 describe.each([
   { reading: "esdc-ce's", answersToOriginalHostname: true },
@@ -59,6 +81,8 @@ describe.each([
     simulator.renameVm(node.nativeId, `renamed-${node.nativeId}`);
     simulator.tasks.get(taskId)!.doneAt = 0;
     expect(await read(ask, id)).toEqual({ status: 'SUCCEEDED', error: null, backup: { name: madeWithNote(simulator, node, 'renamed-done'), diskId: '1' } });
+    // The first read found it in the VM's list; this one answers from what that read kept.
+    await expectBackupOfRenamed(ask, id, madeWithNote(simulator, node, 'renamed-done'), `renamed-${node.nativeId}`);
   });
 
   it('is SUCCEEDED naming its backup when its task is forgotten (it read FAILED "could not be confirmed", or failed the poll)', async () => {
@@ -67,6 +91,7 @@ describe.each([
     simulator.renameVm(node.nativeId, `renamed-${node.nativeId}`);
     simulator.expireTask(taskId);
     expect(await read(ask, id)).toEqual({ status: 'SUCCEEDED', error: null, backup: { name: madeWithNote(simulator, node, 'renamed-forgotten'), diskId: '1' } });
+    await expectBackupOfRenamed(ask, id, madeWithNote(simulator, node, 'renamed-forgotten'), `renamed-${node.nativeId}`);
   });
 });
 

@@ -21,6 +21,17 @@ describe('CreateFindings', () => {
     expect(await findings.of('op')).toEqual({ found: 'daily-20261204_130000' });
   });
 
+  it('remembers the VM a found backup is listed under where the read saw the VM renamed', async () => {
+    const findings = new CreateFindings(new MemoryStore());
+    await findings.started('renamed');
+    await findings.found('renamed', 'open', 'daily-20261204_130000', 'web-2.example.com');
+    expect(await findings.of('renamed')).toEqual({ found: 'daily-20261204_130000', vm: 'web-2.example.com' });
+    // As the version before wrote it, and halves that name nothing.
+    expect(findingOf('found:daily-1')).toEqual({ found: 'daily-1' });
+    expect(findingOf('found:daily-1/')).toEqual({ found: 'daily-1/' });
+    expect(findingOf('found:/web-2')).toEqual({ found: '/web-2' });
+  });
+
   it("remembers how a create ended: a failure or a success without a backup over its mark only, a backup over a success too", async () => {
     const findings = new CreateFindings(new MemoryStore());
     await findings.started('failed');

@@ -23,6 +23,7 @@ describe("a mutation's recorded answer", () => {
   it("is answered when it is this version's, with every value of the operation's words", () => {
     const mine: Array<[string, unknown]> = [
       ['createBackup', { operation, backup: null }],
+      ['createBackup', { operation: { ...operation, backupNativeId: 'b1', backupInstanceNativeId: 'web-2' }, backup: null }],
       ['deleteBackup', { operation: { ...operation, kind: 'DELETE_BACKUP', status: 'SUCCEEDED', finishedAt: new Date(1) }, backup }],
       ['restoreBackup', { operation: { ...operation, kind: 'RESTORE_BACKUP', status: 'FAILED', error: 'no', providerOperationId: 'j1', instanceNativeId: null }, backup: null }],
       ['syncBackups', { operation: { ...operation, kind: 'SYNC_BACKUPS', status: 'PENDING', backupNativeId: 'b1', backupKeyExtra: ['x'] } }],
@@ -47,6 +48,7 @@ describe("a mutation's recorded answer", () => {
       ['a token part that is no text', 'createBackup', { operation: { ...operation, token: ['t', 1] }, backup: null }],
       ['an instance id that is a number', 'createBackup', { operation: { ...operation, instanceNativeId: 1 }, backup: null }],
       ['a backup key part that is no text', 'syncBackups', { operation: { ...operation, backupKeyExtra: [1] } }],
+      ['the instance listing the backup as no text', 'syncBackups', { operation: { ...operation, backupInstanceNativeId: 7 } }],
       ['no backup field', 'createBackup', { operation }],
       ['a backup of another shape', 'deleteBackup', { operation, backup: { nativeId: 'b1' } }],
       ['no schedule', 'createBackupSchedule', { definition }],

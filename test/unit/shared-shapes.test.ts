@@ -124,6 +124,7 @@ describe('an operation event from another replica', () => {
         providerOperationId: null,
         token: [],
         backupKeyExtra: ['disk-1'],
+        backupInstanceNativeId: 'web-2',
       }),
     ).toBe(true);
   });
@@ -149,6 +150,7 @@ describe('an operation event from another replica', () => {
     ['a token holding a number', { ...operation(), token: ['job-1', 2] }],
     ['a backup key as text', { ...operation(), backupKeyExtra: 'disk-1' }],
     ['a backup key holding null', { ...operation(), backupKeyExtra: [null] }],
+    ['the instance listing the backup as a number', { ...operation(), backupInstanceNativeId: 7 }],
   ])('is dropped with %s', (_name, value) => {
     expect(isOperationShape(value)).toBe(false);
     expect(isBusEvent({ type: 'status', operation: value })).toBe(false);

@@ -7,13 +7,13 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
-import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
+import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
 import { backupVmAddress } from './vm-address.js';
 import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
-import { backupRowVm } from './backup-row-vm.js';
+import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -122,7 +122,7 @@ export class DanubeAdapter extends BaseAdapter {
     if (operation.backupNativeId !== null) return operation;
     const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;
     // A backup named here is in the operation's id; one found later is remembered under the mark.
-    if (found) return { ...operation, backupNativeId: found };
+    if (found) return { ...operation, ...found };
     await this.createFindings.started(findingKey(operation));
     return operation;
   }
@@ -144,14 +144,28 @@ export class DanubeAdapter extends BaseAdapter {
    * name it (see new-backup-of-definition.ts). A list that fails names
    * nothing: the create did finish, and a later poll asks again.
    */
-  private async newBackupOf(ref: OperationRef, scope: UpstreamScope): Promise<string | null> {
+  private async newBackupOf(ref: OperationRef, scope: UpstreamScope): Promise<FoundBackup | null> {
     const lookup = lookupOf(ref.token);
     if (!lookup || !ref.instanceNativeId) return null;
     try {
-      return newBackupOfDefinition(await this.createRowsOf({ hostname: ref.instanceNativeId, vmUuid: lookup.vmUuid }, scope), lookup);
+      const row = newBackupRowOfDefinition(await this.createRowsOf({ hostname: ref.instanceNativeId, vmUuid: lookup.vmUuid }, scope), lookup);
+      return row && this.foundIn(row, ref.instanceNativeId);
     } catch {
       return null;
     }
+  }
+
+  /**
+   * A create's backup as a row of its VM's list names it: its name and, where the VM was renamed
+   * since the create (its rows read by uuid name it by its new hostname), that hostname, under
+   * which the gateway reads the backup (its Backup id names it): by the old one, the operation's
+   * `backup` was null, or VM not found where Danube knows only current names.
+   */
+  private foundIn(row: Record<string, unknown>, hostnameBefore: string): FoundBackup | null {
+    const name = backupNameOf(row);
+    if (name === null) return null;
+    const renamedTo = renamedVmOf(row, hostnameBefore, this.account.id);
+    return renamedTo === undefined ? { backupNativeId: name } : { backupNativeId: name, backupInstanceNativeId: renamedTo };
   }
 
   /** A VM's backups as Danube lists them, unmapped: a create's lookup reads `define` and `created`. */
@@ -259,13 +273,14 @@ export class DanubeAdapter extends BaseAdapter {
     // beside its own (or instead of it), and the task may be forgotten.
     if (typeof finding === 'object' && 'failed' in finding) return { ...this.operation(ref, 'FAILED', taskId || null, finding.failed), backupKeyExtra: keyExtraOf(ref) };
     if (typeof finding === 'object' && isBackupName(finding.found)) {
-      return { ...this.operation({ ...ref, backupNativeId: finding.found }, 'SUCCEEDED', taskId || null), backupKeyExtra: keyExtraOf(ref) };
+      const renamedTo = finding.vm === undefined ? {} : { backupInstanceNativeId: finding.vm };
+      return { ...this.operation({ ...ref, backupNativeId: finding.found }, 'SUCCEEDED', taskId || null), backupKeyExtra: keyExtraOf(ref), ...renamedTo };
     }
     // A create done at once whose backup was not listed when it answered: looked up again.
     const operation = taskId ? await this.pollTask(ref, taskId, scope, finding) : this.operation(ref, 'SUCCEEDED');
-    const found = unnamedCreate && !taskId ? await this.newBackupOf(ref, scope) : operation.backupNativeId;
+    const found = unnamedCreate && !taskId ? ((await this.newBackupOf(ref, scope)) ?? { backupNativeId: null }) : {};
     // The backup's disk goes with it either way: without it a create that finished at once named no backup.
-    const read = { ...operation, backupNativeId: found, backupKeyExtra: keyExtraOf(ref) };
+    const read: Operation = { ...operation, ...found, backupKeyExtra: keyExtraOf(ref) };
     if (unnamedCreate) await this.remember(ref, finding, read);
     return read;
   }
@@ -273,7 +288,7 @@ export class DanubeAdapter extends BaseAdapter {
   /** How a read saw an unnamed create end, for the reads after it (CreateFindings); nothing while it runs. */
   private async remember(ref: OperationRef, finding: Finding, read: Operation): Promise<void> {
     const key = findingKey(ref);
-    if (read.backupNativeId !== null) await this.createFindings.found(key, finding, read.backupNativeId);
+    if (read.backupNativeId !== null) await this.createFindings.found(key, finding, read.backupNativeId, read.backupInstanceNativeId);
     else if (read.status === 'SUCCEEDED') await this.createFindings.succeeded(key, finding);
     else if (read.status === 'FAILED') await this.createFindings.failed(key, finding, read.error ?? '');
   }
@@ -305,8 +320,9 @@ export class DanubeAdapter extends BaseAdapter {
     try {
       const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status', scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
-      const backupName = ref.kind === 'CREATE_BACKUP' ? (createdBackupName(answer.result) ?? (await this.newBackupOf(ref, scope))) : null;
-      return this.operation(backupName ? { ...ref, backupNativeId: backupName } : ref, 'SUCCEEDED', taskId);
+      const named = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
+      const found = named !== null ? { backupNativeId: named } : ref.kind === 'CREATE_BACKUP' ? await this.newBackupOf(ref, scope) : null;
+      return { ...this.operation(ref, 'SUCCEEDED', taskId), ...found };
     } catch (error) {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
       if (code === 'HTTP_410') return this.operation(ref, 'FAILED', taskId, 'the task was revoked');
@@ -379,7 +395,7 @@ export class DanubeAdapter extends BaseAdapter {
     const since = backupsSinceMark(await this.createRowsOf({ hostname: ref.instanceNativeId, vmUuid: lookup.vmUuid }, scope), lookup);
     // Still being made (the create's, or a run beside it): a later poll judges it done.
     if (since.some(isPending)) return this.operation(ref, 'RUNNING', taskId);
-    if (since.length === 1) return this.operation({ ...ref, backupNativeId: backupNameOf(since[0]!) }, 'SUCCEEDED', taskId);
+    if (since.length === 1) return { ...this.operation(ref, 'SUCCEEDED', taskId), ...(this.foundIn(since[0]!, ref.instanceNativeId) ?? { backupNativeId: null }) };
     if (since.length === 0) {
       return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and no backup of its definition and disk made since the create began is listed: the create could not be confirmed');
     }
@@ -408,6 +424,9 @@ export class DanubeAdapter extends BaseAdapter {
     return { ...this.operation(ref, pending ? 'RUNNING' : 'SUCCEEDED', answer.taskId), backupKeyExtra: keyExtra };
   }
 }
+
+/** A create's backup found in its VM's list: its name, and the VM listing it where the VM was renamed since the create. */
+type FoundBackup = Pick<Operation, 'backupNativeId' | 'backupInstanceNativeId'> & { backupNativeId: string };
 
 /** The VM a create's look-up reads: by its uuid where the operation kept one, else by hostname. */
 interface CreateVm {

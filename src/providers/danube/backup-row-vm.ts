@@ -16,3 +16,13 @@ import { idTextOrNull } from '../native-id.js';
 export function backupRowVm(row: Record<string, unknown>, vmAskedFor: string, providerId: string): string {
   return idTextOrNull(row.vm, providerId) ?? vmAskedFor;
 }
+
+/**
+ * The VM a row read by the VM's uuid names by its hostname now (`vm`), where that is not the
+ * hostname the create was sent to: the VM was renamed since, and lists the backup under the new
+ * one, the id its Backup has. A row naming no VM says nothing of a rename.
+ */
+export function renamedVmOf(row: Record<string, unknown>, hostnameBefore: string, providerId: string): string | undefined {
+  const vm = idTextOrNull(row.vm, providerId);
+  return vm !== null && vm !== hostnameBefore ? vm : undefined;
+}

@@ -92,8 +92,14 @@ export function backupsSinceMark(rows: readonly Row[], lookup: DefinitionMark): 
  * (including one whose date cannot be read), or its name is no backup name.
  */
 export function newBackupOfDefinition(rows: readonly Row[], lookup: DefinitionMark): string | null {
+  const row = newBackupRowOfDefinition(rows, lookup);
+  return row && backupNameOf(row);
+}
+
+/** The row newBackupOfDefinition names, for what else it says of the backup (the VM listing it now). */
+export function newBackupRowOfDefinition(rows: readonly Row[], lookup: DefinitionMark): Row | null {
   const since = backupsSinceMark(rows, lookup);
-  return since.length === 1 ? backupNameOf(since[0]!) : null;
+  return since.length === 1 && backupNameOf(since[0]!) !== null ? since[0]! : null;
 }
 
 /** "`status` is an integer: 1 ok, 2 pending, 3 restore, 4 lost": pending while the backup is being made (or deleted). */
