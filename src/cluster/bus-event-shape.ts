@@ -32,7 +32,9 @@ export function isOperationShape(value: unknown): value is Operation {
     isStringOrNull(value.providerOperationId) &&
     isStrings(value.token) &&
     (value.backupKeyExtra === undefined || isStrings(value.backupKeyExtra)) &&
-    (value.backupInstanceNativeId === undefined || typeof value.backupInstanceNativeId === 'string')
+    (value.backupInstanceNativeId === undefined || typeof value.backupInstanceNativeId === 'string') &&
+    (value.errorCode === undefined || CODES.has(value.errorCode)) &&
+    (value.providerErrorCode === undefined || typeof value.providerErrorCode === 'string')
   );
 }
 

@@ -3,6 +3,8 @@
  * Adapters map provider answers into these types; resolvers serve them.
  */
 
+import type { ErrorCode } from './errors.js';
+
 export const CAPABILITIES = [
   'LIST_INSTANCES',
   'LIST_BACKUPS',
@@ -196,6 +198,10 @@ export interface Operation extends OperationRef {
    * operation id (keeping the hostname the create was sent to) cannot follow.
    */
   backupInstanceNativeId?: string;
+  /** Why a FAILED operation failed, as a code, where the adapter can tell (Operation.errorCode). */
+  errorCode?: ErrorCode;
+  /** The provider's own code for the failure, where it gave one. */
+  providerErrorCode?: string;
 }
 
 /** The identity of an entity inside one provider account. */

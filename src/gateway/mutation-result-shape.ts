@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../domain/errors.js';
 import type { Operation, OperationKind, OperationStatus } from '../domain/types.js';
 import { isAnsweredRecord } from './cached-record-shape.js';
 
@@ -42,6 +43,8 @@ const OPERATION: Fields<Operation> = {
   providerOperationId: orNull(isString),
   backupKeyExtra: optional(isStrings),
   backupInstanceNativeId: optional(isString),
+  errorCode: optional((value) => (ERROR_CODES as readonly unknown[]).includes(value)),
+  providerErrorCode: optional(isString),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

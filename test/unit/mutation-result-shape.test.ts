@@ -24,6 +24,7 @@ describe("a mutation's recorded answer", () => {
     const mine: Array<[string, unknown]> = [
       ['createBackup', { operation, backup: null }],
       ['createBackup', { operation: { ...operation, backupNativeId: 'b1', backupInstanceNativeId: 'web-2' }, backup: null }],
+      ['restoreBackup', { operation: { ...operation, status: 'FAILED', error: 'gone', errorCode: 'NOT_FOUND', providerErrorCode: 'SYS.1003' }, backup: null }],
       ['deleteBackup', { operation: { ...operation, kind: 'DELETE_BACKUP', status: 'SUCCEEDED', finishedAt: new Date(1) }, backup }],
       ['restoreBackup', { operation: { ...operation, kind: 'RESTORE_BACKUP', status: 'FAILED', error: 'no', providerOperationId: 'j1', instanceNativeId: null }, backup: null }],
       ['syncBackups', { operation: { ...operation, kind: 'SYNC_BACKUPS', status: 'PENDING', backupNativeId: 'b1', backupKeyExtra: ['x'] } }],
@@ -49,6 +50,8 @@ describe("a mutation's recorded answer", () => {
       ['an instance id that is a number', 'createBackup', { operation: { ...operation, instanceNativeId: 1 }, backup: null }],
       ['a backup key part that is no text', 'syncBackups', { operation: { ...operation, backupKeyExtra: [1] } }],
       ['the instance listing the backup as no text', 'syncBackups', { operation: { ...operation, backupInstanceNativeId: 7 } }],
+      ['an error code the gateway does not have', 'restoreBackup', { operation: { ...operation, errorCode: 'GONE' }, backup: null }],
+      ['a provider error code as no text', 'restoreBackup', { operation: { ...operation, providerErrorCode: 1003 }, backup: null }],
       ['no backup field', 'createBackup', { operation }],
       ['a backup of another shape', 'deleteBackup', { operation, backup: { nativeId: 'b1' } }],
       ['no schedule', 'createBackupSchedule', { definition }],

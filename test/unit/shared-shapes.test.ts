@@ -125,6 +125,8 @@ describe('an operation event from another replica', () => {
         token: [],
         backupKeyExtra: ['disk-1'],
         backupInstanceNativeId: 'web-2',
+        errorCode: 'NOT_FOUND',
+        providerErrorCode: 'SYS.1003',
       }),
     ).toBe(true);
   });
@@ -151,6 +153,8 @@ describe('an operation event from another replica', () => {
     ['a backup key as text', { ...operation(), backupKeyExtra: 'disk-1' }],
     ['a backup key holding null', { ...operation(), backupKeyExtra: [null] }],
     ['the instance listing the backup as a number', { ...operation(), backupInstanceNativeId: 7 }],
+    ['an error code the gateway does not have', { ...operation(), errorCode: 'GONE' }],
+    ['a provider error code as a number', { ...operation(), providerErrorCode: 1003 }],
   ])('is dropped with %s', (_name, value) => {
     expect(isOperationShape(value)).toBe(false);
     expect(isBusEvent({ type: 'status', operation: value })).toBe(false);

@@ -798,6 +798,13 @@ export type Operation = Node & {
   backupId?: Maybe<Scalars['ID']['output']>;
   /** Why the work failed, in the provider's words (never a credential or an upstream URL). */
   error?: Maybe<Scalars['String']['output']>;
+  /**
+   * Why the work failed, as a code, where the gateway can tell (ZStack's failed jobs; null
+   * elsewhere, while it runs, and once it succeeded): NOT_FOUND when what it acted on is gone (a
+   * revert's backup, a create's VM: ZStack's `SYS.1003` and the VM no longer lists it), else
+   * PROVIDER_ERROR with the provider's own code in `providerErrorCode`.
+   */
+  errorCode?: Maybe<ErrorCode>;
   /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id; pass it to `operation(id:)` to read the current status. */
@@ -808,6 +815,8 @@ export type Operation = Node & {
   kind: OperationKind;
   /** The provider account doing the work. */
   provider: Provider;
+  /** The provider's own code for why the work failed (ZStack's `SYS.1003`, ...), as a refused request's `extensions.providerCode`; null where it gave none. */
+  providerErrorCode?: Maybe<Scalars['String']['output']>;
   /** The provider's own job or task id, where it has one. */
   providerOperationId?: Maybe<Scalars['String']['output']>;
   /** When the gateway started the work. */
@@ -1677,11 +1686,13 @@ export type OperationResolvers<ContextType = GraphQLContext, ParentType extends 
   backup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType>;
   backupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OperationKind'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  providerErrorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   providerOperationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OperationStatus'], ParentType, ContextType>;

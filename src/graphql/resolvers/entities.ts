@@ -62,6 +62,8 @@ export const entityResolvers: Resolvers = {
     ...ownedFields(operationId),
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
     backupId: (operation) => backupIdOfOperation(operation),
+    errorCode: (operation) => operation.errorCode ?? null,
+    providerErrorCode: (operation) => operation.providerErrorCode ?? null,
     finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
   },

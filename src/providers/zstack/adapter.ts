@@ -176,11 +176,12 @@ export class ZstackAdapter extends BaseAdapter {
       // A call sent with a session that had died is accepted (202) and its job fails with ID.1001
       // before anything is done; the session it was sent with is dropped so the next call logs in again.
       this.client.forgetSession(ref.startedAt);
-      return this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
+      const refused = this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
+      return { ...refused, ...failureCodes(zstackError(this.upstream, response.body), false) };
     }
     if (hasZstackError(response.body)) {
       if (ref.kind === 'DELETE_BACKUP' && isResourceNotFound(response.body)) return this.deleteOfMissing(ref, jobUuid, response.body, scope);
-      return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, response.body).message);
+      return this.failedJob(ref, jobUuid, response.body, scope);
     }
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
     if (ref.kind === 'DELETE_BACKUP') return this.finishedDelete(ref, jobUuid, scope);
@@ -214,7 +215,32 @@ export class ZstackAdapter extends BaseAdapter {
   private async deleteOfMissing(ref: OperationRef, jobUuid: string, body: unknown, scope: UpstreamScope): Promise<Operation> {
     // A list that fails fails the poll, as finishedDelete's does: the next asks again.
     if (ref.instanceNativeId && ref.backupNativeId && !(await this.backupLeft(ref, scope))) return this.operation(ref, 'SUCCEEDED', jobUuid);
-    return this.operation(ref, 'FAILED', jobUuid, zstackError(this.upstream, body).message);
+    const error = zstackError(this.upstream, body);
+    return { ...this.operation(ref, 'FAILED', jobUuid, error.message), ...failureCodes(error, false) };
+  }
+
+  /**
+   * A job that failed with ZStack's error: FAILED in its words, with its code. SYS.1003
+   * (RESOURCE_NOT_FOUND) names no resource by field, and a job names several (a revert its group
+   * and an image store, "No volume backups found with group uuid" being the group's; a create its
+   * VM's root volume and the configured image store), so it is NOT_FOUND only once the thing the
+   * client acted on is seen gone: the revert's backup group no longer listed for its VM, the
+   * create's VM no longer listed. Otherwise the missing resource was another (an image store, a
+   * configuration matter) and it stays PROVIDER_ERROR. A list that fails fails the poll, as a
+   * delete's does: the next asks again.
+   */
+  private async failedJob(ref: OperationRef, jobUuid: string, body: unknown, scope: UpstreamScope): Promise<Operation> {
+    const error = zstackError(this.upstream, body);
+    const gone = isResourceNotFound(body) && (await this.actedOnIsGone(ref, scope));
+    return { ...this.operation(ref, 'FAILED', jobUuid, error.message), ...failureCodes(error, gone) };
+  }
+
+  private async actedOnIsGone(ref: OperationRef, scope: UpstreamScope): Promise<boolean> {
+    if (ref.kind === 'RESTORE_BACKUP') return ref.instanceNativeId !== null && ref.backupNativeId !== null && !(await this.backupLeft(ref, scope));
+    if (ref.kind !== 'CREATE_BACKUP' || !ref.instanceNativeId) return false;
+    const [vm] = await this.getInstances([ref.instanceNativeId], scope);
+    if (vm instanceof Error) throw vm;
+    return vm === null;
   }
 
   /** The backup group a delete was of, if its VM still lists it; none without the VM and group in the operation id. */
@@ -308,4 +334,10 @@ export class ZstackAdapter extends BaseAdapter {
       previous = page;
     }
   }
+}
+
+/** A failed job's codes (Operation.errorCode): NOT_FOUND where what it acted on is gone, else ZStack's own error. */
+function failureCodes(error: GatewayError, gone: boolean): Pick<Operation, 'errorCode' | 'providerErrorCode'> {
+  const providerErrorCode = error.details.providerCode;
+  return { errorCode: gone ? 'NOT_FOUND' : 'PROVIDER_ERROR', ...(providerErrorCode === undefined ? {} : { providerErrorCode }) };
 }

@@ -109,6 +109,12 @@ export class ZstackSimulator extends ProviderSimulator {
    * (the check a revert makes, verifyGroupUuid), as a node checking the group for a delete too would.
    */
   missingGroupDelete: 'succeeds' | 'fails' = 'succeeds';
+  /**
+   * The image store every job names is gone (deleted at ZStack after the config named it): a
+   * create or a revert is accepted (202) and its job fails with SYS.1003, nothing done, as a
+   * missing group or volume fails it.
+   */
+  imageStoreGone = false;
   /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
   nextWriteNotFound: { code: string; description: string } | null = null;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
@@ -348,7 +354,10 @@ export class ZstackSimulator extends ProviderSimulator {
     const resourceUuid = params.resourceUuid;
     if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return badBody();
     const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
-    if (!vm) return resourceNotFound('volume not found');
+    // Accepted (202) as every non-query API is (RestServer: only sync-call APIs answer at once);
+    // a resource the API cannot find fails its job (SysErrors.RESOURCE_NOT_FOUND). It was a 404.
+    if (!vm) return this.startFailingJob(request, { code: 'SYS.1003', description: `cannot find volume[uuid:${rootVolumeUuid}]` });
+    if (this.imageStoreGone) return this.startFailingJob(request, imageStoreNotFound());
     const chosen = this.resourceUuidTakenBy === 'nothing' ? undefined : resourceUuid;
     const group = (this.resourceUuidTakenBy === 'group' ? chosen : undefined) ?? uuid();
     const created = zstackDate(new Date());
@@ -412,7 +421,9 @@ export class ZstackSimulator extends ProviderSimulator {
     const body = request.json as { revertVmFromVmBackup?: { backupStorageUuid?: unknown } } | undefined;
     if (!body?.revertVmFromVmBackup) return restRefusal(`the body doesn't contain action mapping to the URL[/v1/vm-backups/${groupUuid}/actions]`);
     const root = this.volumeBackups.find((volume) => volume.groupUuid === groupUuid);
-    if (!root) return resourceNotFound('backup group not found');
+    // Accepted (202), its job failing as RevertVmFromVmBackup's handler does (verifyGroupUuid). It was a 404.
+    if (!root) return this.startFailingJob(request, { code: 'SYS.1003', description: `No volume backups found with group uuid: ${groupUuid}` });
+    if (this.imageStoreGone) return this.startFailingJob(request, imageStoreNotFound());
     // The revert reads the backup from the image store named: one that does not hold it fails the job.
     if (!storesOf(root).includes(String(body.revertVmFromVmBackup.backupStorageUuid))) return this.startFailingJob(request, notOnStore(groupUuid));
     return this.startJob(request, () => ({ success: true }), () => {});
@@ -425,6 +436,7 @@ const answer = (status: number, body: Row): SimResponse => (Object.keys(body).le
 /** A volume backup's `backupStorageRefs`, the image stores holding it. */
 const refsOf = (volume: Row): Row[] => (Array.isArray(volume.backupStorageRefs) ? (volume.backupStorageRefs as Row[]) : []);
 const storesOf = (volume: Row): string[] => refsOf(volume).map((ref) => String(ref.backupStorageUuid));
+const imageStoreNotFound = () => ({ code: 'SYS.1003', description: 'cannot find image store' });
 const notOnStore = (groupUuid: string) => ({ code: 'SYS.1007', description: `the image store named does not hold VM backup ${groupUuid}` });
 
 /**
@@ -439,8 +451,6 @@ const restRefusal = (words: string): SimResponse => ({ status: 400, text: words 
  * (RestServer.handle: `sendResponse(NOT_FOUND, String.format("no api mapping to %s", path))`).
  */
 const noApiMapping = (path: string): SimResponse => ({ status: 404, text: `no api mapping to /${path}` });
-/** An API finding no such resource: SysErrors.RESOURCE_NOT_FOUND, "SYS.1003" (it read SYS.1002, ZStack's CREATE_RESOURCE_ERROR). */
-const resourceNotFound = (description: string): SimResponse => ({ status: 404, json: { error: { code: 'SYS.1003', description } } });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
 
 /** The query without its `vmInstanceUuid` conditions (ignoresVmFilter). */
