@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { SAMPLE_NAMES, SeededRandom, type SimulatorSeedOptions } from '../../simulator/random.js';
+import { RequestHold } from '../../simulator/request-hold.js';
 import { ProviderSimulator, type SimRequest, type SimResponse, type SimulatorServerOptions } from '../../simulator/server.js';
 
 /** The sixth instance's newest backup is an hour old, so the demo has PROTECTED instances (the other seeded dates are years old). */
@@ -57,7 +59,7 @@ interface SimSchedule {
   status?: string;
 }
 
-interface SimTransaction {
+export interface SimTransaction {
   id: number;
   vmId: number;
   action: string;
@@ -112,6 +114,10 @@ export class OnappSimulator extends ProviderSimulator {
    * meaning during a restore is not given. False (the default) queues both.
    */
   restoreLocksVm = false;
+  /** Emits `restore` (the backup's id, its transaction) each time a restore makes a transaction. */
+  readonly restoreEvents = new EventEmitter();
+  /** Restore POSTs of these backups wait for their hold's release (see holdRestoresOf). */
+  private readonly restoreHolds = new Map<number, RequestHold>();
   /**
    * VMs the VM list names a second time, at its end, with these changes: what
    * a list read while it changes gives (a record that moved to a later page,
@@ -179,7 +185,7 @@ export class OnappSimulator extends ProviderSimulator {
     return header === `Basic ${Buffer.from(`${ONAPP_SIM_USER}:${ONAPP_SIM_API_KEY}`).toString('base64')}`;
   }
 
-  protected handle(request: SimRequest): SimResponse {
+  protected handle(request: SimRequest): SimResponse | Promise<SimResponse> {
     const { method, segments } = request;
     const path = segments.join('/');
     request.label = `${method} /${path.replace(/\d+/g, ':id')}`;
@@ -225,9 +231,8 @@ export class OnappSimulator extends ProviderSimulator {
         return { status: 204, text: '' };
       }
       if (match[2] === '/restore.json' && method === 'POST') {
-        // A locked VM is busy with a transaction: this endpoint answers OnApp's single `{"error": ...}` shape.
-        if (this.vms.get(backup.vmId)?.locked || (this.restoreLocksVm && this.restoring(backup.vmId))) return { status: 422, json: { error: 'Virtual server is locked' } };
-        return this.restore(backup);
+        const hold = this.restoreHolds.get(backup.id);
+        return hold ? hold.pass().then(() => this.restoreUnlessLocked(backup)) : this.restoreUnlessLocked(backup);
       }
     }
     return notFoundAnswer();
@@ -284,10 +289,28 @@ export class OnappSimulator extends ProviderSimulator {
     return id;
   }
 
+  /**
+   * Restore POSTs of `backupId` (until `release()`) wait at the simulator, as one slow to reach
+   * OnApp: a test lets another restore's POST reach OnApp first.
+   */
+  holdRestoresOf(backupId: number): RequestHold {
+    const hold = new RequestHold();
+    this.restoreHolds.set(backupId, hold);
+    return hold;
+  }
+
+  private restoreUnlessLocked(backup: SimBackup): SimResponse {
+    // A locked VM is busy with a transaction: this endpoint answers OnApp's single `{"error": ...}` shape.
+    if (this.vms.get(backup.vmId)?.locked || (this.restoreLocksVm && this.restoring(backup.vmId))) return { status: 422, json: { error: 'Virtual server is locked' } };
+    return this.restore(backup);
+  }
+
   private restore(backup: SimBackup): SimResponse {
     if (Date.now() < backup.builtAt) return { status: 422, json: { errors: ['Backup is not built yet'] } };
     const associated = this.restoreAssociates === 'vm' ? { associated_object_id: backup.vmId, associated_object_type: 'VirtualMachine' as const } : { associated_object_id: backup.id, associated_object_type: 'Backup' as const };
-    this.transactions.push({ id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', ...associated, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing });
+    const transaction: SimTransaction = { id: this.nextId++, vmId: backup.vmId, action: 'restore_backup', ...associated, created_at: new Date().toISOString(), doneAt: Date.now() + this.asyncDelayMs, listed: !this.holdRestoreListing };
+    this.transactions.push(transaction);
+    this.restoreEvents.emit('restore', backup.id, transaction);
     return { status: 201, json: wrapRecord('backup', this.wireBackup(backup)) };
   }
 
