@@ -33,6 +33,8 @@ const GIVEN_UP = 'given-up';
 /** Followed by `:` and when the place settles (ms since the epoch; see keepUncertain). */
 const UNCERTAIN = 'uncertain';
 const FOUND = 'found:';
+/** A restore's place whose POST OnApp answered: no longer in flight (see sent). */
+const SENT = 'sent';
 
 /**
  * A place in the series (1 first); `full` when every place is held; `unanswered` when the store did
@@ -45,10 +47,11 @@ export type Taking = number | 'full' | 'unanswered';
  * still make a backup, `unheld` when nothing is stored (never taken, or no
  * longer held: counted as open before a place that is, as it always was),
  * `given-up` when its call failed, `uncertain` when its call failed in a way
- * that may have reached the provider (see keepUncertain), `{ found }` once
- * its operation has found its backup.
+ * that may have reached the provider (see keepUncertain), `sent` once its
+ * call was answered (OnApp's restores mark it so; creates stay `open`),
+ * `{ found }` once its operation has found its backup.
  */
-export type PlaceState = 'open' | 'unheld' | 'given-up' | 'uncertain' | { readonly found: string };
+export type PlaceState = 'open' | 'sent' | 'unheld' | 'given-up' | 'uncertain' | { readonly found: string };
 
 /**
  * The order of overlapping creates that a provider tells apart only by the
@@ -198,6 +201,27 @@ export class CreateOrder {
   }
 
   /**
+   * For a call the provider answered: its place is no longer in flight, so a later place waiting
+   * for its turn (see statesBefore) may send its own call. Kept `heldMs`, as the place was. A
+   * replica of an earlier version reads the mark as `open`, which it counts as `sent` is counted.
+   * Never throws: unmarked, the place stays `open`, and a later place waits for it until its wait
+   * runs out.
+   */
+  async sent(series: string, place: number, heldMs: number): Promise<void> {
+    await withinMs(this.store.set(placeKey(series, place), SENT, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+  }
+
+  /**
+   * What the places before `place` of `series` say now, place 1 first (none for place 1, without
+   * a round trip); undefined when the store does not answer within a mutation's wait.
+   */
+  async statesBefore(series: string, place: number): Promise<PlaceState[] | undefined> {
+    if (place <= 1) return [];
+    const held = await withinMs(this.store.getMany<unknown>(placeKeys(series, place - 1)), PLACE_TAKE_STORE_WAIT_MS);
+    return held === undefined ? undefined : statesOf(held);
+  }
+
+  /**
    * For a call that failed but may have reached the provider (a connection cut after sending, a
    * timeout, a 5xx): its place is neither open nor given up, and the later places count it as
    * either. Not deleted then: deleted with no later place held, the next call took the place again
@@ -311,6 +335,7 @@ function rememberedOlder(mark: unknown): string[] {
 export function statesOf(held: readonly unknown[]): PlaceState[] {
   return held.map((value) => {
     if (value === GIVEN_UP) return 'given-up';
+    if (value === SENT) return 'sent';
     if (value === UNCERTAIN || (typeof value === 'string' && value.startsWith(`${UNCERTAIN}:`))) return 'uncertain';
     if (value === undefined) return 'unheld';
     if (typeof value === 'string' && value.length > FOUND.length && value.startsWith(FOUND)) return { found: value.slice(FOUND.length) };

@@ -1,0 +1,31 @@
+import type { PlaceState } from './create-order.js';
+
+/**
+ * How a wait for a place's turn ended: `turn` once no earlier place is `open` (each has sent its
+ * call and been answered, given up, or may have reached the provider), `unanswered` when the store
+ * did not answer a read, `waited-out` when an earlier place was still open after the wait.
+ */
+export type Turn = 'turn' | 'unanswered' | 'waited-out';
+
+/** The first pause between two reads of the earlier places, doubled after each up to the most. */
+const FIRST_PAUSE_MS = 10;
+const MOST_PAUSE_MS = 200;
+
+/**
+ * Waits until none of the places before one is `open`, reading them with `readBefore` (undefined:
+ * the store did not answer) at most `waitMs` (on `now`'s clock). Read again after a pause growing
+ * from 10 ms to 200 ms: an earlier call is mostly answered in some tens of milliseconds, and a
+ * reader of another replica learns of it only from the store.
+ */
+export async function awaitTurn(readBefore: () => Promise<readonly PlaceState[] | undefined>, waitMs: number, now: () => number = () => Date.now()): Promise<Turn> {
+  const deadline = now() + waitMs;
+  let pauseMs = FIRST_PAUSE_MS;
+  for (;;) {
+    const states = await readBefore();
+    if (states === undefined) return 'unanswered';
+    if (!states.includes('open')) return 'turn';
+    if (now() >= deadline) return 'waited-out';
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(1, deadline - now()))));
+    pauseMs = Math.min(pauseMs * 2, MOST_PAUSE_MS);
+  }
+}
