@@ -15,7 +15,7 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
-import { restorePlaceInToken, restoresBeforePlace, type RestoresBefore } from './restore-place.js';
+import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
 /**
@@ -190,6 +190,7 @@ export class OnappAdapter extends BaseAdapter {
     // up, and no later restore counts it.
     const series = this.restoreSeriesOf(request.target.nativeId, newestBefore);
     const place = await this.takeRestorePlace(series);
+    await waitForRestoreTurn(this.restoreOrder, series, place, this.account.id);
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {
@@ -203,6 +204,8 @@ export class OnappAdapter extends BaseAdapter {
       else await this.restoreOrder.giveUp(series, place);
       throw error;
     }
+    // The next place of the series waits for this mark before its POST (see waitForRestoreTurn).
+    await this.restoreOrder.sent(series, place, UNSEEN_RESTORE_GIVES_UP_MS);
     return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore), String(place)] }, 'RUNNING');
   }
 

@@ -1,4 +1,6 @@
-import type { PlaceState } from '../../state/create-order.js';
+import { conflict, storeUnavailable } from '../../domain/errors.js';
+import type { CreateOrder, PlaceState } from '../../state/create-order.js';
+import { awaitTurn } from '../../state/place-turn.js';
 import { placeOfToken } from './token-place.js';
 
 /** The store namespace of restores' places (`restore-order:` in Redis), apart from creates' `create-order:`. */
@@ -29,4 +31,30 @@ export function restoresBeforePlace(states: readonly PlaceState[], place: number
   const before = states.slice(0, place - 1);
   const uncertain = before.filter((state) => state === 'uncertain').length;
   return { sent: before.filter((state) => state !== 'given-up').length - uncertain, uncertain };
+}
+
+/**
+ * Longest a restore waits for the restores before it in its series to be sent: an earlier POST
+ * takes up to the upstream timeout (10 s by default; writes are not retried), after its own wait.
+ */
+export const RESTORE_TURN_WAIT_MS = 30_000;
+
+/**
+ * Returns once every earlier place of `series` has sent its POST and been answered, given up, or
+ * may have reached OnApp: only then may this restore POST. The n-th place is told the n-th
+ * transaction, which holds only while OnApp gets the POSTs in place order; sent at once, a POST
+ * that reached OnApp before an earlier place's (another replica, or the same one over another
+ * connection) made the older transaction, and each restore was told the other's outcome.
+ * Otherwise the place is given up (nothing was sent) and the restore refused: STORE_UNAVAILABLE
+ * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
+ * after RESTORE_TURN_WAIT_MS (its POST slow, or its replica gone before marking it).
+ */
+export async function waitForRestoreTurn(order: CreateOrder, series: string, place: number, accountId: string): Promise<void> {
+  const turn = await awaitTurn(() => order.statesBefore(series, place), RESTORE_TURN_WAIT_MS);
+  if (turn === 'turn') return;
+  await order.giveUp(series, place);
+  if (turn === 'unanswered') {
+    throw storeUnavailable('the shared store did not answer in time, so this restore could not tell whether the restores of its virtual server asked before it were sent: nothing was sent to OnApp; send it again', accountId);
+  }
+  throw conflict(`a restore of this virtual server asked just before this one was still being sent to OnApp after ${RESTORE_TURN_WAIT_MS / 1000} s, and OnApp must get them in order: nothing was sent; send it again`, accountId);
 }

@@ -1,0 +1,74 @@
+import { RESTORE_ORDER_NAMESPACE } from '../../src/providers/onapp/restore-place.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { RedisStore } from '../../src/state/redis-store.js';
+import type { KeyValueStore } from '../../src/state/store.js';
+
+/**
+ * Watches a gateway's store of OnApp restores' places: `readAfterSecondPlace` resolves at the first
+ * read of the places once a restore has taken place 2 of its series. A restore that waits for the
+ * place before it reads it there; one that POSTs at once reads nothing between its take and its
+ * POST. A test waits on this or on the POST reaching the simulator, whichever comes: no sleep.
+ */
+export class RestorePlaceWatch {
+  readonly readAfterSecondPlace: Promise<void>;
+  /** While true, reads of the places after a take of place 2 fail, as a store gone down then. */
+  failReadsAfterSecondPlace = false;
+  private secondTaken = false;
+  private markRead: () => void = () => {};
+
+  constructor() {
+    this.readAfterSecondPlace = new Promise((resolve) => {
+      this.markRead = resolve;
+    });
+  }
+
+  /** `places` (the restore-order namespace), told to this watch. */
+  watch(places: KeyValueStore): KeyValueStore {
+    return new Proxy(places, {
+      get: (target, name, receiver) => {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        const call = (...args: unknown[]): unknown => (value as (...inner: unknown[]) => unknown).apply(target, args);
+        if (name === 'setIfAbsent') {
+          return async (...args: unknown[]) => {
+            const taken = await call(...args);
+            if (taken === true && typeof args[0] === 'string' && args[0].endsWith(':2')) this.secondTaken = true;
+            return taken;
+          };
+        }
+        if (name === 'get' || name === 'getMany') {
+          return (...args: unknown[]) => {
+            if (this.secondTaken) this.markRead();
+            if (this.secondTaken && this.failReadsAfterSecondPlace) return Promise.reject(new Error('the store went down'));
+            return call(...args);
+          };
+        }
+        return call;
+      },
+    });
+  }
+}
+
+/** A memory store whose restore places are watched by `watch`. */
+export class WatchedMemoryStore extends MemoryStore {
+  constructor(private readonly placeWatch: RestorePlaceWatch) {
+    super();
+  }
+
+  override namespace(name: string, options: { maxEntries: number }): KeyValueStore {
+    const store = super.namespace(name, options);
+    return name === RESTORE_ORDER_NAMESPACE ? this.placeWatch.watch(store) : store;
+  }
+}
+
+/** A Redis store whose restore places are watched by `watch`. */
+export class WatchedRedisStore extends RedisStore {
+  constructor(url: string, prefix: string, private readonly placeWatch: RestorePlaceWatch) {
+    super(url, prefix);
+  }
+
+  override namespace(name: string, options: { maxEntries: number }): KeyValueStore {
+    const store = super.namespace(name, options);
+    return name === RESTORE_ORDER_NAMESPACE ? this.placeWatch.watch(store) : store;
+  }
+}
