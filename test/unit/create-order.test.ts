@@ -526,6 +526,31 @@ describe('CreateOrder', () => {
     }
   });
 
+  it('marks a place whose call was answered sent, for the time asked, and reads the places before one (none for place 1, without a round trip)', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    expect(await Promise.all([order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS)])).toEqual([1, 2, 3]);
+    store.calls.length = 0;
+    await order.sent(SERIES, 1, SETTLES_MS);
+    expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: SETTLES_MS }]);
+    await order.giveUp(SERIES, 2);
+    expect(await order.statesBefore(SERIES, 3)).toEqual(['sent', 'given-up']);
+    store.calls.length = 0;
+    expect(await order.statesBefore(SERIES, 1)).toEqual([]);
+    expect(store.calls).toEqual([]);
+  });
+
+  it('reads the places before one as unanswered when the store is silent, within a take\'s wait', async () => {
+    vi.useFakeTimers();
+    try {
+      const looked = new CreateOrder(silentStore()).statesBefore(SERIES, 2);
+      await vi.advanceTimersByTimeAsync(PLACE_TAKE_STORE_WAIT_MS);
+      expect(await looked).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a given-up place as long as finish times and idempotency records, never longer', () => {
     expect(GIVEN_UP_KEPT_MS).toBe(FINISH_TIME_KEPT_MS);
   });
@@ -541,7 +566,7 @@ describe('places', () => {
   it('finds the free places in order, and reads what each place says', () => {
     expect(freePlaces(['taken', undefined, 'given-up', undefined, 'found:4'])).toEqual([2, 4]);
     expect(freePlaces([])).toEqual([]);
-    expect(statesOf(['taken', 'given-up', undefined, 'found:41', 'found:'])).toEqual(['open', 'given-up', 'unheld', { found: '41' }, 'open']);
+    expect(statesOf(['taken', 'given-up', undefined, 'found:41', 'found:', 'sent'])).toEqual(['open', 'given-up', 'unheld', { found: '41' }, 'open', 'sent']);
     // Another shape (another version's replica): still a held place, never a TypeError.
     expect(statesOf([['found:41', 1, 2, 3, 4, 5, 6], { found: '41' }, 42, null])).toEqual(['open', 'open', 'open', 'open']);
     expect(openKey(SERIES)).toBe('onapp-a:7:40:open');

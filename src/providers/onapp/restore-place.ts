@@ -47,7 +47,8 @@ export const RESTORE_TURN_WAIT_MS = 30_000;
  * connection) made the older transaction, and each restore was told the other's outcome.
  * Otherwise the place is given up (nothing was sent) and the restore refused: STORE_UNAVAILABLE
  * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
- * after RESTORE_TURN_WAIT_MS (its POST slow, or its replica gone before marking it).
+ * after RESTORE_TURN_WAIT_MS (its POST slow, its replica gone before marking it, or its mark not
+ * taken by the store).
  */
 export async function waitForRestoreTurn(order: CreateOrder, series: string, place: number, accountId: string): Promise<void> {
   const turn = await awaitTurn(() => order.statesBefore(series, place), RESTORE_TURN_WAIT_MS);
