@@ -9,12 +9,12 @@
 // newer than the last build, so `npm ci && npm start` works on a fresh clone and
 // `npm start` after an edit runs the edit, at the cost of a directory walk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeBuildLock } from './build-lock.mjs';
-import { buildIdDefine } from './source-digest.mjs';
+import { buildIdDefine, sourceDigest } from './source-digest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -75,13 +75,36 @@ if (checked.status !== 0) process.exit(checked.status ?? 1);
 rmSync(dist, { recursive: true, force: true });
 const { build } = await import('esbuild');
 const { bundleOptions } = await import('./bundle-options.mjs');
-const result = await build({
+const options = {
   ...bundleOptions,
   entryPoints: { main: join(root, 'src', 'main.ts') },
   outdir: dist,
-  // The build id (src/build-id.ts): the read cache files its entries under it, and /metrics shows it.
-  define: buildIdDefine(root),
-});
+  // Metafile paths relative to the project wherever the build is run from: they are the build id's.
+  absWorkingDir: root,
+};
+// The build id (src/build-id.ts; the read cache files its entries under it, /metrics shows it) is
+// the digest of the files the bundle is made from, which esbuild names only once it has read them.
+// So the bundle is made in memory with a stand-in of the id's length (the source maps' columns stay
+// true), and the id takes its place as the files are written: one pass, where a second one to list
+// the inputs first cost 3-5 s.
+const STAND_IN = 'build-id-tbd';
+const result = await build({ ...options, write: false, define: buildIdDefine(STAND_IN) });
+const buildId = sourceDigest(root, Object.keys(result.metafile.inputs));
+let filledIn = 0;
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  if (!file.path.endsWith('.js')) {
+    writeFileSync(file.path, file.contents);
+    continue;
+  }
+  const around = file.text.split(JSON.stringify(STAND_IN));
+  filledIn += around.length - 1;
+  writeFileSync(file.path, around.join(JSON.stringify(buildId)));
+}
+if (filledIn === 0 && 'src/build-id.ts' in result.metafile.inputs) {
+  process.stderr.write('the bundle holds no build id to fill in: does src/build-id.ts still read __BACKUP_GRAPH_BUILD__?\n');
+  process.exit(1);
+}
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
 process.stderr.write(`built dist/ in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);

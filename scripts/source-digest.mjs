@@ -1,29 +1,42 @@
-// The digest of what a build is made from: every file under src/ (path and
-// bytes, in a fixed order) and package-lock.json (a dependency upgrade can
-// change what a provider answer is read as). scripts/build.mjs writes it into
-// the bundle as the build id (src/build-id.ts); test/server/build-id.test.ts
-// checks the built dist/ against it.
+// The build id: a digest of what a bundle is built from, the project's own
+// files esbuild read (its metafile's `inputs`, node_modules left out) and
+// package-lock.json, which pins the dependencies' files (an upgrade can change
+// what a provider answer is read as). A file under src/ that nothing imports
+// (untracked, a leftover) is no input, so two checkouts of one commit, on any
+// machine or in the Dockerfile's build stage, get one id. Paths relative to the
+// project, sorted; CRLF read as LF, so a checkout that converts line endings
+// (git's autocrlf) hashes the bytes as committed. scripts/build.mjs writes it
+// into the bundle as the build id (src/build-id.ts); the bench's bundle
+// (bench/build-modules.mjs) takes the same inputs from dist/meta.json.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
-function filesUnder(path) {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => filesUnder(join(path, name)));
+/** A metafile input that is one of the project's own files, as a relative path with `/`; else null. */
+function ownInput(root, input) {
+  // esbuild names files outside its file namespace "<namespace>:<path>"; none is the project's.
+  if (/^[a-z-]+:/i.test(input) && !isAbsolute(input)) return null;
+  const path = relative(root, resolve(root, input));
+  if (path.startsWith('..') || isAbsolute(path)) return null;
+  const parts = path.split(sep);
+  return parts.includes('node_modules') ? null : parts.join('/');
 }
 
-export function sourceDigest(root) {
+const asCommitted = (bytes) => Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+
+/**
+ * The build id of a bundle whose esbuild metafile lists `inputs` (paths relative to `root`,
+ * esbuild's absWorkingDir): 12 hex digits.
+ */
+export function sourceDigest(root, inputs) {
+  const own = [...new Set(inputs.map((input) => ownInput(root, input)).filter((path) => path !== null))];
+  if (existsSync(join(root, 'package-lock.json'))) own.push('package-lock.json');
   const hash = createHash('sha256');
-  const lock = join(root, 'package-lock.json');
-  for (const file of [...filesUnder(join(root, 'src')), ...(existsSync(lock) ? [lock] : [])]) {
-    hash.update(relative(root, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
-  }
+  for (const path of own.sort()) hash.update(path).update('\0').update(asCommitted(readFileSync(join(root, path)))).update('\0');
   return hash.digest('hex').slice(0, 12);
 }
 
-/** esbuild's `define` that writes the build id into a bundle (src/build-id.ts reads it). */
-export function buildIdDefine(root) {
-  return { __BACKUP_GRAPH_BUILD__: JSON.stringify(sourceDigest(root)) };
+/** esbuild's `define` that writes a build id into a bundle (src/build-id.ts reads it). */
+export function buildIdDefine(buildId) {
+  return { __BACKUP_GRAPH_BUILD__: JSON.stringify(buildId) };
 }

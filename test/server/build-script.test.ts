@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,25 +52,54 @@ describe('scripts/build.mjs --if-stale (npm start\'s prestart)', () => {
 });
 
 describe('the build id npm run build writes into the bundle (src/build-id.ts)', () => {
-  let dir = '';
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('is the digest of the sources it was built from, and changes with them', () => {
-    dir = tinyProject();
+  /** A tiny project whose main.ts prints its build id and imports mapper.ts. */
+  function projectPrintingItsId(lineEnd = '\n'): string {
+    const dir = tinyProject();
+    dirs.push(dir);
     copyFileSync(resolve('src', 'build-id.ts'), join(dir, 'src', 'build-id.ts'));
-    writeFileSync(join(dir, 'src', 'main.ts'), "import { BUILD_ID } from './build-id.js';\nprocess.stdout.write(BUILD_ID);\n");
-    const builtId = () => {
-      const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
-      expect(built.status, built.stderr).toBe(0);
-      return spawnSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' }).stdout;
-    };
-    const first = builtId();
-    expect(first).toMatch(/^[0-9a-f]{12}$/);
-    expect(first).toBe(sourceDigest(dir));
+    writeFileSync(join(dir, 'src', 'main.ts'), ["import { BUILD_ID } from './build-id.js';", "import { readsDatesAs } from './mapper.js';", 'process.stdout.write(`${BUILD_ID} ${readsDatesAs}`);', ''].join(lineEnd));
+    writeFileSync(join(dir, 'src', 'mapper.ts'), `export const readsDatesAs: string = 'UTC';${lineEnd}`);
+    writeFileSync(join(dir, 'package-lock.json'), ['{', '  "name": "tiny",', '  "lockfileVersion": 3', '}', ''].join(lineEnd));
+    return dir;
+  }
+  const builtId = (dir: string): string => {
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    const [id] = spawnSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' }).stdout.split(' ');
+    return id ?? '';
+  };
+  const bundledInputs = (dir: string): string[] => Object.keys((JSON.parse(readFileSync(join(dir, 'dist', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
 
-    writeFileSync(join(dir, 'src', 'mapper.ts'), 'export const readsDatesAs = "UTC";\n');
-    const second = builtId();
-    expect(second).toBe(sourceDigest(dir));
+  it('is the digest of the files the bundle was built from, and changes with one of them', () => {
+    const dir = projectPrintingItsId();
+    const first = builtId(dir);
+    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    expect(first).toBe(sourceDigest(dir, bundledInputs(dir)));
+
+    writeFileSync(join(dir, 'src', 'mapper.ts'), "export const readsDatesAs: string = 'Europe/Amsterdam';\n");
+    const second = builtId(dir);
+    expect(second).toBe(sourceDigest(dir, bundledInputs(dir)));
     expect(second).not.toBe(first);
+
+    writeFileSync(join(dir, 'package-lock.json'), '{ "name": "tiny", "lockfileVersion": 3, "packages": {} }\n');
+    expect(builtId(dir)).not.toBe(second);
+  });
+
+  it('stays the same with a file under src/ that nothing imports (untracked, a leftover)', () => {
+    const dir = projectPrintingItsId();
+    const first = builtId(dir);
+    writeFileSync(join(dir, 'src', 'scratch.ts'), 'export const notImported: number = 1;\n');
+    expect(builtId(dir)).toBe(first);
+  });
+
+  it('is one id for one tree checked out in two places, line endings LF or CRLF', () => {
+    const here = projectPrintingItsId('\n');
+    const there = projectPrintingItsId('\r\n');
+    expect(builtId(there)).toBe(builtId(here));
   });
 });
