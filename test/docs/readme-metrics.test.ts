@@ -31,6 +31,9 @@ function documentedMetrics(): Map<string, string[]> {
   );
 }
 
+/** Labels Prometheus adds to each scraped series (its target's), which /metrics does not show. */
+const PROMETHEUS_TARGET_LABELS = ['job', 'instance'];
+
 interface AlertRule {
   alert: string;
   expr: string;
@@ -140,13 +143,22 @@ describe('README metrics and alert rules against /metrics', () => {
     expect(`${shown}\n`).toBe(RULES_FILE.replace(/^(#.*\n)+/, ''));
   });
 
+  it('alerts on a gateway target down and on no gateway scraped at all, with no job name to edit in', () => {
+    const exprs = alertRules().map((rule) => rule.expr);
+    // up is per target and its job label is each deployment's: the gateway's own build_info says which targets are gateways.
+    expect(exprs.filter((expr) => /\bup == 0\b/.test(expr) && expr.includes('backup_graph_build_info'))).toHaveLength(1);
+    expect(exprs).toContain('absent(backup_graph_build_info)');
+    for (const expr of exprs) expect(expr, 'a rule that names a job matches one deployment only').not.toMatch(/\bjob\s*=/);
+  });
+
   it('alerts only on metrics the gateway exports, by labels their samples carry', () => {
     const rules = alertRules();
     expect(rules.map((rule) => rule.alert)).toContain('InstancesUnprotected');
     for (const rule of rules) {
       const metrics = [...new Set(rule.expr.match(/\bbackup_graph_[a-z_]+/g) ?? [])];
       expect(metrics.length, rule.alert).toBeGreaterThan(0);
-      const carried = new Set<string>();
+      // Prometheus puts its target labels on every series it scrapes.
+      const carried = new Set<string>(PROMETHEUS_TARGET_LABELS);
       for (const name of metrics) {
         const metric = exported.get(name);
         expect(metric?.sampled, `${rule.alert}: ${name}`).toBe(true);

@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The shipped alert rules run by Prometheus's own rule engine (promtool test rules) over
+ * series made up to match a fleet: readme-metrics.test.ts checks what each rule names,
+ * this checks when it fires. Skipped only where promtool (Prometheus) is not installed.
+ */
+const promtoolInstalled = (): boolean => spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml under promtool (skipped only when promtool is missing)', () => {
+  it('passes promtool check rules', () => {
+    const checked = spawnSync('promtool', ['check', 'rules', 'deploy/prometheus/backup-graph.rules.yaml'], { encoding: 'utf8' });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+  });
+
+  it('fires GatewayTargetDown for a replica that stops answering, whatever its job, and GatewayAbsent with none scraped', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/target-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
+});
