@@ -141,6 +141,15 @@ describe('deployment files', () => {
     expect(runtime).toMatch(/^CMD \["node", (?:"--[^"]+", )*"dist\/main.js", "--config", "\/etc\/backup-graph\/config.yaml"\]$/m);
   });
 
+  it('keeps the files the README has real keys written into (.gitignore\'s) out of the image\'s build context', () => {
+    // `docker compose up --build` sends the directory beside compose.yaml to the builder: secrets/ and the
+    // configs the README has you write are in it unless .dockerignore names them.
+    const keyFiles = ['secrets', 'backup-graph.yaml', 'sims.yaml'];
+    for (const file of keyFiles) expect(read('.gitignore').split('\n').map((line) => line.replace(/^\/|\/$/g, '')), file).toContain(file);
+    const ignored = read('.dockerignore').split('\n').map((line) => line.trim().replace(/^\/|\/$/g, ''));
+    expect(keyFiles.filter((file) => !ignored.includes(file))).toEqual([]);
+  });
+
   it('runs node with npm start\'s V8 flags in the container and in the Deployment (memory is sized with them)', () => {
     const manifest = JSON.parse(read('package.json')) as { scripts: { start: string } };
     const flagsBefore = (words: readonly string[]) => words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
