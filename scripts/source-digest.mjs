@@ -14,8 +14,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A metafile input that is one of the project's own files, as a relative path with `/`; else null. */
 function ownInput(root, input) {
-  // esbuild names files outside its file namespace "<namespace>:<path>"; none is the project's.
-  if (/^[a-z-]+:/i.test(input) && !isAbsolute(input)) return null;
+  // esbuild names inputs outside its file namespace "<namespace>:<path>" ("(disabled):…"); none is the project's.
+  if (!isAbsolute(input) && /^[^/\\]+:/.test(input)) return null;
   const path = relative(root, resolve(root, input));
   if (path.startsWith('..') || isAbsolute(path)) return null;
   const parts = path.split(sep);

@@ -103,3 +103,20 @@ describe('the build id npm run build writes into the bundle (src/build-id.ts)', 
     expect(builtId(there)).toBe(builtId(here));
   });
 });
+
+describe('sourceDigest (scripts/source-digest.mjs)', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the project\'s own inputs only: node_modules, files outside it and esbuild\'s namespaced inputs left out, order and repeats aside', () => {
+    dir = mkdtempSync(join(tmpdir(), 'source-digest-'));
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'main.ts'), 'export {};\n');
+    writeFileSync(join(dir, 'src', 'mapper.ts'), 'export {};\n');
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
+    const own = sourceDigest(dir, ['src/main.ts', 'src/mapper.ts']);
+    expect(sourceDigest(dir, ['src/mapper.ts', 'node_modules/dep/index.js', 'src/main.ts', '../elsewhere/node_modules/x.js', '(disabled):src/gone.ts', 'src/main.ts'])).toBe(own);
+    expect(sourceDigest(dir, ['src/main.ts'])).not.toBe(own);
+  });
+});
