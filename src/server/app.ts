@@ -80,6 +80,8 @@ export interface GatewayServerOptions {
   requestTimeoutMs?: number;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number;
+  /** Tests only: a shorter lease on this replica's open subscriptions in Redis (HOLDINGS_LEASE_MS). */
+  subscriptionLeaseMs?: number;
   /** Tests only: characters of a provider answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
   scrubCharsPerTurn?: number;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent). */
@@ -134,7 +136,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   }, cacheTtl);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
-  const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs);
+  const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs, options.subscriptionLeaseMs);
   const rateLimiter = config.limits.rateLimit
     ? new RateLimiter(config.limits.rateLimit, undefined, sharedCounters ? sharedRateCounters(sharedCounters.rate, config.limits.rateLimit) : null)
     : null;
@@ -313,6 +315,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     anonymousAtHost,
     refusalLines: requestRefusalLines,
     unsentAnswers,
+    sharedSubscriptions: sharedCounters?.subscriptions ?? null,
     ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
   });
 
@@ -360,6 +363,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
         const { operationsCut } = await subscriptions.dispose(drain.leftMs());
+        // Every connection has closed and written its counts back: the lease goes with them.
+        sharedCounters?.subscriptions.close();
         // Apollo's drain cuts the requests still running, or whose answers are still being written,
         // when its grace (what is left) ends: it waits for an answer's 'finish', not its return.
         await apollo.stop();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
-import { GraphQLError, getOperationAST, type FormattedExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LimitsConfig } from '../config/schema.js';
@@ -25,6 +25,7 @@ import type { RefusalLines } from './refusal-lines.js';
 import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
 import { ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
 import { SubscriptionCaps } from './ws/subscription-caps.js';
+import type { SharedHoldings } from '../state/shared-holdings.js';
 import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/keep-alive.js';
 import { countDown, countUp, operationsRunning } from './ws/operation-counts.js';
 import { backpressuredSend } from './ws/send.js';
@@ -67,6 +68,8 @@ export interface WebSocketServerOptions {
   refusalLines: RefusalLines;
   /** Answers not yet taken per client address, shared with the HTTP path (`limits.maxUnsentAnswerBytesPerAddress`). */
   unsentAnswers: UnsentAnswerBytes;
+  /** With Redis: every replica's open subscriptions, so `limits.maxSubscriptionsPerClient` holds across replicas. */
+  sharedSubscriptions?: SharedHoldings | null;
   /** Tests only: a shorter KEEP_ALIVE_MS. */
   keepAliveMs?: number;
 }
@@ -112,7 +115,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const { pipeline, limits, logger } = options;
   const states = new WeakMap<WebSocket, ConnectionState>();
   const caps = new ConnectionCaps(limits);
-  const subscriptionCaps = new SubscriptionCaps(limits.maxSubscriptionsPerClient);
+  const subscriptionCaps = new SubscriptionCaps(limits.maxSubscriptionsPerClient, options.sharedSubscriptions ?? null);
   /** Sockets not yet past connection_init, per remote address: they hold no slot of the caps above. */
   const waiting = new AddressCounts(MAX_WAITING_PER_ADDRESS);
   const sources = new WeakMap<object, string>();
@@ -126,10 +129,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const waitingSockets = new WeakMap<WebSocket, () => void>();
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
   let draining = false;
-  const finished = (socket: WebSocket, id: string, completeToSend: boolean) => {
-    const state = states.get(socket);
-    if (!state) return;
-    state.requestIds.delete(id);
+  /** What an operation holds, given back as it ends or is refused after taking it. */
+  const giveBack = (state: ConnectionState, id: string, completeToSend: boolean) => {
     state.heldText.release(id);
     state.acting.ended(id, completeToSend);
     countDown(state.answering, id);
@@ -138,8 +139,27 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       countDown(state.subscribed, id);
       subscriptionCaps.release(state.clientKey);
     }
+  };
+  const finished = (socket: WebSocket, id: string, completeToSend: boolean) => {
+    const state = states.get(socket);
+    if (!state) return;
+    state.requestIds.delete(id);
+    giveBack(state, id, completeToSend);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
+  };
+  /**
+   * A subscription runs once the replicas together (Redis) are found within
+   * `limits.maxSubscriptionsPerClient`, at most SHARED_COUNT_WAIT_MS later. Its place is taken and
+   * counted on this connection before the wait, so a close meanwhile gives it back as for any
+   * other; a refusal gives it back here (graphql-ws calls no onComplete for an operation refused).
+   */
+  const confirmedAcrossReplicas = async (socket: WebSocket, state: ConnectionState, id: string, args: ExecutionArgs): Promise<ExecutionArgs | GraphQLError[]> => {
+    const refused = await subscriptionCaps.confirm(state.clientKey);
+    if (refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
+    if (states.get(socket) === state) giveBack(state, id, false);
+    if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+    return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
   };
   const closeSlowReader = (socket: WebSocket, address: string, reason: string) => {
     logger.warn(
@@ -251,13 +271,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       countUp(state.running, id);
       if (operation.operation !== 'subscription') countUp(state.answering, id);
       if (operation.operation === 'mutation') state.acting.started(id);
-      return {
+      const args: ExecutionArgs = {
         schema: pipeline.schema,
         document: prepared.document,
         operationName: payload.operationName ?? null,
         variableValues: variables,
         contextValue: options.createContext(state.principal, requestId, state.gone.signal),
       };
+      return operation.operation === 'subscription' ? confirmedAcrossReplicas(ctx.extra.socket, state, id, args) : args;
     },
     execute: (args) =>
       pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),

@@ -1,11 +1,20 @@
 import type { Principal } from '../../gateway/principal.js';
-import { AddressCounts, groupOf, type AddressGroupKind } from '../address-groups.js';
+import { AddressCounts, groupOf, groupsOf, type AddressGroupKind } from '../address-groups.js';
 
 /** Who is counted: a keyed client's principal; an anonymous caller's address. */
 export type ClientKey = Principal | string;
 
 /** Which limit refused a take: the client key's own, or an anonymous caller's address, /64 or /48 (and that group's limit). */
 export type ClientCountRefusal = { per: 'client'; limit: number } | { per: AddressGroupKind; limit: number };
+
+/** One count a client key is held to: its own (a keyed client's), or an anonymous caller's address, /64 or /48. */
+export interface ClientCountLevel {
+  /** Names the count apart from every other client's and level's: a key's digest, never the key. */
+  name: string;
+  per: 'client' | AddressGroupKind;
+  held: number;
+  limit: number;
+}
 
 /**
  * What each client holds of something counted per client (WebSocket connections, subscriptions),
@@ -42,6 +51,12 @@ export class ClientCounts {
     const left = (this.perPrincipal.get(clientKey) ?? 1) - 1;
     if (left > 0) this.perPrincipal.set(clientKey, left);
     else this.perPrincipal.delete(clientKey);
+  }
+
+  /** What `clientKey` holds now in each count it is held to, narrowest first. */
+  levels(clientKey: ClientKey): ClientCountLevel[] {
+    if (typeof clientKey !== 'string') return [{ name: `key:${clientKey.keyId}`, per: 'client', held: this.perPrincipal.get(clientKey) ?? 0, limit: this.perClient }];
+    return groupsOf(clientKey, this.perClient).map(({ by, group, limit }) => ({ name: `${by}:${group}`, per: by, held: this.anonymous.held(group), limit }));
   }
 
   /** Client keys, addresses, /64s and /48s holding something now: only what is held is kept. */
