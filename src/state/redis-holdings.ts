@@ -22,8 +22,14 @@ import { HOLDINGS_LEASE_MS, type HeldCount, type SharedHoldings } from './shared
  */
 export class RedisHoldings implements SharedHoldings {
   private readonly replica = randomUUID();
-  /** This replica's counts to keep written; a 0 stays until its delete has landed. */
+  /** This replica's counts above 0, written again by each heartbeat. */
   private readonly counts = new Map<string, number>();
+  /**
+   * Keys back at 0 whose delete has not landed (Redis failing), deleted again by each heartbeat: a
+   * count left behind would hold its client's places for as long as this replica lives. At most
+   * MAX_DELETES_KEPT: past it one is let go, and its count stays until its hash expires.
+   */
+  private readonly deletes = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
   private failing = false;
   private renewing = false;
@@ -39,7 +45,7 @@ export class RedisHoldings implements SharedHoldings {
   }
 
   async hold(counts: readonly HeldCount[]): Promise<number[] | null> {
-    for (const { key, held } of counts) this.counts.set(key, held);
+    for (const count of counts) this.remember(count);
     const answered = answerWithinMs(this.totals(counts), SHARED_COUNT_WAIT_MS).then(
       (totals) => {
         this.failing = false;
@@ -55,12 +61,15 @@ export class RedisHoldings implements SharedHoldings {
   }
 
   record(count: HeldCount): void {
-    this.counts.set(count.key, count.held);
+    this.remember(count);
     const batch = this.redis.multi();
     this.write(batch, count);
     void execute(batch).then(
-      () => this.forgetDeleted([count.key]),
-      (error: unknown) => this.onFailure(error),
+      () => this.deleted([count.key]),
+      (error: unknown) => {
+        if (count.held === 0 && !this.counts.has(count.key)) this.keepDelete(count.key);
+        this.onFailure(error);
+      },
     );
   }
 
@@ -96,12 +105,13 @@ export class RedisHoldings implements SharedHoldings {
   private async renew(): Promise<void> {
     if (this.renewing) return;
     this.renewing = true;
-    const written = [...this.counts];
+    const deletes = [...this.deletes];
     const batch = this.redis.multi().set(this.leaseKey(this.replica), '1', 'PX', this.leaseMs);
-    for (const [key, held] of written) this.write(batch, { key, held });
+    for (const [key, held] of this.counts) this.write(batch, { key, held });
+    for (const key of deletes) this.write(batch, { key, held: 0 });
     try {
       await execute(batch);
-      this.forgetDeleted(written.map(([key]) => key));
+      this.deleted(deletes);
     } catch (error) {
       this.onFailure(error);
     } finally {
@@ -116,9 +126,23 @@ export class RedisHoldings implements SharedHoldings {
     else batch.hdel(hash, this.replica);
   }
 
-  /** Counts back at 0 whose delete has landed: nothing left to write again. */
-  private forgetDeleted(keys: readonly string[]): void {
-    for (const key of keys) if (this.counts.get(key) === 0) this.counts.delete(key);
+  private remember({ key, held }: HeldCount): void {
+    if (held > 0) {
+      this.counts.set(key, held);
+      this.deletes.delete(key);
+      return;
+    }
+    this.counts.delete(key);
+    this.keepDelete(key);
+  }
+
+  private keepDelete(key: string): void {
+    if (this.deletes.size < MAX_DELETES_KEPT) this.deletes.add(key);
+  }
+
+  /** Deletes that have landed, of keys still at 0: nothing left to write again. */
+  private deleted(keys: readonly string[]): void {
+    for (const key of keys) if (!this.counts.has(key)) this.deletes.delete(key);
   }
 
   /** A replica whose lease has expired: its counts go from the keys it was found in (not waited for). */
@@ -136,6 +160,9 @@ export class RedisHoldings implements SharedHoldings {
     return `${this.connection.prefix}limits:held-replica:${replica}`;
   }
 }
+
+/** Deletes kept for a failing Redis: a bound on what an outage lets clients coming and going add to memory. */
+const MAX_DELETES_KEPT = 10_000;
 
 /** A MULTI's replies, or its first error: EXEC answers each command's error in its place. */
 async function execute(batch: ChainableCommander): Promise<unknown[]> {

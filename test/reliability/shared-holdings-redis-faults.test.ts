@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreTimeout } from '../../src/state/bounded-call.js';
 import { RedisHoldings } from '../../src/state/redis-holdings.js';
@@ -13,11 +14,14 @@ import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
  * at most SHARED_COUNT_WAIT_MS, as an HTTP request waits for its rate count: a Redis that stops
  * answering costs the first subscribe that finds it so the wait, and the ones after it none, until
  * one answers in time again. Meanwhile the replica's own count decides (the caller gets null).
+ * A replica's counts are summed while its lease lives; a count given back whose delete failed is
+ * deleted again by the next heartbeat (left behind, it held its client's places while the replica
+ * lived).
  */
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
-describe.skipIf(!redis.url)(redisSuite("replicas' open subscriptions while Redis stops answering", redis), () => {
+describe.skipIf(!redis.url)(redisSuite("replicas' open subscriptions in Redis: a stalled Redis, a lease given up, a failed delete", redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
   let proxy: RedisProxy;
   let store: RedisStore;
@@ -74,4 +78,37 @@ describe.skipIf(!redis.url)(redisSuite("replicas' open subscriptions while Redis
     otherHoldings.record({ key: 'key:stalled', held: 0 });
     await eventually(() => holdings.hold([{ key: 'key:stalled', held: 3 }]), (totals) => totals?.[0] === 3);
   });
+
+  it('writes a count given back again when its delete failed: left behind, it held its places for as long as the replica lived', async () => {
+    // A Redis user that may not HDEL (an ACL mistake; any failure that drops the write does): the delete fails for sure, and is not sent again by ioredis.
+    const user = `no-hdel-${randomUUID()}`;
+    const password = randomUUID();
+    const admin = new Redis(redis.url as string);
+    await admin.call('ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '&*', '+@all', '-hdel');
+    const url = new URL(redis.url as string);
+    url.username = user;
+    url.password = password;
+    const refusingStore = new RedisStore(url.toString(), prefix);
+    await refusingStore.ready();
+    const refusals: unknown[] = [];
+    // A lease of 9 s, renewed every 3 s: alive throughout, so only the delete written again frees the places.
+    const refusing = new RedisHoldings(refusingStore.sharedConnection(), (error) => refusals.push(error), 9_000);
+    try {
+      await eventually(() => refusing.hold([{ key: 'key:refused', held: 2 }, { key: 'key:kept', held: 1 }]), (totals) => totals !== null);
+      expect(await otherHoldings.hold([{ key: 'key:refused', held: 1 }])).toEqual([3]);
+
+      refusing.record({ key: 'key:refused', held: 0 });
+      await eventually(async () => refusals.length, (failed) => failed > 0);
+      expect(await otherHoldings.hold([{ key: 'key:refused', held: 1 }])).toEqual([3]);
+      await admin.call('ACL', 'SETUSER', user, '+hdel');
+
+      // The given-back count gone, the replica's other count still summed: its lease lived.
+      await eventually(() => otherHoldings.hold([{ key: 'key:refused', held: 1 }, { key: 'key:kept', held: 0 }]), (totals) => totals?.[0] === 1 && totals[1] === 1, { timeoutMs: 10_000 });
+    } finally {
+      refusing.close();
+      await refusingStore.close();
+      await admin.call('ACL', 'DELUSER', user);
+      await admin.quit();
+    }
+  }, 20_000);
 });
