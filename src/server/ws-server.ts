@@ -159,6 +159,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     if (refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
     if (states.get(socket) === state) giveBack(state, id, false);
     if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
+    // Closed (or closing at shutdown) during the wait: not started, so no poll loop outlives it.
     return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
   };
   const closeSlowReader = (socket: WebSocket, address: string, reason: string) => {
@@ -278,7 +279,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         variableValues: variables,
         contextValue: options.createContext(state.principal, requestId, state.gone.signal),
       };
-      return operation.operation === 'subscription' ? confirmedAcrossReplicas(ctx.extra.socket, state, id, args) : args;
+      return operation.operation === 'subscription' && subscriptionCaps.acrossReplicas ? confirmedAcrossReplicas(ctx.extra.socket, state, id, args) : args;
     },
     execute: (args) =>
       pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),

@@ -32,6 +32,11 @@ export class SubscriptionCaps {
     return refusal(full.limit, full.per);
   }
 
+  /** Whether a place taken must also be confirmed across replicas (`confirm`): with Redis only. */
+  get acrossReplicas(): boolean {
+    return this.shared !== null;
+  }
+
   /**
    * After a `take`: whether the replicas together hold more than the cap, the place just taken
    * included (the refusal's message; the caller then releases the place), or null. Null at once
