@@ -124,6 +124,17 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
     refusedAtTheCap(await subscribe(onFirst));
     refusedAtTheCap(await subscribe(onSecond));
 
+    // A connection closed on the first gives its places to the second.
+    onFirst.socket.close();
+    await onFirst.closed;
+    const taken = await eventually(() => subscribe(onSecond), (message) => message.type === 'next', { timeoutMs: 5_000, intervalMs: 20 });
+    refusedAtTheCap(await subscribe(onSecond));
+    // And back: one completed on the second, taken on the first.
+    onSecond.socket.send(JSON.stringify({ id: taken.id, type: 'complete' }));
+    const onFirstAgain = await connect(first);
+    await eventually(() => subscribe(onFirstAgain), (message) => message.type === 'next', { timeoutMs: 5_000, intervalMs: 20 });
+    refusedAtTheCap(await subscribe(onSecond));
+
     // The first dies holding one: nothing of it reaches Redis any more, no release, no lease renewed.
     (stores[1]!.sharedConnection().client as { disconnect(): void }).disconnect();
     await first.close();
