@@ -109,9 +109,8 @@ export class RateLimiter {
   /**
    * Seconds to wait (at least 1) when over the rate, 0 when the request may go, by this
    * process's buckets and the shared windows it knows to be full; the request's shared count
-   * is sent without waiting for it. For WebSocket operations: graphql-ws's onSubscribe cannot
-   * wait, so across replicas a client gets at most one more operation through per replica
-   * before each learns its window is full.
+   * is sent without waiting for it, so across replicas a client gets at most one more request
+   * through per replica before each learns its window is full.
    */
   check(principal: Principal | undefined, address: string | undefined): number {
     const wait = this.checkHere(principal, address);
@@ -125,7 +124,22 @@ export class RateLimiter {
     return wait > 0 || !this.shared ? wait : this.countShared(principal, address);
   }
 
-  private checkHere(principal: Principal | undefined, address: string | undefined): number {
+  /** Whether requests are also counted by every replica together (Redis): see `countAcrossReplicas`. */
+  get countsAcrossReplicas(): boolean {
+    return this.shared !== null;
+  }
+
+  /**
+   * The shared count of a request `checkHere` let through (at most SHARED_COUNT_WAIT_MS): seconds
+   * to wait, 0 when under every window, when Redis failed or came late, or without Redis. For
+   * WebSocket operations, which check here first and wait for this once their place is taken.
+   */
+  async countAcrossReplicas(principal: Principal | undefined, address: string | undefined): Promise<number> {
+    return this.shared ? this.countShared(principal, address) : 0;
+  }
+
+  /** This process's buckets and the shared windows it already knows to be full, at once. */
+  checkHere(principal: Principal | undefined, address: string | undefined): number {
     const wait = this.checkBuckets(principal, address);
     if (wait > 0 || !this.shared) return wait;
     for (const [, key] of this.sharedLevels(this.shared, principal, address)) {

@@ -35,6 +35,10 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
+/** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
+const rateLimited = (retryAfterSeconds: number): GraphQLError =>
+  new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) });
+
 /**
  * Sockets from one address that have not sent connection_init yet. A browser
  * or a service opens one at a time; a proxy in front (HAProxy) brings many
@@ -149,15 +153,26 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
   };
   /**
-   * A subscription runs once the replicas together (Redis) are found within
-   * `limits.maxSubscriptionsPerClient`, at most SHARED_COUNT_WAIT_MS later. Its place is taken and
-   * counted on this connection before the wait, so a close meanwhile gives it back as for any
-   * other; a refusal gives it back here (graphql-ws calls no onComplete for an operation refused).
+   * An operation runs once the replicas together (Redis) are found within `limits.rateLimit` and,
+   * for a subscription, `limits.maxSubscriptionsPerClient`, at most SHARED_COUNT_WAIT_MS later (both
+   * asked at once). graphql-ws waits for onSubscribe, and keeps the operation's id meanwhile. Its
+   * place is taken and counted on this connection before the wait, so a close meanwhile gives it
+   * back as for any other; a refusal gives it back here (graphql-ws calls no onComplete for an
+   * operation refused).
    */
-  const confirmedAcrossReplicas = async (socket: WebSocket, state: ConnectionState, id: string, args: ExecutionArgs): Promise<ExecutionArgs | GraphQLError[]> => {
-    const refused = await subscriptionCaps.confirm(state.clientKey);
-    if (refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
+  const admittedAcrossReplicas = async (
+    socket: WebSocket,
+    state: ConnectionState,
+    id: string,
+    args: ExecutionArgs,
+    across: { rate: (() => Promise<number>) | null; cap: boolean },
+  ): Promise<ExecutionArgs | GraphQLError[]> => {
+    const [retryAfterSeconds, refused] = await Promise.all([across.rate ? across.rate() : 0, across.cap ? subscriptionCaps.confirm(state.clientKey) : null]);
+    if (retryAfterSeconds === 0 && refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
     if (states.get(socket) === state) giveBack(state, id, false);
+    if (retryAfterSeconds > 0) {
+      return [rateLimited(retryAfterSeconds)];
+    }
     if (refused !== null) return [new GraphQLError(refused, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
     // Closed (or closing at shutdown) during the wait: not started, so no poll loop outlives it.
     return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
@@ -239,9 +254,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (operationsRunning(ctx.subscriptions, state.answering) > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
-      const retryAfterSeconds = options.rateLimiter?.check(state.principal, addresses.get(ctx.extra.socket)) ?? 0;
+      const address = addresses.get(ctx.extra.socket);
+      // The shared count (Redis) is waited for at the end, once the operation's place is taken.
+      const retryAfterSeconds = options.rateLimiter?.checkHere(state.principal, address) ?? 0;
       if (retryAfterSeconds > 0) {
-        return [new GraphQLError(rateLimitMessage(retryAfterSeconds), { originalError: new GatewayError('QUERY_TOO_COMPLEX', rateLimitMessage(retryAfterSeconds), { retryAfterSeconds }) })];
+        return [rateLimited(retryAfterSeconds)];
       }
       // What graphql-ws keeps of the operation until it ends: its whole message (see HeldText).
       const size = handling.get(ctx.extra.socket) ?? payload.query.length;
@@ -279,7 +296,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         variableValues: variables,
         contextValue: options.createContext(state.principal, requestId, state.gone.signal),
       };
-      return operation.operation === 'subscription' && subscriptionCaps.acrossReplicas ? confirmedAcrossReplicas(ctx.extra.socket, state, id, args) : args;
+      const rateAcross = options.rateLimiter?.countsAcrossReplicas ? options.rateLimiter : null;
+      const capAcross = operation.operation === 'subscription' && subscriptionCaps.acrossReplicas;
+      if (!rateAcross && !capAcross) return args;
+      return admittedAcrossReplicas(ctx.extra.socket, state, id, args, {
+        rate: rateAcross ? () => rateAcross.countAcrossReplicas(state.principal, address) : null,
+        cap: capAcross,
+      });
     },
     execute: (args) =>
       pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),

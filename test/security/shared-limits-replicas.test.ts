@@ -15,7 +15,12 @@ import { wsClient, wsRun } from '../helpers/ws.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
-const KEYS = { first: 'shared-rate-first-key-0123456789', second: 'shared-rate-second-key-0123456789', third: 'shared-rate-third-key-0123456789' };
+const KEYS = {
+  first: 'shared-rate-first-key-0123456789',
+  second: 'shared-rate-second-key-0123456789',
+  third: 'shared-rate-third-key-0123456789',
+  fourth: 'shared-rate-fourth-key-0123456789',
+};
 const WRONG = 'Bearer not-a-key-of-this-gateway-0000';
 const QUERY = '{ providers { id } }';
 const BURST = 3;
@@ -40,6 +45,7 @@ describe.skipIf(!redis.url)(redisSuite('rate limit and failed authentications co
             { name: 'first', key: KEYS.first, roles: ['viewer'] },
             { name: 'second', key: KEYS.second, roles: ['viewer'] },
             { name: 'third', key: KEYS.third, roles: ['viewer'] },
+            { name: 'fourth', key: KEYS.fourth, roles: ['viewer'] },
           ],
           { allowAnonymous: true },
         ),
@@ -87,6 +93,20 @@ describe.skipIf(!redis.url)(redisSuite('rate limit and failed authentications co
       const answer = await wsRun(client, QUERY);
       expect(answer.refused).toBe(true);
       expect(answer.errors?.[0]?.message).toMatch(/^too many requests from this client; retry after \d+ s \(limits\.rateLimit\)$/);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("rate limit: a WebSocket operation waits for the replicas' count, so the first one on a replica that has not seen the client is refused once its burst is spent", async () => {
+    for (let request = 0; request < BURST; request++) expect((await ask(harness.gateway, withKey(KEYS.fourth))).status).toBe(200);
+    const client = wsClient(other.graphqlUrl, KEYS.fourth);
+    try {
+      // Counted behind it, the operation ran: this replica's own bucket for the key was full.
+      const answer = await wsRun(client, QUERY);
+      expect(answer.refused).toBe(true);
+      expect(answer.errors?.[0]?.message).toMatch(/^too many requests from this client; retry after \d+ s \(limits\.rateLimit\)$/);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
     } finally {
       await client.dispose();
     }
