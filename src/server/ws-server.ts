@@ -206,8 +206,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       const admitted = admitConnection(options, { address, characters: handling.get(socket) ?? 0, connectionParams, headers: ctx.extra.request.headers });
       if ('reason' in admitted) {
-        closeFirmly(socket, admitted.code, admitted.reason);
-        return false;
+        if (admitted.counted === undefined) {
+          closeFirmly(socket, admitted.code, admitted.reason);
+          return false;
+        }
+        return admitted.counted.catch(() => undefined).then(() => {
+          closeFirmly(socket, admitted.code, admitted.reason);
+          return false;
+        });
       }
       const { principal } = admitted;
       const place = caps.admit(principal, address);

@@ -45,6 +45,12 @@ export interface ConnectionInit {
 export interface InitRefusal {
   code: number;
   reason: string;
+  /**
+   * A failed authentication's count across replicas (Redis), to wait for before closing, as an
+   * HTTP 401 waits: closed at once, the client's next connection reached a replica before the
+   * count that holds its address back had answered.
+   */
+  counted?: Promise<void>;
 }
 
 /**
@@ -68,12 +74,11 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   try {
     principal = rules.authenticator.authenticate(authorization);
   } catch (error) {
-    // Not waited for: graphql-ws's onConnect answers at once (see AuthFailureGuard on what that allows).
-    void rules.authFailures.failed(address);
+    const counted = rules.authFailures.failed(address);
     // HTTP's "an Authorization: Bearer <key> header is required" misled here: a client that had
     // put the key in the upgrade request's headers was told to send the header it had sent.
     const reason = authorization === undefined || authorization === '' ? WS_KEY_REQUIRED : isGatewayError(error) ? error.message : 'authentication failed';
-    return { code: CLOSE_FORBIDDEN, reason };
+    return { code: CLOSE_FORBIDDEN, reason, counted };
   }
   if (rules.loopbackNamesOnly && !sentToLoopbackName(headers)) {
     rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
