@@ -6,6 +6,11 @@ import type { KeyValueStore } from './store.js';
 export const CREATE_ORDER_NAMESPACE = 'create-order';
 /** Most creates of one series at once: past this a create is refused before it acts. */
 export const MOST_OVERLAPPING_CREATES = 32;
+/**
+ * Most reads of its series one take makes: each after another caller took the place it tried, or
+ * freed the one below it. Past this the series changed under it each time, and it is refused as full.
+ */
+export const MOST_TAKE_LOOKS = MOST_OVERLAPPING_CREATES;
 /** A slow or unreachable store must not hold a poll, or a create's answer after its call: past this the store counts as unanswered. */
 export const CREATE_ORDER_STORE_WAIT_MS = 250;
 /**
@@ -84,19 +89,29 @@ export class CreateOrder {
   ) {}
 
   /**
-   * The first free place of `series`, held for `heldMs` (as long as the create may stay unmatched).
+   * The first free place of `series` above its highest held one, held for `heldMs` (as long as the
+   * create may stay unmatched): a free place below a held one (its TTL ran out) is never taken
+   * again, as its create's call was made. A take that finds its place taken meanwhile, or the
+   * place below it freed, reads the series again, at most MOST_TAKE_LOOKS times (then `full`:
+   * the series changed under it each time).
    * `older` names the older series the create's operation must look through (the adapter's words:
    * OnApp's backup ids below the highest one read); the series' open mark remembers them, with
    * those of the series' earlier creates (see olderOf).
    */
   async take(series: string, heldMs: number, older: readonly string[] = []): Promise<Taking> {
-    const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
-    if (read === undefined) return this.unanswered();
-    const held = await this.settleUncertain(series, read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>);
-    const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
     const mine = `${TAKEN}${randomUUID()}`;
-    for (const place of freePlaces(held)) {
-      const taken = await withinMs(this.store.setIfAbsent(placeKey(series, place), mine, heldMs), PLACE_TAKE_STORE_WAIT_MS);
+    for (let look = 0; look < MOST_TAKE_LOOKS; look++) {
+      const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
+      if (read === undefined) return this.unanswered();
+      const held = await this.settleUncertain(series, read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>);
+      const place = placeAboveHeld(held);
+      if (place === undefined) return 'full';
+      // Place 1 has none below it. Any other only while the one below is held, in one step: a
+      // place freed between the look and the write (its holder gave it up, no later place held)
+      // was left free below this one, counted as a create that made a backup or a restore that
+      // was sent, and the next take took it again and sent its call after this one's.
+      const write = place === 1 ? this.store.setIfAbsent(placeKey(series, place), mine, heldMs) : this.store.setIfAbsentAbove(placeKey(series, place), placeKey(series, place - 1), mine, heldMs);
+      const taken = await withinMs(write, PLACE_TAKE_STORE_WAIT_MS);
       // The take may have landed: the place would be held by no create, and counted by the later ones.
       if (taken === undefined) return this.unansweredHolding(series, place, mine);
       if (!taken) {
@@ -106,8 +121,10 @@ export class CreateOrder {
         // than made backups, and each create after it was told of the backup of the one before.
         // Kept as this one's, it would be told of another's backup. Neither: given back if it is ours.
         if (own === undefined) return this.unansweredHolding(series, place, mine);
+        // Another's, or the place below was freed: the series is read again.
         if (!own) continue;
       }
+      const remembered = [...new Set([...rememberedOlder(read[MOST_OVERLAPPING_CREATES]), ...older])].slice(-MOST_OLDER_REMEMBERED);
       // Before the create's call, so no backup of it is listed while a later series cannot see it.
       const opened = await withinMs(this.store.set(openKey(series), remembered, heldMs).then(() => true), PLACE_TAKE_STORE_WAIT_MS);
       // The place is held either way, and its series counts it: going ahead placeless would read
@@ -363,12 +380,13 @@ function withoutFreeTail(held: ReadonlyArray<string | undefined>): ReadonlyArray
 /** The keys of places 1 to `count`. */
 export const placeKeys = (series: string, count: number): string[] => Array.from({ length: count }, (_, index) => placeKey(series, index + 1));
 
-/** The places (1 first) whose key holds nothing, in order. */
-export function freePlaces(held: ReadonlyArray<string | undefined>): number[] {
-  const free: number[] = [];
-  held.forEach((value, index) => {
-    if (value === undefined) free.push(index + 1);
-  });
-  return free;
+/**
+ * The place a take tries among `held` (place 1 first): the first after the last one held,
+ * undefined when the last place is held. A free place below a held one is no longer held (its TTL ran out) and its call
+ * was made: the places after it count it, so it is never taken again.
+ */
+export function placeAboveHeld(held: ReadonlyArray<string | undefined>): number | undefined {
+  let last = held.length;
+  while (last > 0 && held[last - 1] === undefined) last--;
+  return last < held.length ? last + 1 : undefined;
 }
-

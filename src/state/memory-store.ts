@@ -64,6 +64,11 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve(true);
   }
 
+  setIfAbsentAbove<T>(key: string, below: string, value: T, ttlMs: number): Promise<boolean> {
+    if (!this.entries.has(below)) return Promise.resolve(false);
+    return this.setIfAbsent(key, value, ttlMs);
+  }
+
   delete(key: string): Promise<void> {
     this.entries.delete(key);
     return Promise.resolve();

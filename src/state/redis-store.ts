@@ -10,6 +10,9 @@ const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call
 
 export { REDIS_COMMAND_TIMEOUT_MS };
 
+/** Sets the first key (NX, with its TTL) only while the second exists, atomically. */
+const SET_IF_ABSENT_ABOVE = "if redis.call('exists', KEYS[2]) == 1 and redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end return 0";
+
 /** Deletes the key only while it holds the text given, atomically. */
 const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
@@ -108,6 +111,22 @@ export class RedisStore implements KeyValueStore {
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
     const answer = await this.redis.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
     return answer === 'OK';
+  }
+
+  /**
+   * One script; a Redis that refuses scripts gets the look and the set apart, as deleteUnlessHeld
+   * does: there a delete of `below` between the two goes unseen, as every take's did before.
+   */
+  async setIfAbsentAbove<T>(key: string, below: string, value: T, ttlMs: number): Promise<boolean> {
+    const [text, ttl] = [encodeStored(value), Math.max(1, Math.round(ttlMs))];
+    try {
+      return (await this.redis.eval(SET_IF_ABSENT_ABOVE, 2, this.prefix + key, this.prefix + below, text, String(ttl))) === 1;
+    } catch (error) {
+      // An answer refusing the script; a connection that failed fails the look as well.
+      if (!(error instanceof ReplyError)) throw error;
+    }
+    if ((await this.redis.exists(this.prefix + below)) === 0) return false;
+    return (await this.redis.set(this.prefix + key, text, 'PX', ttl, 'NX')) === 'OK';
   }
 
   async delete(key: string): Promise<void> {

@@ -19,6 +19,12 @@ export interface KeyValueStore {
   setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void>;
   /** Sets only if absent; true when this caller set it (an atomic claim). */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
+  /**
+   * As setIfAbsent, and only while `below` holds something, in one atomic step (one script on
+   * Redis): the key is never set above a key that is free at that moment. A look at `below` apart
+   * from the set would miss a delete between the two.
+   */
+  setIfAbsentAbove<T>(key: string, below: string, value: T, ttlMs: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   /**
    * Deletes `key` only while `guard` holds nothing and `key` still holds

@@ -43,3 +43,22 @@ export async function expectReplacedOnlyWhileHeld(store: KeyValueStore): Promise
   expect(await store.replaceIfEqual(`${key}:short`, mine, 'given-up', 50)).toBe(true);
   await expect.poll(() => store.get(`${key}:short`), { timeout: 5_000, interval: 20 }).toBeUndefined();
 }
+
+/**
+ * What a store must do for a take of a place above the first (setIfAbsentAbove): set only while
+ * the key is free and the key below it is held, so no place is ever held above a free one.
+ */
+export async function expectSetOnlyAboveHeld(store: KeyValueStore): Promise<void> {
+  const series = `above:${randomUUID()}`;
+  expect(await store.setIfAbsentAbove(`${series}:2`, `${series}:1`, 'taken:mine', 60_000)).toBe(false);
+  expect(await store.get(`${series}:2`)).toBeUndefined();
+  await store.set(`${series}:1`, 'taken:other', 60_000);
+  expect(await store.setIfAbsentAbove(`${series}:2`, `${series}:1`, 'taken:mine', 60_000)).toBe(true);
+  expect(await store.get(`${series}:2`)).toBe('taken:mine');
+  expect(await store.setIfAbsentAbove(`${series}:2`, `${series}:1`, 'taken:third', 60_000)).toBe(false);
+  expect(await store.get(`${series}:2`)).toBe('taken:mine');
+  // Held for the TTL given.
+  await store.set(`${series}:3`, 'given-up', 60_000);
+  expect(await store.setIfAbsentAbove(`${series}:4`, `${series}:3`, 'taken:short', 50)).toBe(true);
+  await expect.poll(() => store.get(`${series}:4`), { timeout: 5_000, interval: 20 }).toBeUndefined();
+}

@@ -29,7 +29,8 @@ export class RestorePlaceWatch {
         const value: unknown = Reflect.get(target, name, receiver);
         if (typeof value !== 'function') return value;
         const call = (...args: unknown[]): unknown => (value as (...inner: unknown[]) => unknown).apply(target, args);
-        if (name === 'setIfAbsent') {
+        // A place above the first is taken only while the one below is held (setIfAbsentAbove).
+        if (name === 'setIfAbsent' || name === 'setIfAbsentAbove') {
           return async (...args: unknown[]) => {
             const taken = await call(...args);
             if (taken === true && typeof args[0] === 'string' && args[0].endsWith(':2')) this.secondTaken = true;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld } from '../helpers/give-up-places.js';
+import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld, expectSetOnlyAboveHeld } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -41,6 +41,10 @@ describe.skipIf(!redis.url)(redisSuite('deleteUnlessHeld on a Redis that refuses
 
   it('replaces a key only while it holds the value given (replaceIfEqual), the look and the set sent apart', async () => {
     await expectReplacedOnlyWhileHeld(store);
+  });
+
+  it('sets a place above the first only while the one below it is held (setIfAbsentAbove), the look and the set sent apart', async () => {
+    await expectSetOnlyAboveHeld(store);
   });
 
   it('releases a claim only while the key holds it (deleteIfEqual), the look and the delete sent apart', async () => {

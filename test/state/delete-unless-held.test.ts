@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
-import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld } from '../helpers/give-up-places.js';
+import { expectPlacesGivenUpAsCreateOrderDoes, expectReplacedOnlyWhileHeld, expectSetOnlyAboveHeld } from '../helpers/give-up-places.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
 const redis = await testRedis();
@@ -45,5 +45,9 @@ describe.each(stores)('deleteUnlessHeld over the %s store', (_name, createStore)
 
   it('replaces a key only while it holds the value given (replaceIfEqual), with the new TTL', async () => {
     await expectReplacedOnlyWhileHeld(store);
+  });
+
+  it('sets a place above the first only while the key is free and the one below it is held (setIfAbsentAbove)', async () => {
+    await expectSetOnlyAboveHeld(store);
   });
 });

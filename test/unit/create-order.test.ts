@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
-import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, PLACE_TAKE_STORE_WAIT_MS, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, freePlaces, openKey, placeKey, placeKeys, statesOf } from '../../src/state/create-order.js';
+import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, PLACE_TAKE_STORE_WAIT_MS, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, openKey, placeAboveHeld, placeKey, placeKeys, statesOf } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { RecordingStore } from './recording-store.js';
@@ -563,9 +563,11 @@ describe('places', () => {
     expect(placeKeys(SERIES, 0)).toEqual([]);
   });
 
-  it('finds the free places in order, and reads what each place says', () => {
-    expect(freePlaces(['taken', undefined, 'given-up', undefined, 'found:4'])).toEqual([2, 4]);
-    expect(freePlaces([])).toEqual([]);
+  it('finds the place after the last one held (never a free one below it), and reads what each place says', () => {
+    expect(placeAboveHeld(['taken', undefined, 'given-up', undefined, 'found:4', undefined])).toBe(6);
+    expect(placeAboveHeld([undefined, undefined, undefined])).toBe(1);
+    expect(placeAboveHeld([undefined, 'taken', undefined])).toBe(3);
+    expect(placeAboveHeld([undefined, undefined, 'taken'])).toBeUndefined();
     expect(statesOf(['taken', 'given-up', undefined, 'found:41', 'found:', 'sent'])).toEqual(['open', 'given-up', 'unheld', { found: '41' }, 'open', 'sent']);
     // Another shape (another version's replica): still a held place, never a TypeError.
     expect(statesOf([['found:41', 1, 2, 3, 4, 5, 6], { found: '41' }, 42, null])).toEqual(['open', 'open', 'open', 'open']);

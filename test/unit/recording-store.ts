@@ -49,6 +49,11 @@ export class RecordingStore extends MemoryStore {
     return super.setIfAbsent(key, value, ttlMs);
   }
 
+  override async setIfAbsentAbove<T>(key: string, below: string, value: T, ttlMs: number): Promise<boolean> {
+    this.record('setIfAbsentAbove', [key, below], ttlMs);
+    return super.setIfAbsentAbove(key, below, value, ttlMs);
+  }
+
   override async replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> {
     this.record('replaceIfEqual', [key], ttlMs);
     return super.replaceIfEqual(key, holding, value, ttlMs);
