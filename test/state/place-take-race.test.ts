@@ -36,10 +36,10 @@ describe.each(stores)('a take racing a give-up over the %s store', (_name, creat
   it('never holds a place above a free one: it takes the place given up and freed meanwhile, and the next take comes after it', async () => {
     const series = `onapp-a:7:${randomUUID()}`;
     const holder = new CreateOrder(store);
-    const gate = new WriteGate(store);
-    const atFirst = gate.holdNextWrite(placeKey(series, 1));
-    const atSecond = gate.holdNextWrite(placeKey(series, 2));
-    const taking = new CreateOrder(gate.store).take(series, HELD_MS);
+    const gate = new WriteGate();
+    const atFirst = gate.holdWrite(placeKey(series, 1));
+    const atSecond = gate.holdWrite(placeKey(series, 2));
+    const taking = new CreateOrder(gate.wrap(store)).take(series, HELD_MS);
     // The take saw place 1 free; another takes it before the take's write lands.
     await atFirst.reached;
     expect(await holder.take(series, HELD_MS)).toBe(1);
