@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FINISH_TIME_KEPT_MS } from '../../src/gateway/finish-times.js';
-import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, PLACE_TAKE_STORE_WAIT_MS, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, openKey, placeAboveHeld, placeKey, placeKeys, statesOf } from '../../src/state/create-order.js';
+import { CREATE_ORDER_STORE_WAIT_MS, CreateOrder, PLACE_TAKE_STORE_WAIT_MS, GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, MOST_TAKE_LOOKS, openKey, placeAboveHeld, placeKey, placeKeys, statesOf } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 import { RecordingStore } from './recording-store.js';
@@ -80,6 +80,25 @@ describe('CreateOrder', () => {
     });
     await store.setIfAbsent(placeKey(SERIES, 1), 'taken', HELD_MS);
     expect(await new CreateOrder(racing).take(SERIES, HELD_MS)).toBe(3);
+  });
+
+  it('never takes a free place below a held one (its time ran out, its call was made): the places after it count it', async () => {
+    const store = new MemoryStore();
+    const order = new CreateOrder(store);
+    for (let place = 1; place <= 2; place++) await order.take(SERIES, HELD_MS);
+    await store.delete(placeKey(SERIES, 1));
+    expect(await order.take(SERIES, HELD_MS)).toBe(3);
+    expect(await order.statesBefore(SERIES, 3)).toEqual(['unheld', 'open']);
+  });
+
+  it('reads its series again when the place below the one it tries is freed, and gives up as full after MOST_TAKE_LOOKS reads of a series that changes every time', async () => {
+    const store = new RecordingStore();
+    await store.set(placeKey(SERIES, 1), 'taken:another', HELD_MS);
+    // Each write refused as though the place below were freed just before it, and taken again after.
+    const changing = Object.assign(Object.create(store) as RecordingStore, { setIfAbsentAbove: async () => false });
+    expect(await new CreateOrder(changing).take(SERIES, HELD_MS)).toBe('full');
+    expect(store.calls.filter((call) => call.method === 'getMany')).toHaveLength(MOST_TAKE_LOOKS);
+    expect(await store.get(placeKey(SERIES, 2))).toBeUndefined();
   });
 
   it('keeps a place whose take landed but answered "taken" (sent again after its answer was lost), and takes no second one', async () => {
