@@ -3,9 +3,10 @@ import type { PlaceState } from './create-order.js';
 /**
  * How a wait for a place's turn ended: `turn` once no earlier place is `open` (each has sent its
  * call and been answered, given up, or may have reached the provider), `unanswered` when the store
- * did not answer a read, `waited-out` when an earlier place was still open after the wait.
+ * did not answer a read, `waited-out` when an earlier place was still open after the wait, `left`
+ * when the request it waited for ended first (its client gone).
  */
-export type Turn = 'turn' | 'unanswered' | 'waited-out';
+export type Turn = 'turn' | 'unanswered' | 'waited-out' | 'left';
 
 /** The first pause between two reads of the earlier places, doubled after each up to the most. */
 const FIRST_PAUSE_MS = 10;
@@ -15,17 +16,38 @@ const MOST_PAUSE_MS = 200;
  * Waits until none of the places before one is `open`, reading them with `readBefore` (undefined:
  * the store did not answer) at most `waitMs` (on `now`'s clock). Read again after a pause growing
  * from 10 ms to 200 ms: an earlier call is mostly answered in some tens of milliseconds, and a
- * reader of another replica learns of it only from the store.
+ * reader of another replica learns of it only from the store. `left` as soon as `signal` aborts:
+ * nothing is sent yet, and a call made for a client that has gone (its own timeout, a reconnect)
+ * acts beside the retry it sends.
  */
-export async function awaitTurn(readBefore: () => Promise<readonly PlaceState[] | undefined>, waitMs: number, now: () => number = () => Date.now()): Promise<Turn> {
+export async function awaitTurn(
+  readBefore: () => Promise<readonly PlaceState[] | undefined>,
+  waitMs: number,
+  now: () => number = () => Date.now(),
+  signal?: AbortSignal,
+): Promise<Turn> {
   const deadline = now() + waitMs;
   let pauseMs = FIRST_PAUSE_MS;
   for (;;) {
+    if (signal?.aborted) return 'left';
     const states = await readBefore();
     if (states === undefined) return 'unanswered';
     if (!states.includes('open')) return 'turn';
     if (now() >= deadline) return 'waited-out';
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(1, deadline - now()))));
+    await pause(Math.min(pauseMs, Math.max(1, deadline - now())), signal);
     pauseMs = Math.min(pauseMs * 2, MOST_PAUSE_MS);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

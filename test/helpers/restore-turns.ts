@@ -11,14 +11,20 @@ import type { KeyValueStore } from '../../src/state/store.js';
  */
 export class RestorePlaceWatch {
   readonly readAfterSecondPlace: Promise<void>;
+  /** Resolves when place 2 of a series is given up (deleted, or marked given up). */
+  readonly secondGivenUp: Promise<void>;
   /** While true, reads of the places after a take of place 2 fail, as a store gone down then. */
   failReadsAfterSecondPlace = false;
   private secondTaken = false;
   private markRead: () => void = () => {};
+  private markGivenUp: () => void = () => {};
 
   constructor() {
     this.readAfterSecondPlace = new Promise((resolve) => {
       this.markRead = resolve;
+    });
+    this.secondGivenUp = new Promise((resolve) => {
+      this.markGivenUp = resolve;
     });
   }
 
@@ -35,6 +41,13 @@ export class RestorePlaceWatch {
             const taken = await call(...args);
             if (taken === true && typeof args[0] === 'string' && args[0].endsWith(':2')) this.secondTaken = true;
             return taken;
+          };
+        }
+        if (name === 'deleteUnlessHeld') {
+          return async (...args: unknown[]) => {
+            const answer = await call(...args);
+            if (typeof args[0] === 'string' && args[0].endsWith(':2')) this.markGivenUp();
+            return answer;
           };
         }
         if (name === 'get' || name === 'getMany') {

@@ -184,6 +184,49 @@ describe('onapp: a restore whose earlier place is not sent within its wait', () 
   });
 });
 
+describe('onapp: a restore whose client leaves while it waits for its turn', () => {
+  it('gives its place up and never POSTs: the retry the client sends is the one restore OnApp gets', async () => {
+    const watch = new RestorePlaceWatch();
+    const harness = await startHarness({ kinds: ['onapp'], store: new WatchedMemoryStore(watch), configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    playRestoresNamingTheVm(simulator);
+    simulator.holdRestoreListing = true;
+    const posted: number[] = [];
+    const countPosts = (backupId: number): void => void posted.push(backupId);
+    simulator.restoreEvents.on('restore', countPosts);
+    const { first, second } = await twoBackupsOfOneVm(harness.gql, simulator);
+    const hold = simulator.holdRestoresOf(first.nativeId);
+    const earlier = harness.gql<Restored>(RESTORE, { input: { backupId: first.id, confirm: true } });
+    try {
+      await hold.arrived;
+      // The later restore's client gives up (its own timeout, say) while the restore waits for place 1.
+      const leaving = new AbortController();
+      const later = fetch(harness.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: RESTORE, variables: { input: { backupId: second.id, confirm: true } } }),
+        signal: leaving.signal,
+      }).catch(() => null);
+      await watch.readAfterSecondPlace;
+      leaving.abort();
+      await later;
+      // Before, the wait went on for nobody, and POSTed once place 1 was sent: with the retry, two restores.
+      await watch.secondGivenUp;
+      hold.release();
+      expect(errorCodes(await earlier)).toEqual([]);
+      const retry = await harness.gql<Restored>(RESTORE, { input: { backupId: second.id, confirm: true } });
+      expect(errorCodes(retry)).toEqual([]);
+      expect(decodeOperationId(retry.data!.restoreBackup.operation.id).token[1]).toBe('2');
+      expect(posted.filter((backupId) => backupId === second.nativeId)).toHaveLength(1);
+    } finally {
+      hold.release();
+      await earlier;
+      simulator.restoreEvents.off('restore', countPosts);
+      await harness.close();
+    }
+  }, 15_000);
+});
+
 describe('onapp: a restore whose look at the places before its own is not answered', () => {
   it('is refused STORE_UNAVAILABLE before its POST, nothing sent to OnApp, and its place given up', async () => {
     const watch = new RestorePlaceWatch();

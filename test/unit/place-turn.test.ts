@@ -40,4 +40,19 @@ describe('awaitTurn', () => {
   it('is unanswered as soon as a read of the places is not answered: the caller refuses before its call', async () => {
     expect(await awaitTurn(readsOf([['open'], undefined]).read, 60_000)).toBe('unanswered');
   });
+
+  it('is left as soon as the request it waits for ends, mid-pause, with no read after: its caller sends nothing', async () => {
+    const leaving = new AbortController();
+    let now = 0;
+    const reads = readsOf([['open']]);
+    const waited = awaitTurn(async () => {
+      const states = await reads.read();
+      leaving.abort();
+      now += 400;
+      return states;
+    }, 1_000, () => now, leaving.signal);
+    expect(await waited).toBe('left');
+    expect(reads.count()).toBe(1);
+    expect(await awaitTurn(readsOf([[]]).read, 60_000, undefined, leaving.signal)).toBe('left');
+  });
 });

@@ -190,7 +190,7 @@ export class OnappAdapter extends BaseAdapter {
     // up, and no later restore counts it.
     const series = this.restoreSeriesOf(request.target.nativeId, newestBefore);
     const place = await this.takeRestorePlace(series);
-    await waitForRestoreTurn(this.restoreOrder, series, place, this.account.id);
+    await waitForRestoreTurn(this.restoreOrder, series, place, this.account.id, scope.signal);
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {

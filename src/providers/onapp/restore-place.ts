@@ -48,12 +48,16 @@ export const RESTORE_TURN_WAIT_MS = 30_000;
  * Otherwise the place is given up (nothing was sent) and the restore refused: STORE_UNAVAILABLE
  * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
  * after RESTORE_TURN_WAIT_MS (its POST slow, its replica gone before marking it, or its mark not
- * taken by the store).
+ * taken by the store), or when `signal` (the request's) aborts first: its client left, and the
+ * restore it would retry must not be POSTed twice.
  */
-export async function waitForRestoreTurn(order: CreateOrder, series: string, place: number, accountId: string): Promise<void> {
-  const turn = await awaitTurn(() => order.statesBefore(series, place), RESTORE_TURN_WAIT_MS);
+export async function waitForRestoreTurn(order: CreateOrder, series: string, place: number, accountId: string, signal?: AbortSignal): Promise<void> {
+  const turn = await awaitTurn(() => order.statesBefore(series, place), RESTORE_TURN_WAIT_MS, undefined, signal);
   if (turn === 'turn') return;
   await order.giveUp(series, place);
+  if (turn === 'left') {
+    throw conflict('the request ended while this restore waited for the restores of its virtual server asked before it: nothing was sent to OnApp; send it again', accountId);
+  }
   if (turn === 'unanswered') {
     throw storeUnavailable('the shared store did not answer in time, so this restore could not tell whether the restores of its virtual server asked before it were sent: nothing was sent to OnApp; send it again', accountId);
   }
