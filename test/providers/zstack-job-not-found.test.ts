@@ -96,4 +96,9 @@ describe('zstack: a create or revert whose job fails with SYS.1003', () => {
     expect(await create(vm)).toEqual({ status: 'FAILED', error: 'the backup storage is full', errorCode: 'PROVIDER_ERROR', providerErrorCode: 'SYS.1007' });
     expect(await create(vm)).toEqual({ status: 'SUCCEEDED', error: null, errorCode: null, providerErrorCode: null });
   });
+
+  it('a job whose error has no readable code (none, or no short token) has a null providerErrorCode, as the schema says', async () => {
+    simulator.failNextJob = { code: '', description: 'something failed', details: '' };
+    expect(await create(vms[3]!)).toEqual({ status: 'FAILED', error: 'something failed', errorCode: 'PROVIDER_ERROR', providerErrorCode: null });
+  });
 });

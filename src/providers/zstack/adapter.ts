@@ -4,7 +4,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { appendAll } from '../../domain/arrays.js';
-import { ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
+import { UNNAMED_ZSTACK_ERROR, ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
 import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
@@ -336,8 +336,13 @@ export class ZstackAdapter extends BaseAdapter {
   }
 }
 
-/** A failed job's codes (Operation.errorCode): NOT_FOUND where what it acted on is gone, else ZStack's own error. */
+/**
+ * A failed job's codes (Operation.errorCode): NOT_FOUND where what it acted on is gone, else ZStack's
+ * own error. providerErrorCode is ZStack's code only: none where it gave no readable one (the schema
+ * says null then), rather than the gateway's stand-in.
+ */
 function failureCodes(error: GatewayError, gone: boolean): Pick<Operation, 'errorCode' | 'providerErrorCode'> {
   const providerErrorCode = error.details.providerCode;
-  return { errorCode: gone ? 'NOT_FOUND' : 'PROVIDER_ERROR', ...(providerErrorCode === undefined ? {} : { providerErrorCode }) };
+  const named = providerErrorCode !== undefined && providerErrorCode !== UNNAMED_ZSTACK_ERROR;
+  return { errorCode: gone ? 'NOT_FOUND' : 'PROVIDER_ERROR', ...(named ? { providerErrorCode } : {}) };
 }

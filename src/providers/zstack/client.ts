@@ -167,6 +167,9 @@ export function isZstackErrorAnswer(status: number, text: string): boolean {
   }
 }
 
+/** The providerCode of a ZStack error whose `error.code` is missing or no short token: the gateway's word, not ZStack's. */
+export const UNNAMED_ZSTACK_ERROR = 'ZSTACK_ERROR';
+
 /** ZStack's `error.code`, clipped to a short token: it has carried a password hash. */
 const errorCode = (body: unknown, fallback: string): string => clipProviderCode((body as { error?: { code?: unknown } } | null)?.error?.code, fallback);
 
@@ -176,5 +179,5 @@ export const zstackError = (account: AnsweringAccount, body: unknown): GatewayEr
 /** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
 function zstackRefusal(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
-  return providerError(provider, wordsBeforeScrub(error?.description, 'ZStack reported an error'), errorCode(body, 'ZSTACK_ERROR'));
+  return providerError(provider, wordsBeforeScrub(error?.description, 'ZStack reported an error'), errorCode(body, UNNAMED_ZSTACK_ERROR));
 }
