@@ -194,8 +194,7 @@ export class ReadCache {
       const seen = this.generationsSeen.get(instance);
       if (seen === generation) continue;
       this.generationsSeen.set(instance, generation);
-      // A claimed generation marks no write (claimGenerations): the flights in the air stay good.
-      if (seen !== undefined && !isClaimedGeneration(generation)) written.add(instance.slice(0, instance.indexOf('\u0000')));
+      if (seen !== undefined && !isClaimOrItsEnd(seen, generation)) written.add(instance.slice(0, instance.indexOf('\u0000')));
     }
     for (const providerId of written) this.onOtherWrite(providerId);
   }
@@ -325,4 +324,13 @@ export class ReadCache {
     const invalidated = this.invalidatedAt.get(ReadCache.instanceKey(address.providerId, address.nativeId));
     return invalidated !== undefined && invalidated > startedAt;
   }
+}
+
+/**
+ * A change of generation that marks no write (claimGenerations): a claim, or a claim expired (it
+ * lives cacheTtlMs + 2 min from the first read of an instance never written to). Taken as a write,
+ * each expiry made every replica that had read the instance forget its account's reads in flight.
+ */
+function isClaimOrItsEnd(seen: string, generation: string): boolean {
+  return isClaimedGeneration(generation) || (generation === NO_GENERATION && isClaimedGeneration(seen));
 }

@@ -115,6 +115,19 @@ describe.skipIf(!redis.url)(redisSuite('read cache entries in Redis', redis), ()
     expect(told).toEqual(['cached']);
   });
 
+  it("tells of no write when a read's claimed generation expires: nothing was written to the instance", async () => {
+    const told: string[] = [];
+    const here = new ReadCache(store as RedisStore, new Map([['cached', TTL_MS]]), undefined, (providerId) => told.push(providerId));
+    const mark = here.now();
+    expect(await here.getMany([backupsOf('vm8')], mark)).toEqual([undefined]);
+    await here.setMany([{ address: backupsOf('vm8'), value: [] }], mark);
+    expect(await here.getMany([backupsOf('vm8')])).toEqual([[]]);
+    // What the claim's TTL (cacheTtlMs + 2 min) does.
+    await evict((await keysNow()).filter((key) => key.startsWith('gen\u0000') && key.endsWith('\u0000vm8')));
+    expect(await here.getMany([backupsOf('vm8')])).toEqual([undefined]);
+    expect(told).toEqual([]);
+  });
+
   it('does not cache an answer whose instance another replica wrote to before its generation was claimed', async () => {
     const [here, there] = [replica(), replica()];
     const mark = here.now();
