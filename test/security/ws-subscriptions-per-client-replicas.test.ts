@@ -136,7 +136,11 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
     refusedAtTheCap(await subscribe(onSecond));
 
     // The first dies holding one: nothing of it reaches Redis any more, no release, no lease renewed.
-    (stores[1]!.sharedConnection().client as { disconnect(): void }).disconnect();
+    // Waited out, so the close below finds the connection down (not one QUIT fails on under load).
+    const redisOfFirst = stores[1]!.sharedConnection().client as { disconnect(): void; once(event: 'end', listener: () => void): void };
+    const ended = new Promise<void>((resolve) => redisOfFirst.once('end', resolve));
+    redisOfFirst.disconnect();
+    await ended;
     await first.close();
     // Its place is still held until its lease expires...
     refusedAtTheCap(await subscribe(onSecond));
