@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { CLOSE_SLOW_READER } from '../../src/server/ws/close.js';
 import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { SlowLink } from '../helpers/slow-link.js';
 import { rawConnection, wsRun, wsUrl, type RawConnection } from '../helpers/ws.js';
 
 /** 10 VMs of 100 KB: an answer of about 1 MB. */
@@ -239,99 +240,6 @@ describe('a WebSocket client on a slow link that reads an answer larger than the
     }
   }, 30_000);
 });
-
-/**
- * A slow link between one client and the gateway, over loopback: what the client sends passes at
- * once; what the gateway sends passes freely until `hold`, then only as `pass` lets it, a chunk at
- * a time. Metered in a proxy of the test's own: the client's ws resumes its TCP socket by itself
- * whenever its parser drains (receiverOnDrain), which undoes a pause of that socket between chunks.
- */
-class SlowLink {
-  private gatewaySide: Socket | null = null;
-  private clientSide: Socket | null = null;
-  private gatewayGone = false;
-
-  private constructor(
-    private readonly server: ReturnType<typeof createTcpServer>,
-    readonly graphqlUrl: string,
-  ) {}
-
-  /** One link, for one client connection, in front of the gateway at `graphqlUrl`. */
-  static async open(graphqlUrl: string): Promise<SlowLink> {
-    const target = new URL(graphqlUrl);
-    let link!: SlowLink;
-    const server = createTcpServer((client) => {
-      const gateway = connect(Number(target.port), target.hostname);
-      client.on('error', () => {});
-      gateway.on('error', () => {});
-      client.pipe(gateway);
-      gateway.pipe(client);
-      gateway.once('close', () => {
-        link.gatewayGone = true;
-        client.end();
-      });
-      client.once('close', () => gateway.destroy());
-      link.gatewaySide = gateway;
-      link.clientSide = client;
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = new URL(graphqlUrl);
-    url.port = String((server.address() as AddressInfo).port);
-    link = new SlowLink(server, url.toString());
-    return link;
-  }
-
-  /** The gateway's connection's port on this side: its remote port as the gateway sees it. */
-  get gatewayPort(): number {
-    return this.gatewaySide?.localPort ?? -1;
-  }
-
-  /** From now on the gateway's bytes wait: in the kernel's buffers, then in the gateway's. */
-  hold(): void {
-    const { gateway, client } = this.ends();
-    gateway.unpipe(client);
-    gateway.pause();
-  }
-
-  /** Lets at least `bytes` of the gateway's through, then holds again; sooner when `enough` settles or the gateway has closed. */
-  pass(bytes: number, enough: Promise<unknown> = new Promise(() => {})): Promise<void> {
-    const { gateway, client } = this.ends();
-    if (this.gatewayGone) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let passed = 0;
-      let stopped = false;
-      const stop = () => {
-        if (stopped) return;
-        stopped = true;
-        gateway.pause();
-        gateway.off('data', onData);
-        gateway.off('close', stop);
-        resolve();
-      };
-      const onData = (chunk: Buffer) => {
-        client.write(chunk);
-        passed += chunk.length;
-        if (passed >= bytes) stop();
-      };
-      gateway.on('data', onData);
-      gateway.once('close', stop);
-      void enough.then(stop);
-      gateway.resume();
-    });
-  }
-
-  async close(): Promise<void> {
-    this.gatewaySide?.destroy();
-    this.clientSide?.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private ends(): { gateway: Socket; client: Socket } {
-    if (!this.gatewaySide || !this.clientSide) throw new Error('no connection over the link yet');
-    return { gateway: this.gatewaySide, client: this.clientSide };
-  }
-}
 
 /**
  * The unread-answers pause stops the gateway reading the client's messages while a large answer
