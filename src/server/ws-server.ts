@@ -33,6 +33,7 @@ import { shedUnread } from './ws/shed-unread.js';
 import { ConnectionShare, unsentAnswersMessage, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { ActingAnswers } from './ws/acting-answers.js';
+import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
@@ -131,12 +132,16 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const handling = new WeakMap<WebSocket, number>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
+  /** Each connection's close for falling behind, waiting while a mutation's answer is still to send. */
+  const closings = new WeakMap<WebSocket, CloseAfterMutations>();
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
   let draining = false;
   /** What an operation holds, given back as it ends or is refused after taking it. */
   const giveBack = (state: ConnectionState, id: string, completeToSend: boolean) => {
     state.heldText.release(id);
     state.acting.ended(id, completeToSend);
+    // A mutation its client cancelled has no `complete` to send: a close waiting for it goes now.
+    closings.get(socket)?.settle();
     countDown(state.answering, id);
     countDown(state.running, id);
     if (state.subscribed.has(id)) {
@@ -250,6 +255,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       if (draining || ctx.extra.socket.readyState !== WebSocket.OPEN) {
         return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
       }
+      // The connection closes (1013) once its mutations' answers are out: nothing new runs on it,
+      // so the close never comes after another operation acted.
+      if (closings.get(ctx.extra.socket)?.waits) return [new GraphQLError(CLOSING_BEHIND_MESSAGE, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       // An address past its limit of answers not taken: refused before it runs, since its answer
       // would close the connection (1013) and graphql-ws's client sends an operation again when it
       // reconnects: a mutation would act twice. The refusal closes it too, nothing having run.
@@ -374,6 +382,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     });
     waitingSockets.set(socket, initialised);
     const addressShare = new ConnectionShare(options.unsentAnswers, address);
+    const closing = new CloseAfterMutations(() => states.get(socket)?.acting.answering ?? false);
+    closings.set(socket, closing);
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -381,6 +391,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
           capBytes: limits.maxWsBufferedBytes,
           addressShare,
           mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
+          closing,
           tooFarBehind: (reason) => closeSlowReader(socket, address, reason),
           addressTooFarBehind: (reason) => {
             options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');
@@ -463,5 +474,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
  * next, error), which its own adapters answer as an internal error (4500).
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
+
+const CLOSING_BEHIND_MESSAGE = 'this connection is closing: its client has not taken its answers (limits.maxWsBufferedBytes); the operation did not run: send it again on a new connection';
 
 const SHUTTING_DOWN_MESSAGE = 'the gateway is shutting down and did not run this operation: send it again on a new connection';

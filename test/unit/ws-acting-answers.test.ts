@@ -11,7 +11,9 @@ describe('ActingAnswers: the messages of a WebSocket connection that answer a mu
     expect(acting.answers(message('m"1', 'complete'))).toBe(false);
     expect(acting.answers(message('other', 'next', { data: {} }))).toBe(false);
     acting.ended('m"1', true);
+    expect(acting.answering).toBe(true);
     expect(acting.answers(message('m"1', 'complete'))).toBe(true);
+    expect(acting.answering).toBe(false);
     expect(acting.answers(message('m"1', 'complete'))).toBe(false);
   });
 

@@ -26,6 +26,11 @@ export class ActingAnswers {
     else this.beginnings.delete(id);
   }
 
+  /** Whether a mutation has a message still to send (its `next`, or its `complete`). */
+  get answering(): boolean {
+    return this.beginnings.size > 0;
+  }
+
   /** Whether `message` is an answer of a mutation (one a client must not be told to send again). */
   answers(message: string): boolean {
     for (const [id, beginning] of this.beginnings) {

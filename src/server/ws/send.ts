@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { pastSendCap } from '../send-cap.js';
 import { pauseIfBehind, resumeIfCaughtUp } from '../unread-answers.js';
 import type { ConnectionShare } from '../unsent-answers.js';
+import type { CloseAfterMutations } from './close-after-mutations.js';
 
 /** Logged (debug) when the gateway stops reading a client that has not taken its answers (see unread-answers.ts), and when it reads it again. */
 export const UNREAD_PAUSED_LINE = 'WebSocket client read no more until it takes its answers';
@@ -12,8 +13,10 @@ export interface SendHooks {
   capBytes: number;
   /** This connection's part of its address's unsent answers (`limits.maxUnsentAnswerBytesPerAddress`). */
   addressShare: ConnectionShare;
-  /** Whether `message` is the answer of an operation that acted (a mutation's): never refused for its address. */
+  /** Whether `message` is the answer of an operation that acted (a mutation's): never refused, for its address or the cap. */
   mayHaveActed(message: string): boolean;
+  /** Where the two closes below wait while a mutation's answer is still to send. */
+  closing: CloseAfterMutations;
   /** Its address has more than its limit of answers unsent: close it (a refusal the client brings about at will: logged throttled). */
   addressTooFarBehind(reason: string): void;
   /** The client has more than the cap queued unsent: close it (it is not reading). */
@@ -32,6 +35,10 @@ export interface SendHooks {
  * (closeFirmly drops it if the close frame cannot get through its full buffer, which frees what
  * it held). Checked before queuing, so one answer larger than the cap still goes out whole; a
  * connection holds at most the cap plus one message. What is counted: see pastSendCap.
+ *
+ * A mutation's answer is the exception: it goes out whatever is queued, and a close asked for
+ * while one is running waits until its answer has gone out (CloseAfterMutations), other messages
+ * being dropped meanwhile: a client that never got it would send the mutation again.
  */
 export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: string) => Promise<void> {
   /**
@@ -45,17 +52,20 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
     new Promise<void>((resolve) => {
       // Closing (for falling behind too): nothing more is queued.
       if (socket.readyState !== WebSocket.OPEN) return resolve();
+      const acted = hooks.mayHaveActed(data);
+      // Closing once the mutations' answers are out: the client will ask again for the rest.
+      if (hooks.closing.waits && !acted) return resolve();
       const size = Buffer.byteLength(data);
-      if (pastSendCap(socket.bufferedAmount, size, largestUnsent, hooks.capBytes)) {
-        hooks.tooFarBehind(`not reading: more than ${hooks.capBytes} bytes queued unsent`);
+      if (!acted && pastSendCap(socket.bufferedAmount, size, largestUnsent, hooks.capBytes)) {
+        hooks.closing.request(() => hooks.tooFarBehind(`not reading: more than ${hooks.capBytes} bytes queued unsent`));
         return resolve();
       }
       const addressRefusal = hooks.addressShare.take(size);
       // A mutation's answer goes out, uncounted, as over HTTP: refusing it would close the
       // connection after the mutation acted, and the client would send it again.
       const counted = addressRefusal === null;
-      if (!counted && !hooks.mayHaveActed(data)) {
-        hooks.addressTooFarBehind(`not reading: ${addressRefusal}`);
+      if (!counted && !acted) {
+        hooks.closing.request(() => hooks.addressTooFarBehind(`not reading: ${addressRefusal}`));
         return resolve();
       }
       unsentCount += 1;
@@ -67,6 +77,7 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
         unsentCount -= 1;
         if (unsentCount === 0) largestUnsent = 0;
         if (resumeIfCaughtUp(socket)) hooks.readingChanged(UNREAD_RESUMED_LINE);
+        if (acted) hooks.closing.settle();
         resolve();
       });
       if (pauseIfBehind(socket)) hooks.readingChanged(UNREAD_PAUSED_LINE);
