@@ -142,4 +142,39 @@ describe('answers an address has not taken, past limits.maxUnsentAnswerBytesPerA
       ws.socket.close();
     }
   });
+  it('keeps a WebSocket connection open for its running mutation when another operation on it is refused for the full address: the close waits for the answer', async () => {
+    const list = await exchangeFrom(port, '127.0.0.1', post('{ instances(first: 1) { edges { node { id } } } }'));
+    const instanceId = (bodyOf(list).data as { instances: { edges: Array<{ node: { id: string } }> } }).instances.edges[0]!.node.id;
+    const ws = rawConnection(harness.gateway.graphqlUrl);
+    expect(await ws.acknowledged).toBe(true);
+    // Zomro does the create at once and answers it 4 s later: long enough for the large answer below to fill the address.
+    await harness.simulator('zomro').server.setFault({ mode: 'late', onlyLabel: 'instances.fleio_bckps.edit', slowMs: 4_000, times: 1 });
+    type Message = { id?: string; type: string; payload?: { data?: unknown; errors?: unknown } };
+    const messages: Message[] = [];
+    const ended = new Promise<string>((resolve) => {
+      ws.socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as Message;
+        if (message.id !== 'acts') return;
+        messages.push(message);
+        if (message.type === 'complete') resolve('complete');
+      });
+      void ws.closed.then((closed) => resolve(`closed ${closed.code}: ${closed.reason}`));
+    });
+    ws.socket.send(JSON.stringify({ id: 'acts', type: 'subscribe', payload: { query: 'mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "acted-beside-a-refusal" }) { operation { id } } }', variables: { id: instanceId } } }));
+    const reader = await sendAndStopReading(port, post(LARGE));
+    try {
+      expect(splitAnswer(await exchangeFrom(port, '127.0.0.1', post('{ __typename }'))).head).toMatch(/^HTTP\/1\.1 429/);
+      // A query on the mutation's connection while the address is full: refused, and the refusal
+      // would close the connection (1013) before the mutation's answer (before: it did).
+      ws.socket.send(JSON.stringify({ id: 'asks', type: 'subscribe', payload: { query: '{ __typename }' } }));
+      expect(await ended).toBe('complete');
+      expect(messages.map((message) => message.type)).toEqual(['next', 'complete']);
+      expect(messages[0]?.payload?.data).toMatchObject({ createBackup: { operation: { id: expect.any(String) } } });
+      // Then it closes, as it would have for the refusal: the client sends the query again.
+      expect((await ws.closed).code).toBe(CLOSE_SLOW_READER);
+    } finally {
+      await reader.readToEnd();
+      ws.socket.close();
+    }
+  });
 });
