@@ -137,7 +137,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
   let draining = false;
   /** What an operation holds, given back as it ends or is refused after taking it. */
-  const giveBack = (state: ConnectionState, id: string, completeToSend: boolean) => {
+  const giveBack = (socket: WebSocket, state: ConnectionState, id: string, completeToSend: boolean) => {
     state.heldText.release(id);
     state.acting.ended(id, completeToSend);
     // A mutation its client cancelled has no `complete` to send: a close waiting for it goes now.
@@ -153,7 +153,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const state = states.get(socket);
     if (!state) return;
     state.requestIds.delete(id);
-    giveBack(state, id, completeToSend);
+    giveBack(socket, state, id, completeToSend);
     // After graphql-ws has sent the operation's `complete`, which follows this hook.
     if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
   };
@@ -174,7 +174,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   ): Promise<ExecutionArgs | GraphQLError[]> => {
     const [retryAfterSeconds, refused] = await Promise.all([across.rate ? across.rate() : 0, across.cap ? subscriptionCaps.confirm(state.clientKey) : null]);
     if (retryAfterSeconds === 0 && refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
-    if (states.get(socket) === state) giveBack(state, id, false);
+    if (states.get(socket) === state) giveBack(socket, state, id, false);
     if (retryAfterSeconds > 0) {
       return [rateLimited(retryAfterSeconds)];
     }
@@ -182,9 +182,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     // Closed (or closing at shutdown) during the wait: not started, so no poll loop outlives it.
     return [new GraphQLError(SHUTTING_DOWN_MESSAGE, { originalError: new GatewayError('SHUTTING_DOWN', SHUTTING_DOWN_MESSAGE) })];
   };
-  const closeSlowReader = (socket: WebSocket, address: string, reason: string) => {
+  /** `queuedBytes`: what was queued unsent when the close was decided (it may wait for a mutation's answer, while the client reads on). */
+  const closeSlowReader = (socket: WebSocket, address: string, reason: string, queuedBytes = socket.bufferedAmount) => {
     logger.warn(
-      { client: states.get(socket)?.principal.name, remote: address, queuedBytes: socket.bufferedAmount, limit: limits.maxWsBufferedBytes, reason },
+      { client: states.get(socket)?.principal.name, remote: address, queuedBytes, limit: limits.maxWsBufferedBytes, reason },
       'WebSocket connection closed: the client is not reading its answers',
     );
     options.countSlowReaderClose();
@@ -392,7 +393,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
           addressShare,
           mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
           closing,
-          tooFarBehind: (reason) => closeSlowReader(socket, address, reason),
+          tooFarBehind: (reason, queuedBytes) => closeSlowReader(socket, address, reason, queuedBytes),
           addressTooFarBehind: (reason) => {
             options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');
             options.countSlowReaderClose();

@@ -129,6 +129,9 @@ describe('a WebSocket mutation on a connection that falls past limits.maxWsBuffe
         (count) => count === 1,
         { timeoutMs: 20_000 },
       );
+      // Logged with what was queued when the close was decided, not after the client had read it.
+      const line = JSON.parse(harness.logs.find((text) => text.includes('WebSocket connection closed: the client is not reading its answers'))!) as { queuedBytes: number; limit: number };
+      expect(line.queuedBytes).toBeGreaterThan(CAP);
     } finally {
       await client.dispose();
       await link.close();

@@ -20,7 +20,7 @@ export interface SendHooks {
   /** Its address has more than its limit of answers unsent: close it (a refusal the client brings about at will: logged throttled). */
   addressTooFarBehind(reason: string): void;
   /** The client has more than the cap queued unsent: close it (it is not reading). */
-  tooFarBehind(reason: string): void;
+  tooFarBehind(reason: string, queuedBytes: number): void;
   /** The gateway stopped reading the client, or reads it again (for a debug line). */
   readingChanged(line: typeof UNREAD_PAUSED_LINE | typeof UNREAD_RESUMED_LINE): void;
 }
@@ -57,7 +57,8 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
       if (hooks.closing.waits && !acted) return resolve();
       const size = Buffer.byteLength(data);
       if (!acted && pastSendCap(socket.bufferedAmount, size, largestUnsent, hooks.capBytes)) {
-        hooks.closing.request(() => hooks.tooFarBehind(`not reading: more than ${hooks.capBytes} bytes queued unsent`));
+        const queuedBytes = socket.bufferedAmount;
+        hooks.closing.request(() => hooks.tooFarBehind(`not reading: more than ${hooks.capBytes} bytes queued unsent`, queuedBytes));
         return resolve();
       }
       const addressRefusal = hooks.addressShare.take(size);
