@@ -57,8 +57,9 @@ describe('a WebSocket mutation on a connection that falls past limits.maxWsBuffe
     const name = 'acted-once-past-the-cap';
     const answerWrite = () => writes.find((write) => write.text.includes('"createBackup"'));
     const creates = () => simulator.server.log.filter((request) => request.label === CREATE_LABEL && request.form.name === name).length;
-    // The provider makes the backup at once and answers 5 s later: the queries below fill the connection meanwhile.
-    await simulator.server.setFault({ mode: 'late', onlyLabel: CREATE_LABEL, slowMs: 5_000, times: 1 });
+    // The provider makes the backup at once and answers 8 s later: the queries below fill the
+    // connection meanwhile (about 1 s on a quiet machine; the margin is for a loaded one).
+    await simulator.server.setFault({ mode: 'late', onlyLabel: CREATE_LABEL, slowMs: 8_000, times: 1 });
 
     const link = await SlowLink.open(harness.gateway.graphqlUrl);
     let connections = 0;
