@@ -1,8 +1,9 @@
 /**
  * The mutations one WebSocket connection is running, to know their answers as they are sent.
- * A mutation's answer is never refused for its address's answers not taken
- * (`limits.maxUnsentAnswerBytesPerAddress`): the refusal closes the connection, and graphql-ws's
- * client sends its operations again when it reconnects, so the mutation would act twice.
+ * A mutation's answer is never refused, for its address's answers not taken
+ * (`limits.maxUnsentAnswerBytesPerAddress`) or the connection's (`limits.maxWsBufferedBytes`),
+ * and a close for either waits until it has gone out (CloseAfterMutations): graphql-ws's client
+ * sends its operations again when it reconnects, so the mutation would act twice.
  *
  * graphql-ws hands `send` the message as text, so an answer is known by its beginning: its
  * stringifyMessage writes `{"id":<id>,"type":"next",...` and then `{"id":<id>,"type":"complete"}`
