@@ -15,6 +15,7 @@ import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { ResponseTooLargeError, parseBody, readLimited } from './answer-body.js';
+import { MAX_JSON_CONTAINERS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -310,11 +311,16 @@ export class UpstreamClient {
     }
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
+    if (await holdsMoreContainers(text, this.options.scrubCharsPerTurn ?? CHARS_PER_TURN)) throw tooManyContainers(provider);
     const body = parseBody(text, headersOut['content-type'], status, provider);
     await turnIfPast(text.length, CHARS_PER_TURN);
     return { status, headers: headersOut, body };
   }
 }
+
+/** An answer JSON.parse would take seconds to build (see MAX_JSON_CONTAINERS): unread, as one past the size limit. */
+const tooManyContainers = (provider: string): GatewayError =>
+  new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer of more than ${MAX_JSON_CONTAINERS} JSON objects and arrays, too many to read`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
 
 /** A refused redirect, told apart from other provider errors: it counts against the account's health. */
 class RedirectRefused extends GatewayError {}
