@@ -162,3 +162,57 @@ describe('findRestoreTransaction', () => {
     expect(newestTransactionId([])).toBe(0);
   });
 });
+
+describe('findRestoreCandidates: where the search ends', () => {
+  const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+  const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+  /**
+   * Two rows a page, watermark 10: pages 1-5 all newer, `above` on page 6, `reaching` (then the
+   * watermark) on page 7, older below. The search reads 1, 2, 4, 8, 6, 7: page 5 only when the
+   * restore's positions are not settled by pages 7 and 6.
+   */
+  const layout = (above: TransactionRow[], reaching: TransactionRow) => {
+    const newer = Array.from({ length: 10 }, (_, index) => other(100 - index));
+    return pagedList([...newer, ...above, reaching, other(10), other(9), other(8)], 2);
+  };
+
+  it('stops at the page that settles the restore: a restore naming only the VM on the page reaching the watermark costs no read above it', async () => {
+    const list = layout([other(30), other(29)], ofVm(20));
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 })).toEqual({ listed: [ofVm(20)], unlisted: false });
+    expect(list.pages).toEqual([1, 2, 4, 8, 6, 7]);
+  });
+
+  it('stops once every position is listed and one of them may be this restore\'s, after an uncertain restore', async () => {
+    const list = layout([ofBackup(30, 6), other(29)], ofVm(20));
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 0, uncertain: 1 })).toEqual({ listed: [ofVm(20)], unlisted: false });
+    expect(list.pages).toEqual([1, 2, 4, 8, 6, 7]);
+  });
+
+  it('where its place holds another backup\'s restore, reads on to the one naming this backup above it, and stops there', async () => {
+    const list = layout([ofBackup(30, 5), other(29)], ofBackup(20, 6));
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 })).toEqual({ listed: [ofBackup(30, 5)], unlisted: false });
+    expect(list.pages).toEqual([1, 2, 4, 8, 6, 7]);
+  });
+
+  it('reads spent while doubling (a list newer than the watermark for 2^23 pages): no restore found, not a crash', async () => {
+    const endless = async (page: number) => [other(1_000_000_000_000 - 2 * page), other(1_000_000_000_000 - 2 * page - 1)];
+    expect(await findRestoreTransaction(endless, '5', 10, 'onapp')).toBeUndefined();
+  });
+
+  it('reads spent while searching above the watermark\'s page: no restore found, not a crash', async () => {
+    const pages: number[] = [];
+    // Pages before 2049 are all newer; doubling to 4096 and halving back to 2049 take all 24 reads.
+    const list = async (page: number) => {
+      pages.push(page);
+      return page < 2_049 ? [other(1_000_000 - page)] : [other(10 - page / 10_000)];
+    };
+    expect(await findRestoreTransaction(list, '5', 10, 'onapp')).toBeUndefined();
+    expect(pages.length).toBe(MOST_TRANSACTION_READS);
+    expect(pages).not.toContain(2_047);
+  });
+
+  it('takes a page of rows without a usable id (a hostile panel\'s padding) as the list\'s end, not as newer transactions', async () => {
+    const read = async (page: number): Promise<TransactionRow[]> => (page <= 3 ? [[restore(17)], [other(16)], [other(15)]][page - 1] as TransactionRow[] : [{ action: 'restore_backup', associated_object_id: 5 }]);
+    expect(await findRestoreTransaction(read, '5', 10, 'onapp')).toEqual(restore(17));
+  });
+});
