@@ -11,9 +11,15 @@ import { wsClient, wsRun } from '../helpers/ws.js';
  * `<!-- example: per-provider -->` runs it at each provider with that provider's ids
  * ("stopped" in the comment: a stopped instance and its backup), `<!-- example: one
  * instance at each provider -->` fills an id list with one instance per provider,
- * `<!-- example: not run (why) -->` is not an operation on this API.
+ * `<!-- example: not run (why) -->` is not an operation on this API. The README's long-form
+ * detail moved to docs/ (2026-12-05) brought its examples along: those files' blocks run too.
  */
+const EXAMPLE_FILES = ['README.md', ...['configuration', 'protection', 'providers', 'architecture', 'operations', 'security', 'testing', 'benchmark'].map((name) => `docs/${name}.md`)];
+
+const readText = (file: string): string => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+
 interface Example {
+  file: string;
   line: number;
   marker: string | null;
   text: string;
@@ -22,7 +28,11 @@ interface Example {
 const KINDS = PROVIDER_KINDS;
 
 function readmeExamples(): Example[] {
-  const lines = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+  return EXAMPLE_FILES.flatMap(examplesIn);
+}
+
+function examplesIn(file: string): Example[] {
+  const lines = readText(file).split('\n');
   const examples: Example[] = [];
   for (let index = 0; index < lines.length; index++) {
     if (lines[index] !== '```graphql') continue;
@@ -30,7 +40,7 @@ function readmeExamples(): Example[] {
     while (previous >= 0 && lines[previous]?.trim() === '') previous--;
     const marker = /^<!-- example: (.*) -->$/.exec(lines[previous] ?? '')?.[1] ?? null;
     const end = lines.indexOf('```', index + 1);
-    examples.push({ line: index + 1, marker, text: lines.slice(index + 1, end).join('\n') });
+    examples.push({ file, line: index + 1, marker, text: lines.slice(index + 1, end).join('\n') });
     index = end;
   }
   return examples;
@@ -86,19 +96,18 @@ describe('README examples', () => {
   it('finds the examples, each placeholder block marked', () => {
     const examples = readmeExamples();
     expect(examples.length).toBeGreaterThanOrEqual(7);
-    for (const example of examples) if (/<[A-Za-z ]+>/.test(example.text)) expect(example.marker, `README.md:${example.line}`).not.toBeNull();
+    for (const example of examples) if (/<[A-Za-z ]+>/.test(example.text)) expect(example.marker, `${example.file}:${example.line}`).not.toBeNull();
   });
 
   it('holds in each block one document a user can paste whole: several operations in one block are all named', () => {
     for (const example of readmeExamples().filter((candidate) => !candidate.marker?.startsWith('not run'))) {
       const operations = parse(example.text).definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-      if (operations.length > 1) expect(operations.map((operation) => operation.name?.value ?? null), `README.md:${example.line}`).not.toContain(null);
+      if (operations.length > 1) expect(operations.map((operation) => operation.name?.value ?? null), `${example.file}:${example.line}`).not.toContain(null);
     }
   });
 
   it('answers each curl sample, request by request, with the JSON lines shown under it (the demo\'s account ids are -demo, the harness\'s -test)', async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const samples = [...readme.matchAll(/\n```sh\n((?:curl -s http:\/\/127\.0\.0\.1:4000\/graphql [^\n]*\n)+)```\n\n```json\n([\s\S]*?)\n```/g)];
+    const samples = [...EXAMPLE_FILES.map(readText).join('\n').matchAll(/\n```sh\n((?:curl -s http:\/\/127\.0\.0\.1:4000\/graphql [^\n]*\n)+)```\n\n```json\n([\s\S]*?)\n```/g)];
     // The query over HTTP, and the persisted query's three steps.
     expect(samples.length, 'a ```sh block of curl lines followed by a ```json block of their answers').toBeGreaterThanOrEqual(2);
     for (const [, commands, answers] of samples) {
@@ -119,7 +128,7 @@ describe('README examples', () => {
     for (const example of readmeExamples().filter((candidate) => candidate.marker === null)) {
       for (const document of documents(example.text)) {
         const answer = await harness.gql(freshKeys(document));
-        expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+        expect(answer.errors, `${example.file}:${example.line}`).toBeUndefined();
       }
     }
   });
@@ -129,7 +138,7 @@ describe('README examples', () => {
     for (const example of readmeExamples().filter((candidate) => candidate.marker?.startsWith('one instance at each provider'))) {
       const document = freshKeys(example.text.replace(/\["<id>"(?:, "<id>")*\]/, JSON.stringify(all)));
       const answer = await harness.gql<{ createBackups: { failedCount: number; results: Array<{ error: unknown }> } }>(document);
-      expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+      expect(answer.errors, `${example.file}:${example.line}`).toBeUndefined();
       expect(answer.data?.createBackups.results.map((result) => result.error)).toEqual(KINDS.map(() => null));
       expect(answer.data?.createBackups.failedCount).toBe(0);
     }
@@ -145,7 +154,7 @@ describe('README examples', () => {
     expect(examples).toHaveLength(1);
     for (const example of examples) {
       const answer = await harness.gql<{ createBackupDefinition: { definition: { name: string; active: boolean } } }>(example.text.replaceAll('<web2 id>', bare[0]!.id));
-      expect(answer.errors, `README.md:${example.line}`).toBeUndefined();
+      expect(answer.errors, `${example.file}:${example.line}`).toBeUndefined();
       expect(answer.data?.createBackupDefinition.definition).toMatchObject({ name: 'daily', active: true });
     }
     const backup = await harness.gql('mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "now", definitionName: "daily" }) { operation { id } } }', { id: bare[0]!.id });
@@ -161,14 +170,14 @@ describe('README examples', () => {
         for (const example of readmeExamples().filter((candidate) => candidate.marker?.startsWith('per-provider'))) {
           const stopped = example.marker!.includes('stopped');
           for (const raw of documents(example.text)) {
-            if (raw.includes('<Operation id>') && operationId === null) throw new Error(`README.md:${example.line}: <Operation id> before any createBackup`);
+            if (raw.includes('<Operation id>') && operationId === null) throw new Error(`${example.file}:${example.line}: <Operation id> before any createBackup`);
             const document: string = freshKeys(raw)
               .replaceAll('<Instance id>', stopped ? mine.stoppedInstanceId : mine.instanceId)
               .replaceAll('<Backup id>', stopped ? mine.stoppedBackupId : mine.backupId)
               .replaceAll('<Operation id>', operationId ?? '');
-            expect(document, `README.md:${example.line}: an unknown placeholder`).not.toMatch(/"<[^>"]*>"/);
+            expect(document, `${example.file}:${example.line}: an unknown placeholder`).not.toMatch(/"<[^>"]*>"/);
             const answer: { data?: unknown; errors?: unknown } = document.trimStart().startsWith('subscription') ? await wsRun(client, document) : await harness.gql<Record<string, { operation?: { id: string } }>>(document);
-            expect(answer.errors, `README.md:${example.line} at ${kind}`).toBeUndefined();
+            expect(answer.errors, `${example.file}:${example.line} at ${kind}`).toBeUndefined();
             const created: string | undefined = (answer.data as Record<string, { operation?: { id?: string } } | undefined> | null | undefined)?.createBackup?.operation?.id;
             if (created) operationId = created;
           }

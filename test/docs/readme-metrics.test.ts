@@ -13,12 +13,14 @@ import { eventually, startHarness, withSettings, type Harness } from '../helpers
  */
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** Where the README's metric tables and the rules file's copy moved (2026-12-05). */
+const OPERATIONS = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
 const RULES_PATH = 'deploy/prometheus/backup-graph.rules.yaml';
 const RULES_FILE = readFileSync(new URL(`../../${RULES_PATH}`, import.meta.url), 'utf8');
 
 /** Each table row naming a `backup_graph_` metric, with the label names its second column lists. */
 function documentedMetrics(): Map<string, string[]> {
-  const rows = [...README.matchAll(/^\| `(backup_graph_[a-z_]+)`[^|]*\| ([^|]*)\|$/gm)];
+  const rows = [...`${README}\n${OPERATIONS}`.matchAll(/^\| `(backup_graph_[a-z_]+)`[^|]*\| ([^|]*)\|$/gm)];
   return new Map(
     rows.map(([, name, labels]) => [
       name as string,
@@ -137,9 +139,9 @@ describe('README metrics and alert rules against /metrics', () => {
     expect(new Set(alerts).size).toBe(alerts.length);
   });
 
-  it(`shows ${RULES_PATH} in the README as it is (its opening comments left out)`, () => {
-    const shown = /\n```yaml\n# deploy\/prometheus\/backup-graph\.rules\.yaml \(less its opening comments\)\n([\s\S]*?)\n```/.exec(README)?.[1];
-    expect(shown, `README.md has no \`\`\`yaml block starting "# ${RULES_PATH} (less its opening comments)"`).toBeDefined();
+  it(`shows ${RULES_PATH} in docs/operations.md as it is (its opening comments left out)`, () => {
+    const shown = /\n```yaml\n# deploy\/prometheus\/backup-graph\.rules\.yaml \(less its opening comments\)\n([\s\S]*?)\n```/.exec(OPERATIONS)?.[1];
+    expect(shown, `docs/operations.md has no \`\`\`yaml block starting "# ${RULES_PATH} (less its opening comments)"`).toBeDefined();
     expect(`${shown}\n`).toBe(RULES_FILE.replace(/^(#.*\n)+/, ''));
   });
 

@@ -12,13 +12,16 @@ import { DASHBOARD_QUERY, PROTECTION_QUERY } from '../../src/server/graphiql.js'
  * list the loader really reports.
  */
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The README's long-form detail, moved to docs/ (2026-12-05). */
+const CONFIGURATION = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+const TESTING = readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8');
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
 
-/** The lines of the plain ``` block whose first line is `firstLine`. */
-function sampleStartingWith(firstLine: string): string[] {
-  const start = README.indexOf(`\n\`\`\`\n${firstLine}\n`);
-  if (start < 0) throw new Error(`README.md has no sample starting "${firstLine}"`);
-  const body = README.slice(start + '\n```\n'.length);
+/** The lines of the plain ``` block of `markdown` whose first line is `firstLine`. */
+function sampleStartingWith(firstLine: string, markdown = README): string[] {
+  const start = markdown.indexOf(`\n\`\`\`\n${firstLine}\n`);
+  if (start < 0) throw new Error(`no sample starting "${firstLine}"`);
+  const body = markdown.slice(start + '\n```\n'.length);
   return body.slice(0, body.indexOf('\n```')).split('\n');
 }
 
@@ -52,7 +55,7 @@ describe('README command samples', () => {
   });
 
   it('shows --check-config run without npm lines (--silent), listing the problems the loader reports for the short example broken that way', () => {
-    const [command, ...problems] = sampleStartingWith('$ npm start --silent -- --check-config backup-graph.yaml');
+    const [command, ...problems] = sampleStartingWith('$ npm start --silent -- --check-config backup-graph.yaml', CONFIGURATION);
     expect(command).toBe('$ npm start --silent -- --check-config backup-graph.yaml');
 
     // The short example (Configuration), with the sample's faults: the Zomro session unset, a
@@ -93,8 +96,9 @@ describe('README command samples', () => {
     expect(listed).toEqual(headings);
   });
 
-  it('names every folder of test/ in the Tests section\'s bullets, where a contributor looks for what a folder checks', () => {
-    const section = README.slice(README.indexOf('\n## Tests\n'), README.indexOf('\n### Mutation testing\n'));
+  it('names every folder of test/ in docs/testing.md\'s bullets, where a contributor looks for what a folder checks', () => {
+    const section = TESTING.slice(TESTING.indexOf('\n## The test folders\n'), TESTING.indexOf('\n## Mutation testing\n'));
+    expect(section.length, 'docs/testing.md, "The test folders", before "Mutation testing"').toBeGreaterThan(100);
     const bullets = section.split('\n').filter((line) => line.startsWith('- ')).join('\n');
     // helpers/ is the prose's (harness.ts), fixtures/ holds data the tests read.
     const folders = readdirSync(new URL('../', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory() && !['helpers', 'fixtures'].includes(entry.name));

@@ -14,6 +14,22 @@ const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => n
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
+/**
+ * The README's long-form detail moved into these files as whole blocks (2026-12-05), its wording
+ * kept, so their prose still names a section without a file (`see "Dates"`). Such a name is the
+ * file's own section, else the README's, else the one other file of these that has it. The README
+ * itself names its own sections only: a newcomer reads it alone.
+ */
+const MANUAL = ['README.md', ...['configuration', 'protection', 'providers', 'architecture', 'operations', 'security', 'testing', 'benchmark'].map((name) => `docs/${name}.md`)];
+
+/** The file a section name without a file points into, from `from`. */
+function fileNaming(from: string, name: string): string {
+  if (from === 'README.md' || !MANUAL.includes(from) || sectionNames(read(from)).has(name)) return from;
+  const holders = MANUAL.filter((file) => sectionNames(read(file)).has(name));
+  if (holders.includes('README.md')) return 'README.md';
+  return holders.length === 1 ? holders[0]! : from;
+}
+
 /** The text outside fenced code blocks: a `## ` line in a shell sample is no heading. */
 function outsideCode(markdown: string): string {
   return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
@@ -80,9 +96,9 @@ function pointersIn(from: string, markdown: string): Pointer[] {
   for (const [, name] of prose.matchAll(/README(?:,| \() ?"([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
   // the README's "Name"
   for (const [, name] of prose.matchAll(/README's "([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
-  // see "Name" / "Name" below / "Name" above, in this file (a README pointer from docs/ says README)
-  for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: from, name: name! });
-  for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: from, name: name! });
+  // see "Name" / "Name" below / "Name" above, in this file (a README pointer from docs/ says README; MANUAL's files: fileNaming)
+  for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: fileNaming(from, name!), name: name! });
+  for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: fileNaming(from, name!), name: name! });
   return pointers;
 }
 
@@ -92,8 +108,11 @@ describe('section references in the README and docs/', () => {
     expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Security' });
     expect(all).toContainEqual({ from: 'README.md', to: 'docs/production-measurements.md', name: 'Memory' });
     expect(all).toContainEqual({ from: 'docs/benchmark-history.md', to: 'README.md', name: 'Benchmark' });
-    expect(all).toContainEqual({ from: 'docs/adding-a-provider.md', to: 'README.md', name: 'Dates' });
-    expect(all).toContainEqual({ from: 'README.md', to: 'README.md', name: 'Bounded work per request, idempotency records' });
+    expect(all).toContainEqual({ from: 'docs/adding-a-provider.md', to: 'docs/providers.md', name: 'Dates' });
+    expect(all).toContainEqual({ from: 'README.md', to: 'docs/configuration.md', name: 'Bounded work per request, idempotency records' });
+    // moved prose naming a section of another file of the manual, and one of the README
+    expect(all).toContainEqual({ from: 'docs/protection.md', to: 'docs/providers.md', name: 'Dates' });
+    expect(all).toContainEqual({ from: 'docs/operations.md', to: 'README.md', name: 'Security' });
   });
 
   it('names, in every pointer, a heading or bold paragraph lead of the file it points into', () => {
