@@ -52,6 +52,14 @@ export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
  */
 export const UNDELETED_BACKUP_GIVES_UP_MS = 2 * 60 * 60_000;
 
+/**
+ * A create is followed by its backup's `built` flag ("true if the storage server backed up has been
+ * built"). OnApp takes the backup by a transaction, whose failure leaves the record listed with
+ * `built` false: the create read RUNNING for ever. Past this long (two hours, as a delete's) it is
+ * FAILED, saying the backup may yet be built: a large disk's backup can take a while.
+ */
+export const UNBUILT_CREATE_GIVES_UP_MS = 2 * 60 * 60_000;
+
 /** How many full series of found places a create moves past (see takePlace): each is one more store read. */
 const SERIES_MOVES = 4;
 
@@ -334,7 +342,7 @@ export class OnappAdapter extends BaseAdapter {
       if (mine === 'open' && ref.token.length > 2 && (await this.isDiskOf(vmId, diskId, made, scope))) {
         await this.createOrder.found(this.seriesOf(diskId, highest), place, madeId);
       }
-      return this.operation({ ...ref, backupNativeId: made.nativeId }, made.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+      return this.createOutcome({ ...ref, backupNativeId: made.nativeId }, made);
     }
     const backups = await this.backupsOf(vmId, scope);
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
@@ -345,7 +353,14 @@ export class OnappAdapter extends BaseAdapter {
         : this.operation(ref, 'RUNNING');
     }
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
-    return this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+    return ref.kind === 'CREATE_BACKUP' ? this.createOutcome(ref, backup) : this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
+  }
+
+  /** A create whose backup is listed: SUCCEEDED once built, RUNNING until then, FAILED once UNBUILT_CREATE_GIVES_UP_MS has passed. */
+  private createOutcome(ref: OperationRef, backup: Backup): Operation {
+    if (backup.status === 'AVAILABLE') return this.operation(ref, 'SUCCEEDED');
+    if (Date.now() - ref.startedAt.getTime() <= UNBUILT_CREATE_GIVES_UP_MS) return this.operation(ref, 'RUNNING');
+    return this.operation(ref, 'FAILED', null, `OnApp lists the backup unbuilt ${UNBUILT_CREATE_GIVES_UP_MS / 60_000} minutes after its create: its transaction may have failed, or it may yet be built, so look at it before creating another`);
   }
 
   /**

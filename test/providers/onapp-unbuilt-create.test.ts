@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeId, encodeId } from '../../src/domain/ids.js';
+import { UNBUILT_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+
+/**
+ * An OnApp create follows its backup's `built` flag. OnApp takes the backup by a transaction, and
+ * one that failed leaves the record listed with `built` false: the create read RUNNING for ever.
+ * Past UNBUILT_CREATE_GIVES_UP_MS it is FAILED, as an unlisted create and an undeleted backup are.
+ */
+
+const LIST = '{ instances(first: 1000) { edges { node { id nativeId } } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error backup { nativeId } } }';
+const MINUTES = UNBUILT_CREATE_GIVES_UP_MS / 60_000;
+
+/** An operation id as if it had been asked `ageMs` ago (the id carries its start). */
+function agedBy(id: string, ageMs: number): string {
+  const { providerId, keys } = decodeId(id);
+  const [kind = '', startedAt = '', ...rest] = keys;
+  return encodeId('Operation', providerId, [kind, String(Number(startedAt) - ageMs), ...rest]);
+}
+
+describe('onapp: a create whose backup is never built', () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  let nodes: Array<{ id: string; nativeId: string }>;
+  const poll = async (id: string, ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null; backup: { nativeId: string } | null } }>(OPERATION, { id: agedBy(id, ageMs) })).data?.operation;
+
+  beforeAll(async () => {
+    // A new backup stays unbuilt all through this file, as one whose take_backup transaction failed.
+    harness = await startHarness({ kinds: ['onapp'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>(LIST);
+    nodes = list.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+
+  it(`is RUNNING while its backup is listed unbuilt, then FAILED ${MINUTES} minutes after its create, not RUNNING for ever`, async () => {
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: nodes[1]!.id, name: 'never-built' } });
+    expect(created.errors).toBeUndefined();
+    const id = created.data!.createBackup.operation.id;
+    const fresh = await poll(id, 0);
+    expect(fresh).toMatchObject({ status: 'RUNNING', error: null });
+    const made = Number(fresh?.backup?.nativeId);
+    expect(simulator.backups.get(made)?.vmId).toBe(Number(nodes[1]!.nativeId));
+    expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS - 60_000)).toMatchObject({ status: 'RUNNING', error: null });
+    expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS + 60_000)).toEqual({
+      status: 'FAILED',
+      error: `OnApp lists the backup unbuilt ${MINUTES} minutes after its create: its transaction may have failed, or it may yet be built, so look at it before creating another`,
+      backup: { nativeId: String(made) },
+    });
+    // Built after all, the create reads SUCCEEDED, as the message says it may.
+    simulator.backups.get(made)!.builtAt = 0;
+    expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS + 60_000)).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
+  it('a create whose id names its backup (an OnApp that answered the record) gives up the same way', async () => {
+    const unbuilt = [...simulator.backups.values()].find((backup) => backup.builtAt === Number.MAX_SAFE_INTEGER)!;
+    const id = (startedAt: number) => encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(startedAt), String(unbuilt.vmId), String(unbuilt.id)]);
+    const statusOf = async (startedAt: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: id(startedAt) })).data?.operation;
+    expect(await statusOf(Date.now())).toMatchObject({ status: 'RUNNING' });
+    expect(await statusOf(Date.now() - UNBUILT_CREATE_GIVES_UP_MS - 60_000)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('unbuilt 120 minutes after its create') });
+  });
+});
