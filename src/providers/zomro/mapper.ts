@@ -7,6 +7,9 @@ import { idText, idTextOrNull } from '../native-id.js';
 import { publicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';
 import { flagOn } from './on-off.js';
+import { rotationDaysOf } from './rotation-days.js';
+
+export { parseRotationDays } from './rotation-days.js';
 
 type Row = Record<string, unknown>;
 
@@ -130,28 +133,12 @@ export function imageSizeBytes(value: unknown): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
-const DAY_BY_WORD = new Map(WEEKDAYS.map((day, index) => [day.toLowerCase(), index]));
-
-/**
- * Zomro answers `rotation_days` as words ("Monday Tuesday ") but takes numbers
- * (Sunday = 0); some answers carry the numbers ("1,2,3"). Both are read.
- */
-export function parseRotationDays(value: unknown): Weekday[] {
-  if (typeof value !== 'string') return [];
-  const days = new Set<number>();
-  for (const token of value.split(/[\s,]+/).filter(Boolean)) {
-    const number = /^\d$/.test(token) ? Number(token) % 7 : DAY_BY_WORD.get(token.toLowerCase());
-    if (number !== undefined) days.add(number);
-  }
-  return [...days].sort((a, b) => a - b).map((day) => WEEKDAYS[day] as Weekday);
-}
-
 /** The numbers Zomro takes in `rotation_days`: Sunday = 0. */
 export const rotationDaysParam = (weekdays: readonly Weekday[]): string =>
   [...new Set(weekdays.map((day) => WEEKDAYS.indexOf(day)))].sort((a, b) => a - b).join(',');
 
 export function mapSchedule(providerId: string, instanceNativeId: string, row: Row, timezone: string): BackupSchedule {
-  const weekdays = parseRotationDays(row.rotation_days);
+  const { weekdays, unreadable } = rotationDaysOf(row);
   const rawTime = toStringOrNull(row.rotation_time) ?? '00:00';
   let time = '00:00';
   try {
@@ -167,11 +154,14 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     instanceNativeId: idTextOrNull(row.instance_id, providerId) ?? instanceNativeId,
     keyExtra: [],
     name: toStringOrNull(row.name) ?? nativeId,
-    // No readable day: shown as daily (Zomro documents no default; the panel always sends days).
+    // No readable day: shown as daily (Zomro documents no default; the panel always sends days),
+    // and not enabled when days were named but none could be read (see `enabled`).
     cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
     timezone,
-    // Zomro documents no switch for a schedule: a listed one runs.
-    enabled: true,
+    // Zomro documents no switch for a schedule: a listed one runs, unless its days cannot be read
+    // (words of a panel language not known here): then when it runs cannot be told, and a schedule
+    // the gateway cannot tell runs must not make an instance PROTECTED (no next run).
+    enabled: !unreadable,
     cronDialect: 'vixie',
     createdAt: parseDateIn(row.create_date, timezone),
     raw: publicRaw(row, ZOMRO_RAW_HIDDEN),

@@ -143,6 +143,13 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   flagWords: { on: string; off: string } | null = null;
   /**
+   * A schedule's `rotation_days` as the panel shows it in its language: the words for Sunday
+   * through Saturday in `$` (`"Понедельник Вторник "`), and, with `orig`, the stored numbers
+   * beside them in `$orig` (`"1,2"`), as BILLmanager sends coded values. null sends the English
+   * words alone, as Zomro's schedule document shows them.
+   */
+  dayWords: { words: readonly string[]; orig: boolean } | null = null;
+  /**
    * The `fleio_status` of a backup still being made: Zomro's document shows
    * `Saving`; Glance also has `queued` before it and `uploading`/`importing`
    * while data arrives by its upload and import steps.
@@ -268,7 +275,7 @@ export class ZomroSimulator extends ProviderSimulator {
       case 'instances.fleio.rebuild':
         return this.withInstance(form.get('elid') ?? '', (instance) => this.rebuild(instance, form));
       case 'instances.fleio_bckps.schedule':
-        return this.withInstance(plid, (instance) => this.paged(this.ignoresInstanceFilter ? [...this.schedules.values()] : this.schedulesOf(instance.id), form, (schedule) => wireSchedule(this.instances.get(schedule.instanceId) ?? instance)(schedule)));
+        return this.withInstance(plid, (instance) => this.paged(this.ignoresInstanceFilter ? [...this.schedules.values()] : this.schedulesOf(instance.id), form, (schedule) => this.wireSchedule(this.instances.get(schedule.instanceId) ?? instance, schedule)));
       case 'instances.fleio_bckps.schedule.edit':
         return this.withInstance(form.get('plid') ?? '', (instance) => this.createSchedule(instance, form));
       case 'instances.fleio_bckps.schedule.delete':
@@ -496,6 +503,24 @@ export class ZomroSimulator extends ProviderSimulator {
     return docOf({ ok: { $: 'ok' } });
   }
 
+  private wireSchedule(instance: SimInstance, schedule: SimSchedule): Record<string, unknown> {
+    const row = wrap({
+      create_date: schedule.create_date,
+      id: schedule.id,
+      instance_id: instance.id,
+      name: schedule.name,
+      rotation_days: schedule.rotation_days,
+      rotation_time: schedule.rotation_time,
+      servername: instance.servername,
+    });
+    if (this.dayWords) {
+      const days = schedule.rotation_days.split(' ').flatMap((word) => (DAY_WORDS.includes(word) ? [DAY_WORDS.indexOf(word)] : []));
+      const shown = days.map((day) => `${this.dayWords?.words[day] ?? ''} `).join('');
+      row.rotation_days = this.dayWords.orig ? { $orig: days.join(','), $: shown } : { $: shown };
+    }
+    return row;
+  }
+
   private createSchedule(instance: SimInstance, form: Map<string, string>): SimResponse {
     const name = (form.get('name') ?? '').trim();
     const days = (form.get('rotation_days') ?? '').split(',').filter((day) => /^[0-6]$/.test(day));
@@ -528,18 +553,6 @@ function wrap(record: Record<string, string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, { $: value }]));
 }
 
-function wireSchedule(instance: SimInstance) {
-  return (schedule: SimSchedule): Record<string, unknown> =>
-    wrap({
-      create_date: schedule.create_date,
-      id: schedule.id,
-      instance_id: instance.id,
-      name: schedule.name,
-      rotation_days: schedule.rotation_days,
-      rotation_time: schedule.rotation_time,
-      servername: instance.servername,
-    });
-}
 
 /** `elem` is left out for an empty list and sent as a bare object for a single element. */
 function elemField(rows: Array<Record<string, unknown>>): Record<string, unknown> {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { elems } from '../../src/providers/zomro/wire.js';
+import { parseRotationDays, rotationDaysOf } from '../../src/providers/zomro/rotation-days.js';
+
+/** A list row as the client reads it: through `elems`, which keeps each field's `$orig` beside the row. */
+const rowOf = (rotationDays: unknown): Record<string, unknown> => elems({ elem: [{ id: { $: '1' }, rotation_days: rotationDays }] })[0]!;
+
+describe('zomro rotation_days', () => {
+  it('reads Russian day words, in full and short, as English ones', () => {
+    expect(parseRotationDays('Понедельник Вторник Среда Четверг Пятница ')).toEqual(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY']);
+    expect(parseRotationDays('воскресенье СУББОТА')).toEqual(['SUNDAY', 'SATURDAY']);
+    expect(parseRotationDays('Пн, Ср, Пт')).toEqual(['MONDAY', 'WEDNESDAY', 'FRIDAY']);
+  });
+
+  it('takes the stored days in $orig before the shown words, and the words where $orig names none', () => {
+    expect(rotationDaysOf(rowOf({ $orig: '1,3', $: 'Lunedì Mercoledì ' }))).toEqual({ weekdays: ['MONDAY', 'WEDNESDAY'], unreadable: false });
+    expect(rotationDaysOf(rowOf({ $orig: '', $: 'Monday ' }))).toEqual({ weekdays: ['MONDAY'], unreadable: false });
+    expect(rotationDaysOf(rowOf({ $: 'Monday Friday ' }))).toEqual({ weekdays: ['MONDAY', 'FRIDAY'], unreadable: false });
+  });
+
+  it('is unreadable only when days are named and none is read; no days named is not unreadable', () => {
+    expect(rotationDaysOf(rowOf({ $: 'Lunedì Mercoledì ' }))).toEqual({ weekdays: [], unreadable: true });
+    expect(rotationDaysOf(rowOf({ $: '  ' }))).toEqual({ weekdays: [], unreadable: false });
+    expect(rotationDaysOf(rowOf({ $: '' }))).toEqual({ weekdays: [], unreadable: false });
+    expect(rotationDaysOf({})).toEqual({ weekdays: [], unreadable: false });
+  });
+});
