@@ -1,5 +1,6 @@
 import { toStringOrNull } from '../../domain/units.js';
 import { originalOf } from './wire.js';
+import { storedWord } from './stored-word.js';
 
 type Row = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ const wordOf = (row: Row, field: string): string | undefined => toStringOrNull(r
  * "Удалена" beside `$orig` "4" kept a deleted backup listed and its delete RUNNING.
  */
 export function listedAsDeleted(row: Row): boolean {
-  if (wordOf(row, 'fleio_status') === DELETED_IMAGE) return true;
+  if (toStringOrNull(storedWord(row, 'fleio_status'))?.trim().toLowerCase() === DELETED_IMAGE) return true;
   return STATUS_FIELDS.some((field) => {
     const word = wordOf(row, field);
     return word === DELETED_CODE || word === DELETED_WORD || originalOf(row, field)?.trim() === DELETED_CODE;

@@ -8,6 +8,7 @@ import { publicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';
 import { flagOn } from './on-off.js';
 import { rotationDaysOf } from './rotation-days.js';
+import { storedWord } from './stored-word.js';
 
 export { parseRotationDays } from './rotation-days.js';
 
@@ -60,12 +61,12 @@ function mapOrigin(word: unknown): BackupOrigin | null {
  * reported finished while the cloud was still rebuilding it.
  */
 export function instanceStateWord(row: Row): string | null {
-  const billing = toStringOrNull(row.instance_status);
+  const billing = toStringOrNull(storedWord(row, 'instance_status'));
   // A service suspended by billing stays SUSPENDED whatever the cloud's word (a suspension
   // stops the VM, so the cloud may well say `stopped`): read from `fotbo_status` alone it was
   // STOPPED, and a restore asked of it SUCCEEDED after restoreSettleMs instead of FAILED.
   if (billing !== null && BILLING_SUSPENDED.has(billing.trim().toLowerCase())) return billing;
-  return toStringOrNull(row.fotbo_status)?.trim() || billing;
+  return toStringOrNull(storedWord(row, 'fotbo_status'))?.trim() || billing;
 }
 
 /** `instance_status` words of a service blocked by billing (see restoreProgress). */
@@ -90,7 +91,7 @@ export function mapInstance(providerId: string, row: Row): Instance {
 /** `timezone`: the account's, the zone of the panel's dates without one (see parseDateIn). */
 export function mapBackup(providerId: string, instanceNativeId: string, row: Row, timezone = 'UTC'): Backup {
   const nativeId = idText(row.id, providerId);
-  const status = mapBackupStatus(row.fleio_status);
+  const status = mapBackupStatus(storedWord(row, 'fleio_status'));
   return {
     providerId,
     nativeId,
@@ -98,7 +99,7 @@ export function mapBackup(providerId: string, instanceNativeId: string, row: Row
     keyExtra: [],
     name: toStringOrNull(row.name) ?? nativeId,
     status,
-    origin: mapOrigin(row.backup_type),
+    origin: mapOrigin(storedWord(row, 'backup_type')),
     mode: null,
     createdAt: parseDateIn(row.createdate ?? row.created, timezone),
     // "Actual backup size. Determined after the backup creation is complete": a

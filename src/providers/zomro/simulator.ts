@@ -150,6 +150,13 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   dayWords: { words: readonly string[]; orig: boolean } | null = null;
   /**
+   * Coded words (`fleio_status`, `backup_type`, `instance_status`, `fotbo_status`) as the panel
+   * shows them in its language, by the stored word lower-cased: the shown word in `$`, the stored
+   * one beside it in `$orig` (`{"$orig": "Active", "$": "Активен"}`). A word not in the map is
+   * sent as stored. null sends the stored words alone in `$`, as Zomro's documents show them.
+   */
+  statusWords: Readonly<Record<string, string>> | null = null;
+  /**
    * The `fleio_status` of a backup still being made: Zomro's document shows
    * `Saving`; Glance also has `queued` before it and `uploading`/`importing`
    * while data arrives by its upload and import steps.
@@ -371,7 +378,7 @@ export class ZomroSimulator extends ProviderSimulator {
 
   private listInstances(form: Map<string, string>): SimResponse {
     const now = Date.now();
-    return this.paged([...this.instances.values()], form, (instance) => ({
+    return this.paged([...this.instances.values()], form, (instance) => this.shownInPanelWords({
       ...wrap({
         id: instance.id,
         servername: instance.servername,
@@ -386,6 +393,17 @@ export class ZomroSimulator extends ProviderSimulator {
       }),
       item_status: this.itemStatus(instance.deleted, 'Active'),
     }));
+  }
+
+  /** A row's coded words in the panel's words, the stored ones in `$orig` (see statusWords). */
+  private shownInPanelWords(row: Record<string, unknown>): Record<string, unknown> {
+    if (!this.statusWords) return row;
+    for (const field of ['fleio_status', 'backup_type', 'instance_status', 'fotbo_status']) {
+      const stored = (row[field] as { $?: unknown } | undefined)?.$;
+      const shown = typeof stored === 'string' ? this.statusWords[stored.toLowerCase()] : undefined;
+      if (typeof stored === 'string' && shown !== undefined) row[field] = { $orig: stored, $: shown };
+    }
+    return row;
   }
 
   /** The instance's backups as its list shows them: deleted ones too when listsDeletedItems keeps them. */
@@ -431,7 +449,7 @@ export class ZomroSimulator extends ProviderSimulator {
     (row.region as Record<string, string>).$orig = backup.region.toLowerCase();
     if (this.flagWords) row.protected = { $orig: backup.protected, $: this.flagWords[backup.protected] };
     row.item_real_status = this.itemStatus(backup.deleted, backup.deletingUntil === undefined ? '2' : '5');
-    return row;
+    return this.shownInPanelWords(row);
   }
 
   /** `func=image&elid=<backup id>`: one image's fields at the top of `doc`, as an edit form answers. */
