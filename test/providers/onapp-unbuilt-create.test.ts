@@ -56,6 +56,15 @@ describe('onapp: a create whose backup is never built', () => {
     expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS + 60_000)).toMatchObject({ status: 'SUCCEEDED', error: null });
   });
 
+  it("an unbuilt backup's size is not known (null), not the 0 OnApp shows meanwhile", async () => {
+    const unbuilt = [...simulator.backups.values()].find((backup) => backup.builtAt === Number.MAX_SAFE_INTEGER)!;
+    const node = nodes.find((candidate) => candidate.nativeId === String(unbuilt.vmId))!;
+    const answer = await harness.gql<{ instance: { backups: Array<{ nativeId: string; status: string; sizeBytes: number | null; raw: Record<string, unknown> }> } }>('query($id: ID!) { instance(id: $id) { backups { nativeId status sizeBytes raw } } }', { id: node.id });
+    const backups = answer.data!.instance.backups;
+    expect(backups.find((backup) => backup.nativeId === String(unbuilt.id))).toMatchObject({ status: 'CREATING', sizeBytes: null, raw: { built: false, backup_size: 0 } });
+    for (const built of backups.filter((backup) => backup.raw.built === true)) expect(built.sizeBytes).toBe(Number(built.raw.backup_size) * 1024);
+  });
+
   it('a create whose id names its backup (an OnApp that answered the record) gives up the same way', async () => {
     const unbuilt = [...simulator.backups.values()].find((backup) => backup.builtAt === Number.MAX_SAFE_INTEGER)!;
     const id = (startedAt: number) => encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(startedAt), String(unbuilt.vmId), String(unbuilt.id)]);

@@ -63,7 +63,9 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
     origin: originOf(initiated),
     mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
     createdAt: parseUtcDate(row.created_at),
-    sizeBytes: toBytes(row.backup_size, KIB),
+    // "the disk space taken by this backup in kB": an unbuilt backup's is not known yet, and OnApp
+    // shows 0 meanwhile (as the simulator does), which read as an empty backup.
+    sizeBytes: row.built === false ? null : toBytes(row.backup_size, KIB),
     // `locked` is "true if the storage server backed up has been locked": a state of
     // the VM, not a refusal to delete the backup. OnApp documents no delete protection.
     protected: false,
