@@ -44,7 +44,9 @@ describe('protection of a VM with hundreds of schedules', () => {
     expect(protection.error).toBeNull();
     expect(protection.scheduled).toBe(true);
     const runs = schedules.map((schedule) => schedule.nextRunAt).filter((at): at is string => at !== null).sort();
-    expect(runs.length).toBe(schedules.length);
+    // A schedule whose days name none the gateway can read ("Someday") has no next run; every other one has.
+    const unreadableDays = Array.from({ length: 400 }, (_, n) => n).filter((n) => n % 5 !== 0 && n % 7 === 0).length;
+    expect(runs.length).toBe(schedules.length - unreadableDays);
     expect(protection.nextRunAt).toBe(runs[0]);
     expect(Date.parse(runs[0]!)).toBeGreaterThan(Date.now() - 1_000);
   });
