@@ -229,7 +229,10 @@ export function keepsBackups(rotationPeriod: unknown): boolean {
  * never makes an instance PROTECTED; its `raw` keeps `status` and
  * `rotation_period` as OnApp sent them.
  */
-export function mapSchedule(providerId: string, vmId: string, diskId: string, row: Row, timezone: string, diskAutobackups = true): BackupSchedule {
+export function mapSchedule(providerId: string, vmId: string, diskId: string, source: Row, timezone: string, diskAutobackups = true): BackupSchedule {
+  const period = knownPeriod(source.period);
+  // Read as its lower-case word; `raw` keeps the row as OnApp sent it.
+  const row = period === null ? source : { ...source, period };
   const id = idText(row.id, providerId);
   return {
     providerId,
@@ -242,10 +245,24 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, ro
     cron: scheduleCron(row, timezone),
     timezone,
     ...scheduleRepeat(row),
-    enabled: scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
+    enabled: periodKnown(source.period) && scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
     cronDialect: 'vixie',
     diskId,
     createdAt: parseUtcDate(row.created_at),
-    raw: publicRaw(row, ONAPP_RAW_HIDDEN),
+    raw: publicRaw(source, ONAPP_RAW_HIDDEN),
   };
 }
+
+/** `period` as one of SCHEDULE_PERIODS, compared lower-cased ("Weeks" read as days showed a weekly schedule daily); null for any other value. */
+function knownPeriod(period: unknown): string | null {
+  const word = typeof period === 'string' ? period.trim().toLowerCase() : '';
+  return SCHEDULE_PERIODS.has(word) ? word : null;
+}
+
+/**
+ * Whether the schedule's period can be read: one of the documented words (and `hours`), or none
+ * given (shown as days, as before). Another word was shown as every N days: a schedule whose runs
+ * the gateway cannot tell made an instance PROTECTED. It now runs nothing for the gateway (no
+ * next run), as a disabled one.
+ */
+const periodKnown = (period: unknown): boolean => period === undefined || period === null || knownPeriod(period) !== null;
