@@ -44,7 +44,7 @@ export class RedisStore implements KeyValueStore {
     this.redis.on('error', () => {});
   }
 
-  /** Keys under `<prefix><name>:`; Redis's maxmemory bounds them (see the README for the eviction policy). */
+  /** Keys under `<prefix><name>:`; Redis's maxmemory bounds them (see docs/configuration.md for the eviction policy). */
   namespace(name: string, _options: { maxEntries: number }): KeyValueStore {
     return new RedisStore(this.redis, `${this.prefix}${name}:`);
   }

@@ -59,7 +59,7 @@ export interface KeyValueStore {
    * apart from every other namespace's and, in memory, its own LRU of
    * `maxEntries`, so one kind's traffic can never evict another's entries.
    * In Redis a key prefix on the same connection (bounded by Redis's
-   * maxmemory; see the README). The parent's close() closes it too.
+   * maxmemory; see docs/configuration.md). The parent's close() closes it too.
    */
   namespace(name: string, options: { maxEntries: number }): KeyValueStore;
   /**
