@@ -14,22 +14,6 @@ const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => n
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
-/**
- * The README's long-form detail moved into these files as whole blocks (2026-12-05), its wording
- * kept, so their prose still names a section without a file (`see "Dates"`). Such a name is the
- * file's own section, else the README's, else the one other file of these that has it. The README
- * itself names its own sections only: a newcomer reads it alone.
- */
-const MANUAL = ['README.md', ...['configuration', 'protection', 'providers', 'architecture', 'operations', 'security', 'testing', 'benchmark'].map((name) => `docs/${name}.md`)];
-
-/** The file a section name without a file points into, from `from`. */
-function fileNaming(from: string, name: string): string {
-  if (from === 'README.md' || !MANUAL.includes(from) || sectionNames(read(from)).has(name)) return from;
-  const holders = MANUAL.filter((file) => sectionNames(read(file)).has(name));
-  if (holders.includes('README.md')) return 'README.md';
-  return holders.length === 1 ? holders[0]! : from;
-}
-
 /** The text outside fenced code blocks: a `## ` line in a shell sample is no heading. */
 function outsideCode(markdown: string): string {
   return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
@@ -96,9 +80,11 @@ function pointersIn(from: string, markdown: string): Pointer[] {
   for (const [, name] of prose.matchAll(/README(?:,| \() ?"([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
   // the README's "Name"
   for (const [, name] of prose.matchAll(/README's "([^"]+)"/g)) pointers.push({ from, to: 'README.md', name: name! });
-  // see "Name" / "Name" below / "Name" above, in this file (a README pointer from docs/ says README; MANUAL's files: fileNaming)
-  for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: fileNaming(from, name!), name: name! });
-  for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: fileNaming(from, name!), name: name! });
+  // see "Name" / "Name" below / "Name" above: this file's own section. The README's detail moved to docs/ (2026-12-05)
+  // with its wording, and a bare name left in it sent a newcomer reading docs/configuration.md to look for "Provider
+  // text" there: a pointer into another file names that file (`docs/x.md`, "Name"; the README, "Name").
+  for (const [, name] of prose.matchAll(/\b[Ss]ee "([^"]+)"/g)) pointers.push({ from, to: from, name: name! });
+  for (const [, name] of prose.matchAll(/"([^"]+)" (?:below|above)\b/g)) pointers.push({ from, to: from, name: name! });
   return pointers;
 }
 
@@ -112,7 +98,7 @@ describe('section references in the README and docs/', () => {
     expect(all).toContainEqual({ from: 'README.md', to: 'docs/configuration.md', name: 'Bounded work per request, idempotency records' });
     // moved prose naming a section of another file of the manual, and one of the README
     expect(all).toContainEqual({ from: 'docs/protection.md', to: 'docs/providers.md', name: 'Dates' });
-    expect(all).toContainEqual({ from: 'docs/operations.md', to: 'README.md', name: 'Security' });
+    expect(all).toContainEqual({ from: 'docs/operations.md', to: 'README.md', name: 'Running in production' });
   });
 
   it('names, in every pointer, a heading or bold paragraph lead of the file it points into', () => {
