@@ -108,6 +108,20 @@ describe('section references in the README and docs/', () => {
     expect(dead).toEqual([]);
   });
 
+  it('quotes, and places, a section that prose names after a bare see (see Security, see Logs)', () => {
+    // An unquoted name was a pointer no check read: docs/configuration.md's "see Logs" meant docs/operations.md's.
+    const everySection = new Set(DOCS.flatMap((file) => [...sectionNames(read(file))]));
+    const bare = DOCS.flatMap((file) =>
+      [...outsideCode(read(file)).replace(/\s+/g, ' ').matchAll(/\b[Ss]ee ([A-Z][\w']*(?: [a-z][\w']*){0,3})/g)]
+        .map(([, words]) => words!.split(' '))
+        // the longest run of words that is a section: "see Running in production" as well as "see Logs"
+        .map((words) => words.map((_, end) => words.slice(0, words.length - end).join(' ')).find((name) => everySection.has(name)))
+        .filter((name) => name !== undefined)
+        .map((name) => `${file}: see ${name}`),
+    );
+    expect(bare).toEqual([]);
+  });
+
   it('links, wherever a file links to an anchor (its own or another file\'s), to a heading there', () => {
     const dead: string[] = [];
     for (const file of DOCS) {
