@@ -14,7 +14,7 @@ RUN npm run build
 
 FROM node:20-slim AS runtime
 # NODE_OPTIONS: npm start's young-generation size; its initial old space, which node
-# refuses in NODE_OPTIONS, is in CMD (docs/operations.md).
+# refuses in NODE_OPTIONS, is in CMD (docs/production-measurements.md, "Memory").
 # PORT and HOST beat the config's listen.port and listen.host: in this image a listen.port
 # in the config changes nothing; move the port with PORT (and the probes' containerPort).
 ENV NODE_ENV=production \

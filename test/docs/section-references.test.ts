@@ -122,6 +122,22 @@ describe('section references in the README and docs/', () => {
     expect(bare).toEqual([]);
   });
 
+  it('names, in a deploy file\'s comments, a section of the file it points into (README or docs/)', () => {
+    // An operator reads these beside the manifests; they named README sections the 2026-12-05 split moved to docs/.
+    const deployFiles = ['Dockerfile', 'compose.yaml', ...readdirSync(join(ROOT, 'deploy'), { recursive: true, encoding: 'utf8' }).map((name) => `deploy/${name}`)]
+      .filter((file) => /(^Dockerfile|\.ya?ml|\.cfg)$/.test(file));
+    const dead = deployFiles.flatMap((file) => {
+      const text = read(file).replace(/\s*\n\s*#\s*/g, ' ');
+      const pointers = [
+        ...[...text.matchAll(/(docs\/[\w-]+\.md),? "([^"]+)"/g)].map(([, to, name]) => ({ to: to!, name: name! })),
+        ...[...text.matchAll(/README(?:'s)?,? "([^"]+)"/g)].map(([, name]) => ({ to: 'README.md', name: name! })),
+      ];
+      return pointers.filter(({ to, name }) => !existsSync(join(ROOT, to)) || !sectionNames(read(to)).has(name)).map(({ to, name }) => `${file}: "${name}" is no section of ${to}`);
+    });
+    expect(deployFiles).toContain('deploy/k8s/deployment.yaml');
+    expect(dead).toEqual([]);
+  });
+
   it('links, wherever a file links to an anchor (its own or another file\'s), to a heading there', () => {
     const dead: string[] = [];
     for (const file of DOCS) {
