@@ -68,7 +68,7 @@ export type Backup = Node & {
   raw: Scalars['JSONObject']['output'];
   /** The provider's region or data centre of the backup. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see the README). */
+  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see docs/providers.md, the documented ambiguities). */
   sizeBytes?: Maybe<Scalars['SafeInt']['output']>;
   /** Normalised status; `raw` keeps the provider's own word. */
   status: BackupStatus;
