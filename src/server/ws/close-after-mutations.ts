@@ -10,8 +10,14 @@
  */
 export class CloseAfterMutations {
   private waiting: (() => void) | null = null;
+  /**
+   * Mutations' messages handed to ws and not yet to the kernel. ActingAnswers forgets a mutation as
+   * its `complete` is handed over, and a close then let go (another operation ending, a message past
+   * the cap) dropped the connection with the complete still unsent: the client sent the mutation again.
+   */
+  private answersUnsent = 0;
 
-  /** `mutationsAnswering`: whether a mutation of the connection has an answer not yet handed to the kernel. */
+  /** `mutationsAnswering`: whether a mutation of the connection has a message still to hand to ws. */
   constructor(private readonly mutationsAnswering: () => boolean) {}
 
   /** Whether a close has been asked for and waits: no other message goes out, nothing new runs. */
@@ -22,15 +28,30 @@ export class CloseAfterMutations {
   /** Closes now, or once the running mutations' answers have gone out. Only the first close asked for counts. */
   request(close: () => void): void {
     if (this.waiting !== null) return;
-    if (!this.mutationsAnswering()) return close();
+    if (!this.answering()) return close();
     this.waiting = close;
   }
 
   /** A mutation's answer went out, or a mutation ended without one to send: the close waits no longer if it was the last. */
   settle(): void {
     const close = this.waiting;
-    if (close === null || this.mutationsAnswering()) return;
+    if (close === null || this.answering()) return;
     this.waiting = null;
     close();
+  }
+
+  /** A mutation's message was handed to ws: a close waits until `answerSent`. */
+  answerQueued(): void {
+    this.answersUnsent += 1;
+  }
+
+  /** A mutation's message reached the kernel (or failed with the connection). */
+  answerSent(): void {
+    this.answersUnsent -= 1;
+    this.settle();
+  }
+
+  private answering(): boolean {
+    return this.answersUnsent > 0 || this.mutationsAnswering();
   }
 }

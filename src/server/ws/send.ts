@@ -71,6 +71,7 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
       }
       unsentCount += 1;
       largestUnsent = Math.max(largestUnsent, size);
+      if (acted) hooks.closing.answerQueued();
       // A send fails only with the connection (a reset, a closed socket): its 'error' and
       // 'close' handlers say so once, and there is no one left to answer.
       socket.send(data, () => {
@@ -78,7 +79,7 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
         unsentCount -= 1;
         if (unsentCount === 0) largestUnsent = 0;
         if (resumeIfCaughtUp(socket)) hooks.readingChanged(UNREAD_RESUMED_LINE);
-        if (acted) hooks.closing.settle();
+        if (acted) hooks.closing.answerSent();
         resolve();
       });
       if (pauseIfBehind(socket)) hooks.readingChanged(UNREAD_PAUSED_LINE);
