@@ -24,6 +24,10 @@ const OPEN_BRACKET = 0x5b;
  */
 export async function holdsMoreContainers(text: string, charsPerTurn: number, limit = MAX_JSON_CONTAINERS): Promise<boolean> {
   if (text.length <= 2 * limit) return false;
+  // Read a character at a time, 32 MiB of rows took 760 ms (more than JSON.parse's 420 ms); found
+  // by indexOf, 40 ms: a text with no more braces and brackets than the limit, those in its strings
+  // included, cannot open more containers, and a large answer of the usual shape has far fewer.
+  if (openingsAtMost(text, limit)) return false;
   let containers = 0;
   let inString = false;
   let index = 0;
@@ -44,4 +48,15 @@ export async function holdsMoreContainers(text: string, charsPerTurn: number, li
     }
   }
   return false;
+}
+
+/** Whether `text` holds at most `limit` characters `{` and `[`, in its strings or not. */
+function openingsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opening of ['{', '[']) {
+    for (let at = text.indexOf(opening); at !== -1; at = text.indexOf(opening, at + 1)) {
+      if (++count > limit) return false;
+    }
+  }
+  return true;
 }

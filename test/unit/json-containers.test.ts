@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nextTurn } from '../../src/domain/turns.js';
 import { holdsMoreContainers } from '../../src/upstream/json-containers.js';
 
 describe('holdsMoreContainers: JSON objects and arrays outside strings, counted up to a limit', () => {
@@ -20,5 +21,20 @@ describe('holdsMoreContainers: JSON objects and arrays outside strings, counted 
     expect(await holdsMoreContainers('[{}]', 1, 2)).toBe(false);
     expect(await holdsMoreContainers('[{}] ', 1, 2)).toBe(false);
     expect(await holdsMoreContainers('[{},{}]', 1, 2)).toBe(true);
+  });
+
+  it('does not read a character at a time a long text with no more braces and brackets than the limit, strings included: answered before a turn', async () => {
+    const rows = JSON.stringify(Array.from({ length: 100 }, (_, index) => ({ id: index, note: 'a {note} of [forty] characters, no more'.padEnd(40) })));
+    // 301 braces and brackets (one of each in every note), in 6,000 characters: read, it takes 60 turns of 100.
+    expect(rows.length).toBeGreaterThan(2 * 400);
+    const first = await Promise.race([holdsMoreContainers(rows, 100, 400), nextTurn().then(() => 'a turn went by')]);
+    expect(first).toBe(false);
+  });
+
+  it('still reads the text where its braces and brackets outnumber the limit, and tells those in strings apart', async () => {
+    const strings = JSON.stringify(Array.from({ length: 100 }, () => '{[{['));
+    expect(await holdsMoreContainers(strings, 100, 50)).toBe(false);
+    const objects = JSON.stringify(Array.from({ length: 100 }, () => ({})));
+    expect(await holdsMoreContainers(objects, 100, 50)).toBe(true);
   });
 });
