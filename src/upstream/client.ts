@@ -41,7 +41,8 @@ export interface UpstreamRequest {
   /**
    * A status >= 500 whose (scrubbed) body the caller recognises as the
    * provider's own failure answer rather than an outage: returned, not retried
-   * (e.g. ZStack's documented 503 `{"error": {code, ...}}`).
+   * (e.g. ZStack's documented 503 `{"error": {code, ...}}`). Not asked about an answer of more
+   * than MAX_JSON_CONTAINERS objects and arrays: that is an outage's answer, unread.
    */
   passErrorBody?: (status: number, text: string) => boolean;
   /**
@@ -303,7 +304,10 @@ export class UpstreamClient {
 
     const { statusCode: status } = response;
     const headersOut = response.headers;
-    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status) && !request.passErrorBody?.(status, text))) {
+    // Counted before passErrorBody sees the text: ZStack's reads a 503 with JSON.parse, and a 503
+    // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
+    const tooManyContainers = await holdsMoreContainers(text, this.options.scrubCharsPerTurn ?? CHARS_PER_TURN);
+    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status) && (tooManyContainers || !request.passErrorBody?.(status, text)))) {
       const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
       const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
       const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };
@@ -311,7 +315,7 @@ export class UpstreamClient {
     }
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
-    if (await holdsMoreContainers(text, this.options.scrubCharsPerTurn ?? CHARS_PER_TURN)) throw tooManyContainers(provider);
+    if (tooManyContainers) throw containersRefused(provider);
     const body = parseBody(text, headersOut['content-type'], status, provider);
     await turnIfPast(text.length, CHARS_PER_TURN);
     return { status, headers: headersOut, body };
@@ -319,7 +323,7 @@ export class UpstreamClient {
 }
 
 /** An answer JSON.parse would take seconds to build (see MAX_JSON_CONTAINERS): unread, as one past the size limit. */
-const tooManyContainers = (provider: string): GatewayError =>
+const containersRefused = (provider: string): GatewayError =>
   new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer of more than ${MAX_JSON_CONTAINERS} JSON objects and arrays, too many to read`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
 
 /** A refused redirect, told apart from other provider errors: it counts against the account's health. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import { isZstackErrorAnswer } from '../../src/providers/zstack/client.js';
 import { UpstreamClient } from '../../src/upstream/client.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 import { MAX_JSON_CONTAINERS } from '../../src/upstream/json-containers.js';
@@ -59,12 +60,12 @@ describe('upstream answer size limit', () => {
   });
 });
 
-/** A provider answering `count` copies of `row` as one JSON list (`?row=...&count=...`). */
+/** A provider answering `count` copies of `row` as one JSON list (`?row=...&count=...`, `&status=503` for another status than 200). */
 function listProvider(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const params = new URL(req.url ?? '/', 'http://x').searchParams;
     const row = params.get('row') ?? '{}';
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(Number(params.get('status') ?? 200), { 'content-type': 'application/json' });
     res.end(`[${Array.from({ length: Number(params.get('count')) }, () => row).join(',')}]`);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
@@ -95,6 +96,22 @@ describe('upstream answers of more JSON objects and arrays than MAX_JSON_CONTAIN
       details: { provider: 'many', providerCode: 'RESPONSE_TOO_LARGE' },
     });
     expect((await list('{"id":1}', 3)).body).toEqual([{ id: 1 }, { id: 1 }, { id: 1 }]);
+  }, 30_000);
+
+  it('hands a 5xx of more than the limit to no passErrorBody (ZStack JSON.parses a 503 there), and takes it as an outage', async () => {
+    const handed: number[] = [];
+    // ZStack's own reading of a 503: JSON.parse of the whole text, before any count.
+    const passErrorBody = (status: number, text: string): boolean => {
+      handed.push(text.length);
+      return isZstackErrorAnswer(status, text);
+    };
+    const failing = (count: number) =>
+      client.request({ method: 'GET', path: '/', query: { row: '{}', count, status: 503 }, idempotent: true, operation: 'many.read', passErrorBody, scope: UNSCOPED });
+    await expect(failing(MAX_JSON_CONTAINERS + 1)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { provider: 'many' } });
+    expect(handed).toEqual([]);
+    // Within the limit, a 503 is still ZStack's to read.
+    await expect(failing(3)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(handed).toEqual(['[{},{},{}]'.length]);
   }, 30_000);
 
   it('reads a long answer whose braces and brackets are in its strings, escaped quotes too', async () => {
