@@ -126,6 +126,15 @@ describe('CreateOrder', () => {
     expect(await order.take(SERIES, HELD_MS)).toBe('full');
   });
 
+  it('answers full after one look at a full series, writing no place', async () => {
+    const store = new RecordingStore();
+    const order = new CreateOrder(store);
+    for (let place = 1; place <= MOST_OVERLAPPING_CREATES; place++) await order.take(SERIES, HELD_MS);
+    store.calls.length = 0;
+    expect(await order.take(SERIES, HELD_MS)).toBe('full');
+    expect(store.calls.map((call) => call.method)).toEqual(['getMany']);
+  });
+
   it('reads the places of its series up to its own, after every place of the older series still open', async () => {
     const order = new CreateOrder(new MemoryStore());
     const [older, closed, mine] = ['onapp-a:7:38', 'onapp-a:7:39', SERIES];

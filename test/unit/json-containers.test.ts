@@ -21,6 +21,25 @@ describe('holdsMoreContainers: JSON objects and arrays outside strings, counted 
     expect(await holdsMoreContainers('[{}]', 1, 2)).toBe(false);
     expect(await holdsMoreContainers('[{}] ', 1, 2)).toBe(false);
     expect(await holdsMoreContainers('[{},{}]', 1, 2)).toBe(true);
+    // Not valid JSON (JSON.parse refuses it), and not counted: four openings in four characters.
+    expect(await holdsMoreContainers('[[[[', 1, 2)).toBe(false);
+  });
+
+  it('reads at most charsPerTurn characters before other work gets a turn', async () => {
+    const text = `[${' '.repeat(98)}]`;
+    let scanning = true;
+    let otherTurns = 0;
+    const other = (async () => {
+      while (scanning) {
+        await nextTurn();
+        otherTurns++;
+      }
+    })();
+    expect(await holdsMoreContainers(text, 1, 2)).toBe(false);
+    scanning = false;
+    await other;
+    // 100 characters one a turn: 99 turns between them.
+    expect(otherTurns).toBeGreaterThanOrEqual(99);
   });
 
   it('does not read a character at a time a long text with no more braces and brackets than the limit, strings included: answered before a turn', async () => {

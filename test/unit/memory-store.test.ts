@@ -67,6 +67,23 @@ describe('MemoryStore (the in-process store of the read cache and the idempotenc
     expect(await store.deleteUnlessHeld('place:1', 'place:2', 'given-up')).toBe(false);
   });
 
+  it('takes a place above another only while the key is free and the one below is held, for the TTL given (setIfAbsentAbove)', async () => {
+    const clock = manualClock();
+    const store = new MemoryStore(100, clock);
+    expect(await store.setIfAbsentAbove('place:2', 'place:1', 'taken:mine', 60_000)).toBe(false);
+    expect(await store.get('place:2')).toBeUndefined();
+    await store.set('place:1', 'taken:other', 60_000);
+    expect(await store.setIfAbsentAbove('place:2', 'place:1', 'taken:mine', 1_000)).toBe(true);
+    expect(await store.setIfAbsentAbove('place:2', 'place:1', 'taken:third', 60_000)).toBe(false);
+    expect(await store.get('place:2')).toBe('taken:mine');
+    clock.advance(1_001);
+    expect(await store.get('place:2')).toBeUndefined();
+    // The place below freed (given up, its TTL out): the place above it is no longer taken.
+    await store.delete('place:1');
+    expect(await store.setIfAbsentAbove('place:2', 'place:1', 'taken:late', 60_000)).toBe(false);
+    expect(await store.get('place:2')).toBeUndefined();
+  });
+
   it('deletes what it is told to, and holds nothing (its namespaces included) once closed', async () => {
     const store = new MemoryStore(100, manualClock());
     const records = store.namespace('idempotency', { maxEntries: 10 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PlaceState } from '../../src/state/create-order.js';
 import { awaitTurn } from '../../src/state/place-turn.js';
 
@@ -12,6 +13,10 @@ function readsOf(reads: ReadonlyArray<readonly PlaceState[] | undefined>): { rea
 }
 
 describe('awaitTurn', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('is the turn at once when no earlier place is open: each was sent, given up, may have reached the provider, or is no longer held', async () => {
     const reads = readsOf([['sent', 'given-up', 'uncertain', 'unheld']]);
     expect(await awaitTurn(reads.read, 1_000)).toBe('turn');
@@ -54,5 +59,41 @@ describe('awaitTurn', () => {
     expect(await waited).toBe('left');
     expect(reads.count()).toBe(1);
     expect(await awaitTurn(readsOf([[]]).read, 60_000, undefined, leaving.signal)).toBe('left');
+  });
+
+  it('reads again after pauses doubling from 10 ms to at most 200 ms, on the clock by default, the last cut to the end of the wait', async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const readAt: number[] = [];
+    const waited = awaitTurn(() => {
+      readAt.push(Date.now() - start);
+      return Promise.resolve(['open']);
+    }, 1_000);
+    await vi.runAllTimersAsync();
+    expect(await waited).toBe('waited-out');
+    // The last read is at the end of the wait, not a pause after it.
+    expect(readAt).toEqual([0, 10, 30, 70, 150, 310, 510, 710, 910, 1_000]);
+  });
+
+  it('wakes from its pause the moment the request ends, with no timer left behind', async () => {
+    vi.useFakeTimers();
+    const leaving = new AbortController();
+    const reads = readsOf([['open']]);
+    const waited = awaitTurn(reads.read, 60_000, undefined, leaving.signal);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(vi.getTimerCount()).toBe(1);
+    leaving.abort();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await waited).toBe('left');
+    expect(reads.count()).toBe(1);
+  });
+
+  it('leaves no listener on the request\'s signal once its turn comes after several pauses', async () => {
+    vi.useFakeTimers();
+    const request = new AbortController();
+    const waited = awaitTurn(readsOf([['open'], ['open'], ['open'], ['sent']]).read, 60_000, undefined, request.signal);
+    await vi.runAllTimersAsync();
+    expect(await waited).toBe('turn');
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
 });

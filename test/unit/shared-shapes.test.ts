@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBusEvent, isOperationShape } from '../../src/cluster/bus-event-shape.js';
-import { NO_GENERATION, cachedEntry, generationKey, generationOf, listUnder, newGeneration } from '../../src/gateway/cache-generations.js';
+import { NO_GENERATION, cachedEntry, generationKey, generationOf, isClaimedGeneration, listUnder, newClaimedGeneration, newGeneration } from '../../src/gateway/cache-generations.js';
 import { isCachedList } from '../../src/gateway/cached-list-shape.js';
 
 // What another replica (or another version, or another writer) put in the shared store or on
@@ -67,6 +67,13 @@ describe('cache generations', () => {
       const read = generationOf(other);
       expect(read).not.toBe(NO_GENERATION);
       expect(read).not.toBe(generation);
+    }
+  });
+
+  it('takes only a claim a read set as one: a write\'s generation, none, or a value of another shape in the key is no claim', () => {
+    expect(isClaimedGeneration(newClaimedGeneration())).toBe(true);
+    for (const other of [newGeneration(), NO_GENERATION, undefined, null, 42, { generation: newClaimedGeneration() }, [newClaimedGeneration()]]) {
+      expect(isClaimedGeneration(other)).toBe(false);
     }
   });
 

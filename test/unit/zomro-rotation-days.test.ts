@@ -12,6 +12,14 @@ describe('zomro rotation_days', () => {
     expect(parseRotationDays('Пн, Ср, Пт')).toEqual(['MONDAY', 'WEDNESDAY', 'FRIDAY']);
   });
 
+  it('reads each day by each of its words: English, Russian in full and the panel\'s two-letter forms', () => {
+    const week = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+    expect(parseRotationDays('Sunday Monday Tuesday Wednesday Thursday Friday Saturday ')).toEqual(week);
+    expect(parseRotationDays('Воскресенье Понедельник Вторник Среда Четверг Пятница Суббота ')).toEqual(week);
+    expect(parseRotationDays('Вс Пн Вт Ср Чт Пт Сб')).toEqual(week);
+    expect(parseRotationDays('0,1,2,3,4,5,6')).toEqual(week);
+  });
+
   it('takes the stored days in $orig before the shown words, and the words where $orig names none', () => {
     expect(rotationDaysOf(rowOf({ $orig: '1,3', $: 'Lunedì Mercoledì ' }))).toEqual({ weekdays: ['MONDAY', 'WEDNESDAY'], unreadable: false });
     expect(rotationDaysOf(rowOf({ $orig: '', $: 'Monday ' }))).toEqual({ weekdays: ['MONDAY'], unreadable: false });
