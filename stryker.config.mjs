@@ -1,6 +1,6 @@
 // Mutation testing (npm run mutate): plants small bugs in the modules where a
-// wrong line is a wrong answer, and counts how many the tests catch. See the
-// README, "Mutation testing", for the score, the run time and the mutants
+// wrong line is a wrong answer, and counts how many the tests catch. See
+// docs/testing.md, "Mutation testing", for the score, the run time and the mutants
 // that cannot change behaviour.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
