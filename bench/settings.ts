@@ -18,7 +18,7 @@ export interface Build {
 /**
  * BENCH_BUILD: `dist` (default: the compiled build, as \`npm start\` runs it),
  * `src` (the sources under tsx) or a path to another dist/. BENCH_BASELINE:
- * a second build (e.g. the previous commit's dist/, see the README) measured
+ * a second build (e.g. the previous commit's dist/, see docs/benchmark.md) measured
  * back to back with the first in the same run, each step once per build.
  */
 export function benchBuilds(): Build[] {
