@@ -26,7 +26,8 @@ describe('holdsMoreContainers: JSON objects and arrays outside strings, counted 
   });
 
   it('reads at most charsPerTurn characters before other work gets a turn', async () => {
-    const text = `[${' '.repeat(98)}]`;
+    // More braces than the limit, but in a string: not answered by the count of openings alone.
+    const text = `["${'{'.repeat(96)}"]`;
     let scanning = true;
     let otherTurns = 0;
     const other = (async () => {
