@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MUTATION_STORE_WAIT_MS, withinMs } from './bounded-call.js';
+import { PlaceLease, leaseHolderOf, leaseKey } from './place-lease.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of the places (`create-order:` in Redis), beside `idem:`, `cache:` and `finished:`. */
@@ -97,9 +98,10 @@ export class CreateOrder {
    * `older` names the older series the create's operation must look through (the adapter's words:
    * OnApp's backup ids below the highest one read); the series' open mark remembers them, with
    * those of the series' earlier creates (see olderOf).
+   * `lease`, opened before the take, makes the place a leased one (see statesBefore).
    */
-  async take(series: string, heldMs: number, older: readonly string[] = []): Promise<Taking> {
-    const mine = `${TAKEN}${randomUUID()}`;
+  async take(series: string, heldMs: number, older: readonly string[] = [], lease?: PlaceLease): Promise<Taking> {
+    const mine = lease?.placeValue ?? `${TAKEN}${randomUUID()}`;
     for (let look = 0; look < MOST_TAKE_LOOKS; look++) {
       const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
       if (read === undefined) return this.unanswered();
@@ -155,7 +157,8 @@ export class CreateOrder {
   async claimsUpTo(older: readonly string[], series: string, place: number): Promise<PlaceState[][] | undefined> {
     const first = await withinMs(this.store.getMany<string>([...older.map(openKey), ...placeKeys(series, place)]), CREATE_ORDER_STORE_WAIT_MS);
     if (first === undefined) return undefined;
-    const mine = statesOf(first.slice(older.length));
+    const mine = await this.withLapsedUncertain(series, first.slice(older.length));
+    if (mine === undefined) return undefined;
     const openOlder = older.filter((_, index) => first[index] !== undefined);
     if (openOlder.length === 0) return [...older.map(() => []), mine];
     const olderHeld = await withinMs(this.store.getMany<string>(openOlder.flatMap((name) => placeKeys(name, MOST_OVERLAPPING_CREATES))), CREATE_ORDER_STORE_WAIT_MS);
@@ -231,11 +234,33 @@ export class CreateOrder {
   /**
    * What the places before `place` of `series` say now, place 1 first (none for place 1, without
    * a round trip); undefined when the store does not answer within a mutation's wait.
+   *
+   * A leased place whose lease has lapsed (its replica gone between its take and its mark, or its
+   * mark lost) is `uncertain`: its call may have reached the provider. It is marked so in the store,
+   * settling `settlesAfterMs` from now (see keepUncertain), only while it still holds the value read
+   * (a mark written meanwhile stays); undefined when that mark is not answered: left leased, the
+   * place would count as sent once its TTL ran out. Waited for, it held every later place of its
+   * series for its whole TTL (30 minutes of restores refused CONFLICT).
    */
-  async statesBefore(series: string, place: number): Promise<PlaceState[] | undefined> {
+  async statesBefore(series: string, place: number, settlesAfterMs = 0): Promise<PlaceState[] | undefined> {
     if (place <= 1) return [];
     const held = await withinMs(this.store.getMany<unknown>(placeKeys(series, place - 1)), PLACE_TAKE_STORE_WAIT_MS);
-    return held === undefined ? undefined : statesOf(held);
+    if (held === undefined) return undefined;
+    const lapsed = await this.lapsedLeases(series, held, PLACE_TAKE_STORE_WAIT_MS);
+    if (lapsed === undefined) return undefined;
+    const states = statesOf(held);
+    for (const index of lapsed) {
+      const marked = await withinMs(this.store.replaceIfEqual(placeKey(series, index + 1), held[index], `${UNCERTAIN}:${Date.now() + settlesAfterMs}`, GIVEN_UP_KEPT_MS), PLACE_TAKE_STORE_WAIT_MS);
+      if (marked === undefined) return undefined;
+      // Not marked: the place was marked meanwhile by its holder (sent, uncertain, given up); read again next time.
+      if (marked) states[index] = 'uncertain';
+    }
+    return states;
+  }
+
+  /** A lease for a place of `series` (see PlaceLease), to open before take. */
+  lease(series: string, ttlMs: number): PlaceLease {
+    return new PlaceLease(this.store, series, ttlMs);
   }
 
   /**
@@ -286,6 +311,30 @@ export class CreateOrder {
       freed = true;
     }
     return settled;
+  }
+
+  /** As statesOf, a leased place whose lease has lapsed read as `uncertain`; undefined when the store does not answer in time. */
+  private async withLapsedUncertain(series: string, held: readonly unknown[]): Promise<PlaceState[] | undefined> {
+    const lapsed = await this.lapsedLeases(series, held, CREATE_ORDER_STORE_WAIT_MS);
+    if (lapsed === undefined) return undefined;
+    const states = statesOf(held);
+    for (const index of lapsed) states[index] = 'uncertain';
+    return states;
+  }
+
+  /**
+   * The indexes in `held` of leased places whose lease is gone, in one round trip (none without
+   * one when no place is leased); undefined when the store does not answer within `waitMs`.
+   */
+  private async lapsedLeases(series: string, held: readonly unknown[], waitMs: number): Promise<number[] | undefined> {
+    const leased = held.flatMap((value, index) => {
+      const holder = leaseHolderOf(value);
+      return holder === undefined ? [] : [{ index, key: leaseKey(series, holder) }];
+    });
+    if (leased.length === 0) return [];
+    const leases = await withinMs(this.store.getMany<unknown>(leased.map(({ key }) => key)), waitMs);
+    if (leases === undefined) return undefined;
+    return leased.filter((_, at) => leases[at] === undefined).map(({ index }) => index);
   }
 
   /**

@@ -94,6 +94,12 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve(true);
   }
 
+  extendIfPresent(key: string, ttlMs: number): Promise<boolean> {
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, entry, { ttl: ttlMs });
+    return Promise.resolve(entry !== undefined);
+  }
+
   deleteMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
     return Promise.resolve();

@@ -14,7 +14,8 @@ const MOST_PAUSE_MS = 200;
 
 /**
  * Waits until none of the places before one is `open`, reading them with `readBefore` (undefined:
- * the store did not answer) at most `waitMs` (on `now`'s clock). Read again after a pause growing
+ * the store did not answer) at most `waitMs` (on `now`'s clock: a monotonic one by default, so a
+ * wall clock set back or forward neither stretches the wait nor cuts it short). Read again after a pause growing
  * from 10 ms to 200 ms: an earlier call is mostly answered in some tens of milliseconds, and a
  * reader of another replica learns of it only from the store. `left` as soon as `signal` aborts:
  * nothing is sent yet, and a call made for a client that has gone (its own timeout, a reconnect)
@@ -23,7 +24,7 @@ const MOST_PAUSE_MS = 200;
 export async function awaitTurn(
   readBefore: () => Promise<readonly PlaceState[] | undefined>,
   waitMs: number,
-  now: () => number = () => Date.now(),
+  now: () => number = () => performance.now(),
   signal?: AbortSignal,
 ): Promise<Turn> {
   const deadline = now() + waitMs;

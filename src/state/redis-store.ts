@@ -189,6 +189,10 @@ export class RedisStore implements KeyValueStore {
     return true;
   }
 
+  async extendIfPresent(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.pexpire(this.prefix + key, Math.max(1, Math.round(ttlMs)))) === 1;
+  }
+
   async deleteMany(keys: readonly string[]): Promise<void> {
     if (keys.length > 0) await this.redis.del(...keys.map((key) => this.prefix + key));
   }

@@ -52,6 +52,11 @@ export interface KeyValueStore {
    * another caller's that took the key meanwhile.
    */
   replaceIfEqual<T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean>;
+  /**
+   * Gives `key` `ttlMs` more from now, only while it is there (PEXPIRE on Redis, whose own clock
+   * ends it): true when it was. A key that has run out stays gone: nothing brings it back.
+   */
+  extendIfPresent(key: string, ttlMs: number): Promise<boolean>;
   /** Many keys in one round trip (one DEL on Redis). */
   deleteMany(keys: readonly string[]): Promise<void>;
   /**

@@ -138,6 +138,11 @@ export class UpstreamClient {
     return this.policy.health();
   }
 
+  /** How long one attempt of a request may take once sent (a write has one attempt). */
+  get attemptTimeoutMs(): number {
+    return this.options.policy.timeoutMs;
+  }
+
   /** A client that logs in tells here how to read its held refusal (SharedSession.loggingIn). */
   showLoginHold(heldMs: () => number): void {
     this.loginHeldMs = heldMs;

@@ -15,6 +15,8 @@ export class RestorePlaceWatch {
   readonly secondGivenUp: Promise<void>;
   /** While true, reads of the places after a take of place 2 fail, as a store gone down then. */
   failReadsAfterSecondPlace = false;
+  /** While true, a place's `sent` mark is answered but never written (a write lost with its connection). */
+  loseSentMarks = false;
   private secondTaken = false;
   private markRead: () => void = () => {};
   private markGivenUp: () => void = () => {};
@@ -49,6 +51,9 @@ export class RestorePlaceWatch {
             if (typeof args[0] === 'string' && args[0].endsWith(':2')) this.markGivenUp();
             return answer;
           };
+        }
+        if (name === 'set') {
+          return (...args: unknown[]) => (this.loseSentMarks && args[1] === 'sent' ? Promise.resolve() : call(...args));
         }
         if (name === 'get' || name === 'getMany') {
           return (...args: unknown[]) => {

@@ -13,6 +13,7 @@ import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
+import { LEASE_MARGIN_MS, type PlaceLease } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
 import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
@@ -197,8 +198,20 @@ export class OnappAdapter extends BaseAdapter {
     // field, its meaning during a restore not given): if it does, the refused POST gives its place
     // up, and no later restore counts it.
     const series = this.restoreSeriesOf(request.target.nativeId, newestBefore);
-    const place = await this.takeRestorePlace(series);
-    await waitForRestoreTurn(this.restoreOrder, series, place, this.account.id, scope.signal);
+    // Renewed while this replica waits for its turn and its POST is in flight: gone with the
+    // replica, it lapses and a later place reads this one as maybe sent rather than waiting on it.
+    const lease = this.restoreOrder.lease(series, this.upstream.attemptTimeoutMs + LEASE_MARGIN_MS);
+    try {
+      const place = await this.takeRestorePlace(series, lease);
+      await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal });
+      return await this.postRestore(request, scope, { series, place, newestBefore, startedAt });
+    } finally {
+      lease.stop();
+    }
+  }
+
+  /** A restore's POST once its turn has come, and its place marked by the answer. */
+  private async postRestore(request: RestoreBackupRequest, scope: UpstreamScope, { series, place, newestBefore, startedAt }: { series: string; place: number; newestBefore: number; startedAt: Date }): Promise<Operation> {
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {
@@ -255,8 +268,8 @@ export class OnappAdapter extends BaseAdapter {
    * the restore before its POST, as a create is: gone ahead placeless it read as the first, and
    * beside the restore holding place 1 would report that one's outcome.
    */
-  private async takeRestorePlace(series: string): Promise<number> {
-    const taking = await this.restoreOrder.take(series, UNSEEN_RESTORE_GIVES_UP_MS);
+  private async takeRestorePlace(series: string, lease: PlaceLease): Promise<number> {
+    const taking = (await lease.open()) ? await this.restoreOrder.take(series, UNSEEN_RESTORE_GIVES_UP_MS, [], lease) : 'unanswered';
     if (taking === 'unanswered') {
       throw storeUnavailable('the shared store did not answer in time, so this restore could not take its place among the restores of its virtual server: nothing was sent to OnApp; send it again', this.account.id);
     }

@@ -1,5 +1,6 @@
 import { conflict, storeUnavailable } from '../../domain/errors.js';
 import type { CreateOrder, PlaceState } from '../../state/create-order.js';
+import type { PlaceLease } from '../../state/place-lease.js';
 import { awaitTurn } from '../../state/place-turn.js';
 import { placeOfToken } from './token-place.js';
 
@@ -39,27 +40,48 @@ export function restoresBeforePlace(states: readonly PlaceState[], place: number
  */
 export const RESTORE_TURN_WAIT_MS = 30_000;
 
+/** A restore's place in its series, and what its wait for its turn needs. */
+export interface RestoreTurn {
+  readonly order: CreateOrder;
+  readonly series: string;
+  readonly place: number;
+  /** The place's lease, renewed meanwhile: confirmed alive before the POST. */
+  readonly lease: PlaceLease;
+  /** When a place before it found abandoned (its lease lapsed) settles, as an uncertain POST's. */
+  readonly settlesAfterMs: number;
+  readonly accountId: string;
+  /** The request's: its client gone, the restore is not POSTed. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
- * Returns once every earlier place of `series` has sent its POST and been answered, given up, or
- * may have reached OnApp: only then may this restore POST. The n-th place is told the n-th
- * transaction, which holds only while OnApp gets the POSTs in place order; sent at once, a POST
- * that reached OnApp before an earlier place's (another replica, or the same one over another
- * connection) made the older transaction, and each restore was told the other's outcome.
+ * Returns once every earlier place of the series has sent its POST and been answered, given up, or
+ * may have reached OnApp (marked uncertain, or its lease lapsed: its replica gone before marking
+ * it), and this place's own lease is still alive: only then may this restore POST. The n-th place
+ * is told the n-th transaction, which holds only while OnApp gets the POSTs in place order; sent at
+ * once, a POST that reached OnApp before an earlier place's (another replica, or the same one over
+ * another connection) made the older transaction, and each restore was told the other's outcome.
  * Otherwise the place is given up (nothing was sent) and the restore refused: STORE_UNAVAILABLE
  * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
- * after RESTORE_TURN_WAIT_MS (its POST slow, its replica gone before marking it, or its mark not
- * taken by the store), or when `signal` (the request's) aborts first: its client left, and the
+ * after RESTORE_TURN_WAIT_MS (its POST slow), when this place's own lease lapsed (a later place may
+ * have read it as abandoned and POSTed), or when `signal` aborts first: its client left, and the
  * restore it would retry must not be POSTed twice.
  */
-export async function waitForRestoreTurn(order: CreateOrder, series: string, place: number, accountId: string, signal?: AbortSignal): Promise<void> {
-  const turn = await awaitTurn(() => order.statesBefore(series, place), RESTORE_TURN_WAIT_MS, undefined, signal);
-  if (turn === 'turn') return;
+export async function waitForRestoreTurn(turn: RestoreTurn): Promise<void> {
+  const { order, series, place, lease, accountId } = turn;
+  const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), RESTORE_TURN_WAIT_MS, undefined, turn.signal);
+  // Renewed for its whole time just before the POST, which the renewals then keep covering.
+  const leased = ended === 'turn' ? await lease.renew() : undefined;
+  if (leased === true) return;
   await order.giveUp(series, place);
-  if (turn === 'left') {
+  if (ended === 'left') {
     throw conflict('the request ended while this restore waited for the restores of its virtual server asked before it: nothing was sent to OnApp; send it again', accountId);
   }
-  if (turn === 'unanswered') {
+  if (ended === 'unanswered' || (ended === 'turn' && leased === undefined)) {
     throw storeUnavailable('the shared store did not answer in time, so this restore could not tell whether the restores of its virtual server asked before it were sent: nothing was sent to OnApp; send it again', accountId);
+  }
+  if (ended === 'turn') {
+    throw conflict('this restore\'s place among the restores of its virtual server was not renewed in time, so a later restore may have gone ahead of it: nothing was sent to OnApp; send it again', accountId);
   }
   throw conflict(`a restore of this virtual server asked just before this one was still being sent to OnApp after ${RESTORE_TURN_WAIT_MS / 1000} s, and OnApp must get them in order: nothing was sent; send it again`, accountId);
 }
