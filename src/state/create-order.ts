@@ -242,7 +242,7 @@ export class CreateOrder {
    * place would count as sent once its TTL ran out. Waited for, it held every later place of its
    * series for its whole TTL (30 minutes of restores refused CONFLICT).
    */
-  async statesBefore(series: string, place: number, settlesAfterMs = 0): Promise<PlaceState[] | undefined> {
+  async statesBefore(series: string, place: number, settlesAfterMs: number): Promise<PlaceState[] | undefined> {
     if (place <= 1) return [];
     const held = await withinMs(this.store.getMany<unknown>(placeKeys(series, place - 1)), PLACE_TAKE_STORE_WAIT_MS);
     if (held === undefined) return undefined;

@@ -51,7 +51,7 @@ describe.each(stores)('a take racing a give-up over the %s store', (_name, creat
     atSecond.release();
     const place = await taking;
     expect(place).toBe(1);
-    const before = await holder.statesBefore(series, place as number);
+    const before = await holder.statesBefore(series, place as number, HELD_MS);
     expect(before).not.toContain('unheld');
     expect(restoresBeforePlace(before ?? [], place as number)).toEqual({ sent: 0, uncertain: 0 });
     // The next take sends its call after this one's: it must count this one, never come before it.

@@ -88,7 +88,7 @@ describe('CreateOrder', () => {
     for (let place = 1; place <= 2; place++) await order.take(SERIES, HELD_MS);
     await store.delete(placeKey(SERIES, 1));
     expect(await order.take(SERIES, HELD_MS)).toBe(3);
-    expect(await order.statesBefore(SERIES, 3)).toEqual(['unheld', 'open']);
+    expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['unheld', 'open']);
   });
 
   it('reads its series again when the place below the one it tries is freed, and gives up as full after MOST_TAKE_LOOKS reads of a series that changes every time', async () => {
@@ -562,16 +562,16 @@ describe('CreateOrder', () => {
     await order.sent(SERIES, 1, SETTLES_MS);
     expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: SETTLES_MS }]);
     await order.giveUp(SERIES, 2);
-    expect(await order.statesBefore(SERIES, 3)).toEqual(['sent', 'given-up']);
+    expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['sent', 'given-up']);
     store.calls.length = 0;
-    expect(await order.statesBefore(SERIES, 1)).toEqual([]);
+    expect(await order.statesBefore(SERIES, 1, SETTLES_MS)).toEqual([]);
     expect(store.calls).toEqual([]);
   });
 
   it('reads the places before one as unanswered when the store is silent, within a take\'s wait', async () => {
     vi.useFakeTimers();
     try {
-      const looked = new CreateOrder(silentStore()).statesBefore(SERIES, 2);
+      const looked = new CreateOrder(silentStore()).statesBefore(SERIES, 2, SETTLES_MS);
       await vi.advanceTimersByTimeAsync(PLACE_TAKE_STORE_WAIT_MS);
       expect(await looked).toBeUndefined();
     } finally {

@@ -96,4 +96,19 @@ describe('awaitTurn', () => {
     expect(await waited).toBe('turn');
     expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
+
+  it('measures its wait on a monotonic clock: a wall clock set forward meanwhile does not cut it short', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const reads = readsOf([['open'], ['open'], ['sent']]);
+      const waited = awaitTurn(async () => {
+        const states = await reads.read();
+        vi.setSystemTime(Date.now() + 60 * 60_000);
+        return states;
+      }, 1_000);
+      expect(await waited).toBe('turn');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

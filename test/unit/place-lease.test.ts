@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CreateOrder, placeKey } from '../../src/state/create-order.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import { leaseHolderOf, type PlaceLease } from '../../src/state/place-lease.js';
+
+const SERIES = 'onapp-a:7:40';
+const HELD_MS = 30 * 60_000;
+const LEASE_MS = 13_000;
+const SETTLES_MS = 30 * 60_000;
+
+/** A memory store on a clock the test moves, and the places of its series. */
+function placesOnAClock(): { order: CreateOrder; store: MemoryStore; move(ms: number): void } {
+  let now = 1_000;
+  const store = new MemoryStore(undefined, { now: () => now });
+  return { order: new CreateOrder(store), store, move: (ms) => void (now += ms) };
+}
+
+const leases: PlaceLease[] = [];
+afterEach(() => {
+  for (const lease of leases.splice(0)) lease.stop();
+  vi.useRealTimers();
+});
+
+/** A place of SERIES taken under a lease opened first, as an OnApp restore takes its place. */
+async function takeLeased(order: CreateOrder): Promise<{ place: number; lease: PlaceLease }> {
+  const lease = order.lease(SERIES, LEASE_MS);
+  leases.push(lease);
+  expect(await lease.open()).toBe(true);
+  const place = await order.take(SERIES, HELD_MS, [], lease);
+  if (typeof place !== 'number') throw new Error(`no place: ${place}`);
+  return { place, lease };
+}
+
+describe('leased places', () => {
+  it('is open while its lease lives; once it lapses (its replica gone) it is uncertain, and marked so for good, settling later', async () => {
+    const { order, store, move } = placesOnAClock();
+    const first = await takeLeased(order);
+    const second = await takeLeased(order);
+    expect([first.place, second.place]).toEqual([1, 2]);
+    expect(leaseHolderOf(await store.get(placeKey(SERIES, 1)))).toBe(first.lease.holder);
+    expect(await order.statesBefore(SERIES, 2, SETTLES_MS)).toEqual(['open']);
+    // The second's holder renews; the first's is gone.
+    move(LEASE_MS - 1_000);
+    expect(await second.lease.renew()).toBe(true);
+    move(2_000);
+    expect(await order.claimsUpTo([], SERIES, 2)).toEqual([['uncertain', 'open']]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(5_000_000);
+    expect(await order.statesBefore(SERIES, 2, SETTLES_MS)).toEqual(['uncertain']);
+    expect(await store.get(placeKey(SERIES, 1))).toBe(`uncertain:${5_000_000 + SETTLES_MS}`);
+  });
+
+  it('never renews a lapsed lease: a holder whose place may have been read as abandoned does not make its call', async () => {
+    const { order, move } = placesOnAClock();
+    const { lease } = await takeLeased(order);
+    move(LEASE_MS * 0.75);
+    expect(await lease.renew()).toBe(true);
+    move(LEASE_MS * 0.75);
+    expect(await lease.renew()).toBe(true);
+    move(LEASE_MS + 1);
+    expect(await lease.renew()).toBe(false);
+  });
+
+  it('leaves a place marked by its holder (sent) and a place of a replica of the previous version (`taken:`, no lease) as they are', async () => {
+    const { order, store, move } = placesOnAClock();
+    await takeLeased(order);
+    await store.set(placeKey(SERIES, 2), 'taken:0b0e', HELD_MS);
+    await order.sent(SERIES, 1, HELD_MS);
+    move(LEASE_MS + 1);
+    expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['sent', 'open']);
+  });
+});
