@@ -15,9 +15,9 @@ const MOST_PAUSE_MS = 200;
 /**
  * Waits until none of the places before one is `open`, reading them with `readBefore` (undefined:
  * the store did not answer) at most `waitMs` (on `now`'s clock: a monotonic one by default, so a
- * wall clock set back or forward neither stretches the wait nor cuts it short). Read again after a pause growing
- * from 10 ms to 200 ms: an earlier call is mostly answered in some tens of milliseconds, and a
- * reader of another replica learns of it only from the store. `left` as soon as `signal` aborts:
+ * wall clock set back or forward neither stretches the wait nor cuts it short). Read again after
+ * a pause growing from 10 ms to 200 ms: an earlier call is mostly answered in some tens of
+ * milliseconds, and a reader of another replica learns of it only from the store. `left` as soon as `signal` aborts:
  * nothing is sent yet, and a call made for a client that has gone (its own timeout, a reconnect)
  * acts beside the retry it sends.
  */
