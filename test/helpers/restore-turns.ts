@@ -17,6 +17,8 @@ export class RestorePlaceWatch {
   failReadsAfterSecondPlace = false;
   /** While true, a place's `sent` mark is answered but never written (a write lost with its connection). */
   loseSentMarks = false;
+  /** While true, every lease renewal finds its lease gone, as one that lapsed while its renewals were lost. */
+  lapseLeases = false;
   private secondTaken = false;
   private markRead: () => void = () => {};
   private markGivenUp: () => void = () => {};
@@ -51,6 +53,9 @@ export class RestorePlaceWatch {
             if (typeof args[0] === 'string' && args[0].endsWith(':2')) this.markGivenUp();
             return answer;
           };
+        }
+        if (name === 'extendIfPresent') {
+          return (...args: unknown[]) => (this.lapseLeases ? Promise.resolve(false) : call(...args));
         }
         if (name === 'set') {
           return (...args: unknown[]) => (this.loseSentMarks && args[1] === 'sent' ? Promise.resolve() : call(...args));

@@ -105,6 +105,33 @@ describe('onapp: a restore after a place whose sent mark was lost (one gateway, 
   }, 15_000);
 });
 
+describe('onapp: a restore whose own lease lapsed before its POST (its renewals lost)', () => {
+  it('is refused CONFLICT with nothing sent to OnApp and its place given up: a later restore may have read it as abandoned and gone ahead', async () => {
+    const watch = new RestorePlaceWatch();
+    const harness = await startHarness({ kinds: ['onapp'], store: new WatchedMemoryStore(watch), configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    simulator.holdRestoreListing = true;
+    const transactions = transactionsByBackup(simulator);
+    try {
+      const { first } = await twoBackupsOfOneVm(harness.gql, simulator);
+      watch.lapseLeases = true;
+      const refused = await harness.gql<Restored>(RESTORE, { input: { backupId: first.id, confirm: true } });
+      expect(errorCodes(refused)).toEqual(['CONFLICT']);
+      expect(refused.errors?.[0]?.message).toContain('was not renewed in time');
+      expect(refused.errors?.[0]?.message).toContain('nothing was sent to OnApp');
+      expect(transactions.made.has(first.nativeId)).toBe(false);
+      watch.lapseLeases = false;
+      // Given up (and deleted, no later place held): the retry takes place 1 again.
+      const retry = await harness.gql<Restored>(RESTORE, { input: { backupId: first.id, confirm: true } });
+      expect(errorCodes(retry)).toEqual([]);
+      expect(decodeOperationId(retry.data!.restoreBackup.operation.id).token[1]).toBe('1');
+    } finally {
+      transactions.stop();
+      await harness.close();
+    }
+  });
+});
+
 describe.skipIf(!redis.url)(redisSuite('onapp: a restore after a place whose replica was cut off mid-POST (two gateways sharing Redis)', redis), () => {
   it('goes ahead within the lease, not refused for 30 minutes, and is told its own outcome', async () => {
     const url = redis.url as string;
