@@ -14,7 +14,7 @@ import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
-import { ResponseTooLargeError, parseBody, readLimited } from './answer-body.js';
+import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns, readLimited } from './answer-body.js';
 import { MAX_JSON_CONTAINERS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -321,7 +321,10 @@ export class UpstreamClient {
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
     if (tooManyContainers) throw containersRefused(provider);
-    const body = parseBody(text, headersOut['content-type'], status, provider);
+    const body =
+      text.length > PARSE_IN_TURNS_CHARS
+        ? await parseBodyInTurns(text, headersOut['content-type'], status, provider)
+        : parseBody(text, headersOut['content-type'], status, provider);
     await turnIfPast(text.length, CHARS_PER_TURN);
     return { status, headers: headersOut, body };
   }

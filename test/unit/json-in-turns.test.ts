@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { nextTurn } from '../../src/domain/turns.js';
+import { parseJsonInTurns, type PieceLimits } from '../../src/upstream/json-in-turns.js';
+
+/** Pieces of a few characters: every text below is cut at each of its commas somewhere. */
+const tiny = (chars: number, containers = 1_000): PieceLimits => ({ chars, containers });
+
+async function bothWays(text: string, limits: PieceLimits): Promise<{ ours: unknown; native: unknown }> {
+  const settle = async (read: () => unknown) => {
+    try {
+      return { value: await read() };
+    } catch (error) {
+      return { error: error instanceof SyntaxError ? 'SyntaxError' : String(error) };
+    }
+  };
+  return { ours: await settle(() => parseJsonInTurns(text, limits)), native: await settle(() => JSON.parse(text)) };
+}
+
+describe('parseJsonInTurns: JSON.parse in pieces, with turns between', () => {
+  it('reads what JSON.parse reads: numbers, unicode, escapes, duplicate keys (last wins), __proto__ as a key', async () => {
+    const text = '{"a":[1,-0,1e400,0.1,12345678901234567890,"\\u00e9\\ud83d\\ude00\\ud800\\"\\\\",{"__proto__":{"x":1},"k":1,"k":[2,3],"b":{"c":[[],{}]}}],"a2":"é😀","a":{"__proto__":[1],"z":null}, "é" : true }';
+    for (let chars = 1; chars <= text.length; chars++) {
+      for (const containers of [1, 2, 1_000]) {
+        const { ours, native } = await bothWays(text, tiny(chars, containers));
+        expect(ours).toEqual(native);
+        const value = (ours as { value: Record<string, unknown> }).value;
+        expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype);
+        expect(Object.keys(value.a as object)).toEqual(['__proto__', 'z']);
+        expect(JSON.stringify(value)).toBe(JSON.stringify(JSON.parse(text)));
+      }
+    }
+  });
+
+  it('refuses what JSON.parse refuses, wherever the pieces are cut', async () => {
+    const malformed = ['[1,2,]', '[,1]', '[1,,2]', '[[1,2] [3]]', '[[1,2],[3,4]] x', 'x [[1,2],[3]]', '{"a":[1,2],}', '{"a":[1,2] "b":1}', '{[1,2],[3]}', '{"a" [1,2]}', '[[1,2},3]', '[1,2', '["a,b', '[[1,2]],', '[[1,2],[3,4]]]', '[1,2]\u00a0', '[1,\u00a0 2]', '{"a":1,"b":[1,2,01]}', '[[1,2],[3,4]] [5]'];
+    for (const text of malformed) {
+      for (let chars = 1; chars <= text.length + 1; chars++) {
+        await expect(parseJsonInTurns(text, tiny(chars)), `${text} in pieces of ${chars}`).rejects.toBeInstanceOf(SyntaxError);
+      }
+    }
+  });
+
+  it('agrees with JSON.parse on any JSON, and on JSON with a character changed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.json({ maxDepth: 4 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.nat(), fc.constantFrom(',', ']', '}', '[', '{', '"', ':', ' ', '\\'), async (text, chars, containers, at, change) => {
+          expect(await bothWays(text, tiny(chars, containers))).toEqual(await bothWays(text, tiny(1_000_000)));
+          const { ours, native } = await bothWays(text, tiny(chars, containers));
+          expect(ours).toEqual(native);
+          const changed = text.length === 0 ? text : text.slice(0, at % text.length) + change + text.slice((at % text.length) + 1);
+          const both = await bothWays(changed, tiny(chars, containers));
+          expect(both.ours).toEqual(both.native);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('gives the event loop turns while it reads a long list: another task runs before the list is read', async () => {
+    const text = JSON.stringify(Array.from({ length: 1_000 }, (_, id) => ({ id, name: `row ${id}` })));
+    const first = await Promise.race([parseJsonInTurns(text, tiny(1_000)).then(() => 'parsed'), nextTurn().then(() => 'a turn went by')]);
+    expect(first).toBe('a turn went by');
+    expect(await parseJsonInTurns(text, tiny(1_000))).toEqual(JSON.parse(text));
+  });
+});
