@@ -9,11 +9,18 @@
  * The gateway runs in this process, from the sources (tsx), over the test
  * harness: run it in a checkout of another commit for a before/after pair,
  * alternating, since the machine's load moves single runs.
+ *
+ * First, the parse step alone at 8, 25 and 32 MiB, one JSON.parse against
+ * the parse in turns (bench/parse-turns.ts); `LARGE_PARSE_ONLY=1` stops there.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, withAccountCopy } from '../test/helpers/harness.js';
+import { printParseTurns } from './parse-turns.js';
 import { positiveCount } from './stats.js';
+
+await printParseTurns();
+if (process.env.LARGE_PARSE_ONLY === '1') process.exit(0);
 
 const backupCount = positiveCount('LARGE_BACKUPS', 300_000);
 const runs = positiveCount('LARGE_RUNS', 3);
