@@ -39,12 +39,13 @@ export interface UpstreamRequest {
   /** Statuses >= 500 that the caller interprets itself (e.g. a ZStack job that failed answers 503). */
   passStatuses?: readonly number[];
   /**
-   * A status >= 500 whose (scrubbed) body the caller recognises as the
-   * provider's own failure answer rather than an outage: returned, not retried
-   * (e.g. ZStack's documented 503 `{"error": {code, ...}}`). Not asked about an answer of more
-   * than MAX_JSON_CONTAINERS objects and arrays: that is an outage's answer, unread.
+   * A status >= 500 whose body (scrubbed, parsed: null when not JSON) the caller
+   * recognises as the provider's own failure answer rather than an outage:
+   * returned, not retried (e.g. ZStack's documented 503 `{"error": {code, ...}}`). Not asked
+   * about an answer of more than MAX_JSON_CONTAINERS objects and arrays: that is an outage's
+   * answer, unread.
    */
-  passErrorBody?: (status: number, text: string) => boolean;
+  passErrorBody?: (status: number, body: unknown) => boolean;
   /**
    * A login: its answer is scrubbed of the configured secrets only, as it may
    * hand out again a session the account still holds (SecretSet.scrubConfigured).
@@ -309,10 +310,16 @@ export class UpstreamClient {
 
     const { statusCode: status } = response;
     const headersOut = response.headers;
-    // Counted before passErrorBody sees the text: ZStack's reads a 503 with JSON.parse, and a 503
+    // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
     // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
     const tooManyContainers = await holdsMoreContainers(text, this.options.scrubCharsPerTurn ?? CHARS_PER_TURN);
-    if (status === 429 || (status >= 500 && !request.passStatuses?.includes(status) && (tooManyContainers || !request.passErrorBody?.(status, text)))) {
+    // One parse, whether passErrorBody reads the body first or the caller does.
+    let body: { value: unknown } | undefined;
+    const bodyValue = async (): Promise<unknown> => (body ??= { value: await this.parsed(text, headersOut['content-type'], status) }).value;
+    const passed =
+      status >= 500 &&
+      (request.passStatuses?.includes(status) === true || (!tooManyContainers && request.passErrorBody !== undefined && request.passErrorBody(status, await bodyValue())));
+    if (status === 429 || (status >= 500 && !passed)) {
       const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
       const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
       const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };
@@ -321,12 +328,14 @@ export class UpstreamClient {
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
     if (tooManyContainers) throw containersRefused(provider);
-    const body =
-      text.length > PARSE_IN_TURNS_CHARS
-        ? await parseBodyInTurns(text, headersOut['content-type'], status, provider)
-        : parseBody(text, headersOut['content-type'], status, provider);
+    return { status, headers: headersOut, body: await bodyValue() };
+  }
+
+  /** The answer's value (parseBody): in turns of the event loop past PARSE_IN_TURNS_CHARS. */
+  private async parsed(text: string, contentType: string | string[] | undefined, status: number): Promise<unknown> {
+    const body = text.length > PARSE_IN_TURNS_CHARS ? await parseBodyInTurns(text, contentType, status, this.providerId) : parseBody(text, contentType, status, this.providerId);
     await turnIfPast(text.length, CHARS_PER_TURN);
-    return { status, headers: headersOut, body };
+    return body;
   }
 }
 

@@ -366,14 +366,14 @@ describe('UpstreamClient: provider failures', () => {
     handler = json(503, { error: { code: 'SYS.1001' } });
     const passed = await client.request(get('/jobs/1', { passStatuses: [503] }));
     expect(passed).toMatchObject({ status: 503, body: { error: { code: 'SYS.1001' } } });
-    const recognised = await client.request(get('/jobs/2', { passErrorBody: (status, text) => status === 503 && text.includes('SYS.1001') }));
+    const recognised = await client.request(get('/jobs/2', { passErrorBody: (status, body) => status === 503 && JSON.stringify(body).includes('SYS.1001') }));
     expect(recognised.status).toBe(503);
     expect(seen).toHaveLength(2);
     // Another 5xx, or a body the adapter does not recognise, is still an outage.
     handler = json(500, { error: { code: 'SYS.1001' } });
     expect((await failure(client.request(get('/jobs/3', { passStatuses: [503] })))).code).toBe('PROVIDER_UNAVAILABLE');
     handler = json(503, { other: true });
-    expect((await failure(client.request(get('/jobs/4', { passErrorBody: (_status, text) => text.includes('SYS.1001') })))).code).toBe('PROVIDER_UNAVAILABLE');
+    expect((await failure(client.request(get('/jobs/4', { passErrorBody: (_status, body) => JSON.stringify(body).includes('SYS.1001') })))).code).toBe('PROVIDER_UNAVAILABLE');
   });
 
   it('gives up on an attempt that takes longer than its deadline, as PROVIDER_TIMEOUT', async () => {

@@ -158,13 +158,8 @@ export function hasZstackError(body: unknown): boolean {
  * error code reaches the client; a plain-text 503 from a proxy still counts as
  * the provider being unavailable (and reads are retried).
  */
-export function isZstackErrorAnswer(status: number, text: string): boolean {
-  if (status !== 503) return false;
-  try {
-    return hasZstackError(JSON.parse(text));
-  } catch {
-    return false;
-  }
+export function isZstackErrorAnswer(status: number, body: unknown): boolean {
+  return status === 503 && hasZstackError(body);
 }
 
 /** The providerCode of a ZStack error whose `error.code` is missing or no short token: the gateway's word, not ZStack's. */
