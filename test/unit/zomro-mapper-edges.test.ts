@@ -140,7 +140,7 @@ describe('zomro mapper: schedules', () => {
     expect(parseRotationDays('1,2,3')).toEqual(['MONDAY', 'TUESDAY', 'WEDNESDAY']);
     expect(parseRotationDays('7 0 6')).toEqual(['SUNDAY', 'SATURDAY']);
     expect(parseRotationDays('Monday,1, 1')).toEqual(['MONDAY']);
-    expect(parseRotationDays('Funday 12 Mon')).toEqual([]);
+    expect(parseRotationDays('Funday 12 Mo')).toEqual([]);
     expect(parseRotationDays('')).toEqual([]);
     expect(parseRotationDays(12)).toEqual([]);
   });

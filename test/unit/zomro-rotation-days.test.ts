@@ -20,6 +20,13 @@ describe('zomro rotation_days', () => {
     expect(parseRotationDays('0,1,2,3,4,5,6')).toEqual(week);
   });
 
+  it('reads English short day names, any case, and their rows as readable', () => {
+    const week = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+    expect(parseRotationDays('Sun Mon Tue Wed Thu Fri Sat ')).toEqual(week);
+    expect(parseRotationDays('MON,wed, Fri')).toEqual(['MONDAY', 'WEDNESDAY', 'FRIDAY']);
+    expect(rotationDaysOf(rowOf({ $: 'Mon Thu ' }))).toEqual({ weekdays: ['MONDAY', 'THURSDAY'], unreadable: false });
+  });
+
   it('takes the stored days in $orig before the shown words, and the words where $orig names none', () => {
     expect(rotationDaysOf(rowOf({ $orig: '1,3', $: 'Lunedì Mercoledì ' }))).toEqual({ weekdays: ['MONDAY', 'WEDNESDAY'], unreadable: false });
     expect(rotationDaysOf(rowOf({ $orig: '', $: 'Monday ' }))).toEqual({ weekdays: ['MONDAY'], unreadable: false });

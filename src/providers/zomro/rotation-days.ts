@@ -5,17 +5,18 @@ import { originalOf } from './wire.js';
 
 /**
  * The words a panel may show a day by, Sunday first: English (Zomro's schedule document) and
- * Russian, the other language Zomro's panel speaks, in full and as the panel's two-letter short
- * forms. Compared lower-cased.
+ * Russian, the other language Zomro's panel speaks, each in full and short (English's three
+ * letters, the panel's Russian two): a panel showing short English names had its schedules read
+ * as naming no day. Compared lower-cased.
  */
 const WORDS_BY_DAY: ReadonlyArray<readonly string[]> = [
-  ['sunday', 'воскресенье', 'вс'],
-  ['monday', 'понедельник', 'пн'],
-  ['tuesday', 'вторник', 'вт'],
-  ['wednesday', 'среда', 'ср'],
-  ['thursday', 'четверг', 'чт'],
-  ['friday', 'пятница', 'пт'],
-  ['saturday', 'суббота', 'сб'],
+  ['sunday', 'sun', 'воскресенье', 'вс'],
+  ['monday', 'mon', 'понедельник', 'пн'],
+  ['tuesday', 'tue', 'вторник', 'вт'],
+  ['wednesday', 'wed', 'среда', 'ср'],
+  ['thursday', 'thu', 'четверг', 'чт'],
+  ['friday', 'fri', 'пятница', 'пт'],
+  ['saturday', 'sat', 'суббота', 'сб'],
 ];
 
 const DAY_BY_WORD = new Map(WORDS_BY_DAY.flatMap((words, day) => words.map((word) => [word, day] as const)));
