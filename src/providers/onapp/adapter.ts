@@ -1,4 +1,4 @@
-import { type GatewayError, badInput, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
+import { type GatewayError, badInput, clipProviderCode, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -16,6 +16,7 @@ import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-o
 import { LEASE_MARGIN_MS, type PlaceLease } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
+import { transactionState } from './transaction-status.js';
 import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
@@ -244,11 +245,11 @@ export class OnappAdapter extends BaseAdapter {
         ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
         : this.operation(ref, 'PENDING');
     }
-    const [status, ...others] = new Set(found.listed.map(transactionOutcome));
+    const [status, ...others] = new Set(found.listed.map((transaction) => transactionOutcome(transaction, late)));
     const first = found.listed[0]!;
     if (others.length === 0 && (!found.unlisted || late)) {
       if (status === 'SUCCEEDED') return this.operation(ref, 'SUCCEEDED');
-      if (status === 'FAILED') return this.operation(ref, 'FAILED', null, `transaction ${String(first.status)}`);
+      if (status === 'FAILED') return this.operation(ref, 'FAILED', null, failedTransactionWhy(first));
       // Several agreeing: which one's id is this restore's cannot be said.
       return this.operation(ref, 'RUNNING', found.listed.length === 1 ? idText(first.id, this.account.id) : null);
     }
@@ -526,7 +527,22 @@ export class OnappAdapter extends BaseAdapter {
 }
 
 /** What a restore transaction's status says of the restore (its words inferred: see UNSEEN_RESTORE_GIVES_UP_MS). */
-function transactionOutcome(transaction: TransactionRow): 'SUCCEEDED' | 'FAILED' | 'RUNNING' {
-  if (transaction.status === 'complete') return 'SUCCEEDED';
-  return transaction.status === 'failed' || transaction.status === 'cancelled' ? 'FAILED' : 'RUNNING';
+/**
+ * A listed restore transaction's outcome. A status word the gateway does not know is waited on
+ * as running until the restore's UNSEEN_RESTORE_GIVES_UP_MS, then FAILED: read as running for
+ * good, a panel's own word for an ended transaction left the restore RUNNING for ever. A known
+ * running word stays RUNNING: OnApp says the restore is still at work.
+ */
+function transactionOutcome(transaction: TransactionRow, late: boolean): 'SUCCEEDED' | 'FAILED' | 'RUNNING' {
+  const state = transactionState(transaction.status);
+  if (state === 'UNKNOWN') return late ? 'FAILED' : 'RUNNING';
+  return state;
+}
+
+/** Why a restore whose transaction is read FAILED failed, quoting OnApp's word only as a short plain token (it is the provider's string). */
+function failedTransactionWhy(transaction: TransactionRow): string {
+  if (transactionState(transaction.status) !== 'UNKNOWN') return `transaction ${clipProviderCode(transaction.status, 'failed')}`;
+  const word = clipProviderCode(transaction.status, '');
+  const quoted = word !== '' && word === transaction.status ? `"${word}"` : 'a word that is no plain status';
+  return `OnApp's restore transaction reads ${quoted}, a status the gateway does not know, ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes after the request: it may still be running, so look at the virtual server in OnApp`;
 }

@@ -114,6 +114,12 @@ export class OnappSimulator extends ProviderSimulator {
    * meaning during a restore is not given. False (the default) queues both.
    */
   restoreLocksVm = false;
+  /**
+   * The `status` words a transaction reads while at work, once done, and once failed. OnApp's
+   * words are not documented (providers.md: "Transaction status values: [NF]"); a test plays a
+   * panel that spells them otherwise (`Complete`, `canceled`) or has words of its own.
+   */
+  transactionWords: { running: string; complete: string; failed: string } = { running: 'running', complete: 'complete', failed: 'failed' };
   /** Emits `restore` (the backup's id, its transaction) each time a restore makes a transaction. */
   readonly restoreEvents = new EventEmitter();
   /** Restore POSTs of these backups wait for their hold's release (see holdRestoresOf). */
@@ -426,7 +432,7 @@ export class OnappSimulator extends ProviderSimulator {
   }
 
   private wireTransaction(item: SimTransaction): Record<string, unknown> {
-    return { id: item.id, action: item.action, status: Date.now() < item.doneAt ? 'running' : item.fails ? 'failed' : 'complete', parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: item.associated_object_type, associated_object_id: item.associated_object_id, created_at: item.created_at };
+    return { id: item.id, action: item.action, status: Date.now() < item.doneAt ? this.transactionWords.running : item.fails ? this.transactionWords.failed : this.transactionWords.complete, parent_type: 'VirtualMachine', parent_id: item.vmId, associated_object_type: item.associated_object_type, associated_object_id: item.associated_object_id, created_at: item.created_at };
   }
 }
 
