@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elems, unwrap, wireError } from '../../src/providers/zomro/wire.js';
+import { elems, MAX_FIELD_MAP_CHARS, unwrap, wireError } from '../../src/providers/zomro/wire.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 
 describe('zomro wire: unwrapping BILLmanager values', () => {
@@ -40,5 +40,33 @@ describe('zomro wire: $object written as JSON inside the JSON string', () => {
     const map = JSON.parse(String.raw`{"error":{"$type":"value","$object":"{\"name\":[\"too long \\u00e9\"]}","msg":{"$":"m"}}}`) as Record<string, unknown>;
     expect(wireError(map, scrub)).toEqual({ type: 'value', object: null, message: 'm', fields: new Map([['name', ['too long \u00e9']]]) });
     expect(wireError({ error: { $type: 'exists', $object: 'name', msg: { $: 'taken' } } }, scrub)).toEqual({ type: 'exists', object: 'name', message: 'taken', fields: new Map() });
+  });
+
+  /** A field map naming `name`, padded with messages to `chars` characters of JSON exactly. */
+  function fieldMapOf(chars: number): string {
+    const frame = JSON.stringify({ name: ['too long', ''] });
+    return JSON.stringify({ name: ['too long', 'x'.repeat(chars - frame.length)] });
+  }
+
+  it(`reads a field map of up to ${MAX_FIELD_MAP_CHARS} characters, and past that neither scrubs nor parses it: the error keeps its type, message and param[] fields`, () => {
+    const scrubbed: number[] = [];
+    const countingScrub = (text: string): string => {
+      scrubbed.push(text.length);
+      return scrub(text);
+    };
+    const errorWith = ($object: string) => ({ error: { $type: 'value', $object, msg: { $: 'value rejected' }, param: [{ $name: 'object', $: 'name' }] } });
+    const atLimit = fieldMapOf(MAX_FIELD_MAP_CHARS);
+    expect(atLimit.length).toBe(MAX_FIELD_MAP_CHARS);
+    expect(wireError(errorWith(atLimit), countingScrub)?.fields.get('name')?.[0]).toBe('too long');
+    expect(scrubbed).toEqual([MAX_FIELD_MAP_CHARS]);
+
+    scrubbed.length = 0;
+    // A hostile panel's map filling the answer: its scrub and parse held the event loop in one turn.
+    for (const chars of [MAX_FIELD_MAP_CHARS + 1, 8 * 1024 * 1024]) {
+      expect(wireError(errorWith(fieldMapOf(chars)), countingScrub)).toEqual({ type: 'value', object: null, message: 'value rejected', fields: new Map([['name', []]]) });
+    }
+    expect(scrubbed).toEqual([]);
+    // No param[] either: a plain error, none of the text named as a field.
+    expect(wireError({ error: { $type: 'value', $object: fieldMapOf(MAX_FIELD_MAP_CHARS + 1), msg: { $: 'value rejected' } } }, countingScrub)).toEqual({ type: 'value', object: null, message: 'value rejected', fields: new Map() });
   });
 });

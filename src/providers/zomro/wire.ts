@@ -95,17 +95,25 @@ export function wireError(doc: ZomroDoc, scrub: (text: string) => string): Zomro
   const error = doc.error;
   if (!isObject(error)) return null;
   const type = typeof error.$type === 'string' ? error.$type : 'error';
-  const rawObject = typeof error.$object === 'string' ? error.$object : null;
+  const rawObject = typeof error.$object === 'string' && error.$object.length <= MAX_FIELD_MAP_CHARS ? error.$object : null;
   const fields = fieldMap(rawObject, scrub);
   const object = fields.size > 0 ? null : rawObject;
   if (fields.size === 0) for (const [name, value] of params(error.param)) fields.set(name, value ? [value] : []);
   return { type, object, message: scalar(error.msg), fields };
 }
 
+/**
+ * The longest `$object` read as a field map. A form's map is a few hundred characters; a hostile
+ * panel's could fill an answer (32 MB), and its scrub and JSON.parse held the event loop in one
+ * turn (36 MB of one: 0.5 to 0.9 s per error). Past this it is not read: the error keeps its type, its message
+ * and the fields `param[]` names, and no part of the text is quoted.
+ */
+export const MAX_FIELD_MAP_CHARS = 64 * 1024;
+
 /** `$object` as `{"field": ["message", ...]}` written as a JSON string; anything else is no map. */
 function fieldMap(object: string | null, scrub: (text: string) => string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
-  if (!object || !object.trim().startsWith('{')) return fields;
+  if (!object || object.length > MAX_FIELD_MAP_CHARS || !object.trim().startsWith('{')) return fields;
   let parsed: unknown;
   try {
     parsed = JSON.parse(scrub(object));
