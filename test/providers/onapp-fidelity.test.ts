@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { UNDELETED_BACKUP_GIVES_UP_MS, UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import { UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS } from '../../src/providers/onapp/config.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
@@ -160,7 +161,7 @@ describe('onapp fidelity', () => {
     const deletion = (startedAt: number) => encodeId('Operation', 'onapp-test', ['DELETE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]);
     const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: deletion(Date.now()) });
     expect(fresh.data?.operation.status).toBe('RUNNING');
-    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: deletion(Date.now() - UNDELETED_BACKUP_GIVES_UP_MS - 60_000) });
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: deletion(Date.now() - DEFAULT_BACKUP_GIVE_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('still lists the backup 120 minutes after its delete') });
   });
 

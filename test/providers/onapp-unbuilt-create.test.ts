@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeId, encodeId } from '../../src/domain/ids.js';
-import { UNBUILT_CREATE_GIVES_UP_MS } from '../../src/providers/onapp/adapter.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS as UNBUILT_CREATE_GIVES_UP_MS, onappConfigSchema } from '../../src/providers/onapp/config.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
-import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * An OnApp create follows its backup's `built` flag. OnApp takes the backup by a transaction, and
  * one that failed leaves the record listed with `built` false: the create read RUNNING for ever.
- * Past UNBUILT_CREATE_GIVES_UP_MS it is FAILED, as an unlisted create and an undeleted backup are.
+ * Past the account's backupGiveUpMs (two hours by default) it is FAILED, as an unlisted create and
+ * an undeleted backup are.
  */
 
 const LIST = '{ instances(first: 1000) { edges { node { id nativeId } } } }';
@@ -48,7 +49,7 @@ describe('onapp: a create whose backup is never built', () => {
     expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS - 60_000)).toMatchObject({ status: 'RUNNING', error: null });
     expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS + 60_000)).toEqual({
       status: 'FAILED',
-      error: `OnApp lists the backup unbuilt ${MINUTES} minutes after its create: its transaction may have failed, or it may yet be built, so look at it before creating another`,
+      error: `OnApp lists the backup unbuilt ${MINUTES} minutes after its create (backupGiveUpMs): its transaction may have failed, or it may yet be built, so look at it before creating another`,
       backup: { nativeId: String(made) },
     });
     // Built after all, the create reads SUCCEEDED, as the message says it may.
@@ -71,5 +72,40 @@ describe('onapp: a create whose backup is never built', () => {
     const statusOf = async (startedAt: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: id(startedAt) })).data?.operation;
     expect(await statusOf(Date.now())).toMatchObject({ status: 'RUNNING' });
     expect(await statusOf(Date.now() - UNBUILT_CREATE_GIVES_UP_MS - 60_000)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('unbuilt 120 minutes after its create') });
+  });
+});
+
+describe('onapp: backupGiveUpMs', () => {
+  it('two hours by default, an hour to a day', () => {
+    const entry = { id: 'flex', kind: 'onapp', url: 'https://cloud.example.com', auth: { username: 'ops', password: 'key-of-the-user' } };
+    const HOUR = 3_600_000;
+    expect(onappConfigSchema.parse(entry).backupGiveUpMs).toBe(2 * HOUR);
+    expect(onappConfigSchema.safeParse({ ...entry, backupGiveUpMs: HOUR - 1 }).success).toBe(false);
+    expect(onappConfigSchema.safeParse({ ...entry, backupGiveUpMs: 24 * HOUR + 1 }).success).toBe(false);
+    expect(onappConfigSchema.parse({ ...entry, backupGiveUpMs: 24 * HOUR }).backupGiveUpMs).toBe(24 * HOUR);
+  });
+
+  it('an account may set its own limit, for an unbuilt create and an undeleted backup alike (five hours here)', async () => {
+    const limit = 5 * 3_600_000;
+    await withHarness({ kinds: ['onapp'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, backupGiveUpMs: limit }) }, async (harness) => {
+      const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>(LIST);
+      const node = list.data!.instances.edges[1]!.node;
+      const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: node.id, name: 'slow-to-build' } });
+      expect(created.errors).toBeUndefined();
+      const poll = async (id: string, ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: agedBy(id, ageMs) })).data?.operation;
+      const id = created.data!.createBackup.operation.id;
+      // Past the default two hours, a large disk's backup still being built is not FAILED.
+      expect(await poll(id, 3 * 3_600_000)).toMatchObject({ status: 'RUNNING', error: null });
+      expect(await poll(id, limit + 60_000)).toMatchObject({
+        status: 'FAILED',
+        error: 'OnApp lists the backup unbuilt 300 minutes after its create (backupGiveUpMs): its transaction may have failed, or it may yet be built, so look at it before creating another',
+      });
+      // A delete of a backup OnApp still lists (its transaction failed), as deleteBackup's id names it.
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const listed = [...simulator.backups.values()].find((backup) => String(backup.vmId) === node.nativeId)!;
+      const deletion = encodeId('Operation', 'onapp-test', ['DELETE_BACKUP', String(Date.now()), node.nativeId, String(listed.id)]);
+      expect(await poll(deletion, 3 * 3_600_000)).toMatchObject({ status: 'RUNNING', error: null });
+      expect(await poll(deletion, limit + 60_000)).toEqual({ status: 'FAILED', error: 'OnApp still lists the backup 300 minutes after its delete (backupGiveUpMs): look at it before deleting it again', backup: { nativeId: String(listed.id) } });
+    });
   });
 });

@@ -7,7 +7,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import type { InstanceListKind } from '../../domain/instance-lists.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, listRecords, unwrapRecords } from './client.js';
-import type { OnappConfig } from './config.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS, type OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
@@ -46,21 +46,6 @@ export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
  */
 export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 
-/**
- * A delete is followed by the backup leaving the VM's list: OnApp answers the DELETE at once and
- * removes the backup by a transaction, whose failure leaves it listed. A backup still listed this
- * long after its delete ends it FAILED instead of RUNNING for ever (two hours, as Zomro's
- * `backupGiveUpMs` default: removing a large backup from a backup server may take a while).
- */
-export const UNDELETED_BACKUP_GIVES_UP_MS = 2 * 60 * 60_000;
-
-/**
- * A create is followed by its backup's `built` flag ("true if the storage server backed up has been
- * built"). OnApp takes the backup by a transaction, whose failure leaves the record listed with
- * `built` false: the create read RUNNING for ever. Past this long (two hours, as a delete's) it is
- * FAILED, saying the backup may yet be built: a large disk's backup can take a while.
- */
-export const UNBUILT_CREATE_GIVES_UP_MS = 2 * 60 * 60_000;
 
 /** How many full series of found places a create moves past (see takePlace): each is one more store read. */
 const SERIES_MOVES = 4;
@@ -81,6 +66,14 @@ const segment = (value: string): string => {
 export class OnappAdapter extends BaseAdapter {
   readonly capabilities = ONAPP_CAPABILITIES;
   private readonly client: OnappClient;
+  /**
+   * A delete is followed by the backup leaving the VM's list, a create by its backup's `built` flag
+   * ("true if the storage server backed up has been built"): OnApp takes and removes a backup by a
+   * transaction, whose failure leaves the record as it was, and the operation read RUNNING for ever.
+   * Past this long after its request it is FAILED, saying the backup may yet change (the account's
+   * `backupGiveUpMs`: a large disk's backup can take a while).
+   */
+  private readonly backupGiveUpMs: number;
 
   constructor(
     account: ProviderAccount,
@@ -95,6 +88,7 @@ export class OnappAdapter extends BaseAdapter {
   ) {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
+    this.backupGiveUpMs = config.backupGiveUpMs ?? DEFAULT_BACKUP_GIVE_UP_MS;
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
@@ -362,19 +356,19 @@ export class OnappAdapter extends BaseAdapter {
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') {
       if (!backup) return this.operation(ref, 'SUCCEEDED');
-      return Date.now() - ref.startedAt.getTime() > UNDELETED_BACKUP_GIVES_UP_MS
-        ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${UNDELETED_BACKUP_GIVES_UP_MS / 60_000} minutes after its delete: look at it before deleting it again`)
+      return Date.now() - ref.startedAt.getTime() > this.backupGiveUpMs
+        ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its delete (backupGiveUpMs): look at it before deleting it again`)
         : this.operation(ref, 'RUNNING');
     }
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return ref.kind === 'CREATE_BACKUP' ? this.createOutcome(ref, backup) : this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');
   }
 
-  /** A create whose backup is listed: SUCCEEDED once built, RUNNING until then, FAILED once UNBUILT_CREATE_GIVES_UP_MS has passed. */
+  /** A create whose backup is listed: SUCCEEDED once built, RUNNING until then, FAILED once backupGiveUpMs has passed. */
   private createOutcome(ref: OperationRef, backup: Backup): Operation {
     if (backup.status === 'AVAILABLE') return this.operation(ref, 'SUCCEEDED');
-    if (Date.now() - ref.startedAt.getTime() <= UNBUILT_CREATE_GIVES_UP_MS) return this.operation(ref, 'RUNNING');
-    return this.operation(ref, 'FAILED', null, `OnApp lists the backup unbuilt ${UNBUILT_CREATE_GIVES_UP_MS / 60_000} minutes after its create: its transaction may have failed, or it may yet be built, so look at it before creating another`);
+    if (Date.now() - ref.startedAt.getTime() <= this.backupGiveUpMs) return this.operation(ref, 'RUNNING');
+    return this.operation(ref, 'FAILED', null, `OnApp lists the backup unbuilt ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its create (backupGiveUpMs): its transaction may have failed, or it may yet be built, so look at it before creating another`);
   }
 
   /**

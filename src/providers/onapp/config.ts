@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { providerEntrySchema, requiredString } from '../config-base.js';
 
+/**
+ * How long a create's backup may be listed unbuilt, and a deleted backup still be listed, before
+ * the operation is FAILED: two hours by default, as Zomro's `backupGiveUpMs` (OnApp takes and
+ * removes a backup by a transaction, whose failure leaves the record as it was). A large disk's
+ * backup may take longer, so an account may wait up to a day.
+ */
+export const DEFAULT_BACKUP_GIVE_UP_MS = 2 * 60 * 60_000;
+
 const ONAPP_AUTH_KEY = 'unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)';
 
 export const onappConfigSchema = providerEntrySchema('onapp', {
@@ -11,6 +19,8 @@ export const onappConfigSchema = providerEntrySchema('onapp', {
     { username: requiredString, password: requiredString },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map(() => ONAPP_AUTH_KEY).join('\n') : undefined) },
   ),
+  /** How long after a create its backup may still be listed unbuilt, and after a delete still be listed, reading RUNNING; FAILED after. */
+  backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),
 });
 
 export type OnappConfig = z.infer<typeof onappConfigSchema>;
