@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ROWS_PER_TURN } from '../../src/domain/turns.js';
 import { MAX_LIST_ROWS } from '../../src/providers/paging.js';
 import { PAGE_SIZE, readPages } from '../../src/providers/zomro/pages.js';
 import type { ZomroDoc } from '../../src/providers/zomro/wire.js';
@@ -188,5 +189,18 @@ describe('Zomro list pages', () => {
   it('reads a numeric id as its text: 7 and "7" are one row', async () => {
     const page = async (number: number) => (number === 1 ? { elem: [{ id: 7 }, { id: 8 }], p_elems: 4 } : { elem: [{ id: '7' }, { id: 9 }], p_elems: 4 });
     expect(await readPages(page, 'z', scope())).toEqual([{ id: 7 }, { id: 8 }, { id: 9 }]);
+  });
+
+  it('gives the event loop a turn while it unwraps a page far longer than asked (a panel ignoring p_cnt)', async () => {
+    const ids = range(1, 3 * ROWS_PER_TURN);
+    const page = async (): Promise<ZomroDoc> => doc(ids, { $: String(ids.length) });
+    const order: string[] = [];
+    setImmediate(() => order.push('turn'));
+    const rows = await readPages(page, 'z', scope());
+    order.push('rows');
+    expect(rows).toHaveLength(ids.length);
+    expect(rows[ids.length - 1]).toEqual(unwrapped(ids.length));
+    // Unwrapped in one go, every other client waited for the whole page: the turn came after.
+    expect(order).toEqual(['turn', 'rows']);
   });
 });

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../domain/errors.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { checkListSize, repeatsPage } from '../paging.js';
-import { elems, scalar, type ZomroDoc } from './wire.js';
+import { elemsInTurns, scalar, type ZomroDoc } from './wire.js';
 
 type Row = Record<string, unknown>;
 
@@ -64,13 +64,13 @@ class Rows {
  */
 export async function readPages(page: (number: number, size: number) => Promise<ZomroDoc>, providerId: string, scope: UpstreamScope): Promise<Row[]> {
   const first = await page(1, PAGE_SIZE);
-  const firstRows = elems(first);
+  const firstRows = await elemsInTurns(first);
   const list = new Rows(providerId);
   list.add(firstRows);
   const total = elementCount(first.p_elems, providerId);
   if (total === null) {
     for (let number = 2, last = firstRows; last.length === PAGE_SIZE; number++) {
-      const next = elems(await page(number, PAGE_SIZE));
+      const next = await elemsInTurns(await page(number, PAGE_SIZE));
       if (repeatsPage(next, last, 'id') || list.add(next) === 0) break;
       last = next;
     }
@@ -84,8 +84,8 @@ export async function readPages(page: (number: number, size: number) => Promise<
     let held = firstRows.length;
     const pages = await Promise.all(
       Array.from({ length: more }, (_, index) =>
-        page(index + 2, size).then((doc) => {
-          const rows = elems(doc);
+        page(index + 2, size).then(async (doc) => {
+          const rows = await elemsInTurns(doc);
           held += rows.length;
           checkListSize(held, providerId);
           return rows;
