@@ -6,7 +6,7 @@ import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
@@ -57,7 +57,8 @@ describe.skipIf(!redis.url)(redisSuite('made-up operation ids followed through R
     } finally {
       await client.dispose();
     }
-    const keys = await raw.keys(`${prefix}op-last:*`);
+    // Each status is written to Redis beside its answer to the client, not before it.
+    const keys = await eventually(() => raw.keys(`${prefix}op-last:*`), (found) => found.length >= 20, { timeoutMs: 5_000, intervalMs: 20 });
     expect(keys).toHaveLength(20);
     const ttls = await Promise.all(keys.map((key) => raw.pttl(key)));
     for (const ttl of ttls) expect(ttl).toBeLessThanOrEqual(KEEP_FINISHED_MS);
