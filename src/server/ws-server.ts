@@ -173,8 +173,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     across: { rate: (() => Promise<number>) | null; cap: boolean },
   ): Promise<ExecutionArgs | GraphQLError[]> => {
     const [retryAfterSeconds, refused] = await Promise.all([across.rate ? across.rate() : 0, across.cap ? subscriptionCaps.confirm(state.clientKey) : null]);
-    if (retryAfterSeconds === 0 && refused === null && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
-    if (states.get(socket) === state) giveBack(socket, state, id, false);
+    // Shutdown may have begun during the wait: the connection stays open for the operation counted
+    // as answering, and run now it would act after the drain began (see onSubscribe).
+    if (retryAfterSeconds === 0 && refused === null && !draining && states.get(socket) === state && socket.readyState === WebSocket.OPEN) return args;
+    if (states.get(socket) === state) {
+      giveBack(socket, state, id, false);
+      // Its place was what kept the connection open through the drain: it closes, as after an answer.
+      if (draining && state.answering.size === 0) setImmediate(() => closeFirmly(socket, 1001, 'Going away'));
+    }
     if (retryAfterSeconds > 0) {
       return [rateLimited(retryAfterSeconds)];
     }

@@ -12,7 +12,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * back (a connection lost between a command and its answer).
  * `delayReplyTo(pattern, ms)` holds the replies on the connection that next
  * sends a matching command for `ms`, from that command on, then carries
- * them in order (a Redis slow for a moment: a latency spike).
+ * them in order (a Redis slow for a moment: a latency spike). `sent(pattern)`
+ * tells when a matching command goes on to Redis.
  */
 export interface RedisProxy {
   /** redis://127.0.0.1:<port>[/db] for the gateway. */
@@ -25,6 +26,8 @@ export interface RedisProxy {
   dropReplyTo(pattern: RegExp): Promise<void>;
   /** Resolves once the held replies have been carried on. */
   delayReplyTo(pattern: RegExp, ms: number): Promise<void>;
+  /** Resolves as the next command matching `pattern` is carried on to Redis (the client now waits for its reply). */
+  sent(pattern: RegExp): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
   let cut = false;
   let replyToDrop: { pattern: RegExp; dropped: () => void } | null = null;
   let replyToDelay: { pattern: RegExp; ms: number; carried: () => void } | null = null;
+  let commandToTell: { pattern: RegExp; sent: () => void } | null = null;
   const server: Server = createServer((client) => {
     if (cut) {
       client.destroy();
@@ -65,6 +69,11 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
         }, ms);
       }
       upstream.write(chunk);
+      if (commandToTell && commandToTell.pattern.test(chunk.toString('latin1'))) {
+        const { sent } = commandToTell;
+        commandToTell = null;
+        sent();
+      }
     });
     upstream.on('data', (chunk: Buffer) => {
       if (draining) return;
@@ -116,6 +125,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     },
     dropReplyTo: (pattern) => new Promise<void>((resolve) => (replyToDrop = { pattern, dropped: resolve })),
     delayReplyTo: (pattern, ms) => new Promise<void>((resolve) => (replyToDelay = { pattern, ms, carried: resolve })),
+    sent: (pattern) => new Promise<void>((resolve) => (commandToTell = { pattern, sent: resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const pair of pairs) for (const socket of pair) socket.destroy();
