@@ -87,7 +87,7 @@ export const PARSE_IN_TURNS_CHARS = 1_000_000;
 /** Empty -> null; JSON -> value; anything else on a 2xx is an invalid answer. */
 export function parseBody(text: string, contentType: string | string[] | undefined, status: number, provider: string): unknown {
   if (BLANK.test(text)) return null;
-  const looksJson = isJsonType(contentType);
+  const looksJson = readAsJson(contentType, status);
   if (looksJson) {
     try {
       return JSON.parse(text);
@@ -101,7 +101,7 @@ export function parseBody(text: string, contentType: string | string[] | undefin
 /** `parseBody` for an answer past PARSE_IN_TURNS_CHARS: the same values and the same errors, read in turns. */
 export async function parseBodyInTurns(text: string, contentType: string | string[] | undefined, status: number, provider: string): Promise<unknown> {
   if (BLANK.test(text)) return null;
-  const looksJson = isJsonType(contentType);
+  const looksJson = readAsJson(contentType, status);
   if (looksJson) {
     try {
       return await parseJsonInTurns(text);
@@ -113,6 +113,13 @@ export async function parseBodyInTurns(text: string, contentType: string | strin
 }
 
 const isJsonType = (contentType: string | string[] | undefined): boolean => String(contentType ?? '').toLowerCase().includes('json');
+
+/**
+ * JSON by its content type; an error status's body is tried as JSON whatever it is labelled (null
+ * when it is none): ZStack's RestServer names no content type, and its failure answer (a 503
+ * `{"error": ...}`) read as no JSON was taken for an outage.
+ */
+const readAsJson = (contentType: string | string[] | undefined, status: number): boolean => status >= 400 || isJsonType(contentType);
 
 /** What an answer JSON.parse refused (or that is no JSON) is: null on an error status, else a provider error. */
 function notJson(looksJson: boolean, status: number, provider: string): null {

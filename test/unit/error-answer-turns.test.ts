@@ -20,7 +20,15 @@ const answers: Record<string, string> = {
   '/failed-job': `{"error":{"code":"SYS.1001","description":"failed","details":${filler}}}`,
 };
 
+/** ZStack's RestServer.sendResponse names no content type: its failure answer must still be read as one. */
+const UNTYPED = '/failed-job-untyped';
+
 const server = createServer((request, response) => {
+  if (request.url === UNTYPED) {
+    response.writeHead(503);
+    response.end('{"error":{"code":"SYS.1001","description":"the job failed"}}');
+    return;
+  }
   response.writeHead(503, { 'content-type': 'application/json' });
   response.end(answers[request.url ?? ''] ?? '{}');
 });
@@ -79,4 +87,12 @@ describe("a large 5xx answer read for the provider's own failure answer", () => 
       expect(longestTurnMs, `${path}: longest turn ${longestTurnMs.toFixed(0)} ms, one JSON.parse ${wholeParseMs.toFixed(0)} ms`).toBeLessThan(wholeParseMs / 2);
     }
   }, 60_000);
+});
+
+describe('a 5xx failure answer without a content type', () => {
+  it("is still read for the provider's own failure answer (ZStack names none), not taken as an outage", async () => {
+    const answer = await client.request({ method: 'GET', path: UNTYPED, operation: 'job.read', passErrorBody: isZstackErrorAnswer, scope: { requestId: 'r' } });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ error: { code: 'SYS.1001', description: 'the job failed' } });
+  });
 });
