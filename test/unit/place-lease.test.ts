@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MUTATION_STORE_WAIT_MS } from '../../src/state/bounded-call.js';
 import { CreateOrder, placeKey } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
-import { leaseHolderOf, type PlaceLease } from '../../src/state/place-lease.js';
+import { LEASE_MARGIN_MS, LEASED, leaseHolderOf, leaseKey, PlaceLease } from '../../src/state/place-lease.js';
 
 const SERIES = 'onapp-a:7:40';
 const HELD_MS = 30 * 60_000;
@@ -68,5 +69,61 @@ describe('leased places', () => {
     await order.sent(SERIES, 1, HELD_MS);
     move(LEASE_MS + 1);
     expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['sent', 'open']);
+  });
+});
+
+/** A memory store whose `set` is never answered (a Redis gone quiet), counting the renewals asked of it. */
+class UnansweredSets extends MemoryStore {
+  renewals = 0;
+  override set(): Promise<void> {
+    return new Promise(() => undefined);
+  }
+  override extendIfPresent(key: string, ttlMs: number): Promise<boolean> {
+    this.renewals++;
+    return super.extendIfPresent(key, ttlMs);
+  }
+}
+
+describe('a lease on its own', () => {
+  const TTL_MS = 4_000;
+  const timers = (): void => void vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+
+  it('renews itself while its holder waits (a quarter of its time apart), and lapses once stopped', async () => {
+    timers();
+    const store = new MemoryStore(undefined, { now: () => Date.now() });
+    const lease = new PlaceLease(store, SERIES, TTL_MS);
+    leases.push(lease);
+    expect(await lease.open()).toBe(true);
+    await vi.advanceTimersByTimeAsync(3 * TTL_MS);
+    expect(await store.get(leaseKey(SERIES, lease.holder))).toBe('alive');
+    lease.stop();
+    await vi.advanceTimersByTimeAsync(TTL_MS + 1);
+    expect(await store.get(leaseKey(SERIES, lease.holder))).toBeUndefined();
+    expect(await lease.renew()).toBe(false);
+  });
+
+  it('does not open, nor renew, when the store does not answer within a mutation\'s store wait', async () => {
+    timers();
+    const store = new UnansweredSets(undefined, { now: () => Date.now() });
+    const lease = new PlaceLease(store, SERIES, TTL_MS);
+    leases.push(lease);
+    const opening = lease.open();
+    await vi.advanceTimersByTimeAsync(MUTATION_STORE_WAIT_MS);
+    expect(await opening).toBe(false);
+    await vi.advanceTimersByTimeAsync(3 * TTL_MS);
+    expect(store.renewals).toBe(0);
+  });
+
+  it('outlasts a call started after a renewal whose answer took the whole store wait', () => {
+    expect(LEASE_MARGIN_MS).toBeGreaterThan(MUTATION_STORE_WAIT_MS);
+  });
+
+  it("names a holder only in `leased:<holder>`: a bare `leased:` or a value of another shape names none", () => {
+    expect(leaseHolderOf(`${LEASED}h-1`)).toBe('h-1');
+    expect(leaseHolderOf(LEASED)).toBeUndefined();
+    expect(leaseHolderOf('taken:leased:h-1')).toBeUndefined();
+    expect(leaseHolderOf(['leased:', 'a', 'b', 'c', 'd', 'e', 'f', 'g'])).toBeUndefined();
+    expect(leaseHolderOf(12_345_678)).toBeUndefined();
+    expect(leaseHolderOf(undefined)).toBeUndefined();
   });
 });
