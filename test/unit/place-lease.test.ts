@@ -114,6 +114,15 @@ describe('a lease on its own', () => {
     expect(store.renewals).toBe(0);
   });
 
+  it('does not hold the process open while it renews (a shutdown that ends with a lease unstopped still exits)', async () => {
+    const heldOpen = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = heldOpen();
+    const lease = new PlaceLease(new MemoryStore(), SERIES, TTL_MS);
+    leases.push(lease);
+    expect(await lease.open()).toBe(true);
+    expect(heldOpen()).toBe(before);
+  });
+
   it('outlasts a call started after a renewal whose answer took the whole store wait', () => {
     expect(LEASE_MARGIN_MS).toBeGreaterThan(MUTATION_STORE_WAIT_MS);
   });
