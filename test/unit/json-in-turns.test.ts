@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nextTurn } from '../../src/domain/turns.js';
 import { parseJsonInTurns, type PieceLimits } from '../../src/upstream/json-in-turns.js';
 
@@ -27,13 +27,14 @@ describe('parseJsonInTurns: JSON.parse in pieces, with turns between', () => {
         const value = (ours as { value: Record<string, unknown> }).value;
         expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype);
         expect(Object.keys(value.a as object)).toEqual(['__proto__', 'z']);
+        expect(Object.getOwnPropertyDescriptor(value.a, '__proto__')).toEqual({ value: [1], writable: true, enumerable: true, configurable: true });
         expect(JSON.stringify(value)).toBe(JSON.stringify(JSON.parse(text)));
       }
     }
   });
 
   it('refuses what JSON.parse refuses, wherever the pieces are cut', async () => {
-    const malformed = ['[1,2,]', '[,1]', '[1,,2]', '[[1,2] [3]]', '[[1,2],[3,4]] x', 'x [[1,2],[3]]', '{"a":[1,2],}', '{"a":[1,2] "b":1}', '{[1,2],[3]}', '{"a" [1,2]}', '[[1,2},3]', '[1,2', '["a,b', '[[1,2]],', '[[1,2],[3,4]]]', '[1,2]\u00a0', '[1,\u00a0 2]', '{"a":1,"b":[1,2,01]}', '[[1,2],[3,4]] [5]'];
+    const malformed = ['[1,2,]', '[,1]', '[1,,2]', '[[1,2] [3]]', '[[1,2],[3,4]] x', 'x [[1,2],[3]]', '{"a":[1,2],}', '{"a":[1,2] "b":1}', '{[1,2],[3]}', '{"a" [1,2]}', '[[1,2},3]', '[1,2', '["a,b', '[[1,2]],', '[[1,2],[3,4]]]', '[1,2]\u00a0', '[1,\u00a0 2]', '{"a":1,"b":[1,2,01]}', '[[1,2],[3,4]] [5]', '[[1,2] 3,4]', '{"a":{"b":1,"c":2} x,"d":3}', '[[1,2],,[3,4]]', '{"a":[1,2], ,"b":[3,4]}', '{"a" [1,2]}', '{"a" "b":[1,2]}'];
     for (const text of malformed) {
       for (let chars = 1; chars <= text.length + 1; chars++) {
         await expect(parseJsonInTurns(text, tiny(chars)), `${text} in pieces of ${chars}`).rejects.toBeInstanceOf(SyntaxError);
@@ -90,6 +91,31 @@ describe('parseJsonInTurns: JSON.parse in pieces, with turns between', () => {
     expect(turns).toBeGreaterThanOrEqual((2 * levels) / limits.containers);
     for (let level = 1; level < levels; level++) value = (value as unknown[])[0];
     expect(value).toEqual([1, 2]);
+  });
+
+  it('hands JSON.parse pieces of about `chars` characters and at most `containers` objects and arrays, not the whole text nor an element at a time', async () => {
+    const parsed: string[] = [];
+    const parse = JSON.parse;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string) => {
+      parsed.push(text);
+      return parse(text) as unknown;
+    });
+    try {
+      const rows = JSON.stringify(Array.from({ length: 1_000 }, (_, id) => ({ id, name: `row ${id}` })));
+      expect(await parseJsonInTurns(rows, tiny(1_000, 10_000))).toEqual(parse(rows));
+      const longestRow = 30;
+      expect(Math.max(...parsed.map((piece) => piece.length))).toBeLessThanOrEqual(1_000 + longestRow);
+      // A cut inside a row (at its own comma) splits it in two pieces: still tens of pieces, not a thousand.
+      expect(parsed.length).toBeLessThanOrEqual(2 * Math.ceil(rows.length / 1_000));
+      parsed.length = 0;
+      const empties = `[${'{},'.repeat(999)}{}]`;
+      expect(await parseJsonInTurns(empties, tiny(1_000_000, 20))).toEqual(parse(empties));
+      const containersIn = (piece: string): number => piece.split('{').length - 1;
+      expect(Math.max(...parsed.map(containersIn))).toBeLessThanOrEqual(20);
+      expect(parsed.length).toBeLessThanOrEqual(Math.ceil(1_000 / 19) + 1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('gives the event loop turns while it reads a long list: another task runs before the list is read', async () => {
