@@ -118,6 +118,19 @@ describe('parseJsonInTurns: JSON.parse in pieces, with turns between', () => {
     }
   });
 
+  it('reads a text shorter than a piece without giving turns away (a turn per element made a long list crawl)', async () => {
+    const text = JSON.stringify(Array.from({ length: 1_000 }, (_, id) => ({ id, name: `row ${id}` })));
+    let read = false;
+    let turns = 0;
+    const parsing = parseJsonInTurns(text, tiny(100_000, 100_000)).finally(() => void (read = true));
+    while (!read) {
+      await nextTurn();
+      turns++;
+    }
+    expect(await parsing).toEqual(JSON.parse(text));
+    expect(turns).toBeLessThanOrEqual(1);
+  });
+
   it('gives the event loop turns while it reads a long list: another task runs before the list is read', async () => {
     const text = JSON.stringify(Array.from({ length: 1_000 }, (_, id) => ({ id, name: `row ${id}` })));
     const first = await Promise.race([parseJsonInTurns(text, tiny(1_000)).then(() => 'parsed'), nextTurn().then(() => 'a turn went by')]);
