@@ -24,13 +24,15 @@ describe('parseBodyInTurns: the answers parseBody gives, read in turns', () => {
     ['{"error":"down"}', 'application/problem+json', 503, { value: { error: 'down' } }],
     ['[1]', 'text/html', 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent an answer that is not JSON', providerCode: 'INVALID_RESPONSE' }],
     ['[1]', undefined, 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent an answer that is not JSON', providerCode: 'INVALID_RESPONSE' }],
-    ['[1]', 'text/html', 502, { value: null }],
+    // An error status's body is read as JSON whatever its label (ZStack's RestServer names none).
+    ['[1]', 'text/html', 502, { value: [1] }],
+    ['{"error":{"code":"SYS.1001"}}', undefined, 503, { value: { error: { code: 'SYS.1001' } } }],
     ['{"rows":[1,2', 'application/json', 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent malformed JSON', providerCode: 'INVALID_RESPONSE' }],
     ['{"rows":[1,2', 'application/json', 503, { value: null }],
     ['<html>gateway timeout</html>', 'text/html', 504, { value: null }],
   ];
 
-  it('empty is null, JSON its value, malformed or non-JSON a PROVIDER_ERROR on a 2xx and null on an error status', async () => {
+  it('empty is null, JSON its value (on an error status whatever its content type), malformed or non-JSON a PROVIDER_ERROR on a 2xx and null on an error status', async () => {
     for (const [text, contentType, status, expected] of cases) {
       const label = `${JSON.stringify(text)} as ${String(contentType)} (${status})`;
       expect(await settle(() => parseBodyInTurns(text, contentType, status, 'p1')), label).toEqual(expected);
