@@ -115,11 +115,14 @@ export async function parseBodyInTurns(text: string, contentType: string | strin
 const isJsonType = (contentType: string | string[] | undefined): boolean => String(contentType ?? '').toLowerCase().includes('json');
 
 /**
- * JSON by its content type; an error status's body is tried as JSON whatever it is labelled (null
- * when it is none): ZStack's RestServer names no content type, and its failure answer (a 503
- * `{"error": ...}`) read as no JSON was taken for an outage.
+ * JSON by its content type, or when it names none; an error status's body is tried as JSON whatever
+ * it is labelled (null when it is none). ZStack's RestServer (`RestServer.sendResponse`) sets a
+ * status and writes its JSON with no content type: its answers were refused as "not JSON", and its
+ * failure answer (a 503 `{"error": ...}`) taken for an outage. A label that names something else
+ * (a proxy's `text/html` page) still means no JSON on a 2xx.
  */
-const readAsJson = (contentType: string | string[] | undefined, status: number): boolean => status >= 400 || isJsonType(contentType);
+const readAsJson = (contentType: string | string[] | undefined, status: number): boolean =>
+  status >= 400 || isJsonType(contentType) || String(contentType ?? '').trim() === '';
 
 /** What an answer JSON.parse refused (or that is no JSON) is: null on an error status, else a provider error. */
 function notJson(looksJson: boolean, status: number, provider: string): null {

@@ -23,7 +23,9 @@ describe('parseBodyInTurns: the answers parseBody gives, read in turns', () => {
     ['{"ok":true}', ['Application/JSON'], 201, { value: { ok: true } }],
     ['{"error":"down"}', 'application/problem+json', 503, { value: { error: 'down' } }],
     ['[1]', 'text/html', 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent an answer that is not JSON', providerCode: 'INVALID_RESPONSE' }],
-    ['[1]', undefined, 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent an answer that is not JSON', providerCode: 'INVALID_RESPONSE' }],
+    // No content type at all (ZStack's RestServer names none): read as JSON, refused only when it is none.
+    ['[1]', undefined, 200, { value: [1] }],
+    ['<html>ok</html>', undefined, 200, { code: 'PROVIDER_ERROR', message: 'provider p1 sent malformed JSON', providerCode: 'INVALID_RESPONSE' }],
     // An error status's body is read as JSON whatever its label (ZStack's RestServer names none).
     ['[1]', 'text/html', 502, { value: [1] }],
     ['{"error":{"code":"SYS.1001"}}', undefined, 503, { value: { error: { code: 'SYS.1001' } } }],

@@ -22,8 +22,14 @@ const answers: Record<string, string> = {
 
 /** ZStack's RestServer.sendResponse names no content type: its failure answer must still be read as one. */
 const UNTYPED = '/failed-job-untyped';
+const UNTYPED_OK = '/query-untyped';
 
 const server = createServer((request, response) => {
+  if (request.url === UNTYPED_OK) {
+    response.writeHead(200);
+    response.end('{"inventories":[{"uuid":"4b3f"}]}');
+    return;
+  }
   if (request.url === UNTYPED) {
     response.writeHead(503);
     response.end('{"error":{"code":"SYS.1001","description":"the job failed"}}');
@@ -94,5 +100,12 @@ describe('a 5xx failure answer without a content type', () => {
     const answer = await client.request({ method: 'GET', path: UNTYPED, operation: 'job.read', passErrorBody: isZstackErrorAnswer, scope: { requestId: 'r' } });
     expect(answer.status).toBe(503);
     expect(answer.body).toEqual({ error: { code: 'SYS.1001', description: 'the job failed' } });
+  });
+});
+
+describe('a 2xx answer without a content type', () => {
+  it('is read as JSON (ZStack names none), not refused as "not JSON"', async () => {
+    const answer = await client.request({ method: 'GET', path: UNTYPED_OK, operation: 'vms.list', scope: { requestId: 'r' } });
+    expect(answer.body).toEqual({ inventories: [{ uuid: '4b3f' }] });
   });
 });
