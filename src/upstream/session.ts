@@ -49,6 +49,14 @@ export function refusedLogin<E extends object>(error: E): E {
  */
 export const MAX_SESSION_LENGTH = 4_096;
 
+/**
+ * What a session may hold: printable ASCII and spaces, what an HTTP header carries as it is. One with
+ * a line break, a NUL or a character past Latin-1 made undici refuse every request sent with it
+ * before a byte went out, read as an unreachable provider; and no answer ever said it was dead, so
+ * it was kept and the account answered "unreachable" until a restart.
+ */
+const UNSENDABLE_SESSION = /[^\x20-\x7e]/;
+
 /** The provider account a login session belongs to (its UpstreamClient). */
 export interface LoginAccount {
   readonly providerId: string;
@@ -97,6 +105,9 @@ export class SharedSession {
       // Not a refusal (held): an odd answer, as a login answer without a session is.
       if (token.length > MAX_SESSION_LENGTH) {
         throw providerError(account.providerId, `provider ${account.providerId} handed out a session of ${token.length} characters at login (at most ${MAX_SESSION_LENGTH} are taken)`, 'SESSION_TOO_LONG');
+      }
+      if (UNSENDABLE_SESSION.test(token)) {
+        throw providerError(account.providerId, `provider ${account.providerId} handed out a session with characters an HTTP header cannot carry (at login)`, 'SESSION_UNSENDABLE');
       }
       secrets.addRuntime(token);
       return token;
