@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ERROR_CODES, isGatewayError, type ErrorCode } from '../domain/errors.js';
+import { CSRF_REFUSAL_MESSAGE, isCsrfRefusal } from './csrf-refusal.js';
 import { isLimitRefusal, limitRefusalMessage } from './limits/index.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
@@ -66,6 +67,7 @@ export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
       };
     }
     if (isLimitRefusal(formatted.message)) return { ...base, message: limitRefusalMessage(formatted.message), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    if (isCsrfRefusal(formatted.message)) return { ...base, message: CSRF_REFUSAL_MESSAGE, extensions: { code: 'BAD_USER_INPUT' } };
     const code = String(formatted.extensions?.code ?? '');
     if (KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
     const mapped = APOLLO_CODES[code];

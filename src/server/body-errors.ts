@@ -18,10 +18,18 @@ const named = (value: unknown): string => (typeof value === 'string' && PLAIN_NA
  * client's text); the rest of the parser's message is not, nor anything of a 5xx.
  */
 export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
-  const { status: rawStatus, type, charset, encoding } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const { status: rawStatus, type, charset, encoding, limit } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const status = typeof rawStatus === 'number' && rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
   if (status >= 500) return { status, message: 'internal error', code: 'INTERNAL_SERVER_ERROR' };
-  if (status === 413) return { status, message: 'request body too large', code: 'BAD_USER_INPUT' };
+  if (status === 413) {
+    // The limit is the config's, not the client's text: naming it says how far to cut, and which key raises it.
+    const over = typeof limit === 'number' && Number.isSafeInteger(limit) ? ` (over ${limit} bytes, limits.bodyLimitBytes)` : '';
+    return { status, message: `request body too large${over}`, code: 'BAD_USER_INPUT' };
+  }
+  // "malformed request body" left a first `curl -d 'query=...'` or a shell-mangled quote unexplained.
+  if (type === 'entity.parse.failed') {
+    return { status, message: 'the request body is not a JSON object: send {"query": "..."} (and "variables", "operationName" if any) as JSON', code: 'BAD_USER_INPUT' };
+  }
   if (type === 'charset.unsupported') {
     return { status, message: `unsupported charset${named(charset)} in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, code: 'BAD_USER_INPUT' };
   }

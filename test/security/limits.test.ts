@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_REFUSAL_MESSAGE } from '../../src/graphql/csrf-refusal.js';
 import { errorCodes, type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
+
+/** The error messages of a raw HTTP answer's GraphQL body. */
+const messagesOf = (text: string): string[] => ((JSON.parse(text) as { errors?: Array<{ message?: string }> }).errors ?? []).map((error) => String(error.message));
 
 /** The error codes of a raw HTTP answer's GraphQL body. */
 const codesOf = async (response: Response): Promise<string[]> =>
@@ -56,6 +60,20 @@ describe('request limits', () => {
     expect(answer.text).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
+  it('names, refusing a body over the limit, the limit and the key that sets it', async () => {
+    const answer = await harness.gql(`{ providers { id } } # ${'x'.repeat(5000)}`);
+    expect(answer.status).toBe(413);
+    expect(messagesOf(answer.text)).toEqual(['request body too large (over 4096 bytes, limits.bodyLimitBytes)']);
+  });
+
+  it('says, for a body that is not a JSON object, to send one with a query', async () => {
+    for (const body of ['{"query": ', 'query={ providers { id } }', '"{ providers { id } }"']) {
+      const answer = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(answer.status, body).toBe(400);
+      expect(messagesOf(await answer.text()), body).toEqual(['the request body is not a JSON object: send {"query": "..."} (and "variables", "operationName" if any) as JSON']);
+    }
+  });
+
   it('says a JSON body in another charset is refused for its charset (415), not that it is malformed', async () => {
     const post = (headers: Record<string, string>) => fetch(harness.gateway.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query: '{ providers { id } }' }) });
     const latin1 = await post({ 'content-type': 'application/json; charset=latin1' });
@@ -89,6 +107,19 @@ describe('request limits', () => {
         errors: [{ message: `unsupported charset "${name}" in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, extensions: { code: 'BAD_USER_INPUT' } }],
       });
     }
+  });
+
+  it('says, refusing a request a page of another site could send (CSRF prevention), which header to send, in its own words', async () => {
+    // What a first curl sends: -d without a content-type (a form's), and a bare GET of the endpoint.
+    const form = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: JSON.stringify({ query: '{ providers { id } }' }) });
+    const bareGet = await fetch(harness.gateway.graphqlUrl);
+    const getQuery = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent('{ providers { id } }')}`);
+    for (const [name, answer] of [['form POST', form], ['bare GET', bareGet], ['GET query', getQuery]] as const) {
+      expect(answer.status, name).toBe(400);
+      expect(messagesOf(await answer.text()), name).toEqual([CSRF_REFUSAL_MESSAGE]);
+    }
+    expect(CSRF_REFUSAL_MESSAGE).toContain("-H 'content-type: application/json'");
+    expect(CSRF_REFUSAL_MESSAGE).toContain('apollo-require-preflight: true');
   });
 
   it('refuses batched requests and simple cross-site GETs (CSRF prevention)', async () => {
