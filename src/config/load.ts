@@ -26,7 +26,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * naming its key path (and the path goes into `missing`, when given, so
  * validation does not report the same key a second time as empty).
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = [], missing?: Set<string>): unknown {
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[] = [], missing?: Set<string>, shellStyle?: Map<string, string>): unknown {
   if (typeof value === 'string') {
     // The shell's `$NAME` without braces was taken as it stands: a client key then read "must be
     // at least 16 characters", a provider secret went out as the literal text. Refused only where
@@ -37,6 +37,9 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
       missing?.add(formatPath(path));
       return '';
     }
+    // Where NAME is not set either, the value passes as text; should validation refuse it, its
+    // problem says why it was text (a `$DASHBOARD_KEY` left unset read "must be at least 16 characters").
+    if (bare !== undefined) shellStyle?.set(formatPath(path), bare);
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {
@@ -47,9 +50,9 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
       return found.value;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index], missing));
+  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index], missing, shellStyle));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key], missing)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key], missing, shellStyle)]));
   }
   return value;
 }
@@ -87,8 +90,14 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');
 };
 
+/** A problem of a value written `$NAME` with NAME unset, with why the value was taken as text. */
+function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string>): string {
+  const name = shellStyle.get(line.slice(0, line.indexOf(': ')));
+  return name === undefined ? line : `${line} (it reads $${name} as text: ${name} is not set; for the environment variable, set it and write "\${${name}}")`;
+}
+
 /** Every problem of an already-parsed config object, in one list (empty: valid). */
-function problemsOf(input: unknown, skip: ReadonlySet<string>): { problems: string[]; config?: GatewayConfig } {
+function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: ReadonlyMap<string, string> = new Map()): { problems: string[]; config?: GatewayConfig } {
   const result = configSchema.safeParse(input, { error: errorMap });
   if (result.success) return { problems: [], config: result.data };
   const lines = result.error.issues.flatMap(describeIssue);
@@ -101,7 +110,7 @@ function problemsOf(input: unknown, skip: ReadonlySet<string>): { problems: stri
     seen.add(line);
     return true;
   });
-  return { problems };
+  return { problems: problems.map((line) => withShellStyleHint(line, shellStyle)) };
 }
 
 /** Validates an already-parsed config object (after env substitution). */
@@ -140,8 +149,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
   const envProblems: string[] = [];
   const missing = new Set<string>();
-  const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing);
-  const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing);
+  const shellStyle = new Map<string, string>();
+  const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing, shellStyle);
+  const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle);
   if (envProblems.length > 0 || !config) throw new ConfigError([...envProblems, ...problems]);
   return config;
 }

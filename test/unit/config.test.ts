@@ -185,6 +185,22 @@ describe('${ENV} substitution', () => {
     // A secret that only looks like one (no such variable), or has a $ inside, is left as written.
     expect(out).toMatchObject({ providers: [{ auth: { token: '$Literal1', other: 'pa$WORD' } }] });
   });
+
+  it('says, where a $NAME with NAME unset is refused as a value, that it was read as text and how to read the variable', () => {
+    // `key: $DASHBOARD_KEY` with the variable forgotten read only "must be at least 16 characters".
+    const file = { clients: [{ name: 'dash', key: '$DASHBOARD_KEY', roles: ['viewer'] }, { name: 'ops', key: 'o'.repeat(20), roles: ['admin'] }], providers: [{ id: 'z', kind: 'zomro', url: '$ZOMRO_URL', auth: { token: '$Zomro_token_1' } }] };
+    let problems: string[] = [];
+    try {
+      loadConfigObject(file, {});
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual([
+      'clients[0].key: must be at least 16 characters (it reads $DASHBOARD_KEY as text: DASHBOARD_KEY is not set; for the environment variable, set it and write "${DASHBOARD_KEY}")',
+      'providers[0].url: must be an http(s) URL, such as https://api.example.com/ (it reads $ZOMRO_URL as text: ZOMRO_URL is not set; for the environment variable, set it and write "${ZOMRO_URL}")',
+    ]);
+  });
 });
 
 describe('auth: one way to authenticate per account', () => {
