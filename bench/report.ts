@@ -1,7 +1,7 @@
 /**
  * The benchmark's results: their shape (bench/results.json), the issues'
  * targets as pass/fail lines, and the printed tables (markdown, so they can
- * go into the README as they are). With a baseline build, every figure is
+ * go into docs/benchmark.md, "The latest run", as they are). With a baseline build, every figure is
  * shown for both builds, measured back to back, and their ratio.
  */
 import type { LoadResult } from './load.js';

@@ -87,6 +87,16 @@ describe('README command samples', () => {
     expect(listed).toEqual(codes);
   });
 
+  it('defines the words a newcomer meets undefined (account, global id, principal, DataLoader, breaker) in "Words", before any other use', () => {
+    const words = /\n\*\*Words\.\*\* [\s\S]*?\n\n/.exec(README);
+    expect(words, 'the "Words" paragraph').not.toBeNull();
+    for (const word of ['account', 'global id', 'principal', 'DataLoader', 'breaker']) {
+      const first = README.search(new RegExp(`\\b${word}`, 'i'));
+      expect(first, word).toBeGreaterThanOrEqual(words!.index);
+      expect(words![0], word).toMatch(new RegExp(`\\*${word}\\*`, 'i'));
+    }
+  });
+
   it('lists every section in its Contents line, in order, each linked by the anchor GitHub gives its heading', () => {
     const contents = /^Contents: (.*)$/m.exec(README);
     expect(contents, 'the Contents line under the introduction').not.toBeNull();
