@@ -49,7 +49,17 @@ export class ClientAuthenticator {
     const presented = digest(match[1] as string);
     let found: Principal | null = null;
     for (const client of this.clients) if (timingSafeEqual(client.digest, presented)) found = client.principal;
-    if (!found) throw new GatewayError('UNAUTHENTICATED', 'unknown API key');
+    if (!found) throw new GatewayError('UNAUTHENTICATED', this.unknownKeyMessage());
     return found;
+  }
+
+  /**
+   * A key left over from a config with clients (the simulators', say) sent to demo mode, which
+   * has none, read "unknown API key", as though another key would do: there is no key to send.
+   */
+  private unknownKeyMessage(): string {
+    if (this.clients.length > 0) return 'unknown API key';
+    if (this.anonymous) return 'unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header';
+    return 'unknown API key: this gateway has no client keys';
   }
 }

@@ -39,6 +39,14 @@ describe('demo mode answers requests sent to loopback names only', () => {
     }
   });
 
+  it('says, to a key sent to it (one left over from a config with clients), that it has none and to send none', async () => {
+    const answer = await request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer local-admin-key-change-me' }, body: JSON.stringify({ query: '{ providers { id } }' }) });
+    expect(answer.statusCode).toBe(401);
+    expect(await answer.body.json()).toEqual({
+      errors: [{ message: 'unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+  });
+
   it('refuses a WebSocket sent to another name with 4403, with the site’s own Origin (the rebinding case)', async () => {
     const host = `rebind.example:${port()}`;
     const rebound = rawConnection(graphqlUrl, undefined, { host, origin: `http://${host}` });

@@ -122,7 +122,10 @@ describe('API key authentication', () => {
     expect(isAnonymous(new ClientAuthenticator(some, null).authenticate('Bearer ops-key-0123456789abcdef'))).toBe(false);
   });
 
-  it('with no clients configured, every key is unknown', () => {
-    expect(() => new ClientAuthenticator(undefined, null).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key'));
+  it('with no clients configured, every key is unknown, and the message says there are none (to send none, where anonymous callers are let in)', () => {
+    expect(() => new ClientAuthenticator(undefined, null).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key: this gateway has no client keys'));
+    expect(() => new ClientAuthenticator([], ANONYMOUS_ADMIN).authenticate('Bearer anything')).toThrow(
+      unauthenticated('unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header'),
+    );
   });
 });
