@@ -992,7 +992,12 @@ export type Provider = Node & {
   __typename?: 'Provider';
   /** What the gateway can do with this account; anything else is refused with UNSUPPORTED. */
   capabilities: Array<Capability>;
-  /** The account's health as the gateway sees it (its circuit breaker). */
+  /**
+   * The account's health as the gateway sees it (its circuit breaker), from
+   * the calls made before this field was read: an account not called yet is
+   * UP, and the failures of the request that asks show in its lists'
+   * providerErrors, not in this field of the same answer.
+   */
   health: ProviderHealth;
   /** The account id from the config, e.g. "zomro-nl". */
   id: Scalars['ID']['output'];
