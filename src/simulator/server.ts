@@ -27,6 +27,12 @@ export interface SimResponse {
   json?: unknown;
   text?: string;
   headers?: Record<string, string>;
+  /**
+   * No content type at all, whatever the body: a server that names none (ZStack's
+   * `RestServer.sendResponse` sets the status and writes its JSON, or its plain words, bare).
+   * Otherwise `json` is named `application/json` and `text` `text/plain` unless `headers` say.
+   */
+  untyped?: boolean;
 }
 
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -359,10 +365,10 @@ function encode(answer: SimResponse): { headers: Record<string, string>; body: s
   let body = '';
   if (answer.json !== undefined) {
     body = JSON.stringify(answer.json);
-    headers['content-type'] ??= 'application/json';
+    if (!answer.untyped) headers['content-type'] ??= 'application/json';
   } else if (answer.text !== undefined) {
     body = answer.text;
-    headers['content-type'] ??= 'text/plain';
+    if (!answer.untyped) headers['content-type'] ??= 'text/plain';
   }
   headers['content-length'] = String(Buffer.byteLength(body));
   return { headers, body };

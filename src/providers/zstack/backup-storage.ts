@@ -5,7 +5,12 @@ const UUID = /^[0-9a-f]{32}$/;
 /** The volume backups of a group, as the mapper keeps them in `raw.volumes`. */
 const volumesOf = (backup: Backup): unknown[] => (Array.isArray(backup.raw.volumes) ? (backup.raw.volumes as unknown[]) : []);
 
-/** The image stores one volume backup names in `backupStorageRefs[].backupStorageUuid`; only ZStack uuids (a provider's string is hostile, and these go into requests). */
+/**
+ * The image stores one volume backup names in `backupStorageRefs[].backupStorageUuid`; only ZStack
+ * uuids (a provider's string is hostile, and these go into requests). A ref's `status` ("Status of
+ * the disk backup on the Image Storage") is not read: the API docs name none of its values, so
+ * which of them means a usable copy would be a guess.
+ */
 function storesOfVolume(volume: unknown): string[] {
   const refs = (volume as { backupStorageRefs?: unknown } | null)?.backupStorageRefs;
   if (!Array.isArray(refs)) return [];

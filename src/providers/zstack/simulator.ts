@@ -117,6 +117,14 @@ export class ZstackSimulator extends ProviderSimulator {
   imageStoreGone = false;
   /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
   nextWriteNotFound: { code: string; description: string } | null = null;
+  /**
+   * Whether answers name a content type. ZStack's own do not: `RestServer.sendResponse` sets the
+   * status and writes the body (its JSON, or plain words such as "the job has been expired")
+   * with no `Content-Type`, and the API docs show none. Off by default, as ZStack answers; on, each
+   * answer is labelled `application/json` (or `text/plain`), as the simulator did before and as a
+   * proxy in front of ZStack may add. Fault answers keep their own labels either way.
+   */
+  namesContentType = false;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
   pageCap: number | null = null;
   /** Seeds each unsorted answer's order: a different shuffle per query. */
@@ -216,6 +224,11 @@ export class ZstackSimulator extends ProviderSimulator {
   }
 
   protected handle(request: SimRequest): SimResponse {
+    const answered = this.answerRequest(request);
+    return this.namesContentType ? answered : { ...answered, untyped: true };
+  }
+
+  private answerRequest(request: SimRequest): SimResponse {
     this.settleJobs();
     const path = request.segments.join('/');
     request.label = `${request.method} /${path.replace(/[0-9a-f]{32}/g, ':uuid')}`;
