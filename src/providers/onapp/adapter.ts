@@ -7,7 +7,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import type { InstanceListKind } from '../../domain/instance-lists.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { OnappClient, listRecords, unwrapRecords } from './client.js';
-import { DEFAULT_BACKUP_GIVE_UP_MS, type OnappConfig } from './config.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
@@ -74,6 +74,8 @@ export class OnappAdapter extends BaseAdapter {
    * `backupGiveUpMs`: a large disk's backup can take a while).
    */
   private readonly backupGiveUpMs: number;
+  /** How long a restore transaction under a word the gateway does not know is waited on (the account's `restoreGiveUpMs`). */
+  private readonly restoreGiveUpMs: number;
 
   constructor(
     account: ProviderAccount,
@@ -89,6 +91,7 @@ export class OnappAdapter extends BaseAdapter {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
     this.backupGiveUpMs = config.backupGiveUpMs ?? DEFAULT_BACKUP_GIVE_UP_MS;
+    this.restoreGiveUpMs = config.restoreGiveUpMs ?? DEFAULT_RESTORE_GIVE_UP_MS;
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
@@ -239,11 +242,15 @@ export class OnappAdapter extends BaseAdapter {
         ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
         : this.operation(ref, 'PENDING');
     }
-    const [status, ...others] = new Set(found.listed.map((transaction) => transactionOutcome(transaction, late)));
+    // A word the gateway does not know is waited on for the account's restoreGiveUpMs, not the 30
+    // minutes a transaction is given to be listed: listed, it is OnApp's record of the restore,
+    // which may still be writing a large disk back.
+    const wordGaveUp = Date.now() - ref.startedAt.getTime() > this.restoreGiveUpMs;
+    const [status, ...others] = new Set(found.listed.map((transaction) => transactionOutcome(transaction, wordGaveUp)));
     const first = found.listed[0]!;
     if (others.length === 0 && (!found.unlisted || late)) {
       if (status === 'SUCCEEDED') return this.operation(ref, 'SUCCEEDED');
-      if (status === 'FAILED') return this.operation(ref, 'FAILED', null, failedTransactionWhy(first));
+      if (status === 'FAILED') return this.operation(ref, 'FAILED', null, failedTransactionWhy(first, this.restoreGiveUpMs));
       // Several agreeing: which one's id is this restore's cannot be said.
       return this.operation(ref, 'RUNNING', found.listed.length === 1 ? idText(first.id, this.account.id) : null);
     }
@@ -520,23 +527,23 @@ export class OnappAdapter extends BaseAdapter {
   }
 }
 
-/** What a restore transaction's status says of the restore (its words inferred: see UNSEEN_RESTORE_GIVES_UP_MS). */
 /**
- * A listed restore transaction's outcome. A status word the gateway does not know is waited on
- * as running until the restore's UNSEEN_RESTORE_GIVES_UP_MS, then FAILED: read as running for
- * good, a panel's own word for an ended transaction left the restore RUNNING for ever. A known
- * running word stays RUNNING: OnApp says the restore is still at work.
+ * A listed restore transaction's outcome (its words inferred: see transaction-status.ts). A status
+ * word the gateway does not know is waited on as running until `wordGaveUp` (the account's
+ * restoreGiveUpMs has passed), then FAILED: read as running for good, a panel's own word for an
+ * ended transaction left the restore RUNNING for ever. A known running word stays RUNNING: OnApp
+ * says the restore is still at work.
  */
-function transactionOutcome(transaction: TransactionRow, late: boolean): 'SUCCEEDED' | 'FAILED' | 'RUNNING' {
+function transactionOutcome(transaction: TransactionRow, wordGaveUp: boolean): 'SUCCEEDED' | 'FAILED' | 'RUNNING' {
   const state = transactionState(transaction.status);
-  if (state === 'UNKNOWN') return late ? 'FAILED' : 'RUNNING';
+  if (state === 'UNKNOWN') return wordGaveUp ? 'FAILED' : 'RUNNING';
   return state;
 }
 
 /** Why a restore whose transaction is read FAILED failed, quoting OnApp's word only as a short plain token (it is the provider's string). */
-function failedTransactionWhy(transaction: TransactionRow): string {
+function failedTransactionWhy(transaction: TransactionRow, restoreGiveUpMs: number): string {
   if (transactionState(transaction.status) !== 'UNKNOWN') return `transaction ${clipProviderCode(transaction.status, 'failed')}`;
   const word = clipProviderCode(transaction.status, '');
   const quoted = word !== '' && word === transaction.status ? `"${word}"` : 'a word that is no plain status';
-  return `OnApp's restore transaction reads ${quoted}, a status the gateway does not know, ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes after the request: it may still be running, so look at the virtual server in OnApp`;
+  return `OnApp's restore transaction reads ${quoted}, a status the gateway does not know, ${Math.round(restoreGiveUpMs / 60_000)} minutes after the request (restoreGiveUpMs): it may still be running, so look at the virtual server in OnApp`;
 }

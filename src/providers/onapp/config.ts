@@ -9,6 +9,15 @@ import { providerEntrySchema, requiredString } from '../config-base.js';
  */
 export const DEFAULT_BACKUP_GIVE_UP_MS = 2 * 60 * 60_000;
 
+/**
+ * How long a restore whose transaction OnApp lists under a status word the gateway does not know
+ * (OnApp documents none of them) reads RUNNING before it is FAILED. Two hours by default, as
+ * Zomro's `restoreGiveUpMs`: a restore writes the whole disk back, as long as a backup takes to
+ * read it. It was the 30 minutes a restore's transaction is given to be listed at all, so a large
+ * disk's restore under such a word read FAILED while OnApp was still at work.
+ */
+export const DEFAULT_RESTORE_GIVE_UP_MS = 2 * 60 * 60_000;
+
 const ONAPP_AUTH_KEY = 'unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)';
 
 export const onappConfigSchema = providerEntrySchema('onapp', {
@@ -21,6 +30,8 @@ export const onappConfigSchema = providerEntrySchema('onapp', {
   ),
   /** How long after a create its backup may still be listed unbuilt, and after a delete still be listed, reading RUNNING; FAILED after. */
   backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),
+  /** How long after a restore its transaction, listed under a status word the gateway does not know, reads RUNNING; FAILED after. */
+  restoreGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_RESTORE_GIVE_UP_MS),
 });
 
 export type OnappConfig = z.infer<typeof onappConfigSchema>;
