@@ -79,17 +79,23 @@ describe('zstack: quirks', () => {
     expect(lost.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('expired') });
   });
 
-  it('starts no second job when a request is sent again with the same job uuid', async () => {
+  it('refuses a request sent again with the same job uuid, as ZStack does (400 "Duplicate job uuid"), and starts no second job', async () => {
     const before = simulator.volumeBackups.length;
     const vm = simulator.vms[5]!;
     const session = [...simulator.sessions][0]!;
-    const send = () =>
+    const send = (jobUuid: string) =>
       request(`${simulator.url}/zstack/v1/volumes/${String(vm.rootVolumeUuid)}/vm-backups`, {
         method: 'POST',
-        headers: { authorization: `OAuth ${session}`, 'content-type': 'application/json', 'x-job-uuid': 'a'.repeat(32) },
+        headers: { authorization: `OAuth ${session}`, 'content-type': 'application/json', 'x-job-uuid': jobUuid },
         body: JSON.stringify({ params: { backupStorageUuid: 'fc50c1ece4753c1981e3e3f65a151e0e', name: 'retried' } }),
-      }).then((response) => response.body.json());
-    expect(await send()).toEqual(await send());
+      }).then(async (response) => ({ status: response.statusCode, type: response.headers['content-type'], text: await response.body.text() }));
+    const first = await send('a'.repeat(32));
+    expect(first.status).toBe(202);
+    expect(JSON.parse(first.text)).toMatchObject({ location: expect.stringMatching(/\/api-jobs\/a{32}$/) });
+    expect(await send('a'.repeat(32))).toEqual({ status: 400, type: undefined, text: `Duplicate job uuid[${'a'.repeat(32)}]` });
+    expect(simulator.volumeBackups.length).toBe(before + 2);
+    // Not 32 characters: refused before any API runs, nothing made.
+    expect(await send('a'.repeat(31))).toEqual({ status: 400, type: undefined, text: "Invalid header[X-Job-UUID], it must be a UUID with '-' stripped" });
     expect(simulator.volumeBackups.length).toBe(before + 2);
   });
 

@@ -10,7 +10,11 @@ import type { ZstackConfig } from './config.js';
 import { isResourceNotFound, noApiAt } from './not-found.js';
 
 export const API = '/zstack/v1';
-/** ZStack's header for a client-chosen job uuid: a retried request cannot start a second job. */
+/**
+ * ZStack's header for a client-chosen job uuid: a request sent again with it cannot start a second
+ * job. ZStack refuses it (400 "Duplicate job uuid[...]", RestServer); it does not answer the first
+ * job again. The gateway sends each write once, with a fresh uuid.
+ */
 export const JOB_UUID_HEADER = 'x-job-uuid';
 
 export interface ZstackCall {

@@ -244,6 +244,8 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     const auth = /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''));
     if (!auth) return restRefusal("missing header 'Authorization'");
+    const jobUuidRefused = request.method === 'GET' ? null : this.jobUuidRefusal(request);
+    if (jobUuidRefused) return jobUuidRefused;
     if (!this.sessions.has(auth[1] as string)) return this.refuseSession(request);
 
     if (request.method === 'GET' && route === 'volume-backups' && this.failNextQuery) {
@@ -312,16 +314,29 @@ export class ZstackSimulator extends ProviderSimulator {
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
+  /**
+   * ZStack's REST server checks the client-chosen job uuid before any API runs (RestServer, the copy
+   * providers.md cites): not 32 characters, 400 "Invalid header[X-Job-UUID], it must be a UUID with
+   * '-' stripped"; on a POST, PUT or DELETE, one a job already has, 400 "Duplicate job uuid[...]"
+   * (providers.md: "duplicates are refused"), plain words as any RestException. A request sent
+   * again with its job uuid starts nothing and is refused; the simulator answered the first job's
+   * 202 again, which ZStack does not. A job whose result expired has left ZStack's records.
+   */
+  private jobUuidRefusal(request: SimRequest): SimResponse | null {
+    const header = request.headers['x-job-uuid'];
+    if (!this.honourJobUuidHeader || typeof header !== 'string') return null;
+    if (header.length !== 32) return restRefusal("Invalid header[X-Job-UUID], it must be a UUID with '-' stripped");
+    const job = this.jobs.get(header);
+    return job && !job.expired ? restRefusal(`Duplicate job uuid[${header}]`) : null;
+  }
+
   /** The client-chosen job uuid, when this node honours the header. */
   private clientJobUuid(request: SimRequest): string | null {
     const header = request.headers['x-job-uuid'];
     return this.honourJobUuidHeader && typeof header === 'string' && /^[0-9a-f]{32}$/.test(header) ? header : null;
   }
 
-  /**
-   * "Non-query APIs answer 202 with {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}".
-   * A client-chosen job uuid seen before answers the first job again: a retry starts nothing new.
-   */
+  /** "Non-query APIs answer 202 with {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}" (a job uuid already taken was refused before: jobUuidRefusal). */
   private startJob(request: SimRequest, result: () => Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
     if (this.answerAtOnce) {
       onDone();
@@ -378,9 +393,7 @@ export class ZstackSimulator extends ProviderSimulator {
       const made = this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating');
       return this.resourceUuidTakenBy === 'root' && chosen !== undefined && volume.type === 'Root' ? { ...made, uuid: chosen } : made;
     });
-    const header = this.clientJobUuid(request);
-    const known = header !== null && this.jobs.has(header);
-    if (!known) this.volumeBackups.push(...volumes);
+    this.volumeBackups.push(...volumes);
     // A failed create leaves no backup: ZStack's flows roll back what they made (FlowChain
     // rollback), so its volume backups are not listed as Creating for ever.
     return this.startJob(
