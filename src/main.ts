@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     case 'check-config': {
       const { loadConfigFile } = await import('./config/load.js');
       const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
+      const { variableLookalikes, variableLookalikeWarning } = await import('./config/variable-lookalikes.js');
       const { startEnvProblems } = await import('./config/start-env.js');
       // The file's problems and then the environment's, in one pass, as the start would refuse them.
       const envProblems = startEnvProblems(process.env);
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
       }
       if (envProblems.length > 0) throw new ConfigError(envProblems);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
-      const warnings = shortSecrets(config).map(shortSecretWarning);
+      const warnings = [...variableLookalikes(config, process.env).map(variableLookalikeWarning), ...shortSecrets(config).map(shortSecretWarning)];
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${command.file}: valid${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);
       return;

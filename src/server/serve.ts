@@ -5,6 +5,7 @@ import { envRedisUrl } from '../config/env-redis-url.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
+import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
@@ -68,6 +69,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const logger = createLogger(envLogLevel(env) ?? config.logLevel, undefined, { format: chooseLogFormat(env, terminal), colorize: terminal });
   onStdoutResumed((dropped) => logger.warn({ dropped, droppedTotal: boundedStdout().droppedTotal() }, `log lines dropped: standard output's reader fell ${STDOUT_MAX_BUFFERED_BYTES / 1024 / 1024} MiB behind`));
   // Named by account and key, never by value (`key` itself is a redacted log field).
+  for (const found of variableLookalikes(config, env)) logger.warn({ setting: found.path }, variableLookalikeWarning(found));
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.

@@ -97,6 +97,15 @@ describe('command line', () => {
     expect(long.stdout).toMatch(/: valid\n$/);
   });
 
+  it('--check-config warns of a client key written $NAME with NAME unset (the key would be the name), without quoting it: still valid (exit 0)', () => {
+    const config = file(`listen: { port: 0, host: 127.0.0.1 }\nclients:\n  - { name: dash, key: $DASHBOARD_KEY_PRODUCTION, roles: [viewer] }\nproviders:\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: "\${DANUBE_KEY}" } }\n`);
+    const result = run(['--check-config', config], { DANUBE_KEY: 'a-long-enough-api-key' });
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toBe('warning: clients[0].key is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
+    expect(result.stdout).toMatch(/: valid \(1 warning\)\n$/);
+    expect(result.stdout + result.stderr).not.toContain('DASHBOARD_KEY_PRODUCTION');
+  });
+
   it('start-up logs the same warning (account and key as fields, never the value), then starts', async () => {
     const gateway = start(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', shortSecretConfig()], shellEnv({ ONAPP_KEY: SHORT, LOG_FORMAT: 'json' }));
     try {
@@ -105,6 +114,21 @@ describe('command line', () => {
       const warning = lines.find((line) => typeof line.msg === 'string' && line.msg.includes('not scrubbed'));
       expect(warning).toMatchObject({ level: 40, provider: 'flex', setting: 'auth.password', msg: expect.stringMatching(/^providers\[0\]\.auth\.password \(account flex\) is shorter than 6 characters/) });
       expect(gateway.output()).not.toContain(SHORT);
+      gateway.child.kill('SIGTERM');
+      expect((await gateway.exited).code).toBe(0);
+    } finally {
+      gateway.kill();
+    }
+  }, 60_000);
+
+  it('start-up logs a provider secret written $NAME with NAME unset (the path as a field, never the value), then starts', async () => {
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: $DANUBE_API_KEY_UNSET } }\n`);
+    const gateway = start(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', config], shellEnv({ LOG_FORMAT: 'json' }));
+    try {
+      await gateway.waitFor(/GraphiQL: /);
+      const lines = gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.find((line) => typeof line.msg === 'string' && line.msg.includes('shell variable'))).toMatchObject({ level: 40, setting: 'providers[0].auth.apiKey' });
+      expect(gateway.output()).not.toContain('DANUBE_API_KEY_UNSET');
       gateway.child.kill('SIGTERM');
       expect((await gateway.exited).code).toBe(0);
     } finally {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load.js';
+import { variableLookalikes, variableLookalikeWarning } from '../../src/config/variable-lookalikes.js';
+
+const onapp = { id: 'flex', kind: 'onapp', url: 'https://cloud.example.com' };
+const danube = { id: 'dc1', kind: 'danube', url: 'https://dc/api' };
+
+describe('variableLookalikes: a key or secret written $NAME with NAME unset', () => {
+  // `key: $DASHBOARD_KEY_PRODUCTION` with the variable forgotten made the key its own name, for anyone who has read the files.
+  const config = validateConfig({
+    clients: [
+      { name: 'dash', key: '$DASHBOARD_KEY_PRODUCTION', roles: ['viewer'] },
+      { name: 'ops', key: 'o'.repeat(20), roles: ['admin'] },
+      { name: 'set', key: '$SET_KEY_VARIABLE_NAME', roles: ['viewer'] },
+    ],
+    providers: [
+      { ...onapp, auth: { username: '$ONAPP_USER', password: '$ONAPP_PASSWORD' } },
+      { ...danube, auth: { apiKey: 'pa$$word-not-a-name' } },
+      { ...danube, id: 'dc2', auth: { apiKey: '$FROM_A_FILE' } },
+    ],
+  });
+  const env = { SET_KEY_VARIABLE_NAME: 'anything', FROM_A_FILE_FILE: '/run/secrets/key' };
+
+  it('names client keys and provider secrets by path; not names (a username), values with $ inside, or variables set (or set as NAME_FILE)', () => {
+    expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key' }, { path: 'providers[0].auth.password' }]);
+  });
+
+  it('warns without quoting the value, which may be a real secret that starts with $', () => {
+    const words = variableLookalikes(config, env).map(variableLookalikeWarning);
+    expect(words[0]).toBe('clients[0].key is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
+    for (const line of words) {
+      expect(line).not.toContain('DASHBOARD_KEY_PRODUCTION');
+      expect(line).not.toContain('ONAPP_PASSWORD');
+    }
+  });
+
+  it('is nothing for a config without clients and with ordinary secrets', () => {
+    expect(variableLookalikes(validateConfig({ allowAnonymous: true, providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20) } }] }), {})).toEqual([]);
+  });
+});
