@@ -32,6 +32,9 @@ export async function awaitTurn(
   for (;;) {
     if (signal?.aborted) return 'left';
     const states = await readBefore();
+    // The client may have left while the read was out (a slow store: up to a mutation's wait):
+    // its turn, come then, was POSTed for nobody, beside the retry it sends.
+    if (signal?.aborted) return 'left';
     if (states === undefined) return 'unanswered';
     if (!states.includes('open')) return 'turn';
     if (now() >= deadline) return 'waited-out';

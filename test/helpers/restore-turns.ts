@@ -19,6 +19,8 @@ export class RestorePlaceWatch {
   loseSentMarks = false;
   /** While true, every lease renewal finds its lease gone, as one that lapsed while its renewals were lost. */
   lapseLeases = false;
+  /** The next read of the places after place 2 is taken waits for its release (see holdNextRead). */
+  private readHold: { arrived: () => void; released: Promise<void> } | undefined;
   private secondTaken = false;
   private markRead: () => void = () => {};
   private markGivenUp: () => void = () => {};
@@ -30,6 +32,23 @@ export class RestorePlaceWatch {
     this.secondGivenUp = new Promise((resolve) => {
       this.markGivenUp = resolve;
     });
+  }
+
+  /**
+   * Holds the next read of the places once place 2 is taken: `arrived` resolves when it is held, and
+   * it goes to the store (reading what is there by then) at `release`.
+   */
+  holdNextRead(): { arrived: Promise<void>; release(): void } {
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    this.readHold = { arrived, released };
+    return { arrived: held, release };
   }
 
   /** `places` (the restore-order namespace), told to this watch. */
@@ -64,7 +83,11 @@ export class RestorePlaceWatch {
           return (...args: unknown[]) => {
             if (this.secondTaken) this.markRead();
             if (this.secondTaken && this.failReadsAfterSecondPlace) return Promise.reject(new Error('the store went down'));
-            return call(...args);
+            const hold = this.secondTaken ? this.readHold : undefined;
+            if (hold === undefined) return call(...args);
+            this.readHold = undefined;
+            hold.arrived();
+            return hold.released.then(() => call(...args));
           };
         }
         return call;

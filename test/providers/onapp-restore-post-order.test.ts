@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeOperationId } from '../../src/gateway/ids.js';
@@ -36,13 +37,15 @@ interface TwoBackups {
   second: { id: string; nativeId: number };
 }
 
-/** VMs used by a test already: their restores would share a watermark with the next test's. */
-const used = new Set<string>();
+/** VMs of each simulator used by a test already: their restores would share a watermark with the next test's. */
+const usedOf = new WeakMap<OnappSimulator, Set<string>>();
 
 /** Two built backups of a VM no test of this file has restored. */
 async function twoBackupsOfOneVm(ask: Ask, simulator: OnappSimulator): Promise<TwoBackups> {
   const answer = await ask<Listed>(INSTANCES);
   expect(answer.errors).toBeUndefined();
+  const used = usedOf.get(simulator) ?? new Set<string>();
+  usedOf.set(simulator, used);
   for (const { node } of answer.data!.instances.edges) {
     const built = node.backups.filter((backup) => Date.now() >= (simulator.backups.get(Number(backup.nativeId))?.builtAt ?? Infinity));
     if (used.has(node.nativeId) || built.length < 2) continue;
@@ -222,6 +225,61 @@ describe('onapp: a restore whose client leaves while it waits for its turn', () 
       expect(decodeOperationId(retry.data!.restoreBackup.operation.id).token[1]).toBe('2');
       expect(posted.filter((backupId) => backupId === second.nativeId)).toHaveLength(1);
     } finally {
+      hold.release();
+      await earlier;
+      simulator.restoreEvents.off('restore', countPosts);
+      await harness.close();
+    }
+  }, 15_000);
+});
+
+describe('onapp: a restore whose client leaves while its look at the places before its own is out', () => {
+  it('sends nothing though that look finds its turn: the retry the client sends is the one restore OnApp gets', async () => {
+    const watch = new RestorePlaceWatch();
+    const harness = await startHarness({ kinds: ['onapp'], store: new WatchedMemoryStore(watch), configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    playRestoresNamingTheVm(simulator);
+    simulator.holdRestoreListing = true;
+    const posted: number[] = [];
+    const countPosts = (backupId: number): void => void posted.push(backupId);
+    simulator.restoreEvents.on('restore', countPosts);
+    const { first, second } = await twoBackupsOfOneVm(harness.gql, simulator);
+    const hold = simulator.holdRestoresOf(first.nativeId);
+    const earlier = harness.gql<Restored>(RESTORE, { input: { backupId: first.id, confirm: true } });
+    const read = watch.holdNextRead();
+    // Its look at place 1 goes to the store once the gateway has seen the client gone: the
+    // gateway's own listener on the response's close ran before this one's next turn of the loop.
+    const onRequest = (_request: IncomingMessage, response: ServerResponse): void => {
+      response.once('close', () => {
+        if (!response.writableFinished) setImmediate(read.release);
+      });
+    };
+    harness.gateway.httpServer.on('request', onRequest);
+    try {
+      await hold.arrived;
+      const leaving = new AbortController();
+      const later = fetch(harness.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: RESTORE, variables: { input: { backupId: second.id, confirm: true } } }),
+        signal: leaving.signal,
+      }).catch(() => null);
+      await read.arrived;
+      // Place 1 is sent while the look is out: the look finds the later restore's turn.
+      hold.release();
+      expect(errorCodes(await earlier)).toEqual([]);
+      leaving.abort();
+      await later;
+      // Before, the turn it found was taken, and its POST went for nobody: with the retry, two restores.
+      await Promise.race([watch.secondGivenUp, new Promise<void>((resolve) => simulator.restoreEvents.once('restore', () => resolve()))]);
+      expect(posted.filter((backupId) => backupId === second.nativeId)).toHaveLength(0);
+      const retry = await harness.gql<Restored>(RESTORE, { input: { backupId: second.id, confirm: true } });
+      expect(errorCodes(retry)).toEqual([]);
+      expect(decodeOperationId(retry.data!.restoreBackup.operation.id).token[1]).toBe('2');
+      expect(posted.filter((backupId) => backupId === second.nativeId)).toHaveLength(1);
+    } finally {
+      harness.gateway.httpServer.off('request', onRequest);
+      read.release();
       hold.release();
       await earlier;
       simulator.restoreEvents.off('restore', countPosts);

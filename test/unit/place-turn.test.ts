@@ -61,6 +61,18 @@ describe('awaitTurn', () => {
     expect(await awaitTurn(readsOf([[]]).read, 60_000, undefined, leaving.signal)).toBe('left');
   });
 
+  it('is left when the request ends while a read is out, though that read finds the turn: a POST then went for nobody', async () => {
+    const leaving = new AbortController();
+    const reads = readsOf([['sent']]);
+    const waited = awaitTurn(async () => {
+      const states = await reads.read();
+      leaving.abort();
+      return states;
+    }, 60_000, undefined, leaving.signal);
+    expect(await waited).toBe('left');
+    expect(reads.count()).toBe(1);
+  });
+
   it('reads again after pauses doubling from 10 ms to at most 200 ms, on the clock by default, the last cut to the end of the wait', async () => {
     vi.useFakeTimers();
     const start = Date.now();

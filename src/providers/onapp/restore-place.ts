@@ -72,9 +72,11 @@ export async function waitForRestoreTurn(turn: RestoreTurn): Promise<void> {
   const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), RESTORE_TURN_WAIT_MS, undefined, turn.signal);
   // Renewed for its whole time just before the POST, which the renewals then keep covering.
   const leased = ended === 'turn' ? await lease.renew() : undefined;
-  if (leased === true) return;
+  // A client gone while the renewal was out is gone before the POST: nothing is sent for nobody.
+  const left = ended === 'left' || turn.signal?.aborted === true;
+  if (leased === true && !left) return;
   await order.giveUp(series, place);
-  if (ended === 'left') {
+  if (left) {
     throw conflict('the request ended while this restore waited for the restores of its virtual server asked before it: nothing was sent to OnApp; send it again', accountId);
   }
   if (ended === 'unanswered' || (ended === 'turn' && leased === undefined)) {
