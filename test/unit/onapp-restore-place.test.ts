@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn } from '../../src/providers/onapp/restore-place.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RESTORE_TURN_WAIT_MS, restorePlaceInToken, restoresBeforePlace, restoreTurnWaitMs, waitForRestoreTurn } from '../../src/providers/onapp/restore-place.js';
 import { CreateOrder, MOST_OVERLAPPING_CREATES, placeKey } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { LEASE_MARGIN_MS } from '../../src/state/place-lease.js';
 
 describe('restorePlaceInToken', () => {
   it('reads an operation id made before places as the first, and a place of one spelling up to the most', () => {
@@ -60,5 +61,51 @@ describe('waitForRestoreTurn', () => {
     } finally {
       lease.stop();
     }
+  });
+});
+
+describe('waitForRestoreTurn beside a lease longer than 30 s (an account whose timeoutMs is 40 s)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits past 30 s for an earlier place whose replica died, and goes ahead once its lease lapses: not refused CONFLICT while it lives', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    // lru-cache reads an entry set at 0 as one with no start, which never expires.
+    vi.advanceTimersByTime(1_000);
+    const series = 'onapp-a:7:41';
+    const leaseMs = 40_000 + LEASE_MARGIN_MS;
+    // The store's TTLs on the same (moved) clock as the wait.
+    const store = new MemoryStore(undefined, { now: () => performance.now() });
+    const order = new CreateOrder(store);
+    const dead = order.lease(series, leaseMs);
+    const later = order.lease(series, leaseMs);
+    try {
+      expect(await dead.open()).toBe(true);
+      expect(await order.take(series, 30 * 60_000, [], dead)).toBe(1);
+      // Its replica dies before its POST: no more renewals, no mark.
+      dead.stop();
+      expect(await later.open()).toBe(true);
+      expect(await order.take(series, 30 * 60_000, [], later)).toBe(2);
+      let outcome: unknown = 'waiting';
+      waitForRestoreTurn({ order, series, place: 2, lease: later, settlesAfterMs: 30 * 60_000, accountId: 'onapp-a' }).then(
+        () => void (outcome = 'turn'),
+        (error: unknown) => void (outcome = error),
+      );
+      // Before, refused here: "still being sent to OnApp after 30 s", place 1's lease alive for 13 s more.
+      await vi.advanceTimersByTimeAsync(RESTORE_TURN_WAIT_MS + 1_000);
+      expect(outcome).toBe('waiting');
+      await vi.advanceTimersByTimeAsync(leaseMs - RESTORE_TURN_WAIT_MS);
+      expect(outcome).toBe('turn');
+      expect(await order.statesBefore(series, 2, 30 * 60_000)).toEqual(['uncertain']);
+    } finally {
+      dead.stop();
+      later.stop();
+    }
+  });
+
+  it('waits 30 s beside the default lease (timeoutMs 10 s), and a lease and a second longer beside a longer one', () => {
+    expect(restoreTurnWaitMs(10_000 + LEASE_MARGIN_MS)).toBe(RESTORE_TURN_WAIT_MS);
+    expect(restoreTurnWaitMs(60_000 + LEASE_MARGIN_MS)).toBe(64_000);
   });
 });

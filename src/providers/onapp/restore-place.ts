@@ -37,8 +37,23 @@ export function restoresBeforePlace(states: readonly PlaceState[], place: number
 /**
  * Longest a restore waits for the restores before it in its series to be sent: an earlier POST
  * takes up to the upstream timeout (10 s by default; writes are not retried), after its own wait.
+ * At least: see restoreTurnWaitMs.
  */
 export const RESTORE_TURN_WAIT_MS = 30_000;
+
+/** Past the lease's time: the next read after an earlier place's lease lapses comes within this. */
+const LAPSE_SEEN_MS = 1_000;
+
+/**
+ * How long a restore whose places are leased for `leaseMs` waits for its turn: RESTORE_TURN_WAIT_MS,
+ * or longer than a lease where that is longer (an account's `timeoutMs` past 26 s). An earlier place
+ * whose replica died lapses within its lease, and one alive is sent within it (its POST's timeout):
+ * a wait of 30 s beside a lease of 63 s refused every restore of the VM CONFLICT until that dead
+ * place lapsed, and a POST of 40 s the one after it, though the POST was answered in time.
+ */
+export function restoreTurnWaitMs(leaseMs: number): number {
+  return Math.max(RESTORE_TURN_WAIT_MS, leaseMs + LAPSE_SEEN_MS);
+}
 
 /** A restore's place in its series, and what its wait for its turn needs. */
 export interface RestoreTurn {
@@ -63,13 +78,14 @@ export interface RestoreTurn {
  * another connection) made the older transaction, and each restore was told the other's outcome.
  * Otherwise the place is given up (nothing was sent) and the restore refused: STORE_UNAVAILABLE
  * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
- * after RESTORE_TURN_WAIT_MS (its POST slow), when this place's own lease lapsed (a later place may
+ * after its wait (restoreTurnWaitMs: its POST slow), when this place's own lease lapsed (a later place may
  * have read it as abandoned and POSTed), or when `signal` aborts first: its client left, and the
  * restore it would retry must not be POSTed twice.
  */
 export async function waitForRestoreTurn(turn: RestoreTurn): Promise<void> {
   const { order, series, place, lease, accountId } = turn;
-  const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), RESTORE_TURN_WAIT_MS, undefined, turn.signal);
+  const waitMs = restoreTurnWaitMs(lease.ttlMs);
+  const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), waitMs, undefined, turn.signal);
   // Renewed for its whole time just before the POST, which the renewals then keep covering.
   const leased = ended === 'turn' ? await lease.renew() : undefined;
   // A client gone while the renewal was out is gone before the POST: nothing is sent for nobody.
@@ -85,5 +101,5 @@ export async function waitForRestoreTurn(turn: RestoreTurn): Promise<void> {
   if (ended === 'turn') {
     throw conflict('this restore\'s place among the restores of its virtual server was not renewed in time, so a later restore may have gone ahead of it: nothing was sent to OnApp; send it again', accountId);
   }
-  throw conflict(`a restore of this virtual server asked just before this one was still being sent to OnApp after ${RESTORE_TURN_WAIT_MS / 1000} s, and OnApp must get them in order: nothing was sent; send it again`, accountId);
+  throw conflict(`a restore of this virtual server asked just before this one was still being sent to OnApp after ${Math.round(waitMs / 1000)} s, and OnApp must get them in order: nothing was sent; send it again`, accountId);
 }
