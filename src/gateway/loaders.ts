@@ -2,15 +2,14 @@ import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
-import { ROWS_PER_TURN, turnIfPast } from '../domain/turns.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
-import { newestFirst } from './backup-order.js';
 import { firstOfEachId } from './first-of-each-id.js';
 import { backupListKey, decodeOperationId } from './ids.js';
 import { instanceListNotFound } from './instance-list-not-found.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
+import { uniqueNewestFirst } from './unique-newest-first.js';
 
 /**
  * An adapter that throws something other than a GatewayError choked on what
@@ -20,21 +19,6 @@ import type { ReadCache } from './read-cache.js';
 function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error {
   if (!(value instanceof Error) || value instanceof GatewayError) return value as T | Error;
   return new GatewayError('PROVIDER_ERROR', `provider ${providerId} sent an answer the gateway could not read`, { provider: providerId, providerCode: 'UNREADABLE_ANSWER' });
-}
-
-/** Each instance's backups without repeats, newest first; a long list gives the event loop a turn between the steps. */
-async function uniqueNewestFirst(lists: Array<Backup[] | Error>): Promise<Array<Backup[] | Error>> {
-  const ordered: Array<Backup[] | Error> = [];
-  for (const list of lists) {
-    if (list instanceof Error) {
-      ordered.push(list);
-      continue;
-    }
-    const unique = firstOfEachId(list, backupListKey);
-    await turnIfPast(list.length, ROWS_PER_TURN);
-    ordered.push(newestFirst(unique));
-  }
-  return ordered;
 }
 
 /** Per-request loader key: provider account id and the instance's native id. */
