@@ -1,4 +1,5 @@
 import type { Backup } from '../domain/types.js';
+import { newestFirstInTurns } from './backup-order.js';
 import { backupListKey } from './ids.js';
 
 /** One instance's backups as its loader answered them. */
@@ -39,4 +40,14 @@ export function eachBackupOnce(lists: readonly InstanceBackups[]): Backup[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * An account's backups for the `backups` connection: each once, newest first
+ * across all of its instances. Its lists, each in order, are out of order put
+ * together, so an account of 300,000 backups over two VMs is sorted whole:
+ * in turns (`newestFirstInTurns`), as each instance's list is.
+ */
+export function accountBackupsNewestFirst(lists: readonly InstanceBackups[]): Promise<Backup[]> {
+  return newestFirstInTurns(eachBackupOnce(lists));
 }

@@ -6,9 +6,8 @@ import type { ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
-import { newestFirst } from './backup-order.js';
 import { CacheInvalidation } from './cache-invalidation.js';
-import { eachBackupOnce } from './each-backup-once.js';
+import { accountBackupsNewestFirst } from './each-backup-once.js';
 import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
 import type { PageArgs } from './page-window.js';
@@ -131,7 +130,7 @@ export class RequestReads {
       if (failure) throw failure;
       // Newest first across all of the account's instances, not only within each; a backup listed
       // under two of them is one row, counted once.
-      return newestFirst(eachBackupOnce(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: lists[index] as Backup[] }))));
+      return accountBackupsNewestFirst(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: lists[index] as Backup[] })));
     }, this.reportFault);
     return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId);
   }
