@@ -14,36 +14,47 @@ import { uniqueNewestFirst } from '../../src/gateway/unique-newest-first.js';
  * time other work got a turn shows how much was done in one go.
  */
 let fieldReads = 0;
-function countedBackup(nativeId: string, createdAt: Date | null, instanceNativeId = 'vm-1'): Backup {
-  return {
-    providerId: 'zomro-nl',
-    get nativeId() {
-      fieldReads += 1;
-      return nativeId;
-    },
-    get createdAt() {
-      fieldReads += 1;
-      return createdAt;
-    },
-    instanceNativeId,
-    keyExtra: [],
-    name: nativeId,
-    status: 'AVAILABLE',
-    origin: null,
-    mode: null,
-    sizeBytes: null,
-    protected: false,
-    diskId: null,
-    minDiskBytes: null,
-    minRamBytes: null,
-    osDistro: null,
-    osVersion: null,
-    region: null,
-    note: null,
-    definitionName: null,
-    raw: {},
-  };
+/** A backup whose id and date count their reads (getters on the class: 300,000 of them stay cheap). */
+class CountedBackup implements Backup {
+  readonly providerId = 'zomro-nl';
+  readonly keyExtra: string[] = [];
+  readonly status = 'AVAILABLE';
+  readonly origin = null;
+  readonly mode = null;
+  readonly sizeBytes = null;
+  readonly protected = false;
+  readonly diskId = null;
+  readonly minDiskBytes = null;
+  readonly minRamBytes = null;
+  readonly osDistro = null;
+  readonly osVersion = null;
+  readonly region = null;
+  readonly note = null;
+  readonly definitionName = null;
+  readonly raw = {};
+  readonly #nativeId: string;
+  readonly #createdAt: Date | null;
+
+  constructor(nativeId: string, createdAt: Date | null, readonly instanceNativeId: string) {
+    this.#nativeId = nativeId;
+    this.#createdAt = createdAt;
+  }
+
+  get name(): string {
+    return this.#nativeId;
+  }
+
+  get nativeId(): string {
+    fieldReads += 1;
+    return this.#nativeId;
+  }
+
+  get createdAt(): Date | null {
+    fieldReads += 1;
+    return this.#createdAt;
+  }
 }
+const countedBackup = (nativeId: string, createdAt: Date | null, instanceNativeId = 'vm-1'): Backup => new CountedBackup(nativeId, createdAt, instanceNativeId);
 
 /** An instance's list as a provider may send it: out of order, with same-second ties, dateless rows and repeats. */
 function providerList(length: number): Backup[] {
