@@ -99,7 +99,9 @@ export class Mutations {
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
     const operation = await adapter.deleteBackup(backup, this.scope);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
-    return { operation, backup: operation.status === 'SUCCEEDED' ? null : { ...backup, status: 'DELETING' } };
+    if (operation.status === 'SUCCEEDED') return { operation, backup: null };
+    if (operation.status !== 'FAILED') this.reads.deletingHere.mark(backup);
+    return { operation, backup: { ...backup, status: 'DELETING' } };
   }
 
   async restoreBackup(input: { backupId: string; targetInstanceId?: string | null; targetDiskId?: number | null; force?: boolean | null; confirm: boolean }): Promise<BackupOperationResult> {

@@ -7,6 +7,7 @@ import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { CacheInvalidation } from './cache-invalidation.js';
+import { DeletingHere } from './deleting-here.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
 import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
@@ -46,6 +47,8 @@ export class RequestReads {
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
   /** Names of the entities looked up one by one (a handful per mutation), kept for audit lines. */
   private readonly namesLookedUp = new Map<string, string>();
+  /** Backups this request's deleteBackup left being deleted: DELETING wherever this answer shows them. */
+  readonly deletingHere = new DeletingHere();
 
   constructor(
     readonly shared: SharedServices,
@@ -130,14 +133,16 @@ export class RequestReads {
       if (failure) throw failure;
       // Newest first across all of the account's instances, not only within each; a backup listed
       // under two of them is one row, counted once.
-      return accountBackupsNewestFirst(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: lists[index] as Backup[] })));
+      return accountBackupsNewestFirst(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: this.deletingHere.list(lists[index] as Backup[]) })));
     }, this.reportFault);
     return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId);
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */
   backupsOf(instance: Instance): Promise<Backup[]> | Backup[] {
-    return this.listOf(instance, 'backups', this.loaders.backups);
+    const backups = this.listOf(instance, 'backups', this.loaders.backups);
+    if (this.deletingHere.none) return backups;
+    return Array.isArray(backups) ? this.deletingHere.list(backups) : backups.then((list) => this.deletingHere.list(list));
   }
 
   schedulesOf(instance: Instance): Promise<BackupSchedule[]> | BackupSchedule[] {
@@ -176,8 +181,9 @@ export class RequestReads {
   async backupAt(address: EntityAddress): Promise<Backup | null> {
     if (!this.findProvider(address.providerId)) return null;
     const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
-    if (backup) this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
-    return backup;
+    if (!backup) return null;
+    this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
+    return this.deletingHere.one(backup);
   }
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {

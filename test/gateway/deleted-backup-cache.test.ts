@@ -61,4 +61,29 @@ describe('a deleted backup, as a normalised client cache sees it', () => {
     const after = await harness.gql<{ backup: BackupRow | null }>('query($id: ID!) { backup(id: $id) { id status } }', { id: target.id });
     expect(after.data!.backup).toBeNull();
   }, 30_000);
+
+  it.each<ProviderKind>(['zstack', 'danube'])('%s: the instance\'s backups in the same answer show the backup being deleted as DELETING too', async (kind) => {
+    const list = await harness.gql<{ backups: { edges: Array<{ node: BackupRow & { protected: boolean } }> } }>(
+      'query($kind: ProviderKind!) { backups(first: 100, filter: { kind: $kind, status: [AVAILABLE] }) { edges { node { id status protected } } } }',
+      { kind: kind.toUpperCase() },
+    );
+    const target = list.data!.backups.edges.map((edge) => edge.node).find((backup) => !backup.protected)!;
+    const deleted = await harness.gql<{ deleteBackup: { backup: BackupRow & { instance: { backups: BackupRow[] } }; operation: OperationRow } }>(
+      'mutation($id: ID!) { deleteBackup(input: { backupId: $id }) { backup { id status instance { backups { id status } } } operation { id status backupId backup { id status } } } }',
+      { id: target.id },
+    );
+    expect(deleted.errors).toBeUndefined();
+    const { backup, operation } = deleted.data!.deleteBackup;
+    // The simulators run these deletes as a job or task: still RUNNING when the mutation answers.
+    expect(operation.status).toBe('RUNNING');
+    // Before: the list beside the payload said AVAILABLE (ZStack) or PENDING (Danube) under the same id.
+    expect([backup.status, operation.backup?.status, ...backup.instance.backups.filter((row) => row.id === target.id).map((row) => row.status)]).toEqual(['DELETING', 'DELETING', 'DELETING']);
+    expect(backup.instance.backups.filter((row) => row.id !== target.id).every((row) => row.status !== 'DELETING')).toBe(true);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      expect((await wsRun(client, FOLLOW, { id: operation.id })).errors).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
+  }, 30_000);
 });
