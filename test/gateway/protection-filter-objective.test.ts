@@ -42,4 +42,23 @@ describe('protection filter with its own objective', () => {
     const unfiltered = new Map(answer.data!.all.edges.map(({ node }) => [node.id, node.protection]));
     for (const { node } of listed.edges) expect(unfiltered.get(node.id)?.rpoHours).toBe(24);
   });
+
+  it('instances(filter: { rpoHours }) without statuses judges every node at that objective, as protectionSummary(rpoHours) counts them', async () => {
+    // The objective alone was checked and then dropped: each row said the account's 24 h verdict
+    // (STALE) where the summary asked at the same objective counted it PROTECTED.
+    const answer = await harness.gql<{
+      instances: { totalCount: number; edges: Array<{ node: { id: string; protection: Verdict } }> };
+      protectionSummary: { counts: { instances: number; protected: number; stale: number; unprotected: number; unknown: number } };
+    }>(`{
+      instances(first: 50, filter: { rpoHours: 87600 }) { totalCount edges { node { id protection { status rpoHours } } } }
+      protectionSummary(rpoHours: 87600) { counts { instances protected stale unprotected unknown } }
+    }`);
+    expect(answer.errors).toBeUndefined();
+    const { instances, protectionSummary } = answer.data!;
+    expect(instances.totalCount).toBe(protectionSummary.counts.instances);
+    expect(instances.edges.map(({ node }) => node.protection.rpoHours)).toEqual(instances.edges.map(() => 87_600));
+    const count = (status: string) => instances.edges.filter(({ node }) => node.protection.status === status).length;
+    expect({ instances: instances.edges.length, protected: count('PROTECTED'), stale: count('STALE'), unprotected: count('UNPROTECTED'), unknown: count('UNKNOWN') }).toEqual(protectionSummary.counts);
+    expect(protectionSummary.counts.protected).toBe(5);
+  });
 });

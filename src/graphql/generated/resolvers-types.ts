@@ -589,7 +589,7 @@ export type InstanceEdge = {
 export type InstanceFilter = {
   /** Only instances in one of these protection statuses (at least one: an empty list is BAD_USER_INPUT; leave it out for every status). */
   protection?: InputMaybe<Array<ProtectionStatus>>;
-  /** The recovery-point objective in hours the statuses are judged against; default: each account's configured one. */
+  /** The recovery-point objective in hours the statuses are judged against, and each listed node's `protection` with it; given without `protection`, every status is listed at it. Default: each account's configured one. */
   rpoHours?: InputMaybe<Scalars['Int']['input']>;
 };
 

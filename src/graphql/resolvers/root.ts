@@ -1,3 +1,4 @@
+import { PROTECTION_STATUSES } from '../../domain/protection.js';
 import type { Operation } from '../../domain/types.js';
 import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
@@ -12,10 +13,13 @@ export const rootResolvers: Resolvers = {
     providers: (_root, _args, { reads }) => reads.providers(),
     instances: (_root, args, { reads }, info) => {
       const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), ...pageArgs(args, info) };
-      const protection = allowedValues(args.filter?.protection, 'filter.protection');
+      const rpoHours = args.filter?.rpoHours ?? null;
       // Checked with or without statuses: an objective out of range is a mistake either way, never ignored.
-      if (args.filter?.rpoHours != null) protectionReader(reads).rpoFor('', args.filter.rpoHours, 'filter.rpoHours');
-      if (protection) return protectionReader(reads).instancesIn(protection, query, args.filter?.rpoHours ?? null);
+      if (rpoHours != null) protectionReader(reads).rpoFor('', rpoHours, 'filter.rpoHours');
+      // An objective without statuses is every status at that objective: listed plainly, each node's
+      // `protection` said the account's verdict, not the one the filter asked for.
+      const protection = allowedValues(args.filter?.protection, 'filter.protection') ?? (rpoHours != null ? PROTECTION_STATUSES : null);
+      if (protection) return protectionReader(reads).instancesIn(protection, query, rpoHours);
       return reads.instances(query, listsWanted(selectedNodeFields(info)));
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
