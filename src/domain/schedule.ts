@@ -157,9 +157,16 @@ function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronD
 /**
  * The next run of a schedule after `now`: none while it is switched off
  * (see BackupSchedule.enabled), by its repeat where cron cannot say it (see
- * BackupSchedule.repeat), else by its cron.
+ * BackupSchedule.repeat; it counts from its own start), else by its cron,
+ * and not before the schedule begins (BackupSchedule.startsAtMs): looked for
+ * from just before the start's minute, cron's smallest step.
  */
-export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled' | 'cronDialect'>, now: Date = new Date()): Date | null {
+export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled' | 'cronDialect' | 'startsAtMs'>, now: Date = new Date()): Date | null {
   if (schedule.enabled === false) return null;
-  return schedule.repeat ? nextRepeatRun(schedule.repeat, schedule.timezone, now) : nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
+  if (schedule.repeat) return nextRepeatRun(schedule.repeat, schedule.timezone, now);
+  const startMinute = schedule.startsAtMs === undefined ? Number.NaN : Math.floor(schedule.startsAtMs / MINUTE_MS) * MINUTE_MS;
+  const from = startMinute > now.getTime() ? new Date(startMinute - 1) : now;
+  return nextRunAt(schedule.cron, schedule.timezone, from, schedule.cronDialect);
 }
+
+const MINUTE_MS = 60_000;

@@ -121,6 +121,14 @@ export interface BackupSchedule extends ProviderOwned {
    */
   repeat?: ScheduleRepeat;
   /**
+   * When the schedule begins, where the provider names a start still able to
+   * lie ahead (OnApp `start_at`): it runs nothing before it. Epoch
+   * milliseconds, as ScheduleRepeat.fromMs. A cron says only the start's time
+   * and day, so without this a schedule starting in three months showed its
+   * next run tomorrow.
+   */
+  startsAtMs?: number;
+  /**
    * False where the provider says the schedule is switched off (OnApp
    * `status` "disabled", or its disk's auto-backups off, or a
    * `rotation_period` keeping no backup; an inactive Danube definition): it

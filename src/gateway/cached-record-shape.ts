@@ -76,6 +76,7 @@ const SCHEDULE: Fields<BackupSchedule> = {
   cron: isString,
   timezone: isString,
   repeat: optional(isRepeat),
+  startsAtMs: optional(isNumber),
   // Required, though older versions left them out: see BackupSchedule.enabled.
   enabled: isBoolean,
   cronDialect: CRON_DIALECT,

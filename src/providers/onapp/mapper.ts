@@ -155,6 +155,16 @@ export function scheduleRepeat(source: Row): { repeat?: ScheduleRepeat } {
   return { repeat: { fromMs: from.getTime(), every, unit } };
 }
 
+/**
+ * The schedule's `start_at`, where it names one: its first run, which a cron
+ * (every single period) cannot say. `created_at`, the fallback start of
+ * scheduleCron, is never ahead, so it is not needed here.
+ */
+export function scheduleStart(row: Row): { startsAtMs?: number } {
+  const start = parseUtcDate(row.start_at);
+  return start ? { startsAtMs: start.getTime() } : {};
+}
+
 const WEEKDAY_NUMBER: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Building an Intl.DateTimeFormat costs far more than using one (issue 14: 5% of an uncached dashboard's CPU): one per zone. */
@@ -245,6 +255,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, so
     cron: scheduleCron(row, timezone),
     timezone,
     ...scheduleRepeat(row),
+    ...scheduleStart(row),
     enabled: periodKnown(source.period) && scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
     cronDialect: 'vixie',
     diskId,
