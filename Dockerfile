@@ -25,10 +25,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-# dist/ is one bundle (main.js, chunks/); the schema is read at start, beside it.
+# dist/ is one bundle (main.js, chunks/), the schema written into it (scripts/bundled-schema.mjs).
 # node_modules still serves what the bundle loads by path: pino-pretty, the GraphiQL renderer.
 COPY --from=build /app/dist ./dist
-COPY schema.graphql ./
 # The config is mounted here (compose: deploy/config.yaml; Kubernetes: a ConfigMap).
 RUN mkdir -p /etc/backup-graph
 USER node

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundleOptions } from '../scripts/bundle-options.mjs';
+import { bundledSchemaDefine } from '../scripts/bundled-schema.mjs';
 import { buildIdDefine, sourceDigest } from '../scripts/source-digest.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -23,7 +24,7 @@ await build({
   ...bundleOptions,
   metafile: false,
   // The build id npm run build wrote in, so a bench gateway reports the build it measures.
-  define: buildIdDefine(buildId),
+  define: { ...buildIdDefine(buildId), ...bundledSchemaDefine(root) },
   entryPoints: [
     ...['config/load', 'observability/logger', 'server/app', 'v8-settings'].map((module) => ({ in: join(root, 'src', `${module}.ts`), out: module })),
     // The bench's gateway process itself, so that it runs under plain node: under

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeBuildLock } from './build-lock.mjs';
+import { bundledSchemaDefine } from './bundled-schema.mjs';
 import { buildIdDefine, sourceDigest } from './source-digest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +30,8 @@ function newestSource(path) {
 
 function stale() {
   if (!existsSync(stamp)) return true;
-  const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
+  // schema.graphql too: the bundle carries it (bundled-schema.mjs), so an edit to it alone needs a build.
+  const inputs = ['src', 'schema.graphql', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
   return Math.max(...inputs.map(newestSource)) > statSync(stamp).mtimeMs;
 }
 
@@ -88,7 +90,7 @@ const options = {
 // true), and the id takes its place as the files are written: one pass, where a second one to list
 // the inputs first cost 3-5 s.
 const STAND_IN = 'build-id-tbd';
-const result = await build({ ...options, write: false, define: buildIdDefine(STAND_IN) });
+const result = await build({ ...options, write: false, define: { ...buildIdDefine(STAND_IN), ...bundledSchemaDefine(root) } });
 const buildId = sourceDigest(root, Object.keys(result.metafile.inputs));
 let filledIn = 0;
 for (const file of result.outputFiles) {

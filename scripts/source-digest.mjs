@@ -1,7 +1,8 @@
 // The build id: a digest of what a bundle is built from, the project's own
-// files esbuild read (its metafile's `inputs`, node_modules left out) and
-// package-lock.json, which pins the dependencies' files (an upgrade can change
-// what a provider answer is read as). A file under src/ that nothing imports
+// files esbuild read (its metafile's `inputs`, node_modules left out),
+// schema.graphql, which the bundle carries as a text esbuild lists no input for
+// (scripts/bundled-schema.mjs), and package-lock.json, which pins the
+// dependencies' files (an upgrade can change what a provider answer is read as). A file under src/ that nothing imports
 // (untracked, a leftover) is no input, so two checkouts of one commit, on any
 // machine or in the Dockerfile's build stage, get one id. Paths relative to the
 // project, sorted; CRLF read as LF, so a checkout that converts line endings
@@ -11,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { SCHEMA_FILE } from './bundled-schema.mjs';
 
 /** A metafile input that is one of the project's own files, as a relative path with `/`; else null. */
 function ownInput(root, input) {
@@ -30,7 +32,8 @@ const asCommitted = (bytes) => Buffer.from(bytes.toString('latin1').replace(/\r\
  */
 export function sourceDigest(root, inputs) {
   const own = [...new Set(inputs.map((input) => ownInput(root, input)).filter((path) => path !== null))];
-  if (existsSync(join(root, 'package-lock.json'))) own.push('package-lock.json');
+  // Written into the bundle through a define (bundled-schema.mjs), not an import: esbuild does not list it.
+  for (const path of [SCHEMA_FILE, 'package-lock.json']) if (!own.includes(path) && existsSync(join(root, path))) own.push(path);
   const hash = createHash('sha256');
   for (const path of own.sort()) hash.update(path).update('\0').update(asCommitted(readFileSync(join(root, path)))).update('\0');
   return hash.digest('hex').slice(0, 12);

@@ -13,7 +13,7 @@ import { sourceDigest } from '../../scripts/source-digest.mjs';
 function tinyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'build-script-'));
   mkdirSync(join(dir, 'scripts'));
-  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs', 'source-digest.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
+  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs', 'bundled-schema.mjs', 'source-digest.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
   for (const file of ['tsconfig.json', 'tsconfig.build.json']) copyFileSync(resolve(file), join(dir, file));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   mkdirSync(join(dir, 'src'));
@@ -88,6 +88,45 @@ describe('the build id npm run build writes into the bundle (src/build-id.ts)', 
 
     writeFileSync(join(dir, 'package-lock.json'), '{ "name": "tiny", "lockfileVersion": 3, "packages": {} }\n');
     expect(builtId(dir)).not.toBe(second);
+  });
+
+  /** A tiny project whose main.ts prints its build id and the schema it serves (src/graphql/schema-file.ts, as the gateway reads it). */
+  function projectServingASchema(): string {
+    const dir = projectPrintingItsId();
+    mkdirSync(join(dir, 'src', 'graphql'));
+    copyFileSync(resolve('src', 'graphql', 'schema-file.ts'), join(dir, 'src', 'graphql', 'schema-file.ts'));
+    // An ES module, as the gateway's package.json says: schema-file.ts reads import.meta.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'src', 'main.ts'), ["import { BUILD_ID } from './build-id.js';", "import { readSchemaText } from './graphql/schema-file.js';", 'process.stdout.write(`${BUILD_ID} ${readSchemaText()}`);', ''].join('\n'));
+    writeFileSync(join(dir, 'schema.graphql'), 'type Query { instances: [String!]! }\n');
+    return dir;
+  }
+  const served = (dir: string): string => spawnSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' }).stdout;
+
+  it('changes with schema.graphql alone, which the bundle carries: a schema change is a new build (its read cache apart, its own build_info)', () => {
+    const dir = projectServingASchema();
+    const first = builtId(dir);
+    writeFileSync(join(dir, 'schema.graphql'), 'type Query { instances: [String!]! backups: [String!]! }\n');
+    const second = builtId(dir);
+    expect(second).toMatch(/^[0-9a-f]{12}$/);
+    expect(second).not.toBe(first);
+    // npm start's prestart check builds again after an edit to the schema alone, as after one to src/.
+    const later = new Date(Date.now() + 5_000);
+    writeFileSync(join(dir, 'schema.graphql'), 'type Query { instances: [String!]! }\n');
+    utimesSync(join(dir, 'schema.graphql'), later, later);
+    const rebuilt = prestart(dir);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/^building dist\/ \(a source is newer than the last build\): /);
+    expect(served(dir)).toBe(`${first} type Query { instances: [String!]! }\n`);
+  });
+
+  it('serves the schema it was built from, whatever schema.graphql lies beside dist/ when it starts (or none)', () => {
+    const dir = projectServingASchema();
+    const id = builtId(dir);
+    writeFileSync(join(dir, 'schema.graphql'), 'type Query { other: Int }\n');
+    expect(served(dir)).toBe(`${id} type Query { instances: [String!]! }\n`);
+    rmSync(join(dir, 'schema.graphql'));
+    expect(served(dir)).toBe(`${id} type Query { instances: [String!]! }\n`);
   });
 
   it('stays the same with a file under src/ that nothing imports (untracked, a leftover)', () => {
