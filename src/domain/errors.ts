@@ -76,6 +76,10 @@ export const notFound = (what: string, provider?: string): GatewayError =>
 export const conflict = (message: string, provider?: string): GatewayError =>
   new GatewayError('CONFLICT', message, provider ? { provider } : {});
 
+/** The gateway began to stop before the operation reached the provider: nothing was sent, and another replica may take it. */
+export const shuttingDown = (message: string, provider?: string): GatewayError =>
+  new GatewayError('SHUTTING_DOWN', message, provider ? { provider } : {});
+
 /**
  * The gateway's shared store (Redis) did not answer in time for a step that
  * must come before the provider call, so nothing was sent: a retry may

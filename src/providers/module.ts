@@ -26,6 +26,8 @@ export interface AdapterServices {
   createFindings: CreateFindings;
   /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */
   foreignRows: ForeignRowsReport;
+  /** Aborted as the gateway begins to stop (its drain): a write still waiting for its turn gives up, nothing sent (OnApp's restores). */
+  draining: AbortSignal;
 }
 
 /** A simulator running on loopback, and how to point the gateway at it. */

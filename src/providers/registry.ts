@@ -66,7 +66,7 @@ const CREATE_FINDINGS_KEPT = 30_000;
  * gateway's processes share one, so a create on one replica and a create on
  * another take different places.
  */
-export function adapterServicesOver(store: KeyValueStore, logger: Logger, countStoreFailure?: CountStoreFailure): AdapterServices {
+export function adapterServicesOver(store: KeyValueStore, logger: Logger, countStoreFailure?: CountStoreFailure, draining: AbortSignal = new AbortController().signal): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   // One line a period, as the read cache's and the idempotency records' store failures: a stalled Redis wrote one per create.
   const placeStoreFailed = storeFailureLines(
@@ -87,6 +87,7 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
     restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
     foreignRows: foreignRowsLog(logger),
+    draining,
   };
 }
 

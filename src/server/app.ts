@@ -118,7 +118,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const metrics = new GatewayMetrics();
   const store = options.store ?? new MemoryStore();
   const countStoreFailure = metrics.storeFailed.bind(metrics);
-  const adapterServices = adapterServicesOver(store, logger, countStoreFailure);
+  // Aborted at the drain's start: an OnApp restore still waiting for its turn (up to 30 s) gives up
+  // then, nothing sent, rather than hold the drain (10 s by default) until it is cut, answerless.
+  const draining = new AbortController();
+  const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal);
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
@@ -343,16 +346,20 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   protectionSweep?.start();
 
   let closing: Promise<DrainOutcome> | null = null;
+  const beginDrain = (): void => {
+    drain.begin();
+    draining.abort();
+  };
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     adminUrl: admin.url,
     httpServer,
     services,
-    beginDrain: () => drain.begin(),
+    beginDrain,
     close: () => {
       closing ??= (async () => {
-        drain.begin();
+        beginDrain();
         // The sweep's round is aborted, not awaited first: the listener closes with the rest.
         const sweepStopped = protectionSweep?.stop();
         void services.watcher.close();

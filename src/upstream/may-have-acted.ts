@@ -12,10 +12,13 @@ import type { FailureClass } from './failure-class.js';
 /**
  * Codes that say the request was refused without acting: by the gateway's
  * checks (a shared store that did not answer before the provider call
- * included), or in so many words by the provider. Not QUERY_TOO_COMPLEX: the
- * upstream call budget can run out after a write, before its follow-up read.
+ * included), or in so many words by the provider; SHUTTING_DOWN is given only
+ * before anything was sent (a restore still waiting for its turn as the gateway
+ * stops), and its idempotencyKey must be free for the retry on another replica.
+ * Not QUERY_TOO_COMPLEX: the upstream call budget can run out after a write,
+ * before its follow-up read.
  */
-const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR', 'STORE_UNAVAILABLE']);
+const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR', 'STORE_UNAVAILABLE', 'SHUTTING_DOWN']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
 const UNREADABLE_ANSWER: ReadonlySet<string | undefined> = new Set(['INVALID_RESPONSE', 'RESPONSE_TOO_LARGE']);
 /**

@@ -12,6 +12,10 @@ describe('mayHaveActed: whether a failed write may have happened anyway', () => 
     expect(mayHaveActed(storeUnavailable('the shared store did not answer', 'onapp-main'))).toBe(false);
   });
 
+  it('a write refused because the gateway began to stop before sending it did nothing: the key is free for the retry on another replica', () => {
+    expect(mayHaveActed(new GatewayError('SHUTTING_DOWN', 'began to stop while this restore waited: nothing was sent', { provider: 'onapp-main' }))).toBe(false);
+  });
+
   it("refusals, ours or the provider's in so many words, did nothing; a call never sent or never reaching the provider neither", () => {
     for (const code of ['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN'] as const) {
       expect(mayHaveActed(new GatewayError(code, 'refused'))).toBe(false);

@@ -73,6 +73,29 @@ describe('awaitTurn', () => {
     expect(reads.count()).toBe(1);
   });
 
+  it('gives the wait up the moment the gateway begins to stop, mid-pause, with no timer or listener left: the drain need not wait for it', async () => {
+    vi.useFakeTimers();
+    const draining = new AbortController();
+    const reads = readsOf([['sent', 'open']]);
+    const waited = awaitTurn(reads.read, 60_000, undefined, undefined, draining.signal);
+    await vi.advanceTimersByTimeAsync(5);
+    draining.abort();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await waited).toBe('draining');
+    // One read more, the one woken: the place before might have been sent meanwhile.
+    expect(reads.count()).toBe(2);
+    expect(getEventListeners(draining.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('takes a turn that is free while the gateway stops (its call runs as any request in flight), and gives up one it would wait for', async () => {
+    const draining = new AbortController();
+    draining.abort();
+    expect(await awaitTurn(readsOf([['sent', 'given-up']]).read, 60_000, undefined, undefined, draining.signal)).toBe('turn');
+    const reads = readsOf([['open']]);
+    expect(await awaitTurn(reads.read, 60_000, undefined, undefined, draining.signal)).toBe('draining');
+    expect(reads.count()).toBe(1);
+  });
+
   it('reads again after pauses doubling from 10 ms to at most 200 ms, on the clock by default, the last cut to the end of the wait', async () => {
     vi.useFakeTimers();
     const start = Date.now();

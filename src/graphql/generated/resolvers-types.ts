@@ -487,7 +487,7 @@ export type ErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   /** Past a limit: depth, cost, aliases, tokens, list sizes, upstream calls, or a rate limit (then with `retryAfterSeconds`). */
   | 'QUERY_TOO_COMPLEX'
-  /** The gateway is stopping and did not run the operation (WebSocket): send it again, on a new connection. */
+  /** The gateway is stopping and did not run the operation (WebSocket), or stopped an OnApp restore still waiting for its turn before it was sent (HTTP too): nothing was sent; send it again (on a new connection; through a load balancer, another replica takes it), with the same idempotencyKey. */
   | 'SHUTTING_DOWN'
   /** The gateway's shared store (Redis) did not answer in time before a mutation reached the provider (its idempotency record, an OnApp create's or restore's place): nothing was sent; send it again, with the same idempotencyKey (a `createBackups` item: that instance in a new request, with a new key; the first key answers the first answer again). */
   | 'STORE_UNAVAILABLE'

@@ -87,6 +87,8 @@ export class OnappAdapter extends BaseAdapter {
     private readonly foreignRows: ForeignRowsReport,
     /** Places of overlapping restores of one VM, shared by the gateway's processes (see restoreBackup). */
     private readonly restoreOrder: CreateOrder,
+    /** Aborted as the gateway begins to stop: a restore still waiting for its turn is not POSTed. */
+    private readonly draining?: AbortSignal,
   ) {
     super(account, upstream);
     this.client = new OnappClient(upstream, config.auth);
@@ -201,7 +203,7 @@ export class OnappAdapter extends BaseAdapter {
     const lease = this.restoreOrder.lease(series, this.upstream.attemptTimeoutMs + LEASE_MARGIN_MS);
     try {
       const place = await this.takeRestorePlace(series, lease);
-      await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal });
+      await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
       return await this.postRestore(request, scope, { series, place, newestBefore, startedAt });
     } finally {
       lease.stop();

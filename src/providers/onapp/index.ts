@@ -11,7 +11,7 @@ export const onappModule = defineProviderModule({
   instanceStatus: onappInstanceStatus,
   secretKeys: ['password'],
   declareSecrets: declareOnappSecrets,
-  createAdapter: (account, upstream, config, services) => new OnappAdapter(account, upstream, config, services.createOrder, services.foreignRows, services.restoreOrder),
+  createAdapter: (account, upstream, config, services) => new OnappAdapter(account, upstream, config, services.createOrder, services.foreignRows, services.restoreOrder, services.draining),
   async loadSimulator() {
     const { ONAPP_SIM_API_KEY, ONAPP_SIM_USER, OnappSimulator } = await import('./simulator.js');
     return { create: (options) => new OnappSimulator(options), account: (url) => ({ name: 'OnApp (simulated)', url, auth: { username: ONAPP_SIM_USER, password: ONAPP_SIM_API_KEY } }) };

@@ -1,4 +1,4 @@
-import { conflict, storeUnavailable } from '../../domain/errors.js';
+import { conflict, shuttingDown, storeUnavailable } from '../../domain/errors.js';
 import type { CreateOrder, PlaceState } from '../../state/create-order.js';
 import type { PlaceLease } from '../../state/place-lease.js';
 import { awaitTurn } from '../../state/place-turn.js';
@@ -67,6 +67,8 @@ export interface RestoreTurn {
   readonly accountId: string;
   /** The request's: its client gone, the restore is not POSTed. */
   readonly signal?: AbortSignal | undefined;
+  /** The gateway's, aborted as it begins to stop: a restore still waiting then is not POSTed. */
+  readonly draining?: AbortSignal | undefined;
 }
 
 /**
@@ -80,18 +82,23 @@ export interface RestoreTurn {
  * when the store does not answer a read in time, CONFLICT when an earlier place is still unsent
  * after its wait (restoreTurnWaitMs: its POST slow), when this place's own lease lapsed (a later place may
  * have read it as abandoned and POSTed), or when `signal` aborts first: its client left, and the
- * restore it would retry must not be POSTed twice.
+ * restore it would retry must not be POSTed twice. SHUTTING_DOWN when the gateway begins to stop
+ * (`draining`) while it still waits: the drain would wait for it until it cut the request with no
+ * answer (exit 1), and a client told nothing was sent sends it again to another replica.
  */
 export async function waitForRestoreTurn(turn: RestoreTurn): Promise<void> {
   const { order, series, place, lease, accountId } = turn;
   const waitMs = restoreTurnWaitMs(lease.ttlMs);
-  const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), waitMs, undefined, turn.signal);
+  const ended = await awaitTurn(() => order.statesBefore(series, place, turn.settlesAfterMs), waitMs, undefined, turn.signal, turn.draining);
   // Renewed for its whole time just before the POST, which the renewals then keep covering.
   const leased = ended === 'turn' ? await lease.renew() : undefined;
   // A client gone while the renewal was out is gone before the POST: nothing is sent for nobody.
   const left = ended === 'left' || turn.signal?.aborted === true;
   if (leased === true && !left) return;
   await order.giveUp(series, place);
+  if (ended === 'draining') {
+    throw shuttingDown('this replica of the gateway began to stop while this restore waited for the restores of its virtual server asked before it: nothing was sent to OnApp; send it again (another replica takes it)', accountId);
+  }
   if (left) {
     throw conflict('the request ended while this restore waited for the restores of its virtual server asked before it: nothing was sent to OnApp; send it again', accountId);
   }
