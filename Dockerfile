@@ -35,6 +35,7 @@ EXPOSE 4000
 # Liveness only: readiness (/readyz) is the load balancer's and the orchestrator's business.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM: /readyz turns 503, then requests in flight finish and the process exits 0.
+# SIGTERM: /readyz turns 503, then requests in flight finish and the process exits 0. docker stop's
+# default wait (10 s) is no longer than the drain: docker run --stop-timeout 30 (docs/operations.md, "Container").
 STOPSIGNAL SIGTERM
 CMD ["node", "--initial-old-space-size=32", "dist/main.js", "--config", "/etc/backup-graph/config.yaml"]
