@@ -75,4 +75,21 @@ describe('SubscriptionCaps', () => {
     expect(one.take('2001:db8:0:2:0:0:0:ffff')).toBeNull();
     expect(await one.confirm('2001:db8:0:2:0:0:0:ffff')).toContain(`Subscription limit of ${2 * SUBNET_SHARE} for this address's /64 exceeded`);
   });
+  it('confirms across replicas only with shared holdings, and goes by its own count when the store fails or is late', async () => {
+    const dashboard = keyed('dashboard');
+    const alone = new SubscriptionCaps(1);
+    expect(alone.acrossReplicas).toBe(false);
+    expect(alone.take(dashboard)).toBeNull();
+    expect(await alone.confirm(dashboard)).toBeNull();
+
+    const recorded: HeldCount[] = [];
+    const failing: SharedHoldings = { hold: async () => null, record: (count) => recorded.push(count), close: () => undefined };
+    const shared = new SubscriptionCaps(1, failing);
+    expect(shared.acrossReplicas).toBe(true);
+    expect(shared.take(dashboard)).toBeNull();
+    expect(await shared.confirm(dashboard)).toBeNull();
+    expect(shared.take(dashboard)).toContain('Subscription limit of 1 per client exceeded');
+    shared.release(dashboard);
+    expect(recorded).toEqual([{ key: 'key:key-dashboard', held: 0 }]);
+  });
 });

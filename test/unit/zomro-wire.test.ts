@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { elems, MAX_FIELD_MAP_CHARS, unwrap, wireError } from '../../src/providers/zomro/wire.js';
+import { MAX_RAW_DEPTH, NESTED_TOO_DEEP } from '../../src/providers/raw.js';
+import { elems, MAX_FIELD_MAP_CHARS, originalOf, unwrap, wireError } from '../../src/providers/zomro/wire.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 
 describe('zomro wire: unwrapping BILLmanager values', () => {
@@ -68,5 +69,88 @@ describe('zomro wire: $object written as JSON inside the JSON string', () => {
     expect(scrubbed).toEqual([]);
     // No param[] either: a plain error, none of the text named as a field.
     expect(wireError({ error: { $type: 'value', $object: fieldMapOf(MAX_FIELD_MAP_CHARS + 1), msg: { $: 'value rejected' } } }, countingScrub)).toEqual({ type: 'value', object: null, message: 'value rejected', fields: new Map() });
+  });
+});
+
+describe('zomro wire: hostile and unusual envelopes', () => {
+  it('reads doc.elem given as one object, and drops list items that are no record', () => {
+    expect(elems({})).toEqual([]);
+    expect(elems({ elem: null })).toEqual([]);
+    expect(elems({ elem: { id: { $: '7' } } })).toEqual([{ id: '7' }]);
+    expect(elems({ elem: [null, 'row', 7, ['a'], { id: { $: '8' } }] })).toEqual([{ id: '8' }]);
+  });
+
+  it('keeps bare field values as they are and reads only a text $orig as the code', () => {
+    const [row] = elems({ elem: [{ id: '7', size: 3, gone: null, on: true, status: { $: 'Deleted', $orig: 4 }, region: { $: 'NL', $orig: 'nl-2' } }] });
+    expect(row).toEqual({ id: '7', size: 3, gone: null, on: true, status: 'Deleted', region: 'NL' });
+    expect(originalOf(row ?? {}, 'status')).toBeNull();
+    expect(originalOf(row ?? {}, 'region')).toBe('nl-2');
+    expect(originalOf(row ?? {}, 'id')).toBeNull();
+  });
+
+  /** `depth` lists (or one-field records), one inside the other, around `core`. */
+  const nestedLists = (depth: number, core: unknown = 'x'): unknown => Array.from({ length: depth }).reduce<unknown>((inner) => [inner], core);
+  const nestedRecords = (depth: number, core: unknown = 'x'): unknown => Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), core);
+
+  it(`cuts a value nested deeper than ${MAX_RAW_DEPTH} where raw does, in lists and in records`, () => {
+    expect(unwrap(nestedLists(MAX_RAW_DEPTH))).toEqual(nestedLists(MAX_RAW_DEPTH));
+    expect(unwrap(nestedLists(MAX_RAW_DEPTH + 1))).toEqual(nestedLists(MAX_RAW_DEPTH, NESTED_TOO_DEEP));
+    expect(unwrap(nestedRecords(MAX_RAW_DEPTH))).toEqual(nestedRecords(MAX_RAW_DEPTH));
+    expect(unwrap(nestedRecords(MAX_RAW_DEPTH + 1))).toEqual(nestedRecords(MAX_RAW_DEPTH, NESTED_TOO_DEEP));
+  });
+
+  it('reads a row and an error message nested 100,000 deep without overflowing the stack', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const doc = JSON.parse(`{"elem":{"list":${deep}},"error":{"$type":"value","msg":{"$":${deep}}}}`) as Record<string, unknown>;
+    expect(JSON.stringify(elems(doc))).toContain(NESTED_TOO_DEEP);
+    expect(wireError(doc, (text) => text)?.message).toBeNull();
+  });
+});
+
+describe('zomro wire: reading doc.error', () => {
+  const asIs = (text: string): string => text;
+
+  it('answers null for a doc with no error record, and "error" for an error without a text $type', () => {
+    expect(wireError({ elem: [] }, asIs)).toBeNull();
+    expect(wireError({ error: 'failed' }, asIs)).toBeNull();
+    expect(wireError({ error: ['failed'] }, asIs)).toBeNull();
+    expect(wireError({ error: { $type: 7, msg: { $: 'failed' } } }, asIs)).toEqual({ type: 'error', object: null, message: 'failed', fields: new Map() });
+  });
+
+  it('takes an $object that is no text for no name and no map', () => {
+    for (const $object of [['name'], { name: ['bad'] }, 7]) {
+      expect(wireError({ error: { $type: 'value', $object, msg: { $: 'm' } } }, asIs)).toEqual({ type: 'value', object: null, message: 'm', fields: new Map() });
+    }
+  });
+
+  it('takes a $object that opens like a map but is no JSON for a name, not a map', () => {
+    expect(wireError({ error: { $type: 'value', $object: '{name: too long', msg: { $: 'm' } } }, asIs)).toEqual({ type: 'value', object: '{name: too long', message: 'm', fields: new Map() });
+  });
+
+  it('reads a field map written after whitespace, a lone message as a list, numbers as text, and drops other items', () => {
+    const $object = ' \n {"name":"too long","size":[10,"too big",null,{"x":1},["y"],true]}';
+    expect(wireError({ error: { $type: 'value', $object, msg: { $: 'm' } } }, asIs)?.fields).toEqual(
+      new Map([
+        ['name', ['too long']],
+        ['size', ['10', 'too big']],
+      ]),
+    );
+  });
+
+  it('reads form fields from param[] when no item names the object: each $name a field, $ its message, "value" and "desc" left out', () => {
+    const param = [null, 'name', { $: 'no name' }, { $name: 7, $: 'numeric name' }, { $name: 'value', $: 'sent' }, { $name: 'desc', $: 'about' }, { $name: 'name', $: 'too long' }, { $name: 'size' }];
+    expect(wireError({ error: { $type: 'value', msg: { $: 'm' }, param } }, asIs)?.fields).toEqual(
+      new Map([
+        ['name', ['too long']],
+        ['size', []],
+      ]),
+    );
+    expect(wireError({ error: { $type: 'value', msg: { $: 'm' }, param: { $name: 'name', $: 'too long' } } }, asIs)?.fields).toEqual(new Map([['name', ['too long']]]));
+  });
+
+  it("reads BILLmanager's own template from param[]: the field the \"object\" item names, without a message", () => {
+    const param = [{ $name: 'value', $: 'x' }, { $name: 'object', $: 'name' }, { $name: 'other', $: 'y' }];
+    expect(wireError({ error: { $type: 'value', msg: { $: 'm' }, param } }, asIs)?.fields).toEqual(new Map([['name', []]]));
+    expect(wireError({ error: { $type: 'value', msg: { $: 'm' }, param: [{ $name: 'object' }, { $name: 'other', $: 'y' }] } }, asIs)?.fields).toEqual(new Map());
   });
 });
