@@ -1,9 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WS_KEY_REQUIRED } from '../../src/server/ws/admission.js';
+import WebSocket from 'ws';
+import { notAStringMessage, WS_KEY_REQUIRED } from '../../src/server/ws/admission.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
-import { rawConnection } from '../helpers/ws.js';
+import { rawConnection, wsUrl } from '../helpers/ws.js';
 
 const KEY = 'ws-placement-key-0123456789';
+
+/** Sends `payload` as connection_init: the ack, or the close that came instead. */
+function initWith(graphqlUrl: string, payload: Record<string, unknown>): Promise<{ acknowledged: boolean; code?: number; reason?: string }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl(graphqlUrl), 'graphql-transport-ws');
+    socket.on('error', () => {});
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+    socket.on('message', (data) => {
+      if ((JSON.parse(String(data)) as { type: string }).type !== 'connection_ack') return;
+      socket.close();
+      resolve({ acknowledged: true });
+    });
+    socket.once('close', (code, reason) => resolve({ acknowledged: false, code, reason: reason.toString() }));
+  });
+}
 
 // A newcomer's first WebSocket client often puts the key where HTTP takes it, in the
 // upgrade request's headers; the refusal must say where graphql-ws sends it instead.
@@ -28,5 +44,32 @@ describe('a WebSocket connection without a key in connectionParams', () => {
     right.socket.close();
     const wrong = rawConnection(harness.gateway.graphqlUrl, 'not-a-key-of-this-gateway-000');
     expect(await wrong.closed).toEqual({ code: 4403, reason: 'unknown API key' });
+  });
+});
+
+// The key was there, in another JSON shape (a client copying node's header arrays, or an
+// object of its own): "a key is required" sent its author looking for a key it had sent.
+describe('a connection_init whose authorization is no string', () => {
+  let keyed: Harness;
+  let open: Harness;
+  beforeAll(async () => {
+    keyed = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'reader', key: KEY, roles: ['viewer'] }]) });
+    open = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'reader', key: KEY, roles: ['viewer'] }], { allowAnonymous: true }) });
+  });
+  afterAll(async () => Promise.all([keyed.close(), open.close()]));
+
+  it('is closed with 4403 saying it must be a string, of each shape (it said "a key is required")', async () => {
+    expect(await initWith(keyed.gateway.graphqlUrl, { authorization: [`Bearer ${KEY}`] })).toEqual({ acknowledged: false, code: 4403, reason: notAStringMessage('an array') });
+    expect(await initWith(keyed.gateway.graphqlUrl, { Authorization: { bearer: KEY } })).toEqual({ acknowledged: false, code: 4403, reason: notAStringMessage('an object') });
+    expect(await initWith(keyed.gateway.graphqlUrl, { authorization: 42 })).toEqual({ acknowledged: false, code: 4403, reason: notAStringMessage('a number') });
+    expect(notAStringMessage('an object')).toBe('connectionParams.authorization must be a string, "Bearer <key>", not an object');
+    expect(Buffer.byteLength(notAStringMessage('an object'))).toBeLessThanOrEqual(123);
+  });
+
+  it('is refused where callers without a key are served, not let in as one (it was served as anonymous)', async () => {
+    expect(await initWith(open.gateway.graphqlUrl, { authorization: [`Bearer ${KEY}`] })).toEqual({ acknowledged: false, code: 4403, reason: notAStringMessage('an array') });
+    expect(await initWith(open.gateway.graphqlUrl, {})).toEqual({ acknowledged: true });
+    expect(await initWith(open.gateway.graphqlUrl, { authorization: null })).toEqual({ acknowledged: true });
+    expect(await initWith(open.gateway.graphqlUrl, { authorization: `Bearer ${KEY}` })).toEqual({ acknowledged: true });
   });
 });

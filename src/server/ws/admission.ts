@@ -71,6 +71,12 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
   if (hold !== null) return { code: CLOSE_TOO_MANY, reason: authFailuresMessage(hold) };
   let principal: Principal;
   const authorization = connectionAuthorization(init.connectionParams);
+  if (typeof authorization === 'object') {
+    // Read as no key, an array or object was told "a key is required" (the key was there, in the
+    // wrong shape), or, where callers without a key are served, let in as one: refused as HTTP
+    // refuses a malformed Authorization, and counted the same.
+    return { code: CLOSE_FORBIDDEN, reason: notAStringMessage(authorization.notAString), counted: rules.authFailures.failed(address) };
+  }
   try {
     principal = rules.authenticator.authenticate(authorization);
   } catch (error) {
@@ -99,8 +105,17 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
 /** The close reason for a connection_init without a key (at most 123 bytes, as every close reason). */
 export const WS_KEY_REQUIRED = 'a key is required in connectionParams: { authorization: "Bearer <key>" } (not an upgrade header; GraphiQL: Headers tab)';
 
-/** `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"). */
-function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+/**
+ * `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"); undefined when
+ * absent or null, or what JSON kind it was when it is there and no string.
+ */
+function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined | { notAString: string } {
   const value = params?.authorization ?? params?.Authorization;
-  return typeof value === 'string' ? value : undefined;
+  if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+  return { notAString: Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}` };
+}
+
+/** The close reason for an Authorization of another JSON kind (at most 123 bytes, as every close reason). */
+export function notAStringMessage(kind: string): string {
+  return `connectionParams.authorization must be a string, "Bearer <key>", not ${kind}`;
 }
