@@ -43,7 +43,14 @@ interface Watch {
   /** Status and error of the last status told, so each change is told once. */
   last: string | null;
   lastOperation: Operation | null;
-  poll: () => Promise<Operation>;
+  poll: (signal: AbortSignal) => Promise<Operation>;
+  /**
+   * Aborted when the watch stops: a poll still waiting for an upstream slot or in flight is
+   * cancelled. Run on, the polls of subscriptions already gone held the account's slots and queue
+   * (one client subscribing and cancelling every 300 ms against a slow provider kept another
+   * client's read waiting 7 s), and no cap counted them: their places had been given back.
+   */
+  polling: AbortController;
   /** Next poll (poller) or next look at the lease (follower). */
   timer: NodeJS.Timeout | null;
   renewTimer: NodeJS.Timeout | null;
@@ -96,7 +103,7 @@ export class OperationWatcher {
    * `beforeEach`: this subscriber's own, called with each status before it is handed on (the loop's
    * `poll` is the first subscriber's, shared by those who join later).
    */
-  watch(id: string, poll: () => Promise<Operation>, beforeEach: (operation: Operation) => void = () => {}): AsyncIterableIterator<Operation> {
+  watch(id: string, poll: (signal: AbortSignal) => Promise<Operation>, beforeEach: (operation: Operation) => void = () => {}): AsyncIterableIterator<Operation> {
     const queue: Array<Operation | Error> = [];
     let wake: (() => void) | null = null;
     let finished = false;
@@ -106,7 +113,7 @@ export class OperationWatcher {
     };
     let watch = this.watches.get(id);
     if (!watch) {
-      watch = { listeners: new Set([listener]), last: null, lastOperation: null, poll, timer: null, renewTimer: null, leading: false, leaveBus: null };
+      watch = { listeners: new Set([listener]), last: null, lastOperation: null, poll, polling: new AbortController(), timer: null, renewTimer: null, leading: false, leaveBus: null };
       this.watches.set(id, watch);
       if (this.bus) void this.join(id, watch, this.bus);
       else this.lead(id, watch);
@@ -223,7 +230,7 @@ export class OperationWatcher {
 
   private schedule(id: string, watch: Watch, delayMs: number, waitMs: number): void {
     watch.timer = setTimeout(() => {
-      watch.poll().then(
+      watch.poll(watch.polling.signal).then(
         (operation) => {
           if (!this.current(id, watch)) return;
           this.tell(id, watch, operation, true);
@@ -275,6 +282,7 @@ export class OperationWatcher {
     const wasLeading = watch.leading;
     this.unlead(watch);
     this.watches.delete(id);
+    watch.polling.abort();
     const bus = this.bus;
     if (!bus) return;
     const leaveBus = watch.leaveBus;

@@ -81,9 +81,10 @@ export class RequestReads {
    * carries its id but a budget of its own, as much as a request may spend.
    * Without one, a poll's reads had no bound: a Zomro panel answering one
    * backup a page with a count of 500,000 sent a poll after 499,999 pages.
+   * `signal`: the watch's, aborted once no subscriber is left (OperationWatcher).
    */
-  private pollScope(): UpstreamScope {
-    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest) };
+  private pollScope(signal: AbortSignal): UpstreamScope {
+    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest), signal };
   }
 
   /** The accounts this request may see, optionally filtered. */
@@ -211,7 +212,7 @@ export class RequestReads {
     const adapter = this.provider(ref.providerId);
     return this.shared.watcher.watch(
       id,
-      async () => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope())),
+      async (signal) => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope(signal))),
       (operation) => this.forgetReadsOf(operation),
     );
   }
