@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MUTATION_STORE_WAIT_MS, withinMs } from './bounded-call.js';
+import { CurrentSeries } from './current-series.js';
 import { PlaceLease, leaseHolderOf, leaseKey } from './place-lease.js';
 import type { KeyValueStore } from './store.js';
 
@@ -101,13 +102,32 @@ export class CreateOrder {
    * `lease`, opened before the take, makes the place a leased one (see statesBefore).
    */
   async take(series: string, heldMs: number, older: readonly string[] = [], lease?: PlaceLease): Promise<Taking> {
+    const taking = await this.takeAbove(series, heldMs, older, lease, { firstPlace: true, settles: true });
+    return taking === 'empty' ? 'full' : taking;
+  }
+
+  /**
+   * As take, for a leased place of a series the caller joins rather than names by its own reading
+   * (OnApp's restores: the series a VM's restores under way share, see restore-series.ts). With
+   * `firstPlace` false, a series holding no place is not started: `empty`, nothing taken (what
+   * its earlier places made may be counted by nobody then). With `settles` false, uncertain places
+   * are not settled (see settleUncertain): the caller's provider lists something new since the
+   * series began, which may be what such a place made.
+   */
+  join(series: string, heldMs: number, lease: PlaceLease, options: { readonly firstPlace: boolean; readonly settles: boolean }): Promise<Taking | 'empty'> {
+    return this.takeAbove(series, heldMs, [], lease, options);
+  }
+
+  private async takeAbove(series: string, heldMs: number, older: readonly string[], lease: PlaceLease | undefined, options: { readonly firstPlace: boolean; readonly settles: boolean }): Promise<Taking | 'empty'> {
     const mine = lease?.placeValue ?? `${TAKEN}${randomUUID()}`;
     for (let look = 0; look < MOST_TAKE_LOOKS; look++) {
       const read = await withinMs(this.store.getMany<unknown>([...placeKeys(series, MOST_OVERLAPPING_CREATES), openKey(series)]), PLACE_TAKE_STORE_WAIT_MS);
       if (read === undefined) return this.unanswered();
-      const held = await this.settleUncertain(series, read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>);
+      const stored = read.slice(0, MOST_OVERLAPPING_CREATES) as Array<string | undefined>;
+      const held = options.settles ? await this.settleUncertain(series, stored) : stored;
       const place = placeAboveHeld(held);
       if (place === undefined) return 'full';
+      if (place === 1 && !options.firstPlace) return 'empty';
       // Place 1 has none below it. Any other only while the one below is held, in one step: a
       // place freed between the look and the write (its holder gave it up, no later place held)
       // was left free below this one, counted as a create that made a backup or a restore that
@@ -256,6 +276,11 @@ export class CreateOrder {
       if (marked) states[index] = 'uncertain';
     }
     return states;
+  }
+
+  /** Which series the calls of `group` join now (see CurrentSeries), its key `<group>:series`, kept `keptMs` past each keep. */
+  current(group: string, keptMs: number): CurrentSeries {
+    return new CurrentSeries(this.store, `${group}:series`, keptMs);
   }
 
   /** A lease for a place of `series` (see PlaceLease), to open before take. */

@@ -13,11 +13,12 @@ import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
-import { LEASE_MARGIN_MS, type PlaceLease } from '../../state/place-lease.js';
+import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
 import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
 import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
+import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
 /**
@@ -190,21 +191,31 @@ export class OnappAdapter extends BaseAdapter {
     // The restore answers with no transaction id, and OnApp may list the transaction only a moment
     // later: until then an earlier restore of the same backup (failed, or done) would be read as
     // this one's outcome. Only transactions newer than those listed before the POST count.
-    const newestBefore = newestTransactionId(await this.transactionsOf(request.target.nativeId, 1, scope));
+    const listed = await this.transactionsOf(request.target.nativeId, 1, scope);
+    const newestBefore = newestTransactionId(listed);
     // Two restores of the VM at once (two operators, two replicas) read the same watermark, and a
     // transaction naming only the VM (as the docs' VS transaction example does) cannot say whose it
     // is: each takes a place first, and the VM's transactions are handed out in that order. OnApp's
     // documents do not say whether a VM refuses a second restore while one runs (`locked` is a VM
     // field, its meaning during a restore not given): if it does, the refused POST gives its place
-    // up, and no later restore counts it.
-    const series = this.restoreSeriesOf(request.target.nativeId, newestBefore);
-    // Renewed while this replica waits for its turn and its POST is in flight: gone with the
-    // replica, it lapses and a later place reads this one as maybe sent rather than waiting on it.
-    const lease = this.restoreOrder.lease(series, this.upstream.attemptTimeoutMs + LEASE_MARGIN_MS);
+    // up, and no later restore counts it. A restore after another transaction was listed joins the
+    // series of the restores still under way (see joinRestoreSeries), counted above their watermark.
+    // Its lease is renewed while this replica waits for its turn and its POST is in flight: gone
+    // with the replica, it lapses and a later place reads this one as maybe sent rather than waiting on it.
+    const placement = await joinRestoreSeries({
+      order: this.restoreOrder,
+      group: `${this.account.id}:${request.target.nativeId}`,
+      read: newestBefore,
+      listed,
+      seriesOf: (watermark) => this.restoreSeriesOf(request.target.nativeId, watermark),
+      heldMs: UNSEEN_RESTORE_GIVES_UP_MS,
+      leaseMs: this.upstream.attemptTimeoutMs + LEASE_MARGIN_MS,
+      accountId: this.account.id,
+    });
+    const { series, place, lease } = placement;
     try {
-      const place = await this.takeRestorePlace(series, lease);
       await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
-      return await this.postRestore(request, scope, { series, place, newestBefore, startedAt });
+      return await this.postRestore(request, scope, { series, place, newestBefore: placement.newestBefore, startedAt });
     } finally {
       lease.stop();
     }
@@ -265,20 +276,6 @@ export class OnappAdapter extends BaseAdapter {
   /** The restores of `vmId` that read `newestBefore` as the VM's newest transaction. */
   private restoreSeriesOf(vmId: string, newestBefore: number): string {
     return `${this.account.id}:${vmId}:${newestBefore}`;
-  }
-
-  /**
-   * This restore's place among those of its series. A store that does not answer in time refuses
-   * the restore before its POST, as a create is: gone ahead placeless it read as the first, and
-   * beside the restore holding place 1 would report that one's outcome.
-   */
-  private async takeRestorePlace(series: string, lease: PlaceLease): Promise<number> {
-    const taking = (await lease.open()) ? await this.restoreOrder.take(series, UNSEEN_RESTORE_GIVES_UP_MS, [], lease) : 'unanswered';
-    if (taking === 'unanswered') {
-      throw storeUnavailable('the shared store did not answer in time, so this restore could not take its place among the restores of its virtual server: nothing was sent to OnApp; send it again', this.account.id);
-    }
-    if (taking === 'full') throw conflict(`${MOST_OVERLAPPING_CREATES} restores of this virtual server are being asked already: try again once OnApp lists them, or once the last one's ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes have passed`, this.account.id);
-    return taking;
   }
 
   /**

@@ -39,6 +39,11 @@ export function newestTransactionId(rows: readonly TransactionRow[]): number {
   return newest;
 }
 
+/** How many `restore_backup` transactions `rows` (a page read newest first) list above `watermark`: at least that many are listed. */
+export function restoresListedAbove(rows: readonly TransactionRow[], watermark: number): number {
+  return rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > watermark).length;
+}
+
 /**
  * A row's `id` as a number, NaN where it is no number or numeric text: Number() of a list
  * nested deep (JSON.parse reads one) overflowed the stack, and the restore's poll failed.
