@@ -6,7 +6,7 @@ import { loaderKey } from './loaders.js';
  * The backups a request's deleteBackup left being deleted. The payload shows
  * each as DELETING; a list read later in the same answer (the payload's
  * `backup { instance { backups } }`, a `backups` connection beside the
- * mutation) had it as the provider lists it (ZStack AVAILABLE, Danube
+ * mutation, the instance's `protection` judged from it) had it as the provider lists it (ZStack AVAILABLE, Danube
  * PENDING) until the delete ends, and a normalised client cache kept
  * whichever status it wrote last under the one id. Each is shown DELETING
  * wherever this request reads it. Per request: what later requests read is

@@ -172,7 +172,9 @@ export class ProtectionReader {
       adapter.capabilities.has(LIST_CAPABILITY.schedules) ? settle(loaders.schedules.load(key)) : null,
       adapter.capabilities.has(LIST_CAPABILITY.definitions) ? settle(loaders.definitions.load(key)) : null,
     ]);
-    return { backups, schedules, definitions };
+    // A backup this request's deleteBackup left being deleted is no usable one here either: counted
+    // AVAILABLE, it stood as the payload's instance's lastBackup under the id the payload read DELETING.
+    return { backups: Array.isArray(backups) ? this.reads.deletingHere.list(backups) : backups, schedules, definitions };
   }
 }
 

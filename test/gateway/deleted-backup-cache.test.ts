@@ -86,4 +86,31 @@ describe('a deleted backup, as a normalised client cache sees it', () => {
       await client.dispose();
     }
   }, 30_000);
+
+  it('zstack: the instance\'s protection in the same answer counts the backup being deleted as usable no more', async () => {
+    type ProtectionRow = { lastBackup: (BackupRow & { protected: boolean }) | null; usableBackups: number | null };
+    const PROTECTION = 'protection { lastBackup { id status protected } usableBackups }';
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { protection: ProtectionRow } }> } }>(`{ instances(kind: ZSTACK, first: 100) { edges { node { ${PROTECTION} } } } }`);
+    const before = listed.data!.instances.edges.map((edge) => edge.node.protection).find((protection) => protection.lastBackup && !protection.lastBackup.protected)!;
+    expect(before).toBeDefined();
+    const target = before.lastBackup!;
+    const deleted = await harness.gql<{ deleteBackup: { backup: BackupRow & { instance: { protection: ProtectionRow } }; operation: OperationRow } }>(
+      `mutation($id: ID!) { deleteBackup(input: { backupId: $id }) { backup { id status instance { ${PROTECTION} } } operation { id status backupId backup { id status } } } }`,
+      { id: target.id },
+    );
+    expect(deleted.errors).toBeUndefined();
+    const { backup, operation } = deleted.data!.deleteBackup;
+    expect(operation.status).toBe('RUNNING');
+    expect(backup.status).toBe('DELETING');
+    // Before: lastBackup was the backup being deleted, AVAILABLE under the payload's DELETING id, and counted usable.
+    const after = backup.instance.protection;
+    expect(after.lastBackup?.id).not.toBe(target.id);
+    expect(after.usableBackups).toBe(before.usableBackups! - 1);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      expect((await wsRun(client, FOLLOW, { id: operation.id })).errors).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
+  }, 30_000);
 });
