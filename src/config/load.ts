@@ -90,10 +90,21 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');
 };
 
+/**
+ * Where the value may be a secret itself: a client key, a provider credential. A literal one may
+ * start with `$` (`$Zomro_token_1`), and a refusal of it (a key given to two clients) would have
+ * quoted it whole as the variable's name: there the hint names none, as the start-up warning
+ * (variable-lookalikes.ts) does, and the path says which line of the file to look at.
+ */
+const SECRET_PATH = /^(clients\[\d+\]\.key|providers\[\d+\]\.auth\..+)$/;
+
 /** A problem of a value written `$NAME` with NAME unset, with why the value was taken as text. */
 function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string>): string {
-  const name = shellStyle.get(line.slice(0, line.indexOf(': ')));
-  return name === undefined ? line : `${line} (it reads $${name} as text: ${name} is not set; for the environment variable, set it and write "\${${name}}")`;
+  const path = line.slice(0, line.indexOf(': '));
+  const name = shellStyle.get(path);
+  if (name === undefined) return line;
+  if (SECRET_PATH.test(path)) return `${line} (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "\${NAME}")`;
+  return `${line} (it reads $${name} as text: ${name} is not set; for the environment variable, set it and write "\${${name}}")`;
 }
 
 /** Every problem of an already-parsed config object, in one list (empty: valid). */

@@ -197,9 +197,25 @@ describe('${ENV} substitution', () => {
       problems = error.problems;
     }
     expect(problems).toEqual([
-      'clients[0].key: must be at least 16 characters (it reads $DASHBOARD_KEY as text: DASHBOARD_KEY is not set; for the environment variable, set it and write "${DASHBOARD_KEY}")',
+      'clients[0].key: must be at least 16 characters (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "${NAME}")',
       'providers[0].url: must be an http(s) URL, such as https://api.example.com/ (it reads $ZOMRO_URL as text: ZOMRO_URL is not set; for the environment variable, set it and write "${ZOMRO_URL}")',
     ]);
+  });
+
+  it('never quotes a client key or provider credential that only looks like $NAME, whatever refuses it', () => {
+    // A literal key may start with $: given to two clients, the hint quoted it whole as a variable's name.
+    const key = '$Literal_key_of_ops_2024';
+    const file = { clients: [{ name: 'ops', key, roles: ['admin'] }, { name: 'ops2', key, roles: ['admin'] }], providers: [{ id: 'd', kind: 'danube', url: 'https://dc/api', auth: { apiKey: 'k'.repeat(20), username: '$Danube_user_7' } }] };
+    let problems: string[] = [];
+    try {
+      loadConfigObject(file, {});
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    expect(problems.filter((line) => line.includes('Literal_key_of_ops_2024') || line.includes('Danube_user_7'))).toEqual([]);
+    expect(problems.find((line) => line.startsWith('clients[1].key: the same key is given to two clients'))).toContain('set it and write "${NAME}"');
   });
 });
 
