@@ -42,7 +42,7 @@ import { HttpDrain } from './http-drain.js';
 import { assignRequestId } from './request-id.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
-import { requestSignal } from './request-signal.js';
+import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { bodyErrorAnswer } from './body-errors.js';
@@ -120,7 +120,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const countStoreFailure = metrics.storeFailed.bind(metrics);
   // Aborted at the drain's start: an OnApp restore still waiting for its turn (up to 30 s) gives up
   // then, nothing sent, rather than hold the drain (10 s by default) until it is cut, answerless.
-  const draining = new AbortController();
+  // Each waiting restore listens to it: past ten at once, a plain controller's signal made node
+  // warn of a listener leak on stderr (see cancellationController).
+  const draining = cancellationController();
   const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal);
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
