@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
-import { CHARS_PER_TURN, turnIfPast } from '../domain/turns.js';
+import { CHARS_PER_TURN, nextTurn, turnIfPast } from '../domain/turns.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { AttemptCancelled, AttemptSignal, AttemptTimeout, UpstreamCancelledError, UpstreamFailure } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
@@ -15,7 +15,7 @@ import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns, readLimited } from './answer-body.js';
-import { MAX_JSON_CONTAINERS, holdsMoreContainers } from './json-containers.js';
+import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -303,22 +303,34 @@ export class UpstreamClient {
       throw transportError(error, provider);
     }
     // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
-    // A very large answer lets other work run between the steps (see turns.ts).
-    await turnIfPast(text.length, CHARS_PER_TURN);
-    text = await this.secrets.scrubAnswer(text, { login: request.login === true, charsPerTurn: this.options.scrubCharsPerTurn ?? CHARS_PER_TURN });
-    await turnIfPast(text.length, CHARS_PER_TURN);
+    // A very large answer lets other work run between the steps (see turns.ts). Each step of one that
+    // small is a plain call, not an await: a dashboard reads hundreds of answers of kilobytes, and an
+    // async step costs each a promise, a suspended frame and a turn of the microtask queue.
+    const charsPerTurn = this.options.scrubCharsPerTurn ?? CHARS_PER_TURN;
+    const login = request.login === true;
+    if (text.length > CHARS_PER_TURN) await nextTurn();
+    if (text.length <= charsPerTurn) text = login ? this.secrets.scrubConfigured(text) : this.secrets.scrub(text);
+    else text = await this.secrets.scrubAnswer(text, { login, charsPerTurn });
+    if (text.length > CHARS_PER_TURN) await nextTurn();
 
     const { statusCode: status } = response;
     const headersOut = response.headers;
+    const contentType = headersOut['content-type'];
     // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
     // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
-    const tooManyContainers = await holdsMoreContainers(text, this.options.scrubCharsPerTurn ?? CHARS_PER_TURN);
+    const tooManyContainers = text.length > UNCOUNTED_CHARS && (await holdsMoreContainers(text, charsPerTurn));
     // One parse, whether passErrorBody reads the body first or the caller does.
-    let body: { value: unknown } | undefined;
-    const bodyValue = async (): Promise<unknown> => (body ??= { value: await this.parsed(text, headersOut['content-type'], status) }).value;
-    const passed =
-      status >= 500 &&
-      (request.passStatuses?.includes(status) === true || (!tooManyContainers && request.passErrorBody !== undefined && request.passErrorBody(status, await bodyValue())));
+    let body: unknown = undefined;
+    let bodyRead = false;
+    let passed = false;
+    if (status >= 500) {
+      passed = request.passStatuses?.includes(status) === true;
+      if (!passed && !tooManyContainers && request.passErrorBody !== undefined) {
+        body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
+        bodyRead = true;
+        passed = request.passErrorBody(status, body);
+      }
+    }
     if (status === 429 || (status >= 500 && !passed)) {
       const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
       const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
@@ -328,11 +340,17 @@ export class UpstreamClient {
 
     if (status >= 300 && status < 400) throw redirected(provider, status);
     if (tooManyContainers) throw containersRefused(provider);
-    return { status, headers: headersOut, body: await bodyValue() };
+    if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
+    return { status, headers: headersOut, body };
   }
 
-  /** The answer's value (parseBody): in turns of the event loop past PARSE_IN_TURNS_CHARS. */
-  private async parsed(text: string, contentType: string | string[] | undefined, status: number): Promise<unknown> {
+  /** Whether an answer's parse takes turns of the event loop (parsedInTurns) rather than one plain parseBody. */
+  private readInTurns(text: string): boolean {
+    return text.length > PARSE_IN_TURNS_CHARS || text.length > CHARS_PER_TURN;
+  }
+
+  /** The answer's value (parseBody) for a large answer: in turns of the event loop past PARSE_IN_TURNS_CHARS, a turn after it. */
+  private async parsedInTurns(text: string, contentType: string | string[] | undefined, status: number): Promise<unknown> {
     const body = text.length > PARSE_IN_TURNS_CHARS ? await parseBodyInTurns(text, contentType, status, this.providerId) : parseBody(text, contentType, status, this.providerId);
     await turnIfPast(text.length, CHARS_PER_TURN);
     return body;

@@ -12,6 +12,9 @@ import { nextTurn } from '../domain/turns.js';
  */
 export const MAX_JSON_CONTAINERS = 2_000_000;
 
+/** A text of at most this many characters cannot hold more than MAX_JSON_CONTAINERS (`{}` is two characters): never counted. */
+export const UNCOUNTED_CHARS = 2 * MAX_JSON_CONTAINERS;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
