@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { providerConfigSchema } from '../providers/registry.js';
 import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
+import { ANSWER_BYTES_HELD_DEFAULT } from '../upstream/answer-bytes.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
 
@@ -83,6 +84,13 @@ export const limitsSchema = section({
    * answer is refused (HTTP 429 QUERY_TOO_COMPLEX; WebSocket closed 1013).
    */
   maxUnsentAnswerBytesPerAddress: z.number().int().min(64 * 1024).max(16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /**
+   * Bytes of upstream answers held while they are read and parsed, every account together: past
+   * it a reader pauses (the provider waits in TCP) until bytes are released, but for the oldest
+   * reader, which always goes on (src/upstream/answer-bytes.ts). Below one answer's size limit
+   * (32 MiB) large answers are read one at a time.
+   */
+  maxAnswerBytesHeld: z.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(ANSWER_BYTES_HELD_DEFAULT),
   /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
   maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
 });

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { AnswerBytesBudget } from '../upstream/answer-bytes.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import { BUILD_ID } from '../build-id.js';
 import { boundedStdout } from './bounded-stdout.js';
@@ -87,6 +88,20 @@ export class GatewayMetrics implements UpstreamObserver {
     labelNames: ['build'] as const,
     registers: [this.registry],
   });
+  /** Read at scrape time from the gateway's budget (showAnswerBytes): a set per chunk would cost every answer. */
+  private answerBytes: Pick<AnswerBytesBudget, 'held' | 'paused'> = { held: 0, paused: 0 };
+  private readonly answerBytesHeld: Gauge = new Gauge({
+    name: 'backup_graph_upstream_answer_bytes_held',
+    help: 'Bytes of upstream answers held while being read and parsed, every account together (bounded by limits.maxAnswerBytesHeld plus one answer).',
+    registers: [this.registry],
+    collect: () => this.answerBytesHeld.set(this.answerBytes.held),
+  });
+  private readonly answerReadsPaused: Gauge = new Gauge({
+    name: 'backup_graph_upstream_answer_reads_paused',
+    help: 'Upstream answers whose reading is paused now, waiting for limits.maxAnswerBytesHeld to have room (their providers wait in TCP; the wait counts against the attempt timeout).',
+    registers: [this.registry],
+    collect: () => this.answerReadsPaused.set(this.answerBytes.paused),
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -100,6 +115,11 @@ export class GatewayMetrics implements UpstreamObserver {
     this.buildInfo.set({ build: BUILD_ID }, 1);
     // Shown at 0 from the start, so that a rate over them has a series before the first failure.
     for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
+  }
+
+  /** The gauges of answer bytes held and reads paused read this budget. */
+  showAnswerBytes(budget: AnswerBytesBudget): void {
+    this.answerBytes = budget;
   }
 
   /** A call by `store` to the shared store failed or did not answer in time. */

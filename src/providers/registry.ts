@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import type { AnswerBytesBudget } from '../upstream/answer-bytes.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { policyOptionsOf } from '../upstream/defaults.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
@@ -51,6 +52,8 @@ export interface AdapterDeps {
   services?: AdapterServices;
   /** Tests only: characters of an answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
   scrubCharsPerTurn?: number;
+  /** The gateway's one budget of answer bytes held while read (`limits.maxAnswerBytesHeld`), shared by every account. */
+  answerBytes?: AnswerBytesBudget;
 }
 
 /** Places of overlapping creates kept in memory (each a few dozen bytes; held for a create's minutes, a found one for a day: the oldest go first). */
@@ -102,6 +105,7 @@ export function createAdapter(config: ProviderConfig, deps: AdapterDeps): Provid
     coalesceReads: config.coalesceReads !== false, // issue 14
     ...(deps.observer ? { observer: deps.observer } : {}),
     ...(deps.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: deps.scrubCharsPerTurn }),
+    ...(deps.answerBytes ? { answerBytes: deps.answerBytes } : {}),
   });
   const module: ProviderModule = PROVIDER_MODULES[config.kind];
   return module.open(account, upstream, config, deps.services ?? adapterServicesOver(new MemoryStore(), deps.logger));

@@ -24,6 +24,7 @@ import { nestingGuard } from './nesting-guard.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { adapterServicesOver, createAdapter } from '../providers/registry.js';
+import { AnswerBytesBudget } from '../upstream/answer-bytes.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
@@ -124,7 +125,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // warn of a listener leak on stderr (see cancellationController).
   const draining = cancellationController();
   const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal);
-  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
+  // One budget for every account: what it bounds is the process's memory.
+  const answerBytes = new AnswerBytesBudget(config.limits.maxAnswerBytesHeld);
+  metrics.showAnswerBytes(answerBytes);
+  const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, answerBytes, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
   const services = new SharedServices(new ProviderSet(adapters), store, logger, {

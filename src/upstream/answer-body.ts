@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../domain/errors.js';
+import type { AnswerHold } from './answer-bytes.js';
 import { parseJsonInTurns } from './json-in-turns.js';
 
 /**
@@ -8,8 +9,10 @@ import { parseJsonInTurns } from './json-in-turns.js';
  * content type names (UTF-8 when it names none, or one there is no decoder for).
  * Event listeners rather than `for await`: an async iterator per answer costs a
  * measurable share of a dashboard that reads hundreds of them.
+ * Each chunk is counted in `hold`: past the process's budget the stream is paused (undici then
+ * stops reading the socket) until the budget has room (answer-bytes.ts). The caller closes the hold.
  */
-export function readLimited(body: Readable, maxBytes: number, contentType?: string | string[]): Promise<string> {
+export function readLimited(body: Readable, maxBytes: number, hold: AnswerHold, contentType?: string | string[]): Promise<string> {
   const decoder = answerDecoder(contentType);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -22,6 +25,9 @@ export function readLimited(body: Readable, maxBytes: number, contentType?: stri
         return;
       }
       chunks.push(chunk);
+      if (hold.take(chunk.length)) return;
+      body.pause();
+      hold.whenRoom(() => body.resume());
     });
     body.once('end', () => {
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);

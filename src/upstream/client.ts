@@ -14,6 +14,7 @@ import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
+import { ANSWER_BYTES_HELD_DEFAULT, AnswerBytesBudget } from './answer-bytes.js';
 import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns, readLimited } from './answer-body.js';
 import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
@@ -73,6 +74,8 @@ export interface UpstreamClientOptions {
   coalesceReads?: boolean;
   /** Tests only: characters of an answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
   scrubCharsPerTurn?: number;
+  /** The bytes of answers held while read, shared by every account of the gateway (`limits.maxAnswerBytesHeld`); one of the default size of its own when absent. */
+  answerBytes?: AnswerBytesBudget;
 }
 
 /** At most one log line per account this often for a provider refusing its configured credentials. */
@@ -101,11 +104,13 @@ export class UpstreamClient {
   private readonly coalescer: ReadCoalescer | null;
   private loginHeldMs: () => number = () => 0;
   private readonly credentialsLines = new LogThrottle(CREDENTIALS_REFUSED_LINE_MS, 1);
+  private readonly answerBytes: AnswerBytesBudget;
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
     this.providerId = options.providerId;
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.answerBytes = options.answerBytes ?? new AnswerBytesBudget(ANSWER_BYTES_HELD_DEFAULT);
     this.pool = new Pool(url.origin, {
       keepAliveTimeout: options.policy.keepAliveTimeoutMs,
       connections: options.policy.maxConcurrency,
@@ -296,52 +301,60 @@ export class UpstreamClient {
       throw transportError(error, provider);
     }
 
-    let text: string;
+    // Held from the first byte until the answer is a value (its text and its parse are the memory that
+    // grows with it), released however the attempt ends: a timeout, a cancel, a refusal alike. One
+    // try/finally in this function, not a call awaited: no promise more per answer.
+    const hold = this.answerBytes.open();
     try {
-      text = await readLimited(response.body, this.options.policy.maxResponseBytes, response.headers['content-type']);
-    } catch (error) {
-      throw transportError(error, provider);
-    }
-    // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
-    // A very large answer lets other work run between the steps (see turns.ts). Each step of one that
-    // small is a plain call, not an await: a dashboard reads hundreds of answers of kilobytes, and an
-    // async step costs each a promise, a suspended frame and a turn of the microtask queue.
-    const charsPerTurn = this.options.scrubCharsPerTurn ?? CHARS_PER_TURN;
-    const login = request.login === true;
-    if (text.length > CHARS_PER_TURN) await nextTurn();
-    if (text.length <= charsPerTurn) text = login ? this.secrets.scrubConfigured(text) : this.secrets.scrub(text);
-    else text = await this.secrets.scrubAnswer(text, { login, charsPerTurn });
-    if (text.length > CHARS_PER_TURN) await nextTurn();
-
-    const { statusCode: status } = response;
-    const headersOut = response.headers;
-    const contentType = headersOut['content-type'];
-    // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
-    // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
-    const tooManyContainers = text.length > UNCOUNTED_CHARS && (await holdsMoreContainers(text, charsPerTurn));
-    // One parse, whether passErrorBody reads the body first or the caller does.
-    let body: unknown = undefined;
-    let bodyRead = false;
-    let passed = false;
-    if (status >= 500) {
-      passed = request.passStatuses?.includes(status) === true;
-      if (!passed && !tooManyContainers && request.passErrorBody !== undefined) {
-        body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
-        bodyRead = true;
-        passed = request.passErrorBody(status, body);
+      let text: string;
+      try {
+        text = await readLimited(response.body, this.options.policy.maxResponseBytes, hold, response.headers['content-type']);
+      } catch (error) {
+        throw transportError(error, provider);
       }
-    }
-    if (status === 429 || (status >= 500 && !passed)) {
-      const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
-      const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
-      const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };
-      throw new UpstreamFailure('PROVIDER_UNAVAILABLE', message, details, status === 429 ? 'rate_limited' : 'http_5xx');
-    }
+      // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
+      // A very large answer lets other work run between the steps (see turns.ts). Each step of one that
+      // small is a plain call, not an await: a dashboard reads hundreds of answers of kilobytes, and an
+      // async step costs each a promise, a suspended frame and a turn of the microtask queue.
+      const charsPerTurn = this.options.scrubCharsPerTurn ?? CHARS_PER_TURN;
+      const login = request.login === true;
+      if (text.length > CHARS_PER_TURN) await nextTurn();
+      if (text.length <= charsPerTurn) text = login ? this.secrets.scrubConfigured(text) : this.secrets.scrub(text);
+      else text = await this.secrets.scrubAnswer(text, { login, charsPerTurn });
+      if (text.length > CHARS_PER_TURN) await nextTurn();
 
-    if (status >= 300 && status < 400) throw redirected(provider, status);
-    if (tooManyContainers) throw containersRefused(provider);
-    if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
-    return { status, headers: headersOut, body };
+      const { statusCode: status } = response;
+      const headersOut = response.headers;
+      const contentType = headersOut['content-type'];
+      // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
+      // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
+      const tooManyContainers = text.length > UNCOUNTED_CHARS && (await holdsMoreContainers(text, charsPerTurn));
+      // One parse, whether passErrorBody reads the body first or the caller does.
+      let body: unknown = undefined;
+      let bodyRead = false;
+      let passed = false;
+      if (status >= 500) {
+        passed = request.passStatuses?.includes(status) === true;
+        if (!passed && !tooManyContainers && request.passErrorBody !== undefined) {
+          body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
+          bodyRead = true;
+          passed = request.passErrorBody(status, body);
+        }
+      }
+      if (status === 429 || (status >= 500 && !passed)) {
+        const retryAfterSeconds = parseRetryAfter(headersOut['retry-after']);
+        const message = status === 429 ? `provider ${provider} is rate limiting requests` : `provider ${provider} answered HTTP ${status}`;
+        const details = retryAfterSeconds === undefined ? { provider } : { provider, retryAfterSeconds };
+        throw new UpstreamFailure('PROVIDER_UNAVAILABLE', message, details, status === 429 ? 'rate_limited' : 'http_5xx');
+      }
+
+      if (status >= 300 && status < 400) throw redirected(provider, status);
+      if (tooManyContainers) throw containersRefused(provider);
+      if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
+      return { status, headers: headersOut, body };
+    } finally {
+      hold.close();
+    }
   }
 
   /** Whether an answer's parse takes turns of the event loop (parsedInTurns) rather than one plain parseBody. */

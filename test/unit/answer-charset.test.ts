@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { answerDecoder, readLimited } from '../../src/upstream/answer-body.js';
+import { AnswerBytesBudget } from '../../src/upstream/answer-bytes.js';
 
-const read = (bytes: Buffer, contentType?: string) => readLimited(Readable.from([bytes]), 1024, contentType);
+const budget = new AnswerBytesBudget(1024 * 1024);
+const read = (bytes: Buffer, contentType?: string) => readLimited(Readable.from([bytes]), 1024, budget.open(), contentType);
 
 describe('provider answers read in the charset their content type names', () => {
   it('reads UTF-8 natively: no charset, utf-8 in any spelling, or one no decoder knows', () => {

@@ -1,0 +1,110 @@
+/** `limits.maxAnswerBytesHeld` when the config says nothing: four answers at the size limit. */
+export const ANSWER_BYTES_HELD_DEFAULT = 128 * 1024 * 1024;
+
+/**
+ * The bytes of upstream answers held while they are read and turned into values, all accounts
+ * of a gateway together (`limits.maxAnswerBytesHeld`). Sixteen concurrent answers of 31 MiB
+ * from one account (its default concurrency, each within the answer size limit) took the
+ * process from 239 MB to 1.3 GB; several accounts multiplied it.
+ *
+ * Past the budget a reader pauses its answer's stream (undici then stops reading the socket:
+ * the provider waits in TCP) until bytes are released, except the reader that started first,
+ * which always goes on: some answer always finishes, so nothing waits forever, and the bytes
+ * held stay within the budget plus one answer (and a socket read, 64 KiB, per paused reader:
+ * the chunk that found the budget spent is already in memory).
+ *
+ * Open holds form a list in the order they started (the oldest at `head`): appending and
+ * unlinking one is a few pointer writes, so an answer of kilobytes pays a counter add and
+ * subtract and no promise.
+ */
+export class AnswerBytesBudget {
+  /** Bytes held by open holds now (the gauge `backup_graph_upstream_answer_bytes_held`). */
+  held = 0;
+  /** The most `held` has been since this budget was made: for tests and benches. */
+  peak = 0;
+  /** Readers paused now (the gauge `backup_graph_upstream_answer_reads_paused`). */
+  paused = 0;
+  /** @internal The oldest open hold: it never pauses. */
+  head: AnswerHold | null = null;
+  /** @internal The newest open hold. */
+  tail: AnswerHold | null = null;
+
+  constructor(readonly limit: number) {}
+
+  /** A hold for one answer about to be read; close it once the answer is done with, whatever happened. */
+  open(): AnswerHold {
+    const hold = new AnswerHold(this);
+    hold.previous = this.tail;
+    if (this.tail === null) this.head = hold;
+    else this.tail.next = hold;
+    this.tail = hold;
+    return hold;
+  }
+
+  /** @internal After bytes were released: the oldest reader goes on; the others when the budget has room. */
+  wake(): void {
+    for (let hold = this.head; hold !== null && this.paused > 0; hold = hold.next) {
+      if (hold === this.head || this.held <= this.limit) hold.resume();
+    }
+  }
+}
+
+/** One answer's share of the budget. */
+export class AnswerHold {
+  /** @internal */
+  previous: AnswerHold | null = null;
+  /** @internal */
+  next: AnswerHold | null = null;
+  private bytes = 0;
+  private closed = false;
+  private resumeReading: (() => void) | null = null;
+
+  constructor(private readonly budget: AnswerBytesBudget) {}
+
+  /**
+   * Counts `size` more bytes read. True: read on. False: the budget is spent and this is not
+   * the oldest reader, so the caller pauses its stream and calls `whenRoom`.
+   */
+  take(size: number): boolean {
+    const budget = this.budget;
+    this.bytes += size;
+    budget.held += size;
+    if (budget.held > budget.peak) budget.peak = budget.held;
+    return budget.held <= budget.limit || budget.head === this;
+  }
+
+  /** `resume` is called once, when the budget has room again or this reader has become the oldest. */
+  whenRoom(resume: () => void): void {
+    if (this.closed || this.resumeReading !== null) return;
+    this.resumeReading = resume;
+    this.budget.paused += 1;
+  }
+
+  /** @internal */
+  resume(): void {
+    const resume = this.resumeReading;
+    if (resume === null) return;
+    this.resumeReading = null;
+    this.budget.paused -= 1;
+    resume();
+  }
+
+  /** Releases every byte this answer held (read, failed, refused or cancelled alike); once is enough, twice is harmless. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const budget = this.budget;
+    if (this.resumeReading !== null) {
+      this.resumeReading = null;
+      budget.paused -= 1;
+    }
+    budget.held -= this.bytes;
+    this.bytes = 0;
+    if (this.previous === null) budget.head = this.next;
+    else this.previous.next = this.next;
+    if (this.next === null) budget.tail = this.previous;
+    else this.next.previous = this.previous;
+    this.previous = this.next = null;
+    if (budget.paused > 0) budget.wake();
+  }
+}
