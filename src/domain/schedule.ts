@@ -159,14 +159,17 @@ function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronD
  * (see BackupSchedule.enabled), by its repeat where cron cannot say it (see
  * BackupSchedule.repeat; it counts from its own start), else by its cron,
  * and not before the schedule begins (BackupSchedule.startsAtMs): looked for
- * from just before the start's minute, cron's smallest step.
+ * from just before the start's minute, cron's smallest step, and never
+ * earlier than the start itself (a start at 10:00:30 runs then, not at 10:00).
  */
 export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled' | 'cronDialect' | 'startsAtMs'>, now: Date = new Date()): Date | null {
   if (schedule.enabled === false) return null;
   if (schedule.repeat) return nextRepeatRun(schedule.repeat, schedule.timezone, now);
-  const startMinute = schedule.startsAtMs === undefined ? Number.NaN : Math.floor(schedule.startsAtMs / MINUTE_MS) * MINUTE_MS;
-  const from = startMinute > now.getTime() ? new Date(startMinute - 1) : now;
-  return nextRunAt(schedule.cron, schedule.timezone, from, schedule.cronDialect);
+  const start = schedule.startsAtMs;
+  if (start === undefined || !(start > now.getTime())) return nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
+  const run = nextRunAt(schedule.cron, schedule.timezone, new Date(Math.floor(start / MINUTE_MS) * MINUTE_MS - 1), schedule.cronDialect);
+  // Cron says whole minutes; a start with seconds (10:00:30) is itself the run its minute (10:00) names.
+  return run !== null && run.getTime() < start ? new Date(start) : run;
 }
 
 const MINUTE_MS = 60_000;

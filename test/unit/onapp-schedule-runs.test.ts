@@ -65,3 +65,37 @@ describe('OnApp schedules every N periods: the next run counts from start_at', (
     );
   });
 });
+
+describe('OnApp schedules starting ahead, at a time with seconds', () => {
+  // Cron says minutes: the start's minute (10:00) was read as the first run, 30 s before the schedule begins.
+  it('the first run is the start itself, never the minute before it', () => {
+    const daily = onapp({ period: 'days', duration: 1, start_at: '2024-01-02T10:00:30Z' });
+    expect(daily.startsAtMs).toBe(Date.parse('2024-01-02T10:00:30Z'));
+    expect(nextRun(daily, '2024-01-01T12:00:00Z')).toBe('2024-01-02T10:00:30.000Z');
+    // Asked within the start's minute, before the start: still the start (it went on to the next day).
+    expect(nextRun(daily, '2024-01-02T10:00:10Z')).toBe('2024-01-02T10:00:30.000Z');
+    // Once begun, the runs are the cron's.
+    expect(nextRun(daily, '2024-01-02T10:00:31Z')).toBe('2024-01-03T10:00:00.000Z');
+  });
+
+  it('property: a schedule starting ahead never runs before its start', () => {
+    const base = Date.parse('2024-01-01T00:00:00Z');
+    const arbitrary = fc.record({
+      aheadMs: fc.integer({ min: 1, max: 30 * DAY_MS }),
+      beforeMs: fc.integer({ min: 1, max: 30 * DAY_MS }),
+      period: fc.constantFrom('days', 'weeks', 'months', 'years'),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ aheadMs, beforeMs, period }) => {
+        const start = new Date(base + aheadMs);
+        const schedule = onapp({ period, duration: 1, start_at: start.toISOString() });
+        const now = new Date(Math.max(0, start.getTime() - beforeMs));
+        const run = nextRun(schedule, now.toISOString());
+        expect(run).toBeDefined();
+        // The row's start is read to the second.
+        expect(Date.parse(run!)).toBeGreaterThanOrEqual(Math.floor(start.getTime() / 1000) * 1000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
