@@ -50,12 +50,19 @@ export function refusedLogin<E extends object>(error: E): E {
 export const MAX_SESSION_LENGTH = 4_096;
 
 /**
- * What a session may hold: printable ASCII and spaces, what an HTTP header carries as it is. One with
- * a line break, a NUL or a character past Latin-1 made undici refuse every request sent with it
- * before a byte went out, read as an unreachable provider; and no answer ever said it was dead, so
- * it was kept and the account answered "unreachable" until a restart.
+ * What a session sent in an HTTP header may hold: printable ASCII and spaces, what a header carries
+ * as it is. One with a line break, a NUL or a character past Latin-1 made undici refuse every
+ * request sent with it before a byte went out, read as an unreachable provider; and no answer ever
+ * said it was dead, so it was kept and the account answered "unreachable" until a restart.
  */
 const UNSENDABLE_SESSION = /[^\x20-\x7e]/;
+
+/**
+ * Where the provider's requests carry the session: in an HTTP header (ZStack's `Authorization:
+ * OAuth`, Danube's `Authorization: Token`), which takes printable ASCII only, or in a URL-encoded
+ * form body (Zomro's `auth=`), which sends any character.
+ */
+export type SessionCarrier = 'header' | 'form body';
 
 /** The provider account a login session belongs to (its UpstreamClient). */
 export interface LoginAccount {
@@ -96,9 +103,10 @@ export class SharedSession {
    * it on the next request is already scrubbed; the old ones are kept, for
    * answers still on their way to requests sent with them. `login` only sends
    * and reads the answer (marked `login`, see UpstreamRequest). The account is
-   * told where to read a held refusal (`/readyz`).
+   * told where to read a held refusal (`/readyz`). A session the `carrier`
+   * cannot send is refused at login, never kept.
    */
-  static loggingIn(account: LoginAccount, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
+  static loggingIn(account: LoginAccount, carrier: SessionCarrier, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
     const { secrets } = account;
     const session = new SharedSession(async (scope) => {
       const token = await login(scope);
@@ -106,7 +114,7 @@ export class SharedSession {
       if (token.length > MAX_SESSION_LENGTH) {
         throw providerError(account.providerId, `provider ${account.providerId} handed out a session of ${token.length} characters at login (at most ${MAX_SESSION_LENGTH} are taken)`, 'SESSION_TOO_LONG');
       }
-      if (UNSENDABLE_SESSION.test(token)) {
+      if (carrier === 'header' && UNSENDABLE_SESSION.test(token)) {
         throw providerError(account.providerId, `provider ${account.providerId} handed out a session with characters an HTTP header cannot carry (at login)`, 'SESSION_UNSENDABLE');
       }
       secrets.addRuntime(token);

@@ -43,7 +43,7 @@ export class DanubeClient {
     private readonly dc: string | undefined,
   ) {
     this.apiKey = auth.apiKey ?? null;
-    this.session = auth.apiKey ? null : SharedSession.loggingIn(upstream, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
+    this.session = auth.apiKey ? null : SharedSession.loggingIn(upstream, 'header', (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call(method: HttpMethod, path: string, operation: string, scope: UpstreamScope, data: Record<string, unknown> = {}): Promise<DanubeAnswer> {

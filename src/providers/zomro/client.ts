@@ -69,7 +69,7 @@ export class ZomroClient {
 
   constructor(private readonly upstream: UpstreamClient, auth: ZomroConfig['auth']) {
     this.token = auth.token ?? null;
-    this.session = auth.token ? null : SharedSession.loggingIn(upstream, (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
+    this.session = auth.token ? null : SharedSession.loggingIn(upstream, 'form body', (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
   async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {

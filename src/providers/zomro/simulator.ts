@@ -70,6 +70,8 @@ export class ZomroSimulator extends ProviderSimulator {
   logins = 0;
   /** Refuse every func=auth as wrong credentials would be refused (a password changed at the panel). */
   refusesLogins = false;
+  /** The session id the next func=auth hands out (then random ones again): a panel's own id, in any characters. */
+  nextSessionId: string | null = null;
   /**
    * The unit `image_size` is answered in. The docs say only "Actual backup
    * size" with the example "3" (GB, like min_disk); Glance's own size is in
@@ -318,7 +320,8 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   private login(form: Map<string, string>): SimResponse {
     if (this.refusesLogins || form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== ZOMRO_SIM_PASSWORD) return error('auth', 'Authorization failed');
-    const id = crypto.randomUUID().replaceAll('-', '').slice(0, 24);
+    const id = this.nextSessionId ?? crypto.randomUUID().replaceAll('-', '').slice(0, 24);
+    this.nextSessionId = null;
     this.sessions.set(id, Date.now());
     this.logins++;
     return docOf({ auth: { $id: id, $: id } });

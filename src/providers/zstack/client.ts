@@ -62,7 +62,7 @@ export class ZstackClient {
     auth: ZstackConfig['auth'],
   ) {
     const fixed = auth.sessionId;
-    this.session = fixed ? new SharedSession(() => Promise.resolve(fixed)) : SharedSession.loggingIn(upstream, (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
+    this.session = fixed ? new SharedSession(() => Promise.resolve(fixed)) : SharedSession.loggingIn(upstream, 'header', (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
   }
 
   async call(call: ZstackCall, scope: UpstreamScope): Promise<UpstreamResponse> {
