@@ -24,6 +24,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
+import { PROTECTION_JUDGEMENT_COST, judgesProtection } from './protection-filter-cost.js';
 
 export interface CostOptions {
   maxCost: number;
@@ -114,6 +115,10 @@ interface Measure {
  * its `first`. So `instances(first: 500) { edges { node { backups { id } } } }`
  * costs about 500 * (3 + 5), and lists of lists grow as they should.
  *
+ * A filter that judges every listed instance's protection (`instances(filter:
+ * { protection })` or `{ rpoHours }`) prices each item of the page as a
+ * `protection { status }` selection on it (protection-filter-cost.ts).
+ *
  * A list of N ids (or `_entities` representations) in a field's arguments
  * runs the field N times: the field costs N times as much, and the list it
  * returns is those N items (not `assumedListSize`). Lists given as variables
@@ -183,8 +188,10 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
         }
         const lists = listsOf(selection, field);
         const inner = selection.selectionSet ? costOf(selection.selectionSet, getNamedType(field.type)) : NOTHING;
+        // Each item of the page is judged as a `protection` selection on it would be, selected or not.
+        const judged = judgesProtection(selection, field, variables) ? PROTECTION_JUDGEMENT_COST : 0;
         listItems += lists.longest + inner.listItems;
-        cost += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * inner.cost);
+        cost += Math.max(1, lists.ids) * (1 + multiplierOf(selection, field, parent, lists.ids) * (inner.cost + judged));
       } else {
         const inner = selection.kind === Kind.INLINE_FRAGMENT ? inlineMeasure(selection, parent) : spreadMeasure(selection, parent);
         cost += inner.cost;
