@@ -43,4 +43,21 @@ describe('zomro: a login session with characters no HTTP header carries', () => 
       expect(simulator.logins - loginsBefore).toBe(1);
     });
   }
+
+  it('such a session quoted back in a refusal is redacted, as any session is', async () => {
+    const session = 'сессия-\u4e00-5f3e9b1c';
+    simulator.expireSessions();
+    simulator.nextSessionId = session;
+    const list = await harness.gql<Instances>(LIST);
+    simulator.forbiddenFuncs.add('instances.fleio_bckps');
+    simulator.accessRefusalsQuoteSession = true;
+    try {
+      const answer = await harness.gql('query($id: ID!) { instance(id: $id) { backups { id } } }', { id: list.data!.instances.edges[0]!.node.id });
+      expect(answer.errors?.[0]?.message).toContain('(session [redacted])');
+      expect(answer.text).not.toContain('5f3e9b1c');
+    } finally {
+      simulator.forbiddenFuncs.clear();
+      simulator.accessRefusalsQuoteSession = false;
+    }
+  });
 });
