@@ -37,4 +37,29 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
   it('is nothing for a config without clients and with ordinary secrets', () => {
     expect(variableLookalikes(validateConfig({ allowAnonymous: true, providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20) } }] }), {})).toEqual([]);
   });
+
+  it('takes only a whole value of $ and a shell name: not text before or after it, a name starting with a digit, nor one with other characters', () => {
+    const keyed = (key: string) => validateConfig({ clients: [{ name: 'dash', key, roles: ['viewer'] }], providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20) } }] });
+    for (const key of ['$_KEY_NAME_LONGER', '$KEY_NAME_LONG_2', '$lower_case_name_x']) expect(variableLookalikes(keyed(key), {}), key).toEqual([{ path: 'clients[0].key' }]);
+    for (const key of ['prefix$KEY_NAME_LONG', '$KEY_NAME_LONG-suffix', '$1KEY_NAME_LONGER', '$KEY.NAME.LONGER', '${KEY_NAME_LONG}x', '$ KEY_NAME_LONGER']) {
+      expect(variableLookalikes(keyed(key), {}), key).toEqual([]);
+    }
+  });
+
+  it("names every provider kind's secrets by their own key (a ZStack sessionId, a Zomro token, a Danube password), in the config's order after the clients", () => {
+    const config = validateConfig({
+      clients: [{ name: 'dash', key: '$DASHBOARD_KEY_NAME', roles: ['viewer'] }],
+      providers: [
+        { id: 'zs', kind: 'zstack', url: 'https://zs/api', backupStorageUuid: 'b'.repeat(32), auth: { sessionId: '$ZS_SESSION' } },
+        { id: 'zm', kind: 'zomro', url: 'https://zm/api', auth: { token: '$ZM_TOKEN' } },
+        { ...danube, auth: { username: 'admin', password: '$DC_PASSWORD' } },
+      ],
+    });
+    expect(variableLookalikes(config, {})).toEqual([
+      { path: 'clients[0].key' },
+      { path: 'providers[0].auth.sessionId' },
+      { path: 'providers[1].auth.token' },
+      { path: 'providers[2].auth.password' },
+    ]);
+  });
 });
