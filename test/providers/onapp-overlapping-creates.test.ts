@@ -145,11 +145,16 @@ describe('onapp: creates of one disk that read different highest ids', () => {
     const firstIsMade = new Promise<void>((resolve) => (firstMade = resolve));
     let letSecondThrough!: () => void;
     const secondMayGo = new Promise<void>((resolve) => (letSecondThrough = resolve));
+    let secondArrived!: () => void;
+    const secondIsHeld = new Promise<void>((resolve) => (secondArrived = resolve));
     // The first POST goes through; the second waits until the third (B's) has made its backup.
     handled.handle = async (request) => {
       if (request.method !== 'POST') return handle(request);
       const post = ++posts;
-      if (post === 2) await secondMayGo;
+      if (post === 2) {
+        secondArrived();
+        await secondMayGo;
+      }
       const answer = await handle(request);
       if (post === 1) firstMade();
       return answer;
@@ -157,7 +162,9 @@ describe('onapp: creates of one disk that read different highest ids', () => {
     try {
       await listsBeforeEitherPost(harness);
       const overlapping = ['a', 'c'].map((name) => harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name } }));
-      await firstIsMade;
+      // Both A's and C's POSTs in before B is asked: under load C's could come after B's, and B's,
+      // taken for the second, was held until it timed out.
+      await Promise.all([firstIsMade, secondIsHeld]);
       const madeFirst = backupIdsOf(simulator, vm.nativeId, before);
       expect(madeFirst).toHaveLength(1);
       const later = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'b' } });
