@@ -85,6 +85,8 @@ export class SimulatorServer {
   /** Requests being handled right now, and the most seen at once (to check a concurrency cap). */
   inFlight = 0;
   maxInFlight = 0;
+  /** Requests being handled right now: a test can act once a given request is at the provider. */
+  private readonly handling = new Set<SimRequest>();
   /** Requests whose connection closed before their answer was sent in full: the client gave up on them. */
   abandoned = 0;
 
@@ -170,6 +172,13 @@ export class SimulatorServer {
     ).length;
   }
 
+  /** Requests being handled right now (arrived, not yet answered) that match. */
+  inFlightWhere(match: (request: SimRequest) => boolean): number {
+    let count = 0;
+    for (const request of this.handling) if (match(request)) count += 1;
+    return count;
+  }
+
   resetLog(): void {
     this.log.length = 0;
     this.maxInFlight = this.inFlight;
@@ -187,6 +196,7 @@ export class SimulatorServer {
     });
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.handling.add(request);
     let answer: SimResponse;
     let injected: FaultSettings | null;
     try {
@@ -210,6 +220,7 @@ export class SimulatorServer {
       }
     } finally {
       this.inFlight -= 1;
+      this.handling.delete(request);
     }
     this.log.push({
       method: request.method,

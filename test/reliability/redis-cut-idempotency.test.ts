@@ -20,6 +20,7 @@ afterAll(() => redis.stop());
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
 /** Far short of the minute a retry waits on a pending record: waiting it out fails the test. */
 const ANSWER_WITHIN_MS = 15_000;
+const CREATE_LABEL = 'instances.fleio_bckps.edit';
 
 type Created = GraphQLAnswer<{ createBackup: { operation: { id: string } } }>;
 
@@ -29,11 +30,16 @@ describe.skipIf(!redis.url)(redisSuite('Redis unreachable between an idempotency
   let instanceIds: string[];
   let raw: Redis;
   const prefix = `backup-graph-test:${randomUUID()}:`;
-  /** Once the request's claim is in Redis (it is acting now), Redis goes away. */
+  /**
+   * Once the request's claim is in Redis and its create is at the provider (it has acted), Redis
+   * goes away. Cut on the claim alone, a loaded machine let the claim's lease renewal, before the
+   * POST went out, meet the cut: refused STORE_UNAVAILABLE with nothing sent, not the case tested.
+   */
   const cutOnceClaimed = async (): Promise<void> => {
     // Records only: a claim's live key (`idem:live:<claim>`) lands just before it.
     await eventually(async () => (await raw.keys(`${prefix}idem:*`)).filter((key) => !key.startsWith(`${prefix}idem:live:`)).length, (count) => count > claimed, { intervalMs: 5 });
     claimed += 1;
+    await eventually(async () => harness.simulator('zomro').server.inFlightWhere((request) => request.form.get('func') === CREATE_LABEL), (inFlight) => inFlight > 0, { intervalMs: 2 });
     proxy.cut();
   };
   let claimed = 0;
@@ -48,7 +54,7 @@ describe.skipIf(!redis.url)(redisSuite('Redis unreachable between an idempotency
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, ...(JSON.parse(text) as Pick<Created, 'data' | 'errors'>) };
   }
-  const creates = () => harness.simulator('zomro').server.count('instances.fleio_bckps.edit');
+  const creates = () => harness.simulator('zomro').server.count(CREATE_LABEL);
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
