@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { upstreamOverridesShape } from '../upstream/defaults.js';
 
+/** An account's zone when its config names none. */
+export const DEFAULT_TIMEZONE = 'UTC';
+
 /** Accepts only zones this Node.js knows, so a typo fails at start-up, not at the first schedule. */
 export const timezoneSchema = z.string().refine(
   (zone) => {
@@ -38,7 +41,8 @@ export const providerCommonShape = {
   id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64),
   name: z.string().min(1).max(200).optional(),
   url: baseUrlSchema,
-  timezone: timezoneSchema.default('UTC'),
+  /** Left out: UTC (DEFAULT_TIMEZONE), and a start-up warning for APIs with zone-less dates (config/default-timezone.ts). */
+  timezone: timezoneSchema.optional(),
   ...upstreamOverridesShape,
   /** The read cache's time to live for this account (config/read-cache.ts). */
   cacheTtlMs: z.number().int().min(0).max(86_400_000).optional(),

@@ -64,6 +64,8 @@ export interface ProviderModule<Kind extends string = string, Schema extends z.Z
   readonly logRedactPaths: readonly string[];
   /** The `auth` keys whose values are secrets (declared to the scrubber): a name such as `username` is not one. */
   readonly secretKeys: readonly string[];
+  /** The API writes dates without a zone, read on the account's `timezone`: an account without one is warned of. */
+  readonly zonelessDates: boolean;
   /** Declares the account's secret material to its upstream client, then makes its adapter. */
   open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry, services: AdapterServices): ProviderAdapter;
   startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator<Kind>>;
@@ -75,6 +77,8 @@ export interface ProviderModuleDefinition<Kind extends string, Schema extends z.
   capabilities: ReadonlySet<Capability>;
   instanceStatus: InstanceStatusMapper;
   logRedactPaths?: readonly string[];
+  /** The API writes dates without a zone (`docs/providers.md`, "Dates"); false when left out. */
+  zonelessDates?: boolean;
   /** The `auth` keys `declareSecrets` registers as they are configured (test/unit/short-secrets.test.ts keeps the two agreeing). */
   secretKeys: ReadonlyArray<keyof z.output<Schema>['auth'] & string>;
   /** Registers the credentials (and forms of them) the upstream client must scrub from every answer. */
@@ -96,6 +100,7 @@ export function defineProviderModule<const Kind extends string, Schema extends z
     instanceStatus: definition.instanceStatus,
     logRedactPaths: definition.logRedactPaths ?? [],
     secretKeys: definition.secretKeys,
+    zonelessDates: definition.zonelessDates ?? false,
     open(account, upstream, config, services) {
       if (config.kind !== kind) throw new Error(`a ${config.kind} account given to the ${kind} module`);
       // The registry picks this module by the entry's kind, and the config union parsed it with configSchema.

@@ -14,6 +14,7 @@ import { storeFailureLines, type CountStoreFailure } from '../observability/stor
 import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
+import { DEFAULT_TIMEZONE } from './config-base.js';
 import { danubeModule } from './danube/index.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
@@ -95,7 +96,7 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
 }
 
 export function createAdapter(config: ProviderConfig, deps: AdapterDeps): ProviderAdapter {
-  const account: ProviderAccount = { id: config.id, kind: config.kind, name: config.name ?? config.id, timezone: config.timezone };
+  const account: ProviderAccount = { id: config.id, kind: config.kind, name: config.name ?? config.id, timezone: config.timezone ?? DEFAULT_TIMEZONE };
   const upstream = new UpstreamClient({
     providerId: config.id,
     kind: config.kind,

@@ -6,6 +6,7 @@ import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
+import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
@@ -71,6 +72,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const found of variableLookalikes(config, env)) logger.warn({ setting: found.path }, variableLookalikeWarning(found));
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
+  for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.

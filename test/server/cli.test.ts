@@ -121,6 +121,33 @@ describe('command line', () => {
     }
   }, 60_000);
 
+  // Zomro's and ZStack's dates carry no zone: read as UTC unless the account names its panel's zone.
+  const zonelessConfig = (zone: string) =>
+    file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: zomro-nl, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: a-long-session-token }${zone} }\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: a-long-enough-api-key } }\n`);
+
+  it('--check-config and start-up warn of a Zomro account without `timezone` (its dates read as UTC), not of one that names it: still valid, still starts', async () => {
+    const warned = run(['--check-config', zonelessConfig('')]);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr.trim()).toBe(
+      "warning: providers[0].timezone (account zomro-nl) is not set: this API's dates carry no zone, so they are read as UTC; if the panel's clock is on another zone every backup reads older or younger by the offset (and protection with it): set the panel's zone, e.g. timezone: Europe/Amsterdam, or timezone: UTC to confirm",
+    );
+    expect(warned.stdout).toMatch(/: valid \(1 warning\)\n$/);
+    const named = run(['--check-config', zonelessConfig(', timezone: UTC')]);
+    expect(named.stderr).toBe('');
+    expect(named.stdout).toMatch(/: valid\n$/);
+    const gateway = start(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', zonelessConfig('')], shellEnv({ LOG_FORMAT: 'json' }));
+    try {
+      await gateway.waitFor(/GraphiQL: /);
+      const lines = gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const warning = lines.find((line) => typeof line.msg === 'string' && line.msg.includes('carry no zone'));
+      expect(warning).toMatchObject({ level: 40, provider: 'zomro-nl', setting: 'timezone', msg: expect.stringMatching(/^providers\[0\]\.timezone \(account zomro-nl\) is not set/) });
+      gateway.child.kill('SIGTERM');
+      expect((await gateway.exited).code).toBe(0);
+    } finally {
+      gateway.kill();
+    }
+  }, 60_000);
+
   it('start-up logs a provider secret written $NAME with NAME unset (the path as a field, never the value), then starts', async () => {
     const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: $DANUBE_API_KEY_UNSET } }\n`);
     const gateway = start(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', config], shellEnv({ LOG_FORMAT: 'json' }));

@@ -12,13 +12,16 @@ export const zomroModule = defineProviderModule({
   // `authinfo=user:password` is BILLmanager's login field.
   logRedactPaths: ['authinfo', '*.authinfo'],
   secretKeys: ['token', 'password'],
+  // `createdate`, `date_create` and the like: local panel times.
+  zonelessDates: true,
   declareSecrets: declareZomroSecrets,
   createAdapter: (account, upstream, config, services) => new ZomroAdapter(account, upstream, config, services.foreignRows),
   async loadSimulator() {
     const { ZOMRO_SIM_TOKEN, ZomroSimulator } = await import('./simulator.js');
     return {
       create: (options) => new ZomroSimulator(options),
-      account: (url, simulator) => ({ name: 'Zomro (simulated)', url: `${url}/`, auth: { token: ZOMRO_SIM_TOKEN }, restoreSettleMs: simulator.asyncDelayMs }),
+      // The simulator writes its local dates in UTC.
+      account: (url, simulator) => ({ name: 'Zomro (simulated)', url: `${url}/`, timezone: 'UTC', auth: { token: ZOMRO_SIM_TOKEN }, restoreSettleMs: simulator.asyncDelayMs }),
     };
   },
 });

@@ -11,13 +11,16 @@ export const zstackModule = defineProviderModule({
   instanceStatus: zstackInstanceStatus,
   logRedactPaths: ['sessionId', '*.sessionId'],
   secretKeys: ['sessionId', 'password'],
+  // `createDate`, `lastOpDate`: Gson's default format, a JVM's local time with no zone.
+  zonelessDates: true,
   declareSecrets: declareZstackSecrets,
   createAdapter: (account, upstream, config) => new ZstackAdapter(account, upstream, config),
   async loadSimulator() {
     const { ZSTACK_SIM_ACCOUNT, ZSTACK_SIM_PASSWORD, ZSTACK_SIM_STORAGE, ZstackSimulator } = await import('./simulator.js');
     return {
       create: (options) => new ZstackSimulator(options),
-      account: (url) => ({ name: 'ZStack (simulated)', url, auth: { accountName: ZSTACK_SIM_ACCOUNT, password: ZSTACK_SIM_PASSWORD }, backupStorageUuid: ZSTACK_SIM_STORAGE }),
+      // The simulator writes its local dates in UTC.
+      account: (url) => ({ name: 'ZStack (simulated)', url, timezone: 'UTC', auth: { accountName: ZSTACK_SIM_ACCOUNT, password: ZSTACK_SIM_PASSWORD }, backupStorageUuid: ZSTACK_SIM_STORAGE }),
     };
   },
 });
