@@ -76,6 +76,7 @@ async function restoresAcrossAReboot(simulator: OnappSimulator, watch: RestorePl
   try {
     await hold.arrived;
     simulator.addTransactions(vm.vmId, 'reboot_virtual_server', 1);
+    const reboot = simulator.transactions.at(-1)!.id;
     const later = askLater<Restored>(RESTORE, { input: { backupId: vm.second.id, confirm: true } });
     await Promise.race([vm.madeFor(vm.second.nativeId), watch.readAfterSecondPlace]);
     hold.release();
@@ -92,10 +93,11 @@ async function restoresAcrossAReboot(simulator: OnappSimulator, watch: RestorePl
     simulator.listHeldTransactions();
     expect((await askLater(OPERATION, { id: earlierId })).data).toEqual({ operation: { status: 'FAILED', error: 'transaction failed' } });
     expect((await askEarlier(OPERATION, { id: laterId })).data).toEqual({ operation: { status: 'SUCCEEDED', error: null } });
-    // OnApp got the POSTs in the order the restores were asked: the later one joined the earlier one's series, as place 2.
+    // OnApp got the POSTs in the order the restores were asked: the later one joined the earlier one's
+    // series, as place 2, and names the transaction it read itself (the reboot: its own is above it).
     expect(earlierTransaction.id).toBeLessThan(laterTransaction.id);
     const [earlierToken, laterToken] = [decodeOperationId(earlierId).token, decodeOperationId(laterId).token];
-    expect(laterToken).toEqual([earlierToken[0], '2']);
+    expect(laterToken).toEqual([earlierToken[0], '2', String(reboot)]);
   } finally {
     hold.release();
     await earlier;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RESTORE_TURN_WAIT_MS, restorePlaceInToken, restoresBeforePlace, restoreTurnWaitMs, waitForRestoreTurn } from '../../src/providers/onapp/restore-place.js';
+import { RESTORE_TURN_WAIT_MS, restorePlaceInToken, restoreReadInToken, restoresBeforePlace, restoreToken, restoreTurnWaitMs, waitForRestoreTurn } from '../../src/providers/onapp/restore-place.js';
 import { CreateOrder, MOST_OVERLAPPING_CREATES, placeKey } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { LEASE_MARGIN_MS } from '../../src/state/place-lease.js';
@@ -17,6 +17,24 @@ describe('restorePlaceInToken', () => {
     }
     // The client is told what the place is among.
     expect(() => restorePlaceInToken(['120', 'x'])).toThrow('operation id has no valid place among the restores of its virtual server');
+  });
+});
+
+describe('restoreToken and restoreReadInToken', () => {
+  it('writes the newest transaction a restore read itself only where it is newer than its series\' watermark, and reads it back', () => {
+    expect(restoreToken(120, 1, 120)).toEqual(['120', '1']);
+    expect(restoreToken(120, 2, 90)).toEqual(['120', '2']);
+    expect(restoreToken(120, 2, 185)).toEqual(['120', '2', '185']);
+    expect(restoreReadInToken(['120', '2', '185'], 120)).toBe(185);
+    // Made before it was written (or with none newer): the watermark, as before.
+    expect(restoreReadInToken(['120', '2'], 120)).toBe(120);
+    expect(restoreReadInToken([], 0)).toBe(0);
+  });
+
+  it('refuses one that is no number, of another spelling, or not above the watermark (BAD_USER_INPUT): one operation, one id', () => {
+    for (const text of ['', 'x', '0185', '-185', '1e3', '120', '119', '99999999999999999']) {
+      expect(() => restoreReadInToken(['120', '2', text], 120)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRestoreCandidates, findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
+import { findRestoreCandidates, findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, READS_SPENT, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
 
 const restore = (id: number, backup = 5): TransactionRow => ({ id, action: 'restore_backup', associated_object_id: backup });
 const other = (id: number): TransactionRow => ({ id, action: 'reboot_virtual_machine', associated_object_id: 1 });
@@ -137,14 +137,15 @@ describe('findRestoreTransaction', () => {
     expect(new Set(list.pages).size).toBe(list.pages.length);
   });
 
-  it(`reads at most ${MOST_TRANSACTION_READS} pages, however long the list`, async () => {
+  it(`reads at most ${MOST_TRANSACTION_READS} pages, however long the list, and says its reads ran out`, async () => {
     const pages: number[] = [];
     const endless = async (page: number) => {
       pages.push(page);
-      return [other(10_000_000 - 2 * page), other(10_000_000 - 2 * page - 1)];
+      return [other(10 ** 15 - 2 * page), other(10 ** 15 - 2 * page - 1)];
     };
-    expect(await findRestoreTransaction(endless, '5', 0, 'onapp')).toBeUndefined();
+    expect(await findRestoreCandidates(endless, '5', 0, 'onapp', { sent: 0, uncertain: 0 })).toBe(READS_SPENT);
     expect(pages.length).toBe(MOST_TRANSACTION_READS);
+    expect(await findRestoreTransaction(endless, '5', 0, 'onapp')).toBeUndefined();
   });
 
   it('reads only the pages near the watermark when the restore is not listed yet', async () => {
@@ -199,20 +200,59 @@ describe('findRestoreCandidates: where the search ends', () => {
     expect(await findRestoreTransaction(endless, '5', 10, 'onapp')).toBeUndefined();
   });
 
-  it('reads spent while searching above the watermark\'s page: no restore found, not a crash', async () => {
+  it('reads spent while searching above the watermark\'s page: READS_SPENT, not a crash, nor "not listed"', async () => {
     const pages: number[] = [];
-    // Pages before 2049 are all newer; doubling to 4096 and halving back to 2049 take all 24 reads.
+    // Pages before 2049 are all newer; doubling to 4096 and halving back to 2049 take 24 reads.
     const list = async (page: number) => {
       pages.push(page);
       return page < 2_049 ? [other(1_000_000 - page)] : [other(10 - page / 10_000)];
     };
-    expect(await findRestoreTransaction(list, '5', 10, 'onapp')).toBeUndefined();
+    // A restore that read the series' watermark itself: that page and the two above, not found.
+    expect(await findRestoreCandidates(list, '5', 10, 'onapp', { sent: 0, uncertain: 0 })).toBeUndefined();
+    expect(pages.length).toBe(25);
+    expect(pages.slice(-1)).toEqual([2_047]);
+    // One that read page 1's newest itself: every page up to it may hold its transaction, more than the reads left.
+    pages.length = 0;
+    expect(await findRestoreCandidates(list, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, 999_999)).toBe(READS_SPENT);
     expect(pages.length).toBe(MOST_TRANSACTION_READS);
-    expect(pages).not.toContain(2_047);
+    expect(await findRestoreTransaction(list, '5', 10, 'onapp')).toBeUndefined();
   });
 
   it('takes a page of rows without a usable id (a hostile panel\'s padding) as the list\'s end, not as newer transactions', async () => {
     const read = async (page: number): Promise<TransactionRow[]> => (page <= 3 ? [[restore(17)], [other(16)], [other(15)]][page - 1] as TransactionRow[] : [{ action: 'restore_backup', associated_object_id: 5 }]);
     expect(await findRestoreTransaction(read, '5', 10, 'onapp')).toEqual(restore(17));
+  });
+});
+
+describe('findRestoreCandidates: pages read on up to the restore\'s bound', () => {
+  const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+  /** `count` other transactions, newest first, from `newest` down. */
+  const others = (newest: number, count: number) => Array.from({ length: count }, (_, index) => other(newest - index));
+
+  it('finds a restore that joined an older series with 65 other transactions between the earlier restore\'s and its own, up to the one it read', async () => {
+    // Watermark 10; place 1's transaction 20; 65 reboots (299 down to 235); place 2, which read 299, made 300.
+    const rows = [ofVm(300), ...others(299, 65), ofVm(20), other(10), other(9)];
+    const list = pagedList(rows, 10);
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, 299)).toEqual({ listed: [ofVm(300)], unlisted: false });
+    // Searched from the watermark's page (7) up to the first, which holds 299 and its own.
+    expect(list.pages).toEqual([1, 2, 4, 8, 6, 7, 5, 3]);
+    // Looked for only on the watermark's page and the two above, it was not found.
+    expect(await findRestoreCandidates(pagedList(rows, 10).read, '5', 10, 'onapp', { sent: 1, uncertain: 0 })).toBeUndefined();
+  });
+
+  it('finds a restore that read the series\' watermark but took its place after one that joined: above the earlier restores\' transactions, however far', async () => {
+    const rows = [ofVm(302), other(301), ofVm(300), ...others(299, 65), ofVm(20), other(10), other(9)];
+    expect(await findRestoreCandidates(pagedList(rows, 10).read, '5', 10, 'onapp', { sent: 2, uncertain: 0 })).toEqual({ listed: [ofVm(302)], unlisted: false });
+  });
+
+  it('not listed yet, reads two pages above the one reaching what it read, not on to the first', async () => {
+    // 200 reboots (439 down to 240) above place 1's transaction; this restore read 300, on page 14.
+    const rows = [...others(439, 200), ofVm(20), other(10), other(9)];
+    const list = pagedList(rows, 10);
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, 300)).toBeUndefined();
+    // Found by doubling (1, 2, 4, 8, 16, ...) and halving: page 21 reaches the watermark; 20 to 14 hold
+    // what it read or older, then 13 and 12; not 11 to 9.
+    expect(list.pages).toEqual(expect.arrayContaining([21, 20, 19, 18, 17, 15, 14, 13, 12]));
+    for (const page of [11, 10, 9]) expect(list.pages).not.toContain(page);
   });
 });

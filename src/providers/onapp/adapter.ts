@@ -15,9 +15,9 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
-import { findRestoreCandidates, newestTransactionId, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
+import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, READS_SPENT, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
-import { restorePlaceInToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
+import { restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
@@ -43,7 +43,7 @@ export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
  * (providers.md: "Transaction status values: [NF]"), and the VM's
  * transaction list is paged. A restore whose transaction is never seen ends
  * FAILED after this long instead of PENDING for ever, as an unlisted create does
- * (also when it is listed past the pages read: see `MOST_TRANSACTION_READS`).
+ * (not when the pages it may be on were not all read: see `MOST_TRANSACTION_READS`).
  */
 export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 
@@ -215,14 +215,14 @@ export class OnappAdapter extends BaseAdapter {
     const { series, place, lease } = placement;
     try {
       await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
-      return await this.postRestore(request, scope, { series, place, newestBefore: placement.newestBefore, startedAt });
+      return await this.postRestore(request, scope, { series, place, newestBefore: placement.newestBefore, readBefore: newestBefore, startedAt });
     } finally {
       lease.stop();
     }
   }
 
   /** A restore's POST once its turn has come, and its place marked by the answer. */
-  private async postRestore(request: RestoreBackupRequest, scope: UpstreamScope, { series, place, newestBefore, startedAt }: { series: string; place: number; newestBefore: number; startedAt: Date }): Promise<Operation> {
+  private async postRestore(request: RestoreBackupRequest, scope: UpstreamScope, { series, place, newestBefore, readBefore, startedAt }: { series: string; place: number; newestBefore: number; readBefore: number; startedAt: Date }): Promise<Operation> {
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {
@@ -238,7 +238,7 @@ export class OnappAdapter extends BaseAdapter {
     }
     // The next place of the series waits for this mark before its POST (see waitForRestoreTurn).
     await this.restoreOrder.sent(series, place, UNSEEN_RESTORE_GIVES_UP_MS);
-    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: [String(newestBefore), String(place)] }, 'RUNNING');
+    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: restoreToken(newestBefore, place, readBefore) }, 'RUNNING');
   }
 
   /**
@@ -248,7 +248,11 @@ export class OnappAdapter extends BaseAdapter {
    * unlisted holds no transaction (as an unseen restore is taken never to have been made), so
    * the listed candidates decide; still at odds, the restore is FAILED: its outcome cannot be told.
    */
-  private restoreOutcome(ref: OperationRef, found: RestoreCandidates | undefined): Operation {
+  private restoreOutcome(ref: OperationRef, found: RestoreCandidates | typeof READS_SPENT | undefined): Operation {
+    // Its transaction may be on a page not read: FAILED would end a restore that may be at work, or done.
+    if (found === READS_SPENT) {
+      return this.operation(ref, 'RUNNING', null, `OnApp lists more of this virtual server's transactions than the ${MOST_TRANSACTION_READS} pages one look reads between this restore's request and its transaction, so its outcome cannot be told here: look at the virtual server in OnApp`);
+    }
     const late = Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS;
     if (!found || found.listed.length === 0) {
       return late
@@ -324,7 +328,7 @@ export class OnappAdapter extends BaseAdapter {
         if (claims === undefined) return this.operation(ref, 'PENDING', null, 'the shared store did not answer in time, so which OnApp transaction is this restore\'s cannot be told yet');
         before = restoresBeforePlace(claims.at(-1) ?? [], place);
       }
-      const found = await findRestoreCandidates((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, before);
+      const found = await findRestoreCandidates((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, before, restoreReadInToken(ref.token, newestBefore));
       return this.restoreOutcome(ref, found);
     }
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {

@@ -1,4 +1,4 @@
-import { conflict, shuttingDown, storeUnavailable } from '../../domain/errors.js';
+import { badInput, conflict, shuttingDown, storeUnavailable } from '../../domain/errors.js';
 import type { CreateOrder, PlaceState } from '../../state/create-order.js';
 import type { PlaceLease } from '../../state/place-lease.js';
 import { awaitTurn } from '../../state/place-turn.js';
@@ -13,6 +13,29 @@ export const RESTORE_ORDER_NAMESPACE = 'restore-order';
  */
 export function restorePlaceInToken(token: readonly string[]): number {
   return placeOfToken(token[1], 'the restores of its virtual server');
+}
+
+/**
+ * A restore's operation id token: its series' watermark and its place, then the newest transaction
+ * it read itself where that is newer (it joined an older series): its transaction is looked for up
+ * to there (see findRestoreCandidates). Tokens without it read the watermark, as before.
+ */
+export function restoreToken(newestBefore: number, place: number, readBefore: number): string[] {
+  const token = [String(newestBefore), String(place)];
+  return readBefore > newestBefore ? [...token, String(readBefore)] : token;
+}
+
+/**
+ * The newest transaction a restore read itself before its POST (the token's third part), the
+ * watermark where the token has none. One spelling per value, above the watermark: another would
+ * give one operation a second id, and a poll loop of its own.
+ */
+export function restoreReadInToken(token: readonly string[], newestBefore: number): number {
+  const text = token[2];
+  if (text === undefined) return newestBefore;
+  const read = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : 0;
+  if (!Number.isSafeInteger(read) || read <= newestBefore) throw badInput('operation id has no valid newest transaction read by the restore');
+  return read;
 }
 
 /** The restores asked before one: those that reached OnApp, and those that may have. */

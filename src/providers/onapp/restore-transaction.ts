@@ -8,17 +8,22 @@ import type { RestoresBefore } from './restore-place.js';
  * associated object, and a restore answers with the backup, not its
  * transaction's id (providers.md: `GET /transactions/{id}.json` exists, but
  * "Create and restore return no job id"). So the restore's transaction is
- * looked for in the list, where it sits just above the watermark (the newest
- * transaction listed before the restore was asked): the page that reaches the
+ * looked for in the list, above the watermark (the newest transaction listed
+ * before its series' first restore was asked): the page that reaches the
  * watermark is found by doubling the page number, then halving the gap, which
- * costs some 2 log2(pages) reads. This many finds it under some 2,000 pages of
- * newer transactions; past that the restore is FAILED once
- * `UNSEEN_RESTORE_GIVES_UP_MS` has passed.
+ * costs some 2 log2(pages) reads, and the pages above it are read up to its
+ * bound (see findRestoreCandidates). This many finds it under some 2,000 pages
+ * of newer transactions with some 20 pages between; past that the poll reads
+ * RUNNING, saying so: the restore was sent, and the pages not read may hold its
+ * transaction (FAILED, it was a false end for a restore at work, or done).
  */
-export const MOST_TRANSACTION_READS = 24;
+export const MOST_TRANSACTION_READS = 48;
 
-/** How many pages above the one reaching the watermark the restore's transaction is looked for on. */
-const PAGES_ABOVE_WATERMARK = 2;
+/** What a lookup answers when its reads ran out first: the transaction may be on a page not read. */
+export const READS_SPENT = 'reads-spent';
+
+/** How many pages above its bound (see findRestoreCandidates) the restore's transaction is looked for on. */
+const PAGES_ABOVE_BOUND = 2;
 
 export type TransactionRow = Record<string, unknown>;
 
@@ -63,8 +68,9 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  * OnApp's control panel lists the newest first. Pages are read to find the
  * first one that is not all newer than the watermark: page 1, 2, 4, 8, ...
  * until one is not, then the pages between are halved. That page, then the
- * two above it, are searched for the transaction; at most
- * `MOST_TRANSACTION_READS` pages are read in all, each at most once.
+ * pages above it up to the bound (see findRestoreCandidates) and two more,
+ * are searched for the transaction; at most `MOST_TRANSACTION_READS` pages are
+ * read in all, each at most once.
  *
  * A page that brings nothing not already read counts as past the end: the
  * list's end, or a server that ignores `page` and answers the first page
@@ -88,7 +94,7 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  */
 export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, restoresBefore = 0): Promise<TransactionRow | undefined> {
   const found = await findRestoreCandidates(readPage, backupNativeId, newestBefore, accountId, { sent: restoresBefore, uncertain: 0 });
-  return found?.listed[0];
+  return found === READS_SPENT ? undefined : found?.listed[0];
 }
 
 /** The transactions that may be a restore's own (see findRestoreCandidates). */
@@ -105,9 +111,27 @@ export interface RestoreCandidates {
  * is then the one after the `before.sent` restores' and however many of the uncertain ones reached
  * OnApp: one of the positions from `before.sent` to `before.sent + before.uncertain`. Those listed,
  * but for any naming another backup, are the candidates; `unlisted` says some position is not
- * listed yet. Undefined when no position is listed (or the reads are spent).
+ * listed yet. Undefined when no position is listed; READS_SPENT when the reads ran out first.
+ *
+ * The pages above the watermark's are searched up to a bound, then two more: the restore's
+ * transaction is above the newest transaction it read itself before its POST (`readBeforeSend`:
+ * one that joined an older series read a newer one than the series' watermark) and above the
+ * transactions of the `before.sent` restores before it (it POSTed once they were answered). So a
+ * page holding a transaction at or below `readBeforeSend`, or read while those restores are not all
+ * found, keeps the search going, however many other transactions (reboots, backups) lie between;
+ * past them, two pages more at most. A restore that read the series' watermark, with its earlier
+ * restores on the watermark's page, reads that page and the two above it, as before: searched
+ * only so far, a restore that joined its series after 20 or more other transactions were listed was
+ * never found, and FAILED after 30 minutes.
  */
-export async function findRestoreCandidates(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, before: RestoresBefore): Promise<RestoreCandidates | undefined> {
+export async function findRestoreCandidates(
+  readPage: ReadTransactionPage,
+  backupNativeId: string | null,
+  newestBefore: number,
+  accountId: string,
+  before: RestoresBefore,
+  readBeforeSend = newestBefore,
+): Promise<RestoreCandidates | typeof READS_SPENT | undefined> {
   const positions = before.uncertain + 1;
   const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
   const seen = new Set<string>();
@@ -138,7 +162,7 @@ export async function findRestoreCandidates(readPage: ReadTransactionPage, backu
   let notNewer = 1;
   for (;;) {
     const page = await read(notNewer);
-    if (!page) return undefined;
+    if (!page) return READS_SPENT;
     if (page.standing !== 'newer') break;
     newer = notNewer;
     notNewer *= 2;
@@ -146,17 +170,16 @@ export async function findRestoreCandidates(readPage: ReadTransactionPage, backu
   while (notNewer - newer > 1) {
     const middle = Math.floor((newer + notNewer) / 2);
     const page = await read(middle);
-    if (!page) return undefined;
+    if (!page) return READS_SPENT;
     if (page.standing === 'newer') newer = middle;
     else notNewer = middle;
   }
 
   // The transaction is on the page reaching the watermark (the last page with records, when none
-  // does), or just above it when others came between the watermark's read and the restore: not
-  // further, or a restore not listed yet would read every page up to the first.
+  // does), on a page up to its bound, or just above that when others came between the bound and the
+  // restore's POST: not further, or a restore not listed yet would read every page up to the first.
   // Pages are searched oldest first, so the VM's restores gathered so far are older than any on a
   // page not read yet: their order, and so the one handed to this restore, holds.
-  let searched = 0;
   const restores: TransactionRow[] = [];
   const namesOther = (row: TransactionRow) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) !== backupNativeId;
   const namesThis = (row: TransactionRow) => !namesNoBackup(row) && !namesOther(row);
@@ -165,13 +188,16 @@ export async function findRestoreCandidates(readPage: ReadTransactionPage, backu
     const inPositions = restores.slice(before.sent, before.sent + positions);
     return inPositions.length === positions && (inPositions.some((row) => !namesOther(row)) || restores.some(namesThis));
   };
-  for (let page = notNewer; page >= 1 && searched <= PAGES_ABOVE_WATERMARK; page -= 1) {
+  // Pages searched above the last one within the bound; the watermark's own page is within it.
+  let pastBound = -1;
+  for (let page = notNewer; page >= 1 && pastBound < PAGES_ABOVE_BOUND; page -= 1) {
     const entry = await read(page);
-    if (!entry) return undefined;
+    if (!entry) return READS_SPENT;
     if (entry.standing === 'end') continue;
-    searched += 1;
     restores.push(...entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b)));
     if (settled()) break;
+    const withinBound = pastBound === -1 || restores.length < before.sent || entry.rows.some((row) => transactionId(row) <= readBeforeSend);
+    pastBound = withinBound ? 0 : pastBound + 1;
   }
   // The VM's restores before this one's positions are earlier restores', those past them later ones'.
   const inPositions = restores.slice(before.sent, before.sent + positions);
