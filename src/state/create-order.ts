@@ -244,11 +244,15 @@ export class CreateOrder {
    * For a call the provider answered: its place is no longer in flight, so a later place waiting
    * for its turn (see statesBefore) may send its own call. Kept `heldMs`, as the place was. A
    * replica of an earlier version reads the mark as `open`, which it counts as `sent` is counted.
-   * Never throws: unmarked, the place stays `open`, and a later place waits for it until its wait
-   * runs out.
+   * Only while the place still holds `holding`, the caller's own value (its lease's): a later place
+   * that read its lease as lapsed (its replica cut off from the store while the call waited for a
+   * connection) marked it `uncertain` and may have sent its own call first, so the two calls'
+   * order is not known; overwritten with `sent`, that later place counted this call's outcome as
+   * surely before its own and could be told it. Never throws: unmarked, the place stays as it is
+   * (`open` while its lease lives: a later place waits for it until its wait runs out).
    */
-  async sent(series: string, place: number, heldMs: number): Promise<void> {
-    await withinMs(this.store.set(placeKey(series, place), SENT, heldMs).then(() => true), CREATE_ORDER_STORE_WAIT_MS);
+  async sent(series: string, place: number, heldMs: number, holding: string): Promise<void> {
+    await withinMs(this.store.replaceIfEqual(placeKey(series, place), holding, SENT, heldMs), CREATE_ORDER_STORE_WAIT_MS);
   }
 
   /**

@@ -79,6 +79,10 @@ export class RestorePlaceWatch {
         if (name === 'set') {
           return (...args: unknown[]) => (this.loseSentMarks && args[1] === 'sent' ? Promise.resolve() : call(...args));
         }
+        // A `sent` mark is written only over its holder's own value (compare and set): answered as written.
+        if (name === 'replaceIfEqual') {
+          return (...args: unknown[]) => (this.loseSentMarks && args[2] === 'sent' ? Promise.resolve(true) : call(...args));
+        }
         // The places are read in one getMany; a get after a take is the VM's current series (see joinRestoreSeries), not them.
         if (name === 'getMany') {
           return (...args: unknown[]) => {

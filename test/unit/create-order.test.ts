@@ -558,9 +558,10 @@ describe('CreateOrder', () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);
     expect(await Promise.all([order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS), order.take(SERIES, HELD_MS)])).toEqual([1, 2, 3]);
+    const holding = await store.get<string>(placeKey(SERIES, 1));
     store.calls.length = 0;
-    await order.sent(SERIES, 1, SETTLES_MS);
-    expect(store.calls).toEqual([{ method: 'set', keys: [placeKey(SERIES, 1)], ttlMs: SETTLES_MS }]);
+    await order.sent(SERIES, 1, SETTLES_MS, holding!);
+    expect(store.calls).toEqual([{ method: 'replaceIfEqual', keys: [placeKey(SERIES, 1)], ttlMs: SETTLES_MS }]);
     await order.giveUp(SERIES, 2);
     expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['sent', 'given-up']);
     store.calls.length = 0;

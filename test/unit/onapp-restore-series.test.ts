@@ -55,18 +55,18 @@ describe('joinRestoreSeries: the series an OnApp VM\'s restores under way share'
     const order = new CreateOrder(new MemoryStore());
     const first = await restore(order, 10);
     first.lease.stop();
-    await order.sent(first.series, first.place, 30 * 60_000);
+    await order.sent(first.series, first.place, 30 * 60_000, first.lease.placeValue);
     // Its transaction (11) not listed yet, a reboot (12) is: joined, counted after it above 10.
     const joined = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: 10, action: 'reboot_virtual_server' }]);
     expect([joined.newestBefore, joined.place]).toEqual([10, 2]);
     joined.lease.stop();
-    await order.sent(joined.series, joined.place, 30 * 60_000);
+    await order.sent(joined.series, joined.place, 30 * 60_000, joined.lease.placeValue);
     // Both listed (11 and 13), above 10 on the page read: the next restore counts from its own watermark.
     const page = [{ id: 14, action: 'reboot_virtual_server' }, { id: 13, action: 'restore_backup' }, { id: 12, action: 'reboot_virtual_server' }, { id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }];
     const next = await restore(order, 14, page);
     expect([next.newestBefore, next.place]).toEqual([14, 1]);
     next.lease.stop();
-    await order.sent(next.series, next.place, 30 * 60_000);
+    await order.sent(next.series, next.place, 30 * 60_000, next.lease.placeValue);
     // Its transaction pushed off the page read by newer ones (listed, but not seen to be): joined.
     const unreached = await restore(order, 20, [{ id: 20, action: 'reboot_virtual_server' }, { id: 19, action: 'reboot_virtual_server' }]);
     expect([unreached.newestBefore, unreached.place]).toEqual([14, 2]);

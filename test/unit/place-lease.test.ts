@@ -51,6 +51,20 @@ describe('leased places', () => {
     expect(await store.get(placeKey(SERIES, 1))).toBe(`uncertain:${5_000_000 + SETTLES_MS}`);
   });
 
+  it('keeps a place a later one marked uncertain when its own call is answered after all: sent() writes only over the holder\'s own value', async () => {
+    const { order, store, move } = placesOnAClock();
+    const first = await takeLeased(order);
+    await takeLeased(order);
+    // The first's replica cut off from the store while its call waited for a connection: its lease lapses.
+    move(LEASE_MS + 1);
+    expect(await order.statesBefore(SERIES, 2, SETTLES_MS)).toEqual(['uncertain']);
+    const marked = await store.get(placeKey(SERIES, 1));
+    // Its call answered, its mark comes late: the second may have sent its own first, so it stays uncertain.
+    await order.sent(SERIES, 1, HELD_MS, first.lease.placeValue);
+    expect(await store.get(placeKey(SERIES, 1))).toBe(marked);
+    expect(await order.statesBefore(SERIES, 2, SETTLES_MS)).toEqual(['uncertain']);
+  });
+
   it('never renews a lapsed lease: a holder whose place may have been read as abandoned does not make its call', async () => {
     const { order, move } = placesOnAClock();
     const { lease } = await takeLeased(order);
@@ -64,9 +78,9 @@ describe('leased places', () => {
 
   it('leaves a place marked by its holder (sent) and a place of a replica of the previous version (`taken:`, no lease) as they are', async () => {
     const { order, store, move } = placesOnAClock();
-    await takeLeased(order);
+    const { lease } = await takeLeased(order);
     await store.set(placeKey(SERIES, 2), 'taken:0b0e', HELD_MS);
-    await order.sent(SERIES, 1, HELD_MS);
+    await order.sent(SERIES, 1, HELD_MS, lease.placeValue);
     move(LEASE_MS + 1);
     expect(await order.statesBefore(SERIES, 3, SETTLES_MS)).toEqual(['sent', 'open']);
   });

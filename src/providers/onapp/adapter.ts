@@ -215,14 +215,14 @@ export class OnappAdapter extends BaseAdapter {
     const { series, place, lease } = placement;
     try {
       await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
-      return await this.postRestore(request, scope, { series, place, newestBefore: placement.newestBefore, readBefore: newestBefore, startedAt });
+      return await this.postRestore(request, scope, { series, place, holding: lease.placeValue, newestBefore: placement.newestBefore, readBefore: newestBefore, startedAt });
     } finally {
       lease.stop();
     }
   }
 
   /** A restore's POST once its turn has come, and its place marked by the answer. */
-  private async postRestore(request: RestoreBackupRequest, scope: UpstreamScope, { series, place, newestBefore, readBefore, startedAt }: { series: string; place: number; newestBefore: number; readBefore: number; startedAt: Date }): Promise<Operation> {
+  private async postRestore(request: RestoreBackupRequest, scope: UpstreamScope, { series, place, holding, newestBefore, readBefore, startedAt }: { series: string; place: number; holding: string; newestBefore: number; readBefore: number; startedAt: Date }): Promise<Operation> {
     try {
       await this.client.call('POST', `/backups/${segment(request.backup.nativeId)}/restore.json`, 'backups.restore', scope);
     } catch (error) {
@@ -237,7 +237,7 @@ export class OnappAdapter extends BaseAdapter {
       throw error;
     }
     // The next place of the series waits for this mark before its POST (see waitForRestoreTurn).
-    await this.restoreOrder.sent(series, place, UNSEEN_RESTORE_GIVES_UP_MS);
+    await this.restoreOrder.sent(series, place, UNSEEN_RESTORE_GIVES_UP_MS, holding);
     return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: restoreToken(newestBefore, place, readBefore) }, 'RUNNING');
   }
 
