@@ -92,7 +92,7 @@ export class GatewayMetrics implements UpstreamObserver {
   private answerBytes: Pick<AnswerBytesBudget, 'held' | 'paused'> = { held: 0, paused: 0 };
   private readonly answerBytesHeld: Gauge = new Gauge({
     name: 'backup_graph_upstream_answer_bytes_held',
-    help: 'Bytes of upstream answers held while being read and parsed, every account together (bounded by limits.maxAnswerBytesHeld plus one answer).',
+    help: 'Bytes of upstream answers held while being read and parsed, every account together (bounded by limits.maxAnswerBytesHeld plus one answer per account reading).',
     registers: [this.registry],
     collect: () => this.answerBytesHeld.set(this.answerBytes.held),
   });

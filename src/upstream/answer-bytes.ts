@@ -8,14 +8,18 @@ export const ANSWER_BYTES_HELD_DEFAULT = 128 * 1024 * 1024;
  * process from 239 MB to 1.3 GB; several accounts multiplied it.
  *
  * Past the budget a reader pauses its answer's stream (undici then stops reading the socket:
- * the provider waits in TCP) until bytes are released, except the reader that started first,
- * which always goes on: some answer always finishes, so nothing waits forever, and the bytes
- * held stay within the budget plus one answer (and a socket read, 64 KiB, per paused reader:
- * the chunk that found the budget spent is already in memory).
+ * the provider waits in TCP) until bytes are released, except the reader of each account that
+ * started first, which always goes on: some answer of every account always finishes, so nothing
+ * waits forever, and the bytes held stay within the budget plus one answer per account reading
+ * (and a socket read, 64 KiB, per paused reader: the chunk that found the budget spent is
+ * already in memory). With one oldest reader for all accounts, an account whose answers filled
+ * the budget and whose provider held back their last bytes (hostile, or slow) paused every
+ * other account's answers until its own timeout: their reads timed out, and their breakers
+ * opened, for as long as that provider liked.
  *
- * Open holds form a list in the order they started (the oldest at `head`): appending and
- * unlinking one is a few pointer writes, so an answer of kilobytes pays a counter add and
- * subtract and no promise.
+ * Each account's open holds form a list in the order they started (the oldest at its `head`):
+ * appending and unlinking one is a few pointer writes, so an answer of kilobytes pays a counter
+ * add and subtract and no promise.
  */
 export class AnswerBytesBudget {
   /** Bytes held by open holds now (the gauge `backup_graph_upstream_answer_bytes_held`). */
@@ -24,29 +28,42 @@ export class AnswerBytesBudget {
   peak = 0;
   /** Readers paused now (the gauge `backup_graph_upstream_answer_reads_paused`). */
   paused = 0;
-  /** @internal The oldest open hold: it never pauses. */
-  head: AnswerHold | null = null;
-  /** @internal The newest open hold. */
-  tail: AnswerHold | null = null;
+  /** @internal Each account's open holds, oldest first; an account without one has none here. */
+  readonly lines = new Map<string, HoldLine>();
 
   constructor(readonly limit: number) {}
 
-  /** A hold for one answer about to be read; close it once the answer is done with, whatever happened. */
-  open(): AnswerHold {
-    const hold = new AnswerHold(this);
-    hold.previous = this.tail;
-    if (this.tail === null) this.head = hold;
-    else this.tail.next = hold;
-    this.tail = hold;
+  /** A hold for one answer of `account` about to be read; close it once the answer is done with, whatever happened. */
+  open(account: string): AnswerHold {
+    let line = this.lines.get(account);
+    if (line === undefined) {
+      line = new HoldLine(account);
+      this.lines.set(account, line);
+    }
+    const hold = new AnswerHold(this, line);
+    hold.previous = line.tail;
+    if (line.tail === null) line.head = hold;
+    else line.tail.next = hold;
+    line.tail = hold;
     return hold;
   }
 
-  /** @internal After bytes were released: the oldest reader goes on; the others when the budget has room. */
+  /** @internal After bytes were released: each account's oldest reader goes on; the others when the budget has room. */
   wake(): void {
-    for (let hold = this.head; hold !== null && this.paused > 0; hold = hold.next) {
-      if (hold === this.head || this.held <= this.limit) hold.resume();
+    for (const line of this.lines.values()) {
+      for (let hold = line.head; hold !== null && this.paused > 0; hold = hold.next) {
+        if (hold === line.head || this.held <= this.limit) hold.resume();
+      }
     }
   }
+}
+
+/** @internal One account's open holds, oldest first. */
+export class HoldLine {
+  head: AnswerHold | null = null;
+  tail: AnswerHold | null = null;
+
+  constructor(readonly account: string) {}
 }
 
 /** One answer's share of the budget. */
@@ -59,21 +76,24 @@ export class AnswerHold {
   private closed = false;
   private resumeReading: (() => void) | null = null;
 
-  constructor(private readonly budget: AnswerBytesBudget) {}
+  constructor(
+    private readonly budget: AnswerBytesBudget,
+    private readonly line: HoldLine,
+  ) {}
 
   /**
    * Counts `size` more bytes read. True: read on. False: the budget is spent and this is not
-   * the oldest reader, so the caller pauses its stream and calls `whenRoom`.
+   * its account's oldest reader, so the caller pauses its stream and calls `whenRoom`.
    */
   take(size: number): boolean {
     const budget = this.budget;
     this.bytes += size;
     budget.held += size;
     if (budget.held > budget.peak) budget.peak = budget.held;
-    return budget.held <= budget.limit || budget.head === this;
+    return budget.held <= budget.limit || this.line.head === this;
   }
 
-  /** `resume` is called once, when the budget has room again or this reader has become the oldest. */
+  /** `resume` is called once, when the budget has room again or this reader has become its account's oldest. */
   whenRoom(resume: () => void): void {
     if (this.closed || this.resumeReading !== null) return;
     this.resumeReading = resume;
@@ -94,17 +114,19 @@ export class AnswerHold {
     if (this.closed) return;
     this.closed = true;
     const budget = this.budget;
+    const line = this.line;
     if (this.resumeReading !== null) {
       this.resumeReading = null;
       budget.paused -= 1;
     }
     budget.held -= this.bytes;
     this.bytes = 0;
-    if (this.previous === null) budget.head = this.next;
+    if (this.previous === null) line.head = this.next;
     else this.previous.next = this.next;
-    if (this.next === null) budget.tail = this.previous;
+    if (this.next === null) line.tail = this.previous;
     else this.next.previous = this.previous;
     this.previous = this.next = null;
+    if (line.head === null) budget.lines.delete(line.account);
     if (budget.paused > 0) budget.wake();
   }
 }

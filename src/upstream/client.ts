@@ -304,7 +304,7 @@ export class UpstreamClient {
     // Held from the first byte until the answer is a value (its text and its parse are the memory that
     // grows with it), released however the attempt ends: a timeout, a cancel, a refusal alike. One
     // try/finally in this function, not a call awaited: no promise more per answer.
-    const hold = this.answerBytes.open();
+    const hold = this.answerBytes.open(provider);
     try {
       let text: string;
       try {

@@ -76,7 +76,7 @@ describe('the budget of answer bytes held while read (limits.maxAnswerBytesHeld)
   const get = (client: UpstreamClient, query: Record<string, number>, scope: UpstreamScope = UNSCOPED) =>
     client.request({ method: 'GET', path: '/', query, idempotent: true, operation: 'big.read', scope });
 
-  it('reads 18 concurrent answers of 3 MiB from three accounts whole, never holding more than the budget plus one answer', async () => {
+  it('reads 18 concurrent answers of 3 MiB from three accounts whole, never holding more than the budget plus one answer per account', async () => {
     const budget = new AnswerBytesBudget(4 * MiB);
     const answer = 3 * MiB;
     const accounts = ['a', 'b', 'c'].map((id) => account(budget, id));
@@ -90,8 +90,9 @@ describe('the budget of answer bytes held while read (limits.maxAnswerBytesHeld)
     });
     const answers = await all;
     for (const { body } of answers) expect((body as string[])[0]?.length).toBe(answer);
-    // Eighteen at once held 54 MiB; within the budget they wait their turn, a socket read each past it at most.
-    expect(budget.peak).toBeLessThanOrEqual(4 * MiB + answer + reads.length * SOCKET_READ);
+    // Eighteen at once held 54 MiB; within the budget they wait their turn, a socket read each past it at most,
+    // but for each account's oldest reader, which goes on.
+    expect(budget.peak).toBeLessThanOrEqual(4 * MiB + accounts.length * answer + reads.length * SOCKET_READ);
     expect(mostPaused).toBeGreaterThan(0);
     expect({ held: budget.held, paused: budget.paused }).toEqual({ held: 0, paused: 0 });
   }, 60_000);
@@ -114,18 +115,32 @@ describe('the budget of answer bytes held while read (limits.maxAnswerBytesHeld)
     expect(budget.held).toBe(0);
   }, 30_000);
 
-  it('fails a reader paused past its attempt timeout as PROVIDER_TIMEOUT, releasing its bytes, while the oldest reader goes on', async () => {
+  it("fails a reader paused past its attempt timeout as PROVIDER_TIMEOUT, releasing its bytes, while its account's oldest reader goes on", async () => {
     const budget = new AnswerBytesBudget(1 * MiB);
-    // The oldest reader holds 2 MiB, past the budget, and its answer never ends before its own timeout.
-    const oldest = get(account(budget, 'oldest', 1_500), { bytes: 2 * MiB, stall: 1 });
+    // The account's oldest reader holds 2 MiB, past the budget, and its answer never ends before its own timeout.
+    const oldest = get(account(budget, 'stalls', 1_500), { bytes: 2 * MiB, stall: 1 });
     await until(() => budget.held >= 2 * MiB);
-    const paused = get(account(budget, 'paused', 500), { bytes: 2 * MiB });
+    // The same account, its reads with a shorter timeout.
+    const paused = get(account(budget, 'stalls', 500), { bytes: 2 * MiB });
     await until(() => budget.paused === 1);
-    await expect(paused).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT', message: 'provider paused did not answer in time' });
+    await expect(paused).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT', message: 'provider stalls did not answer in time' });
     expect(budget.paused).toBe(0);
     expect(budget.held).toBeGreaterThanOrEqual(2 * MiB);
     await expect(oldest).rejects.toMatchObject({ code: 'PROVIDER_TIMEOUT' });
     expect({ held: budget.held, paused: budget.paused }).toEqual({ held: 0, paused: 0 });
+  }, 30_000);
+
+  it("reads another account's answer whole while one account's oldest reader holds the budget and stalls", async () => {
+    const budget = new AnswerBytesBudget(1 * MiB);
+    const left = new AbortController();
+    const stalled = get(account(budget, 'hostile'), { bytes: 2 * MiB, stall: 1 }, { requestId: undefined, signal: left.signal });
+    await until(() => budget.held >= 2 * MiB);
+    // With one oldest reader for every account, this one paused until the hostile answer's timeout.
+    expect(((await get(account(budget, 'healthy', 2_000), { bytes: 2 * MiB })).body as string[])[0]?.length).toBe(2 * MiB);
+    expect(budget.peak).toBeLessThanOrEqual(1 * MiB + 2 * (2 * MiB + SOCKET_READ));
+    left.abort();
+    await expect(stalled).rejects.toBeInstanceOf(UpstreamCancelledError);
+    expect({ held: budget.held, paused: budget.paused, accounts: budget.lines.size }).toEqual({ held: 0, paused: 0, accounts: 0 });
   }, 30_000);
 
   it('resumes a paused reader as soon as the reader before it is done with its bytes', async () => {
