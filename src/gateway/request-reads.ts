@@ -58,7 +58,7 @@ export class RequestReads {
     /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
     signal?: AbortSignal,
   ) {
-    this.scope = { requestId, budget: new UpstreamBudget(shared.maxUpstreamCallsPerRequest), signal };
+    this.scope = { requestId, budget: new UpstreamBudget(shared.maxUpstreamCallsPerRequest, shared.maxUpstreamAnswerBytesPerRequest), signal };
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
       batch: shared.options.batching,
@@ -84,7 +84,7 @@ export class RequestReads {
    * `signal`: the watch's, aborted once no subscriber is left (OperationWatcher).
    */
   private pollScope(signal: AbortSignal): UpstreamScope {
-    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest), signal };
+    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest, this.shared.maxUpstreamAnswerBytesPerRequest), signal };
   }
 
   /** The accounts this request may see, optionally filtered. */

@@ -22,7 +22,7 @@ export interface SharedServicesOptions {
   batching: boolean;
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** Budgets and store bounds (config `limits`); the schema's defaults when absent. */
-  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'readCacheMaxEntries' | 'idempotencyMaxEntries'> | undefined;
+  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'maxUpstreamAnswerBytesPerRequest' | 'readCacheMaxEntries' | 'idempotencyMaxEntries'> | undefined;
   /** Recovery-point objectives of the protection view; 24 h everywhere when absent. */
   protection?: ProtectionSettings | undefined;
   /** Most instances one createBackups may name; 100 when absent. */
@@ -40,7 +40,7 @@ export interface SharedServicesOptions {
 /** The config schema's defaults, for services built without a config (benchmarks). */
 /** Operations whose first finish time is kept in memory (each a few dozen bytes). */
 const FINISH_TIMES_KEPT = 50_000;
-const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
+const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, maxUpstreamAnswerBytesPerRequest: 256 * 1024 * 1024, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
 
 /**
  * What every request of the process shares: the provider accounts, the
@@ -58,6 +58,8 @@ export class SharedServices {
   readonly audit: Logger;
   /** Upstream calls one GraphQL request may cause. */
   readonly maxUpstreamCallsPerRequest: number;
+  /** Bytes of provider answers one GraphQL request may take in. */
+  readonly maxUpstreamAnswerBytesPerRequest: number;
 
   constructor(
     readonly providers: ProviderSet,
@@ -70,6 +72,7 @@ export class SharedServices {
     const { countStoreFailure } = options;
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
+    this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
     const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
     const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();

@@ -81,6 +81,11 @@ export class AnswerHold {
     private readonly line: HoldLine,
   ) {}
 
+  /** Bytes of the answer read so far (until `close`). */
+  get taken(): number {
+    return this.bytes;
+  }
+
   /**
    * Counts `size` more bytes read. True: read on. False: the budget is spent and this is not
    * its account's oldest reader, so the caller pauses its stream and calls `whenRoom`.

@@ -2,25 +2,50 @@ import { GatewayError } from '../domain/errors.js';
 
 /**
  * How many upstream calls one GraphQL request may still cause
- * (`limits.maxUpstreamCallsPerRequest`). The upstream client spends one
- * before each call, outside the retry and breaker policy, so a request past
- * its budget fails its further loads with QUERY_TOO_COMPLEX without reaching
- * the provider and without counting against the provider's health.
+ * (`limits.maxUpstreamCallsPerRequest`), and how many bytes of provider
+ * answers it may take in (`limits.maxUpstreamAnswerBytesPerRequest`). The
+ * upstream client spends one call before each call and counts each answer's
+ * bytes once it has it, both outside the retry and breaker policy, so a
+ * request past its budget fails its further loads with QUERY_TOO_COMPLEX
+ * without reaching the provider and without counting against the provider's
+ * health.
  */
 export class UpstreamBudget {
   private spent = 0;
+  private answerBytes = 0;
   /**
    * One refusal for every call past the budget: an error each (with its stack)
    * cost a request over a 150,000-instance account seconds of CPU.
    */
   private refusal: GatewayError | null = null;
 
-  constructor(readonly limit: number) {}
+  private bytesRefusal: GatewayError | null = null;
+
+  constructor(
+    readonly limit: number,
+    /** Bytes of answers the request may take in: unbounded for what no request asked (benchmarks, unit tests). */
+    readonly answerBytesLimit = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Counts one upstream call, or refuses it when the budget is used up. */
   spend(): void {
+    if (this.answerBytes > this.answerBytesLimit) throw this.bytesRefused();
     if (this.spent >= this.limit) throw this.refused();
     this.spent += 1;
+  }
+
+  /**
+   * Counts an answer's bytes, refusing it once the request's answers pass their budget. Each
+   * answer is within the size limit and read within the process's budget (answer-bytes.ts), but
+   * what a request has read stays in its loaders until it ends: a hostile OnApp answering each
+   * of 400 VMs' backup lists with a 2 MB note held 1.2 GB resident for one request that asked
+   * only for the backups' ids, and a few such requests at once ran the process out of memory.
+   * A write's answer is counted, never refused (`refuse` false): the write has acted, and a
+   * refusal would tell the client it had not; the calls after it are refused instead.
+   */
+  receive(bytes: number, refuse: boolean): void {
+    this.answerBytes += bytes;
+    if (refuse && this.answerBytes > this.answerBytesLimit) throw this.bytesRefused();
   }
 
   /**
@@ -31,6 +56,13 @@ export class UpstreamBudget {
    */
   reserve(calls: number): void {
     if (this.spent + calls > this.limit) throw this.refused();
+  }
+
+  private bytesRefused(): GatewayError {
+    return (this.bytesRefusal ??= new GatewayError(
+      'QUERY_TOO_COMPLEX',
+      `the providers' answers to this request passed ${this.answerBytesLimit} bytes (limits.maxUpstreamAnswerBytesPerRequest); ask for fewer items`,
+    ));
   }
 
   private refused(): GatewayError {

@@ -61,6 +61,8 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, or null for an empty body or a non-JSON error page on a 4xx. */
   body: unknown;
+  /** Bytes of the answer as it came: what the request's budget counts (UpstreamBudget.receive). */
+  bytes: number;
 }
 
 export interface UpstreamClientOptions {
@@ -203,6 +205,13 @@ export class UpstreamClient {
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
     request.scope.budget?.spend();
+    const response = await this.dispatch(request);
+    // Each request that joined a shared read holds the answer as its own.
+    request.scope.budget?.receive(response.bytes, mayRetry(request));
+    return response;
+  }
+
+  private dispatch(request: UpstreamRequest): Promise<UpstreamResponse> {
     // Issue 14 hook: reads share a flight, writes mark where later reads must not join an older one.
     if (!this.coalescer) return this.execute(request);
     if (!mayRetry(request)) return this.coalescer.write(() => this.execute(request));
@@ -351,7 +360,7 @@ export class UpstreamClient {
       if (status >= 300 && status < 400) throw redirected(provider, status);
       if (tooManyContainers) throw containersRefused(provider);
       if (!bodyRead) body = this.readInTurns(text) ? await this.parsedInTurns(text, contentType, status) : parseBody(text, contentType, status, provider);
-      return { status, headers: headersOut, body };
+      return { status, headers: headersOut, body, bytes: hold.taken };
     } finally {
       hold.close();
     }

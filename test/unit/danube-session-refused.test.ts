@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isApiKeyRefused, isSessionRefused } from '../../src/providers/danube/session-refused.js';
 
-const answer = (status: number, body: unknown) => ({ status, headers: {}, body });
+const answer = (status: number, body: unknown) => ({ status, headers: {}, body, bytes: 0 });
 
 describe('isSessionRefused: which Danube refusals a new login can mend', () => {
   it('renews on the 403s esdc-ce sends for an expired or replaced token, in any case and with leading space', () => {

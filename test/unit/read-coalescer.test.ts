@@ -13,7 +13,7 @@ function upstream() {
   const coalescer = new ReadCoalescer(
     (request) =>
       new Promise<UpstreamResponse>((resolve, reject) => {
-        calls.push({ request, answer: (body) => resolve({ status: 200, headers: {}, body }), fail: reject });
+        calls.push({ request, answer: (body) => resolve({ status: 200, headers: {}, body, bytes: 0 }), fail: reject });
       }),
     () => {
       cancellations += 1;
