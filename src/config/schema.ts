@@ -3,6 +3,7 @@ import { providerConfigSchema } from '../providers/registry.js';
 import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
 import { ANSWER_BYTES_HELD_DEFAULT } from '../upstream/answer-bytes.js';
+import { READ_CACHE_MAX_BYTES_DEFAULT } from './read-cache.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
 
@@ -55,6 +56,12 @@ export const limitsSchema = section({
     .prefault({}),
   // Entries each in-memory store keeps (Redis: bounded by its maxmemory); the two never evict each other.
   readCacheMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
+  /**
+   * Estimated heap bytes of the lists the in-memory read cache holds (src/gateway/cached-list-bytes.ts),
+   * beside its entries: an account of 5,000-backup lists filled as many entries as one of small
+   * ones. Redis: ignored, as readCacheMaxEntries.
+   */
+  readCacheMaxBytes: z.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(READ_CACHE_MAX_BYTES_DEFAULT),
   idempotencyMaxEntries: z.number().int().min(1).max(10_000_000).default(100_000),
   /**
    * TCP connections (HTTP and WebSocket) one address may hold open on the public listener, its

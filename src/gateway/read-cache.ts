@@ -2,6 +2,7 @@ import { BUILD_ID } from '../build-id.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore } from '../state/store.js';
+import { cachedListBytes } from './cached-list-bytes.js';
 import { isCachedList } from './cached-list-shape.js';
 import { LateInvalidations } from './late-invalidations.js';
 import {
@@ -210,7 +211,8 @@ export class ReadCache {
       const ttlMs = this.ttlMs.get(address.providerId);
       const instance = ReadCache.instanceKeyOf(address);
       if (!ttlMs || this.overtaken(address, mark.clock) || mark.unlooked.has(instance)) return [];
-      return [{ key: this.key(address), instance, value, ttlMs }];
+      // Taken here, where the list's kind is known, once per list set: a store bounded by bytes counts it.
+      return [{ key: this.key(address), instance, value, ttlMs, bytes: cachedListBytes(address.kind, value) }];
     });
     if (fresh.length === 0) return;
     try {
@@ -226,9 +228,9 @@ export class ReadCache {
       }
       const claimed = await this.claimGenerations(fresh, mark);
       // The list and its generation in one key: Redis keeps or evicts both, and writes both or neither.
-      const writes = fresh.flatMap(({ key, instance, value, ttlMs }) => {
+      const writes = fresh.flatMap(({ key, instance, value, ttlMs, bytes }) => {
         const generation = claimed.get(instance) ?? (mark.generations.get(instance) as string);
-        return generation === NO_GENERATION ? [] : [{ key, value: cachedEntry(generation, value), ttlMs }];
+        return generation === NO_GENERATION ? [] : [{ key, value: cachedEntry(generation, value), ttlMs, bytes }];
       });
       if (writes.length > 0) await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
+import { READ_CACHE_MAX_BYTES_DEFAULT } from '../config/read-cache.js';
 import { ProviderSet } from './provider-set.js';
 import { ReadCache } from './read-cache.js';
 import { Idempotency } from './idempotency.js';
@@ -22,7 +23,7 @@ export interface SharedServicesOptions {
   batching: boolean;
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** Budgets and store bounds (config `limits`); the schema's defaults when absent. */
-  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'maxUpstreamAnswerBytesPerRequest' | 'readCacheMaxEntries' | 'idempotencyMaxEntries'> | undefined;
+  limits?: Pick<LimitsConfig, 'maxUpstreamCallsPerRequest' | 'maxUpstreamAnswerBytesPerRequest' | 'readCacheMaxEntries' | 'readCacheMaxBytes' | 'idempotencyMaxEntries'> | undefined;
   /** Recovery-point objectives of the protection view; 24 h everywhere when absent. */
   protection?: ProtectionSettings | undefined;
   /** Most instances one createBackups may name; 100 when absent. */
@@ -40,7 +41,13 @@ export interface SharedServicesOptions {
 /** The config schema's defaults, for services built without a config (benchmarks). */
 /** Operations whose first finish time is kept in memory (each a few dozen bytes). */
 const FINISH_TIMES_KEPT = 50_000;
-const DEFAULT_LIMITS = { maxUpstreamCallsPerRequest: 10_000, maxUpstreamAnswerBytesPerRequest: 256 * 1024 * 1024, readCacheMaxEntries: 100_000, idempotencyMaxEntries: 100_000 };
+const DEFAULT_LIMITS = {
+  maxUpstreamCallsPerRequest: 10_000,
+  maxUpstreamAnswerBytesPerRequest: 256 * 1024 * 1024,
+  readCacheMaxEntries: 100_000,
+  readCacheMaxBytes: READ_CACHE_MAX_BYTES_DEFAULT,
+  idempotencyMaxEntries: 100_000,
+};
 
 /**
  * What every request of the process shares: the provider accounts, the
@@ -56,6 +63,8 @@ export class SharedServices {
   readonly finishTimes: FinishTimes;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
+  /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
+  readonly readCacheBytes: () => number;
   /** Upstream calls one GraphQL request may cause. */
   readonly maxUpstreamCallsPerRequest: number;
   /** Bytes of provider answers one GraphQL request may take in. */
@@ -74,8 +83,9 @@ export class SharedServices {
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
     this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.
-    const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries });
+    const cacheStore = store.namespace('cache', { maxEntries: limits.readCacheMaxEntries, maxBytes: limits.readCacheMaxBytes });
     const forgetFlightsOf = (providerId: string): void => providers.all.find((adapter) => adapter.account.id === providerId)?.upstream.forgetFlights();
+    this.readCacheBytes = () => (this.readCache ? (cacheStore.heldBytes?.() ?? 0) : 0);
     this.readCache = [...cacheTtlMs.values()].some((ttl) => ttl > 0)
       ? new ReadCache(cacheStore, cacheTtlMs, storeFailureLines(logger, 'read cache store failed; reading from the providers', options.storeFailureLineMs, counted('read_cache')), forgetFlightsOf, options.cacheBuild)
       : undefined;

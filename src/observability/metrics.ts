@@ -102,6 +102,14 @@ export class GatewayMetrics implements UpstreamObserver {
     registers: [this.registry],
     collect: () => this.answerReadsPaused.set(this.answerBytes.paused),
   });
+  /** Read at scrape time from the read cache's store (showReadCacheBytes). */
+  private readCacheBytes: () => number = () => 0;
+  private readonly readCacheBytesHeld: Gauge = new Gauge({
+    name: 'backup_graph_read_cache_bytes',
+    help: 'Estimated heap bytes of the lists the in-memory read cache holds (bounded by limits.readCacheMaxBytes; 0 with Redis or the cache off).',
+    registers: [this.registry],
+    collect: () => this.readCacheBytesHeld.set(this.readCacheBytes()),
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -120,6 +128,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** The gauges of answer bytes held and reads paused read this budget. */
   showAnswerBytes(budget: AnswerBytesBudget): void {
     this.answerBytes = budget;
+  }
+
+  /** The gauge of the read cache's bytes reads this. */
+  showReadCacheBytes(read: () => number): void {
+    this.readCacheBytes = read;
   }
 
   /** A call by `store` to the shared store failed or did not answer in time. */

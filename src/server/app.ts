@@ -143,6 +143,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countStoreFailure,
     cacheBuild: options.cacheBuild,
   }, cacheTtl);
+  metrics.showReadCacheBytes(services.readCacheBytes);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
   const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs, options.subscriptionLeaseMs);

@@ -12,3 +12,11 @@ type GrowingOptions<K extends {}, V extends {}> = Omit<LRUCache.Options<K, V, un
 export function growingLru<K extends {}, V extends {}>(maxEntries: number, options: GrowingOptions<K, V> = {}): LRUCache<K, V> {
   return new LRUCache<K, V>({ ...options, maxSize: maxEntries, sizeCalculation: () => 1 });
 }
+
+/**
+ * The same growth, bounded by bytes instead: at most `maxBytes` of entries as each set is told
+ * its `size`, one not told counting `leastBytes`. An entry larger than `maxBytes` is not kept.
+ */
+export function growingLruOfBytes<K extends {}, V extends {}>(maxBytes: number, leastBytes: number, options: GrowingOptions<K, V> = {}): LRUCache<K, V> {
+  return new LRUCache<K, V>({ ...options, maxSize: maxBytes, sizeCalculation: () => leastBytes });
+}

@@ -1,6 +1,6 @@
 import type { LRUCache } from 'lru-cache';
-import { growingLru } from './growing-lru.js';
-import type { KeyValueStore } from './store.js';
+import { growingLru, growingLruOfBytes } from './growing-lru.js';
+import type { KeyValueStore, NamespaceBounds, StoreEntry } from './store.js';
 import { encodeStored } from './stored-json.js';
 
 /** A monotonic time source in milliseconds, like `performance`. */
@@ -18,22 +18,36 @@ const MAX_ENTRIES = 100_000;
 export class MemoryStore implements KeyValueStore {
   private readonly entries: LRUCache<string, { value: unknown }>;
   private readonly children: MemoryStore[] = [];
+  /** With a byte bound: the least an entry counts (maxBytes / maxEntries), which keeps the entry bound too. */
+  private readonly leastBytes: number | undefined;
 
   constructor(
     maxEntries = MAX_ENTRIES,
     /** Where the entries' ages are read (tests move it); the default is lru-cache's own `performance`. */
     private readonly clock?: StoreClock,
+    /** Bytes of values held at most, as `setMany` is told them (see NamespaceBounds.maxBytes); entries alone bound it when absent. */
+    maxBytes?: number,
   ) {
     // A given clock is read on every lookup: lru-cache otherwise keeps one reading for a millisecond.
-    const time = clock ? { perf: clock, ttlResolution: 0 } : {};
-    this.entries = growingLru<string, { value: unknown }>(maxEntries, { ttlAutopurge: false, ...time });
+    const options = { ttlAutopurge: false, ...(clock ? { perf: clock, ttlResolution: 0 } : {}) };
+    if (maxBytes === undefined) {
+      this.entries = growingLru<string, { value: unknown }>(maxEntries, options);
+      return;
+    }
+    this.leastBytes = Math.max(1, Math.ceil(maxBytes / maxEntries));
+    this.entries = growingLruOfBytes<string, { value: unknown }>(maxBytes, this.leastBytes, options);
   }
 
   /** A separate LRU: nothing set here can evict an entry there. */
-  namespace(_name: string, options: { maxEntries: number }): KeyValueStore {
-    const child = new MemoryStore(options.maxEntries, this.clock);
+  namespace(_name: string, options: NamespaceBounds): KeyValueStore {
+    const child = new MemoryStore(options.maxEntries, this.clock, options.maxBytes);
     this.children.push(child);
     return child;
+  }
+
+  /** Bytes held, as told by `setMany` (each entry at least maxBytes / maxEntries); 0 without a byte bound. */
+  heldBytes(): number {
+    return this.leastBytes === undefined ? 0 : this.entries.calculatedSize;
   }
 
   get<T>(key: string): Promise<T | undefined> {
@@ -53,8 +67,12 @@ export class MemoryStore implements KeyValueStore {
     return Promise.resolve();
   }
 
-  setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
-    for (const { key, value, ttlMs } of entries) this.entries.set(key, { value }, { ttl: ttlMs });
+  setMany(entries: ReadonlyArray<StoreEntry>): Promise<void> {
+    for (const { key, value, ttlMs, bytes } of entries) {
+      // Without a byte bound lru-cache counts 1 an entry; a size given it would be read as entries.
+      const size = this.leastBytes === undefined || bytes === undefined ? undefined : Math.max(this.leastBytes, Math.ceil(bytes));
+      this.entries.set(key, { value }, size === undefined ? { ttl: ttlMs } : { ttl: ttlMs, size });
+    }
     return Promise.resolve();
   }
 
@@ -96,7 +114,9 @@ export class MemoryStore implements KeyValueStore {
 
   extendIfPresent(key: string, ttlMs: number): Promise<boolean> {
     const entry = this.entries.get(key);
-    if (entry) this.entries.set(key, entry, { ttl: ttlMs });
+    // The entry's own size, not the least one: a longer life must not make a large list count small.
+    const size = this.leastBytes === undefined ? undefined : this.entries.info(key)?.size;
+    if (entry) this.entries.set(key, entry, size === undefined ? { ttl: ttlMs } : { ttl: ttlMs, size });
     return Promise.resolve(entry !== undefined);
   }
 

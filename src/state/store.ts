@@ -3,6 +3,25 @@
  * interface: process memory by default, Redis when REDIS_URL is set, so
  * replicas behind a load balancer agree.
  */
+/** One entry of `setMany`. */
+export interface StoreEntry {
+  key: string;
+  value: unknown;
+  ttlMs: number;
+  /** The value's size in memory as its caller estimates it; only a memory namespace given `maxBytes` reads it. */
+  bytes?: number;
+}
+
+/** How much a memory namespace keeps: Redis ignores both (its maxmemory bounds it). */
+export interface NamespaceBounds {
+  maxEntries: number;
+  /**
+   * Bytes of values, as `setMany` is told them; no byte bound when absent. Each entry counts at
+   * least maxBytes / maxEntries (one not told its bytes, that much), so neither bound is passed.
+   */
+  maxBytes?: number;
+}
+
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
   /**
@@ -15,8 +34,12 @@ export interface KeyValueStore {
   /** Many keys in one round trip (one MGET on Redis); undefined where absent. */
   getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>>;
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
-  /** Many entries in one round trip (one pipeline on Redis), each with its own TTL. */
-  setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void>;
+  /**
+   * Many entries in one round trip (one pipeline on Redis), each with its own TTL. `bytes`: what
+   * the caller estimates the value holds in memory, counted by a store bounded by bytes (a memory
+   * namespace given `maxBytes`); the others ignore it.
+   */
+  setMany(entries: ReadonlyArray<StoreEntry>): Promise<void>;
   /** Sets only if absent; true when this caller set it (an atomic claim). */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /**
@@ -66,7 +89,9 @@ export interface KeyValueStore {
    * In Redis a key prefix on the same connection (bounded by Redis's
    * maxmemory; see docs/configuration.md). The parent's close() closes it too.
    */
-  namespace(name: string, options: { maxEntries: number }): KeyValueStore;
+  namespace(name: string, options: NamespaceBounds): KeyValueStore;
+  /** Bytes held as `setMany` was told them, where a memory namespace has a byte bound (`maxBytes`); absent elsewhere. */
+  heldBytes?(): number;
   /**
    * Redis's connection and this store's key prefix, for the limits replicas count together
    * (src/state/redis-counters.ts); absent in memory, where a process counts alone.
