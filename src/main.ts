@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
       const { variableLookalikes, variableLookalikeWarning } = await import('./config/variable-lookalikes.js');
       const { defaultTimezones, defaultTimezoneWarning } = await import('./config/default-timezone.js');
+      const { smallAnswerBudget } = await import('./config/small-answer-budget.js');
       const { startEnvProblems } = await import('./config/start-env.js');
       // The file's problems and then the environment's, in one pass, as the start would refuse them.
       const envProblems = startEnvProblems(process.env);
@@ -42,10 +43,12 @@ async function main(): Promise<void> {
       }
       if (envProblems.length > 0) throw new ConfigError(envProblems);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
+      const smallBudget = smallAnswerBudget(config);
       const warnings = [
         ...variableLookalikes(config, process.env).map(variableLookalikeWarning),
         ...shortSecrets(config).map(shortSecretWarning),
         ...defaultTimezones(config).map(defaultTimezoneWarning),
+        ...(smallBudget === null ? [] : [smallBudget]),
       ];
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${command.file}: valid${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);

@@ -5,6 +5,7 @@ import { envRedisUrl } from '../config/env-redis-url.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
+import { smallAnswerBudget } from '../config/small-answer-budget.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
@@ -73,6 +74,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   for (const found of variableLookalikes(config, env)) logger.warn({ setting: found.path }, variableLookalikeWarning(found));
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
+  const smallBudget = smallAnswerBudget(config);
+  if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.

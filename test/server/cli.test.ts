@@ -97,6 +97,31 @@ describe('command line', () => {
     expect(long.stdout).toMatch(/: valid\n$/);
   });
 
+  // A budget below one answer's size limit reads large answers one at a time: concurrent large lists time out, and nothing said why.
+  const smallBudgetConfig = () =>
+    file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nlimits: { maxAnswerBytesHeld: 8388608 }\nproviders:\n  - { id: flex, kind: onapp, url: "http://127.0.0.1:9/", auth: { username: ops, password: a-longer-api-key } }\n`);
+
+  it('--check-config warns of limits.maxAnswerBytesHeld below one answer\'s size limit: still valid (exit 0)', () => {
+    const result = run(['--check-config', smallBudgetConfig()]);
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toMatch(/^warning: limits\.maxAnswerBytesHeld \(8388608\) is below one upstream answer's size limit \(33554432, 32 MiB\).*PROVIDER_TIMEOUT/);
+    expect(result.stdout).toMatch(/: valid \(1 warning\)\n$/);
+  });
+
+  it('start-up logs the small answer budget warning, then starts', async () => {
+    const gateway = start(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', smallBudgetConfig()], shellEnv({ LOG_FORMAT: 'json' }));
+    try {
+      await gateway.waitFor(/GraphiQL: /);
+      const lines = gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const warning = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('limits.maxAnswerBytesHeld'));
+      expect(warning).toMatchObject({ level: 40, setting: 'limits.maxAnswerBytesHeld', msg: expect.stringContaining('PROVIDER_TIMEOUT') });
+      gateway.child.kill('SIGTERM');
+      expect((await gateway.exited).code).toBe(0);
+    } finally {
+      gateway.kill();
+    }
+  }, 60_000);
+
   it('--check-config warns of a client key written $NAME with NAME unset (the key would be the name), without quoting it: still valid (exit 0)', () => {
     const config = file(`listen: { port: 0, host: 127.0.0.1 }\nclients:\n  - { name: dash, key: $DASHBOARD_KEY_PRODUCTION, roles: [viewer] }\nproviders:\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: "\${DANUBE_KEY}" } }\n`);
     const result = run(['--check-config', config], { DANUBE_KEY: 'a-long-enough-api-key' });
