@@ -10,7 +10,8 @@
  * Runs the gateway (dist/, `npm start`'s node flags) once with the default
  * budget (128 MiB) and once with it set to 64 GiB (the budget taken out),
  * BUDGET_RUNS (2) times each, alternating, and prints RSS idle and at its
- * peak (read from /proc every 50 ms) for each run. Build first.
+ * peak (read from /proc every 50 ms) for each run. BUDGET_DETAIL=1 prints
+ * the start of each answer. Build first (`npm run build`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +82,7 @@ const rows: string[] = [];
 for (let run = 1; run <= runs; run++) {
   for (const [name, budget] of settings) {
     const { idle, peak, ms, errors } = await measure(provider.url, budget);
-    // Each VM's list fails as not a list (PROVIDER_ERROR): the bytes were read and parsed all the same.
+    // The rows are no records, so each VM lists no backups: its answer was read and parsed all the same.
     rows.push(`| ${run} | ${name} | ${idle.toFixed(0)} MiB | ${peak.toFixed(0)} MiB | ${(ms / 1000).toFixed(1)} s | ${errors} |`);
     process.stderr.write(`${rows.at(-1)}\n`);
   }
