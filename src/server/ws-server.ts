@@ -132,6 +132,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   const handling = new WeakMap<WebSocket, number>();
 
   const waitingSockets = new WeakMap<WebSocket, () => void>();
+  /** Each connection's send (backpressuredSend), for a refusal the gateway sends itself. */
+  const sends = new WeakMap<WebSocket, (data: string) => Promise<void>>();
   /** Each connection's close for falling behind, waiting while a mutation's answer is still to send. */
   const closings = new WeakMap<WebSocket, CloseAfterMutations>();
   /** Set by dispose(): a connection closes (1001) once it has no query or mutation left to answer. */
@@ -255,7 +257,14 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // altogether (a subscription: it ran on, polling, after its connection had closed).
       // Refused until the first has ended.
       if (state.running.has(id)) {
-        return [new GraphQLError('this operation id still belongs to a cancelled operation that has not ended: use a new id', { extensions: { code: 'BAD_USER_INPUT' } })];
+        // Refused here, not by graphql-ws: it keeps the id taken for a refusal until the refusal's
+        // `error` has reached the kernel, and the cancelled operation, ending meanwhile, found its
+        // id taken and sent its `next` and `complete` under it, after the `error`. Given back before
+        // anything awaits, the id is free when the cancelled operation ends: nothing of it is sent.
+        delete ctx.subscriptions[id];
+        const refusal = new GraphQLError(ID_STILL_RUNNING_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } });
+        void sends.get(ctx.extra.socket)?.(JSON.stringify({ id, type: 'error', payload: format(requestId, [refusal]) }));
+        return [refusal];
       }
       // Once shutdown has begun nothing new runs, so a client never has to wonder whether an
       // operation cut at the close acted: a connection answering one keeps it to the end only.
@@ -391,22 +400,24 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const addressShare = new ConnectionShare(options.unsentAnswers, address);
     const closing = new CloseAfterMutations(() => states.get(socket)?.acting.answering ?? false);
     closings.set(socket, closing);
+    const send = backpressuredSend(socket, {
+      capBytes: limits.maxWsBufferedBytes,
+      addressShare,
+      mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
+      closing,
+      tooFarBehind: (reason, queuedBytes) => closeSlowReader(socket, address, reason, queuedBytes),
+      addressTooFarBehind: (reason) => {
+        options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');
+        options.countSlowReaderClose();
+        closeFirmly(socket, CLOSE_SLOW_READER, reason);
+      },
+      readingChanged: (line) => logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, line),
+    });
+    sends.set(socket, send);
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: backpressuredSend(socket, {
-          capBytes: limits.maxWsBufferedBytes,
-          addressShare,
-          mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
-          closing,
-          tooFarBehind: (reason, queuedBytes) => closeSlowReader(socket, address, reason, queuedBytes),
-          addressTooFarBehind: (reason) => {
-            options.refusalLines.warn(address, { client: states.get(socket)?.principal.name, remote: address, limit: options.unsentAnswers.perAddress }, 'WebSocket connection closed: its address has too many answers unread');
-            options.countSlowReaderClose();
-            closeFirmly(socket, CLOSE_SLOW_READER, reason);
-          },
-          readingChanged: (line) => logger.debug({ client: states.get(socket)?.principal.name, remote: address, unreadBytes: socket.bufferedAmount }, line),
-        }),
+        send,
         close: (code, reason) => closeFirmly(socket, code, reason),
         onMessage: (callback) =>
           socket.on('message', (data) => {
@@ -481,6 +492,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
  * next, error), which its own adapters answer as an internal error (4500).
  */
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
+
+const ID_STILL_RUNNING_MESSAGE = 'this operation id still belongs to a cancelled operation that has not ended: use a new id';
 
 const CLOSING_BEHIND_MESSAGE = 'this connection is closing: its client has not taken its answers (limits.maxWsBufferedBytes); the operation did not run: send it again on a new connection';
 
