@@ -51,6 +51,11 @@ export class GatewayMetrics implements UpstreamObserver {
     help: 'WebSocket connections closed (1013) for not reading their answers: more than limits.maxWsBufferedBytes queued unsent, or none taken in a keep-alive period while not read from.',
     registers: [this.registry],
   });
+  private readonly wsUnsentMutationAnswers = new Counter({
+    name: 'backup_graph_websocket_mutation_answers_unsent_total',
+    help: "Mutations whose answer a WebSocket connection closed before its client was handed it (each logged at warn with its operation and request ids): the client learns the outcome by sending the mutation again with the same idempotencyKey.",
+    registers: [this.registry],
+  });
   private readonly connectionsRefused = new Counter({
     name: 'backup_graph_connections_refused_total',
     help: 'TCP connections closed as they were accepted: their address (or its /64) already held limits.maxConnectionsPerAddress open.',
@@ -183,6 +188,10 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A WebSocket connection closed because its client did not read what was sent to it. */
   wsSlowReaderClosed(): void {
     this.wsSlowReaders.inc();
+  }
+
+  wsMutationAnswersUnsent(count: number): void {
+    this.wsUnsentMutationAnswers.inc(count);
   }
 
   /** Request-level hooks only: per-field hooks would cost CPU on every field of a dashboard. */

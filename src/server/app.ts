@@ -321,6 +321,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     logger,
     countError: (code) => metrics.graphqlError(code),
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
+    countUnsentMutationAnswers: (count) => metrics.wsMutationAnswersUnsent(count),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
     anonymousAtHost,
     refusalLines: requestRefusalLines,

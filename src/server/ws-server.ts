@@ -65,6 +65,8 @@ export interface WebSocketServerOptions {
   countError(code: string): void;
   /** Counts each connection closed for having more than `limits.maxWsBufferedBytes` queued unsent. */
   countSlowReaderClose(): void;
+  /** Counts the mutations whose answer a connection closed before its client was handed it. */
+  countUnsentMutationAnswers(count: number): void;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
@@ -199,6 +201,18 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     options.countSlowReaderClose();
     closeFirmly(socket, CLOSE_SLOW_READER, reason);
   };
+  /**
+   * A connection closed (the keep-alive gave up on its client, the drain ran out, the client left)
+   * before its client was handed a mutation's answer: the mutation may have acted, and its client
+   * cannot tell. Not silent: the operator sees which, and the client learns the outcome by sending
+   * the mutation again with the same idempotencyKey (its recorded answer comes back).
+   */
+  const reportUnsentMutationAnswers = (state: ConnectionState, address: string, code: number) => {
+    const mutations = state.acting.owed();
+    if (mutations.length === 0) return;
+    logger.warn({ client: state.principal.name, remote: address, code, mutations }, UNSENT_MUTATION_ANSWERS_LINE);
+    options.countUnsentMutationAnswers(mutations.length);
+  };
   const keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
   const stateOf = (ctx: Context<Record<string, unknown> | undefined, Extra>) => states.get(ctx.extra.socket);
   const requestIdOf = (ctx: Context<Record<string, unknown> | undefined, Extra>, id: string) => stateOf(ctx)?.requestIds.get(id) ?? randomUUID();
@@ -318,7 +332,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       state.heldText.hold(id, size);
       countUp(state.running, id);
       if (operation.operation !== 'subscription') countUp(state.answering, id);
-      if (operation.operation === 'mutation') state.acting.started(id);
+      if (operation.operation === 'mutation') state.acting.started(id, requestId);
       const args: ExecutionArgs = {
         schema: pipeline.schema,
         document: prepared.document,
@@ -391,6 +405,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const keepAlive = new KeepAlive(socket, {
       periodMs: keepAliveMs,
       stoppedReading: () => closeSlowReader(socket, address, 'not reading: no answer taken in a keep-alive period'),
+      notAnswering: () => socket.terminate(),
+      answersOwed: () => states.get(socket)?.acting.owes ?? false,
+      graceBegun: () => logger.debug({ client: states.get(socket)?.principal.name, remote: address, mutations: states.get(socket)?.acting.owed() }, MUTATION_ANSWER_GRACE_LINE),
       messageTooSlow: () => {
         options.refusalLines.info(address, { client: states.get(socket)?.principal.name, remote: address }, 'WebSocket connection closed: a message not received in time');
         closeFirmly(socket, CloseCode.BadRequest, MESSAGE_NOT_RECEIVED_IN_TIME);
@@ -403,7 +420,8 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     const send = backpressuredSend(socket, {
       capBytes: limits.maxWsBufferedBytes,
       addressShare,
-      mayHaveActed: (message) => states.get(socket)?.acting.answers(message) ?? false,
+      actingAnswerOf: (message) => states.get(socket)?.acting.answerOf(message) ?? null,
+      actingAnswerSent: (id) => states.get(socket)?.acting.sent(id),
       closing,
       tooFarBehind: (reason, queuedBytes) => closeSlowReader(socket, address, reason, queuedBytes),
       addressTooFarBehind: (reason) => {
@@ -445,6 +463,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       initialised();
       const state = states.get(socket);
       if (state) {
+        reportUnsentMutationAnswers(state, address, code);
         caps.release(state.clientKey);
         // Their onComplete comes after this, and finds no state: given back here.
         for (const count of state.subscribed.values()) for (let n = 0; n < count; n += 1) subscriptionCaps.release(state.clientKey);
@@ -494,6 +513,12 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
 const isUnexpectedMessage = (error: unknown): error is Error => error instanceof Error && error.message.startsWith('Unexpected message of type ');
 
 const ID_STILL_RUNNING_MESSAGE = 'this operation id still belongs to a cancelled operation that has not ended: use a new id';
+
+/** Logged (debug) when the keep-alive gives a client that seems gone one more period, for a mutation's answer it has not been handed. */
+export const MUTATION_ANSWER_GRACE_LINE = "WebSocket client not answering or not reading given one more keep-alive period: a mutation's answer is still to be handed to it";
+
+/** Logged (warn) when a connection closes before its client was handed a mutation's answer. */
+export const UNSENT_MUTATION_ANSWERS_LINE = "WebSocket connection closed before its client was handed a mutation's answer: the mutation may have acted; sent again with the same idempotencyKey, it answers its outcome";
 
 const CLOSING_BEHIND_MESSAGE = 'this connection is closing: its client has not taken its answers (limits.maxWsBufferedBytes); the operation did not run: send it again on a new connection';
 

@@ -1,8 +1,8 @@
-import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { watchGatewayEnd } from '../helpers/gateway-end.js';
 import { SlowLink } from '../helpers/slow-link.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -10,29 +10,6 @@ const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $i
 const INSTANCES = '{ instances { edges { node { backups { id nativeId } } } } }';
 /** A ping's payload: the gateway's pong echoes it, a filler of the link's buffers the test sends one at a time. */
 const FILLER = { pad: 'f'.repeat(60_000) };
-
-/** The gateway's end of the connection over the link, and every text it has handed to its socket. */
-function watchGatewayEnd(harness: Harness, port: () => number): { socket: () => Socket; written: string[] } {
-  const written: string[] = [];
-  let found: Socket | null = null;
-  harness.gateway.httpServer.on('connection', (socket: Socket) => {
-    if (socket.remotePort !== port()) return;
-    found = socket;
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    socket.write = ((...args: unknown[]) => {
-      // ws hands a text frame's payload over as the string it was given (its header as a Buffer).
-      if (typeof args[0] === 'string') written.push(args[0]);
-      return write(...args);
-    }) as typeof socket.write;
-  });
-  return {
-    socket: () => {
-      if (!found) throw new Error('the gateway has no connection over the link yet');
-      return found;
-    },
-    written,
-  };
-}
 
 describe('WebSocket: an id reused while its cancelled operation runs, the refusal still unsent when that operation ends', () => {
   let harness: Harness;

@@ -46,7 +46,8 @@ function connection() {
   const send = backpressuredSend(socket as unknown as WebSocket, {
     capBytes: CAP,
     addressShare: new ConnectionShare(new UnsentAnswerBytes(64 * 1024 * 1024), '127.0.0.1'),
-    mayHaveActed: (message) => acting.answers(message),
+    actingAnswerOf: (message) => acting.answerOf(message),
+    actingAnswerSent: (id) => acting.sent(id),
     closing,
     tooFarBehind: (reason) => closes.push(reason),
     addressTooFarBehind: (reason) => closes.push(reason),
@@ -60,7 +61,7 @@ const message = (id: string, type: 'next' | 'complete', payload?: unknown): stri
 describe("backpressuredSend: a close for falling behind waits until a mutation's complete has reached the kernel", () => {
   it("does not close when another operation ends while the mutation's complete is still queued in the gateway", async () => {
     const { socket, acting, closing, closes, send } = connection();
-    acting.started('m');
+    acting.started('m', 'r1');
     // The client is past the cap (frames queued unread): a query's answer asks for the close, which waits for the mutation.
     socket.bufferedAmount += 4 * CAP;
     void send(message('q', 'next', { data: {} }));
@@ -85,7 +86,7 @@ describe("backpressuredSend: a close for falling behind waits until a mutation's
 
   it("does not close at once for a later message past the cap while a mutation's complete is still queued", () => {
     const { socket, acting, closes, send } = connection();
-    acting.started('m');
+    acting.started('m', 'r1');
     acting.ended('m', true);
     void send(message('m', 'complete'));
     // A subscription's update finds the connection past the cap (frames queued unread).

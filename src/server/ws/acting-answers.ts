@@ -1,3 +1,11 @@
+/** A mutation whose answer the client has not been handed yet: its ids for the log line of a close that loses it. */
+export interface OwedAnswer {
+  /** The client's id of the operation (graphql-ws's). */
+  operationId: string;
+  /** The gateway's id of the request, in the mutation's own log lines. */
+  requestId: string;
+}
+
 /**
  * The mutations one WebSocket connection is running, to know their answers as they are sent.
  * A mutation's answer is never refused, for its address's answers not taken
@@ -10,11 +18,13 @@
  * (JSON.stringify of the message in that key order), and an id is at most MAX_OPERATION_ID_LENGTH characters.
  */
 export class ActingAnswers {
-  private readonly beginnings = new Map<string, string>();
+  private readonly running = new Map<string, { beginning: string; requestId: string }>();
+  /** Answers handed to ws and not yet to the kernel, per mutation: a close now would lose them. */
+  private readonly unsent = new Map<string, { count: number; requestId: string }>();
 
-  /** A mutation `id` runs from now until `ended(id)`. */
-  started(id: string): void {
-    this.beginnings.set(id, beginningOf(id, 'next'));
+  /** A mutation `id` (request `requestId`) runs from now until `ended(id)`. */
+  started(id: string, requestId: string): void {
+    this.running.set(id, { beginning: beginningOf(id, 'next'), requestId });
   }
 
   /**
@@ -23,24 +33,54 @@ export class ActingAnswers {
    * client sends the operation again. Known until it has been sent.
    */
   ended(id: string, completeToSend: boolean): void {
-    if (this.beginnings.has(id) && completeToSend) this.beginnings.set(id, beginningOf(id, 'complete'));
-    else this.beginnings.delete(id);
+    const mutation = this.running.get(id);
+    if (mutation && completeToSend) mutation.beginning = beginningOf(id, 'complete');
+    else this.running.delete(id);
   }
 
   /** Whether a mutation has a message still to send (its `next`, or its `complete`). */
   get answering(): boolean {
-    return this.beginnings.size > 0;
+    return this.running.size > 0;
   }
 
   /** Whether `message` is an answer of a mutation (one a client must not be told to send again). */
   answers(message: string): boolean {
-    for (const [id, beginning] of this.beginnings) {
-      if (!message.startsWith(beginning)) continue;
+    return this.answerOf(message) !== null;
+  }
+
+  /** The mutation `message` answers, counted as unsent until `sent(id)`; null for any other message. */
+  answerOf(message: string): string | null {
+    for (const [id, mutation] of this.running) {
+      if (!message.startsWith(mutation.beginning)) continue;
       // Its last message: nothing more of it to know.
-      if (beginning.endsWith('"complete"')) this.beginnings.delete(id);
-      return true;
+      if (mutation.beginning.endsWith('"complete"')) this.running.delete(id);
+      const unsent = this.unsent.get(id);
+      if (unsent) unsent.count += 1;
+      else this.unsent.set(id, { count: 1, requestId: mutation.requestId });
+      return id;
     }
-    return false;
+    return null;
+  }
+
+  /** An answer of mutation `id` reached the kernel (or failed with the connection). */
+  sent(id: string): void {
+    const unsent = this.unsent.get(id);
+    if (!unsent) return;
+    unsent.count -= 1;
+    if (unsent.count <= 0) this.unsent.delete(id);
+  }
+
+  /** Whether a mutation has an answer the client has not been handed: still to send, or queued unsent. */
+  get owes(): boolean {
+    return this.running.size > 0 || this.unsent.size > 0;
+  }
+
+  /** Mutations with an answer the client has not been handed: still running, or queued unsent. */
+  owed(): OwedAnswer[] {
+    const owed = new Map<string, string>();
+    for (const [id, mutation] of this.running) owed.set(id, mutation.requestId);
+    for (const [id, unsent] of this.unsent) owed.set(id, unsent.requestId);
+    return [...owed].map(([operationId, requestId]) => ({ operationId, requestId }));
   }
 }
 

@@ -4,7 +4,8 @@ import { holdsPartialMessage, partialMessageAtPing } from '../partial-message.js
 /**
  * Ping period; a peer that does not answer within one period is dropped (graphql-ws's default).
  * A peer not read from (see pauseIfBehind) cannot be heard answering: it is dropped when it
- * has taken no answer in a whole period instead.
+ * has taken no answer in a whole period instead. Either waits one more period while a mutation's
+ * answer is owed (KeepAliveHooks.answersOwed).
  */
 export const KEEP_ALIVE_MS = 12_000;
 
@@ -17,6 +18,17 @@ export interface KeepAliveHooks {
   stoppedReading(): void;
   /** One message under way for a whole period. */
   messageTooSlow(): void;
+  /** Read from, and no pong to a ping within a period (and the grace below): drop it. */
+  notAnswering(): void;
+  /**
+   * Whether a mutation of the connection has an answer the client has not been handed (still
+   * running, or queued unsent). stoppedReading and notAnswering then wait one more period: the
+   * answer says whether the mutation acted, and a client that was only slow (a stalled link, a
+   * suspended tab) gets it if it takes anything or answers a ping meanwhile.
+   */
+  answersOwed(): boolean;
+  /** That one more period has begun. */
+  graceBegun(): void;
 }
 
 /**
@@ -31,6 +43,8 @@ export class KeepAlive {
   /** Messages received, and how many there were at the last ping when a fragmented one was under way. */
   private messagesReceived = 0;
   private messagesAtPartialPing: number | null = null;
+  /** The one more period given for a mutation's answer, since the client last showed it was alive. */
+  private graceGiven = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -64,18 +78,30 @@ export class KeepAlive {
       // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
       // unread answers and its place for the life of the process (no send would come to check it).
       const unread = socket.bufferedAmount;
-      if (this.unreadAtLastPing !== null && unread >= this.unreadAtLastPing) this.hooks.stoppedReading();
+      if (this.unreadAtLastPing !== null && unread >= this.unreadAtLastPing) {
+        if (this.graceOver()) this.hooks.stoppedReading();
+      } else this.graceGiven = false;
       this.unreadAtLastPing = unread;
       return;
     }
     this.unreadAtLastPing = null;
     this.pongWait = setTimeout(() => {
-      if (!socket.isPaused) socket.terminate();
+      // A wait set before a close fires after it too (stop clears only the last one).
+      if (socket.readyState === WebSocket.OPEN && !socket.isPaused && this.graceOver()) this.hooks.notAnswering();
     }, this.hooks.periodMs);
     socket.once('pong', () => {
       if (this.pongWait) clearTimeout(this.pongWait);
       this.pongWait = null;
+      this.graceGiven = false;
     });
     socket.ping();
+  }
+
+  /** Whether to close now: no mutation's answer owed, or its one more period spent. */
+  private graceOver(): boolean {
+    if (this.graceGiven || !this.hooks.answersOwed()) return true;
+    this.graceGiven = true;
+    this.hooks.graceBegun();
+    return false;
   }
 }

@@ -13,8 +13,10 @@ export interface SendHooks {
   capBytes: number;
   /** This connection's part of its address's unsent answers (`limits.maxUnsentAnswerBytesPerAddress`). */
   addressShare: ConnectionShare;
-  /** Whether `message` is the answer of an operation that acted (a mutation's): never refused, for its address or the cap. */
-  mayHaveActed(message: string): boolean;
+  /** The operation `message` answers when it is one that acted (a mutation): never refused, for its address or the cap; else null. */
+  actingAnswerOf(message: string): string | null;
+  /** That operation's message reached the kernel (not called when it failed with the connection). */
+  actingAnswerSent(id: string): void;
   /** Where the two closes below wait while a mutation's answer is still to send. */
   closing: CloseAfterMutations;
   /** Its address has more than its limit of answers unsent: close it (a refusal the client brings about at will: logged throttled). */
@@ -52,7 +54,8 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
     new Promise<void>((resolve) => {
       // Closing (for falling behind too): nothing more is queued.
       if (socket.readyState !== WebSocket.OPEN) return resolve();
-      const acted = hooks.mayHaveActed(data);
+      const acting = hooks.actingAnswerOf(data);
+      const acted = acting !== null;
       // Closing once the mutations' answers are out: the client will ask again for the rest.
       if (hooks.closing.waits && !acted) return resolve();
       const size = Buffer.byteLength(data);
@@ -74,12 +77,16 @@ export function backpressuredSend(socket: WebSocket, hooks: SendHooks): (data: s
       if (acted) hooks.closing.answerQueued();
       // A send fails only with the connection (a reset, a closed socket): its 'error' and
       // 'close' handlers say so once, and there is no one left to answer.
-      socket.send(data, () => {
+      socket.send(data, (error) => {
         if (counted) hooks.addressShare.sent(size);
         unsentCount -= 1;
         if (unsentCount === 0) largestUnsent = 0;
         if (resumeIfCaughtUp(socket)) hooks.readingChanged(UNREAD_RESUMED_LINE);
-        if (acted) hooks.closing.answerSent();
+        if (acting !== null) {
+          // Failed with the connection, it is an answer its client was not handed (logged at the close).
+          if (!error) hooks.actingAnswerSent(acting);
+          hooks.closing.answerSent();
+        }
         resolve();
       });
       if (pauseIfBehind(socket)) hooks.readingChanged(UNREAD_PAUSED_LINE);
