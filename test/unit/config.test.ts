@@ -56,7 +56,9 @@ describe('config validation', () => {
   it('accepts the documented shape and fills defaults', () => {
     const config = validateConfig({ allowAnonymous: true, providers: [zomro] });
     expect(config.listen).toEqual({ port: 4000, host: '0.0.0.0', trustedProxies: [], allowedHosts: [] });
-    expect(config.providers[0]).toMatchObject({ id: 'zomro-nl', timezone: 'UTC' });
+    // No zone filled in: left out, the account runs on UTC and the start warns (config/default-timezone.ts).
+    expect(config.providers[0]).toMatchObject({ id: 'zomro-nl' });
+    expect(config.providers[0]?.timezone).toBeUndefined();
     expect(config.limits.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.limits).toMatchObject({ maxWsConnections: 1000, maxWsConnectionsPerClient: 20, maxSubscriptionsPerConnection: 20 });
     expect(config.admin).toEqual({ port: 9464, host: '127.0.0.1', allowedHosts: [] });
