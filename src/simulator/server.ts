@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
 import { withNestedEscapes } from './nested-escapes.js';
+import { RequestHold } from './request-hold.js';
 
 /** A request as a simulator's handler sees it. */
 export interface SimRequest {
@@ -89,6 +90,8 @@ export class SimulatorServer {
   private readonly handling = new Set<SimRequest>();
   /** Requests whose connection closed before their answer was sent in full: the client gave up on them. */
   abandoned = 0;
+  /** Answers to requests of these labels wait for their hold's release (see holdAnswersOf). */
+  private readonly answerHolds = new Map<string, RequestHold>();
 
   /**
    * `echo` answers the 'echo' fault in the provider's own error shape; without
@@ -179,6 +182,17 @@ export class SimulatorServer {
     return count;
   }
 
+  /**
+   * Requests labelled `label` are handled at once (the provider acts) and their answers wait until
+   * the hold is released: a test can do what it must while the answer is out, under any load,
+   * where a 'late' fault's fixed delay may run out first.
+   */
+  holdAnswersOf(label: string): RequestHold {
+    const hold = new RequestHold();
+    this.answerHolds.set(label, hold);
+    return hold;
+  }
+
   resetLog(): void {
     this.log.length = 0;
     this.maxInFlight = this.inFlight;
@@ -212,6 +226,11 @@ export class SimulatorServer {
       } else {
         injected = this.nextFault();
         answer = injected && !sendsRealAnswer(injected.mode) ? await this.answerFault(injected, request) : await this.handler(request);
+      }
+      const hold = this.answerHolds.get(request.label);
+      if (hold) {
+        answer = structuredClone(answer);
+        await hold.pass();
       }
       if (injected?.mode === 'late') {
         // As it is now: handlers answer with their live rows, which a job finishing meanwhile would change.
