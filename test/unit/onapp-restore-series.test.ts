@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../../src/domain/errors.js';
 import { joinRestoreSeries, type RestorePlacement } from '../../src/providers/onapp/restore-series.js';
 import { CreateOrder } from '../../src/state/create-order.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
@@ -38,6 +39,33 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
     resolve = settle;
   });
   return { promise, resolve };
+}
+
+/** What `scripted` does with one store call: undefined lets it through. */
+type Script = (name: string, args: readonly unknown[], call: () => Promise<unknown>) => Promise<unknown> | undefined;
+
+/** `store` with each call first offered to `script`, which may answer it itself. */
+function scripted(store: KeyValueStore, script: Script): KeyValueStore {
+  return new Proxy(store, {
+    get: (target, name, receiver) => {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const call = (): Promise<unknown> => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        return script(String(name), args, call) ?? call();
+      };
+    },
+  });
+}
+
+/** A store call that fails, as a store that does not answer in time reads. */
+const down = (): Promise<never> => Promise.reject(new Error('store down'));
+
+/** The code of the refusal `promise` rejects with, and its message. */
+async function refusalOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error: unknown = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(GatewayError);
+  return { code: (error as GatewayError).code, message: (error as GatewayError).message };
 }
 
 describe('joinRestoreSeries: the series an OnApp VM\'s restores under way share', () => {
@@ -152,5 +180,213 @@ describe('joinRestoreSeries: the series an OnApp VM\'s restores under way share'
     expect(await memory.get(`${GROUP}:10:1`)).toBeUndefined();
     mover.lease.stop();
     took.lease.stop();
+  });
+});
+
+describe('joinRestoreSeries: refusals before the POST, and the counting of a series\' places', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('joins a series first named at the last of its four looks; refuses CONFLICT after four, no place held', async () => {
+    for (const [missed, joins] of [[3, true], [4, false]] as const) {
+      const memory = new MemoryStore();
+      let starts = 0;
+      // Each start finds the pointer named meanwhile (and lapsed by the next read): until the last.
+      const order = new CreateOrder(scripted(memory, (name, args) => (name === 'setIfAbsent' && args[0] === POINTER && ++starts <= missed ? Promise.resolve(false) : undefined)));
+      if (joins) {
+        const placed = await restore(order, 10);
+        expect([placed.newestBefore, placed.place]).toEqual([10, 1]);
+        placed.lease.stop();
+      } else {
+        const refusal = await refusalOf(restore(order, 10));
+        expect(refusal.code).toBe('CONFLICT');
+        expect(refusal.message).toContain('nothing was sent to OnApp');
+        expect(await memory.get(`${GROUP}:10:1`)).toBeUndefined();
+      }
+    }
+  });
+
+  it('refuses STORE_UNAVAILABLE, nothing sent, when the store does not answer at any step before the place is confirmed', async () => {
+    // Each step, and whether the VM's series is named by then.
+    const steps: ReadonlyArray<readonly [string, Script, boolean]> = [
+      ['the pointer read', (name, args) => (name === 'get' && args[0] === POINTER ? down() : undefined), false],
+      ['the series start', (name, args) => (name === 'setIfAbsent' && args[0] === POINTER ? down() : undefined), false],
+      ['the lease', (name, args) => (name === 'set' && String(args[0]).includes(':lease:') ? down() : undefined), true],
+      ['the place take', (name) => (name === 'getMany' ? down() : undefined), true],
+    ];
+    for (const [step, script, named] of steps) {
+      const memory = new MemoryStore();
+      const refusal = await refusalOf(restore(new CreateOrder(scripted(memory, script)), 10));
+      expect([step, refusal.code]).toEqual([step, 'STORE_UNAVAILABLE']);
+      expect(refusal.message).toContain('nothing was sent to OnApp');
+      expect(await memory.get(`${GROUP}:10:1`)).toBeUndefined();
+      expect([step, (await memory.get(POINTER)) !== undefined]).toEqual([step, named]);
+    }
+  });
+
+  it('stops its lease when the take of its place is not answered', async () => {
+    vi.useFakeTimers();
+    const renewed: string[] = [];
+    const order = new CreateOrder(scripted(new MemoryStore(), (name, args) => {
+      if (name === 'extendIfPresent') renewed.push(String(args[0]));
+      return name === 'getMany' ? down() : undefined;
+    }));
+    expect((await refusalOf(restore(order, 10))).code).toBe('STORE_UNAVAILABLE');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(renewed).toEqual([]);
+  });
+
+  it('refuses STORE_UNAVAILABLE when the confirmation of its place is not answered, and gives the place up', async () => {
+    const memory = new MemoryStore();
+    let reads = 0;
+    const order = new CreateOrder(scripted(memory, (name, args) => (name === 'get' && args[0] === POINTER && ++reads === 2 ? down() : undefined)));
+    const refusal = await refusalOf(restore(order, 10));
+    expect(refusal.code).toBe('STORE_UNAVAILABLE');
+    // Given up with no later place held: deleted, free for the next restore.
+    expect(await memory.get(`${GROUP}:10:1`)).toBeUndefined();
+    const next = await restore(new CreateOrder(memory), 10);
+    expect([next.newestBefore, next.place]).toEqual([10, 1]);
+    next.lease.stop();
+  });
+
+  it('refuses STORE_UNAVAILABLE when the places of an older series, or its move, are not answered', async () => {
+    const memory = new MemoryStore();
+    const older = await restore(new CreateOrder(memory), 10);
+    older.lease.stop();
+    await new CreateOrder(memory).sent(older.series, older.place, 30 * 60_000);
+    const claims = await refusalOf(restore(new CreateOrder(scripted(memory, (name) => (name === 'getMany' ? down() : undefined))), 12));
+    expect(claims.code).toBe('STORE_UNAVAILABLE');
+    const listed = [{ id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }];
+    const moving = await refusalOf(restore(new CreateOrder(scripted(memory, (name, args) => (name === 'replaceIfEqual' && args[0] === POINTER ? down() : undefined))), 12, listed));
+    expect(moving.code).toBe('STORE_UNAVAILABLE');
+  });
+
+  it('replaces a pointer naming no series (a hand edit) and starts the series of its own watermark', async () => {
+    const memory = new MemoryStore();
+    await memory.set(POINTER, 'not a series', 60_000);
+    const placed = await restore(new CreateOrder(memory), 10);
+    expect([placed.newestBefore, placed.place]).toEqual([10, 1]);
+    expect(String(await memory.get(POINTER))).toMatch(/^10\//);
+    placed.lease.stop();
+    // Not answered while replacing it: refused.
+    await memory.set(POINTER, 'not a series', 60_000);
+    const refusal = await refusalOf(restore(new CreateOrder(scripted(memory, (name, args) => (name === 'replaceIfEqual' && args[0] === POINTER ? down() : undefined))), 10));
+    expect(refusal.code).toBe('STORE_UNAVAILABLE');
+  });
+
+  it('counts a given-up place as having made nothing: a series of one given up and one sent is left once one restore is listed', async () => {
+    const memory = new MemoryStore();
+    const order = new CreateOrder(memory);
+    const first = await restore(order, 10);
+    const second = await restore(order, 10);
+    first.lease.stop();
+    second.lease.stop();
+    await order.giveUp(first.series, first.place);
+    await order.sent(second.series, second.place, 30 * 60_000);
+    const next = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }]);
+    expect([next.newestBefore, next.place]).toEqual([12, 1]);
+    next.lease.stop();
+  });
+
+  it('counts every sent place: a series of two sent is joined while only one restore is listed above it', async () => {
+    const memory = new MemoryStore();
+    const order = new CreateOrder(memory);
+    const first = await restore(order, 10);
+    const second = await restore(order, 10);
+    first.lease.stop();
+    second.lease.stop();
+    await order.sent(first.series, first.place, 30 * 60_000);
+    await order.sent(second.series, second.place, 30 * 60_000);
+    const next = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }]);
+    expect([next.newestBefore, next.place]).toEqual([10, 3]);
+    next.lease.stop();
+  });
+
+  it('a series whose last place is given up while this restore joins it is left: the restore starts its own series', async () => {
+    const memory = new MemoryStore();
+    const plain = new CreateOrder(memory);
+    const earlier = await restore(plain, 10);
+    let gaveUp = false;
+    // Read as in flight, the place is given up as the later restore opens its lease to join series 10.
+    const order = new CreateOrder(scripted(memory, (name, args) => {
+      if (gaveUp || name !== 'set' || !String(args[0]).startsWith(`${GROUP}:10:lease:`) || String(args[0]).endsWith(earlier.lease.holder)) return undefined;
+      gaveUp = true;
+      earlier.lease.stop();
+      return plain.giveUp(earlier.series, earlier.place).then(() => undefined);
+    }));
+    const later = await restore(order, 12);
+    expect(gaveUp).toBe(true);
+    expect([later.newestBefore, later.place, later.series]).toEqual([12, 1, `${GROUP}:12`]);
+    expect(await memory.get(`${GROUP}:10:1`)).toBeUndefined();
+    later.lease.stop();
+  });
+
+  it('refuses STORE_UNAVAILABLE when the move off a series found empty as it joined is not answered', async () => {
+    const memory = new MemoryStore();
+    const plain = new CreateOrder(memory);
+    const earlier = await restore(plain, 10);
+    let gaveUp = false;
+    let movesFailed = 0;
+    const order = new CreateOrder(scripted(memory, (name, args) => {
+      if (name === 'replaceIfEqual' && args[0] === POINTER && gaveUp && movesFailed === 0) {
+        movesFailed += 1;
+        return down();
+      }
+      if (gaveUp || name !== 'set' || !String(args[0]).startsWith(`${GROUP}:10:lease:`) || String(args[0]).endsWith(earlier.lease.holder)) return undefined;
+      gaveUp = true;
+      earlier.lease.stop();
+      return plain.giveUp(earlier.series, earlier.place).then(() => undefined);
+    }));
+    const refusal = await refusalOf(restore(order, 12));
+    expect([refusal.code, movesFailed]).toEqual(['STORE_UNAVAILABLE', 1]);
+  });
+
+  it('keeps renewing the lease of the place it took, until the caller stops it', async () => {
+    vi.useFakeTimers();
+    const renewed: string[] = [];
+    const order = new CreateOrder(scripted(new MemoryStore(), (name, args) => {
+      if (name === 'extendIfPresent') renewed.push(String(args[0]));
+      return undefined;
+    }));
+    const placed = await restore(order, 10);
+    await vi.advanceTimersByTimeAsync(13_000);
+    expect(renewed.length).toBeGreaterThanOrEqual(3);
+    expect(renewed.every((key) => key === `${GROUP}:10:lease:${placed.lease.holder}`)).toBe(true);
+    placed.lease.stop();
+    const before = renewed.length;
+    await vi.advanceTimersByTimeAsync(13_000);
+    expect(renewed.length).toBe(before);
+  });
+
+  it('a restore of the series\' own watermark settles an uncertain place that is due, and takes it', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    const cut = await restore(order, 10);
+    cut.lease.stop();
+    await order.keepUncertain(cut.series, cut.place, -1);
+    const again = await restore(order, 10);
+    expect([again.newestBefore, again.place]).toEqual([10, 1]);
+    again.lease.stop();
+  });
+
+  it('refuses CONFLICT once the series holds 32 places, naming the count and the 30 minutes, and stops its lease', async () => {
+    const memory = new MemoryStore();
+    const order = new CreateOrder(memory);
+    const held: RestorePlacement[] = [];
+    for (let index = 0; index < 32; index += 1) held.push(await restore(order, 10));
+    expect(held.at(-1)?.place).toBe(32);
+    vi.useFakeTimers();
+    const renewed: string[] = [];
+    const watched = new CreateOrder(scripted(memory, (name, args) => {
+      if (name === 'extendIfPresent') renewed.push(String(args[0]));
+      return undefined;
+    }));
+    for (const placed of held) placed.lease.stop();
+    const refusal = await refusalOf(restore(watched, 10));
+    expect(refusal.code).toBe('CONFLICT');
+    expect(refusal.message).toContain('32 restores of this virtual server are being asked already');
+    expect(refusal.message).toContain('once the last one\'s 30 minutes have passed');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(renewed).toEqual([]);
   });
 });
