@@ -25,7 +25,7 @@ describe('crossCheckConfig: checks that span several parts of the config', () =>
   });
 
   it('names a provider credential holding a line break by its path, not a text value or one without a break', () => {
-    expect(linesOf({ allowAnonymous: true, providers: [{ ...zomro, auth: { token: 'abc\n', user: 'plain', pin: 1234 } }, { ...onapp, auth: ['a\n'] }, { ...onapp, id: 'b', auth: { password: 'a\rb' } }] })).toEqual([
+    expect(linesOf({ allowAnonymous: true, providers: [{ ...zomro, auth: { token: 'abc\n', user: 'plain', pin: 1234, keys: ['a\n'] } }, { ...onapp, auth: ['a\n'] }, { ...onapp, id: 'b', auth: { password: 'a\rb' } }] })).toEqual([
       "providers.0.auth.token: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
       "providers.2.auth.password: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
     ]);
@@ -45,7 +45,7 @@ describe('crossCheckConfig: checks that span several parts of the config', () =>
   });
 
   it('names a client name given twice at the later client, whatever their keys', () => {
-    expect(linesOf({ providers: [zomro], clients: [client('ops', 'a'.repeat(20)), client('ops', 'b'.repeat(20)), { key: 'c'.repeat(20), name: 5 }] })).toEqual([
+    expect(linesOf({ providers: [zomro], clients: [client('ops', 'a'.repeat(20)), client('ops', 'b'.repeat(20)), { key: 'c'.repeat(20), name: 5 }, { key: 'e'.repeat(20), name: 5 }] })).toEqual([
       'clients.1.name: duplicate client name "ops": each client needs its own',
     ]);
   });
