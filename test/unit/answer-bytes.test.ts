@@ -14,8 +14,8 @@ function pauseOf(hold: AnswerHold): { resumed: () => number } {
 describe('AnswerBytesBudget: upstream answer bytes held while read, every account together', () => {
   it('counts the bytes taken and gives them back on close, keeping the peak', () => {
     const budget = new AnswerBytesBudget(100);
-    const first = budget.open();
-    const second = budget.open();
+    const first = budget.open('one');
+    const second = budget.open('one');
     expect(first.take(30)).toBe(true);
     expect(first.take(20)).toBe(true);
     expect(second.take(40)).toBe(true);
@@ -30,8 +30,8 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('lets a later reader read up to the limit exactly, and pauses it one byte past', () => {
     const budget = new AnswerBytesBudget(100);
-    const oldest = budget.open();
-    const later = budget.open();
+    const oldest = budget.open('one');
+    const later = budget.open('one');
     oldest.take(60);
     expect(later.take(40)).toBe(true);
     expect(later.take(1)).toBe(false);
@@ -40,18 +40,29 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('never pauses the oldest reader, however far past the limit it goes', () => {
     const budget = new AnswerBytesBudget(100);
-    const oldest = budget.open();
-    const later = budget.open();
+    const oldest = budget.open('one');
+    const later = budget.open('one');
     later.take(90);
     expect(oldest.take(500)).toBe(true);
     expect(later.take(1)).toBe(false);
     expect(budget.peak).toBe(591);
   });
 
+  it("lets each account's oldest reader go on while another account holds the budget, and pauses only its later ones", () => {
+    const budget = new AnswerBytesBudget(100);
+    const stalling = budget.open('a');
+    stalling.take(150);
+    const other = budget.open('b');
+    const otherLater = budget.open('b');
+    expect(other.take(10)).toBe(true);
+    expect(otherLater.take(1)).toBe(false);
+    expect(budget.paused).toBe(1);
+  });
+
   it('resumes a paused reader once it has become the oldest, even with the budget still spent', () => {
     const budget = new AnswerBytesBudget(100);
-    const oldest = budget.open();
-    const later = budget.open();
+    const oldest = budget.open('one');
+    const later = budget.open('one');
     oldest.take(50);
     expect(later.take(200)).toBe(false);
     const pause = pauseOf(later);
@@ -66,9 +77,9 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('resumes the readers after the oldest only when the bytes held are back within the limit', () => {
     const budget = new AnswerBytesBudget(100);
-    const a = budget.open();
-    const b = budget.open();
-    const c = budget.open();
+    const a = budget.open('one');
+    const b = budget.open('one');
+    const c = budget.open('one');
     a.take(60);
     expect(b.take(45)).toBe(false);
     expect(c.take(10)).toBe(false);
@@ -82,10 +93,10 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('keeps a reader past the oldest paused while the bytes held are over the limit, and resumes it at exactly the limit', () => {
     const budget = new AnswerBytesBudget(100);
-    const a = budget.open();
-    const b = budget.open();
-    const c = budget.open();
-    const x = budget.open();
+    const a = budget.open('one');
+    const b = budget.open('one');
+    const c = budget.open('one');
+    const x = budget.open('one');
     a.take(10);
     expect(x.take(1)).toBe(true);
     expect(b.take(94)).toBe(false);
@@ -95,7 +106,7 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
     a.close();
     // 101 held: b, now the oldest, goes on; c waits.
     expect([pausedB.resumed(), pausedC.resumed(), budget.paused]).toEqual([1, 0, 1]);
-    const d = budget.open();
+    const d = budget.open('one');
     expect(d.take(0)).toBe(false);
     const pausedD = pauseOf(d);
     expect(budget.paused).toBe(2);
@@ -109,8 +120,8 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('resumes a paused reader once only, with the first callback it was given', () => {
     const budget = new AnswerBytesBudget(10);
-    const oldest = budget.open();
-    const later = budget.open();
+    const oldest = budget.open('one');
+    const later = budget.open('one');
     oldest.take(10);
     later.take(1);
     const calls: string[] = [];
@@ -125,9 +136,9 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('does not pause a reader whose hold is closed, and a paused reader closed is no longer counted nor resumed', () => {
     const budget = new AnswerBytesBudget(10);
-    const oldest = budget.open();
-    const closedFirst = budget.open();
-    const closedPaused = budget.open();
+    const oldest = budget.open('one');
+    const closedFirst = budget.open('one');
+    const closedPaused = budget.open('one');
     oldest.take(20);
     closedFirst.close();
     const neverPaused = pauseOf(closedFirst);
@@ -144,8 +155,8 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('gives the bytes back once, however often a hold is closed', () => {
     const budget = new AnswerBytesBudget(100);
-    const a = budget.open();
-    const b = budget.open();
+    const a = budget.open('one');
+    const b = budget.open('one');
     a.take(30);
     b.take(20);
     a.close();
@@ -157,9 +168,9 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('closing the oldest twice leaves the next reader the oldest', () => {
     const budget = new AnswerBytesBudget(10);
-    const a = budget.open();
-    const b = budget.open();
-    const c = budget.open();
+    const a = budget.open('one');
+    const b = budget.open('one');
+    const c = budget.open('one');
     a.close();
     a.close();
     // b is the oldest: it reads on past the limit; c, behind it, does not.
@@ -169,21 +180,21 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('keeps the readers in the order they started when one in the middle or at the end closes', () => {
     const budget = new AnswerBytesBudget(10);
-    const a = budget.open();
-    const b = budget.open();
-    const c = budget.open();
+    const a = budget.open('one');
+    const b = budget.open('one');
+    const c = budget.open('one');
     b.close();
     a.close();
     // c is the oldest now.
     expect(c.take(50)).toBe(true);
-    const d = budget.open();
+    const d = budget.open('one');
     expect(d.take(1)).toBe(false);
     d.close();
-    const e = budget.open();
+    const e = budget.open('one');
     c.close();
     // With d (the newest) closed before, e follows c: the oldest once c is done.
     expect(e.take(50)).toBe(true);
-    const f = budget.open();
+    const f = budget.open('one');
     expect(f.take(1)).toBe(false);
     e.close();
     expect(f.take(1)).toBe(true);
@@ -191,11 +202,11 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
 
   it('makes a reader opened into an emptied budget the oldest', () => {
     const budget = new AnswerBytesBudget(10);
-    const a = budget.open();
+    const a = budget.open('one');
     a.close();
-    const b = budget.open();
+    const b = budget.open('one');
     expect(b.take(50)).toBe(true);
-    const c = budget.open();
+    const c = budget.open('one');
     expect(c.take(1)).toBe(false);
   });
 

@@ -254,7 +254,7 @@ describe('joinRestoreSeries: refusals before the POST, and the counting of a ser
     const memory = new MemoryStore();
     const older = await restore(new CreateOrder(memory), 10);
     older.lease.stop();
-    await new CreateOrder(memory).sent(older.series, older.place, 30 * 60_000);
+    await new CreateOrder(memory).sent(older.series, older.place, 30 * 60_000, older.lease.placeValue);
     const claims = await refusalOf(restore(new CreateOrder(scripted(memory, (name) => (name === 'getMany' ? down() : undefined))), 12));
     expect(claims.code).toBe('STORE_UNAVAILABLE');
     const listed = [{ id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }];
@@ -283,7 +283,7 @@ describe('joinRestoreSeries: refusals before the POST, and the counting of a ser
     first.lease.stop();
     second.lease.stop();
     await order.giveUp(first.series, first.place);
-    await order.sent(second.series, second.place, 30 * 60_000);
+    await order.sent(second.series, second.place, 30 * 60_000, second.lease.placeValue);
     const next = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }]);
     expect([next.newestBefore, next.place]).toEqual([12, 1]);
     next.lease.stop();
@@ -296,8 +296,8 @@ describe('joinRestoreSeries: refusals before the POST, and the counting of a ser
     const second = await restore(order, 10);
     first.lease.stop();
     second.lease.stop();
-    await order.sent(first.series, first.place, 30 * 60_000);
-    await order.sent(second.series, second.place, 30 * 60_000);
+    await order.sent(first.series, first.place, 30 * 60_000, first.lease.placeValue);
+    await order.sent(second.series, second.place, 30 * 60_000, second.lease.placeValue);
     const next = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: 11, action: 'restore_backup' }, { id: 10, action: 'reboot_virtual_server' }]);
     expect([next.newestBefore, next.place]).toEqual([10, 3]);
     next.lease.stop();
