@@ -56,7 +56,11 @@ describe('AnswerBytesBudget: upstream answer bytes held while read, every accoun
     const otherLater = budget.open('b');
     expect(other.take(10)).toBe(true);
     expect(otherLater.take(1)).toBe(false);
+    const pause = pauseOf(otherLater);
     expect(budget.paused).toBe(1);
+    // Its account's oldest done with: it goes on, though the other account still holds the budget.
+    other.close();
+    expect([pause.resumed(), budget.paused]).toEqual([1, 0]);
   });
 
   it('resumes a paused reader once it has become the oldest, even with the budget still spent', () => {
