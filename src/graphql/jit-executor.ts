@@ -91,7 +91,7 @@ export function jitExecutorForApollo(executor: JitExecutor): GatewayInterface {
     // Apollo could not pick the operation (a name the document does not hold) and hands on its own
     // operationName, null, not the request's: the document's only operation ran, and Apollo, which
     // wants errors here, answered the client's typo as an internal error (500, logged as a fault).
-    if (!operation) return { errors: [unidentifiedOperation(request.request.operationName)] };
+    if (!operation) return { errors: [unidentifiedOperation(request.request.operationName, request.document)] };
     if (operation.operation === 'subscription') {
       return { errors: [new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } })] };
     }

@@ -317,7 +317,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // graphql-ws answers an operation it cannot identify with an `error` and never calls onComplete:
       // counted as answering below, it held its place and its id for good, and kept shutdown waiting.
       const operation = getOperationAST(prepared.document, payload.operationName);
-      if (!operation) return [unidentifiedOperation(payload.operationName)];
+      if (!operation) return [unidentifiedOperation(payload.operationName, prepared.document)];
       const tooCostly = pipeline.checkVariables(prepared.document, payload.operationName, payload.variables ?? {});
       if (tooCostly) return [tooCostly];
       sources.set(prepared.document, prepared.source);

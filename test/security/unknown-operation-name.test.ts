@@ -72,4 +72,24 @@ describe('an operationName the document does not hold runs nothing', () => {
       await client.dispose();
     }
   });
+  it('several operations and no operationName: the refusal names them and the field to send (a README block of two, pasted into curl, got graphql-js\'s words alone)', async () => {
+    const twoOperations = 'query MakeBackup { __typename } query FollowOperation { __typename }';
+    const expected = 'this one holds MakeBackup, FollowOperation. Send "operationName" beside "query" naming the one to run';
+    const answer = await send({ method: 'POST', body: JSON.stringify({ query: twoOperations }) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.errors?.[0]?.message).toContain(expected);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const refused = await new Promise<Array<{ message: string }>>((resolve) => {
+        client.subscribe({ query: twoOperations }, { next: () => {}, error: (error) => resolve(error as Array<{ message: string }>), complete: () => {} });
+      });
+      expect(refused[0]?.message).toContain(expected);
+    } finally {
+      await client.dispose();
+    }
+    const many = Array.from({ length: 7 }, (_, index) => `query Q${index} { __typename }`).join(' ');
+    const listed = await send({ method: 'POST', body: JSON.stringify({ query: many }) });
+    expect(listed.body.errors?.[0]?.message).toContain('this one holds Q0, Q1, Q2, Q3, Q4, and 2 more.');
+  });
 });
