@@ -1,0 +1,59 @@
+/**
+ * Follows one operation over the `operationUpdated` subscription (graphql-ws on
+ * /graphql), printing each status as a JSON line until it ends:
+ *
+ *   npx tsx examples/follow-operation/follow.ts <Operation id> [http://127.0.0.1:4000/graphql]
+ *
+ * A shell has no WebSocket client of its own, and the subscription is not served over
+ * HTTP. The key, where the gateway asks for one, comes from BACKUP_GRAPH_KEY and goes in
+ * `connectionParams`: the gateway reads no header on the WebSocket upgrade.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const SUBSCRIPTION = 'subscription($id: ID!) { operationUpdated(id: $id) { status error finishedAt backup { id name status } } }';
+
+const [operationId, httpUrl = process.env.BACKUP_GRAPH_URL ?? 'http://127.0.0.1:4000/graphql'] = process.argv.slice(2);
+if (!operationId) {
+  process.stderr.write('usage: follow.ts <Operation id> [gateway URL]: the id is the one a mutation answered (operation { id })\n');
+  process.exit(2);
+}
+
+const key = process.env.BACKUP_GRAPH_KEY;
+const client = createClient({
+  url: httpUrl.replace(/^http/, 'ws'),
+  webSocketImpl: WebSocket,
+  connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+  retryAttempts: 0,
+});
+
+let failed = false;
+client.subscribe(
+  { query: SUBSCRIPTION, variables: { id: operationId } },
+  {
+    next: (result) => {
+      if (result.errors?.length) {
+        failed = true;
+        for (const error of result.errors) process.stderr.write(`${String(error.extensions?.code ?? 'ERROR')}: ${error.message}\n`);
+        return;
+      }
+      process.stdout.write(`${JSON.stringify(result.data?.operationUpdated)}\n`);
+    },
+    error: (error) => {
+      failed = true;
+      process.stderr.write(`${whyItEnded(error)}\n`);
+      void Promise.resolve(client.dispose()).then(() => process.exit(1));
+    },
+    complete: () => void Promise.resolve(client.dispose()).then(() => process.exit(failed ? 1 : 0)),
+  },
+);
+
+/** graphql-ws hands over a CloseEvent (a refused key: 4403), a socket's error event (nobody listening), or GraphQL errors. */
+function whyItEnded(error: unknown): string {
+  if (Array.isArray(error)) return error.map((item: { message?: unknown }) => String(item.message)).join('\n');
+  if (error instanceof Error) return error.message;
+  const { code, reason } = error as { code?: unknown; reason?: unknown };
+  if (code === 4403) return `refused: ${String(reason)}${key ? '' : ' (set BACKUP_GRAPH_KEY to a client key)'}`;
+  if (typeof code === 'number') return `connection closed: ${code} ${String(reason ?? '')}`;
+  return `could not connect to ${httpUrl}: is the gateway running there?`;
+}

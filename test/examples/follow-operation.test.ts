@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const SCRIPT = 'examples/follow-operation/follow.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the example as a user would (node with tsx), to its exit. */
+function runScript(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('examples/follow-operation', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+  });
+  afterAll(() => harness?.close());
+
+  it('prints each status of a create as a JSON line until it ends, and exits 0', async () => {
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
+    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "followed" }) { operation { id } } }', {
+      id: listed.data!.instances.edges[0]!.node.id,
+    });
+    expect(created.errors).toBeUndefined();
+    const run = await runScript([created.data!.createBackup.operation.id, harness.gateway.graphqlUrl]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const updates = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { status: string; backup: { name: string } | null });
+    expect(updates.at(-1)).toMatchObject({ status: 'SUCCEEDED', backup: { name: 'followed' } });
+  });
+
+  it('says what went wrong on stderr and exits 1 for an id that is no operation, 2 without one', async () => {
+    const bad = await runScript(['not-an-id', harness.gateway.graphqlUrl]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('malformed id');
+    const nobody = await runScript(['x', 'http://127.0.0.1:9/graphql']);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('could not connect to http://127.0.0.1:9/graphql');
+    const none = await runScript([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('usage');
+  });
+});
