@@ -82,7 +82,7 @@ describe('danube: fidelity to the documented API', () => {
     try {
       const answer = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true } });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
-      expect(answer.errors?.[0]?.message).toBe('VM has snapshots');
+      expect(answer.errors?.[0]?.message).toContain('VM has snapshots: send force: true to restore over them');
       const sent = harness.simulator('danube').server.log.find((request) => request.method === 'PUT')!;
       expect(JSON.parse(sent.bodyText)).toMatchObject({ force: false });
       // force: true is Danube's "Force restore and delete existing snapshots and backups".
@@ -98,7 +98,7 @@ describe('danube: fidelity to the documented API', () => {
     for (const force of [false, true]) {
       const answer = await harness.gql(RESTORE, { input: { backupId: running.backups[2]!.id, confirm: true, force } });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
-      expect(answer.errors?.[0]?.message).toBe('VM is not stopped');
+      expect(answer.errors?.[0]?.message).toContain('VM is not stopped: stop the VM at Danube (the gateway neither starts nor stops VMs), then send the restore again');
     }
   });
 

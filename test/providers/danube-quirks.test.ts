@@ -106,10 +106,10 @@ describe('danube: quirks', () => {
     expect(errorCodes(await restore(lost.id))).toEqual(['CONFLICT']);
     const running = await restore(nodes[3]!.backups[1]!.id);
     expect(errorCodes(running)).toEqual(['CONFLICT']);
-    expect(running.errors?.[0]?.message).toBe('VM is not stopped');
+    expect(running.errors?.[0]?.message).toContain('VM is not stopped: stop the VM at Danube (the gateway neither starts nor stops VMs), then send the restore again');
     const forced = await restore(nodes[3]!.backups[1]!.id, true);
     expect(errorCodes(forced)).toEqual(['CONFLICT']);
-    expect(forced.errors?.[0]?.message).toBe('VM is not stopped');
+    expect(forced.errors?.[0]?.message).toContain('VM is not stopped: stop the VM at Danube (the gateway neither starts nor stops VMs), then send the restore again');
   });
 
   it('changes a backup note with updateBackupNote', async () => {

@@ -14,6 +14,7 @@ import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js
 import { backupVmAddress } from './vm-address.js';
 import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
+import { withRestoreNextStep } from './restore-refusals.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -207,14 +208,16 @@ export class DanubeAdapter extends BaseAdapter {
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const startedAt = new Date();
     const diskId = Number(request.backup.keyExtra[0] ?? 1);
-    const answer = await this.client.call('PUT', `/vm/${hostnameSegment(backupVmAddress(request.backup))}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', scope, {
-      disk_id: diskId,
-      target_hostname_or_uuid: request.target.nativeId,
-      target_disk_id: request.targetDiskId ?? diskId,
-      // Always sent: Danube's own default is "force (boolean) – Force restore and delete existing
-      // snapshots and backups (default: true)", the gateway's is false.
-      force: request.force,
-    });
+    const answer = await this.client
+      .call('PUT', `/vm/${hostnameSegment(backupVmAddress(request.backup))}/backup/${segment(request.backup.nativeId)}`, 'vm.backup.restore', scope, {
+        disk_id: diskId,
+        target_hostname_or_uuid: request.target.nativeId,
+        target_disk_id: request.targetDiskId ?? diskId,
+        // Always sent: Danube's own default is "force (boolean) – Force restore and delete existing
+        // snapshots and backups (default: true)", the gateway's is false.
+        force: request.force,
+      })
+      .catch((error: unknown) => Promise.reject(withRestoreNextStep(error)));
     return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
   }
 

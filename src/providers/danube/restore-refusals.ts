@@ -1,0 +1,19 @@
+import { GatewayError } from '../../domain/errors.js';
+
+/**
+ * What a client can do about Danube's two refusals of a restore, after Danube's own words. A
+ * newcomer met "VM is not stopped" alone and looked for a mutation that stops a VM: there is
+ * none, the gateway only backs up and restores. Matched on the words' start, as Danube writes
+ * them in English (the client asks for English: client.ts).
+ */
+const NEXT_STEPS: ReadonlyArray<readonly [string, string]> = [
+  ['VM is not stopped', 'stop the VM at Danube (the gateway neither starts nor stops VMs), then send the restore again; force does not change this'],
+  ['VM has snapshots', 'send force: true to restore over them (Danube then deletes the disk\'s snapshots), or remove them at Danube first'],
+];
+
+/** A restore's CONFLICT with what to do next added to Danube's words; any other error as it was. */
+export function withRestoreNextStep(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.code !== 'CONFLICT') return error;
+  const step = NEXT_STEPS.find(([words]) => error.message.startsWith(words))?.[1];
+  return step ? new GatewayError('CONFLICT', `${error.message}: ${step}`, error.details) : error;
+}
