@@ -1,14 +1,16 @@
 /**
- * What one cached list holds in the heap, estimated from its length alone: the read cache's
- * byte bound (`limits.readCacheMaxBytes`) counts this, so filling the cache costs one
- * multiplication per list, and a warm read nothing (the size is taken once, when the list is set).
+ * What one cached list holds in the heap, estimated when it is set: the read cache's byte bound
+ * (`limits.readCacheMaxBytes`) counts this. A warm read pays nothing (the size is taken once, when
+ * the list is set), and a store that is not bounded by bytes (Redis) is not handed one.
  *
  * Measured (`node --expose-gc --import tsx bench/cache-entry-bytes.ts`: each list the cache is
  * handed by the four simulators, copied until some 100,000 records are held, heap after a full
  * GC): bytes per record by list kind, the largest provider's rounded up, so an account of smaller
  * records is over-counted (Zomro's, OnApp's and Danube's backups hold 1.1-1.25 KB) rather than a
- * larger one under-counted. The `raw` record the provider sent is most of it: an account whose
- * provider sends far longer records than the simulators holds more than this says.
+ * larger one under-counted. A record counts the larger of that and its own text (see textBytes):
+ * counted by its list's length alone, an OnApp whose backups carried a 512 KiB note each held 4 MiB
+ * of lists under a 1 MiB bound, read as 20 KB, and a hostile provider could fill the 100,000
+ * entries with answers of up to 32 MiB.
  */
 const RECORD_BYTES: Readonly<Record<string, number>> = {
   /** ZStack 2,213 (its raw record carries the backup's storage refs); Zomro 1,247; OnApp 1,114; Danube 1,120. */
@@ -29,6 +31,35 @@ export const CACHED_ENTRY_BYTES = 256;
 
 /** The estimated heap bytes of a cached list of `kind` (`value` is what the store is handed). */
 export function cachedListBytes(kind: string, value: unknown): number {
-  const records = Array.isArray(value) ? value.length : 1;
-  return CACHED_ENTRY_BYTES + records * (RECORD_BYTES[kind] ?? LARGEST_RECORD_BYTES);
+  const perRecord = RECORD_BYTES[kind] ?? LARGEST_RECORD_BYTES;
+  if (!Array.isArray(value)) return CACHED_ENTRY_BYTES + Math.max(perRecord, textBytes(value));
+  let bytes = CACHED_ENTRY_BYTES;
+  for (const record of value as unknown[]) bytes += Math.max(perRecord, textBytes(record));
+  return bytes;
+}
+
+/** What a field counts beside its text: a pointer, or a number held in place. */
+const SLOT_BYTES = 8;
+
+/**
+ * Roughly what `value` holds: a character a byte (a string held twice, as a backup's
+ * `note` and its `raw.note`, counts twice; text outside Latin-1 holds two bytes a character) and a
+ * slot per field and item; keys not at all (V8 shares them between records). The simulators'
+ * records count below their measured cost, so only longer ones change their list's count; the walk
+ * costs ~1 us a record when a list is set (~2 ms of a cold 1,600-backup dashboard). Without
+ * recursion: `raw` nests up to MAX_RAW_DEPTH.
+ */
+function textBytes(value: unknown): number {
+  let bytes = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    bytes += SLOT_BYTES;
+    if (typeof item === 'string') bytes += item.length;
+    else if (item === null || typeof item !== 'object' || item instanceof Date) continue;
+    else if (Array.isArray(item)) for (let index = 0; index < item.length; index++) pending.push(item[index]);
+    // for-in rather than Object.values: no array per record (parsed JSON has no inherited keys).
+    else for (const key in item) pending.push((item as Record<string, unknown>)[key]);
+  }
+  return bytes;
 }

@@ -211,8 +211,9 @@ export class ReadCache {
       const ttlMs = this.ttlMs.get(address.providerId);
       const instance = ReadCache.instanceKeyOf(address);
       if (!ttlMs || this.overtaken(address, mark.clock) || mark.unlooked.has(instance)) return [];
-      // Taken here, where the list's kind is known, once per list set: a store bounded by bytes counts it.
-      return [{ key: this.key(address), instance, value, ttlMs, bytes: cachedListBytes(address.kind, value) }];
+      // Taken here, where the list's kind is known, once per list set, for the memory store's byte
+      // bound; a walk of the list Redis would not read (its maxmemory bounds it).
+      return [{ key: this.key(address), instance, value, ttlMs, bytes: this.shared ? undefined : cachedListBytes(address.kind, value) }];
     });
     if (fresh.length === 0) return;
     try {

@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, withLimits, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { startHarness, withAccountCopy, withLimits, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const MiB = 1024 * 1024;
 const EVERY_LIST = '{ instances(first: 500) { edges { node { id backups { id } } } } }';
@@ -60,5 +62,57 @@ describe('the read cache bounded by bytes (limits.readCacheMaxBytes)', () => {
     expect(again.errors).toBeUndefined();
     expect(harness.upstreamCount('zomro')).toBe(0);
     expect(await cacheBytes(harness)).toBe(held);
+  }, 60_000);
+});
+
+describe('the read cache bounded by bytes: records far longer than the measured ones', () => {
+  const VMS = 8;
+  let harness: Harness | undefined;
+  let front: Server | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    front?.closeAllConnections();
+    await new Promise<void>((resolve) => (front ? front.close(() => resolve()) : resolve()));
+    front = undefined;
+  });
+
+  /**
+   * An OnApp whose VMs each list one backup with a 512 KiB note: counted by records alone (2,300
+   * bytes a backup), 4 MiB of lists read as 20 KB, and a 1 MiB bound held them all.
+   */
+  it('counts what a record holds when it is more than the measured cost: a 1 MiB bound keeps 4 MiB of notes out', async () => {
+    const note = 'n'.repeat(MiB / 2);
+    let backupReads = 0;
+    front = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const url = req.url ?? '';
+      if (url.startsWith('/virtual_machines.json')) {
+        res.end(JSON.stringify(Array.from({ length: VMS }, (_, index) => ({ virtual_machine: { id: index + 1, label: `vm${index + 1}`, booted: true } }))));
+        return;
+      }
+      const vm = /^\/virtual_machines\/(\d+)\/backups\.json/.exec(url)?.[1];
+      if (vm === undefined) return void res.end('[]');
+      backupReads += 1;
+      res.end(JSON.stringify([{ backup: { id: Number(vm) * 10, built: true, created_at: '2026-01-01T00:00:00Z', note, backup_type: 'normal' } }]));
+    });
+    await new Promise<void>((resolve) => front!.listen(0, '127.0.0.1', resolve));
+    harness = await startHarness({
+      kinds: ['onapp'],
+      configure: [
+        withLimits({ readCacheMaxBytes: 1 * MiB }),
+        withAccountCopy('onapp', { id: 'onapp-long', url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`, retries: 0, cacheTtlMs: 600_000 }),
+      ],
+    });
+    const query = '{ instances(providerId: "onapp-long", first: 100) { edges { node { backups { id } } } } }';
+    const first = await harness.gql<{ instances: { edges: unknown[] } }>(query);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.instances.edges).toHaveLength(VMS);
+    expect(backupReads).toBe(VMS);
+    expect(await cacheBytes(harness)).toBeLessThanOrEqual(1 * MiB);
+    // At most one list of a 512 KiB note fits: the others are read from the provider again.
+    await harness.gql(query);
+    expect(backupReads).toBeGreaterThanOrEqual(2 * VMS - 1);
   }, 60_000);
 });
