@@ -9,9 +9,10 @@ export const READ_CACHE_DEFAULTS = {
 } as const;
 
 /**
- * `limits.readCacheMaxBytes` when the config says nothing: 64 MiB of estimated lists. The
- * Deployment's 512 MiB limit holds the process's peak under 16 dashboards (~145 MiB), the
- * answer-bytes budget and one answer (128 + 32 MiB) and this, with ~140 MiB to spare; some
- * 28,000 backups as estimated (ZStack's, the largest measured; twice as many of the others).
+ * `limits.readCacheMaxBytes` when the config says nothing: 64 MiB of estimated lists, some 28,000
+ * backups as estimated (ZStack's, the largest measured; twice as many of the others). Beside the
+ * peak under 16 dashboards (~145 MiB) it is small; the Deployment's 512 MiB limit is not what
+ * bounds it: the answer-bytes budget alone peaked at 480-545 MiB under 16 answers of 31 MiB from
+ * one account (docs/production-measurements.md), and allows one answer more per account reading.
  */
 export const READ_CACHE_MAX_BYTES_DEFAULT = 64 * 1024 * 1024;
