@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { defaultTimezones } from '../../src/config/default-timezone.js';
 import { loadConfigObject } from '../../src/config/load.js';
 
 /**
@@ -28,6 +29,10 @@ describe('README config examples', () => {
   it('loads the short example with its variables set', () => {
     const config = loadConfigObject(parseYaml(short), envFor(short));
     expect(config.providers.map((provider) => provider.id)).toEqual(['zomro-nl', 'flex', 'lab', 'dc1']);
+  });
+
+  it('names the zone of every account whose API writes dates without one: pasted, it starts without a warning', () => {
+    expect(defaultTimezones(loadConfigObject(parseYaml(short), envFor(short)))).toEqual([]);
   });
 
   it('loads the protection snippet beside it (the accounts it names are the short example’s)', () => {
