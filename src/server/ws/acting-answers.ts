@@ -43,11 +43,6 @@ export class ActingAnswers {
     return this.running.size > 0;
   }
 
-  /** Whether `message` is an answer of a mutation (one a client must not be told to send again). */
-  answers(message: string): boolean {
-    return this.answerOf(message) !== null;
-  }
-
   /** The mutation `message` answers, counted as unsent until `sent(id)`; null for any other message. */
   answerOf(message: string): string | null {
     for (const [id, mutation] of this.running) {
