@@ -78,9 +78,11 @@ export class KeepAlive {
       // taking answers. Paused with nothing taken for a whole period, it would otherwise hold its
       // unread answers and its place for the life of the process (no send would come to check it).
       const unread = socket.bufferedAmount;
+      // Only something taken gives the grace back: the first paused ping has nothing to compare
+      // yet, and taking it back there gave a client that missed a pong, then fell behind, two more periods.
       if (this.unreadAtLastPing !== null && unread >= this.unreadAtLastPing) {
         if (this.graceOver()) this.hooks.stoppedReading();
-      } else this.graceGiven = false;
+      } else if (this.unreadAtLastPing !== null) this.graceGiven = false;
       this.unreadAtLastPing = unread;
       return;
     }
