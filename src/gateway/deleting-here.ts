@@ -3,14 +3,15 @@ import { backupListKey } from './ids.js';
 import { loaderKey } from './loaders.js';
 
 /**
- * The backups a request's deleteBackup left being deleted. The payload shows
- * each as DELETING; a list read later in the same answer (the payload's
- * `backup { instance { backups } }`, a `backups` connection beside the
- * mutation, the instance's `protection` judged from it) had it as the provider lists it (ZStack AVAILABLE, Danube
- * PENDING) until the delete ends, and a normalised client cache kept
- * whichever status it wrote last under the one id. Each is shown DELETING
- * wherever this request reads it. Per request: what later requests read is
- * the provider's word (see docs/architecture.md).
+ * The backups a request shows DELETING: those its own deleteBackup left being
+ * deleted, and those the shared record of deletes in flight names
+ * (deletes-in-flight.ts: deletes another request, or another replica,
+ * started). The provider lists such a backup as it was (ZStack AVAILABLE,
+ * Danube PENDING) until the delete ends; a list read later in the same answer
+ * (the payload's `backup { instance { backups } }`, a `backups` connection
+ * beside the mutation, the instance's `protection` judged from it) showed it
+ * so, and a normalised client cache kept whichever status it wrote last under
+ * the one id. Each is shown DELETING wherever this request reads it.
  */
 export class DeletingHere {
   private readonly byInstance = new Map<string, Set<string>>();
@@ -20,9 +21,14 @@ export class DeletingHere {
   }
 
   mark(backup: Backup): void {
-    const key = loaderKey(backup.providerId, backup.instanceNativeId ?? '');
+    this.markListed(backup.providerId, backup.instanceNativeId ?? '', backupListKey(backup));
+  }
+
+  /** A backup named as its instance's list names it (`backupListKey`), as the shared record keeps it. */
+  markListed(providerId: string, instanceNativeId: string, listKey: string): void {
+    const key = loaderKey(providerId, instanceNativeId);
     const backups = this.byInstance.get(key) ?? new Set<string>();
-    backups.add(backupListKey(backup));
+    backups.add(listKey);
     this.byInstance.set(key, backups);
   }
 

@@ -172,8 +172,10 @@ export class ProtectionReader {
       adapter.capabilities.has(LIST_CAPABILITY.schedules) ? settle(loaders.schedules.load(key)) : null,
       adapter.capabilities.has(LIST_CAPABILITY.definitions) ? settle(loaders.definitions.load(key)) : null,
     ]);
-    // A backup this request's deleteBackup left being deleted is no usable one here either: counted
-    // AVAILABLE, it stood as the payload's instance's lastBackup under the id the payload read DELETING.
+    // A backup being deleted (by this request, or in the shared record) is no usable one here either:
+    // counted AVAILABLE, it stood as the payload's instance's lastBackup under the id the payload read DELETING.
+    const folding = this.reads.foldDeletesInFlight();
+    if (folding) await folding;
     return { backups: Array.isArray(backups) ? this.reads.deletingHere.list(backups) : backups, schedules, definitions };
   }
 }

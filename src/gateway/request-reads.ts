@@ -8,6 +8,7 @@ import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { CacheInvalidation } from './cache-invalidation.js';
 import { DeletingHere } from './deleting-here.js';
+import type { DeletesByAccount } from './deletes-in-flight.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
 import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
@@ -47,8 +48,10 @@ export class RequestReads {
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
   /** Names of the entities looked up one by one (a handful per mutation), kept for audit lines. */
   private readonly namesLookedUp = new Map<string, string>();
-  /** Backups this request's deleteBackup left being deleted: DELETING wherever this answer shows them. */
+  /** Backups this request's deleteBackup left being deleted, and those of the shared record: DELETING wherever this answer shows them. */
   readonly deletingHere = new DeletingHere();
+  /** Whether the shared record of deletes in flight is in `deletingHere` yet: its read while Redis answers. */
+  private deletesFolded: Promise<void> | boolean = false;
 
   constructor(
     readonly shared: SharedServices,
@@ -64,7 +67,7 @@ export class RequestReads {
       batch: shared.options.batching,
       cache: shared.readCache,
       onBatch: shared.options.onBatch,
-      onOperation: (operation) => this.invalidation.afterOperation(operation),
+      onOperation: (operation) => this.afterOperation(operation),
     });
     this.invalidation = new CacheInvalidation(
       this.loaders,
@@ -85,6 +88,35 @@ export class RequestReads {
    */
   private pollScope(signal: AbortSignal): UpstreamScope {
     return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest, this.shared.maxUpstreamAnswerBytesPerRequest), signal };
+  }
+
+  /** An operation read: a delete seen finished ends its shared record, and what it changed is forgotten. */
+  private async afterOperation(operation: Operation): Promise<Operation> {
+    await this.shared.deletes.seen(operation);
+    return this.invalidation.afterOperation(operation);
+  }
+
+  /**
+   * Puts the shared record of deletes in flight (deletes-in-flight.ts) into `deletingHere`, once
+   * per request, before a list of backups is shown: undefined once it is there (at once in memory),
+   * else the one read for every visible account (one MGET on Redis), which never fails.
+   */
+  foldDeletesInFlight(): Promise<void> | undefined {
+    if (this.deletesFolded === true) return undefined;
+    if (this.deletesFolded !== false) return this.deletesFolded;
+    const accounts = this.providers().filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups)).map((adapter) => adapter.account.id);
+    const found = this.shared.deletes.read(accounts);
+    if (!(found instanceof Promise)) {
+      this.fold(found);
+      return undefined;
+    }
+    this.deletesFolded = found.then((records) => this.fold(records));
+    return this.deletesFolded;
+  }
+
+  private fold(records: DeletesByAccount): void {
+    for (const [providerId, deletes] of records) for (const { instance, backup } of deletes) this.deletingHere.markListed(providerId, instance, backup);
+    this.deletesFolded = true;
   }
 
   /** The accounts this request may see, optionally filtered. */
@@ -132,6 +164,7 @@ export class RequestReads {
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
       const failure = lists.find((list): list is Error => list instanceof Error);
       if (failure) throw failure;
+      await this.foldDeletesInFlight();
       // Newest first across all of the account's instances, not only within each; a backup listed
       // under two of them is one row, counted once.
       return accountBackupsNewestFirst(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: this.deletingHere.list(lists[index] as Backup[]) })));
@@ -142,6 +175,8 @@ export class RequestReads {
   /** Backups of one instance; [] when its provider does not list backups. */
   backupsOf(instance: Instance): Promise<Backup[]> | Backup[] {
     const backups = this.listOf(instance, 'backups', this.loaders.backups);
+    const folding = this.foldDeletesInFlight();
+    if (folding) return Promise.all([backups, folding]).then(([list]) => this.deletingHere.list(list));
     if (this.deletingHere.none) return backups;
     return Array.isArray(backups) ? this.deletingHere.list(backups) : backups.then((list) => this.deletingHere.list(list));
   }
@@ -184,6 +219,8 @@ export class RequestReads {
     const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
     if (!backup) return null;
     this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
+    const folding = this.foldDeletesInFlight();
+    if (folding) await folding;
     return this.deletingHere.one(backup);
   }
 
@@ -212,7 +249,7 @@ export class RequestReads {
     const adapter = this.provider(ref.providerId);
     return this.shared.watcher.watch(
       id,
-      async (signal) => this.invalidation.afterOperation(await adapter.getOperation(ref, this.pollScope(signal))),
+      async (signal) => this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal))),
       (operation) => this.forgetReadsOf(operation),
     );
   }

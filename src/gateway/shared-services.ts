@@ -9,6 +9,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
+import { DeletesInFlight } from './deletes-in-flight.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
 import { withinMs } from '../state/bounded-call.js';
@@ -41,6 +42,8 @@ export interface SharedServicesOptions {
 /** The config schema's defaults, for services built without a config (benchmarks). */
 /** Operations whose first finish time is kept in memory (each a few dozen bytes). */
 const FINISH_TIMES_KEPT = 50_000;
+/** Accounts whose deletes in flight are kept in memory (one entry each, however many deletes). */
+const DELETE_RECORDS_KEPT = 10_000;
 const DEFAULT_LIMITS = {
   maxUpstreamCallsPerRequest: 10_000,
   maxUpstreamAnswerBytesPerRequest: 256 * 1024 * 1024,
@@ -61,6 +64,8 @@ export class SharedServices {
   readonly watcher: OperationWatcher;
   /** When each operation was first seen finished. */
   readonly finishTimes: FinishTimes;
+  /** Deletes the providers have not finished: their backups read DELETING in every request, on every replica. */
+  readonly deletes: DeletesInFlight;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
@@ -94,6 +99,7 @@ export class SharedServices {
       storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs, counted('idempotency')),
     );
     this.watcher = new OperationWatcher(options.operationBus);
+    this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the provider's word", options.storeFailureLineMs));
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.

@@ -35,6 +35,8 @@ export interface ProviderAdapter {
   readonly account: ProviderAccount;
   readonly capabilities: ReadonlySet<Capability>;
   readonly upstream: UpstreamClient;
+  /** How long a backup may take to be made or deleted before its operation is FAILED, where the kind has such a bound (Zomro, OnApp). */
+  readonly backupGiveUpMs?: number;
 
   listInstances(scope: UpstreamScope): Promise<Instance[]>;
   /**

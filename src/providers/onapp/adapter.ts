@@ -74,7 +74,7 @@ export class OnappAdapter extends BaseAdapter {
    * Past this long after its request it is FAILED, saying the backup may yet change (the account's
    * `backupGiveUpMs`: a large disk's backup can take a while).
    */
-  private readonly backupGiveUpMs: number;
+  readonly backupGiveUpMs: number;
   /** How long a restore transaction under a word the gateway does not know is waited on (the account's `restoreGiveUpMs`). */
   private readonly restoreGiveUpMs: number;
 

@@ -29,7 +29,7 @@ export class ZomroAdapter extends BaseAdapter {
   private readonly client: ZomroClient;
   private readonly restoreSettleMs: number;
   private readonly restoreGiveUpMs: number;
-  private readonly backupGiveUpMs: number;
+  readonly backupGiveUpMs: number;
 
   constructor(
     account: ProviderAccount,

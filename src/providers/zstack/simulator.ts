@@ -148,6 +148,12 @@ export class ZstackSimulator extends ProviderSimulator {
     this.sessions.clear();
   }
 
+  /** Every job still running is done now (a test holds jobs with a long asyncDelayMs, then lets them end). */
+  finishJobs(): void {
+    for (const job of this.jobs.values()) job.doneAt = Math.min(job.doneAt, Date.now());
+    this.settleJobs();
+  }
+
   /** Every job's result expires: only a finished job's does, so each one still running finishes its work first. */
   expireJobs(): void {
     for (const job of this.jobs.values()) {

@@ -1,0 +1,140 @@
+import type { Backup, Operation } from '../domain/types.js';
+import { answerWithinMs } from '../state/bounded-call.js';
+import type { KeyValueStore } from '../state/store.js';
+import { backupListKey, operationId } from './ids.js';
+
+/**
+ * How long a delete is shown DELETING at most, for an account whose kind has no `backupGiveUpMs`
+ * (ZStack, Danube): as long as Zomro's and OnApp's default, two hours. Past it the provider's word
+ * stands again, whatever became of the delete.
+ */
+export const DELETE_SHOWN_AT_MOST_MS = 2 * 60 * 60_000;
+
+/**
+ * How long a request waits for the record: it improves an answer and must never hold one up (a
+ * Redis that is down or slow). The read cache waits as long (READ_CACHE_STORE_WAIT_MS).
+ */
+export const DELETES_STORE_WAIT_MS = 250;
+
+/** Changes lost to another replica's change of the same account, tried again before giving up. */
+const CHANGE_ATTEMPTS = 3;
+
+/** One delete in flight: its backup (as `backupListKey` names it in its instance's list) and its operation. */
+export interface DeleteInFlight {
+  readonly instance: string;
+  readonly backup: string;
+  readonly operation: string;
+  /** Epoch ms past which the record no longer counts (the account's give-up time). */
+  readonly until: number;
+}
+
+/** What a request reads: each account's deletes in flight, by account id (accounts with none left out). */
+export type DeletesByAccount = ReadonlyMap<string, readonly DeleteInFlight[]>;
+
+/**
+ * The deletes the gateway started that the provider has not finished, kept in
+ * the shared store (one key per account: memory, or Redis shared by the
+ * replicas), so every later request, on any replica, shows their backups
+ * DELETING where the provider still lists them as they were (ZStack
+ * AVAILABLE, Danube PENDING) and a user does not delete one again or trust it
+ * for a restore.
+ *
+ * A record ends when its operation is seen SUCCEEDED or FAILED (a failed
+ * delete reads the provider's word again), or at its `until`. A backup the
+ * provider no longer lists is shown nowhere, so a record of it changes
+ * nothing. Best-effort: a store that fails or is slow costs the record (the
+ * provider's word is shown), never an answer.
+ */
+export class DeletesInFlight {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly onStoreError: (error: unknown) => void = () => {},
+  ) {}
+
+  /** Records a delete the provider has accepted and not yet finished; `shownForMs`: the account's give-up time. */
+  async started(backup: Backup, operation: Operation, shownForMs: number): Promise<void> {
+    const record: DeleteInFlight = { instance: backup.instanceNativeId ?? '', backup: backupListKey(backup), operation: operationId(operation), until: Date.now() + shownForMs };
+    await this.change(backup.providerId, (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record]);
+  }
+
+  /** Ends the record of a delete seen finished (SUCCEEDED or FAILED); anything else is left alone. */
+  async seen(operation: Operation): Promise<void> {
+    if (operation.kind !== 'DELETE_BACKUP' || (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED')) return;
+    const id = operationId(operation);
+    await this.change(operation.providerId, (records) => records.filter((held) => held.operation !== id), true);
+  }
+
+  /**
+   * The deletes in flight of these accounts: one look per account in memory (no promise), one
+   * MGET for all of them on Redis. An empty map where the store fails or is slow.
+   */
+  read(providerIds: readonly string[]): DeletesByAccount | Promise<DeletesByAccount> {
+    const { store } = this;
+    if (store.peek) {
+      try {
+        const held: unknown[] = [];
+        for (const providerId of providerIds) held.push(store.peek<unknown>(providerId));
+        return byAccount(providerIds, held);
+      } catch (error) {
+        this.onStoreError(error);
+        return new Map();
+      }
+    }
+    if (providerIds.length === 0) return new Map();
+    return answerWithinMs(store.getMany<unknown>(providerIds), DELETES_STORE_WAIT_MS).then(
+      (held) => byAccount(providerIds, held),
+      (error: unknown) => {
+        this.onStoreError(error);
+        return new Map();
+      },
+    );
+  }
+
+  /**
+   * One account's records, changed by `edit`, written only over what was read (another replica
+   * may change them between): a plain write of a list read before lost that replica's delete.
+   * `onlyIfHeld`: nothing to do where the account has no records (an ending seen).
+   */
+  private async change(providerId: string, edit: (records: readonly DeleteInFlight[]) => DeleteInFlight[], onlyIfHeld = false): Promise<void> {
+    try {
+      await answerWithinMs(this.changeUnbounded(providerId, edit, onlyIfHeld), DELETES_STORE_WAIT_MS);
+    } catch (error) {
+      this.onStoreError(error);
+    }
+  }
+
+  private async changeUnbounded(providerId: string, edit: (records: readonly DeleteInFlight[]) => DeleteInFlight[], onlyIfHeld: boolean): Promise<void> {
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const held = await this.store.get<unknown>(providerId);
+      if (held === undefined && onlyIfHeld) return;
+      const now = Date.now();
+      const next = edit(liveRecords(held, now));
+      // The key lives as long as its longest record; an empty one goes at once.
+      const ttlMs = Math.max(1, ...next.map((record) => record.until - now));
+      const written = held === undefined ? await this.store.setIfAbsent(providerId, next, ttlMs) : await this.store.replaceIfEqual(providerId, held, next, ttlMs);
+      if (written) return;
+    }
+  }
+}
+
+function byAccount(providerIds: readonly string[], held: ReadonlyArray<unknown>): DeletesByAccount {
+  const now = Date.now();
+  const found = new Map<string, DeleteInFlight[]>();
+  providerIds.forEach((providerId, index) => {
+    const records = liveRecords(held[index], now);
+    if (records.length > 0) found.set(providerId, records);
+  });
+  return found;
+}
+
+/** The records a stored value holds that still count; anything of another shape (another writer's) counts for nothing. */
+function liveRecords(held: unknown, now: number): DeleteInFlight[] {
+  if (!Array.isArray(held)) return [];
+  return held.filter((record): record is DeleteInFlight => isRecord(record) && record.until > now);
+}
+
+function isRecord(value: unknown): value is DeleteInFlight {
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.instance === 'string' && typeof record.backup === 'string' && typeof record.operation === 'string' && typeof record.until === 'number';
+}
