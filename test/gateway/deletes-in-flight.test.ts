@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { eventually, gqlAt, startHarness, type Harness } from '../helpers/harness.js';
+import { eventually, gqlAt, startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 
@@ -82,6 +82,32 @@ describe('a backup being deleted reads DELETING in later requests (one gateway, 
     simulator.finishJobs();
     await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: operationId }), (read) => read.data?.operation.status === 'FAILED');
     expect((await statuses(harness.gql, vm.id))[deleting!.id]).toBe('AVAILABLE');
+  });
+});
+
+describe('the record is scoped by account: the same backup seen through another account reads as the provider lists it', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withAccountCopy('zstack', { id: 'zstack-copy' }) });
+    (harness.simulator('zstack').simulator as ZstackSimulator).asyncDelayMs = 600_000;
+  });
+  afterAll(() => harness.close());
+
+  it('a delete through zstack-test leaves zstack-copy (the same ZStack) AVAILABLE', async () => {
+    const ofAccount = async (providerId: string) => {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string; backups: Listed } }> } }>(
+        'query($p: ID) { instances(first: 100, providerId: $p) { edges { node { id nativeId backups { id status } } } } }',
+        { p: providerId },
+      );
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.instances.edges.map((edge) => edge.node).filter((node) => node.backups.length > 0);
+    };
+    const [vm] = await ofAccount('zstack-test');
+    await deleteHeld(harness.gql, vm!.backups[0]!.id);
+    expect((await statuses(harness.gql, vm!.id))[vm!.backups[0]!.id]).toBe('DELETING');
+    const copy = (await ofAccount('zstack-copy')).find((node) => node.nativeId === vm!.nativeId)!;
+    expect(copy.backups.map((listed) => listed.status)).toEqual(vm!.backups.map(() => 'AVAILABLE'));
+    expect(Object.values(await statuses(harness.gql, copy.id))).toEqual(vm!.backups.map(() => 'AVAILABLE'));
   });
 });
 
