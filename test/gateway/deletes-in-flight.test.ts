@@ -66,6 +66,9 @@ describe('a backup being deleted reads DELETING in later requests (one gateway, 
     const later = await statuses(harness.gql, vm!.id);
     expect(later[deleting!.id]).toBe('DELETING');
     expect(later[kept!.id]).toBe('AVAILABLE');
+    // The instance's protection, judged in a later request, counts it usable no more.
+    const protection = await harness.gql<{ instance: { protection: { usableBackups: number } } }>('query($id: ID!) { instance(id: $id) { protection { usableBackups } } }', { id: vm!.id });
+    expect(protection.data?.instance.protection.usableBackups).toBe(vm!.backups.length - 1);
     // Another instance's backups are not touched.
     expect(Object.values(await statuses(harness.gql, other!.id))).toEqual(other!.backups.map(() => 'AVAILABLE'));
     simulator.finishJobs();
