@@ -222,15 +222,18 @@ describe('danube: fidelity to the documented API', () => {
     }
   });
 
-  it('lists a backup being deleted as PENDING (Danube sets status 2), and a failed create leaves no backup behind', async () => {
+  it('lists a backup being deleted (Danube sets status 2, which reads PENDING) as DELETING while the gateway deletes it, and a failed create leaves no backup behind', async () => {
     simulator.asyncDelayMs = 60_000;
     // A VM no other test backs up: two creates of one VM and disk in one second share a name (406).
     const vm = nodes[2]!;
     const target = vm.backups.find((backup) => backup.status === 'AVAILABLE')!;
     const deleting = await harness.gql('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { status } } }', { input: { backupId: target.id } });
     expect(deleting.errors).toBeUndefined();
+    // Danube marks it status 2 (PENDING, as for a create); the gateway's record of the delete in flight
+    // shows it DELETING in later requests (docs/architecture.md, "Backups being deleted").
+    expect(simulator.backups.find((backup) => backup.hostname === vm.nativeId && backup.status === 2)).toBeDefined();
     const listed = await harness.gql<{ instance: { backups: Array<{ id: string; status: string }> } }>(BACKUPS, { id: vm.id });
-    expect(listed.data?.instance.backups.find((backup) => backup.id === target.id)?.status).toBe('PENDING');
+    expect(listed.data?.instance.backups.find((backup) => backup.id === target.id)?.status).toBe('DELETING');
 
     simulator.asyncDelayMs = 0;
     simulator.failNextTask = 'zfs send failed';
