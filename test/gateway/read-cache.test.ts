@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
@@ -77,13 +78,29 @@ describe('cross-request read cache: asynchronous operations', () => {
     // ZStack: its operations are jobs, polled apart from the backup list (Zomro's poll reads the list itself).
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances(providerId: "zstack-test") { edges { node { id } } } }');
     const instanceId = list.data!.instances.edges[2]!.node.id;
-    const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
-      input: { instanceId, name: 'straddling' },
-    });
+    const zstack = harness.simulator('zstack');
+    const simulator = zstack.simulator as ZstackSimulator;
+    // The job runs until A's read is at the provider: under load, a job ending on its own clock
+    // could end before A's read came, and A would see it done.
+    const asyncDelayMs = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = 600_000;
+    const created = await harness
+      .gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', {
+        input: { instanceId, name: 'straddling' },
+      })
+      .finally(() => {
+        simulator.asyncDelayMs = asyncDelayMs;
+      });
     expect(created.errors).toBeUndefined();
     // A: its upstream read sees the backup being made, and its answer lands 1.5 s later.
-    await harness.simulator('zstack').server.setFault({ mode: 'late', slowMs: 1_500, onlyLabel: 'GET /zstack/v1/volume-backups', times: 1 });
+    await zstack.server.setFault({ mode: 'late', slowMs: 1_500, onlyLabel: 'GET /zstack/v1/volume-backups', times: 1 });
     const before = backupsOf(instanceId);
+    await eventually(
+      async () => zstack.server.inFlightWhere((request) => request.method === 'GET' && request.rawPath.startsWith('/zstack/v1/volume-backups')),
+      (inFlight) => inFlight > 0,
+      { intervalMs: 5 },
+    );
+    simulator.finishJobs();
     await eventually(
       () => harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id: created.data!.createBackup.operation.id }),
       (poll) => poll.data?.operation.status === 'SUCCEEDED',
