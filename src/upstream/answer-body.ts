@@ -1,40 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import type { Readable } from 'node:stream';
 import { GatewayError } from '../domain/errors.js';
-import type { AnswerHold } from './answer-bytes.js';
 import { parseJsonInTurns } from './json-in-turns.js';
 
-/**
- * The answer's text, refusing more than `maxBytes`, decoded in the charset its
- * content type names (UTF-8 when it names none, or one there is no decoder for).
- * Event listeners rather than `for await`: an async iterator per answer costs a
- * measurable share of a dashboard that reads hundreds of them.
- * Each chunk is counted in `hold`: past the process's budget the stream is paused (undici then
- * stops reading the socket) until the budget has room (answer-bytes.ts). The caller closes the hold.
- */
-export function readLimited(body: Readable, maxBytes: number, hold: AnswerHold, contentType?: string | string[]): Promise<string> {
-  const decoder = answerDecoder(contentType);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        body.destroy();
-        reject(new ResponseTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-      if (hold.take(chunk.length)) return;
-      body.pause();
-      hold.whenRoom(() => body.resume());
-    });
-    body.once('end', () => {
-      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      resolve(decoded(bytes, decoder));
-    });
-    body.once('error', reject);
-  });
+/** The text of an answer's bytes, decoded in the charset its content type names (see `decoded`). */
+export function answerText(bytes: Buffer, contentType: string | string[] | undefined): string {
+  return decoded(bytes, answerDecoder(contentType));
 }
 
 /**

@@ -15,7 +15,8 @@ import { SecretSet } from './secrets.js';
 import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { ANSWER_BYTES_HELD_DEFAULT, AnswerBytesBudget } from './answer-bytes.js';
-import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns, readLimited } from './answer-body.js';
+import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns } from './answer-body.js';
+import { requestText, type TextAnswer } from './answer-request.js';
 import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -202,13 +203,26 @@ export class UpstreamClient {
     this.coalescer?.forgetFlights();
   }
 
-  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    assertInsideApi(request.path);
-    request.scope.budget?.spend();
-    const response = await this.dispatch(request);
+  /**
+   * Not an async function: a dashboard holds hundreds of these in flight at once, and each async
+   * frame is memory a scavenge copies. A refusal here still comes as a rejected promise.
+   */
+  request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const budget = request.scope.budget;
+    let response: Promise<UpstreamResponse>;
+    try {
+      assertInsideApi(request.path);
+      budget?.spend();
+      response = this.dispatch(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!budget) return response;
     // Each request that joined a shared read holds the answer as its own.
-    request.scope.budget?.receive(response.bytes, mayRetry(request));
-    return response;
+    return response.then((answer) => {
+      budget.receive(answer.bytes, mayRetry(request));
+      return answer;
+    });
   }
 
   private dispatch(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -262,11 +276,13 @@ export class UpstreamClient {
     // The breaker's half-open test runs to its deadline whoever leaves: its outcome is the provider's health.
     const signal = this.policy.takeHalfOpenTest() ? undefined : clientSignal;
     const slots = this.policy.slots;
-    const slot = slots.acquire(signal);
-    if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
-      this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
+    if (!slots.tryAcquire(signal)) {
+      const slot = slots.acquire(signal);
+      if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
+        this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
+      }
+      await slot;
     }
-    await slot;
     const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
     try {
       const response = await this.send(request, stop);
@@ -296,16 +312,14 @@ export class UpstreamClient {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     const requestId = request.scope.requestId;
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-    let response;
+    let answer: TextAnswer;
     try {
-      response = await this.pool.request({
-        method: request.method,
-        path: this.basePath + request.path || '/',
-        query: compactQuery(request.query),
-        headers,
-        body: request.body,
-        signal: stop,
-      });
+      answer = await requestText(
+        this.pool,
+        { method: request.method, path: this.basePath + request.path || '/', query: compactQuery(request.query), headers, body: request.body },
+        stop,
+        { maxBytes: this.options.policy.maxResponseBytes, budget: this.answerBytes, provider },
+      );
     } catch (error) {
       throw transportError(error, provider);
     }
@@ -313,14 +327,9 @@ export class UpstreamClient {
     // Held from the first byte until the answer is a value (its text and its parse are the memory that
     // grows with it), released however the attempt ends: a timeout, a cancel, a refusal alike. One
     // try/finally in this function, not a call awaited: no promise more per answer.
-    const hold = this.answerBytes.open(provider);
+    const hold = answer.hold;
     try {
-      let text: string;
-      try {
-        text = await readLimited(response.body, this.options.policy.maxResponseBytes, hold, response.headers['content-type']);
-      } catch (error) {
-        throw transportError(error, provider);
-      }
+      let text = answer.text;
       // Scrubbed before parsing: no provider string (message, name, note, raw record) carries a credential past here.
       // A very large answer lets other work run between the steps (see turns.ts). Each step of one that
       // small is a plain call, not an await: a dashboard reads hundreds of answers of kilobytes, and an
@@ -332,8 +341,8 @@ export class UpstreamClient {
       else text = await this.secrets.scrubAnswer(text, { login, charsPerTurn });
       if (text.length > CHARS_PER_TURN) await nextTurn();
 
-      const { statusCode: status } = response;
-      const headersOut = response.headers;
+      const { status } = answer;
+      const headersOut = answer.headers;
       const contentType = headersOut['content-type'];
       // Counted before a 5xx's body is read for passErrorBody: ZStack's 503 was parsed whole, and a 503
       // of 32 MiB of `[{},{},...]` held the event loop as long as any answer past the count would.
