@@ -203,26 +203,13 @@ export class UpstreamClient {
     this.coalescer?.forgetFlights();
   }
 
-  /**
-   * Not an async function: a dashboard holds hundreds of these in flight at once, and each async
-   * frame is memory a scavenge copies. A refusal here still comes as a rejected promise.
-   */
-  request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const budget = request.scope.budget;
-    let response: Promise<UpstreamResponse>;
-    try {
-      assertInsideApi(request.path);
-      budget?.spend();
-      response = this.dispatch(request);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (!budget) return response;
+  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    assertInsideApi(request.path);
+    request.scope.budget?.spend();
+    const response = await this.dispatch(request);
     // Each request that joined a shared read holds the answer as its own.
-    return response.then((answer) => {
-      budget.receive(answer.bytes, mayRetry(request));
-      return answer;
-    });
+    request.scope.budget?.receive(response.bytes, mayRetry(request));
+    return response;
   }
 
   private dispatch(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -276,13 +263,11 @@ export class UpstreamClient {
     // The breaker's half-open test runs to its deadline whoever leaves: its outcome is the provider's health.
     const signal = this.policy.takeHalfOpenTest() ? undefined : clientSignal;
     const slots = this.policy.slots;
-    if (!slots.tryAcquire(signal)) {
-      const slot = slots.acquire(signal);
-      if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
-        this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
-      }
-      await slot;
+    const slot = slots.acquire(signal);
+    if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
+      this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
     }
+    await slot;
     const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
     try {
       const response = await this.send(request, stop);
@@ -324,9 +309,10 @@ export class UpstreamClient {
       throw transportError(error, provider);
     }
 
-    // Held from the first byte until the answer is a value (its text and its parse are the memory that
-    // grows with it), released however the attempt ends: a timeout, a cancel, a refusal alike. One
-    // try/finally in this function, not a call awaited: no promise more per answer.
+    // Held from the first byte (requestText opens it, and closes it if the read fails) until the answer
+    // is a value (its text and its parse are the memory that grows with it), released however the
+    // attempt ends: a timeout, a cancel, a refusal alike. One try/finally in this function, not a call
+    // awaited: no promise more per answer.
     const hold = answer.hold;
     try {
       let text = answer.text;

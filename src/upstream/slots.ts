@@ -29,16 +29,6 @@ export class Slots {
     return this.queue.length;
   }
 
-  /**
-   * Takes a slot free now (true), or none (false: `acquire` waits for one). An attempt that finds
-   * a free slot so costs no promise and no turn of the microtask queue: a dashboard sends hundreds.
-   */
-  tryAcquire(signal: AbortSignal | undefined): boolean {
-    if (signal?.aborted || this.active >= this.capacity || this.queue.length > 0) return false;
-    this.active += 1;
-    return true;
-  }
-
   /** Resolves when a slot is held; the caller must `release()` it exactly once. */
   acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(this.cancelled());
