@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_SLOW_READER } from '../../src/server/ws/close.js';
-import { type Harness, startHarness, withLimits } from '../helpers/harness.js';
+import { type Harness, startHarness, withLimits, withProviderSettings } from '../helpers/harness.js';
 import { sendAndStopReading, splitAnswer } from '../helpers/raw-http.js';
 import { rawConnection } from '../helpers/ws.js';
 
@@ -37,12 +37,19 @@ const bodyOf = (raw: Buffer): { errors?: Array<{ message: string; extensions: { 
  */
 /** Each case builds LARGE's answer: 26 s under a load average of 18 on two cores, past vitest's 30 s (nothing here measures time). */
 const BUILD_UNDER_LOAD_MS = 60_000;
+/**
+ * The WebSocket mutation cases hold Zomro's answer to the create while LARGE's answer is built
+ * (holdAnswersOf), as long as that takes: past the default 10 s the gateway gave up on the held
+ * call (PROVIDER_TIMEOUT) under a load of 14, and the mutation's answer came before the address
+ * was full. The hold ends with the test, so the wait for Zomro must outlast the test.
+ */
+const HELD_ANSWER_TIMEOUT_MS = 2 * BUILD_UNDER_LOAD_MS;
 
 describe('answers an address has not taken, past limits.maxUnsentAnswerBytesPerAddress', { timeout: BUILD_UNDER_LOAD_MS }, () => {
   let harness: Harness;
   let port: number;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 1000, backupsPerInstance: 10 }, configure: withLimits({ maxUnsentAnswerBytesPerAddress: LIMIT }) });
+    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 1000, backupsPerInstance: 10 }, configure: [withLimits({ maxUnsentAnswerBytesPerAddress: LIMIT }), withProviderSettings({ timeoutMs: HELD_ANSWER_TIMEOUT_MS }, 'zomro')] });
     port = Number(new URL(harness.gateway.graphqlUrl).port);
   });
   afterAll(() => harness.close());
