@@ -8,21 +8,36 @@ const LOCK_MODULE = resolve('scripts/build-lock.mjs');
 
 /**
  * A builder as scripts/build.mjs is one: takes the lock at `lock`, appends "start" and "end"
- * with the time to `log` around `holdMs` of work, and exits (giving the lock back).
+ * with the time to `log` around its work, and exits (giving the lock back). Its work lasts until
+ * the file `release` exists (none given: at once): the test, not a clock, says when it ends.
  */
-function builder(lock: string, log: string, name: string, holdMs: number): Promise<{ code: number | null; stderr: string }> {
+function builder(lock: string, log: string, name: string, release?: string): Builder {
   const source = `
-    import { appendFileSync } from 'node:fs';
+    import { appendFileSync, existsSync } from 'node:fs';
     const { takeBuildLock } = await import(${JSON.stringify(LOCK_MODULE)});
     takeBuildLock(${JSON.stringify(lock)}, (holder) => process.stderr.write('waiting for ' + holder + '\\n'));
     appendFileSync(${JSON.stringify(log)}, ${JSON.stringify(name)} + ' start ' + Date.now() + '\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
+    const release = ${JSON.stringify(release ?? null)};
+    while (release !== null && !existsSync(release)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     appendFileSync(${JSON.stringify(log)}, ${JSON.stringify(name)} + ' end ' + Date.now() + '\\n');
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done) => child.on('exit', (code) => done({ code, stderr })));
+  let said: () => void = () => {};
+  const saidSomething = new Promise<void>((resolve) => (said = resolve));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    said();
+  });
+  const exited = new Promise<{ code: number | null; stderr: string }>((done) => child.on('exit', (code) => done({ code, stderr })));
+  void exited.then(() => said());
+  return { exited, saidSomething };
+}
+
+interface Builder {
+  exited: Promise<{ code: number | null; stderr: string }>;
+  /** Resolves at its first words on stderr (or its exit, if it says nothing). */
+  saidSomething: Promise<void>;
 }
 
 const events = (log: string) => readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' ') as [string, string, string]);
@@ -35,11 +50,16 @@ describe('scripts/build-lock.mjs: one build of dist/ at a time', () => {
     dir = mkdtempSync(join(tmpdir(), 'build-lock-'));
     const lock = join(dir, '.build.lock');
     const log = join(dir, 'log');
-    const first = builder(lock, log, 'a', 1_500);
-    // The second starts once the first holds the lock.
-    for (let n = 0; n < 100 && !existsSync(log); n += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = builder(lock, log, 'b', 10);
-    const [a, b] = await Promise.all([first, second]);
+    const release = join(dir, 'release');
+    const first = builder(lock, log, 'a', release);
+    // The second starts once the first holds the lock (its start is logged after it took it).
+    while (!existsSync(log)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = builder(lock, log, 'b');
+    // The first ends only once the second has said it waits: however slow a start is under load,
+    // the second comes while the first holds the lock (a fixed 1.5 s hold ran out before it).
+    await second.saidSomething;
+    writeFileSync(release, '');
+    const [a, b] = await Promise.all([first.exited, second.exited]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(events(log).map(([name, what]) => `${name} ${what}`)).toEqual(['a start', 'a end', 'b start', 'b end']);
     expect(b.stderr).toMatch(/^waiting for \d+/);
@@ -51,7 +71,7 @@ describe('scripts/build-lock.mjs: one build of dist/ at a time', () => {
     const lock = join(dir, '.build.lock');
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(lock, gone.stdout);
-    const result = await builder(lock, join(dir, 'log'), 'a', 10);
+    const result = await builder(lock, join(dir, 'log'), 'a').exited;
     expect(result).toEqual({ code: 0, stderr: '' });
   });
 
@@ -61,6 +81,6 @@ describe('scripts/build-lock.mjs: one build of dist/ at a time', () => {
     writeFileSync(lock, '');
     const old = (Date.now() - 60_000) / 1000;
     utimesSync(lock, old, old);
-    expect(await builder(lock, join(dir, 'log'), 'a', 10)).toEqual({ code: 0, stderr: '' });
+    expect(await builder(lock, join(dir, 'log'), 'a').exited).toEqual({ code: 0, stderr: '' });
   });
 });
