@@ -75,6 +75,8 @@ export interface GatewayServerOptions {
   batching?: boolean;
   /** Tests only: a shorter WebSocket keep-alive period (KEEP_ALIVE_MS). */
   webSocketKeepAliveMs?: number;
+  /** Tests only: a longer wait for a slow reader to answer its close frame (CLOSE_HANDSHAKE_WAIT_MS). */
+  webSocketSlowReaderCloseWaitMs?: number;
   /** Tests only: a shorter period in which an HTTP client must take some of its answer (ANSWER_STALL_MS). */
   answerStallMs?: number;
   /** Tests only: a shorter time to send a whole request (REQUEST_TIMEOUT_MS). */
@@ -328,6 +330,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     unsentAnswers,
     sharedSubscriptions: sharedCounters?.subscriptions ?? null,
     ...(options.webSocketKeepAliveMs === undefined ? {} : { keepAliveMs: options.webSocketKeepAliveMs }),
+    ...(options.webSocketSlowReaderCloseWaitMs === undefined ? {} : { slowReaderCloseWaitMs: options.webSocketSlowReaderCloseWaitMs }),
   });
 
   const admin = await startAdminListener(config.admin, adminDependencies, {

@@ -79,6 +79,8 @@ export interface WebSocketServerOptions {
   sharedSubscriptions?: SharedHoldings | null;
   /** Tests only: a shorter KEEP_ALIVE_MS. */
   keepAliveMs?: number;
+  /** Tests only: a longer CLOSE_HANDSHAKE_WAIT_MS for a slow reader's close (a loaded test process reads its queue slowly). */
+  slowReaderCloseWaitMs?: number;
 }
 
 interface ConnectionState {
@@ -199,7 +201,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       'WebSocket connection closed: the client is not reading its answers',
     );
     options.countSlowReaderClose();
-    closeFirmly(socket, CLOSE_SLOW_READER, reason);
+    closeFirmly(socket, CLOSE_SLOW_READER, reason, options.slowReaderCloseWaitMs ?? CLOSE_HANDSHAKE_WAIT_MS);
   };
   /**
    * A connection closed (the keep-alive gave up on its client, the drain ran out, the client left)

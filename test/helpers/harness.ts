@@ -42,6 +42,8 @@ export interface HarnessOptions {
   batching?: boolean;
   /** A shorter WebSocket keep-alive period than the gateway's 12 s. */
   webSocketKeepAliveMs?: number;
+  /** A longer wait than the gateway's 1 s for a slow reader to answer its close frame. */
+  webSocketSlowReaderCloseWaitMs?: number;
   /** A shorter period in which an HTTP client must take some of its answer than the gateway's 12 s. */
   answerStallMs?: number;
   /** Characters of a provider answer scrubbed per turn of the event loop (CHARS_PER_TURN): small, to cut a test's answer into many pieces. */
@@ -133,6 +135,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.store ? { store: options.store } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
+    ...(options.webSocketSlowReaderCloseWaitMs === undefined ? {} : { webSocketSlowReaderCloseWaitMs: options.webSocketSlowReaderCloseWaitMs }),
     ...(options.answerStallMs === undefined ? {} : { answerStallMs: options.answerStallMs }),
     ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
