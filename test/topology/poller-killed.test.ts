@@ -50,8 +50,13 @@ describe.skipIf(!redis.url)(redisSuite('a polling replica killed mid-operation',
     const [poller, survivor] = replicas as [GatewayProcess, GatewayProcess];
     const response = await fetch(poller.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances { edges { node { id } } } }' }) });
     const instanceId = ((await response.json()) as { data: { instances: { edges: Array<{ node: { id: string } }> } } }).data.instances.edges[1]!.node.id;
-    (simulator.simulator as ZomroSimulator).asyncDelayMs = 8_000;
-    const created = await fetch(poller.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CREATE, variables: { input: { instanceId, name: `killed-${run}` } } }) });
+    // The backup stays Saving (the operation RUNNING) until the poller is dead: it was made 8 s
+    // after the create, which a loaded machine could spend before the kill, so the poller, not the
+    // survivor, saw it end.
+    const zomro = simulator.simulator as ZomroSimulator;
+    zomro.asyncDelayMs = 10 * 60_000;
+    const name = `killed-${run}`;
+    const created = await fetch(poller.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CREATE, variables: { input: { instanceId, name } } }) });
     const id = ((await created.json()) as { data: { createBackup: { operation: { id: string } } } }).data.createBackup.operation.id;
     const onPoller = wsClient(poller.graphqlUrl);
     const onSurvivor = wsClient(survivor.graphqlUrl);
@@ -65,6 +70,9 @@ describe.skipIf(!redis.url)(redisSuite('a polling replica killed mid-operation',
       expect(await heard.first).toBe('RUNNING');
       await poller.stop('SIGKILL');
       simulator.server.resetLog();
+      const backup = [...zomro.backups.values()].find((item) => item.name === name);
+      expect(backup).toBeDefined();
+      backup!.readyAt = 0;
       expect(await heard.all).toEqual(['RUNNING', 'SUCCEEDED']);
       // The survivor polled: the killed one could not.
       await eventually(() => Promise.resolve(simulator.server.count('instances.fleio_bckps')), (polls) => polls > 0);
