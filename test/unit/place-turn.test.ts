@@ -116,9 +116,12 @@ describe('awaitTurn', () => {
     const reads = readsOf([['open']]);
     const waited = awaitTurn(reads.read, 60_000, undefined, leaving.signal);
     await vi.advanceTimersByTimeAsync(5);
-    expect(vi.getTimerCount()).toBe(1);
+    // Counted against what is there, not from nothing: the unit files share a worker, and another
+    // file's leftover work may hold a timer of its own on the faked clock.
+    const pausing = vi.getTimerCount();
+    expect(pausing).toBeGreaterThanOrEqual(1);
     leaving.abort();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(vi.getTimerCount()).toBe(pausing - 1);
     expect(await waited).toBe('left');
     expect(reads.count()).toBe(1);
   });
