@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Backup, Operation } from '../../src/domain/types.js';
-import { DeletesInFlight, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
+import { DELETE_SHOWN_AT_MOST_MS, DeletesInFlight, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
 import { backupListKey, operationId } from '../../src/gateway/ids.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS as ONAPP_GIVE_UP_MS } from '../../src/providers/onapp/config.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS as ZOMRO_GIVE_UP_MS } from '../../src/providers/zomro/config.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { KeyValueStore } from '../../src/state/store.js';
 
@@ -97,5 +99,173 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     await stalled.started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
     expect((await stalled.read(['zstack'])).size).toBe(0);
     expect(failures).toHaveLength(2);
+  });
+
+  it('keeps one record per backup of an instance: a second delete of it replaces the first, the same backup id of another instance is its own', async () => {
+    const deletes = new DeletesInFlight(new MemoryStore());
+    const deleted = backup('zstack', 'vm-1', 'b1');
+    await deletes.started(deleted, deleteOf(deleted, 'RUNNING', 1_000), 60_000);
+    await deletes.started(deleted, deleteOf(deleted, 'RUNNING', 2_000), 60_000);
+    const sameInstance = backup('zstack', 'vm-1', 'b2');
+    await deletes.started(sameInstance, deleteOf(sameInstance, 'RUNNING', 2_500), 60_000);
+    const sameIdElsewhere = backup('zstack', 'vm-2', 'b1');
+    await deletes.started(sameIdElsewhere, deleteOf(sameIdElsewhere, 'RUNNING', 3_000), 60_000);
+    const records = (deletes.read(['zstack']) as DeletesByAccount).get('zstack') ?? [];
+    expect(records.map((record) => [record.instance, record.operation])).toEqual([
+      ['vm-1', operationId(deleteOf(deleted, 'RUNNING', 2_000))],
+      ['vm-1', operationId(deleteOf(sameInstance, 'RUNNING', 2_500))],
+      ['vm-2', operationId(deleteOf(sameIdElsewhere, 'RUNNING', 3_000))],
+    ]);
+  });
+
+  it("records a backup of no instance under the empty instance, as its list's key names it", async () => {
+    const deletes = new DeletesInFlight(new MemoryStore());
+    const deleted = { ...backup('danube', 'vm-1', 'b1'), instanceNativeId: null };
+    await deletes.started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
+    expect((deletes.read(['danube']) as DeletesByAccount).get('danube')?.map((record) => [record.instance, record.backup])).toEqual([['', backupListKey(deleted)]]);
+  });
+
+  it('reads every stored record of the right shape and none of another (null, text, a field missing or of another type)', async () => {
+    const store = new MemoryStore();
+    const good = { instance: 'vm-1', backup: 'b1', operation: 'op-1', until: Date.now() + 60_000 };
+    const odd = [null, 'text', 7, { ...good, instance: 1 }, { ...good, backup: 1 }, { ...good, operation: 1 }, { ...good, until: '9999999999999' }];
+    await store.set('zstack', [...odd, good], 60_000);
+    const failures: unknown[] = [];
+    const found = new DeletesInFlight(store, (error) => failures.push(error)).read(['zstack']) as DeletesByAccount;
+    expect(found.get('zstack')).toEqual([good]);
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the account key in the store as long as its longest record, and writes once per change', async () => {
+    const writes: Array<{ ttlMs: number; value: unknown }> = [];
+    const store = new MemoryStore();
+    const counting = Object.assign(Object.create(null) as KeyValueStore, {
+      ...store,
+      get: store.get.bind(store),
+      peek: store.peek.bind(store),
+      setIfAbsent: <T>(key: string, value: T, ttlMs: number) => {
+        writes.push({ ttlMs, value });
+        return store.setIfAbsent(key, value, ttlMs);
+      },
+      replaceIfEqual: <T>(key: string, holding: T, value: unknown, ttlMs: number) => {
+        writes.push({ ttlMs, value });
+        return store.replaceIfEqual(key, holding, value, ttlMs);
+      },
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(5_000_000);
+    const deletes = new DeletesInFlight(counting);
+    const [short, long] = [backup('zstack', 'vm-1', 'b1'), backup('zstack', 'vm-1', 'b2')];
+    await deletes.started(short, deleteOf(short, 'RUNNING'), 60_000);
+    await deletes.started(long, deleteOf(long, 'RUNNING'), 600_000);
+    expect(writes.map((write) => write.ttlMs)).toEqual([60_000, 600_000]);
+    // Both ended: the key goes at once (the least TTL a store takes).
+    await deletes.seen(deleteOf(short, 'SUCCEEDED'));
+    await deletes.seen(deleteOf(long, 'FAILED'));
+    expect(writes.slice(2)).toEqual([
+      { ttlMs: 600_000, value: [expect.objectContaining({ backup: backupListKey(long) })] },
+      { ttlMs: 1, value: [] },
+    ]);
+  });
+
+  it('touches the store for no operation but a finished delete, and writes nothing for an account with no records', async () => {
+    const calls: string[] = [];
+    const store = new MemoryStore();
+    const counting = Object.assign(Object.create(null) as KeyValueStore, {
+      ...store,
+      get: <T>(key: string) => {
+        calls.push(`get ${key}`);
+        return store.get<T>(key);
+      },
+      setIfAbsent: <T>(key: string, value: T, ttlMs: number) => {
+        calls.push(`setIfAbsent ${key}`);
+        return store.setIfAbsent(key, value, ttlMs);
+      },
+      replaceIfEqual: <T>(key: string, holding: T, value: unknown, ttlMs: number) => {
+        calls.push(`replaceIfEqual ${key}`);
+        return store.replaceIfEqual(key, holding, value, ttlMs);
+      },
+    });
+    const deletes = new DeletesInFlight(counting);
+    const deleted = backup('zstack', 'vm-1', 'b1');
+    await deletes.seen({ ...deleteOf(deleted, 'SUCCEEDED'), kind: 'RESTORE_BACKUP' });
+    await deletes.seen(deleteOf(deleted, 'RUNNING'));
+    expect(calls).toEqual([]);
+    await deletes.seen(deleteOf(deleted, 'SUCCEEDED'));
+    expect(calls).toEqual(['get zstack']);
+    expect(await store.get('zstack')).toBeUndefined();
+  });
+
+  it('tries a change that lost to another replica again, three times at most, and keeps the record once it wins', async () => {
+    const store = new MemoryStore();
+    const deleted = backup('zstack', 'vm-1', 'b1');
+    let losses = 0;
+    let tries = 0;
+    const racing = (losing: number): KeyValueStore =>
+      Object.assign(Object.create(null) as KeyValueStore, {
+        ...store,
+        get: store.get.bind(store),
+        peek: store.peek.bind(store),
+        setIfAbsent: async <T>(key: string, value: T, ttlMs: number) => {
+          tries += 1;
+          if (losses < losing) {
+            losses += 1;
+            return false;
+          }
+          return store.setIfAbsent(key, value, ttlMs);
+        },
+      });
+    await new DeletesInFlight(racing(2)).started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
+    expect(tries).toBe(3);
+    expect(backupsOf(new DeletesInFlight(store).read(['zstack']) as DeletesByAccount, 'zstack')).toEqual([backupListKey(deleted)]);
+
+    await store.delete('zstack');
+    [losses, tries] = [0, 0];
+    await new DeletesInFlight(racing(Number.POSITIVE_INFINITY)).started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
+    // Let any further try run: there must be none.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tries).toBe(3);
+    expect(await store.get('zstack')).toBeUndefined();
+  });
+
+  it('reads an in-memory store that throws as no deletes, and says so', () => {
+    const failures: unknown[] = [];
+    const broken = Object.assign(Object.create(null) as KeyValueStore, {
+      peek: () => {
+        throw new Error('store broken');
+      },
+    });
+    expect((new DeletesInFlight(broken, (error) => failures.push(error)).read(['zstack']) as DeletesByAccount).size).toBe(0);
+    expect(failures).toEqual([new Error('store broken')]);
+  });
+
+  it('reads a store with no peek (Redis) in one getMany, and asks it nothing for no accounts', async () => {
+    const store = new MemoryStore();
+    const asked: string[][] = [];
+    const remote = Object.assign(Object.create(null) as KeyValueStore, {
+      ...store,
+      peek: undefined,
+      get: store.get.bind(store),
+      setIfAbsent: store.setIfAbsent.bind(store),
+      replaceIfEqual: store.replaceIfEqual.bind(store),
+      getMany: <T>(keys: readonly string[]) => {
+        asked.push([...keys]);
+        return store.getMany<T>(keys);
+      },
+    });
+    const deletes = new DeletesInFlight(remote);
+    const deleted = backup('zstack', 'vm-1', 'b1');
+    await deletes.started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
+    expect((await deletes.read([])).size).toBe(0);
+    expect(asked).toEqual([]);
+    const found = await deletes.read(['zstack', 'danube']);
+    expect(backupsOf(found, 'zstack')).toEqual([backupListKey(deleted)]);
+    expect(asked).toEqual([['zstack', 'danube']]);
+  });
+
+  it('shows a delete at an account of a kind with no give-up time as long as the default give-up of Zomro and OnApp', () => {
+    expect(DELETE_SHOWN_AT_MOST_MS).toBe(ZOMRO_GIVE_UP_MS);
+    expect(DELETE_SHOWN_AT_MOST_MS).toBe(ONAPP_GIVE_UP_MS);
+    expect(DELETE_SHOWN_AT_MOST_MS).toBe(7_200_000);
   });
 });
