@@ -154,6 +154,8 @@ export default {
     'src/providers/zomro/created-backup.ts',
     'src/providers/onapp/transaction-status.ts',
     'src/providers/onapp/token-place.ts',
+    'src/upstream/answer-request.ts',
+    'src/gateway/deletes-in-flight.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
