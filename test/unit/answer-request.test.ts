@@ -6,7 +6,7 @@ import { eventually } from '../helpers/harness.js';
 import { AnswerBytesBudget } from '../../src/upstream/answer-bytes.js';
 import { ResponseTooLargeError } from '../../src/upstream/answer-body.js';
 import { requestText, type TextAnswer } from '../../src/upstream/answer-request.js';
-import { AttemptSignal, AttemptTimeout } from '../../src/upstream/deadline.js';
+import { AttemptCancelled, AttemptSignal, AttemptTimeout } from '../../src/upstream/deadline.js';
 
 /**
  * requestText on its own: a real undici Pool against a loopback server that answers each path as
@@ -117,9 +117,11 @@ describe('requestText: one request and its answer read whole through undici', ()
     expect(requests).toBe(0);
   });
 
-  it("stops an answer whose attempt ends mid-read with the signal's reason, letting go of its bytes and of the signal", async () => {
+  it("stops an answer whose attempt ends mid-read with the signal's reason, letting go of its bytes and of the signal, and drops its connection", async () => {
     let sent = false;
+    let dropped = false;
     answers.set('/slow', (response) => {
+      response.on('close', () => (dropped = true));
       response.writeHead(200);
       response.write('x'.repeat(50), () => (sent = true));
     });
@@ -129,6 +131,48 @@ describe('requestText: one request and its answer read whole through undici', ()
     expect(sent).toBe(true);
     expect(error).toBeInstanceOf(AttemptTimeout);
     expect([budget.held, budget.lines.size, signal.listenerCount('abort')]).toEqual([0, 0, 0]);
+    // The answer is never ended by the server: only undici's abort closes it.
+    await eventually(async () => dropped, (closed) => closed);
+  });
+
+  it('never sends a request whose attempt ended while it waited for a connection', async () => {
+    const single = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 1, pipelining: 1 });
+    let release = (): void => {};
+    answers.set('/held', (response) => {
+      release = () => response.end('held');
+    });
+    answers.set('/queued', (response) => response.end('queued'));
+    try {
+      const held = read('/held', { on: single });
+      await eventually(async () => requests, (count) => count === 1);
+      const client = new AbortController();
+      const budget = new AnswerBytesBudget(1024);
+      const signal = attempt(30_000, client.signal);
+      const queued = failure(read('/queued', { on: single, budget, signal }));
+      client.abort();
+      expect(await queued).toBeInstanceOf(AttemptCancelled);
+      expect([budget.lines.size, signal.listenerCount('abort')]).toEqual([0, 0]);
+      release();
+      (await held).hold.close();
+      // The connection freed, the queued request reaches undici's onConnect: it must stop there.
+      const after = await read('/queued', { on: single });
+      after.hold.close();
+      expect(requests).toBe(2);
+    } finally {
+      await single.destroy();
+    }
+  });
+
+  it('reads past an informational (1xx) answer to the final one, holding only its bytes', async () => {
+    answers.set('/hints', (response) => {
+      response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      response.writeHead(200, { 'x-final': 'yes' }).end('final');
+    });
+    const budget = new AnswerBytesBudget(1024);
+    const answer = await read('/hints', { budget });
+    expect([answer.status, answer.headers['x-final'], answer.text]).toEqual([200, 'yes', 'final']);
+    answer.hold.close();
+    expect([budget.held, budget.lines.size]).toEqual([0, 0]);
   });
 
   it('lets go of the signal once the answer is read', async () => {
