@@ -24,13 +24,25 @@ const HOUR_MS = 3_600_000;
 
 /**
  * How far ahead of `now` a backup's date may be and still count (as
- * recent). Clocks drift by seconds or minutes, and a provider's local time
- * read in the wrong zone is off by at most 14 hours (UTC+14): a day covers
- * both. A date further ahead is not skew but a wrong date, which says nothing
- * about the backup's age; counting it as recent would let a provider with a
- * broken clock (or a hostile one) keep a stale instance PROTECTED for years.
+ * recent), where the account's dates could be read on the wrong zone: a
+ * Zomro or ZStack account configured without `timezone` (their dates carry
+ * none, and are read as UTC). Clocks drift by seconds or minutes, and a
+ * provider's local time read in the wrong zone is off by at most 14 hours
+ * (UTC+14): a day covers both. A date further ahead is not skew but a wrong
+ * date, which says nothing about the backup's age; counting it as recent
+ * would let a provider with a broken clock (or a hostile one) keep a stale
+ * instance PROTECTED for years.
  */
-export const FUTURE_TOLERANCE_HOURS = 24;
+export const ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS = 24;
+
+/**
+ * The same where the zone is known: the provider writes it (OnApp, Danube),
+ * or the account's `timezone` says which it is. Left only to a clock's drift
+ * and a wall time in a DST change read an hour off (`zonedWallTimeToUtc`);
+ * a day there let a date 23 hours ahead, which no zone explains, keep an
+ * instance PROTECTED for its objective and those 23 hours more.
+ */
+export const ZONE_KNOWN_FUTURE_TOLERANCE_HOURS = 2;
 
 /**
  * What the rule needs of one instance. A list is `Error` when the provider
@@ -52,7 +64,7 @@ export interface Protection {
   rpoHours: number;
   /**
    * The newest AVAILABLE backup by a believable createdAt (at most
-   * FUTURE_TOLERANCE_HOURS ahead); failing one, a backup dated further
+   * the future tolerance ahead); failing one, a backup dated further
    * ahead, then an undated one. Null when none, or UNKNOWN.
    */
   lastBackup: Backup | null;
@@ -81,22 +93,23 @@ export interface Protection {
  *   there (`scheduleKnown: false` says so).
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
  *   date to show it is not, or only a date more than
- *   FUTURE_TOLERANCE_HOURS ahead, which shows nothing); or there is none yet
+ *   the future tolerance ahead, which shows nothing); or there is none yet
  *   while something is scheduled; or it is recent but nothing is scheduled
  *   to make the next one, so protection runs out within `rpoHours` (or
  *   only other disks are scheduled: RECENT_BACKUP_OTHER_DISK_SCHEDULED).
  * - UNPROTECTED: no AVAILABLE backup, and nothing scheduled (or, where
  *   schedules cannot be listed, no AVAILABLE backup: nothing to restore).
  */
-export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date): Protection {
+export function protectionOf(facts: ProtectionFacts, rpoHours: number, now: Date, futureToleranceHours = ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS): Protection {
   const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
   const failure = [facts.backups, facts.schedules, facts.definitions].find((list): list is Error => list instanceof Error);
   if (failure) {
     return { rpoHours, scheduleKnown, status: 'UNKNOWN', reason: 'PROVIDER_FAILED', lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure };
   }
   const definitions = facts.definitions as readonly BackupDefinition[] | null;
-  if (!definitions?.some((definition) => definition.retention === null)) return judge(facts, rpoHours, now, false);
-  return retentionUnknownOr(judge(facts, rpoHours, now, true), judge(facts, rpoHours, now, false));
+  const latestBelievable = now.getTime() + futureToleranceHours * HOUR_MS;
+  if (!definitions?.some((definition) => definition.retention === null)) return judge(facts, rpoHours, now, latestBelievable, false);
+  return retentionUnknownOr(judge(facts, rpoHours, now, latestBelievable, true), judge(facts, rpoHours, now, latestBelievable, false));
 }
 
 /**
@@ -112,12 +125,15 @@ function retentionUnknownOr(keptAll: Protection, keptNone: Protection): Protecti
   return { ...keptAll, status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN' };
 }
 
-/** The rule once every list is read; `unknownRetentionKeeps`: how a definition without a retention is read. */
-function judge(facts: ProtectionFacts, rpoHours: number, now: Date, unknownRetentionKeeps: boolean): Protection {
+/**
+ * The rule once every list is read; `latestBelievable`: the newest date that
+ * can be true (now and the account's future tolerance); `unknownRetentionKeeps`:
+ * how a definition without a retention is read.
+ */
+function judge(facts: ProtectionFacts, rpoHours: number, now: Date, latestBelievable: number, unknownRetentionKeeps: boolean): Protection {
   const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
   const base = { rpoHours, scheduleKnown };
   const usable = (facts.backups as readonly Backup[]).filter((backup) => backup.status === 'AVAILABLE');
-  const latestBelievable = now.getTime() + FUTURE_TOLERANCE_HOURS * HOUR_MS;
   const lastBackup = newest(usable, latestBelievable);
   const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now, unknownRetentionKeeps);
   const scheduled = scheduleKnown ? runs.count > 0 : null;
@@ -128,7 +144,7 @@ function judge(facts: ProtectionFacts, rpoHours: number, now: Date, unknownReten
   }
   if (!lastBackup.createdAt) return { ...result, status: 'STALE', reason: 'BACKUP_AGE_UNKNOWN' };
   if (lastBackup.createdAt.getTime() > latestBelievable) return { ...result, status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE' };
-  // A date up to FUTURE_TOLERANCE_HOURS ahead (clock skew) counts as recent.
+  // A date up to the future tolerance ahead (clock skew) counts as recent.
   if (now.getTime() - lastBackup.createdAt.getTime() > rpoHours * HOUR_MS) return { ...result, status: 'STALE', reason: 'BACKUP_TOO_OLD' };
   if (scheduled === null) return { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULE_NOT_LISTED' };
   if (!scheduled) return { ...result, status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED' };
@@ -136,7 +152,7 @@ function judge(facts: ProtectionFacts, rpoHours: number, now: Date, unknownReten
   return sameDisk ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_OTHER_DISK_SCHEDULED' };
 }
 
-/** Within the objective by a believable date (up to FUTURE_TOLERANCE_HOURS ahead). */
+/** Within the objective by a believable date (up to the future tolerance ahead). */
 function isRecent(backup: Backup, rpoHours: number, now: Date, latestBelievable: number): boolean {
   if (!backup.createdAt) return false;
   const at = backup.createdAt.getTime();

@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../domain/errors.js';
-import { DEFAULT_RPO_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
+import { DEFAULT_RPO_HOURS, ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { ProviderView } from '../domain/provider-view.js';
 import type { Instance } from '../domain/types.js';
@@ -16,6 +16,12 @@ import { LIST_CAPABILITY, listsOf, type ProviderFilter, type RequestReads } from
 export interface ProtectionSettings {
   rpoHours: number;
   perProvider: Readonly<Record<string, number>>;
+  /**
+   * How far ahead a backup's date may be and still count, per account
+   * (`futureToleranceHoursOf`); an account not named gets the zone-unknown
+   * day, the tolerance before accounts were told apart.
+   */
+  futureToleranceHours?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_PROTECTION_SETTINGS: ProtectionSettings = { rpoHours: DEFAULT_RPO_HOURS, perProvider: {} };
@@ -90,7 +96,8 @@ export class ProtectionReader {
 
   async of(instance: Instance, requestedRpo?: number | null): Promise<Protection> {
     const rpoHours = this.rpoFor(instance.providerId, requestedRpo);
-    return protectionOf(await this.facts(instance), rpoHours, this.now);
+    const futureToleranceHours = this.settings.futureToleranceHours?.[instance.providerId] ?? ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS;
+    return protectionOf(await this.facts(instance), rpoHours, this.now, futureToleranceHours);
   }
 
   /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */

@@ -29,6 +29,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
+import { futureToleranceHoursOf } from '../config/future-tolerance.js';
 import { ClientAuthenticator, anonymousPrincipal } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
@@ -138,7 +139,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     batching: options.batching ?? true,
     onBatch: (loader, size) => metrics.batch(loader, size),
     limits: config.limits,
-    protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider },
+    protection: { rpoHours: config.protection.rpoHours, perProvider: config.protection.perProvider, futureToleranceHours: futureToleranceHoursOf(config) },
     maxBulkInstances: config.limits.maxBulkInstances,
     operationBus: options.operationBus,
     storeFailureLineMs: options.storeFailureLineMs,

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { defaultTimezones, defaultTimezoneWarning } from '../../src/config/default-timezone.js';
+import { futureToleranceHoursOf } from '../../src/config/future-tolerance.js';
 import { validateConfig } from '../../src/config/load.js';
 import { createAdapter } from '../../src/providers/registry.js';
 
@@ -32,5 +33,18 @@ describe('defaultTimezones: accounts whose zone-less dates are read as UTC becau
     expect(entry?.timezone).toBeUndefined();
     const adapter = createAdapter(entry!, { logger: pino({ level: 'silent' }) });
     expect(adapter.account.timezone).toBe('UTC');
+  });
+});
+
+describe('futureToleranceHoursOf: how far ahead each account\'s backup dates may be', () => {
+  it('a day for a Zomro or ZStack account without `timezone` (its dates may be read on the wrong zone), two hours for every other', () => {
+    expect(futureToleranceHoursOf(config(zomro, { ...zomro, id: 'zomro-de', timezone: 'Europe/Berlin' }, onapp, zstack, { ...zstack, id: 'lab-utc', timezone: 'UTC' }, danube))).toEqual({
+      'zomro-nl': 24,
+      'zomro-de': 2,
+      flex: 2,
+      lab: 24,
+      'lab-utc': 2,
+      dc1: 2,
+    });
   });
 });

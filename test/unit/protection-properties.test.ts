@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FUTURE_TOLERANCE_HOURS, protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
+import { ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS, protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
 import type { Backup, BackupSchedule } from '../../src/domain/types.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -19,7 +19,7 @@ const schedule = (diskId: string | undefined): BackupSchedule => ({
 /** Offsets around the edges that matter: the objective, now, the future tolerance; and anywhere within ten years. */
 const offset = fc.oneof(
   fc.integer({ min: -10 * 8_760 * HOUR_MS, max: 10 * 8_760 * HOUR_MS }),
-  fc.constantFrom(0, -24 * HOUR_MS, -24 * HOUR_MS - 1, -24 * HOUR_MS + 1, FUTURE_TOLERANCE_HOURS * HOUR_MS, FUTURE_TOLERANCE_HOURS * HOUR_MS + 1),
+  fc.constantFrom(0, -24 * HOUR_MS, -24 * HOUR_MS - 1, -24 * HOUR_MS + 1, ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS * HOUR_MS, ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS * HOUR_MS + 1),
 );
 const disk = fc.constantFrom<string | null>(null, '1', '2');
 const facts = fc.record({
@@ -41,7 +41,7 @@ describe('protection rule: properties', () => {
         const result = protectionOf(toFacts(input), input.rpoHours, NOW);
         if (result.status !== 'PROTECTED') return;
         expect(result.scheduled).not.toBe(false);
-        const recent = input.backups.some((item) => item.status === 'AVAILABLE' && item.offset !== null && item.offset >= -input.rpoHours * HOUR_MS && item.offset <= FUTURE_TOLERANCE_HOURS * HOUR_MS);
+        const recent = input.backups.some((item) => item.status === 'AVAILABLE' && item.offset !== null && item.offset >= -input.rpoHours * HOUR_MS && item.offset <= ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS * HOUR_MS);
         expect(recent).toBe(true);
       }),
       { numRuns: 2_000 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { FUTURE_TOLERANCE_HOURS, protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
+import { ZONE_KNOWN_FUTURE_TOLERANCE_HOURS, ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS, protectionOf, type ProtectionFacts } from '../../src/domain/protection.js';
 import type { Backup, BackupDefinition, BackupSchedule } from '../../src/domain/types.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -43,17 +43,30 @@ describe('the protection rule (fixed now)', () => {
     const dated = backup(hoursAgo(2));
     expect(judge({ backups: [backup(null, 'AVAILABLE', 'undated'), dated], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(dated);
     expect(judge({ backups: [backup(new Date(NOW.getTime() + 3_600_000))], schedules: [schedule('0 2 * * *')] }).status).toBe('PROTECTED');
-    expect(judge({ backups: [backup(hoursAgo(-FUTURE_TOLERANCE_HOURS))], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' });
+    expect(judge({ backups: [backup(hoursAgo(-ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS))], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' });
   });
 
   it('STALE: a backup dated more than a day in the future shows nothing about its age, as one without a date', () => {
-    expect(FUTURE_TOLERANCE_HOURS).toBe(24);
-    const ahead = backup(new Date(hoursAgo(-FUTURE_TOLERANCE_HOURS).getTime() + 1), 'AVAILABLE', 'ahead');
+    expect(ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS).toBe(24);
+    const ahead = backup(new Date(hoursAgo(-ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS).getTime() + 1), 'AVAILABLE', 'ahead');
     expect(judge({ backups: [ahead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: ahead, usableBackups: 1 });
     const farAhead = backup(new Date('9999-12-31T23:59:59.999Z'), 'AVAILABLE', 'far');
     expect(judge({ backups: [farAhead], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: farAhead });
     // Where schedules cannot be listed, the backup alone decides: still not PROTECTED.
     expect(judge({ backups: [farAhead], schedules: null, definitions: null })).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', scheduleKnown: false });
+  });
+
+  it('where the zone is known, two hours ahead is the most a date may be: a date further ahead proves nothing, and the believable ones decide', () => {
+    expect(ZONE_KNOWN_FUTURE_TOLERANCE_HOURS).toBe(2);
+    const judgeKnown = (backups: Backup[]) => protectionOf({ backups, schedules: [schedule('0 2 * * *')], definitions: null }, 24, NOW, ZONE_KNOWN_FUTURE_TOLERANCE_HOURS);
+    const atEdge = backup(hoursAgo(-ZONE_KNOWN_FUTURE_TOLERANCE_HOURS), 'AVAILABLE', 'edge');
+    expect(judgeKnown([atEdge])).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED', lastBackup: atEdge });
+    const past = backup(new Date(hoursAgo(-ZONE_KNOWN_FUTURE_TOLERANCE_HOURS).getTime() + 1), 'AVAILABLE', 'past');
+    expect(judgeKnown([past])).toMatchObject({ status: 'STALE', reason: 'BACKUP_DATED_IN_FUTURE', lastBackup: past });
+    const old = backup(hoursAgo(30), 'AVAILABLE', 'old');
+    expect(judgeKnown([past, old])).toMatchObject({ status: 'STALE', reason: 'BACKUP_TOO_OLD', lastBackup: old });
+    // The same backup three hours ahead, where the zone is a guess: recent.
+    expect(judge({ backups: [backup(hoursAgo(-3))], schedules: [schedule('0 2 * * *')] })).toMatchObject({ status: 'PROTECTED' });
   });
 
   it('a backup without a date never makes an instance PROTECTED, whatever is scheduled', () => {
@@ -111,7 +124,7 @@ describe('the protection rule: which backup, which run', () => {
     const ancient = backup(new Date('1960-01-01T00:00:00Z'), 'AVAILABLE', 'ancient');
     expect(judge({ backups: [farAhead, ancient], schedules: [schedule('0 2 * * *')] })).toMatchObject({ reason: 'BACKUP_TOO_OLD', lastBackup: ancient });
     // Exactly at the tolerance is still believable, and newer than the rest.
-    const atTolerance = backup(hoursAgo(-FUTURE_TOLERANCE_HOURS), 'AVAILABLE', 'edge');
+    const atTolerance = backup(hoursAgo(-ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS), 'AVAILABLE', 'edge');
     expect(judge({ backups: [recent, atTolerance], schedules: [schedule('0 2 * * *')] }).lastBackup).toBe(atTolerance);
   });
 

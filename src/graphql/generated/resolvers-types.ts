@@ -868,7 +868,7 @@ export type Protection = {
   __typename?: 'Protection';
   /** Why the status is UNKNOWN when the provider failed (PROVIDER_FAILED); null otherwise. */
   error?: Maybe<ErrorInfo>;
-  /** The newest usable (AVAILABLE) backup by a believable date (at most a day in the future); failing one, a usable backup dated further ahead, then an undated one. Null when none, or when the provider failed. */
+  /** The newest usable (AVAILABLE) backup by a believable date (at most two hours in the future, or a day for a Zomro or ZStack account without `timezone`); failing one, a usable backup dated further ahead, then an undated one. Null when none, or when the provider failed. */
   lastBackup?: Maybe<Backup>;
   /** When `lastBackup` was made. */
   lastBackupAt?: Maybe<Scalars['DateTime']['output']>;
@@ -907,7 +907,7 @@ export type ProtectionCounts = {
 export type ProtectionReason =
   /** STALE: the provider gives no date for the newest usable backup. */
   | 'BACKUP_AGE_UNKNOWN'
-  /** STALE: the only dates the provider gives for usable backups are more than a day in the future: a wrong date shows nothing about a backup's age. */
+  /** STALE: the only dates the provider gives for usable backups are further in the future than clock skew explains (two hours; a day for a Zomro or ZStack account without `timezone`, whose dates may be read on the wrong zone): a wrong date shows nothing about a backup's age. */
   | 'BACKUP_DATED_IN_FUTURE'
   /** STALE: the newest usable backup is older than the objective. */
   | 'BACKUP_TOO_OLD'
@@ -936,14 +936,16 @@ export type ProtectionReason =
  * - PROTECTED: the newest AVAILABLE backup is at most `rpoHours` old and
  *   something is scheduled to make the next one.
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
- *   date, or only a date more than a day in the future); or there is none yet
+ *   date, or only dates too far in the future, below); or there is none yet
  *   while something is scheduled; or it is recent but nothing is scheduled, so
  *   protection runs out within `rpoHours`.
  *
  * A provider date that cannot be read (not a form the provider sends, a field
  * out of range such as 30 February, a year before 1970 or after 9999) is no
- * date (null). A date up to a day in the future (clock skew, a zone mistake)
- * counts as recent; one further ahead counts as no date for the rule.
+ * date (null). A date a little in the future counts as recent: up to two hours
+ * (clock skew) where the zone is known, up to a day for a Zomro or ZStack
+ * account without `timezone` (its zone-less dates may be read on the wrong
+ * zone); one further ahead counts as no date for the rule.
  * - UNPROTECTED: no AVAILABLE backup and nothing scheduled.
  * - UNKNOWN: the provider failed to list the instance's backups, schedules or
  *   definitions; or a Danube definition gives no retention and the verdict turns
