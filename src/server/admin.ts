@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
+import { keepEveryHeaderLine } from './header-lines.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -52,6 +53,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
   const server: Server = createServer(requestTimeouts(cap.requestTimeoutMs), app);
+  keepEveryHeaderLine(server);
   answerUnreadableRequests(server);
   // No trusted proxies here: nothing should stand between the listener and its few clients.
   capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });

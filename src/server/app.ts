@@ -33,6 +33,7 @@ import { futureToleranceHoursOf } from '../config/future-tolerance.js';
 import { ClientAuthenticator, anonymousPrincipal } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
+import { keepEveryHeaderLine } from './header-lines.js';
 import { healthz, readyz } from './health.js';
 import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit, sharedRateCounters } from './rate-limit.js';
@@ -174,6 +175,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
   const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
+  keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
