@@ -2,7 +2,7 @@ import { Redis, ReplyError } from 'ioredis';
 import type { KeyValueStore } from './store.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
-import { decodeStored, encodeStored } from './stored-json.js';
+import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
@@ -86,23 +86,28 @@ export class RedisStore implements KeyValueStore {
 
   async get<T>(key: string): Promise<T | undefined> {
     const text = await this.redis.get(this.prefix + key);
-    return text === null ? undefined : decodeStored<T>(text);
+    return text === null ? undefined : decodeStoredInTurns<T>(text);
   }
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
     const texts = await this.redis.mget(keys.map((key) => this.prefix + key));
-    return texts.map((text) => (text === null ? undefined : decodeStored<T>(text)));
+    const values: Array<T | undefined> = [];
+    for (const text of texts) values.push(text === null ? undefined : text.length > STORED_CHARS_PER_TURN ? await decodeStoredInTurns<T>(text) : decodeStored<T>(text));
+    return values;
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.redis.set(this.prefix + key, await encodeStoredInTurns(value), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
   async setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
     if (entries.length === 0) return;
+    // Every text first: the pipeline is sent once, whole.
+    const texts: string[] = [];
+    for (const { value } of entries) texts.push(await encodeStoredInTurns(value));
     const pipeline = this.redis.pipeline();
-    for (const { key, value, ttlMs } of entries) pipeline.set(this.prefix + key, encodeStored(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    entries.forEach(({ key, ttlMs }, index) => pipeline.set(this.prefix + key, texts[index] as string, 'PX', Math.max(1, Math.round(ttlMs))));
     const answers = await pipeline.exec();
     const failed = answers?.find(([error]) => error !== null);
     if (failed?.[0]) throw failed[0];

@@ -1,3 +1,6 @@
+import { nextTurn } from '../domain/turns.js';
+import { PIECE_LIMITS, parseJsonInTurns } from '../upstream/json-in-turns.js';
+
 /**
  * JSON for what the gateway keeps in Redis (cached reads, idempotency
  * records, operations): Dates come back as Dates and every string comes back
@@ -27,6 +30,42 @@ export function decodeStored<T>(text: string): T {
   return JSON.parse(text, reviveLegacy) as T;
 }
 
+/**
+ * Past this many characters a stored text is written and read with turns of the event loop
+ * between pieces: a cached instance list of a 150,000-VM account is some 60 MB, whose
+ * JSON.stringify with the Date tagging held the loop 1-3 s on each write and JSON.parse with its
+ * reviver 1-5 s on each read, on every replica reading it (every client and health check waited).
+ */
+export const STORED_CHARS_PER_TURN = PIECE_LIMITS.chars;
+
+/** `decodeStored`, a piece at a time for a long text (json-in-turns.ts): the same value. */
+export async function decodeStoredInTurns<T>(text: string): Promise<T> {
+  if (text.length <= STORED_CHARS_PER_TURN) return decodeStored<T>(text);
+  if (text.startsWith(FORMAT)) return (await parseJsonInTurns(text.slice(FORMAT.length), PIECE_LIMITS, untagString)) as T;
+  return (await parseJsonInTurns(text, PIECE_LIMITS, reviveLegacyString)) as T;
+}
+
+/**
+ * `encodeStored`, with a turn between runs of a long list's elements: the same text. Only a list
+ * (what the read cache keeps) is cut; anything else, and a short list, is written in one go.
+ */
+export async function encodeStoredInTurns(value: unknown): Promise<string> {
+  if (!Array.isArray(value)) return encodeStored(value);
+  const parts: string[] = [];
+  let chars = 0;
+  for (const element of value as unknown[]) {
+    // As JSON.stringify writes an array's element: `undefined`, a function or a symbol is null.
+    const text = JSON.stringify(element, tagDates) ?? 'null';
+    parts.push(text);
+    chars += text.length;
+    if (chars > STORED_CHARS_PER_TURN) {
+      chars = 0;
+      await nextTurn();
+    }
+  }
+  return `${FORMAT}[${parts.join(',')}]`;
+}
+
 // JSON.stringify has already called Date#toJSON on `item`; `this[key]` is still the Date.
 function tagDates(this: unknown, key: string, item: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
@@ -37,11 +76,19 @@ function tagDates(this: unknown, key: string, item: unknown): unknown {
 }
 
 function untag(_key: string, value: unknown): unknown {
-  if (typeof value !== 'string' || !value.startsWith(TAG)) return value;
+  return typeof value === 'string' ? untagString(value) : value;
+}
+
+function untagString(value: string): unknown {
+  if (!value.startsWith(TAG)) return value;
   if (value[1] === DATE_MARK) return new Date(value.slice(2));
   return value.slice(1);
 }
 
 function reviveLegacy(_key: string, value: unknown): unknown {
-  return typeof value === 'string' && LEGACY_ISO_DATE.test(value) ? new Date(value) : value;
+  return typeof value === 'string' ? reviveLegacyString(value) : value;
+}
+
+function reviveLegacyString(value: string): unknown {
+  return LEGACY_ISO_DATE.test(value) ? new Date(value) : value;
 }
