@@ -16,6 +16,16 @@ export const DELETE_SHOWN_AT_MOST_MS = 2 * 60 * 60_000;
  */
 export const DELETES_STORE_WAIT_MS = 250;
 
+/**
+ * How long a record may go without a look at its operation before a list that meets it has the
+ * operation read, once for the whole fleet (`claimCheck`). Lists do not poll operations (the warm
+ * path reads no provider), so a delete that FAILED at the provider and that no client polled read
+ * DELETING for the whole give-up time (2 h), inviting the user to wait instead of retrying. 30 s
+ * is a dashboard refresh or two: at most one status call per delete in flight per 30 s across
+ * every replica, and none for a request that meets no record.
+ */
+export const DELETE_CHECKED_EVERY_MS = 30_000;
+
 /** Changes lost to another replica's change of the same account, tried again before giving up. */
 const CHANGE_ATTEMPTS = 3;
 
@@ -26,7 +36,21 @@ export interface DeleteInFlight {
   readonly operation: string;
   /** Epoch ms past which the record no longer counts (the account's give-up time). */
   readonly until: number;
+  /**
+   * Epoch ms of the last look at the operation: the delete's own answer, then each check claimed.
+   * Absent in a record an earlier version wrote (read as due for a check).
+   */
+  readonly checkedAt?: number;
+  /**
+   * Who claimed that check: two claims in the same millisecond write different values, so the
+   * store's compare and set lets one win (`replaceIfEqual` counts a key already holding the value
+   * as set, and both would have checked).
+   */
+  readonly checkedBy?: string;
 }
+
+/** Whether a list that meets this record at `now` should have its operation looked at (see `claimCheck`). */
+export const checkDue = (record: DeleteInFlight, now: number): boolean => (record.checkedAt ?? 0) + DELETE_CHECKED_EVERY_MS <= now;
 
 /** What a request reads: each account's deletes in flight, by account id (accounts with none left out). */
 export type DeletesByAccount = ReadonlyMap<string, readonly DeleteInFlight[]>;
@@ -40,7 +64,11 @@ export type DeletesByAccount = ReadonlyMap<string, readonly DeleteInFlight[]>;
  * for a restore.
  *
  * A record ends when its operation is seen SUCCEEDED or FAILED (a failed
- * delete reads the provider's word again), or at its `until`. A backup the
+ * delete reads the provider's word again), or at its `until`. Seen by a poll
+ * of the operation, or by the one check a list makes of a record gone
+ * unchecked for DELETE_CHECKED_EVERY_MS (`claimCheck`, delete-check.ts), so a
+ * failed delete no one polls reads DELETING for about that long, not for the
+ * give-up time. A backup the
  * provider no longer lists is shown nowhere, so a record of it changes
  * nothing. Best-effort: a store that fails or is slow costs the record (the
  * provider's word is shown), never an answer.
@@ -53,7 +81,8 @@ export class DeletesInFlight {
 
   /** Records a delete the provider has accepted and not yet finished; `shownForMs`: the account's give-up time. */
   async started(backup: Backup, operation: Operation, shownForMs: number): Promise<void> {
-    const record: DeleteInFlight = { instance: backup.instanceNativeId ?? '', backup: backupListKey(backup), operation: operationId(operation), until: Date.now() + shownForMs };
+    const now = Date.now();
+    const record: DeleteInFlight = { instance: backup.instanceNativeId ?? '', backup: backupListKey(backup), operation: operationId(operation), until: now + shownForMs, checkedAt: now };
     await this.change(backup.providerId, (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record]);
   }
 
@@ -62,6 +91,27 @@ export class DeletesInFlight {
     if (operation.kind !== 'DELETE_BACKUP' || (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED')) return;
     const id = operationId(operation);
     await this.change(operation.providerId, (records) => records.filter((held) => held.operation !== id), true);
+  }
+
+  /**
+   * Claims the one look at a delete's operation that its record is due (`checkDue`), for every
+   * request and replica: true for the one caller whose compare and set wrote `checkedAt`, false
+   * where the record is gone, was checked meanwhile, or the store fails or is slow (the next list
+   * past the period tries again). At most one claim per record per DELETE_CHECKED_EVERY_MS.
+   * `now`: when the list met the record due, written as `checkedAt` (due-ness is judged on the
+   * time the list read, not on whenever the store answers).
+   */
+  async claimCheck(providerId: string, operation: string, claimant: string, now: number): Promise<boolean> {
+    let claimed = false;
+    const written = await this.change(providerId, (records) => {
+      claimed = false;
+      const due = records.find((held) => held.operation === operation && checkDue(held, now));
+      if (!due) return null;
+      claimed = true;
+      return records.map((held) => (held === due ? { ...held, checkedAt: now, checkedBy: claimant } : held));
+    }, true);
+    // `claimed` is the last try's: an earlier one's claim lost to another write.
+    return written && claimed;
   }
 
   /**
@@ -93,29 +143,36 @@ export class DeletesInFlight {
   /**
    * One account's records, changed by `edit`, written only over what was read (another replica
    * may change them between): a plain write of a list read before lost that replica's delete.
-   * `onlyIfHeld`: nothing to do where the account has no records (an ending seen).
+   * `onlyIfHeld`: nothing to do where the account has no records (an ending seen). `edit` answers
+   * null where there is nothing to write (a check no longer due). False where nothing was written.
    */
-  private async change(providerId: string, edit: (records: readonly DeleteInFlight[]) => DeleteInFlight[], onlyIfHeld = false): Promise<void> {
+  private async change(providerId: string, edit: RecordsEdit, onlyIfHeld = false): Promise<boolean> {
     try {
-      await answerWithinMs(this.changeUnbounded(providerId, edit, onlyIfHeld), DELETES_STORE_WAIT_MS);
+      return await answerWithinMs(this.changeUnbounded(providerId, edit, onlyIfHeld), DELETES_STORE_WAIT_MS);
     } catch (error) {
       this.onStoreError(error);
+      return false;
     }
   }
 
-  private async changeUnbounded(providerId: string, edit: (records: readonly DeleteInFlight[]) => DeleteInFlight[], onlyIfHeld: boolean): Promise<void> {
+  private async changeUnbounded(providerId: string, edit: RecordsEdit, onlyIfHeld: boolean): Promise<boolean> {
     for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
       const held = await this.store.get<unknown>(providerId);
-      if (held === undefined && onlyIfHeld) return;
+      if (held === undefined && onlyIfHeld) return false;
       const now = Date.now();
       const next = edit(liveRecords(held, now));
+      if (next === null) return false;
       // The key lives as long as its longest record; an empty one goes at once.
       const ttlMs = Math.max(1, ...next.map((record) => record.until - now));
       const written = held === undefined ? await this.store.setIfAbsent(providerId, next, ttlMs) : await this.store.replaceIfEqual(providerId, held, next, ttlMs);
-      if (written) return;
+      if (written) return true;
     }
+    return false;
   }
 }
+
+/** One account's records as changed: null where nothing is to be written. */
+type RecordsEdit = (records: readonly DeleteInFlight[]) => DeleteInFlight[] | null;
 
 function byAccount(providerIds: readonly string[], held: ReadonlyArray<unknown>): DeletesByAccount {
   const now = Date.now();
@@ -136,5 +193,12 @@ function liveRecords(held: unknown, now: number): DeleteInFlight[] {
 function isRecord(value: unknown): value is DeleteInFlight {
   if (value === null || typeof value !== 'object') return false;
   const record = value as Record<string, unknown>;
-  return typeof record.instance === 'string' && typeof record.backup === 'string' && typeof record.operation === 'string' && typeof record.until === 'number';
+  return (
+    typeof record.instance === 'string' &&
+    typeof record.backup === 'string' &&
+    typeof record.operation === 'string' &&
+    typeof record.until === 'number' &&
+    (record.checkedAt === undefined || typeof record.checkedAt === 'number') &&
+    (record.checkedBy === undefined || typeof record.checkedBy === 'string')
+  );
 }

@@ -7,6 +7,7 @@ import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { CacheInvalidation } from './cache-invalidation.js';
+import { checkDeletesDue } from './delete-check.js';
 import { DeletingHere } from './deleting-here.js';
 import type { DeletesByAccount } from './deletes-in-flight.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
@@ -117,6 +118,17 @@ export class RequestReads {
   private fold(records: DeletesByAccount): void {
     for (const [providerId, deletes] of records) for (const { instance, backup } of deletes) this.deletingHere.markListed(providerId, instance, backup);
     this.deletesFolded = true;
+    // Lists poll no operation; a record gone unchecked has its operation looked at once, unwaited.
+    if (records.size > 0) {
+      checkDeletesDue(records, {
+        deletes: this.shared.deletes,
+        logger: this.shared.logger,
+        requestId: this.requestId,
+        findProvider: (providerId) => this.findProvider(providerId),
+        scope: () => ({ requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest, this.shared.maxUpstreamAnswerBytesPerRequest) }),
+        afterOperation: (operation) => this.afterOperation(operation),
+      });
+    }
   }
 
   /** The accounts this request may see, optionally filtered. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Backup, Operation } from '../../src/domain/types.js';
-import { DELETE_SHOWN_AT_MOST_MS, DeletesInFlight, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
+import { DELETE_CHECKED_EVERY_MS, DELETE_SHOWN_AT_MOST_MS, DeletesInFlight, checkDue, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
 import { backupListKey, operationId } from '../../src/gateway/ids.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS as ONAPP_GIVE_UP_MS } from '../../src/providers/onapp/config.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS as ZOMRO_GIVE_UP_MS } from '../../src/providers/zomro/config.js';
@@ -267,5 +267,48 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     expect(DELETE_SHOWN_AT_MOST_MS).toBe(ZOMRO_GIVE_UP_MS);
     expect(DELETE_SHOWN_AT_MOST_MS).toBe(ONAPP_GIVE_UP_MS);
     expect(DELETE_SHOWN_AT_MOST_MS).toBe(7_200_000);
+  });
+
+  it('claims the look at an unpolled delete for one caller per period: due DELETE_CHECKED_EVERY_MS after its last look, never twice at once', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(5_000_000);
+    const deletes = new DeletesInFlight(new MemoryStore());
+    const deleted = backup('zstack', 'vm-1', 'b1');
+    const operation = operationId(deleteOf(deleted, 'RUNNING'));
+    await deletes.started(deleted, deleteOf(deleted, 'RUNNING'), 7_200_000);
+    const record = () => (deletes.read(['zstack']) as DeletesByAccount).get('zstack')![0]!;
+    // The delete's own answer is its first look.
+    expect(record().checkedAt).toBe(5_000_000);
+    expect(checkDue(record(), 5_000_000 + DELETE_CHECKED_EVERY_MS - 1)).toBe(false);
+    expect(await deletes.claimCheck('zstack', operation, 'a', 5_000_000 + DELETE_CHECKED_EVERY_MS - 1)).toBe(false);
+    const later = 5_000_000 + DELETE_CHECKED_EVERY_MS;
+    expect(checkDue(record(), later)).toBe(true);
+    // Two claims in the same millisecond (two requests, two replicas): one wins.
+    const claims = await Promise.all([deletes.claimCheck('zstack', operation, 'a', later), deletes.claimCheck('zstack', operation, 'b', later)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(record()).toMatchObject({ checkedAt: later, checkedBy: claims[0] ? 'a' : 'b', until: 5_000_000 + 7_200_000 });
+    expect(await deletes.claimCheck('zstack', operation, 'c', later + DELETE_CHECKED_EVERY_MS - 1)).toBe(false);
+    expect(await deletes.claimCheck('zstack', operation, 'c', later + DELETE_CHECKED_EVERY_MS)).toBe(true);
+    // No such record, or no records at all: nothing to claim, nothing written.
+    expect(await deletes.claimCheck('zstack', 'another operation', 'd', later * 2)).toBe(false);
+    expect(await deletes.claimCheck('danube', operation, 'd', later * 2)).toBe(false);
+    expect((deletes.read(['danube']) as DeletesByAccount).size).toBe(0);
+  });
+
+  it("counts a record of an earlier version (no checkedAt) due at once, and reads a checkedAt or checkedBy of another type as no record", async () => {
+    const store = new MemoryStore();
+    const earlier = { instance: 'vm-1', backup: 'b1', operation: 'op-1', until: Date.now() + 60_000 };
+    await store.set('zstack', [earlier, { ...earlier, operation: 'op-2', checkedAt: '1' }, { ...earlier, operation: 'op-3', checkedAt: 1, checkedBy: 7 }], 60_000);
+    const deletes = new DeletesInFlight(store);
+    expect((deletes.read(['zstack']) as DeletesByAccount).get('zstack')).toEqual([earlier]);
+    expect(checkDue(earlier, Date.now())).toBe(true);
+    expect(await deletes.claimCheck('zstack', 'op-1', 'a', Date.now())).toBe(true);
+  });
+
+  it('claims nothing where the store does not answer, and says so', async () => {
+    const failures: unknown[] = [];
+    const stalled = new DeletesInFlight(silentStore(), (error) => failures.push(error));
+    expect(await stalled.claimCheck('zstack', 'op-1', 'a', Date.now())).toBe(false);
+    expect(failures).toHaveLength(1);
   });
 });

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Operation } from '../domain/types.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import type { UpstreamScope } from '../upstream/scope.js';
+import { checkDue, type DeleteInFlight, type DeletesByAccount, type DeletesInFlight } from './deletes-in-flight.js';
+import { decodeOperationId } from './ids.js';
+
+/** What a request lends the checks it starts. */
+export interface DeleteCheckContext {
+  readonly deletes: DeletesInFlight;
+  readonly logger: Logger;
+  readonly requestId: string;
+  /** The account, where the request may see it. */
+  findProvider(providerId: string): ProviderAdapter | null;
+  /** A scope of the check's own: its budget is not the request's, and the client leaving does not abort it. */
+  scope(): UpstreamScope;
+  /** What a poll of the operation does with its status: a delete seen finished ends its record and forgets the reads it made stale. */
+  afterOperation(operation: Operation): Promise<Operation>;
+}
+
+/**
+ * Starts one look at the operation of each record these lists met that has gone unchecked for
+ * DELETE_CHECKED_EVERY_MS, and does not wait for it: the list answers with the record as it is
+ * (DELETING), and a later list (the dashboard's next refresh) shows what the check found. Waiting,
+ * even within a small bound, would hold a warm list (a few ms) for a provider call (tens to
+ * hundreds of ms) every period; unwaited, a request meeting records pays a clock read, and one
+ * meeting none pays nothing. Each check is claimed in the shared store first, so the fleet makes
+ * one per record per period however many lists meet it.
+ */
+export function checkDeletesDue(records: DeletesByAccount, context: DeleteCheckContext): void {
+  const now = Date.now();
+  for (const [providerId, deletes] of records) for (const record of deletes) if (checkDue(record, now)) void checkDelete(providerId, record, now, context);
+}
+
+async function checkDelete(providerId: string, record: DeleteInFlight, now: number, context: DeleteCheckContext): Promise<void> {
+  try {
+    if (!(await context.deletes.claimCheck(providerId, record.operation, randomUUID(), now))) return;
+    const ref = decodeOperationId(record.operation);
+    const adapter = ref.providerId === providerId ? context.findProvider(providerId) : null;
+    if (!adapter) return;
+    await context.afterOperation(await adapter.getOperation(ref, context.scope()));
+  } catch (error) {
+    // The adapters' errors name the account and what failed, never its credentials (and the logger redacts them too).
+    context.logger.warn(
+      { err: error, requestId: context.requestId, provider: providerId },
+      'could not look at a delete in flight that no one polls; its backup reads DELETING until a list looks again (30 s) or the operation is polled',
+    );
+  }
+}
