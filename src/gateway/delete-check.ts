@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { GatewayError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
@@ -41,9 +42,11 @@ async function checkDelete(providerId: string, record: DeleteInFlight, now: numb
     if (!adapter) return;
     await context.afterOperation(await adapter.getOperation(ref, context.scope()));
   } catch (error) {
-    // The adapters' errors name the account and what failed, never its credentials (and the logger redacts them too).
+    // A provider's failure (a GatewayError: its code and scrubbed message, never a credential) without a
+    // stack, which says nothing here and would come every period; a fault of the gateway's own with it.
+    const failure = error instanceof GatewayError ? { code: error.code, error: error.message } : { err: error };
     context.logger.warn(
-      { err: error, requestId: context.requestId, provider: providerId },
+      { ...failure, requestId: context.requestId, provider: providerId },
       'could not look at a delete in flight that no one polls; its backup reads DELETING until a list looks again (30 s) or the operation is polled',
     );
   }

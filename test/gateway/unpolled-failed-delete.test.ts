@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DELETE_CHECKED_EVERY_MS } from '../../src/gateway/deletes-in-flight.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { eventually, gqlAt, startHarness, type Harness } from '../helpers/harness.js';
@@ -110,6 +110,34 @@ describe('a failed delete no one polls reads the provider\'s word a list after t
     await listsAt(start + 10 * DELETE_CHECKED_EVERY_MS, () => Promise.all([statuses(harness.gql, vm.id), statuses(harness.gql, vm.id)]));
     expect(server.log.slice(before).map((request) => request.label).filter((label) => !LIST_READS.includes(label))).toEqual([]);
     expect(statusCalls()).toBe(2);
+  });
+
+  it('logs a check that fails without the credentials, answers the list, and looks again the next period', async () => {
+    const server = harness.simulator('zstack').server;
+    const vm = await vmWithBackups(harness.gql);
+    const [deleting] = vm.backups;
+    const start = Date.now();
+    await deleteHeld(harness.gql, deleting!.id);
+    harness.resetUpstreamLogs();
+    // ZStack's job status answers 500 (a proxy's page): the look fails, the operation's status unknown.
+    await server.setFault({ mode: 'http-500', onlyLabel: JOB_STATUS });
+    try {
+      expect((await listsAt(start + DELETE_CHECKED_EVERY_MS + 1_000, () => statuses(harness.gql, vm.id)))[deleting!.id]).toBe('DELETING');
+      const failed = await eventually(() => Promise.resolve(harness.logs.filter((line) => line.includes('could not look at a delete in flight'))), (lines) => lines.length > 0);
+      expect(failed).toHaveLength(1);
+      expect(JSON.parse(failed[0]!)).toMatchObject({ level: 40, provider: 'zstack-test', code: 'PROVIDER_UNAVAILABLE', error: 'provider zstack-test answered HTTP 500' });
+      for (const line of harness.logs) expect(line).not.toContain(ZSTACK_SIM_PASSWORD);
+    } finally {
+      await server.clearFault();
+    }
+    const calls = server.count(JOB_STATUS);
+    expect(calls).toBeGreaterThan(0);
+    // Within the period no other look, failed or not; the next period's, the job done, ends the record: the backup is gone.
+    await listsAt(start + 2 * DELETE_CHECKED_EVERY_MS, () => statuses(harness.gql, vm.id));
+    expect(server.count(JOB_STATUS)).toBe(calls);
+    simulator.finishJobs();
+    await listsAt(start + 2 * DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vm.id));
+    await eventually(() => statuses(harness.gql, vm.id), (read) => !(deleting!.id in read));
   });
 });
 
