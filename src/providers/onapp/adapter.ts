@@ -249,11 +249,12 @@ export class OnappAdapter extends BaseAdapter {
    * the listed candidates decide; still at odds, the restore is FAILED: its outcome cannot be told.
    */
   private restoreOutcome(ref: OperationRef, found: RestoreCandidates | typeof READS_SPENT | undefined): Operation {
-    // Its transaction may be on a page not read: FAILED would end a restore that may be at work, or done.
-    if (found === READS_SPENT) {
-      return this.operation(ref, 'RUNNING', null, `OnApp lists more of this virtual server's transactions than the ${MOST_TRANSACTION_READS} pages one look reads between this restore's request and its transaction, so its outcome cannot be told here: look at the virtual server in OnApp`);
-    }
-    const late = Date.now() - ref.startedAt.getTime() > UNSEEN_RESTORE_GIVES_UP_MS;
+    const age = Date.now() - ref.startedAt.getTime();
+    // Its transaction may be on a page not read, at work: RUNNING for as long as a restore under a word
+    // the gateway does not know is waited on (restoreGiveUpMs), then FAILED saying where to look. Read
+    // RUNNING at any age, a restore whose earlier restores were never listed never ended.
+    if (found === READS_SPENT) return this.readsSpentOutcome(ref, age);
+    const late = age > UNSEEN_RESTORE_GIVES_UP_MS;
     if (!found || found.listed.length === 0) {
       return late
         ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
@@ -275,6 +276,15 @@ export class OnappAdapter extends BaseAdapter {
     return late
       ? this.operation(ref, 'FAILED', null, `${why} could not be told within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes: look at the virtual server in OnApp`)
       : this.operation(ref, 'PENDING', null, `${why} cannot be told until OnApp lists them all`);
+  }
+
+  /** A restore whose pages were not all read within a look's MOST_TRANSACTION_READS (see restoreOutcome). */
+  private readsSpentOutcome(ref: OperationRef, age: number): Operation {
+    const pages = `${MOST_TRANSACTION_READS} pages`;
+    if (age <= this.restoreGiveUpMs) {
+      return this.operation(ref, 'RUNNING', null, `OnApp lists more of this virtual server's transactions than the ${pages} one look reads between this restore's request and its transaction, so its outcome cannot be told here: look at the virtual server in OnApp`);
+    }
+    return this.operation(ref, 'FAILED', null, `the gateway could not find this restore's transaction in OnApp's transaction list within the ${pages} one look reads, ${Math.round(this.restoreGiveUpMs / 60_000)} minutes after the request (restoreGiveUpMs): it may be on a page not read, at work or done, so look at the virtual server in OnApp`);
   }
 
   /** The restores of `vmId` that read `newestBefore` as the VM's newest transaction. */
