@@ -282,6 +282,24 @@ export class CreateOrder {
     return states;
   }
 
+  /**
+   * Writes `note` beside place `place` of `series` (`<series>:<place>:note`), kept `keptMs`: what
+   * the call holding the place tells the operations following it (OnApp's restores: how far up
+   * their transaction is looked for, see the adapter's restoreBackup). True once written within a
+   * mutation's wait; false when the store did not answer in time.
+   */
+  async note(series: string, place: number, note: string, keptMs: number): Promise<boolean> {
+    return (await withinMs(this.store.set(noteKey(series, place), note, keptMs).then(() => true), PLACE_TAKE_STORE_WAIT_MS)) === true;
+  }
+
+  /** The note beside place `place` of `series` (see note), `{ note: undefined }` when none; undefined when the store does not answer in time. */
+  async noteOf(series: string, place: number): Promise<{ readonly note: string | undefined } | undefined> {
+    return withinMs(
+      this.store.get<unknown>(noteKey(series, place)).then((value) => ({ note: typeof value === 'string' ? value : undefined })),
+      CREATE_ORDER_STORE_WAIT_MS,
+    );
+  }
+
   /** Which series the calls of `group` join now (see CurrentSeries), its key `<group>:series`, kept `keptMs` past each keep. */
   current(group: string, keptMs: number): CurrentSeries {
     return new CurrentSeries(this.store, `${group}:series`, keptMs);
@@ -410,6 +428,9 @@ export class CreateOrder {
 }
 
 export const placeKey = (series: string, place: number): string => `${series}:${place}`;
+
+/** What the call holding a place tells the operations following it (see CreateOrder.note). */
+export const noteKey = (series: string, place: number): string => `${placeKey(series, place)}:note`;
 
 /** Held while any place of `series` is: how a later series finds the older ones still open. */
 export const openKey = (series: string): string => `${series}:open`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRestoreCandidates, findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, READS_SPENT, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
+import { findRestoreCandidates, findRestoreTransaction, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type TransactionRow } from '../../src/providers/onapp/restore-transaction.js';
 
 const restore = (id: number, backup = 5): TransactionRow => ({ id, action: 'restore_backup', associated_object_id: backup });
 const other = (id: number): TransactionRow => ({ id, action: 'reboot_virtual_machine', associated_object_id: 1 });
@@ -213,7 +213,7 @@ describe('findRestoreCandidates: where the search ends', () => {
     expect(pages.slice(-1)).toEqual([2_047]);
     // One that read page 1's newest itself: every page up to it may hold its transaction, more than the reads left.
     pages.length = 0;
-    expect(await findRestoreCandidates(list, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, 999_999)).toBe(READS_SPENT);
+    expect(await findRestoreCandidates(list, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 999_999, verified: true })).toBe(READS_SPENT);
     expect(pages.length).toBe(MOST_TRANSACTION_READS);
     expect(await findRestoreTransaction(list, '5', 10, 'onapp')).toBeUndefined();
   });
@@ -233,7 +233,7 @@ describe('findRestoreCandidates: pages read on up to the restore\'s bound', () =
     // Watermark 10; place 1's transaction 20; 65 reboots (299 down to 235); place 2, which read 299, made 300.
     const rows = [ofVm(300), ...others(299, 65), ofVm(20), other(10), other(9)];
     const list = pagedList(rows, 10);
-    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, 299)).toEqual({ listed: [ofVm(300)], unlisted: false });
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, { readBefore: 299, verified: true })).toEqual({ listed: [ofVm(300)], unlisted: false });
     // Searched from the watermark's page (7) up to the first, which holds 299 and its own.
     expect(list.pages).toEqual([1, 2, 4, 8, 6, 7, 5, 3]);
     // Looked for only on the watermark's page and the two above, it was not found.
@@ -249,10 +249,49 @@ describe('findRestoreCandidates: pages read on up to the restore\'s bound', () =
     // 200 reboots (439 down to 240) above place 1's transaction; this restore read 300, on page 14.
     const rows = [...others(439, 200), ofVm(20), other(10), other(9)];
     const list = pagedList(rows, 10);
-    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, 300)).toBeUndefined();
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 1, uncertain: 0 }, { readBefore: 300, verified: true })).toBeUndefined();
     // Found by doubling (1, 2, 4, 8, 16, ...) and halving: page 21 reaches the watermark; 20 to 14 hold
     // what it read or older, then 13 and 12; not 11 to 9.
     expect(list.pages).toEqual(expect.arrayContaining([21, 20, 19, 18, 17, 15, 14, 13, 12]));
     for (const page of [11, 10, 9]) expect(list.pages).not.toContain(page);
+  });
+});
+
+describe('findRestoreCandidates: a reach the gateway did not write (the operation id is the client\'s)', () => {
+  const ofVm = (id: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: 1 });
+  const others = (newest: number, count: number) => Array.from({ length: count }, (_, index) => other(newest - index));
+  // Watermark 10; 200 reboots above it, 20 pages of ten; nothing of this restore's listed.
+  const rows = [...others(439, 200), other(10), other(9)];
+
+  it('reads the watermark\'s page and the two above, whatever the id says it read', async () => {
+    const list = pagedList(rows, 10);
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 439, verified: false })).toBeUndefined();
+    const asWatermark = pagedList(rows, 10);
+    await findRestoreCandidates(asWatermark.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 });
+    expect(list.pages).toEqual(asWatermark.pages);
+    expect(list.pages.length).toBeLessThanOrEqual(12);
+    // Written by the gateway, the same read sends the look up to page 1.
+    const verified = pagedList(rows, 10);
+    await findRestoreCandidates(verified.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 439, verified: true });
+    expect(verified.pages).toContain(1);
+    expect(verified.pages.length).toBeGreaterThan(list.pages.length + 10);
+  });
+
+  it('does not go on up for restores before it that are never listed (a place the id made up)', async () => {
+    const list = pagedList(rows, 10);
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 31, uncertain: 0 }, { readBefore: 10, verified: false })).toBeUndefined();
+    expect(list.pages.length).toBeLessThanOrEqual(12);
+    const verified = pagedList(rows, 10);
+    await findRestoreCandidates(verified.read, '5', 10, 'onapp', { sent: 31, uncertain: 0 }, { readBefore: 10, verified: true });
+    expect(verified.pages).toContain(1);
+  });
+
+  it('answers NO_SUCH_READ after the first page when the id says it read above every transaction listed', async () => {
+    const list = pagedList(rows, 10);
+    expect(await findRestoreCandidates(list.read, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 440, verified: false })).toBe(NO_SUCH_READ);
+    expect(list.pages).toEqual([1]);
+    // The gateway's own reach is never refused so: it is looked for up to the first page.
+    expect(await findRestoreCandidates(pagedList(rows, 10).read, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 440, verified: true })).toBeUndefined();
+    expect(await findRestoreCandidates(pagedList([ofVm(441), ...rows], 10).read, '5', 10, 'onapp', { sent: 0, uncertain: 0 }, { readBefore: 439, verified: false })).toBeUndefined();
   });
 });

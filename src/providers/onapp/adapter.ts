@@ -12,12 +12,12 @@ import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
-import { MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
+import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
-import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, READS_SPENT, type RestoreCandidates, type TransactionRow } from './restore-transaction.js';
+import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
-import { restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
+import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 
@@ -214,11 +214,38 @@ export class OnappAdapter extends BaseAdapter {
     });
     const { series, place, lease } = placement;
     try {
+      await this.noteRestoreReach(series, place, placement.newestBefore, newestBefore);
       await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
       return await this.postRestore(request, scope, { series, place, holding: lease.placeValue, newestBefore: placement.newestBefore, readBefore: newestBefore, startedAt });
     } finally {
       lease.stop();
     }
+  }
+
+  /**
+   * Where a restore's operation id asks its polls to look further up than the watermark's page and
+   * the two above (it joined an older series: the id's third part; or restores come before it in
+   * its series), the gateway writes so beside its place, kept as long as operations are followed,
+   * before anything is sent: a poll looks so far only for an id that matches (see restoreReach). The
+   * id is the client's, and a crafted one made each poll read 48 pages. Unwritten in time, the place
+   * is given up and the restore refused: sent, it might never be found.
+   */
+  private async noteRestoreReach(series: string, place: number, newestBefore: number, readBefore: number): Promise<void> {
+    if (place === 1 && readBefore <= newestBefore) return;
+    if (await this.restoreOrder.note(series, place, reachNote(newestBefore, readBefore), GIVEN_UP_KEPT_MS)) return;
+    await this.restoreOrder.giveUp(series, place);
+    throw storeUnavailable('the shared store did not answer in time, so this restore could not record where its OnApp transaction is to be looked for: nothing was sent to OnApp; send it again', this.account.id);
+  }
+
+  /**
+   * How far up a poll of a restore looks (see RestoreReach): as its id says where the gateway wrote
+   * so when it sent the restore (see noteRestoreReach), or the id asks nothing past the watermark's
+   * page and the two above; undefined when the store does not answer in time.
+   */
+  private async restoreReach(vmId: string, newestBefore: number, place: number, readBefore: number): Promise<RestoreReach | undefined> {
+    if (place === 1 && readBefore === newestBefore) return { readBefore, verified: true };
+    const noted = await this.restoreOrder.noteOf(this.restoreSeriesOf(vmId, newestBefore), place);
+    return noted && { readBefore, verified: noted.note === reachNote(newestBefore, readBefore) };
   }
 
   /** A restore's POST once its turn has come, and its place marked by the answer. */
@@ -338,7 +365,10 @@ export class OnappAdapter extends BaseAdapter {
         if (claims === undefined) return this.operation(ref, 'PENDING', null, 'the shared store did not answer in time, so which OnApp transaction is this restore\'s cannot be told yet');
         before = restoresBeforePlace(claims.at(-1) ?? [], place);
       }
-      const found = await findRestoreCandidates((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, before, restoreReadInToken(ref.token, newestBefore));
+      const reach = await this.restoreReach(vmId, newestBefore, place, restoreReadInToken(ref.token, newestBefore));
+      if (reach === undefined) return this.operation(ref, 'PENDING', null, 'the shared store did not answer in time, so which OnApp transaction is this restore\'s cannot be told yet');
+      const found = await findRestoreCandidates((page) => this.transactionsOf(vmId, page, scope), ref.backupNativeId, newestBefore, this.account.id, before, reach);
+      if (found === NO_SUCH_READ) throw notFound('operation', this.account.id);
       return this.restoreOutcome(ref, found);
     }
     if (ref.kind === 'CREATE_BACKUP' && !ref.backupNativeId) {

@@ -38,6 +38,13 @@ export function restoreReadInToken(token: readonly string[], newestBefore: numbe
   return read;
 }
 
+/**
+ * What the gateway writes beside a restore's place (see the adapter's noteRestoreReach) for polls to
+ * match an operation id against: the newest transaction it read itself, the watermark where that
+ * is the same (the series is in the key: `<account>:<vm>:<watermark>`).
+ */
+export const reachNote = (newestBefore: number, readBefore: number): string => String(Math.max(newestBefore, readBefore));
+
 /** The restores asked before one: those that reached OnApp, and those that may have. */
 export interface RestoresBefore {
   /** Their POST was answered (or their place is no longer held: its restore was sent). */

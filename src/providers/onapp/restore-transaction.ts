@@ -22,6 +22,27 @@ export const MOST_TRANSACTION_READS = 48;
 /** What a lookup answers when its reads ran out first: the transaction may be on a page not read. */
 export const READS_SPENT = 'reads-spent';
 
+/**
+ * What a lookup answers for an operation id whose third part (the newest transaction the restore
+ * read itself) is above every transaction the VM lists: no restore the gateway made read it.
+ */
+export const NO_SUCH_READ = 'no-such-read';
+
+/**
+ * How far above the watermark's page a restore's transaction is looked for: up to the newest
+ * transaction the restore read itself (`readBefore`, the operation id's third part, the watermark
+ * where it has none) and the transactions of the restores before it in its series. `verified`
+ * says the gateway wrote that reach when it sent the restore (see the adapter's restoreBackup): the
+ * operation id is the client's, and a third part far above the watermark, or a place past restores
+ * never listed, made each poll read every page up to the first (48 reads). Unverified, the look
+ * reads the watermark's page and the two above, what a restore that read its series' watermark
+ * and came first reads.
+ */
+export interface RestoreReach {
+  readonly readBefore: number;
+  readonly verified: boolean;
+}
+
 /** How many pages above its bound (see findRestoreCandidates) the restore's transaction is looked for on. */
 const PAGES_ABOVE_BOUND = 2;
 
@@ -94,7 +115,7 @@ type PageStanding = 'newer' | 'reaches' | 'end';
  */
 export async function findRestoreTransaction(readPage: ReadTransactionPage, backupNativeId: string | null, newestBefore: number, accountId: string, restoresBefore = 0): Promise<TransactionRow | undefined> {
   const found = await findRestoreCandidates(readPage, backupNativeId, newestBefore, accountId, { sent: restoresBefore, uncertain: 0 });
-  return found === READS_SPENT ? undefined : found?.listed[0];
+  return typeof found === 'string' ? undefined : found?.listed[0];
 }
 
 /** The transactions that may be a restore's own (see findRestoreCandidates). */
@@ -111,10 +132,11 @@ export interface RestoreCandidates {
  * is then the one after the `before.sent` restores' and however many of the uncertain ones reached
  * OnApp: one of the positions from `before.sent` to `before.sent + before.uncertain`. Those listed,
  * but for any naming another backup, are the candidates; `unlisted` says some position is not
- * listed yet. Undefined when no position is listed; READS_SPENT when the reads ran out first.
+ * listed yet. Undefined when no position is listed; READS_SPENT when the reads ran out first;
+ * NO_SUCH_READ when an unverified `reach` names a read above every transaction listed.
  *
  * The pages above the watermark's are searched up to a bound, then two more: the restore's
- * transaction is above the newest transaction it read itself before its POST (`readBeforeSend`:
+ * transaction is above the newest transaction it read itself before its POST (`reach.readBefore`:
  * one that joined an older series read a newer one than the series' watermark) and above the
  * transactions of the `before.sent` restores before it (it POSTed once they were answered). So a
  * page holding a transaction at or below `readBeforeSend`, or read while those restores are not all
@@ -122,7 +144,8 @@ export interface RestoreCandidates {
  * past them, two pages more at most. A restore that read the series' watermark, with its earlier
  * restores on the watermark's page, reads that page and the two above it, as before: searched
  * only so far, a restore that joined its series after 20 or more other transactions were listed was
- * never found, and FAILED after 30 minutes.
+ * never found, and FAILED after 30 minutes. Only a `reach` the gateway wrote is searched so (see
+ * RestoreReach): otherwise the watermark's page and the two above.
  */
 export async function findRestoreCandidates(
   readPage: ReadTransactionPage,
@@ -130,8 +153,9 @@ export async function findRestoreCandidates(
   newestBefore: number,
   accountId: string,
   before: RestoresBefore,
-  readBeforeSend = newestBefore,
-): Promise<RestoreCandidates | typeof READS_SPENT | undefined> {
+  reach: RestoreReach = { readBefore: newestBefore, verified: true },
+): Promise<RestoreCandidates | typeof READS_SPENT | typeof NO_SUCH_READ | undefined> {
+  const readBeforeSend = reach.verified ? reach.readBefore : newestBefore;
   const positions = before.uncertain + 1;
   const pages = new Map<number, { standing: PageStanding; rows: TransactionRow[] }>();
   const seen = new Set<string>();
@@ -163,6 +187,8 @@ export async function findRestoreCandidates(
   for (;;) {
     const page = await read(notNewer);
     if (!page) return READS_SPENT;
+    // The first page holds the newest transactions: a read above them all was read by no restore.
+    if (notNewer === 1 && !reach.verified && reach.readBefore > newestTransactionId(page.rows)) return NO_SUCH_READ;
     if (page.standing !== 'newer') break;
     newer = notNewer;
     notNewer *= 2;
@@ -196,7 +222,7 @@ export async function findRestoreCandidates(
     if (entry.standing === 'end') continue;
     restores.push(...entry.rows.filter((row) => row.action === 'restore_backup' && transactionId(row) > newestBefore).sort((a, b) => transactionId(a) - transactionId(b)));
     if (settled()) break;
-    const withinBound = pastBound === -1 || restores.length < before.sent || entry.rows.some((row) => transactionId(row) <= readBeforeSend);
+    const withinBound = pastBound === -1 || (reach.verified && restores.length < before.sent) || entry.rows.some((row) => transactionId(row) <= readBeforeSend);
     pastBound = withinBound ? 0 : pastBound + 1;
   }
   // The VM's restores before this one's positions are earlier restores', those past them later ones'.
