@@ -300,6 +300,25 @@ describe('onapp: restores when the store of places does not answer', () => {
     });
   });
 
+  it('refuses a later place before its POST (STORE_UNAVAILABLE, nothing sent) when where its polls look cannot be written: sent, it might never be found', async () => {
+    const places = new MemoryStore();
+    const never = () => new Promise<never>(() => {});
+    const notesSilent = new Proxy(places, {
+      get: (target, name, receiver) => (name === 'set' ? (key: string, value: unknown, ttlMs: number) => (key.endsWith(':note') ? never() : target.set(key, value, ttlMs)) : Reflect.get(target, name, receiver)),
+    });
+    await withHarness({ kinds: ['onapp'], store: new StoreWithRestorePlaces(notesSilent), configure: withProviderSettings({ cacheTtlMs: 0 }) }, async (harness) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      playRestoresNamingTheVm(simulator);
+      const via = restoresVia(harness, simulator);
+      const { vmId, first, second } = await via.vmWithTwoBackups();
+      simulator.holdRestoreListing = true;
+      expect(errorCodes(await via.restore(first))).toEqual([]);
+      const refused = await via.restore(second);
+      expect(errorCodes(refused)).toEqual(['STORE_UNAVAILABLE']);
+      expect(via.restoresOf(vmId)).toHaveLength(1);
+    });
+  });
+
   it('answers PENDING, saying why, for a later place whose earlier places cannot be read: never another restore\'s outcome', async () => {
     const places = new MemoryStore();
     let silenced = false;
