@@ -43,7 +43,8 @@ export const UNLISTED_CREATE_GIVES_UP_MS = 30 * 60_000;
  * (providers.md: "Transaction status values: [NF]"), and the VM's
  * transaction list is paged. A restore whose transaction is never seen ends
  * FAILED after this long instead of PENDING for ever, as an unlisted create does
- * (not when the pages it may be on were not all read: see `MOST_TRANSACTION_READS`).
+ * (not when the pages it may be on were not all read: then after the account's `restoreGiveUpMs`,
+ * see `MOST_TRANSACTION_READS`).
  */
 export const UNSEEN_RESTORE_GIVES_UP_MS = 30 * 60_000;
 

@@ -14,8 +14,10 @@ import type { RestoresBefore } from './restore-place.js';
  * costs some 2 log2(pages) reads, and the pages above it are read up to its
  * bound (see findRestoreCandidates). This many finds it under some 2,000 pages
  * of newer transactions with some 20 pages between; past that the poll reads
- * RUNNING, saying so: the restore was sent, and the pages not read may hold its
- * transaction (FAILED, it was a false end for a restore at work, or done).
+ * RUNNING, saying so, until the account's restoreGiveUpMs, then FAILED saying so: the
+ * restore was sent, and the pages not read may hold its transaction (FAILED at 30
+ * minutes, it was a false end for a restore at work, or done; RUNNING at any age, a
+ * restore whose earlier restores were never listed never ended).
  */
 export const MOST_TRANSACTION_READS = 48;
 
