@@ -1,4 +1,4 @@
-import type { Capability, ProviderHealth } from './types.js';
+import type { Capability, ProviderHealth, ProviderHealthCause } from './types.js';
 
 /**
  * What the GraphQL layer may know of a provider account: who it is, what it
@@ -10,4 +10,6 @@ export interface ProviderView {
   readonly account: { readonly id: string; readonly kind: string; readonly name: string };
   readonly capabilities: ReadonlySet<Capability>;
   health(): ProviderHealth;
+  /** Why health is not UP; null while UP. */
+  healthCause(): ProviderHealthCause | null;
 }

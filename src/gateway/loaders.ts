@@ -4,6 +4,7 @@ import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
+import { AccountReadsInFlight } from './account-reads-in-flight.js';
 import { firstOfEachId } from './first-of-each-id.js';
 import { backupListKey, decodeOperationId } from './ids.js';
 import { instanceListNotFound } from './instance-list-not-found.js';
@@ -63,6 +64,8 @@ export class RequestLoaders {
    * not batch.
    */
   readonly operation: DataLoader<string, Operation>;
+  /** This request's reads of each account still under way (Provider.health waits for them). */
+  readonly inFlight = new AccountReadsInFlight();
   private readonly instanceLists = new Map<string, Promise<Instance[]>>();
   /** What each list loader has read or been served in this request (its DataLoader's cache, kept where `warmList` can see it). */
   private readonly listsRead = { backups: new ListsRead<Backup>(), schedules: new ListsRead<BackupSchedule>(), definitions: new ListsRead<BackupDefinition>() };
@@ -77,7 +80,10 @@ export class RequestLoaders {
   ) {
     const dataLoaderOptions = { batch: options.batch };
     this.instance = new DataLoader(async (keys) => {
-      const instances = await this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope));
+      const instances = await this.inFlight.track(
+        keys.map((key) => splitKey(key)[0]),
+        this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope)),
+      );
       instances.forEach((instance, index) => {
         if (instance !== null && !(instance instanceof Error)) this.seen.add(keys[index] as string);
       });
@@ -110,7 +116,7 @@ export class RequestLoaders {
     const providerId = adapter.account.id;
     let list = this.instanceLists.get(providerId);
     if (!list) {
-      list = this.loadInstanceList(adapter);
+      list = this.inFlight.track([providerId], this.loadInstanceList(adapter));
       this.instanceLists.set(providerId, list);
       list.catch(() => this.instanceLists.delete(providerId));
     }
@@ -198,7 +204,7 @@ export class RequestLoaders {
     try {
       const ref = decodeOperationId(id);
       providerId = ref.providerId;
-      const operation = await this.adapterOf(providerId).getOperation(ref, this.options.scope);
+      const operation = await this.inFlight.track([providerId], this.adapterOf(providerId).getOperation(ref, this.options.scope));
       return this.options.onOperation ? await this.options.onOperation(operation) : operation;
     } catch (error) {
       return asProviderFailure(error, providerId) as Error;
@@ -210,7 +216,15 @@ export class RequestLoaders {
    * other versions, fill it too: their lists may hold what this version's loads never keep (a
    * repeated backup). A store of this process's own holds only this version's lists.
    */
-  private async cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
+  private cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
+    // Tracked from the start: a list the read cache lacks is read from the provider after a store round trip.
+    return this.inFlight.track(
+      keys.map((key) => splitKey(key)[0]),
+      this.cachedOrLoaded(kind, keys, load, fromOtherWriters),
+    );
+  }
+
+  private async cachedOrLoaded<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
     const cache = this.options.cache;
     if (!cache) return this.batch(kind, keys, load);
     const addresses = keys.map((key) => {

@@ -1,8 +1,9 @@
 import { unsupported } from '../domain/errors.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
-import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, CreateScheduleRequest, Instance, Operation, OperationRef, ProviderHealth, RestoreBackupRequest, UpdateDefinitionRequest } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, CreateScheduleRequest, Instance, Operation, OperationRef, ProviderHealth, ProviderHealthCause, RestoreBackupRequest, UpdateDefinitionRequest } from '../domain/types.js';
 import type { ProviderKind } from './registry.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import { healthCauseOf } from '../upstream/health-cause.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 
 /** One configured provider account, as adapters see it (credentials stay inside the adapter). */
@@ -71,6 +72,8 @@ export interface ProviderAdapter {
   deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void>;
 
   health(): ProviderHealth;
+  /** Why health is not UP, as the API says it; null while UP. */
+  healthCause(): ProviderHealthCause | null;
   close(): Promise<void>;
 }
 
@@ -160,6 +163,10 @@ export abstract class BaseAdapter implements ProviderAdapter {
 
   health(): ProviderHealth {
     return this.upstream.health();
+  }
+
+  healthCause(): ProviderHealthCause | null {
+    return healthCauseOf(this.upstream.healthReport());
   }
 
   close(): Promise<void> {

@@ -496,7 +496,7 @@ export type ErrorCode =
   /** The provider account lacks the capability; `extensions.capability` says which. */
   | 'UNSUPPORTED';
 
-/** An error given as data, for one part of an answer that has several. */
+/** An error given as data: for one part of an answer that has several, or why an operation failed (`Operation.failure`). */
 export type ErrorInfo = {
   __typename?: 'ErrorInfo';
   /** One of the `ErrorCode` values (the same codes as an error's `extensions.code`). */
@@ -796,7 +796,7 @@ export type Operation = Node & {
    * succeeds.
    */
   backupId?: Maybe<Scalars['ID']['output']>;
-  /** Why the work failed, in the provider's words (never a credential or an upstream URL). */
+  /** Why the work failed, in the provider's words (never a credential or an upstream URL): `failure.message`. Null while it runs and once it succeeded. */
   error?: Maybe<Scalars['String']['output']>;
   /**
    * Why the work failed, as a code, where the gateway can tell (ZStack's failed jobs; null
@@ -805,6 +805,14 @@ export type Operation = Node & {
    * PROVIDER_ERROR with the provider's own code in `providerErrorCode`.
    */
   errorCode?: Maybe<ErrorCode>;
+  /**
+   * Why the work failed, as a code and a message, as `providerErrors` and
+   * `createBackups`' results give theirs: set exactly when `status` is FAILED.
+   * `code` is `errorCode` where the gateway can tell, else PROVIDER_ERROR (the
+   * provider reported the work failed); `message` is `error` (or, where the
+   * provider gave no words, a sentence saying so).
+   */
+  failure?: Maybe<ErrorInfo>;
   /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id; pass it to `operation(id:)` to read the current status. */
@@ -995,12 +1003,19 @@ export type Provider = Node & {
   /** What the gateway can do with this account; anything else is refused with UNSUPPORTED. */
   capabilities: Array<Capability>;
   /**
-   * The account's health as the gateway sees it (its circuit breaker), from
-   * the calls made before this field was read: an account not called yet is
-   * UP, and the failures of the request that asks show in its lists'
-   * providerErrors, not in this field of the same answer.
+   * The account's health as the gateway sees it (its circuit breaker), read
+   * once this request's own calls to the account have ended: a list whose
+   * `providerErrors` name the account in this answer is not beside an UP of
+   * that failure. An account not called yet is UP.
    */
   health: ProviderHealth;
+  /**
+   * Why `health` is not UP: the kind of the account's last failure; null while
+   * UP. Only the kind: the provider's host name and the resolver's or
+   * system's words stay in the log and the admin listener's `/readyz` (whose
+   * `cause` tells a name not found from a connection refused).
+   */
+  healthCause?: Maybe<ProviderHealthCause>;
   /** The account id from the config, e.g. "zomro-nl". */
   id: Scalars['ID']['output'];
   /** The provider company behind the account. */
@@ -1035,6 +1050,21 @@ export type ProviderHealth =
   | 'DOWN'
   /** Answering normally. */
   | 'UP';
+
+/** Why a provider account's health is not UP (Provider.healthCause). */
+export type ProviderHealthCause =
+  /** Another failure. */
+  | 'OTHER'
+  /** It answered 429 (too many requests). */
+  | 'RATE_LIMITED'
+  /** It answered with a redirect, which the gateway does not follow (an http:// account url behind HTTPS, say). */
+  | 'REDIRECT'
+  /** It answered with a server error (5xx). */
+  | 'SERVER_ERROR'
+  /** It did not answer in time. */
+  | 'TIMEOUT'
+  /** No connection: its host name did not resolve, the connection was refused or reset, its network was unreachable, or TLS failed. The same failures `providerErrors` calls "unreachable". */
+  | 'UNREACHABLE';
 
 /** The provider company behind an account. */
 export type ProviderKind =
@@ -1444,6 +1474,7 @@ export type ResolversTypes = {
   Provider: ResolverTypeWrapper<ProviderViewModel>;
   ProviderError: ResolverTypeWrapper<ProviderFailureModel>;
   ProviderHealth: ProviderHealth;
+  ProviderHealthCause: ProviderHealthCause;
   ProviderKind: ProviderKind;
   ProviderProtection: ResolverTypeWrapper<ProviderProtectionModelModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1694,6 +1725,7 @@ export type OperationResolvers<ContextType = GraphQLContext, ParentType extends 
   backupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['ErrorCode']>, ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['ErrorInfo']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
@@ -1744,6 +1776,7 @@ export type ProviderResolvers<ContextType = GraphQLContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Provider']> | FederationReferenceType, FederationReferenceType, ContextType>;
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['ProviderHealth'], ParentType, ContextType>;
+  healthCause?: Resolver<Maybe<ResolversTypes['ProviderHealthCause']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ProviderKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

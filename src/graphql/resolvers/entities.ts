@@ -3,6 +3,7 @@ import type { BackupSchedule } from '../../domain/types.js';
 import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
 import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
+import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
@@ -25,7 +26,15 @@ export const entityResolvers: Resolvers = {
     kind: (provider) => provider.account.kind.toUpperCase() as ProviderKind,
     name: (provider) => provider.account.name,
     capabilities: (provider) => [...provider.capabilities],
-    health: (provider) => provider.health(),
+    // Once this request's own calls to the account have ended: its failures are then in it.
+    health: async (provider, _args, { reads }) => {
+      await reads.loaders.inFlight.settled(provider.account.id);
+      return provider.health();
+    },
+    healthCause: async (provider, _args, { reads }) => {
+      await reads.loaders.inFlight.settled(provider.account.id);
+      return provider.healthCause();
+    },
     __resolveReference: (reference, { reads }) => reads.findProvider(reference.id),
   },
   Instance: {
@@ -63,6 +72,7 @@ export const entityResolvers: Resolvers = {
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
+    failure: (operation) => failureOf(operation),
     providerErrorCode: (operation) => operation.providerErrorCode ?? null,
     finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
     __resolveReference: (reference, { reads }) => reads.operation(reference.id),
