@@ -1,3 +1,5 @@
+import { closestKey } from './did-you-mean.js';
+
 /**
  * What is wrong with a provider entry's `kind` when it names no provider. zod's own
  * "Invalid discriminator value" read as a wrong value to someone whose entry lacks the key
@@ -18,6 +20,19 @@ export function providerKindProblem(entry: unknown, kinds: readonly string[]): s
   if (typeof kind === 'string') {
     const lowerCase = kinds.find((known) => known === kind.trim().toLowerCase());
     if (lowerCase !== undefined) return `must be "${lowerCase}" (kinds are lower case)`;
+    const meant = meantKind(kind, kinds);
+    // The kind it is near, never the value itself: only a word that is nearly a kind gets a hint.
+    if (meant !== null) return `must be one of ${list}; did you mean "${meant}"?`;
   }
   return `must be one of ${list}`;
+}
+
+/**
+ * The kind a misspelt one meant: the company's name as written elsewhere (`on-app`, `Danube
+ * Cloud`, `ZStack Cloud`) or a typo (`zstak`, `danub`).
+ */
+function meantKind(kind: string, kinds: readonly string[]): string | null {
+  const letters = kind.toLowerCase().replace(/[^a-z]/g, '');
+  const named = kinds.find((known) => letters === known || (letters.startsWith(known) && letters.length <= known.length + 6));
+  return named ?? closestKey(letters, kinds);
 }

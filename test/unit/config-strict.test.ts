@@ -144,6 +144,14 @@ describe('a provider entry whose kind names no provider says what to write', () 
     expect(problems).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
   });
 
+  it('a kind nearly a kind (a typo, the company written its own way) is told the one it meant', () => {
+    const problem = (kind: string) => problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind }] }));
+    for (const [kind, meant] of [['on-app', 'onapp'], ['zstak', 'zstack'], ['Danube Cloud', 'danube'], ['ZStack Cloud', 'zstack'], ['zomr', 'zomro']]) {
+      expect(problem(kind as string)).toEqual([`providers[0].kind: must be one of zomro, onapp, zstack, danube; did you mean "${meant}"?`]);
+    }
+    expect(problem('vmware')).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+  });
+
   it('a kind with spaces around it (a YAML value copied with them) is told the word; a kind that is no text is told the list', () => {
     expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: ' Danube ' }] }))).toEqual(['providers[0].kind: must be "danube" (kinds are lower case)']);
     // `kind: 5` or `kind: [danube]` in the file: a problem line, not a TypeError from reading it as text.
