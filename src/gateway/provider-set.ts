@@ -21,7 +21,7 @@ export class ProviderSet {
    * and kind that do not go together.
    */
   visible(principal: Principal, filter: { providerId?: string | null; kind?: string | null } = {}): ProviderAdapter[] {
-    if (filter.providerId != null) this.get(principal, filter.providerId);
+    if (filter.providerId != null && !this.find(principal, filter.providerId)) throw new GatewayError('NOT_FOUND', NO_SUCH_PROVIDER_FILTER);
     const visible = this.all.filter(
       (adapter) =>
         canSeeProvider(principal, adapter.account.id) &&
@@ -63,6 +63,14 @@ export class ProviderSet {
  */
 export const NO_SUCH_PROVIDER =
   'no such provider: the account it names is not one this key may see (an id names an account of the config that made it: one from the demo or another config does not work here)';
+
+/**
+ * A `providerId` argument is an account id, typed rather than copied from an answer: where to read
+ * the ones this key may use is what helps (`zomro-demo` sent to a gateway on `--simulators`, whose
+ * account is `zomro-sim`). Neither the id nor whether it exists is named.
+ */
+export const NO_SUCH_PROVIDER_FILTER =
+  'no such provider: providerId names no account this key may see; `providers { id }` lists those it may (an account of the demo or of another config does not work here)';
 
 /** Refuses, before any upstream request, what the account cannot do. */
 export function requireCapability(adapter: ProviderAdapter, capability: Capability): void {

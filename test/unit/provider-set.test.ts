@@ -83,10 +83,12 @@ describe('ProviderSet', () => {
     const unseen = refusal(() => set.visible(admin(new Set(['lab'])), { providerId: 'prod' }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(unseen.code).toBe('NOT_FOUND');
-    // What to do about an id copied from the demo to another gateway, without naming the account.
-    expect(missing.message).toBe('no such provider: the account it names is not one this key may see (an id names an account of the config that made it: one from the demo or another config does not work here)');
+    // Where to read the account ids this key may use, without naming the account.
+    expect(missing.message).toBe('no such provider: providerId names no account this key may see; `providers { id }` lists those it may (an account of the demo or of another config does not work here)');
     expect(unseen.message).toBe(missing.message);
     expect(unseen.message).not.toContain('prod');
+    // An id's account is not typed: what to do about one copied from another gateway.
+    expect(refusal(() => set.get(admin(null), 'nope')).message).toBe('no such provider: the account it names is not one this key may see (an id names an account of the config that made it: one from the demo or another config does not work here)');
   });
 
   it('gets and finds one account by id, as the principal may see it', () => {
