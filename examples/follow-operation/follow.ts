@@ -11,7 +11,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const SUBSCRIPTION = 'subscription($id: ID!) { operationUpdated(id: $id) { status error finishedAt backup { id name status } } }';
+const SUBSCRIPTION = 'subscription($id: ID!) { operationUpdated(id: $id) { status failure { code message } finishedAt backup { id name status } } }';
 
 const [operationId, httpUrl = process.env.BACKUP_GRAPH_URL ?? 'http://127.0.0.1:4000/graphql'] = process.argv.slice(2);
 if (!operationId) {

@@ -40,7 +40,7 @@ describe('examples/follow-operation', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const updates = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { status: string; backup: { name: string } | null });
-    expect(updates.at(-1)).toMatchObject({ status: 'SUCCEEDED', backup: { name: 'followed' } });
+    expect(updates.at(-1)).toMatchObject({ status: 'SUCCEEDED', failure: null, backup: { name: 'followed' } });
   });
 
   it('says what went wrong on stderr and exits 1 for an id that is no operation, 2 without one', async () => {
