@@ -10,8 +10,7 @@ export class AccountReadsInFlight {
   private turn: Promise<void> | undefined;
 
   /** Counts `work` as a read of each account until it settles; returns it as it is. */
-  track<T>(providerIds: Iterable<string>, work: Promise<T>): Promise<T> {
-    const accounts = [...new Set(providerIds)];
+  track<T>(accounts: ReadonlySet<string> | readonly string[], work: Promise<T>): Promise<T> {
     for (const providerId of accounts) {
       let reads = this.pending.get(providerId);
       if (!reads) this.pending.set(providerId, (reads = new Set()));

@@ -29,6 +29,12 @@ const splitKey = (key: string): [string, string] => {
   const at = key.indexOf(SEPARATOR);
   return [key.slice(0, at), key.slice(at + 1)];
 };
+/** The accounts a batch's keys name (a batch of hundreds of keys names a handful). */
+const accountsOf = (keys: readonly string[]): Set<string> => {
+  const accounts = new Set<string>();
+  for (const key of keys) accounts.add(key.slice(0, key.indexOf(SEPARATOR)));
+  return accounts;
+};
 
 export interface LoaderOptions {
   /** The GraphQL request these loaders serve: every upstream request they cause carries it. */
@@ -81,7 +87,7 @@ export class RequestLoaders {
     const dataLoaderOptions = { batch: options.batch };
     this.instance = new DataLoader(async (keys) => {
       const instances = await this.inFlight.track(
-        keys.map((key) => splitKey(key)[0]),
+        accountsOf(keys),
         this.batch('instance', keys, (adapter, ids) => adapter.getInstances(ids, options.scope)),
       );
       instances.forEach((instance, index) => {
@@ -219,7 +225,7 @@ export class RequestLoaders {
   private cachedBatch<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
     // Tracked from the start: a list the read cache lacks is read from the provider after a store round trip.
     return this.inFlight.track(
-      keys.map((key) => splitKey(key)[0]),
+      accountsOf(keys),
       this.cachedOrLoaded(kind, keys, load, fromOtherWriters),
     );
   }
