@@ -19,6 +19,15 @@ import type { Principal } from './principal.js';
 import { acrossProviders, type FaultReport } from './provider-errors.js';
 import type { SharedServices } from './shared-services.js';
 
+/**
+ * A scope with a budget of its own, whose reads stop when `signal` fires (the client left) or
+ * when the budget's answer bytes are passed (UpstreamBudget.signal).
+ */
+function budgetedScope(requestId: string, shared: SharedServices, signal: AbortSignal | undefined): UpstreamScope {
+  const budget = new UpstreamBudget(shared.maxUpstreamCallsPerRequest, shared.maxUpstreamAnswerBytesPerRequest, signal);
+  return { requestId, budget, signal: budget.signal };
+}
+
 /** The capability an account declares when it can read each per-instance list. */
 export const LIST_CAPABILITY: Readonly<Record<InstanceListKind, Capability>> = { backups: 'LIST_BACKUPS', schedules: 'LIST_SCHEDULES', definitions: 'LIST_DEFINITIONS' };
 
@@ -62,7 +71,7 @@ export class RequestReads {
     /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
     signal?: AbortSignal,
   ) {
-    this.scope = { requestId, budget: new UpstreamBudget(shared.maxUpstreamCallsPerRequest, shared.maxUpstreamAnswerBytesPerRequest), signal };
+    this.scope = budgetedScope(requestId, shared, signal);
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
       batch: shared.options.batching,
@@ -88,7 +97,7 @@ export class RequestReads {
    * `signal`: the watch's, aborted once no subscriber is left (OperationWatcher).
    */
   private pollScope(signal: AbortSignal): UpstreamScope {
-    return { requestId: this.requestId, budget: new UpstreamBudget(this.shared.maxUpstreamCallsPerRequest, this.shared.maxUpstreamAnswerBytesPerRequest), signal };
+    return budgetedScope(this.requestId, this.shared, signal);
   }
 
   /** An operation read: a delete seen finished ends its shared record, and what it changed is forgotten. */

@@ -205,10 +205,19 @@ export class UpstreamClient {
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
-    request.scope.budget?.spend();
-    const response = await this.dispatch(request);
+    const budget = request.scope.budget;
+    budget?.spend();
+    let response: UpstreamResponse;
+    try {
+      response = await this.dispatch(request);
+    } catch (error) {
+      // A read stopped because the request's answers passed their budget (UpstreamBudget.signal)
+      // is refused as the read that passed it was, not told the client left.
+      if (error instanceof UpstreamCancelledError && budget?.answerBytesPassed === true) throw budget.answerBytesRefusal();
+      throw error;
+    }
     // Each request that joined a shared read holds the answer as its own.
-    request.scope.budget?.receive(response.bytes, mayRetry(request));
+    budget?.receive(response.bytes, mayRetry(request));
     return response;
   }
 

@@ -8,7 +8,6 @@ import {
   circuitBreaker,
   handleWhen,
   retry,
-  wrap,
   type IBackoff,
   type IBackoffFactory,
   type IPolicy,
@@ -48,11 +47,14 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   }
 }
 
+/** What the client runs a request through: a cockatiel policy's `execute`. */
+export type UpstreamRun = Pick<IPolicy, 'execute'>;
+
 export interface UpstreamPolicy {
-  /** For reads: retries, then the breaker. */
-  read: IPolicy;
+  /** For reads: retries, then the breaker; an attempt whose request has stopped is not made (`stoppedBeforeAttempt`). */
+  read: UpstreamRun;
   /** For writes (create, delete, restore...): the breaker only, so nothing is done twice. */
-  write: IPolicy;
+  write: UpstreamRun;
   /** The concurrency cap, taken by each attempt inside the policy (an aborted request leaves its queue). */
   slots: Slots;
   health(): ProviderHealth;
@@ -121,7 +123,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     halfOpenTestStarting = true;
   });
   return {
-    read: wrap(retries, breaker),
+    read: { execute: (fn, signal) => retries.execute(({ signal: stop }) => stoppedBeforeAttempt(stop) ?? breaker.execute(fn, stop), signal) },
     write: breaker,
     slots,
     health: () => health.current(),
@@ -142,6 +144,19 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
       return test;
     },
   };
+}
+
+/**
+ * A read whose request has stopped (its client left, or its answers passed their budget) before an
+ * attempt, the first or one after a retry's backoff, is not made, and never reaches the breaker:
+ * cockatiel's retry looks at its signal only before its backoff, so the attempt after it was made,
+ * and the breaker makes any call it lets through while open its half-open trial, which runs to its
+ * end whoever leaves (`takeHalfOpenTest`). A cancellation the breaker never saw is neither a
+ * failure it counts nor a trial it closes on untested; the retry does not handle it (`isTransient`)
+ * and gives up.
+ */
+function stoppedBeforeAttempt(signal: AbortSignal): Promise<never> | undefined {
+  return signal.aborted ? Promise.reject(new TaskCancelledError()) : undefined;
 }
 
 /**

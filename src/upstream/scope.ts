@@ -11,9 +11,10 @@ export interface UpstreamScope {
   readonly budget?: UpstreamBudget | undefined;
   /**
    * Aborted when the GraphQL request ends without its answer (the client
-   * left): its reads still waiting for a slot or in flight are cancelled and
-   * their sockets closed. Writes ignore it: a write cut off half-way is worse
-   * than one finished whose answer nobody reads.
+   * left), or when its answers pass their budget (UpstreamBudget.signal): its
+   * reads still waiting for a slot or in flight are cancelled and their
+   * sockets closed. Writes ignore it: a write cut off half-way is worse than
+   * one finished whose answer nobody reads.
    */
   readonly signal?: AbortSignal;
 }

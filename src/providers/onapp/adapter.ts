@@ -216,7 +216,11 @@ export class OnappAdapter extends BaseAdapter {
     const { series, place, lease } = placement;
     try {
       await this.noteRestoreReach(series, place, placement.newestBefore, newestBefore);
-      await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining });
+      await waitForRestoreTurn({ order: this.restoreOrder, series, place, lease, settlesAfterMs: UNSEEN_RESTORE_GIVES_UP_MS, accountId: this.account.id, signal: scope.signal, draining: this.draining }).catch((error: unknown) => {
+        // The scope's signal also fires when the request's answers pass their budget: then the POST
+        // would be refused as QUERY_TOO_COMPLEX, not "the request ended" (nothing was sent either way).
+        throw scope.budget?.answerBytesPassed === true ? scope.budget.answerBytesRefusal() : error;
+      });
       return await this.postRestore(request, scope, { series, place, holding: lease.placeValue, newestBefore: placement.newestBefore, readBefore: newestBefore, startedAt });
     } finally {
       lease.stop();
