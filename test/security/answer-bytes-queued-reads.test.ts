@@ -25,6 +25,7 @@ type Backups = { instances: { edges: Array<{ node: { nativeId: string; backups: 
  */
 class HostileOnapp extends EventEmitter {
   backupCalls = 0;
+  firstVmCalls = 0;
   holdFirstVm = false;
   private readonly held: Array<() => void> = [];
   readonly server: Server = createServer((req, res) => this.answer(req, res));
@@ -52,6 +53,7 @@ class HostileOnapp extends EventEmitter {
       return void res.end('[]');
     }
     this.backupCalls += 1;
+    if (vm === '1') this.firstVmCalls += 1;
     const send = (): void => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify([{ backup: { id: Number(vm) * 10, built: true, created_at: '2026-01-01T00:00:00Z', note: this.note, backup_type: 'normal' } }]));
@@ -111,6 +113,7 @@ describe('reads queued for a slot when their request passes its answer-bytes lim
 
   it("leave a read shared with another request: the other's answer still comes", async () => {
     onapp.backupCalls = 0;
+    onapp.firstVmCalls = 0;
     onapp.holdFirstVm = true;
     // The other request reads VM 1's backups first; its answer is held at the provider.
     const firstVmArrived = once(onapp, 'first-vm');
@@ -124,8 +127,9 @@ describe('reads queued for a slot when their request passes its answer-bytes lim
     const answer = await other;
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.instances.edges.map((edge) => [edge.node.nativeId, edge.node.backups?.length])).toEqual([['1', 1]]);
-    // VM 1's backups were asked once, for both requests.
+    // VM 1's backups were asked once, for both requests: the refused one had joined the other's read.
     await queueDrained();
+    expect(onapp.firstVmCalls).toBe(1);
     expect(onapp.backupCalls).toBeLessThanOrEqual(1 + ANSWERS_WITHIN_LIMIT + 1 + CONCURRENCY);
   }, 30_000);
 });
