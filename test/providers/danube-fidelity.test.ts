@@ -102,6 +102,32 @@ describe('danube: fidelity to the documented API', () => {
     }
   });
 
+  it('refuses a restore onto a VM with a task still running ("409 Conflict – VM has pending tasks") as CONFLICT saying to wait, and takes it once the task is done', async () => {
+    const stopped = nodes[4]!;
+    const finishTasks = () => {
+      for (const task of simulator.tasks.values()) task.doneAt = 0;
+    };
+    simulator.asyncDelayMs = 60_000;
+    try {
+      const first = await harness.gql(RESTORE, { input: { backupId: stopped.backups[1]!.id, confirm: true, force: true } });
+      expect(first.errors).toBeUndefined();
+      // Another backup of the same VM: its own status is OK, the VM is busy with the first restore.
+      const second = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: true } });
+      expect(errorCodes(second)).toEqual(['CONFLICT']);
+      expect(second.errors?.[0]?.message).toContain('VM has pending tasks: Danube is still running another task on the target VM');
+      finishTasks();
+      // A create of the VM's is a pending task too.
+      const created = await harness.gql(CREATE_BACKUP, { input: { instanceId: stopped.id, name: 'busy', definitionName: 'daily' } });
+      expect(created.errors).toBeUndefined();
+      expect(errorCodes(await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: true } }))).toEqual(['CONFLICT']);
+      finishTasks();
+      const third = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: true } });
+      expect(third.errors).toBeUndefined();
+    } finally {
+      finishTasks();
+    }
+  });
+
   it('shows a backup whose create task is still running as PENDING (Danube status 2, "pending")', async () => {
     simulator.asyncDelayMs = 60_000;
     const answer = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: nodes[6]!.id, name: 'slow', definitionName: 'daily' } });

@@ -1,13 +1,14 @@
 import { GatewayError } from '../../domain/errors.js';
 
 /**
- * What a client can do about Danube's two refusals of a restore, after Danube's own words. A
+ * What a client can do about Danube's refusals of a restore, after Danube's own words. A
  * newcomer met "VM is not stopped" alone and looked for a mutation that stops a VM: there is
  * none, the gateway only backs up and restores. Matched on the words' start, as Danube writes
  * them in English (the client asks for English: client.ts).
  */
 const NEXT_STEPS: ReadonlyArray<readonly [string, string]> = [
   ['VM is not stopped', 'stop the VM at Danube (the gateway neither starts nor stops VMs), then send the restore again; force does not change this'],
+  ['VM has pending tasks', 'Danube is still running another task on the target VM (a backup, a delete or a restore of it): wait for that operation to finish, then send the restore again'],
   ['VM has snapshots', 'send force: true to restore over them (Danube then deletes the disk\'s snapshots), or remove them at Danube first'],
 ];
 

@@ -12,6 +12,8 @@ export const DANUBE_SIM_PASSWORD = 'sim-danube-password-2f7d';
 type Row = Record<string, unknown>;
 
 interface Task {
+  /** The VM the task works on (esdc-ce's task belongs to its VM): while it runs, the VM "has pending tasks". */
+  vmUuid: string | null;
   doneAt: number;
   fail: string | null;
   revoked: boolean;
@@ -300,7 +302,7 @@ export class DanubeSimulator extends ProviderSimulator {
       if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name && Number(item.disk_id) === diskId)) return { status: 406, json: { detail: 'Backup already exists' } };
       this.backups.push(backup);
       this.onCreate?.();
-      return this.startTask({ message: 'Backup successfully created', returncode: 0, detail: this.createDetail(hostname, String(backup.name), diskId) }, () => {
+      return this.startTask(vm, { message: 'Backup successfully created', returncode: 0, detail: this.createDetail(hostname, String(backup.name), diskId) }, () => {
         backup.status = 1;
         backup.size = 52_428_800;
         backup.time = 12;
@@ -322,7 +324,7 @@ export class DanubeSimulator extends ProviderSimulator {
       }
       // The backup reads "pending" while its delete runs, and OK again if the delete fails (esdc-ce).
       backup.status = 2;
-      return this.startTask({ message: 'Backup successfully deleted' }, () => {
+      return this.startTask(this.ownerOf(backup), { message: 'Backup successfully deleted' }, () => {
         this.backups.splice(this.backups.indexOf(backup), 1);
       }, () => {
         backup.status = 1;
@@ -345,8 +347,12 @@ export class DanubeSimulator extends ProviderSimulator {
       const targetDisk = `${String(target.hostname)}:${data.target_disk_id === undefined ? diskId : Number(data.target_disk_id)}`;
       if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
       if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
+      // "409 Conflict – VM has pending tasks" (API docs, restore only): a create, delete or restore
+      // still running on the target VM. It took a second restore onto a VM mid-restore, which
+      // Danube refuses; a backup's own task (its status 2 or 3) is the 417 above.
+      if (this.hasPendingTasks(target)) return { status: 409, json: { detail: 'VM has pending tasks' } };
       backup.status = 3;
-      return this.startTask({ message: 'Backup successfully restored' }, () => {
+      return this.startTask(target, { message: 'Backup successfully restored' }, () => {
         backup.status = 1;
         this.snapshots.delete(targetDisk);
       }, () => {
@@ -356,7 +362,13 @@ export class DanubeSimulator extends ProviderSimulator {
     return { status: 405, json: { detail: 'Method not allowed' } };
   }
 
-  private startTask(result: Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
+  /** Whether a task of the VM is still running (not yet due, nor revoked), asked about or not. */
+  private hasPendingTasks(vm: Row): boolean {
+    const now = Date.now();
+    return [...this.tasks.values()].some((task) => task.vmUuid === vm.uuid && !task.revoked && !task.done && now < task.doneAt);
+  }
+
+  private startTask(vm: Row | undefined, result: Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
     const id = taskId();
     const fail = this.failNextTask;
     this.failNextTask = null;
@@ -364,7 +376,7 @@ export class DanubeSimulator extends ProviderSimulator {
       (fail ? onFail : onDone)();
       return fail ? { status: 400, json: { status: 'FAILURE', result: { detail: fail }, task_id: id } } : { status: 200, json: { status: 'SUCCESS', result, task_id: id } };
     }
-    this.tasks.set(id, { doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
+    this.tasks.set(id, { vmUuid: typeof vm?.uuid === 'string' ? vm.uuid : null, doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
     return { status: 201, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
   }
 
