@@ -194,6 +194,41 @@ describe('zomro fidelity: fotbo_status, the live state the panel reads first', (
   });
 });
 
+describe('zomro fidelity: a backup deleted while its restore (the rebuild) runs', () => {
+  const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }';
+
+  /** Restores a backup of the fourth instance, deletes that backup mid-rebuild, ends the rebuild: the restore's last word. */
+  const restoreThenDelete = (reading: 'finishes' | 'fails') =>
+    withHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 0 }), simulator: { asyncDelayMs: 60_000 } }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      simulator.rebuildOfDeletedImage = reading;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+      const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect(restored.errors).toBeUndefined();
+      const id = restored.data!.restoreBackup.operation.id;
+      expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status).toBe('RUNNING');
+      // Zomro refuses a delete only for `protected: on`: it is taken at once, rebuild or not.
+      const deleted = await harness.gql<{ deleteBackup: { operation: { status: string } } }>(DELETE, { input: { backupId: backup.id } });
+      expect(deleted.errors).toBeUndefined();
+      expect(deleted.data?.deleteBackup.operation.status).toBe('SUCCEEDED');
+      simulator.instances.get(node.nativeId)!.rebuildUntil = 0;
+      return (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data!.operation;
+    });
+
+  it('where the cloud fails a rebuild that loses its image, the restore is FAILED, saying its backup was deleted mid-rebuild', async () => {
+    const operation = await restoreThenDelete('fails');
+    expect(operation.status).toBe('FAILED');
+    expect(operation.error).toContain('the instance is in an error state ("error")');
+    expect(operation.error).toContain('its backup was deleted while the instance was being rebuilt from it');
+  });
+
+  it('where the rebuild already has its image, the restore ends SUCCEEDED as any other', async () => {
+    expect(await restoreThenDelete('finishes')).toEqual({ status: 'SUCCEEDED', error: null });
+  });
+});
+
 describe('zomro fidelity: sessions', () => {
   it('logs in with func=auth, sends auth=<session>, and one login renews a dead session for concurrent requests', async () => {
     await withHarness({

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '../../domain/errors.js';
+import { GatewayError, badInput, notFound } from '../../domain/errors.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -11,7 +11,7 @@ import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.j
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
-import { restoreProgress } from './restore-progress.js';
+import { inErrorState, restoreProgress } from './restore-progress.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
@@ -154,6 +154,9 @@ export class ZomroAdapter extends BaseAdapter {
       if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', null, 'the instance no longer exists');
       const elapsed = Date.now() - ref.startedAt.getTime();
       const [status, error] = restoreProgress(instance.state, elapsed >= this.restoreSettleMs, elapsed >= this.restoreGiveUpMs ? this.restoreGiveUpMs : null);
+      if (status === 'FAILED' && inErrorState(instance.state) && ref.backupNativeId !== null && (await this.imageGone(ref.backupNativeId, scope))) {
+        return this.operation(ref, status, null, `${error ?? 'the rebuild failed'}: its backup was deleted while the instance was being rebuilt from it (Zomro takes the delete at once), which fails a rebuild still reading the image; restore from another backup`);
+      }
       return this.operation(ref, status, null, error);
     }
     const [backups] = await this.listBackups([plid], scope);
@@ -187,6 +190,20 @@ export class ZomroAdapter extends BaseAdapter {
     const doc = await this.client.call({ func: 'image', params: { elid: backupNativeId }, idempotent: true }, scope);
     const id = scalar(doc.fleio_id);
     return id === null || id.trim() === '' ? null : id;
+  }
+
+  /**
+   * Whether the backup's image is gone (`func=image&elid=` answers not found): a restore that
+   * ended in an error state is then told why. Any other failure fails the poll, as a list's does.
+   */
+  private async imageGone(backupNativeId: string, scope: UpstreamScope): Promise<boolean> {
+    try {
+      await this.imageFleioId(backupNativeId, scope);
+      return false;
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'NOT_FOUND') return true;
+      throw error;
+    }
   }
 
   /** The id a create answers with (`id`, else `elid`), if any. */

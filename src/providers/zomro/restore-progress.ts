@@ -38,7 +38,7 @@ export function restoreProgress(state: string | null, settled: boolean, gaveUpAf
   const shown = (state ?? '').trim();
   const word = shown.toLowerCase();
   if (word === 'suspend' || word === 'suspended') return ['FAILED', 'the instance is suspended'];
-  if (word.includes('error')) return ['FAILED', `the instance is in an error state (${quoted(shown)})`];
+  if (inErrorState(state)) return ['FAILED', `the instance is in an error state (${quoted(shown)})`];
   if (word === 'active' || word === 'stopped') return settled ? ['SUCCEEDED', null] : ['RUNNING', null];
   const mode = NEEDS_A_PERSON.get(word);
   if (mode !== undefined && settled) return ['FAILED', `the instance is ${mode} (${quoted(shown)}), which only a person ends in the panel; the rebuild does not run until then: end it and restore again`];
@@ -48,4 +48,9 @@ export function restoreProgress(state: string | null, settled: boolean, gaveUpAf
   }
   // verify_resize, rebuild words and anything undocumented: not at rest yet.
   return ['RUNNING', null];
+}
+
+/** Whether the state word is an error state (OpenStack's ERROR, a panel's `error`): a rebuild that ended so failed. */
+export function inErrorState(state: string | null): boolean {
+  return (state ?? '').trim().toLowerCase().includes('error');
 }

@@ -20,6 +20,10 @@ interface SimInstance {
   createdate: string;
   ip: string;
   rebuildUntil: number;
+  /** The image (`fleio_id`) the instance's last rebuild reads. */
+  rebuildImage?: string;
+  /** The last rebuild lost its image mid-way (rebuildOfDeletedImage 'fails'): the cloud shows the instance in error. */
+  rebuildFailed?: boolean;
   /** Deleted in billing, still listed (listsDeletedItems). */
   deleted?: boolean;
 }
@@ -178,6 +182,15 @@ export class ZomroSimulator extends ProviderSimulator {
    * 0: at once, as the document's "the backup was successfully deleted".
    */
   deleteDelayMs = 0;
+  /**
+   * What a rebuild (the restore) does when its backup is deleted before it ends. Zomro's backup
+   * document refuses a delete only for `protected: on`, answers it ok and lists the backup no
+   * more; neither it nor the panel code says what becomes of a rebuild still reading that image,
+   * so both readings are played. 'finishes': the image was already on the host and the rebuild
+   * ends as any other. 'fails': OpenStack's (Fleio's cloud) rebuild still fetching the image
+   * from Glance fails, and the server shows `error` (`fotbo_status`) once the rebuild time is up.
+   */
+  rebuildOfDeletedImage: 'finishes' | 'fails' = 'finishes';
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -361,6 +374,12 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   /** A deleted service's status as `listsDeletedItems` writes it; a live one's as `live` says. */
+  /** The cloud's live word (`fotbo_status`): the rebuild's while one runs, `error` after one that lost its image, else the resting word. */
+  private liveWord(instance: SimInstance, now: number): string {
+    if (instance.rebuildUntil > now) return this.rebuildWord ?? instance.instance_status;
+    return instance.rebuildFailed ? 'error' : instance.instance_status;
+  }
+
   private itemStatus(deleted: boolean | undefined, live: string): Record<string, string> {
     if (!deleted || this.listsDeletedItems === 'image') return { $: live };
     return this.listsDeletedItems === 'word' ? { $orig: '4', $: this.deletedWord } : { $: '4' };
@@ -389,7 +408,7 @@ export class ZomroSimulator extends ProviderSimulator {
         // suspend) have none for a rebuild: it keeps its resting word. The cloud's
         // live status, `fotbo_status`, says `rebuilding` meanwhile.
         instance_status: instance.instance_status,
-        ...(this.listsFotboStatus ? { fotbo_status: this.rebuildWord !== null && instance.rebuildUntil > now ? this.rebuildWord : instance.instance_status } : {}),
+        ...(this.listsFotboStatus ? { fotbo_status: this.liveWord(instance, now) } : {}),
         datacentername: instance.datacentername,
         createdate: instance.createdate,
         ip: instance.ip,
@@ -497,11 +516,15 @@ export class ZomroSimulator extends ProviderSimulator {
     if (!backup || (form.get('plid') && form.get('plid') !== backup.instanceId)) return error('missed', 'Object not found', 'image');
     if (backup.protected === 'on') return error('protected', 'The image is protected and cannot be deleted', 'image');
     if (this.deleteDelayMs > 0) backup.deletingUntil = Date.now() + this.deleteDelayMs;
-    else this.carryOutDelete(backup);
+    else this.carryOutDelete(backup, Date.now());
     return docOf({ ok: { $: 'ok' } });
   }
 
-  private carryOutDelete(backup: SimBackup): void {
+  /** The delete takes effect at `at`: a rebuild still reading the image then fails, if this panel's cloud fails it (rebuildOfDeletedImage). */
+  private carryOutDelete(backup: SimBackup, at: number): void {
+    if (this.rebuildOfDeletedImage === 'fails') {
+      for (const instance of this.instances.values()) if (instance.rebuildImage === backup.fleio_id && instance.rebuildUntil > at) instance.rebuildFailed = true;
+    }
     if (this.listsDeletedItems === null) this.backups.delete(backup.id);
     else backup.deleted = true;
   }
@@ -511,8 +534,9 @@ export class ZomroSimulator extends ProviderSimulator {
     const now = Date.now();
     for (const backup of this.backups.values()) {
       if (backup.deletingUntil !== undefined && backup.deletingUntil <= now) {
+        const at = backup.deletingUntil;
         delete backup.deletingUntil;
-        this.carryOutDelete(backup);
+        this.carryOutDelete(backup, at);
       }
     }
   }
@@ -521,6 +545,8 @@ export class ZomroSimulator extends ProviderSimulator {
     const fleioId = form.get('select_rebuild') ?? '';
     if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId && !backup.deleted)) return error('missed', 'Image not found', 'select_rebuild');
     instance.rebuildUntil = Date.now() + this.asyncDelayMs;
+    instance.rebuildImage = fleioId;
+    instance.rebuildFailed = false;
     return docOf({ ok: { $: 'ok' } });
   }
 
