@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
-import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, startHarness, withHarness, type Harness } from '../helpers/harness.js';
 
 interface Node {
   id: string;
@@ -292,5 +292,34 @@ describe('danube: fidelity to the documented API', () => {
     await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
     const cancelled = await harness.gql<{ cancelOperation: { operation: { status: string } } }>(CANCEL, { input: { operationId: id } });
     expect(cancelled.data?.cancelOperation.operation.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('danube: force deletes "existing snapshots and backups" (API docs)', () => {
+  /** A restore of the stopped fifth VM's second backup onto its own disk, run to its end: the names of the VM's backups after it. */
+  const backupsAfterRestore = (force: boolean, forceDeletesBackups: boolean) =>
+    withHarness({ kinds: ['danube'], simulator: { instances: 6, asyncDelayMs: 0 } }, async (harness) => {
+      const simulator = harness.simulator('danube').simulator as DanubeSimulator;
+      simulator.forceDeletesBackups = forceDeletesBackups;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 100) { edges { node { id nativeId backups { id name status } } } } }');
+      const stopped = list.data!.instances.edges.map((edge) => edge.node)[4]!;
+      expect(stopped.backups).toHaveLength(4);
+      const restored = stopped.backups[1]!;
+      const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: restored.id, confirm: true, force } });
+      expect(answer.errors).toBeUndefined();
+      const id = answer.data!.restoreBackup.operation.id;
+      await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
+      const after = await harness.gql<{ instance: { backups: Array<{ name: string }> } }>(BACKUPS, { id: stopped.id });
+      return { restored: restored.name, names: after.data!.instance.backups.map((backup) => backup.name) };
+    });
+
+  it('a forced restore leaves the target disk with the backup it was restored from alone, and the gateway lists no deleted one', async () => {
+    const { restored, names } = await backupsAfterRestore(true, true);
+    expect(names).toEqual([restored]);
+  });
+
+  it('a restore without force, or a Danube that deletes snapshots alone, keeps every backup', async () => {
+    expect((await backupsAfterRestore(false, true)).names).toHaveLength(4);
+    expect((await backupsAfterRestore(true, false)).names).toHaveLength(4);
   });
 });

@@ -1210,7 +1210,9 @@ export type RestoreBackupInput = {
   confirm: Scalars['Boolean']['input'];
   /**
    * Restore over what the provider would keep (Danube: the target disk's
-   * snapshots, which it then deletes; a running target is refused either way).
+   * snapshots, which it then deletes, and by Danube's documents "existing
+   * snapshots and backups": the disk's other backups may go too; a running
+   * target is refused either way).
    * Default false for every provider, and always sent: Danube's own default,
    * when the parameter is left out, is true.
    */

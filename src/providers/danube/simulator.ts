@@ -75,6 +75,14 @@ export class DanubeSimulator extends ProviderSimulator {
    * reading of the docs, which the gateway must survive as well.
    */
   answersToOriginalHostname = true;
+  /**
+   * What a forced restore deletes besides the target disk's snapshots. Danube's API docs: "data.force
+   * (boolean) – Force restore and delete existing snapshots and backups": true, as they say, the
+   * target disk's other backups are gone once the restore is done (the one restored from stays: it
+   * is what the restore reads); false plays a Danube that deletes snapshots alone, as its 417 names
+   * them alone ("VM has snapshots (force=false)").
+   */
+  forceDeletesBackups = true;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -352,14 +360,24 @@ export class DanubeSimulator extends ProviderSimulator {
       // Danube refuses; a backup's own task (its status 2 or 3) is the 417 above.
       if (this.hasPendingTasks(target)) return { status: 409, json: { detail: 'VM has pending tasks' } };
       backup.status = 3;
+      const targetDiskId = data.target_disk_id === undefined ? diskId : Number(data.target_disk_id);
       return this.startTask(target, { message: 'Backup successfully restored' }, () => {
         backup.status = 1;
         this.snapshots.delete(targetDisk);
+        if (force && this.forceDeletesBackups) this.deleteBackupsOfDisk(target, targetDiskId, backup);
       }, () => {
         backup.status = 1;
       });
     }
     return { status: 405, json: { detail: 'Method not allowed' } };
+  }
+
+  /** A forced restore's "delete existing ... backups": the target disk's backups but the one restored from. */
+  private deleteBackupsOfDisk(vm: Row, diskId: number, kept: Row): void {
+    for (let index = this.backups.length - 1; index >= 0; index--) {
+      const item = this.backups[index] as Row;
+      if (item !== kept && this.ownerOf(item) === vm && Number(item.disk_id) === diskId) this.backups.splice(index, 1);
+    }
   }
 
   /** Whether a task of the VM is still running (not yet due, nor revoked), asked about or not. */
