@@ -37,6 +37,8 @@ describe('zomro fidelity: documented words only', () => {
     simulator.rebuildWord = 'rebuilding';
     simulator.listsFotboStatus = true;
     simulator.listsFleioId = true;
+    // Each test's instances at rest: a rebuild an earlier test began would refuse its restore.
+    for (const instance of simulator.instances.values()) instance.rebuildUntil = 0;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
     expect(answer.errors).toBeUndefined();
     nodes = answer.data!.instances.edges.map((edge) => edge.node);
@@ -226,6 +228,32 @@ describe('zomro fidelity: a backup deleted while its restore (the rebuild) runs'
 
   it('where the rebuild already has its image, the restore ends SUCCEEDED as any other', async () => {
     expect(await restoreThenDelete('finishes')).toEqual({ status: 'SUCCEEDED', error: null });
+  });
+});
+
+describe('zomro fidelity: a restore while the instance is still being rebuilt', () => {
+  it('is refused CONFLICT before any call (the cloud rebuilds no server mid-rebuild), and the simulator refuses a rebuild sent anyway', async () => {
+    await withHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 0 }), simulator: { asyncDelayMs: 60_000 } }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+      const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
+      const [first, second] = node.backups.filter((item) => item.status === 'AVAILABLE');
+      expect((await harness.gql(RESTORE, { input: { backupId: first!.id, confirm: true } })).errors).toBeUndefined();
+      harness.resetUpstreamLogs();
+      const again = await harness.gql(RESTORE, { input: { backupId: second!.id, confirm: true } });
+      expect(errorCodes(again)).toEqual(['CONFLICT']);
+      expect(again.errors?.[0]?.message).toContain('the instance is still being rebuilt (it shows "rebuilding"): wait for the restore under way to end');
+      expect(harness.simulator('zomro').server.count('instances.fleio.rebuild')).toBe(0);
+      // A panel whose word does not say so (no fotbo_status): the rebuild is sent, and refused there.
+      simulator.listsFotboStatus = false;
+      const sent = await harness.gql(RESTORE, { input: { backupId: second!.id, confirm: true } });
+      expect(errorCodes(sent)).toEqual(['CONFLICT']);
+      expect(harness.simulator('zomro').server.count('instances.fleio.rebuild')).toBe(1);
+      // Once the rebuild is over, a restore goes through.
+      simulator.listsFotboStatus = true;
+      simulator.instances.get(node.nativeId)!.rebuildUntil = 0;
+      expect((await harness.gql(RESTORE, { input: { backupId: second!.id, confirm: true } })).errors).toBeUndefined();
+    });
   });
 });
 

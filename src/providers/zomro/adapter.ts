@@ -1,4 +1,4 @@
-import { GatewayError, badInput, notFound } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict, notFound } from '../../domain/errors.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -11,7 +11,7 @@ import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.j
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
-import { inErrorState, restoreProgress } from './restore-progress.js';
+import { inErrorState, rebuilding, restoreProgress } from './restore-progress.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
@@ -106,6 +106,11 @@ export class ZomroAdapter extends BaseAdapter {
     // fleio_id: Zomro's backup doc lists it on each doc.elem[] record; the panel reads it
     // from func=image&elid=<backup id> (doc.fleio_id.$). The listing's is used when it
     // has one, the image's otherwise.
+    // The cloud rebuilds only a server with no task under way (Nova refuses one mid-rebuild), and a
+    // second rebuild would make the first restore's outcome the second's: refused before any call
+    // while the target's live word says a rebuild runs (the read after a restore is fresh: it
+    // dropped the instance's cache). Sent anyway (a stale word), Zomro's own refusal answers.
+    if (rebuilding(request.target.state)) throw conflict(`the instance is still being rebuilt (it shows ${quotedWord(request.target.state ?? '')}): wait for the restore under way to end, then send this one again`, this.account.id);
     const listed = typeof request.backup.raw.fleio_id === 'string' && request.backup.raw.fleio_id !== '' ? request.backup.raw.fleio_id : null;
     const fleioId = listed ?? (await this.imageFleioId(request.backup.nativeId, scope));
     if (!fleioId) throw badInput('this backup has no image id to rebuild from');

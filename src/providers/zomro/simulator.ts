@@ -544,6 +544,10 @@ export class ZomroSimulator extends ProviderSimulator {
   private rebuild(instance: SimInstance, form: Map<string, string>): SimResponse {
     const fleioId = form.get('select_rebuild') ?? '';
     if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId && !backup.deleted)) return error('missed', 'Image not found', 'select_rebuild');
+    // OpenStack (Fleio's cloud) rebuilds only a server with no task under way: a second rebuild
+    // while one runs is refused (Nova's 409, "in task_state rebuilding"). How Zomro's panel passes
+    // that on is not documented: played as a BILLmanager error of type `busy`.
+    if (instance.rebuildUntil > Date.now()) return error('busy', 'The instance is being rebuilt', 'instance');
     instance.rebuildUntil = Date.now() + this.asyncDelayMs;
     instance.rebuildImage = fleioId;
     instance.rebuildFailed = false;
