@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESTORE_GIVE_UP_MS, zomroConfigSchema } from '../../src/providers/zomro/config.js';
-import { restoreProgress } from '../../src/providers/zomro/restore-progress.js';
+import { inErrorState, rebuilding, restoreProgress } from '../../src/providers/zomro/restore-progress.js';
 
 const HOUR = 3_600_000;
 
@@ -68,5 +68,17 @@ describe('restoreProgress: the bound on a restore that never rests', () => {
     expect(zomroConfigSchema.safeParse({ ...entry, backupGiveUpMs: HOUR - 1 }).success).toBe(false);
     expect(zomroConfigSchema.safeParse({ ...entry, backupGiveUpMs: 24 * HOUR + 1 }).success).toBe(false);
     expect(zomroConfigSchema.parse({ ...entry, backupGiveUpMs: HOUR }).backupGiveUpMs).toBe(HOUR);
+  });
+});
+
+describe('the words a restore is judged by before and after', () => {
+  it('rebuilding: a word starting with rebuild, in any case and padding; none else', () => {
+    for (const word of ['rebuilding', 'REBUILD', ' Rebuilding ']) expect(rebuilding(word), word).toBe(true);
+    for (const word of [null, '', 'active', 'stopped', 'verify_resize', 'error', 'not rebuilding']) expect(rebuilding(word), String(word)).toBe(false);
+  });
+
+  it('inErrorState: any word naming an error, in any case; none else', () => {
+    for (const word of ['error', 'ERROR', ' Error ', 'rebuild_error']) expect(inErrorState(word), word).toBe(true);
+    for (const word of [null, '', 'active', 'rebuilding', 'suspend']) expect(inErrorState(word), String(word)).toBe(false);
   });
 });
