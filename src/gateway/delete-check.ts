@@ -4,7 +4,7 @@ import { GatewayError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
-import { checkDue, type DeleteInFlight, type DeletesByAccount, type DeletesInFlight } from './deletes-in-flight.js';
+import { checkDue, type DeletesByAccount, type DeletesInFlight } from './deletes-in-flight.js';
 import { decodeOperationId } from './ids.js';
 
 /** What a request lends the checks it starts. */
@@ -31,13 +31,27 @@ export interface DeleteCheckContext {
  */
 export function checkDeletesDue(records: DeletesByAccount, context: DeleteCheckContext): void {
   const now = Date.now();
-  for (const [providerId, deletes] of records) for (const record of deletes) if (checkDue(record, now)) void checkDelete(providerId, record, now, context);
+  for (const [providerId, deletes] of records) {
+    const due = deletes.filter((record) => checkDue(record, now)).map((record) => record.operation);
+    if (due.length > 0) void checkAccountDeletes(providerId, due, now, context);
+  }
 }
 
-async function checkDelete(providerId: string, record: DeleteInFlight, now: number, context: DeleteCheckContext): Promise<void> {
+/** One claim for all of an account's due records (a claim each raced for the same key), then a look at each operation claimed. */
+async function checkAccountDeletes(providerId: string, operations: readonly string[], now: number, context: DeleteCheckContext): Promise<void> {
+  let claimed: ReadonlySet<string>;
   try {
-    if (!(await context.deletes.claimCheck(providerId, record.operation, randomUUID(), now))) return;
-    const ref = decodeOperationId(record.operation);
+    claimed = await context.deletes.claimChecks(providerId, operations, randomUUID(), now);
+  } catch (error) {
+    context.logger.warn({ err: error, requestId: context.requestId, provider: providerId }, 'could not claim the looks at deletes in flight that no one polls; a list looks again (30 s)');
+    return;
+  }
+  for (const operation of claimed) void checkDelete(providerId, operation, context);
+}
+
+async function checkDelete(providerId: string, operation: string, context: DeleteCheckContext): Promise<void> {
+  try {
+    const ref = decodeOperationId(operation);
     const adapter = ref.providerId === providerId ? context.findProvider(providerId) : null;
     if (!adapter) return;
     await context.afterOperation(await adapter.getOperation(ref, context.scope()));

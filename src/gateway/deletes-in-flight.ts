@@ -102,16 +102,26 @@ export class DeletesInFlight {
    * time the list read, not on whenever the store answers).
    */
   async claimCheck(providerId: string, operation: string, claimant: string, now: number): Promise<boolean> {
-    let claimed = false;
+    return (await this.claimChecks(providerId, [operation], claimant, now)).has(operation);
+  }
+
+  /**
+   * `claimCheck` for every operation of `operations` whose record is due, in one change of the
+   * account's records: the operations claimed. One change per record, all at once, raced for the
+   * same key: each try wrote one claim and lost the others, so a list meeting eight due records
+   * claimed three (CHANGE_ATTEMPTS) and left the rest DELETING for later lists.
+   */
+  async claimChecks(providerId: string, operations: readonly string[], claimant: string, now: number): Promise<ReadonlySet<string>> {
+    const wanted = new Set(operations);
+    let claimed = new Set<string>();
     const written = await this.change(providerId, (records) => {
-      claimed = false;
-      const due = records.find((held) => held.operation === operation && checkDue(held, now));
-      if (!due) return null;
-      claimed = true;
-      return records.map((held) => (held === due ? { ...held, checkedAt: now, checkedBy: claimant } : held));
+      const due = records.filter((held) => wanted.has(held.operation) && checkDue(held, now));
+      claimed = new Set(due.map((held) => held.operation));
+      if (due.length === 0) return null;
+      return records.map((held) => (due.includes(held) ? { ...held, checkedAt: now, checkedBy: claimant } : held));
     }, true);
-    // `claimed` is the last try's: an earlier one's claim lost to another write.
-    return written && claimed;
+    // `claimed` is the last try's: an earlier one's claims lost to another write.
+    return written ? claimed : new Set();
   }
 
   /**

@@ -112,6 +112,41 @@ describe('a failed delete no one polls reads the provider\'s word a list after t
     expect(statusCalls()).toBe(2);
   });
 
+  it('several deletes of one account unchecked for the period: one list has every one looked at, not the few whose claims won the race for the account\'s record', async () => {
+    const server = harness.simulator('zstack').server;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Listed } }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    const available = answer.data!.instances.edges.flatMap((edge) => edge.node.backups).filter((backup) => backup.status === 'AVAILABLE');
+    const deleting = available.slice(0, 8);
+    expect(deleting).toHaveLength(8);
+    const start = Date.now();
+    for (const backup of deleting) {
+      simulator.failNextJob = { code: 'SYS.1000', description: 'an internal error', details: '' };
+      await deleteHeld(harness.gql, backup.id);
+    }
+    harness.resetUpstreamLogs();
+    const statusCalls = () => server.count(JOB_STATUS);
+    const vmId = answer.data!.instances.edges[0]!.node.id;
+
+    await listsAt(start + DELETE_CHECKED_EVERY_MS + 1_000, () => statuses(harness.gql, vmId));
+    // Each due record's look is claimed for the fleet, then made: eight status calls, once answered.
+    await eventually(() => Promise.resolve(server.inFlightWhere((request) => request.label === JOB_STATUS) === 0 ? statusCalls() : -1), (calls) => calls === deleting.length);
+    // And no more within the period.
+    await listsAt(start + DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vmId));
+    expect(statusCalls()).toBe(deleting.length);
+
+    // Every delete fails at ZStack: the next period's list has each looked at, and each record ends (one change of the account's records each, all at once).
+    simulator.finishJobs();
+    await listsAt(start + 2 * DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vmId));
+    await eventually(() => Promise.resolve(server.inFlightWhere((request) => request.label === JOB_STATUS) === 0 ? statusCalls() : -1), (calls) => calls === 2 * deleting.length);
+    const listed = async () => {
+      const read = await harness.gql<{ instances: { edges: Array<{ node: { backups: Listed } }> } }>(INSTANCES);
+      return read.data!.instances.edges.flatMap((edge) => edge.node.backups).filter((backup) => deleting.some((gone) => gone.id === backup.id));
+    };
+    const after = await eventually(listed, (read) => read.every((backup) => backup.status !== 'DELETING'));
+    expect(after.map((backup) => backup.status)).toEqual(deleting.map(() => 'AVAILABLE'));
+  });
+
   it('logs a check that fails without the credentials, answers the list, and looks again the next period', async () => {
     const server = harness.simulator('zstack').server;
     const vm = await vmWithBackups(harness.gql);
