@@ -46,24 +46,45 @@ export async function decodeStoredInTurns<T>(text: string): Promise<T> {
 }
 
 /**
- * `encodeStored`, with a turn between runs of a long list's elements: the same text. Only a list
- * (what the read cache keeps) is cut; anything else, and a short list, is written in one go.
+ * `encodeStored`, with a turn between runs of a long list's elements: the same text. A list is
+ * cut, and so is a list that is a member of a plain object: the read cache on a shared store keeps
+ * `{ generation, list }` (cache-generations.ts), which cut only as a bare list was written in one
+ * go. Anything else, and a short list, is written in one go.
  */
 export async function encodeStoredInTurns(value: unknown): Promise<string> {
-  if (!Array.isArray(value)) return encodeStored(value);
+  if (Array.isArray(value)) return FORMAT + (await listInTurns(value, { chars: 0 }));
+  if (!isPlainObject(value)) return encodeStored(value);
+  const written = { chars: 0 };
+  const members: string[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    // As JSON.stringify writes an object's member: `undefined`, a function or a symbol is left out.
+    const text = Array.isArray(member) ? await listInTurns(member, written) : (JSON.stringify(member, tagDates) as string | undefined);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `${FORMAT}{${members.join(',')}}`;
+}
+
+/** A list's JSON, a turn each time `written` passes STORED_CHARS_PER_TURN. */
+async function listInTurns(list: readonly unknown[], written: { chars: number }): Promise<string> {
   const parts: string[] = [];
-  let chars = 0;
-  for (const element of value as unknown[]) {
+  for (const element of list) {
     // As JSON.stringify writes an array's element: `undefined`, a function or a symbol is null.
     const text = JSON.stringify(element, tagDates) ?? 'null';
     parts.push(text);
-    chars += text.length;
-    if (chars > STORED_CHARS_PER_TURN) {
-      chars = 0;
+    written.chars += text.length;
+    if (written.chars > STORED_CHARS_PER_TURN) {
+      written.chars = 0;
       await nextTurn();
     }
   }
-  return `${FORMAT}[${parts.join(',')}]`;
+  return `[${parts.join(',')}]`;
+}
+
+/** An object JSON.stringify writes member by member: no class of its own, no toJSON. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 // JSON.stringify has already called Date#toJSON on `item`; `this[key]` is still the Date.

@@ -75,11 +75,19 @@ describe('stored JSON, written and read in turns', () => {
     expect(read.turns).toBeGreaterThanOrEqual(4);
   });
 
-  it('writes what is no list, and a short list, in one go, as before', async () => {
-    const value = { list: listOf(2 * STORED_CHARS_PER_TURN) };
-    const object = await turnsDuring(() => encodeStoredInTurns(value));
-    expect(object.value).toBe(encodeStored(value));
-    expect(object.turns).toBe(0);
+  it('writes the read cache\'s entry on a shared store ({ generation, list }) in turns too, to the very text encodeStored writes', async () => {
+    const entry: Record<string, unknown> = { generation: 'g-1', list: listOf(6 * STORED_CHARS_PER_TURN), at: new Date(5), tag: '\u0001x', gone: undefined, other: [new Date(6)] };
+    const written = await turnsDuring(() => encodeStoredInTurns(entry));
+    expect(written.value).toBe(encodeStored(entry));
+    expect(written.turns).toBeGreaterThanOrEqual(4);
+    expect(await decodeStoredInTurns(written.value)).toEqual(decodeStored(written.value));
+  });
+
+  it('writes what is no list nor plain object, and a short list, in one go, as before', async () => {
+    const value = new Map([['list', listOf(2 * STORED_CHARS_PER_TURN)]]);
+    const other = await turnsDuring(() => encodeStoredInTurns(value));
+    expect(other.value).toBe(encodeStored(value));
+    expect(other.turns).toBe(0);
     const short = await turnsDuring(() => encodeStoredInTurns(listOf(1_000)));
     expect(short.turns).toBe(0);
     const readShort = await turnsDuring(() => decodeStoredInTurns(short.value));
