@@ -115,10 +115,10 @@ export class DeletesInFlight {
     const wanted = new Set(operations);
     let claimed = new Set<string>();
     const written = await this.change(providerId, (records) => {
-      const due = records.filter((held) => wanted.has(held.operation) && checkDue(held, now));
-      claimed = new Set(due.map((held) => held.operation));
-      if (due.length === 0) return null;
-      return records.map((held) => (due.includes(held) ? { ...held, checkedAt: now, checkedBy: claimant } : held));
+      const due = new Set(records.filter((held) => wanted.has(held.operation) && checkDue(held, now)));
+      claimed = new Set([...due].map((held) => held.operation));
+      if (due.size === 0) return null;
+      return records.map((held) => (due.has(held) ? { ...held, checkedAt: now, checkedBy: claimant } : held));
     }, true);
     // `claimed` is the last try's: an earlier one's claims lost to another write.
     return written ? claimed : new Set();
