@@ -4,7 +4,7 @@ import { GatewayError } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
-import { checkDue, type DeletesByAccount, type DeletesInFlight } from './deletes-in-flight.js';
+import { MOST_DELETE_CHECKS_PER_LIST, checkDue, type DeletesByAccount, type DeletesInFlight } from './deletes-in-flight.js';
 import { decodeOperationId } from './ids.js';
 
 /** What a request lends the checks it starts. */
@@ -27,12 +27,17 @@ export interface DeleteCheckContext {
  * even within a small bound, would hold a warm list (a few ms) for a provider call (tens to
  * hundreds of ms) every period; unwaited, a request meeting records pays a clock read, and one
  * meeting none pays nothing. Each check is claimed in the shared store first, so the fleet makes
- * one per record per period however many lists meet it.
+ * one per record per period however many lists meet it; one list claims at most
+ * MOST_DELETE_CHECKS_PER_LIST of an account's records.
  */
 export function checkDeletesDue(records: DeletesByAccount, context: DeleteCheckContext): void {
   const now = Date.now();
   for (const [providerId, deletes] of records) {
-    const due = deletes.filter((record) => checkDue(record, now)).map((record) => record.operation);
+    const due = deletes
+      .filter((record) => checkDue(record, now))
+      .sort((a, b) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0))
+      .slice(0, MOST_DELETE_CHECKS_PER_LIST)
+      .map((record) => record.operation);
     if (due.length > 0) void checkAccountDeletes(providerId, due, now, context);
   }
 }

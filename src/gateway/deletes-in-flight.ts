@@ -49,6 +49,13 @@ export interface DeleteInFlight {
   readonly checkedBy?: string;
 }
 
+/**
+ * The most records of one account a list has looked at (those unchecked longest first): a bulk
+ * clean-up leaves hundreds of deletes in flight, and a look at each at once, every period, took
+ * the account's connection slots from the clients' own reads. The rest wait for the next list.
+ */
+export const MOST_DELETE_CHECKS_PER_LIST = 16;
+
 /** Whether a list that meets this record at `now` should have its operation looked at (see `claimCheck`). */
 export const checkDue = (record: DeleteInFlight, now: number): boolean => (record.checkedAt ?? 0) + DELETE_CHECKED_EVERY_MS <= now;
 

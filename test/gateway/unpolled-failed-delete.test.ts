@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DELETE_CHECKED_EVERY_MS } from '../../src/gateway/deletes-in-flight.js';
+import { DELETE_CHECKED_EVERY_MS, MOST_DELETE_CHECKS_PER_LIST } from '../../src/gateway/deletes-in-flight.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
@@ -173,6 +173,24 @@ describe('a failed delete no one polls reads the provider\'s word a list after t
     simulator.finishJobs();
     await listsAt(start + 2 * DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vm.id));
     await eventually(() => statuses(harness.gql, vm.id), (read) => !(deleting!.id in read));
+  });
+
+  it('a list looks at no more than MOST_DELETE_CHECKS_PER_LIST of an account\'s deletes at once; the next list takes the rest', async () => {
+    const server = harness.simulator('zstack').server;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Listed } }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    const deleting = answer.data!.instances.edges.flatMap((edge) => edge.node.backups).filter((backup) => backup.status === 'AVAILABLE').slice(0, MOST_DELETE_CHECKS_PER_LIST + 2);
+    expect(deleting).toHaveLength(MOST_DELETE_CHECKS_PER_LIST + 2);
+    const start = Date.now();
+    for (const backup of deleting) await deleteHeld(harness.gql, backup.id);
+    harness.resetUpstreamLogs();
+    const vmId = answer.data!.instances.edges[0]!.node.id;
+    const settledCalls = () => Promise.resolve(server.inFlightWhere((request) => request.label === JOB_STATUS) === 0 ? server.count(JOB_STATUS) : -1);
+
+    await listsAt(start + DELETE_CHECKED_EVERY_MS + 1_000, () => statuses(harness.gql, vmId));
+    await eventually(settledCalls, (calls) => calls === MOST_DELETE_CHECKS_PER_LIST);
+    await listsAt(start + DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vmId));
+    await eventually(settledCalls, (calls) => calls === deleting.length);
   });
 });
 
