@@ -1,7 +1,7 @@
 import { BUILD_ID } from '../build-id.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
-import type { KeyValueStore } from '../state/store.js';
+import type { KeyValueStore, StoreEntry } from '../state/store.js';
 import { cachedListBytes } from './cached-list-bytes.js';
 import { isCachedList } from './cached-list-shape.js';
 import { LateInvalidations } from './late-invalidations.js';
@@ -157,7 +157,7 @@ export class ReadCache {
     if (keys.length === 0) return results;
     try {
       if (!this.shared) {
-        const values = await answerWithinMs(this.store.getMany<T>(keys), READ_CACHE_STORE_WAIT_MS);
+        const values = await this.readWithin<T>(keys);
         positions.forEach((position, index) => {
           results[position] = values[index];
         });
@@ -165,7 +165,7 @@ export class ReadCache {
       }
       const instances = positions.map((position) => ReadCache.instanceKeyOf(addresses[position] as CacheAddress));
       const distinct = [...new Set(instances)];
-      const values = await answerWithinMs(this.store.getMany<unknown>([...keys, ...distinct.map(generationKey)]), READ_CACHE_STORE_WAIT_MS);
+      const values = await this.readWithin<unknown>([...keys, ...distinct.map(generationKey)]);
       const generations = new Map(distinct.map((instance, index) => [instance, generationOf(values[keys.length + index])]));
       this.noteGenerations(generations);
       positions.forEach((position, index) => {
@@ -180,6 +180,23 @@ export class ReadCache {
       if (mark && this.shared) for (const position of positions) this.markUnlooked(mark, addresses[position] as CacheAddress);
     }
     return results;
+  }
+
+  /**
+   * `store.getMany` within READ_CACHE_STORE_WAIT_MS of the store's answer; its decoding, a long
+   * list's a piece at a time with other work between, comes after that wait, not within it.
+   */
+  private async readWithin<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    if (!this.store.getManyAnswered) return answerWithinMs(this.store.getMany<T>(keys), READ_CACHE_STORE_WAIT_MS);
+    const decode = await answerWithinMs(this.store.getManyAnswered<T>(keys), READ_CACHE_STORE_WAIT_MS);
+    return decode();
+  }
+
+  /** `store.setMany` within READ_CACHE_STORE_WAIT_MS of its sending: the encoding comes first, outside the wait. */
+  private async writeWithin(entries: ReadonlyArray<StoreEntry>): Promise<void> {
+    if (!this.store.setManyPrepared) return answerWithinMs(this.store.setMany(entries), READ_CACHE_STORE_WAIT_MS);
+    const send = await this.store.setManyPrepared(entries);
+    await answerWithinMs(send(), READ_CACHE_STORE_WAIT_MS);
   }
 
   /**
@@ -218,13 +235,13 @@ export class ReadCache {
     if (fresh.length === 0) return;
     try {
       if (!this.shared) {
-        await answerWithinMs(this.store.setMany(fresh), READ_CACHE_STORE_WAIT_MS);
+        await this.writeWithin(fresh);
         return;
       }
       // A read that did not look first (no getMany with this mark) is written under the generation of now.
       const unseen = [...new Set(fresh.map((entry) => entry.instance).filter((instance) => !mark.generations.has(instance)))];
       if (unseen.length > 0) {
-        const now = await answerWithinMs(this.store.getMany<unknown>(unseen.map(generationKey)), READ_CACHE_STORE_WAIT_MS);
+        const now = await this.readWithin<unknown>(unseen.map(generationKey));
         unseen.forEach((instance, index) => mark.generations.set(instance, generationOf(now[index])));
       }
       const claimed = await this.claimGenerations(fresh, mark);
@@ -233,7 +250,7 @@ export class ReadCache {
         const generation = claimed.get(instance) ?? (mark.generations.get(instance) as string);
         return generation === NO_GENERATION ? [] : [{ key, value: cachedEntry(generation, value), ttlMs, bytes }];
       });
-      if (writes.length > 0) await answerWithinMs(this.store.setMany(writes), READ_CACHE_STORE_WAIT_MS);
+      if (writes.length > 0) await this.writeWithin(writes);
     } catch (error) {
       this.onStoreError(error);
     }

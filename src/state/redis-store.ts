@@ -1,5 +1,5 @@
 import { Redis, ReplyError } from 'ioredis';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore, StoreEntry } from './store.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
@@ -90,27 +90,39 @@ export class RedisStore implements KeyValueStore {
   }
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
-    if (keys.length === 0) return [];
+    return (await this.getManyAnswered<T>(keys))();
+  }
+
+  async getManyAnswered<T>(keys: readonly string[]): Promise<() => Promise<Array<T | undefined>>> {
+    if (keys.length === 0) return () => Promise.resolve([]);
     const texts = await this.redis.mget(keys.map((key) => this.prefix + key));
-    const values: Array<T | undefined> = [];
-    for (const text of texts) values.push(text === null ? undefined : text.length > STORED_CHARS_PER_TURN ? await decodeStoredInTurns<T>(text) : decodeStored<T>(text));
-    return values;
+    return async () => {
+      const values: Array<T | undefined> = [];
+      for (const text of texts) values.push(text === null ? undefined : text.length > STORED_CHARS_PER_TURN ? await decodeStoredInTurns<T>(text) : decodeStored<T>(text));
+      return values;
+    };
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     await this.redis.set(this.prefix + key, await encodeStoredInTurns(value), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
-  async setMany(entries: ReadonlyArray<{ key: string; value: unknown; ttlMs: number }>): Promise<void> {
-    if (entries.length === 0) return;
+  async setMany(entries: ReadonlyArray<StoreEntry>): Promise<void> {
+    await (await this.setManyPrepared(entries))();
+  }
+
+  async setManyPrepared(entries: ReadonlyArray<StoreEntry>): Promise<() => Promise<void>> {
     // Every text first: the pipeline is sent once, whole.
     const texts: string[] = [];
     for (const { value } of entries) texts.push(await encodeStoredInTurns(value));
-    const pipeline = this.redis.pipeline();
-    entries.forEach(({ key, ttlMs }, index) => pipeline.set(this.prefix + key, texts[index] as string, 'PX', Math.max(1, Math.round(ttlMs))));
-    const answers = await pipeline.exec();
-    const failed = answers?.find(([error]) => error !== null);
-    if (failed?.[0]) throw failed[0];
+    return async () => {
+      if (entries.length === 0) return;
+      const pipeline = this.redis.pipeline();
+      entries.forEach(({ key, ttlMs }, index) => pipeline.set(this.prefix + key, texts[index] as string, 'PX', Math.max(1, Math.round(ttlMs))));
+      const answers = await pipeline.exec();
+      const failed = answers?.find(([error]) => error !== null);
+      if (failed?.[0]) throw failed[0];
+    };
   }
 
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
