@@ -305,6 +305,62 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     expect(await deletes.claimCheck('zstack', 'op-1', 'a', Date.now())).toBe(true);
   });
 
+  it("claims one record's look without touching the account's other records", async () => {
+    const store = new MemoryStore();
+    const until = Date.now() + 60_000;
+    const [due, other] = [
+      { instance: 'vm-1', backup: 'b1', operation: 'op-1', until },
+      { instance: 'vm-1', backup: 'b2', operation: 'op-2', until, checkedAt: 17, checkedBy: 'someone' },
+    ];
+    await store.set('zstack', [due, other], 60_000);
+    const deletes = new DeletesInFlight(store);
+    const now = Date.now();
+    expect(await deletes.claimCheck('zstack', 'op-1', 'a', now)).toBe(true);
+    expect((deletes.read(['zstack']) as DeletesByAccount).get('zstack')).toEqual([{ ...due, checkedAt: now, checkedBy: 'a' }, other]);
+  });
+
+  it('is no claim where every write lost to another replica, nor where the store took the read and not the write in time', async () => {
+    const store = new MemoryStore();
+    const record = { instance: 'vm-1', backup: 'b1', operation: 'op-1', until: Date.now() + 60_000 };
+    await store.set('zstack', [record], 60_000);
+    let tries = 0;
+    // Another replica writes the account's records between each read and write (its own delete's record).
+    const racing = Object.assign(Object.create(null) as KeyValueStore, {
+      ...store,
+      get: store.get.bind(store),
+      peek: store.peek.bind(store),
+      replaceIfEqual: async <T>(key: string, holding: T, value: unknown, ttlMs: number) => {
+        tries += 1;
+        await store.set(key, [record, { ...record, backup: `b${tries + 1}`, operation: `op-${tries + 1}` }], 60_000);
+        return store.replaceIfEqual(key, holding, value, ttlMs);
+      },
+    });
+    expect(await new DeletesInFlight(racing).claimCheck('zstack', 'op-1', 'a', Date.now())).toBe(false);
+    expect(tries).toBe(3);
+
+    const failures: unknown[] = [];
+    await store.set('zstack', [record], 60_000);
+    const unwritten = Object.assign(Object.create(null) as KeyValueStore, {
+      ...store,
+      get: store.get.bind(store),
+      peek: store.peek.bind(store),
+      replaceIfEqual: () => new Promise<boolean>(() => {}),
+    });
+    expect(await new DeletesInFlight(unwritten, (error) => failures.push(error)).claimCheck('zstack', 'op-1', 'a', Date.now())).toBe(false);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('claims nothing, writes nothing and reports no store failure for a record not due', async () => {
+    const failures: unknown[] = [];
+    const store = new MemoryStore();
+    const now = Date.now();
+    const record = { instance: 'vm-1', backup: 'b1', operation: 'op-1', until: now + 60_000, checkedAt: now, checkedBy: 'a' };
+    await store.set('zstack', [record], 60_000);
+    expect(await new DeletesInFlight(store, (error) => failures.push(error)).claimCheck('zstack', 'op-1', 'b', now + 1)).toBe(false);
+    expect(failures).toEqual([]);
+    expect(await store.get('zstack')).toEqual([record]);
+  });
+
   it('claims nothing where the store does not answer, and says so', async () => {
     const failures: unknown[] = [];
     const stalled = new DeletesInFlight(silentStore(), (error) => failures.push(error));

@@ -38,6 +38,13 @@ describe('protection: a Danube definition that gives no retention', () => {
     expect(protectionOf({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [definition('daily', undefined), definition('weekly', 7)] }, 24, NOW)).toMatchObject({ status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' });
   });
 
+  it('one such definition among others that give theirs is still judged both ways: UNKNOWN where the verdict turns on it', () => {
+    // Disk 1's only definition gives no retention; disk 2's keeps seven. Kept: PROTECTED; kept none: only another disk is scheduled.
+    const otherDisk = mapDefinition('d', { hostname: 'web01', name: 'disk2', disk_id: 2, schedule: '0 4 * * *', active: true, retention: 7 });
+    const result = protectionOf({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [definition('daily', undefined), otherDisk] }, 24, NOW);
+    expect(result).toMatchObject({ status: 'UNKNOWN', reason: 'RETENTION_UNKNOWN', scheduled: true });
+  });
+
   it('a retention given as 0 still keeps nothing: STALE, nothing scheduled', () => {
     expect(protectionOf({ backups: [backup(hoursAgo(1))], schedules: null, definitions: [definition('daily', 0)] }, 24, NOW)).toMatchObject({ status: 'STALE', reason: 'RECENT_BACKUP_NOTHING_SCHEDULED', scheduled: false });
   });

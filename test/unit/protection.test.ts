@@ -100,6 +100,12 @@ describe('the protection rule (fixed now)', () => {
       expect(judge(facts)).toEqual({ status: 'UNKNOWN', reason: 'PROVIDER_FAILED', rpoHours: 24, scheduleKnown: true, lastBackup: null, nextRunAt: null, scheduled: null, usableBackups: null, error: failure });
     }
   });
+
+  it('UNKNOWN says whether schedules could be listed at all: not where neither schedules nor definitions are a provider\'s lists', () => {
+    const failure = new GatewayError('PROVIDER_UNAVAILABLE', 'provider p is unavailable');
+    expect(protectionOf({ backups: failure, schedules: null, definitions: null }, 24, NOW)).toMatchObject({ status: 'UNKNOWN', reason: 'PROVIDER_FAILED', scheduleKnown: false });
+    expect(protectionOf({ backups: failure, schedules: null, definitions: [] }, 24, NOW)).toMatchObject({ status: 'UNKNOWN', reason: 'PROVIDER_FAILED', scheduleKnown: true });
+  });
 });
 
 describe('the protection rule: which backup, which run', () => {
