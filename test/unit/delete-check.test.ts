@@ -59,8 +59,8 @@ interface Probe {
   /** Each operation a look read, as the poll would handle it. */
   looked: Operation[];
   warnings: Array<Record<string, unknown>>;
-  /** Each claim asked of the store, at once. */
-  claims: Array<Promise<boolean>>;
+  /** Each claim asked of the store, at once (one per account a list meets), with the operations it won. */
+  claims: Array<Promise<ReadonlySet<string>>>;
   /** Resolves once every claim, provider call and poll handling started so far has ended and what follows each has run. */
   finished: () => Promise<void>;
 }
@@ -81,12 +81,12 @@ function probe(deletes: DeletesInFlight, accounts: Record<string, ProviderAdapte
   const asked: string[] = [];
   const looked: Operation[] = [];
   const warnings: Array<Record<string, unknown>> = [];
-  const claims: Array<Promise<boolean>> = [];
+  const claims: Array<Promise<ReadonlySet<string>>> = [];
   const handled: Array<Promise<unknown>> = [];
   let scopes = 0;
-  const claimCheck = deletes.claimCheck.bind(deletes);
-  deletes.claimCheck = (...args) => {
-    const claim = claimCheck(...args);
+  const claimChecks = deletes.claimChecks.bind(deletes);
+  deletes.claimChecks = (...args) => {
+    const claim = claimChecks(...args);
     claims.push(claim);
     return claim;
   };
@@ -215,7 +215,7 @@ describe('checkDeletesDue: the one look a list has made at a delete no one polls
     checkDeletesDue(foreign, first.context);
     expect(first.claims).toHaveLength(1);
     await first.finished();
-    expect(await first.claims[0]).toBe(true);
+    expect([...(await first.claims[0])!]).toEqual([operationId({ ...deleting, providerId: 'elsewhere' })]);
     expect(first.asked).toEqual([]);
     expect(first.looked).toEqual([]);
     expect(first.warnings).toEqual([]);
@@ -224,7 +224,7 @@ describe('checkDeletesDue: the one look a list has made at a delete no one polls
     const second = probe(new DeletesInFlight(store), {});
     checkDeletesDue(hidden, second.context);
     await second.finished();
-    expect(await second.claims[0]).toBe(true);
+    expect([...(await second.claims[0])!]).toEqual([operationId(deleting)]);
     expect(second.asked).toEqual(['lab']);
     expect(second.looked).toEqual([]);
     expect(second.warnings).toEqual([]);
