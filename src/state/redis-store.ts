@@ -1,5 +1,6 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { KeyValueStore, StoreEntry } from './store.js';
+import { nextTurn } from '../domain/turns.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
@@ -98,7 +99,16 @@ export class RedisStore implements KeyValueStore {
     const texts = await this.redis.mget(keys.map((key) => this.prefix + key));
     return async () => {
       const values: Array<T | undefined> = [];
-      for (const text of texts) values.push(text === null ? undefined : text.length > STORED_CHARS_PER_TURN ? await decodeStoredInTurns<T>(text) : decodeStored<T>(text));
+      // Many short texts are as long as one long one together (500 backup lists of 100 KB): a turn between them too.
+      let sinceTurn = 0;
+      for (const text of texts) {
+        if (text !== null && sinceTurn + text.length > STORED_CHARS_PER_TURN) {
+          if (sinceTurn > 0) await nextTurn();
+          sinceTurn = 0;
+        }
+        values.push(text === null ? undefined : text.length > STORED_CHARS_PER_TURN ? await decodeStoredInTurns<T>(text) : decodeStored<T>(text));
+        sinceTurn += text?.length ?? 0;
+      }
       return values;
     };
   }
@@ -114,7 +124,17 @@ export class RedisStore implements KeyValueStore {
   async setManyPrepared(entries: ReadonlyArray<StoreEntry>): Promise<() => Promise<void>> {
     // Every text first: the pipeline is sent once, whole.
     const texts: string[] = [];
-    for (const { value } of entries) texts.push(await encodeStoredInTurns(value));
+    let sinceTurn = 0;
+    for (const { value } of entries) {
+      const text = await encodeStoredInTurns(value);
+      texts.push(text);
+      // As in getManyAnswered: many short values make a long text together.
+      sinceTurn += text.length;
+      if (sinceTurn > STORED_CHARS_PER_TURN) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
+    }
     return async () => {
       if (entries.length === 0) return;
       const pipeline = this.redis.pipeline();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { STORED_CHARS_PER_TURN } from '../../src/state/stored-json.js';
@@ -14,11 +15,28 @@ afterAll(() => redis.stop());
 
 const listOf = (length: number) => Array.from({ length }, (_, index) => ({ nativeId: `vm-${index}`, name: index % 5 === 0 ? '2030-01-01T00:00:00Z' : `vm ${index}`, createdAt: new Date(1_700_000_000_000 + index), raw: { tag: '\u0001x' } }));
 
+/** How many turns of the event loop other work got while `work` ran. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const ticker = (async () => {
+    while (running) {
+      await nextTurn();
+      if (running) turns++;
+    }
+  })();
+  const value = await work();
+  running = false;
+  await ticker;
+  return { value, turns };
+}
+
 describe.skipIf(!redis.url)(redisSuite('long lists in Redis', redis), () => {
   const prefix = `backup-graph-test:${randomUUID()}:`;
   const store = redis.url ? new RedisStore(redis.url, prefix) : null;
+  const shortKeys = Array.from({ length: 60 }, (_, index) => `short-${index}`);
   afterAll(async () => {
-    await store?.deleteMany(['one', 'many-long', 'many-short']);
+    await store?.deleteMany(['one', 'many-long', 'many-short', ...shortKeys]);
     await store?.close();
   });
 
@@ -39,5 +57,17 @@ describe.skipIf(!redis.url)(redisSuite('long lists in Redis', redis), () => {
     expect(gotLong).toEqual(long);
     expect(missing).toBeUndefined();
     expect(gotShort).toEqual([{ at: new Date(0) }]);
+  });
+
+  it('gives other work turns between many short lists that are long together, writing and reading (60 of ~60 KB: none before)', async () => {
+    const redisStore = store as RedisStore;
+    const entries = shortKeys.map((key, index) => ({ key, value: listOf(600).map((row) => ({ ...row, nativeId: `${index}-${row.nativeId}` })), ttlMs: 60_000 }));
+    const encoded = await turnsDuring(() => redisStore.setManyPrepared(entries));
+    expect(encoded.turns).toBeGreaterThanOrEqual(2);
+    await encoded.value();
+    const decode = await redisStore.getManyAnswered<unknown>(shortKeys);
+    const decoded = await turnsDuring(decode);
+    expect(decoded.turns).toBeGreaterThanOrEqual(2);
+    expect(decoded.value).toEqual(entries.map((entry) => entry.value));
   });
 });
