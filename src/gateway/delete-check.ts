@@ -42,7 +42,19 @@ export function checkDeletesDue(records: DeletesByAccount, context: DeleteCheckC
   }
 }
 
-/** One claim for all of an account's due records (a claim each raced for the same key), then a look at each operation claimed. */
+/**
+ * Status calls one list's looks at one account make at once: the MOST_DELETE_CHECKS_PER_LIST a
+ * list claims, sent together, took every one of the account's connection slots (16 by default)
+ * from the clients' reads while they were out.
+ */
+export const DELETE_CHECKS_AT_ONCE = 4;
+
+/**
+ * One claim for all of an account's due records (a claim each raced for the same key), then a
+ * look at each operation claimed, DELETE_CHECKS_AT_ONCE at a time. A look that fails ends its
+ * line of looks: the provider is failing (or the gateway stopping), and the rest, claimed, are
+ * looked at the next period, so an outage logs a few lines a period, not one per delete.
+ */
 async function checkAccountDeletes(providerId: string, operations: readonly string[], now: number, context: DeleteCheckContext): Promise<void> {
   let claimed: ReadonlySet<string>;
   try {
@@ -51,15 +63,21 @@ async function checkAccountDeletes(providerId: string, operations: readonly stri
     context.logger.warn({ err: error, requestId: context.requestId, provider: providerId }, 'could not claim the looks at deletes in flight that no one polls; a list looks again (30 s)');
     return;
   }
-  for (const operation of claimed) void checkDelete(providerId, operation, context);
+  const waiting = claimed.values();
+  const line = async (): Promise<void> => {
+    for (const operation of waiting) if (!(await checkDelete(providerId, operation, context))) return;
+  };
+  await Promise.all(Array.from({ length: DELETE_CHECKS_AT_ONCE }, line));
 }
 
-async function checkDelete(providerId: string, operation: string, context: DeleteCheckContext): Promise<void> {
+/** One look at a delete's operation; false where it failed (logged). */
+async function checkDelete(providerId: string, operation: string, context: DeleteCheckContext): Promise<boolean> {
   try {
     const ref = decodeOperationId(operation);
     const adapter = ref.providerId === providerId ? context.findProvider(providerId) : null;
-    if (!adapter) return;
+    if (!adapter) return true;
     await context.afterOperation(await adapter.getOperation(ref, context.scope()));
+    return true;
   } catch (error) {
     // A provider's failure (a GatewayError: its code and scrubbed message, never a credential) without a
     // stack, which says nothing here and would come every period; a fault of the gateway's own with it.
@@ -68,5 +86,6 @@ async function checkDelete(providerId: string, operation: string, context: Delet
       { ...failure, requestId: context.requestId, provider: providerId },
       'could not look at a delete in flight that no one polls; its backup reads DELETING until a list looks again (30 s) or the operation is polled',
     );
+    return false;
   }
 }

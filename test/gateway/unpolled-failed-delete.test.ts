@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DELETE_CHECKS_AT_ONCE } from '../../src/gateway/delete-check.js';
 import { DELETE_CHECKED_EVERY_MS, MOST_DELETE_CHECKS_PER_LIST } from '../../src/gateway/deletes-in-flight.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { ZSTACK_SIM_PASSWORD, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
@@ -191,6 +192,49 @@ describe('a failed delete no one polls reads the provider\'s word a list after t
     await eventually(settledCalls, (calls) => calls === MOST_DELETE_CHECKS_PER_LIST);
     await listsAt(start + DELETE_CHECKED_EVERY_MS + 2_000, () => statuses(harness.gql, vmId));
     await eventually(settledCalls, (calls) => calls === deleting.length);
+  });
+});
+
+describe('many deletes no one polls in one account (one gateway, memory)', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    simulator.asyncDelayMs = 600_000;
+  });
+  afterAll(() => harness.close());
+
+  it("one list past the period has every record's operation looked at, a few at a time (every one at once took all the account's connection slots)", async () => {
+    const server = harness.simulator('zstack').server;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Listed } }> } }>(INSTANCES);
+    expect(listed.errors).toBeUndefined();
+    const available = listed.data!.instances.edges.flatMap((edge) => edge.node.backups).filter((backup) => backup.status === 'AVAILABLE');
+    const deleted = available.slice(0, 6);
+    expect(deleted).toHaveLength(6);
+    expect(DELETE_CHECKS_AT_ONCE).toBeLessThan(deleted.length);
+    const start = Date.now();
+    for (const backup of deleted) await deleteHeld(harness.gql, backup.id);
+    harness.resetUpstreamLogs();
+    // The status answers are held: the looks a list starts wait, and those not yet sent stay unsent.
+    const hold = server.holdAnswersOf(JOB_STATUS);
+
+    const shown = await listsAt(start + DELETE_CHECKED_EVERY_MS + 1_000, async () => {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: { backups: Listed } }> } }>(INSTANCES);
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.instances.edges.flatMap((edge) => edge.node.backups);
+    });
+    expect(shown.filter((backup) => backup.status === 'DELETING').map((backup) => backup.id).sort()).toEqual(deleted.map((backup) => backup.id).sort());
+    await hold.arrived;
+    await eventually(() => Promise.resolve(server.inFlightWhere((request) => request.label === JOB_STATUS)), (held) => held >= DELETE_CHECKS_AT_ONCE);
+    // A round trip through the gateway and back: any look sent with the others has arrived by now.
+    expect((await harness.gql('{ __typename }')).errors).toBeUndefined();
+    expect(server.inFlightWhere((request) => request.label === JOB_STATUS)).toBe(DELETE_CHECKS_AT_ONCE);
+    hold.release();
+    await eventually(() => Promise.resolve(server.count(JOB_STATUS) === deleted.length && server.inFlightWhere((request) => request.label === JOB_STATUS) === 0), Boolean);
+    // And none more within the period.
+    await listsAt(start + DELETE_CHECKED_EVERY_MS + 2_000, () => harness.gql(INSTANCES));
+    expect(server.count(JOB_STATUS)).toBe(deleted.length);
   });
 });
 
