@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { StoreTimeout } from '../state/bounded-call.js';
+import { isStoreTimeout } from '../state/bounded-call.js';
 import { LogThrottle } from './log-throttle.js';
 
 /**
@@ -22,7 +22,7 @@ export type CountStoreFailure = (user: StoreUser, failure: StoreFailureClass) =>
 
 /** What went wrong, as a word to throttle by: a slow store and a refusing one each get their own line. */
 export function storeFailureKind(error: unknown): string {
-  if (error instanceof StoreTimeout) return 'timeout';
+  if (isStoreTimeout(error)) return 'timeout';
   if (!(error instanceof Error)) return 'error';
   const { code } = error as { code?: unknown };
   return typeof code === 'string' && code !== '' ? code : error.name;
@@ -31,19 +31,20 @@ export function storeFailureKind(error: unknown): string {
 /**
  * A store's onStoreError for `logger`: a warn line saying `message`, the
  * kind of failure and how many of that kind went unlogged since its last
- * line. A timeout is a line without a stack (the stack is the timer's, which
- * says nothing); any other failure keeps its error, stack and all, once a
- * period, since it may be a fault of the gateway's own.
+ * line. A timeout (ours, or ioredis's command timeout) is a line without a
+ * stack (the stack is the timer's, which says nothing); any other failure
+ * keeps its error, stack and all, once a period, since it may be a fault of
+ * the gateway's own.
  */
 export function storeFailureLines(logger: Logger, message: string, periodMs = STORE_FAILURE_LINE_MS, counted?: { user: StoreUser; count: CountStoreFailure }): (error: unknown) => void {
   const lines = new LogThrottle(periodMs);
   return (error) => {
-    counted?.count(counted.user, error instanceof StoreTimeout ? 'timeout' : 'error');
+    counted?.count(counted.user, isStoreTimeout(error) ? 'timeout' : 'error');
     const failure = storeFailureKind(error);
     const leftOut = lines.take(failure);
     if (leftOut === null) return;
     const fields = { failure, alsoFailedSinceLastLine: leftOut };
-    if (error instanceof StoreTimeout) logger.warn({ ...fields, reason: error.message }, message);
+    if (isStoreTimeout(error)) logger.warn({ ...fields, reason: error.message }, message);
     else logger.warn({ ...fields, err: error }, message);
   };
 }

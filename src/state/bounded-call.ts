@@ -37,6 +37,19 @@ export class StoreTimeout extends Error {
   }
 }
 
+/**
+ * ioredis's own give-up at its `commandTimeout` (REDIS_COMMAND_TIMEOUT_MS): a plain Error with
+ * this message and no code or class of its own (ioredis's Command.js). Calls no wait of ours
+ * bounds (a heartbeat, a write sent without waiting) end this way on a Redis that stopped
+ * answering, and are timeouts as much as a StoreTimeout is.
+ */
+const IOREDIS_COMMAND_TIMEOUT = 'Command timed out';
+
+/** Whether a store call failed by not answering in time, ours or ioredis's wait, rather than by an error Redis or the connection gave. */
+export function isStoreTimeout(error: unknown): error is Error {
+  return error instanceof StoreTimeout || (error instanceof Error && error.name === 'Error' && error.message === IOREDIS_COMMAND_TIMEOUT);
+}
+
 /** A store call's answer, its failure, or StoreTimeout once `waitMs` has passed without either. */
 export async function answerWithinMs<T>(call: Promise<T>, waitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

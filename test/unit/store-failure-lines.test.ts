@@ -26,6 +26,9 @@ describe('store failure lines', () => {
     // An empty code says nothing: the error's name instead.
     expect(storeFailureKind(Object.assign(new TypeError('bad reply'), { code: '' }))).toBe('TypeError');
     expect(storeFailureKind(Object.assign(new Error('bad reply'), { code: 42 }))).toBe('Error');
+    // ioredis's own give-up at its commandTimeout: a plain Error saying so, and a timeout as ours is.
+    expect(storeFailureKind(new Error('Command timed out'))).toBe('timeout');
+    expect(storeFailureKind(new TypeError('Command timed out'))).toBe('TypeError');
   });
 
   it('writes one line per kind per period; a timeout without a stack, another failure with its error', () => {
