@@ -33,6 +33,17 @@ export class GatewayMetrics implements UpstreamObserver {
     labelNames: ['provider'] as const,
     registers: [this.registry],
   });
+  /**
+   * Each opening, the first and every failed half-open test's: a provider refusing connections
+   * fails its test in milliseconds, so the gauge above reads 2 at every scrape and its half-open
+   * moments are never seen; the ProviderDown rule tells a breaker tested meanwhile by this.
+   */
+  private readonly breakerOpens = new Counter({
+    name: 'backup_graph_upstream_breaker_opens_total',
+    help: 'Circuit breaker openings per provider account: the first, and each failed half-open test.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
   private readonly requestDuration = new Histogram({
     name: 'backup_graph_graphql_request_duration_seconds',
     help: 'GraphQL request duration, by operation type.',
@@ -155,10 +166,14 @@ export class GatewayMetrics implements UpstreamObserver {
 
   breakerStateChanged(event: { provider: string; state: 'closed' | 'open' | 'half-open' }): void {
     this.breaker.set({ provider: event.provider }, BREAKER_VALUE[event.state]);
+    if (event.state === 'open') this.breakerOpens.inc({ provider: event.provider });
   }
 
   initialiseBreakers(providers: readonly string[]): void {
-    for (const provider of providers) this.breaker.set({ provider }, 0);
+    for (const provider of providers) {
+      this.breaker.set({ provider }, 0);
+      this.breakerOpens.inc({ provider }, 0);
+    }
   }
 
   batch(loader: string, size: number): void {

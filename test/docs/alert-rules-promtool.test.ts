@@ -18,4 +18,9 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/target-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
+
+  it('fires ProviderDown for a breaker that every scrape reads open while its openings count up, never for one left open idle', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/provider-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
 });
