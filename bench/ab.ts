@@ -12,7 +12,8 @@
  * 1: the bench's c=16 rows differ from its c=1 rows in the coalesced reads and
  * the per-request work under load), AB_LATENCY_MS (the simulators' latency,
  * 0), BENCH_N (instances per provider, 50), BENCH_BUILD / BENCH_BASELINE (as
- * for `npm run bench`).
+ * for `npm run bench`), BENCH_BASELINE_NODE_FLAGS (the baseline's node flags
+ * instead of `npm start`'s: one build against itself weighs a flag).
  */
 import { startGateway, startSimulators, type RunningGatewayChild } from './children.js';
 import { benchBuilds, settings } from './settings.js';

@@ -45,7 +45,10 @@ export async function startGateway(sims: SimulatorSet, build: Build, options: Pi
   };
   // --expose-gc: heap after a full collection, asked for only after the measured runs.
   // Source maps name a profiled bundle's functions by their src/ files.
-  const flags = [...startNodeFlags(), '--expose-gc', ...((options.profiled ?? settings.profile) && !build.root.endsWith('src') ? ['--enable-source-maps'] : [])];
+  // BENCH_BASELINE_NODE_FLAGS (space-separated) replaces `npm start`'s flags for the baseline only, to weigh a flag by CPU.
+  const baselineFlags = build.label === 'baseline' ? process.env.BENCH_BASELINE_NODE_FLAGS : undefined;
+  const nodeFlags = baselineFlags !== undefined ? baselineFlags.split(/\s+/).filter(Boolean) : startNodeFlags();
+  const flags = [...nodeFlags, '--expose-gc', ...((options.profiled ?? settings.profile) && !build.root.endsWith('src') ? ['--enable-source-maps'] : [])];
   // A compiled build is driven by the bundled gateway process, under plain node as `npm start` runs.
   const bundledGateway = join(import.meta.dirname, '..', 'dist', 'bench-modules', 'bench-gateway.js');
   const script = !build.root.endsWith('src') && existsSync(bundledGateway) ? bundledGateway : 'gateway.ts';
