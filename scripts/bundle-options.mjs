@@ -1,6 +1,8 @@
 // The esbuild options of the production bundle (scripts/build.mjs), shared with
 // the bench's build of the gateway's modules (bench/build-modules.mjs), so that
 // the bench measures code bundled as `npm start` runs it.
+import { fileURLToPath } from 'node:url';
+
 export const bundleOptions = {
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -19,6 +21,9 @@ export const bundleOptions = {
   minifySyntax: true,
   legalComments: 'linked',
   metafile: true,
+  // graphql-jit loads fast-json-stringify (and with it ajv, ajv-formats, fast-uri) for an
+  // option the gateway never sets: a stub that says so takes its place, ~1.3 MiB less heap.
+  alias: { 'fast-json-stringify': fileURLToPath(new URL('./bundle-stubs/fast-json-stringify.cjs', import.meta.url)) },
   logLevel: 'warning',
   // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
   banner: {
