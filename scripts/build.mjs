@@ -31,7 +31,8 @@ function newestSource(path) {
 function stale() {
   if (!existsSync(stamp)) return true;
   // schema.graphql too: the bundle carries it (bundled-schema.mjs), so an edit to it alone needs a build.
-  const inputs = ['src', 'schema.graphql', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
+  // scripts/ too: the bundle's options and stubs (bundle-options.mjs, bundle-stubs/) shape dist/ as much as a source.
+  const inputs = ['src', 'schema.graphql', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((name) => join(root, name)).filter(existsSync);
   return Math.max(...inputs.map(newestSource)) > statSync(stamp).mtimeMs;
 }
 

@@ -42,6 +42,16 @@ describe('scripts/build.mjs --if-stale (npm start\'s prestart)', () => {
     expect(again.stderr).toMatch(/^building dist\/ \(a source is newer than the last build\): /);
   });
 
+  it('builds again when only the build\'s own options changed (scripts/bundle-options.mjs), not a source', () => {
+    dir = tinyProject();
+    expect(prestart(dir).status).toBe(0);
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(dir, 'scripts', 'bundle-options.mjs'), later, later);
+    const again = prestart(dir);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^building dist\/ \(a source is newer than the last build\): /);
+  });
+
   it('is silent when dist/ is up to date, as the README\'s npm start sample shows', () => {
     dir = tinyProject();
     expect(prestart(dir).status).toBe(0);
