@@ -42,7 +42,7 @@ import { AuthFailures } from './auth-failures.js';
 import { AuthFailureGuard, sharedAuthCounters } from './auth-failure-guard.js';
 import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
-import { assignRequestId } from './request-id.js';
+import { requestIdAssigner } from './request-id.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { cancellationController, requestSignal } from './request-signal.js';
@@ -258,8 +258,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
   else app.get('/readyz', bareReadyz(readyz(services.providers, () => drain.draining)));
 
+  const assignRequestId = requestIdAssigner(config.listen.trustedProxies);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    assignRequestId(req, res);
+    res.locals.clientRequestId = assignRequestId(req, res).clientRequestId;
     drain.track(res);
     next();
   });
@@ -279,6 +280,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
   app.use('/graphql', authenticateRequests({ authenticator, authFailures, clientAddressOf, anonymousAtHost, refusalLines: requestRefusalLines }));
   app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
+  // One line ties a client's own id to ours, whose lines carry only ours. Only for a request let
+  // through: a refused one (no key, a wrong one, past its rate) would write a line per request sent.
+  app.use('/graphql', (_req: Request, res: Response, next: NextFunction) => {
+    const clientRequestId = res.locals.clientRequestId as string | undefined;
+    if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id offered by a client not among listen.trustedProxies: logged, a new one used');
+    next();
+  });
   app.use(
     '/graphql',
     utf8Charset,

@@ -96,6 +96,9 @@ export const withSettings =
   (settings: Record<string, unknown>): ConfigChange =>
   (config) => ({ ...config, ...settings });
 
+/** The harness's clients (loopback) count as a trusted proxy (`listen.trustedProxies`): their X-Forwarded-For and x-request-id are believed. */
+export const withTrustedLoopbackProxy = (): ConfigChange => (config) => ({ ...config, listen: { ...(config.listen as object), trustedProxies: ['loopback'] } });
+
 /** Danube logs in with a user and password instead of the simulator's default API key: the login path under test. */
 export const withDanubePasswordLogin = (): ConfigChange => withProviderSettings({ auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } }, 'danube');
 

@@ -5,7 +5,7 @@ import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
 import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
-import { type Harness, startHarness, withDanubePasswordLogin } from '../helpers/harness.js';
+import { type Harness, startHarness, withDanubePasswordLogin, withTrustedLoopbackProxy } from '../helpers/harness.js';
 
 const KINDS = PROVIDER_KINDS;
 /** Per provider, with this file's config: the credential its requests carry, and whether it logs in first (to a path ending thus). */
@@ -24,7 +24,8 @@ describe('request ids in logs and upstream requests', () => {
     harness = await startHarness({
       kinds: KINDS,
       // Danube by login rather than API key, so both session-based providers log in on the first query.
-      configure: withDanubePasswordLogin(),
+      // The ids these tests send are used as a trusted proxy's (test/security/client-request-id.test.ts: anyone else's are not).
+      configure: [withDanubePasswordLogin(), withTrustedLoopbackProxy()],
     });
   });
   afterAll(() => harness.close());

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { MAX_MESSAGE_CHARACTERS } from '../../src/graphql/errors.js';
 import { VALIDATION_ABORTED_MESSAGE } from '../../src/graphql/limits/index.js';
-import { type Harness, startHarness, withClients } from '../helpers/harness.js';
+import { type Harness, startHarness, withClients, withTrustedLoopbackProxy } from '../helpers/harness.js';
 
 const KEY = 'mistakes-key-0123456789abcdef';
 const NODE = 'query($id: ID!) { node(id: $id) { id } }';
@@ -41,7 +41,8 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }], { introspection: false }),
+      // The request ids sent below are used only from a trusted proxy.
+      configure: [withClients([{ name: 'dashboard', key: KEY, roles: ['viewer'] }], { introspection: false }), withTrustedLoopbackProxy()],
     });
   });
   afterAll(() => harness.close());

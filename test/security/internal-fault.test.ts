@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, startHarness, type Harness, withTrustedLoopbackProxy } from '../helpers/harness.js';
 
 /** A loopback port nothing listens on (taken from the OS, then let go). */
 async function closedPort(): Promise<number> {
@@ -25,7 +25,8 @@ describe('internal faults are masked', () => {
   beforeAll(async () => {
     port = await closedPort();
     store = new RedisStore(`redis://127.0.0.1:${port}/0`, `internal-fault-${process.pid}:`);
-    harness = await startHarness({ kinds: ['zomro'], store });
+    // The request id sent below is used only from a trusted proxy.
+    harness = await startHarness({ kinds: ['zomro'], store, configure: withTrustedLoopbackProxy() });
   });
   afterAll(async () => {
     await harness.close();

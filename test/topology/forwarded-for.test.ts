@@ -24,6 +24,18 @@ function statusFrom(url: string, localAddress: string, forwardedFor?: string): P
   });
 }
 
+/** The `x-request-id` of the answer to a query sent through HAProxy with an `x-request-id` of the client's own. */
+function requestIdThrough(url: string, offered: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', localAddress: '127.0.0.6', headers: { 'content-type': 'application/json', 'x-request-id': offered } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.headers['x-request-id'] as string | undefined));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(JSON.stringify({ query: '{ __typename }' }));
+  });
+}
+
 const open = (url: string, localAddress: string): WebSocket => new WebSocket(wsUrl(url), 'graphql-transport-ws', { localAddress });
 
 /** A keyed graphql-ws connection from `localAddress`: 'ack', or the close code sent instead. */
@@ -73,6 +85,12 @@ describe.skipIf(!haproxyInstalled())('behind HAProxy with deploy/haproxy.cfg and
     expect(await statusFrom(haproxy.graphqlUrl, liar, '203.0.113.1')).toBe(200);
     expect(await statusFrom(haproxy.graphqlUrl, liar, '203.0.113.2')).toBe(429);
     expect(await statusFrom(haproxy.graphqlUrl, liar, '127.0.0.5')).toBe(429);
+  });
+
+  it('a client’s own x-request-id does not pass through HAProxy as a trusted proxy’s: HAProxy sets its own', async () => {
+    const requestId = await requestIdThrough(haproxy.graphqlUrl, 'another-request-7');
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(harness.logs.some((line) => line.includes('another-request-7'))).toBe(false);
   });
 
   it('sockets that never send connection_init lock out only their own host', async () => {
