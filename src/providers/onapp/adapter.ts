@@ -270,7 +270,22 @@ export class OnappAdapter extends BaseAdapter {
     }
     // The next place of the series waits for this mark before its POST (see waitForRestoreTurn).
     await this.restoreOrder.sent(series, place, UNSEEN_RESTORE_GIVES_UP_MS, holding);
-    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: restoreToken(newestBefore, place, readBefore) }, 'RUNNING');
+    const reach = await this.reachAfterPost(request.target.nativeId, scope, { series, place, newestBefore, readBefore });
+    return this.operation({ kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: request.target.nativeId, backupNativeId: request.backup.nativeId, token: restoreToken(newestBefore, place, reach) }, 'RUNNING');
+  }
+
+  /**
+   * The newest transaction of the VM once the restore's POST is answered, noted beside its place,
+   * for its id's third part: its transaction is listed below it, or just above. Looked for up to
+   * the newest one read before the POST, a restore whose POST was slow, or that waited its turn,
+   * while 20 or more other transactions were listed was never found. Where that read fails or the
+   * note is not written in time, the read before the POST (the restore is sent: it is answered).
+   * The note is what replicas of the earlier version compare the third part with, so they follow it too.
+   */
+  private async reachAfterPost(vmId: string, scope: UpstreamScope, { series, place, newestBefore, readBefore }: { series: string; place: number; newestBefore: number; readBefore: number }): Promise<number> {
+    const newestAfter = await this.transactionsOf(vmId, 1, scope).then(newestTransactionId, () => 0);
+    if (newestAfter <= Math.max(newestBefore, readBefore)) return readBefore;
+    return (await this.restoreOrder.note(series, place, reachNote(newestBefore, newestAfter), GIVEN_UP_KEPT_MS)) ? newestAfter : readBefore;
   }
 
   /**

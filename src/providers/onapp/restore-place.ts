@@ -17,8 +17,10 @@ export function restorePlaceInToken(token: readonly string[]): number {
 
 /**
  * A restore's operation id token: its series' watermark and its place, then the newest transaction
- * it read itself where that is newer (it joined an older series): its transaction is looked for up
- * to there (see findRestoreCandidates). Tokens without it read the watermark, as before.
+ * it read itself where that is newer: the VM's newest once its POST was answered (noted beside its
+ * place), else the newest before its POST (it joined an older series; ids of earlier versions carry
+ * only this one). Its transaction is looked for up to there (see findRestoreCandidates). Tokens
+ * without it read the watermark, as before.
  */
 export function restoreToken(newestBefore: number, place: number, readBefore: number): string[] {
   const token = [String(newestBefore), String(place)];
@@ -26,7 +28,7 @@ export function restoreToken(newestBefore: number, place: number, readBefore: nu
 }
 
 /**
- * The newest transaction a restore read itself before its POST (the token's third part), the
+ * The newest transaction a restore read itself (the token's third part, see restoreToken), the
  * watermark where the token has none. One spelling per value, above the watermark: another would
  * give one operation a second id, and a poll loop of its own.
  */

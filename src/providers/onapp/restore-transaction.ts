@@ -32,8 +32,8 @@ export const NO_SUCH_READ = 'no-such-read';
 
 /**
  * How far above the watermark's page a restore's transaction is looked for: up to the newest
- * transaction the restore read itself (`readBefore`, the operation id's third part, the watermark
- * where it has none) and the transactions of the restores before it in its series. `verified`
+ * transaction the restore read itself (`readBefore`, the operation id's third part: read once its
+ * POST was answered, or before the POST; the watermark where it has none) and the transactions of the restores before it in its series. `verified`
  * says the gateway wrote that reach when it sent the restore (see the adapter's restoreBackup): the
  * operation id is the client's, and a third part far above the watermark, or a place past restores
  * never listed, made each poll read every page up to the first (48 reads). Unverified, the look
@@ -138,8 +138,9 @@ export interface RestoreCandidates {
  * NO_SUCH_READ when an unverified `reach` names a read above every transaction listed.
  *
  * The pages above the watermark's are searched up to a bound, then two more: the restore's
- * transaction is above the newest transaction it read itself before its POST (`reach.readBefore`:
- * one that joined an older series read a newer one than the series' watermark) and above the
+ * transaction is below, or just above, the VM's newest transaction read once its POST was answered,
+ * and above the newest it read before its POST (`reach.readBefore` is the later of the two it
+ * carries: one that joined an older series read a newer one than the series' watermark) and above the
  * transactions of the `before.sent` restores before it (it POSTed once they were answered). So a
  * page holding a transaction at or below `readBeforeSend`, or read while those restores are not all
  * found, keeps the search going, however many other transactions (reboots, backups) lie between;

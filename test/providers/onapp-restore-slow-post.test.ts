@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { decodeOperationId } from '../../src/gateway/ids.js';
+import type { OnappSimulator, SimTransaction } from '../../src/providers/onapp/simulator.js';
+import { errorCodes, startHarness, withProviderSettings } from '../helpers/harness.js';
+
+/**
+ * A restore whose own POST was slow (held at the simulator) while 30 other transactions of its VM
+ * (reboots) were listed: its transaction came after them, four pages of ten above the newest one it
+ * read before its POST. Looked for on the watermark's page and the two above, it was never seen
+ * (PENDING with its transaction complete; FAILED after 30 minutes). The gateway reads the VM's
+ * newest transaction once more after the POST is answered, and the id and the place's note carry it.
+ */
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+const INSTANCES = '{ instances { edges { node { nativeId backups { id nativeId } } } } }';
+const TRANSACTIONS = 'GET /virtual_machines/:id/transactions.json';
+/** More than the watermark's page and the two above hold (ten a page). */
+const REBOOTS_DURING_POST = 30;
+
+interface Listed {
+  instances: { edges: Array<{ node: { nativeId: string; backups: Array<{ id: string; nativeId: string }> } }> };
+}
+interface Restored {
+  restoreBackup: { operation: { id: string } };
+}
+
+/** The pages of the VM's transactions read since `from` in the simulator's log (1: asked without `page`). */
+const pagesRead = (simulator: OnappSimulator, from: number): number[] =>
+  simulator.server.log.slice(from).filter((request) => request.label === TRANSACTIONS).map((request) => Number(new URLSearchParams(request.query).get('page') ?? 1));
+
+describe('onapp: a restore whose POST was slow while 30 other transactions of its VM were listed', () => {
+  it('is found above them, and its id and note say how far up', async () => {
+    const harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    const made: SimTransaction[] = [];
+    simulator.restoreEvents.on('restore', (_backupId: number, transaction: SimTransaction) => made.push(transaction));
+    try {
+      simulator.asyncDelayMs = 10 * 60_000;
+      simulator.restoreAssociates = 'vm';
+      const listed = await harness.gql<Listed>(INSTANCES);
+      const node = listed.data!.instances.edges.map((edge) => edge.node).find((vm) => vm.backups.some((backup) => Date.now() >= (simulator.backups.get(Number(backup.nativeId))?.builtAt ?? Infinity)))!;
+      const backup = node.backups.find((candidate) => Date.now() >= (simulator.backups.get(Number(candidate.nativeId))?.builtAt ?? Infinity))!;
+      const vmId = Number(node.nativeId);
+      simulator.addTransactions(vmId, 'reboot_virtual_server', 15);
+      const watermark = simulator.transactions.at(-1)!.id;
+
+      const hold = simulator.holdRestoresOf(Number(backup.nativeId));
+      const asked = harness.gql<Restored>(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      await hold.arrived;
+      simulator.addTransactions(vmId, 'reboot_virtual_server', REBOOTS_DURING_POST);
+      hold.release();
+      const answer = await asked;
+      expect(errorCodes(answer)).toEqual([]);
+      const operationId = answer.data!.restoreBackup.operation.id;
+      const own = made[0]!;
+      // Place 1 of its own series; the third part is the newest transaction listed once its POST was answered: its own.
+      expect(decodeOperationId(operationId).token).toEqual([String(watermark), '1', String(own.id)]);
+
+      own.doneAt = 0;
+      const before = simulator.server.log.length;
+      expect((await harness.gql(OPERATION, { id: operationId })).data).toEqual({ operation: { status: 'SUCCEEDED', error: null } });
+      // 1, 2, 4 (the watermark's), 3: searched from 4 up to its own transaction on page 1, the pages
+      // above already read. Four reads, as before, when pages 4 to 2 were searched, and it read PENDING.
+      expect(pagesRead(simulator, before)).toEqual([1, 2, 4, 3]);
+    } finally {
+      simulator.restoreEvents.removeAllListeners('restore');
+      await harness.close();
+    }
+  });
+});
