@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeOperationId } from '../../src/gateway/ids.js';
 import type { OnappSimulator, SimTransaction } from '../../src/providers/onapp/simulator.js';
-import { errorCodes, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { errorCodes, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * A restore whose own POST was slow (held at the simulator) while 30 other transactions of its VM
@@ -22,6 +22,21 @@ interface Listed {
 }
 interface Restored {
   restoreBackup: { operation: { id: string } };
+}
+
+/** A VM with two built backups (the simulator's seed has one). */
+async function vmWithTwoBackups(harness: Harness, simulator: OnappSimulator) {
+  const listed = await harness.gql<Listed>(INSTANCES);
+  const built = (backups: Array<{ id: string; nativeId: string }>) => backups.filter((backup) => Date.now() >= (simulator.backups.get(Number(backup.nativeId))?.builtAt ?? Infinity));
+  const node = listed.data!.instances.edges.map((edge) => edge.node).find((vm) => built(vm.backups).length >= 2)!;
+  const [first, second] = built(node.backups);
+  return { vmId: Number(node.nativeId), first: first!, second: second! };
+}
+
+async function restore(harness: Harness, backupId: string): Promise<string> {
+  const answer = await harness.gql<Restored>(RESTORE, { input: { backupId, confirm: true } });
+  expect(errorCodes(answer)).toEqual([]);
+  return answer.data!.restoreBackup.operation.id;
 }
 
 /** The pages of the VM's transactions read since `from` in the simulator's log (1: asked without `page`). */
@@ -62,6 +77,50 @@ describe('onapp: a restore whose POST was slow while 30 other transactions of it
       // 1, 2, 4 (the watermark's), 3: searched from 4 up to its own transaction on page 1, the pages
       // above already read. Four reads, as before, when pages 4 to 2 were searched, and it read PENDING.
       expect(pagesRead(simulator, before)).toEqual([1, 2, 4, 3]);
+    } finally {
+      simulator.restoreEvents.removeAllListeners('restore');
+      await harness.close();
+    }
+  });
+});
+
+describe('onapp: a restore at place 2 whose POST was slow while 30 other transactions of its VM were listed', () => {
+  it('is found above them: the note written before its POST is written again after it, and the id matches it', async () => {
+    const harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+    const made = new Map<number, SimTransaction>();
+    simulator.restoreEvents.on('restore', (backupId: number, transaction: SimTransaction) => made.set(backupId, transaction));
+    try {
+      simulator.asyncDelayMs = 10 * 60_000;
+      simulator.restoreAssociates = 'vm';
+      // The first restore's transaction is not listed when the second reads the VM's: both read one watermark.
+      simulator.holdRestoreListing = true;
+      const { vmId, first, second } = await vmWithTwoBackups(harness, simulator);
+      simulator.addTransactions(vmId, 'reboot_virtual_server', 15);
+      const watermark = simulator.transactions.at(-1)!.id;
+      const firstId = await restore(harness, first.id);
+
+      const hold = simulator.holdRestoresOf(Number(second.nativeId));
+      const asked = restore(harness, second.id);
+      await hold.arrived;
+      simulator.holdRestoreListing = false;
+      simulator.listHeldTransactions();
+      simulator.addTransactions(vmId, 'reboot_virtual_server', REBOOTS_DURING_POST);
+      hold.release();
+      const secondId = await asked;
+      const [firstTransaction, secondTransaction] = [made.get(Number(first.nativeId))!, made.get(Number(second.nativeId))!];
+      expect(decodeOperationId(firstId).token).toEqual([String(watermark), '1']);
+      expect(decodeOperationId(secondId).token).toEqual([String(watermark), '2', String(secondTransaction.id)]);
+
+      firstTransaction.doneAt = 0;
+      secondTransaction.doneAt = 0;
+      secondTransaction.fails = true;
+      // Looked for up to place 1's transaction and two pages more, it read PENDING (its own failed
+      // transaction four pages up); the page reads are the same four: 1, 2, 4, 3.
+      const before = simulator.server.log.length;
+      expect((await harness.gql(OPERATION, { id: secondId })).data).toEqual({ operation: { status: 'FAILED', error: 'transaction failed' } });
+      expect(pagesRead(simulator, before)).toEqual([1, 2, 4, 3]);
+      expect((await harness.gql(OPERATION, { id: firstId })).data).toEqual({ operation: { status: 'SUCCEEDED', error: null } });
     } finally {
       simulator.restoreEvents.removeAllListeners('restore');
       await harness.close();
