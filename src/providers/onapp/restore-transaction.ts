@@ -33,12 +33,12 @@ export const NO_SUCH_READ = 'no-such-read';
 /**
  * How far above the watermark's page a restore's transaction is looked for: up to the newest
  * transaction the restore read itself (`readBefore`, the operation id's third part: read once its
- * POST was answered, or before the POST; the watermark where it has none) and the transactions of the restores before it in its series. `verified`
- * says the gateway wrote that reach when it sent the restore (see the adapter's restoreBackup): the
- * operation id is the client's, and a third part far above the watermark, or a place past restores
- * never listed, made each poll read every page up to the first (48 reads). Unverified, the look
- * reads the watermark's page and the two above, what a restore that read its series' watermark
- * and came first reads.
+ * POST was answered, or before the POST; the watermark where it has none) and the transactions of
+ * the restores before it in its series. `verified` says the gateway wrote that reach when it sent
+ * the restore (see the adapter's restoreBackup): the operation id is the client's, and a third part
+ * far above the watermark, or a place past restores never listed, made each poll read every page
+ * up to the first (48 reads). Unverified, the look reads the watermark's page and the two above,
+ * what a restore that read its series' watermark and came first reads.
  */
 export interface RestoreReach {
   readonly readBefore: number;
