@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { decodeOperationId } from '../../src/gateway/ids.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startGatewayServer } from '../../src/server/app.js';
+import { RedisStore } from '../../src/state/redis-store.js';
 import type { OnappSimulator, SimTransaction } from '../../src/providers/onapp/simulator.js';
-import { errorCodes, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { errorCodes, type GraphQLAnswer, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
 
 /**
  * A restore whose own POST was slow (held at the simulator) while 30 other transactions of its VM
@@ -33,8 +39,8 @@ async function vmWithTwoBackups(harness: Harness, simulator: OnappSimulator) {
   return { vmId: Number(node.nativeId), first: first!, second: second! };
 }
 
-async function restore(harness: Harness, backupId: string): Promise<string> {
-  const answer = await harness.gql<Restored>(RESTORE, { input: { backupId, confirm: true } });
+async function restore(ask: Ask, backupId: string): Promise<string> {
+  const answer = await ask<Restored>(RESTORE, { input: { backupId, confirm: true } });
   expect(errorCodes(answer)).toEqual([]);
   return answer.data!.restoreBackup.operation.id;
 }
@@ -84,46 +90,86 @@ describe('onapp: a restore whose POST was slow while 30 other transactions of it
   });
 });
 
+/** Sends a GraphQL request to one gateway process. */
+type Ask = <T>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLAnswer<T>>;
+
+/**
+ * Place 1 restored at once (its transaction not listed yet); place 2 asked of `askSecond`, its POST
+ * held while the first's transaction and 30 reboots are listed: its own comes after them. Each is
+ * polled through the gateway that did not ask it when there are two.
+ */
+async function placeTwoPostedSlowly(harness: Harness, simulator: OnappSimulator, askSecond: Ask): Promise<void> {
+  const made = new Map<number, SimTransaction>();
+  simulator.restoreEvents.on('restore', (backupId: number, transaction: SimTransaction) => made.set(backupId, transaction));
+  try {
+    simulator.asyncDelayMs = 10 * 60_000;
+    simulator.restoreAssociates = 'vm';
+    // The first restore's transaction is not listed when the second reads the VM's: both read one watermark.
+    simulator.holdRestoreListing = true;
+    const { vmId, first, second } = await vmWithTwoBackups(harness, simulator);
+    simulator.addTransactions(vmId, 'reboot_virtual_server', 15);
+    const watermark = simulator.transactions.at(-1)!.id;
+    const firstId = await restore(harness.gql, first.id);
+
+    const hold = simulator.holdRestoresOf(Number(second.nativeId));
+    const asked = restore(askSecond, second.id);
+    await hold.arrived;
+    simulator.holdRestoreListing = false;
+    simulator.listHeldTransactions();
+    simulator.addTransactions(vmId, 'reboot_virtual_server', REBOOTS_DURING_POST);
+    hold.release();
+    const secondId = await asked;
+    const [firstTransaction, secondTransaction] = [made.get(Number(first.nativeId))!, made.get(Number(second.nativeId))!];
+    expect(decodeOperationId(firstId).token).toEqual([String(watermark), '1']);
+    expect(decodeOperationId(secondId).token).toEqual([String(watermark), '2', String(secondTransaction.id)]);
+
+    firstTransaction.doneAt = 0;
+    secondTransaction.doneAt = 0;
+    secondTransaction.fails = true;
+    // Looked for up to place 1's transaction and two pages more, it read PENDING (its own failed
+    // transaction four pages up); the page reads are the same four: 1, 2, 4, 3.
+    const before = simulator.server.log.length;
+    expect((await harness.gql(OPERATION, { id: secondId })).data).toEqual({ operation: { status: 'FAILED', error: 'transaction failed' } });
+    expect(pagesRead(simulator, before)).toEqual([1, 2, 4, 3]);
+    expect((await askSecond(OPERATION, { id: firstId })).data).toEqual({ operation: { status: 'SUCCEEDED', error: null } });
+  } finally {
+    simulator.restoreEvents.removeAllListeners('restore');
+  }
+}
+
 describe('onapp: a restore at place 2 whose POST was slow while 30 other transactions of its VM were listed', () => {
   it('is found above them: the note written before its POST is written again after it, and the id matches it', async () => {
     const harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
-    const simulator = harness.simulator('onapp').simulator as OnappSimulator;
-    const made = new Map<number, SimTransaction>();
-    simulator.restoreEvents.on('restore', (backupId: number, transaction: SimTransaction) => made.set(backupId, transaction));
     try {
-      simulator.asyncDelayMs = 10 * 60_000;
-      simulator.restoreAssociates = 'vm';
-      // The first restore's transaction is not listed when the second reads the VM's: both read one watermark.
-      simulator.holdRestoreListing = true;
-      const { vmId, first, second } = await vmWithTwoBackups(harness, simulator);
-      simulator.addTransactions(vmId, 'reboot_virtual_server', 15);
-      const watermark = simulator.transactions.at(-1)!.id;
-      const firstId = await restore(harness, first.id);
-
-      const hold = simulator.holdRestoresOf(Number(second.nativeId));
-      const asked = restore(harness, second.id);
-      await hold.arrived;
-      simulator.holdRestoreListing = false;
-      simulator.listHeldTransactions();
-      simulator.addTransactions(vmId, 'reboot_virtual_server', REBOOTS_DURING_POST);
-      hold.release();
-      const secondId = await asked;
-      const [firstTransaction, secondTransaction] = [made.get(Number(first.nativeId))!, made.get(Number(second.nativeId))!];
-      expect(decodeOperationId(firstId).token).toEqual([String(watermark), '1']);
-      expect(decodeOperationId(secondId).token).toEqual([String(watermark), '2', String(secondTransaction.id)]);
-
-      firstTransaction.doneAt = 0;
-      secondTransaction.doneAt = 0;
-      secondTransaction.fails = true;
-      // Looked for up to place 1's transaction and two pages more, it read PENDING (its own failed
-      // transaction four pages up); the page reads are the same four: 1, 2, 4, 3.
-      const before = simulator.server.log.length;
-      expect((await harness.gql(OPERATION, { id: secondId })).data).toEqual({ operation: { status: 'FAILED', error: 'transaction failed' } });
-      expect(pagesRead(simulator, before)).toEqual([1, 2, 4, 3]);
-      expect((await harness.gql(OPERATION, { id: firstId })).data).toEqual({ operation: { status: 'SUCCEEDED', error: null } });
+      await placeTwoPostedSlowly(harness, harness.simulator('onapp').simulator as OnappSimulator, harness.gql);
     } finally {
-      simulator.restoreEvents.removeAllListeners('restore');
       await harness.close();
+    }
+  });
+});
+
+const redis = await testRedis();
+
+describe.skipIf(!redis.url)(redisSuite('onapp: the same on two gateway processes sharing Redis', redis), () => {
+  it('the restore asked of one is found by a poll of the other, which reads the note written after its POST', async () => {
+    const prefix = `bg-test-${randomUUID()}:`;
+    const stores = [new RedisStore(redis.url as string, prefix), new RedisStore(redis.url as string, prefix)] as const;
+    await Promise.all(stores.map((store) => store.ready()));
+    const harness = await startHarness({ kinds: ['onapp'], store: stores[0], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const other = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: stores[1] });
+    const askOther: Ask = async <T>(query: string, variables?: Record<string, unknown>) => {
+      const response = await fetch(other.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return (await response.json()) as GraphQLAnswer<T>;
+    };
+    try {
+      await placeTwoPostedSlowly(harness, harness.simulator('onapp').simulator as OnappSimulator, askOther);
+    } finally {
+      await other.close();
+      await harness.close();
+      const client = new Redis(redis.url as string);
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+      await client.quit();
     }
   });
 });
