@@ -8,6 +8,7 @@ import type { SharedServices } from '../gateway/shared-services.js';
 import { cancellationController } from '../server/request-signal.js';
 import { accountsToExport } from './sweep-carry-over.js';
 import { isSweepResult, type SweepResult } from './sweep-result.js';
+import { storeErrorFields } from './store-error-fields.js';
 import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
 
 /**
@@ -187,7 +188,7 @@ export class ProtectionSweep {
       return (await answerWithinMs(this.services.store.get<unknown>(LEASE_KEY), CLAIM_WAIT_MS)) === claim;
     } catch (error) {
       if (this.stopping.signal.aborted) return false;
-      this.logger.warn({ err: error }, 'the protection sweep lease could not be claimed; this replica sweeps for itself');
+      this.logger.warn(storeErrorFields(error), 'the protection sweep lease could not be claimed; this replica sweeps for itself');
       return true;
     }
   }
@@ -217,7 +218,7 @@ export class ProtectionSweep {
     try {
       await this.services.store.set(RESULT_KEY, result, this.resultTtlMs());
     } catch (error) {
-      this.logger.warn({ err: error }, 'the protection sweep result could not be stored; this replica exports its own');
+      this.logger.warn(storeErrorFields(error), 'the protection sweep result could not be stored; this replica exports its own');
     }
   }
 
@@ -256,7 +257,7 @@ export class ProtectionSweep {
       const own = error instanceof SyntaxError ? undefined : this.newest(undefined);
       if (own !== undefined) return own;
       if (error instanceof StoreTimeout) this.logger.warn(`the last protection sweep could not be read in time; ${leftOut}`);
-      else this.logger.warn({ err: error, leftOut }, 'could not read the last protection sweep');
+      else this.logger.warn({ ...storeErrorFields(error), leftOut }, 'could not read the last protection sweep');
       return undefined;
     }
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { isStoreTimeout } from '../state/bounded-call.js';
 import { LogThrottle } from './log-throttle.js';
+import { storeErrorFields } from './store-error-fields.js';
 
 /**
  * At most one line per kind of failure per period, for each user of the
@@ -32,9 +33,10 @@ export function storeFailureKind(error: unknown): string {
  * A store's onStoreError for `logger`: a warn line saying `message`, the
  * kind of failure and how many of that kind went unlogged since its last
  * line. A timeout (ours, or ioredis's command timeout) is a line without a
- * stack (the stack is the timer's, which says nothing); any other failure
- * keeps its error, stack and all, once a period, since it may be a fault of
- * the gateway's own.
+ * stack (the stack is the timer's, which says nothing); a failure of Redis
+ * or ioredis is its reason and the commands it failed (store-error-fields.ts);
+ * any other failure keeps its error, stack and all, once a period, since it
+ * may be a fault of the gateway's own.
  */
 export function storeFailureLines(logger: Logger, message: string, periodMs = STORE_FAILURE_LINE_MS, counted?: { user: StoreUser; count: CountStoreFailure }): (error: unknown) => void {
   const lines = new LogThrottle(periodMs);
@@ -45,6 +47,6 @@ export function storeFailureLines(logger: Logger, message: string, periodMs = ST
     if (leftOut === null) return;
     const fields = { failure, alsoFailedSinceLastLine: leftOut };
     if (isStoreTimeout(error)) logger.warn({ ...fields, reason: error.message }, message);
-    else logger.warn({ ...fields, err: error }, message);
+    else logger.warn({ ...fields, ...storeErrorFields(error) }, message);
   };
 }

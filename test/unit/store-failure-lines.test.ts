@@ -31,17 +31,41 @@ describe('store failure lines', () => {
     expect(storeFailureKind(new TypeError('Command timed out'))).toBe('TypeError');
   });
 
-  it('writes one line per kind per period; a timeout without a stack, another failure with its error', () => {
+  it('writes one line per kind per period; a timeout without a stack, a Redis failure as its reason, another failure with its error', () => {
     const { events, logger } = capture();
     const onStoreError = storeFailureLines(logger, 'read cache store failed', 60_000);
     for (let n = 0; n < 5; n++) onStoreError(new StoreTimeout(250));
     for (let n = 0; n < 3; n++) onStoreError(refused());
+    onStoreError(new TypeError('cannot read properties of undefined'));
     const lines = events();
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ level: 40, msg: 'read cache store failed', failure: 'timeout', reason: 'the shared store did not answer within 250 ms', alsoFailedSinceLastLine: 0 });
     expect(lines[0]).not.toHaveProperty('err');
-    expect(lines[1]).toMatchObject({ failure: 'ECONNREFUSED', alsoFailedSinceLastLine: 0, err: { message: 'connect ECONNREFUSED 127.0.0.1:6379' } });
-    expect((lines[1]!.err as { stack?: string }).stack).toContain('ECONNREFUSED');
+    expect(lines[1]).toMatchObject({ failure: 'ECONNREFUSED', alsoFailedSinceLastLine: 0, reason: 'connect ECONNREFUSED 127.0.0.1:6379' });
+    expect(lines[1]).not.toHaveProperty('err');
+    // Not Redis's: perhaps the gateway's own fault, so its stack is kept.
+    expect(lines[2]).toMatchObject({ failure: 'TypeError', err: { message: 'cannot read properties of undefined' } });
+    expect((lines[2]!.err as { stack?: string }).stack).toContain('TypeError');
   });
-
+  it("a failed MULTI is one line: ioredis's error holding itself is no circular dump, the commands are named, never their arguments", () => {
+    const { events, logger } = capture();
+    const onStoreError = storeFailureLines(logger, 'read cache store failed', 60_000);
+    // ioredis's EXEC refusal: each command's error in `previousErrors`, the flushed one holding itself.
+    const refusedCommand = Object.assign(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), { name: 'ReplyError', command: { name: 'hset', args: ['secret-key-name', 'v'] } });
+    const aborted = Object.assign(new Error('EXECABORT Transaction discarded because of previous errors.'), { name: 'ReplyError', command: { name: 'exec', args: [] }, previousErrors: [] as unknown[] });
+    aborted.previousErrors.push(refusedCommand, aborted);
+    onStoreError(aborted);
+    const maxRetries = Object.assign(new Error('Reached the max retries per request limit (which is 2). Refer to "maxRetriesPerRequest" option for details.'), { name: 'MaxRetriesPerRequestError', previousErrors: [] as unknown[] });
+    maxRetries.previousErrors.push(maxRetries, maxRetries);
+    onStoreError(maxRetries);
+    onStoreError(Object.assign(new Error('connect to redis://default:hunter2-password@10.0.0.1:6379 failed\n    at a second line'), { code: 'ECONNRESET' }));
+    const lines = events();
+    expect(lines).toEqual([
+      expect.objectContaining({ failure: 'ReplyError', reason: 'EXECABORT Transaction discarded because of previous errors.', commands: ['exec', 'hset'] }),
+      expect.objectContaining({ failure: 'MaxRetriesPerRequestError', reason: expect.stringContaining('max retries per request') }),
+      expect.objectContaining({ failure: 'ECONNRESET', reason: 'connect to redis://[redacted]@10.0.0.1:6379 failed' }),
+    ]);
+    const text = JSON.stringify(lines);
+    for (const word of ['Circular', 'previousErrors', 'stack', 'secret-key-name', 'hunter2']) expect(text).not.toContain(word);
+  });
 });

@@ -1,0 +1,55 @@
+/**
+ * A store failure as log fields. ioredis's failures of a MULTI or a pipeline
+ * carry `previousErrors`, often holding the very error that carries them, so
+ * a logged `err` wrote `[{"previousErrors":"[Circular]"}, ...]`, a stack of
+ * ioredis's own event handler and no word of what was asked: several lines'
+ * worth of noise per failure while Redis was down. A failure Redis or
+ * ioredis raised becomes one short line: its name or code, its first line of
+ * text and the names of the commands it failed (never their arguments: keys
+ * and values). Any other error may be a fault of the gateway's own and keeps
+ * its stack.
+ */
+
+/** ioredis's and redis-errors' own error classes: what a Redis down, slow or refusing raises. */
+const REDIS_ERROR_NAMES = new Set(['ReplyError', 'AbortError', 'InterruptError', 'ParserError', 'RedisError', 'MaxRetriesPerRequestError', 'ClusterAllFailedError']);
+/** ioredis's plain Errors for a connection gone: no class, no code. */
+const REDIS_CONNECTION_MESSAGES = new Set(['Connection is closed.', 'Stream isn\'t writeable and enableOfflineQueue options is false']);
+const REASON_MAX_CHARS = 200;
+const COMMANDS_LISTED = 10;
+
+export type StoreErrorFields = { reason: string; commands?: string[] } | { err: unknown };
+
+export function storeErrorFields(error: unknown): StoreErrorFields {
+  if (!isRedisFailure(error)) return { err: error };
+  const commands = commandNames(error);
+  return { reason: firstLine(error.message), ...(commands.length > 0 ? { commands } : {}) };
+}
+
+function isRedisFailure(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const { code, command, previousErrors } = error as { code?: unknown; command?: unknown; previousErrors?: unknown };
+  return REDIS_ERROR_NAMES.has(error.name) || REDIS_CONNECTION_MESSAGES.has(error.message) || typeof code === 'string' || command !== undefined || previousErrors !== undefined;
+}
+
+/** The failed commands' names, each once, in order: the error's own, then those of the batch it ended. */
+function commandNames(error: Error): string[] {
+  const names = new Set<string>();
+  const seen = new Set<unknown>();
+  const visit = (candidate: unknown): void => {
+    // The batch's errors may be the error itself: each is read once.
+    if (typeof candidate !== 'object' || candidate === null || seen.has(candidate)) return;
+    seen.add(candidate);
+    const { command, previousErrors } = candidate as { command?: unknown; previousErrors?: unknown };
+    const name = (command as { name?: unknown } | undefined)?.name;
+    if (typeof name === 'string' && /^[a-z][a-z0-9_.|-]{0,39}$/i.test(name) && names.size < COMMANDS_LISTED) names.add(name.toLowerCase());
+    if (Array.isArray(previousErrors)) for (const previous of previousErrors.slice(0, COMMANDS_LISTED)) visit(previous);
+  };
+  visit(error);
+  return [...names];
+}
+
+/** One line, bounded, and without the user and password of any URL in it. */
+function firstLine(message: string): string {
+  const line = (message.split('\n')[0] ?? '').replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1[redacted]@');
+  return line.slice(0, REASON_MAX_CHARS);
+}
