@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { envValue } from './env-secret-files.js';
+import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { npmLinesProblem } from './npm-lines.js';
 import { providerKindProblem } from './provider-kind-problem.js';
@@ -40,6 +41,8 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
     // Where NAME is not set either, the value passes as text; should validation refuse it, its
     // problem says why it was text (a `$DASHBOARD_KEY` left unset read "must be at least 16 characters").
     if (bare !== undefined) shellStyle?.set(formatPath(path), bare);
+    const portName = portReferenceName(formatPath(path), value);
+    if (portName !== undefined) return portFromEnv(portName, env, problems, path, missing);
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {
@@ -55,6 +58,16 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key], missing, shellStyle)]));
   }
   return value;
+}
+
+/** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
+function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
+  const found = envValue(name, env);
+  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}` } : portFromReference(formatPath(path), name, found.value);
+  if (typeof port === 'number') return port;
+  problems.push(port.problem);
+  missing?.add(formatPath(path));
+  return '';
 }
 
 /** Each unknown key on a line of its own, with the key in its path and the key it most likely meant. */

@@ -1,0 +1,23 @@
+/**
+ * The listeners' ports may be a `${NAME}` reference: two replicas on one
+ * host, each with its own ports, then share one config file. Substitution
+ * gives strings only, and a port from `${ADMIN_PORT}` was refused "must be
+ * a number, written without quotes", which no way of writing it could meet.
+ * Only a value that is one reference and nothing else is read as a number;
+ * a port written as quoted text stays refused as before.
+ */
+const PORT_PATHS = new Set(['listen.port', 'admin.port']);
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const MAX_PORT = 65_535;
+
+/** Whether `written` at `path` is a port given by one `${NAME}` reference: its name, else undefined. */
+export function portReferenceName(path: string, written: string): string | undefined {
+  return PORT_PATHS.has(path) ? WHOLE_REFERENCE.exec(written)?.[1] : undefined;
+}
+
+/** The port `resolved` (NAME's value) names, or the problem with it, for the key `path`. */
+export function portFromReference(path: string, name: string, resolved: string): number | { problem: string } {
+  if (/^\d{1,5}$/.test(resolved) && Number(resolved) <= MAX_PORT) return Number(resolved);
+  const shown = resolved.length > 40 ? `${resolved.slice(0, 40)}...` : resolved;
+  return { problem: `${path}: \${${name}} is ${JSON.stringify(shown)}: must be a whole number from 0 to ${MAX_PORT} (0 = any free port)` };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigObject } from '../../src/config/load.js';
+
+/**
+ * Two replicas on one host need their own ports: `admin.port: ${ADMIN_PORT}`
+ * was refused "must be a number, written without quotes (a ${NAME} always
+ * gives a string)", so each replica needed a config file of its own.
+ */
+const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
+const withPorts = (listen: unknown, admin: unknown): unknown => ({ allowAnonymous: true, providers: [zomro], listen: { port: listen }, admin: { port: admin } });
+
+const problemsOf = (parsed: unknown, env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfigObject(parsed, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('listen.port and admin.port from ${NAME}', () => {
+  it('reads each replica its own ports from one file', () => {
+    const file = withPorts('${GW_PORT}', '${ADMIN_PORT}');
+    const first = loadConfigObject(file, { GW_PORT: '4001', ADMIN_PORT: '9465' });
+    const second = loadConfigObject(file, { GW_PORT: '4002', ADMIN_PORT: '0' });
+    expect([first.listen.port, first.admin.port]).toEqual([4001, 9465]);
+    expect([second.listen.port, second.admin.port]).toEqual([4002, 0]);
+  });
+
+  it('reads NAME_FILE as any ${NAME} does, less its last line break', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'port-reference-')), 'admin-port');
+    writeFileSync(file, '9466\n');
+    expect(loadConfigObject(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT_FILE: file }).admin.port).toBe(9466);
+  });
+
+  it('refuses a value that is no port, naming the key, the variable and what it held', () => {
+    expect(problemsOf(withPorts('${GW_PORT}', '${ADMIN_PORT}'), { GW_PORT: '65536', ADMIN_PORT: 'nine' })).toEqual([
+      'listen.port: ${GW_PORT} is "65536": must be a whole number from 0 to 65535 (0 = any free port)',
+      'admin.port: ${ADMIN_PORT} is "nine": must be a whole number from 0 to 65535 (0 = any free port)',
+    ]);
+    for (const held of ['', ' 9465', '9465\n', '-1', '94.65', '0x2000']) {
+      expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT: held })).toEqual([`admin.port: \${ADMIN_PORT} is ${JSON.stringify(held)}: must be a whole number from 0 to 65535 (0 = any free port)`]);
+    }
+  });
+
+  it('names a variable that is not set once, as any other ${NAME}', () => {
+    expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), {})).toEqual(['admin.port: environment variable ADMIN_PORT is not set']);
+  });
+
+  it('still refuses a port written as quoted text, or a reference inside other text', () => {
+    expect(problemsOf(withPorts('4000', '${ADMIN_PORT}0'), { ADMIN_PORT: '946' })).toEqual([
+      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'admin.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+    ]);
+  });
+});
