@@ -117,7 +117,7 @@ export interface ReplayHooks {
 /**
  * Same client key + same idempotency key + same input within 24 h: the first
  * answer, with no second upstream call. Records are keyed by the client's key
- * identity (`Principal.keyId`, a SHA-256 of its API key), never by its name,
+ * identity (`Principal.keyId`, a SHA-256 of its client key), never by its name,
  * and live in a store namespace of their own (see Gateway), so cached reads
  * cannot evict them. The caller checks role and scope before `run`, so a
  * replay is refused exactly like a fresh call would be. The first caller claims the key atomically (setIfAbsent, in memory or

@@ -55,11 +55,11 @@ export class ClientAuthenticator {
 
   /**
    * A key left over from a config with clients (the simulators', say) sent to demo mode, which
-   * has none, read "unknown API key", as though another key would do: there is no key to send.
+   * has none, read "unknown client key", as though another key would do: there is no key to send.
    */
   private unknownKeyMessage(): string {
-    if (this.clients.length > 0) return 'unknown API key';
-    if (this.anonymous) return 'unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header';
-    return 'unknown API key: this gateway has no client keys';
+    if (this.clients.length > 0) return 'unknown client key';
+    if (this.anonymous) return 'unknown client key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header';
+    return 'unknown client key: this gateway has no client keys';
   }
 }

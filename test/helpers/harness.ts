@@ -81,7 +81,7 @@ export const withAccountCopy =
     return { ...config, providers: [...config.providers, { ...original, ...(typeof settings === 'function' ? settings(original) : settings) }] };
   };
 
-/** API keys; anonymous access is off unless `settings` turns it back on. */
+/** Client keys; anonymous access is off unless `settings` turns it back on. */
 export const withClients =
   (clients: TestClient[], settings: Record<string, unknown> = {}): ConfigChange =>
   (config) => ({ ...config, allowAnonymous: false, ...settings, clients });

@@ -38,12 +38,12 @@ describe('a WebSocket connection without a key in connectionParams', () => {
     expect(await without.closed).toEqual({ code: 4403, reason: WS_KEY_REQUIRED });
   });
 
-  it('is let in with the key in connectionParams, and a wrong one is still "unknown API key"', async () => {
+  it('is let in with the key in connectionParams, and a wrong one is still "unknown client key"', async () => {
     const right = rawConnection(harness.gateway.graphqlUrl, KEY);
     expect(await right.acknowledged).toBe(true);
     right.socket.close();
     const wrong = rawConnection(harness.gateway.graphqlUrl, 'not-a-key-of-this-gateway-000');
-    expect(await wrong.closed).toEqual({ code: 4403, reason: 'unknown API key' });
+    expect(await wrong.closed).toEqual({ code: 4403, reason: 'unknown client key' });
   });
 });
 

@@ -43,7 +43,7 @@ describe('demo mode answers requests sent to loopback names only', () => {
     const answer = await request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer local-admin-key-change-me' }, body: JSON.stringify({ query: '{ providers { id } }' }) });
     expect(answer.statusCode).toBe(401);
     expect(await answer.body.json()).toEqual({
-      errors: [{ message: 'unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header', extensions: { code: 'UNAUTHENTICATED' } }],
+      errors: [{ message: 'unknown client key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header', extensions: { code: 'UNAUTHENTICATED' } }],
     });
   });
 

@@ -49,7 +49,7 @@ describe('roles: admin > operator > viewer', () => {
   });
 });
 
-describe('API key authentication', () => {
+describe('client key authentication', () => {
   const clients = [
     { name: 'dashboard', key: 'dashboard-key-0123456789', roles: ['viewer' as const] },
     { name: 'ops', key: 'ops-key-0123456789abcdef', roles: ['operator' as const, 'viewer' as const], providers: ['zomro-nl'] },
@@ -80,7 +80,7 @@ describe('API key authentication', () => {
     expect(open.authenticate(undefined)).toBe(ANONYMOUS_ADMIN);
     expect(open.authenticate('')).toBe(ANONYMOUS_ADMIN);
     // Allowing anonymous access does not let a wrong key in.
-    expect(() => open.authenticate('Bearer wrong')).toThrow(unauthenticated('unknown API key'));
+    expect(() => open.authenticate('Bearer wrong')).toThrow(unauthenticated('unknown client key'));
   });
 
   it('refuses another scheme, a missing key or two words', () => {
@@ -98,7 +98,7 @@ describe('API key authentication', () => {
 
   it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
     for (const key of ['nope', 'ops-key', 'ops-key-0123456789abcdefX', 'OPS-KEY-0123456789ABCDEF']) {
-      expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated('unknown API key'));
+      expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated('unknown client key'));
     }
   });
 
@@ -123,9 +123,9 @@ describe('API key authentication', () => {
   });
 
   it('with no clients configured, every key is unknown, and the message says there are none (to send none, where anonymous callers are let in)', () => {
-    expect(() => new ClientAuthenticator(undefined, null).authenticate('Bearer anything')).toThrow(unauthenticated('unknown API key: this gateway has no client keys'));
+    expect(() => new ClientAuthenticator(undefined, null).authenticate('Bearer anything')).toThrow(unauthenticated('unknown client key: this gateway has no client keys'));
     expect(() => new ClientAuthenticator([], ANONYMOUS_ADMIN).authenticate('Bearer anything')).toThrow(
-      unauthenticated('unknown API key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header'),
+      unauthenticated('unknown client key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header'),
     );
   });
 });

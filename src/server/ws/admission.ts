@@ -16,7 +16,7 @@ import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY } from './close.js';
  */
 export const MAX_CONNECTION_INIT_BYTES = 16 * 1024;
 export const CONNECTION_INIT_TOO_LARGE = `connection_init longer than ${MAX_CONNECTION_INIT_BYTES} characters: connectionParams carries only the Authorization`;
-export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs an API key (connectionParams.Authorization)';
+export const ANOTHER_ORIGIN_MESSAGE = 'a page from another origin needs a client key (connectionParams.Authorization)';
 
 export interface AdmissionRules {
   authenticator: ClientAuthenticator;
