@@ -7,7 +7,6 @@ import {
   TaskCancelledError,
   circuitBreaker,
   handleWhen,
-  retry,
   type IBackoff,
   type IBackoffFactory,
   type IPolicy,
@@ -19,6 +18,7 @@ import { UpstreamCancelledError, UpstreamNotSent } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
 import type { FailureClass } from './failure-class.js';
 import { HealthState, type BreakerState, type HealthReport } from './health-state.js';
+import { ReadRetries } from './read-retries.js';
 import { Slots } from './slots.js';
 
 /**
@@ -85,7 +85,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 };
 
 /**
- * Composes the per-account policy: retry (reads only) -> breaker ->
+ * Composes the per-account policy: retry (reads only, ReadRetries) -> breaker ->
  * concurrency cap (`slots`, taken by the client's attempt) -> request. The
  * per-attempt deadline is the client's (an AttemptSignal handed to undici):
  * a cockatiel timeout would cost an AbortController and a DOMException per
@@ -99,13 +99,11 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
   const slots = new Slots(options.maxConcurrency, options.maxQueue, () => new TaskCancelledError());
-  const retries = retry(transient, {
-    maxAttempts: options.retries,
-    backoff: new RetryAfterBackoff(
-      new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: options.retryMaxDelayMs }),
-      options.retryMaxDelayMs,
-    ),
-  });
+  const retries = new ReadRetries(
+    isTransient,
+    options.retries,
+    new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: options.retryBaseDelayMs, maxDelay: options.retryMaxDelayMs }), options.retryMaxDelayMs),
+  );
   const healthListeners: Array<(report: HealthReport) => void> = [];
   const health = new HealthState(
     () => STATE_NAMES[breaker.state],
@@ -123,7 +121,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     halfOpenTestStarting = true;
   });
   return {
-    read: { execute: (fn, signal) => retries.execute(({ signal: stop }) => stoppedBeforeAttempt(stop) ?? breaker.execute(fn, stop), signal) },
+    read: { execute: (fn, signal) => retries.execute(() => stoppedBeforeAttempt(signal) ?? breaker.execute(fn, signal), signal) },
     write: breaker,
     slots,
     health: () => health.current(),
@@ -148,15 +146,14 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
 
 /**
  * A read whose request has stopped (its client left, or its answers passed their budget) before an
- * attempt, the first or one after a retry's backoff, is not made, and never reaches the breaker:
- * cockatiel's retry looks at its signal only before its backoff, so the attempt after it was made,
- * and the breaker makes any call it lets through while open its half-open trial, which runs to its
+ * attempt, the first or one after a retry's backoff (which ends at the stop: ReadRetries), is not
+ * made, and never reaches the breaker: the breaker makes any call it lets through while open its half-open trial, which runs to its
  * end whoever leaves (`takeHalfOpenTest`). A cancellation the breaker never saw is neither a
  * failure it counts nor a trial it closes on untested; the retry does not handle it (`isTransient`)
  * and gives up.
  */
-function stoppedBeforeAttempt(signal: AbortSignal): Promise<never> | undefined {
-  return signal.aborted ? Promise.reject(new TaskCancelledError()) : undefined;
+function stoppedBeforeAttempt(signal: AbortSignal | undefined): Promise<never> | undefined {
+  return signal?.aborted === true ? Promise.reject(new TaskCancelledError()) : undefined;
 }
 
 /**
