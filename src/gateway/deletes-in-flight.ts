@@ -117,6 +117,15 @@ export class DeletesInFlight {
    * account's records: the operations claimed. One change per record, all at once, raced for the
    * same key: each try wrote one claim and lost the others, so a list meeting eight due records
    * claimed three (CHANGE_ATTEMPTS) and left the rest DELETING for later lists.
+   *
+   * A claim whose change Redis answers after DELETES_STORE_WAIT_MS counts as not claimed, though
+   * its write may still land. Harmless, so left so: it can lose a period's look, never double one.
+   * Landed late, it holds `checkedAt` as a claim made in time would, so no other list or replica
+   * looks this period, and this one does not either; the next list past the period claims again.
+   * Not landed (its compare and set lost), another claim won and looks. What a user sees: a backup
+   * whose delete failed, and that no one polls, reads DELETING one period longer (about 60 s, not
+   * 30 s), and only while Redis answers that slowly; a poll of the operation ends the record
+   * whenever it comes. Waiting longer would not help the list, which never waits for the look.
    */
   async claimChecks(providerId: string, operations: readonly string[], claimant: string, now: number): Promise<ReadonlySet<string>> {
     const wanted = new Set(operations);
