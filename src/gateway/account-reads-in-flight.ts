@@ -27,7 +27,9 @@ export class AccountReadsInFlight {
    * Resolves once no read of the account is under way after a turn of the event loop. The turn
    * lets the fields that will read it start first: a sibling after this field, a nested list
    * once its parent's answer is in (DataLoader sends its batches before the turn ends). A read
-   * that starts only after the request waited on something else (Redis) meanwhile is not waited for.
+   * that starts only after the request waited on something else is waited for where that wait is
+   * tracked too: the request's read of the deletes in flight (Redis), an operation's handling once
+   * read (its delete record, its instance's cached lists), each list's read cache round trip.
    */
   async settled(providerId: string): Promise<void> {
     for (;;) {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
-import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, OperationRef } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { AccountReadsInFlight } from './account-reads-in-flight.js';
@@ -210,11 +210,17 @@ export class RequestLoaders {
     try {
       const ref = decodeOperationId(id);
       providerId = ref.providerId;
-      const operation = await this.inFlight.track([providerId], this.adapterOf(providerId).getOperation(ref, this.options.scope));
-      return this.options.onOperation ? await this.options.onOperation(operation) : operation;
+      // What is done with the operation (its delete record ended, in Redis) counts as its read too:
+      // a read that follows it (the operation's instance) starts only once that is done.
+      return await this.inFlight.track([providerId], this.readOperation(ref));
     } catch (error) {
       return asProviderFailure(error, providerId) as Error;
     }
+  }
+
+  private async readOperation(ref: OperationRef): Promise<Operation> {
+    const operation = await this.adapterOf(ref.providerId).getOperation(ref, this.options.scope);
+    return this.options.onOperation ? this.options.onOperation(operation) : operation;
   }
 
   /**

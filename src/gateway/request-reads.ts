@@ -120,7 +120,12 @@ export class RequestReads {
       this.fold(found);
       return undefined;
     }
-    this.deletesFolded = found.then((records) => this.fold(records));
+    // Counted as a read of each account (Provider.health waits for it): a read that follows it (a
+    // backup's instance, looked up once the backup is shown) starts only once Redis has answered.
+    this.deletesFolded = this.loaders.inFlight.track(
+      accounts,
+      found.then((records) => this.fold(records)),
+    );
     return this.deletesFolded;
   }
 
