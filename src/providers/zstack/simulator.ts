@@ -115,6 +115,13 @@ export class ZstackSimulator extends ProviderSimulator {
    * missing group or volume fails it.
    */
   imageStoreGone = false;
+  /**
+   * A create whose parameters fail ZStack's checks (a name that is none or over 255 characters, an
+   * image store that does not exist, a resourceUuid that is no uuid) is answered 400 at once, as the
+   * simulator did before. ZStack's REST server accepts it (202) and its job fails with the check's
+   * error (createParamRefusal); off, as ZStack does.
+   */
+  createChecksAtOnce = false;
   /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
   nextWriteNotFound: { code: string; description: string } | null = null;
   /**
@@ -384,9 +391,18 @@ export class ZstackSimulator extends ProviderSimulator {
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
     const params = (request.json as { params?: { backupStorageUuid?: unknown; name?: unknown; description?: unknown; resourceUuid?: unknown } } | undefined)?.params;
-    if (typeof params?.name !== 'string' || params.backupStorageUuid !== ZSTACK_SIM_STORAGE) return badBody();
-    const resourceUuid = params.resourceUuid;
-    if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return badBody();
+    // A body the REST server cannot turn into the API message is its own refusal (RestException, plain words).
+    if (params === null || typeof params !== 'object') return restRefusal("the body doesn't contain params");
+    // The parameters' checks (APIParam: required, maxLength 255, a resource uuid that exists)
+    // run in the API's interceptors once the message is sent, after the 202: the job fails with
+    // the check's error, nothing made. The simulator refused them at once (400), which ZStack's
+    // REST server does not; `createChecksAtOnce` keeps that answer for a node behind a proxy that
+    // checks (the API docs name no synchronous check, so it is off).
+    const refused = createParamRefusal(params, this.session(request));
+    if (refused && this.createChecksAtOnce) return badBody();
+    if (refused) return this.startFailingJob(request, refused);
+    // Checked by createParamRefusal: a 32-character uuid when given.
+    const resourceUuid = params.resourceUuid as string | undefined;
     const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
     // Accepted (202) as every non-query API is (RestServer: only sync-call APIs answer at once);
     // a resource the API cannot find fails its job (SysErrors.RESOURCE_NOT_FOUND). It was a 404.
@@ -442,8 +458,13 @@ export class ZstackSimulator extends ProviderSimulator {
     });
   }
 
+  /** The OAuth session a request carries (checked before any API runs). */
+  private session(request: SimRequest): string {
+    return /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
+  }
+
   /** An API its checks refuse once it runs: accepted (202), its job failing with `error`, nothing done. */
-  private startFailingJob(request: SimRequest, error: { code: string; description: string }): SimResponse {
+  private startFailingJob(request: SimRequest, error: { code: string; description: string; details?: string }): SimResponse {
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (!this.jobs.has(jobUuid)) this.jobs.set(jobUuid, { doneAt: Date.now(), failStatus: 503, expired: false, result: () => ({ error }), onDone: () => {}, done: false });
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
@@ -464,6 +485,23 @@ export class ZstackSimulator extends ProviderSimulator {
 
 /** A result as RestServer writes it: an empty one (a delete's) as an empty body, anything else as JSON. */
 const answer = (status: number, body: Row): SimResponse => (Object.keys(body).length === 0 ? { status, text: '' } : { status, json: body });
+
+/**
+ * What CreateVmBackup's parameter checks refuse (ApiMessageProcessor, from the message's APIParam
+ * annotations): `name` required, at most 255 characters; `backupStorageUuid` a BackupStorageVO
+ * that exists (SysErrors.RESOURCE_NOT_FOUND); `resourceUuid`, when given, a 32-character uuid.
+ * The details quote the message as ZStack's errors do, its session included: hostile words the
+ * gateway must scrub. Null: the parameters pass.
+ */
+function createParamRefusal(params: Record<string, unknown>, session: string): { code: string; description: string; details: string } | null {
+  const quoted = `APICreateVmBackupMsg${JSON.stringify({ ...params, session: { uuid: session } })}`;
+  const { name, backupStorageUuid, resourceUuid } = params;
+  if (typeof name !== 'string' || name === '') return { code: 'SYS.1007', description: 'field[name] of message[APICreateVmBackupMsg] is mandatory, can not be null', details: quoted };
+  if (name.length > 255) return { code: 'SYS.1007', description: `field[name] of message[APICreateVmBackupMsg] exceeds max length of string. expected was <= 255, actual was ${name.length}`, details: quoted };
+  if (backupStorageUuid !== ZSTACK_SIM_STORAGE) return { code: 'SYS.1003', description: `invalid field[backupStorageUuid], resource[uuid:${String(backupStorageUuid)}, type:BackupStorageVO] not found`, details: quoted };
+  if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return { code: 'SYS.1007', description: `invalid resourceUuid[${String(resourceUuid)}], it must be a UUID with '-' stripped`, details: quoted };
+  return null;
+}
 
 /** A volume backup's `backupStorageRefs`, the image stores holding it. */
 const refsOf = (volume: Row): Row[] => (Array.isArray(volume.backupStorageRefs) ? (volume.backupStorageRefs as Row[]) : []);
