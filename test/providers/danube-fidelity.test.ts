@@ -109,7 +109,9 @@ describe('danube: fidelity to the documented API', () => {
     };
     simulator.asyncDelayMs = 60_000;
     try {
-      const first = await harness.gql(RESTORE, { input: { backupId: stopped.backups[1]!.id, confirm: true, force: true } });
+      // Not forced: a forced restore, once its task has run, deletes the disk's other backups (the
+      // simulator's tasks now run unpolled), among them the one the restores below name.
+      const first = await harness.gql(RESTORE, { input: { backupId: stopped.backups[1]!.id, confirm: true, force: false } });
       expect(first.errors).toBeUndefined();
       // Another backup of the same VM: its own status is OK, the VM is busy with the first restore.
       const second = await harness.gql(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: true } });
@@ -166,7 +168,8 @@ describe('danube: fidelity to the documented API', () => {
       const seen = Object.fromEntries(answer.data!.instances.edges.filter((edge) => picked.some((node) => node.nativeId === edge.node.nativeId)).map((edge) => [edge.node.state, edge.node.status]));
       expect(seen).toEqual(words);
       // Danube refuses a restore without force onto a VM that is not stopped; a stopped- VM is stopped.
-      const restore = await harness.gql(RESTORE, { input: { backupId: picked[0]!.backups[1]!.id, confirm: true } });
+      // backups[2]: the forced restore above kept it (the one it restored from) and deleted the others.
+      const restore = await harness.gql(RESTORE, { input: { backupId: picked[0]!.backups[2]!.id, confirm: true } });
       expect(restore.errors).toBeUndefined();
     } finally {
       vms.forEach((vm, index) => (vm.status = before[index]));

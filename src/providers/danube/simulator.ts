@@ -100,6 +100,12 @@ export class DanubeSimulator extends ProviderSimulator {
     super('danube', options);
   }
 
+  /**
+   * Compute or backup nodes that are down: a create, delete or restore touching one is refused
+   * "423 Locked – Node is not operational" (API docs), nothing started.
+   */
+  readonly nodesDown = new Set<string>();
+
   /** The login token expires (Danube tokens last an hour from login). */
   expireToken(): void {
     this.expiredToken = this.token;
@@ -177,7 +183,23 @@ export class DanubeSimulator extends ProviderSimulator {
     return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
   }
 
+  /**
+   * Tasks run on Danube's workers whether anyone asks or not: each one past its time is finished
+   * (its work, or its failure's undoing) before any request is answered. The simulator finished a
+   * task only when its status was polled, so a create nobody polled listed its backup pending for
+   * ever, and a failed one kept it.
+   */
+  private settleTasks(): void {
+    const now = Date.now();
+    for (const task of this.tasks.values()) {
+      if (task.done || task.revoked || now < task.doneAt) continue;
+      task.done = true;
+      task.onDone();
+    }
+  }
+
   protected handle(request: SimRequest): SimResponse {
+    this.settleTasks();
     const { method } = request;
     // The API lives under /api, as on my.erigones.com.
     const segments = request.segments[0] === 'api' ? request.segments.slice(1) : request.segments;
@@ -303,7 +325,13 @@ export class DanubeSimulator extends ProviderSimulator {
       const hostname = String(vm.hostname);
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
       if (!definition) return notFound('Backup definition not found');
-      if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
+      const locked = this.lockedRefusal(vm, definition);
+      if (locked) return locked;
+      // "428 – VM is not installed" (API docs, create only), read as the VM's `installed` mark being
+      // false: a VM deployed but not yet marked installed. A notcreated VM is not operational (423),
+      // which esdc-ce checks first; the docs say neither which status nor which field, so a VM with
+      // neither (no `installed` field) is installed.
+      if (vm.installed === false) return { status: 428, json: { detail: 'VM is not installed' } };
       const created = new Date();
       const backup: Row = { hostname, vm_uuid: vm.uuid, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
       // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
@@ -325,6 +353,10 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'GET') return ok(this.listed(backup));
     if (method === 'DELETE') {
       if (backup.status !== 1 && backup.status !== 4) return { status: 417, json: { detail: 'VM backup status is not OK' } };
+      // "423 Locked – Node is not operational / VM is not operational" (API docs, delete too).
+      const owner = this.ownerOf(backup);
+      const locked = owner ? this.lockedRefusal(owner, backup) : null;
+      if (locked) return locked;
       // A lost backup has no file to delete: esdc-ce drops its record at once, 200 without a task.
       if (backup.status === 4) {
         this.backups.splice(this.backups.indexOf(backup), 1);
@@ -354,6 +386,7 @@ export class DanubeSimulator extends ProviderSimulator {
       const force = data.force === undefined ? true : data.force === true;
       const targetDisk = `${String(target.hostname)}:${data.target_disk_id === undefined ? diskId : Number(data.target_disk_id)}`;
       if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
+      if (this.nodesDown.has(String(target.node)) || this.nodesDown.has(String(backup.node))) return { status: 423, json: { detail: 'Node is not operational' } };
       if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
       // "409 Conflict – VM has pending tasks" (API docs, restore only): a create, delete or restore
       // still running on the target VM. It took a second restore onto a VM mid-restore, which
@@ -370,6 +403,17 @@ export class DanubeSimulator extends ProviderSimulator {
       });
     }
     return { status: 405, json: { detail: 'Method not allowed' } };
+  }
+
+  /**
+   * "423 Locked – Node is not operational / VM is not operational": the VM's compute node, or the
+   * backup node its definition or backup names, is down; or the VM is in no operational status
+   * (esdc-ce's STATUS_OPERATIONAL: running, stopped, and their `-` forms).
+   */
+  private lockedRefusal(vm: Row, backupSide: Row): SimResponse | null {
+    if (this.nodesDown.has(String(vm.node)) || this.nodesDown.has(String(backupSide.node))) return { status: 423, json: { detail: 'Node is not operational' } };
+    if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
+    return null;
   }
 
   /** A forced restore's "delete existing ... backups": the target disk's backups but the one restored from. */

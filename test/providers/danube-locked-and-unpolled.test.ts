@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+interface Node {
+  id: string;
+  nativeId: string;
+  backups: Array<{ id: string; name: string; status: string }>;
+}
+
+const CREATE_BACKUP = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
+const DELETE_BACKUP = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
+const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { id name status } } }';
+
+/**
+ * Danube's tasks run whether anyone polls them or not, and its API docs name "423 Locked – Node is
+ * not operational / VM is not operational" for a create, a delete and a restore, and "428 – VM is
+ * not installed" for a create. The simulator finished a task only when its status was polled and
+ * answered 423 for a create and a restore's running target alone, never 428.
+ */
+describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let nodes: Node[];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], simulator: { instances: 8 }, configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 100) { edges { node { id nativeId backups { id name status } } } } }');
+    expect(answer.errors).toBeUndefined();
+    nodes = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    simulator.asyncDelayMs = 0;
+    simulator.nodesDown.clear();
+    harness.resetUpstreamLogs();
+  });
+
+  const writes = () => harness.simulator('danube').server.count((request) => request.method !== 'GET');
+  const vmOf = (node: Node) => simulator.vms.find((vm) => vm.hostname === node.nativeId)!;
+
+  it("lists a create's backup as done once its task has run, though nobody polled the task", async () => {
+    const node = nodes[2]!;
+    const created = await harness.gql<{ createBackup: { operation: { status: string } } }>(CREATE_BACKUP, { input: { instanceId: node.id, name: 'unpolled', definitionName: 'daily' } });
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.createBackup.operation.status).toBe('RUNNING');
+    const listed = await harness.gql<{ instance: { backups: Array<{ status: string }> } }>(BACKUPS, { id: node.id });
+    expect(listed.errors).toBeUndefined();
+    // It read PENDING for ever: the task's work ran only when its status was asked.
+    expect(listed.data!.instance.backups.map((backup) => backup.status)).not.toContain('PENDING');
+  });
+
+  it('drops the backup of a create whose task failed unpolled', async () => {
+    const node = nodes[4]!;
+    const before = simulator.backups.length;
+    simulator.failNextTask = 'zfs send failed';
+    const created = await harness.gql(CREATE_BACKUP, { input: { instanceId: node.id, name: 'unpolled-failed', definitionName: 'daily' } });
+    expect(created.errors).toBeUndefined();
+    const listed = await harness.gql<{ instance: { backups: Array<{ status: string }> } }>(BACKUPS, { id: node.id });
+    expect(listed.data!.instance.backups.map((backup) => backup.status)).not.toContain('PENDING');
+    expect(simulator.backups.length).toBe(before);
+  });
+
+  it('a create while the node is down is CONFLICT "Node is not operational", sent once', async () => {
+    simulator.nodesDown.add(String(vmOf(nodes[2]!).node));
+    const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'node-down', definitionName: 'daily' } });
+    expect(errorCodes(answer)).toEqual(['CONFLICT']);
+    expect(answer.errors?.[0]?.message).toContain('Node is not operational');
+    expect(writes()).toBe(1);
+  });
+
+  it('a create of a VM not installed is CONFLICT "VM is not installed" (428)', async () => {
+    const vm = vmOf(nodes[3]!);
+    vm.installed = false;
+    try {
+      const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[3]!.id, name: 'uninstalled', definitionName: 'daily' } });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toContain('VM is not installed');
+      expect(writes()).toBe(1);
+    } finally {
+      delete vm.installed;
+    }
+  });
+
+  it('a delete of a backup of a VM not operational (frozen) is CONFLICT "VM is not operational", the backup kept', async () => {
+    const node = nodes[5]!;
+    const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+    const vm = vmOf(node);
+    const status = vm.status;
+    vm.status = 'frozen';
+    try {
+      const answer = await harness.gql(DELETE_BACKUP, { input: { backupId: backup.id } });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toContain('VM is not operational');
+      expect(writes()).toBe(1);
+      expect(simulator.backups.some((item) => item.hostname === node.nativeId && item.name === backup.name)).toBe(true);
+    } finally {
+      vm.status = status;
+    }
+  });
+
+  it('a restore while the backup node is down is CONFLICT "Node is not operational"', async () => {
+    const node = nodes[6]!;
+    const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+    const vm = vmOf(node);
+    const status = vm.status;
+    vm.status = 'stopped';
+    simulator.nodesDown.add('node99.erigones.com');
+    try {
+      const answer = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toContain('Node is not operational');
+      expect(writes()).toBe(1);
+    } finally {
+      vm.status = status;
+    }
+  });
+});
