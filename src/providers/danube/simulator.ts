@@ -106,6 +106,19 @@ export class DanubeSimulator extends ProviderSimulator {
    */
   readonly nodesDown = new Set<string>();
 
+  /**
+   * How long a login's token lives (Danube's tokens: an hour from the login, the `expires` it
+   * answers; a request does not extend it). Tests set a short one and move `clockOffsetMs` past it.
+   */
+  tokenLifetimeMs = 3_600_000;
+  /** Added to the wall clock wherever the simulator reads it for tokens: a test moves time on without waiting. */
+  clockOffsetMs = 0;
+  private tokenExpiresAt = Infinity;
+
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   /** The login token expires (Danube tokens last an hour from login). */
   expireToken(): void {
     this.expiredToken = this.token;
@@ -252,6 +265,8 @@ export class DanubeSimulator extends ProviderSimulator {
   private refusal(request: SimRequest): SimResponse | null {
     const apiKey = request.headers['es-api-key'];
     if (apiKey !== undefined) return apiKey === DANUBE_SIM_API_KEY ? null : forbidden('Invalid API key');
+    // A token past its hour is expired on Danube's clock, asked about or not.
+    if (this.token !== null && this.now() >= this.tokenExpiresAt) this.expireToken();
     const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));
     if (match === null || match[1] === this.expiredToken) return forbidden(this.inLanguageOf(request, 'Authentication credentials were not provided.'));
     return this.token !== null && match[1] === this.token ? null : forbidden(this.inLanguageOf(request, 'Invalid token.'));
@@ -271,7 +286,8 @@ export class DanubeSimulator extends ProviderSimulator {
     this.logins += 1;
     this.expiredToken = null;
     this.token = randomUUID().replace(/-/g, '');
-    return { status: 200, json: { token: this.token, expires: new Date(Date.now() + 3_600_000).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
+    this.tokenExpiresAt = this.now() + this.tokenLifetimeMs;
+    return { status: 200, json: { token: this.token, expires: new Date(this.tokenExpiresAt).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
   }
 
   /**

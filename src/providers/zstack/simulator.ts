@@ -150,9 +150,44 @@ export class ZstackSimulator extends ProviderSimulator {
     super('zstack', options);
   }
 
+  /**
+   * How long a session lives: ZStack's default session timeout (IdentityGlobalConfig
+   * SESSION_TIMEOUT, 7200 s), the `expiredDate` a login answers. Tests set a short one and move
+   * `clockOffsetMs` past it, no sleeps.
+   */
+  sessionLifetimeMs = 7_200_000;
+  /**
+   * The documents we have say nothing of whether a call renews its session. ZStack's own code
+   * has read it both ways across versions (a fixed `expiredDate` from the login; renewed on each
+   * API call), so both are played: false, the session dies `sessionLifetimeMs` after its login
+   * whatever is asked; true, each call it answers starts its lifetime again.
+   */
+  sessionRenewedOnUse = false;
+  /** Added to the wall clock wherever the simulator reads it for sessions: a test moves time on without waiting. */
+  clockOffsetMs = 0;
+  /** When each session from a login dies; a session a test added itself has none and lives on. */
+  private readonly sessionExpiry = new Map<string, number>();
+
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Whether ZStack still knows the session; one past its time is forgotten, as ZStack's expiry does. */
+  private liveSession(session: string): boolean {
+    const expiry = this.sessionExpiry.get(session);
+    if (expiry !== undefined && this.now() >= expiry) {
+      this.sessions.delete(session);
+      this.sessionExpiry.delete(session);
+    }
+    if (!this.sessions.has(session)) return false;
+    if (this.sessionRenewedOnUse && expiry !== undefined) this.sessionExpiry.set(session, this.now() + this.sessionLifetimeMs);
+    return true;
+  }
+
   /** Forgets every session, as a management node restart or session timeout does. */
   expireSessions(): void {
     this.sessions.clear();
+    this.sessionExpiry.clear();
   }
 
   /** Every job still running is done now (a test holds jobs with a long asyncDelayMs, then lets them end). */
@@ -259,7 +294,7 @@ export class ZstackSimulator extends ProviderSimulator {
     if (!auth) return restRefusal("missing header 'Authorization'");
     const jobUuidRefused = request.method === 'GET' ? null : this.jobUuidRefusal(request);
     if (jobUuidRefused) return jobUuidRefused;
-    if (!this.sessions.has(auth[1] as string)) return this.refuseSession(request);
+    if (!this.liveSession(auth[1] as string)) return this.refuseSession(request);
 
     if (request.method === 'GET' && route === 'volume-backups' && this.failNextQuery) {
       const error = this.failNextQuery;
@@ -306,8 +341,10 @@ export class ZstackSimulator extends ProviderSimulator {
     if (body?.accountName !== ZSTACK_SIM_ACCOUNT || body.password !== expected) return { status: 503, json: { error: { code: 'ID.1000', description: 'wrong account name or password' } } };
     this.logins += 1;
     const session = uuid();
+    const expiry = this.now() + this.sessionLifetimeMs;
     this.sessions.add(session);
-    return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(Date.now() + 7_200_000)), createDate: zstackDate(new Date()) } } };
+    this.sessionExpiry.set(session, expiry);
+    return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(expiry)), createDate: zstackDate(new Date(this.now())) } } };
   }
 
   /**
