@@ -233,9 +233,9 @@ export class ZstackSimulator extends ProviderSimulator {
     }
   }
 
-  private volumeBackup(groupUuid: string, vmInstanceUuid: string, volumeUuid: string, type: string, name: string, size: number, createDate: string, status: string): Row {
+  private volumeBackup(groupUuid: string, vmInstanceUuid: string, volumeUuid: string, type: string, name: string, size: number, createDate: string, status: string, volumeBackupUuid: string = uuid()): Row {
     return {
-      uuid: uuid(),
+      uuid: volumeBackupUuid,
       volumeUuid,
       name,
       description: '',
@@ -248,7 +248,8 @@ export class ZstackSimulator extends ProviderSimulator {
       vmInstanceUuid,
       createDate,
       lastOpDate: createDate,
-      backupStorageRefs: [{ backupStorageUuid: ZSTACK_SIM_STORAGE, installPath: `/zstack_bs/backups/${groupUuid}`, status: 'Ready' }],
+      // Every field the API docs list for a ref (#backupStorageRefs); it lacked the volume backup's uuid and the dates.
+      backupStorageRefs: [{ volumeBackupUuid, backupStorageUuid: ZSTACK_SIM_STORAGE, installPath: `/zstack_bs/backups/${groupUuid}`, status: 'Ready', createDate, lastOpDate: createDate }],
     };
   }
 
@@ -449,8 +450,8 @@ export class ZstackSimulator extends ProviderSimulator {
     const group = (this.resourceUuidTakenBy === 'group' ? chosen : undefined) ?? uuid();
     const created = zstackDate(new Date());
     const volumes = (vm.allVolumes as Array<{ uuid: string; type: string }>).map((volume) => {
-      const made = this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating');
-      return this.resourceUuidTakenBy === 'root' && chosen !== undefined && volume.type === 'Root' ? { ...made, uuid: chosen } : made;
+      const takesChosen = this.resourceUuidTakenBy === 'root' && chosen !== undefined && volume.type === 'Root';
+      return this.volumeBackup(group, String(vm.uuid), volume.uuid, volume.type, volume.type === 'Root' ? (params.name as string) : `${params.name as string}-data`, 2 ** 30, created, 'Creating', takesChosen ? chosen : undefined);
     });
     this.volumeBackups.push(...volumes);
     // A failed create leaves no backup: ZStack's flows roll back what they made (FlowChain
@@ -624,9 +625,10 @@ function query(rows: Row[], params: URLSearchParams, style: QueryStyle): SimResp
 
 const JAVA8_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/;
 
-/** A row's dates, kept in Java 8's form, as another JVM writes them. */
+/** A row's dates, kept in Java 8's form, as another JVM writes them (its image store refs' too: one Gson writes them all). */
 function restyleDates(row: Row, style: ZstackDateStyle): Row {
   const out: Row = { ...row };
+  if (Array.isArray(row.backupStorageRefs)) out.backupStorageRefs = (row.backupStorageRefs as Row[]).map((ref) => restyleDates(ref, style));
   for (const field of ['createDate', 'lastOpDate']) {
     const match = typeof row[field] === 'string' ? JAVA8_DATE.exec(row[field]) : null;
     if (!match) continue;
