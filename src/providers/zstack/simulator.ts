@@ -122,6 +122,8 @@ export class ZstackSimulator extends ProviderSimulator {
    * error (createParamRefusal); off, as ZStack does.
    */
   createChecksAtOnce = false;
+  /** A deletion check of ZStack's cascade that refuses every Permissive delete (see deleteBackup); null: none refuses. */
+  deletionCheckRefusal: { code: string; description: string } | null = null;
   /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
   nextWriteNotFound: { code: string; description: string } | null = null;
   /**
@@ -479,6 +481,15 @@ export class ZstackSimulator extends ProviderSimulator {
   }
 
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
+    // `deleteMode` (API docs: optional, no values named) is APIDeleteMessage's deletion mode:
+    // Permissive (the default) or Enforcing, checked as any APIParam's validValues once the API
+    // runs (202, a failing job). The simulator ignored it, and any word deleted.
+    const mode = request.query.get('deleteMode') ?? 'Permissive';
+    if (mode !== 'Permissive' && mode !== 'Enforcing') return this.startFailingJob(request, { code: 'SYS.1007', description: `valid value for field[deleteMode] of message[APIDeleteVmBackupMsg] are [Permissive, Enforcing], but ${mode} found` });
+    // Permissive runs the cascade's deletion checks first, and one that refuses fails the job,
+    // nothing deleted; Enforcing skips them. Which checks ZStack runs for a VM backup the documents
+    // do not say, so `deletionCheckRefusal` plays one refusing (null: none does).
+    if (mode === 'Permissive' && this.deletionCheckRefusal) return this.startFailingJob(request, this.deletionCheckRefusal);
     const volumes = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
     if (volumes.length === 0) {
       // Accepted (202) as every non-query API is (RestServer.sendMessage); the handler answers in the job.
