@@ -257,6 +257,40 @@ describe('zomro fidelity: a restore while the instance is still being rebuilt', 
   });
 });
 
+describe('zomro fidelity: a backup while the instance is being rebuilt', () => {
+  it('is refused CONFLICT before any call while its word says rebuilding; sent anyway, the panel refuses it (or, in the other reading, takes it)', async () => {
+    await withHarness({ kinds: ['zomro'], configure: uncached({ restoreSettleMs: 0 }), simulator: { asyncDelayMs: 60_000 } }, async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+      const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      expect((await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } })).errors).toBeUndefined();
+      harness.resetUpstreamLogs();
+      const create = (name: string) => harness.gql<{ createBackup: { operation: { status: string } } }>(CREATE, { input: { instanceId: node.id, name } });
+      const mid = await create('mid-rebuild-1');
+      expect(errorCodes(mid)).toEqual(['CONFLICT']);
+      expect(mid.errors?.[0]?.message).toContain('the instance is being rebuilt (it shows "rebuilding"): its cloud takes no backup of a server mid-rebuild');
+      expect(harness.simulator('zomro').server.count('instances.fleio_bckps.edit')).toBe(0);
+      // A panel whose word does not say so (no fotbo_status): the create is sent, and refused there, as Nova refuses the snapshot.
+      simulator.listsFotboStatus = false;
+      const sent = await create('mid-rebuild-2');
+      expect(errorCodes(sent)).toEqual(['CONFLICT']);
+      expect(harness.simulator('zomro').server.count('instances.fleio_bckps.edit')).toBe(1);
+      expect([...simulator.backups.values()].some((item) => item.name === 'mid-rebuild-2')).toBe(false);
+      // The other reading (a panel that takes it): the create is the panel's to answer, and runs.
+      simulator.backupsMidRebuild = 'takes';
+      const taken = await create('mid-rebuild-3');
+      expect(taken.errors).toBeUndefined();
+      expect(taken.data?.createBackup.operation.status).toBe('RUNNING');
+      // Once the rebuild is over, a backup goes through where the word is read too.
+      simulator.backupsMidRebuild = 'refuses';
+      simulator.listsFotboStatus = true;
+      simulator.instances.get(node.nativeId)!.rebuildUntil = 0;
+      expect((await create('after-rebuild')).errors).toBeUndefined();
+    });
+  });
+});
+
 describe('zomro fidelity: sessions', () => {
   it('logs in with func=auth, sends auth=<session>, and one login renews a dead session for concurrent requests', async () => {
     await withHarness({

@@ -79,6 +79,12 @@ export class ZomroAdapter extends BaseAdapter {
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const plid = request.instance.nativeId;
+    // Zomro documents no answer to a backup asked mid-rebuild; its cloud (OpenStack) takes no
+    // snapshot of a server with a task under way (Nova's createImage: 409, "in task_state
+    // rebuilding"), and a backup of a disk being rewritten would hold neither the old system nor
+    // the new. Refused before any call while the live word says a rebuild runs, as a restore is;
+    // sent anyway (a stale word, a panel without fotbo_status), the panel's refusal answers.
+    if (rebuilding(request.instance.state)) throw conflict(`the instance is being rebuilt (it shows ${quotedWord(request.instance.state ?? '')}): its cloud takes no backup of a server mid-rebuild; wait for the restore under way to end, then create the backup again`, this.account.id);
     const startedAt = new Date();
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.edit',

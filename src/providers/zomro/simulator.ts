@@ -191,6 +191,13 @@ export class ZomroSimulator extends ProviderSimulator {
    * from Glance fails, and the server shows `error` (`fotbo_status`) once the rebuild time is up.
    */
   rebuildOfDeletedImage: 'finishes' | 'fails' = 'finishes';
+  /**
+   * What the panel answers a backup (`instances.fleio_bckps.edit`) of an instance being rebuilt.
+   * Zomro documents nothing; its cloud (OpenStack) refuses a snapshot of a server with a task
+   * under way (Nova's 409, "in task_state rebuilding"). 'refuses' plays that refusal as the
+   * panel passes a rebuild's on (type `busy`); 'takes' makes the backup as any other.
+   */
+  backupsMidRebuild: 'refuses' | 'takes' = 'refuses';
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -489,6 +496,7 @@ export class ZomroSimulator extends ProviderSimulator {
     const existing = this.backupsOf(instance.id).filter((backup) => !backup.deleted);
     if (!this.allowsRepeatedNames && existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
+    if (this.backupsMidRebuild === 'refuses' && instance.rebuildUntil > Date.now()) return error('busy', 'The instance is being rebuilt', 'instance');
     const id = String(this.nextId++);
     const today = new Date().toISOString().slice(0, 10);
     this.backups.set(id, {
