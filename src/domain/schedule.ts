@@ -161,15 +161,28 @@ function firstRunAfter(cron: string, timezone: string, now: Date, dialect: CronD
  * and not before the schedule begins (BackupSchedule.startsAtMs): looked for
  * from just before the start's minute, cron's smallest step, and never
  * earlier than the start itself (a start at 10:00:30 runs then, not at 10:00).
+ * A schedule that counts its runs from a start with seconds (OnApp's
+ * `start_at`) runs that many seconds into each cron minute, before its start
+ * and after: one started at 10:00:30 runs hourly at 11:00:30, as its repeats
+ * (every N periods) are counted from the start to the second.
  */
 export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'repeat' | 'enabled' | 'cronDialect' | 'startsAtMs'>, now: Date = new Date()): Date | null {
   if (schedule.enabled === false) return null;
   if (schedule.repeat) return nextRepeatRun(schedule.repeat, schedule.timezone, now);
   const start = schedule.startsAtMs;
-  if (start === undefined || !(start > now.getTime())) return nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
+  const seconds = start === undefined ? 0 : secondsIntoMinuteMs(start);
+  if (start === undefined || !(start > now.getTime())) {
+    // Cron minute m runs at m + seconds, after now exactly when m is after now - seconds.
+    const run = nextRunAt(schedule.cron, schedule.timezone, new Date(now.getTime() - seconds), schedule.cronDialect);
+    return run === null ? null : new Date(run.getTime() + seconds);
+  }
   const run = nextRunAt(schedule.cron, schedule.timezone, new Date(Math.floor(start / MINUTE_MS) * MINUTE_MS - 1), schedule.cronDialect);
+  if (run === null) return null;
   // Cron says whole minutes; a start with seconds (10:00:30) is itself the run its minute (10:00) names.
-  return run !== null && run.getTime() < start ? new Date(start) : run;
+  return run.getTime() < start ? new Date(start) : new Date(run.getTime() + seconds);
 }
 
 const MINUTE_MS = 60_000;
+
+/** The whole seconds of `ms` past its minute, in ms (the start's milliseconds are not part of its time, as in its repeats). */
+const secondsIntoMinuteMs = (ms: number): number => Math.floor((((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS) / 1000) * 1000;

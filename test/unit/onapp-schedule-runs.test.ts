@@ -74,8 +74,8 @@ describe('OnApp schedules starting ahead, at a time with seconds', () => {
     expect(nextRun(daily, '2024-01-01T12:00:00Z')).toBe('2024-01-02T10:00:30.000Z');
     // Asked within the start's minute, before the start: still the start (it went on to the next day).
     expect(nextRun(daily, '2024-01-02T10:00:10Z')).toBe('2024-01-02T10:00:30.000Z');
-    // Once begun, the runs are the cron's.
-    expect(nextRun(daily, '2024-01-02T10:00:31Z')).toBe('2024-01-03T10:00:00.000Z');
+    // Once begun, the runs are the cron's minutes and the start's seconds: OnApp counts them from start_at.
+    expect(nextRun(daily, '2024-01-02T10:00:31Z')).toBe('2024-01-03T10:00:30.000Z');
   });
 
   it('property: a schedule starting ahead never runs before its start', () => {
@@ -94,6 +94,54 @@ describe('OnApp schedules starting ahead, at a time with seconds', () => {
         expect(run).toBeDefined();
         // The row's start is read to the second.
         expect(Date.parse(run!)).toBeGreaterThanOrEqual(Math.floor(start.getTime() / 1000) * 1000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('OnApp schedules already started carry the seconds of their start_at into every run', () => {
+  // Once the start was past, nextRunAt read the cron's whole minute: 11:00:00 for a schedule
+  // OnApp runs at 11:00:30, counting its runs from a start at 10:00:30.
+  it('hourly from 10:00:30 runs at 11:00:30, not 11:00:00', () => {
+    const hourly = onapp({ period: 'hours', duration: 1, start_at: '2024-01-02T10:00:30Z' });
+    expect(nextRun(hourly, '2024-01-02T10:30:00Z')).toBe('2024-01-02T11:00:30.000Z');
+  });
+
+  it('now just before, exactly at and just after a run; and between the cron minute and the run', () => {
+    const daily = onapp({ period: 'days', duration: 1, start_at: '2024-01-02T10:00:30Z' });
+    expect(nextRun(daily, '2024-01-03T10:00:29.999Z')).toBe('2024-01-03T10:00:30.000Z');
+    expect(nextRun(daily, '2024-01-03T10:00:30.000Z')).toBe('2024-01-04T10:00:30.000Z');
+    expect(nextRun(daily, '2024-01-03T10:00:30.001Z')).toBe('2024-01-04T10:00:30.000Z');
+    // Within the cron minute, before its seconds: today's run is still to come (it read tomorrow's 10:00).
+    expect(nextRun(daily, '2024-01-03T10:00:10Z')).toBe('2024-01-03T10:00:30.000Z');
+    expect(nextRun(daily, '2024-01-03T09:59:59Z')).toBe('2024-01-03T10:00:30.000Z');
+  });
+
+  it('a start exactly on its minute is unchanged: the runs are the whole minutes of the cron', () => {
+    const daily = onapp({ period: 'days', duration: 1, start_at: '2024-01-02T10:00:00Z' });
+    expect(nextRun(daily, '2024-01-02T09:59:59Z')).toBe('2024-01-02T10:00:00.000Z');
+    expect(nextRun(daily, '2024-01-02T10:00:00Z')).toBe('2024-01-03T10:00:00.000Z');
+    expect(nextRun(daily, '2024-01-03T09:59:59.999Z')).toBe('2024-01-03T10:00:00.000Z');
+  });
+
+  it("property: a started schedule's next run is after now, within a period, at the start's second", () => {
+    const base = Date.parse('2024-01-01T00:00:00Z');
+    const PERIOD_MS = { hours: 3_600_000, days: DAY_MS, weeks: 7 * DAY_MS } as const;
+    const arbitrary = fc.record({
+      startMs: fc.integer({ min: 0, max: 30 * DAY_MS }),
+      sinceMs: fc.integer({ min: 0, max: 60 * DAY_MS }),
+      period: fc.constantFrom('hours', 'days', 'weeks'),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ startMs, sinceMs, period }) => {
+        const start = Math.floor((base + startMs) / 1000) * 1000;
+        const schedule = onapp({ period, duration: 1, start_at: new Date(start).toISOString() });
+        const now = start + sinceMs;
+        const run = Date.parse(nextRun(schedule, new Date(now).toISOString())!);
+        expect(run).toBeGreaterThan(now);
+        expect(run - now).toBeLessThanOrEqual(PERIOD_MS[period]);
+        expect((run - start) % 60_000).toBe(0);
       }),
       { numRuns: 300 },
     );
