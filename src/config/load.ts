@@ -63,7 +63,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
 function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
   const found = envValue(name, env);
-  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}` } : portFromReference(formatPath(path), name, found.value);
+  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
   if (typeof port === 'number') return port;
   problems.push(port.problem);
   missing?.add(formatPath(path));

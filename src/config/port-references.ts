@@ -15,9 +15,23 @@ export function portReferenceName(path: string, written: string): string | undef
   return PORT_PATHS.has(path) ? WHOLE_REFERENCE.exec(written)?.[1] : undefined;
 }
 
-/** The port `resolved` (NAME's value) names, or the problem with it, for the key `path`. */
-export function portFromReference(path: string, name: string, resolved: string): number | { problem: string } {
+/**
+ * Quoted only up to this length: longer is no port, and may be a secret put in the wrong variable
+ * (a `${ADMIN_PORT}` that should have been `${ADMIN_KEY}`) that a 40-character quote showed half of.
+ */
+const QUOTED_MAX_CHARS = 8;
+
+/**
+ * The port `resolved` (NAME's value) names, or the problem with it, for the key `path`. A value
+ * read from NAME_FILE is never quoted, as no problem with a `_FILE` quotes what the file holds
+ * (env-secret-files.ts): a path to a secret given by mistake would have shown the secret.
+ */
+export function portFromReference(path: string, name: string, resolved: string, fromFile: boolean): number | { problem: string } {
   if (/^\d{1,5}$/.test(resolved) && Number(resolved) <= MAX_PORT) return Number(resolved);
-  const shown = resolved.length > 40 ? `${resolved.slice(0, 40)}...` : resolved;
-  return { problem: `${path}: \${${name}} is ${JSON.stringify(shown)}: must be a whole number from 0 to ${MAX_PORT} (0 = any free port)` };
+  const held = fromFile
+    ? `the file ${name}_FILE names holds no port (what it holds is not quoted)`
+    : resolved.length > QUOTED_MAX_CHARS
+      ? `\${${name}} is no port (${resolved.length} characters, not quoted: it may be a secret)`
+      : `\${${name}} is ${JSON.stringify(resolved)}`;
+  return { problem: `${path}: ${held}: must be a whole number from 0 to ${MAX_PORT} (0 = any free port)` };
 }

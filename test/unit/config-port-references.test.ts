@@ -47,6 +47,17 @@ describe('listen.port and admin.port from ${NAME}', () => {
     }
   });
 
+  it('never quotes what NAME_FILE holds, nor a value too long to be a port: either may be a secret given by mistake', () => {
+    const secret = 'dashboard-key-0123456789abcdef';
+    const file = join(mkdtempSync(join(tmpdir(), 'port-reference-')), 'wrong-secret');
+    writeFileSync(file, `${secret}\n`);
+    const fromFile = problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT_FILE: file });
+    expect(fromFile).toEqual(['admin.port: the file ADMIN_PORT_FILE names holds no port (what it holds is not quoted): must be a whole number from 0 to 65535 (0 = any free port)']);
+    const direct = problemsOf(withPorts('${GW_PORT}', 4000), { GW_PORT: secret });
+    expect(direct).toEqual([`listen.port: \${GW_PORT} is no port (${secret.length} characters, not quoted: it may be a secret): must be a whole number from 0 to 65535 (0 = any free port)`]);
+    for (const problem of [...fromFile, ...direct]) expect(problem).not.toContain(secret.slice(0, 8));
+  });
+
   it('names a variable that is not set once, as any other ${NAME}', () => {
     expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), {})).toEqual(['admin.port: environment variable ADMIN_PORT is not set']);
   });
