@@ -48,8 +48,15 @@ function commandNames(error: Error): string[] {
   return [...names];
 }
 
-/** One line, bounded, and without the user and password of any URL in it. */
+/**
+ * Redis 6.2 and later quote a refused command's first arguments: "ERR unknown command 'EVALSHA',
+ * with args beginning with: 'abc…' '1' 'backup-graph:limits:…'", keys and values a Redis that
+ * renamed or disabled a command (a common hardening) would put in every failure line.
+ */
+const QUOTED_ARGUMENTS = /,? with args beginning with:.*$/i;
+
+/** One line, bounded, without the arguments Redis quotes nor the user and password of any URL in it. */
 function firstLine(message: string): string {
-  const line = (message.split('\n')[0] ?? '').replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1[redacted]@');
+  const line = (message.split('\n')[0] ?? '').replace(QUOTED_ARGUMENTS, ' (its arguments left out)').replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1[redacted]@');
   return line.slice(0, REASON_MAX_CHARS);
 }
