@@ -284,7 +284,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // through: a refused one (no key, a wrong one, past its rate) would write a line per request sent.
   app.use('/graphql', (_req: Request, res: Response, next: NextFunction) => {
     const clientRequestId = res.locals.clientRequestId as string | undefined;
-    if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id offered by a client not among listen.trustedProxies: logged, a new one used');
+    if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id the client offered: logged beside ours, never used as it');
     next();
   });
   app.use(

@@ -29,6 +29,12 @@ describe('x-request-id from a client that is not a trusted proxy', () => {
     expect(linesWith(harness, 'clientRequestId', 'victim-trace-7').map((line) => line.requestId)).toContain(requestId);
   });
 
+  it('gives an x-client-request-id (a trusted proxy’s header) no weight: neither used nor logged', async () => {
+    const answer = await harness.gql(QUERY, {}, { headers: { 'x-client-request-id': 'direct-client-id-3' } });
+    expect(answer.errors).toBeUndefined();
+    expect(harness.logs.some((line) => line.includes('direct-client-id-3'))).toBe(false);
+  });
+
   it('is not logged when it is not plain', async () => {
     const answer = await harness.gql(QUERY, {}, { headers: { 'x-request-id': 'two words' } });
     expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -70,5 +76,14 @@ describe('x-request-id from a trusted proxy (listen.trustedProxies)', () => {
     expect(answer.headers.get('x-request-id')).toBe('proxy-set-42');
     for (const request of harness.simulator('zomro').server.log) expect(request.headers['x-request-id']).toBe('proxy-set-42');
     expect(harness.logs.some((line) => line.includes('clientRequestId'))).toBe(false);
+  });
+
+  it('logs the client’s own id the proxy hands on in x-client-request-id beside it, when plain; never uses it', async () => {
+    const answer = await harness.gql(QUERY, {}, { headers: { 'x-request-id': 'proxy-set-43', 'x-client-request-id': 'client-own-5' } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.headers.get('x-request-id')).toBe('proxy-set-43');
+    expect(linesWith(harness, 'clientRequestId', 'client-own-5').map((line) => line.requestId)).toEqual(['proxy-set-43']);
+    await harness.gql(QUERY, {}, { headers: { 'x-request-id': 'proxy-set-44', 'x-client-request-id': 'client own, forged line' } });
+    expect(harness.logs.some((line) => line.includes('forged line'))).toBe(false);
   });
 });

@@ -24,17 +24,25 @@ function statusFrom(url: string, localAddress: string, forwardedFor?: string): P
   });
 }
 
-/** The `x-request-id` of the answer to a query sent through HAProxy with an `x-request-id` of the client's own. */
-function requestIdThrough(url: string, offered: string): Promise<string | undefined> {
+/**
+ * The status and `x-request-id` of the answer to a query sent through HAProxy from `localAddress`
+ * with the headers given (a request id of the client's own, ...). Each client its own address:
+ * the rate limit lets one request an address through.
+ */
+function requestIdThrough(url: string, localAddress: string, headers: Record<string, string | string[]>): Promise<{ status: number; requestId: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', localAddress: '127.0.0.6', headers: { 'content-type': 'application/json', 'x-request-id': offered } }, (response) => {
+    const outgoing = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
       response.resume();
-      response.on('end', () => resolve(response.headers['x-request-id'] as string | undefined));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, requestId: response.headers['x-request-id'] as string | undefined }));
     });
     outgoing.on('error', reject);
     outgoing.end(JSON.stringify({ query: '{ __typename }' }));
   });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const linesWith = (harness: Harness, field: string, value: string) =>
+  harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line[field] === value);
 
 const open = (url: string, localAddress: string): WebSocket => new WebSocket(wsUrl(url), 'graphql-transport-ws', { localAddress });
 
@@ -87,10 +95,23 @@ describe.skipIf(!haproxyInstalled())('behind HAProxy with deploy/haproxy.cfg and
     expect(await statusFrom(haproxy.graphqlUrl, liar, '127.0.0.5')).toBe(429);
   });
 
-  it('a client’s own x-request-id does not pass through HAProxy as a trusted proxy’s: HAProxy sets its own', async () => {
-    const requestId = await requestIdThrough(haproxy.graphqlUrl, 'another-request-7');
-    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(harness.logs.some((line) => line.includes('another-request-7'))).toBe(false);
+  it('a client’s own x-request-id does not pass through HAProxy as a trusted proxy’s: HAProxy sets its own, and the client’s is logged beside it', async () => {
+    const { status, requestId } = await requestIdThrough(haproxy.graphqlUrl, '127.0.0.6', { 'x-request-id': 'another-request-7' });
+    expect(status).toBe(200);
+    expect(requestId).toMatch(UUID);
+    expect(linesWith(harness, 'requestId', 'another-request-7')).toEqual([]);
+    // HAProxy hands it on as x-client-request-id; the gateway logs it once, beside its own id.
+    expect(linesWith(harness, 'clientRequestId', 'another-request-7').map((line) => line.requestId)).toEqual([requestId]);
+  });
+
+  it('HAProxy hands on no client id that is not one plain token, nor an x-client-request-id the client sent itself', async () => {
+    const sent: Array<Record<string, string | string[]>> = [{ 'x-request-id': 'two words' }, { 'x-request-id': ['twice-1', 'twice-2'] }, { 'x-request-id': 'a,b' }, { 'x-client-request-id': 'forged-client-id' }];
+    for (const [index, headers] of sent.entries()) {
+      const { status, requestId } = await requestIdThrough(haproxy.graphqlUrl, `127.0.0.${20 + index}`, headers);
+      expect(status).toBe(200);
+      expect(requestId).toMatch(UUID);
+    }
+    for (const words of ['two words', 'twice-1', 'twice-2', 'a,b', 'forged-client-id']) expect(harness.logs.some((line) => line.includes(words))).toBe(false);
   });
 
   it('sockets that never send connection_init lock out only their own host', async () => {
