@@ -66,7 +66,9 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     simulator.nodesDown.add(String(vmOf(nodes[2]!).node));
     const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'node-down', definitionName: 'daily' } });
     expect(errorCodes(answer)).toEqual(['CONFLICT']);
-    expect(answer.errors?.[0]?.message).toContain('Node is not operational');
+    expect(answer.errors?.[0]?.message).toMatch(/^Node is not operational: a Danube node it needs .* is down for now: nothing was done; send it again once Danube shows the node up$/);
+    // Danube says nothing of when: no retryAfterSeconds (the schema gives one only where something says when).
+    expect(answer.errors?.[0]?.extensions).not.toHaveProperty('retryAfterSeconds');
     expect(writes()).toBe(1);
   });
 
@@ -92,7 +94,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     try {
       const answer = await harness.gql(DELETE_BACKUP, { input: { backupId: backup.id } });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
-      expect(answer.errors?.[0]?.message).toContain('VM is not operational');
+      expect(answer.errors?.[0]?.message).toBe('VM is not operational: the VM is neither running nor stopped at Danube for now (being deployed, frozen, or in an unknown state): nothing was done; send it again once it is');
       expect(writes()).toBe(1);
       expect(simulator.backups.some((item) => item.hostname === node.nativeId && item.name === backup.name)).toBe(true);
     } finally {
@@ -110,7 +112,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     try {
       const answer = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
-      expect(answer.errors?.[0]?.message).toContain('Node is not operational');
+      expect(answer.errors?.[0]?.message).toMatch(/^Node is not operational: .*send it again once Danube shows the node up$/);
       expect(writes()).toBe(1);
     } finally {
       vm.status = status;

@@ -14,6 +14,7 @@ import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js
 import { backupVmAddress } from './vm-address.js';
 import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
+import { withLockedNextStep } from './locked-refusals.js';
 import { withRestoreNextStep } from './restore-refusals.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
@@ -114,11 +115,13 @@ export class DanubeAdapter extends BaseAdapter {
     const startedAt = new Date();
     // Read before the call: a current esdc-ce's finished task does not name its backup (new-backup-of-definition.ts).
     const newestBefore = await this.newestOfDefinition({ hostname, vmUuid }, request.definitionName, diskId, scope);
-    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
-      disk_id: request.diskId ?? 1,
-      // Danube names backups after the definition and the time; the requested name is kept as the note.
-      note: request.note ?? request.name,
-    });
+    const answer = await this.client
+      .call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
+        disk_id: request.diskId ?? 1,
+        // Danube names backups after the definition and the time; the requested name is kept as the note.
+        note: request.note ?? request.name,
+      })
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore, vmUuid));
     if (operation.backupNativeId !== null) return operation;
     const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;
@@ -199,7 +202,9 @@ export class DanubeAdapter extends BaseAdapter {
     const hostname = this.hostnameOf(backup);
     const startedAt = new Date();
     const vmAddress = backupVmAddress(backup);
-    const answer = await this.client.call('DELETE', `/vm/${hostnameSegment(vmAddress)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) });
+    const answer = await this.client
+      .call('DELETE', `/vm/${hostnameSegment(vmAddress)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) })
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     // The VM's uuid, where the row named it, goes in the token: a forgotten task is judged by the
     // VM's list, which a rename since would hide from a look-up by hostname.
     return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra, vmAddress === hostname ? [] : [vmAddress]);
@@ -217,7 +222,7 @@ export class DanubeAdapter extends BaseAdapter {
         // snapshots and backups (default: true)", the gateway's is false.
         force: request.force,
       })
-      .catch((error: unknown) => Promise.reject(withRestoreNextStep(error)));
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(withRestoreNextStep(error))));
     return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
   }
 

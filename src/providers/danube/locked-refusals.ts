@@ -1,0 +1,20 @@
+import { GatewayError } from '../../domain/errors.js';
+
+/**
+ * What a client can do about Danube's "423 Locked – Node is not operational / VM is not
+ * operational" (API docs: a create, a delete or a restore), after Danube's words. Both pass:
+ * a node comes back, a VM ends its deploy or thaw. The words alone read as a refusal for good.
+ * No `retryAfterSeconds`: Danube says nothing of when, and the schema gives one only where
+ * something says when.
+ */
+const NEXT_STEPS: ReadonlyArray<readonly [string, string]> = [
+  ['Node is not operational', "a Danube node it needs (the VM's compute node, or the backup node) is down for now: nothing was done; send it again once Danube shows the node up"],
+  ['VM is not operational', 'the VM is neither running nor stopped at Danube for now (being deployed, frozen, or in an unknown state): nothing was done; send it again once it is'],
+];
+
+/** A write's CONFLICT 423 with what to do next added to Danube's words; any other error as it was. */
+export function withLockedNextStep(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.code !== 'CONFLICT') return error;
+  const step = NEXT_STEPS.find(([words]) => error.message.startsWith(words))?.[1];
+  return step ? new GatewayError('CONFLICT', `${error.message}: ${step}`, error.details) : error;
+}
