@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigObject } from '../../src/config/load.js';
+import { ConfigError, loadConfigObject, substituteEnv } from '../../src/config/load.js';
 
 /**
  * Two replicas on one host need their own ports: `admin.port: ${ADMIN_PORT}`
@@ -37,6 +37,18 @@ describe('listen.port and admin.port from ${NAME}', () => {
     expect(loadConfigObject(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT_FILE: file }).admin.port).toBe(9466);
   });
 
+  it('names an unreadable NAME_FILE, once, with the key it was for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'port-reference-'));
+    const problems = problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT_FILE: dir });
+    expect(problems).toEqual([`admin.port: cannot read ADMIN_PORT_FILE (${dir}): it is a directory`]);
+  });
+
+  it('substitutes a refused port as empty text, its problem noted, where no set of missing keys is kept', () => {
+    const problems: string[] = [];
+    expect(substituteEnv({ listen: { port: '${GW_PORT}' }, admin: { port: '${ADMIN_PORT}' } }, { GW_PORT: 'nine', ADMIN_PORT: '9465' }, problems)).toEqual({ listen: { port: '' }, admin: { port: 9465 } });
+    expect(problems).toEqual(['listen.port: ${GW_PORT} is "nine": must be a whole number from 0 to 65535 (0 = any free port)']);
+  });
+
   it('refuses a value that is no port, naming the key, the variable and what it held', () => {
     expect(problemsOf(withPorts('${GW_PORT}', '${ADMIN_PORT}'), { GW_PORT: '65536', ADMIN_PORT: 'nine' })).toEqual([
       'listen.port: ${GW_PORT} is "65536": must be a whole number from 0 to 65535 (0 = any free port)',
@@ -58,6 +70,15 @@ describe('listen.port and admin.port from ${NAME}', () => {
     for (const problem of [...fromFile, ...direct]) expect(problem).not.toContain(secret.slice(0, 8));
   });
 
+  it('takes 65535, the highest port', () => {
+    expect(loadConfigObject(withPorts('${GW_PORT}', 9465), { GW_PORT: '65535' }).listen.port).toBe(65_535);
+  });
+
+  it('quotes a value of up to 8 characters, and only the length of a longer one', () => {
+    expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT: 'eightchr' })).toEqual(['admin.port: ${ADMIN_PORT} is "eightchr": must be a whole number from 0 to 65535 (0 = any free port)']);
+    expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT: 'ninechars' })).toEqual(['admin.port: ${ADMIN_PORT} is no port (9 characters, not quoted: it may be a secret): must be a whole number from 0 to 65535 (0 = any free port)']);
+  });
+
   it('names a variable that is not set once, as any other ${NAME}', () => {
     expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), {})).toEqual(['admin.port: environment variable ADMIN_PORT is not set']);
   });
@@ -67,5 +88,7 @@ describe('listen.port and admin.port from ${NAME}', () => {
       'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
       'admin.port: must be a number, written without quotes (a ${NAME} always gives a string)',
     ]);
+    // Text before the reference, as well as after it: no port either.
+    expect(problemsOf(withPorts('9${GW_PORT}', 9465), { GW_PORT: '400' })).toEqual(['listen.port: must be a number, written without quotes (a ${NAME} always gives a string)']);
   });
 });
