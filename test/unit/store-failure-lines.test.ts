@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
-import { storeFailureKind, storeFailureLines } from '../../src/observability/store-failure-lines.js';
+import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { STORE_USERS, storeFailureKind, storeFailureLines } from '../../src/observability/store-failure-lines.js';
 import { StoreTimeout } from '../../src/state/bounded-call.js';
 
 function capture(): { events: () => Array<Record<string, unknown>>; logger: ReturnType<typeof createLogger> } {
@@ -67,5 +68,21 @@ describe('store failure lines', () => {
     ]);
     const text = JSON.stringify(lines);
     for (const word of ['Circular', 'previousErrors', 'stack', 'secret-key-name', 'hunter2']) expect(text).not.toContain(word);
+  });
+
+  it('counts every failure, each line held back by the throttle too, as a timeout or an error of its user; every user shown at 0 from the start', async () => {
+    const { events, logger } = capture();
+    const metrics = new GatewayMetrics();
+    const onStoreError = storeFailureLines(logger, 'idempotency store failed', 60_000, { user: 'idempotency', count: (user, failure) => metrics.storeFailed(user, failure) });
+    for (let n = 0; n < 3; n++) onStoreError(new StoreTimeout(250));
+    onStoreError(refused());
+    onStoreError(new Error('Command timed out'));
+    onStoreError('not even an Error');
+    expect(events()).toHaveLength(3);
+    const counter = (await metrics.registry.getSingleMetric('backup_graph_store_failures_total')!.get()).values;
+    const counts = Object.fromEntries(counter.map(({ labels, value }) => [`${String(labels.store)} ${String(labels.failure)}`, value]));
+    const users = ['read_cache', 'idempotency', 'create_order', 'restore_order', 'rate_limit', 'auth_failures', 'subscriptions'];
+    expect(STORE_USERS).toEqual(users);
+    expect(counts).toEqual(Object.fromEntries(users.flatMap((user) => [[`${user} timeout`, user === 'idempotency' ? 4 : 0], [`${user} error`, user === 'idempotency' ? 2 : 0]])));
   });
 });
