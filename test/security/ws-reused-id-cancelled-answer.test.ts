@@ -60,8 +60,13 @@ describe('WebSocket: an id reused while its cancelled operation runs, the refusa
     const refusal = await eventually(() => Promise.resolve(gatewayEnd.written.findIndex((text) => text.startsWith('{"id":"same","type":"error"'))), (index) => index >= 0);
     expect(gatewayEnd.written[refusal]).toContain('still belongs to a cancelled operation');
 
-    // The cancelled mutation ends while the refusal is still unsent.
+    // The cancelled mutation ends while the refusal is still unsent. A probe sent while it still
+    // runs is refused, and that refusal, unsent behind the held link, keeps its own id taken, so
+    // every later probe is refused too: the probes start once its audit line says it has ended
+    // (after its POST the OnApp restore reads the VM's transactions once more).
+    const auditsBefore = harness.logs.length;
     hold.release();
+    await eventually(() => Promise.resolve(harness.logs.slice(auditsBefore).some((text) => text.includes('"audit":true') && text.includes('"operation":"restoreBackup"'))), Boolean);
     let probes = 0;
     const sentUnderSame = () => gatewayEnd.written.slice(refusal + 1).filter((text) => text.startsWith('{"id":"same"'));
     await eventually(
