@@ -7,6 +7,7 @@ import { auditSubjects } from './audit-subjects.js';
 import { auditTargets } from './audit-targets.js';
 import { isMutationResult } from './mutation-result-shape.js';
 import type { RequestReads } from './request-reads.js';
+import { refusalsBeforeWriteUnsent } from '../upstream/refused-unsent.js';
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 
@@ -104,6 +105,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
     },
     operation,
     fields,
-    act,
+    // A budget refusal before the mutation sent anything frees its idempotencyKey (refused-unsent.ts).
+    () => refusalsBeforeWriteUnsent(reads.scope.budget, act),
   );
 }

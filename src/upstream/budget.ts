@@ -16,6 +16,7 @@ import { RequestStop } from './request-stop.js';
 export class UpstreamBudget {
   private spent = 0;
   private answerBytes = 0;
+  private writes = 0;
   /**
    * One refusal for every call past the budget: an error each (with its stack)
    * cost a request over a 150,000-instance account seconds of CPU.
@@ -57,11 +58,17 @@ export class UpstreamBudget {
     return this.bytesRefused();
   }
 
-  /** Counts one upstream call, or refuses it when the budget is used up. */
-  spend(): void {
+  /** Counts one upstream call, or refuses it when the budget is used up. `write`: a call that may act (see writesSent). */
+  spend(write = false): void {
     if (this.answerBytes > this.answerBytesLimit) throw this.bytesRefused();
     if (this.spent >= this.limit) throw this.refused();
     this.spent += 1;
+    if (write) this.writes += 1;
+  }
+
+  /** Writes let through so far: a mutation refused with none sent since it began acted on nothing (refused-unsent.ts). */
+  get writesSent(): number {
+    return this.writes;
   }
 
   /**

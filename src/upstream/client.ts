@@ -8,6 +8,7 @@ import type { UpstreamPolicyOptions } from './defaults.js';
 import { classifyTransportError } from './failure-class.js';
 import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
+import { unsentWhereNoWrite } from './refused-unsent.js';
 import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import type { UpstreamScope } from './scope.js';
@@ -206,7 +207,13 @@ export class UpstreamClient {
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     assertInsideApi(request.path);
     const budget = request.scope.budget;
-    budget?.spend();
+    const write = !mayRetry(request);
+    try {
+      budget?.spend(write);
+    } catch (refusal) {
+      // A write refused here was never sent (OnApp gives a restore's place up for it).
+      throw unsentWhereNoWrite(refusal, write);
+    }
     let response: UpstreamResponse;
     try {
       response = await this.dispatch(request);
@@ -217,7 +224,7 @@ export class UpstreamClient {
       throw error;
     }
     // Each request that joined a shared read holds the answer as its own.
-    budget?.receive(response.bytes, mayRetry(request));
+    budget?.receive(response.bytes, !write);
     return response;
   }
 

@@ -1,5 +1,6 @@
 import { isGatewayError, type ErrorCode } from '../domain/errors.js';
 import { UpstreamFailure, UpstreamNotSent } from './deadline.js';
+import { RefusedUnsent } from './refused-unsent.js';
 import type { FailureClass } from './failure-class.js';
 
 /*
@@ -16,7 +17,7 @@ import type { FailureClass } from './failure-class.js';
  * before anything was sent (a restore still waiting for its turn as the gateway
  * stops), and its idempotencyKey must be free for the retry on another replica.
  * Not QUERY_TOO_COMPLEX: the upstream call budget can run out after a write,
- * before its follow-up read.
+ * before its follow-up read; one met before any write is a RefusedUnsent.
  */
 const REFUSED_WITHOUT_ACTING = new Set<ErrorCode>(['BAD_USER_INPUT', 'NOT_FOUND', 'UNSUPPORTED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PROVIDER_ERROR', 'STORE_UNAVAILABLE', 'SHUTTING_DOWN']);
 /** PROVIDER_ERROR codes of our own for an answer we could not read: the provider may have acted. */
@@ -34,11 +35,12 @@ const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls
  * Whether a failed write may have happened anyway: the provider timed out,
  * the connection broke, it answered 5xx, or sent an answer we could not read,
  * or the gateway failed. A refusal (ours or the provider's, a 429 included)
- * did nothing, and neither did a call never sent (breaker open, queue full)
+ * did nothing, and neither did a call never sent (breaker open, queue full,
+ * the request's budget spent before the mutation sent a write)
  * or one that never reached the provider (DNS, connection refused, TLS).
  */
 export function mayHaveActed(error: unknown): boolean {
-  if (error instanceof UpstreamNotSent) return false;
+  if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent) return false;
   if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
   // Only PROVIDER_ERROR carries those codes.

@@ -15,10 +15,12 @@ type Restored = { first: { operation: { id: string; kind: string; status: string
 
 /**
  * An OnApp of two VMs, one backup each, no transactions, whose restore POST answers with 512 KiB of
- * words (OnApp documents no body; a proxy's or a hostile panel's page). It counts the restores POSTed.
+ * words (OnApp documents no body; a proxy's or a hostile panel's page), as does its DELETE of a
+ * backup. It counts the restores POSTed and the deletes sent.
  */
 class LargeRestoreAnswerOnapp {
   readonly restoresPosted: string[] = [];
+  readonly deletesSent: string[] = [];
   readonly server = createServer((req, res) => this.answer(req, res));
 
   get url(): string {
@@ -29,6 +31,10 @@ class LargeRestoreAnswerOnapp {
     req.resume();
     const url = req.url ?? '';
     const json = (body: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.method === 'DELETE') {
+      this.deletesSent.push(url);
+      return json({ note: 'n'.repeat(2 * LIMIT) });
+    }
     if (req.method === 'POST') {
       const backup = /^\/backups\/(\d+)\/restore\.json/.exec(url)?.[1];
       if (backup !== undefined) this.restoresPosted.push(backup);
@@ -49,9 +55,9 @@ const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $i
  * anything is sent, as QUERY_TOO_COMPLEX; and since a mutation's payload is non-null, that error
  * nulls the whole `data` (GraphQL's rule for a root field), the first's operation with it. What a
  * user can do (docs/architecture.md, "Partial results and errors"): the first, sent again with its
- * `idempotencyKey`, answers its operation from its record, unsent; the second's key holds its
- * refusal (QUERY_TOO_COMPLEX may follow a write, so it is kept as "may have acted"): it goes with a
- * new key.
+ * `idempotencyKey`, answers its operation from its record, unsent; the second, refused before it
+ * sent anything, had its key freed: sent again with it, it acts. A refusal that comes after the
+ * write (its follow-up read) keeps its key as "may have acted".
  */
 describe('a second restore in one document after the request passed its answer bytes', () => {
   let harness: Harness;
@@ -70,7 +76,7 @@ describe('a second restore in one document after the request passed its answer b
     await new Promise<void>((resolve) => onapp.server.close(() => resolve()));
   });
 
-  it('the first is sent, the second refused unsent, the answer null; the first\'s key answers its operation, the second goes with a new key', async () => {
+  it('the first is sent, the second refused unsent, the answer null; the first\'s key answers its operation, the second\'s acts when sent again', async () => {
     const listed = await harness.gql<Listed>(BACKUPS);
     const [first, second] = listed.data!.instances.edges.map((edge) => edge.node.backups[0]!.id);
     const answer = await harness.gql<Restored>(TWO_RESTORES, {
@@ -84,8 +90,24 @@ describe('a second restore in one document after the request passed its answer b
     expect(errorCodes(firstAgain)).toEqual([]);
     expect(firstAgain.data?.restoreBackup?.operation).toMatchObject({ kind: 'RESTORE_BACKUP', status: 'RUNNING' });
     expect(onapp.restoresPosted).toEqual(['10']);
-    const secondAgain = await harness.gql<{ restoreBackup: Restored['first'] }>(RESTORE, { input: { backupId: second, confirm: true, idempotencyKey: 'restore-second-again' } });
+    // Refused before anything was sent: its key is free, not replayed as "the provider may have acted".
+    const secondAgain = await harness.gql<{ restoreBackup: Restored['first'] }>(RESTORE, { input: { backupId: second, confirm: true, idempotencyKey: 'restore-second' } });
     expect(errorCodes(secondAgain)).toEqual([]);
     expect(onapp.restoresPosted).toEqual(['10', '20']);
+  });
+
+  it('a delete whose own answer passes the answer bytes, refused at its follow-up read: its key keeps "may have acted"', async () => {
+    const listed = await harness.gql<Listed>(BACKUPS);
+    const backupId = listed.data!.instances.edges[0]!.node.backups[0]!.id;
+    const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
+    const input = { backupId, idempotencyKey: 'delete-large-answer' };
+    const deleted = await harness.gql(DELETE, { input });
+    expect(errorCodes(deleted)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(onapp.deletesSent).toHaveLength(1);
+    // The DELETE was sent: sent again with its key, the failure is replayed and nothing is sent.
+    const again = await harness.gql<unknown>(DELETE, { input });
+    expect(errorCodes(again)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(JSON.stringify(again.errors)).toContain('idempotencyKey');
+    expect(onapp.deletesSent).toHaveLength(1);
   });
 });
