@@ -14,6 +14,12 @@
 const REDIS_ERROR_NAMES = new Set(['ReplyError', 'AbortError', 'InterruptError', 'ParserError', 'RedisError', 'MaxRetriesPerRequestError', 'ClusterAllFailedError']);
 /** ioredis's plain Errors for a connection gone: no class, no code. */
 const REDIS_CONNECTION_MESSAGES = new Set(['Connection is closed.', 'Stream isn\'t writeable and enableOfflineQueue options is false']);
+/**
+ * Node's own codes for a caller's mistake (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE...): a fault of
+ * the gateway's, whose stack is kept; its TLS and SSL codes are a connection's failure, as the
+ * system's (ECONNREFUSED) and any other code are.
+ */
+const NODE_USAGE_CODE = /^ERR_(?!SSL_|TLS_)/;
 const REASON_MAX_CHARS = 200;
 const COMMANDS_LISTED = 10;
 
@@ -28,7 +34,7 @@ export function storeErrorFields(error: unknown): StoreErrorFields {
 function isRedisFailure(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   const { code, command, previousErrors } = error as { code?: unknown; command?: unknown; previousErrors?: unknown };
-  return REDIS_ERROR_NAMES.has(error.name) || REDIS_CONNECTION_MESSAGES.has(error.message) || typeof code === 'string' || command !== undefined || previousErrors !== undefined;
+  return REDIS_ERROR_NAMES.has(error.name) || REDIS_CONNECTION_MESSAGES.has(error.message) || (typeof code === 'string' && !NODE_USAGE_CODE.test(code)) || command !== undefined || previousErrors !== undefined;
 }
 
 /** The failed commands' names, each once, in order: the error's own, then those of the batch it ended. */

@@ -48,6 +48,18 @@ describe('store failure lines', () => {
     expect(lines[2]).toMatchObject({ failure: 'TypeError', err: { message: 'cannot read properties of undefined' } });
     expect((lines[2]!.err as { stack?: string }).stack).toContain('TypeError');
   });
+
+  it("a Node usage error (a code, but ERR_INVALID_ARG_TYPE) is the gateway's own fault: its stack is kept; a TLS code is Redis's connection", () => {
+    const { events, logger } = capture();
+    const onStoreError = storeFailureLines(logger, 'read cache store failed', 60_000);
+    onStoreError(Object.assign(new TypeError('The "chunk" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' }));
+    onStoreError(Object.assign(new Error('wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }));
+    const lines = events();
+    expect(lines[0]).toMatchObject({ failure: 'ERR_INVALID_ARG_TYPE', err: { message: 'The "chunk" argument must be of type string' } });
+    expect((lines[0]!.err as { stack?: string }).stack).toContain('TypeError');
+    expect(lines[1]).toMatchObject({ failure: 'ERR_SSL_WRONG_VERSION_NUMBER', reason: 'wrong version number' });
+    expect(lines[1]).not.toHaveProperty('err');
+  });
   it("a failed MULTI is one line: ioredis's error holding itself is no circular dump, the commands are named, never their arguments", () => {
     const { events, logger } = capture();
     const onStoreError = storeFailureLines(logger, 'read cache store failed', 60_000);
