@@ -7,6 +7,7 @@ import { auditSubjects } from './audit-subjects.js';
 import { auditTargets } from './audit-targets.js';
 import { isMutationResult } from './mutation-result-shape.js';
 import type { RequestReads } from './request-reads.js';
+import { failuresAfterWriteKept } from '../upstream/after-write-reached.js';
 import { refusalsBeforeWriteUnsent } from '../upstream/refused-unsent.js';
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
@@ -105,7 +106,8 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
     },
     operation,
     fields,
-    // A budget refusal before the mutation sent anything frees its idempotencyKey (refused-unsent.ts).
-    () => refusalsBeforeWriteUnsent(reads.scope.budget, act),
+    // A budget refusal before the mutation sent anything frees its idempotencyKey (refused-unsent.ts);
+    // a failure of the gateway's side after a write reached the provider keeps it (after-write-reached.ts).
+    () => failuresAfterWriteKept(reads.scope.budget, () => refusalsBeforeWriteUnsent(reads.scope.budget, act)),
   );
 }

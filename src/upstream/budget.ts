@@ -17,6 +17,7 @@ export class UpstreamBudget {
   private spent = 0;
   private answerBytes = 0;
   private writes = 0;
+  private writesAnswered = 0;
   /**
    * One refusal for every call past the budget: an error each (with its stack)
    * cost a request over a 150,000-instance account seconds of CPU.
@@ -69,6 +70,19 @@ export class UpstreamBudget {
   /** Writes let through so far: a mutation refused with none sent since it began acted on nothing (refused-unsent.ts). */
   get writesSent(): number {
     return this.writes;
+  }
+
+  /**
+   * Writes that reached the provider: answered below 400, or failed so that they may have acted
+   * (after-write-reached.ts). A failure after one says nothing of it, however unsent its own call.
+   */
+  get writesReached(): number {
+    return this.writesAnswered;
+  }
+
+  /** Counts a write that reached the provider (see writesReached). */
+  writeReached(): void {
+    this.writesAnswered += 1;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { UpstreamPolicyOptions } from './defaults.js';
 import { classifyTransportError } from './failure-class.js';
 import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
+import { mayHaveActed } from './may-have-acted.js';
 import { unsentWhereNoWrite } from './refused-unsent.js';
 import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type UpstreamPolicy } from './policy.js';
 import { ReadCoalescer } from './read-coalescer.js';
@@ -218,11 +219,14 @@ export class UpstreamClient {
     try {
       response = await this.dispatch(request);
     } catch (error) {
+      if (write && mayHaveActed(error)) budget?.writeReached();
       // A read stopped because the request's answers passed their budget (UpstreamBudget.signal)
       // is refused as the read that passed it was, not told the client left.
       if (error instanceof UpstreamCancelledError && budget?.answerBytesPassed === true) throw budget.answerBytesRefusal();
       throw error;
     }
+    // A write the provider refused (4xx) did nothing; one it took may have acted, whatever comes after.
+    if (write && response.status < 400) budget?.writeReached();
     // Each request that joined a shared read holds the answer as its own.
     budget?.receive(response.bytes, !write);
     return response;

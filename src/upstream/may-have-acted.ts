@@ -1,5 +1,6 @@
 import { isGatewayError, type ErrorCode } from '../domain/errors.js';
 import { UpstreamFailure, UpstreamNotSent } from './deadline.js';
+import { FailedAfterWriteReached } from './after-write-reached.js';
 import { RefusedUnsent } from './refused-unsent.js';
 import type { FailureClass } from './failure-class.js';
 
@@ -37,9 +38,11 @@ const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls
  * or the gateway failed. A refusal (ours or the provider's, a 429 included)
  * did nothing, and neither did a call never sent (breaker open, queue full,
  * the request's budget spent before the mutation sent a write)
- * or one that never reached the provider (DNS, connection refused, TLS).
+ * or one that never reached the provider (DNS, connection refused, TLS), unless
+ * a write of the mutation reached it before (after-write-reached.ts).
  */
 export function mayHaveActed(error: unknown): boolean {
+  if (error instanceof FailedAfterWriteReached) return true;
   if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent) return false;
   if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
