@@ -1,38 +1,67 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
+import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { BACKUP_LIST, CREATE, instanceIds } from '../helpers/onapp-creates.js';
 
 /**
  * OnApp answers a create with no record, so the gateway reads the VM's backups after its POST.
- * That read refused unsent or unreached (a 429, the breaker open, DNS) says nothing of the POST,
- * which OnApp has acted on: the idempotencyKey must stay held, or the retry creates a second backup.
+ * That read refused (a 429, a 403) says nothing of the POST, which OnApp has acted on: read as the
+ * create's refusal, it freed the idempotencyKey and the retry with it made a second backup.
  */
 const POST_CREATE = 'POST /settings/disks/:id/backups.json';
+const BACKUPS_PATH = /^\/virtual_machines\/\d+\/backups\.json$/;
 
-describe('onapp: the read after a create acted fails as refused', () => {
+interface Created {
+  createBackup: { operation: { id: string } } | null;
+}
+
+describe('onapp: the read after a create acted is refused', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['onapp'], configure: [withProviderSettings({ coalesceReads: false, cacheTtlMs: 0 })] });
   });
   afterAll(() => harness.close());
 
-  it('keeps the key of a create whose follow-up read was rate limited: the retry replays the failure, no second POST', async () => {
+  /** Runs a create whose POST OnApp acts on, with `refuseReads` switched on while its answer is out. */
+  async function createThenRetry(name: string, refuseReads: (on: boolean) => Promise<void>): Promise<{ first: Created | null; again: Created | null; posts: number }> {
     const [target] = await instanceIds(harness);
     const server = harness.simulator('onapp').server;
-    const input = { instanceId: target!.id, name: 'after-a-429', idempotencyKey: randomUUID() };
+    const input = { instanceId: target!.id, name, idempotencyKey: randomUUID() };
+    const postsBefore = server.count(POST_CREATE);
     const hold = server.holdAnswersOf(POST_CREATE);
-    const first = harness.gql(CREATE, { input });
+    const answer = harness.gql<Created>(CREATE, { input });
     await hold.arrived;
-    // OnApp has made the backup; every read of the VM's backups from now on is turned away.
-    await server.setFault({ mode: 'rate-limit', retryAfterSeconds: 0, onlyLabel: BACKUP_LIST });
+    await refuseReads(true);
     hold.release();
-    const failed = await first;
-    expect(errorCodes(failed)).toEqual(['PROVIDER_UNAVAILABLE']);
-    await server.clearFault();
-    const retried = await harness.gql(CREATE, { input });
-    expect(server.count(POST_CREATE)).toBe(1);
-    expect(errorCodes(retried)).toEqual(['PROVIDER_UNAVAILABLE']);
-    expect(retried.errors?.[0]?.message).toContain('the provider may have acted on it');
+    const first = await answer;
+    expect(first.errors).toBeUndefined();
+    await refuseReads(false);
+    const again = await harness.gql<Created>(CREATE, { input });
+    expect(again.errors).toBeUndefined();
+    return { first: first.data ?? null, again: again.data ?? null, posts: server.count(POST_CREATE) - postsBefore };
+  }
+
+  it('a read rate limited (429): the create answers its operation, and the retry with its key replays it, no second POST', async () => {
+    const server = harness.simulator('onapp').server;
+    const { first, again, posts } = await createThenRetry('after-a-429', (on) => (on ? server.setFault({ mode: 'rate-limit', retryAfterSeconds: 0, onlyLabel: BACKUP_LIST }) : server.clearFault()));
+    expect(posts).toBe(1);
+    expect(again?.createBackup?.operation.id).toBe(first?.createBackup?.operation.id);
+  });
+
+  it('a read refused 403: the create answers its operation, and the retry with its key replays it, no second POST', async () => {
+    const simulator = harness.simulator('onapp').simulator as unknown as { handle(request: SimRequest): SimResponse | Promise<SimResponse> };
+    const handle = simulator.handle.bind(simulator);
+    let refusing = false;
+    simulator.handle = (request) => (refusing && request.method === 'GET' && BACKUPS_PATH.test(request.rawPath) ? { status: 403, json: { errors: ['not permitted'] } } : handle(request));
+    try {
+      const { first, again, posts } = await createThenRetry('after-a-403', async (on) => {
+        refusing = on;
+      });
+      expect(posts).toBe(1);
+      expect(again?.createBackup?.operation.id).toBe(first?.createBackup?.operation.id);
+    } finally {
+      simulator.handle = handle;
+    }
   });
 });

@@ -177,7 +177,14 @@ export class OnappAdapter extends BaseAdapter {
     if (backupId) await this.createOrder.found(series, place, backupId);
     const token = [diskId, highest, String(place)];
     const ref: OperationRef = { providerId: this.account.id, kind: 'CREATE_BACKUP', startedAt, instanceNativeId: vmId, backupNativeId: backupId, token };
-    return backupId ? this.operation(ref, 'RUNNING') : this.getOperation(ref, scope);
+    if (backupId) return this.operation(ref, 'RUNNING');
+    // OnApp took the create: a read after it refused (a 403, a 404, a 429) must not fail it. Failed, the
+    // create read as refused without acting, its idempotencyKey was freed, and the retry made a second
+    // backup. PENDING, as a poll that cannot tell yet answers; the operation's polls read again.
+    return this.getOperation(ref, scope).catch((error: unknown) => {
+      if (!isGatewayError(error)) throw error;
+      return this.operation(ref, 'PENDING');
+    });
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
