@@ -7,6 +7,7 @@ import { providerWords } from '../provider-words.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
+import { preconditionFields } from './precondition-refusals.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -117,7 +118,10 @@ const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = {
     409: conflictOf,
     417: conflictOf,
     423: conflictOf,
-    428: conflictOf,
+    428: (provider, body, status) => {
+      const fields = preconditionFields(describe(body));
+      return fields ? new GatewayError('BAD_USER_INPUT', describe(body), { provider, providerCode: `HTTP_${status}`, fields: [...fields] }) : conflictOf(provider, body);
+    },
     // "412 Precondition Failed – Invalid disk_id / Invalid target_disk_id" (Danube API docs): the caller's input.
     412: badInputOf,
     // Field errors are the caller's input; anything else is the provider's own failure.

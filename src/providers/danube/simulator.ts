@@ -95,6 +95,22 @@ export class DanubeSimulator extends ProviderSimulator {
   finishAtOnce = false;
   /** Called as a create's POST is answered: a test changes what Danube does between a create's own calls. */
   onCreate: (() => void) | null = null;
+  /**
+   * Each VM's brand (esdc-ce's `Vm.brand`: kvm, bhyve, joyent, lx) by its uuid: `kvm` unless a test
+   * sets one (setVmBrand). A backup keeps its VM's brand when made; a restore onto a VM of another
+   * brand is refused "428 – VM brand mismatch" (API docs).
+   */
+  private readonly vmBrands = new Map<string, string>();
+  /** Disk sizes in MB by `uuid:disk_id`: DEFAULT_DISK_SIZE_MB unless a test sets one (setDiskSizeMb). */
+  private readonly diskSizesMb = new Map<string, number>();
+  /**
+   * Free MB on each compute node's storage, by node name: room for any disk unless a test sets it.
+   * esdc-ce restores into a temporary dataset first and, not knowing the data's size, asks the
+   * target storage for the backup's whole disk size: less is "428 – Not enough free space on target storage".
+   */
+  readonly storageFreeMb = new Map<string, number>();
+  /** What esdc-ce's Backup keeps of its VM when made (`vm_brand`, `disk_size`), beside the row: not listed. */
+  private readonly madeFrom = new WeakMap<Row, { brand: string; diskSizeMb: number }>();
 
   constructor(options: SimulatorServerOptions & SimulatorSeedOptions = {}) {
     super('danube', options);
@@ -130,6 +146,42 @@ export class DanubeSimulator extends ProviderSimulator {
     this.token = randomUUID().replace(/-/g, '');
   }
 
+  setVmBrand(hostname: string, brand: string): void {
+    this.vmBrands.set(String(this.vmNamedOrThrow(hostname).uuid), brand);
+  }
+
+  setDiskSizeMb(hostname: string, diskId: number, sizeMb: number): void {
+    this.diskSizesMb.set(`${String(this.vmNamedOrThrow(hostname).uuid)}:${diskId}`, sizeMb);
+  }
+
+  private vmNamedOrThrow(hostname: string): Row {
+    const vm = this.vmNamed(hostname);
+    if (!vm) throw new Error(`no VM ${hostname}`);
+    return vm;
+  }
+
+  private brandOf(vm: Row): string {
+    return this.vmBrands.get(String(vm.uuid)) ?? 'kvm';
+  }
+
+  private diskSizeOf(vm: Row, diskId: number): number {
+    return this.diskSizesMb.get(`${String(vm.uuid)}:${diskId}`) ?? DEFAULT_DISK_SIZE_MB;
+  }
+
+  /** A backup row joins the list, keeping its VM's brand and its disk's size as they are now (esdc-ce's Backup). */
+  private keepBackup(backup: Row, vm: Row | undefined): void {
+    this.backups.push(backup);
+    if (vm) this.madeFrom.set(backup, { brand: this.brandOf(vm), diskSizeMb: this.diskSizeOf(vm, Number(backup.disk_id)) });
+  }
+
+  /** A backup's brand and disk size when made; a row a test pushed takes its VM's now, or the defaults. */
+  private madeFromOf(backup: Row): { brand: string; diskSizeMb: number } {
+    const kept = this.madeFrom.get(backup);
+    if (kept) return kept;
+    const owner = this.ownerOf(backup);
+    return owner ? { brand: this.brandOf(owner), diskSizeMb: this.diskSizeOf(owner, Number(backup.disk_id)) } : { brand: 'kvm', diskSizeMb: DEFAULT_DISK_SIZE_MB };
+  }
+
   seed({ instances = 6, backupsPerInstance = 4, seed = 31 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
@@ -143,7 +195,7 @@ export class DanubeSimulator extends ProviderSimulator {
       if (index === 0) continue;
       for (let n = 0; n < backupsPerInstance; n++) {
         const created = index === 5 && n === backupsPerInstance - 1 ? recent() : new Date(Date.UTC(2024, 6, 10 + n, 4, 0, 1));
-        this.backups.push({ hostname, name: `daily-${stamp(created)}`, define: 'daily', disk_id: 1, status: index === 3 && n === 0 ? 4 : 1, size: random.int(40, 900) * 1_048_576, time: 1337, created: created.toISOString(), note: '', node: 'node99.erigones.com', zpool: 'zones' });
+        this.keepBackup({ hostname, name: `daily-${stamp(created)}`, define: 'daily', disk_id: 1, status: index === 3 && n === 0 ? 4 : 1, size: random.int(40, 900) * 1_048_576, time: 1337, created: created.toISOString(), note: '', node: 'node99.erigones.com', zpool: 'zones' }, this.vms[index]);
       }
     }
   }
@@ -192,6 +244,23 @@ export class DanubeSimulator extends ProviderSimulator {
     return this.backups.filter((backup) => (vm ? this.ownerOf(backup) === vm : backup.hostname === hostnameOrUuid));
   }
 
+  /**
+   * `GET /vm/define/backup`: "data.full – Return list of objects with all backup definition details
+   * (default: false)", "data.extended – Include total number of backups for each backup definition
+   * (default: false)". Read as esdc-ce's list views do: names alone with neither, objects with
+   * either, the `backups` count only with extended. Both were ignored: every answer was the
+   * extended one, so a gateway that left them out was never told.
+   */
+  private definitionList(data: Row): unknown[] {
+    const extended = isTrue(data.extended);
+    if (!extended && !isTrue(data.full)) return this.definitions.map((definition) => definition.name);
+    return this.definitions.map((definition) => {
+      const { backups: _count, ...details } = definition;
+      if (!extended) return details;
+      return { ...details, backups: this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name).length };
+    });
+  }
+
   private definition(hostname: string, name: string, schedule: string, retention: number, compression: number): Row {
     return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
   }
@@ -227,10 +296,8 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
-    if (segments.length === 1 && method === 'GET') return ok(data.full === 'true' ? this.vms : this.vms.map((vm) => vm.hostname));
-    if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') {
-      return ok(this.definitions.map((definition) => ({ ...definition, backups: this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name).length })));
-    }
+    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms : this.vms.map((vm) => vm.hostname));
+    if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') return ok(this.definitionList(data));
     const hostnameOrUuid = second as string;
     if (!HOSTNAME.test(hostnameOrUuid)) return { status: 412, json: { detail: 'Invalid hostname' } };
     const vm = this.vmNamed(hostnameOrUuid);
@@ -239,7 +306,11 @@ export class DanubeSimulator extends ProviderSimulator {
     if (!vm && !byOriginalHostname) return notFound('VM not found');
     if (vm && this.forbidden.has(String(vm.hostname))) return forbidden('You do not have permission to perform this action.');
     if (vm && third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
-    if (third === 'backup' && fourth === undefined && method === 'GET') return ok((this.ignoresVmFilter ? this.backups : this.backupsOf(vm, hostnameOrUuid)).map((backup) => this.listed(backup)));
+    if (third === 'backup' && fourth === undefined && method === 'GET') {
+      const rows = (this.ignoresVmFilter ? this.backups : this.backupsOf(vm, hostnameOrUuid)).map((backup) => this.listed(backup));
+      // "data.full (boolean) – Return list of objects with all backup details (default: false)": names alone without it.
+      return ok(isTrue(data.full) ? rows : rows.map((row) => row.name));
+    }
     if (third === 'backup' && fourth !== undefined) return this.backup(method, vm, hostnameOrUuid, fourth, data);
     return notFound('Not found');
   }
@@ -352,7 +423,7 @@ export class DanubeSimulator extends ProviderSimulator {
       const backup: Row = { hostname, vm_uuid: vm.uuid, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
       // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
       if (this.backups.some((item) => item.hostname === hostname && item.name === backup.name && Number(item.disk_id) === diskId)) return { status: 406, json: { detail: 'Backup already exists' } };
-      this.backups.push(backup);
+      this.keepBackup(backup, vm);
       this.onCreate?.();
       return this.startTask(vm, { message: 'Backup successfully created', returncode: 0, detail: this.createDetail(hostname, String(backup.name), diskId) }, () => {
         backup.status = 1;
@@ -390,35 +461,48 @@ export class DanubeSimulator extends ProviderSimulator {
       backup.note = data.note;
       return ok(this.listed(backup));
     }
-    if (method === 'PUT') {
-      if (backup.status !== 1) return { status: 417, json: { detail: 'VM backup status is not OK' } };
-      const target = typeof data.target_hostname_or_uuid === 'string' ? this.vmNamed(data.target_hostname_or_uuid) : undefined;
-      if (!target) return notFound('VM not found');
-      if (data.target_disk_id !== undefined && !validDisk(target, Number(data.target_disk_id))) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
-      // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
-      // force answers for snapshots only: "417 Expectation Failed – ... VM has snapshots (force=false)",
-      // while "423 Locked – ... VM is not stopped" holds whatever force says (esdc-ce checks the
-      // snapshots first, then the VM's state).
-      const force = data.force === undefined ? true : data.force === true;
-      const targetDisk = `${String(target.hostname)}:${data.target_disk_id === undefined ? diskId : Number(data.target_disk_id)}`;
-      if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
-      if (this.nodesDown.has(String(target.node)) || this.nodesDown.has(String(backup.node))) return { status: 423, json: { detail: 'Node is not operational' } };
-      if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
-      // "409 Conflict – VM has pending tasks" (API docs, restore only): a create, delete or restore
-      // still running on the target VM. It took a second restore onto a VM mid-restore, which
-      // Danube refuses; a backup's own task (its status 2 or 3) is the 417 above.
-      if (this.hasPendingTasks(target)) return { status: 409, json: { detail: 'VM has pending tasks' } };
-      backup.status = 3;
-      const targetDiskId = data.target_disk_id === undefined ? diskId : Number(data.target_disk_id);
-      return this.startTask(target, { message: 'Backup successfully restored' }, () => {
-        backup.status = 1;
-        this.snapshots.delete(targetDisk);
-        if (force && this.forceDeletesBackups) this.deleteBackupsOfDisk(target, targetDiskId, backup);
-      }, () => {
-        backup.status = 1;
-      });
-    }
+    if (method === 'PUT') return this.restore(backup, data);
     return { status: 405, json: { detail: 'Method not allowed' } };
+  }
+
+  /**
+   * A restore (`PUT` without a note), refused as esdc-ce's VmBackup.put checks, in its order: the
+   * backup's status, the nodes, the target VM, its brand, its disk (`target_disk_id` is read with no
+   * default, so one left out is "Invalid target_disk_id"), that disk's size against the backup's
+   * disk, the room on the target's storage, then snapshots, the VM's state and its tasks.
+   */
+  private restore(backup: Row, data: Row): SimResponse {
+    if (backup.status !== 1) return { status: 417, json: { detail: 'VM backup status is not OK' } };
+    if (this.nodesDown.has(String(backup.node))) return { status: 423, json: { detail: 'Node is not operational' } };
+    const target = typeof data.target_hostname_or_uuid === 'string' ? this.vmNamed(data.target_hostname_or_uuid) : undefined;
+    if (!target) return notFound('VM not found');
+    if (this.nodesDown.has(String(target.node))) return { status: 423, json: { detail: 'Node is not operational' } };
+    const made = this.madeFromOf(backup);
+    if (this.brandOf(target) !== made.brand) return { status: 428, json: { detail: 'VM brand mismatch' } };
+    // "data.target_disk_id (integer) – required - Target disk number/ID": it defaulted to the backup's disk here.
+    const targetDiskId = data.target_disk_id === undefined || data.target_disk_id === null ? Number.NaN : Number(data.target_disk_id);
+    if (!validDisk(target, targetDiskId)) return { status: 412, json: { detail: 'Invalid target_disk_id' } };
+    if (this.diskSizeOf(target, targetDiskId) !== made.diskSizeMb) return { status: 428, json: { detail: 'Disk size mismatch' } };
+    if (made.diskSizeMb > (this.storageFreeMb.get(String(target.node)) ?? Infinity)) return { status: 428, json: { detail: 'Not enough free space on target storage' } };
+    // "data.force (boolean) – Force restore and delete existing snapshots and backups (default: true)".
+    // force answers for snapshots only: "417 Expectation Failed – ... VM has snapshots (force=false)",
+    // while "423 Locked – ... VM is not stopped" holds whatever force says.
+    const force = data.force === undefined ? true : data.force === true;
+    const targetDisk = `${String(target.hostname)}:${targetDiskId}`;
+    if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
+    if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
+    // "409 Conflict – VM has pending tasks" (API docs, restore only): a create, delete or restore
+    // still running on the target VM. It took a second restore onto a VM mid-restore, which
+    // Danube refuses; a backup's own task (its status 2 or 3) is the 417 above.
+    if (this.hasPendingTasks(target)) return { status: 409, json: { detail: 'VM has pending tasks' } };
+    backup.status = 3;
+    return this.startTask(target, { message: 'Backup successfully restored' }, () => {
+      backup.status = 1;
+      this.snapshots.delete(targetDisk);
+      if (force && this.forceDeletesBackups) this.deleteBackupsOfDisk(target, targetDiskId, backup);
+    }, () => {
+      backup.status = 1;
+    });
   }
 
   /**
@@ -467,7 +551,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
     if (!definition) throw new Error(`no definition ${name} of ${hostname} disk ${diskId}`);
     const backup: Row = { hostname, vm_uuid: this.vmNamed(hostname)?.uuid, name: `${name}-${stamp(at)}`, define: name, disk_id: diskId, status: 1, size: 52_428_800, time: 12, created: at.toISOString(), note: '', node: definition.node, zpool: definition.zpool };
-    this.backups.push(backup);
+    this.keepBackup(backup, this.vmNamed(hostname));
     return backup;
   }
 
@@ -529,6 +613,8 @@ export class DanubeSimulator extends ProviderSimulator {
  */
 export const ESDC_CE_CREATE_DETAIL = (): string => "msg='', rc=0, time_elapsed=12, backup_snapshot_size=52428800";
 
+/** A disk's size where a test set none: every seeded disk is this size, so any restores onto any. */
+const DEFAULT_DISK_SIZE_MB = 10_240;
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });
@@ -545,6 +631,8 @@ const SLOVAK = {
  */
 const stateOf = (vm: Row): string => String(vm.status).replace(/-$/, '');
 const validDisk = (vm: Row, diskId: number): boolean => Number.isInteger(diskId) && diskId >= 1 && diskId <= Number(vm.disks ?? 1);
+/** A boolean query parameter as a Django view reads one: `true`, `True` or `1`. */
+const isTrue = (value: unknown): boolean => value === true || value === 'true' || value === 'True' || value === '1';
 const pick = (data: Row, keys: string[]): Row => Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]));
 
 /** Which path segments are names (hostnames, definitions, backups, tasks) rather than fixed words. */
