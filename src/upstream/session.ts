@@ -64,6 +64,29 @@ const UNSENDABLE_SESSION = /[^\x20-\x7e]/;
  */
 export type SessionCarrier = 'header' | 'form body';
 
+/**
+ * A session a login handed out, with how long the provider said it lives (ms from the login, on the
+ * provider's own clock, so a skew between the clocks does not move it); null when it named no end.
+ */
+export interface IssuedSession {
+  token: string;
+  lifetimeMs: number | null;
+}
+
+/** A login answers a bare token (it named no end) or the session with its lifetime. */
+type LoginResult = string | IssuedSession;
+
+const issued = (result: LoginResult): IssuedSession => (typeof result === 'string' ? { token: result, lifetimeMs: null } : result);
+
+/**
+ * How long before the end a login reported the session is renewed: a tenth of its lifetime, at most a
+ * minute. A call sent just before the end can reach the provider after it (and a write refused for its
+ * session is one more round trip at best); renewing ahead costs one login per lifetime, no refused call.
+ */
+export function renewalMarginMs(lifetimeMs: number): number {
+  return Math.min(60_000, Math.max(0, lifetimeMs) / 10);
+}
+
 /** The provider account a login session belongs to (its UpstreamClient). */
 export interface LoginAccount {
   readonly providerId: string;
@@ -83,6 +106,16 @@ export class SharedSession {
   private current: Promise<string> | null = null;
   /** When the current token's login was started (ms). */
   private currentSince = 0;
+  /** When the current token is renewed ahead of the end its login reported (ms, `now()`'s clock); Infinity when it named none. */
+  private renewAt = Infinity;
+  /** The lifetime the current token's login reported (ms); null when it named none. */
+  private lifetimeMs: number | null = null;
+  /**
+   * The provider starts a session's lifetime again with each call it answers (ZStack read that way,
+   * see ZstackConfig `sessionRenewedOnUse`): an answered call moves the renewal on, so a session in
+   * use is not renewed needlessly. Otherwise the end is the one the login reported, used or not.
+   */
+  callsExtendSession = false;
   /** The provider's refusal of the last login and when it came (ms, `now()`'s clock). */
   private refusal: { error: unknown; at: number } | null = null;
 
@@ -92,7 +125,7 @@ export class SharedSession {
    * shared by concurrent requests carries the first one's.
    */
   constructor(
-    private readonly login: (scope: UpstreamScope) => Promise<string>,
+    private readonly login: (scope: UpstreamScope) => Promise<LoginResult>,
     private readonly now: () => number = Date.now,
     private readonly onRefused: () => void = () => undefined,
   ) {}
@@ -106,10 +139,11 @@ export class SharedSession {
    * told where to read a held refusal (`/readyz`). A session the `carrier`
    * cannot send is refused at login, never kept.
    */
-  static loggingIn(account: LoginAccount, carrier: SessionCarrier, login: (scope: UpstreamScope) => Promise<string>, now: () => number = Date.now): SharedSession {
+  static loggingIn(account: LoginAccount, carrier: SessionCarrier, login: (scope: UpstreamScope) => Promise<LoginResult>, now: () => number = Date.now): SharedSession {
     const { secrets } = account;
     const session = new SharedSession(async (scope) => {
-      const token = await login(scope);
+      const answered = issued(await login(scope));
+      const { token } = answered;
       // Not a refusal (held): an odd answer, as a login answer without a session is.
       if (token.length > MAX_SESSION_LENGTH) {
         throw providerError(account.providerId, `provider ${account.providerId} handed out a session of ${token.length} characters at login (at most ${MAX_SESSION_LENGTH} are taken)`, 'SESSION_TOO_LONG');
@@ -118,32 +152,51 @@ export class SharedSession {
         throw providerError(account.providerId, `provider ${account.providerId} handed out a session with characters an HTTP header cannot carry (at login)`, 'SESSION_UNSENDABLE');
       }
       secrets.addRuntime(token);
-      return token;
+      return answered;
     }, now, () => account.loginRefused());
     account.showLoginHold(() => session.refusalHeldMs());
     return session;
   }
 
-  /** The current token, logging in first if there is none (concurrent callers share one login). */
+  /**
+   * The current token, logging in first if there is none or if it is due for renewal ahead of the end
+   * its login reported (concurrent callers share one login: the first caller past the time starts it,
+   * the others find it current).
+   */
   token(scope: UpstreamScope): Promise<string> {
+    if (this.current && this.now() >= this.renewAt) this.current = null;
     if (!this.current) {
       const heldMs = this.refusalHeldMs();
       if (this.refusal && heldMs > 0) return Promise.reject(withTimeLeft(this.refusal.error, heldMs));
       // Concurrent callers share this login: it must outlive the first one's client.
       // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
       // One that succeeds needs no clearing: it was tried only once the hold had run out.
-      const attempt: Promise<string> = this.login(sharedScope(scope)).catch((error: unknown) => {
-        if (this.current === attempt) this.current = null;
-        if (!isRefusedLogin(error)) {
-          this.refusal = null;
-          throw error;
-        }
-        this.refusal = { error, at: this.now() };
-        this.onRefused();
-        throw withTimeLeft(error, REFUSED_LOGIN_HELD_MS);
-      });
+      const startedAt = this.now();
+      const attempt: Promise<string> = this.login(sharedScope(scope)).then(
+        (result) => {
+          const { token, lifetimeMs } = issued(result);
+          // Counted from when the login was sent: the provider started the lifetime no earlier.
+          if (this.current === attempt && lifetimeMs !== null) {
+            this.lifetimeMs = lifetimeMs;
+            this.renewAt = startedAt + lifetimeMs - renewalMarginMs(lifetimeMs);
+          }
+          return token;
+        },
+        (error: unknown) => {
+          if (this.current === attempt) this.current = null;
+          if (!isRefusedLogin(error)) {
+            this.refusal = null;
+            throw error;
+          }
+          this.refusal = { error, at: this.now() };
+          this.onRefused();
+          throw withTimeLeft(error, REFUSED_LOGIN_HELD_MS);
+        },
+      );
       this.current = attempt;
-      this.currentSince = this.now();
+      this.currentSince = startedAt;
+      this.renewAt = Infinity;
+      this.lifetimeMs = null;
     }
     return this.current;
   }
@@ -192,9 +245,31 @@ export class SharedSession {
    */
   async run<T>(send: (token: string) => Promise<T>, isExpired: (result: T) => boolean | Promise<boolean>, scope: UpstreamScope): Promise<T> {
     const token = await this.token(scope);
+    const sentAt = this.now();
     const first = await send(token);
-    if (!(await isExpired(first))) return first;
+    if (!(await isExpired(first))) {
+      this.extendIfUsed(token, sentAt);
+      return first;
+    }
     await this.invalidate(token);
-    return send(await this.token(scope));
+    const renewed = await this.token(scope);
+    const resentAt = this.now();
+    const second = await send(renewed);
+    if (!(await isExpired(second))) this.extendIfUsed(renewed, resentAt);
+    return second;
+  }
+
+  /** A call sent at `sentAt` with `token` was answered with it: where calls extend a session, its renewal moves on from then. */
+  private extendIfUsed(token: string, sentAt: number): void {
+    if (!this.callsExtendSession || this.lifetimeMs === null || this.current === null) return;
+    // Only the current session's answer counts, and only once its login has answered (its lifetime is known).
+    const current = this.current;
+    const lifetimeMs = this.lifetimeMs;
+    void current.then(
+      (value) => {
+        if (value === token && this.current === current) this.renewAt = Math.max(this.renewAt, sentAt + lifetimeMs - renewalMarginMs(lifetimeMs));
+      },
+      () => undefined,
+    );
   }
 }

@@ -4,10 +4,11 @@ import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse }
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { loginNotFound, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
-import { SharedSession, refusedLogin } from '../../upstream/session.js';
+import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/session.js';
 import type { DanubeConfig } from './config.js';
 import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
 import { preconditionFields } from './precondition-refusals.js';
+import { tokenLifetimeMs } from './token-lifetime.js';
 
 export interface DanubeAnswer {
   status: number;
@@ -29,8 +30,9 @@ export function hostnameSegment(hostname: string): string {
 /**
  * Danube Cloud's API: `{"status","result","task_id"}` envelopes; an API key
  * header, or a login token that lasts an hour and dies when anyone logs in
- * again, renewed once when Danube says the session is gone (a 403, see
- * session-refused.ts) with one login shared by concurrent requests.
+ * again, renewed ahead of the `expires` its login answered (token-lifetime.ts),
+ * and once when Danube says the session is gone (a 403, see
+ * session-refused.ts), with one login shared by concurrent requests.
  * `dc` goes as a parameter on every call (the API also takes a /dc/{dc}/
  * prefix; the parameter keeps the paths identical with and without it).
  */
@@ -74,7 +76,7 @@ export class DanubeClient {
     throw read ? refusedRead(error) : error;
   }
 
-  private async login(username: string, password: string, scope: UpstreamScope): Promise<string> {
+  private async login(username: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
     const response = await this.upstream.request({
       method: 'POST',
       path: '/accounts/login',
@@ -92,7 +94,7 @@ export class DanubeClient {
       // An error status is Danube's answer to the credentials; a 2xx without a token is an odd answer, not a refusal.
       throw response.status >= 400 ? refusedLogin(refused) : refused;
     }
-    return token;
+    return { token, lifetimeMs: tokenLifetimeMs((response.body as { expires?: unknown }).expires, response.headers.date, Date.now()) };
   }
 }
 

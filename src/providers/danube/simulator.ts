@@ -34,6 +34,10 @@ export class DanubeSimulator extends ProviderSimulator {
   readonly tasks = new Map<string, Task>();
   logins = 0;
   private token: string | null = null;
+  /** Every token a login handed out, alive or not: a test looks for any of them in answers and logs. */
+  readonly issuedTokens = new Set<string>();
+  /** Calls refused for their token (a 403 the gateway renews on): a gateway that renews ahead of the end sends none. */
+  tokensRefused = 0;
   /** The token whose hour ran out (expireToken): Danube no longer takes it, and says so in its own words. */
   private expiredToken: string | null = null;
   /** Snapshots per VM disk (`hostname:disk_id`): none unless a test makes some. A restore without force refuses a disk that has them. */
@@ -339,8 +343,10 @@ export class DanubeSimulator extends ProviderSimulator {
     // A token past its hour is expired on Danube's clock, asked about or not.
     if (this.token !== null && this.now() >= this.tokenExpiresAt) this.expireToken();
     const match = /^Token (\S+)$/.exec(String(request.headers.authorization ?? ''));
+    if (match !== null && this.token !== null && match[1] === this.token) return null;
+    this.tokensRefused += 1;
     if (match === null || match[1] === this.expiredToken) return forbidden(this.inLanguageOf(request, 'Authentication credentials were not provided.'));
-    return this.token !== null && match[1] === this.token ? null : forbidden(this.inLanguageOf(request, 'Invalid token.'));
+    return forbidden(this.inLanguageOf(request, 'Invalid token.'));
   }
 
   /** DRF's words in the language LocaleMiddleware would pick for the request. */
@@ -358,7 +364,9 @@ export class DanubeSimulator extends ProviderSimulator {
     this.expiredToken = null;
     this.token = randomUUID().replace(/-/g, '');
     this.tokenExpiresAt = this.now() + this.tokenLifetimeMs;
-    return { status: 200, json: { token: this.token, expires: new Date(this.tokenExpiresAt).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
+    this.issuedTokens.add(this.token);
+    // The server's clock, as any HTTP server dates its answers: the one `expires` is on.
+    return { status: 200, headers: { date: new Date(this.now()).toUTCString() }, json: { token: this.token, expires: new Date(this.tokenExpiresAt).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
   }
 
   /**

@@ -85,7 +85,7 @@ export class ZstackAdapter extends BaseAdapter {
     private readonly config: ZstackConfig,
   ) {
     super(account, upstream);
-    this.client = new ZstackClient(upstream, config.auth);
+    this.client = new ZstackClient(upstream, config.auth, config.sessionRenewedOnUse ?? false);
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {

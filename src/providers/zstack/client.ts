@@ -3,11 +3,12 @@ import { GatewayError, clipProviderCode, providerError } from '../../domain/erro
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
-import { SharedSession, refusedLogin } from '../../upstream/session.js';
+import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/session.js';
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
 import { isResourceNotFound, noApiAt } from './not-found.js';
+import { sessionLifetimeMs } from './session-lifetime.js';
 
 export const API = '/zstack/v1';
 /**
@@ -50,6 +51,7 @@ export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
 /**
  * ZStack's REST API: `Authorization: OAuth <session>`, a session from
  * `logInByAccount` (password as hex SHA-512) or fixed in the config, renewed
+ * ahead of the `expiredDate` its login answered (session-lifetime.ts), and
  * once when ZStack says it is no longer valid (ID.1001, or a 401). Errors are
  * `{"error": {code, description, details}}`; `details` can hold paths or
  * internals, so only the code and description are passed on.
@@ -60,9 +62,11 @@ export class ZstackClient {
   constructor(
     private readonly upstream: UpstreamClient,
     auth: ZstackConfig['auth'],
+    sessionRenewedOnUse = false,
   ) {
     const fixed = auth.sessionId;
     this.session = fixed ? new SharedSession(() => Promise.resolve(fixed)) : SharedSession.loggingIn(upstream, 'header', (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
+    this.session.callsExtendSession = sessionRenewedOnUse;
   }
 
   async call(call: ZstackCall, scope: UpstreamScope): Promise<UpstreamResponse> {
@@ -101,7 +105,7 @@ export class ZstackClient {
     this.session.forgetIfFrom(sentAt);
   }
 
-  private async login(accountName: string, password: string, scope: UpstreamScope): Promise<string> {
+  private async login(accountName: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
     const response = await this.upstream.request({
       method: 'PUT',
       path: `${API}/accounts/login`,
@@ -121,7 +125,7 @@ export class ZstackClient {
       // An error status here is ZStack's answer to the credentials (ID.1000); a 2xx without a session is an odd answer, not a refusal.
       throw response.status >= 400 ? refusedLogin(refused) : refused;
     }
-    return uuid;
+    return { token: uuid, lifetimeMs: sessionLifetimeMs((response.body as { inventory: unknown }).inventory) };
   }
 }
 

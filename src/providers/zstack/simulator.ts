@@ -47,6 +47,10 @@ export class ZstackSimulator extends ProviderSimulator {
   readonly vms: Row[] = [];
   readonly volumeBackups: Row[] = [];
   readonly sessions = new Set<string>();
+  /** Every session a login handed out, alive or not: a test looks for any of them in answers and logs (`sessions` forgets expired ones). */
+  readonly issuedSessions = new Set<string>();
+  /** Calls refused for their session (ID.1001 or 401): a gateway that renews ahead of the end sends none. */
+  sessionsRefused = 0;
   readonly jobs = new Map<string, Job>();
   /** Logins served (tests check that concurrent requests share one). */
   logins = 0;
@@ -346,6 +350,7 @@ export class ZstackSimulator extends ProviderSimulator {
     const session = uuid();
     const expiry = this.now() + this.sessionLifetimeMs;
     this.sessions.add(session);
+    this.issuedSessions.add(session);
     this.sessionExpiry.set(session, expiry);
     return { status: 200, json: { inventory: { uuid: session, accountUuid: uuid(), userUuid: uuid(), expiredDate: zstackDate(new Date(expiry)), createDate: zstackDate(new Date(this.now())) } } };
   }
@@ -359,6 +364,7 @@ export class ZstackSimulator extends ProviderSimulator {
    * in front of ZStack that answers 401 instead.
    */
   private refuseSession(request: SimRequest): SimResponse {
+    this.sessionsRefused += 1;
     const error = { code: 'ID.1001', description: 'Session expired' };
     if (this.sessionRefusal === 'http401') return { status: 401, json: { error } };
     if (request.method === 'GET') return { status: 503, json: { error } };
