@@ -57,7 +57,7 @@ describe('sessions renewed ahead of the end their login reported', () => {
       expect(simulator.sessionsRefused - refused).toBe(0);
     });
 
-    it('a write after the session would have ended is sent once, with a fresh session, and succeeds', async () => {
+    it('a write after the session would have ended is sent once, no call on its way is refused, and it succeeds', async () => {
       const list = await harness.gql<Listed>(INSTANCES);
       const id = list.data!.instances.edges[0]!.node.id;
       const refused = simulator.sessionsRefused;
@@ -69,6 +69,19 @@ describe('sessions renewed ahead of the end their login reported', () => {
       const done = await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: started.data!.createBackup.operation.id }), (read) => read.data?.operation.status !== 'RUNNING');
       expect(done.data?.operation.status).toBe('SUCCEEDED');
       expect(server.count((request) => request.method === 'POST') - posts).toBe(1);
+      expect(simulator.sessionsRefused - refused).toBe(0);
+    });
+
+    it('reads the lifetime on the node clock: a gateway clock behind ZStack\'s still renews before the end', async () => {
+      // The node's clock runs 10 minutes ahead: `expiredDate` read against the gateway's clock would be 11 minutes away.
+      simulator.clockOffsetMs += 600_000;
+      simulator.expireSessions();
+      expect((await harness.gql(INSTANCES)).errors).toBeUndefined();
+      const logins = simulator.logins;
+      const refused = simulator.sessionsRefused;
+      moveClock(LIFETIME_MS - 5_000);
+      expect((await harness.gql(INSTANCES)).errors).toBeUndefined();
+      expect(simulator.logins - logins).toBe(1);
       expect(simulator.sessionsRefused - refused).toBe(0);
     });
   });
@@ -123,6 +136,20 @@ describe('sessions renewed ahead of the end their login reported', () => {
       expect(answer.errors).toBeUndefined();
       expect(simulator.logins - logins).toBe(1);
       expect(server.log[0]?.label).toBe('POST /accounts/login');
+      expect(simulator.tokensRefused - refused).toBe(0);
+    });
+
+    it('a write after the token would have ended is sent once, and no call on its way is refused', async () => {
+      const list = await harness.gql<Listed>(INSTANCES);
+      const node = list.data!.instances.edges[0]!.node;
+      const refused = simulator.tokensRefused;
+      moveClock(LIFETIME_MS + 1_000);
+      const server = harness.simulator('danube').server;
+      const isWrite = (request: { method: string; label: string }) => request.method !== 'GET' && request.label !== 'POST /accounts/login';
+      const writes = server.count(isWrite);
+      const started = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: node.id, name: 'renewed-ahead', definitionName: 'daily' } });
+      expect(started.errors).toBeUndefined();
+      expect(server.count(isWrite) - writes).toBe(1);
       expect(simulator.tokensRefused - refused).toBe(0);
     });
 
