@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { eventually, startHarness, withDanubePasswordLogin, withProviderSettings, type Harness } from '../helpers/harness.js';
@@ -28,7 +28,6 @@ describe('sessions renewed ahead of the end their login reported', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now());
   });
-  afterEach(() => vi.setSystemTime(Date.now()));
   afterAll(() => vi.useRealTimers());
 
   describe('zstack', () => {
