@@ -91,4 +91,21 @@ describe('storeErrorFields', () => {
     expect(storeErrorFields(named('ReplyError', 'redis://host/db@x and redis://host name@x'))).toEqual({ reason: 'redis://host/db@x and redis://host name@x' });
     expect(storeErrorFields(named('ReplyError', 'rediss+tls.v2-a://user:pw@host x9://:pw@h'))).toEqual({ reason: 'rediss+tls.v2-a://[redacted]@host x9://[redacted]@h' });
   });
+  it('leaves out the arguments Redis 6.2+ quotes after a refused command, with its comma or without, in any case', () => {
+    const quoted = "ERR unknown command 'EVALSHA', with args beginning with: 'abc123' '1' 'backup-graph:limits:k' ";
+    expect(storeErrorFields(named('ReplyError', quoted))).toEqual({ reason: "ERR unknown command 'EVALSHA' (its arguments left out)" });
+    expect(storeErrorFields(named('ReplyError', "ERR unknown command 'evalsha' With Args Beginning With: 'secret-value'"))).toEqual({ reason: "ERR unknown command 'evalsha' (its arguments left out)" });
+    // Only the quote's own words start what is left out: a message naming args otherwise is kept whole.
+    expect(storeErrorFields(named('ReplyError', 'ERR wrong number of arguments for \'get\' command'))).toEqual({ reason: "ERR wrong number of arguments for 'get' command" });
+  });
+
+  it("reads Node's usage codes as the gateway's own fault, its TLS and SSL codes and any other code as Redis's", () => {
+    for (const code of ['ERR_INVALID_ARG_TYPE', 'ERR_OUT_OF_RANGE', 'ERR_STREAM_WRITE_AFTER_END']) {
+      const usage = Object.assign(new TypeError('a caller mistake'), { code });
+      expect(storeErrorFields(usage)).toEqual({ err: usage });
+    }
+    for (const code of ['ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ECONNRESET', 'NR_CLOSED', 'X_ERR_NOT_NODES']) {
+      expect(storeErrorFields(Object.assign(new Error('the connection failed'), { code }))).toEqual({ reason: 'the connection failed' });
+    }
+  });
 });
