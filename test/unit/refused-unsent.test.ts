@@ -7,7 +7,7 @@ import { UpstreamBudget } from '../../src/upstream/budget.js';
 import { UpstreamClient } from '../../src/upstream/client.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 import { mayHaveActed } from '../../src/upstream/may-have-acted.js';
-import { refusalsBeforeWriteUnsent } from '../../src/upstream/refused-unsent.js';
+import { RefusedUnsent, refusalsBeforeWriteUnsent, unsentWhereNoWrite } from '../../src/upstream/refused-unsent.js';
 
 /**
  * A request's budget refusal (QUERY_TOO_COMPLEX) met by a mutation: nothing was sent where it came
@@ -69,5 +69,66 @@ describe('budget refusals before and after a write', () => {
     expect(refusedAfter).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
     expect(mayHaveActed(refusedAfter)).toBe(true);
     expect(received).toEqual(['GET /first', 'POST /write']);
+  });
+});
+
+describe('refusalsBeforeWriteUnsent and unsentWhereNoWrite, each path', () => {
+  const tooComplex = (): GatewayError => new GatewayError('QUERY_TOO_COMPLEX', 'this request needs more than 1 upstream calls', { retryAfterSeconds: 3 });
+  const failWith = (error: unknown) => async (): Promise<never> => {
+    throw error;
+  };
+  const caught = async (running: Promise<unknown>): Promise<unknown> => running.then(() => null, (error: unknown) => error);
+
+  it('answers what the mutation answers, with a budget or without one', async () => {
+    await expect(refusalsBeforeWriteUnsent(new UpstreamBudget(5), async () => 'done')).resolves.toBe('done');
+    await expect(refusalsBeforeWriteUnsent(undefined, async () => 'done')).resolves.toBe('done');
+  });
+
+  it('keeps the refusal\'s code, message and details, and its class for mayHaveActed', async () => {
+    const refusal = tooComplex();
+    const unsent = await caught(refusalsBeforeWriteUnsent(new UpstreamBudget(5), failWith(refusal)));
+    expect(unsent).toBeInstanceOf(RefusedUnsent);
+    expect(unsent).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: refusal.message, details: { retryAfterSeconds: 3 } });
+    // One already marked passes as it is, not wrapped again.
+    expect(unsentWhereNoWrite(unsent, true)).toBe(unsent);
+  });
+
+  it('leaves every other failure as it is: no budget, a write sent, another code, no GatewayError', async () => {
+    const refusal = tooComplex();
+    expect(await caught(refusalsBeforeWriteUnsent(undefined, failWith(refusal)))).toBe(refusal);
+    const budget = new UpstreamBudget(5);
+    const afterWrite = async (): Promise<never> => {
+      budget.spend(true);
+      throw refusal;
+    };
+    expect(await caught(refusalsBeforeWriteUnsent(budget, afterWrite))).toBe(refusal);
+    const conflict = new GatewayError('CONFLICT', 'busy');
+    expect(await caught(refusalsBeforeWriteUnsent(new UpstreamBudget(5), failWith(conflict)))).toBe(conflict);
+    const lookalike = Object.assign(new Error('no gateway error'), { code: 'QUERY_TOO_COMPLEX' });
+    expect(await caught(refusalsBeforeWriteUnsent(new UpstreamBudget(5), failWith(lookalike)))).toBe(lookalike);
+    expect(unsentWhereNoWrite(refusal, false)).toBe(refusal);
+  });
+});
+
+describe('UpstreamBudget.spend', () => {
+  it('counts the writes let through, not the reads nor a refused write', () => {
+    const budget = new UpstreamBudget(3);
+    budget.spend();
+    budget.spend(false);
+    expect(budget.writesSent).toBe(0);
+    budget.spend(true);
+    expect(budget.writesSent).toBe(1);
+    expect(() => budget.spend(true)).toThrow(GatewayError);
+    expect(budget.writesSent).toBe(1);
+  });
+
+  it('refuses every call once the answers passed their bytes, and none while they are at the limit', () => {
+    const atLimit = new UpstreamBudget(5, 10);
+    atLimit.receive(10, false);
+    atLimit.spend();
+    const passed = new UpstreamBudget(5, 10);
+    passed.receive(11, false);
+    expect(() => passed.spend()).toThrow(/passed 10 bytes/);
+    expect(passed.writesSent).toBe(0);
   });
 });
