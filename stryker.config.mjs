@@ -162,6 +162,8 @@ export default {
     'src/config/port-references.ts',
     'src/observability/store-error-fields.ts',
     'src/server/request-id.ts',
+    'src/upstream/read-retries.ts',
+    'src/upstream/refused-unsent.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
