@@ -87,6 +87,16 @@ export function renewalMarginMs(lifetimeMs: number): number {
   return Math.min(60_000, Math.max(0, lifetimeMs) / 10);
 }
 
+/** How soon a renewal ahead of the end that failed in transit is tried again, while the session still works. */
+export const RENEWAL_RETRY_MS = 5_000;
+
+/** The session a renewal ahead of its end replaces, which works until the end its login reported. */
+interface StillValidSession {
+  token: Promise<string>;
+  since: number;
+  lifetimeMs: number;
+}
+
 /** The provider account a login session belongs to (its UpstreamClient). */
 export interface LoginAccount {
   readonly providerId: string;
@@ -164,7 +174,14 @@ export class SharedSession {
    * the others find it current).
    */
   token(scope: UpstreamScope): Promise<string> {
-    if (this.current && this.now() >= this.renewAt) this.current = null;
+    // Renewed ahead of its end, the session still works until then: a login failing in transit
+    // meanwhile leaves it in use (renewal tried again RENEWAL_RETRY_MS on), or the margin meant
+    // to spare a refused call made every request of that minute fail with the login's error.
+    let stillValid: StillValidSession | null = null;
+    if (this.current && this.now() >= this.renewAt) {
+      if (this.lifetimeMs !== null) stillValid = { token: this.current, since: this.currentSince, lifetimeMs: this.lifetimeMs };
+      this.current = null;
+    }
     if (!this.current) {
       const heldMs = this.refusalHeldMs();
       if (this.refusal && heldMs > 0) return Promise.reject(withTimeLeft(this.refusal.error, heldMs));
@@ -186,6 +203,7 @@ export class SharedSession {
           if (this.current === attempt) this.current = null;
           if (!isRefusedLogin(error)) {
             this.refusal = null;
+            if (stillValid && this.current === null && this.now() < stillValid.since + stillValid.lifetimeMs) return this.keepUntilItsEnd(stillValid);
             throw error;
           }
           this.refusal = { error, at: this.now() };
@@ -199,6 +217,15 @@ export class SharedSession {
       this.lifetimeMs = null;
     }
     return this.current;
+  }
+
+  /** The session renewed ahead of its end, kept in use after that login failed in transit. */
+  private keepUntilItsEnd(session: StillValidSession): Promise<string> {
+    this.current = session.token;
+    this.currentSince = session.since;
+    this.lifetimeMs = session.lifetimeMs;
+    this.renewAt = Math.min(session.since + session.lifetimeMs, this.now() + RENEWAL_RETRY_MS);
+    return session.token;
   }
 
   /**

@@ -3,7 +3,7 @@ import { sessionLifetimeMs } from '../../src/providers/zstack/session-lifetime.j
 import { tokenLifetimeMs } from '../../src/providers/danube/token-lifetime.js';
 import { zstackDate } from '../../src/providers/zstack/simulator.js';
 import type { UpstreamScope } from '../../src/upstream/scope.js';
-import { SharedSession, renewalMarginMs } from '../../src/upstream/session.js';
+import { RENEWAL_RETRY_MS, SharedSession, refusedLogin, renewalMarginMs } from '../../src/upstream/session.js';
 
 const scope = (): UpstreamScope => ({ requestId: 'r' });
 
@@ -69,5 +69,52 @@ describe('the lifetime a login reports', () => {
     expect(tokenLifetimeMs(expires, undefined, at + 3_600_000)).toBeNull();
     expect(tokenLifetimeMs(new Date(at + 400 * 86_400_000).toISOString(), undefined, at)).toBeNull();
     expect(tokenLifetimeMs(42, undefined, at)).toBeNull();
+  });
+});
+
+describe('a renewal ahead of the end that fails', () => {
+  const failing = (): Error => new Error('connect ECONNREFUSED');
+
+  it('keeps the session in use until its end, trying the login again every RENEWAL_RETRY_MS', async () => {
+    let now = 0;
+    const outcomes: Array<'ok' | 'fail'> = ['ok', 'fail', 'fail', 'ok'];
+    let logins = 0;
+    const session = new SharedSession(() => {
+      logins++;
+      return outcomes.shift() === 'ok' ? Promise.resolve({ token: `session-${logins}`, lifetimeMs: 100_000 }) : Promise.reject(failing());
+    }, () => now);
+    expect(await session.token(scope())).toBe('session-1');
+    now = 100_000 - renewalMarginMs(100_000);
+    // The early login fails in transit: the old session, still alive for the margin, answers.
+    expect(await session.token(scope())).toBe('session-1');
+    expect(logins).toBe(2);
+    // Not tried again before RENEWAL_RETRY_MS.
+    now += RENEWAL_RETRY_MS - 1;
+    expect(await session.token(scope())).toBe('session-1');
+    expect(logins).toBe(2);
+    now += 1;
+    expect(await session.token(scope())).toBe('session-1');
+    expect(logins).toBe(3);
+    now += RENEWAL_RETRY_MS;
+    expect(await session.token(scope())).toBe('session-4');
+    expect(logins).toBe(4);
+  });
+
+  it('past the end the login reported, the failure is the answer', async () => {
+    let now = 0;
+    let logins = 0;
+    const session = new SharedSession(() => (++logins === 1 ? Promise.resolve({ token: 'session-1', lifetimeMs: 100_000 }) : Promise.reject(failing())), () => now);
+    await session.token(scope());
+    now = 100_000;
+    await expect(session.token(scope())).rejects.toThrow('ECONNREFUSED');
+  });
+
+  it('a login the provider refuses (the credentials changed) is not covered by the old session', async () => {
+    let now = 0;
+    let logins = 0;
+    const session = new SharedSession(() => (++logins === 1 ? Promise.resolve({ token: 'session-1', lifetimeMs: 100_000 }) : Promise.reject(refusedLogin(new Error('wrong password')))), () => now);
+    await session.token(scope());
+    now = 100_000 - renewalMarginMs(100_000);
+    await expect(session.token(scope())).rejects.toThrow('wrong password');
   });
 });
