@@ -99,6 +99,9 @@ describe('zomro fidelity: documented words only', () => {
   it('a restore shown with an undocumented word (REBUILD) is running; suspend ends it FAILED', async () => {
     simulator.rebuildWord = 'REBUILD';
     const id = await restore(nodes[2]!);
+    // Held past both polls: the harness's 150 ms rebuild ended between them on a loaded machine,
+    // and the second poll read the resting word (RUNNING, not settled) instead of `suspend`.
+    simulator.instances.get(nodes[2]!.nativeId)!.rebuildUntil = Date.now() + 60_000;
     expect((await harness.gql<{ operation: { status: string } }>(OPERATION, { id })).data?.operation.status).toBe('RUNNING');
     simulator.rebuildWord = 'suspend';
     expect((await harness.gql<{ operation: { status: string; error: string } }>(OPERATION, { id })).data?.operation).toEqual({ status: 'FAILED', error: 'the instance is suspended' });
