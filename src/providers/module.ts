@@ -8,6 +8,7 @@ import type { SecretSet } from '../upstream/secrets.js';
 import type { ForeignRowsReport } from './foreign-rows.js';
 import type { CreateFindings } from '../state/create-findings.js';
 import type { CreateOrder } from '../state/create-order.js';
+import type { KeptOutcomes } from '../state/kept-outcomes.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderEntry } from './config-base.js';
 import type { ProviderKind } from './registry.js';
@@ -24,6 +25,8 @@ export interface AdapterServices {
   restoreOrder: CreateOrder;
   /** The backups creates' operations found in a list that changes (Danube), so later reads name the same one. */
   createFindings: CreateFindings;
+  /** The first outcome a poll read of each restore (Zomro), so no later poll, on any replica, tells another. */
+  restoreOutcomes: KeptOutcomes;
   /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */
   foreignRows: ForeignRowsReport;
   /** Aborted as the gateway begins to stop (its drain): a write still waiting for its turn gives up, nothing sent (OnApp's restores). */

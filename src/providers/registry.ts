@@ -8,6 +8,7 @@ import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { RESTORE_ORDER_NAMESPACE } from './onapp/restore-place.js';
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
+import { KeptOutcomes, RESTORE_OUTCOMES_NAMESPACE } from '../state/kept-outcomes.js';
 import { CREATE_ORDER_NAMESPACE, PLACE_TAKE_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
 import { storeFailureLines, type CountStoreFailure } from '../observability/store-failure-lines.js';
@@ -64,6 +65,8 @@ const CREATE_PLACES_KEPT = 10_000;
  * go first): 10,000 creates, each up to three (its mark, its end, a success without its backup).
  */
 const CREATE_FINDINGS_KEPT = 30_000;
+/** Entries of restores' marks and outcomes kept in memory (each a few dozen bytes, for a day: the oldest go first): 15,000 restores, two each. */
+const RESTORE_OUTCOMES_KEPT = 30_000;
 
 /**
  * The adapters' services over the gateway's store: in Redis when the
@@ -90,6 +93,7 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
     // Apart from the creates' places: a restore's series never shares a key with a create's.
     restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
     createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
+    restoreOutcomes: new KeptOutcomes(store.namespace(RESTORE_OUTCOMES_NAMESPACE, { maxEntries: RESTORE_OUTCOMES_KEPT })),
     foreignRows: foreignRowsLog(logger),
     draining,
   };

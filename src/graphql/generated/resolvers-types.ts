@@ -796,7 +796,7 @@ export type Operation = Node & {
    * succeeds.
    */
   backupId?: Maybe<Scalars['ID']['output']>;
-  /** Why the work failed, in the provider's words (never a credential or an upstream URL): `failure.message`. Null once it succeeded, and while it runs but for an OnApp restore whose outcome cannot be told yet, where it says why (RUNNING or PENDING). */
+  /** Why the work failed, in the provider's words (never a credential or an upstream URL): `failure.message`. Null once it succeeded, and while it runs but for an OnApp or Zomro restore whose outcome cannot be told yet, where it says why (RUNNING or PENDING). */
   error?: Maybe<Scalars['String']['output']>;
   /**
    * Why the work failed, as a code, where the gateway can tell (ZStack's failed jobs; null

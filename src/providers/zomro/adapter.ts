@@ -5,7 +5,8 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { ZomroClient } from './client.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type ZomroConfig } from './config.js';
-import { mapBackup, mapInstance, mapSchedule, rotationDaysParam } from './mapper.js';
+import { mapBackup, mapInstance, mapSchedule, rotationDaysParam, showsCloudWord } from './mapper.js';
+import type { KeptOutcome, KeptOutcomes } from '../../state/kept-outcomes.js';
 import { idTextOrNull } from '../native-id.js';
 import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { readPages } from './pages.js';
@@ -37,6 +38,8 @@ export class ZomroAdapter extends BaseAdapter {
     config: ZomroConfig,
     /** Told of backup rows naming another instance (see listBackups). */
     private readonly foreignRows: ForeignRowsReport,
+    /** Each restore's first outcome, shared by the replicas (see restoreOperation). */
+    private readonly restoreOutcomes: KeptOutcomes,
   ) {
     super(account, upstream);
     this.client = new ZomroClient(upstream, config.auth);
@@ -126,7 +129,9 @@ export class ZomroAdapter extends BaseAdapter {
       params: { elid: request.target.nativeId, select_rebuild: fleioId, sok: 'ok', clicked_button: 'ok' },
       idempotent: false,
     }, scope);
-    return this.operation(this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []), 'RUNNING');
+    const ref = this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []);
+    await this.restoreOutcomes.started(outcomeKey(ref));
+    return this.operation(ref, 'RUNNING');
   }
 
   override async createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule> {
@@ -160,16 +165,7 @@ export class ZomroAdapter extends BaseAdapter {
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const plid = ref.instanceNativeId;
     if (!plid) throw badInput('operation id lacks its instance');
-    if (ref.kind === 'RESTORE_BACKUP') {
-      const [instance] = await this.getInstances([plid], scope);
-      if (!(instance && !(instance instanceof Error))) return this.operation(ref, 'FAILED', null, 'the instance no longer exists');
-      const elapsed = Date.now() - ref.startedAt.getTime();
-      const [status, error] = restoreProgress(instance.state, elapsed >= this.restoreSettleMs, elapsed >= this.restoreGiveUpMs ? this.restoreGiveUpMs : null);
-      if (status === 'FAILED' && inErrorState(instance.state) && ref.backupNativeId !== null && (await this.imageGone(ref.backupNativeId, scope))) {
-        return this.operation(ref, status, null, `${error ?? 'the rebuild failed'}: its backup was deleted while the instance was being rebuilt from it (Zomro takes the delete at once), which fails a rebuild still reading the image; restore from another backup`);
-      }
-      return this.operation(ref, status, null, error);
-    }
+    if (ref.kind === 'RESTORE_BACKUP') return this.restoreOperation(ref, plid, scope);
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
     const backup = backupOfCreate(backups ?? [], ref.backupNativeId, ref.token[0], ref.startedAt);
@@ -194,6 +190,47 @@ export class ZomroAdapter extends BaseAdapter {
     }
     // The word is the provider's: quoted only when it is a short plain token.
     return this.operation(withBackup, 'FAILED', null, `backup status ${word}`);
+  }
+
+  /**
+   * A restore's status. It is read from the instance's word and, on a panel without
+   * `fotbo_status`, from whether its backup is still there: both go on changing long after the
+   * restore ended (the instance stopped or suspended, the backup rotated away days later), and a
+   * status a client has seen finished must never change. So a restore the gateway started
+   * (marked in the shared store) answers a terminal status only once it is kept there, and every
+   * later poll, on every replica, answers the kept one without asking Zomro. A store that does not
+   * answer in time gets RUNNING, saying so: a terminal answer then might not be the one kept. A
+   * restore no mutation marked (an id made up, a mark expired or never written) reads as before.
+   */
+  private async restoreOperation(ref: OperationRef, plid: string, scope: UpstreamScope): Promise<Operation> {
+    const key = outcomeKey(ref);
+    const kept = await this.restoreOutcomes.of(key);
+    if (typeof kept === 'object') return this.operation(ref, kept.status, null, kept.error);
+    const [status, error] = await this.readRestore(ref, plid, kept, scope);
+
+    if ((status !== 'SUCCEEDED' && status !== 'FAILED') || kept === 'unmarked') return this.operation(ref, status, null, error);
+    const outcome = kept === 'open' ? await this.restoreOutcomes.keep(key, { status, error }) : undefined;
+    if (!outcome) return this.operation(ref, 'RUNNING', null, STORE_UNANSWERED);
+    return this.operation(ref, outcome.status, null, outcome.error);
+  }
+
+  /** The restore's status as Zomro shows it now: the instance's word, and for a marked restore on a panel without `fotbo_status`, its backup. */
+  private async readRestore(ref: OperationRef, plid: string, kept: KeptOutcome, scope: UpstreamScope): Promise<[Operation['status'], string | null]> {
+    const [instance] = await this.getInstances([plid], scope);
+    if (!(instance && !(instance instanceof Error))) return ['FAILED', 'the instance no longer exists'];
+    const elapsed = Date.now() - ref.startedAt.getTime();
+    const [status, error] = restoreProgress(instance.state, elapsed >= this.restoreSettleMs, elapsed >= this.restoreGiveUpMs ? this.restoreGiveUpMs : null);
+    if (status === 'FAILED' && inErrorState(instance.state) && ref.backupNativeId !== null && (await this.imageGone(ref.backupNativeId, scope))) {
+      return [status, `${error ?? 'the rebuild failed'}: its backup was deleted while the instance was being rebuilt from it (Zomro takes the delete at once), which fails a rebuild still reading the image; restore from another backup`];
+    }
+    // `instance_status` keeps its resting word through a rebuild that failed (its image deleted
+    // mid-way), so without the cloud's word a rebuild whose backup is gone may have failed unseen.
+    // Asked only where the answer is kept: asked again at later polls, a backup rotated away days
+    // after the restore turned a SUCCEEDED one FAILED.
+    if (status === 'SUCCEEDED' && kept === 'open' && !showsCloudWord(instance.raw) && ref.backupNativeId !== null && (await this.imageGone(ref.backupNativeId, scope))) {
+      return ['FAILED', `the restore's outcome cannot be confirmed: its backup was deleted before the gateway saw the rebuild end, and this panel sends no fotbo_status (its instance_status reads ${quotedWord(instance.state ?? '')} whether or not a rebuild that lost its image failed); look at the instance in the panel and, if it does not run the backup's system, restore from another backup`];
+    }
+    return [status, error];
   }
 
   /** `func=image&elid=<backup id>`: the image's `fleio_id` (`doc.fleio_id.$`), or null. */
@@ -226,6 +263,12 @@ export class ZomroAdapter extends BaseAdapter {
     return { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token };
   }
 }
+
+/** A RUNNING restore's message where the shared store did not answer in time. */
+const STORE_UNANSWERED = "the shared store did not answer in time, so this restore's outcome cannot be told yet (a finished restore's outcome is kept there, and told once)";
+
+/** A restore's key in the kept outcomes: what its operation id holds (JSON, so no two parts run together). */
+const outcomeKey = (ref: OperationRef): string => JSON.stringify([ref.providerId, ref.instanceNativeId, ref.backupNativeId, ref.startedAt.getTime()]);
 
 /**
  * The doc's parameter table names `plid` for listing calls while its curl

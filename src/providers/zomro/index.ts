@@ -15,7 +15,7 @@ export const zomroModule = defineProviderModule({
   // `createdate`, `date_create` and the like: local panel times.
   zonelessDates: true,
   declareSecrets: declareZomroSecrets,
-  createAdapter: (account, upstream, config, services) => new ZomroAdapter(account, upstream, config, services.foreignRows),
+  createAdapter: (account, upstream, config, services) => new ZomroAdapter(account, upstream, config, services.foreignRows, services.restoreOutcomes),
   async loadSimulator() {
     const { ZOMRO_SIM_TOKEN, ZomroSimulator } = await import('./simulator.js');
     return {

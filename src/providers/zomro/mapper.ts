@@ -69,6 +69,14 @@ export function instanceStateWord(row: Row): string | null {
   return toStringOrNull(storedWord(row, 'fotbo_status'))?.trim() || billing;
 }
 
+/**
+ * Whether the row carries the cloud's live word (`fotbo_status`). Without it the state is
+ * `instance_status`, which keeps its resting word through a rebuild and after a failed one.
+ */
+export function showsCloudWord(row: Row): boolean {
+  return (toStringOrNull(storedWord(row, 'fotbo_status'))?.trim() ?? '') !== '';
+}
+
 /** `instance_status` words of a service blocked by billing (see restoreProgress). */
 const BILLING_SUSPENDED = new Set(['suspend', 'suspended']);
 
