@@ -111,6 +111,32 @@ describe('zomro: a restore keeps the outcome it was first read with', () => {
   });
 });
 
+describe('zomro: a restore no mark names (an id from before this version, a mark expired or never written)', () => {
+  it('reads as before at each poll: its backup is not looked at, and nothing is kept', async () => {
+    await withHarness(options(), async (harness) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      simulator.listsFotboStatus = false;
+      const { id, backupId, plid } = await restoreOne(harness);
+      await deleteBackup(harness.gql, backupId);
+      simulator.instances.get(plid)!.rebuildUntil = 0;
+      // A gateway with a store of its own (memory) never saw the restore's mark.
+      const other = await startGatewayServer(harness.config, { logger: createLogger('silent') });
+      try {
+        const ask = gqlAt(other.graphqlUrl);
+        harness.resetUpstreamLogs();
+        expect(await settled(ask, id)).toEqual({ status: 'SUCCEEDED', error: null });
+        expect(harness.simulator('zomro').server.count('image')).toBe(0);
+        // Nothing kept: each poll reads the instance list again (one call here, none for a kept outcome).
+        harness.resetUpstreamLogs();
+        expect(await read(ask, id)).toEqual({ status: 'SUCCEEDED', error: null });
+        expect(harness.upstreamCount('zomro')).toBe(1);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+});
+
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
