@@ -207,7 +207,6 @@ export class ZomroAdapter extends BaseAdapter {
     const kept = await this.restoreOutcomes.of(key);
     if (typeof kept === 'object') return this.operation(ref, kept.status, null, kept.error);
     const [status, error] = await this.readRestore(ref, plid, kept, scope);
-
     if ((status !== 'SUCCEEDED' && status !== 'FAILED') || kept === 'unmarked') return this.operation(ref, status, null, error);
     const outcome = kept === 'open' ? await this.restoreOutcomes.keep(key, { status, error }) : undefined;
     if (!outcome) return this.operation(ref, 'RUNNING', null, STORE_UNANSWERED);
