@@ -282,7 +282,10 @@ export class SharedSession {
     const renewed = await this.token(scope);
     const resentAt = this.now();
     const second = await send(renewed);
-    if (!(await isExpired(second))) this.extendIfUsed(renewed, resentAt);
+    // Not asked whether `second` met a dead session: `isExpired` may ask the provider, with effects
+    // (Zomro's keepalive, and what its failure marks), and the caller asks about `second` itself. A
+    // session fresh from this login moves its renewal on no further than its login already did.
+    this.extendIfUsed(renewed, resentAt);
     return second;
   }
 
