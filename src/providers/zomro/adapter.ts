@@ -16,6 +16,7 @@ import { inErrorState, rebuilding, restoreProgress } from './restore-progress.js
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
+import { readAfterAccepted } from '../read-after-accepted.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -106,7 +107,10 @@ export class ZomroAdapter extends BaseAdapter {
       params: { plid, elid: backup.nativeId, elname: backup.nativeId, sok: 'ok' },
       idempotent: false,
     }, scope);
-    return this.getOperation(this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []), scope);
+    const ref = this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []);
+    // The panel took the delete: a read of the list after it refused must not free its
+    // key (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
+    return readAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
