@@ -1,4 +1,4 @@
-import { GatewayError, badInput, conflict, notFound } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict, isGatewayError, notFound } from '../../domain/errors.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -17,6 +17,8 @@ import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
 import { readAfterAccepted } from '../read-after-accepted.js';
+import { scheduleOfCreate } from './schedule-of-create.js';
+import { FailedAfterWriteReached } from '../../upstream/after-write-reached.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -146,10 +148,22 @@ export class ZomroAdapter extends BaseAdapter {
       idempotent: false,
     }, scope);
     const id = this.createdId(doc);
+    // The panel took the schedule: the list read after it refused (or not listing it) must not free
+    // its key (read-after-accepted.ts). With the id the panel answered, the schedule as asked;
+    // without one nothing names it, so that failure is kept (replayed, never a second create).
+    return readAfterAccepted(() => this.createdSchedule(plid, id, request.name, scope), (refusal) => {
+      if (id) return scheduleOfCreate(this.account.id, id, request, this.account.timezone);
+      throw isGatewayError(refusal) ? new FailedAfterWriteReached(refusal) : refusal;
+    });
+  }
+
+  private async createdSchedule(plid: string, id: string | null, name: string, scope: UpstreamScope): Promise<BackupSchedule> {
     const [schedules] = await this.listSchedules([plid], scope);
+    // The read's own failure, not "not found": a timeout read so freed the key of a schedule made.
+    if (!Array.isArray(schedules)) throw schedules ?? notFound('created schedule', this.account.id);
     // Without an id in the answer, the newest schedule of the name (the highest BILLmanager id): the
     // first of the name was an older one, whose id the caller would then have deleted as the new one's.
-    const named = Array.isArray(schedules) ? schedules.filter((schedule) => (id ? schedule.nativeId === id : schedule.name === request.name)) : [];
+    const named = schedules.filter((schedule) => (id ? schedule.nativeId === id : schedule.name === name));
     const created = named.reduce<BackupSchedule | undefined>((newest, schedule) => (!newest || idOrder(schedule) >= idOrder(newest) ? schedule : newest), undefined);
     if (!created) throw notFound('created schedule', this.account.id);
     return created;
