@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { DANUBE_SIM_API_KEY, type DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 interface Node {
@@ -34,6 +34,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
   beforeEach(() => {
     simulator.asyncDelayMs = 0;
     simulator.nodesDown.clear();
+    simulator.unlockAllVms();
     harness.resetUpstreamLogs();
   });
 
@@ -117,5 +118,53 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     } finally {
       vm.status = status;
     }
+  });
+
+  /**
+   * "423 Locked – ... VM is locked or has slave VMs" (API docs, a restore): the simulator never
+   * refused so, and restored onto a locked VM; the gateway passed Danube's words alone, which say
+   * neither that nothing was done nor who can end it.
+   */
+  for (const [how, lock] of [
+    ['locked', (hostname: string) => simulator.setVmLocked(hostname, true)],
+    ['with a slave VM', (hostname: string) => simulator.addSlaveVm(hostname)],
+  ] as const) {
+    it(`a restore onto a VM ${how} is CONFLICT "VM is locked or has slave VMs" with who acts, sent once, its idempotencyKey free`, async () => {
+      const node = nodes[7]!;
+      const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+      const vm = vmOf(node);
+      const status = vm.status;
+      vm.status = 'stopped';
+      lock(String(vm.hostname));
+      try {
+        const input = { backupId: backup.id, confirm: true, idempotencyKey: `danube-locked-restore-${how}` };
+        const answer = await harness.gql(RESTORE, { input });
+        expect(errorCodes(answer)).toEqual(['CONFLICT']);
+        expect(answer.errors?.[0]?.message).toBe(
+          "VM is locked or has slave VMs: the target VM is locked at Danube (an administrator's lock, or slave VMs: its replicas), and Danube restores onto no such VM: nothing was done, and force does not change this; have the lock lifted or the slave VMs removed at Danube, then send the restore again, or name another target in targetInstanceId",
+        );
+        expect(answer.errors?.[0]?.extensions).not.toHaveProperty('retryAfterSeconds');
+        // Never retried: one PUT, and the backup was not touched.
+        expect(writes()).toBe(1);
+        expect(simulator.backups.find((item) => item.hostname === node.nativeId && item.name === backup.name)?.status).toBe(1);
+        // Refused before acting: the key is free, and the same request restores once the lock is lifted.
+        simulator.unlockAllVms();
+        const retry = await harness.gql(RESTORE, { input });
+        expect(retry.errors).toBeUndefined();
+        expect(writes()).toBe(2);
+      } finally {
+        vm.status = status;
+      }
+    });
+  }
+
+  it("lists a VM's lock in the VM list's full rows (providers.md: `locked`)", async () => {
+    const vm = vmOf(nodes[7]!);
+    simulator.setVmLocked(String(vm.hostname), true);
+    const base = harness.simulator('danube').url;
+    const response = await fetch(`${base}/api/vm?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
+    const rows = ((await response.json()) as { result: Array<{ hostname: string; locked: boolean }> }).result;
+    expect(rows.find((row) => row.hostname === vm.hostname)?.locked).toBe(true);
+    expect(rows.filter((row) => row.locked)).toHaveLength(1);
   });
 });

@@ -113,6 +113,14 @@ export class DanubeSimulator extends ProviderSimulator {
    * target storage for the backup's whole disk size: less is "428 – Not enough free space on target storage".
    */
   readonly storageFreeMb = new Map<string, number>();
+  /**
+   * VMs locked (esdc-ce's `Vm.locked`: an admin's lock, or slave VMs, the VM's replicas) by uuid: a
+   * restore onto one is refused "423 Locked – ... VM is locked or has slave VMs" (API docs, restore
+   * only), and the VM list's `full` rows say `locked` (providers.md's list fields). Set with
+   * setVmLocked and addSlaveVm.
+   */
+  private readonly lockedVmUuids = new Set<string>();
+  private readonly slaveVmCounts = new Map<string, number>();
   /** What esdc-ce's Backup keeps of its VM when made (`vm_brand`, `disk_size`), beside the row: not listed. */
   private readonly madeFrom = new WeakMap<Row, { brand: string; diskSizeMb: number }>();
 
@@ -156,6 +164,29 @@ export class DanubeSimulator extends ProviderSimulator {
 
   setDiskSizeMb(hostname: string, diskId: number, sizeMb: number): void {
     this.diskSizesMb.set(`${String(this.vmNamedOrThrow(hostname).uuid)}:${diskId}`, sizeMb);
+  }
+
+  setVmLocked(hostname: string, locked: boolean): void {
+    const uuid = String(this.vmNamedOrThrow(hostname).uuid);
+    if (locked) this.lockedVmUuids.add(uuid);
+    else this.lockedVmUuids.delete(uuid);
+  }
+
+  /** The VM gets a slave VM (a replica at Danube), which locks it as Danube reads `locked`. */
+  addSlaveVm(hostname: string): void {
+    const uuid = String(this.vmNamedOrThrow(hostname).uuid);
+    this.slaveVmCounts.set(uuid, (this.slaveVmCounts.get(uuid) ?? 0) + 1);
+  }
+
+  /** Every lock and slave VM gone: a test's clean-up. */
+  unlockAllVms(): void {
+    this.lockedVmUuids.clear();
+    this.slaveVmCounts.clear();
+  }
+
+  private isLocked(vm: Row): boolean {
+    const uuid = String(vm.uuid);
+    return this.lockedVmUuids.has(uuid) || (this.slaveVmCounts.get(uuid) ?? 0) > 0;
   }
 
   private vmNamedOrThrow(hostname: string): Row {
@@ -300,7 +331,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
-    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms : this.vms.map((vm) => vm.hostname));
+    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms.map((vm) => ({ ...vm, locked: this.isLocked(vm) })) : this.vms.map((vm) => vm.hostname));
     if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') return ok(this.definitionList(data));
     const hostnameOrUuid = second as string;
     if (!HOSTNAME.test(hostnameOrUuid)) return { status: 412, json: { detail: 'Invalid hostname' } };
@@ -475,7 +506,7 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /**
    * A restore (`PUT` without a note), refused as esdc-ce's VmBackup.put checks, in its order: the
-   * backup's status, the nodes, the target VM, its brand, its disk (`target_disk_id` is read with no
+   * backup's status, the nodes, the target VM, its lock, its brand, its disk (`target_disk_id` is read with no
    * default, so one left out is "Invalid target_disk_id"), that disk's size against the backup's
    * disk, the room on the target's storage, then snapshots, the VM's state and its tasks.
    */
@@ -485,6 +516,8 @@ export class DanubeSimulator extends ProviderSimulator {
     const target = typeof data.target_hostname_or_uuid === 'string' ? this.vmNamed(data.target_hostname_or_uuid) : undefined;
     if (!target) return notFound('VM not found');
     if (this.nodesDown.has(String(target.node))) return { status: 423, json: { detail: 'Node is not operational' } };
+    // esdc-ce's VmBackup.put checks the target's lock right after its node, before its brand.
+    if (this.isLocked(target)) return { status: 423, json: { detail: 'VM is locked or has slave VMs' } };
     const made = this.madeFromOf(backup);
     if (this.brandOf(target) !== made.brand) return { status: 428, json: { detail: 'VM brand mismatch' } };
     // "data.target_disk_id (integer) – required - Target disk number/ID": it defaulted to the backup's disk here.
