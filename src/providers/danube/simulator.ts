@@ -139,6 +139,13 @@ export class DanubeSimulator extends ProviderSimulator {
    * answers; a request does not extend it). Tests set a short one and move `clockOffsetMs` past it.
    */
   tokenLifetimeMs = 3_600_000;
+  /**
+   * How the login writes `expires`, whose form Danube does not document: an ISO date with its zone
+   * ('iso', `...Z`), one without ('iso-no-zone', a naive datetime in the server's UTC, microseconds
+   * as Python writes them), seconds since the epoch ('epoch-seconds', a number), or words no reader
+   * knows ('unreadable').
+   */
+  expiresFormat: 'iso' | 'iso-no-zone' | 'epoch-seconds' | 'unreadable' = 'iso';
   /** Added to the wall clock wherever the simulator reads it for tokens: a test moves time on without waiting. */
   clockOffsetMs = 0;
   private tokenExpiresAt = Infinity;
@@ -397,7 +404,15 @@ export class DanubeSimulator extends ProviderSimulator {
     this.tokenExpiresAt = this.now() + this.tokenLifetimeMs;
     this.issuedTokens.add(this.token);
     // The server's clock, as any HTTP server dates its answers: the one `expires` is on.
-    return { status: 200, headers: { date: new Date(this.now()).toUTCString() }, json: { token: this.token, expires: new Date(this.tokenExpiresAt).toISOString(), detail: 'Welcome to Danube Cloud API.' } };
+    return { status: 200, headers: { date: new Date(this.now()).toUTCString() }, json: { token: this.token, expires: this.writtenExpires(), detail: 'Welcome to Danube Cloud API.' } };
+  }
+
+  private writtenExpires(): string | number {
+    const iso = new Date(this.tokenExpiresAt).toISOString();
+    if (this.expiresFormat === 'iso-no-zone') return `${iso.slice(0, -1)}000`;
+    if (this.expiresFormat === 'epoch-seconds') return Math.floor(this.tokenExpiresAt / 1000);
+    if (this.expiresFormat === 'unreadable') return 'in an hour';
+    return iso;
   }
 
   /**
