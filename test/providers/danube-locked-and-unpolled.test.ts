@@ -158,6 +158,29 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     });
   }
 
+  /**
+   * "417 Expectation Failed – DC backup size limit reached" (API docs, a create): the simulator never
+   * refused so, and the gateway passed Danube's words alone.
+   */
+  it('a create past the DC backup size limit is CONFLICT with what to do, sent once, its idempotencyKey free', async () => {
+    simulator.dcBackupSizeLimit = 1;
+    try {
+      const input = { instanceId: nodes[2]!.id, name: 'over-limit', definitionName: 'daily', idempotencyKey: 'danube-size-limit-1' };
+      const answer = await harness.gql(CREATE_BACKUP, { input });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toBe(
+        "DC backup size limit reached: the Danube datacenter's backups together have reached the size limit set for it at Danube: nothing was done; delete backups of that datacenter (deleteBackup) or have its administrator raise the limit, then send the create again",
+      );
+      expect(writes()).toBe(1);
+      simulator.dcBackupSizeLimit = null;
+      const retry = await harness.gql(CREATE_BACKUP, { input });
+      expect(retry.errors).toBeUndefined();
+      expect(writes()).toBe(2);
+    } finally {
+      simulator.dcBackupSizeLimit = null;
+    }
+  });
+
   it("lists a VM's lock in the VM list's full rows (providers.md: `locked`)", async () => {
     const vm = vmOf(nodes[7]!);
     simulator.setVmLocked(String(vm.hostname), true);

@@ -16,6 +16,7 @@ import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
 import { withLockedNextStep } from './locked-refusals.js';
 import { withRestoreNextStep } from './restore-refusals.js';
+import { withSizeLimitNextStep } from './size-limit-refusal.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 
@@ -121,7 +122,7 @@ export class DanubeAdapter extends BaseAdapter {
         // Danube names backups after the definition and the time; the requested name is kept as the note.
         note: request.note ?? request.name,
       })
-      .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(withSizeLimitNextStep(error))));
     const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore, vmUuid));
     if (operation.backupNativeId !== null) return operation;
     const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;

@@ -87,6 +87,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * them alone ("VM has snapshots (force=false)").
    */
   forceDeletesBackups = true;
+  /**
+   * The datacenter's backup size limit (esdc-ce's `VMS_VM_BACKUP_DC_SIZE_LIMIT`; here in bytes), or
+   * none: a create is refused "417 Expectation Failed – DC backup size limit reached" (API docs) once
+   * the sizes of the backups together reach it, checked before the VM (esdc-ce's VmBackup.post).
+   */
+  dcBackupSizeLimit: number | null = null;
   /** VMs the simulated user may not touch: 403 PermissionDenied, which a new login does not change. */
   readonly forbidden = new Set<string>();
   /** The next task fails with this message. */
@@ -466,6 +472,9 @@ export class DanubeSimulator extends ProviderSimulator {
       const hostname = String(vm.hostname);
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
       if (!definition) return notFound('Backup definition not found');
+      if (this.dcBackupSizeLimit !== null && this.backups.reduce((total, item) => total + (Number(item.size) || 0), 0) >= this.dcBackupSizeLimit) {
+        return { status: 417, json: { detail: 'DC backup size limit reached' } };
+      }
       const locked = this.lockedRefusal(vm, definition);
       if (locked) return locked;
       // "428 – VM is not installed" (API docs, create only), read as the VM's `installed` mark being
