@@ -3,9 +3,16 @@ import { defineConfig } from 'vitest/config';
 /**
  * Integration files that measure the test process itself, so another file's
  * leftovers in a shared process would change what they see: the heap after a
- * full collection, and node's warnings on `process`.
+ * full collection, and node's warnings on `process`. And one that changes the
+ * process itself (its time zone and a faked `Date`), so that nothing it leaves
+ * in the module-level memo caches (parsed dates, next cron runs) reaches
+ * another file.
  */
-const OWN_PROCESS = ['test/security/ws-held-parsed.test.ts', 'test/server/cancellation-signal.test.ts'];
+const OWN_PROCESS = [
+  'test/security/ws-held-parsed.test.ts',
+  'test/server/cancellation-signal.test.ts',
+  'test/providers/danube-expires-forms.test.ts',
+];
 
 export default defineConfig({
   // graphql must load once: two copies break `instanceof GraphQLSchema`.
