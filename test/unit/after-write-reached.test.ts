@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
-import { failuresAfterWriteKept } from '../../src/upstream/after-write-reached.js';
+import { FailedAfterWriteReached, failuresAfterWriteKept } from '../../src/upstream/after-write-reached.js';
 import { UpstreamBudget } from '../../src/upstream/budget.js';
 import { UpstreamClient } from '../../src/upstream/client.js';
-import { UpstreamNotSent } from '../../src/upstream/deadline.js';
+import { UpstreamFailure, UpstreamNotSent } from '../../src/upstream/deadline.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
 import { mayHaveActed } from '../../src/upstream/may-have-acted.js';
 
@@ -68,5 +68,44 @@ describe('failures after a write reached the provider', () => {
     }).catch((error: unknown) => error as GatewayError);
     expect([failed.code, failed.message, failed.details]).toEqual(['STORE_UNAVAILABLE', 'the shared store did not answer', { provider: 'reached' }]);
     expect(mayHaveActed(failed)).toBe(true);
+  });
+  /** `act`'s failure after a write of its own reached the provider (budget.writeReached, as the client counts a 2xx write). */
+  const afterReachedWrite = (failure: unknown): Promise<unknown> => {
+    const budget = new UpstreamBudget(10);
+    return failuresAfterWriteKept(budget, async () => {
+      budget.writeReached();
+      throw failure;
+    }).catch((error: unknown) => error);
+  };
+
+  it("keeps the key for each failure of the gateway's side after a write reached: not sent, an upstream failure, the store, shutting down", async () => {
+    const failures = [
+      new UpstreamNotSent('reached', 'provider reached is not taking requests'),
+      new UpstreamFailure('PROVIDER_UNAVAILABLE', 'provider reached refused the connection', { provider: 'reached' }, 'refused'),
+      new GatewayError('STORE_UNAVAILABLE', 'the shared store did not answer'),
+      new GatewayError('SHUTTING_DOWN', 'the gateway is shutting down'),
+    ];
+    for (const failure of failures) {
+      const kept = await afterReachedWrite(failure);
+      expect(kept, failure.code).toBeInstanceOf(FailedAfterWriteReached);
+      expect(mayHaveActed(kept), failure.code).toBe(true);
+    }
+  });
+
+  it("leaves the provider's own word after a write reached as it is: a refusal of the write, not of the gateway's side", async () => {
+    for (const code of ['NOT_FOUND', 'CONFLICT', 'PROVIDER_ERROR', 'BAD_USER_INPUT'] as const) {
+      const refusal = new GatewayError(code, `provider reached answered ${code}`);
+      const failed = await afterReachedWrite(refusal);
+      expect(failed, code).toBe(refusal);
+      expect(mayHaveActed(failed), code).toBe(false);
+    }
+    const notAnError = await afterReachedWrite('thrown text');
+    expect(notAnError).toBe('thrown text');
+  });
+
+  it('runs a mutation with no budget as it is: its answer, and its failure unchanged', async () => {
+    await expect(failuresAfterWriteKept(undefined, async () => 'answered')).resolves.toBe('answered');
+    const refusal = new UpstreamNotSent('reached', 'provider reached is not taking requests');
+    await expect(failuresAfterWriteKept(undefined, () => Promise.reject(refusal))).rejects.toBe(refusal);
   });
 });
