@@ -105,3 +105,43 @@ describe.each([
     expect(again.data?.deleteBackup?.operation.id).toBe(first.data?.deleteBackup?.operation.id);
   });
 });
+
+/**
+ * The read after a delete the provider took times out: the delete was kept as a failure that may have
+ * acted (one DELETE, the key held) but answered an error, where an OnApp create in the same case
+ * answers its operation PENDING. A delete now answers its operation RUNNING, whatever failure of the
+ * gateway's side ends that read. The read's answer is held at the simulator past the account's
+ * timeoutMs: the gateway's own timer ends it, no sleep.
+ */
+describe.each([
+  { kind: 'onapp' as const, deleteLabel: 'DELETE /backups/:id.json', listLabel: 'GET /virtual_machines/:id/backups.json' },
+  { kind: 'zomro' as const, deleteLabel: 'image.delete', listLabel: 'instances.fleio_bckps' },
+])('$kind: the read after a delete the provider took times out', ({ kind, deleteLabel, listLabel }) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: [kind], configure: [withProviderSettings({ coalesceReads: false, cacheTtlMs: 0, retries: 0, timeoutMs: 1_000 })] });
+    // The panel lists a backup while its delete runs: a second DELETE would reach it.
+    if (kind === 'zomro') (harness.simulator('zomro').simulator as ZomroSimulator).deleteDelayMs = 86_400_000;
+  });
+  afterAll(() => harness.close());
+
+  it('the delete answers its operation RUNNING, and the retry with its key replays it, no second DELETE', async () => {
+    const [backupId] = await availableBackupIds(harness);
+    const { server } = harness.simulator(kind);
+    const input = { backupId: backupId!, idempotencyKey: randomUUID() };
+    const deletesBefore = server.count(deleteLabel);
+    const deleteHeld = server.holdAnswersOf(deleteLabel);
+    const answer = harness.gql<Deleted>(DELETE, { input });
+    await deleteHeld.arrived;
+    const listHeld = server.holdAnswersOf(listLabel);
+    deleteHeld.release();
+    const first = await answer;
+    listHeld.release();
+    const again = await harness.gql<Deleted>(DELETE, { input });
+    expect(server.count(deleteLabel) - deletesBefore).toBe(1);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.deleteBackup?.operation.status).toBe('RUNNING');
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.deleteBackup?.operation.id).toBe(first.data?.deleteBackup?.operation.id);
+  });
+});

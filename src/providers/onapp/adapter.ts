@@ -20,7 +20,7 @@ import { transactionState } from './transaction-status.js';
 import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
-import { readAfterAccepted } from '../read-after-accepted.js';
+import { operationAfterAccepted } from '../read-after-accepted.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -192,9 +192,9 @@ export class OnappAdapter extends BaseAdapter {
     const startedAt = new Date();
     await this.client.call('DELETE', `/backups/${segment(backup.nativeId)}.json`, 'backups.delete', scope);
     const ref: OperationRef = { providerId: this.account.id, kind: 'DELETE_BACKUP', startedAt, instanceNativeId: backup.instanceNativeId, backupNativeId: backup.nativeId, token: [] };
-    // OnApp took the delete: the read after it refused must not free its key (read-after-accepted.ts).
-    // RUNNING, as a poll answers while the backup is still listed.
-    return readAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
+    // OnApp took the delete: the read after it failing must neither free its key nor fail the delete
+    // (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
+    return operationAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {

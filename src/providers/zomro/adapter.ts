@@ -16,7 +16,7 @@ import { inErrorState, rebuilding, restoreProgress } from './restore-progress.js
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
-import { readAfterAccepted } from '../read-after-accepted.js';
+import { operationAfterAccepted, readAfterAccepted } from '../read-after-accepted.js';
 import { scheduleOfCreate } from './schedule-of-create.js';
 import { FailedAfterWriteReached } from '../../upstream/after-write-reached.js';
 
@@ -110,9 +110,9 @@ export class ZomroAdapter extends BaseAdapter {
       idempotent: false,
     }, scope);
     const ref = this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []);
-    // The panel took the delete: a read of the list after it refused must not free its
-    // key (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
-    return readAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
+    // The panel took the delete: a read of the list after it failing must neither free its key nor
+    // fail the delete (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
+    return operationAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
