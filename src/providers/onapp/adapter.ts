@@ -21,6 +21,7 @@ import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, resto
 import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 import { operationAfterAccepted } from '../read-after-accepted.js';
+import { scheduleMayExist } from '../schedule-may-exist.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -372,7 +373,12 @@ export class OnappAdapter extends BaseAdapter {
       schedule: { action: 'autobackup', duration: 1, period: days.length === 1 ? 'weeks' : 'days' },
     });
     const [row] = unwrapRecords(body, 'schedule');
-    if (!row) throw notFound('created schedule', this.account.id);
+    // OnApp took the create (a 2xx) but named no schedule. Failed NOT_FOUND, the key was freed and the
+    // retry made a second schedule. Not answered from the input: with no id there is no schedule to
+    // answer (nothing to delete or find it by), and a read of the disk's schedules cannot tell this
+    // one from another of the same period (OnApp keeps no name of ours, nor a time: it counts from
+    // creation). So a kept failure, replayed to the retry, that says where to look.
+    if (!row) throw scheduleMayExist(this.account.id, 'its answer named no schedule', `a ${days.length === 1 ? 'weekly' : 'daily'} autobackup schedule made now`);
     return { ...mapSchedule(this.account.id, vmId, disk, row, this.account.timezone, autobackups), name: request.name };
   }
 

@@ -88,6 +88,11 @@ export class OnappSimulator extends ProviderSimulator {
    * it tests what the gateway makes of it.
    */
   ignoresVmFilter = false;
+  /**
+   * False plays an OnApp whose schedule create answers 201 with an empty body, the schedule made all
+   * the same (a fault knob for tests: whether OnApp's answer carries the new record is not documented).
+   */
+  scheduleCreateAnswersRecord = true;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
@@ -359,7 +364,7 @@ export class OnappSimulator extends ProviderSimulator {
       created_at: new Date().toISOString(),
     };
     this.schedules.set(id, created);
-    return { status: 201, json: wrapRecord('schedule', wireSchedule(created)) };
+    return this.scheduleCreateAnswersRecord ? { status: 201, json: wrapRecord('schedule', wireSchedule(created)) } : { status: 201, text: '' };
   }
 
   private listedVms(): SimVm[] {

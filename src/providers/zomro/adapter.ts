@@ -18,7 +18,7 @@ import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
 import { operationAfterAccepted, readAfterAccepted } from '../read-after-accepted.js';
 import { scheduleOfCreate } from './schedule-of-create.js';
-import { FailedAfterWriteReached } from '../../upstream/after-write-reached.js';
+import { scheduleMayExist } from '../schedule-may-exist.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -149,11 +149,16 @@ export class ZomroAdapter extends BaseAdapter {
     }, scope);
     const id = this.createdId(doc);
     // The panel took the schedule: the list read after it refused (or not listing it) must not free
-    // its key (read-after-accepted.ts). With the id the panel answered, the schedule as asked;
-    // without one nothing names it, so that failure is kept (replayed, never a second create).
-    return readAfterAccepted(() => this.createdSchedule(plid, id, request.name, scope), (refusal) => {
-      if (id) return scheduleOfCreate(this.account.id, id, request, this.account.timezone);
-      throw isGatewayError(refusal) ? new FailedAfterWriteReached(refusal) : refusal;
+    // its key (read-after-accepted.ts). With the id the panel answered, the schedule as asked.
+    if (id) return readAfterAccepted(() => this.createdSchedule(plid, id, request.name, scope), () => scheduleOfCreate(this.account.id, id, request, this.account.timezone));
+    // Without one nothing names it: any failure of that read is kept (replayed, never a second
+    // create), in words that say the schedule most likely exists and how to find it. Not looked for
+    // again by name, days and time among the schedules not seen before the create: that needs a read
+    // before every create (a panel call more for each, for an answer the panel is seen to carry), and
+    // the read after it is the one that just failed.
+    return this.createdSchedule(plid, null, request.name, scope).catch((error: unknown) => {
+      if (!isGatewayError(error)) throw error;
+      throw scheduleMayExist(this.account.id, "its answer carried no id and the read of the instance's schedules after it could not tell which is the new one", 'by its name, days and time');
     });
   }
 
