@@ -121,6 +121,9 @@ export class Mutations {
     const targetDiskId = input.targetDiskId == null ? null : checkInteger(input.targetDiskId, 'targetDiskId', 0, 1_000_000_000);
     const backup = await this.reads.backupAt(address);
     if (!backup) throw notFound('backup', adapter.account.id);
+    // A delete still running (this gateway's, or one the provider lists as such) ends with the backup gone:
+    // ZStack queues the revert behind it and fails it then. Refused before any call, nothing is left to poll.
+    if (backup.status === 'DELETING') throw conflict('the backup is being deleted: a restore cannot start from it (try again if its delete fails)', adapter.account.id);
     const targetNativeId = target?.nativeId ?? backup.instanceNativeId;
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);

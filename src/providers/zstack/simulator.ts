@@ -34,13 +34,16 @@ type Row = Record<string, unknown>;
 
 interface Job {
   doneAt: number;
-  /** The HTTP status of a failed job's answer; null for a job that succeeds. */
+  /** The HTTP status of a failed job's answer; null for a job that succeeds (a queued job's checks may set it when its turn comes). */
   failStatus: number | null;
   expired: boolean;
   result: () => Row;
   onDone: () => void;
   done: boolean;
 }
+
+/** What a job on a backup group does when its turn comes: null, done; else the error its job fails with, nothing done. */
+type GroupWork = () => { code: string; description: string } | null;
 
 /** An in-memory ZStack management node: sessions, `q=` queries, asynchronous API jobs. */
 export class ZstackSimulator extends ProviderSimulator {
@@ -195,6 +198,16 @@ export class ZstackSimulator extends ProviderSimulator {
     this.sessions.clear();
     this.sessionExpiry.clear();
   }
+
+  /**
+   * The last job queued on each backup group. ZStack runs the operations on one resource one after
+   * another, in arrival order: each is a ChainTask whose sync signature names the resource (the
+   * open-source VolumeSnapshotGroupBase queues its group's delete and revert both under
+   * "volumeSnapshotGroup-<uuid>"), so a revert and a delete of one group never run side by side, and
+   * the later one's checks run only when its turn comes. The simulator ran them side by side, each
+   * checked when it arrived: a revert accepted during a delete succeeded on a group the delete removed.
+   */
+  private readonly groupQueues = new Map<string, Job>();
 
   /** Every job still running is done now (a test holds jobs with a long asyncDelayMs, then lets them end). */
   finishJobs(): void {
@@ -504,13 +517,47 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     const named = request.query.getAll('backupStorageUuids').flatMap((value) => value.split(','));
     if (named.length > 0 && !named.some((store) => storesOf(volumes[0] as Row).includes(store))) return this.startFailingJob(request, notOnStore(groupUuid));
-    return this.startJob(request, () => ({}), () => {
-      for (const volume of volumes) volume.backupStorageRefs = named.length === 0 ? [] : refsOf(volume).filter((ref) => !named.includes(String(ref.backupStorageUuid)));
+    // Queued behind the group's other operations (a revert running): it deletes what the group holds when its turn comes.
+    return this.startGroupJob(request, groupUuid, () => ({}), () => {
+      const left = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
+      for (const volume of left) volume.backupStorageRefs = named.length === 0 ? [] : refsOf(volume).filter((ref) => !named.includes(String(ref.backupStorageUuid)));
       for (let index = this.volumeBackups.length - 1; index >= 0; index--) {
         const volume = this.volumeBackups[index] as Row;
         if (volume.groupUuid === groupUuid && refsOf(volume).length === 0) this.volumeBackups.splice(index, 1);
       }
+      return null;
     });
+  }
+
+  /**
+   * A job on a backup group, queued behind the group's job still running (groupQueues): it starts
+   * when that one ends and takes `asyncDelayMs` from then; `work` runs, and checks, at its end.
+   */
+  private startGroupJob(request: SimRequest, groupUuid: string, result: () => Row, work: GroupWork): SimResponse {
+    if (this.answerAtOnce) {
+      const error = work();
+      return answer(error ? 503 : 200, error ? { error } : result());
+    }
+    const jobUuid = this.clientJobUuid(request) ?? uuid();
+    if (this.jobs.has(jobUuid)) return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
+    const ahead = this.groupQueues.get(groupUuid);
+    const startsAt = ahead && !ahead.done ? ahead.doneAt : Date.now();
+    const fail = this.failNextJob;
+    this.failNextJob = null;
+    const { status: failStatus = 503, ...failure } = fail ?? {};
+    const job: Job = { doneAt: startsAt + this.asyncDelayMs, failStatus: fail ? failStatus : null, expired: false, result: fail ? () => ({ error: failure }) : result, onDone: () => {}, done: false };
+    job.onDone = () => {
+      if (this.groupQueues.get(groupUuid) === job) this.groupQueues.delete(groupUuid);
+      if (fail) return;
+      const error = work();
+      if (!error) return;
+      job.failStatus = 503;
+      job.result = () => ({ error });
+    };
+    this.jobs.set(jobUuid, job);
+    this.pendingJobs.add(job);
+    this.groupQueues.set(groupUuid, job);
+    return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
   /** The OAuth session a request carries (checked before any API runs). */
@@ -530,11 +577,13 @@ export class ZstackSimulator extends ProviderSimulator {
     if (!body?.revertVmFromVmBackup) return restRefusal(`the body doesn't contain action mapping to the URL[/v1/vm-backups/${groupUuid}/actions]`);
     const root = this.volumeBackups.find((volume) => volume.groupUuid === groupUuid);
     // Accepted (202), its job failing as RevertVmFromVmBackup's handler does (verifyGroupUuid). It was a 404.
-    if (!root) return this.startFailingJob(request, { code: 'SYS.1003', description: `No volume backups found with group uuid: ${groupUuid}` });
+    if (!root) return this.startFailingJob(request, groupNotFound(groupUuid));
     if (this.imageStoreGone) return this.startFailingJob(request, imageStoreNotFound());
     // The revert reads the backup from the image store named: one that does not hold it fails the job.
     if (!storesOf(root).includes(String(body.revertVmFromVmBackup.backupStorageUuid))) return this.startFailingJob(request, notOnStore(groupUuid));
-    return this.startJob(request, () => ({ success: true }), () => {});
+    // Queued behind a delete of the group still running, the revert checks the group again when its
+    // turn comes (verifyGroupUuid) and fails SYS.1003 if the delete took it, nothing reverted.
+    return this.startGroupJob(request, groupUuid, () => ({ success: true }), () => (this.volumeBackups.some((volume) => volume.groupUuid === groupUuid) ? null : groupNotFound(groupUuid)));
   }
 }
 
@@ -561,6 +610,7 @@ function createParamRefusal(params: Record<string, unknown>, session: string): {
 /** A volume backup's `backupStorageRefs`, the image stores holding it. */
 const refsOf = (volume: Row): Row[] => (Array.isArray(volume.backupStorageRefs) ? (volume.backupStorageRefs as Row[]) : []);
 const storesOf = (volume: Row): string[] => refsOf(volume).map((ref) => String(ref.backupStorageUuid));
+const groupNotFound = (groupUuid: string) => ({ code: 'SYS.1003', description: `No volume backups found with group uuid: ${groupUuid}` });
 const imageStoreNotFound = () => ({ code: 'SYS.1003', description: 'cannot find image store' });
 const notOnStore = (groupUuid: string) => ({ code: 'SYS.1007', description: `the image store named does not hold VM backup ${groupUuid}` });
 
