@@ -141,6 +141,14 @@ export class ZstackSimulator extends ProviderSimulator {
    * proxy in front of ZStack may add. Fault answers keep their own labels either way.
    */
   namesContentType = false;
+  /**
+   * How an empty result is written: a job still running (its poll's 202), a delete's or a sync's
+   * result. The API docs: "On success, this API returns an empty JSON structure {}" (DeleteVmBackup,
+   * SyncVmBackup), and ZStack's RestServer has written every answer with Gson since November 2018
+   * (`toJsonForHttpResponse`), an empty one as `{}`. Before that it wrote an empty body
+   * (`response.isEmpty() ? "" : ...`), which `true` plays (the simulator wrote only that).
+   */
+  emptyResultsBare = false;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
   pageCap: number | null = null;
   /** Seeds each unsorted answer's order: a different shuffle per query. */
@@ -412,7 +420,7 @@ export class ZstackSimulator extends ProviderSimulator {
   private startJob(request: SimRequest, result: () => Row, onDone: () => void, onFail: () => void = () => {}): SimResponse {
     if (this.answerAtOnce) {
       onDone();
-      return answer(200, result());
+      return this.answer(200, result());
     }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (!this.jobs.has(jobUuid)) {
@@ -434,18 +442,23 @@ export class ZstackSimulator extends ProviderSimulator {
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
   }
 
+  /** A result as RestServer writes it: JSON, an empty one `{}` (an empty body where `emptyResultsBare`). */
+  private answer(status: number, body: Row): SimResponse {
+    return this.emptyResultsBare && Object.keys(body).length === 0 ? { status, text: '' } : { status, json: body };
+  }
+
   private job(jobUuid: string): SimResponse {
     const job = this.jobs.get(jobUuid);
     // ZStack's REST server writes this one as plain text, not as its JSON error.
     if (!job || job.expired) return { status: 404, text: 'the job has been expired' };
-    // RestServer.handleJobQuery: a job still processing is a 202 with an empty ApiResponse,
-    // which sendResponse writes as an empty body (`response.isEmpty() ? ""`), not `{}`.
-    if (Date.now() < job.doneAt) return { status: 202, text: '' };
+    // RestServer.handleJobQuery: a job still processing is a 202 with an empty ApiResponse, `{}`
+    // (an empty body from a node older than November 2018: emptyResultsBare).
+    if (Date.now() < job.doneAt) return this.answer(202, {});
     if (!job.done) {
       job.done = true;
       job.onDone();
     }
-    return answer(job.failStatus ?? 200, job.result());
+    return this.answer(job.failStatus ?? 200, job.result());
   }
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
@@ -536,7 +549,7 @@ export class ZstackSimulator extends ProviderSimulator {
   private startGroupJob(request: SimRequest, groupUuid: string, result: () => Row, work: GroupWork): SimResponse {
     if (this.answerAtOnce) {
       const error = work();
-      return answer(error ? 503 : 200, error ? { error } : result());
+      return this.answer(error ? 503 : 200, error ? { error } : result());
     }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (this.jobs.has(jobUuid)) return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
@@ -587,8 +600,6 @@ export class ZstackSimulator extends ProviderSimulator {
   }
 }
 
-/** A result as RestServer writes it: an empty one (a delete's) as an empty body, anything else as JSON. */
-const answer = (status: number, body: Row): SimResponse => (Object.keys(body).length === 0 ? { status, text: '' } : { status, json: body });
 
 /**
  * What CreateVmBackup's parameter checks refuse (ApiMessageProcessor, from the message's APIParam
