@@ -12,7 +12,8 @@ import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.j
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
-import { inErrorState, rebuilding, restoreProgress } from './restore-progress.js';
+import { inErrorState, restoreProgress } from './restore-progress.js';
+import { busyRefusal } from './busy-instance.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
@@ -85,12 +86,14 @@ export class ZomroAdapter extends BaseAdapter {
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const plid = request.instance.nativeId;
-    // Zomro documents no answer to a backup asked mid-rebuild; its cloud (OpenStack) takes no
+    // Zomro documents no answer to a backup asked mid-task; its cloud (OpenStack) takes no
     // snapshot of a server with a task under way (Nova's createImage: 409, "in task_state
-    // rebuilding"), and a backup of a disk being rewritten would hold neither the old system nor
-    // the new. Refused before any call while the live word says a rebuild runs, as a restore is;
+    // ..."), and a backup of a disk being rewritten, resized or moved would hold neither the old
+    // state nor the new. Refused before any call while the live word says so (busy-instance.ts:
+    // a rebuild, a resize waiting to be confirmed, a reboot, rescue mode, ...), as a restore is;
     // sent anyway (a stale word, a panel without fotbo_status), the panel's refusal answers.
-    if (rebuilding(request.instance.state)) throw conflict(`the instance is being rebuilt (it shows ${quotedWord(request.instance.state ?? '')}): its cloud takes no backup of a server mid-rebuild; wait for the restore under way to end, then create the backup again`, this.account.id);
+    const busy = busyRefusal(request.instance.state, 'create');
+    if (busy !== null) throw conflict(busy, this.account.id);
     const startedAt = new Date();
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.edit',
@@ -121,11 +124,13 @@ export class ZomroAdapter extends BaseAdapter {
     // fleio_id: Zomro's backup doc lists it on each doc.elem[] record; the panel reads it
     // from func=image&elid=<backup id> (doc.fleio_id.$). The listing's is used when it
     // has one, the image's otherwise.
-    // The cloud rebuilds only a server with no task under way (Nova refuses one mid-rebuild), and a
-    // second rebuild would make the first restore's outcome the second's: refused before any call
-    // while the target's live word says a rebuild runs (the read after a restore is fresh: it
-    // dropped the instance's cache). Sent anyway (a stale word), Zomro's own refusal answers.
-    if (rebuilding(request.target.state)) throw conflict(`the instance is still being rebuilt (it shows ${quotedWord(request.target.state ?? '')}): wait for the restore under way to end, then send this one again`, this.account.id);
+    // The cloud rebuilds only an active, stopped or errored server with no task under way (Nova
+    // refuses one mid-rebuild, mid-resize, in rescue, ...), and a second rebuild would make the
+    // first restore's outcome the second's: refused before any call while the target's live word
+    // says so (busy-instance.ts; the read after a restore is fresh: it dropped the instance's
+    // cache). Sent anyway (a stale word), Zomro's own refusal answers.
+    const busy = busyRefusal(request.target.state, 'restore');
+    if (busy !== null) throw conflict(busy, this.account.id);
     const listed = typeof request.backup.raw.fleio_id === 'string' && request.backup.raw.fleio_id !== '' ? request.backup.raw.fleio_id : null;
     const fleioId = listed ?? (await this.imageFleioId(request.backup.nativeId, scope));
     if (!fleioId) throw badInput('this backup has no image id to rebuild from');

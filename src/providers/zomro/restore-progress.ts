@@ -55,7 +55,4 @@ export function inErrorState(state: string | null): boolean {
   return (state ?? '').trim().toLowerCase().includes('error');
 }
 
-/** Whether the state word says a rebuild runs (`rebuilding`, the panel's word; OpenStack's REBUILD). */
-export function rebuilding(state: string | null): boolean {
-  return (state ?? '').trim().toLowerCase().startsWith('rebuild');
-}
+export { rebuilding } from './busy-instance.js';

@@ -26,6 +26,17 @@ interface SimInstance {
   rebuildFailed?: boolean;
   /** Deleted in billing, still listed (listsDeletedItems). */
   deleted?: boolean;
+  /** A task other than a rebuild under way (startTask): its word shown until `until`. */
+  task?: SimTask;
+}
+
+/** A task the cloud carries out on an instance, or a mode it rests in until a person ends it. */
+interface SimTask {
+  /** The cloud's word for it (`fotbo_status`): resizing, resized, rebooting, rescued, ... */
+  word: string;
+  /** `instance_status` meanwhile, where billing has a word for it (`verify_resize`); else the resting word stays. */
+  billingWord?: string;
+  until: number;
 }
 
 interface SimBackup {
@@ -192,7 +203,8 @@ export class ZomroSimulator extends ProviderSimulator {
    */
   rebuildOfDeletedImage: 'finishes' | 'fails' = 'finishes';
   /**
-   * What the panel answers a backup (`instances.fleio_bckps.edit`) of an instance being rebuilt.
+   * What the panel answers a backup (`instances.fleio_bckps.edit`) of an instance being rebuilt
+   * (or with another task under way, startTask).
    * Zomro documents nothing; its cloud (OpenStack) refuses a snapshot of a server with a task
    * under way (Nova's 409, "in task_state rebuilding"). 'refuses' plays that refusal as the
    * panel passes a rebuild's on (type `busy`); 'takes' makes the backup as any other.
@@ -371,6 +383,30 @@ export class ZomroSimulator extends ProviderSimulator {
     return instance && !instance.deleted ? then(instance) : error('missed', 'Object not found', 'instances');
   }
 
+  /**
+   * Puts the instance through a task other than a rebuild (a resize, a reboot, rescue mode, ...)
+   * for `durationMs` (Infinity: until endTask, as a mode only a person ends). `fotbo_status`
+   * shows `word` meanwhile, `instance_status` shows `billingWord` where given (`verify_resize`,
+   * the documented billing word of a resize waiting to be confirmed), and the panel refuses a
+   * backup or a rebuild of it as it refuses one mid-rebuild (Nova acts on no server with a task
+   * under way, nor snapshots or rebuilds one resized or in rescue).
+   */
+  startTask(id: string, word: string, durationMs = Number.POSITIVE_INFINITY, billingWord?: string): void {
+    const instance = this.instances.get(id);
+    if (!instance) throw new Error(`no instance ${id}`);
+    instance.task = { word, until: Date.now() + durationMs, ...(billingWord === undefined ? {} : { billingWord }) };
+  }
+
+  endTask(id: string): void {
+    const instance = this.instances.get(id);
+    if (instance) delete instance.task;
+  }
+
+  /** The task under way on the instance, if one is. */
+  private taskOf(instance: SimInstance, now: number): SimTask | undefined {
+    return instance.task !== undefined && instance.task.until > now ? instance.task : undefined;
+  }
+
   /** Deletes a service as its billing does: gone from the lists, or kept as deleted (listsDeletedItems). */
   deleteInstance(id: string): void {
     const instance = this.instances.get(id);
@@ -384,6 +420,8 @@ export class ZomroSimulator extends ProviderSimulator {
   /** The cloud's live word (`fotbo_status`): the rebuild's while one runs, `error` after one that lost its image, else the resting word. */
   private liveWord(instance: SimInstance, now: number): string {
     if (instance.rebuildUntil > now) return this.rebuildWord ?? instance.instance_status;
+    const task = this.taskOf(instance, now);
+    if (task !== undefined) return task.word;
     return instance.rebuildFailed ? 'error' : instance.instance_status;
   }
 
@@ -414,7 +452,7 @@ export class ZomroSimulator extends ProviderSimulator {
         // The documented `instance_status` words (active | stopped | verify_resize |
         // suspend) have none for a rebuild: it keeps its resting word. The cloud's
         // live status, `fotbo_status`, says `rebuilding` meanwhile.
-        instance_status: instance.instance_status,
+        instance_status: this.taskOf(instance, now)?.billingWord ?? instance.instance_status,
         ...(this.listsFotboStatus ? { fotbo_status: this.liveWord(instance, now) } : {}),
         datacentername: instance.datacentername,
         createdate: instance.createdate,
@@ -497,6 +535,8 @@ export class ZomroSimulator extends ProviderSimulator {
     if (!this.allowsRepeatedNames && existing.some((backup) => backup.name === name)) return error('exists', `Backup with name "${name}" already exists`, 'name');
     if (existing.length >= MAX_BACKUPS_PER_INSTANCE) return error('limit', 'Backup limit for this instance is reached', 'instances.fleio_bckps');
     if (this.backupsMidRebuild === 'refuses' && instance.rebuildUntil > Date.now()) return error('busy', 'The instance is being rebuilt', 'instance');
+    const task = this.taskOf(instance, Date.now());
+    if (this.backupsMidRebuild === 'refuses' && task !== undefined) return error('busy', `The instance is busy (${task.word})`, 'instance');
     const id = String(this.nextId++);
     const today = new Date().toISOString().slice(0, 10);
     this.backups.set(id, {
@@ -556,6 +596,8 @@ export class ZomroSimulator extends ProviderSimulator {
     // while one runs is refused (Nova's 409, "in task_state rebuilding"). How Zomro's panel passes
     // that on is not documented: played as a BILLmanager error of type `busy`.
     if (instance.rebuildUntil > Date.now()) return error('busy', 'The instance is being rebuilt', 'instance');
+    const task = this.taskOf(instance, Date.now());
+    if (task !== undefined) return error('busy', `The instance is busy (${task.word})`, 'instance');
     instance.rebuildUntil = Date.now() + this.asyncDelayMs;
     instance.rebuildImage = fleioId;
     instance.rebuildFailed = false;
