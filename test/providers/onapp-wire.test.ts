@@ -201,7 +201,7 @@ describe('onapp through the gateway: error shapes and batching', () => {
   });
   afterAll(() => harness.close());
 
-  it('reads the {"errors": [...]} shape: restoring a backup still being built is PROVIDER_ERROR with the message', async () => {
+  it('restoring a backup still being built (built false) is CONFLICT before any call (the {"errors": [...]} answer to one sent anyway: onapp-unrestorable-backup.test.ts)', async () => {
     const building = [...simulator.backups.values()].find((backup) => backup.builtAt > Date.now())!;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; backups: Array<{ id: string; nativeId: string; status: string }> } }> } }>(
       '{ instances(first: 1000) { edges { node { nativeId backups { id nativeId status } } } } }',
@@ -209,8 +209,8 @@ describe('onapp through the gateway: error shapes and batching', () => {
     const backup = answer.data!.instances.edges.flatMap((edge) => edge.node.backups).find((item) => item.nativeId === String(building.id))!;
     expect(backup.status).toBe('CREATING');
     const restore = await harness.gql('mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }', { input: { backupId: backup.id, confirm: true } });
-    expect(errorCodes(restore)).toEqual(['PROVIDER_ERROR']);
-    expect(restore.errors?.[0]).toMatchObject({ message: 'Backup is not built yet', extensions: { providerCode: 'HTTP_422' } });
+    expect(errorCodes(restore)).toEqual(['CONFLICT']);
+    expect(restore.errors?.[0]?.message).toContain('the backup is not built yet');
   });
 
   it('lists each VM’s backups exactly once per query, however often and however the query names the VM', async () => {

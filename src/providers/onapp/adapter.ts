@@ -22,6 +22,7 @@ import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
 import { operationAfterAccepted } from '../read-after-accepted.js';
 import { scheduleMayExist } from '../schedule-may-exist.js';
+import { unrestorableBackup } from './restorable-backup.js';
 
 /**
  * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
@@ -200,6 +201,9 @@ export class OnappAdapter extends BaseAdapter {
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('OnApp restores a backup onto its own virtual server only');
+    // Before any read or place in the restore series: a backup OnApp's flags say it cannot restore yet.
+    const unrestorable = unrestorableBackup(request.backup.raw);
+    if (unrestorable !== null) throw conflict(unrestorable, this.account.id);
     const startedAt = new Date();
     // The restore answers with no transaction id, and OnApp may list the transaction only a moment
     // later: until then an earlier restore of the same backup (failed, or done) would be read as
