@@ -131,6 +131,10 @@ describe('zomro mapper: instances', () => {
     expect(zomroInstanceStatus({ state: 'suspend', raw: {} })).toBe('SUSPENDED');
     for (const word of ['rescued', 'booted_from_iso']) expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('UNKNOWN');
   });
+
+  it("maps OpenStack's task words a panel may pass on (the ones busy-instance.ts refuses a backup under) to BUSY", () => {
+    for (const word of ['MIGRATING', 'RESIZE', 'REBOOT', 'HARD_REBOOT', 'BUILD', 'REBUILD']) expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('BUSY');
+  });
 });
 
 describe('zomro mapper: schedules', () => {

@@ -7,7 +7,10 @@ import { fromWords, type InstanceStatusMapper } from '../../domain/instance-stat
  * the words the panel treats as work in progress (stopping, and "stoping" as
  * one panel version spells it, starting, creating, building, resizing,
  * processing, rebooting, rescuing, unrescuing, rebuilding) and `resized`, a
- * resize waiting to be confirmed like verify_resize. `rescued` and
+ * resize waiting to be confirmed like verify_resize; OpenStack's status words
+ * for the same tasks (MIGRATING, RESIZE, REBOOT, HARD_REBOOT, BUILD, beside
+ * REBUILD), which a panel may pass on and busy-instance.ts refuses a backup
+ * or restore under, are BUSY too (they were UNKNOWN). `rescued` and
  * `booted_from_iso` (a VM running another system) are left UNKNOWN, the word
  * kept in `state`.
  */
@@ -30,6 +33,11 @@ const WORDS = {
   rebooting: 'BUSY',
   rescuing: 'BUSY',
   unrescuing: 'BUSY',
+  migrating: 'BUSY',
+  resize: 'BUSY',
+  reboot: 'BUSY',
+  hard_reboot: 'BUSY',
+  build: 'BUSY',
 } as const;
 
 export const zomroInstanceStatus: InstanceStatusMapper = (instance) => fromWords(WORDS, instance.state);
