@@ -119,11 +119,14 @@ export class Mutations {
     const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, 'RESTORE_BACKUP');
     const targetDiskId = input.targetDiskId == null ? null : checkInteger(input.targetDiskId, 'targetDiskId', 0, 1_000_000_000);
-    const backup = await this.reads.backupAt(address);
-    if (!backup) throw notFound('backup', adapter.account.id);
+    const shown = await this.reads.backupAt(address);
+    if (!shown) throw notFound('backup', adapter.account.id);
     // A delete still running (this gateway's, or one the provider lists as such) ends with the backup gone:
     // ZStack queues the revert behind it and fails it then. Refused before any call, nothing is left to poll.
-    if (backup.status === 'DELETING') throw conflict('the backup is being deleted: a restore cannot start from it (try again if its delete fails)', adapter.account.id);
+    // The gateway's record of its own delete can outlive the delete's failure (no one polled it yet): that
+    // delete's operation is looked at first, and a backup it left in place is restored.
+    const backup = shown.status === 'DELETING' ? await this.reads.keptAfterFailedDelete(address) : shown;
+    if (!backup) throw conflict('the backup is being deleted: a restore cannot start from it (try again if its delete fails)', adapter.account.id);
     const targetNativeId = target?.nativeId ?? backup.instanceNativeId;
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);

@@ -11,7 +11,7 @@ import { checkDeletesDue } from './delete-check.js';
 import { DeletingHere } from './deleting-here.js';
 import type { DeletesByAccount } from './deletes-in-flight.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
-import { backupId, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
+import { backupId, backupListKey, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, loaderKey } from './loaders.js';
 import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
@@ -248,6 +248,24 @@ export class RequestReads {
     const folding = this.foldDeletesInFlight();
     if (folding) await folding;
     return this.deletingHere.one(backup);
+  }
+
+  /**
+   * A backup shown DELETING only by the gateway's record of its delete (the provider lists it
+   * otherwise) whose delete has FAILED: the backup as its provider lists it; null in any other case
+   * (no record, the provider's own DELETING, the delete running or done, its look failing). A record
+   * ends when someone polls its operation or a list's check (30 s on) looks: a restore asked before
+   * either was refused as "being deleted" while the backup was kept. One look at the operation, which
+   * ends the record (afterOperation).
+   */
+  async keptAfterFailedDelete(address: EntityAddress): Promise<Backup | null> {
+    const listed = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    if (!listed || listed.status === 'DELETING') return null;
+    const records = (await this.shared.deletes.read([address.providerId])).get(address.providerId) ?? [];
+    const record = records.find((held) => held.instance === (listed.instanceNativeId ?? '') && held.backup === backupListKey(listed));
+    if (!record) return null;
+    const operation = await this.loaders.operation.load(record.operation).catch(() => null);
+    return operation?.kind === 'DELETE_BACKUP' && operation.status === 'FAILED' ? listed : null;
   }
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {

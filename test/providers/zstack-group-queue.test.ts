@@ -75,6 +75,25 @@ describe('zstack: a delete and a revert of one backup group are run one after th
     expect(reverts()).toBe(revertsBefore);
   });
 
+  it("a restore after the gateway's delete FAILED at ZStack, that no one polled, is sent: the delete's operation is looked at first, not refused CONFLICT on the gateway's record", async () => {
+    const backup = vms[3]!.backups[0]!;
+    simulator.failNextJob = { code: 'SYS.1000', description: 'the delete failed', details: 'a storage error' };
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string; status: string } } }>(DELETE, { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data!.deleteBackup.operation.status).toBe('RUNNING');
+    // The delete's job fails at ZStack, the backup kept; the client does not poll it.
+    simulator.finishJobs();
+    expect(listed(backup.nativeId)).toBe(true);
+    const revertsBefore = reverts();
+    const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true, idempotencyKey: `restore-${randomUUID()}` } });
+    expect(restored.errors).toBeUndefined();
+    expect(reverts()).toBe(revertsBefore + 1);
+    // The look ended the gateway's record: the delete reads FAILED and the backup its provider's word.
+    expect((await poll(deleted.data!.deleteBackup.operation.id)).data?.operation.status).toBe('FAILED');
+    simulator.finishJobs();
+    expect((await settled(restored.data!.restoreBackup.operation.id)).data?.operation).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
   it("a revert queued behind a delete from outside the gateway fails its job when its turn comes: FAILED, NOT_FOUND, SYS.1003 (it read SUCCEEDED on a backup the delete removed)", async () => {
     const backup = vms[2]!.backups[0]!;
     // A delete from ZStack's own console, which the gateway has no record of.
