@@ -20,7 +20,7 @@ import { transactionState } from './transaction-status.js';
 import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
 import { joinRestoreSeries } from './restore-series.js';
 import { mayHaveActed } from '../../upstream/may-have-acted.js';
-import { operationAfterAccepted } from '../read-after-accepted.js';
+import { answerAfterAccepted } from '../read-after-accepted.js';
 import { scheduleMayExist } from '../schedule-may-exist.js';
 import { unrestorableBackup } from './restorable-backup.js';
 
@@ -196,7 +196,7 @@ export class OnappAdapter extends BaseAdapter {
     const ref: OperationRef = { providerId: this.account.id, kind: 'DELETE_BACKUP', startedAt, instanceNativeId: backup.instanceNativeId, backupNativeId: backup.nativeId, token: [] };
     // OnApp took the delete: the read after it failing must neither free its key nor fail the delete
     // (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
-    return operationAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
+    return answerAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {

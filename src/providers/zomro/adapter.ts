@@ -17,7 +17,7 @@ import { busyRefusal } from './busy-instance.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
-import { operationAfterAccepted, readAfterAccepted } from '../read-after-accepted.js';
+import { answerAfterAccepted } from '../read-after-accepted.js';
 import { scheduleOfCreate } from './schedule-of-create.js';
 import { scheduleMayExist } from '../schedule-may-exist.js';
 
@@ -115,7 +115,7 @@ export class ZomroAdapter extends BaseAdapter {
     const ref = this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []);
     // The panel took the delete: a read of the list after it failing must neither free its key nor
     // fail the delete (read-after-accepted.ts). RUNNING, as a poll answers while the backup is still listed.
-    return operationAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
+    return answerAfterAccepted(() => this.getOperation(ref, scope), () => this.operation(ref, 'RUNNING'));
   }
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
@@ -153,9 +153,10 @@ export class ZomroAdapter extends BaseAdapter {
       idempotent: false,
     }, scope);
     const id = this.createdId(doc);
-    // The panel took the schedule: the list read after it refused (or not listing it) must not free
-    // its key (read-after-accepted.ts). With the id the panel answered, the schedule as asked.
-    if (id) return readAfterAccepted(() => this.createdSchedule(plid, id, request.name, scope), () => scheduleOfCreate(this.account.id, id, request, this.account.timezone));
+    // The panel took the schedule: the list read after it failing in any way (or not listing it) must
+    // neither free its key nor fail the create (read-after-accepted.ts). With the id the panel
+    // answered, the schedule as asked.
+    if (id) return answerAfterAccepted(() => this.createdSchedule(plid, id, request.name, scope), () => scheduleOfCreate(this.account.id, id, request, this.account.timezone));
     // Without one nothing names it: any failure of that read is kept (replayed, never a second
     // create), in words that say the schedule most likely exists and how to find it. Not looked for
     // again by name, days and time among the schedules not seen before the create: that needs a read
