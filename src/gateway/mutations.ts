@@ -125,8 +125,7 @@ export class Mutations {
     // ZStack queues the revert behind it and fails it then. Refused before any call, nothing is left to poll.
     // The gateway's record of its own delete can outlive the delete's failure (no one polled it yet): that
     // delete's operation is looked at first, and a backup it left in place is restored.
-    const backup = shown.status === 'DELETING' ? await this.reads.keptAfterFailedDelete(address) : shown;
-    if (!backup) throw conflict('the backup is being deleted: a restore cannot start from it (try again if its delete fails)', adapter.account.id);
+    const backup = shown.status === 'DELETING' ? restorableOrRefused(await this.reads.deletingBackupLook(address), adapter.account.id) : shown;
     const targetNativeId = target?.nativeId ?? backup.instanceNativeId;
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
@@ -304,3 +303,11 @@ export class Mutations {
   }
 }
 
+/** The words for a restore of a backup shown DELETING: which delete it is decides what the user can do. */
+function restorableOrRefused(look: { restorable: Backup } | { deleting: 'provider' | 'gateway' }, accountId: string): Backup {
+  if ('restorable' in look) return look.restorable;
+  if (look.deleting === 'provider') {
+    throw conflict('the provider lists the backup as being deleted (DELETING): a restore cannot start from it, nothing was sent; restore from another backup', accountId);
+  }
+  throw conflict('the backup is being deleted: a restore cannot start from it (try again if its delete fails)', accountId);
+}

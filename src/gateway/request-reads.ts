@@ -251,21 +251,23 @@ export class RequestReads {
   }
 
   /**
-   * A backup shown DELETING only by the gateway's record of its delete (the provider lists it
-   * otherwise) whose delete has FAILED: the backup as its provider lists it; null in any other case
-   * (no record, the provider's own DELETING, the delete running or done, its look failing). A record
-   * ends when someone polls its operation or a list's check (30 s on) looks: a restore asked before
-   * either was refused as "being deleted" while the backup was kept. One look at the operation, which
-   * ends the record (afterOperation).
+   * A backup shown DELETING, looked at again before a restore: `restorable` when only the gateway's
+   * record of its delete says DELETING (the provider lists it otherwise) and that delete has FAILED;
+   * `provider` when the provider lists it DELETING itself (ZStack deleting, OnApp marked_for_delete,
+   * Zomro pending_delete): no retry will help, another backup will; `gateway` in any other case (the
+   * delete running or done, its look failing). A record ends when someone polls its operation or a
+   * list's check (30 s on) looks: a restore asked before either was refused as "being deleted" while
+   * the backup was kept. One look at the operation, which ends the record (afterOperation).
    */
-  async keptAfterFailedDelete(address: EntityAddress): Promise<Backup | null> {
+  async deletingBackupLook(address: EntityAddress): Promise<{ restorable: Backup } | { deleting: 'provider' | 'gateway' }> {
     const listed = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
-    if (!listed || listed.status === 'DELETING') return null;
+    if (!listed) return { deleting: 'gateway' };
+    if (listed.status === 'DELETING') return { deleting: 'provider' };
     const records = (await this.shared.deletes.read([address.providerId])).get(address.providerId) ?? [];
     const record = records.find((held) => held.instance === (listed.instanceNativeId ?? '') && held.backup === backupListKey(listed));
-    if (!record) return null;
+    if (!record) return { deleting: 'gateway' };
     const operation = await this.loaders.operation.load(record.operation).catch(() => null);
-    return operation?.kind === 'DELETE_BACKUP' && operation.status === 'FAILED' ? listed : null;
+    return operation?.kind === 'DELETE_BACKUP' && operation.status === 'FAILED' ? { restorable: listed } : { deleting: 'gateway' };
   }
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {

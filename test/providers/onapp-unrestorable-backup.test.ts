@@ -63,7 +63,8 @@ describe('onapp: a restore of a backup its flags say is not restorable', () => {
       harness.resetUpstreamLogs();
       const refused = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
       expect(errorCodes(refused)).toEqual(['CONFLICT']);
-      expect(refused.errors?.[0]?.message).toBe('the backup is marked for deletion at OnApp (marked_for_delete: its auto-backup schedule is rotating it out), so nothing was sent to OnApp; restore from another backup');
+      // Refused by the gateway for any backup its provider lists DELETING, before OnApp's own check (restorable-backup.ts).
+      expect(refused.errors?.[0]?.message).toBe('the provider lists the backup as being deleted (DELETING): a restore cannot start from it, nothing was sent; restore from another backup');
       expect(sent()).toBe(0);
     } finally {
       marked.marked_for_delete = false;
