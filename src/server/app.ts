@@ -42,6 +42,7 @@ import { AuthFailures } from './auth-failures.js';
 import { AuthFailureGuard, sharedAuthCounters } from './auth-failure-guard.js';
 import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
+import { CloseWhenDraining } from './close-when-draining.js';
 import { requestIdAssigner } from './request-id.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
@@ -206,6 +207,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     replaceable: surelyReadOnly(config.limits.maxTokens),
   });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
+  const keepAliveEnd = new CloseWhenDraining(httpServer);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -370,6 +372,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   let closing: Promise<DrainOutcome> | null = null;
   const beginDrain = (): void => {
     drain.begin();
+    keepAliveEnd.begin();
     draining.abort();
   };
   return {
