@@ -99,7 +99,7 @@ export class SharedServices {
       storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs, counted('idempotency')),
     );
     this.watcher = new OperationWatcher(options.operationBus);
-    this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the provider's word", options.storeFailureLineMs));
+    this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the provider's word", options.storeFailureLineMs, counted('deletes_in_flight')));
     this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.
