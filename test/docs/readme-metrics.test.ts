@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -31,6 +31,26 @@ function documentedMetrics(): Map<string, string[]> {
         .filter(Boolean),
     ]),
   );
+}
+
+/**
+ * What an operator reads besides the tables: the README, every file of docs/ and deploy/, the
+ * Dockerfile and compose.yaml. A metric named in prose or in a config comment that /metrics does
+ * not export (a rename the text missed, a typo) sends an operator to a query that shows nothing;
+ * the table check above reads table rows only.
+ */
+function operatorTexts(): Array<[string, string]> {
+  const root = new URL('../../', import.meta.url);
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(`${dir}${entry.name}/`) : [`${dir}${entry.name}`]));
+  const paths = ['README.md', 'Dockerfile', 'compose.yaml', ...filesUnder('docs/'), ...filesUnder('deploy/')];
+  return paths.map((path) => [path, readFileSync(new URL(path, root), 'utf8')]);
+}
+
+/** Each `backup_graph_` metric name a text mentions (a lower-case spelling of an environment variable it also names, BACKUP_GRAPH_CONFIG's, left out). */
+function metricsMentioned(text: string): string[] {
+  const names = [...text.matchAll(/(?<![A-Za-z0-9_])backup_graph_[a-z_]*[a-z](?![A-Za-z0-9_])/g)].map((match) => match[0]);
+  return [...new Set(names)].filter((name) => !text.includes(name.toUpperCase()));
 }
 
 /** Labels Prometheus adds to each scraped series (its target's), which /metrics does not show. */
@@ -107,6 +127,7 @@ function exportedMetrics(text: string): Map<string, Exported> {
 describe('README metrics and alert rules against /metrics', () => {
   let harness: Harness;
   let exported: Map<string, Exported>;
+  let exportedText: string;
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro', 'zstack'], configure: withSettings({ protection: { sweepIntervalMs: 100 } }) });
     await harness.gql('{ instances { edges { node { backups { id } } } } }');
@@ -118,11 +139,22 @@ describe('README metrics and alert rules against /metrics', () => {
       (body) => /^backup_graph_protection_provider_failed\{provider="zstack-test"\} 1$/m.test(body) && /^backup_graph_protection_provider_read_timestamp_seconds\{/m.test(body),
     );
     exported = exportedMetrics(text);
+    exportedText = text;
   });
   afterAll(() => harness.close());
 
   it('lists in its tables every backup_graph_ metric /metrics exports, and nothing it does not', () => {
     expect([...documentedMetrics().keys()].sort()).toEqual([...exported.keys()].sort());
+  });
+
+  it('names, anywhere in the README, docs/, deploy/, the Dockerfile and compose.yaml, only metrics /metrics exports, and only store label values it exports', () => {
+    const exportedStores = new Set([...exportedText.matchAll(/^backup_graph_store_failures_total\{[^}]*store="([a-z_]+)"/gm)].map((match) => match[1] as string));
+    const wrong: string[] = [];
+    for (const [path, text] of operatorTexts()) {
+      for (const name of metricsMentioned(text)) if (!exported.has(name) && !exported.has(name.replace(/_(bucket|sum|count)$/, ''))) wrong.push(`${path}: ${name}`);
+      for (const [, store] of text.matchAll(/\bstore="([a-z_]+)"/g)) if (!exportedStores.has(store as string)) wrong.push(`${path}: store="${store}"`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('names for each metric the labels its samples carry', () => {
