@@ -7,6 +7,7 @@ import { envValue } from './env-secret-files.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { npmLinesProblem } from './npm-lines.js';
+import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
@@ -97,7 +98,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     if (discriminator === 'kind' && Array.isArray(options)) return providerKindProblem(issue.input, options.map(String));
     return undefined;
   }
-  if (issue.code !== 'unrecognized_keys') return undefined;
+  if (issue.code !== 'unrecognized_keys') return plainIssueWords(issue);
   const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
   const known = Object.keys(shape ?? {});
   return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');

@@ -10,6 +10,9 @@ const PORT_PATHS = new Set(['listen.port', 'admin.port']);
 const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const MAX_PORT = 65_535;
 
+/** What a listener's port may be, in the same words whether written in the file or given by `${NAME}`. */
+export const PORT_RANGE_WORDS = `must be a whole number from 0 to ${MAX_PORT} (0 = any free port)`;
+
 /** Whether `written` at `path` is a port given by one `${NAME}` reference: its name, else undefined. */
 export function portReferenceName(path: string, written: string): string | undefined {
   return PORT_PATHS.has(path) ? WHOLE_REFERENCE.exec(written)?.[1] : undefined;
@@ -33,5 +36,5 @@ export function portFromReference(path: string, name: string, resolved: string, 
     : resolved.length > QUOTED_MAX_CHARS
       ? `\${${name}} is no port (${resolved.length} characters, not quoted: it may be a secret)`
       : `\${${name}} is ${JSON.stringify(resolved)}`;
-  return { problem: `${path}: ${held}: must be a whole number from 0 to ${MAX_PORT} (0 = any free port)` };
+  return { problem: `${path}: ${held}: ${PORT_RANGE_WORDS}` };
 }

@@ -50,7 +50,7 @@ export const providerCommonShape = {
   coalesceReads: z.boolean().optional(),
 };
 
-export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') }).min(1, 'must not be empty');
+export const requiredString = z.string({ error: (issue) => (issue.input === undefined ? 'required' : issue.input === null ? 'must not be empty' : 'must be a string') }).min(1, 'must not be empty');
 
 /**
  * For `auth` objects that take one of several credential shapes: keys of two
@@ -64,7 +64,7 @@ export function requireOneOf(
   context: z.RefinementCtx,
   shapes: ReadonlyArray<readonly string[]>,
 ): void {
-  const ways = shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ');
+  const ways = authWays(shapes);
   // A key written at all counts, empty or not: it shows which way the operator meant.
   const begun = shapes.filter((keys) => keys.some((key) => value[key] !== undefined));
   if (begun.length > 1) {
@@ -78,6 +78,26 @@ export function requireOneOf(
   for (const key of partial) {
     if (!present(key)) context.addIssue({ code: 'custom', path: [key], message: `required (auth takes ${ways})` });
   }
+}
+
+/**
+ * The problem with an `auth` that is no set of keys: left out, written with nothing after its
+ * colon (a credential line deleted under it), or a bare value. zod's "expected object, received
+ * null" named no credential; this names the ways the kind takes. The value is not quoted: a bare
+ * `auth: <token>` is a secret.
+ */
+export function authValueError(ways: string): (issue: z.core.$ZodRawIssue) => string | undefined {
+  return (issue) => {
+    if (issue.code !== 'invalid_type') return undefined;
+    if (issue.input === undefined) return `required (auth takes ${ways})`;
+    if (issue.input === null) return `has no credential (nothing after its colon): auth takes ${ways}`;
+    return `must be keys, not a bare value: auth takes ${ways}`;
+  };
+}
+
+/** `{ token } or { username, password }`: how problems name an auth's ways. */
+export function authWays(shapes: ReadonlyArray<readonly string[]>): string {
+  return shapes.map((keys) => `{ ${keys.join(', ')} }`).join(' or ');
 }
 
 /**
@@ -96,7 +116,7 @@ export function credentialShapes<const Key extends string>(...shapes: ReadonlyAr
   const keys = [...new Set(shapes.flat())];
   const shape = Object.fromEntries(keys.map((key) => [key, z.string().optional()])) as { [K in Key]: z.ZodOptional<z.ZodString> };
   return z
-    .object(shape)
+    .object(shape, { error: authValueError(authWays(shapes)) })
     .strict()
     .superRefine((auth, context) => requireOneOf(auth as Record<string, unknown>, context, shapes));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { providerEntrySchema, requiredString } from '../config-base.js';
+import { authValueError, authWays, providerEntrySchema, requiredString } from '../config-base.js';
 
 /**
  * How long a create's backup may be listed unbuilt, and a deleted backup still be listed, before
@@ -20,13 +20,15 @@ export const DEFAULT_RESTORE_GIVE_UP_MS = 2 * 60 * 60_000;
 
 const ONAPP_AUTH_KEY = 'unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)';
 
+const onappAuthValueError = authValueError(authWays([['username', 'password']]));
+
 export const onappConfigSchema = providerEntrySchema('onapp', {
   /** HTTP basic auth: the OnApp user and its API key. */
   // An OnApp API key is a password, but a newcomer writes it as `apiKey`: "allowed here: username,
   // password" did not say where it goes.
   auth: z.strictObject(
     { username: requiredString, password: requiredString },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map(() => ONAPP_AUTH_KEY).join('\n') : undefined) },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map(() => ONAPP_AUTH_KEY).join('\n') : onappAuthValueError(issue)) },
   ),
   /** How long after a create its backup may still be listed unbuilt, and after a delete still be listed, reading RUNNING; FAILED after. */
   backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+
+/** What a value of zod's expected type is, in the file's words: a YAML reader knows no "object". */
+const WRITTEN_AS: Readonly<Record<string, string>> = {
+  object: 'keys and values (key: value, or { key: value })',
+  array: 'a list ([a, b], or one "- item" a line)',
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  boolean: 'true or false',
+};
+
+/**
+ * zod's own words for a wrong type or size ("Too big: expected number to be <=65535", "Invalid
+ * input: expected object, received null" for a key with nothing after its colon) read as an
+ * internal error to someone editing YAML. Undefined: keep zod's. Never quotes the value: it may
+ * be a secret written at the wrong key.
+ */
+export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type') {
+    const wanted = WRITTEN_AS[issue.expected];
+    if (wanted === undefined) return undefined;
+    if (issue.input === null) return `has no value (nothing after its colon): write ${wanted}`;
+    return `must be ${wanted}`;
+  }
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+    const most = issue.code === 'too_big' ? 'most' : 'least';
+    const exclusive = issue.inclusive === false;
+    if (issue.origin === 'number' || issue.origin === 'int') {
+      if (exclusive) return `must be ${issue.code === 'too_big' ? 'less' : 'more'} than ${bound}`;
+      return `must be at ${most} ${bound}`;
+    }
+    if (issue.origin === 'string') return issue.code === 'too_small' && Number(bound) === 1 ? 'must not be empty' : `must be at ${most} ${bound} characters`;
+    if (issue.origin === 'array') return `must hold at ${most} ${bound} item${Number(bound) === 1 ? '' : 's'}`;
+  }
+  return undefined;
+}

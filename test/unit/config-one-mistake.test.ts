@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigObject } from '../../src/config/load.js';
+
+/**
+ * The config `npm start -- --simulators` prints, with one mistake at a time, as a newcomer makes
+ * them: each problem names the key, says what is wrong and what to write, in the config's words
+ * (zod's "Too big: expected number to be <=65535" and "expected object, received null" did not),
+ * and never quotes a credential.
+ */
+const ZOMRO_TOKEN = 'sim-zomro-token-3f9a1c';
+const simulatorsConfig = () => ({
+  listen: { port: 4000, host: '127.0.0.1' },
+  admin: { port: 0, host: '127.0.0.1' },
+  clients: [{ name: 'local-admin', key: 'local-admin-key-change-me', roles: ['admin'] }],
+  providers: [
+    { id: 'zomro-sim', kind: 'zomro', url: 'http://127.0.0.1:36655/', timezone: 'UTC', auth: { token: ZOMRO_TOKEN } as Record<string, unknown> | null | string | undefined },
+    { id: 'onapp-sim', kind: 'onapp', url: 'http://127.0.0.1:45703', auth: { username: 'sim-ops@example.com', password: 'sim-onapp-api-key-91c4e2' } as Record<string, unknown> | null },
+  ],
+});
+
+const problemsOf = (config: unknown): string[] => {
+  try {
+    loadConfigObject(config, {});
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('the simulators config with one mistake', () => {
+  it('is valid as printed', () => {
+    expect(problemsOf(simulatorsConfig())).toEqual([]);
+  });
+
+  it('a port out of range says what a port may be, as a ${NAME} port does', () => {
+    const config = simulatorsConfig();
+    config.listen.port = 99_999;
+    config.admin.port = -1;
+    expect(problemsOf(config)).toEqual([
+      'listen.port: must be a whole number from 0 to 65535 (0 = any free port)',
+      'admin.port: must be a whole number from 0 to 65535 (0 = any free port)',
+    ]);
+  });
+
+  it('a credential line deleted under auth: names the ways the kind takes', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = null;
+    config.providers[1]!.auth = null;
+    expect(problemsOf(config)).toEqual([
+      'providers[0].auth: has no credential (nothing after its colon): auth takes { token } or { username, password }',
+      'providers[1].auth: has no credential (nothing after its colon): auth takes { username, password }',
+    ]);
+  });
+
+  it('auth left out names the ways too', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = undefined;
+    expect(problemsOf(config)).toEqual(['providers[0].auth: required (auth takes { token } or { username, password })']);
+  });
+
+  it('a token written as auth itself is refused without quoting it', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = ZOMRO_TOKEN;
+    const problems = problemsOf(config);
+    expect(problems).toEqual(['providers[0].auth: must be keys, not a bare value: auth takes { token } or { username, password }']);
+    expect(problems.join('\n')).not.toContain(ZOMRO_TOKEN);
+  });
+
+  it('a credential key with nothing after its colon is empty, as "" is', () => {
+    const config = simulatorsConfig();
+    config.providers[1]!.auth = { username: 'sim-ops@example.com', password: null };
+    expect(problemsOf(config)).toEqual(['providers[1].auth.password: must not be empty']);
+  });
+
+  it('numbers and empty keys elsewhere say what to write, in the file\'s words', () => {
+    const config = simulatorsConfig();
+    Object.assign(config.providers[0]!, { retries: 2.5, timeoutMs: 0, name: null });
+    Object.assign(config, { limits: { maxDepth: 1000 }, protection: null });
+    expect(problemsOf(config)).toEqual(
+      expect.arrayContaining([
+        'providers[0].retries: must be a whole number',
+        'providers[0].timeoutMs: must be more than 0',
+        'providers[0].name: has no value (nothing after its colon): write text',
+        'limits.maxDepth: must be at most 100',
+        'protection: has no value (nothing after its colon): write keys and values (key: value, or { key: value })',
+      ]),
+    );
+    expect(problemsOf(config).join('\n')).not.toMatch(/Too (big|small)|Invalid input|expected \w+, received/);
+  });
+});
