@@ -99,10 +99,20 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     return undefined;
   }
   if (issue.code !== 'unrecognized_keys') return plainIssueWords(issue);
-  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+  const shape = shapeOf(issue.inst);
   const known = Object.keys(shape ?? {});
-  return issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n');
+  // A credential one indent short of `auth:` read "unknown key; allowed here: id, name, url, ..."
+  // beside "auth: has no credential": neither said it had only to move.
+  const credentialKeys = Object.keys(shapeOf(shape?.['auth']) ?? {});
+  return issue.keys
+    .map((key) => (credentialKeys.includes(key) ? `unknown key here; ${key} goes under auth: indent it below "auth:"` : unknownKeyMessage(key, known)))
+    .join('\n');
 };
+
+/** A zod object schema's keys and their schemas (undefined for any other schema). */
+function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  return (schema as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+}
 
 /**
  * Where the value may be a secret itself: a client key, a provider credential. A literal one may

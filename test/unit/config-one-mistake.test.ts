@@ -89,3 +89,21 @@ describe('the simulators config with one mistake', () => {
     expect(problemsOf(config).join('\n')).not.toMatch(/Too (big|small)|Invalid input|expected \w+, received/);
   });
 });
+
+describe('a credential one indent short of auth', () => {
+  it('says it goes under auth, at every kind, without quoting it', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = null;
+    Object.assign(config.providers[0]!, { token: ZOMRO_TOKEN });
+    config.providers[1]!.auth = { username: 'sim-ops@example.com' };
+    Object.assign(config.providers[1]!, { password: 'sim-onapp-api-key-91c4e2' });
+    const problems = problemsOf(config);
+    expect(problems).toEqual([
+      'providers[0].auth: has no credential (nothing after its colon): auth takes { token } or { username, password }',
+      'providers[0].token: unknown key here; token goes under auth: indent it below "auth:"',
+      'providers[1].auth.password: required',
+      'providers[1].password: unknown key here; password goes under auth: indent it below "auth:"',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);
+  });
+});
