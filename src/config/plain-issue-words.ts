@@ -20,7 +20,8 @@ export function plainIssueWords(issue: z.core.$ZodRawIssue): string | undefined 
   if (issue.code === 'invalid_type') {
     const wanted = WRITTEN_AS[issue.expected];
     if (wanted === undefined) return undefined;
-    if (issue.input === null) return `has no value (nothing after its colon): write ${wanted}`;
+    // A list item is `-` with nothing after it, a key `key:` with nothing after its colon.
+    if (issue.input === null) return `has no value (nothing after its ${typeof issue.path?.at(-1) === 'number' ? '"-"' : 'colon'}): write ${wanted}`;
     return `must be ${wanted}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') {

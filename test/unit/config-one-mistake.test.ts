@@ -88,6 +88,11 @@ describe('the simulators config with one mistake', () => {
     );
     expect(problemsOf(config).join('\n')).not.toMatch(/Too (big|small)|Invalid input|expected \w+, received/);
   });
+
+  it('a list item with nothing after its "-" says so', () => {
+    const config = { ...simulatorsConfig(), providers: [null] };
+    expect(problemsOf(config)).toEqual(['providers[0]: has no value (nothing after its "-"): write keys and values (key: value, or { key: value })']);
+  });
 });
 
 describe('a credential one indent short of auth', () => {
