@@ -55,6 +55,12 @@ describe('onapp: a create whose backup is never built', () => {
     // Built after all, the create reads SUCCEEDED, as the message says it may.
     simulator.backups.get(made)!.builtAt = 0;
     expect(await poll(id, UNBUILT_CREATE_GIVES_UP_MS + 60_000)).toMatchObject({ status: 'SUCCEEDED', error: null });
+    // Built, its size is known and written: OnApp lists a built backup with its backup_size (KiB).
+    const listed = await harness.gql<{ instance: { backups: Array<{ nativeId: string; status: string; sizeBytes: number | null }> } }>('query($id: ID!) { instance(id: $id) { backups { nativeId status sizeBytes } } }', { id: nodes[1]!.id });
+    const built = listed.data!.instance.backups.find((backup) => backup.nativeId === String(made));
+    expect(built?.status).toBe('AVAILABLE');
+    expect(built?.sizeBytes).toBeGreaterThan(0);
+    expect(built?.sizeBytes).toBe(simulator.backups.get(made)!.backup_size * 1024);
   });
 
   it("an unbuilt backup's size is not known (null), not the 0 OnApp shows meanwhile", async () => {

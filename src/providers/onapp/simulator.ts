@@ -262,7 +262,7 @@ export class OnappSimulator extends ProviderSimulator {
       id,
       vmId: vm.id,
       diskId,
-      backup_size: 0,
+      backup_size: writtenSizeKib(vm, diskId),
       backup_type: this.incrementalBackups ? 'incremental' : 'normal',
       initiated: this.manualInitiated,
       note: null,
@@ -288,7 +288,7 @@ export class OnappSimulator extends ProviderSimulator {
       id,
       vmId: vm.id,
       diskId,
-      backup_size: 0,
+      backup_size: writtenSizeKib(vm, diskId),
       backup_type: this.incrementalBackups ? 'incremental' : 'normal',
       initiated: schedule?.period ?? 'days',
       note: null,
@@ -445,3 +445,13 @@ const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]:
 const ok = (json: unknown): SimResponse => ({ status: 200, json });
 const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
 const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at, status: item.status ?? 'enabled' });
+
+/**
+ * The size a new backup is listed with once built (`backup_size`, KiB; 0 while unbuilt: wireBackup): a
+ * third of its disk's `disk_size` (GB), as a backup holds the disk's used blocks. Every new backup read
+ * `sizeBytes: 0` once AVAILABLE, which no OnApp answers for a built backup.
+ */
+function writtenSizeKib(vm: SimVm, diskId: number): number {
+  const gigabytes = vm.disks.find((disk) => disk.id === diskId)?.disk_size ?? 1;
+  return Math.max(1, Math.round((gigabytes * 1_048_576) / 3));
+}
