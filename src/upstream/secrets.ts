@@ -4,6 +4,7 @@ import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
+import { SecretPieceSearch } from './secret-pieces.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -154,6 +155,17 @@ function withoutLongerForms(forms: ReadonlySet<string>): string[] {
 export interface SecretOptions {
   /** The secret is sent base64-encoded (inside a Basic header): look for its base64 forms too. */
   base64?: boolean;
+  /**
+   * Any piece of MIN_PIECE_LENGTH characters of the secret (as sent, URL-encoded, base64) is
+   * redacted too (secret-pieces.ts). Off for a value that is not secret throughout: a
+   * "user:password" pair, whose password is declared on its own.
+   */
+  pieces?: boolean;
+}
+
+/** What pieces of a secret are looked for in (SecretPieceSearch): the secret, URL-encoded, and its base64 at each alignment. */
+function pieceSources(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), ...base64Forms(secret)];
 }
 
 /** Hex SHA-512, as ZStack's login sends it. */
@@ -243,7 +255,8 @@ export class SecretSet {
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
     const encoded = gather(encodedForms);
     const read = gather(readForms);
-    return { encoded, read, lookalikes, anchors, separators: separatorsBeside([...encoded, ...read, ...secrets]) };
+    const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].flatMap(pieceSources);
+    return { encoded, read, lookalikes, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces]) };
   }
 }
 
@@ -256,6 +269,8 @@ interface SearchForms {
   lookalikes: RegExp[];
   /** Each secret's longest run of letters and digits in lookalike letters (lookalikeAnchor): where it is, escapes may hide the rest. */
   anchors: RegExp[];
+  /** What pieces of secrets are looked for in (pieceSources). */
+  pieces: string[];
   /** Where a large answer may be cut to be scrubbed a piece per turn (scrub-pieces.ts); null: nowhere. */
   separators: RegExp | null;
 }
@@ -268,8 +283,11 @@ class Search {
   private readonly lookalikes: readonly RegExp[];
   private readonly separators: RegExp | null;
 
-  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], separators: null }) {
+  private readonly pieces: SecretPieceSearch;
+
+  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
+    this.pieces = new SecretPieceSearch(forms.pieces);
     this.lookalikes = forms.lookalikes;
     this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
     this.separators = forms.separators;
@@ -284,7 +302,17 @@ class Search {
     // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
     // (HTML inside JSON, a URL encoded twice): the rest hides behind escapes no form foresees.
     const hidden = this.escaped.find(out);
-    return hidden.length === 0 ? out : redacted(out, hidden);
+    return this.withoutPieces(hidden.length === 0 ? out : redacted(out, hidden));
+  }
+
+  /**
+   * `text` without any piece of a secret (half of it in one field, a space or quote put inside
+   * it) that no whole form matched. Last: a piece taken first would leave the rest of a secret
+   * behind escapes unfound by the search that takes such a secret whole.
+   */
+  private withoutPieces(text: string): string {
+    const pieces = this.pieces.find(text);
+    return pieces.length === 0 ? text : redacted(text, pieces);
   }
 
   /**
@@ -292,7 +320,8 @@ class Search {
    * The steps are scrub's, each over every piece: the forms replaced, then whether escapes may
    * hide a secret asked of the answer as a whole (as `find` asks it of a whole text: a piece
    * without escapes of its own is read through when another piece has them), then the search
-   * through escapes.
+   * through escapes and the one for pieces of secrets (no piece crosses a cut: a cut is after a
+   * character no secret holds, and the pieces pass over none such).
    */
   async scrubInTurns(text: string, charsPerTurn: number): Promise<string> {
     if (text.length <= charsPerTurn || this.separators === null) return this.scrub(text);
@@ -312,12 +341,11 @@ class Search {
       await nextTurn();
     }
     const read = escapes && shows;
-    if (!read) return replaced.join('');
     const scrubbed: string[] = [];
     for (const piece of replaced) {
       await nextTurn();
-      const hidden = this.escaped.find(piece, true);
-      scrubbed.push(hidden.length === 0 ? piece : redacted(piece, hidden));
+      const hidden = read ? this.escaped.find(piece, true) : [];
+      scrubbed.push(this.withoutPieces(hidden.length === 0 ? piece : redacted(piece, hidden)));
     }
     return scrubbed.join('');
   }

@@ -11,7 +11,7 @@ export const basicAuthorization = (auth: OnappConfig['auth']): string => `Basic 
  */
 export function declareOnappSecrets(secrets: SecretSet, auth: OnappConfig['auth']): void {
   secrets.add(auth.password);
-  secrets.add(`${auth.username}:${auth.password}`, { base64: true });
+  secrets.add(`${auth.username}:${auth.password}`, { base64: true, pieces: false });
   // The Basic header is `Basic ` and the pair's base64: covered by the pair's base64 form.
 }
 

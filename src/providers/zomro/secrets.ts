@@ -10,7 +10,7 @@ import type { ZomroConfig } from './config.js';
 export function declareZomroSecrets(secrets: SecretSet, auth: ZomroConfig['auth']): void {
   secrets.add(auth.token);
   secrets.add(auth.password);
-  if (auth.password) secrets.add(`${auth.username ?? ''}:${auth.password}`);
+  if (auth.password) secrets.add(`${auth.username ?? ''}:${auth.password}`, { pieces: false });
 }
 
 /** Fields of a BILLmanager record a client never sees: credentials and request echoes. */

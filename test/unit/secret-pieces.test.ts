@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SecretPieceSearch } from '../../src/upstream/secret-pieces.js';
+import { SecretSet } from '../../src/upstream/secrets.js';
+
+const KEY = 'Sup3rSecretPassw0rd!';
+
+describe('SecretPieceSearch: any 8 characters of a secret, with whitespace, quotes or their escapes inside', () => {
+  const search = new SecretPieceSearch([KEY]);
+  const found = (text: string): string[] => search.find(text).map(([start, end]) => text.slice(start, end));
+
+  it('finds a piece of 8 or more at any place, and each of two halves', () => {
+    for (let start = 0; start + 8 <= KEY.length; start++) expect(found(`x ${KEY.slice(start, start + 8)} y`)).toEqual([KEY.slice(start, start + 8)]);
+    expect(found(`a: ${KEY.slice(0, 9)}; b: ${KEY.slice(9)}`)).toEqual([KEY.slice(0, 9), KEY.slice(9)]);
+  });
+
+  it('passes over whitespace, quotes other than the double one and their JSON and URL escapes inside, in any ASCII case', () => {
+    for (const split of ['Sup3rS ecretPassw0rd!', 'Sup3rS\\necretPassw0rd!', "Sup3rS'`ecretPassw0rd!", "Sup3rS\\'ecretPassw0rd!", 'Sup3rS%0aecretPassw0rd!', 'S u p 3 r S e c r e t', 'SUP3RSECRETPASSW0RD!']) expect(found(`<${split}>`)).toEqual([split]);
+  });
+
+  it('does not pass over a double quote, bare or escaped: in JSON, and JSON inside a JSON string, it ends a string', () => {
+    expect(found('"Sup3rS""ecretP"')).toEqual([]);
+    expect(found('Sup3rS\\"ecretP')).toEqual([]);
+  });
+
+  it('leaves 7 characters alone, and a piece that is only small letters and -_. (a word)', () => {
+    expect(found(`${KEY.slice(0, 7)} ${KEY.slice(0, 7)}x`)).toEqual([]);
+    const wordy = new SecretPieceSearch(['sim-danube-password-2f7d']);
+    expect(wordy.find('invalid password for sim-danube-api')).toEqual([]);
+    expect(wordy.find('password-2f7d').length).toBe(1);
+  });
+});
+
+describe('SecretSet: pieces of a secret, URL-encoded or in base64', () => {
+  const secrets = new SecretSet();
+  secrets.add(KEY);
+  secrets.add(`ops-admin:${KEY}`, { pieces: false });
+
+  it('redacts them, and leaves a pair declared without pieces to its whole forms', () => {
+    expect(secrets.scrub(`q=${encodeURIComponent(KEY.slice(3, 15))}&x`)).not.toContain(KEY.slice(3, 11));
+    const base64 = Buffer.from(`token ${KEY}`).toString('base64');
+    expect(secrets.scrub(base64)).toContain('[redacted]');
+    expect(secrets.scrub('user ops-admin: ok')).toBe('user ops-admin: ok');
+  });
+});
