@@ -72,11 +72,29 @@ const isWordCode = (code: number): boolean => (code >= 97 && code <= 122) || cod
  * see isWordCode). One pass over the text that samples every GRAM-th counted character's last
  * GRAM against a bitmap of the secrets' grams (a piece of MIN_PIECE_LENGTH holds a sampled gram
  * whatever its place); only where the bitmap says yes are the windows there compared. A loop
- * over every character costs what the forms' native searches do not: some 5 ns a character,
- * 150-200 ms over a 32 MiB answer.
+ * over every character costs what the forms' native searches do not: some 150-330 ms over a
+ * 32 MiB answer (a bare loop over its characters, 55-70 ms).
  */
+/**
+ * A window's codes as a number, by one of two multipliers: a window is a secret's when both
+ * numbers are one of its windows' (a chance of some 2^-64 that a window of other text is taken
+ * for one: 8 characters redacted that need not be). Strings built per window cost 16 s over
+ * 32 MiB of a secret repeated.
+ */
+function windowHash(codes: ArrayLike<number>, start: number, multiplier: number): number {
+  let hash = 0;
+  for (let step = 0; step < MIN_PIECE_LENGTH; step++) hash = (Math.imul(hash, multiplier) + (codes[start + step] as number) + 1) | 0;
+  return hash;
+}
+const FIRST_MULTIPLIER = 0x01000193;
+const SECOND_MULTIPLIER = 0x5bd1e995;
+
 export class SecretPieceSearch {
-  private readonly windows = new Set<string>();
+  /** Each window's first hash, and the second hashes of the windows that have it. */
+  private readonly windows = new Map<number, number[]>();
+  /** windowsFrom's codes and places, kept between calls: it runs at every sampled hit, a hostile answer's every fourth character. */
+  private readonly nearCodes = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
+  private readonly nearPlaces = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
   private readonly filter = new Uint8Array(1 << (FILTER_BITS - 3));
 
   constructor(secrets: Iterable<string>) {
@@ -92,7 +110,11 @@ export class SecretPieceSearch {
       for (let start = 0; start + MIN_PIECE_LENGTH <= codes.length; start++) {
         if (raw.slice(start, start + MIN_PIECE_LENGTH).every(isWordCode)) continue;
         const window = codes.slice(start, start + MIN_PIECE_LENGTH);
-        this.windows.add(String.fromCharCode(...window));
+        const first = windowHash(window, 0, FIRST_MULTIPLIER);
+        const second = windowHash(window, 0, SECOND_MULTIPLIER);
+        const held = this.windows.get(first);
+        if (held === undefined) this.windows.set(first, [second]);
+        else if (!held.includes(second)) held.push(second);
         for (let gramStart = 0; gramStart + GRAM <= MIN_PIECE_LENGTH; gramStart++) {
           const gram = window.slice(gramStart, gramStart + GRAM).reduce((packed, code) => ((packed << 8) | byteOf(code)) >>> 0, 0);
           const slot = filterSlot(gram);
@@ -104,12 +126,17 @@ export class SecretPieceSearch {
 
   /** The parts of `text` holding a piece: in order, apart, each from a piece's first character to its last. */
   find(text: string): Span[] {
-    if (this.windows.size === 0) return [];
+    const found: Span[] = [];
+    if (this.windows.size === 0) return found;
     // Raw places of the last 16 counted characters: where a sampled gram's windows may start.
     const places = new Int32Array(16);
-    const found: Span[] = [];
     let counted = 0;
     let gram = 0;
+    // The first window start (a count of counted characters) not yet compared: each is compared
+    // once, however many sampled grams hit beside it. Compared at every hit, the windows of an
+    // answer of a secret repeated (a hostile provider's) were pushed 12 times over, and 32 MiB
+    // of it ran out of heap.
+    let unexamined = 0;
     for (let at = 0; at < text.length; at++) {
       const raw = text.charCodeAt(at);
       const kind = MAY_PASS_OVER[raw] as number;
@@ -127,38 +154,40 @@ export class SecretPieceSearch {
       if ((counted & (GRAM - 1)) !== 0) continue;
       const slot = filterSlot(gram >>> 0);
       if (((this.filter[slot >>> 3] as number) & (1 << (slot & 7))) === 0) continue;
-      // A window holding this gram starts at most GRAM counted characters before it.
-      const from = places[(counted - Math.min(counted, GRAM + GRAM)) & 15] as number;
-      this.windowsFrom(text, from, GRAM + MIN_PIECE_LENGTH, found);
+      // A window holding the gram (the last GRAM counted) starts at most MIN_PIECE_LENGTH - GRAM before it, and at it at the latest.
+      const first = Math.max(counted - MIN_PIECE_LENGTH, unexamined);
+      const last = counted - GRAM;
+      if (first > last) continue;
+      this.windowsFrom(text, places[first & 15] as number, last - first + 1, found);
+      unexamined = last + 1;
     }
-    return merged(found);
+    return found;
   }
 
-  /** The secrets' windows starting at any of the first `starts` counted characters from `from`, pushed to `found`. */
+  /**
+   * The secrets' windows starting at any of the first `starts` counted characters from `from`,
+   * added to `found` (whose spans start in order: each new one is made one with the last it overlaps).
+   */
   private windowsFrom(text: string, from: number, starts: number, found: Span[]): void {
-    const codes: number[] = [];
-    const places: number[] = [];
-    for (let at = from; at < text.length && codes.length < starts + MIN_PIECE_LENGTH - 1; ) {
+    const codes = this.nearCodes;
+    const places = this.nearPlaces;
+    const wanted = Math.min(starts + MIN_PIECE_LENGTH - 1, codes.length);
+    let length = 0;
+    for (let at = from; at < text.length && length < wanted; ) {
       const skip = passedOver(text, at);
       if (skip === 0) {
-        codes.push(folded(text.charCodeAt(at)));
-        places.push(at);
+        codes[length] = folded(text.charCodeAt(at));
+        places[length++] = at;
       }
       at += skip === 0 ? 1 : skip;
     }
-    for (let start = 0; start + MIN_PIECE_LENGTH <= codes.length; start++) {
-      if (this.windows.has(String.fromCharCode(...codes.slice(start, start + MIN_PIECE_LENGTH)))) found.push([places[start] as number, (places[start + MIN_PIECE_LENGTH - 1] as number) + 1]);
+    for (let start = 0; start < starts && start + MIN_PIECE_LENGTH <= length; start++) {
+      const seconds = this.windows.get(windowHash(codes, start, FIRST_MULTIPLIER));
+      if (seconds === undefined || !seconds.includes(windowHash(codes, start, SECOND_MULTIPLIER))) continue;
+      const span: Span = [places[start] as number, (places[start + MIN_PIECE_LENGTH - 1] as number) + 1];
+      const previous = found.at(-1);
+      if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
+      else found.push(span);
     }
   }
-}
-
-/** `spans` in order, overlapping ones made one. */
-function merged(spans: Span[]): Span[] {
-  const out: Span[] = [];
-  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
-    const last = out.at(-1);
-    if (last && start < last[1]) last[1] = Math.max(last[1], end);
-    else out.push([start, end]);
-  }
-  return out;
 }
