@@ -60,6 +60,7 @@ import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
 import { surelyReadOnly } from './read-only-request.js';
+import { refuseOtherMethods } from './graphql-methods.js';
 
 
 export interface GatewayServerOptions {
@@ -280,6 +281,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // The handlers below are mounted on /graphql, and a mount takes every path under it too:
   // /graphql/anything was answered as /graphql once its key passed.
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
+  app.use('/graphql', refuseOtherMethods);
   app.use('/graphql', authenticateRequests({ authenticator, authFailures, clientAddressOf, anonymousAtHost, refusalLines: requestRefusalLines }));
   app.use('/graphql', rateLimit(rateLimiter, clientAddressOf));
   // One line ties a client's own id to ours, whose lines carry only ours. Only for a request let
