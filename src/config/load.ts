@@ -71,13 +71,37 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], p
   return '';
 }
 
-/** Each unknown key on a line of its own, with the key in its path and the key it most likely meant. */
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+/**
+ * Where an unknown key may be a secret itself: a credential left in braces without its key
+ * (`auth: { sim-zomro-token-3f9a1c }`, a client's `{ name: ci, <its key>, roles: [...] }`) is in
+ * YAML a key with no value, and its path quoted it whole.
+ */
+const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\]\.auth)$/;
+const UNQUOTED_KEY = 'a key with no value, not quoted (it may be a secret written without its key)';
+
+/**
+ * Each unknown key on a line of its own, with the key in its path and the key it most likely meant;
+ * one with no value where a secret is written is named by where it is, not by itself.
+ */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
     const hints = issue.message.split('\n');
-    return issue.keys.map((key, index) => `${formatPath([...issue.path, key])}: ${hints[index] ?? 'unknown key'}`);
+    const holder = formatPath(issue.path);
+    const written = SECRET_HOLDER.test(holder) ? valueAt(input, issue.path) : undefined;
+    return issue.keys.map((key, index) => {
+      const hint = hints[index] ?? 'unknown key';
+      if (written !== undefined && written[key] == null) return `${holder}: ${hint.replace(/^unknown key/, UNQUOTED_KEY)}`;
+      return `${formatPath([...issue.path, key])}: ${hint}`;
+    });
   }
   return [`${formatPath(issue.path)}: ${issue.message}`];
+}
+
+/** The object written at `path` in the config, or undefined. */
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): Readonly<Record<PropertyKey, unknown>> | undefined {
+  let value = input;
+  for (const step of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[step] : undefined;
+  return value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>) : undefined;
 }
 
 /**
@@ -135,7 +159,7 @@ function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string
 function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: ReadonlyMap<string, string> = new Map()): { problems: string[]; config?: GatewayConfig } {
   const result = configSchema.safeParse(input, { error: errorMap });
   if (result.success) return { problems: [], config: result.data };
-  const lines = result.error.issues.flatMap(describeIssue);
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input));
   // Checks across parts of the config only run inside zod once the rest is valid; run them anyway.
   for (const issue of crossCheckConfig(input)) lines.push(`${formatPath(issue.path)}: ${issue.message}`);
   const seen = new Set<string>();

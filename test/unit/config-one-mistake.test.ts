@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfigObject } from '../../src/config/load.js';
 
 /**
@@ -109,6 +110,38 @@ describe('a credential one indent short of auth', () => {
       'providers[1].auth.password: required',
       'providers[1].password: unknown key here; password goes under auth: indent it below "auth:"',
     ]);
+    expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);
+  });
+});
+
+describe('a credential left in braces without its key', () => {
+  // `auth: { token: sim-zomro-token-3f9a1c }` with "token: " deleted is YAML's `{ sim-zomro-token-3f9a1c: null }`:
+  // the secret became an unknown key, and the problem line's path quoted it whole.
+  it('is an unknown key the problem does not quote, under auth and in a client', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = parseYaml(`{ ${ZOMRO_TOKEN} }`) as Record<string, unknown>;
+    const client = parseYaml('{ name: local-admin, local-admin-key-change-me, roles: [admin] }') as Record<string, unknown>;
+    const problems = problemsOf({ ...config, clients: [client] });
+    expect(problems).toEqual([
+      'clients[0].key: required',
+      'clients[0]: a key with no value, not quoted (it may be a secret written without its key); allowed here: name, key, roles, providers',
+      'providers[0].auth: a key with no value, not quoted (it may be a secret written without its key); allowed here: token, username, password',
+      'providers[0].auth.token: required (auth takes { token } or { username, password })',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/sim-zomro-token|local-admin-key/);
+  });
+
+  it('at OnApp too; a misspelt credential key, which has a value, is still named', () => {
+    const config = simulatorsConfig();
+    config.providers[0]!.auth = { tokn: ZOMRO_TOKEN };
+    config.providers[1]!.auth = parseYaml('{ username: sim-ops@example.com, sim-onapp-api-key-91c4e2 }') as Record<string, unknown>;
+    const problems = problemsOf(config);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'providers[0].auth.tokn: unknown key; did you mean "token"?',
+        'providers[1].auth: a key with no value, not quoted (it may be a secret written without its key); OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
+      ]),
+    );
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);
   });
 });
