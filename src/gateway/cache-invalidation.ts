@@ -27,6 +27,14 @@ export class CacheInvalidation {
     await Promise.all([this.forgetInstanceIn(this.cache, providerId, nativeId), this.announceWrite(providerId)]);
   }
 
+  /**
+   * Forgets what this request and the read cache knew of one instance, with no write to tell the
+   * other replicas of: a mutation about to refuse on a cached word reads it afresh first.
+   */
+  async forgetRead(providerId: string, nativeId: string): Promise<void> {
+    await this.forgetInstanceIn(this.cache, providerId, nativeId);
+  }
+
   /** The same for every instance of an account (a sync may have added backups anywhere). */
   async forgetAccount(adapter: ProviderAdapter): Promise<void> {
     await Promise.all([this.forgetAccountIn(this.cache, adapter), this.announceWrite(adapter.account.id)]);

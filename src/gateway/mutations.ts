@@ -119,7 +119,14 @@ export class Mutations {
     const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, 'RESTORE_BACKUP');
     const targetDiskId = input.targetDiskId == null ? null : checkInteger(input.targetDiskId, 'targetDiskId', 0, 1_000_000_000);
-    const shown = await this.reads.backupAt(address);
+    let shown = await this.reads.backupAt(address);
+    // A restore is refused on the backup's status (below; OnApp's unbuilt one, restorable-backup.ts):
+    // read from a cached list, a backup built since, or kept, was refused for up to cacheTtlMs (a day
+    // at most), a backup made by the provider's own schedule with no poll to drop the entry. Read again.
+    if (shown && shown.status !== 'AVAILABLE' && this.reads.shared.readCache?.covers(address.providerId)) {
+      await this.reads.invalidation.forgetRead(address.providerId, address.instanceNativeId);
+      shown = await this.reads.backupAt(address);
+    }
     if (!shown) throw notFound('backup', adapter.account.id);
     // A delete still running (this gateway's, or one the provider lists as such) ends with the backup gone:
     // ZStack queues the revert behind it and fails it then. Refused before any call, nothing is left to poll.

@@ -87,3 +87,64 @@ describe('onapp: a restore of a backup its flags say is not restorable', () => {
     }
   });
 });
+
+describe('onapp: a restore of a backup the read cache holds as CREATING or DELETING, built or kept since', () => {
+  // With cacheTtlMs, the restore read its backup from the cached list: a backup built since (by its
+  // own transaction, or OnApp's schedule, which no gateway poll drops from the cache) was refused
+  // "not built yet" for up to cacheTtlMs (a day at most), where before the restore was sent and done.
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  /** The VM the second test restores: the restore dropped its cached lists, so the last test's read of it is fresh. */
+  let restoredVm = 0;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 3_600_000 }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(() => harness.close());
+
+  const backupsNamed = async (nativeId: number) => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+    return answer.data!.instances.edges.flatMap((edge) => edge.node.backups).find((item) => item.nativeId === String(nativeId))!;
+  };
+
+  it('no longer marked for deletion since the cache read it DELETING: sent', async () => {
+    const marked = [...simulator.backups.values()].filter((backup) => backup.builtAt <= Date.now() && !backup.marked_for_delete).at(-1)!;
+    marked.marked_for_delete = true;
+    const backup = await backupsNamed(marked.id);
+    expect(backup.status).toBe('DELETING');
+    marked.marked_for_delete = false;
+    harness.resetUpstreamLogs();
+    const restored = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
+    expect(restored.errors).toBeUndefined();
+    expect(harness.simulator('onapp').server.count(RESTORE_POST)).toBe(1);
+  });
+
+  it('built since the cache read it CREATING: sent, as OnApp lists it now', async () => {
+    const building = [...simulator.backups.values()].find((backup) => backup.builtAt > Date.now())!;
+    const backup = await backupsNamed(building.id);
+    expect(backup.status).toBe('CREATING');
+    building.builtAt = 0;
+    restoredVm = building.vmId;
+    harness.resetUpstreamLogs();
+    const restored = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
+    expect(restored.errors).toBeUndefined();
+    expect(harness.simulator('onapp').server.count(RESTORE_POST)).toBe(1);
+  });
+
+  it('still unbuilt at OnApp: refused as before, nothing sent', async () => {
+    const unbuilt = [...simulator.backups.values()].find((backup) => backup.vmId === restoredVm && backup.builtAt <= Date.now() && !backup.marked_for_delete)!;
+    unbuilt.builtAt = Number.MAX_SAFE_INTEGER;
+    try {
+      const backup = await backupsNamed(unbuilt.id);
+      expect(backup.status).toBe('CREATING');
+      harness.resetUpstreamLogs();
+      const refused = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true } });
+      expect(errorCodes(refused)).toEqual(['CONFLICT']);
+      expect(refused.errors?.[0]?.message).toMatch(/^the backup is not built yet/);
+      expect(harness.simulator('onapp').server.count(RESTORE_POST)).toBe(0);
+    } finally {
+      unbuilt.builtAt = 0;
+    }
+  });
+});
