@@ -20,6 +20,8 @@ describe('zomro busyRefusal: the state words under which a backup or a restore i
     expect(busyRefusal('verify resize', 'create')).toContain('resized, the resize waiting to be confirmed (it shows a word that is no plain status)');
     expect(busyRefusal('VERIFY_RESIZE', 'restore')).toBe('the instance is resized, the resize waiting to be confirmed (it shows "VERIFY_RESIZE"): its cloud rebuilds no server in that state, so nothing was sent to Zomro; confirm or revert the resize in the panel, then send the restore again');
     expect(busyRefusal('HARD_REBOOT', 'create')).toContain('being stopped, started or rebooted');
+    // OpenStack's word while a resize or migration is undone (the target cleaned up, the source restarting).
+    expect(busyRefusal('REVERT_RESIZE', 'restore')).toBe('the instance is having a resize or move undone (it shows "REVERT_RESIZE"): its cloud rebuilds no server in that state, so nothing was sent to Zomro; wait for it to end (the instance shows a resting word, active or stopped, again), then send the restore again');
     expect(busyRefusal('shelved_offloaded', 'restore')).toContain('shelved (it shows "shelved_offloaded")');
     expect(busyRefusal('booted_from_iso', 'create')).toContain('boot it from its own disk again in the panel, then create the backup again');
     expect(busyRefusal('stoping', 'create')).toContain('wait for it to end (the instance shows a resting word, active or stopped, again), then create the backup again');

@@ -133,7 +133,7 @@ describe('zomro mapper: instances', () => {
   });
 
   it("maps OpenStack's task words a panel may pass on (the ones busy-instance.ts refuses a backup under) to BUSY", () => {
-    for (const word of ['MIGRATING', 'RESIZE', 'REBOOT', 'HARD_REBOOT', 'BUILD', 'REBUILD']) expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('BUSY');
+    for (const word of ['MIGRATING', 'RESIZE', 'REVERT_RESIZE', 'REBOOT', 'HARD_REBOOT', 'BUILD', 'REBUILD']) expect(zomroInstanceStatus({ state: word, raw: {} }), word).toBe('BUSY');
   });
 });
 

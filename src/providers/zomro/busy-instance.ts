@@ -21,8 +21,8 @@ const CONFIRM_RESIZE = 'confirm or revert the resize in the panel';
  * processing, rebooting, rescuing, unrescuing, rebuilding, and `resized`), the documented
  * `instance_status` `verify_resize` (providers.md, billmanager constants), the modes only a person
  * ends (rescued, booted_from_iso, shelved: restore-progress.ts), and OpenStack's status words for
- * the same tasks (REBUILD, RESIZE, VERIFY_RESIZE, MIGRATING, REBOOT, HARD_REBOOT, BUILD, RESCUE,
- * SHELVED_OFFLOADED), which a panel may pass on. Why: Fleio's cloud is OpenStack, whose Nova takes
+ * the same tasks (REBUILD, RESIZE, VERIFY_RESIZE, REVERT_RESIZE, MIGRATING, REBOOT, HARD_REBOOT, BUILD,
+ * RESCUE, SHELVED_OFFLOADED), which a panel may pass on. Why: Fleio's cloud is OpenStack, whose Nova takes
  * a snapshot (createImage, a backup) only of an active, stopped, paused or suspended server with
  * no task under way, and rebuilds only an active, stopped or errored one with none (409
  * "in task_state ..." otherwise). A reinstall or OS change from the panel is a rebuild too
@@ -32,6 +32,7 @@ const CONFIRM_RESIZE = 'confirm or revert the resize in the panel';
  */
 const TASKS: ReadonlyMap<string, Task> = new Map([
   ...['resizing', 'resize', 'migrating'].map((word): [string, Task] => [word, { doing: 'being resized or moved to another host', then: WAIT }]),
+  ['revert_resize', { doing: 'having a resize or move undone', then: WAIT }],
   ...['verify_resize', 'resized'].map((word): [string, Task] => [word, { doing: 'resized, the resize waiting to be confirmed', then: CONFIRM_RESIZE }]),
   ...['stopping', 'stoping', 'starting', 'rebooting', 'reboot', 'hard_reboot'].map((word): [string, Task] => [word, { doing: 'being stopped, started or rebooted', then: WAIT }]),
   ...['creating', 'building', 'build'].map((word): [string, Task] => [word, { doing: 'still being built', then: WAIT }]),

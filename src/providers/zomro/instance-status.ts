@@ -8,7 +8,7 @@ import { fromWords, type InstanceStatusMapper } from '../../domain/instance-stat
  * one panel version spells it, starting, creating, building, resizing,
  * processing, rebooting, rescuing, unrescuing, rebuilding) and `resized`, a
  * resize waiting to be confirmed like verify_resize; OpenStack's status words
- * for the same tasks (MIGRATING, RESIZE, REBOOT, HARD_REBOOT, BUILD, beside
+ * for the same tasks (MIGRATING, RESIZE, REVERT_RESIZE, REBOOT, HARD_REBOOT, BUILD, beside
  * REBUILD), which a panel may pass on and busy-instance.ts refuses a backup
  * or restore under, are BUSY too (they were UNKNOWN). `rescued` and
  * `booted_from_iso` (a VM running another system) are left UNKNOWN, the word
@@ -35,6 +35,7 @@ const WORDS = {
   unrescuing: 'BUSY',
   migrating: 'BUSY',
   resize: 'BUSY',
+  revert_resize: 'BUSY',
   reboot: 'BUSY',
   hard_reboot: 'BUSY',
   build: 'BUSY',
