@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
- * Once the drain starts, every HTTP answer not yet begun goes out with `Connection: close`, so
- * node closes its connection after it and the client sends its next request on a new one.
+ * Once the drain starts, the answer to the newest request on each connection, if not yet begun,
+ * goes out with `Connection: close`, so node closes the connection after it and the client sends
+ * its next request on a new one.
  *
  * Without it an answer finished during the drain left its keep-alive connection open; the client
  * sent its next request there and the drain closed the connection unanswered (measured with the
@@ -10,28 +12,34 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
  * is the ambiguous failure: sent, and no word whether it acted. A new connection is refused once the
  * listener has closed (nothing sent: safe to send elsewhere) or, behind a balancer, goes to another
  * replica.
+ *
+ * The newest only: node ends the connection after an answer saying close and drops the answers
+ * queued behind it, so a pipelined request received behind one told to close ran (a mutation acted)
+ * and was never answered. A request received during the drain takes the close from the one before.
  */
 export class CloseWhenDraining {
   private draining = false;
-  /** Answers whose headers are not written yet. */
-  private readonly unstarted = new Set<ServerResponse>();
+  /** Per connection, the answer to its newest request while that answer is open. */
+  private readonly newest = new Map<Socket, ServerResponse>();
 
   constructor(httpServer: Server) {
-    httpServer.prependListener('request', (_request: IncomingMessage, res: ServerResponse) => {
-      if (this.draining) {
-        closeAfter(res);
-        return;
-      }
-      this.unstarted.add(res);
-      res.once('close', () => this.unstarted.delete(res));
+    httpServer.prependListener('request', (request: IncomingMessage, res: ServerResponse) => {
+      const socket = request.socket;
+      const before = this.newest.get(socket);
+      this.newest.set(socket, res);
+      res.once('close', () => {
+        if (this.newest.get(socket) === res) this.newest.delete(socket);
+      });
+      if (!this.draining) return;
+      if (before !== undefined && !before.headersSent) before.removeHeader('connection');
+      closeAfter(res);
     });
   }
 
   begin(): void {
     if (this.draining) return;
     this.draining = true;
-    for (const res of this.unstarted) closeAfter(res);
-    this.unstarted.clear();
+    for (const res of this.newest.values()) closeAfter(res);
   }
 }
 

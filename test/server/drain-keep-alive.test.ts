@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { eventually, startHarness } from '../helpers/harness.js';
+import { eventually, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 const body = JSON.stringify({ query: '{ instances { totalCount } }' });
 
@@ -27,6 +28,37 @@ describe('a keep-alive connection whose request is in flight when the drain star
     } finally {
       server.latencyMs = 0;
       await client.close().catch(() => {});
+      await harness.close();
+    }
+  }, 15_000);
+
+  // A client pipelining (both requests written at once, as undici's pipelining > 1 sends GETs) has its
+  // second request received while the first is answered. Node ends the connection after an answer
+  // saying close and drops the answers queued behind it: with every unbegun answer told to close, the
+  // second request ran (a mutation would have acted) and its answer never came. Only the newest request
+  // on a connection carries the close.
+  it('a pipelined request behind it is answered too', async () => {
+    const harness = await startHarness({ kinds: ['zomro'] });
+    const { server } = harness.simulator('zomro');
+    const { hostname, host, port } = new URL(harness.gateway.graphqlUrl);
+    const socket = connect(Number(port), hostname.replace(/^\[|\]$/g, ''));
+    try {
+      server.latencyMs = 400;
+      const received = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('close', () => resolve(text));
+      });
+      const get = `GET /graphql?query=${encodeURIComponent('{ instances { totalCount } }')} HTTP/1.1\r\nhost: ${host}\r\napollo-require-preflight: true\r\n\r\n`;
+      socket.write(get + get);
+      await eventually(() => Promise.resolve(server.inFlight), (count) => count > 0);
+      await harness.gateway.close();
+      const answers = (await received).split('HTTP/1.1 ').slice(1);
+      expect(answers.map((answer) => answer.slice(0, 3))).toEqual(['200', '200']);
+      expect(answers.map((answer) => /\r\nconnection: (\S+)/i.exec(answer)?.[1]?.toLowerCase())).toEqual(['keep-alive', 'close']);
+    } finally {
+      server.latencyMs = 0;
+      socket.destroy();
       await harness.close();
     }
   }, 15_000);
