@@ -21,6 +21,7 @@ export class CloseWhenDraining {
   private draining = false;
   /** Per connection, the answer to its newest request while that answer is open. */
   private readonly newest = new Map<Socket, ServerResponse>();
+  private readonly watched = new WeakSet<Socket>();
 
   constructor(httpServer: Server) {
     httpServer.prependListener('request', (request: IncomingMessage, res: ServerResponse) => {
@@ -30,6 +31,11 @@ export class CloseWhenDraining {
       res.once('close', () => {
         if (this.newest.get(socket) === res) this.newest.delete(socket);
       });
+      // A connection closed under answers still queued on it: theirs need not come for it to go.
+      if (!this.watched.has(socket)) {
+        this.watched.add(socket);
+        socket.once('close', () => this.newest.delete(socket));
+      }
       if (!this.draining) return;
       if (before !== undefined && !before.headersSent) before.removeHeader('connection');
       closeAfter(res);
