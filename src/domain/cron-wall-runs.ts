@@ -32,8 +32,10 @@ export type NextWallRun = (afterMs: number) => number | null;
  * UTC), so that DST plays no part here (see wallTimeRun for that). The
  * fields are parsed once by cron-parser; the days and times are then
  * looked through here, where the dialect's day rule can be applied.
+ * `onLook` is told of each day or month looked at: what a test counts, as a
+ * time on a loaded machine says nothing of how much was looked through.
  */
-export function wallCron(fields: CronFieldTexts, dialect: CronDialect, parsedFields?: CronFieldCollection): NextWallRun {
+export function wallCron(fields: CronFieldTexts, dialect: CronDialect, parsedFields?: CronFieldCollection, onLook?: () => void): NextWallRun {
   // The caller's own parse where it has one: a parse costs as much as all the looks after it.
   const parsed = parsedFields ?? CronExpressionParser.parse(`${fields.minute} ${fields.hour} ${fields.dayOfMonth} ${fields.month} ${fields.dayOfWeek}`, { tz: 'UTC', strict: false }).fields;
   const numbers = (values: readonly unknown[]) => values.map(Number);
@@ -50,6 +52,7 @@ export function wallCron(fields: CronFieldTexts, dialect: CronDialect, parsedFie
     // On the first day only times after `afterMs`; on later days, any.
     let after = afterMs - dayStart;
     while (dayStart <= lastDay) {
+      onLook?.();
       const date = new Date(dayStart);
       if (!months.has(date.getUTCMonth() + 1)) {
         dayStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
@@ -84,4 +87,4 @@ function dayRule(fields: CronFieldTexts, dialect: CronDialect, monthDays: Readon
 }
 
 /** As wallCron, for one look. */
-export const nextWallRun = (fields: CronFieldTexts, afterMs: number, dialect: CronDialect): number | null => wallCron(fields, dialect)(afterMs);
+export const nextWallRun = (fields: CronFieldTexts, afterMs: number, dialect: CronDialect, onLook?: () => void): number | null => wallCron(fields, dialect, undefined, onLook)(afterMs);

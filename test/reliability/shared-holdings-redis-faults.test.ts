@@ -55,12 +55,13 @@ describe.skipIf(!redis.url)(redisSuite("replicas' open subscriptions in Redis: a
     proxy.stall();
     const waited = performance.now();
     expect(await holdings.hold([{ key: 'key:stalled', held: 2 }])).toBeNull();
+    // A hang guard, not a speed test: the bound (250 ms) and not Redis's command timeout (seconds), with room for a loaded machine.
     const firstWaitMs = performance.now() - waited;
-    expect(firstWaitMs).toBeLessThan(SHARED_COUNT_WAIT_MS + 200);
+    expect(firstWaitMs, `the first subscribe waited ${Math.round(firstWaitMs)} ms on a stalled Redis, not about SHARED_COUNT_WAIT_MS`).toBeLessThan(SHARED_COUNT_WAIT_MS + 2_000);
     expect(failures).toEqual([expect.any(StoreTimeout)]);
-    const next = performance.now();
-    expect(await holdings.hold([{ key: 'key:stalled', held: 3 }])).toBeNull();
-    expect(performance.now() - next).toBeLessThan(50);
+    // Not at all: answered before the event loop's next turn, where a wait of any length (a timer) would come later.
+    const nextTurn = new Promise<'next event-loop turn'>((resolve) => setImmediate(() => resolve('next event-loop turn')));
+    expect(await Promise.race([holdings.hold([{ key: 'key:stalled', held: 3 }]), nextTurn])).toBeNull();
 
     proxy.flow();
     // Every count was written whole and in order: the last one (3) is what the others see.
