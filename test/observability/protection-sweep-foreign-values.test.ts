@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { encodeStored } from '../../src/state/stored-json.js';
+import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/state/redis-timeouts.js';
 import { eventually, startHarness, withSettings, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
@@ -69,7 +70,7 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep results behind a stalle
     await proxy?.close();
   });
 
-  it("/metrics answers within a second while Redis does not answer, with this replica's own last sweep", async () => {
+  it("/metrics answers while Redis does not answer, without waiting for its command timeout, with this replica's own last sweep", async () => {
     const metrics = () => fetch(`${harness.gateway.adminUrl}/metrics`).then((response) => response.text());
     await eventually(metrics, (body) => /^backup_graph_protection_instances\{/m.test(body));
     proxy.stall();
@@ -77,7 +78,9 @@ describe.skipIf(!redis.url)(redisSuite('protection sweep results behind a stalle
       const started = performance.now();
       const body = await metrics();
       // It waited for Redis's 5 s command timeout: a scrape timeout of a few seconds lost every metric.
-      expect(performance.now() - started).toBeLessThan(1_000);
+      // A hang guard below that timeout, loose for a loaded machine (the answer takes milliseconds).
+      const tookMs = performance.now() - started;
+      expect(tookMs, `/metrics took ${Math.round(tookMs)} ms while Redis stalled: it waits on Redis again`).toBeLessThan(REDIS_COMMAND_TIMEOUT_MS - 1_500);
       expect(body).toContain('backup_graph_upstream_breaker_state');
       // Its own sweep, the one Redis was given before it stalled (the store's copy cannot be read now).
       expect(body).toMatch(/^backup_graph_protection_instances\{provider="zstack-test",status="PROTECTED"\} \d+$/m);

@@ -137,7 +137,8 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     const answer = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
     expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(answer.errors![0]!.message.startsWith('Variable "$n" got invalid value')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(SPACES_ANSWERED_WITHIN_MS);
+    const tookMs = performance.now() - started;
+    expect(tookMs, `200,000 spaces took ${Math.round(tookMs)} ms to refuse: the hint search goes back over the message again`).toBeLessThan(SPACES_ANSWERED_WITHIN_MS);
   });
 
   it('counts them as BAD_USER_INPUT in /metrics, none as internal errors', async () => {

@@ -63,7 +63,8 @@ describe('a hostile provider choosing its own session', () => {
   it('a session of words of "+" is looked for in an answer full of "+" in no time', async () => {
     const started = performance.now();
     expect(await errorsOf('zstack-plus-session')).toEqual([]);
-    // Before: some 11 s for these 100 "+", two minutes and more for 200.
-    expect(performance.now() - started).toBeLessThan(3_000);
+    // A hang guard, loose for a loaded machine: before, some 11 s for these 100 "+", two minutes and more for 200.
+    const tookMs = performance.now() - started;
+    expect(tookMs, `the answer full of "+" took ${Math.round(tookMs)} ms to scrub: the session's "+" junction backtracks again`).toBeLessThan(6_000);
   }, 60_000);
 });
