@@ -85,7 +85,9 @@ describe('onapp: a restore after a place whose sent mark was lost (one gateway, 
       const started = performance.now();
       const laterAnswer = await harness.gql<Restored>(RESTORE, { input: { backupId: second.id, confirm: true } });
       expect(errorCodes(laterAnswer)).toEqual([]);
-      expect(performance.now() - started).toBeLessThan(LEASE_MS + 1_000);
+      // A hang guard, loose for a loaded machine: the lease's lapse, far from the 30 s wait it had before.
+      const waitedMs = performance.now() - started;
+      expect(waitedMs, `the later restore waited ${Math.round(waitedMs)} ms for place 1 (its lease is ${LEASE_MS} ms): the abandoned place is held again`).toBeLessThan(LEASE_MS + 10_000);
       expect(decodeOperationId(laterAnswer.data!.restoreBackup.operation.id).token[1]).toBe('2');
       const earlierTransaction = transactions.made.get(first.nativeId)!;
       const laterTransaction = transactions.made.get(second.nativeId)!;

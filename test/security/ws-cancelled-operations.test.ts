@@ -100,7 +100,9 @@ describe('WebSocket: an operation graphql-ws cannot identify (operationName nami
       const started = Date.now();
       const outcome = await harness.gateway.close();
       expect(outcome.operationsCut).toBe(0);
-      expect(Date.now() - started).toBeLessThan(1_500);
+      // A hang guard below the 3 s drain timeout (which the old drain always waited), not a speed test.
+      const tookMs = Date.now() - started;
+      expect(tookMs, `the drain took ${tookMs} ms: it waited for its timeout on operations that never ran`).toBeLessThan(2_500);
     } finally {
       socket.terminate();
       await harness.close();

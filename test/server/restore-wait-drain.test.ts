@@ -23,8 +23,11 @@ afterAll(() => redis.stop());
 
 /** Longer than the stop may take: reaching it means the waiting restore held the drain until it was cut. */
 const DRAIN_TIMEOUT_MS = 8_000;
-/** A drain with nothing left in flight: the waiting restore refused, the listener and Redis closed. */
-const STOPS_WITHIN_MS = 4_000;
+/**
+ * A drain with nothing left in flight: the waiting restore refused, the listener and Redis closed.
+ * A hang guard below DRAIN_TIMEOUT_MS, loose for a loaded machine; no drain timeout in the output is the exact check.
+ */
+const STOPS_WITHIN_MS = DRAIN_TIMEOUT_MS - 1_500;
 
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
 const INSTANCES = '{ instances { edges { node { nativeId backups { id nativeId } } } } }';
@@ -115,7 +118,8 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp restore waiting for its turn wh
     expect(refused.errors![0]!.message).toMatch(/began to stop while this restore waited .*: nothing was sent to OnApp; send it again/);
     // Nothing was left in flight: the drain did not wait for its timeout, and nothing was cut.
     expect(await stopping.exited).toBe(0);
-    expect(performance.now() - signalled).toBeLessThan(STOPS_WITHIN_MS);
+    const stoppedMs = performance.now() - signalled;
+    expect(stoppedMs, `the gateway took ${Math.round(stoppedMs)} ms to stop: the drain waits for the refused restore again`).toBeLessThan(STOPS_WITHIN_MS);
     expect(stopping.output()).not.toMatch(/drain timeout/);
     // Its place was given up (deleted: no later place is held), and OnApp got no POST for it.
     expect(await placeKeys()).toEqual([]);
