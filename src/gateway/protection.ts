@@ -57,6 +57,10 @@ const emptyCounts = (): ProtectionCounts => ({ instances: 0, protected: 0, stale
 const COUNT_FIELD: Record<ProtectionStatus, Exclude<keyof ProtectionCounts, 'instances'>> = { PROTECTED: 'protected', STALE: 'stale', UNPROTECTED: 'unprotected', UNKNOWN: 'unknown' };
 
 /** A rejected load as an Error the rule can carry (DataLoader rejects with what the batch gave). */
+/** A loadMany value as settle gives it: a list, or a failure (anything thrown that is no Error is the provider's). */
+const settled = <T>(value: readonly T[] | Error | undefined): readonly T[] | Error =>
+  Array.isArray(value) || value instanceof Error ? value : new GatewayError('PROVIDER_ERROR', 'the provider failed');
+
 const settle = <T>(load: Promise<T>): Promise<T | Error> =>
   load.catch((error: unknown) => (error instanceof Error ? error : new GatewayError('PROVIDER_ERROR', 'the provider failed')));
 
@@ -166,8 +170,34 @@ export class ProtectionReader {
     // As `instances` does for a dashboard: start the reads the lists need while the instance list loads.
     if (!this.reads.shared.readCache?.covers(adapter.account.id)) adapter.prepareLists(listsOf(adapter), this.reads.scope);
     const instances = await this.reads.loaders.instanceList(adapter);
-    const protections = await Promise.all(instances.map((instance) => this.of(instance, requestedRpo)));
-    return instances.map((instance, index) => ({ instance, protection: protections[index] as Protection }));
+    const facts = await this.factsOfAll(adapter, instances);
+    const rpoHours = this.rpoFor(adapter.account.id, requestedRpo);
+    const futureToleranceHours = this.settings.futureToleranceHours?.[adapter.account.id] ?? ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS;
+    return instances.map((instance, index) => ({ instance, protection: protectionOf(facts[index] as ProtectionFacts, rpoHours, this.now, futureToleranceHours) }));
+  }
+
+  /**
+   * As facts, for every instance of one account at once: one loadMany per list rather than an
+   * async chain per instance, whose promises for a 150,000-instance account held some 450 MB.
+   */
+  private async factsOfAll(adapter: ProviderAdapter, instances: readonly Instance[]): Promise<ProtectionFacts[]> {
+    const keys = instances.map((instance) => loaderKey(instance.providerId, instance.nativeId));
+    const { loaders } = this.reads;
+    const [backups, schedules, definitions] = await Promise.all([
+      adapter.capabilities.has(LIST_CAPABILITY.backups) ? loaders.backups.loadMany(keys) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.schedules) ? loaders.schedules.loadMany(keys) : null,
+      adapter.capabilities.has(LIST_CAPABILITY.definitions) ? loaders.definitions.loadMany(keys) : null,
+    ]);
+    const folding = this.reads.foldDeletesInFlight();
+    if (folding) await folding;
+    return keys.map((_, index) => {
+      const backupList = backups ? settled(backups[index]) : [];
+      return {
+        backups: Array.isArray(backupList) ? this.reads.deletingHere.list(backupList) : backupList,
+        schedules: schedules ? settled(schedules[index]) : null,
+        definitions: definitions ? settled(definitions[index]) : null,
+      };
+    });
   }
 
   private async facts(instance: Instance): Promise<ProtectionFacts> {
