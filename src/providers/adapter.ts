@@ -174,8 +174,8 @@ export abstract class BaseAdapter implements ProviderAdapter {
   }
 
   /** For lists a provider answers one instance at a time: one call per instance, a bounded number queued at once. */
-  protected perInstance<R>(instanceIds: readonly string[], task: (instanceId: string) => Promise<R>): Promise<Array<R | Error>> {
-    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, task);
+  protected perInstance<R>(instanceIds: readonly string[], task: (instanceId: string) => Promise<R>, refusedBefore?: () => Error | null): Promise<Array<R | Error>> {
+    return mapWithConcurrency(instanceIds, PER_INSTANCE_CONCURRENCY, task, refusedBefore);
   }
 
   /**
@@ -204,13 +204,22 @@ export type OperationDraft = Omit<OperationRef, 'providerId'> & { providerId?: s
  */
 const PER_INSTANCE_CONCURRENCY = 256;
 
-/** Runs `task` over `items` with at most `limit` in flight; keeps order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<Array<R | Error>> {
+/**
+ * Runs `task` over `items` with at most `limit` in flight; keeps order. `refusedBefore`: an error
+ * each item still to start gets instead of its task (a task whose first step is an upstream call
+ * the request's budget would refuse: see UpstreamBudget.refusalOfFurtherCalls).
+ */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>, refusedBefore?: () => Error | null): Promise<Array<R | Error>> {
   const results: Array<R | Error> = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
+      const refused = refusedBefore?.();
+      if (refused) {
+        results[index] = refused;
+        continue;
+      }
       try {
         results[index] = await task(items[index] as T);
       } catch (error) {

@@ -59,6 +59,17 @@ export class UpstreamBudget {
     return this.bytesRefused();
   }
 
+  /**
+   * The refusal every further call of this request gets, its calls or its answers' bytes being used
+   * up (what `spend` would throw); null while it may call. Lets a batch of one call per item refuse
+   * the rest at once: walking 150,000 refused calls through the client cost a large protection view
+   * about a third of its CPU.
+   */
+  refusalOfFurtherCalls(): GatewayError | null {
+    if (this.answerBytes > this.answerBytesLimit) return this.bytesRefused();
+    return this.spent >= this.limit ? this.refused() : null;
+  }
+
   /** Counts one upstream call, or refuses it when the budget is used up. `write`: a call that may act (see writesSent). */
   spend(write = false): void {
     if (this.answerBytes > this.answerBytesLimit) throw this.bytesRefused();

@@ -113,7 +113,8 @@ export class OnappAdapter extends BaseAdapter {
    * read the latter; the simulator answers both.
    */
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
-    return this.perInstance(instanceIds, (vmId) => this.backupsOf(vmId, scope));
+    // Each VM's first step is its call: once the request's budget refuses calls, the rest are refused unwalked.
+    return this.perInstance(instanceIds, (vmId) => this.backupsOf(vmId, scope), () => scope.budget?.refusalOfFurtherCalls() ?? null);
   }
 
   /** Account disk lists started by prepareLists, each for the one request (scope) that asked. */
