@@ -22,8 +22,11 @@ import { follow, wsClient } from '../helpers/ws.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
-/** One command timeout for the lease release, and QUIT's least wait (1 s) after it, with room; two timeouts are 10 s. */
-const STOPS_WITHIN_MS = REDIS_COMMAND_TIMEOUT_MS + 2_500;
+/**
+ * One command timeout for the lease release, and QUIT's least wait (1 s) after it: about 6 s. Two
+ * timeouts are 10 s before the QUIT: the bound lies between, loose for a loaded machine.
+ */
+const STOPS_WITHIN_MS = 2 * REDIS_COMMAND_TIMEOUT_MS - 500;
 
 describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis while an operation is followed', redis), () => {
   let proxy: RedisProxy;
@@ -70,6 +73,6 @@ describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis while an o
     const tookMs = performance.now() - started;
     expect(stopped).toMatch(/Redis \(shared state\) did not answer QUIT/);
     expect(stopped).toMatch(/Redis \(operation bus\) did not answer QUIT/);
-    expect(tookMs).toBeLessThan(STOPS_WITHIN_MS);
+    expect(tookMs, `the stop took ${Math.round(tookMs)} ms: more than one command timeout (${REDIS_COMMAND_TIMEOUT_MS} ms) waited on the stalled Redis`).toBeLessThan(STOPS_WITHIN_MS);
   }, 60_000);
 });

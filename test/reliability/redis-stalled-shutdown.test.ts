@@ -61,7 +61,7 @@ describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis', redis), 
     const started = performance.now();
     const code = await running.stop('SIGTERM');
     const tookMs = performance.now() - started;
-    expect(tookMs).toBeLessThan(STOPS_WITHIN_MS);
+    expect(tookMs, `the stop took ${Math.round(tookMs)} ms: the QUITs waited one after the other, or on the drain timer`).toBeLessThan(STOPS_WITHIN_MS);
     expect(running.output()).not.toMatch(/drain timeout passed/);
     // Not a clean stop: what Redis had not acknowledged may be lost, and the exit code says so.
     expect(code).toBe(1);
