@@ -166,7 +166,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     simulator.dcBackupSizeLimit = 1;
     try {
       // A VM no other test here makes a backup of: Danube names a backup by its definition and the second it was made.
-      const input = { instanceId: nodes[1]!.id, name: 'over-limit', definitionName: 'daily', idempotencyKey: 'danube-size-limit-1' };
+      const input = { instanceId: nodes[0]!.id, name: 'over-limit', definitionName: 'daily', idempotencyKey: 'danube-size-limit-1' };
       const answer = await harness.gql(CREATE_BACKUP, { input });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
       expect(answer.errors?.[0]?.message).toBe(
