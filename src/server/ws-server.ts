@@ -35,6 +35,7 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
+import { NOT_A_WEBSOCKET_UPGRADE, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
 
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
@@ -376,8 +377,19 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   // maxPayload: ws refuses (1009) a frame whose header announces more, before reading its payload.
   // noServer: the upgrades are handed over below, so one to another path gets the gateway's 404.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.bodyLimitBytes, handleProtocols });
+  // ws answered a handshake it cannot take itself, in text/html: the gateway's JSON error instead.
+  wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) => {
+    const address = options.clientAddressOf(request);
+    options.refusalLines.info(address, { remote: address, reason: error.message }, 'WebSocket handshake refused');
+    refuseHandshake(request, socket, error.message);
+  });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
+    if (!upgradesToWebSocket(request)) {
+      const address = options.clientAddressOf(request);
+      options.refusalLines.info(address, { remote: address, upgrade: String(request.headers.upgrade).slice(0, 100) }, 'WebSocket handshake refused: an upgrade to another protocol');
+      return refuseHandshake(request, socket, NOT_A_WEBSOCKET_UPGRADE);
+    }
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   };
   options.httpServer.on('upgrade', onUpgrade);

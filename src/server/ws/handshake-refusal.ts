@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * What an upgrade of /graphql to another protocol is told. Once a server listens for upgrades,
+ * node hands it every request carrying `Connection: Upgrade`, whatever it upgrades to, and the
+ * request is not answered as HTTP: `curl --http2` offers h2c on each plain-HTTP request.
+ */
+export const NOT_A_WEBSOCKET_UPGRADE =
+  'this gateway upgrades /graphql to websocket only (graphql-transport-ws): send the request without an Upgrade header, over HTTP/1.1 (curl: --http1.1)';
+
+/** Whether the upgrade asks for a WebSocket, as ws reads the header. */
+export function upgradesToWebSocket(request: IncomingMessage): boolean {
+  return request.headers.upgrade?.toLowerCase() === 'websocket';
+}
+
+/**
+ * The gateway's JSON refusal of a WebSocket handshake ws cannot take (a bad key or version, a
+ * method other than GET, a malformed protocol list: ws's own words, as `reason`), or of an
+ * upgrade to another protocol. ws answered these itself in text/html, no code to read.
+ */
+export function refuseHandshake(request: IncomingMessage, socket: Duplex, reason: string): void {
+  // A client that resets meanwhile: nothing left to tell it.
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // ws's one refusal that is no 400: a WebSocket handshake is a GET.
+  const wrongMethod = request.method !== 'GET' && upgradesToWebSocket(request);
+  const message = reason === NOT_A_WEBSOCKET_UPGRADE ? reason : `WebSocket handshake refused: ${reason}${wrongMethod ? ' (a WebSocket handshake is a GET)' : ''}`;
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  const status = wrongMethod ? '405 Method Not Allowed\r\nAllow: GET' : '400 Bad Request';
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
