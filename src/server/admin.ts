@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
 import { keepEveryHeaderLine } from './header-lines.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
+import { answerWhatNodeRefused } from './requests-node-answers.js';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
@@ -55,6 +56,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   const server: Server = createServer(requestTimeouts(cap.requestTimeoutMs), app);
   keepEveryHeaderLine(server);
   answerUnreadableRequests(server);
+  answerWhatNodeRefused(server);
   // No trusted proxies here: nothing should stand between the listener and its few clients.
   capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });
   await new Promise<void>((resolve, reject) => {

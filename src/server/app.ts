@@ -49,6 +49,7 @@ import { startWebSocketServer } from './ws-server.js';
 import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
+import { answerWhatNodeRefused } from './requests-node-answers.js';
 import { bodyErrorAnswer } from './body-errors.js';
 import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
@@ -179,6 +180,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
+  answerWhatNodeRefused(httpServer);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.

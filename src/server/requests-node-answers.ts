@@ -1,0 +1,41 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export const HOST_REQUIRED = 'an HTTP/1.1 request needs a Host header (the name or address it is sent to)';
+export const CONNECT_REFUSED = 'CONNECT is not served: this is no proxy (send GET or POST to /graphql)';
+
+const refusalBody = (message: string): string => JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+
+/**
+ * Two requests node answered itself, without the gateway's JSON error: an HTTP/1.1 request
+ * without a Host header (a bare 400 with no body; RFC 9112 wants the 400) and a CONNECT (the
+ * connection closed without a byte: node destroys it when nothing listens for `connect`).
+ * Refused here with the same statuses, in the words and shape of every other refusal. Call
+ * once the server's request listener (the app) is in place: it is run only for requests with a Host.
+ */
+export function answerWhatNodeRefused(server: Server): void {
+  // Read by node at each request (set from createServer's `requireHostHeader`, which @types/node lists for options only).
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.httpVersion === '1.1' && !request.headers.host) {
+      const body = refusalBody(HOST_REQUIRED);
+      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      response.end(body);
+      return;
+    }
+    for (const handler of handlers) handler.call(server, request, response);
+  });
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    // A client that resets meanwhile: nothing left to tell it.
+    socket.on('error', () => socket.destroy());
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = refusalBody(CONNECT_REFUSED);
+    socket.once('finish', () => socket.destroy());
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, withClients } from '../helpers/harness.js';
+import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
+
+const KEY = 'node-answers-viewer-key-0123456789';
+const statusOf = (answer: string): number => Number(answer.slice(9, 12));
+const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
+
+/**
+ * Two requests node answered itself, on the public and the admin listener alike: an HTTP/1.1
+ * request without a Host header (a bare 400, no body) and a CONNECT (the connection closed
+ * without a byte, as a server with no proxy does). Every other refusal is the gateway's JSON.
+ */
+describe('requests node answered itself', () => {
+  let harness: Harness;
+  let ports: Array<{ listener: string; port: number }>;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'viewer', key: KEY, roles: ['viewer'] }]) });
+    ports = [
+      { listener: 'public', port: Number(new URL(harness.gateway.url).port) },
+      { listener: 'admin', port: Number(new URL(harness.gateway.adminUrl).port) },
+    ];
+  });
+  afterAll(() => harness.close());
+
+  const expectTyped = (answer: string, status: number, words: RegExp, label: string) => {
+    expect(statusOf(answer), label).toBe(status);
+    expect(headOf(answer), label).toContain('content-type: application/json');
+    const body = rawAnswerBody(answer) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code, label).toBe('BAD_USER_INPUT');
+    expect(body.errors[0]!.message, label).toMatch(words);
+  };
+
+  it('answers an HTTP/1.1 request without a Host header with a typed 400 naming the header', async () => {
+    for (const { listener, port } of ports) {
+      const answer = await exchangeRaw(port, `GET /healthz HTTP/1.1\r\nauthorization: Bearer ${KEY}\r\nconnection: close\r\n\r\n`);
+      expectTyped(answer, 400, /Host header/, listener);
+    }
+  });
+
+  it('answers a CONNECT with a typed 405: neither listener is a proxy', async () => {
+    for (const { listener, port } of ports) {
+      const answer = await exchangeRaw(port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nhost: 127.0.0.1:1\r\n\r\n');
+      expectTyped(answer, 405, /CONNECT/, listener);
+    }
+  });
+
+  it('still answers an HTTP/1.0 request without a Host, and a request with one, as before', async () => {
+    const [publicListener] = ports;
+    const old = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(statusOf(old)).toBe(200);
+    const withHost = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
+    expect(statusOf(withHost)).toBe(200);
+  });
+});
