@@ -384,12 +384,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     refuseHandshake(request, socket, error.message);
   });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
+    // First: at any path, a route that exists (/healthz) too, such a request is not answered as HTTP.
     if (!upgradesToWebSocket(request)) {
       const address = options.clientAddressOf(request);
       options.refusalLines.info(address, { remote: address, upgrade: String(request.headers.upgrade).slice(0, 100) }, 'WebSocket handshake refused: an upgrade to another protocol');
       return refuseHandshake(request, socket, NOT_A_WEBSOCKET_UPGRADE);
     }
+    if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   };
   options.httpServer.on('upgrade', onUpgrade);

@@ -61,6 +61,14 @@ describe('WebSocket handshakes the gateway cannot take', () => {
     }
   });
 
+  it('answers an upgrade to another protocol at another path (a route that exists) with the same 400, not 404 "not found"', async () => {
+    const answer = await refusal(upgradeRequest(['GET /healthz HTTP/1.1', 'upgrade: h2c', 'http2-settings: AAMAAABkAAQCAAAAAAIAAAAA']));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors[0]!.message).toMatch(/websocket only.*--http1\.1/);
+    const elsewhere = await exchangeRaw(port, upgradeRequest(['GET /elsewhere HTTP/1.1', 'upgrade: websocket', `sec-websocket-key: ${KEY_WEBSOCKET}`, 'sec-websocket-version: 13']));
+    expect(statusOf(elsewhere)).toBe(404);
+  });
+
   it('answers curl --http2 with the typed refusal, and still takes a WebSocket to /graphql', async () => {
     const curl = await promisify(execFile)('curl', ['-s', '--http2', '--max-time', '10', harness.gateway.graphqlUrl, '-H', 'content-type: application/json', '-H', `authorization: Bearer ${KEY}`, '-d', '{"query":"{ providers { id } }"}']);
     expect((JSON.parse(curl.stdout) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');

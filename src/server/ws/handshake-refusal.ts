@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
- * What an upgrade of /graphql to another protocol is told. Once a server listens for upgrades,
+ * What an upgrade to another protocol is told, at any path. Once a server listens for upgrades,
  * node hands it every request carrying `Connection: Upgrade`, whatever it upgrades to, and the
- * request is not answered as HTTP: `curl --http2` offers h2c on each plain-HTTP request.
+ * request is not answered as HTTP: `curl --http2` offers h2c on each plain-HTTP request (a
+ * `curl --http2 .../healthz` read 404 "not found").
  */
 export const NOT_A_WEBSOCKET_UPGRADE =
   'this gateway upgrades /graphql to websocket only (graphql-transport-ws): send the request without an Upgrade header, over HTTP/1.1 (curl: --http1.1)';
