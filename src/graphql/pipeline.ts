@@ -10,6 +10,7 @@ import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
+import { inheritedVariableNameRule } from './prototype-variable-names.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
 import { mergedFieldsError, mergedFieldsRefusal } from './limits/merged-fields.js';
 import { nestingRefusal } from './limits/nesting.js';
@@ -51,7 +52,8 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   guardEntitiesField(schema);
   const answerItems = new AnswerItemsGuard(config.limits.maxCost);
   answerItems.install(schema);
-  const { parseOptions, validationRules } = queryLimits(config.limits);
+  const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
+  const validationRules = [...limitRules, inheritedVariableNameRule];
   const rules = [...specifiedRules, ...validationRules];
   const formatError = createErrorFormatter({ introspection: config.introspection });
   const variableCost = variableCostCheck(config.limits);
