@@ -49,13 +49,10 @@ const FILTER_BITS = 20;
 /** A gram's four folded codes, one byte each (a code past 255 as a mix of its bytes: the bitmap may say yes; the windows decide). */
 const byteOf = (code: number): number => (code < 256 ? code : (code ^ (code >>> 8)) & 0xff);
 const filterSlot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> (32 - FILTER_BITS);
-/** Each UTF-16 code's byteOf(folded(code)), and its CODE_KINDS (0 past ASCII): one array read each in `find`'s loop. */
-const GRAM_BYTES = new Uint8Array(0x10000);
-const MAY_PASS_OVER = new Uint8Array(0x10000);
-for (let code = 0; code < 0x10000; code++) {
-  GRAM_BYTES[code] = byteOf(folded(code));
-  MAY_PASS_OVER[code] = code < 128 ? (CODE_KINDS[code] as number) : 0;
-}
+/** Each UTF-16 code's byteOf(folded(code)) in the low byte and its CODE_KINDS (0 past ASCII) above: one array read per character in `find`'s loop. */
+const STEPS = new Uint16Array(0x10000);
+for (let code = 0; code < 0x10000; code++) STEPS[code] = byteOf(folded(code)) | ((code < 128 ? (CODE_KINDS[code] as number) : 0) << 8);
+const PLAIN_STEP = PLAIN << 8;
 
 /**
  * A small letter, "-", "_" or ".": a piece of a secret made only of these is a word or words
@@ -86,6 +83,17 @@ function windowHash(codes: ArrayLike<number>, start: number, multiplier: number)
   for (let step = 0; step < MIN_PIECE_LENGTH; step++) hash = (Math.imul(hash, multiplier) + (codes[start + step] as number) + 1) | 0;
   return hash;
 }
+/**
+ * Which answers' pieces are remembered, by their text: a provider answers a poll of an unchanged
+ * list with the same text (an uncached four-provider dashboard: some 80% of the characters the
+ * search was asked about, ZStack's 270,000-character list among them), and a Map finds that text
+ * again by V8's own hash and compare, native, a fraction of the char-by-char pass. Texts from
+ * `least` (shorter cost less to search than to remember) to `most` characters, at most `all`
+ * characters of them held (about 1 MB for each set of secrets: a gateway holds two per account),
+ * the least recently asked forgotten first.
+ */
+const REMEMBERED_CHARS = { least: 512, most: 500_000, all: 1_000_000 } as const;
+
 const FIRST_MULTIPLIER = 0x01000193;
 const SECOND_MULTIPLIER = 0x5bd1e995;
 
@@ -96,6 +104,10 @@ export class SecretPieceSearch {
   private readonly nearCodes = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
   private readonly nearPlaces = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
   private readonly filter = new Uint8Array(1 << (FILTER_BITS - 3));
+  private readonly places = new Int32Array(16);
+  /** What `find` answered for recent texts, by text (remembered), least recently asked first. */
+  private readonly answered = new Map<string, readonly Span[]>();
+  private answeredChars = 0;
 
   constructor(secrets: Iterable<string>) {
     for (const secret of secrets) {
@@ -126,10 +138,33 @@ export class SecretPieceSearch {
 
   /** The parts of `text` holding a piece: in order, apart, each from a piece's first character to its last. */
   find(text: string): Span[] {
+    if (this.windows.size === 0) return [];
+    if (text.length < REMEMBERED_CHARS.least || text.length > REMEMBERED_CHARS.most) return this.findIn(text);
+    const known = this.answered.get(text);
+    if (known !== undefined) {
+      this.answered.delete(text);
+      this.answered.set(text, known);
+      return known.map(([start, end]): Span => [start, end]);
+    }
+    const found = this.findIn(text);
+    this.remember(text, found);
+    return found;
+  }
+
+  private remember(text: string, found: readonly Span[]): void {
+    this.answered.set(text, found.map(([start, end]): Span => [start, end]));
+    this.answeredChars += text.length;
+    for (const held of this.answered.keys()) {
+      if (this.answeredChars <= REMEMBERED_CHARS.all) break;
+      this.answered.delete(held);
+      this.answeredChars -= held.length;
+    }
+  }
+
+  private findIn(text: string): Span[] {
     const found: Span[] = [];
-    if (this.windows.size === 0) return found;
     // Raw places of the last 16 counted characters: where a sampled gram's windows may start.
-    const places = new Int32Array(16);
+    const places = this.places;
     let counted = 0;
     let gram = 0;
     // The first window start (a count of counted characters) not yet compared: each is compared
@@ -138,10 +173,9 @@ export class SecretPieceSearch {
     // of it ran out of heap.
     let unexamined = 0;
     for (let at = 0; at < text.length; at++) {
-      const raw = text.charCodeAt(at);
-      const kind = MAY_PASS_OVER[raw] as number;
-      if (kind === PLAIN) continue;
-      if (kind !== 0) {
+      const step = STEPS[text.charCodeAt(at)] as number;
+      if (step > 0xff) {
+        if (step === PLAIN_STEP) continue;
         const skip = passedOver(text, at);
         if (skip !== 0) {
           at += skip - 1;
@@ -149,7 +183,7 @@ export class SecretPieceSearch {
         }
       }
       places[counted & 15] = at;
-      gram = (gram << 8) | (GRAM_BYTES[raw] as number);
+      gram = (gram << 8) | (step & 0xff);
       counted++;
       if ((counted & (GRAM - 1)) !== 0) continue;
       const slot = filterSlot(gram >>> 0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SecretPieceSearch } from '../../src/upstream/secret-pieces.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 
@@ -53,5 +53,36 @@ describe('SecretPieceSearch over a hostile answer', () => {
     // Some 0.9 s on a loaded two-core machine, 7.5 s when each window was compared and pushed at
     // every sampled hit beside it (up to 12 times: 32 MiB of it ran out of heap after 140 s).
     expect(performance.now() - started).toBeLessThan(4_000);
+  });
+});
+
+describe('SecretPieceSearch: an answer asked again', () => {
+  const key = 'Dnb7Kq8Rw2Zx4LmT';
+  const listOf = (marker: string): string => JSON.stringify(Array.from({ length: 200 }, (_, index) => ({ id: `vm-${index}`, note: index === 7 ? `${marker} ${key.slice(2, 12)}` : marker })));
+
+  it('is not searched again while remembered (a poll of an unchanged list), and gets the same parts', () => {
+    const search = new SecretPieceSearch([key]);
+    const searched = vi.spyOn(search as unknown as { findIn: (text: string) => unknown }, 'findIn');
+    const answer = listOf('same');
+    const first = search.find(answer);
+    expect(first).toHaveLength(1);
+    first[0]![0] = 0;
+    expect(search.find(listOf('same'))).toEqual(search.find(answer));
+    expect(search.find(answer)[0]![0]).toBe(answer.indexOf(key.slice(2, 12)));
+    expect(searched).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a different text of the same length for itself, and forgets the least recently asked past its budget', () => {
+    const search = new SecretPieceSearch([key]);
+    const [one, other] = [listOf('aaaa'), listOf('bbbb')];
+    expect(one.length).toBe(other.length);
+    expect(search.find(one)[0]![0]).toBe(one.indexOf(key.slice(2, 12)));
+    expect(search.find(other.replace(key.slice(2, 12), 'x'.repeat(10)))).toEqual([]);
+    const big = (index: number): string => `${index} ${key} `.padEnd(300_000, '.');
+    for (let index = 0; index < 6; index++) expect(search.find(big(index))).toHaveLength(1);
+    const searched = vi.spyOn(search as unknown as { findIn: (text: string) => unknown }, 'findIn');
+    search.find(big(5));
+    search.find(big(0));
+    expect(searched).toHaveBeenCalledTimes(1);
   });
 });
