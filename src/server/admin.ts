@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { ProviderSet } from '../gateway/provider-set.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthz, readyz } from './health.js';
-import { anonymousHostAllowed } from './anonymous-host.js';
+import { adminHostAllowed } from './admin-host.js';
 import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
 
 /**
@@ -43,9 +43,9 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   app.get('/healthz', healthz);
   // Loopback is no guard against a page of another site: it can point a name of its own at
   // 127.0.0.1 (DNS rebinding) and read these routes as its own origin. Its requests name that
-  // site in their Host; scrapers and probes send an address, or a name the config lists.
+  // site in their Host; scrapers and probes send an address, or a name the config lists (admin-host.ts).
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (anonymousHostAllowed(req.headers, admin.allowedHosts)) return next();
+    if (adminHostAllowed(req, admin.allowedHosts)) return next();
     cap.onRefusedHost?.({ remote: req.socket.remoteAddress ?? '', host: String(req.headers.host).slice(0, 200) });
     res.status(403).json({ errors: [{ message: ADMIN_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
   });

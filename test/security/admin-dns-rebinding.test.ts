@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_HOST_MESSAGE } from '../../src/server/admin.js';
 import { type Harness, startHarness, withSettings } from '../helpers/harness.js';
@@ -15,6 +16,20 @@ function get(url: string, path: string, host: string): Promise<{ status: number;
     });
     sent.on('error', reject);
     sent.end();
+  });
+}
+
+/** A request written byte for byte (two Host lines, an absolute-form target: no client library sends them); its status and body. */
+function raw(url: string, head: string): Promise<{ status: number; text: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
   });
 }
 
@@ -60,5 +75,36 @@ describe('the admin listener answers only at an address, a loopback name or a na
   it('answers /healthz at any name: it says nothing but that the process is up', async () => {
     const answer = await get(harness.gateway.adminUrl, '/healthz', `rebind.attacker.example:${port}`);
     expect(answer.status).toBe(200);
+  });
+
+  it('refuses, with the same 403, what a strict read of the name refuses: an absolute-form target naming another site, two Host lines, an IPv4 address as no scraper writes it', async () => {
+    const refused = [
+      `GET http://evil.example/metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
+      `GET http://evil.example:${port}/readyz HTTP/1.1\r\nHost: localhost:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: rebind.attacker.example`,
+      `GET /metrics HTTP/1.1\r\nHost: rebind.attacker.example\r\nHost: 127.0.0.1:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: 2130706433:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: 0x7f.0.0.1:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: 127.1:${port}`,
+    ];
+    const answers = await Promise.all(refused.map((head) => raw(harness.gateway.adminUrl, head)));
+    // Each status beside its request, so a failure names every one let through.
+    expect(answers.map((answer, index) => [refused[index], answer.status])).toEqual(refused.map((head) => [head, 403]));
+    for (const answer of answers) {
+      expect(answer.text).toContain(ADMIN_HOST_MESSAGE);
+      expect(answer.text).not.toContain('zomro-test');
+    }
+  });
+
+  it('answers an absolute-form target naming an allowed address, and localhost with its root\'s trailing dot (the same name, which no one can point elsewhere)', async () => {
+    for (const head of [
+      `GET http://127.0.0.1:${port}/metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: localhost.:${port}`,
+      `GET /metrics HTTP/1.1\r\nHost: metrics.example.net.`,
+    ]) {
+      const answer = await raw(harness.gateway.adminUrl, head);
+      expect(answer.status, head).toBe(200);
+      expect(answer.text, head).toContain('zomro-test');
+    }
   });
 });
