@@ -1,5 +1,5 @@
 import type { Operation } from '../domain/types.js';
-import { withinMs } from '../state/bounded-call.js';
+import { withinMsTelling, type StoreFailed } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import { operationId } from './ids.js';
@@ -27,7 +27,13 @@ const NOT_SEEN_FINISHED = -1;
  * filled the store otherwise.
  */
 export class FinishTimes {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Told of each failure of the marks and the finish times (`finish_times` in the store-failure count). */
+    private readonly failed: StoreFailed = () => {},
+    /** Told of each failure of `startedHere`: counted as `failed` is, logged with what it cost. */
+    private readonly startedHereFailed: StoreFailed = failed,
+  ) {}
 
   /** Marks the operations a mutation started; never fails the mutation. */
   async started(operations: readonly Operation[]): Promise<void> {
@@ -36,9 +42,17 @@ export class FinishTimes {
     );
   }
 
-  /** Whether a mutation of this gateway (any replica sharing the store) started `operation`; false when the store does not answer in time. */
+  /**
+   * Whether a mutation of this gateway (any replica sharing the store) started `operation`; false
+   * when the store fails or does not answer in time. The read cache is then not emptied for the
+   * operation (cache-invalidation.ts): its instance's (a sync's: its account's) cached reads stay
+   * until they expire (the account's cacheTtlMs), so for that long a backup just made is missing
+   * from cached lists, or one just deleted or restored over still shows as it was, on every
+   * replica. Emptying it anyway would let anyone who may read empty the cache with made-up ids
+   * whenever the store is slow; so the failure is told, for the operator to see why.
+   */
   async startedHere(operation: Operation): Promise<boolean> {
-    return (await this.bounded(this.store.get<number>(keyOf(operation)))) !== undefined;
+    return (await withinMsTelling(this.store.get<number>(keyOf(operation)), FINISH_TIME_STORE_WAIT_MS, this.startedHereFailed)) !== undefined;
   }
 
   async of(operation: Operation): Promise<Date | null> {
@@ -60,9 +74,9 @@ export class FinishTimes {
     return isFinishTime(first) ? new Date(first) : seen;
   }
 
-  /** The store's answer, or undefined when it fails or takes longer than FINISH_TIME_STORE_WAIT_MS. */
+  /** The store's answer, or undefined (the failure told) when it fails or takes longer than FINISH_TIME_STORE_WAIT_MS. */
   private bounded<T>(call: Promise<T>): Promise<T | undefined> {
-    return withinMs(call, FINISH_TIME_STORE_WAIT_MS);
+    return withinMsTelling(call, FINISH_TIME_STORE_WAIT_MS, this.failed);
   }
 }
 

@@ -33,7 +33,7 @@ export interface SharedServicesOptions {
   operationBus?: OperationBus | undefined;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number | undefined;
-  /** Told of each store failure of the read cache and the idempotency records (a metric). */
+  /** Told of each failure of the store's users here (read cache, idempotency records, deletes in flight, finish times): a metric. */
   countStoreFailure?: CountStoreFailure | undefined;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
   cacheBuild?: string | undefined;
@@ -100,7 +100,17 @@ export class SharedServices {
     );
     this.watcher = new OperationWatcher(options.operationBus);
     this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the provider's word", options.storeFailureLineMs, counted('deletes_in_flight')));
-    this.finishTimes = new FinishTimes(store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }));
+    // Read on every operation: a failing store showed nowhere but in finishedAt answering each read's own time.
+    this.finishTimes = new FinishTimes(
+      store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }),
+      storeFailureLines(logger, "finish times store failed; an operation's finishedAt is this read's time", options.storeFailureLineMs, counted('finish_times')),
+      storeFailureLines(
+        logger,
+        'finish times store failed; an operation seen finished did not empty the read cache: its cached reads stay until they expire (cacheTtlMs)',
+        options.storeFailureLineMs,
+        counted('finish_times'),
+      ),
+    );
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.
     options.operationBus?.onWrite(forgetFlightsOf);

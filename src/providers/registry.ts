@@ -11,7 +11,7 @@ import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findi
 import { KeptOutcomes, RESTORE_OUTCOMES_NAMESPACE } from '../state/kept-outcomes.js';
 import { CREATE_ORDER_NAMESPACE, PLACE_TAKE_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
-import { storeFailureLines, type CountStoreFailure } from '../observability/store-failure-lines.js';
+import { storeFailureLines, type CountStoreFailure, type StoreUser } from '../observability/store-failure-lines.js';
 import { foreignRowsLog } from './foreign-rows.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -75,25 +75,32 @@ const RESTORE_OUTCOMES_KEPT = 30_000;
  */
 export function adapterServicesOver(store: KeyValueStore, logger: Logger, countStoreFailure?: CountStoreFailure, draining: AbortSignal = new AbortController().signal): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
+  const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
   // One line a period, as the read cache's and the idempotency records' store failures: a stalled Redis wrote one per create.
   const placeStoreFailed = storeFailureLines(
     logger,
     'the store did not answer in time while an OnApp create took its place among overlapping creates of its disk',
     undefined,
-    countStoreFailure ? { user: 'create_order', count: countStoreFailure } : undefined,
+    counted('create_order'),
   );
   const restoreStoreFailed = storeFailureLines(
     logger,
     'the store did not answer in time while an OnApp restore took its place among overlapping restores of its virtual server',
     undefined,
-    countStoreFailure ? { user: 'restore_order', count: countStoreFailure } : undefined,
+    counted('restore_order'),
   );
   return {
     createOrder: new CreateOrder(places, () => placeStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
     // Apart from the creates' places: a restore's series never shares a key with a create's.
     restoreOrder: new CreateOrder(store.namespace(RESTORE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT }), () => restoreStoreFailed(new StoreTimeout(PLACE_TAKE_STORE_WAIT_MS))),
-    createFindings: new CreateFindings(store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT })),
-    restoreOutcomes: new KeptOutcomes(store.namespace(RESTORE_OUTCOMES_NAMESPACE, { maxEntries: RESTORE_OUTCOMES_KEPT })),
+    createFindings: new CreateFindings(
+      store.namespace(CREATE_FINDINGS_NAMESPACE, { maxEntries: CREATE_FINDINGS_KEPT }),
+      storeFailureLines(logger, "create findings store failed; a Danube create's backup is looked up again, and what a read saw of it is not kept", undefined, counted('create_findings')),
+    ),
+    restoreOutcomes: new KeptOutcomes(
+      store.namespace(RESTORE_OUTCOMES_NAMESPACE, { maxEntries: RESTORE_OUTCOMES_KEPT }),
+      storeFailureLines(logger, 'restore outcomes store failed; a Zomro restore the gateway started reads RUNNING until its outcome can be kept', undefined, counted('restore_outcomes')),
+    ),
     foreignRows: foreignRowsLog(logger),
     draining,
   };

@@ -62,3 +62,19 @@ export async function answerWithinMs<T>(call: Promise<T>, waitMs: number): Promi
     clearTimeout(timer);
   }
 }
+
+/** Told of a store call that failed or did not answer in time (a StoreTimeout): counted and logged (store-failure-lines.ts). */
+export type StoreFailed = (error: unknown) => void;
+
+/**
+ * withinMs for a store whose failures are counted and logged: its answer, or undefined when it
+ * fails or has not answered within `waitMs`, after telling `failed` which.
+ */
+export async function withinMsTelling<T>(call: Promise<T>, waitMs: number, failed: StoreFailed): Promise<T | undefined> {
+  try {
+    return await answerWithinMs(call, waitMs);
+  } catch (error) {
+    failed(error);
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import { clipProviderMessage } from '../domain/errors.js';
-import { withinMs } from './bounded-call.js';
+import { withinMsTelling, type StoreFailed } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of the findings (`create-found:` in Redis), beside `create-order:`. */
@@ -68,15 +68,23 @@ export interface Found {
  * outranks a failure (Danube's own word against an inference).
  */
 export class CreateFindings {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Told of each failure or wait run out (`create_findings` in the store-failure count). */
+    private readonly storeFailed: StoreFailed = () => {},
+  ) {}
+
+  private within<T>(call: Promise<T>): Promise<T | undefined> {
+    return withinMsTelling(call, CREATE_FINDINGS_STORE_WAIT_MS, this.storeFailed);
+  }
 
   /** Marks a create whose backup is not named yet (its call answered). */
   async started(key: string): Promise<void> {
-    await withinMs(this.store.setIfAbsent(key, OPEN, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+    await this.within(this.store.setIfAbsent(key, OPEN, CREATE_FINDING_KEPT_MS));
   }
 
   async of(key: string): Promise<Finding> {
-    const [mark, end, success] = (await withinMs(this.store.getMany<unknown>([key, endKey(key), successKey(key)]), CREATE_FINDINGS_STORE_WAIT_MS)) ?? [];
+    const [mark, end, success] = (await this.within(this.store.getMany<unknown>([key, endKey(key), successKey(key)]))) ?? [];
     const ended = end === undefined ? 'unmarked' : findingOf(end);
     if (typeof ended === 'object' && 'found' in ended) return ended;
     // A success is written from what Danube said of the create (its task's SUCCESS, or a create
@@ -109,7 +117,7 @@ export class CreateFindings {
 
   /** The first end recorded stays: a replica that read `open` before it must not write over it. */
   private async record(key: string, value: string): Promise<void> {
-    await withinMs(this.store.setIfAbsent(key, value, CREATE_FINDING_KEPT_MS), CREATE_FINDINGS_STORE_WAIT_MS);
+    await this.within(this.store.setIfAbsent(key, value, CREATE_FINDING_KEPT_MS));
   }
 }
 

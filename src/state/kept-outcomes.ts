@@ -1,5 +1,5 @@
 import { clipProviderMessage } from '../domain/errors.js';
-import { withinMs } from './bounded-call.js';
+import { withinMsTelling, type StoreFailed } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of Zomro restores' outcomes (`restore-outcome:` in Redis). */
@@ -51,15 +51,23 @@ export type KeptOutcome = 'open' | 'unmarked' | 'unanswered' | Outcome;
  * another poll kept first).
  */
 export class KeptOutcomes {
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** Told of each failure or wait run out (`restore_outcomes` in the store-failure count). */
+    private readonly storeFailed: StoreFailed = () => {},
+  ) {}
+
+  private within<T>(call: Promise<T>): Promise<T | undefined> {
+    return withinMsTelling(call, OUTCOME_STORE_WAIT_MS, this.storeFailed);
+  }
 
   /** Marks an operation a mutation started; never fails the mutation (unmarked, its polls read as before). */
   async started(key: string): Promise<void> {
-    await withinMs(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS);
+    await this.within(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS));
   }
 
   async of(key: string): Promise<KeptOutcome> {
-    const answer = await withinMs(this.store.getMany<unknown>([key, outcomeKey(key)]), OUTCOME_STORE_WAIT_MS);
+    const answer = await this.within(this.store.getMany<unknown>([key, outcomeKey(key)]));
     if (answer === undefined) return 'unanswered';
     const [mark, kept] = answer;
     const outcome = outcomeOf(kept);
@@ -73,17 +81,17 @@ export class KeptOutcomes {
    */
   async keep(key: string, outcome: Outcome): Promise<Outcome | undefined> {
     const value = outcome.status === 'SUCCEEDED' ? SUCCEEDED : `${FAILED}${outcome.error ?? ''}`;
-    const set = await withinMs(this.store.setIfAbsent(outcomeKey(key), value, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS);
+    const set = await this.within(this.store.setIfAbsent(outcomeKey(key), value, OUTCOME_KEPT_MS));
     // Answered as it is read back, so this poll and every later one say the same.
     if (set === true) return outcomeOf(value) ?? undefined;
     if (set === undefined) return undefined;
-    const first = await withinMs(this.store.get<unknown>(outcomeKey(key)), OUTCOME_STORE_WAIT_MS);
+    const first = await this.within(this.store.get<unknown>(outcomeKey(key)));
     const firstOutcome = outcomeOf(first);
     if (firstOutcome) return firstOutcome;
     // A value of a shape no poll of this version keeps (a hand edit): no client was told it, so it
     // is replaced, only as read (two polls replacing it at once keep one outcome).
     if (first === undefined) return undefined;
-    const replaced = await withinMs(this.store.replaceIfEqual(outcomeKey(key), first, value, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS);
+    const replaced = await this.within(this.store.replaceIfEqual(outcomeKey(key), first, value, OUTCOME_KEPT_MS));
     return replaced === true ? (outcomeOf(value) ?? undefined) : undefined;
   }
 }
