@@ -34,15 +34,14 @@ function hostLines(req: IncomingMessage): number {
   return count;
 }
 
-/** The authority of an absolute-form target; undefined for origin-form (`/metrics`), null for one that does not parse. */
+/**
+ * The authority of an absolute-form target as written (the URL parser would turn `2130706433`
+ * into 127.0.0.1 first); undefined for origin-form (`/metrics`), null for one with a user or none.
+ */
 function absoluteFormAuthority(target: string): string | null | undefined {
   if (target.startsWith('/') || target === '*') return undefined;
-  try {
-    const url = new URL(target);
-    return url.username === '' && url.password === '' ? url.host : null;
-  } catch {
-    return null;
-  }
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1];
+  return authority === undefined || authority === '' || authority.includes('@') ? null : authority;
 }
 
 /**

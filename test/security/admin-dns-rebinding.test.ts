@@ -81,6 +81,7 @@ describe('the admin listener answers only at an address, a loopback name or a na
     const refused = [
       `GET http://evil.example/metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
       `GET http://evil.example:${port}/readyz HTTP/1.1\r\nHost: localhost:${port}`,
+      `GET http://2130706433:${port}/metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
       `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: rebind.attacker.example`,
       `GET /metrics HTTP/1.1\r\nHost: rebind.attacker.example\r\nHost: 127.0.0.1:${port}`,
       `GET /metrics HTTP/1.1\r\nHost: 2130706433:${port}`,
