@@ -94,6 +94,14 @@ function windowHash(codes: ArrayLike<number>, start: number, multiplier: number)
  */
 const REMEMBERED_CHARS = { least: 512, most: 500_000, all: 1_000_000 } as const;
 
+/**
+ * `text` in characters of its own. A text cut from a longer one (scrubInTurns' last piece of a
+ * 32 MiB answer) is, in V8, a view that keeps the whole longer text alive: remembered as it came,
+ * 2,000 characters counted against the budget held a 4 MiB answer each. Joined to a character
+ * first, the text is copied out flat, and the view taken of that copy holds one character more.
+ */
+const ownCopy = (text: string): string => ` ${text}`.slice(1);
+
 const FIRST_MULTIPLIER = 0x01000193;
 const SECOND_MULTIPLIER = 0x5bd1e995;
 
@@ -152,7 +160,7 @@ export class SecretPieceSearch {
   }
 
   private remember(text: string, found: readonly Span[]): void {
-    this.answered.set(text, found.map(([start, end]): Span => [start, end]));
+    this.answered.set(ownCopy(text), found.map(([start, end]): Span => [start, end]));
     this.answeredChars += text.length;
     for (const held of this.answered.keys()) {
       if (this.answeredChars <= REMEMBERED_CHARS.all) break;
