@@ -19,7 +19,8 @@ export function answerWhatNodeRefused(server: Server): void {
   const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (request.httpVersion === '1.1' && !request.headers.host) {
+    // Absent, as node read it: a Host line with no value is valid (RFC 9112 3.2) and node answered it.
+    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       const body = refusalBody(HOST_REQUIRED);
       response.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
       response.end(body);

@@ -52,4 +52,10 @@ describe('requests node answered itself', () => {
     const withHost = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
     expect(statusOf(withHost)).toBe(200);
   });
+
+  it('still answers an HTTP/1.1 request whose Host line is there and empty, as node did (RFC 9112 3.2: a valid value)', async () => {
+    const [publicListener] = ports;
+    const emptyHost = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.1\r\nhost:\r\nconnection: close\r\n\r\n');
+    expect(statusOf(emptyHost)).toBe(200);
+  });
 });
