@@ -95,7 +95,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     try {
       const answer = await harness.gql(DELETE_BACKUP, { input: { backupId: backup.id } });
       expect(errorCodes(answer)).toEqual(['CONFLICT']);
-      expect(answer.errors?.[0]?.message).toBe('VM is not operational: the VM is neither running nor stopped at Danube for now (being deployed, frozen, or in an unknown state): nothing was done; send it again once it is');
+      expect(answer.errors?.[0]?.message).toBe('VM is not operational: the VM is neither running, stopped nor stopping at Danube for now (being deployed, frozen, not ready while a task works on its disk, or in an unknown state): nothing was done; send it again once it is');
       expect(writes()).toBe(1);
       expect(simulator.backups.some((item) => item.hostname === node.nativeId && item.name === backup.name)).toBe(true);
     } finally {

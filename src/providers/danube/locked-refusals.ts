@@ -13,7 +13,8 @@ const NEXT_STEPS: ReadonlyArray<readonly [string, string]> = [
   ['Node is not operational', "a Danube node it needs (the VM's compute node, or the backup node) is down for now: nothing was done; send it again once Danube shows the node up"],
   // "423 Locked – ... VM is locked or has slave VMs" (API docs, a restore's target): no wait ends it.
   ['VM is locked or has slave VMs', "the target VM is locked at Danube (an administrator's lock, or slave VMs: its replicas), and Danube restores onto no such VM: nothing was done, and force does not change this; have the lock lifted or the slave VMs removed at Danube, then send the restore again, or name another target in targetInstanceId"],
-  ['VM is not operational', 'the VM is neither running nor stopped at Danube for now (being deployed, frozen, or in an unknown state): nothing was done; send it again once it is'],
+  // esdc-ce's VmBackup._check_vm (a create, a delete): running, stopped or stopping, not their `-` forms.
+  ['VM is not operational', 'the VM is neither running, stopped nor stopping at Danube for now (being deployed, frozen, not ready while a task works on its disk, or in an unknown state): nothing was done; send it again once it is'],
 ];
 
 /** A write's CONFLICT 423 with what to do next added to Danube's words; any other error as it was. */

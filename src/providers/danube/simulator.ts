@@ -475,7 +475,8 @@ export class DanubeSimulator extends ProviderSimulator {
       if (this.dcBackupSizeLimit !== null && this.backups.reduce((total, item) => total + (Number(item.size) || 0), 0) >= this.dcBackupSizeLimit) {
         return { status: 417, json: { detail: 'DC backup size limit reached' } };
       }
-      const locked = this.lockedRefusal(vm, definition);
+      // esdc-ce's create: get_vm checks the VM's compute node (a POST), then VmBackup._check_vm and the backup node.
+      const locked = this.nodesDown.has(String(vm.node)) ? nodeDown() : this.lockedRefusal(vm, definition);
       if (locked) return locked;
       // "428 – VM is not installed" (API docs, create only), read as the VM's `installed` mark being
       // false: a VM deployed but not yet marked installed. A notcreated VM is not operational (423),
@@ -503,10 +504,13 @@ export class DanubeSimulator extends ProviderSimulator {
     if (method === 'GET') return ok(this.listed(backup));
     if (method === 'DELETE') {
       if (backup.status !== 1 && backup.status !== 4) return { status: 417, json: { detail: 'VM backup status is not OK' } };
-      // "423 Locked – Node is not operational / VM is not operational" (API docs, delete too).
+      // "423 Locked – Node is not operational / VM is not operational" (API docs, delete too). esdc-ce's
+      // VmBackup.delete checks the backup node whether or not the VM still exists, then the VM's status,
+      // not its compute node ("Only target VM status and backup node status are important").
       const owner = this.ownerOf(backup);
-      const locked = owner ? this.lockedRefusal(owner, backup) : null;
-      if (locked) return locked;
+      if (this.nodesDown.has(String(backup.node))) return nodeDown();
+      const notOperational = owner ? vmStatusRefusal(owner) : null;
+      if (notOperational) return notOperational;
       // A lost backup has no file to delete: esdc-ce drops its record at once, 200 without a task.
       if (backup.status === 4) {
         this.backups.splice(this.backups.indexOf(backup), 1);
@@ -555,7 +559,8 @@ export class DanubeSimulator extends ProviderSimulator {
     const force = data.force === undefined ? true : data.force === true;
     const targetDisk = `${String(target.hostname)}:${targetDiskId}`;
     if (!force && (this.snapshots.get(targetDisk) ?? 0) > 0) return { status: 417, json: { detail: 'VM has snapshots' } };
-    if (stateOf(target) !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
+    // esdc-ce: `vm.status != vm.STOPPED`, so `stopped-` (notready: a task works on its disk) is not stopped.
+    if (target.status !== 'stopped') return { status: 423, json: { detail: 'VM is not stopped' } };
     // "409 Conflict – VM has pending tasks" (API docs, restore only): a create, delete or restore
     // still running on the target VM. It took a second restore onto a VM mid-restore, which
     // Danube refuses; a backup's own task (its status 2 or 3) is the 417 above.
@@ -571,14 +576,11 @@ export class DanubeSimulator extends ProviderSimulator {
   }
 
   /**
-   * "423 Locked – Node is not operational / VM is not operational": the VM's compute node, or the
-   * backup node its definition or backup names, is down; or the VM is in no operational status
-   * (esdc-ce's STATUS_OPERATIONAL: running, stopped, and their `-` forms).
+   * "423 Locked – Node is not operational / VM is not operational" of a create, in esdc-ce's order
+   * (VmBackup.post): the VM's status, then the backup node its definition names.
    */
-  private lockedRefusal(vm: Row, backupSide: Row): SimResponse | null {
-    if (this.nodesDown.has(String(vm.node)) || this.nodesDown.has(String(backupSide.node))) return { status: 423, json: { detail: 'Node is not operational' } };
-    if (stateOf(vm) !== 'running' && stateOf(vm) !== 'stopped') return { status: 423, json: { detail: 'VM is not operational' } };
-    return null;
+  private lockedRefusal(vm: Row, definition: Row): SimResponse | null {
+    return vmStatusRefusal(vm) ?? (this.nodesDown.has(String(definition.node)) ? nodeDown() : null);
   }
 
   /** A forced restore's "delete existing ... backups": the target disk's backups but the one restored from. */
@@ -694,7 +696,17 @@ const SLOVAK = {
  * `running-`, `frozen-`, `notcreated-` (a change to the VM waiting to be
  * applied): a `stopped-` VM is stopped, and can be restored onto.
  */
-const stateOf = (vm: Row): string => String(vm.status).replace(/-$/, '');
+/** esdc-ce api/vm/backup/vm_backup.py `_check_vm`: `vm.status not in (vm.RUNNING, vm.STOPPED, vm.STOPPING)`. */
+const BACKUP_VM_STATUSES: ReadonlySet<string> = new Set(['running', 'stopped', 'stopping']);
+const nodeDown = (): SimResponse => ({ status: 423, json: { detail: 'Node is not operational' } });
+
+/**
+ * A create's or a delete's "423 – VM is not operational": esdc-ce's VmBackup._check_vm, not the wider
+ * Vm.STATUS_OPERATIONAL, so a stopping VM is backed up and a `stopped-` or `running-` one (notready:
+ * a task such as a restore works on its disk) is not (the simulator took the `-` forms and refused stopping).
+ */
+const vmStatusRefusal = (vm: Row): SimResponse | null =>
+  BACKUP_VM_STATUSES.has(String(vm.status)) ? null : { status: 423, json: { detail: 'VM is not operational' } };
 const validDisk = (vm: Row, diskId: number): boolean => Number.isInteger(diskId) && diskId >= 1 && diskId <= Number(vm.disks ?? 1);
 /** A boolean query parameter as a Django view reads one: `true`, `True` or `1`. */
 const isTrue = (value: unknown): boolean => value === true || value === 'true' || value === 'True' || value === '1';
