@@ -83,6 +83,20 @@ describe('danube: the VM statuses a backup create, delete and restore accept', (
     });
   }
 
+  it('refuses a create of a VM not installed with 428 "VM is not installed" before its status (esdc-ce _check_vm)', async () => {
+    const vm = vmOf(nodes[5]!);
+    vm.installed = false;
+    try {
+      await withStatus(nodes[5]!, 'frozen', async () => {
+        const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[5]!.id, name: 'uninstalled-frozen', definitionName: 'daily' } });
+        expect(errorCodes(answer)).toEqual(['CONFLICT']);
+        expect(answer.errors?.[0]?.message).toMatch(/^VM is not installed/);
+      });
+    } finally {
+      delete vm.installed;
+    }
+  });
+
   it('refuses a restore onto a stopped- VM with CONFLICT "VM is not stopped", the backup untouched', async () => {
     const node = withBackup(1);
     const backup = availableOf(node);

@@ -475,14 +475,18 @@ export class DanubeSimulator extends ProviderSimulator {
       if (this.dcBackupSizeLimit !== null && this.backups.reduce((total, item) => total + (Number(item.size) || 0), 0) >= this.dcBackupSizeLimit) {
         return { status: 417, json: { detail: 'DC backup size limit reached' } };
       }
-      // esdc-ce's create: get_vm checks the VM's compute node (a POST), then VmBackup._check_vm and the backup node.
-      const locked = this.nodesDown.has(String(vm.node)) ? nodeDown() : this.lockedRefusal(vm, definition);
-      if (locked) return locked;
+      // esdc-ce's create: get_vm checks the VM's compute node (a POST; esdc-ce does so before the
+      // disk and the definition, here after them), then VmBackup._check_vm: "VM is not installed",
+      // then the VM's status, then the backup node.
+      if (this.nodesDown.has(String(vm.node))) return nodeDown();
       // "428 – VM is not installed" (API docs, create only), read as the VM's `installed` mark being
-      // false: a VM deployed but not yet marked installed. A notcreated VM is not operational (423),
-      // which esdc-ce checks first; the docs say neither which status nor which field, so a VM with
-      // neither (no `installed` field) is installed.
+      // false (esdc-ce's Vm.is_installed: a blank HVM VM not yet marked installed), checked before the
+      // VM's status as `_check_vm` does for a user who is no DC admin (it was checked after, so a VM
+      // both not installed and not operational answered 423); the docs say neither which status nor
+      // which field, so a VM without an `installed` field is installed.
       if (vm.installed === false) return { status: 428, json: { detail: 'VM is not installed' } };
+      const locked = this.lockedRefusal(vm, definition);
+      if (locked) return locked;
       const created = new Date();
       const backup: Row = { hostname, vm_uuid: vm.uuid, name: `${name}-${stamp(created)}`, define: name, disk_id: diskId, status: 2, size: null, time: null, created: created.toISOString(), note: typeof data.note === 'string' ? data.note : '', node: definition.node, zpool: definition.zpool };
       // esdc-ce's Backup is unique on (vm_hostname, vm_disk_id, name): two disks' backups made in one second may share a name.
