@@ -69,8 +69,13 @@ export class DanubeClient {
   private interpret(response: UpstreamResponse, read: boolean): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
-    if (response.status < 400) return { status: response.status, result: body.result ?? null, taskId };
-    const error = statusError(this.upstream, response.status, body, DANUBE_ERRORS);
+    // A 2xx is read only with the envelope's SUCCESS or PENDING: Danube answers a failure 400 FAILURE
+    // (410 REVOKED), and a 2xx saying so, or saying nothing (a proxy's `{}`, an error page's JSON), was
+    // taken for a done write: a restore or delete the provider refused was answered SUCCEEDED.
+    const status = response.status < 400 ? envelopeStatus(body, taskId, response.status) : response.status;
+    if (status === INVALID_ENVELOPE) throw invalidEnvelope(this.upstream.providerId);
+    if (status < 400) return { status, result: body.result ?? null, taskId };
+    const error = statusError(this.upstream, status, body, DANUBE_ERRORS);
     // The API key refused (not a permission one action lacks); with a login, the session is renewed and a refused login logged by it.
     if (!this.session && isApiKeyRefused(response)) this.upstream.credentialsRefused();
     throw read ? refusedRead(error) : error;
@@ -97,6 +102,26 @@ export class DanubeClient {
     return { token, lifetimeMs: tokenLifetimeMs((response.body as { expires?: unknown }).expires, response.headers.date, Date.now()) };
   }
 }
+
+/** Not a status Danube sends: the 2xx answer had no envelope `interpret` can read. */
+const INVALID_ENVELOPE = -1;
+
+/**
+ * The HTTP status a 2xx answer stands for by its envelope (Danube API docs: "200 OK – SUCCESS",
+ * "201 Created – PENDING", "400 Bad Request – FAILURE", and the task API's 410 REVOKED): a FAILURE
+ * or REVOKED is read as the error status that says it, a PENDING without its task as no envelope
+ * (nothing to follow), anything else but SUCCESS and PENDING as no envelope.
+ */
+function envelopeStatus(body: Record<string, unknown>, taskId: string | null, status: number): number {
+  if (body.status === 'SUCCESS') return status;
+  if (body.status === 'PENDING') return taskId === null ? INVALID_ENVELOPE : status;
+  if (body.status === 'FAILURE') return 400;
+  if (body.status === 'REVOKED') return 410;
+  return INVALID_ENVELOPE;
+}
+
+const invalidEnvelope = (provider: string): GatewayError =>
+  new GatewayError('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
 
 /**
  * A login is renewed on Danube's English words (session-refused.ts). esdc-ce runs Django's
