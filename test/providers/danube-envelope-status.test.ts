@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForgingProxy, type Forged, type ForgingProxy } from '../helpers/forging-proxy.js';
 import { errorCodes, startHarness, type DraftConfig, type Harness } from '../helpers/harness.js';
 
 /**
@@ -8,46 +7,25 @@ import { errorCodes, startHarness, type DraftConfig, type Harness } from '../hel
  * "400 Bad Request – FAILURE"). A hostile or broken panel (or a proxy before it) that answers a
  * write 2xx with FAILURE, or with no envelope at all, must not have its write told SUCCEEDED.
  */
-type Forged = { status: number; body: unknown };
 const FORGED: Record<string, Forged> = {
   bare: { status: 200, body: { error: 'restore not allowed', success: false } },
   failure: { status: 200, body: { status: 'FAILURE', result: { detail: 'VM backup status is not OK' }, task_id: 't-1' } },
   pendingWithoutTask: { status: 201, body: { status: 'PENDING', result: null } },
 };
 
-/** In front of the simulator: every write (not a GET, not the login) answered as `forged` says, the rest passed through. */
-async function forgingProxy(target: () => string, forged: () => Forged | null): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const answer = forged();
-      if (answer && req.method !== 'GET' && !(req.url ?? '').includes('/accounts/login')) {
-        res.writeHead(answer.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer.body));
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)).map(([name, value]) => [name, String(value)]));
-      fetch(target() + (req.url ?? '/'), { method: req.method, headers, ...(req.method === 'GET' ? {} : { body: Buffer.concat(chunks).toString('utf8') }) })
-        .then(async (upstream) => {
-          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await upstream.arrayBuffer()));
-        })
-        .catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 describe('a Danube write answered 2xx without SUCCESS or PENDING', () => {
   let harness: Harness;
-  let proxy: { server: Server; origin: string };
+  let proxy: ForgingProxy;
   let forged: Forged | null = null;
+  let forgedTask: Forged | null = null;
   let simulatorOrigin = '';
 
   beforeAll(async () => {
-    proxy = await forgingProxy(() => simulatorOrigin, () => forged);
+    // Every write (not a GET, not the login) is answered as `forged` says.
+    proxy = await startForgingProxy(() => simulatorOrigin, (request) => {
+      if ((request.url ?? '').includes('/task/')) return forgedTask;
+      return request.method !== 'GET' && !(request.url ?? '').includes('/accounts/login') ? forged : null;
+    });
     harness = await startHarness({
       kinds: ['danube'],
       configure: (config: DraftConfig) => {
@@ -59,7 +37,7 @@ describe('a Danube write answered 2xx without SUCCESS or PENDING', () => {
   }, 60_000);
   afterAll(async () => {
     await harness.close();
-    proxy.server.close();
+    proxy.close();
   });
 
   it.each(Object.keys(FORGED))('is a provider error, not a restore or delete that succeeded (%s)', async (name) => {
@@ -79,4 +57,16 @@ describe('a Danube write answered 2xx without SUCCESS or PENDING', () => {
       expect(answer.text).not.toContain('SUCCEEDED');
     }
   }, 30_000);
+
+  it('fails the poll of a task answered 200 without its envelope, never SUCCEEDED', async () => {
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { backups: Array<{ id: string }> } }> } }>('{ instances { edges { node { backups { id } } } } }');
+    const backupId = listed.data?.instances.edges.flatMap((edge) => edge.node.backups).at(-1)?.id;
+    const remove = await harness.gql<{ deleteBackup: { operation: { id: string; status: string } } }>('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }', { input: { backupId } });
+    expect(remove.data?.deleteBackup.operation.status).toBe('RUNNING');
+    forgedTask = { status: 200, body: {} };
+    const polled = await harness.gql('query($id: ID!) { operation(id: $id) { status } }', { id: remove.data?.deleteBackup.operation.id });
+    forgedTask = null;
+    expect(errorCodes(polled)).toEqual(['PROVIDER_ERROR']);
+    expect(polled.text).not.toContain('SUCCEEDED');
+  });
 });

@@ -5,7 +5,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
-import { DanubeClient, hostnameSegment, type DanubeAnswer } from './client.js';
+import { DanubeClient, TASK_STATUS, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
@@ -327,7 +327,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
     try {
-      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, 'task.status', scope);
+      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, TASK_STATUS, scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
       const named = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
       const found = named !== null ? { backupNativeId: named } : ref.kind === 'CREATE_BACKUP' ? await this.newBackupOf(ref, scope) : null;

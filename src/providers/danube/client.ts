@@ -63,16 +63,18 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
-    return this.interpret(response, mayRetry({ method }));
+    return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS);
   }
 
-  private interpret(response: UpstreamResponse, read: boolean): DanubeAnswer {
+  private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     // A 2xx is read only with the envelope's SUCCESS or PENDING: Danube answers a failure 400 FAILURE
     // (410 REVOKED), and a 2xx saying so, or saying nothing (a proxy's `{}`, an error page's JSON), was
     // taken for a done write: a restore or delete the provider refused was answered SUCCEEDED.
-    const status = response.status < 400 ? envelopeStatus(body, taskId, response.status) : response.status;
+    // A blank read is left to its caller, which names it (a list read without a list); a task's status is not.
+    const blankRead = read && !taskStatus && response.body === null;
+    const status = response.status < 400 && !blankRead ? envelopeStatus(body, taskId, response.status) : response.status;
     if (status === INVALID_ENVELOPE) throw invalidEnvelope(this.upstream.providerId);
     if (status < 400) return { status, result: body.result ?? null, taskId };
     const error = statusError(this.upstream, status, body, DANUBE_ERRORS);
@@ -102,6 +104,9 @@ export class DanubeClient {
     return { token, lifetimeMs: tokenLifetimeMs((response.body as { expires?: unknown }).expires, response.headers.date, Date.now()) };
   }
 }
+
+/** The operation name of a task's status read (DanubeAdapter.pollTask): its 2xx is always read by its envelope. */
+export const TASK_STATUS = 'task.status';
 
 /** Not a status Danube sends: the 2xx answer had no envelope `interpret` can read. */
 const INVALID_ENVELOPE = -1;
