@@ -97,6 +97,9 @@ export class ZstackClient {
     if (refused) throw status === 404 ? notFoundAnswer(this.upstream, body, call) : statusError(this.upstream, status, body, ZSTACK_ERRORS);
     // "error ... If not null, the operation failed. This field is null when the operation succeeds" (ZStack API docs): whatever the status.
     if (response.status < 300 && !call.readsError && hasZstackError(response.body)) throw zstackError(this.upstream, response.body);
+    // ZStack answers a JSON object (an inventory, a job's location or its event) or nothing: a 2xx
+    // array or bare value is no answer of its own, and read as a job's end it made a write SUCCEEDED.
+    if (response.status < 300 && !isObjectOrNothing(body)) throw notZstackAnswer(this.upstream.providerId);
     return response;
   }
 
@@ -128,6 +131,11 @@ export class ZstackClient {
     return { token: uuid, lifetimeMs: sessionLifetimeMs((response.body as { inventory: unknown }).inventory) };
   }
 }
+
+const isObjectOrNothing = (body: unknown): boolean => body === null || (typeof body === 'object' && !Array.isArray(body));
+
+const notZstackAnswer = (provider: string): GatewayError =>
+  new GatewayError('PROVIDER_ERROR', `provider ${provider} answered with JSON that is no object, not an answer of ZStack's`, { provider, providerCode: 'INVALID_RESPONSE' });
 
 /**
  * ZStack's statuses: a refused session, a 404 of a resource (SYS.1003, see notFoundAnswer), else its `{"error": ...}` body. A refusal
