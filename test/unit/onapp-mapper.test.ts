@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, unwrapRecords } from '../../src/providers/onapp/client.js';
-import { mapBackup, mapBackupStatus, mapInstance, mapSchedule, scheduleCron, vmOfBackup } from '../../src/providers/onapp/mapper.js';
+import { mapBackup, mapBackupStatus, mapInstance, mapSchedule, mapVmSchedule, scheduleCron, vmOfBackup } from '../../src/providers/onapp/mapper.js';
 
 /** The JSON sample of GET /virtual_machines/:id/backups/images.json in OnApp's docs (an incremental VM backup). */
 const DOC_JSON_BACKUP = {
@@ -182,6 +182,15 @@ describe('onapp mapper: schedules', () => {
     const schedule = mapSchedule('flex', '488', '11860', { id: 31, action: 'autobackup', duration: 1, period: 'weeks', start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' }, 'UTC');
     expect(schedule).toMatchObject({ nativeId: '31', instanceNativeId: '488', keyExtra: ['11860'], cron: '30 3 * * 1', timezone: 'UTC', name: 'autobackup every 1 weeks' });
     expect(schedule.createdAt?.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+  });
+
+  it("reads a VM-level schedule as a disk's, naming no disk: no disk key, so its id is never a disk schedule's", () => {
+    const row = { id: 31, action: 'autobackup', duration: 1, period: 'weeks', target_type: 'VirtualMachine', target_id: 488, start_at: '2024-01-01T03:30:00Z', created_at: '2024-01-01T00:00:00Z' };
+    const schedule = mapVmSchedule('flex', '488', row, 'UTC');
+    const { keyExtra: _disk, diskId: _diskId, ...alike } = mapSchedule('flex', '488', '11860', row, 'UTC');
+    expect(schedule).toEqual({ ...alike, keyExtra: [] });
+    expect('diskId' in schedule).toBe(false);
+    expect(mapVmSchedule('flex', '488', { ...row, status: 'disabled' }, 'UTC').enabled).toBe(false);
   });
 });
 

@@ -964,7 +964,9 @@ export type ProtectionReason =
  * - Zomro: a Fleio backup schedule on the instance.
  * - OnApp: a backup schedule on one of the instance's disks. Schedules (and
  *   Danube definitions) are per disk: PROTECTED needs a recent backup of a
- *   scheduled disk (else STALE, RECENT_BACKUP_OTHER_DISK_SCHEDULED).
+ *   scheduled disk (else STALE, RECENT_BACKUP_OTHER_DISK_SCHEDULED). Where the
+ *   account sets `vmSchedules` (a cloud of incremental backups), a schedule of
+ *   the virtual server itself counts too, for a recent backup of any disk.
  * - Danube: an active backup definition (an inactive one runs nothing).
  * - ZStack: the API lists no schedules (no LIST_SCHEDULES capability), so the
  *   gateway cannot know: `scheduleKnown` is false, `scheduled` null, and the

@@ -10,7 +10,7 @@ import { OnappClient, listRecords, unwrapRecords } from './client.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type OnappConfig } from './config.js';
 import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
-import { autobackupsOn, mapBackup, mapInstance, mapSchedule } from './mapper.js';
+import { autobackupsOn, mapBackup, mapInstance, mapSchedule, mapVmSchedule } from './mapper.js';
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
@@ -81,6 +81,8 @@ export class OnappAdapter extends BaseAdapter {
   readonly backupGiveUpMs: number;
   /** How long a restore transaction under a word the gateway does not know is waited on (the account's `restoreGiveUpMs`). */
   private readonly restoreGiveUpMs: number;
+  /** Whether the VM-level schedules are read beside the disks' (the account's `vmSchedules`: see vmSchedulesOf). */
+  private readonly readsVmSchedules: boolean;
 
   constructor(
     account: ProviderAccount,
@@ -99,6 +101,7 @@ export class OnappAdapter extends BaseAdapter {
     this.client = new OnappClient(upstream, config.auth);
     this.backupGiveUpMs = config.backupGiveUpMs ?? DEFAULT_BACKUP_GIVE_UP_MS;
     this.restoreGiveUpMs = config.restoreGiveUpMs ?? DEFAULT_RESTORE_GIVE_UP_MS;
+    this.readsVmSchedules = config.vmSchedules ?? false;
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
@@ -131,20 +134,47 @@ export class OnappAdapter extends BaseAdapter {
    * naming its `virtual_machine_id`: OnApp's PHP wrapper, route disks#index)
    * replaces a disk call per VM. The seed docs show only the per-VM list, so
    * an account that refuses the whole list (404/403) gets per-VM calls.
+   * Schedules of the VM itself are read too where the account says so
+   * (`vmSchedules`: a cloud of incremental backups), one call more per VM.
    */
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     const prepared = this.preparedDisks.take(scope);
     const accountDisks = prepared ? await prepared : instanceIds.length > 1 ? await this.accountDisks(scope) : null;
     return this.perInstance(instanceIds, async (vmId) => {
-      const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.scheduledDisksOf(vmId, scope);
-      const lists = await Promise.all(
-        disks.map(async (disk) => {
-          const rows = await this.list(`/settings/disks/${segment(disk.id)}/schedules.json`, 'schedules.list', 'schedule', scope);
-          return rows.map((row) => mapSchedule(this.account.id, vmId, disk.id, row, this.account.timezone, disk.autobackups));
-        }),
-      );
-      return lists.flat();
+      const [ofDisks, ofVm] = await Promise.all([this.diskSchedulesOf(vmId, accountDisks, scope), this.vmSchedulesOf(vmId, scope)]);
+      return [...ofDisks, ...ofVm];
     });
+  }
+
+  /** The schedules of the VM's disks, read from the account's disk list where it was read (`accountDisks`), else the VM's. */
+  private async diskSchedulesOf(vmId: string, accountDisks: Map<string, ScheduledDisk[]> | null, scope: UpstreamScope): Promise<BackupSchedule[]> {
+    const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.scheduledDisksOf(vmId, scope);
+    const lists = await Promise.all(
+      disks.map(async (disk) => {
+        const rows = await this.list(`/settings/disks/${segment(disk.id)}/schedules.json`, 'schedules.list', 'schedule', scope);
+        return rows.map((row) => mapSchedule(this.account.id, vmId, disk.id, row, this.account.timezone, disk.autobackups));
+      }),
+    );
+    return lists.flat();
+  }
+
+  /**
+   * The VM's own schedules, where the account says its cloud keeps them (`vmSchedules`: see
+   * OnappConfig); none, without a call, otherwise. A 404 is an OnApp without VM-level schedules
+   * (an older panel, or per-disk backups only): none, never an error, which would have made the
+   * whole VM's schedules unknown. Any other refusal (a 403) stays the VM's error: the account
+   * asked for these, and reading none would call the VM unscheduled.
+   */
+  private async vmSchedulesOf(vmId: string, scope: UpstreamScope): Promise<BackupSchedule[]> {
+    if (!this.readsVmSchedules) return [];
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = await this.list(`/virtual_machines/${segment(vmId)}/schedules.json`, 'schedules.list_vm', 'schedule', scope);
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'NOT_FOUND') return [];
+      throw error;
+    }
+    return rows.map((row) => mapVmSchedule(this.account.id, vmId, row, this.account.timezone));
   }
 
   /**

@@ -34,6 +34,17 @@ export const onappConfigSchema = providerEntrySchema('onapp', {
   backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),
   /** How long after a restore its transaction, listed under a status word the gateway does not know, reads RUNNING; FAILED after. */
   restoreGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_RESTORE_GIVE_UP_MS),
+  /**
+   * Whether each VM's own schedules (`GET /virtual_machines/{id}/schedules.json`, OnApp's PHP
+   * wrapper's VM-level schedule list) are read beside its disks' schedules. A cloud that takes
+   * incremental backups schedules them per virtual server (the admin guide: incremental
+   * auto-backups are "created per virtual server"), not per disk: there a VM's only schedule is
+   * on the VM, and without this the VM read as scheduling nothing (STALE or UNPROTECTED). Off by
+   * default: it is one call more per VM, and on a cloud of per-disk backups that list is always
+   * empty. Neither the VM record nor its disks say which kind a VM has, and its backups say so
+   * only once one exists (and are a call of their own), so the account says it.
+   */
+  vmSchedules: z.boolean().default(false),
 });
 
 export type OnappConfig = z.infer<typeof onappConfigSchema>;

@@ -240,6 +240,24 @@ export function keepsBackups(rotationPeriod: unknown): boolean {
  * `rotation_period` as OnApp sent them.
  */
 export function mapSchedule(providerId: string, vmId: string, diskId: string, source: Row, timezone: string, diskAutobackups = true): BackupSchedule {
+  return { ...mapAnySchedule(providerId, vmId, source, timezone, diskAutobackups), keyExtra: [diskId], diskId };
+}
+
+/**
+ * A schedule of the VM itself (`GET /virtual_machines/{id}/schedules.json`, see OnappConfig
+ * `vmSchedules`), read as a disk's: OnApp keeps both in one `schedules` resource (one id space, one
+ * `DELETE /schedules/:id.json`), and OnApp's PHP wrapper maps both to the same fields; only
+ * `target_type` ("VirtualMachine") and `target_id` (the VM's id) differ. Assumed, not seen in a
+ * document: no sample of a VM-level schedule is published. It names no disk, so its global id has
+ * no disk key (`[vm, id]` beside a disk schedule's `[vm, id, disk]`: never the same id), and the
+ * protection view counts a recent backup of any disk under it, as for a schedule naming no disk.
+ * No disk's `has_autobackups` applies: its own `status` and `rotation_period` say whether it runs.
+ */
+export function mapVmSchedule(providerId: string, vmId: string, source: Row, timezone: string): BackupSchedule {
+  return { ...mapAnySchedule(providerId, vmId, source, timezone, true), keyExtra: [] };
+}
+
+function mapAnySchedule(providerId: string, vmId: string, source: Row, timezone: string, diskAutobackups: boolean): BackupSchedule {
   const period = knownPeriod(source.period);
   // Read as its lower-case word; `raw` keeps the row as OnApp sent it.
   const row = period === null ? source : { ...source, period };
@@ -248,7 +266,7 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, so
     providerId,
     nativeId: id,
     instanceNativeId: vmId,
-    keyExtra: [diskId],
+    keyExtra: [],
     // Display words only: a value that is no text or number (a list, nested as deep as a hostile
     // panel likes, overflowed String()) reads as its documented default.
     name: `${toStringOrNull(row.action) ?? 'autobackup'} every ${toStringOrNull(row.duration) ?? 1} ${toStringOrNull(row.period) ?? 'days'}`,
@@ -258,7 +276,6 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, so
     ...scheduleStart(row),
     enabled: periodKnown(source.period) && scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
     cronDialect: 'vixie',
-    diskId,
     createdAt: parseUtcDate(row.created_at),
     raw: publicRaw(source, ONAPP_RAW_HIDDEN),
   };

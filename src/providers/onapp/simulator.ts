@@ -59,6 +59,13 @@ interface SimSchedule {
   status?: string;
 }
 
+/**
+ * A schedule of a VM itself (a VM-level schedule, where a cloud of incremental backups keeps them).
+ * OnApp keeps both kinds in one `schedules` resource: one id space (the simulator's `nextId`), one
+ * `GET`/`DELETE /schedules/:id.json`, the same fields but `target_type` and `target_id`.
+ */
+type SimVmSchedule = Omit<SimSchedule, 'diskId'> & { vmId: number };
+
 export interface SimTransaction {
   id: number;
   vmId: number;
@@ -93,11 +100,20 @@ export class OnappSimulator extends ProviderSimulator {
    * the same (a fault knob for tests: whether OnApp's answer carries the new record is not documented).
    */
   scheduleCreateAnswersRecord = true;
+  /**
+   * `GET /virtual_machines/{id}/schedules.json`, the VM-level schedules OnApp's PHP wrapper lists
+   * (`Schedule/VirtualMachine.php`): answered in the disk schedules' record shape, `{"schedule": {...}}`
+   * with `target_type` "VirtualMachine" and `target_id` the VM's id, as the wrapper maps both alike
+   * (assumed: OnApp publishes no sample of one). False plays an older panel without the route (404).
+   */
+  vmScheduleList = true;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
   readonly backups = new Map<number, SimBackup>();
   readonly schedules = new Map<number, SimSchedule>();
+  /** VM-level schedules (see vmScheduleList), apart from the disks' so a disk schedule always names its disk. */
+  readonly vmSchedules = new Map<number, SimVmSchedule>();
   readonly transactions: SimTransaction[] = [];
   /** While true, a restore's transaction is kept out of the VM's list until `listHeldTransactions()`. */
   holdRestoreListing = false;
@@ -213,6 +229,11 @@ export class OnappSimulator extends ProviderSimulator {
       if (match[2] === 'transactions.json') return ok(this.transactionPage(vm.id, request.query.get('page')));
       return ok([...this.backups.values()].filter((backup) => this.ignoresVmFilter || backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
     }
+    if ((match = /^virtual_machines\/(\d+)\/schedules\.json$/.exec(path)) && method === 'GET' && this.vmScheduleList) {
+      const vmId = Number(match[1]);
+      if (!this.vms.has(vmId)) return notFoundAnswer();
+      return ok([...this.vmSchedules.values()].filter((item) => item.vmId === vmId).map((item) => wrapRecord('schedule', wireSchedule(item))));
+    }
     if ((match = /^settings\/disks\/(\d+)\/autobackup_(enable|disable)\.json$/.exec(path)) && method === 'POST') return this.switchAutobackups(Number(match[1]), match[2] === 'enable');
     if ((match = /^settings\/disks\/(\d+)\/(backups|schedules)\.json$/.exec(path))) {
       const diskId = Number(match[1]);
@@ -224,11 +245,12 @@ export class OnappSimulator extends ProviderSimulator {
       if (match[2] === 'schedules' && method === 'POST') return this.createSchedule(diskId, request);
     }
     if ((match = /^schedules\/(\d+)\.json$/.exec(path))) {
-      const schedule = this.schedules.get(Number(match[1]));
+      const schedule = this.schedules.get(Number(match[1])) ?? this.vmSchedules.get(Number(match[1]));
       if (!schedule) return notFoundAnswer();
       if (method === 'GET') return ok(wrapRecord('schedule', wireSchedule(schedule)));
       if (method === 'DELETE') {
         this.schedules.delete(schedule.id);
+        this.vmSchedules.delete(schedule.id);
         return { status: 204, text: '' };
       }
     }
@@ -273,6 +295,14 @@ export class OnappSimulator extends ProviderSimulator {
     };
     this.backups.set(id, backup);
     return { status: 201, text: '' };
+  }
+
+  /** A schedule of the VM itself (see vmScheduleList), daily from `start_at` unless `fields` say otherwise: its id. */
+  addVmSchedule(vmId: number, fields: Partial<Omit<SimVmSchedule, 'id' | 'vmId'>> = {}): number {
+    const id = this.nextId++;
+    const now = new Date().toISOString();
+    this.vmSchedules.set(id, { id, vmId, duration: 1, period: 'days', rotation_period: 7, start_at: now, created_at: now, ...fields });
+    return id;
   }
 
   /**
@@ -444,7 +474,7 @@ export class OnappSimulator extends ProviderSimulator {
 const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]: record });
 const ok = (json: unknown): SimResponse => ({ status: 200, json });
 const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
-const wireSchedule = (item: SimSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, target_id: item.diskId, target_type: 'Disk', start_at: item.start_at, created_at: item.created_at, status: item.status ?? 'enabled' });
+const wireSchedule = (item: SimSchedule | SimVmSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, ...('vmId' in item ? { target_id: item.vmId, target_type: 'VirtualMachine' } : { target_id: item.diskId, target_type: 'Disk' }), start_at: item.start_at, created_at: item.created_at, status: item.status ?? 'enabled' });
 
 /**
  * The size a new backup is listed with once built (`backup_size`, KiB; 0 while unbuilt: wireBackup): a
