@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OnAppSimulator } from '../../src/providers/onapp/simulator.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 interface BackupView {
@@ -26,12 +26,12 @@ const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
  */
 describe('onapp: incremental backups (target the VM, disk_id null)', () => {
   let harness: Harness;
-  let simulator: OnAppSimulator;
+  let simulator: OnappSimulator;
   let instanceId: string;
   let made: BackupView;
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
-    simulator = harness.simulator('onapp').simulator as OnAppSimulator;
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
     simulator.asyncDelayMs = 0;
     simulator.incrementalBackups = true;
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>('{ instances(first: 100) { edges { node { id nativeId } } } }');
