@@ -12,6 +12,17 @@
  * changes. A refused socket (4403) shows as an UNAUTHENTICATED error, like
  * the HTTP answer would. Every failure becomes `{ errors }`: GraphiQL prints
  * a thrown error with its stack.
+ *
+ * GraphiQL asks for the schema once, with the headers the page opened with
+ * (the placeholder key where the config has clients), and again only on its
+ * re-fetch button: a person who then puts a key in the headers editor got
+ * answers but no docs and no completion. So once a query with another
+ * Authorization is answered, the fetcher asks whether that key may read the
+ * schema and, if so, presses the re-fetch button itself.
+ *
+ * Its history keeps each run's headers in localStorage whatever "Persist
+ * headers" says: the storage it is given drops them from history entries
+ * unless the person turned persisting on.
  */
 export const BOOT_SCRIPT = `(() => {
   'use strict';
@@ -126,13 +137,61 @@ export const BOOT_SCRIPT = `(() => {
     }
   }
 
-  function fetcher(params, opts) {
-    const { type, operationName } = operationOf(params.query, params.operationName);
-    const request = { ...params, operationName };
-    const headers = (opts && opts.headers) || {};
-    return type === 'subscription' ? overWebSocket(request, headerValue(headers, 'authorization')) : overHttp(request, headers);
+  const INTROSPECTION = 'IntrospectionQuery'; // GraphiQL's introspectionQueryName
+  const schema = { authorization: undefined, read: true };
+  const hasSchema = (result) => Boolean(result && result.data && result.data.__schema);
+  const refused = (result) => Boolean(result && Array.isArray(result.errors) && result.errors.some((error) => error && error.extensions && error.extensions.code === 'UNAUTHENTICATED'));
+
+  async function schemaFetch(params, headers) {
+    const result = await overHttp(params, headers);
+    schema.authorization = headerValue(headers, 'authorization');
+    schema.read = hasSchema(result);
+    return result;
   }
 
-  document.addEventListener('DOMContentLoaded', () => YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), { ...options, fetcher }));
+  async function answered(params, headers) {
+    const result = await overHttp(params, headers);
+    const authorization = headerValue(headers, 'authorization');
+    if (!schema.read && authorization !== schema.authorization && !refused(result)) {
+      schema.authorization = authorization; // asked once per key
+      const probe = await overHttp({ query: '{ __schema { queryType { name } } }' }, headers);
+      const refetch = document.querySelector('button[aria-label^="Re-fetch GraphQL schema"]');
+      if (hasSchema(probe) && refetch) refetch.click();
+    }
+    return result;
+  }
+
+  function fetcher(params, opts) {
+    const headers = (opts && opts.headers) || {};
+    if (params.operationName === INTROSPECTION) return schemaFetch(params, headers);
+    const { type, operationName } = operationOf(params.query, params.operationName);
+    const request = { ...params, operationName };
+    return type === 'subscription' ? overWebSocket(request, headerValue(headers, 'authorization')) : answered(request, headers);
+  }
+
+  const HISTORY = ['graphiql:queries', 'graphiql:favorites'];
+  function withoutHeaders(value) {
+    try {
+      const stored = JSON.parse(value);
+      for (const list of Object.values(stored)) if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') delete item.headers;
+      return JSON.stringify(stored);
+    } catch {
+      return value;
+    }
+  }
+  const storage = {
+    getItem: (key) => localStorage.getItem(key),
+    setItem: (key, value) =>
+      localStorage.setItem(key, HISTORY.includes(key) && localStorage.getItem('graphiql:shouldPersistHeaders') !== 'true' ? withoutHeaders(value) : value),
+    removeItem: (key) => localStorage.removeItem(key),
+    get length() {
+      return Object.keys(localStorage).filter((key) => key.startsWith('graphiql:')).length;
+    },
+    clear() {
+      for (const key of Object.keys(localStorage)) if (key.startsWith('graphiql:')) localStorage.removeItem(key);
+    },
+  };
+
+  document.addEventListener('DOMContentLoaded', () => YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), { ...options, fetcher, storage }));
 })();
 `;

@@ -88,6 +88,11 @@ export function graphiqlOptions(endpoint: string, { authExample = false }: Graph
       { query: DASHBOARD_QUERY, headers },
       { query: PROTECTION_QUERY, headers },
     ],
+    // The renderer turns "Persist headers" on, which writes the headers editor,
+    // client key and all, to the browser's localStorage on every edit. null
+    // (not false, which also hides the choice) is GraphiQL's own default: off
+    // until the person turns it on in Settings ("only if you trust this device").
+    shouldPersistHeaders: null,
     ...(headers ? { defaultHeaders: headers, headers } : {}),
   };
 }

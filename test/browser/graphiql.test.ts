@@ -240,6 +240,23 @@ describe('GraphiQL when the config names clients', () => {
     expect(text).not.toContain('RUNNING');
     expect(text).not.toMatch(STACK);
   }, 60_000);
+
+  it('keeps the client key out of the browser\'s storage, and a reload shows the placeholder again', async () => {
+    await setHeaders(page, JSON.stringify({ Authorization: `Bearer ${KEY}` }));
+    await setQuery(page, '{ providers { id } }');
+    const seen = await recordResults(page);
+    await page.click('.graphiql-execute-button');
+    await expect.poll(async () => (await seen()).at(-1) ?? '', { timeout: 20_000 }).toContain('zomro-test');
+    // The run is in the history GraphiQL keeps in localStorage (with each run's headers, left alone).
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('graphiql:queries') ?? ''), { timeout: 5_000 }).toContain('{ providers { id } }');
+    const stored = await page.evaluate(() => Object.entries(localStorage).filter(([, value]) => value.includes('graphiql-key')).map(([name]) => name));
+    expect(stored).toEqual([]);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    await page.click('.graphiql-editor-tools button:has-text("Headers")');
+    await expect.poll(async () => (await page.locator('.graphiql-editor-tool').textContent()) ?? '', { timeout: 10_000 }).toMatch(/<your\sclient\skey>/); // Monaco shows spaces as no-break spaces
+    expect((await page.locator('.graphiql-editor-tool').textContent()) ?? '').not.toContain(KEY);
+  }, 60_000);
 });
 
 describe('GraphiQL with introspection off', () => {
@@ -275,6 +292,30 @@ describe('GraphiQL with introspection off', () => {
     if ((await page.locator('.graphiql-doc-explorer').count()) === 0) await page.click('button[aria-label="Show Documentation Explorer"]');
     return page.locator('.graphiql-doc-explorer');
   }
+
+  it('fetches the docs by itself once a query with an admin key is answered, and leaves a viewer\'s answer in place', async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(harness.gateway.graphqlUrl, { waitUntil: 'load' });
+      await fresh.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+      await fresh.click('button[aria-label="Show Documentation Explorer"]');
+      const docs = fresh.locator('.graphiql-doc-explorer');
+      await expect.poll(async () => (await docs.textContent()) ?? '', { timeout: 20_000 }).toContain('Error fetching schema');
+      const answers = fresh.locator('.graphiql-response');
+      await setQuery(fresh, '{ providers { id kind } }');
+      await setHeaders(fresh, JSON.stringify({ Authorization: `Bearer ${KEYS.viewer}` }));
+      await fresh.click('.graphiql-execute-button');
+      await expect.poll(async () => (await answers.textContent()) ?? '', { timeout: 20_000 }).toContain('ZOMRO');
+      await setHeaders(fresh, JSON.stringify({ Authorization: `Bearer ${KEYS.admin}` }));
+      await setQuery(fresh, '{ providers { id } }');
+      await fresh.click('.graphiql-execute-button');
+      // No press of the re-fetch button: the page asks again for the schema with the key that was answered.
+      await expect.poll(async () => (await docs.textContent()) ?? '', { timeout: 20_000 }).toContain('Root Types');
+      expect(await answers.textContent()).toContain('zomro-test');
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 
   it('shows a viewer no docs, and still runs its queries', async () => {
     const docs = await refetchSchemaWith(KEYS.viewer);
