@@ -151,7 +151,7 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
   it('words limit refusals as limits, not syntax errors, and the introspection refusal names the config key', async () => {
     const deep = await harness.gql('{ backups { edges { node { instance { backups { instance { backups { instance { backups { instance { id } } } } } } } } } } }', {}, { key: KEY });
     expect(deep.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(deep.errors![0]!.message).toMatch(/^Query depth limit of 10 exceeded/);
+    expect(deep.errors![0]!.message).toMatch(/^Query depth limit of 10 exceeded, found \d+ \(limits\.maxDepth\): nest fewer selections/);
     const long = await harness.gql(`{ providers { ${Array.from({ length: 6000 }, () => 'id').join(' ')} } }`, {}, { key: KEY });
     expect(long.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(long.errors![0]!.message).toBe('Token limit of 5000 exceeded: send a shorter document.');

@@ -84,7 +84,7 @@ describe('the error formatter', () => {
 
   it('turns a limit refusal into QUERY_TOO_COMPLEX in plain words', () => {
     const depth = new GraphQLError('Syntax Error: Query depth limit of 10 exceeded, found 12.', { source, positions: [0] });
-    expect(formatGraphQLError(format, depth)).toEqual({ message: 'Query depth limit of 10 exceeded, found 12.', locations: [{ line: 1, column: 1 }], extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(formatGraphQLError(format, depth)).toEqual({ message: 'Query depth limit of 10 exceeded, found 12 (limits.maxDepth): nest fewer selections in one request.', locations: [{ line: 1, column: 1 }], extensions: { code: 'QUERY_TOO_COMPLEX' } });
     const tokens = new GraphQLError('Syntax Error: Document contains more than 100 tokens. Parsing aborted.');
     expect(formatGraphQLError(format, tokens)).toEqual({ message: 'Token limit of 100 exceeded: send a shorter document.', extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });

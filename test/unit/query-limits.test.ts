@@ -85,7 +85,10 @@ describe('limit refusals in plain words', () => {
     expect(limitRefusalMessage('Syntax Error: Document contains more than 5000 tokens. Parsing aborted.')).toBe('Token limit of 5000 exceeded: send a shorter document.');
     expect(limitRefusalMessage('Syntax Error: Document contains more that 70 tokens. Parsing aborted.')).toBe('Token limit of 70 exceeded: send a shorter document.');
     expect(limitRefusalMessage('Syntax Error: Source contains more than 1024 UTF-16 code units.')).toBe('Document length limit of 1024 characters exceeded.');
-    expect(limitRefusalMessage('Syntax Error: Query depth limit of 10 exceeded, found 12.')).toBe('Query depth limit of 10 exceeded, found 12.');
+    expect(limitRefusalMessage('Syntax Error: Query depth limit of 10 exceeded, found 12.')).toBe('Query depth limit of 10 exceeded, found 12 (limits.maxDepth): nest fewer selections in one request.');
+    expect(limitRefusalMessage('Syntax Error: Aliases limit of 30 exceeded, found 31.')).toBe('Aliases limit of 30 exceeded, found 31 (limits.maxAliases): send fewer aliases in one request.');
+    // A fixed limit has no config key to name.
+    expect(limitRefusalMessage('Directives limit of 50 exceeded, found 51.')).toBe('Directives limit of 50 exceeded, found 51.');
     expect(limitRefusalMessage('Query cost limit exceeded: 12 > 10. Syntax Error: stays')).toBe('Query cost limit exceeded: 12 > 10. Syntax Error: stays');
   });
 });

@@ -69,5 +69,10 @@ export function limitRefusalMessage(message: string): string {
   const length = /^Syntax Error: Source contains more than (\d+) UTF-16 code units/.exec(message);
   if (length) return `Document length limit of ${length[1]} characters exceeded.`;
   if (message === VALIDATION_ABORTED) return VALIDATION_ABORTED_MESSAGE;
-  return message.replace(/^Syntax Error: /, '');
+  const plain = message.replace(/^Syntax Error: /, '');
+  // graphql-armor's words name a number, not the config key behind it nor what to send instead.
+  const configured = /^(Query depth|Aliases) limit of \d+ exceeded, found \d+\.$/.exec(plain);
+  if (configured?.[1] === 'Query depth') return `${plain.slice(0, -1)} (limits.maxDepth): nest fewer selections in one request.`;
+  if (configured?.[1] === 'Aliases') return `${plain.slice(0, -1)} (limits.maxAliases): send fewer aliases in one request.`;
+  return plain;
 }
