@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { GatewayError } from '../domain/errors.js';
+import { UnusableNativeId } from '../domain/unusable-native-id.js';
 import type { InstanceListKind } from '../domain/instance-lists.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, Operation, OperationRef } from '../domain/types.js';
 import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
@@ -267,6 +268,11 @@ export class RequestLoaders {
     return results as Array<T | Error>;
   }
 
+  /** An id the provider cannot be asked by is the provider's fault where its own list named it in this request (UnusableNativeId). */
+  private blamed<T>(value: T | Error, key: string, providerId: string): T | Error {
+    return value instanceof UnusableNativeId && this.seen.has(key) ? value.listedByProvider(providerId) : value;
+  }
+
   private async batch<T>(name: string, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
     this.options.onBatch?.(name, keys.length);
     const byProvider = new Map<string, number[]>();
@@ -283,7 +289,7 @@ export class RequestLoaders {
           const adapter = this.adapterOf(providerId);
           const answers = await load(adapter, positions.map((position) => splitKey(keys[position] as string)[1]));
           positions.forEach((position, index) => {
-            results[position] = index < answers.length ? asProviderFailure(answers[index] as T | Error, providerId) : new Error('the adapter answered fewer results than keys');
+            results[position] = index < answers.length ? this.blamed(asProviderFailure(answers[index] as T | Error, providerId), keys[position] as string, providerId) : new Error('the adapter answered fewer results than keys');
           });
         } catch (error) {
           const failure = asProviderFailure(error, providerId) as Error;

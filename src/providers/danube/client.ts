@@ -1,4 +1,5 @@
-import { GatewayError, badInput, conflict, providerError } from '../../domain/errors.js';
+import { GatewayError, conflict, providerError } from '../../domain/errors.js';
+import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { wordsBeforeScrub } from '../scrubbed-error.js';
 import { mayRetry, type HttpMethod, type UpstreamClient, type UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -19,10 +20,13 @@ export interface DanubeAnswer {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Hostnames go into URL paths: refuse anything that could leave the VM's path, then encode. */
+/**
+ * Hostnames go into URL paths: refuse anything that could leave the VM's path, then encode. The
+ * refusal is the client's input unless the provider's own VM list named the hostname (UnusableNativeId).
+ */
 export function hostnameSegment(hostname: string): string {
   if (hostname === '' || hostname.length > 255 || hostname.includes('/') || hostname.includes('..') || CONTROL.test(hostname)) {
-    throw badInput('not a valid Danube hostname');
+    throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 255 characters, or holding "/", ".." or a control character)');
   }
   return encodeURIComponent(hostname);
 }
