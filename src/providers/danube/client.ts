@@ -140,50 +140,70 @@ const invalidEnvelope = (provider: string): GatewayError =>
  */
 const ENGLISH = { 'accept-language': 'en' } as const;
 
-const conflictOf = (provider: string, body: DanubeBody): GatewayError => conflict(describe(body), provider);
+const conflictOf = (provider: string, body: DanubeBody, status: number): GatewayError => conflict(describe(body, status), provider);
 const badInputOf = (provider: string, body: DanubeBody, status: number): GatewayError =>
-  new GatewayError('BAD_USER_INPUT', describe(body), { provider, providerCode: `HTTP_${status}`, fields: refusedFields(body) });
+  new GatewayError('BAD_USER_INPUT', describe(body, status), { provider, providerCode: `HTTP_${status}`, fields: refusedFields(body) });
 
 /** Danube's statuses (API docs): the caller's input, the object's state, or the provider's own failure. */
 type DanubeBody = Record<string, unknown>;
 const DANUBE_ERRORS: StatusErrorTable<DanubeBody> = {
   refused: 'credentials',
-  notFound: (body) => describe(body),
+  notFound: (body) => describe(body, 404),
   byStatus: {
     406: conflictOf,
     409: conflictOf,
     417: conflictOf,
     423: conflictOf,
     428: (provider, body, status) => {
-      const fields = preconditionFields(describe(body));
-      return fields ? new GatewayError('BAD_USER_INPUT', describe(body), { provider, providerCode: `HTTP_${status}`, fields: [...fields] }) : conflictOf(provider, body);
+      const fields = preconditionFields(describe(body, status));
+      return fields ? new GatewayError('BAD_USER_INPUT', describe(body, status), { provider, providerCode: `HTTP_${status}`, fields: [...fields] }) : conflictOf(provider, body, status);
     },
     // "412 Precondition Failed – Invalid disk_id / Invalid target_disk_id" (Danube API docs): the caller's input.
     412: badInputOf,
     // Field errors are the caller's input; anything else is the provider's own failure.
     400: (provider, body, status) => (hasFieldErrors(body) ? badInputOf(provider, body, status) : null),
   },
-  otherwise: (provider, body, status) => providerError(provider, describe(body), `HTTP_${status}`),
+  otherwise: (provider, body, status) => providerError(provider, describe(body, status), `HTTP_${status}`),
 };
 
 const stringParams = (params: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null).map(([key, value]) => [key, String(value)]));
 
-/** The failure's words: `{"detail": ...}`, a task's `{"result": {...}}`, or a bare dict of field messages. */
-function describe(body: Record<string, unknown>): string {
-  const source = body.detail ?? (body.status === 'FAILURE' ? body.result : body);
-  if (typeof source === 'string') return wordsBeforeScrub(source);
-  if (source && typeof source === 'object') {
-    const record = source as Record<string, unknown>;
-    if (typeof record.detail === 'string') return wordsBeforeScrub(record.detail);
-    return wordsBeforeScrub(
-      Object.entries(record)
-        .filter(([key]) => key !== 'status' && key !== 'task_id')
-        .map(([key, value]) => `${key}: ${providerWords(value)}`)
-        .join('; '),
-    );
-  }
-  return 'the provider refused the request';
+/**
+ * The failure's words: `{"detail": ...}`, a task's `{"result": {...}}`, or a bare dict of field
+ * messages. A message sent as a list is its items joined (read by index it was "0: VM backup status
+ * is not OK"), a field without words is left out (all null read "detail:"), and a refusal with no
+ * words left is named by its HTTP status.
+ */
+function describe(body: Record<string, unknown>, status: number): string {
+  return wordsBeforeScrub(refusalWords(body) || `the provider answered HTTP ${status} without saying why`);
+}
+
+function refusalWords(body: Record<string, unknown>): string {
+  const source = isRecord(body.detail) || wordsOf(body.detail) !== '' ? body.detail : body.status === 'FAILURE' ? body.result : body;
+  if (!isRecord(source)) return wordsOf(source);
+  const detail = isRecord(source.detail) ? '' : wordsOf(source.detail);
+  if (detail !== '') return detail;
+  return Object.entries(source)
+    .filter(([key]) => key !== 'status' && key !== 'task_id')
+    .map(([key, value]) => [key, wordsOf(value)])
+    .filter(([, words]) => words !== '')
+    .map(([key, words]) => `${key}: ${words}`)
+    .join('; ');
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** How deep a list of messages is read here, as providerWords reads them: deeper is its "...". */
+const WORDS_DEPTH = 4;
+
+/** A message's words: text trimmed, a list's items joined without the ones that say nothing, null as "". */
+function wordsOf(value: unknown, depth = 0): string {
+  if (!Array.isArray(value) || depth >= WORDS_DEPTH) return providerWords(value).trim();
+  return value
+    .map((item: unknown) => wordsOf(item, depth + 1))
+    .filter((words) => words !== '')
+    .join(', ');
 }
 
 /** Danube's parameter names as the gateway's input names, where they differ. */
