@@ -6,6 +6,7 @@ import { checkName, checkText } from './input-checks.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
+import { writeOnListed } from './listed-target.js';
 
 export const DEFAULT_MAX_BULK_INSTANCES = 100;
 
@@ -78,7 +79,7 @@ function targetOf(reads: RequestReads, instanceId: string): Target {
 async function start(reads: RequestReads, adapter: ProviderAdapter, instance: Instance, name: string, definitionName: string | null, note: string | null): Promise<Operation> {
   // Only Danube runs a definition; elsewhere it would be a name that means nothing.
   const definition = adapter.capabilities.has('LIST_DEFINITIONS') ? definitionName : null;
-  const operation = await adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, reads.scope);
+  const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, reads.scope));
   await reads.invalidation.forgetInstance(instance.providerId, instance.nativeId);
   return operation;
 }

@@ -7,6 +7,7 @@ import type { ProviderAdapter } from '../providers/adapter.js';
 import { DELETE_SHOWN_AT_MOST_MS } from './deletes-in-flight.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
 import { checkInteger, checkName, checkText } from './input-checks.js';
+import { writeOnListed } from './listed-target.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
@@ -86,7 +87,7 @@ export class Mutations {
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const note = checkText(input.note, 'note');
     const { adapter, instance } = await this.load(target);
-    const operation = await adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope);
+    const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
       ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: operation.backupInstanceNativeId ?? instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
@@ -98,7 +99,7 @@ export class Mutations {
     this.requireRole('deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
-    const operation = await adapter.deleteBackup(backup, this.scope);
+    const operation = await writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     if (operation.status === 'SUCCEEDED') return { operation, backup: null };
     if (operation.status !== 'FAILED') {
@@ -137,7 +138,7 @@ export class Mutations {
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
-    const operation = await adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope);
+    const operation = await writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
   }
@@ -159,7 +160,7 @@ export class Mutations {
     parseTime(input.time);
     cronFromWeekdays(input.weekdays, input.time);
     const { adapter, instance } = await this.load(target);
-    const schedule = await adapter.createSchedule({ instance, name, weekdays: [...input.weekdays], time: input.time }, this.scope);
+    const schedule = await writeOnListed(adapter.account.id, () => adapter.createSchedule({ instance, name, weekdays: [...input.weekdays], time: input.time }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
     return schedule;
   }
@@ -171,7 +172,7 @@ export class Mutations {
     requireCapability(adapter, 'DELETE_SCHEDULE');
     const schedule = await this.reads.scheduleAt(address);
     if (!schedule) throw notFound('schedule', adapter.account.id);
-    await adapter.deleteSchedule(schedule, this.scope);
+    await writeOnListed(adapter.account.id, () => adapter.deleteSchedule(schedule, this.scope));
     await this.forget(address.providerId, address.instanceNativeId);
     return scheduleId(schedule);
   }
@@ -201,7 +202,7 @@ export class Mutations {
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
     const { adapter, instance } = await this.load(target);
-    const definition = await adapter.createDefinition({
+    const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
       instance,
       name,
       diskId,
@@ -214,7 +215,7 @@ export class Mutations {
       bandwidthLimit,
       description,
       fsfreeze: input.fsfreeze ?? false,
-    }, this.scope);
+    }, this.scope));
     await this.forget(instance.providerId, instance.nativeId);
     return definition;
   }
@@ -237,7 +238,7 @@ export class Mutations {
       ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
       ...(input.description !== undefined ? { description: checkText(input.description, 'description') } : {}),
     }));
-    const updated = await adapter.updateDefinition({ definition, ...changes }, this.scope);
+    const updated = await writeOnListed(adapter.account.id, () => adapter.updateDefinition({ definition, ...changes }, this.scope));
     await this.forget(definition.providerId, definition.instanceNativeId);
     return updated;
   }
@@ -245,7 +246,7 @@ export class Mutations {
   async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
     this.requireRole('deleteBackupDefinition');
     const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION', () => null);
-    await adapter.deleteDefinition(definition, this.scope);
+    await writeOnListed(adapter.account.id, () => adapter.deleteDefinition(definition, this.scope));
     await this.forget(definition.providerId, definition.instanceNativeId);
     return definitionId(definition);
   }
@@ -254,7 +255,7 @@ export class Mutations {
     this.requireRole('updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
-    const updated = await adapter.updateBackupNote(backup, note, this.scope);
+    const updated = await writeOnListed(adapter.account.id, () => adapter.updateBackupNote(backup, note, this.scope));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     return updated;
   }
