@@ -73,6 +73,33 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     expect(writes()).toBe(1);
   });
 
+  /**
+   * esdc-ce refuses a create's VM on a compute node that is down before it reads the disk or looks
+   * up the definition (get_vm's check_node_status, api/vm/utils.py, called first in
+   * VmBackup.__init__): the simulator checked the node after both, so a create naming a missing
+   * definition or disk on a node that was down answered NOT_FOUND or BAD_USER_INPUT, a fix the client
+   * could make that would then meet the node.
+   */
+  it.each([
+    ['a definition the VM does not have', { definitionName: 'no-such-definition' }],
+    ['a disk the VM does not have', { definitionName: 'daily', diskId: 9 }],
+    ['a missing definition on a disk the VM does not have', { definitionName: 'no-such-definition', diskId: 9 }],
+  ])('a create naming %s while the compute node is down is the node\'s CONFLICT, sent once', async (_name, fields) => {
+    simulator.nodesDown.add(String(vmOf(nodes[2]!).node));
+    const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'two-faults', ...fields } });
+    expect(errorCodes(answer)).toEqual(['CONFLICT']);
+    expect(answer.errors?.[0]?.message).toMatch(/^Node is not operational: a Danube node it needs .* is down for now/);
+    expect(writes()).toBe(1);
+  });
+
+  it('a create naming a missing definition or disk, its node up, is still NOT_FOUND or BAD_USER_INPUT', async () => {
+    const noDefinition = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'one-fault', definitionName: 'no-such-definition' } });
+    expect(errorCodes(noDefinition)).toEqual(['NOT_FOUND']);
+    const noDisk = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'one-fault', definitionName: 'daily', diskId: 9 } });
+    expect(errorCodes(noDisk)).toEqual(['BAD_USER_INPUT']);
+    expect(writes()).toBe(2);
+  });
+
   it('a create of a VM not installed is CONFLICT "VM is not installed" (428)', async () => {
     const vm = vmOf(nodes[3]!);
     vm.installed = false;

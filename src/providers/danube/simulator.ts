@@ -465,6 +465,11 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /** `vm` is undefined where the path names the hostname a backup was made under, and no VM answers to it now. */
   private backup(method: string, vm: Row | undefined, hostnameOrUuid: string, name: string, data: Row): SimResponse {
+    // A create's VM's compute node first, as esdc-ce: VmBackup.__init__ (api/vm/backup/vm_backup.py)
+    // finds a POST's VM with get_vm, whose check_node_status (api/vm/utils.py; POST, PUT and DELETE
+    // unless told otherwise) raises NodeIsNotOperational before get_disk_id reads disk_id (412) and
+    // the BackupDefine is looked up (404); the other methods pass check_node_status=None.
+    if (method === 'POST' && vm && this.nodesDown.has(String(vm.node))) return nodeDown();
     const diskId = Number(data.disk_id ?? 1);
     // "412 Precondition Failed – Invalid disk_id" for a disk the VM does not have.
     if (vm && !validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
@@ -475,10 +480,8 @@ export class DanubeSimulator extends ProviderSimulator {
       if (this.dcBackupSizeLimit !== null && this.backups.reduce((total, item) => total + (Number(item.size) || 0), 0) >= this.dcBackupSizeLimit) {
         return { status: 417, json: { detail: 'DC backup size limit reached' } };
       }
-      // esdc-ce's create: get_vm checks the VM's compute node (a POST; esdc-ce does so before the
-      // disk and the definition, here after them), then VmBackup._check_vm: "VM is not installed",
-      // then the VM's status, then the backup node.
-      if (this.nodesDown.has(String(vm.node))) return nodeDown();
+      // esdc-ce's VmBackup.post: the DC's size limit, then _check_vm ("VM is not installed", then
+      // the VM's status), then the backup node (the compute node was checked first, above).
       // "428 – VM is not installed" (API docs, create only), read as the VM's `installed` mark being
       // false (esdc-ce's Vm.is_installed: a blank HVM VM not yet marked installed), checked before the
       // VM's status as `_check_vm` does for a user who is no DC admin (it was checked after, so a VM
