@@ -100,6 +100,31 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     expect(writes()).toBe(2);
   });
 
+  /**
+   * "423 Locked – Node is not operational" (API docs: a definition's create, update and delete;
+   * esdc-ce's vm_define_backup finds the VM by get_vm, which checks its compute node): the simulator
+   * made, changed and deleted definitions of a VM whose node was down, and the gateway passed
+   * Danube's words alone, with no next step.
+   */
+  it("a definition's create, update and delete while the VM's compute node is down are the node's CONFLICT, each sent once, nothing changed", async () => {
+    const node = nodes[2]!;
+    const read = await harness.gql<{ instance: { definitions: Array<{ id: string; name: string; retention: number }> } }>('query($id: ID!) { instance(id: $id) { definitions { id name retention } } }', { id: node.id });
+    const daily = read.data!.instance.definitions.find((definition) => definition.name === 'daily')!;
+    const before = JSON.stringify(simulator.definitions);
+    simulator.nodesDown.add(String(vmOf(node).node));
+    const answers = [
+      await harness.gql('mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }', { input: { instanceId: node.id, name: 'nodedown', cron: '0 5 * * *', retention: 3, node: 'node99.erigones.com' } }),
+      await harness.gql('mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { id } } }', { input: { definitionId: daily.id, retention: daily.retention + 1 } }),
+      await harness.gql('mutation($input: DeleteBackupDefinitionInput!) { deleteBackupDefinition(input: $input) { deletedId } }', { input: { definitionId: daily.id } }),
+    ];
+    for (const answer of answers) {
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]?.message).toMatch(/^Node is not operational: a Danube node it needs .* is down for now: nothing was done; send it again once Danube shows the node up$/);
+    }
+    expect(writes()).toBe(3);
+    expect(JSON.stringify(simulator.definitions)).toBe(before);
+  });
+
   it('a create of a VM not installed is CONFLICT "VM is not installed" (428)', async () => {
     const vm = vmOf(nodes[3]!);
     vm.installed = false;

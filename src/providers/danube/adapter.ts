@@ -251,7 +251,7 @@ export class DanubeAdapter extends BaseAdapter {
       ...(request.bandwidthLimit !== null ? { bwlimit: request.bandwidthLimit } : {}),
       ...(request.description !== null ? { desc: request.description } : {}),
       fsfreeze: request.fsfreeze,
-    });
+    }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     return mapDefinition(this.account.id, { hostname, ...(answer.result as Record<string, unknown>) });
   }
 
@@ -265,12 +265,13 @@ export class DanubeAdapter extends BaseAdapter {
       ...(request.compression !== undefined ? { compression: COMPRESSIONS.indexOf(request.compression) } : {}),
       ...(request.bandwidthLimit !== undefined ? { bwlimit: request.bandwidthLimit } : {}),
       ...(request.description !== undefined ? { desc: request.description } : {}),
-    });
+    }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     return mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...(answer.result as Record<string, unknown>) });
   }
 
   override async deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void> {
-    await this.client.call('DELETE', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.delete', scope, { disk_id: definition.diskId });
+    await this.client.call('DELETE', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.delete', scope, { disk_id: definition.diskId })
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
   }
 
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */

@@ -2,7 +2,8 @@ import { GatewayError } from '../../domain/errors.js';
 
 /**
  * What a client can do about Danube's "423 Locked – Node is not operational / VM is not
- * operational" (API docs: a create, a delete or a restore), after Danube's words. Both pass:
+ * operational" (API docs: a backup's create, delete or restore, a definition's create, update or
+ * delete), after Danube's words. Both pass:
  * a node comes back, a VM ends its deploy or thaw. The words alone read as a refusal for good.
  * A restore's "VM is locked or has slave VMs" does not pass by waiting: someone at Danube must
  * lift the lock or remove the replicas, so its step says who acts.

@@ -427,6 +427,11 @@ export class DanubeSimulator extends ProviderSimulator {
    * unique on (vm, disk_id, name). "daily" of disk 1 and "daily" of disk 2 are two definitions.
    */
   private defineBackup(method: string, vm: Row, name: string, data: Row): SimResponse {
+    // "423 Locked – Node is not operational" (API docs: a definition's create, update and delete):
+    // esdc-ce's vm_define_backup (api/vm/backup/views.py) finds the VM with get_vm, whose
+    // check_node_status refuses a POST, PUT or DELETE on a compute node that is not operational,
+    // before the disk (412) and the definition (404, 406). The simulator never refused one.
+    if (method !== 'GET' && this.nodesDown.has(String(vm.node))) return nodeDown();
     const hostname = String(vm.hostname);
     const diskId = Number(data.disk_id ?? 1);
     if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
