@@ -476,8 +476,12 @@ export class DanubeSimulator extends ProviderSimulator {
     // the BackupDefine is looked up (404); the other methods pass check_node_status=None.
     if (method === 'POST' && vm && this.nodesDown.has(String(vm.node))) return nodeDown();
     const diskId = Number(data.disk_id ?? 1);
-    // "412 Precondition Failed – Invalid disk_id" for a disk the VM does not have.
-    if (vm && !validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
+    // "412 Precondition Failed – Invalid disk_id": a create's disk must be one the VM has (esdc-ce's
+    // get_disk_id); the other calls name the backup's original disk ("Original disk number/ID"), read
+    // by filter_disk_id with no VM (api/vm/snapshot/utils.py), so any positive number passes and the
+    // backup is looked up by it. A disk the VM has since lost still names its backups: they were
+    // refused here, never deleted, restored from or noted.
+    if (method === 'POST' ? vm && !validDisk(vm, diskId) : !(Number.isInteger(diskId) && diskId >= 1)) return { status: 412, json: { detail: 'Invalid disk_id' } };
     if (method === 'POST' && vm) {
       const hostname = String(vm.hostname);
       const definition = this.definitions.find((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
