@@ -17,7 +17,14 @@ export class UnusableNativeId extends GatewayError {
   }
 
   /** The same refusal where the provider's own list named the id. */
-  listedByProvider(provider: string): GatewayError {
-    return new GatewayError('PROVIDER_ERROR', `provider ${provider} ${this.listedWords}`, { provider, providerCode: 'INVALID_RESPONSE' });
+  listedByProvider(provider: string): ListedUnusableId {
+    return new ListedUnusableId('PROVIDER_ERROR', `provider ${provider} ${this.listedWords}`, { provider, providerCode: 'INVALID_RESPONSE' });
   }
 }
+
+/**
+ * The provider's answer named an id it cannot be asked by. Its `INVALID_RESPONSE` would read as an
+ * answer to a write that may have acted (may-have-acted.ts), keeping a write's idempotencyKey: but
+ * the refusal comes before the URL is built, so nothing was sent with it.
+ */
+export class ListedUnusableId extends GatewayError {}

@@ -1,4 +1,5 @@
 import { isGatewayError, type ErrorCode } from '../domain/errors.js';
+import { ListedUnusableId } from '../domain/unusable-native-id.js';
 import { UpstreamFailure, UpstreamNotSent } from './deadline.js';
 import { FailedAfterWriteReached } from './after-write-reached.js';
 import { RefusedUnsent } from './refused-unsent.js';
@@ -43,7 +44,7 @@ const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls
  */
 export function mayHaveActed(error: unknown): boolean {
   if (error instanceof FailedAfterWriteReached) return true;
-  if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent) return false;
+  if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent || error instanceof ListedUnusableId) return false;
   if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
   // Only PROVIDER_ERROR carries those codes.

@@ -67,6 +67,15 @@ describe('danube: writes on a listed VM whose hostname cannot be used in a URL',
     expectProviderBlamed(await harness.gql(DELETE_DEFINITION, { input: { definitionId } }));
   });
 
+  it('frees its idempotencyKey: nothing was sent, so a retry with the key runs again, not as a replay of a write that may have acted', async () => {
+    const input = { instanceId: odd.id, name: 'x', definitionName: 'daily', idempotencyKey: 'danube-unusable-hostname-1' };
+    const first = await harness.gql(CREATE_BACKUP, { input });
+    expectProviderBlamed(first);
+    const again = await harness.gql(CREATE_BACKUP, { input });
+    expectProviderBlamed(again);
+    expect(again.errors?.[0]?.message).toBe(first.errors?.[0]?.message);
+  });
+
   it('ids a client made up for such a hostname, never listed, still blame the client (or are not found)', async () => {
     // A backup id: the read of the VM's backups before the delete refuses the hostname as input.
     const deleted = await harness.gql(DELETE_BACKUP, { input: { backupId: encodeId('Backup', 'danube-test', [MADE_UP, 'daily-20240101_000000', '1']) } });
