@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { notFoundHints } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { envValue } from './env-secret-files.js';
 import { portFromReference, portReferenceName } from './port-references.js';
@@ -191,7 +192,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
-    throw new ConfigError([`(file): cannot read ${file}${namedBy ? ` (${namedBy})` : ''}: ${why}`]);
+    const { where, remedy } = code === 'ENOENT' ? notFoundHints(file, env) : { where: '', remedy: '' };
+    throw new ConfigError([`(file): cannot read ${file}${where}${namedBy ? ` (${namedBy})` : ''}: ${why}${remedy}`]);
   }
   let parsed: unknown;
   try {

@@ -43,6 +43,8 @@ describe('command line', () => {
     const read = new Set(sources.flatMap((name) => [...readFileSync(join(ROOT, 'src', name), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!)));
     // GRAPHIQL_ASSETS is set by the gateway for its own asset-building child, not by users.
     read.delete('GRAPHIQL_ASSETS');
+    // INIT_CWD is set by npm (where `npm start` was typed), read only to explain a relative config path not found.
+    read.delete('INIT_CWD');
     expect(read.size).toBeGreaterThan(5);
     expect([...read].filter((name) => !help.includes(name))).toEqual([]);
   });
@@ -405,6 +407,22 @@ describe('demo mode on a public address', () => {
     expect(named.stderr.trim()).toBe(`(file): cannot read ${missing}: no such file`);
     // --config wins over the variable, and then the variable is not named.
     expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFIG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+  }, 120_000);
+
+  it('a relative config path that is not found says where it was looked for, and that npm ran the gateway elsewhere (the README\'s sims.yaml written in a subdirectory read "no such file" alone)', () => {
+    ensureBuilt();
+    const elsewhere = temp.make('bg-config-');
+    writeFileSync(join(elsewhere, 'sims.yaml'), 'providers: []\n');
+    const root = ROOT.replace(/\/$/, '');
+    // What npm sets when `npm start` runs from another directory: INIT_CWD is where npm was started, the script runs in the package root.
+    const underNpm = spawnSync(process.execPath, ['dist/main.js', '--check-config', 'sims.yaml'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: elsewhere } });
+    expect(underNpm.status).toBe(2);
+    expect(underNpm.stderr.trim()).toBe(
+      `(file): cannot read sims.yaml (read from ${root}): no such file; npm runs the gateway in ${root}, not in ${elsewhere} where npm was started: give the path from ${root}, or an absolute one`,
+    );
+    // Started from the package root (or without npm): where it was read, nothing about npm.
+    const here = spawnSync(process.execPath, ['dist/main.js', '--check-config', 'sims.yaml'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: root } });
+    expect(here.stderr.trim()).toBe(`(file): cannot read sims.yaml (read from ${root}): no such file`);
   }, 120_000);
 
   it('parseCommand names the option a misspelt one meant, and the option a bare file needs (node said only "Unknown option" / "does not take positional arguments")', () => {

@@ -1,0 +1,15 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * What to add to "cannot read FILE" for a config path that is not found. A relative path is read
+ * from the working directory, which `npm start` sets to the package root whatever directory it was
+ * typed in (npm names that one INIT_CWD): `npm start --silent -- --simulators > sims.yaml` in a
+ * subdirectory writes the file there, and `--config sims.yaml` then looks for it in the root.
+ */
+export function notFoundHints(file: string, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): { where: string; remedy: string } {
+  if (isAbsolute(file)) return { where: '', remedy: '' };
+  const where = ` (read from ${cwd})`;
+  const startedIn = env.INIT_CWD;
+  if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: '' };
+  return { where, remedy: `; npm runs the gateway in ${cwd}, not in ${startedIn} where npm was started: give the path from ${cwd}, or an absolute one` };
+}
