@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { notFoundHints } from './config-file-path.js';
@@ -9,6 +9,7 @@ import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { npmLinesProblem } from './npm-lines.js';
 import { plainIssueWords } from './plain-issue-words.js';
+import { unquotedVariableHint } from './unquoted-variable.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
@@ -201,7 +202,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     // The first line of yaml's message ends "at line L, column C:" before the quoted text, which is
     // left out (it may hold a secret): without its colon the line reads as finished.
-    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0]!.replace(/:$/, '') : 'parse error'}`]);
+    const hint = error instanceof YAMLParseError ? unquotedVariableHint(text, error.linePos?.[0].line) : '';
+    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0]!.replace(/:$/, '') : 'parse error'}${hint}`]);
   }
   return loadConfigObject(parsed, env);
 }

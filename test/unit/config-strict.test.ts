@@ -122,6 +122,22 @@ describe('every problem in one pass', () => {
     }
   });
 
+  it('says a ${NAME} left unquoted inside { } or [ ] is what YAML refused, and to quote it (YAML said only "Unexpected flow-map-start")', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-graph-config-'));
+    try {
+      const file = join(directory, 'backup-graph.yaml');
+      writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - { id: z, kind: zomro, url: "https://api.zomro.com/", auth: { token: ${ZOMRO_SESSION} } }\n');
+      expect(problemsOf(() => loadConfigFile(file, { ZOMRO_SESSION: 'abcdefgh' }))).toEqual([
+        '(file): not valid YAML: Unexpected flow-map-start at node end at line 3, column 74; line 3 has a ${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "${NAME}"',
+      ]);
+      // Quoted, or in block style (where YAML reads it as plain text), it is the variable.
+      writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - id: z\n    kind: zomro\n    url: https://api.zomro.com/\n    auth:\n      token: ${ZOMRO_SESSION}\n    timezone: UTC\n');
+      expect(loadConfigFile(file, { ZOMRO_SESSION: 'abcdefgh' }).providers[0]!.auth).toEqual({ token: 'abcdefgh' });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('accepts a valid config with its variables set', () => {
     const config = loadConfigObject({ allowAnonymous: true, providers: [{ ...zomro, auth: { token: '${ZOMRO_TOKEN}' } }] }, { ZOMRO_TOKEN: 'value' });
     expect(config.providers[0]).toMatchObject({ auth: { token: 'value' } });
