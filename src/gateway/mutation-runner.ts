@@ -9,6 +9,7 @@ import { isMutationResult } from './mutation-result-shape.js';
 import type { RequestReads } from './request-reads.js';
 import { failuresAfterWriteKept } from '../upstream/after-write-reached.js';
 import { refusalsBeforeWriteUnsent } from '../upstream/refused-unsent.js';
+import { failuresBeforeAnyWriteFreed } from '../upstream/before-any-write.js';
 
 type MutationInput = { idempotencyKey?: string | null } & Record<string, unknown>;
 
@@ -107,7 +108,8 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
     operation,
     fields,
     // A budget refusal before the mutation sent anything frees its idempotencyKey (refused-unsent.ts);
-    // a failure of the gateway's side after a write reached the provider keeps it (after-write-reached.ts).
-    () => failuresAfterWriteKept(reads.scope.budget, () => refusalsBeforeWriteUnsent(reads.scope.budget, act)),
+    // a failure of the gateway's side after a write reached the provider keeps it (after-write-reached.ts);
+    // any failure before the mutation sent a write frees it (before-any-write.ts).
+    () => failuresAfterWriteKept(reads.scope.budget, () => failuresBeforeAnyWriteFreed(reads.scope.budget, () => refusalsBeforeWriteUnsent(reads.scope.budget, act))),
   );
 }

@@ -97,6 +97,14 @@ export class UpstreamBudget {
   }
 
   /**
+   * Takes back one write counted as reached whose 2xx answer its adapter read as a refusal
+   * (write-refused.ts): a status below 400 is counted before the adapter has read the answer.
+   */
+  writeRefusedInAnswer(): void {
+    this.writesAnswered = Math.max(0, this.writesAnswered - 1);
+  }
+
+  /**
    * Counts an answer's bytes, refusing it once the request's answers pass their budget. Each
    * answer is within the size limit and read within the process's budget (answer-bytes.ts), but
    * what a request has read stays in its loaders until it ends: a hostile OnApp answering each

@@ -3,6 +3,8 @@ import { ListedUnusableId } from '../domain/unusable-native-id.js';
 import { UpstreamFailure, UpstreamNotSent } from './deadline.js';
 import { FailedAfterWriteReached } from './after-write-reached.js';
 import { RefusedUnsent } from './refused-unsent.js';
+import { WriteRefused } from './write-refused.js';
+import { FailedBeforeAnyWrite } from './failed-before-any-write.js';
 import type { FailureClass } from './failure-class.js';
 
 /*
@@ -39,12 +41,13 @@ const NEVER_REACHED: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'tls
  * or the gateway failed. A refusal (ours or the provider's, a 429 included)
  * did nothing, and neither did a call never sent (breaker open, queue full,
  * the request's budget spent before the mutation sent a write)
- * or one that never reached the provider (DNS, connection refused, TLS), unless
+ * or one that never reached the provider (DNS, connection refused, TLS), nor a
+ * failure after a write refused inside a 2xx (write-refused.ts), unless
  * a write of the mutation reached it before (after-write-reached.ts).
  */
 export function mayHaveActed(error: unknown): boolean {
   if (error instanceof FailedAfterWriteReached) return true;
-  if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent || error instanceof ListedUnusableId) return false;
+  if (error instanceof UpstreamNotSent || error instanceof RefusedUnsent || error instanceof ListedUnusableId || error instanceof WriteRefused || error instanceof FailedBeforeAnyWrite) return false;
   if (error instanceof UpstreamFailure) return !NEVER_REACHED.has(error.failure);
   if (!isGatewayError(error) || !REFUSED_WITHOUT_ACTING.has(error.code)) return true;
   // Only PROVIDER_ERROR carries those codes.

@@ -1,7 +1,8 @@
-import { GatewayError, clipProviderCode, conflict, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, conflict, isGatewayError, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
+import { WriteRefused, writeRefusedInAnswer } from '../../upstream/write-refused.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
@@ -72,11 +73,31 @@ export class ZomroClient {
     this.session = auth.token ? null : SharedSession.loggingIn(upstream, 'form body', (scope) => this.login(auth.username ?? '', auth.password ?? '', scope));
   }
 
-  async call({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
+  async call(call: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
+    // Whether the last send of a write was answered with `doc.error`: refused, it did nothing.
+    const write = { refusedInAnswer: false };
+    try {
+      return await this.callOnce(call, scope, write);
+    } catch (error) {
+      // What failed after (the keepalive asking why, the login renewing the session) says nothing of
+      // the write: its key is freed (write-refused.ts), not kept 24 h by that failure's kind.
+      if (!write.refusedInAnswer || !isGatewayError(error) || error instanceof WriteRefused) throw error;
+      throw new WriteRefused(error);
+    }
+  }
+
+  private async callOnce({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope, write: { refusedInAnswer: boolean }): Promise<ZomroDoc> {
     let sentWith = '';
-    const send = (auth: string) => {
+    const send = async (auth: string) => {
       sentWith = auth;
-      return this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
+      write.refusedInAnswer = false;
+      const doc = await this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
+      // BILLmanager answers its refusals 200: counted as a write that reached the panel until read here.
+      if (!idempotent && wireError(doc, this.scrub) !== null) {
+        write.refusedInAnswer = true;
+        writeRefusedInAnswer(scope);
+      }
+      return doc;
     };
     /** Set when a keepalive said the session that met `access` is live: the account may not use `func`. */
     let refusedRight = false;
