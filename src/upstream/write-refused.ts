@@ -1,4 +1,4 @@
-import { GatewayError } from '../domain/errors.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 import type { UpstreamScope } from './scope.js';
 
 /**
@@ -23,4 +23,32 @@ export class WriteRefused extends GatewayError {
  */
 export function writeRefusedInAnswer(scope: UpstreamScope): void {
   scope.budget?.writeRefusedInAnswer();
+}
+
+/**
+ * One write's sends (a session refused and renewed sends it again), for a client whose provider may
+ * refuse a write inside a 2xx: each send marked as it goes out and as its answer reads, and the
+ * call's failure read by the last send's fate.
+ */
+export class WriteSends {
+  private lastRefusedInAnswer = false;
+
+  constructor(private readonly scope: UpstreamScope) {}
+
+  /** A send goes out: until its answer reads as a refusal, it may act. */
+  sending(): void {
+    this.lastRefusedInAnswer = false;
+  }
+
+  /** The send's 2xx answer reads as the write's refusal. */
+  refusedInAnswer(): void {
+    this.lastRefusedInAnswer = true;
+    writeRefusedInAnswer(this.scope);
+  }
+
+  /** The call's failure: a WriteRefused where the last send was refused inside its answer, else as it is. */
+  failure(error: unknown): unknown {
+    if (!this.lastRefusedInAnswer || !isGatewayError(error) || error instanceof WriteRefused) return error;
+    return new WriteRefused(error);
+  }
 }

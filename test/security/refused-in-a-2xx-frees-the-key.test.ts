@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import type { SimRequest, SimResponse, SimulatorServer } from '../../src/simulator/server.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
@@ -115,5 +116,48 @@ describe('zomro with a login: the session dies, then the login that renews it fa
     const again = await harness.gql(CREATE_SCHEDULE, { input });
     expect(again.errors).toBeUndefined();
     expect(server.count(SCHEDULE_EDIT) - before).toBe(1);
+  });
+});
+
+describe('zstack: a create answered 200 with ID.1001 (its session dead), then the login that renews it fails 503', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  let server: SimulatorServer;
+  let instanceId: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings(settings) });
+    const running = harness.simulator('zstack');
+    simulator = running.simulator as ZstackSimulator;
+    server = running.server;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>(INSTANCES);
+    instanceId = answer.data!.instances.edges[0]!.node.id;
+  });
+  afterAll(() => harness.close());
+
+  it('the key is freed, and the retry with it acts once', async () => {
+    const input = backupInput(instanceId);
+    const isCreate = (request: { method: string; rawPath: string }) => request.method === 'POST' && request.rawPath.endsWith('/vm-backups');
+    const isLogin = (request: { method: string; rawPath: string }) => request.method === 'PUT' && request.rawPath.endsWith('/accounts/login');
+    const before = server.count(isCreate);
+    const target = simulator as unknown as { handle: Handle };
+    const handle = target.handle.bind(target);
+    let refusing = true;
+    // ZStack's "error ... If not null, the operation failed ... whatever the status": a 200 refusing the session.
+    target.handle = (request) => {
+      if (refusing && isCreate(request)) return { status: 200, json: { error: { code: 'ID.1001', description: 'Session expired' } } };
+      if (refusing && isLogin(request)) return { status: 503, text: 'Service Unavailable' };
+      return handle(request);
+    };
+    try {
+      const first = await harness.gql(CREATE_BACKUP, { input });
+      expect(errorCodes(first)).toEqual(['PROVIDER_UNAVAILABLE']);
+    } finally {
+      refusing = false;
+      target.handle = handle;
+    }
+    const again = await harness.gql(CREATE_BACKUP, { input });
+    expect(again.errors).toBeUndefined();
+    // The refused create and the retry's.
+    expect(server.count(isCreate) - before).toBe(2);
   });
 });

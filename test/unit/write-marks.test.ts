@@ -6,7 +6,7 @@ import { UpstreamBudget } from '../../src/upstream/budget.js';
 import { UpstreamFailure } from '../../src/upstream/deadline.js';
 import { FailedBeforeAnyWrite } from '../../src/upstream/failed-before-any-write.js';
 import { mayHaveActed } from '../../src/upstream/may-have-acted.js';
-import { WriteRefused, writeRefusedInAnswer } from '../../src/upstream/write-refused.js';
+import { WriteRefused, WriteSends, writeRefusedInAnswer } from '../../src/upstream/write-refused.js';
 
 /** The marks a mutation's writes leave (write-refused.ts, before-any-write.ts), each path. */
 const timeout = () => new UpstreamFailure('PROVIDER_TIMEOUT', 'provider p did not answer in time', { provider: 'p' }, 'timeout');
@@ -71,5 +71,25 @@ describe('a failure before any write', () => {
     await expect(failuresBeforeAnyWriteFreed(undefined, async () => 'answered')).resolves.toBe('answered');
     const failure = timeout();
     expect(await caught(failuresBeforeAnyWriteFreed(undefined, () => Promise.reject(failure)))).toBe(failure);
+  });
+});
+
+describe('WriteSends', () => {
+  it('reads the call\'s failure by its last send: refused inside its answer, or sent again and not', () => {
+    const budget = new UpstreamBudget(10);
+    const sends = new WriteSends({ requestId: 'r', budget });
+    const failure = timeout();
+    sends.sending();
+    expect(sends.failure(failure)).toBe(failure);
+    budget.writeReached();
+    sends.refusedInAnswer();
+    expect(budget.writesReached).toBe(0);
+    const refused = sends.failure(failure);
+    expect(refused).toBeInstanceOf(WriteRefused);
+    expect(sends.failure(refused)).toBe(refused);
+    expect(sends.failure('not an error')).toBe('not an error');
+    // Sent again (a renewed session): until that answer reads, it may have acted.
+    sends.sending();
+    expect(sends.failure(failure)).toBe(failure);
   });
 });

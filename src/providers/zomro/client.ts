@@ -1,8 +1,8 @@
-import { GatewayError, clipProviderCode, conflict, isGatewayError, providerError } from '../../domain/errors.js';
+import { GatewayError, clipProviderCode, conflict, providerError } from '../../domain/errors.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
-import { WriteRefused, writeRefusedInAnswer } from '../../upstream/write-refused.js';
+import { WriteSends } from '../../upstream/write-refused.js';
 import { SharedSession, refusedLogin } from '../../upstream/session.js';
 import { refusedRead } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
@@ -74,29 +74,24 @@ export class ZomroClient {
   }
 
   async call(call: ZomroCall, scope: UpstreamScope): Promise<ZomroDoc> {
-    // Whether the last send of a write was answered with `doc.error`: refused, it did nothing.
-    const write = { refusedInAnswer: false };
+    const sends = call.idempotent ? null : new WriteSends(scope);
     try {
-      return await this.callOnce(call, scope, write);
+      return await this.callOnce(call, scope, sends);
     } catch (error) {
-      // What failed after (the keepalive asking why, the login renewing the session) says nothing of
-      // the write: its key is freed (write-refused.ts), not kept 24 h by that failure's kind.
-      if (!write.refusedInAnswer || !isGatewayError(error) || error instanceof WriteRefused) throw error;
-      throw new WriteRefused(error);
+      // What failed after a refusal (the keepalive asking why, the login renewing the session) says
+      // nothing of the write: its key is freed (write-refused.ts), not kept 24 h by that failure's kind.
+      throw sends ? sends.failure(error) : error;
     }
   }
 
-  private async callOnce({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope, write: { refusedInAnswer: boolean }): Promise<ZomroDoc> {
+  private async callOnce({ func, params = {}, idempotent }: ZomroCall, scope: UpstreamScope, sends: WriteSends | null): Promise<ZomroDoc> {
     let sentWith = '';
     const send = async (auth: string) => {
       sentWith = auth;
-      write.refusedInAnswer = false;
+      sends?.sending();
       const doc = await this.post({ ...params, func, out: 'json', auth }, func, idempotent, scope);
       // BILLmanager answers its refusals 200: counted as a write that reached the panel until read here.
-      if (!idempotent && wireError(doc, this.scrub) !== null) {
-        write.refusedInAnswer = true;
-        writeRefusedInAnswer(scope);
-      }
+      if (wireError(doc, this.scrub) !== null) sends?.refusedInAnswer();
       return doc;
     };
     /** Set when a keepalive said the session that met `access` is live: the account may not use `func`. */

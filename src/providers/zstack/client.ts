@@ -3,6 +3,7 @@ import { GatewayError, clipProviderCode, providerError } from '../../domain/erro
 import type { HttpMethod, UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { sha512Hex } from '../../upstream/secrets.js';
+import { WriteSends } from '../../upstream/write-refused.js';
 import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/session.js';
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
@@ -70,22 +71,24 @@ export class ZstackClient {
   }
 
   async call(call: ZstackCall, scope: UpstreamScope): Promise<UpstreamResponse> {
+    // A write refused inside its 2xx ("error ... not null": ID.1001 among them) did nothing, whatever fails after it.
+    const sends = call.method === 'GET' ? null : new WriteSends(scope);
+    try {
+      return await this.callOnce(call, scope, sends);
+    } catch (error) {
+      throw sends ? sends.failure(error) : error;
+    }
+  }
+
+  private async callOnce(call: ZstackCall, scope: UpstreamScope, sends: WriteSends | null): Promise<UpstreamResponse> {
+    const sent = async (token: string): Promise<UpstreamResponse> => {
+      sends?.sending();
+      const answer = await this.send(call, token, scope);
+      if (answer.status < 300 && !call.readsError && hasZstackError(answer.body)) sends?.refusedInAnswer();
+      return answer;
+    };
     const response = await this.session.run(
-      (token) =>
-        this.upstream.request({
-          method: call.method,
-          path: `${API}${call.path}${call.search ? `?${call.search}` : ''}`,
-          headers: {
-            authorization: `OAuth ${token}`,
-            ...(call.body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }),
-            ...(call.jobUuid ? { [JOB_UUID_HEADER]: call.jobUuid } : {}),
-          },
-          ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-          operation: call.operation,
-          ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
-          passErrorBody: isZstackErrorAnswer,
-          scope,
-        }),
+      sent,
       // A job poll's error is the job's: ZStack checks no session on `api-jobs` (the adapter reads it).
       (response) => response.status === 401 || (!call.readsError && isSessionRefusal(response.body)),
       scope,
@@ -101,6 +104,24 @@ export class ZstackClient {
     // array or bare value is no answer of its own, and read as a job's end it made a write SUCCEEDED.
     if (response.status < 300 && !isObjectOrNothing(body)) throw notZstackAnswer(this.upstream.providerId);
     return response;
+  }
+
+  /** One send of `call` with the session `token`. */
+  private send(call: ZstackCall, token: string, scope: UpstreamScope): Promise<UpstreamResponse> {
+    return this.upstream.request({
+      method: call.method,
+      path: `${API}${call.path}${call.search ? `?${call.search}` : ''}`,
+      headers: {
+        authorization: `OAuth ${token}`,
+        ...(call.body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }),
+        ...(call.jobUuid ? { [JOB_UUID_HEADER]: call.jobUuid } : {}),
+      },
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      operation: call.operation,
+      ...(call.passStatuses ? { passStatuses: call.passStatuses } : {}),
+      passErrorBody: isZstackErrorAnswer,
+      scope,
+    });
   }
 
   /** A job sent at `sentAt` failed for its session (ID.1001): the next call logs in again, unless a login since has renewed it. */
