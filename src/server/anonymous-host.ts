@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import { sentToNameAsWritten, type AddressedRequest } from './host-as-written.js';
 import { sentToLoopbackName } from './loopback-host.js';
 
 /** Also a WebSocket close reason: at most a close frame's 123 bytes (a unit test holds it there). */
@@ -34,4 +35,12 @@ export function anonymousHostAllowed(headers: IncomingHttpHeaders, allowedHosts:
     const allowed = entry.toLowerCase().replace(/\.$/, '');
     return allowed.startsWith('.') ? hostname === allowed.slice(1) || hostname.endsWith(allowed) : hostname === allowed;
   });
+}
+
+/**
+ * anonymousHostAllowed for a whole request, read strictly (host-as-written.ts): its one Host
+ * line and an absolute-form target's authority must both pass, each written as it reads.
+ */
+export function anonymousRequestAllowed(req: AddressedRequest, allowedHosts: readonly string[]): boolean {
+  return sentToNameAsWritten(req, (headers) => anonymousHostAllowed(headers, allowedHosts));
 }

@@ -1,5 +1,5 @@
 import { ClientPersistedQueries } from '../graphql/persisted-queries.js';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -55,8 +55,9 @@ import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { trackAnswerDelivery } from './answer-delivery.js';
-import { NOT_A_LOOPBACK_NAME_MESSAGE, sentToLoopbackName } from './loopback-host.js';
-import { anonymousHostAllowed } from './anonymous-host.js';
+import { NOT_A_LOOPBACK_NAME_MESSAGE, requestToLoopbackName } from './loopback-host.js';
+import { anonymousRequestAllowed } from './anonymous-host.js';
+import type { AddressedRequest } from './host-as-written.js';
 import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
@@ -164,13 +165,13 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     { failed: () => metrics.authenticationFailed(), refused: () => metrics.authenticationRefused() },
     sharedCounters ? sharedAuthCounters(sharedCounters.auth, config.limits.authFailures) : null,
   );
-  const anonymousAtHost = (headers: IncomingHttpHeaders): boolean => options.anonymousAtAnyHost === true || anonymousHostAllowed(headers, config.listen.allowedHosts);
+  const anonymousAtHost = (req: AddressedRequest): boolean => options.anonymousAtAnyHost === true || anonymousRequestAllowed(req, config.listen.allowedHosts);
 
   const app = express();
   app.disable('x-powered-by');
   if (options.loopbackNamesOnly) {
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (sentToLoopbackName(req.headers)) return next();
+      if (requestToLoopbackName(req)) return next();
       res.status(403).json({ errors: [{ message: NOT_A_LOOPBACK_NAME_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
     });
   }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { sentToNameAsWritten, type AddressedRequest } from './host-as-written.js';
 
 /**
  * Whether a request was sent to a loopback name: `localhost` (and names under
@@ -18,6 +19,11 @@ export function sentToLoopbackName(headers: IncomingHttpHeaders): boolean {
   }
   const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
   return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(name);
+}
+
+/** sentToLoopbackName for a whole request, read strictly (host-as-written.ts), as the admin listener reads it. */
+export function requestToLoopbackName(req: AddressedRequest): boolean {
+  return sentToNameAsWritten(req, sentToLoopbackName);
 }
 
 export const NOT_A_LOOPBACK_NAME_MESSAGE = 'demo mode answers requests to localhost or a loopback address only (Host names another site: DNS rebinding?)';

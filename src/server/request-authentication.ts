@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isGatewayError } from '../domain/errors.js';
 import { isAnonymous } from '../gateway/principal.js';
@@ -6,6 +5,7 @@ import { ANONYMOUS_HOST_MESSAGE } from './anonymous-host.js';
 import type { ClientAuthenticator } from './auth.js';
 import { authFailuresMessage, type AuthFailureGuard } from './auth-failure-guard.js';
 import type { ClientAddressOf } from './client-address.js';
+import type { AddressedRequest } from './host-as-written.js';
 import type { RefusalLines } from './refusal-lines.js';
 
 export interface RequestAuthentication {
@@ -13,8 +13,8 @@ export interface RequestAuthentication {
   /** `limits.authFailures`, the same counts as WebSocket's. */
   authFailures: AuthFailureGuard;
   clientAddressOf: ClientAddressOf;
-  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
-  anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousRequestAllowed). */
+  anonymousAtHost(req: AddressedRequest): boolean;
   /** One line per address and kind of refusal per period, shared with the WebSocket path. */
   refusalLines: RefusalLines;
 }
@@ -39,7 +39,7 @@ export function authenticateRequests(rules: RequestAuthentication): RequestHandl
     }
     try {
       const principal = rules.authenticator.authenticate(req.headers.authorization);
-      if (isAnonymous(principal) && !rules.anonymousAtHost(req.headers)) {
+      if (isAnonymous(principal) && !rules.anonymousAtHost(req)) {
         // As the WebSocket path logs it: an operator whose users get 403 can see which name they used.
         rules.refusalLines.info(address, { requestId: res.locals.requestId, remote: req.socket.remoteAddress, host: String(req.headers.host).slice(0, 200) }, 'request refused: anonymous at a name not in listen.allowedHosts');
         res.status(403).json({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressedRequest } from './host-as-written.js';
 import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
 import { GraphQLError, getOperationAST, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
@@ -70,8 +71,8 @@ export interface WebSocketServerOptions {
   countUnsentMutationAnswers(count: number): void;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
-  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
-  anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousRequestAllowed). */
+  anonymousAtHost(req: AddressedRequest): boolean;
   /** One line per address and kind of refusal (connection_init, caps, protocol breaks) per period, shared with the HTTP path. */
   refusalLines: RefusalLines;
   /** Answers not yet taken per client address, shared with the HTTP path (`limits.maxUnsentAnswerBytesPerAddress`). */
@@ -235,7 +236,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const connectionParams = ctx.connectionParams;
       // Only the Authorization is read, and not kept either (graphql-ws would hold it until the connection closes).
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
-      const admitted = admitConnection(options, { address, characters: handling.get(socket) ?? 0, connectionParams, headers: ctx.extra.request.headers });
+      const admitted = admitConnection(options, { address, characters: handling.get(socket) ?? 0, connectionParams, request: ctx.extra.request });
       if ('reason' in admitted) {
         if (admitted.counted === undefined) {
           closeFirmly(socket, admitted.code, admitted.reason);

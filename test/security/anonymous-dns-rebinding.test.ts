@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect as connectSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ANONYMOUS_HOST_MESSAGE } from '../../src/server/anonymous-host.js';
@@ -45,6 +46,21 @@ function connect(url: string, host: string, key?: string): Promise<'ack' | numbe
 }
 
 const PROVIDERS = { query: '{ providers { id } }' };
+
+/** A POST of PROVIDERS written byte for byte (two Host lines, an absolute-form target: no client library sends them); its status and body. */
+function rawPost(url: string, head: string): Promise<{ status: number; text: string }> {
+  const { port } = new URL(url);
+  const body = JSON.stringify(PROVIDERS);
+  return new Promise((resolve, reject) => {
+    const socket = connectSocket(Number(port), '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+    socket.write(`${head}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
 
 describe('allowAnonymous: a caller without a key is answered only at an address, a loopback name or a name in listen.allowedHosts (DNS rebinding)', () => {
   let harness: Harness;
@@ -93,5 +109,36 @@ describe('allowAnonymous: a caller without a key is answered only at an address,
   it('serves a caller with a key whatever the Host (a page cannot hold a key it was not given)', async () => {
     expect((await post(harness.gateway.graphqlUrl, `attacker.example:${port}`, PROVIDERS, KEY)).status).toBe(200);
     expect(await connect(harness.gateway.graphqlUrl, `attacker.example:${port}`, KEY)).toBe('ack');
+  });
+
+  it('refuses, with the same 403 as the admin listener, what its strict read of the name refuses: an absolute-form target naming another site, two Host lines, an IPv4 address as no client writes it', async () => {
+    const refused = [
+      `POST http://attacker.example/graphql HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
+      `POST http://2130706433:${port}/graphql HTTP/1.1\r\nHost: 127.0.0.1:${port}`,
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: attacker.example`,
+      `POST /graphql HTTP/1.1\r\nHost: attacker.example\r\nHost: 127.0.0.1:${port}`,
+      `POST /graphql HTTP/1.1\r\nHost: 2130706433:${port}`,
+      `POST /graphql HTTP/1.1\r\nHost: 0x7f.1:${port}`,
+      `POST /graphql HTTP/1.1\r\nHost: 127.1:${port}`,
+    ];
+    const answers = await Promise.all(refused.map((head) => rawPost(harness.gateway.graphqlUrl, head)));
+    // Each status beside its request, so a failure names every one let through.
+    expect(answers.map((answer, index) => [refused[index], answer.status])).toEqual(refused.map((head) => [head, 403]));
+    for (const answer of answers) {
+      expect(JSON.parse(answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4))).toEqual({ errors: [{ message: ANONYMOUS_HOST_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+      expect(answer.text).not.toContain('zomro-test');
+    }
+    // A key is still answered at any of them: only the anonymous caller is held to the name.
+    const keyed = await rawPost(harness.gateway.graphqlUrl, `POST /graphql HTTP/1.1\r\nHost: 127.1:${port}\r\nAuthorization: Bearer ${KEY}`);
+    expect(keyed.status).toBe(200);
+  });
+
+  it('refuses a WebSocket sent to an IPv4 address as no client writes it with 4403', async () => {
+    for (const host of [`2130706433:${port}`, `127.1:${port}`]) expect(await connect(harness.gateway.graphqlUrl, host), host).toBe(4403);
+  });
+
+  it('answers an absolute-form target naming an address, as a proxy may forward it', async () => {
+    const answer = await rawPost(harness.gateway.graphqlUrl, `POST http://127.0.0.1:${port}/graphql HTTP/1.1\r\nHost: 127.0.0.1:${port}`);
+    expect(answer.status).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawConnection } from '../helpers/ws.js';
@@ -9,6 +10,20 @@ import { ensureBuilt, shellEnv, start, type Spawned } from './process.js';
  * of its own at 127.0.0.1 makes the browser take the gateway for that site (the
  * WebSocket origin check passes), but the Host it sends still names the site.
  */
+/** A POST written byte for byte (two Host lines, an absolute-form target: no client library sends them); its status and body. */
+function rawPost(url: string, head: string): Promise<{ status: number; body: string }> {
+  const payload = JSON.stringify({ query: '{ providers { id } }' });
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+    socket.write(`${head}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
+  });
+}
+
 describe('demo mode answers requests sent to loopback names only', () => {
   let demo: Spawned;
   let graphqlUrl: string;
@@ -55,5 +70,20 @@ describe('demo mode answers requests sent to loopback names only', () => {
     const own = rawConnection(graphqlUrl, undefined, { origin: `http://127.0.0.1:${port()}` });
     expect(await own.acknowledged).toBe(true);
     own.socket.close();
+  });
+
+  it('refuses, as the admin listener does, an absolute-form target naming another site, two Host lines and a loopback address as no client writes it', async () => {
+    const refused = [
+      `POST http://rebind.example/graphql HTTP/1.1\r\nHost: 127.0.0.1:${port()}`,
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:${port()}\r\nHost: rebind.example`,
+      `POST /graphql HTTP/1.1\r\nHost: 2130706433:${port()}`,
+      `POST /graphql HTTP/1.1\r\nHost: 0x7f.1:${port()}`,
+      `POST /graphql HTTP/1.1\r\nHost: 127.1:${port()}`,
+    ];
+    const answers = await Promise.all(refused.map((head) => rawPost(graphqlUrl, head)));
+    expect(answers.map((answer, index) => [refused[index], answer.status])).toEqual(refused.map((head) => [head, 403]));
+    for (const answer of answers) expect(JSON.parse(answer.body)).toEqual({ errors: [{ message: NOT_A_LOOPBACK_NAME_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+    const rebound = rawConnection(graphqlUrl, undefined, { host: `127.1:${port()}` });
+    expect((await rebound.closed).code).toBe(4403);
   });
 });

@@ -5,7 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/gateway/principal.js';
-import { ANONYMOUS_HOST_MESSAGE, anonymousHostAllowed } from '../../src/server/anonymous-host.js';
+import { ANONYMOUS_HOST_MESSAGE, anonymousRequestAllowed } from '../../src/server/anonymous-host.js';
 import { ClientAuthenticator, anonymousPrincipal } from '../../src/server/auth.js';
 import { AuthFailureGuard } from '../../src/server/auth-failure-guard.js';
 import { AuthFailures } from '../../src/server/auth-failures.js';
@@ -70,7 +70,7 @@ async function checkedServer(options: { allowAnonymous?: boolean; authenticator?
       authenticator,
       authFailures,
       clientAddressOf: clientAddressResolver([]),
-      anonymousAtHost: (headers) => anonymousHostAllowed(headers, ['dash.example.com']),
+      anonymousAtHost: (req) => anonymousRequestAllowed(req, ['dash.example.com']),
       refusalLines: new RefusalLines(logger),
     }),
   );

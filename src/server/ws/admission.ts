@@ -1,11 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { CloseCode } from 'graphql-ws';
 import { isGatewayError } from '../../domain/errors.js';
 import { isAnonymous, type Principal } from '../../gateway/principal.js';
 import { ANONYMOUS_HOST_MESSAGE } from '../anonymous-host.js';
 import type { ClientAuthenticator } from '../auth.js';
 import { authFailuresMessage, type AuthFailureGuard } from '../auth-failure-guard.js';
-import { sentToLoopbackName } from '../loopback-host.js';
+import type { AddressedRequest } from '../host-as-written.js';
+import { requestToLoopbackName } from '../loopback-host.js';
 import { fromAnotherOrigin } from '../origin.js';
 import type { RefusalLines } from '../refusal-lines.js';
 import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY } from './close.js';
@@ -24,8 +24,8 @@ export interface AdmissionRules {
   authFailures: AuthFailureGuard;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
-  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousHostAllowed). */
-  anonymousAtHost(headers: IncomingHttpHeaders): boolean;
+  /** Whether a caller without a key is answered at the name its request was sent to (see anonymousRequestAllowed). */
+  anonymousAtHost(req: AddressedRequest): boolean;
   /** One line per address and kind of refusal per period, shared with the HTTP path. */
   refusalLines: RefusalLines;
 }
@@ -37,8 +37,8 @@ export interface ConnectionInit {
   /** Characters of the connection_init message. */
   characters: number;
   connectionParams: Readonly<Record<string, unknown>> | undefined;
-  /** The upgrade request's headers. */
-  headers: IncomingHttpHeaders;
+  /** The upgrade request. */
+  request: AddressedRequest;
 }
 
 /** A connection refused at connection_init: the close frame's code and reason. */
@@ -59,7 +59,8 @@ export interface InitRefusal {
  * callers are answered at, and the page's origin. The connection caps come after (ConnectionCaps).
  */
 export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { principal: Principal } | InitRefusal {
-  const { address, headers } = init;
+  const { address, request } = init;
+  const { headers } = request;
   // graphql-ws keeps connectionParams for the connection's life: a 1 MiB connection_init of
   // `[{},{},...]` held some 23 MB of heap per connection, 460 MB per client key (20
   // connections), and a few anonymous addresses ran the process out of memory.
@@ -86,11 +87,11 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
     const reason = authorization === undefined || authorization === '' ? WS_KEY_REQUIRED : isGatewayError(error) ? error.message : 'authentication failed';
     return { code: CLOSE_FORBIDDEN, reason, counted };
   }
-  if (rules.loopbackNamesOnly && !sentToLoopbackName(headers)) {
+  if (rules.loopbackNamesOnly && !requestToLoopbackName(request)) {
     rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: not sent to a loopback name');
     return { code: CLOSE_FORBIDDEN, reason: 'demo mode answers localhost or a loopback address only' };
   }
-  if (isAnonymous(principal) && !rules.anonymousAtHost(headers)) {
+  if (isAnonymous(principal) && !rules.anonymousAtHost(request)) {
     rules.refusalLines.info(address, { remote: address, host: String(headers.host).slice(0, 200) }, 'WebSocket connection refused: anonymous at a name not in listen.allowedHosts');
     return { code: CLOSE_FORBIDDEN, reason: ANONYMOUS_HOST_MESSAGE };
   }
