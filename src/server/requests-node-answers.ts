@@ -3,13 +3,15 @@ import type { Duplex } from 'node:stream';
 
 export const HOST_REQUIRED = 'an HTTP/1.1 request needs a Host header (the name or address it is sent to)';
 export const CONNECT_REFUSED = 'CONNECT is not served: this is no proxy (send GET or POST to /graphql)';
+export const EXPECTATION_REFUSED = 'an Expect header other than 100-continue is not served: send the request without it';
 
 const refusalBody = (message: string): string => JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
 
 /**
- * Two requests node answered itself, without the gateway's JSON error: an HTTP/1.1 request
- * without a Host header (a bare 400 with no body; RFC 9112 wants the 400) and a CONNECT (the
- * connection closed without a byte: node destroys it when nothing listens for `connect`).
+ * Three requests node answered itself, without the gateway's JSON error: an HTTP/1.1 request
+ * without a Host header (a bare 400 with no body; RFC 9112 wants the 400), a CONNECT (the
+ * connection closed without a byte: node destroys it when nothing listens for `connect`) and
+ * one with an Expect other than 100-continue (a 417 with an empty body, RFC 9110 10.1.1).
  * Refused here with the same statuses, in the words and shape of every other refusal. Call
  * once the server's request listener (the app) is in place: it is run only for requests with a Host.
  */
@@ -27,6 +29,12 @@ export function answerWhatNodeRefused(server: Server): void {
       return;
     }
     for (const handler of handlers) handler.call(server, request, response);
+  });
+  // With a listener, node leaves the answer to it; the body is unread, so the connection closes.
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    const body = refusalBody(EXPECTATION_REFUSED);
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.end(body);
   });
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
     // A client that resets meanwhile: nothing left to tell it.

@@ -7,9 +7,9 @@ const statusOf = (answer: string): number => Number(answer.slice(9, 12));
 const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
 
 /**
- * Two requests node answered itself, on the public and the admin listener alike: an HTTP/1.1
- * request without a Host header (a bare 400, no body) and a CONNECT (the connection closed
- * without a byte, as a server with no proxy does). Every other refusal is the gateway's JSON.
+ * Three requests node answered itself, on the public and the admin listener alike: an HTTP/1.1
+ * request without a Host header (a bare 400, no body), a CONNECT (the connection closed
+ * without a byte, as a server with no proxy does) and an Expect other than 100-continue (an empty 417). Every other refusal is the gateway's JSON.
  */
 describe('requests node answered itself', () => {
   let harness: Harness;
@@ -42,6 +42,13 @@ describe('requests node answered itself', () => {
     for (const { listener, port } of ports) {
       const answer = await exchangeRaw(port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nhost: 127.0.0.1:1\r\n\r\n');
       expectTyped(answer, 405, /CONNECT/, listener);
+    }
+  });
+
+  it('answers an Expect other than 100-continue with a typed 417 naming the header (node answered an empty 417)', async () => {
+    for (const { listener, port } of ports) {
+      const answer = await exchangeRaw(port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: bogus\r\ncontent-type: application/json\r\ncontent-length: 2\r\nauthorization: Bearer ${KEY}\r\n\r\n{}`);
+      expectTyped(answer, 417, /Expect header/, listener);
     }
   });
 
