@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TRANSFER_CODING_REFUSED, unservedTransferCoding } from './transfer-coding.js';
 
 export const HOST_REQUIRED = 'an HTTP/1.1 request needs a Host header (the name or address it is sent to)';
 export const CONNECT_REFUSED = 'CONNECT is not served: this is no proxy (send GET or POST to /graphql)';
@@ -12,6 +13,8 @@ const refusalBody = (message: string): string => JSON.stringify({ errors: [{ mes
  * without a Host header (a bare 400 with no body; RFC 9112 wants the 400), a CONNECT (the
  * connection closed without a byte: node destroys it when nothing listens for `connect`) and
  * one with an Expect other than 100-continue (a 417 with an empty body, RFC 9110 10.1.1).
+ * And one node answered as if nothing were wrong: a body in a transfer coding besides chunked
+ * (transfer-coding.ts), refused with 501 before the app reads it.
  * Refused here with the same statuses, in the words and shape of every other refusal. Call
  * once the server's request listener (the app) is in place: it is run only for requests with a Host.
  */
@@ -25,6 +28,13 @@ export function answerWhatNodeRefused(server: Server): void {
     if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       const body = refusalBody(HOST_REQUIRED);
       response.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      response.end(body);
+      return;
+    }
+    if (unservedTransferCoding(request.headers)) {
+      // The body is left unread: the connection closes after the answer.
+      const body = refusalBody(TRANSFER_CODING_REFUSED);
+      response.writeHead(501, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
       response.end(body);
       return;
     }

@@ -9,7 +9,8 @@ const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\
 /**
  * Three requests node answered itself, on the public and the admin listener alike: an HTTP/1.1
  * request without a Host header (a bare 400, no body), a CONNECT (the connection closed
- * without a byte, as a server with no proxy does) and an Expect other than 100-continue (an empty 417). Every other refusal is the gateway's JSON.
+ * without a byte, as a server with no proxy does) and an Expect other than 100-continue (an empty 417); and one it read wrongly, a body in a
+ * transfer coding besides chunked. Every other refusal is the gateway's JSON.
  */
 describe('requests node answered itself', () => {
   let harness: Harness;
@@ -50,6 +51,22 @@ describe('requests node answered itself', () => {
       const answer = await exchangeRaw(port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: bogus\r\ncontent-type: application/json\r\ncontent-length: 2\r\nauthorization: Bearer ${KEY}\r\n\r\n{}`);
       expectTyped(answer, 417, /Expect header/, listener);
     }
+  });
+
+  it('answers a body in a transfer coding besides chunked with a typed 501 (node read a gzip, chunked body as plain)', async () => {
+    const body = '{"query":"{ __typename }"}';
+    const chunked = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    for (const { listener, port } of ports) {
+      for (const codings of ['transfer-encoding: gzip, chunked', 'transfer-encoding: identity, chunked', 'transfer-encoding: gzip\r\ntransfer-encoding: chunked']) {
+        const answer = await exchangeRaw(port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\n${codings}\r\n\r\n${chunked}`);
+        expectTyped(answer, 501, /Transfer-Encoding/, `${listener}: ${codings}`);
+      }
+    }
+    // Chunked alone, in any case, is read as before.
+    const [publicListener] = ports;
+    const plain = await exchangeRaw(publicListener!.port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\ntransfer-encoding: Chunked\r\nconnection: close\r\n\r\n${chunked}`);
+    expect(statusOf(plain)).toBe(200);
+    expect(rawAnswerBody(plain)).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('still answers an HTTP/1.0 request without a Host, and a request with one, as before', async () => {
