@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Response } from 'express';
 import type { AnswerDelivery } from './answer-delivery.js';
 
@@ -22,6 +23,8 @@ export class HttpDrain {
   private startedAt: number | undefined;
   /** GraphQL requests over HTTP whose connection is open: running, or their answer still being written. */
   private readonly inFlight = new Set<Response>();
+  /** Each connection's requests in inFlight: one 'close' listener per connection, however many it pipelines. */
+  private readonly byConnection = new WeakMap<Socket, Set<Response>>();
   /** Those still running or being written just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
   private runningAtGraceEnd: Response[] = [];
   private graceEndNote: NodeJS.Timeout | undefined;
@@ -43,10 +46,35 @@ export class HttpDrain {
 
   /** Follows a request from its start until its connection closes. */
   track(res: Response): void {
+    const socket: Socket | undefined = res.req?.socket;
+    // Its client gone already: no 'close' will come for it.
+    if (socket?.destroyed) return;
     this.inFlight.add(res);
     // 'close' follows delivery, and a client that went away; 'finish' alone would also
     // come when the drain cuts an answer half written (see answer-delivery.ts).
-    res.once('close', () => this.inFlight.delete(res));
+    res.once('close', () => {
+      this.inFlight.delete(res);
+      if (socket) this.byConnection.get(socket)?.delete(res);
+    });
+    if (socket) this.forgetWithConnection(socket, res);
+  }
+
+  private forgetWithConnection(socket: Socket, res: Response): void {
+    // An answer still queued behind another (pipelined) when its connection closes emits no
+    // 'close' of its own: each such request, its answer with it, was held for ever (a client
+    // pipelining 800 requests on each of 4 connections and leaving left some 50 MB behind).
+    const onConnection = this.byConnection.get(socket);
+    if (onConnection) return void onConnection.add(res);
+    this.byConnection.set(socket, new Set([res]));
+    socket.once('close', () => {
+      for (const each of this.byConnection.get(socket) ?? []) this.inFlight.delete(each);
+      this.byConnection.delete(socket);
+    });
+  }
+
+  /** GraphQL requests over HTTP followed now (see track). */
+  get tracked(): number {
+    return this.inFlight.size;
   }
 
   /** Apollo's drain grace, read as its drain starts: what is left, with the note of what it will cut set to come just before. */
