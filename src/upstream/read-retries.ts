@@ -20,16 +20,19 @@ export class ReadRetries {
 
   async execute<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     let backoff: IBackoff<IRetryBackoffContext<unknown>> | undefined;
-    for (let retries = 0; ; retries += 1) {
+    // Bounded by its condition, the last attempt after it: a loop with none (`for (;;)`, ended by a
+    // throw) spun without an await when a mutant emptied its body, which no test can fail.
+    for (let retries = 0; retries < this.maxAttempts; retries += 1) {
       try {
         return await attempt();
       } catch (error) {
-        if (!(error instanceof Error) || !this.retryable(error) || signal?.aborted === true || retries >= this.maxAttempts) throw error;
+        if (!(error instanceof Error) || !this.retryable(error) || signal?.aborted === true) throw error;
         const context: IRetryBackoffContext<unknown> = { attempt: retries + 1, signal: signal ?? NEVER_STOPPED, result: { error } };
         backoff = backoff ? backoff.next(context) : this.backoff.next(context);
         await waitUnlessStopped(backoff.duration, signal);
       }
     }
+    return attempt();
   }
 }
 

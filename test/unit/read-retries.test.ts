@@ -126,16 +126,17 @@ describe('ReadRetries', () => {
         failed();
         throw failure(1);
       }
+      // An attempt past maxAttempts + 1 answers, so a read retried without end (its failures
+      // swallowed) ends, and fails this test, rather than looping on failures with no timer.
+      if (calls > 6) return `attempt ${calls}`;
       // The attempt after the stop: policy.ts refuses it; here it fails, and is not retried.
       throw failure(calls);
     };
-    const started = performance.now();
     const reading = endsWithin(new ReadRetries(always, 5, new NotedBackoff(30_000)).execute(attempt, controller.signal), ENDS_MS);
     await firstFailed;
     controller.abort();
     await expect(reading).rejects.toThrow('failure 2');
     expect(calls).toBe(2);
-    expect(performance.now() - started).toBeLessThan(10_000);
     // A read whose request had stopped before it failed waits for nothing and is not retried.
     const stopped = attempts([failure(1), failure(2)]);
     await expect(endsWithin(new ReadRetries(always, 5, new NotedBackoff(30_000)).execute(stopped.attempt, controller.signal), ENDS_MS)).rejects.toThrow('failure 1');
