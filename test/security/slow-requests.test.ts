@@ -15,10 +15,9 @@ const BYTE_EVERY_MS = 100;
  * with what the gateway answered once it closes the connection, or 'held' if it is still open
  * HELD_AFTER_MS later.
  */
-function trickleRequest(url: string, head: string, trickle: string): Promise<{ answer: string; ms: number } | 'held'> {
+function trickleRequest(url: string, head: string, trickle: string): Promise<{ answer: string } | 'held'> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const started = performance.now();
     const socket = connect(Number(port), hostname);
     let received = '';
     let sent = 0;
@@ -36,7 +35,7 @@ function trickleRequest(url: string, head: string, trickle: string): Promise<{ a
     socket.on('close', () => {
       clearInterval(pace);
       clearTimeout(held);
-      resolve({ answer: received, ms: performance.now() - started });
+      resolve({ answer: received });
     });
   });
 }
@@ -55,7 +54,6 @@ describe('a client sending its request slowly (slowloris) is cut off, not held f
     expect(outcome).not.toBe('held');
     if (outcome === 'held') return;
     expect(outcome.answer).toMatch(/^HTTP\/1\.1 408 /);
-    expect(outcome.ms).toBeLessThan(HELD_AFTER_MS);
     // The gateway's JSON error, as for every other refusal (node's own 408 had no body).
     expect(outcome.answer).toMatch(/\r\ncontent-type: application\/json/i);
     expect(rawAnswerBody(outcome.answer)).toEqual({
