@@ -32,6 +32,18 @@ export class DeletingHere {
     this.byInstance.set(key, backups);
   }
 
+  /**
+   * Shows a backup as its provider lists it again, for the rest of this request: a look at its
+   * delete's operation found it FAILED (the record ended with that look). Left marked, a list read
+   * later in the answer showed DELETING the backup the restore's payload showed AVAILABLE.
+   */
+  unmarkListed(providerId: string, instanceNativeId: string, listKey: string): void {
+    const key = loaderKey(providerId, instanceNativeId);
+    const backups = this.byInstance.get(key);
+    if (!backups?.delete(listKey) || backups.size > 0) return;
+    this.byInstance.delete(key);
+  }
+
   /** The backup as this request shows it. */
   one(backup: Backup): Backup {
     const marked = this.byInstance.get(loaderKey(backup.providerId, backup.instanceNativeId ?? ''));

@@ -267,7 +267,10 @@ export class RequestReads {
     const record = records.find((held) => held.instance === (listed.instanceNativeId ?? '') && held.backup === backupListKey(listed));
     if (!record) return { deleting: 'gateway' };
     const operation = await this.loaders.operation.load(record.operation).catch(() => null);
-    return operation?.kind === 'DELETE_BACKUP' && operation.status === 'FAILED' ? { restorable: listed } : { deleting: 'gateway' };
+    if (operation?.kind !== 'DELETE_BACKUP' || operation.status !== 'FAILED') return { deleting: 'gateway' };
+    // The rest of this answer shows the backup as the restore does (the provider's word), not as the record folded in before.
+    this.deletingHere.unmarkListed(address.providerId, record.instance, record.backup);
+    return { restorable: listed };
   }
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
