@@ -81,6 +81,16 @@ export type DeletesByAccount = ReadonlyMap<string, readonly DeleteInFlight[]>;
  * provider's word is shown), never an answer.
  */
 export class DeletesInFlight {
+  /**
+   * Whether the store's last answer to a change failed or came past DELETES_STORE_WAIT_MS: the
+   * writes after it (`started`, `seen`) are sent but not waited for, until one answers in time
+   * again. Their answer never depends on the write; it is waited for only so the client's next
+   * list, sent once the answer is in, reads the record (one connection keeps commands in order,
+   * but a change is a read and then a compare and set). On a Redis that stopped answering that
+   * next list's read fails too, so the wait bought nothing and cost every deleteBackup 250 ms.
+   */
+  private storeLate = false;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly onStoreError: (error: unknown) => void = () => {},
@@ -90,14 +100,19 @@ export class DeletesInFlight {
   async started(backup: Backup, operation: Operation, shownForMs: number): Promise<void> {
     const now = Date.now();
     const record: DeleteInFlight = { instance: backup.instanceNativeId ?? '', backup: backupListKey(backup), operation: operationId(operation), until: now + shownForMs, checkedAt: now };
-    await this.change(backup.providerId, (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record]);
+    await this.written(this.change(backup.providerId, (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record]));
   }
 
   /** Ends the record of a delete seen finished (SUCCEEDED or FAILED); anything else is left alone. */
   async seen(operation: Operation): Promise<void> {
     if (operation.kind !== 'DELETE_BACKUP' || (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED')) return;
     const id = operationId(operation);
-    await this.change(operation.providerId, (records) => records.filter((held) => held.operation !== id), true);
+    await this.written(this.change(operation.providerId, (records) => records.filter((held) => held.operation !== id), true));
+  }
+
+  /** A write as its caller waits for it: not at all while the store is late (`storeLate`); the write goes on either way. */
+  private written(change: Promise<boolean>): Promise<unknown> | undefined {
+    return this.storeLate ? undefined : change;
   }
 
   /**
@@ -174,8 +189,11 @@ export class DeletesInFlight {
    */
   private async change(providerId: string, edit: RecordsEdit, onlyIfHeld = false): Promise<boolean> {
     try {
-      return await answerWithinMs(this.changeUnbounded(providerId, edit, onlyIfHeld), DELETES_STORE_WAIT_MS);
+      const written = await answerWithinMs(this.changeUnbounded(providerId, edit, onlyIfHeld), DELETES_STORE_WAIT_MS);
+      this.storeLate = false;
+      return written;
     } catch (error) {
+      this.storeLate = true;
       this.onStoreError(error);
       return false;
     }

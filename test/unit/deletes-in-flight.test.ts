@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Backup, Operation } from '../../src/domain/types.js';
-import { DELETE_CHECKED_EVERY_MS, DELETE_SHOWN_AT_MOST_MS, DeletesInFlight, checkDue, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
+import { DELETES_STORE_WAIT_MS, DELETE_CHECKED_EVERY_MS, DELETE_SHOWN_AT_MOST_MS, DeletesInFlight, checkDue, type DeletesByAccount } from '../../src/gateway/deletes-in-flight.js';
 import { backupListKey, operationId } from '../../src/gateway/ids.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS as ONAPP_GIVE_UP_MS } from '../../src/providers/onapp/config.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS as ZOMRO_GIVE_UP_MS } from '../../src/providers/zomro/config.js';
@@ -50,6 +50,58 @@ const silentStore = (): KeyValueStore => {
   const never = <T>(): Promise<T> => new Promise<T>(() => {});
   const store = new MemoryStore();
   return Object.assign(Object.create(null) as KeyValueStore, { ...store, get: never, getMany: never, setIfAbsent: never, replaceIfEqual: never, namespace: () => silentStore() });
+};
+
+/**
+ * A memory store whose changes wait while it is stalled (a Redis that stopped answering, then
+ * answers again), counting the reads each change starts with: a write sent, waited for or not.
+ */
+function gatedStore(): { store: KeyValueStore; stall(): void; flow(): void; changesSent(): number } {
+  const inner = new MemoryStore();
+  let gate: Promise<void> | null = null;
+  let open = (): void => {};
+  let changesSent = 0;
+  const passed = async (): Promise<void> => {
+    if (gate) await gate;
+  };
+  const store = Object.assign(Object.create(null) as KeyValueStore, {
+    get: async <T>(key: string): Promise<T | undefined> => {
+      changesSent++;
+      await passed();
+      return inner.get<T>(key);
+    },
+    getMany: async <T>(keys: readonly string[]): Promise<Array<T | undefined>> => {
+      await passed();
+      return inner.getMany<T>(keys);
+    },
+    setIfAbsent: async <T>(key: string, value: T, ttlMs: number): Promise<boolean> => {
+      await passed();
+      return inner.setIfAbsent(key, value, ttlMs);
+    },
+    replaceIfEqual: async <T>(key: string, holding: T, value: unknown, ttlMs: number): Promise<boolean> => {
+      await passed();
+      return inner.replaceIfEqual(key, holding, value, ttlMs);
+    },
+  });
+  return {
+    store,
+    stall: () => {
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+    flow: () => {
+      gate = null;
+      open();
+    },
+    changesSent: () => changesSent,
+  };
+}
+
+/** Whether `call` has settled before the event loop's next turn (no clock read: an order of events). */
+const settledAtOnce = (call: Promise<unknown>): Promise<boolean> => Promise.race([call.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+
+/** Lets every change the store answered finish (memory answers within the turn). */
+const turns = async (count = 5): Promise<void> => {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe('DeletesInFlight: the shared record of deletes the providers have not finished', () => {
@@ -359,6 +411,39 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     expect(await new DeletesInFlight(store, (error) => failures.push(error)).claimCheck('zstack', 'op-1', 'b', now + 1)).toBe(false);
     expect(failures).toEqual([]);
     expect(await store.get('zstack')).toEqual([record]);
+  });
+
+  it("on a store that stopped answering, waits for one write, then sends the next ones without waiting for them, until one answers in time again", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const gated = gatedStore();
+    const failures: unknown[] = [];
+    const deletes = new DeletesInFlight(gated.store, (error) => failures.push(error));
+    const [first, second, third] = ['b1', 'b2', 'b3'].map((id) => backup('zstack', 'vm-1', id)) as [Backup, Backup, Backup];
+
+    gated.stall();
+    const firstWrite = deletes.started(first, deleteOf(first, 'RUNNING'), 60_000);
+    expect(await settledAtOnce(firstWrite)).toBe(false);
+    await vi.advanceTimersByTimeAsync(DELETES_STORE_WAIT_MS);
+    expect(await settledAtOnce(firstWrite)).toBe(true);
+    expect(failures).toHaveLength(1);
+
+    // Late: a delete's record and a finished delete's end are sent, and their callers go on at once.
+    expect(await settledAtOnce(deletes.started(second, deleteOf(second, 'RUNNING'), 60_000))).toBe(true);
+    expect(await settledAtOnce(deletes.seen(deleteOf(first, 'FAILED')))).toBe(true);
+    expect(gated.changesSent()).toBe(3);
+
+    // The store answers again, those writes within their wait: the next write is waited for again.
+    gated.flow();
+    await turns();
+    expect(failures).toHaveLength(1);
+    // The write sent without waiting landed (the first one too, late: its wait ran out, not its write).
+    expect(backupsOf(await deletes.read(['zstack']), 'zstack')).toContain(backupListKey(second));
+    gated.stall();
+    const thirdWrite = deletes.started(third, deleteOf(third, 'RUNNING'), 60_000);
+    expect(await settledAtOnce(thirdWrite)).toBe(false);
+    gated.flow();
+    await thirdWrite;
+    expect(backupsOf(await deletes.read(['zstack']), 'zstack')).toEqual(expect.arrayContaining([backupListKey(second), backupListKey(third)]));
   });
 
   it('claims nothing where the store does not answer, and says so', async () => {
