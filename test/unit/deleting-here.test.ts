@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backup } from '../../src/domain/types.js';
 import { DeletingHere } from '../../src/gateway/deleting-here.js';
+import { backupListKey } from '../../src/gateway/ids.js';
 
 const backup = (providerId: string, instanceNativeId: string | null, nativeId: string, status: Backup['status'] = 'AVAILABLE', keyExtra: string[] = []): Backup => ({
   providerId,
@@ -84,6 +85,24 @@ describe('DeletingHere: the backups a request deleted read DELETING wherever it 
     const already = backup('zstack', 'vm-1', 'b1', 'DELETING');
     expect(here.one(already)).toBe(already);
     const listed = [already, backup('zstack', 'vm-1', 'b2')];
+    expect(here.list(listed)).toBe(listed);
+  });
+
+  it('shows a backup unmarked again as the provider lists it, leaving the other marks of its instance, and marks nothing once the last goes', () => {
+    const here = new DeletingHere();
+    const [kept, deleting] = [backup('zstack', 'vm-1', 'b1'), backup('zstack', 'vm-1', 'b2')];
+    here.mark(kept);
+    here.mark(deleting);
+    here.unmarkListed('zstack', 'vm-2', 'b1');
+    here.unmarkListed('zstack', 'vm-1', 'b9');
+    expect(here.one(kept).status).toBe('DELETING');
+    here.unmarkListed('zstack', 'vm-1', backupListKey(kept));
+    expect(here.one(kept)).toBe(kept);
+    expect(here.one(deleting).status).toBe('DELETING');
+    expect(here.none).toBe(false);
+    here.unmarkListed('zstack', 'vm-1', backupListKey(deleting));
+    expect(here.none).toBe(true);
+    const listed = [kept, deleting];
     expect(here.list(listed)).toBe(listed);
   });
 });
