@@ -69,3 +69,10 @@ describe('SecretPieceSearch: case, words, and spans', () => {
     expect(new SecretPieceSearch(['short1A']).find('short1A short1A')).toEqual([]);
   });
 });
+
+describe('SecretPieceSearch: a secret holding U+0100, whose byte in the sampled grams is its two bytes mixed', () => {
+  it.each(['', '-', '--', '---'])('finds its piece after %j (each place of the sampled gram)', (before) => {
+    const secret = 'Pw9xĀ5kQ';
+    expect(found(`${before}${secret}`, new SecretPieceSearch([secret]))).toEqual([secret]);
+  });
+});

@@ -97,3 +97,31 @@ describe('SecretPieceSearch: an answer asked again', () => {
     expect(searched).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('SecretPieceSearch: work it spares', () => {
+  it('looks up no window in a text holding no gram of a secret (the bitmap turns each sample away)', () => {
+    const search = new SecretPieceSearch(['Dnb7Kq8Rw2Zx4LmT']);
+    const windows = (search as unknown as { windows: Map<number, number[]> }).windows;
+    let lookups = 0;
+    const get = windows.get.bind(windows);
+    windows.get = (hash: number) => {
+      lookups++;
+      return get(hash);
+    };
+    expect(search.find('{"id":"vm-1","state":"running"},'.repeat(10))).toEqual([]);
+    expect(lookups).toBe(0);
+  });
+
+  it('keeps an answer asked again among the remembered while newer ones push older out', () => {
+    const key = 'Dnb7Kq8Rw2Zx4LmT';
+    const search = new SecretPieceSearch([key]);
+    const searched = vi.spyOn(search as unknown as { findIn: (text: string) => unknown }, 'findIn');
+    const big = (name: string): string => `${name} ${key} `.padEnd(300_000, '.');
+    for (const name of ['a', 'b', 'c', 'a', 'd']) expect(search.find(big(name))).toHaveLength(1);
+    expect(searched).toHaveBeenCalledTimes(4);
+    search.find(big('a'));
+    expect(searched).toHaveBeenCalledTimes(4);
+    search.find(big('b'));
+    expect(searched).toHaveBeenCalledTimes(5);
+  });
+});
