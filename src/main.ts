@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
       const { variableLookalikes, variableLookalikeWarning } = await import('./config/variable-lookalikes.js');
       const { defaultTimezones, defaultTimezoneWarning } = await import('./config/default-timezone.js');
+      const { secretEdgeSpaces, secretEdgeSpaceWarning } = await import('./config/secret-edge-spaces.js');
       const { smallAnswerBudget } = await import('./config/small-answer-budget.js');
       const { startEnvProblems } = await import('./config/start-env.js');
       // The file's problems and then the environment's, in one pass, as the start would refuse them.
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       const warnings = [
         ...variableLookalikes(config, process.env).map(variableLookalikeWarning),
         ...shortSecrets(config).map(shortSecretWarning),
+        ...secretEdgeSpaces(config).map(secretEdgeSpaceWarning),
         ...defaultTimezones(config).map(defaultTimezoneWarning),
         ...(smallBudget === null ? [] : [smallBudget]),
       ];

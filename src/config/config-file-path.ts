@@ -13,3 +13,14 @@ export function notFoundHints(file: string, env: NodeJS.ProcessEnv, cwd: string 
   if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: '' };
   return { where, remedy: `; npm runs the gateway in ${cwd}, not in ${startedIn} where npm was started: give the path from ${cwd}, or an absolute one` };
 }
+
+/**
+ * The config path as problems name it: as given, unless it is relative and npm runs the gateway
+ * in another directory than the one it was typed in, where a terminal or editor would look for
+ * it; there the absolute path.
+ */
+export function shownConfigPath(file: string, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  const startedIn = env.INIT_CWD;
+  if (isAbsolute(file) || startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return file;
+  return resolve(cwd, file);
+}

@@ -14,6 +14,9 @@ export const SECRET_FILE_MAX_BYTES = 64 * 1024;
 
 export type EnvValue = { value: string } | { problem: string };
 
+/** A secret volume (Kubernetes, Docker) is a directory with one file per key: `_FILE` named the mount, not the file. */
+const DIRECTORY = 'it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)';
+
 /** The UTF-8 byte-order mark some Windows editors (Notepad before 2019) put at a file's start. */
 const BYTE_ORDER_MARK = '\uFEFF';
 
@@ -62,7 +65,7 @@ function readSecretFile(path: string): EnvValue {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return { problem: stat.isDirectory() ? 'it is a directory' : 'not a regular file' };
+    if (!stat.isFile()) return { problem: stat.isDirectory() ? DIRECTORY : 'not a regular file' };
     if (stat.size > SECRET_FILE_MAX_BYTES) return { problem: `${stat.size} bytes, more than a secret (${SECRET_FILE_MAX_BYTES} at most)` };
     const bytes = readFileSync(fd);
     // Decoded anyway, a Latin-1 or UTF-16 file's secret became another (U+FFFD for each odd byte), refused with nothing pointing at the file.
@@ -79,6 +82,6 @@ function whyUnreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EISDIR') return DIRECTORY;
   return code ?? 'error';
 }

@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { withAccountLabels } from './account-labels.js';
 import { ConfigError } from './config-error.js';
-import { notFoundHints } from './config-file-path.js';
+import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { envValue } from './env-secret-files.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
-import { npmLinesProblem } from './npm-lines.js';
+import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
-import { unquotedVariableHint } from './unquoted-variable.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
+import { yamlProblem } from './yaml-problem.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
 export { ConfigError } from './config-error.js';
@@ -117,6 +118,8 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_value' && issue.values.length > 1 && issue.values.every((value) => typeof value === 'string')) return `must be one of ${issue.values.join(', ')}`;
   // "expected number, received string" left `port: "${PORT}"` unexplained: substitution fills strings only.
   if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean') && typeof issue.input === 'string') {
+    const withUnit = issue.expected === 'number' ? numberWithUnitProblem(issue.path?.at(-1), issue.input) : undefined;
+    if (withUnit !== undefined) return withUnit;
     return `must be a ${issue.expected}, written without quotes (a \${NAME} always gives a string)`;
   }
   if (issue.code === 'invalid_union') {
@@ -177,7 +180,7 @@ function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: Reado
 /** Validates an already-parsed config object (after env substitution). */
 export function validateConfig(input: unknown): GatewayConfig {
   const { problems, config } = problemsOf(input, new Set());
-  if (!config) throw new ConfigError(problems);
+  if (!config) throw new ConfigError(withAccountLabels(problems, input));
   return config;
 }
 
@@ -192,20 +195,33 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory: name the config file in it' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
     const { where, remedy } = code === 'ENOENT' ? notFoundHints(file, env) : { where: '', remedy: '' };
     throw new ConfigError([`(file): cannot read ${file}${where}${namedBy ? ` (${namedBy})` : ''}: ${why}${remedy}`]);
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { prettyErrors: true });
+    // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
+    // left out; without them each one read "unknown key" and the account lost what it merged.
+    parsed = parseYaml(text, { prettyErrors: true, merge: true });
   } catch (error) {
-    // The first line of yaml's message ends "at line L, column C:" before the quoted text, which is
-    // left out (it may hold a secret): without its colon the line reads as finished.
-    const hint = error instanceof YAMLParseError ? unquotedVariableHint(text, error.linePos?.[0].line) : '';
-    throw new ConfigError([npmLinesProblem(text) ?? `(file): not valid YAML: ${error instanceof Error ? error.message.split('\n')[0]!.replace(/:$/, '') : 'parse error'}${hint}`]);
+    throw new ConfigError([yamlProblem(shownConfigPath(file, env), text, error)]);
   }
-  return loadConfigObject(parsed, env);
+  // Empty, or comments only: "providers: required" and "clients: required" did not say the file held nothing.
+  if (parsed === null || parsed === undefined) {
+    throw new ConfigError([`${shownConfigPath(file, env)}: the file holds no settings (it is empty, or comments only): a config names at least providers and clients; \`npm start --silent -- --simulators > FILE\` writes one to start from, or see backup-graph.example.yaml`]);
+  }
+  return loadConfigObject(withoutExtensionKeys(parsed), env);
+}
+
+/**
+ * The file's top-level `x-` keys left out: compose files' place for blocks that exist only to be
+ * merged (`x-defaults: &defaults`, then `<<: *defaults` in each account), which no setting's name
+ * begins with, so a typo is never taken for one.
+ */
+function withoutExtensionKeys(parsed: unknown): unknown {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  return Object.fromEntries(Object.entries(parsed).filter(([key]) => !key.startsWith('x-')));
 }
 
 /** Substitutes `${ENV}` and validates; missing variables and invalid values come back together. */
@@ -215,7 +231,7 @@ export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): Gatew
   const shellStyle = new Map<string, string>();
   const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing, shellStyle);
   const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle);
-  if (envProblems.length > 0 || !config) throw new ConfigError([...envProblems, ...problems]);
+  if (envProblems.length > 0 || !config) throw new ConfigError(withAccountLabels([...envProblems, ...problems], fromFile));
   return config;
 }
 

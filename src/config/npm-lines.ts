@@ -6,10 +6,10 @@
  */
 const NPM_SCRIPT_LINE = /^> \S+@\S+ \S+$/m;
 
-/** Why a config that YAML refused is not YAML, when it holds npm's lines; else null. */
-export function npmLinesProblem(text: string): string | null {
+/** Why a config that YAML refused is not YAML, and the line (1-based), when it holds npm's lines; else null. */
+export function npmLinesProblem(text: string): { line: number; problem: string } | null {
   const match = NPM_SCRIPT_LINE.exec(text);
   if (!match) return null;
   const line = text.slice(0, match.index).split('\n').length;
-  return `(file): not valid YAML: line ${line} is npm's own output ("${match[0]}"): write the file with \`npm start --silent -- ...\` (--silent keeps npm's lines out), or delete them`;
+  return { line, problem: `line ${line} is npm's own output ("${match[0]}"): write the file with \`npm start --silent -- ...\` (--silent keeps npm's lines out), or delete them` };
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { strayWhitespaceProblem } from './env-stray-whitespace.js';
 
 /** The most either setting takes, as the config's schema (shutdown.*). */
 const MAX_SHUTDOWN_MS = 600_000;
@@ -11,8 +12,9 @@ const MAX_SHUTDOWN_MS = 600_000;
 function envMillis(name: string, configured: number, env: NodeJS.ProcessEnv): number {
   const value = env[name];
   if (value === undefined || value === '') return configured;
-  if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_SHUTDOWN_MS) {
-    throw new ConfigError([`${name}=${value.slice(0, 40)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
+  const inRange = (text: string): boolean => /^\d{1,6}$/.test(text) && Number(text) <= MAX_SHUTDOWN_MS;
+  if (!inRange(value)) {
+    throw new ConfigError([strayWhitespaceProblem(name, value, inRange) ?? `${name}=${value.slice(0, 40)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
   }
   return Number(value);
 }

@@ -8,6 +8,8 @@ const SHELL_VARIABLE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 export interface VariableLookalike {
   /** Where it sits in the config file, `clients[0].key` or `providers[2].auth.password`. */
   path: string;
+  /** The provider account's `id`, for a provider secret. */
+  account?: string;
 }
 
 /**
@@ -26,11 +28,11 @@ export function variableLookalikes(config: Pick<GatewayConfig, 'clients' | 'prov
   const clients = (config.clients ?? []).flatMap((client, index) => (unsetName(client.key) ? [{ path: `clients[${index}].key` }] : []));
   const secrets = config.providers.flatMap((provider, index) => {
     const auth = provider.auth as Record<string, unknown>;
-    return PROVIDER_MODULES[provider.kind].secretKeys.flatMap((key) => (unsetName(auth[key]) ? [{ path: `providers[${index}].auth.${key}` }] : []));
+    return PROVIDER_MODULES[provider.kind].secretKeys.flatMap((key) => (unsetName(auth[key]) ? [{ path: `providers[${index}].auth.${key}`, account: provider.id }] : []));
   });
   return [...clients, ...secrets];
 }
 
 /** The warning's words, for `--check-config` and the start-up log (the value is not quoted: it may be a real secret). */
 export const variableLookalikeWarning = (found: VariableLookalike): string =>
-  `${found.path} is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write \${NAME}`;
+  `${found.path}${found.account === undefined ? '' : ` (account ${found.account})`} is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write \${NAME}`;

@@ -8,6 +8,7 @@ import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { smallAnswerBudget } from '../config/small-answer-budget.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
+import { secretEdgeSpaces, secretEdgeSpaceWarning } from '../config/secret-edge-spaces.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
@@ -73,6 +74,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   // Named by account and key, never by value (`key` itself is a redacted log field).
   for (const found of variableLookalikes(config, env)) logger.warn({ setting: found.path }, variableLookalikeWarning(found));
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
+  for (const secret of secretEdgeSpaces(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, secretEdgeSpaceWarning(secret));
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
   const smallBudget = smallAnswerBudget(config);
   if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);

@@ -72,13 +72,13 @@ describe('command line', () => {
     for (const args of [['--check-config', path], ['--config', path]]) {
       const result = run(args, { ZOMRO_USER: 'ops-user' });
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain('providers[0].auth.password: required');
+      expect(result.stderr).toContain('providers[0].auth.password (account zomro-nl): required');
       expect(result.stderr).toContain('clients: required');
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     const missingEnv = run(['--check-config', file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ANYWHERE}" } }\n')]);
     expect(missingEnv.status).toBe(2);
-    expect(missingEnv.stderr).toContain('providers[0].auth.token: environment variable NOT_SET_ANYWHERE is not set');
+    expect(missingEnv.stderr).toContain('providers[0].auth.token (account a): environment variable NOT_SET_ANYWHERE is not set');
   });
 
   // The scrubber skips secrets under 6 characters (src/upstream/secrets.ts); nothing told the operator.
@@ -218,7 +218,7 @@ describe('command line', () => {
     const broken = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" }, timeoutMS: 5 }\n');
     const both = run(['--check-config', broken], { PORT: '70000' });
     expect(both.status).toBe(2);
-    expect(both.stderr.trim().split('\n')).toEqual(['providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?', 'PORT=70000: must be a whole number from 0 to 65535']);
+    expect(both.stderr.trim().split('\n')).toEqual(['providers[0].timeoutMS (account a): unknown key; did you mean "timeoutMs"?', 'PORT=70000: must be a whole number from 0 to 65535 (0 = any free port)']);
   }, 60_000);
 
   it('--help names, on its --check-config line, every variable --check-config refuses (it left out DRAIN_TIMEOUT_MS, SHUTDOWN_READYZ_GRACE_MS and REDIS_URL_FILE)', () => {
@@ -241,11 +241,11 @@ describe('command line', () => {
     const result = run(['--check-config', path]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'providers[0].auth.token: environment variable NOT_SET_ONE is not set',
-      'providers[1].url: environment variable NOT_SET_TWO is not set',
-      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
-      expect.stringMatching(/^providers\[1\]\.colour: unknown key; allowed here: /),
-      'providers[1].id: duplicate provider id "a"',
+      'providers[0].auth.token (the 1st provider): environment variable NOT_SET_ONE is not set',
+      'providers[1].url (the 2nd provider): environment variable NOT_SET_TWO is not set',
+      'providers[0].timeoutMS (the 1st provider): unknown key; did you mean "timeoutMs"?',
+      expect.stringMatching(/^providers\[1\]\.colour \(the 2nd provider\): unknown key; allowed here: /),
+      'providers[1].id (the 2nd provider): duplicate provider id "a"',
     ]);
   });
 

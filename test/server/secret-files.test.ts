@@ -82,7 +82,7 @@ describe('${NAME} from NAME_FILE', () => {
     const cases: Array<[string, string]> = [
       [missing, 'no such file'],
       [empty, 'the file is empty'],
-      [directory, 'it is a directory'],
+      [directory, 'it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)'],
       // Opening a FIFO waits for a writer: the start would have hung here.
       [fifo, 'not a regular file'],
       [large, '70026 bytes, more than a secret (65536 at most)'],
@@ -92,7 +92,7 @@ describe('${NAME} from NAME_FILE', () => {
     for (const [path, why] of cases) {
       const result = refusedStart(config, { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: path });
       expect(result.status).toBe(2);
-      expect(result.stderr.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
+      expect(result.stderr.trim()).toBe(`providers[0].auth.token (account zomro-files): cannot read ZOMRO_TOKEN_FILE (${path}): ${why}`);
       expect(result.output).not.toContain(SECRET_IN_FILE);
     }
   }, 60_000);
@@ -101,7 +101,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: SECRET_IN_FILE });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`providers[0].auth.token: cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
+    expect(result.stderr.trim()).toBe(`providers[0].auth.token (account zomro-files): cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
     expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);
 

@@ -49,29 +49,29 @@ describe('the simulators config with one mistake', () => {
     config.providers[0]!.auth = null;
     config.providers[1]!.auth = null;
     expect(problemsOf(config)).toEqual([
-      'providers[0].auth: has no credential (nothing after its colon): auth takes { token } or { username, password }',
-      'providers[1].auth: has no credential (nothing after its colon): auth takes { username, password }',
+      'providers[0].auth (account zomro-sim): has no credential (nothing after its colon): auth takes { token } or { username, password }',
+      'providers[1].auth (account onapp-sim): has no credential (nothing after its colon): auth takes { username, password }',
     ]);
   });
 
   it('auth left out names the ways too', () => {
     const config = simulatorsConfig();
     config.providers[0]!.auth = undefined;
-    expect(problemsOf(config)).toEqual(['providers[0].auth: required (auth takes { token } or { username, password })']);
+    expect(problemsOf(config)).toEqual(['providers[0].auth (account zomro-sim): required (auth takes { token } or { username, password })']);
   });
 
   it('a token written as auth itself is refused without quoting it', () => {
     const config = simulatorsConfig();
     config.providers[0]!.auth = ZOMRO_TOKEN;
     const problems = problemsOf(config);
-    expect(problems).toEqual(['providers[0].auth: must be keys, not a bare value: auth takes { token } or { username, password }']);
+    expect(problems).toEqual(['providers[0].auth (account zomro-sim): must be keys, not a bare value: auth takes { token } or { username, password }']);
     expect(problems.join('\n')).not.toContain(ZOMRO_TOKEN);
   });
 
   it('a credential key with nothing after its colon is empty, as "" is', () => {
     const config = simulatorsConfig();
     config.providers[1]!.auth = { username: 'sim-ops@example.com', password: null };
-    expect(problemsOf(config)).toEqual(['providers[1].auth.password: must not be empty']);
+    expect(problemsOf(config)).toEqual(['providers[1].auth.password (account onapp-sim): must not be empty']);
   });
 
   it('numbers and empty keys elsewhere say what to write, in the file\'s words', () => {
@@ -80,9 +80,9 @@ describe('the simulators config with one mistake', () => {
     Object.assign(config, { limits: { maxDepth: 1000 }, protection: null });
     expect(problemsOf(config)).toEqual(
       expect.arrayContaining([
-        'providers[0].retries: must be a whole number',
-        'providers[0].timeoutMs: must be more than 0',
-        'providers[0].name: has no value (nothing after its colon): write text',
+        'providers[0].retries (account zomro-sim): must be a whole number',
+        'providers[0].timeoutMs (account zomro-sim): must be more than 0',
+        'providers[0].name (account zomro-sim): has no value (nothing after its colon): write text',
         'limits.maxDepth: must be at most 100',
         'protection: has no value (nothing after its colon): write keys and values (key: value, or { key: value })',
       ]),
@@ -92,7 +92,7 @@ describe('the simulators config with one mistake', () => {
 
   it('a list item with nothing after its "-" says so', () => {
     const config = { ...simulatorsConfig(), providers: [null] };
-    expect(problemsOf(config)).toEqual(['providers[0]: has no value (nothing after its "-"): write keys and values (key: value, or { key: value })']);
+    expect(problemsOf(config)).toEqual(['providers[0] (the 1st provider): has no value (nothing after its "-"): write keys and values (key: value, or { key: value })']);
   });
 });
 
@@ -105,10 +105,10 @@ describe('a credential one indent short of auth', () => {
     Object.assign(config.providers[1]!, { password: 'sim-onapp-api-key-91c4e2' });
     const problems = problemsOf(config);
     expect(problems).toEqual([
-      'providers[0].auth: has no credential (nothing after its colon): auth takes { token } or { username, password }',
-      'providers[0].token: unknown key here; token goes under auth: indent it below "auth:"',
-      'providers[1].auth.password: required',
-      'providers[1].password: unknown key here; password goes under auth: indent it below "auth:"',
+      'providers[0].auth (account zomro-sim): has no credential (nothing after its colon): auth takes { token } or { username, password }',
+      'providers[0].token (account zomro-sim): unknown key here; token goes under auth: indent it below "auth:"',
+      'providers[1].auth.password (account onapp-sim): required',
+      'providers[1].password (account onapp-sim): unknown key here; password goes under auth: indent it below "auth:"',
     ]);
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);
   });
@@ -125,8 +125,8 @@ describe('a credential left in braces without its key', () => {
     expect(problems).toEqual([
       'clients[0].key: required',
       'clients[0]: a key with no value, not quoted (it may be a secret written without its key); allowed here: name, key, roles, providers',
-      'providers[0].auth: a key with no value, not quoted (it may be a secret written without its key); allowed here: token, username, password',
-      'providers[0].auth.token: required (auth takes { token } or { username, password })',
+      'providers[0].auth (account zomro-sim): a key with no value, not quoted (it may be a secret written without its key); allowed here: token, username, password',
+      'providers[0].auth.token (account zomro-sim): required (auth takes { token } or { username, password })',
     ]);
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|local-admin-key/);
   });
@@ -138,8 +138,8 @@ describe('a credential left in braces without its key', () => {
     const problems = problemsOf(config);
     expect(problems).toEqual(
       expect.arrayContaining([
-        'providers[0].auth.tokn: unknown key; did you mean "token"?',
-        'providers[1].auth: a key with no value, not quoted (it may be a secret written without its key); OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
+        'providers[0].auth.tokn (account zomro-sim): unknown key; did you mean "token"?',
+        'providers[1].auth (account onapp-sim): a key with no value, not quoted (it may be a secret written without its key); OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
       ]),
     );
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);

@@ -40,7 +40,7 @@ describe('listen.port and admin.port from ${NAME}', () => {
   it('names an unreadable NAME_FILE, once, with the key it was for', () => {
     const dir = mkdtempSync(join(tmpdir(), 'port-reference-'));
     const problems = problemsOf(withPorts(4000, '${ADMIN_PORT}'), { ADMIN_PORT_FILE: dir });
-    expect(problems).toEqual([`admin.port: cannot read ADMIN_PORT_FILE (${dir}): it is a directory`]);
+    expect(problems).toEqual([`admin.port: cannot read ADMIN_PORT_FILE (${dir}): it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)`]);
   });
 
   it('substitutes a refused port as empty text, its problem noted, where no set of missing keys is kept', () => {

@@ -22,10 +22,10 @@ describe('strict config: unknown keys are refused at every level, with a hint', 
     const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...zomro, timeoutMS: 5000, cacheTTLms: 1000, colour: 'blue' }, { ...zstack, backupStorageUUID: 'x' }] }));
     expect(problems).toEqual(
       expect.arrayContaining([
-        'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
-        'providers[0].cacheTTLms: unknown key; did you mean "cacheTtlMs"?',
-        expect.stringMatching(/^providers\[0\]\.colour: unknown key; allowed here: .*timeoutMs/),
-        'providers[1].backupStorageUUID: unknown key; did you mean "backupStorageUuid"?',
+        'providers[0].timeoutMS (account zomro-nl): unknown key; did you mean "timeoutMs"?',
+        'providers[0].cacheTTLms (account zomro-nl): unknown key; did you mean "cacheTtlMs"?',
+        expect.stringMatching(/^providers\[0\]\.colour \(account zomro-nl\): unknown key; allowed here: .*timeoutMs/),
+        'providers[1].backupStorageUUID (account zs): unknown key; did you mean "backupStorageUuid"?',
       ]),
     );
     expect(problems).toHaveLength(4);
@@ -49,7 +49,7 @@ describe('strict config: unknown keys are refused at every level, with a hint', 
         'limits.maxDeph: unknown key; did you mean "maxDepth"?',
         'protection.rpoHour: unknown key; did you mean "rpoHours"?',
         'admin.prot: unknown key; did you mean "port"?',
-        'providers[0].auth.tokn: unknown key; did you mean "token"?',
+        'providers[0].auth.tokn (account zomro-nl): unknown key; did you mean "token"?',
       ]),
     );
   });
@@ -72,11 +72,11 @@ describe('every problem in one pass', () => {
     );
     expect(problems).toEqual([
       'clients[0].key: environment variable OPS_KEY is not set',
-      'providers[0].auth.token: environment variable ZOMRO_TOKEN is not set',
-      'providers[1].url: environment variable ZOMRO_URL is not set',
+      'providers[0].auth.token (the 1st provider): environment variable ZOMRO_TOKEN is not set',
+      'providers[1].url (the 2nd provider): environment variable ZOMRO_URL is not set',
       'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
-      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
-      'providers[1].id: duplicate provider id "zomro-nl"',
+      'providers[0].timeoutMS (the 1st provider): unknown key; did you mean "timeoutMs"?',
+      'providers[1].id (the 2nd provider): duplicate provider id "zomro-nl"',
     ]);
   });
 
@@ -87,14 +87,14 @@ describe('every problem in one pass', () => {
         providers: [{ ...zstack, backupStorageUuid: undefined }],
       }),
     );
-    expect(problems).toEqual(['clients[0].roles: required', 'clients[0].role: unknown key; did you mean "roles"?', 'providers[0].backupStorageUuid: required']);
+    expect(problems).toEqual(['clients[0].roles: required', 'clients[0].role: unknown key; did you mean "roles"?', 'providers[0].backupStorageUuid (account zs): required']);
     // An empty file: the list of providers is missing, not wrong.
     expect(problemsOf(() => loadConfigObject(null, {}))).toEqual(['providers: required', 'clients: required: name at least one client, or set allowAnonymous: true']);
   });
 
   it('says in words why the file cannot be read', () => {
     expect(problemsOf(() => loadConfigFile('/nonexistent/backup-graph.yaml', {}))).toEqual(['(file): cannot read /nonexistent/backup-graph.yaml: no such file']);
-    expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['(file): cannot read test: it is a directory']);
+    expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['(file): cannot read test: it is a directory: name the config file in it']);
   });
 
   it('says a file that begins with npm\'s own lines (saved without npm start --silent) is npm\'s output, and how to write it', () => {
@@ -104,7 +104,7 @@ describe('every problem in one pass', () => {
       const npmLines = '\n> backup-graph@0.1.0 prestart\n> node scripts/build.mjs --if-stale\n\n\n> backup-graph@0.1.0 start\n> exec node dist/main.js --simulators\n\n';
       writeFileSync(file, `${npmLines}allowAnonymous: true\nproviders:\n  - { id: zs, kind: zstack, url: "https://zs/", auth: { sessionId: s }, backupStorageUuid: ${'a'.repeat(32)} }\n`);
       expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([
-        '(file): not valid YAML: line 2 is npm\'s own output ("> backup-graph@0.1.0 prestart"): write the file with `npm start --silent -- ...` (--silent keeps npm\'s lines out), or delete them',
+        `${file}:2:1: not valid YAML: line 2 is npm's own output ("> backup-graph@0.1.0 prestart"): write the file with \`npm start --silent -- ...\` (--silent keeps npm's lines out), or delete them`,
       ]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
@@ -116,7 +116,7 @@ describe('every problem in one pass', () => {
     try {
       const file = join(directory, 'backup-graph.yaml');
       writeFileSync(file, 'providers:\n  - id: a\n   kind: zomro\n');
-      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual(['(file): not valid YAML: Sequence item without - indicator at line 3, column 1']);
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:3:1: not valid YAML: Sequence item without - indicator`]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -128,7 +128,7 @@ describe('every problem in one pass', () => {
       const file = join(directory, 'backup-graph.yaml');
       writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - { id: z, kind: zomro, url: "https://api.zomro.com/", auth: { token: ${ZOMRO_SESSION} } }\n');
       expect(problemsOf(() => loadConfigFile(file, { ZOMRO_SESSION: 'abcdefgh' }))).toEqual([
-        '(file): not valid YAML: Unexpected flow-map-start at node end at line 3, column 74; line 3 has a ${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "${NAME}"',
+        `${file}:3:74: not valid YAML: Unexpected flow-map-start at node end; line 3 has a \${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "\${NAME}"`,
       ]);
       // Quoted, or in block style (where YAML reads it as plain text), it is the variable.
       writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - id: z\n    kind: zomro\n    url: https://api.zomro.com/\n    auth:\n      token: ${ZOMRO_SESSION}\n    timezone: UTC\n');
@@ -148,31 +148,31 @@ describe('a provider entry whose kind names no provider says what to write', () 
   const entry = { id: 'dc1', url: 'https://my.erigones.com/api', auth: { apiKey: 'k'.repeat(20) } };
 
   it('a kind left out is required, not an "invalid discriminator value", and a misspelt key is named', () => {
-    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, id: 'danube', name: 'Danube' }] }))).toEqual(['providers[0].kind: required: one of zomro, onapp, zstack, danube']);
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, id: 'danube', name: 'Danube' }] }))).toEqual(['providers[0].kind (account danube): required: one of zomro, onapp, zstack, danube']);
     expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, knd: 'danube' }] }))).toEqual([
-      'providers[0].kind: required: one of zomro, onapp, zstack, danube (is "knd" meant as kind?)',
+      'providers[0].kind (account dc1): required: one of zomro, onapp, zstack, danube (is "knd" meant as kind?)',
     ]);
   });
 
   it('a kind in another case is told the lower-case word; another word is told the list, without quoting it', () => {
-    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'Danube' }] }))).toEqual(['providers[0].kind: must be "danube" (kinds are lower case)']);
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'Danube' }] }))).toEqual(['providers[0].kind (account dc1): must be "danube" (kinds are lower case)']);
     const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: 'hunter2-secret' }] }));
-    expect(problems).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+    expect(problems).toEqual(['providers[0].kind (account dc1): must be one of zomro, onapp, zstack, danube']);
   });
 
   it('a kind nearly a kind (a typo, the company written its own way) is told the one it meant', () => {
     const problem = (kind: string) => problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind }] }));
     for (const [kind, meant] of [['on-app', 'onapp'], ['zstak', 'zstack'], ['Danube Cloud', 'danube'], ['ZStack Cloud', 'zstack'], ['zomr', 'zomro']]) {
-      expect(problem(kind as string)).toEqual([`providers[0].kind: must be one of zomro, onapp, zstack, danube; did you mean "${meant}"?`]);
+      expect(problem(kind as string)).toEqual([`providers[0].kind (account dc1): must be one of zomro, onapp, zstack, danube; did you mean "${meant}"?`]);
     }
-    expect(problem('vmware')).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+    expect(problem('vmware')).toEqual(['providers[0].kind (account dc1): must be one of zomro, onapp, zstack, danube']);
   });
 
   it('a kind with spaces around it (a YAML value copied with them) is told the word; a kind that is no text is told the list', () => {
-    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: ' Danube ' }] }))).toEqual(['providers[0].kind: must be "danube" (kinds are lower case)']);
+    expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind: ' Danube ' }] }))).toEqual(['providers[0].kind (account dc1): must be "danube" (kinds are lower case)']);
     // `kind: 5` or `kind: [danube]` in the file: a problem line, not a TypeError from reading it as text.
     for (const kind of [5, true, ['danube'], { name: 'danube' }]) {
-      expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind }] }))).toEqual(['providers[0].kind: must be one of zomro, onapp, zstack, danube']);
+      expect(problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...entry, kind }] }))).toEqual(['providers[0].kind (account dc1): must be one of zomro, onapp, zstack, danube']);
     }
   });
 });
@@ -186,8 +186,8 @@ describe('secrets with a secret file’s last newline are refused, not taken as 
     const env = { DASHBOARD_KEY: 'dash-7f3c9a1e5b2d4f60\n', ZSTACK_PASSWORD: 'zs-secret-5b1f\n', DANUBE_API_KEY: 'danube-key\r\n' };
     const problems = problemsOf(() => loadConfigObject(config, env));
     expect(problems).toEqual([
-      "providers[0].auth.password: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
-      "providers[1].auth.apiKey: holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
+      "providers[0].auth.password (account zs): holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
+      "providers[1].auth.apiKey (account dc1): holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
       "clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
     ]);
     for (const secret of Object.values(env)) expect(problems.join('\n')).not.toContain(secret.trim());
@@ -201,7 +201,7 @@ describe('secrets with a secret file’s last newline are refused, not taken as 
 
 describe('a provider url is the API’s base URL alone', () => {
   it('refuses user:password@, a query and a fragment (dropped without a word before), never quoting the url; a path and a trailing slash are fine', () => {
-    const message = "providers[0].url: must be the API's base URL alone: no user:password@ (put credentials in auth), ?query or #fragment, which the gateway would drop";
+    const message = "providers[0].url (account zomro-nl): must be the API's base URL alone: no user:password@ (put credentials in auth), ?query or #fragment, which the gateway would drop";
     for (const url of ['https://ops:s3cret-pass@api.zomro.com/', 'https://api.zomro.com/?lang=en', 'https://api.zomro.com/#billmgr']) {
       const problems = problemsOf(() => validateConfig({ allowAnonymous: true, providers: [{ ...zomro, url }] }));
       expect(problems, url).toEqual([message]);

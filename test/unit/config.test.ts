@@ -79,18 +79,18 @@ describe('config validation', () => {
         expect.stringMatching(/^listen\.port: /),
         expect.stringMatching(/^clients\[0\]\.key: must be at least 16 characters/),
         expect.stringMatching(/^clients\[0\]\.roles\[0\]: /),
-        expect.stringMatching(/^providers\[0\]\.auth\.password: required/),
-        expect.stringMatching(/^providers\[1\]\.id: must match/),
-        expect.stringMatching(/^providers\[1\]\.url: /),
-        expect.stringMatching(/^providers\[1\]\.timezone: must be an IANA time zone/),
-        expect.stringMatching(/^providers\[2\]\.kind: /),
+        expect.stringMatching(/^providers\[0\]\.auth\.password \(the 1st provider\): required/),
+        expect.stringMatching(/^providers\[1\]\.id \(the 2nd provider\): must match/),
+        expect.stringMatching(/^providers\[1\]\.url \(the 2nd provider\): /),
+        expect.stringMatching(/^providers\[1\]\.timezone \(the 2nd provider\): must be an IANA time zone/),
+        expect.stringMatching(/^providers\[2\]\.kind \(the 3rd provider\): /),
       ]),
     );
   });
 
   it('refuses a config without clients unless allowAnonymous is set, and duplicate ids', () => {
     expect(problemsOf({ providers: [zomro] })).toEqual([expect.stringMatching(/^clients: required/)]);
-    expect(problemsOf({ allowAnonymous: true, providers: [zomro, zomro] })).toEqual([expect.stringMatching(/^providers\[1\]\.id: duplicate/)]);
+    expect(problemsOf({ allowAnonymous: true, providers: [zomro, zomro] })).toEqual([expect.stringMatching(/^providers\[1\]\.id \(the 2nd provider\): duplicate/)]);
   });
 
   it('takes anonymousRole only with allowAnonymous, and only a role', () => {
@@ -126,16 +126,16 @@ describe('config validation', () => {
 
   it('says a provider url left out is required, and shows a whole URL for one without its scheme (both were "must be an http(s) URL")', () => {
     const { url: _left, ...noUrl } = zomro;
-    expect(problemsOf({ allowAnonymous: true, providers: [noUrl] })).toEqual(['providers[0].url: required']);
-    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url: must be an http(s) URL, such as https://api.example.com/']);
+    expect(problemsOf({ allowAnonymous: true, providers: [noUrl] })).toEqual(['providers[0].url (account zomro-nl): required']);
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL, such as https://api.example.com/']);
   });
 
   it('tells an OnApp auth with apiKey that the API key is the password (it listed the allowed keys alone)', () => {
     const onapp = { id: 'flex', kind: 'onapp', url: 'https://cloud.example.com', auth: { apiKey: 'k'.repeat(20) } };
     expect(problemsOf({ allowAnonymous: true, providers: [onapp] })).toEqual([
-      'providers[0].auth.username: required',
-      'providers[0].auth.password: required',
-      'providers[0].auth.apiKey: unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
+      'providers[0].auth.username (account flex): required',
+      'providers[0].auth.password (account flex): required',
+      'providers[0].auth.apiKey (account flex): unknown key; OnApp takes { username, password }: the user, and its API key as the password (HTTP basic)',
     ]);
   });
 
@@ -200,7 +200,7 @@ describe('${ENV} substitution', () => {
     }
     expect(problems).toEqual([
       'clients[0].key: must be at least 16 characters (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "${NAME}")',
-      'providers[0].url: must be an http(s) URL, such as https://api.example.com/ (it reads $ZOMRO_URL as text: ZOMRO_URL is not set; for the environment variable, set it and write "${ZOMRO_URL}")',
+      'providers[0].url (account z): must be an http(s) URL, such as https://api.example.com/ (it reads $ZOMRO_URL as text: ZOMRO_URL is not set; for the environment variable, set it and write "${ZOMRO_URL}")',
     ]);
   });
 
@@ -228,16 +228,16 @@ describe('auth: one way to authenticate per account', () => {
 
   it('refuses keys of two ways at once, naming them (one way used to win silently)', () => {
     expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops' } }))).toEqual([
-      'providers[0].auth: takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username)',
+      'providers[0].auth (account dc1): takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username)',
     ]);
     expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops', password: 'p'.repeat(12) } }))).toEqual([
-      'providers[0].auth: takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username, password)',
+      'providers[0].auth (account dc1): takes one way to authenticate, { apiKey } or { username, password }, not keys of both (given: apiKey, username, password)',
     ]);
     expect(problemsOf(config({ ...zomro, auth: { token: 't0ken-long', password: 'p'.repeat(12) } }))).toEqual([
-      'providers[0].auth: takes one way to authenticate, { token } or { username, password }, not keys of both (given: token, password)',
+      'providers[0].auth (account zomro-nl): takes one way to authenticate, { token } or { username, password }, not keys of both (given: token, password)',
     ]);
     expect(problemsOf(config({ ...zstack, auth: { accountName: 'admin', password: 'p'.repeat(12), sessionId: 's'.repeat(32) } }))).toEqual([
-      'providers[0].auth: takes one way to authenticate, { accountName, password } or { sessionId }, not keys of both (given: accountName, password, sessionId)',
+      'providers[0].auth (account lab): takes one way to authenticate, { accountName, password } or { sessionId }, not keys of both (given: accountName, password, sessionId)',
     ]);
   });
 
@@ -245,9 +245,9 @@ describe('auth: one way to authenticate per account', () => {
     const problems = problemsOf({ providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20), username: 'ops', pasword: 'x' } }, { ...zomro, url: 'ftp://x' }] });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'providers[0].auth.pasword: unknown key; did you mean "password"?',
-        expect.stringMatching(/^providers\[0\]\.auth: takes one way to authenticate/),
-        expect.stringMatching(/^providers\[1\]\.url: /),
+        'providers[0].auth.pasword (account dc1): unknown key; did you mean "password"?',
+        expect.stringMatching(/^providers\[0\]\.auth \(account dc1\): takes one way to authenticate/),
+        expect.stringMatching(/^providers\[1\]\.url \(account zomro-nl\): /),
         expect.stringMatching(/^clients: required/),
       ]),
     );
@@ -255,7 +255,7 @@ describe('auth: one way to authenticate per account', () => {
 
   it('takes each way alone, and still names the missing half of a login', () => {
     expect(problemsOf(config({ ...danube, auth: { apiKey: 'k'.repeat(20) } }, { ...danube, id: 'dc2', auth: { username: 'ops', password: 'p'.repeat(12) } }))).toEqual([]);
-    expect(problemsOf(config({ ...danube, auth: { username: 'ops' } }))).toEqual(['providers[0].auth.password: required (auth takes { apiKey } or { username, password })']);
+    expect(problemsOf(config({ ...danube, auth: { username: 'ops' } }))).toEqual(['providers[0].auth.password (account dc1): required (auth takes { apiKey } or { username, password })']);
     expect(problemsOf(config({ ...zstack, auth: { sessionId: 's'.repeat(32) } }, { ...zomro, auth: { username: 'ops', password: 'p'.repeat(12) } }))).toEqual([]);
   });
 });

@@ -12,10 +12,16 @@ describe('numbers from the environment', () => {
   });
 
   it('PORT: anything else stops the start naming the variable (it was ignored under --config, NaN in demo mode)', () => {
-    for (const value of ['abc', '65536', '-1', '4000.5', ' 4000', '4e3', '1234567']) {
+    for (const value of ['abc', '65536', '99999', '-1', '4000.5', '4e3', '1234567', ' 4000x']) {
       expect(() => envPort({ PORT: value }), value).toThrow(ConfigError);
-      expect(() => envPort({ PORT: value }), value).toThrow(`PORT=${value}: must be a whole number from 0 to 65535`);
+      // In listen.port's words: what 0 means was left unsaid.
+      expect(() => envPort({ PORT: value }), value).toThrow(`PORT=${value}: must be a whole number from 0 to 65535 (0 = any free port)`);
     }
+  });
+
+  it('PORT: a right value but for a space or line break at an end says so, without the invisible character (a Windows .env gives every value a CR)', () => {
+    expect(() => envPort({ PORT: '4000\r' })).toThrow('PORT=4000 has a line break (a .env file saved with Windows line ends? save it with Unix ones, LF) at an end: remove it');
+    expect(() => envPort({ PORT: ' 4000' })).toThrow('PORT=4000 has a space at an end: remove it');
   });
 
   it('DEMO_LATENCY_MS: unset is no latency; a whole number of ms up to a minute is taken', () => {

@@ -17,11 +17,17 @@ describe('shutdown durations from the environment', () => {
   });
 
   it('stops the start on anything else, naming the variable and cutting a long value', () => {
-    for (const value of ['600001', '3000000000', '-1', '1.5', '1e3', ' 10', '10 ', 'soon', '0x10', '1234567']) {
+    for (const value of ['600001', '3000000000', '-1', '1.5', '1e3', ' 1x', 'soon', '0x10', '1234567']) {
       expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: value })).toThrow(ConfigError);
       expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: value })).toThrow(`DRAIN_TIMEOUT_MS=${value}: must be a whole number of milliseconds from 0 to 600000`);
     }
+    // Right but for a space or a Windows .env's carriage return: said so, not quoted with the invisible character.
+    expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10 ' })).toThrow('DRAIN_TIMEOUT_MS=10 has a space at an end: remove it');
+    expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10\r' })).toThrow('DRAIN_TIMEOUT_MS=10 has a line break (a .env file saved with Windows line ends? save it with Unix ones, LF) at an end: remove it');
     expect(() => readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: 'x'.repeat(100) })).toThrow(`SHUTDOWN_READYZ_GRACE_MS=${'x'.repeat(40)}: must be`);
+    // Right but for a space or a Windows .env's carriage return: said so, not quoted with the invisible character.
+    expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10 ' })).toThrow('DRAIN_TIMEOUT_MS=10 has a space at an end: remove it');
+    expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10\r' })).toThrow('DRAIN_TIMEOUT_MS=10 has a line break (a .env file saved with Windows line ends? save it with Unix ones, LF) at an end: remove it');
     expect(() => readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: 'x'.repeat(100) })).not.toThrow('x'.repeat(41));
   });
 });
@@ -65,7 +71,7 @@ describe('withShutdownEnv', () => {
     const file = { allowAnonymous: true, providers: [{ id: 'a', kind: 'zomro', url: 'https://x/', auth: { token: 'a-token-value' }, timeoutMS: 5 }] };
     expect(problemsOf(() => loadConfigObject(file, { DRAIN_TIMEOUT_MS: 'soon' }))).toEqual([
       'DRAIN_TIMEOUT_MS=soon: must be a whole number of milliseconds from 0 to 600000',
-      'providers[0].timeoutMS: unknown key; did you mean "timeoutMs"?',
+      'providers[0].timeoutMS (account a): unknown key; did you mean "timeoutMs"?',
     ]);
   });
 });

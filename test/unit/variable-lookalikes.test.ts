@@ -22,12 +22,14 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
   const env = { SET_KEY_VARIABLE_NAME: 'anything', FROM_A_FILE_FILE: '/run/secrets/key' };
 
   it('names client keys and provider secrets by path; not names (a username), values with $ inside, or variables set (or set as NAME_FILE)', () => {
-    expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key' }, { path: 'providers[0].auth.password' }]);
+    expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key' }, { path: 'providers[0].auth.password', account: 'flex' }]);
   });
 
   it('warns without quoting the value, which may be a real secret that starts with $', () => {
     const words = variableLookalikes(config, env).map(variableLookalikeWarning);
     expect(words[0]).toBe('clients[0].key is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
+    // A provider's secret names its account, as the other warnings do.
+    expect(words[1]).toBe('providers[0].auth.password (account flex) is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
     for (const line of words) {
       expect(line).not.toContain('DASHBOARD_KEY_PRODUCTION');
       expect(line).not.toContain('ONAPP_PASSWORD');
@@ -57,9 +59,9 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
     });
     expect(variableLookalikes(config, {})).toEqual([
       { path: 'clients[0].key' },
-      { path: 'providers[0].auth.sessionId' },
-      { path: 'providers[1].auth.token' },
-      { path: 'providers[2].auth.password' },
+      { path: 'providers[0].auth.sessionId', account: 'zs' },
+      { path: 'providers[1].auth.token', account: 'zm' },
+      { path: 'providers[2].auth.password', account: 'dc1' },
     ]);
   });
 });
