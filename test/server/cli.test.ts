@@ -204,7 +204,7 @@ describe('command line', () => {
     const valid = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" } }\n');
     const wrongEnv = { PORT: 'abc', LOG_LEVEL: 'loud', LOG_FORMAT: 'xml', REDIS_URL: 'http://user:hunter22@redis:6379' };
     const expected = [
-      'PORT=abc: must be a whole number from 0 to 65535',
+      'PORT=abc: must be a whole number from 0 to 65535 (0 = any free port)',
       'LOG_LEVEL=loud: must be one of fatal, error, warn, info, debug, trace, silent',
       'LOG_FORMAT=xml: must be pretty or json',
       'REDIS_URL: must be redis://[user:password@]host[:port][/db] or rediss:// (TLS) with the same parts (its value is not shown: it may hold a password)',
