@@ -21,5 +21,5 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   const why = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
   const remedy = error instanceof YAMLParseError ? (REMEDIES[error.code] ?? '') : '';
   const where = position === undefined ? shown : `${shown}:${position.line}:${position.col}`;
-  return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position?.line)}`;
+  return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position)}`;
 }

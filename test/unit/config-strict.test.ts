@@ -138,6 +138,22 @@ describe('every problem in one pass', () => {
     }
   });
 
+  it('names an unquoted ${NAME} only where YAML stopped at its {: inside [ ] too, and not for another refusal of a block line that holds one', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-graph-config-'));
+    try {
+      const file = join(directory, 'backup-graph.yaml');
+      writeFileSync(file, 'allowAnonymous: true\nlisten:\n  allowedHosts: [ ${GATEWAY_HOST} ]\nproviders: []\n');
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([
+        '(file): not valid YAML: Missing , or : between flow sequence items at line 3, column 20; line 3 has a ${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "${NAME}"',
+      ]);
+      // A block line: YAML stopped at the `$` of a value holding `: `, no flow collection in sight.
+      writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - id: z\n    auth:\n      token: ${ZOMRO_SESSION}: x\n');
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual(['(file): not valid YAML: Nested mappings are not allowed in compact mappings at line 5, column 14']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('accepts a valid config with its variables set', () => {
     const config = loadConfigObject({ allowAnonymous: true, providers: [{ ...zomro, auth: { token: '${ZOMRO_TOKEN}' } }] }, { ZOMRO_TOKEN: 'value' });
     expect(config.providers[0]).toMatchObject({ auth: { token: 'value' } });
