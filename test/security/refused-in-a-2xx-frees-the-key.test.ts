@@ -101,6 +101,35 @@ describe('zomro with a login: the session dies, then the login that renews it fa
     expect(server.count(SCHEDULE_EDIT) - before).toBe(2);
   });
 
+  it('a write refused for its dead session and sent again once renewed, that send failing 503: the key is kept (the send may have acted)', async () => {
+    const input = scheduleInput(instanceId);
+    const before = server.count(SCHEDULE_EDIT);
+    const target = simulator as unknown as { handle: Handle };
+    const handle = target.handle.bind(target);
+    let sends = 0;
+    // The first send meets a dead session (refused 200); the one after the renewal gets a 503.
+    target.handle = (request) => {
+      if (request.form.get('func') === SCHEDULE_EDIT) {
+        sends += 1;
+        if (sends === 1) simulator.expireSessions();
+        if (sends === 2) return { status: 503, text: 'Service Unavailable' };
+      }
+      return handle(request);
+    };
+    try {
+      const first = await harness.gql(CREATE_SCHEDULE, { input });
+      expect(errorCodes(first)).toEqual(['PROVIDER_UNAVAILABLE']);
+      expect(sends).toBe(2);
+    } finally {
+      target.handle = handle;
+    }
+    // Kept: the retry is told the 503 again and sends nothing (freed, it would create a second schedule).
+    const again = await harness.gql(CREATE_SCHEDULE, { input });
+    expect(errorCodes(again)).toEqual(['PROVIDER_UNAVAILABLE']);
+    // The simulator labels (and counts) the first send only: the 503 was answered before its handler.
+    expect(server.count(SCHEDULE_EDIT) - before).toBe(1);
+  });
+
   it('before any write (at the read that finds the instance): the key is freed, and the retry with it acts', async () => {
     const input = scheduleInput(instanceId);
     const before = server.count(SCHEDULE_EDIT);
