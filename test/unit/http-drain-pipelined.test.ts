@@ -38,4 +38,29 @@ describe('HttpDrain and pipelined requests', () => {
     expect(drain.tracked).toBe(0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
+
+  it('does not follow a request whose client left before it was tracked (its close has come and gone)', async () => {
+    const drain = new HttpDrain(10_000);
+    let serverSide: Socket | undefined;
+    let tracked = () => {};
+    const trackedOnce = new Promise<void>((resolve) => (tracked = resolve));
+    const app = express();
+    app.use(async (_req, res) => {
+      // Tracked after an await: the client went away meanwhile, and its request's 'close' has come already.
+      if (!serverSide!.destroyed) await once(serverSide!, 'close');
+      drain.track(res);
+      tracked();
+    });
+    const server = createServer(app);
+    server.on('connection', (socket: Socket) => (serverSide = socket));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    client.write('GET /a HTTP/1.1\r\nhost: x\r\n\r\n');
+    await once(server, 'request');
+    client.destroy();
+    await trackedOnce;
+    expect(drain.tracked).toBe(0);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 });
