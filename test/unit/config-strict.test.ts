@@ -144,11 +144,11 @@ describe('every problem in one pass', () => {
       const file = join(directory, 'backup-graph.yaml');
       writeFileSync(file, 'allowAnonymous: true\nlisten:\n  allowedHosts: [ ${GATEWAY_HOST} ]\nproviders: []\n');
       expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([
-        '(file): not valid YAML: Missing , or : between flow sequence items at line 3, column 20; line 3 has a ${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "${NAME}"',
+        `${file}:3:20: not valid YAML: Missing , or : between flow sequence items; line 3 has a \${NAME} without quotes inside { } or [ ], where YAML reads its { as a map: write it in quotes, "\${NAME}"`,
       ]);
       // A block line: YAML stopped at the `$` of a value holding `: `, no flow collection in sight.
       writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - id: z\n    auth:\n      token: ${ZOMRO_SESSION}: x\n');
-      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual(['(file): not valid YAML: Nested mappings are not allowed in compact mappings at line 5, column 14']);
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:5:14: not valid YAML: Nested mappings are not allowed in compact mappings`]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
