@@ -212,6 +212,13 @@ export interface Operation extends OperationRef {
   errorCode?: ErrorCode;
   /** The provider's own code for the failure, where it gave one. */
   providerErrorCode?: string;
+  /**
+   * The id a read was asked by (`operation(id:)`, `node`, `_entities`, a subscription): answered
+   * as the operation's id. An id encodes what was known when the work began, and a create's
+   * backup, named later, would otherwise make the same operation answer a second id, which
+   * breaks `node(id).id == id` and a client cache keyed by id.
+   */
+  askedId?: string;
 }
 
 /** The identity of an entity inside one provider account. */

@@ -42,6 +42,9 @@ export const scheduleId = (schedule: Pick<BackupSchedule, 'providerId' | 'native
 export const definitionId = (definition: Pick<BackupDefinition, 'providerId' | 'nativeId' | 'instanceNativeId' | 'keyExtra'>): string =>
   memo(definition, (item) => encodeId('BackupDefinition', item.providerId, [item.instanceNativeId, item.nativeId, ...item.keyExtra]));
 
+/** The id an operation is answered by: the one it was asked by, where it was (Operation.askedId). */
+export const answeredOperationId = (operation: OperationRef & { askedId?: string | undefined }): string => operation.askedId ?? operationId(operation);
+
 export const operationId = (ref: OperationRef): string =>
   encodeId('Operation', ref.providerId, [ref.kind, String(ref.startedAt.getTime()), ref.instanceNativeId ?? '', ref.backupNativeId ?? '', ...ref.token]);
 

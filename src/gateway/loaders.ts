@@ -213,7 +213,7 @@ export class RequestLoaders {
       providerId = ref.providerId;
       // What is done with the operation (its delete record ended, in Redis) counts as its read too:
       // a read that follows it (the operation's instance) starts only once that is done.
-      return await this.inFlight.track([providerId], this.readOperation(ref));
+      return { ...(await this.inFlight.track([providerId], this.readOperation(ref))), askedId: id };
     } catch (error) {
       return asProviderFailure(error, providerId) as Error;
     }

@@ -45,6 +45,7 @@ const OPERATION: Fields<Operation> = {
   backupInstanceNativeId: optional(isString),
   errorCode: optional((value) => (ERROR_CODES as readonly unknown[]).includes(value)),
   providerErrorCode: optional(isString),
+  askedId: optional(isString),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

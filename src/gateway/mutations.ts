@@ -268,7 +268,7 @@ export class Mutations {
     requireCapability(adapter, 'CANCEL_OPERATION');
     const operation = await adapter.cancelOperation(ref, this.scope);
     if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
-    return { operation };
+    return { operation: { ...operation, askedId: input.operationId } };
   }
 
   /** The instance a mutation names, checked without any upstream request: id, visibility, capability. */

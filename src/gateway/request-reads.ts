@@ -298,7 +298,7 @@ export class RequestReads {
     const adapter = this.provider(ref.providerId);
     return this.shared.watcher.watch(
       id,
-      async (signal) => this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal))),
+      async (signal) => ({ ...(await this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal)))), askedId: id }),
       (operation) => this.forgetReadsOf(operation),
     );
   }

@@ -1,7 +1,7 @@
 import { describeCron, nextRunOf } from '../../domain/schedule.js';
 import type { BackupSchedule } from '../../domain/types.js';
 import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
-import { backupId, definitionId, instanceId, operationId, scheduleId } from '../../gateway/ids.js';
+import { answeredOperationId, backupId, definitionId, instanceId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
@@ -68,7 +68,7 @@ export const entityResolvers: Resolvers = {
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupDefinition'),
   },
   Operation: {
-    ...ownedFields(operationId),
+    ...ownedFields(answeredOperationId),
     backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
