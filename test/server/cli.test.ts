@@ -79,7 +79,8 @@ describe('command line', () => {
     const missingEnv = run(['--check-config', file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ANYWHERE}" } }\n')]);
     expect(missingEnv.status).toBe(2);
     expect(missingEnv.stderr).toContain('providers[0].auth.token (account a): environment variable NOT_SET_ANYWHERE is not set');
-  });
+    // Three starts of the CLI: 5 s on a quiet machine, 32 s in a loaded full run (timed out at 30).
+  }, 60_000);
 
   // The scrubber skips secrets under 6 characters (src/upstream/secrets.ts); nothing told the operator.
   const SHORT = 'Qz9x7';
