@@ -2,6 +2,7 @@
 // the bench's build of the gateway's modules (bench/build-modules.mjs), so that
 // the bench measures code bundled as `npm start` runs it.
 import { fileURLToPath } from 'node:url';
+import { graphqlOnce } from './graphql-once.mjs';
 
 export const bundleOptions = {
   chunkNames: 'chunks/[name]-[hash]',
@@ -24,6 +25,8 @@ export const bundleOptions = {
   // graphql-jit loads fast-json-stringify (and with it ajv, ajv-formats, fast-uri) for an
   // option the gateway never sets: a stub that says so takes its place, ~1.3 MiB less heap.
   alias: { 'fast-json-stringify': fileURLToPath(new URL('./bundle-stubs/fast-json-stringify.cjs', import.meta.url)) },
+  // One copy of graphql's exports for every ES module that imports it (see graphql-once.mjs).
+  plugins: [graphqlOnce],
   logLevel: 'warning',
   // Bundled CommonJS packages call require() and read __dirname: an ES module has neither.
   banner: {

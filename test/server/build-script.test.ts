@@ -13,7 +13,7 @@ import { sourceDigest } from '../../scripts/source-digest.mjs';
 function tinyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'build-script-'));
   mkdirSync(join(dir, 'scripts'));
-  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs', 'bundled-schema.mjs', 'source-digest.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
+  for (const file of ['build.mjs', 'build-lock.mjs', 'bundle-options.mjs', 'graphql-once.mjs', 'bundled-schema.mjs', 'source-digest.mjs']) copyFileSync(resolve('scripts', file), join(dir, 'scripts', file));
   for (const file of ['tsconfig.json', 'tsconfig.build.json']) copyFileSync(resolve(file), join(dir, file));
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   mkdirSync(join(dir, 'src'));
