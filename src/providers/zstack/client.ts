@@ -10,6 +10,7 @@ import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
 import { isResourceNotFound, noApiAt } from './not-found.js';
 import { sessionLifetimeMs } from './session-lifetime.js';
+import { rootDescription } from './error-chain.js';
 
 export const API = '/zstack/v1';
 /**
@@ -208,8 +209,14 @@ const errorCode = (body: unknown, fallback: string): string => clipProviderCode(
 /** ZStack's error answer as the account's PROVIDER_ERROR, its message scrubbed last (scrubbedError). */
 export const zstackError = (account: AnsweringAccount, body: unknown): GatewayError => scrubbedError(account.secrets, zstackRefusal(account.providerId, body));
 
-/** `{"error": {code, description, details}}` as PROVIDER_ERROR; details are dropped on purpose. */
+/**
+ * `{"error": {code, description, details, cause}}` as PROVIDER_ERROR; details are dropped on purpose.
+ * A wrapper's description ("An operation failed") is followed by its root cause's (error-chain.ts),
+ * which says what failed; the code stays the top error's, ZStack's "error code" of the answer.
+ */
 function zstackRefusal(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
-  return providerError(provider, wordsBeforeScrub(error?.description, 'ZStack reported an error'), errorCode(body, UNNAMED_ZSTACK_ERROR));
+  const top = wordsBeforeScrub(error?.description, 'ZStack reported an error');
+  const root = rootDescription(body);
+  return providerError(provider, root === null ? top : `${top}: ${wordsBeforeScrub(root)}`, errorCode(body, UNNAMED_ZSTACK_ERROR));
 }

@@ -1,4 +1,5 @@
 import { providerError, type GatewayError } from '../../domain/errors.js';
+import { chainHasCode } from './error-chain.js';
 
 /**
  * ZStack's code for a resource it does not have: SysErrors.RESOURCE_NOT_FOUND, `RESOURCE_NOT_FOUND(1003)`
@@ -7,11 +8,14 @@ import { providerError, type GatewayError } from '../../domain/errors.js';
  */
 export const RESOURCE_NOT_FOUND = 'SYS.1003';
 
-/** Whether a body is ZStack's `{"error": {"code": "SYS.1003", ...}}`: the API ran and found no such resource. */
-export function isResourceNotFound(body: unknown): boolean {
-  const error = (body as { error?: unknown } | null)?.error;
-  return error !== null && typeof error === 'object' && (error as { code?: unknown }).code === RESOURCE_NOT_FOUND;
-}
+/**
+ * Whether a body is ZStack's `{"error": {"code": "SYS.1003", ...}}`: the API ran and found no such
+ * resource. On top or as a `cause` under a wrapper (error-chain.ts): ZStack's flows wrap the error
+ * they failed with (SYS.1006 over SYS.1003), and read from the top alone a revert of a deleted
+ * group was PROVIDER_ERROR, a delete of one FAILED. Every reader checks what it acted on is gone
+ * before it says so, so a missing image store under a wrapper is not read as a missing backup.
+ */
+export const isResourceNotFound = (body: unknown): boolean => chainHasCode(body, RESOURCE_NOT_FOUND);
 
 /**
  * A 404 that is not an API's answer about a resource: ZStack's REST server answers 404 itself, in

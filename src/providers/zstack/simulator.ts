@@ -117,6 +117,13 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   missingGroupDelete: 'succeeds' | 'fails' = 'succeeds';
   /**
+   * Failed jobs answer their error under ZStack's wrapper, as its flows fail: `Platform.operr(cause,
+   * ...)` makes an OPERATION_ERROR (SYS.1006, "An operation failed") whose `cause` ("The root
+   * error", API docs) is the error the flow met. Off, the error is answered bare. A session
+   * refusal is the API interceptor's own and stays bare either way.
+   */
+  wrapsJobErrors = false;
+  /**
    * The image store every job names is gone (deleted at ZStack after the config named it): a
    * create or a revert is accepted (202) and its job fails with SYS.1003, nothing done, as a
    * missing group or volume fails it.
@@ -458,7 +465,8 @@ export class ZstackSimulator extends ProviderSimulator {
       job.done = true;
       job.onDone();
     }
-    return this.answer(job.failStatus ?? 200, job.result());
+    const result = job.result();
+    return this.answer(job.failStatus ?? 200, this.wrapsJobErrors ? wrappedError(result) : result);
   }
 
   private createBackup(request: SimRequest, rootVolumeUuid: string): SimResponse {
@@ -616,6 +624,13 @@ function createParamRefusal(params: Record<string, unknown>, session: string): {
   if (backupStorageUuid !== ZSTACK_SIM_STORAGE) return { code: 'SYS.1003', description: `invalid field[backupStorageUuid], resource[uuid:${String(backupStorageUuid)}, type:BackupStorageVO] not found`, details: quoted };
   if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return { code: 'SYS.1007', description: `invalid resourceUuid[${String(resourceUuid)}], it must be a UUID with '-' stripped`, details: quoted };
   return null;
+}
+
+/** A failed job's result with its error under ZStack's OPERATION_ERROR (see wrapsJobErrors); anything else as it is. */
+function wrappedError(result: Row): Row {
+  const error = result.error as { code?: unknown } | undefined;
+  if (!error || error.code === 'ID.1001') return result;
+  return { ...result, error: { code: 'SYS.1006', description: 'An operation failed', details: 'the flow failed, see its cause', cause: error } };
 }
 
 /** A volume backup's `backupStorageRefs`, the image stores holding it. */
