@@ -89,6 +89,26 @@ describe('zomro fidelity: documented words only', () => {
     }
   });
 
+  it('reads every page of a list sent without a count from a panel capping its pages (it kept the first page only)', async () => {
+    const node = nodes[3]!;
+    simulator.listPageCap = 2;
+    simulator.countsLists = false;
+    try {
+      harness.resetUpstreamLogs();
+      const answer = await harness.gql<{ instance: Node }>('query($id: ID!) { instance(id: $id) { backups { nativeId } } }', { id: node.id });
+      expect(answer.errors).toBeUndefined();
+      const held = [...simulator.backups.values()].filter((backup) => backup.instanceId === node.nativeId).map((backup) => backup.id);
+      expect(held).toHaveLength(4);
+      expect(answer.data!.instance.backups.map((backup) => backup.nativeId).sort()).toEqual(held.sort());
+      // Two full pages of two, then the empty third that ends the list.
+      const pages = harness.simulator('zomro').server.log.filter((request) => request.label === 'instances.fleio_bckps').map((request) => request.form.p_num);
+      expect(pages).toEqual(['1', '2', '3']);
+    } finally {
+      simulator.listPageCap = null;
+      simulator.countsLists = true;
+    }
+  });
+
   it('a restore is not finished while the instance still shows a documented resting word (active | stopped)', async () => {
     const id = await restore(nodes[3]!);
     const poll = await harness.gql<{ operation: { status: string } }>(OPERATION, { id });

@@ -18,6 +18,17 @@ function elementCount(value: unknown, providerId: string): number | null {
 }
 
 /**
+ * How many rows make a full page of a list without a count: PAGE_SIZE, or fewer where the panel
+ * answered a smaller `p_cnt` beside its page (BILLmanager sends back the page size it used, as it
+ * sends `p_num`). A panel capping pages at 50 with no `p_elems` answered a first page of 50 rows,
+ * read as the whole list: every row past it was silently left out.
+ */
+function fullPageSize(doc: ZomroDoc): number {
+  const answered = Number(scalar(doc.p_cnt));
+  return Number.isSafeInteger(answered) && answered > 0 && answered < PAGE_SIZE ? answered : PAGE_SIZE;
+}
+
+/**
  * The rows of a list as its pages come: a row whose id an earlier page had is
  * left out. Pages read at once overlap when the list changes meanwhile (a
  * backup made between two pages pushes a row onto the next), and a panel that
@@ -55,7 +66,8 @@ class Rows {
  * size. Without a count, pages are read one after another while they come
  * back full (PAGE_SIZE rows) and new: a panel that sends no count may not
  * page at all, and answers every page with its first (or cycles through a
- * few: a page with no row not seen before ends the list). Either way the
+ * few: a page with no row not seen before ends the list); a page is full at the
+ * `p_cnt` the panel answered where it is below PAGE_SIZE (fullPageSize). Either way the
  * pages spend from the request's upstream budget, and a count past it is
  * refused before any page is asked for. A list shorter than a page costs
  * one call. A row is listed once, however many pages repeat it, and a list
@@ -69,7 +81,8 @@ export async function readPages(page: (number: number, size: number) => Promise<
   list.add(firstRows);
   const total = elementCount(first.p_elems, providerId);
   if (total === null) {
-    for (let number = 2, last = firstRows; last.length === PAGE_SIZE; number++) {
+    const full = fullPageSize(first);
+    for (let number = 2, last = firstRows; last.length >= full; number++) {
       const next = await elemsInTurns(await page(number, PAGE_SIZE));
       if (repeatsPage(next, last, 'id') || list.add(next) === 0) break;
       last = next;

@@ -213,6 +213,11 @@ export class ZomroSimulator extends ProviderSimulator {
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
+   * Whether list answers carry the count (`p_elems`). BILLmanager's do (providers.md); false plays a
+   * panel that leaves it out and still sends back the page size it used (`p_cnt`) and the page (`p_num`).
+   */
+  countsLists = true;
+  /**
    * Funcs the account may not use: a live session calling one is refused with
    * `access`, "Insufficient privileges to perform function ...", the very
    * answer a dead session gets (BILLmanager's rights check; Zomro's panel
@@ -440,7 +445,7 @@ export class ZomroSimulator extends ProviderSimulator {
     const pageSize = Math.min(asked, this.listPageCap ?? Number.POSITIVE_INFINITY);
     const page = Math.max(1, Number(form.get('p_num') ?? 1) || 1);
     const rows = items.slice((page - 1) * pageSize, page * pageSize).map(wire);
-    return docOf({ ...elemField(rows), p_elems: { $: String(items.length) }, p_num: { $: String(page) }, p_cnt: { $: String(pageSize) } });
+    return docOf({ ...elemField(rows), ...(this.countsLists ? { p_elems: { $: String(items.length) } } : {}), p_num: { $: String(page) }, p_cnt: { $: String(pageSize) } });
   }
 
   private listInstances(form: Map<string, string>): SimResponse {
