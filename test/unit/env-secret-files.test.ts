@@ -79,7 +79,7 @@ describe('envValue: NAME or NAME_FILE', () => {
     expect(problemOf(missing)).toBe(`cannot read TOKEN_FILE (${missing}): no such file`);
     const directory = join(folder, 'a-directory');
     mkdirSync(directory);
-    expect(problemOf(directory)).toBe(`cannot read TOKEN_FILE (${directory}): it is a directory`);
+    expect(problemOf(directory)).toBe(`cannot read TOKEN_FILE (${directory}): it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)`);
     // A FIFO opened for reading waits for a writer: the start would hang there.
     const fifo = join(folder, 'a-fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
