@@ -53,6 +53,11 @@ const filterSlot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> (32
 const STEPS = new Uint16Array(0x10000);
 for (let code = 0; code < 0x10000; code++) STEPS[code] = byteOf(folded(code)) | ((code < 128 ? (CODE_KINDS[code] as number) : 0) << 8);
 const PLAIN_STEP = PLAIN << 8;
+const PERCENT_CODE = 0x25;
+
+/** Characters in a row read together at each of findIn's first reads; a piece of MIN_PIECE_LENGTH holds one such block at a multiple of BLOCK_SPACING whatever its place. */
+const BLOCK = 3;
+const BLOCK_SPACING = MIN_PIECE_LENGTH - BLOCK + 1;
 
 /**
  * A small letter, "-", "_" or ".": a piece of a secret made only of these is a word or words
@@ -112,6 +117,8 @@ export class SecretPieceSearch {
   private readonly nearCodes = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
   private readonly nearPlaces = new Int32Array(GRAM + MIN_PIECE_LENGTH * 2);
   private readonly filter = new Uint8Array(1 << (FILTER_BITS - 3));
+  /** The secrets' BLOCKs of counted characters in a row, as `filter` holds their grams. */
+  private readonly blocks = new Uint8Array(1 << (FILTER_BITS - 3));
   private readonly places = new Int32Array(16);
   /** What `find` answered for recent texts, by text (remembered), least recently asked first. */
   private readonly answered = new Map<string, readonly Span[]>();
@@ -139,6 +146,11 @@ export class SecretPieceSearch {
           const gram = window.slice(gramStart, gramStart + GRAM).reduce((packed, code) => ((packed << 8) | byteOf(code)) >>> 0, 0);
           const slot = filterSlot(gram);
           this.filter[slot >>> 3]! |= 1 << (slot & 7);
+        }
+        for (let blockStart = 0; blockStart + BLOCK <= MIN_PIECE_LENGTH; blockStart++) {
+          const block = window.slice(blockStart, blockStart + BLOCK).reduce((packed, code) => ((packed << 8) | byteOf(code)) >>> 0, 0);
+          const slot = filterSlot(block);
+          this.blocks[slot >>> 3]! |= 1 << (slot & 7);
         }
       }
     }
@@ -169,8 +181,75 @@ export class SecretPieceSearch {
     }
   }
 
+  /**
+   * Where pieces stand in `text`. A piece spans at least MIN_PIECE_LENGTH places, so it holds
+   * whole the BLOCK places from some place up to BLOCK_SPACING after any place before it; a block
+   * of counted characters in a row that no secret holds (a bitmap of the secrets' blocks) rules
+   * out every piece holding it. So blocks are read from BLOCK_SPACING past the last one ruled
+   * out, back towards it (a space or an escape in a block keeps it from being ruled out), and
+   * where none of them is, the text is passed over character by character (`scan`) from after
+   * the last block ruled out to the next one's second character: a piece starts after the one
+   * and ends before the other's last character. What is found is what a pass over the whole
+   * text finds; a pass over every character made the search of a 32 MiB answer some 1.8-2
+   * times as long as the scrub without it.
+   */
   private findIn(text: string): Span[] {
     const found: Span[] = [];
+    let lastRuledOut = -1;
+    let suspectFrom = -1;
+    for (let at = BLOCK_SPACING - 1; at < text.length; ) {
+      if (suspectFrom < 0) {
+        let back = at;
+        for (let step = this.stepBack(text, back); step !== 0; step = this.stepBack(text, back)) {
+          back -= step;
+          if (back <= lastRuledOut) break;
+        }
+        if (back > lastRuledOut) {
+          lastRuledOut = back;
+          at = back + BLOCK_SPACING;
+          continue;
+        }
+        suspectFrom = lastRuledOut + 1;
+      } else if (this.stepBack(text, at) === 0) {
+        this.scan(text, suspectFrom, at + BLOCK - 1, found);
+        suspectFrom = -1;
+        lastRuledOut = at;
+      }
+      at += BLOCK_SPACING;
+    }
+    // Not suspect at the end, the last block ruled out is less than BLOCK_SPACING from it: no piece after it.
+    if (suspectFrom >= 0) this.scan(text, suspectFrom, text.length, found);
+    return found;
+  }
+
+  /**
+   * 0 when no piece holds the BLOCK characters from `at`: they are no passed-over character nor
+   * the start of an escape, no escape begun before `at` takes them in (so they are counted ones,
+   * in a row), and the bitmap of the secrets' blocks has none of them; a pass may then also start
+   * at `at + 1`, as a pass from the text's start reads it. Otherwise how far back the next block
+   * to try starts: the first that leaves out what kept this one (a space, an escape's start).
+   */
+  private stepBack(text: string, at: number): number {
+    if (at + BLOCK > text.length) return 1;
+    const first = STEPS[text.charCodeAt(at)] as number;
+    if (first > 0xff) return BLOCK;
+    const second = STEPS[text.charCodeAt(at + 1)] as number;
+    if (second > 0xff) return BLOCK - 1;
+    const third = STEPS[text.charCodeAt(at + 2)] as number;
+    if (third > 0xff) return BLOCK - 2;
+    const slot = filterSlot(((first << 16) | (second << 8) | third) >>> 0);
+    if (((this.blocks[slot >>> 3] as number) & (1 << (slot & 7))) !== 0) return 1;
+    // A "\\" or "%" just before, or a "%" two before, may begin an escape that takes the block's first characters in.
+    if (at >= 1 && (STEPS[text.charCodeAt(at - 1)] as number) >>> 8 >= BACKSLASH) return BLOCK + 1;
+    return at >= 2 && text.charCodeAt(at - 2) === PERCENT_CODE ? BLOCK + 2 : 0;
+  }
+
+  /**
+   * findIn's pass over `text` from `start` to `end`, where it starts after a character no escape
+   * holds: counted characters are read as a pass from the text's start reads them. Windows that
+   * start before `end` are compared, reading on past it.
+   */
+  private scan(text: string, start: number, end: number, found: Span[]): void {
     // Raw places of the last 16 counted characters: where a sampled gram's windows may start.
     const places = this.places;
     let counted = 0;
@@ -180,7 +259,7 @@ export class SecretPieceSearch {
     // answer of a secret repeated (a hostile provider's) were pushed 12 times over, and 32 MiB
     // of it ran out of heap.
     let unexamined = 0;
-    for (let at = 0; at < text.length; at++) {
+    for (let at = start; at < end; at++) {
       const step = STEPS[text.charCodeAt(at)] as number;
       if (step > 0xff) {
         if (step === PLAIN_STEP) continue;
@@ -203,7 +282,6 @@ export class SecretPieceSearch {
       this.windowsFrom(text, places[first & 15] as number, last - first + 1, found);
       unexamined = last + 1;
     }
-    return found;
   }
 
   /**
