@@ -10,18 +10,23 @@ export const MIN_PIECE_LENGTH = 8;
 /**
  * Characters a provider may put inside a secret it quotes (a line wrapped, a value quoted in
  * halves, a form body's "+" for a space), as they stand or escaped (JSON's `\n`, `\'`; a URL's
- * `%20`, `%0A`, `%22`): passed over, on both sides, when pieces are compared. Not `"` nor `\"`:
- * in a JSON answer, and a JSON document inside one of its strings, they end strings, and a piece
- * matched across one took the structure between two fields with it (the answer then failed to
- * parse, its error's words were lost).
+ * `%20`, `%0A`, `%22`): passed over, on both sides, when pieces are compared. `"` and `\"` only
+ * between two ASCII letters or digits: elsewhere, in a JSON answer and a JSON document inside one
+ * of its strings, they end strings, and a piece matched across one took the structure between two
+ * fields with it (the answer then failed to parse, its error's words were lost). A string ends
+ * next to a letter or digit in no valid JSON, so there one stands inside a quoted value, and a
+ * secret quoted in halves of 7 on either side of it ("Dnb7Kq8\"Rw2Zx4L") went out whole.
  */
 const PLAIN = 1;
 const BACKSLASH = 2;
 const PERCENT = 3;
+const QUOTE = 4;
 const CODE_KINDS = new Uint8Array(128);
 for (const char of ' \t\n\r\f\v\'`+') CODE_KINDS[char.charCodeAt(0)] = PLAIN;
 CODE_KINDS[0x5c] = BACKSLASH;
 CODE_KINDS[0x25] = PERCENT;
+CODE_KINDS[0x22] = QUOTE;
+const QUOTE_CODE = 0x22;
 /** What follows a backslash in an escape of whitespace or a quote. */
 const BACKSLASH_ESCAPED = new Set(['n', 'r', 't', 'f', 'v', "'"].map((char) => char.charCodeAt(0)));
 /** The %XX escapes of whitespace and quotes (upper case; the second digit is folded before the lookup). */
@@ -33,10 +38,20 @@ function passedOver(text: string, at: number): number {
   if (code >= 128) return 0;
   const kind = CODE_KINDS[code];
   if (kind === PLAIN) return 1;
-  if (kind === BACKSLASH) return BACKSLASH_ESCAPED.has(text.charCodeAt(at + 1)) ? 2 : 0;
+  if (kind === BACKSLASH) {
+    const next = text.charCodeAt(at + 1);
+    if (next === QUOTE_CODE) return betweenAlphanumerics(text, at, at + 2) ? 2 : 0;
+    return BACKSLASH_ESCAPED.has(next) ? 2 : 0;
+  }
   if (kind === PERCENT) return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
+  if (kind === QUOTE) return betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
   return 0;
 }
+
+const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/** Whether the characters just before `start` and at `end` are ASCII letters or digits. */
+const betweenAlphanumerics = (text: string, start: number, end: number): boolean => isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(end));
 
 /** A code as pieces compare it: ASCII letters in small letters (a quoted piece may be re-cased). */
 const folded = (code: number): number => (code >= 65 && code <= 90 ? code | 0x20 : code);

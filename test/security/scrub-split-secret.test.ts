@@ -7,7 +7,9 @@ import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.
  * A hostile Danube front quotes the API key it was sent back in its error split so that no whole
  * form of it matches: a space, a newline or a quote put inside it, URL-encoded with an encoded
  * space inside, in base64, in two halves in two fields (the gateway joins them into the
- * failure's message), letter by letter with spaces, or only a 10-character piece of it. Before
+ * failure's message), letter by letter with spaces, only a 10-character piece of it, or in pieces
+ * of 7 or fewer between double quotes (a quote between two letters or digits ends no JSON string,
+ * and is passed over since; pieces of 7 beside one reached the client before). Before
  * the scrubber looked for pieces (src/upstream/secret-pieces.ts) each reached the client's error
  * and the log.
  */
@@ -25,6 +27,8 @@ const QUOTES: Record<string, (key: string) => string> = {
   'in two halves in two fields': (key) => JSON.stringify({ key_start: key.slice(0, 7), key_end: key.slice(7) }),
   'letter by letter with spaces': (key) => JSON.stringify({ detail: `Invalid API key ${[...key].join(' ')}` }),
   'as a 10-character piece only': (key) => JSON.stringify({ detail: `key ...${key.slice(3, 13)}... revoked` }),
+  'split by a quote into two pieces of 7': (key) => JSON.stringify({ detail: `Invalid API key ${key.slice(1, 8)}"${key.slice(8, 15)}` }),
+  'split by two quotes into pieces of 5, 5 and 6': (key) => JSON.stringify({ detail: `Invalid API key "${key.slice(0, 5)}"${key.slice(5, 10)}"${key.slice(10)}"` }),
 };
 
 /** Every MIN_PIECE_LENGTH (8) characters in a row of `text`. */

@@ -16,8 +16,22 @@ describe('SecretPieceSearch: each character passed over, and each one not', () =
     expect(found(`<${split}>`)).toEqual([split]);
   });
 
-  it.each(['\\x', '\\\\', '\\b', '%41', '%0', '%', '"', '-', 'é', '\u0080'])('does not pass over %j', (inside) => {
+  it.each(['\\x', '\\\\', '\\b', '%41', '%0', '%', '-', 'é', '\u0080', '""', '\\"\\"'])('does not pass over %j', (inside) => {
     expect(found(`<Sup3rS${inside}ecretP>`)).toEqual([]);
+  });
+
+  // A quote, bare or escaped, is passed over between two ASCII letters or digits only: the edges of each range, and the characters beside them.
+  it.each(['0', '9', 'A', 'Z', 'a', 'z'])('passes over a double quote, bare or escaped, between two %j', (edge) => {
+    const secret = new SecretPieceSearch([`Kq7!${edge}${edge}Zw4#`]);
+    for (const quote of ['"', '\\"']) expect(found(`<Kq7!${edge}${quote}${edge}Zw4#>`, secret)).toEqual([`Kq7!${edge}${quote}${edge}Zw4#`]);
+  });
+
+  it.each(['/', ':', '@', '[', '{', '~', 'é'])('does not pass over a double quote, bare or escaped, beside %j', (beside) => {
+    const secret = new SecretPieceSearch([`Kq7!x${beside}Zw4#`, `Kq7!${beside}xZw4#`]);
+    for (const quote of ['"', '\\"']) {
+      expect(found(`<Kq7!x${quote}${beside}Zw4#>`, secret)).toEqual([]);
+      expect(found(`<Kq7!${beside}${quote}xZw4#>`, secret)).toEqual([]);
+    }
   });
 
   it('counts a backslash or percent sign that is part of the secret', () => {
