@@ -69,6 +69,13 @@ const STEPS = new Uint16Array(0x10000);
 for (let code = 0; code < 0x10000; code++) STEPS[code] = byteOf(folded(code)) | ((code < 128 ? (CODE_KINDS[code] as number) : 0) << 8);
 const PLAIN_STEP = PLAIN << 8;
 const PERCENT_CODE = 0x25;
+const QUOTE_STEP = (QUOTE << 8) | QUOTE_CODE;
+
+/** STEPS' entry at `at`, as a counted character's for a double quote not passed over (JSON's own, beside structure: most of an answer's). */
+function blockStep(text: string, at: number): number {
+  const step = STEPS[text.charCodeAt(at)] as number;
+  return step === QUOTE_STEP && passedOver(text, at) === 0 ? QUOTE_CODE : step;
+}
 
 /** Characters in a row read together at each of findIn's first reads; a piece of MIN_PIECE_LENGTH holds one such block at a multiple of BLOCK_SPACING whatever its place. */
 const BLOCK = 3;
@@ -246,16 +253,17 @@ export class SecretPieceSearch {
    */
   private stepBack(text: string, at: number): number {
     if (at + BLOCK > text.length) return 1;
-    const first = STEPS[text.charCodeAt(at)] as number;
+    const first = blockStep(text, at);
     if (first > 0xff) return BLOCK;
-    const second = STEPS[text.charCodeAt(at + 1)] as number;
+    const second = blockStep(text, at + 1);
     if (second > 0xff) return BLOCK - 1;
-    const third = STEPS[text.charCodeAt(at + 2)] as number;
+    const third = blockStep(text, at + 2);
     if (third > 0xff) return BLOCK - 2;
     const slot = filterSlot(((first << 16) | (second << 8) | third) >>> 0);
     if (((this.blocks[slot >>> 3] as number) & (1 << (slot & 7))) !== 0) return 1;
     // A "\\" or "%" just before, or a "%" two before, may begin an escape that takes the block's first characters in.
-    if (at >= 1 && (STEPS[text.charCodeAt(at - 1)] as number) >>> 8 >= BACKSLASH) return BLOCK + 1;
+    const before = at >= 1 ? (STEPS[text.charCodeAt(at - 1)] as number) >>> 8 : 0;
+    if (before === BACKSLASH || before === PERCENT) return BLOCK + 1;
     return at >= 2 && text.charCodeAt(at - 2) === PERCENT_CODE ? BLOCK + 2 : 0;
   }
 
