@@ -7,6 +7,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { DanubeClient, TASK_STATUS, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
+import { taskSegment } from './task-id.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
@@ -318,8 +319,9 @@ export class DanubeAdapter extends BaseAdapter {
   override async cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const taskId = ref.token[0];
     if (!taskId) throw conflict('the operation has already finished', this.account.id);
+    const path = `/task/${taskSegment(taskId)}/cancel`;
     try {
-      await this.client.call('PUT', `/task/${segment(taskId)}/cancel`, 'task.cancel', scope);
+      await this.client.call('PUT', path, 'task.cancel', scope);
     } catch (error) {
       if (!isTaskAnswer(error)) throw error;
     }
@@ -328,7 +330,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
     try {
-      const answer = await this.client.call('GET', `/task/${segment(taskId)}/status`, TASK_STATUS, scope);
+      const answer = await this.client.call('GET', `/task/${taskSegment(taskId)}/status`, TASK_STATUS, scope);
       if (answer.status === 201) return this.operation(ref, 'RUNNING', taskId);
       const named = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
       const found = named !== null ? { backupNativeId: named } : ref.kind === 'CREATE_BACKUP' ? await this.newBackupOf(ref, scope) : null;

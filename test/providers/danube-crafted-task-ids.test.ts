@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { operationId } from '../../src/gateway/ids.js';
+import type { OperationRef } from '../../src/domain/types.js';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+const CANCEL = 'mutation($id: ID!) { cancelOperation(input: { operationId: $id }) { operation { status } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status } }';
+
+/**
+ * Task ids a client wrote into an operation id by re-encoding it. Each is no Danube task id
+ * (esdc-ce's are ASCII letters, digits and hyphens), yet each went out as
+ * `PUT /task/<it>/cancel`: a `;` a router may cut the path at, a `,`, an escape a proxy that
+ * decodes twice reads as `/` or `..`, a newline, full-width dots, a word of several kinds.
+ */
+const CRAFTED = ['a;b', '1,2', '%2F', '%2e%2e', '..%2f..%2fvm%2fweb01', 'x\nsok=ok', 'x\r\nX-Evil: 1', '．．', 'ａ＆ｂ', '&sok=ok', 'a b', '-rf'];
+
+describe('danube: task ids a client crafted into an operation id', () => {
+  let harness: Harness;
+  const ref = (taskId: string): OperationRef => ({
+    providerId: 'danube-test',
+    kind: 'DELETE_BACKUP',
+    startedAt: new Date(Date.now() - 1000),
+    instanceNativeId: 'web01.example.com',
+    backupNativeId: 'daily-1',
+    token: [taskId],
+  });
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'] });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.resetUpstreamLogs());
+
+  const sent = () => harness.simulator('danube').server.log.map((request) => `${request.method} ${request.rawPath}`);
+
+  it.each(CRAFTED)('cancelOperation of task %j is BAD_USER_INPUT, and nothing reaches Danube', async (taskId) => {
+    const answer = await harness.gql(CANCEL, { id: operationId(ref(taskId)) });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(/^operation id names no Danube task/);
+    expect(sent()).toEqual([]);
+  });
+
+  it.each(CRAFTED)('a poll of task %j is BAD_USER_INPUT, and nothing reaches Danube', async (taskId) => {
+    const answer = await harness.gql(OPERATION, { id: operationId(ref(taskId)) });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(sent()).toEqual([]);
+  });
+
+  it("a task id of Danube's shape is still cancelled by exactly the call it names", async () => {
+    const answer = await harness.gql(CANCEL, { id: operationId(ref('1e1-6f75849b-11b8-4bf1-8f66')) });
+    expect(answer.errors).toBeUndefined();
+    expect(sent().filter((line) => !line.startsWith('GET'))).toEqual(['PUT /api/task/1e1-6f75849b-11b8-4bf1-8f66/cancel']);
+  });
+});
