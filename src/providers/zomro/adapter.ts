@@ -20,6 +20,7 @@ import { backupOfCreate, idOrder } from './created-backup.js';
 import { answerAfterAccepted } from '../read-after-accepted.js';
 import { scheduleOfCreate } from './schedule-of-create.js';
 import { scheduleMayExist } from '../schedule-may-exist.js';
+import { billingId } from './billing-id.js';
 
 export { restoreProgress } from './restore-progress.js';
 
@@ -97,7 +98,7 @@ export class ZomroAdapter extends BaseAdapter {
     const startedAt = new Date();
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.edit',
-      params: { plid, name: request.name, sok: 'ok' },
+      params: { plid: billingId(plid), name: request.name, sok: 'ok' },
       idempotent: false,
     }, scope);
     const backupId = this.createdId(doc);
@@ -109,7 +110,7 @@ export class ZomroAdapter extends BaseAdapter {
     const startedAt = new Date();
     await this.client.call({
       func: 'image.delete',
-      params: { plid, elid: backup.nativeId, elname: backup.nativeId, sok: 'ok' },
+      params: { plid: billingId(plid), elid: billingId(backup.nativeId), elname: backup.nativeId, sok: 'ok' },
       idempotent: false,
     }, scope);
     const ref = this.ref('DELETE_BACKUP', startedAt, plid, backup.nativeId, []);
@@ -137,7 +138,7 @@ export class ZomroAdapter extends BaseAdapter {
     const startedAt = new Date();
     await this.client.call({
       func: 'instances.fleio.rebuild',
-      params: { elid: request.target.nativeId, select_rebuild: fleioId, sok: 'ok', clicked_button: 'ok' },
+      params: { elid: billingId(request.target.nativeId), select_rebuild: fleioId, sok: 'ok', clicked_button: 'ok' },
       idempotent: false,
     }, scope);
     const ref = this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []);
@@ -149,7 +150,7 @@ export class ZomroAdapter extends BaseAdapter {
     const plid = request.instance.nativeId;
     const doc = await this.client.call({
       func: 'instances.fleio_bckps.schedule.edit',
-      params: { plid, name: request.name, rotation_days: rotationDaysParam(request.weekdays), rotation_time: request.time, sok: 'ok' },
+      params: { plid: billingId(plid), name: request.name, rotation_days: rotationDaysParam(request.weekdays), rotation_time: request.time, sok: 'ok' },
       idempotent: false,
     }, scope);
     const id = this.createdId(doc);
@@ -185,7 +186,7 @@ export class ZomroAdapter extends BaseAdapter {
     // instances.fleio_bckps.schedule.delete; the panel uses the latter.
     await this.client.call({
       func: 'instances.fleio_bckps.schedule.delete',
-      params: { elid: schedule.nativeId, ...(schedule.instanceNativeId ? { plid: schedule.instanceNativeId } : {}), sok: 'ok' },
+      params: { elid: billingId(schedule.nativeId), ...(schedule.instanceNativeId ? { plid: billingId(schedule.instanceNativeId) } : {}), sok: 'ok' },
       idempotent: false,
     }, scope);
   }
@@ -263,7 +264,7 @@ export class ZomroAdapter extends BaseAdapter {
 
   /** `func=image&elid=<backup id>`: the image's `fleio_id` (`doc.fleio_id.$`), or null. */
   private async imageFleioId(backupNativeId: string, scope: UpstreamScope): Promise<string | null> {
-    const doc = await this.client.call({ func: 'image', params: { elid: backupNativeId }, idempotent: true }, scope);
+    const doc = await this.client.call({ func: 'image', params: { elid: billingId(backupNativeId) }, idempotent: true }, scope);
     const id = scalar(doc.fleio_id);
     return id === null || id.trim() === '' ? null : id;
   }
@@ -273,6 +274,8 @@ export class ZomroAdapter extends BaseAdapter {
    * ended in an error state is then told why. Any other failure fails the poll, as a list's does.
    */
   private async imageGone(backupNativeId: string, scope: UpstreamScope): Promise<boolean> {
+    // An id that is no BILLmanager id (a crafted operation id) is not an image seen gone.
+    billingId(backupNativeId);
     try {
       await this.imageFleioId(backupNativeId, scope);
       return false;
@@ -302,7 +305,7 @@ const outcomeKey = (ref: OperationRef): string => JSON.stringify([ref.providerId
  * The doc's parameter table names `plid` for listing calls while its curl
  * example sends `elid`: both are sent, so either reading works.
  */
-const instanceParams = (plid: string): Record<string, string> => ({ plid, elid: plid });
+const instanceParams = (plid: string): Record<string, string> => ({ plid: billingId(plid), elid: plid });
 
 /** One page of a list: `p_cnt` rows of page `p_num`. */
 const pageParams = (number: number, size: number): Record<string, string> => ({ p_cnt: String(size), p_num: String(number) });
