@@ -8,6 +8,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { DanubeClient, TASK_STATUS, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
 import { taskSegment } from './task-id.js';
+import { definitionNameSegment } from './definition-name.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
@@ -109,6 +110,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
+    const definitionSegment = definitionNameSegment(request.definitionName, 'definitionName');
     const hostname = request.instance.nativeId;
     // The VM's uuid from its list (`GET /vm?full=true`): the create's later reads of the VM's
     // backups go by it, so a VM renamed before they come is still found (createRowsOf).
@@ -118,7 +120,7 @@ export class DanubeAdapter extends BaseAdapter {
     // Read before the call: a current esdc-ce's finished task does not name its backup (new-backup-of-definition.ts).
     const newestBefore = await this.newestOfDefinition({ hostname, vmUuid }, request.definitionName, diskId, scope);
     const answer = await this.client
-      .call('POST', `/vm/${hostnameSegment(hostname)}/backup/${segment(request.definitionName)}`, 'vm.backup.create', scope, {
+      .call('POST', `/vm/${hostnameSegment(hostname)}/backup/${definitionSegment}`, 'vm.backup.create', scope, {
         disk_id: request.diskId ?? 1,
         // Danube names backups after the definition and the time; the requested name is kept as the note.
         note: request.note ?? request.name,
@@ -240,7 +242,7 @@ export class DanubeAdapter extends BaseAdapter {
     // keeps `node` optional for the other providers, so Danube's rule is checked here.
     if (!request.node) throw badInput("node is required for Danube: the backup node its backups go to (an existing definition's `raw` names it as `node`)");
     const hostname = request.instance.nativeId;
-    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${segment(request.name)}`, 'vm.define.backup.create', scope, {
+    const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${definitionNameSegment(request.name, 'name')}`, 'vm.define.backup.create', scope, {
       disk_id: request.diskId,
       type: 1,
       node: request.node,
