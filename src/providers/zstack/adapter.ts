@@ -300,14 +300,21 @@ export class ZstackAdapter extends BaseAdapter {
 
   /**
    * Every page of a query. The next page starts after the rows received, and
-   * reading stops at the count the first answers give (`replyWithCount`) or,
-   * without one, at a page shorter than asked: a node that caps `limit` lower,
-   * or leaves the count out, would otherwise cut the list short unseen. A
+   * reading stops at the count the answers give (`replyWithCount`) or, without
+   * one, at an empty page only: a node may cap `limit` lower and says nothing of
+   * it (no field of a query's answer names the limit it applied), so a page
+   * shorter than asked may be its cap, not the end (an older node leaving
+   * `total` out was read up to its first capped page: a list of 12 on a node
+   * capping at 5 showed 5). That costs such a node one more (empty) page per
+   * list. A
    * node that answers every page with its first (it ignores `start`) has no
    * more to give, nor has one going round its first pages: a page without
    * a VM not seen before ends the list (it was read on until the count, the
    * budget or MAX_LIST_ROWS ran out). Each page spends from the request's
-   * upstream budget, and a list is bounded (MAX_LIST_ROWS) whatever the node sends.
+   * upstream budget (`limits.maxUpstreamCallsPerRequest`, past it QUERY_TOO_COMPLEX),
+   * and a list is bounded (MAX_LIST_ROWS, past it PROVIDER_ERROR TOO_MANY_ROWS)
+   * whatever the node sends: the client gets one of these typed errors, never a
+   * list cut short at the bound.
    */
   private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
@@ -330,7 +337,7 @@ export class ZstackAdapter extends BaseAdapter {
       appendAll(rows, page);
       checkListSize(rows.length, this.account.id);
       const total = typeof body.total === 'number' ? body.total : null;
-      if (page.length === 0 || (total === null ? page.length < pageSize : rows.length >= total)) return rows;
+      if (page.length === 0 || (total !== null && rows.length >= total)) return rows;
       previous = page;
     }
   }

@@ -158,6 +158,11 @@ export class ZstackSimulator extends ProviderSimulator {
   emptyResultsBare = false;
   /** The most rows a query page holds, whatever `limit` asked (a node, or a proxy, capping it lower); null: as asked. */
   pageCap: number | null = null;
+  /**
+   * Whether a query answers without `total` even when asked (`replyWithCount=true`): a node that
+   * does not know the parameter, as one older than it does, leaves the count out.
+   */
+  omitsTotal = false;
   /** Seeds each unsorted answer's order: a different shuffle per query. */
   private unsortedAnswers = 0;
   /** Adds a virtual router: an appliance VM of ZStack's own, listed by `vm-instances` beside the users' VMs (`type` ApplianceVm). */
@@ -517,7 +522,7 @@ export class ZstackSimulator extends ProviderSimulator {
    * store that holds it fails the job, nothing done.
    */
   private queryStyle(): QueryStyle {
-    return { dateStyle: this.dateStyle, pageCap: this.pageCap, shuffle: this.unsortedWithoutSort ? new SeededRandom(++this.unsortedAnswers) : null };
+    return { dateStyle: this.dateStyle, pageCap: this.pageCap, omitsTotal: this.omitsTotal, shuffle: this.unsortedWithoutSort ? new SeededRandom(++this.unsortedAnswers) : null };
   }
 
   private deleteBackup(request: SimRequest, groupUuid: string): SimResponse {
@@ -661,10 +666,11 @@ function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   return kept;
 }
 
-/** How a query answer is written: the JVM's date format, a page cap, and the order of rows when no `sort` is sent (null: insertion order). */
+/** How a query answer is written: the JVM's date format, a page cap, whether `total` is left out, and the order of rows when no `sort` is sent (null: insertion order). */
 interface QueryStyle {
   dateStyle: ZstackDateStyle;
   pageCap: number | null;
+  omitsTotal: boolean;
   shuffle: SeededRandom | null;
 }
 
@@ -713,7 +719,7 @@ function query(rows: Row[], params: URLSearchParams, style: QueryStyle): SimResp
   const start = Number(params.get('start') ?? 0) || 0;
   const limit = Math.min(Number(params.get('limit') ?? 1000) || 1000, style.pageCap ?? Infinity);
   const page = result.slice(start, start + limit).map((row) => (dateStyle === 'java8' ? row : restyleDates(row, dateStyle)));
-  return { status: 200, json: params.get('replyWithCount') === 'true' ? { inventories: page, total: result.length } : { inventories: page } };
+  return { status: 200, json: params.get('replyWithCount') === 'true' && !style.omitsTotal ? { inventories: page, total: result.length } : { inventories: page } };
 }
 
 const JAVA8_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/;
