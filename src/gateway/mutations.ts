@@ -4,6 +4,7 @@ import { decodeId } from '../domain/ids.js';
 import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
+import { deletePayload } from './delete-payload.js';
 import { DELETE_SHOWN_AT_MOST_MS } from './deletes-in-flight.js';
 import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
 import { checkInteger, checkName, checkText } from './input-checks.js';
@@ -101,13 +102,12 @@ export class Mutations {
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
     const operation = await writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
-    if (operation.status === 'SUCCEEDED') return { operation, backup: null };
-    if (operation.status !== 'FAILED') {
+    if (operation.status !== 'FAILED' && operation.status !== 'SUCCEEDED') {
       this.reads.deletingHere.mark(backup);
       // Later requests, on any replica, show it DELETING too, until the provider finishes.
       await this.reads.shared.deletes.started(backup, operation, adapter.backupGiveUpMs ?? DELETE_SHOWN_AT_MOST_MS);
     }
-    return { operation, backup: { ...backup, status: 'DELETING' } };
+    return deletePayload(operation, backup);
   }
 
   async restoreBackup(input: { backupId: string; targetInstanceId?: string | null; targetDiskId?: number | null; force?: boolean | null; confirm: boolean }): Promise<BackupOperationResult> {
