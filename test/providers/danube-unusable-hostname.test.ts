@@ -52,4 +52,22 @@ describe('danube: a VM hostname that cannot be used in a URL', () => {
     expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
     expect(answer.errors?.[0]?.message).toMatch(/not a valid Danube hostname/);
   });
+
+  // Danube's hostnames are letters, digits, '-' and '.' (esdc-ce's VmDefineSerializer): one holding
+  // anything else it never listed. Sent on, Danube refused it ("Invalid hostname", 412), and the
+  // client read PROVIDER_ERROR, blaming the provider for its own id.
+  it.each([
+    ['"&" and "="', 'a&b=c'],
+    ['"_"', 'web_01.example.com'],
+    ['a space', 'web 01'],
+    ['"%"', 'web%2F01'],
+  ])('is BAD_USER_INPUT, before any call, where a client sent a hostname Danube never lists (%s)', async (_name, hostname) => {
+    const listed = await harness.gql<Listed>(INSTANCES);
+    const backupId = listed.data!.instances.edges.flatMap((edge) => edge.node.backups ?? [])[0]!.id;
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql(BACKUP, { id: withHostname(backupId, hostname) });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(/not a valid Danube hostname/);
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
 });
