@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { MIN_PIECE_LENGTH, SecretPieceSearch } from '../../src/upstream/secret-pieces.js';
+
+type Span = [number, number];
+
+/**
+ * The piece search's rules read as plainly as they can be, over the whole text: every character
+ * passed over or counted from the text's start, every window of MIN_PIECE_LENGTH counted
+ * characters compared. The search reads blocks first and passes over characters one by one only
+ * between them; whatever it skips, it must find what this finds.
+ */
+const PASSED_OVER = new Set([...' \t\n\r\f\v\'`+']);
+const BACKSLASH_ESCAPED = new Set([...'nrtfv\'']);
+const PERCENT_ESCAPED = new Set(['09', '0A', '0B', '0C', '0D', '20', '22', '27', '60', '2B']);
+const isAlphanumeric = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z0-9]$/.test(char);
+
+function passedOverAt(text: string, at: number): number {
+  const char = text[at] as string;
+  if (PASSED_OVER.has(char)) return 1;
+  if (char === '\\') {
+    const next = text[at + 1];
+    if (next === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 2]) ? 2 : 0;
+    return next !== undefined && BACKSLASH_ESCAPED.has(next) ? 2 : 0;
+  }
+  if (char === '%') return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
+  if (char === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
+  return 0;
+}
+
+function countedOf(text: string): { chars: string[]; places: number[] } {
+  const chars: string[] = [];
+  const places: number[] = [];
+  for (let at = 0; at < text.length; ) {
+    const skip = passedOverAt(text, at);
+    if (skip === 0) {
+      chars.push(text[at] as string);
+      places.push(at);
+    }
+    at += skip === 0 ? 1 : skip;
+  }
+  return { chars, places };
+}
+
+const folded = (chars: string[]): string => chars.map((char) => (char >= 'A' && char <= 'Z' ? char.toLowerCase() : char)).join('\u0000');
+const isWordChar = (char: string): boolean => /^[a-z._-]$/.test(char);
+
+function referenceSpans(secrets: string[], text: string): Span[] {
+  const windows = new Set<string>();
+  for (const secret of secrets) {
+    const { chars } = countedOf(secret);
+    for (let start = 0; start + MIN_PIECE_LENGTH <= chars.length; start++) {
+      const window = chars.slice(start, start + MIN_PIECE_LENGTH);
+      if (!window.every(isWordChar)) windows.add(folded(window));
+    }
+  }
+  const { chars, places } = countedOf(text);
+  const spans: Span[] = [];
+  for (let start = 0; start + MIN_PIECE_LENGTH <= chars.length; start++) {
+    if (!windows.has(folded(chars.slice(start, start + MIN_PIECE_LENGTH)))) continue;
+    const span: Span = [places[start] as number, (places[start + MIN_PIECE_LENGTH - 1] as number) + 1];
+    const previous = spans.at(-1);
+    if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
+    else spans.push(span);
+  }
+  return spans;
+}
+
+/** A seeded generator: a failure names its case, and the same case comes back. */
+function generator(seed: number): { next: () => number; pick: <T>(items: readonly T[]) => T } {
+  let state = seed;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+  return { next, pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number] };
+}
+
+const LETTERS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
+/** Secrets' and filler's other characters: spaces, escapes begun and whole, quotes, JSON's structure, past ASCII. */
+const OTHERS = [' ', '\\', '"', "'", '%', '+', '`', '\n', '\t', '-', '_', '.', ':', '{', '}', ',', 'é', '😀', '%20', '%22', '\\n', '\\"', "\\'", '%0a', '%2B'];
+/** What a provider may put inside a piece it quotes. */
+const INSIDE = [' ', '\n', '\\n', '%20', '%0A', '"', '\\"', "'", '+', '`', '\\\\', '\\', '%', '\\t'];
+
+function caseOf(seed: number): { secrets: string[]; text: string } {
+  const { next, pick } = generator(seed);
+  const run = (length: number): string => Array.from({ length }, () => (next() < 0.25 ? pick(OTHERS) : pick(LETTERS))).join('');
+  const secrets = Array.from({ length: 1 + Math.floor(next() * 3) }, () => run(8 + Math.floor(next() * 16)));
+  let text = '';
+  for (let part = 1 + Math.floor(next() * 8); part > 0; part--) {
+    if (next() < 0.4) {
+      text += run(Math.floor(next() * 30));
+      continue;
+    }
+    const secret = pick(secrets);
+    const from = Math.floor(next() * secret.length);
+    let piece = secret.slice(from, from + Math.floor(next() * (secret.length - from + 1)));
+    if (next() < 0.5) {
+      const at = Math.floor(next() * (piece.length + 1));
+      piece = `${piece.slice(0, at)}${pick(INSIDE)}${piece.slice(at)}`;
+    }
+    if (next() < 0.3) piece = next() < 0.5 ? piece.toUpperCase() : piece.toLowerCase();
+    if (next() < 0.3) piece = JSON.stringify(piece).slice(1, -1);
+    if (next() < 0.2) piece = JSON.stringify({ k: piece });
+    if (next() < 0.1) piece = JSON.stringify(JSON.stringify({ k: piece }));
+    text += piece;
+  }
+  return { secrets, text };
+}
+
+describe('SecretPieceSearch against a pass over every window of the whole text', () => {
+  it('finds the same spans in 4,000 generated cases: secrets with spaces, escapes and quotes, texts with JSON escapes and pieces re-cased', () => {
+    let withPieces = 0;
+    for (let seed = 1; seed <= 4000; seed++) {
+      const { secrets, text } = caseOf(seed);
+      const expected = referenceSpans(secrets, text);
+      if (expected.length > 0) withPieces++;
+      // A new search per case: find() remembers texts of 512 characters or more, and the cases are shorter.
+      expect(new SecretPieceSearch(secrets).find(text), JSON.stringify({ seed, secrets, text })).toEqual(expected);
+    }
+    // The cases are worth comparing: about a quarter hold a piece.
+    expect(withPieces).toBeGreaterThan(800);
+  });
+});
