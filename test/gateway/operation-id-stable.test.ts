@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 type Listed = { id: string; provider: { id: string }; definitions: Array<{ name: string }> };
 type Read = { __typename: string; id: string; status: string; backupId: string | null };
@@ -48,6 +49,18 @@ describe('an operation is answered by the id it was asked by', () => {
     );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!._entities).toEqual([expect.objectContaining({ id: created, status: 'SUCCEEDED' })]);
+  });
+
+  it('operationUpdated answers the id it was subscribed by', async () => {
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const answer = await wsRun(client, 'subscription($id: ID!) { operationUpdated(id: $id) { id status backupId } }', { id: created });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.operationUpdated).toMatchObject({ id: created, status: 'SUCCEEDED' });
+      expect((answer.data!.operationUpdated as Read).backupId).not.toBeNull();
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('cancelOperation answers the id it was given', async () => {
