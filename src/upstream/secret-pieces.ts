@@ -15,7 +15,8 @@ export const MIN_PIECE_LENGTH = 8;
  * of its strings, they end strings, and a piece matched across one took the structure between two
  * fields with it (the answer then failed to parse, its error's words were lost). A string ends
  * next to a letter or digit in no valid JSON, so there one stands inside a quoted value, and a
- * secret quoted in halves of 7 on either side of it ("Dnb7Kq8\"Rw2Zx4L") went out whole.
+ * secret quoted in halves of 7 on either side of it ("Dnb7Kq8\"Rw2Zx4L") went out whole. A
+ * backslash before another is passed over: JSON's `\\` is one backslash, the secret's.
  */
 const PLAIN = 1;
 const BACKSLASH = 2;
@@ -27,6 +28,7 @@ CODE_KINDS[0x5c] = BACKSLASH;
 CODE_KINDS[0x25] = PERCENT;
 CODE_KINDS[0x22] = QUOTE;
 const QUOTE_CODE = 0x22;
+const BACKSLASH_CODE = 0x5c;
 /** What follows a backslash in an escape of whitespace or a quote. */
 const BACKSLASH_ESCAPED = new Set(['n', 'r', 't', 'f', 'v', "'"].map((char) => char.charCodeAt(0)));
 /** The %XX escapes of whitespace and quotes (upper case; the second digit is folded before the lookup). */
@@ -40,6 +42,8 @@ function passedOver(text: string, at: number): number {
   if (kind === PLAIN) return 1;
   if (kind === BACKSLASH) {
     const next = text.charCodeAt(at + 1);
+    // JSON's `\\` is one backslash: a secret's backslash quoted in JSON pieces is counted once, as in the secret.
+    if (next === BACKSLASH_CODE) return 1;
     if (next === QUOTE_CODE) return betweenAlphanumerics(text, at, at + 2) ? 2 : 0;
     return BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }

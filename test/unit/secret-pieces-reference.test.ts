@@ -19,6 +19,7 @@ function passedOverAt(text: string, at: number): number {
   if (PASSED_OVER.has(char)) return 1;
   if (char === '\\') {
     const next = text[at + 1];
+    if (next === '\\') return 1;
     if (next === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 2]) ? 2 : 0;
     return next !== undefined && BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }

@@ -27,6 +27,13 @@ describe('SecretPieceSearch: any 8 characters of a secret, with whitespace, quot
     for (const split of ['Sup3rS"ecretP', 'Sup3rS\\"ecretP', 'Sup3"rSec"retP']) expect(found(`<${split}>`)).toEqual([split]);
   });
 
+  it('reads JSON\'s escaped backslash as the one backslash it is: a secret holding backslashes, quoted in JSON pieces, is found', () => {
+    const slashed = new SecretPieceSearch(['Ab1\\Cd2\\Ef3\\Gh4\\nJk5']);
+    const text = JSON.stringify({ a: 'Ab1\\Cd2\\Ef', b: '3\\Gh4\\nJk5' });
+    // Counted as they stand, each of JSON's two-character backslashes was two where the secret has one: no 8 in a row matched.
+    expect(slashed.find(text).map(([start, end]) => text.slice(start, end))).toEqual(['Ab1\\\\Cd2\\\\Ef', '3\\\\Gh4\\\\nJk5']);
+  });
+
   it('leaves 7 characters alone, and a piece that is only small letters and -_. (a word)', () => {
     expect(found(`${KEY.slice(0, 7)} ${KEY.slice(0, 7)}x`)).toEqual([]);
     const wordy = new SecretPieceSearch(['sim-danube-password-2f7d']);
