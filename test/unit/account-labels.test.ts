@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { accountLabel, withAccountLabels } from '../../src/config/account-labels.js';
+import { yamlProblem } from '../../src/config/yaml-problem.js';
+
+/** How config problems name an account (account-labels.ts) and word YAML's refusal (yaml-problem.ts), by plain calls. */
+describe('accountLabel', () => {
+  it('names an account by its id where that tells it apart, else by its place counted from one', () => {
+    const providers = [{ id: 'flex' }, { id: 'dup' }, { id: 'dup' }, { id: 'Not Usable' }, {}, null, 'text', { id: 7 }, { id: 'a'.repeat(65) }, { id: 'z-9' }];
+    expect(providers.map((_, index) => accountLabel(providers, index))).toEqual([
+      'account flex',
+      'the 2nd provider',
+      'the 3rd provider',
+      'the 4th provider',
+      'the 5th provider',
+      'the 6th provider',
+      'the 7th provider',
+      'the 8th provider',
+      'the 9th provider',
+      'account z-9',
+    ]);
+    expect(accountLabel([{ id: 'a'.repeat(64) }], 0)).toBe(`account ${'a'.repeat(64)}`);
+    expect(accountLabel([], 3)).toBe('the 4th provider');
+  });
+});
+
+describe('withAccountLabels', () => {
+  const config = { providers: [{ id: 'flex' }, {}] };
+
+  it('puts the account\'s name after the key path of each provider problem', () => {
+    expect(withAccountLabels(['providers[0].auth.password: must not be empty', 'providers[1]: unknown key "x"', 'providers[0].url: bad\nsecond line'], config)).toEqual([
+      'providers[0].auth.password (account flex): must not be empty',
+      'providers[1] (the 2nd provider): unknown key "x"',
+      'providers[0].url (account flex): bad\nsecond line',
+    ]);
+  });
+
+  it('leaves other lines as they are, and counts places where the config has no providers list', () => {
+    const others = ['clients[0].key: too short', 'providers: must be a list', 'x providers[0].url: y', 'providers[0] url: no colon after the path', 'providers[a].url: x'];
+    expect(withAccountLabels(others, config)).toEqual(others);
+    for (const input of [null, 'text', { providers: 'x' }, {}]) {
+      expect(withAccountLabels(['providers[1].id: required'], input), JSON.stringify(input)).toEqual(['providers[1].id (the 2nd provider): required']);
+    }
+  });
+});
+
+describe('yamlProblem', () => {
+  const refusal = (text: string): unknown => {
+    try {
+      parse(text);
+    } catch (error) {
+      return error;
+    }
+    return null;
+  };
+
+  it('names the file, line and column, in YAML\'s first words without its position or quote', () => {
+    const text = 'providers:\n  - id: a\n   kind: zomro\n';
+    expect(yamlProblem('bg.yaml', text, refusal(text))).toBe('bg.yaml:3:1: not valid YAML: Sequence item without - indicator');
+  });
+
+  it('says to indent with spaces where a tab indents', () => {
+    const text = 'a:\n\tb: 1\n';
+    expect(yamlProblem('bg.yaml', text, refusal(text))).toMatch(/^bg\.yaml:2:1: not valid YAML: .*: indent with spaces \(an editor set to insert tabs wrote this one\)$/);
+  });
+
+  it('names the file alone for an error with no position, and for a throw that is no Error', () => {
+    expect(yamlProblem('bg.yaml', 'a: 1', new Error('it broke at line 3, column 5:\nquoted secret'))).toBe('bg.yaml: not valid YAML: it broke');
+    expect(yamlProblem('bg.yaml', 'a: 1', new Error('why:'))).toBe('bg.yaml: not valid YAML: why');
+    expect(yamlProblem('bg.yaml', 'a: 1', 'text')).toBe('bg.yaml: not valid YAML');
+  });
+});
