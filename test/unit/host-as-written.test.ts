@@ -12,7 +12,7 @@ const anyName: HostCheck = () => true;
 
 describe('sentToNameAsWritten', () => {
   it('answers a name, a dotted IPv4 address or a bracketed IPv6 address, with a port, as the check decides', () => {
-    for (const host of ['localhost', 'localhost:4000', 'localhost.', 'app.localhost:4000', '127.0.0.1', '127.0.0.1:4000', '[::1]', '[::1]:4000', '[::ffff:127.0.0.1]', 'a-b.example9']) {
+    for (const host of ['localhost', 'localhost:4000', 'localhost.', 'app.localhost:4000', '127.0.0.1', '127.0.0.1:4000', '[::1]', '[::1]:4000', '[::ffff:127.0.0.1]', 'a-b.example9', 'LOCALHOST', 'host.1a', 'host.0x7g']) {
       expect(sentToNameAsWritten(request(host), anyName), host).toBe(true);
     }
     expect(sentToNameAsWritten(request('rebind.example'), sentToLoopbackName)).toBe(false);
@@ -20,7 +20,7 @@ describe('sentToNameAsWritten', () => {
   });
 
   it('refuses an IPv4 address as no client writes it, and a Host that is no name', () => {
-    for (const host of ['2130706433', '2130706433:80', '0x7f.1', '127.1', '127.0.1', 'a.0x', 'a.0X7F', 'name.1.', 'localhost:123456', '[::1]:123456', '[zz]', '[127.0.0.1]', 'a_b', 'a b', '']) {
+    for (const host of ['2130706433', '2130706433:80', '0x7f.1', '127.1', '127.0.1', 'a.0x', 'a.0X7F', 'name.1.', 'localhost:123456', '[::1]:123456', '[zz]', '[127.0.0.1]', 'x[::1]', 'x[::1]:80', 'a_b', 'a b', '']) {
       expect(sentToNameAsWritten(request(host), anyName), host).toBe(false);
     }
     expect(sentToNameAsWritten(request(undefined), anyName)).toBe(false);

@@ -40,7 +40,7 @@ describe('billingId', () => {
   it('answers NOT_FOUND for anything else, before any call', () => {
     for (const id of ['', '05203773', '00', `1${'0'.repeat(18)}`, '5203773,5203774', '1&sok=ok', ' 1', '1\n', '\uff11', '-1', '1.0']) {
       const error = refusal(() => billingId(id));
-      expect(error instanceof GatewayError ? error.code : error, JSON.stringify(id)).toBe('NOT_FOUND');
+      expect(error instanceof GatewayError ? [error.code, error.message, error.details] : error, JSON.stringify(id)).toEqual(['NOT_FOUND', 'object not found', {}]);
     }
   });
 });

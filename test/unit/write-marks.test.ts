@@ -92,4 +92,11 @@ describe('WriteSends', () => {
     sends.sending();
     expect(sends.failure(failure)).toBe(failure);
   });
+
+  it('leaves a failure met before any send as it is (a login that failed): nothing was refused', () => {
+    const failure = timeout();
+    const failed = new WriteSends({ requestId: 'r', budget: new UpstreamBudget(10) }).failure(failure);
+    expect(failed).toBe(failure);
+    expect(mayHaveActed(failed)).toBe(true);
+  });
 });
