@@ -21,6 +21,7 @@ describe('accountLabel', () => {
     ]);
     expect(accountLabel([{ id: 'a'.repeat(64) }], 0)).toBe(`account ${'a'.repeat(64)}`);
     expect(accountLabel([], 3)).toBe('the 4th provider');
+    expect([9, 19, 110].map((index) => accountLabel([], index))).toEqual(['the 10th provider', 'the 20th provider', 'the 111th provider']);
   });
 });
 
@@ -28,10 +29,11 @@ describe('withAccountLabels', () => {
   const config = { providers: [{ id: 'flex' }, {}] };
 
   it('puts the account\'s name after the key path of each provider problem', () => {
-    expect(withAccountLabels(['providers[0].auth.password: must not be empty', 'providers[1]: unknown key "x"', 'providers[0].url: bad\nsecond line'], config)).toEqual([
+    expect(withAccountLabels(['providers[0].auth.password: must not be empty', 'providers[1]: unknown key "x"', 'providers[0].url: bad\nsecond line', 'providers[10].id: required'], config)).toEqual([
       'providers[0].auth.password (account flex): must not be empty',
       'providers[1] (the 2nd provider): unknown key "x"',
       'providers[0].url (account flex): bad\nsecond line',
+      'providers[10].id (the 11th provider): required',
     ]);
   });
 
@@ -65,7 +67,8 @@ describe('yamlProblem', () => {
   });
 
   it('names the file alone for an error with no position, and for a throw that is no Error', () => {
-    expect(yamlProblem('bg.yaml', 'a: 1', new Error('it broke at line 3, column 5:\nquoted secret'))).toBe('bg.yaml: not valid YAML: it broke');
+    expect(yamlProblem('bg.yaml', 'a: 1', new Error('it broke at line 12, column 5:\nquoted secret'))).toBe('bg.yaml: not valid YAML: it broke');
+    expect(yamlProblem('bg.yaml', 'a: 1', new Error('it broke at line 3, column 15'))).toBe('bg.yaml: not valid YAML: it broke');
     expect(yamlProblem('bg.yaml', 'a: 1', new Error('why:'))).toBe('bg.yaml: not valid YAML: why');
     expect(yamlProblem('bg.yaml', 'a: 1', 'text')).toBe('bg.yaml: not valid YAML');
   });

@@ -51,6 +51,7 @@ describe('rootDescription', () => {
     expect(rootDescription(null)).toBeNull();
     expect(rootDescription(wrapped({ code: 'SYS.1003' }))).toBeNull();
     expect(rootDescription(wrapped({ code: 'SYS.1003', description: '' }))).toBeNull();
+    expect(rootDescription({ error: { code: 'a', description: '  ', cause: { code: 'b' } } })).toBeNull();
     expect(rootDescription(wrapped({ code: 'SYS.1003', description: 'An operation failed' }))).toBeNull();
   });
 });
