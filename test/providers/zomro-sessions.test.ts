@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER, type ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import type { SimulatorServer } from '../../src/simulator/server.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
@@ -63,11 +63,20 @@ describe('zomro with a login: an access refusal is checked with func=keepalive',
   });
 
   it('a dead session: concurrent refusals share one keepalive, then one login renews it and the reads succeed', async () => {
-    // The refusals all come back while the keepalive (as slow as they are) is still out.
-    server.latencyMs = 60;
+    // The refusals all come back while the keepalive is still out: its answer waits until the
+    // simulator has refused all three (a latency made that likely, and a loaded machine broke it).
+    const keepaliveHeld = server.holdAnswersOf('keepalive');
     simulator.expireSessions();
     const before = simulator.logins;
-    const answers = await Promise.all(ids.slice(1, 4).map(backupsOf));
+    const asked = Promise.all(ids.slice(1, 4).map(backupsOf));
+    try {
+      await keepaliveHeld.arrived;
+      const refused = () => server.log.filter((request) => request.label !== 'keepalive' && request.label !== 'auth');
+      await vi.waitFor(() => expect(refused().length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    } finally {
+      keepaliveHeld.release();
+    }
+    const answers = await asked;
     for (const answer of answers) expect(answer.errors).toBeUndefined();
     expect(sent(server, 'keepalive')).toHaveLength(1);
     expect(simulator.logins - before).toBe(1);
