@@ -172,11 +172,14 @@ describe('zomro mapper: schedules', () => {
     });
   });
 
-  it('shows an unreadable time as midnight and no readable day as daily, never failing the list', () => {
-    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: 'soon' }, 'UTC').cron).toBe('0 0 * * 2');
-    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '25:00' }, 'UTC').cron).toBe('0 0 * * 2');
+  it('reads "H:MM" and "HH:MM:SS" times, shows an unreadable or missing one as no cron (not midnight) and no readable day as daily, never failing the list', () => {
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '2:01' }, 'UTC').cron).toBe('1 2 * * 2');
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '02:01:00' }, 'UTC').cron).toBe('1 2 * * 2');
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: 'soon' }, 'UTC')).toMatchObject({ cron: '', enabled: false });
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '25:00' }, 'UTC')).toMatchObject({ cron: '', enabled: false });
+    expect(mapSchedule('z', 'vm', { id: 1, rotation_days: 'Tuesday', rotation_time: '02:01:60' }, 'UTC')).toMatchObject({ cron: '', enabled: false });
     expect(mapSchedule('z', 'vm', { id: 1, rotation_time: '22:15' }, 'UTC').cron).toBe('15 22 * * *');
-    expect(mapSchedule('z', 'vm', { id: 1 }, 'UTC')).toMatchObject({ cron: '0 0 * * *', instanceNativeId: 'vm', name: '1', createdAt: null });
+    expect(mapSchedule('z', 'vm', { id: 1 }, 'UTC')).toMatchObject({ cron: '', enabled: false, instanceNativeId: 'vm', name: '1', createdAt: null });
   });
 });
 

@@ -104,7 +104,7 @@ describe('zomro mapper: instances and schedules', () => {
     expect(rotationDaysParam(['SATURDAY', 'MONDAY', 'MONDAY'])).toBe('1,6');
   });
 
-  it('maps a schedule record to a cron in the account zone, daily when no day is readable, midnight when no time is', () => {
+  it('maps a schedule record to a cron in the account zone, daily when no day is readable, no cron when no time is', () => {
     const row = { id: '31', instance_id: '1203', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:30:00', create_date: '2024-01-02 08:00:00', tparams: { auth: 'x' } };
     const schedule = mapSchedule('zomro-nl', '1203', row, 'Europe/Amsterdam');
     expect(schedule).toEqual({
@@ -121,6 +121,6 @@ describe('zomro mapper: instances and schedules', () => {
       createdAt: new Date('2024-01-02T07:00:00.000Z'),
       raw: { id: '31', instance_id: '1203', name: 'nightly', rotation_days: 'Monday Friday', rotation_time: '03:30:00', create_date: '2024-01-02 08:00:00' },
     });
-    expect(mapSchedule('zomro-nl', '1203', { id: '32', rotation_days: '', rotation_time: 'soon' }, 'UTC')).toMatchObject({ cron: '0 0 * * *', name: '32', instanceNativeId: '1203' });
+    expect(mapSchedule('zomro-nl', '1203', { id: '32', rotation_days: '', rotation_time: 'soon' }, 'UTC')).toMatchObject({ cron: '', enabled: false, name: '32', instanceNativeId: '1203' });
   });
 });

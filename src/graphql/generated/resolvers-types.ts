@@ -213,7 +213,7 @@ export type BackupSchedule = Node & {
   name: Scalars['String']['output'];
   /** The provider's own id of the schedule. */
   nativeId: Scalars['String']['output'];
-  /** The next time it runs, computed by the gateway; null when it runs no more: its cron never fires again, it is switched off (an OnApp schedule whose status is not "enabled", whose disk's auto-backups are off, or whose rotation_period keeps no backup; an inactive Danube definition's: `BackupDefinition.active` false), or its Danube definition has no schedule (cron ""), or a Zomro schedule's `rotation_days` name no day the gateway can read (words of a panel language it does not know). */
+  /** The next time it runs, computed by the gateway; null when it runs no more: its cron never fires again, it is switched off (an OnApp schedule whose status is not "enabled", whose disk's auto-backups are off, or whose rotation_period keeps no backup; an inactive Danube definition's: `BackupDefinition.active` false), or its Danube definition has no schedule (cron ""), or a Zomro schedule's `rotation_days` name no day the gateway can read (words of a panel language it does not know) or its `rotation_time` no time of day (its cron is then ""). */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider account the schedule lives in. */
   provider: Provider;

@@ -1,4 +1,4 @@
-import { cronFromWeekdays, formatTime, parseTime } from '../../domain/schedule.js';
+import { cronFromWeekdays } from '../../domain/schedule.js';
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
 import { WEEKDAYS } from '../../domain/types.js';
 import { parseDateIn } from '../../domain/provider-dates.js';
@@ -8,6 +8,7 @@ import { publicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';
 import { flagOn } from './on-off.js';
 import { rotationDaysOf } from './rotation-days.js';
+import { rotationTimeOf } from './rotation-time.js';
 import { storedWord } from './stored-word.js';
 
 export { parseRotationDays } from './rotation-days.js';
@@ -148,14 +149,7 @@ export const rotationDaysParam = (weekdays: readonly Weekday[]): string =>
 
 export function mapSchedule(providerId: string, instanceNativeId: string, row: Row, timezone: string): BackupSchedule {
   const { weekdays, unreadable } = rotationDaysOf(row);
-  const rawTime = toStringOrNull(row.rotation_time) ?? '00:00';
-  let time = '00:00';
-  try {
-    const { hour, minute } = parseTime(rawTime.slice(0, 5));
-    time = formatTime(hour, minute);
-  } catch {
-    // An unreadable rotation_time is shown as midnight rather than failing the whole list.
-  }
+  const time = rotationTimeOf(row.rotation_time);
   const nativeId = idText(row.id, providerId);
   return {
     providerId,
@@ -165,12 +159,15 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
     name: toStringOrNull(row.name) ?? nativeId,
     // No readable day: shown as daily (Zomro documents no default; the panel always sends days),
     // and not enabled when days were named but none could be read (see `enabled`).
-    cron: weekdays.length > 0 ? cronFromWeekdays(weekdays, time) : cronFromWeekdays([...WEEKDAYS], time),
+    // No readable time of day: cron "" (as a Danube definition without a schedule), so no time,
+    // weekdays or next run are shown, rather than a midnight Zomro never named.
+    cron: time === null ? '' : cronFromWeekdays(weekdays.length > 0 ? weekdays : [...WEEKDAYS], time),
     timezone,
     // Zomro documents no switch for a schedule: a listed one runs, unless its days cannot be read
     // (words of a panel language not known here): then when it runs cannot be told, and a schedule
     // the gateway cannot tell runs must not make an instance PROTECTED (no next run).
-    enabled: !unreadable,
+    // A schedule whose time cannot be read is not known to run either, so it protects nothing.
+    enabled: !unreadable && time !== null,
     cronDialect: 'vixie',
     createdAt: parseDateIn(row.create_date, timezone),
     raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
