@@ -6,6 +6,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { loginNotFound, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
 import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/session.js';
+import { writeRefusedInAnswer } from '../../upstream/write-refused.js';
 import type { DanubeConfig } from './config.js';
 import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
 import { preconditionFields } from './precondition-refusals.js';
@@ -74,10 +75,10 @@ export class DanubeClient {
     const response = this.session
       ? await this.session.run((token) => send({ authorization: `Token ${token}` }), isSessionRefused, scope)
       : await send({ 'es-api-key': this.apiKey ?? '' });
-    return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS);
+    return this.interpret(response, mayRetry({ method }), operation === TASK_STATUS, scope);
   }
 
-  private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean): DanubeAnswer {
+  private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean, scope: UpstreamScope): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = typeof body.task_id === 'string' ? body.task_id : null;
     // A 2xx is read only with the envelope's SUCCESS or PENDING: Danube answers a failure 400 FAILURE
@@ -87,6 +88,11 @@ export class DanubeClient {
     const blankRead = read && !taskStatus && response.body === null;
     const status = response.status < 400 && !blankRead ? envelopeStatus(body, taskId, response.status) : response.status;
     if (status === INVALID_ENVELOPE) throw invalidEnvelope(this.upstream.providerId);
+    // A write's 2xx FAILURE is Danube's "400 Bad Request – FAILURE" (API docs), which writes nothing,
+    // yet its status counted the write as reached: a cancel answered so (its task already failed),
+    // whose task read then failed on the gateway's side, kept its idempotencyKey 24 h though a 400
+    // FAILURE frees it (write-refused.ts). REVOKED is not taken back: a cancel answered so acted.
+    if (!read && response.status < 400 && body.status === 'FAILURE') writeRefusedInAnswer(scope);
     if (status < 400) return { status, result: body.result ?? null, taskId };
     const error = statusError(this.upstream, status, body, DANUBE_ERRORS);
     // The API key refused (not a permission one action lacks); with a login, the session is renewed and a refused login logged by it.
