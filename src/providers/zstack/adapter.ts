@@ -9,7 +9,7 @@ import type { ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
-import { isResourceNotFound } from './not-found.js';
+import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -285,10 +285,33 @@ export class ZstackAdapter extends BaseAdapter {
     return this.operation(ref, 'FAILED', jobUuid, 'the provider no longer knows this job (expired); check the backups');
   }
 
+  /**
+   * A write answered 404 at once with SYS.1003 in its error's chain (not-found.ts), judged as a job
+   * failing so is (deleteOfMissing, failedJob): a delete SUCCEEDED once its group is no longer
+   * listed, else ZStack's error; a revert or create NOT_FOUND once what it acted on is gone, else
+   * ZStack's error (another resource it named is missing: an image store, a matter of the config).
+   * A sync names nothing but its image store, so its NOT_FOUND stands.
+   */
+  private async missingAtOnce(ref: OperationRef, jobUuid: string, answer: MissingResourceAnswer, scope: UpstreamScope): Promise<Operation> {
+    if (ref.kind === 'SYNC_BACKUPS') throw answer;
+    if (ref.kind === 'DELETE_BACKUP') {
+      if (ref.instanceNativeId && ref.backupNativeId && !(await this.backupLeft(ref, scope))) return this.operation(ref, 'SUCCEEDED', jobUuid);
+      throw zstackError(this.upstream, answer.body);
+    }
+    throw (await this.actedOnIsGone(ref, scope)) ? answer : zstackError(this.upstream, answer.body);
+  }
+
   private async startJob(kind: OperationKind, instanceNativeId: string | null, backupNativeId: string | null, token: string[], call: Parameters<ZstackClient['call']>[0], scope: UpstreamScope): Promise<Operation> {
     const sentJobUuid = newJobUuid();
     const startedAt = new Date();
-    const response = await this.client.call({ ...call, jobUuid: sentJobUuid }, scope);
+    let response: Awaited<ReturnType<ZstackClient['call']>>;
+    try {
+      response = await this.client.call({ ...call, jobUuid: sentJobUuid }, scope);
+    } catch (error) {
+      if (!(error instanceof MissingResourceAnswer)) throw error;
+      const ref: OperationRef = { providerId: this.account.id, kind, startedAt, instanceNativeId, backupNativeId, token: [sentJobUuid, ...token] };
+      return this.missingAtOnce(ref, sentJobUuid, error, scope);
+    }
     const jobUuid = jobIdOf(response.body, sentJobUuid);
     // Some calls finish at once (200) with the result a job would end with: a create's is the
     // documented `{"inventories": [{..., "groupUuid"}]}` (CreateVmBackup, API Response), which

@@ -8,7 +8,7 @@ import { SharedSession, refusedLogin, type IssuedSession } from '../../upstream/
 import { NOT_FOUND_AT_PROVIDER, loginNotFound, statusError, type AnsweringAccount, type StatusErrorTable } from '../http-errors.js';
 import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
-import { isResourceNotFound, noApiAt } from './not-found.js';
+import { MissingResourceAnswer, isResourceNotFound, noApiAt } from './not-found.js';
 import { sessionLifetimeMs } from './session-lifetime.js';
 import { rootDescription } from './error-chain.js';
 
@@ -178,7 +178,7 @@ const ZSTACK_ERRORS: StatusErrorTable = {
  * proxy's page) is the path's absence (not-found.ts).
  */
 function notFoundAnswer(account: AnsweringAccount, body: unknown, call: ZstackCall): GatewayError {
-  if (isResourceNotFound(body)) return statusError(account, 404, body, ZSTACK_ERRORS);
+  if (isResourceNotFound(body)) return new MissingResourceAnswer(statusError(account, 404, body, ZSTACK_ERRORS), body);
   if (hasZstackError(body)) return zstackError(account, body);
   return scrubbedError(account.secrets, noApiAt(account.providerId, call.method, `${API}${call.path}`));
 }

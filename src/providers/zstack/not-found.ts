@@ -1,4 +1,4 @@
-import { providerError, type GatewayError } from '../../domain/errors.js';
+import { GatewayError, providerError } from '../../domain/errors.js';
 import { chainHasCode } from './error-chain.js';
 
 /**
@@ -28,4 +28,20 @@ export const isResourceNotFound = (body: unknown): boolean => chainHasCode(body,
  */
 export function noApiAt(provider: string, method: string, path: string): GatewayError {
   return providerError(provider, `provider ${provider} has no API at ${method} ${path} (HTTP 404): the ZStack answering is older than that API, or the account's url is wrong`, 'HTTP_404');
+}
+
+/**
+ * A write answered 404 at once with SYS.1003 in its error's chain: NOT_FOUND as it stands, with the
+ * body kept so the adapter can judge it as it judges a job failing so (the thing the write acted on
+ * seen gone, or another resource missing). Read as NOT_FOUND on sight, a delete of a group already
+ * gone was refused where its job's SYS.1003 reads SUCCEEDED, and a revert naming an image store no
+ * longer there told the client its backup was gone.
+ */
+export class MissingResourceAnswer extends GatewayError {
+  constructor(
+    error: GatewayError,
+    readonly body: unknown,
+  ) {
+    super(error.code, error.message, error.details);
+  }
 }

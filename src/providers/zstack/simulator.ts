@@ -138,8 +138,13 @@ export class ZstackSimulator extends ProviderSimulator {
   createChecksAtOnce = false;
   /** A deletion check of ZStack's cascade that refuses every Permissive delete (see deleteBackup); null: none refuses. */
   deletionCheckRefusal: { code: string; description: string } | null = null;
-  /** The next write (any method but GET) answers 404 with this ZStack error body, whatever it asked. */
-  nextWriteNotFound: { code: string; description: string } | null = null;
+  /**
+   * The next write (any method but GET) answers 404 at once with this ZStack error body, whatever it
+   * asked. ZStack's REST server accepts every non-query API (202) and fails its job instead, so this
+   * plays a node or proxy that answers at once; the error may carry a `cause`, as ZStack's error
+   * shape does ("The root error", API docs), ZStack's flows putting SYS.1003 under SYS.1006.
+   */
+  nextWriteNotFound: SimZstackError | null = null;
   /**
    * Whether answers name a content type. ZStack's own do not: `RestServer.sendResponse` sets the
    * status and writes the body (its JSON, or plain words such as "the job has been expired")
@@ -629,6 +634,13 @@ function createParamRefusal(params: Record<string, unknown>, session: string): {
   if (backupStorageUuid !== ZSTACK_SIM_STORAGE) return { code: 'SYS.1003', description: `invalid field[backupStorageUuid], resource[uuid:${String(backupStorageUuid)}, type:BackupStorageVO] not found`, details: quoted };
   if (resourceUuid !== undefined && (typeof resourceUuid !== 'string' || !/^[0-9a-f]{32}$/.test(resourceUuid))) return { code: 'SYS.1007', description: `invalid resourceUuid[${String(resourceUuid)}], it must be a UUID with '-' stripped`, details: quoted };
   return null;
+}
+
+/** ZStack's error shape (API docs: code, description, and `cause`, the error under it). */
+interface SimZstackError {
+  code: string;
+  description: string;
+  cause?: SimZstackError;
 }
 
 /** A failed job's result with its error under ZStack's OPERATION_ERROR (see wrapsJobErrors); anything else as it is. */
