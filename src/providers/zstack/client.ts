@@ -10,7 +10,7 @@ import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZstackConfig } from './config.js';
 import { MissingResourceAnswer, isResourceNotFound, noApiAt } from './not-found.js';
 import { sessionLifetimeMs } from './session-lifetime.js';
-import { rootDescription } from './error-chain.js';
+import { elaborationOf, rootDescription } from './error-chain.js';
 
 export const API = '/zstack/v1';
 /**
@@ -218,5 +218,9 @@ function zstackRefusal(provider: string, body: unknown): GatewayError {
   const error = (body as { error?: { code?: unknown; description?: unknown } } | null)?.error;
   const top = wordsBeforeScrub(error?.description, 'ZStack reported an error');
   const root = rootDescription(body);
-  return providerError(provider, root === null ? top : `${top}: ${wordsBeforeScrub(root)}`, errorCode(body, UNNAMED_ZSTACK_ERROR));
+  const described = root === null ? top : `${top}: ${wordsBeforeScrub(root)}`;
+  // ZStack's elaboration says why in a person's words where it is set; it is scrubbed with the rest.
+  const elaboration = elaborationOf(body);
+  const message = elaboration === null || elaboration === top || elaboration === root ? described : `${described} (${wordsBeforeScrub(elaboration)})`;
+  return providerError(provider, message, errorCode(body, UNNAMED_ZSTACK_ERROR));
 }

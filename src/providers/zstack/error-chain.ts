@@ -43,3 +43,14 @@ export function rootDescription(body: unknown): string | null {
   const described = root?.description as string | undefined;
   return described !== undefined && described !== chain[0]?.description ? described : null;
 }
+
+/**
+ * The chain's first `elaboration` with words in it, top first, else null. The API docs call it "A
+ * reserved field. The default value is null"; ZStack fills it with its error elaboration (a
+ * plainer account of the error, and what to do about it, matched from its elaboration files), the
+ * one place a failed job may say why in words meant for a person.
+ */
+export function elaborationOf(body: unknown): string | null {
+  const elaborated = errorChain(body).find((error) => typeof error.elaboration === 'string' && error.elaboration.trim() !== '');
+  return elaborated === undefined ? null : (elaborated.elaboration as string).trim();
+}

@@ -77,6 +77,22 @@ const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CR
 /** Own keys only: "constructor" would otherwise find Object's. */
 const statusOf = (word: string): BackupStatus => (Object.hasOwn(STATUS, word) ? (STATUS[word] as BackupStatus) : 'UNKNOWN');
 
+const wordOf = (value: unknown): string => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+
+/**
+ * A volume backup's status, read with its `state` ("Enabled state of the disk backup", API docs):
+ * a Disabled one cannot be used, as any Disabled ZStack resource, and a Deleted one (ZStack's
+ * delayed deletion keeps a deleted resource listed until it is expunged) is lost: both are FAILED,
+ * the raw record keeping the words. Read by `status` alone, either showed AVAILABLE or UNKNOWN,
+ * and a Disabled backup counted toward an instance's protection.
+ */
+function volumeStatus(volume: Row): BackupStatus {
+  if (wordOf(volume.state) === 'disabled' || isDeleted(volume)) return 'FAILED';
+  return statusOf(wordOf(volume.status));
+}
+
+const isDeleted = (volume: Row): boolean => wordOf(volume.status) === 'deleted';
+
 /**
  * One VM backup = the volume backups sharing a groupUuid. The root volume's
  * backup names it and dates it; sizes of all volumes add up; the group is
@@ -85,7 +101,7 @@ const statusOf = (word: string): BackupStatus => (Object.hasOwn(STATUS, word) ? 
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
-  const statuses = volumes.map((volume) => statusOf(typeof volume.status === 'string' ? volume.status.toLowerCase() : ''));
+  const statuses = volumes.map(volumeStatus);
   // A failed volume fails the group whatever the others show: a group whose root was still Creating
   // beside a failed data volume read CREATING, and a create judged by it (its job expired) RUNNING.
   const status = statuses.includes('FAILED') ? 'FAILED' : (statuses.find((item) => item !== 'AVAILABLE') ?? 'AVAILABLE');
@@ -126,6 +142,8 @@ export function groupBackups(providerId: string, rows: Row[], timezone: string):
   }
   const byVm = new Map<string, Backup[]>();
   for (const [group, volumes] of byGroup) {
+    // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
+    if (volumes.every(isDeleted)) continue;
     const backup = mapBackupGroup(providerId, group, volumes, timezone);
     if (!backup.instanceNativeId) continue;
     appendToGroup(byVm, backup.instanceNativeId, backup);

@@ -137,7 +137,7 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   createChecksAtOnce = false;
   /** A deletion check of ZStack's cascade that refuses every Permissive delete (see deleteBackup); null: none refuses. */
-  deletionCheckRefusal: { code: string; description: string } | null = null;
+  deletionCheckRefusal: SimZstackError | null = null;
   /**
    * The next write (any method but GET) answers 404 at once with this ZStack error body, whatever it
    * asked. ZStack's REST server accepts every non-query API (202) and fails its job instead, so this
@@ -640,6 +640,8 @@ function createParamRefusal(params: Record<string, unknown>, session: string): {
 interface SimZstackError {
   code: string;
   description: string;
+  /** "A reserved field. The default value is null" (API docs); ZStack fills it with its error elaboration. */
+  elaboration?: string;
   cause?: SimZstackError;
 }
 
