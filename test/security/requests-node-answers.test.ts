@@ -69,10 +69,53 @@ describe('requests node answered itself', () => {
     expect(rawAnswerBody(plain)).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('answers a request line of a version besides 1.0 and 1.1 with a typed 505 (node served HTTP/2.0 and HTTP/0.9 as HTTP/1.1)', async () => {
+    for (const { listener, port } of ports) {
+      for (const version of ['HTTP/2.0', 'HTTP/0.9']) {
+        const answer = await exchangeRaw(port, `GET /healthz ${version}\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${KEY}\r\n\r\n`);
+        expectTyped(answer, 505, /HTTP\/1\.1/, `${listener}: ${version}`);
+      }
+    }
+  });
+
+  it('answers an HTTP/1.0 request with Transfer-Encoding with a typed 400, its body unread (node read it chunked; a 1.0 hop in front frames it otherwise)', async () => {
+    const body = '{"query":"{ __typename }"}';
+    const chunked = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    for (const { listener, port } of ports) {
+      const answer = await exchangeRaw(port, `POST /graphql HTTP/1.0\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\ntransfer-encoding: chunked\r\n\r\n${chunked}`);
+      expectTyped(answer, 400, /HTTP\/1\.0 request cannot carry Transfer-Encoding/, listener);
+      expect(answer).not.toContain('__typename');
+    }
+  });
+
+  it('answers two Authorization lines, or two Content-Type lines, with a typed 400 naming the header (node kept the first; a proxy in front may read the last)', async () => {
+    const body = '{"query":"{ __typename }"}';
+    const repeated = [
+      { name: 'authorization', lines: `authorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nAuthorization: Bearer not-a-key` },
+      { name: 'authorization', lines: `authorization: Bearer not-a-key\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}` },
+      { name: 'content-type', lines: `authorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nContent-Type: text/plain` },
+    ];
+    for (const { listener, port } of ports) {
+      for (const { name, lines } of repeated) {
+        const answer = await exchangeRaw(port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+        expectTyped(answer, 400, new RegExp(`the ${name} header was sent on more than one line`), `${listener}: ${lines}`);
+        expect(answer).not.toContain('__typename');
+        expect(answer).not.toContain('not-a-key');
+      }
+    }
+    // Headers that are lists (RFC 9110 5.3) may still come on several lines.
+    const [publicListener] = ports;
+    const listed = await exchangeRaw(publicListener!.port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\naccept: application/json\r\naccept: */*\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    expect(statusOf(listed)).toBe(200);
+    expect(rawAnswerBody(listed)).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('still answers an HTTP/1.0 request without a Host, and a request with one, as before', async () => {
     const [publicListener] = ports;
     const old = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.0\r\n\r\n');
     expect(statusOf(old)).toBe(200);
+    const oldWithBody = await exchangeRaw(publicListener!.port, `POST /graphql HTTP/1.0\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 26\r\n\r\n{"query":"{ __typename }"}`);
+    expect(statusOf(oldWithBody)).toBe(200);
     const withHost = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
     expect(statusOf(withHost)).toBe(200);
   });
