@@ -45,6 +45,34 @@ describe('danube: task ids a client crafted into an operation id', () => {
     expect(sent()).toEqual([]);
   });
 
+  /**
+   * Hostnames written into an operation id: none is one Danube lists or the gateway would put in
+   * a URL. With a task id, the task was polled before the hostname was looked at; without one
+   * (an operation Danube finished at once) the id alone answered SUCCEEDED, as though acted on.
+   */
+  const CRAFTED_VMS = ['../../x', 'a/b', 'a%2fb', 'a\u0000b', 'a\r\nb', '..', 'web01.example.com?x', 'ｗｅｂ', 'x'.repeat(256)];
+  const withVm = (hostname: string, taskId: string, kind: OperationRef['kind']): OperationRef => ({ ...ref(taskId), kind, instanceNativeId: hostname });
+
+  it.each(CRAFTED_VMS)('an operation id naming VM %j is BAD_USER_INPUT for a poll and a cancel, with a task or without, and nothing reaches Danube', async (hostname) => {
+    for (const kind of ['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP'] as const) {
+      for (const taskId of ['', '1e1-6f75849b-11b8-4bf1-8f66']) {
+        for (const query of [OPERATION, CANCEL]) {
+          const answer = await harness.gql(query, { id: operationId(withVm(hostname, taskId, kind)) });
+          expect(errorCodes(answer), `${kind} ${taskId} ${query}`).toEqual(['BAD_USER_INPUT']);
+          expect(answer.errors?.[0]?.message).toMatch(/^operation id names no valid Danube VM/);
+        }
+      }
+    }
+    expect(sent()).toEqual([]);
+  });
+
+  it("an operation id naming a VM as Danube lists it is still answered from its id when it has no task", async () => {
+    const answer = await harness.gql(OPERATION, { id: operationId(withVm('web01.example.com', '', 'DELETE_BACKUP')) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({ operation: { status: 'SUCCEEDED' } });
+    expect(sent()).toEqual([]);
+  });
+
   it("a task id of Danube's shape is still cancelled by exactly the call it names", async () => {
     const answer = await harness.gql(CANCEL, { id: operationId(ref('1e1-6f75849b-11b8-4bf1-8f66')) });
     expect(answer.errors).toBeUndefined();

@@ -8,6 +8,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { DanubeClient, TASK_STATUS, hostnameSegment, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
 import { taskSegment } from './task-id.js';
+import { checkOperationVm } from './operation-vm.js';
 import { definitionNameSegment } from './definition-name.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
@@ -279,6 +280,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
+    checkOperationVm(ref);
     const taskId = ref.token[0];
     const unnamedCreate = ref.kind === 'CREATE_BACKUP' && ref.backupNativeId === null;
     const finding: Finding = unnamedCreate ? await this.createFindings.of(findingKey(ref)) : 'unmarked';
@@ -319,6 +321,7 @@ export class DanubeAdapter extends BaseAdapter {
    * cancel: the task is read and reported as it stands.
    */
   override async cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
+    checkOperationVm(ref);
     const taskId = ref.token[0];
     if (!taskId) throw conflict('the operation has already finished', this.account.id);
     const path = `/task/${taskSegment(taskId)}/cancel`;
