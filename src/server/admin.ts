@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
 import { keepEveryHeaderLine } from './header-lines.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
+import { noSniff } from './no-sniff.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -40,6 +41,7 @@ export interface AdminListener {
 export async function startAdminListener(admin: GatewayConfig['admin'], dependencies: AdminDependencies, cap: AdminConnectionCap): Promise<AdminListener> {
   const app = express();
   app.disable('x-powered-by');
+  app.use(noSniff);
   app.get('/healthz', healthz);
   // Loopback is no guard against a page of another site: it can point a name of its own at
   // 127.0.0.1 (DNS rebinding) and read these routes as its own origin. Its requests name that

@@ -44,6 +44,7 @@ import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { CloseWhenDraining } from './close-when-draining.js';
 import { requestIdAssigner } from './request-id.js';
+import { noSniff } from './no-sniff.js';
 import { contextFactory } from './request-context.js';
 import { startWebSocketServer } from './ws-server.js';
 import { cancellationController, requestSignal } from './request-signal.js';
@@ -169,6 +170,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(noSniff);
   if (options.loopbackNamesOnly) {
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (requestToLoopbackName(req)) return next();
