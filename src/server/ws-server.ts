@@ -36,7 +36,7 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
-import { NOT_A_WEBSOCKET_UPGRADE, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
+import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
 
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
@@ -390,6 +390,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const address = options.clientAddressOf(request);
       options.refusalLines.info(address, { remote: address, upgrade: String(request.headers.upgrade).slice(0, 100) }, 'WebSocket handshake refused: an upgrade to another protocol');
       return refuseHandshake(request, socket, NOT_A_WEBSOCKET_UPGRADE);
+    }
+    if (!handshakeOnHttp11(request)) {
+      const address = options.clientAddressOf(request);
+      options.refusalLines.info(address, { remote: address, reason: HANDSHAKE_VERSION_REFUSED }, 'WebSocket handshake refused');
+      return refuseHandshake(request, socket, HANDSHAKE_VERSION_REFUSED);
     }
     if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));

@@ -46,6 +46,15 @@ describe('WebSocket handshakes the gateway cannot take', () => {
     }
   });
 
+  it('answers a WebSocket handshake whose request line says HTTP/1.0 or HTTP/2.0 with a typed 400 (ws switched protocols on both)', async () => {
+    for (const version of ['HTTP/1.0', 'HTTP/2.0']) {
+      const answer = await refusal(upgradeRequest([`GET /graphql ${version}`, 'upgrade: websocket', 'sec-websocket-version: 13', `sec-websocket-key: ${KEY_WEBSOCKET}`, 'sec-websocket-protocol: graphql-transport-ws']));
+      expect(answer.status, version).toBe(400);
+      expect(answer.body.errors[0]!.extensions.code, version).toBe('BAD_USER_INPUT');
+      expect(answer.body.errors[0]!.message, version).toBe('WebSocket handshake refused: a WebSocket handshake is sent as HTTP/1.1 (RFC 6455 4.1)');
+    }
+  });
+
   it("answers a malformed WebSocket handshake with a typed error naming what is wrong (ws's own words), not ws's text/html", async () => {
     const cases: Array<{ lines: string[]; status: number; words: RegExp }> = [
       { lines: ['GET /graphql HTTP/1.1', 'upgrade: websocket', 'sec-websocket-key: short', 'sec-websocket-version: 13'], status: 400, words: /Sec-WebSocket-Key/ },

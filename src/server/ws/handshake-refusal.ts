@@ -10,6 +10,16 @@ import type { Duplex } from 'node:stream';
 export const NOT_A_WEBSOCKET_UPGRADE =
   'this gateway upgrades /graphql to websocket only (graphql-transport-ws): send the request without an Upgrade header, over HTTP/1.1 (curl: --http1.1)';
 
+/**
+ * ws's words for a WebSocket handshake on a request line other than HTTP/1.1: ws took one saying
+ * HTTP/1.0 or HTTP/2.0 (no HTTP/2 client writes a text request line; RFC 6455 4.1 wants 1.1),
+ * as node's request handler now refuses them (request-framing.ts).
+ */
+export const HANDSHAKE_VERSION_REFUSED = 'a WebSocket handshake is sent as HTTP/1.1 (RFC 6455 4.1)';
+
+/** Whether a WebSocket handshake's request line says HTTP/1.1. */
+export const handshakeOnHttp11 = (request: Pick<IncomingMessage, 'httpVersion'>): boolean => request.httpVersion === '1.1';
+
 /** Whether the upgrade asks for a WebSocket, as ws reads the header. */
 export function upgradesToWebSocket(request: IncomingMessage): boolean {
   return request.headers.upgrade?.toLowerCase() === 'websocket';
