@@ -72,6 +72,16 @@ describe('zomro: billing ids a client crafted into a global id', () => {
     }
   });
 
+  it('a restore operation id whose instance is no billing id: NOT_FOUND as for the other kinds (it read the instance list and answered FAILED "the instance no longer exists")', async () => {
+    const backupNativeId = decodeId(backupId).keys[1]!;
+    for (const bad of crafted(plid, otherPlid)) {
+      harness.resetUpstreamLogs();
+      const startedAt = new Date(Date.now() - 1000);
+      expectNothingAskedBy(errorCodes(await harness.gql(OPERATION, { id: operationId({ providerId: 'zomro-test', kind: 'RESTORE_BACKUP', startedAt, instanceNativeId: bad, backupNativeId, token: [] }) })));
+      expect(harness.upstreamCount()).toBe(0);
+    }
+  });
+
   it('the ids as listed still delete exactly what they name', async () => {
     const answer = await harness.gql(DELETE_BACKUP, { id: backupId });
     expect(answer.errors).toBeUndefined();

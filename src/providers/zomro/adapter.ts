@@ -195,6 +195,8 @@ export class ZomroAdapter extends BaseAdapter {
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     const plid = ref.instanceNativeId;
     if (!plid) throw badInput('operation id lacks its instance');
+    // Operation ids are the client's to re-encode: a plid no instance has is NOT_FOUND before any read, for every kind alike.
+    billingId(plid);
     if (ref.kind === 'RESTORE_BACKUP') return this.restoreOperation(ref, plid, scope);
     const [backups] = await this.listBackups([plid], scope);
     if (backups instanceof Error) throw backups;
