@@ -11,7 +11,8 @@
  * are the secret's, its other case and non-ASCII lookalikes), is no
  * whitespace nor "+" (a lookalike's run between words) and is in no escape that
  * escape-reading.ts reads (`\`, `%`, `&`, `#`, `;`, `{`, `}`, quotes,
- * letters and digits). Then no form, pattern, escape or anchor crosses a cut,
+ * letters and digits), and does not stand between two ASCII letters or digits (where the piece
+ * search passes over punctuation: secret-pieces.ts, JOINERS). Then no form, pattern, escape or anchor crosses a cut,
  * each reading of the answer through its escapes is its pieces' readings put
  * together, and what is found in the whole is what is found in the pieces.
  */
@@ -25,7 +26,10 @@ export function separatorsBeside(texts: Iterable<string>): RegExp | null {
   const held = new Set<string>();
   for (const text of texts) for (const char of text) held.add(char).add(char.toLowerCase()).add(char.toUpperCase());
   const free = CANDIDATES.filter((char) => !held.has(char));
-  return free.length === 0 ? null : new RegExp(`[${free.map((char) => `\\${char}`).join('')}]`, 'g');
+  if (free.length === 0) return null;
+  const freeClass = `[${free.map((char) => `\\${char}`).join('')}]`;
+  // Between two ASCII letters or digits the piece search passes over them (JOINERS, secret-pieces.ts): a piece may hold one there.
+  return new RegExp(`(?<![A-Za-z0-9])${freeClass}|${freeClass}(?![A-Za-z0-9])`, 'g');
 }
 
 /**

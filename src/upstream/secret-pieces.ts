@@ -22,8 +22,20 @@ const PLAIN = 1;
 const BACKSLASH = 2;
 const PERCENT = 3;
 const QUOTE = 4;
+const JOINER = 5;
+/**
+ * ASCII punctuation a provider may write between groups of a key (`Dnb7-Kq8R-w2Zx-4LmT`, a
+ * licence key's dashes, a path's slashes) or beside a piece of it (`Dnb7Kq8Rw2Zx4-LmT`): passed
+ * over between two ASCII letters or digits only, and only those no secret of the search holds
+ * (`Secret-Key-42` keeps its "-" counted, so "secret key" is no piece of it). Counted, each was a
+ * hole no piece crossed: the 3 characters after it stayed, and a key in groups of 4 went out
+ * whole. Elsewhere (beside a quote, a space, a bracket) they are JSON's structure or the
+ * provider's own words.
+ */
+export const JOINERS = '!#$&()*,-./:;<=>?@[]^_{|}~';
 const CODE_KINDS = new Uint8Array(128);
 for (const char of ' \t\n\r\f\v\'`+') CODE_KINDS[char.charCodeAt(0)] = PLAIN;
+for (const char of JOINERS) CODE_KINDS[char.charCodeAt(0)] = JOINER;
 CODE_KINDS[0x5c] = BACKSLASH;
 CODE_KINDS[0x25] = PERCENT;
 CODE_KINDS[0x22] = QUOTE;
@@ -34,8 +46,11 @@ const BACKSLASH_ESCAPED = new Set(['n', 'r', 't', 'f', 'v', "'"].map((char) => c
 /** The %XX escapes of whitespace and quotes (upper case; the second digit is folded before the lookup). */
 const PERCENT_ESCAPED = new Set(['09', '0A', '0B', '0C', '0D', '20', '22', '27', '60', '2B']);
 
+/** Per ASCII code, 1 for a joiner a search's secrets hold (never passed over in it). */
+type HeldJoiners = Uint8Array;
+
 /** How many UTF-16 units at `at` of `text` are passed over: 0 when the character there counts. */
-function passedOver(text: string, at: number): number {
+function passedOver(text: string, at: number, held: HeldJoiners): number {
   const code = text.charCodeAt(at);
   if (code >= 128) return 0;
   const kind = CODE_KINDS[code];
@@ -49,6 +64,7 @@ function passedOver(text: string, at: number): number {
   }
   if (kind === PERCENT) return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
   if (kind === QUOTE) return betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
+  if (kind === JOINER) return held[code] === 0 && betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
   return 0;
 }
 
@@ -75,10 +91,11 @@ const PLAIN_STEP = PLAIN << 8;
 const PERCENT_CODE = 0x25;
 const QUOTE_STEP = (QUOTE << 8) | QUOTE_CODE;
 
-/** STEPS' entry at `at`, as a counted character's for a double quote not passed over (JSON's own, beside structure: most of an answer's). */
-function blockStep(text: string, at: number): number {
+/** STEPS' entry at `at`, as a counted character's for a double quote or joiner not passed over (JSON's own, beside structure: most of an answer's). */
+function blockStep(text: string, at: number, held: HeldJoiners): number {
   const step = STEPS[text.charCodeAt(at)] as number;
-  return step === QUOTE_STEP && passedOver(text, at) === 0 ? QUOTE_CODE : step;
+  if (step === QUOTE_STEP) return passedOver(text, at, held) === 0 ? QUOTE_CODE : step;
+  return step >>> 8 === JOINER && passedOver(text, at, held) === 0 ? step & 0xff : step;
 }
 
 /** Characters in a row read together at each of findIn's first reads; a piece of MIN_PIECE_LENGTH holds one such block at a multiple of BLOCK_SPACING whatever its place. */
@@ -150,12 +167,17 @@ export class SecretPieceSearch {
   private readonly answered = new Map<string, readonly Span[]>();
   private answeredChars = 0;
 
+  /** The joiners the secrets hold: counted wherever they stand, in the secrets and in texts. */
+  private readonly heldJoiners = new Uint8Array(128);
+
   constructor(secrets: Iterable<string>) {
-    for (const secret of secrets) {
+    const all = [...secrets];
+    for (const secret of all) for (const char of secret) if (JOINERS.includes(char)) this.heldJoiners[char.charCodeAt(0)] = 1;
+    for (const secret of all) {
       // Per UTF-16 unit, as `find` reads a text.
       const raw: number[] = [];
       for (let at = 0; at < secret.length; ) {
-        const skip = passedOver(secret, at);
+        const skip = passedOver(secret, at, this.heldJoiners);
         if (skip === 0) raw.push(secret.charCodeAt(at));
         at += skip === 0 ? 1 : skip;
       }
@@ -257,11 +279,11 @@ export class SecretPieceSearch {
    */
   private stepBack(text: string, at: number): number {
     if (at + BLOCK > text.length) return 1;
-    const first = blockStep(text, at);
+    const first = blockStep(text, at, this.heldJoiners);
     if (first > 0xff) return BLOCK;
-    const second = blockStep(text, at + 1);
+    const second = blockStep(text, at + 1, this.heldJoiners);
     if (second > 0xff) return BLOCK - 1;
-    const third = blockStep(text, at + 2);
+    const third = blockStep(text, at + 2, this.heldJoiners);
     if (third > 0xff) return BLOCK - 2;
     const slot = filterSlot(((first << 16) | (second << 8) | third) >>> 0);
     if (((this.blocks[slot >>> 3] as number) & (1 << (slot & 7))) !== 0) return 1;
@@ -290,7 +312,7 @@ export class SecretPieceSearch {
       const step = STEPS[text.charCodeAt(at)] as number;
       if (step > 0xff) {
         if (step === PLAIN_STEP) continue;
-        const skip = passedOver(text, at);
+        const skip = passedOver(text, at, this.heldJoiners);
         if (skip !== 0) {
           at += skip - 1;
           continue;
@@ -321,7 +343,7 @@ export class SecretPieceSearch {
     const wanted = Math.min(starts + MIN_PIECE_LENGTH - 1, codes.length);
     let length = 0;
     for (let at = from; at < text.length && length < wanted; ) {
-      const skip = passedOver(text, at);
+      const skip = passedOver(text, at, this.heldJoiners);
       if (skip === 0) {
         codes[length] = folded(text.charCodeAt(at));
         places[length++] = at;

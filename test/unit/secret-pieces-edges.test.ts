@@ -16,11 +16,23 @@ describe('SecretPieceSearch: each character passed over, and each one not', () =
     expect(found(`<${split}>`)).toEqual([split]);
   });
 
-  it.each(['\\x', '\\\\', '\\b', '%41', '%0', '%', '-', 'é', '\u0080', '""', '\\"\\"'])('does not pass over %j', (inside) => {
+  it.each(['\\x', '\\\\', '\\b', '%41', '%0', '%', '-x', '--', 'é', '\u0080', '""', '\\"\\"'])('does not pass over %j', (inside) => {
     expect(found(`<Sup3rS${inside}ecretP>`)).toEqual([]);
   });
 
   // A quote, bare or escaped, is passed over between two ASCII letters or digits only: the edges of each range, and the characters beside them.
+  it.each([...'!#$&()*,-./:;<=>?@[]^_{|}~'])('passes over %j between two letters or digits when no secret holds it, and not beside anything else', (joiner) => {
+    const plain = new SecretPieceSearch(['Sup3rSecretPassw0rd']);
+    expect(found(` Sup3rS${joiner}ecretP `, plain)).toEqual([`Sup3rS${joiner}ecretP`]);
+    expect(found(` Sup3${joiner}rSe${joiner}cretP `, plain)).toEqual([`Sup3${joiner}rSe${joiner}cretP`]);
+    expect(found(` Sup3rS${joiner} ecretP `, plain)).toEqual([]);
+    expect(found(` Sup3rS ${joiner}ecretP `, plain)).toEqual([]);
+    // A secret holding it counts it wherever it stands: "Secret-Key-42" is no piece of "secret key".
+    const holding = new SecretPieceSearch([`Se${joiner}cret${joiner}Key${joiner}42`]);
+    expect(found(` Sec${joiner}retKey${joiner}42 `, holding)).toEqual([]);
+    expect(found(` cret${joiner}Key${joiner}42 `, holding)).toEqual([`cret${joiner}Key${joiner}42`]);
+  });
+
   it.each(['0', '9', 'A', 'Z', 'a', 'z'])('passes over a double quote, bare or escaped, between two %j', (edge) => {
     const secret = new SecretPieceSearch([`Kq7!${edge}${edge}Zw4#`]);
     for (const quote of ['"', '\\"']) expect(found(`<Kq7!${edge}${quote}${edge}Zw4#>`, secret)).toEqual([`Kq7!${edge}${quote}${edge}Zw4#`]);

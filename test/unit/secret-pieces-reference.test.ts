@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_PIECE_LENGTH, SecretPieceSearch } from '../../src/upstream/secret-pieces.js';
+import { JOINERS, MIN_PIECE_LENGTH, SecretPieceSearch } from '../../src/upstream/secret-pieces.js';
 
 type Span = [number, number];
 
@@ -14,7 +14,7 @@ const BACKSLASH_ESCAPED = new Set([...'nrtfv\'']);
 const PERCENT_ESCAPED = new Set(['09', '0A', '0B', '0C', '0D', '20', '22', '27', '60', '2B']);
 const isAlphanumeric = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z0-9]$/.test(char);
 
-function passedOverAt(text: string, at: number): number {
+function passedOverAt(text: string, at: number, held: ReadonlySet<string>): number {
   const char = text[at] as string;
   if (PASSED_OVER.has(char)) return 1;
   if (char === '\\') {
@@ -25,14 +25,16 @@ function passedOverAt(text: string, at: number): number {
   }
   if (char === '%') return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
   if (char === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
+  // Punctuation no secret holds, between two letters or digits (`Dnb7-Kq8R`).
+  if (JOINERS.includes(char) && !held.has(char)) return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
   return 0;
 }
 
-function countedOf(text: string): { chars: string[]; places: number[] } {
+function countedOf(text: string, held: ReadonlySet<string>): { chars: string[]; places: number[] } {
   const chars: string[] = [];
   const places: number[] = [];
   for (let at = 0; at < text.length; ) {
-    const skip = passedOverAt(text, at);
+    const skip = passedOverAt(text, at, held);
     if (skip === 0) {
       chars.push(text[at] as string);
       places.push(at);
@@ -47,14 +49,15 @@ const isWordChar = (char: string): boolean => /^[a-z._-]$/.test(char);
 
 function referenceSpans(secrets: string[], text: string): Span[] {
   const windows = new Set<string>();
+  const held = new Set(secrets.flatMap((secret) => [...secret]).filter((char) => JOINERS.includes(char)));
   for (const secret of secrets) {
-    const { chars } = countedOf(secret);
+    const { chars } = countedOf(secret, held);
     for (let start = 0; start + MIN_PIECE_LENGTH <= chars.length; start++) {
       const window = chars.slice(start, start + MIN_PIECE_LENGTH);
       if (!window.every(isWordChar)) windows.add(folded(window));
     }
   }
-  const { chars, places } = countedOf(text);
+  const { chars, places } = countedOf(text, held);
   const spans: Span[] = [];
   for (let start = 0; start + MIN_PIECE_LENGTH <= chars.length; start++) {
     if (!windows.has(folded(chars.slice(start, start + MIN_PIECE_LENGTH)))) continue;
@@ -79,8 +82,8 @@ function generator(seed: number): { next: () => number; pick: <T>(items: readonl
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
 /** Secrets' and filler's other characters: spaces, escapes begun and whole, quotes, JSON's structure, past ASCII. */
 const OTHERS = [' ', '\\', '"', "'", '%', '+', '`', '\n', '\t', '-', '_', '.', ':', '{', '}', ',', 'é', '😀', '%20', '%22', '\\n', '\\"', "\\'", '%0a', '%2B'];
-/** What a provider may put inside a piece it quotes. */
-const INSIDE = [' ', '\n', '\\n', '%20', '%0A', '"', '\\"', "'", '+', '`', '\\\\', '\\', '%', '\\t'];
+/** What a provider may put inside a piece it quotes (joiners: a key in groups, a piece beside a dash). */
+const INSIDE = [' ', '\n', '\\n', '%20', '%0A', '"', '\\"', "'", '+', '`', '\\\\', '\\', '%', '\\t', '-', '/', ':', ',', '@', '&', '#', ';'];
 
 function caseOf(seed: number): { secrets: string[]; text: string } {
   const { next, pick } = generator(seed);
