@@ -143,6 +143,29 @@ function windowHash(codes: ArrayLike<number>, start: number, multiplier: number)
 const REMEMBERED_CHARS = { least: 512, most: 500_000, all: 1_000_000 } as const;
 
 /**
+ * A text is remembered the second time one like it is asked about, not the first: Danube answers
+ * every read with a new `task_id` (`{"status":...,"result":...,"task_id":"1e1-<uuid>"}`), and
+ * those answers, never asked again, filled the budget (461,000 characters at four providers in
+ * `bench:memory`, 252 misses and no hit) and pushed out the lists that polls do ask again. "Like
+ * it": the same length and the same SEEN_EDGE characters at either end, as a number
+ * (`seenKey`), so a text is not held to know it was seen; the last SEEN_TEXTS such numbers are
+ * kept. A poll of an unchanged list is searched twice, then found again.
+ */
+const SEEN_EDGE = 96;
+const SEEN_TEXTS = 1024;
+
+/** A number for `text`'s length and its SEEN_EDGE characters at either end (two texts may share one: then the second is remembered at once). */
+function seenKey(text: string): number {
+  let hash = text.length | 0;
+  const mix = (at: number): void => {
+    hash = (Math.imul(hash, 0x01000193) ^ text.charCodeAt(at)) | 0;
+  };
+  for (let at = 0; at < SEEN_EDGE; at++) mix(at);
+  for (let at = text.length - SEEN_EDGE; at < text.length; at++) mix(at);
+  return hash;
+}
+
+/**
  * `text` in characters of its own. A text cut from a longer one (scrubInTurns' last piece of a
  * 32 MiB answer) is, in V8, a view that keeps the whole longer text alive: remembered as it came,
  * 2,000 characters counted against the budget held a 4 MiB answer each. Joined to a character
@@ -166,6 +189,8 @@ export class SecretPieceSearch {
   /** What `find` answered for recent texts, by text (remembered), least recently asked first. */
   private readonly answered = new Map<string, readonly Span[]>();
   private answeredChars = 0;
+  /** seenKey of the texts asked about once and not remembered, least recently asked first. */
+  private readonly seenOnce = new Set<number>();
 
   /** The joiners the secrets hold: counted wherever they stand, in the secrets and in texts. */
   private readonly heldJoiners = new Uint8Array(128);
@@ -215,8 +240,17 @@ export class SecretPieceSearch {
       return known.map(([start, end]): Span => [start, end]);
     }
     const found = this.findIn(text);
-    this.remember(text, found);
+    if (this.seenBefore(text)) this.remember(text, found);
     return found;
+  }
+
+  /** Whether a text like `text` was asked about before; noted if not (see SEEN_EDGE). */
+  private seenBefore(text: string): boolean {
+    const key = seenKey(text);
+    if (this.seenOnce.delete(key)) return true;
+    this.seenOnce.add(key);
+    if (this.seenOnce.size > SEEN_TEXTS) this.seenOnce.delete(this.seenOnce.values().next().value as number);
+    return false;
   }
 
   private remember(text: string, found: readonly Span[]): void {
