@@ -99,13 +99,34 @@ function wordsSource(words: readonly string[], caseless: boolean): string {
     .join('');
 }
 
+/** A secret of small ASCII letters only, one word ("correcthorsebattery"). */
+const SMALL_LETTERS_ONLY = /^[a-z]+$/;
+
+/**
+ * What a provider may put between two letters of a secret it splits into words or lines: any
+ * run of whitespace or "+", as it stands or as JSON's (`\n`) or a URL's (`%20`, `%0A`, `%2B`)
+ * escape. Each starts with a character no letter class holds, so the pattern does not backtrack.
+ */
+const SPLIT_RUN = String.raw`(?:[\s+]|\\[nrtfv]|%(?:20|0[9a-dA-D]|2[bB]))*`;
+
+/**
+ * A secret of small letters only, in lookalike letters of any case, with SPLIT_RUN between any
+ * two of them: "correcthorsebattery" quoted as "correct horse battery", or across lines. The
+ * piece search (secret-pieces.ts) leaves runs of small letters alone (they are words), so its
+ * pieces are not looked for; the whole secret split so reads as no normal words.
+ */
+function splitWordSource(word: string): string {
+  return [...word].map((char) => wordSource(char, true)).join(SPLIT_RUN);
+}
+
 /**
  * The patterns (global) that find `secret` written in lookalike letters, in any case when it
  * is at least MIN_CASELESS_SECRET_LENGTH long (else as written, all in capitals or all in small
  * letters), with any run of whitespace for each of its own (see whitespaceFlexible in
  * secrets.ts, which this replaces). One pattern, or one per MAX_PATTERN_SECRET_LENGTH
  * characters of a longer secret (each piece is as secret as the whole); none for a secret whose
- * words make fewer than `minLength` characters.
+ * words make fewer than `minLength` characters. A secret of small letters only is found split
+ * anywhere by whitespace too (splitWordSource).
  */
 export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
   const joined = wordsOf(secret).join(' ');
@@ -114,6 +135,7 @@ export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
     const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
     return [new RegExp(cases.map((form) => wordsSource(wordsOf(form), false)).join('|'), 'gu')];
   }
+  if (SMALL_LETTERS_ONLY.test(joined) && joined.length <= MAX_PATTERN_SECRET_LENGTH) return [new RegExp(splitWordSource(joined), 'gu')];
   // Pieces of even length: a short last one (a letter or two) found in any case would cut those letters from every answer.
   const pieceLength = Math.ceil(joined.length / Math.ceil(joined.length / MAX_PATTERN_SECRET_LENGTH));
   const patterns: RegExp[] = [];
