@@ -173,6 +173,10 @@ export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | '
   const seconds = start === undefined ? 0 : secondsIntoMinuteMs(start);
   if (start === undefined || !(start > now.getTime())) {
     // Cron minute m runs at m + seconds, after now exactly when m is after now - seconds.
+    // Without seconds the remembered Date itself: one object per fire time for every request,
+    // so the DateTime scalar's remembered text serves it (a new Date each time was a new
+    // toISOString and a new weak entry for each schedule of every warm dashboard).
+    if (seconds === 0) return nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
     const run = nextRunAt(schedule.cron, schedule.timezone, new Date(now.getTime() - seconds), schedule.cronDialect);
     return run === null ? null : new Date(run.getTime() + seconds);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronFromWeekdays, describeCron, nextRunAt, parseTime, validateCron } from '../../src/domain/schedule.js';
+import { cronFromWeekdays, describeCron, nextRunAt, nextRunOf, parseTime, validateCron } from '../../src/domain/schedule.js';
 
 describe('schedule times', () => {
   it('reads one cron in each zone it is asked in, even when both are asked at the same moment', () => {
@@ -19,6 +19,16 @@ describe('schedule times', () => {
     expect(nextRunAt(cron, 'UTC', new Date('2026-06-01T04:30:00Z'))?.toISOString()).toBe('2026-06-02T04:30:00.000Z');
     // An earlier `now` than the one remembered is computed afresh, not answered from memory.
     expect(nextRunAt(cron, 'UTC', new Date('2026-05-20T05:00:00Z'))?.toISOString()).toBe('2026-05-21T04:30:00.000Z');
+  });
+
+  it("answers one fire time with one Date object, whenever it is asked before it (the DateTime scalar remembers each Date's text)", () => {
+    const schedule = { cron: '15 2 * * *', timezone: 'UTC', enabled: true, cronDialect: 'vixie' as const };
+    const first = nextRunOf(schedule, new Date('2026-06-01T00:00:00Z'));
+    expect(first?.toISOString()).toBe('2026-06-01T02:15:00.000Z');
+    expect(nextRunOf(schedule, new Date('2026-06-01T01:00:00Z'))).toBe(first);
+    expect(nextRunOf(schedule, new Date('2026-06-01T02:15:00Z'))?.toISOString()).toBe('2026-06-02T02:15:00.000Z');
+    // A start with seconds shifts the cron's minute: its own Date, the same time as before.
+    expect(nextRunOf({ ...schedule, startsAtMs: Date.parse('2026-01-01T00:00:30Z') }, new Date('2026-06-01T00:00:00Z'))?.toISOString()).toBe('2026-06-01T02:15:30.000Z');
   });
 
   it('gives null, not a throw, for a cron that never parses', () => {
