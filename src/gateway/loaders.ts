@@ -26,6 +26,22 @@ function asProviderFailure<T>(value: T | unknown, providerId: string): T | Error
 /** Per-request loader key: provider account id and the instance's native id. */
 const SEPARATOR = '\u0000';
 export const loaderKey = (providerId: string, nativeId: string): string => `${providerId}${SEPARATOR}${nativeId}`;
+/**
+ * An instance's loader key, remembered per instance object: the read cache
+ * hands every request the same Instance objects (never mutated once mapped),
+ * and a warm dashboard asked for hundreds of these keys, each a new string to
+ * build and hash, three times an instance.
+ */
+const instanceKeys = new WeakMap<InstanceRef, string>();
+export function instanceLoaderKey(instance: InstanceRef): string {
+  let key = instanceKeys.get(instance);
+  if (key === undefined) {
+    key = loaderKey(instance.providerId, instance.nativeId);
+    instanceKeys.set(instance, key);
+  }
+  return key;
+}
+type InstanceRef = Pick<Instance, 'providerId' | 'nativeId'>;
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf(SEPARATOR);
   return [key.slice(0, at), key.slice(at + 1)];
@@ -140,12 +156,12 @@ export class RequestLoaders {
    * served is kept as the loader's answer for the key, so a later `load` in
    * this request answers the same.
    */
-  warmList<T>(kind: ListKind, key: string): T[] | undefined {
+  warmList<T>(kind: ListKind, instance: InstanceRef): T[] | undefined {
     const cache = this.options.cache;
-    if (!cache || this.listsRead[kind].has(key)) return undefined;
-    const [providerId, nativeId] = splitKey(key);
-    if (this.warmListsHeld.has(providerId)) return undefined;
-    const list = cache.peek<T[]>({ providerId, kind, nativeId });
+    if (!cache) return undefined;
+    const key = instanceLoaderKey(instance);
+    if (this.listsRead[kind].has(key) || this.warmListsHeld.has(instance.providerId)) return undefined;
+    const list = cache.peekList<T[]>(instance, kind);
     if (list !== undefined) (this.listsRead[kind] as ListsRead<T>).serve(key, list);
     return list;
   }

@@ -1,4 +1,6 @@
 import { BUILD_ID } from '../build-id.js';
+import type { InstanceListKind } from '../domain/instance-lists.js';
+import type { Instance } from '../domain/types.js';
 import { answerWithinMs } from '../state/bounded-call.js';
 import { growingLru } from '../state/growing-lru.js';
 import type { KeyValueStore, StoreEntry } from '../state/store.js';
@@ -140,6 +142,31 @@ export class ReadCache {
       return undefined;
     }
   }
+
+  /**
+   * `peek` of one of an instance's lists. Its store key is remembered per
+   * instance object and kind (the cache hands every request the same Instance,
+   * never mutated once mapped): a warm dashboard built and hashed hundreds of
+   * these keys anew.
+   */
+  peekList<T>(instance: Pick<Instance, 'providerId' | 'nativeId'>, kind: InstanceListKind): T | undefined {
+    if (!this.store.peek || !this.ttlMs.get(instance.providerId)) return undefined;
+    let keys = this.listKeys.get(instance);
+    if (keys === undefined) {
+      keys = {};
+      this.listKeys.set(instance, keys);
+    }
+    const key = (keys[kind] ??= this.key({ providerId: instance.providerId, kind, nativeId: instance.nativeId }));
+    try {
+      return this.store.peek<T>(key);
+    } catch (error) {
+      this.onStoreError(error);
+      return undefined;
+    }
+  }
+
+  /** Store keys of instances' lists, per instance object (see `peekList`). */
+  private readonly listKeys = new WeakMap<Pick<Instance, 'providerId' | 'nativeId'>, Partial<Record<InstanceListKind, string>>>();
 
   /**
    * One store round trip for the lot; undefined where absent or not cached.

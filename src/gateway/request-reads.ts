@@ -12,7 +12,7 @@ import { DeletingHere } from './deleting-here.js';
 import type { DeletesByAccount } from './deletes-in-flight.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
 import { backupId, backupListKey, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
-import { RequestLoaders, loaderKey } from './loaders.js';
+import { RequestLoaders, instanceLoaderKey, loaderKey } from './loaders.js';
 import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
 import type { Principal } from './principal.js';
@@ -322,8 +322,7 @@ export class RequestReads {
   /** A list from the read cache comes back as it is, not in a promise (see RequestLoaders.warmList). */
   private listOf<T>(instance: Instance, list: InstanceListKind, loader: { load(key: string): Promise<T[]> }): Promise<T[]> | T[] {
     if (!this.provider(instance.providerId).capabilities.has(LIST_CAPABILITY[list])) return [];
-    const key = loaderKey(instance.providerId, instance.nativeId);
-    return this.loaders.warmList<T>(list, key) ?? loader.load(key);
+    return this.loaders.warmList<T>(list, instance) ?? loader.load(instanceLoaderKey(instance));
   }
 }
 

@@ -43,6 +43,29 @@ describe('the read cache', () => {
     expect(cache.peek(address('cached', 'backups', 'vm1'))).toBeUndefined();
   });
 
+  it("peeks at an instance's list by a key remembered per instance: what the store holds now, under this cache's build, for that account and kind", async () => {
+    const store = new RecordingStore();
+    const ttl = new Map([['cached', 30_000], ['other', 30_000]]);
+    const cache = new ReadCache(store, ttl);
+    const nextBuild = new ReadCache(store, ttl, undefined, undefined, 'next-build');
+    const vm1 = { providerId: 'cached', nativeId: 'vm1' };
+    await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());
+    expect(cache.peekList(vm1, 'backups')).toEqual(['b1']);
+    // The remembered key reads the entry as it is now, never the list it first found.
+    await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b2'] }], cache.now());
+    expect(cache.peekList(vm1, 'backups')).toEqual(['b2']);
+    // Another kind of the same instance, another build, another account with the same native id: their own keys.
+    await cache.setMany([{ address: address('cached', 'schedules', 'vm1'), value: ['s1'] }], cache.now());
+    expect(cache.peekList(vm1, 'schedules')).toEqual(['s1']);
+    expect(nextBuild.peekList(vm1, 'backups')).toBeUndefined();
+    await nextBuild.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['n1'] }], nextBuild.now());
+    expect(nextBuild.peekList(vm1, 'backups')).toEqual(['n1']);
+    expect(cache.peekList(vm1, 'backups')).toEqual(['b2']);
+    expect(cache.peekList({ providerId: 'other', nativeId: 'vm1' }, 'backups')).toBeUndefined();
+    await cache.invalidateInstance('cached', 'vm1');
+    expect(cache.peekList(vm1, 'backups')).toBeUndefined();
+  });
+
   it('peeks at nothing on a store that needs a round trip (Redis), and a failing peek is a miss, reported', async () => {
     const { cache, store, storeErrors } = setup();
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());

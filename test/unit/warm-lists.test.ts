@@ -8,7 +8,8 @@ import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { UNSCOPED } from '../../src/upstream/scope.js';
 import { RecordingStore } from './recording-store.js';
 
-const vm1 = loaderKey('cached', 'vm1');
+const vm1 = { providerId: 'cached', nativeId: 'vm1' };
+const vm1Key = loaderKey('cached', 'vm1');
 
 /** Loaders over a read cache holding backups ['b1'] for vm1; any upstream read fails the test. */
 async function setup(withCache = true) {
@@ -31,19 +32,19 @@ describe('warm lists (read from the read cache without a promise)', () => {
     // The cache changes under the request: what the request was served, it keeps.
     await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
     store.calls.length = 0;
-    expect(await loaders.backups.load(vm1)).toBe(served);
+    expect(await loaders.backups.load(vm1Key)).toBe(served);
     expect(loaders.warmList('backups', vm1)).toBeUndefined();
     expect(store.calls).toEqual([]);
   });
 
   it('leaves a key the request already loaded to its loader, and misses where nothing is cached', async () => {
     const { cache, loaders } = await setup();
-    const loaded = await loaders.backups.load(vm1);
+    const loaded = await loaders.backups.load(vm1Key);
     await cache.setMany([{ address: { providerId: 'cached', kind: 'backups', nativeId: 'vm1' }, value: ['b2'] }], cache.now());
     expect(loaders.warmList('backups', vm1)).toBeUndefined();
-    expect(await loaders.backups.load(vm1)).toBe(loaded);
+    expect(await loaders.backups.load(vm1Key)).toBe(loaded);
     expect(loaders.warmList('schedules', vm1)).toBeUndefined();
-    expect(loaders.warmList('backups', loaderKey('cached', 'vm2'))).toBeUndefined();
+    expect(loaders.warmList('backups', { providerId: 'cached', nativeId: 'vm2' })).toBeUndefined();
   });
 
   it('serves the cache again once the request forgets the instance (after a mutation on it)', async () => {
@@ -71,9 +72,8 @@ describe('warm lists (read from the read cache without a promise)', () => {
     };
     const adapter = { account: { id: 'cached' }, listBackups } as unknown as ProviderAdapter;
     const loaders = new RequestLoaders(() => adapter, { scope: UNSCOPED, batch: true, cache });
-    const vm2 = loaderKey('cached', 'vm2');
-    expect(loaders.warmList('backups', vm2)).toBeUndefined();
-    expect(await loaders.backups.load(vm2)).toEqual(['fresh-vm2']);
+    expect(loaders.warmList('backups', { providerId: 'cached', nativeId: 'vm2' })).toBeUndefined();
+    expect(await loaders.backups.load(loaderKey('cached', 'vm2'))).toEqual(['fresh-vm2']);
     expect(asked).toEqual([['vm2']]);
   });
 
