@@ -42,6 +42,21 @@ export function instanceLoaderKey(instance: InstanceRef): string {
   return key;
 }
 type InstanceRef = Pick<Instance, 'providerId' | 'nativeId'>;
+
+/**
+ * A cached instance list with each id once, remembered per list object: an
+ * in-memory read cache hands every request the same array (never mutated),
+ * and a warm dashboard made a set of each account's ids anew.
+ */
+const onceEach = new WeakMap<readonly Instance[], Instance[]>();
+function cachedOnceEach(list: readonly Instance[]): Instance[] {
+  let kept = onceEach.get(list);
+  if (kept === undefined) {
+    kept = firstOfEachId(list, (instance) => instance.nativeId);
+    onceEach.set(list, kept);
+  }
+  return kept;
+}
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf(SEPARATOR);
   return [key.slice(0, at), key.slice(at + 1)];
@@ -211,10 +226,10 @@ export class RequestLoaders {
       (await adapter.listInstances(this.options.scope).catch((error: unknown): never => {
         throw instanceListNotFound(error, providerId);
       }));
-    const instances = firstOfEachId(listed, (instance) => instance.nativeId);
+    const instances = cached ? cachedOnceEach(cached) : firstOfEachId(listed, (instance) => instance.nativeId);
     if (!cached && startedAt) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
-      const key = loaderKey(providerId, instance.nativeId);
+      const key = instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId);
       this.instance.prime(key, instance);
       this.seen.add(key);
     }

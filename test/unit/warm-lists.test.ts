@@ -113,6 +113,24 @@ describe('warm lists (read from the read cache without a promise)', () => {
     expect(loaders.warmList('backups', vm1)).toEqual(['b3']);
   });
 
+  it('lists a cached instance list with each id once, every request, and a newer cached list as it is now', async () => {
+    const cache = new ReadCache(new RecordingStore(), new Map([['cached', 30_000]]));
+    const adapter = {
+      account: { id: 'cached' },
+      listInstances: () => {
+        throw new Error('no upstream read expected');
+      },
+    } as unknown as ProviderAdapter;
+    const vm = (nativeId: string, name: string) => ({ providerId: 'cached', nativeId, name }) as Instance;
+    const listed = async () => (await new RequestLoaders(() => adapter, { scope: UNSCOPED, batch: true, cache }).instanceList(adapter)).map((instance) => instance.name);
+    // Another writer's entry may repeat an id: the first of each is kept.
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'instances', nativeId: '' }, value: [vm('vm1', 'first'), vm('vm1', 'again'), vm('vm2', 'two')] }], cache.now());
+    expect(await listed()).toEqual(['first', 'two']);
+    expect(await listed()).toEqual(['first', 'two']);
+    await cache.setMany([{ address: { providerId: 'cached', kind: 'instances', nativeId: '' }, value: [vm('vm3', 'three'), vm('vm1', 'renamed'), vm('vm3', 'again')] }], cache.now());
+    expect(await listed()).toEqual(['three', 'renamed']);
+  });
+
   it('serves nothing without a read cache', async () => {
     const { loaders } = await setup(false);
     expect(loaders.warmList('backups', vm1)).toBeUndefined();
