@@ -3,12 +3,19 @@
  * while the warnings read `(account flex)`: an operator counting from one edited the block
  * before the one meant. Each problem names the account as the warnings do, by its id, and by
  * its place counted from one ("the 2nd provider") where the id cannot tell it apart (none, one
- * the schema refuses, or one two accounts share).
+ * the schema refuses, or one two accounts share). A client's problems name the client the same way
+ * (`clients[1].key (client ops): ...`): `clients[1]` was as easy to miscount.
  */
 
 const ACCOUNT_LINE = /^(providers\[(\d+)\][^\s:]*)(: .*)$/s;
+const CLIENT_LINE = /^(clients\[(\d+)\][^\s:]*)(: .*)$/s;
 /** An id the schema takes: only such an id is quoted (anything else may be a misplaced secret). */
 const USABLE_ID = /^[a-z0-9-]{1,64}$/;
+/**
+ * A client name quoted in a problem: a plain word such as audit lines carry. The schema takes any
+ * text of 1 to 100 characters, and a key pasted into `name` would be quoted with anything looser.
+ */
+const USABLE_CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 /** "1st", "2nd", "3rd", "11th", "22nd". */
 export function ordinal(position: number): string {
@@ -24,20 +31,43 @@ export function accountLabel(providers: readonly unknown[], index: number): stri
   return id !== undefined && !shared ? `account ${id}` : `the ${ordinal(index + 1)} provider`;
 }
 
-/** Each problem line about a provider account with the account's name after its key path. */
+/**
+ * How problems name the client at `index` of the config's clients list: by its name where that is a
+ * plain word no other client has and not the entry's own key, else by its place counted from one.
+ */
+export function clientLabel(clients: readonly unknown[], index: number): string {
+  const name = clientNameOf(clients[index]);
+  const shared = name !== undefined && clients.filter((client) => clientNameOf(client) === name).length > 1;
+  return name !== undefined && !shared ? `client ${name}` : `the ${ordinal(index + 1)} client`;
+}
+
+/** Each problem line about a provider account or a client with its name after its key path. */
 export function withAccountLabels(problems: readonly string[], config: unknown): string[] {
-  const providers = providersOf(config);
+  const providers = listOf(config, 'providers');
+  const clients = listOf(config, 'clients');
   return problems.map((line) => {
-    const match = ACCOUNT_LINE.exec(line);
-    if (!match) return line;
-    const [, path, index, rest] = match as unknown as [string, string, string, string];
-    return `${path} (${accountLabel(providers, Number(index))})${rest}`;
+    const account = ACCOUNT_LINE.exec(line);
+    if (account) return labelled(account, accountLabel(providers, Number(account[2])));
+    const client = CLIENT_LINE.exec(line);
+    if (client) return labelled(client, clientLabel(clients, Number(client[2])));
+    return line;
   });
 }
 
-function providersOf(config: unknown): unknown[] {
-  const providers = config !== null && typeof config === 'object' ? (config as Record<string, unknown>).providers : undefined;
-  return Array.isArray(providers) ? providers : [];
+function labelled(match: RegExpExecArray, label: string): string {
+  const [, path, , rest] = match as unknown as [string, string, string, string];
+  return `${path} (${label})${rest}`;
+}
+
+function listOf(config: unknown, key: 'providers' | 'clients'): unknown[] {
+  const list = config !== null && typeof config === 'object' ? (config as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+function clientNameOf(client: unknown): string | undefined {
+  if (client === null || typeof client !== 'object') return undefined;
+  const { name, key } = client as Record<string, unknown>;
+  return typeof name === 'string' && USABLE_CLIENT_NAME.test(name) && name !== key ? name : undefined;
 }
 
 function idOf(provider: unknown): string | undefined {

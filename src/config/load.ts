@@ -195,9 +195,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory: name the config file in it' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory: name the config file in it' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of its path is a file, not a directory' : (code ?? 'error');
     const { where, remedy } = code === 'ENOENT' ? notFoundHints(file, env) : { where: '', remedy: '' };
-    throw new ConfigError([`(file): cannot read ${file}${where}${namedBy ? ` (${namedBy})` : ''}: ${why}${remedy}`]);
+    // The path first, as every other problem with the file begins (`PATH:LINE:COLUMN: not valid YAML`); it began `(file):`.
+    throw new ConfigError([`${file}${where}${namedBy ? ` (${namedBy})` : ''}: cannot read it: ${why}${remedy}`]);
   }
   let parsed: unknown;
   try {

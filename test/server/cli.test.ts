@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand, providerNames } from '../../src/cli.js';
 import { readSchemaText } from '../../src/graphql/schema-file.js';
@@ -197,7 +197,7 @@ describe('command line', () => {
     );
     const result = run(['--check-config', path], { OPS_KEY: 'admin-secret-key-0123456789' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('clients[1].name: duplicate client name "ops"');
+    expect(result.stderr).toContain('clients[1].name (the 2nd client): duplicate client name "ops"');
     expect(result.stderr).not.toContain('admin-secret-key-0123456789');
   });
 
@@ -401,29 +401,47 @@ describe('demo mode on a public address', () => {
     const missing = join(temp.make('bg-config-'), 'not-mounted.yaml');
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', BACKUP_GRAPH_CONFIG: missing } });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`(file): cannot read ${missing} (BACKUP_GRAPH_CONFIG): no such file`);
+    expect(result.stderr.trim()).toBe(`${missing} (BACKUP_GRAPH_CONFIG): cannot read it: no such file`);
     // --config names its file on the command line itself: the message stays as it was.
     const named = spawnSync(process.execPath, ['dist/main.js', '--config', missing], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', BACKUP_GRAPH_CONFIG: '' } });
     expect(named.status).toBe(2);
-    expect(named.stderr.trim()).toBe(`(file): cannot read ${missing}: no such file`);
+    expect(named.stderr.trim()).toBe(`${missing}: cannot read it: no such file`);
     // --config wins over the variable, and then the variable is not named.
     expect(parseCommand(['--config', 'a.yaml'], { BACKUP_GRAPH_CONFIG: 'b.yaml' })).toEqual({ kind: 'serve', configFile: 'a.yaml', demoPublic: false });
+  }, 120_000);
+
+  it('a config file the gateway may not read says "permission denied", the path first: run as an unprivileged user where the tests run as root (root reads a chmod 000 file)', () => {
+    ensureBuilt();
+    const dir = temp.make('bg-config-');
+    // Others may enter the directory (mkdtemp makes it 0700) but not read the file.
+    chmodSync(dir, 0o755);
+    const locked = join(dir, 'locked.yaml');
+    writeFileSync(locked, 'providers: []\n');
+    chmodSync(locked, 0o000);
+    // 65534 is nobody: root would read the file whatever its mode, so the child runs without root's override.
+    const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = spawnSync(process.execPath, ['dist/main.js', '--check-config', locked], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' }, ...unprivileged });
+    expect(result.error).toBeUndefined();
+    expect(result.stderr.trim()).toBe(`${locked}: cannot read it: permission denied`);
+    expect(result.status).toBe(2);
   }, 120_000);
 
   it('a relative config path that is not found says where it was looked for, and that npm ran the gateway elsewhere (the README\'s sims.yaml written in a subdirectory read "no such file" alone)', () => {
     ensureBuilt();
     const elsewhere = temp.make('bg-config-');
-    writeFileSync(join(elsewhere, 'sims.yaml'), 'providers: []\n');
+    // Not sims.yaml itself: the README has a newcomer write that one in the root, where it would be found.
+    const name = `sims-${basename(elsewhere)}.yaml`;
+    writeFileSync(join(elsewhere, name), 'providers: []\n');
     const root = ROOT.replace(/\/$/, '');
     // What npm sets when `npm start` runs from another directory: INIT_CWD is where npm was started, the script runs in the package root.
-    const underNpm = spawnSync(process.execPath, ['dist/main.js', '--check-config', 'sims.yaml'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: elsewhere } });
+    const underNpm = spawnSync(process.execPath, ['dist/main.js', '--check-config', name], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: elsewhere } });
     expect(underNpm.status).toBe(2);
     expect(underNpm.stderr.trim()).toBe(
-      `(file): cannot read sims.yaml (read from ${root}): no such file; npm runs the gateway in ${root}, not in ${elsewhere} where npm was started: give the path from ${root}, or an absolute one`,
+      `${name} (read from ${root}): cannot read it: no such file; npm runs the gateway in ${root}, not in ${elsewhere} where npm was started: give the path from ${root}, or an absolute one`,
     );
     // Started from the package root (or without npm): where it was read, nothing about npm.
-    const here = spawnSync(process.execPath, ['dist/main.js', '--check-config', 'sims.yaml'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: root } });
-    expect(here.stderr.trim()).toBe(`(file): cannot read sims.yaml (read from ${root}): no such file`);
+    const here = spawnSync(process.execPath, ['dist/main.js', '--check-config', name], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: root } });
+    expect(here.stderr.trim()).toBe(`${name} (read from ${root}): cannot read it: no such file`);
   }, 120_000);
 
   it('parseCommand names the option a misspelt one meant, and the option a bare file needs (node said only "Unknown option" / "does not take positional arguments")', () => {

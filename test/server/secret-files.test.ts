@@ -62,7 +62,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${CLIENT_KEY}\n\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN });
     expect(result.status).toBe(2);
-    expect(result.output).toContain("clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?)");
+    expect(result.output).toContain("clients[0].key (client dashboard): begins or ends with whitespace or a line break (a secret file's last newline?)");
     expect(result.output).not.toContain(CLIENT_KEY);
   }, 60_000);
 
@@ -109,7 +109,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, DASHBOARD_KEY_FILE: writeIn(folder, 'dashboard-key', `${SECRET_IN_FILE}\n`), ZOMRO_TOKEN: ZOMRO_SIM_TOKEN });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('clients[0].key: environment variables DASHBOARD_KEY and DASHBOARD_KEY_FILE are both set: unset one (DASHBOARD_KEY_FILE names a file holding the value)');
+    expect(result.stderr.trim()).toBe('clients[0].key (client dashboard): environment variables DASHBOARD_KEY and DASHBOARD_KEY_FILE are both set: unset one (DASHBOARD_KEY_FILE names a file holding the value)');
     expect(result.output).not.toContain(CLIENT_KEY);
     expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);

@@ -47,7 +47,7 @@ describe('a refused start is a log event naming its process', () => {
   it('bad config, JSON logs: exit 2, the problem lines on stderr as before, and one fatal JSON line on stdout with pid and hostname', () => {
     const result = run(REFUSED, { LOG_FORMAT: 'json' });
     expect(result.status).toBe(2);
-    const problem = 'clients[0].key: begins or ends with whitespace or a line break (a secret file\'s last newline?): no caller can send that key; remove it';
+    const problem = 'clients[0].key (client dashboard): begins or ends with whitespace or a line break (a secret file\'s last newline?): no caller can send that key; remove it';
     expect(result.stderr).toBe(`${problem}\n`);
     const lines = result.stdout.split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
@@ -76,7 +76,7 @@ describe('a refused start is a log event naming its process', () => {
     const result = run(REFUSED, { LOG_FORMAT: 'pretty' });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('clients[0].key: begins or ends with whitespace');
+    expect(result.stderr).toContain('clients[0].key (client dashboard): begins or ends with whitespace');
   }, 60_000);
 
   it('--check-config stays a command for people: no log event, whatever LOG_FORMAT says', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { accountLabel, withAccountLabels } from '../../src/config/account-labels.js';
+import { accountLabel, clientLabel, withAccountLabels } from '../../src/config/account-labels.js';
 import { yamlProblem } from '../../src/config/yaml-problem.js';
 
 /** How config problems name an account (account-labels.ts) and word YAML's refusal (yaml-problem.ts), by plain calls. */
@@ -25,6 +25,25 @@ describe('accountLabel', () => {
   });
 });
 
+describe('clientLabel', () => {
+  it('names a client by its name where that is a plain word no other client has and not its own key, else by its place counted from one', () => {
+    const clients = [{ name: 'ops' }, { name: 'dup' }, { name: 'dup' }, { name: 'has space' }, {}, null, { name: 7 }, { name: 'k'.repeat(65) }, { name: 'ci.deploy@example' }, { name: 'same-as-its-key-0123', key: 'same-as-its-key-0123' }];
+    expect(clients.map((_, index) => clientLabel(clients, index))).toEqual([
+      'client ops',
+      'the 2nd client',
+      'the 3rd client',
+      'the 4th client',
+      'the 5th client',
+      'the 6th client',
+      'the 7th client',
+      'the 8th client',
+      'client ci.deploy@example',
+      'the 10th client',
+    ]);
+    expect(clientLabel([], 1)).toBe('the 2nd client');
+  });
+});
+
 describe('withAccountLabels', () => {
   const config = { providers: [{ id: 'flex' }, {}] };
 
@@ -37,8 +56,19 @@ describe('withAccountLabels', () => {
     ]);
   });
 
+  it('puts the client\'s name after the key path of each client problem', () => {
+    const withClients = { clients: [{ name: 'dashboard' }, { key: 'k'.repeat(20) }] };
+    expect(withAccountLabels(['clients[0].key: must be at least 16 characters', 'clients[1].name: required', 'clients[0].providers[1]: no provider has id "x"', 'clients: required'], withClients)).toEqual([
+      'clients[0].key (client dashboard): must be at least 16 characters',
+      'clients[1].name (the 2nd client): required',
+      'clients[0].providers[1] (client dashboard): no provider has id "x"',
+      'clients: required',
+    ]);
+    expect(withAccountLabels(['clients[2].roles: required'], config)).toEqual(['clients[2].roles (the 3rd client): required']);
+  });
+
   it('leaves other lines as they are, and counts places where the config has no providers list', () => {
-    const others = ['clients[0].key: too short', 'providers: must be a list', 'x providers[0].url: y', 'providers[0] url: no colon after the path', 'providers[a].url: x'];
+    const others = ['providers: must be a list', 'x providers[0].url: y', 'providers[0] url: no colon after the path', 'providers[a].url: x'];
     expect(withAccountLabels(others, config)).toEqual(others);
     for (const input of [null, 'text', { providers: 'x' }, {}]) {
       expect(withAccountLabels(['providers[1].id: required'], input), JSON.stringify(input)).toEqual(['providers[1].id (the 2nd provider): required']);

@@ -123,8 +123,8 @@ describe('a credential left in braces without its key', () => {
     const client = parseYaml('{ name: local-admin, local-admin-key-change-me, roles: [admin] }') as Record<string, unknown>;
     const problems = problemsOf({ ...config, clients: [client] });
     expect(problems).toEqual([
-      'clients[0].key: required',
-      'clients[0]: a key with no value, not quoted (it may be a secret written without its key); allowed here: name, key, roles, providers',
+      'clients[0].key (client local-admin): required',
+      'clients[0] (client local-admin): a key with no value, not quoted (it may be a secret written without its key); allowed here: name, key, roles, providers',
       'providers[0].auth (account zomro-sim): a key with no value, not quoted (it may be a secret written without its key); allowed here: token, username, password',
       'providers[0].auth.token (account zomro-sim): required (auth takes { token } or { username, password })',
     ]);

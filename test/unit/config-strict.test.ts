@@ -45,7 +45,7 @@ describe('strict config: unknown keys are refused at every level, with a hint', 
     expect(problems).toEqual(
       expect.arrayContaining([
         'allowAnonymus: unknown key; did you mean "allowAnonymous"?',
-        'clients[0].role: unknown key; did you mean "roles"?',
+        'clients[0].role (client ops): unknown key; did you mean "roles"?',
         'limits.maxDeph: unknown key; did you mean "maxDepth"?',
         'protection.rpoHour: unknown key; did you mean "rpoHours"?',
         'admin.prot: unknown key; did you mean "port"?',
@@ -71,7 +71,7 @@ describe('every problem in one pass', () => {
       ),
     );
     expect(problems).toEqual([
-      'clients[0].key: environment variable OPS_KEY is not set',
+      'clients[0].key (client ops): environment variable OPS_KEY is not set',
       'providers[0].auth.token (the 1st provider): environment variable ZOMRO_TOKEN is not set',
       'providers[1].url (the 2nd provider): environment variable ZOMRO_URL is not set',
       'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
@@ -87,14 +87,16 @@ describe('every problem in one pass', () => {
         providers: [{ ...zstack, backupStorageUuid: undefined }],
       }),
     );
-    expect(problems).toEqual(['clients[0].roles: required', 'clients[0].role: unknown key; did you mean "roles"?', 'providers[0].backupStorageUuid (account zs): required']);
+    expect(problems).toEqual(['clients[0].roles (client ops): required', 'clients[0].role (client ops): unknown key; did you mean "roles"?', 'providers[0].backupStorageUuid (account zs): required']);
     // An empty file: the list of providers is missing, not wrong.
     expect(problemsOf(() => loadConfigObject(null, {}))).toEqual(['providers: required', 'clients: required: name at least one client, or set allowAnonymous: true']);
   });
 
-  it('says in words why the file cannot be read', () => {
-    expect(problemsOf(() => loadConfigFile('/nonexistent/backup-graph.yaml', {}))).toEqual(['(file): cannot read /nonexistent/backup-graph.yaml: no such file']);
-    expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['(file): cannot read test: it is a directory: name the config file in it']);
+  it('says in words why the file cannot be read, the path first as every other problem with the file (it began "(file):")', () => {
+    expect(problemsOf(() => loadConfigFile('/nonexistent/backup-graph.yaml', {}))).toEqual(['/nonexistent/backup-graph.yaml: cannot read it: no such file']);
+    expect(problemsOf(() => loadConfigFile('test', {}))).toEqual(['test: cannot read it: it is a directory: name the config file in it']);
+    // A path through a file (a config dir that is a file after a bad mount or copy) read "ENOTDIR".
+    expect(problemsOf(() => loadConfigFile('package.json/backup-graph.yaml', {}))).toEqual(['package.json/backup-graph.yaml: cannot read it: a part of its path is a file, not a directory']);
   });
 
   it('says a file that begins with npm\'s own lines (saved without npm start --silent) is npm\'s output, and how to write it', () => {
@@ -204,12 +206,12 @@ describe('secrets with a secret file’s last newline are refused, not taken as 
     expect(problems).toEqual([
       "providers[0].auth.password (account zs): holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
       "providers[1].auth.apiKey (account dc1): holds a line break (a secret file's last newline?): the provider would refuse it; remove it",
-      "clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
+      "clients[0].key (client dashboard): begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
     ]);
     for (const secret of Object.values(env)) expect(problems.join('\n')).not.toContain(secret.trim());
     // A space at a client key's end is refused too (HTTP drops it from the header); inside a key, or a provider password's ends, it is taken.
     expect(problemsOf(() => loadConfigObject(config, { ...env, DASHBOARD_KEY: ' dash-7f3c9a1e5b2d4f60', ZSTACK_PASSWORD: ' pass word ', DANUBE_API_KEY: 'danube-key' }))).toEqual([
-      "clients[0].key: begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
+      "clients[0].key (client dashboard): begins or ends with whitespace or a line break (a secret file's last newline?): no caller can send that key; remove it",
     ]);
     expect(problemsOf(() => loadConfigObject(config, { DASHBOARD_KEY: 'dash 7f3c9a1e5b2d4f60', ZSTACK_PASSWORD: ' pass word ', DANUBE_API_KEY: 'danube-key' }))).toEqual([]);
   });

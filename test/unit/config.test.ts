@@ -77,8 +77,8 @@ describe('config validation', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^listen\.port: /),
-        expect.stringMatching(/^clients\[0\]\.key: must be at least 16 characters/),
-        expect.stringMatching(/^clients\[0\]\.roles\[0\]: /),
+        expect.stringMatching(/^clients\[0\]\.key \(client dash\): must be at least 16 characters/),
+        expect.stringMatching(/^clients\[0\]\.roles\[0\] \(client dash\): /),
         expect.stringMatching(/^providers\[0\]\.auth\.password \(the 1st provider\): required/),
         expect.stringMatching(/^providers\[1\]\.id \(the 2nd provider\): must match/),
         expect.stringMatching(/^providers\[1\]\.url \(the 2nd provider\): /),
@@ -108,7 +108,7 @@ describe('config validation', () => {
       ],
       providers: [zomro],
     });
-    expect(problems).toEqual([expect.stringMatching(/^clients\[1\]\.name: duplicate client name "ops"/)]);
+    expect(problems).toEqual([expect.stringMatching(/^clients\[1\]\.name \(the 2nd client\): duplicate client name "ops"/)]);
   });
 
   it('fills the budget defaults and takes a rate limit', () => {
@@ -152,20 +152,20 @@ describe('config validation', () => {
 
   it('names the words a role or log level takes as the other checks do (zod said \'Invalid option: expected one of "viewer"|"operator"|"admin"\')', () => {
     expect(problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['read'] }], providers: [zomro], logLevel: 'verbose' })).toEqual([
-      'clients[0].roles[0]: must be one of viewer, operator, admin',
+      'clients[0].roles[0] (client ops): must be one of viewer, operator, admin',
       'logLevel: must be one of fatal, error, warn, info, debug, trace, silent',
     ]);
   });
 
   it('refuses a client scoped to no account (providers: []): its every list answered empty, "0 unprotected" on a dashboard', () => {
     expect(problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: [] }], providers: [zomro] })).toEqual([
-      'clients[0].providers: names no account, so every list answers empty: leave providers out for every account, or name the ones this client may see',
+      'clients[0].providers (client ops): names no account, so every list answers empty: leave providers out for every account, or name the ones this client may see',
     ]);
   });
 
   it('refuses a client scoped to a provider that does not exist', () => {
     const problems = problemsOf({ clients: [{ name: 'ops', key: 'k'.repeat(20), roles: ['admin'], providers: ['nope'] }], providers: [zomro] });
-    expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\]: no provider has id "nope"/)]);
+    expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.providers\[0\] \(client ops\): no provider has id "nope"/)]);
   });
 });
 
@@ -199,7 +199,7 @@ describe('${ENV} substitution', () => {
       problems = error.problems;
     }
     expect(problems).toEqual([
-      'clients[0].key: must be at least 16 characters (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "${NAME}")',
+      'clients[0].key (client dash): must be at least 16 characters (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "${NAME}")',
       'providers[0].url (account z): must be an http(s) URL, such as https://api.example.com/ (it reads $ZOMRO_URL as text: ZOMRO_URL is not set; for the environment variable, set it and write "${ZOMRO_URL}")',
     ]);
   });
@@ -217,7 +217,7 @@ describe('${ENV} substitution', () => {
     }
     expect(problems.length).toBeGreaterThanOrEqual(2);
     expect(problems.filter((line) => line.includes('Literal_key_of_ops_2024') || line.includes('Danube_user_7'))).toEqual([]);
-    expect(problems.find((line) => line.startsWith('clients[1].key: the same key is given to two clients'))).toContain('set it and write "${NAME}"');
+    expect(problems.find((line) => line.startsWith('clients[1].key (client ops2): the same key is given to two clients'))).toContain('set it and write "${NAME}"');
   });
 });
 
