@@ -72,10 +72,22 @@ export const NO_SUCH_PROVIDER =
 export const NO_SUCH_PROVIDER_FILTER =
   'no such provider: providerId names no account this key may see; `providers { id }` lists those it may (an account of the demo or of another config does not work here)';
 
+/**
+ * Where an account does what was refused another way, the refusal names that way: an account whose
+ * schedules belong to its backup definitions (Danube) answered createBackupSchedule with "does not
+ * support CREATE_SCHEDULE" alone, read as "cannot be scheduled".
+ */
+const ANOTHER_WAY: Partial<Record<Capability, { needs: Capability; words: string }>> = {
+  CREATE_SCHEDULE: { needs: 'CREATE_DEFINITION', words: 'its schedules are those of backup definitions: createBackupDefinition with a cron' },
+  DELETE_SCHEDULE: { needs: 'DELETE_DEFINITION', words: 'its schedules are those of backup definitions: deleteBackupDefinition, or updateBackupDefinition with another cron' },
+};
+
 /** Refuses, before any upstream request, what the account cannot do. */
 export function requireCapability(adapter: ProviderAdapter, capability: Capability): void {
   if (!adapter.capabilities.has(capability)) {
-    throw new GatewayError('UNSUPPORTED', `provider ${adapter.account.id} does not support ${capability}`, {
+    const instead = ANOTHER_WAY[capability];
+    const hint = instead !== undefined && adapter.capabilities.has(instead.needs) ? `; ${instead.words}` : '';
+    throw new GatewayError('UNSUPPORTED', `provider ${adapter.account.id} does not support ${capability}${hint}`, {
       provider: adapter.account.id,
       capability,
     });

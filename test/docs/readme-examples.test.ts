@@ -161,6 +161,31 @@ describe('README examples', () => {
     expect(backup.errors).toBeUndefined();
   });
 
+  it('runs the schedule block at Zomro and OnApp; ZStack refuses it, and Danube names the way it schedules (it said "does not support CREATE_SCHEDULE" alone)', async () => {
+    const examples = readmeExamples().filter((candidate) => candidate.marker === 'a schedule, at Zomro and OnApp');
+    expect(examples).toHaveLength(1);
+    const refusals = new Map<ProviderKind, { code: unknown; message: string } | null>();
+    for (const kind of KINDS) {
+      const answer = await harness.gql<{ createBackupSchedule: { schedule: { id: string; weekdays: string[]; instance: { schedules: Array<{ id: string }> } } } }>(
+        examples[0]!.text.replaceAll('<Instance id>', ids.get(kind)!.instanceId),
+      );
+      const error = answer.errors?.[0];
+      refusals.set(kind, error ? { code: error.extensions?.code, message: error.message } : null);
+      if (!error) {
+        const schedule = answer.data!.createBackupSchedule.schedule;
+        // OnApp takes no start time: its weekly schedule runs on the day it was made, as the answer says.
+        expect(schedule.weekdays).toEqual(kind === 'onapp' ? [expect.any(String)] : ['MONDAY']);
+        expect(schedule.instance.schedules.map((listed) => listed.id)).toContain(schedule.id);
+      }
+    }
+    expect(Object.fromEntries(refusals)).toEqual({
+      zomro: null,
+      onapp: null,
+      zstack: { code: 'UNSUPPORTED', message: 'provider zstack-test does not support CREATE_SCHEDULE' },
+      danube: { code: 'UNSUPPORTED', message: 'provider danube-test does not support CREATE_SCHEDULE; its schedules are those of backup definitions: createBackupDefinition with a cron' },
+    });
+  });
+
   for (const kind of KINDS) {
     it(`runs the per-provider blocks at ${kind}, with its ids`, async () => {
       const mine = ids.get(kind)!;

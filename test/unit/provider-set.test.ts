@@ -112,4 +112,12 @@ describe('ProviderSet', () => {
     const held = [...prod.capabilities][0]!;
     expect(() => requireCapability(prod, held)).not.toThrow();
   });
+
+  it('names the way an account schedules where it refuses a schedule mutation but keeps backup definitions (Danube), and only there', () => {
+    const [lab, prod] = set.all as [ProviderAdapter, ProviderAdapter];
+    expect(refusal(() => requireCapability(prod, 'CREATE_SCHEDULE')).message).toBe('provider prod does not support CREATE_SCHEDULE; its schedules are those of backup definitions: createBackupDefinition with a cron');
+    expect(refusal(() => requireCapability(prod, 'DELETE_SCHEDULE')).message).toBe('provider prod does not support DELETE_SCHEDULE; its schedules are those of backup definitions: deleteBackupDefinition, or updateBackupDefinition with another cron');
+    // OnApp has no definitions: the refusal names no mutation it cannot do either.
+    expect(refusal(() => requireCapability(lab, 'CREATE_DEFINITION')).message).toBe('provider lab does not support CREATE_DEFINITION');
+  });
 });
