@@ -1,4 +1,5 @@
 import { PROVIDER_MODULES } from '../providers/registry.js';
+import { clientLabel } from './account-labels.js';
 import type { GatewayConfig } from './schema.js';
 
 /** The shell's `$NAME`, which the config reads as text (only `${NAME}` reads the environment). */
@@ -10,6 +11,8 @@ export interface VariableLookalike {
   path: string;
   /** The provider account's `id`, for a provider secret. */
   account?: string;
+  /** How a client key's client is named, `client ops` (account-labels.ts), as its problems name it. */
+  client?: string;
 }
 
 /**
@@ -25,7 +28,8 @@ export function variableLookalikes(config: Pick<GatewayConfig, 'clients' | 'prov
     const name = typeof value === 'string' ? SHELL_VARIABLE.exec(value)?.[1] : undefined;
     return name !== undefined && env[name] === undefined && env[`${name}_FILE`] === undefined;
   };
-  const clients = (config.clients ?? []).flatMap((client, index) => (unsetName(client.key) ? [{ path: `clients[${index}].key` }] : []));
+  const clientList = config.clients ?? [];
+  const clients = clientList.flatMap((client, index) => (unsetName(client.key) ? [{ path: `clients[${index}].key`, client: clientLabel(clientList, index) }] : []));
   const secrets = config.providers.flatMap((provider, index) => {
     const auth = provider.auth as Record<string, unknown>;
     return PROVIDER_MODULES[provider.kind].secretKeys.flatMap((key) => (unsetName(auth[key]) ? [{ path: `providers[${index}].auth.${key}`, account: provider.id }] : []));
@@ -35,4 +39,4 @@ export function variableLookalikes(config: Pick<GatewayConfig, 'clients' | 'prov
 
 /** The warning's words, for `--check-config` and the start-up log (the value is not quoted: it may be a real secret). */
 export const variableLookalikeWarning = (found: VariableLookalike): string =>
-  `${found.path}${found.account === undefined ? '' : ` (account ${found.account})`} is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write \${NAME}`;
+  `${found.path}${found.account === undefined ? '' : ` (account ${found.account})`}${found.client === undefined ? '' : ` (${found.client})`} is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write \${NAME}`;

@@ -129,7 +129,7 @@ describe('command line', () => {
     const config = file(`listen: { port: 0, host: 127.0.0.1 }\nclients:\n  - { name: dash, key: $DASHBOARD_KEY_PRODUCTION, roles: [viewer] }\nproviders:\n  - { id: dc1, kind: danube, url: "http://127.0.0.1:9/", auth: { apiKey: "\${DANUBE_KEY}" } }\n`);
     const result = run(['--check-config', config], { DANUBE_KEY: 'a-long-enough-api-key' });
     expect(result.status).toBe(0);
-    expect(result.stderr.trim()).toBe('warning: clients[0].key is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
+    expect(result.stderr.trim()).toBe('warning: clients[0].key (client dash) is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
     expect(result.stdout).toMatch(/: valid \(1 warning\)\n$/);
     expect(result.stdout + result.stderr).not.toContain('DASHBOARD_KEY_PRODUCTION');
   });

@@ -22,12 +22,13 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
   const env = { SET_KEY_VARIABLE_NAME: 'anything', FROM_A_FILE_FILE: '/run/secrets/key' };
 
   it('names client keys and provider secrets by path; not names (a username), values with $ inside, or variables set (or set as NAME_FILE)', () => {
-    expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key' }, { path: 'providers[0].auth.password', account: 'flex' }]);
+    expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key', client: 'client dash' }, { path: 'providers[0].auth.password', account: 'flex' }]);
   });
 
   it('warns without quoting the value, which may be a real secret that starts with $', () => {
     const words = variableLookalikes(config, env).map(variableLookalikeWarning);
-    expect(words[0]).toBe('clients[0].key is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
+    // A client key names its client, as the client's problems do.
+    expect(words[0]).toBe('clients[0].key (client dash) is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
     // A provider's secret names its account, as the other warnings do.
     expect(words[1]).toBe('providers[0].auth.password (account flex) is written as a shell variable ($ and a name) that is not set, so it is used as the literal text; to read the environment variable, set it and write ${NAME}');
     for (const line of words) {
@@ -42,7 +43,7 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
 
   it('takes only a whole value of $ and a shell name: not text before or after it, a name starting with a digit, nor one with other characters', () => {
     const keyed = (key: string) => validateConfig({ clients: [{ name: 'dash', key, roles: ['viewer'] }], providers: [{ ...danube, auth: { apiKey: 'k'.repeat(20) } }] });
-    for (const key of ['$_KEY_NAME_LONGER', '$KEY_NAME_LONG_2', '$lower_case_name_x']) expect(variableLookalikes(keyed(key), {}), key).toEqual([{ path: 'clients[0].key' }]);
+    for (const key of ['$_KEY_NAME_LONGER', '$KEY_NAME_LONG_2', '$lower_case_name_x']) expect(variableLookalikes(keyed(key), {}), key).toEqual([{ path: 'clients[0].key', client: 'client dash' }]);
     for (const key of ['prefix$KEY_NAME_LONG', '$KEY_NAME_LONG-suffix', '$1KEY_NAME_LONGER', '$KEY.NAME.LONGER', '${KEY_NAME_LONG}x', '$ KEY_NAME_LONGER']) {
       expect(variableLookalikes(keyed(key), {}), key).toEqual([]);
     }
@@ -58,7 +59,7 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
       ],
     });
     expect(variableLookalikes(config, {})).toEqual([
-      { path: 'clients[0].key' },
+      { path: 'clients[0].key', client: 'client dash' },
       { path: 'providers[0].auth.sessionId', account: 'zs' },
       { path: 'providers[1].auth.token', account: 'zm' },
       { path: 'providers[2].auth.password', account: 'dc1' },
