@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HTTP10_TRANSFER_CODING_REFUSED, VERSION_REFUSED, repeatedHeaderRefused, repeatedSingleValuedHeader, transferCodingOnHttp10, unservedHttpVersion } from './request-framing.js';
+import { NO_SNIFF_HEADER, NO_SNIFF_LINE } from './no-sniff.js';
 import { TRANSFER_CODING_REFUSED, unservedTransferCoding } from './transfer-coding.js';
 
 export const HOST_REQUIRED = 'an HTTP/1.1 request needs a Host header (the name or address it is sent to)';
@@ -12,7 +13,7 @@ const refusalBody = (message: string): string => JSON.stringify({ errors: [{ mes
 /** A refusal whose request body is left unread: the connection closes after it. */
 function refuse(response: ServerResponse, status: number, message: string): void {
   const body = refusalBody(message);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', ...NO_SNIFF_HEADER });
   response.end(body);
 }
 
@@ -46,7 +47,7 @@ export function answerWhatNodeRefused(server: Server): void {
   // With a listener, node leaves the answer to it; the body is unread, so the connection closes.
   server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     const body = refusalBody(EXPECTATION_REFUSED);
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', ...NO_SNIFF_HEADER });
     response.end(body);
   });
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
@@ -58,6 +59,6 @@ export function answerWhatNodeRefused(server: Server): void {
     }
     const body = refusalBody(CONNECT_REFUSED);
     socket.once('finish', () => socket.destroy());
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n${NO_SNIFF_LINE}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { NO_SNIFF_LINE } from './no-sniff.js';
 
 interface Refusal {
   status: number;
@@ -36,6 +37,6 @@ export function answerUnreadableRequests(server: Server): void {
     }
     const refusal = REFUSALS[error.code ?? ''] ?? MALFORMED;
     const body = JSON.stringify({ errors: [{ message: refusal.message(server), extensions: { code: 'BAD_USER_INPUT' } }] });
-    socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nContent-Type: application/json; charset=utf-8\r\n${NO_SNIFF_LINE}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 }

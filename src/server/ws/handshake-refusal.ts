@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { NO_SNIFF_LINE } from '../no-sniff.js';
 
 /**
  * What an upgrade to another protocol is told, at any path. Once a server listens for upgrades,
@@ -43,5 +44,5 @@ export function refuseHandshake(request: IncomingMessage, socket: Duplex, reason
   const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
   const status = wrongMethod ? '405 Method Not Allowed\r\nAllow: GET' : '400 Bad Request';
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n${NO_SNIFF_LINE}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
