@@ -38,10 +38,18 @@ export function noApiAt(provider: string, method: string, path: string): Gateway
  * longer there told the client its backup was gone.
  */
 export class MissingResourceAnswer extends GatewayError {
-  constructor(
-    error: GatewayError,
-    readonly body: unknown,
-  ) {
+  /**
+   * Private, so no own property: a log line's `err` (pino copies an error's enumerable fields)
+   * wrote the provider's whole answer, past the clip every provider message gets.
+   */
+  readonly #body: unknown;
+
+  constructor(error: GatewayError, body: unknown) {
     super(error.code, error.message, error.details);
+    this.#body = body;
+  }
+
+  get body(): unknown {
+    return this.#body;
   }
 }
