@@ -75,9 +75,12 @@ describe('WebSocket: operations a client cancelled still count toward its per-co
   });
 });
 
+/** Past vitest's 30 s for a test: a drain that waits for its timeout fails the test instead of finishing it late. */
+const DRAIN_LONGER_THAN_THE_TEST_MS = 10 * 60_000;
+
 describe('WebSocket: an operation graphql-ws cannot identify (operationName naming none, or several operations without one)', () => {
   it('is refused without holding a place: the id can be used again, the cap is untouched, and shutdown neither waits for it nor counts it as cut', async () => {
-    const harness = await startHarness({ kinds: ['zomro'], configure: [withLimits({ maxSubscriptionsPerConnection: 2 }), withSettings({ shutdown: { drainTimeoutMs: 3_000 } })] });
+    const harness = await startHarness({ kinds: ['zomro'], configure: [withLimits({ maxSubscriptionsPerConnection: 2 }), withSettings({ shutdown: { drainTimeoutMs: DRAIN_LONGER_THAN_THE_TEST_MS } })] });
     const { socket, messages } = await openConnection(harness.gateway.graphqlUrl);
     const answers = (id: string) => messages.filter((message) => message.id === id && (message.type === 'next' || message.type === 'error'));
     const settled = async (id: string, count: number) => {
@@ -96,13 +99,13 @@ describe('WebSocket: an operation graphql-ws cannot identify (operationName nami
       socket.send(JSON.stringify({ id: 'two', type: 'subscribe', payload: { query: '{ providers { id } }' } }));
       expect((await settled('named', 2))[1]).toEqual({ id: 'named', type: 'next', payload: { data: { providers: [{ id: 'zomro-test' }] } } });
       expect((await settled('two', 2))[1]).toEqual({ id: 'two', type: 'next', payload: { data: { providers: [{ id: 'zomro-test' }] } } });
-      // Nothing runs: the drain closes the connection at once, with nothing cut (it waited its 3 s, and said 2 were cut).
-      const started = Date.now();
+      // Nothing runs: the drain closes the connection at once, with nothing cut. The old drain held the connection as
+      // answering the refused operations and closed it only at its timeout, here longer than the test is given: its
+      // hang is the test's timeout, and no bound on the time close() takes is asserted.
+      const closedBy = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
       const outcome = await harness.gateway.close();
       expect(outcome.operationsCut).toBe(0);
-      // A hang guard below the 3 s drain timeout (which the old drain always waited), not a speed test.
-      const tookMs = Date.now() - started;
-      expect(tookMs, `the drain took ${tookMs} ms: it waited for its timeout on operations that never ran`).toBeLessThan(2_500);
+      expect(await closedBy).toBe(1001);
     } finally {
       socket.terminate();
       await harness.close();
