@@ -19,8 +19,8 @@ afterAll(() => redis.stop());
 
 /** Far longer than the stop may take: reaching it means the process waited on Redis until the drain timer cut it. */
 const DRAIN_TIMEOUT_MS = 60_000;
-/** The store's and the bus's connections each wait one 5 s command timeout for QUIT, side by side: about 5 s in all. */
-const STOPS_WITHIN_MS = 9_000;
+/** What closeRedis gives a QUIT sent once the shared deadline has passed (its MIN_QUIT_MS). */
+const QUIT_SENT_LATE_WAIT_MS = 1_000;
 
 describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis', redis), () => {
   let simulator: RunningSimulator;
@@ -52,16 +52,14 @@ describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis', redis), 
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
-  it('exits 1 on SIGTERM within one command timeout, and says which connections were dropped', async () => {
+  it('exits 1 on SIGTERM, its QUITs sent side by side within one command timeout, and says which connections were dropped', async () => {
     const running = gateway as GatewayProcess;
     // Redis in use: a read through the shared cache, a subscription's bus.
     const answer = await fetch(running.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances { edges { node { id } } } }' }) });
     expect(answer.status).toBe(200);
     proxy.stall();
-    const started = performance.now();
     const code = await running.stop('SIGTERM');
-    const tookMs = performance.now() - started;
-    expect(tookMs, `the stop took ${Math.round(tookMs)} ms: the QUITs waited one after the other, or on the drain timer`).toBeLessThan(STOPS_WITHIN_MS);
+    // No drain timer waited: the drain timeout is far longer than the test.
     expect(running.output()).not.toMatch(/drain timeout passed/);
     // Not a clean stop: what Redis had not acknowledged may be lost, and the exit code says so.
     expect(code).toBe(1);
@@ -69,5 +67,11 @@ describe.skipIf(!redis.url)(redisSuite('stopping with a stalled Redis', redis), 
     expect(output).toMatch(/Redis \(shared state\) did not answer QUIT/);
     expect(output).toMatch(/Redis \(operation bus\) did not answer QUIT/);
     expect(output).not.toContain(proxy.url);
+    // Side by side on one deadline, not one after the other: each connection's QUIT was sent while the shared
+    // command timeout still had most of its time left, so each says it waited more than a late QUIT's floor. One
+    // after the other, the later ones were sent past the deadline and say "no answer within 1000 ms".
+    const waits = [...output.matchAll(/did not answer QUIT: no answer within (\d+) ms/g)].map((match) => Number(match[1]));
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    for (const waited of waits) expect(waited, `a QUIT was sent once the shared deadline had passed: ${output}`).toBeGreaterThan(QUIT_SENT_LATE_WAIT_MS);
   }, 90_000);
 });
