@@ -21,13 +21,11 @@ import { redisSuite, testRedis } from '../helpers/redis.js';
 const redis = await testRedis();
 afterAll(() => redis.stop());
 
-/** Longer than the stop may take: reaching it means the waiting restore held the drain until it was cut. */
-const DRAIN_TIMEOUT_MS = 8_000;
 /**
- * A drain with nothing left in flight: the waiting restore refused, the listener and Redis closed.
- * A hang guard below DRAIN_TIMEOUT_MS, loose for a loaded machine; no drain timeout in the output is the exact check.
+ * Longer than the stop may take: reaching it means the waiting restore held the drain until it was cut, which
+ * the exit code (1) and the drain timeout's line say; no bound on the stop's wall time is asserted.
  */
-const STOPS_WITHIN_MS = DRAIN_TIMEOUT_MS - 1_500;
+const DRAIN_TIMEOUT_MS = 8_000;
 
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
 const INSTANCES = '{ instances { edges { node { nativeId backups { id nativeId } } } } }';
@@ -109,7 +107,6 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp restore waiting for its turn wh
       later.then((answer) => Promise.reject(new Error(`the second restore was answered before it took place 2: ${JSON.stringify(answer)}`))),
     ]);
 
-    const signalled = performance.now();
     stopping.child.kill('SIGTERM');
     const refused = await later;
     expect(refused.data?.restoreBackup ?? null).toBeNull();
@@ -117,9 +114,7 @@ describe.skipIf(!redis.url)(redisSuite('an OnApp restore waiting for its turn wh
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'SHUTTING_DOWN', provider: accountId });
     expect(refused.errors![0]!.message).toMatch(/began to stop while this restore waited .*: nothing was sent to OnApp; send it again/);
     // Nothing was left in flight: the drain did not wait for its timeout, and nothing was cut.
-    expect(await stopping.exited).toBe(0);
-    const stoppedMs = performance.now() - signalled;
-    expect(stoppedMs, `the gateway took ${Math.round(stoppedMs)} ms to stop: the drain waits for the refused restore again`).toBeLessThan(STOPS_WITHIN_MS);
+    expect(await stopping.exited, `the drain waited for the refused restore until it cut it:\n${stopping.output()}`).toBe(0);
     expect(stopping.output()).not.toMatch(/drain timeout/);
     // Its place was given up (deleted: no later place is held), and OnApp got no POST for it.
     expect(await placeKeys()).toEqual([]);
