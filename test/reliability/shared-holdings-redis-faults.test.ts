@@ -53,12 +53,11 @@ describe.skipIf(!redis.url)(redisSuite("replicas' open subscriptions in Redis: a
     expect(await holdings.hold([{ key: 'key:stalled', held: 1 }])).toEqual([3]);
 
     proxy.stall();
-    const waited = performance.now();
     expect(await holdings.hold([{ key: 'key:stalled', held: 2 }])).toBeNull();
-    // A hang guard, not a speed test: the bound (250 ms) and not Redis's command timeout (seconds), with room for a loaded machine.
-    const firstWaitMs = performance.now() - waited;
-    expect(firstWaitMs, `the first subscribe waited ${Math.round(firstWaitMs)} ms on a stalled Redis, not about SHARED_COUNT_WAIT_MS`).toBeLessThan(SHARED_COUNT_WAIT_MS + 2_000);
+    // Given up at the bound (250 ms), not at Redis's command timeout (seconds): the typed give-up names the wait it
+    // was given (ioredis's own timeout is another error), so no wall time is asserted.
     expect(failures).toEqual([expect.any(StoreTimeout)]);
+    expect(failures.map((failure) => (failure instanceof Error ? failure.message : String(failure)))).toEqual([`the shared store did not answer within ${SHARED_COUNT_WAIT_MS} ms`]);
     // Not at all: answered before the event loop's next turn, where a wait of any length (a timer) would come later.
     const nextTurn = new Promise<'next event-loop turn'>((resolve) => setImmediate(() => resolve('next event-loop turn')));
     expect(await Promise.race([holdings.hold([{ key: 'key:stalled', held: 3 }]), nextTurn])).toBeNull();
