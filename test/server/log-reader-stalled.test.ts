@@ -64,10 +64,10 @@ describe('a log reader that stops reading', () => {
   it('SIGTERM still stops it, exit 0, with lines queued for the reader that never reads them', async () => {
     const { gateway, graphqlUrl } = await startGateway();
     await errorAnswers(graphqlUrl);
-    const signalled = performance.now();
     gateway.child.kill('SIGTERM');
+    // Exited while nobody read: the wait for the reader is bounded (1 s; test/unit/bounded-stdout.test.ts shows the
+    // bound on its own). A wait for the reader that never ends is this test's timeout; nothing here bounds how long
+    // the stop took.
     expect((await gateway.exited).code).toBe(0);
-    // The drain (nothing in flight) and at most 1 s waiting on the reader.
-    expect(performance.now() - signalled).toBeLessThan(4_000);
   }, 120_000);
 });
