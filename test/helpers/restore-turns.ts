@@ -19,6 +19,8 @@ export class RestorePlaceWatch {
   loseSentMarks = false;
   /** While true, every lease renewal finds its lease gone, as one that lapsed while its renewals were lost. */
   lapseLeases = false;
+  /** Reads of the places once place 2 is taken: a restore waiting on place 1 reads them once per pause. */
+  placeReadsAfterSecondPlace = 0;
   /** The next read of the places after place 2 is taken waits for its release (see holdNextRead). */
   private readHold: { arrived: () => void; released: Promise<void> } | undefined;
   private secondTaken = false;
@@ -86,7 +88,10 @@ export class RestorePlaceWatch {
         // The places are read in one getMany; a get after a take is the VM's current series (see joinRestoreSeries), not them.
         if (name === 'getMany') {
           return (...args: unknown[]) => {
-            if (this.secondTaken) this.markRead();
+            if (this.secondTaken) {
+              this.placeReadsAfterSecondPlace += 1;
+              this.markRead();
+            }
             if (this.secondTaken && this.failReadsAfterSecondPlace) return Promise.reject(new Error('the store went down'));
             const hold = this.secondTaken ? this.readHold : undefined;
             if (hold === undefined) return call(...args);
