@@ -2,8 +2,10 @@ import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { DEFAULT_RPO_HOURS, ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS, protectionOf, type Protection, type ProtectionFacts, type ProtectionStatus } from '../domain/protection.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { ProviderView } from '../domain/provider-view.js';
+import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Instance } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
+import { statusOf } from './entity-links.js';
 import { checkInteger } from './input-checks.js';
 import { loaderKey } from './loaders.js';
 import type { PageArgs } from './page-window.js';
@@ -147,23 +149,27 @@ export class ProtectionReader {
     return { counts, providers: [...byProvider.values()], providerErrors };
   }
 
-  /** `instances(filter: { protection })`: the instances in those statuses, paged like `instances`. */
+  /**
+   * `instances(filter: { protection })`: the instances in those statuses, paged like `instances`;
+   * with `instanceStatuses` (`filter.status`), only those also in one of these states.
+   */
   async instancesIn(
     statuses: readonly ProtectionStatus[],
     args: ProviderFilter & PageArgs,
     requestedRpo?: number | null,
+    instanceStatuses: ReadonlySet<InstanceStatus> | null = null,
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
     const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
+    const matching = items.map((item) => wanted.has(item.protection.status) && (!instanceStatuses || instanceStatuses.has(statusOf(this.reads, item.instance))));
     // Paged by place among all instances, not among the matches: see pageOfMatches.
-    const all = items.map((item) => {
-      if (!wanted.has(item.protection.status)) return item.instance;
+    const all = items.map((item, index) => {
+      if (!matching[index]) return item.instance;
       const node = { ...item.instance };
       this.listed.set(node, item.protection);
       return node;
     });
-    const matches = (index: number) => wanted.has((items[index] as ProtectedInstance).protection.status);
-    return pageOfMatches(all, matches, args, this.reads.shared.options.maxPageSize, providerErrors);
+    return pageOfMatches(all, (index) => matching[index] === true, args, this.reads.shared.options.maxPageSize, providerErrors);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {

@@ -1,6 +1,7 @@
 import type { Connection } from '../domain/connection.js';
 import { notFound } from '../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
+import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';
@@ -11,10 +12,12 @@ import { checkDeletesDue } from './delete-check.js';
 import { DeletingHere } from './deleting-here.js';
 import type { DeletesByAccount } from './deletes-in-flight.js';
 import { accountBackupsNewestFirst } from './each-backup-once.js';
+import { statusOf } from './entity-links.js';
 import { backupId, backupListKey, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, instanceLoaderKey, loaderKey } from './loaders.js';
 import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
+import { pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
 import { acrossProviders, type FaultReport } from './provider-errors.js';
 import type { SharedServices } from './shared-services.js';
@@ -160,8 +163,11 @@ export class RequestReads {
     return this.shared.providers.find(this.principal, providerId);
   }
 
-  /** `listsWanted`: the per-instance lists the query asks of these instances (adapters may start reads for them now). */
-  async instances(args: ProviderFilter & PageArgs, listsWanted: ReadonlySet<InstanceListKind> = new Set()): Promise<Connection<Instance>> {
+  /**
+   * `listsWanted`: the per-instance lists the query asks of these instances (adapters may start reads for them now).
+   * `statuses` (`filter.status`): only instances in one of them, paged as the protection filter pages its matches.
+   */
+  async instances(args: ProviderFilter & PageArgs, listsWanted: ReadonlySet<InstanceListKind> = new Set(), statuses: ReadonlySet<InstanceStatus> | null = null): Promise<Connection<Instance>> {
     const adapters = this.providers({ providerId: args.providerId ?? null, kind: args.kind ?? null });
     if (listsWanted.size > 0) {
       // Where the read cache holds the lists, a warm one needs no such read: only accounts it does not cover.
@@ -169,6 +175,8 @@ export class RequestReads {
       for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
     }
     const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter), this.reportFault);
+    // Cursors by place among all instances, as for `filter.protection`: a VM started between pages moves no other off its page.
+    if (statuses) return pageOfMatches(items, (index) => statuses.has(statusOf(this, items[index] as Instance)), args, this.shared.options.maxPageSize, providerErrors);
     return paginate(items, args, this.shared.options.maxPageSize, providerErrors, instanceId);
   }
 

@@ -591,6 +591,8 @@ export type InstanceFilter = {
   protection?: InputMaybe<Array<ProtectionStatus>>;
   /** The recovery-point objective in hours the statuses are judged against, and each listed node's `protection` with it; given without `protection`, every status is listed at it. Default: each account's configured one. */
   rpoHours?: InputMaybe<Scalars['Int']['input']>;
+  /** Only instances in one of these states (`Instance.status`; at least one: an empty list is BAD_USER_INPUT; leave it out for every state). With `protection`, both must match. */
+  status?: InputMaybe<Array<InstanceStatus>>;
 };
 
 /** An instance's state, the same words for every provider (see `Instance.status`). */

@@ -19,8 +19,10 @@ export const rootResolvers: Resolvers = {
       // An objective without statuses is every status at that objective: listed plainly, each node's
       // `protection` said the account's verdict, not the one the filter asked for.
       const protection = allowedValues(args.filter?.protection, 'filter.protection') ?? (rpoHours != null ? PROTECTION_STATUSES : null);
-      if (protection) return protectionReader(reads).instancesIn(protection, query, rpoHours);
-      return reads.instances(query, listsWanted(selectedNodeFields(info)));
+      const statuses = allowedValues(args.filter?.status, 'filter.status');
+      const statusSet = statuses ? new Set(statuses) : null;
+      if (protection) return protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet);
+      return reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet);
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
