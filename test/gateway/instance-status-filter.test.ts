@@ -142,10 +142,10 @@ describe('instances filtered by state: paging while states change', () => {
     expect(first.data!.instances.totalCount).toBe(3);
     const shown = first.data!.instances.edges.map((edge) => edge.node.nativeId);
     expect(shown).toHaveLength(2);
-    const [notShown] = stoppedVms.filter((vm) => !shown.includes(vm.uuid));
+    const [notShown] = stoppedVms.filter((vm) => !shown.includes(String(vm.uuid)));
 
     // The operator restored onto the two VMs shown and started them: RUNNING, no longer in the filter.
-    for (const vm of stoppedVms) if (shown.includes(vm.uuid)) vm.state = 'Running';
+    for (const vm of stoppedVms) if (shown.includes(String(vm.uuid))) vm.state = 'Running';
 
     const second = await harness.gql<Stopped>(STOPPED, { after: first.data!.instances.pageInfo.endCursor });
     expect(second.errors).toBeUndefined();
