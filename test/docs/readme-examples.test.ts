@@ -133,6 +133,22 @@ describe('README examples', () => {
     }
   });
 
+  it('finds with the README\'s stopped-instances block, and nothing else, the stopped instance and backup each provider\'s restore block runs on', async () => {
+    const examples = readmeExamples().filter((candidate) => candidate.file === 'README.md' && candidate.text.includes('filter: { status: [STOPPED] }'));
+    expect(examples).toHaveLength(1);
+    const answer = await harness.gql<{ instances: { totalCount: number; edges: Array<{ node: { id: string; status: string; backups: Array<{ id: string }> | null } }> } }>(examples[0]!.text);
+    expect(answer.errors).toBeUndefined();
+    const nodes = answer.data!.instances.edges.map((edge) => edge.node);
+    expect(new Set(nodes.map((node) => node.status))).toEqual(new Set(['STOPPED']));
+    expect(answer.data!.instances.totalCount).toBe(nodes.length);
+    for (const kind of KINDS) {
+      const mine = ids.get(kind)!;
+      const stopped = nodes.find((node) => node.id === mine.stoppedInstanceId);
+      expect(stopped?.backups?.map((backup) => backup.id), kind).toContain(mine.stoppedBackupId);
+      expect(nodes.map((node) => node.id), kind).not.toContain(mine.instanceId);
+    }
+  });
+
   it('runs the id-list blocks with one instance at each provider', async () => {
     const all = KINDS.map((kind) => ids.get(kind)!.otherInstanceId);
     for (const example of readmeExamples().filter((candidate) => candidate.marker?.startsWith('one instance at each provider'))) {
