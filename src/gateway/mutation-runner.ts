@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isGatewayError } from '../domain/errors.js';
 import { DEFAULT_MAX_BULK_INSTANCES } from './bulk-create.js';
 import type { Idempotency } from './idempotency.js';
+import type { MutationsRunning } from './mutations-running.js';
 import type { Principal } from './principal.js';
 import { auditSubjects } from './audit-subjects.js';
 import { auditTargets } from './audit-targets.js';
@@ -32,6 +33,8 @@ export async function runMutation<T>(
     subjects?: (result: T | undefined) => Record<string, unknown>;
     /** Most ids of one list an audit line names (limits.maxBulkInstances); 100 when absent. */
     maxListed?: number;
+    /** Where a mutation still running when the drain cuts it leaves the line it would not live to write. */
+    running?: MutationsRunning;
   },
   operation: string,
   input: MutationInput,
@@ -46,6 +49,15 @@ export async function runMutation<T>(
   // The key's claim vanished from the store while this request acted (Redis flushed or failed over): a retry may have acted too.
   let claimLost = false;
   const claimMark = () => (claimLost ? { idempotencyClaimLost: true } : {});
+  // One line per attempt: once the drain has written the cut line, the end that follows (the pools closing under it) writes none.
+  let lineWritten = false;
+  const auditOnce = (fields: Record<string, unknown>): void => {
+    if (lineWritten) return;
+    lineWritten = true;
+    deps.audit.info({ audit: true, client: deps.principal.name, operation, ...fields, requestId: deps.requestId, ms: Date.now() - started }, 'mutation');
+  };
+  // Cut by the drain: the provider may have acted, and the client got no answer.
+  const forgetCut = deps.running?.add(() => auditOnce({ ...subjectsOf(deps, undefined), targets, outcome: 'cut', ...replayMark(), ...claimMark() }));
   try {
     let result: T;
     if (idempotencyKey == null) result = await act();
@@ -61,16 +73,12 @@ export async function runMutation<T>(
         },
       });
     }
-    deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, result), targets, outcome: 'ok', ...replayMark(), ...claimMark(), providerOperationId: providerOperationIdOf(result), requestId: deps.requestId, ms: Date.now() - started },
-      'mutation',
-    );
+    forgetCut?.();
+    auditOnce({ ...subjectsOf(deps, result), targets, outcome: 'ok', ...replayMark(), ...claimMark(), providerOperationId: providerOperationIdOf(result) });
     return result;
   } catch (error) {
-    deps.audit.info(
-      { audit: true, client: deps.principal.name, operation, ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', ...replayMark(), ...claimMark(), requestId: deps.requestId, ms: Date.now() - started },
-      'mutation',
-    );
+    forgetCut?.();
+    auditOnce({ ...subjectsOf(deps, undefined), targets, outcome: isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR', ...replayMark(), ...claimMark() });
     throw error;
   }
 }
@@ -104,6 +112,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
       authorize,
       subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),
       maxListed: reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES,
+      running: reads.shared.mutationsRunning,
     },
     operation,
     fields,

@@ -1,3 +1,4 @@
+import { MutationsRunning } from './mutations-running.js';
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from '../config/read-cache.js';
@@ -68,6 +69,8 @@ export class SharedServices {
   readonly deletes: DeletesInFlight;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
+  /** Mutations still running, so the drain can audit those it cut. */
+  readonly mutationsRunning = new MutationsRunning();
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
   readonly readCacheBytes: () => number;
   /** Upstream calls one GraphQL request may cause. */

@@ -408,6 +408,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // when its grace (what is left) ends: it waits for an answer's 'finish', not its return.
         await apollo.stop();
         const requestsCut = drain.requestsCut(answers);
+        // Every request has ended or been cut: a mutation still running was cut, and its line is written now or never.
+        services.mutationsRunning.auditCut();
         await admin.close();
         try {
           // Closing the pools ends the round's reads that no signal reaches (shared ones, such as an instance list).
