@@ -11,6 +11,8 @@ export interface ShutdownOptions {
   echoMs: number;
   /** After a drain that ended in time: the log lines still queued for stdout's reader, given a moment to leave. */
   flushLogs?: () => Promise<void>;
+  /** Just before an exit that does not wait for the drain (a second signal, the drain timer): the audit lines of the mutations it cuts. */
+  abandon?: () => void;
 }
 
 const SIGNAL_NUMBER = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
@@ -35,12 +37,14 @@ export function exitOnSignals(options: ShutdownOptions): void {
     if (stoppingSince !== null) {
       if (performance.now() - stoppingSince < options.echoMs) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+      options.abandon?.();
       process.exit(128 + SIGNAL_NUMBER[signal]);
     }
     stoppingSince = performance.now();
     logger.info({ signal, drainTimeoutMs: options.drainTimeoutMs }, 'shutting down: finishing requests in flight');
     const timer = setTimeout(() => {
       logger.error({ drainTimeoutMs: options.drainTimeoutMs }, 'shutdown: drain timeout passed, exiting');
+      options.abandon?.();
       process.exit(1);
     }, options.drainTimeoutMs);
     void (async () => {
