@@ -94,8 +94,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     // A mutation cut by an exit that does not wait may have acted: its audit line is written first.
     abandon: () => void server.services.mutationsRunning.auditCut(),
     // /readyz turns 503 for the grace first (a balancer takes the replica out),
-    // then server.close() stops taking requests, finishes those in flight,
-    // closes subscriptions (1001), then the upstream pools and the store (Redis).
+    // then server.close() stops taking requests, closes subscriptions (1001) while those in
+    // flight finish, then the upstream pools and the store (Redis).
     steps: [
       { name: 'gateway', run: () => shutdownGateway(server, config.shutdown.readyzGraceMs) },
       { name: 'simulators', run: stopDemo },
