@@ -3,7 +3,8 @@
  * (the same 32 MiB of ZStack records with escapes, the same secrets), counted rather than
  * timed: blocks read (stepBack calls), characters passed over one by one (scan's stretches),
  * windows compared (windowsFrom's starts), and what the piece search remembers after a
- * Danube-like poll of answers that differ only in their `task_id`. Counts, so two builds
+ * Danube-like poll of answers that differ only in their `task_id`; summed over its searches, one per
+ * set of punctuation the secrets hold (two here: the password's `-`, none in the hashes). Counts, so two builds
  * compare on a loaded machine.
  */
 import { SecretPieceSearch } from '../src/upstream/secret-pieces.js';

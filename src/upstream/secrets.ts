@@ -4,7 +4,7 @@ import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
-import { SecretPieceSearch } from './secret-pieces.js';
+import { SecretPiecesByJoiners } from './secret-piece-groups.js';
 
 /** What a secret found in provider text becomes. */
 export const REDACTED = '[redacted]';
@@ -163,7 +163,7 @@ export interface SecretOptions {
   pieces?: boolean;
 }
 
-/** What pieces of a secret are looked for in (SecretPieceSearch): the secret, URL-encoded, and its base64 at each alignment. */
+/** What pieces of a secret are looked for in (SecretPiecesByJoiners): the secret, URL-encoded, and its base64 at each alignment. */
 function pieceSources(secret: string): string[] {
   return [secret, encodeURIComponent(secret), ...base64Forms(secret)];
 }
@@ -255,8 +255,8 @@ export class SecretSet {
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
     const encoded = gather(encodedForms);
     const read = gather(readForms);
-    const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].flatMap(pieceSources);
-    return { encoded, read, lookalikes, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces]) };
+    const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].map(pieceSources);
+    return { encoded, read, lookalikes, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
   }
 }
 
@@ -269,8 +269,8 @@ interface SearchForms {
   lookalikes: RegExp[];
   /** Each secret's longest run of letters and digits in lookalike letters (lookalikeAnchor): where it is, escapes may hide the rest. */
   anchors: RegExp[];
-  /** What pieces of secrets are looked for in (pieceSources). */
-  pieces: string[];
+  /** What pieces of secrets are looked for in (pieceSources), secret by secret. */
+  pieces: string[][];
   /** Where a large answer may be cut to be scrubbed a piece per turn (scrub-pieces.ts); null: nowhere. */
   separators: RegExp | null;
 }
@@ -283,11 +283,11 @@ class Search {
   private readonly lookalikes: readonly RegExp[];
   private readonly separators: RegExp | null;
 
-  private readonly pieces: SecretPieceSearch;
+  private readonly pieces: SecretPiecesByJoiners;
 
   constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
-    this.pieces = new SecretPieceSearch(forms.pieces);
+    this.pieces = new SecretPiecesByJoiners(forms.pieces);
     this.lookalikes = forms.lookalikes;
     this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
     this.separators = forms.separators;
