@@ -1,3 +1,5 @@
+import { splitWordSpans } from './split-word-search.js';
+
 /**
  * A secret quoted back in letters that read as its own: in another mix of
  * capitals and small letters (an error message capitalising its first word, a
@@ -119,6 +121,63 @@ function splitWordSource(word: string): string {
   return [...word].map((char) => wordSource(char, true)).join(SPLIT_RUN);
 }
 
+/** The small ASCII letter a character past ASCII reads as (NFKC, either case), or null. */
+let lettersPastAscii: ReadonlyMap<number, string> | null = null;
+
+function asciiLetterOf(codePoint: number): string | null {
+  if (lettersPastAscii === null) {
+    const letters = new Map<number, string>();
+    for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
+      for (const variant of [letter, letter.toUpperCase()]) for (const form of formsOf(variant)) letters.set(form.codePointAt(0) as number, letter);
+    }
+    lettersPastAscii = letters;
+  }
+  return lettersPastAscii.get(codePoint) ?? null;
+}
+
+/**
+ * splitWordSource's regex, searched in time proportional to the text (split-word-search.ts)
+ * wherever a scrub replaces or lists its matches: as a plain global regex it was tried at every
+ * place of the text, reading up to twice the secret's length from each.
+ */
+class SplitWordPattern extends RegExp {
+  static override get [Symbol.species](): RegExpConstructor {
+    return RegExp;
+  }
+
+  readonly #letters: string;
+  readonly #anchored: RegExp;
+
+  constructor(letters: string) {
+    const source = splitWordSource(letters);
+    super(source, 'gu');
+    this.#letters = letters;
+    this.#anchored = new RegExp(source, 'uy');
+  }
+
+  #spans(text: string): Array<[number, number]> {
+    return splitWordSpans(text, this.#letters, this.#anchored, asciiLetterOf);
+  }
+
+  override [Symbol.replace](text: string, replacement: string | ((substring: string, ...args: unknown[]) => string)): string {
+    let out = '';
+    let copied = 0;
+    for (const [start, end] of this.#spans(text)) {
+      const found = text.slice(start, end);
+      out += text.slice(copied, start) + (typeof replacement === 'string' ? replacement : replacement(found, start, text));
+      copied = end;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  override *[Symbol.matchAll](text: string): RegExpStringIterator<RegExpExecArray> {
+    for (const [start, end] of this.#spans(text)) {
+      const match = Object.assign([text.slice(start, end)], { index: start, input: text, groups: undefined }) as RegExpExecArray;
+      yield match;
+    }
+  }
+}
+
 /**
  * The patterns (global) that find `secret` written in lookalike letters, in any case when it
  * is at least MIN_CASELESS_SECRET_LENGTH long (else as written, all in capitals or all in small
@@ -135,7 +194,7 @@ export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
     const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
     return [new RegExp(cases.map((form) => wordsSource(wordsOf(form), false)).join('|'), 'gu')];
   }
-  if (SMALL_LETTERS_ONLY.test(joined) && joined.length <= MAX_PATTERN_SECRET_LENGTH) return [new RegExp(splitWordSource(joined), 'gu')];
+  if (SMALL_LETTERS_ONLY.test(joined) && joined.length <= MAX_PATTERN_SECRET_LENGTH) return [new SplitWordPattern(joined)];
   // Pieces of even length: a short last one (a letter or two) found in any case would cut those letters from every answer.
   const pieceLength = Math.ceil(joined.length / Math.ceil(joined.length / MAX_PATTERN_SECRET_LENGTH));
   const patterns: RegExp[] = [];

@@ -1,0 +1,123 @@
+/**
+ * The search for a secret of small letters only split into words or lines (lookalike-secrets.ts,
+ * splitWordSource), in time proportional to the text. As one global regex it was tried at every
+ * place of the text and read up to twice the secret's length from each: 1 MB of "a a a a ..."
+ * against a 512-letter session a hostile provider handed out ("aaa...ab") held the event loop
+ * some 20 s, and a 19-letter password cost a tenth of a second per MB of such text.
+ *
+ * Here the text is read once into its letters (each as the small ASCII letter it reads as, any
+ * other character a stop, whitespace, "+" and their escapes left out), the secret is looked for
+ * in them (Knuth-Morris-Pratt), and only where it is there is the regex run, anchored, to find
+ * the span: the work is the text's length and the matches', whatever the secret.
+ */
+
+/** Whitespace the regex's `\s` (with the u flag) is, beyond ASCII's. */
+const UNICODE_SPACE = /\s/u;
+
+/** How many characters at `at` are one piece of SPLIT_RUN: whitespace or "+", `\n`-style and `%20`-style escapes; 0 where none is. */
+function runLengthAt(text: string, at: number, code: number): number {
+  if (code === 0x20 || code === 0x2b || (code >= 0x09 && code <= 0x0d)) return 1;
+  if (code === 0x5c) return /[nrtfv]/.test(text.charAt(at + 1)) ? 2 : 0;
+  if (code === 0x25) return /^(?:20|0[9a-dA-D]|2[bB])$/.test(text.slice(at + 1, at + 3)) ? 3 : 0;
+  if (code >= 0x80 && code <= 0xffff) return UNICODE_SPACE.test(text.charAt(at)) ? 1 : 0;
+  return 0;
+}
+
+/**
+ * Walks the letters of `text`: `visit` is called with each letter as the small ASCII letter's
+ * code it reads as (0 for any other character) and where it starts; `escapedLetter` with the
+ * letter an escape in a run ends in (`\n`, `%0a`, `%2b`) and where it stands, since the regex
+ * may start a match there. `letterOf` reads a character past ASCII (a code point) as its small
+ * ASCII letter, or null.
+ */
+function walkLetters(
+  text: string,
+  letterOf: (codePoint: number) => string | null,
+  visit: (letter: number, at: number) => void,
+  escapedLetter: (letter: number, at: number) => void,
+): void {
+  for (let at = 0; at < text.length; ) {
+    const code = text.charCodeAt(at);
+    const run = runLengthAt(text, at, code);
+    if (run > 1) {
+      const last = text.charCodeAt(at + run - 1);
+      if ((last >= 0x41 && last <= 0x5a) || (last >= 0x61 && last <= 0x7a)) escapedLetter(last | 0x20, at + run - 1);
+    }
+    if (run > 0) {
+      at += run;
+      continue;
+    }
+    if (code < 0x80) {
+      visit((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) ? code | 0x20 : 0, at);
+      at += 1;
+      continue;
+    }
+    const codePoint = text.codePointAt(at) as number;
+    visit(letterOf(codePoint)?.charCodeAt(0) ?? 0, at);
+    at += codePoint > 0xffff ? 2 : 1;
+  }
+}
+
+/** Where `needle` starts in `haystack[0, length)`, overlapping ones too, as marks (Knuth-Morris-Pratt: linear in both). */
+function occurrences(haystack: Uint8Array, length: number, needle: Uint8Array): Uint8Array {
+  const marks = new Uint8Array(length + 1);
+  const fallback = new Int32Array(needle.length);
+  for (let index = 1, matched = 0; index < needle.length; index++) {
+    while (matched > 0 && needle[index] !== needle[matched]) matched = fallback[matched - 1] as number;
+    if (needle[index] === needle[matched]) matched++;
+    fallback[index] = matched;
+  }
+  for (let index = 0, matched = 0; index < length; index++) {
+    while (matched > 0 && haystack[index] !== needle[matched]) matched = fallback[matched - 1] as number;
+    if (haystack[index] === needle[matched]) matched++;
+    if (matched === needle.length) {
+      marks[index - needle.length + 1] = 1;
+      matched = fallback[matched - 1] as number;
+    }
+  }
+  return marks;
+}
+
+/** Counts of the search's work, for tests: letters read, and anchored regex runs. */
+export const splitWordWork = { lettersRead: 0, anchoredRuns: 0 };
+
+/**
+ * Where `letters` (a secret of small ASCII letters, two or more) stands in `text` as `anchored`
+ * (the secret's split-words regex, sticky) matches it, as the global regex did: each span once,
+ * leftmost first, apart.
+ */
+export function splitWordSpans(text: string, letters: string, anchored: RegExp, letterOf: (codePoint: number) => string | null): Array<[number, number]> {
+  const codes = new Uint8Array(text.length);
+  let count = 0;
+  const none = (): void => {};
+  walkLetters(text, letterOf, (letter) => {
+    codes[count++] = letter;
+  }, none);
+  splitWordWork.lettersRead += count;
+  // The secret less its first letter: after that letter, or after an escape ending in it.
+  const first = letters.charCodeAt(0);
+  const restAt = occurrences(codes, count, Buffer.from(letters.slice(1), 'latin1'));
+  if (!restAt.includes(1)) return [];
+  const starts: number[] = [];
+  let index = 0;
+  walkLetters(
+    text,
+    letterOf,
+    (letter, at) => {
+      if (letter === first && restAt[index + 1] === 1) starts.push(at);
+      index++;
+    },
+    (letter, at) => {
+      if (letter === first && restAt[index] === 1) starts.push(at);
+    },
+  );
+  const spans: Array<[number, number]> = [];
+  for (const start of starts) {
+    if (spans.length > 0 && start < (spans.at(-1) as [number, number])[1]) continue;
+    splitWordWork.anchoredRuns++;
+    anchored.lastIndex = start;
+    const match = anchored.exec(text);
+    if (match !== null) spans.push([start, start + match[0].length]);
+  }
+  return spans;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { SecretSet } from '../../src/upstream/secrets.js';
+import { splitWordWork } from '../../src/upstream/split-word-search.js';
+
+/**
+ * A secret of small letters only is looked for split into words or lines (lookalike-secrets.ts).
+ * As one global regex it was tried at every place of an answer and read up to twice the
+ * secret's length from each: a session of 511 "a" and a "b" that a hostile provider's login
+ * hands out, and 1 MB of "a a a ..." in its answers, held the event loop some 20 s per MB.
+ * The work is counted: the letters read once, and the anchored regex runs, one per place the
+ * secret's letters stand in the answer. The old search's work is no count V8 gives for a `gu`
+ * pattern (docs/testing.md, the regex guards): the first case keeps a loose hang guard for it.
+ */
+describe('the split-words search on an answer made to make it work', () => {
+  const session = `${'a'.repeat(511)}b`;
+  const secrets = new SecretSet();
+  secrets.add(session);
+
+  it('reads each letter of 1 MB of "a a a ..." a bounded number of times and runs no regex where the secret is not', () => {
+    const text = 'a '.repeat(500_000);
+    const before = { ...splitWordWork };
+    const started = performance.now();
+    expect(secrets.scrub(text)).toBe(text);
+    // A hang guard, loose for a loaded machine: the global regex took 17-18 s for this MB.
+    const tookMs = performance.now() - started;
+    expect(tookMs, `1 MB of "a a a" took ${Math.round(tookMs)} ms to scrub: the split-words search is tried at every place again`).toBeLessThan(6_000);
+    // Each letter is read by the split-words search once per reading of the answer (as it stands, and escapes read through): a few, not the secret's length.
+    expect(splitWordWork.lettersRead - before.lettersRead).toBeLessThanOrEqual(4 * 500_000);
+    expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBe(0);
+  }, 60_000);
+
+  it('still finds the secret split by whitespace in such an answer, with one anchored run per place it stands', () => {
+    const quoted = [...session].join(' ');
+    const text = `${'a '.repeat(100_000)}x ${quoted}\n${'a\\n'.repeat(100_000)}x ${quoted.toUpperCase()}`;
+    const before = { ...splitWordWork };
+    const scrubbed = secrets.scrub(text);
+    expect(scrubbed).toBe(`${'a '.repeat(100_000)}x [redacted]\n${'a\\n'.repeat(100_000)}x [redacted]`);
+    expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBeLessThanOrEqual(4);
+  }, 60_000);
+
+  it('finds a secret whose first letter is the letter of an escape before it, as the regex read it', () => {
+    const nightly = new SecretSet();
+    nightly.add('nightowlpassword');
+    for (const text of ['{"e":"bad login\\nIghtowl Password"}', 'q=x%0aNightowl%20password', 'x\\nIGHTOWL password']) expect(nightly.scrub(text)).not.toMatch(/ightowl/i);
+  });
+});
