@@ -66,6 +66,20 @@ describe('danube: task ids a client crafted into an operation id', () => {
     expect(sent()).toEqual([]);
   });
 
+  /** Every Danube operation the gateway answers names its VM (fromAnswer): one naming none was answered SUCCEEDED from the id alone, or its task polled. */
+  it('an operation id naming no VM is BAD_USER_INPUT for a poll and a cancel, with a task or without, and nothing reaches Danube', async () => {
+    for (const kind of ['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP'] as const) {
+      for (const taskId of ['', '1e1-6f75849b-11b8-4bf1-8f66']) {
+        for (const query of [OPERATION, CANCEL]) {
+          const answer = await harness.gql(query, { id: operationId({ ...ref(taskId), kind, instanceNativeId: null }) });
+          expect(errorCodes(answer), `${kind} ${taskId} ${query}`).toEqual(['BAD_USER_INPUT']);
+          expect(answer.errors?.[0]?.message).toMatch(/^operation id names no valid Danube VM/);
+        }
+      }
+    }
+    expect(sent()).toEqual([]);
+  });
+
   it("an operation id naming a VM as Danube lists it is still answered from its id when it has no task", async () => {
     const answer = await harness.gql(OPERATION, { id: operationId(withVm('web01.example.com', '', 'DELETE_BACKUP')) });
     expect(answer.errors).toBeUndefined();
