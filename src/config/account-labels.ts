@@ -1,3 +1,5 @@
+import { PROVIDER_MODULES } from '../providers/registry.js';
+
 /**
  * Problems with a provider account read `providers[1].url: ...`, an index counted from zero,
  * while the warnings read `(account flex)`: an operator counting from one edited the block
@@ -33,12 +35,43 @@ export function accountLabel(providers: readonly unknown[], index: number): stri
 
 /**
  * How problems name the client at `index` of the config's clients list: by its name where that is a
- * plain word no other client has and not the entry's own key, else by its place counted from one.
+ * plain word no other client has and no credential of the config (any client's key, any provider
+ * secret), else by its place counted from one. Only the entry's own key was checked: a
+ * key pasted into the next client's name, or an API token into a name, was quoted in the problem.
  */
-export function clientLabel(clients: readonly unknown[], index: number): string {
-  const name = clientNameOf(clients[index]);
-  const shared = name !== undefined && clients.filter((client) => clientNameOf(client) === name).length > 1;
+export function clientLabel(clients: readonly unknown[], index: number, providers: readonly unknown[] = []): string {
+  const credentials = credentialsOf(clients, providers);
+  const nameOf = (client: unknown): string | undefined => {
+    const name = clientNameOf(client);
+    return name !== undefined && !credentials.has(name) ? name : undefined;
+  };
+  const name = nameOf(clients[index]);
+  const shared = name !== undefined && clients.filter((client) => nameOf(client) === name).length > 1;
   return name !== undefined && !shared ? `client ${name}` : `the ${ordinal(index + 1)} client`;
+}
+
+/**
+ * Every client key and every provider secret (its kind's `secretKeys`; every string of its `auth`
+ * where the kind is not one the gateway knows): what a quoted name must not be.
+ */
+function credentialsOf(clients: readonly unknown[], providers: readonly unknown[]): Set<string> {
+  const credentials = new Set<string>();
+  for (const client of clients) {
+    const key = client !== null && typeof client === 'object' ? (client as Record<string, unknown>).key : undefined;
+    if (typeof key === 'string') credentials.add(key);
+  }
+  for (const provider of providers) {
+    if (provider === null || typeof provider !== 'object') continue;
+    const { kind, auth } = provider as Record<string, unknown>;
+    if (auth === null || typeof auth !== 'object') continue;
+    const fields = auth as Record<string, unknown>;
+    const module = typeof kind === 'string' && Object.hasOwn(PROVIDER_MODULES, kind) ? PROVIDER_MODULES[kind as keyof typeof PROVIDER_MODULES] : undefined;
+    for (const key of module ? module.secretKeys : Object.keys(fields)) {
+      const value = fields[key];
+      if (typeof value === 'string') credentials.add(value);
+    }
+  }
+  return credentials;
 }
 
 /** Each problem line about a provider account or a client with its name after its key path. */
@@ -49,7 +82,7 @@ export function withAccountLabels(problems: readonly string[], config: unknown):
     const account = ACCOUNT_LINE.exec(line);
     if (account) return labelled(account, accountLabel(providers, Number(account[2])));
     const client = CLIENT_LINE.exec(line);
-    if (client) return labelled(client, clientLabel(clients, Number(client[2])));
+    if (client) return labelled(client, clientLabel(clients, Number(client[2]), providers));
     return line;
   });
 }
@@ -66,8 +99,8 @@ function listOf(config: unknown, key: 'providers' | 'clients'): unknown[] {
 
 function clientNameOf(client: unknown): string | undefined {
   if (client === null || typeof client !== 'object') return undefined;
-  const { name, key } = client as Record<string, unknown>;
-  return typeof name === 'string' && USABLE_CLIENT_NAME.test(name) && name !== key ? name : undefined;
+  const { name } = client as Record<string, unknown>;
+  return typeof name === 'string' && USABLE_CLIENT_NAME.test(name) ? name : undefined;
 }
 
 function idOf(provider: unknown): string | undefined {

@@ -29,7 +29,7 @@ export function variableLookalikes(config: Pick<GatewayConfig, 'clients' | 'prov
     return name !== undefined && env[name] === undefined && env[`${name}_FILE`] === undefined;
   };
   const clientList = config.clients ?? [];
-  const clients = clientList.flatMap((client, index) => (unsetName(client.key) ? [{ path: `clients[${index}].key`, client: clientLabel(clientList, index) }] : []));
+  const clients = clientList.flatMap((client, index) => (unsetName(client.key) ? [{ path: `clients[${index}].key`, client: clientLabel(clientList, index, config.providers) }] : []));
   const secrets = config.providers.flatMap((provider, index) => {
     const auth = provider.auth as Record<string, unknown>;
     return PROVIDER_MODULES[provider.kind].secretKeys.flatMap((key) => (unsetName(auth[key]) ? [{ path: `providers[${index}].auth.${key}`, account: provider.id }] : []));

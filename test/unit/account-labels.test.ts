@@ -42,6 +42,21 @@ describe('clientLabel', () => {
     ]);
     expect(clientLabel([], 1)).toBe('the 2nd client');
   });
+
+  it('quotes no name that is a credential of the config: another client\'s key, a provider secret', () => {
+    const key = 'ops-key-0123456789abcdef';
+    const token = 'onapp-api-key-fedcba9876543210';
+    const clients = [{ name: 'ops', key }, { name: key, key: 'x'.repeat(20) }, { name: token }, { name: 'admin' }];
+    const providers = [{ kind: 'onapp', id: 'flex', auth: { username: 'admin', password: token } }, { kind: 'unknown-kind', auth: { anything: 'ops' } }];
+    const labels = clients.map((_, index) => clientLabel(clients, index, providers));
+    // 'ops' is an auth value of a kind the gateway does not know (any may be a secret); OnApp's username is no secret.
+    expect(labels).toEqual(['the 1st client', 'the 2nd client', 'the 3rd client', 'client admin']);
+    const problems = withAccountLabels(['clients[1].roles: required', 'clients[2].roles: required'], { clients, providers });
+    for (const line of problems) {
+      expect(line).not.toContain(key);
+      expect(line).not.toContain(token);
+    }
+  });
 });
 
 describe('withAccountLabels', () => {
