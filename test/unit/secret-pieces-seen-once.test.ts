@@ -14,7 +14,7 @@ const danubeList = (rows: number, taskId = `1e1-${randomUUID()}`): string =>
 
 /** How many texts, and characters of them, the search holds to answer again (its own count, and the texts' lengths). */
 function remembered(search: SecretPieceSearch): { texts: number; chars: number; counted: number } {
-  const held = search as unknown as { answered: Map<string, unknown>; answeredChars: number };
+  const held = (search as unknown as { remembered: { answered: Map<string, unknown>; answeredChars: number } }).remembered;
   return { texts: held.answered.size, chars: [...held.answered.keys()].reduce((sum, text) => sum + text.length, 0), counted: held.answeredChars };
 }
 
