@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/domain/errors.js';
+import { checkOperationVm, OPERATION_VM_REFUSED } from '../../src/providers/danube/operation-vm.js';
+
+const refusal = (instanceNativeId: string | null): unknown => {
+  try {
+    checkOperationVm({ instanceNativeId });
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+};
+
+describe('checkOperationVm', () => {
+  it('lets a Danube hostname through, and an operation naming no VM', () => {
+    for (const id of ['web01.example.com', 'a', 'db-2', null]) expect(refusal(id), String(id)).toBeUndefined();
+  });
+
+  it('refuses a hostname no URL may hold with a typed bad-input error, not the client error', () => {
+    for (const id of ['../../x', 'web01\r\nX: y', '', 'a..b', 'a/b', 'x'.repeat(256)]) {
+      const error = refusal(id);
+      expect(error, JSON.stringify(id)).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).code).toBe('BAD_USER_INPUT');
+      expect((error as GatewayError).message).toBe(OPERATION_VM_REFUSED);
+    }
+  });
+
+  it('tells the client what to send instead', () => {
+    expect(OPERATION_VM_REFUSED).toBe('operation id names no valid Danube VM: send an operation id as the gateway answered it');
+  });
+});
