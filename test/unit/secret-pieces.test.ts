@@ -60,6 +60,15 @@ describe('SecretPieceSearch: only the stretches between blocks no secret holds a
     }
   });
 
+  // Built here, not as the file loads, so a mutant of the constructor is live when it runs.
+  it('finds a piece inside provider prose, where blocks of letters and spaces are read first', () => {
+    const inProse = new SecretPieceSearch(['Dnb7Kq8Rw2Zx4LmT']);
+    const text = 'some provider words here and there: Kq8Rw2Zx4L then more words follow';
+    expect(inProse.find(text).map(([start, end]) => text.slice(start, end))).toEqual(['Kq8Rw2Zx4L']);
+    const whole = `${'x'.repeat(40)}Dnb7Kq8Rw2Zx4LmT${'y'.repeat(40)}`;
+    expect(inProse.find(whole).map(([start, end]) => whole.slice(start, end))).toEqual(['Dnb7Kq8Rw2Zx4LmT']);
+  });
+
   it('reads an escape begun just before a block as a pass over the whole text does', () => {
     // "%20" and "\\n" before a piece: a block starting inside the escape is not ruled out, and a stretch does not start there.
     for (const escape of ['%20', '%0A', '\\n', "\\'"]) {
