@@ -5,6 +5,7 @@ import { CHARS_PER_TURN, nextTurn, turnIfPast } from '../domain/turns.js';
 import type { ProviderHealth } from '../domain/types.js';
 import { AttemptCancelled, AttemptSignal, AttemptTimeout, UpstreamCancelledError, UpstreamFailure } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
+import { CutByClose } from './cut-by-close.js';
 import { classifyTransportError } from './failure-class.js';
 import type { HealthReport } from './health-state.js';
 import { noopUpstreamObserver, type UpstreamObserver } from './observer.js';
@@ -110,6 +111,8 @@ export class UpstreamClient {
   private loginHeldMs: () => number = () => 0;
   private readonly credentialsLines = new LogThrottle(CREDENTIALS_REFUSED_LINE_MS, 1);
   private readonly answerBytes: AnswerBytesBudget;
+  /** Set by close(): a transport failure from then on is the pool destroyed under the attempt (CutByClose). */
+  private closing = false;
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -271,6 +274,7 @@ export class UpstreamClient {
    * nobody waits for. `pool.close()` would wait for each to answer or time out.
    */
   async close(): Promise<void> {
+    this.closing = true;
     await this.pool.destroy();
   }
 
@@ -326,7 +330,9 @@ export class UpstreamClient {
         { maxBytes: this.options.policy.maxResponseBytes, budget: this.answerBytes, provider },
       );
     } catch (error) {
-      throw transportError(error, provider);
+      const failure = transportError(error, provider);
+      // The pool destroyed under the attempt says nothing of the provider's health (cut-by-close.ts).
+      throw this.closing && failure instanceof UpstreamFailure ? new CutByClose(failure) : failure;
     }
 
     // Held from the first byte (requestText opens it, and closes it if the read fails) until the answer

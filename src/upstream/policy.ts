@@ -17,16 +17,21 @@ import type { ProviderHealth } from '../domain/types.js';
 import { UpstreamCancelledError, UpstreamNotSent } from './deadline.js';
 import type { UpstreamPolicyOptions } from './defaults.js';
 import type { FailureClass } from './failure-class.js';
+import { CutByClose } from './cut-by-close.js';
 import { HealthState, type BreakerState, type HealthReport } from './health-state.js';
 import { ReadRetries } from './read-retries.js';
 import { Slots } from './slots.js';
 
 /**
  * Failures worth retrying and counting against the breaker: the provider, not
- * the request, is at fault. A request cancelled by its client is neither.
+ * the request, is at fault. A request cancelled by its client is neither, nor one the gateway cut
+ * as it closed (CutByClose).
  */
 export const isTransient = (error: unknown): boolean =>
-  error instanceof GatewayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT') && !(error instanceof UpstreamCancelledError);
+  error instanceof GatewayError &&
+  (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT') &&
+  !(error instanceof UpstreamCancelledError) &&
+  !(error instanceof CutByClose);
 
 /**
  * Exponential backoff with decorrelated jitter, except that a provider's own
