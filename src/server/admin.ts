@@ -11,6 +11,7 @@ import type { ProviderSet } from '../gateway/provider-set.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthz, readyz } from './health.js';
 import { adminHostAllowed } from './admin-host.js';
+import { boundAddress, isWildcardHost } from './bound-address.js';
 import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
 
 /**
@@ -29,7 +30,10 @@ export const ADMIN_HOST_MESSAGE =
   'the admin listener answers requests to an IP address, localhost or a name in admin.allowedHosts only (Host names another site: DNS rebinding?)';
 
 export interface AdminListener {
+  /** A URL to open from this machine (loopback for a wildcard address). */
   url: string;
+  /** The address bound, host:port (bound-address.ts). */
+  listen: string;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${formatHost(admin.host)}:${port}`,
+    listen: boundAddress(admin.host, port),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -111,7 +116,7 @@ export function adminRoutes(dependencies: AdminDependencies): express.Router {
 
 /** A host as it goes in a URL: wildcard addresses as loopback, IPv6 in brackets. */
 export function formatHost(host: string): string {
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const shown = isWildcardHost(host) ? '127.0.0.1' : host;
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 

@@ -32,6 +32,7 @@ import { READ_CACHE_DEFAULTS } from '../config/read-cache.js';
 import { futureToleranceHoursOf } from '../config/future-tolerance.js';
 import { ClientAuthenticator, anonymousPrincipal } from './auth.js';
 import { graphiqlHandlers, wantsGraphiql } from './graphiql.js';
+import { boundAddress, listeningWords } from './bound-address.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { keepEveryHeaderLine } from './header-lines.js';
 import { healthz, readyz } from './health.js';
@@ -99,10 +100,17 @@ export interface GatewayServerOptions {
 }
 
 export interface RunningGateway {
+  /** A URL to open from this machine: loopback when the listener is bound to a wildcard address. */
   url: string;
   graphqlUrl: string;
+  /** The words for the address bound, e.g. "listening on all interfaces (0.0.0.0:4000)" (bound-address.ts). */
+  listening: string;
+  /** The address bound, host:port. */
+  listen: string;
   /** The admin listener: /metrics and the detailed /readyz. */
   adminUrl: string;
+  /** The admin listener's address bound, host:port. */
+  adminListen: string;
   httpServer: Server;
   /** What all its requests share (provider accounts, store, read cache, poll loops). */
   services: SharedServices;
@@ -385,7 +393,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    listening: listeningWords(host, port),
+    listen: boundAddress(host, port),
     adminUrl: admin.url,
+    adminListen: admin.listen,
     httpServer,
     services,
     beginDrain,

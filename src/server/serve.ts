@@ -103,7 +103,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   });
   // The banner is a log event like any other: a JSON log pipeline never meets a line it cannot parse.
   logger.info(
-    { url: server.graphqlUrl, adminUrl: server.adminUrl, providers: config.providers.map((provider) => provider.id), demo },
-    `Backup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}; GraphiQL: ${server.graphqlUrl}${simulatorsLine}`,
+    { url: server.graphqlUrl, listen: server.listen, adminUrl: server.adminUrl, adminListen: server.adminListen, providers: config.providers.map((provider) => provider.id), demo },
+    `Backup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}; ${server.listening}; GraphiQL: ${server.graphqlUrl}${simulatorsLine}`,
   );
 }
