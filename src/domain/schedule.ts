@@ -91,6 +91,14 @@ const nextRuns = new Map<string, { from: number; next: Date | null }>();
 const MAX_REMEMBERED = 10_000;
 
 /**
+ * Next fire times computed rather than answered from `nextRuns`: the work a test counts instead
+ * of timing it (test/gateway/protection-many-schedules.test.ts). One addition per computation,
+ * itself hundreds of wall-clock looks.
+ */
+let nextRunsComputed = 0;
+export const nextRunComputations = (): number => nextRunsComputed;
+
+/**
  * Wall times looked at before giving up. A look that answers nothing is a
  * wildcard time in a spring gap (one look per gap: the loop goes on from the
  * jump) or a time already run at its first showing, asked during a repeat's
@@ -120,6 +128,7 @@ export function nextRunAt(cron: string, timezone: string, now: Date = new Date()
   // stays none (a cron that never fires, or fires past 9999, is looked through for 400 years).
   if (remembered && remembered.from <= at && (remembered.next === null || at < remembered.next.getTime())) return remembered.next;
   let next: Date | null;
+  nextRunsComputed++;
   try {
     next = firstRunAfter(cron, timezone, now, dialect);
   } catch {

@@ -85,7 +85,8 @@ export class ProtectionReader {
   constructor(
     private readonly reads: RequestReads,
     private readonly settings: ProtectionSettings,
-    private readonly now: Date = new Date(),
+    /** The request's clock: its verdicts, and its schedules' `nextRunAt` (entities.ts), are read at this one instant. */
+    readonly now: Date = new Date(),
   ) {}
 
   /** `requested` (an argument) over the account's configured objective over the default. */

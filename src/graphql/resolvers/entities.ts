@@ -3,6 +3,7 @@ import type { BackupSchedule } from '../../domain/types.js';
 import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
 import { answeredOperationId, backupId, definitionId, instanceId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
+import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
@@ -56,7 +57,10 @@ export const entityResolvers: Resolvers = {
     ...ownedFields(scheduleId),
     weekdays: (schedule) => summary(schedule).weekdays,
     time: (schedule) => summary(schedule).time,
-    nextRunAt: (schedule) => nextRunOf(schedule),
+    // The request's clock, as Instance.protection reads it: one instant per request, so the protection's
+    // nextRunAt is one of its schedules' and each cron's run is computed once (nextRunAt's memo holds
+    // from the instant it was computed at, and the protection's clock was set before the field's).
+    nextRunAt: (schedule, _args, { reads }) => nextRunOf(schedule, protectionReader(reads).now),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupSchedule'),
   },
   BackupDefinition: {
