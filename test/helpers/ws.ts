@@ -82,3 +82,27 @@ export function follow(client: Client, id: string): { first: Promise<string>; al
   });
   return { first, all };
 }
+
+/**
+ * Resolves once `holds()` is true of the messages received so far: at once, or at the first
+ * message (on `socket`) after which it is. A wait on the event, not a poll; rejects if the socket
+ * closes first, so a test that waits for what never comes fails with its reason, not its timeout.
+ */
+export function messagesWhen<T>(socket: WebSocket, holds: () => T | undefined | false): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const check = (): boolean => {
+      const found = holds();
+      if (found === undefined || found === false) return false;
+      socket.off('message', onMessage);
+      socket.off('close', onClose);
+      resolve(found);
+      return true;
+    };
+    // Listed after the test's own 'message' listener (which records the message), so it sees it.
+    const onMessage = (): void => void check();
+    const onClose = (): void => reject(new Error('the socket closed before the awaited message'));
+    if (check()) return;
+    socket.on('message', onMessage);
+    socket.once('close', onClose);
+  });
+}

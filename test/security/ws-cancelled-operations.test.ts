@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, type Harness, startHarness, withLimits, withSettings } from '../helpers/harness.js';
-import { wsUrl } from '../helpers/ws.js';
+import { messagesWhen, wsUrl } from '../helpers/ws.js';
 
 /** Messages a bare graphql-transport-ws connection received, and a way to wait for more. */
 async function openConnection(graphqlUrl: string): Promise<{ socket: WebSocket; messages: Array<{ type: string; id?: string; payload?: unknown }> }> {
@@ -12,12 +12,7 @@ async function openConnection(graphqlUrl: string): Promise<{ socket: WebSocket; 
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
     socket.once('close', () => reject(new Error('closed before connection_ack')));
-    const wait = setInterval(() => {
-      if (messages.some((message) => message.type === 'connection_ack')) {
-        clearInterval(wait);
-        resolve();
-      }
-    }, 5);
+    messagesWhen(socket, () => messages.some((message) => message.type === 'connection_ack')).then(() => resolve(), reject);
   });
   return { socket, messages };
 }
@@ -83,10 +78,7 @@ describe('WebSocket: an operation graphql-ws cannot identify (operationName nami
     const harness = await startHarness({ kinds: ['zomro'], configure: [withLimits({ maxSubscriptionsPerConnection: 2 }), withSettings({ shutdown: { drainTimeoutMs: DRAIN_LONGER_THAN_THE_TEST_MS } })] });
     const { socket, messages } = await openConnection(harness.gateway.graphqlUrl);
     const answers = (id: string) => messages.filter((message) => message.id === id && (message.type === 'next' || message.type === 'error'));
-    const settled = async (id: string, count: number) => {
-      for (let waited = 0; answers(id).length < count && waited < 3_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      return answers(id);
-    };
+    const settled = (id: string, count: number) => messagesWhen(socket, () => answers(id).length >= count && answers(id));
     try {
       socket.send(JSON.stringify({ id: 'named', type: 'subscribe', payload: { query: '{ providers { id } }', operationName: 'NoSuchOperation' } }));
       socket.send(JSON.stringify({ id: 'two', type: 'subscribe', payload: { query: 'query A { providers { id } } query B { providers { id } }' } }));

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { encodeId } from '../../src/domain/ids.js';
 import { decodeInstanceId } from '../../src/gateway/ids.js';
 import { eventually, type Harness, startHarness, withLimits } from '../helpers/harness.js';
-import { wsUrl } from '../helpers/ws.js';
+import { messagesWhen, wsUrl } from '../helpers/ws.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -20,14 +20,7 @@ describe('WebSocket: the messages of the operations a connection runs add up to 
   /** An operation that never ends: a restore OnApp has no transaction for stays PENDING. */
   let pending: string;
 
-  const answer = async (id: string): Promise<Message> => {
-    for (let waited = 0; waited < 5_000; waited += 10) {
-      const found = messages.find((message) => message.id === id && (message.type === 'next' || message.type === 'error'));
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`no answer to ${id}`);
-  };
+  const answer = (id: string): Promise<Message> => messagesWhen(socket, () => messages.find((message) => message.id === id && (message.type === 'next' || message.type === 'error')));
   /** A subscription to the pending operation, padded with a comment (which costs no tokens) to `size` characters. */
   const subscribe = (id: string, size: number, extra: Record<string, unknown> = {}) => {
     const query = `subscription { operationUpdated(id: "${pending}") { status } }\n#`;
@@ -44,7 +37,7 @@ describe('WebSocket: the messages of the operations a connection runs add up to 
     socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
     await new Promise<void>((resolve) => socket.once('open', () => resolve()));
     socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-    for (let waited = 0; !messages.some((message) => message.type === 'connection_ack') && waited < 3_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await messagesWhen(socket, () => messages.some((message) => message.type === 'connection_ack'));
   });
   afterAll(async () => {
     socket.terminate();

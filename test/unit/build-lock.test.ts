@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const LOCK_MODULE = resolve('scripts/build-lock.mjs');
@@ -34,6 +34,17 @@ function builder(lock: string, log: string, name: string, release?: string): Bui
   return { exited, saidSomething };
 }
 
+/** Resolves once `file` exists: a watch on its folder, taken before whatever writes it starts, not a poll. */
+function created(file: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(file), () => {
+      if (!existsSync(file)) return;
+      watcher.close();
+      resolve();
+    });
+  });
+}
+
 interface Builder {
   exited: Promise<{ code: number | null; stderr: string }>;
   /** Resolves at its first words on stderr (or its exit, if it says nothing). */
@@ -51,9 +62,10 @@ describe('scripts/build-lock.mjs: one build of dist/ at a time', () => {
     const lock = join(dir, '.build.lock');
     const log = join(dir, 'log');
     const release = join(dir, 'release');
+    const logged = created(log);
     const first = builder(lock, log, 'a', release);
     // The second starts once the first holds the lock (its start is logged after it took it).
-    while (!existsSync(log)) await new Promise((resolve) => setTimeout(resolve, 20));
+    await logged;
     const second = builder(lock, log, 'b');
     // The first ends only once the second has said it waits: however slow a start is under load,
     // the second comes while the first holds the lock (a fixed 1.5 s hold ran out before it).
