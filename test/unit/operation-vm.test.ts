@@ -12,12 +12,13 @@ const refusal = (instanceNativeId: string | null): unknown => {
 };
 
 describe('checkOperationVm', () => {
-  it('lets a Danube hostname through, and an operation naming no VM', () => {
-    for (const id of ['web01.example.com', 'a', 'db-2', null]) expect(refusal(id), String(id)).toBeUndefined();
+  it('lets a Danube hostname through', () => {
+    for (const id of ['web01.example.com', 'a', 'db-2']) expect(refusal(id), id).toBeUndefined();
   });
 
-  it('refuses a hostname no URL may hold with a typed bad-input error, not the client error', () => {
-    for (const id of ['../../x', 'web01\r\nX: y', '', 'a..b', 'a/b', 'x'.repeat(256)]) {
+  // Every Danube operation the gateway answers names its VM: one naming none was forged.
+  it('refuses a hostname no URL may hold, and an operation naming no VM, with a typed bad-input error, not the client error', () => {
+    for (const id of ['../../x', 'web01\r\nX: y', '', 'a..b', 'a/b', 'x'.repeat(256), null]) {
       const error = refusal(id);
       expect(error, JSON.stringify(id)).toBeInstanceOf(GatewayError);
       expect((error as GatewayError).code).toBe('BAD_USER_INPUT');
