@@ -9,7 +9,7 @@ export interface ShutdownOptions {
   steps: ReadonlyArray<{ name: string; run: () => Promise<void> }>;
   /** A repeat this soon after the first signal is the same signal again, not a second one (see echoMs()). */
   echoMs: number;
-  /** After a drain that ended in time: the log lines still queued for stdout's reader, given a moment to leave. */
+  /** Before every exit (one that waits for the drain or not): the log lines still queued for stdout's reader, given a moment to leave. */
   flushLogs?: () => Promise<void>;
   /** Just before an exit that does not wait for the drain (a second signal, the drain timer): the audit lines of the mutations it cuts. */
   abandon?: () => void;
@@ -24,8 +24,9 @@ type StopSignal = keyof typeof SIGNAL_NUMBER;
  * every request in flight, when an operator sent it expecting a config reload
  * (the config is read at start only; a supervisor that restarts the process
  * gives the reload) or a terminal closed.
- * A second signal means the operator is done waiting: exit at once, 128+signal
- * (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it.
+ * A second signal means the operator is done waiting: exit without the drain, 128+signal
+ * (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM), as a shell reports a process killed by it,
+ * once the lines queued for stdout have left (at most flushLogs' bound; a third signal ends that too).
  * A drain that outlasts drainTimeoutMs exits 1, so a stuck upstream cannot
  * hold a deploy hostage; so does a step that fails (operations cut at the
  * drain timeout, a store that would not close), after the others have run.
@@ -33,19 +34,46 @@ type StopSignal = keyof typeof SIGNAL_NUMBER;
 export function exitOnSignals(options: ShutdownOptions): void {
   const { logger } = options;
   let stoppingSince: number | null = null;
+  // Set by the exit that does not wait (a second signal, the drain timer) while its lines leave.
+  let leaving = false;
+  /**
+   * The cut mutations' audit lines, then a bounded wait for stdout's reader: written and exited at
+   * once, they were still queued when the process ended, lost to a reader a moment behind. A hook
+   * that throws is logged, never the reason a second signal leaves the process running.
+   */
+  const abandonAndExit = (code: number) => {
+    leaving = true;
+    try {
+      options.abandon?.();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown: writing the cut mutations\' audit lines failed');
+    }
+    void (async () => {
+      try {
+        await options.flushLogs?.();
+      } finally {
+        process.exit(code);
+      }
+    })();
+  };
   const onSignal = (signal: StopSignal) => {
+    const code = 128 + SIGNAL_NUMBER[signal];
+    // During the wait for the reader, a further signal is the operator done waiting for that too.
+    if (leaving) {
+      process.exit(code);
+      return;
+    }
     if (stoppingSince !== null) {
       if (performance.now() - stoppingSince < options.echoMs) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
-      options.abandon?.();
-      process.exit(128 + SIGNAL_NUMBER[signal]);
+      abandonAndExit(code);
+      return;
     }
     stoppingSince = performance.now();
     logger.info({ signal, drainTimeoutMs: options.drainTimeoutMs }, 'shutting down: finishing requests in flight');
     const timer = setTimeout(() => {
       logger.error({ drainTimeoutMs: options.drainTimeoutMs }, 'shutdown: drain timeout passed, exiting');
-      options.abandon?.();
-      process.exit(1);
+      abandonAndExit(1);
     }, options.drainTimeoutMs);
     void (async () => {
       let failed = false;
@@ -58,6 +86,8 @@ export function exitOnSignals(options: ShutdownOptions): void {
           failed = true;
         }
       }
+      // The exit that did not wait is under way, with its own code.
+      if (leaving) return;
       clearTimeout(timer);
       logger.info({ failed }, 'shut down');
       await options.flushLogs?.();

@@ -1,0 +1,113 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exitOnSignals, type ShutdownOptions } from '../../src/server/shutdown.js';
+
+/**
+ * The exits that do not wait for the drain (a second signal, the drain timer) write the cut
+ * mutations' audit lines (`abandon`) first. A hook that threw kept the exit from happening: a second
+ * SIGTERM left the process running. Their lines, written and exited at once, were still queued for
+ * stdout's reader: the exit now waits for flushLogs (bounded) as a clean one does.
+ * process.exit is replaced and the signals emitted in-process; the listeners added are removed after.
+ */
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+let listenersBefore: Map<string, unknown[]>;
+let exits: number[];
+
+beforeEach(() => {
+  listenersBefore = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  exits = [];
+  vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+    exits.push(code ?? 0);
+  }) as typeof process.exit);
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+
+afterEach(() => {
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!listenersBefore.get(signal)?.includes(listener)) process.off(signal, listener as NodeJS.SignalsListener);
+    }
+  }
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** A drain that never ends, as one a stuck upstream holds. */
+function stuckDrain(overrides: Partial<ShutdownOptions>): void {
+  exitOnSignals({ logger: pino({ level: 'silent' }), drainTimeoutMs: DRAIN_TIMEOUT_MS, echoMs: 0, steps: [{ name: 'gateway', run: () => new Promise(() => {}) }], ...overrides });
+}
+
+const throwingAbandon = () => {
+  throw new Error('audit hook failed');
+};
+
+/** A flush the test ends itself, as stdout's reader taking the last lines. */
+function heldFlush() {
+  let release = () => {};
+  const flushLogs = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+  return { flushLogs, release: () => release() };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the exits that do not wait for the drain', () => {
+  it('a second signal still exits 143 when the abandon hook throws', async () => {
+    stuckDrain({ abandon: throwingAbandon });
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(() => process.emit('SIGTERM', 'SIGTERM')).not.toThrow();
+    await settled();
+    expect(exits).toEqual([143]);
+  });
+
+  it('the drain timer still exits 1 when the abandon hook throws', async () => {
+    stuckDrain({ abandon: throwingAbandon });
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(() => vi.advanceTimersByTime(DRAIN_TIMEOUT_MS)).not.toThrow();
+    await settled();
+    expect(exits).toEqual([1]);
+  });
+
+  it('a second signal writes the cut lines, then waits for the flush before exiting', async () => {
+    const { flushLogs, release } = heldFlush();
+    const abandon = vi.fn();
+    stuckDrain({ abandon, flushLogs });
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    await settled();
+    expect(abandon).toHaveBeenCalledTimes(1);
+    expect(flushLogs).toHaveBeenCalledTimes(1);
+    expect(exits).toEqual([]);
+    release();
+    await settled();
+    expect(exits).toEqual([130]);
+  });
+
+  it('the drain timer writes the cut lines, then waits for the flush before exiting', async () => {
+    const { flushLogs, release } = heldFlush();
+    const abandon = vi.fn();
+    stuckDrain({ abandon, flushLogs });
+    process.emit('SIGTERM', 'SIGTERM');
+    vi.advanceTimersByTime(DRAIN_TIMEOUT_MS);
+    await settled();
+    expect(abandon).toHaveBeenCalledTimes(1);
+    expect(exits).toEqual([]);
+    release();
+    await settled();
+    expect(exits).toEqual([1]);
+  });
+
+  it('a further signal during that wait exits at once, without writing the cut lines again', async () => {
+    const { flushLogs } = heldFlush();
+    const abandon = vi.fn();
+    stuckDrain({ abandon, flushLogs });
+    process.emit('SIGTERM', 'SIGTERM');
+    process.emit('SIGTERM', 'SIGTERM');
+    await settled();
+    expect(exits).toEqual([]);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(exits).toEqual([143]);
+    expect(abandon).toHaveBeenCalledTimes(1);
+  });
+});
