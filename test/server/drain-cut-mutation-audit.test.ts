@@ -50,12 +50,16 @@ describe('a mutation cut at shutdown', () => {
   });
 
   /** A gateway whose create is held at Zomro (the provider has it), with its answer's promise. */
-  async function createHeld(): Promise<{ gateway: GatewayProcess; instanceId: string; answer: Promise<number | string> }> {
-    const gateway = await spawnGateway({ configFile, port: await freePort(), env: { DRAIN_TIMEOUT_MS: '2000', SHUTDOWN_READYZ_GRACE_MS: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' } });
+  async function createHeld(
+    shutdownEnv: Record<string, string> = { DRAIN_TIMEOUT_MS: '2000', SHUTDOWN_READYZ_GRACE_MS: '0' },
+    beforeCreate: (gateway: GatewayProcess) => Promise<void> = async () => {},
+  ): Promise<{ gateway: GatewayProcess; instanceId: string; answer: Promise<number | string> }> {
+    const gateway = await spawnGateway({ configFile, port: await freePort(), env: { ...shutdownEnv, LOG_FORMAT: 'json', LOG_LEVEL: 'info' } });
     started.push(gateway);
     const post = (body: object) => fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const listed = (await (await post({ query: INSTANCES })).json()) as { data: { instances: { edges: Array<{ node: { id: string } }> } } };
     const instanceId = listed.data.instances.edges[0]!.node.id;
+    await beforeCreate(gateway);
     const hold = zomro.server.holdAnswersOf(CREATE_FUNC);
     holds.push(hold);
     const answer = post({ query: CREATE, variables: { input: { instanceId, name: 'cut-at-shutdown' } } }).then(
@@ -98,4 +102,49 @@ describe('a mutation cut at shutdown', () => {
     expect(audited, gateway.output()).toHaveLength(1);
     expect(audited[0]).toMatchObject({ outcome: 'cut', targets: { instanceId } });
   }, 60_000);
+
+  it("by a second signal, stdout's reader behind: its audit line still reaches the reader that reads on after the signal", async () => {
+    // The drain's first part (/readyz 503, everything still served) lasts long enough for the test
+    // to see it: the first signal is then taken, without reading a log the test leaves unread.
+    const slowDrain = { DRAIN_TIMEOUT_MS: '60000', SHUTDOWN_READYZ_GRACE_MS: '30000' };
+    const { gateway, instanceId, answer } = await createHeld(slowDrain, fillStdoutPipe);
+    const closed = new Promise((resolve) => gateway.child.once('close', resolve));
+    gateway.child.kill('SIGTERM');
+    await eventually(
+      () => fetch(new URL('/readyz', gateway.url)).then((response) => response.status),
+      (status) => status === 503,
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    gateway.child.kill('SIGTERM');
+    // The reader reads again only now: the exit's lines were queued behind a full pipe.
+    gateway.child.stdout?.resume();
+    expect(await gateway.exited).toBe(143);
+    await closed;
+    expect(await answer).toBe('no answer');
+    const audited = auditedCreates(gateway);
+    expect(audited, gateway.output().slice(-2_000)).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ outcome: 'cut', targets: { instanceId } });
+  }, 60_000);
 });
+
+/**
+ * Error answers whose log lines (one each, ~1.2 KiB: the message quotes the long field name, cut at
+ * 1,000 characters) fill the pipe and the test's own buffer while nobody reads, ~360 KiB, far
+ * below the gateway's 4 MiB queue: nothing dropped, the exit's lines queued behind them.
+ */
+const ERROR_ANSWERS = 300;
+const LONG_NAME = 'x'.repeat(2_000);
+
+async function fillStdoutPipe(gateway: GatewayProcess): Promise<void> {
+  gateway.child.stdout?.pause();
+  for (let index = 0; index < ERROR_ANSWERS; index += 1) {
+    const response = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ noSuchField${index}${LONG_NAME} }` }),
+    });
+    expect(response.status).toBe(400);
+    await response.text();
+  }
+}
+
