@@ -34,15 +34,15 @@ type StopSignal = keyof typeof SIGNAL_NUMBER;
 export function exitOnSignals(options: ShutdownOptions): void {
   const { logger } = options;
   let stoppingSince: number | null = null;
-  // Set by the exit that does not wait (a second signal, the drain timer) while its lines leave.
-  let leaving = false;
+  // When the exit that does not wait (a second signal, the drain timer) began, while its lines leave.
+  let leavingSince: number | null = null;
   /**
    * The cut mutations' audit lines, then a bounded wait for stdout's reader: written and exited at
    * once, they were still queued when the process ended, lost to a reader a moment behind. A hook
    * that throws is logged, never the reason a second signal leaves the process running.
    */
   const abandonAndExit = (code: number) => {
-    leaving = true;
+    leavingSince = performance.now();
     try {
       options.abandon?.();
     } catch (error) {
@@ -58,8 +58,9 @@ export function exitOnSignals(options: ShutdownOptions): void {
   };
   const onSignal = (signal: StopSignal) => {
     const code = 128 + SIGNAL_NUMBER[signal];
-    // During the wait for the reader, a further signal is the operator done waiting for that too.
-    if (leaving) {
+    // During the wait for the reader, a further signal (not npm's echo of the last) is the operator done waiting for that too.
+    if (leavingSince !== null) {
+      if (performance.now() - leavingSince < options.echoMs) return;
       process.exit(code);
       return;
     }
@@ -87,7 +88,7 @@ export function exitOnSignals(options: ShutdownOptions): void {
         }
       }
       // The exit that did not wait is under way, with its own code.
-      if (leaving) return;
+      if (leavingSince !== null) return;
       clearTimeout(timer);
       logger.info({ failed }, 'shut down');
       await options.flushLogs?.();

@@ -21,7 +21,7 @@ beforeEach(() => {
   vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
     exits.push(code ?? 0);
   }) as typeof process.exit);
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
 });
 
 afterEach(() => {
@@ -109,5 +109,20 @@ describe('the exits that do not wait for the drain', () => {
     process.emit('SIGTERM', 'SIGTERM');
     expect(exits).toEqual([143]);
     expect(abandon).toHaveBeenCalledTimes(1);
+  });
+
+  it("under npm start, npm's echo of the second signal does not end that wait", async () => {
+    const { flushLogs, release } = heldFlush();
+    stuckDrain({ flushLogs, echoMs: 1_000 });
+    process.emit('SIGINT', 'SIGINT');
+    vi.advanceTimersByTime(2_000);
+    // The operator's second Ctrl-C, from the terminal and forwarded by npm.
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    await settled();
+    expect(exits).toEqual([]);
+    release();
+    await settled();
+    expect(exits).toEqual([130]);
   });
 });
