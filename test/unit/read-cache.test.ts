@@ -78,6 +78,21 @@ describe('the read cache', () => {
     expect(await cache.getMany([address('cached', 'backups', 'vm1')])).toEqual([['b1']]);
   });
 
+  it("peeks at an instance's list as `peek` does: nothing for an account without a TTL, nothing and no error on a store that needs a round trip, a failing peek a miss reported", async () => {
+    const { cache, store, storeErrors } = setup({ cached: 30_000, off: 0 });
+    await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: ['b1'] }], cache.now());
+    // Put there behind the cache's back: an account without a TTL is never read, whatever the store holds.
+    await store.setMany([{ key: 'source/off:backups:vm1', value: ['x'], ttlMs: 30_000 }]);
+    expect(cache.peekList({ providerId: 'off', nativeId: 'vm1' }, 'backups')).toBeUndefined();
+    store.failing = true;
+    expect(cache.peekList({ providerId: 'cached', nativeId: 'vm1' }, 'backups')).toBeUndefined();
+    expect(storeErrors).toHaveLength(1);
+    store.failing = false;
+    Object.defineProperty(store, 'peek', { value: undefined });
+    expect(cache.peekList({ providerId: 'cached', nativeId: 'vm1' }, 'backups')).toBeUndefined();
+    expect(storeErrors).toHaveLength(1);
+  });
+
   it('keeps entries for the account TTL', async () => {
     const { cache, store } = setup({ cached: 12_345 });
     await cache.setMany([{ address: address('cached', 'backups', 'vm1'), value: 1 }], cache.now());
