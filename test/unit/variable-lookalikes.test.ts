@@ -25,6 +25,14 @@ describe('variableLookalikes: a key or secret written $NAME with NAME unset', ()
     expect(variableLookalikes(config, env)).toEqual([{ path: 'clients[0].key', client: 'client dash' }, { path: 'providers[0].auth.password', account: 'flex' }]);
   });
 
+  it("names a client by its place, not its name, where the name is a provider's secret (a token pasted into name)", () => {
+    const pasted = validateConfig({
+      clients: [{ name: 'tokenpastedhere1234', key: '$DASHBOARD_KEY_NAME', roles: ['viewer'] }],
+      providers: [{ ...danube, auth: { apiKey: 'tokenpastedhere1234' } }],
+    });
+    expect(variableLookalikes(pasted, {})).toEqual([{ path: 'clients[0].key', client: 'the 1st client' }]);
+  });
+
   it('warns without quoting the value, which may be a real secret that starts with $', () => {
     const words = variableLookalikes(config, env).map(variableLookalikeWarning);
     // A client key names its client, as the client's problems do.
