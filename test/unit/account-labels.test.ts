@@ -57,6 +57,16 @@ describe('clientLabel', () => {
       expect(line).not.toContain(token);
     }
   });
+  it('reads any provider entry a config that failed its schema holds: null, a text, a kind no module has or a list, an auth of text', () => {
+    const secret = 'pasted-token-0123456789';
+    const clients = [{ name: secret }, { name: 'ops' }];
+    // A kind named as Object's own properties, or one written as a list, is a kind the gateway does not know: each auth value may be a secret.
+    for (const provider of [{ kind: 'constructor', auth: { pasted: secret } }, { kind: '__proto__', auth: { pasted: secret } }, { kind: ['onapp'], auth: { pasted: secret } }]) {
+      expect(clientLabel(clients, 0, [null, 'text', { kind: 'onapp', auth: 'text' }, provider]), JSON.stringify(provider)).toBe('the 1st client');
+    }
+    expect(clientLabel(clients, 1, [null, 'text', { kind: 'constructor', auth: { pasted: secret } }])).toBe('client ops');
+  });
+
 });
 
 describe('withAccountLabels', () => {
@@ -83,7 +93,7 @@ describe('withAccountLabels', () => {
   });
 
   it('leaves other lines as they are, and counts places where the config has no providers list', () => {
-    const others = ['providers: must be a list', 'x providers[0].url: y', 'providers[0] url: no colon after the path', 'providers[a].url: x'];
+    const others = ['providers: must be a list', 'x providers[0].url: y', 'x clients[0].key: y', 'providers[0] url: no colon after the path', 'providers[a].url: x'];
     expect(withAccountLabels(others, config)).toEqual(others);
     for (const input of [null, 'text', { providers: 'x' }, {}]) {
       expect(withAccountLabels(['providers[1].id: required'], input), JSON.stringify(input)).toEqual(['providers[1].id (the 2nd provider): required']);
