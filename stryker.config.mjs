@@ -192,6 +192,8 @@ export default {
     'src/server/no-sniff.ts',
     'src/providers/danube/operation-vm.ts',
     'src/providers/zomro/rotation-time.ts',
+    'src/upstream/cut-by-close.ts',
+    'src/server/bound-address.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
