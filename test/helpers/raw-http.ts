@@ -77,3 +77,9 @@ export function exchangeRaw(port: number, bytes: string): Promise<string> {
 export function rawAnswerBody(answer: string): unknown {
   return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
 }
+
+/** The status code of a raw HTTP/1.1 answer (`HTTP/1.1 404 ...`). */
+export const rawStatusOf = (answer: string): number => Number(answer.slice(9, 12));
+
+/** The head of a raw HTTP/1.1 answer, lower-cased for header checks. */
+export const rawHeadOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
-import { exchangeRaw } from '../helpers/raw-http.js';
+import { exchangeRaw, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
 
 const KEY = 'raw-nosniff-viewer-key-0123456789';
 const KEY_WEBSOCKET = 'dGhlIHNhbXBsZSBub25jZQ==';
 
-const statusOf = (answer: string): number => Number(answer.slice(9, 12));
-const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
 
 /**
  * The refusals written before express sees the request (node's own answers redone, a request node

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
-import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
+import { exchangeRaw, rawAnswerBody, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
 
 const KEY = 'node-answers-viewer-key-0123456789';
-const statusOf = (answer: string): number => Number(answer.slice(9, 12));
-const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
 
 /**
  * Three requests node answered itself, on the public and the admin listener alike: an HTTP/1.1

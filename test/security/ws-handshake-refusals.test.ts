@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
-import { exchangeRaw, rawAnswerBody } from '../helpers/raw-http.js';
+import { exchangeRaw, rawAnswerBody, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
 
 const KEY = 'handshake-viewer-key-0123456789';
 const KEY_WEBSOCKET = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -12,8 +12,6 @@ const KEY_WEBSOCKET = 'dGhlIHNhbXBsZSBub25jZQ==';
 const upgradeRequest = (lines: string[], body = ''): string =>
   [...lines, 'host: 127.0.0.1', 'connection: Upgrade', ...(body ? ['content-type: application/json', `content-length: ${Buffer.byteLength(body)}`] : []), '', body].join('\r\n');
 
-const statusOf = (answer: string): number => Number(answer.slice(9, 12));
-const headOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
 
 /**
  * An upgrade ws refuses (one to h2c, a handshake with a bad key or version, a method other than GET)
