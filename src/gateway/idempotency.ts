@@ -3,6 +3,7 @@ import { GatewayError, badInput, isGatewayError, storeUnavailable } from '../dom
 import { MUTATION_STORE_WAIT_MS, answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { mayHaveActed } from '../upstream/may-have-acted.js';
+import { ClaimsHeldHere, type HeldHere } from './claims-held-here.js';
 import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from './idempotency-record.js';
 import { checkWellFormed } from './input-checks.js';
 import { LateInvalidations } from './late-invalidations.js';
@@ -138,6 +139,8 @@ export class Idempotency {
    * Kept in this process only: one that stops meanwhile leaves the claim as it was.
    */
   private readonly late = new LateInvalidations();
+  /** The claims this process holds while their requests run: a retry that comes here waits for the first, claim in the store or not. */
+  private readonly heldHere = new ClaimsHeldHere();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -160,9 +163,13 @@ export class Idempotency {
     // The claims this request found pending: it waits on them, and shares the refusal of one refused without acting.
     const waitedOn = new Set<string>();
     for (;;) {
+      // Looked at before each claim: the store may have lost the first request's claim, since this one came or before.
+      const runningHere = this.heldHere.find(storeKey);
+      if (runningHere) return this.endOfHeldHere<T>(runningHere, print, deadline, replay);
       const attempt = await this.claim<T>(storeKey, print, waitedOn);
       if ('held' in attempt) {
         const claimed = attempt.held;
+        const end = this.heldHere.hold(storeKey, print);
         let result: T;
         const renewing = this.keepAlive(claimed);
         try {
@@ -170,7 +177,8 @@ export class Idempotency {
         } catch (error) {
           clearInterval(renewing);
           // The record's fate must not replace the answer: the client is told what the provider said.
-          if (mayHaveActed(error)) {
+          const acted = mayHaveActed(error);
+          if (acted) {
             const failed: IdempotencyRecord<T> = { fingerprint: print, state: 'failed', failure: keptFailure(error), claim: claimed.claim };
             await this.settle(storeKey, claimed, () => this.record(storeKey, claimed, failed, replay));
           } else {
@@ -188,12 +196,14 @@ export class Idempotency {
               () => this.store.deleteIfEqual(storeKey, claimed),
             );
           }
+          end({ failure: error, mayHaveActed: acted });
           throw error;
         }
         clearInterval(renewing);
         // The write happened: its answer goes out even if the record cannot be kept now (it is sent again until it lands).
         const done: IdempotencyRecord<T> = { fingerprint: print, state: 'done', result, claim: claimed.claim };
         await this.settle(storeKey, claimed, () => this.record(storeKey, claimed, done, replay));
+        end({ result });
         return result;
       }
       const { stored } = attempt;
@@ -225,6 +235,26 @@ export class Idempotency {
       await new Promise((resolve) => setTimeout(resolve, lookAfterMs));
       lookAfterMs = nextLookAfter(lookAfterMs);
     }
+  }
+
+  /**
+   * What a request is told of the first request with its key, running in this process: that one's
+   * answer, its failure that may have acted, or its refusal, as a retry waiting on its claim in the
+   * store would be, within the same minute.
+   */
+  private async endOfHeldHere<T>(held: HeldHere, print: string, deadline: number, replay: ReplayHooks): Promise<T> {
+    if (held.fingerprint !== print) throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined);
+    });
+    const ended = await Promise.race([held.ended, gaveUp]).finally(() => clearTimeout(timer));
+    if (ended === undefined) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
+    replay.onReplay?.();
+    // The same fingerprint, so the same operation, run by this very version: its answer has T's shape.
+    if ('result' in ended) return ended.result as T;
+    const failure = keptFailure(ended.failure);
+    throw new GatewayError(failure.code, failure.message + (ended.mayHaveActed ? REPLAYED_FAILURE_NOTE : SHARED_REFUSAL_NOTE), failure.details);
   }
 
   /**

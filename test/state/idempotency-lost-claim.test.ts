@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/domain/errors.js';
 import { Idempotency } from '../../src/gateway/idempotency.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
@@ -87,6 +88,50 @@ describe.skipIf(!redis.url)(redisSuite('an idempotency claim lost from Redis whi
     const late = actsAt('late');
     expect(await there!.run('c', key, 'op', {}, late.act)).toBe('first');
     expect(early.calls + late.calls).toBe(0);
+  });
+
+  it('a retry on the replica where the first still runs waits for it, though the claim is gone: it replays the answer, never acts', async () => {
+    const here = new Idempotency(stores[0]!);
+    const key = randomUUID();
+    const lost: string[] = [];
+    const first = heldAct('first');
+    const firstAnswer = here.run('c', key, 'op', {}, first.act, { onClaimLost: () => lost.push('first') });
+    await first.started;
+    await flush();
+    const replayed: string[] = [];
+    const retry = actsAt('retry');
+    const retryAnswer = here.run('c', key, 'op', {}, retry.act, { onReplay: () => replayed.push('retry') });
+    const other = actsAt('other');
+    await expect(here.run('c', key, 'op', { changed: true }, other.act)).rejects.toThrow(/different input/);
+    first.finish();
+    expect(await firstAnswer).toBe('first');
+    expect(await retryAnswer).toBe('first');
+    expect(retry.calls + other.calls).toBe(0);
+    expect(replayed).toEqual(['retry']);
+    expect(lost).toEqual(['first']);
+  });
+
+  it('a retry on the replica where the first still runs is told its failure that may have acted, or shares its refusal', async () => {
+    const here = new Idempotency(stores[0]!);
+    for (const [failure, note] of [
+      [new GatewayError('PROVIDER_TIMEOUT', 'timed out'), /may have acted/],
+      [new GatewayError('BAD_USER_INPUT', 'no such instance'), /did nothing/],
+    ] as const) {
+      const key = randomUUID();
+      let fail: () => void = () => {};
+      let begin: () => void = () => {};
+      const started = new Promise<void>((resolve) => (begin = resolve));
+      const failing = new Promise<never>((_resolve, reject) => (fail = () => reject(failure)));
+      const firstAnswer = here.run('c', key, 'op', {}, () => (begin(), failing));
+      await started;
+      await flush();
+      const retry = actsAt('retry');
+      const retryAnswer = here.run('c', key, 'op', {}, retry.act);
+      fail();
+      await expect(firstAnswer).rejects.toBe(failure);
+      await expect(retryAnswer).rejects.toThrow(note);
+      expect(retry.calls).toBe(0);
+    }
   });
 
   it('records the answer of a request whose claim was lost while no retry came: a retry then replays it', async () => {

@@ -188,7 +188,8 @@ describe('idempotency keys', () => {
     const first = idempotency.run('c', 'k', 'op', { n: 1 }, () => new Promise<{ operation: string }>((resolve) => (finish = resolve)));
     let replays = 0;
     const isResult = (value: unknown) => typeof value === 'object' && value !== null && 'operation' in value;
-    const waiting = idempotency.run('c', 'k', 'op', { n: 1 }, async () => ({ operation: 'second' }), { onReplay: () => replays++, isResult });
+    // Another replica: one on this one waits for the first without the store (claims-held-here.ts).
+    const waiting = new Idempotency(store).run('c', 'k', 'op', { n: 1 }, async () => ({ operation: 'second' }), { onReplay: () => replays++, isResult });
     await vi.waitFor(() => expect(store.calls.filter((call) => call.method === 'get').length).toBeGreaterThan(2));
     finish({ operation: 'first' });
     expect(await Promise.all([first, waiting])).toEqual([{ operation: 'first' }, { operation: 'first' }]);
@@ -214,9 +215,9 @@ describe('idempotency keys', () => {
 
   it('gives up with CONFLICT when the first request is still running after a minute', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
-    const idempotency = new Idempotency(new RecordingStore());
-    void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
-    const waiting = idempotency.run('c', 'k', 'op', {}, counted('x').act);
+    const store = new RecordingStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    const waiting = new Idempotency(store).run('c', 'k', 'op', {}, counted('x').act);
     const outcome = waiting.then(
       () => 'answered',
       (error: unknown) => error,
@@ -231,12 +232,30 @@ describe('idempotency keys', () => {
     expect(await outcome).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
   });
 
-  it('a retry waiting on a running first request looks less often as it waits: about 130 reads in its minute, not 2,400', async () => {
+  it('a retry on the replica running the first request gives up with CONFLICT after a minute too, reading nothing of the store meanwhile', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
     const store = new RecordingStore();
     const idempotency = new Idempotency(store);
-    void idempotency.run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
-    const waiting = idempotency.run('c', 'k', 'op', {}, counted('x').act).catch((error: unknown) => error);
+    let begin: () => void = () => {};
+    const started = new Promise<void>((resolve) => (begin = resolve));
+    void idempotency.run('c', 'k', 'op', {}, () => (begin(), new Promise<string>(() => {})));
+    await started;
+    const callsBefore = store.calls.length;
+    const again = counted('x');
+    const waiting = idempotency.run('c', 'k', 'op', {}, again.act).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(60_001);
+    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    expect(again.calls).toHaveLength(0);
+    // The first's own renewals of its live key are all it sent.
+    expect(store.calls.slice(callsBefore).filter((call) => call.method !== 'set')).toEqual([]);
+  });
+
+  it('a retry waiting on a running first request looks less often as it waits: about 130 reads in its minute, not 2,400', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const store = new RecordingStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    // On another replica: on the first one's own it waits without reading the store.
+    const waiting = new Idempotency(store).run('c', 'k', 'op', {}, counted('x').act).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(1_000);
     const recordReads = () => store.calls.filter((call) => call.method === 'get' && !call.keys[0]?.startsWith('live:')).length;
     const liveReads = () => store.calls.filter((call) => call.method === 'get' && call.keys[0]?.startsWith('live:')).length;
