@@ -1,5 +1,5 @@
 import type { Backup, Operation } from '../domain/types.js';
-import { answerWithinMs } from '../state/bounded-call.js';
+import { StoreTimeout, answerWithinMs } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { backupListKey, operationId } from './ids.js';
 
@@ -91,6 +91,20 @@ export class DeletesInFlight {
    */
   private storeLate = false;
 
+  /**
+   * Each account's records as this replica last read them, or as its own changes left them since:
+   * what a read answers when the store does not. One entry per account of the config.
+   */
+  private readonly known = new Map<string, unknown>();
+
+  /**
+   * A read the store did not answer within DELETES_STORE_WAIT_MS and that has not ended yet (an
+   * answer, or ioredis's own command timeout): until it ends the store counts as stalled, and
+   * reads answer from `known` at once without asking it. Each list waited its 250 ms, and queued
+   * one more read behind the stalled ones, to show the provider's word.
+   */
+  private stalledRead: Promise<void> | undefined;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly onStoreError: (error: unknown) => void = () => {},
@@ -100,14 +114,24 @@ export class DeletesInFlight {
   async started(backup: Backup, operation: Operation, shownForMs: number): Promise<void> {
     const now = Date.now();
     const record: DeleteInFlight = { instance: backup.instanceNativeId ?? '', backup: backupListKey(backup), operation: operationId(operation), until: now + shownForMs, checkedAt: now };
-    await this.written(this.change(backup.providerId, (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record]));
+    const edit: RecordsEdit = (records) => [...records.filter((held) => held.backup !== record.backup || held.instance !== record.instance), record];
+    this.knowChange(backup.providerId, edit);
+    await this.written(this.change(backup.providerId, edit));
   }
 
   /** Ends the record of a delete seen finished (SUCCEEDED or FAILED); anything else is left alone. */
   async seen(operation: Operation): Promise<void> {
     if (operation.kind !== 'DELETE_BACKUP' || (operation.status !== 'SUCCEEDED' && operation.status !== 'FAILED')) return;
     const id = operationId(operation);
-    await this.written(this.change(operation.providerId, (records) => records.filter((held) => held.operation !== id), true));
+    const edit: RecordsEdit = (records) => records.filter((held) => held.operation !== id);
+    this.knowChange(operation.providerId, edit);
+    await this.written(this.change(operation.providerId, edit, true));
+  }
+
+  /** This replica's own change, known here before (or whether) the store takes it. */
+  private knowChange(providerId: string, edit: RecordsEdit): void {
+    const next = edit(liveRecords(this.known.get(providerId), Date.now()));
+    if (next !== null) this.known.set(providerId, next);
   }
 
   /** A write as its caller waits for it: not at all while the store is late (`storeLate`); the write goes on either way. */
@@ -157,7 +181,9 @@ export class DeletesInFlight {
 
   /**
    * The deletes in flight of these accounts: one look per account in memory (no promise), one
-   * MGET for all of them on Redis. An empty map where the store fails or is slow.
+   * MGET for all of them on Redis. Where that fails or is slow, the records last known here
+   * (`known`; none for an account never read), and while it is still unanswered every read
+   * answers so at once (`stalledRead`).
    */
   read(providerIds: readonly string[]): DeletesByAccount | Promise<DeletesByAccount> {
     const { store } = this;
@@ -172,12 +198,41 @@ export class DeletesInFlight {
       }
     }
     if (providerIds.length === 0) return new Map();
-    return answerWithinMs(store.getMany<unknown>(providerIds), DELETES_STORE_WAIT_MS).then(
-      (held) => byAccount(providerIds, held),
+    if (this.stalledRead) return this.fromKnown(providerIds);
+    const asked = store.getMany<unknown>(providerIds);
+    return answerWithinMs(asked, DELETES_STORE_WAIT_MS).then(
+      (held) => {
+        this.remember(providerIds, held);
+        return byAccount(providerIds, held);
+      },
       (error: unknown) => {
         this.onStoreError(error);
-        return new Map();
+        if (error instanceof StoreTimeout) this.stalledUntilAnswered(asked, providerIds);
+        return this.fromKnown(providerIds);
       },
+    );
+  }
+
+  /** Marks the store stalled until `asked` ends; its answer, should it come, is remembered. Its failure was told already (a timeout). */
+  private stalledUntilAnswered(asked: Promise<ReadonlyArray<unknown>>, providerIds: readonly string[]): void {
+    const stalled: Promise<void> = asked.then(
+      (held) => this.remember(providerIds, held),
+      () => undefined,
+    );
+    this.stalledRead = stalled;
+    void stalled.then(() => {
+      if (this.stalledRead === stalled) this.stalledRead = undefined;
+    });
+  }
+
+  private remember(providerIds: readonly string[], held: ReadonlyArray<unknown>): void {
+    providerIds.forEach((providerId, index) => this.known.set(providerId, held[index]));
+  }
+
+  private fromKnown(providerIds: readonly string[]): DeletesByAccount {
+    return byAccount(
+      providerIds,
+      providerIds.map((providerId) => this.known.get(providerId)),
     );
   }
 
@@ -209,7 +264,10 @@ export class DeletesInFlight {
       // The key lives as long as its longest record; an empty one goes at once.
       const ttlMs = Math.max(1, ...next.map((record) => record.until - now));
       const written = held === undefined ? await this.store.setIfAbsent(providerId, next, ttlMs) : await this.store.replaceIfEqual(providerId, held, next, ttlMs);
-      if (written) return true;
+      if (written) {
+        this.known.set(providerId, next);
+        return true;
+      }
     }
     return false;
   }

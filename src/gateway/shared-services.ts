@@ -102,7 +102,7 @@ export class SharedServices {
       storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs, counted('idempotency')),
     );
     this.watcher = new OperationWatcher(options.operationBus);
-    this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the provider's word", options.storeFailureLineMs, counted('deletes_in_flight')));
+    this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the records last read here, else the provider's word", options.storeFailureLineMs, counted('deletes_in_flight')));
     // Read on every operation: a failing store showed nowhere but in finishedAt answering each read's own time.
     this.finishTimes = new FinishTimes(
       store.namespace('finished', { maxEntries: FINISH_TIMES_KEPT }),

@@ -140,7 +140,7 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     expect((deletes.read(['zomro']) as DeletesByAccount).size).toBe(0);
   });
 
-  it('reads nothing of another shape (another writer), and a store that does not answer costs the record, never the read', async () => {
+  it("reads nothing of another shape (another writer), and a store that does not answer costs another replica's records, never the read", async () => {
     const store = new MemoryStore();
     await store.set('zstack', [{ backup: 'b1' }, 'text', null], 60_000);
     expect((new DeletesInFlight(store).read(['zstack']) as DeletesByAccount).size).toBe(0);
@@ -149,7 +149,13 @@ describe('DeletesInFlight: the shared record of deletes the providers have not f
     const stalled = new DeletesInFlight(silentStore(), (error) => failures.push(error));
     const deleted = backup('zstack', 'vm-1', 'b1');
     await stalled.started(deleted, deleteOf(deleted, 'RUNNING'), 60_000);
-    expect((await stalled.read(['zstack'])).size).toBe(0);
+    // This replica's own delete is known here without the store; nothing is known of another account's.
+    const read = await stalled.read(['zstack', 'onapp']);
+    expect([...read.keys()]).toEqual(['zstack']);
+    expect(read.get('zstack')?.map((record) => record.operation)).toEqual([operationId(deleteOf(deleted, 'RUNNING'))]);
+    expect(failures).toHaveLength(2);
+    // The read still unanswered, the next ones do not ask (nor wait): no failure more.
+    expect(stalled.read(['zstack', 'onapp'])).toBeInstanceOf(Map);
     expect(failures).toHaveLength(2);
   });
 
