@@ -57,4 +57,34 @@ describe.skipIf(!redis.url)(redisSuite('a retry on the replica running the first
       proxy.flow();
     }
   }, 20_000);
+
+  it('what stays: a replica that reaches Redis reads the first as stopped once its live key goes unrenewed, though it still runs', async () => {
+    // A lease of 300 ms (30 s in the gateway): renewed every 100 ms while Redis answers.
+    const leaseMs = 300;
+    const direct = new RedisStore(redis.url as string, prefix);
+    await direct.ready();
+    try {
+      const here = new Idempotency(store, () => {}, leaseMs);
+      const there = new Idempotency(direct, () => {}, leaseMs);
+      const key = randomUUID();
+      let begin: () => void = () => {};
+      let finish: () => void = () => {};
+      const started = new Promise<void>((resolve) => (begin = resolve));
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const firstAnswer = here.run('c', key, 'op', {}, async () => (begin(), await finished, 'first'));
+      await started;
+      proxy.stall();
+      try {
+        let retries = 0;
+        await expect(there.run('c', key, 'op', {}, async () => ((retries += 1), 'retry'))).rejects.toThrow(/stopped before it recorded an answer/);
+        expect(retries).toBe(0);
+        finish();
+        expect(await firstAnswer).toBe('first');
+      } finally {
+        proxy.flow();
+      }
+    } finally {
+      await direct.close();
+    }
+  }, 20_000);
 });
