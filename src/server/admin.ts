@@ -4,6 +4,7 @@ import { keepEveryHeaderLine } from './header-lines.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { noSniff } from './no-sniff.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
+import { refuseAdminUpgrades } from './admin-upgrade.js';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GatewayConfig } from '../config/schema.js';
@@ -63,6 +64,7 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   keepEveryHeaderLine(server);
   answerUnreadableRequests(server);
   answerWhatNodeRefused(server);
+  refuseAdminUpgrades(server);
   // No trusted proxies here: nothing should stand between the listener and its few clients.
   capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });
   await new Promise<void>((resolve, reject) => {

@@ -17,7 +17,9 @@ export type HostCheck = (headers: { host: string }) => boolean;
  * listener, the anonymous caller of `allowAnonymous` and demo mode's loopback check refuse
  * the same requests. Refused besides, though each may pass `allowed` as first read:
  * - two Host lines: node reads the first, a proxy in front may route by
- *   the other (RFC 9112 has a server refuse the request);
+ *   the other (RFC 9112 has a server refuse the request); every request of
+ *   both listeners is refused so before it gets here (request-framing.ts),
+ *   and this stays for a caller that skipped that;
  * - an absolute-form target (`GET http://evil/metrics`): its authority, not
  *   the Host line, names the site (RFC 9112 3.2.2), so both must pass;
  * - an IPv4 address as no client writes it (`2130706433`, `0x7f.1`,

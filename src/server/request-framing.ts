@@ -8,10 +8,12 @@ export const repeatedHeaderRefused = (name: string): string => `the ${name} head
  * Headers the gateway decides by that hold one value. Node keeps the first of repeated lines
  * of these and drops the rest without a word, while a proxy in front may read the last (or
  * have appended its own): the request the gateway judged was not the one the proxy did.
- * RFC 9110 5.3 lets only list-valued fields repeat. Two Host lines are left to the guards that
- * decide by the name (host-as-written.ts: 403, WebSocket upgrades too); nothing else reads it.
+ * RFC 9110 5.3 lets only list-valued fields repeat, and RFC 9112 3.2 has a server refuse a
+ * request with more than one Host line: a proxy in front may route by one (the tenant, the
+ * backend) while the gateway read the other. Refused on every request of both listeners,
+ * WebSocket upgrades too, not only where a guard reads the name (host-as-written.ts).
  */
-const SINGLE_VALUED = ['authorization', 'content-type'] as const;
+const SINGLE_VALUED = ['host', 'authorization', 'content-type'] as const;
 
 /**
  * A version llhttp parses but the gateway does not speak: `HTTP/2.0` or `HTTP/0.9` in a

@@ -36,7 +36,7 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
-import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
+import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeHeaderRefusal, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
 
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
@@ -395,6 +395,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const address = options.clientAddressOf(request);
       options.refusalLines.info(address, { remote: address, reason: HANDSHAKE_VERSION_REFUSED }, 'WebSocket handshake refused');
       return refuseHandshake(request, socket, HANDSHAKE_VERSION_REFUSED);
+    }
+    // As node's request handler refuses them (requests-node-answers.ts): an upgrade is a request too.
+    const framing = handshakeHeaderRefusal(request);
+    if (framing !== undefined) {
+      const address = options.clientAddressOf(request);
+      options.refusalLines.info(address, { remote: address, reason: framing }, 'WebSocket handshake refused');
+      return refuseHandshake(request, socket, framing);
     }
     if (!upgradeIsFor(request, options.path)) return refuseUpgradeElsewhere(socket);
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));

@@ -108,6 +108,30 @@ describe('requests node answered itself', () => {
     expect(rawAnswerBody(listed)).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('answers two Host lines with a typed 400 on every route of both listeners, not only where a guard reads the name (a proxy may route by the other line)', async () => {
+    const body = '{"query":"{ __typename }"}';
+    const requests = [
+      { listener: 'public', head: 'GET /healthz HTTP/1.1' },
+      { listener: 'public', head: 'GET /readyz HTTP/1.1' },
+      { listener: 'public', head: 'GET /graphql HTTP/1.1\r\naccept: text/html' },
+      { listener: 'public', head: `POST /graphql HTTP/1.1\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}` },
+      { listener: 'admin', head: 'GET /healthz HTTP/1.1' },
+      { listener: 'admin', head: 'GET /metrics HTTP/1.1' },
+    ];
+    for (const { listener, head } of requests) {
+      const port = ports.find((entry) => entry.listener === listener)!.port;
+      for (const hosts of ['host: 127.0.0.1\r\nHost: tenant-b.example', 'Host: tenant-b.example\r\nhost: 127.0.0.1', 'host: 127.0.0.1\r\nhost: 127.0.0.1']) {
+        const [requestLine, ...rest] = head.split('\r\n');
+        const answer = await exchangeRaw(port, [requestLine, hosts, ...rest, 'connection: close', '', head.startsWith('POST') ? body : ''].join('\r\n'));
+        const label = `${listener}: ${requestLine} with ${hosts}`;
+        expectTyped(answer, 400, /the host header was sent on more than one line/, label);
+        expect(headOf(answer), label).toContain('x-content-type-options: nosniff');
+        expect(answer, label).not.toContain('__typename');
+        expect(answer, label).not.toContain('backup_graph_');
+      }
+    }
+  });
+
   it('still answers an HTTP/1.0 request without a Host, and a request with one, as before', async () => {
     const [publicListener] = ports;
     const old = await exchangeRaw(publicListener!.port, 'GET /healthz HTTP/1.0\r\n\r\n');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { ADMIN_UPGRADE_REFUSED } from '../../src/server/admin-upgrade.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { exchangeRaw, rawAnswerBody, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
 
@@ -74,6 +75,49 @@ describe('WebSocket handshakes the gateway cannot take', () => {
     expect(answer.body.errors[0]!.message).toMatch(/websocket only.*--http1\.1/);
     const elsewhere = await exchangeRaw(port, upgradeRequest(['GET /elsewhere HTTP/1.1', 'upgrade: websocket', `sec-websocket-key: ${KEY_WEBSOCKET}`, 'sec-websocket-version: 13']));
     expect(statusOf(elsewhere)).toBe(404);
+  });
+
+  it('answers a WebSocket handshake with two Host lines, or none, with a typed 400, as an HTTP request is (ws switched protocols on both)', async () => {
+    const handshake = ['GET /graphql HTTP/1.1', 'upgrade: websocket', 'connection: Upgrade', 'sec-websocket-version: 13', `sec-websocket-key: ${KEY_WEBSOCKET}`, 'sec-websocket-protocol: graphql-transport-ws'];
+    const cases = [
+      { hosts: ['host: 127.0.0.1', 'Host: tenant-b.example'], words: 'WebSocket handshake refused: the host header was sent on more than one line: send it once' },
+      { hosts: ['host: tenant-b.example', 'host: 127.0.0.1'], words: 'WebSocket handshake refused: the host header was sent on more than one line: send it once' },
+      { hosts: [], words: 'WebSocket handshake refused: an HTTP/1.1 request needs a Host header (the name or address it is sent to)' },
+    ];
+    for (const { hosts, words } of cases) {
+      const answer = await exchangeRaw(port, [...handshake, ...hosts, '', ''].join('\r\n'));
+      const label = hosts.join(', ') || 'no Host';
+      expect(statusOf(answer), label).toBe(400);
+      expect(headOf(answer), label).toContain('content-type: application/json');
+      expect(headOf(answer), label).toContain('x-content-type-options: nosniff');
+      expect(rawAnswerBody(answer), label).toEqual({ errors: [{ message: words, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+
+  it('answers every upgrade to the admin listener with a typed 400 (node served a WebSocket handshake as a plain request: the metrics, the connection kept)', async () => {
+    const adminPort = Number(new URL(harness.gateway.adminUrl).port);
+    const upgrades = [
+      ['GET /metrics HTTP/1.1', 'upgrade: websocket', 'sec-websocket-version: 13', `sec-websocket-key: ${KEY_WEBSOCKET}`],
+      ['GET /graphql HTTP/1.1', 'upgrade: websocket', 'sec-websocket-version: 13', `sec-websocket-key: ${KEY_WEBSOCKET}`, 'sec-websocket-protocol: graphql-transport-ws'],
+      ['GET /healthz HTTP/1.1', 'upgrade: h2c', 'http2-settings: AAMAAABkAAQCAAAAAAIAAAAA'],
+    ];
+    for (const lines of upgrades) {
+      // exchangeRaw resolves once the server closes the connection: a kept one is the test's timeout.
+      const answer = await exchangeRaw(adminPort, upgradeRequest(lines));
+      expect(statusOf(answer), lines[0]).toBe(400);
+      expect(headOf(answer), lines[0]).toContain('x-content-type-options: nosniff');
+      expect(rawAnswerBody(answer), lines[0]).toEqual({ errors: [{ message: ADMIN_UPGRADE_REFUSED, extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(answer, lines[0]).not.toContain('backup_graph_');
+    }
+    // A ws client is told so, not left waiting.
+    const socket = new WebSocket(harness.gateway.adminUrl.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve, reject) => {
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.once('open', () => reject(new Error('the admin listener took a WebSocket')));
+    });
+    expect(status).toBe(400);
+    // Plain requests are answered as before.
+    expect(statusOf(await exchangeRaw(adminPort, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n'))).toBe(200);
   });
 
   it('answers curl --http2 with the typed refusal, and still takes a WebSocket to /graphql', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { notAStringMessage, WS_KEY_REQUIRED } from '../../src/server/ws/admission.js';
+import { notAStringMessage, TWO_AUTHORIZATIONS, WS_KEY_REQUIRED } from '../../src/server/ws/admission.js';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { rawConnection, wsUrl } from '../helpers/ws.js';
 
@@ -71,5 +71,41 @@ describe('a connection_init whose authorization is no string', () => {
     expect(await initWith(open.gateway.graphqlUrl, {})).toEqual({ acknowledged: true });
     expect(await initWith(open.gateway.graphqlUrl, { authorization: null })).toEqual({ acknowledged: true });
     expect(await initWith(open.gateway.graphqlUrl, { authorization: `Bearer ${KEY}` })).toEqual({ acknowledged: true });
+  });
+});
+
+// Two Authorization lines of an HTTP request are a typed 400: node kept one, a proxy in front
+// may have judged the other. connectionParams under both spellings is the same ambiguity.
+describe('a connection_init carrying both authorization and Authorization', () => {
+  let keyed: Harness;
+  let open: Harness;
+  beforeAll(async () => {
+    keyed = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'reader', key: KEY, roles: ['viewer'] }]) });
+    open = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'reader', key: KEY, roles: ['viewer'] }], { allowAnonymous: true }) });
+  });
+  afterAll(async () => Promise.all([keyed.close(), open.close()]));
+
+  it('is closed with 4400 naming both, whichever holds the key (the lower-case one was read and the other dropped)', async () => {
+    for (const harness of [keyed, open]) {
+      const bothKeys = [
+        { authorization: `Bearer ${KEY}`, Authorization: 'Bearer not-a-key-of-this-gateway-000' },
+        { authorization: 'Bearer not-a-key-of-this-gateway-000', Authorization: `Bearer ${KEY}` },
+        { authorization: `Bearer ${KEY}`, Authorization: `Bearer ${KEY}` },
+        { authorization: null, Authorization: `Bearer ${KEY}` },
+      ];
+      for (const payload of bothKeys) {
+        const answer = await initWith(harness.gateway.graphqlUrl, payload);
+        expect(answer, JSON.stringify(payload)).toEqual({ acknowledged: false, code: 4400, reason: TWO_AUTHORIZATIONS });
+      }
+    }
+    expect(Buffer.byteLength(TWO_AUTHORIZATIONS)).toBeLessThanOrEqual(123);
+  });
+
+  it('still lets in the key under either spelling alone, and is no failed authentication (an address is not held back for it)', async () => {
+    expect(await initWith(keyed.gateway.graphqlUrl, { authorization: `Bearer ${KEY}` })).toEqual({ acknowledged: true });
+    expect(await initWith(keyed.gateway.graphqlUrl, { Authorization: `Bearer ${KEY}` })).toEqual({ acknowledged: true });
+    for (let attempt = 0; attempt < 25; attempt += 1) await initWith(keyed.gateway.graphqlUrl, { authorization: `Bearer ${KEY}`, Authorization: `Bearer ${KEY}` });
+    // Past limits.authFailures' 20 a window, a failure count would hold this address back (4429).
+    expect(await initWith(keyed.gateway.graphqlUrl, { authorization: `Bearer ${KEY}` })).toEqual({ acknowledged: true });
   });
 });

@@ -68,6 +68,12 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
     rules.refusalLines.info(address, { remote: address, characters: init.characters, limit: MAX_CONNECTION_INIT_BYTES }, 'WebSocket connection refused: connection_init too large');
     return { code: CloseCode.BadRequest, reason: CONNECTION_INIT_TOO_LARGE };
   }
+  // As two Authorization lines of an HTTP request are (request-framing.ts): refused before the
+  // key is looked at, and not counted as a failed authentication, a fault of form.
+  if (twoAuthorizations(init.connectionParams)) {
+    rules.refusalLines.info(address, { remote: address }, 'WebSocket connection refused: connectionParams carries authorization and Authorization');
+    return { code: CloseCode.BadRequest, reason: TWO_AUTHORIZATIONS };
+  }
   const hold = rules.authFailures.refusal(address);
   if (hold !== null) return { code: CLOSE_TOO_MANY, reason: authFailuresMessage(hold) };
   let principal: Principal;
@@ -105,6 +111,19 @@ export function admitConnection(rules: AdmissionRules, init: ConnectionInit): { 
 
 /** The close reason for a connection_init without a key (at most 123 bytes, as every close reason). */
 export const WS_KEY_REQUIRED = 'a key is required in connectionParams: { authorization: "Bearer <key>" } (not an upgrade header; GraphiQL: Headers tab)';
+
+/** The close reason for connectionParams carrying the key under both spellings (at most 123 bytes, as every close reason). */
+export const TWO_AUTHORIZATIONS = 'connectionParams carries both authorization and Authorization: send the key once';
+
+/**
+ * Whether connectionParams holds the key under both spellings the gateway reads. It read the
+ * lower-case one and dropped the other without a word, while a proxy or client library
+ * in front may have judged, logged or replaced the other: the connection the gateway admitted
+ * was not the one they saw.
+ */
+function twoAuthorizations(params: Readonly<Record<string, unknown>> | undefined): boolean {
+  return params !== undefined && params !== null && Object.hasOwn(params, 'authorization') && Object.hasOwn(params, 'Authorization');
+}
 
 /**
  * `connectionParams.authorization` of a graphql-ws connection ("Bearer <key>"); undefined when

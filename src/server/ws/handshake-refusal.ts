@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { NO_SNIFF_LINE } from '../no-sniff.js';
+import { repeatedHeaderRefused, repeatedSingleValuedHeader } from '../request-framing.js';
+import { HOST_REQUIRED } from '../requests-node-answers.js';
 
 /**
  * What an upgrade to another protocol is told, at any path. Once a server listens for upgrades,
@@ -20,6 +22,18 @@ export const HANDSHAKE_VERSION_REFUSED = 'a WebSocket handshake is sent as HTTP/
 
 /** Whether a WebSocket handshake's request line says HTTP/1.1. */
 export const handshakeOnHttp11 = (request: Pick<IncomingMessage, 'httpVersion'>): boolean => request.httpVersion === '1.1';
+
+/**
+ * Why a handshake's header lines are refused, as an HTTP request's are (requests-node-answers.ts),
+ * or undefined: no Host line, or a single-valued header (Host above all) on more than one line.
+ * Node hands upgrades to the `upgrade` listener, past the request handler that refuses these,
+ * and ws took both: a proxy routing by one Host line had the gateway read the other.
+ */
+export function handshakeHeaderRefusal(request: Pick<IncomingMessage, 'headers' | 'rawHeaders'>): string | undefined {
+  if (request.headers.host === undefined) return HOST_REQUIRED;
+  const repeated = repeatedSingleValuedHeader(request.rawHeaders);
+  return repeated === undefined ? undefined : repeatedHeaderRefused(repeated);
+}
 
 /** Whether the upgrade asks for a WebSocket, as ws reads the header. */
 export function upgradesToWebSocket(request: IncomingMessage): boolean {
