@@ -53,6 +53,7 @@ import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
 import { bodyErrorAnswer } from './body-errors.js';
+import { repeatedNamesGuard } from './repeated-names-guard.js';
 import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
 import { LogThrottle } from '../observability/log-throttle.js';
@@ -304,10 +305,14 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id the client offered: logged beside ours, never used as it');
     next();
   });
+  const repeatedNames = repeatedNamesGuard((req, name) =>
+    requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, name: name.slice(0, 100) }, 'HTTP request refused: its JSON body names one thing twice'),
+  );
   app.use(
     '/graphql',
     utf8Charset,
-    express.json({ limit: config.limits.bodyLimitBytes }),
+    express.json({ limit: config.limits.bodyLimitBytes, verify: repeatedNames.keep }),
+    repeatedNames.refuse,
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),
     expressMiddleware(apollo, {

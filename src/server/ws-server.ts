@@ -36,7 +36,20 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
+import { repeatedJsonName, repeatedJsonNameMessage } from './duplicate-json-keys.js';
 import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeHeaderRefusal, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
+
+/** A name a well-formed message holds twice; a malformed one is left to graphql-ws's own refusal. */
+function repeatedNameInJson(text: string): string | undefined {
+  const name = repeatedJsonName(text);
+  if (name === undefined) return undefined;
+  try {
+    JSON.parse(text);
+    return name;
+  } catch {
+    return undefined;
+  }
+}
 
 /** `limits.rateLimit`'s refusal, as HTTP's 429 says it. */
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
@@ -470,6 +483,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
             keepAlive.messageReceived();
             const text = String(data);
             handling.set(socket, text.length);
+            const repeated = repeatedNameInJson(text);
+            if (repeated !== undefined) {
+              // As an HTTP body naming one thing twice is refused (repeated-names-guard.ts); a close, as graphql-ws closes on a malformed message.
+              options.refusalLines.info(address, { remote: address, name: repeated.slice(0, 100) }, 'WebSocket connection closed: a message names one thing twice');
+              closeFirmly(socket, CloseCode.BadRequest, repeatedJsonNameMessage(repeated));
+              return;
+            }
             callback(text).catch((error: unknown) => {
               if (isUnexpectedMessage(error)) {
                 // The client broke the protocol (a connection_ack or next of its own): its fault, not ours.

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { repeatedJsonName, repeatedJsonNameMessage } from '../../src/server/duplicate-json-keys.js';
+
+describe('repeatedJsonName', () => {
+  it('names a name held twice by one object, at the top or deep inside', () => {
+    expect(repeatedJsonName('{"query":"{ a }","query":"mutation { b }"}')).toBe('query');
+    expect(repeatedJsonName('{"query":"q","variables":{"input":{"id":"a","name":"n","id":"b"}}}')).toBe('id');
+    expect(repeatedJsonName('[1,{"a":[{"x":1},{"y":2,"y":3}]}]')).toBe('y');
+  });
+
+  it('compares names as parsed: an escaped name is the name it spells', () => {
+    expect(repeatedJsonName('{"query":"a","qu\\u0065ry":"b"}')).toBe('query');
+    expect(repeatedJsonName('{"a\\"b":1,"a\\"b":2}')).toBe('a"b');
+  });
+
+  it('lets the same name through in different objects, and strings that are values or hold braces', () => {
+    expect(repeatedJsonName('{"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]}')).toBeUndefined();
+    expect(repeatedJsonName('{"query":"{ a, \\"query\\": b }","variables":{"x":"query","y":"query"}}')).toBeUndefined();
+    expect(repeatedJsonName('{"a":"}","b":"{\\"a\\":1,","a2":"]"}')).toBeUndefined();
+    expect(repeatedJsonName('{"list":["a","a"],"n":null}')).toBeUndefined();
+    expect(repeatedJsonName('{}')).toBeUndefined();
+  });
+
+  it('reads text that is no JSON without throwing', () => {
+    for (const text of ['', '{', '{"a', '{"a":"\\', '}}]]', '"x"', '{"a":1,', 'not json']) expect(() => repeatedJsonName(text)).not.toThrow();
+  });
+
+  it('cuts a long name, and the message stays within a close frame', () => {
+    const name = repeatedJsonName(`{"${'n'.repeat(500)}":1,"${'n'.repeat(500)}":2}`)!;
+    expect(name.length).toBeLessThanOrEqual(43);
+    expect(Buffer.byteLength(repeatedJsonNameMessage(name))).toBeLessThanOrEqual(123);
+    expect(repeatedJsonNameMessage('qu\u0000ery')).toBe('the JSON sent names "qu?ery" twice in one object: send each name once');
+  });
+});
