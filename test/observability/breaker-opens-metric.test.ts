@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { breakerClock, realClock } from '../helpers/breaker-clock.js';
+import { type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * A provider refusing connections fails the breaker's half-open test in milliseconds: the state
@@ -9,13 +10,18 @@ import { eventually, type Harness, startHarness, withProviderSettings } from '..
  * failed test's, so no scrape interval hides them.
  */
 const QUERY = '{ instances { totalCount } }';
+/** Far longer than the test: each half-open test comes only when the breaker's clock is moved past it. */
+const HALF_OPEN_AFTER_MS = 600_000;
 
 describe('backup_graph_upstream_breaker_opens_total', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ retries: 0, breakerThreshold: 2, breakerHalfOpenAfterMs: 100 }) });
+    harness = await startHarness({ kinds: ['zomro'], configure: withProviderSettings({ retries: 0, breakerThreshold: 2, breakerHalfOpenAfterMs: HALF_OPEN_AFTER_MS }) });
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    realClock();
+    await harness.close();
+  });
 
   const scrape = async (): Promise<{ opens: number; state: number }> => {
     const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
@@ -30,19 +36,15 @@ describe('backup_graph_upstream_breaker_opens_total', () => {
     await harness.gql(QUERY);
     expect(await scrape()).toEqual({ opens: 1, state: 2 });
 
-    const states = new Set<number>();
-    const tested = await eventually(
-      async () => {
-        await harness.gql(QUERY);
-        const scraped = await scrape();
-        states.add(scraped.state);
-        return scraped;
-      },
-      (scraped) => scraped.opens >= 3,
-      { timeoutMs: 10_000, intervalMs: 50 },
-    );
-    expect(tested.state).toBe(2);
-    // The tests were made and failed, yet no scrape caught the breaker half-open.
-    expect([...states]).toEqual([2]);
+    const clock = breakerClock();
+    // Two half-open tests, each failed at once: two more openings, and the gauge open at every scrape.
+    for (const opens of [2, 3]) {
+      clock.pass(HALF_OPEN_AFTER_MS);
+      await harness.gql(QUERY);
+      expect(await scrape()).toEqual({ opens, state: 2 });
+    }
+    // Refused while open (no test made): no opening counted.
+    await harness.gql(QUERY);
+    expect(await scrape()).toEqual({ opens: 3, state: 2 });
   });
 });

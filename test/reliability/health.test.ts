@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness, withAccountCopy, withProviderSettings } from '../helpers/harness.js';
+import { breakerClock, realClock } from '../helpers/breaker-clock.js';
+import { type Harness, startHarness, withAccountCopy, withProviderSettings } from '../helpers/harness.js';
 
 /**
  * Health says what the gateway just saw: DEGRADED from the first transient
@@ -27,12 +28,17 @@ interface LogLine {
   cause?: string;
 }
 
+/** Far longer than the test: the half-open test comes only when breakerClock() moves past it. */
+const HALF_OPEN_AFTER_MS = 600_000;
 const WARN = 40;
 const DEBUG = 20;
 
 describe('provider health tells the truth', () => {
   let harness: Harness;
-  afterEach(() => harness.close());
+  afterEach(async () => {
+    realClock();
+    await harness.close();
+  });
 
   const ready = async (): Promise<{ status: number; body: Ready }> => {
     const response = await fetch(`${harness.gateway.adminUrl}/readyz`);
@@ -44,8 +50,9 @@ describe('provider health tells the truth', () => {
   it('a refusing provider: DEGRADED with cause "refused" after one failure, DOWN once the breaker opens, UP after recovery', async () => {
     harness = await startHarness({
       kinds: ['zomro'],
-      configure: withProviderSettings({ retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 }),
+      configure: withProviderSettings({ retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: HALF_OPEN_AFTER_MS }),
     });
+    const clock = breakerClock();
     await harness.simulator('zomro').server.setFault('down');
 
     const first = await harness.gql<Answer>(QUERY);
@@ -73,7 +80,12 @@ describe('provider health tells the truth', () => {
     expect(lines().filter((line) => line.msg === 'upstream attempt failed')).toHaveLength(3);
 
     await harness.simulator('zomro').server.clearFault();
-    await eventually(() => harness.gql<Answer>(QUERY), (answer) => answer.data?.instances.providerErrors.length === 0, { timeoutMs: 5_000 });
+    // Open until its half-open test, which the moved clock lets through: that read closes it.
+    expect((await harness.gql<Answer>(QUERY)).data?.instances.providerErrors.map((error) => error.code)).toEqual(['PROVIDER_UNAVAILABLE']);
+    // Refused by the open breaker, no attempt made.
+    expect(lines().filter((line) => line.msg === 'upstream attempt failed')).toHaveLength(3);
+    clock.pass(HALF_OPEN_AFTER_MS);
+    expect((await harness.gql<Answer>(QUERY)).data?.instances.providerErrors).toEqual([]);
     const up = await ready();
     expect(up.status).toBe(200);
     expect(up.body.providers).toEqual([{ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' }]);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { breakerClock, realClock } from '../helpers/breaker-clock.js';
 import { eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
 
 /**
@@ -8,6 +9,9 @@ import { eventually, type Harness, startHarness, withProviderSettings } from '..
  * their sockets) behind.
  */
 const INSTANCES = '{ instances { edges { node { id } } providerErrors { code message } } }';
+
+/** Far longer than the test: the half-open test comes only when breakerClock() moves past it. */
+const HALF_OPEN_AFTER_MS = 600_000;
 
 interface Answer {
   instances: { edges: unknown[]; providerErrors: Array<{ code: string; message: string }> };
@@ -20,7 +24,10 @@ interface Ready {
 
 describe('one deadline per upstream attempt; a departed client cancels its upstream reads', () => {
   let harness: Harness;
-  afterEach(() => harness.close());
+  afterEach(async () => {
+    realClock();
+    await harness.close();
+  });
 
   const start = (overrides: Record<string, unknown>) =>
     startHarness({ kinds: ['zomro'], configure: withProviderSettings(overrides) });
@@ -59,7 +66,8 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
   });
 
   it('repeated trickles open the breaker; the account recovers once the provider answers again', async () => {
-    harness = await start({ timeoutMs: 300, retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: 300 });
+    harness = await start({ timeoutMs: 300, retries: 0, breakerThreshold: 3, breakerHalfOpenAfterMs: HALF_OPEN_AFTER_MS });
+    const clock = breakerClock();
     const server = harness.simulator('zomro').server;
     await server.setFault({ mode: 'trickle', trickleIntervalMs: 50 });
     for (let index = 0; index < 3; index++) {
@@ -74,7 +82,10 @@ describe('one deadline per upstream attempt; a departed client cancels its upstr
     expect(((await ready.json()) as Ready).providers[0]).toMatchObject({ health: 'DOWN', breaker: 'open', cause: 'timeout' });
 
     await server.clearFault();
-    await eventually(() => harness.gql<Answer>(INSTANCES), (answer) => answer.data?.instances.providerErrors.length === 0, { timeoutMs: 5_000 });
+    // Open until its half-open test, which the moved clock lets through: that read closes it.
+    expect((await harness.gql<Answer>(INSTANCES)).data?.instances.providerErrors[0]?.message).toContain('circuit open');
+    clock.pass(HALF_OPEN_AFTER_MS);
+    expect((await harness.gql<Answer>(INSTANCES)).data?.instances.providerErrors).toEqual([]);
     expect((await readyz()).providers[0]).toEqual({ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' });
   });
 

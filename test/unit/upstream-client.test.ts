@@ -8,12 +8,16 @@ import { UpstreamClient, mayRetry, type UpstreamRequest } from '../../src/upstre
 import { UpstreamCancelledError } from '../../src/upstream/deadline.js';
 import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from '../../src/upstream/defaults.js';
 import type { UpstreamObserver } from '../../src/upstream/observer.js';
+import { breakerClock, realClock } from '../helpers/breaker-clock.js';
 
 /**
  * The upstream client is where every provider answer becomes a value or a
  * typed error. A scripted provider on loopback answers each request as the
  * test says; the test reads what the client made of it, and what it sent.
  */
+/** Far longer than the test: the half-open test comes only when breakerClock() moves past it. */
+const HALF_OPEN_AFTER_MS = 600_000;
+
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
 interface Seen {
@@ -43,6 +47,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   seen.length = 0;
+  realClock();
 });
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
@@ -453,11 +458,12 @@ describe('UpstreamClient: provider failures', () => {
   });
 
   it('runs the half-open test to its end when its client leaves: the breaker opens again while the provider is still down', async () => {
-    const { client } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: 20, timeoutMs: 5_000 });
+    const clock = breakerClock();
+    const { client } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: HALF_OPEN_AFTER_MS, timeoutMs: 5_000 });
     handler = json(503, {});
     await failure(client.request(get('/a')));
     expect(client.breakerState()).toBe('open');
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the breaker's half-open delay
+    clock.pass(HALF_OPEN_AFTER_MS);
     const held: ServerResponse[] = [];
     handler = (_request, response) => held.push(response);
     const leaving = new AbortController();
@@ -471,10 +477,12 @@ describe('UpstreamClient: provider failures', () => {
   });
 
   it('lets a client leave an ordinary read again once the half-open test is over', async () => {
-    const { client, finished } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: 20 });
+    const clock = breakerClock();
+    const { client, finished } = clientWith({ breakerThreshold: 1, breakerHalfOpenAfterMs: HALF_OPEN_AFTER_MS });
     handler = json(503, {});
     await failure(client.request(get('/a')));
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the breaker's half-open delay
+    expect(client.breakerState()).toBe('open');
+    clock.pass(HALF_OPEN_AFTER_MS);
     handler = json(200, {});
     await client.request(get('/test'));
     expect(client.breakerState()).toBe('closed');
