@@ -80,6 +80,7 @@ async function start(reads: RequestReads, adapter: ProviderAdapter, instance: In
   // Only Danube runs a definition; elsewhere it would be a name that means nothing.
   const definition = adapter.capabilities.has('LIST_DEFINITIONS') ? definitionName : null;
   const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId: null, definitionName: definition, note }, reads.scope));
+  await reads.shared.startedOperations.started(operation);
   await reads.invalidation.forgetInstance(instance.providerId, instance.nativeId);
   return operation;
 }

@@ -89,6 +89,7 @@ export class Mutations {
     const note = checkText(input.note, 'note');
     const { adapter, instance } = await this.load(target);
     const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
+    await this.reads.shared.startedOperations.started(operation);
     await this.forget(instance.providerId, instance.nativeId);
     const backup = operation.backupNativeId
       ? await this.reads.backupAt({ providerId: instance.providerId, instanceNativeId: operation.backupInstanceNativeId ?? instance.nativeId, nativeId: operation.backupNativeId, keyExtra: operation.backupKeyExtra ?? [] }).catch(() => null)
@@ -101,6 +102,7 @@ export class Mutations {
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
     const operation = await writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope));
+    await this.reads.shared.startedOperations.started(operation);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     if (operation.status !== 'FAILED' && operation.status !== 'SUCCEEDED') {
       this.reads.deletingHere.mark(backup);
@@ -139,6 +141,7 @@ export class Mutations {
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
     const operation = await writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope));
+    await this.reads.shared.startedOperations.started(operation);
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
   }
@@ -149,6 +152,7 @@ export class Mutations {
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
     const operation = await adapter.syncBackups(storageId, this.scope);
+    await this.reads.shared.startedOperations.started(operation);
     await this.reads.invalidation.forgetAccount(adapter);
     return { operation };
   }
@@ -260,12 +264,17 @@ export class Mutations {
     return updated;
   }
 
-  /** Asks the provider to stop an operation; the capability is checked before any upstream call. */
+  /**
+   * Asks the provider to stop an operation; the capability is checked before any upstream call.
+   * Only an operation a mutation of this gateway started (StartedOperations): an operation id is
+   * the client's to write, and one naming a real task the gateway never started cancelled it.
+   */
   async cancelOperation(input: { operationId: string }): Promise<{ operation: Operation }> {
     this.requireRole('cancelOperation');
     const ref = decodeOperationId(input.operationId, 'operationId');
     const adapter = this.reads.provider(ref.providerId);
     requireCapability(adapter, 'CANCEL_OPERATION');
+    if (!(await this.reads.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
     const operation = await adapter.cancelOperation(ref, this.scope);
     if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
     return { operation: { ...operation, askedId: input.operationId } };

@@ -10,6 +10,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
+import { STARTED_OPERATIONS_NAMESPACE, StartedOperations } from './started-operations.js';
 import { DeletesInFlight } from './deletes-in-flight.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
@@ -45,6 +46,8 @@ export interface SharedServicesOptions {
 const FINISH_TIMES_KEPT = 50_000;
 /** Accounts whose deletes in flight are kept in memory (one entry each, however many deletes). */
 const DELETE_RECORDS_KEPT = 10_000;
+/** Operations a mutation started, kept in memory so a cancel can tell them from forged ids (a few dozen bytes each). */
+const STARTED_OPERATIONS_KEPT = 100_000;
 const DEFAULT_LIMITS = {
   maxUpstreamCallsPerRequest: 10_000,
   maxUpstreamAnswerBytesPerRequest: 256 * 1024 * 1024,
@@ -65,6 +68,8 @@ export class SharedServices {
   readonly watcher: OperationWatcher;
   /** When each operation was first seen finished. */
   readonly finishTimes: FinishTimes;
+  /** The operations a mutation of this gateway started: only those may be cancelled. */
+  readonly startedOperations: StartedOperations;
   /** Deletes the providers have not finished: their backups read DELETING in every request, on every replica. */
   readonly deletes: DeletesInFlight;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
@@ -113,6 +118,10 @@ export class SharedServices {
         options.storeFailureLineMs,
         counted('finish_times'),
       ),
+    );
+    this.startedOperations = new StartedOperations(
+      store.namespace(STARTED_OPERATIONS_NAMESPACE, { maxEntries: STARTED_OPERATIONS_KEPT }),
+      storeFailureLines(logger, 'started operations store failed; an operation started then cannot be cancelled through the gateway', options.storeFailureLineMs),
     );
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.

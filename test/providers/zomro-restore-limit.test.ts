@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeId, encodeId } from '../../src/domain/ids.js';
+import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { restoreOutcomeKey } from '../../src/providers/zomro/adapter.js';
 import { DEFAULT_RESTORE_GIVE_UP_MS } from '../../src/providers/zomro/config.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { KeptOutcomes, RESTORE_OUTCOMES_NAMESPACE } from '../../src/state/kept-outcomes.js';
 import { type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
 
 /**
  * A Zomro restore follows the VM's cloud word (`fotbo_status`) until it rests. Words that never
@@ -14,6 +17,19 @@ const SETTLE_MS = 600_000;
 const LIST = '{ instances(first: 1000) { edges { node { id nativeId backups { id status } } } } }';
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+
+/**
+ * `id` as if its restore had been asked `ageMs` ago (the id carries its start), marked started in
+ * the gateway's store as that restore's mutation would have marked it: the gateway answers no
+ * restore it did not mark. A millisecond more each time, so no poll finds another's kept outcome.
+ */
+let aged = 0;
+async function agedBy(store: NamedMemoryStore, id: string, ageMs: number): Promise<string> {
+  const ref = decodeOperationId(id);
+  const older = { ...ref, startedAt: new Date(ref.startedAt.getTime() - ageMs - ++aged) };
+  await new KeptOutcomes(store.namespaceNamed(RESTORE_OUTCOMES_NAMESPACE)).started(restoreOutcomeKey(older));
+  return operationId(older);
+}
 
 interface Node {
   id: string;
@@ -27,17 +43,12 @@ describe('zomro restore: a word that never rests ends it', () => {
   /** The restore's operation id, as restoreBackup answered it. */
   let restoreId: string;
 
-  /** The restore's operation id as if it had been asked `ageMs` ago (the id carries its start). */
-  const agedBy = (ageMs: number): string => {
-    const { providerId, keys } = decodeId(restoreId);
-    const [kind = '', startedAt = '', ...rest] = keys;
-    return encodeId('Operation', providerId, [kind, String(Number(startedAt) - ageMs), ...rest]);
-  };
-  const poll = async (ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: agedBy(ageMs) })).data?.operation;
+  const store = new NamedMemoryStore();
+  const poll = async (ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await agedBy(store, restoreId, ageMs) })).data?.operation;
 
   beforeAll(async () => {
     // The rebuild lasts a day: the cloud shows rebuildWord all through this file.
-    harness = await startHarness({ kinds: ['zomro'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: SETTLE_MS }) });
+    harness = await startHarness({ kinds: ['zomro'], store, simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: SETTLE_MS }) });
     simulator = harness.simulator('zomro').simulator as ZomroSimulator;
     const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
     const node = list.data!.instances.edges.map((edge) => edge.node)[3]!;
@@ -87,14 +98,13 @@ describe('zomro restore: a word that never rests ends it', () => {
 
 describe('zomro restore: restoreGiveUpMs', () => {
   it('an account may set its own limit (an hour here)', async () => {
-    await withHarness({ kinds: ['zomro'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: SETTLE_MS, restoreGiveUpMs: 3_600_000 }) }, async (harness) => {
+    const store = new NamedMemoryStore();
+    await withHarness({ kinds: ['zomro'], store, simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: SETTLE_MS, restoreGiveUpMs: 3_600_000 }) }, async (harness) => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
       const backup = list.data!.instances.edges[3]!.node.backups.find((item) => item.status === 'AVAILABLE')!;
       const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: backup.id, confirm: true } });
-      const { providerId, keys } = decodeId(restored.data!.restoreBackup.operation.id);
-      const [kind = '', startedAt = '', ...rest] = keys;
-      const aged = encodeId('Operation', providerId, [kind, String(Number(startedAt) - 3_600_000 - 60_000), ...rest]);
-      expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: aged })).data?.operation).toEqual({
+      const id = await agedBy(store, restored.data!.restoreBackup.operation.id, 3_600_000 + 60_000);
+      expect((await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation).toEqual({
         status: 'FAILED',
         error: 'the instance has not come to rest within 60 minutes of the restore: it still shows "rebuilding"',
       });

@@ -142,7 +142,7 @@ export class ZomroAdapter extends BaseAdapter {
       idempotent: false,
     }, scope);
     const ref = this.ref('RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, []);
-    await this.restoreOutcomes.started(outcomeKey(ref));
+    await this.restoreOutcomes.started(restoreOutcomeKey(ref));
     return this.operation(ref, 'RUNNING');
   }
 
@@ -232,14 +232,17 @@ export class ZomroAdapter extends BaseAdapter {
    * (marked in the shared store) answers a terminal status only once it is kept there, and every
    * later poll, on every replica, answers the kept one without asking Zomro. A store that does not
    * answer in time gets RUNNING, saying so: a terminal answer then might not be the one kept. A
-   * restore no mutation marked (an id made up, a mark expired or never written) reads as before.
+   * restore no mutation marked (an id made up, a mark expired or never written, or the memory
+   * store's marks lost with a restart) is NOT_FOUND: nothing at Zomro ties an instance's word to
+   * the backup an id names, so a made-up restore of any instance read SUCCEEDED from its state.
    */
   private async restoreOperation(ref: OperationRef, plid: string, scope: UpstreamScope): Promise<Operation> {
-    const key = outcomeKey(ref);
+    const key = restoreOutcomeKey(ref);
     const kept = await this.restoreOutcomes.of(key);
+    if (kept === 'unmarked') throw notFound('restore operation started by this gateway', this.account.id);
     if (typeof kept === 'object') return this.operation(ref, kept.status, null, kept.error);
     const [status, error] = await this.readRestore(ref, plid, kept, scope);
-    if ((status !== 'SUCCEEDED' && status !== 'FAILED') || kept === 'unmarked') return this.operation(ref, status, null, error);
+    if (status !== 'SUCCEEDED' && status !== 'FAILED') return this.operation(ref, status, null, error);
     const outcome = kept === 'open' ? await this.restoreOutcomes.keep(key, { status, error }) : undefined;
     if (!outcome) return this.operation(ref, 'RUNNING', null, STORE_UNANSWERED);
     return this.operation(ref, outcome.status, null, outcome.error);
@@ -301,7 +304,7 @@ export class ZomroAdapter extends BaseAdapter {
 const STORE_UNANSWERED = "the shared store did not answer in time, so this restore's outcome cannot be told yet (a finished restore's outcome is kept there, and told once)";
 
 /** A restore's key in the kept outcomes: what its operation id holds (JSON, so no two parts run together). */
-const outcomeKey = (ref: OperationRef): string => JSON.stringify([ref.providerId, ref.instanceNativeId, ref.backupNativeId, ref.startedAt.getTime()]);
+export const restoreOutcomeKey = (ref: OperationRef): string => JSON.stringify([ref.providerId, ref.instanceNativeId, ref.backupNativeId, ref.startedAt.getTime()]);
 
 /**
  * The doc's parameter table names `plid` for listing calls while its curl

@@ -1,0 +1,49 @@
+import { storeUnavailable } from '../domain/errors.js';
+import type { Operation, OperationRef } from '../domain/types.js';
+import { OUTCOME_KEPT_MS, OUTCOME_STORE_WAIT_MS } from '../state/kept-outcomes.js';
+import { withinMsTelling, type StoreFailed } from '../state/bounded-call.js';
+import type { KeyValueStore } from '../state/store.js';
+import { operationId } from './ids.js';
+
+/** The store namespace of the operations this gateway started (`started:` in Redis). */
+export const STARTED_OPERATIONS_NAMESPACE = 'started';
+
+/**
+ * Why a record and not a signature: operation ids are unsigned, built from provider facts, and a
+ * client may re-encode them (docs/operations.md). Signing them would need a key every replica
+ * shares and keeps across restarts, a config setting that, missing, must refuse to start; and it
+ * would turn every id answered before the upgrade, and every id a test or client builds, into a
+ * forgery. The gateway already keeps per-operation state in the shared store with the same
+ * lifetime (idempotency records, finish times, Zomro restore marks): a record beside them is
+ * shared by the replicas and, in Redis, outlives a restart, and its absence means exactly "no
+ * mutation of this gateway answered this id", which is what a cancel must know.
+ *
+ * Only a mutation writes one, so polls of made-up ids cannot fill the store. Keyed by the id as
+ * the gateway writes it (decoded and encoded again), so a client's re-encoding of an id finds it.
+ */
+export class StartedOperations {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly storeFailed: StoreFailed = () => {},
+  ) {}
+
+  /** Records an operation a mutation started; never fails the mutation (the provider has acted). */
+  async started(operation: OperationRef | Operation): Promise<void> {
+    await withinMsTelling(this.store.set(operationId(operation), 1, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS, this.storeFailed);
+  }
+
+  /**
+   * Whether a mutation of this gateway (any replica sharing the store) started the operation
+   * within the last OUTCOME_KEPT_MS. A store that does not answer refuses (STORE_UNAVAILABLE):
+   * what it guards is an action at the provider, which must never be taken on a guess.
+   */
+  async wasStarted(ref: OperationRef, provider: string): Promise<boolean> {
+    // getMany: an array once the store answers, so a missing key is told apart from no answer.
+    const answer = await withinMsTelling(this.store.getMany<unknown>([operationId(ref)]), OUTCOME_STORE_WAIT_MS, this.storeFailed);
+    if (answer === undefined) {
+      throw storeUnavailable("the gateway's shared store did not answer in time, so it cannot tell whether it started this operation: nothing was sent; send it again", provider);
+    }
+    const [record] = answer;
+    return record !== undefined && record !== null;
+  }
+}
