@@ -71,4 +71,21 @@ describe.skipIf(!redis.url)(redisSuite('cancelOperation on one replica while ano
       expect(read.data?.operation).toEqual(cancelled.data?.cancelOperation.operation);
     }
   }, 30_000);
+
+  // The record of the operations the gateway started is in Redis: another replica, or one started after the first stopped, cancels it.
+  it('an operation started on a replica that has stopped since is cancelled by another', async () => {
+    const starter = await replica();
+    const withDaily = (harness.simulator('danube').simulator as DanubeSimulator).definitions.filter((definition) => definition.name === 'daily').map((definition) => definition.hostname);
+    const node = nodes.find((item) => item !== nodes[0] && withDaily.includes(item.nativeId))!;
+    const { id } = await startCreate((query, variables) => gql(starter, query, variables), node, 'started-on-a-stopped-replica');
+    await starter.close();
+    const restarted = await replica();
+    try {
+      const cancelled = await gql<{ cancelOperation: { operation: { status: string; error: string | null } } }>(restarted, CANCEL, { input: { operationId: id } });
+      expect(cancelled.errors).toBeUndefined();
+      expect(cancelled.data?.cancelOperation.operation).toEqual({ status: 'FAILED', error: 'the task was revoked' });
+    } finally {
+      await restarted.close();
+    }
+  });
 });
