@@ -620,6 +620,8 @@ export type Mutation = {
    * disk or a backup half-changed). Only where the provider can cancel
    * (capability CANCEL_OPERATION; UNSUPPORTED elsewhere, before any provider
    * call). An operation that already ended is CONFLICT, or read back as it ended.
+   * Only an operation a mutation of this gateway started in the last 24 h (any
+   * replica sharing its store): any other id is NOT_FOUND, before any provider call.
    */
   cancelOperation: CancelOperationPayload;
   /** Make a backup (operator). Returns at once with an Operation to follow. */
