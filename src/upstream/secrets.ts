@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
+import { hexForms } from './hex-secrets.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 import { SecretPiecesByJoiners } from './secret-piece-groups.js';
@@ -253,8 +254,10 @@ export class SecretSet {
     const secrets = [...fixed.map(([secret]) => secret), ...runtime];
     const lookalikes = secrets.flatMap(lookalike);
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
-    const encoded = gather(encodedForms);
-    const read = gather(readForms);
+    // The hex forms beside each list: a secret's hex, as it stands or behind escapes, is no encoding its own forms foresee.
+    const withHex = (formsOf: (secret: string, options?: SecretOptions) => string[]) => (secret: string, options?: SecretOptions): string[] => [...formsOf(secret, options), ...hexForms(secret)];
+    const encoded = gather(withHex(encodedForms));
+    const read = gather(withHex(readForms));
     const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].map(pieceSources);
     return { encoded, read, lookalikes, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
   }
