@@ -1,3 +1,5 @@
+import { SPACES_BESIDE_JOINER_SOURCE } from './secret-pieces.js';
+
 /**
  * Where a large answer may be cut so that its pieces, scrubbed one per turn of
  * the event loop, come out as the whole would have (secrets.ts).
@@ -11,7 +13,7 @@
  * are the secret's, its other case and non-ASCII lookalikes), is no
  * whitespace nor "+" (a lookalike's run between words) and is in no escape that
  * escape-reading.ts reads (`\`, `%`, `&`, `#`, `;`, `{`, `}`, quotes,
- * letters and digits), and does not stand between two ASCII letters or digits (where the piece
+ * letters and digits), and does not stand between two ASCII letters or digits, a space or two apart (where the piece
  * search passes over punctuation: secret-pieces.ts, JOINERS). Then no form, pattern, escape or anchor crosses a cut,
  * each reading of the answer through its escapes is its pieces' readings put
  * together, and what is found in the whole is what is found in the pieces.
@@ -28,8 +30,9 @@ export function separatorsBeside(texts: Iterable<string>): RegExp | null {
   const free = CANDIDATES.filter((char) => !held.has(char));
   if (free.length === 0) return null;
   const freeClass = `[${free.map((char) => `\\${char}`).join('')}]`;
-  // Between two ASCII letters or digits the piece search passes over them (JOINERS, secret-pieces.ts): a piece may hold one there.
-  return new RegExp(`(?<![A-Za-z0-9])${freeClass}|${freeClass}(?![A-Za-z0-9])`, 'g');
+  // Between two ASCII letters or digits (a space or two between allowed) the piece search passes over them (JOINERS,
+  // secret-pieces.ts), and so does a secret's lookalike pattern (lookalike-secrets.ts): a match may hold one there.
+  return new RegExp(`(?<![A-Za-z0-9]${SPACES_BESIDE_JOINER_SOURCE})${freeClass}|${freeClass}(?!${SPACES_BESIDE_JOINER_SOURCE}[A-Za-z0-9])`, 'g');
 }
 
 /**

@@ -27,10 +27,11 @@ const JOINER = 5;
 /**
  * ASCII punctuation a provider may write between groups of a key (`Dnb7-Kq8R-w2Zx-4LmT`, a
  * licence key's dashes, a path's slashes) or beside a piece of it (`Dnb7Kq8Rw2Zx4-LmT`): passed
- * over between two ASCII letters or digits only, and only those no secret of the search holds
+ * over between two ASCII letters or digits only (a space or two between, MAX_SPACES_BESIDE_JOINER),
+ * and only those no secret of the search holds
  * (`Secret-Key-42` keeps its "-" counted, so "secret key" is no piece of it). Counted, each was a
  * hole no piece crossed: the 3 characters after it stayed, and a key in groups of 4 went out
- * whole. Elsewhere (beside a quote, a space, a bracket) they are JSON's structure or the
+ * whole. Elsewhere (beside a quote, a bracket, more spaces) they are JSON's structure or the
  * provider's own words.
  */
 export const JOINERS = '!#$&()*,-./:;<=>?@[]^_{|}~';
@@ -65,11 +66,32 @@ function passedOver(text: string, at: number, held: HeldJoiners): number {
   }
   if (kind === PERCENT) return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
   if (kind === QUOTE) return betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
-  if (kind === JOINER) return held[code] === 0 && betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
+  if (kind === JOINER) return held[code] === 0 && alphanumericsAcrossSpaces(text, at) ? 1 : 0;
   return 0;
 }
 
 const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/**
+ * The most spaces, tabs or line breaks between a joiner and the letter or digit on either side of
+ * it for the joiner to be passed over (`Dnb7-Kq8R-w2Zx-4 -LmT`, `4- LmT`, `Kq8R / w2Zx`): beside a
+ * space, a joiner was counted, and the 3 characters after it were a hole no piece crossed. A
+ * bound, so that asking costs the same at any place of any text. SPACES_BESIDE_JOINER_SOURCE is
+ * the same as a regex (secret-piece-groups.ts and scrub-pieces.ts must read texts as this does).
+ */
+export const MAX_SPACES_BESIDE_JOINER = 2;
+export const SPACES_BESIDE_JOINER_SOURCE = `[ \\t\\n\\r]{0,${MAX_SPACES_BESIDE_JOINER}}`;
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** Whether an ASCII letter or digit stands on either side of the joiner at `at`, past at most MAX_SPACES_BESIDE_JOINER spaces each side. */
+function alphanumericsAcrossSpaces(text: string, at: number): boolean {
+  let before = at - 1;
+  while (before >= at - MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(before))) before--;
+  if (!isAlphanumeric(text.charCodeAt(before))) return false;
+  let after = at + 1;
+  while (after <= at + MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(after))) after++;
+  return isAlphanumeric(text.charCodeAt(after));
+}
 
 /** Whether the characters just before `start` and at `end` are ASCII letters or digits. */
 const betweenAlphanumerics = (text: string, start: number, end: number): boolean => isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(end));

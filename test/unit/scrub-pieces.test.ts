@@ -65,20 +65,24 @@ describe('scrubbing an answer in pieces (SecretSet.scrubAnswer)', () => {
 describe('piecesOf', () => {
   it('cuts just after the first separator at or past each piece size, keeping every character', () => {
     const separators = separatorsBeside(['secret:value']) as RegExp;
-    expect(piecesOf('aaaa, bb, c:d, eeeeee, f', separators, 4)).toEqual(['aaaa,', ' bb,', ' c:d,', ' eeeeee,', ' f']);
+    expect(piecesOf('aaaa,   bb,   c:d,   eeeeee,   f', separators, 4)).toEqual(['aaaa,', '   bb,', '   c:d,', '   eeeeee,', '   f']);
     expect(piecesOf('abc', separators, 4)).toEqual(['abc']);
     expect(piecesOf('abcdefgh', separators, 4)).toEqual(['abcdefgh']);
   });
 
   it('never takes a character of a secret, in either case, for a separator', () => {
     const free = '[\\:\\[\\]\\<\\>\\(\\)\\!\\|\\~]';
-    expect(separatorsBeside(['a,b', 'X=Y'])?.source).toBe(`(?<![A-Za-z0-9])${free}|${free}(?![A-Za-z0-9])`);
+    expect(separatorsBeside(['a,b', 'X=Y'])?.source).toBe(`(?<![A-Za-z0-9][ \\t\\n\\r]{0,2})${free}|${free}(?![ \\t\\n\\r]{0,2}[A-Za-z0-9])`);
   });
 
   it('does not cut at a separator between two ASCII letters or digits, where the piece search passes over it (Dnb7:Kq8R)', () => {
     const separators = separatorsBeside(['Dnb7Kq8Rw2Zx4LmT']) as RegExp;
     expect(piecesOf('aaaa,bb,cc', separators, 4)).toEqual(['aaaa,bb,cc']);
     expect(piecesOf('a1b2:c3d4,"e5f6"', separators, 4)).toEqual(['a1b2:c3d4,', '"e5f6"']);
-    expect(piecesOf('a1b2 :c3d4', separators, 4)).toEqual(['a1b2 :', 'c3d4']);
+    // A space or two beside it, as the piece search passes over it there too (`4 -LmT`); three, no more.
+    expect(piecesOf('a1b2 :c3d4', separators, 4)).toEqual(['a1b2 :c3d4']);
+    expect(piecesOf('a1b2: \nc3d4', separators, 4)).toEqual(['a1b2: \nc3d4']);
+    expect(piecesOf('a1b2   :c3d4', separators, 4)).toEqual(['a1b2   :', 'c3d4']);
+    expect(piecesOf('a1b2:   c3d4', separators, 4)).toEqual(['a1b2:', '   c3d4']);
   });
 });

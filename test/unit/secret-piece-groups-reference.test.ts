@@ -65,12 +65,13 @@ function caseOf(seed: number): { secrets: string[]; text: string } {
   return { secrets, text };
 }
 
-/** Whether `text` holds a joiner some of `secrets` hold and others not, between two ASCII letters or digits. */
+/** Whether `text` holds a joiner some of `secrets` hold and others not, between two ASCII letters or digits (a space or two apart). */
 function holdsDiffering(secrets: readonly string[], text: string): boolean {
   const keys = secrets.map((secret) => [...JOINERS].filter((joiner) => secret.includes(joiner)).join(''));
   return [...text].some((char, at) => {
     if (!JOINERS.includes(char) || keys.every((key) => key.includes(char)) || !keys.some((key) => key.includes(char))) return false;
-    return /[A-Za-z0-9]/.test(text[at - 1] ?? '') && /[A-Za-z0-9]/.test(text[at + 1] ?? '');
+    // A space or two between allowed, as the piece search reads it.
+    return /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
   });
 }
 

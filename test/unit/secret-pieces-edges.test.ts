@@ -25,8 +25,14 @@ describe('SecretPieceSearch: each character passed over, and each one not', () =
     const plain = new SecretPieceSearch(['Sup3rSecretPassw0rd']);
     expect(found(` Sup3rS${joiner}ecretP `, plain)).toEqual([`Sup3rS${joiner}ecretP`]);
     expect(found(` Sup3${joiner}rSe${joiner}cretP `, plain)).toEqual([`Sup3${joiner}rSe${joiner}cretP`]);
-    expect(found(` Sup3rS${joiner} ecretP `, plain)).toEqual([]);
-    expect(found(` Sup3rS ${joiner}ecretP `, plain)).toEqual([]);
+    // A space or two beside it, on either side or both (`4 -LmT`): passed over too; three, or a quote or bracket, not.
+    expect(found(` Sup3rS${joiner} ecretP `, plain)).toEqual([`Sup3rS${joiner} ecretP`]);
+    expect(found(` Sup3rS ${joiner}ecretP `, plain)).toEqual([`Sup3rS ${joiner}ecretP`]);
+    expect(found(` Sup3rS \n${joiner}\t\recretP `, plain)).toEqual([`Sup3rS \n${joiner}\t\recretP`]);
+    expect(found(` Sup3rS   ${joiner}ecretP `, plain)).toEqual([]);
+    expect(found(` Sup3rS${joiner}   ecretP `, plain)).toEqual([]);
+    expect(found(` Sup3rS"${joiner}ecretP `, plain)).toEqual([]);
+    expect(found(` Sup3rS${joiner} "ecretP `, plain)).toEqual([]);
     // A secret holding it counts it wherever it stands: "Secret-Key-42" is no piece of "secret key".
     const holding = new SecretPieceSearch([`Se${joiner}cret${joiner}Key${joiner}42`]);
     expect(found(` Sec${joiner}retKey${joiner}42 `, holding)).toEqual([]);

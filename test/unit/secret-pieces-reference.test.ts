@@ -14,6 +14,9 @@ const BACKSLASH_ESCAPED = new Set([...'nrtfv\'']);
 const PERCENT_ESCAPED = new Set(['09', '0A', '0B', '0C', '0D', '20', '22', '27', '60', '2B']);
 const isAlphanumeric = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z0-9]$/.test(char);
 
+/** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks. */
+const alphanumericAcrossSpaces = (text: string, at: number): boolean => /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
+
 function passedOverAt(text: string, at: number, held: ReadonlySet<string>): number {
   const char = text[at] as string;
   if (PASSED_OVER.has(char)) return 1;
@@ -25,8 +28,8 @@ function passedOverAt(text: string, at: number, held: ReadonlySet<string>): numb
   }
   if (char === '%') return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
   if (char === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
-  // Punctuation no secret holds, between two letters or digits (`Dnb7-Kq8R`).
-  if (JOINERS.includes(char) && !held.has(char)) return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
+  // Punctuation no secret holds, between two letters or digits (`Dnb7-Kq8R`), a space or two between allowed (`4 -LmT`).
+  if (JOINERS.includes(char) && !held.has(char)) return alphanumericAcrossSpaces(text, at) ? 1 : 0;
   return 0;
 }
 
