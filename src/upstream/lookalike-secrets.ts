@@ -1,3 +1,4 @@
+import { JOINERS, SPACES_BESIDE_JOINER_SOURCE } from './secret-pieces.js';
 import { splitWordSpans } from './split-word-search.js';
 
 /**
@@ -73,12 +74,31 @@ function classOf(chars: Iterable<string>): string {
   return `[${[...new Set(chars)].map((char) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`).join('')}]`;
 }
 
-/** `word` matched with each character as any character NFKC reads as it, and in any case when `caseless`. */
+const isAsciiAlphanumeric = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z0-9]$/.test(char);
+
+/**
+ * What may stand for a secret's own punctuation between two ASCII letters or digits
+ * (`Secret-Key-42`), beside that punctuation in its lookalike forms (`－`): any joiner between two
+ * of them (a space or two beside it, as the piece search reads one), a run of whitespace, or
+ * nothing (`Secret_Key_42`, `Secret.Key.42`, `Secret Key 42`, `SecretKey42`). The piece search
+ * counts a secret's own punctuation, so that the words "secret key" are no piece of it, and found
+ * none of these; the whole secret so is still the secret. The lookarounds keep a joiner to ASCII
+ * letters or digits: beside others a large answer may be cut there (scrub-pieces.ts).
+ */
+const OTHER_JOINER_SOURCE = `(?<=[A-Za-z0-9])${SPACES_BESIDE_JOINER_SOURCE}${classOf(JOINERS)}${SPACES_BESIDE_JOINER_SOURCE}(?=[A-Za-z0-9])|[\\s+]+`;
+
+/**
+ * `word` matched with each character as any character NFKC reads as it, and in any case when
+ * `caseless`; its own punctuation between two ASCII letters or digits also as OTHER_JOINER_SOURCE, or left out.
+ */
 function wordSource(word: string, caseless: boolean): string {
-  return [...word]
-    .map((char) => {
+  const chars = [...word];
+  return chars
+    .map((char, at) => {
       const variants = caseless ? casesOf(char) : [char];
-      return classOf(variants.flatMap((variant) => [variant, ...formsOf(variant)]));
+      const own = classOf(variants.flatMap((variant) => [variant, ...formsOf(variant)]));
+      if (JOINERS.includes(char) && isAsciiAlphanumeric(chars[at - 1]) && isAsciiAlphanumeric(chars[at + 1])) return `(?:${own}|${OTHER_JOINER_SOURCE})?`;
+      return own;
     })
     .join('');
 }
@@ -209,13 +229,17 @@ export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
 const ANCHOR_CHARACTERS = /[A-Za-z0-9._-]+/g;
 
 /**
- * The pattern (not global) of a secret's longest run of letters, digits and "-._" in lookalike
- * letters of any case: an answer holding it may hide the rest of the secret behind escapes, so
+ * The pattern (not global) of a secret's longest run of letters, digits and "-._" (not its own
+ * punctuation between two letters or digits) in lookalike letters of any case: an answer holding it may hide the rest of the secret behind escapes, so
  * it is read through (EscapedSecretSearch.mayHide). Null when the secret has no such run.
  */
 export function lookalikeAnchor(secret: string): RegExp | null {
   let longest = '';
-  for (const [run] of secret.matchAll(ANCHOR_CHARACTERS)) if (run.length > longest.length) longest = run;
+  // Cut at its own punctuation between letters or digits too: quoted with other punctuation in
+  // its place (`Secret\nKey\t42`, OTHER_JOINER_SOURCE), the run as a whole is not there to find.
+  const chars = [...secret];
+  const cut = chars.map((char, at) => (JOINERS.includes(char) && isAsciiAlphanumeric(chars[at - 1]) && isAsciiAlphanumeric(chars[at + 1]) ? ' ' : char)).join('');
+  for (const [run] of cut.matchAll(ANCHOR_CHARACTERS)) if (run.length > longest.length) longest = run;
   // Its start, in a long one: where the run is, so is its start (the anchor only says where to read through escapes).
   return longest === '' ? null : new RegExp(wordSource(longest.slice(0, MAX_PATTERN_SECRET_LENGTH), true), 'u');
 }
