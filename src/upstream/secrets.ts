@@ -3,6 +3,7 @@ import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
+import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 import { SecretPiecesByJoiners } from './secret-piece-groups.js';
@@ -287,10 +288,12 @@ class Search {
   private readonly separators: RegExp | null;
 
   private readonly pieces: SecretPiecesByJoiners;
+  private readonly letterRuns: LetterRunPieceSearch;
 
   constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
     this.pieces = new SecretPiecesByJoiners(forms.pieces);
+    this.letterRuns = new LetterRunPieceSearch(forms.pieces.map((sources) => sources[0] as string));
     this.lookalikes = forms.lookalikes;
     this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
     this.separators = forms.separators;
@@ -315,7 +318,10 @@ class Search {
    */
   private withoutPieces(text: string): string {
     const pieces = this.pieces.find(text);
-    return pieces.length === 0 ? text : redacted(text, pieces);
+    const out = pieces.length === 0 ? text : redacted(text, pieces);
+    // Then runs of letters of a letters-only secret, which the piece search takes for words (letter-run-pieces.ts).
+    const letters = this.letterRuns.find(out);
+    return letters.length === 0 ? out : redacted(out, letters);
   }
 
   /**
