@@ -81,7 +81,7 @@ describe('onapp: overlapping creates of one disk (one gateway)', () => {
     simVm.locked = true;
     const refused = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'refused' } });
     simVm.locked = false;
-    expect(errorCodes(refused)).toEqual(['PROVIDER_ERROR']);
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
     const before = highestBackupId(simulator);
     const next = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'next' } });
     expect(next.errors).toBeUndefined();
@@ -115,7 +115,7 @@ describe('onapp: overlapping creates of one disk (one gateway)', () => {
       const first = harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'first' } });
       await firstHasPosted;
       const second = await harness.gql<Created>(CREATE, { input: { instanceId: vm.id, name: 'second' } });
-      expect(errorCodes(await first)).toEqual(['PROVIDER_ERROR']);
+      expect(errorCodes(await first)).toEqual(['CONFLICT']);
       expect(second.errors).toBeUndefined();
       const operation = await finishedBackup(harness.gql, second.data!.createBackup!.operation.id);
       expect(backupIdsOf(simulator, vm.nativeId, before)).toHaveLength(1);

@@ -78,7 +78,7 @@ async function takeWhileAnotherGivesUp<T>(gate: WriteGate, lockVm: (locked: bool
   cAtFirst.release();
   await cAtSecond.reached;
   bGivingUp.release();
-  expect(errorCodes(await b)).toEqual(['PROVIDER_ERROR']);
+  expect(errorCodes(await b)).toEqual(['CONFLICT']);
   lockVm(false);
   cAtSecond.release();
   return c;

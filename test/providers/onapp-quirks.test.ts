@@ -53,11 +53,11 @@ describe('onapp: quirks', () => {
     await eventually(() => harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status } }', { id: answer.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
   });
 
-  it('maps 422 error bodies: base -> PROVIDER_ERROR with the message, a field map -> BAD_USER_INPUT naming the field', async () => {
+  it('maps 422 error bodies: a locked VM\'s base -> CONFLICT (onapp-locked-vm.test.ts), a field map -> BAD_USER_INPUT naming the field', async () => {
     simulator.vms.get(Number(nodes[5]!.nativeId))!.locked = true;
     const locked = await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: nodes[5]!.id, name: 'x' } });
-    expect(errorCodes(locked)).toEqual(['PROVIDER_ERROR']);
-    expect(locked.errors?.[0]).toMatchObject({ message: 'base Virtual server is locked', extensions: { providerCode: 'HTTP_422' } });
+    expect(errorCodes(locked)).toEqual(['CONFLICT']);
+    expect(locked.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Virtual server is locked: /), extensions: { providerCode: 'HTTP_422' } });
     simulator.vms.get(Number(nodes[5]!.nativeId))!.locked = false;
     const swap = await harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: nodes[5]!.id, name: 'x', diskId: simulator.vms.get(Number(nodes[5]!.nativeId))!.disks[1]!.id } });
     expect(errorCodes(swap)).toEqual(['BAD_USER_INPUT']);

@@ -166,8 +166,8 @@ describe('onapp adapter: error answers read from real HTTP', () => {
     const error = await rejection(adapter.restoreBackup({ backup, target: { providerId: 'onapp-direct', nativeId: String(vm.id), name: 'x', state: null, raw: {} }, targetDiskId: null, force: false }, UNSCOPED)).finally(() => {
       vm.locked = false;
     });
-    expect(error.code).toBe('PROVIDER_ERROR');
-    expect(error.message).toBe('Virtual server is locked');
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/^Virtual server is locked: .*send it again once that transaction ends \(the instance no longer reads BUSY\)$/);
     expect(error.details).toMatchObject({ provider: 'onapp-direct', providerCode: 'HTTP_422' });
   });
 

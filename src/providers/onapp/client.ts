@@ -4,6 +4,7 @@ import { mayRetry, type HttpMethod, type UpstreamClient } from '../../upstream/c
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
+import { lockedRefusal } from './locked-refusal.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
 
@@ -42,12 +43,14 @@ export class OnappClient {
   }
 }
 
-/** OnApp's statuses: a 422 naming fields is the caller's input; other refusals carry one of three error shapes. */
+/** OnApp's statuses: a 422 of a locked virtual server is a CONFLICT, one naming fields the caller's input; other refusals carry one of three error shapes. */
 const ONAPP_ERRORS: StatusErrorTable = {
   refused: 'credentials',
   notFound: NOT_FOUND_AT_PROVIDER,
   byStatus: {
     422: (provider, body) => {
+      const locked = lockedRefusal(provider, errorMessage(body));
+      if (locked) return locked;
       const fields = fieldNames(body);
       // A field -> [messages] map names the caller's input; the text was scrubbed by the upstream client.
       return fields.length > 0 ? new GatewayError('BAD_USER_INPUT', wordsBeforeScrub(`provider ${provider} refused field(s) ${fields.join(', ')}: ${errorMessage(body)}`), { provider, providerCode: 'HTTP_422' }) : null;

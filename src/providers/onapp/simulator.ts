@@ -130,11 +130,18 @@ export class OnappSimulator extends ProviderSimulator {
    */
   restoreAssociates: 'backup' | 'vm' = 'backup';
   /**
-   * True plays an OnApp that refuses a restore while another restore of the VM is not done (422,
-   * the VM busy). OnApp's documents do not say whether it does: `locked` is a VM field, its
-   * meaning during a restore is not given. False (the default) queues both.
+   * True plays an OnApp that locks a VM while a restore of it is not done: the VM (and its
+   * backups) listed `locked`, and a create or another restore of it refused (422, as a VM locked
+   * for good is). OnApp's documents do not say whether it does: `locked` is a VM field, its
+   * meaning during a restore is not given. False (the default) queues both, the VM unlocked.
    */
   restoreLocksVm = false;
+  /**
+   * True plays an OnApp that refuses a backup's delete while its VM is locked (422, the create's
+   * shape). Not documented either way (`locked` is the VM's state, not the backup's): false (the
+   * default) deletes it.
+   */
+  lockedRefusesDelete = false;
   /**
    * The `status` words a transaction reads while at work, once done, and once failed. OnApp's
    * words are not documented (providers.md: "Transaction status values: [NF]"); a test plays a
@@ -260,6 +267,7 @@ export class OnappSimulator extends ProviderSimulator {
       if (match[2] === '.json' && method === 'GET') return ok(wrapRecord('backup', this.wireBackup(backup)));
       if (match[2] === '.json' && method === 'DELETE') {
         // OnApp documents no delete protection: `locked` is the VM's state, not the backup's.
+        if (this.lockedRefusesDelete && this.isLocked(backup.vmId)) return lockedAnswer();
         this.backups.delete(backup.id);
         return { status: 204, text: '' };
       }
@@ -277,7 +285,7 @@ export class OnappSimulator extends ProviderSimulator {
    * an empty 201 and the backup shows up in the lists.
    */
   private createBackup(vm: SimVm, diskId: number): SimResponse {
-    if (vm.locked) return { status: 422, json: { errors: { base: ['Virtual server is locked'] } } };
+    if (this.isLocked(vm.id)) return lockedAnswer();
     if (vm.disks.find((disk) => disk.id === diskId)?.is_swap) return { status: 422, json: { errors: { disk: ['swap disks cannot be backed up'] } } };
     const id = this.nextId++;
     const backup: SimBackup = {
@@ -342,7 +350,7 @@ export class OnappSimulator extends ProviderSimulator {
 
   private restoreUnlessLocked(backup: SimBackup): SimResponse {
     // A locked VM is busy with a transaction: this endpoint answers OnApp's single `{"error": ...}` shape.
-    if (this.vms.get(backup.vmId)?.locked || (this.restoreLocksVm && this.restoring(backup.vmId))) return { status: 422, json: { error: 'Virtual server is locked' } };
+    if (this.isLocked(backup.vmId)) return { status: 422, json: { error: 'Virtual server is locked' } };
     return this.restore(backup);
   }
 
@@ -407,7 +415,12 @@ export class OnappSimulator extends ProviderSimulator {
   }
 
   private wireVm(vm: SimVm): Record<string, unknown> {
-    return { id: vm.id, identifier: `vm${vm.id}x`, label: vm.label, hostname: vm.hostname, booted: vm.booted, built: true, locked: vm.locked, operating_system: 'linux' };
+    return { id: vm.id, identifier: `vm${vm.id}x`, label: vm.label, hostname: vm.hostname, booted: vm.booted, built: true, locked: vm.locked || (this.restoreLocksVm && this.restoring(vm.id)), operating_system: 'linux' };
+  }
+
+  /** The VM's `locked`: set by a test, or held by its restore where restoreLocksVm plays that. */
+  private isLocked(vmId: number): boolean {
+    return (this.vms.get(vmId)?.locked ?? false) || (this.restoreLocksVm && this.restoring(vmId));
   }
 
   private wireBackup(backup: SimBackup): Record<string, unknown> {
@@ -430,7 +443,7 @@ export class OnappSimulator extends ProviderSimulator {
       identifier: `dk${backup.diskId}q`,
       initiated: backup.initiated,
       // "true if the storage server backed up has been locked": the VM's lock.
-      locked: this.vms.get(backup.vmId)?.locked ?? false,
+      locked: this.isLocked(backup.vmId),
       marked_for_delete: backup.marked_for_delete,
       min_disk_size: 5,
       min_memory_size: 384,
@@ -474,6 +487,8 @@ export class OnappSimulator extends ProviderSimulator {
 const wrapRecord = (type: string, record: Record<string, unknown>) => ({ [type]: record });
 const ok = (json: unknown): SimResponse => ({ status: 200, json });
 const notFoundAnswer = (): SimResponse => ({ status: 404, json: { errors: ['Resource not found'] } });
+/** A locked VM's refusal in OnApp's `{"errors": {"base": [...]}}` shape (a create's, a delete's). */
+const lockedAnswer = (): SimResponse => ({ status: 422, json: { errors: { base: ['Virtual server is locked'] } } });
 const wireSchedule = (item: SimSchedule | SimVmSchedule): Record<string, unknown> => ({ id: item.id, action: 'autobackup', duration: item.duration, period: item.period, rotation_period: item.rotation_period, ...('vmId' in item ? { target_id: item.vmId, target_type: 'VirtualMachine' } : { target_id: item.diskId, target_type: 'Disk' }), start_at: item.start_at, created_at: item.created_at, status: item.status ?? 'enabled' });
 
 /**
