@@ -131,3 +131,43 @@ describe('onapp: a locked virtual server', () => {
     }
   });
 });
+
+describe('onapp: a virtual server locked while a backup of it is taken', () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], simulator: { asyncDelayMs: 24 * 3_600_000 }, configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(() => harness.close());
+
+  it('an OnApp that locks the VM while its backup is taken: BUSY, a restore CONFLICT sent once; RUNNING and restorable once it is built', async () => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+    const node = answer.data!.instances.edges.map((edge) => edge.node)[1]!;
+    expect(node.status).toBe('RUNNING');
+    const backup = node.backups.find((item) => item.status === 'AVAILABLE')!;
+    simulator.backupLocksVm = true;
+    try {
+      const create = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: node.id, name: 'taking' } });
+      expect(create.errors).toBeUndefined();
+      const during = await harness.gql<{ instance: { status: string; raw: Record<string, unknown> } }>(INSTANCE, { id: node.id });
+      expect(during.data?.instance).toMatchObject({ status: 'BUSY', raw: { locked: true } });
+      harness.resetUpstreamLogs();
+      const input = { backupId: backup.id, confirm: true, idempotencyKey: 'onapp-locked-by-backup' };
+      const refused = await harness.gql(RESTORE, { input });
+      expect(errorCodes(refused)).toEqual(['CONFLICT']);
+      expect(refused.errors?.[0]?.message).toBe(LOCKED_MESSAGE);
+      expect(harness.simulator('onapp').server.count((request) => request.method === 'POST')).toBe(1);
+      // OnApp builds the backup: the lock goes with it, and the same request restores.
+      for (const item of simulator.backups.values()) if (item.vmId === Number(node.nativeId)) item.builtAt = 0;
+      await eventually(() => harness.gql<{ operation: { status: string } }>(OPERATION, { id: create.data!.createBackup.operation.id }), (poll) => poll.data?.operation.status === 'SUCCEEDED');
+      const after = await harness.gql<{ instance: { status: string } }>(INSTANCE, { id: node.id });
+      expect(after.data?.instance.status).toBe('RUNNING');
+      const retry = await harness.gql(RESTORE, { input });
+      expect(retry.errors).toBeUndefined();
+    } finally {
+      simulator.backupLocksVm = false;
+    }
+  });
+});

@@ -137,6 +137,12 @@ export class OnappSimulator extends ProviderSimulator {
    */
   restoreLocksVm = false;
   /**
+   * True plays an OnApp that locks a VM while a backup of it is being taken (listed unbuilt),
+   * as restoreLocksVm does while a restore runs; not documented either way. False (the default)
+   * leaves it unlocked.
+   */
+  backupLocksVm = false;
+  /**
    * True plays an OnApp that refuses a backup's delete while its VM is locked (422, the create's
    * shape). Not documented either way (`locked` is the VM's state, not the backup's): false (the
    * default) deletes it.
@@ -415,12 +421,17 @@ export class OnappSimulator extends ProviderSimulator {
   }
 
   private wireVm(vm: SimVm): Record<string, unknown> {
-    return { id: vm.id, identifier: `vm${vm.id}x`, label: vm.label, hostname: vm.hostname, booted: vm.booted, built: true, locked: vm.locked || (this.restoreLocksVm && this.restoring(vm.id)), operating_system: 'linux' };
+    return { id: vm.id, identifier: `vm${vm.id}x`, label: vm.label, hostname: vm.hostname, booted: vm.booted, built: true, locked: vm.locked || this.heldByTransaction(vm.id), operating_system: 'linux' };
   }
 
-  /** The VM's `locked`: set by a test, or held by its restore where restoreLocksVm plays that. */
+  /** The VM's `locked`: set by a test, or held by a transaction of it (see restoreLocksVm, backupLocksVm). */
   private isLocked(vmId: number): boolean {
-    return (this.vms.get(vmId)?.locked ?? false) || (this.restoreLocksVm && this.restoring(vmId));
+    return (this.vms.get(vmId)?.locked ?? false) || this.heldByTransaction(vmId);
+  }
+
+  private heldByTransaction(vmId: number): boolean {
+    const now = Date.now();
+    return (this.restoreLocksVm && this.restoring(vmId)) || (this.backupLocksVm && [...this.backups.values()].some((backup) => backup.vmId === vmId && now < backup.builtAt));
   }
 
   private wireBackup(backup: SimBackup): Record<string, unknown> {
