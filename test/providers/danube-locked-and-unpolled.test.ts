@@ -243,4 +243,26 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
     expect(rows.find((row) => row.hostname === vm.hostname)?.locked).toBe(true);
     expect(rows.filter((row) => row.locked)).toHaveLength(1);
   });
+
+  /**
+   * The full rows carried the simulator's own `disks` (a count Danube has no field for) into
+   * `Instance.raw`, and lacked providers.md's `owner`, `node_status`, `disk`, `ips` and `uptime`.
+   * A locked VM keeps its status word (an administrator's lock or slave VMs, not a task at work).
+   */
+  it("lists providers.md's full-row fields and no other; a locked VM reads its status word, `locked` in raw", async () => {
+    const vm = vmOf(nodes[6]!);
+    simulator.setVmLocked(String(vm.hostname), true);
+    try {
+      const base = harness.simulator('danube').url;
+      const response = await fetch(`${base}/api/vm?full=true`, { headers: { 'es-api-key': DANUBE_SIM_API_KEY } });
+      const rows = ((await response.json()) as { result: Array<Record<string, unknown>> }).result;
+      const documented = ['hostname', 'uuid', 'alias', 'node', 'owner', 'status', 'node_status', 'vcpus', 'ram', 'disk', 'ips', 'uptime', 'locked'];
+      for (const row of rows) expect(Object.keys(row).sort()).toEqual([...documented].sort());
+      const answer = await harness.gql<{ instance: { status: string; state: string; raw: Record<string, unknown> } }>('query($id: ID!) { instance(id: $id) { status state raw } }', { id: nodes[6]!.id });
+      expect(answer.data?.instance).toMatchObject({ status: vm.status === 'running' ? 'RUNNING' : 'STOPPED', state: vm.status, raw: { locked: true, node_status: 'online' } });
+      expect(answer.data?.instance.raw).not.toHaveProperty('disks');
+    } finally {
+      simulator.unlockAllVms();
+    }
+  });
 });

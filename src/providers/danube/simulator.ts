@@ -344,7 +344,7 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
-    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms.map((vm) => ({ ...vm, locked: this.isLocked(vm) })) : this.vms.map((vm) => vm.hostname));
+    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms.map((vm) => this.fullVmRow(vm)) : this.vms.map((vm) => vm.hostname));
     if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') return ok(this.definitionList(data));
     const hostnameOrUuid = second as string;
     if (!HOSTNAME.test(hostnameOrUuid)) return { status: 412, json: { detail: 'Invalid hostname' } };
@@ -589,6 +589,26 @@ export class DanubeSimulator extends ProviderSimulator {
     }, () => {
       backup.status = 1;
     });
+  }
+
+  /**
+   * A `GET /vm?full=true` row in providers.md's fields (`hostname`, `uuid`, `alias`, `node`,
+   * `owner`, `status`, `node_status`, `vcpus`, `ram`, `disk`, `ips`, `uptime`, `locked`): the
+   * simulator's own `disks` (how many disks the VM has, for its `disk_id` checks) is no field of
+   * Danube's and stays off the wire, where it was listed as one. `disk` is the size (MB), and
+   * `node_status` says whether the compute node is up (esdc-ce's words, online or offline).
+   */
+  private fullVmRow(vm: Row): Row {
+    const { disks, ...row } = vm;
+    return {
+      owner: 'admin',
+      node_status: this.nodesDown.has(String(vm.node)) ? 'offline' : 'online',
+      disk: 10_240 * Number(disks ?? 1),
+      ips: [],
+      uptime: null,
+      ...row,
+      locked: this.isLocked(vm),
+    };
   }
 
   /**
