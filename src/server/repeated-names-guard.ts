@@ -19,7 +19,8 @@ export function repeatedNamesGuard(onRefused: (req: Request, name: string) => vo
       const body = bodies.get(req);
       bodies.delete(req);
       // The charset check before the parser lets UTF-8 alone through (utf8-charset.ts).
-      const name = body === undefined ? repeatedNameInSearch(req) : repeatedJsonName(body.toString('utf8'));
+      // A GET is answered from its search whether or not a body came with it.
+      const name = (body === undefined ? undefined : repeatedJsonName(body.toString('utf8'))) ?? repeatedNameInSearch(req);
       if (name === undefined) return next();
       onRefused(req, name);
       res.status(400).json({ errors: [{ message: repeatedJsonNameMessage(name), extensions: { code: 'BAD_USER_INPUT' } }] });
@@ -27,14 +28,22 @@ export function repeatedNamesGuard(onRefused: (req: Request, name: string) => vo
   };
 }
 
-/** A GET's `variables` and `extensions` are JSON too, parsed by Apollo Server from the search params. */
+/**
+ * A GET's `variables` and `extensions` are JSON too, parsed by Apollo Server from the search. Read
+ * as Apollo reads them (URLSearchParams of the URL), not from express's req.query: its parser
+ * stops at 1000 parameters, so `variables` after 1000 others went unread here and ran there.
+ */
 function repeatedNameInSearch(req: Request): string | undefined {
   if (req.method !== 'GET') return undefined;
-  const query = req.query as Record<string, unknown>;
+  const queryAt = req.url.indexOf('?');
+  if (queryAt === -1) return undefined;
+  const hashAt = req.url.indexOf('#', queryAt);
+  const search = new URLSearchParams(req.url.slice(queryAt + 1, hashAt === -1 ? undefined : hashAt));
   for (const param of ['variables', 'extensions']) {
-    const value = query[param];
-    const name = typeof value === 'string' ? repeatedJsonName(value) : undefined;
-    if (name !== undefined) return name;
+    for (const value of search.getAll(param)) {
+      const name = repeatedJsonName(value);
+      if (name !== undefined) return name;
+    }
   }
   return undefined;
 }

@@ -68,6 +68,17 @@ describe('JSON naming one thing twice', () => {
     expect(rawAnswerBody(answer)).toEqual({ errors: [{ message: repeatedJsonNameMessage('id'), extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
+  it('reads a GET\'s variables as Apollo does: after 1000 other parameters, and with a JSON body beside them', async () => {
+    const search = new URLSearchParams({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: '{"id":"a","id":"b"}' });
+    const others = Array.from({ length: 1000 }, (_, index) => `p${index}=1`).join('&');
+    const afterOthers = await exchangeRaw(port, `GET /graphql?${others}&${search} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${KEY}\r\napollo-require-preflight: true\r\nconnection: close\r\n\r\n`);
+    expect(statusOf(afterOthers)).toBe(400);
+    expect(rawAnswerBody(afterOthers)).toEqual({ errors: [{ message: repeatedJsonNameMessage('id'), extensions: { code: 'BAD_USER_INPUT' } }] });
+    const withBody = await exchangeRaw(port, `GET /graphql?${search} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${KEY}\r\napollo-require-preflight: true\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`);
+    expect(statusOf(withBody)).toBe(400);
+    expect(rawAnswerBody(withBody)).toEqual({ errors: [{ message: repeatedJsonNameMessage('id'), extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
   it('closes a WebSocket with 4400 at a message naming a field twice, connection_init or subscribe (the last one ran)', async () => {
     const init = JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } });
     const subscribe = '{"id":"1","type":"subscribe","payload":{"query":"{ __typename }","query":"{ providers { id } }"}}';
