@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
 import type { RequestHold } from '../../src/simulator/request-hold.js';
+import { cutByCloseMessage } from '../../src/upstream/cut-by-close.js';
 import { freePort, spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { ensureBuilt } from './process.js';
 
@@ -13,7 +14,8 @@ import { ensureBuilt } from './process.js';
  * destroyed under it at close, failed it as "other", and the log said `provider health changed`
  * DEGRADED for a provider that was answering, which an on-call reads as an outage. A failure the
  * provider sends while the gateway runs still changes its health. The compiled gateway (dist/), as
- * deployed, stopped with SIGTERM while Zomro holds a create's answer.
+ * deployed, stopped with SIGTERM while Zomro holds a create's answer. Its error line says the shutdown
+ * cut it, not that the provider is unreachable.
  */
 const CREATE_FUNC = 'instances.fleio_bckps.edit';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
@@ -81,5 +83,13 @@ describe('provider health as the drain cuts a request', () => {
     expect(await answer).toBe('no answer');
     expect(running.output()).toContain('drain timeout');
     expect(healthChanges(running.output()), running.output()).toHaveLength(2);
+    // Its error line says the shutdown cut it ("provider zomro is unreachable" sent on-call looking for an outage); the code stays typed.
+    const errorLines = running
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogLine & { code?: string; message?: string; path?: string[] })
+      .filter((line) => line.msg === 'request answered with an error' && line.path?.[0] === 'createBackup');
+    expect(errorLines.map(({ code, message }) => ({ code, message }))).toEqual([{ code: 'PROVIDER_UNAVAILABLE', message: cutByCloseMessage('zomro') }]);
   }, 60_000);
 });
