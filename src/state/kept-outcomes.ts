@@ -61,7 +61,7 @@ export class KeptOutcomes {
     return withinMsTelling(call, OUTCOME_STORE_WAIT_MS, this.storeFailed);
   }
 
-  /** Marks an operation a mutation started; never fails the mutation (unmarked, its polls read as before). */
+  /** Marks an operation a mutation started; never fails the mutation (unmarked, a Zomro restore's polls read NOT_FOUND: docs/security.md). */
   async started(key: string): Promise<void> {
     await this.within(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS));
   }
