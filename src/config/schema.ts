@@ -6,6 +6,7 @@ import { ANSWER_BYTES_HELD_DEFAULT } from '../upstream/answer-bytes.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from './read-cache.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
+import { listenHostProblem } from './listen-host.js';
 import { PORT_RANGE_WORDS } from './port-references.js';
 
 // One entry per provider kind: the registry joins each provider module's entry schema.
@@ -18,6 +19,15 @@ function section<const Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 /** A listener's port: `port: 99999` read zod's "Too big: expected number to be <=65535", a `${PORT}` the words below. */
+const listenHostSchema = (fallback: string, portKey: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((host, context) => {
+      const problem = listenHostProblem(host, portKey);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .default(fallback);
 const portSchema = (fallback: number) => z.number().int(PORT_RANGE_WORDS).min(0, PORT_RANGE_WORDS).max(65_535, PORT_RANGE_WORDS).default(fallback);
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -154,7 +164,7 @@ export const configSchema = z
   .object({
     listen: section({
       port: portSchema(4000),
-      host: z.string().min(1).default('0.0.0.0'),
+      host: listenHostSchema('0.0.0.0', 'listen.port'),
       // Proxies whose X-Forwarded-For names the client (src/server/client-address.ts); none by default.
       trustedProxies: z
         .array(z.string().superRefine((entry, context) => {
@@ -169,7 +179,7 @@ export const configSchema = z
     /** /metrics and the detailed /readyz: loopback only by default, never on the public port. */
     admin: section({
       port: portSchema(9464),
-      host: z.string().min(1).default('127.0.0.1'),
+      host: listenHostSchema('127.0.0.1', 'admin.port'),
       // Names the admin listener is scraped at, besides IP addresses and localhost (DNS rebinding; src/server/admin.ts).
       allowedHosts: z.array(z.string().regex(ALLOWED_HOST, 'must be a host name, or .name for it and the names under it')).max(100).default([]),
     }),

@@ -3,6 +3,7 @@ import { chooseLogFormat } from './env-log-format.js';
 import { envLogLevel } from './env-log-level.js';
 import { envPort } from './env-numbers.js';
 import { envRedisUrl } from './env-redis-url.js';
+import { envHost } from './listen-host.js';
 
 /**
  * What a start with a config file would refuse in the variables it reads beside the
@@ -12,7 +13,7 @@ import { envRedisUrl } from './env-redis-url.js';
  * demo, and whether Redis answers is the start's to find out.
  */
 export function startEnvProblems(env: NodeJS.ProcessEnv): string[] {
-  const checks: Array<() => unknown> = [() => envPort(env), () => envLogLevel(env), () => chooseLogFormat(env, false), () => envRedisUrl(env)];
+  const checks: Array<() => unknown> = [() => envPort(env), () => envHost(env), () => envLogLevel(env), () => chooseLogFormat(env, false), () => envRedisUrl(env)];
   return checks.flatMap((check) => {
     try {
       check();

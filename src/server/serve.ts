@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
 import { envRedisUrl } from '../config/env-redis-url.js';
+import { envHost } from '../config/listen-host.js';
 import { loadConfigFile } from '../config/load.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
@@ -16,7 +17,7 @@ import { startGatewayServer } from './app.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
-  return { ...config, listen: { ...config.listen, port: envPort(env) ?? config.listen.port, host: env.HOST || config.listen.host } };
+  return { ...config, listen: { ...config.listen, port: envPort(env) ?? config.listen.port, host: envHost(env) ?? config.listen.host } };
 }
 
 /**
@@ -47,7 +48,7 @@ export function isLoopbackHost(host: string): boolean {
 export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean; configFromEnv?: string } = {}): Promise<void> {
   const demo = configFile === null;
   const redisUrl = envRedisUrl(env);
-  const demoHost = env.HOST || '127.0.0.1';
+  const demoHost = envHost(env) ?? '127.0.0.1';
   // Demo mode has no clients: every caller is an admin. Reachable from other machines only on purpose.
   if (demo && !isLoopbackHost(demoHost) && options.demoPublic !== true) {
     throw new ConfigError([

@@ -330,6 +330,17 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('refuses a HOST with a port or a scheme: exit 2 naming it, in --check-config too (the start exited 1 with "getaddrinfo ENOTFOUND 0.0.0.0:4000")', () => {
+    const valid = file('allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: a, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: "a-token-value" } }\n');
+    const checked = run(['--check-config', valid], { HOST: '0.0.0.0:4000' });
+    expect(checked.status).toBe(2);
+    expect(checked.stderr.trim().split('\n')).toEqual(['HOST=0.0.0.0:4000: must be an address or host name without a port (0.0.0.0; the port goes in PORT)']);
+    const started = run(['--config', valid], { HOST: 'http://0.0.0.0' });
+    expect(started.status).toBe(2);
+    expect(started.stderr).toContain('HOST=http://0.0.0.0: must be an IP address or a host name, without a scheme: 0.0.0.0, not http://0.0.0.0');
+    expect(started.stderr).not.toContain('ENOTFOUND');
+  }, 60_000);
+
   it('refuses a PORT or DEMO_LATENCY_MS that is not a number: exit 2 naming it (PORT=abc was ignored under --config, DEMO_LATENCY_MS=abc taken as 0)', () => {
     ensureBuilt();
     const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);

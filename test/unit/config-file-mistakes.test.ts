@@ -73,6 +73,22 @@ describe('config file mistakes', () => {
     expect(problemsOf(file(`allowAnonymous: true\nproviders:\n  - { ${ACCOUNT} }\n  - { ${ACCOUNT} }\n`))).toEqual(['providers[1].id (the 2nd provider): duplicate provider id "zomro-nl"']);
   });
 
+  it('refuses a listen or admin host with a port, a scheme or brackets, saying where the port goes (it said "valid", then the start exited 1 with "getaddrinfo ENOTFOUND 0.0.0.0:4000")', () => {
+    const withHosts = (listenHost: string, adminHost: string): string =>
+      file(`allowAnonymous: true\nlisten: { host: "${listenHost}" }\nadmin: { host: "${adminHost}" }\nproviders:\n  - { ${ACCOUNT} }\n`);
+    expect(problemsOf(withHosts('0.0.0.0:4000', 'http://127.0.0.1'))).toEqual([
+      'listen.host: must be an address or host name without a port (0.0.0.0; the port goes in listen.port)',
+      'admin.host: must be an IP address or a host name, without a scheme: 127.0.0.1, not http://127.0.0.1',
+    ]);
+    expect(problemsOf(withHosts('[::]', 'not..a.host'))).toEqual([
+      'listen.host: write an IPv6 address without brackets or port (::; the port goes in listen.port)',
+      'admin.host: must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for loopback, :: for IPv6) or a host name',
+    ]);
+    for (const [listenHost, adminHost] of [['0.0.0.0', '127.0.0.1'], ['::', '::1'], ['gateway.example.com', 'localhost']] as const) {
+      expect(problemsOf(withHosts(listenHost, adminHost)), listenHost).toEqual([]);
+    }
+  });
+
   it('counts places as people do', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']);
   });

@@ -1,0 +1,31 @@
+import { isIP } from 'node:net';
+import { ConfigError } from './config-error.js';
+import { strayWhitespaceProblem } from './env-stray-whitespace.js';
+
+const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * What is wrong with an address to listen on (`listen.host`, `admin.host`, `HOST`), or null.
+ * `0.0.0.0:4000`, `http://0.0.0.0` and `[::]` passed --check-config as valid and the start
+ * then exited 1 with node's "getaddrinfo ENOTFOUND 0.0.0.0:4000", which names neither the
+ * key nor what to write instead.
+ */
+export function listenHostProblem(host: string, portKey: string): string | null {
+  if (isIP(host) !== 0) return null;
+  if (host.includes('://')) return `must be an IP address or a host name, without a scheme: ${host.slice(host.indexOf('://') + 3).split(/[/:]/)[0] || '0.0.0.0'}, not ${host.slice(0, 60)}`;
+  const bracketed = /^\[(.*)\](?::\d*)?$/.exec(host);
+  if (bracketed && isIP(bracketed[1] ?? '') === 6) return `write an IPv6 address without brackets or port (${bracketed[1]}; the port goes in ${portKey})`;
+  const withPort = /^([^:]+):\d*$/.exec(host);
+  if (withPort && (isIP(withPort[1] ?? '') === 4 || HOST_NAME.test(withPort[1] ?? ''))) return `must be an address or host name without a port (${withPort[1]}; the port goes in ${portKey})`;
+  if (HOST_NAME.test(host)) return null;
+  return 'must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for loopback, :: for IPv6) or a host name';
+}
+
+/** HOST, which beats listen.host: refused (exit 2, naming it) in listen.host's words. */
+export function envHost(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.HOST;
+  if (value === undefined || value === '') return undefined;
+  const problem = listenHostProblem(value, 'PORT');
+  if (problem === null) return value;
+  throw new ConfigError([strayWhitespaceProblem('HOST', value, (trimmed) => listenHostProblem(trimmed, 'PORT') === null) ?? `HOST=${value.slice(0, 60)}: ${problem}`]);
+}
