@@ -16,6 +16,11 @@ function startFailure(error: unknown): string {
     if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
     return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
   }
+  if (code === 'EADDRNOTAVAIL') {
+    // node said "listen EADDRNOTAVAIL: address not available", naming neither the key nor what to write.
+    const key = listener === 'admin' ? 'admin.host' : 'HOST or listen.host';
+    return `${String(address)} is not an address of this machine (EADDRNOTAVAIL): listen on one it has, 0.0.0.0 for every interface or 127.0.0.1 for loopback only (${key})`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

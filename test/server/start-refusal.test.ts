@@ -72,6 +72,16 @@ describe('a refused start is a log event naming its process', () => {
     }
   }, 60_000);
 
+  it('an address this machine does not have: exit 1 naming the key to change (node said "listen EADDRNOTAVAIL: address not available" alone)', () => {
+    const publicListener = run(VALID, { HOST: '192.0.2.1', LOG_FORMAT: 'pretty' });
+    expect(publicListener.status).toBe(1);
+    expect(publicListener.stderr.trim()).toBe('backup-graph failed to start: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL): listen on one it has, 0.0.0.0 for every interface or 127.0.0.1 for loopback only (HOST or listen.host)');
+    const adminAway = configFile('allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0, host: 192.0.2.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token-0000 } }\n');
+    const adminListener = run(adminAway, { LOG_FORMAT: 'pretty' });
+    expect(adminListener.status).toBe(1);
+    expect(adminListener.stderr.trim()).toBe('backup-graph failed to start: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL): listen on one it has, 0.0.0.0 for every interface or 127.0.0.1 for loopback only (admin.host)');
+  }, 60_000);
+
   it('pretty logs (a person at a terminal): the stderr lines only, no second copy', () => {
     const result = run(REFUSED, { LOG_FORMAT: 'pretty' });
     expect(result.status).toBe(2);
