@@ -89,6 +89,15 @@ describe('config file mistakes', () => {
     }
   });
 
+  it('a boolean written yes, no, on or off says YAML reads it as text (it said "written without quotes" to a value written without any)', () => {
+    const path = file(`allowAnonymous: yes\nproviders:\n  - { ${ACCOUNT}, coalesceReads: off }\n`);
+    expect(problemsOf(path)).toEqual([
+      'allowAnonymous: must be true or false: YAML 1.2 reads yes as text, not as a boolean',
+      'providers[0].coalesceReads (account zomro-nl): must be true or false: YAML 1.2 reads off as text, not as a boolean',
+    ]);
+    expect(problemsOf(file(`allowAnonymous: "true"\nproviders:\n  - { ${ACCOUNT} }\n`))).toEqual(['allowAnonymous: must be a boolean, written without quotes (a ${NAME} always gives a string)']);
+  });
+
   it('counts places as people do', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']);
   });
