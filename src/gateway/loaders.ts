@@ -79,6 +79,8 @@ export interface LoaderOptions {
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** What an operation read is passed through (a finished one makes earlier reads stale). */
   onOperation?: ((operation: Operation) => Promise<Operation>) | undefined;
+  /** Asked before an operation is read of its provider; refuses an id the gateway cannot vouch for. */
+  beforeOperation?: ((ref: OperationRef, adapter: ProviderAdapter) => Promise<void>) | undefined;
 }
 
 type ListKind = InstanceListKind;
@@ -251,7 +253,9 @@ export class RequestLoaders {
   }
 
   private async readOperation(ref: OperationRef): Promise<Operation> {
-    const operation = await this.adapterOf(ref.providerId).getOperation(ref, this.options.scope);
+    const adapter = this.adapterOf(ref.providerId);
+    await this.options.beforeOperation?.(ref, adapter);
+    const operation = await adapter.getOperation(ref, this.options.scope);
     return this.options.onOperation ? this.options.onOperation(operation) : operation;
   }
 

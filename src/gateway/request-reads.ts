@@ -2,7 +2,7 @@ import type { Connection } from '../domain/connection.js';
 import { notFound } from '../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 import type { InstanceStatus } from '../domain/instance-status.js';
-import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation } from '../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation, OperationRef } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
@@ -81,6 +81,7 @@ export class RequestReads {
       cache: shared.readCache,
       onBatch: shared.options.onBatch,
       onOperation: (operation) => this.afterOperation(operation),
+      beforeOperation: (ref, adapter) => this.vouchFor(ref, adapter),
     });
     this.invalidation = new CacheInvalidation(
       this.loaders,
@@ -297,6 +298,18 @@ export class RequestReads {
   }
 
   /**
+   * An operation its provider answers from the id alone (a Danube one done at once) is told only
+   * where a mutation of this gateway started it: the id is the client's to write, and one naming
+   * any listed VM read SUCCEEDED. Asked of the shared store, so another replica's start counts;
+   * an id answered before the record existed (an older version, a memory store's restart) is
+   * NOT_FOUND too, as a cancel of it is: it was answered finished when it started.
+   */
+  private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<void> {
+    if (!adapter.statusFromIdAlone(ref)) return;
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
+  }
+
+  /**
    * Every status change of an operation until it ends, from one shared poll
    * loop per operation. The loop polls with the scope of the request that
    * started it; later subscribers to the same operation share those polls.
@@ -306,7 +319,10 @@ export class RequestReads {
     const adapter = this.provider(ref.providerId);
     return this.shared.watcher.watch(
       id,
-      async (signal) => ({ ...(await this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal)))), askedId: id }),
+      async (signal) => {
+        await this.vouchFor(ref, adapter);
+        return { ...(await this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal)))), askedId: id };
+      },
       (operation) => this.forgetReadsOf(operation),
     );
   }

@@ -64,6 +64,12 @@ export interface ProviderAdapter {
   getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
   /** Asks the provider to stop a running operation (CANCEL_OPERATION), then reads its state again. */
   cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
+  /**
+   * Whether getOperation would answer from the id alone, no provider record of it asked (a Danube
+   * operation done at once has no task): only the gateway's record of the start can vouch for it.
+   * May refuse an id no read could take (BAD_USER_INPUT), as getOperation would.
+   */
+  statusFromIdAlone(ref: OperationRef): boolean;
 
   createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule>;
   deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void>;
@@ -108,6 +114,10 @@ export abstract class BaseAdapter implements ProviderAdapter {
 
   abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
   abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
+
+  statusFromIdAlone(_ref: OperationRef): boolean {
+    return false;
+  }
 
   listSchedules(instanceIds: readonly string[], _scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     return Promise.resolve(instanceIds.map(() => []));

@@ -4,6 +4,7 @@ import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
 import { startCreate, type Node } from '../helpers/danube-creates.js';
 import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 /**
  * Operation ids are unsigned: a client can write one from facts it knows (a VM's hostname, a task
@@ -90,5 +91,68 @@ describe('zomro: a restore operation id the gateway did not answer', () => {
     const byNode = await harness.gql<{ node: unknown }>(NODE, { id: forged(backupNativeId) });
     expect(byNode.errors).toBeUndefined();
     expect(byNode.data).toEqual({ node: null });
+  });
+});
+
+describe('danube: an operation done at once (no task), read by an id the gateway did not answer', () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let nodes: Node[];
+  const SUBSCRIBE = 'subscription($id: ID!) { operationUpdated(id: $id) { status } }';
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], simulator: { instances: 8 } });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.finishAtOnce = true;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 100) { edges { node { id nativeId } } } }');
+    const withDaily = new Set(simulator.definitions.filter((definition) => definition.name === 'daily').map((definition) => definition.hostname));
+    nodes = answer.data!.instances.edges.map((edge) => edge.node).filter((node) => withDaily.has(node.nativeId));
+    expect(nodes.length).toBeGreaterThanOrEqual(2);
+  });
+  afterAll(() => harness.close());
+
+  const createAtOnce = async (node: Node): Promise<string> => {
+    const answer = await harness.gql<{ createBackup: { operation: { id: string; status: string } } }>(
+      'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }',
+      { input: { instanceId: node.id, name: 'at-once', definitionName: 'daily' } },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.createBackup.operation.status).toBe('SUCCEEDED');
+    return answer.data!.createBackup.operation.id;
+  };
+
+  it('a delete, a restore and a create of a listed VM never asked of the gateway: NOT_FOUND by operation, null by node, not SUCCEEDED', async () => {
+    const own = decodeOperationId(await createAtOnce(nodes[0]!));
+    const forgeries = [
+      { ...own, kind: 'DELETE_BACKUP' as const, backupNativeId: 'daily-20990101_000000' },
+      { ...own, kind: 'RESTORE_BACKUP' as const, backupNativeId: 'daily-20990101_000000' },
+      { ...own, instanceNativeId: nodes[1]!.nativeId },
+    ];
+    for (const forged of forgeries.map((ref) => operationId(ref))) {
+      expect(errorCodes(await harness.gql(OPERATION, { id: forged }))).toEqual(['NOT_FOUND']);
+      const byNode = await harness.gql<{ node: unknown }>(NODE, { id: forged });
+      expect(byNode.errors).toBeUndefined();
+      expect(byNode.data).toEqual({ node: null });
+    }
+  });
+
+  it('a subscription to a forged one is told NOT_FOUND, not SUCCEEDED', async () => {
+    const own = decodeOperationId(await createAtOnce(nodes[0]!));
+    const forged = operationId({ ...own, kind: 'DELETE_BACKUP', backupNativeId: 'daily-20990101_000000' });
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const answer = await wsRun(client, SUBSCRIBE, { id: forged });
+      expect(answer.data ?? null).toBeNull();
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('the id as the gateway answered it still reads SUCCEEDED', async () => {
+    const id = await createAtOnce(nodes[1]!);
+    const answer = await harness.gql<{ operation: { status: string } }>(OPERATION, { id });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.operation.status).toBe('SUCCEEDED');
   });
 });

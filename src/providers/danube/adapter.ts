@@ -278,6 +278,15 @@ export class DanubeAdapter extends BaseAdapter {
       .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
   }
 
+  /**
+   * Done at once (no task to poll): the id is all a read has, and anyone can write one. An id no
+   * read could take is BAD_USER_INPUT first, as getOperation refuses it, whoever started it.
+   */
+  override statusFromIdAlone(ref: OperationRef): boolean {
+    checkOperationVm(ref);
+    return !ref.token[0];
+  }
+
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
     checkOperationVm(ref);
