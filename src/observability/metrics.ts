@@ -84,7 +84,7 @@ export class GatewayMetrics implements UpstreamObserver {
   });
   private readonly storeFailures = new Counter({
     name: 'backup_graph_store_failures_total',
-    help: 'Calls to the shared store (Redis with REDIS_URL) that failed or did not answer in time, by user (read_cache, idempotency, create_order, restore_order, rate_limit, auth_failures, subscriptions, deletes_in_flight, finish_times, create_findings, restore_outcomes) and failure (timeout, error); the log lines about them are throttled, this counts each.',
+    help: 'Calls to the shared store (Redis with REDIS_URL) that failed or did not answer in time, by user (read_cache, idempotency, create_order, restore_order, rate_limit, auth_failures, subscriptions, deletes_in_flight, finish_times, create_findings, restore_outcomes, started_operations) and failure (timeout, error); the log lines about them are throttled, this counts each.',
     labelNames: ['store', 'failure'] as const,
     registers: [this.registry],
   });

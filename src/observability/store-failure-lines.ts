@@ -23,7 +23,8 @@ export type StoreUser =
   | 'deletes_in_flight'
   | 'finish_times'
   | 'create_findings'
-  | 'restore_outcomes';
+  | 'restore_outcomes'
+  | 'started_operations';
 /** Each a series of backup_graph_store_failures_total from the start (docs/operations.md lists them; a docs test holds the two together). */
 export const STORE_USERS: readonly StoreUser[] = [
   'read_cache',
@@ -37,6 +38,7 @@ export const STORE_USERS: readonly StoreUser[] = [
   'finish_times',
   'create_findings',
   'restore_outcomes',
+  'started_operations',
 ];
 
 /** A failure as the metric counts it: a few fixed values, where the log line names the error's own code. */

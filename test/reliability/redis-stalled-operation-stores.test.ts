@@ -4,13 +4,14 @@ import { ESDC_CE_CREATE_DETAIL, type DanubeSimulator } from '../../src/providers
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { startCreate, type Node } from '../helpers/danube-creates.js';
-import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 
 /**
  * What the gateway keeps of the operations it started: each operation's first finish time
- * (read on every poll), a Danube create's findings and a Zomro restore's outcome. Their store
+ * (read on every poll), a Danube create's findings, a Zomro restore's outcome and the record of
+ * its start that a cancel asks. Their store
  * calls gave up on a stalled Redis without a word or a count: backup_graph_store_failures_total
  * and the store-failure lines said nothing while every poll lost what those stores keep, and a
  * finished operation whose `startedHere` look failed left the read cache stale, unseen.
@@ -19,6 +20,7 @@ const redis = await testRedis();
 afterAll(() => redis.stop());
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status finishedAt } }';
+const CANCEL = 'mutation($id: ID!) { cancelOperation(input: { operationId: $id }) { operation { status } } }';
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
 const LIST = '{ instances(first: 100) { edges { node { id nativeId provider { id } backups { id status } } } } }';
 
@@ -103,5 +105,21 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
       proxy.flow();
     }
     expect(harness.logs.join('\n')).toContain('restore outcomes store failed');
+  }, 30_000);
+
+  it('counts and logs the started record a cancel gives up on: STORE_UNAVAILABLE, nothing sent', async () => {
+    expect(await storeFailures('started_operations')).toBe(0);
+    const cancels = () => harness.simulator('danube').server.count('PUT /task/:x/cancel');
+    const before = cancels();
+    proxy.stall();
+    try {
+      const answer = await harness.gql(CANCEL, { id: danubeCreate });
+      expect(errorCodes(answer)).toEqual(['STORE_UNAVAILABLE']);
+      expect(await storeFailures('started_operations')).toBeGreaterThan(0);
+    } finally {
+      proxy.flow();
+    }
+    expect(cancels() - before).toBe(0);
+    expect(harness.logs.join('\n')).toContain('started operations store failed');
   }, 30_000);
 });
