@@ -102,6 +102,17 @@ describe('onapp: a locked virtual server', () => {
     }
   });
 
+  // The schema said a locked backup was refused "before any provider call": OnApp's refusal comes after it.
+  it("deleteBackup's description, as GraphiQL shows it, says a locked backup's CONFLICT is the provider's refusal, after the call", async () => {
+    const answer = await harness.gql<{ __type: { fields: Array<{ name: string; description: string }> } }>('{ __type(name: "Mutation") { fields { name description } } }');
+    expect(answer.errors).toBeUndefined();
+    const description = answer.data!.__type.fields.find((field) => field.name === 'deleteBackup')!.description;
+    const [beforeCall, afterCall] = description.split(/;\s*/);
+    expect(beforeCall).toMatch(/protected backup is refused with CONFLICT before any provider call/);
+    expect(beforeCall).not.toMatch(/lock/);
+    expect(afterCall).toMatch(/the provider refuses for a lock .*CONFLICT/);
+  });
+
   it('an OnApp that locks the VM while its restore runs: the instance reads BUSY, raw.locked true, a create CONFLICT; RUNNING again once it is done', async () => {
     const node = nodes[4]!;
     expect(node.status).toBe('RUNNING');

@@ -640,7 +640,7 @@ export type Mutation = {
    * call. The idempotency key covers the whole request.
    */
   createBackups: CreateBackupsPayload;
-  /** Delete a backup (admin). A protected or locked backup is refused with CONFLICT before any provider call. */
+  /** Delete a backup (admin). A protected backup is refused with CONFLICT before any provider call; one the provider refuses for a lock (OnApp's 422 naming `locked`, Danube's 423) is CONFLICT from that refusal, nothing deleted. */
   deleteBackup: BackupOperationPayload;
   /** Delete a backup definition (operator). */
   deleteBackupDefinition: DeletePayload;
