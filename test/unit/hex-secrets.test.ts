@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hexForms } from '../../src/upstream/hex-secrets.js';
 import { REDACTED, SecretSet } from '../../src/upstream/secrets.js';
 
@@ -14,8 +14,10 @@ describe('hexForms', () => {
 });
 
 describe('SecretSet: a secret quoted back in hex', () => {
+  // Added before the tests, not while they are collected: a hexForms that throws then fails
+  // each test here (a mutation run counts a file that fails to load as no failing test).
   const secrets = new SecretSet();
-  secrets.add(PASSWORD);
+  beforeAll(() => secrets.add(PASSWORD));
 
   const answers: Record<string, string> = {
     'in small letters': `{"error":"bad credential ${hex(PASSWORD)}"}`,
