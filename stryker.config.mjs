@@ -194,6 +194,8 @@ export default {
     'src/providers/zomro/rotation-time.ts',
     'src/upstream/cut-by-close.ts',
     'src/server/bound-address.ts',
+    'src/server/duplicate-json-keys.ts',
+    'src/upstream/hex-secrets.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
