@@ -26,6 +26,10 @@ describe('a letters-only password in pieces', () => {
     expect(new LetterRunPieceSearch(['correcthorse1battery']).looksForPieces).toBe(false);
     expect(new LetterRunPieceSearch(['correcthors']).looksForPieces).toBe(true);
     expect(new LetterRunPieceSearch(['correcthor'.slice(0, MIN_LETTER_PIECE_LENGTH - 1)]).looksForPieces).toBe(false);
+    // A secret of exactly MIN_LETTER_PIECE_LENGTH letters is one window: looked for, in any case.
+    const tenLetters = new LetterRunPieceSearch(['correcthor']);
+    expect(tenLetters.looksForPieces).toBe(true);
+    expect(tenLetters.find('x CorrectHor y')).toEqual([[2, 12]]);
   });
 
   it('reads each character once, and compares at most one window per place, on an answer made of the secret', () => {
