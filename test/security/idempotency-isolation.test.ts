@@ -158,12 +158,12 @@ describe('idempotency records bound to the key, re-checked on replay (Redis, two
     expect(errorCodes(replay)).toEqual(['FORBIDDEN']);
   });
 
-  it('keeps records in their own namespace, apart from cached reads, the operations’ finish times and the limits replicas count together', async () => {
+  it('keeps records in their own namespace, apart from cached reads, the operations’ finish times, the operations the gateway started and the limits replicas count together', async () => {
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     await redis.quit();
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.filter((key) => !['idem:', 'cache:', 'finished:', 'limits:'].some((namespace) => key.startsWith(`${prefix}${namespace}`)))).toEqual([]);
+    expect(keys.filter((key) => !['idem:', 'cache:', 'finished:', 'started:', 'limits:'].some((namespace) => key.startsWith(`${prefix}${namespace}`)))).toEqual([]);
     expect(keys.some((key) => key.startsWith(`${prefix}idem:`))).toBe(true);
   });
 });
