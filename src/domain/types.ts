@@ -213,6 +213,12 @@ export interface Operation extends OperationRef {
   /** The provider's own code for the failure, where it gave one. */
   providerErrorCode?: string;
   /**
+   * SUCCEEDED only because what it acted on is no longer listed (a delete's backup), no job or task
+   * of the provider confirming it: an id anyone writes naming a VM and any backup not listed reads
+   * so. The gateway answers it only for an operation it recorded starting (request-reads.ts).
+   */
+  succeededByAbsence?: true;
+  /**
    * The id a read was asked by (`operation(id:)`, `node`, `_entities`, a subscription): answered
    * as the operation's id. An id encodes what was known when the work began, and a create's
    * backup, named later, would otherwise make the same operation answer a second id, which

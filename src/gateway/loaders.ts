@@ -81,6 +81,8 @@ export interface LoaderOptions {
   onOperation?: ((operation: Operation) => Promise<Operation>) | undefined;
   /** Asked before an operation is read of its provider; refuses an id the gateway cannot vouch for. */
   beforeOperation?: ((ref: OperationRef, adapter: ProviderAdapter) => Promise<void>) | undefined;
+  /** Asked of an operation read before it is passed on; refuses an answer the gateway cannot vouch for. */
+  vouchForAnswer?: ((ref: OperationRef, operation: Operation, adapter: ProviderAdapter) => Promise<void>) | undefined;
 }
 
 type ListKind = InstanceListKind;
@@ -256,6 +258,7 @@ export class RequestLoaders {
     const adapter = this.adapterOf(ref.providerId);
     await this.options.beforeOperation?.(ref, adapter);
     const operation = await adapter.getOperation(ref, this.options.scope);
+    await this.options.vouchForAnswer?.(ref, operation, adapter);
     return this.options.onOperation ? this.options.onOperation(operation) : operation;
   }
 

@@ -46,6 +46,7 @@ const OPERATION: Fields<Operation> = {
   errorCode: optional((value) => (ERROR_CODES as readonly unknown[]).includes(value)),
   providerErrorCode: optional(isString),
   askedId: optional(isString),
+  succeededByAbsence: optional((value) => value === true),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

@@ -82,6 +82,7 @@ export class RequestReads {
       onBatch: shared.options.onBatch,
       onOperation: (operation) => this.afterOperation(operation),
       beforeOperation: (ref, adapter) => this.vouchFor(ref, adapter),
+      vouchForAnswer: (ref, operation, adapter) => this.vouchForAnswer(ref, operation, adapter),
     });
     this.invalidation = new CacheInvalidation(
       this.loaders,
@@ -310,6 +311,19 @@ export class RequestReads {
   }
 
   /**
+   * A SUCCEEDED that rests only on its target no longer being listed (Operation.succeededByAbsence:
+   * a delete read from a made-up ZStack job or Danube task, which answer 404 as an expired one does,
+   * or any Zomro or OnApp delete) is told only where a mutation of this gateway started it: any id
+   * naming a listed VM and a backup it does not list read SUCCEEDED. Asked before the read is passed
+   * on, so a forged one ends no delete record and forgets no cached list. As vouchFor: another
+   * replica's start counts, an id answered before the record existed is NOT_FOUND.
+   */
+  private async vouchForAnswer(ref: OperationRef, operation: Operation, adapter: ProviderAdapter): Promise<void> {
+    if (operation.status !== 'SUCCEEDED' || operation.succeededByAbsence !== true) return;
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
+  }
+
+  /**
    * Every status change of an operation until it ends, from one shared poll
    * loop per operation. The loop polls with the scope of the request that
    * started it; later subscribers to the same operation share those polls.
@@ -321,7 +335,9 @@ export class RequestReads {
       id,
       async (signal) => {
         await this.vouchFor(ref, adapter);
-        return { ...(await this.afterOperation(await adapter.getOperation(ref, this.pollScope(signal)))), askedId: id };
+        const operation = await adapter.getOperation(ref, this.pollScope(signal));
+        await this.vouchForAnswer(ref, operation, adapter);
+        return { ...(await this.afterOperation(operation)), askedId: id };
       },
       (operation) => this.forgetReadsOf(operation),
     );

@@ -200,6 +200,11 @@ export abstract class BaseAdapter implements ProviderAdapter {
     return { ...ref, providerId: this.account.id, status, finishedAt, error, providerOperationId };
   }
 
+  /** SUCCEEDED from the target no longer listed alone (Operation.succeededByAbsence): no provider job vouches for it. */
+  protected succeededByAbsence(ref: OperationDraft, providerOperationId: string | null = null): Operation {
+    return { ...this.operation(ref, 'SUCCEEDED', providerOperationId), succeededByAbsence: true };
+  }
+
   private refuse(capability: Capability): Promise<never> {
     return Promise.reject(unsupported(this.account.id, capability));
   }

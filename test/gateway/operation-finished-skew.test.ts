@@ -20,11 +20,14 @@ describe('Operation.finishedAt across replicas whose clocks differ', () => {
   afterAll(() => harness.close());
 
   it('is never before startedAt', async () => {
-    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
-    const [instanceNativeId] = decodeId(listed.data!.instances.edges[0]!.node.id).keys;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { id: string; backups: Array<{ nativeId: string; status: string }> } }> } }>('{ instances { edges { node { id backups { nativeId status } } } } }');
+    const node = listed.data!.instances.edges.map((edge) => edge.node).find((candidate) => candidate.backups.some((backup) => backup.status === 'AVAILABLE'))!;
+    const [instanceNativeId] = decodeId(node.id).keys;
+    const made = node.backups.find((backup) => backup.status === 'AVAILABLE')!;
     const startedAt = Date.now() + 60_000;
-    // A delete of a backup no longer listed: SUCCEEDED on this replica's first read.
-    const id = encodeId('Operation', 'zomro-test', ['DELETE_BACKUP', String(startedAt), instanceNativeId as string, 'gone-already']);
+    // A create whose backup is listed, built: SUCCEEDED on this replica's first read. (A delete of a
+    // backup no longer listed read so too, but is NOT_FOUND unless the gateway recorded it started.)
+    const id = encodeId('Operation', 'zomro-test', ['CREATE_BACKUP', String(startedAt), instanceNativeId as string, made.nativeId, 'made']);
     const read = await harness.gql<{ operation: { status: string; startedAt: string; finishedAt: string | null } }>('query($id: ID!) { operation(id: $id) { status startedAt finishedAt } }', { id });
     expect(read.errors).toBeUndefined();
     const operation = read.data!.operation;

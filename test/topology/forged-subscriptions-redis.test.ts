@@ -50,10 +50,11 @@ describe.skipIf(!redis.url)(redisSuite('made-up operation ids followed through R
     const [instanceNativeId] = decodeId(list.data!.instances.edges[0]!.node.id).keys;
     const client = wsClient(gateway.graphqlUrl);
     try {
-      // Deletes of backups that never existed: SUCCEEDED at the first poll.
-      const ids = Array.from({ length: 20 }, (_, index) => encodeId('Operation', 'zomro-test', ['DELETE_BACKUP', String(Date.now()), instanceNativeId as string, `made-up-${index}`, 'x'.repeat(1_000)]));
+      // Creates of backups that never existed: FAILED ("the backup is gone") at the first poll. (Deletes
+      // of them read SUCCEEDED so, and are NOT_FOUND now: the gateway recorded starting none of them.)
+      const ids = Array.from({ length: 20 }, (_, index) => encodeId('Operation', 'zomro-test', ['CREATE_BACKUP', String(Date.now()), instanceNativeId as string, `made-up-${index}`, 'x'.repeat(1_000)]));
       const answers = await Promise.all(ids.map((id) => wsRun(client, FOLLOW, { id })));
-      expect(answers.map((answer) => (answer.data?.operationUpdated as { status: string } | undefined)?.status)).toEqual(ids.map(() => 'SUCCEEDED'));
+      expect(answers.map((answer) => (answer.data?.operationUpdated as { status: string } | undefined)?.status)).toEqual(ids.map(() => 'FAILED'));
     } finally {
       await client.dispose();
     }

@@ -370,7 +370,8 @@ export class DanubeAdapter extends BaseAdapter {
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       // A list that failed tells nothing: the poll fails as it, and the next one asks again.
       const left = await this.backupLeftByDelete(ref, ref.backupNativeId, scope);
-      if (!left) return this.operation(ref, 'SUCCEEDED', taskId);
+      // A made-up task id is 404 too: nothing of Danube's confirms this task was this delete.
+      if (!left) return this.succeededByAbsence(ref, taskId);
       if (left.status === 'PENDING') return this.operation(ref, 'RUNNING', taskId);
       return this.operation(ref, 'FAILED', taskId, 'the provider no longer knows this task, and the backup is still there: the delete failed');
     }

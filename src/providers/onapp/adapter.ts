@@ -477,7 +477,8 @@ export class OnappAdapter extends BaseAdapter {
     const backups = await this.backupsOf(vmId, scope);
     const backup = backups.find((item) => item.nativeId === ref.backupNativeId);
     if (ref.kind === 'DELETE_BACKUP') {
-      if (!backup) return this.operation(ref, 'SUCCEEDED');
+      // No transaction of OnApp's is read for it: any backup id not listed reads so (Operation.succeededByAbsence).
+      if (!backup) return this.succeededByAbsence(ref);
       return Date.now() - ref.startedAt.getTime() > this.backupGiveUpMs
         ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its delete (backupGiveUpMs): look at it before deleting it again`)
         : this.operation(ref, 'RUNNING');

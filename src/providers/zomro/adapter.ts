@@ -209,7 +209,8 @@ export class ZomroAdapter extends BaseAdapter {
     const limit = `${Math.round(this.backupGiveUpMs / 60_000)} minutes`;
     const word = quotedWord(String(backup?.raw.fleio_status ?? ''));
     if (ref.kind === 'DELETE_BACKUP') {
-      if (!backup) return this.operation(ref, 'SUCCEEDED');
+      // Zomro has no job to confirm it: any backup id not listed reads so (Operation.succeededByAbsence).
+      if (!backup) return this.succeededByAbsence(ref);
       return gaveUp ? this.operation(ref, 'FAILED', null, `the backup is still listed ${limit} after its delete (status ${word})`) : this.operation(ref, 'RUNNING');
     }
     const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;

@@ -277,7 +277,8 @@ export class ZstackAdapter extends BaseAdapter {
       const [backups] = await this.listBackups([ref.instanceNativeId], scope);
       if (Array.isArray(backups)) {
         const left = backups.find((backup) => backup.nativeId === ref.backupNativeId);
-        if (!left) return this.operation(ref, 'SUCCEEDED', jobUuid);
+        // Nothing of ZStack's confirms this job was this delete (a made-up job uuid is 404 too).
+        if (!left) return this.succeededByAbsence(ref, jobUuid);
         if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
       }
     }
@@ -295,7 +296,7 @@ export class ZstackAdapter extends BaseAdapter {
   private async missingAtOnce(ref: OperationRef, jobUuid: string, answer: MissingResourceAnswer, scope: UpstreamScope): Promise<Operation> {
     if (ref.kind === 'SYNC_BACKUPS') throw answer;
     if (ref.kind === 'DELETE_BACKUP') {
-      if (ref.instanceNativeId && ref.backupNativeId && !(await this.backupLeft(ref, scope))) return this.operation(ref, 'SUCCEEDED', jobUuid);
+      if (ref.instanceNativeId && ref.backupNativeId && !(await this.backupLeft(ref, scope))) return this.succeededByAbsence(ref, jobUuid);
       throw zstackError(this.upstream, answer.body);
     }
     throw (await this.actedOnIsGone(ref, scope)) ? answer : zstackError(this.upstream, answer.body);
