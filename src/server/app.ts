@@ -52,6 +52,7 @@ import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
+import { ConnectionTurns } from './connection-turns.js';
 import { bodyErrorAnswer } from './body-errors.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
 import { utf8Charset } from './utf8-charset.js';
@@ -193,6 +194,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
+  // Pipelined requests on one connection run one at a time (see waitForEarlier below).
+  const connectionTurns = new ConnectionTurns(httpServer);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
@@ -315,6 +318,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     repeatedNames.refuse,
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),
+    // After the body is read (a request waiting its turn is never one node times out as unread), before anything runs.
+    connectionTurns.waitForEarlier,
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);

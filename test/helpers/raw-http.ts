@@ -83,3 +83,43 @@ export const rawStatusOf = (answer: string): number => Number(answer.slice(9, 12
 
 /** The head of a raw HTTP/1.1 answer, lower-cased for header checks. */
 export const rawHeadOf = (answer: string): string => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
+
+/** One answer read off a raw HTTP/1.1 connection (content-length framed). */
+export interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * Reads the answers `socket` receives, in order; resolves with the first `count` once they are
+ * all whole, or rejects with what came if the connection closes before (pipelined requests'
+ * answers: node sends them in the order the requests were written).
+ */
+export function readAnswers(socket: Socket, count: number): Promise<RawAnswer[]> {
+  return new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    const answers: RawAnswer[] = [];
+    const take = (): void => {
+      for (;;) {
+        const end = pending.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = pending.subarray(0, end).toString('latin1');
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? NaN);
+        if (Number.isNaN(length)) return reject(new Error(`an answer without content-length: ${head}`));
+        if (pending.length < end + 4 + length) return;
+        answers.push({ status: Number(head.slice(9, 12)), body: pending.subarray(end + 4, end + 4 + length).toString('utf8') });
+        pending = pending.subarray(end + 4 + length);
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      pending = Buffer.concat([pending, chunk]);
+      take();
+      if (answers.length >= count) {
+        socket.off('data', onData);
+        resolve(answers.slice(0, count));
+      }
+    };
+    socket.on('data', onData);
+    socket.once('close', () => reject(new Error(`connection closed after ${answers.length} of ${count} answers: ${answers.map((answer) => answer.status).join(', ')}`)));
+  });
+}

@@ -1,0 +1,102 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** A request on a connection whose answer has not finished yet. */
+interface Turn {
+  /** Its answer finished or closed: nothing more to run for it. */
+  over: boolean;
+  /** Set while the request waits at the gate for those before it on its connection. */
+  proceed: (() => void) | null;
+}
+
+/**
+ * Runs a connection's pipelined requests one at a time. Node hands the app every request it has
+ * parsed at once and holds their answers in order: 1,000 requests written in one go on one socket
+ * ran 1,000 operations together (984 upstream calls waiting for the account's slots, two such
+ * sockets filling its waiting line), for no gain to the client, whose answers come in order anyway.
+ *
+ * Each request takes its place in its connection's line when node hands it over (in the order
+ * node parsed them, so the line cannot be reordered by the app's asynchronous steps: a request run
+ * before an earlier one would wait for it, and its answer, held behind the earlier one's, would
+ * never finish). `waitForEarlier`, placed after the body is read, holds a request until every
+ * request before it on its connection has finished its answer: the bodies are read as they come,
+ * so a request waiting its turn is never one node times out for not being received.
+ * A connection that closes drops the requests waiting on it: none of them runs.
+ */
+export class ConnectionTurns {
+  private readonly lines = new WeakMap<Socket, Turn[]>();
+  private readonly turns = new WeakMap<ServerResponse, Turn>();
+  private held = 0;
+
+  /** Follows every request of `server` (those it hands the app; upgrades are not among them). */
+  constructor(server: Server) {
+    // Prepended: a place taken before anything of the app's runs, in node's order.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.enter(req.socket, res));
+  }
+
+  /** Requests held at the gate now, on every connection. */
+  get waiting(): number {
+    return this.held;
+  }
+
+  /** Express middleware: continues once every earlier request on the connection has finished its answer. */
+  readonly waitForEarlier = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const turn = this.turns.get(res);
+    // Its connection closed before it got here (its line is gone): no one is there to answer.
+    if (req.socket.destroyed) return;
+    if (turn === undefined) return next();
+    if (turn.over) return;
+    const line = this.lines.get(req.socket);
+    if (line === undefined || line[0] === turn) return next();
+    turn.proceed = next;
+    this.held += 1;
+  };
+
+  private enter(socket: Socket, res: ServerResponse): void {
+    if (socket.destroyed) return;
+    let line = this.lines.get(socket);
+    if (line === undefined) {
+      line = [];
+      this.lines.set(socket, line);
+      // One listener per connection, however many requests it pipelines.
+      socket.once('close', () => this.dropLine(socket));
+    }
+    const turn: Turn = { over: false, proceed: null };
+    line.push(turn);
+    this.turns.set(res, turn);
+    const leave = (): void => this.leave(socket, turn);
+    res.once('finish', leave);
+    // A connection closing mid-answer ends the answer with 'close' alone.
+    res.once('close', leave);
+  }
+
+  private leave(socket: Socket, turn: Turn): void {
+    turn.over = true;
+    const line = this.lines.get(socket);
+    const at = line?.indexOf(turn) ?? -1;
+    if (line === undefined || at < 0) return;
+    line.splice(at, 1);
+    // Node closes the answer being written before this connection's own 'close' listener runs.
+    if (socket.destroyed) return this.dropLine(socket);
+    const head = line[0];
+    if (head?.proceed == null) return;
+    const proceed = head.proceed;
+    head.proceed = null;
+    this.held -= 1;
+    proceed();
+  }
+
+  /**
+   * Answers still queued behind another (pipelined) emit neither 'finish' nor 'close' when their
+   * connection closes: the requests waiting are let go here, unrun.
+   */
+  private dropLine(socket: Socket): void {
+    for (const turn of this.lines.get(socket) ?? []) {
+      turn.over = true;
+      if (turn.proceed === null) continue;
+      turn.proceed = null;
+      this.held -= 1;
+    }
+    this.lines.delete(socket);
+  }
+}

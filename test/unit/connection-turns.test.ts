@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionTurns } from '../../src/server/connection-turns.js';
+import { readAnswers } from '../helpers/raw-http.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+async function listen(handler: Handler): Promise<{ server: Server; turns: ConnectionTurns; port: number }> {
+  const server = createServer();
+  server.on('request', handler);
+  const turns = new ConnectionTurns(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, turns, port: (server.address() as AddressInfo).port };
+}
+
+const pipelinedGets = (...paths: string[]): string => paths.map((path) => `GET ${path} HTTP/1.1\r\nhost: a\r\n\r\n`).join('');
+
+describe('ConnectionTurns', () => {
+  const closers: Array<() => void> = [];
+  afterEach(() => {
+    for (const close of closers.splice(0)) close();
+  });
+
+  it('lets the waiting requests of a connection that closed go, unrun', async () => {
+    const ran: string[] = [];
+    let turns: ConnectionTurns | undefined;
+    let markAllArrived: () => void = () => undefined;
+    const allArrived = new Promise<void>((resolve) => (markAllArrived = resolve));
+    let arrived = 0;
+    const started = await listen((req, res) => {
+      turns?.waitForEarlier(req, res, () => {
+        ran.push(req.url ?? '');
+        // The first is left unanswered: the others wait behind it.
+        if (req.url !== '/a') res.end('ok');
+      });
+      arrived += 1;
+      if (arrived === 3) markAllArrived();
+    });
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const serverSocketClosed = new Promise<void>((resolve) => started.server.on('connection', (socket: Socket) => socket.once('close', () => resolve())));
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.write(pipelinedGets('/a', '/b', '/c'));
+    await allArrived;
+    expect(ran).toEqual(['/a']);
+    expect(turns.waiting).toBe(2);
+
+    client.destroy();
+    await serverSocketClosed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(turns.waiting).toBe(0);
+    expect(ran).toEqual(['/a']);
+  });
+
+  it('keeps node\'s order when a later request reaches the gate first (no request waits on one behind it)', async () => {
+    const ran: string[] = [];
+    let turns: ConnectionTurns | undefined;
+    let secondAtGate: () => void = () => undefined;
+    const secondWaiting = new Promise<void>((resolve) => (secondAtGate = resolve));
+    const started = await listen((req, res) => {
+      const gate = (): void =>
+        turns?.waitForEarlier(req, res, () => {
+          ran.push(req.url ?? '');
+          res.end(req.url);
+        });
+      // The first's earlier steps take longer (a store round trip, say): the second is at the gate first.
+      if (req.url === '/slow') return void secondWaiting.then(gate);
+      gate();
+      secondAtGate();
+    });
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    closers.push(() => client.destroy());
+    const answers = readAnswers(client, 2);
+    client.write(pipelinedGets('/slow', '/quick'));
+    expect((await answers).map((answer) => answer.body)).toEqual(['/slow', '/quick']);
+    expect(ran).toEqual(['/slow', '/quick']);
+    expect(turns.waiting).toBe(0);
+  });
+});
