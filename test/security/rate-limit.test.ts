@@ -76,7 +76,9 @@ describe('anonymous request rate per IPv6 /48 (limits.rateLimit)', () => {
     harness = await startHarness({
       kinds: ['zomro'],
       configure: [
-        withLimits({ rateLimit: { requestsPerSecond: 0.01, burst: 1 } }),
+        // The /48's bucket refills at requestsPerSecond x 64: at 0.01 a loaded run's 65 requests
+        // (3 s and more) won it a token back and the 66th went through; at 0.0001 that takes 156 s.
+        withLimits({ rateLimit: { requestsPerSecond: 0.0001, burst: 1 } }),
         // Loopback is the proxy, so X-Forwarded-For picks the client address.
         withSettings({ listen: { host: '127.0.0.1', port: 0, trustedProxies: ['loopback'] } }),
       ],
