@@ -52,7 +52,7 @@ import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
-import { ConnectionTurns } from './connection-turns.js';
+import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
 import { bodyErrorAnswer } from './body-errors.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
 import { utf8Charset } from './utf8-charset.js';
@@ -194,12 +194,15 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
-  // Pipelined requests on one connection run one at a time (see waitForEarlier below).
-  const connectionTurns = new ConnectionTurns(httpServer);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
   const requestRefusalLines = new RefusalLines(logger);
+  // Pipelined requests on one connection run one at a time (see waitForEarlier below).
+  const connectionTurns = new ConnectionTurns(httpServer, (req) => {
+    metrics.graphqlError('QUERY_TOO_COMPLEX');
+    requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, limit: MAX_WAITING_PER_CONNECTION }, WAITING_REFUSED_LINE);
+  });
   capConnectionsPerAddress(httpServer, {
     perAddress: config.limits.maxConnectionsPerAddress,
     trustedProxies: config.listen.trustedProxies,

@@ -1,6 +1,25 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+/**
+ * Requests one connection may have waiting at the gate. Each holds its parsed body (up to
+ * limits.bodyLimitBytes, 1 MiB) until its turn, and node keeps reading a connection whose answers
+ * are not yet written: 1,000 pipelined 1 MiB requests behind one long answer held 1 GB. Past it a
+ * request is answered at once, 429 QUERY_TOO_COMPLEX, unrun, and its body let go.
+ */
+export const MAX_WAITING_PER_CONNECTION = 100;
+
+export const WAITING_PER_CONNECTION_MESSAGE = `Too many requests waiting on this HTTP connection (${MAX_WAITING_PER_CONNECTION}): pipelined requests run one at a time; send this one again once earlier answers have arrived, or on another connection.`;
+
+/** The log line of such a refusal (one per address per period, as the other refusals a caller brings about at will). */
+export const WAITING_REFUSED_LINE = 'HTTP request refused: too many requests waiting on its connection';
+
+/** A connection's requests in node's order, and how many of them wait at the gate. */
+interface Line {
+  turns: Turn[];
+  held: number;
+}
+
 /** A request on a connection whose answer has not finished yet. */
 interface Turn {
   /** Its answer finished or closed: nothing more to run for it. */
@@ -24,12 +43,17 @@ interface Turn {
  * A connection that closes drops the requests waiting on it: none of them runs.
  */
 export class ConnectionTurns {
-  private readonly lines = new WeakMap<Socket, Turn[]>();
+  private readonly lines = new WeakMap<Socket, Line>();
   private readonly turns = new WeakMap<ServerResponse, Turn>();
   private held = 0;
 
   /** Follows every request of `server` (those it hands the app; upgrades are not among them). */
-  constructor(server: Server) {
+  constructor(
+    server: Server,
+    /** Told of each request refused past maxWaitingPerConnection, after its answer is handed over. */
+    private readonly onRefused: (req: IncomingMessage) => void = () => undefined,
+    private readonly maxWaitingPerConnection = MAX_WAITING_PER_CONNECTION,
+  ) {
     // Prepended: a place taken before anything of the app's runs, in node's order.
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.enter(req.socket, res));
   }
@@ -40,15 +64,20 @@ export class ConnectionTurns {
   }
 
   /** Express middleware: continues once every earlier request on the connection has finished its answer. */
-  readonly waitForEarlier = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+  readonly waitForEarlier = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void): void => {
     const turn = this.turns.get(res);
     // Its connection closed before it got here (its line is gone): no one is there to answer.
     if (req.socket.destroyed) return;
     if (turn === undefined) return next();
     if (turn.over) return;
     const line = this.lines.get(req.socket);
-    if (line === undefined || line[0] === turn) return next();
+    if (line === undefined || line.turns[0] === turn) return next();
+    if (line.held >= this.maxWaitingPerConnection) {
+      refuse(req, res);
+      return this.onRefused(req);
+    }
     turn.proceed = next;
+    line.held += 1;
     this.held += 1;
   };
 
@@ -56,13 +85,13 @@ export class ConnectionTurns {
     if (socket.destroyed) return;
     let line = this.lines.get(socket);
     if (line === undefined) {
-      line = [];
+      line = { turns: [], held: 0 };
       this.lines.set(socket, line);
       // One listener per connection, however many requests it pipelines.
       socket.once('close', () => this.dropLine(socket));
     }
     const turn: Turn = { over: false, proceed: null };
-    line.push(turn);
+    line.turns.push(turn);
     this.turns.set(res, turn);
     const leave = (): void => this.leave(socket, turn);
     res.once('finish', leave);
@@ -73,15 +102,16 @@ export class ConnectionTurns {
   private leave(socket: Socket, turn: Turn): void {
     turn.over = true;
     const line = this.lines.get(socket);
-    const at = line?.indexOf(turn) ?? -1;
+    const at = line?.turns.indexOf(turn) ?? -1;
     if (line === undefined || at < 0) return;
-    line.splice(at, 1);
+    line.turns.splice(at, 1);
     // Node closes the answer being written before this connection's own 'close' listener runs.
     if (socket.destroyed) return this.dropLine(socket);
-    const head = line[0];
+    const head = line.turns[0];
     if (head?.proceed == null) return;
     const proceed = head.proceed;
     head.proceed = null;
+    line.held -= 1;
     this.held -= 1;
     proceed();
   }
@@ -91,7 +121,7 @@ export class ConnectionTurns {
    * connection closes: the requests waiting are let go here, unrun.
    */
   private dropLine(socket: Socket): void {
-    for (const turn of this.lines.get(socket) ?? []) {
+    for (const turn of this.lines.get(socket)?.turns ?? []) {
       turn.over = true;
       if (turn.proceed === null) continue;
       turn.proceed = null;
@@ -99,4 +129,12 @@ export class ConnectionTurns {
     }
     this.lines.delete(socket);
   }
+}
+
+/** The refusal past MAX_WAITING_PER_CONNECTION: its answer still goes out in its place, its body need not wait with it. */
+function refuse(req: IncomingMessage & { body?: unknown }, res: ServerResponse): void {
+  req.body = undefined;
+  res.statusCode = 429;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message: WAITING_PER_CONNECTION_MESSAGE, extensions: { code: 'QUERY_TOO_COMPLEX' } }] }));
 }

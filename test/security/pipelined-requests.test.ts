@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
+import { MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from '../../src/server/connection-turns.js';
 import { eventually, type Harness, startHarness, withClients } from '../helpers/harness.js';
 import { exchangeRaw, readAnswers } from '../helpers/raw-http.js';
 
@@ -8,7 +9,8 @@ const KEY = 'pipelining-viewer-key-aaaaaaaaaaaaa';
 const BACKUP_LIST = 'instances.fleio_bckps';
 /** Short, so a request left unread would be timed out within the test (30 s in production). */
 const REQUEST_TIMEOUT_MS = 1_000;
-const PIPELINED = 300;
+/** The first running, every other one waiting: as many as may wait on one connection. */
+const PIPELINED = MAX_WAITING_PER_CONNECTION + 1;
 
 /** A POST to /graphql as raw HTTP/1.1. */
 function rawPost(host: string, body: string): string {
@@ -59,6 +61,31 @@ describe('pipelined HTTP requests on one connection', () => {
     expect(zomro.count(BACKUP_LIST)).toBe(PIPELINED);
     // Was 16, the account's slots, the other requests waiting for one.
     expect(zomro.maxInFlight).toBe(1);
+  });
+
+  // Each waiting request holds its parsed body (up to 1 MiB): 1,000 pipelined behind one long answer held 1 GB.
+  it('past the requests one connection may have waiting, refuses the next at once, unrun, in its place', async () => {
+    const zomro = harness.simulator('zomro').server;
+    harness.resetUpstreamLogs();
+    const hold = zomro.holdAnswersOf(BACKUP_LIST);
+    const socket = await openSocket(harness.gateway.graphqlUrl);
+    const host = new URL(harness.gateway.graphqlUrl).host;
+    const sent = PIPELINED + 1;
+    const answers = readAnswers(socket, sent);
+    socket.write(Array.from({ length: sent }, (_, index) => rawPost(host, backupRead(600_000 + index))).join(''));
+    await hold.arrived;
+    // The refusal is made at the gate, while the first is still held: its answer waits its place.
+    await eventually(async () => harness.logs.filter((line) => line.includes(WAITING_REFUSED_LINE)).length, (lines) => lines >= 1);
+    hold.release();
+    const received = await answers;
+    socket.destroy();
+    const statuses = received.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(PIPELINED);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1);
+    const refused = received.find((answer) => answer.status === 429);
+    const refusal = JSON.parse(refused?.body ?? '{}') as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(refusal.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(zomro.count(BACKUP_LIST)).toBe(PIPELINED);
   });
 
   // Passes on the old code too (no regression): a fix that held the next request unread left its

@@ -6,10 +6,10 @@ import { readAnswers } from '../helpers/raw-http.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function listen(handler: Handler): Promise<{ server: Server; turns: ConnectionTurns; port: number }> {
+async function listen(handler: Handler, onRefused?: (req: IncomingMessage) => void, maxWaiting?: number): Promise<{ server: Server; turns: ConnectionTurns; port: number }> {
   const server = createServer();
   server.on('request', handler);
-  const turns = new ConnectionTurns(server);
+  const turns = new ConnectionTurns(server, onRefused, maxWaiting);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, turns, port: (server.address() as AddressInfo).port };
 }
@@ -79,6 +79,43 @@ describe('ConnectionTurns', () => {
     client.write(pipelinedGets('/slow', '/quick'));
     expect((await answers).map((answer) => answer.body)).toEqual(['/slow', '/quick']);
     expect(ran).toEqual(['/slow', '/quick']);
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('refuses a request past the most one connection may have waiting, at once and unrun, answered in its place', async () => {
+    const ran: string[] = [];
+    const refused: string[] = [];
+    let turns: ConnectionTurns | undefined;
+    let releaseFirst: () => void = () => undefined;
+    let markRefused: () => void = () => undefined;
+    const refusedOne = new Promise<void>((resolve) => (markRefused = resolve));
+    const started = await listen(
+      (req, res) => {
+        turns?.waitForEarlier(req, res, () => {
+          ran.push(req.url ?? '');
+          if (req.url === '/a') releaseFirst = () => res.end('/a');
+          else res.end(req.url);
+        });
+      },
+      (req) => {
+        refused.push(req.url ?? '');
+        markRefused();
+      },
+      2,
+    );
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    closers.push(() => client.destroy());
+    const answers = readAnswers(client, 4);
+    client.write(pipelinedGets('/a', '/b', '/c', '/d'));
+    await refusedOne;
+    expect(refused).toEqual(['/d']);
+    expect(turns.waiting).toBe(2);
+    releaseFirst();
+    expect((await answers).map((answer) => answer.status)).toEqual([200, 200, 200, 429]);
+    expect(ran).toEqual(['/a', '/b', '/c']);
     expect(turns.waiting).toBe(0);
   });
 });
