@@ -401,6 +401,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const beginDrain = (): void => {
     drain.begin();
     keepAliveEnd.begin();
+    connectionTurns.beginDrain();
     draining.abort();
   };
   return {

@@ -26,7 +26,13 @@ interface Turn {
   over: boolean;
   /** Set while the request waits at the gate for those before it on its connection. */
   proceed: (() => void) | null;
+  /** Set with proceed: answers it unrun, SHUTTING_DOWN, once the drain begins. */
+  turnAway: (() => void) | null;
+  /** Its connection's line. */
+  line: Line;
 }
+
+export const SHUTTING_DOWN_WAITING_MESSAGE = 'the gateway is shutting down and did not run this request, which waited for earlier ones on its connection: nothing was sent; send it again on a new connection';
 
 /**
  * Runs a connection's pipelined requests one at a time. Node hands the app every request it has
@@ -46,6 +52,9 @@ export class ConnectionTurns {
   private readonly lines = new WeakMap<Socket, Line>();
   private readonly turns = new WeakMap<ServerResponse, Turn>();
   private held = 0;
+  /** Every turn held at the gate now, on every connection: what the drain turns away. */
+  private readonly atGate = new Set<Turn>();
+  private draining = false;
 
   /** Follows every request of `server` (those it hands the app; upgrades are not among them). */
   constructor(
@@ -72,14 +81,38 @@ export class ConnectionTurns {
     if (turn.over) return;
     const line = this.lines.get(req.socket);
     if (line === undefined || line.turns[0] === turn) return next();
+    // The drain cuts what still runs when its grace ends: one that has not begun is told so now, unrun.
+    if (this.draining) return refuse(req, res, 503, 'SHUTTING_DOWN', SHUTTING_DOWN_WAITING_MESSAGE);
     if (line.held >= this.maxWaitingPerConnection) {
-      refuse(req, res);
+      refuse(req, res, 429, 'QUERY_TOO_COMPLEX', WAITING_PER_CONNECTION_MESSAGE);
       return this.onRefused(req);
     }
     turn.proceed = next;
+    turn.turnAway = () => refuse(req, res, 503, 'SHUTTING_DOWN', SHUTTING_DOWN_WAITING_MESSAGE);
+    this.atGate.add(turn);
     line.held += 1;
     this.held += 1;
   };
+
+  /** The drain has begun: every request waiting its turn is answered SHUTTING_DOWN, unrun, in its place; so is each that comes to wait. */
+  beginDrain(): void {
+    this.draining = true;
+    for (const turn of [...this.atGate]) {
+      const turnAway = turn.turnAway;
+      this.letGo(turn);
+      turnAway?.();
+    }
+  }
+
+  /** A turn leaves the gate without running. */
+  private letGo(turn: Turn): void {
+    if (turn.proceed === null) return;
+    turn.proceed = null;
+    turn.turnAway = null;
+    this.atGate.delete(turn);
+    this.held -= 1;
+    turn.line.held -= 1;
+  }
 
   private enter(socket: Socket, res: ServerResponse): void {
     if (socket.destroyed) return;
@@ -90,7 +123,7 @@ export class ConnectionTurns {
       // One listener per connection, however many requests it pipelines.
       socket.once('close', () => this.dropLine(socket));
     }
-    const turn: Turn = { over: false, proceed: null };
+    const turn: Turn = { over: false, proceed: null, turnAway: null, line };
     line.turns.push(turn);
     this.turns.set(res, turn);
     const leave = (): void => this.leave(socket, turn);
@@ -110,9 +143,7 @@ export class ConnectionTurns {
     const head = line.turns[0];
     if (head?.proceed == null) return;
     const proceed = head.proceed;
-    head.proceed = null;
-    line.held -= 1;
-    this.held -= 1;
+    this.letGo(head);
     proceed();
   }
 
@@ -123,18 +154,16 @@ export class ConnectionTurns {
   private dropLine(socket: Socket): void {
     for (const turn of this.lines.get(socket)?.turns ?? []) {
       turn.over = true;
-      if (turn.proceed === null) continue;
-      turn.proceed = null;
-      this.held -= 1;
+      this.letGo(turn);
     }
     this.lines.delete(socket);
   }
 }
 
-/** The refusal past MAX_WAITING_PER_CONNECTION: its answer still goes out in its place, its body need not wait with it. */
-function refuse(req: IncomingMessage & { body?: unknown }, res: ServerResponse): void {
+/** A request answered unrun: its answer still goes out in its place, its body need not wait with it. */
+function refuse(req: IncomingMessage & { body?: unknown }, res: ServerResponse, status: number, code: string, message: string): void {
   req.body = undefined;
-  res.statusCode = 429;
+  res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message: WAITING_PER_CONNECTION_MESSAGE, extensions: { code: 'QUERY_TOO_COMPLEX' } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

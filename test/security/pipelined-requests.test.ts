@@ -126,3 +126,28 @@ describe('pipelined HTTP requests on one connection', () => {
     expect(zomro.count(BACKUP_LIST)).toBe(2);
   });
 });
+
+// The drain cuts what still runs when its grace ends: a request that waited its turn began during
+// the drain, where a mutation could act and lose its answer; none of them had begun.
+describe('pipelined HTTP requests waiting when the drain begins', () => {
+  it('are answered SHUTTING_DOWN, unrun, in their place; the one running is answered', async () => {
+    const harness = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'pipeliner', key: KEY, roles: ['viewer'] }]) });
+    const zomro = harness.simulator('zomro').server;
+    harness.resetUpstreamLogs();
+    const hold = zomro.holdAnswersOf(BACKUP_LIST);
+    const socket = await openSocket(harness.gateway.graphqlUrl);
+    const host = new URL(harness.gateway.graphqlUrl).host;
+    const answers = readAnswers(socket, 3);
+    socket.write([0, 1, 2].map((index) => rawPost(host, backupRead(500_000 + index))).join(''));
+    await hold.arrived;
+    const closed = harness.close();
+    hold.release();
+    const received = await answers;
+    socket.destroy();
+    await closed;
+    expect(received.map((answer) => answer.status)).toEqual([200, 503, 503]);
+    const refusal = JSON.parse(received[1]?.body ?? '{}') as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(refusal.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
+    expect(zomro.count(BACKUP_LIST)).toBe(1);
+  });
+});

@@ -54,7 +54,9 @@ describe('a keep-alive connection whose request is in flight when the drain star
       await eventually(() => Promise.resolve(server.inFlight), (count) => count > 0);
       await harness.gateway.close();
       const answers = (await received).split('HTTP/1.1 ').slice(1);
-      expect(answers.map((answer) => answer.slice(0, 3))).toEqual(['200', '200']);
+      // The second waited its turn behind the first (connection-turns.ts): the drain answers it unrun, SHUTTING_DOWN.
+      expect(answers.map((answer) => answer.slice(0, 3))).toEqual(['200', '503']);
+      expect(answers[1]).toContain('SHUTTING_DOWN');
       expect(answers.map((answer) => /\r\nconnection: (\S+)/i.exec(answer)?.[1]?.toLowerCase())).toEqual(['keep-alive', 'close']);
     } finally {
       server.latencyMs = 0;
