@@ -118,4 +118,71 @@ describe('ConnectionTurns', () => {
     expect(ran).toEqual(['/a', '/b', '/c']);
     expect(turns.waiting).toBe(0);
   });
+
+  it('runs three pipelined requests one after another, each once (the first answer\'s later close takes no other from the line)', async () => {
+    const ran: string[] = [];
+    let turns: ConnectionTurns | undefined;
+    const started = await listen((req, res) =>
+      turns?.waitForEarlier(req, res, () => {
+        ran.push(req.url ?? '');
+        res.end(req.url);
+      }),
+    );
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    closers.push(() => client.destroy());
+    const answers = readAnswers(client, 4);
+    client.write(pipelinedGets('/a', '/b', '/c', '/d'));
+    expect((await answers).map((answer) => answer.body)).toEqual(['/a', '/b', '/c', '/d']);
+    expect(ran).toEqual(['/a', '/b', '/c', '/d']);
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('counts as let go only the requests that waited at the gate when their connection closes', async () => {
+    let turns: ConnectionTurns | undefined;
+    let markArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (markArrived = resolve));
+    let count = 0;
+    const started = await listen((req, res) => {
+      count += 1;
+      // The first runs and is left unanswered; the second never reaches the gate (its body, say, still coming); the third waits.
+      if (req.url !== '/b') turns?.waitForEarlier(req, res, () => undefined);
+      if (count === 3) markArrived();
+    });
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const serverSocketClosed = new Promise<void>((resolve) => started.server.on('connection', (socket: Socket) => socket.once('close', () => resolve())));
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.write(pipelinedGets('/a', '/b', '/c'));
+    await arrived;
+    expect(turns.waiting).toBe(1);
+    client.destroy();
+    await serverSocketClosed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(turns.waiting).toBe(0);
+  });
+
+  it('does not run a request whose connection was destroyed before it reached the gate', async () => {
+    const ran: string[] = [];
+    let turns: ConnectionTurns | undefined;
+    let markGated: () => void = () => undefined;
+    const gated = new Promise<void>((resolve) => (markGated = resolve));
+    const started = await listen((req, res) => {
+      req.socket.destroy();
+      turns?.waitForEarlier(req, res, () => ran.push(req.url ?? ''));
+      markGated();
+    });
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    closers.push(() => client.destroy());
+    client.write(pipelinedGets('/a'));
+    await gated;
+    expect(ran).toEqual([]);
+    expect(turns.waiting).toBe(0);
+  });
 });
