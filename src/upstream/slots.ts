@@ -8,25 +8,14 @@ interface Waiter {
 }
 
 /**
- * Whose waiters share a turn: one GraphQL request's calls (its request id, which a read shared
- * with other requests carries too), or, undefined, all work no request caused.
- */
-export type SlotOwner = string | undefined;
-
-/**
  * The per-account concurrency cap: at most `capacity` attempts in flight,
- * up to `queueCapacity` more waiting. Unlike cockatiel's bulkhead, a waiter
- * whose request is aborted leaves the queue at once instead of when its turn
- * comes. A freed slot goes to the owners in turn (first come, first served
- * within each), not to the oldest waiter: one queue in arrival order let a
- * viewer's request of 1,000 made-up ids put 1,000 calls ahead of every other
- * client's, each waiting behind all of them.
+ * up to `queueCapacity` more waiting in order. Unlike cockatiel's bulkhead, a
+ * waiter whose request is aborted leaves the queue at once instead of when
+ * its turn comes.
  */
 export class Slots {
   private active = 0;
-  private queued = 0;
-  /** Each owner's waiters in arrival order; the Map's order is the turn (the owner served last goes to the end). */
-  private readonly queues = new Map<SlotOwner, Waiter[]>();
+  private readonly queue: Waiter[] = [];
 
   constructor(
     private readonly capacity: number,
@@ -37,65 +26,41 @@ export class Slots {
 
   /** Requests waiting for a slot now. */
   get waiting(): number {
-    return this.queued;
+    return this.queue.length;
   }
 
   /** Resolves when a slot is held; the caller must `release()` it exactly once. */
-  acquire(signal: AbortSignal | undefined, owner: SlotOwner = undefined): Promise<void> {
+  acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(this.cancelled());
     if (this.active < this.capacity) {
       this.active += 1;
       return Promise.resolve();
     }
-    if (this.queued >= this.queueCapacity) return Promise.reject(new BulkheadRejectedError(this.capacity, this.queueCapacity));
+    if (this.queue.length >= this.queueCapacity) return Promise.reject(new BulkheadRejectedError(this.capacity, this.queueCapacity));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
         signal,
         onAbort: () => {
-          this.leave(owner, waiter);
+          const index = this.queue.indexOf(waiter);
+          if (index >= 0) this.queue.splice(index, 1);
           reject(this.cancelled());
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      const line = this.queues.get(owner);
-      if (line) line.push(waiter);
-      else this.queues.set(owner, [waiter]);
-      this.queued += 1;
+      this.queue.push(waiter);
     });
   }
 
-  /** Hands the slot to the first waiter of the owner whose turn it is, or frees it. */
+  /** Hands the slot to the next waiter, or frees it. */
   release(): void {
-    const next = this.nextInTurn();
+    const next = this.queue.shift();
     if (!next) {
       this.active -= 1;
       return;
     }
     next.signal?.removeEventListener('abort', next.onAbort);
     next.resolve();
-  }
-
-  private nextInTurn(): Waiter | undefined {
-    for (const [owner, line] of this.queues) {
-      const next = line.shift();
-      this.queues.delete(owner);
-      if (line.length > 0) this.queues.set(owner, line);
-      if (next) {
-        this.queued -= 1;
-        return next;
-      }
-    }
-    return undefined;
-  }
-
-  private leave(owner: SlotOwner, waiter: Waiter): void {
-    const line = this.queues.get(owner);
-    const index = line ? line.indexOf(waiter) : -1;
-    if (!line || index < 0) return;
-    line.splice(index, 1);
-    this.queued -= 1;
-    if (line.length === 0) this.queues.delete(owner);
   }
 }

@@ -87,41 +87,6 @@ describe('Slots (the per-account cap on upstream requests in flight)', () => {
   });
 });
 
-describe('Slots: owners take turns', () => {
-  it("hands freed slots to each owner in turn: one owner's many waiters do not all go before another's one", async () => {
-    const slots = new Slots(1, 100, () => new Cancelled());
-    const flood = 'flooding request';
-    const bystander = 'bystanding request';
-    await slots.acquire(undefined, flood);
-    const order: string[] = [];
-    const floodCalls = Array.from({ length: 5 }, (_, index) => slots.acquire(undefined, flood).then(() => order.push(`flood ${index}`)));
-    const bystanderCall = slots.acquire(undefined, bystander).then(() => order.push('bystander'));
-    for (let turn = 0; turn < 6; turn += 1) {
-      slots.release();
-      await Promise.resolve();
-      await Promise.resolve();
-    }
-    await Promise.all([...floodCalls, bystanderCall]);
-    expect(order).toEqual(['flood 0', 'bystander', 'flood 1', 'flood 2', 'flood 3', 'flood 4']);
-    expect(slots.waiting).toBe(0);
-  });
-
-  it("counts every owner's waiters toward the one queue limit, and lets a leaving waiter out of its owner's line", async () => {
-    const slots = new Slots(1, 2, () => new Cancelled());
-    await slots.acquire(undefined, 'a');
-    const leaving = new AbortController();
-    const left = slots.acquire(leaving.signal, 'b');
-    const staying = slots.acquire(undefined, 'b');
-    await expect(slots.acquire(undefined, 'c')).rejects.toBeInstanceOf(BulkheadRejectedError);
-    leaving.abort();
-    await expect(left).rejects.toBeInstanceOf(Cancelled);
-    expect(slots.waiting).toBe(1);
-    slots.release();
-    expect(await settledNow(staying)).toBe('resolved');
-    expect(slots.waiting).toBe(0);
-  });
-});
-
 describe('FlightSignal (the minimal abort signal of a coalesced read)', () => {
   it('calls each listener once with the reason set, then lets them go; a second abort changes nothing', () => {
     const signal = new FlightSignal();
