@@ -11,6 +11,7 @@ import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { inheritedVariableNameRule } from './prototype-variable-names.js';
+import { mayDirectSubscriptionRoot, subscriptionRootDirectiveRefusal } from './subscription-root-directives.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
 import { mergedFieldsError, mergedFieldsRefusal } from './limits/merged-fields.js';
 import { nestingRefusal } from './limits/nesting.js';
@@ -81,6 +82,9 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       // Before validation: its rule for overlapping fields is what such a query would cost.
       const merged = mergedFieldsRefusal(document);
       if (merged) return { errors: [mergedFieldsError(merged)] };
+      // Before validation, which throws on such a subscription instead of answering.
+      const directed = mayDirectSubscriptionRoot(query) ? subscriptionRootDirectiveRefusal(document) : null;
+      if (directed) return { errors: [directed] };
       const errors = validate(schema, document, rules);
       return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
     },
