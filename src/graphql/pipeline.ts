@@ -10,6 +10,7 @@ import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
+import { nullVariablesCheck } from './null-variables.js';
 import { inheritedVariableNameRule } from './prototype-variable-names.js';
 import { mayDirectSubscriptionRoot, subscriptionRootDirectiveRefusal } from './subscription-root-directives.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
@@ -42,7 +43,7 @@ export interface RequestPipeline {
    * document however it came (Apollo's cached ones too).
    */
   introspectionRefusal(document: DocumentNode, principal: Principal): GraphQLError | null;
-  /** The cost with the request's variables (a list of ids passed as a variable); null when within the limits. */
+  /** The cost with the request's variables (a list of ids passed as a variable), then a variable sent null where a value is required; null when within the limits and none is. */
   checkVariables(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GraphQLError | null;
   /** Logs a request's errors with its request id (see logRequestErrors). */
   logErrors(requestId: string, errors: readonly GraphQLError[]): void;
@@ -89,7 +90,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
       return errors.length > 0 ? { errors: [...errors] } : { document, source: query };
     },
     introspectionRefusal: introspectionCheck(config.introspection),
-    checkVariables: (document, operationName, variables) => variableCost(schema, document, operationName, variables),
+    checkVariables: (document, operationName, variables) => variableCost(schema, document, operationName, variables) ?? nullVariablesCheck(schema, document, operationName, variables),
     logErrors: (requestId, errors) => logRequestErrors(logger, formatError, requestId, errors),
   };
 }

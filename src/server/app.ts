@@ -15,6 +15,7 @@ import { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
+import { nullVariablesPlugin } from '../graphql/null-variables.js';
 import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { introspectionPlugin } from '../graphql/introspection.js';
@@ -257,6 +258,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       // Before the cost check: both refuse at didResolveOperation, and the first listed is answered.
       introspectionPlugin(pipeline.introspectionRefusal),
       costLimitPlugin<GraphQLContext>(config.limits),
+      nullVariablesPlugin<GraphQLContext>(),
       errorLogPlugin(pipeline),
       // Its own 10 s default would cut a write still running within the configured drain, and the
       // whole drain would outlast the process's own timer, which starts at the signal: the plugin
