@@ -274,7 +274,7 @@ export class Mutations {
     const ref = decodeOperationId(input.operationId, 'operationId');
     const adapter = this.reads.provider(ref.providerId);
     requireCapability(adapter, 'CANCEL_OPERATION');
-    if (!(await this.reads.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
+    if (!(await this.reads.shared.startedOperations.wasStarted(ref, adapter.account.id, 'cancel'))) throw notFound('operation started by this gateway', adapter.account.id);
     const operation = await adapter.cancelOperation(ref, this.scope);
     if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
     return { operation: { ...operation, askedId: input.operationId } };

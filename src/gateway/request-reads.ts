@@ -307,7 +307,7 @@ export class RequestReads {
    */
   private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<void> {
     if (!adapter.statusFromIdAlone(ref)) return;
-    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw notFound('operation started by this gateway', adapter.account.id);
   }
 
   /**
@@ -320,7 +320,7 @@ export class RequestReads {
    */
   private async vouchForAnswer(ref: OperationRef, operation: Operation, adapter: ProviderAdapter): Promise<void> {
     if (operation.status !== 'SUCCEEDED' || operation.succeededByAbsence !== true) return;
-    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id))) throw notFound('operation started by this gateway', adapter.account.id);
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw notFound('operation started by this gateway', adapter.account.id);
   }
 
   /**

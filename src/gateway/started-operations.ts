@@ -8,6 +8,12 @@ import { operationId } from './ids.js';
 /** The store namespace of the operations this gateway started (`started:` in Redis). */
 export const STARTED_OPERATIONS_NAMESPACE = 'started';
 
+/** What a request the record could not be read for is told, by what it asked. */
+const UNANSWERED = {
+  cancel: "the gateway's shared store did not answer in time, so it cannot tell whether it started this operation: nothing was sent; send it again",
+  read: "the gateway's shared store did not answer in time, so it cannot tell whether it started this operation, which its status rests on: the status is not told; ask again",
+} as const;
+
 /**
  * Why a record and not a signature: operation ids are unsigned, built from provider facts, and a
  * client may re-encode them (docs/operations.md). Signing them would need a key every replica
@@ -35,14 +41,14 @@ export class StartedOperations {
   /**
    * Whether a mutation of this gateway (any replica sharing the store) started the operation
    * within the last OUTCOME_KEPT_MS. A store that does not answer refuses (STORE_UNAVAILABLE):
-   * what it guards is an action at the provider, which must never be taken on a guess.
+   * what it guards is an action at the provider (`cancel`), which must never be taken on a guess,
+   * or a status only the record can vouch for (`read`), which is not told on one. Each is told in
+   * its own words: a read's refusal said "nothing was sent", a cancel's, to a client polling.
    */
-  async wasStarted(ref: OperationRef, provider: string): Promise<boolean> {
+  async wasStarted(ref: OperationRef, provider: string, asking: 'cancel' | 'read'): Promise<boolean> {
     // getMany: an array once the store answers, so a missing key is told apart from no answer.
     const answer = await withinMsTelling(this.store.getMany<unknown>([operationId(ref)]), OUTCOME_STORE_WAIT_MS, this.storeFailed);
-    if (answer === undefined) {
-      throw storeUnavailable("the gateway's shared store did not answer in time, so it cannot tell whether it started this operation: nothing was sent; send it again", provider);
-    }
+    if (answer === undefined) throw storeUnavailable(UNANSWERED[asking], provider);
     const [record] = answer;
     return record !== undefined && record !== null;
   }

@@ -122,7 +122,7 @@ describe('pipelined HTTP requests on one connection', () => {
     hold.release();
     const after = await harness.gql('query($id: ID!) { node(id: $id) { id } }', { id: encodeId('Backup', 'zomro-test', ['850000', '1']) }, { key: KEY });
     expect(after.status).toBe(200);
-    // The first and the one just sent: none of the 49 waiting ran (all of them did, 16 at a time).
+    // The first and the one just sent: none of the 100 waiting ran (all of them did, 16 at a time).
     expect(zomro.count(BACKUP_LIST)).toBe(2);
   });
 });

@@ -33,18 +33,18 @@ describe('StartedOperations', () => {
   it('knows an operation a mutation started, by its id, for OUTCOME_KEPT_MS, and no other', async () => {
     const store = new WatchedStore();
     const started = new StartedOperations(store);
-    expect(await started.wasStarted(ref, 'onapp-1')).toBe(false);
+    expect(await started.wasStarted(ref, 'onapp-1', 'cancel')).toBe(false);
     const operation: Operation = { ...ref, status: 'RUNNING', finishedAt: null, error: null, providerOperationId: 'job-1' };
     await started.started(operation);
-    expect(await started.wasStarted({ ...ref }, 'onapp-1')).toBe(true);
-    expect(await started.wasStarted({ ...ref, token: ['t-2'] }, 'onapp-1')).toBe(false);
+    expect(await started.wasStarted({ ...ref }, 'onapp-1', 'read')).toBe(true);
+    expect(await started.wasStarted({ ...ref, token: ['t-2'] }, 'onapp-1', 'read')).toBe(false);
     expect(store.ttls).toEqual([OUTCOME_KEPT_MS]);
   });
 
   it('reads a record the store holds as null as none', async () => {
     const store = new MemoryStore();
     await store.set(operationId(ref), null, 60_000);
-    expect(await new StartedOperations(store).wasStarted(ref, 'onapp-1')).toBe(false);
+    expect(await new StartedOperations(store).wasStarted(ref, 'onapp-1', 'cancel')).toBe(false);
   });
 
   it('refuses with STORE_UNAVAILABLE, naming the provider, when the store fails, and tells of the failure', async () => {
@@ -52,7 +52,7 @@ describe('StartedOperations', () => {
     const failures: unknown[] = [];
     const started = new StartedOperations(store, (error) => failures.push(error));
     store.failing = true;
-    await expect(started.wasStarted(ref, 'onapp-1')).rejects.toMatchObject({
+    await expect(started.wasStarted(ref, 'onapp-1', 'cancel')).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
       message: expect.stringContaining('cannot tell whether it started this operation'),
       details: { provider: 'onapp-1' },
