@@ -343,9 +343,11 @@ export class ZstackAdapter extends BaseAdapter {
   private async query(path: string, conditions: string[], pageSize: number, operation: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
     const seen = new Set<unknown>();
+    /** Rows the answers held, repeats included: the next page's `start`, and what `total` counts. */
+    let received = 0;
     let previous: Array<Record<string, unknown>> = [];
     for (;;) {
-      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(rows.length)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
+      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(received)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
       // ZStack's queries always answer with an inventories array: without one, "none" would be a guess
@@ -356,12 +358,20 @@ export class ZstackAdapter extends BaseAdapter {
       const page = body.inventories;
       if (repeatsPage(page, previous, 'uuid')) return rows;
       const seenBefore = seen.size;
-      for (const row of page) seen.add(row.uuid);
+      // `start` is an offset into the list as it is when each page is read: a row made meanwhile
+      // ahead of the offset (in `sort` order) pushes the last row read onto the next page. Kept
+      // once: read twice, a volume backup was two volumes of its group, whose size counted it twice.
+      const fresh: Array<Record<string, unknown>> = [];
+      for (const row of page) {
+        if (row.uuid === undefined || !seen.has(row.uuid)) fresh.push(row);
+        seen.add(row.uuid);
+      }
       if (page.length > 0 && seen.size === seenBefore) return rows;
-      appendAll(rows, page);
+      appendAll(rows, fresh);
+      received += page.length;
       checkListSize(rows.length, this.account.id);
       const total = typeof body.total === 'number' ? body.total : null;
-      if (page.length === 0 || (total !== null && rows.length >= total)) return rows;
+      if (page.length === 0 || (total !== null && received >= total)) return rows;
       previous = page;
     }
   }

@@ -177,6 +177,13 @@ export class ZstackSimulator extends ProviderSimulator {
     return vm;
   }
 
+  /**
+   * Called before each `vm-instances` or `volume-backups` query is answered, with its route and
+   * parameters: a test makes or removes rows between two pages, as other clients of a node do
+   * while the gateway reads (a query's `start` is an offset into the list as it is then).
+   */
+  beforeQuery: ((route: string, params: URLSearchParams) => void) | null = null;
+
   /** The next query fails as ZStack documents: "503 with {"error":…}". */
   failNextQuery: { code: string; description: string } | null = null;
 
@@ -351,6 +358,7 @@ export class ZstackSimulator extends ProviderSimulator {
       this.nextWriteNotFound = null;
       return { status: 404, json: { error } };
     }
+    if (request.method === 'GET' && (route === 'vm-instances' || route === 'volume-backups')) this.beforeQuery?.(route, request.query);
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
     if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);

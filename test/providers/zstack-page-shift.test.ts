@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+interface Shown {
+  nativeId: string;
+  backups: Array<{ nativeId: string; sizeBytes: number | null }>;
+}
+
+const VIEW = '{ instances(first: 100) { edges { node { nativeId backups { nativeId sizeBytes } } } } }';
+
+/** Each VM's backup groups and the bytes of their distinct volumes, as the simulator holds them now. */
+function groupsOf(simulator: ZstackSimulator): Map<string, Map<string, number>> {
+  const truth = new Map<string, Map<string, number>>();
+  for (const volume of simulator.volumeBackups) {
+    const groups = truth.get(String(volume.vmInstanceUuid)) ?? new Map<string, number>();
+    groups.set(String(volume.groupUuid), (groups.get(String(volume.groupUuid)) ?? 0) + Number(volume.size));
+    truth.set(String(volume.vmInstanceUuid), groups);
+  }
+  return truth;
+}
+
+/**
+ * A ZStack query pages by offset (`start`, `limit`; providers.md): `start` counts into the list
+ * as it is when each page is read. A volume backup made by another client between two pages,
+ * ahead of the offset in the query's order (`sort=+uuid`), pushes the last row already read onto
+ * the next page. The gateway read it twice: its group showed that volume twice and its size
+ * counted it twice.
+ */
+describe('zstack: a row made between two pages of a query', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    simulator.pageCap = 3;
+  });
+  afterAll(() => harness.close());
+
+  it('counts each volume backup once (the row pushed onto the next page was read again, its group size doubled)', async () => {
+    const before = groupsOf(simulator);
+    const template = simulator.volumeBackups.find((volume) => volume.type === 'Root')!;
+    let made = false;
+    simulator.beforeQuery = (route, params) => {
+      if (made || route !== 'volume-backups' || Number(params.get('start') ?? 0) === 0) return;
+      made = true;
+      // A uuid first in `+uuid` order: every row from the offset on moves one place down.
+      simulator.volumeBackups.push({ ...template, uuid: '0'.repeat(32), groupUuid: '1'.repeat(32) });
+    };
+    try {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: Shown }> } }>(VIEW);
+      expect(answer.errors).toBeUndefined();
+      expect(made).toBe(true);
+      for (const { node } of answer.data!.instances.edges) {
+        const expected = [...(before.get(node.nativeId) ?? new Map<string, number>())].map(([nativeId, sizeBytes]) => ({ nativeId, sizeBytes })).sort((a, b) => a.nativeId.localeCompare(b.nativeId));
+        expect([...node.backups].sort((a, b) => a.nativeId.localeCompare(b.nativeId))).toEqual(expected);
+      }
+    } finally {
+      simulator.beforeQuery = null;
+    }
+    // The next read, from the first page, lists the new backup too.
+    const again = await harness.gql<{ instances: { edges: Array<{ node: Shown }> } }>(VIEW);
+    const owner = again.data!.instances.edges.find(({ node }) => node.nativeId === String(template.vmInstanceUuid))!.node;
+    expect(owner.backups.some((backup) => backup.nativeId === '1'.repeat(32))).toBe(true);
+  });
+});
