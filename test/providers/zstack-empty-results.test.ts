@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
+import { ZSTACK_SIM_STORAGE, type ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const INSTANCES = '{ instances(first: 100) { edges { node { id backups { id nativeId } } } } }';
@@ -38,6 +38,24 @@ describe('zstack: empty results are written {} as the API docs show', () => {
     simulator.finishJobs();
     const done = await fetch(location);
     expect([done.status, await done.text()]).toEqual([200, '{}']);
+  });
+
+  it("answers a finished sync's result with {}, as SyncVmBackup's docs show (it wrote {\"success\": true}, a revert's result), and the gateway reads it SUCCEEDED", async () => {
+    simulator.asyncDelayMs = 60_000;
+    const session = randomUUID().replace(/-/g, '');
+    simulator.sessions.add(session);
+    const accepted = await fetch(`${simulator.url}/zstack/v1/vm-backups/imageStore/${ZSTACK_SIM_STORAGE}/actions`, { method: 'PUT', headers: { authorization: `OAuth ${session}`, 'content-type': 'application/json;charset=UTF-8' }, body: JSON.stringify({ syncVmBackup: {} }) });
+    expect(accepted.status).toBe(202);
+    const { location } = (await accepted.json()) as { location: string };
+    simulator.finishJobs();
+    const done = await fetch(location);
+    expect([done.status, await done.text()]).toEqual([200, '{}']);
+
+    const synced = await harness.gql<{ syncBackups: { operation: { id: string } } }>('mutation { syncBackups(input: { providerId: "zstack-test" }) { operation { id } } }');
+    expect(synced.errors).toBeUndefined();
+    simulator.finishJobs();
+    const settled = await eventually(() => harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: synced.data!.syncBackups.operation.id }), (read) => read.data?.operation.status !== 'RUNNING');
+    expect(settled.data?.operation).toEqual({ status: 'SUCCEEDED', error: null });
   });
 
   for (const bare of [false, true]) {

@@ -366,7 +366,9 @@ export class ZstackSimulator extends ProviderSimulator {
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
       if (this.olderThanSyncVmBackup) return noApiMapping(path);
       if (!(request.json as Row | undefined)?.syncVmBackup) return badBody();
-      return this.startJob(request, () => ({ success: true }), () => {});
+      // SyncVmBackup: "On success, this API returns an empty JSON structure {}" (API docs); it
+      // answered `{"success": true}`, a revert's result.
+      return this.startJob(request, () => ({}), () => {});
     }
     if (request.method === 'PUT' && (match = /^vm-backups\/([0-9a-f]{32})\/actions$/.exec(route))) return this.revert(request, match[1] as string);
     return noApiMapping(path);
