@@ -270,7 +270,7 @@ export class ZomroSimulator extends ProviderSimulator {
           backup_type: n % 2 === 0 ? 'manual' : 'schedule',
           region: 'Netherlands-2',
           readyAt: 0,
-          // One status word nobody documents, to show UNKNOWN with the raw word kept.
+          // A word only Zomro's panel code shows (Suspended): the backup reads FAILED, its word kept in raw.
           ...(index === 3 && n === 1 ? { fixedStatus: 'Suspended' } : {}),
         });
       }
@@ -564,6 +564,10 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   private deleteBackup(form: Map<string, string>): SimResponse {
+    // `sok=ok`, "Operation confirmation", Required for `image.delete` (Zomro's backup document):
+    // unconfirmed, nothing is deleted. It deleted the backup. (The schedule delete's table and
+    // curl send no `sok`: that func takes it or not.)
+    if (form.get('sok') !== 'ok') return docOf({});
     const id = form.get('elid') ?? '';
     const backup = this.liveBackup(id);
     if (!backup || (form.get('plid') && form.get('plid') !== backup.instanceId)) return error('missed', 'Object not found', 'image');
@@ -628,6 +632,9 @@ export class ZomroSimulator extends ProviderSimulator {
   }
 
   private createSchedule(instance: SimInstance, form: Map<string, string>): SimResponse {
+    // `sok=ok`, "Operation confirmation", Required (Zomro's schedule document), as for a backup's
+    // create: without it an edit func answers its form and makes nothing. It made the schedule.
+    if (form.get('sok') !== 'ok') return docOf({});
     const name = (form.get('name') ?? '').trim();
     const days = (form.get('rotation_days') ?? '').split(',').filter((day) => /^[0-6]$/.test(day));
     const time = form.get('rotation_time') ?? '';
