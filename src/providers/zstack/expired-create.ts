@@ -24,7 +24,10 @@ export type ExpiredCreateBackup = { backup: Backup } | { sameSecond: number } | 
  * cannot be told from an older one and is not taken. Dates are to the second:
  * several groups of the name in the newest second cannot be told apart, and
  * none is taken (the later listed was, but a query's order is its `sort`,
- * by uuid, and unsorted ZStack promises none).
+ * by uuid, and unsorted ZStack promises none). The name is the last resort for another reason:
+ * CreateVmBackup's example answer names its volume backups "Root-Volume-Backup-1" under a request
+ * named "backup-1" (its description differs from the request's too, so it is read as a sample);
+ * a node that did rename would be found only by the group or the resourceUuid.
  */
 export function backupOfExpiredCreate(backups: readonly Backup[], name: string | undefined, knownGroup: string | null, startedAt: Date, resourceUuid?: string): ExpiredCreateBackup {
   if (knownGroup) {
