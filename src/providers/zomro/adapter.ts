@@ -14,6 +14,7 @@ import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
 import { inErrorState, restoreProgress } from './restore-progress.js';
 import { busyRefusal } from './busy-instance.js';
+import { unrestorableBackup } from './restorable-backup.js';
 import { listedAsDeleted } from './deleted-rows.js';
 import { quotedWord } from './quoted-word.js';
 import { backupOfCreate, idOrder } from './created-backup.js';
@@ -132,6 +133,9 @@ export class ZomroAdapter extends BaseAdapter {
     // cache). Sent anyway (a stale word), Zomro's own refusal answers.
     const busy = busyRefusal(request.target.state, 'restore');
     if (busy !== null) throw conflict(busy, this.account.id);
+    // Only an Active backup is created (Zomro's backup document): one still Saving, or Suspended, is refused before any call.
+    const unrestorable = unrestorableBackup(request.backup);
+    if (unrestorable !== null) throw conflict(unrestorable, this.account.id);
     const listed = typeof request.backup.raw.fleio_id === 'string' && request.backup.raw.fleio_id !== '' ? request.backup.raw.fleio_id : null;
     const fleioId = listed ?? (await this.imageFleioId(request.backup.nativeId, scope));
     if (!fleioId) throw badInput('this backup has no image id to rebuild from');

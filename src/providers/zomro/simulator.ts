@@ -600,7 +600,14 @@ export class ZomroSimulator extends ProviderSimulator {
 
   private rebuild(instance: SimInstance, form: Map<string, string>): SimResponse {
     const fleioId = form.get('select_rebuild') ?? '';
-    if (![...this.backups.values()].some((backup) => backup.fleio_id === fleioId && !backup.deleted)) return error('missed', 'Image not found', 'select_rebuild');
+    const image = [...this.backups.values()].find((backup) => backup.fleio_id === fleioId && !backup.deleted);
+    if (!image) return error('missed', 'Image not found', 'select_rebuild');
+    // "The value Active means the backup is created" (Zomro's backup document), and the cloud
+    // rebuilds from an active image only (Nova: "Image ... is not active"). How the panel passes
+    // that refusal on is not documented: played as a BILLmanager error of its own type. It rebuilt
+    // from a backup still Saving, or Suspended.
+    const word = Date.now() < image.readyAt ? this.savingWord : (image.fixedStatus ?? 'Active');
+    if (word.toLowerCase() !== 'active') return error('notactive', `Image ${fleioId} is not active (${word})`, 'select_rebuild');
     // OpenStack (Fleio's cloud) rebuilds only a server with no task under way: a second rebuild
     // while one runs is refused (Nova's 409, "in task_state rebuilding"). How Zomro's panel passes
     // that on is not documented: played as a BILLmanager error of type `busy`.
