@@ -11,9 +11,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCompiledGateway } from './compiled-gateway.js';
-import { startChild, startNodeFlags, type SimulatorInfo } from './ipc.js';
+import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce, loadRun } from './load.js';
 import { dashboardBody, settings } from './settings.js';
+
+const receivedTotal = async (simulators: Child): Promise<number> => {
+  const { byKind } = await simulators.ask({ type: 'received' }, 'received');
+  return Object.values(byKind).reduce((sum, count) => sum + count, 0);
+};
 
 const loadSeconds = Number(process.env.MEMORY_SECONDS ?? 20) || 20;
 
@@ -47,13 +52,16 @@ async function measure(scenario: Scenario): Promise<string> {
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, gateway.rssMiB())), 200);
     const cpuBefore = gateway.cpuMs();
+    const receivedBefore = await receivedTotal(simulators);
     const load = await loadRun(gateway.graphqlUrl, body, scenario.connections, scenario.seconds);
     const cpuPerDashboard = (gateway.cpuMs() - cpuBefore) / load.requests;
+    // Counted at the simulators: how much the coalesced reads shared, which machine noise moves less than times.
+    const upstreamPerDashboard = ((await receivedTotal(simulators)) - receivedBefore) / load.requests;
     clearInterval(sampler);
     const end = gateway.rssMiB();
     const collected = await gateway.afterGc();
     const cells = [scenario.name, idle, Math.max(peak, end), end, collected.rssMiB, collected.heapMiB].map((cell) => (typeof cell === 'number' ? `${cell.toFixed(0)} MiB` : cell));
-    return `| ${cells.join(' | ')} | ${load.requestsPerSecond.toFixed(1)} | ${cpuPerDashboard.toFixed(0)} ms |`;
+    return `| ${cells.join(' | ')} | ${load.requestsPerSecond.toFixed(1)} | ${cpuPerDashboard.toFixed(0)} ms | ${upstreamPerDashboard.toFixed(1)} |`;
   } finally {
     await gateway.stop();
     await simulators.stop();
@@ -66,8 +74,8 @@ for (const [index, scenario] of scenarios.entries()) if (!process.env.MEMORY_ONL
 process.stdout.write(
   [
     `\n### Memory under load (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; upstream latency ${settings.latencyMs} ms)\n`,
-    '| load | RSS idle | RSS peak | RSS at the end | RSS after a full GC | heap after a full GC | dashboards/s | CPU per dashboard |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| load | RSS idle | RSS peak | RSS at the end | RSS after a full GC | heap after a full GC | dashboards/s | CPU per dashboard | upstream calls per dashboard |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ].join('\n'),
