@@ -26,9 +26,9 @@ import type { SharedServices } from './shared-services.js';
  * A scope with a budget of its own, whose reads stop when `signal` fires (the client left) or
  * when the budget's answer bytes are passed (UpstreamBudget.signal).
  */
-function budgetedScope(requestId: string, shared: SharedServices, signal: AbortSignal | undefined): UpstreamScope {
+function budgetedScope(requestId: string, shared: SharedServices, signal: AbortSignal | undefined, client: string | undefined): UpstreamScope {
   const budget = new UpstreamBudget(shared.maxUpstreamCallsPerRequest, shared.maxUpstreamAnswerBytesPerRequest, signal);
-  return { requestId, budget, signal: budget.signal };
+  return { requestId, client, budget, signal: budget.signal };
 }
 
 /** The capability an account declares when it can read each per-instance list. */
@@ -73,8 +73,10 @@ export class RequestReads {
     readonly requestId: string,
     /** Aborted when the client leaves before its answer (see UpstreamScope.signal). */
     signal?: AbortSignal,
+    /** Whose turn its upstream calls wait in (UpstreamScope.client, clientTurnOf); none for a protection sweep. */
+    client?: string,
   ) {
-    this.scope = budgetedScope(requestId, shared, signal);
+    this.scope = budgetedScope(requestId, shared, signal, client);
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
       batch: shared.options.batching,
@@ -102,7 +104,8 @@ export class RequestReads {
    * `signal`: the watch's, aborted once no subscriber is left (OperationWatcher).
    */
   private pollScope(signal: AbortSignal): UpstreamScope {
-    return budgetedScope(this.requestId, this.shared, signal);
+    // Polls are shared by every subscriber of the operation: they wait in the turn of work no client caused.
+    return budgetedScope(this.requestId, this.shared, signal, undefined);
   }
 
   /** An operation read: a delete seen finished ends its shared record, and what it changed is forgotten. */

@@ -328,10 +328,10 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     // After the body is read (a request waiting its turn is never one node times out as unread), before anything runs.
     connectionTurns.waitForEarlier,
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
         try {
-          return createContext(res.locals.principal as Principal, requestId, requestSignal(res));
+          return createContext(res.locals.principal as Principal, requestId, clientAddressOf(req), requestSignal(res));
         } catch (error) {
           // Apollo answers this without its request pipeline, so errorLogPlugin never sees it.
           logger.error({ err: error, requestId }, 'could not build the request context');

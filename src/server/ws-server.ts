@@ -355,7 +355,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         document: prepared.document,
         operationName: payload.operationName ?? null,
         variableValues: variables,
-        contextValue: options.createContext(state.principal, requestId, state.gone.signal),
+        contextValue: options.createContext(state.principal, requestId, addresses.get(ctx.extra.socket) ?? '', state.gone.signal),
       };
       const rateAcross = options.rateLimiter?.countsAcrossReplicas ? options.rateLimiter : null;
       const capAcross = operation.operation === 'subscription' && subscriptionCaps.acrossReplicas;

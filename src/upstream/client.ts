@@ -287,7 +287,8 @@ export class UpstreamClient {
     // The breaker's half-open test runs to its deadline whoever leaves: its outcome is the provider's health.
     const signal = this.policy.takeHalfOpenTest() ? undefined : clientSignal;
     const slots = this.policy.slots;
-    const slot = slots.acquire(signal);
+    // Each client waits its own turn: another client's thousand calls queued first do not all go before it.
+    const slot = slots.acquire(signal, request.scope.client);
     if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
       this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
     }

@@ -87,7 +87,8 @@ export class ReadCoalescer {
   private start(key: string, request: UpstreamRequest): Flight {
     // The flight's own signal: no single waiter's client may cancel what others wait for.
     const stop = new FlightSignal();
-    const scope: UpstreamScope = { requestId: request.scope.requestId, signal: stop.asAbortSignal() };
+    // It waits for a slot in the turn of the client that started it: those who join later wait with it.
+    const scope: UpstreamScope = { requestId: request.scope.requestId, client: request.scope.client, signal: stop.asAbortSignal() };
     const answer = this.execute({ ...request, scope }).then((response) => (sharedAnswerGuard.freeze ? deepFreeze(response) : response));
     const flight: Flight = { key, stop, waiters: 0, answer };
     this.flights.set(key, flight);

@@ -7,6 +7,13 @@ import type { UpstreamBudget } from './budget.js';
  */
 export interface UpstreamScope {
   readonly requestId: string | undefined;
+  /**
+   * The client whose request caused the call (its key's id; an anonymous
+   * caller's address): whose turn it waits in at the account's slots
+   * (src/upstream/slots.ts). None for work no client caused (operation polls,
+   * protection sweeps, start-up checks), which shares one turn.
+   */
+  readonly client?: string | undefined;
   /** Upstream calls the request may still cause; none for work no client request caused. */
   readonly budget?: UpstreamBudget | undefined;
   /**

@@ -87,6 +87,86 @@ describe('Slots (the per-account cap on upstream requests in flight)', () => {
   });
 });
 
+describe('Slots: clients take turns', () => {
+  /** Releases the one slot `times` times, letting each new holder's continuation run before the next. */
+  const releaseTimes = async (slots: Slots, times: number) => {
+    for (let turn = 0; turn < times; turn += 1) {
+      slots.release();
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+  };
+
+  it("hands freed slots to each client in turn: one client's many waiters do not all go before another's one", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'flooder');
+    const order: string[] = [];
+    const waiting = [
+      ...Array.from({ length: 4 }, (_, index) => slots.acquire(undefined, 'flooder').then(() => order.push(`flooder ${index}`))),
+      slots.acquire(undefined, 'bystander').then(() => order.push('bystander')),
+      ...Array.from({ length: 2 }, (_, index) => slots.acquire(undefined, undefined).then(() => order.push(`internal ${index}`))),
+      slots.acquire(undefined, 'late').then(() => order.push('late')),
+    ];
+    await releaseTimes(slots, waiting.length);
+    await Promise.all(waiting);
+    expect(order).toEqual(['flooder 0', 'bystander', 'internal 0', 'late', 'flooder 1', 'internal 1', 'flooder 2', 'flooder 3']);
+    expect(slots.waiting).toBe(0);
+  });
+
+  it("keeps one client's waiters in arrival order, however many of its requests they serve", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'dashboards');
+    const order: number[] = [];
+    const waiting = Array.from({ length: 6 }, (_, index) => slots.acquire(undefined, 'dashboards').then(() => order.push(index)));
+    await releaseTimes(slots, waiting.length);
+    await Promise.all(waiting);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("lets a leaving waiter out of its client's line, and a client whose line emptied loses its place in the turn", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    const order: string[] = [];
+    const leaving = new AbortController();
+    const left = slots.acquire(leaving.signal, 'b');
+    const a = slots.acquire(undefined, 'a').then(() => order.push('a'));
+    const c = slots.acquire(undefined, 'c').then(() => order.push('c'));
+    leaving.abort();
+    await expect(left).rejects.toBeInstanceOf(Cancelled);
+    expect(slots.waiting).toBe(2);
+    const b = slots.acquire(undefined, 'b').then(() => order.push('b'));
+    await releaseTimes(slots, 3);
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['a', 'c', 'b']);
+  });
+
+  it("counts every client's waiters toward the one queue limit", async () => {
+    const slots = new Slots(1, 2, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    void slots.acquire(undefined, 'b');
+    void slots.acquire(undefined, 'c');
+    await expect(slots.acquire(undefined, 'd')).rejects.toBeInstanceOf(BulkheadRejectedError);
+    await expect(slots.acquire(undefined, 'b')).rejects.toBeInstanceOf(BulkheadRejectedError);
+    expect(slots.waiting).toBe(2);
+  });
+
+  it('frees every slot once each holder has released, whichever turns they came through', async () => {
+    const slots = new Slots(2, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    await slots.acquire(undefined, 'b');
+    const waiting = [slots.acquire(undefined, 'a'), slots.acquire(undefined, 'b'), slots.acquire(undefined, undefined)];
+    await releaseTimes(slots, 3);
+    await Promise.all(waiting);
+    expect(slots.waiting).toBe(0);
+    // Two holders left: released, both slots are free again, and a third request waits.
+    slots.release();
+    slots.release();
+    expect(await settledNow(slots.acquire(undefined, 'c'))).toBe('resolved');
+    expect(await settledNow(slots.acquire(undefined, 'd'))).toBe('resolved');
+    expect(await settledNow(slots.acquire(undefined, 'e'))).toBe('pending');
+  });
+});
+
 describe('FlightSignal (the minimal abort signal of a coalesced read)', () => {
   it('calls each listener once with the reason set, then lets them go; a second abort changes nothing', () => {
     const signal = new FlightSignal();

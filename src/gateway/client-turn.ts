@@ -1,0 +1,12 @@
+import { isAnonymous, type Principal } from './principal.js';
+
+/**
+ * The client whose turn a request's upstream calls wait in at an account's
+ * slots (UpstreamScope.client): a keyed client by its key's id, whatever
+ * address it calls from; callers without a key by their address (behind a
+ * trusted proxy, the client's), as `limits.rateLimit` counts them. The two
+ * kinds are prefixed apart so an address never names a key's turn.
+ */
+export function clientTurnOf(principal: Principal, address: string): string {
+  return isAnonymous(principal) ? `address ${address}` : `key ${principal.keyId}`;
+}
