@@ -61,3 +61,21 @@ export async function loadRun(url: string, body: string, connections: number, se
     requests: result.requests.total,
   };
 }
+
+/**
+ * As `loadRun`, but each connection a client of its own: its own address in X-Forwarded-For
+ * (the gateway must trust loopback as a proxy), as many browsers showing one dashboard would be.
+ */
+export async function distinctClientsLoadRun(url: string, body: string, connections: number, seconds = settings.seconds): Promise<LoadResult> {
+  const runs = await Promise.all(
+    Array.from({ length: connections }, (_, index) =>
+      autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.0.${index + 1}` }, body, connections: 1, duration: seconds, timeout: 60 }),
+    ),
+  );
+  const failed = runs.find((result) => result.non2xx > 0 || result.errors > 0 || result.timeouts > 0);
+  if (failed) throw new Error(`load run (c=${connections}, distinct clients) had ${failed.non2xx} non-2xx answers, ${failed.errors} errors, ${failed.timeouts} timeouts`);
+  const requests = runs.reduce((sum, result) => sum + result.requests.total, 0);
+  if (requests === 0) throw new Error(`load run (c=${connections}, distinct clients) completed no request in ${seconds} s`);
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return { connections, seconds, p50Ms: median(runs.map((result) => result.latency.p50)), p99Ms: Math.max(...runs.map((result) => result.latency.p99)), requestsPerSecond: requests / seconds, requests };
+}

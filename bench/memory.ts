@@ -7,18 +7,25 @@
  *   MEMORY_SECONDS (20): RSS idle, at its peak, at the end, after a full GC;
  * - the bench's N = 50 (4 providers x 50 instances), 32 concurrent
  *   dashboards for BENCH_SECONDS (10): the same.
- * Prints a markdown table. Build first (`npm run build`).
+ * Prints a markdown table, with dashboards/s, CPU and upstream calls per
+ * dashboard. MEMORY_DISTINCT_CLIENTS=1 makes each connection a client of its
+ * own (its own X-Forwarded-For, loopback trusted as a proxy), as many browsers
+ * showing one dashboard: the account's waiting calls then take turns by
+ * client. Build first (`npm run build`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCompiledGateway } from './compiled-gateway.js';
 import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
-import { dashboardOnce, loadRun } from './load.js';
+import { dashboardOnce, distinctClientsLoadRun, loadRun } from './load.js';
 import { dashboardBody, settings } from './settings.js';
 
 const receivedTotal = async (simulators: Child): Promise<number> => {
   const { byKind } = await simulators.ask({ type: 'received' }, 'received');
   return Object.values(byKind).reduce((sum, count) => sum + count, 0);
 };
+
+/** MEMORY_DISTINCT_CLIENTS=1: each connection a client of its own (its own forwarded address), not one client. */
+const distinctClients = process.env.MEMORY_DISTINCT_CLIENTS === '1';
 
 const loadSeconds = Number(process.env.MEMORY_SECONDS ?? 20) || 20;
 
@@ -43,6 +50,7 @@ async function measure(scenario: Scenario): Promise<string> {
   const gateway = await startCompiledGateway({
     limits: { maxPageSize: Math.max(1_000, total), maxCost: 100_000_000 },
     providers: accounts.map((account) => ({ ...account, ...(settings.maxConcurrency > 0 ? { maxConcurrency: settings.maxConcurrency } : {}) })),
+    ...(distinctClients ? { listen: { trustedProxies: ['loopback'] } } : {}),
   });
   try {
     const body = dashboardBody(total);
@@ -53,7 +61,7 @@ async function measure(scenario: Scenario): Promise<string> {
     const sampler = setInterval(() => (peak = Math.max(peak, gateway.rssMiB())), 200);
     const cpuBefore = gateway.cpuMs();
     const receivedBefore = await receivedTotal(simulators);
-    const load = await loadRun(gateway.graphqlUrl, body, scenario.connections, scenario.seconds);
+    const load = await (distinctClients ? distinctClientsLoadRun : loadRun)(gateway.graphqlUrl, body, scenario.connections, scenario.seconds);
     const cpuPerDashboard = (gateway.cpuMs() - cpuBefore) / load.requests;
     // Counted at the simulators: how much the coalesced reads shared, which machine noise moves less than times.
     const upstreamPerDashboard = ((await receivedTotal(simulators)) - receivedBefore) / load.requests;
@@ -73,7 +81,7 @@ const rows: string[] = [];
 for (const [index, scenario] of scenarios.entries()) if (!process.env.MEMORY_ONLY || Number(process.env.MEMORY_ONLY) === index + 1) rows.push(await measure(scenario));
 process.stdout.write(
   [
-    `\n### Memory under load (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; upstream latency ${settings.latencyMs} ms)\n`,
+    `\n### Memory under load${distinctClients ? ', each connection a client of its own' : ''} (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; upstream latency ${settings.latencyMs} ms)\n`,
     '| load | RSS idle | RSS peak | RSS at the end | RSS after a full GC | heap after a full GC | dashboards/s | CPU per dashboard | upstream calls per dashboard |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
