@@ -121,7 +121,7 @@ export class SharedServices {
     );
     this.startedOperations = new StartedOperations(
       store.namespace(STARTED_OPERATIONS_NAMESPACE, { maxEntries: STARTED_OPERATIONS_KEPT }),
-      storeFailureLines(logger, 'started operations store failed; an operation started then cannot be cancelled, nor read where its status rests on the record (done at once, a delete whose backup is gone): NOT_FOUND; one read meanwhile is STORE_UNAVAILABLE', options.storeFailureLineMs, counted('started_operations')),
+      storeFailureLines(logger, 'started operations store failed; an operation started then (its mutation answered, the provider acted) cannot be cancelled, nor read where its status rests on the record (done at once, a delete whose backup is gone): NOT_FOUND until its record, sent again every second, lands; one read meanwhile is STORE_UNAVAILABLE', options.storeFailureLineMs, counted('started_operations')),
     );
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.

@@ -1,9 +1,10 @@
 import { storeUnavailable } from '../domain/errors.js';
 import type { Operation, OperationRef } from '../domain/types.js';
 import { OUTCOME_KEPT_MS, OUTCOME_STORE_WAIT_MS } from '../state/kept-outcomes.js';
-import { withinMsTelling, type StoreFailed } from '../state/bounded-call.js';
+import { MUTATION_STORE_WAIT_MS, answerWithinMs, withinMsTelling, type StoreFailed } from '../state/bounded-call.js';
 import type { KeyValueStore } from '../state/store.js';
 import { operationId } from './ids.js';
+import { LateInvalidations } from './late-invalidations.js';
 
 /** The store namespace of the operations this gateway started (`started:` in Redis). */
 export const STARTED_OPERATIONS_NAMESPACE = 'started';
@@ -28,14 +29,36 @@ const UNANSWERED = {
  * the gateway writes it (decoded and encoded again), so a client's re-encoding of an id finds it.
  */
 export class StartedOperations {
+  /**
+   * Records the store did not take within the mutation's wait (Redis unreachable past ioredis's
+   * retries, or slower than 2 s), sent again every second until they land: left, every read of
+   * the operation resting on the record (and its cancel) was NOT_FOUND for its 24 h.
+   */
+  private readonly late = new LateInvalidations();
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly storeFailed: StoreFailed = () => {},
   ) {}
 
-  /** Records an operation a mutation started; never fails the mutation (the provider has acted). */
+  /**
+   * Records an operation a mutation started, before the mutation answers: its client (or a
+   * dashboard on another replica) may read or cancel the id at once, and a record not yet written
+   * reads NOT_FOUND. Waited for as long as the mutation's other store writes (MUTATION_STORE_WAIT_MS,
+   * a Redis blip on a loaded machine; at 250 ms the answer went out before the record landed).
+   * Never fails the mutation: the provider has acted. A record the store does not take in time is
+   * told (logged and counted: reads and cancels of the id are NOT_FOUND until it lands) and sent
+   * again every second until it does.
+   */
   async started(operation: OperationRef | Operation): Promise<void> {
-    await withinMsTelling(this.store.set(operationId(operation), 1, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS, this.storeFailed);
+    const key = operationId(operation);
+    const write = (): Promise<void> => answerWithinMs(this.store.set(key, 1, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS);
+    try {
+      await write();
+    } catch (error) {
+      this.storeFailed(error);
+      this.late.add(key, write, OUTCOME_KEPT_MS);
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { clipProviderMessage } from '../domain/errors.js';
-import { withinMsTelling, type StoreFailed } from './bounded-call.js';
+import { MUTATION_STORE_WAIT_MS, withinMsTelling, type StoreFailed } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of Zomro restores' outcomes (`restore-outcome:` in Redis). */
@@ -61,9 +61,14 @@ export class KeptOutcomes {
     return withinMsTelling(call, OUTCOME_STORE_WAIT_MS, this.storeFailed);
   }
 
-  /** Marks an operation a mutation started; never fails the mutation (unmarked, a Zomro restore's polls read NOT_FOUND: docs/security.md). */
+  /**
+   * Marks an operation a mutation started, before the mutation answers; never fails the mutation
+   * (unmarked, a Zomro restore's polls read NOT_FOUND: docs/security.md). Waited for as long as
+   * the mutation's other store writes (MUTATION_STORE_WAIT_MS): at a poll's 250 ms, a Redis blip
+   * sent the answer before the mark landed, and a poll at once, on any replica, read NOT_FOUND.
+   */
   async started(key: string): Promise<void> {
-    await this.within(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS));
+    await withinMsTelling(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS, this.storeFailed);
   }
 
   async of(key: string): Promise<KeptOutcome> {

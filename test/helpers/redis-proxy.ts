@@ -12,7 +12,11 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * back (a connection lost between a command and its answer).
  * `delayReplyTo(pattern, ms)` holds the replies on the connection that next
  * sends a matching command for `ms`, from that command on, then carries
- * them in order (a Redis slow for a moment: a latency spike). `sent(pattern)`
+ * them in order (a Redis slow for a moment: a latency spike).
+ * `delayCommand(pattern, ms)` holds the next command matching `pattern`, and
+ * all its connection sends after it, for `ms` before carrying them on to
+ * Redis in order, so Redis runs it late (a write slow to land: a client on
+ * another connection reads the store without it meanwhile). `sent(pattern)`
  * tells when a matching command goes on to Redis.
  */
 export interface RedisProxy {
@@ -26,6 +30,8 @@ export interface RedisProxy {
   dropReplyTo(pattern: RegExp): Promise<void>;
   /** Resolves once the held replies have been carried on. */
   delayReplyTo(pattern: RegExp, ms: number): Promise<void>;
+  /** Resolves once the held command (and what followed it on its connection) has been carried on to Redis. */
+  delayCommand(pattern: RegExp, ms: number): Promise<void>;
   /** Resolves as the next command matching `pattern` is carried on to Redis (the client now waits for its reply). */
   sent(pattern: RegExp): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +44,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
   let cut = false;
   let replyToDrop: { pattern: RegExp; dropped: () => void } | null = null;
   let replyToDelay: { pattern: RegExp; ms: number; carried: () => void } | null = null;
+  let commandToDelay: { pattern: RegExp; ms: number; carried: () => void } | null = null;
   let commandToTell: { pattern: RegExp; sent: () => void } | null = null;
   const server: Server = createServer((client) => {
     if (cut) {
@@ -50,6 +57,8 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     if (stalled) for (const socket of pair) socket.pause();
     let dropping: (() => void) | null = null;
     let held: Buffer[] | null = null;
+    /** Commands held on their way to Redis (delayCommand), carried on in order. */
+    let heldCommands: Buffer[] | null = null;
     /** A reply was dropped: what Redis still sends is read and thrown away until it closes. */
     let draining = false;
     client.on('data', (chunk: Buffer) => {
@@ -68,7 +77,19 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
           carried();
         }, ms);
       }
-      upstream.write(chunk);
+      if (commandToDelay && commandToDelay.pattern.test(chunk.toString('latin1'))) {
+        const { ms, carried } = commandToDelay;
+        commandToDelay = null;
+        const holding: Buffer[] = [];
+        heldCommands = holding;
+        setTimeout(() => {
+          heldCommands = null;
+          for (const command of holding) upstream.write(command);
+          carried();
+        }, ms);
+      }
+      if (heldCommands) heldCommands.push(chunk);
+      else upstream.write(chunk);
       if (commandToTell && commandToTell.pattern.test(chunk.toString('latin1'))) {
         const { sent } = commandToTell;
         commandToTell = null;
@@ -125,6 +146,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     },
     dropReplyTo: (pattern) => new Promise<void>((resolve) => (replyToDrop = { pattern, dropped: resolve })),
     delayReplyTo: (pattern, ms) => new Promise<void>((resolve) => (replyToDelay = { pattern, ms, carried: resolve })),
+    delayCommand: (pattern, ms) => new Promise<void>((resolve) => (commandToDelay = { pattern, ms, carried: resolve })),
     sent: (pattern) => new Promise<void>((resolve) => (commandToTell = { pattern, sent: resolve })),
     close: () =>
       new Promise<void>((resolve) => {
