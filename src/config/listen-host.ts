@@ -2,7 +2,14 @@ import { isIP } from 'node:net';
 import { ConfigError } from './config-error.js';
 import { strayWhitespaceProblem } from './env-stray-whitespace.js';
 
-const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+/**
+ * A host name getaddrinfo looks up: labels of letters, digits, hyphens (not at an end) and
+ * underscores. Underscores are no DNS host name's (RFC 952), but resolvers and /etc/hosts take
+ * them, and Docker Compose v1 names its services' containers so (`my_host`, `app_gateway_1`):
+ * refused, a config that had started exited 2.
+ */
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /**
  * What is wrong with an address to listen on (`listen.host`, `admin.host`, `HOST`), or null.

@@ -13,14 +13,21 @@ describe('listenHostProblem', () => {
   it('refuses names longer than 253 characters, labels over 63, and characters no name has', () => {
     const long = Array.from({ length: 4 }, () => 'a'.repeat(63)).join('.');
     expect(long.length).toBe(255);
-    for (const host of [long, `${'a'.repeat(64)}.b`, 'bad_name', '-a', 'a b']) expect(problem(host), host).toBe(ANY);
+    for (const host of [long, `${'a'.repeat(64)}.b`, 'bad!name', 'bad/name', '-a', 'a-', 'a..b', 'a b']) expect(problem(host), host).toBe(ANY);
+  });
+
+  it('takes host names with underscores, as getaddrinfo does: Docker Compose v1 names its containers so', () => {
+    for (const host of ['my_host', 'app_gateway_1', '_gateway', 'gateway_', 'my_host.internal']) expect(problem(host), host).toBeNull();
+    expect(envHost({ HOST: 'my_host' })).toBe('my_host');
+    // With a port, still the port's refusal.
+    expect(problem('my_host:4000')).toBe('must be an address or host name without a port (my_host; the port goes in listen.port)');
   });
 
   it('names the port\'s key for a name or an IPv4 address with a port, empty or not', () => {
     expect(problem('gateway.example.com:80')).toBe('must be an address or host name without a port (gateway.example.com; the port goes in listen.port)');
     expect(problem('10.0.0.1:')).toBe('must be an address or host name without a port (10.0.0.1; the port goes in listen.port)');
     // Only a whole host before a port of digits alone.
-    for (const host of ['bad_name:80', 'a:b:80', 'host:80x']) expect(problem(host), host).toBe(ANY);
+    for (const host of ['bad!name:80', 'a:b:80', 'host:80x']) expect(problem(host), host).toBe(ANY);
   });
 
   it('asks for an IPv6 address without its brackets, port or not, and only for a whole bracketed address', () => {
@@ -54,10 +61,10 @@ describe('envHost', () => {
 
   it('refuses a bad HOST naming it and PORT, at most 60 characters of it, and a stray space as such', () => {
     expect(refusal('0.0.0.0:4000')).toEqual(['HOST=0.0.0.0:4000: must be an address or host name without a port (0.0.0.0; the port goes in PORT)']);
-    const long = `bad_${'x'.repeat(80)}`;
+    const long = `bad!${'x'.repeat(80)}`;
     expect(refusal(long)).toEqual([`HOST=${long.slice(0, 60)}: ${ANY}`]);
     expect(refusal('0.0.0.0 ')).toEqual(['HOST=0.0.0.0 has a space at an end: remove it']);
     // Trimmed and still wrong: the problem itself, not the space.
-    expect(refusal(' bad_name')).toEqual([`HOST= bad_name: ${ANY}`]);
+    expect(refusal(' bad!name')).toEqual([`HOST= bad!name: ${ANY}`]);
   });
 });
