@@ -27,8 +27,10 @@ describe.skipIf(!redis.url)(redisSuite('operationUpdated with a stalled Redis', 
 
   beforeAll(async () => {
     proxy = await startRedisProxy(redis.url as string);
-    // The backup takes 4 s: long enough to be seen RUNNING by a watch that does not wait on Redis.
-    harness = await startHarness({ kinds: ['zomro'], simulator: { asyncDelayMs: 4_000 } });
+    // The backup takes 10 s: long enough to be seen RUNNING by a watch that does not wait on Redis,
+    // after a mutation that waits its 2 s for the started record (MUTATION_STORE_WAIT_MS) and the
+    // 250 ms of each other store it touches (4 s was spent by that on a loaded machine).
+    harness = await startHarness({ kinds: ['zomro'], simulator: { asyncDelayMs: 10_000 } });
     const store = new RedisStore(proxy.url, `backup-graph-test:${randomUUID()}:`);
     await store.ready();
     bus = await createRedisOperationBus(proxy.url);
