@@ -1,4 +1,4 @@
-import { dateInWindow, utcMsOfWallFields } from './wall-fields.js';
+import { dateInWindow, utcMsOfFields } from './wall-fields.js';
 import { zonedWallTimeToUtc } from './zoned-wall-time.js';
 
 /**
@@ -30,22 +30,40 @@ const MINUTE_MS = 60_000;
  */
 export function parseUtcDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
-  const match = PROVIDER_DATE.exec(value.trim());
-  if (!match) return null;
-  const [, year, month, day, hour, minute, second, fraction = '', offsetSign, offsetHours, offsetMinutes] = match;
-  // No offset (none, or "Z"): UTC.
-  const offsetMs = offsetSign === undefined ? 0 : zoneOffsetMs(offsetSign, Number(offsetHours), Number(offsetMinutes ?? 0));
+  const text = value.trim();
+  // `test`, then the fields read at their places: `exec` built a match array and a string per
+  // field for each of the ~1,500 dates an uncached dashboard reads, garbage a moment later.
+  if (!PROVIDER_DATE.test(text)) return null;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let millisecond = 0;
+  let offsetMs: number | null = 0;
+  if (text.length > DATE_ONLY_LENGTH) {
+    hour = twoDigits(text, 11);
+    minute = twoDigits(text, 14);
+    let at = 16;
+    if (text.charCodeAt(at) === COLON) {
+      second = twoDigits(text, at + 1);
+      at += 3;
+      if (text.charCodeAt(at) === DOT) {
+        // Up to nine fraction digits, kept to the millisecond.
+        for (let place = 100, digit = at + 1; digit < text.length && isDigit(text.charCodeAt(digit)); place /= 10, digit++) {
+          if (place >= 1) millisecond += (text.charCodeAt(digit) - ZERO) * place;
+          at = digit + 1;
+        }
+      }
+    }
+    // No offset (none, or "Z"): UTC.
+    const sign = text.charCodeAt(at);
+    if (sign === PLUS || sign === MINUS) {
+      const minutesAt = text.charCodeAt(at + 3) === COLON ? at + 4 : at + 3;
+      offsetMs = zoneOffsetMs(sign === MINUS ? '-' : '+', twoDigits(text, at + 1), minutesAt < text.length ? twoDigits(text, minutesAt) : 0);
+    }
+  }
   // A leap second is kept within its own minute (and day): JavaScript time has no second 60.
-  const leap = Number(second ?? 0) === LEAP_SECOND;
-  const wallMs = utcMsOfWallFields({
-    year: Number(year),
-    month: Number(month),
-    day: Number(day),
-    hour: Number(hour ?? 0),
-    minute: Number(minute ?? 0),
-    second: leap ? LEAP_SECOND - 1 : Number(second ?? 0),
-    millisecond: leap ? 999 : Number(fraction.padEnd(3, '0').slice(0, 3)),
-  });
+  const leap = second === LEAP_SECOND;
+  const wallMs = utcMsOfFields(twoDigits(text, 0) * 100 + twoDigits(text, 2), twoDigits(text, 5), twoDigits(text, 8), hour, minute, leap ? LEAP_SECOND - 1 : second, leap ? 999 : millisecond);
   if (wallMs === null || offsetMs === null) return null;
   // Only 23:59:60 UTC at the end of a month is a leap second (RFC 3339 5.7): "12:59:60Z", or
   // "23:59:60+03:00" (20:59:60 UTC), is a time no clock showed. In a zone it may fall at any
@@ -53,6 +71,17 @@ export function parseUtcDate(value: unknown): Date | null {
   if (leap && !endsUtcMonth(wallMs - offsetMs)) return null;
   return dateInWindow(wallMs - offsetMs);
 }
+
+/** "2024-07-23": a date alone. */
+const DATE_ONLY_LENGTH = 10;
+const ZERO = 0x30;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const isDigit = (code: number): boolean => code >= ZERO && code <= ZERO + 9;
+/** The two digits at `at` of a text PROVIDER_DATE matched, as a number. */
+const twoDigits = (text: string, at: number): number => (text.charCodeAt(at) - ZERO) * 10 + text.charCodeAt(at + 1) - ZERO;
 
 /**
  * A provider date whose forms without a zone ("2024-07-23", "2024-07-23
@@ -77,8 +106,9 @@ export function parseDateIn(value: unknown, timezone: string): Date | null {
 /** Whether a date parseUtcDate read names its zone ("Z", "+02:00"). */
 function hasZone(value: string): boolean {
   const text = value.trim();
-  const match = PROVIDER_DATE.exec(text);
-  return match !== null && (match[8] !== undefined || /z$/i.test(text));
+  if (!PROVIDER_DATE.test(text)) return false;
+  // Past the date's own hyphens (at 4 and 7) a sign is only an offset's.
+  return /z$/i.test(text) || text.includes('+', DATE_ONLY_LENGTH) || text.includes('-', DATE_ONLY_LENGTH);
 }
 
 /** Whether `ms` is the last millisecond of a month in UTC: where a leap second is inserted. */
