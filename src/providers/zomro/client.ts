@@ -9,6 +9,7 @@ import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
+import { formBody } from './form-body.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
 const NOT_FOUND_TYPES = new Set(['missed', 'notfound', 'not_found']);
@@ -140,7 +141,7 @@ export class ZomroClient {
       // notes to https://api.zomro.com/billmgr (BILLmanager's usual path); either can be configured.
       path: '',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
+      body: formBody(form),
       idempotent,
       login,
       operation,
