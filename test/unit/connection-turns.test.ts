@@ -185,4 +185,35 @@ describe('ConnectionTurns', () => {
     expect(ran).toEqual([]);
     expect(turns.waiting).toBe(0);
   });
+
+  it('takes the close of an answer that ran after an earlier one, when its connection closes mid-answer, without a throw', async () => {
+    // The second's answer takes the socket only once the first's has finished: its 'close' listener then comes
+    // after the connection's own, which drops the line first. Reading the gone line threw in node's 'close' event
+    // (an uncaught exception: the gateway process down).
+    let turns: ConnectionTurns | undefined;
+    let markSecondRunning: () => void = () => undefined;
+    const secondRunning = new Promise<void>((resolve) => (markSecondRunning = resolve));
+    let markSecondClosed: (how: string) => void = () => undefined;
+    const secondClosed = new Promise<string>((resolve) => (markSecondClosed = resolve));
+    const thrown = (error: Error): void => markSecondClosed(`threw: ${error.message}`);
+    process.on('uncaughtException', thrown);
+    closers.push(() => process.off('uncaughtException', thrown));
+    const started = await listen((req, res) => {
+      turns?.waitForEarlier(req, res, () => {
+        if (req.url === '/a') return void res.end('/a');
+        // The second is left unanswered, its answer on the socket now.
+        res.once('close', () => markSecondClosed('closed'));
+        markSecondRunning();
+      });
+    });
+    turns = started.turns;
+    closers.push(() => started.server.close());
+    const client = connect(started.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.write(pipelinedGets('/a', '/b'));
+    await secondRunning;
+    client.destroy();
+    expect(await secondClosed).toBe('closed');
+    expect(turns.waiting).toBe(0);
+  });
 });
