@@ -9,7 +9,8 @@ import { splitWordWork } from '../../src/upstream/split-word-search.js';
  * hands out, and 1 MB of "a a a ..." in its answers, held the event loop some 20 s per MB.
  * The work is counted: the letters read once, and the anchored regex runs, one per place the
  * secret's letters stand in the answer. The old search's work is no count V8 gives for a `gu`
- * pattern (docs/testing.md, the regex guards): the first case keeps a loose hang guard for it.
+ * pattern (docs/testing.md, the regex guards), so the first case checks instead that the answer
+ * went through the letter walk (its letters counted) and no regex ran on it: no time is asserted.
  */
 describe('the split-words search on an answer made to make it work', () => {
   const session = `${'a'.repeat(511)}b`;
@@ -19,13 +20,12 @@ describe('the split-words search on an answer made to make it work', () => {
   it('reads each letter of 1 MB of "a a a ..." a bounded number of times and runs no regex where the secret is not', () => {
     const text = 'a '.repeat(500_000);
     const before = { ...splitWordWork };
-    const started = performance.now();
     expect(secrets.scrub(text)).toBe(text);
-    // A hang guard, loose for a loaded machine: the global regex took 17-18 s for this MB.
-    const tookMs = performance.now() - started;
-    expect(tookMs, `1 MB of "a a a" took ${Math.round(tookMs)} ms to scrub: the split-words search is tried at every place again`).toBeLessThan(6_000);
     // Each letter is read by the split-words search once per reading of the answer (as it stands, and escapes read through): a few, not the secret's length.
-    expect(splitWordWork.lettersRead - before.lettersRead).toBeLessThanOrEqual(4 * 500_000);
+    // At least once: the answer went through the letter walk, not a regex tried at every place (17-18 s for this MB).
+    const lettersRead = splitWordWork.lettersRead - before.lettersRead;
+    expect(lettersRead).toBeGreaterThanOrEqual(500_000);
+    expect(lettersRead).toBeLessThanOrEqual(4 * 500_000);
     expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBe(0);
   }, 60_000);
 
