@@ -30,6 +30,37 @@ describe('a letters-only password in pieces', () => {
     const tenLetters = new LetterRunPieceSearch(['correcthor']);
     expect(tenLetters.looksForPieces).toBe(true);
     expect(tenLetters.find('x CorrectHor y')).toEqual([[2, 12]]);
+    // A search with no window reads nothing.
+    const none = new LetterRunPieceSearch(['correcthorse1battery']);
+    const before = { ...letterPieceWork };
+    expect(none.find('correcthorsebattery')).toEqual([]);
+    expect(letterPieceWork.charactersRead - before.charactersRead).toBe(0);
+  });
+
+  // A, Z and z are the ends of the letters' ranges: a run of the secret holding them is one run.
+  it.each([
+    ['in capitals', 'BLAZINGAZUREZEBRA'],
+    ['in small letters', 'blazingazurezebra'],
+  ])('redacts a passphrase whose letters include A and Z, %s', (_how, quoted) => {
+    const secrets = new SecretSet();
+    secrets.add('blazingazurezebra');
+    // Split by a dash: no whole secret, each half a run of the letters.
+    expect(secrets.scrub(`{"detail":"${quoted.slice(0, 12)}-${quoted.slice(4)}"}`)).toBe(`{"detail":"${REDACTED}-${REDACTED}"}`);
+  });
+
+  it('leaves alone a run of other letters whose hash is a window\'s, comparing it once', () => {
+    // "jwfdmmefmg" has the hash of "dormitorys" (found by a meet-in-the-middle search over letter differences).
+    const search = new LetterRunPieceSearch(['dormitorysunrise']);
+    const before = { ...letterPieceWork };
+    expect(search.find('x jwfdmmefmg y Dormitorys')).toEqual([[15, 25]]);
+    expect(letterPieceWork.compared - before.compared).toBe(2);
+  });
+
+  it('compares no window of a text holding none of the secret\'s letters in a row', () => {
+    const search = new LetterRunPieceSearch([PASSWORD]);
+    const before = { ...letterPieceWork };
+    expect(search.find('x'.repeat(100_000))).toEqual([]);
+    expect(letterPieceWork.compared - before.compared).toBe(0);
   });
 
   it('reads each character once, and compares at most one window per place, on an answer made of the secret', () => {
@@ -42,5 +73,7 @@ describe('a letters-only password in pieces', () => {
     expect(found.at(-1)).toEqual([PASSWORD.length * 20_000 + 1, answer.length]);
     expect(letterPieceWork.charactersRead - before.charactersRead).toBe(answer.length);
     expect(letterPieceWork.compared - before.compared).toBeLessThanOrEqual(answer.length);
+    // At least one per span found: each was compared as text.
+    expect(letterPieceWork.compared - before.compared).toBeGreaterThanOrEqual(found.length);
   });
 });
