@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { lookalikePatterns } from '../../src/upstream/lookalike-secrets.js';
+import { splitWordWork } from '../../src/upstream/split-word-search.js';
+
+/**
+ * The split-words search (split-word-search.ts) must find what the global regex it replaced
+ * found: the same spans, leftmost first, apart. Each generated text holds the secret's letters
+ * (in either case, full-width or as a mathematical letter past the BMP) split by what a provider
+ * puts between them (whitespace of ASCII and past it, "+", `\n`-style and `%20`-style escapes,
+ * escapes ending in one of its letters), with stray letters, near-escapes and punctuation in
+ * between; both are read over it and compared.
+ */
+const SECRETS = ['abaababaab', 'aaaaaaab', 'nightowlpassword'];
+const BETWEEN = [' ', '  ', '\t', '\n', '\r', '\v', '\f', '+', '\u00a0', '\u2003', '\u3000', '\\n', '\\t', '\\r', '\\f', '\\v', '%20', '%0a', '%0D', '%09', '%2b', '%2B', '%0b', '%0C'];
+const NOISE = ['\\x', '\\', '%', '%2', '%21', '%0e', '%0g', '%2c', '-', '.', ',', '1', 'x', 'Z', '\u00e9', '\u200b', '\u{1f600}', '\\N', '%0A'];
+
+function generator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 8;
+  };
+}
+
+/** One letter of the secret as an answer may write it. */
+function lookalike(letter: string, next: () => number): string {
+  switch (next() % 6) {
+    case 0:
+      return letter.toUpperCase();
+    case 1:
+      return String.fromCharCode(letter.charCodeAt(0) + 0xfee0 - (next() % 2) * 0x20);
+    case 2:
+      return String.fromCodePoint(0x1d41a + letter.charCodeAt(0) - 0x61);
+    default:
+      return letter;
+  }
+}
+
+function textFor(secret: string, next: () => number): string {
+  let text = '';
+  const parts = 1 + (next() % 4);
+  for (let part = 0; part < parts; part++) {
+    // The secret whole, or a run of it from any place (a start or end alone), now and then a letter wrong.
+    const from = next() % 3 === 0 ? next() % secret.length : 0;
+    const to = next() % 3 === 0 ? from + 1 + (next() % (secret.length - from)) : secret.length;
+    for (let at = from; at < to; at++) {
+      const letter = next() % 40 === 0 ? 'q' : (secret[at] as string);
+      text += lookalike(letter, next);
+      if (at < to - 1 && next() % 3 === 0) text += Array.from({ length: 1 + (next() % 2) }, () => BETWEEN[next() % BETWEEN.length]).join('');
+      if (next() % 25 === 0) text += NOISE[next() % NOISE.length];
+    }
+    // An escape whose last letter starts the secret: the regex could begin a match there.
+    if (next() % 4 === 0) text += next() % 2 === 0 ? `\\${secret[0]}` : `%0${secret[0]}`;
+    text += NOISE[next() % NOISE.length] as string;
+  }
+  return text;
+}
+
+const spansOf = (pattern: RegExp, text: string): Array<[number, number]> => [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
+
+describe('the split-words search against the global regex it replaced', () => {
+  it.each(SECRETS)('finds the same spans of %s in 1,000 generated texts', (secret) => {
+    const [pattern] = lookalikePatterns(secret, 1) as [RegExp];
+    // The split-words pattern reads its matches through the search; the same source as a plain regex, tried at every place.
+    expect(pattern[Symbol.matchAll]).not.toBe(RegExp.prototype[Symbol.matchAll]);
+    const plain = new RegExp(pattern.source, 'gu');
+    const next = generator(20261205 + secret.length);
+    let found = 0;
+    const before = splitWordWork.anchoredRuns;
+    for (let index = 0; index < 1_000; index++) {
+      const text = textFor(secret, next);
+      const expected = spansOf(plain, text);
+      expect(spansOf(pattern, text), JSON.stringify(text)).toEqual(expected);
+      expect(text.replace(pattern, '#'), JSON.stringify(text)).toBe(text.replace(plain, '#'));
+      found += expected.length;
+    }
+    // The texts hold the secret often, and the search read them.
+    expect(found).toBeGreaterThan(250);
+    expect(splitWordWork.anchoredRuns - before).toBeGreaterThanOrEqual(found);
+  });
+});
