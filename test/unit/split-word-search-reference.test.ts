@@ -59,7 +59,7 @@ function textFor(secret: string, next: () => number): string {
 const spansOf = (pattern: RegExp, text: string): Array<[number, number]> => [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
 
 describe('the split-words search against the global regex it replaced', () => {
-  it.each(SECRETS)('finds the same spans of %s in 1,000 generated texts', (secret) => {
+  it.each(SECRETS)('finds the same spans of %s in 400 generated texts', (secret) => {
     const [pattern] = lookalikePatterns(secret, 1) as [RegExp];
     // The split-words pattern reads its matches through the search; the same source as a plain regex, tried at every place.
     expect(pattern[Symbol.matchAll]).not.toBe(RegExp.prototype[Symbol.matchAll]);
@@ -67,7 +67,7 @@ describe('the split-words search against the global regex it replaced', () => {
     const next = generator(20261205 + secret.length);
     let found = 0;
     const before = splitWordWork.anchoredRuns;
-    for (let index = 0; index < 1_000; index++) {
+    for (let index = 0; index < 400; index++) {
       const text = textFor(secret, next);
       const expected = spansOf(plain, text);
       expect(spansOf(pattern, text), JSON.stringify(text)).toEqual(expected);
@@ -75,7 +75,7 @@ describe('the split-words search against the global regex it replaced', () => {
       found += expected.length;
     }
     // The texts hold the secret often, and the search read them.
-    expect(found).toBeGreaterThan(250);
+    expect(found).toBeGreaterThan(100);
     expect(splitWordWork.anchoredRuns - before).toBeGreaterThanOrEqual(found);
   });
 });
