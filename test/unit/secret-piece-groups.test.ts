@@ -79,4 +79,16 @@ describe('the piece search passes over the punctuation each secret does not hold
     expect(leaked(inTurns, key)).toEqual([]);
     expect(inTurns).not.toContain('Summer');
   });
+
+  it('makes one span of two groups\' finds that overlap, from the first start to the last end, and keeps touching ones apart', () => {
+    // The key's group passes over the password's "-" between letters and digits ("mer-2026" is its "mer2026"); the password's group does not.
+    const key = 'Zq8vmer2026Xk4Lp';
+    const groups = new SecretPiecesByJoiners([[key], [PASSWORD]]);
+    expect(groups.groups).toBe(2);
+    // The key's piece [7, 20) is listed first, inside and past the password's [4, 15).
+    expect(groups.find('a-b Summer-2026Xk4Lp c')).toEqual([[4, 20]]);
+    expect(groups.find('a-b Summer-2026!Zq8vmer2 c')).toEqual([[4, 16], [16, 24]]);
+    expect(account(key, PASSWORD).scrub('a-b Summer-2026Xk4Lp c')).toBe('a-b [redacted] c');
+    expect(new SecretPiecesByJoiners([]).find('a-b Summer-2026Xk4Lp c')).toEqual([]);
+  });
 });
