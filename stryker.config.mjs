@@ -201,6 +201,7 @@ export default {
     'src/server/connection-turns.ts',
     'src/config/listen-host.ts',
     'src/providers/onapp/locked-refusal.ts',
+    'src/upstream/letter-run-pieces.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
