@@ -19,12 +19,37 @@ export function idText(value: unknown, provider: string): string {
   return id;
 }
 
+/**
+ * The longest native id read, in bytes of its JSON text (UTF-8, control characters as `\u0000`
+ * escapes: what it takes inside a global id). Every id the four APIs make is far shorter (a Danube
+ * hostname, the longest, is at most 253 characters), and a global id holds two or three native
+ * ids within the 2,048 characters `decodeId` reads. A longer one (a provider's id of 2,000
+ * characters) was answered inside an id the gateway then refused as the client's "malformed id".
+ */
+export const MAX_NATIVE_ID_BYTES = 512;
+/** With the u flag a surrogate pair is one code point: only unpaired halves match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** As `idText`, with null for an absent or empty id (a reference that may be missing). */
 export function idTextOrNull(value: unknown, provider: string): string | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return readableId(value, provider);
   if (Number.isSafeInteger(value)) return String(value);
   throw invalidAnswer(provider, 'an id that cannot be read exactly (not a string nor an integer below 2^53)');
+}
+
+/**
+ * A string id the gateway can answer and read back: within MAX_NATIVE_ID_BYTES and no half of a
+ * surrogate pair (no character: `decodeId` refuses an id holding one, and it went out to clients
+ * as the `nativeId` too). Never quoted: its text is the provider's.
+ */
+function readableId(value: string, provider: string): string {
+  if (LONE_SURROGATE.test(value)) throw invalidAnswer(provider, 'an id holding half a surrogate pair (no character)');
+  // No character takes more than 6 bytes in JSON: a short id (every real one) is not measured.
+  if (value.length <= MAX_NATIVE_ID_BYTES / 6) return value;
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8') - 2;
+  if (bytes > MAX_NATIVE_ID_BYTES) throw invalidAnswer(provider, `an id of ${bytes} bytes (at most ${MAX_NATIVE_ID_BYTES} are read)`);
+  return value;
 }
 
 function invalidAnswer(provider: string, what: string): GatewayError {

@@ -10,6 +10,7 @@ import { writeRefusedInAnswer } from '../../upstream/write-refused.js';
 import type { DanubeConfig } from './config.js';
 import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
 import { preconditionFields } from './precondition-refusals.js';
+import { isTaskId } from './task-id.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
 
 export interface DanubeAnswer {
@@ -80,7 +81,9 @@ export class DanubeClient {
 
   private interpret(response: UpstreamResponse, read: boolean, taskStatus: boolean, scope: UpstreamScope): DanubeAnswer {
     const body = (response.body ?? {}) as Record<string, unknown>;
-    const taskId = typeof body.task_id === 'string' ? body.task_id : null;
+    const taskId = isTaskId(body.task_id) ? body.task_id : null;
+    // A task the answer names but the gateway could never poll: the write may have acted, and its end cannot be told.
+    if (!read && taskId === null && body.task_id !== undefined && body.task_id !== null && body.status === 'PENDING' && response.status < 400) throw unfollowableTask(this.upstream.providerId);
     // A 2xx is read only with the envelope's SUCCESS or PENDING: Danube answers a failure 400 FAILURE
     // (410 REVOKED), and a 2xx saying so, or saying nothing (a proxy's `{}`, an error page's JSON), was
     // taken for a done write: a restore or delete the provider refused was answered SUCCEEDED.
@@ -141,6 +144,13 @@ function envelopeStatus(body: Record<string, unknown>, taskId: string | null, st
   if (body.status === 'REVOKED') return 410;
   return INVALID_ENVELOPE;
 }
+
+const unfollowableTask = (provider: string): GatewayError =>
+  new GatewayError(
+    'PROVIDER_ERROR',
+    `provider ${provider} answered a task id that is no Danube task id (letters, digits and ._:- only, at most 128 characters), so its task cannot be followed: the request may have been done, look at the provider before sending it again`,
+    { provider, providerCode: 'INVALID_RESPONSE' },
+  );
 
 const invalidEnvelope = (provider: string): GatewayError =>
   new GatewayError('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });

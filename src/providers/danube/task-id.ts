@@ -10,6 +10,14 @@ import { badInput } from '../../domain/errors.js';
  */
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
+/**
+ * Whether a provider's `task_id` is one the gateway can follow: a task id of another shape (3,000
+ * characters, a newline, `../`, half a surrogate pair) went into the operation id and
+ * `providerOperationId` as it was, and every poll of that id was refused as the client's mistake
+ * ("send an operation id as the gateway answered it", or "malformed id" past 2,048 characters).
+ */
+export const isTaskId = (value: unknown): value is string => typeof value === 'string' && TASK_ID.test(value);
+
 /** The task id of an operation id, refused (BAD_USER_INPUT) before any call unless it has a task id's shape. */
 export function taskSegment(taskId: string): string {
   if (!TASK_ID.test(taskId)) throw badInput('operation id names no Danube task: send an operation id as the gateway answered it');
