@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
-import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { errorCodes, eventually, startHarness, type Harness } from '../helpers/harness.js';
 
 /**
  * Ids a hostile (or broken) provider answers that the gateway could write into a global id but
@@ -92,5 +92,47 @@ describe('danube: a create answered PENDING with a task id no Danube task has', 
     expect(created.errors).toBeUndefined();
     expect(created.data!.createBackup.operation.providerOperationId).toMatch(/^1e1-/);
     expect(errorCodes(await harness.gql(OPERATION, { id: created.data!.createBackup.operation.id }))).toEqual([]);
+  });
+});
+
+/** ZStack's finished create names its backup group in the job's result; a group of no ZStack uuid's shape went into `backupId` as sent. */
+describe('zstack: a finished create naming a backup group of no uuid shape', () => {
+  let harness: Harness;
+  let instanceIds: string[];
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'] });
+    const listed = await harness.gql<Listed>(INSTANCES);
+    instanceIds = listed.data!.instances.edges.map((edge) => edge.node.id);
+  });
+  afterAll(() => harness.close());
+
+  it.each([
+    { what: '2,000 characters', group: 'g'.repeat(2000) },
+    { what: 'half a surrogate pair', group: 'ab\ud800cd' },
+    { what: 'a path', group: '../../vm-backups' },
+  ])('$what: SUCCEEDED naming no backup, and every id answered reads back', async ({ group }) => {
+    const target = harness.simulator('zstack').simulator as unknown as { handle: Handle };
+    const handle = target.handle.bind(target);
+    target.handle = async (request) => {
+      const answer = await handle(request);
+      const inventories = (answer.json as { inventories?: Array<Record<string, unknown>> } | null | undefined)?.inventories;
+      if (request.method !== 'GET' || !request.rawPath.includes('api-jobs') || !Array.isArray(inventories)) return answer;
+      return { ...answer, json: { ...(answer.json as object), inventories: inventories.map((row) => ({ ...row, groupUuid: group })) } };
+    };
+    try {
+      const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE_BACKUP, { input: { instanceId: instanceIds.shift()!, name: 'hostile-group' } });
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createBackup.operation.id;
+      const done = await eventually(
+        () => harness.gql<{ operation: { status: string; backupId: string | null } }>('query($id: ID!) { operation(id: $id) { status backupId } }', { id }),
+        (answer) => answer.data?.operation.status !== 'RUNNING',
+      );
+      expect(done.errors).toBeUndefined();
+      expect(done.data!.operation.status).toBe('SUCCEEDED');
+      if (done.data!.operation.backupId !== null) expect(errorCodes(await harness.gql(NODE, { id: done.data!.operation.backupId }))).toEqual([]);
+      expect(done.text).not.toContain('\\ud800');
+    } finally {
+      target.handle = handle;
+    }
   });
 });

@@ -59,10 +59,15 @@ export function jobIdOf(body: unknown, sentJobUuid: string): string {
   return id && JOB_ID.test(id) ? id : sentJobUuid;
 }
 
-/** The VM backup a create's result names: the `groupUuid` its volume backups share (the docs' example gives it on the root volume only). */
+/**
+ * The VM backup a create's result names: the `groupUuid` its volume backups share (the docs' example
+ * gives it on the root volume only). One of no ZStack uuid's shape names nothing (as a `location`
+ * of no job id's shape, jobIdOf): 2,000 characters of it went into `backupId` as sent, an id the
+ * gateway then refused as the client's "malformed id", and no such group can be asked for anyway.
+ */
 function createdGroup(body: unknown): string | null {
   const group = ((body as Inventories | null)?.inventories ?? []).map((row) => row.groupUuid).find((value) => typeof value === 'string' && value !== '');
-  return typeof group === 'string' ? group : null;
+  return typeof group === 'string' && UUID.test(group) ? group : null;
 }
 
 /**
