@@ -288,7 +288,7 @@ export class UpstreamClient {
     const signal = this.policy.takeHalfOpenTest() ? undefined : clientSignal;
     const slots = this.policy.slots;
     // Each client waits its own turn: another client's thousand calls queued first do not all go before it.
-    const slot = slots.acquire(signal, request.scope.client);
+    const slot = slots.acquire(signal, request.scope.turns ?? request.scope.client);
     if (slots.waiting > 0 && this.logger.isLevelEnabled('debug')) {
       this.logger.debug({ provider: this.providerId, operation: request.operation, waiting: slots.waiting, requestId: request.scope.requestId }, 'upstream request waits for a slot');
     }

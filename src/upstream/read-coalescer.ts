@@ -1,5 +1,6 @@
 import type { UpstreamRequest, UpstreamResponse } from './client.js';
 import { FlightSignal } from './flight-signal.js';
+import { FlightTurns } from './flight-turns.js';
 import type { UpstreamScope } from './scope.js';
 
 /**
@@ -52,8 +53,13 @@ export class ReadCoalescer {
   read(request: UpstreamRequest): Promise<UpstreamResponse> {
     const key = this.keyOf(request);
     let flight = this.flights.get(key);
-    if (flight) this.joined(request);
-    else flight = this.start(key, request);
+    if (flight) {
+      this.joined(request);
+      // Its client's turn serves the flight too: no client waits in another's line alone.
+      flight.turns.add(request.scope.client);
+    } else {
+      flight = this.start(key, request);
+    }
     flight.waiters += 1;
     return this.wait(flight, request.scope.signal);
   }
@@ -87,10 +93,11 @@ export class ReadCoalescer {
   private start(key: string, request: UpstreamRequest): Flight {
     // The flight's own signal: no single waiter's client may cancel what others wait for.
     const stop = new FlightSignal();
-    // It waits for a slot in the turn of the client that started it: those who join later wait with it.
-    const scope: UpstreamScope = { requestId: request.scope.requestId, client: request.scope.client, signal: stop.asAbortSignal() };
+    // It waits for a slot in the turn of the client that started it and of each that joins it (FlightTurns).
+    const turns = new FlightTurns(request.scope.client);
+    const scope: UpstreamScope = { requestId: request.scope.requestId, client: request.scope.client, turns, signal: stop.asAbortSignal() };
     const answer = this.execute({ ...request, scope }).then((response) => (sharedAnswerGuard.freeze ? deepFreeze(response) : response));
-    const flight: Flight = { key, stop, waiters: 0, answer };
+    const flight: Flight = { key, stop, waiters: 0, answer, turns };
     this.flights.set(key, flight);
     const land = () => this.forget(flight);
     answer.then(land, land);
@@ -140,6 +147,7 @@ interface Flight {
   stop: FlightSignal;
   waiters: number;
   answer: Promise<UpstreamResponse>;
+  turns: FlightTurns;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { UpstreamBudget } from './budget.js';
+import type { FlightTurns } from './flight-turns.js';
 
 /**
  * What an upstream request carries of the GraphQL request it serves. Passed
@@ -14,6 +15,8 @@ export interface UpstreamScope {
    * protection sweeps, start-up checks), which shares one turn.
    */
   readonly client?: string | undefined;
+  /** A coalesced read's: every client it is for, each of whose turns may serve it (FlightTurns). */
+  readonly turns?: FlightTurns | undefined;
   /** Upstream calls the request may still cause; none for work no client request caused. */
   readonly budget?: UpstreamBudget | undefined;
   /**

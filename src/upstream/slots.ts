@@ -1,10 +1,14 @@
 import { BulkheadRejectedError } from 'cockatiel';
+import { FlightTurns } from './flight-turns.js';
 
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
+  /** The lines it waits in: one, or each client of a coalesced read (FlightTurns). */
+  owners: SlotOwner[];
+  turns: FlightTurns | null;
 }
 
 /**
@@ -24,7 +28,8 @@ export type SlotOwner = string | undefined;
  * client's. Turns are by client, not by request: many requests of one client
  * (the identical dashboards of a wall screen) keep the one arrival order, in
  * which their identical reads wait long enough to be coalesced (a turn per
- * request halved that sharing; docs/benchmark-history.md).
+ * request halved that sharing; docs/benchmark-history.md). A coalesced read waits in the line of
+ * each client it is for (FlightTurns) and goes out in whichever turn comes first.
  */
 export class Slots {
   private active = 0;
@@ -45,7 +50,7 @@ export class Slots {
   }
 
   /** Resolves when a slot is held; the caller must `release()` it exactly once. */
-  acquire(signal: AbortSignal | undefined, owner: SlotOwner = undefined): Promise<void> {
+  acquire(signal: AbortSignal | undefined, owner: SlotOwner | FlightTurns = undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(this.cancelled());
     if (this.active < this.capacity) {
       this.active += 1;
@@ -53,19 +58,21 @@ export class Slots {
     }
     if (this.queued >= this.queueCapacity) return Promise.reject(new BulkheadRejectedError(this.capacity, this.queueCapacity));
     return new Promise<void>((resolve, reject) => {
+      const turns = owner instanceof FlightTurns ? owner : null;
       const waiter: Waiter = {
         resolve,
         reject,
         signal,
         onAbort: () => {
-          this.leave(owner, waiter);
+          this.leave(waiter);
           reject(this.cancelled());
         },
+        owners: [],
+        turns,
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      const line = this.lines.get(owner);
-      if (line) line.push(waiter);
-      else this.lines.set(owner, [waiter]);
+      for (const each of turns ? turns.owners() : [owner as SlotOwner]) this.enter(each, waiter);
+      turns?.whileQueued((joining) => this.enter(joining, waiter));
       this.queued += 1;
     });
   }
@@ -86,19 +93,40 @@ export class Slots {
     const first = this.lines.entries().next();
     if (first.done) return undefined;
     const [owner, line] = first.value;
-    const next = line.shift();
+    const next = line.shift() as Waiter;
     this.lines.delete(owner);
     if (line.length > 0) this.lines.set(owner, line);
-    this.queued -= 1;
+    // Served in this client's turn: out of the other lines of a coalesced read too (not in this one any more).
+    if (next.owners.length > 1) {
+      this.leave(next);
+    } else {
+      next.owners = [];
+      next.turns?.whileQueued(null);
+      this.queued -= 1;
+    }
     return next;
   }
 
-  private leave(owner: SlotOwner, waiter: Waiter): void {
+  /** Puts a waiter at the end of `owner`'s line; FlightTurns names each client once. */
+  private enter(owner: SlotOwner, waiter: Waiter): void {
+    waiter.owners.push(owner);
     const line = this.lines.get(owner);
-    const index = line ? line.indexOf(waiter) : -1;
-    if (!line || index < 0) return;
-    line.splice(index, 1);
+    if (line) line.push(waiter);
+    else this.lines.set(owner, [waiter]);
+  }
+
+  /** Takes a waiter out of every line it is in; once (a waiter in no line has left). */
+  private leave(waiter: Waiter): void {
+    if (waiter.owners.length === 0) return;
+    for (const owner of waiter.owners) {
+      const line = this.lines.get(owner);
+      const index = line ? line.indexOf(waiter) : -1;
+      if (!line || index < 0) continue;
+      line.splice(index, 1);
+      if (line.length === 0) this.lines.delete(owner);
+    }
+    waiter.owners = [];
+    waiter.turns?.whileQueued(null);
     this.queued -= 1;
-    if (line.length === 0) this.lines.delete(owner);
   }
 }

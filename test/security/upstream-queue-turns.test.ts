@@ -6,6 +6,8 @@ const FLOODER = 'flooding-viewer-key-aaaaaaaaaaaaaa';
 const BYSTANDER = 'bystanding-viewer-key-bbbbbbbbbbbbb';
 const BACKUP_LIST = 'instances.fleio_bckps';
 const MADE_UP_IDS = 1000;
+/** Where the flood asks the bystander's read too: among the 216 of its calls made (16 sent, 200 queued) before the bystander asks. */
+const FLOOD_ASKS_IT_AT = 199;
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Backup { id } } }';
 /** A Backup id on a made-up instance: each costs the gateway one backup list read of its own. */
 const madeUpBackup = (instance: number): string => encodeId('Backup', 'zomro-test', [String(instance), '1']);
@@ -41,14 +43,20 @@ describe("an account's upstream queue: clients take turns", () => {
   });
   afterAll(() => harness.close());
 
+  const coalescedReads = async (): Promise<number> => {
+    const text = await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text();
+    const line = text.split('\n').find((entry) => entry.startsWith('backup_graph_upstream_coalesced_reads_total{') && entry.includes(`provider="${harness.providerId('zomro')}"`));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
+
   /** Where the bystander's one read went out among the account's backup list reads, after a flood of 1,000 filled the queue. */
-  async function bystanderPlace(flooder: Caller, bystander: Caller, bystanderInstance: number, requestId: string): Promise<number> {
+  async function bystanderPlace(flooder: Caller, bystander: Caller, bystanderInstance: number, requestId: string, floodAsksItToo = false): Promise<number> {
     const zomro = harness.simulator('zomro').server;
     harness.resetUpstreamLogs();
     const linesBefore = harness.logs.length;
     const waitingLines = () => harness.logs.slice(linesBefore).filter((line) => line.includes('upstream request waits for a slot'));
     const hold = zomro.holdAnswersOf(BACKUP_LIST);
-    const representations = Array.from({ length: MADE_UP_IDS }, (_, index) => ({ __typename: 'Backup', id: madeUpBackup(800_000 + index) }));
+    const representations = Array.from({ length: MADE_UP_IDS }, (_, index) => ({ __typename: 'Backup', id: madeUpBackup(floodAsksItToo && index === FLOOD_ASKS_IT_AT ? bystanderInstance : 800_000 + index) }));
     const flood = harness.gql(ENTITIES, { r: representations }, flooder);
     // Every slot held at the provider, 200 more of the flood queued at the gateway.
     await hold.arrived;
@@ -56,9 +64,11 @@ describe("an account's upstream queue: clients take turns", () => {
       async () => waitingLines().map((line) => (JSON.parse(line) as { waiting: number }).waiting),
       (waiting) => waiting.some((count) => count >= 200),
     );
+    const joinedBefore = await coalescedReads();
     const answer = harness.gql('query($id: ID!) { node(id: $id) { id } }', { id: madeUpBackup(bystanderInstance) }, { ...bystander, headers: { ...bystander.headers, 'x-request-id': requestId } });
+    // A read of its own queues (a line naming its request id); one the flood asked too joins the flood's read.
     await eventually(
-      async () => waitingLines().some((line) => line.includes(requestId)),
+      async () => (floodAsksItToo ? (await coalescedReads()) > joinedBefore : waitingLines().some((line) => line.includes(requestId))),
       (queued) => queued,
     );
     hold.release();
@@ -67,7 +77,7 @@ describe("an account's upstream queue: clients take turns", () => {
     expect(answered.status).toBe(200);
     expect(answered.data).toEqual({ node: null });
     const backupReads = zomro.log.filter((request) => request.label === BACKUP_LIST);
-    expect(backupReads).toHaveLength(MADE_UP_IDS + 1);
+    expect(backupReads).toHaveLength(floodAsksItToo ? MADE_UP_IDS : MADE_UP_IDS + 1);
     const wanted = String(bystanderInstance);
     return backupReads.findIndex((request) => request.form.plid === wanted || request.form.elid === wanted);
   }
@@ -84,6 +94,15 @@ describe("an account's upstream queue: clients take turns", () => {
     // one line, where their identical reads are coalesced (a turn per request halved that sharing).
     const place = await bystanderPlace({ key: FLOODER }, { key: FLOODER }, 777_779, 'flooder-second-read');
     expect(place).toBeGreaterThanOrEqual(216);
+  });
+
+  it("sends a read the flood asked for too in the turn of the other client that joined it, not after the flood's calls queued before it", async () => {
+    // A flight waited in the line of the client that started it: a flooder that asked first for
+    // what others read (an account's lists, a dashboard's instance) held every joiner behind its
+    // own 1,000 calls. Joined, the flight waits in each of its clients' turns.
+    const place = await bystanderPlace({ key: FLOODER }, { key: BYSTANDER }, 777_780, 'joined-bystander-read', true);
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
   });
 
   it('gives callers without a key a turn per address (the client address behind a trusted proxy)', async () => {

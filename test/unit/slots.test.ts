@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { BulkheadRejectedError } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import { FlightSignal } from '../../src/upstream/flight-signal.js';
+import { FlightTurns } from '../../src/upstream/flight-turns.js';
 import { Slots } from '../../src/upstream/slots.js';
 
 class Cancelled extends Error {}
@@ -164,6 +165,60 @@ describe('Slots: clients take turns', () => {
     expect(await settledNow(slots.acquire(undefined, 'c'))).toBe('resolved');
     expect(await settledNow(slots.acquire(undefined, 'd'))).toBe('resolved');
     expect(await settledNow(slots.acquire(undefined, 'e'))).toBe('pending');
+  });
+});
+
+describe('Slots: a coalesced read waits in the turn of each client it is for', () => {
+  const releaseTimes = async (slots: Slots, times: number) => {
+    for (let turn = 0; turn < times; turn += 1) {
+      slots.release();
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+  };
+
+  it("goes out in the turn of a client that joined it while it waited, not after its starter's earlier waiters", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'flooder');
+    const order: string[] = [];
+    const flooders = Array.from({ length: 3 }, (_, index) => slots.acquire(undefined, 'flooder').then(() => order.push(`flooder ${index}`)));
+    const turns = new FlightTurns('flooder');
+    const shared = slots.acquire(undefined, turns).then(() => order.push('shared'));
+    turns.add('bystander');
+    await releaseTimes(slots, 4);
+    await Promise.all([...flooders, shared]);
+    expect(order).toEqual(['flooder 0', 'shared', 'flooder 1', 'flooder 2']);
+    expect(slots.waiting).toBe(0);
+  });
+
+  it('counts a read in several lines as one waiter, and takes it out of every line once served or gone', async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    const turns = new FlightTurns('a');
+    turns.add('b');
+    const leaving = new AbortController();
+    const left = slots.acquire(leaving.signal, turns);
+    turns.add('c');
+    turns.add('b');
+    expect(slots.waiting).toBe(1);
+    leaving.abort();
+    await expect(left).rejects.toBeInstanceOf(Cancelled);
+    expect(slots.waiting).toBe(0);
+    // Gone from every line: the next release frees the slot, and a join after it changes nothing.
+    turns.add('d');
+    slots.release();
+    expect(await settledNow(slots.acquire(undefined, 'e'))).toBe('resolved');
+    const served = new FlightTurns('x');
+    const read = slots.acquire(undefined, served);
+    served.add('y');
+    const after = slots.acquire(undefined, 'y');
+    await releaseTimes(slots, 1);
+    expect(await settledNow(read)).toBe('resolved');
+    served.add('z');
+    expect(slots.waiting).toBe(1);
+    await releaseTimes(slots, 1);
+    expect(await settledNow(after)).toBe('resolved');
+    expect(slots.waiting).toBe(0);
   });
 });
 
