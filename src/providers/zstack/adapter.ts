@@ -10,6 +10,7 @@ import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
+import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -186,6 +187,7 @@ export class ZstackAdapter extends BaseAdapter {
     }
     if (hasZstackError(response.body)) {
       if (ref.kind === 'DELETE_BACKUP' && isResourceNotFound(response.body)) return this.deleteOfMissing(ref, jobUuid, response.body, scope);
+      if (isTimeout(response.body)) return this.timedOut(ref, jobUuid, response.body, scope);
       return this.failedJob(ref, jobUuid, response.body, scope);
     }
     if (response.status === 202) return this.operation(ref, 'RUNNING', jobUuid);
@@ -238,6 +240,34 @@ export class ZstackAdapter extends BaseAdapter {
     const error = zstackError(this.upstream, body);
     const gone = isResourceNotFound(body) && (await this.actedOnIsGone(ref, scope));
     return { ...this.operation(ref, 'FAILED', jobUuid, error.message), ...failureCodes(error, gone) };
+  }
+
+  /**
+   * A job that failed with ZStack's timeout (timed-out-job.ts): the node stopped waiting, the work
+   * may still be done, so a create and a delete are judged by what ZStack lists (each poll reads
+   * it again while the job is kept), a revert is FAILED saying it may still finish. Read as any
+   * failed job, a create whose backup ZStack went on to make was FAILED beside it.
+   */
+  private async timedOut(ref: OperationRef, jobUuid: string, body: unknown, scope: UpstreamScope): Promise<Operation> {
+    if (ref.kind === 'CREATE_BACKUP' && ref.instanceNativeId) {
+      const resourceUuid = ref.token[2];
+      if (resourceUuid !== undefined && !UUID.test(resourceUuid)) throw badInput('operation id names no valid resource uuid');
+      const [backups] = await this.listBackups([ref.instanceNativeId], scope);
+      if (backups instanceof Error) throw backups;
+      // No name: the failed flow rolled its own backup back, and one of the name is another create's.
+      const found = backupOfExpiredCreate(backups ?? [], undefined, ref.backupNativeId, ref.startedAt, resourceUuid);
+      if (found && 'backup' in found && expiredCreateStatus(found.backup) !== 'FAILED') return this.operation({ ...ref, backupNativeId: found.backup.nativeId }, expiredCreateStatus(found.backup), jobUuid);
+    }
+    if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
+      const left = await this.backupLeft(ref, scope);
+      if (!left) return this.succeededByAbsence(ref, jobUuid);
+      if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+    }
+    if (ref.kind === 'RESTORE_BACKUP') {
+      const error = zstackError(this.upstream, body);
+      return { ...this.operation(ref, 'FAILED', jobUuid, `${error.message}: ${TIMED_OUT_REVERT}`), ...failureCodes(error, false) };
+    }
+    return this.failedJob(ref, jobUuid, body, scope);
   }
 
   private async actedOnIsGone(ref: OperationRef, scope: UpstreamScope): Promise<boolean> {

@@ -65,6 +65,14 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   failNextJob: { code: string; description: string; details: string; status?: number } | null = null;
   /**
+   * The next job ends with ZStack's timeout, the API docs' own error example (SYS.1001 "A message
+   * or a operation timeout"), answered 503, while its work goes on: the management node stopped
+   * waiting for its agent, which finishes `workDoneAfterMs` after the job's end (a create's
+   * backups stay Creating until then, then turn Ready; a delete's group goes then). failNextJob
+   * plays a failure whose work is undone (a create's backups rolled back).
+   */
+  timeOutNextJob: { workDoneAfterMs: number } | null = null;
+  /**
    * Whether a client-chosen job uuid (X-Job-UUID, RestConstants.HEADER_JOB_UUID
    * in zstackio/zstack's rest module: 32 characters, the message's own id) is
    * honoured. A node behind something that drops the header invents its own
@@ -450,7 +458,9 @@ export class ZstackSimulator extends ProviderSimulator {
       return this.answer(200, result());
     }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
-    if (!this.jobs.has(jobUuid)) {
+    if (!this.jobs.has(jobUuid) && this.timeOutNextJob) {
+      this.startTimedOutJob(jobUuid, onDone);
+    } else if (!this.jobs.has(jobUuid)) {
       const fail = this.failNextJob;
       this.failNextJob = null;
       const { status: failStatus = 503, ...error } = fail ?? {};
@@ -467,6 +477,21 @@ export class ZstackSimulator extends ProviderSimulator {
       this.pendingJobs.add(job);
     }
     return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
+  }
+
+  /**
+   * A job that ends with the timeout (timeOutNextJob) while its work goes on, done when the work,
+   * a job of its own that nobody polls, comes due.
+   */
+  private startTimedOutJob(jobUuid: string, work: () => void): void {
+    const { workDoneAfterMs } = this.timeOutNextJob ?? { workDoneAfterMs: 0 };
+    this.timeOutNextJob = null;
+    const doneAt = Date.now() + this.asyncDelayMs;
+    const error = { code: 'SYS.1001', description: 'A message or a operation timeout', details: 'Create VM on KVM timeout after 300s' };
+    const job: Job = { doneAt, failStatus: 503, expired: false, result: () => ({ error }), onDone: () => {}, done: false };
+    this.jobs.set(jobUuid, job);
+    this.pendingJobs.add(job);
+    this.pendingJobs.add({ doneAt: doneAt + workDoneAfterMs, failStatus: null, expired: false, result: () => ({}), onDone: work, done: false });
   }
 
   /** A result as RestServer writes it: JSON, an empty one `{}` (an empty body where `emptyResultsBare`). */
@@ -581,6 +606,10 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     const jobUuid = this.clientJobUuid(request) ?? uuid();
     if (this.jobs.has(jobUuid)) return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
+    if (this.timeOutNextJob) {
+      this.startTimedOutJob(jobUuid, () => void work());
+      return { status: 202, json: { location: `${this.url}/zstack/v1/api-jobs/${jobUuid}`, apiTimeout: 1_800_000 } };
+    }
     const ahead = this.groupQueues.get(groupUuid);
     const startsAt = ahead && !ahead.done ? ahead.doneAt : Date.now();
     const fail = this.failNextJob;
