@@ -83,8 +83,8 @@ export class DanubeClient {
     const body = (response.body ?? {}) as Record<string, unknown>;
     const taskId = isTaskId(body.task_id) ? body.task_id : null;
     // A task the answer names but the gateway could never poll: the write may have acted, and its end cannot be told.
-    if (!read && taskId === null && body.task_id !== undefined && body.task_id !== null && body.status === 'PENDING' && response.status < 400) throw unfollowableTask(this.upstream.providerId);
-    // A 2xx is read only with the envelope's SUCCESS or PENDING: Danube answers a failure 400 FAILURE
+    if (!read && taskId === null && body.task_id !== undefined && body.task_id !== null && RUNNING_TASK_WORDS.has(body.status) && response.status < 400) throw unfollowableTask(this.upstream.providerId);
+    // A 2xx is read only with the envelope's SUCCESS or a running task's word: Danube answers a failure 400 FAILURE
     // (410 REVOKED), and a 2xx saying so, or saying nothing (a proxy's `{}`, an error page's JSON), was
     // taken for a done write: a restore or delete the provider refused was answered SUCCEEDED.
     // A blank read is left to its caller, which names it (a list read without a list); a task's status is not.
@@ -134,12 +134,12 @@ const INVALID_ENVELOPE = -1;
 /**
  * The HTTP status a 2xx answer stands for by its envelope (Danube API docs: "200 OK – SUCCESS",
  * "201 Created – PENDING", "400 Bad Request – FAILURE", and the task API's 410 REVOKED): a FAILURE
- * or REVOKED is read as the error status that says it, a PENDING without its task as no envelope
- * (nothing to follow), anything else but SUCCESS and PENDING as no envelope.
+ * or REVOKED is read as the error status that says it, a running task without its task id as no
+ * envelope (nothing to follow), anything else but SUCCESS and a running task's words as no envelope.
  */
 function envelopeStatus(body: Record<string, unknown>, taskId: string | null, status: number): number {
   if (body.status === 'SUCCESS') return status;
-  if (body.status === 'PENDING') return taskId === null ? INVALID_ENVELOPE : status;
+  if (RUNNING_TASK_WORDS.has(body.status)) return taskId === null ? INVALID_ENVELOPE : status;
   if (body.status === 'FAILURE') return 400;
   if (body.status === 'REVOKED') return 410;
   return INVALID_ENVELOPE;
@@ -152,8 +152,17 @@ const unfollowableTask = (provider: string): GatewayError =>
     { provider, providerCode: 'INVALID_RESPONSE' },
   );
 
+/**
+ * A running task's words. The API docs name PENDING alone; esdc-ce writes Celery's own state in the
+ * envelope ("status": "<celery status>", api/task/response.py; get_task_result reads RETRY as
+ * PENDING) and tracks started tasks (CELERY_TRACK_STARTED = True, core/celery/config.py), so a task
+ * a worker has taken answers 201 STARTED (providers.md: "201 PENDING/STARTED"). Both are read as
+ * running; read as no envelope, every poll of a started task was PROVIDER_ERROR INVALID_RESPONSE.
+ */
+const RUNNING_TASK_WORDS: ReadonlySet<unknown> = new Set(['PENDING', 'STARTED']);
+
 const invalidEnvelope = (provider: string): GatewayError =>
-  new GatewayError('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
+  new GatewayError('PROVIDER_ERROR', `provider ${provider} answered without Danube's status (SUCCESS, PENDING, STARTED or FAILURE)`, { provider, providerCode: 'INVALID_RESPONSE' });
 
 /**
  * A login is renewed on Danube's English words (session-refused.ts). esdc-ce runs Django's

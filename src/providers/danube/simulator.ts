@@ -103,6 +103,15 @@ export class DanubeSimulator extends ProviderSimulator {
    * their backup create example answers so), instead of a task to poll.
    */
   finishAtOnce = false;
+  /**
+   * The word a running task's status answers with (201, `result` null). esdc-ce writes Celery's own
+   * state there ("status": "<celery status>", api/task/response.py; get_task_result, RETRY read as
+   * PENDING) and tracks started tasks (CELERY_TRACK_STARTED = True, core/celery/config.py), so a
+   * task a worker has taken reads STARTED (providers.md: "201 PENDING/STARTED"); the API docs name
+   * PENDING alone, which `'PENDING'` plays (a task still queued). The write's own answer says
+   * PENDING: the task was just queued. The simulator answered PENDING only.
+   */
+  runningTaskWord: 'STARTED' | 'PENDING' = 'STARTED';
   /** Called as a create's POST is answered: a test changes what Danube does between a create's own calls. */
   onCreate: (() => void) | null = null;
   /**
@@ -698,7 +707,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const task = this.tasks.get(id);
     if (!task) return notFound('Task does not exist (anymore)');
     if (task.revoked) return { status: 410, json: { task_id: id, status: 'REVOKED', result: { detail: 'Task was revoked' } } };
-    if (Date.now() < task.doneAt) return { status: 201, json: { task_id: id, status: 'PENDING', result: null } };
+    if (Date.now() < task.doneAt) return { status: 201, json: { task_id: id, status: this.runningTaskWord, result: null } };
     if (!task.done) {
       task.done = true;
       task.onDone();
