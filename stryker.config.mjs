@@ -170,6 +170,7 @@ export default {
     'src/upstream/secret-pieces.ts',
     'src/providers/zomro/busy-instance.ts',
     'src/providers/onapp/restorable-backup.ts',
+    'src/providers/zomro/restorable-backup.ts',
     'src/providers/danube/expires-instant.ts',
     'src/server/graphql-methods.ts',
     'src/server/close-when-draining.ts',
