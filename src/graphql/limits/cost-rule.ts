@@ -25,6 +25,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { PROTECTION_JUDGEMENT_COST, judgesProtection } from './protection-filter-cost.js';
+import { variablesWithDefaults } from './variables-with-defaults.js';
 
 export interface CostOptions {
   maxCost: number;
@@ -122,9 +123,12 @@ interface Measure {
  * A list of N ids (or `_entities` representations) in a field's arguments
  * runs the field N times: the field costs N times as much, and the list it
  * returns is those N items (not `assumedListSize`). Lists given as variables
- * are counted when the variables are known (`costLimitPlugin`).
+ * are counted when the variables are known (`costLimitPlugin`), a variable
+ * left out by its default.
  */
-function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, variables: Variables | undefined): Measure {
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, sent: Variables | undefined): Measure {
+  // Known only once the request's variables are: at validation a variable sent may replace its default.
+  const variables = sent === undefined ? undefined : variablesWithDefaults(operation, sent);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   // Each fragment measured once per type it is spread on: a chain of
