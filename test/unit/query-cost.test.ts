@@ -157,6 +157,18 @@ describe('list arguments, in the query and in variables', () => {
     expect(pricey(schema, parse(query), undefined, { ids: Array.from({ length: 11 }, String) })?.message).toBe(`${COST_ERROR_PREFIX}: 22 > 20. Ask for fewer items (first or last) or fewer nested lists.`);
   });
 
+  it('counts a variable left out by its default in the document; one sent, null too, by its own value', () => {
+    const query = 'query ($ids: [ID!] = ["1", "2", "3", "4", "5"]) { nodes(ids: $ids) { id } }';
+    expect(run(query, {})).toMatch(/list arguments of 5 items/);
+    expect(run(query, { ids: ['1'] })).toBeNull();
+    expect(run(query, { ids: null })).toBeNull();
+    // A default of an input object holding the list, and a default's list inside an object literal.
+    expect(run('query ($f: Filter = { nested: { sizes: [1, 2, 3, 4, 5] } }) { disks(filter: $f) { id } }', {})).toMatch(/list arguments of 5 items/);
+    expect(run('query ($s: [Int!] = [1, 2, 3, 4, 5]) { disks(filter: { sizes: $s }) { id } }', {})).toMatch(/list arguments of 5 items/);
+    // At validation the variables are not known: a variable sent may replace its default.
+    expect(errorsOf(query, options(6))).toEqual([]);
+  });
+
   it('prices the operation asked for by name', () => {
     const document = 'query Small { node(id: "1") { id } } query Big { nodes(ids: ["1", "2", "3", "4", "5"]) { id } }';
     expect(run(document, {}, 'Small')).toBeNull();
