@@ -24,7 +24,7 @@ import type { ContextFactory } from './request-context.js';
 import { admitConnection } from './ws/admission.js';
 import type { RefusalLines } from './refusal-lines.js';
 import { CLOSE_AFTER_DRAIN_WAIT_MS, CLOSE_HANDSHAKE_WAIT_MS, CLOSE_SLOW_READER, CLOSE_TOO_MANY, closeFirmly } from './ws/close.js';
-import { ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
+import { capRefusalLine, ConnectionCaps, type ClientKey } from './ws/connection-caps.js';
 import { SubscriptionCaps } from './ws/subscription-caps.js';
 import type { SharedHoldings } from '../state/shared-holdings.js';
 import { KEEP_ALIVE_MS, KeepAlive, MESSAGE_NOT_RECEIVED_IN_TIME } from './ws/keep-alive.js';
@@ -263,7 +263,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const { principal } = admitted;
       const place = caps.admit(principal, address);
       if ('reason' in place) {
-        options.refusalLines.warn(address, { client: principal.name, remote: address, limit: place.limit, per: place.per }, place.per === 'total' ? 'WebSocket connection refused: total cap' : 'WebSocket connection refused: per-client cap');
+        options.refusalLines.warn(address, { client: principal.name, remote: address, limit: place.limit, per: place.per }, capRefusalLine(place.per));
         closeFirmly(socket, CLOSE_TOO_MANY, place.reason);
         return false;
       }

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { anonymousWith, type Principal } from '../../src/gateway/principal.js';
-import { ConnectionCaps } from '../../src/server/ws/connection-caps.js';
+import { anonymousConnectionLimit, ConnectionCaps } from '../../src/server/ws/connection-caps.js';
 import { countDown, countUp, operationsRunning } from '../../src/server/ws/operation-counts.js';
 
 const keyed = (name: string): Principal => ({ name, keyId: `key-${name}`, roles: new Set(['viewer']), providers: null });
 const anonymous = anonymousWith('viewer');
 
 describe('ConnectionCaps', () => {
+  it("holds anonymous callers together to their share of the total, at least one, and keeps the rest for keyed clients", () => {
+    expect(anonymousConnectionLimit(1_000)).toBe(750);
+    expect(anonymousConnectionLimit(1)).toBe(1);
+    const caps = new ConnectionCaps({ maxWsConnections: 4, maxWsConnectionsPerClient: 4 });
+    for (let address = 1; address <= 3; address += 1) expect(caps.admit(anonymous, `192.0.2.${address}`)).toEqual({ clientKey: `192.0.2.${address}` });
+    expect(caps.admit(anonymous, '192.0.2.9')).toMatchObject({ per: 'anonymous', limit: 3 });
+    expect(caps.admit(keyed('dashboard'), '192.0.2.9')).toEqual({ clientKey: expect.objectContaining({ name: 'dashboard' }) });
+    expect(caps.admit(keyed('dashboard'), '192.0.2.9')).toMatchObject({ per: 'total' });
+    caps.release(keyed('dashboard'));
+    expect(caps.admit(anonymous, '192.0.2.9')).toMatchObject({ per: 'anonymous' });
+    caps.release('192.0.2.1');
+    expect(caps.admit(anonymous, '192.0.2.9')).toEqual({ clientKey: '192.0.2.9' });
+  });
+
   it('refuses a client key past its cap, and admits it again once one of its connections closes', () => {
     const caps = new ConnectionCaps({ maxWsConnections: 100, maxWsConnectionsPerClient: 2 });
     const dashboard = keyed('dashboard');
