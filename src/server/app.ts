@@ -23,6 +23,7 @@ import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
 import { nestingGuard } from './nesting-guard.js';
 import { subscriptionRootGuard } from './subscription-root-guard.js';
+import { persistedQueryGuard } from './persisted-query-guard.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { ProtectionSweep } from '../observability/protection-sweep.js';
 import { adapterServicesOver, createAdapter } from '../providers/registry.js';
@@ -325,6 +326,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     nestingGuard(pipeline, (code) => metrics.graphqlError(code)),
     mergedFieldsGuard(pipeline, (code) => metrics.graphqlError(code)),
     subscriptionRootGuard(pipeline, (code) => metrics.graphqlError(code)),
+    persistedQueryGuard(pipeline, (code) => metrics.graphqlError(code)),
     // After the body is read (a request waiting its turn is never one node times out as unread), before anything runs.
     connectionTurns.waitForEarlier,
     expressMiddleware(apollo, {

@@ -91,6 +91,32 @@ describe('client mistakes are BAD_USER_INPUT, logged below error level with the 
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it.each([
+    { name: 'a number', sha256Hash: 17, says: 'a number' },
+    { name: 'left out', sha256Hash: undefined, says: 'left out' },
+    { name: 'an object', sha256Hash: { hex: 'abc' }, says: 'an object' },
+  ])('a persisted-query hash that is $name, alone or with its query, over POST and GET (alone it was HTTP 200 PersistedQueryNotFound, which no text sent after could cure)', async ({ sha256Hash, says }) => {
+    const requestId = `apq-hash-${Math.random().toString(36).slice(2)}`;
+    const headers = { authorization: `Bearer ${KEY}`, 'x-request-id': requestId, 'apollo-require-preflight': 'true' };
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const post = (body: Record<string, unknown>) => fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const search = new URLSearchParams({ extensions: JSON.stringify(extensions) });
+    const responses = [
+      await post({ extensions }),
+      await post({ query: '{ providers { id } }', extensions }),
+      await fetch(`${harness.gateway.graphqlUrl}?${search.toString()}`, { headers }),
+    ];
+    for (const response of responses) {
+      const answer = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      expect(response.status).toBe(400);
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.[0]?.message).toBe(`extensions.persistedQuery.sha256Hash must be a string, the query's SHA-256 in hex, not ${says}`);
+    }
+    const lines = harness.logs.map((line) => JSON.parse(line) as LogLine).filter((line) => line.requestId === requestId);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('an operationName the document does not hold, over POST and GET (it ran the only operation, and Apollo answered 500)', async () => {
     const requestId = `opname-${Math.random().toString(36).slice(2)}`;
     const headers = { authorization: `Bearer ${KEY}`, 'x-request-id': requestId, 'apollo-require-preflight': 'true' };

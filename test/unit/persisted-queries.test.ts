@@ -87,6 +87,7 @@ describe('automatic persisted queries, per client', () => {
     const noQuery = ['GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.'];
     expect(messages(await ask('client-a', { extensions: { persistedQuery: null } }))).toEqual(noQuery);
     expect(messages(await ask('client-a', {}))).toEqual(noQuery);
+    // Over HTTP a hash that is no string is refused in front of Apollo (src/server/persisted-query-guard.ts); the plugin alone never crashes on it.
     expect(messages(await ask('client-a', { extensions: { persistedQuery: { version: 1, sha256Hash: 17 } } }))).toEqual(['PersistedQueryNotFound']);
   });
 });
