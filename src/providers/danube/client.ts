@@ -131,15 +131,20 @@ export const TASK_STATUS = 'task.status';
 /** Not a status Danube sends: the 2xx answer had no envelope `interpret` can read. */
 const INVALID_ENVELOPE = -1;
 
+/** The status a running task's answer is read as, whatever its 2xx: the API docs' "201 Created – PENDING", which callers follow. */
+const RUNNING_TASK_STATUS = 201;
+
 /**
  * The HTTP status a 2xx answer stands for by its envelope (Danube API docs: "200 OK – SUCCESS",
  * "201 Created – PENDING", "400 Bad Request – FAILURE", and the task API's 410 REVOKED): a FAILURE
- * or REVOKED is read as the error status that says it, a running task without its task id as no
- * envelope (nothing to follow), anything else but SUCCESS and a running task's words as no envelope.
+ * or REVOKED is read as the error status that says it, a running task as 201 (kept at its own
+ * status, a write a panel or proxy answered 200 PENDING read as done, SUCCEEDED, its task never
+ * followed), a running task without its task id as no envelope (nothing to follow), anything else
+ * but SUCCESS and a running task's words as no envelope.
  */
 function envelopeStatus(body: Record<string, unknown>, taskId: string | null, status: number): number {
   if (body.status === 'SUCCESS') return status;
-  if (RUNNING_TASK_WORDS.has(body.status)) return taskId === null ? INVALID_ENVELOPE : status;
+  if (RUNNING_TASK_WORDS.has(body.status)) return taskId === null ? INVALID_ENVELOPE : RUNNING_TASK_STATUS;
   if (body.status === 'FAILURE') return 400;
   if (body.status === 'REVOKED') return 410;
   return INVALID_ENVELOPE;

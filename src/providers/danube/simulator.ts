@@ -112,6 +112,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * PENDING: the task was just queued. The simulator answered PENDING only.
    */
   runningTaskWord: 'STARTED' | 'PENDING' = 'STARTED';
+  /**
+   * The HTTP status a running task is answered with, a write's own answer and its task's status
+   * alike: 201 as the API docs say ("201 Created – PENDING"); 200 plays a panel, or a proxy before
+   * it, that answers every success 200, which the gateway must still follow by the envelope's word.
+   */
+  runningTaskHttpStatus: 200 | 201 = 201;
   /** Called as a create's POST is answered: a test changes what Danube does between a create's own calls. */
   onCreate: (() => void) | null = null;
   /**
@@ -651,7 +657,7 @@ export class DanubeSimulator extends ProviderSimulator {
       return fail ? { status: 400, json: { status: 'FAILURE', result: { detail: fail }, task_id: id } } : { status: 200, json: { status: 'SUCCESS', result, task_id: id } };
     }
     this.tasks.set(id, { vmUuid: typeof vm?.uuid === 'string' ? vm.uuid : null, doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
-    return { status: 201, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
+    return { status: this.runningTaskHttpStatus, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
   }
 
   /**
@@ -707,7 +713,7 @@ export class DanubeSimulator extends ProviderSimulator {
     const task = this.tasks.get(id);
     if (!task) return notFound('Task does not exist (anymore)');
     if (task.revoked) return { status: 410, json: { task_id: id, status: 'REVOKED', result: { detail: 'Task was revoked' } } };
-    if (Date.now() < task.doneAt) return { status: 201, json: { task_id: id, status: this.runningTaskWord, result: null } };
+    if (Date.now() < task.doneAt) return { status: this.runningTaskHttpStatus, json: { task_id: id, status: this.runningTaskWord, result: null } };
     if (!task.done) {
       task.done = true;
       task.onDone();
