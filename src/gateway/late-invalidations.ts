@@ -60,3 +60,12 @@ export class LateInvalidations {
     }
   }
 }
+
+/**
+ * A queue's hand for a Zomro restore's mark the store did not take (KeptOutcomes' SendAgain), its
+ * key kept apart from the started records' under the marks' namespace.
+ */
+export const lateStoreWritesOf =
+  (late: LateInvalidations, namespace: string) =>
+  (key: string, write: () => Promise<void>, keepMs: number): void =>
+    late.add(`${namespace}:${key}`, write, keepMs);

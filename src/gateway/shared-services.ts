@@ -11,6 +11,7 @@ import type { ProtectionSettings } from './protection.js';
 import type { OperationBus } from '../cluster/operation-bus.js';
 import { FinishTimes } from './finish-times.js';
 import { STARTED_OPERATIONS_NAMESPACE, StartedOperations } from './started-operations.js';
+import type { LateInvalidations } from './late-invalidations.js';
 import { DeletesInFlight } from './deletes-in-flight.js';
 import { closeAll } from '../state/close-redis.js';
 import { closeDeadline } from '../state/redis-timeouts.js';
@@ -39,6 +40,12 @@ export interface SharedServicesOptions {
   countStoreFailure?: CountStoreFailure | undefined;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
   cacheBuild?: string | undefined;
+  /**
+   * Where started records the store did not take are sent again from; shared with the adapters'
+   * Zomro restore marks (lateStoreWritesOf), so one Redis outage is retried in one queue. One of
+   * its own when absent.
+   */
+  lateStoreWrites?: LateInvalidations | undefined;
 }
 
 /** The config schema's defaults, for services built without a config (benchmarks). */
@@ -122,6 +129,7 @@ export class SharedServices {
     this.startedOperations = new StartedOperations(
       store.namespace(STARTED_OPERATIONS_NAMESPACE, { maxEntries: STARTED_OPERATIONS_KEPT }),
       storeFailureLines(logger, 'started operations store failed; an operation started then (its mutation answered, the provider acted) cannot be cancelled, nor read where its status rests on the record (done at once, a delete whose backup is gone): NOT_FOUND until its record, sent again every second, lands; one read meanwhile is STORE_UNAVAILABLE', options.storeFailureLineMs, counted('started_operations')),
+      options.lateStoreWrites,
     );
     this.audit = logger.child({ channel: 'audit' });
     // Another replica wrote to an account: reads of it in flight here were asked before that write.

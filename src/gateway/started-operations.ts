@@ -34,12 +34,16 @@ export class StartedOperations {
    * retries, or slower than 2 s), sent again every second until they land: left, every read of
    * the operation resting on the record (and its cancel) was NOT_FOUND for its 24 h.
    */
-  private readonly late = new LateInvalidations();
+  private readonly late: LateInvalidations;
 
   constructor(
     private readonly store: KeyValueStore,
     private readonly storeFailed: StoreFailed = () => {},
-  ) {}
+    /** Shared with the Zomro restore marks' (SharedServicesOptions.lateStoreWrites); one of its own when absent. */
+    late?: LateInvalidations,
+  ) {
+    this.late = late ?? new LateInvalidations();
+  }
 
   /**
    * Records an operation a mutation started, before the mutation answers: its client (or a

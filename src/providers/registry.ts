@@ -8,7 +8,7 @@ import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { AdapterServices, ProviderModule, RunningSimulator, SimulatorStartOptions } from './module.js';
 import { RESTORE_ORDER_NAMESPACE } from './onapp/restore-place.js';
 import { CREATE_FINDINGS_NAMESPACE, CreateFindings } from '../state/create-findings.js';
-import { KeptOutcomes, RESTORE_OUTCOMES_NAMESPACE } from '../state/kept-outcomes.js';
+import { KeptOutcomes, RESTORE_OUTCOMES_NAMESPACE, type SendAgain } from '../state/kept-outcomes.js';
 import { CREATE_ORDER_NAMESPACE, PLACE_TAKE_STORE_WAIT_MS, CreateOrder } from '../state/create-order.js';
 import { StoreTimeout } from '../state/bounded-call.js';
 import { storeFailureLines, type CountStoreFailure, type StoreUser } from '../observability/store-failure-lines.js';
@@ -71,9 +71,16 @@ const RESTORE_OUTCOMES_KEPT = 30_000;
 /**
  * The adapters' services over the gateway's store: in Redis when the
  * gateway's processes share one, so a create on one replica and a create on
- * another take different places.
+ * another take different places. `sendAgain` takes a Zomro restore's mark the store did not take,
+ * to send it again (the gateway's queue of late store writes); the mark is lost without it.
  */
-export function adapterServicesOver(store: KeyValueStore, logger: Logger, countStoreFailure?: CountStoreFailure, draining: AbortSignal = new AbortController().signal): AdapterServices {
+export function adapterServicesOver(
+  store: KeyValueStore,
+  logger: Logger,
+  countStoreFailure?: CountStoreFailure,
+  draining: AbortSignal = new AbortController().signal,
+  sendAgain?: SendAgain,
+): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
   // One line a period, as the read cache's and the idempotency records' store failures: a stalled Redis wrote one per create.
@@ -99,7 +106,13 @@ export function adapterServicesOver(store: KeyValueStore, logger: Logger, countS
     ),
     restoreOutcomes: new KeptOutcomes(
       store.namespace(RESTORE_OUTCOMES_NAMESPACE, { maxEntries: RESTORE_OUTCOMES_KEPT }),
-      storeFailureLines(logger, 'restore outcomes store failed; a Zomro restore the gateway started reads RUNNING until its outcome can be kept', undefined, counted('restore_outcomes')),
+      storeFailureLines(
+        logger,
+        'restore outcomes store failed; a Zomro restore the gateway started reads RUNNING until its outcome can be kept, and NOT_FOUND until its mark, sent again every second, lands',
+        undefined,
+        counted('restore_outcomes'),
+      ),
+      sendAgain,
     ),
     foreignRows: foreignRowsLog(logger),
     draining,

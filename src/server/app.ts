@@ -12,6 +12,8 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { Principal } from '../gateway/principal.js';
 import { ProviderSet } from '../gateway/provider-set.js';
 import { SharedServices } from '../gateway/shared-services.js';
+import { LateInvalidations, lateStoreWritesOf } from '../gateway/late-invalidations.js';
+import { RESTORE_OUTCOMES_NAMESPACE } from '../state/kept-outcomes.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { costLimitPlugin } from '../graphql/limits/cost-rule.js';
@@ -146,7 +148,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Each waiting restore listens to it: past ten at once, a plain controller's signal made node
   // warn of a listener leak on stderr (see cancellationController).
   const draining = cancellationController();
-  const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal);
+  // Started records and Zomro restore marks the store did not take, sent again every second in one queue.
+  const lateStoreWrites = new LateInvalidations();
+  const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal, lateStoreWritesOf(lateStoreWrites, RESTORE_OUTCOMES_NAMESPACE));
   // One budget for every account: what it bounds is the process's memory.
   const answerBytes = new AnswerBytesBudget(config.limits.maxAnswerBytesHeld);
   metrics.showAnswerBytes(answerBytes);
@@ -164,6 +168,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     storeFailureLineMs: options.storeFailureLineMs,
     countStoreFailure,
     cacheBuild: options.cacheBuild,
+    lateStoreWrites,
   }, cacheTtl);
   metrics.showReadCacheBytes(services.readCacheBytes);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;

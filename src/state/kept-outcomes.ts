@@ -1,5 +1,5 @@
 import { clipProviderMessage } from '../domain/errors.js';
-import { MUTATION_STORE_WAIT_MS, withinMsTelling, type StoreFailed } from './bounded-call.js';
+import { MUTATION_STORE_WAIT_MS, answerWithinMs, withinMsTelling, type StoreFailed } from './bounded-call.js';
 import type { KeyValueStore } from './store.js';
 
 /** The store namespace of Zomro restores' outcomes (`restore-outcome:` in Redis). */
@@ -37,6 +37,13 @@ export interface Outcome {
 export type KeptOutcome = 'open' | 'unmarked' | 'unanswered' | Outcome;
 
 /**
+ * Takes a store write that failed, to send it again until it lands or `keepMs` has passed (the
+ * gateway hands it to the started-operations record's queue, late-invalidations.ts); `key` names
+ * it there, a later write under the same key replacing it.
+ */
+export type SendAgain = (key: string, write: () => Promise<void>, keepMs: number) => void;
+
+/**
  * The first outcome a poll read of an operation the gateway started, kept
  * so that every later poll, on every replica, answers the same one: an
  * operation whose outcome is read from state that goes on changing (a Zomro
@@ -55,6 +62,8 @@ export class KeptOutcomes {
     private readonly store: KeyValueStore,
     /** Told of each failure or wait run out (`restore_outcomes` in the store-failure count). */
     private readonly storeFailed: StoreFailed = () => {},
+    /** Where a mark the store did not take goes to be sent again (none: it is lost, as the memory store never fails). */
+    private readonly sendAgain: SendAgain = () => {},
   ) {}
 
   private within<T>(call: Promise<T>): Promise<T | undefined> {
@@ -66,9 +75,20 @@ export class KeptOutcomes {
    * (unmarked, a Zomro restore's polls read NOT_FOUND: docs/security.md). Waited for as long as
    * the mutation's other store writes (MUTATION_STORE_WAIT_MS): at a poll's 250 ms, a Redis blip
    * sent the answer before the mark landed, and a poll at once, on any replica, read NOT_FOUND.
+   * A mark the store does not take in time is told and sent again (`sendAgain`): left, the
+   * restore's polls read NOT_FOUND for its whole life. setIfAbsent, so a first write that landed
+   * late is left as it is.
    */
   async started(key: string): Promise<void> {
-    await withinMsTelling(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS, this.storeFailed);
+    const write = async (): Promise<void> => {
+      await answerWithinMs(this.store.setIfAbsent(key, OPEN, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS);
+    };
+    try {
+      await write();
+    } catch (error) {
+      this.storeFailed(error);
+      this.sendAgain(key, write, OUTCOME_KEPT_MS);
+    }
   }
 
   async of(key: string): Promise<KeptOutcome> {

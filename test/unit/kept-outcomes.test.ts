@@ -48,6 +48,30 @@ describe('KeptOutcomes', () => {
     expect(await new KeptOutcomes(failing).of('restore')).toBe('unanswered');
     expect(await new KeptOutcomes(failing).keep('restore', { status: 'SUCCEEDED', error: null })).toBeUndefined();
   });
+  it('hands a mark the store did not take to be sent again; sent once the store is back, the operation is open', async () => {
+    let down = true;
+    class FlakyStore extends MemoryStore {
+      override setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+        return down ? Promise.reject(new Error('down')) : super.setIfAbsent(key, value, ttlMs);
+      }
+    }
+    const handed: { key: string; write: () => Promise<void>; keepMs: number }[] = [];
+    const failures: unknown[] = [];
+    const outcomes = new KeptOutcomes(new FlakyStore(), (error) => failures.push(error), (key, write, keepMs) => handed.push({ key, write, keepMs }));
+    await outcomes.started('restore');
+    expect(failures).toHaveLength(1);
+    expect(handed.map(({ key, keepMs }) => [key, keepMs])).toEqual([['restore', OUTCOME_KEPT_MS]]);
+    expect(await outcomes.of('restore')).toBe('unmarked');
+    // Still down: the write fails, so the queue keeps it for its next round.
+    await expect(handed[0]!.write()).rejects.toThrow('down');
+    down = false;
+    await handed[0]!.write();
+    expect(await outcomes.of('restore')).toBe('open');
+    // A mark the store took is handed nowhere.
+    await outcomes.started('other');
+    expect(handed).toHaveLength(1);
+  });
+
   it('stores marks and outcomes in the words every replica reads, kept 24 h, under restore-outcome', async () => {
     // Replicas of two versions share the store during a rolling deploy: the stored words, the
     // expiry and the namespace are what they read of each other.
