@@ -31,6 +31,17 @@ describe('request limits', () => {
     expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 
+  it('counts aliases of __typename (each one more key in every object of its place), and aliases named __typename', async () => {
+    const typenames = await harness.gql(`{ providers { id ${Array.from({ length: 6 }, (_, index) => `t${index}: __typename`).join(' ')} } }`);
+    expect(errorCodes(typenames)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(typenames.errors?.[0]?.message).toBe('Aliases limit of 5 exceeded, found 6 (limits.maxAliases): send fewer aliases in one request.');
+    const named = await harness.gql(`{ ${Array.from({ length: 3 }, (_, index) => `a${index}: providers { __typename: id }`).join(' ')} }`);
+    expect(named.errors?.[0]?.message).toBe('Aliases limit of 5 exceeded, found 6 (limits.maxAliases): send fewer aliases in one request.');
+    // __typename itself, unaliased, is no alias: clients add it to every selection.
+    const plain = await harness.gql('{ __typename providers { __typename id } t: __typename }');
+    expect(plain.errors).toBeUndefined();
+  });
+
   it('weighs lists: a big page of nested lists costs more than maxCost', async () => {
     const cheap = await harness.gql('{ instances(first: 10) { edges { node { id backups { id } } } } }');
     expect(cheap.errors).toBeUndefined();

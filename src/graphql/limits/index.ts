@@ -25,7 +25,13 @@ export interface QueryLimits {
 export function queryLimits(limits: LimitsConfig): QueryLimits {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: limits.maxAliases },
+    // Aliases of `__typename` count too (graphql-armor leaves them out, and aliases named
+    // `__typename`, by default): each is one more key in every object of its place, the one way
+    // past the schema's fields per object, and only the token limit bounded how many (1,666 at its
+    // 5,000; 65,000 at the root of a 1 MB body under a raised one passed every rule, the cost too). The
+    // answer-items guard counts objects, not their keys, and the cost prices a list without
+    // `first` at 5 items, so each real item of such a list carried all of them.
+    maxAliases: { n: limits.maxAliases, allowList: [] },
     // graphql-js counts tokens while parsing (parseOptions below), before any work.
     maxTokens: { enabled: false },
     maxDirectives: { n: MAX_DIRECTIVES },
