@@ -20,9 +20,10 @@ const CHUNK_BYTES = 256 * 1024;
 type Outcome = { data?: { createBackup?: { operation: { id: string } } } | null; errors?: Array<{ extensions?: { code?: string } }> };
 
 /** Each small text the gateway writes to its connections (ws writes a frame's payload as the string it was given), and what it held unsent just before. */
-function watchWrites(harness: Harness): Array<{ text: string; queuedBefore: number }> {
+function watchWrites(harness: Harness, sockets: Socket[]): Array<{ text: string; queuedBefore: number }> {
   const writes: Array<{ text: string; queuedBefore: number }> = [];
   harness.gateway.httpServer.on('connection', (socket: Socket) => {
+    sockets.push(socket);
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     socket.write = ((...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].length < 64 * 1024) writes.push({ text: args[0], queuedBefore: socket.writableLength });
@@ -44,9 +45,10 @@ const slowReaderCloses = (harness: Harness): number => harness.logs.filter((line
 describe('a WebSocket mutation on a connection that falls past limits.maxWsBufferedBytes while it runs', () => {
   let harness: Harness;
   let writes: Array<{ text: string; queuedBefore: number }>;
+  const sockets: Socket[] = [];
   beforeAll(async () => {
     harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 300, backupsPerInstance: 10 }, configure: withLimits({ maxWsBufferedBytes: CAP }) });
-    writes = watchWrites(harness);
+    writes = watchWrites(harness, sockets);
   });
   afterAll(() => harness?.close());
 
@@ -57,9 +59,9 @@ describe('a WebSocket mutation on a connection that falls past limits.maxWsBuffe
     const name = 'acted-once-past-the-cap';
     const answerWrite = () => writes.find((write) => write.text.includes('"createBackup"'));
     const creates = () => simulator.server.log.filter((request) => request.label === CREATE_LABEL && request.form.name === name).length;
-    // The provider makes the backup at once and answers 8 s later: the queries below fill the
-    // connection meanwhile (about 1 s on a quiet machine; the margin is for a loaded one).
-    await simulator.server.setFault({ mode: 'late', onlyLabel: CREATE_LABEL, slowMs: 8_000, times: 1 });
+    // The provider makes the backup at once and holds its answer until the queries below have
+    // filled the connection past the cap (a fixed 8 s delay ran out first on a loaded machine).
+    const createAnswer = simulator.server.holdAnswersOf(CREATE_LABEL);
 
     const link = await SlowLink.open(harness.gateway.graphqlUrl);
     let connections = 0;
@@ -101,6 +103,13 @@ describe('a WebSocket mutation on a connection that falls past limits.maxWsBuffe
       // The client's link slows down, and it asks for more than it can take before the mutation is answered.
       link.hold();
       for (let index = 0; index < LARGE_QUERIES; index += 1) client.subscribe({ query: LARGE }, { next: () => {}, error: () => {}, complete: () => {} });
+      // Until the gateway holds more than the cap unsent on the connection; then the provider answers.
+      await eventually(
+        async () => sockets.some((socket) => socket.writableLength > CAP),
+        Boolean,
+        { timeoutMs: 30_000, intervalMs: 5 },
+      );
+      createAnswer.release();
       // Until the gateway has written the mutation's answer (past the cap, behind the large answers), or closed.
       await eventually(
         async () => ({ answered: answerWrite() !== undefined, closed: slowReaderCloses(harness) > 0 }),
