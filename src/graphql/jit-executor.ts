@@ -1,8 +1,9 @@
 import type { GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { GraphQLError, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { AnswerItemsGuard } from './limits/answer-items.js';
+import { hoistScalarLiteralVariables, hoistedValues, type HoistedLiteral } from './scalar-literal-variables.js';
 import { unidentifiedOperation } from './unidentified-operation.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
@@ -25,6 +26,14 @@ export interface JitRequest {
   variables?: Readonly<Record<string, unknown>> | null | undefined;
 }
 
+/** A compiled operation, with the scalar literals holding variables that were taken out of it. */
+interface CompiledOperation {
+  query: CompiledQuery;
+  hoisted: readonly HoistedLiteral[];
+  /** The operation as the client wrote it, for its variables' definitions (only when something was hoisted). */
+  operation: OperationDefinitionNode | undefined;
+}
+
 /**
  * graphql-jit as the one executor of queries and mutations, over HTTP (as
  * Apollo Server's executor) and WebSocket (as graphql-ws's `execute`).
@@ -33,7 +42,7 @@ export interface JitRequest {
  * graphql-js's generic walk (measured: see the README's benchmark).
  */
 export class JitExecutor {
-  private readonly compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED, maxSize: MAX_COMPILED_TEXT, sizeCalculation: (_query, key) => Math.max(1, key.length) });
+  private readonly compiled = new LRUCache<string, CompiledOperation>({ max: MAX_COMPILED, maxSize: MAX_COMPILED_TEXT, sizeCalculation: (_query, key) => Math.max(1, key.length) });
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -43,18 +52,29 @@ export class JitExecutor {
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
     const key = `${request.operationName ?? ''}\u0000${request.source ?? print(request.document)}`;
-    let query = this.compiled.get(key);
-    if (!query) {
-      const result = compileQuery(this.schema, request.document, request.operationName ?? undefined);
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
+      const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
+      const result = compileQuery(this.schema, document, request.operationName ?? undefined);
       if (!isCompiledQuery(result)) return { errors: (result.errors ?? []).map(asClientError) };
-      query = result;
-      this.compiled.set(key, query);
+      const operation = hoisted.length > 0 ? (getOperationAST(request.document, request.operationName) ?? undefined) : undefined;
+      compiled = { query: result, hoisted, operation };
+      this.compiled.set(key, compiled);
+    }
+    let variables = request.variables ?? {};
+    if (compiled.hoisted.length > 0) {
+      try {
+        variables = { ...variables, ...hoistedValues(this.schema, compiled.operation, compiled.hoisted, variables) };
+      } catch (error) {
+        if (error instanceof GraphQLError) return { errors: [error] };
+        throw error;
+      }
     }
     this.answerItems?.begin(request.context);
     let result: ExecutionResult;
     let tooMany: GraphQLError | null;
     try {
-      result = await query.query(undefined, request.context, request.variables ?? {});
+      result = await compiled.query.query(undefined, request.context, variables);
     } finally {
       tooMany = this.answerItems?.end(request.context) ?? null;
     }
