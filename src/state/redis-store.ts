@@ -113,8 +113,15 @@ export class RedisStore implements KeyValueStore {
     };
   }
 
-  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, await encodeStoredInTurns(value), 'PX', Math.max(1, Math.round(ttlMs)));
+  set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    const ttl = Math.max(1, Math.round(ttlMs));
+    // A value that is no object or array is sent in the caller's own tick, as `setIfAbsent` sends
+    // its claim: callers rely on one connection running their calls in the order made. An
+    // idempotency claim's live key (`set`, then the claim at once) reached Redis after the claim
+    // while `set` awaited its encoding, and a duplicate on another replica that read the claim in
+    // between took it for abandoned (CONFLICT "may have acted").
+    if (value === null || typeof value !== 'object') return this.redis.set(this.prefix + key, encodeStored(value), 'PX', ttl).then(() => undefined);
+    return encodeStoredInTurns(value).then(async (text) => void (await this.redis.set(this.prefix + key, text, 'PX', ttl)));
   }
 
   async setMany(entries: ReadonlyArray<StoreEntry>): Promise<void> {
