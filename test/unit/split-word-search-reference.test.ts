@@ -80,4 +80,17 @@ describe('the split-words search against the global regex it replaced', () => {
     expect(found).toBeGreaterThan(100);
     expect(splitWordWork.anchoredRuns - before).toBe(2 * found);
   });
+
+  it.each([
+    // An escape whose last letter is a capital starts the secret as the regex reads it.
+    ['abaababaab', 'q=%0Abaababaab&r=%0aBAABABAAB'],
+    ['boatswainmate', 'note%2Boatswain mate'],
+    // U+FFFF is one code unit: the letter after it is read, not stepped over.
+    ['abaababaab', 'x\uffffabaababaab'],
+  ])('finds %s where the global regex does in %j', (secret, text) => {
+    const [pattern] = lookalikePatterns(secret, 1) as [RegExp];
+    const plain = new RegExp(pattern.source, 'gu');
+    expect(spansOf(plain, text).length).toBeGreaterThan(0);
+    expect(spansOf(pattern, text)).toEqual(spansOf(plain, text));
+  });
 });
