@@ -203,6 +203,7 @@ export default {
     'src/config/listen-host.ts',
     'src/providers/onapp/locked-refusal.ts',
     'src/upstream/letter-run-pieces.ts',
+    'src/upstream/secret-piece-groups.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
