@@ -5,6 +5,7 @@ import {
   getNamedType,
   getNullableType,
   getVariableValues,
+  isListType,
   isScalarType,
   print,
   visit,
@@ -15,6 +16,7 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
   type VariableDefinitionNode,
+  type VariableNode,
 } from 'graphql';
 
 /** A scalar's literal that holds variables, taken out of the document into a variable of its own. */
@@ -45,14 +47,21 @@ export function hoistScalarLiteralVariables(schema: GraphQLSchema, document: Doc
   const taken = variableNamesIn(document);
   const hoisted: HoistedLiteral[] = [];
   const typeInfo = new TypeInfo(schema);
-  const hoist = (literal: ValueNode): ValueNode | undefined => {
-    const type = getNullableType(typeInfo.getInputType());
-    if (!isScalarType(type) || !holdsVariable(literal)) return undefined;
+  const variableFor = (literal: ValueNode, type: GraphQLScalarType): VariableNode => {
     let name = `scalarLiteral${hoisted.length}`;
     for (let suffix = 0; taken.has(name); suffix += 1) name = `scalarLiteral${hoisted.length}_${suffix}`;
     taken.add(name);
     hoisted.push({ name, literal, type });
     return { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } };
+  };
+  const hoist = (literal: ValueNode): ValueNode | undefined => {
+    if (!holdsVariable(literal)) return undefined;
+    const type = getNullableType(typeInfo.getInputType());
+    if (isScalarType(type)) return variableFor(literal, type);
+    // One item where a list is wanted is a list of that item (input coercion: `representations:
+    // {__typename: "Provider", id: $id}`); a variable there would be taken as the whole list.
+    const item = isListType(type) && literal.kind !== Kind.LIST ? getNullableType(type.ofType) : undefined;
+    return isScalarType(item) ? { kind: Kind.LIST, values: [variableFor(literal, item)] } : undefined;
   };
   const rewritten = visit(document, visitWithTypeInfo(typeInfo, { ObjectValue: hoist, ListValue: hoist }));
   if (hoisted.length === 0) return { document, hoisted };

@@ -61,6 +61,22 @@ describe('_entities with a variable inside a literal representation', () => {
     expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('one representation written without its list brackets takes its variables too, over HTTP and WebSocket', async () => {
+    // Input coercion makes one item where a list is wanted a list of that item, as graphql-js runs it.
+    const query = 'query($id: ID!) { _entities(representations: {__typename: "Provider", id: $id}) { ... on Provider { id kind } } }';
+    const overHttp = await harness.gql<{ _entities: unknown[] }>(query, { id: 'onapp-test' });
+    expect(overHttp.errors).toBeUndefined();
+    expect(overHttp.data!._entities).toEqual([{ id: 'onapp-test', kind: 'ONAPP' }]);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const overWs = await wsRun(client, query, { id: 'zomro-test' });
+      expect(overWs.errors).toBeUndefined();
+      expect(overWs.data).toEqual({ _entities: [{ id: 'zomro-test', kind: 'ZOMRO' }] });
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('takes the variable value over WebSocket', async () => {
     const client = wsClient(harness.gateway.graphqlUrl);
     try {
