@@ -2,6 +2,7 @@ import { Mutations } from '../gateway/mutations.js';
 import { clientTurnOf } from '../gateway/client-turn.js';
 import type { Principal } from '../gateway/principal.js';
 import { RequestReads } from '../gateway/request-reads.js';
+import { subnetOf } from './address-groups.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 
@@ -14,7 +15,18 @@ export type ContextFactory = (principal: Principal, requestId: string, address: 
 /** The one place a request's context is built, for HTTP requests and WebSocket operations alike. */
 export function contextFactory(shared: SharedServices): ContextFactory {
   return (principal, requestId, address, signal) => {
-    const reads = new RequestReads(shared, principal, requestId, signal, clientTurnOf(principal, address));
+    const reads = new RequestReads(shared, principal, requestId, signal, clientTurnOf(principal, turnAddressOf(address)));
     return { reads, mutations: new Mutations(reads), requestId };
   };
+}
+
+/**
+ * The address an anonymous caller's upstream calls take their turn by: an IPv6 caller's /64, one
+ * host's (address-groups.ts), an IPv4 caller's own. A turn per IPv6 address let one host with a
+ * /64 take a turn per address it made up, each as large as a keyed client's: 40 requests from 40
+ * of its addresses sent a keyed client's one read 29th instead of among the first, and no rate
+ * limit is on by default. Hosts sharing a /64 (a Docker network) share a turn, not a limit: none is locked out.
+ */
+function turnAddressOf(address: string): string {
+  return subnetOf(address) ?? address;
 }

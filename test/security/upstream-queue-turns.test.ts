@@ -50,14 +50,17 @@ describe("an account's upstream queue: clients take turns", () => {
   };
 
   /** Where the bystander's one read went out among the account's backup list reads, after a flood of 1,000 filled the queue. */
-  async function bystanderPlace(flooder: Caller, bystander: Caller, bystanderInstance: number, requestId: string, floodAsksItToo = false): Promise<number> {
+  async function bystanderPlace(flooder: Caller | Caller[], bystander: Caller, bystanderInstance: number, requestId: string, floodAsksItToo = false): Promise<number> {
     const zomro = harness.simulator('zomro').server;
     harness.resetUpstreamLogs();
     const linesBefore = harness.logs.length;
     const waitingLines = () => harness.logs.slice(linesBefore).filter((line) => line.includes('upstream request waits for a slot'));
     const hold = zomro.holdAnswersOf(BACKUP_LIST);
     const representations = Array.from({ length: MADE_UP_IDS }, (_, index) => ({ __typename: 'Backup', id: madeUpBackup(floodAsksItToo && index === FLOOD_ASKS_IT_AT ? bystanderInstance : 800_000 + index) }));
-    const flood = harness.gql(ENTITIES, { r: representations }, flooder);
+    // Many flooders split the 1,000 between them, each its own request.
+    const flooders = Array.isArray(flooder) ? flooder : [flooder];
+    const share = MADE_UP_IDS / flooders.length;
+    const floods = flooders.map((caller, index) => harness.gql(ENTITIES, { r: representations.slice(index * share, (index + 1) * share) }, caller));
     // Every slot held at the provider, 200 more of the flood queued at the gateway.
     await hold.arrived;
     await eventually(
@@ -72,8 +75,8 @@ describe("an account's upstream queue: clients take turns", () => {
       (queued) => queued,
     );
     hold.release();
-    const [flooded, answered] = await Promise.all([flood, answer]);
-    expect(flooded.status).toBe(200);
+    const [answered, ...flooded] = await Promise.all([answer, ...floods]);
+    expect(flooded.map((each) => each.status)).toEqual(flooders.map(() => 200));
     expect(answered.status).toBe(200);
     expect(answered.data).toEqual({ node: null });
     const backupReads = zomro.log.filter((request) => request.label === BACKUP_LIST);
@@ -101,6 +104,15 @@ describe("an account's upstream queue: clients take turns", () => {
     // what others read (an account's lists, a dashboard's instance) held every joiner behind its
     // own 1,000 calls. Joined, the flight waits in each of its clients' turns.
     const place = await bystanderPlace({ key: FLOODER }, { key: BYSTANDER }, 777_780, 'joined-bystander-read', true);
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
+  it("gives an IPv6 caller without a key one turn for its /64, however many of its addresses it sends from", async () => {
+    // One host holds a /64: a turn per address let it take 40 turns, each a keyed client's size,
+    // and a keyed client's one read went out 29th (at most 17th now).
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `2001:db8:7:1::${(index + 1).toString(16)}` } }));
+    const place = await bystanderPlace(addresses, { key: BYSTANDER }, 777_781, 'keyed-bystander-of-a-subnet');
     expect(place).toBeGreaterThanOrEqual(0);
     expect(place).toBeLessThanOrEqual(17);
   });
