@@ -5,7 +5,7 @@ import { backupListKey, operationId } from './ids.js';
 
 /**
  * How long a delete is shown DELETING at most, for an account whose kind has no `backupGiveUpMs`
- * (ZStack, Danube): as long as Zomro's and OnApp's default, two hours. Past it the provider's word
+ * (Danube): as long as the others' default, two hours. Past it the provider's word
  * stands again, whatever became of the delete.
  */
 export const DELETE_SHOWN_AT_MOST_MS = 2 * 60 * 60_000;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeId, encodeId } from '../../src/domain/ids.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS } from '../../src/providers/zstack/config.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
@@ -8,6 +10,13 @@ const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $inpu
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id status } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error errorCode providerErrorCode } }';
 const TIMEOUT = 'A message or a operation timeout';
+
+/** An operation id as if it had been asked `ageMs` ago (the id carries its start). */
+function agedBy(id: string, ageMs: number): string {
+  const { providerId, keys } = decodeId(id);
+  const [kind = '', startedAt = '', ...rest] = keys;
+  return encodeId('Operation', providerId, [kind, String(Number(startedAt) - ageMs), ...rest]);
+}
 
 interface Vm {
   id: string;
@@ -59,6 +68,30 @@ describe('zstack: a job that timed out (SYS.1001)', () => {
     const group = simulator.volumeBackups.find((volume) => volume.name === 'timed-out-create')!.groupUuid;
     for (const volume of simulator.volumeBackups) if (volume.groupUuid === group) volume.status = 'Ready';
     expect(await poll(id)).toEqual({ status: 'SUCCEEDED', error: null, errorCode: null, providerErrorCode: null });
+  });
+
+  it(`a create whose backup ZStack leaves Creating for good is FAILED ${DEFAULT_BACKUP_GIVE_UP_MS / 60_000} minutes after it, saying it may still finish, timed out or expired (it read RUNNING for ever)`, async () => {
+    // The agent never finishes: the backup stays Creating (workDoneAfterMs past any poll here).
+    simulator.timeOutNextJob = { workDoneAfterMs: 86_400_000 };
+    const id = await create(vms[2]!, 'abandoned-create');
+    const minutes = DEFAULT_BACKUP_GIVE_UP_MS / 60_000;
+    const aged = async (ageMs: number) => poll(agedBy(id, ageMs));
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000)).toEqual({
+      status: 'FAILED',
+      error: `ZStack still lists the backup as being made ${minutes} minutes after its create (backupGiveUpMs), and its job timed out (SYS.1001): it may still finish, so look at the VM's backups before creating another`,
+      errorCode: 'PROVIDER_ERROR',
+      providerErrorCode: 'SYS.1001',
+    });
+    simulator.expireJobs();
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
+    expect((await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000))?.error).toBe(
+      `ZStack still lists the backup as being made ${minutes} minutes after its create (backupGiveUpMs), and the provider no longer knows its job (expired): it may still finish, so look at the VM's backups before creating another`,
+    );
+    // Made after all, the create reads SUCCEEDED, as the message says it may.
+    const group = simulator.volumeBackups.find((volume) => volume.name === 'abandoned-create')!.groupUuid;
+    for (const volume of simulator.volumeBackups) if (volume.groupUuid === group) volume.status = 'Ready';
+    expect((await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000))?.status).toBe('SUCCEEDED');
   });
 
   it('a create whose flow rolled its backup back stays FAILED with ZStack\'s words, and an older backup of its name is not taken', async () => {

@@ -5,7 +5,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { appendAll } from '../../domain/arrays.js';
 import { UNNAMED_ZSTACK_ERROR, ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
-import type { ZstackConfig } from './config.js';
+import { DEFAULT_BACKUP_GIVE_UP_MS, type ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
@@ -83,6 +83,11 @@ const EXPIRED_RESTORE = 'the provider no longer knows this job (expired), and no
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
   readonly capabilities = ZSTACK_CAPABILITIES;
+  /**
+   * How long a create judged by its backup (its job timed out or expired) reads RUNNING while the
+   * backup is still being made; FAILED after (judgedCreate). Deletes shown DELETING end with it too.
+   */
+  readonly backupGiveUpMs: number;
   private readonly client: ZstackClient;
 
   constructor(
@@ -92,6 +97,7 @@ export class ZstackAdapter extends BaseAdapter {
   ) {
     super(account, upstream);
     this.client = new ZstackClient(upstream, config.auth, config.sessionRenewedOnUse ?? false);
+    this.backupGiveUpMs = config.backupGiveUpMs ?? DEFAULT_BACKUP_GIVE_UP_MS;
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
@@ -256,7 +262,10 @@ export class ZstackAdapter extends BaseAdapter {
       if (backups instanceof Error) throw backups;
       // No name: the failed flow rolled its own backup back, and one of the name is another create's.
       const found = backupOfExpiredCreate(backups ?? [], undefined, ref.backupNativeId, ref.startedAt, resourceUuid);
-      if (found && 'backup' in found && expiredCreateStatus(found.backup) !== 'FAILED') return this.operation({ ...ref, backupNativeId: found.backup.nativeId }, expiredCreateStatus(found.backup), jobUuid);
+      if (found && 'backup' in found && expiredCreateStatus(found.backup) !== 'FAILED') {
+        const judged = this.judgedCreate(ref, found.backup, jobUuid, 'its job timed out (SYS.1001)');
+        return judged.status === 'FAILED' ? { ...judged, ...failureCodes(zstackError(this.upstream, body), false) } : judged;
+      }
     }
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       const left = await this.backupLeft(ref, scope);
@@ -268,6 +277,27 @@ export class ZstackAdapter extends BaseAdapter {
       return { ...this.operation(ref, 'FAILED', jobUuid, `${error.message}: ${TIMED_OUT_REVERT}`), ...failureCodes(error, false) };
     }
     return this.failedJob(ref, jobUuid, body, scope);
+  }
+
+  /**
+   * A create whose job can no longer say how it ended, judged by the backup it made: SUCCEEDED once
+   * it is made, RUNNING while ZStack still lists it being made, FAILED once backupGiveUpMs has
+   * passed since the request. Neither the job's timeout (SYS.1001) nor its expiry says the work
+   * will ever end, and a backup the agent abandoned stays Creating for good: read RUNNING for ever,
+   * a dashboard showed it as at work with nothing to tell anyone to look. FAILED ends it where an
+   * alert can see it, and says the backup may still be made; each poll reads the list again, so a
+   * backup made later turns the create SUCCEEDED (as OnApp's unbuilt backup and Zomro's Saving one).
+   */
+  private judgedCreate(ref: OperationRef, made: Backup, jobUuid: string, jobEnd: string): Operation {
+    const withBackup = { ...ref, backupNativeId: made.nativeId };
+    const status = expiredCreateStatus(made);
+    if (status !== 'RUNNING' || Date.now() - ref.startedAt.getTime() < this.backupGiveUpMs) return this.operation(withBackup, status, jobUuid);
+    return this.operation(
+      withBackup,
+      'FAILED',
+      jobUuid,
+      `ZStack still lists the backup as being made ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its create (backupGiveUpMs), and ${jobEnd}: it may still finish, so look at the VM's backups before creating another`,
+    );
   }
 
   private async actedOnIsGone(ref: OperationRef, scope: UpstreamScope): Promise<boolean> {
@@ -304,8 +334,8 @@ export class ZstackAdapter extends BaseAdapter {
       }
       if (found) {
         const made = found.backup;
-        const status = expiredCreateStatus(made);
-        return this.operation({ ...ref, backupNativeId: made.nativeId }, status, jobUuid, status === 'FAILED' ? 'the provider no longer knows this job (expired), and the backup it made shows FAILED' : null);
+        if (expiredCreateStatus(made) === 'FAILED') return this.operation({ ...ref, backupNativeId: made.nativeId }, 'FAILED', jobUuid, 'the provider no longer knows this job (expired), and the backup it made shows FAILED');
+        return this.judgedCreate(ref, made, jobUuid, 'the provider no longer knows its job (expired)');
       }
     }
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
