@@ -1,4 +1,4 @@
-import { GatewayError, badInput } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -11,6 +11,7 @@ import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js'
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
+import { unrevertableBackup } from './revertable-backup.js';
 import { mapRows } from '../../domain/turns.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
@@ -156,6 +157,8 @@ export class ZstackAdapter extends BaseAdapter {
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('ZStack reverts a VM from its own backup only');
+    const unrevertable = unrevertableBackup(request.backup);
+    if (unrevertable !== null) throw conflict(unrevertable, this.account.id);
     return this.startJob('RESTORE_BACKUP', request.target.nativeId, request.backup.nativeId, [], {
       method: 'PUT',
       path: `/vm-backups/${uuidSegment(request.backup.nativeId)}/actions`,

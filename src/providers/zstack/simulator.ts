@@ -125,6 +125,15 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   missingGroupDelete: 'succeeds' | 'fails' = 'succeeds';
   /**
+   * What a revert from a group still Creating, or one with a Failed volume, does. The API docs name
+   * no status check for RevertVmFromVmBackup, so both readings: 'reverts' (the default, as before)
+   * reverts the VM from what there is and the job succeeds; 'fails' fails the job (SYS.1006,
+   * nothing reverted). The gateway sends neither (revertable-backup.ts); `reverts` counts what came.
+   */
+  unreadyRevert: 'reverts' | 'fails' = 'reverts';
+  /** Reverts accepted (202), whatever their job then did. */
+  reverts = 0;
+  /**
    * Failed jobs answer their error under ZStack's wrapper, as its flows fail: `Platform.operr(cause,
    * ...)` makes an OPERATION_ERROR (SYS.1006, "An operation failed") whose `cause` ("The root
    * error", API docs) is the error the flow met. Off, the error is answered bare. A session
@@ -650,7 +659,10 @@ export class ZstackSimulator extends ProviderSimulator {
     if (!root) return this.startFailingJob(request, groupNotFound(groupUuid));
     if (this.imageStoreGone) return this.startFailingJob(request, imageStoreNotFound());
     // The revert reads the backup from the image store named: one that does not hold it fails the job.
+    this.reverts += 1;
     if (!storesOf(root).includes(String(body.revertVmFromVmBackup.backupStorageUuid))) return this.startFailingJob(request, notOnStore(groupUuid));
+    const unready = this.volumeBackups.some((volume) => volume.groupUuid === groupUuid && (volume.status === 'Creating' || volume.status === 'Failed'));
+    if (unready && this.unreadyRevert === 'fails') return this.startFailingJob(request, { code: 'SYS.1006', description: 'An operation failed', details: `volume backup group[uuid:${groupUuid}] is not Ready` });
     // Queued behind a delete of the group still running, the revert checks the group again when its
     // turn comes (verifyGroupUuid) and fails SYS.1003 if the delete took it, nothing reverted.
     return this.startGroupJob(request, groupUuid, () => ({ success: true }), () => (this.volumeBackups.some((volume) => volume.groupUuid === groupUuid) ? null : groupNotFound(groupUuid)));
