@@ -63,6 +63,36 @@ describe('onapp: a locked virtual server', () => {
     expect(writes()).toBe(2);
   });
 
+  it('a read refused for the lock (an OnApp that refuses reads of a locked VM: not documented) is CONFLICT saying to read again, not that nothing was done', async () => {
+    const node = nodes[3]!;
+    const vm = simulator.vms.get(Number(node.nativeId))!;
+    vm.locked = true;
+    simulator.lockedRefusesReads = true;
+    try {
+      const answer = await harness.gql(INSTANCE, { id: node.id });
+      expect(errorCodes(answer)).toEqual(['CONFLICT']);
+      expect(answer.errors?.[0]).toMatchObject({
+        message:
+          'Virtual server is locked: OnApp refused to read this locked virtual server while a transaction (a backup being taken, a restore) holds it; reading changes nothing: read it again once that transaction ends (the instance no longer reads BUSY)',
+        extensions: { provider: 'onapp-test', providerCode: 'HTTP_422' },
+      });
+    } finally {
+      vm.locked = false;
+      simulator.lockedRefusesReads = false;
+    }
+    // The documented reading: the list comes back, the lock in each record.
+    vm.locked = true;
+    try {
+      const answer = await harness.gql<{ instance: { status: string; backups: Array<{ raw: Record<string, unknown> }> } }>(INSTANCE, { id: node.id });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.instance.status).toBe('BUSY');
+      expect(answer.data?.instance.backups.length).toBeGreaterThan(0);
+      expect(answer.data?.instance.backups.every((backup) => backup.raw.locked === true)).toBe(true);
+    } finally {
+      vm.locked = false;
+    }
+  });
+
   it('a restore refused for the lock ({"error": "..."}) is CONFLICT with what to do, sent once, its idempotencyKey free', async () => {
     const node = nodes[2]!;
     const vm = simulator.vms.get(Number(node.nativeId))!;

@@ -1,5 +1,5 @@
 import { GatewayError, clipProviderCode, providerError } from '../../domain/errors.js';
-import { wordsBeforeScrub } from '../scrubbed-error.js';
+import { scrubbedError, wordsBeforeScrub } from '../scrubbed-error.js';
 import { mayRetry, type HttpMethod, type UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
@@ -34,10 +34,14 @@ export class OnappClient {
       scope,
     });
     if (response.status >= 400) {
+      const read = mayRetry({ method });
+      const lockedRead = read && response.status === 422 ? lockedRefusal(this.upstream.providerId, errorMessage(response.body), true) : null;
+      // Scrubbed as statusError's are: OnApp's words may quote anything.
+      if (lockedRead) throw scrubbedError(this.upstream.secrets, lockedRead);
       const error = statusError(this.upstream, response.status, response.body, ONAPP_ERRORS);
       // 401 is OnApp refusing the user and API key; its 403 can be one action the user may not do.
       if (response.status === 401) this.upstream.credentialsRefused();
-      throw mayRetry({ method }) ? refusedRead(error) : error;
+      throw read ? refusedRead(error) : error;
     }
     return response.body;
   }

@@ -149,6 +149,13 @@ export class OnappSimulator extends ProviderSimulator {
    */
   lockedRefusesDelete = false;
   /**
+   * True plays an OnApp that refuses reads of a locked VM's backups and disks (422, the create's
+   * shape). OnApp's documents say only that the list is returned ("An array of backups is
+   * returned. If there are no backups, an empty array is returned."), lock or not: false (the
+   * default) lists them, the VM and its backups reading `locked`.
+   */
+  lockedRefusesReads = false;
+  /**
    * The `status` words a transaction reads while at work, once done, and once failed. OnApp's
    * words are not documented (providers.md: "Transaction status values: [NF]"); a test plays a
    * panel that spells them otherwise (`Complete`, `canceled`) or has words of its own.
@@ -238,6 +245,7 @@ export class OnappSimulator extends ProviderSimulator {
     if ((match = /^virtual_machines\/(\d+)\/(backups\.json|backups\/images\.json|disks\.json|transactions\.json)$/.exec(path)) && method === 'GET') {
       const vm = this.vms.get(Number(match[1]));
       if (!vm) return notFoundAnswer();
+      if (this.lockedRefusesReads && match[2] !== 'transactions.json' && this.isLocked(vm.id)) return lockedAnswer();
       if (match[2] === 'disks.json') return ok(vm.disks.map((disk) => wrapRecord('disk', { ...disk, label: `disk-${disk.id}` })));
       if (match[2] === 'transactions.json') return ok(this.transactionPage(vm.id, request.query.get('page')));
       return ok([...this.backups.values()].filter((backup) => this.ignoresVmFilter || backup.vmId === vm.id).map((backup) => wrapRecord('backup', this.wireBackup(backup))));
