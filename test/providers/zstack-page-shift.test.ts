@@ -64,3 +64,43 @@ describe('zstack: a row made between two pages of a query', () => {
     expect(owner.backups.some((backup) => backup.nativeId === '1'.repeat(32))).toBe(true);
   });
 });
+
+/**
+ * The other way: a volume backup deleted by another client between two pages, ahead of the offset,
+ * moves every later row up one place, and the first row of the next page was never read: its group
+ * lost that volume (or was not listed at all) until the next list. The page's `total` falls: the
+ * gateway reads the query again from the start.
+ */
+describe('zstack: a row deleted between two pages of a query', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    simulator.pageCap = 3;
+  });
+  afterAll(() => harness.close());
+
+  it('lists every row still there (the row moved up past the offset was skipped)', async () => {
+    let deleted = false;
+    simulator.beforeQuery = (route, params) => {
+      if (deleted || route !== 'volume-backups' || Number(params.get('start') ?? 0) === 0) return;
+      deleted = true;
+      // The first row in `+uuid` order: every row from the offset on moves one place up.
+      const first = [...simulator.volumeBackups].sort((a, b) => String(a.uuid).localeCompare(String(b.uuid)))[0]!;
+      simulator.volumeBackups.splice(simulator.volumeBackups.indexOf(first), 1);
+    };
+    try {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: Shown }> } }>(VIEW);
+      expect(answer.errors).toBeUndefined();
+      expect(deleted).toBe(true);
+      const after = groupsOf(simulator);
+      for (const { node } of answer.data!.instances.edges) {
+        const expected = [...(after.get(node.nativeId) ?? new Map<string, number>())].map(([nativeId, sizeBytes]) => ({ nativeId, sizeBytes })).sort((a, b) => a.nativeId.localeCompare(b.nativeId));
+        expect([...node.backups].sort((a, b) => a.nativeId.localeCompare(b.nativeId))).toEqual(expected);
+      }
+    } finally {
+      simulator.beforeQuery = null;
+    }
+  });
+});

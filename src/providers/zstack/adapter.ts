@@ -31,6 +31,13 @@ const BACKUP_PAGE_SIZE = 5_000;
  */
 const QUERY_ORDER = '+uuid';
 
+/**
+ * How many times a query is read again from its start when its `total` falls between two pages (a
+ * row deleted meanwhile skips the row after the offset). Each costs its pages' calls, within
+ * `limits.maxUpstreamCallsPerRequest`; past it the rows read are kept, as before.
+ */
+const MOST_QUERY_REREADS = 2;
+
 export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
 const UUID = /^[0-9a-f]{32}$/;
@@ -414,6 +421,9 @@ export class ZstackAdapter extends BaseAdapter {
     /** Rows the answers held, repeats included: the next page's `start`, and what `total` counts. */
     let received = 0;
     let previous: Array<Record<string, unknown>> = [];
+    /** The `total` the last page counted, and how many readings from the start are left. */
+    let lastTotal: number | null = null;
+    let rereads = MOST_QUERY_REREADS;
     for (;;) {
       const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(received)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
@@ -424,6 +434,20 @@ export class ZstackAdapter extends BaseAdapter {
         throw new GatewayError('PROVIDER_ERROR', `provider ${this.account.id} answered a query without its inventories`, { provider: this.account.id, providerCode: 'INVALID_RESPONSE' });
       }
       const page = body.inventories;
+      const total = typeof body.total === 'number' ? body.total : null;
+      // Fewer rows counted than the last page counted: rows were deleted meanwhile, and one ahead of
+      // the offset moved every later row up, so the first of this page was never read (skipped until
+      // the next list). The query is read again from the start, at most MOST_QUERY_REREADS times.
+      if (received > 0 && total !== null && lastTotal !== null && total < lastTotal && rereads > 0) {
+        rereads -= 1;
+        rows.length = 0;
+        seen.clear();
+        received = 0;
+        previous = [];
+        lastTotal = null;
+        continue;
+      }
+      lastTotal = total;
       if (repeatsPage(page, previous, 'uuid')) return rows;
       const seenBefore = seen.size;
       // `start` is an offset into the list as it is when each page is read: a row made meanwhile
@@ -438,7 +462,6 @@ export class ZstackAdapter extends BaseAdapter {
       appendAll(rows, fresh);
       received += page.length;
       checkListSize(rows.length, this.account.id);
-      const total = typeof body.total === 'number' ? body.total : null;
       if (page.length === 0 || (total !== null && received >= total)) return rows;
       previous = page;
     }
