@@ -9,8 +9,10 @@ import {
   print,
   type DocumentNode,
   type GraphQLSchema,
+  type GraphQLInputType,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
+  type VariableNode,
 } from 'graphql';
 
 /** How much of a variable's default a refusal quotes: it may be as long as the body. */
@@ -27,24 +29,62 @@ const QUOTED_DEFAULT_CHARACTERS = 100;
  * field out without a word. Only variables sent as null and declared nullable are looked up.
  */
 export function nullForRequiredRefusal(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): GraphQLError | null {
-  const sentNull = new Map(
-    (operation.variableDefinitions ?? [])
-      .filter((definition) => !isNonNullTypeNode(definition) && Object.hasOwn(variables, definition.variable.name.value) && variables[definition.variable.name.value] === null)
-      .map((definition) => [definition.variable.name.value, definition] as const),
-  );
-  if (sentNull.size === 0) return null;
-  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => {});
-  for (const usage of context.getRecursiveVariableUsages(operation)) {
-    const definition = sentNull.get(usage.node.name.value);
-    if (!definition || !usage.type || !isNonNullType(usage.type)) continue;
-    const name = usage.node.name.value;
+  // Most requests send no null at all: answered without a walk or an allocation.
+  if (!sendsNullForNullable(operation, variables)) return null;
+  for (const { name, definition, node, type } of requiredUsagesOf(schema, document, operation)) {
+    if (!Object.hasOwn(variables, name) || variables[name] !== null) continue;
     const instead = definition.defaultValue ? `send a value, or leave $${name} out for its default (${print(definition.defaultValue).slice(0, QUOTED_DEFAULT_CHARACTERS)})` : 'send a value';
-    return new GraphQLError(`Variable "$${name}" is null where a value of type "${String(usage.type)}" is required: ${instead}.`, {
-      nodes: [definition, usage.node],
+    return new GraphQLError(`Variable "$${name}" is null where a value of type "${String(type)}" is required: ${instead}.`, {
+      nodes: [definition, node],
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
   return null;
+}
+
+/** Whether any variable declared nullable is sent as null. */
+function sendsNullForNullable(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): boolean {
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!isNonNullTypeNode(definition) && Object.hasOwn(variables, name) && variables[name] === null) return true;
+  }
+  return false;
+}
+
+/** A nullable variable used where a value is required, in the order graphql-js finds the usages. */
+interface RequiredUsage {
+  readonly name: string;
+  readonly definition: VariableDefinitionNode;
+  readonly node: VariableNode;
+  readonly type: GraphQLInputType;
+}
+
+/**
+ * Each operation's usages, found once: the walk with types (the operation and every fragment it
+ * spreads) depends on the document alone, and a client sending null sends it again with the same
+ * document. Keyed by the operation's node, so an entry lives as long as the parsed document does
+ * (Apollo's bounded document cache, or one WebSocket request).
+ */
+const requiredUsages = new WeakMap<OperationDefinitionNode, { readonly schema: GraphQLSchema; readonly usages: readonly RequiredUsage[] }>();
+
+/** Exported for its test: how many operations' usages were walked for, so a second use is seen to skip the walk. */
+export const requiredUsageWalks = { count: 0 };
+
+function requiredUsagesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): readonly RequiredUsage[] {
+  const known = requiredUsages.get(operation);
+  if (known && known.schema === schema) return known.usages;
+  requiredUsageWalks.count += 1;
+  const nullable = new Map<string, VariableDefinitionNode>();
+  for (const definition of operation.variableDefinitions ?? []) if (!isNonNullTypeNode(definition)) nullable.set(definition.variable.name.value, definition);
+  const usages: RequiredUsage[] = [];
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => {});
+  for (const usage of context.getRecursiveVariableUsages(operation)) {
+    const definition = nullable.get(usage.node.name.value);
+    if (!definition || !usage.type || !isNonNullType(usage.type)) continue;
+    usages.push({ name: usage.node.name.value, definition, node: usage.node, type: usage.type });
+  }
+  requiredUsages.set(operation, { schema, usages });
+  return usages;
 }
 
 const isNonNullTypeNode = (definition: VariableDefinitionNode): boolean => definition.type.kind === Kind.NON_NULL_TYPE;
@@ -58,12 +98,16 @@ export function nullVariablesCheck(schema: GraphQLSchema, document: DocumentNode
 /** The check on Apollo's side, at didResolveOperation: every request (GET, POST, a persisted query by its hash), before anything executes. */
 export function nullVariablesPlugin<T extends object>(): ApolloServerPlugin<T> {
   const listener: GraphQLRequestListener<T> = {
-    didResolveOperation: async ({ document, operation, request, schema }) => {
-      if (!operation || !request.variables) return;
+    // Not async: a warm request with nothing to refuse gets the one settled promise back, not a new one.
+    didResolveOperation: ({ document, operation, request, schema }) => {
+      if (!operation || !request.variables) return NOTHING_REFUSED;
       const refusal = nullForRequiredRefusal(schema, document, operation, request.variables);
       // 400, as a variable of the wrong type is; Apollo takes `http` off before the answer.
-      if (refusal) throw new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
+      if (refusal) return Promise.reject(new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } }));
+      return NOTHING_REFUSED;
     },
   };
   return { requestDidStart: async () => listener };
 }
+
+const NOTHING_REFUSED: Promise<void> = Promise.resolve();

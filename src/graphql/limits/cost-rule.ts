@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -81,9 +81,17 @@ function listsInValue(value: unknown, type: GraphQLInputType): ListSizes {
   return NO_LISTS;
 }
 
+/** Whether a value of this type can hold a list: listsInValue finds none in any other. */
+function mayHoldList(type: GraphQLInputType): boolean {
+  const nullable = getNullableType(type);
+  return isListType(nullable) || isInputObjectType(nullable);
+}
+
 /** Lists in an argument as written in the query; variables are read when known (at run time), not at validation. */
 function listsInNode(node: ValueNode, type: GraphQLInputType, variables: Variables | undefined): ListSizes {
-  if (node.kind === Kind.VARIABLE) return variables ? listsInValue(variables[node.name.value], type) : NO_LISTS;
+  // A scalar or enum holds no list whatever its value: not read, so the cost of an operation whose
+  // variables are all such is the same for every request (costWithVariables keeps it).
+  if (node.kind === Kind.VARIABLE) return variables && mayHoldList(type) ? listsInValue(variables[node.name.value], type) : NO_LISTS;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     if (node.kind !== Kind.LIST) return listsInNode(node, nullable.ofType, variables);
@@ -126,9 +134,7 @@ interface Measure {
  * are counted when the variables are known (`costLimitPlugin`), a variable
  * left out by its default.
  */
-function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, sent: Variables | undefined): Measure {
-  // Known only once the request's variables are: at validation a variable sent may replace its default.
-  const variables = sent === undefined ? undefined : variablesWithDefaults(operation, sent);
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: CostOptions, variables: Variables | undefined): Measure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   // Each fragment measured once per type it is spread on: a chain of
@@ -242,6 +248,41 @@ function mayHoldLists(document: DocumentNode): boolean {
   return answer;
 }
 
+/** Exported for its test: how many times an operation was walked with a request's variables, so a second use is seen to skip the walk. */
+export const variableCostWalks = { count: 0 };
+
+/**
+ * The cost with a request's variables (a variable left out by its default), walked once per
+ * operation when the walk did not read them: most documents with variables use them for ids and
+ * page sizes (priced alike whatever their value), and were walked again on every request. Whether
+ * the walk read them is seen, not guessed: it reads them through a proxy that notes every look.
+ * Keyed by the operation's node, so an entry lives as long as the parsed document does (Apollo's
+ * bounded document cache, or one WebSocket request).
+ */
+function costWithVariables(options: CostOptions) {
+  const readsNoVariables = new WeakMap<OperationDefinitionNode, { readonly schema: GraphQLSchema; readonly found: Measure }>();
+  return (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, sent: Variables): Measure => {
+    const known = readsNoVariables.get(operation);
+    if (known && known.schema === schema) return known.found;
+    variableCostWalks.count += 1;
+    let read = false;
+    const noteRead = (): void => void (read = true);
+    // Known only once the request's variables are: at validation a variable sent may replace its default.
+    const variables = new Proxy(variablesWithDefaults(operation, sent), {
+      get: (target, key, receiver) => (noteRead(), Reflect.get(target, key, receiver)),
+      has: (target, key) => (noteRead(), Reflect.has(target, key)),
+      getOwnPropertyDescriptor: (target, key) => (noteRead(), Reflect.getOwnPropertyDescriptor(target, key)),
+      ownKeys: (target) => (noteRead(), Reflect.ownKeys(target)),
+    });
+    const found = measure(schema, document, operation, options, variables);
+    if (!read) readsNoVariables.set(operation, { schema, found });
+    return found;
+  };
+}
+
+/** A settled promise to hand Apollo when nothing is refused, rather than a new one per request. */
+const NOTHING_REFUSED: Promise<void> = Promise.resolve();
+
 /**
  * The same cost with the request's variables, once the operation is known
  * and before any resolver runs: `_entities(representations: $r)` with 5,000
@@ -251,17 +292,17 @@ function mayHoldLists(document: DocumentNode): boolean {
  */
 export function costLimitPlugin<T extends object>(limits: CostLimits): ApolloServerPlugin<T> {
   const options = costOptionsOf(limits);
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation, request, schema }) {
-          if (!operation || !mayHoldLists(document)) return;
-          const message = refusal(measure(schema, document, operation, options, request.variables ?? {}), options);
-          if (message) throw new GraphQLError(message, { extensions: { http: { status: 400 } } });
-        },
-      };
+  const cost = costWithVariables(options);
+  const listener: GraphQLRequestListener<T> = {
+    // Not async: a warm request with nothing to refuse gets the one settled promise back, not a new one.
+    didResolveOperation: ({ document, operation, request, schema }) => {
+      if (!operation || !mayHoldLists(document)) return NOTHING_REFUSED;
+      const message = refusal(cost(schema, document, operation, request.variables ?? {}), options);
+      if (message) return Promise.reject(new GraphQLError(message, { extensions: { http: { status: 400 } } }));
+      return NOTHING_REFUSED;
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 type CostLimits = { maxCost: number; maxPageSize: number; maxListArgument: number };
@@ -274,10 +315,11 @@ const costOptionsOf = (limits: CostLimits): CostOptions => ({ maxCost: limits.ma
  */
 export function variableCostCheck(limits: CostLimits) {
   const options = costOptionsOf(limits);
+  const cost = costWithVariables(options);
   return (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): GraphQLError | null => {
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation || !mayHoldLists(document)) return null;
-    const message = refusal(measure(schema, document, operation, options, variables), options);
+    const message = refusal(cost(schema, document, operation, variables), options);
     return message ? new GraphQLError(message) : null;
   };
 }
