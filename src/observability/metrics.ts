@@ -118,6 +118,17 @@ export class GatewayMetrics implements UpstreamObserver {
     registers: [this.registry],
     collect: () => this.answerReadsPaused.set(this.answerBytes.paused),
   });
+  /** Read at scrape time from each account's slots (showCallsWaiting): a set per acquire would cost every upstream call. */
+  private callsWaitingNow: () => ReadonlyArray<{ provider: string; kind: string; waiting: number }> = () => [];
+  private readonly callsWaiting: Gauge<'provider' | 'kind'> = new Gauge({
+    name: 'backup_graph_upstream_calls_waiting',
+    help: "Upstream calls waiting now for a slot of their provider account (all providers[].maxConcurrency taken; past the queue's 1,000 they are refused PROVIDER_UNAVAILABLE), by provider.",
+    labelNames: ['provider', 'kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const { provider, kind, waiting } of this.callsWaitingNow()) this.callsWaiting.set({ provider, kind }, waiting);
+    },
+  });
   /** Read at scrape time from the read cache's store (showReadCacheBytes). */
   private readCacheBytes: () => number = () => 0;
   private readonly readCacheBytesHeld: Gauge = new Gauge({
@@ -144,6 +155,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** The gauges of answer bytes held and reads paused read this budget. */
   showAnswerBytes(budget: AnswerBytesBudget): void {
     this.answerBytes = budget;
+  }
+
+  /** The gauge of upstream calls waiting for a slot reads this, per account. */
+  showCallsWaiting(read: () => ReadonlyArray<{ provider: string; kind: string; waiting: number }>): void {
+    this.callsWaitingNow = read;
   }
 
   /** The gauge of the read cache's bytes reads this. */

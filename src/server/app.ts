@@ -156,6 +156,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   metrics.showAnswerBytes(answerBytes);
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, answerBytes, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
+  metrics.showCallsWaiting(() => adapters.map((adapter) => ({ provider: adapter.account.id, kind: adapter.account.kind, waiting: adapter.upstream.callsWaiting })));
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
   const services = new SharedServices(new ProviderSet(adapters), store, logger, {
     maxPageSize: config.limits.maxPageSize,

@@ -199,6 +199,11 @@ export class UpstreamClient {
     return this.policy.healthReport();
   }
 
+  /** Calls waiting for one of the account's slots now (every slot taken), whoever's turn they wait in. */
+  get callsWaiting(): number {
+    return this.policy.slots.waiting;
+  }
+
   breakerState(): 'closed' | 'open' | 'half-open' {
     return this.policy.breakerState();
   }
