@@ -11,6 +11,7 @@ import { backupListKey, decodeOperationId } from './ids.js';
 import { instanceListNotFound } from './instance-list-not-found.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
+import type { RowsLeftOut } from './rows-left-out.js';
 import { uniqueNewestFirst } from './unique-newest-first.js';
 
 /**
@@ -83,6 +84,8 @@ export interface LoaderOptions {
   beforeOperation?: ((ref: OperationRef, adapter: ProviderAdapter) => Promise<void>) | undefined;
   /** Asked of an operation read before it is passed on; refuses an answer the gateway cannot vouch for. */
   vouchForAnswer?: ((ref: OperationRef, operation: Operation, adapter: ProviderAdapter) => Promise<void>) | undefined;
+  /** Lists that left rows out in this request: never cached, so each answer that lacks the rows says so. */
+  rowsLeftOut?: RowsLeftOut | undefined;
 }
 
 type ListKind = InstanceListKind;
@@ -300,7 +303,8 @@ export class RequestLoaders {
       // An empty list of an instance never listed may be a forged id's: caching it would let
       // anyone fill the cache with made-up ids (and evict what the dashboard reads).
       const known = this.seen.has(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
-      if (!(value instanceof Error) && known) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
+      const [providerId, nativeId] = splitKey(keys[keyIndex] as string);
+      if (!(value instanceof Error) && known && !this.options.rowsLeftOut?.has(kind, providerId, nativeId)) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
     });
     await cache.setMany(fills, startedAt);
     return results as Array<T | Error>;

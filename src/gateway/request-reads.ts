@@ -20,15 +20,16 @@ import { paginate } from './pagination.js';
 import { pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
 import { acrossProviders, type FaultReport } from './provider-errors.js';
+import { RowsLeftOut } from './rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
 
 /**
  * A scope with a budget of its own, whose reads stop when `signal` fires (the client left) or
  * when the budget's answer bytes are passed (UpstreamBudget.signal).
  */
-function budgetedScope(requestId: string, shared: SharedServices, signal: AbortSignal | undefined, client: string | undefined): UpstreamScope {
+function budgetedScope(requestId: string, shared: SharedServices, signal: AbortSignal | undefined, client: string | undefined, rowsLeftOut?: RowsLeftOut): UpstreamScope {
   const budget = new UpstreamBudget(shared.maxUpstreamCallsPerRequest, shared.maxUpstreamAnswerBytesPerRequest, signal);
-  return { requestId, client, budget, signal: budget.signal };
+  return { requestId, client, budget, signal: budget.signal, rowLeftOut: rowsLeftOut?.note };
 }
 
 /** The capability an account declares when it can read each per-instance list. */
@@ -56,6 +57,8 @@ export class RequestReads {
   readonly scope: UpstreamScope;
   /** Forgets, after a write, what this request and the read cache knew. */
   readonly invalidation: CacheInvalidation;
+  /** Rows of provider lists this request left out for ids the gateway cannot read back: its answer names them (jit-executor.ts). */
+  readonly rowsLeftOut: RowsLeftOut;
   /** A fault of the gateway's own while reading a provider: logged with the request id (the answer says only "provider X failed"). */
   readonly reportFault: FaultReport = (adapter, fault) =>
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
@@ -76,9 +79,11 @@ export class RequestReads {
     /** Whose turn its upstream calls wait in (UpstreamScope.client, clientTurnOf); none for a protection sweep. */
     client?: string,
   ) {
-    this.scope = budgetedScope(requestId, shared, signal, client);
+    this.rowsLeftOut = new RowsLeftOut(shared.rowLeftOutLine);
+    this.scope = budgetedScope(requestId, shared, signal, client, this.rowsLeftOut);
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
+      rowsLeftOut: this.rowsLeftOut,
       batch: shared.options.batching,
       cache: shared.readCache,
       onBatch: shared.options.onBatch,

@@ -1,3 +1,5 @@
+import type { RowLeftOut } from '../domain/row-left-out.js';
+import { rowsLeftOutLog } from './rows-left-out.js';
 import { MutationsRunning } from './mutations-running.js';
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
@@ -81,6 +83,8 @@ export class SharedServices {
   readonly deletes: DeletesInFlight;
   /** Audit lines: one JSON line per mutation, tagged so log pipelines can route them. */
   readonly audit: Logger;
+  /** Writes the throttled line for a row of a provider's list left out (rows-left-out.ts). */
+  readonly rowLeftOutLine: (row: RowLeftOut) => void;
   /** Mutations still running, so the drain can audit those it cut. */
   readonly mutationsRunning = new MutationsRunning();
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
@@ -132,6 +136,7 @@ export class SharedServices {
       options.lateStoreWrites,
     );
     this.audit = logger.child({ channel: 'audit' });
+    this.rowLeftOutLine = rowsLeftOutLog(logger);
     // Another replica wrote to an account: reads of it in flight here were asked before that write.
     options.operationBus?.onWrite(forgetFlightsOf);
   }

@@ -1,3 +1,4 @@
+import { withRowsLeftOut } from './rows-left-out-errors.js';
 import type { GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -80,6 +81,7 @@ export class JitExecutor {
     }
     // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
     if (tooMany) return { data: null, errors: [tooMany] };
+    result = withRowsLeftOut(result, request.context);
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.
     return 'data' in result && result.data !== undefined ? { ...result, errors: result.errors.map(asStandardError) } : { errors: result.errors.map(asClientError) };

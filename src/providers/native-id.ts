@@ -15,7 +15,8 @@ import { GatewayError } from '../domain/errors.js';
  */
 export function idText(value: unknown, provider: string): string {
   const id = idTextOrNull(value, provider);
-  if (id === null) throw invalidAnswer(provider, 'a record without its id');
+  // Not an unreadable id: a list of id-less records is an answer the mapper does not read (see above), all of it.
+  if (id === null) throw new GatewayError('PROVIDER_ERROR', `provider ${provider} sent a record without its id`, { provider, providerCode: 'INVALID_RESPONSE' });
   return id;
 }
 
@@ -52,6 +53,13 @@ function readableId(value: string, provider: string): string {
   return value;
 }
 
-function invalidAnswer(provider: string, what: string): GatewayError {
-  return new GatewayError('PROVIDER_ERROR', `provider ${provider} sent ${what}`, { provider, providerCode: 'INVALID_RESPONSE' });
+/**
+ * An id the gateway could not answer and read back (too long, half a surrogate pair, a number past
+ * 2^53 or of no id's type). In a list, the row holding it is left out and the others answered
+ * (readable-rows.ts); anywhere else it is the provider's INVALID_RESPONSE, as before.
+ */
+export class UnreadableNativeId extends GatewayError {}
+
+function invalidAnswer(provider: string, what: string): UnreadableNativeId {
+  return new UnreadableNativeId('PROVIDER_ERROR', `provider ${provider} sent ${what}`, { provider, providerCode: 'INVALID_RESPONSE' });
 }

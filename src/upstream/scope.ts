@@ -1,3 +1,4 @@
+import type { RowLeftOut } from '../domain/row-left-out.js';
 import type { UpstreamBudget } from './budget.js';
 import type { FlightTurns } from './flight-turns.js';
 
@@ -27,6 +28,8 @@ export interface UpstreamScope {
    * one finished whose answer nobody reads.
    */
   readonly signal?: AbortSignal;
+  /** Told of each row of a provider's list left out for an id the gateway cannot read back (readable-rows.ts): the request says so in its answer. */
+  readonly rowLeftOut?: ((row: RowLeftOut) => void) | undefined;
 }
 
 /** For work no client request caused (start-up checks, health probes). */

@@ -35,14 +35,13 @@ describe('onapp: ids the gateway cannot tell apart', () => {
     await new Promise((resolve) => provider.close(resolve));
   });
 
-  it('refuses VM ids past 2^53 (two VMs would share one global id) as PROVIDER_ERROR, not two VMs with one id', async () => {
-    answers.set('/virtual_machines.json', `[${vm('9007199254740993', 'a')}, ${vm('9007199254740992', 'b')}]`);
+  it('leaves out VM rows with ids past 2^53 (two VMs would share one global id), lists the others, and says so at the list', async () => {
+    answers.set('/virtual_machines.json', `[${vm('9007199254740993', 'a')}, ${vm('7', 'c')}, ${vm('9007199254740992', 'b')}]`);
     const answer = await harness.gql<Listing>(LIST);
-    expect(answer.data?.instances).toEqual({
-      totalCount: 0,
-      edges: [],
-      providerErrors: [{ code: 'PROVIDER_ERROR', message: 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53)' }],
-    });
+    expect(answer.data?.instances).toEqual({ totalCount: 1, edges: [{ node: { id: expect.any(String), name: 'c' } }], providerErrors: [] });
+    expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode, error.message])).toEqual([
+      ['instances', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): 2 rows left out of its instances list, the others answered'],
+    ]);
   });
 
   it('lists a VM named twice once, the first (a record that moved between pages while they were read), not the account failed', async () => {
@@ -53,18 +52,18 @@ describe('onapp: ids the gateway cannot tell apart', () => {
     expect(answer.data?.instances.totalCount).toBe(2);
   });
 
-  it("refuses a VM's backup list with an id past 2^53 at that VM's backups, and lists a backup named twice once", async () => {
+  it("leaves a backup with an id past 2^53 out of its VM's backups (the error at that list), and lists a backup named twice once", async () => {
     answers.set('/virtual_machines.json', `[${vm('7', 'a')}, ${vm('8', 'b')}]`);
-    answers.set('/virtual_machines/7/backups.json', `[${backup('9007199254740993')}]`);
+    answers.set('/virtual_machines/7/backups.json', `[${backup('9007199254740993')}, ${backup('4')}]`);
     answers.set('/virtual_machines/8/backups.json', `[${backup('5')}, ${backup('6')}, ${backup('5')}]`);
     const answer = await harness.gql<{ instances: { edges: Array<{ node: { name: string; backups: Array<{ nativeId: string }> | null } }> } }>(
       '{ instances(providerId: "onapp-test") { edges { node { name backups { nativeId } } } } }',
     );
     const [a, b] = answer.data!.instances.edges.map((edge) => edge.node);
-    expect(a).toEqual({ name: 'a', backups: null });
+    expect(a).toEqual({ name: 'a', backups: [{ nativeId: '4' }] });
     expect(b?.backups?.map((item) => item.nativeId).sort()).toEqual(['5', '6']);
     expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode, error.message])).toEqual([
-      ['instances.edges.0.node.backups', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53)'],
+      ['instances.edges.0.node.backups', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): one row left out of its backups list, the others answered'],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
+import { listAt } from './rows-left-out-paths.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
 /** The fields every entity of an instance has: its id, its provider account, its instance. */
@@ -42,9 +43,9 @@ export const entityResolvers: Resolvers = {
     id: (instance) => instanceId(instance),
     provider: (instance, _args, { reads }) => reads.provider(instance.providerId),
     status: (instance, _args, { reads }) => statusOf(reads, instance),
-    backups: (instance, _args, { reads }) => reads.backupsOf(instance),
-    schedules: (instance, _args, { reads }) => reads.schedulesOf(instance),
-    definitions: (instance, _args, { reads }) => reads.definitionsOf(instance),
+    backups: (instance, _args, { reads }, info) => listAt(reads, 'backups', instance, info, reads.backupsOf(instance)),
+    schedules: (instance, _args, { reads }, info) => listAt(reads, 'schedules', instance, info, reads.schedulesOf(instance)),
+    definitions: (instance, _args, { reads }, info) => listAt(reads, 'definitions', instance, info, reads.definitionsOf(instance)),
     __resolveReference: (reference, { reads }) => reads.instance(reference.id),
   },
   Backup: {

@@ -4,6 +4,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { instanceListsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
 /** Query and Mutation: arguments in, gateway calls out. */
@@ -21,8 +22,8 @@ export const rootResolvers: Resolvers = {
       const protection = allowedValues(args.filter?.protection, 'filter.protection') ?? (rpoHours != null ? PROTECTION_STATUSES : null);
       const statuses = allowedValues(args.filter?.status, 'filter.status');
       const statusSet = statuses ? new Set(statuses) : null;
-      if (protection) return protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet);
-      return reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet);
+      if (protection) return instanceListsAt(reads, info, protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet));
+      return instanceListsAt(reads, info, reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet));
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>

@@ -22,6 +22,7 @@ import { withRestoreNextStep } from './restore-refusals.js';
 import { withSizeLimitNextStep } from './size-limit-refusal.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
+import { mapReadableRows } from '../readable-rows.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
@@ -61,7 +62,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
-    return mapRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row));
+    return mapReadableRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   /**
@@ -77,7 +78,7 @@ export class DanubeAdapter extends BaseAdapter {
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     return this.perInstance(instanceIds, async (hostname) => {
       const answer = await this.client.call('GET', `/vm/${hostnameSegment(hostname)}/backup`, 'vm.backup.list', scope, { full: true });
-      const backups = await mapRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row));
+      const backups = await mapReadableRows(listRows(answer, this.account.id), (row) => mapBackup(this.account.id, hostname, row), { provider: this.account.id, list: 'backups', instanceNativeId: hostname }, scope);
       return backupsOfVm(backups, hostname, (dropped) => this.foreignRows(this.account, dropped));
     });
   }

@@ -15,6 +15,7 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapRows } from '../../domain/turns.js';
+import { mapReadableRows } from '../readable-rows.js';
 import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
 import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
@@ -106,7 +107,7 @@ export class OnappAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
-    return mapRows(rows, (row) => mapInstance(this.account.id, row));
+    return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   /**
@@ -152,7 +153,7 @@ export class OnappAdapter extends BaseAdapter {
     const lists = await Promise.all(
       disks.map(async (disk) => {
         const rows = await this.list(`/settings/disks/${segment(disk.id)}/schedules.json`, 'schedules.list', 'schedule', scope);
-        return rows.map((row) => mapSchedule(this.account.id, vmId, disk.id, row, this.account.timezone, disk.autobackups));
+        return mapReadableRows(rows, (row) => mapSchedule(this.account.id, vmId, disk.id, row, this.account.timezone, disk.autobackups), { provider: this.account.id, list: 'schedules', instanceNativeId: vmId }, scope);
       }),
     );
     return lists.flat();
@@ -174,7 +175,7 @@ export class OnappAdapter extends BaseAdapter {
       if (isGatewayError(error) && error.code === 'NOT_FOUND') return [];
       throw error;
     }
-    return rows.map((row) => mapVmSchedule(this.account.id, vmId, row, this.account.timezone));
+    return mapReadableRows(rows, (row) => mapVmSchedule(this.account.id, vmId, row, this.account.timezone), { provider: this.account.id, list: 'schedules', instanceNativeId: vmId }, scope);
   }
 
   /**
@@ -575,7 +576,7 @@ export class OnappAdapter extends BaseAdapter {
    */
   private async backupsOf(vmId: string, scope: UpstreamScope): Promise<Backup[]> {
     const rows = await this.list(`/virtual_machines/${segment(vmId)}/backups.json`, 'backups.list', 'backup', scope);
-    return backupsOfVm(await mapRows(rows, (row) => mapBackup(this.account.id, vmId, row)), vmId, (dropped) => this.foreignRows(this.account, dropped));
+    return backupsOfVm(await mapReadableRows(rows, (row) => mapBackup(this.account.id, vmId, row), { provider: this.account.id, list: 'backups', instanceNativeId: vmId }, scope), vmId, (dropped) => this.foreignRows(this.account, dropped));
   }
 
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {

@@ -12,6 +12,7 @@ import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.j
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapRows } from '../../domain/turns.js';
+import { mapReadableRows } from '../readable-rows.js';
 import { inErrorState, restoreProgress } from './restore-progress.js';
 import { busyRefusal } from './busy-instance.js';
 import { unrestorableBackup } from './restorable-backup.js';
@@ -58,7 +59,7 @@ export class ZomroAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await readPages((number, size) => this.client.call({ func: 'instances', params: pageParams(number, size), idempotent: true }, scope), this.account.id, scope);
     // A service BILLmanager deleted may stay in its list: it is no instance.
-    return mapRows(rows.filter((row) => !listedAsDeleted(row)), (row) => mapInstance(this.account.id, row));
+    return mapReadableRows(rows.filter((row) => !listedAsDeleted(row)), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
@@ -71,7 +72,7 @@ export class ZomroAdapter extends BaseAdapter {
       // that instance's backup, listed here by a panel that ignored `plid`; a row naming none stays.
       // A backup whose billing item or image is deleted is gone (a delete ends when its row is no longer listed).
       const live = rows.filter((row) => !listedAsDeleted(row));
-      return backupsOfVm(await mapRows(live, (row) => mapBackup(this.account.id, plid, row, this.account.timezone)), plid, (dropped) => this.foreignRows(this.account, dropped));
+      return backupsOfVm(await mapReadableRows(live, (row) => mapBackup(this.account.id, plid, row, this.account.timezone), { provider: this.account.id, list: 'backups', instanceNativeId: plid }, scope), plid, (dropped) => this.foreignRows(this.account, dropped));
     });
   }
 
@@ -82,7 +83,8 @@ export class ZomroAdapter extends BaseAdapter {
       // another instance is that instance's, listed by a panel that ignored plid/elid, and would make
       // this instance look scheduled. Logged: were the real panel to name instances another way
       // there, every schedule would be dropped and every instance read as nothing scheduled.
-      return rowsOfVm(rows.map((row) => mapSchedule(this.account.id, plid, row, this.account.timezone)), plid, (dropped) => this.foreignRows(this.account, dropped, 'schedules'));
+      const schedules = await mapReadableRows(rows, (row) => mapSchedule(this.account.id, plid, row, this.account.timezone), { provider: this.account.id, list: 'schedules', instanceNativeId: plid }, scope);
+      return rowsOfVm(schedules, plid, (dropped) => this.foreignRows(this.account, dropped, 'schedules'));
     });
   }
 

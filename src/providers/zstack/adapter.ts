@@ -13,6 +13,7 @@ import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { mapRows } from '../../domain/turns.js';
+import { mapReadableRows } from '../readable-rows.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
@@ -110,7 +111,7 @@ export class ZstackAdapter extends BaseAdapter {
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope);
-    return mapRows(rows.filter(isUserVm), (row) => mapInstance(this.account.id, row));
+    return mapReadableRows(rows.filter(isUserVm), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {

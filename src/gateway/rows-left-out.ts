@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { RowLeftOut, RowListName } from '../domain/row-left-out.js';
+import { LogThrottle } from '../observability/log-throttle.js';
+
+/** What one list of this request left out, and where the answer showed that list. */
+export interface ListLeftOut {
+  provider: string;
+  list: RowListName;
+  instanceNativeId: string | null;
+  /** Rows left out of it (a list read again in the request, after a write, counts again). */
+  rows: number;
+  /** The first row's reason (UnreadableNativeId's message: never the row's text). */
+  reason: string;
+  /** The response paths of the fields that answered the list; none claimed: the error has no path. */
+  paths: Array<ReadonlyArray<string | number>>;
+}
+
+const keyOf = (list: RowListName, provider: string, instanceNativeId: string | null): string => `${list}\u0000${provider}\u0000${instanceNativeId ?? ''}`;
+
+/**
+ * The rows of provider lists one request left out (readable-rows.ts), so its answer says so: each
+ * list an error beside the rows kept. A list that left rows out is not kept in the read cache
+ * either (loaders.ts), so every answer that lacks the row says so, not only the first.
+ */
+export class RowsLeftOut {
+  private readonly lists = new Map<string, ListLeftOut>();
+
+  constructor(private readonly told: (row: RowLeftOut) => void) {}
+
+  /** UpstreamScope.rowLeftOut. */
+  readonly note = (row: RowLeftOut): void => {
+    const key = keyOf(row.list, row.provider, row.instanceNativeId);
+    const entry = this.lists.get(key);
+    if (entry === undefined) this.lists.set(key, { provider: row.provider, list: row.list, instanceNativeId: row.instanceNativeId, rows: 1, reason: row.reason, paths: [] });
+    else entry.rows += 1;
+    this.told(row);
+  };
+
+  /** Whether any list of this request left rows out (the common answer, no: checked before any other work). */
+  get any(): boolean {
+    return this.lists.size > 0;
+  }
+
+  /** Whether this list left rows out in this request. */
+  has(list: RowListName, provider: string, instanceNativeId: string | null): boolean {
+    return this.lists.size > 0 && this.lists.has(keyOf(list, provider, instanceNativeId));
+  }
+
+  /** The field at `path` answered this list: its error names that path. */
+  claim(list: RowListName, provider: string, instanceNativeId: string | null, path: ReadonlyArray<string | number>): void {
+    this.lists.get(keyOf(list, provider, instanceNativeId))?.paths.push(path);
+  }
+
+  /** The field at `path` answered the instance lists of every account that left rows out. */
+  claimInstanceLists(path: ReadonlyArray<string | number>): void {
+    for (const entry of this.lists.values()) if (entry.list === 'instances') entry.paths.push(path);
+  }
+
+  entries(): ListLeftOut[] {
+    return [...this.lists.values()];
+  }
+}
+
+/** A hostile provider's rows are left out on every read: one line per account and list per period says so. */
+const LINE_PERIOD_MS = 60_000;
+
+/** Reports each row left out as a throttled warn line naming the account and the list, never the row's text. */
+export function rowsLeftOutLog(logger: Logger): (row: RowLeftOut) => void {
+  const lines = new LogThrottle(LINE_PERIOD_MS);
+  return (row) => {
+    const leftOutSinceLastLine = lines.take(`${row.list}\u0000${row.provider}`);
+    if (leftOutSinceLastLine === null) return;
+    logger.warn(
+      { provider: row.provider, list: row.list, instance: row.instanceNativeId ?? undefined, reason: row.reason, rowsLeftOutSinceLastLine: leftOutSinceLastLine },
+      "a row of a provider's list was left out: its id cannot be read back (the list's other rows are answered, with an error saying so)",
+    );
+  };
+}

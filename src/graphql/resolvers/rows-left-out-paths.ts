@@ -1,0 +1,24 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { RowListName } from '../../domain/row-left-out.js';
+import type { Instance } from '../../domain/types.js';
+import type { RequestReads } from '../../gateway/request-reads.js';
+
+/**
+ * An instance's list as its field answers it, naming the field's path where the list left rows
+ * out (RowsLeftOut.claim). A list served at once from the read cache never left any (such lists are
+ * not cached): only a list read in this request is waited on for the claim.
+ */
+export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'instances'>, instance: Instance, info: GraphQLResolveInfo, answer: Promise<T[]> | T[]): Promise<T[]> | T[] {
+  if (!(answer instanceof Promise)) return answer;
+  return answer.then((rows) => {
+    if (reads.rowsLeftOut.has(list, instance.providerId, instance.nativeId)) reads.rowsLeftOut.claim(list, instance.providerId, instance.nativeId, responsePathAsArray(info.path));
+    return rows;
+  });
+}
+
+/** A root field that answers accounts' instance lists (`instances`): names its path where they left rows out. */
+export async function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
+  const value = await answer;
+  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimInstanceLists(responsePathAsArray(info.path));
+  return value;
+}
