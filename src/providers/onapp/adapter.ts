@@ -14,7 +14,6 @@ import { autobackupsOn, mapBackup, mapInstance, mapSchedule, mapVmSchedule } fro
 import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
-import { mapRows } from '../../domain/turns.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';

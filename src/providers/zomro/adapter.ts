@@ -11,7 +11,6 @@ import { idTextOrNull } from '../native-id.js';
 import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
-import { mapRows } from '../../domain/turns.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { inErrorState, restoreProgress } from './restore-progress.js';
 import { busyRefusal } from './busy-instance.js';

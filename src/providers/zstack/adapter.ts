@@ -12,7 +12,6 @@ import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
-import { mapRows } from '../../domain/turns.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
