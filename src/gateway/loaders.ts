@@ -234,7 +234,8 @@ export class RequestLoaders {
         throw instanceListNotFound(error, providerId);
       }));
     const instances = cached ? cachedOnceEach(cached) : firstOfEachId(listed, (instance) => instance.nativeId);
-    if (!cached && startedAt) await cache?.setMany([{ address, value: instances }], startedAt);
+    // A list that left rows out is read again next time, so each answer that lacks them says so.
+    if (!cached && startedAt && !this.options.rowsLeftOut?.has('instances', providerId, null)) await cache?.setMany([{ address, value: instances }], startedAt);
     for (const instance of instances) {
       const key = instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId);
       this.instance.prime(key, instance);
