@@ -81,16 +81,53 @@ describe('the split-words search against the global regex it replaced', () => {
     expect(splitWordWork.anchoredRuns - before).toBe(2 * found);
   });
 
+  it('finds the same spans as the global regex for 300 secrets of only "a" and "b", in texts of pieces of them', () => {
+    // Secrets of two letters repeat inside themselves in many ways: the search's table of where to go
+    // on after a partial match (Knuth-Morris-Pratt) is worked hard, and a wrong entry misses a secret.
+    const next = generator(20261206);
+    let found = 0;
+    const before = splitWordWork.anchoredRuns;
+    for (let round = 0; round < 300; round++) {
+      const secret = Array.from({ length: 8 + (next() % 5) }, () => 'ab'[next() % 2]).join('');
+      const [pattern] = lookalikePatterns(secret, 1) as [RegExp];
+      const plain = new RegExp(pattern.source, 'gu');
+      for (let count = 0; count < 20; count++) {
+        const text = Array.from({ length: 10 + (next() % 40) }, () => (next() % 5 === 0 ? secret.slice(next() % secret.length) : ['a', 'b', ' '][next() % 3])).join('');
+        const expected = spansOf(plain, text);
+        expect(spansOf(pattern, text), `${secret} in ${JSON.stringify(text)}`).toEqual(expected);
+        found += expected.length;
+      }
+    }
+    expect(found).toBeGreaterThan(300);
+    expect(splitWordWork.anchoredRuns - before).toBe(found);
+  });
+
   it.each([
     // An escape whose last letter is a capital starts the secret as the regex reads it.
     ['abaababaab', 'q=%0Abaababaab&r=%0aBAABABAAB'],
     ['boatswainmate', 'note%2Boatswain mate'],
     // U+FFFF is one code unit: the letter after it is read, not stepped over.
     ['abaababaab', 'x\uffffabaababaab'],
+    // A second copy straight after the first: the global regex went on from where the first ended.
+    ['nightowlpassword', 'night owl passwordNight owl pass word'],
+    ['aaaaaaab', 'aaaaaaabaaaaaaab'],
   ])('finds %s where the global regex does in %j', (secret, text) => {
     const [pattern] = lookalikePatterns(secret, 1) as [RegExp];
     const plain = new RegExp(pattern.source, 'gu');
     expect(spansOf(plain, text).length).toBeGreaterThan(0);
     expect(spansOf(pattern, text)).toEqual(spansOf(plain, text));
+  });
+
+  it.each(['\u0000', '\u0001', '\u0008'])('reads %j between two letters as a stop, as the regex does, and runs no regex there', (control) => {
+    const [pattern] = lookalikePatterns('nightowlpassword', 1) as [RegExp];
+    const plain = new RegExp(pattern.source, 'gu');
+    const before = splitWordWork.anchoredRuns;
+    for (const text of [`night${control}owlpassword`, `nightowl${control}password`, `${control}n${control}ightowlpassword`]) {
+      expect(spansOf(plain, text)).toEqual([]);
+      expect(spansOf(pattern, text)).toEqual([]);
+    }
+    // Beside the secret, not inside it, it is found as before.
+    expect(spansOf(pattern, `${control}nightowlpassword${control}`)).toEqual([[1, 17]]);
+    expect(splitWordWork.anchoredRuns - before).toBe(1);
   });
 });
