@@ -121,7 +121,6 @@ export function decodeId(id: string): GlobalId {
 /** "an Instance", "a Backup": "a Instance" read as a slip of the gateway's. */
 export const withArticle = (type: IdType): string => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 
-/** Decodes an id that must name one type; another type is BAD_USER_INPUT. */
 /** The type a global id names, read from its tag alone; null for anything that is no id the gateway makes. Never throws. */
 export function idTypeOf(id: string): IdType | null {
   try {
@@ -132,8 +131,22 @@ export function idTypeOf(id: string): IdType | null {
   }
 }
 
+/**
+ * What an argument that wants one type says of an id the gateway did not make: that type, and
+ * the argument. The one message for every field said "e.g. an Instance's `id`", so a README
+ * placeholder pasted into `operation(id:)` was told to send an instance's id.
+ */
+export const malformedIdOf = (expected: IdType, argument: string): string =>
+  `malformed ${argument === 'id' ? 'id' : `id in ${argument}`}: send ${withArticle(expected)}'s \`id\` as the gateway answered it, not a placeholder, a name or the provider's own id`;
+
+/** Decodes an id that must name one type; another type, or no id the gateway made, is BAD_USER_INPUT naming the type. */
 export function decodeIdOf(expected: IdType, id: string, argument: string): GlobalId {
-  const decoded = decodeId(id);
+  let decoded: GlobalId;
+  try {
+    decoded = decodeId(id);
+  } catch {
+    throw badInput(malformedIdOf(expected, argument));
+  }
   if (decoded.type !== expected) throw badInput(`${argument} must be the id of ${withArticle(expected)}, got ${withArticle(decoded.type)} id`);
   return decoded;
 }

@@ -1,6 +1,6 @@
 import { CLOCK_SKEW_MS } from '../domain/clock-skew.js';
 import { badInput } from '../domain/errors.js';
-import { MALFORMED_ID, decodeIdOf, encodeId, type GlobalId } from '../domain/ids.js';
+import { MALFORMED_ID, decodeIdOf, malformedIdOf, encodeId, type GlobalId } from '../domain/ids.js';
 import type { Backup, BackupDefinition, BackupSchedule, Instance, OperationKind, OperationRef } from '../domain/types.js';
 
 /** The global ids of domain objects: which keys each type carries, in one place. */
@@ -65,7 +65,7 @@ function entityAddress(decoded: GlobalId): EntityAddress {
 export function decodeInstanceId(id: string, argument = 'id'): { providerId: string; nativeId: string } {
   const decoded = decodeIdOf('Instance', id, argument);
   const [nativeId] = decoded.keys;
-  if (nativeId === undefined || nativeId === '' || decoded.keys.length !== 1) throw badInput(MALFORMED_ID);
+  if (nativeId === undefined || nativeId === '' || decoded.keys.length !== 1) throw badInput(malformedIdOf('Instance', argument));
   return { providerId: decoded.providerId, nativeId };
 }
 
@@ -96,7 +96,7 @@ export function decodeOperationId(id: string, argument = 'id', now = Date.now())
   const decoded = decodeIdOf('Operation', id, argument);
   const [kind, started, instanceNativeId, backupNativeId, ...token] = decoded.keys;
   if (!OPERATION_KINDS.includes(kind as OperationKind) || started === undefined || !STARTED_MS.test(started) || Number(started) > LAST_STARTED_MS || instanceNativeId === undefined || backupNativeId === undefined) {
-    throw badInput(MALFORMED_ID);
+    throw badInput(malformedIdOf('Operation', argument));
   }
   const startedAt = new Date(Number(started));
   if (startedAt.getTime() > now + CLOCK_SKEW_MS) {

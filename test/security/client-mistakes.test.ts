@@ -26,6 +26,10 @@ const MISTAKES: Array<{ name: string; query: string; variables: Record<string, u
   { name: 'an unknown input field', query: FILTERED, variables: { f: { providerIdd: 'x' } }, says: 'Field "providerIdd" is not defined' },
   { name: 'an out-of-range DateTime', query: FILTERED, variables: { f: { createdAfter: '2024-13-45T00:00:00Z' } }, says: 'DateTime' },
   { name: 'a lone surrogate in an id', query: 'query($id: ID!) { operation(id: $id) { status } }', variables: { id: encodeId('Operation', 'zomro-test', ['\ud800', 'x']) }, says: 'malformed id' },
+  // A README placeholder or a provider's own number where a global id goes: the answer names the type the field wants.
+  { name: 'a README placeholder as an operation id', query: 'query($id: ID!) { operation(id: $id) { status } }', variables: { id: '<Operation id>' }, says: "malformed id: send an Operation's `id` as the gateway answered it" },
+  { name: "a provider's own number as a backup id", query: 'query($id: ID!) { backup(id: $id) { id } }', variables: { id: '5300017' }, says: "malformed id: send a Backup's `id` as the gateway answered it" },
+  { name: "a provider's own number as an instance id", query: 'query($id: ID!) { instance(id: $id) { id } }', variables: { id: '5203773' }, says: "send an Instance's `id`" },
   { name: 'an empty status list (match nothing, or no filter?)', query: FILTERED, variables: { f: { status: [] } }, says: 'filter.status must name at least one value' },
   {
     name: 'an empty protection list',

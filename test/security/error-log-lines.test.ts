@@ -23,7 +23,7 @@ describe('error log lines: bounded per request', () => {
     const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.requestId === requestId);
     const oneByOne = lines.filter((line) => line.msg === 'request answered with an error');
     expect(oneByOne).toHaveLength(MAX_ERROR_LINES_PER_REQUEST);
-    expect(oneByOne[0]).toMatchObject({ code: 'BAD_USER_INPUT', message: "malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id", path: ['_entities', 0] });
+    expect(oneByOne[0]).toMatchObject({ code: 'BAD_USER_INPUT', message: "malformed id: send an Instance's `id` as the gateway answered it, not a placeholder, a name or the provider's own id", path: ['_entities', 0] });
     expect(lines.filter((line) => line.msg === 'request answered with more errors, not logged one by one')).toEqual([
       expect.objectContaining({ more: 1000 - MAX_ERROR_LINES_PER_REQUEST, codes: { BAD_USER_INPUT: 1000 - MAX_ERROR_LINES_PER_REQUEST } }),
     ]);

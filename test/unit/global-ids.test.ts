@@ -18,6 +18,9 @@ import {
 
 const raw = (parts: unknown) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 const malformed = expect.objectContaining({ code: 'BAD_USER_INPUT', message: "malformed id: send an id as the gateway answered it (e.g. an Instance's `id`), not a name or the provider's own id" });
+/** Where the field wants one type, the refusal names it. */
+const malformedInstance = expect.objectContaining({ code: 'BAD_USER_INPUT', message: "malformed id: send an Instance's `id` as the gateway answered it, not a placeholder, a name or the provider's own id" });
+const malformedOperation = expect.objectContaining({ code: 'BAD_USER_INPUT', message: "malformed id: send an Operation's `id` as the gateway answered it, not a placeholder, a name or the provider's own id" });
 
 describe('global ids: the encoding', () => {
   it('is base64url of [type tag, provider, ...keys], one tag per type', () => {
@@ -66,8 +69,8 @@ describe('global ids of domain objects', () => {
   it('an instance id carries the provider and the native id, exactly one key', () => {
     const id = instanceId({ providerId: 'zomro-nl', nativeId: '3' });
     expect(decodeInstanceId(id)).toEqual({ providerId: 'zomro-nl', nativeId: '3' });
-    expect(() => decodeInstanceId(encodeId('Instance', 'p', ['']))).toThrow(malformed);
-    expect(() => decodeInstanceId(encodeId('Instance', 'p', ['3', 'extra']))).toThrow(malformed);
+    expect(() => decodeInstanceId(encodeId('Instance', 'p', ['']))).toThrow(malformedInstance);
+    expect(() => decodeInstanceId(encodeId('Instance', 'p', ['3', 'extra']))).toThrow(malformedInstance);
     expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']), 'instanceId')).toThrow(expect.objectContaining({ message: 'instanceId must be the id of an Instance, got a Backup id' }));
     expect(() => decodeInstanceId(encodeId('Backup', 'p', ['3']))).toThrow(expect.objectContaining({ message: 'id must be the id of an Instance, got a Backup id' }));
   });
@@ -131,7 +134,7 @@ describe('global ids of domain objects', () => {
 
   it('an operation id with an unknown kind, a bad start time or missing keys is malformed', () => {
     for (const keys of [['CANCEL', '1', 'vm', 'b'], ['CREATE_BACKUP', 'soon', 'vm', 'b'], ['CREATE_BACKUP', '1.5', 'vm', 'b'], ['CREATE_BACKUP', '1', 'vm'], ['CREATE_BACKUP', '1']]) {
-      expect(() => decodeOperationId(encodeId('Operation', 'p', keys)), keys.join()).toThrow(malformed);
+      expect(() => decodeOperationId(encodeId('Operation', 'p', keys)), keys.join()).toThrow(malformedOperation);
     }
     expect(() => decodeOperationId(encodeId('Instance', 'p', ['1']), 'operationId')).toThrow(expect.objectContaining({ message: 'operationId must be the id of an Operation, got an Instance id' }));
   });
@@ -139,11 +142,11 @@ describe('global ids of domain objects', () => {
   it('an operation id has one spelling of its start time: plain digits below 10^15, as operationId writes them', () => {
     // Each reads as a number, and would give one operation another id (and another poll loop).
     for (const started of ['', ' 1000', '1000 ', '1e3', '0x10', '+1000', '-1000', '01000', '1000.0', '1_000', '８']) {
-      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), JSON.stringify(started)).toThrow(malformed);
+      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), JSON.stringify(started)).toThrow(malformedOperation);
     }
     // Past the year 9999 (and a Date's range, 8.64e15): the answer's startedAt could not be written in RFC 3339.
     for (const started of ['253402300800000', '999999999999999', '8640000000000001', '1000000000000000', '99999999999999999']) {
-      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), started).toThrow(malformed);
+      expect(() => decodeOperationId(encodeId('Operation', 'p', ['CREATE_BACKUP', started, 'vm', 'b'])), started).toThrow(malformedOperation);
     }
     // Read on a clock at the end of 9999, so the spelling alone is judged, not the start time's distance ahead.
     for (const started of ['0', '7', '253402300799999', '1767323045678']) {
