@@ -166,6 +166,12 @@ describe('README examples', () => {
     );
     const bare = listed.data!.instances.edges.map((edge) => edge.node).filter((node) => node.definitions.length === 0);
     expect(bare.map((node) => node.name)).toEqual(['web2']);
+    // The README's word for a backup before the definition: Danube's "not found", and what to do about it (the words alone sent a newcomer looking for a missing VM).
+    const refused = await harness.gql('mutation($id: ID!) { createBackup(input: { instanceId: $id, name: "now", definitionName: "daily" }) { operation { id } } }', { id: bare[0]!.id });
+    expect(refused.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect(refused.errors![0]!.message).toBe(
+      'Backup definition not found: web2 has no backup definition named "daily" at Danube (the instance\'s `definitions` lists the ones it has): send the definitionName of one of those, or make one with createBackupDefinition',
+    );
     const examples = readmeExamples().filter((candidate) => candidate.marker === 'the Danube instance without a definition');
     expect(examples).toHaveLength(1);
     for (const example of examples) {

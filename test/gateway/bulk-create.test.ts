@@ -64,7 +64,7 @@ describe('createBackups: back these up now, across providers', () => {
     expect(results[0]).toMatchObject({ instance: { id: instanceIds[0] }, operation: { kind: 'CREATE_BACKUP', provider: { id: 'zomro-test' } }, error: null });
     expect(results[1]).toMatchObject({ operation: { kind: 'CREATE_BACKUP', provider: { id: 'onapp-test' } }, error: null });
     // Danube's second VM has no definitions: the provider refuses to run "daily" there, for that VM alone.
-    expect(results[3]).toMatchObject({ operation: null, error: { code: 'NOT_FOUND', message: 'Backup definition not found' } });
+    expect(results[3]).toMatchObject({ operation: null, error: { code: 'NOT_FOUND', message: expect.stringMatching(/^Backup definition not found: .+ has no backup definition named "daily"/) } });
     // ZStack is not this key's: NOT_FOUND, exactly as a single createBackup, and nothing reached it.
     expect(results[2]).toMatchObject({ instance: null, operation: null, error: { code: 'NOT_FOUND' } });
     expect(results[4]).toMatchObject({ operation: null, error: { code: 'NOT_FOUND' } });

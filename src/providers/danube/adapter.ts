@@ -10,6 +10,7 @@ import { createdBackupName } from './created-backup-name.js';
 import { taskSegment } from './task-id.js';
 import { checkOperationVm } from './operation-vm.js';
 import { definitionNameSegment } from './definition-name.js';
+import { withMissingDefinitionNextStep } from './missing-definition-refusal.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
@@ -111,8 +112,9 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
-    if (!request.definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
-    const definitionSegment = definitionNameSegment(request.definitionName, 'definitionName');
+    const definitionName = request.definitionName;
+    if (!definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
+    const definitionSegment = definitionNameSegment(definitionName, 'definitionName');
     const hostname = request.instance.nativeId;
     // The VM's uuid from its list (`GET /vm?full=true`): the create's later reads of the VM's
     // backups go by it, so a VM renamed before they come is still found (createRowsOf).
@@ -120,15 +122,15 @@ export class DanubeAdapter extends BaseAdapter {
     const diskId = String(request.diskId ?? 1);
     const startedAt = new Date();
     // Read before the call: a current esdc-ce's finished task does not name its backup (new-backup-of-definition.ts).
-    const newestBefore = await this.newestOfDefinition({ hostname, vmUuid }, request.definitionName, diskId, scope);
+    const newestBefore = await this.newestOfDefinition({ hostname, vmUuid }, definitionName, diskId, scope);
     const answer = await this.client
       .call('POST', `/vm/${hostnameSegment(hostname)}/backup/${definitionSegment}`, 'vm.backup.create', scope, {
         disk_id: request.diskId ?? 1,
         // Danube names backups after the definition and the time; the requested name is kept as the note.
         note: request.note ?? request.name,
       })
-      .catch((error: unknown) => Promise.reject(withLockedNextStep(withSizeLimitNextStep(error))));
-    const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(request.definitionName, newestBefore, vmUuid));
+      .catch((error: unknown) => Promise.reject(withMissingDefinitionNextStep(withLockedNextStep(withSizeLimitNextStep(error)), request.instance.name, definitionName)));
+    const operation = this.fromAnswer(answer, 'CREATE_BACKUP', startedAt, hostname, null, [diskId], lookupToken(definitionName, newestBefore, vmUuid));
     if (operation.backupNativeId !== null) return operation;
     const found = operation.status === 'SUCCEEDED' ? await this.newBackupOf(operation, scope) : null;
     // A backup named here is in the operation's id; one found later is remembered under the mark.
