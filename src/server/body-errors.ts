@@ -10,6 +10,17 @@ const PLAIN_NAME = /^[a-z0-9][a-z0-9._:+-]{0,39}$/i;
 
 const named = (value: unknown): string => (typeof value === 'string' && PLAIN_NAME.test(value) ? ` "${value.toLowerCase()}"` : '');
 
+/** Whether the body the parser refused is JSON all the same (a string, an array: its strict mode takes objects and arrays only at the top). Only the error path reads it again. */
+function parsesAsJson(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The answer for an error from express's body parser (`status`, and `type` naming what
  * went wrong) or from anything else. Each says what the client must change: a body in
@@ -18,7 +29,7 @@ const named = (value: unknown): string => (typeof value === 'string' && PLAIN_NA
  * client's text); the rest of the parser's message is not, nor anything of a 5xx.
  */
 export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
-  const { status: rawStatus, type, charset, encoding, limit } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const { status: rawStatus, type, charset, encoding, limit, body } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const status = typeof rawStatus === 'number' && rawStatus >= 400 && rawStatus < 600 ? rawStatus : 500;
   if (status >= 500) return { status, message: 'internal error', code: 'INTERNAL_SERVER_ERROR' };
   if (status === 413) {
@@ -26,9 +37,11 @@ export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
     const over = typeof limit === 'number' && Number.isSafeInteger(limit) ? ` (over ${limit} bytes, limits.bodyLimitBytes)` : '';
     return { status, message: `request body too large${over}`, code: 'BAD_USER_INPUT' };
   }
-  // "malformed request body" left a first `curl -d 'query=...'` or a shell-mangled quote unexplained.
+  // "malformed request body" left a first `curl -d 'query=...'` or a shell-mangled quote unexplained;
+  // "not a JSON object" alone, to someone sure they had sent one, hid that its JSON did not parse.
   if (type === 'entity.parse.failed') {
-    return { status, message: 'the request body is not a JSON object: send {"query": "..."} (and "variables", "operationName" if any) as JSON', code: 'BAD_USER_INPUT' };
+    const what = parsesAsJson(body) ? 'JSON but not an object' : 'not valid JSON';
+    return { status, message: `the request body is ${what}: send {"query": "..."} (and "variables", "operationName" if any) as one JSON object`, code: 'BAD_USER_INPUT' };
   }
   if (type === 'charset.unsupported') {
     return { status, message: `unsupported charset${named(charset)} in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, code: 'BAD_USER_INPUT' };

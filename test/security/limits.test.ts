@@ -77,11 +77,12 @@ describe('request limits', () => {
     expect(messagesOf(answer.text)).toEqual(['request body too large (over 4096 bytes, limits.bodyLimitBytes)']);
   });
 
-  it('says, for a body that is not a JSON object, to send one with a query', async () => {
-    for (const body of ['{"query": ', 'query={ providers { id } }', '"{ providers { id } }"']) {
+  it('says, for a body that is not a JSON object, whether it is JSON at all, and to send one object with a query', async () => {
+    const said = (what: string) => [`the request body is ${what}: send {"query": "..."} (and "variables", "operationName" if any) as one JSON object`];
+    for (const [body, what] of [['{"query": ', 'not valid JSON'], ['query={ providers { id } }', 'not valid JSON'], ['"{ providers { id } }"', 'JSON but not an object']] as const) {
       const answer = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(answer.status, body).toBe(400);
-      expect(messagesOf(await answer.text()), body).toEqual(['the request body is not a JSON object: send {"query": "..."} (and "variables", "operationName" if any) as JSON']);
+      expect(messagesOf(await answer.text()), body).toEqual(said(what));
     }
   });
 

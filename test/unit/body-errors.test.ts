@@ -20,7 +20,7 @@ describe('bodyErrorAnswer: what the client is told of a body the parser refused'
   it('keeps the other answers: too large, malformed, and internal for a 5xx or an error without a status', () => {
     expect(bodyErrorAnswer({ status: 413, type: 'entity.too.large' })).toEqual({ status: 413, message: 'request body too large', code: 'BAD_USER_INPUT' });
     expect(bodyErrorAnswer({ status: 413, type: 'entity.too.large', limit: 1_048_576 }).message).toBe('request body too large (over 1048576 bytes, limits.bodyLimitBytes)');
-    expect(bodyErrorAnswer({ status: 400, type: 'entity.parse.failed' })).toMatchObject({ status: 400, message: expect.stringMatching(/^the request body is not a JSON object/), code: 'BAD_USER_INPUT' });
+    expect(bodyErrorAnswer({ status: 400, type: 'entity.parse.failed' })).toMatchObject({ status: 400, message: expect.stringMatching(/^the request body is not valid JSON: send/), code: 'BAD_USER_INPUT' });
     expect(bodyErrorAnswer({ status: 400, type: 'request.aborted' })).toEqual({ status: 400, message: 'malformed request body', code: 'BAD_USER_INPUT' });
     expect(bodyErrorAnswer(new Error('boom'))).toEqual({ status: 500, message: 'internal error', code: 'INTERNAL_SERVER_ERROR' });
     expect(bodyErrorAnswer({ status: 503 })).toEqual({ status: 503, message: 'internal error', code: 'INTERNAL_SERVER_ERROR' });
