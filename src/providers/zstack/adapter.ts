@@ -13,6 +13,7 @@ import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { mapReadableRows } from '../readable-rows.js';
+import { vmVolumes } from './vm-volumes.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
@@ -109,35 +110,78 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const rows = await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope);
-    return mapReadableRows(rows.filter(isUserVm), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+    const rows = (await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope)).filter(isUserVm);
+    this.rememberVmRows(rows, scope);
+    return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const wanted = nativeIds.filter((id) => UUID.test(id));
     const found = new Map<string, Instance>();
-    for (const chunk of chunkForUrl(wanted, MAX_QUERY_LENGTH, 64)) {
-      const rows = await this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope);
-      for (const row of rows.filter(isUserVm)) {
-        const instance = mapInstance(this.account.id, row);
-        // Of a record the answer repeats, the first, as lists keep it (loaders.ts).
-        if (!found.has(instance.nativeId)) found.set(instance.nativeId, instance);
-      }
+    for (const row of await this.vmRows(nativeIds, scope)) {
+      const instance = mapInstance(this.account.id, row);
+      // Of a record the answer repeats, the first, as lists keep it (loaders.ts).
+      if (!found.has(instance.nativeId)) found.set(instance.nativeId, instance);
     }
     return nativeIds.map((id) => found.get(id) ?? null);
   }
 
+  /** The users' VM rows of these uuids (`uuid?=a,b,...`), split only by URL length. */
+  private async vmRows(nativeIds: readonly string[], scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const wanted = [...new Set(nativeIds.filter((id) => UUID.test(id)))];
+    const chunks = chunkForUrl(wanted, MAX_QUERY_LENGTH, 64);
+    const rows = (await Promise.all(chunks.map((chunk) => this.query('/vm-instances', [`uuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope)))).flat().filter(isUserVm);
+    this.rememberVmRows(rows, scope);
+    return rows;
+  }
+
   /**
-   * The backups of many VMs in one request (`vmInstanceUuid?=a,b,...`), split only by URL length.
-   * Each volume backup names its VM (`vmInstanceUuid`, the uuid the VM is listed and asked with),
-   * and a VM is handed only the groups whose root volume names it: rows of VMs not asked for,
-   * from a node that ignored the condition, go to nobody.
+   * The VM rows a client request has read (its instance list, its instances by id), so its backup
+   * lists, which need the VMs' volumes, ask for none of them again. Kept for that request alone (a
+   * WeakMap on its scope): work no client caused shares one scope for good, and would keep them stale.
+   */
+  private readonly vmRowsRead = new WeakMap<UpstreamScope, Map<unknown, Record<string, unknown>>>();
+
+  private rememberVmRows(rows: ReadonlyArray<Record<string, unknown>>, scope: UpstreamScope): void {
+    if (scope.requestId === undefined) return;
+    let read = this.vmRowsRead.get(scope);
+    if (!read) this.vmRowsRead.set(scope, (read = new Map()));
+    // The first of a row the answers repeat, as instances keep it.
+    for (const row of rows) if (!read.has(row.uuid)) read.set(row.uuid, row);
+  }
+
+  /** The rows of these VMs: those this request has read, and one batched query for the rest. */
+  private async vmRowsForBackups(ids: readonly string[], scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const read = scope.requestId === undefined ? undefined : this.vmRowsRead.get(scope);
+    const known = ids.flatMap((id) => {
+      const row = read?.get(id);
+      return row ? [row] : [];
+    });
+    const unread = ids.filter((id) => !read?.has(id));
+    return unread.length === 0 ? known : [...known, ...(await this.vmRows(unread, scope))];
+  }
+
+  /**
+   * The backups of many VMs: their VMs' rows first (one batched `vm-instances` query for those the
+   * request has not read already), then the
+   * volume backups of those VMs' volumes (`volumeUuid?=a,b,...`, the field the API docs' volume
+   * backup list names), each split only by URL length. A row naming its VM (`vmInstanceUuid`,
+   * which the docs do not list, though nodes send it) is that VM's; one without is its root
+   * volume's VM's (vm-volumes.ts): asked by `vmInstanceUuid`, such rows matched nothing and every
+   * VM read UNPROTECTED. A VM no longer listed has no volumes to ask by: its backups are asked by
+   * `vmInstanceUuid` still. Rows of VMs not asked for, from a node that ignored the condition, go
+   * to nobody.
    */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
-    const rows = (await Promise.all(chunkForUrl(valid, MAX_QUERY_LENGTH, 64).map((chunk) => this.query('/volume-backups', [`vmInstanceUuid?=${chunk.join(',')}`], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)))).flat();
-    const byVm = groupBackups(this.account.id, rows, this.account.timezone);
-    return instanceIds.map((id) => byVm.get(id) ?? []);
+    const vmRows = await this.vmRowsForBackups(valid, scope);
+    const { volumes, vmOfRootVolume } = vmVolumes(this.account.id, vmRows);
+    const listed = new Set(vmRows.map((row) => row.uuid));
+    const unlisted = valid.filter((id) => !listed.has(id));
+    const byVolume = chunkForUrl(volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
+    const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
+    const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
+    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume);
+    return instanceIds.map((id) => grouped.get(id) ?? []);
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
@@ -466,6 +510,18 @@ export class ZstackAdapter extends BaseAdapter {
       previous = page;
     }
   }
+}
+
+/** The rows of several queries, each volume backup once: one asked by its volume and by its VM would count its size twice. */
+function eachRowOnce(answers: Array<Array<Record<string, unknown>>>): Array<Record<string, unknown>> {
+  const seen = new Set<unknown>();
+  const rows: Array<Record<string, unknown>> = [];
+  for (const row of answers.flat()) {
+    if (row.uuid !== undefined && seen.has(row.uuid)) continue;
+    seen.add(row.uuid);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /**

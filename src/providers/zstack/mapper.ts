@@ -93,12 +93,15 @@ function volumeStatus(volume: Row): BackupStatus {
 
 const isDeleted = (volume: Row): boolean => wordOf(volume.status) === 'deleted';
 
+/** No VM's volumes: rows are then told by their own `vmInstanceUuid` alone. */
+const NO_VOLUMES: ReadonlyMap<string, string> = new Map();
+
 /**
  * One VM backup = the volume backups sharing a groupUuid. The root volume's
  * backup names it and dates it; sizes of all volumes add up; the group is
  * only as ready as its least ready volume, and failed if any volume failed.
  */
-export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string): Backup {
+export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
   const statuses = volumes.map(volumeStatus);
@@ -111,7 +114,7 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   return {
     providerId,
     nativeId: groupUuid,
-    instanceNativeId: idTextOrNull(root.vmInstanceUuid, providerId),
+    instanceNativeId: idTextOrNull(root.vmInstanceUuid, providerId) ?? vmOfVolumes(volumes, vmOfRootVolume),
     keyExtra: [],
     name: toStringOrNull(root.name) ?? groupUuid,
     status,
@@ -132,8 +135,22 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   };
 }
 
-/** Group volume backups by VM, then by group. */
-export function groupBackups(providerId: string, rows: Row[], timezone: string): Map<string, Backup[]> {
+/**
+ * The VM of a group whose root row names none: the API docs' volume-backup fields do not list
+ * `vmInstanceUuid` (a node may leave it out), only `volumeUuid`. The group is the VM's whose root
+ * volume one of its rows backs up; a data volume alone names nobody (it may have been moved to
+ * another VM since), and a group of no asked VM's root volume goes to nobody, as before.
+ */
+function vmOfVolumes(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>): string | null {
+  for (const volume of volumes) {
+    const vm = typeof volume.volumeUuid === 'string' ? vmOfRootVolume.get(volume.volumeUuid) : undefined;
+    if (vm !== undefined) return vm;
+  }
+  return null;
+}
+
+/** Group volume backups by VM (the rows' `vmInstanceUuid`, else their root volume's VM), then by group. */
+export function groupBackups(providerId: string, rows: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Map<string, Backup[]> {
   const byGroup = new Map<string, Row[]>();
   for (const row of rows) {
     const group = idTextOrNull(row.groupUuid, providerId);
@@ -144,7 +161,7 @@ export function groupBackups(providerId: string, rows: Row[], timezone: string):
   for (const [group, volumes] of byGroup) {
     // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
     if (volumes.every(isDeleted)) continue;
-    const backup = mapBackupGroup(providerId, group, volumes, timezone);
+    const backup = mapBackupGroup(providerId, group, volumes, timezone, vmOfRootVolume);
     if (!backup.instanceNativeId) continue;
     appendToGroup(byVm, backup.instanceNativeId, backup);
   }

@@ -105,6 +105,12 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   ignoresVmFilter = false;
   /**
+   * `volume-backups` rows come without `vmInstanceUuid`: the API docs' volume-backup field list
+   * names no such field (`volumeUuid` only), so a node may leave it out, and a query conditioned on
+   * it then matches nothing. Off, rows name their VM, as the simulator always wrote them.
+   */
+  omitsVmInstanceUuid = false;
+  /**
    * Query answers without `sort` come in no particular order, a different one each time: ZStack
    * queries its database with `ORDER BY` only when `sort` is given, and without it the order is
    * whatever the database returns (it changes with plans and writes). Off, rows come in insertion
@@ -377,7 +383,7 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     if (request.method === 'GET' && (route === 'vm-instances' || route === 'volume-backups')) this.beforeQuery?.(route, request.query);
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
-    if (request.method === 'GET' && route === 'volume-backups') return query(this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
+    if (request.method === 'GET' && route === 'volume-backups') return query(this.omitsVmInstanceUuid ? this.volumeBackups.map(withoutVmField) : this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -724,11 +730,17 @@ const restRefusal = (words: string): SimResponse => ({ status: 400, text: words 
 const noApiMapping = (path: string): SimResponse => ({ status: 404, text: `no api mapping to /${path}` });
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
 
-/** The query without its `vmInstanceUuid` conditions (ignoresVmFilter). */
+/** The query without its per-VM conditions, by `vmInstanceUuid` or by `volumeUuid` (ignoresVmFilter). */
 function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   const kept = new URLSearchParams();
-  for (const [name, value] of params) if (!(name === 'q' && value.startsWith('vmInstanceUuid'))) kept.append(name, value);
+  for (const [name, value] of params) if (!(name === 'q' && (value.startsWith('vmInstanceUuid') || value.startsWith('volumeUuid')))) kept.append(name, value);
   return kept;
+}
+
+/** A volume backup row without the field the API docs do not list (omitsVmInstanceUuid). */
+function withoutVmField(row: Row): Row {
+  const { vmInstanceUuid: _left, ...rest } = row;
+  return rest;
 }
 
 /** How a query answer is written: the JVM's date format, a page cap, whether `total` is left out, and the order of rows when no `sort` is sent (null: insertion order). */

@@ -1,0 +1,41 @@
+import { idTextOrNull } from '../native-id.js';
+
+type Row = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{32}$/;
+
+/**
+ * The volumes of the VMs a backup list is for, read from their `vm-instances` rows: what the
+ * volume-backup query asks by (`volumeUuid`, the one field of a volume backup the API docs name
+ * that ties it to a VM) and whose VM a row without `vmInstanceUuid` is of. One map per account
+ * read: the VMs are asked for in one batched query, never per backup row.
+ */
+export interface VmVolumes {
+  /** Every volume of the VMs (their root volume and each of `allVolumes`), each once. */
+  readonly volumes: string[];
+  /** A root volume's VM: a backup group is its root volume's VM's. */
+  readonly vmOfRootVolume: ReadonlyMap<string, string>;
+}
+
+/** A VM row's root volume: `rootVolumeUuid`, else the `allVolumes` entry typed Root. */
+function rootVolumeOf(row: Row, all: Row[]): string | null {
+  const named = typeof row.rootVolumeUuid === 'string' ? row.rootVolumeUuid : all.find((volume) => volume.type === 'Root')?.uuid;
+  return typeof named === 'string' && UUID.test(named) ? named : null;
+}
+
+export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes {
+  const volumes = new Set<string>();
+  const vmOfRootVolume = new Map<string, string>();
+  for (const row of vmRows) {
+    const vm = idTextOrNull(row.uuid, providerId);
+    if (!vm) continue;
+    const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
+    const root = rootVolumeOf(row, all);
+    if (root) {
+      volumes.add(root);
+      if (!vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
+    }
+    for (const volume of all) if (typeof volume.uuid === 'string' && UUID.test(volume.uuid)) volumes.add(volume.uuid);
+  }
+  return { volumes: [...volumes], vmOfRootVolume };
+}
