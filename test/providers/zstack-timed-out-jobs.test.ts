@@ -110,6 +110,34 @@ describe('zstack: a job that timed out (SYS.1001)', () => {
     expect(simulator.volumeBackups.some((volume) => volume.groupUuid === backup.nativeId)).toBe(false);
   });
 
+  it(`a delete whose backup ZStack leaves Deleting is FAILED ${DEFAULT_BACKUP_GIVE_UP_MS / 60_000} minutes after it, saying it may still finish, timed out or expired (it read RUNNING for ever)`, async () => {
+    const backup = vms[1]!.backups.at(-1)!;
+    // The agent never finishes: the group stays Deleting (workDoneAfterMs past any poll here).
+    simulator.timeOutNextJob = { workDoneAfterMs: 86_400_000 };
+    const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>(DELETE, { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    for (const volume of simulator.volumeBackups) if (volume.groupUuid === backup.nativeId) volume.status = 'Deleting';
+    const id = deleted.data!.deleteBackup.operation.id;
+    const minutes = DEFAULT_BACKUP_GIVE_UP_MS / 60_000;
+    const aged = async (ageMs: number) => poll(agedBy(id, ageMs));
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000)).toEqual({
+      status: 'FAILED',
+      error: `ZStack still lists the backup as being deleted ${minutes} minutes after its delete (backupGiveUpMs), and its job timed out (SYS.1001): it may still finish, so look at the VM's backups before deleting it again`,
+      errorCode: 'PROVIDER_ERROR',
+      providerErrorCode: 'SYS.1001',
+    });
+    simulator.expireJobs();
+    expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
+    expect((await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000))?.error).toBe(
+      `ZStack still lists the backup as being deleted ${minutes} minutes after its delete (backupGiveUpMs), and the provider no longer knows its job (expired): it may still finish, so look at the VM's backups before deleting it again`,
+    );
+    // Deleted after all, the delete reads SUCCEEDED, as the message says it may (asked by its own id:
+    // a SUCCEEDED from absence is told only for an operation this gateway started).
+    for (let index = simulator.volumeBackups.length - 1; index >= 0; index--) if (simulator.volumeBackups[index]!.groupUuid === backup.nativeId) simulator.volumeBackups.splice(index, 1);
+    expect((await poll(id))?.status).toBe('SUCCEEDED');
+  });
+
   it('a revert that timed out is FAILED saying it may still finish and to look at the VM (it said the timeout alone)', async () => {
     const vm = vms[0]!;
     simulator.timeOutNextJob = { workDoneAfterMs: 0 };

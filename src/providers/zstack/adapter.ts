@@ -94,7 +94,8 @@ export class ZstackAdapter extends BaseAdapter {
   readonly capabilities = ZSTACK_CAPABILITIES;
   /**
    * How long a create judged by its backup (its job timed out or expired) reads RUNNING while the
-   * backup is still being made; FAILED after (judgedCreate). Deletes shown DELETING end with it too.
+   * backup is still being made; FAILED after (judgedCreate). A delete so judged whose backup is
+   * still listed Deleting ends with it too (judgedDelete).
    */
   readonly backupGiveUpMs: number;
   private readonly client: ZstackClient;
@@ -324,7 +325,10 @@ export class ZstackAdapter extends BaseAdapter {
     if (ref.kind === 'DELETE_BACKUP' && ref.instanceNativeId && ref.backupNativeId) {
       const left = await this.backupLeft(ref, scope);
       if (!left) return this.succeededByAbsence(ref, jobUuid);
-      if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+      if (left.status === 'DELETING') {
+        const judged = this.judgedDelete(ref, jobUuid, 'its job timed out (SYS.1001)');
+        return judged.status === 'FAILED' ? { ...judged, ...failureCodes(zstackError(this.upstream, body), false) } : judged;
+      }
     }
     if (ref.kind === 'RESTORE_BACKUP') {
       const error = zstackError(this.upstream, body);
@@ -351,6 +355,23 @@ export class ZstackAdapter extends BaseAdapter {
       'FAILED',
       jobUuid,
       `ZStack still lists the backup as being made ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its create (backupGiveUpMs), and ${jobEnd}: it may still finish, so look at the VM's backups before creating another`,
+    );
+  }
+
+  /**
+   * A delete whose job can no longer say how it ended (timed out, SYS.1001, or expired) while ZStack
+   * still lists its backup Deleting: RUNNING until backupGiveUpMs has passed since the request, then
+   * FAILED saying it may still finish, as a create judged by its backup (judgedCreate). Neither end
+   * of the job says the delete will ever end, and a group the agent left Deleting read RUNNING for
+   * ever. Each poll reads the list again: the group gone later turns it SUCCEEDED.
+   */
+  private judgedDelete(ref: OperationRef, jobUuid: string, jobEnd: string): Operation {
+    if (Date.now() - ref.startedAt.getTime() < this.backupGiveUpMs) return this.operation(ref, 'RUNNING', jobUuid);
+    return this.operation(
+      ref,
+      'FAILED',
+      jobUuid,
+      `ZStack still lists the backup as being deleted ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its delete (backupGiveUpMs), and ${jobEnd}: it may still finish, so look at the VM's backups before deleting it again`,
     );
   }
 
@@ -398,7 +419,7 @@ export class ZstackAdapter extends BaseAdapter {
         const left = backups.find((backup) => backup.nativeId === ref.backupNativeId);
         // Nothing of ZStack's confirms this job was this delete (a made-up job uuid is 404 too).
         if (!left) return this.succeededByAbsence(ref, jobUuid);
-        if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+        if (left.status === 'DELETING') return this.judgedDelete(ref, jobUuid, 'the provider no longer knows its job (expired)');
       }
     }
     if (ref.kind === 'RESTORE_BACKUP') return this.operation(ref, 'FAILED', jobUuid, EXPIRED_RESTORE);

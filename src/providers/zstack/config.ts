@@ -3,7 +3,8 @@ import { credentialShapes, providerEntrySchema } from '../config-base.js';
 
 /**
  * How long a create's backup may still be listed unfinished (Creating) once its job can no longer
- * say how it ended (timed out, SYS.1001, or expired) before the operation is FAILED: two hours by
+ * say how it ended (timed out, SYS.1001, or expired) before the operation is FAILED, and how long a
+ * delete so judged may still list its backup Deleting: two hours by
  * default, as Zomro's and OnApp's `backupGiveUpMs`, up to a day for a large disk's backup.
  */
 export const DEFAULT_BACKUP_GIVE_UP_MS = 2 * 60 * 60_000;
@@ -13,7 +14,7 @@ export const zstackConfigSchema = providerEntrySchema('zstack', {
   auth: credentialShapes(['accountName', 'password'], ['sessionId']),
   /** The image store used by create, restore and sync. */
   backupStorageUuid: z.string().regex(/^[0-9a-f]{32}$/, 'must be a 32-hex-digit uuid'),
-  /** How long after a create whose job timed out or expired its backup may be listed Creating, reading RUNNING; FAILED after. */
+  /** How long after a create or delete whose job timed out or expired its backup may be listed Creating or Deleting, reading RUNNING; FAILED after. */
   backupGiveUpMs: z.number().int().min(3_600_000).max(86_400_000).default(DEFAULT_BACKUP_GIVE_UP_MS),
   /**
    * Whether the management node starts a session's lifetime again with each call it answers. The
