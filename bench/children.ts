@@ -34,7 +34,7 @@ export interface RunningGatewayChild extends Child {
   dashboard(): Promise<string>;
 }
 
-export async function startGateway(sims: SimulatorSet, build: Build, options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'> & { profiled?: boolean }): Promise<RunningGatewayChild> {
+export async function startGateway(sims: SimulatorSet, build: Build, options: Pick<GatewaySetup, 'batching' | 'cacheTtlMs'> & { profiled?: boolean; execPath?: string }): Promise<RunningGatewayChild> {
   const setup: GatewaySetup = {
     batching: options.batching,
     cacheTtlMs: options.cacheTtlMs,
@@ -52,7 +52,7 @@ export async function startGateway(sims: SimulatorSet, build: Build, options: Pi
   // A compiled build is driven by the bundled gateway process, under plain node as `npm start` runs.
   const bundledGateway = join(import.meta.dirname, '..', 'dist', 'bench-modules', 'bench-gateway.js');
   const script = !build.root.endsWith('src') && existsSync(bundledGateway) ? bundledGateway : 'gateway.ts';
-  const child = await startChild(script, { BENCH_GATEWAY: JSON.stringify(setup) }, flags);
+  const child = await startChild(script, { BENCH_GATEWAY: JSON.stringify(setup) }, flags, options.execPath);
   if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
   const url = child.ready.url;
   const gateway = { ...child, url, sims, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };

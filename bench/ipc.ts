@@ -64,10 +64,12 @@ export interface Child {
 
 /** Forks bench/<script> under tsx and resolves with its first message (its "ready"). */
 /** `script`: a bench/ TypeScript file (run under tsx), or the path of a bundled .js (run under plain node). */
-export function startChild(script: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<Child> {
+/** `execPath`: what runs the child instead of this node (a wrapper that execs node under valgrind: bench/warm-instructions.ts). */
+export function startChild(script: string, env: Record<string, string>, nodeFlags: readonly string[] = [], execPath?: string): Promise<Child> {
   const bundled = isAbsolute(script) && script.endsWith('.js');
   const child = fork(bundled ? script : join(import.meta.dirname, script), {
     env: { ...process.env, ...env },
+    ...(execPath ? { execPath } : {}),
     execArgv: bundled ? [...nodeFlags] : [...nodeFlags, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

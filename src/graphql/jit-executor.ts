@@ -27,6 +27,12 @@ export interface JitRequest {
   variables?: Readonly<Record<string, unknown>> | null | undefined;
 }
 
+/** The compile cache's key for one document, and the operation name it was built with. */
+interface CompileKey {
+  operationName: string;
+  key: string;
+}
+
 /** A compiled operation, with the scalar literals holding variables that were taken out of it. */
 interface CompiledOperation {
   query: CompiledQuery;
@@ -44,6 +50,13 @@ interface CompiledOperation {
  */
 export class JitExecutor {
   private readonly compiled = new LRUCache<string, CompiledOperation>({ max: MAX_COMPILED, maxSize: MAX_COMPILED_TEXT, sizeCalculation: (_query, key) => Math.max(1, key.length) });
+  /**
+   * The compile cache's key of each document seen, built once: Apollo's document cache hands a warm
+   * request the same document, and building the key (the whole query text, then hashing it in the
+   * lookup) was a copy of the text per request. Only the key is kept here, not the compiled query,
+   * so `compiled` stays the one bound on what is compiled; an entry lives as long as its document.
+   */
+  private readonly keyOfDocument = new WeakMap<DocumentNode, CompileKey>();
 
   constructor(
     readonly schema: GraphQLSchema,
@@ -52,7 +65,7 @@ export class JitExecutor {
   ) {}
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
-    const key = `${request.operationName ?? ''}\u0000${request.source ?? print(request.document)}`;
+    const key = this.keyOf(request);
     let compiled = this.compiled.get(key);
     if (!compiled) {
       const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
@@ -85,6 +98,15 @@ export class JitExecutor {
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.
     return 'data' in result && result.data !== undefined ? { ...result, errors: result.errors.map(asStandardError) } : { errors: result.errors.map(asClientError) };
+  }
+
+  private keyOf(request: JitRequest): string {
+    const operationName = request.operationName ?? '';
+    const known = this.keyOfDocument.get(request.document);
+    if (known?.operationName === operationName) return known.key;
+    const key = `${operationName}\u0000${request.source ?? print(request.document)}`;
+    this.keyOfDocument.set(request.document, { operationName, key });
+    return key;
   }
 
   clear(): void {

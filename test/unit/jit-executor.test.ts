@@ -20,4 +20,35 @@ describe('JitExecutor', () => {
     expect((await run(small)).data).toEqual({ __typename: 'Query' });
     expect(executor.compiledText).toBeLessThanOrEqual(MAX_COMPILED_TEXT);
   }, 60_000);
+
+  it('reads a document\'s query text once for its compile key, however often the same document is run (Apollo hands a warm request the same one)', async () => {
+    const executor = new JitExecutor(buildSchema());
+    const text = '{ __typename }';
+    const document = parse(text);
+    let textReads = 0;
+    const request = {
+      document,
+      get source() {
+        textReads += 1;
+        return text;
+      },
+      context: {},
+    };
+    for (let run = 0; run < 5; run++) expect((await executor.execute(request)).data).toEqual({ __typename: 'Query' });
+    expect(textReads).toBe(1);
+    // Another document of the same text is keyed by its own text, and shares the compiled query.
+    const again = parse(text);
+    expect((await executor.execute({ document: again, source: text, context: {} })).data).toEqual({ __typename: 'Query' });
+    expect(executor.compiledText).toBe(`\u0000${text}`.length);
+  });
+
+  it('runs the operation named, one document with two operations run by each name in turn', async () => {
+    const executor = new JitExecutor(buildSchema());
+    const source = 'query A { a: __typename } query B { b: __typename }';
+    const document = parse(source);
+    for (let run = 0; run < 2; run++) {
+      expect((await executor.execute({ document, source, operationName: 'A', context: {} })).data).toEqual({ a: 'Query' });
+      expect((await executor.execute({ document, source, operationName: 'B', context: {} })).data).toEqual({ b: 'Query' });
+    }
+  });
 });
