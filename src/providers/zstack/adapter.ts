@@ -174,10 +174,12 @@ export class ZstackAdapter extends BaseAdapter {
    */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
-    const vmRows = await this.vmRowsForBackups(valid, scope);
-    const { volumes, vmOfRootVolume } = vmVolumes(this.account.id, vmRows);
+    const asked = new Set<unknown>(valid);
+    // Only the VMs asked for: a node that ignored `uuid?=` answered every VM, and every VM's volumes were asked.
+    const vmRows = (await this.vmRowsForBackups(valid, scope)).filter((row) => asked.has(row.uuid));
+    const { volumes, vmOfRootVolume, overVolumeCap } = vmVolumes(this.account.id, vmRows);
     const listed = new Set(vmRows.map((row) => row.uuid));
-    const unlisted = valid.filter((id) => !listed.has(id));
+    const unlisted = [...valid.filter((id) => !listed.has(id)), ...overVolumeCap];
     const byVolume = chunkForUrl(volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
     const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
     const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));

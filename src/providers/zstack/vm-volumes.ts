@@ -15,7 +15,16 @@ export interface VmVolumes {
   readonly volumes: string[];
   /** A root volume's VM: a backup group is its root volume's VM's. */
   readonly vmOfRootVolume: ReadonlyMap<string, string>;
+  /** VMs listing more than MAX_VOLUMES_PER_VM volumes: asked by `vmInstanceUuid` too, for the rows past the cap that name them. */
+  readonly overVolumeCap: string[];
 }
+
+/**
+ * The most volumes of one VM the backup query asks by, its root volume first. The node's VM row
+ * says how many there are: one row listing 5,000 made one backup read some 45 queries (and a
+ * 32 MiB answer could list 800,000). A KVM VM takes a few dozen disks at most.
+ */
+export const MAX_VOLUMES_PER_VM = 64;
 
 /** A VM row's root volume: `rootVolumeUuid`, else the `allVolumes` entry typed Root. */
 function rootVolumeOf(row: Row, all: Row[]): string | null {
@@ -26,16 +35,23 @@ function rootVolumeOf(row: Row, all: Row[]): string | null {
 export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes {
   const volumes = new Set<string>();
   const vmOfRootVolume = new Map<string, string>();
+  const overVolumeCap: string[] = [];
   for (const row of vmRows) {
     const vm = idTextOrNull(row.uuid, providerId);
     if (!vm) continue;
     const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
     const root = rootVolumeOf(row, all);
-    if (root) {
-      volumes.add(root);
-      if (!vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
+    if (root && !vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
+    const own = new Set<string>(root ? [root] : []);
+    for (const volume of all) {
+      if (typeof volume.uuid !== 'string' || !UUID.test(volume.uuid)) continue;
+      if (own.size >= MAX_VOLUMES_PER_VM && !own.has(volume.uuid)) {
+        overVolumeCap.push(vm);
+        break;
+      }
+      own.add(volume.uuid);
     }
-    for (const volume of all) if (typeof volume.uuid === 'string' && UUID.test(volume.uuid)) volumes.add(volume.uuid);
+    for (const volume of own) volumes.add(volume);
   }
-  return { volumes: [...volumes], vmOfRootVolume };
+  return { volumes: [...volumes], vmOfRootVolume, overVolumeCap };
 }
