@@ -74,4 +74,23 @@ describe('zstack: the volume-backup query is bounded by the VMs asked, not by wh
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.filter((uuid) => !own.has(uuid))).toEqual([]);
   });
+
+  it('reads a backup by its id when a node ignoring uuid?= lists a VM whose id cannot be read (it failed the whole backup list)', async () => {
+    const [, vm] = await instances();
+    const read = await harness.gql<{ instance: { backups: Array<{ id: string; nativeId: string }> } }>('query($id: ID!) { instance(id: $id) { backups { id nativeId } } }', { id: vm!.id });
+    const [backup] = read.data!.instance.backups;
+    expect(backup).toBeDefined();
+    const hostile = { ...zstack().vms.find((each) => each.uuid === vm!.nativeId)!, uuid: 'x'.repeat(600) };
+    zstack().vms.push(hostile);
+    zstack().beforeQuery = (route, params) => {
+      if (route === 'vm-instances') params.delete('q');
+    };
+    try {
+      const answer = await harness.gql<{ backup: { nativeId: string } }>('query($id: ID!) { backup(id: $id) { nativeId } }', { id: backup!.id });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.backup.nativeId).toBe(backup!.nativeId);
+    } finally {
+      zstack().vms.splice(zstack().vms.indexOf(hostile), 1);
+    }
+  });
 });
