@@ -3,6 +3,7 @@ import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
+import { holdsInvisible, withoutInvisibles } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
@@ -304,6 +305,7 @@ class Search {
   }
 
   scrub(text: string): string {
+    if (holdsInvisible(text)) return this.scrubReadingInvisibles(text);
     const out = this.replaceForms(text);
     // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
     // (HTML inside JSON, a URL encoded twice): the rest hides behind escapes no form foresees.
@@ -316,12 +318,35 @@ class Search {
    * it) that no whole form matched. Last: a piece taken first would leave the rest of a secret
    * behind escapes unfound by the search that takes such a secret whole.
    */
-  private withoutPieces(text: string): string {
+  private withoutPieces(text: string, marking = false): string {
     const pieces = this.pieces.find(text);
-    const out = pieces.length === 0 ? text : redacted(text, pieces);
+    const out = pieces.length === 0 ? text : redacted(text, pieces, marking);
     // Then runs of letters of a letters-only secret, which the piece search takes for words (letter-run-pieces.ts).
     const letters = this.letterRuns.find(out);
-    return letters.length === 0 ? out : redacted(out, letters);
+    return letters.length === 0 ? out : redacted(out, letters, marking);
+  }
+
+  /**
+   * `scrub` of a text holding characters a reader skips over (invisible-characters.ts): what the
+   * searches find in it as it stands, and in it read without them (`nightowl\u0001password` is
+   * the secret so), each traced back to the text, redacted together. Both searches mark what they
+   * find in place (MARK, the same length) instead of replacing it, so that what is found is where
+   * it stands; found as it stands too, since a secret holding such a character (or a piece beside
+   * one) is only there. `read`: as in scrubInTurns, whether a piece of a longer answer is read
+   * through its escapes (undefined: the text decides, as in `scrub`).
+   */
+  private scrubReadingInvisibles(text: string, read?: boolean): string {
+    const spans = this.marked(text, read);
+    const without = withoutInvisibles(text);
+    for (const [start, end] of this.marked(without.text, read)) spans.push([without.places[start] as number, (without.places[end - 1] as number) + 1]);
+    return spans.length === 0 ? text : redacted(text, merged(spans));
+  }
+
+  /** Where `scrub`'s steps find secrets in `text`: each step marks what it finds (MARK, as long as it), so that later steps read the text as after a replace. */
+  private marked(text: string, read: boolean | undefined): Span[] {
+    const out = this.replaceForms(text, true);
+    const hidden = read === false ? [] : this.escaped.find(out, read);
+    return marksIn(text, this.withoutPieces(hidden.length === 0 ? out : redacted(out, hidden, true), true));
   }
 
   /**
@@ -351,29 +376,66 @@ class Search {
     }
     const read = escapes && shows;
     const scrubbed: string[] = [];
-    for (const piece of replaced) {
+    for (const [index, piece] of replaced.entries()) {
       await nextTurn();
+      const original = pieces[index] as string;
+      if (holdsInvisible(original)) {
+        scrubbed.push(this.scrubReadingInvisibles(original, read));
+        continue;
+      }
       const hidden = read ? this.escaped.find(piece, true) : [];
       scrubbed.push(this.withoutPieces(hidden.length === 0 ? piece : redacted(piece, hidden)));
     }
     return scrubbed.join('');
   }
 
-  private replaceForms(text: string): string {
+  /** `text` with the forms and lookalike patterns replaced by REDACTED, or (`marking`) marked in place. */
+  private replaceForms(text: string, marking = false): string {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
-    for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, REDACTED);
-    for (const pattern of this.lookalikes) out = out.replace(pattern, REDACTED);
+    for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED);
+    for (const pattern of this.lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
     return out;
   }
 }
 
-/** `text` with `spans` (in order, apart) replaced by REDACTED. */
-function redacted(text: string, spans: readonly Span[]): string {
+/**
+ * What a search marking what it finds (`Search.marked`) writes over each character found: a
+ * noncharacter, which no secret holds and no search finds a secret in, so a text's own stays
+ * unmarked (marksIn compares with the text).
+ */
+const MARK = '\ufdd0';
+const marksFor = (found: string): string => MARK.repeat(found.length);
+
+/** The runs of `marked` (`text` as Search.marked left it, of its length) that are marks and were not in `text`. */
+function marksIn(text: string, marked: string): Span[] {
+  const spans: Span[] = [];
+  for (let at = marked.indexOf(MARK); at !== -1; at = marked.indexOf(MARK, at + 1)) {
+    if (text.charCodeAt(at) === MARK.charCodeAt(0)) continue;
+    const last = spans.at(-1);
+    if (last && last[1] === at) last[1] = at + 1;
+    else spans.push([at, at + 1]);
+  }
+  return spans;
+}
+
+/** `spans` in order, overlapping or touching ones made one. */
+function merged(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = out.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+/** `text` with `spans` (in order, apart) replaced by REDACTED, or (`marking`) each character in them by MARK. */
+function redacted(text: string, spans: readonly Span[], marking = false): string {
   let out = '';
   let copied = 0;
   for (const [start, end] of spans) {
-    out += text.slice(copied, start) + REDACTED;
+    out += text.slice(copied, start) + (marking ? MARK.repeat(end - start) : REDACTED);
     copied = end;
   }
   return out + text.slice(copied);
