@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { holdsInvisible, withoutInvisibles } from '../../src/upstream/invisible-characters.js';
+import { letterPieceWork } from '../../src/upstream/letter-run-pieces.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
+import { splitWordWork } from '../../src/upstream/split-word-search.js';
 
 describe('the scrubber reads characters a reader skips over as nothing inside a secret', () => {
   const secrets = new SecretSet();
@@ -31,4 +33,25 @@ describe('the scrubber reads characters a reader skips over as nothing inside a 
     expect(whole.match(/\[redacted\]/g)).toHaveLength(2);
     expect(await secrets.scrubAnswer(text, { charsPerTurn: 200 })).toBe(whole);
   });
+
+  it('reads an answer made of them and letters a bounded number of times: each character at most once per reading (as it stands, without them), no regex where the secret is not', () => {
+    // The split-words search's worst answer (split-words-work.test.ts) with a zero-width space and a control beside each space.
+    const session = new SecretSet();
+    session.add(`${'a'.repeat(511)}b`);
+    const plain = 'a '.repeat(250_000);
+    const hidden = 'a\u200b \u0001'.repeat(250_000);
+    const work = (text: string) => {
+      const before = { ...splitWordWork, ...letterPieceWork };
+      expect(session.scrub(text)).toBe(text);
+      return { letters: splitWordWork.lettersRead - before.lettersRead, runs: splitWordWork.anchoredRuns - before.anchoredRuns, characters: letterPieceWork.charactersRead - before.charactersRead };
+    };
+    // Without them: each character the split-words walk does not skip (the letters) read once.
+    expect(work(plain).letters).toBe(250_000);
+    const withThem = work(hidden);
+    expect(withThem.runs).toBe(0);
+    // At least the reading without them: its letters; at most every character of both readings.
+    expect(withThem.letters).toBeGreaterThanOrEqual(250_000);
+    expect(withThem.letters).toBeLessThanOrEqual(2 * hidden.length);
+    expect(withThem.characters).toBeLessThanOrEqual(2 * hidden.length);
+  }, 60_000);
 });
