@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { eventually, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { eventually, startHarness, withLimits, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { SlowLink } from '../helpers/slow-link.js';
 import { wsUrl } from '../helpers/ws.js';
 
@@ -16,6 +16,12 @@ const CREATE_LABEL = 'instances.fleio_bckps.edit';
 const CREATE = 'mutation($id: ID!, $name: String!) { createBackup(input: { instanceId: $id, name: $name }) { operation { id } } }';
 /** What the slow link lets through at a time. */
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * The provider's time to answer (the most `timeoutMs` takes): the test holds the create's answer
+ * and releases it itself, so this never runs out (the 10 s default did, on a loaded machine,
+ * while the queries filled the connection, and the mutation failed PROVIDER_TIMEOUT).
+ */
+const PROVIDER_TIMEOUT_MS = 600_000;
 
 type Outcome = { data?: { createBackup?: { operation: { id: string } } } | null; errors?: Array<{ extensions?: { code?: string } }> };
 
@@ -47,7 +53,7 @@ describe('a WebSocket mutation on a connection that falls past limits.maxWsBuffe
   let writes: Array<{ text: string; queuedBefore: number }>;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 300, backupsPerInstance: 10 }, configure: withLimits({ maxWsBufferedBytes: CAP }) });
+    harness = await startHarness({ kinds: ['zomro'], simulator: { instances: 300, backupsPerInstance: 10 }, configure: [withLimits({ maxWsBufferedBytes: CAP }), withProviderSettings({ timeoutMs: PROVIDER_TIMEOUT_MS })] });
     writes = watchWrites(harness, sockets);
   });
   afterAll(() => harness?.close());
