@@ -23,6 +23,8 @@ const RUSSIAN: Readonly<Record<string, string>> = {
 
 const LIST = '{ instances(first: 1000) { edges { node { id nativeId status state backups { id nativeId status origin raw } } } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+/** A backup the test makes stays Saving until the test ends it (finishBackups): released by the test, never run out. */
+const HELD_MS = 10 * 60_000;
 
 interface Node {
   id: string;
@@ -62,10 +64,16 @@ describe('zomro: coded words in the panel language, the stored word in $orig', (
   });
 
   it('a create follows its backup from Saving to Active: RUNNING, then SUCCEEDED', async () => {
+    // Saving until the test has read it RUNNING (a 300 ms backup could be Active by then on a loaded machine).
+    const asyncDelayMs = simulator.asyncDelayMs;
+    simulator.asyncDelayMs = HELD_MS;
     const created = await harness.gql<{ createBackup: { operation: { id: string } } }>('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: nodes[0]!.id, name: 'panel-words' } });
+    // The backup's time is set as it is made: the restore below rebuilds in the usual time.
+    simulator.asyncDelayMs = asyncDelayMs;
     expect(created.errors).toBeUndefined();
     const id = created.data!.createBackup.operation.id;
     expect(await operation(id)).toEqual({ status: 'RUNNING', error: null });
+    simulator.finishBackups();
     expect(await eventually(() => operation(id), (read) => read.status !== 'RUNNING')).toEqual({ status: 'SUCCEEDED', error: null });
   });
 

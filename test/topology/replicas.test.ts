@@ -23,6 +23,8 @@ import { eventually } from '../helpers/harness.js';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
 const BACKUPS = 'query($id: ID!) { instance(id: $id) { backups { name } } }';
+/** A backup a test follows stays Saving until the test ends it (finishBackups): released by the test, never run out. */
+const HELD_MS = 10 * 60_000;
 /** The checks' interval: HAProxy takes a draining replica out within one. */
 const CHECK_INTER_MS = 200;
 
@@ -123,9 +125,12 @@ describe('two gateway replicas sharing Redis', () => {
   }
 
   it('follows an operation started on the other replica, with one poll loop for subscribers on both', async () => {
-    (simulator.simulator as ZomroSimulator).asyncDelayMs = 2_500;
+    // Saving until both replicas' subscribers have seen it RUNNING (a 2.5 s job could end before on a loaded machine).
+    const zomro = simulator.simulator as ZomroSimulator;
+    zomro.asyncDelayMs = HELD_MS;
     const { clients, first, second } = await followedOnBoth(1, instanceIds[2], `followed-${run}`);
     try {
+      zomro.finishBackups();
       expect(await first.all).toEqual(['RUNNING', 'SUCCEEDED']);
       expect(await second.all).toEqual(['RUNNING', 'SUCCEEDED']);
     } finally {
@@ -138,11 +143,19 @@ describe('two gateway replicas sharing Redis', () => {
   });
 
   it('hands the polling over when the polling replica has no subscriber left', async () => {
-    (simulator.simulator as ZomroSimulator).asyncDelayMs = 3_000;
+    // Saving until the second replica polls it itself (a 3 s job could end before the handover on a loaded machine).
+    const zomro = simulator.simulator as ZomroSimulator;
+    zomro.asyncDelayMs = HELD_MS;
     const { clients, second } = await followedOnBoth(0, instanceIds[3], `handed-${run}`);
     try {
       const pollsBefore = polls().length;
       await clients[0].dispose();
+      await eventually(
+        async () => new Set(polls().map((request) => request.headers['x-request-id'])).size,
+        (loops) => loops === 2,
+        { timeoutMs: 30_000 },
+      );
+      zomro.finishBackups();
       expect(await second.all).toEqual(['RUNNING', 'SUCCEEDED']);
       // The second replica polled after the first left.
       const loops = new Set(polls().map((request) => request.headers['x-request-id']));
