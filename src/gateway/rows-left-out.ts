@@ -51,9 +51,14 @@ export class RowsLeftOut {
     this.lists.get(keyOf(list, provider, instanceNativeId))?.paths.push(path);
   }
 
-  /** The field at `path` answered the instance lists of every account that left rows out. */
-  claimInstanceLists(path: ReadonlyArray<string | number>): void {
-    for (const entry of this.lists.values()) if (entry.list === 'instances') entry.paths.push(path);
+  /**
+   * The field at `path` answered from these lists of every account (a root field reading across
+   * accounts: `backups` its instance and backup lists, `protectionSummary` every list): each that
+   * left rows out names that path. A list another field of the request read as well is named at
+   * both, which says no more than is true: either answer may lack its rows.
+   */
+  claimLists(path: ReadonlyArray<string | number>, lists: ReadonlySet<RowListName>): void {
+    for (const entry of this.lists.values()) if (lists.has(entry.list)) entry.paths.push(path);
   }
 
   entries(): ListLeftOut[] {

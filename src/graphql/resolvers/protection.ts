@@ -4,11 +4,14 @@ import { requireRole } from '../../gateway/principal.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { kindFilter, marked } from './arguments.js';
+import { EVERY_LIST, listsAt } from './rows-left-out-paths.js';
 
 /** The protection view (Instance.protection, protectionSummary) and the bulk backup mutation. */
 export const protectionResolvers: Resolvers = {
   Query: {
-    protectionSummary: (_root, args, { reads }) => protectionReader(reads).summary({ providerId: args.providerId ?? null, kind: kindFilter(args.kind) }, args.rpoHours ?? null),
+    // A verdict read every list of the instance: a row left out of any of them may have changed it.
+    protectionSummary: (_root, args, { reads }, info) =>
+      listsAt(reads, EVERY_LIST, info, protectionReader(reads).summary({ providerId: args.providerId ?? null, kind: kindFilter(args.kind) }, args.rpoHours ?? null)),
   },
   Mutation: {
     // A replay re-checks the role before, and which accounts the key may see after: per item, as on the first call.

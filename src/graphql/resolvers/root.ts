@@ -1,11 +1,15 @@
 import { PROTECTION_STATUSES } from '../../domain/protection.js';
+import type { RowListName } from '../../domain/row-left-out.js';
 import type { Operation } from '../../domain/types.js';
 import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { instanceListsAt } from './rows-left-out-paths.js';
+import { EVERY_LIST, instanceListsAt, listsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
+
+/** The lists `Query.backups` answers from: each account's instances and their backups. */
+const BACKUPS_READ: ReadonlySet<RowListName> = new Set(['instances', 'backups']);
 
 /** Query and Mutation: arguments in, gateway calls out. */
 export const rootResolvers: Resolvers = {
@@ -22,12 +26,13 @@ export const rootResolvers: Resolvers = {
       const protection = allowedValues(args.filter?.protection, 'filter.protection') ?? (rpoHours != null ? PROTECTION_STATUSES : null);
       const statuses = allowedValues(args.filter?.status, 'filter.status');
       const statusSet = statuses ? new Set(statuses) : null;
-      if (protection) return instanceListsAt(reads, info, protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet));
+      // Which instances match read every list of each: a row left out of any may have changed the page.
+      if (protection) return listsAt(reads, EVERY_LIST, info, protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet));
       return instanceListsAt(reads, info, reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet));
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
-      reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info)),
+      listsAt(reads, BACKUPS_READ, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))),
     backup: (_root, { id }, { reads }) => reads.backup(id),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },

@@ -17,8 +17,22 @@ export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'insta
 }
 
 /** A root field that answers accounts' instance lists (`instances`): names its path where they left rows out. */
-export async function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
+export function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
+  return listsAt(reads, INSTANCE_LISTS, info, answer);
+}
+
+const INSTANCE_LISTS: ReadonlySet<RowListName> = new Set(['instances']);
+
+/** The lists a protection verdict reads (protectionSummary, `instances(filter: { protection })`). */
+export const EVERY_LIST: ReadonlySet<RowListName> = new Set(['instances', 'backups', 'schedules', 'definitions']);
+
+/**
+ * A root field whose answer is made of these lists of each account (`backups`: the instance and
+ * backup lists; `protectionSummary`: every list its verdicts read): names its path where they left
+ * rows out. Without it, the error of a row left out there came with no path at all.
+ */
+export async function listsAt<T>(reads: RequestReads, lists: ReadonlySet<RowListName>, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
   const value = await answer;
-  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimInstanceLists(responsePathAsArray(info.path));
+  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimLists(responsePathAsArray(info.path), lists);
   return value;
 }
