@@ -210,6 +210,11 @@ export async function findRestoreCandidates(
   // Pages are searched oldest first, so the VM's restores gathered so far are older than any on a
   // page not read yet: their order, and so the one handed to this restore, holds.
   const restores: TransactionRow[] = [];
+  // A transaction naming a backup the gateway cannot read back (idTextOrNull throws) fails the
+  // whole read, never left out as a row of an instance's lists is (readable-rows.ts): this list
+  // follows an operation, and restores are matched by their place among the VM's restores. One
+  // left out moves every later restore up a place, so another restore's outcome would be answered
+  // as this one's: a wrong SUCCEEDED or FAILED, where an error says only that the read failed.
   const namesOther = (row: TransactionRow) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) !== backupNativeId;
   const namesThis = (row: TransactionRow) => !namesNoBackup(row) && !namesOther(row);
   /** Every position listed, and one of them may be this restore's, or this backup's is matched by id (see below). */

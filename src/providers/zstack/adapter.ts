@@ -14,6 +14,7 @@ import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { vmVolumes } from './vm-volumes.js';
+import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
@@ -117,8 +118,15 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const asked = new Set<unknown>(nativeIds.filter((id) => UUID.test(id)));
     const found = new Map<string, Instance>();
+    // A lookup, not a list: a row of a VM not asked for (a node that ignored the condition) is
+    // nobody's answer, and is not read at all. Mapped, one whose uuid the gateway cannot read
+    // back failed every VM asked in its batch; it cannot be one of them (each asked is a uuid),
+    // so there is no list it was left out of and nothing to report. A row of an asked VM is read
+    // whole, as before: any failure of it fails the lookup, never answers null for a listed VM.
     for (const row of await this.vmRows(nativeIds, scope)) {
+      if (!asked.has(row.uuid)) continue;
       const instance = mapInstance(this.account.id, row);
       // Of a record the answer repeats, the first, as lists keep it (loaders.ts).
       if (!found.has(instance.nativeId)) found.set(instance.nativeId, instance);
@@ -183,7 +191,9 @@ export class ZstackAdapter extends BaseAdapter {
     const byVolume = chunkForUrl(volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
     const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
     const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
-    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume);
+    const leftOut = new RowsLeftOutByVm();
+    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume, leftOut);
+    leftOut.reportTo(scope, this.account.id, 'backups', instanceIds);
     return instanceIds.map((id) => grouped.get(id) ?? []);
   }
 
