@@ -1,4 +1,3 @@
-import { appendToGroup } from '../../domain/arrays.js';
 import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -15,6 +14,7 @@ import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, look
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
 import type { DanubeConfig } from './config.js';
 import { COMPRESSIONS, mapBackup, mapDefinition, mapInstance } from './mapper.js';
+import { readDefinitions, type DefinitionsRead } from './definitions-read.js';
 import { backupVmAddress } from './vm-address.js';
 import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
@@ -46,7 +46,7 @@ function listRows(answer: DanubeAnswer, provider: string): Array<Record<string, 
 export class DanubeAdapter extends BaseAdapter {
   readonly capabilities = DANUBE_CAPABILITIES;
   private readonly client: DanubeClient;
-  private readonly definitions = new RequestMemo<Map<string, BackupDefinition[]>>();
+  private readonly definitions = new RequestMemo<DefinitionsRead>();
 
   constructor(
     account: ProviderAccount,
@@ -86,7 +86,14 @@ export class DanubeAdapter extends BaseAdapter {
 
   /** The definitions of every VM in one request, then handed out per VM. */
   override async listDefinitions(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupDefinition[]>> {
-    const byVm = await this.allDefinitions(scope);
+    return this.definitionsOf(instanceIds, 'definitions', scope);
+  }
+
+  /** The VMs' definitions, read for the whole account; `list` is where a definition left out is reported. */
+  private async definitionsOf(instanceIds: readonly string[], list: 'definitions' | 'schedules', scope: UpstreamScope): Promise<BackupDefinition[][]> {
+    const { byVm, leftOut } = await this.allDefinitions(scope);
+    // Reported by each request that reads the lists (the read may be another's: RequestMemo).
+    leftOut.reportTo(scope, this.account.id, list, instanceIds);
     return instanceIds.map((id) => byVm.get(id) ?? []);
   }
 
@@ -94,21 +101,17 @@ export class DanubeAdapter extends BaseAdapter {
    * One read per request at a time: the definitions and the schedules
    * loaders of one query both need this list, and ask for it in the same tick.
    */
-  private allDefinitions(scope: UpstreamScope): Promise<Map<string, BackupDefinition[]>> {
+  private allDefinitions(scope: UpstreamScope): Promise<DefinitionsRead> {
     return this.definitions.shared(scope, async () => {
       const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
-      const byVm = new Map<string, BackupDefinition[]>();
-      for (const definition of await mapRows(listRows(answer, this.account.id), (row) => mapDefinition(this.account.id, row))) {
-        appendToGroup(byVm, definition.instanceNativeId, definition);
-      }
-      return byVm;
+      return readDefinitions(this.account.id, listRows(answer, this.account.id));
     });
   }
 
   /** A VM's schedules are its definitions' schedules (the same one request). */
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
-    const definitions = await this.listDefinitions(instanceIds, scope);
-    return definitions.map((list) => (list instanceof Error ? list : list.map((definition) => definition.schedule)));
+    const definitions = await this.definitionsOf(instanceIds, 'schedules', scope);
+    return definitions.map((list) => list.map((definition) => definition.schedule));
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {

@@ -3,7 +3,8 @@ import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { toBytes, toStringOrNull } from '../../domain/units.js';
 import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
-import { idText, idTextOrNull } from '../native-id.js';
+import { idText, idTextOrNull, UnreadableNativeId } from '../native-id.js';
+import type { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { publicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
 
@@ -149,11 +150,28 @@ function vmOfVolumes(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>
   return null;
 }
 
-/** Group volume backups by VM (the rows' `vmInstanceUuid`, else their root volume's VM), then by group. */
-export function groupBackups(providerId: string, rows: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Map<string, Backup[]> {
+/**
+ * Group volume backups by VM (the rows' `vmInstanceUuid`, else their root volume's VM), then by
+ * group. A volume whose group uuid (the backup's own id) the gateway cannot read back is left out,
+ * told to `leftOut` by the VM it names (each such group once: its volumes share the uuid): one such
+ * row failed the backups of every VM read with it. One whose VM cannot be read still fails the
+ * read: it names no VM whose list would have held it.
+ */
+export function groupBackups(providerId: string, rows: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES, leftOut?: RowsLeftOutByVm): Map<string, Backup[]> {
   const byGroup = new Map<string, Row[]>();
+  const unreadableGroups = new Set<unknown>();
   for (const row of rows) {
-    const group = idTextOrNull(row.groupUuid, providerId);
+    let group: string | null;
+    try {
+      group = idTextOrNull(row.groupUuid, providerId);
+    } catch (error) {
+      // No `leftOut` to tell: the read fails, as it did before rows were left out.
+      if (!(error instanceof UnreadableNativeId) || leftOut === undefined) throw error;
+      const vm = idTextOrNull(row.vmInstanceUuid, providerId) ?? (typeof row.volumeUuid === 'string' ? (vmOfRootVolume.get(row.volumeUuid) ?? null) : null);
+      if (vm !== null && !unreadableGroups.has(row.groupUuid)) leftOut.add(vm, error.message);
+      unreadableGroups.add(row.groupUuid);
+      continue;
+    }
     if (!group) continue;
     appendToGroup(byGroup, group, row);
   }
