@@ -510,10 +510,12 @@ export type Instance = Node & {
   __typename?: 'Instance';
   /**
    * The instance's backups. Null (with an error at this path) when the provider
-   * fails; the rest of the answer still arrives.
+   * fails; the rest of the answer still arrives. May be partial with an error
+   * beside it: a row whose id the gateway cannot read back is left out and the
+   * rest listed, with PROVIDER_ERROR (INVALID_RESPONSE) at this path.
    */
   backups?: Maybe<Array<Backup>>;
-  /** The instance's backup definitions; empty for providers without definitions. Null when the provider fails. */
+  /** The instance's backup definitions; empty for providers without definitions. Null when the provider fails. May be partial with an error beside it, as `backups`. */
   definitions?: Maybe<Array<BackupDefinition>>;
   /** Opaque global id. */
   id: Scalars['ID']['output'];
@@ -537,6 +539,7 @@ export type Instance = Node & {
    * Empty where the provider lists none: ZStack's API lists no schedules (no
    * LIST_SCHEDULES capability), so there an empty list says nothing of what is
    * scheduled (`protection { scheduleKnown }` is false). Null when the provider fails.
+   * May be partial with an error beside it, as `backups`.
    */
   schedules?: Maybe<Array<BackupSchedule>>;
   /** The provider's own state word, as it says it. */
@@ -1105,11 +1108,22 @@ export type Query = {
   __typename?: 'Query';
   /** One backup by id; null when it does not exist. */
   backup?: Maybe<Backup>;
-  /** Backups across providers, newest first within each provider. */
+  /**
+   * Backups across providers, newest first within each provider. May be partial
+   * with an error beside it: a backup, or an instance, whose id the gateway
+   * cannot read back is left out (not counted) and the rest listed, with
+   * PROVIDER_ERROR (INVALID_RESPONSE) at this path.
+   */
   backups: BackupConnection;
   /** One instance by id; null when it does not exist. */
   instance?: Maybe<Instance>;
-  /** Instances across providers, in config order then provider order. */
+  /**
+   * Instances across providers, in config order then provider order. May be
+   * partial with an error beside it: an instance whose id the gateway cannot read
+   * back is left out (not counted) and the rest listed, with PROVIDER_ERROR
+   * (INVALID_RESPONSE) at this path; with `filter.protection`, so is a row left
+   * out of any list a verdict reads.
+   */
   instances: InstanceConnection;
   /** Any object by its global id (a Provider by its account id); null when it does not exist. An id that is no id the gateway made is BAD_USER_INPUT. */
   node?: Maybe<Node>;
@@ -1120,6 +1134,10 @@ export type Query = {
    * per provider account: "which machines are not protected", across every
    * provider at once. Costs exactly the upstream calls of the dashboard query
    * for the same instances (the same loaders, batching and read cache).
+   * May be counted from partial lists, with an error beside it: a row whose id
+   * the gateway cannot read back (an instance, backup, schedule or definition)
+   * is left out and the rest counted, with PROVIDER_ERROR (INVALID_RESPONSE) at
+   * this path.
    */
   protectionSummary: ProtectionSummary;
   /** The provider accounts this client may see. */
