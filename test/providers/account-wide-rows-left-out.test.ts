@@ -76,3 +76,29 @@ describe('danube: a backup definition whose name cannot be read back', () => {
     expect(listed.text).not.toContain('d'.repeat(600));
   });
 });
+
+/** `BackupDefinition.backups` is read from its VM's backups: a row left out of them is reported at each definition's list, which had no path. */
+describe("danube: a backup whose name cannot be read back, under its VM's definitions", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'] });
+    const simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.backups.find((backup) => backup.define === 'daily')!.name = 'x'.repeat(2000);
+  });
+  afterAll(() => harness.close());
+
+  it("says so at each of that VM's definitions' backups", async () => {
+    interface WithDefinitionBackups {
+      instances: { edges: Array<{ node: { nativeId: string; definitions: Array<{ name: string; backups: Array<{ nativeId: string }> | null }> | null } }> };
+    }
+    const listed = await harness.gql<WithDefinitionBackups>('{ instances(first: 100) { edges { node { nativeId definitions { name backups { nativeId } } } } } }');
+    const edges = listed.data!.instances.edges;
+    const errorPaths = (listed.errors ?? []).map((error) => error.path?.join('.')).sort();
+    const owners = edges.flatMap((edge, index) => (edge.node.definitions ?? []).map((_, at) => `instances.edges.${index}.node.definitions.${at}.backups`));
+    const leftOutAt = owners.filter((path) => errorPaths.includes(path));
+    expect(leftOutAt.length).toBeGreaterThan(0);
+    expect(errorPaths).toEqual(leftOutAt.sort());
+    // All of one VM's definitions: the one whose backups left the row out.
+    expect(new Set(leftOutAt.map((path) => path.split('.')[2])).size).toBe(1);
+  });
+});

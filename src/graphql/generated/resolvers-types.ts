@@ -92,7 +92,7 @@ export type BackupDefinition = Node & {
   __typename?: 'BackupDefinition';
   /** Whether the schedule is enabled. */
   active: Scalars['Boolean']['output'];
-  /** The backups this definition made. Null when the provider fails. */
+  /** The backups this definition made. Null when the provider fails. May be partial with an error beside it, as `Instance.backups` (read from them: a row left out there may have been this definition's). */
   backups?: Maybe<Array<Backup>>;
   /** Transfer rate limit in bytes per second; null means no limit. */
   bandwidthLimit?: Maybe<Scalars['SafeInt']['output']>;

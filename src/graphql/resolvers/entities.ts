@@ -69,7 +69,8 @@ export const entityResolvers: Resolvers = {
     // The contract's retention is non-null: a record that gave none reads 0, and says so beside it.
     retention: (definition) => definition.retention ?? 0,
     retentionStated: (definition) => definition.retention !== null,
-    backups: (definition, _args, { reads }) => backupsOfDefinition(reads, definition),
+    // Read from its instance's backups: a row left out of them may have been one of this definition's.
+    backups: (definition, _args, { reads }, info) => listAt(reads, 'backups', { providerId: definition.providerId, nativeId: definition.instanceNativeId }, info, backupsOfDefinition(reads, definition)),
     __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupDefinition'),
   },
   Operation: {

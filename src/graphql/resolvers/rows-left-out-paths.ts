@@ -8,7 +8,7 @@ import type { RequestReads } from '../../gateway/request-reads.js';
  * out (RowsLeftOut.claim). A list served at once from the read cache never left any (such lists are
  * not cached): only a list read in this request is waited on for the claim.
  */
-export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'instances'>, instance: Instance, info: GraphQLResolveInfo, answer: Promise<T[]> | T[]): Promise<T[]> | T[] {
+export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'instances'>, instance: Pick<Instance, 'providerId' | 'nativeId'>, info: GraphQLResolveInfo, answer: Promise<T[]> | T[]): Promise<T[]> | T[] {
   if (!(answer instanceof Promise)) return answer;
   return answer.then((rows) => {
     if (reads.rowsLeftOut.has(list, instance.providerId, instance.nativeId)) reads.rowsLeftOut.claim(list, instance.providerId, instance.nativeId, responsePathAsArray(info.path));
