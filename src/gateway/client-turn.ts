@@ -1,12 +1,15 @@
+import { turnWithin } from '../upstream/turn-within.js';
 import { isAnonymous, type Principal } from './principal.js';
 
 /**
  * The client whose turn a request's upstream calls wait in at an account's
  * slots (UpstreamScope.client): a keyed client by its key's id, whatever
  * address it calls from; callers without a key by their address (behind a
- * trusted proxy, the client's), as `limits.rateLimit` counts them. The two
- * kinds are prefixed apart so an address never names a key's turn.
+ * trusted proxy, the client's), as `limits.rateLimit` counts them, and, given
+ * `site` (an IPv6 caller's /48), within that site's one turn. The kinds are
+ * prefixed apart so an address never names a key's turn.
  */
-export function clientTurnOf(principal: Principal, address: string): string {
-  return isAnonymous(principal) ? `address ${address}` : `key ${principal.keyId}`;
+export function clientTurnOf(principal: Principal, address: string, site: string | null = null): string {
+  if (!isAnonymous(principal)) return `key ${principal.keyId}`;
+  return site === null ? `address ${address}` : turnWithin(`site ${site}`, `address ${address}`);
 }

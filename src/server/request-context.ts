@@ -1,8 +1,8 @@
 import { Mutations } from '../gateway/mutations.js';
 import { clientTurnOf } from '../gateway/client-turn.js';
-import type { Principal } from '../gateway/principal.js';
+import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { RequestReads } from '../gateway/request-reads.js';
-import { subnetOf } from './address-groups.js';
+import { siteOf, subnetOf } from './address-groups.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 
@@ -15,7 +15,9 @@ export type ContextFactory = (principal: Principal, requestId: string, address: 
 /** The one place a request's context is built, for HTTP requests and WebSocket operations alike. */
 export function contextFactory(shared: SharedServices): ContextFactory {
   return (principal, requestId, address, signal) => {
-    const reads = new RequestReads(shared, principal, requestId, signal, clientTurnOf(principal, turnAddressOf(address)));
+    // A keyed client's turn is its key's: its address is not looked at.
+    const turn = isAnonymous(principal) ? clientTurnOf(principal, turnAddressOf(address), siteOf(address)) : clientTurnOf(principal, address);
+    const reads = new RequestReads(shared, principal, requestId, signal, turn);
     return { reads, mutations: new Mutations(reads), requestId };
   };
 }
@@ -25,7 +27,10 @@ export function contextFactory(shared: SharedServices): ContextFactory {
  * host's (address-groups.ts), an IPv4 caller's own. A turn per IPv6 address let one host with a
  * /64 take a turn per address it made up, each as large as a keyed client's: 40 requests from 40
  * of its addresses sent a keyed client's one read 29th instead of among the first, and no rate
- * limit is on by default. Hosts sharing a /64 (a Docker network) share a turn, not a limit: none is locked out.
+ * limit is on by default. Hosts sharing a /64 (a Docker network) share a turn, not a limit: none is
+ * locked out. The /64 takes its turn within its /48's (`siteOf`, clientTurnOf): a /48 holds 65,536
+ * /64s and is free from tunnel brokers, and 40 of its /64s sent a keyed client's read 56th. The
+ * /48 is not the whole turn: an ISP's customers, each a /56 of one /48, still take turns within it.
  */
 function turnAddressOf(address: string): string {
   return subnetOf(address) ?? address;

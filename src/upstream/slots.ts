@@ -1,5 +1,6 @@
 import { BulkheadRejectedError } from 'cockatiel';
 import { FlightTurns } from './flight-turns.js';
+import { groupTurnOf } from './turn-within.js';
 
 interface Waiter {
   resolve: () => void;
@@ -18,6 +19,11 @@ interface Waiter {
  */
 export type SlotOwner = string | undefined;
 
+/** One owner's waiters in arrival order. */
+type Line = Waiter[];
+/** A group's members' lines (turnWithin); the Map's order is their turn within the group's. */
+type Group = Map<SlotOwner, Line>;
+
 /**
  * The per-account concurrency cap: at most `capacity` attempts in flight,
  * up to `queueCapacity` more waiting. Unlike cockatiel's bulkhead, a waiter
@@ -29,13 +35,18 @@ export type SlotOwner = string | undefined;
  * (the identical dashboards of a wall screen) keep the one arrival order, in
  * which their identical reads wait long enough to be coalesced (a turn per
  * request halved that sharing; docs/benchmark-history.md). A coalesced read waits in the line of
- * each client it is for (FlightTurns) and goes out in whichever turn comes first.
+ * each client it is for (FlightTurns) and goes out in whichever turn comes first. Turns nest one
+ * level: an owner made by `turnWithin` (an anonymous IPv6 caller's /64 within its /48) takes its
+ * turn within its group's, so a group's many members together take one turn at the top level.
  */
 export class Slots {
   private active = 0;
   private queued = 0;
-  /** Each owner's waiters in arrival order; the Map's order is the turn (the owner served last goes to the end). */
-  private readonly lines = new Map<SlotOwner, Waiter[]>();
+  /**
+   * Each owner's line, or each group's members' lines, keyed by owner or group (`groupTurnOf`);
+   * the Map's order is the turn (the one served last goes to the end).
+   */
+  private readonly turns = new Map<SlotOwner, Line | Group>();
 
   constructor(
     private readonly capacity: number,
@@ -89,13 +100,14 @@ export class Slots {
   }
 
   private nextInTurn(): Waiter | undefined {
-    // Lines are never left empty in the map, so the first one has a waiter.
-    const first = this.lines.entries().next();
+    // Lines and groups are never left empty in the maps, so the first turn has a waiter.
+    const first = this.turns.entries().next();
     if (first.done) return undefined;
-    const [owner, line] = first.value;
-    const next = line.shift() as Waiter;
-    this.lines.delete(owner);
-    if (line.length > 0) this.lines.set(owner, line);
+    const [key, turn] = first.value;
+    const next = turn instanceof Map ? takeFirst(turn) : (turn.shift() as Waiter);
+    // The group or owner served goes to the end of the turn, if it still waits.
+    this.turns.delete(key);
+    if ((turn instanceof Map ? turn.size : turn.length) > 0) this.turns.set(key, turn);
     // Served in this client's turn: out of the other lines of a coalesced read too (not in this one any more).
     if (next.owners.length > 1) {
       this.leave(next);
@@ -107,26 +119,48 @@ export class Slots {
     return next;
   }
 
-  /** Puts a waiter at the end of `owner`'s line; FlightTurns names each client once. */
+  /** Puts a waiter at the end of `owner`'s line, within its group's turn if it has one; FlightTurns names each client once. */
   private enter(owner: SlotOwner, waiter: Waiter): void {
     waiter.owners.push(owner);
-    const line = this.lines.get(owner);
-    if (line) line.push(waiter);
-    else this.lines.set(owner, [waiter]);
+    const groupKey = groupTurnOf(owner);
+    let lines: Map<SlotOwner, Line | Group> = this.turns;
+    if (groupKey !== null) {
+      const group = this.turns.get(groupKey);
+      if (group instanceof Map) lines = group;
+      else this.turns.set(groupKey, (lines = new Map<SlotOwner, Line>()));
+    }
+    const line = lines.get(owner);
+    if (Array.isArray(line)) line.push(waiter);
+    else lines.set(owner, [waiter]);
   }
 
   /** Takes a waiter out of every line it is in; once (a waiter in no line has left). */
   private leave(waiter: Waiter): void {
     if (waiter.owners.length === 0) return;
     for (const owner of waiter.owners) {
-      const line = this.lines.get(owner);
-      const index = line ? line.indexOf(waiter) : -1;
-      if (!line || index < 0) continue;
+      const groupKey = groupTurnOf(owner);
+      const group = groupKey === null ? undefined : this.turns.get(groupKey);
+      const lines = group instanceof Map ? group : this.turns;
+      const line = lines.get(owner);
+      const index = Array.isArray(line) ? line.indexOf(waiter) : -1;
+      if (!Array.isArray(line) || index < 0) continue;
       line.splice(index, 1);
-      if (line.length === 0) this.lines.delete(owner);
+      if (line.length > 0) continue;
+      lines.delete(owner);
+      // A group whose every member has left loses its place in the turn, as an owner's line does.
+      if (groupKey !== null && group instanceof Map && group.size === 0) this.turns.delete(groupKey);
     }
     waiter.owners = [];
     waiter.turns?.whileQueued(null);
     this.queued -= 1;
   }
+}
+
+/** The first waiter of a group's member whose turn it is; that member goes to the end of the group's turn if it still waits. */
+function takeFirst(group: Group): Waiter {
+  const [owner, line] = group.entries().next().value as [SlotOwner, Line];
+  const next = line.shift() as Waiter;
+  group.delete(owner);
+  if (line.length > 0) group.set(owner, line);
+  return next;
 }

@@ -117,6 +117,22 @@ describe("an account's upstream queue: clients take turns", () => {
     expect(place).toBeLessThanOrEqual(17);
   });
 
+  it('gives an IPv6 /48 without a key one turn, however many of its /64s it sends from', async () => {
+    // A /48 (free from tunnel brokers) holds 65,536 /64s: a turn per /64 let it take 40 turns from
+    // 40 of its /64s, each a keyed client's size, and a keyed client's one read went out far back.
+    const site = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `2001:db8:48:${(index + 1).toString(16)}::1` } }));
+    const place = await bystanderPlace(site, { key: BYSTANDER }, 777_782, 'keyed-bystander-of-a-site');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
+  it('gives another /48 its own turn beside a /48 flooding from its /64s', async () => {
+    const site = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `2001:db8:48:${(index + 1).toString(16)}::1` } }));
+    const place = await bystanderPlace(site, { headers: { 'x-forwarded-for': '2001:db8:49:1::1' } }, 777_783, 'anonymous-bystander-of-another-site');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
   it('gives callers without a key a turn per address (the client address behind a trusted proxy)', async () => {
     const place = await bystanderPlace({ headers: { 'x-forwarded-for': '198.51.100.7' } }, { headers: { 'x-forwarded-for': '198.51.100.8' } }, 777_778, 'anonymous-bystander-read');
     expect(place).toBeGreaterThanOrEqual(0);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FlightSignal } from '../../src/upstream/flight-signal.js';
 import { FlightTurns } from '../../src/upstream/flight-turns.js';
 import { Slots } from '../../src/upstream/slots.js';
+import { turnWithin } from '../../src/upstream/turn-within.js';
 
 class Cancelled extends Error {}
 
@@ -218,6 +219,70 @@ describe('Slots: a coalesced read waits in the turn of each client it is for', (
     expect(slots.waiting).toBe(1);
     await releaseTimes(slots, 1);
     expect(await settledNow(after)).toBe('resolved');
+    expect(slots.waiting).toBe(0);
+  });
+
+  it("gives a group's members one turn at the top level, in turn within it, each member's calls in arrival order", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'keyed');
+    const order: string[] = [];
+    const waiting = [
+      ...['a', 'a', 'b', 'b', 'c'].map((member, index) => slots.acquire(undefined, turnWithin('site', member)).then(() => order.push(`${member} ${index}`))),
+      ...[5, 6, 7].map((index) => slots.acquire(undefined, 'keyed').then(() => order.push(`keyed ${index}`))),
+    ];
+    await releaseTimes(slots, waiting.length);
+    await Promise.all(waiting);
+    expect(order).toEqual(['a 0', 'keyed 5', 'b 2', 'keyed 6', 'c 4', 'keyed 7', 'a 1', 'b 3']);
+    expect(slots.waiting).toBe(0);
+  });
+
+  it('keeps groups apart: each takes its own turn, and a member named alike in another group is another line', async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    const order: string[] = [];
+    const waiting = [
+      ...[0, 1, 2].map((index) => slots.acquire(undefined, turnWithin('one', `member ${index}`)).then(() => order.push(`one ${index}`))),
+      slots.acquire(undefined, turnWithin('two', 'member 0')).then(() => order.push('two 0')),
+      slots.acquire(undefined, turnWithin('one', 'member 0')).then(() => order.push('one 3')),
+    ];
+    await releaseTimes(slots, waiting.length);
+    await Promise.all(waiting);
+    expect(order).toEqual(['one 0', 'two 0', 'one 1', 'one 2', 'one 3']);
+  });
+
+  it('lets a leaving member out of its group, and a group whose members all left loses its place in the turn', async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'a');
+    const order: string[] = [];
+    const leaving = new AbortController();
+    const left = slots.acquire(leaving.signal, turnWithin('site', 'x'));
+    const a = slots.acquire(undefined, 'a').then(() => order.push('a'));
+    const c = slots.acquire(undefined, 'c').then(() => order.push('c'));
+    leaving.abort();
+    await expect(left).rejects.toBeInstanceOf(Cancelled);
+    expect(slots.waiting).toBe(2);
+    const y = slots.acquire(undefined, turnWithin('site', 'y')).then(() => order.push('y'));
+    await releaseTimes(slots, 3);
+    await Promise.all([a, c, y]);
+    expect(order).toEqual(['a', 'c', 'y']);
+    expect(slots.waiting).toBe(0);
+  });
+
+  it("sends a coalesced read of two members of one group once, in whichever member's turn comes first, and out of the other's line", async () => {
+    const slots = new Slots(1, 100, () => new Cancelled());
+    await slots.acquire(undefined, 'keyed');
+    const order: string[] = [];
+    const flooders = [0, 1].map((index) => slots.acquire(undefined, turnWithin('site', 'x')).then(() => order.push(`x ${index}`)));
+    const turns = new FlightTurns(turnWithin('site', 'x'));
+    const shared = slots.acquire(undefined, turns).then(() => order.push('shared'));
+    turns.add(turnWithin('site', 'y'));
+    turns.add('keyed');
+    const keyed = slots.acquire(undefined, 'keyed').then(() => order.push('keyed'));
+    expect(slots.waiting).toBe(4);
+    await releaseTimes(slots, 4);
+    await Promise.all([...flooders, shared, keyed]);
+    // The site's turn serves x's first, the keyed client's the shared read, the site's next (y's) no copy of it.
+    expect(order).toEqual(['x 0', 'shared', 'x 1', 'keyed']);
     expect(slots.waiting).toBe(0);
   });
 });
