@@ -8,8 +8,8 @@
  * passed over them: each was a hole no form, pattern or piece crossed. The whitespace controls
  * (0x09-0x0D) and `\s` are splits the searches read already. And U+FFFD: a provider's message
  * shows each of the others as one (clipProviderMessage) before it is scrubbed once more
- * (scrubbedError), so a secret the answer's scrub missed there (`nightowl\u00a0\u200bpassword`:
- * the split-words search reads no `\u00a0` escape) was quoted whole but for it.
+ * (scrubbedError), so a secret the answer's scrub missed there (`nightowl\u00a0\u200bpassword`,
+ * when the split-words search read no `\u00a0` escape) was quoted whole but for it.
  */
 const INVISIBLE_CLASS = '[\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\ufffd]|\\udb40[\\udc00-\\udc7f]';
 

@@ -1,5 +1,5 @@
 import { JOINERS, SPACES_BESIDE_JOINER_SOURCE } from './secret-pieces.js';
-import { splitWordSpans } from './split-word-search.js';
+import { SPLIT_RUN_SOURCE, splitWordSpans } from './split-word-search.js';
 
 /**
  * A secret quoted back in letters that read as its own: in another mix of
@@ -125,20 +125,13 @@ function wordsSource(words: readonly string[], caseless: boolean): string {
 const SMALL_LETTERS_ONLY = /^[a-z]+$/;
 
 /**
- * What a provider may put between two letters of a secret it splits into words or lines: any
- * run of whitespace or "+", as it stands or as JSON's (`\n`) or a URL's (`%20`, `%0A`, `%2B`)
- * escape. Each starts with a character no letter class holds, so the pattern does not backtrack.
- */
-const SPLIT_RUN = String.raw`(?:[\s+]|\\[nrtfv]|%(?:20|0[9a-dA-D]|2[bB]))*`;
-
-/**
- * A secret of small letters only, in lookalike letters of any case, with SPLIT_RUN between any
- * two of them: "correcthorsebattery" quoted as "correct horse battery", or across lines. The
+ * A secret of small letters only, in lookalike letters of any case, with SPLIT_RUN_SOURCE (any run
+ * of whitespace or "+", or their escapes) between any two of them: "correcthorsebattery" quoted as "correct horse battery", or across lines. The
  * piece search (secret-pieces.ts) leaves runs of small letters alone (they are words), so its
  * pieces are not looked for; the whole secret split so reads as no normal words.
  */
 function splitWordSource(word: string): string {
-  return [...word].map((char) => wordSource(char, true)).join(SPLIT_RUN);
+  return [...word].map((char) => wordSource(char, true)).join(SPLIT_RUN_SOURCE);
 }
 
 /** The small ASCII letter a character past ASCII reads as (NFKC, either case), or null. */

@@ -6,27 +6,56 @@
  * some 20 s, and a 19-letter password cost a tenth of a second per MB of such text.
  *
  * Here the text is read once into its letters (each as the small ASCII letter it reads as, any
- * other character a stop, whitespace, "+" and their escapes left out), the secret is looked for
+ * other character a stop, whitespace, "+" and their escapes (SPLIT_RUN_SOURCE) left out), the secret is looked for
  * in them (Knuth-Morris-Pratt), and only where it is there is the regex run, anchored, to find
  * the span: the work is the text's length and the matches', whatever the secret.
  */
 
+/**
+ * JSON's `\uXXXX` escape of whitespace (each character `\s` is with the u flag) or "+": an encoder
+ * that escapes every character past ASCII (PHP's, Python's) or a provider's own escaping writes
+ * `nightowl\u00a0password`, which JSON.parse makes "nightowl password" in a name or a raw field
+ * after the answer's scrub has read the escape as no split. All but U+FEFF, the BOM: its letters
+ * (`\ufeff`) could start a match inside it, and it is invisible-characters.ts's to read out.
+ */
+const ESCAPED_SPLIT_SOURCE = String.raw`\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
+
+/**
+ * What a provider may put between two letters of a secret it splits into words or lines, as the
+ * split-words regex reads it (lookalike-secrets.ts): any run of whitespace or "+", as it stands or
+ * as JSON's (`\n`, `\u0020`) or a URL's (`%20`, `%0A`, `%2B`) escape. Each starts with a
+ * character no letter class holds, so the pattern does not backtrack; runLengthAt reads the same.
+ */
+export const SPLIT_RUN_SOURCE = String.raw`(?:[\s+]|\\[nrtfv]|${ESCAPED_SPLIT_SOURCE}|%(?:20|0[9a-dA-D]|2[bB]))*`;
+
+const ESCAPED_SPLIT = new RegExp(ESCAPED_SPLIT_SOURCE, 'y');
+
 /** Whitespace the regex's `\s` (with the u flag) is, beyond ASCII's. */
 const UNICODE_SPACE = /\s/u;
 
-/** How many characters at `at` are one piece of SPLIT_RUN: whitespace or "+", `\n`-style and `%20`-style escapes; 0 where none is. */
+/** How many characters at `at` are one piece of SPLIT_RUN_SOURCE: whitespace or "+", `\n`-style, `\u0020`-style and `%20`-style escapes; 0 where none is. */
 function runLengthAt(text: string, at: number, code: number): number {
   if (code === 0x20 || code === 0x2b || (code >= 0x09 && code <= 0x0d)) return 1;
-  if (code === 0x5c) return /[nrtfv]/.test(text.charAt(at + 1)) ? 2 : 0;
+  if (code === 0x5c) return backslashRunLengthAt(text, at);
   if (code === 0x25) return /^(?:20|0[9a-dA-D]|2[bB])$/.test(text.slice(at + 1, at + 3)) ? 3 : 0;
   if (code >= 0x80 && code <= 0xffff) return UNICODE_SPACE.test(text.charAt(at)) ? 1 : 0;
   return 0;
 }
 
+/** How many characters of the backslash at `at` are one escape of SPLIT_RUN_SOURCE: 2 for `\n`, 6 for `\u0020`, 0 for none (a constant read). */
+function backslashRunLengthAt(text: string, at: number): number {
+  const kind = text.charAt(at + 1);
+  if (kind === 'u') {
+    ESCAPED_SPLIT.lastIndex = at;
+    return ESCAPED_SPLIT.test(text) ? 6 : 0;
+  }
+  return /[nrtfv]/.test(kind) ? 2 : 0;
+}
+
 /**
  * Walks the letters of `text`: `visit` is called with each letter as the small ASCII letter's
  * code it reads as (0 for any other character) and where it starts; `escapedLetter` with the
- * letter an escape in a run ends in (`\n`, `%0a`, `%2b`) and where it stands, since the regex
+ * letter an escape in a run ends in (`\n`, `%0a`, `%2b`, `\u200a`) and where it stands, since the regex
  * may start a match there. `letterOf` reads a character past ASCII (a code point) as its small
  * ASCII letter, or null.
  */

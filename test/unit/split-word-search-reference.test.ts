@@ -6,13 +6,21 @@ import { splitWordWork } from '../../src/upstream/split-word-search.js';
  * The split-words search (split-word-search.ts) must find what the global regex it replaced
  * found: the same spans, leftmost first, apart. Each generated text holds the secret's letters
  * (in either case, full-width or as a mathematical letter past the BMP) split by what a provider
- * puts between them (whitespace of ASCII and past it, "+", `\n`-style and `%20`-style escapes,
+ * puts between them (whitespace of ASCII and past it, "+", `\n`-style, `\u0020`-style and `%20`-style escapes,
  * escapes ending in one of its letters), with stray letters, near-escapes and punctuation in
  * between; both are read over it and compared.
  */
 const SECRETS = ['abaababaab', 'aaaaaaab', 'nightowlpassword'];
-const BETWEEN = [' ', '  ', '\t', '\n', '\r', '\v', '\f', '+', '\u00a0', '\u2003', '\u3000', '\\n', '\\t', '\\r', '\\f', '\\v', '%20', '%0a', '%0D', '%09', '%2b', '%2B', '%0b', '%0C'];
-const NOISE = ['\\x', '\\', '%', '%2', '%21', '%0e', '%0g', '%2c', '-', '.', ',', '1', 'x', 'Z', '\u00e9', '\u200b', '\u{1f600}', '\\N', '%0A'];
+const BETWEEN = [
+  ...[' ', '  ', '\t', '\n', '\r', '\v', '\f', '+', '\u00a0', '\u2003', '\u3000', '\\n', '\\t', '\\r', '\\f', '\\v', '%20', '%0a', '%0D', '%09', '%2b', '%2B', '%0b', '%0C'],
+  // JSON's escapes of whitespace and "+", some ending in a letter.
+  ...['\\u0020', '\\u00a0', '\\u00A0', '\\u2003', '\\u200a', '\\u200A', '\\u3000', '\\u1680', '\\u2028', '\\u202f', '\\u205F', '\\u000a', '\\u000D', '\\u002b', '\\u002B'],
+];
+const NOISE = [
+  ...['\\x', '\\', '%', '%2', '%21', '%0e', '%0g', '%2c', '-', '.', ',', '1', 'x', 'Z', '\u00e9', '\u200b', '\u{1f600}', '\\N', '%0A'],
+  // Near-escapes of whitespace: no split; the BOM's escape, whose letters the regex may start at.
+  ...['\\u', '\\u002', '\\u0021', '\\u00a1', '\\u200b', '\\u2030', '\\U0020', '\\ufeff', '\\uFEFF', '\\u000e'],
+];
 
 function generator(seed: number): () => number {
   let state = seed;
@@ -50,7 +58,7 @@ function textFor(secret: string, next: () => number): string {
       if (next() % 25 === 0) text += NOISE[next() % NOISE.length];
     }
     // An escape whose last letter starts the secret: the regex could begin a match there.
-    if (next() % 4 === 0) text += next() % 2 === 0 ? `\\${secret[0]}` : `%0${secret[0]}`;
+    if (next() % 4 === 0) text += [`\\${secret[0]}`, `%0${secret[0]}`, `\\u000${secret[0]}`, `\\u200${secret[0]}`][next() % 4];
     text += NOISE[next() % NOISE.length] as string;
   }
   return text;
@@ -106,6 +114,9 @@ describe('the split-words search against the global regex it replaced', () => {
     // An escape whose last letter is a capital starts the secret as the regex reads it.
     ['abaababaab', 'q=%0Abaababaab&r=%0aBAABABAAB'],
     ['boatswainmate', 'note%2Boatswain mate'],
+    ['abaababaab', 'x\\u000Abaab\\u00a0ABAAB'],
+    // The BOM's escape is no split (invisible-characters.ts reads it out): the regex may start inside it.
+    ['feffnightowl', 'x\\uFEFFnight\\u2003owl'],
     // U+FFFF is one code unit: the letter after it is read, not stepped over.
     ['abaababaab', 'x\uffffabaababaab'],
     // A second copy straight after the first: the global regex went on from where the first ended.

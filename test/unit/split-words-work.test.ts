@@ -38,9 +38,23 @@ describe('the split-words search on an answer made to make it work', () => {
     expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBeLessThanOrEqual(4);
   }, 60_000);
 
+  it('reads JSON escapes of whitespace (`\\u0020`, `\\u00a0`) as splits at the same bounded work, and finds the secret split by them', () => {
+    const text = 'a\\u0020'.repeat(150_000) + 'a\\u00a0'.repeat(150_000);
+    const before = { ...splitWordWork };
+    expect(secrets.scrub(text)).toBe(text);
+    const lettersRead = splitWordWork.lettersRead - before.lettersRead;
+    expect(lettersRead).toBeGreaterThanOrEqual(300_000);
+    expect(lettersRead).toBeLessThanOrEqual(4 * 300_000);
+    expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBe(0);
+    const quoted = `x ${[...session].join('\\u2003')} y`;
+    const between = { ...splitWordWork };
+    expect(secrets.scrub(`${'a\\u0020'.repeat(100_000)}${quoted}`)).toBe(`${'a\\u0020'.repeat(100_000)}x [redacted] y`);
+    expect(splitWordWork.anchoredRuns - between.anchoredRuns).toBeLessThanOrEqual(4);
+  }, 60_000);
+
   it('finds a secret whose first letter is the letter of an escape before it, as the regex read it', () => {
     const nightly = new SecretSet();
     nightly.add('nightowlpassword');
-    for (const text of ['{"e":"bad login\\nIghtowl Password"}', 'q=x%0aNightowl%20password', 'x\\nIGHTOWL password']) expect(nightly.scrub(text)).not.toMatch(/ightowl/i);
+    for (const text of ['{"e":"bad login\\nIghtowl Password"}', 'q=x%0aNightowl%20password', 'x\\nIGHTOWL password', '{"e":"x\\u000aNightowl\\u00a0password"}']) expect(nightly.scrub(text)).not.toMatch(/ightowl/i);
   });
 });
