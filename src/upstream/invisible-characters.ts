@@ -20,17 +20,27 @@ const INVISIBLE_CLASS = '[\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\
 const ESCAPED_INVISIBLE =
   '\\\\u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40\\\\u[dD][cC][0-7][0-9a-fA-F])|\\\\b';
 
+/**
+ * Their UTF-8 percent-encoded, either case (`%E2%80%8B`, `%00`, `%C2%AD`): a URL in a name or a
+ * raw field (a provider's link quoting the key it was sent) carries one so, and
+ * `night%E2%80%8Bowl%20password` kept the key whole but for the hole (`%20` is a split already).
+ */
+const PERCENT_INVISIBLE =
+  '%(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[cC]2%(?:[89][0-9a-fA-F]|[aA][dD])|[dD]8%9[cC]|[eE]1%[aA]0%8[eE]|[eE]2%(?:80%(?:8[b-fB-F]|[aA][a-eA-E])|81%[aA][0-9])|[eE][fF]%[bB](?:[bB]%[bB][fF]|[fF]%[bB][dD])|[fF]3%[aA]0%8[01]%[89aAbB][0-9a-fA-F])';
+
 const RAW = new RegExp(INVISIBLE_CLASS);
 const ESCAPED = new RegExp(ESCAPED_INVISIBLE);
+const PERCENT = new RegExp(PERCENT_INVISIBLE);
 /** What the reading takes out, and JSON's `\\` (one backslash), kept, so that `\\u200b` stays a backslash and "u200b". */
-const TAKEN_OUT = new RegExp(`\\\\\\\\|${INVISIBLE_CLASS}|${ESCAPED_INVISIBLE}`, 'g');
+const TAKEN_OUT = new RegExp(`\\\\\\\\|${INVISIBLE_CLASS}|${ESCAPED_INVISIBLE}|${PERCENT_INVISIBLE}`, 'g');
 
 /**
- * Whether `text` holds an invisible character or JSON's escape of one: two native searches, no
- * copy, so that an answer without any (nearly all) costs the scrubber nothing else.
+ * Whether `text` holds an invisible character, JSON's escape of one or its percent-encoding: a
+ * native search or three, no copy, so that an answer without any (nearly all) costs the scrubber
+ * nothing else.
  */
 export function holdsInvisible(text: string): boolean {
-  return RAW.test(text) || (text.includes('\\') && ESCAPED.test(text));
+  return RAW.test(text) || (text.includes('\\') && ESCAPED.test(text)) || (text.includes('%') && PERCENT.test(text));
 }
 
 /** `text` read without its invisible characters: `places[i]` is where the reading's i-th character stands in `text`. */
@@ -39,7 +49,7 @@ export interface InvisiblesLeftOut {
   places: Int32Array;
 }
 
-/** `text` with its invisible characters and their JSON escapes left out, and where each character left stands in it. */
+/** `text` with its invisible characters, their JSON escapes and percent-encodings left out, and where each character left stands in it. */
 export function withoutInvisibles(text: string): InvisiblesLeftOut {
   const places = new Int32Array(text.length);
   const parts: string[] = [];

@@ -152,6 +152,36 @@ describe('a secret quoted back with invisible characters inside it', () => {
     expect(leaks).toEqual([]);
   });
 
+  /** `text` with its runs of %XX escapes read as UTF-8 (a run that is none stays as written). */
+  const percentRead = (text: string): string =>
+    text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+
+  it('a secret in a URL with one of the invisible characters percent-encoded inside it (`%E2%80%8B`) reaches neither a label, nor an error, nor the log', async () => {
+    const leaks: string[] = [];
+    for (const char of [...ALL_INVISIBLE, '\ufffd', '\u{e0041}']) {
+      const escaped = encodeURIComponent(char);
+      for (const escape of [escaped, escaped.toLowerCase()]) {
+        const quoted = `${MIXED_PASSWORD.slice(0, 7)}${escape}${MIXED_PASSWORD.slice(7)}`;
+        const labelled = await onappLabel(`https://panel.example/vm?owner=${quoted}`);
+        if (labelled.name !== 'https://panel.example/vm?owner=[redacted]' || shown(labelled.texts.map(percentRead), MIXED_PASSWORD).length > 0) leaks.push(`${escape} in a label: ${JSON.stringify(labelled.name)}`);
+        const { message, texts } = await danubeError(JSON.stringify({ detail: `Invalid API key: https://panel.example/api?key=night${escape}owl%20password` }));
+        if (!message.includes('[redacted]') || shown(texts.map(percentRead), LETTERS_KEY).length > 0) leaks.push(`${escape} in an error: ${JSON.stringify(message)}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    // A URL holding no secret keeps them as written.
+    const plain = 'https://panel.example/a%E2%80%8Bb?q=day%C2%ADlight%00saving%E2%80%8Btime';
+    const labelled = await onappLabel(plain);
+    expect(labelled.name).toBe(plain);
+    expect(labelled.rawLabel).toBe(plain);
+  });
+
   it('leaves invisible characters in text that holds no secret as they are: an emoji sequence, a zero-width space between two words', async () => {
     const label = 'family \u{1f468}\u200d\u{1f469}\u200d\u{1f467} night\u200bowl pass\u00adword';
     const labelled = await onappLabel(label);

@@ -18,6 +18,23 @@ describe('the scrubber reads characters a reader skips over as nothing inside a 
     expect(holdsInvisible('x\u00ady')).toBe(true);
   });
 
+  it('reads their percent-encodings (UTF-8, either case) as nothing too, and no other percent escape', () => {
+    const encoded = ['%00', '%08', '%0e', '%1F', '%7f', '%C2%80', '%c2%9f', '%C2%AD', '%D8%9C', '%E1%A0%8E', '%E2%80%8B', '%e2%80%8f', '%E2%80%AA', '%E2%80%AE', '%E2%81%A0', '%E2%81%A9', '%EF%BB%BF', '%EF%BF%BD', '%F3%A0%80%80', '%F3%A0%81%BF'];
+    for (const escape of encoded) {
+      expect(holdsInvisible(`a${escape}b`), escape).toBe(true);
+      expect(withoutInvisibles(`key=a${escape}b`).text, escape).toBe('key=ab');
+    }
+    // Whitespace (a split already), printable characters, a "%" written as %25, and an escape cut short are none.
+    for (const other of ['%09', '%20', '%41', '%C2%A0', '%E2%80%8A', '%E2%80%A9', '%E2%81%AA', '%EF%BB%BE', '%2500', '%E2%80%8', '%F3%A0%82%80']) {
+      expect(holdsInvisible(`a${other}-b`), other).toBe(false);
+      expect(withoutInvisibles(`a${other}-b`).text, other).toBe(`a${other}-b`);
+    }
+    const { text, places } = withoutInvisibles('x%E2%80%8By%00z');
+    expect(text).toBe('xyz');
+    expect([...places]).toEqual([0, 10, 14]);
+    expect(secrets.scrub('https://panel.example/?key=Dnb7Kq8%e2%80%8bRw2Zx4LmT&u=night%C2%ADowl%20password')).toBe('https://panel.example/?key=[redacted]&u=[redacted]');
+  });
+
   it('redacts a secret with them inside, whole, and leaves the rest of the text as it was', () => {
     expect(secrets.scrub('{"d":"key nightowl\\u0001password, \u{1f468}\u200d\u{1f469}"}')).toBe('{"d":"key [redacted], \u{1f468}\u200d\u{1f469}"}');
     expect(secrets.scrub('key Dnb7Kq8\u200bRw2Zx4LmT\u200b!')).toBe('key [redacted]\u200b!');
