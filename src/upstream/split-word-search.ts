@@ -21,23 +21,34 @@
 const ESCAPED_SPLIT_SOURCE = String.raw`\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
 
 /**
+ * A URL's escape of the same: ASCII's (`%20`, `%0A`, `%2B`), and the UTF-8 of whitespace past it
+ * (`%C2%A0`, `%E2%80%83`, `%E3%80%80`) but U+202F's `%E2%80%AF`, whose letters could start a match
+ * inside it (an error's link quoting `nightowl%C2%A0password` kept the key whole).
+ */
+const PERCENT_SPLIT_SOURCE = '%(?:20|0[9a-dA-D]|2[bB]|[cC]2%[aA]0|[eE]1%9[aA]%80|[eE]2%(?:80%(?:8[0-9aA]|[aA][89])|81%9[fF])|[eE]3%80%80)';
+
+/**
  * What a provider may put between two letters of a secret it splits into words or lines, as the
  * split-words regex reads it (lookalike-secrets.ts): any run of whitespace or "+", as it stands or
- * as JSON's (`\n`, `\u0020`) or a URL's (`%20`, `%0A`, `%2B`) escape. Each starts with a
+ * as JSON's (`\n`, `\u0020`) or a URL's (`%20`, `%C2%A0`) escape. Each starts with a
  * character no letter class holds, so the pattern does not backtrack; runLengthAt reads the same.
  */
-export const SPLIT_RUN_SOURCE = String.raw`(?:[\s+]|\\[nrtfv]|${ESCAPED_SPLIT_SOURCE}|%(?:20|0[9a-dA-D]|2[bB]))*`;
+export const SPLIT_RUN_SOURCE = String.raw`(?:[\s+]|\\[nrtfv]|${ESCAPED_SPLIT_SOURCE}|${PERCENT_SPLIT_SOURCE})*`;
 
 const ESCAPED_SPLIT = new RegExp(ESCAPED_SPLIT_SOURCE, 'y');
+const PERCENT_SPLIT = new RegExp(PERCENT_SPLIT_SOURCE, 'y');
 
 /** Whitespace the regex's `\s` (with the u flag) is, beyond ASCII's. */
 const UNICODE_SPACE = /\s/u;
 
-/** How many characters at `at` are one piece of SPLIT_RUN_SOURCE: whitespace or "+", `\n`-style, `\u0020`-style and `%20`-style escapes; 0 where none is. */
+/** How many characters at `at` are one piece of SPLIT_RUN_SOURCE: whitespace or "+", `\n`-style, `\u0020`-style, `%20`-style and `%C2%A0`-style escapes; 0 where none is. */
 function runLengthAt(text: string, at: number, code: number): number {
   if (code === 0x20 || code === 0x2b || (code >= 0x09 && code <= 0x0d)) return 1;
   if (code === 0x5c) return backslashRunLengthAt(text, at);
-  if (code === 0x25) return /^(?:20|0[9a-dA-D]|2[bB])$/.test(text.slice(at + 1, at + 3)) ? 3 : 0;
+  if (code === 0x25) {
+    PERCENT_SPLIT.lastIndex = at;
+    return PERCENT_SPLIT.exec(text)?.[0].length ?? 0;
+  }
   if (code >= 0x80 && code <= 0xffff) return UNICODE_SPACE.test(text.charAt(at)) ? 1 : 0;
   return 0;
 }

@@ -106,8 +106,18 @@ describe('a letters-only password quoted back split by a JSON escape of whitespa
     expect(leaks).toEqual([]);
   });
 
+  it('is redacted in a URL split by percent-encoded whitespace past ASCII (`%C2%A0`, `%E2%80%83`), either case', async () => {
+    const leaks: string[] = [];
+    for (const escape of ['%C2%A0', '%c2%a0', '%E2%80%83', '%E2%80%80', '%e2%80%8a', '%E2%80%A8', '%E2%80%A9', '%E2%81%9F', '%E3%80%80', '%E1%9A%80']) {
+      const { name, rawLabel, texts } = await listed(`https://panel.example/vm?key=night${escape}owl${escape}password`);
+      const read = (text: string): string => asRead(text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => decodeURIComponent(run)));
+      if (name !== 'https://panel.example/vm?key=[redacted]' || rawLabel !== name || texts.some((text) => read(text).includes(PASSWORD))) leaks.push(`${escape}: ${JSON.stringify(name)}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it('leaves the words of the password alone where they do not make it, escapes or not', async () => {
-    for (const label of ['night\\u0020owl and a password', 'password\\u00a0nightowl', 'nightowl\\u0021password']) {
+    for (const label of ['night\\u0020owl and a password', 'password\\u00a0nightowl', 'nightowl\\u0021password', 'q=nightowl%C2%A1password&r=night%E2%80%AFowl']) {
       const { name, rawLabel } = await listed(label);
       const read = JSON.parse(`"${label}"`) as string;
       expect(name).toBe(read);

@@ -15,11 +15,14 @@ const BETWEEN = [
   ...[' ', '  ', '\t', '\n', '\r', '\v', '\f', '+', '\u00a0', '\u2003', '\u3000', '\\n', '\\t', '\\r', '\\f', '\\v', '%20', '%0a', '%0D', '%09', '%2b', '%2B', '%0b', '%0C'],
   // JSON's escapes of whitespace and "+", some ending in a letter.
   ...['\\u0020', '\\u00a0', '\\u00A0', '\\u2003', '\\u200a', '\\u200A', '\\u3000', '\\u1680', '\\u2028', '\\u202f', '\\u205F', '\\u000a', '\\u000D', '\\u002b', '\\u002B'],
+  // Percent-encoded UTF-8 of whitespace past ASCII, some ending in a letter.
+  ...['%C2%A0', '%c2%a0', '%E2%80%83', '%e2%80%8a', '%E2%80%8A', '%E3%80%80', '%E1%9A%80', '%E2%80%A8', '%E2%81%9F', '%e2%81%9f'],
 ];
 const NOISE = [
   ...['\\x', '\\', '%', '%2', '%21', '%0e', '%0g', '%2c', '-', '.', ',', '1', 'x', 'Z', '\u00e9', '\u200b', '\u{1f600}', '\\N', '%0A'],
   // Near-escapes of whitespace: no split; the BOM's escape, whose letters the regex may start at.
   ...['\\u', '\\u002', '\\u0021', '\\u00a1', '\\u200b', '\\u2030', '\\U0020', '\\ufeff', '\\uFEFF', '\\u000e'],
+  ...['%C2%A1', '%C2', '%E2%80', '%E2%80%8B', '%E2%80%AF', '%e2%80%af', '%E2%81%A0', '%E3%80%81', '%C2%A', '%E2%80%8'],
 ];
 
 function generator(seed: number): () => number {
@@ -58,7 +61,7 @@ function textFor(secret: string, next: () => number): string {
       if (next() % 25 === 0) text += NOISE[next() % NOISE.length];
     }
     // An escape whose last letter starts the secret: the regex could begin a match there.
-    if (next() % 4 === 0) text += [`\\${secret[0]}`, `%0${secret[0]}`, `\\u000${secret[0]}`, `\\u200${secret[0]}`][next() % 4];
+    if (next() % 4 === 0) text += [`\\${secret[0]}`, `%0${secret[0]}`, `\\u000${secret[0]}`, `\\u200${secret[0]}`, `%E2%80%8${secret[0]}`, `%E2%80%A${secret[0]}`][next() % 6];
     text += NOISE[next() % NOISE.length] as string;
   }
   return text;
@@ -117,6 +120,9 @@ describe('the split-words search against the global regex it replaced', () => {
     ['abaababaab', 'x\\u000Abaab\\u00a0ABAAB'],
     // The BOM's escape is no split (invisible-characters.ts reads it out): the regex may start inside it.
     ['feffnightowl', 'x\\uFEFFnight\\u2003owl'],
+    // So is U+202F's percent-encoding: the regex may start at its "A".
+    ['afnightowl', 'x%E2%80%AFnight%C2%A0owl'],
+    ['abaababaab', 'x%E2%80%8Abaab%E3%80%80ABAAB'],
     // U+FFFF is one code unit: the letter after it is read, not stepped over.
     ['abaababaab', 'x\uffffabaababaab'],
     // A second copy straight after the first: the global regex went on from where the first ended.

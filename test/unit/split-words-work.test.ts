@@ -38,15 +38,16 @@ describe('the split-words search on an answer made to make it work', () => {
     expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBeLessThanOrEqual(4);
   }, 60_000);
 
-  it('reads JSON escapes of whitespace (`\\u0020`, `\\u00a0`) as splits at the same bounded work, and finds the secret split by them', () => {
-    const text = 'a\\u0020'.repeat(150_000) + 'a\\u00a0'.repeat(150_000);
+  it('reads JSON and percent escapes of whitespace (`\\u0020`, `\\u00a0`, `%E2%80%83`) as splits at the same bounded work, and finds the secret split by them', () => {
+    const text = 'a\\u0020'.repeat(150_000) + 'a\\u00a0'.repeat(150_000) + 'a%E2%80%83'.repeat(150_000);
     const before = { ...splitWordWork };
     expect(secrets.scrub(text)).toBe(text);
     const lettersRead = splitWordWork.lettersRead - before.lettersRead;
-    expect(lettersRead).toBeGreaterThanOrEqual(300_000);
-    expect(lettersRead).toBeLessThanOrEqual(4 * 300_000);
+    expect(lettersRead).toBeGreaterThanOrEqual(450_000);
+    expect(lettersRead).toBeLessThanOrEqual(4 * 450_000);
     expect(splitWordWork.anchoredRuns - before.anchoredRuns).toBe(0);
-    const quoted = `x ${[...session].join('\\u2003')} y`;
+    // Split by `\u2003` and `%C2%A0` by turns.
+    const quoted = `x ${[...session].map((letter, at) => (at === 0 ? letter : `${at % 2 === 0 ? '\\u2003' : '%C2%A0'}${letter}`)).join('')} y`;
     const between = { ...splitWordWork };
     expect(secrets.scrub(`${'a\\u0020'.repeat(100_000)}${quoted}`)).toBe(`${'a\\u0020'.repeat(100_000)}x [redacted] y`);
     expect(splitWordWork.anchoredRuns - between.anchoredRuns).toBeLessThanOrEqual(4);
