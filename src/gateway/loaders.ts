@@ -304,8 +304,8 @@ export class RequestLoaders {
       // An empty list of an instance never listed may be a forged id's: caching it would let
       // anyone fill the cache with made-up ids (and evict what the dashboard reads).
       const known = this.seen.has(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
-      const [providerId, nativeId] = splitKey(keys[keyIndex] as string);
-      if (!(value instanceof Error) && known && !this.options.rowsLeftOut?.has(kind, providerId, nativeId)) fills.push({ address: addresses[keyIndex] as (typeof addresses)[number], value });
+      const address = addresses[keyIndex] as (typeof addresses)[number];
+      if (!(value instanceof Error) && known && !this.options.rowsLeftOut?.has(kind, address.providerId, address.nativeId)) fills.push({ address, value });
     });
     await cache.setMany(fills, startedAt);
     return results as Array<T | Error>;
