@@ -15,6 +15,25 @@ export interface ListLeftOut {
   paths: Array<ReadonlyArray<string | number>>;
 }
 
+/** A field's place in the answer as graphql-js links it (its `Path`), read into an array only where it is named. */
+export interface AnswerPath {
+  readonly prev: AnswerPath | undefined;
+  readonly key: string | number;
+}
+
+interface AnsweredLater {
+  list: RowListName;
+  provider: string;
+  instanceNativeId: string | null;
+  path: AnswerPath;
+}
+
+function pathArray(path: AnswerPath): Array<string | number> {
+  const keys: Array<string | number> = [];
+  for (let place: AnswerPath | undefined = path; place !== undefined; place = place.prev) keys.push(place.key);
+  return keys.reverse();
+}
+
 const keyOf = (list: RowListName, provider: string, instanceNativeId: string | null): string => `${list}\u0000${provider}\u0000${instanceNativeId ?? ''}`;
 
 /**
@@ -24,6 +43,13 @@ const keyOf = (list: RowListName, provider: string, instanceNativeId: string | n
  */
 export class RowsLeftOut {
   private readonly lists = new Map<string, ListLeftOut>();
+  /**
+   * Fields that answered a list still being read: each names its path if its list left rows out,
+   * settled once the execution has ended (entries). A field of every instance waiting on its list
+   * to claim it made a promise and a closure a field on every uncached dashboard, for the rare list
+   * that leaves a row out.
+   */
+  private readonly answeredLater: AnsweredLater[] = [];
 
   constructor(private readonly told: (row: RowLeftOut) => void) {}
 
@@ -51,6 +77,11 @@ export class RowsLeftOut {
     this.lists.get(keyOf(list, provider, instanceNativeId))?.paths.push(path);
   }
 
+  /** The field at `path` answers this list once it is read: named in the list's error if it leaves rows out. */
+  answersLater(list: RowListName, provider: string, instanceNativeId: string | null, path: AnswerPath): void {
+    this.answeredLater.push({ list, provider, instanceNativeId, path });
+  }
+
   /**
    * The field at `path` answered from these lists of every account (a root field reading across
    * accounts: `backups` its instance and backup lists, `protectionSummary` every list): each that
@@ -62,6 +93,7 @@ export class RowsLeftOut {
   }
 
   entries(): ListLeftOut[] {
+    for (const field of this.answeredLater.splice(0)) this.claim(field.list, field.provider, field.instanceNativeId, pathArray(field.path));
     return [...this.lists.values()];
   }
 }

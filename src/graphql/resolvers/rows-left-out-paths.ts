@@ -5,15 +5,12 @@ import type { RequestReads } from '../../gateway/request-reads.js';
 
 /**
  * An instance's list as its field answers it, naming the field's path where the list left rows
- * out (RowsLeftOut.claim). A list served at once from the read cache never left any (such lists are
- * not cached): only a list read in this request is waited on for the claim.
+ * out (RowsLeftOut.answersLater, settled when the execution ends). A list served at once from the
+ * read cache never left any (such lists are not cached): only a list read in this request is noted.
  */
 export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'instances'>, instance: Pick<Instance, 'providerId' | 'nativeId'>, info: GraphQLResolveInfo, answer: Promise<T[]> | T[]): Promise<T[]> | T[] {
-  if (!(answer instanceof Promise)) return answer;
-  return answer.then((rows) => {
-    if (reads.rowsLeftOut.has(list, instance.providerId, instance.nativeId)) reads.rowsLeftOut.claim(list, instance.providerId, instance.nativeId, responsePathAsArray(info.path));
-    return rows;
-  });
+  if (answer instanceof Promise) reads.rowsLeftOut.answersLater(list, instance.providerId, instance.nativeId, info.path);
+  return answer;
 }
 
 /** A root field that answers accounts' instance lists (`instances`): names its path where they left rows out. */
