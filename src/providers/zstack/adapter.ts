@@ -274,11 +274,13 @@ export class ZstackAdapter extends BaseAdapter {
    * listed (not Deleting) is held on a store the delete did not name (one added since the backup
    * was read: ZStack's own schedule, a sync): it is FAILED, naming the stores, not SUCCEEDED
    * beside a backup that is still there. A list that fails fails the poll; the next asks again.
+   * A group still Deleting is judged as a timed-out delete's (judgedDelete): the job's success says
+   * ZStack took the delete, not that its agent will ever finish it, and it read RUNNING for ever.
    */
   private async finishedDelete(ref: OperationRef, jobUuid: string, scope: UpstreamScope): Promise<Operation> {
     const left = await this.backupLeft(ref, scope);
     if (!left) return this.operation(ref, 'SUCCEEDED', jobUuid);
-    if (left.status === 'DELETING') return this.operation(ref, 'RUNNING', jobUuid);
+    if (left.status === 'DELETING') return this.judgedDelete(ref, jobUuid, 'its job reported success');
     const stores = storesToDeleteFrom(left, this.config.backupStorageUuid);
     return this.operation(ref, 'FAILED', jobUuid, `the delete finished, but the backup is still listed, held on ${stores.length === 1 ? 'image store' : 'image stores'} ${stores.join(', ')}: delete it again`);
   }
@@ -371,8 +373,8 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   /**
-   * A delete whose job can no longer say how it ended (timed out, SYS.1001, or expired) while ZStack
-   * still lists its backup Deleting: RUNNING until backupGiveUpMs has passed since the request, then
+   * A delete whose job can no longer say how it ended (timed out, SYS.1001, or expired), or ended
+   * in success (finishedDelete), while ZStack still lists its backup Deleting: RUNNING until backupGiveUpMs has passed since the request, then
    * FAILED saying it may still finish, as a create judged by its backup (judgedCreate). Neither end
    * of the job says the delete will ever end, and a group the agent left Deleting read RUNNING for
    * ever. Each poll reads the list again: the group gone later turns it SUCCEEDED.

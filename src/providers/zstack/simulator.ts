@@ -159,6 +159,12 @@ export class ZstackSimulator extends ProviderSimulator {
    * error (createParamRefusal); off, as ZStack does.
    */
   createChecksAtOnce = false;
+  /**
+   * A delete's job succeeds while its group stays listed Deleting, its volume backups never removed
+   * from the image store: a node whose agent never reported the cleanup done. ZStack documents no
+   * end to Deleting, so a delete judged by the list waits on it; off, the group goes with the job.
+   */
+  deletesStayDeleting = false;
   /** A deletion check of ZStack's cascade that refuses every Permissive delete (see deleteBackup); null: none refuses. */
   deletionCheckRefusal: SimZstackError | null = null;
   /**
@@ -601,6 +607,10 @@ export class ZstackSimulator extends ProviderSimulator {
     // Queued behind the group's other operations (a revert running): it deletes what the group holds when its turn comes.
     return this.startGroupJob(request, groupUuid, () => ({}), () => {
       const left = this.volumeBackups.filter((volume) => volume.groupUuid === groupUuid);
+      if (this.deletesStayDeleting) {
+        for (const volume of left) volume.status = 'Deleting';
+        return null;
+      }
       for (const volume of left) volume.backupStorageRefs = named.length === 0 ? [] : refsOf(volume).filter((ref) => !named.includes(String(ref.backupStorageUuid)));
       for (let index = this.volumeBackups.length - 1; index >= 0; index--) {
         const volume = this.volumeBackups[index] as Row;
