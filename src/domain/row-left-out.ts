@@ -15,3 +15,9 @@ export interface RowLeftOut {
   /** Why, as `UnreadableNativeId`'s message says it ("provider x sent an id of 2000 bytes ..."). */
   reason: string;
 }
+
+/**
+ * A row of an instance's list that named no VM the gateway can read back (providers/rows-of-no-vm.ts):
+ * no VM's list lacks it, so only a field answering from every account's lists says so.
+ */
+export const namesNoVm = (row: Pick<RowLeftOut, 'list' | 'instanceNativeId'>): boolean => row.list !== 'instances' && row.instanceNativeId === null;

@@ -305,7 +305,10 @@ export class RequestLoaders {
       // anyone fill the cache with made-up ids (and evict what the dashboard reads).
       const known = this.seen.has(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
       const address = addresses[keyIndex] as (typeof addresses)[number];
-      if (!(value instanceof Error) && known && !this.options.rowsLeftOut?.has(kind, address.providerId, address.nativeId)) fills.push({ address, value });
+      // A row of no VM left out (rows-of-no-vm.ts) keeps every such list of its account out too: an
+      // account-wide answer made of them from the cache would lack it without saying so.
+      const leftRowsOut = this.options.rowsLeftOut?.has(kind, address.providerId, address.nativeId) === true || this.options.rowsLeftOut?.has(kind, address.providerId, null) === true;
+      if (!(value instanceof Error) && known && !leftRowsOut) fills.push({ address, value });
     });
     await cache.setMany(fills, startedAt);
     return results as Array<T | Error>;

@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { GatewayError } from '../domain/errors.js';
+import { namesNoVm } from '../domain/row-left-out.js';
 import type { ListLeftOut, RowsLeftOut } from '../gateway/rows-left-out.js';
 import type { GraphQLContext } from './context.js';
 
@@ -11,6 +12,8 @@ import type { GraphQLContext } from './context.js';
 export function rowsLeftOutErrors(rowsLeftOut: RowsLeftOut): GraphQLError[] {
   const errors: GraphQLError[] = [];
   for (const entry of rowsLeftOut.entries()) {
+    // Of no VM a client can name, and no account-wide field answered it: no answer lacks the row.
+    if (entry.paths.length === 0 && namesNoVm(entry)) continue;
     const original = new GatewayError('PROVIDER_ERROR', messageOf(entry), { provider: entry.provider, providerCode: 'INVALID_RESPONSE' });
     const paths = entry.paths.length > 0 ? entry.paths : [undefined];
     for (const path of paths) errors.push(new GraphQLError(original.message, { path, originalError: original }));
@@ -28,5 +31,6 @@ export function withRowsLeftOut(result: ExecutionResult, context: unknown): Exec
   // A context of another shape (none, in a test's executor) has no rows left out.
   const rowsLeftOut = (context as Partial<GraphQLContext> | null | undefined)?.reads?.rowsLeftOut;
   if (rowsLeftOut?.any !== true || !('data' in result) || result.data == null) return result;
-  return { ...result, errors: [...(result.errors ?? []), ...rowsLeftOutErrors(rowsLeftOut)] };
+  const errors = rowsLeftOutErrors(rowsLeftOut);
+  return errors.length === 0 ? result : { ...result, errors: [...(result.errors ?? []), ...errors] };
 }

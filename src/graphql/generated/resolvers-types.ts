@@ -1112,7 +1112,8 @@ export type Query = {
    * Backups across providers, newest first within each provider. May be partial
    * with an error beside it: a backup, or an instance, whose id the gateway
    * cannot read back is left out (not counted) and the rest listed, with
-   * PROVIDER_ERROR (INVALID_RESPONSE) at this path.
+   * PROVIDER_ERROR (INVALID_RESPONSE) at this path; so is a backup naming an
+   * instance whose id cannot be read back (no instance's `backups` lists it).
    */
   backups: BackupConnection;
   /** One instance by id; null when it does not exist. */
@@ -1135,9 +1136,9 @@ export type Query = {
    * provider at once. Costs exactly the upstream calls of the dashboard query
    * for the same instances (the same loaders, batching and read cache).
    * May be counted from partial lists, with an error beside it: a row whose id
-   * the gateway cannot read back (an instance, backup, schedule or definition)
-   * is left out and the rest counted, with PROVIDER_ERROR (INVALID_RESPONSE) at
-   * this path.
+   * the gateway cannot read back (an instance, backup, schedule or definition),
+   * or one naming an instance whose id cannot be read back, is left out and the
+   * rest counted, with PROVIDER_ERROR (INVALID_RESPONSE) at this path.
    */
   protectionSummary: ProtectionSummary;
   /** The provider accounts this client may see. */

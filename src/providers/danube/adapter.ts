@@ -91,9 +91,10 @@ export class DanubeAdapter extends BaseAdapter {
 
   /** The VMs' definitions, read for the whole account; `list` is where a definition left out is reported. */
   private async definitionsOf(instanceIds: readonly string[], list: 'definitions' | 'schedules', scope: UpstreamScope): Promise<BackupDefinition[][]> {
-    const { byVm, leftOut } = await this.allDefinitions(scope);
+    const { byVm, leftOut, noVm } = await this.allDefinitions(scope);
     // Reported by each request that reads the lists (the read may be another's: RequestMemo).
     leftOut.reportTo(scope, this.account.id, list, instanceIds);
+    noVm.reportTo(scope, this.account.id, list);
     return instanceIds.map((id) => byVm.get(id) ?? []);
   }
 

@@ -15,6 +15,7 @@ import { unrevertableBackup } from './revertable-backup.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { vmVolumes } from './vm-volumes.js';
 import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
+import { RowsOfNoVm } from '../rows-of-no-vm.js';
 import { checkListSize, repeatsPage } from '../paging.js';
 
 /** VMs per page of `vm-instances` (ZStack's own default limit is 1000). */
@@ -192,8 +193,10 @@ export class ZstackAdapter extends BaseAdapter {
     const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
     const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
     const leftOut = new RowsLeftOutByVm();
-    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume, leftOut);
+    const noVm = new RowsOfNoVm();
+    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume, leftOut, noVm);
     leftOut.reportTo(scope, this.account.id, 'backups', instanceIds);
+    noVm.reportTo(scope, this.account.id, 'backups');
     return instanceIds.map((id) => grouped.get(id) ?? []);
   }
 

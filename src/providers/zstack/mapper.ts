@@ -5,6 +5,7 @@ import { toBytes, toStringOrNull } from '../../domain/units.js';
 import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
 import { idText, idTextOrNull, UnreadableNativeId } from '../native-id.js';
 import type { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
+import { NO_VM, vmIdOrNoVm, type RowsOfNoVm } from '../rows-of-no-vm.js';
 import { publicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
 
@@ -103,7 +104,7 @@ const NO_VOLUMES: ReadonlyMap<string, string> = new Map();
  * only as ready as its least ready volume, and failed if any volume failed.
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Backup {
-  const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
+  const root = rootOf(volumes);
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
   const statuses = volumes.map(volumeStatus);
   // A failed volume fails the group whatever the others show: a group whose root was still Creating
@@ -136,6 +137,9 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   };
 }
 
+/** The row that names and dates a group: its root volume's, else its first. */
+const rootOf = (volumes: Row[]): Row => volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
+
 /**
  * The VM of a group whose root row names none: the API docs' volume-backup fields do not list
  * `vmInstanceUuid` (a node may leave it out), only `volumeUuid`. The group is the VM's whose root
@@ -154,10 +158,18 @@ function vmOfVolumes(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>
  * Group volume backups by VM (the rows' `vmInstanceUuid`, else their root volume's VM), then by
  * group. A volume whose group uuid (the backup's own id) the gateway cannot read back is left out,
  * told to `leftOut` by the VM it names (each such group once: its volumes share the uuid): one such
- * row failed the backups of every VM read with it. One whose VM cannot be read still fails the
- * read: it names no VM whose list would have held it.
+ * row failed the backups of every VM read with it. A group whose VM id cannot be read back (its
+ * root row's `vmInstanceUuid`) is left out too, told to `noVm`: it is no VM's a client can name,
+ * and it failed every VM's backups. Without the collectors, either fails the read, as before.
  */
-export function groupBackups(providerId: string, rows: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES, leftOut?: RowsLeftOutByVm): Map<string, Backup[]> {
+export function groupBackups(
+  providerId: string,
+  rows: Row[],
+  timezone: string,
+  vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES,
+  leftOut?: RowsLeftOutByVm,
+  noVm?: RowsOfNoVm,
+): Map<string, Backup[]> {
   const byGroup = new Map<string, Row[]>();
   const unreadableGroups = new Set<unknown>();
   for (const row of rows) {
@@ -167,9 +179,10 @@ export function groupBackups(providerId: string, rows: Row[], timezone: string, 
     } catch (error) {
       // No `leftOut` to tell: the read fails, as it did before rows were left out.
       if (!(error instanceof UnreadableNativeId) || leftOut === undefined) throw error;
-      const vm = idTextOrNull(row.vmInstanceUuid, providerId) ?? (typeof row.volumeUuid === 'string' ? (vmOfRootVolume.get(row.volumeUuid) ?? null) : null);
-      if (vm !== null && !unreadableGroups.has(row.groupUuid)) leftOut.add(vm, error.message);
+      if (unreadableGroups.has(row.groupUuid)) continue;
       unreadableGroups.add(row.groupUuid);
+      const vm = vmIdOrNoVm(() => idTextOrNull(row.vmInstanceUuid, providerId), noVm) ?? (typeof row.volumeUuid === 'string' ? (vmOfRootVolume.get(row.volumeUuid) ?? null) : null);
+      if (vm !== null && vm !== NO_VM) leftOut.add(vm, error.message);
       continue;
     }
     if (!group) continue;
@@ -179,6 +192,7 @@ export function groupBackups(providerId: string, rows: Row[], timezone: string, 
   for (const [group, volumes] of byGroup) {
     // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
     if (volumes.every(isDeleted)) continue;
+    if (vmIdOrNoVm(() => idTextOrNull(rootOf(volumes).vmInstanceUuid, providerId), noVm) === NO_VM) continue;
     const backup = mapBackupGroup(providerId, group, volumes, timezone, vmOfRootVolume);
     if (!backup.instanceNativeId) continue;
     appendToGroup(byVm, backup.instanceNativeId, backup);
