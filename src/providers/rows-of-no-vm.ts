@@ -33,12 +33,12 @@ export class RowsOfNoVm {
 }
 
 /**
- * Reads a row's VM id with `read`; one that cannot be read back is told to `noVm` (where there is
- * one: without it the read fails, as before) and answers `NO_VM`.
+ * A row's VM id read with `read` (idText, idTextOrNull); one that cannot be read back is told to
+ * `noVm` (where there is one: without it the read fails, as before) and answers `NO_VM`.
  */
-export function vmIdOrNoVm<T>(read: () => T, noVm: RowsOfNoVm | undefined): T | typeof NO_VM {
+export function vmIdOrNoVm<Id extends string | null>(value: unknown, provider: string, noVm: RowsOfNoVm | undefined, read: (value: unknown, provider: string) => Id): Id | typeof NO_VM {
   try {
-    return read();
+    return read(value, provider);
   } catch (error) {
     if (!(error instanceof UnreadableNativeId) || noVm === undefined) throw error;
     noVm.add(error.message);

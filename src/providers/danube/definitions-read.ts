@@ -25,7 +25,7 @@ export async function readDefinitions(providerId: string, rows: readonly Record<
   const leftOut = new RowsLeftOutByVm();
   const noVm = new RowsOfNoVm();
   const mapped = await mapRows(rows, (row): BackupDefinition | null => {
-    const hostname = vmIdOrNoVm(() => idText(row.hostname, providerId), noVm);
+    const hostname = vmIdOrNoVm(row.hostname, providerId, noVm, idText);
     if (hostname === NO_VM) return null;
     try {
       return mapDefinition(providerId, row);

@@ -104,7 +104,7 @@ const NO_VOLUMES: ReadonlyMap<string, string> = new Map();
  * only as ready as its least ready volume, and failed if any volume failed.
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Backup {
-  const root = rootOf(volumes);
+  const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
   const statuses = volumes.map(volumeStatus);
   // A failed volume fails the group whatever the others show: a group whose root was still Creating
@@ -136,9 +136,6 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
     raw: publicRaw({ groupUuid, volumes }, ZSTACK_RAW_HIDDEN),
   };
 }
-
-/** The row that names and dates a group: its root volume's, else its first. */
-const rootOf = (volumes: Row[]): Row => volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
 
 /**
  * The VM of a group whose root row names none: the API docs' volume-backup fields do not list
@@ -181,7 +178,7 @@ export function groupBackups(
       if (!(error instanceof UnreadableNativeId) || leftOut === undefined) throw error;
       if (unreadableGroups.has(row.groupUuid)) continue;
       unreadableGroups.add(row.groupUuid);
-      const vm = vmIdOrNoVm(() => idTextOrNull(row.vmInstanceUuid, providerId), noVm) ?? (typeof row.volumeUuid === 'string' ? (vmOfRootVolume.get(row.volumeUuid) ?? null) : null);
+      const vm = vmIdOrNoVm(row.vmInstanceUuid, providerId, noVm, idTextOrNull) ?? (typeof row.volumeUuid === 'string' ? (vmOfRootVolume.get(row.volumeUuid) ?? null) : null);
       if (vm !== null && vm !== NO_VM) leftOut.add(vm, error.message);
       continue;
     }
@@ -192,8 +189,15 @@ export function groupBackups(
   for (const [group, volumes] of byGroup) {
     // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
     if (volumes.every(isDeleted)) continue;
-    if (vmIdOrNoVm(() => idTextOrNull(rootOf(volumes).vmInstanceUuid, providerId), noVm) === NO_VM) continue;
-    const backup = mapBackupGroup(providerId, group, volumes, timezone, vmOfRootVolume);
+    let backup: Backup;
+    try {
+      backup = mapBackupGroup(providerId, group, volumes, timezone, vmOfRootVolume);
+    } catch (error) {
+      // The one id mapBackupGroup reads is its root row's VM (the group's own is read above).
+      if (!(error instanceof UnreadableNativeId) || noVm === undefined) throw error;
+      noVm.add(error.message);
+      continue;
+    }
     if (!backup.instanceNativeId) continue;
     appendToGroup(byVm, backup.instanceNativeId, backup);
   }
