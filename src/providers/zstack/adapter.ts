@@ -178,17 +178,19 @@ export class ZstackAdapter extends BaseAdapter {
    * which the docs do not list, though nodes send it) is that VM's; one without is its root
    * volume's VM's (vm-volumes.ts): asked by `vmInstanceUuid`, such rows matched nothing and every
    * VM read UNPROTECTED. A VM no longer listed has no volumes to ask by: its backups are asked by
-   * `vmInstanceUuid` still. Rows of VMs not asked for, from a node that ignored the condition, go
-   * to nobody.
+   * `vmInstanceUuid` still, as are those of a VM whose row names no root volume the gateway can
+   * read, or more volumes than it asks by (vm-volumes.ts). Rows of VMs not asked for, from a node
+   * that ignored the condition, go to nobody.
    */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
     const asked = new Set<unknown>(valid);
     // Only the VMs asked for: a node that ignored `uuid?=` answered every VM, and every VM's volumes were asked.
     const vmRows = (await this.vmRowsForBackups(valid, scope)).filter((row) => asked.has(row.uuid));
-    const { volumes, vmOfRootVolume, overVolumeCap } = vmVolumes(this.account.id, vmRows);
+    const { volumes, vmOfRootVolume, askByVmToo } = vmVolumes(this.account.id, vmRows);
     const listed = new Set(vmRows.map((row) => row.uuid));
-    const unlisted = [...valid.filter((id) => !listed.has(id)), ...overVolumeCap];
+    // Once each: a node repeating a VM's row named it twice.
+    const unlisted = [...new Set([...valid.filter((id) => !listed.has(id)), ...askByVmToo])];
     const byVolume = chunkForUrl(volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
     const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
     const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));

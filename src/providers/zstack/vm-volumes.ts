@@ -15,8 +15,14 @@ export interface VmVolumes {
   readonly volumes: string[];
   /** A root volume's VM: a backup group is its root volume's VM's. */
   readonly vmOfRootVolume: ReadonlyMap<string, string>;
-  /** VMs listing more than MAX_VOLUMES_PER_VM volumes: asked by `vmInstanceUuid` too, for the rows past the cap that name them. */
-  readonly overVolumeCap: string[];
+  /**
+   * VMs asked by `vmInstanceUuid` too, for the rows that name them: those listing more than
+   * MAX_VOLUMES_PER_VM volumes (the rows past the cap), and those naming no root volume the gateway
+   * can read (no `rootVolumeUuid`, no `allVolumes` entry typed Root, or no ZStack uuid). Asked by
+   * their data volumes alone, or by nothing, such a VM showed no backups (a false UNPROTECTED), or
+   * each backup as its data volume alone (that volume's name and size).
+   */
+  readonly askByVmToo: string[];
 }
 
 /**
@@ -35,23 +41,24 @@ function rootVolumeOf(row: Row, all: Row[]): string | null {
 export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes {
   const volumes = new Set<string>();
   const vmOfRootVolume = new Map<string, string>();
-  const overVolumeCap: string[] = [];
+  const askByVmToo: string[] = [];
   for (const row of vmRows) {
     const vm = idTextOrNull(row.uuid, providerId);
     if (!vm) continue;
     const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
     const root = rootVolumeOf(row, all);
     if (root && !vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
+    if (!root) askByVmToo.push(vm);
     const own = new Set<string>(root ? [root] : []);
     for (const volume of all) {
       if (typeof volume.uuid !== 'string' || !UUID.test(volume.uuid)) continue;
       if (own.size >= MAX_VOLUMES_PER_VM && !own.has(volume.uuid)) {
-        overVolumeCap.push(vm);
+        if (root) askByVmToo.push(vm);
         break;
       }
       own.add(volume.uuid);
     }
     for (const volume of own) volumes.add(volume);
   }
-  return { volumes: [...volumes], vmOfRootVolume, overVolumeCap };
+  return { volumes: [...volumes], vmOfRootVolume, askByVmToo };
 }
