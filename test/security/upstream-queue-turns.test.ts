@@ -117,6 +117,19 @@ describe("an account's upstream queue: clients take turns", () => {
     expect(place).toBeLessThanOrEqual(17);
   });
 
+  it('gives an IPv6 /64 one turn however its addresses are spelt (zone ids, capitals, leading zeros, a dotted tail)', async () => {
+    // One key per address (client-address.ts) before the /64 is taken: a spelling read as another
+    // address's, or as none, would be a turn of its own.
+    const spellings = (index: number): string => {
+      const hex = (index + 1).toString(16);
+      return [`2001:db8:7:2::${hex}%eth${index}`, `2001:DB8:7:2::${hex.toUpperCase()}`, `2001:0db8:0007:0002:0000:0000:0000:${hex.padStart(4, '0')}`, `2001:db8:7:2::1.2.3.${index + 1}`][index % 4]!;
+    };
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': spellings(index) } }));
+    const place = await bystanderPlace(addresses, { key: BYSTANDER }, 777_784, 'keyed-bystander-of-spellings');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
   it('gives an IPv6 /48 without a key one turn, however many of its /64s it sends from', async () => {
     // A /48 (free from tunnel brokers) holds 65,536 /64s: a turn per /64 let it take 40 turns from
     // 40 of its /64s, each a keyed client's size, and a keyed client's one read went out far back.
