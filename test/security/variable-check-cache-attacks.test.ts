@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startHarness, withLimits, type Harness } from '../helpers/harness.js';
+import { startHarness, withLimits, type Harness } from '../helpers/harness.js';
 
 interface Answer {
   status: number;
   data?: unknown;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
+
+const errorCodes = (answer: Answer): string[] => (answer.errors ?? []).map((error) => String(error.extensions?.code));
 
 const REPRESENTATION = '{"__typename":"Instance","id":"x"}';
 const representations = (count: number): string => `[${Array.from({ length: count }, () => REPRESENTATION).join(',')}]`;
