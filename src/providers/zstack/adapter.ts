@@ -37,7 +37,8 @@ const QUERY_ORDER = '+uuid';
 /**
  * How many times a query is read again from its start when its `total` falls between two pages (a
  * row deleted meanwhile skips the row after the offset). Each costs its pages' calls, within
- * `limits.maxUpstreamCallsPerRequest`; past it the rows read are kept, as before.
+ * `limits.maxUpstreamCallsPerRequest`; a reading past them that falls too is PROVIDER_ERROR
+ * LIST_CHANGING (listKeptChanging), not a list short of a row.
  */
 const MOST_QUERY_REREADS = 2;
 
@@ -522,7 +523,10 @@ export class ZstackAdapter extends BaseAdapter {
       // Fewer rows counted than the last page counted: rows were deleted meanwhile, and one ahead of
       // the offset moved every later row up, so the first of this page was never read (skipped until
       // the next list). The query is read again from the start, at most MOST_QUERY_REREADS times.
-      if (received > 0 && total !== null && lastTotal !== null && total < lastTotal && rereads > 0) {
+      if (received > 0 && total !== null && lastTotal !== null && total < lastTotal) {
+        // A third reading that falls too would skip a row again, told to nobody (a VM's only backup
+        // skipped read UNPROTECTED): the list is the provider's error, which a later read may not meet.
+        if (rereads === 0) throw listKeptChanging(this.account.id);
         rereads -= 1;
         rows.length = 0;
         seen.clear();
@@ -550,6 +554,14 @@ export class ZstackAdapter extends BaseAdapter {
       previous = page;
     }
   }
+}
+
+/** A query whose `total` fell between pages of each of its readings: rows deleted ahead of the offset all the while. */
+function listKeptChanging(provider: string): GatewayError {
+  return new GatewayError('PROVIDER_ERROR', `provider ${provider} deleted rows of a list while it was read, ${MOST_QUERY_REREADS + 1} times from its start; the gateway answers no list missing some of its rows: read it again`, {
+    provider,
+    providerCode: 'LIST_CHANGING',
+  });
 }
 
 /** The rows of several queries, each volume backup once: one asked by its volume and by its VM would count its size twice. */
