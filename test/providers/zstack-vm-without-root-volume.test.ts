@@ -79,4 +79,17 @@ describe("zstack: a VM row naming no readable root volume still has its backups 
     });
     expect(read).toEqual(shown);
   });
+
+  it("finds the root volume in allVolumes when rootVolumeUuid is no ZStack uuid, for rows that name no VM", async () => {
+    const { id, shown } = await protectedVm();
+    zstack().omitsVmInstanceUuid = true;
+    try {
+      const read = await readWith(id, shown.nativeId, (row) => {
+        row.rootVolumeUuid = '';
+      });
+      expect(read).toEqual(shown);
+    } finally {
+      zstack().omitsVmInstanceUuid = false;
+    }
+  });
 });

@@ -32,10 +32,17 @@ export interface VmVolumes {
  */
 export const MAX_VOLUMES_PER_VM = 64;
 
-/** A VM row's root volume: `rootVolumeUuid`, else the `allVolumes` entry typed Root. */
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/**
+ * A VM row's root volume: `rootVolumeUuid`, else the `allVolumes` entry typed Root. Either that is
+ * no ZStack uuid is passed over for the other: a `rootVolumeUuid` of "" hid a Root entry, and rows
+ * naming no VM went to nobody.
+ */
 function rootVolumeOf(row: Row, all: Row[]): string | null {
-  const named = typeof row.rootVolumeUuid === 'string' ? row.rootVolumeUuid : all.find((volume) => volume.type === 'Root')?.uuid;
-  return typeof named === 'string' && UUID.test(named) ? named : null;
+  if (isUuid(row.rootVolumeUuid)) return row.rootVolumeUuid;
+  const listed = all.find((volume) => volume.type === 'Root' && isUuid(volume.uuid))?.uuid;
+  return isUuid(listed) ? listed : null;
 }
 
 export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes {
