@@ -148,3 +148,43 @@ describe('zstack: rows deleted between the pages of every reading of a query', (
     }
   });
 });
+
+/**
+ * The other hostile node: rows made ahead of the offset before every page, its `total` rising each
+ * time. Each page pushes the last row read onto the next, which is kept once; the reading ends.
+ */
+describe('zstack: rows made between the pages of every reading of a query', () => {
+  let harness: Harness;
+  let simulator: ZstackSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('zstack').simulator as ZstackSimulator;
+    simulator.pageCap = 3;
+  });
+  afterAll(() => harness.close());
+
+  it('lists each row read once, its sizes counted once, and ends', async () => {
+    const before = groupsOf(simulator);
+    const template = simulator.volumeBackups.find((volume) => volume.type === 'Root')!;
+    let made = 0;
+    simulator.beforeQuery = (route, params) => {
+      if (route !== 'volume-backups' || Number(params.get('start') ?? 0) === 0) return;
+      made += 1;
+      // Each first in `+uuid` order, of a group of its own: every row from the offset on moves one place down.
+      simulator.volumeBackups.push({ ...template, uuid: (made - 1).toString(16).padStart(32, '0'), groupUuid: (made - 1).toString(16).padStart(32, '1') });
+    };
+    try {
+      const answer = await harness.gql<{ instances: { edges: Array<{ node: Shown }> } }>(VIEW);
+      expect(answer.errors).toBeUndefined();
+      expect(made).toBeGreaterThan(3);
+      for (const { node } of answer.data!.instances.edges) {
+        // Rows made ahead of the offset after the first page are not read this time: what was there before is, once.
+        const expected = [...(before.get(node.nativeId) ?? new Map<string, number>())].map(([nativeId, sizeBytes]) => ({ nativeId, sizeBytes })).sort((a, b) => a.nativeId.localeCompare(b.nativeId));
+        const shown = [...node.backups].filter((backup) => !backup.nativeId.startsWith('1'.repeat(8))).sort((a, b) => a.nativeId.localeCompare(b.nativeId));
+        expect(shown).toEqual(expected);
+      }
+    } finally {
+      simulator.beforeQuery = null;
+    }
+  });
+});
