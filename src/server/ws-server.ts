@@ -34,6 +34,7 @@ import { shedUnread } from './ws/shed-unread.js';
 import { ConnectionShare, unsentAnswersMessage, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { ActingAnswers } from './ws/acting-answers.js';
+import { OperationSignals, cancelledOperationId } from './ws/operation-signals.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 import { repeatedJsonName, repeatedJsonNameMessage } from './duplicate-json-keys.js';
@@ -117,6 +118,8 @@ interface ConnectionState {
   heldText: HeldText;
   /** Aborted when the connection closes: its operations' upstream reads are cancelled, as for an HTTP client that left. */
   gone: AbortController;
+  /** Each query's and subscription's own signal, aborted at its client's `complete` too (a mutation's is `gone`'s). */
+  signals: OperationSignals;
   /** Mutations running, whose answers are never refused for the address's answers not taken. */
   acting: ActingAnswers;
 }
@@ -160,6 +163,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
   /** What an operation holds, given back as it ends or is refused after taking it. */
   const giveBack = (socket: WebSocket, state: ConnectionState, id: string, completeToSend: boolean) => {
     state.heldText.release(id);
+    state.signals.end(id);
     state.acting.ended(id, completeToSend);
     // A mutation its client cancelled has no `complete` to send: a close waiting for it goes now.
     closings.get(socket)?.settle();
@@ -268,7 +272,19 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         return false;
       }
       const { clientKey } = place;
-      states.set(socket, { principal, clientKey, requestIds: new Map(), answering: new Map(), running: new Map(), subscribed: new Map(), heldText: new HeldText(limits.bodyLimitBytes), gone: cancellationController(), acting: new ActingAnswers() });
+      const gone = cancellationController();
+      states.set(socket, {
+        principal,
+        clientKey,
+        requestIds: new Map(),
+        answering: new Map(),
+        running: new Map(),
+        subscribed: new Map(),
+        heldText: new HeldText(limits.bodyLimitBytes),
+        gone,
+        signals: new OperationSignals(gone.signal),
+        acting: new ActingAnswers(),
+      });
       return true;
     },
     onSubscribe: (ctx, id, payload) => {
@@ -350,12 +366,13 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       countUp(state.running, id);
       if (operation.operation !== 'subscription') countUp(state.answering, id);
       if (operation.operation === 'mutation') state.acting.started(id, requestId);
+      const signal = operation.operation === 'mutation' ? state.gone.signal : state.signals.open(id);
       const args: ExecutionArgs = {
         schema: pipeline.schema,
         document: prepared.document,
         operationName: payload.operationName ?? null,
         variableValues: variables,
-        contextValue: options.createContext(state.principal, requestId, addresses.get(ctx.extra.socket) ?? '', state.gone.signal),
+        contextValue: options.createContext(state.principal, requestId, addresses.get(ctx.extra.socket) ?? '', signal),
       };
       const rateAcross = options.rateLimiter?.countsAcrossReplicas ? options.rateLimiter : null;
       const capAcross = operation.operation === 'subscription' && subscriptionCaps.acrossReplicas;
@@ -501,6 +518,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
               logger.error({ err: error }, 'WebSocket message handling failed');
               closeFirmly(socket, CloseCode.InternalServerError, 'Internal server error');
             });
+            // After graphql-ws has forgotten the operation (at once, before it awaits anything): its
+            // answer, should its reads end it now, is not sent.
+            const cancelled = cancelledOperationId(text);
+            if (cancelled !== undefined) states.get(socket)?.signals.cancel(cancelled);
           }),
       },
       { socket, request },
