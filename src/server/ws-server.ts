@@ -327,7 +327,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       const full = options.unsentAnswers.full(addresses.get(ctx.extra.socket) ?? '');
       if (full !== null) return [new GraphQLError(unsentAnswersMessage(full, options.unsentAnswers.perAddress), { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       state.requestIds.set(id, requestId);
-      // A cancelled subscription ends at once (graphql-ws returns its iterator); a cancelled query runs on.
+      // A cancelled subscription ends at once (graphql-ws returns its iterator); a cancelled query runs on until its reads, cut (OperationSignals), end it.
       if (operationsRunning(ctx.subscriptions, state.answering) > limits.maxSubscriptionsPerConnection) {
         return [new GraphQLError(`Subscription limit of ${limits.maxSubscriptionsPerConnection} per connection exceeded: complete one first.`, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
