@@ -25,6 +25,13 @@ export interface WatcherTiming {
    * once and hears the end.
    */
   keepFinishedMs: number;
+  /**
+   * How long polls that fail for the shared store (STORE_UNAVAILABLE: the record of a started
+   * operation its status rests on could not be read) are tried again, with the polls' backoff,
+   * before the subscription ends with that error. Ended at the first, a subscription to a delete
+   * or a Danube operation did not outlive a Redis restart or a failover of a few seconds.
+   */
+  storeOutageMs: number;
 }
 
 /**
@@ -34,7 +41,10 @@ export interface WatcherTiming {
  */
 const BUS_WAIT_MS = 500;
 
-const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000, keepFinishedMs: 15_000 };
+/** How long a subscription rides out a shared store that does not answer (WatcherTiming.storeOutageMs). */
+export const STORE_OUTAGE_RIDDEN_MS = 30_000;
+
+const DEFAULT_TIMING: WatcherTiming = { leaseMs: 15_000, followCheckMs: 5_000, keepLastMs: 10 * 60_000, keepFinishedMs: 15_000, storeOutageMs: STORE_OUTAGE_RIDDEN_MS };
 
 type Listener = (operation: Operation | Error) => void;
 
@@ -57,11 +67,14 @@ interface Watch {
   /** Whether this process polls the provider for it (holds the lease). */
   leading: boolean;
   leaveBus: (() => Promise<void>) | null;
+  /** When the polls began to fail for the shared store (performance.now()); null while they do not. */
+  storeFailingSince: number | null;
 }
 
 const isDone = (operation: Operation): boolean => operation.status === 'SUCCEEDED' || operation.status === 'FAILED';
 const stateOf = (operation: Operation): string => `${operation.status}|${operation.error ?? ''}`;
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+const isStoreOutage = (error: Error): boolean => isGatewayError(error) && error.code === 'STORE_UNAVAILABLE';
 
 /**
  * One poll loop per operation id, however many subscribers: the loop asks the
@@ -113,7 +126,18 @@ export class OperationWatcher {
     };
     let watch = this.watches.get(id);
     if (!watch) {
-      watch = { listeners: new Set([listener]), last: null, lastOperation: null, poll, polling: new AbortController(), timer: null, renewTimer: null, leading: false, leaveBus: null };
+      watch = {
+        listeners: new Set([listener]),
+        last: null,
+        lastOperation: null,
+        poll,
+        polling: new AbortController(),
+        timer: null,
+        renewTimer: null,
+        leading: false,
+        leaveBus: null,
+        storeFailingSince: null,
+      };
       this.watches.set(id, watch);
       if (this.bus) void this.join(id, watch, this.bus);
       else this.lead(id, watch);
@@ -202,6 +226,7 @@ export class OperationWatcher {
 
   private lead(id: string, watch: Watch): void {
     watch.leading = true;
+    watch.storeFailingSince = null;
     if (watch.timer) clearTimeout(watch.timer);
     const bus = this.bus;
     if (bus) {
@@ -233,6 +258,7 @@ export class OperationWatcher {
       watch.poll(watch.polling.signal).then(
         (operation) => {
           if (!this.current(id, watch)) return;
+          watch.storeFailingSince = null;
           this.tell(id, watch, operation, true);
           const next = Math.min(delayMs * BACKOFF_FACTOR, LONGEST_POLL_MS);
           if (this.current(id, watch) && watch.leading) this.schedule(id, watch, next, next);
@@ -240,6 +266,12 @@ export class OperationWatcher {
         (error: unknown) => {
           if (!this.current(id, watch)) return;
           const failure = asError(error);
+          if (isStoreOutage(failure) && this.ridesOut(watch)) {
+            // Nothing told: the subscriber keeps the last status, and hears the next once the store answers.
+            const next = Math.min(delayMs * BACKOFF_FACTOR, LONGEST_POLL_MS);
+            if (watch.leading) this.schedule(id, watch, next, next);
+            return;
+          }
           if (this.bus) {
             const event: BusEvent = isGatewayError(failure)
               ? { type: 'error', code: failure.code, message: failure.message }
@@ -250,6 +282,13 @@ export class OperationWatcher {
         },
       );
     }, waitMs);
+  }
+
+  /** Whether a poll that failed for the shared store is tried again: until storeOutageMs after the first such failure. */
+  private ridesOut(watch: Watch): boolean {
+    const now = performance.now();
+    watch.storeFailingSince ??= now;
+    return now - watch.storeFailingSince < this.timing.storeOutageMs;
   }
 
   /** Tells each status change once; the poller also publishes it to the other replicas. */

@@ -38,6 +38,8 @@ export interface SharedServicesOptions {
   operationBus?: OperationBus | undefined;
   /** Tests only: a shorter period between store-failure log lines (STORE_FAILURE_LINE_MS). */
   storeFailureLineMs?: number | undefined;
+  /** Tests only: a shorter time a subscription rides out a shared store that does not answer (STORE_OUTAGE_RIDDEN_MS). */
+  subscriptionStoreOutageMs?: number | undefined;
   /** Told of each failure of the store's users here (read cache, idempotency records, deletes in flight, finish times): a metric. */
   countStoreFailure?: CountStoreFailure | undefined;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent), to run two builds side by side. */
@@ -117,7 +119,7 @@ export class SharedServices {
       store.namespace('idem', { maxEntries: limits.idempotencyMaxEntries }),
       storeFailureLines(logger, 'idempotency store failed or did not answer in time', options.storeFailureLineMs, counted('idempotency')),
     );
-    this.watcher = new OperationWatcher(options.operationBus);
+    this.watcher = new OperationWatcher(options.operationBus, options.subscriptionStoreOutageMs === undefined ? {} : { storeOutageMs: options.subscriptionStoreOutageMs });
     this.deletes = new DeletesInFlight(store.namespace('deleting', { maxEntries: DELETE_RECORDS_KEPT }), storeFailureLines(logger, "deletes in flight store failed; backups being deleted show the records last read here, else the provider's word", options.storeFailureLineMs, counted('deletes_in_flight')));
     // Read on every operation: a failing store showed nowhere but in finishedAt answering each read's own time.
     this.finishTimes = new FinishTimes(

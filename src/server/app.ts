@@ -100,6 +100,8 @@ export interface GatewayServerOptions {
   storeFailureLineMs?: number;
   /** Tests only: a shorter lease on this replica's open subscriptions in Redis (HOLDINGS_LEASE_MS). */
   subscriptionLeaseMs?: number;
+  /** Tests only: a shorter time a subscription rides out a shared store that does not answer (STORE_OUTAGE_RIDDEN_MS). */
+  subscriptionStoreOutageMs?: number;
   /** Tests only: characters of a provider answer scrubbed per turn of the event loop (CHARS_PER_TURN). */
   scrubCharsPerTurn?: number;
   /** Tests only: the build the read cache files its entries under (BUILD_ID when absent). */
@@ -167,6 +169,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     maxBulkInstances: config.limits.maxBulkInstances,
     operationBus: options.operationBus,
     storeFailureLineMs: options.storeFailureLineMs,
+    subscriptionStoreOutageMs: options.subscriptionStoreOutageMs,
     countStoreFailure,
     cacheBuild: options.cacheBuild,
     lateStoreWrites,
