@@ -1,3 +1,12 @@
+import {
+  BACKSLASHES,
+  BRACED_OR_JSON_IN_JSON_WHITESPACE,
+  HTML_WHITESPACE,
+  LATIN1_BACKSLASH_WHITESPACE,
+  PERCENT_WHITESPACE,
+  UTF8_BACKSLASH_WHITESPACE,
+} from './escaped-whitespace.js';
+
 /**
  * Characters a reader skips over, which a provider may put inside a secret it quotes back
  * (`nightowl\u0001password`): C0 controls other than whitespace (0x00-0x08, 0x0E-0x1F), DEL and
@@ -13,58 +22,148 @@
  */
 const INVISIBLE_CLASS = '[\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\ufffd]|\\udb40[\\udc00-\\udc7f]';
 
+/** Their code points in hex without leading zeros, any case: what `\u{...}` and `&#x...;` write. */
+const INVISIBLE_HEX = '(?:[0-8]|[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD]|61[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[eE]00[0-7][0-9a-fA-F])';
+
+/** The same in decimal, for `&#...;`. */
+const INVISIBLE_DECIMAL = '(?:[0-8]|1[4-9]|2[0-9]|3[01]|12[7-9]|1[3-5][0-9]|173|1564|6158|820[3-7]|823[4-8]|828[89]|829[0-7]|65279|65533|9175(?:0[4-9]|[1-9][0-9])|9176(?:[0-2][0-9]|3[01]))';
+
 /**
- * JSON's escapes of them (a JSON answer can carry a control character only so, and encoders that
- * escape everything past ASCII write `\u200b`), and `\b`, JSON's backspace (0x08).
+ * Their UTF-8, a byte pattern a space apart each (`e2 80 8b`): U+0080-009F and U+00AD, U+061C,
+ * U+180E, U+200B-200F, U+202A-202E, U+2060-2069, the BOM, U+FFFD and the tags.
  */
-const ESCAPED_INVISIBLE =
-  '\\\\u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40\\\\u[dD][cC][0-7][0-9a-fA-F])|\\\\b';
+const INVISIBLE_UTF8 = [
+  '[cC]2 (?:[89][0-9a-fA-F]|[aA][dD])',
+  '[dD]8 9[cC]',
+  '[eE]1 [aA]0 8[eE]',
+  '[eE]2 80 (?:8[b-fB-F]|[aA][a-eA-E])',
+  '[eE]2 81 [aA][0-9]',
+  '[eE][fF] [bB][bB] [bB][fF]',
+  '[eE][fF] [bB][fF] [bB][dD]',
+  '[fF]3 [aA]0 8[01] [89aAbB][0-9a-fA-F]',
+];
+
+/** Bytes below 0x80 that are invisible, in hex: the controls and DEL. */
+const INVISIBLE_ASCII_BYTE = '(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF])';
+
+/** INVISIBLE_UTF8, each byte written as `prefix` and its hex. */
+const utf8Source = (prefix: string): string => INVISIBLE_UTF8.map((bytes) => `(?:${bytes.split(' ').map((byte) => `${prefix}${byte}`).join('')})`).join('|');
 
 /**
  * Their UTF-8 percent-encoded, either case (`%E2%80%8B`, `%00`, `%C2%AD`): a URL in a name or a
  * raw field (a provider's link quoting the key it was sent) carries one so, and
  * `night%E2%80%8Bowl%20password` kept the key whole but for the hole (`%20` is a split already).
+ * And encoded twice (`%25E2%2580%258B`, `%2500`): a URL inside a URL's query.
  */
-const PERCENT_INVISIBLE =
-  '%(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[cC]2%(?:[89][0-9a-fA-F]|[aA][dD])|[dD]8%9[cC]|[eE]1%[aA]0%8[eE]|[eE]2%(?:80%(?:8[b-fB-F]|[aA][a-eA-E])|81%[aA][0-9])|[eE][fF]%[bB](?:[bB]%[bB][fF]|[fF]%[bB][dD])|[fF]3%[aA]0%8[01]%[89aAbB][0-9a-fA-F])';
-
-const RAW = new RegExp(INVISIBLE_CLASS);
-const ESCAPED = new RegExp(ESCAPED_INVISIBLE);
-const PERCENT = new RegExp(PERCENT_INVISIBLE);
-/** What the reading takes out, and JSON's `\\` (one backslash), kept, so that `\\u200b` stays a backslash and "u200b". */
-const TAKEN_OUT = new RegExp(`\\\\\\\\|${INVISIBLE_CLASS}|${ESCAPED_INVISIBLE}|${PERCENT_INVISIBLE}`, 'g');
+const PERCENT_INVISIBLE = [`%${INVISIBLE_ASCII_BYTE}`, utf8Source('%'), `%25${INVISIBLE_ASCII_BYTE}`, utf8Source('%25')].join('|');
 
 /**
- * Whether `text` holds an invisible character, JSON's escape of one or its percent-encoding: a
- * native search or three, no copy, so that an answer without any (nearly all) costs the scrubber
- * nothing else.
+ * Backslash escapes of them, each with one backslash or two (JSON's `\\`: a JSON string holding a
+ * Python, JavaScript or C literal, `"bad key 'nightowl\\x00password'"`): JSON's `\u200b` (a JSON
+ * answer can carry a control character only so, and encoders that escape everything past ASCII
+ * write it), `\u{200b}`, a Latin-1 `\xNN` (Python's repr writes a C1 control or the soft hyphen
+ * so), and `\b`, JSON's backspace (0x08), with one only. `\xNN` bytes making the UTF-8 of one
+ * (`\xe2\x80\x8b`, a byte string's repr) are BACKSLASH_UTF8_INVISIBLE.
  */
-export function holdsInvisible(text: string): boolean {
-  return RAW.test(text) || (text.includes('\\') && ESCAPED.test(text)) || (text.includes('%') && PERCENT.test(text));
+const BACKSLASH_INVISIBLE = [
+  String.raw`${BACKSLASHES}u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40\\{1,2}u[dD][cC][0-7][0-9a-fA-F])`,
+  String.raw`${BACKSLASHES}u\{0*${INVISIBLE_HEX}\}`,
+  String.raw`${BACKSLASHES}x(?:${INVISIBLE_ASCII_BYTE}|[89][0-9a-fA-F]|[aA][dD])`,
+  String.raw`\\b`,
+].join('|');
+
+const BACKSLASH_UTF8_INVISIBLE = utf8Source(`${BACKSLASHES}x`);
+
+/** A UTF-8 continuation byte as `\xNN`. */
+const CONTINUATION = String.raw`${BACKSLASHES}x[89abAB][0-9a-fA-F]`;
+/** `\xNN` bytes making any other character's UTF-8 (`\xc3\xad`, `í`): kept whole, so that no byte of it reads as a Latin-1 control. */
+const BACKSLASH_UTF8_OTHER = String.raw`${BACKSLASHES}x[cdCD][0-9a-fA-F]${CONTINUATION}|${BACKSLASHES}x[eE][0-9a-fA-F](?:${CONTINUATION}){2}|${BACKSLASHES}x[fF][0-7](?:${CONTINUATION}){3}`;
+
+/**
+ * HTML's references to them (a provider's HTML error page, a name it escaped for a browser):
+ * numeric with any leading zeros and ";" or not (a digit after ends none: `&#1730` is another
+ * character), and the names HTML5 has for them (";" needed but for `&shy`, which browsers read without).
+ */
+const HTML_INVISIBLE = [
+  `&#0*${INVISIBLE_DECIMAL}(?![0-9]);?`,
+  `&#[xX]0*${INVISIBLE_HEX}(?![0-9a-fA-F]);?`,
+  '&(?:NegativeVeryThinSpace|NegativeMediumSpace|NegativeThickSpace|NegativeThinSpace|ZeroWidthSpace|InvisibleComma|InvisibleTimes|ApplyFunction|NoBreak|zwnj|zwj|lrm|rlm|af|ic|it);',
+  '&shy;?',
+].join('|');
+
+/** Escaped whitespace the main pass does not read as a split (escaped-whitespace.ts), after a backslash. */
+const BACKSLASH_WHITESPACE = `${LATIN1_BACKSLASH_WHITESPACE}|${BRACED_OR_JSON_IN_JSON_WHITESPACE}`;
+
+const RAW = new RegExp(INVISIBLE_CLASS);
+const BACKSLASH = new RegExp([BACKSLASH_INVISIBLE, BACKSLASH_UTF8_INVISIBLE, BACKSLASH_WHITESPACE, UTF8_BACKSLASH_WHITESPACE].join('|'));
+const PERCENT = new RegExp(`${PERCENT_INVISIBLE}|${PERCENT_WHITESPACE}`);
+const HTML = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`);
+
+/**
+ * What the reading takes out, makes a space or keeps, one alternative after another at each place
+ * (the first that matches is the one read): escaped whitespace's UTF-8 as `\xNN` (group 1: a
+ * space), an invisible character's (taken out), any other character's (group 2: kept), the rest of
+ * the escaped whitespace (group 3: a space), the invisible characters as they stand and their
+ * escapes (taken out), and JSON's `\\` (group 4: kept, so that its second backslash starts no escape).
+ */
+const READ = new RegExp(
+  [
+    `(${UTF8_BACKSLASH_WHITESPACE})`,
+    BACKSLASH_UTF8_INVISIBLE,
+    `(${BACKSLASH_UTF8_OTHER})`,
+    `(${BACKSLASH_WHITESPACE}|${HTML_WHITESPACE}|${PERCENT_WHITESPACE})`,
+    INVISIBLE_CLASS,
+    BACKSLASH_INVISIBLE,
+    PERCENT_INVISIBLE,
+    HTML_INVISIBLE,
+    String.raw`(\\\\)`,
+  ].join('|'),
+  'g',
+);
+
+/**
+ * Whether `text` holds an invisible character or an escape of one, or whitespace escaped in a way
+ * the main pass does not read (escaped-whitespace.ts): a native search or four, no copy, so that
+ * an answer without any (nearly all) costs the scrubber nothing else.
+ */
+export function holdsHidden(text: string): boolean {
+  return RAW.test(text) || (text.includes('\\') && BACKSLASH.test(text)) || (text.includes('%') && PERCENT.test(text)) || (text.includes('&') && HTML.test(text));
 }
 
-/** `text` read without its invisible characters: `places[i]` is where the reading's i-th character stands in `text`. */
-export interface InvisiblesLeftOut {
+/**
+ * `text` read with its invisible characters and their escapes left out and its escaped whitespace
+ * as a space: the i-th character of the reading stands for `text` from `places[i]` to `ends[i]`.
+ */
+export interface HiddenRead {
   text: string;
   places: Int32Array;
+  ends: Int32Array;
 }
 
-/** `text` with its invisible characters, their JSON escapes and percent-encodings left out, and where each character left stands in it. */
-export function withoutInvisibles(text: string): InvisiblesLeftOut {
+/** `text` read so (see HiddenRead). */
+export function readHidden(text: string): HiddenRead {
   const places = new Int32Array(text.length);
+  const ends = new Int32Array(text.length);
   const parts: string[] = [];
   let length = 0;
   let copied = 0;
   const keep = (end: number): void => {
     parts.push(text.slice(copied, end));
-    for (let at = copied; at < end; at++) places[length++] = at;
+    for (let at = copied; at < end; at++) {
+      places[length] = at;
+      ends[length++] = at + 1;
+    }
   };
-  TAKEN_OUT.lastIndex = 0;
-  for (let match = TAKEN_OUT.exec(text); match !== null; match = TAKEN_OUT.exec(text)) {
-    if (match[0] === '\\\\') continue;
+  READ.lastIndex = 0;
+  for (let match = READ.exec(text); match !== null; match = READ.exec(text)) {
+    if (match[2] !== undefined || match[4] !== undefined) continue;
     keep(match.index);
-    copied = TAKEN_OUT.lastIndex;
+    copied = READ.lastIndex;
+    if (match[1] === undefined && match[3] === undefined) continue;
+    parts.push(' ');
+    places[length] = match.index;
+    ends[length++] = copied;
   }
   keep(text.length);
-  return { text: parts.join(''), places: places.subarray(0, length) };
+  return { text: parts.join(''), places: places.subarray(0, length), ends: ends.subarray(0, length) };
 }

@@ -3,7 +3,7 @@ import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
-import { holdsInvisible, withoutInvisibles } from './invisible-characters.js';
+import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
 import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
@@ -305,7 +305,7 @@ class Search {
   }
 
   scrub(text: string): string {
-    if (holdsInvisible(text)) return this.scrubReadingInvisibles(text);
+    if (holdsHidden(text)) return this.scrubReadingHidden(text);
     const out = this.replaceForms(text);
     // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
     // (HTML inside JSON, a URL encoded twice): the rest hides behind escapes no form foresees.
@@ -327,18 +327,20 @@ class Search {
   }
 
   /**
-   * `scrub` of a text holding characters a reader skips over (invisible-characters.ts): what the
-   * searches find in it as it stands, and in it read without them (`nightowl\u0001password` is
-   * the secret so), each traced back to the text, redacted together. Both searches mark what they
+   * `scrub` of a text holding characters a reader skips over, or whitespace escaped in a way the
+   * searches do not read (invisible-characters.ts, escaped-whitespace.ts): what the searches find
+   * in it as it stands, and in it read without the first and with each of the second a space
+   * (`nightowl\u0001password` and `nightowl&nbsp;password` are the secret so), each traced back
+   * to the text, redacted together. Both searches mark what they
    * find in place (MARK, the same length) instead of replacing it, so that what is found is where
    * it stands; found as it stands too, since a secret holding such a character (or a piece beside
    * one) is only there. `read`: as in scrubInTurns, whether a piece of a longer answer is read
    * through its escapes (undefined: the text decides, as in `scrub`).
    */
-  private scrubReadingInvisibles(text: string, read?: boolean): string {
+  private scrubReadingHidden(text: string, read?: boolean): string {
     const spans = this.marked(text, read);
-    const without = withoutInvisibles(text);
-    for (const [start, end] of this.marked(without.text, read)) spans.push([without.places[start] as number, (without.places[end - 1] as number) + 1]);
+    const reading = readHidden(text);
+    for (const [start, end] of this.marked(reading.text, read)) spans.push([reading.places[start] as number, reading.ends[end - 1] as number]);
     return spans.length === 0 ? text : redacted(text, merged(spans));
   }
 
@@ -379,8 +381,8 @@ class Search {
     for (const [index, piece] of replaced.entries()) {
       await nextTurn();
       const original = pieces[index] as string;
-      if (holdsInvisible(original)) {
-        scrubbed.push(this.scrubReadingInvisibles(original, read));
+      if (holdsHidden(original)) {
+        scrubbed.push(this.scrubReadingHidden(original, read));
         continue;
       }
       const hidden = read ? this.escaped.find(piece, true) : [];

@@ -23,7 +23,9 @@ const ESCAPED_SPLIT_SOURCE = String.raw`\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|16
 /**
  * A URL's escape of the same: ASCII's (`%20`, `%0A`, `%2B`), and the UTF-8 of whitespace past it
  * (`%C2%A0`, `%E2%80%83`, `%E3%80%80`) but U+202F's `%E2%80%AF`, whose letters could start a match
- * inside it (an error's link quoting `nightowl%C2%A0password` kept the key whole).
+ * inside it (an error's link quoting `nightowl%C2%A0password` kept the key whole). That one, like
+ * `\x20`, `\u{20}` and HTML's `&nbsp;`, is read as a space by the second reading of an answer
+ * holding it (escaped-whitespace.ts, invisible-characters.ts), which this search then reads.
  */
 const PERCENT_SPLIT_SOURCE = '%(?:20|0[9a-dA-D]|2[bB]|[cC]2%[aA]0|[eE]1%9[aA]%80|[eE]2%(?:80%(?:8[0-9aA]|[aA][89])|81%9[fF])|[eE]3%80%80)';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsInvisible, withoutInvisibles } from '../../src/upstream/invisible-characters.js';
+import { holdsHidden as holdsInvisible, readHidden as withoutInvisibles } from '../../src/upstream/invisible-characters.js';
 import { letterPieceWork } from '../../src/upstream/letter-run-pieces.js';
 import { SecretSet } from '../../src/upstream/secrets.js';
 import { splitWordWork } from '../../src/upstream/split-word-search.js';
@@ -10,10 +10,11 @@ describe('the scrubber reads characters a reader skips over as nothing inside a 
   secrets.add('Dnb7Kq8Rw2Zx4LmT');
 
   it('reads a text without them and their JSON escapes, and knows where each character left stands', () => {
-    const { text, places } = withoutInvisibles('a\u200bb\\u0001c\\\\u200bd\\be');
-    // JSON's `\\` is one backslash: "\\u200b" after it is a backslash and text, not an escape.
-    expect(text).toBe('abc\\\\u200bde');
-    expect([...places]).toEqual([0, 2, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20]);
+    const { text, places } = withoutInvisibles('a\u200bb\\u0001c\\\\u200bd\\be\\\\\\u0001f');
+    // JSON's `\\` before an escape is a JSON string holding a literal (`"key 'a\\u200bb'"`): read as the escape it shows.
+    // A `\\` before the escape is one backslash: kept, and the escape after it read.
+    expect(text).toBe('abcde\\\\f');
+    expect([...places]).toEqual([0, 2, 9, 17, 20, 21, 22, 29]);
     expect(holdsInvisible('plain "json" with \\n and \\u00e9')).toBe(false);
     expect(holdsInvisible('x\u00ady')).toBe(true);
   });
@@ -24,8 +25,8 @@ describe('the scrubber reads characters a reader skips over as nothing inside a 
       expect(holdsInvisible(`a${escape}b`), escape).toBe(true);
       expect(withoutInvisibles(`key=a${escape}b`).text, escape).toBe('key=ab');
     }
-    // Whitespace (a split already), printable characters, a "%" written as %25, and an escape cut short are none.
-    for (const other of ['%09', '%20', '%41', '%C2%A0', '%E2%80%8A', '%E2%80%A9', '%E2%81%AA', '%EF%BB%BE', '%2500', '%E2%80%8', '%F3%A0%82%80']) {
+    // Whitespace (a split already), printable characters, a "%" written as %25 before no such byte, and an escape cut short are none.
+    for (const other of ['%09', '%20', '%41', '%C2%A0', '%E2%80%8A', '%E2%80%A9', '%E2%81%AA', '%EF%BB%BE', '%2541', '%25E2%80%8B', '%E2%80%8', '%F3%A0%82%80']) {
       expect(holdsInvisible(`a${other}-b`), other).toBe(false);
       expect(withoutInvisibles(`a${other}-b`).text, other).toBe(`a${other}-b`);
     }

@@ -1,0 +1,56 @@
+/**
+ * Whitespace (each character `\s` is with the u flag, but the BOM, and "+") written as escapes the
+ * scrubber's main pass does not read as a split: `\x20` and `\xc2\xa0` (a Python or C literal;
+ * a byte string's UTF-8), `\u{20}` (JavaScript, Rust), JSON's `\\u0020` (such a literal inside a
+ * JSON string), HTML's references (`&#32;`, `&#x20;`, `&#160;`, `&nbsp;`, `&ensp;`, `&Tab;`) and
+ * U+202F percent-encoded (`%E2%80%AF`, which the split-words search leaves out:
+ * split-word-search.ts). A provider quoting `nightowl&nbsp;password` for `nightowlpassword`, or
+ * `correct\x20horse battery` for `correct horse battery`, had it go out whole: the split-words
+ * search reads only JSON's and URLs' escapes, and the search through escapes reads an answer only
+ * where an escape may hide a secret's letters. An answer holding one is read once more with each
+ * as a space (invisible-characters.ts, `readHidden`), only then.
+ *
+ * Each alternative starts with "\", "&" or "%" and is a fixed run but for leading zeros (`0*`,
+ * which nothing else around it can take): none backtracks past its own characters.
+ */
+
+/** One or two backslashes: an escape as it stands, or as a JSON string holding it shows it (`\\x20`). */
+export const BACKSLASHES = String.raw`\\{1,2}`;
+
+/** The hex of each such code point, any case: 9-D, 20, 2B, A0, 1680, 2000-200A, 2028, 2029, 202F, 205F, 3000. */
+const WHITESPACE_HEX = '(?:[9a-dA-D]|20|2[bB]|[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)';
+
+/** The same in decimal: 9-13, 32, 43, 160, 5760, 8192-8202, 8232, 8233, 8239, 8287, 12288. */
+const WHITESPACE_DECIMAL = '(?:9|1[0-3]|32|43|160|5760|819[2-9]|820[0-2]|823[239]|8287|12288)';
+
+/** `\xNN` of a whitespace byte (Latin-1: `\xa0` is U+00A0), when not inside a UTF-8 sequence (invisible-characters.ts reads those first). */
+export const LATIN1_BACKSLASH_WHITESPACE = String.raw`${BACKSLASHES}x(?:0[9a-dA-D]|20|2[bB]|[aA]0)`;
+
+/** The UTF-8 of whitespace past ASCII as `\xNN` bytes: U+00A0, U+1680, U+2000-200A, U+2028/2029/202F, U+205F, U+3000. */
+export const UTF8_BACKSLASH_WHITESPACE = [
+  '[cC]2 [aA]0',
+  '[eE]1 9[aA] 80',
+  '[eE]2 80 (?:8[0-9aA]|[aA][89fF])',
+  '[eE]2 81 9[fF]',
+  '[eE]3 80 80',
+]
+  .map((bytes) => `(?:${bytes.split(' ').map((byte) => `${BACKSLASHES}x${byte}`).join('')})`)
+  .join('|');
+
+/** `\u{...}` (any leading zeros, as JavaScript reads it) and JSON's `\uXXXX` written inside a JSON string (two backslashes). */
+export const BRACED_OR_JSON_IN_JSON_WHITESPACE = String.raw`${BACKSLASHES}u\{0*${WHITESPACE_HEX}\}|\\\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
+
+/**
+ * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a
+ * digit after ends none here: `&#320` is another character), and the names HTML5 has for them
+ * (";" needed but for `&nbsp`, which browsers read without).
+ */
+export const HTML_WHITESPACE = [
+  `&#0*${WHITESPACE_DECIMAL}(?![0-9]);?`,
+  `&#[xX]0*${WHITESPACE_HEX}(?![0-9a-fA-F]);?`,
+  '&(?:NonBreakingSpace|VeryThinSpace|MediumSpace|ThickSpace|ThinSpace|NewLine|emsp13|emsp14|puncsp|thinsp|hairsp|numsp|ensp|emsp|plus|Tab);',
+  '&nbsp;?',
+].join('|');
+
+/** U+202F percent-encoded as UTF-8, either case (the split-words search reads every other). */
+export const PERCENT_WHITESPACE = '%[eE]2%80%[aA][fF]';
