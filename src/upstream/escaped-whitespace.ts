@@ -1,3 +1,5 @@
+import { ESCAPED_SPLIT_SOURCE } from './split-word-search.js';
+
 /**
  * Whitespace (each character `\s` is with the u flag, but the BOM, and "+") written as escapes the
  * scrubber's main pass does not read as a split: `\x20` and `\xc2\xa0` (a Python or C literal;
@@ -26,19 +28,15 @@ const WHITESPACE_DECIMAL = '(?:9|1[0-3]|32|43|160|5760|819[2-9]|820[0-2]|823[239
 /** `\xNN` of a whitespace byte (Latin-1: `\xa0` is U+00A0), when not inside a UTF-8 sequence (invisible-characters.ts reads those first). */
 export const LATIN1_BACKSLASH_WHITESPACE = String.raw`${BACKSLASHES}x(?:0[9a-dA-D]|20|2[bB]|[aA]0)`;
 
-/** The UTF-8 of whitespace past ASCII as `\xNN` bytes: U+00A0, U+1680, U+2000-200A, U+2028/2029/202F, U+205F, U+3000. */
-export const UTF8_BACKSLASH_WHITESPACE = [
-  '[cC]2 [aA]0',
-  '[eE]1 9[aA] 80',
-  '[eE]2 80 (?:8[0-9aA]|[aA][89fF])',
-  '[eE]2 81 9[fF]',
-  '[eE]3 80 80',
-]
-  .map((bytes) => `(?:${bytes.split(' ').map((byte) => `${BACKSLASHES}x${byte}`).join('')})`)
-  .join('|');
+/** Byte patterns a space apart (`e2 80 8b`: UTF-8 sequences), each byte written as `prefix` and its hex. */
+export const bytesSource = (sequences: readonly string[], prefix: string): string =>
+  sequences.map((bytes) => `(?:${bytes.split(' ').map((byte) => `${prefix}${byte}`).join('')})`).join('|');
 
-/** `\u{...}` (any leading zeros, as JavaScript reads it) and JSON's `\uXXXX` written inside a JSON string (two backslashes). */
-export const BRACED_OR_JSON_IN_JSON_WHITESPACE = String.raw`${BACKSLASHES}u\{0*${WHITESPACE_HEX}\}|\\\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
+/** The UTF-8 of whitespace past ASCII as `\xNN` bytes: U+00A0, U+1680, U+2000-200A, U+2028/2029/202F, U+205F, U+3000. */
+export const UTF8_BACKSLASH_WHITESPACE = bytesSource(['[cC]2 [aA]0', '[eE]1 9[aA] 80', '[eE]2 80 (?:8[0-9aA]|[aA][89fF])', '[eE]2 81 9[fF]', '[eE]3 80 80'], `${BACKSLASHES}x`);
+
+/** `\u{...}` (any leading zeros, as JavaScript reads it), and the split-words search's JSON `\u0020` with JSON's `\` before it (a JSON string holding the literal). */
+export const BRACED_OR_JSON_IN_JSON_WHITESPACE = String.raw`${BACKSLASHES}u\{0*${WHITESPACE_HEX}\}|\\${ESCAPED_SPLIT_SOURCE}`;
 
 /**
  * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a

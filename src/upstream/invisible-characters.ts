@@ -5,6 +5,7 @@ import {
   LATIN1_BACKSLASH_WHITESPACE,
   PERCENT_WHITESPACE,
   UTF8_BACKSLASH_WHITESPACE,
+  bytesSource,
 } from './escaped-whitespace.js';
 
 /**
@@ -47,7 +48,7 @@ const INVISIBLE_UTF8 = [
 const INVISIBLE_ASCII_BYTE = '(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF])';
 
 /** INVISIBLE_UTF8, each byte written as `prefix` and its hex. */
-const utf8Source = (prefix: string): string => INVISIBLE_UTF8.map((bytes) => `(?:${bytes.split(' ').map((byte) => `${prefix}${byte}`).join('')})`).join('|');
+const utf8Source = (prefix: string): string => bytesSource(INVISIBLE_UTF8, prefix);
 
 /**
  * Their UTF-8 percent-encoded, either case (`%E2%80%8B`, `%00`, `%C2%AD`): a URL in a name or a

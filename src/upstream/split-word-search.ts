@@ -18,7 +18,7 @@
  * after the answer's scrub has read the escape as no split. All but U+FEFF, the BOM: its letters
  * (`\ufeff`) could start a match inside it, and it is invisible-characters.ts's to read out.
  */
-const ESCAPED_SPLIT_SOURCE = String.raw`\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
+export const ESCAPED_SPLIT_SOURCE = String.raw`\\u(?:00(?:0[9a-dA-D]|20|2[bB]|[aA]0)|1680|200[0-9aA]|202[89fF]|205[fF]|3000)`;
 
 /**
  * A URL's escape of the same: ASCII's (`%20`, `%0A`, `%2B`), and the UTF-8 of whitespace past it
