@@ -219,6 +219,13 @@ export interface Operation extends OperationRef {
    */
   succeededByAbsence?: true;
   /**
+   * Read from a job or task the provider still answers whose answer does not say it is this
+   * operation (a delete's: neither ZStack's job nor Danube's task names the backup it deletes),
+   * while the id naming it is anyone's to write around another operation's job or task. The
+   * gateway answers it only for an operation it recorded starting (request-reads.ts).
+   */
+  jobUnconfirmed?: true;
+  /**
    * The id a read was asked by (`operation(id:)`, `node`, `_entities`, a subscription): answered
    * as the operation's id. An id encodes what was known when the work began, and a create's
    * backup, named later, would otherwise make the same operation answer a second id, which

@@ -47,6 +47,7 @@ const OPERATION: Fields<Operation> = {
   providerErrorCode: optional(isString),
   askedId: optional(isString),
   succeededByAbsence: optional((value) => value === true),
+  jobUnconfirmed: optional((value) => value === true),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

@@ -322,12 +322,16 @@ export class RequestReads {
    * A SUCCEEDED that rests only on its target no longer being listed (Operation.succeededByAbsence:
    * a delete read from a made-up ZStack job or Danube task, which answer 404 as an expired one does,
    * or any Zomro or OnApp delete) is told only where a mutation of this gateway started it: any id
-   * naming a listed VM and a backup it does not list read SUCCEEDED. Asked before the read is passed
-   * on, so a forged one ends no delete record and forgets no cached list. As vouchFor: another
-   * replica's start counts, an id answered before the record existed is NOT_FOUND.
+   * naming a listed VM and a backup it does not list read SUCCEEDED. So is any status read from a
+   * job or task whose answer does not say it is this operation (Operation.jobUnconfirmed: a ZStack
+   * or Danube delete's): an id written around another operation's job or task (a create's, another
+   * backup's delete) read that one's RUNNING, SUCCEEDED or FAILED as this delete's. Asked before the
+   * read is passed on, so a forged one ends no delete record and forgets no cached list. As
+   * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */
   private async vouchForAnswer(ref: OperationRef, operation: Operation, adapter: ProviderAdapter): Promise<void> {
-    if (operation.status !== 'SUCCEEDED' || operation.succeededByAbsence !== true) return;
+    const byAbsence = operation.status === 'SUCCEEDED' && operation.succeededByAbsence === true;
+    if (!byAbsence && operation.jobUnconfirmed !== true) return;
     if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw notFound('operation started by this gateway', adapter.account.id);
   }
 

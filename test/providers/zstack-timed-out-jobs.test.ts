@@ -3,6 +3,8 @@ import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS } from '../../src/providers/zstack/config.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { recordedAsStarted } from '../helpers/started-record.js';
 
 const INSTANCES = '{ instances(first: 100) { edges { node { id nativeId backups { id nativeId } } } } }';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
@@ -38,10 +40,12 @@ interface Polled {
  */
 describe('zstack: a job that timed out (SYS.1001)', () => {
   let harness: Harness;
+  /** The gateway's store: an aged delete id is recorded there as its mutation would have recorded it. */
+  const store = new NamedMemoryStore();
   let simulator: ZstackSimulator;
   let vms: Vm[];
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['zstack'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    harness = await startHarness({ kinds: ['zstack'], store, configure: withProviderSettings({ cacheTtlMs: 0 }) });
     simulator = harness.simulator('zstack').simulator as ZstackSimulator;
     simulator.asyncDelayMs = 0;
     const answer = await harness.gql<{ instances: { edges: Array<{ node: Vm }> } }>(INSTANCES);
@@ -119,7 +123,7 @@ describe('zstack: a job that timed out (SYS.1001)', () => {
     for (const volume of simulator.volumeBackups) if (volume.groupUuid === backup.nativeId) volume.status = 'Deleting';
     const id = deleted.data!.deleteBackup.operation.id;
     const minutes = DEFAULT_BACKUP_GIVE_UP_MS / 60_000;
-    const aged = async (ageMs: number) => poll(agedBy(id, ageMs));
+    const aged = async (ageMs: number) => poll(await recordedAsStarted(store, agedBy(id, ageMs)));
     expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
     expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000)).toEqual({
       status: 'FAILED',
