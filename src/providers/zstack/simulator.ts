@@ -111,6 +111,15 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   omitsVmInstanceUuid = false;
   /**
+   * `volume-backups` queries refuse a condition on a field the API docs' volume-backup inventory
+   * does not list (`vmInstanceUuid` among them), as ZStack's query builder refuses a field its
+   * inventory class lacks: SYS.1007 "condition name[...] is invalid, no such field on inventory
+   * class[...]", a failed query's 503. Rows then come without the field too (the inventory has none).
+   */
+  refusesUnknownQueryFields = false;
+  /** `volume-backups` rows come without `groupUuid`: volume backups outside any VM backup (ZStack's per-volume backups). */
+  omitsGroupUuid = false;
+  /**
    * Query answers without `sort` come in no particular order, a different one each time: ZStack
    * queries its database with `ORDER BY` only when `sort` is given, and without it the order is
    * whatever the database returns (it changes with plans and writes). Off, rows come in insertion
@@ -285,6 +294,19 @@ export class ZstackSimulator extends ProviderSimulator {
     this.settleJobs();
   }
 
+  /** Detaches a volume from whichever VM lists it and attaches it to `toVm`; its backups keep the VM they name. */
+  moveVolume(volumeUuid: string, toVm: string): void {
+    let moved: Row | undefined;
+    for (const vm of this.vms) {
+      const volumes = Array.isArray(vm.allVolumes) ? (vm.allVolumes as Row[]) : [];
+      const index = volumes.findIndex((volume) => volume.uuid === volumeUuid);
+      if (index >= 0) [moved] = volumes.splice(index, 1);
+    }
+    const target = this.vms.find((vm) => vm.uuid === toVm);
+    if (!target || !moved) throw new Error('no such VM or volume');
+    target.allVolumes = [...((target.allVolumes as Row[] | undefined) ?? []), moved];
+  }
+
   seed({ instances = 6, backupsPerInstance = 4, seed = 23 }: SimulatorSeedOptions): void {
     const random = new SeededRandom(seed);
     for (let index = 0; index < instances; index++) {
@@ -389,7 +411,15 @@ export class ZstackSimulator extends ProviderSimulator {
     }
     if (request.method === 'GET' && (route === 'vm-instances' || route === 'volume-backups')) this.beforeQuery?.(route, request.query);
     if (request.method === 'GET' && route === 'vm-instances') return query(this.vms, request.query, this.queryStyle());
-    if (request.method === 'GET' && route === 'volume-backups') return query(this.omitsVmInstanceUuid ? this.volumeBackups.map(withoutVmField) : this.volumeBackups, this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query, this.queryStyle());
+    if (request.method === 'GET' && route === 'volume-backups') {
+      const params = this.ignoresVmFilter ? withoutVmConditions(request.query) : request.query;
+      if (this.refusesUnknownQueryFields) {
+        const unknown = unknownConditionField(params, VOLUME_BACKUP_FIELDS);
+        if (unknown !== null) return { status: 503, json: { error: noSuchField(unknown, 'org.zstack.header.storage.backup.VolumeBackupInventory') } };
+      }
+      const omitted = [...(this.omitsVmInstanceUuid || this.refusesUnknownQueryFields ? ['vmInstanceUuid'] : []), ...(this.omitsGroupUuid ? ['groupUuid'] : [])];
+      return query(omitted.length === 0 ? this.volumeBackups : this.volumeBackups.map((row) => withoutFields(row, omitted)), params, this.queryStyle());
+    }
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
     if (request.method === 'DELETE' && (match = /^vm-backups\/([0-9a-f]{32})$/.exec(route))) return this.deleteBackup(request, match[1] as string);
     if (request.method === 'PUT' && (match = /^vm-backups\/imageStore\/([0-9a-f]{32})\/actions$/.exec(route))) {
@@ -747,11 +777,31 @@ function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   return kept;
 }
 
-/** A volume backup row without the field the API docs do not list (omitsVmInstanceUuid). */
-function withoutVmField(row: Row): Row {
-  const { vmInstanceUuid: _left, ...rest } = row;
+/** A volume backup row without these fields (omitsVmInstanceUuid, omitsGroupUuid). */
+function withoutFields(row: Row, fields: readonly string[]): Row {
+  const rest = { ...row };
+  for (const field of fields) delete rest[field];
   return rest;
 }
+
+/** The volume-backup fields the API docs list (CreateVmBackup's inventories): no `vmInstanceUuid`. */
+const VOLUME_BACKUP_FIELDS: ReadonlySet<string> = new Set(['uuid', 'name', 'description', 'volumeUuid', 'type', 'state', 'status', 'size', 'groupUuid', 'mode', 'metadata', 'backupStorageRefs', 'createDate', 'lastOpDate']);
+
+/** The first `q=` condition's field the inventory lacks, or null. */
+function unknownConditionField(params: URLSearchParams, fields: ReadonlySet<string>): string | null {
+  for (const condition of params.getAll('q')) {
+    const field = /^([A-Za-z]+)/.exec(condition)?.[1];
+    if (field !== undefined && !fields.has(field)) return field;
+  }
+  return null;
+}
+
+/** ZStack's query builder refusing a condition on a field its inventory lacks (MysqlQueryBuilderImpl3). */
+const noSuchField = (field: string, inventory: string) => ({
+  code: 'SYS.1007',
+  description: 'One or more API argument is invalid',
+  details: `condition name[${field}] is invalid, no such field on inventory class[${inventory}]`,
+});
 
 /** How a query answer is written: the JVM's date format, a page cap, whether `total` is left out, and the order of rows when no `sort` is sent (null: insertion order). */
 interface QueryStyle {
