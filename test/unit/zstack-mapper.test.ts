@@ -61,16 +61,18 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     }
   });
 
-  it('groups rows by VM and by group, dropping rows without a group', () => {
+  it('groups rows by VM and by group, and makes each row without a group a backup of its own', () => {
     const rows = [
       volume({ groupUuid: 'a', vmInstanceUuid: 'vm1', type: 'Root' }),
       volume({ groupUuid: 'a', vmInstanceUuid: 'vm1' }),
       volume({ groupUuid: 'b', vmInstanceUuid: 'vm2', type: 'Root' }),
-      volume({ groupUuid: null }),
+      volume({ uuid: 'own1', groupUuid: null }),
+      volume({ uuid: 'own2', groupUuid: '' }),
     ];
     const byVm = groupBackups('z', rows, 'UTC');
     expect([...byVm.keys()].sort()).toEqual(['vm1', 'vm2']);
-    expect(byVm.get('vm1')?.map((backup) => backup.nativeId)).toEqual(['a']);
+    expect(byVm.get('vm1')?.map((backup) => backup.nativeId)).toEqual(['a', 'own1', 'own2']);
+    expect(byVm.get('vm1')?.[1]?.raw.groupUuid).toBeNull();
   });
 });
 

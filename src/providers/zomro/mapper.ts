@@ -29,6 +29,10 @@ const STATUS: Record<string, BackupStatus> = {
   deleting: 'DELETING',
   killed: 'FAILED',
   error: 'FAILED',
+  // Glance's word for an image an admin took out of use ("The image data is not available for
+  // use"): nothing is rebuilt from it while it lasts, so it is no usable backup. It read UNKNOWN,
+  // and a restore of it was sent for the panel to refuse.
+  deactivated: 'FAILED',
   // Seen in the panel code (compared lower-cased), meaning not documented: a
   // suspended image cannot be restored, so it is no usable backup.
   suspended: 'FAILED',

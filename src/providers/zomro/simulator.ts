@@ -210,6 +210,12 @@ export class ZomroSimulator extends ProviderSimulator {
    * panel passes a rebuild's on (type `busy`); 'takes' makes the backup as any other.
    */
   backupsMidRebuild: 'refuses' | 'takes' = 'refuses';
+  /**
+   * How the panel words its refusal of a rebuild from an image that is not Active, which no Zomro
+   * document shows: null plays our own (`$type` `notactive`, naming the field); another type and
+   * message play a panel wording it otherwise.
+   */
+  notActiveRefusal: { type: string; message: string } | null = null;
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -617,7 +623,10 @@ export class ZomroSimulator extends ProviderSimulator {
     // that refusal on is not documented: played as a BILLmanager error of its own type. It rebuilt
     // from a backup still Saving, or Suspended.
     const word = Date.now() < image.readyAt ? this.savingWord : (image.fixedStatus ?? 'Active');
-    if (word.toLowerCase() !== 'active') return error('notactive', `Image ${fleioId} is not active (${word})`, 'select_rebuild');
+    if (word.toLowerCase() !== 'active') {
+      const refusal = this.notActiveRefusal;
+      return refusal === null ? error('notactive', `Image ${fleioId} is not active (${word})`, 'select_rebuild') : error(refusal.type, refusal.message);
+    }
     // OpenStack (Fleio's cloud) rebuilds only a server with no task under way: a second rebuild
     // while one runs is refused (Nova's 409, "in task_state rebuilding"). How Zomro's panel passes
     // that on is not documented: played as a BILLmanager error of type `busy`.

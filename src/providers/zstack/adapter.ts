@@ -1,4 +1,4 @@
-import { GatewayError, badInput, conflict } from '../../domain/errors.js';
+import { GatewayError, badInput, conflict, providerError } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -6,7 +6,7 @@ import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.
 import { appendAll } from '../../domain/arrays.js';
 import { UNNAMED_ZSTACK_ERROR, ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS, type ZstackConfig } from './config.js';
-import { chunkForUrl, groupBackups, isUserVm, mapInstance } from './mapper.js';
+import { chunkForUrl, groupBackups, isUserVm, isVolumeOnlyBackup, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
 import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
@@ -46,6 +46,9 @@ const MOST_QUERY_REREADS = 2;
 export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
 const UUID = /^[0-9a-f]{32}$/;
+
+/** ZStack's SysErrors.INVALID_ARGUMENT_ERROR: a query condition on a field its inventory lacks is refused so. */
+const INVALID_ARGUMENT = 'SYS.1007';
 const uuidSegment = (value: string): string => {
   if (!UUID.test(value)) throw badInput('not a ZStack uuid');
   return value;
@@ -92,6 +95,14 @@ function createdGroup(body: unknown): string | null {
  * then the VM has left it). The backups, which the old words sent the user to, tell nothing here.
  */
 const EXPIRED_RESTORE = 'the provider no longer knows this job (expired), and nothing ZStack lists tells whether the revert was done: look at the VM before reverting it again';
+
+/**
+ * A backup of one volume outside any VM backup (ZStack lists it without a `groupUuid`): the
+ * gateway deletes and reverts VM backups by their group (`vm-backups/{groupUuid}`), which does not
+ * act on it, and a delete of a group ZStack does not have succeeds doing nothing.
+ */
+const volumeOnly = (action: 'deletes' | 'reverts'): string =>
+  `this backup is of one volume, outside any VM backup (ZStack lists it without a groupUuid), and the gateway ${action} VM backups only, so nothing was sent to ZStack; act on it in ZStack's own console`;
 
 /** ZStack: one query for the backups of many VMs, asynchronous jobs for everything that changes. */
 export class ZstackAdapter extends BaseAdapter {
@@ -181,27 +192,66 @@ export class ZstackAdapter extends BaseAdapter {
    * volume's VM's (vm-volumes.ts): asked by `vmInstanceUuid`, such rows matched nothing and every
    * VM read UNPROTECTED. A VM no longer listed has no volumes to ask by: its backups are asked by
    * `vmInstanceUuid` still, as are those of a VM whose row names no root volume the gateway can
-   * read, or more volumes than it asks by (vm-volumes.ts). Rows of VMs not asked for, from a node
-   * that ignored the condition, go to nobody.
+   * read, or more volumes than it asks by (vm-volumes.ts; rowsByVm: on a node refusing that field,
+   * a VM no longer listed is an error of its own and the others answer). Rows of VMs not asked
+   * for, from a node that ignored the condition, go to nobody.
    */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
     const asked = new Set<unknown>(valid);
     // Only the VMs asked for: a node that ignored `uuid?=` answered every VM, and every VM's volumes were asked.
     const vmRows = (await this.vmRowsForBackups(valid, scope)).filter((row) => asked.has(row.uuid));
-    const { volumes, vmOfRootVolume, askByVmToo } = vmVolumes(this.account.id, vmRows);
-    const listed = new Set(vmRows.map((row) => row.uuid));
+    const volumes = vmVolumes(this.account.id, vmRows);
+    const unlisted = valid.filter((id) => !volumes.listed.has(id));
+    const byVolume = chunkForUrl(volumes.volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
+    const answers = Promise.all(byVolume.map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
     // Once each: a node repeating a VM's row named it twice.
-    const unlisted = [...new Set([...valid.filter((id) => !listed.has(id)), ...askByVmToo])];
-    const byVolume = chunkForUrl(volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
-    const byVm = chunkForUrl(unlisted, MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
-    const answers = await Promise.all([...byVolume, ...byVm].map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
+    const byVm = this.rowsByVm([...new Set([...unlisted, ...volumes.askByVmToo])], scope);
+    const [volumeRows, vmRowsAnswer] = await Promise.all([answers, byVm]);
     const leftOut = new RowsLeftOutByVm();
     const noVm = new RowsOfNoVm();
-    const grouped = groupBackups(this.account.id, eachRowOnce(answers), this.account.timezone, vmOfRootVolume, leftOut, noVm);
+    const grouped = groupBackups(this.account.id, eachRowOnce([...volumeRows, ...vmRowsAnswer.rows]), this.account.timezone, volumes, leftOut, noVm);
     leftOut.reportTo(scope, this.account.id, 'backups', instanceIds);
     noVm.reportTo(scope, this.account.id, 'backups');
-    return instanceIds.map((id) => grouped.get(id) ?? []);
+    const unanswerable = vmRowsAnswer.refused ? new Set(unlisted) : null;
+    return instanceIds.map((id) => (unanswerable?.has(id) ? this.vmFieldRefusedError() : (grouped.get(id) ?? [])));
+  }
+
+  /**
+   * Whether this account's node refuses `vmInstanceUuid` as a volume-backup query field: the API
+   * docs' volume-backup fields do not list it, and ZStack's query builder refuses a condition on a
+   * field its inventory lacks (SYS.1007, "condition name[...] is invalid, no such field on inventory
+   * class[...]", answered 503 as any failed query). Once refused, VMs are asked by their volumes
+   * only: the refusal failed every VM's backups in its request, a whole dashboard for one VM past
+   * the volume cap.
+   */
+  private vmFieldRefused = false;
+
+  /**
+   * The volume-backup rows of VMs the volumes cannot find (no longer listed, or past the volume
+   * cap), asked by `vmInstanceUuid?=`; none, `refused`, where the node refuses that field.
+   */
+  private async rowsByVm(vms: readonly string[], scope: UpstreamScope): Promise<{ rows: Array<Array<Record<string, unknown>>>; refused: boolean }> {
+    if (vms.length === 0) return { rows: [], refused: false };
+    if (this.vmFieldRefused) return { rows: [], refused: true };
+    const conditions = chunkForUrl([...new Set(vms)], MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
+    try {
+      return { rows: await Promise.all(conditions.map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope))), refused: false };
+    } catch (error) {
+      // Every id in the condition is a uuid and the field a text one, so an invalid argument is the field itself.
+      if (!(error instanceof GatewayError) || error.code !== 'PROVIDER_ERROR' || error.details.providerCode !== INVALID_ARGUMENT) throw error;
+      this.vmFieldRefused = true;
+      return { rows: [], refused: true };
+    }
+  }
+
+  /** The backups of a VM no longer listed, on a node that refuses `vmInstanceUuid`: nothing left to ask them by. */
+  private vmFieldRefusedError(): GatewayError {
+    return providerError(
+      this.account.id,
+      `provider ${this.account.id} no longer lists this VM, so its backups cannot be asked by its volumes, and this ZStack refuses to query volume backups by VM (vmInstanceUuid, ${INVALID_ARGUMENT}): look at the backups in ZStack`,
+      INVALID_ARGUMENT,
+    );
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
@@ -219,6 +269,7 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
+    if (isVolumeOnlyBackup(backup)) throw conflict(volumeOnly('deletes'), this.account.id);
     // Every store holding it (backup-storage.ts), the list's items as repeated parameters, as ZStack's
     // Java SDK (ZSClient) writes a List in the query; the simulator reads commas too.
     const stores = storesToDeleteFrom(backup, this.config.backupStorageUuid);
@@ -228,6 +279,7 @@ export class ZstackAdapter extends BaseAdapter {
 
   override async restoreBackup(request: RestoreBackupRequest, scope: UpstreamScope): Promise<Operation> {
     if (request.target.nativeId !== request.backup.instanceNativeId) throw badInput('ZStack reverts a VM from its own backup only');
+    if (isVolumeOnlyBackup(request.backup)) throw conflict(volumeOnly('reverts'), this.account.id);
     const unrevertable = unrevertableBackup(request.backup);
     if (unrevertable !== null) throw conflict(unrevertable, this.account.id);
     return this.startJob('RESTORE_BACKUP', request.target.nativeId, request.backup.nativeId, [], {

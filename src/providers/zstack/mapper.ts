@@ -8,6 +8,7 @@ import type { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { NO_VM, vmIdOrNoVm, type RowsOfNoVm } from '../rows-of-no-vm.js';
 import { publicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
+import { NO_VM_VOLUMES, type VmVolumes } from './vm-volumes.js';
 
 type Row = Record<string, unknown>;
 
@@ -158,16 +159,25 @@ function vmOfVolumes(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>
  * row failed the backups of every VM read with it. A group whose VM id cannot be read back (its
  * root row's `vmInstanceUuid`) is left out too, told to `noVm`: it is no VM's a client can name,
  * and it failed every VM's backups. Without the collectors, either fails the read, as before.
+ *
+ * A VM backup is its VM's for good (the VM its root row names, else whose root volume it backs
+ * up: a root volume never moves), and of a VM whose row was read it counts the rows of the
+ * volumes that VM has now (`vmOfVolume`): a data volume moved to another VM since the backup is
+ * counted in neither. Rows are found by the asked VMs' volumes, so a moved volume's row came back
+ * only when its new VM was read in the same request, and the old VM's backup was bigger on a
+ * dashboard than read alone. A row with no `groupUuid` is a backup of its own (ownBackup).
  */
 export function groupBackups(
   providerId: string,
   rows: Row[],
   timezone: string,
-  vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES,
+  volumes: VmVolumes = NO_VM_VOLUMES,
   leftOut?: RowsLeftOutByVm,
   noVm?: RowsOfNoVm,
 ): Map<string, Backup[]> {
+  const { vmOfRootVolume } = volumes;
   const byGroup = new Map<string, Row[]>();
+  const ungrouped: Row[] = [];
   const unreadableGroups = new Set<unknown>();
   for (const row of rows) {
     let group: string | null;
@@ -182,27 +192,68 @@ export function groupBackups(
       if (vm !== null && vm !== NO_VM) leftOut.add(vm, error.message);
       continue;
     }
-    if (!group) continue;
-    appendToGroup(byGroup, group, row);
+    if (group) appendToGroup(byGroup, group, row);
+    else ungrouped.push(row);
   }
   const byVm = new Map<string, Backup[]>();
-  for (const [group, volumes] of byGroup) {
-    // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
-    if (volumes.every(isDeleted)) continue;
-    let backup: Backup;
+  const add = (backup: Backup | null): void => {
+    if (backup?.instanceNativeId) appendToGroup(byVm, backup.instanceNativeId, backup);
+  };
+  const readable = (map: () => Backup | null): Backup | null => {
     try {
-      backup = mapBackupGroup(providerId, group, volumes, timezone, vmOfRootVolume);
+      return map();
     } catch (error) {
-      // The one id mapBackupGroup reads is its root row's VM (the group's own is read above).
+      // The one id the mapping reads is its root row's VM (the group's own is read above).
       if (!(error instanceof UnreadableNativeId) || noVm === undefined) throw error;
       noVm.add(error.message);
-      continue;
+      return null;
     }
-    if (!backup.instanceNativeId) continue;
-    appendToGroup(byVm, backup.instanceNativeId, backup);
+  };
+  for (const [group, rowsOfGroup] of byGroup) {
+    // Every volume Deleted: the VM backup is deleted, kept listed only until ZStack expunges it.
+    if (rowsOfGroup.every(isDeleted)) continue;
+    add(readable(() => groupOfItsVm(providerId, group, rowsOfGroup, timezone, volumes)));
+  }
+  for (const row of ungrouped) {
+    if (isDeleted(row)) continue;
+    add(readable(() => ownBackup(providerId, row, timezone, volumes)));
   }
   return byVm;
 }
+
+/** A group's backup, counting only the rows of the volumes its VM has now where that VM's row was read (and lists them all: vm-volumes.ts). */
+function groupOfItsVm(providerId: string, group: string, rows: Row[], timezone: string, volumes: VmVolumes): Backup | null {
+  const backup = mapBackupGroup(providerId, group, rows, timezone, volumes.vmOfRootVolume);
+  const vm = backup.instanceNativeId;
+  if (vm === null || !volumes.wholeVolumes.has(vm)) return backup;
+  const isCurrent = (row: Row): boolean => typeof row.volumeUuid === 'string' && volumes.vmOfVolume.get(row.volumeUuid) === vm;
+  // Checked before anything is allocated: nearly every group is whole.
+  if (rows.every(isCurrent)) return backup;
+  const current = rows.filter(isCurrent);
+  // None of its VM's volumes left: found through another VM's, it would not be found read alone.
+  if (current.length === 0) return null;
+  const counted = mapBackupGroup(providerId, group, current, timezone, volumes.vmOfRootVolume);
+  return counted.instanceNativeId === vm ? counted : null;
+}
+
+/**
+ * A volume backup outside any VM backup (no `groupUuid`: ZStack's per-volume backups, and the
+ * CreateVmBackup example's data volume): a backup of its own, its id the row's uuid, listed under
+ * the VM that has its volume now (the VM whose volumes found it), else the VM it names. Merged by
+ * an empty group they were one backup; dropped, a VM backed up only so read UNPROTECTED. The
+ * gateway deletes and reverts VM backups (`vm-backups/{groupUuid}`), which do not act on it:
+ * `raw.groupUuid` null says so (adapter.ts refuses both before any call).
+ */
+function ownBackup(providerId: string, row: Row, timezone: string, volumes: VmVolumes): Backup | null {
+  const id = idTextOrNull(row.uuid, providerId);
+  if (id === null) return null;
+  const holder = typeof row.volumeUuid === 'string' ? volumes.vmOfVolume.get(row.volumeUuid) : undefined;
+  const backup = mapBackupGroup(providerId, id, [row], timezone, volumes.vmOfRootVolume);
+  return { ...backup, instanceNativeId: holder ?? backup.instanceNativeId, raw: publicRaw({ groupUuid: null, volumes: [row] }, ZSTACK_RAW_HIDDEN) };
+}
+
+/** Whether a backup is one volume's, outside any VM backup (ownBackup): no VM-backup call acts on it. */
+export const isVolumeOnlyBackup = (backup: Pick<Backup, 'raw'>): boolean => backup.raw.groupUuid === null;
 
 
 /** Splits uuids into `?=` lists whose query string stays under `maxLength`. */

@@ -16,6 +16,15 @@ export interface VmVolumes {
   /** A root volume's VM: a backup group is its root volume's VM's. */
   readonly vmOfRootVolume: ReadonlyMap<string, string>;
   /**
+   * Every volume's VM as the VM rows list it now (past MAX_VOLUMES_PER_VM too): a VM backup counts
+   * the rows of its VM's current volumes only, and a row outside any group is its volume's VM's.
+   */
+  readonly vmOfVolume: ReadonlyMap<string, string>;
+  /** The VMs whose rows were read. */
+  readonly listed: ReadonlySet<string>;
+  /** Those of them whose volumes are all in vmOfVolume (naming a readable root volume, listing no more than MAX_KNOWN_VOLUMES_PER_VM). */
+  readonly wholeVolumes: ReadonlySet<string>;
+  /**
    * VMs asked by `vmInstanceUuid` too, for the rows that name them: those listing more than
    * MAX_VOLUMES_PER_VM volumes (the rows past the cap), and those naming no root volume the gateway
    * can read (no `rootVolumeUuid`, no `allVolumes` entry typed Root, or no ZStack uuid). Asked by
@@ -25,12 +34,22 @@ export interface VmVolumes {
   readonly askByVmToo: string[];
 }
 
+/** No VM rows read: rows are told by their own `vmInstanceUuid` alone. */
+export const NO_VM_VOLUMES: VmVolumes = { volumes: [], vmOfRootVolume: new Map(), vmOfVolume: new Map(), listed: new Set(), wholeVolumes: new Set(), askByVmToo: [] };
+
 /**
  * The most volumes of one VM the backup query asks by, its root volume first. The node's VM row
  * says how many there are: one row listing 5,000 made one backup read some 45 queries (and a
  * 32 MiB answer could list 800,000). A KVM VM takes a few dozen disks at most.
  */
 export const MAX_VOLUMES_PER_VM = 64;
+
+/**
+ * The most volumes of one VM whose VM is remembered (vmOfVolume). A row listing more is no KVM
+ * VM's: its volumes past this are not remembered (800,000 of them would be held for the read),
+ * and its backups are counted whole, as before volumes were checked.
+ */
+export const MAX_KNOWN_VOLUMES_PER_VM = 4096;
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
@@ -48,24 +67,38 @@ function rootVolumeOf(row: Row, all: Row[]): string | null {
 export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes {
   const volumes = new Set<string>();
   const vmOfRootVolume = new Map<string, string>();
+  const vmOfVolume = new Map<string, string>();
+  const listed = new Set<string>();
+  const wholeVolumes = new Set<string>();
   const askByVmToo: string[] = [];
   for (const row of vmRows) {
     const vm = idTextOrNull(row.uuid, providerId);
     if (!vm) continue;
+    listed.add(vm);
     const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
     const root = rootVolumeOf(row, all);
     if (root && !vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
     if (!root) askByVmToo.push(vm);
+    if (root && !vmOfVolume.has(root)) vmOfVolume.set(root, vm);
     const own = new Set<string>(root ? [root] : []);
+    let capped = false;
+    let known = 0;
     for (const volume of all) {
       if (typeof volume.uuid !== 'string' || !UUID.test(volume.uuid)) continue;
-      if (own.size >= MAX_VOLUMES_PER_VM && !own.has(volume.uuid)) {
+      known += 1;
+      // The first VM listing a volume holds it (a row listing another VM's volume is no transfer).
+      if (known <= MAX_KNOWN_VOLUMES_PER_VM && !vmOfVolume.has(volume.uuid)) vmOfVolume.set(volume.uuid, vm);
+      if (capped || own.has(volume.uuid)) continue;
+      if (own.size >= MAX_VOLUMES_PER_VM) {
         if (root) askByVmToo.push(vm);
-        break;
+        capped = true;
+        continue;
       }
       own.add(volume.uuid);
     }
     for (const volume of own) volumes.add(volume);
+    // Without a readable root volume the row does not list its volumes whole: rows asked by the VM itself count.
+    if (root && known <= MAX_KNOWN_VOLUMES_PER_VM) wholeVolumes.add(vm);
   }
-  return { volumes: [...volumes], vmOfRootVolume, askByVmToo };
+  return { volumes: [...volumes], vmOfRootVolume, vmOfVolume, listed, wholeVolumes, askByVmToo };
 }
