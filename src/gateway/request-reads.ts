@@ -21,6 +21,7 @@ import { pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
 import { acrossProviders, type FaultReport } from './provider-errors.js';
 import { RowsLeftOut } from './rows-left-out.js';
+import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
 
 /**
@@ -58,7 +59,7 @@ export class RequestReads {
   /** Forgets, after a write, what this request and the read cache knew. */
   readonly invalidation: CacheInvalidation;
   /** Rows of provider lists this request left out for ids the gateway cannot read back: its answer names them (jit-executor.ts). */
-  readonly rowsLeftOut: RowsLeftOut;
+  readonly rowsLeftOut: RowsLeftOutBesideLookups;
   /** A fault of the gateway's own while reading a provider: logged with the request id (the answer says only "provider X failed"). */
   readonly reportFault: FaultReport = (adapter, fault) =>
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
@@ -79,7 +80,7 @@ export class RequestReads {
     /** Whose turn its upstream calls wait in (UpstreamScope.client, clientTurnOf); none for a protection sweep. */
     client?: string,
   ) {
-    this.rowsLeftOut = new RowsLeftOut(shared.rowLeftOutLine);
+    this.rowsLeftOut = new RowsLeftOutBesideLookups(shared.rowLeftOutLine);
     this.scope = budgetedScope(requestId, shared, signal, client, this.rowsLeftOut);
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
@@ -261,6 +262,7 @@ export class RequestReads {
   async backupAt(address: EntityAddress): Promise<Backup | null> {
     if (!this.findProvider(address.providerId)) return null;
     const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    this.rowsLeftOut.lookedUpIn('backups', address.providerId, address.instanceNativeId, backup !== null);
     if (!backup) return null;
     this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
     const folding = this.foldDeletesInFlight();
@@ -279,6 +281,7 @@ export class RequestReads {
    */
   async deletingBackupLook(address: EntityAddress): Promise<{ restorable: Backup } | { deleting: 'provider' | 'gateway' }> {
     const listed = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    this.rowsLeftOut.lookedUpIn('backups', address.providerId, address.instanceNativeId, listed !== null);
     if (!listed) return { deleting: 'gateway' };
     if (listed.status === 'DELETING') return { deleting: 'provider' };
     const records = (await this.shared.deletes.read([address.providerId])).get(address.providerId) ?? [];
@@ -293,12 +296,16 @@ export class RequestReads {
 
   async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
     if (!this.findProvider(address.providerId)) return null;
-    return findByAddress(await this.loaders.schedules.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    const schedule = findByAddress(await this.loaders.schedules.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    this.rowsLeftOut.lookedUpIn('schedules', address.providerId, address.instanceNativeId, schedule !== null);
+    return schedule;
   }
 
   async definitionAt(address: EntityAddress): Promise<BackupDefinition | null> {
     if (!this.findProvider(address.providerId)) return null;
-    return findByAddress(await this.loaders.definitions.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    const definition = findByAddress(await this.loaders.definitions.load(loaderKey(address.providerId, address.instanceNativeId)), address);
+    this.rowsLeftOut.lookedUpIn('definitions', address.providerId, address.instanceNativeId, definition !== null);
+    return definition;
   }
 
   async operation(id: string): Promise<Operation | null> {

@@ -25,6 +25,7 @@ import { withSizeLimitNextStep } from './size-limit-refusal.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 import { mapReadableRows } from '../readable-rows.js';
+import { instancesAsked } from '../rows-asked.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
@@ -65,6 +66,12 @@ export class DanubeAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
     return mapReadableRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+  }
+
+  /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */
+  override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
+    return instancesAsked(nativeIds, listRows(answer, this.account.id), (row) => row.hostname, (row) => mapInstance(this.account.id, row), this.account.id);
   }
 
   /**

@@ -15,6 +15,7 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapReadableRows } from '../readable-rows.js';
+import { instancesAsked } from '../rows-asked.js';
 import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
 import { reachNote, restorePlaceInToken, restoreReadInToken, restoreToken, restoresBeforePlace, waitForRestoreTurn, type RestoresBefore } from './restore-place.js';
@@ -107,6 +108,12 @@ export class OnappAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
     return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+  }
+
+  /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */
+  override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
+    return instancesAsked(nativeIds, rows, (row) => row.id, (row) => mapInstance(this.account.id, row), this.account.id);
   }
 
   /**

@@ -12,6 +12,7 @@ import { backupsOfVm, rowsOfVm, type ForeignRowsReport } from '../foreign-rows.j
 import { readPages } from './pages.js';
 import { scalar, unwrap, type ZomroDoc } from './wire.js';
 import { mapReadableRows } from '../readable-rows.js';
+import { instancesAsked } from '../rows-asked.js';
 import { inErrorState, restoreProgress } from './restore-progress.js';
 import { busyRefusal } from './busy-instance.js';
 import { unrestorableBackup } from './restorable-backup.js';
@@ -56,9 +57,18 @@ export class ZomroAdapter extends BaseAdapter {
 
   /** Every page of `func=instances` (pages.ts). */
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
+    return mapReadableRows(await this.instanceRows(scope), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+  }
+
+  /** BILLmanager reads no instance by id: the listing, mapping only the rows asked (rows-asked.ts). */
+  override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
+    return instancesAsked(nativeIds, await this.instanceRows(scope), (row) => row.id, (row) => mapInstance(this.account.id, row), this.account.id);
+  }
+
+  private async instanceRows(scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const rows = await readPages((number, size) => this.client.call({ func: 'instances', params: pageParams(number, size), idempotent: true }, scope), this.account.id, scope);
     // A service BILLmanager deleted may stay in its list: it is no instance.
-    return mapReadableRows(rows.filter((row) => !listedAsDeleted(row)), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+    return rows.filter((row) => !listedAsDeleted(row));
   }
 
   listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {

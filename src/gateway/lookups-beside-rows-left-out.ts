@@ -1,0 +1,29 @@
+import type { RowListName } from '../domain/row-left-out.js';
+import { RowsLeftOut, type ListLeftOut } from './rows-left-out.js';
+
+const keyOf = (list: RowListName, provider: string, instanceNativeId: string | null): string => `${list}\u0000${provider}\u0000${instanceNativeId ?? ''}`;
+
+/**
+ * `RowsLeftOut`, told of lookups by id of a row of an instance's list (`backup(id)`, `node`,
+ * `_entities`, a mutation's backup). A lookup reads its instance's whole list, and a row left out
+ * of it (an id the gateway cannot read back) was told of with no path: an error beside a lookup
+ * that answered the row asked, which many clients take as the query's failure. That row cannot be
+ * the one found (the lists hold each id once), so a list read only by lookups that found their
+ * rows says nothing. A lookup that found nothing keeps the error: the row asked may be the one
+ * left out. A field that showed the list still has it at its path.
+ */
+export class RowsLeftOutBesideLookups extends RowsLeftOut {
+  /** Per list looked in: whether every lookup in it found its row. */
+  private readonly lookedUp = new Map<string, boolean>();
+
+  lookedUpIn(list: RowListName, provider: string, instanceNativeId: string, found: boolean): void {
+    const key = keyOf(list, provider, instanceNativeId);
+    this.lookedUp.set(key, found && this.lookedUp.get(key) !== false);
+  }
+
+  override entries(): ListLeftOut[] {
+    const entries = super.entries();
+    if (this.lookedUp.size === 0) return entries;
+    return entries.filter((entry) => entry.paths.length > 0 || this.lookedUp.get(keyOf(entry.list, entry.provider, entry.instanceNativeId)) !== true);
+  }
+}
