@@ -26,8 +26,9 @@ export function idText(value: unknown, provider: string): string {
  * hostname, the longest, is at most 253 characters). A global id holds at most two of them beside
  * parts the code bounds (disk numbers, task ids, a client's name): 1,759 characters at the longest,
  * within the 2,048 `decodeId` reads (test/unit/longest-global-ids.test.ts). A third id read up to
- * this bound would pass that limit, and its object could not be asked for again by its id. A longer one (a provider's id of 2,000
- * characters) was answered inside an id the gateway then refused as the client's "malformed id".
+ * this bound would pass that limit, and its object could not be asked for again by its id. A
+ * longer one (a provider's id of 2,000 characters) was answered inside an id the gateway then
+ * refused as the client's "malformed id".
  */
 export const MAX_NATIVE_ID_BYTES = 512;
 /** With the u flag a surrogate pair is one code point: only unpaired halves match. */
