@@ -16,11 +16,15 @@ const UNREADABLE_IDS: ReadonlyArray<{ kind: string; id: unknown; text: string | 
 
 type Row = Record<string, unknown>;
 
-/** Where each simulator keeps its VMs and backups, and how a copy of one is planted with another id (undone by the function returned). */
+/** Where each simulator keeps its VMs, backups and schedules, and how a copy of one is planted with another id (undone by the function returned). */
 interface Planting {
   kind: ProviderKind;
   plantVm(harness: Harness, id: unknown): () => void;
   plantBackup(harness: Harness, vmNativeId: string, id: unknown): () => void;
+  /** A schedule (Danube: a definition, which is its schedule too) of the VM. */
+  plantSchedule(harness: Harness, vmNativeId: string, id: unknown): () => void;
+  /** The VM's own lists looked up by id besides its backups. */
+  owned: ReadonlyArray<'schedules' | 'definitions'>;
 }
 
 function plantInMap<K, V extends object>(map: Map<K, V>, key: K, from: V, change: Partial<Record<keyof V, unknown>>): () => void {
@@ -47,6 +51,12 @@ const PLANTINGS: readonly Planting[] = [
       const from = [...simulator.backups.values()].find((backup) => backup.instanceId === vm)!;
       return plantInMap(simulator.backups, 'planted', from, { id });
     },
+    plantSchedule: (harness, vm, id) => {
+      const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+      const from = [...simulator.schedules.values()].find((schedule) => schedule.instanceId === vm)!;
+      return plantInMap(simulator.schedules, 'planted', from, { id });
+    },
+    owned: ['schedules'],
   },
   {
     kind: 'onapp',
@@ -60,6 +70,13 @@ const PLANTINGS: readonly Planting[] = [
       const from = [...simulator.backups.values()].find((backup) => String(backup.vmId) === vm)!;
       return plantInMap(simulator.backups, -1, from, { id });
     },
+    plantSchedule: (harness, vm, id) => {
+      const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+      const disks = new Set([...simulator.vms.values()].find((item) => String(item.id) === vm)!.disks.map((disk) => disk.id));
+      const from = [...simulator.schedules.values()].find((schedule) => disks.has(schedule.diskId))!;
+      return plantInMap(simulator.schedules, -1, from, { id });
+    },
+    owned: ['schedules'],
   },
   {
     kind: 'danube',
@@ -71,24 +88,34 @@ const PLANTINGS: readonly Planting[] = [
       const simulator = harness.simulator('danube').simulator as DanubeSimulator;
       return plantInArray(simulator.backups, simulator.backups.find((row) => row.hostname === vm)!, { name });
     },
+    plantSchedule: (harness, vm, name) => {
+      const simulator = harness.simulator('danube').simulator as DanubeSimulator;
+      return plantInArray(simulator.definitions, simulator.definitions.find((row) => row.hostname === vm)!, { name });
+    },
+    owned: ['schedules', 'definitions'],
   },
 ];
 
+type Ids = Array<{ id: string }> | null;
 interface Listed {
-  instances: { edges: Array<{ node: { id: string; nativeId: string; backups: Array<{ id: string }> | null } }> };
+  instances: { edges: Array<{ node: { id: string; nativeId: string; backups: Ids; schedules: Ids; definitions?: Ids } }> };
 }
 interface Looked {
   a: { id: string } | null;
   b: { id: string } | null;
   backup: { id: string } | null;
   backupNode: { id: string } | null;
+  [owned: `o${number}`]: { id: string } | null;
   _entities: Array<{ id: string } | null>;
 }
-const LOOKUPS = `query($a: ID!, $b: ID!, $backup: ID!, $entities: [_Any!]!) {
+const TYPENAME = { schedules: 'BackupSchedule', definitions: 'BackupDefinition' } as const;
+/** `owned` the schedules' (and definitions') ids, each asked by `node` under an alias of its own. */
+const lookups = (owned: number): string => `query($a: ID!, $b: ID!, $backup: ID!, ${Array.from({ length: owned }, (_, index) => `$o${index}: ID!`).join(', ')}, $entities: [_Any!]!) {
   a: instance(id: $a) { id }
   b: node(id: $b) { id }
   backup(id: $backup) { id }
   backupNode: node(id: $backup) { id }
+  ${Array.from({ length: owned }, (_, index) => `o${index}: node(id: $o${index}) { id }`).join('\n  ')}
   _entities(representations: $entities) { ... on Node { id } }
 }`;
 
@@ -102,29 +129,37 @@ describe.each(PLANTINGS)('$kind: lookups by id beside a row whose id cannot be r
   let instances: string[];
   let vm: string;
   let backups: string[];
+  let scheduledVm: string;
+  let owned: Array<{ __typename: string; id: string }>;
   beforeAll(async () => {
     harness = await startHarness({ kinds: [planting.kind] });
-    const listed = await harness.gql<Listed>('{ instances(first: 100) { edges { node { id nativeId backups { id } } } } }');
+    const lists = planting.owned.map((list) => `${list} { id }`).join(' ');
+    const listed = await harness.gql<Listed>(`{ instances(first: 100) { edges { node { id nativeId backups { id } ${lists} } } } }`);
     const edges = listed.data!.instances.edges;
     instances = edges.slice(0, 3).map((edge) => edge.node.id);
     const withBackups = edges.find((edge) => (edge.node.backups?.length ?? 0) >= 2)!;
     vm = withBackups.node.nativeId;
     backups = withBackups.node.backups!.slice(0, 2).map((backup) => backup.id);
+    const scheduled = edges.find((edge) => planting.owned.every((list) => (edge.node[list]?.length ?? 0) >= 1))!;
+    scheduledVm = scheduled.node.nativeId;
+    owned = planting.owned.map((list) => ({ __typename: TYPENAME[list], id: scheduled.node[list]![0]!.id }));
   });
   afterAll(() => harness.close());
 
   it.each(UNREADABLE_IDS)('an id $kind: the rows asked answer, with no error and never the row', async ({ id, text }) => {
-    const unplant = [planting.plantVm(harness, id), planting.plantBackup(harness, vm, id)];
+    const unplant = [planting.plantVm(harness, id), planting.plantBackup(harness, vm, id), planting.plantSchedule(harness, scheduledVm, id)];
     try {
-      const entities = [...instances.map((instance) => ({ __typename: 'Instance', id: instance })), ...backups.map((backup) => ({ __typename: 'Backup', id: backup }))];
-      const answer = await harness.gql<Looked>(LOOKUPS, { a: instances[0], b: instances[1], backup: backups[0], entities });
+      const entities = [...instances.map((instance) => ({ __typename: 'Instance', id: instance })), ...backups.map((backup) => ({ __typename: 'Backup', id: backup })), ...owned];
+      const ownedIds = Object.fromEntries(owned.map((entity, index) => [`o${index}`, entity.id]));
+      const answer = await harness.gql<Looked>(lookups(owned.length), { a: instances[0], b: instances[1], backup: backups[0], ...ownedIds, entities });
       expect(answer.errors).toBeUndefined();
       expect(answer.data).toEqual({
         a: { id: instances[0] },
         b: { id: instances[1] },
         backup: { id: backups[0] },
         backupNode: { id: backups[0] },
-        _entities: [...instances, ...backups].map((entity) => ({ id: entity })),
+        ...Object.fromEntries(owned.map((entity, index) => [`o${index}`, { id: entity.id }])),
+        _entities: [...instances, ...backups, ...owned.map((entity) => entity.id)].map((entity) => ({ id: entity })),
       });
       if (text !== null) expect(answer.text).not.toContain(text);
     } finally {
