@@ -1,6 +1,7 @@
 import type { RowListName } from '../domain/row-left-out.js';
 import { RowsLeftOut, type ListLeftOut } from './rows-left-out.js';
 
+/** As RowsLeftOut keys its lists (not exported there). */
 const keyOf = (list: RowListName, provider: string, instanceNativeId: string | null): string => `${list}\u0000${provider}\u0000${instanceNativeId ?? ''}`;
 
 /**
@@ -16,7 +17,10 @@ export class RowsLeftOutBesideLookups extends RowsLeftOut {
   /** Per list looked in: whether every lookup in it found its row. */
   private readonly lookedUp = new Map<string, boolean>();
 
+  /** A lookup by id read this instance's list, and found the row it asked for or not. */
   lookedUpIn(list: RowListName, provider: string, instanceNativeId: string, found: boolean): void {
+    // The common answer: the list left nothing out, and there is nothing to keep quiet.
+    if (!this.has(list, provider, instanceNativeId)) return;
     const key = keyOf(list, provider, instanceNativeId);
     this.lookedUp.set(key, found && this.lookedUp.get(key) !== false);
   }
