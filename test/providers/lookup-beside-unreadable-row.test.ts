@@ -198,6 +198,19 @@ describe.each(PLANTINGS)('$kind: lookups by id beside a row whose id cannot be r
       undo();
     }
   });
+
+  // Last: it deletes the second backup.
+  it("a delete of a backup beside the row looks its backup up: answered, with no error", async () => {
+    const undo = planting.plantBackup(harness, vm, 'h'.repeat(2000));
+    try {
+      const answer = await harness.gql<{ deleteBackup: { operation: { backupId: string } } }>('mutation($id: ID!) { deleteBackup(input: { backupId: $id }) { backup { id } operation { backupId } } }', { id: backups[1] });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.deleteBackup.operation.backupId).toBe(backups[1]);
+      expect(answer.text).not.toContain('h'.repeat(600));
+    } finally {
+      undo();
+    }
+  });
 });
 
 function instanceOf(backup: string): string {
