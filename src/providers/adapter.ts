@@ -101,7 +101,10 @@ export abstract class BaseAdapter implements ProviderAdapter {
   prepareLists(_kinds: ReadonlySet<InstanceListKind>, _scope: UpstreamScope): void {}
 
   /**
-   * For a provider with no per-instance read: one listing answers every id.
+   * For a provider with no per-instance read: one listing answers every id. Every adapter here
+   * overrides it with `instancesAsked` (rows-asked.ts) or a query by id: mapped here, a row of a VM
+   * not asked whose id cannot be read back is told of as left out of the account's list, an error
+   * beside a lookup that answered every VM asked.
    * Of a record the listing repeats, the first, as lists keep it
    * (loaders.ts): a Map built from the list kept the last, so an instance
    * read by id could show other fields than the row that listed it.
