@@ -6,7 +6,7 @@ import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
-import { wsClient } from '../helpers/ws.js';
+import { told, toldOf, UNVOUCHED } from '../helpers/operation-told.js';
 
 /**
  * An operation id is built from provider-native ids: a delete's names its job (ZStack) or task
@@ -18,44 +18,8 @@ import { wsClient } from '../helpers/ws.js';
  */
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
-const NODE = 'query($id: ID!) { node(id: $id) { ... on Operation { status } } }';
-const SUBSCRIBE = 'subscription($id: ID!) { operationUpdated(id: $id) { status } }';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
 const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status } } }';
-
-/** What `operationUpdated` tells of an id first: its status, or its errors' codes. */
-async function firstTold(harness: Harness, id: string): Promise<{ status: unknown } | { codes: unknown[] }> {
-  const client = wsClient(harness.gateway.graphqlUrl);
-  try {
-    return await new Promise((resolve, reject) => {
-      client.subscribe<{ operationUpdated: { status: string } }>(
-        { query: SUBSCRIBE, variables: { id } },
-        {
-          next: (value) => resolve(value.errors ? { codes: value.errors.map((error) => error.extensions?.code) } : { status: value.data?.operationUpdated.status }),
-          error: (error: unknown) =>
-            Array.isArray(error) ? resolve({ codes: (error as Array<{ extensions?: { code?: unknown } }>).map((item) => item.extensions?.code) }) : reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-          complete: () => resolve({ codes: [] }),
-        },
-      );
-    });
-  } finally {
-    await client.dispose();
-  }
-}
-
-/** What a client is told of an id, every way it can read it. */
-async function toldOf(harness: Harness, id: string): Promise<{ operation: unknown; node: unknown; subscription: unknown }> {
-  const byOperation = await harness.gql<{ operation: { status: string } | null }>(OPERATION, { id });
-  const byNode = await harness.gql<{ node: { status: string } | null }>(NODE, { id });
-  return {
-    operation: byOperation.errors ? { codes: errorCodes(byOperation) } : { status: byOperation.data?.operation?.status },
-    node: byNode.errors ? { codes: errorCodes(byNode) } : byNode.data?.node ?? null,
-    subscription: await firstTold(harness, id),
-  };
-}
-
-const UNVOUCHED = { operation: { codes: ['NOT_FOUND'] }, node: null, subscription: { codes: ['NOT_FOUND'] } };
-const told = (status: string) => ({ operation: { status }, node: { status }, subscription: { status } });
 
 /** A delete id around the job or task of another operation, naming `backup`. */
 function deleteAround(other: OperationRef, backup: EntityAddress): string {
