@@ -40,7 +40,7 @@ interface Polled {
  */
 describe('zstack: a job that timed out (SYS.1001)', () => {
   let harness: Harness;
-  /** The gateway's store: an aged delete id is recorded there as its mutation would have recorded it. */
+  /** The gateway's store: an aged create or delete id is recorded there as its mutation would have recorded it. */
   const store = new NamedMemoryStore();
   let simulator: ZstackSimulator;
   let vms: Vm[];
@@ -79,7 +79,7 @@ describe('zstack: a job that timed out (SYS.1001)', () => {
     simulator.timeOutNextJob = { workDoneAfterMs: 86_400_000 };
     const id = await create(vms[2]!, 'abandoned-create');
     const minutes = DEFAULT_BACKUP_GIVE_UP_MS / 60_000;
-    const aged = async (ageMs: number) => poll(agedBy(id, ageMs));
+    const aged = async (ageMs: number) => poll(await recordedAsStarted(store, agedBy(id, ageMs)));
     expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS - 60_000)).toEqual({ status: 'RUNNING', error: null, errorCode: null, providerErrorCode: null });
     expect(await aged(DEFAULT_BACKUP_GIVE_UP_MS + 60_000)).toEqual({
       status: 'FAILED',

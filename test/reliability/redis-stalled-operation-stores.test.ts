@@ -11,7 +11,7 @@ import { startRedisProxy, type RedisProxy } from '../helpers/redis-proxy.js';
 /**
  * What the gateway keeps of the operations it started: each operation's first finish time
  * (read on every poll), a Danube create's findings, a Zomro restore's outcome and the record of
- * its start that a cancel asks. Their store
+ * its start that a cancel asks, and a read of a Danube task. Their store
  * calls gave up on a stalled Redis without a word or a count: backup_graph_store_failures_total
  * and the store-failure lines said nothing while every poll lost what those stores keep, and a
  * finished operation whose `startedHere` look failed left the read cache stale, unseen.
@@ -21,6 +21,7 @@ afterAll(() => redis.stop());
 
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status finishedAt } }';
 const CANCEL = 'mutation($id: ID!) { cancelOperation(input: { operationId: $id }) { operation { status } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
 const LIST = '{ instances(first: 100) { edges { node { id nativeId provider { id } backups { id status } } } } }';
 
@@ -33,6 +34,7 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
   let proxy: RedisProxy;
   let harness: Harness;
   let danubeCreate: string;
+  let zomroCreate: string;
   let zomroRestore: string;
 
   const storeFailures = async (user: string): Promise<number> => {
@@ -68,6 +70,12 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
     const restored = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId, confirm: true } });
     expect(restored.errors).toBeUndefined();
     zomroRestore = restored.data!.restoreBackup.operation.id;
+    // Finished at Zomro, read from its backup list alone: a poll reads it SUCCEEDED whatever the store answers.
+    const zomroVm = nodes.find((node) => node.provider.id.startsWith('zomro'))!;
+    const zomroCreated = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: zomroVm.id, name: 'stalled-store' } });
+    expect(zomroCreated.errors).toBeUndefined();
+    zomroCreate = zomroCreated.data!.createBackup.operation.id;
+    zomro.finishBackups();
   });
   afterAll(async () => {
     proxy?.flow();
@@ -75,22 +83,36 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
     await proxy?.close();
   });
 
-  it('counts and logs the create findings, the finish times and startedHere a Danube poll gives up on', async () => {
+  it('counts and logs the create findings and the started record a Danube poll gives up on: STORE_UNAVAILABLE, the status resting on the record', async () => {
     expect(await storeFailures('create_findings')).toBe(0);
+    expect(await storeFailures('started_operations')).toBe(0);
+    proxy.stall();
+    try {
+      // A status read from a Danube task is told only where the gateway recorded starting it.
+      expect(errorCodes(await harness.gql(OPERATION, { id: danubeCreate }))).toEqual(['STORE_UNAVAILABLE']);
+      expect(await storeFailures('create_findings')).toBeGreaterThan(0);
+      expect(await storeFailures('started_operations')).toBeGreaterThan(0);
+    } finally {
+      proxy.flow();
+    }
+    const lines = harness.logs.join('\n');
+    expect(lines).toContain('create findings store failed');
+    expect(lines).toContain('started operations store failed');
+  }, 30_000);
+
+  it('counts and logs the finish times and startedHere a poll gives up on', async () => {
     expect(await storeFailures('finish_times')).toBe(0);
     proxy.stall();
     try {
-      const operation = await poll(danubeCreate);
+      const operation = await poll(zomroCreate);
       expect(operation.status).toBe('SUCCEEDED');
       expect(operation.finishedAt).not.toBeNull();
-      expect(await storeFailures('create_findings')).toBeGreaterThan(0);
       // The finish time's read, and startedHere's: two or more.
       expect(await storeFailures('finish_times')).toBeGreaterThanOrEqual(2);
     } finally {
       proxy.flow();
     }
     const lines = harness.logs.join('\n');
-    expect(lines).toContain('create findings store failed');
     expect(lines).toContain("finish times store failed; an operation's finishedAt is this read's time");
     expect(lines).toContain('finish times store failed; an operation seen finished did not empty the read cache');
   }, 30_000);
@@ -108,14 +130,14 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
   }, 30_000);
 
   it('counts and logs the started record a cancel gives up on: STORE_UNAVAILABLE, nothing sent', async () => {
-    expect(await storeFailures('started_operations')).toBe(0);
+    const failedBefore = await storeFailures('started_operations');
     const cancels = () => harness.simulator('danube').server.count('PUT /task/:x/cancel');
     const before = cancels();
     proxy.stall();
     try {
       const answer = await harness.gql(CANCEL, { id: danubeCreate });
       expect(errorCodes(answer)).toEqual(['STORE_UNAVAILABLE']);
-      expect(await storeFailures('started_operations')).toBeGreaterThan(0);
+      expect(await storeFailures('started_operations')).toBeGreaterThan(failedBefore);
     } finally {
       proxy.flow();
     }

@@ -12,7 +12,7 @@ import { storeOfBackup, storesToDeleteFrom } from './backup-storage.js';
 import { MissingResourceAnswer, isResourceNotFound } from './not-found.js';
 import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
-import { checkDeleteJobAnswer, readFromDeleteJob } from './delete-job.js';
+import { checkJobAnswer, readFromJob } from './answered-job.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { vmVolumes } from './vm-volumes.js';
 import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
@@ -310,8 +310,8 @@ export class ZstackAdapter extends BaseAdapter {
     const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true }, scope);
     // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
-    checkDeleteJobAnswer(ref, response.body, this.account.id);
-    return readFromDeleteJob(ref, await this.answeredJob(ref, jobUuid, response, scope));
+    checkJobAnswer(ref, response.body, this.account.id);
+    return readFromJob(ref, await this.answeredJob(ref, jobUuid, response, scope));
   }
 
   /** A job ZStack still answers: its status, judged by what ZStack lists where the answer alone cannot tell. */
