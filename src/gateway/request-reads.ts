@@ -331,8 +331,9 @@ export class RequestReads {
    * or any Zomro or OnApp delete) is told only where a mutation of this gateway started it: any id
    * naming a listed VM and a backup it does not list read SUCCEEDED. So is any status read from a
    * job or task whose answer does not say it is this operation (Operation.jobUnconfirmed: a ZStack
-   * or Danube delete's): an id written around another operation's job or task (a create's, another
-   * backup's delete) read that one's RUNNING, SUCCEEDED or FAILED as this delete's. Asked before the
+   * or Danube create's, delete's or restore's): an id written around another operation's job or
+   * task (a create's, a restore's, another backup's delete) read that one's RUNNING, SUCCEEDED or
+   * FAILED as this operation's. Asked before the
    * read is passed on, so a forged one ends no delete record and forgets no cached list. As
    * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */
