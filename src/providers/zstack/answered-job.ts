@@ -11,10 +11,12 @@ const JOB_OF: Readonly<Record<OperationKind, string>> = { CREATE_BACKUP: 'create
  * What a job's answer says it was, where it says: a create's result holds `inventories`
  * (CreateVmBackup's documented answer, the backups it made), a revert's is `{"success": true}`
  * (docs/providers.md). A delete's and a sync's is `{}`, as a running job's is and as a node from
- * before November 2018 wrote nothing: it tells no kind. A failed job's is ZStack's error.
+ * before November 2018 wrote nothing: it tells no kind. A failed job's is ZStack's error, whatever
+ * else a node writes beside it (an event's `"success": false`): no kind either.
  */
 function answeredKind(body: unknown): OperationKind | null {
   if (body === null || typeof body !== 'object') return null;
+  if ((body as { error?: unknown }).error != null) return null;
   if ('inventories' in body) return 'CREATE_BACKUP';
   if ('success' in body) return 'RESTORE_BACKUP';
   return null;
