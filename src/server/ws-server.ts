@@ -34,7 +34,7 @@ import { shedUnread } from './ws/shed-unread.js';
 import { ConnectionShare, unsentAnswersMessage, type UnsentAnswerBytes } from './unsent-answers.js';
 import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js';
 import { ActingAnswers } from './ws/acting-answers.js';
-import { OperationSignals, cancelledOperationId } from './ws/operation-signals.js';
+import { OperationSignals } from './ws/operation-signals.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 import { repeatedJsonName, repeatedJsonNameMessage } from './duplicate-json-keys.js';
@@ -120,6 +120,8 @@ interface ConnectionState {
   gone: AbortController;
   /** Each query's and subscription's own signal, aborted at its client's `complete` too (a mutation's is `gone`'s). */
   signals: OperationSignals;
+  /** Whether graphql-ws still holds the operation of this id (it forgets one at its client's `complete`). */
+  heldByGraphqlWs: (id: string) => boolean;
   /** Mutations running, whose answers are never refused for the address's answers not taken. */
   acting: ActingAnswers;
 }
@@ -283,6 +285,7 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         heldText: new HeldText(limits.bodyLimitBytes),
         gone,
         signals: new OperationSignals(gone.signal),
+        heldByGraphqlWs: (id) => id in ctx.subscriptions,
         acting: new ActingAnswers(),
       });
       return true;
@@ -518,10 +521,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
               logger.error({ err: error }, 'WebSocket message handling failed');
               closeFirmly(socket, CloseCode.InternalServerError, 'Internal server error');
             });
-            // After graphql-ws has forgotten the operation (at once, before it awaits anything): its
-            // answer, should its reads end it now, is not sent.
-            const cancelled = cancelledOperationId(text);
-            if (cancelled !== undefined) states.get(socket)?.signals.cancel(cancelled);
+            // After graphql-ws has forgotten a cancelled operation (at once, before it awaits
+            // anything): its answer, should its reads end it now, is not sent.
+            const state = states.get(socket);
+            state?.signals.cancelForgotten(state.heldByGraphqlWs);
           }),
       },
       { socket, request },

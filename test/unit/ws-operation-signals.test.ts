@@ -1,23 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { OperationSignals, cancelledOperationId } from '../../src/server/ws/operation-signals.js';
-
-describe('cancelledOperationId', () => {
-  it('reads the id of a complete message, written plainly or with escapes', () => {
-    expect(cancelledOperationId('{"id":"q1","type":"complete"}')).toBe('q1');
-    expect(cancelledOperationId('{"type":"compl\\u0065te","id":"\\u0071\\u0031"}')).toBe('q1');
-  });
-
-  it('reads nothing of any other message', () => {
-    for (const text of ['{"id":"q1","type":"subscribe","payload":{"query":"{ providers { id } }"}}', '{"type":"ping"}', '{"id":7,"type":"complete"}', 'null', '"complete"', 'not json', '[{"id":"q1","type":"complete"}]']) {
-      expect(cancelledOperationId(text)).toBeUndefined();
-    }
-  });
-
-  it('does not parse a message longer than any complete can be', () => {
-    expect(cancelledOperationId(`{"id":"q1","type":"complete","pad":"${'x'.repeat(2_000)}"}`)).toBeUndefined();
-  });
-});
+import { OperationSignals } from '../../src/server/ws/operation-signals.js';
 
 describe('OperationSignals', () => {
   it("aborts a cancelled operation's signal only", () => {
@@ -50,5 +33,32 @@ describe('OperationSignals', () => {
     expect(getEventListeners(gone.signal, 'abort')).toHaveLength(0);
     // Ended, an operation is no longer aborted by a late cancel of its id (which a new operation may hold next).
     expect(ended.aborted).toBe(false);
+  });
+
+  it('cancels the operations graphql-ws no longer holds, whatever the message that made it forget them', () => {
+    const gone = new AbortController();
+    const signals = new OperationSignals(gone.signal);
+    const forgotten = signals.open('a');
+    const held = signals.open('b');
+    signals.cancelForgotten((id) => id === 'b');
+    expect(forgotten.aborted).toBe(true);
+    expect(held.aborted).toBe(false);
+    expect(getEventListeners(gone.signal, 'abort')).toHaveLength(1);
+  });
+
+  it('keeps one listener at most on the connection signal over 10,000 operations opened and cancelled, ended or forgotten', () => {
+    const gone = new AbortController();
+    const signals = new OperationSignals(gone.signal);
+    let most = 0;
+    for (let n = 0; n < 10_000; n += 1) {
+      const id = `op-${n % 3}`;
+      signals.open(id);
+      most = Math.max(most, getEventListeners(gone.signal, 'abort').length);
+      if (n % 3 === 0) signals.cancel(id);
+      else if (n % 3 === 1) signals.end(id);
+      else signals.cancelForgotten(() => false);
+    }
+    expect(most).toBe(1);
+    expect(getEventListeners(gone.signal, 'abort')).toHaveLength(0);
   });
 });

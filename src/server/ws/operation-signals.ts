@@ -1,26 +1,5 @@
 import { cancellationController } from '../request-signal.js';
 
-/** The longest message read for a `complete`: its id is at most MAX_OPERATION_ID_LENGTH characters, each at most a six-character JSON escape. */
-const LONGEST_COMPLETE_MESSAGE = 1_024;
-
-/**
- * The operation id of a graphql-ws `complete` message (the client cancels that operation), or
- * undefined for any other message. graphql-ws reads the message too, but tells the gateway
- * nothing of a cancelled query: it only stops sending its answer.
- */
-export function cancelledOperationId(text: string): string | undefined {
-  if (text.length > LONGEST_COMPLETE_MESSAGE) return undefined;
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof message !== 'object' || message === null) return undefined;
-  const { type, id } = message as { type?: unknown; id?: unknown };
-  return type === 'complete' && typeof id === 'string' ? id : undefined;
-}
-
 interface Running {
   controller: AbortController;
   onGone: () => void;
@@ -55,6 +34,16 @@ export class OperationSignals {
     if (!running) return;
     this.end(id);
     running.controller.abort();
+  }
+
+  /**
+   * Cancels each operation graphql-ws no longer holds (`held` false): its client's `complete` made
+   * it forget it. Asked of graphql-ws rather than read from the message, a `complete` counts however
+   * it is written: padded with whitespace or a field graphql-ws ignores, one read here by a length
+   * cap (so as not to parse long messages twice) was honoured by graphql-ws and cut nothing.
+   */
+  cancelForgotten(held: (id: string) => boolean): void {
+    for (const id of [...this.running.keys()]) if (!held(id)) this.cancel(id);
   }
 
   /** The operation ended, or was refused after its place was taken. */
