@@ -36,12 +36,20 @@ const BACKUP_PAGE_SIZE = 5_000;
 const QUERY_ORDER = '+uuid';
 
 /**
- * How many times a query is read again from its start when its `total` falls between two pages (a
- * row deleted meanwhile skips the row after the offset). Each costs its pages' calls, within
+ * How many times a query is read again from its start when its `total` falls between two pages, or
+ * a page's first row is not the last row read (a row deleted meanwhile skips the row after the offset). Each costs its pages' calls, within
  * `limits.maxUpstreamCallsPerRequest`; a reading past them that falls too is PROVIDER_ERROR
  * LIST_CHANGING (listKeptChanging), not a list short of a row.
  */
 const MOST_QUERY_REREADS = 2;
+
+/**
+ * Rows each page after a query's first reads again: it starts at the last row read, which is its
+ * first row unless rows moved. A row deleted ahead of the offset and another made behind it between
+ * two pages left `total` as it was, yet moved every later row up one place: the first of the next
+ * page was never read, a list short of a row told to nobody. Its first row not seen before says so.
+ */
+const PAGE_OVERLAP = 1;
 
 export const ZSTACK_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'SYNC_BACKUPS', 'NAME_BACKUP']);
 
@@ -542,8 +550,8 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   /**
-   * Every page of a query. The next page starts after the rows received, and
-   * reading stops at the count the answers give (`replyWithCount`) or, without
+   * Every page of a query. The next page starts at the last row received
+   * (PAGE_OVERLAP), and reading stops at the count the answers give (`replyWithCount`) or, without
    * one, at an empty page only: a node may cap `limit` lower and says nothing of
    * it (no field of a query's answer names the limit it applied), so a page
    * shorter than asked may be its cap, not the end (an older node leaving
@@ -568,8 +576,11 @@ export class ZstackAdapter extends BaseAdapter {
     /** The `total` the last page counted, and how many readings from the start are left. */
     let lastTotal: number | null = null;
     let rereads = MOST_QUERY_REREADS;
+    /** Whether each page after the first starts at the last row read (PAGE_OVERLAP); off for a node that caps its pages at one row. */
+    let overlapping = true;
     for (;;) {
-      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(received)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
+      const start = received > 0 && overlapping ? received - PAGE_OVERLAP : received;
+      const search = new URLSearchParams([...conditions.map((condition) => ['q', condition] as [string, string]), ['sort', QUERY_ORDER], ['start', String(start)], ['limit', String(pageSize)], ['replyWithCount', 'true']]).toString();
       const response = await this.client.call({ method: 'GET', path, search, operation }, scope);
       const body = (response.body ?? {}) as Inventories;
       // ZStack's queries always answer with an inventories array: without one, "none" would be a guess
@@ -582,7 +593,12 @@ export class ZstackAdapter extends BaseAdapter {
       // Fewer rows counted than the last page counted: rows were deleted meanwhile, and one ahead of
       // the offset moved every later row up, so the first of this page was never read (skipped until
       // the next list). The query is read again from the start, at most MOST_QUERY_REREADS times.
-      if (received > 0 && total !== null && lastTotal !== null && total < lastTotal) {
+      // The page starts at the last row read: a row not read before there means rows moved up past
+      // the offset (one deleted ahead of it), though `total` may not have fallen (one made behind it
+      // meanwhile), and the rows it moved past were never read.
+      const [first] = page;
+      const movedUp = start < received && first !== undefined && first.uuid !== undefined && !seen.has(first.uuid);
+      if (received > 0 && ((total !== null && lastTotal !== null && total < lastTotal) || movedUp)) {
         // A third reading that falls too would skip a row again, told to nobody (a VM's only backup
         // skipped read UNPROTECTED): the list is the provider's error, which a later read may not meet.
         if (rereads === 0) throw listKeptChanging(this.account.id);
@@ -595,6 +611,13 @@ export class ZstackAdapter extends BaseAdapter {
         continue;
       }
       lastTotal = total;
+      // Only the last row read again: the list ended there, or, the page before held no more either,
+      // a node capping its pages at one row, read on from the next row without the overlap.
+      if (start < received && page.length === PAGE_OVERLAP) {
+        if (previous.length > PAGE_OVERLAP) return rows;
+        overlapping = false;
+        continue;
+      }
       if (repeatsPage(page, previous, 'uuid')) return rows;
       const seenBefore = seen.size;
       // `start` is an offset into the list as it is when each page is read: a row made meanwhile
@@ -607,7 +630,7 @@ export class ZstackAdapter extends BaseAdapter {
       }
       if (page.length > 0 && seen.size === seenBefore) return rows;
       appendAll(rows, fresh);
-      received += page.length;
+      received = start + page.length;
       checkListSize(rows.length, this.account.id);
       if (page.length === 0 || (total !== null && received >= total)) return rows;
       previous = page;
