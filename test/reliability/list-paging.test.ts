@@ -179,14 +179,15 @@ describe('paged provider lists', () => {
     expect([instances.totalCount, distinct(instances)]).toEqual([900, 900]);
   });
 
-  it('ZStack: a node that answers every page with the first is read once more, not until the budget runs out', async () => {
+  it('ZStack: a node that answers every page with the first is read twice more, not until the budget runs out', async () => {
+    // The second page starts at the last row read (the overlap that finds rows moved up); the first again, the third does not.
     zstackShape = { rows: 500, ignoresPage: true };
     const instances = await list('zstack-paged');
     expect([instances.totalCount, instances.providerErrors]).toEqual([500, []]);
-    expect(zstackPages).toBe(2);
+    expect(zstackPages).toBe(3);
     zstackShape = { rows: 500, ignoresPage: true, count: '100000' };
     expect((await list('zstack-paged')).totalCount).toBe(500);
-    expect(zstackPages).toBe(2 + 2);
+    expect(zstackPages).toBe(3 + 3);
   });
 
   it('ZStack: a node going round its first pages is read until a page brings no new VM, with a count or without', async () => {
@@ -194,10 +195,11 @@ describe('paged provider lists', () => {
     const instances = await list('zstack-paged');
     expect(instances.providerErrors).toEqual([]);
     expect(distinct(instances)).toBe(1_000);
-    expect(zstackPages).toBe(3);
+    // This node rounds `start` down to its pages: the overlapping second page is the first again, read on without the overlap.
+    expect(zstackPages).toBe(4);
     zstackShape = { rows: 5_000, cycle: 2, count: '100000' };
     expect((await list('zstack-paged')).providerErrors).toEqual([]);
-    expect(zstackPages).toBe(3 + 3);
+    expect(zstackPages).toBe(4 + 4);
   });
 
   it('ZStack: without a count, pages are read while they come back full', async () => {

@@ -618,6 +618,12 @@ export class ZstackAdapter extends BaseAdapter {
         overlapping = false;
         continue;
       }
+      // The page before again, not from its last row: a node that rounds `start` to its pages (or
+      // ignores it), read on from the next row without the overlap, which then tells the two apart.
+      if (start < received && repeatsPage(page, previous, 'uuid')) {
+        overlapping = false;
+        continue;
+      }
       if (repeatsPage(page, previous, 'uuid')) return rows;
       const seenBefore = seen.size;
       // `start` is an offset into the list as it is when each page is read: a row made meanwhile
