@@ -39,15 +39,22 @@ export const UTF8_BACKSLASH_WHITESPACE = bytesSource(['[cC]2 [aA]0', '[eE]1 9[aA
 export const BRACED_OR_JSON_IN_JSON_WHITESPACE = String.raw`${BACKSLASHES}u\{0*${WHITESPACE_HEX}\}|\\${ESCAPED_SPLIT_SOURCE}`;
 
 /**
+ * The "&" of an HTML reference, as it stands or as JSON's `\u0026` (one backslash, or two: a JSON
+ * string holding it). An encoder that escapes "&" in JSON (Go's encoding/json does by default)
+ * wrote `nightowl&nbsp;password` as `nightowl\u0026nbsp;password`, which went out whole.
+ */
+export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)`;
+
+/**
  * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a
  * digit after ends none here: `&#320` is another character), and the names HTML5 has for them
  * (";" needed but for `&nbsp`, which browsers read without).
  */
 export const HTML_WHITESPACE = [
-  `&#0*${WHITESPACE_DECIMAL}(?![0-9]);?`,
-  `&#[xX]0*${WHITESPACE_HEX}(?![0-9a-fA-F]);?`,
-  '&(?:NonBreakingSpace|VeryThinSpace|MediumSpace|ThickSpace|ThinSpace|NewLine|emsp13|emsp14|puncsp|thinsp|hairsp|numsp|ensp|emsp|plus|Tab);',
-  '&nbsp;?',
+  `${AMPERSAND}#0*${WHITESPACE_DECIMAL}(?![0-9]);?`,
+  `${AMPERSAND}#[xX]0*${WHITESPACE_HEX}(?![0-9a-fA-F]);?`,
+  `${AMPERSAND}(?:NonBreakingSpace|VeryThinSpace|MediumSpace|ThickSpace|ThinSpace|NewLine|emsp13|emsp14|puncsp|thinsp|hairsp|numsp|ensp|emsp|plus|Tab);`,
+  `${AMPERSAND}nbsp;?`,
 ].join('|');
 
 /** U+202F percent-encoded as UTF-8, either case (the split-words search reads every other). */

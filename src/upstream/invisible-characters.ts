@@ -1,4 +1,5 @@
 import {
+  AMPERSAND,
   BACKSLASHES,
   BRACED_OR_JSON_IN_JSON_WHITESPACE,
   HTML_WHITESPACE,
@@ -86,10 +87,10 @@ const BACKSLASH_UTF8_OTHER = String.raw`${BACKSLASHES}x[cdCD][0-9a-fA-F]${CONTIN
  * character), and the names HTML5 has for them (";" needed but for `&shy`, which browsers read without).
  */
 const HTML_INVISIBLE = [
-  `&#0*${INVISIBLE_DECIMAL}(?![0-9]);?`,
-  `&#[xX]0*${INVISIBLE_HEX}(?![0-9a-fA-F]);?`,
-  '&(?:NegativeVeryThinSpace|NegativeMediumSpace|NegativeThickSpace|NegativeThinSpace|ZeroWidthSpace|InvisibleComma|InvisibleTimes|ApplyFunction|NoBreak|zwnj|zwj|lrm|rlm|af|ic|it);',
-  '&shy;?',
+  `${AMPERSAND}#0*${INVISIBLE_DECIMAL}(?![0-9]);?`,
+  `${AMPERSAND}#[xX]0*${INVISIBLE_HEX}(?![0-9a-fA-F]);?`,
+  `${AMPERSAND}(?:NegativeVeryThinSpace|NegativeMediumSpace|NegativeThickSpace|NegativeThinSpace|ZeroWidthSpace|InvisibleComma|InvisibleTimes|ApplyFunction|NoBreak|zwnj|zwj|lrm|rlm|af|ic|it);`,
+  `${AMPERSAND}shy;?`,
 ].join('|');
 
 /** Escaped whitespace the main pass does not read as a split (escaped-whitespace.ts), after a backslash. */
@@ -97,7 +98,7 @@ const BACKSLASH_WHITESPACE = `${LATIN1_BACKSLASH_WHITESPACE}|${BRACED_OR_JSON_IN
 
 const RAW = new RegExp(INVISIBLE_CLASS);
 /** What an escape starting at `lastIndex` (sticky) may be: the hold check asks it at each "\\", "%" and "&" only. */
-const BACKSLASH_HERE = new RegExp([BACKSLASH_INVISIBLE, BACKSLASH_UTF8_INVISIBLE, BACKSLASH_WHITESPACE, UTF8_BACKSLASH_WHITESPACE].join('|'), 'y');
+const BACKSLASH_HERE = new RegExp([BACKSLASH_INVISIBLE, BACKSLASH_UTF8_INVISIBLE, BACKSLASH_WHITESPACE, UTF8_BACKSLASH_WHITESPACE, HTML_INVISIBLE, HTML_WHITESPACE].join('|'), 'y');
 const PERCENT_HERE = new RegExp(`${PERCENT_INVISIBLE}|${PERCENT_WHITESPACE}`, 'y');
 const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
 

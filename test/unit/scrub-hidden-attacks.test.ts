@@ -90,3 +90,23 @@ describe('the second reading: a secret hidden by two of its escapes at once', ()
     expect(secrets.scrub(text)).toBe('key [redacted]!');
   });
 });
+
+/** JSON encoders that escape "&" (Go's encoding/json by default) write an HTML reference `\u0026nbsp;`. */
+describe('the second reading: an HTML reference whose "&" JSON escaped', () => {
+  const HIDDEN = [
+    'key nightowl\\u0026nbsp;password!',
+    'key night\\u0026shy;owlpassword!',
+    'key Dnb7Kq8\\u0026#8203;Rw2Zx4LmT!',
+    'key Dnb7Kq8\\u0026#x20;Rw2Zx4LmT!',
+    'key correct\\\\u0026nbsp;horse battery!',
+    'key night\\u0026zwj;owl\\u0026ensp;password!',
+  ];
+
+  it.each(HIDDEN)('%s: found whole', (text) => {
+    expect(secrets.scrub(text)).toBe('key [redacted]!');
+  });
+
+  it('leaves such references alone where they make no secret', () => {
+    for (const text of ['{"name":"web\\u0026nbsp;01 \\u0026amp; \\u0026shy;x"}', 'night\\u0026nbsp;owl and a password']) expect(secrets.scrub(text)).toBe(text);
+  });
+});
