@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RowLeftOut, RowListName } from '../domain/row-left-out.js';
 import { LogThrottle } from '../observability/log-throttle.js';
+import { filterReads, type FilterReach } from './rows-a-filter-reads.js';
 
 /** What one list of this request left out, and where the answer showed that list. */
 export interface ListLeftOut {
@@ -86,10 +87,12 @@ export class RowsLeftOut {
    * The field at `path` answered from these lists of every account (a root field reading across
    * accounts: `backups` its instance and backup lists, `protectionSummary` every list): each that
    * left rows out names that path. A list another field of the request read as well is named at
-   * both, which says no more than is true: either answer may lack its rows.
+   * both, which says no more than is true: either answer may lack its rows. A filtered field
+   * (`reach`) claims only the lists its filter read: a row of another account or VM, or of no VM
+   * where it names one, is none its answer could have held.
    */
-  claimLists(path: ReadonlyArray<string | number>, lists: ReadonlySet<RowListName>): void {
-    for (const entry of this.lists.values()) if (lists.has(entry.list)) entry.paths.push(path);
+  claimLists(path: ReadonlyArray<string | number>, lists: ReadonlySet<RowListName>, reach?: FilterReach): void {
+    for (const entry of this.lists.values()) if (lists.has(entry.list) && (reach === undefined || filterReads(reach, entry))) entry.paths.push(path);
   }
 
   entries(): ListLeftOut[] {

@@ -11,7 +11,7 @@ export const protectionResolvers: Resolvers = {
   Query: {
     // A verdict read every list of the instance: a row left out of any of them may have changed it.
     protectionSummary: (_root, args, { reads }, info) =>
-      listsAt(reads, EVERY_LIST, info, protectionReader(reads).summary({ providerId: args.providerId ?? null, kind: kindFilter(args.kind) }, args.rpoHours ?? null)),
+      listsAt(reads, EVERY_LIST, info, protectionReader(reads).summary({ providerId: args.providerId ?? null, kind: kindFilter(args.kind) }, args.rpoHours ?? null), args),
   },
   Mutation: {
     // A replay re-checks the role before, and which accounts the key may see after: per item, as on the first call.

@@ -27,12 +27,12 @@ export const rootResolvers: Resolvers = {
       const statuses = allowedValues(args.filter?.status, 'filter.status');
       const statusSet = statuses ? new Set(statuses) : null;
       // Which instances match read every list of each: a row left out of any may have changed the page.
-      if (protection) return listsAt(reads, EVERY_LIST, info, protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet));
-      return instanceListsAt(reads, info, reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet));
+      if (protection) return listsAt(reads, EVERY_LIST, info, protectionReader(reads).instancesIn(protection, query, rpoHours, statusSet), args);
+      return instanceListsAt(reads, info, reads.instances(query, listsWanted(selectedNodeFields(info)), statusSet), args);
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
-      listsAt(reads, BACKUPS_READ, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))),
+      listsAt(reads, BACKUPS_READ, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info)), args.filter),
     backup: (_root, { id }, { reads }) => reads.backup(id),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },

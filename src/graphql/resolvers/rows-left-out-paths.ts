@@ -1,7 +1,10 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { RowListName } from '../../domain/row-left-out.js';
 import type { Instance } from '../../domain/types.js';
+import { decodeInstanceId } from '../../gateway/ids.js';
 import type { RequestReads } from '../../gateway/request-reads.js';
+import type { FilterReach } from '../../gateway/rows-a-filter-reads.js';
+import { kindFilter } from './arguments.js';
 
 /**
  * An instance's list as its field answers it, naming the field's path where the list left rows
@@ -14,8 +17,19 @@ export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'insta
 }
 
 /** A root field that answers accounts' instance lists (`instances`): names its path where they left rows out. */
-export function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
-  return listsAt(reads, INSTANCE_LISTS, info, answer);
+export function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>, filter: FieldFilter): Promise<T> {
+  return listsAt(reads, INSTANCE_LISTS, info, answer, filter);
+}
+
+/**
+ * A root field's arguments that choose the accounts and the VM it reads, as the client gave them
+ * (the field's own arguments or filter object: nothing is built for them on the common answer).
+ */
+export interface FieldFilter {
+  providerId?: string | null;
+  /** As the schema spells it (`ZOMRO`). */
+  kind?: string | null;
+  instanceId?: string | null;
 }
 
 const INSTANCE_LISTS: ReadonlySet<RowListName> = new Set(['instances']);
@@ -26,10 +40,19 @@ export const EVERY_LIST: ReadonlySet<RowListName> = new Set(['instances', 'backu
 /**
  * A root field whose answer is made of these lists of each account (`backups`: the instance and
  * backup lists; `protectionSummary`: every list its verdicts read): names its path where they left
- * rows out. Without it, the error of a row left out there came with no path at all.
+ * rows out. Without it, the error of a row left out there came with no path at all. With a filter
+ * naming accounts or a VM, only where the lists of those left rows out: a client filtering to one
+ * VM was told its whole answer may lack a row of another VM, or of no VM.
  */
-export async function listsAt<T>(reads: RequestReads, lists: ReadonlySet<RowListName>, info: GraphQLResolveInfo, answer: Promise<T>): Promise<T> {
+export async function listsAt<T>(reads: RequestReads, lists: ReadonlySet<RowListName>, info: GraphQLResolveInfo, answer: Promise<T>, filter: FieldFilter | null | undefined): Promise<T> {
   const value = await answer;
-  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimLists(responsePathAsArray(info.path), lists);
+  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimLists(responsePathAsArray(info.path), lists, filter ? reachOf(reads, filter) : undefined);
   return value;
+}
+
+/** The accounts and VM a filter read, worked out only where a row was left out. The field answered, so each part reads as it did there. */
+function reachOf(reads: RequestReads, filter: FieldFilter): FilterReach {
+  const named = filter.providerId != null || filter.kind != null;
+  const providers = named ? new Set(reads.providers({ providerId: filter.providerId ?? null, kind: kindFilter(filter.kind) }).map((adapter) => adapter.account.id)) : null;
+  return { providers, instance: filter.instanceId ? decodeInstanceId(filter.instanceId) : null };
 }
