@@ -8,7 +8,8 @@ import { UnreadableNativeId } from './native-id.js';
  * every VM's list. Such a row is no VM's a client can name (a VM of that id is left out of the
  * instance list itself), so no VM's list lacks it and none is told; the request is told of it as
  * the account's (`instanceNativeId` null), which the fields answering from every account's lists
- * (`backups`, `protectionSummary`, `instances(filter: { protection })`) name at their paths.
+ * (`backups`, `protectionSummary`, `instances(filter: { protection })`; none filtered to a VM or
+ * to other accounts: gateway/rows-a-filter-reads.ts) name at their paths.
  */
 export class RowsOfNoVm {
   private rows = 0;
