@@ -40,7 +40,21 @@ function stale() {
 if (!existsSync(join(root, 'src'))) process.exit(0);
 if (ifStale && !stale()) process.exit(0);
 // One build at a time (see build-lock.mjs); one that waited finds dist/ built, unless a source changed meanwhile.
-takeBuildLock(join(root, '.build.lock'), (holder) => process.stderr.write(`waiting for another build of dist/ (pid ${holder}) to finish\n`));
+try {
+  takeBuildLock(join(root, '.build.lock'), (holder) => process.stderr.write(`waiting for another build of dist/ (pid ${holder}) to finish\n`));
+} catch (error) {
+  // `npm start` as a service user in a checkout another user built (or on a read-only file
+  // system): the lock's EACCES came out as a stack trace, with the dist/ there left unstarted.
+  if (!['EACCES', 'EPERM', 'EROFS'].includes(error.code)) throw error;
+  const cannot = `${root} is not this user's to write (${error.code})`;
+  const fix = "run `npm run build` as the checkout's owner";
+  if (ifStale && existsSync(join(dist, 'main.js'))) {
+    process.stderr.write(`warning: dist/ may be older than src/, and ${cannot}, so it cannot be built here: ${fix}; starting the dist/ there is\n`);
+    process.exit(0);
+  }
+  process.stderr.write(`${cannot}, so dist/ cannot be built here: ${fix}\n`);
+  process.exit(1);
+}
 if (ifStale && !stale()) process.exit(0);
 
 // The fast compiler (typescript 7, installed as typescript-go beside typescript 6, which

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,27 @@ describe('scripts/build.mjs --if-stale (npm start\'s prestart)', () => {
     const fresh = prestart(dir);
     expect(fresh.status).toBe(0);
     expect(fresh.stdout + fresh.stderr).toBe('');
+  });
+  it('runs the dist/ there is, saying why, when a source is newer but the checkout is not the starting user\'s to write (it threw EACCES on .build.lock with a stack)', () => {
+    dir = tinyProject();
+    expect(prestart(dir).status).toBe(0);
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(dir, 'src', 'main.ts'), later, later);
+    // Readable and enterable by all, writable by its owner alone; 65534 is nobody (root writes whatever the mode).
+    chmodSync(dir, 0o755);
+    const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const asAnother = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: dir, encoding: 'utf8', ...unprivileged });
+    expect(asAnother.error).toBeUndefined();
+    expect(asAnother.stderr).toBe(
+      `warning: dist/ may be older than src/, and ${dir} is not this user's to write (EACCES), so it cannot be built here: run \`npm run build\` as the checkout's owner; starting the dist/ there is\n`,
+    );
+    expect(asAnother.status).toBe(0);
+
+    // No dist/ at all: nothing to start, exit 1 with the same reason.
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    const unbuilt = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: dir, encoding: 'utf8', ...unprivileged });
+    expect(unbuilt.stderr).toBe(`${dir} is not this user's to write (EACCES), so dist/ cannot be built here: run \`npm run build\` as the checkout's owner\n`);
+    expect(unbuilt.status).toBe(1);
   });
 });
 
