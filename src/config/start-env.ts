@@ -2,6 +2,7 @@ import { ConfigError } from './config-error.js';
 import { chooseLogFormat } from './env-log-format.js';
 import { envLogLevel } from './env-log-level.js';
 import { envPort } from './env-numbers.js';
+import { refuseMisspeltVariables } from './env-misspellings.js';
 import { envRedisUrl } from './env-redis-url.js';
 import { envHost } from './listen-host.js';
 
@@ -13,7 +14,7 @@ import { envHost } from './listen-host.js';
  * demo, and whether Redis answers is the start's to find out.
  */
 export function startEnvProblems(env: NodeJS.ProcessEnv): string[] {
-  const checks: Array<() => unknown> = [() => envPort(env), () => envHost(env), () => envLogLevel(env), () => chooseLogFormat(env, false), () => envRedisUrl(env)];
+  const checks: Array<() => unknown> = [() => envPort(env), () => envHost(env), () => envLogLevel(env), () => chooseLogFormat(env, false), () => envRedisUrl(env), () => refuseMisspeltVariables(env)];
   return checks.flatMap((check) => {
     try {
       check();

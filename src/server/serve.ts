@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
+import { refuseMisspeltVariables } from '../config/env-misspellings.js';
 import { envRedisUrl } from '../config/env-redis-url.js';
 import { envHost } from '../config/listen-host.js';
 import { loadConfigFile } from '../config/load.js';
@@ -47,6 +48,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
 export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean; configFromEnv?: string } = {}): Promise<void> {
   const demo = configFile === null;
+  refuseMisspeltVariables(env);
   const redisUrl = envRedisUrl(env);
   const demoHost = envHost(env) ?? '127.0.0.1';
   // Demo mode has no clients: every caller is an admin. Reachable from other machines only on purpose.

@@ -408,6 +408,25 @@ describe('demo mode on a public address', () => {
     expect(parseCommand([], { BACKUP_GRAPH_CONFG: '' })).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
   });
 
+  it('--check-config and the start refuse a misspelt REDIS_URL, DRAIN_TIMEOUT_MS or SHUTDOWN_READYZ_GRACE_MS (exit 2): two replicas ran on without sharing state, or drained shorter than meant, without a word', () => {
+    const path = file('allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: a, kind: zomro, url: "http://127.0.0.1:9/", timezone: UTC, auth: { token: "a-zomro-token" } }\n');
+    // The right ones emptied: a REDIS_URL in the environment the tests run in must not hide the refusal.
+    const misspelt = { REDIS_URL: '', DRAIN_TIMEOUT_MS: '', SHUTDOWN_READYZ_GRACE_MS: '', REDIS_URI: 'redis://127.0.0.1:6379/0', DRAIN_TIMEOUT: '30000', shutdown_readyz_grace_ms: '3000' };
+    for (const args of [['--check-config', path], ['--config', path]]) {
+      const result = run(args, misspelt);
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toContain('REDIS_URI is set, but the gateway reads REDIS_URL or REDIS_URL_FILE: rename it, or unset it to keep the shared state in this process');
+      expect(result.stderr).toContain("DRAIN_TIMEOUT is set, but the gateway reads DRAIN_TIMEOUT_MS: rename it, or unset it to keep the config's shutdown.drainTimeoutMs");
+      expect(result.stderr).toContain("shutdown_readyz_grace_ms is set, but the gateway reads SHUTDOWN_READYZ_GRACE_MS: rename it, or unset it to keep the config's shutdown.readyzGraceMs");
+      // Named, never quoted: a Redis URL may hold a password.
+      expect(result.stderr).not.toContain('redis://');
+    }
+    // Not beside the right one, nor for variables merely alike (Kubernetes' REDIS_PORT of a Service named redis, REDIS_HOST), nor when empty.
+    const fine = run(['--check-config', path], { REDIS_URL: '', REDIS_PORT: 'tcp://10.0.0.9:6379', REDIS_HOST: '10.0.0.9', REDIS_URI: '', DRAIN_TIMEOUT_MS: '30000', DRAIN_TIMEOUT: '30' });
+    expect(fine.stderr).toBe('');
+    expect(fine.status).toBe(0);
+  }, 60_000);
+
   it('names BACKUP_GRAPH_CONFIG when the file it names cannot be read: exit 2 (the message named only the path, read as a --config gone wrong)', () => {
     ensureBuilt();
     const missing = join(temp.make('bg-config-'), 'not-mounted.yaml');
