@@ -1,4 +1,5 @@
 import type { RunningGateway } from './app.js';
+import { DrainCut, drainCutMessage } from './drain-cut.js';
 import type { Logger } from 'pino';
 
 export interface ShutdownOptions {
@@ -83,7 +84,11 @@ export function exitOnSignals(options: ShutdownOptions): void {
           await step.run();
         } catch (error) {
           // One failed step (a Redis already gone) must not keep the others from closing.
-          logger.error({ err: error, step: step.name }, 'shutdown step failed');
+          if (error instanceof DrainCut) {
+            logger.error({ step: step.name, requestsCut: error.requestsCut, operationsCut: error.operationsCut, drainTimeoutMs: options.drainTimeoutMs }, drainCutMessage(error, options.drainTimeoutMs));
+          } else {
+            logger.error({ err: error, step: step.name }, 'shutdown step failed');
+          }
           failed = true;
         }
       }
@@ -119,6 +124,6 @@ export async function shutdownGateway(server: Pick<RunningGateway, 'beginDrain' 
   const { operationsCut, requestsCut } = await server.close();
   // Closed cleanly, but not everything finished: the drain timed out, as its exit code says.
   if (operationsCut + requestsCut > 0) {
-    throw new Error(`drain timeout: cut ${requestsCut} HTTP request(s) and ${operationsCut} WebSocket operation(s) still running`);
+    throw new DrainCut(requestsCut, operationsCut);
   }
 }

@@ -227,6 +227,11 @@ describe('stopping on SIGINT/SIGTERM (the real npm start, without NODE_ENV=test)
     expect((await gateway.exited).code).toBe(1);
     const output = gateway.output();
     expect(output).toContain('drain timeout: cut 1 HTTP request(s) and 0 WebSocket operation(s) still running');
+    // What to change, and no stack: an expected outcome of a short drain, not the gateway failing (it logged `err` with a stack, the knob unnamed).
+    const cutLine = output.split('\n').find((line) => line.includes('drain timeout: cut')) ?? '';
+    expect(cutLine).toContain('at shutdown.drainTimeoutMs (3000 ms, from the signal; DRAIN_TIMEOUT_MS overrides): raise it above the longest request');
+    expect(cutLine).toContain('"requestsCut":1');
+    expect(cutLine).not.toContain('stack');
     // Every step after it ran (the pools closed), and the process ended by itself, not by its timer.
     expect(output).toMatch(/"msg":"shut down"/);
     expect(output).not.toContain('drain timeout passed');
