@@ -2,7 +2,7 @@ import { Mutations } from '../gateway/mutations.js';
 import { clientTurnOf } from '../gateway/client-turn.js';
 import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { RequestReads } from '../gateway/request-reads.js';
-import { siteOf, subnetOf } from './address-groups.js';
+import { anonymousTurnOf } from './turn-group.js';
 import type { SharedServices } from '../gateway/shared-services.js';
 import type { GraphQLContext } from '../graphql/context.js';
 
@@ -16,22 +16,14 @@ export type ContextFactory = (principal: Principal, requestId: string, address: 
 export function contextFactory(shared: SharedServices): ContextFactory {
   return (principal, requestId, address, signal) => {
     // A keyed client's turn is its key's: its address is not looked at.
-    const turn = isAnonymous(principal) ? clientTurnOf(principal, turnAddressOf(address), siteOf(address)) : clientTurnOf(principal, address);
+    const turn = isAnonymous(principal) ? anonymousClientTurn(principal, address) : clientTurnOf(principal, address);
     const reads = new RequestReads(shared, principal, requestId, signal, turn);
     return { reads, mutations: new Mutations(reads), requestId };
   };
 }
 
-/**
- * The address an anonymous caller's upstream calls take their turn by: an IPv6 caller's /64, one
- * host's (address-groups.ts), an IPv4 caller's own. A turn per IPv6 address let one host with a
- * /64 take a turn per address it made up, each as large as a keyed client's: 40 requests from 40
- * of its addresses sent a keyed client's one read 29th instead of among the first, and no rate
- * limit is on by default. Hosts sharing a /64 (a Docker network) share a turn, not a limit: none is
- * locked out. The /64 takes its turn within its /48's (`siteOf`, clientTurnOf): a /48 holds 65,536
- * /64s and is free from tunnel brokers, and 40 of its /64s sent a keyed client's read 56th. The
- * /48 is not the whole turn: an ISP's customers, each a /56 of one /48, still take turns within it.
- */
-function turnAddressOf(address: string): string {
-  return subnetOf(address) ?? address;
+/** An anonymous caller's turn: its IPv6 /64 within its /48's, or its IPv4 address within its /24's (turn-group.ts). */
+function anonymousClientTurn(principal: Principal, address: string): string {
+  const { group, member } = anonymousTurnOf(address);
+  return clientTurnOf(principal, member, group);
 }

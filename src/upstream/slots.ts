@@ -36,8 +36,9 @@ type Group = Map<SlotOwner, Line>;
  * which their identical reads wait long enough to be coalesced (a turn per
  * request halved that sharing; docs/benchmark-history.md). A coalesced read waits in the line of
  * each client it is for (FlightTurns) and goes out in whichever turn comes first. Turns nest one
- * level: an owner made by `turnWithin` (an anonymous IPv6 caller's /64 within its /48) takes its
- * turn within its group's, so a group's many members together take one turn at the top level.
+ * level: an owner made by `turnWithin` (an anonymous IPv6 caller's /64 within its /48, an IPv4
+ * caller's address within its /24) takes its turn within its group's, so a group's many members
+ * together take one turn at the top level.
  */
 export class Slots {
   private active = 0;

@@ -11,6 +11,7 @@ const WITHIN = '\n';
  * group takes one turn, within it its members take turns, and within a member its calls are
  * first come, first served. An anonymous IPv6 caller's /64 within its /48: one /48 (free from
  * tunnel brokers) holds 65,536 /64s, and a turn per /64 let it push a keyed client's read far back.
+ * An anonymous IPv4 caller's address within its /24, as many addresses are as cheap (src/server/turn-group.ts).
  */
 export function turnWithin(group: string, member: string): string {
   return `${group}${WITHIN}${member}`;

@@ -146,8 +146,36 @@ describe("an account's upstream queue: clients take turns", () => {
     expect(place).toBeLessThanOrEqual(17);
   });
 
-  it('gives callers without a key a turn per address (the client address behind a trusted proxy)', async () => {
+  it('gives callers without a key a turn per address within their /24 (the client address behind a trusted proxy): two of one /24 alternate', async () => {
     const place = await bystanderPlace({ headers: { 'x-forwarded-for': '198.51.100.7' } }, { headers: { 'x-forwarded-for': '198.51.100.8' } }, 777_778, 'anonymous-bystander-read');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
+  it('gives an IPv4 /24 without a key one turn, however many of its addresses it sends from', async () => {
+    // A turn per IPv4 address let a host with 40 addresses of one /24 take 40 turns, each a keyed
+    // client's size, and a keyed client's one read went out 52nd.
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `198.51.101.${index + 1}` } }));
+    const place = await bystanderPlace(addresses, { key: BYSTANDER }, 777_785, 'keyed-bystander-of-a-v4-subnet');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
+  it('gives an IPv4 /24 one turn however its addresses are spelt (IPv4-mapped IPv6, NAT64 64:ff9b::/96)', async () => {
+    // The same IPv4 address as IPv6 is the same client (client-address.ts), so the same /24.
+    const spellings = (index: number): string => {
+      const host = index + 1;
+      return [`198.51.102.${host}`, `::ffff:198.51.102.${host}`, `::FFFF:c633:66${host.toString(16).padStart(2, '0')}`, `64:ff9b::198.51.102.${host}`][index % 4]!;
+    };
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': spellings(index) } }));
+    const place = await bystanderPlace(addresses, { key: BYSTANDER }, 777_786, 'keyed-bystander-of-v4-spellings');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
+  it('gives another /24 its own turn beside a /24 flooding from its addresses', async () => {
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `198.51.101.${index + 1}` } }));
+    const place = await bystanderPlace(addresses, { headers: { 'x-forwarded-for': '198.51.103.1' } }, 777_787, 'anonymous-bystander-of-another-v4-subnet');
     expect(place).toBeGreaterThanOrEqual(0);
     expect(place).toBeLessThanOrEqual(17);
   });
