@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationRef } from '../../src/domain/types.js';
-import { decodeBackupId, decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { decodeBackupId, operationId } from '../../src/gateway/ids.js';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 import { NamedMemoryStore } from '../helpers/named-memory-store.js';
 import { told, toldOf, UNVOUCHED } from '../helpers/operation-told.js';
+import { around, mutate, type Started } from '../helpers/started-by-mutation.js';
 import { recordedAsStarted } from '../helpers/started-record.js';
 
 /**
@@ -25,9 +25,6 @@ const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $i
 
 type Backup = DashboardNode['backups'][number];
 
-/** `template` (an operation of the gateway's) with its job or task swapped for `other`'s. */
-const around = (template: OperationRef, other: OperationRef): string => operationId({ ...template, token: [other.token[0]!, ...template.token.slice(1)] });
-
 interface Setup {
   kind: 'zstack' | 'danube';
   /** The create's input besides its instance. */
@@ -41,14 +38,6 @@ interface Setup {
 }
 
 const available = (node: DashboardNode): Backup[] => node.backups.filter((backup) => backup.status === 'AVAILABLE' && !backup.protected);
-
-async function mutate(harness: Harness, query: string, input: Record<string, unknown>): Promise<{ id: string; ref: OperationRef }> {
-  const answer = await harness.gql<Record<string, { operation: { id: string; status: string } }>>(query, { input });
-  expect(answer.errors).toBeUndefined();
-  const { operation } = Object.values(answer.data!)[0]!;
-  expect(operation.status).toBe('RUNNING');
-  return { id: operation.id, ref: decodeOperationId(operation.id) };
-}
 
 const SETUPS: Setup[] = [
   {
@@ -73,9 +62,9 @@ const SETUPS: Setup[] = [
 describe.each<Setup>(SETUPS)('$kind: a create or restore operation id naming the job or task of another operation', ({ kind, create, creates, restores, finishAll }) => {
   let harness: Harness;
   /** The gateway's own create, delete and restore. */
-  let created: { id: string; ref: OperationRef };
-  let deleted: { id: string; ref: OperationRef };
-  let restored: { id: string; ref: OperationRef };
+  let created: Started;
+  let deleted: Started;
+  let restored: Started;
   /** Another VM a create could be of, and a backup the restore is not of. */
   let otherVm: DashboardNode;
   let otherBackup: Backup;
