@@ -360,14 +360,14 @@ export class DanubeAdapter extends BaseAdapter {
   private async pollTask(ref: OperationRef, taskId: string, scope: UpstreamScope, finding: Finding): Promise<Operation> {
     try {
       const answer = await this.client.call('GET', `/task/${taskSegment(taskId)}/status`, TASK_STATUS, scope);
-      if (answer.status === 201) return readFromTask(ref, this.operation(ref, 'RUNNING', taskId));
+      if (answer.status === 201) return readFromTask(this.operation(ref, 'RUNNING', taskId));
       const named = ref.kind === 'CREATE_BACKUP' ? createdBackupName(answer.result) : null;
       const found = named !== null ? { backupNativeId: named } : ref.kind === 'CREATE_BACKUP' ? await this.newBackupOf(ref, scope) : null;
-      return readFromTask(ref, { ...this.operation(ref, 'SUCCEEDED', taskId), ...found });
+      return readFromTask({ ...this.operation(ref, 'SUCCEEDED', taskId), ...found });
     } catch (error) {
       const code = (error as { details?: { providerCode?: string }; code?: string }).details?.providerCode;
-      if (code === 'HTTP_410') return readFromTask(ref, this.operation(ref, 'FAILED', taskId, 'the task was revoked'));
-      if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return readFromTask(ref, this.operation(ref, 'FAILED', taskId, (error as Error).message));
+      if (code === 'HTTP_410') return readFromTask(this.operation(ref, 'FAILED', taskId, 'the task was revoked'));
+      if (code === 'HTTP_400' || (error as { code?: string }).code === 'CONFLICT') return readFromTask(this.operation(ref, 'FAILED', taskId, (error as Error).message));
       if ((error as { code?: string }).code === 'NOT_FOUND') return this.forgotten(ref, taskId, scope, finding);
       throw error;
     }

@@ -319,7 +319,7 @@ export class ZstackAdapter extends BaseAdapter {
     // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
     checkJobAnswer(ref, response.body, this.account.id);
-    return readFromJob(ref, await this.answeredJob(ref, jobUuid, response, scope));
+    return readFromJob(await this.answeredJob(ref, jobUuid, response, scope));
   }
 
   /** A job ZStack still answers: its status, judged by what ZStack lists where the answer alone cannot tell. */

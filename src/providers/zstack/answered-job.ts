@@ -1,9 +1,6 @@
 import { notFound } from '../../domain/errors.js';
 import type { Operation, OperationKind, OperationRef } from '../../domain/types.js';
 
-/** The kinds whose id names the job they are read from, and whose mutation records the id (started-operations.ts). */
-const READ_FROM_JOB: ReadonlySet<OperationKind> = new Set(['CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP']);
-
 /** What a job of each kind is called in a NOT_FOUND. */
 const JOB_OF: Readonly<Record<OperationKind, string>> = { CREATE_BACKUP: 'create job', DELETE_BACKUP: 'delete job', RESTORE_BACKUP: 'restore job', SYNC_BACKUPS: 'sync job' };
 
@@ -23,25 +20,25 @@ function answeredKind(body: unknown): OperationKind | null {
 }
 
 /**
- * What ZStack's answer for a job tells of the operation read by it. A create's, delete's or
- * restore's id names its job, its VM and (but for a create) its group, and a client may write one
- * around any job it knows of (another VM's create, a revert, another group's delete: each
- * operation id carries its job uuid). A job whose answer is another kind's result is no such
- * operation at all: NOT_FOUND before its status is read (and before any list is, for a delete).
- * DeleteVmBackup's result is `{}`; so is a running job's.
+ * What ZStack's answer for a job tells of the operation read by it. Every kind is read from the job
+ * its id names: a create's, delete's or restore's id names its VM and (but for a create) its group
+ * beside it, a sync's nothing else (not even its image store), and a client may write one around
+ * any job it knows of (another VM's create, a revert, another group's delete, any of them as a
+ * sync: each operation id carries its job uuid). A job whose answer is another kind's result is no
+ * such operation at all: NOT_FOUND before its status is read (and before any list is, for a
+ * delete). DeleteVmBackup's and SyncVmBackup's result is `{}`; so is a running job's.
  */
 export function checkJobAnswer(ref: OperationRef, body: unknown, provider: string): void {
-  if (!READ_FROM_JOB.has(ref.kind)) return;
   const kind = answeredKind(body);
   if (kind !== null && kind !== ref.kind) throw notFound(JOB_OF[ref.kind], provider);
 }
 
 /**
- * A create, delete or restore read from a job ZStack answered: told only where the started record
- * vouches for it (Operation.jobUnconfirmed, request-reads.ts). No answer names the target: a
- * running job's is `{}`, a delete's `{}`, a revert's `{"success": true}` naming neither VM nor
- * group, a failed one's ZStack's error; a create's `inventories` name the backups it made, which
- * any other create on the VM makes too, and the same job read under another VM's id read that
- * create's outcome as this one's.
+ * An operation read from a job ZStack answered, whatever its kind: told only where the started
+ * record vouches for it (Operation.jobUnconfirmed, request-reads.ts; each mutation records its id,
+ * started-operations.ts). No answer names the target: a running job's is `{}`, a delete's and a
+ * sync's `{}`, a revert's `{"success": true}` naming neither VM nor group, a failed one's ZStack's
+ * error; a create's `inventories` name the backups it made, which any other create on the VM makes
+ * too, and the same job read under another VM's id read that create's outcome as this one's.
  */
-export const readFromJob = (ref: OperationRef, operation: Operation): Operation => (READ_FROM_JOB.has(ref.kind) ? { ...operation, jobUnconfirmed: true } : operation);
+export const readFromJob = (operation: Operation): Operation => ({ ...operation, jobUnconfirmed: true });
