@@ -220,10 +220,10 @@ export interface Operation extends OperationRef {
   succeededByAbsence?: true;
   /**
    * Read from a job or task the provider still answers whose answer does not say it is this
-   * operation (a ZStack or Danube create's, delete's or restore's: neither a running job or task,
-   * nor a finished delete's or revert's, names the VM or backup it acted on, and a create's result
-   * is any create's on the VM), while the id naming it is anyone's to write around another
-   * operation's job or task. The gateway answers it only for an operation it recorded starting
+   * operation (every ZStack or Danube operation of any kind so read: neither a running job or
+   * task, nor a finished delete's, sync's or revert's, names the VM, backup or store it acted on,
+   * and a create's result is any create's on the VM), while the id naming it is anyone's to write
+   * around another operation's job or task. The gateway answers it only for an operation it recorded starting
    * (request-reads.ts).
    */
   jobUnconfirmed?: true;

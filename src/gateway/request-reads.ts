@@ -330,10 +330,10 @@ export class RequestReads {
    * a delete read from a made-up ZStack job or Danube task, which answer 404 as an expired one does,
    * or any Zomro or OnApp delete) is told only where a mutation of this gateway started it: any id
    * naming a listed VM and a backup it does not list read SUCCEEDED. So is any status read from a
-   * job or task whose answer does not say it is this operation (Operation.jobUnconfirmed: a ZStack
-   * or Danube create's, delete's or restore's): an id written around another operation's job or
-   * task (a create's, a restore's, another backup's delete) read that one's RUNNING, SUCCEEDED or
-   * FAILED as this operation's. Asked before the
+   * job or task whose answer does not say it is this operation (Operation.jobUnconfirmed: any
+   * ZStack or Danube operation so read, a sync's too): an id written around another operation's
+   * job or task (a create's, a restore's, another backup's delete, any of them as a sync) read that
+   * one's RUNNING, SUCCEEDED or FAILED as this operation's. Asked before the
    * read is passed on, so a forged one ends no delete record and forgets no cached list. As
    * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */
