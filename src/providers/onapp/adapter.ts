@@ -15,6 +15,10 @@ import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapReadableRows } from '../readable-rows.js';
+import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
+import { NO_VM, RowsOfNoVm, vmIdOrNoVm } from '../rows-of-no-vm.js';
+import { UnreadableNativeId } from '../native-id.js';
+import { diskIdOf, diskIdOrNull, diskIdToActOn } from './disk-id.js';
 import { instancesAsked } from '../rows-asked.js';
 import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
@@ -60,6 +64,17 @@ const SERIES_MOVES = 4;
 interface ScheduledDisk {
   readonly id: string;
   readonly autobackups: boolean;
+}
+
+/**
+ * The account's disks by VM, and the disks left out: one whose id cannot go into its schedules' URL
+ * (disk-id.ts) is reported at its VM's schedules list, one whose VM id cannot be read back as the
+ * account's (rows-of-no-vm.ts). Either failed the schedules of every VM of the account.
+ */
+interface AccountDisks {
+  readonly byVm: Map<string, ScheduledDisk[]>;
+  readonly leftOut: RowsLeftOutByVm;
+  readonly noVm: RowsOfNoVm;
 }
 
 /** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
@@ -128,7 +143,7 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   /** Account disk lists started by prepareLists, each for the one request (scope) that asked. */
-  private readonly preparedDisks = new RequestMemo<Map<string, ScheduledDisk[]> | null>();
+  private readonly preparedDisks = new RequestMemo<AccountDisks | null>();
 
   /** A query that wants schedules needs the account's disks, which do not wait for the VM list: read both at once. */
   override prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void {
@@ -147,15 +162,18 @@ export class OnappAdapter extends BaseAdapter {
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     const prepared = this.preparedDisks.take(scope);
     const accountDisks = prepared ? await prepared : instanceIds.length > 1 ? await this.accountDisks(scope) : null;
+    accountDisks?.leftOut.reportTo(scope, this.account.id, 'schedules', instanceIds);
+    accountDisks?.noVm.reportTo(scope, this.account.id, 'schedules');
     return this.perInstance(instanceIds, async (vmId) => {
-      const [ofDisks, ofVm] = await Promise.all([this.diskSchedulesOf(vmId, accountDisks, scope), this.vmSchedulesOf(vmId, scope)]);
+      const [ofDisks, ofVm] = await Promise.all([this.diskSchedulesOf(vmId, accountDisks?.byVm ?? null, scope), this.vmSchedulesOf(vmId, scope)]);
       return [...ofDisks, ...ofVm];
     });
   }
 
   /** The schedules of the VM's disks, read from the account's disk list where it was read (`accountDisks`), else the VM's. */
   private async diskSchedulesOf(vmId: string, accountDisks: Map<string, ScheduledDisk[]> | null, scope: UpstreamScope): Promise<BackupSchedule[]> {
-    const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.scheduledDisksOf(vmId, scope);
+    const leftOut = (reason: string): void => scope.rowLeftOut?.({ provider: this.account.id, list: 'schedules', instanceNativeId: vmId, reason });
+    const disks = accountDisks ? (accountDisks.get(vmId) ?? []) : await this.scheduledDisksOf(vmId, scope, leftOut);
     const lists = await Promise.all(
       disks.map(async (disk) => {
         const rows = await this.list(`/settings/disks/${segment(disk.id)}/schedules.json`, 'schedules.list', 'schedule', scope);
@@ -407,7 +425,7 @@ export class OnappAdapter extends BaseAdapter {
     const disks = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
     const disk = this.pickDisk(disks);
     // A disk whose auto-backups are off keeps the schedule and takes nothing: the answer says so (no next run).
-    const autobackups = autobackupsOn(disks.find((row) => idText(row.id, this.account.id) === disk)?.has_autobackups);
+    const autobackups = autobackupsOn(disks.find((row) => diskIdOrNull(row.id, this.account.id) === disk)?.has_autobackups);
     // Only `action`, `duration`, `period` (and `rotation_period`) are documented:
     // no start time is sent. OnApp counts the period from the schedule's own
     // start (its answer's `start_at`, else `created_at`), which the answer shows.
@@ -585,22 +603,36 @@ export class OnappAdapter extends BaseAdapter {
     return backupsOfVm(await mapReadableRows(rows, (row) => mapBackup(this.account.id, vmId, row), { provider: this.account.id, list: 'backups', instanceNativeId: vmId }, scope), vmId, (dropped) => this.foreignRows(this.account, dropped));
   }
 
+  /** The VM's disks a create may have been of: one whose id cannot be used is none (a create never acts on it: diskIdToActOn). */
   private async disksOf(vmId: string, scope: UpstreamScope): Promise<string[]> {
-    return (await this.scheduledDisksOf(vmId, scope)).map((disk) => disk.id);
+    return (await this.scheduledDisksOf(vmId, scope, () => undefined)).map((disk) => disk.id);
   }
 
-  /** The VM's non-swap disks, each with whether OnApp takes its auto-backups (see ScheduledDisk). */
-  private async scheduledDisksOf(vmId: string, scope: UpstreamScope): Promise<ScheduledDisk[]> {
+  /** The VM's non-swap disks, each with whether OnApp takes its auto-backups (see ScheduledDisk); each whose id cannot be used told to `leftOut`. */
+  private async scheduledDisksOf(vmId: string, scope: UpstreamScope, leftOut: (reason: string) => void): Promise<ScheduledDisk[]> {
     const rows = await this.list(`/virtual_machines/${segment(vmId)}/disks.json`, 'disks.list', 'disk', scope);
-    return rows.filter((disk) => disk.is_swap !== true).map((disk) => this.scheduledDisk(disk));
+    return rows.filter((disk) => disk.is_swap !== true).flatMap((disk) => {
+      const scheduled = this.scheduledDisk(disk);
+      if (scheduled instanceof UnreadableNativeId) {
+        leftOut(scheduled.message);
+        return [];
+      }
+      return [scheduled];
+    });
   }
 
-  private scheduledDisk(row: Record<string, unknown>): ScheduledDisk {
-    return { id: idText(row.id, this.account.id), autobackups: autobackupsOn(row.has_autobackups) };
+  /** The disk as its schedules are read, or why it cannot be (its id is of no use in their URL: disk-id.ts). */
+  private scheduledDisk(row: Record<string, unknown>): ScheduledDisk | UnreadableNativeId {
+    try {
+      return { id: diskIdOf(row.id, this.account.id), autobackups: autobackupsOn(row.has_autobackups) };
+    } catch (error) {
+      if (error instanceof UnreadableNativeId) return error;
+      throw error;
+    }
   }
 
   /** Non-swap disks of every VM of the account, by VM id; null when the account may not list them all. */
-  private async accountDisks(scope: UpstreamScope): Promise<Map<string, ScheduledDisk[]> | null> {
+  private async accountDisks(scope: UpstreamScope): Promise<AccountDisks | null> {
     let disks: Array<Record<string, unknown>>;
     try {
       disks = await this.list('/settings/disks.json', 'disks.list_all', 'disk', scope);
@@ -609,14 +641,22 @@ export class OnappAdapter extends BaseAdapter {
       throw error;
     }
     const byVm = new Map<string, ScheduledDisk[]>();
+    const leftOut = new RowsLeftOutByVm();
+    const noVm = new RowsOfNoVm();
     for (const disk of disks) {
       if (disk.is_swap === true || disk.virtual_machine_id === undefined || disk.virtual_machine_id === null) continue;
-      const vmId = idText(disk.virtual_machine_id, this.account.id);
+      const vmId = vmIdOrNoVm(disk.virtual_machine_id, this.account.id, noVm, idText);
+      if (vmId === NO_VM) continue;
+      const scheduled = this.scheduledDisk(disk);
+      if (scheduled instanceof UnreadableNativeId) {
+        leftOut.add(vmId, scheduled.message);
+        continue;
+      }
       const disks = byVm.get(vmId) ?? [];
-      disks.push(this.scheduledDisk(disk));
+      disks.push(scheduled);
       byVm.set(vmId, disks);
     }
-    return byVm;
+    return { byVm, leftOut, noVm };
   }
 
   /** A list read: its answer must be a list (see `listRecords`). The first page is asked without `page`, as before paging was followed. */
@@ -641,12 +681,12 @@ export class OnappAdapter extends BaseAdapter {
   /** As chooseDisk, among the VM's disk records read already. */
   private pickDisk(disks: ReadonlyArray<Record<string, unknown>>, requested: number | null = null): string {
     if (requested !== null) {
-      if (!disks.some((disk) => idText(disk.id, this.account.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
+      if (!disks.some((disk) => diskIdOrNull(disk.id, this.account.id) === String(requested))) throw badInput(`disk ${requested} is not a disk of this virtual server`);
       return String(requested);
     }
     const primary = disks.find((disk) => disk.primary === true) ?? disks.find((disk) => disk.is_swap !== true);
     if (!primary) throw badInput('the virtual server has no disk to back up');
-    return idText(primary.id, this.account.id);
+    return diskIdToActOn(primary.id, this.account.id);
   }
 }
 
