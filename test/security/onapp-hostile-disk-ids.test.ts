@@ -106,3 +106,34 @@ describe('onapp: a create whose primary disk id cannot go into a URL', () => {
     }
   });
 });
+
+/**
+ * The account's disk list names each disk's VM (`virtual_machine_id`): one the gateway cannot read back
+ * failed every VM's schedules (null, INVALID_RESPONSE). Such a disk is no VM's a client can name (the
+ * VM itself is left out of `instances`): it is left out of every VM's schedules, the others answered.
+ */
+describe("onapp: a disk of the account's disk list whose VM id cannot be read back", () => {
+  let harness: Harness;
+  let simulator: OnappSimulator;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  });
+  afterAll(() => harness.close());
+
+  it("answers every other VM's schedules", async () => {
+    const hostileVm = 'v'.repeat(600);
+    simulator.vms.set(999_999, { id: hostileVm as unknown as number, label: 'odd', hostname: 'odd', booted: true, locked: false, disks: [hostileDisk(987_654)] });
+    try {
+      const listed = await harness.gql<Listed>(LIST);
+      const edges = listed.data!.instances.edges;
+      expect(edges.length).toBeGreaterThan(1);
+      expect(edges.filter((edge) => edge.node.schedules === null)).toEqual([]);
+      expect(edges.some((edge) => (edge.node.schedules?.length ?? 0) > 0)).toBe(true);
+      expect((listed.errors ?? []).map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode])).toEqual([['instances', 'PROVIDER_ERROR', 'INVALID_RESPONSE']]);
+      expect(listed.text).not.toContain(hostileVm.slice(0, 100));
+    } finally {
+      simulator.vms.delete(999_999);
+    }
+  });
+});
