@@ -12,8 +12,10 @@ export class UnusableNativeId extends GatewayError {
     clientWords: string,
     /** What the provider did, after "provider <id> ": e.g. "listed a VM whose hostname cannot be used in a URL". */
     private readonly listedWords: string,
+    /** The client's refusal: NOT_FOUND where an id of no such shape names nothing (OnApp's and Zomro's integers). */
+    clientCode: 'BAD_USER_INPUT' | 'NOT_FOUND' = 'BAD_USER_INPUT',
   ) {
-    super('BAD_USER_INPUT', clientWords);
+    super(clientCode, clientWords);
   }
 
   /** The same refusal where the provider's own list named the id. */

@@ -1,4 +1,5 @@
 import { type GatewayError, badInput, clipProviderCode, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
+import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
 import type { Backup, BackupSchedule, Capability, CreateBackupRequest, CreateScheduleRequest, Instance, Operation, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -77,9 +78,13 @@ interface AccountDisks {
   readonly noVm: RowsOfNoVm;
 }
 
-/** OnApp ids are integers: anything else names nothing, and never reaches a URL. */
+/**
+ * OnApp ids are integers: anything else names nothing, and never reaches a URL. A client's is
+ * NOT_FOUND; one OnApp's own list named in this request (a VM listed as `../480`) is the provider's
+ * answer (UnusableNativeId): NOT_FOUND read as though the VM were gone.
+ */
 const segment = (value: string): string => {
-  if (!/^\d{1,18}$/.test(value)) throw notFound('object', undefined);
+  if (!/^\d{1,18}$/.test(value)) throw new UnusableNativeId('object not found', 'listed a VM whose id is no OnApp id (an integer), so it cannot be asked for its lists', 'NOT_FOUND');
   return value;
 };
 

@@ -1,4 +1,4 @@
-import { notFound } from '../../domain/errors.js';
+import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 
 /**
  * A BILLmanager object id: its database's integer, as every id Zomro's documents show (`5203773`,
@@ -14,6 +14,7 @@ const BILLING_ID = /^(?:0|[1-9]\d{0,17})$/;
  * `image.delete`. Anything but an integer names no object, and is asked of nobody (as OnApp's).
  */
 export function billingId(value: string): string {
-  if (!BILLING_ID.test(value)) throw notFound('object', undefined);
+  // A client's is NOT_FOUND; one Zomro's own list named in this request is its answer (UnusableNativeId).
+  if (!BILLING_ID.test(value)) throw new UnusableNativeId('object not found', 'listed an object whose id is no BILLmanager id (an integer), so it cannot be asked by it', 'NOT_FOUND');
   return value;
 }
