@@ -1,3 +1,4 @@
+import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -31,7 +32,18 @@ export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
 ]);
 
-const segment = (value: string): string => encodeURIComponent(value);
+/**
+ * A backup's or definition's name as it goes into its writes' paths. Encoding keeps `/`, `?`, `#` inside
+ * the segment, but the upstream guard (request-path.ts) refuses them and a bare `.` or `..` as the
+ * client's BAD_USER_INPUT: for a name Danube's own list named, the gateway handed it out, so it is the
+ * provider's answer (UnusableNativeId, told so by the request's loaders and writeOnListed), nothing sent.
+ */
+const segment = (value: string): string => {
+  if (value === '.' || value === '..' || /[/?#\\]/.test(value)) {
+    throw new UnusableNativeId('an id contains a path segment that is not allowed', 'listed a name that cannot be used in a URL ("." or "..", or holding "/", "?", "#" or "\\")');
+  }
+  return encodeURIComponent(value);
+};
 /**
  * A list read's records. Danube lists are `{"result": [...]}`, `[]` when
  * empty: a blank answer or a result that is not an array is no list, and
