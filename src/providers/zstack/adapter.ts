@@ -1,3 +1,4 @@
+import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { GatewayError, badInput, conflict, providerError } from '../../domain/errors.js';
 import type { Backup, Capability, CreateBackupRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
@@ -57,8 +58,13 @@ const UUID = /^[0-9a-f]{32}$/;
 
 /** ZStack's SysErrors.INVALID_ARGUMENT_ERROR: a query condition on a field its inventory lacks is refused so. */
 const INVALID_ARGUMENT = 'SYS.1007';
+/**
+ * A uuid as it goes into a URL path. A client's of no uuid's shape is its input; one ZStack's own list
+ * named (a VM's `rootVolumeUuid`, a listed backup's uuid) is the provider's answer (UnusableNativeId,
+ * told so by writeOnListed): BAD_USER_INPUT blamed the client for a VM the gateway had listed.
+ */
 const uuidSegment = (value: string): string => {
-  if (!UUID.test(value)) throw badInput('not a ZStack uuid');
+  if (!UUID.test(value)) throw new UnusableNativeId('not a ZStack uuid', 'listed an object whose uuid is no ZStack uuid (32 hex digits), so it cannot be asked by it');
   return value;
 };
 
