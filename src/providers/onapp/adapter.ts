@@ -84,7 +84,7 @@ interface AccountDisks {
  * answer (UnusableNativeId): NOT_FOUND read as though the VM were gone.
  */
 const segment = (value: string): string => {
-  if (!/^\d{1,18}$/.test(value)) throw new UnusableNativeId('object not found', 'listed a VM whose id is no OnApp id (an integer), so it cannot be asked for its lists', 'NOT_FOUND');
+  if (!/^\d{1,18}$/.test(value)) throw new UnusableNativeId('object not found', 'listed an object whose id is no OnApp id (an integer), so it cannot be asked by it', 'NOT_FOUND');
   return value;
 };
 
