@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { isStoreTimeout } from '../state/bounded-call.js';
+import { currentConnectionTrouble, type ConnectionTrouble } from '../state/redis-connection-trouble.js';
 import { LogThrottle } from './log-throttle.js';
-import { storeErrorFields } from './store-error-fields.js';
+import { storeErrorFields, type StoreErrorFields } from './store-error-fields.js';
 
 /**
  * At most one line per kind of failure per period, for each user of the
@@ -68,11 +69,22 @@ export function storeFailureLines(logger: Logger, message: string, periodMs = ST
   const lines = new LogThrottle(periodMs);
   return (error) => {
     counted?.count(counted.user, isStoreTimeout(error) ? 'timeout' : 'error');
-    const failure = storeFailureKind(error);
+    const errorFields = isStoreTimeout(error) ? { reason: error.message } : storeErrorFields(error);
+    const trouble = connectionDown(error, errorFields);
+    const failure = trouble?.code ?? storeFailureKind(error);
     const leftOut = lines.take(failure);
     if (leftOut === null) return;
-    const fields = { failure, alsoFailedSinceLastLine: leftOut };
-    if (isStoreTimeout(error)) logger.warn({ ...fields, reason: error.message }, message);
-    else logger.warn({ ...fields, ...storeErrorFields(error) }, message);
+    logger.warn({ failure, alsoFailedSinceLastLine: leftOut, ...errorFields, ...(trouble ? { connection: trouble.detail } : {}) }, message);
   };
+}
+
+/**
+ * The connection's trouble, when a call failed for want of a connection: timed out, or given up by
+ * ioredis (its retries, a connection closed), while the connection is down. A refusal Redis
+ * answered came over a connection, and a failure that is no Redis one may be the gateway's own:
+ * theirs stay as they are.
+ */
+function connectionDown(error: unknown, fields: StoreErrorFields): ConnectionTrouble | undefined {
+  if (!('reason' in fields) || (error instanceof Error && error.name === 'ReplyError')) return undefined;
+  return currentConnectionTrouble();
 }

@@ -5,6 +5,7 @@ import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
+import { watchConnection } from './redis-connection-trouble.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
@@ -31,6 +32,8 @@ export class RedisStore implements KeyValueStore {
   private readonly ownsConnection: boolean;
   /** The REDIS_URL this store connects with; null for a namespace, which shares its parent's. */
   private readonly url: string | null;
+  /** Stops keeping the connection's last error for the failure lines (redis-connection-trouble.ts). */
+  private unwatch: () => void = () => {};
 
   constructor(url: string | Redis, private readonly prefix = 'backup-graph:') {
     this.ownsConnection = typeof url === 'string';
@@ -43,6 +46,7 @@ export class RedisStore implements KeyValueStore {
     // Connection trouble reaches the caller through each failed command; unheard, the
     // event would go to stderr, outside the gateway's logs.
     this.redis.on('error', () => {});
+    this.unwatch = watchConnection(this.redis);
   }
 
   /** Keys under `<prefix><name>:`; Redis's maxmemory bounds them (see docs/configuration.md for the eviction policy). */
@@ -64,6 +68,7 @@ export class RedisStore implements KeyValueStore {
     try {
       await this.redis.connect();
     } catch (error) {
+      this.unwatch();
       throw this.url === null ? error : new Error(redisUnreachableMessage(this.url, firstError ?? error));
     } finally {
       this.redis.off('error', remember);
@@ -243,6 +248,7 @@ export class RedisStore implements KeyValueStore {
 
   async close(deadline?: number): Promise<void> {
     if (!this.ownsConnection) return;
+    this.unwatch();
     await closeRedis(this.redis, 'shared state', deadline ?? closeDeadline());
   }
 }
