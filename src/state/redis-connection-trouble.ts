@@ -37,7 +37,8 @@ const MEANINGS: Readonly<Record<string, string>> = {
 
 /** Redis's refusals (a ReplyError) name themselves in their first word. */
 const REPLY_CODE = /^([A-Z][A-Z_]{2,29})\b/;
-const SYSTEM_CODE = /^E[A-Z_]{2,29}$|^ERR_(SSL|TLS)_[A-Z0-9_]{1,40}$/;
+/** A socket's code (ECONNREFUSED) or a TLS one; node's other ERR_ codes are a caller's mistake, no connection's. */
+const SYSTEM_CODE = /^(?!ERR_)E[A-Z_]{2,29}$|^ERR_(SSL|TLS)_[A-Z0-9_]{1,40}$/;
 /** An address as the socket gives it: an IPv4 or IPv6 literal, or a host name. */
 const ADDRESS = /^[A-Za-z0-9.:_-]{1,255}$/;
 
