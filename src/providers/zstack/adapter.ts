@@ -58,15 +58,25 @@ const UUID = /^[0-9a-f]{32}$/;
 
 /** ZStack's SysErrors.INVALID_ARGUMENT_ERROR: a query condition on a field its inventory lacks is refused so. */
 const INVALID_ARGUMENT = 'SYS.1007';
+/** What ZStack did, where its own list named an id of no uuid's shape (UnusableNativeId.listedByProvider). */
+const NO_ZSTACK_UUID = 'listed an object whose uuid is no ZStack uuid (32 hex digits), so it cannot be asked by it';
+
 /**
  * A uuid as it goes into a URL path. A client's of no uuid's shape is its input; one ZStack's own list
  * named (a VM's `rootVolumeUuid`, a listed backup's uuid) is the provider's answer (UnusableNativeId,
  * told so by writeOnListed): BAD_USER_INPUT blamed the client for a VM the gateway had listed.
  */
 const uuidSegment = (value: string): string => {
-  if (!UUID.test(value)) throw new UnusableNativeId('not a ZStack uuid', 'listed an object whose uuid is no ZStack uuid (32 hex digits), so it cannot be asked by it');
+  if (!UUID.test(value)) throw new UnusableNativeId('not a ZStack uuid', NO_ZSTACK_UUID);
   return value;
 };
+
+/**
+ * A VM id of no ZStack uuid's shape, which no backup query can ask by (`vmInstanceUuid?=`, nor its
+ * volumes found by `uuid?=`): its backups are this error, not the empty list they read, a VM the
+ * gateway never asked about counted UNPROTECTED. A client's such id names no VM (NOT_FOUND).
+ */
+const unaskableVm = (): UnusableNativeId => new UnusableNativeId('object not found', NO_ZSTACK_UUID, 'NOT_FOUND');
 
 type Inventories = { inventories?: Array<Record<string, unknown>>; total?: number };
 
@@ -208,7 +218,8 @@ export class ZstackAdapter extends BaseAdapter {
    * `vmInstanceUuid` still, as are those of a VM whose row names no root volume the gateway can
    * read, or more volumes than it asks by (vm-volumes.ts; rowsByVm: on a node refusing that field,
    * a VM no longer listed is an error of its own and the others answer). Rows of VMs not asked
-   * for, from a node that ignored the condition, go to nobody.
+   * for, from a node that ignored the condition, go to nobody. A VM id of no uuid's shape is never
+   * asked by (unaskableVm).
    */
   async listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>> {
     const valid = [...new Set(instanceIds.filter((id) => UUID.test(id)))];
@@ -228,7 +239,7 @@ export class ZstackAdapter extends BaseAdapter {
     leftOut.reportTo(scope, this.account.id, 'backups', instanceIds);
     noVm.reportTo(scope, this.account.id, 'backups');
     const unanswerable = vmRowsAnswer.refused ? new Set(unlisted) : null;
-    return instanceIds.map((id) => (unanswerable?.has(id) ? this.vmFieldRefusedError() : (grouped.get(id) ?? [])));
+    return instanceIds.map((id) => (unanswerable?.has(id) ? this.vmFieldRefusedError() : (grouped.get(id) ?? (UUID.test(id) ? [] : unaskableVm()))));
   }
 
   /**
