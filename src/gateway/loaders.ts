@@ -236,6 +236,7 @@ export class RequestLoaders {
     const instances = cached ? cachedOnceEach(cached) : firstOfEachId(listed, (instance) => instance.nativeId);
     // A list that left rows out is read again next time, so each answer that lacks them says so.
     if (!cached && startedAt && !this.options.rowsLeftOut?.has('instances', providerId, null)) await cache?.setMany([{ address, value: instances }], startedAt);
+    if (this.options.rowsLeftOut?.any === true) this.options.rowsLeftOut.answered('instances', providerId, null, instances.length);
     for (const instance of instances) {
       const key = instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId);
       this.instance.prime(key, instance);
@@ -281,7 +282,7 @@ export class RequestLoaders {
 
   private async cachedOrLoaded<T>(kind: ListKind, keys: readonly string[], load: BatchFn<T>, fromOtherWriters?: (value: T) => T): Promise<Array<T | Error>> {
     const cache = this.options.cache;
-    if (!cache) return this.batch(kind, keys, load);
+    if (!cache) return this.toldAnswered(kind, keys, await this.batch(kind, keys, load));
     const addresses = keys.map((key) => {
       const [providerId, nativeId] = splitKey(key);
       return { providerId, kind, nativeId };
@@ -295,7 +296,7 @@ export class RequestLoaders {
       }
     }
     const missing = keys.flatMap((_, index) => (results[index] === undefined ? [index] : []));
-    if (missing.length === 0) return results as Array<T | Error>;
+    if (missing.length === 0) return this.toldAnswered(kind, keys, results as Array<T | Error>);
     const loaded = await this.batch(kind, missing.map((index) => keys[index] as string), load);
     const fills: Array<{ address: (typeof addresses)[number]; value: unknown }> = [];
     missing.forEach((keyIndex, index) => {
@@ -311,7 +312,24 @@ export class RequestLoaders {
       if (!(value instanceof Error) && known && !leftRowsOut) fills.push({ address, value });
     });
     await cache.setMany(fills, startedAt);
-    return results as Array<T | Error>;
+    return this.toldAnswered(kind, keys, results as Array<T | Error>);
+  }
+
+  /**
+   * Tells the request's rows left out how many rows each list read answered, so a list that kept
+   * none says so and not "the others answered". Only where some list left rows out: the common
+   * request builds nothing here.
+   */
+  private toldAnswered<T>(kind: ListKind, keys: readonly string[], results: Array<T | Error>): Array<T | Error> {
+    const rowsLeftOut = this.options.rowsLeftOut;
+    if (rowsLeftOut?.any !== true) return results;
+    for (let index = 0; index < keys.length; index++) {
+      const value = results[index];
+      if (!Array.isArray(value)) continue;
+      const [providerId, nativeId] = splitKey(keys[index] as string);
+      rowsLeftOut.answered(kind, providerId, nativeId, value.length);
+    }
+    return results;
   }
 
   /** An id the provider cannot be asked by is the provider's fault where its own list named it in this request (UnusableNativeId). */

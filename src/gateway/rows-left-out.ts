@@ -12,6 +12,12 @@ export interface ListLeftOut {
   rows: number;
   /** The first row's reason (UnreadableNativeId's message: never the row's text). */
   reason: string;
+  /**
+   * Whether the list answered any row beside those left out (true once any read of it did; false
+   * where every read answered none; null where no read of it was told, `answered`): its error says
+   * "the others answered" only where there were others.
+   */
+  othersAnswered: boolean | null;
   /** The response paths of the fields that answered the list; none claimed: the error has no path. */
   paths: Array<ReadonlyArray<string | number>>;
 }
@@ -58,7 +64,7 @@ export class RowsLeftOut {
   readonly note = (row: RowLeftOut): void => {
     const key = keyOf(row.list, row.provider, row.instanceNativeId);
     const entry = this.lists.get(key);
-    if (entry === undefined) this.lists.set(key, { provider: row.provider, list: row.list, instanceNativeId: row.instanceNativeId, rows: 1, reason: row.reason, paths: [] });
+    if (entry === undefined) this.lists.set(key, { provider: row.provider, list: row.list, instanceNativeId: row.instanceNativeId, rows: 1, reason: row.reason, othersAnswered: null, paths: [] });
     else entry.rows += 1;
     this.told(row);
   };
@@ -71,6 +77,19 @@ export class RowsLeftOut {
   /** Whether this list left rows out in this request. */
   has(list: RowListName, provider: string, instanceNativeId: string | null): boolean {
     return this.lists.size > 0 && this.lists.has(keyOf(list, provider, instanceNativeId));
+  }
+
+  /**
+   * A read of this list answered `kept` rows (after those left out): told by the request's loaders
+   * for each list they read while any list left rows out. It counts for the account's rows of no VM
+   * too (`instanceNativeId` null): any VM's list that answered rows is the others of those.
+   */
+  answered(list: RowListName, provider: string, instanceNativeId: string | null, kept: number): void {
+    const own = this.lists.get(keyOf(list, provider, instanceNativeId));
+    if (own !== undefined) own.othersAnswered = own.othersAnswered === true || kept > 0;
+    if (instanceNativeId === null) return;
+    const account = this.lists.get(keyOf(list, provider, null));
+    if (account !== undefined) account.othersAnswered = account.othersAnswered === true || kept > 0;
   }
 
   /** The field at `path` answered this list: its error names that path. */

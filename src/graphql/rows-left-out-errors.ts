@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { GatewayError } from '../domain/errors.js';
-import { namesNoVm } from '../domain/row-left-out.js';
+import { namesNoVm, type RowListName } from '../domain/row-left-out.js';
 import type { ListLeftOut, RowsLeftOut } from '../gateway/rows-left-out.js';
 import type { GraphQLContext } from './context.js';
 
@@ -21,9 +21,27 @@ export function rowsLeftOutErrors(rowsLeftOut: RowsLeftOut): GraphQLError[] {
   return errors;
 }
 
+/**
+ * What a list's rows are counted as: ZStack's backups count backups (a VM backup's group of volume
+ * rows is one, its group uuid unreadable), not the volume rows ZStack sent. A schedules list's are
+ * rows: OnApp leaves out a disk whose id cannot be used, its schedules unread and so uncounted.
+ */
+const COUNTED: Record<RowListName, [one: string, many: string]> = {
+  instances: ['instance', 'instances'],
+  backups: ['backup', 'backups'],
+  definitions: ['definition', 'definitions'],
+  schedules: ['row', 'rows'],
+};
+
+/** "the others answered" only where the list answered others: where none, every row was left out. */
 function messageOf(entry: ListLeftOut): string {
-  const rows = entry.rows === 1 ? 'one row' : `${entry.rows} rows`;
-  return `${entry.reason}: ${rows} left out of its ${entry.list} list, the others answered`;
+  const [one, many] = COUNTED[entry.list];
+  if (entry.othersAnswered === false) {
+    const every = entry.rows === 1 ? `the only ${one}` : `every ${one} (${entry.rows})`;
+    return `${entry.reason}: ${every} of its ${entry.list} list left out, none answered`;
+  }
+  const rows = entry.rows === 1 ? `one ${one}` : `${entry.rows} ${many}`;
+  return `${entry.reason}: ${rows} left out of its ${entry.list} list${entry.othersAnswered === true ? ', the others answered' : ''}`;
 }
 
 /** The execution's answer with the errors of the lists its request left rows out of (none: as it was). */

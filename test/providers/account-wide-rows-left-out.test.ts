@@ -32,6 +32,8 @@ describe('zstack: a volume backup whose group uuid cannot be read back', () => {
     vm = String(simulator.vms.find((row) => groupsOf(String(row.uuid)).length >= 2)!.uuid);
     const [planted, ...others] = groupsOf(vm);
     kept = others.sort();
+    // A VM backup of its root and data volumes: two volume rows, one backup, counted as one.
+    expect(simulator.volumeBackups.filter((row) => row.groupUuid === planted)).toHaveLength(2);
     for (const row of simulator.volumeBackups) if (row.groupUuid === planted) row.groupUuid = 'g'.repeat(2000);
   });
   afterAll(() => harness.close());
@@ -43,7 +45,7 @@ describe('zstack: a volume backup whose group uuid cannot be read back', () => {
     expect(edges[index]!.node.backups?.map((backup) => backup.nativeId).sort()).toEqual(kept);
     expect(edges.filter((edge) => edge.node.backups === null)).toEqual([]);
     expect(errorsOf(listed)).toEqual([
-      [`instances.edges.${index}.node.backups`, 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one row left out of its backups list, the others answered'],
+      [`instances.edges.${index}.node.backups`, 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one backup left out of its backups list, the others answered'],
     ]);
     expect(listed.text).not.toContain('g'.repeat(600));
   });
@@ -70,7 +72,7 @@ describe('danube: a backup definition whose name cannot be read back', () => {
     expect(edges.some((edge) => (edge.node.definitions?.length ?? 0) > 0)).toBe(true);
     const reason = 'provider danube-test sent an id of 2000 bytes (at most 512 are read)';
     expect(errorsOf(listed)).toEqual([
-      [`instances.edges.${index}.node.definitions`, 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one row left out of its definitions list, the others answered`],
+      [`instances.edges.${index}.node.definitions`, 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one definition left out of its definitions list, the others answered`],
       [`instances.edges.${index}.node.schedules`, 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one row left out of its schedules list, the others answered`],
     ]);
     expect(listed.text).not.toContain('d'.repeat(600));

@@ -40,7 +40,7 @@ describe('onapp: ids the gateway cannot tell apart', () => {
     const answer = await harness.gql<Listing>(LIST);
     expect(answer.data?.instances).toEqual({ totalCount: 1, edges: [{ node: { id: expect.any(String), name: 'c' } }], providerErrors: [] });
     expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode, error.message])).toEqual([
-      ['instances', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): 2 rows left out of its instances list, the others answered'],
+      ['instances', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): 2 instances left out of its instances list, the others answered'],
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('onapp: ids the gateway cannot tell apart', () => {
     expect(a).toEqual({ name: 'a', backups: [{ nativeId: '4' }] });
     expect(b?.backups?.map((item) => item.nativeId).sort()).toEqual(['5', '6']);
     expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode, error.message])).toEqual([
-      ['instances.edges.0.node.backups', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): one row left out of its backups list, the others answered'],
+      ['instances.edges.0.node.backups', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider onapp-test sent an id that cannot be read exactly (not a string nor an integer below 2^53): one backup left out of its backups list, the others answered'],
     ]);
   });
 });

@@ -3,7 +3,7 @@ import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const HOSTILE_ID = 'i'.repeat(2000);
-const REASON = 'provider zomro-test sent an id of 2000 bytes (at most 512 are read): one row left out of its instances list, the others answered';
+const REASON = 'provider zomro-test sent an id of 2000 bytes (at most 512 are read): one instance left out of its instances list, the others answered';
 
 /**
  * An instance row left out of its account's list (an id the gateway cannot read back) is reported
@@ -65,7 +65,8 @@ describe('a row left out of a backup list read by a root field', () => {
   ])("$field: the error names the field's path", async ({ query }) => {
     const answer = await harness.gql(query);
     expect(answer.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.providerCode, error.message])).toEqual([
-      [['answered'], 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zomro-test sent an id of 2000 bytes (at most 512 are read): one row left out of its backups list, the others answered'],
+      // That VM's only backup: its list answered none, so no "others answered".
+      [['answered'], 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zomro-test sent an id of 2000 bytes (at most 512 are read): the only backup of its backups list left out, none answered'],
     ]);
   });
 });

@@ -53,8 +53,8 @@ describe('zstack: every volume backup names a VM id that cannot be read back', (
       expect(answer.data?.answered.providerErrors).toEqual([]);
       const errors = (answer as Answer).errors ?? [];
       expect(errors.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.providerCode])).toEqual([['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE']]);
-      // Counted by backup (a group of volume rows), each of the six ways of its own.
-      expect(errors[0]!.message).toMatch(/^provider zstack-test sent an id [^:]*: \d+ rows left out of its backups list/);
+      // Counted by backup (a group of volume rows), each of the six ways of its own; every one left out, no "others answered".
+      expect(errors[0]!.message).toMatch(/^provider zstack-test sent an id [^:]*: every backup \(\d+\) of its backups list left out, none answered$/);
       expect(shown(answer.text)).toBe(false);
       expect(harness.simulator('zstack').server.count()).toBeGreaterThan(asked);
     }

@@ -62,7 +62,7 @@ describe('zstack: a volume backup whose VM id cannot be read back', () => {
       const answer = await harness.gql<Answered>(query);
       expect(answer.data?.answered.providerErrors).toEqual([]);
       expect(errorsOf(answer)).toEqual([
-        ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one row left out of its backups list, the others answered'],
+        ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one backup left out of its backups list, the others answered'],
       ]);
       expect(answer.text).not.toContain(planted);
       expect(answer.text).not.toContain('v'.repeat(600));
@@ -99,7 +99,7 @@ describe('danube: a backup definition whose hostname cannot be read back', () =>
     expect(answer.data?.answered.providerErrors).toEqual([]);
     const reason = 'provider danube-test sent an id of 2000 bytes (at most 512 are read)';
     expect(errorsOf(answer)).toEqual([
-      ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one row left out of its definitions list, the others answered`],
+      ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one definition left out of its definitions list, the others answered`],
       ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', `${reason}: one row left out of its schedules list, the others answered`],
     ]);
     expect(answer.text).not.toContain('h'.repeat(600));
@@ -125,7 +125,7 @@ describe('zstack, with the read cache: a volume backup whose VM id cannot be rea
     expect(listed.errors).toBeUndefined();
     const answer = await harness.gql<Answered>(ROOT_FIELDS[0]!.query);
     expect(errorsOf(answer)).toEqual([
-      ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one row left out of its backups list, the others answered'],
+      ['answered', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'provider zstack-test sent an id of 2000 bytes (at most 512 are read): one backup left out of its backups list, the others answered'],
     ]);
   });
 });

@@ -48,7 +48,7 @@ describe('a provider listing an id the gateway could not read back', () => {
         expect(connection.edges.map((edge) => edge.node.nativeId)).not.toContain(uuid);
         expect(connection.edges).toHaveLength(everyVm - 1);
         expect(listed.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.provider, error.extensions?.providerCode, error.message])).toEqual([
-          [['listed'], 'PROVIDER_ERROR', 'zstack-test', 'INVALID_RESPONSE', `${reason}: one row left out of its instances list, the others answered`],
+          [['listed'], 'PROVIDER_ERROR', 'zstack-test', 'INVALID_RESPONSE', `${reason}: one instance left out of its instances list, the others answered`],
         ]);
         expect(listed.text).not.toContain('\\ud800');
         expect(listed.text).not.toContain('a'.repeat(600));
