@@ -7,7 +7,8 @@ import type { BatchResult, ProviderAdapter } from '../providers/adapter.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { AccountReadsInFlight } from './account-reads-in-flight.js';
 import { firstOfEachId } from './first-of-each-id.js';
-import { backupListKey, decodeOperationId } from './ids.js';
+import { backupListKey } from './ids.js';
+import { operationAt } from './operation-account.js';
 import { instanceListNotFound } from './instance-list-not-found.js';
 import { ListsRead } from './lists-read.js';
 import type { ReadCache } from './read-cache.js';
@@ -249,18 +250,17 @@ export class RequestLoaders {
   private async loadOperation(id: string): Promise<Operation | Error> {
     let providerId = '';
     try {
-      const ref = decodeOperationId(id);
+      const { ref, adapter } = operationAt(id, this.adapterOf);
       providerId = ref.providerId;
       // What is done with the operation (its delete record ended, in Redis) counts as its read too:
       // a read that follows it (the operation's instance) starts only once that is done.
-      return { ...(await this.inFlight.track([providerId], this.readOperation(ref))), askedId: id };
+      return { ...(await this.inFlight.track([providerId], this.readOperation(ref, adapter))), askedId: id };
     } catch (error) {
       return asProviderFailure(error, providerId) as Error;
     }
   }
 
-  private async readOperation(ref: OperationRef): Promise<Operation> {
-    const adapter = this.adapterOf(ref.providerId);
+  private async readOperation(ref: OperationRef, adapter: ProviderAdapter): Promise<Operation> {
     await this.options.beforeOperation?.(ref, adapter);
     const operation = await adapter.getOperation(ref, this.options.scope);
     await this.options.vouchForAnswer?.(ref, operation, adapter);

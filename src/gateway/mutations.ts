@@ -6,9 +6,10 @@ import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, O
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { deletePayload } from './delete-payload.js';
 import { DELETE_SHOWN_AT_MOST_MS } from './deletes-in-flight.js';
-import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeOperationId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
+import { decodeBackupId, decodeDefinitionId, decodeInstanceId, decodeScheduleId, definitionId, scheduleId } from './ids.js';
 import { checkInteger, checkName, checkText } from './input-checks.js';
 import { writeOnListed } from './listed-target.js';
+import { operationAt } from './operation-account.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
@@ -265,14 +266,13 @@ export class Mutations {
   }
 
   /**
-   * Asks the provider to stop an operation; the capability is checked before any upstream call.
+   * Asks the provider to stop an operation; the id's kind (operationAt) and the capability are checked before any upstream call.
    * Only an operation a mutation of this gateway started (StartedOperations): an operation id is
    * the client's to write, and one naming a real task the gateway never started cancelled it.
    */
   async cancelOperation(input: { operationId: string }): Promise<{ operation: Operation }> {
     this.requireRole('cancelOperation');
-    const ref = decodeOperationId(input.operationId, 'operationId');
-    const adapter = this.reads.provider(ref.providerId);
+    const { ref, adapter } = operationAt(input.operationId, (providerId) => this.reads.provider(providerId), 'operationId');
     requireCapability(adapter, 'CANCEL_OPERATION');
     if (!(await this.reads.shared.startedOperations.wasStarted(ref, adapter.account.id, 'cancel'))) throw notFound('operation started by this gateway', adapter.account.id);
     const operation = await adapter.cancelOperation(ref, this.scope);

@@ -15,6 +15,7 @@ import { accountBackupsNewestFirst } from './each-backup-once.js';
 import { statusOf } from './entity-links.js';
 import { backupId, backupListKey, decodeBackupId, decodeInstanceId, decodeOperationId, findByAddress, instanceId, type EntityAddress } from './ids.js';
 import { RequestLoaders, instanceLoaderKey, loaderKey } from './loaders.js';
+import { operationAt } from './operation-account.js';
 import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
 import { pageOfMatches } from './protection-pages.js';
@@ -349,8 +350,7 @@ export class RequestReads {
    * started it; later subscribers to the same operation share those polls.
    */
   operationUpdates(id: string): AsyncIterableIterator<Operation> {
-    const ref = decodeOperationId(id);
-    const adapter = this.provider(ref.providerId);
+    const { ref, adapter } = operationAt(id, (providerId) => this.provider(providerId));
     return this.shared.watcher.watch(
       id,
       async (signal) => {
