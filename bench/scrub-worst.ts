@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:scrub-worst`: what scrubbing a hostile provider answer costs per MB, shape by
+ * shape, against a plain JSON list of VMs of the same size (the baseline, measured in the same
+ * run: the machine is shared, so only the ratios compare between runs). Each shape is built to
+ * the size asked (1 and 4 MB; `SCRUB_WORST_MB=1,4`) and scrubbed as the gateway scrubs an answer
+ * (`scrubAnswer`, a piece per turn where the answer has separators), against the secrets of a
+ * ZStack account (password, its SHA-512, a session), a Danube API key of small letters only (the
+ * split-words search's) and an OnApp "user:password" sent base64-encoded. `SCRUB_WORST_SHAPES`
+ * (names, comma-separated) runs only those, beside the baseline.
+ */
+import { CHARS_PER_TURN } from '../src/domain/turns.js';
+import { SecretSet, sha512Hex } from '../src/upstream/secrets.js';
+
+const sizesMb = (process.env.SCRUB_WORST_MB ?? '1,4').split(',').map(Number).filter((mb) => mb > 0);
+const only = process.env.SCRUB_WORST_SHAPES?.split(',').filter(Boolean);
+
+const secrets = new SecretSet();
+secrets.add('zstack-Pass-2024');
+secrets.add(sha512Hex('zstack-Pass-2024'));
+secrets.addRuntime('5a1b2c3d4e5f60718293a4b5c6d7e8f9');
+secrets.add('nightowlpassword');
+secrets.add('admin:onapp-Secret-77', { base64: true, pieces: false });
+
+/** `unit` repeated to `chars` characters. */
+const repeated = (unit: string, chars: number): string => unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars);
+
+const vmList = (chars: number): string => {
+  const records: string[] = [];
+  for (let index = 0, length = 0; length < chars - 200; index++) {
+    records.push(`{"id":${index},"uuid":"${(index * 7919).toString(16).padStart(32, '0')}","label":"web-${index}","hostname":"web-${index}.example.com","memory":2048,"cpus":2,"booted":true,"ip":"10.0.${index % 256}.${index % 200}"}`);
+    length += (records.at(-1) as string).length + 1;
+  }
+  return `[${records.join(',')}]`;
+};
+
+const shapes: Record<string, (chars: number) => string> = {
+  'plain VM list (baseline)': vmList,
+  '%25E2%2580 runs': (chars) => repeated('%25E2%2580', chars),
+  '&# runs': (chars) => repeated('&#', chars),
+  '&#0 then zeros': (chars) => `&#${'0'.repeat(chars - 2)}`,
+  '\\ runs': (chars) => repeated('\\', chars),
+  '\\u00 runs': (chars) => repeated('\\u00', chars),
+  '\\x runs': (chars) => repeated('\\x', chars),
+  '% runs': (chars) => repeated('%', chars),
+  '%2 runs': (chars) => repeated('%2', chars),
+  '& runs': (chars) => repeated('&', chars),
+  'password prefix runs': (chars) => repeated('nightowlpasswor', chars),
+  'zstack prefix runs': (chars) => repeated('zstack-Pass-202', chars),
+  'hex session prefix runs': (chars) => repeated('5a1b2c3d4e5f6071', chars),
+  'letters a split apart': (chars) => repeated('a ', chars),
+  'zero-width between letters': (chars) => repeated('a\u200b', chars),
+  '\\u200b between letters': (chars) => repeated('a\\u200b', chars),
+  '%E2%80%8B between letters': (chars) => repeated('n%E2%80%8B', chars),
+  '&nbsp; between letters': (chars) => repeated('n&nbsp;', chars),
+  '+ runs': (chars) => repeated('+', chars),
+  'letters only': (chars) => repeated('abcdefghij', chars),
+};
+
+const msPerMb = async (text: string): Promise<number> => {
+  const started = performance.now();
+  await secrets.scrubAnswer(text, { charsPerTurn: CHARS_PER_TURN });
+  return (performance.now() - started) / (text.length / 1_000_000);
+};
+
+console.log(`${secrets.size} forms searched; ms per MB, and its ratio to the baseline of the same size`);
+for (const mb of sizesMb) {
+  const chars = mb * 1_000_000;
+  // Once unmeasured, so the first shape is not the one that warms the code up.
+  await msPerMb(vmList(chars));
+  const baseline = await msPerMb(vmList(chars));
+  for (const [name, build] of Object.entries(shapes)) {
+    if (only && !name.includes('baseline') && !only.some((wanted) => name === wanted)) continue;
+    const ms = name.includes('baseline') ? baseline : await msPerMb(build(chars));
+    console.log(`${mb} MB  ${name.padEnd(30)} ${ms.toFixed(1).padStart(9)} ms/MB  ${(ms / baseline).toFixed(1).padStart(7)}x`);
+  }
+}
