@@ -1,3 +1,5 @@
+import { decodesAsUtf8 } from './percent-utf8.js';
+
 /**
  * A text read once through its escapes: each backslash escape (JSON's, and
  * the `\'`, `\xNN`, `\u{...}` and octal `\NNN` of Python, JavaScript and C
@@ -186,12 +188,9 @@ function* percentUnits(stretch: string, at: number): Generator<ReadUnit> {
   }
 }
 
+/** `sequence` as decodeURIComponent reads it, or null where it would throw (asked first: a throw is what costs). */
 function decodedOrNull(sequence: string): string | null {
-  try {
-    return decodeURIComponent(sequence);
-  } catch {
-    return null;
-  }
+  return decodesAsUtf8(sequence) ? decodeURIComponent(sequence) : null;
 }
 
 /** How many bytes a UTF-8 sequence starting with `lead` has (1 for a byte that starts none). */
