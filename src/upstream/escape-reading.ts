@@ -1,4 +1,4 @@
-import { decodesAsUtf8 } from './percent-utf8.js';
+import { decodesAsUtf8, percentCodePointAt, utf8Length } from './percent-utf8.js';
 
 /**
  * A text read once through its escapes: each backslash escape (JSON's, and
@@ -116,7 +116,11 @@ function readBackslashStretch(stretch: string): string {
   return JSON.parse(`"${stretch.includes('\\x') || stretch.includes("\\'") ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replaceAll('\\x', '\\u00') : stretch}"`) as string;
 }
 
-/** Bytes that are not UTF-8 stay as they are written, as decodeURIComponent refuses them. */
+/**
+ * Bytes that are not UTF-8 stay as they are written, as decodeURIComponent refuses them. A
+ * stretch it refuses is read escape by escape here, without a string or object per escape: a
+ * hostile answer of such runs (`%E2%80` again and again) is all of them.
+ */
 function readPercentStretch(stretch: string): string {
   // One ASCII byte by hand: a call to decodeURIComponent costs about a microsecond.
   const lead = parseInt(stretch.slice(1, 3), 16);
@@ -125,11 +129,17 @@ function readPercentStretch(stretch: string): string {
   if (decoded !== null) return decoded;
   let read = '';
   let copied = 0;
-  for (const unit of percentUnits(stretch, 0)) {
-    read += stretch.slice(copied, unit.at) + unit.read;
-    copied = unit.end;
+  for (let at = stretch.indexOf('%'); at !== -1; at = stretch.indexOf('%', at)) {
+    const codePoint = percentCodePointAt(stretch, at);
+    if (codePoint < 0) {
+      at += 3;
+      continue;
+    }
+    read += stretch.slice(copied, at) + String.fromCodePoint(codePoint);
+    at += 3 * utf8Length(parseInt(stretch.slice(at + 1, at + 3), 16));
+    copied = at;
   }
-  return read + stretch.slice(copied);
+  return copied === 0 ? stretch : read + stretch.slice(copied);
 }
 
 function readReference(escape: string, decimal: string | undefined, hex: string | undefined, name: string | undefined): string {
@@ -193,8 +203,6 @@ function decodedOrNull(sequence: string): string | null {
   return decodesAsUtf8(sequence) ? decodeURIComponent(sequence) : null;
 }
 
-/** How many bytes a UTF-8 sequence starting with `lead` has (1 for a byte that starts none). */
-const utf8Length = (lead: number): number => (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
 
 /**
  * Where `spans` of `readEscapes(source)` (in order and apart) come from in

@@ -9,20 +9,34 @@
  */
 export function decodesAsUtf8(text: string): boolean {
   for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at)) {
-    const lead = byteAt(text, at);
-    if (lead < 0) return false;
-    at += 3;
-    if (lead < 0x80) continue;
-    const more = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
-    if (lead < 0xc2 || lead > 0xf4) return false;
-    for (let index = 0; index < more; index++, at += 3) {
-      const byte = text.charCodeAt(at) === 0x25 ? byteAt(text, at) : -1;
-      const [low, high] = index === 0 ? secondByteRange(lead) : [0x80, 0xbf];
-      if (byte < low || byte > high) return false;
-    }
+    if (percentCodePointAt(text, at) < 0) return false;
+    at += 3 * utf8Length(byteAt(text, at));
   }
   return true;
 }
+
+/**
+ * The character the `%XX` escapes at `at` make as UTF-8 (one escape for a byte below 0x80, two to
+ * four for a sequence), as decodeURIComponent reads them; -1 where it would throw.
+ */
+export function percentCodePointAt(text: string, at: number): number {
+  const lead = byteAt(text, at);
+  if (lead < 0x80) return lead;
+  if (lead < 0xc2 || lead > 0xf4) return -1;
+  const length = utf8Length(lead);
+  let codePoint = lead & (0xff >> (length + 1));
+  for (let index = 1; index < length; index++) {
+    const place = at + 3 * index;
+    const byte = text.charCodeAt(place) === 0x25 ? byteAt(text, place) : -1;
+    const [low, high] = index === 1 ? secondByteRange(lead) : [0x80, 0xbf];
+    if (byte < low || byte > high) return -1;
+    codePoint = (codePoint << 6) | (byte & 0x3f);
+  }
+  return codePoint;
+}
+
+/** How many bytes a UTF-8 sequence starting with `lead` has (1 for a byte that starts none). */
+export const utf8Length = (lead: number): number => (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
 
 /** The byte the `%XX` at `at` writes, or -1 where two hex digits do not follow. */
 function byteAt(text: string, at: number): number {
