@@ -5,14 +5,18 @@
  * the size asked (1 and 4 MB; `SCRUB_WORST_MB=1,4`) and scrubbed as the gateway scrubs an answer
  * (`scrubAnswer`, a piece per turn where the answer has separators), against the secrets of a
  * ZStack account (password, its SHA-512, a session), a Danube API key of small letters only (the
- * split-words search's) and an OnApp "user:password" sent base64-encoded. `SCRUB_WORST_SHAPES`
- * (names, comma-separated) runs only those, beside the baseline.
+ * split-words search's) and an OnApp "user:password" sent base64-encoded. Each shape is scrubbed
+ * `SCRUB_WORST_RUNS` (3) times, each time right after the baseline, and the medians are printed:
+ * the ms per MB, and the ratio to the baseline beside it. `SCRUB_WORST_SHAPES` (names,
+ * comma-separated) runs only those.
  */
 import { CHARS_PER_TURN } from '../src/domain/turns.js';
 import { SecretSet, sha512Hex } from '../src/upstream/secrets.js';
+import { median, positiveCount } from './stats.js';
 
 const sizesMb = (process.env.SCRUB_WORST_MB ?? '1,4').split(',').map(Number).filter((mb) => mb > 0);
 const only = process.env.SCRUB_WORST_SHAPES?.split(',').filter(Boolean);
+const runs = positiveCount('SCRUB_WORST_RUNS', 3);
 
 const secrets = new SecretSet();
 secrets.add('zstack-Pass-2024');
@@ -62,15 +66,23 @@ const msPerMb = async (text: string): Promise<number> => {
   return (performance.now() - started) / (text.length / 1_000_000);
 };
 
-console.log(`${secrets.size} forms searched; ms per MB, and its ratio to the baseline of the same size`);
+console.log(`${secrets.size} forms searched; ${runs} runs of each shape, each beside a run of the baseline: medians of the ms per MB and of the ratio`);
 for (const mb of sizesMb) {
   const chars = mb * 1_000_000;
+  const baseline = vmList(chars);
   // Once unmeasured, so the first shape is not the one that warms the code up.
-  await msPerMb(vmList(chars));
-  const baseline = await msPerMb(vmList(chars));
+  await msPerMb(baseline);
   for (const [name, build] of Object.entries(shapes)) {
-    if (only && !name.includes('baseline') && !only.some((wanted) => name === wanted)) continue;
-    const ms = name.includes('baseline') ? baseline : await msPerMb(build(chars));
-    console.log(`${mb} MB  ${name.padEnd(30)} ${ms.toFixed(1).padStart(9)} ms/MB  ${(ms / baseline).toFixed(1).padStart(7)}x`);
+    if (only && !only.some((wanted) => name === wanted)) continue;
+    const text = build(chars);
+    const times: number[] = [];
+    const ratios: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const base = await msPerMb(baseline);
+      const ms = await msPerMb(text);
+      times.push(ms);
+      ratios.push(ms / base);
+    }
+    console.log(`${mb} MB  ${name.padEnd(30)} ${median(times).toFixed(1).padStart(9)} ms/MB  ${median(ratios).toFixed(1).padStart(7)}x`);
   }
 }
