@@ -1,4 +1,5 @@
 import { ESCAPE_HERE, readEscapes, sourceSpans, type Span } from './escape-reading.js';
+import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
 /**
  * How many times an answer is read through its escapes. Each reading peels
@@ -111,11 +112,22 @@ function shortestFirstWithoutLonger(strings: readonly string[]): string[] {
 
 /** Whether `text` holds an escape at all. */
 export function holdsEscape(text: string): boolean {
-  return matchesAtEach(text, '\\', ESCAPE_HERE) || matchesAtEach(text, '%', ESCAPE_HERE) || matchesAtEach(text, '&', ESCAPE_HERE);
+  return matchesAtEach(text, '\\', ESCAPE_HERE, AFTER_BACKSLASH) || matchesAtEach(text, '%', ESCAPE_HERE, AFTER_PERCENT) || matchesAtEach(text, '&', ESCAPE_HERE, AFTER_AMPERSAND);
 }
 
+/** What a backslash escape (escape-reading.ts) has after its backslash. */
+const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt');
+/** What a %XX escape has after "%". */
+const AFTER_PERCENT = followers(HEX_DIGITS);
+/** What an HTML reference has after "&". */
+const AFTER_AMPERSAND = followers(REFERENCE_STARTS);
+
 function readsAsAnchorOrEscapeStart(text: string): boolean {
-  return matchesAtEach(text, '\\', ANCHOR_OR_START_BACKSLASH) || matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT) || matchesAtEach(text, '&', ANCHOR_OR_START_HTML);
+  return (
+    matchesAtEach(text, '\\', ANCHOR_OR_START_BACKSLASH, ANCHOR_OR_START_AFTER_BACKSLASH) ||
+    matchesAtEach(text, '%', ANCHOR_OR_START_PERCENT, ANCHOR_OR_START_AFTER_PERCENT) ||
+    matchesAtEach(text, '&', ANCHOR_OR_START_HTML, AFTER_AMPERSAND)
+  );
 }
 
 /** A full-width form's escape: `\uFFXX` (U+FF00-U+FF5F), `\u{ffXX}`, or the lead of its UTF-8 (EF BC, EF BD) as `\xNN`. */
@@ -132,22 +144,13 @@ const ANCHOR_OR_START_BACKSLASH = new RegExp(
   `\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01]|${FULL_WIDTH_BACKSLASH})`,
   'y',
 );
+/** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash. */
+const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567');
+/** What ANCHOR_OR_START_PERCENT's have after "%". */
+const ANCHOR_OR_START_AFTER_PERCENT = followers('234567eE');
 const ANCHOR_OR_START_PERCENT = new RegExp(`%(?:${ANCHOR_OR_START_BYTE}|[eE][fF]%[bB][cCdD])`, 'y');
 /** Any number (it may be a letter), or a name HTML has for # % & \ . or _. */
 const ANCHOR_OR_START_HTML = /&(?:#|amp|AMP|num;|percnt;|bsol;|period;|lowbar;|UnderBar;)/y;
-
-/**
- * Whether `sticky` matches where `marker` occurs in `text`. Answers hold many
- * a "%" and "&" (URLs): a search for each and a match anchored there costs a
- * fraction of a regex scan of the whole text.
- */
-function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
-  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
-    sticky.lastIndex = at;
-    if (sticky.test(text)) return true;
-  }
-  return false;
-}
 
 /** Where `forms` are in `view`; a hit inside or across another is made one with it by `merged`. */
 function placesOf(forms: readonly string[], view: string): Span[] {

@@ -8,6 +8,7 @@ import {
   UTF8_BACKSLASH_WHITESPACE,
   bytesSource,
 } from './escaped-whitespace.js';
+import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
 /**
  * Characters a reader skips over, which a provider may put inside a secret it quotes back
@@ -133,17 +134,20 @@ const READ = new RegExp(
  * list's 400 "&" (its URLs' query strings).
  */
 export function holdsHidden(text: string): boolean {
-  return RAW.test(text) || matchesAtEach(text, '\\', BACKSLASH_HERE) || matchesAtEach(text, '%', PERCENT_HERE) || matchesAtEach(text, '&', HTML_HERE);
+  return (
+    RAW.test(text) ||
+    matchesAtEach(text, '\\', BACKSLASH_HERE, AFTER_BACKSLASHES, true) ||
+    matchesAtEach(text, '%', PERCENT_HERE, AFTER_PERCENT) ||
+    matchesAtEach(text, '&', HTML_HERE, AFTER_AMPERSAND)
+  );
 }
 
-/** Whether `sticky` matches where `marker` occurs in `text`. */
-function matchesAtEach(text: string, marker: string, sticky: RegExp): boolean {
-  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
-    sticky.lastIndex = at;
-    if (sticky.test(text)) return true;
-  }
-  return false;
-}
+/** What BACKSLASH_HERE's alternatives have after their one or two backslashes (`\u`, `\x`, `\b`; `\\u0026` for "&"). */
+const AFTER_BACKSLASHES = followers('uxb');
+/** What PERCENT_HERE's have after "%": a hex digit. */
+const AFTER_PERCENT = followers(HEX_DIGITS);
+/** What HTML_HERE's have after "&": "#" or a name's first letter. */
+const AFTER_AMPERSAND = followers(REFERENCE_STARTS);
 
 /**
  * `text` read with its invisible characters and their escapes left out and its escaped whitespace
