@@ -23,7 +23,10 @@ import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker
  * (scrubbedError), so a secret the answer's scrub missed there (`nightowl\u00a0\u200bpassword`,
  * when the split-words search read no `\u00a0` escape) was quoted whole but for it.
  */
-const INVISIBLE_CLASS = '[\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\ufffd]|\\udb40[\\udc00-\\udc7f]';
+const INVISIBLE_UNITS = '[\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\ufffd]';
+const TAG_LOW_UNITS = '[\\udc00-\\udc7f]';
+const TAG_HIGH = 0xdb40;
+const INVISIBLE_CLASS = `${INVISIBLE_UNITS}|\\udb40${TAG_LOW_UNITS}`;
 
 /** Their code points in hex without leading zeros, any case: what `\u{...}` and `&#x...;` write. */
 const INVISIBLE_HEX = '(?:[0-8]|[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD]|61[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[eE]00[0-7][0-9a-fA-F])';
@@ -122,7 +125,7 @@ const READ = new RegExp(
     HTML_INVISIBLE,
     String.raw`(\\\\)`,
   ].join('|'),
-  'g',
+  'y',
 );
 
 /**
@@ -159,7 +162,28 @@ export interface HiddenRead {
   ends: Int32Array;
 }
 
-/** `text` read so (see HiddenRead). */
+/** Per UTF-16 unit, 1 for one INVISIBLE_UNITS holds; and the tags' low halves. */
+const unitTable = (units: string): Uint8Array => {
+  const pattern = new RegExp(`^${units}$`);
+  const table = new Uint8Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) if (pattern.test(String.fromCharCode(code))) table[code] = 1;
+  return table;
+};
+const INVISIBLE_UNIT = unitTable(INVISIBLE_UNITS);
+const TAG_LOW = unitTable(TAG_LOW_UNITS);
+
+/**
+ * How many UTF-16 units of an invisible character as it stands are at `at` (a tag is a pair), 0
+ * where none is: read by a table, not the regex, as a hostile answer may hold one between every
+ * two letters (4 MB of them was a regex match each, three times a plain list's scrub).
+ */
+const invisibleUnitsAt = (text: string, at: number, code: number): number => (INVISIBLE_UNIT[code] === 1 ? 1 : code === TAG_HIGH && TAG_LOW[text.charCodeAt(at + 1)] === 1 ? 2 : 0);
+
+/**
+ * `text` read so (see HiddenRead): READ's first match at each place, as a global READ would take
+ * them (leftmost, the first alternative that matches there), the invisible characters as they
+ * stand by invisibleUnitsAt and the escapes by READ (sticky) at each "\\", "%" and "&".
+ */
 export function readHidden(text: string): HiddenRead {
   const places = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
@@ -173,11 +197,29 @@ export function readHidden(text: string): HiddenRead {
       ends[length++] = at + 1;
     }
   };
-  READ.lastIndex = 0;
-  for (let match = READ.exec(text); match !== null; match = READ.exec(text)) {
+  for (let at = 0; at < text.length; ) {
+    const code = text.charCodeAt(at);
+    const invisible = invisibleUnitsAt(text, at, code);
+    if (invisible > 0) {
+      keep(at);
+      at += invisible;
+      copied = at;
+      continue;
+    }
+    if (code !== 0x5c && code !== 0x25 && code !== 0x26) {
+      at++;
+      continue;
+    }
+    READ.lastIndex = at;
+    const match = READ.exec(text);
+    if (match === null) {
+      at++;
+      continue;
+    }
+    at = READ.lastIndex;
     if (match[2] !== undefined || match[4] !== undefined) continue;
     keep(match.index);
-    copied = READ.lastIndex;
+    copied = at;
     if (match[1] === undefined && match[3] === undefined) continue;
     parts.push(' ');
     places[length] = match.index;
