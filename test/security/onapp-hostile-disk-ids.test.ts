@@ -29,6 +29,7 @@ const HOSTILE: Array<[string, unknown]> = [
   ['"#"', '11802#x'],
   ['CR LF', '11802\r\nX-Injected: 1'],
   ['not an integer', '11802a'],
+  ['a leading zero (disk 11802 to OnApp)', '011802'],
   ['a fraction', 11802.5],
   ['an integer past 2^53', 2 ** 53 + 2],
 ];

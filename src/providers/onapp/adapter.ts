@@ -20,6 +20,7 @@ import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { NO_VM, RowsOfNoVm, vmIdOrNoVm } from '../rows-of-no-vm.js';
 import { UnreadableNativeId } from '../native-id.js';
 import { diskIdOf, diskIdOrNull, diskIdToActOn } from './disk-id.js';
+import { ONAPP_ID } from './onapp-id.js';
 import { instancesAsked } from '../rows-asked.js';
 import { findRestoreCandidates, MOST_TRANSACTION_READS, newestTransactionId, NO_SUCH_READ, READS_SPENT, type RestoreCandidates, type RestoreReach, type TransactionRow } from './restore-transaction.js';
 import { transactionState } from './transaction-status.js';
@@ -84,7 +85,7 @@ interface AccountDisks {
  * answer (UnusableNativeId): NOT_FOUND read as though the VM were gone.
  */
 const segment = (value: string): string => {
-  if (!/^\d{1,18}$/.test(value)) throw new UnusableNativeId('object not found', 'listed an object whose id is no OnApp id (an integer), so it cannot be asked by it', 'NOT_FOUND');
+  if (!ONAPP_ID.test(value)) throw new UnusableNativeId('object not found', 'listed an object whose id is no OnApp id (an integer), so it cannot be asked by it', 'NOT_FOUND');
   return value;
 };
 

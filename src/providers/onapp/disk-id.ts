@@ -1,8 +1,6 @@
 import { ListedUnusableId } from '../../domain/unusable-native-id.js';
 import { UnreadableNativeId, idText } from '../native-id.js';
-
-/** An OnApp id as it may go into a URL path: an integer, as every id OnApp makes (18 digits at most: the adapter's `segment`). */
-const ONAPP_ID = /^\d{1,18}$/;
+import { ONAPP_ID } from './onapp-id.js';
 
 /**
  * A disk's id from OnApp's answer, as it goes into the disk's own paths (`/settings/disks/{id}/schedules.json`,
