@@ -173,6 +173,14 @@ describe("an account's upstream queue: clients take turns", () => {
     expect(place).toBeLessThanOrEqual(17);
   });
 
+  it('gives an IPv4 /24 one turn over 6to4 too (2002:V4ADDR::/48, a /48 per address of it)', async () => {
+    // Read as IPv6, each 6to4 site took a /48's turn of its own: a holder of a /24 had 256 turns.
+    const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `2002:c633:68${(index + 1).toString(16).padStart(2, '0')}:1::1` } }));
+    const place = await bystanderPlace(addresses, { key: BYSTANDER }, 777_789, 'keyed-bystander-of-6to4-sites');
+    expect(place).toBeGreaterThanOrEqual(0);
+    expect(place).toBeLessThanOrEqual(17);
+  });
+
   it('gives another /24 its own turn beside a /24 flooding from its addresses', async () => {
     const addresses = Array.from({ length: 40 }, (_, index) => ({ headers: { 'x-forwarded-for': `198.51.101.${index + 1}` } }));
     const place = await bystanderPlace(addresses, { headers: { 'x-forwarded-for': '198.51.103.1' } }, 777_787, 'anonymous-bystander-of-another-v4-subnet');
