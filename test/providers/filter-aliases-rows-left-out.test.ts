@@ -28,10 +28,12 @@ describe('rows left out, asked by aliases, fragments, another account and _entit
     harness = await startHarness({ kinds: ['onapp', 'zomro'] });
     const list = async (provider: string) =>
       (await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(`{ instances(first: 1000, providerId: "${provider}") { edges { node { id nativeId backups { id } } } } }`)).data!.instances.edges.map((edge) => edge.node).filter((node) => node.backups.length > 0);
-    [x, y] = await list('onapp-test');
-    [zomroVm] = await list('zomro-test');
+    const onapp = await list('onapp-test');
+    x = onapp[0]!;
+    y = onapp[1]!;
+    zomroVm = (await list('zomro-test'))[0]!;
     const simulator = harness.simulator('onapp').simulator as OnappSimulator;
-    simulator.backups.set(-1, { ...[...simulator.backups.values()].find((backup) => String(backup.vmId) === y!.nativeId)!, id: UNREADABLE as unknown as number });
+    simulator.backups.set(-1, { ...[...simulator.backups.values()].find((backup) => String(backup.vmId) === y.nativeId)!, id: UNREADABLE as unknown as number });
   });
   afterAll(() => harness.close());
 
