@@ -134,7 +134,7 @@ export class SharedServices {
     );
     this.startedOperations = new StartedOperations(
       store.namespace(STARTED_OPERATIONS_NAMESPACE, { maxEntries: STARTED_OPERATIONS_KEPT }),
-      storeFailureLines(logger, 'started operations store failed; an operation started then (its mutation answered, the provider acted) cannot be cancelled, nor read where its status rests on the record (done at once, a delete whose backup is gone): NOT_FOUND until its record, sent again every second, lands; one read meanwhile is STORE_UNAVAILABLE', options.storeFailureLineMs, counted('started_operations')),
+      storeFailureLines(logger, 'started operations store failed; a read of an operation whose status rests on its record (a ZStack or Danube operation, a delete whose backup is gone) or a cancel asking it now is STORE_UNAVAILABLE; a record a mutation could not write (its operation started, the provider acted) is sent again every second, that operation NOT_FOUND to such reads and cancels until it lands', options.storeFailureLineMs, counted('started_operations')),
       options.lateStoreWrites,
     );
     this.audit = logger.child({ channel: 'audit' });
