@@ -16,6 +16,12 @@ export function anonymousPrincipal(config: Pick<GatewayConfig, 'allowAnonymous' 
 
 const digest = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();
 
+/** A placeholder copied as it stands: GraphiQL's "Bearer <your client key>", the README's "Bearer <key>". */
+const PLACEHOLDER_HEADER = /^Bearer\s+<[^>]*>\s*$/i;
+
+const placeholderSent = (): GatewayError =>
+  new GatewayError('UNAUTHENTICATED', 'the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")');
+
 /**
  * Turns `Authorization: Bearer <key>` into a principal. Keys are compared as
  * SHA-256 digests with timingSafeEqual, every configured key every time, so
@@ -42,13 +48,14 @@ export class ClientAuthenticator {
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     // GraphiQL opens with "Bearer <your client key>" to fill in: said as it is, not "must be Bearer <key>".
-    if (!match && /^Bearer\s+<[^>]*>\s*$/i.test(authorization)) {
-      throw new GatewayError('UNAUTHENTICATED', 'the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")');
-    }
+    if (!match && PLACEHOLDER_HEADER.test(authorization)) throw placeholderSent();
     if (!match) throw new GatewayError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <key>"');
     const presented = digest(match[1] as string);
     let found: Principal | null = null;
     for (const client of this.clients) if (timingSafeEqual(client.digest, presented)) found = client.principal;
+    // The README's curl line has "Bearer <key>", one word, so it reads as a key: told after the
+    // keys are compared, so a configured key of that shape still works.
+    if (!found && this.clients.length > 0 && PLACEHOLDER_HEADER.test(authorization)) throw placeholderSent();
     if (!found) throw new GatewayError('UNAUTHENTICATED', this.unknownKeyMessage());
     return found;
   }

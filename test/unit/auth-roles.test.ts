@@ -96,6 +96,21 @@ describe('client key authentication', () => {
     );
   });
 
+  it("says that the README's one-word placeholder was sent unchanged (`curl -H 'Authorization: Bearer <key>'` read \"unknown client key\")", () => {
+    for (const header of ['Bearer <key>', 'Bearer <your-client-key>', 'bearer  <KEY> ']) {
+      expect(() => authenticator().authenticate(header), header).toThrow(
+        unauthenticated('the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")'),
+      );
+    }
+    // A configured key that happens to look like one is that key.
+    const bracketed = new ClientAuthenticator([{ name: 'odd', key: '<0123456789abcdef>', roles: ['viewer'] }], null);
+    expect(bracketed.authenticate('Bearer <0123456789abcdef>').name).toBe('odd');
+    // Where there are no keys at all, that says more than the placeholder does.
+    expect(() => new ClientAuthenticator([], ANONYMOUS_ADMIN).authenticate('Bearer <key>')).toThrow(
+      unauthenticated('unknown client key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header'),
+    );
+  });
+
   it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
     for (const key of ['nope', 'ops-key', 'ops-key-0123456789abcdefX', 'OPS-KEY-0123456789ABCDEF']) {
       expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated('unknown client key'));
