@@ -1,3 +1,5 @@
+import { connectionTroubleOf } from './redis-connection-trouble.js';
+
 /**
  * Why the start stopped when Redis did not answer, in words an operator can act on. ioredis
  * said only "Connection is closed." (no Redis, no REDIS_URL, no address), read as the gateway's
@@ -5,10 +7,24 @@
  */
 export function redisUnreachableMessage(redisUrl: string, cause: unknown): string {
   const address = redisAddress(redisUrl);
+  const refusedLogin = loginRefusal(cause);
+  // Reached and refused: "cannot reach ...; start it" sent an operator to start a running Redis.
+  if (refusedLogin !== undefined) {
+    return `Redis at ${address} refused the gateway's login (REDIS_URL): ${refusedLogin}; correct the user and password in REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+  }
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
   // A Redis refusal (NOAUTH, WRONGPASS) is Redis's own short text; a socket error is named by its code.
   const why = typeof code === 'string' ? code : typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'no answer';
   return `cannot reach Redis at ${address} (REDIS_URL): ${why}${tlsHint(redisUrl, why)}; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+}
+
+/** Redis's refusals of REDIS_URL's user or password, as the store's failure lines word them. */
+const LOGIN_REFUSALS: ReadonlySet<string> = new Set(['NOAUTH', 'WRONGPASS']);
+
+/** `WRONGPASS: <what it means>` where Redis refused the login, from the code alone (never the URL). */
+function loginRefusal(cause: unknown): string | undefined {
+  const trouble = connectionTroubleOf(cause);
+  return trouble !== undefined && LOGIN_REFUSALS.has(trouble.code) ? trouble.detail : undefined;
 }
 
 /**

@@ -48,6 +48,21 @@ describe.skipIf(!redis.url)(redisSuite('REDIS_URL at start: which Redis, which d
     }
   }, 120_000);
 
+  it('says Redis refused the login, not that it cannot be reached, when REDIS_URL names a user or password it refuses; never the password', () => {
+    ensureBuilt();
+    const url = new URL(redis.url as string);
+    // A user no Redis has: WRONGPASS from any Redis 6+, with or without a password of its own.
+    url.username = `bg-no-such-user-${process.pid}`;
+    url.password = 's3cret-pass-wrong';
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', configFile()], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', REDIS_URL: url.href } });
+    expect(result.status).toBe(1);
+    // It read "cannot reach Redis ... WRONGPASS ...; start it, ...": a running Redis, told to start.
+    expect(result.stderr.trim()).toBe(
+      `backup-graph failed to start: Redis at ${url.hostname}:${url.port || '6379'} refused the gateway's login (REDIS_URL): WRONGPASS: Redis refused REDIS_URL's user or password; correct the user and password in REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+    );
+    expect(result.stderr + result.stdout).not.toContain('s3cret-pass-wrong');
+  }, 120_000);
+
   it('says a rediss:// URL may be the reason when a Redis without TLS lets the handshake time out', () => {
     ensureBuilt();
     const url = new URL(redis.url as string);
