@@ -107,7 +107,7 @@ describe.skipIf(!redis.url)(redisSuite('the started record written while Redis i
     }
     const read = await eventually(() => onOther<Read>(OPERATION, { id }), (answer) => answer.data?.operation?.status === 'SUCCEEDED');
     expect(read.errors).toBeUndefined();
-    expect(harness.logs.join('\n')).toContain('NOT_FOUND until its record, sent again every second, lands');
+    expect(harness.logs.join('\n')).toContain('a record a mutation could not write (its operation started, the provider acted) is sent again every second, that operation NOT_FOUND to such reads and cancels until it lands');
   }, 30_000);
 
   it("a Zomro restore's mark the store did not take is sent again: the restore reads NOT_FOUND meanwhile, RUNNING once Redis is back", async () => {
