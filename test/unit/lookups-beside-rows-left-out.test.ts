@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { RowLeftOut } from '../../src/domain/row-left-out.js';
+import { RowsLeftOutBesideLookups } from '../../src/gateway/lookups-beside-rows-left-out.js';
+
+const row = (instanceNativeId: string | null, provider = 'a', list: RowLeftOut['list'] = 'backups'): RowLeftOut => ({ provider, list, instanceNativeId, reason: 'unreadable id' });
+
+function leftOut(...rows: RowLeftOut[]): { rows: RowsLeftOutBesideLookups; told: RowLeftOut[] } {
+  const told: RowLeftOut[] = [];
+  const rowsLeftOut = new RowsLeftOutBesideLookups((each) => told.push(each));
+  for (const each of rows) rowsLeftOut.note(each);
+  return { rows: rowsLeftOut, told };
+}
+
+const lists = (rows: RowsLeftOutBesideLookups): string[] => rows.entries().map((entry) => `${entry.list}/${entry.provider}/${entry.instanceNativeId ?? ''}`);
+
+describe('RowsLeftOutBesideLookups: a list read only by lookups that found their rows says nothing', () => {
+  it('with no lookup, keeps every list that left rows out, as RowsLeftOut does', () => {
+    const { rows, told } = leftOut(row('vm-1'), row('vm-2'));
+    expect(lists(rows)).toEqual(['backups/a/vm-1', 'backups/a/vm-2']);
+    expect(told).toHaveLength(2);
+  });
+
+  it("drops a list whose every lookup found its row, and only that list", () => {
+    const { rows } = leftOut(row('vm-1'), row('vm-2'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    expect(lists(rows)).toEqual(['backups/a/vm-2']);
+  });
+
+  it('keeps a list where one lookup found nothing, whichever came first', () => {
+    for (const order of [[true, false], [false, true], [false, false]]) {
+      const { rows } = leftOut(row('vm-1'));
+      for (const found of order) rows.lookedUpIn('backups', 'a', 'vm-1', found);
+      expect(lists(rows), JSON.stringify(order)).toEqual(['backups/a/vm-1']);
+    }
+  });
+
+  it('keeps a list a field showed at its path, however its lookups went', () => {
+    const { rows } = leftOut(row('vm-1'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    rows.claim('backups', 'a', 'vm-1', ['instances', 0, 'backups']);
+    expect(rows.entries()).toEqual([expect.objectContaining({ instanceNativeId: 'vm-1', paths: [['instances', 0, 'backups']] })]);
+  });
+
+  it("tells a lookup's list apart by its kind, account and VM", () => {
+    const { rows } = leftOut(row('vm-1'), row('vm-1', 'b'), row('vm-1', 'a', 'schedules'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    expect(lists(rows)).toEqual(['backups/b/vm-1', 'schedules/a/vm-1']);
+  });
+
+  it('notes nothing of a lookup in a list that left nothing out, so a list that leaves rows out later keeps its error', () => {
+    const { rows } = leftOut();
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    rows.note(row('vm-1'));
+    expect(lists(rows)).toEqual(['backups/a/vm-1']);
+  });
+
+  it("keeps the account's lists and rows of no VM, which no lookup reads", () => {
+    const { rows } = leftOut(row(null, 'a', 'instances'), row(null));
+    rows.note(row('vm-1'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    expect(lists(rows)).toEqual(['instances/a/', 'backups/a/']);
+  });
+});
