@@ -31,4 +31,13 @@ describe('instancesAsked: only the rows of the VMs asked are mapped', () => {
   it('a row asked is read whole: a failure of it fails the lookup, never null for a listed VM', () => {
     expect(() => asked(['a'], [{ id: 'a', name: 'broken' }])).toThrow('a field the mapper does not read');
   });
+
+  it('never maps a row not asked, even the first of them and one the mapper refuses', () => {
+    expect(asked(['a'], [{ id: 'other', name: 'broken' }, { id: 'a', name: 'A' }])).toEqual([map({ id: 'a', name: 'A' })]);
+  });
+
+  it('never maps a row asked whose id the gateway cannot read back, even one the mapper refuses: the lookup answers null, no throw', () => {
+    const long = 'x'.repeat(1000);
+    expect(asked([long], [{ id: long, name: 'broken' }])).toEqual([null]);
+  });
 });

@@ -3,7 +3,8 @@ import type { RowLeftOut } from '../../src/domain/row-left-out.js';
 import { namesNoVm } from '../../src/domain/row-left-out.js';
 import { readDefinitions } from '../../src/providers/danube/definitions-read.js';
 import { RowsLeftOutByVm } from '../../src/providers/rows-left-out-by-vm.js';
-import { RowsOfNoVm } from '../../src/providers/rows-of-no-vm.js';
+import { idText, UnreadableNativeId } from '../../src/providers/native-id.js';
+import { NO_VM, RowsOfNoVm, vmIdOrNoVm } from '../../src/providers/rows-of-no-vm.js';
 import { groupBackups } from '../../src/providers/zstack/mapper.js';
 import type { UpstreamScope } from '../../src/upstream/scope.js';
 
@@ -77,5 +78,18 @@ describe('rows whose VM id cannot be read back, read for many VMs at once', () =
     expect(namesNoVm({ list: 'backups', instanceNativeId: null })).toBe(true);
     expect(namesNoVm({ list: 'backups', instanceNativeId: 'vm1' })).toBe(false);
     expect(namesNoVm({ list: 'instances', instanceNativeId: null })).toBe(false);
+  });
+
+  it('tells a scope that listens for no rows left out nothing, and does not fail', () => {
+    const noVm = new RowsOfNoVm();
+    noVm.add('provider z sent an id of 2000 bytes (at most 512 are read)');
+    expect(() => noVm.reportTo({ requestId: 'r' }, 'z', 'backups')).not.toThrow();
+  });
+
+  it("without a collector, a VM id that cannot be read back fails the read with the id's own error", () => {
+    expect(() => vmIdOrNoVm(LONG, 'z', undefined, idText)).toThrow(UnreadableNativeId);
+    const noVm = new RowsOfNoVm();
+    expect(vmIdOrNoVm(LONG, 'z', noVm, idText)).toBe(NO_VM);
+    expect(vmIdOrNoVm('vm1', 'z', noVm, idText)).toBe('vm1');
   });
 });

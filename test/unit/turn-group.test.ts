@@ -9,6 +9,8 @@ describe('ipv4BlockOf: the /24 an IPv4 client key belongs to', () => {
     }
     expect(ipv4BlockOf(clientKeyOf('198.51.101.7'))).toBe('198.51.101.0/24');
     expect(ipv4BlockOf('0.0.0.0')).toBe('0.0.0.0/24');
+    // 255 is an octet like any other in each of the three kept.
+    expect(ipv4BlockOf('255.255.255.255')).toBe('255.255.255.0/24');
   });
 
   it('has none for IPv6, the empty key, or a form that is no IPv4 address', () => {

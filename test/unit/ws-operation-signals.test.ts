@@ -61,4 +61,13 @@ describe('OperationSignals', () => {
     expect(most).toBe(1);
     expect(getEventListeners(gone.signal, 'abort')).toHaveLength(0);
   });
+
+  it('ends an id it never opened, or one already ended, without failing', () => {
+    const gone = new AbortController();
+    const signals = new OperationSignals(gone.signal);
+    expect(() => signals.end('never-opened')).not.toThrow();
+    signals.open('a');
+    signals.end('a');
+    expect(() => signals.end('a')).not.toThrow();
+  });
 });
