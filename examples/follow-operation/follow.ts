@@ -53,7 +53,8 @@ function whyItEnded(error: unknown): string {
   if (Array.isArray(error)) return error.map((item: { message?: unknown }) => String(item.message)).join('\n');
   if (error instanceof Error) return error.message;
   const { code, reason } = error as { code?: unknown; reason?: unknown };
-  if (code === 4403) return `refused: ${String(reason)}${key ? '' : ' (set BACKUP_GRAPH_KEY to a client key)'}`;
+  // The gateway's words are about the connection's key; this script sends it from BACKUP_GRAPH_KEY.
+  if (code === 4403) return `refused: ${String(reason)}${key ? ' (BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config)' : ' (set BACKUP_GRAPH_KEY to a client key)'}`;
   if (typeof code === 'number') return `connection closed: ${code} ${String(reason ?? '')}`;
   return `could not connect to ${httpUrl}: is the gateway running there?`;
 }

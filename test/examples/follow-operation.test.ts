@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, withClients, type Harness } from '../helpers/harness.js';
 
 const SCRIPT = 'examples/follow-operation/follow.ts';
 
@@ -11,9 +11,9 @@ interface Run {
 }
 
 /** Runs the example as a user would (node with tsx), to its exit. */
-function runScript(args: string[]): Promise<Run> {
+function runScript(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -53,5 +53,20 @@ describe('examples/follow-operation', () => {
     const none = await runScript([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage');
+  });
+
+  it('names BACKUP_GRAPH_KEY when the gateway refuses the key it holds, and asks for it when none is set', async () => {
+    const keyed = await startHarness({ kinds: ['zomro'], configure: withClients([{ name: 'dashboard', key: 'follow-example-key-0123456789', roles: ['operator'] }]) });
+    try {
+      const wrong = await runScript(['x', keyed.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: 'not-the-key-0123456789abcdef' });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('BACKUP_GRAPH_KEY is not a key this gateway knows');
+      expect(wrong.stderr).not.toContain('not-the-key');
+      const none = await runScript(['x', keyed.gateway.graphqlUrl], { BACKUP_GRAPH_KEY: '' });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('set BACKUP_GRAPH_KEY to a client key');
+    } finally {
+      await keyed.close();
+    }
   });
 });
