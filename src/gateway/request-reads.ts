@@ -1,5 +1,5 @@
 import type { Connection } from '../domain/connection.js';
-import { notFound } from '../domain/errors.js';
+import { GatewayError, notFound } from '../domain/errors.js';
 import { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, Instance, Operation, OperationRef } from '../domain/types.js';
@@ -315,6 +315,16 @@ export class RequestReads {
   }
 
   /**
+   * No record of starting this operation. Without REDIS_URL the records live in this process, so a
+   * real operation reads so after a restart too: the words say why, or the user hunts a bug.
+   */
+  private notStartedHere(providerId: string): GatewayError {
+    return this.shared.store.forgetsOnRestart
+      ? new GatewayError('NOT_FOUND', 'operation started by this gateway not found: without REDIS_URL it keeps what it started in memory, so a restart forgets it', { provider: providerId })
+      : notFound('operation started by this gateway', providerId);
+  }
+
+  /**
    * An operation its provider answers from the id alone (a Danube one done at once) is told only
    * where a mutation of this gateway started it: the id is the client's to write, and one naming
    * any listed VM read SUCCEEDED. Asked of the shared store, so another replica's start counts;
@@ -323,7 +333,7 @@ export class RequestReads {
    */
   private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<void> {
     if (!adapter.statusFromIdAlone(ref)) return;
-    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw notFound('operation started by this gateway', adapter.account.id);
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);
   }
 
   /**
@@ -341,7 +351,7 @@ export class RequestReads {
   private async vouchForAnswer(ref: OperationRef, operation: Operation, adapter: ProviderAdapter): Promise<void> {
     const byAbsence = operation.status === 'SUCCEEDED' && operation.succeededByAbsence === true;
     if (!byAbsence && operation.jobUnconfirmed !== true) return;
-    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw notFound('operation started by this gateway', adapter.account.id);
+    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);
   }
 
   /**

@@ -16,6 +16,7 @@ const MAX_ENTRIES = 100_000;
  * what makes a warm cache cheap; callers must not mutate what they get.
  */
 export class MemoryStore implements KeyValueStore {
+  readonly forgetsOnRestart = true;
   private readonly entries: LRUCache<string, { value: unknown }>;
   private readonly children: MemoryStore[] = [];
   /** With a byte bound: the least an entry counts (maxBytes / maxEntries), which keeps the entry bound too. */

@@ -23,6 +23,8 @@ export interface NamespaceBounds {
 }
 
 export interface KeyValueStore {
+  /** The records go with the process (memory, no REDIS_URL): a restart forgets them. */
+  readonly forgetsOnRestart?: boolean;
   get<T>(key: string): Promise<T | undefined>;
   /**
    * The value at `key` now, without a promise, where the store holds values
