@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Operation } from '../domain/types.js';
 import { closeAll, closeRedis } from '../state/close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from '../state/redis-timeouts.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
+import { logBusConnection } from './bus-connection-lines.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
 
 
@@ -34,8 +36,10 @@ export class RedisOperationBus implements OperationBus {
   private readonly writeListeners = new Set<(providerId: string) => void>();
   /** This replica's name in leases and messages. */
   readonly replica = randomUUID();
+  /** Stops the connection lines (bus-connection-lines.ts) at close. */
+  private readonly unwatch: Array<() => void> = [];
 
-  constructor(url: string, private readonly prefix = 'backup-graph:') {
+  constructor(url: string, private readonly prefix = 'backup-graph:', logger?: Logger) {
     // A Redis that stops answering fails its commands (see REDIS_COMMAND_TIMEOUT_MS): the watcher then polls alone.
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS } as const;
     this.commands = new Redis(url, options);
@@ -43,6 +47,7 @@ export class RedisOperationBus implements OperationBus {
     // Trouble reaches the caller through each failed command; unheard, the event would go to stderr.
     this.commands.on('error', () => {});
     this.subscriber.on('error', () => {});
+    if (logger) this.unwatch.push(logBusConnection(this.commands, 'operation bus', logger), logBusConnection(this.subscriber, 'operation bus subscriber', logger));
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
   }
 
@@ -128,6 +133,7 @@ export class RedisOperationBus implements OperationBus {
   async close(deadline?: number): Promise<void> {
     this.handlers.clear();
     this.writeListeners.clear();
+    for (const stop of this.unwatch.splice(0)) stop();
     const by = deadline ?? closeDeadline();
     await closeAll([closeRedis(this.commands, 'operation bus', by), closeRedis(this.subscriber, 'operation bus subscriber', by)]);
   }
@@ -185,9 +191,9 @@ function writtenAccount(text: string, replica: string): string | undefined {
   return from !== replica && typeof providerId === 'string' ? providerId : undefined;
 }
 
-/** The bus for REDIS_URL (redis:// or rediss://), connected. */
-export async function createRedisOperationBus(url: string): Promise<RedisOperationBus> {
-  const bus = new RedisOperationBus(url);
+/** The bus for REDIS_URL (redis:// or rediss://), connected; with a logger, its connections' trouble is logged. */
+export async function createRedisOperationBus(url: string, logger?: Logger): Promise<RedisOperationBus> {
+  const bus = new RedisOperationBus(url, undefined, logger);
   await bus.ready();
   return bus;
 }

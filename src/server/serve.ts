@@ -84,7 +84,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
-  const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl) : undefined;
+  const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl, logger) : undefined;
   // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
   const loopbackNamesOnly = demo && options.demoPublic !== true;
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });
