@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, isGatewayError, type ErrorCode } from '../domain/errors.js';
 import { CSRF_REFUSAL_MESSAGE, isCsrfRefusal } from './csrf-refusal.js';
 import { isLimitRefusal, limitRefusalMessage } from './limits/index.js';
+import { connectionTroubleBehind } from '../observability/store-failure-lines.js';
 
 /** Apollo's own codes for requests that never ran, as our codes. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -163,10 +164,17 @@ function findCause(error: unknown): unknown {
   return error;
 }
 
-/** The store's own error behind a STORE_UNAVAILABLE, as one line for the log: its code and message, no stack. */
+/**
+ * The store's own error behind a STORE_UNAVAILABLE, as one line for the log: its code and message,
+ * no stack; with Redis's connection down, the trouble behind it as the store's lines name it
+ * (`ECONNREFUSED at 10.0.0.5:6379: nothing listens there ...`): ioredis's own text there, "Reached
+ * the max retries per request limit", said nothing an operator could act on.
+ */
 function causeText(error: unknown): string | undefined {
   const cause = error instanceof Error ? error.cause : undefined;
   if (!(cause instanceof Error)) return undefined;
+  const trouble = connectionTroubleBehind(cause);
+  if (trouble !== undefined) return trouble.detail;
   const code = (cause as { code?: unknown }).code;
   return `${typeof code === 'string' ? `${code}: ` : ''}${cause.message}`.slice(0, 500);
 }

@@ -84,6 +84,11 @@ export function storeFailureLines(logger: Logger, message: string, periodMs = ST
  * answered came over a connection, and a failure that is no Redis one may be the gateway's own:
  * theirs stay as they are.
  */
+/** The connection's trouble behind a store failure, as the failure lines read it (the request error lines' `cause`). */
+export function connectionTroubleBehind(error: unknown): ConnectionTrouble | undefined {
+  return connectionDown(error, isStoreTimeout(error) ? { reason: error.message } : storeErrorFields(error));
+}
+
 function connectionDown(error: unknown, fields: StoreErrorFields): ConnectionTrouble | undefined {
   if (!('reason' in fields) || (error instanceof Error && error.name === 'ReplyError')) return undefined;
   return currentConnectionTrouble();
