@@ -45,7 +45,9 @@ describe.skipIf(!haproxyInstalled())('two replicas as plain processes behind HAP
 
   beforeAll(async () => {
     simulator = await startSimulator('zomro');
-    const account = simulator.accountConfig('zomro-nl') as { url: string; auth: { token: string } };
+    const { url, auth } = simulator.accountConfig('zomro-nl');
+    const token = (auth as { token?: unknown } | undefined)?.token;
+    if (typeof url !== 'string' || typeof token !== 'string') throw new Error('the Zomro simulator gave no url and token');
     directory = mkdtempSync(join(tmpdir(), 'backup-graph-plain-host-'));
     const secret = (name: string, value: string): string => {
       writeFileSync(join(directory, name), value, { mode: 0o600 });
@@ -55,8 +57,8 @@ describe.skipIf(!haproxyInstalled())('two replicas as plain processes behind HAP
       REDIS_URL,
       DASHBOARD_KEY_FILE: secret('dashboard_key', DASHBOARD_KEY),
       OPS_KEY_FILE: secret('ops_key', 'plain-host-ops-key-0123456789abcdef'),
-      ZOMRO_URL: account.url,
-      ZOMRO_SESSION_FILE: secret('zomro_session', account.auth.token),
+      ZOMRO_URL: url,
+      ZOMRO_SESSION_FILE: secret('zomro_session', token),
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
     };
