@@ -8,6 +8,13 @@ export interface ProviderFailure {
   message: string;
   /** When asking again may help (a provider's Retry-After, a refused login's hold). */
   retryAfterSeconds?: number;
+  /**
+   * The instance (its global id) whose own list failed, where the account's other instances
+   * answered (the root `backups` field): the error is also told at the field's path.
+   */
+  instanceId?: string;
+  /** The provider's own code where the failure carries one (told in that error's extensions). */
+  providerCode?: string;
 }
 
 /** One page of a list gathered across providers, with the providers that could not answer. */

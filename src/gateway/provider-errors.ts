@@ -20,11 +20,25 @@ export function toProviderError(adapter: ProviderAdapter, reason: unknown, repor
   return { provider: adapter, code: 'PROVIDER_ERROR', message: `provider ${adapter.account.id} failed` };
 }
 
+/**
+ * One VM's list that failed where the account's other VMs answered: the failure as data, naming
+ * the VM by its global id (never its native id, a provider's string) and keeping the provider's code.
+ */
+export function instanceListError(adapter: ProviderAdapter, list: string, instanceGlobalId: string, reason: unknown, reportFault?: FaultReport): ProviderFailure {
+  const failure = toProviderError(adapter, reason, reportFault);
+  const providerCode = isGatewayError(reason) ? reason.details.providerCode : undefined;
+  return {
+    ...failure,
+    message: `${list} of instance ${instanceGlobalId} not read (the account's other instances answered): ${failure.message}`,
+    instanceId: instanceGlobalId,
+    ...(providerCode === undefined ? {} : { providerCode }),
+  };
+}
 
 /** Runs `load` for each provider at once; failures become providerErrors, the rest answers. */
 export async function acrossProviders<T>(
   adapters: readonly ProviderAdapter[],
-  load: (adapter: ProviderAdapter) => Promise<T[]>,
+  load: (adapter: ProviderAdapter) => Promise<T[] | { items: T[]; partial: ProviderFailure[] }>,
   reportFault?: FaultReport,
 ): Promise<{ items: T[]; providerErrors: ProviderFailure[] }> {
   const settled = await Promise.allSettled(adapters.map((adapter) => load(adapter)));
@@ -32,8 +46,12 @@ export async function acrossProviders<T>(
   const providerErrors: ProviderFailure[] = [];
   settled.forEach((result, index) => {
     const adapter = adapters[index] as ProviderAdapter;
-    if (result.status === 'fulfilled') appendAll(items, result.value);
-    else providerErrors.push(toProviderError(adapter, result.reason, reportFault));
+    if (result.status === 'rejected') providerErrors.push(toProviderError(adapter, result.reason, reportFault));
+    else if (Array.isArray(result.value)) appendAll(items, result.value);
+    else {
+      appendAll(items, result.value.items);
+      appendAll(providerErrors, result.value.partial);
+    }
   });
   return { items, providerErrors };
 }

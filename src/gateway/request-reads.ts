@@ -20,7 +20,8 @@ import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
 import { pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
-import { acrossProviders, type FaultReport } from './provider-errors.js';
+import { acrossProviders, instanceListError, type FaultReport } from './provider-errors.js';
+import { InstanceListsFailed } from './instance-lists-failed.js';
 import { RowsLeftOut } from './rows-left-out.js';
 import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
@@ -61,6 +62,8 @@ export class RequestReads {
   readonly invalidation: CacheInvalidation;
   /** Rows of provider lists this request left out for ids the gateway cannot read back: its answer names them (jit-executor.ts). */
   readonly rowsLeftOut: RowsLeftOutBesideLookups;
+  /** VMs' lists a root field answered without, the account's others answered: its answer names them (jit-executor.ts). */
+  readonly instanceListsFailed = new InstanceListsFailed();
   /** A fault of the gateway's own while reading a provider: logged with the request id (the answer says only "provider X failed"). */
   readonly reportFault: FaultReport = (adapter, fault) =>
     this.shared.logger.error({ err: fault, requestId: this.requestId, provider: adapter.account.id }, 'reading from a provider failed inside the gateway');
@@ -208,12 +211,23 @@ export class RequestReads {
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
       const instances = await this.loaders.instanceList(adapter);
       const lists = await this.loaders.backups.loadMany(instances.map((instance) => loaderKey(adapter.account.id, instance.nativeId)));
-      const failure = lists.find((list): list is Error => list instanceof Error);
-      if (failure) throw failure;
+      const read = instances.flatMap((instance, index) => {
+        const list = lists[index];
+        return list === undefined || list instanceof Error ? [] : [{ instanceNativeId: instance.nativeId, list }];
+      });
+      // Every list failing is the account failing (down, refusing the login): named as before.
+      const firstFailure = lists.find((list): list is Error => list instanceof Error);
+      if (firstFailure && read.length === 0) throw firstFailure;
+      // One VM's failing list kept the account's others from the answer: each failed VM is named instead.
+      const partial = instances.flatMap((instance, index) => {
+        const list = lists[index];
+        return list instanceof Error ? [instanceListError(adapter, 'backups', instanceId(instance), list, this.reportFault)] : [];
+      });
       await this.foldDeletesInFlight();
       // Newest first across all of the account's instances, not only within each; a backup listed
       // under two of them is one row, counted once.
-      return accountBackupsNewestFirst(instances.map((instance, index) => ({ instanceNativeId: instance.nativeId, backups: this.deletingHere.list(lists[index] as Backup[]) })));
+      const items = await accountBackupsNewestFirst(read.map(({ instanceNativeId, list }) => ({ instanceNativeId, backups: this.deletingHere.list(list) })));
+      return partial.length === 0 ? items : { items, partial };
     }, this.reportFault);
     return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId);
   }

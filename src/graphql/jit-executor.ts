@@ -1,4 +1,5 @@
 import { withRowsLeftOut } from './rows-left-out-errors.js';
+import { withInstanceListsFailed } from './instance-lists-failed-errors.js';
 import type { GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -94,7 +95,7 @@ export class JitExecutor {
     }
     // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
     if (tooMany) return { data: null, errors: [tooMany] };
-    result = withRowsLeftOut(result, request.context);
+    result = withInstanceListsFailed(withRowsLeftOut(result, request.context), request.context);
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.
     return 'data' in result && result.data !== undefined ? { ...result, errors: result.errors.map(asStandardError) } : { errors: result.errors.map(asClientError) };

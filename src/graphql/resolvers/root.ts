@@ -5,7 +5,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { EVERY_LIST, instanceListsAt, listsAt } from './rows-left-out-paths.js';
+import { EVERY_LIST, instanceListsAt, instanceListsFailedAt, listsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
 /** The lists `Query.backups` answers from: each account's instances and their backups. */
@@ -32,7 +32,7 @@ export const rootResolvers: Resolvers = {
     },
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
-      listsAt(reads, BACKUPS_READ, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info)), args.filter),
+      listsAt(reads, BACKUPS_READ, info, instanceListsFailedAt(reads, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))), args.filter),
     backup: (_root, { id }, { reads }) => reads.backup(id),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },

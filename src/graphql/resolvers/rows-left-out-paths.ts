@@ -1,5 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { RowListName } from '../../domain/row-left-out.js';
+import type { Connection } from '../../domain/connection.js';
 import type { Instance } from '../../domain/types.js';
 import { decodeInstanceId } from '../../gateway/ids.js';
 import type { RequestReads } from '../../gateway/request-reads.js';
@@ -55,4 +56,11 @@ function reachOf(reads: RequestReads, filter: FieldFilter): FilterReach {
   const named = filter.providerId != null || filter.kind != null;
   const providers = named ? new Set(reads.providers({ providerId: filter.providerId ?? null, kind: kindFilter(filter.kind) }).map((adapter) => adapter.account.id)) : null;
   return { providers, instance: filter.instanceId ? decodeInstanceId(filter.instanceId) : null };
+}
+
+/** A root field's connection whose providerErrors name VMs' lists it answered without: each is told at the field's path too. */
+export async function instanceListsFailedAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<Connection<T>>): Promise<Connection<T>> {
+  const connection = await answer;
+  if (connection.providerErrors.length > 0) reads.instanceListsFailed.claim(responsePathAsArray(info.path), connection.providerErrors);
+  return connection;
 }
