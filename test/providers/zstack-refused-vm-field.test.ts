@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { VM_FIELD_REFUSAL_KEPT_MS } from '../../src/providers/zstack/adapter.js';
 import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { MAX_VOLUMES_PER_VM } from '../../src/providers/zstack/vm-volumes.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
@@ -62,6 +63,27 @@ describe('zstack: a node refusing vmInstanceUuid as a query field', () => {
       expect(vmFieldQueries()).toBe(0);
     } finally {
       zstack().vms.splice(index, 0, gone!);
+    }
+  });
+
+  it('asks by the field again once the refusal is older than VM_FIELD_REFUSAL_KEPT_MS (a node upgraded since was never asked again)', async () => {
+    // The first case left this account's node refusing the field, remembered by the gateway.
+    zstack().refusesUnknownQueryFields = false;
+    harness.resetUpstreamLogs();
+    expect((await harness.gql(VIEW)).errors).toBeUndefined();
+    expect(vmFieldQueries()).toBe(0);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + VM_FIELD_REFUSAL_KEPT_MS + 1_000);
+      harness.resetUpstreamLogs();
+      expect((await harness.gql(VIEW)).errors).toBeUndefined();
+      expect(vmFieldQueries()).toBe(1);
+      // Answered this time: asked again by it in the next request, with no wait.
+      harness.resetUpstreamLogs();
+      expect((await harness.gql(VIEW)).errors).toBeUndefined();
+      expect(vmFieldQueries()).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -58,6 +58,12 @@ const UUID = /^[0-9a-f]{32}$/;
 
 /** ZStack's SysErrors.INVALID_ARGUMENT_ERROR: a query condition on a field its inventory lacks is refused so. */
 const INVALID_ARGUMENT = 'SYS.1007';
+
+/**
+ * How long a node's refusal of `vmInstanceUuid` as a query field is taken as its answer: a node
+ * upgraded since (or a refusal of a node behind the same address for a while) is asked again after it.
+ */
+export const VM_FIELD_REFUSAL_KEPT_MS = 10 * 60_000;
 /** What ZStack did, where its own list named an id of no uuid's shape (UnusableNativeId.listedByProvider). */
 const NO_ZSTACK_UUID = 'listed an object whose uuid is no ZStack uuid (32 hex digits), so it cannot be asked by it';
 
@@ -248,9 +254,10 @@ export class ZstackAdapter extends BaseAdapter {
    * field its inventory lacks (SYS.1007, "condition name[...] is invalid, no such field on inventory
    * class[...]", answered 503 as any failed query). Once refused, VMs are asked by their volumes
    * only: the refusal failed every VM's backups in its request, a whole dashboard for one VM past
-   * the volume cap.
+   * the volume cap. Kept VM_FIELD_REFUSAL_KEPT_MS (its Date.now()), then asked again: kept for the
+   * process's life, a node upgraded later was never asked by it again.
    */
-  private vmFieldRefused = false;
+  private vmFieldRefusedAt: number | null = null;
 
   /**
    * The volume-backup rows of VMs the volumes cannot find (no longer listed, or past the volume
@@ -258,14 +265,16 @@ export class ZstackAdapter extends BaseAdapter {
    */
   private async rowsByVm(vms: readonly string[], scope: UpstreamScope): Promise<{ rows: Array<Array<Record<string, unknown>>>; refused: boolean }> {
     if (vms.length === 0) return { rows: [], refused: false };
-    if (this.vmFieldRefused) return { rows: [], refused: true };
+    if (this.vmFieldRefusedAt !== null && Date.now() - this.vmFieldRefusedAt < VM_FIELD_REFUSAL_KEPT_MS) return { rows: [], refused: true };
     const conditions = chunkForUrl([...new Set(vms)], MAX_QUERY_LENGTH, 64).map((chunk) => `vmInstanceUuid?=${chunk.join(',')}`);
     try {
-      return { rows: await Promise.all(conditions.map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope))), refused: false };
+      const rows = await Promise.all(conditions.map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
+      this.vmFieldRefusedAt = null;
+      return { rows, refused: false };
     } catch (error) {
       // Every id in the condition is a uuid and the field a text one, so an invalid argument is the field itself.
       if (!(error instanceof GatewayError) || error.code !== 'PROVIDER_ERROR' || error.details.providerCode !== INVALID_ARGUMENT) throw error;
-      this.vmFieldRefused = true;
+      this.vmFieldRefusedAt = Date.now();
       return { rows: [], refused: true };
     }
   }
