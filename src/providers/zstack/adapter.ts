@@ -245,7 +245,24 @@ export class ZstackAdapter extends BaseAdapter {
     leftOut.reportTo(scope, this.account.id, 'backups', instanceIds);
     noVm.reportTo(scope, this.account.id, 'backups');
     const unanswerable = vmRowsAnswer.refused ? new Set(unlisted) : null;
-    return instanceIds.map((id) => (unanswerable?.has(id) ? this.vmFieldRefusedError() : (grouped.get(id) ?? (UUID.test(id) ? [] : unaskableVm()))));
+    return instanceIds.map((id) => {
+      const sharing = volumes.sharedRootVolume.get(id);
+      if (sharing) return this.sharedRootVolumeError(sharing);
+      return unanswerable?.has(id) ? this.vmFieldRefusedError() : (grouped.get(id) ?? (UUID.test(id) ? [] : unaskableVm()));
+    });
+  }
+
+  /**
+   * The backups of VMs whose rows name one root volume (vm-volumes.ts): whose backups they are
+   * cannot be told, so neither VM's are answered. The VMs are named: both are uuids the request
+   * asked for (UUID-checked above), never the rows' other text.
+   */
+  private sharedRootVolumeError(vms: readonly string[]): GatewayError {
+    return providerError(
+      this.account.id,
+      `provider ${this.account.id} listed VMs ${vms.join(', ')} with one root volume, so whose backups that volume's are cannot be told: the backups of neither VM are answered; look at the VMs in ZStack`,
+      'INVALID_RESPONSE',
+    );
   }
 
   /**

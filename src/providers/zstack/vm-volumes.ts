@@ -32,10 +32,17 @@ export interface VmVolumes {
    * each backup as its data volume alone (that volume's name and size).
    */
   readonly askByVmToo: string[];
+  /**
+   * VMs whose root volume another VM row names as its root volume too, each with every VM naming
+   * it (first listed first). A root volume is one VM's, so the node's answer is wrong about one of
+   * them at least: neither VM's backups are trusted (taken by the first, they vouched for it, and
+   * the other read UNPROTECTED), and the volume is in no VM's vmOfRootVolume or vmOfVolume.
+   */
+  readonly sharedRootVolume: ReadonlyMap<string, readonly string[]>;
 }
 
 /** No VM rows read: rows are told by their own `vmInstanceUuid` alone. */
-export const NO_VM_VOLUMES: VmVolumes = { volumes: [], vmOfRootVolume: new Map(), vmOfVolume: new Map(), listed: new Set(), wholeVolumes: new Set(), askByVmToo: [] };
+export const NO_VM_VOLUMES: VmVolumes = { volumes: [], vmOfRootVolume: new Map(), vmOfVolume: new Map(), listed: new Set(), wholeVolumes: new Set(), askByVmToo: [], sharedRootVolume: new Map() };
 
 /**
  * The most volumes of one VM the backup query asks by, its root volume first. The node's VM row
@@ -100,5 +107,28 @@ export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes
     // Without a readable root volume the row does not list its volumes whole: rows asked by the VM itself count.
     if (root && known <= MAX_KNOWN_VOLUMES_PER_VM) wholeVolumes.add(vm);
   }
-  return { volumes: [...volumes], vmOfRootVolume, vmOfVolume, listed, wholeVolumes, askByVmToo };
+  const sharedRootVolume = new Map<string, readonly string[]>();
+  for (const [root, vms] of rootClaims(providerId, vmRows)) {
+    if (vms.length < 2) continue;
+    vmOfRootVolume.delete(root);
+    vmOfVolume.delete(root);
+    for (const vm of vms) sharedRootVolume.set(vm, vms);
+  }
+  return { volumes: [...volumes], vmOfRootVolume, vmOfVolume, listed, wholeVolumes, askByVmToo, sharedRootVolume };
+}
+
+/** Each root volume the rows name, with the VMs naming it (each once, first listed first). */
+function rootClaims(providerId: string, vmRows: readonly Row[]): Map<string, string[]> {
+  const claims = new Map<string, string[]>();
+  for (const row of vmRows) {
+    const vm = idTextOrNull(row.uuid, providerId);
+    if (!vm) continue;
+    const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
+    const root = rootVolumeOf(row, all);
+    if (!root) continue;
+    const vms = claims.get(root);
+    if (!vms) claims.set(root, [vm]);
+    else if (!vms.includes(vm)) vms.push(vm);
+  }
+  return claims;
 }
