@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decimalIdOrder } from '../domain/decimal-id.js';
 import { MUTATION_STORE_WAIT_MS, withinMs } from './bounded-call.js';
 import { CurrentSeries } from './current-series.js';
 import { PlaceLease, leaseHolderOf, leaseKey } from './place-lease.js';
@@ -212,12 +213,14 @@ export class CreateOrder {
   async highestFound(series: string): Promise<string | undefined | 'unanswered'> {
     const held = await withinMs(this.store.getMany<string>(placeKeys(series, MOST_OVERLAPPING_CREATES)), PLACE_TAKE_STORE_WAIT_MS);
     if (held === undefined) return this.unanswered();
-    let highest: string | undefined;
+    let highest: { text: string; id: bigint } | undefined;
     for (const state of statesOf(held)) {
-      if (typeof state !== 'object' || !Number.isSafeInteger(Number(state.found))) continue;
-      if (highest === undefined || Number(state.found) > Number(highest)) highest = state.found;
+      // Exact: an OnApp id past 2^53 (an exact string) lost its last digits to Number().
+      if (typeof state !== 'object') continue;
+      const id = decimalIdOrder(state.found);
+      if (id !== null && (highest === undefined || id > highest.id)) highest = { text: state.found, id };
     }
-    return highest;
+    return highest?.text;
   }
 
   /**

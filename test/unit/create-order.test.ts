@@ -554,6 +554,15 @@ describe('CreateOrder', () => {
     }
   });
 
+  it('finds the highest of ids past 2^53 exactly (OnApp may write them as exact strings; as numbers they read as one)', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    for (let place = 1; place <= 3; place++) await order.take(SERIES, HELD_MS);
+    await order.found(SERIES, 1, '123456789012345679');
+    await order.found(SERIES, 2, '123456789012345681');
+    await order.found(SERIES, 3, '123456789012345680');
+    expect(await order.highestFound(SERIES)).toBe('123456789012345681');
+  });
+
   it('marks a place whose call was answered sent, for the time asked, and reads the places before one (none for place 1, without a round trip)', async () => {
     const store = new RecordingStore();
     const order = new CreateOrder(store);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backup } from '../../src/domain/types.js';
-import { OLDER_SERIES_LOOKED_AT, backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from '../../src/providers/onapp/new-backup.js';
+import { OLDER_SERIES_LOOKED_AT, backupOfCreate, highestBackupId, olderHighests, placeInToken, type SeriesClaims } from '../../src/providers/onapp/new-backup.js';
 import { MOST_OVERLAPPING_CREATES } from '../../src/state/create-order.js';
 
 const backup = (nativeId: string, diskId: string | null = '7'): Backup => ({ nativeId, diskId }) as Backup;
@@ -117,5 +117,31 @@ describe('olderHighests', () => {
     expect(highests).toHaveLength(OLDER_SERIES_LOOKED_AT);
     expect(highests[0]).toBe(String(101 - OLDER_SERIES_LOOKED_AT));
     expect(highests.at(-1)).toBe('100');
+  });
+});
+
+/**
+ * OnApp may write ids as exact strings (its JSON numbers past 2^53 are refused as unreadable): 18
+ * digits read back as such. Compared as Number() they lost their last digits, so two backups of
+ * one disk were one id to the create's count, and a create's own backup was never above the
+ * highest id its series read.
+ */
+describe('ids past 2^53, written as exact strings', () => {
+  const big = (last: number): string => `1234567890123456${String(last).padStart(2, '0')}`;
+
+  it("gives a create the backup just above its series' highest id", () => {
+    const listed = [backup(big(79)), backup(big(78)), backup(big(81))];
+    expect(backupOfCreate(listed, '7', only(big(78), open(1)))).toBe(big(79));
+    expect(backupOfCreate(listed, '7', only(big(78), open(2)))).toBe(big(81));
+    expect(backupOfCreate(listed, '7', only(big(81), open(1)))).toBeUndefined();
+  });
+
+  it('names the older series of each backup below the highest id, each once', () => {
+    expect(olderHighests([backup(big(77)), backup(big(78)), backup('5')], big(79))).toEqual(['0', '5', big(77), big(78)]);
+  });
+
+  it('reads the highest backup id exactly', () => {
+    expect(highestBackupId([backup(big(78)), backup(big(79)), backup('5')])).toBe(big(79));
+    expect(highestBackupId([])).toBe('0');
   });
 });

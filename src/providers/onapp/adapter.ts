@@ -12,7 +12,8 @@ import { DEFAULT_BACKUP_GIVE_UP_MS, DEFAULT_RESTORE_GIVE_UP_MS, type OnappConfig
 import { idText, idTextOrNull } from '../native-id.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { autobackupsOn, mapBackup, mapInstance, mapSchedule, mapVmSchedule } from './mapper.js';
-import { backupOfCreate, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
+import { backupOfCreate, highestBackupId, olderHighests, placeInToken, type SeriesClaims } from './new-backup.js';
+import { decimalIdOrder } from '../../domain/decimal-id.js';
 import { GIVEN_UP_KEPT_MS, MOST_OVERLAPPING_CREATES, type CreateOrder } from '../../state/create-order.js';
 import { LEASE_MARGIN_MS } from '../../state/place-lease.js';
 import { mapReadableRows } from '../readable-rows.js';
@@ -572,7 +573,7 @@ export class OnappAdapter extends BaseAdapter {
    * can send again.
    */
   private async takePlace(diskId: string, before: readonly Backup[]): Promise<{ highest: string; place: number }> {
-    let highest = String(before.reduce((max, backup) => Math.max(max, Number(backup.nativeId) || 0), 0));
+    let highest = highestBackupId(before);
     for (let moves = 0; ; moves++) {
       // The older series as listed now, remembered beside the place: a backup naming one may be deleted before the operation reads.
       const taking = await this.createOrder.take(this.seriesOf(diskId, highest), UNLISTED_CREATE_GIVES_UP_MS, olderHighests(before, highest));
@@ -586,7 +587,7 @@ export class OnappAdapter extends BaseAdapter {
       // backup comes above it, and it counts from there, in a series of its own.
       const beyond = moves < SERIES_MOVES ? await this.createOrder.highestFound(this.seriesOf(diskId, highest)) : undefined;
       if (beyond === 'unanswered') throw this.placeUnanswered();
-      if (beyond === undefined || Number(beyond) <= Number(highest)) {
+      if (beyond === undefined || (decimalIdOrder(beyond) ?? 0n) <= (decimalIdOrder(highest) ?? 0n)) {
         throw conflict(`${MOST_OVERLAPPING_CREATES} backups of this disk are being created already: try again once they are listed`, this.account.id);
       }
       highest = beyond;

@@ -1,3 +1,4 @@
+import { decimalIdOrder } from '../../domain/decimal-id.js';
 import type { Backup } from '../../domain/types.js';
 import type { PlaceState } from '../../state/create-order.js';
 import { placeOfToken } from './token-place.js';
@@ -30,14 +31,14 @@ export const OLDER_SERIES_LOOKED_AT = 32;
  * backup deleted since still names an older series that may be open.
  */
 export function olderHighests(backups: readonly Backup[], highest: string, remembered: readonly string[] = []): string[] {
-  const ceiling = Number(highest);
-  const below = new Set<number>(ceiling > 0 ? [0] : []);
+  const ceiling = decimalIdOrder(highest) ?? 0n;
+  const below = new Set<bigint>(ceiling > 0n ? [0n] : []);
   for (const text of [...backups.map((backup) => backup.nativeId), ...remembered]) {
-    const id = Number(text);
-    if (Number.isSafeInteger(id) && id >= 0 && id < ceiling) below.add(id);
+    const id = decimalIdOrder(text);
+    if (id !== null && id < ceiling) below.add(id);
   }
   return [...below]
-    .sort((a, b) => b - a)
+    .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
     .slice(0, OLDER_SERIES_LOOKED_AT)
     .reverse()
     .map(String);
@@ -105,13 +106,16 @@ export function backupOfCreate(backups: readonly Backup[], diskId: string, serie
   for (const { places } of series) for (const state of places) if (typeof state === 'object') found.add(state.found);
   const fresh = backups
     .filter((backup) => ofDisk(backup, diskId) && madeByCreate(backup) && !found.has(backup.nativeId))
-    .map((backup) => ({ id: Number(backup.nativeId), nativeId: backup.nativeId }))
-    .sort((a, b) => a.id - b.id);
+    .flatMap((backup) => {
+      const id = decimalIdOrder(backup.nativeId);
+      return id === null ? [] : [{ id, nativeId: backup.nativeId }];
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Highest ids never fall from one series to the next, and each take is above the last: one pass.
   let next = 0;
   const lastSeries = series.length - 1;
   for (const [seriesIndex, { highest, places }] of series.entries()) {
-    const above = Number(highest);
+    const above = decimalIdOrder(highest) ?? 0n;
     for (const [placeIndex, state] of places.entries()) {
       const mine = seriesIndex === lastSeries && placeIndex === places.length - 1;
       if (typeof state === 'object') {
@@ -126,4 +130,14 @@ export function backupOfCreate(backups: readonly Backup[], diskId: string, serie
     }
   }
   return undefined;
+}
+
+/** The highest backup id listed, exactly ('0' for none): the series a create counts from (OnappAdapter.takePlace). */
+export function highestBackupId(backups: readonly Backup[]): string {
+  let highest = 0n;
+  for (const backup of backups) {
+    const id = decimalIdOrder(backup.nativeId);
+    if (id !== null && id > highest) highest = id;
+  }
+  return String(highest);
 }
