@@ -339,14 +339,16 @@ export class RequestReads {
   }
 
   /**
-   * An operation its provider answers from the id alone (a Danube one done at once) is told only
-   * where a mutation of this gateway started it: the id is the client's to write, and one naming
-   * any listed VM read SUCCEEDED. Asked of the shared store, so another replica's start counts;
-   * an id answered before the record existed (an older version, a memory store's restart) is
-   * NOT_FOUND too, as a cancel of it is: it was answered finished when it started.
+   * An operation whose every status rests on the gateway's record of starting it (any ZStack or
+   * Danube one: a Danube one done at once has only its id, one naming any listed VM read
+   * SUCCEEDED; a job's or task's answer is any operation's) is told only where a mutation of this
+   * gateway started it, asked before any provider call: a made-up job or task id (404, as an
+   * expired one) cost a poll and a backup-list read per id a client wrote. Asked of the shared
+   * store, so another replica's start counts; an id answered before the record existed (an older
+   * version, a memory store's restart) is NOT_FOUND too, as a cancel of it is.
    */
   private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<void> {
-    if (!adapter.statusFromIdAlone(ref)) return;
+    if (!adapter.toldOnlyWhereStarted(ref)) return;
     if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);
   }
 
@@ -363,6 +365,8 @@ export class RequestReads {
    * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */
   private async vouchForAnswer(ref: OperationRef, operation: Operation, adapter: ProviderAdapter): Promise<void> {
+    // Vouched for before the read (vouchFor): the record is not asked twice.
+    if (adapter.toldOnlyWhereStarted(ref)) return;
     const byAbsence = operation.status === 'SUCCEEDED' && operation.succeededByAbsence === true;
     if (!byAbsence && operation.jobUnconfirmed !== true) return;
     if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);

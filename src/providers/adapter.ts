@@ -65,11 +65,13 @@ export interface ProviderAdapter {
   /** Asks the provider to stop a running operation (CANCEL_OPERATION), then reads its state again. */
   cancelOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
   /**
-   * Whether getOperation would answer from the id alone, no provider record of it asked (a Danube
-   * operation done at once has no task): only the gateway's record of the start can vouch for it.
-   * May refuse an id no read could take (BAD_USER_INPUT), as getOperation would.
+   * Whether every status getOperation could tell of this id rests on the gateway's record of
+   * starting it (a Danube operation done at once has no task, and every ZStack job's or Danube
+   * task's answer is any operation's): asked before any provider call, so an id no mutation
+   * recorded costs the provider nothing. May refuse an id no read could take (BAD_USER_INPUT), as
+   * getOperation would.
    */
-  statusFromIdAlone(ref: OperationRef): boolean;
+  toldOnlyWhereStarted(ref: OperationRef): boolean;
 
   createSchedule(request: CreateScheduleRequest, scope: UpstreamScope): Promise<BackupSchedule>;
   deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void>;
@@ -118,7 +120,7 @@ export abstract class BaseAdapter implements ProviderAdapter {
   abstract listBackups(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Backup[]>>;
   abstract getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation>;
 
-  statusFromIdAlone(_ref: OperationRef): boolean {
+  toldOnlyWhereStarted(_ref: OperationRef): boolean {
     return false;
   }
 

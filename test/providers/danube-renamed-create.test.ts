@@ -122,7 +122,7 @@ describe('danube: a create operation id made before it kept the VM uuid', () => 
     const node = nodes[5]!;
     const { id, taskId } = await startCreate(ask, node, 'old-id-forgotten');
     simulator.expireTask(taskId);
-    expect(await read(ask, withoutUuid(id))).toEqual({ status: 'SUCCEEDED', error: null, backup: { name: madeWithNote(simulator, node, 'old-id-forgotten'), diskId: '1' } });
+    expect(await read(ask, await recordedAsStarted(store, withoutUuid(id)))).toEqual({ status: 'SUCCEEDED', error: null, backup: { name: madeWithNote(simulator, node, 'old-id-forgotten'), diskId: '1' } });
   });
 
   it('refuses an id whose VM uuid is no uuid as BAD_USER_INPUT, once its backup is looked for', async () => {
@@ -130,7 +130,7 @@ describe('danube: a create operation id made before it kept the VM uuid', () => 
     const { id, taskId } = await startCreate(ask, node, 'made-up-uuid');
     simulator.expireTask(taskId);
     const ref = decodeOperationId(id);
-    const answer = await ask(READ, { id: operationId({ ...ref, token: [...ref.token.slice(0, 4), '../../task/x'] }) });
+    const answer = await ask(READ, { id: await recordedAsStarted(store, operationId({ ...ref, token: [...ref.token.slice(0, 4), '../../task/x'] })) });
     expect((answer.errors as Array<{ extensions?: { code?: string }; message: string }> | undefined)?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/VM uuid/) });
   });
 });

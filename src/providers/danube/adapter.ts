@@ -10,6 +10,7 @@ import { createdBackupName } from './created-backup-name.js';
 import { readFromTask } from './answered-task.js';
 import { taskSegment } from './task-id.js';
 import { checkOperationVm } from './operation-vm.js';
+import { checkOperationParts } from './operation-parts.js';
 import { definitionNameSegment } from './definition-name.js';
 import { withMissingDefinitionNextStep } from './missing-definition-refusal.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
@@ -306,12 +307,14 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   /**
-   * Done at once (no task to poll): the id is all a read has, and anyone can write one. An id no
-   * read could take is BAD_USER_INPUT first, as getOperation refuses it, whoever started it.
+   * Every read: one done at once (no task) has only its id, and a task's answer names no VM or
+   * backup (answered-task.ts), so a task id in Danube's shape, or a forgotten one read from the
+   * backup lists, told anyone's id a status. An id no read could take is BAD_USER_INPUT first, as
+   * getOperation refuses it, whoever started it.
    */
-  override statusFromIdAlone(ref: OperationRef): boolean {
-    checkOperationVm(ref);
-    return !ref.token[0];
+  override toldOnlyWhereStarted(ref: OperationRef): boolean {
+    checkOperationParts(ref);
+    return true;
   }
 
   /** Polls the task: 201 pending, 200 SUCCESS, 400 FAILURE, 410 revoked, 404 gone. */

@@ -89,6 +89,13 @@ type Inventories = { inventories?: Array<Record<string, unknown>>; total?: numbe
 /** A job id as it may appear in an `api-jobs` path: ZStack's are 32 hex digits; other shapes are accepted but kept path-safe. */
 const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
 
+/** The job an operation id names, in the shape a ZStack job uuid takes, else BAD_USER_INPUT. */
+function jobOf(ref: OperationRef): string {
+  const jobUuid = ref.token[0];
+  if (!jobUuid || !JOB_ID.test(jobUuid)) throw badInput('operation id lacks its job');
+  return jobUuid;
+}
+
 /**
  * The job a 202 names: "Non-query APIs answer 202 with
  * {"location":"http://…/zstack/v1/api-jobs/{jobUuid}"}". The location is the
@@ -355,9 +362,18 @@ export class ZstackAdapter extends BaseAdapter {
    * restarted gateway polls the same job. A 503 without ZStack's error body
    * is an outage (PROVIDER_UNAVAILABLE), not a failed job.
    */
+  /**
+   * Every read: no job's answer names the VM or backup it acted on (answered-job.ts), and a job
+   * ZStack no longer knows (404, expired or made up) was read from the backup lists, a job poll and
+   * a list read for each id a client wrote. An id without a job is BAD_USER_INPUT first.
+   */
+  override toldOnlyWhereStarted(ref: OperationRef): boolean {
+    jobOf(ref);
+    return true;
+  }
+
   async getOperation(ref: OperationRef, scope: UpstreamScope): Promise<Operation> {
-    const jobUuid = ref.token[0];
-    if (!jobUuid || !JOB_ID.test(jobUuid)) throw badInput('operation id lacks its job');
+    const jobUuid = jobOf(ref);
     const response = await this.client.call({ method: 'GET', path: `/api-jobs/${encodeURIComponent(jobUuid)}`, operation: 'api-jobs.get', passStatuses: [404], readsError: true }, scope);
     // "404 with "the job has been expired"" carries an error body too: expiry is judged first.
     if (response.status === 404) return this.expired(ref, jobUuid, scope);
