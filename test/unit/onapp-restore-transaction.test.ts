@@ -52,6 +52,16 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList([ofBackup(19, 5), ofBackup(17, 6), other(10)], 10).read, '5', 10, 'onapp', 1)).toEqual(ofBackup(19, 5));
   });
 
+  it('a transaction naming a backup it cannot read back keeps its place: only the restore whose place it holds is INVALID_RESPONSE, later ones read past it', async () => {
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    // Newest first: this restore's (backup 6), a panel's restore of backup 7 in its place, the first restore's naming an id past 2^53.
+    const list = [ofBackup(19, 6), ofBackup(18, 7), ofBackup(17, 2 ** 60), other(10)];
+    expect(await findRestoreTransaction(pagedList(list, 10).read, '6', 10, 'onapp', 1)).toEqual(ofBackup(19, 6));
+    await expect(findRestoreTransaction(pagedList(list, 10).read, '5', 10, 'onapp', 0)).rejects.toMatchObject({ code: 'PROVIDER_ERROR', details: { providerCode: 'INVALID_RESPONSE' } });
+    // Its place is kept: the restore after it is not handed the panel's restore, nor moved up to the first's.
+    expect(await findRestoreTransaction(pagedList([ofBackup(18, 7), ofBackup(17, 2 ** 60), other(10)], 10).read, '6', 10, 'onapp', 1)).toBeUndefined();
+  });
+
   it('two restores of one backup at once, the transactions naming it: each gets its own in request order, never both the older', async () => {
     const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
     const both = [ofBackup(18, 5), other(12), ofBackup(17, 5), other(10)];

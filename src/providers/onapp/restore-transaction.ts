@@ -210,13 +210,29 @@ export async function findRestoreCandidates(
   // Pages are searched oldest first, so the VM's restores gathered so far are older than any on a
   // page not read yet: their order, and so the one handed to this restore, holds.
   const restores: TransactionRow[] = [];
-  // A transaction naming a backup the gateway cannot read back (idTextOrNull throws) fails the
-  // whole read, never left out as a row of an instance's lists is (readable-rows.ts): this list
-  // follows an operation, and restores are matched by their place among the VM's restores. One
-  // left out moves every later restore up a place, so another restore's outcome would be answered
-  // as this one's: a wrong SUCCEEDED or FAILED, where an error says only that the read failed.
-  const namesOther = (row: TransactionRow) => !namesNoBackup(row) && idTextOrNull(row.associated_object_id, accountId) !== backupNativeId;
-  const namesThis = (row: TransactionRow) => !namesNoBackup(row) && !namesOther(row);
+  // A transaction naming a backup the gateway cannot read back (idTextOrNull throws: a hostile
+  // panel's id) keeps its place, since restores are matched by their place among the VM's restores:
+  // one left out would move every later restore up a place and answer another restore's outcome as
+  // this one's. It is neither this backup's nor another's: a restore whose place it holds is
+  // PROVIDER_ERROR INVALID_RESPONSE (it may be its own), and every other restore of the VM reads on
+  // past it. Thrown wherever it was met, one such row failed every restore read of the VM.
+  const namedBackup = (row: TransactionRow): { id: string | null } | { unreadable: unknown } => {
+    try {
+      return { id: idTextOrNull(row.associated_object_id, accountId) };
+    } catch (error) {
+      return { unreadable: error };
+    }
+  };
+  const namesOther = (row: TransactionRow) => {
+    if (namesNoBackup(row)) return false;
+    const named = namedBackup(row);
+    return 'id' in named && named.id !== backupNativeId;
+  };
+  const namesThis = (row: TransactionRow) => {
+    if (namesNoBackup(row)) return false;
+    const named = namedBackup(row);
+    return 'id' in named && named.id === backupNativeId;
+  };
   /** Every position listed, and one of them may be this restore's, or this backup's is matched by id (see below). */
   const settled = () => {
     const inPositions = restores.slice(before.sent, before.sent + positions);
@@ -237,6 +253,10 @@ export async function findRestoreCandidates(
   const inPositions = restores.slice(before.sent, before.sent + positions);
   if (inPositions.length === 0) return undefined;
   const listed = inPositions.filter((row) => !namesOther(row));
+  for (const row of listed) {
+    const named = namesNoBackup(row) ? null : namedBackup(row);
+    if (named && 'unreadable' in named) throw named.unreadable;
+  }
   if (listed.length > 0) return { listed, unlisted: inPositions.length < positions };
   // Only transactions naming another backup where this one's should be: the POSTs reached OnApp in
   // another order than the places were taken (or a restore from OnApp's panel came between), so
