@@ -19,6 +19,13 @@ import { ESCAPED_SPLIT_SOURCE } from './split-word-search.js';
 /** One or two backslashes: an escape as it stands, or as a JSON string holding it shows it (`\\x20`). */
 export const BACKSLASHES = String.raw`\\{1,2}`;
 
+/**
+ * A backslash percent-encoded, once or twice (`%5Cx00`, `%255Cu200b`): a Python or C literal, or a
+ * JSON escape, inside a URL (a provider's link quoting the key it was sent in its repr). The
+ * alternatives read after a backslash are built for this too (invisible-characters.ts).
+ */
+export const PERCENT_BACKSLASH = '%(?:25)?5[cC]';
+
 /** The hex of each such code point, any case: 9-D, 20, 2B, A0, 1680, 2000-200A, 2028, 2029, 202F, 205F, 3000. */
 const WHITESPACE_HEX = '(?:[9a-dA-D]|20|2[bB]|[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)';
 
@@ -26,24 +33,45 @@ const WHITESPACE_HEX = '(?:[9a-dA-D]|20|2[bB]|[aA]0|1680|200[0-9aA]|202[89fF]|20
 const WHITESPACE_DECIMAL = '(?:9|1[0-3]|32|43|160|5760|819[2-9]|820[0-2]|823[239]|8287|12288)';
 
 /** `\xNN` of a whitespace byte (Latin-1: `\xa0` is U+00A0), when not inside a UTF-8 sequence (invisible-characters.ts reads those first). */
-export const LATIN1_BACKSLASH_WHITESPACE = String.raw`${BACKSLASHES}x(?:0[9a-dA-D]|20|2[bB]|[aA]0)`;
+export const latin1BackslashWhitespace = (backslash: string): string => String.raw`${backslash}x(?:0[9a-dA-D]|20|2[bB]|[aA]0)`;
 
 /** Byte patterns a space apart (`e2 80 8b`: UTF-8 sequences), each byte written as `prefix` and its hex. */
 export const bytesSource = (sequences: readonly string[], prefix: string): string =>
   sequences.map((bytes) => `(?:${bytes.split(' ').map((byte) => `${prefix}${byte}`).join('')})`).join('|');
 
-/** The UTF-8 of whitespace past ASCII as `\xNN` bytes: U+00A0, U+1680, U+2000-200A, U+2028/2029/202F, U+205F, U+3000. */
-export const UTF8_BACKSLASH_WHITESPACE = bytesSource(['[cC]2 [aA]0', '[eE]1 9[aA] 80', '[eE]2 80 (?:8[0-9aA]|[aA][89fF])', '[eE]2 81 9[fF]', '[eE]3 80 80'], `${BACKSLASHES}x`);
+/** The UTF-8 of whitespace past ASCII, a byte pattern a space apart each: U+00A0, U+1680, U+2000-200A, U+2028/2029/202F, U+205F, U+3000. */
+const WHITESPACE_UTF8 = ['[cC]2 [aA]0', '[eE]1 9[aA] 80', '[eE]2 80 (?:8[0-9aA]|[aA][89fF])', '[eE]2 81 9[fF]', '[eE]3 80 80'];
+
+/** WHITESPACE_UTF8 as `\xNN` bytes, each after `backslash`. */
+export const utf8BackslashWhitespace = (backslash: string): string => bytesSource(WHITESPACE_UTF8, `${backslash}x`);
+
+/**
+ * JSON's escape of whitespace past ASCII after one backslash (`\u00a0`, `\u2007`, `\u3000`): the
+ * split-words search reads it, the piece search passes over none, and `Dnb7Kq8\u00a0Rw2Zx4LmT`
+ * went out but for 7 characters (and whole once parsed, in a name no later scrub reads).
+ */
+const JSON_WHITESPACE_PAST_ASCII = 'u(?:00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)';
 
 /** `\u{...}` (any leading zeros, as JavaScript reads it), and the split-words search's JSON `\u0020` with JSON's `\` before it (a JSON string holding the literal). */
-export const BRACED_OR_JSON_IN_JSON_WHITESPACE = String.raw`${BACKSLASHES}u\{0*${WHITESPACE_HEX}\}|\\${ESCAPED_SPLIT_SOURCE}`;
+export const bracedOrJsonInJsonWhitespace = (backslash: string): string => {
+  // JSON's `\u0020` is read by the split-words search after one backslash, not after two or a percent-encoded one.
+  const beforeJsonEscape = backslash === BACKSLASHES ? String.raw`\\\\` : backslash;
+  return String.raw`${backslash}u\{0*${WHITESPACE_HEX}\}|${beforeJsonEscape}${ESCAPED_SPLIT_SOURCE.slice(2)}|${backslash}${JSON_WHITESPACE_PAST_ASCII}`;
+};
 
 /**
  * The "&" of an HTML reference, as it stands or as JSON's `\u0026` (one backslash, or two: a JSON
  * string holding it). An encoder that escapes "&" in JSON (Go's encoding/json does by default)
  * wrote `nightowl&nbsp;password` as `nightowl\u0026nbsp;password`, which went out whole.
  */
-export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)`;
+/**
+ * And that "&" escaped once or twice more as HTML (`&amp;nbsp;`, `&#x26;shy;`, `&amp;amp;nbsp;`: a
+ * provider escaping its own HTML again), with ";" or without as browsers read `&amp` and `&#38`:
+ * each read, it is the reference. A numeric one without ";" ends where its digits end (`&#x26e`
+ * is another character).
+ */
+const AMPERSAND_ESCAPED_AGAIN = '(?:amp;?|AMP;?|#0*38(?![0-9]);?|#[xX]0*26(?![0-9a-fA-F]);?)';
+export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)${AMPERSAND_ESCAPED_AGAIN}{0,2}`;
 
 /**
  * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a
@@ -57,5 +85,10 @@ export const HTML_WHITESPACE = [
   `${AMPERSAND}nbsp;?`,
 ].join('|');
 
-/** U+202F percent-encoded as UTF-8, either case (the split-words search reads every other). */
-export const PERCENT_WHITESPACE = '%[eE]2%80%[aA][fF]';
+/**
+ * U+202F percent-encoded as UTF-8, either case (the split-words search reads every other); and all
+ * of them, ASCII's too (`%2520`, `%25C2%25A0`, `%252520`), encoded twice and three times (a URL
+ * inside a URL's query, inside another's), which neither the split-words search nor the piece
+ * search reads.
+ */
+export const PERCENT_WHITESPACE = ['%[eE]2%80%[aA][fF]', ...['%25', '%2525'].flatMap((percent) => [`${percent}(?:0[9a-dA-D]|20|2[bB])`, bytesSource(WHITESPACE_UTF8, percent)])].join('|');

@@ -1,12 +1,13 @@
 import {
   AMPERSAND,
   BACKSLASHES,
-  BRACED_OR_JSON_IN_JSON_WHITESPACE,
   HTML_WHITESPACE,
-  LATIN1_BACKSLASH_WHITESPACE,
+  PERCENT_BACKSLASH,
   PERCENT_WHITESPACE,
-  UTF8_BACKSLASH_WHITESPACE,
+  bracedOrJsonInJsonWhitespace,
   bytesSource,
+  latin1BackslashWhitespace,
+  utf8BackslashWhitespace,
 } from './escaped-whitespace.js';
 import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
@@ -59,9 +60,10 @@ const utf8Source = (prefix: string): string => bytesSource(INVISIBLE_UTF8, prefi
  * Their UTF-8 percent-encoded, either case (`%E2%80%8B`, `%00`, `%C2%AD`): a URL in a name or a
  * raw field (a provider's link quoting the key it was sent) carries one so, and
  * `night%E2%80%8Bowl%20password` kept the key whole but for the hole (`%20` is a split already).
- * And encoded twice (`%25E2%2580%258B`, `%2500`): a URL inside a URL's query.
+ * And encoded twice (`%25E2%2580%258B`, `%2500`): a URL inside a URL's query; and three times
+ * (`%252500`): that URL inside another's.
  */
-const PERCENT_INVISIBLE = [`%${INVISIBLE_ASCII_BYTE}`, utf8Source('%'), `%25${INVISIBLE_ASCII_BYTE}`, utf8Source('%25')].join('|');
+const PERCENT_INVISIBLE = ['%', '%25', '%2525'].flatMap((percent) => [`${percent}${INVISIBLE_ASCII_BYTE}`, utf8Source(percent)]).join('|');
 
 /**
  * Backslash escapes of them, each with one backslash or two (JSON's `\\`: a JSON string holding a
@@ -69,21 +71,25 @@ const PERCENT_INVISIBLE = [`%${INVISIBLE_ASCII_BYTE}`, utf8Source('%'), `%25${IN
  * answer can carry a control character only so, and encoders that escape everything past ASCII
  * write it), `\u{200b}`, a Latin-1 `\xNN` (Python's repr writes a C1 control or the soft hyphen
  * so), and `\b`, JSON's backspace (0x08), with one only. `\xNN` bytes making the UTF-8 of one
- * (`\xe2\x80\x8b`, a byte string's repr) are BACKSLASH_UTF8_INVISIBLE.
+ * (`\xe2\x80\x8b`, a byte string's repr) are backslashUtf8Invisible. Each after `backslash`:
+ * BACKSLASHES, or PERCENT_BACKSLASH (`%5Cx00`, `%5Cu200b`: such an escape inside a URL; no `%5Cb`,
+ * which a Windows path's `%5Cbin` is).
  */
-const BACKSLASH_INVISIBLE = [
-  String.raw`${BACKSLASHES}u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40\\{1,2}u[dD][cC][0-7][0-9a-fA-F])`,
-  String.raw`${BACKSLASHES}u\{0*${INVISIBLE_HEX}\}`,
-  String.raw`${BACKSLASHES}x(?:${INVISIBLE_ASCII_BYTE}|[89][0-9a-fA-F]|[aA][dD])`,
-  String.raw`\\b`,
-].join('|');
+const backslashInvisible = (backslash: string): string =>
+  [
+    String.raw`${backslash}u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40${backslash}u[dD][cC][0-7][0-9a-fA-F])`,
+    String.raw`${backslash}u\{0*${INVISIBLE_HEX}\}`,
+    String.raw`${backslash}x(?:${INVISIBLE_ASCII_BYTE}|[89][0-9a-fA-F]|[aA][dD])`,
+    ...(backslash === BACKSLASHES ? [String.raw`\\b`] : []),
+  ].join('|');
 
-const BACKSLASH_UTF8_INVISIBLE = utf8Source(`${BACKSLASHES}x`);
+const backslashUtf8Invisible = (backslash: string): string => utf8Source(`${backslash}x`);
 
-/** A UTF-8 continuation byte as `\xNN`. */
-const CONTINUATION = String.raw`${BACKSLASHES}x[89abAB][0-9a-fA-F]`;
 /** `\xNN` bytes making any other character's UTF-8 (`\xc3\xad`, `í`): kept whole, so that no byte of it reads as a Latin-1 control. */
-const BACKSLASH_UTF8_OTHER = String.raw`${BACKSLASHES}x[cdCD][0-9a-fA-F]${CONTINUATION}|${BACKSLASHES}x[eE][0-9a-fA-F](?:${CONTINUATION}){2}|${BACKSLASHES}x[fF][0-7](?:${CONTINUATION}){3}`;
+const backslashUtf8Other = (backslash: string): string => {
+  const continuation = String.raw`${backslash}x[89abAB][0-9a-fA-F]`;
+  return String.raw`${backslash}x[cdCD][0-9a-fA-F]${continuation}|${backslash}x[eE][0-9a-fA-F](?:${continuation}){2}|${backslash}x[fF][0-7](?:${continuation}){3}`;
+};
 
 /**
  * HTML's references to them (a provider's HTML error page, a name it escaped for a browser):
@@ -98,12 +104,38 @@ const HTML_INVISIBLE = [
 ].join('|');
 
 /** Escaped whitespace the main pass does not read as a split (escaped-whitespace.ts), after a backslash. */
-const BACKSLASH_WHITESPACE = `${LATIN1_BACKSLASH_WHITESPACE}|${BRACED_OR_JSON_IN_JSON_WHITESPACE}`;
+const backslashWhitespace = (backslash: string): string => `${latin1BackslashWhitespace(backslash)}|${bracedOrJsonInJsonWhitespace(backslash)}`;
 
-const RAW = new RegExp(INVISIBLE_CLASS);
+/** What is read after `backslash`: invisible characters, whitespace, and (kept) other characters' UTF-8. */
+const afterBackslash = (backslash: string): { utf8Whitespace: string; utf8Invisible: string; utf8Other: string; whitespace: string; invisible: string } => ({
+  utf8Whitespace: utf8BackslashWhitespace(backslash),
+  utf8Invisible: backslashUtf8Invisible(backslash),
+  utf8Other: backslashUtf8Other(backslash),
+  whitespace: backslashWhitespace(backslash),
+  invisible: backslashInvisible(backslash),
+});
+const AFTER_BACKSLASHES_READ = afterBackslash(BACKSLASHES);
+const AFTER_PERCENT_BACKSLASH_READ = afterBackslash(PERCENT_BACKSLASH);
+/** One of afterBackslash's kinds after either backslash. */
+const eitherBackslash = (kind: keyof ReturnType<typeof afterBackslash>): string => `${AFTER_BACKSLASHES_READ[kind]}|${AFTER_PERCENT_BACKSLASH_READ[kind]}`;
+
+/**
+ * Whitespace past ASCII as it stands (each `\s` is with the u flag but the BOM): inside a secret of
+ * letters and digits (`Dnb7Kq8\u00a0Rw2Zx4LmT`) no search passed over it, as the piece search
+ * passes over ASCII's spaces only; read as a space, the searches find the secret split so.
+ */
+const RAW_SPACE_UNITS = '[\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+
+const RAW = new RegExp(`${INVISIBLE_CLASS}|${RAW_SPACE_UNITS}`);
 /** What an escape starting at `lastIndex` (sticky) may be: the hold check asks it at each "\\", "%" and "&" only. */
-const BACKSLASH_HERE = new RegExp([BACKSLASH_INVISIBLE, BACKSLASH_UTF8_INVISIBLE, BACKSLASH_WHITESPACE, UTF8_BACKSLASH_WHITESPACE, HTML_INVISIBLE, HTML_WHITESPACE].join('|'), 'y');
-const PERCENT_HERE = new RegExp(`${PERCENT_INVISIBLE}|${PERCENT_WHITESPACE}`, 'y');
+const BACKSLASH_HERE = new RegExp(
+  [AFTER_BACKSLASHES_READ.invisible, AFTER_BACKSLASHES_READ.utf8Invisible, AFTER_BACKSLASHES_READ.whitespace, AFTER_BACKSLASHES_READ.utf8Whitespace, HTML_INVISIBLE, HTML_WHITESPACE].join('|'),
+  'y',
+);
+const PERCENT_HERE = new RegExp(
+  [PERCENT_INVISIBLE, PERCENT_WHITESPACE, AFTER_PERCENT_BACKSLASH_READ.invisible, AFTER_PERCENT_BACKSLASH_READ.utf8Invisible, AFTER_PERCENT_BACKSLASH_READ.whitespace, AFTER_PERCENT_BACKSLASH_READ.utf8Whitespace].join('|'),
+  'y',
+);
 const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
 
 /**
@@ -115,12 +147,12 @@ const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
  */
 const READ = new RegExp(
   [
-    `(${UTF8_BACKSLASH_WHITESPACE})`,
-    BACKSLASH_UTF8_INVISIBLE,
-    `(${BACKSLASH_UTF8_OTHER})`,
-    `(${BACKSLASH_WHITESPACE}|${HTML_WHITESPACE}|${PERCENT_WHITESPACE})`,
+    `(${eitherBackslash('utf8Whitespace')})`,
+    eitherBackslash('utf8Invisible'),
+    `(${eitherBackslash('utf8Other')})`,
+    `(${eitherBackslash('whitespace')}|${HTML_WHITESPACE}|${PERCENT_WHITESPACE})`,
     INVISIBLE_CLASS,
-    BACKSLASH_INVISIBLE,
+    eitherBackslash('invisible'),
     PERCENT_INVISIBLE,
     HTML_INVISIBLE,
     String.raw`(\\\\)`,
@@ -153,8 +185,8 @@ const AFTER_PERCENT = followers(HEX_DIGITS);
 const AFTER_AMPERSAND = followers(REFERENCE_STARTS);
 
 /**
- * `text` read with its invisible characters and their escapes left out and its escaped whitespace
- * as a space: the i-th character of the reading stands for `text` from `places[i]` to `ends[i]`.
+ * `text` read with its invisible characters and their escapes left out and its escaped whitespace,
+ * and whitespace past ASCII as it stands, as a space: the i-th character of the reading stands for `text` from `places[i]` to `ends[i]`.
  */
 export interface HiddenRead {
   text: string;
@@ -170,6 +202,7 @@ const unitTable = (units: string): Uint8Array => {
   return table;
 };
 const INVISIBLE_UNIT = unitTable(INVISIBLE_UNITS);
+const SPACE_UNIT = unitTable(RAW_SPACE_UNITS);
 const TAG_LOW = unitTable(TAG_LOW_UNITS);
 
 /**
@@ -204,6 +237,14 @@ export function readHidden(text: string): HiddenRead {
       keep(at);
       at += invisible;
       copied = at;
+      continue;
+    }
+    if (SPACE_UNIT[code] === 1) {
+      keep(at);
+      parts.push(' ');
+      places[length] = at;
+      ends[length++] = at + 1;
+      copied = ++at;
       continue;
     }
     if (code !== 0x5c && code !== 0x25 && code !== 0x26) {

@@ -109,14 +109,18 @@ export function wordsOf(secret: string): string[] {
   return trimmed === '' ? [] : trimmed.split(/\s+/);
 }
 
-/** `words` matched one after another, each run of whitespace between them as any run (see WHITESPACE_ONLY_RUN). */
-function wordsSource(words: readonly string[], caseless: boolean): string {
+/**
+ * `words` matched one after another, each run of whitespace between them as any run (see
+ * WHITESPACE_ONLY_RUN), or (`touching`) as any run or none.
+ */
+function wordsSource(words: readonly string[], caseless: boolean, touching: boolean): string {
   return words
     .map((word, index) => {
       const source = wordSource(word, caseless);
       if (index === 0) return source;
       const plusBeside = (words[index - 1] as string).endsWith('+') || word.startsWith('+');
-      return (plusBeside ? WHITESPACE_ONLY_RUN : WHITESPACE_RUN) + source;
+      const run = plusBeside ? WHITESPACE_ONLY_RUN : WHITESPACE_RUN;
+      return (touching ? `${run.slice(0, -1)}*` : run) + source;
     })
     .join('');
 }
@@ -198,14 +202,16 @@ class SplitWordPattern extends RegExp {
  * secrets.ts, which this replaces). One pattern, or one per MAX_PATTERN_SECRET_LENGTH
  * characters of a longer secret (each piece is as secret as the whole); none for a secret whose
  * words make fewer than `minLength` characters. A secret of small letters only is found split
- * anywhere by whitespace too (splitWordSource).
+ * anywhere by whitespace too (splitWordSource). `wordsTouching`: a secret's words are found with
+ * nothing between them too (a text read without its invisible characters, where a provider put one
+ * in place of a space: secrets.ts, scrubReadingHidden).
  */
-export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
+export function lookalikePatterns(secret: string, minLength: number, { wordsTouching = false }: { wordsTouching?: boolean } = {}): RegExp[] {
   const joined = wordsOf(secret).join(' ');
   if (joined.length < minLength) return [];
   if (joined.length < MIN_CASELESS_SECRET_LENGTH) {
     const cases = [...new Set([joined, joined.toUpperCase(), joined.toLowerCase()])];
-    return [new RegExp(cases.map((form) => wordsSource(wordsOf(form), false)).join('|'), 'gu')];
+    return [new RegExp(cases.map((form) => wordsSource(wordsOf(form), false, wordsTouching)).join('|'), 'gu')];
   }
   if (SMALL_LETTERS_ONLY.test(joined) && joined.length <= MAX_PATTERN_SECRET_LENGTH) return [new SplitWordPattern(joined)];
   // Pieces of even length: a short last one (a letter or two) found in any case would cut those letters from every answer.
@@ -213,7 +219,7 @@ export function lookalikePatterns(secret: string, minLength: number): RegExp[] {
   const patterns: RegExp[] = [];
   for (let start = 0; start < joined.length; start += pieceLength) {
     const words = wordsOf(joined.slice(start, start + pieceLength));
-    if (words.join(' ').length >= MIN_CASELESS_SECRET_LENGTH) patterns.push(new RegExp(wordsSource(words, true), 'gu'));
+    if (words.join(' ').length >= MIN_CASELESS_SECRET_LENGTH) patterns.push(new RegExp(wordsSource(words, true, wordsTouching), 'gu'));
   }
   return patterns;
 }

@@ -5,7 +5,7 @@ import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets
 import { hexForms } from './hex-secrets.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from './letter-run-pieces.js';
-import { lookalikeAnchor, lookalikePatterns } from './lookalike-secrets.js';
+import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from './scrub-pieces.js';
 import { SecretPiecesByJoiners } from './secret-piece-groups.js';
 
@@ -255,13 +255,14 @@ export class SecretSet {
     };
     const secrets = [...fixed.map(([secret]) => secret), ...runtime];
     const lookalikes = secrets.flatMap(lookalike);
+    const lookalikesTouching = secrets.flatMap((secret) => (wordsOf(secret).length > 1 ? lookalikePatterns(secret, MIN_SECRET_LENGTH, { wordsTouching: true }) : lookalike(secret)));
     const anchors = secrets.map(lookalikeAnchor).filter((pattern): pattern is RegExp => pattern !== null);
     // The hex forms beside each list: a secret's hex, as it stands or behind escapes, is no encoding its own forms foresee.
     const withHex = (formsOf: (secret: string, options?: SecretOptions) => string[]) => (secret: string, options?: SecretOptions): string[] => [...formsOf(secret, options), ...hexForms(secret)];
     const encoded = gather(withHex(encodedForms));
     const read = gather(withHex(readForms));
     const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].map(pieceSources);
-    return { encoded, read, lookalikes, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
+    return { encoded, read, lookalikes, lookalikesTouching, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
   }
 }
 
@@ -272,6 +273,12 @@ interface SearchForms {
   read: string[];
   /** Each secret as `lookalike` finds it (other whitespace, case, full-width letters), as they stand and through escapes. */
   lookalikes: RegExp[];
+  /**
+   * The same, a multi-word secret's words found with nothing between them too: searched in a text
+   * read without its invisible characters (scrubReadingHidden), where one may have stood in place
+   * of a space (`correct\u200bhorse battery`) as well as inside a word.
+   */
+  lookalikesTouching: RegExp[];
   /** Each secret's longest run of letters and digits in lookalike letters (lookalikeAnchor): where it is, escapes may hide the rest. */
   anchors: RegExp[];
   /** What pieces of secrets are looked for in (pieceSources), secret by secret. */
@@ -286,16 +293,18 @@ class Search {
   private readonly escaped: EscapedSecretSearch;
 
   private readonly lookalikes: readonly RegExp[];
+  private readonly lookalikesTouching: readonly RegExp[];
   private readonly separators: RegExp | null;
 
   private readonly pieces: SecretPiecesByJoiners;
   private readonly letterRuns: LetterRunPieceSearch;
 
-  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], anchors: [], pieces: [], separators: null }) {
+  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
     this.pieces = new SecretPiecesByJoiners(forms.pieces);
     this.letterRuns = new LetterRunPieceSearch(forms.pieces.map((sources) => sources[0] as string));
     this.lookalikes = forms.lookalikes;
+    this.lookalikesTouching = forms.lookalikesTouching;
     this.escaped = new EscapedSecretSearch(forms.read, forms.lookalikes, forms.anchors);
     this.separators = forms.separators;
   }
@@ -333,20 +342,22 @@ class Search {
    * (`nightowl\u0001password` and `nightowl&nbsp;password` are the secret so), each traced back
    * to the text, redacted together. Both searches mark what they
    * find in place (MARK, the same length) instead of replacing it, so that what is found is where
-   * it stands; found as it stands too, since a secret holding such a character (or a piece beside
+   * it stands. The reading is searched with a multi-word secret's words found touching too
+   * (lookalikesTouching): an invisible character taken out may have stood for its space
+   * (`correct\u200bhorse battery`) as well as inside a word. Found as it stands too, since a secret holding such a character (or a piece beside
    * one) is only there. `read`: as in scrubInTurns, whether a piece of a longer answer is read
    * through its escapes (undefined: the text decides, as in `scrub`).
    */
   private scrubReadingHidden(text: string, read?: boolean): string {
     const spans = this.marked(text, read);
     const reading = readHidden(text);
-    for (const [start, end] of this.marked(reading.text, read)) spans.push([reading.places[start] as number, reading.ends[end - 1] as number]);
+    for (const [start, end] of this.marked(reading.text, read, this.lookalikesTouching)) spans.push([reading.places[start] as number, reading.ends[end - 1] as number]);
     return spans.length === 0 ? text : redacted(text, merged(spans));
   }
 
   /** Where `scrub`'s steps find secrets in `text`: each step marks what it finds (MARK, as long as it), so that later steps read the text as after a replace. */
-  private marked(text: string, read: boolean | undefined): Span[] {
-    const out = this.replaceForms(text, true);
+  private marked(text: string, read: boolean | undefined, lookalikes = this.lookalikes): Span[] {
+    const out = this.replaceForms(text, true, lookalikes);
     const hidden = read === false ? [] : this.escaped.find(out, read);
     return marksIn(text, this.withoutPieces(hidden.length === 0 ? out : redacted(out, hidden, true), true));
   }
@@ -392,11 +403,11 @@ class Search {
   }
 
   /** `text` with the forms and lookalike patterns replaced by REDACTED, or (`marking`) marked in place. */
-  private replaceForms(text: string, marking = false): string {
+  private replaceForms(text: string, marking = false, lookalikes = this.lookalikes): string {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
     for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED);
-    for (const pattern of this.lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
+    for (const pattern of lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
     return out;
   }
 }
