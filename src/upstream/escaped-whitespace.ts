@@ -35,6 +35,16 @@ const WHITESPACE_DECIMAL = '(?:9|1[0-3]|32|43|160|5760|819[2-9]|820[0-2]|823[239
 /** `\xNN` of a whitespace byte (Latin-1: `\xa0` is U+00A0), when not inside a UTF-8 sequence (invisible-characters.ts reads those first). */
 export const latin1BackslashWhitespace = (backslash: string): string => String.raw`${backslash}x(?:0[9a-dA-D]|20|2[bB]|[aA]0)`;
 
+/**
+ * Byte patterns a space apart (UTF-8 sequences) percent-encoded, each byte with the same `levels`
+ * of "25" after its "%" (`%25E2%2580%258B`; no mix of levels, which no encoder writes): one
+ * alternative for every level, the group `name` (unique in any regex holding it) the level the
+ * first byte has. Alternatives per level made the match at each "%" of a hostile run of them
+ * (`%25E2%2580...`) try three times as many.
+ */
+export const levelledPercentBytes = (sequences: readonly string[], name: string, levels: string): string =>
+  `%(?<${name}>${levels})(?:${sequences.map((bytes) => bytes.split(' ').map((byte, index) => (index === 0 ? byte : `%\\k<${name}>${byte}`)).join('')).join('|')})`;
+
 /** Byte patterns a space apart (`e2 80 8b`: UTF-8 sequences), each byte written as `prefix` and its hex. */
 export const bytesSource = (sequences: readonly string[], prefix: string): string =>
   sequences.map((bytes) => `(?:${bytes.split(' ').map((byte) => `${prefix}${byte}`).join('')})`).join('|');
@@ -68,9 +78,11 @@ export const bracedOrJsonInJsonWhitespace = (backslash: string): string => {
  * And that "&" escaped once or twice more as HTML (`&amp;nbsp;`, `&#x26;shy;`, `&amp;amp;nbsp;`: a
  * provider escaping its own HTML again), with ";" or without as browsers read `&amp` and `&#38`:
  * each read, it is the reference. A numeric one without ";" ends where its digits end (`&#x26e`
- * is another character).
+ * is another character). Leading zeros up to 7: any number, each alternative holding this one
+ * read a run of zeros after "&#" to its end and back (`&#000...`, 4 MB of them, cost 1.7 times
+ * as much), and no encoder pads a reference it escapes again.
  */
-const AMPERSAND_ESCAPED_AGAIN = '(?:amp;?|AMP;?|#0*38(?![0-9]);?|#[xX]0*26(?![0-9a-fA-F]);?)';
+const AMPERSAND_ESCAPED_AGAIN = '(?:amp;?|AMP;?|#0{0,7}38(?![0-9]);?|#[xX]0{0,7}26(?![0-9a-fA-F]);?)';
 export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)${AMPERSAND_ESCAPED_AGAIN}{0,2}`;
 
 /**
@@ -91,4 +103,4 @@ export const HTML_WHITESPACE = [
  * inside a URL's query, inside another's), which neither the split-words search nor the piece
  * search reads.
  */
-export const PERCENT_WHITESPACE = ['%[eE]2%80%[aA][fF]', ...['%25', '%2525'].flatMap((percent) => [`${percent}(?:0[9a-dA-D]|20|2[bB])`, bytesSource(WHITESPACE_UTF8, percent)])].join('|');
+export const PERCENT_WHITESPACE = `%[eE]2%80%[aA][fF]|%(?:25){1,2}(?:0[9a-dA-D]|20|2[bB])|${levelledPercentBytes(WHITESPACE_UTF8, 'spaceLevel', '(?:25){1,2}')}`;

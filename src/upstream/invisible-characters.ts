@@ -7,9 +7,10 @@ import {
   bracedOrJsonInJsonWhitespace,
   bytesSource,
   latin1BackslashWhitespace,
+  levelledPercentBytes,
   utf8BackslashWhitespace,
 } from './escaped-whitespace.js';
-import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
+import { REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
 /**
  * Characters a reader skips over, which a provider may put inside a secret it quotes back
@@ -63,7 +64,7 @@ const utf8Source = (prefix: string): string => bytesSource(INVISIBLE_UTF8, prefi
  * And encoded twice (`%25E2%2580%258B`, `%2500`): a URL inside a URL's query; and three times
  * (`%252500`): that URL inside another's.
  */
-const PERCENT_INVISIBLE = ['%', '%25', '%2525'].flatMap((percent) => [`${percent}${INVISIBLE_ASCII_BYTE}`, utf8Source(percent)]).join('|');
+const PERCENT_INVISIBLE = `%(?:25){0,2}${INVISIBLE_ASCII_BYTE}|${levelledPercentBytes(INVISIBLE_UTF8, 'invisibleLevel', '(?:25){0,2}')}`;
 
 /**
  * Backslash escapes of them, each with one backslash or two (JSON's `\\`: a JSON string holding a
@@ -143,7 +144,7 @@ const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
  * (the first that matches is the one read): escaped whitespace's UTF-8 as `\xNN` (group 1: a
  * space), an invisible character's (taken out), any other character's (group 2: kept), the rest of
  * the escaped whitespace (group 3: a space), the invisible characters as they stand and their
- * escapes (taken out), and JSON's `\\` (group 4: kept, so that its second backslash starts no escape).
+ * escapes (taken out), and JSON's `\\` (group jsonBackslash: kept, so that its second backslash starts no escape).
  */
 const READ = new RegExp(
   [
@@ -155,7 +156,7 @@ const READ = new RegExp(
     eitherBackslash('invisible'),
     PERCENT_INVISIBLE,
     HTML_INVISIBLE,
-    String.raw`(\\\\)`,
+    String.raw`(?<jsonBackslash>\\\\)`,
   ].join('|'),
   'y',
 );
@@ -172,15 +173,34 @@ export function holdsHidden(text: string): boolean {
   return (
     RAW.test(text) ||
     matchesAtEach(text, '\\', BACKSLASH_HERE, AFTER_BACKSLASHES, true) ||
-    matchesAtEach(text, '%', PERCENT_HERE, AFTER_PERCENT) ||
+    holdsPercentHidden(text) ||
     matchesAtEach(text, '&', HTML_HERE, AFTER_AMPERSAND)
   );
 }
 
 /** What BACKSLASH_HERE's alternatives have after their one or two backslashes (`\u`, `\x`, `\b`; `\\u0026` for "&"). */
 const AFTER_BACKSLASHES = followers('uxb');
-/** What PERCENT_HERE's have after "%": a hex digit. */
-const AFTER_PERCENT = followers(HEX_DIGITS);
+/**
+ * What PERCENT_HERE's have after "%": 0, 1 and 7 (an ASCII control, DEL), C, D, E and F (a UTF-8
+ * sequence's first byte), "25" (a "%" encoded again) and "5C" (a backslash).
+ */
+const AFTER_PERCENT = followers('0127cdefCDEF');
+
+/**
+ * Whether PERCENT_HERE matches at any "%" of `text`: as matchesAtEach asks it, with the "25" and
+ * "5C" it has after a "%" asked first, so that a hostile run of "%2" or "%5" asks no regex at all.
+ */
+function holdsPercentHidden(text: string): boolean {
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    const after = text.charCodeAt(at + 2);
+    const encodedAgain = (next === 0x32 && after === 0x35) || (next === 0x35 && (after | 0x20) === 0x63);
+    if (!encodedAgain && !(next < 128 && AFTER_PERCENT[next] === 1)) continue;
+    PERCENT_HERE.lastIndex = at;
+    if (PERCENT_HERE.test(text)) return true;
+  }
+  return false;
+}
 /** What HTML_HERE's have after "&": "#" or a name's first letter. */
 const AFTER_AMPERSAND = followers(REFERENCE_STARTS);
 
@@ -202,7 +222,8 @@ const unitTable = (units: string): Uint8Array => {
   return table;
 };
 const INVISIBLE_UNIT = unitTable(INVISIBLE_UNITS);
-const SPACE_UNIT = unitTable(RAW_SPACE_UNITS);
+/** RAW_SPACE_UNITS, global: kept as they stand by readHidden's loop (each is one character read as one), then made spaces in one native replace. */
+const RAW_SPACES = new RegExp(RAW_SPACE_UNITS, 'g');
 const TAG_LOW = unitTable(TAG_LOW_UNITS);
 
 /**
@@ -239,14 +260,6 @@ export function readHidden(text: string): HiddenRead {
       copied = at;
       continue;
     }
-    if (SPACE_UNIT[code] === 1) {
-      keep(at);
-      parts.push(' ');
-      places[length] = at;
-      ends[length++] = at + 1;
-      copied = ++at;
-      continue;
-    }
     if (code !== 0x5c && code !== 0x25 && code !== 0x26) {
       at++;
       continue;
@@ -258,7 +271,7 @@ export function readHidden(text: string): HiddenRead {
       continue;
     }
     at = READ.lastIndex;
-    if (match[2] !== undefined || match[4] !== undefined) continue;
+    if (match[2] !== undefined || match.groups?.jsonBackslash !== undefined) continue;
     keep(match.index);
     copied = at;
     if (match[1] === undefined && match[3] === undefined) continue;
@@ -267,5 +280,5 @@ export function readHidden(text: string): HiddenRead {
     ends[length++] = copied;
   }
   keep(text.length);
-  return { text: parts.join(''), places: places.subarray(0, length), ends: ends.subarray(0, length) };
+  return { text: parts.join('').replace(RAW_SPACES, ' '), places: places.subarray(0, length), ends: ends.subarray(0, length) };
 }
