@@ -1,30 +1,43 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** `charset=utf8` (and `"UTF8"`): the dashless spelling some HTTP clients send. */
-const DASHLESS_UTF8 = /(;\s*charset\s*=\s*)"?utf8"?(?=\s*(;|$))/gi;
-/** Each charset parameter's value, quoted or not: the parser reads the last of several. */
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/gi;
+/**
+ * Each charset parameter's value: quoted (with its quoted-pairs, `"utf\-16le"`, as
+ * the parser unescapes them) or a token.
+ */
+const CHARSET = /;\s*charset\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([^;\s]*))/gi;
+const QUOTED_PAIR = /\\(.)/g;
 /** The JSON media types express's parser reads (`application/json`, `application/*+json`). */
 const JSON_TYPE = /^\s*application\/(?:[^;\s]*\+)?json\s*(?:;|$)/i;
 
+/** A charset value as the parser would read it, lower-cased; `utf8` (some HTTP clients' dashless spelling) as `utf-8`. */
+function charsetName(quoted: string | undefined, token: string | undefined): string {
+  const name = (quoted === undefined ? (token ?? '') : quoted.replace(QUOTED_PAIR, '$1')).toLowerCase();
+  return name === 'utf8' ? 'utf-8' : name;
+}
+
 /**
- * Reads `charset=utf8` as `charset=utf-8` before express's JSON parser, which
- * takes only names beginning "utf-" and refused such a body (415), though
- * every byte of it was UTF-8 JSON. Node's decoder, iconv and the WHATWG
- * encoding list all take the dashless name for UTF-8.
+ * Lets only UTF-8 JSON bodies reach express's JSON parser, which decoded any
+ * "utf-" charset (a UTF-8 body labelled UTF-16 was "malformed request body")
+ * and refused `charset=utf8` (415) though Node's decoder, iconv and the WHATWG
+ * encoding list take the dashless name for UTF-8.
  *
- * Every other "utf-" name but UTF-8 is refused as express's parser refuses
- * other charsets (its error, the same 415 answer): it decoded UTF-16 and
- * UTF-32 bodies, so a UTF-8 body labelled so was "malformed request body",
- * and the README's rule (JSON bodies are UTF-8) held for some names only.
+ * Every charset the header names is judged, not one: named twice
+ * (`charset=utf-16le; charset=utf-8`) the parser decoded by the first while this
+ * check read the last, so a UTF-16 body ran that a proxy or WAF reading UTF-8
+ * saw with a NUL between each letter. The header the parser then reads is
+ * rewritten to the media type and `charset=utf-8` alone: no spelling this check
+ * reads otherwise than the parser does reaches it.
  */
 export function utf8Charset(req: Request, _res: Response, next: NextFunction): void {
   const type = req.headers['content-type'];
-  if (type === undefined) return next();
-  const spelt = type.replace(DASHLESS_UTF8, '$1utf-8');
-  req.headers['content-type'] = spelt;
-  // The last, as the parser's content-type reads it: the first let "charset=utf-8; charset=utf-16" through to a UTF-16 decode.
-  const charset = [...spelt.matchAll(CHARSET)].at(-1)?.[1]?.toLowerCase();
-  if (charset === undefined || charset === 'utf-8' || !charset.startsWith('utf-') || !JSON_TYPE.test(spelt)) return next();
-  next(Object.assign(new Error(`unsupported charset "${charset}"`), { status: 415, type: 'charset.unsupported', charset }));
+  if (type === undefined || !JSON_TYPE.test(type)) return next();
+  // An empty value names none: the parser took such a body as UTF-8.
+  const named = [...type.matchAll(CHARSET)].map((match) => charsetName(match[1], match[2])).filter((charset) => charset !== '');
+  const other = named.find((charset) => charset !== 'utf-8');
+  if (other !== undefined) {
+    return next(Object.assign(new Error(`unsupported charset "${other}"`), { status: 415, type: 'charset.unsupported', charset: other }));
+  }
+  const mediaType = type.slice(0, type.includes(';') ? type.indexOf(';') : undefined).trim();
+  req.headers['content-type'] = named.length > 0 ? `${mediaType}; charset=utf-8` : mediaType;
+  next();
 }

@@ -110,7 +110,6 @@ describe('request limits', () => {
   });
 
   it('refuses UTF-16 and UTF-32 as it refuses any charset but UTF-8 (the parser decoded them: a UTF-8 body so labelled was "malformed request body")', async () => {
-    // Named twice, the parser decodes by the last.
     for (const charset of ['utf-16', 'UTF-16LE', 'utf-32', '"utf-16be"', 'utf-8; charset=utf-16']) {
       const answer = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body: JSON.stringify({ query: '{ providers { id } }' }) });
       expect(answer.status, charset).toBe(415);
@@ -118,6 +117,27 @@ describe('request limits', () => {
       expect(await answer.json()).toEqual({
         errors: [{ message: `unsupported charset "${name}" in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, extensions: { code: 'BAD_USER_INPUT' } }],
       });
+    }
+  });
+
+  it('refuses a UTF-16 body however its charset is spelt: named twice (the parser decodes by the first) or quoted with an escape (the parser unescapes it)', async () => {
+    // A body the parser would run if it decoded UTF-16; a proxy or WAF in front reading it as UTF-8 sees a NUL between each letter.
+    const utf16 = Buffer.from(JSON.stringify({ query: '{ providers { id } }' }), 'utf16le');
+    for (const [type, name] of [
+      ['application/json; charset=utf-16le; charset=utf-8', 'utf-16le'],
+      ['application/json; charset=UTF-16LE;charset="utf-8"', 'utf-16le'],
+      ['application/json; charset="utf\\-16le"', 'utf-16le'],
+    ] as const) {
+      const answer = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body: utf16 });
+      expect(answer.status, type).toBe(415);
+      expect(await answer.json(), type).toEqual({
+        errors: [{ message: `unsupported charset "${name}" in content-type: send the JSON body as UTF-8 (charset=utf-8, or none)`, extensions: { code: 'BAD_USER_INPUT' } }],
+      });
+    }
+    // UTF-8 named twice, or quoted with an escape, is still UTF-8.
+    for (const type of ['application/json; charset=utf-8; charset=UTF-8', 'application/json; charset="utf\\-8"']) {
+      const answer = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ query: '{ providers { id } }' }) });
+      expect(answer.status, type).toBe(200);
     }
   });
 
