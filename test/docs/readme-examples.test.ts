@@ -208,6 +208,21 @@ describe('README examples', () => {
     });
   });
 
+  it('answers MakeBackup sent again at Zomro with the same name as the README quotes it (CONFLICT), and takes it under another name', async () => {
+    const block = readmeExamples().find((example) => example.text.startsWith('mutation MakeBackup'));
+    expect(block, 'the MakeBackup block').toBeDefined();
+    const makeBackup = documents(block!.text)[0]!.replaceAll('<Instance id>', ids.get('zomro')!.otherInstanceId);
+    expect((await harness.gql(freshKeys(makeBackup))).errors).toBeUndefined();
+    const again = (await harness.gql(freshKeys(makeBackup))).errors?.[0];
+    expect(again?.extensions?.code).toBe('CONFLICT');
+    // The README wraps its prose: its quote is the message with each line break a space.
+    const quote = `\`CONFLICT\` "${again!.message}"`;
+    expect(readText('README.md').replace(/\s+/g, ' ').includes(quote), `README.md quotes ${quote}`).toBe(true);
+    const renamed = makeBackup.replace('name: "before-upgrade"', 'name: "before-upgrade-2"');
+    expect(renamed).not.toBe(makeBackup);
+    expect((await harness.gql(freshKeys(renamed))).errors).toBeUndefined();
+  });
+
   for (const kind of KINDS) {
     it(`runs the per-provider blocks at ${kind}, with its ids`, async () => {
       const mine = ids.get(kind)!;

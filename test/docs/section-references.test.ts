@@ -157,6 +157,25 @@ describe('section references in the README and docs/', () => {
     expect(codeSpansAsWords('a `b` c ``d`e`` f ```g h')).toBe('a code c code f ```g h');
   });
 
+  it('names in code spans, in the README and CONTRIBUTING.md, only files that are there (it named deploy/k8s/deployment.yaml as `deployment.yaml`)', () => {
+    // Files the README has the reader write, and so not in the checkout.
+    const writtenByTheReader = new Set(['backup-graph.yaml', 'sims.yaml', 'dashboard.graphql']);
+    const missing: string[] = [];
+    for (const file of ['README.md', 'CONTRIBUTING.md']) {
+      const text = read(file);
+      const named = [...text.matchAll(/`([\w./-]+\.(?:ts|mjs|md|yaml|yml|json|graphql|cfg))`/g)].map(([, path]) => path!);
+      expect(named.length, file).toBeGreaterThan(0);
+      // A file already named in full may be named again by its name alone (`follow.ts`).
+      const namedInFull = new Set(named.filter((path) => path.includes('/') && existsSync(join(ROOT, path))).map((path) => path.slice(path.lastIndexOf('/') + 1)));
+      for (const path of named) {
+        // The README lists docs/ by name (`configuration.md`).
+        const there = existsSync(join(ROOT, path)) || existsSync(join(ROOT, 'docs', path)) || namedInFull.has(path) || writtenByTheReader.has(path);
+        if (!there) missing.push(`${file}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('gives a repeated heading GitHub\'s numbered anchor, and takes no heading from a code block', () => {
     expect([...anchorsOf('## Logs\ntext\n```sh\n## not a heading\n```\n### Logs\n')]).toEqual(['logs', 'logs-1']);
     expect(githubSlug('Federation, subscriptions, metrics, logs')).toBe('federation-subscriptions-metrics-logs');
