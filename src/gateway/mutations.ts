@@ -25,6 +25,9 @@ export interface SyncBackupsResult {
 }
 
 const MAX_RETENTION = 10_000;
+/** A refusal that leaves the caller with nothing to try is a dead end: it says where the flag is lifted. */
+export const PROTECTED_BACKUP_REFUSAL =
+  'the backup is protected: the provider refuses to delete it; turn its protection off at the provider (Zomro: the image\'s "protected" flag, in the panel), then send the delete again';
 
 /** The role each mutation needs (roles include those below them). */
 const ROLE_OF = {
@@ -101,7 +104,7 @@ export class Mutations {
   async deleteBackup(input: { backupId: string }): Promise<BackupOperationResult> {
     this.requireRole('deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
-    if (backup.protected) throw conflict('the backup is protected: the provider refuses to delete it', adapter.account.id);
+    if (backup.protected) throw conflict(PROTECTED_BACKUP_REFUSAL, adapter.account.id);
     const operation = await writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope));
     await this.reads.shared.startedOperations.started(operation);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);

@@ -100,6 +100,8 @@ describe('zomro: quirks of the BILLmanager API', () => {
     harness.resetUpstreamLogs();
     const answer = await harness.gql('mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }', { input: { backupId: locked.id } });
     expect(errorCodes(answer)).toEqual(['CONFLICT']);
+    // A refusal the caller cannot act on is a dead end: the words say where the flag is lifted.
+    expect(answer.errors?.[0]?.message).toMatch(/turn its protection off at the provider .*then send the delete again/);
     expect(harness.simulator('zomro').server.count('image.delete')).toBe(0);
     expect(simulator.backups.has(locked.nativeId)).toBe(true);
   });
@@ -108,7 +110,9 @@ describe('zomro: quirks of the BILLmanager API', () => {
     const node = nodes[3]!;
     const create = (name: string) =>
       harness.gql('mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }', { input: { instanceId: node.id, name } });
-    expect(errorCodes(await create(node.backups[0]!.name))).toEqual(['CONFLICT']);
+    const repeated = await create(node.backups[0]!.name);
+    expect(errorCodes(repeated)).toEqual(['CONFLICT']);
+    expect(repeated.errors?.[0]?.message).toMatch(/already exists: send it again with another name$/);
 
     for (let index = 0; index < 10; index++) await create(`fill-${index}`);
     const full = await create('one-too-many');

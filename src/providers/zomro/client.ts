@@ -14,6 +14,8 @@ import { formBody } from './form-body.js';
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
 const NOT_FOUND_TYPES = new Set(['missed', 'notfound', 'not_found']);
 const CONFLICT_TYPES = new Set(['exists', 'locked', 'protected', 'busy']);
+/** A name the instance's backups or schedules already hold: the one refusal the caller mends by renaming. */
+const EXISTS_TYPE = 'exists';
 /** Types of a form validation failure: the caller's input, when they name a field. */
 const VALUE_TYPES = new Set(['value', 'empty', 'invalid', 'format']);
 /**
@@ -206,6 +208,7 @@ export class ZomroClient {
       return new GatewayError('BAD_USER_INPUT', wordsBeforeScrub(`provider ${provider} refused field(s) ${fields.map(([field]) => field).join(', ')}: ${detail}`), { provider, providerCode: type });
     }
     if (NOT_FOUND_TYPES.has(type)) return new GatewayError('NOT_FOUND', message, { provider, providerCode: type });
+    if (type === EXISTS_TYPE) return conflict(`${message}: send it again with another name`, provider);
     if (CONFLICT_TYPES.has(type)) return conflict(message, provider);
     return providerError(provider, message, type);
   }
