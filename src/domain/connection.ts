@@ -13,6 +13,11 @@ export interface ProviderFailure {
    * answered (the root `backups` field): the error is also told at the field's path.
    */
   instanceId?: string;
+  /**
+   * Where the account's failed instance lists were more than those named one by one
+   * (MOST_INSTANCE_FAILURES_NAMED): how many more this entry counts, told at the field's path too.
+   */
+  moreInstances?: number;
   /** The provider's own code where the failure carries one (told in that error's extensions). */
   providerCode?: string;
 }

@@ -3,7 +3,7 @@ import type { ProviderFailure } from '../domain/connection.js';
 /** A VM's own list that failed while a root field answered its account's other VMs: told at the field's path. */
 export interface InstanceListFailedAt {
   path: ReadonlyArray<string | number>;
-  failure: ProviderFailure & { instanceId: string };
+  failure: ProviderFailure;
 }
 
 /**
@@ -14,9 +14,9 @@ export interface InstanceListFailedAt {
 export class InstanceListsFailed {
   private readonly failed: InstanceListFailedAt[] = [];
 
-  /** The field at `path` answered with these providerErrors: those of one VM's list are told there. */
+  /** The field at `path` answered with these providerErrors: those of VMs' lists are told there. */
   claim(path: ReadonlyArray<string | number>, providerErrors: readonly ProviderFailure[]): void {
-    for (const failure of providerErrors) if (failure.instanceId !== undefined) this.failed.push({ path, failure: { ...failure, instanceId: failure.instanceId } });
+    for (const failure of providerErrors) if (failure.instanceId !== undefined || failure.moreInstances !== undefined) this.failed.push({ path, failure });
   }
 
   get any(): boolean {

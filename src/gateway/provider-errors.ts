@@ -21,18 +21,43 @@ export function toProviderError(adapter: ProviderAdapter, reason: unknown, repor
 }
 
 /**
- * One VM's list that failed where the account's other VMs answered: the failure as data, naming
- * the VM by its global id (never its native id, a provider's string) and keeping the provider's code.
+ * The most VMs of one account named by their own entry where their lists failed and the
+ * account's others answered: the rest are one entry counting them. One entry (and one error at
+ * the field's path) per failed VM made a `backups(first: 1)` answer as many errors as the
+ * provider listed failing VMs (thousands, of one throttling its reads midway or a hostile one),
+ * times each alias of the field.
  */
-export function instanceListError(adapter: ProviderAdapter, list: string, instanceGlobalId: string, reason: unknown, reportFault?: FaultReport): ProviderFailure {
+export const MOST_INSTANCE_FAILURES_NAMED = 10;
+
+/** A VM's list that failed: its instance's global id and why. */
+export interface InstanceListFailure {
+  instanceGlobalId: string;
+  reason: unknown;
+}
+
+/**
+ * The VMs' lists that failed where the account's other VMs answered, as data: the first
+ * MOST_INSTANCE_FAILURES_NAMED each naming its VM by its global id (never its native id, a
+ * provider's string) and keeping the provider's code; any more as one entry counting them, in the
+ * words of the first of them.
+ */
+export function instanceListErrors(adapter: ProviderAdapter, list: string, failures: readonly InstanceListFailure[], reportFault?: FaultReport): ProviderFailure[] {
+  const named = failures.slice(0, MOST_INSTANCE_FAILURES_NAMED).map(({ instanceGlobalId, reason }) => {
+    const failure = instanceListFailure(adapter, reason, reportFault);
+    return { ...failure, message: `${list} of instance ${instanceGlobalId} not read (the account's other instances answered): ${failure.message}`, instanceId: instanceGlobalId };
+  });
+  const more = failures.slice(MOST_INSTANCE_FAILURES_NAMED);
+  const first = more[0];
+  if (first === undefined) return named;
+  const failure = instanceListFailure(adapter, first.reason, reportFault);
+  return [...named, { ...failure, message: `${list} of ${more.length} more instances not read (the account's other instances answered), the first: ${failure.message}`, moreInstances: more.length }];
+}
+
+/** One VM list's failure as data, with the provider's code where it carries one. */
+function instanceListFailure(adapter: ProviderAdapter, reason: unknown, reportFault?: FaultReport): ProviderFailure {
   const failure = toProviderError(adapter, reason, reportFault);
   const providerCode = isGatewayError(reason) ? reason.details.providerCode : undefined;
-  return {
-    ...failure,
-    message: `${list} of instance ${instanceGlobalId} not read (the account's other instances answered): ${failure.message}`,
-    instanceId: instanceGlobalId,
-    ...(providerCode === undefined ? {} : { providerCode }),
-  };
+  return providerCode === undefined ? failure : { ...failure, providerCode };
 }
 
 /** Runs `load` for each provider at once; failures become providerErrors, the rest answers. */

@@ -20,7 +20,7 @@ import type { PageArgs } from './page-window.js';
 import { paginate } from './pagination.js';
 import { pageOfMatches } from './protection-pages.js';
 import type { Principal } from './principal.js';
-import { acrossProviders, instanceListError, type FaultReport } from './provider-errors.js';
+import { acrossProviders, instanceListErrors, type FaultReport } from './provider-errors.js';
 import { InstanceListsFailed } from './instance-lists-failed.js';
 import { RowsLeftOut } from './rows-left-out.js';
 import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
@@ -218,11 +218,12 @@ export class RequestReads {
       // Every list failing is the account failing (down, refusing the login): named as before.
       const firstFailure = lists.find((list): list is Error => list instanceof Error);
       if (firstFailure && read.length === 0) throw firstFailure;
-      // One VM's failing list kept the account's others from the answer: each failed VM is named instead.
-      const partial = instances.flatMap((instance, index) => {
+      // One VM's failing list kept the account's others from the answer: the failed VMs are named instead.
+      const failed = instances.flatMap((instance, index) => {
         const list = lists[index];
-        return list instanceof Error ? [instanceListError(adapter, 'backups', instanceId(instance), list, this.reportFault)] : [];
+        return list instanceof Error ? [{ instanceGlobalId: instanceId(instance), reason: list }] : [];
       });
+      const partial = instanceListErrors(adapter, 'backups', failed, this.reportFault);
       await this.foldDeletesInFlight();
       // Newest first across all of the account's instances, not only within each; a backup listed
       // under two of them is one row, counted once.
