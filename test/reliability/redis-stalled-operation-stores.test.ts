@@ -83,20 +83,20 @@ describe.skipIf(!redis.url)(redisSuite('a stalled Redis under operation polls is
     await proxy?.close();
   });
 
-  it('counts and logs the create findings and the started record a Danube poll gives up on: STORE_UNAVAILABLE, the status resting on the record', async () => {
+  it('counts and logs the started record a Danube poll gives up on: STORE_UNAVAILABLE, the status resting on the record, asked before the task or its create findings', async () => {
     expect(await storeFailures('create_findings')).toBe(0);
     expect(await storeFailures('started_operations')).toBe(0);
     proxy.stall();
     try {
       // A status read from a Danube task is told only where the gateway recorded starting it.
       expect(errorCodes(await harness.gql(OPERATION, { id: danubeCreate }))).toEqual(['STORE_UNAVAILABLE']);
-      expect(await storeFailures('create_findings')).toBeGreaterThan(0);
       expect(await storeFailures('started_operations')).toBeGreaterThan(0);
+      // The record is read before any provider call (a forged id costs no poll), so the poll
+      // never reached the create findings it would have asked after the task.
+      expect(await storeFailures('create_findings')).toBe(0);
     } finally {
       proxy.flow();
     }
-    const lines = harness.logs.join('\n');
-    expect(lines).toContain('create findings store failed');
     // The line names the case an operator just saw: a read of a Danube task, no mutation at the time
     // (it named only "done at once" and a delete's, and spoke of an operation started then).
     const started = harness.logs.find((line) => line.includes('started operations store failed'));
