@@ -11,5 +11,10 @@ export function declareDanubeSecrets(secrets: SecretSet, auth: DanubeConfig['aut
   secrets.add(auth.password);
 }
 
-/** Backup fields a client never sees: the ZFS pool holding the data (the node is shown, as `region`). */
-export const DANUBE_RAW_HIDDEN = hiddenFields(['zpool', 'url']);
+/**
+ * Backup fields a client never sees: the ZFS pool holding the data (the node is shown, as `region`),
+ * and `file_path`, where on the backup node the backup lies (providers.md's backup fields; the pool
+ * and the VM's uuid in it), an internal storage location as the pool is. The simulator never sent
+ * it, and a Danube that does had it shown in every backup's `raw`.
+ */
+export const DANUBE_RAW_HIDDEN = hiddenFields(['zpool', 'file_path', 'url']);

@@ -231,8 +231,17 @@ export class DanubeSimulator extends ProviderSimulator {
     return this.diskSizesMb.get(`${String(vm.uuid)}:${diskId}`) ?? DEFAULT_DISK_SIZE_MB;
   }
 
-  /** A backup row joins the list, keeping its VM's brand and its disk's size as they are now (esdc-ce's Backup). */
+  /**
+   * A backup row joins the list, keeping its VM's brand and its disk's size as they are now (esdc-ce's Backup).
+   * It carries providers.md's documented backup fields the simulator once left out: `type`, its
+   * definition's ("data.type – Backup type (1 - dataset, 2 - file) (default: 1)", Danube API docs), and
+   * `file_path`, where the backup node keeps it. The path's form is assumed (providers.md names the
+   * field only): the zpool and the VM's uuid in it, as a backup node lays its backups out.
+   */
   private keepBackup(backup: Row, vm: Row | undefined): void {
+    const definition = this.definitions.find((item) => item.hostname === backup.hostname && item.name === backup.define && Number(item.disk_id) === Number(backup.disk_id));
+    backup.type ??= Number(definition?.type ?? 1) === 2 ? 2 : 1;
+    backup.file_path ??= storedPath(backup, vm);
     this.backups.push(backup);
     if (vm) this.madeFrom.set(backup, { brand: this.brandOf(vm), diskSizeMb: this.diskSizeOf(vm, Number(backup.disk_id)) });
   }
@@ -463,8 +472,10 @@ export class DanubeSimulator extends ProviderSimulator {
       else if (!this.vms.some((vm) => vm.node === data.node)) errors.node = [`Object with hostname=${data.node} does not exist.`];
       if (typeof data.schedule !== 'string' || data.schedule.trim().split(/\s+/).length !== 5) errors.schedule = ['Invalid cron format.'];
       if (typeof data.retention !== 'number' || data.retention < 1) errors.retention = ['Ensure this value is greater than or equal to 1.'];
+      // "data.type – required - Backup type (1 - dataset, 2 - file) (default: 1)".
+      if (data.type !== undefined && data.type !== 1 && data.type !== 2) errors.type = [`"${String(data.type)}" is not a valid choice.`];
       if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
-      const created = { ...this.definition(hostname, name, data.schedule as string, data.retention as number, Number(data.compression ?? 0)), ...pick(data, ['node', 'zpool', 'active', 'bwlimit', 'desc', 'fsfreeze', 'disk_id']) };
+      const created = { ...this.definition(hostname, name, data.schedule as string, data.retention as number, Number(data.compression ?? 0)), ...pick(data, ['node', 'zpool', 'active', 'bwlimit', 'desc', 'fsfreeze', 'disk_id', 'type']) };
       this.definitions.push(created);
       return { status: 201, json: { status: 'SUCCESS', result: created, task_id: taskId() } };
     }
@@ -733,6 +744,11 @@ export const ESDC_CE_CREATE_DETAIL = (): string => "msg='', rc=0, time_elapsed=1
 
 /** A disk's size where a test set none: every seeded disk is this size, so any restores onto any. */
 const DEFAULT_DISK_SIZE_MB = 10_240;
+/** Where the backup node keeps a backup: a dataset (type 1) or a file (type 2) under the zpool (a form assumed: see keepBackup). */
+const storedPath = (backup: Row, vm: Row | undefined): string =>
+  backup.type === 2
+    ? `/${String(backup.zpool ?? 'zones')}/backups/file/${String(vm?.uuid ?? backup.hostname)}/disk-${String(backup.disk_id ?? 1)}/${String(backup.name)}.zfs`
+    : `${String(backup.zpool ?? 'zones')}/backups/ds/${String(vm?.uuid ?? backup.hostname)}-disk${String(backup.disk_id ?? 1)}@${String(backup.name)}`;
 const taskId = () => `1e1-${randomUUID()}`;
 const ok = (result: unknown): SimResponse => ({ status: 200, json: { status: 'SUCCESS', result, task_id: taskId() } });
 const notFound = (detail: string): SimResponse => ({ status: 404, json: { detail } });

@@ -473,6 +473,17 @@ export class OnappSimulator extends ProviderSimulator {
       target_type: incremental ? 'VirtualMachine' : 'Disk',
       disk_id: incremental ? null : backup.diskId,
       backup_server_id: 1,
+      // The rest of the docs' JSON sample, which the simulator left out: flags of the storage server
+      // backed up (the sample spells `allow_resize_without_reboot`, its field list
+      // `allowed_resize_without_reboot`: the sample's JSON is sent), the template and user it is of,
+      // and `iqn` and `volume_id`, null as in the sample (an LVM data store).
+      allow_resize_without_reboot: true,
+      allowed_hot_migrate: true,
+      allowed_swap: true,
+      iqn: null,
+      template_id: 128,
+      user_id: 337,
+      volume_id: null,
     };
   }
 
