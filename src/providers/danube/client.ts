@@ -133,17 +133,22 @@ const INVALID_ENVELOPE = -1;
 
 /** The status a running task's answer is read as, whatever its 2xx: the API docs' "201 Created – PENDING", which callers follow. */
 const RUNNING_TASK_STATUS = 201;
+/** The status a SUCCESS answered 201 is read as: the API docs' "200 OK – SUCCESS", done. */
+const DONE_STATUS = 200;
 
 /**
  * The HTTP status a 2xx answer stands for by its envelope (Danube API docs: "200 OK – SUCCESS",
- * "201 Created – PENDING", "400 Bad Request – FAILURE", and the task API's 410 REVOKED): a FAILURE
- * or REVOKED is read as the error status that says it, a running task as 201 (kept at its own
+ * "201 Created – PENDING", "400 Bad Request – FAILURE", and the task API's 410 REVOKED): a SUCCESS
+ * answered 201 as 200, a FAILURE or REVOKED as the error status that says it, a running task as 201 (kept at its own
  * status, a write a panel or proxy answered 200 PENDING read as done, SUCCEEDED, its task never
  * followed), a running task without its task id as no envelope (nothing to follow), anything else
  * but SUCCESS and a running task's words as no envelope.
  */
 function envelopeStatus(body: Record<string, unknown>, taskId: string | null, status: number): number {
-  if (body.status === 'SUCCESS') return status;
+  // Done, whatever 2xx says so: the API docs' own definition create example answers `"status": 201`
+  // with `"status": "SUCCESS"`. Kept at 201, a write done at once read as a task still running: a
+  // restore answered so was polled, its task unknown (404) and the restore reported FAILED.
+  if (body.status === 'SUCCESS') return status === RUNNING_TASK_STATUS ? DONE_STATUS : status;
   if (RUNNING_TASK_WORDS.has(body.status)) return taskId === null ? INVALID_ENVELOPE : RUNNING_TASK_STATUS;
   if (body.status === 'FAILURE') return 400;
   if (body.status === 'REVOKED') return 410;
