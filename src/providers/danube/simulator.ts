@@ -332,15 +332,26 @@ export class DanubeSimulator extends ProviderSimulator {
   private definitionList(data: Row): unknown[] {
     const extended = isTrue(data.extended);
     if (!extended && !isTrue(data.full)) return this.definitions.map((definition) => definition.name);
-    return this.definitions.map((definition) => {
-      const { backups: _count, ...details } = definition;
-      if (!extended) return details;
-      return { ...details, backups: this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name).length };
-    });
+    return this.definitions.map((definition) => this.definitionDetails(definition, extended));
+  }
+
+  /**
+   * A definition as an answer gives it: with `backups`, its backups' count, only where `extended`
+   * asks for it ("data.extended – Include total number of backups", on the lists and on one
+   * definition's GET; the API docs' create and list examples show none). Each definition is one
+   * VM disk's, so the count is of that disk's backups of its name. Every answer carried a
+   * `backups: 0` kept from the definition's creation, whatever it had made (and the extended
+   * list counted another disk's backups of the same name).
+   */
+  private definitionDetails(definition: Row, extended: boolean): Row {
+    const { backups: _count, ...details } = definition;
+    if (!extended) return details;
+    const made = this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name && Number(backup.disk_id) === Number(definition.disk_id ?? 1));
+    return { ...details, backups: made.length };
   }
 
   private definition(hostname: string, name: string, schedule: string, retention: number, compression: number): Row {
-    return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false, backups: 0 };
+    return { hostname, name, disk_id: 1, type: 1, node: 'node99.erigones.com', zpool: 'zones', schedule, retention, active: true, compression, bwlimit: null, desc: '', fsfreeze: false };
   }
 
   /**
@@ -467,7 +478,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (!validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
     const index = this.definitions.findIndex((item) => item.hostname === hostname && item.name === name && Number(item.disk_id) === diskId);
     const existing = index >= 0 ? this.definitions[index] : undefined;
-    if (method === 'GET') return existing ? ok(existing) : notFound('Backup definition not found');
+    if (method === 'GET') return existing ? ok(this.definitionDetails(existing, isTrue(data.extended))) : notFound('Backup definition not found');
     if (method === 'POST') {
       if (existing) return { status: 406, json: { detail: 'Backup definition already exists' } };
       const errors: Record<string, string[]> = {};
@@ -483,13 +494,13 @@ export class DanubeSimulator extends ProviderSimulator {
       if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
       const created = { ...this.definition(hostname, name, data.schedule as string, data.retention as number, Number(data.compression ?? 0)), ...pick(data, ['node', 'zpool', 'active', 'bwlimit', 'desc', 'fsfreeze', 'disk_id', 'type']) };
       this.definitions.push(created);
-      return { status: 201, json: { status: 'SUCCESS', result: created, task_id: taskId() } };
+      return { status: 201, json: { status: 'SUCCESS', result: this.definitionDetails(created, false), task_id: taskId() } };
     }
     if (!existing) return notFound('Backup definition not found');
     if (method === 'PUT') {
       const updated = { ...existing, ...pick(data, ['schedule', 'retention', 'active', 'compression', 'bwlimit', 'desc']) };
       this.definitions[index] = updated;
-      return ok(updated);
+      return ok(this.definitionDetails(updated, false));
     }
     if (method === 'DELETE') {
       this.definitions.splice(index, 1);
