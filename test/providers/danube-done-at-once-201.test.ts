@@ -32,8 +32,9 @@ describe('danube: a write done at once answered 201 SUCCESS', () => {
     expect(answer.errors).toBeUndefined();
     nodes = answer.data!.instances.edges.map((edge) => edge.node);
     simulator.finishAtOnce = true;
-    simulator.finishedAtOnceHttpStatus = 201;
+    simulator.successHttpStatus = 201;
   });
+
   afterAll(() => harness.close());
 
   const followed = async (id: string) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id })).data?.operation;
@@ -55,6 +56,25 @@ describe('danube: a write done at once answered 201 SUCCESS', () => {
     expect(answer.data?.createBackup.operation.status).toBe('SUCCEEDED');
     expect(answer.data?.createBackup.backup).toEqual({ name: made[0]!.name });
     expect(await followed(answer.data!.createBackup.operation.id)).toEqual({ status: 'SUCCEEDED', error: null });
+  });
+
+  it("reads a finished task whose status answers 201 SUCCESS (esdc-ce: the task's own success code) as SUCCEEDED (it read RUNNING for ever)", async () => {
+    const delay = simulator.asyncDelayMs;
+    simulator.finishAtOnce = false;
+    simulator.asyncDelayMs = 60_000;
+    try {
+      const stopped = nodes.find((node) => node.nativeId === 'web05.example.com')!;
+      const restore = await harness.gql<{ restoreBackup: { operation: { id: string; status: string } } }>(RESTORE, { input: { backupId: stopped.backups[2]!.id, confirm: true, force: false } });
+      expect(restore.errors).toBeUndefined();
+      expect(restore.data?.restoreBackup.operation.status).toBe('RUNNING');
+      expect(await followed(restore.data!.restoreBackup.operation.id)).toEqual({ status: 'RUNNING', error: null });
+      for (const task of simulator.tasks.values()) task.doneAt = 0;
+      expect(await followed(restore.data!.restoreBackup.operation.id)).toEqual({ status: 'SUCCEEDED', error: null });
+    } finally {
+      for (const task of simulator.tasks.values()) task.doneAt = 0;
+      simulator.finishAtOnce = true;
+      simulator.asyncDelayMs = delay;
+    }
   });
 
   it('reads a delete as SUCCEEDED at once', async () => {

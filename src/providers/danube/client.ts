@@ -146,8 +146,9 @@ const DONE_STATUS = 200;
  */
 function envelopeStatus(body: Record<string, unknown>, taskId: string | null, status: number): number {
   // Done, whatever 2xx says so: the API docs' own definition create example answers `"status": 201`
-  // with `"status": "SUCCESS"`. Kept at 201, a write done at once read as a task still running: a
-  // restore answered so was polled, its task unknown (404) and the restore reported FAILED.
+  // with `"status": "SUCCESS"`, and esdc-ce's task status answers a finished task with the success
+  // code its result names. Kept at 201, either read as a task still running: a restore done at once
+  // was polled, its task unknown (404), and reported FAILED; a finished task read RUNNING for ever.
   if (body.status === 'SUCCESS') return status === RUNNING_TASK_STATUS ? DONE_STATUS : status;
   if (RUNNING_TASK_WORDS.has(body.status)) return taskId === null ? INVALID_ENVELOPE : RUNNING_TASK_STATUS;
   if (body.status === 'FAILURE') return 400;

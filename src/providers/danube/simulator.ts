@@ -104,11 +104,14 @@ export class DanubeSimulator extends ProviderSimulator {
    */
   finishAtOnce = false;
   /**
-   * The HTTP status of a call finished at once (finishAtOnce): 200, as the API docs' backup create
-   * example answers ("200 OK – SUCCESS"); 201 as their definition create example does (`"status":
-   * 201` with `"status": "SUCCESS"`): the envelope, not the status, says the work is done.
+   * The HTTP status a SUCCESS is answered with, by a call finished at once (finishAtOnce) and by a
+   * finished task's status: 200, as the API docs' backup create example answers ("200 OK –
+   * SUCCESS"); 201 as their definition create example does (`"status": 201` with `"status":
+   * "SUCCESS"`), and as esdc-ce's task status does for a task whose result names its own success
+   * code (api/task/utils.py `get_task_status`, the result's `meta.status`): the envelope, not the
+   * status, says the work is done.
    */
-  finishedAtOnceHttpStatus: 200 | 201 = 200;
+  successHttpStatus: 200 | 201 = 200;
   /**
    * The word a running task's status answers with (201, `result` null). esdc-ce writes Celery's own
    * state there ("status": "<celery status>", api/task/response.py; get_task_result, RETRY read as
@@ -682,7 +685,7 @@ export class DanubeSimulator extends ProviderSimulator {
     this.failNextTask = null;
     if (this.finishAtOnce) {
       (fail ? onFail : onDone)();
-      return fail ? { status: 400, json: { status: 'FAILURE', result: { detail: fail }, task_id: id } } : { status: this.finishedAtOnceHttpStatus, json: { status: 'SUCCESS', result, task_id: id } };
+      return fail ? { status: 400, json: { status: 'FAILURE', result: { detail: fail }, task_id: id } } : { status: this.successHttpStatus, json: { status: 'SUCCESS', result, task_id: id } };
     }
     this.tasks.set(id, { vmUuid: typeof vm?.uuid === 'string' ? vm.uuid : null, doneAt: Date.now() + this.asyncDelayMs, fail, revoked: false, result, onDone: fail ? onFail : onDone, done: false });
     return { status: this.runningTaskHttpStatus, json: { status: 'PENDING', result: null, task_id: id }, headers: { es_task_id: id } };
@@ -747,7 +750,7 @@ export class DanubeSimulator extends ProviderSimulator {
       task.onDone();
     }
     if (task.fail) return { status: 400, json: { task_id: id, status: 'FAILURE', result: { detail: task.fail } } };
-    return { status: 200, json: { task_id: id, status: 'SUCCESS', result: task.result } };
+    return { status: this.successHttpStatus, json: { task_id: id, status: 'SUCCESS', result: task.result } };
   }
 }
 
