@@ -1,0 +1,233 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfigObject } from '../../src/config/load.js';
+import type { RunningSimulator } from '../../src/providers/module.js';
+import { startSimulator } from '../../src/providers/registry.js';
+import { freePort } from '../helpers/gateway-process.js';
+import { eventually } from '../helpers/harness.js';
+import { assignments, expandSpecifiers, parseUnit, readEnvironmentFile, single, timeSpanMs, values } from '../helpers/systemd-unit.js';
+import { ensureBuilt } from '../server/process.js';
+
+/**
+ * deploy/systemd/backup-graph@.service, the unit a platform team on plain hosts runs the
+ * replicas with (docs/operations.md, "Plain hosts"): its ExecStart, run as a plain process in
+ * the environment systemd would give it (the unit's Environment=, its EnvironmentFiles as
+ * shipped in deploy/systemd/, the secrets as files in $CREDENTIALS_DIRECTORY), serves /readyz
+ * and stops on the KillSignal with exit 0; its stop timeout outlasts the drain; every path it
+ * names is in the repository or in the docs.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const UNIT_FILE = join(ROOT, 'deploy/systemd/backup-graph@.service');
+const unit = parseUnit(readFileSync(UNIT_FILE, 'utf8'));
+const OPERATIONS = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+const INSTANCE = '1';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Where the docs install each file the unit names, and the repository file it is a copy of. */
+const INSTALLED_FROM: Record<string, string> = {
+  '/opt/backup-graph': '.',
+  '/etc/backup-graph/config.yaml': 'deploy/host.config.yaml',
+  '/etc/backup-graph/backup-graph.env': 'deploy/systemd/backup-graph.env',
+  '/etc/backup-graph/%i.env': 'deploy/systemd/%i.env',
+};
+const fromRepository = (installed: string, instance: string): string | undefined => {
+  const source = INSTALLED_FROM[installed];
+  return source === undefined ? undefined : join(ROOT, source.replace('%i', instance));
+};
+
+/** The secrets each LoadCredential= names, as the test writes them (the config's ${NAME}s need values). */
+const credentialValues = (zomroSession: string): Record<string, string> => ({
+  redis_url: REDIS_URL,
+  dashboard_key: 'systemd-unit-dashboard-key-0123456789',
+  ops_key: 'systemd-unit-ops-key-0123456789abcdef',
+  zomro_session: zomroSession,
+});
+
+/** How long a stop may take at most once the drain timer fires: the bounded wait for the log lines (src/server/serve.ts, LOG_FLUSH_AT_EXIT_MS). */
+const LOG_FLUSH_AT_EXIT_MS = 1_000;
+
+/** The environment systemd gives the process: its own few variables, Environment=, then the EnvironmentFiles in order. */
+function unitEnvironment(credentialsDirectory: string): Record<string, string> {
+  const specifiers = { instance: INSTANCE, credentialsDirectory };
+  const env: Record<string, string> = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin',
+    LANG: 'C.UTF-8',
+    INVOCATION_ID: '0123456789abcdef0123456789abcdef',
+    JOURNAL_STREAM: '8:12345',
+    SYSTEMD_EXEC_PID: '1',
+    CREDENTIALS_DIRECTORY: credentialsDirectory,
+  };
+  for (const value of values(unit, 'Service', 'Environment')) for (const [name, setting] of assignments(expandSpecifiers(value, specifiers))) env[name] = setting;
+  for (const value of values(unit, 'Service', 'EnvironmentFile')) {
+    const installed = value.replace(/^-/, '');
+    const source = fromRepository(installed, INSTANCE);
+    if (source === undefined) throw new Error(`EnvironmentFile ${installed} has no copy in the repository`);
+    Object.assign(env, readEnvironmentFile(source));
+  }
+  return env;
+}
+
+/** The unit's absolute paths outside the credentials directory (%d), from every setting but the docs link. */
+function pathsNamed(): string[] {
+  const paths = new Set<string>();
+  for (const [section, settings] of unit) {
+    for (const [key, value] of settings) {
+      if (section === 'Unit' && key === 'Documentation') continue;
+      for (const word of value.split(/[\s:]+/)) if (word.startsWith('/')) paths.add(word);
+    }
+  }
+  return [...paths];
+}
+
+describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
+  const service = (key: string): string | undefined => single(unit, 'Service', key);
+
+  it('runs as its own user with the hardening a platform team expects, and writes nowhere', () => {
+    expect(service('User')).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(service('User')).not.toBe('root');
+    expect(service('NoNewPrivileges')).toBe('yes');
+    expect(service('ProtectSystem')).toBe('strict');
+    expect(service('ProtectHome')).toBe('yes');
+    expect(service('PrivateTmp')).toBe('yes');
+    expect(service('CapabilityBoundingSet')).toBe('');
+    // The gateway writes no file: state in Redis or memory, logs on stdout.
+    expect(values(unit, 'Service', 'ReadWritePaths')).toEqual([]);
+    // V8's JIT needs writable, executable pages: with it node does not start.
+    expect(service('MemoryDenyWriteExecute')).toBeUndefined();
+    expect(service('Restart')).toBe('always');
+    // Exit 2 is a refused config or variable: restarting does not mend it.
+    expect(service('RestartPreventExitStatus')).toBe('2');
+    expect(single(unit, 'Install', 'WantedBy')).toBe('multi-user.target');
+  });
+
+  it("stops with SIGTERM and waits longer than the gateway's drain before SIGKILL", () => {
+    expect(service('KillSignal')).toBe('SIGTERM');
+    const directory = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-drain-'));
+    try {
+      for (const [name, value] of Object.entries(credentialValues('a-session-0123456789abcdef'))) writeFileSync(join(directory, name), value);
+      for (const instance of ['1', '2']) {
+        const env = { ...unitEnvironment(directory), ...readEnvironmentFile(join(ROOT, `deploy/systemd/${instance}.env`)) };
+        // The drain in effect: the config's shutdown.drainTimeoutMs, or DRAIN_TIMEOUT_MS from an env file.
+        const config = loadConfigObject(parse(readFileSync(fromRepository('/etc/backup-graph/config.yaml', instance) as string, 'utf8')), env);
+        expect(timeSpanMs(service('TimeoutStopSec') ?? ''), `instance ${instance}`).toBeGreaterThan(config.shutdown.drainTimeoutMs + LOG_FLUSH_AT_EXIT_MS);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('names only paths that are in the repository or in docs/operations.md', () => {
+    ensureBuilt();
+    const named = pathsNamed();
+    expect(named).toContain('/etc/backup-graph/%i.env');
+    for (const path of named) {
+      // Installed copies: the docs say where they come from, and the repository has them.
+      expect(OPERATIONS.includes(path), `${path} in docs/operations.md`).toBe(true);
+      for (const instance of ['1', '2']) {
+        const source = fromRepository(path, instance);
+        if (source !== undefined) expect(existsSync(source), `${path} <- ${source}`).toBe(true);
+      }
+    }
+    // ExecStart's relative paths are read from WorkingDirectory, the checkout.
+    expect(single(unit, 'Service', 'WorkingDirectory')).toBe('/opt/backup-graph');
+    for (const word of (service('ExecStart') ?? '').split(/\s+/).slice(1)) {
+      if (!word.startsWith('-') && !isAbsolute(word) && /[/.]/.test(word)) expect(existsSync(join(ROOT, word)), word).toBe(true);
+    }
+    // Each secret's source is documented; the gateway reads it through a NAME_FILE in %d.
+    for (const credential of values(unit, 'Service', 'LoadCredential')) {
+      const [name] = credential.split(':');
+      expect(values(unit, 'Service', 'Environment').some((value) => value.endsWith(`_FILE=%d/${name}`)), `${name} read through a _FILE variable`).toBe(true);
+    }
+  });
+
+  it.skipIf(spawnSync('systemd-analyze', ['--version']).error !== undefined)('passes systemd-analyze verify (skipped only without systemd-analyze)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-verify-'));
+    try {
+      copyFileSync(UNIT_FILE, join(directory, 'backup-graph@.service'));
+      const verified = spawnSync('systemd-analyze', ['verify', join(directory, `backup-graph@${INSTANCE}.service`)], { encoding: 'utf8' });
+      // Unknown keys and unparsable values are warnings on stderr with exit 0: none at all.
+      expect({ status: verified.status, stderr: verified.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  describe('ExecStart run as a plain process in the environment the unit gives it', () => {
+    let simulator: RunningSimulator;
+    let credentials: string;
+    let child: ChildProcess | undefined;
+    let output = '';
+    let exited: Promise<number | null>;
+    let port: number;
+
+    beforeAll(async () => {
+      ensureBuilt();
+      simulator = await startSimulator('zomro');
+      const { url, auth } = simulator.accountConfig('zomro-nl');
+      const token = (auth as { token?: unknown } | undefined)?.token;
+      if (typeof url !== 'string' || typeof token !== 'string') throw new Error('the Zomro simulator gave no url and token');
+      credentials = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-credentials-'));
+      for (const credential of values(unit, 'Service', 'LoadCredential')) {
+        const [name] = credential.split(':') as [string];
+        const value = credentialValues(token)[name];
+        if (value === undefined) throw new Error(`LoadCredential ${name}: no test value for it`);
+        writeFileSync(join(credentials, name), value, { mode: 0o400 });
+      }
+      // The env files as shipped, but for what this machine must differ in: free ports
+      // (other tests run beside this one) and the simulator for the real Zomro.
+      port = await freePort();
+      const env = { ...unitEnvironment(credentials), PORT: String(port), ADMIN_PORT: String(await freePort()), ZOMRO_URL: url };
+      const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? (fromRepository(word, INSTANCE) as string) : word));
+      expect(command).toBe('node');
+      child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      exited = new Promise((resolve) => child?.on('exit', (code) => resolve(code)));
+    }, 120_000);
+
+    afterAll(async () => {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      await simulator?.stop();
+      if (credentials) rmSync(credentials, { recursive: true, force: true });
+    });
+
+    it('answers /readyz 200 and a query with the key from its credentials, then exits 0 on the KillSignal', async () => {
+      let stopped: number | null | undefined;
+      void exited.then((code) => (stopped = code));
+      const status = await eventually(
+        async () => {
+          if (stopped !== undefined) throw new Error(`the gateway exited (${stopped}) before it was ready:\n${output}`);
+          return fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (response) => response.status,
+            () => 0,
+          );
+        },
+        (answered) => answered === 200,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      expect(status).toBe(200);
+      // The client key the config reads through DASHBOARD_KEY_FILE, from the credentials directory, lets a query in.
+      const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${credentialValues('').dashboard_key}` },
+        body: JSON.stringify({ query: '{ instances(first: 1) { totalCount } }' }),
+      });
+      expect(answer.status, output).toBe(200);
+      expect(((await answer.json()) as { errors?: unknown }).errors).toBeUndefined();
+      // Its secrets came from the credentials directory: none of them is printed.
+      const { dashboard_key: dashboardKey, ops_key: opsKey } = credentialValues('');
+      expect(output).not.toContain(dashboardKey);
+      expect(output).not.toContain(opsKey);
+      child?.kill(service('KillSignal') as NodeJS.Signals);
+      expect(await exited, output).toBe(0);
+    }, 90_000);
+  });
+});
