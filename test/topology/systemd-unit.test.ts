@@ -95,6 +95,8 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
     expect(service('ProtectHome')).toBe('yes');
     expect(service('PrivateTmp')).toBe('yes');
     expect(service('CapabilityBoundingSet')).toBe('');
+    // A system call the filter leaves out fails, rather than killing the replica with SIGSYS.
+    expect(service('SystemCallErrorNumber')).toBe('EPERM');
     // The gateway writes no file: state in Redis or memory, logs on stdout.
     expect(values(unit, 'Service', 'ReadWritePaths')).toEqual([]);
     // V8's JIT needs writable, executable pages: with it node does not start.
@@ -160,10 +162,8 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
   describe('ExecStart run as a plain process in the environment the unit gives it', () => {
     let simulator: RunningSimulator;
     let credentials: string;
-    let child: ChildProcess | undefined;
-    let output = '';
-    let exited: Promise<number | null>;
-    let port: number;
+    let zomroUrl: string;
+    const running: ChildProcess[] = [];
 
     beforeAll(async () => {
       ensureBuilt();
@@ -171,6 +171,7 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
       const { url, auth } = simulator.accountConfig('zomro-nl');
       const token = (auth as { token?: unknown } | undefined)?.token;
       if (typeof url !== 'string' || typeof token !== 'string') throw new Error('the Zomro simulator gave no url and token');
+      zomroUrl = url;
       credentials = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-credentials-'));
       for (const credential of values(unit, 'Service', 'LoadCredential')) {
         const [name] = credential.split(':') as [string];
@@ -178,31 +179,33 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
         if (value === undefined) throw new Error(`LoadCredential ${name}: no test value for it`);
         writeFileSync(join(credentials, name), value, { mode: 0o400 });
       }
-      // The env files as shipped, but for what this machine must differ in: free ports
-      // (other tests run beside this one) and the simulator for the real Zomro.
-      port = await freePort();
-      const env = { ...unitEnvironment(credentials), PORT: String(port), ADMIN_PORT: String(await freePort()), ZOMRO_URL: url };
-      const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? (fromRepository(word, INSTANCE) as string) : word));
-      expect(command).toBe('node');
-      child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      exited = new Promise((resolve) => child?.on('exit', (code) => resolve(code)));
     }, 120_000);
 
     afterAll(async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await simulator?.stop();
       if (credentials) rmSync(credentials, { recursive: true, force: true });
     });
 
-    it('answers /readyz 200 and a query with the key from its credentials, then exits 0 on the KillSignal', async () => {
+    /**
+     * ExecStart with the env files as shipped, but for what this machine must differ in: free
+     * ports (other tests run beside this one) and the simulator for the real Zomro; `wrapper`
+     * runs it under another command (strace). Resolves once /readyz answers 200.
+     */
+    async function startAsTheUnitWould(wrapper: string[] = []): Promise<{ port: number; output: () => string; exited: Promise<number | null> }> {
+      const port = await freePort();
+      const env = { ...unitEnvironment(credentials), PORT: String(port), ADMIN_PORT: String(await freePort()), ZOMRO_URL: zomroUrl };
+      const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? (fromRepository(word, INSTANCE) as string) : word));
+      expect(command).toBe('node');
+      const [program, ...programArgs] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
+      const child = spawn(program, programArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      running.push(child);
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       let stopped: number | null | undefined;
-      void exited.then((code) => (stopped = code));
-      const status = await eventually(
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((stopped = code))));
+      await eventually(
         async () => {
           if (stopped !== undefined) throw new Error(`the gateway exited (${stopped}) before it was ready:\n${output}`);
           return fetch(`http://127.0.0.1:${port}/readyz`).then(
@@ -213,21 +216,72 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
         (answered) => answered === 200,
         { timeoutMs: 60_000, intervalMs: 100 },
       );
-      expect(status).toBe(200);
-      // The client key the config reads through DASHBOARD_KEY_FILE, from the credentials directory, lets a query in.
+      return { port, output: () => output, exited };
+    }
+
+    /** A query with the client key the config reads through DASHBOARD_KEY_FILE, from the credentials directory. */
+    async function queryWithTheDashboardKey(port: number): Promise<{ status: number; errors?: unknown }> {
       const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${credentialValues('').dashboard_key}` },
         body: JSON.stringify({ query: '{ instances(first: 1) { totalCount } }' }),
       });
-      expect(answer.status, output).toBe(200);
-      expect(((await answer.json()) as { errors?: unknown }).errors).toBeUndefined();
+      const { errors } = (await answer.json()) as { errors?: unknown };
+      return { status: answer.status, errors };
+    }
+
+    it('answers /readyz 200 and a query with the key from its credentials, then exits 0 on the KillSignal', async () => {
+      const gateway = await startAsTheUnitWould();
+      expect(await queryWithTheDashboardKey(gateway.port), gateway.output()).toEqual({ status: 200, errors: undefined });
       // Its secrets came from the credentials directory: none of them is printed.
       const { dashboard_key: dashboardKey, ops_key: opsKey } = credentialValues('');
-      expect(output).not.toContain(dashboardKey);
-      expect(output).not.toContain(opsKey);
-      child?.kill(service('KillSignal') as NodeJS.Signals);
-      expect(await exited, output).toBe(0);
+      expect(gateway.output()).not.toContain(dashboardKey);
+      expect(gateway.output()).not.toContain(opsKey);
+      running.at(-1)?.kill(service('KillSignal') as NodeJS.Signals);
+      expect(await gateway.exited, gateway.output()).toBe(0);
     }, 90_000);
+
+    const traceable = spawnSync('strace', ['-V']).error === undefined && spawnSync('systemd-analyze', ['--version']).error === undefined;
+    it.skipIf(!traceable)('makes no system call its SystemCallFilter leaves out, from start to stop (skipped only without strace and systemd-analyze)', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-strace-'));
+      try {
+        const trace = join(directory, 'trace');
+        const gateway = await startAsTheUnitWould(['strace', '-f', '-qq', '-o', trace]);
+        expect(await queryWithTheDashboardKey(gateway.port), gateway.output()).toEqual({ status: 200, errors: undefined });
+        // The node process is the trace's first pid (the strace in front of it would not pass a signal on).
+        const nodePid = Number(/^(\d+)\s/.exec(readFileSync(trace, 'utf8'))?.[1]);
+        process.kill(nodePid, service('KillSignal') as NodeJS.Signals);
+        expect(await gateway.exited, gateway.output()).toBe(0);
+        const made = new Set([...readFileSync(trace, 'utf8').matchAll(/^\d+\s+([a-z0-9_]+)\(/gm)].map((match) => match[1] as string));
+        expect(made.size).toBeGreaterThan(20);
+        const allowed = allowedBy(values(unit, 'Service', 'SystemCallFilter'));
+        expect([...made].filter((call) => !allowed.has(call))).toEqual([]);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    }, 120_000);
   });
 });
+
+/** The system calls one name stands for: itself, or a @group's members as systemd-analyze lists them (groups in groups too). */
+function syscallsOf(name: string): string[] {
+  if (!name.startsWith('@')) return [name];
+  const listed = spawnSync('systemd-analyze', ['syscall-filter', name], { encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`systemd-analyze syscall-filter ${name}: ${listed.stderr}`);
+  return listed.stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .flatMap(syscallsOf);
+}
+
+/** SystemCallFilter= lines as systemd combines them: the first allow list, grown by later lists, shrunk by `~` ones. */
+function allowedBy(filters: readonly string[]): Set<string> {
+  const allowed = new Set<string>();
+  for (const filter of filters) {
+    const denied = filter.startsWith('~');
+    for (const name of filter.replace(/^~/, '').split(/\s+/)) for (const call of syscallsOf(name)) (denied ? allowed.delete(call) : allowed.add(call));
+  }
+  return allowed;
+}
