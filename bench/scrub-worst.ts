@@ -56,6 +56,9 @@ const shapes: Record<string, (chars: number) => string> = {
   '\\u200b between letters': (chars) => repeated('a\\u200b', chars),
   '%E2%80%8B between letters': (chars) => repeated('n%E2%80%8B', chars),
   '&nbsp; between letters': (chars) => repeated('n&nbsp;', chars),
+  'raw NBSP between letters': (chars) => repeated('a\u00a0', chars),
+  '\\u00a0 between letters': (chars) => repeated('a\\u00a0', chars),
+  'raw U+3000 between letters': (chars) => repeated('a\u3000', chars),
   '+ runs': (chars) => repeated('+', chars),
   'letters only': (chars) => repeated('abcdefghij', chars),
 };
