@@ -45,6 +45,7 @@ const shapes: Record<string, (chars: number) => string> = {
   '\\ runs': (chars) => repeated('\\', chars),
   '\\u00 runs': (chars) => repeated('\\u00', chars),
   '\\x runs': (chars) => repeated('\\x', chars),
+  '\\x runs after a zero-width': (chars) => `\u200b${repeated('\\x', chars - 1)}`,
   '% runs': (chars) => repeated('%', chars),
   '%2 runs': (chars) => repeated('%2', chars),
   '& runs': (chars) => repeated('&', chars),

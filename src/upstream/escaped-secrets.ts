@@ -115,8 +115,8 @@ export function holdsEscape(text: string): boolean {
   return matchesAtEach(text, '\\', ESCAPE_HERE, AFTER_BACKSLASH) || matchesAtEach(text, '%', ESCAPE_HERE, AFTER_PERCENT) || matchesAtEach(text, '&', ESCAPE_HERE, AFTER_AMPERSAND);
 }
 
-/** What a backslash escape (escape-reading.ts) has after its backslash. */
-const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt');
+/** What a backslash escape (escape-reading.ts) has after its backslash, and after an "x": a hex digit. */
+const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt', { x: HEX_DIGITS });
 /** What a %XX escape has after "%". */
 const AFTER_PERCENT = followers(HEX_DIGITS);
 /** What an HTML reference has after "&". */
@@ -144,8 +144,8 @@ const ANCHOR_OR_START_BACKSLASH = new RegExp(
   `\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01]|${FULL_WIDTH_BACKSLASH})`,
   'y',
 );
-/** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash. */
-const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567');
+/** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash, and after an "x": a hex digit. */
+const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567', { x: HEX_DIGITS });
 /** What ANCHOR_OR_START_PERCENT's have after "%". */
 const ANCHOR_OR_START_AFTER_PERCENT = followers('234567eE');
 const ANCHOR_OR_START_PERCENT = new RegExp(`%(?:${ANCHOR_OR_START_BYTE}|[eE][fF]%[bB][cCdD])`, 'y');

@@ -1,5 +1,5 @@
-// The scrubber's second reading as it was before readHidden wrote raw whitespace as spaces while copying (git show b12d9954:src/upstream/invisible-characters.ts):
-// the reference test/unit/hidden-reading-reference.test.ts compares the module with. Kept verbatim but for its imports; not used by the gateway.
+// The scrubber as it was before its hostile shapes were made cheap (git show b12d9954:src/upstream/invisible-characters.ts), verbatim but for its imports:
+// the reference test/unit/scrubber-reference.test.ts compares the scrubber with. Not used by the gateway.
 import {
   AMPERSAND,
   BACKSLASHES,
@@ -11,8 +11,8 @@ import {
   latin1BackslashWhitespace,
   levelledPercentBytes,
   utf8BackslashWhitespace,
-} from '../../src/upstream/escaped-whitespace.js';
-import { REFERENCE_STARTS, followers, matchesAtEach } from '../../src/upstream/marker-matches.js';
+} from '../../../src/upstream/escaped-whitespace.js';
+import { REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
 /**
  * Characters a reader skips over, which a provider may put inside a secret it quotes back

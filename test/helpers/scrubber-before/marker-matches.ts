@@ -1,0 +1,48 @@
+// The scrubber as it was before its hostile shapes were made cheap (git show b12d9954:src/upstream/marker-matches.ts), verbatim but for its imports:
+// the reference test/unit/scrubber-reference.test.ts compares the scrubber with. Not used by the gateway.
+/**
+ * Whether a sticky regex matches at any place of a text where a marker character ("\\", "%", "&")
+ * stands: the scrubber's checks of whether an answer holds an escape, an invisible character or
+ * what could show a secret (escaped-secrets.ts, invisible-characters.ts). A search for each marker
+ * and a match anchored there costs a fraction of a regex scan of the whole text, as answers hold
+ * many a "%" and "&" (URLs).
+ *
+ * A hostile answer made of markers (4 MB of "\\", of "%", of "&") made that a regex run per
+ * character, each trying every alternative: 3-4 times a plain list's scrub. So the character after
+ * the marker is asked first (or, for patterns whose every alternative starts with one or two
+ * backslashes and then no backslash, the character after those): a regex runs only where it is
+ * one an alternative can go on with.
+ */
+
+/** The ASCII characters an alternative can have right after its marker, as a table. */
+export type Followers = Uint8Array;
+
+/** `chars` as Followers. */
+export function followers(chars: string): Followers {
+  const table = new Uint8Array(128);
+  for (const char of chars) table[char.charCodeAt(0)] = 1;
+  return table;
+}
+
+/** Hex digits, either case: what follows "%" in every %XX escape. */
+export const HEX_DIGITS = '0123456789abcdefABCDEF';
+/** What follows "&" in every HTML reference: "#" or a letter of a name. */
+export const REFERENCE_STARTS = '#abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether `sticky` matches at a place of `text` where `marker` stands and a character of `follows`
+ * comes next; with `oneOrTwoBackslashes` (the marker a backslash), next after a second backslash
+ * where one stands.
+ */
+export function matchesAtEach(text: string, marker: string, sticky: RegExp, follows: Followers, oneOrTwoBackslashes = false): boolean {
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+    let next = text.charCodeAt(at + 1);
+    if (oneOrTwoBackslashes && next === BACKSLASH) next = text.charCodeAt(at + 2);
+    if (!(next < 128 && follows[next] === 1)) continue;
+    sticky.lastIndex = at;
+    if (sticky.test(text)) return true;
+  }
+  return false;
+}

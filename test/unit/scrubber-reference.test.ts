@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { CHARS_PER_TURN } from '../../src/domain/turns.js';
+import { holdsEscape } from '../../src/upstream/escaped-secrets.js';
+import { holdsHidden, readHidden } from '../../src/upstream/invisible-characters.js';
+import { SecretSet, sha512Hex } from '../../src/upstream/secrets.js';
+import { holdsEscape as holdsEscapeBefore } from '../helpers/scrubber-before/escaped-secrets.js';
+import { holdsHidden as holdsHiddenBefore, readHidden as readHiddenBefore } from '../helpers/scrubber-before/invisible-characters.js';
+import { SecretSet as SecretSetBefore } from '../helpers/scrubber-before/secrets.js';
+
+/**
+ * The scrubber must scrub every text as it did before its hostile shapes were made cheap (raw
+ * whitespace past ASCII between letters cost 5 times a plain list's scrub, nearly all of it
+ * building the second reading; a run of `\x` 2-3 times): the same output, whole and a piece per
+ * turn, and the second reading (readHidden) the same text with each character traced to the same
+ * places. The code before is kept verbatim in test/helpers/scrubber-before/. Generated texts mix the shapes `npm run bench:scrub-worst` measures with the
+ * escapes, invisible characters and whitespace the reading reads, near-misses of them, a secret's
+ * letters, surrogate pairs and lone halves.
+ */
+const PIECES = [
+  ...['a', 'n', 'nightowl', 'password', 'Dnb7Kq8', 'Rw2Zx4LmT', ' ', '+', '-', '.', '1', 'é', '\u{1f600}', '\ud800', '\udc00', '\ufdd0'],
+  // Raw whitespace past ASCII and invisible characters as they stand, a tag (a pair) and its halves.
+  ...['\u00a0', '\u3000', '\u2007', '\u202f', '\u1680', '\u2028', '\u205f', '\u200b', '\u00ad', '\u0001', '\u009f', '\ufeff', '\ufffd', '\u{e0041}', '\udb40', '\udc41'],
+  // Escapes of them, nested, and near-misses.
+  ...['\\u00a0', '\\u00A0', '\\u3000', '\\u200b', '\\\\u200b', '\\u{200b}', '\\u{a0}', '\\x', '\\x20', '\\xa0', '\\xc2\\xa0', '\\xe2\\x80\\x8b', '\\xc3\\xad', '\\x00', '\\', '\\\\', '\\b', '\\u0026nbsp;', '\\udb40\\udc41'],
+  ...['%', '%2', '%20', '%2520', '%E2%80%8B', '%25E2%2580%258B', '%25E2%2580', '%C2%A0', '%25C2%25A0', '%5Cx00', '%255Cx20', '%5Cu200b', '%00', '%252500', '%E2%80%AF'],
+  ...['&', '&#', '&#0', '&#000', '&#160;', '&#xa0', '&#8203;', '&nbsp;', '&nbsp', '&amp;nbsp;', '&ampnbsp;', '&#38;#8203;', '&#x26;shy;', '&shy', '&zwnj;', '&Tab;', '&amp;amp;zwnj;'],
+];
+
+function generator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state;
+  };
+}
+
+/** The secrets of `npm run bench:scrub-worst`'s accounts, a multi-word password and one of letters and digits. */
+function withSecrets<T extends SecretSet | SecretSetBefore>(set: T): T {
+  set.add('zstack-Pass-2024');
+  set.add(sha512Hex('zstack-Pass-2024'));
+  set.addRuntime('5a1b2c3d4e5f60718293a4b5c6d7e8f9');
+  set.add('nightowlpassword');
+  set.add('admin:onapp-Secret-77', { base64: true, pieces: false });
+  set.add('correct horse battery');
+  set.add('Dnb7Kq8Rw2Zx4LmT');
+  return set;
+}
+const secrets = withSecrets(new SecretSet());
+const secretsBefore = withSecrets(new SecretSetBefore());
+/** Where the generated texts are made of: the secrets' own pieces too. */
+const TEXT_PIECES = [...PIECES, 'zstack', '-Pass-', '2024', '5a1b2c3d', '4e5f6071', 'correct', 'horse', 'battery', 'admin:', 'onapp-Secret-77', 'YWRtaW46', '%41', '\\x41', '\\x4', '\\xg', '\\xZ', '\\\\x20'];
+
+const readingOf = (read: ReturnType<typeof readHidden>): { text: string; places: number[]; ends: number[] } => ({ text: read.text, places: [...read.places], ends: [...read.ends] });
+
+describe('the scrubber against the one before its hostile shapes were made cheap', () => {
+  it('reads each generated text as before: the same reading, places and ends, and the same holds', () => {
+    const next = generator(11);
+    for (let run = 0; run < 20_000; run++) {
+      let text = '';
+      const length = next() % 12;
+      for (let index = 0; index < length; index++) text += TEXT_PIECES[next() % TEXT_PIECES.length];
+      expect(readingOf(readHidden(text)), JSON.stringify(text)).toEqual(readingOf(readHiddenBefore(text)));
+      expect(holdsHidden(text), JSON.stringify(text)).toBe(holdsHiddenBefore(text));
+      expect(holdsEscape(text), JSON.stringify(text)).toBe(holdsEscapeBefore(text));
+    }
+  });
+
+  it('scrubs each generated text as before, whole and a piece per turn', async () => {
+    const next = generator(23);
+    for (let run = 0; run < 4_000; run++) {
+      let text = '';
+      const length = next() % 16;
+      for (let index = 0; index < length; index++) text += TEXT_PIECES[next() % TEXT_PIECES.length];
+      expect(secrets.scrub(text), JSON.stringify(text)).toBe(secretsBefore.scrub(text));
+      expect(secrets.scrubConfigured(text), JSON.stringify(text)).toBe(secretsBefore.scrubConfigured(text));
+      // Cut into pieces of a few characters: the steps asked of the whole answer, then of each piece.
+      expect(await secrets.scrubAnswer(text, { charsPerTurn: 24 }), JSON.stringify(text)).toBe(await secretsBefore.scrubAnswer(text, { charsPerTurn: 24 }));
+    }
+  });
+
+  it('reads and scrubs the hostile shapes as before, alone and around a secret they hide', async () => {
+    for (const unit of ['\\x\\x4', '\u200b\\x', 'a\u00a0', 'a\\u00a0', 'a\u3000', 'a\u200b', 'a\\u200b', 'n%E2%80%8B', 'n&nbsp;', '\\x', '\\', '%25E2%2580', '&#', 'a ', 'nightowl\u00a0password\u200b']) {
+      const text = unit.repeat(Math.ceil(20_000 / unit.length));
+      expect(readingOf(readHidden(text)), unit).toEqual(readingOf(readHiddenBefore(text)));
+      expect(await secrets.scrubAnswer(text, { charsPerTurn: CHARS_PER_TURN }), unit).toBe(await secretsBefore.scrubAnswer(text, { charsPerTurn: CHARS_PER_TURN }));
+      const hidingASecret = `${text}nightowl\u00a0password Dnb7Kq8\u3000Rw2Zx4LmT correct\u200bhorse battery ${text}`;
+      expect(await secrets.scrubAnswer(hidingASecret, { charsPerTurn: 4_096 }), unit).toBe(await secretsBefore.scrubAnswer(hidingASecret, { charsPerTurn: 4_096 }));
+    }
+  });
+});
