@@ -116,7 +116,7 @@ export function holdsEscape(text: string): boolean {
 }
 
 /** What a backslash escape (escape-reading.ts) has after its backslash, and after an "x": a hex digit. */
-const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt', { x: HEX_DIGITS });
+const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt', 'x');
 /** What a %XX escape has after "%". */
 const AFTER_PERCENT = followers(HEX_DIGITS);
 /** What an HTML reference has after "&". */
@@ -145,7 +145,7 @@ const ANCHOR_OR_START_BACKSLASH = new RegExp(
   'y',
 );
 /** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash, and after an "x": a hex digit. */
-const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567', { x: HEX_DIGITS });
+const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567', 'x');
 /** What ANCHOR_OR_START_PERCENT's have after "%". */
 const ANCHOR_OR_START_AFTER_PERCENT = followers('234567eE');
 const ANCHOR_OR_START_PERCENT = new RegExp(`%(?:${ANCHOR_OR_START_BYTE}|[eE][fF]%[bB][cCdD])`, 'y');

@@ -11,7 +11,7 @@ import {
   levelledPercentBytes,
   utf8BackslashWhitespace,
 } from './escaped-whitespace.js';
-import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
+import { REFERENCE_STARTS, followers, isHexDigit, matchesAtEach } from './marker-matches.js';
 
 /**
  * Characters a reader skips over, which a provider may put inside a secret it quotes back
@@ -180,7 +180,7 @@ export function holdsHidden(text: string): boolean {
 }
 
 /** What BACKSLASH_HERE's alternatives have after their one or two backslashes (`\u`, `\x`, `\b`; `\\u0026` for "&"), and after an "x": a hex digit. */
-const AFTER_BACKSLASHES = followers('uxb', { x: HEX_DIGITS });
+const AFTER_BACKSLASHES = followers('uxb', 'x');
 /**
  * What PERCENT_HERE's have after "%": 0, 1 and 7 (an ASCII control, DEL), C, D, E and F (a UTF-8
  * sequence's first byte), "25" (a "%" encoded again) and "5C" (a backslash).
@@ -196,7 +196,7 @@ function holdsPercentHidden(text: string): boolean {
     const next = text.charCodeAt(at + 1);
     const after = text.charCodeAt(at + 2);
     const encodedAgain = (next === 0x32 && after === 0x35) || (next === 0x35 && (after | 0x20) === 0x63);
-    if (!encodedAgain && !(next < 128 && AFTER_PERCENT.first[next] === 1)) continue;
+    if (!encodedAgain && !(next < 128 && AFTER_PERCENT[next] === 1)) continue;
     PERCENT_HERE.lastIndex = at;
     if (PERCENT_HERE.test(text)) return true;
   }
@@ -254,10 +254,8 @@ const BIG_ENDIAN = endianness() === 'BE';
  */
 const backslashXWithoutHex = (text: string, at: number, code: number): boolean => {
   if (code !== 0x5c || text.charCodeAt(at + 1) !== 0x78) return false;
-  const after = text.charCodeAt(at + 2);
-  return !(after < 128 && HEX[after] === 1);
+  return !isHexDigit(text.charCodeAt(at + 2));
 };
-const HEX = followers(HEX_DIGITS).first;
 
 /**
  * `text` read so (see HiddenRead): READ's first match at each place, as a global READ would take

@@ -13,29 +13,22 @@
  */
 
 /**
- * The ASCII characters an alternative can have right after its marker, as a table (`first`), and
- * for some of them what the alternatives have after that (`then`, by the character's code): every
- * backslash alternative going on with "x" has a hex digit next, so a hostile run of `\x` (1 MB of
- * it cost 2-3 times a plain list, three regex runs at each) asks no regex.
+ * The ASCII characters an alternative can have right after its marker, as a table: ANY_NEXT, or
+ * HEX_NEXT for one every alternative has a hex digit after (every backslash alternative going on
+ * with "x": a hostile run of `\x`, 1 MB of it 2-3 times a plain list's scrub, was three regex runs
+ * at each backslash).
  */
-export interface Followers {
-  first: Uint8Array;
-  then: ReadonlyArray<Uint8Array | undefined>;
-}
+export type Followers = Uint8Array;
 
-/** `chars` as Followers; `then`: for some of them, the characters that can come after each. */
-export function followers(chars: string, then: Readonly<Record<string, string>> = {}): Followers {
-  const first = asciiTable(chars);
-  const after: Array<Uint8Array | undefined> = [];
-  for (const [char, next] of Object.entries(then)) after[char.charCodeAt(0)] = asciiTable(next);
-  return { first, then: after };
-}
+const ANY_NEXT = 1;
+const HEX_NEXT = 2;
 
-const asciiTable = (chars: string): Uint8Array => {
+/** `chars` as Followers, those of `hexNext` (some of `chars`) with a hex digit after them. */
+export function followers(chars: string, hexNext = ''): Followers {
   const table = new Uint8Array(128);
-  for (const char of chars) table[char.charCodeAt(0)] = 1;
+  for (const char of chars) table[char.charCodeAt(0)] = hexNext.includes(char) ? HEX_NEXT : ANY_NEXT;
   return table;
-};
+}
 
 /** Hex digits, either case: what follows "%" in every %XX escape. */
 export const HEX_DIGITS = '0123456789abcdefABCDEF';
@@ -43,6 +36,8 @@ export const HEX_DIGITS = '0123456789abcdefABCDEF';
 export const REFERENCE_STARTS = '#abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 const BACKSLASH = 0x5c;
+const HEX = followers(HEX_DIGITS);
+export const isHexDigit = (code: number): boolean => code < 128 && HEX[code] === ANY_NEXT;
 
 /**
  * Whether `sticky` matches at a place of `text` where `marker` stands and a character of `follows`
@@ -54,12 +49,8 @@ export function matchesAtEach(text: string, marker: string, sticky: RegExp, foll
     let nextAt = at + 1;
     if (oneOrTwoBackslashes && text.charCodeAt(nextAt) === BACKSLASH) nextAt++;
     const next = text.charCodeAt(nextAt);
-    if (!(next < 128 && follows.first[next] === 1)) continue;
-    const then = follows.then[next];
-    if (then !== undefined) {
-      const after = text.charCodeAt(nextAt + 1);
-      if (!(after < 128 && then[after] === 1)) continue;
-    }
+    const kind = next < 128 ? (follows[next] as number) : 0;
+    if (kind === 0 || (kind === HEX_NEXT && !isHexDigit(text.charCodeAt(nextAt + 1)))) continue;
     sticky.lastIndex = at;
     if (sticky.test(text)) return true;
   }
