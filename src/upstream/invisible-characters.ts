@@ -230,6 +230,7 @@ const INVISIBLE_UNIT = unitTable(INVISIBLE_UNITS);
  */
 const RAW_SPACE_UNIT = unitTable(RAW_SPACE_UNITS);
 const SPACE = 0x20;
+const EMPTY_UNITS = new Uint16Array(0);
 const TAG_LOW = unitTable(TAG_LOW_UNITS);
 
 /**
@@ -265,15 +266,19 @@ const backslashXWithoutHex = (text: string, at: number, code: number): boolean =
 export function readHidden(text: string): HiddenRead {
   const places = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
-  const units = new Uint16Array(text.length);
+  // Made at the first unit read: an answer an escape takes whole (`&#000...`) allocates none.
+  let units = EMPTY_UNITS;
+  const unitsToWrite = (): Uint16Array => (units.length === 0 ? (units = new Uint16Array(text.length)) : units);
   let length = 0;
   let copied = 0;
   const keep = (end: number): void => {
+    if (end <= copied) return;
+    const written = unitsToWrite();
     // The count in a local: the closure's own, written back once, cost a context slot's load and store per character.
     let kept = length;
     for (let at = copied; at < end; at++, kept++) {
       const code = text.charCodeAt(at);
-      units[kept] = RAW_SPACE_UNIT[code] === 1 ? SPACE : code;
+      written[kept] = RAW_SPACE_UNIT[code] === 1 ? SPACE : code;
       places[kept] = at;
       ends[kept] = at + 1;
     }
@@ -303,7 +308,7 @@ export function readHidden(text: string): HiddenRead {
     keep(match.index);
     copied = at;
     if (match[1] === undefined && match[3] === undefined) continue;
-    units[length] = SPACE;
+    unitsToWrite()[length] = SPACE;
     places[length] = match.index;
     ends[length++] = copied;
   }
