@@ -264,7 +264,8 @@ describe('onapp fidelity', () => {
       simulator.transactionPageSize = pageSize;
       simulator.transactions.splice(kept, 140_000);
     }
-  });
+    // 30 MB built, sent, parsed and scrubbed: some 12 s on a loaded two-core machine, past 30 s under a full parallel run.
+  }, 90_000);
 
   it('Instance.raw carries the VM record the schema does not name', () => {
     expect(nodes[1]!.raw).toMatchObject({ id: Number(nodes[1]!.nativeId), identifier: expect.any(String), booted: expect.any(Boolean), locked: false });
