@@ -40,6 +40,18 @@ describe('the schema as GraphiQL shows it', () => {
     expect(blank).toEqual([]);
   });
 
+  it('says what null means on every nullable field of ours (a UI shows "none", "unknown" or "?" by it)', () => {
+    const silent: string[] = [];
+    for (const type of schema.types) {
+      if (NOT_OURS.test(type.name) || (type.kind !== 'OBJECT' && type.kind !== 'INTERFACE')) continue;
+      for (const field of type.fields) {
+        if (NOT_OURS.test(field.name) || field.type.kind === 'NON_NULL') continue;
+        if (!/\bnull\b/i.test(field.description ?? '')) silent.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(silent).toEqual([]);
+  });
+
   it("says that ZStack's empty schedules say nothing, as its capabilities and protection do", async () => {
     const answer = await harness.gql<{ providers: Array<{ capabilities: string[] }>; instances: { edges: Array<{ node: { schedules: unknown[]; protection: { scheduleKnown: boolean } } }> } }>(
       '{ providers { capabilities } instances(first: 1, kind: ZSTACK) { edges { node { schedules { id } protection { scheduleKnown } } } } }',

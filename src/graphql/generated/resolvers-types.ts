@@ -32,33 +32,33 @@ export type Scalars = {
 /** One backup of an instance (for ZStack: one VM backup group). */
 export type Backup = Node & {
   __typename?: 'Backup';
-  /** When the backup was made (UTC). */
+  /** When the backup was made (UTC, as every DateTime); null when the provider gives no date, or one the gateway cannot read (see `ProtectionStatus`). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The backup definition that made it (Danube). */
+  /** The backup definition that made it (Danube); null where none is known (every other provider). */
   definition?: Maybe<BackupDefinition>;
-  /** The disk the backup was made of, where the provider backs up per disk. */
+  /** The disk the backup was made of, where the provider backs up per disk; null elsewhere. */
   diskId?: Maybe<Scalars['String']['output']>;
   /** Opaque global id; it carries the keys the provider needs to delete or restore the backup. */
   id: Scalars['ID']['output'];
-  /** The instance the backup was made of, if it still exists. */
+  /** The instance the backup was made of; null when it no longer exists. */
   instance?: Maybe<Instance>;
-  /** Smallest disk, in bytes, an instance needs to restore this backup. */
+  /** Smallest disk, in bytes, an instance needs to restore this backup; null where the provider does not say. */
   minDiskBytes?: Maybe<Scalars['SafeInt']['output']>;
-  /** Smallest memory, in bytes, an instance needs to restore this backup. */
+  /** Smallest memory, in bytes, an instance needs to restore this backup; null where the provider does not say. */
   minRamBytes?: Maybe<Scalars['SafeInt']['output']>;
-  /** Full or incremental, where the provider says. */
+  /** Full or incremental, where the provider says; null where it does not. */
   mode?: Maybe<BackupMode>;
   /** The backup's name (or the provider's id when it has none). */
   name: Scalars['String']['output'];
   /** The provider's own id (Zomro elid, OnApp backup id, ZStack group uuid, Danube backup name). */
   nativeId: Scalars['String']['output'];
-  /** A free-text note (OnApp, Danube). */
+  /** A free-text note (OnApp, Danube); null when there is none. */
   note?: Maybe<Scalars['String']['output']>;
-  /** Made on demand or by a schedule, where the provider says. */
+  /** Made on demand or by a schedule, where the provider says; null where it does not. */
   origin?: Maybe<BackupOrigin>;
-  /** Operating system distribution in the backup. */
+  /** Operating system distribution in the backup; null where the provider does not say. */
   osDistro?: Maybe<Scalars['String']['output']>;
-  /** Operating system version in the backup. */
+  /** Operating system version in the backup; null where the provider does not say. */
   osVersion?: Maybe<Scalars['String']['output']>;
   /** True where the provider refuses deletion (Zomro protected=on; OnApp documents no such flag, its `locked` is the VM's lock); deleteBackup answers CONFLICT. */
   protected: Scalars['Boolean']['output'];
@@ -66,9 +66,9 @@ export type Backup = Node & {
   provider: Provider;
   /** The provider's own record, unwrapped (Zomro {"$": v} -> v), secrets never included. */
   raw: Scalars['JSONObject']['output'];
-  /** The provider's region or data centre of the backup. */
+  /** The provider's region or data centre of the backup; null where it does not say. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Size in bytes, whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see docs/providers.md, the documented ambiguities). */
+  /** Size in bytes, converted from whatever unit the provider uses (OnApp kB, Zomro GB or bytes: see docs/providers.md, the documented ambiguities); null where the provider gives none (an OnApp backup not yet built). */
   sizeBytes?: Maybe<Scalars['SafeInt']['output']>;
   /** Normalised status; `raw` keeps the provider's own word. */
   status: BackupStatus;
@@ -81,7 +81,11 @@ export type BackupConnection = {
   edges: Array<BackupEdge>;
   /** Pagination state. */
   pageInfo: PageInfo;
-  /** Providers that could not answer. */
+  /**
+   * Providers that could not answer, whole accounts or single instances of an
+   * account whose others answered (its message names the instance): one account
+   * may be named more than once, so count distinct `provider { id }`.
+   */
   providerErrors: Array<ProviderError>;
   /** Matching backups across the providers that answered, all pages. */
   totalCount: Scalars['Int']['output'];
@@ -96,17 +100,17 @@ export type BackupDefinition = Node & {
   backups?: Maybe<Array<Backup>>;
   /** Transfer rate limit in bytes per second; null means no limit. */
   bandwidthLimit?: Maybe<Scalars['SafeInt']['output']>;
-  /** Backup file compression. */
+  /** Backup file compression; null where the provider's record does not say. */
   compression?: Maybe<Compression>;
-  /** Free-text description. */
+  /** Free-text description; null when there is none. */
   description?: Maybe<Scalars['String']['output']>;
   /** The disk number it backs up. */
   diskId: Scalars['Int']['output'];
-  /** Whether the filesystem is frozen (QEMU guest agent) before the snapshot. */
+  /** Whether the filesystem is frozen (QEMU guest agent) before the snapshot; null where the provider's record does not say. */
   fsfreeze?: Maybe<Scalars['Boolean']['output']>;
   /** Opaque global id. */
   id: Scalars['ID']['output'];
-  /** The instance the definition backs up. */
+  /** The instance the definition backs up; null when it no longer exists. */
   instance?: Maybe<Instance>;
   /** The definition's name. */
   name: Scalars['String']['output'];
@@ -114,7 +118,8 @@ export type BackupDefinition = Node & {
   nativeId: Scalars['String']['output'];
   /**
    * The backup node. Required for Danube (its API requires it): leaving it out
-   * is BAD_USER_INPUT before any provider call.
+   * is BAD_USER_INPUT before any provider call. Null where the provider's record
+   * does not say.
    */
   node?: Maybe<Scalars['String']['output']>;
   /** The provider account the definition lives in. */
@@ -132,7 +137,7 @@ export type BackupDefinition = Node & {
   retentionStated: Scalars['Boolean']['output'];
   /** When it runs (cron in UTC for Danube). */
   schedule: BackupSchedule;
-  /** The zpool on the backup node. */
+  /** The zpool on the backup node; null where the provider's record does not say. */
   zpool?: Maybe<Scalars['String']['output']>;
 };
 
@@ -178,7 +183,7 @@ export type BackupMode =
 /** What a backup mutation started. */
 export type BackupOperationPayload = {
   __typename?: 'BackupOperationPayload';
-  /** The backup involved, as it is now, where known. */
+  /** The backup involved, as it is now, where known; null otherwise. */
   backup?: Maybe<Backup>;
   /** The provider work; follow it with `operation(id:)`. */
   operation: Operation;
@@ -201,13 +206,13 @@ export type BackupPayload = {
 /** When backups of an instance are made. */
 export type BackupSchedule = Node & {
   __typename?: 'BackupSchedule';
-  /** When the schedule was made. */
+  /** When the schedule was made; null where the provider does not say. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Five-field cron, minute hour dom month dow, in `timezone`. */
   cron: Scalars['String']['output'];
   /** Opaque global id. */
   id: Scalars['ID']['output'];
-  /** The instance the schedule backs up. */
+  /** The instance the schedule backs up; null when it no longer exists. */
   instance?: Maybe<Instance>;
   /** The schedule's name. */
   name: Scalars['String']['output'];
@@ -219,7 +224,7 @@ export type BackupSchedule = Node & {
   provider: Provider;
   /** The provider's own record of the schedule, secrets never included (e.g. OnApp rotation_period). */
   raw: Scalars['JSONObject']['output'];
-  /** "HH:MM" where the schedule runs once a day, else null. */
+  /** "HH:MM" in `timezone` where the schedule runs once a day, else null. */
   time?: Maybe<Scalars['String']['output']>;
   /** IANA name; "UTC" unless the provider account's config says otherwise. */
   timezone: Scalars['String']['output'];
@@ -542,7 +547,7 @@ export type Instance = Node & {
    * May be partial with an error beside it, as `backups`.
    */
   schedules?: Maybe<Array<BackupSchedule>>;
-  /** The provider's own state word, as it says it. */
+  /** The provider's own state word, as it says it; null when it gives none (`status` is then UNKNOWN). */
   state?: Maybe<Scalars['String']['output']>;
   /**
    * The state in the gateway's words, the same for every provider: Zomro
@@ -573,7 +578,12 @@ export type InstanceConnection = {
   edges: Array<InstanceEdge>;
   /** Pagination state. */
   pageInfo: PageInfo;
-  /** Providers that could not answer. */
+  /**
+   * Providers that could not answer: their instances are in neither `edges` nor
+   * `totalCount`. Distinct `provider { id }` against `Query.providers` give "3 of
+   * 4 provider accounts answered". When it names other accounts than the page
+   * before did, the pages no longer line up: start again from the first page.
+   */
   providerErrors: Array<ProviderError>;
   /** Instances across the providers that answered, all pages (with `filter`, the instances it matches). */
   totalCount: Scalars['Int']['output'];
@@ -800,7 +810,7 @@ export type Operation = Node & {
   /**
    * The id of the backup involved, where known; unlike `backup`, it stays once
    * the backup is gone: the id a client cache evicts when a DELETE_BACKUP
-   * succeeds.
+   * succeeds. Null where no backup is known.
    */
   backupId?: Maybe<Scalars['ID']['output']>;
   /** Why the work failed, in the provider's words (never a credential or an upstream URL): `failure.message`. Null once it succeeded, and while it runs but for an OnApp or Zomro restore whose outcome cannot be told yet, where it says why (RUNNING or PENDING). */
@@ -817,14 +827,14 @@ export type Operation = Node & {
    * `createBackups`' results give theirs: set exactly when `status` is FAILED.
    * `code` is `errorCode` where the gateway can tell, else PROVIDER_ERROR (the
    * provider reported the work failed); `message` is `error` (or, where the
-   * provider gave no words, a sentence saying so).
+   * provider gave no words, a sentence saying so). Null otherwise.
    */
   failure?: Maybe<ErrorInfo>;
-  /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. */
+  /** When the gateway first saw the work finished, if it has: for an operation it started, the same on every later read for a day; else the time of this read. Null while it runs. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id; pass it to `operation(id:)` to read the current status. */
   id: Scalars['ID']['output'];
-  /** The instance involved, where known. */
+  /** The instance involved, where known; null otherwise. */
   instance?: Maybe<Instance>;
   /** What the work is. */
   kind: OperationKind;
@@ -832,7 +842,7 @@ export type Operation = Node & {
   provider: Provider;
   /** The provider's own code for why the work failed (ZStack's `SYS.1003`, ...), as a refused request's `extensions.providerCode`; null where it gave none. */
   providerErrorCode?: Maybe<Scalars['String']['output']>;
-  /** The provider's own job or task id, where it has one. */
+  /** The provider's own job or task id, where it has one; null otherwise. */
   providerOperationId?: Maybe<Scalars['String']['output']>;
   /** When the gateway started the work. */
   startedAt: Scalars['DateTime']['output'];
@@ -885,7 +895,7 @@ export type Protection = {
   error?: Maybe<ErrorInfo>;
   /** The newest usable (AVAILABLE) backup by a believable date (at most two hours in the future, or a day for a Zomro or ZStack account without `timezone`); failing one, a usable backup dated further ahead, then an undated one. Null when none, or when the provider failed. */
   lastBackup?: Maybe<Backup>;
-  /** When `lastBackup` was made. */
+  /** When `lastBackup` was made; null when it is null or has no date. */
   lastBackupAt?: Maybe<Scalars['DateTime']['output']>;
   /** The next scheduled run across the instance's schedules and active definitions; null when nothing is scheduled or it cannot be known. */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1128,7 +1138,7 @@ export type Query = {
   instances: InstanceConnection;
   /** Any object by its global id (a Provider by its account id); null when it does not exist. An id that is no id the gateway made is BAD_USER_INPUT. */
   node?: Maybe<Node>;
-  /** An operation, read fresh from the provider. */
+  /** An operation, read fresh from the provider; null when its provider account is none this client may see. */
   operation?: Maybe<Operation>;
   /**
    * How many instances are PROTECTED, STALE, UNPROTECTED or UNKNOWN, overall and
