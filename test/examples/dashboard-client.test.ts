@@ -86,6 +86,23 @@ describe('examples/dashboard-client', () => {
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it('says how many provider accounts answered when one failed, under the rows of the others', async () => {
+    const onapp = harness.simulator('onapp').server;
+    await onapp.setFault({ mode: 'http-503' });
+    try {
+      const run = await runScript([harness.gateway.graphqlUrl]);
+      expect(run.code).toBe(0);
+      const rows = run.stdout.trimEnd().split('\n').slice(1);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.some((row) => row.includes(harness.providerId('onapp')))).toBe(false);
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^${harness.providerId('onapp')} PROVIDER_UNAVAILABLE: `));
+      expect(lines.at(-1)).toBe(`3 of 4 provider accounts answered; the table lacks the instances of ${harness.providerId('onapp')}`);
+    } finally {
+      await onapp.setFault({ mode: 'none' });
+    }
+  }, 60_000);
+
   describe('against a gateway that asks for a key, with no instances', () => {
     const key = 'dashboard-client-test-key';
     let keyed: Harness;

@@ -12,6 +12,10 @@ import { graphql } from './gql/index.js';
 
 const DashboardQuery = graphql(`
   query Dashboard($first: Int!, $after: String) {
+    # the accounts asked, for "3 of 4 provider accounts answered" beside providerErrors
+    providers {
+      id
+    }
     instances(first: $first, after: $after) {
       edges {
         node {
@@ -95,6 +99,9 @@ async function main(): Promise<void> {
   const url = process.argv[2] ?? process.env.BACKUP_GRAPH_URL ?? 'http://127.0.0.1:4000/graphql';
   const rows: Row[] = [];
   const problems: string[] = [];
+  const accounts = new Set<string>();
+  // An account may be named in several entries, and on some pages only: count each once.
+  const failedAccounts = new Set<string>();
   let after: string | null = null;
   do {
     // annotated: `after` comes from the previous answer, which TypeScript cannot infer in a loop
@@ -102,7 +109,11 @@ async function main(): Promise<void> {
     for (const error of answer.errors ?? []) problems.push(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
     const page = answer.data?.instances;
     if (!page) break;
-    for (const { provider, code, message } of page.providerErrors) problems.push(`${provider.id} ${code}: ${message}`);
+    for (const { id } of answer.data?.providers ?? []) accounts.add(id);
+    for (const { provider, code, message } of page.providerErrors) {
+      problems.push(`${provider.id} ${code}: ${message}`);
+      failedAccounts.add(provider.id);
+    }
     for (const { node } of page.edges) {
       rows.push({
         instance: node.name,
@@ -122,6 +133,10 @@ async function main(): Promise<void> {
   const unanswered = rows.length === 0 && problems.length > 0;
   if (!unanswered) console.log(formatTable(rows));
   for (const problem of problems) console.error(problem);
+  if (failedAccounts.size > 0) {
+    const answered = [...accounts].filter((id) => !failedAccounts.has(id)).length;
+    console.error(`${answered} of ${accounts.size} provider accounts answered; the table lacks the instances of ${[...failedAccounts].join(', ')}`);
+  }
   // The gateway's words are about a header; this script sends it from BACKUP_GRAPH_KEY.
   if (problems.some((problem) => problem.startsWith('UNAUTHENTICATED: '))) {
     console.error(process.env.BACKUP_GRAPH_KEY ? 'BACKUP_GRAPH_KEY is not a key this gateway knows: use a client key from its config' : 'set BACKUP_GRAPH_KEY to a client key from the gateway\'s config');
