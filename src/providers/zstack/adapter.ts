@@ -16,6 +16,7 @@ import { unrevertableBackup } from './revertable-backup.js';
 import { checkJobAnswer, readFromJob } from './answered-job.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { vmVolumes } from './vm-volumes.js';
+import { rootVolumesOf, withSharedRootVolumes } from './shared-root-volumes.js';
 import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { RowsOfNoVm } from '../rows-of-no-vm.js';
 import { checkListSize, repeatsPage } from '../paging.js';
@@ -165,6 +166,7 @@ export class ZstackAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const rows = (await this.query('/vm-instances', [], PAGE_SIZE, 'vm-instances.query', scope)).filter(isUserVm);
     this.rememberVmRows(rows, scope);
+    if (scope.requestId !== undefined) this.vmListsRead.set(scope, rows);
     return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
@@ -209,6 +211,27 @@ export class ZstackAdapter extends BaseAdapter {
     for (const row of rows) if (!read.has(row.uuid)) read.set(row.uuid, row);
   }
 
+  /**
+   * The whole VM list a client request has read (listInstances), for that request alone as
+   * vmRowsRead: every VM row naming a root volume is in it, so its backup lists ask ZStack no
+   * more about which VMs claim one (rootClaimants).
+   */
+  private readonly vmListsRead = new WeakMap<UpstreamScope, ReadonlyArray<Record<string, unknown>>>();
+
+  /**
+   * The user VM rows naming any of these root volumes: the request's whole VM list where it read
+   * one, else ZStack's answer to `rootVolumeUuid?=` (one query, split only by URL length). Read
+   * from the asked VMs' rows alone, a root volume two rows named was caught only where a request
+   * read both (a dashboard): instance(id:) or a page holding one answered its backups, PROTECTED.
+   */
+  private async rootClaimants(roots: readonly string[], scope: UpstreamScope): Promise<ReadonlyArray<Record<string, unknown>>> {
+    if (roots.length === 0) return [];
+    const listed = scope.requestId === undefined ? undefined : this.vmListsRead.get(scope);
+    if (listed) return listed;
+    const chunks = chunkForUrl(roots, MAX_QUERY_LENGTH, 64);
+    return (await Promise.all(chunks.map((chunk) => this.query('/vm-instances', [`rootVolumeUuid?=${chunk.join(',')}`], PAGE_SIZE, 'vm-instances.query', scope)))).flat().filter(isUserVm);
+  }
+
   /** The rows of these VMs: those this request has read, and one batched query for the rest. */
   private async vmRowsForBackups(ids: readonly string[], scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const read = scope.requestId === undefined ? undefined : this.vmRowsRead.get(scope);
@@ -239,13 +262,14 @@ export class ZstackAdapter extends BaseAdapter {
     const asked = new Set<unknown>(valid);
     // Only the VMs asked for: a node that ignored `uuid?=` answered every VM, and every VM's volumes were asked.
     const vmRows = (await this.vmRowsForBackups(valid, scope)).filter((row) => asked.has(row.uuid));
-    const volumes = vmVolumes(this.account.id, vmRows);
-    const unlisted = valid.filter((id) => !volumes.listed.has(id));
-    const byVolume = chunkForUrl(volumes.volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
+    const ownVolumes = vmVolumes(this.account.id, vmRows);
+    const unlisted = valid.filter((id) => !ownVolumes.listed.has(id));
+    const byVolume = chunkForUrl(ownVolumes.volumes, MAX_QUERY_LENGTH, 64).map((chunk) => `volumeUuid?=${chunk.join(',')}`);
     const answers = Promise.all(byVolume.map((condition) => this.query('/volume-backups', [condition], BACKUP_PAGE_SIZE, 'volume-backups.query', scope)));
     // Once each: a node repeating a VM's row named it twice.
-    const byVm = this.rowsByVm([...new Set([...unlisted, ...volumes.askByVmToo])], scope);
-    const [volumeRows, vmRowsAnswer] = await Promise.all([answers, byVm]);
+    const byVm = this.rowsByVm([...new Set([...unlisted, ...ownVolumes.askByVmToo])], scope);
+    const [volumeRows, vmRowsAnswer, claimants] = await Promise.all([answers, byVm, this.rootClaimants(rootVolumesOf(vmRows), scope)]);
+    const volumes = withSharedRootVolumes(ownVolumes, vmRows, claimants);
     const leftOut = new RowsLeftOutByVm();
     const noVm = new RowsOfNoVm();
     const grouped = groupBackups(this.account.id, eachRowOnce([...volumeRows, ...vmRowsAnswer.rows]), this.account.timezone, volumes, leftOut, noVm);
@@ -261,8 +285,8 @@ export class ZstackAdapter extends BaseAdapter {
 
   /**
    * The backups of VMs whose rows name one root volume (vm-volumes.ts): whose backups they are
-   * cannot be told, so neither VM's are answered. The VMs are named: both are uuids the request
-   * asked for (UUID-checked above), never the rows' other text.
+   * cannot be told, so neither VM's are answered. The VMs are named by their uuids alone (the asked
+   * ones UUID-checked above, the claimants' in withSharedRootVolumes), never the rows' other text.
    */
   private sharedRootVolumeError(vms: readonly string[]): GatewayError {
     return providerError(

@@ -36,7 +36,8 @@ export interface VmVolumes {
    * VMs whose root volume another VM row names as its root volume too, each with every VM naming
    * it (first listed first). A root volume is one VM's, so the node's answer is wrong about one of
    * them at least: neither VM's backups are trusted (taken by the first, they vouched for it, and
-   * the other read UNPROTECTED), and the volume is in no VM's vmOfRootVolume or vmOfVolume.
+   * the other read UNPROTECTED), and the volume is in no VM's vmOfRootVolume or vmOfVolume. Set by
+   * withSharedRootVolumes (shared-root-volumes.ts), from the rows of every VM naming those volumes.
    */
   readonly sharedRootVolume: ReadonlyMap<string, readonly string[]>;
 }
@@ -60,12 +61,17 @@ export const MAX_KNOWN_VOLUMES_PER_VM = 4096;
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
+/** The volume entries a VM row lists (`allVolumes`), objects only. */
+export function volumeRowsOf(row: Row): Row[] {
+  return Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
+}
+
 /**
  * A VM row's root volume: `rootVolumeUuid`, else the `allVolumes` entry typed Root. Either that is
  * no ZStack uuid is passed over for the other: a `rootVolumeUuid` of "" hid a Root entry, and rows
  * naming no VM went to nobody.
  */
-function rootVolumeOf(row: Row, all: Row[]): string | null {
+export function rootVolumeOf(row: Row, all: Row[]): string | null {
   if (isUuid(row.rootVolumeUuid)) return row.rootVolumeUuid;
   const listed = all.find((volume) => volume.type === 'Root' && isUuid(volume.uuid))?.uuid;
   return isUuid(listed) ? listed : null;
@@ -82,7 +88,7 @@ export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes
     const vm = idTextOrNull(row.uuid, providerId);
     if (!vm) continue;
     listed.add(vm);
-    const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
+    const all = volumeRowsOf(row);
     const root = rootVolumeOf(row, all);
     if (root && !vmOfRootVolume.has(root)) vmOfRootVolume.set(root, vm);
     if (!root) askByVmToo.push(vm);
@@ -107,28 +113,5 @@ export function vmVolumes(providerId: string, vmRows: readonly Row[]): VmVolumes
     // Without a readable root volume the row does not list its volumes whole: rows asked by the VM itself count.
     if (root && known <= MAX_KNOWN_VOLUMES_PER_VM) wholeVolumes.add(vm);
   }
-  const sharedRootVolume = new Map<string, readonly string[]>();
-  for (const [root, vms] of rootClaims(providerId, vmRows)) {
-    if (vms.length < 2) continue;
-    vmOfRootVolume.delete(root);
-    vmOfVolume.delete(root);
-    for (const vm of vms) sharedRootVolume.set(vm, vms);
-  }
-  return { volumes: [...volumes], vmOfRootVolume, vmOfVolume, listed, wholeVolumes, askByVmToo, sharedRootVolume };
-}
-
-/** Each root volume the rows name, with the VMs naming it (each once, first listed first). */
-function rootClaims(providerId: string, vmRows: readonly Row[]): Map<string, string[]> {
-  const claims = new Map<string, string[]>();
-  for (const row of vmRows) {
-    const vm = idTextOrNull(row.uuid, providerId);
-    if (!vm) continue;
-    const all = Array.isArray(row.allVolumes) ? (row.allVolumes as unknown[]).filter((volume): volume is Row => typeof volume === 'object' && volume !== null) : [];
-    const root = rootVolumeOf(row, all);
-    if (!root) continue;
-    const vms = claims.get(root);
-    if (!vms) claims.set(root, [vm]);
-    else if (!vms.includes(vm)) vms.push(vm);
-  }
-  return claims;
+  return { volumes: [...volumes], vmOfRootVolume, vmOfVolume, listed, wholeVolumes, askByVmToo, sharedRootVolume: new Map() };
 }
