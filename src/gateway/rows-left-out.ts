@@ -57,6 +57,8 @@ export class RowsLeftOut {
    * that leaves a row out.
    */
   private readonly answeredLater: AnsweredLater[] = [];
+  /** Fields that read lists without showing them (an instance's protection): named only where no field showing the list is. */
+  private readonly readLater: Array<Omit<AnsweredLater, 'list'> & { lists: readonly RowListName[] }> = [];
 
   constructor(private readonly told: (row: RowLeftOut) => void) {}
 
@@ -103,6 +105,16 @@ export class RowsLeftOut {
   }
 
   /**
+   * The field at `path` read these lists of one instance without showing them (Instance.protection,
+   * its verdict): named in a list's error only where no field that showed the list is. Without it,
+   * a row left out of a list only a verdict read (`instance(id:) { protection }`, beside a field
+   * filtered to another VM or none) was told with no path.
+   */
+  readByLater(lists: readonly RowListName[], provider: string, instanceNativeId: string, path: AnswerPath): void {
+    this.readLater.push({ lists, provider, instanceNativeId, path });
+  }
+
+  /**
    * The field at `path` answered from these lists of every account (a root field reading across
    * accounts: `backups` its instance and backup lists, `protectionSummary` every list): each that
    * left rows out names that path. A list another field of the request read as well is named at
@@ -116,6 +128,13 @@ export class RowsLeftOut {
 
   entries(): ListLeftOut[] {
     for (const field of this.answeredLater.splice(0)) this.claim(field.list, field.provider, field.instanceNativeId, pathArray(field.path));
+    const pathless = new Set([...this.lists.values()].filter((entry) => entry.paths.length === 0));
+    for (const field of this.readLater.splice(0)) {
+      for (const list of field.lists) {
+        const entry = this.lists.get(keyOf(list, field.provider, field.instanceNativeId));
+        if (entry !== undefined && pathless.has(entry)) entry.paths.push(pathArray(field.path));
+      }
+    }
     return [...this.lists.values()];
   }
 }

@@ -4,7 +4,7 @@ import { requireRole } from '../../gateway/principal.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { kindFilter, marked } from './arguments.js';
-import { EVERY_LIST, listsAt } from './rows-left-out-paths.js';
+import { EVERY_LIST, listsAt, verdictAt } from './rows-left-out-paths.js';
 
 /** The protection view (Instance.protection, protectionSummary) and the bulk backup mutation. */
 export const protectionResolvers: Resolvers = {
@@ -19,7 +19,7 @@ export const protectionResolvers: Resolvers = {
       asSeenBy(reads, await runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input)))),
   },
   Instance: {
-    protection: (instance, { rpoHours }, { reads }) => protectionReader(reads).protectionField(instance, rpoHours ?? null),
+    protection: (instance, { rpoHours }, { reads }, info) => verdictAt(reads, instance, info, protectionReader(reads).protectionField(instance, rpoHours ?? null)),
   },
   Protection: {
     lastBackupAt: (protection) => protection.lastBackup?.createdAt ?? null,

@@ -17,6 +17,19 @@ export function listAt<T>(reads: RequestReads, list: Exclude<RowListName, 'insta
   return answer;
 }
 
+/** The lists of one instance its protection verdict reads. */
+const VERDICT_LISTS: readonly RowListName[] = ['backups', 'schedules', 'definitions'];
+
+/**
+ * An instance's protection, naming the field's path where a list its verdict read left rows out
+ * and no field showing that list names one (RowsLeftOut.readByLater). A verdict answered at once
+ * was made where its lists were claimed (`instances(filter: { protection })`) or from none read here.
+ */
+export function verdictAt<T>(reads: RequestReads, instance: Pick<Instance, 'providerId' | 'nativeId'>, info: GraphQLResolveInfo, answer: Promise<T> | T): Promise<T> | T {
+  if (answer instanceof Promise) reads.rowsLeftOut.readByLater(VERDICT_LISTS, instance.providerId, instance.nativeId, info.path);
+  return answer;
+}
+
 /** A root field that answers accounts' instance lists (`instances`): names its path where they left rows out. */
 export function instanceListsAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T>, filter: FieldFilter): Promise<T> {
   return listsAt(reads, INSTANCE_LISTS, info, answer, filter);
