@@ -23,6 +23,11 @@ const lost = (failure: string, connection: string) => ({ level: 40, msg: BUS_RED
 const back = { level: 30, msg: BUS_REDIS_BACK, redisConnection: 'subscriber', failure: undefined, connection: undefined };
 
 describe('logBusConnection (the operation bus names losing Redis and getting it back)', () => {
+  it('says what losing Redis costs, and that it is back', () => {
+    expect(BUS_REDIS_LOST).toBe('operation bus lost its Redis connection: each operation this replica watches is polled here alone, and its subscribers miss the statuses other replicas poll');
+    expect(BUS_REDIS_BACK).toBe('operation bus has its Redis connection again');
+  });
+
   it('says once per kind of trouble in an outage, and once when Redis is back', () => {
     const { redis, said } = watched();
     redis.emit('error', socketError('ECONNREFUSED'));
