@@ -1,6 +1,7 @@
 import { badInput } from '../domain/errors.js';
-import { idTypeOf, withArticle } from '../domain/ids.js';
+import { decodeId, idTypeOf, withArticle } from '../domain/ids.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
+import { placeAfterGoneAccount, type AccountOrder } from './account-order.js';
 import { PageInfo } from './page-info.js';
 import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
 
@@ -35,23 +36,44 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
  * item wherever it is now: a list read again for the next page may have
  * gained or lost items before it (a backup made, one expired), and an offset
  * then served one item twice or skipped one never shown. Where the item is
- * gone, or the cursor came from another list, its old place is the best
- * guess left: the item that followed it has moved up into it.
+ * gone, see placeOfGone.
  */
-function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
+function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'after');
-  return found >= 0 ? found + 1 : Math.min(cursor.place, items.length);
+  return found >= 0 ? found + 1 : placeOfGone(items, cursor, order);
 }
 
 /**
  * Where the page before the cursor ends (the cursor's item not included): at
  * the item wherever it is now, as `startAfter` finds it, so a page read
  * backward from a forward page's cursor meets that page exactly. Where the
- * item is gone, at its old place, which the item that followed it now holds.
+ * item is gone, see placeOfGone.
  */
-function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined): number {
+function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'before');
-  return found >= 0 ? found : Math.min(cursor.place, items.length);
+  return found >= 0 ? found : placeOfGone(items, cursor, order);
+}
+
+/**
+ * Where a keyed cursor whose item is gone (or that came from another list)
+ * stands now. Its old place, the best guess left where its account still has
+ * rows: the item that followed it has moved up into it. Where the whole
+ * account is gone (it failed between pages), right before the next account's
+ * first row (placeAfterGoneAccount).
+ */
+function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, order: AccountOrder<T> | undefined): number {
+  const account = order && cursor.key !== null ? accountNamedBy(cursor.key) : null;
+  const afterAccount = order && account !== null ? placeAfterGoneAccount(items, account, order) : null;
+  return afterAccount ?? Math.min(cursor.place, items.length);
+}
+
+/** The account a cursor's key (a global id) names; null for a key that is no id the gateway makes. */
+function accountNamedBy(key: string): string | null {
+  try {
+    return decodeId(key).providerId;
+  } catch {
+    return null;
+  }
 }
 
 /** The cursor's item's place in the list now; -1 when a keyed cursor's item is gone. An offset cursor's place is taken as it is. */
@@ -118,7 +140,9 @@ function nearestWithKey<T>(items: readonly T[], place: number, key: string, keyO
  * Pagination over a list the gateway already holds in full (providers list
  * everything anyway), forward (`first`, `after`) or backward (`last`,
  * `before`). `keyOf` (an item's global id, made of URL-safe characters)
- * makes cursors that name their item; without it they are offsets.
+ * makes cursors that name their item; without it they are offsets. `order`:
+ * the accounts a list spanning accounts merges, in the order of its rows, so
+ * a cursor of an account gone between pages resumes where its rows stood.
  */
 export function paginate<T>(
   items: readonly T[],
@@ -126,11 +150,12 @@ export function paginate<T>(
   maxPageSize: number,
   providerErrors: ProviderFailure[],
   keyOf?: (item: T) => string,
+  order?: AccountOrder<T>,
 ): Connection<T> {
   const size = pageSizeOf(args, maxPageSize);
-  const start = args.after ? Math.min(startAfter(items, decodeCursor(args.after, 'after'), keyOf), items.length) : 0;
+  const start = args.after ? Math.min(startAfter(items, decodeCursor(args.after, 'after'), keyOf, order), items.length) : 0;
   // A `before` at or ahead of `after` leaves nothing between them.
-  const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf), items.length)) : items.length;
+  const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf, order), items.length)) : items.length;
   const bounds = pageWithin(end - start, start, items.length - end, size);
   const pageStart = start + bounds.from;
   const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf));

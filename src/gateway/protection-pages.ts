@@ -1,6 +1,7 @@
 import { badInput } from '../domain/errors.js';
 import type { Connection, ProviderFailure } from '../domain/connection.js';
 import type { Instance } from '../domain/types.js';
+import { placeAfterGoneAccount } from './account-order.js';
 import { loaderKey } from './loaders.js';
 import { PageInfo } from './page-info.js';
 import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
@@ -20,7 +21,7 @@ const MAX_CURSOR_LENGTH = 1_024;
 const encode = (place: number, instance: Instance): string =>
   Buffer.from(`p:${JSON.stringify([place, instance.providerId, instance.nativeId])}`).toString('base64url');
 
-function decode(cursor: string, argument: 'after' | 'before'): { place: number; key: string } {
+function decode(cursor: string, argument: 'after' | 'before'): { place: number; providerId: string; key: string } {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   let parsed: unknown = null;
   try {
@@ -34,29 +35,47 @@ function decode(cursor: string, argument: 'after' | 'before'): { place: number; 
   if (!Number.isInteger(place) || (place as number) < 0 || typeof providerId !== 'string' || typeof nativeId !== 'string') {
     throw badInput(refusal);
   }
-  return { place: place as number, key: loaderKey(providerId, nativeId) };
+  return { place: place as number, providerId, key: loaderKey(providerId, nativeId) };
 }
 
-/** Where the cursor's instance is in the list of all instances now; where it is gone (deleted between pages), its old place, the best guess left. */
-function placeOf(all: readonly Instance[], cursor: string, argument: 'after' | 'before'): { found: boolean; place: number } {
-  const { place, key } = decode(cursor, argument);
+const accountOfInstance = (instance: Instance): string => instance.providerId;
+
+/**
+ * Where the cursor's instance is in the list of all instances now. Where it is
+ * gone (deleted between pages), its old place, the best guess left; where its
+ * whole account is gone (failed between pages), right before the next
+ * account's first instance: the old place skipped as many never shown as the
+ * account had before it (placeAfterGoneAccount).
+ */
+function placeOf(all: readonly Instance[], cursor: string, argument: 'after' | 'before', accounts: readonly string[]): { found: boolean; place: number } {
+  const { place, providerId, key } = decode(cursor, argument);
   const found = all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === key);
-  return found >= 0 ? { found: true, place: found } : { found: false, place: Math.min(place, all.length) };
+  if (found >= 0) return { found: true, place: found };
+  const afterAccount = placeAfterGoneAccount(all, providerId, { accounts, accountOf: accountOfInstance });
+  return { found: false, place: afterAccount ?? Math.min(place, all.length) };
 }
 
 /**
  * One page of the instances that match, between the cursors' instances in
  * the list of all instances: forward (`first` after `after`) or backward
- * (`last` before `before`).
+ * (`last` before `before`). `accounts`: the accounts `all` merges, in the
+ * order of its instances (none known: a gone instance's old place stands).
  */
-export function pageOfMatches(all: readonly Instance[], matches: (index: number) => boolean, args: PageArgs, maxPageSize: number, providerErrors: ProviderFailure[]): Connection<Instance> {
+export function pageOfMatches(
+  all: readonly Instance[],
+  matches: (index: number) => boolean,
+  args: PageArgs,
+  maxPageSize: number,
+  providerErrors: ProviderFailure[],
+  accounts: readonly string[] = [],
+): Connection<Instance> {
   const size = pageSizeOf(args, maxPageSize);
   let start = 0;
   if (args.after) {
-    const cursor = placeOf(all, args.after, 'after');
+    const cursor = placeOf(all, args.after, 'after', accounts);
     start = cursor.found ? cursor.place + 1 : cursor.place;
   }
-  const end = args.before ? Math.max(start, placeOf(all, args.before, 'before').place) : all.length;
+  const end = args.before ? Math.max(start, placeOf(all, args.before, 'before', accounts).place) : all.length;
   const between: number[] = [];
   let totalCount = 0;
   let matchesBefore = 0;

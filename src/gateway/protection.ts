@@ -108,7 +108,10 @@ export class ProtectionReader {
   }
 
   /** Every instance of the visible accounts, each with its protection; accounts whose instance list failed are providerErrors. */
-  async across(filter: ProviderFilter, requestedRpo?: number | null): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; providerErrors: ProviderFailure[] }> {
+  async across(
+    filter: ProviderFilter,
+    requestedRpo?: number | null,
+  ): Promise<{ items: ProtectedInstance[]; answered: ProviderAdapter[]; accounts: string[]; providerErrors: ProviderFailure[] }> {
     if (requestedRpo != null) this.rpoFor('', requestedRpo);
     const adapters = this.reads.providers(filter);
     const settled = await Promise.allSettled(adapters.map((adapter) => this.ofAccount(adapter, requestedRpo)));
@@ -127,7 +130,8 @@ export class ProtectionReader {
       const failed = result.value.find((item) => item.protection.error);
       if (failed?.protection.error) providerErrors.push(toProviderError(adapter, failed.protection.error, this.reads.reportFault));
     });
-    return { items, answered, providerErrors };
+    // Every account asked, failed or not, in the order of `items`: a cursor of one that failed resumes at the next (pageOfMatches).
+    return { items, answered, accounts: adapters.map((adapter) => adapter.account.id), providerErrors };
   }
 
   async summary(filter: ProviderFilter, requestedRpo?: number | null): Promise<ProtectionSummaryModel> {
@@ -161,7 +165,7 @@ export class ProtectionReader {
     instanceStatuses: ReadonlySet<InstanceStatus> | null = null,
   ): Promise<Connection<Instance>> {
     const wanted = new Set(statuses);
-    const { items, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
+    const { items, accounts, providerErrors } = await this.across({ providerId: args.providerId ?? null, kind: args.kind ?? null }, requestedRpo);
     const matching = items.map((item) => wanted.has(item.protection.status) && (!instanceStatuses || instanceStatuses.has(statusOf(this.reads, item.instance))));
     // Paged by place among all instances, not among the matches: see pageOfMatches.
     const all = items.map((item, index) => {
@@ -170,7 +174,7 @@ export class ProtectionReader {
       this.listed.set(node, item.protection);
       return node;
     });
-    return pageOfMatches(all, (index) => matching[index] === true, args, this.reads.shared.options.maxPageSize, providerErrors);
+    return pageOfMatches(all, (index) => matching[index] === true, args, this.reads.shared.options.maxPageSize, providerErrors, accounts);
   }
 
   private async ofAccount(adapter: ProviderAdapter, requestedRpo?: number | null): Promise<ProtectedInstance[]> {

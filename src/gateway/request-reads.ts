@@ -190,9 +190,10 @@ export class RequestReads {
       for (const adapter of uncached) adapter.prepareLists(listsWanted, this.scope);
     }
     const { items, providerErrors } = await acrossProviders(adapters, (adapter) => this.loaders.instanceList(adapter), this.reportFault);
+    const accounts = accountIdsOf(adapters);
     // Cursors by place among all instances, as for `filter.protection`: a VM started between pages moves no other off its page.
-    if (statuses) return pageOfMatches(items, (index) => statuses.has(statusOf(this, items[index] as Instance)), args, this.shared.options.maxPageSize, providerErrors);
-    return paginate(items, args, this.shared.options.maxPageSize, providerErrors, instanceId);
+    if (statuses) return pageOfMatches(items, (index) => statuses.has(statusOf(this, items[index] as Instance)), args, this.shared.options.maxPageSize, providerErrors, accounts);
+    return paginate(items, args, this.shared.options.maxPageSize, providerErrors, instanceId, { accounts, accountOf: accountOfRow });
   }
 
   async backups(filter: BackupFilterInput | null | undefined, page: PageArgs = {}): Promise<Connection<Backup>> {
@@ -230,7 +231,7 @@ export class RequestReads {
       const items = await accountBackupsNewestFirst(read.map(({ instanceNativeId, list }) => ({ instanceNativeId, backups: this.deletingHere.list(list) })));
       return partial.length === 0 ? items : { items, partial };
     }, this.reportFault);
-    return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId);
+    return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId, { accounts: accountIdsOf(adapters), accountOf: accountOfRow });
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */
@@ -414,5 +415,9 @@ export class RequestReads {
     return this.loaders.warmList<T>(list, instance) ?? loader.load(instanceLoaderKey(instance));
   }
 }
+
+/** The accounts a list merges, in the order acrossProviders appends their rows. */
+const accountIdsOf = (adapters: readonly ProviderAdapter[]): string[] => adapters.map((adapter) => adapter.account.id);
+const accountOfRow = (row: { providerId: string }): string => row.providerId;
 
 const backupKey = (providerId: string, instanceNativeId: string, nativeId: string): string => `${loaderKey(providerId, instanceNativeId)}\u0000${nativeId}`;
