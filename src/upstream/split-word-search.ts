@@ -55,14 +55,19 @@ function runLengthAt(text: string, at: number, code: number): number {
   return 0;
 }
 
-/** How many characters of the backslash at `at` are one escape of SPLIT_RUN_SOURCE: 2 for `\n`, 6 for `\u0020`, 0 for none (a constant read). */
+/**
+ * How many characters of the backslash at `at` are one escape of SPLIT_RUN_SOURCE: 2 for `\n`, 6
+ * for `\u0020`, 0 for none. The letter after it read by its code: a regex test of it was a third
+ * of the split-words search's time over a hostile run of `\x` (every other character a backslash).
+ */
 function backslashRunLengthAt(text: string, at: number): number {
-  const kind = text.charAt(at + 1);
-  if (kind === 'u') {
+  const kind = text.charCodeAt(at + 1);
+  if (kind === 0x75) {
     ESCAPED_SPLIT.lastIndex = at;
     return ESCAPED_SPLIT.test(text) ? 6 : 0;
   }
-  return /[nrtfv]/.test(kind) ? 2 : 0;
+  // n, r, t, f, v: JSON's and C's whitespace escapes.
+  return kind === 0x6e || kind === 0x72 || kind === 0x74 || kind === 0x66 || kind === 0x76 ? 2 : 0;
 }
 
 /**

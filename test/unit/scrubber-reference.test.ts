@@ -24,6 +24,10 @@ const PIECES = [
   ...['\\u00a0', '\\u00A0', '\\u3000', '\\u200b', '\\\\u200b', '\\u{200b}', '\\u{a0}', '\\x', '\\x20', '\\xa0', '\\xc2\\xa0', '\\xe2\\x80\\x8b', '\\xc3\\xad', '\\x00', '\\', '\\\\', '\\b', '\\u0026nbsp;', '\\udb40\\udc41'],
   ...['%', '%2', '%20', '%2520', '%E2%80%8B', '%25E2%2580%258B', '%25E2%2580', '%C2%A0', '%25C2%25A0', '%5Cx00', '%255Cx20', '%5Cu200b', '%00', '%252500', '%E2%80%AF'],
   ...['&', '&#', '&#0', '&#000', '&#160;', '&#xa0', '&#8203;', '&nbsp;', '&nbsp', '&amp;nbsp;', '&ampnbsp;', '&#38;#8203;', '&#x26;shy;', '&shy', '&zwnj;', '&Tab;', '&amp;amp;zwnj;'],
+  // HTML's references read by the "&" alone (readHidden), with and without ";", and the splits the split-words search reads after a backslash.
+  ...['&NonBreakingSpace;', '&#x200B', '&#8203', '&#32', '&#x2000;', '&AMP;nbsp;', '&#0038;Tab;', '&emsp13;', '&af;', '&NoBreak', '\\\\n', '\\n', '\\r', '\\t', '\\f', '\\v', '\\u0020', '\\N'],
+  // bench:scrub-worst's costliest shapes, a few units of each.
+  ...['n&nbsp;n&nbsp;n&nbsp;', '\u200b\\x\\x\\x', '\\x\\x\\x\\x'],
 ];
 
 function generator(seed: number): () => number {
@@ -79,6 +83,19 @@ describe('the scrubber against the one before its hostile shapes were made cheap
   });
 
   it('reads and scrubs the hostile shapes as before, alone and around a secret they hide', async () => {
+    // One invisible character and then a run of `\x` (bench:scrub-worst's shape), each as a text whole.
+    for (const whole of [`\u200b${'\\x'.repeat(10_000)}`, `${'\\x'.repeat(10_000)}\u200b${'\\x'.repeat(10_000)}nightowl\\npassword`]) {
+      expect(readingOf(readHidden(whole))).toEqual(readingOf(readHiddenBefore(whole)));
+      expect(await secrets.scrubAnswer(whole, { charsPerTurn: CHARS_PER_TURN })).toBe(await secretsBefore.scrubAnswer(whole, { charsPerTurn: CHARS_PER_TURN }));
+    }
+    // A letters-only secret split by each escape the split-words search reads after a backslash, and near-misses, between the shapes.
+    for (const split of ['\\n', '\\r', '\\t', '\\f', '\\v', '\\u0020', '\\u00a0', '\\N', '\\\\v', '\\', '&nbsp;', '&NonBreakingSpace;', '&#x200B', '&#8203']) {
+      for (const unit of ['\u200b\\x', 'n&nbsp;', '\\x']) {
+        const text = `${unit.repeat(40)}nightowl${split}password ${unit.repeat(40)}`;
+        expect(await secrets.scrubAnswer(text, { charsPerTurn: CHARS_PER_TURN }), text).toBe(await secretsBefore.scrubAnswer(text, { charsPerTurn: CHARS_PER_TURN }));
+        expect(secrets.scrub(text.slice(unit.length * 40)), text).toBe(secretsBefore.scrub(text.slice(unit.length * 40)));
+      }
+    }
     for (const unit of ['\\x\\x4', '\u200b\\x', 'a\u00a0', 'a\\u00a0', 'a\u3000', 'a\u200b', 'a\\u200b', 'n%E2%80%8B', 'n&nbsp;', '\\x', '\\', '%25E2%2580', '&#', 'a ', 'nightowl\u00a0password\u200b']) {
       const text = unit.repeat(Math.ceil(20_000 / unit.length));
       expect(readingOf(readHidden(text)), unit).toEqual(readingOf(readHiddenBefore(text)));

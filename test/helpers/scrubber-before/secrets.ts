@@ -7,7 +7,7 @@ import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets
 import { hexForms } from '../../../src/upstream/hex-secrets.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
 import { LetterRunPieceSearch } from '../../../src/upstream/letter-run-pieces.js';
-import { lookalikeAnchor, lookalikePatterns, wordsOf } from '../../../src/upstream/lookalike-secrets.js';
+import { lookalikeAnchor, lookalikePatterns, wordsOf } from './lookalike-secrets.js';
 import { piecesOf, separatorsBeside } from '../../../src/upstream/scrub-pieces.js';
 import { SecretPiecesByJoiners } from '../../../src/upstream/secret-piece-groups.js';
 
