@@ -7,37 +7,39 @@ import type { UpstreamRequest } from './client.js';
  * Adapters encode segments; this catches what encoding lets through (dots).
  */
 export function assertInsideApi(path: string): void {
-  // Walked in place, not split: every upstream call passes here, and the split's arrays and segment
-  // strings were garbage of every call. A segment with no "%" decodes to itself, so only those with
-  // one are cut out and decoded.
   const query = path.indexOf('?');
   const end = query < 0 ? path.length : query;
-  let percent = path.indexOf('%');
+  const percent = path.indexOf('%');
+  if (percent >= 0 && percent < end) assertDecodedSegmentsInsideApi(path.slice(0, end));
+  else assertNoDotSegment(path, end);
+}
+
+/**
+ * A path with no "%" before its query, nearly every one: no segment to decode, only "." and ".." to find. Walked
+ * in place, not split: every upstream call passes here, and the split's arrays and strings were garbage of every call.
+ */
+function assertNoDotSegment(path: string, end: number): void {
   for (let start = 0; ; ) {
     const slash = path.indexOf('/', start);
     const stop = slash < 0 || slash > end ? end : slash;
-    if (percent >= 0 && percent < start) percent = path.indexOf('%', start);
-    assertSegmentInsideApi(path, start, stop, percent >= 0 && percent < stop);
+    const length = stop - start;
+    if ((length === 1 || length === 2) && path.charCodeAt(start) === DOT && path.charCodeAt(stop - 1) === DOT) throw notAllowed();
     if (stop >= end) return;
     start = stop + 1;
   }
 }
 
-/** One segment of `path`, from `start` to `stop`: see `assertInsideApi`. */
-function assertSegmentInsideApi(path: string, start: number, stop: number, escaped: boolean): void {
-  if (!escaped) {
-    const length = stop - start;
-    if ((length === 1 || length === 2) && path.charCodeAt(start) === DOT && path.charCodeAt(stop - 1) === DOT) throw notAllowed();
-    return;
+/** A path with an escaped id (rare): every segment decoded, as one with no "%" decodes to itself. */
+function assertDecodedSegmentsInsideApi(pathOnly: string): void {
+  for (const segment of pathOnly.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw badInput('an id contains an invalid character sequence');
+    }
+    if (decoded === '.' || decoded === '..' || (decoded !== segment && /[/?#\\]/.test(decoded))) throw notAllowed();
   }
-  const segment = path.slice(start, stop);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    throw badInput('an id contains an invalid character sequence');
-  }
-  if (decoded === '.' || decoded === '..' || (decoded !== segment && /[/?#\\]/.test(decoded))) throw notAllowed();
 }
 
 const DOT = 0x2e;
