@@ -3,12 +3,17 @@ import type { UpstreamRequest } from './client.js';
 
 /**
  * The last guard against an id that would walk out of the provider's API: no
- * path segment may be, or decode to, "." or "..", nor hide a "/" or "?".
+ * path segment may be, or decode to, "." or "..", nor hide a "/" or "?", and
+ * no raw backslash may stand before the query.
  * Adapters encode segments; this catches what encoding lets through (dots).
  */
 export function assertInsideApi(path: string): void {
   const query = path.indexOf('?');
   const end = query < 0 ? path.length : query;
+  // Encoding makes every backslash of an id "%5C"; a raw one is a segment some servers (IIS, Windows-hosted
+  // frameworks) read as "/", so "..\..\x" would walk out there while every segment here looks harmless.
+  const backslash = path.indexOf('\\');
+  if (backslash >= 0 && backslash < end) throw notAllowed();
   const percent = path.indexOf('%');
   if (percent >= 0 && percent < end) assertDecodedSegmentsInsideApi(path.slice(0, end));
   else assertNoDotSegment(path, end);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assertInsideApi, compactQuery } from '../../src/upstream/request-path.js';
 
-/** assertInsideApi as it was written before it walked the path in place: the reference it must agree with. */
+/** assertInsideApi as it was written before it walked the path in place (with the raw backslash refused since): the reference it must agree with. */
 function splitReference(path: string): string | null {
   const pathOnly = path.split('?')[0] ?? '';
+  if (pathOnly.includes('\\')) return 'an id contains a path segment that is not allowed';
   for (const segment of pathOnly.split('/')) {
     let decoded: string;
     try {
@@ -60,6 +61,13 @@ describe('the path guard (assertInsideApi)', () => {
       expect(outcome(path), path).toBeNull();
     }
     for (const path of ['/vms/../backups.json', '/vms/./backups', '/vms/..?x=1']) expect(outcome(path), path).toMatch(/not allowed/);
+  });
+});
+
+describe('a raw backslash (assertInsideApi)', () => {
+  it('is refused before the query, where a server reading "\\" as "/" would see ".." segments, and let through in the query', () => {
+    for (const path of ['/vms/..\\..\\etc/backups', '/vms/a\\b', '\\', '/vms/1\\/backups.json']) expect(outcome(path), path).toMatch(/not allowed/);
+    for (const path of ['/vms/1/backups.json?name=a\\b', '/vms/a-b']) expect(outcome(path), path).toBeNull();
   });
 });
 
