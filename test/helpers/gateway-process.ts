@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensureBuilt } from '../server/process.js';
 import { eventually } from './harness.js';
@@ -19,16 +20,39 @@ export interface GatewayProcess {
 }
 
 /** A loopback port free at this moment (for processes whose port must be known before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The lowest port the kernel hands out for a bind to port 0 (Linux's default range starts at 32768). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2_048 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** Whether 127.0.0.1:`port` can be bound now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port free now, for a process the test starts later (a gateway, HAProxy's backends). Picked below the
+ * kernel's ephemeral range: a port the kernel handed out for port 0 and took back was soon handed to the
+ * next server listening on port 0 (a simulator, another test's admin listener) before the gateway bound
+ * it, and the gateway's test then talked to that server (404 "not found" at /graphql).
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = Math.max(1_025, high - 12_000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port found between ${low} and ${high}`);
 }
 
 /**
