@@ -8,6 +8,7 @@ import type { RunningSimulator, SimulatorStartOptions } from '../../src/provider
 import { startSimulator, type ProviderKind } from '../../src/providers/registry.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import type { KeyValueStore } from '../../src/state/store.js';
+import type { OperationBus } from '../../src/cluster/operation-bus.js';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number;
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   /** Changes to the config before validation, applied in order: `withProviderSettings`, `withAccountCopy`, `withClients`, `withLimits`, `withSettings`, or your own. */
   configure?: ConfigChange | ConfigChange[];
   store?: KeyValueStore;
+  /** Shares operation poll loops with other replicas (the Redis bus); closed with the gateway. */
+  operationBus?: OperationBus;
   batching?: boolean;
   /** A shorter WebSocket keep-alive period than the gateway's 12 s. */
   webSocketKeepAliveMs?: number;
@@ -136,6 +139,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const gateway = await startGatewayServer(config, {
     logger: memoryLogger(logs),
     ...(options.store ? { store: options.store } : {}),
+    ...(options.operationBus ? { operationBus: options.operationBus } : {}),
     ...(options.batching === undefined ? {} : { batching: options.batching }),
     ...(options.webSocketKeepAliveMs === undefined ? {} : { webSocketKeepAliveMs: options.webSocketKeepAliveMs }),
     ...(options.webSocketSlowReaderCloseWaitMs === undefined ? {} : { webSocketSlowReaderCloseWaitMs: options.webSocketSlowReaderCloseWaitMs }),
