@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../domain/errors.js';
 import type { Operation } from '../domain/types.js';
+import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
 /** What one replica tells the others about a watched operation. */
 export type BusEvent =
@@ -32,6 +33,8 @@ export interface OperationBus {
   announceWrite(providerId: string): Promise<void>;
   /** Called with the account of each write another replica announces. */
   onWrite(listener: (providerId: string) => void): void;
+  /** Its Redis connections' state now (the Redis bus: commands, and the subscriber that hears the other replicas). */
+  connectionStates?(): RedisConnectionState[];
   /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
   close(deadline?: number): Promise<void>;
 }

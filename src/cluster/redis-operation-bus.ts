@@ -5,6 +5,7 @@ import type { Operation } from '../domain/types.js';
 import { closeAll, closeRedis } from '../state/close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from '../state/redis-timeouts.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
+import { redisConnectionState, type RedisConnectionState } from '../state/redis-connection-state.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
 import { logBusConnection } from './bus-connection-lines.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
@@ -128,6 +129,10 @@ export class RedisOperationBus implements OperationBus {
       throw error;
     }
     return leave;
+  }
+
+  connectionStates(): RedisConnectionState[] {
+    return [redisConnectionState('operation_bus', this.commands), redisConnectionState('operation_bus_subscriber', this.subscriber)];
   }
 
   async close(deadline?: number): Promise<void> {

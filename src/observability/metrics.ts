@@ -5,6 +5,7 @@ import type { UpstreamObserver } from '../upstream/observer.js';
 import { BUILD_ID } from '../build-id.js';
 import { boundedStdout } from './bounded-stdout.js';
 import { STORE_USERS, type StoreFailureClass, type StoreUser } from './store-failure-lines.js';
+import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -137,6 +138,17 @@ export class GatewayMetrics implements UpstreamObserver {
     registers: [this.registry],
     collect: () => this.readCacheBytesHeld.set(this.readCacheBytes()),
   });
+  /** Read at scrape time from the store's and the operation bus's connections (showRedisConnections): none without REDIS_URL. */
+  private redisConnectionsNow: () => readonly RedisConnectionState[] = () => [];
+  private readonly redisConnectionUp: Gauge<'connection'> = new Gauge({
+    name: 'backup_graph_redis_connection_up',
+    help: "Whether each of this replica's Redis connections (REDIS_URL) is up now: 1 up, 0 lost (ioredis reconnecting), by connection: store, operation_bus, operation_bus_subscriber (with it lost the replica hears no other replica's operation statuses or write announcements). /readyz stays 200 either way.",
+    labelNames: ['connection'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const { connection, up } of this.redisConnectionsNow()) this.redisConnectionUp.set({ connection }, up ? 1 : 0);
+    },
+  });
   private readonly batchSize = new Histogram({
     name: 'backup_graph_dataloader_batch_size',
     help: 'Keys per DataLoader batch, by loader.',
@@ -165,6 +177,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** The gauge of the read cache's bytes reads this. */
   showReadCacheBytes(read: () => number): void {
     this.readCacheBytes = read;
+  }
+
+  /** The gauge of Redis connections up reads this. */
+  showRedisConnections(read: () => readonly RedisConnectionState[]): void {
+    this.redisConnectionsNow = read;
   }
 
   /** A call by `store` to the shared store failed or did not answer in time. */

@@ -14,6 +14,7 @@ import { healthz, readyz } from './health.js';
 import { adminHostAllowed } from './admin-host.js';
 import { boundAddress, isWildcardHost } from './bound-address.js';
 import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
+import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
 /**
  * TCP connections one address may hold open on the admin listener (fewer when
@@ -99,6 +100,8 @@ export interface AdminDependencies {
   metrics: GatewayMetrics;
   providers: ProviderSet;
   isDraining: () => boolean;
+  /** The store's and the operation bus's Redis connections, for the detailed /readyz. */
+  redisConnections: () => readonly RedisConnectionState[];
 }
 
 /**
@@ -108,7 +111,7 @@ export interface AdminDependencies {
  */
 export function adminRoutes(dependencies: AdminDependencies): express.Router {
   const router = express.Router();
-  router.get('/readyz', readyz(dependencies.providers, dependencies.isDraining));
+  router.get('/readyz', readyz(dependencies.providers, dependencies.isDraining, dependencies.redisConnections));
   router.get('/metrics', async (_req: Request, res: Response) => {
     res.setHeader('content-type', dependencies.metrics.registry.contentType);
     res.end(await dependencies.metrics.registry.metrics());

@@ -41,6 +41,7 @@ import { boundAddress, listeningWords } from './bound-address.js';
 import { ADMIN_ONLY_METRICS, adminRoutes, bareReadyz, formatHost, startAdminListener } from './admin.js';
 import { keepEveryHeaderLine } from './header-lines.js';
 import { healthz, readyz } from './health.js';
+import type { RedisConnectionState } from '../state/redis-connection-state.js';
 import { clientAddressResolver } from './client-address.js';
 import { RateLimiter, rateLimit, sharedRateCounters } from './rate-limit.js';
 import { sharedLimitCounters } from './shared-limits.js';
@@ -175,6 +176,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     lateStoreWrites,
   }, cacheTtl);
   metrics.showReadCacheBytes(services.readCacheBytes);
+  const redisConnections = (): RedisConnectionState[] => [...(options.store?.connectionStates?.() ?? []), ...(options.operationBus?.connectionStates?.() ?? [])];
+  metrics.showRedisConnections(redisConnections);
   const protectionSweep = config.protection.sweepIntervalMs > 0 ? new ProtectionSweep(services, metrics.registry, config.protection.sweepIntervalMs, logger) : null;
   const authenticator = new ClientAuthenticator(config.clients, anonymousPrincipal(config));
   const sharedCounters = await sharedLimitCounters(store, logger, countStoreFailure, options.storeFailureLineMs, options.subscriptionLeaseMs);
@@ -290,7 +293,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.get('/healthz', healthz);
   // A browser opened on the bare address lands in GraphiQL.
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/graphql'));
-  const adminDependencies = { metrics, providers: services.providers, isDraining: () => drain.draining };
+  const adminDependencies = { metrics, providers: services.providers, isDraining: () => drain.draining, redisConnections };
   if (options.adminRoutesOnMainPort) app.use(adminRoutes(adminDependencies));
   else app.get('/readyz', bareReadyz(readyz(services.providers, () => drain.draining)));
 

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { ProviderSet } from '../gateway/provider-set.js';
+import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
 export const healthz = (_req: Request, res: Response): void => {
   res.json({ status: 'ok' });
@@ -19,8 +20,16 @@ export const healthz = (_req: Request, res: Response): void => {
  * `providers { health }`, and in the metrics the alert rules read. An
  * account whose login the provider refused shows `login: "refused"` and the
  * seconds until the login is tried again.
+ *
+ * Redis likewise: every replica shares the one Redis, so a lost connection to it, the operation
+ * bus's subscriber's included (the replica then misses other replicas' statuses and write
+ * announcements), is reported here (`redis`, with REDIS_URL) and in backup_graph_redis_connection_up,
+ * not acted on. Unready for it, every replica left rotation at once in a Redis outage, while each
+ * still serves (reads from the providers, operations polled alone); a connection lost on one
+ * replica alone is reconnected by ioredis within a second or so, and the RedisConnectionDown
+ * alert rule tells one that stays lost.
  */
-export function readyz(providers: ProviderSet, isDraining: () => boolean) {
+export function readyz(providers: ProviderSet, isDraining: () => boolean, redisConnections: () => readonly RedisConnectionState[] = () => []) {
   return (_req: Request, res: Response): void => {
     const list = providers.all.map((adapter) => {
       const { health, cause } = adapter.upstream.healthReport();
@@ -35,6 +44,7 @@ export function readyz(providers: ProviderSet, isDraining: () => boolean) {
       };
     });
     const ready = !isDraining();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list });
+    const redis = redisConnections();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', providers: list, ...(redis.length > 0 ? { redis } : {}) });
   };
 }

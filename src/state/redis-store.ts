@@ -6,6 +6,7 @@ import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
 import { watchConnection } from './redis-connection-trouble.js';
+import { redisConnectionState, type RedisConnectionState } from './redis-connection-state.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
@@ -56,6 +57,10 @@ export class RedisStore implements KeyValueStore {
 
   sharedConnection(): { client: object; prefix: string } {
     return { client: this.redis, prefix: this.prefix };
+  }
+
+  connectionStates(): RedisConnectionState[] {
+    return this.ownsConnection ? [redisConnectionState('store', this.redis)] : [];
   }
 
   /** Connects; a Redis that cannot be reached fails the start naming it and the first error seen. */

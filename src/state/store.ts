@@ -1,3 +1,5 @@
+import type { RedisConnectionState } from './redis-connection-state.js';
+
 /**
  * Shared state (idempotency records, the cross-request cache) behind one
  * interface: process memory by default, Redis when REDIS_URL is set, so
@@ -109,6 +111,8 @@ export interface KeyValueStore {
    * (src/state/redis-counters.ts); absent in memory, where a process counts alone.
    */
   sharedConnection?(): { client: object; prefix: string };
+  /** Its own Redis connection's state (Redis only; a namespace, which shares its parent's, has none). */
+  connectionStates?(): RedisConnectionState[];
   /** `deadline` (ms since the epoch): when a connection that has not closed by then is dropped (see closeRedis). */
   close(deadline?: number): Promise<void>;
 }

@@ -23,4 +23,9 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/provider-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
+
+  it("fires RedisConnectionDown for a replica's connection lost 5 minutes, its subscriber's alone included, never for one back within a Redis restart", () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/redis-connection-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
 });
