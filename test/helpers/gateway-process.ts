@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensureBuilt } from '../server/process.js';
 import { eventually } from './harness.js';
+import { holdsListener, listenerHolders } from './listening-owner.js';
 
 /** How a gateway process is started: the compiled build, as the container runs it. */
 export const GATEWAY_COMMAND: readonly string[] = ['dist/main.js'];
@@ -55,9 +56,21 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port found between ${low} and ${high}`);
 }
 
+/** A spawned gateway's port answered, but from another process: the port was taken before the gateway bound it. */
+export class PortAnsweredByAnotherError extends Error {
+  constructor(port: number, pid: number | undefined, holders: readonly string[], output: string) {
+    const heldBy = holders.length > 0 ? `; the port is held by ${holders.join(', ')}` : '';
+    super(`port ${port} answered but not from the spawned gateway (pid ${pid ?? 'unknown'})${heldBy}; the gateway's output so far:\n${output}`);
+    this.name = 'PortAnsweredByAnotherError';
+  }
+}
+
 /**
  * Starts `backup-graph --config FILE` as a real process listening on
- * 127.0.0.1:`port` and resolves once /healthz answers.
+ * 127.0.0.1:`port` and resolves once /healthz answers from that process: an answer from
+ * another server that took the port first fails at once with PortAnsweredByAnotherError
+ * (the test would otherwise talk to that server: 404 "not found" at /graphql). Where /proc
+ * cannot tell who listens (not Linux), any answer is taken.
  */
 export async function spawnGateway(options: { configFile: string; port: number; env?: NodeJS.ProcessEnv }): Promise<GatewayProcess> {
   ensureBuilt();
@@ -80,10 +93,13 @@ export async function spawnGateway(options: { configFile: string; port: number; 
     await eventually(
       async () => {
         if (exitCode !== undefined) throw new Error(`gateway exited (${exitCode}) before it was healthy:\n${output}`);
-        return fetch(`${url}/healthz`).then(
-          (response) => response.ok,
-          () => false,
+        const status = await fetch(`${url}/healthz`).then(
+          (response) => response.status,
+          () => 0,
         );
+        // Any answer, a 404 too: whoever gave it listens there now.
+        if (status !== 0) throwUnlessListening(child.pid, options.port, output);
+        return status === 200;
       },
       (healthy) => healthy,
       { timeoutMs: 120_000, intervalMs: 100 },
@@ -103,4 +119,14 @@ export async function spawnGateway(options: { configFile: string; port: number; 
       return exited;
     },
   };
+}
+
+/**
+ * Throws PortAnsweredByAnotherError unless process `pid` (or a process it started: a wrapper's
+ * child) holds the socket listening on `port`. Called just after an answer on that port: a
+ * gateway that answered listens until it stops, so a process without that socket did not answer.
+ */
+export function throwUnlessListening(pid: number | undefined, port: number, output: string): void {
+  if (pid !== undefined && holdsListener(pid, port) !== false) return;
+  throw new PortAnsweredByAnotherError(port, pid, listenerHolders(port), output);
 }

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { loadConfigObject } from '../../src/config/load.js';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
-import { freePort } from '../helpers/gateway-process.js';
+import { freePort, throwUnlessListening } from '../helpers/gateway-process.js';
 import { eventually } from '../helpers/harness.js';
 import { assignments, expandSpecifiers, parseUnit, readEnvironmentFile, single, timeSpanMs, values } from '../helpers/systemd-unit.js';
 import { ensureBuilt } from '../server/process.js';
@@ -190,7 +190,7 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
     /**
      * ExecStart with the env files as shipped, but for what this machine must differ in: free
      * ports (other tests run beside this one) and the simulator for the real Zomro; `wrapper`
-     * runs it under another command (strace). Resolves once /readyz answers 200.
+     * runs it under another command (strace). Resolves once /readyz answers 200 from that process.
      */
     async function startAsTheUnitWould(wrapper: string[] = []): Promise<{ port: number; output: () => string; exited: Promise<number | null> }> {
       const port = await freePort();
@@ -208,10 +208,13 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
       await eventually(
         async () => {
           if (stopped !== undefined) throw new Error(`the gateway exited (${stopped}) before it was ready:\n${output}`);
-          return fetch(`http://127.0.0.1:${port}/readyz`).then(
+          const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
             (response) => response.status,
             () => 0,
           );
+          // An answer from another server that took the port first fails here, not at the query.
+          if (status !== 0) throwUnlessListening(child.pid, port, output);
+          return status;
         },
         (answered) => answered === 200,
         { timeoutMs: 60_000, intervalMs: 100 },
