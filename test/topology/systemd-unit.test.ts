@@ -1,15 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfigObject } from '../../src/config/load.js';
 import type { RunningSimulator } from '../../src/providers/module.js';
 import { startSimulator } from '../../src/providers/registry.js';
+import { accountCacheKeys } from '../helpers/account-cache-keys.js';
 import { freePort, throwUnlessListening } from '../helpers/gateway-process.js';
 import { eventually } from '../helpers/harness.js';
+import { expectOnlyAccountIdChanged, hostConfigWithAccount, runAccountId } from '../helpers/host-config.js';
 import { assignments, expandSpecifiers, parseUnit, readEnvironmentFile, single, timeSpanMs, values } from '../helpers/systemd-unit.js';
 import { ensureBuilt } from '../server/process.js';
 
@@ -160,19 +162,24 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
   });
 
   describe('ExecStart run as a plain process in the environment the unit gives it', () => {
+    // The installed config is the shipped one but for its account id, this run's own: the same file
+    // runs in plain-host-replicas.test.ts against the same Redis, where one id shares one read cache.
+    const accountId = runAccountId();
     let simulator: RunningSimulator;
     let credentials: string;
     let zomroUrl: string;
+    let installedConfig: string;
     const running: ChildProcess[] = [];
 
     beforeAll(async () => {
       ensureBuilt();
       simulator = await startSimulator('zomro');
-      const { url, auth } = simulator.accountConfig('zomro-nl');
+      const { url, auth } = simulator.accountConfig(accountId);
       const token = (auth as { token?: unknown } | undefined)?.token;
       if (typeof url !== 'string' || typeof token !== 'string') throw new Error('the Zomro simulator gave no url and token');
       zomroUrl = url;
       credentials = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-credentials-'));
+      installedConfig = hostConfigWithAccount(mkdtempSync(join(tmpdir(), 'backup-graph-systemd-config-')), accountId);
       for (const credential of values(unit, 'Service', 'LoadCredential')) {
         const [name] = credential.split(':') as [string];
         const value = credentialValues(token)[name];
@@ -185,17 +192,19 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
       for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await simulator?.stop();
       if (credentials) rmSync(credentials, { recursive: true, force: true });
+      if (installedConfig) rmSync(dirname(installedConfig), { recursive: true, force: true });
     });
 
     /**
      * ExecStart with the env files as shipped, but for what this machine must differ in: free
-     * ports (other tests run beside this one) and the simulator for the real Zomro; `wrapper`
+     * ports (other tests run beside this one), the simulator for the real Zomro and this run's
+     * account id in the installed config; `wrapper`
      * runs it under another command (strace). Resolves once /readyz answers 200 from that process.
      */
     async function startAsTheUnitWould(wrapper: string[] = []): Promise<{ port: number; output: () => string; exited: Promise<number | null> }> {
       const port = await freePort();
       const env = { ...unitEnvironment(credentials), PORT: String(port), ADMIN_PORT: String(await freePort()), ZOMRO_URL: zomroUrl };
-      const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? (fromRepository(word, INSTANCE) as string) : word));
+      const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? installedConfig : word));
       expect(command).toBe('node');
       const [program, ...programArgs] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
       const child = spawn(program, programArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -233,9 +242,15 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
       return { status: answer.status, errors };
     }
 
+    it('installs the shipped config but for its account id', () => {
+      expectOnlyAccountIdChanged(installedConfig, accountId);
+    });
+
     it('answers /readyz 200 and a query with the key from its credentials, then exits 0 on the KillSignal', async () => {
       const gateway = await startAsTheUnitWould();
       expect(await queryWithTheDashboardKey(gateway.port), gateway.output()).toEqual({ status: 200, errors: undefined });
+      // Its read cache is in Redis under this run's account id, not the shipped id another run of the file shares.
+      expect((await accountCacheKeys(REDIS_URL, accountId)).length).toBeGreaterThan(0);
       // Its secrets came from the credentials directory: none of them is printed.
       const { dashboard_key: dashboardKey, ops_key: opsKey } = credentialValues('');
       expect(gateway.output()).not.toContain(dashboardKey);
