@@ -7,11 +7,12 @@ const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $inpu
 /**
  * A refusal's words as a hostile or broken panel (or a proxy before it) may send them: its
  * strings as lists read by index ("0: VM backup status is not OK"), its fields all null read
- * "detail:". Lists are joined, fields without words left out, and nothing left is named by status.
+ * "detail:". Lists are joined, fields without words left out, and nothing left is named by status
+ * (the backup's status refusal then says what to do: danube-backup-status-refusal.test.ts).
  */
 const CASES: Array<[string, Forged, string, RegExp]> = [
-  ['a detail sent as a list', { status: 409, body: { detail: ['VM backup status is not OK'] } }, 'CONFLICT', /^VM backup status is not OK$/],
-  ['a FAILURE whose detail is a list', { status: 409, body: { status: 'FAILURE', result: { detail: ['VM backup status is not OK', null, 'try later'] }, task_id: null } }, 'CONFLICT', /^VM backup status is not OK, try later$/],
+  ['a detail sent as a list', { status: 409, body: { detail: ['VM backup status is not OK'] } }, 'CONFLICT', /^VM backup status is not OK: Danube deletes a backup only once/],
+  ['a FAILURE whose detail is a list', { status: 409, body: { status: 'FAILURE', result: { detail: ['VM backup status is not OK', null, 'try later'] }, task_id: null } }, 'CONFLICT', /^VM backup status is not OK, try later: Danube deletes a backup only once/],
   ['a detail of null', { status: 409, body: { detail: null } }, 'CONFLICT', /^the provider answered HTTP 409 without saying why$/],
   ['a FAILURE whose fields are all null', { status: 400, body: { status: 'FAILURE', result: { detail: null, message: null }, task_id: null } }, 'PROVIDER_ERROR', /^the provider answered HTTP 400 without saying why$/],
   ['a field among nulls', { status: 423, body: { detail: null, error: [null, 'disk busy'] } }, 'CONFLICT', /^error: disk busy$/],

@@ -22,6 +22,7 @@ import { backupVmAddress } from './vm-address.js';
 import { isRowOfVmUuid, isVmUuid } from './backup-row-vm-uuid.js';
 import { backupRowVm, renamedVmOf } from './backup-row-vm.js';
 import { withLockedNextStep } from './locked-refusals.js';
+import { withBackupStatusNextStep } from './backup-status-refusal.js';
 import { withRestoreNextStep } from './restore-refusals.js';
 import { withSizeLimitNextStep } from './size-limit-refusal.js';
 import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
@@ -237,7 +238,7 @@ export class DanubeAdapter extends BaseAdapter {
     const vmAddress = backupVmAddress(backup);
     const answer = await this.client
       .call('DELETE', `/vm/${hostnameSegment(vmAddress)}/backup/${segment(backup.nativeId)}`, 'vm.backup.delete', scope, { disk_id: Number(backup.keyExtra[0] ?? 1) })
-      .catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(withBackupStatusNextStep(error, 'delete'))));
     // The VM's uuid, where the row named it, goes in the token: a forgotten task is judged by the
     // VM's list, which a rename since would hide from a look-up by hostname.
     return this.fromAnswer(answer, 'DELETE_BACKUP', startedAt, hostname, backup.nativeId, backup.keyExtra, vmAddress === hostname ? [] : [vmAddress]);
@@ -255,7 +256,7 @@ export class DanubeAdapter extends BaseAdapter {
         // snapshots and backups (default: true)", the gateway's is false.
         force: request.force,
       })
-      .catch((error: unknown) => Promise.reject(withLockedNextStep(withRestoreNextStep(error))));
+      .catch((error: unknown) => Promise.reject(withLockedNextStep(withRestoreNextStep(withBackupStatusNextStep(error, 'restore')))));
     return this.fromAnswer(answer, 'RESTORE_BACKUP', startedAt, request.target.nativeId, request.backup.nativeId, request.backup.keyExtra);
   }
 
