@@ -2,7 +2,7 @@ import { decodeId } from '../domain/ids.js';
 import type { InstanceStatus } from '../domain/instance-status.js';
 import type { Backup, BackupDefinition, Instance, Operation } from '../domain/types.js';
 import { instanceStatus } from '../providers/instance-status.js';
-import { backupId, decodeDefinitionId, decodeScheduleId } from './ids.js';
+import { backupId, decodeDefinitionId, decodeScheduleId, type EntityAddress } from './ids.js';
 import type { RequestReads } from './request-reads.js';
 
 /*
@@ -32,8 +32,11 @@ export function statusOf(reads: RequestReads, instance: Instance): InstanceStatu
 export async function definitionOfBackup(reads: RequestReads, backup: Backup): Promise<BackupDefinition | null> {
   if (!backup.definitionName || !backup.instanceNativeId) return null;
   const instance = await reads.instanceByNativeId(backup.providerId, backup.instanceNativeId);
-  const definitions = instance ? await reads.definitionsOf(instance) : [];
-  return definitions.find((definition) => definition.name === backup.definitionName && String(definition.diskId) === (backup.diskId ?? String(definition.diskId))) ?? null;
+  if (!instance) return null;
+  const definition = (await reads.definitionsOf(instance)).find((item) => item.name === backup.definitionName && String(item.diskId) === (backup.diskId ?? String(item.diskId))) ?? null;
+  // A lookup by its name and disk (one definition each): one found is not the row a list left out.
+  reads.rowsLeftOut.lookedUpIn('definitions', backup.providerId, instance.nativeId, definition !== null);
+  return definition;
 }
 
 /** The backups a definition made. */
@@ -59,12 +62,18 @@ function backupAddressOf(operation: Operation): (Pick<Backup, 'providerId' | 'na
  * left a normalised client cache with whichever it wrote last.
  */
 export async function backupOfOperation(reads: RequestReads, operation: Operation): Promise<Backup | null> {
-  const address = backupAddressOf(operation);
+  const address = backupLookedUpBy(operation);
   if (!address) return null;
-  if (operation.kind === 'DELETE_BACKUP' && operation.status === 'SUCCEEDED') return null;
   const backup = await reads.backupAt(address);
   if (backup && operation.kind === 'DELETE_BACKUP' && operation.status !== 'FAILED') return { ...backup, status: 'DELETING' };
   return backup;
+}
+
+/** Where backupOfOperation looks the operation's backup up; null where it reads nothing (none named, or deleted). */
+export function backupLookedUpBy(operation: Operation): (EntityAddress & { list: 'backups' }) | null {
+  if (operation.kind === 'DELETE_BACKUP' && operation.status === 'SUCCEEDED') return null;
+  const address = backupAddressOf(operation);
+  return address && { ...address, list: 'backups' };
 }
 
 /** The global id of the backup an operation made or acted on, known from the operation alone, so it outlives the backup. */

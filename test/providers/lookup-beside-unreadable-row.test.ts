@@ -182,14 +182,14 @@ describe.each(PLANTINGS)('$kind: lookups by id beside a row whose id cannot be r
     }
   });
 
-  it('a backup asked that is not listed is null with the error (it may be the row left out), and a field showing the list keeps it at its path', async () => {
+  it('a backup asked that is not listed is null with the error at its path (it may be the row left out), and a field showing the list keeps it at its own path alone', async () => {
     const undo = planting.plantBackup(harness, vm, 'h'.repeat(2000));
     try {
       const { providerId, instanceNativeId, keyExtra } = decodeBackupId(backups[0]!);
       const unlisted = backupId({ providerId, instanceNativeId, nativeId: 'not-listed', keyExtra });
       const missing = await harness.gql<{ backup: null }>('query($id: ID!) { backup(id: $id) { id } }', { id: unlisted });
       expect(missing.data).toEqual({ backup: null });
-      expect(missing.errors?.map((error) => [error.path, error.extensions?.providerCode])).toEqual([[undefined, 'INVALID_RESPONSE']]);
+      expect(missing.errors?.map((error) => [error.path, error.extensions?.providerCode])).toEqual([[['backup'], 'INVALID_RESPONSE']]);
       const shown = await harness.gql<{ backup: { id: string }; instance: { backups: unknown[] } }>('query($id: ID!, $vm: ID!) { backup(id: $id) { id } instance(id: $vm) { backups { id } } }', { id: backups[0], vm: instanceOf(backups[0]!) });
       expect(shown.data?.backup).toEqual({ id: backups[0] });
       expect(shown.errors?.map((error) => [error.path?.join('.'), error.extensions?.providerCode])).toEqual([['instance.backups', 'INVALID_RESPONSE']]);

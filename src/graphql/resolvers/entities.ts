@@ -1,11 +1,12 @@
 import { describeCron, nextRunOf } from '../../domain/schedule.js';
 import type { BackupSchedule } from '../../domain/types.js';
-import { backupIdOfOperation, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
+import { backupIdOfOperation, backupLookedUpBy, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
 import { answeredOperationId, backupId, definitionId, instanceId, scheduleId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
+import { lookedInById, lookupAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
@@ -51,8 +52,9 @@ export const entityResolvers: Resolvers = {
   Backup: {
     ...ownedFields(backupId),
     raw: (backup) => backup.raw,
-    definition: (backup, _args, { reads }) => definitionOfBackup(reads, backup),
-    __resolveReference: (reference, { reads }) => reads.backup(reference.id),
+    definition: (backup, _args, { reads }, info) =>
+      lookupAt(reads, info, definitionOfBackup(reads, backup), () => (backup.instanceNativeId ? { list: 'definitions', providerId: backup.providerId, instanceNativeId: backup.instanceNativeId } : null)),
+    __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, reads.backup(reference.id), () => lookedInById(reference.id)),
   },
   BackupSchedule: {
     ...ownedFields(scheduleId),
@@ -62,7 +64,7 @@ export const entityResolvers: Resolvers = {
     // nextRunAt is one of its schedules' and each cron's run is computed once (nextRunAt's memo holds
     // from the instant it was computed at, and the protection's clock was set before the field's).
     nextRunAt: (schedule, _args, { reads }) => nextRunOf(schedule, protectionReader(reads).now),
-    __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupSchedule'),
+    __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, nodeOfType(reads, reference.id, 'BackupSchedule'), () => lookedInById(reference.id)),
   },
   BackupDefinition: {
     ...ownedFields(definitionId),
@@ -71,11 +73,11 @@ export const entityResolvers: Resolvers = {
     retentionStated: (definition) => definition.retention !== null,
     // Read from its instance's backups: a row left out of them may have been one of this definition's.
     backups: (definition, _args, { reads }, info) => listAt(reads, 'backups', { providerId: definition.providerId, nativeId: definition.instanceNativeId }, info, backupsOfDefinition(reads, definition)),
-    __resolveReference: (reference, { reads }) => nodeOfType(reads, reference.id, 'BackupDefinition'),
+    __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, nodeOfType(reads, reference.id, 'BackupDefinition'), () => lookedInById(reference.id)),
   },
   Operation: {
     ...ownedFields(answeredOperationId),
-    backup: (operation, _args, { reads }) => backupOfOperation(reads, operation),
+    backup: (operation, _args, { reads }, info) => lookupAt(reads, info, backupOfOperation(reads, operation), () => backupLookedUpBy(operation)),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
     failure: (operation) => failureOf(operation),

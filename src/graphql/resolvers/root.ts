@@ -5,6 +5,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { lookedInById, lookupAt } from './lookup-paths.js';
 import { EVERY_LIST, instanceListsAt, instanceListsFailedAt, listsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
@@ -14,7 +15,7 @@ const BACKUPS_READ: ReadonlySet<RowListName> = new Set(['instances', 'backups'])
 /** Query and Mutation: arguments in, gateway calls out. */
 export const rootResolvers: Resolvers = {
   Query: {
-    node: (_root, { id }, { reads }) => nodeById(reads, id),
+    node: (_root, { id }, { reads }, info) => lookupAt(reads, info, nodeById(reads, id), () => lookedInById(id)),
     providers: (_root, _args, { reads }) => reads.providers(),
     instances: (_root, args, { reads }, info) => {
       const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), ...pageArgs(args, info) };
@@ -33,7 +34,7 @@ export const rootResolvers: Resolvers = {
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
       listsAt(reads, BACKUPS_READ, info, instanceListsFailedAt(reads, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))), args.filter),
-    backup: (_root, { id }, { reads }) => reads.backup(id),
+    backup: (_root, { id }, { reads }, info) => lookupAt(reads, info, reads.backup(id), () => lookedInById(id)),
     operation: (_root, { id }, { reads }) => reads.operation(id),
   },
   Mutation: {

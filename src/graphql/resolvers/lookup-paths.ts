@@ -1,0 +1,61 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { isGatewayError } from '../../domain/errors.js';
+import { decodeId } from '../../domain/ids.js';
+import type { InstanceListKind } from '../../domain/instance-lists.js';
+import { decodeBackupId, decodeDefinitionId, decodeScheduleId } from '../../gateway/ids.js';
+import type { RequestReads } from '../../gateway/request-reads.js';
+
+/** The one instance's list a lookup read its row in. */
+export interface LookedIn {
+  list: InstanceListKind;
+  providerId: string;
+  instanceNativeId: string;
+}
+
+const LIST_OF_TYPE: Readonly<Record<string, InstanceListKind>> = { Backup: 'backups', BackupSchedule: 'schedules', BackupDefinition: 'definitions' };
+const DECODE: Readonly<Record<InstanceListKind, (id: string) => { providerId: string; instanceNativeId: string }>> = {
+  backups: decodeBackupId,
+  schedules: decodeScheduleId,
+  definitions: decodeDefinitionId,
+};
+
+/** The list an id of a row of an instance's list is looked up in; null for any other id (an instance's, an operation's, a malformed one). */
+export function lookedInById(id: string): LookedIn | null {
+  try {
+    const list = LIST_OF_TYPE[decodeId(id).type];
+    if (list === undefined) return null;
+    const { providerId, instanceNativeId } = DECODE[list](id);
+    return { list, providerId, instanceNativeId };
+  } catch {
+    return null;
+  }
+}
+
+/** A lookup came back without its row: null, or refused NOT_FOUND. Any other failure says nothing of the row. */
+const foundNothing = (outcome: { value: unknown } | { error: unknown }): boolean =>
+  'value' in outcome ? outcome.value === null : isGatewayError(outcome.error) && outcome.error.code === 'NOT_FOUND';
+
+/**
+ * A field that looked one row up in an instance's list (`backup(id:)`, `node`, `_entities`, an
+ * operation's backup, a backup's definition) and found none names its path where that list left rows out and no field showing the list names one
+ * (RowsLeftOut.readByLater): the row asked may be the one left out. Without it, that error came with
+ * no path. A lookup that found its row says nothing of the list (RowsLeftOutBesideLookups). A
+ * mutation that found nothing has no data beside its NOT_FOUND, and so no error of rows left out.
+ */
+export async function lookupAt<T>(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<T> | T, lookedIn: () => LookedIn | null): Promise<T> {
+  let outcome: { value: unknown } | { error: unknown } = { value: undefined };
+  try {
+    const value = await answer;
+    outcome = { value };
+    return value;
+  } catch (error) {
+    outcome = { error };
+    throw error;
+  } finally {
+    // The common answer, no list left a row out: nothing more is worked out.
+    if (reads.rowsLeftOut.any && foundNothing(outcome)) {
+      const place = lookedIn();
+      if (place !== null) reads.rowsLeftOut.readByLater([place.list], place.providerId, place.instanceNativeId, info.path);
+    }
+  }
+}

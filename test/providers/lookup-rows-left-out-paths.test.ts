@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { backupId, decodeBackupId, decodeScheduleId, scheduleId } from '../../src/gateway/ids.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const UNREADABLE = 'u'.repeat(2000);
+type Ids = Array<{ id: string }> | null;
+interface Node {
+  id: string;
+  nativeId: string;
+  backups: Ids;
+  schedules: Ids;
+}
+type Answer = { errors?: Array<{ path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown>; message: string }>; text: string };
+/** Each error as "path: code providerCode list", sorted. */
+const errorsOf = (answer: Answer): string[] =>
+  (answer.errors ?? []).map((error) => `${error.path?.join('.') ?? '(no path)'}: ${error.extensions?.code} ${error.extensions?.providerCode ?? '-'} ${/of its (\w+) list/.exec(error.message)?.[1] ?? '-'}`).sort();
+
+/** An id of the same instance's list as `listed`, naming no row of it. */
+const unlistedBackup = (listed: string): string => backupId({ ...decodeBackupId(listed), nativeId: '999999001' });
+const unlistedSchedule = (listed: string): string => scheduleId({ ...decodeScheduleId(listed), nativeId: '999999002' });
+
+/**
+ * A lookup of one row in an instance's list (backup(id:), node, _entities, an operation's backup, a
+ * backup's definition) that found nothing, beside a row of that
+ * list the gateway left out: its error came with no path (the protection verdict's was fixed alone).
+ * It names the lookup's path, since the row asked may be the one left out; a lookup that found its
+ * row says nothing; a field showing the list keeps the error at its own path alone.
+ */
+describe('zomro: a lookup that found nothing in a list that left a row out', () => {
+  let harness: Harness;
+  let simulator: ZomroSimulator;
+  let vm: Node;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+    simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 1000) { edges { node { id nativeId backups { id } schedules { id } } } } }');
+    vm = listed.data!.instances.edges.map((edge) => edge.node).find((node) => (node.backups?.length ?? 0) > 0 && (node.schedules?.length ?? 0) > 0)!;
+    const backup = [...simulator.backups.values()].find((row) => row.instanceId === vm.nativeId)!;
+    simulator.backups.set('planted', { ...backup, id: UNREADABLE });
+    const schedule = [...simulator.schedules.values()].find((row) => row.instanceId === vm.nativeId)!;
+    simulator.schedules.set('planted', { ...schedule, id: UNREADABLE });
+  });
+  afterAll(() => harness.close());
+
+  const cases: Array<[string, string, (ids: { listed: string; unlisted: string; schedule: string; vm: string }) => Record<string, unknown>, string[]]> = [
+    ['backup(id:)', 'query($unlisted: ID!) { b: backup(id: $unlisted) { id } }', (ids) => ({ unlisted: ids.unlisted }), ['b: PROVIDER_ERROR INVALID_RESPONSE backups']],
+    ['node(id:) of a backup', 'query($unlisted: ID!) { n: node(id: $unlisted) { id } }', (ids) => ({ unlisted: ids.unlisted }), ['n: PROVIDER_ERROR INVALID_RESPONSE backups']],
+    ['node(id:) of a schedule', 'query($schedule: ID!) { n: node(id: $schedule) { id } }', (ids) => ({ schedule: ids.schedule }), ['n: PROVIDER_ERROR INVALID_RESPONSE schedules']],
+    ['_entities', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', (ids) => ({ r: [{ __typename: 'Backup', id: ids.unlisted }, { __typename: 'BackupSchedule', id: ids.schedule }] }), ['_entities: PROVIDER_ERROR INVALID_RESPONSE backups', '_entities: PROVIDER_ERROR INVALID_RESPONSE schedules']],
+    ['one found, one not', 'query($listed: ID!, $unlisted: ID!) { a: backup(id: $listed) { id } b: backup(id: $unlisted) { id } }', (ids) => ({ listed: ids.listed, unlisted: ids.unlisted }), ['b: PROVIDER_ERROR INVALID_RESPONSE backups']],
+    ['beside a field showing the list: at that field alone', 'query($unlisted: ID!, $vm: ID!) { b: backup(id: $unlisted) { id } i: instance(id: $vm) { backups { id } } }', (ids) => ({ unlisted: ids.unlisted, vm: ids.vm }), ['i.backups: PROVIDER_ERROR INVALID_RESPONSE backups']],
+  ];
+  it.each(cases)('names the lookup\'s path (%s)', async (_what, query, variables, expected) => {
+    const listed = vm.backups![0]!.id;
+    const answer = await harness.gql(query, variables({ listed, unlisted: unlistedBackup(listed), schedule: unlistedSchedule(vm.schedules![0]!.id), vm: vm.id }));
+    expect(errorsOf(answer)).toEqual(expected);
+    expect(answer.text).not.toContain(UNREADABLE.slice(0, 600));
+  });
+
+  it("names an operation's backup not listed at its path, and says nothing where it is", async () => {
+    const created = await harness.gql<{ createBackup: { operation: { id: string; backupId: string | null } } }>('mutation($vm: ID!) { createBackup(input: { instanceId: $vm, name: "looked-up" }) { operation { id backupId } } }', { vm: vm.id });
+    expect(created.errors).toBeUndefined();
+    const { id, backupId: made } = created.data!.createBackup.operation;
+    expect(made).not.toBeNull();
+    const query = 'query($id: ID!) { o: operation(id: $id) { backup { id } } }';
+    expect(errorsOf(await harness.gql(query, { id }))).toEqual([]);
+    const { nativeId } = decodeBackupId(made!);
+    const row = [...simulator.backups.entries()].find(([, backup]) => String(backup.id) === nativeId)!;
+    simulator.backups.delete(row[0]);
+    const gone = await harness.gql<{ o: { backup: null } | null }>(query, { id });
+    expect(errorsOf(gone)).toEqual(['o.backup: PROVIDER_ERROR INVALID_RESPONSE backups']);
+    expect(gone.data?.o?.backup).toBeNull();
+  });
+});
+
+describe("danube: a backup's definition beside a definition left out", () => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let backups: Array<{ id: string; nativeId: string }>;
+  let hostname: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'] });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: { nativeId: string; backups: Array<{ id: string; nativeId: string }> | null } }> } }>('{ instances(first: 100) { edges { node { nativeId backups { id nativeId } } } } }');
+    const node = listed.data!.instances.edges.map((edge) => edge.node).find((item) => (item.backups?.length ?? 0) >= 2 && simulator.definitions.some((row) => row.hostname === item.nativeId))!;
+    hostname = node.nativeId;
+    backups = node.backups!;
+    simulator.definitions.push({ ...simulator.definitions.find((row) => row.hostname === hostname)!, name: UNREADABLE });
+  });
+  afterAll(() => harness.close());
+
+  const query = 'query($id: ID!) { b: backup(id: $id) { definition { name } } }';
+
+  it('a definition found says nothing', async () => {
+    const answer = await harness.gql<{ b: { definition: { name: string } | null } }>(query, { id: backups[0]!.id });
+    expect(answer.data?.b.definition).not.toBeNull();
+    expect(errorsOf(answer)).toEqual([]);
+  });
+
+  it('a definition not found names the field', async () => {
+    const row = simulator.backups.find((item) => item.hostname === hostname && item.name === backups[1]!.nativeId)!;
+    const before = row.define;
+    row.define = 'no-such-definition';
+    try {
+      const answer = await harness.gql<{ b: { definition: null } }>(query, { id: backups[1]!.id });
+      expect(answer.data?.b.definition).toBeNull();
+      expect(errorsOf(answer)).toEqual(['b.definition: PROVIDER_ERROR INVALID_RESPONSE definitions']);
+      expect(answer.text).not.toContain(UNREADABLE.slice(0, 600));
+    } finally {
+      row.define = before;
+    }
+  });
+});
