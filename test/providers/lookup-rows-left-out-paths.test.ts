@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { backupId, decodeBackupId, decodeScheduleId, scheduleId } from '../../src/gateway/ids.js';
+import { backupId, decodeBackupId, decodeOperationId, decodeScheduleId, operationId, scheduleId } from '../../src/gateway/ids.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const UNREADABLE = 'u'.repeat(2000);
@@ -59,19 +59,26 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
     expect(answer.text).not.toContain(UNREADABLE.slice(0, 600));
   });
 
-  it("names an operation's backup not listed at its path, and says nothing where it is", async () => {
+  it("names an operation's backup not listed at its path, and an operation naming no backup at its own; says nothing where either names its backup", async () => {
     const created = await harness.gql<{ createBackup: { operation: { id: string; backupId: string | null } } }>('mutation($vm: ID!) { createBackup(input: { instanceId: $vm, name: "looked-up" }) { operation { id backupId } } }', { vm: vm.id });
     expect(created.errors).toBeUndefined();
     const { id, backupId: made } = created.data!.createBackup.operation;
     expect(made).not.toBeNull();
     const query = 'query($id: ID!) { o: operation(id: $id) { backup { id } } }';
     expect(errorsOf(await harness.gql(query, { id }))).toEqual([]);
+    // Zomro keeps no jobs: the status is read from the VM's backups. The create names its backup, which is not the row left out.
+    const status = 'query($id: ID!) { o: operation(id: $id) { status } }';
+    expect(errorsOf(await harness.gql(status, { id }))).toEqual([]);
     const { nativeId } = decodeBackupId(made!);
     const row = [...simulator.backups.entries()].find(([, backup]) => String(backup.id) === nativeId)!;
     simulator.backups.delete(row[0]);
     const gone = await harness.gql<{ o: { backup: null } | null }>(query, { id });
     expect(errorsOf(gone)).toEqual(['o.backup: PROVIDER_ERROR INVALID_RESPONSE backups']);
     expect(gone.data?.o?.backup).toBeNull();
+    expect(errorsOf(await harness.gql(status, { id }))).toEqual([]);
+    // One naming no backup looks for it by its name and time, and found none: the row left out may be it.
+    const unnamed = operationId({ ...decodeOperationId(id), backupNativeId: null });
+    expect(errorsOf(await harness.gql(status, { id: unnamed }))).toEqual(['o: PROVIDER_ERROR INVALID_RESPONSE backups']);
   });
 });
 

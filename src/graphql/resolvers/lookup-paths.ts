@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { isGatewayError } from '../../domain/errors.js';
 import { decodeId } from '../../domain/ids.js';
 import type { InstanceListKind } from '../../domain/instance-lists.js';
+import type { Operation } from '../../domain/types.js';
 import { decodeBackupId, decodeDefinitionId, decodeScheduleId } from '../../gateway/ids.js';
 import type { RequestReads } from '../../gateway/request-reads.js';
 
@@ -58,4 +59,20 @@ export async function lookupAt<T>(reads: RequestReads, info: GraphQLResolveInfo,
       if (place !== null) reads.rowsLeftOut.readByLater([place.list], place.providerId, place.instanceNativeId, info.path);
     }
   }
+}
+
+/**
+ * `operation(id:)`, whose status a provider without jobs (Zomro), or with a job forgotten (ZStack,
+ * Danube), reads from its instance's backups, and so heard of a row left out of them. Where the
+ * operation names its backup, that row is not it (a row left out has no id the gateway can read
+ * back, and the operation's is one): nothing is said, as a lookup by id that found its row. Where
+ * it names none (a create found by its name and time), the row left out may be its backup: the
+ * error names this field. Either way it came with no path.
+ */
+export async function operationAt(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<Operation | null>): Promise<Operation | null> {
+  const operation = await answer;
+  if (operation === null || operation.instanceNativeId === null || !reads.rowsLeftOut.any) return operation;
+  if (operation.backupNativeId !== null) reads.rowsLeftOut.lookedUpIn('backups', operation.providerId, operation.instanceNativeId, true);
+  else reads.rowsLeftOut.readByLater(['backups'], operation.providerId, operation.instanceNativeId, info.path);
+  return operation;
 }

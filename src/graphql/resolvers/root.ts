@@ -5,7 +5,7 @@ import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { lookedInById, lookupAt } from './lookup-paths.js';
+import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { EVERY_LIST, instanceListsAt, instanceListsFailedAt, listsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
@@ -35,7 +35,7 @@ export const rootResolvers: Resolvers = {
     backups: (_root, args, { reads }, info) =>
       listsAt(reads, BACKUPS_READ, info, instanceListsFailedAt(reads, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))), args.filter),
     backup: (_root, { id }, { reads }, info) => lookupAt(reads, info, reads.backup(id), () => lookedInById(id)),
-    operation: (_root, { id }, { reads }) => reads.operation(id),
+    operation: (_root, { id }, { reads }, info) => operationAt(reads, info, reads.operation(id)),
   },
   Mutation: {
     createBackup: (_root, { input }, context) => guarded(context, 'createBackup', input, () => context.mutations.createBackup(input)),
