@@ -84,6 +84,41 @@ describe('zstack: a shared root volume, answered alike by every query shape', ()
     }
   });
 
+  /**
+   * A row naming its root volume only by an `allVolumes` entry typed Root (no `rootVolumeUuid`):
+   * as the asked VM, its root is asked by all the same and a claimant naming it in `rootVolumeUuid`
+   * is found; as the claimant, ZStack's `rootVolumeUuid?=` does not find it (the condition is on
+   * that field), so only a request that read its row catches it. Asking again by `allVolumes.uuid`
+   * is not done: docs/providers.md says why.
+   */
+  it("catches a VM naming its root volume only in allVolumes: asked alone where the other row names it in rootVolumeUuid, and in a dashboard either way", async () => {
+    const before = (await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST)).data!.instances.edges.map((edge) => edge.node);
+    const owner = before.find((node) => (node.backups?.length ?? 0) > 0)!;
+    const row = simulator.vms.find((vm) => vm.uuid === owner.nativeId)!;
+    const claimants = [owner.nativeId, twin];
+    const expected: Answered = { backups: null, protection: 'UNKNOWN', codes: [['PROVIDER_ERROR', 'INVALID_RESPONSE']], naming: [true] };
+    const rootVolumeUuid = row.rootVolumeUuid;
+    delete row.rootVolumeUuid;
+    try {
+      simulator.vms.push({ ...row, uuid: twin, name: 'twin', rootVolumeUuid });
+      const alone = await harness.gql<{ instance: Node | null }>(ONE, { id: owner.id });
+      expect(answered(alone.data?.instance, alone.errors, claimants)).toEqual(expected);
+    } finally {
+      row.rootVolumeUuid = rootVolumeUuid;
+      simulator.vms.splice(simulator.vms.findIndex((vm) => vm.uuid === twin), 1);
+    }
+
+    const { rootVolumeUuid: _dropped, ...withoutRootField } = row;
+    simulator.vms.push({ ...withoutRootField, uuid: twin, name: 'twin' });
+    const dashboard = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);
+    const node = dashboard.data!.instances.edges.find((edge) => edge.node.nativeId === owner.nativeId)!.node;
+    expect(answered(node, (dashboard.errors ?? []).filter((error) => error.message.includes(owner.nativeId)).slice(0, 1), claimants)).toEqual(expected);
+    // The limit docs/providers.md names: asked alone, the claimant is not found.
+    const alone = await harness.gql<{ instance: Node | null }>(ONE, { id: owner.id });
+    expect(alone.errors).toBeUndefined();
+    expect(alone.data?.instance?.backups).toEqual(owner.backups);
+  });
+
   it('answers a VM whose root volume no other row names as before, with one more query', async () => {
     const before = (await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST)).data!.instances.edges.map((edge) => edge.node);
     const owner = before.find((node) => (node.backups?.length ?? 0) > 0)!;

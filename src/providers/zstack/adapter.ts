@@ -223,6 +223,8 @@ export class ZstackAdapter extends BaseAdapter {
    * one, else ZStack's answer to `rootVolumeUuid?=` (one query, split only by URL length). Read
    * from the asked VMs' rows alone, a root volume two rows named was caught only where a request
    * read both (a dashboard): instance(id:) or a page holding one answered its backups, PROTECTED.
+   * A claimant naming the volume only in `allVolumes` is not found by it; asking `allVolumes.uuid?=`
+   * too is not done (a query no document names, one more per batch: docs/providers.md says why).
    */
   private async rootClaimants(roots: readonly string[], scope: UpstreamScope): Promise<ReadonlyArray<Record<string, unknown>>> {
     if (roots.length === 0) return [];
