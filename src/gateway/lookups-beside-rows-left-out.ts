@@ -1,5 +1,5 @@
 import type { RowListName } from '../domain/row-left-out.js';
-import { RowsLeftOut, type ListLeftOut } from './rows-left-out.js';
+import { RowsLeftOut, pathArray, type AnswerPath, type ListLeftOut } from './rows-left-out.js';
 
 /** As RowsLeftOut keys its lists (not exported there). */
 const keyOf = (list: RowListName, provider: string, instanceNativeId: string | null): string => `${list}\u0000${provider}\u0000${instanceNativeId ?? ''}`;
@@ -16,6 +16,18 @@ const keyOf = (list: RowListName, provider: string, instanceNativeId: string | n
 export class RowsLeftOutBesideLookups extends RowsLeftOut {
   /** Per list looked in: whether every lookup in it found its row. */
   private readonly lookedUp = new Map<string, boolean>();
+  /** Mutations that answered, each with the lists whose rows were noted while it ran. */
+  private readonly written: Array<{ lists: Set<string>; path: AnswerPath }> = [];
+
+  /**
+   * The mutation at `path` answered, and read these lists while it ran (since `mark`, rowsNoted
+   * before it): a list left unnamed by every other field, and not silenced by lookups that found
+   * their rows (the mutation's own backup), names its path. An adapter reads lists inside a write
+   * (Zomro finds the schedule it made in the VM's schedules): a row left out there was told with no path.
+   */
+  wroteAfter(mark: number, path: AnswerPath): void {
+    if (this.rowsNoted > mark) this.written.push({ lists: this.listsNotedSince(mark), path });
+  }
 
   /** A lookup by id read this instance's list, and found the row it asked for or not. */
   lookedUpIn(list: RowListName, provider: string, instanceNativeId: string, found: boolean): void {
@@ -26,8 +38,13 @@ export class RowsLeftOutBesideLookups extends RowsLeftOut {
   }
 
   override entries(): ListLeftOut[] {
-    const entries = super.entries();
-    if (this.lookedUp.size === 0) return entries;
-    return entries.filter((entry) => entry.paths.length > 0 || this.lookedUp.get(keyOf(entry.list, entry.provider, entry.instanceNativeId)) !== true);
+    const all = super.entries();
+    const entries = this.lookedUp.size === 0 ? all : all.filter((entry) => entry.paths.length > 0 || this.lookedUp.get(keyOf(entry.list, entry.provider, entry.instanceNativeId)) !== true);
+    const pathless = entries.filter((entry) => entry.paths.length === 0);
+    for (const { lists, path } of this.written.splice(0)) {
+      const keys = pathArray(path);
+      for (const entry of pathless) if (lists.has(keyOf(entry.list, entry.provider, entry.instanceNativeId))) entry.paths.push(keys);
+    }
+    return entries;
   }
 }

@@ -35,7 +35,7 @@ interface AnsweredLater {
   path: AnswerPath;
 }
 
-function pathArray(path: AnswerPath): Array<string | number> {
+export function pathArray(path: AnswerPath): Array<string | number> {
   const keys: Array<string | number> = [];
   for (let place: AnswerPath | undefined = path; place !== undefined; place = place.prev) keys.push(place.key);
   return keys.reverse();
@@ -60,11 +60,15 @@ export class RowsLeftOut {
   /** Fields that read lists without showing them (an instance's protection): named only where no field showing the list is. */
   private readonly readLater: Array<Omit<AnsweredLater, 'list'> & { lists: readonly RowListName[] }> = [];
 
+  /** The key of each row noted, in order (a mark is a length of it: listsNotedSince). */
+  private readonly notedKeys: string[] = [];
+
   constructor(private readonly told: (row: RowLeftOut) => void) {}
 
   /** UpstreamScope.rowLeftOut. */
   readonly note = (row: RowLeftOut): void => {
     const key = keyOf(row.list, row.provider, row.instanceNativeId);
+    this.notedKeys.push(key);
     const entry = this.lists.get(key);
     if (entry === undefined) this.lists.set(key, { provider: row.provider, list: row.list, instanceNativeId: row.instanceNativeId, rows: 1, reason: row.reason, othersAnswered: null, paths: [] });
     else entry.rows += 1;
@@ -74,6 +78,16 @@ export class RowsLeftOut {
   /** Whether any list of this request left rows out (the common answer, no: checked before any other work). */
   get any(): boolean {
     return this.lists.size > 0;
+  }
+
+  /** How many rows this request has noted so far: a mark for listsNotedSince. */
+  get rowsNoted(): number {
+    return this.notedKeys.length;
+  }
+
+  /** The keys of the lists rows were noted of since `mark` (rowsNoted then), each once. */
+  protected listsNotedSince(mark: number): Set<string> {
+    return new Set(this.notedKeys.slice(mark));
   }
 
   /** Whether this list left rows out in this request. */

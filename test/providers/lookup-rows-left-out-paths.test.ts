@@ -82,6 +82,35 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
   });
 });
 
+describe('zomro: a write that read a list that left a row out', () => {
+  let harness: Harness;
+  let vm: Node;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+    const simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 1000) { edges { node { id nativeId backups { id } schedules { id } } } } }');
+    vm = listed.data!.instances.edges.map((edge) => edge.node).find((node) => (node.backups?.length ?? 0) > 0 && (node.schedules?.length ?? 0) > 0)!;
+    const schedule = [...simulator.schedules.values()].find((row) => row.instanceId === vm.nativeId)!;
+    simulator.schedules.set('planted', { ...schedule, id: UNREADABLE });
+    const backup = [...simulator.backups.values()].find((row) => row.instanceId === vm.nativeId)!;
+    simulator.backups.set('planted', { ...backup, id: UNREADABLE });
+  });
+  afterAll(() => harness.close());
+
+  // Zomro finds the schedule it made in the VM's schedules: the row left out there was told with no path.
+  it("names the mutation's path where the adapter read the list", async () => {
+    const answer = await harness.gql<{ createBackupSchedule: { schedule: { id: string } } }>('mutation($vm: ID!) { createBackupSchedule(input: { instanceId: $vm, name: "nightly-left-out", weekdays: [MONDAY], time: "03:00" }) { schedule { id } } }', { vm: vm.id });
+    expect(answer.data?.createBackupSchedule.schedule.id).toBeDefined();
+    expect(errorsOf(answer)).toEqual(['createBackupSchedule: PROVIDER_ERROR INVALID_RESPONSE schedules']);
+    expect(answer.text).not.toContain(UNREADABLE.slice(0, 600));
+  });
+
+  it('says nothing where the write only looked its own backup up and found it', async () => {
+    const answer = await harness.gql('mutation($id: ID!) { deleteBackup(input: { backupId: $id }) { operation { id } } }', { id: vm.backups![0]!.id });
+    expect(errorsOf(answer)).toEqual([]);
+  });
+});
+
 describe("danube: a backup's definition beside a definition left out", () => {
   let harness: Harness;
   let simulator: DanubeSimulator;

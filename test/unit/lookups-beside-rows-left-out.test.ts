@@ -62,3 +62,37 @@ describe('RowsLeftOutBesideLookups: a list read only by lookups that found their
     expect(lists(rows)).toEqual(['instances/a/', 'backups/a/']);
   });
 });
+
+describe('RowsLeftOutBesideLookups.wroteAfter: a write names the lists it read while it ran', () => {
+  const at = (key: string) => ({ prev: undefined, key });
+  const paths = (rows: RowsLeftOutBesideLookups): string[] => rows.entries().map((entry) => `${entry.list}/${entry.instanceNativeId ?? ''}: ${entry.paths.map((path) => path.join('.')).join(' ') || '(none)'}`);
+
+  it('names only the lists noted since its mark, each at its own path', () => {
+    const { rows } = leftOut(row('vm-1'));
+    const first = rows.rowsNoted;
+    rows.note(row('vm-2', 'a', 'schedules'));
+    rows.wroteAfter(first, at('createBackupSchedule'));
+    const second = rows.rowsNoted;
+    rows.wroteAfter(second, at('deleteBackupSchedule'));
+    expect(paths(rows)).toEqual(['backups/vm-1: (none)', 'schedules/vm-2: createBackupSchedule']);
+  });
+
+  it('leaves a list its lookups found their rows in silent, and a list a field showed at that field alone', () => {
+    const { rows } = leftOut();
+    rows.note(row('vm-1'));
+    rows.note(row('vm-2'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    rows.claim('backups', 'a', 'vm-2', ['i', 'backups']);
+    rows.wroteAfter(0, at('deleteBackup'));
+    expect(paths(rows)).toEqual(['backups/vm-2: i.backups']);
+  });
+
+  it('names a list two writes read at both', () => {
+    const { rows } = leftOut();
+    rows.note(row('vm-1'));
+    rows.wroteAfter(0, at('a'));
+    rows.note(row('vm-1'));
+    rows.wroteAfter(1, at('b'));
+    expect(paths(rows)).toEqual(['backups/vm-1: a b']);
+  });
+});

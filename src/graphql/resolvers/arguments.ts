@@ -43,8 +43,13 @@ export const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> 
  * Every mutation: its role and scope checks, an audit line, and idempotency when the input has a key.
  * The operations it starts are marked, so their finish time is kept (see FinishTimes).
  */
-export const guarded = <T>(context: GraphQLContext, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> =>
-  runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), () => marked(context.reads, act));
+export async function guarded<T>(context: GraphQLContext, info: GraphQLResolveInfo, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> {
+  const mark = context.reads.rowsLeftOut.rowsNoted;
+  const payload = await runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), () => marked(context.reads, act));
+  // Rows left out of lists the write read (an adapter's look at what it made) are told at its path.
+  context.reads.rowsLeftOut.wroteAfter(mark, info.path);
+  return payload;
+}
 
 /** `act`, with the operations of its payload marked as started here. */
 export async function marked<T>(reads: RequestReads, act: () => Promise<T>): Promise<T> {
