@@ -218,6 +218,8 @@ export default {
     'src/cluster/bus-connection-lines.ts',
     'src/providers/danube/operation-parts.ts',
     'src/server/utf8-charset.ts',
+    'src/gateway/account-order.ts',
+    'src/providers/zstack/shared-root-volumes.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
