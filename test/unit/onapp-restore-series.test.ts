@@ -101,6 +101,20 @@ describe('joinRestoreSeries: the series an OnApp VM\'s restores under way share'
     unreached.lease.stop();
   });
 
+  it('a restore listed at or below the series\' watermark (an earlier restore\'s) is not one of the series\': a series whose own is not listed yet is joined', async () => {
+    const order = new CreateOrder(new MemoryStore());
+    const first = await restore(order, 10);
+    first.lease.stop();
+    await order.sent(first.series, first.place, 30 * 60_000, first.lease.placeValue);
+    // Counted as the first's, the next restore took place 1 above 12 and read the first's transaction (13, once listed) as its own.
+    for (const older of [10, 9]) {
+      const joined = await restore(order, 12, [{ id: 12, action: 'reboot_virtual_server' }, { id: older, action: 'restore_backup' }]);
+      expect([joined.newestBefore, joined.place], `restore ${older}`).toEqual([10, 2]);
+      joined.lease.stop();
+      await order.giveUp(joined.series, joined.place);
+    }
+  });
+
   it('a series with a restore still in flight is joined, whatever the page read lists', async () => {
     const order = new CreateOrder(new MemoryStore());
     const first = await restore(order, 10);

@@ -62,6 +62,14 @@ describe('findRestoreTransaction', () => {
     expect(await findRestoreTransaction(pagedList([ofBackup(18, 7), ofBackup(17, 2 ** 60), other(10)], 10).read, '6', 10, 'onapp', 1)).toBeUndefined();
   });
 
+  it('where its place holds another backup\'s restore, a later restore naming only the VM is never matched as this backup\'s, whatever the VM\'s id', async () => {
+    const ofVm = (id: number, vm: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'VirtualMachine', associated_object_id: vm });
+    const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
+    // The VM's id is 5, as this backup's: the VM's restore at 18 is a later restore's, not this one's outcome.
+    const list = [ofVm(18, 5), ofBackup(17, 6), other(10)];
+    expect(await findRestoreTransaction(pagedList(list, 10).read, '5', 10, 'onapp')).toBeUndefined();
+  });
+
   it('two restores of one backup at once, the transactions naming it: each gets its own in request order, never both the older', async () => {
     const ofBackup = (id: number, backup: number): TransactionRow => ({ id, action: 'restore_backup', associated_object_type: 'Backup', associated_object_id: backup });
     const both = [ofBackup(18, 5), other(12), ofBackup(17, 5), other(10)];
