@@ -85,6 +85,52 @@ export function publicRaw(record: RawRecord, hidden: HiddenFields): RawRecord {
   return strip(record, hidden, 0) as RawRecord;
 }
 
+/** What a record's `raw` is built from, at its first read (withPublicRaw). */
+class RawSource {
+  shown: RawRecord | undefined = undefined;
+  constructor(
+    readonly row: RawRecord,
+    readonly hidden: HiddenFields,
+  ) {}
+}
+
+/**
+ * A symbol, not enumerable: JSON.stringify (the Redis cache, idempotency
+ * records, bus events), structuredClone, V8's serializer, Object.keys, spreads
+ * and deep equality all pass it by, so the provider row it holds is never
+ * written anywhere; they read `raw` through the getter, the stripped copy.
+ */
+const RAW_SOURCE = Symbol('raw source');
+
+interface WithRawSource {
+  readonly [RAW_SOURCE]: RawSource;
+}
+
+function shownRaw(this: WithRawSource): RawRecord {
+  const source = this[RAW_SOURCE];
+  return (source.shown ??= publicRaw(source.row, source.hidden));
+}
+
+/**
+ * One getter for every record: a getter written in each record literal is a
+ * new function per record, and V8 keeps such records as dictionaries (8x
+ * slower to build and read than the literal alone).
+ */
+const SHOWN_RAW: PropertyDescriptor = { get: shownRaw, enumerable: true, configurable: true };
+
+/**
+ * `record` with `raw` as publicRaw(row, hidden), built at its first read and
+ * kept: most queries (the dashboard) never select `raw`, and copying every
+ * row that had a field to hide (each OnApp row: `iqn`) was a twentieth of an
+ * uncached dashboard's allocation. `row` must not change after this (the
+ * mappers never mutate what they read; shared answers are frozen in tests).
+ * Every reader of `raw`, serialisers included, gets the stripped copy.
+ */
+export function withPublicRaw<T extends object>(record: T, row: RawRecord, hidden: HiddenFields): T & { readonly raw: RawRecord } {
+  Object.defineProperty(record, RAW_SOURCE, { value: new RawSource(row, hidden), writable: false, enumerable: false, configurable: false });
+  return Object.defineProperty(record, 'raw', SHOWN_RAW) as T & WithRawSource & { readonly raw: RawRecord };
+}
+
 function strip(value: unknown, hidden: HiddenFields, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_RAW_DEPTH) return NESTED_TOO_DEEP;

@@ -4,7 +4,7 @@ import { toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { GatewayError } from '../../domain/errors.js';
 import { idText } from '../native-id.js';
 import { backupRowVm } from './backup-row-vm.js';
-import { publicRaw } from '../raw.js';
+import { withPublicRaw } from '../raw.js';
 import { DANUBE_RAW_HIDDEN } from './secrets.js';
 import { activeFlag } from './active-flag.js';
 
@@ -58,41 +58,44 @@ function cronText(value: unknown, providerId: string): string {
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.hostname, providerId);
-  return { providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status), raw: publicRaw(row, DANUBE_RAW_HIDDEN) };
+  return withPublicRaw({ providerId, nativeId, name: toStringOrNull(row.alias) ?? nativeId, state: toStringOrNull(row.status) }, row, DANUBE_RAW_HIDDEN);
 }
 
 /** `vmAskedFor`: the VM whose list the row came from; the row's VM is read by backupRowVm. */
 export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Backup {
   const diskId = String(diskNumber(row, providerId));
   const name = idText(row.name, providerId);
-  return {
-    providerId,
-    nativeId: name,
-    instanceNativeId: backupRowVm(row, vmAskedFor, providerId),
-    keyExtra: [diskId],
-    name,
-    status: STATUS[toNumber(row.status) ?? 0] ?? 'UNKNOWN',
-    // Every Danube backup is made by running a definition (POST /vm/{h}/backup/{bkpdef}), on its
-    // schedule or on request, and Danube records which definition, not who ran it: SCHEDULED is
-    // the schema's "a schedule or a backup definition". `define` is null once the definition is
-    // deleted (esdc-ce Backup.define: null=True, on_delete SET_NULL): still a definition's backup,
-    // but which way it was started is not known, so no origin (it read MANUAL).
-    origin: toStringOrNull(row.define) ? 'SCHEDULED' : null,
-    mode: 'FULL',
-    createdAt: parseUtcDate(row.created),
-    // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).
-    sizeBytes: toBytes(row.size, 1),
-    protected: false,
-    diskId,
-    minDiskBytes: null,
-    minRamBytes: null,
-    osDistro: null,
-    osVersion: null,
-    region: toStringOrNull(row.node),
-    note: toStringOrNull(row.note),
-    definitionName: toStringOrNull(row.define),
-    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId: name,
+      instanceNativeId: backupRowVm(row, vmAskedFor, providerId),
+      keyExtra: [diskId],
+      name,
+      status: STATUS[toNumber(row.status) ?? 0] ?? 'UNKNOWN',
+      // Every Danube backup is made by running a definition (POST /vm/{h}/backup/{bkpdef}), on its
+      // schedule or on request, and Danube records which definition, not who ran it: SCHEDULED is
+      // the schema's "a schedule or a backup definition". `define` is null once the definition is
+      // deleted (esdc-ce Backup.define: null=True, on_delete SET_NULL): still a definition's backup,
+      // but which way it was started is not known, so no origin (it read MANUAL).
+      origin: toStringOrNull(row.define) ? 'SCHEDULED' : null,
+      mode: 'FULL',
+      createdAt: parseUtcDate(row.created),
+      // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).
+      sizeBytes: toBytes(row.size, 1),
+      protected: false,
+      diskId,
+      minDiskBytes: null,
+      minRamBytes: null,
+      osDistro: null,
+      osVersion: null,
+      region: toStringOrNull(row.node),
+      note: toStringOrNull(row.note),
+      definitionName: toStringOrNull(row.define),
+    },
+    row,
+    DANUBE_RAW_HIDDEN,
+  );
 }
 
 export function mapDefinition(providerId: string, row: Row): BackupDefinition {
@@ -100,42 +103,48 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
   const name = idText(row.name, providerId);
   const diskId = diskNumber(row, providerId);
   const active = activeFlag(row.active, providerId);
-  const schedule: BackupSchedule = {
-    providerId,
-    nativeId: name,
-    instanceNativeId: hostname,
-    keyExtra: [String(diskId)],
-    name,
-    // UTC: the API documents "Schedule in UTC CRON format", and esdc-ce runs definitions on Celery
-    // beat with CELERY_TIMEZONE 'Etc/UTC' (core/celery/config.py); a definition has no zone field.
-    cron: cronText(row.schedule, providerId),
-    timezone: 'UTC',
-    cronDialect: 'celery',
-    // An inactive definition's schedule runs nothing: no next run (it showed one).
-    enabled: active,
-    diskId: String(diskId),
-    createdAt: parseUtcDate(row.created),
-    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
-  };
-  return {
-    providerId,
-    nativeId: name,
-    instanceNativeId: hostname,
-    keyExtra: [String(diskId)],
-    name,
-    diskId,
-    schedule,
-    // "data.retention (integer) – required - Maximum number of backups to keep" (API docs; esdc-ce's
-    // model field is never null): a record without one does not say, so none is guessed. Read as 0
-    // it said the definition keeps nothing, and protection left it out for that wrong reason.
-    retention: wholeNumber(row.retention, null, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
-    active,
-    compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
-    bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
-    description: toStringOrNull(row.desc),
-    node: toStringOrNull(row.node),
-    zpool: toStringOrNull(row.zpool),
-    fsfreeze: typeof row.fsfreeze === 'boolean' ? row.fsfreeze : null,
-    raw: publicRaw(row, DANUBE_RAW_HIDDEN),
-  };
+  const schedule: BackupSchedule = withPublicRaw(
+    {
+      providerId,
+      nativeId: name,
+      instanceNativeId: hostname,
+      keyExtra: [String(diskId)],
+      name,
+      // UTC: the API documents "Schedule in UTC CRON format", and esdc-ce runs definitions on Celery
+      // beat with CELERY_TIMEZONE 'Etc/UTC' (core/celery/config.py); a definition has no zone field.
+      cron: cronText(row.schedule, providerId),
+      timezone: 'UTC',
+      cronDialect: 'celery',
+      // An inactive definition's schedule runs nothing: no next run (it showed one).
+      enabled: active,
+      diskId: String(diskId),
+      createdAt: parseUtcDate(row.created),
+    },
+    row,
+    DANUBE_RAW_HIDDEN,
+  );
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId: name,
+      instanceNativeId: hostname,
+      keyExtra: [String(diskId)],
+      name,
+      diskId,
+      schedule,
+      // "data.retention (integer) – required - Maximum number of backups to keep" (API docs; esdc-ce's
+      // model field is never null): a record without one does not say, so none is guessed. Read as 0
+      // it said the definition keeps nothing, and protection left it out for that wrong reason.
+      retention: wholeNumber(row.retention, null, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
+      active,
+      compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
+      bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
+      description: toStringOrNull(row.desc),
+      node: toStringOrNull(row.node),
+      zpool: toStringOrNull(row.zpool),
+      fsfreeze: typeof row.fsfreeze === 'boolean' ? row.fsfreeze : null,
+    },
+    row,
+    DANUBE_RAW_HIDDEN,
+  );
 }

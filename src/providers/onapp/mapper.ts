@@ -2,7 +2,7 @@ import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Sche
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { GIB, KIB, MIB, toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
-import { publicRaw } from '../raw.js';
+import { publicRaw, withPublicRaw } from '../raw.js';
 import { ONAPP_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
@@ -10,7 +10,7 @@ type Row = Record<string, unknown>;
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.id, providerId);
   const state = toStringOrNull(row.state) ?? (row.booted === true ? 'booted' : row.booted === false ? 'shut down' : null);
-  return { providerId, nativeId, name: toStringOrNull(row.label) ?? toStringOrNull(row.hostname) ?? nativeId, state, raw: publicRaw(row, ONAPP_RAW_HIDDEN) };
+  return withPublicRaw({ providerId, nativeId, name: toStringOrNull(row.label) ?? toStringOrNull(row.hostname) ?? nativeId, state }, row, ONAPP_RAW_HIDDEN);
 }
 
 export function mapBackupStatus(row: Row): BackupStatus {
@@ -51,36 +51,39 @@ export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   const id = idText(row.id, providerId);
   const initiated = toStringOrNull(row.initiated);
   const type = toStringOrNull(row.backup_type);
-  return {
-    providerId,
-    nativeId: id,
-    instanceNativeId: vmOfBackup(row, providerId) ?? vmId,
-    keyExtra: [],
-    // `identifier` is the "disk identifier", the same for every backup of a disk:
-    // OnApp backups have no name of their own, so the id names them.
-    name: toStringOrNull(row.label) ?? `backup-${id}`,
-    status: mapBackupStatus(row),
-    origin: originOf(initiated),
-    mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
-    createdAt: parseUtcDate(row.created_at),
-    // "the disk space taken by this backup in kB": an unbuilt backup's is not known yet, and OnApp
-    // shows 0 meanwhile (as the simulator does), which read as an empty backup.
-    sizeBytes: row.built === false ? null : toBytes(row.backup_size, KIB),
-    // `locked` is "true if the storage server backed up has been locked": a state of
-    // the VM, not a refusal to delete the backup. OnApp documents no delete protection.
-    protected: false,
-    diskId: idTextOrNull(row.disk_id, providerId) ?? (row.target_type === 'Disk' ? idTextOrNull(row.target_id, providerId) : null),
-    minDiskBytes: toBytes(row.min_disk_size, GIB),
-    minRamBytes: toBytes(row.min_memory_size, MIB),
-    osDistro: toStringOrNull(row.operating_system_distro),
-    // `operating_system` is "the OS of the storage server backed up" (linux, windows):
-    // a family, not a version; it stays in raw.
-    osVersion: null,
-    region: null,
-    note: toStringOrNull(row.note),
-    definitionName: null,
-    raw: publicRaw(row, ONAPP_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId: id,
+      instanceNativeId: vmOfBackup(row, providerId) ?? vmId,
+      keyExtra: [],
+      // `identifier` is the "disk identifier", the same for every backup of a disk:
+      // OnApp backups have no name of their own, so the id names them.
+      name: toStringOrNull(row.label) ?? `backup-${id}`,
+      status: mapBackupStatus(row),
+      origin: originOf(initiated),
+      mode: type === 'incremental' ? 'INCREMENTAL' : type === 'normal' ? 'FULL' : null,
+      createdAt: parseUtcDate(row.created_at),
+      // "the disk space taken by this backup in kB": an unbuilt backup's is not known yet, and OnApp
+      // shows 0 meanwhile (as the simulator does), which read as an empty backup.
+      sizeBytes: row.built === false ? null : toBytes(row.backup_size, KIB),
+      // `locked` is "true if the storage server backed up has been locked": a state of
+      // the VM, not a refusal to delete the backup. OnApp documents no delete protection.
+      protected: false,
+      diskId: idTextOrNull(row.disk_id, providerId) ?? (row.target_type === 'Disk' ? idTextOrNull(row.target_id, providerId) : null),
+      minDiskBytes: toBytes(row.min_disk_size, GIB),
+      minRamBytes: toBytes(row.min_memory_size, MIB),
+      osDistro: toStringOrNull(row.operating_system_distro),
+      // `operating_system` is "the OS of the storage server backed up" (linux, windows):
+      // a family, not a version; it stays in raw.
+      osVersion: null,
+      region: null,
+      note: toStringOrNull(row.note),
+      definitionName: null,
+    },
+    row,
+    ONAPP_RAW_HIDDEN,
+  );
 }
 
 const HOURS_A_DAY = 24;

@@ -4,7 +4,7 @@ import { WEEKDAYS } from '../../domain/types.js';
 import { parseDateIn } from '../../domain/provider-dates.js';
 import { GIB, MIB, toBytes, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
-import { publicRaw } from '../raw.js';
+import { withPublicRaw } from '../raw.js';
 import { ZOMRO_RAW_HIDDEN } from './secrets.js';
 import { flagOn } from './on-off.js';
 import { rotationDaysOf } from './rotation-days.js';
@@ -87,13 +87,16 @@ const BILLING_SUSPENDED = new Set(['suspend', 'suspended']);
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.id, providerId);
-  return {
-    providerId,
-    nativeId,
-    name: toStringOrNull(row.servername) ?? toStringOrNull(row.name) ?? nativeId,
-    state: instanceStateWord(row),
-    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId,
+      name: toStringOrNull(row.servername) ?? toStringOrNull(row.name) ?? nativeId,
+      state: instanceStateWord(row),
+    },
+    row,
+    ZOMRO_RAW_HIDDEN,
+  );
 }
 
 
@@ -105,31 +108,34 @@ export function mapInstance(providerId: string, row: Row): Instance {
 export function mapBackup(providerId: string, instanceNativeId: string, row: Row, timezone = 'UTC'): Backup {
   const nativeId = idText(row.id, providerId);
   const status = mapBackupStatus(storedWord(row, 'fleio_status'));
-  return {
-    providerId,
-    nativeId,
-    instanceNativeId: idTextOrNull(row.instances_id, providerId) ?? instanceNativeId,
-    keyExtra: [],
-    name: toStringOrNull(row.name) ?? nativeId,
-    status,
-    origin: mapOrigin(storedWord(row, 'backup_type')),
-    mode: null,
-    createdAt: parseDateIn(row.createdate ?? row.created, timezone),
-    // "Actual backup size. Determined after the backup creation is complete": a
-    // value shown while the backup is still being made (Queued, Saving) is no size.
-    sizeBytes: status === 'PENDING' || status === 'CREATING' ? null : imageSizeBytes(row.image_size),
-    protected: flagOn(row, 'protected'),
-    diskId: null,
-    minDiskBytes: toBytes(row.min_disk, GIB),
-    // OpenStack's min_ram, which Fleio passes through, is in MB.
-    minRamBytes: toBytes(row.min_ram, MIB),
-    osDistro: toStringOrNull(row.os_distro),
-    osVersion: toStringOrNull(row.os_version),
-    region: toStringOrNull(row.region),
-    note: null,
-    definitionName: null,
-    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId,
+      instanceNativeId: idTextOrNull(row.instances_id, providerId) ?? instanceNativeId,
+      keyExtra: [],
+      name: toStringOrNull(row.name) ?? nativeId,
+      status,
+      origin: mapOrigin(storedWord(row, 'backup_type')),
+      mode: null,
+      createdAt: parseDateIn(row.createdate ?? row.created, timezone),
+      // "Actual backup size. Determined after the backup creation is complete": a
+      // value shown while the backup is still being made (Queued, Saving) is no size.
+      sizeBytes: status === 'PENDING' || status === 'CREATING' ? null : imageSizeBytes(row.image_size),
+      protected: flagOn(row, 'protected'),
+      diskId: null,
+      minDiskBytes: toBytes(row.min_disk, GIB),
+      // OpenStack's min_ram, which Fleio passes through, is in MB.
+      minRamBytes: toBytes(row.min_ram, MIB),
+      osDistro: toStringOrNull(row.os_distro),
+      osVersion: toStringOrNull(row.os_version),
+      region: toStringOrNull(row.region),
+      note: null,
+      definitionName: null,
+    },
+    row,
+    ZOMRO_RAW_HIDDEN,
+  );
 }
 
 /**
@@ -155,25 +161,28 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
   const { weekdays, unreadable } = rotationDaysOf(row);
   const time = rotationTimeOf(row.rotation_time);
   const nativeId = idText(row.id, providerId);
-  return {
-    providerId,
-    nativeId,
-    instanceNativeId: idTextOrNull(row.instance_id, providerId) ?? instanceNativeId,
-    keyExtra: [],
-    name: toStringOrNull(row.name) ?? nativeId,
-    // No readable day: shown as daily (Zomro documents no default; the panel always sends days),
-    // and not enabled when days were named but none could be read (see `enabled`).
-    // No readable time of day: cron "" (as a Danube definition without a schedule), so no time,
-    // weekdays or next run are shown, rather than a midnight Zomro never named.
-    cron: time === null ? '' : cronFromWeekdays(weekdays.length > 0 ? weekdays : [...WEEKDAYS], time),
-    timezone,
-    // Zomro documents no switch for a schedule: a listed one runs, unless its days cannot be read
-    // (words of a panel language not known here): then when it runs cannot be told, and a schedule
-    // the gateway cannot tell runs must not make an instance PROTECTED (no next run).
-    // A schedule whose time cannot be read is not known to run either, so it protects nothing.
-    enabled: !unreadable && time !== null,
-    cronDialect: 'vixie',
-    createdAt: parseDateIn(row.create_date, timezone),
-    raw: publicRaw(row, ZOMRO_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId,
+      instanceNativeId: idTextOrNull(row.instance_id, providerId) ?? instanceNativeId,
+      keyExtra: [],
+      name: toStringOrNull(row.name) ?? nativeId,
+      // No readable day: shown as daily (Zomro documents no default; the panel always sends days),
+      // and not enabled when days were named but none could be read (see `enabled`).
+      // No readable time of day: cron "" (as a Danube definition without a schedule), so no time,
+      // weekdays or next run are shown, rather than a midnight Zomro never named.
+      cron: time === null ? '' : cronFromWeekdays(weekdays.length > 0 ? weekdays : [...WEEKDAYS], time),
+      timezone,
+      // Zomro documents no switch for a schedule: a listed one runs, unless its days cannot be read
+      // (words of a panel language not known here): then when it runs cannot be told, and a schedule
+      // the gateway cannot tell runs must not make an instance PROTECTED (no next run).
+      // A schedule whose time cannot be read is not known to run either, so it protects nothing.
+      enabled: !unreadable && time !== null,
+      cronDialect: 'vixie',
+      createdAt: parseDateIn(row.create_date, timezone),
+    },
+    row,
+    ZOMRO_RAW_HIDDEN,
+  );
 }

@@ -6,7 +6,7 @@ import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
 import { idText, idTextOrNull, UnreadableNativeId } from '../native-id.js';
 import type { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { NO_VM, vmIdOrNoVm, type RowsOfNoVm } from '../rows-of-no-vm.js';
-import { publicRaw } from '../raw.js';
+import { withPublicRaw } from '../raw.js';
 import { ZSTACK_RAW_HIDDEN } from './secrets.js';
 import { NO_VM_VOLUMES, type VmVolumes } from './vm-volumes.js';
 
@@ -73,7 +73,7 @@ export const isUserVm = (row: Row): boolean => row.type !== 'ApplianceVm';
 
 export function mapInstance(providerId: string, row: Row): Instance {
   const nativeId = idText(row.uuid, providerId);
-  return { providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state), raw: publicRaw(row, ZSTACK_RAW_HIDDEN) };
+  return withPublicRaw({ providerId, nativeId, name: toStringOrNull(row.name) ?? nativeId, state: toStringOrNull(row.state) }, row, ZSTACK_RAW_HIDDEN);
 }
 
 const STATUS: Record<string, BackupStatus> = { ready: 'AVAILABLE', creating: 'CREATING', deleting: 'DELETING', restoring: 'RESTORING', error: 'FAILED', failed: 'FAILED' };
@@ -105,6 +105,22 @@ const NO_VOLUMES: ReadonlyMap<string, string> = new Map();
  * only as ready as its least ready volume, and failed if any volume failed.
  */
 export function mapBackupGroup(providerId: string, groupUuid: string, volumes: Row[], timezone: string, vmOfRootVolume: ReadonlyMap<string, string> = NO_VOLUMES): Backup {
+  return backupOfVolumes(providerId, groupUuid, volumes, timezone, vmOfRootVolume, null);
+}
+
+/**
+ * `own`: a volume backup outside any VM backup (ownBackup), listed under `own.holder` where
+ * known; its `raw.groupUuid` is null. Built here rather than spread from a group's backup: a
+ * spread reads `raw`, and copied the row the client may never ask for.
+ */
+function backupOfVolumes(
+  providerId: string,
+  groupUuid: string,
+  volumes: Row[],
+  timezone: string,
+  vmOfRootVolume: ReadonlyMap<string, string>,
+  own: { holder: string | undefined } | null,
+): Backup {
   const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
   const statuses = volumes.map(volumeStatus);
@@ -114,28 +130,31 @@ export function mapBackupGroup(providerId: string, groupUuid: string, volumes: R
   // Bytes, each whole, non-negative and safe, and so their sum, or no size (`SafeInt` refuses the rest).
   const sizes = volumes.map((volume) => toBytes(volume.size, 1));
   const total = sizes.reduce<number | null>((sum, size) => (sum === null || size === null ? null : sum + size), 0);
-  return {
-    providerId,
-    nativeId: groupUuid,
-    instanceNativeId: idTextOrNull(root.vmInstanceUuid, providerId) ?? vmOfVolumes(volumes, vmOfRootVolume),
-    keyExtra: [],
-    name: toStringOrNull(root.name) ?? groupUuid,
-    status,
-    origin: null,
-    mode: toStringOrNull(root.mode)?.toLowerCase() === 'incremental' ? 'INCREMENTAL' : 'FULL',
-    createdAt: parseZstackDate(root.createDate, timezone),
-    sizeBytes: total !== null && Number.isSafeInteger(total) ? total : null,
-    protected: false,
-    diskId: null,
-    minDiskBytes: null,
-    minRamBytes: null,
-    osDistro: null,
-    osVersion: null,
-    region: null,
-    note: toStringOrNull(root.description),
-    definitionName: null,
-    raw: publicRaw({ groupUuid, volumes }, ZSTACK_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    {
+      providerId,
+      nativeId: groupUuid,
+      instanceNativeId: own?.holder ?? idTextOrNull(root.vmInstanceUuid, providerId) ?? vmOfVolumes(volumes, vmOfRootVolume),
+      keyExtra: [],
+      name: toStringOrNull(root.name) ?? groupUuid,
+      status,
+      origin: null,
+      mode: toStringOrNull(root.mode)?.toLowerCase() === 'incremental' ? 'INCREMENTAL' : 'FULL',
+      createdAt: parseZstackDate(root.createDate, timezone),
+      sizeBytes: total !== null && Number.isSafeInteger(total) ? total : null,
+      protected: false,
+      diskId: null,
+      minDiskBytes: null,
+      minRamBytes: null,
+      osDistro: null,
+      osVersion: null,
+      region: null,
+      note: toStringOrNull(root.description),
+      definitionName: null,
+    },
+    { groupUuid: own ? null : groupUuid, volumes },
+    ZSTACK_RAW_HIDDEN,
+  );
 }
 
 /**
@@ -248,8 +267,7 @@ function ownBackup(providerId: string, row: Row, timezone: string, volumes: VmVo
   const id = idTextOrNull(row.uuid, providerId);
   if (id === null) return null;
   const holder = typeof row.volumeUuid === 'string' ? volumes.vmOfVolume.get(row.volumeUuid) : undefined;
-  const backup = mapBackupGroup(providerId, id, [row], timezone, volumes.vmOfRootVolume);
-  return { ...backup, instanceNativeId: holder ?? backup.instanceNativeId, raw: publicRaw({ groupUuid: null, volumes: [row] }, ZSTACK_RAW_HIDDEN) };
+  return backupOfVolumes(providerId, id, [row], timezone, volumes.vmOfRootVolume, { holder });
 }
 
 /** Whether a backup is one volume's, outside any VM backup (ownBackup): no VM-backup call acts on it. */
