@@ -131,7 +131,7 @@ export class Mutations {
     // read from a cached list, a backup built since, or kept, was refused for up to cacheTtlMs (a day
     // at most), a backup made by the provider's own schedule with no poll to drop the entry. Read again.
     if (shown && shown.status !== 'AVAILABLE' && this.reads.shared.readCache?.covers(address.providerId)) {
-      await this.reads.invalidation.forgetRead(address.providerId, address.instanceNativeId);
+      await this.reads.invalidation.forgetRead(address.providerId, await this.reads.listedInstanceId(address.providerId, address.instanceNativeId));
       shown = await this.reads.backupAt(address);
     }
     if (!shown) throw notFound('backup', adapter.account.id);

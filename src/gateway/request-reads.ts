@@ -23,6 +23,7 @@ import type { Principal } from './principal.js';
 import { acrossProviders, instanceListErrors, type FaultReport } from './provider-errors.js';
 import { InstanceListsFailed } from './instance-lists-failed.js';
 import { RowsLeftOut } from './rows-left-out.js';
+import { listedInstanceId } from './listed-instance-id.js';
 import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
 
@@ -258,9 +259,38 @@ export class RequestReads {
 
   async instanceByNativeId(providerId: string, nativeId: string): Promise<Instance | null> {
     if (!this.findProvider(providerId)) return null;
-    const instance = await this.loaders.instance.load(loaderKey(providerId, nativeId));
-    if (instance) this.namesLookedUp.set(loaderKey(providerId, nativeId), instance.name);
+    const listed = await this.listedInstanceId(providerId, nativeId);
+    const instance = await this.loaders.instance.load(loaderKey(providerId, listed));
+    if (instance) {
+      this.namesLookedUp.set(loaderKey(providerId, listed), instance.name);
+      // Audit lines ask by the id the client sent.
+      if (listed !== nativeId) this.namesLookedUp.set(loaderKey(providerId, nativeId), instance.name);
+    }
     return instance;
+  }
+
+  /**
+   * An instance id as its account lists it, for one a client sent, where the account's ids name one
+   * instance whatever their case (ProviderAdapter.foldedInstanceId: Danube). A client that decoded
+   * an id, changed its hostname's case and encoded it again reached Danube's URL, and, where
+   * Danube's look-up folds case, the same VM answered under a second global id (its loader and
+   * read-cache keys, and every id in the answer, other than the listed VM's); where it does not,
+   * NOT_FOUND. Found in the account's instance list (the read cache's, or one read per request),
+   * the listed spelling keys the reads and goes to Danube, which finds it either way. Every other
+   * kind compares ids exactly: no read.
+   */
+  async listedInstanceId(providerId: string, nativeId: string): Promise<string> {
+    const adapter = this.findProvider(providerId);
+    const folded = adapter?.foldedInstanceId?.(nativeId) ?? null;
+    if (adapter === null || folded === null) return nativeId;
+    const instances = await this.loaders.instanceList(adapter);
+    return listedInstanceId(instances, nativeId, folded, (id) => adapter.foldedInstanceId?.(id) ?? null);
+  }
+
+  /** An entity's address with its instance as the account lists it (listedInstanceId); the same object where it already is. */
+  private async listedAddress(address: EntityAddress): Promise<EntityAddress> {
+    const listed = await this.listedInstanceId(address.providerId, address.instanceNativeId);
+    return listed === address.instanceNativeId ? address : { ...address, instanceNativeId: listed };
   }
 
   /**
@@ -276,12 +306,14 @@ export class RequestReads {
     return this.backupAt(decodeBackupId(id));
   }
 
-  async backupAt(address: EntityAddress): Promise<Backup | null> {
-    if (!this.findProvider(address.providerId)) return null;
+  async backupAt(asked: EntityAddress): Promise<Backup | null> {
+    if (!this.findProvider(asked.providerId)) return null;
+    const address = await this.listedAddress(asked);
     const backup = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
     this.rowsLeftOut.lookedUpIn('backups', address.providerId, address.instanceNativeId, backup !== null);
     if (!backup) return null;
     this.namesLookedUp.set(backupKey(address.providerId, address.instanceNativeId, address.nativeId), backup.name);
+    if (address !== asked) this.namesLookedUp.set(backupKey(asked.providerId, asked.instanceNativeId, asked.nativeId), backup.name);
     const folding = this.foldDeletesInFlight();
     if (folding) await folding;
     return this.deletingHere.one(backup);
@@ -296,7 +328,8 @@ export class RequestReads {
    * list's check (30 s on) looks: a restore asked before either was refused as "being deleted" while
    * the backup was kept. One look at the operation, which ends the record (afterOperation).
    */
-  async deletingBackupLook(address: EntityAddress): Promise<{ restorable: Backup } | { deleting: 'provider' | 'gateway' }> {
+  async deletingBackupLook(asked: EntityAddress): Promise<{ restorable: Backup } | { deleting: 'provider' | 'gateway' }> {
+    const address = await this.listedAddress(asked);
     const listed = findByAddress(await this.loaders.backups.load(loaderKey(address.providerId, address.instanceNativeId)), address);
     this.rowsLeftOut.lookedUpIn('backups', address.providerId, address.instanceNativeId, listed !== null);
     if (!listed) return { deleting: 'gateway' };
@@ -311,15 +344,17 @@ export class RequestReads {
     return { restorable: listed };
   }
 
-  async scheduleAt(address: EntityAddress): Promise<BackupSchedule | null> {
-    if (!this.findProvider(address.providerId)) return null;
+  async scheduleAt(asked: EntityAddress): Promise<BackupSchedule | null> {
+    if (!this.findProvider(asked.providerId)) return null;
+    const address = await this.listedAddress(asked);
     const schedule = findByAddress(await this.loaders.schedules.load(loaderKey(address.providerId, address.instanceNativeId)), address);
     this.rowsLeftOut.lookedUpIn('schedules', address.providerId, address.instanceNativeId, schedule !== null);
     return schedule;
   }
 
-  async definitionAt(address: EntityAddress): Promise<BackupDefinition | null> {
-    if (!this.findProvider(address.providerId)) return null;
+  async definitionAt(asked: EntityAddress): Promise<BackupDefinition | null> {
+    if (!this.findProvider(asked.providerId)) return null;
+    const address = await this.listedAddress(asked);
     const definition = findByAddress(await this.loaders.definitions.load(loaderKey(address.providerId, address.instanceNativeId)), address);
     this.rowsLeftOut.lookedUpIn('definitions', address.providerId, address.instanceNativeId, definition !== null);
     return definition;

@@ -47,6 +47,13 @@ export interface ProviderAdapter {
    * now, so it overlaps the list instead of adding a round trip after it.
    */
   prepareLists(kinds: ReadonlySet<InstanceListKind>, scope: UpstreamScope): void;
+  /**
+   * Where the provider's instance ids name one instance whatever their case (Danube's hostnames),
+   * the id folded so, for the gateway to find the instance listed under it; null where ids are
+   * compared exactly (every other kind), or this one is no id the provider could list. Optional:
+   * absent is null.
+   */
+  foldedInstanceId?(nativeId: string): string | null;
   /** Batch: instances by native id; null where the provider has none. */
   getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
   /** Batch: every backup of each instance. */

@@ -5,7 +5,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
-import { DanubeClient, TASK_STATUS, hostnameSegment, type DanubeAnswer } from './client.js';
+import { DanubeClient, TASK_STATUS, hostnameSegment, isSendableHostname, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
 import { readFromTask } from './answered-task.js';
 import { taskSegment } from './task-id.js';
@@ -80,6 +80,19 @@ export class DanubeAdapter extends BaseAdapter {
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
     return mapReadableRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
+  }
+
+  /**
+   * A hostname names one VM whatever its case: esdc-ce refuses a new hostname that another VM's
+   * hostname or uuid matches with case folded (`hostname__iexact` in VmDefineSerializer's
+   * validate_hostname), so two VMs never differ by case alone, and a listed one with capitals is
+   * real. The gateway finds the VM a client's id names by this, and then sends the hostname as
+   * Danube lists it: whether Danube's own look-up by name folds case is not documented (esdc-ce's
+   * get_vm matches `hostname=` exactly, which on its PostgreSQL is case-sensitive), and the listed
+   * spelling is found either way. One that cannot go into a path is left to be refused as it is.
+   */
+  foldedInstanceId(nativeId: string): string | null {
+    return isSendableHostname(nativeId) ? nativeId.toLowerCase() : null;
   }
 
   /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */

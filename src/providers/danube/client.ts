@@ -27,6 +27,9 @@ export interface DanubeAnswer {
  */
 const HOSTNAME_CHARACTERS = /^[A-Za-z0-9.-]+$/;
 
+/** Whether a hostname (or VM uuid) may go into a path: Danube's characters, no `..`, at most 255 characters. */
+export const isSendableHostname = (hostname: string): boolean => hostname.length <= 255 && HOSTNAME_CHARACTERS.test(hostname) && !hostname.includes('..');
+
 /**
  * Hostnames go into URL paths: refuse anything that could leave the VM's path, or that Danube
  * never lists (a client's `a&b=c` in an id was sent on, Danube refused it, and the client read
@@ -34,7 +37,7 @@ const HOSTNAME_CHARACTERS = /^[A-Za-z0-9.-]+$/;
  * list named the hostname (UnusableNativeId).
  */
 export function hostnameSegment(hostname: string): string {
-  if (hostname.length > 255 || !HOSTNAME_CHARACTERS.test(hostname) || hostname.includes('..')) {
+  if (!isSendableHostname(hostname)) {
     throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 255 characters, holding ".." or anything but letters, digits, "-" and ".")');
   }
   return encodeURIComponent(hostname);

@@ -22,7 +22,12 @@ interface Task {
   done: boolean;
 }
 
-const HOSTNAME = /^[a-z0-9][a-z0-9.-]{0,252}$/;
+/**
+ * What a path's VM segment may hold: esdc-ce's URL patterns take `[A-Za-z0-9\._-]+`, capitals too
+ * (its VmDefineSerializer's hostname pattern allows them). Lower case alone here, a VM listed with
+ * capitals could not be asked for by its own hostname.
+ */
+const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,7}$/;
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 
@@ -79,6 +84,15 @@ export class DanubeSimulator extends ProviderSimulator {
    * reading of the docs, which the gateway must survive as well.
    */
   answersToOriginalHostname = true;
+  /**
+   * A path's hostname finds the VM with case folded (`WEB01.example.com` is `web01.example.com`).
+   * esdc-ce's `get_vm` looks a VM up by `Q(hostname=...) | Q(uuid=...)`, an exact match whose case
+   * is the database's: on the PostgreSQL esdc-ce ships (core/settings.py) it is case-sensitive, so
+   * off is esdc-ce's behaviour. The API docs do not say, and esdc-ce refuses a new hostname that
+   * another VM's matches with case folded (`hostname__iexact`), so a Danube folding case on look-up
+   * would still name one VM: on, it plays such a Danube (a case-insensitive collation).
+   */
+  foldsHostnameCase = false;
   /**
    * What a forced restore deletes besides the target disk's snapshots. Danube's API docs: "data.force
    * (boolean) – Force restore and delete existing snapshots and backups": true, as they say, the
@@ -301,7 +315,13 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /** The VM a path names: by its hostname now, or its uuid (esdc-ce's `get_vm`). */
   private vmNamed(hostnameOrUuid: string): Row | undefined {
-    return this.vms.find((item) => item.hostname === hostnameOrUuid || item.uuid === hostnameOrUuid);
+    return this.vms.find((item) => this.sameName(item.hostname, hostnameOrUuid) || this.sameName(item.uuid, hostnameOrUuid));
+  }
+
+  /** A name as a look-up compares it: exactly, or with case folded (foldsHostnameCase). */
+  private sameName(held: unknown, asked: string): boolean {
+    if (typeof held !== 'string') return false;
+    return this.foldsHostnameCase ? held.toLowerCase() === asked.toLowerCase() : held === asked;
   }
 
   /** The VM a backup is of: the one its `vm_uuid` names, else (rows a test made) the one its hostname names. */
@@ -322,7 +342,7 @@ export class DanubeSimulator extends ProviderSimulator {
 
   /** A VM's backups, or those made under a hostname no VM answers to now (see answersToOriginalHostname). */
   private backupsOf(vm: Row | undefined, hostnameOrUuid: string): Row[] {
-    return this.backups.filter((backup) => (vm ? this.ownerOf(backup) === vm : backup.hostname === hostnameOrUuid));
+    return this.backups.filter((backup) => (vm ? this.ownerOf(backup) === vm : this.sameName(backup.hostname, hostnameOrUuid)));
   }
 
   /**

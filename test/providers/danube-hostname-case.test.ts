@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+/** A VM listed with capitals: esdc-ce's hostname pattern takes them, and refuses a second VM differing by case alone. */
+const LISTED = 'Web03.Example.com';
+/** The same hostname as a client re-spelt it in a global id (decoded, lower-cased, encoded again). */
+const RESPELT = 'web03.example.com';
+
+interface Backup {
+  id: string;
+  name: string;
+  instance: { id: string; nativeId: string } | null;
+}
+interface Listed {
+  id: string;
+  nativeId: string;
+  backups: Backup[];
+  definitions: Array<{ id: string; name: string }>;
+}
+
+const INSTANCES = '{ instances(first: 100) { edges { node { id nativeId backups { id name instance { id nativeId } } definitions { id name } } } } }';
+const NODE = 'query($id: ID!) { node(id: $id) { id ... on Instance { nativeId } ... on Backup { name instance { id } } ... on BackupDefinition { name instance { id } } } }';
+const BACKUP = 'query($id: ID!) { backup(id: $id) { id name instance { id nativeId } } }';
+const BACKUPS_OF = 'query($filter: BackupFilter) { backups(filter: $filter, first: 100) { edges { node { id name } } } }';
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status instance { id } } backup { id } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
+
+/** A global id with its hostname part (the first key) re-spelt, as a client that changes its case would. */
+function respelt(id: string, hostname = RESPELT): string {
+  const [tag, provider, , ...rest] = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as string[];
+  return Buffer.from(JSON.stringify([tag, provider, hostname, ...rest]), 'utf8').toString('base64url');
+}
+
+/**
+ * esdc-ce checks a new hostname's uniqueness with case folded (`hostname__iexact`), so two VMs
+ * never differ by case alone and a listed hostname with capitals is real. A client that re-spells a
+ * global id's hostname in another case names the same VM: the gateway answers it with the listed
+ * VM's own ids (never a second identity: DataLoader and read-cache keys, `Instance.id`), and sends
+ * Danube the listed spelling. Whether Danube's look-up by name folds case is not documented: under
+ * both readings (esdc-ce on PostgreSQL compares exactly; a Danube folding case).
+ */
+describe.each([
+  { reading: "exact (esdc-ce's get_vm on PostgreSQL)", foldsHostnameCase: false, backupVmField: 'hostname' as const },
+  { reading: 'case folded', foldsHostnameCase: true, backupVmField: 'hostname' as const },
+  // Rows as the API docs' example writes them, without `vm`: each is the VM's the list was asked for,
+  // so on a Danube folding case a re-spelt id's list answered the VM's backups under a second id.
+  { reading: 'case folded, backup rows without `vm`', foldsHostnameCase: true, backupVmField: 'absent' as const },
+])('danube: a hostname with capitals re-spelt in another case ($reading)', ({ foldsHostnameCase, backupVmField }) => {
+  let harness: Harness;
+  let simulator: DanubeSimulator;
+  let vm: Listed;
+
+  const listedVm = async (): Promise<Listed> => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: Listed }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === LISTED)!;
+  };
+  /** The hostnames the gateway put into Danube's paths since the log was reset. */
+  const hostnamesSent = (): string[] =>
+    harness
+      .simulator('danube')
+      .server.log.map((request) => /^\/(?:api\/)?vm\/([^/]+)/.exec(request.rawPath)?.[1])
+      .filter((segment): segment is string => segment !== undefined && segment !== 'define');
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    simulator.foldsHostnameCase = foldsHostnameCase;
+    simulator.backupVmField = backupVmField;
+    simulator.asyncDelayMs = 20;
+    simulator.renameVm('web03.example.com', LISTED);
+    vm = await listedVm();
+    expect(vm.backups.length).toBeGreaterThan(1);
+    expect(vm.definitions.length).toBeGreaterThan(0);
+  });
+  afterAll(() => harness.close());
+
+  it('answers a re-spelt Instance id with the listed VM and its own id', async () => {
+    const answer = await harness.gql<{ node: { id: string; nativeId: string } | null }>(NODE, { id: respelt(vm.id) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.node).toEqual({ id: vm.id, nativeId: LISTED });
+  });
+
+  it("answers a re-spelt Backup id with the listed backup's id and VM, asking Danube by the listed spelling", async () => {
+    const listed = vm.backups[0]!;
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<{ backup: Backup | null }>(BACKUP, { id: respelt(listed.id) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.backup).toEqual({ id: listed.id, name: listed.name, instance: { id: vm.id, nativeId: LISTED } });
+    expect(hostnamesSent().filter((hostname) => hostname !== LISTED)).toEqual([]);
+  });
+
+  it("answers a re-spelt BackupDefinition id with the listed definition's id", async () => {
+    const listed = vm.definitions[0]!;
+    const answer = await harness.gql<{ node: { id: string; name: string; instance: { id: string } | null } | null }>(NODE, { id: respelt(listed.id) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.node).toEqual({ id: listed.id, name: listed.name, instance: { id: vm.id } });
+  });
+
+  it("lists a re-spelt instance's backups under their listed ids", async () => {
+    const answer = await harness.gql<{ backups: { edges: Array<{ node: { id: string; name: string } }> } }>(BACKUPS_OF, { filter: { instanceId: respelt(vm.id) } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.backups.edges.map((edge) => edge.node.id).sort()).toEqual(vm.backups.map((backup) => backup.id).sort());
+  });
+
+  it('still tells a hostname no VM has, in any case, as nothing there', async () => {
+    const answer = await harness.gql<{ node: unknown }>(NODE, { id: respelt(vm.id, 'nobody.example.com') });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.node).toBeNull();
+  });
+
+  it('deletes through a re-spelt Backup id on the listed VM, its answer naming the listed ids', async () => {
+    const doomed = (await listedVm()).backups.at(-1)!;
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<{ deleteBackup: { operation: { id: string; status: string; instance: { id: string } | null }; backup: { id: string } } }>(DELETE, { input: { backupId: respelt(doomed.id) } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.deleteBackup.backup.id).toBe(doomed.id);
+    expect(answer.data!.deleteBackup.operation.instance?.id).toBe(vm.id);
+    expect(hostnamesSent().filter((hostname) => hostname !== LISTED && hostname !== String(simulator.vms.find((item) => item.hostname === LISTED)?.uuid))).toEqual([]);
+    const done = await eventually(
+      () => harness.gql<{ operation: { status: string } }>(OPERATION, { id: answer.data!.deleteBackup.operation.id }),
+      (read) => read.data?.operation.status !== 'RUNNING',
+    );
+    expect(done.data?.operation.status).toBe('SUCCEEDED');
+    expect((await listedVm()).backups.map((backup) => backup.id)).not.toContain(doomed.id);
+  });
+});
+
+/**
+ * With the read cache on, a re-spelt id reads what the listed one filled: one cache entry per VM,
+ * not one per spelling a client sends.
+ */
+describe('danube: a re-spelt hostname and the read cache', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 60_000 }) });
+    (harness.simulator('danube').simulator as DanubeSimulator).renameVm('web03.example.com', LISTED);
+  });
+  afterAll(() => harness.close());
+
+  it("reads a re-spelt Backup id from the listed VM's cached list, with no upstream call", async () => {
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: Listed }> } }>(INSTANCES);
+    const vm = listed.data!.instances.edges.map((edge) => edge.node).find((node) => node.nativeId === LISTED)!;
+    const backup = vm.backups[0]!;
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<{ backup: Backup | null }>(BACKUP, { id: respelt(backup.id) });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.backup?.id).toBe(backup.id);
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+});
