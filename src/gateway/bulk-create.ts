@@ -50,22 +50,48 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
   const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
   const note = checkText(input.note, 'note');
 
+  // Every instance is looked up before any create: an id re-spelt to name an instance another item
+  // names (a Danube hostname in another case, RequestReads.listedInstanceId) is known only then.
+  const items = await Promise.all(input.instanceIds.map((instanceId) => lookedUp(reads, instanceId)));
+  const claimed = new Set<string>();
   const results = await Promise.all(
-    input.instanceIds.map(async (instanceId): Promise<BulkItemResult> => {
+    items.map(async (item): Promise<BulkItemResult> => {
+      if (!('instance' in item)) return item;
+      const { instanceId, adapter, instance } = item;
+      // Claimed in the items' order, before any of them waits: the first spelling makes the backup.
+      const key = JSON.stringify([instance.providerId, instance.nativeId]);
+      if (claimed.has(key)) return refused(reads, instanceId, badInput(REPEATED_INSTANCE));
+      claimed.add(key);
       try {
-        const target = targetOf(reads, instanceId);
-        const instance = await reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
-        if (!instance) throw notFound('instance', target.adapter.account.id);
-        const operation = await start(reads, target.adapter, instance, name, definitionName, note);
-        return { instanceId, operation, error: null };
+        return { instanceId, operation: await start(reads, adapter, instance, name, definitionName, note), error: null };
       } catch (error) {
-        if (!isGatewayError(error)) reads.shared.logger.error({ err: error, requestId: reads.requestId }, 'createBackups item failed');
-        return { instanceId, operation: null, error: isGatewayError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } };
+        return refused(reads, instanceId, error);
       }
     }),
   );
   const createdCount = results.filter((result) => result.operation).length;
   return { results, createdCount, failedCount: results.length - createdCount };
+}
+
+/** Said of an item whose id names the instance an earlier item names, spelt otherwise. */
+export const REPEATED_INSTANCE = 'instanceIds names this instance again, under another spelling of its id (a Danube hostname in another case): one backup is made of it, by the first item naming it';
+
+/** An item's instance, looked up as a single createBackup looks it up; or its refusal. */
+async function lookedUp(reads: RequestReads, instanceId: string): Promise<{ instanceId: string; adapter: ProviderAdapter; instance: Instance } | BulkItemResult> {
+  try {
+    const target = targetOf(reads, instanceId);
+    const instance = await reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
+    if (!instance) throw notFound('instance', target.adapter.account.id);
+    return { instanceId, adapter: target.adapter, instance };
+  } catch (error) {
+    return refused(reads, instanceId, error);
+  }
+}
+
+/** An item's refusal: a GatewayError's code and words, anything else logged and told as internal. */
+function refused(reads: RequestReads, instanceId: string, error: unknown): BulkItemResult {
+  if (!isGatewayError(error)) reads.shared.logger.error({ err: error, requestId: reads.requestId }, 'createBackups item failed');
+  return { instanceId, operation: null, error: isGatewayError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } };
 }
 
 /** Checked without an upstream call, like a single createBackup: id, visibility (NOT_FOUND), capability (UNSUPPORTED). */

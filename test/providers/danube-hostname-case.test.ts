@@ -24,6 +24,7 @@ const NODE = 'query($id: ID!) { node(id: $id) { id ... on Instance { nativeId } 
 const BACKUP = 'query($id: ID!) { backup(id: $id) { id name instance { id nativeId } } }';
 const BACKUPS_OF = 'query($filter: BackupFilter) { backups(filter: $filter, first: 100) { edges { node { id name } } } }';
 const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status instance { id } } backup { id } } }';
+const CREATE_BACKUPS = 'mutation($input: CreateBackupsInput!) { createBackups(input: $input) { createdCount failedCount results { instanceId instance { id } operation { instance { id } } error { code message } } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status error } }';
 
 /** A global id with its hostname part (the first key) re-spelt, as a client that changes its case would. */
@@ -108,6 +109,20 @@ describe.each([
     const answer = await harness.gql<{ node: unknown }>(NODE, { id: respelt(vm.id, 'nobody.example.com') });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.node).toBeNull();
+  });
+
+  it('makes one backup where createBackups names the VM twice, once re-spelt: the second item is refused', async () => {
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<{
+      createBackups: { createdCount: number; failedCount: number; results: Array<{ instanceId: string; instance: { id: string } | null; operation: { instance: { id: string } | null } | null; error: { code: string; message: string } | null }> };
+    }>(CREATE_BACKUPS, { input: { instanceIds: [vm.id, respelt(vm.id)], name: 'twice', definitionName: vm.definitions[0]!.name } });
+    expect(answer.errors).toBeUndefined();
+    const { createdCount, failedCount, results } = answer.data!.createBackups;
+    expect([createdCount, failedCount]).toEqual([1, 1]);
+    expect(results[0]).toMatchObject({ instanceId: vm.id, operation: { instance: { id: vm.id } }, error: null });
+    expect(results[1]).toMatchObject({ instanceId: respelt(vm.id), operation: null, error: { code: 'BAD_USER_INPUT', message: expect.stringMatching(/names this instance again/) } });
+    const creates = harness.simulator('danube').server.log.filter((request) => request.method === 'POST' && /\/backup\//.test(request.rawPath));
+    expect(creates.map((request) => request.rawPath)).toEqual([expect.stringContaining(`/vm/${LISTED}/backup/`)]);
   });
 
   it('deletes through a re-spelt Backup id on the listed VM, its answer naming the listed ids', async () => {
