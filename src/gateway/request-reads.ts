@@ -283,7 +283,15 @@ export class RequestReads {
     const adapter = this.findProvider(providerId);
     const folded = adapter?.foldedInstanceId?.(nativeId) ?? null;
     if (adapter === null || folded === null) return nativeId;
-    const instances = await this.loaders.instanceList(adapter);
+    let instances: readonly Instance[];
+    try {
+      instances = await this.loaders.instanceList(adapter);
+    } catch {
+      // The VM list only re-spells an id: its failure must not fail every look-up by id (a delete,
+      // a restore, `backup(id:)`) with an error of a read the client never asked for. The id goes
+      // as written, as an id listed as it is does; a field that shows the list reports the failure.
+      return nativeId;
+    }
     return listedInstanceId(instances, nativeId, folded, (id) => adapter.foldedInstanceId?.(id) ?? null);
   }
 

@@ -105,6 +105,21 @@ describe.each([
     expect(answer.data!.backups.edges.map((edge) => edge.node.id).sort()).toEqual(vm.backups.map((backup) => backup.id).sort());
   });
 
+  it("answers a listed Backup id while Danube's VM list fails: the list only re-spells ids", async () => {
+    const listed = vm.backups[0]!;
+    const server = harness.simulator('danube').server;
+    await server.setFault({ mode: 'http-500', onlyLabel: 'GET /vm', times: 1000 });
+    try {
+      // `instance` is not asked: Danube's instance is read from that list, so it would fail.
+      const answer = await harness.gql<{ backup: { id: string; name: string } | null }>('query($id: ID!) { backup(id: $id) { id name } }', { id: listed.id });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.backup).toEqual({ id: listed.id, name: listed.name });
+      expect(server.log.some((request) => request.label === 'GET /vm')).toBe(true);
+    } finally {
+      await server.setFault({ mode: 'none' });
+    }
+  });
+
   it('still tells a hostname no VM has, in any case, as nothing there', async () => {
     const answer = await harness.gql<{ node: unknown }>(NODE, { id: respelt(vm.id, 'nobody.example.com') });
     expect(answer.errors).toBeUndefined();
