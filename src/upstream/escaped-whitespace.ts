@@ -80,10 +80,19 @@ export const bracedOrJsonInJsonWhitespace = (backslash: string): string => {
  * each read, it is the reference. A numeric one without ";" ends where its digits end (`&#x26e`
  * is another character). Leading zeros up to 7: any number, each alternative holding this one
  * read a run of zeros after "&#" to its end and back (`&#000...`, 4 MB of them, cost 1.7 times
- * as much), and no encoder pads a reference it escapes again.
+ * as much), and no encoder pads a reference it escapes again. Escaped again up to three times
+ * (`&amp;amp;amp;nbsp;`): two, and `nightowl&amp;amp;amp;nbsp;password` went out whole.
+ *
+ * And the reference percent-encoded, once or twice (`%26nbsp%3B`, `%2526shy%253B`: a URL quoting
+ * a name the provider escaped as HTML): its "&" as `%26`, its ";" as `%3B` (SEMICOLON) and a number's "#" as `%23`, which
+ * a URL decoder reads before a browser reads the reference. Neither was read, and
+ * `nightowl%26nbsp%3Bpassword` went out whole.
  */
-const AMPERSAND_ESCAPED_AGAIN = '(?:amp;?|AMP;?|#0{0,7}38(?![0-9]);?|#[xX]0{0,7}26(?![0-9a-fA-F]);?)';
-export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)${AMPERSAND_ESCAPED_AGAIN}{0,2}`;
+export const SEMICOLON = '(?:;|%(?:25)?3[bB])';
+/** A numeric reference's "#", as it stands or percent-encoded with its "&" (`%26%23160%3B`). */
+export const HASH = '(?:#|%(?:25)?23)';
+const AMPERSAND_ESCAPED_AGAIN = `(?:amp${SEMICOLON}?|AMP${SEMICOLON}?|#0{0,7}38(?![0-9])${SEMICOLON}?|#[xX]0{0,7}26(?![0-9a-fA-F])${SEMICOLON}?)`;
+export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026|%(?:25)?26)${AMPERSAND_ESCAPED_AGAIN}{0,3}`;
 
 /**
  * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a
@@ -91,16 +100,16 @@ export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026)${AMPERSAND_ESCAPED
  * (";" needed but for `&nbsp`, which browsers read without).
  */
 export const HTML_WHITESPACE = [
-  `${AMPERSAND}#0*${WHITESPACE_DECIMAL}(?![0-9]);?`,
-  `${AMPERSAND}#[xX]0*${WHITESPACE_HEX}(?![0-9a-fA-F]);?`,
-  `${AMPERSAND}(?:NonBreakingSpace|VeryThinSpace|MediumSpace|ThickSpace|ThinSpace|NewLine|emsp13|emsp14|puncsp|thinsp|hairsp|numsp|ensp|emsp|plus|Tab);`,
-  `${AMPERSAND}nbsp;?`,
+  `${AMPERSAND}${HASH}0*${WHITESPACE_DECIMAL}(?![0-9])${SEMICOLON}?`,
+  `${AMPERSAND}${HASH}[xX]0*${WHITESPACE_HEX}(?![0-9a-fA-F])${SEMICOLON}?`,
+  `${AMPERSAND}(?:NonBreakingSpace|VeryThinSpace|MediumSpace|ThickSpace|ThinSpace|NewLine|emsp13|emsp14|puncsp|thinsp|hairsp|numsp|ensp|emsp|plus|Tab)${SEMICOLON}`,
+  `${AMPERSAND}nbsp${SEMICOLON}?`,
 ].join('|');
 
 /**
  * U+202F percent-encoded as UTF-8, either case (the split-words search reads every other); and all
  * of them, ASCII's too (`%2520`, `%25C2%25A0`, `%252520`), encoded twice and three times (a URL
- * inside a URL's query, inside another's), which neither the split-words search nor the piece
- * search reads.
+ * inside a URL's query, inside another's, and once more), which neither the split-words search nor the piece
+ * search reads; and four times (`%25252520`: a secret of letters and digits split so left 7).
  */
-export const PERCENT_WHITESPACE = `%[eE]2%80%[aA][fF]|%(?:25){1,2}(?:0[9a-dA-D]|20|2[bB])|${levelledPercentBytes(WHITESPACE_UTF8, 'spaceLevel', '(?:25){1,2}')}`;
+export const PERCENT_WHITESPACE = `%[eE]2%80%[aA][fF]|%(?:25){1,3}(?:0[9a-dA-D]|20|2[bB])|${levelledPercentBytes(WHITESPACE_UTF8, 'spaceLevel', '(?:25){1,3}')}`;

@@ -2,9 +2,11 @@ import { endianness } from 'node:os';
 import {
   AMPERSAND,
   BACKSLASHES,
+  HASH,
   HTML_WHITESPACE,
   PERCENT_BACKSLASH,
   PERCENT_WHITESPACE,
+  SEMICOLON,
   bracedOrJsonInJsonWhitespace,
   bytesSource,
   latin1BackslashWhitespace,
@@ -63,9 +65,10 @@ const utf8Source = (prefix: string): string => bytesSource(INVISIBLE_UTF8, prefi
  * raw field (a provider's link quoting the key it was sent) carries one so, and
  * `night%E2%80%8Bowl%20password` kept the key whole but for the hole (`%20` is a split already).
  * And encoded twice (`%25E2%2580%258B`, `%2500`): a URL inside a URL's query; and three times
- * (`%252500`): that URL inside another's.
+ * (`%252500`): that URL inside another's; and four times (`%25252500`, which went out whole
+ * between `nightowl` and `password`).
  */
-const PERCENT_INVISIBLE = `%(?:25){0,2}${INVISIBLE_ASCII_BYTE}|${levelledPercentBytes(INVISIBLE_UTF8, 'invisibleLevel', '(?:25){0,2}')}`;
+const PERCENT_INVISIBLE = `%(?:25){0,3}${INVISIBLE_ASCII_BYTE}|${levelledPercentBytes(INVISIBLE_UTF8, 'invisibleLevel', '(?:25){0,3}')}`;
 
 /**
  * Backslash escapes of them, each with one backslash or two (JSON's `\\`: a JSON string holding a
@@ -99,10 +102,10 @@ const backslashUtf8Other = (backslash: string): string => {
  * character), and the names HTML5 has for them (";" needed but for `&shy`, which browsers read without).
  */
 const HTML_INVISIBLE = [
-  `${AMPERSAND}#0*${INVISIBLE_DECIMAL}(?![0-9]);?`,
-  `${AMPERSAND}#[xX]0*${INVISIBLE_HEX}(?![0-9a-fA-F]);?`,
-  `${AMPERSAND}(?:NegativeVeryThinSpace|NegativeMediumSpace|NegativeThickSpace|NegativeThinSpace|ZeroWidthSpace|InvisibleComma|InvisibleTimes|ApplyFunction|NoBreak|zwnj|zwj|lrm|rlm|af|ic|it);`,
-  `${AMPERSAND}shy;?`,
+  `${AMPERSAND}${HASH}0*${INVISIBLE_DECIMAL}(?![0-9])${SEMICOLON}?`,
+  `${AMPERSAND}${HASH}[xX]0*${INVISIBLE_HEX}(?![0-9a-fA-F])${SEMICOLON}?`,
+  `${AMPERSAND}(?:NegativeVeryThinSpace|NegativeMediumSpace|NegativeThickSpace|NegativeThinSpace|ZeroWidthSpace|InvisibleComma|InvisibleTimes|ApplyFunction|NoBreak|zwnj|zwj|lrm|rlm|af|ic|it)${SEMICOLON}`,
+  `${AMPERSAND}shy${SEMICOLON}?`,
 ].join('|');
 
 /** Escaped whitespace the main pass does not read as a split (escaped-whitespace.ts), after a backslash. */
@@ -139,6 +142,8 @@ const PERCENT_HERE = new RegExp(
   'y',
 );
 const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
+/** HTML_HERE at a "%": a reference percent-encoded (`%26nbsp%3B`), asked only where "%26" or "%2526" starts (holdsPercentHidden). */
+const PERCENT_HTML_HERE = new RegExp(`(?=%(?:25)?26)(?:${HTML_INVISIBLE}|${HTML_WHITESPACE})`, 'y');
 
 /**
  * What the reading takes out, makes a space or keeps, one alternative after another at each place
@@ -208,6 +213,9 @@ function holdsPercentHidden(text: string): boolean {
     if (!encodedAgain && !(next < 128 && AFTER_PERCENT[next] === 1)) continue;
     PERCENT_HERE.lastIndex = at;
     if (PERCENT_HERE.test(text)) return true;
+    if (next !== 0x32 || (after !== 0x35 && after !== 0x36)) continue;
+    PERCENT_HTML_HERE.lastIndex = at;
+    if (PERCENT_HTML_HERE.test(text)) return true;
   }
   return false;
 }
