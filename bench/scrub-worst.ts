@@ -60,6 +60,12 @@ const shapes: Record<string, (chars: number) => string> = {
   'raw NBSP between letters': (chars) => repeated('a\u00a0', chars),
   '\\u00a0 between letters': (chars) => repeated('a\\u00a0', chars),
   'raw U+3000 between letters': (chars) => repeated('a\u3000', chars),
+  '%2F between letters': (chars) => repeated('a%2F', chars),
+  '&lt; between letters': (chars) => repeated('a&lt;', chars),
+  '\\u002d between letters': (chars) => repeated('a\\u002d', chars),
+  '%26nbsp%3B between letters': (chars) => repeated('n%26nbsp%3B', chars),
+  '&amp;amp;amp;nbsp; between letters': (chars) => repeated('n&amp;amp;amp;nbsp;', chars),
+  '%25252500 between letters': (chars) => repeated('n%25252500', chars),
   '+ runs': (chars) => repeated('+', chars),
   'letters only': (chars) => repeated('abcdefghij', chars),
 };

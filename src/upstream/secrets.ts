@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
+import { readEscapedJoiners, spansInSource } from './escaped-joiners.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
@@ -328,11 +329,23 @@ class Search {
    * behind escapes unfound by the search that takes such a secret whole.
    */
   private withoutPieces(text: string, marking = false): string {
-    const pieces = this.pieces.find(text);
+    const pieces = this.piecesIn(text);
     const out = pieces.length === 0 ? text : redacted(text, pieces, marking);
     // Then runs of letters of a letters-only secret, which the piece search takes for words (letter-run-pieces.ts).
     const letters = this.letterRuns.find(out);
     return letters.length === 0 ? out : redacted(out, letters, marking);
+  }
+
+  /**
+   * Where pieces of secrets stand in `text`, and in it with the escapes of punctuation between
+   * letters or digits read (escaped-joiners.ts: `Dnb7Kq8&lt;Rw2Zx4LmT` left 7 beside the escape).
+   */
+  private piecesIn(text: string): Span[] {
+    const found = this.pieces.find(text);
+    const read = readEscapedJoiners(text);
+    if (read === null) return found;
+    const more = spansInSource(read, this.pieces.find(read.text));
+    return more.length === 0 ? found : merged([...found, ...more]);
   }
 
   /**

@@ -28,7 +28,21 @@ const PIECES = [
   ...['&NonBreakingSpace;', '&#x200B', '&#8203', '&#32', '&#x2000;', '&AMP;nbsp;', '&#0038;Tab;', '&emsp13;', '&af;', '&NoBreak', '\\\\n', '\\n', '\\r', '\\t', '\\f', '\\v', '\\u0020', '\\N'],
   // bench:scrub-worst's costliest shapes, a few units of each.
   ...['n&nbsp;n&nbsp;n&nbsp;', '\u200b\\x\\x\\x', '\\x\\x\\x\\x'],
+  // Escaped punctuation, percent-encoded references and deeper levels (the shapes NEW_SHAPES exempts), and their near-misses.
+  ...['&lt;', '&lt', '%3C', '%2F', '\\u003c', '\\\\u002d', '\\x3c', '&#60;', '&#x2d;', '&quot;', '&amp;', '%26', '%2526', '%3B', '%23', '%25', 'amp;', '&amp;amp;amp;nbsp;', '%26nbsp%3B', '%26shy', '%25252520', '%25252500'],
 ];
+
+/**
+ * The shapes the scrubber reads now that the one before did not (test/unit/scrub-deeper-references.test.ts,
+ * scrub-escaped-punctuation.test.ts). The second reading (readHidden, holdsHidden) reads an HTML
+ * reference percent-encoded (`%26nbsp%3B`) or escaped again three times, and whitespace or an
+ * invisible character percent-encoded four times: NEW_READING_SHAPES. The piece search reads an
+ * escape of punctuation with a letter or digit on either side (escaped-joiners.ts): with those,
+ * NEW_SHAPES. A text holding one may be read or scrubbed differently; every other text is
+ * compared. Generous matches: a text one takes in needlessly is only not compared.
+ */
+const NEW_READING_SHAPES = new RegExp(['%(?:25)?(?:26|23|3[bB])', '(?:&|\\\\u0026)(?:(?:amp|AMP|#0*38|#[xX]0*26);?){3}', '%252525'].join('|'));
+const NEW_SHAPES = new RegExp(`${NEW_READING_SHAPES.source}|[A-Za-z0-9](?:%[0-7][0-9a-fA-F]|\\\\{1,2}(?:u00|x)[0-7][0-9a-fA-F]|&#|&[A-Za-z]+;?)`);
 
 function generator(seed: number): () => number {
   let state = seed;
@@ -59,27 +73,37 @@ const readingOf = (read: ReturnType<typeof readHidden>): { text: string; places:
 describe('the scrubber against the one before its hostile shapes were made cheap', () => {
   it('reads each generated text as before: the same reading, places and ends, and the same holds', () => {
     const next = generator(11);
+    let compared = 0;
     for (let run = 0; run < 20_000; run++) {
       let text = '';
       const length = next() % 12;
       for (let index = 0; index < length; index++) text += TEXT_PIECES[next() % TEXT_PIECES.length];
+      if (NEW_READING_SHAPES.test(text)) continue;
+      compared++;
       expect(readingOf(readHidden(text)), JSON.stringify(text)).toEqual(readingOf(readHiddenBefore(text)));
       expect(holdsHidden(text), JSON.stringify(text)).toBe(holdsHiddenBefore(text));
       expect(holdsEscape(text), JSON.stringify(text)).toBe(holdsEscapeBefore(text));
     }
+    console.log('reading compared', compared);
+    expect(compared).toBeGreaterThan(15_000);
   });
 
   it('scrubs each generated text as before, whole and a piece per turn', async () => {
     const next = generator(23);
+    let compared = 0;
     for (let run = 0; run < 4_000; run++) {
       let text = '';
       const length = next() % 16;
       for (let index = 0; index < length; index++) text += TEXT_PIECES[next() % TEXT_PIECES.length];
+      if (NEW_SHAPES.test(text)) continue;
+      compared++;
       expect(secrets.scrub(text), JSON.stringify(text)).toBe(secretsBefore.scrub(text));
       expect(secrets.scrubConfigured(text), JSON.stringify(text)).toBe(secretsBefore.scrubConfigured(text));
       // Cut into pieces of a few characters: the steps asked of the whole answer, then of each piece.
       expect(await secrets.scrubAnswer(text, { charsPerTurn: 24 }), JSON.stringify(text)).toBe(await secretsBefore.scrubAnswer(text, { charsPerTurn: 24 }));
     }
+    console.log('scrub compared', compared);
+    expect(compared).toBeGreaterThan(3_500);
   });
 
   it('reads and scrubs the hostile shapes as before, alone and around a secret they hide', async () => {

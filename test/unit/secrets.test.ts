@@ -211,9 +211,15 @@ describe('SecretSet.scrub: a secret as other encoders write it', () => {
   });
 
   it('leaves text with escapes and no secret exactly as it was', () => {
-    for (const text of ['{"url":"https://x/?a=1&b=%2a%7E","note":"a &amp; b &#39;c&#x27; &lt;d&gt;","name":"caf\\u00e9"}', 'Ev1l%2AKey~%28x%29%21%278', '50% of Ev1l*Ke &amp', '&#1114112; &#x110000; &nbsp; %zz']) {
+    // 'Ev1l%2AKe' reads as 7 of the secret's characters: fewer than a piece (MIN_PIECE_LENGTH).
+    for (const text of ['{"url":"https://x/?a=1&b=%2a%7E","note":"a &amp; b &#39;c&#x27; &lt;d&gt;","name":"caf\\u00e9"}', 'Ev1l%2AKe%28x%29%21%278', '50% of Ev1l*Ke &amp', '&#1114112; &#x110000; &nbsp; %zz']) {
       expect(secrets.scrub(text)).toBe(text);
     }
+  });
+
+  it('redacts a piece of the secret read through an escape of its own punctuation between letters (escaped-joiners.ts)', () => {
+    // "Ev1l*Key~": 9 of the secret's characters, its "*" escaped; the piece search read no escape and left them.
+    expect(secrets.scrub('Ev1l%2AKey~%28x%29%21%278')).toBe(`${REDACTED}%28x%29%21%278`);
   });
 
   it('finds each of several quotes, one form beside another, and redacts the pair whole', () => {
@@ -337,8 +343,11 @@ describe('SecretSet.scrub: a secret behind escapes inside escapes', () => {
   });
 
   it('leaves nested escapes without a secret exactly as they were', () => {
-    const text = '{"a":"%2522x%2522","b":"\\u0026quot;y\\u0026quot;","c":"&amp;lt;z&amp;gt;","d":"\\\\\\"w\\\\\\"","e":"Ev1l&quot;Kgfec?c!"}';
+    // "Ev1l&quot;Kgf" reads as 8 characters of the secret, its quote passed over: 7.
+    const text = '{"a":"%2522x%2522","b":"\\u0026quot;y\\u0026quot;","c":"&amp;lt;z&amp;gt;","d":"\\\\\\"w\\\\\\"","e":"Ev1l&quot;Kgf!"}';
     expect(set.scrub(text)).toBe(text);
+    // 11 of them (the quote its own, escaped, between letters): a piece, read through the escape (escaped-joiners.ts).
+    expect(set.scrub('"Ev1l&quot;Kgfec?c!"')).toBe(`"${REDACTED}!"`);
   });
 });
 
