@@ -154,6 +154,15 @@ describe('request limits', () => {
     expect(CSRF_REFUSAL_MESSAGE).toContain('apollo-require-preflight: true');
   });
 
+  it('the bare GET\'s refusal says how a shell gets the GraphiQL page, and that header gets it', async () => {
+    // A newcomer's `curl /graphql` read "a browser opening /graphql gets GraphiQL", naming nothing curl could send.
+    expect(CSRF_REFUSAL_MESSAGE).toContain("curl -H 'accept: text/html'");
+    const page = await fetch(harness.gateway.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<title>Backup Graph</title>');
+  });
+
   it('refuses batched requests and simple cross-site GETs (CSRF prevention)', async () => {
     const batch = await fetch(harness.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ providers { id } }' }, { query: '{ providers { id } }' }]) });
     expect(batch.status).toBe(400);
