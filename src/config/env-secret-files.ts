@@ -17,6 +17,8 @@ export type EnvValue = { value: string } | { problem: string };
 /** A secret volume (Kubernetes, Docker) is a directory with one file per key: `_FILE` named the mount, not the file. */
 const DIRECTORY = 'it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)';
 
+const NO_SUCH_FILE = 'no such file';
+
 /** The UTF-8 byte-order mark some Windows editors (Notepad before 2019) put at a file's start. */
 const BYTE_ORDER_MARK = '\uFEFF';
 
@@ -38,13 +40,18 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if (direct !== undefined) return { value: direct };
   if (file === undefined) return undefined;
   const read = readSecretFile(file);
-  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}` };
+  if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}${nextStep(read.problem, name, fileVariable)}` };
   // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
   const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;
   const value = text.replace(/\r?\n$/, '');
   // A secret volume mounted before its secret was filled in read "required" at the key, naming no file.
   if (value === '') return { problem: `cannot read ${fileVariable} (${shownPath(file)}): the file is empty` };
   return { value };
+}
+
+/** A missing file's next step: "no such file" alone left a reader of the plain-host steps with none. Both set is refused, hence "unset". */
+function nextStep(problem: string, name: string, fileVariable: string): string {
+  return problem === NO_SUCH_FILE ? `: write the value into it, or unset ${fileVariable} and set ${name}` : '';
 }
 
 /** An absolute path (or none) as it is; a relative one (read from the working directory) unquoted. */
@@ -80,7 +87,7 @@ function readSecretFile(path: string): EnvValue {
 
 function whyUnreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOENT') return NO_SUCH_FILE;
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return DIRECTORY;
   return code ?? 'error';

@@ -80,7 +80,7 @@ describe('${NAME} from NAME_FILE', () => {
     // A secret volume mounted before its secret was filled in: it read "required" at the key, with nothing pointing at the file.
     const empty = writeIn(folder, 'empty', '\n');
     const cases: Array<[string, string]> = [
-      [missing, 'no such file'],
+      [missing, 'no such file: write the value into it, or unset ZOMRO_TOKEN_FILE and set ZOMRO_TOKEN'],
       [empty, 'the file is empty'],
       [directory, 'it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)'],
       // Opening a FIFO waits for a writer: the start would have hung here.
@@ -101,7 +101,7 @@ describe('${NAME} from NAME_FILE', () => {
     const folder = dir();
     const result = refusedStart(configIn(folder), { DASHBOARD_KEY: CLIENT_KEY, ZOMRO_TOKEN_FILE: SECRET_IN_FILE });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`providers[0].auth.token (account zomro-files): cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file`);
+    expect(result.stderr.trim()).toBe(`providers[0].auth.token (account zomro-files): cannot read ZOMRO_TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${ROOT.replace(/\/$/, '')}): no such file: write the value into it, or unset ZOMRO_TOKEN_FILE and set ZOMRO_TOKEN`);
     expect(result.output).not.toContain(SECRET_IN_FILE);
   }, 60_000);
 

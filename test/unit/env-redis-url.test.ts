@@ -47,7 +47,7 @@ describe('REDIS_URL', () => {
       return 'no problem';
     };
     const missing = join(folder, 'not-mounted');
-    expect(problems({ REDIS_URL_FILE: missing })).toBe(`REDIS_URL: cannot read REDIS_URL_FILE (${missing}): no such file`);
+    expect(problems({ REDIS_URL_FILE: missing })).toBe(`REDIS_URL: cannot read REDIS_URL_FILE (${missing}): no such file: write the value into it, or unset REDIS_URL_FILE and set REDIS_URL`);
     expect(problems({ REDIS_URL: 'redis://h', REDIS_URL_FILE: file })).toBe('REDIS_URL: environment variables REDIS_URL and REDIS_URL_FILE are both set: unset one (REDIS_URL_FILE names a file holding the value)');
     expect(problems({ REDIS_URL_FILE: file })).not.toContain('s3cret');
   });

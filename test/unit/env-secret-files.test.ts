@@ -76,7 +76,7 @@ describe('envValue: NAME or NAME_FILE', () => {
 
   it('a file it cannot read is refused, naming the variable, the absolute path and why', () => {
     const missing = join(folder, 'not-mounted');
-    expect(problemOf(missing)).toBe(`cannot read TOKEN_FILE (${missing}): no such file`);
+    expect(problemOf(missing)).toBe(`cannot read TOKEN_FILE (${missing}): no such file: write the value into it, or unset TOKEN_FILE and set TOKEN`);
     const directory = join(folder, 'a-directory');
     mkdirSync(directory);
     expect(problemOf(directory)).toBe(`cannot read TOKEN_FILE (${directory}): it is a directory: name the file in it that holds the value (a mounted secret volume holds one file per key)`);
@@ -90,7 +90,13 @@ describe('envValue: NAME or NAME_FILE', () => {
     expect(problemOf('')).toBe('cannot read TOKEN_FILE (): it is empty, not a path');
   });
 
+  it('a NAME_FILE naming no file says what to do: write the value there, or set NAME in its place (NAME beside NAME_FILE is refused)', () => {
+    // Followed by hand, the plain-host steps met "cannot read DASHBOARD_KEY_FILE (...): no such file" and no next step.
+    const missing = join(folder, 'never-written');
+    expect(problemOf(missing)).toBe(`cannot read TOKEN_FILE (${missing}): no such file: write the value into it, or unset TOKEN_FILE and set TOKEN`);
+  });
+
   it('a relative NAME_FILE is never quoted (a secret put there by mistake reads as one); the working directory is', () => {
-    expect(problemOf(SECRET)).toBe(`cannot read TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}): no such file`);
+    expect(problemOf(SECRET)).toBe(`cannot read TOKEN_FILE (a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}): no such file: write the value into it, or unset TOKEN_FILE and set TOKEN`);
   });
 });
