@@ -80,6 +80,25 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
     const unnamed = operationId({ ...decodeOperationId(id), backupNativeId: null });
     expect(errorsOf(await harness.gql(status, { id: unnamed }))).toEqual(['o: PROVIDER_ERROR INVALID_RESPONSE backups']);
   });
+
+  // operation(id:), node(id:) and _entities are three doors to one lookup: node and _entities told the row left out with no path.
+  it('node(id:) and _entities of an operation say what operation(id:) says', async () => {
+    const created = await harness.gql<{ createBackup: { operation: { id: string; backupId: string } } }>('mutation($vm: ID!) { createBackup(input: { instanceId: $vm, name: "looked-up-by-node" }) { operation { id backupId } } }', { vm: vm.id });
+    const { id, backupId: made } = created.data!.createBackup.operation;
+    const { nativeId } = decodeBackupId(made);
+    simulator.backups.delete([...simulator.backups.entries()].find(([, backup]) => String(backup.id) === nativeId)![0]);
+    const unnamed = operationId({ ...decodeOperationId(id), backupNativeId: null });
+    const doors: Array<[string, (id: string) => Promise<Answer>, string]> = [
+      ['operation', (asked) => harness.gql('query($id: ID!) { o: operation(id: $id) { status } }', { id: asked }), 'o'],
+      ['node', (asked) => harness.gql('query($id: ID!) { o: node(id: $id) { ... on Operation { status } } }', { id: asked }), 'o'],
+      ['_entities', (asked) => harness.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Operation { status } } }', { r: [{ __typename: 'Operation', id: asked }] }), '_entities'],
+    ];
+    const told: string[] = [];
+    for (const [door, ask, path] of doors) {
+      told.push(`${door} named: ${errorsOf(await ask(id)).join(', ')}`, `${door} unnamed: ${errorsOf(await ask(unnamed)).join(', ')}`);
+      expect(told.slice(-2)).toEqual([`${door} named: `, `${door} unnamed: ${path}: PROVIDER_ERROR INVALID_RESPONSE backups`]);
+    }
+  });
 });
 
 describe('zomro: a write that read a list that left a row out', () => {

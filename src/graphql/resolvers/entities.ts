@@ -6,7 +6,7 @@ import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
-import { lookedInById, lookupAt } from './lookup-paths.js';
+import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
@@ -83,7 +83,7 @@ export const entityResolvers: Resolvers = {
     failure: (operation) => failureOf(operation),
     providerErrorCode: (operation) => operation.providerErrorCode ?? null,
     finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
-    __resolveReference: (reference, { reads }) => reads.operation(reference.id),
+    __resolveReference: (reference, { reads }, info) => operationAt(reads, info, reads.operation(reference.id)),
   },
   DeletePayload: {
     instance: (payload, _args, { reads }) => instanceOfDeleted(reads, payload.deletedId),

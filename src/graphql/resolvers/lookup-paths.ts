@@ -4,6 +4,7 @@ import { decodeId } from '../../domain/ids.js';
 import type { InstanceListKind } from '../../domain/instance-lists.js';
 import type { Operation } from '../../domain/types.js';
 import { decodeBackupId, decodeDefinitionId, decodeScheduleId } from '../../gateway/ids.js';
+import { nodeById, nodeTypeOf, type NodeModel } from '../../gateway/node-lookup.js';
 import type { RequestReads } from '../../gateway/request-reads.js';
 
 /** The one instance's list a lookup read its row in. */
@@ -71,8 +72,23 @@ export async function lookupAt<T>(reads: RequestReads, info: GraphQLResolveInfo,
  */
 export async function operationAt(reads: RequestReads, info: GraphQLResolveInfo, answer: Promise<Operation | null>): Promise<Operation | null> {
   const operation = await answer;
-  if (operation === null || operation.instanceNativeId === null || !reads.rowsLeftOut.any) return operation;
+  if (operation !== null) operationLookedUp(reads, info, operation);
+  return operation;
+}
+
+function operationLookedUp(reads: RequestReads, info: GraphQLResolveInfo, operation: Operation): void {
+  if (operation.instanceNativeId === null || !reads.rowsLeftOut.any) return;
   if (operation.backupNativeId !== null) reads.rowsLeftOut.lookedUpIn('backups', operation.providerId, operation.instanceNativeId, true);
   else reads.rowsLeftOut.readByLater(['backups'], operation.providerId, operation.instanceNativeId, info.path);
-  return operation;
+}
+
+/**
+ * `node(id:)`: a row of an instance's list as lookupAt, an operation as operationAt. An operation
+ * asked by `node` told a row left out beside it with no path, where `operation(id:)` said nothing
+ * of it (one naming its backup) or named its own path (one naming none).
+ */
+export async function nodeAt(reads: RequestReads, info: GraphQLResolveInfo, id: string): Promise<NodeModel | null> {
+  const node = await lookupAt(reads, info, nodeById(reads, id), () => lookedInById(id));
+  if (node !== null && nodeTypeOf(node) === 'Operation') operationLookedUp(reads, info, node as Operation);
+  return node;
 }

@@ -1,11 +1,10 @@
 import { PROTECTION_STATUSES } from '../../domain/protection.js';
 import type { RowListName } from '../../domain/row-left-out.js';
 import type { Operation } from '../../domain/types.js';
-import { nodeById } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
+import { lookedInById, lookupAt, nodeAt, operationAt } from './lookup-paths.js';
 import { EVERY_LIST, instanceListsAt, instanceListsFailedAt, listsAt } from './rows-left-out-paths.js';
 import { allowedValues, guarded, kindFilter, listsWanted, pageArgs } from './arguments.js';
 
@@ -15,7 +14,7 @@ const BACKUPS_READ: ReadonlySet<RowListName> = new Set(['instances', 'backups'])
 /** Query and Mutation: arguments in, gateway calls out. */
 export const rootResolvers: Resolvers = {
   Query: {
-    node: (_root, { id }, { reads }, info) => lookupAt(reads, info, nodeById(reads, id), () => lookedInById(id)),
+    node: (_root, { id }, { reads }, info) => nodeAt(reads, info, id),
     providers: (_root, _args, { reads }) => reads.providers(),
     instances: (_root, args, { reads }, info) => {
       const query = { providerId: args.providerId ?? null, kind: kindFilter(args.kind), ...pageArgs(args, info) };
