@@ -37,6 +37,12 @@ export class RowsLeftOutBesideLookups extends RowsLeftOut {
     this.lookedUp.set(key, found && this.lookedUp.get(key) !== false);
   }
 
+  override startOver(): void {
+    super.startOver();
+    this.lookedUp.clear();
+    this.written.splice(0);
+  }
+
   override entries(): ListLeftOut[] {
     const all = super.entries();
     const entries = this.lookedUp.size === 0 ? all : all.filter((entry) => entry.paths.length > 0 || this.lookedUp.get(keyOf(entry.list, entry.provider, entry.instanceNativeId)) !== true);

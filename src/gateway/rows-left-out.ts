@@ -140,6 +140,17 @@ export class RowsLeftOut {
     for (const entry of this.lists.values()) if (lists.has(entry.list) && (reach === undefined || filterReads(reach, entry))) entry.paths.push(path);
   }
 
+  /**
+   * Forgets what was noted: a subscription answers each of its events with one context, and each
+   * event's answer tells only the rows its own reads left out (a later one read the list again).
+   */
+  startOver(): void {
+    this.lists.clear();
+    this.answeredLater.splice(0);
+    this.readLater.splice(0);
+    this.notedKeys.splice(0);
+  }
+
   entries(): ListLeftOut[] {
     for (const field of this.answeredLater.splice(0)) this.claim(field.list, field.provider, field.instanceNativeId, pathArray(field.path));
     const pathless = new Set([...this.lists.values()].filter((entry) => entry.paths.length === 0));

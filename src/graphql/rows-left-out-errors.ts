@@ -52,3 +52,16 @@ export function withRowsLeftOut(result: ExecutionResult, context: unknown): Exec
   const errors = rowsLeftOutErrors(rowsLeftOut);
   return errors.length === 0 ? result : { ...result, errors: [...(result.errors ?? []), ...errors] };
 }
+
+/**
+ * A subscription event's answer with the errors of the lists its reads left rows out of. graphql-ws
+ * answers each event with graphql-js on the subscription's one context, not with the executor that
+ * adds them to queries and mutations (jit-executor.ts): a subscriber of an operation whose backup
+ * was not listed was told `backup: null` with no error, where `operation(id:)` had it at that path.
+ * What was noted is forgotten after each event, which reads its lists afresh.
+ */
+export function eventWithRowsLeftOut(result: ExecutionResult, context: unknown): ExecutionResult {
+  const answer = withRowsLeftOut(result, context);
+  (context as Partial<GraphQLContext> | null | undefined)?.reads?.rowsLeftOut.startOver();
+  return answer;
+}

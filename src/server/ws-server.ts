@@ -12,6 +12,7 @@ import type { Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
+import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import type { ClientAuthenticator } from './auth.js';
 import { AddressCounts, GROUP_WORDS, groupOf } from './address-groups.js';
@@ -391,8 +392,10 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
       // A subscription's update, counted from its root field (a query's count has ended already).
       const tooMany = pipeline.answerItems.end(args.contextValue);
       if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
-      if (!result.errors) return;
-      return { ...result, errors: format(requestIdOf(ctx, id), result.errors) };
+      // A subscription's event ran in graphql-js, not the executor (which adds these to the others).
+      const answer = getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? eventWithRowsLeftOut(result, args.contextValue) : result;
+      if (!answer.errors) return;
+      return { ...answer, errors: format(requestIdOf(ctx, id), answer.errors) };
     },
     onError: (ctx, id, _payload, errors) => {
       const formatted = format(requestIdOf(ctx, id), errors);

@@ -3,6 +3,7 @@ import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { backupId, decodeBackupId, decodeOperationId, decodeScheduleId, operationId, scheduleId } from '../../src/gateway/ids.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 const UNREADABLE = 'u'.repeat(2000);
 type Ids = Array<{ id: string }> | null;
@@ -97,6 +98,24 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
     for (const [door, ask, path] of doors) {
       told.push(`${door} named: ${errorsOf(await ask(id)).join(', ')}`, `${door} unnamed: ${errorsOf(await ask(unnamed)).join(', ')}`);
       expect(told.slice(-2)).toEqual([`${door} named: `, `${door} unnamed: ${path}: PROVIDER_ERROR INVALID_RESPONSE backups`]);
+    }
+  });
+  // A subscription's status is answered by graphql-js, not the executor that adds these errors: it said nothing.
+  it("tells a subscriber of an operation whose backup is not listed what operation(id:) tells, at the event's backup", async () => {
+    const created = await harness.gql<{ createBackup: { operation: { id: string; backupId: string } } }>('mutation($vm: ID!) { createBackup(input: { instanceId: $vm, name: "looked-up-by-subscriber" }) { operation { id backupId } } }', { vm: vm.id });
+    const { id, backupId: made } = created.data!.createBackup.operation;
+    const { nativeId } = decodeBackupId(made);
+    simulator.backups.delete([...simulator.backups.entries()].find(([, backup]) => String(backup.id) === nativeId)![0]);
+    const fields = '{ status backup { id } }';
+    expect(errorsOf(await harness.gql(`query($id: ID!) { operationUpdated: operation(id: $id) ${fields} }`, { id }))).toEqual(['operationUpdated.backup: PROVIDER_ERROR INVALID_RESPONSE backups']);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const event = await wsRun(client, `subscription($id: ID!) { operationUpdated(id: $id) ${fields} }`, { id });
+      expect(event.data).toEqual({ operationUpdated: { status: 'FAILED', backup: null } });
+      expect(errorsOf({ errors: event.errors as Answer['errors'], text: '' })).toEqual(['operationUpdated.backup: PROVIDER_ERROR INVALID_RESPONSE backups']);
+      expect(JSON.stringify(event)).not.toContain(UNREADABLE.slice(0, 600));
+    } finally {
+      await client.dispose();
     }
   });
 });

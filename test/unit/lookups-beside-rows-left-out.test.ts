@@ -95,4 +95,19 @@ describe('RowsLeftOutBesideLookups.wroteAfter: a write names the lists it read w
     rows.wroteAfter(1, at('b'));
     expect(paths(rows)).toEqual(['backups/vm-1: a b']);
   });
+
+  // A subscription answers each event on one context: each event tells only what its own reads left out.
+  it('startOver forgets every row, lookup, field and write noted before it', () => {
+    const { rows } = leftOut(row('vm-1'), row('vm-2'));
+    rows.lookedUpIn('backups', 'a', 'vm-1', true);
+    rows.readByLater(['backups'], 'a', 'vm-2', { prev: undefined, key: 'earlier' });
+    rows.answersLater('backups', 'a', 'vm-2', { prev: undefined, key: 'earlierList' });
+    rows.wroteAfter(0, { prev: undefined, key: 'earlierWrite' });
+    rows.startOver();
+    expect(rows.any).toBe(false);
+    expect(rows.rowsNoted).toBe(0);
+    expect(rows.entries()).toEqual([]);
+    rows.note(row('vm-1'));
+    expect(rows.entries()).toEqual([expect.objectContaining({ instanceNativeId: 'vm-1', rows: 1, paths: [] })]);
+  });
 });
