@@ -149,6 +149,28 @@ describe('zomro: a write that read a list that left a row out', () => {
   });
 });
 
+describe('onapp: the bulk create reads the VM\'s backups as createBackup does', () => {
+  let harness: Harness;
+  let vm: Node;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'] });
+    const simulator = harness.simulator('onapp').simulator as unknown as { backups: Map<number, Record<string, unknown>> };
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>('{ instances(first: 1000) { edges { node { id nativeId backups { id } schedules { id } } } } }');
+    vm = listed.data!.instances.edges.map((edge) => edge.node).find((node) => (node.backups?.length ?? 0) > 0)!;
+    const backup = [...simulator.backups.values()].find((row) => String(row.vmId) === vm.nativeId)!;
+    simulator.backups.set(987654, { ...backup, id: UNREADABLE });
+  });
+  afterAll(() => harness.close());
+
+  // OnApp reads the VM's backups to find the one it made: createBackups, not through guarded(), told that row with no path.
+  it("names createBackups' path, where a row left out was told with none", async () => {
+    const answer = await harness.gql<{ made: { createdCount: number } }>('mutation($vms: [ID!]!) { made: createBackups(input: { instanceIds: $vms, name: "bulk-left-out" }) { createdCount } }', { vms: [vm.id] });
+    expect(answer.data?.made.createdCount).toBe(1);
+    expect(errorsOf(answer)).toEqual(['made: PROVIDER_ERROR INVALID_RESPONSE backups']);
+    expect(answer.text).not.toContain(UNREADABLE.slice(0, 600));
+  });
+});
+
 describe("danube: a backup's definition beside a definition left out", () => {
   let harness: Harness;
   let simulator: DanubeSimulator;

@@ -43,11 +43,14 @@ export const listsWanted = (fields: ReadonlySet<string>): Set<InstanceListKind> 
  * Every mutation: its role and scope checks, an audit line, and idempotency when the input has a key.
  * The operations it starts are marked, so their finish time is kept (see FinishTimes).
  */
-export async function guarded<T>(context: GraphQLContext, info: GraphQLResolveInfo, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> {
-  const mark = context.reads.rowsLeftOut.rowsNoted;
-  const payload = await runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), () => marked(context.reads, act));
-  // Rows left out of lists the write read (an adapter's look at what it made) are told at its path.
-  context.reads.rowsLeftOut.wroteAfter(mark, info.path);
+export const guarded = <T>(context: GraphQLContext, info: GraphQLResolveInfo, operation: MutationName, input: object, act: () => Promise<T>): Promise<T> =>
+  writtenAt(context.reads, info, () => runRequestMutation(context.reads, operation, input, () => context.mutations.authorize(operation, input as Record<string, unknown>), () => marked(context.reads, act)));
+
+/** A mutation run: rows left out of lists the write read (an adapter's look at what it made) are told at its path. */
+export async function writtenAt<T>(reads: RequestReads, info: GraphQLResolveInfo, run: () => Promise<T>): Promise<T> {
+  const mark = reads.rowsLeftOut.rowsNoted;
+  const payload = await run();
+  reads.rowsLeftOut.wroteAfter(mark, info.path);
   return payload;
 }
 

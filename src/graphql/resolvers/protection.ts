@@ -3,7 +3,7 @@ import { runRequestMutation } from '../../gateway/mutation-runner.js';
 import { requireRole } from '../../gateway/principal.js';
 import { protectionErrorOf, protectionReader } from '../../gateway/protection.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { kindFilter, marked } from './arguments.js';
+import { kindFilter, marked, writtenAt } from './arguments.js';
 import { EVERY_LIST, listsAt, verdictAt } from './rows-left-out-paths.js';
 
 /** The protection view (Instance.protection, protectionSummary) and the bulk backup mutation. */
@@ -15,8 +15,9 @@ export const protectionResolvers: Resolvers = {
   },
   Mutation: {
     // A replay re-checks the role before, and which accounts the key may see after: per item, as on the first call.
-    createBackups: async (_root, { input }, { reads }) =>
-      asSeenBy(reads, await runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input)))),
+    // As guarded() does for the others: a row left out of a list its creates read names this field.
+    createBackups: async (_root, { input }, { reads }, info) =>
+      asSeenBy(reads, await writtenAt(reads, info, () => runRequestMutation(reads, 'createBackups', input, () => requireRole(reads.principal, 'operator', 'createBackups'), () => marked(reads, () => createBackups(reads, input))))),
   },
   Instance: {
     protection: (instance, { rpoHours }, { reads }, info) => verdictAt(reads, instance, info, protectionReader(reads).protectionField(instance, rpoHours ?? null)),
