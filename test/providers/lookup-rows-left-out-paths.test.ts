@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
-import { backupId, decodeBackupId, decodeOperationId, decodeScheduleId, operationId, scheduleId } from '../../src/gateway/ids.js';
+import { backupId, decodeBackupId, decodeDefinitionId, decodeOperationId, decodeScheduleId, definitionId, operationId, scheduleId } from '../../src/gateway/ids.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
@@ -193,6 +193,16 @@ describe("danube: a backup's definition beside a definition left out", () => {
     const answer = await harness.gql<{ b: { definition: { name: string } | null } }>(query, { id: backups[0]!.id });
     expect(answer.data?.b.definition).not.toBeNull();
     expect(errorsOf(answer)).toEqual([]);
+  });
+
+  // The row-of-a-list lookups of a definition (node, _entities) as backup(id:)'s of a backup: no test read them.
+  it('node(id:) and _entities of a definition not listed name their paths', async () => {
+    const listed = await harness.gql<{ b: { instance: { definitions: Array<{ id: string }> } } }>('query($id: ID!) { b: backup(id: $id) { instance { definitions { id } } } }', { id: backups[0]!.id });
+    const unlisted = definitionId({ ...decodeDefinitionId(listed.data!.b.instance.definitions[0]!.id), nativeId: 'no-such-definition' });
+    expect(errorsOf(await harness.gql('query($id: ID!) { n: node(id: $id) { id } }', { id: unlisted }))).toEqual(['n: PROVIDER_ERROR INVALID_RESPONSE definitions']);
+    const entities = await harness.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', { r: [{ __typename: 'BackupDefinition', id: unlisted }] });
+    expect(errorsOf(entities)).toEqual(['_entities: PROVIDER_ERROR INVALID_RESPONSE definitions']);
+    expect(entities.text).not.toContain(UNREADABLE.slice(0, 600));
   });
 
   it('a definition not found names the field', async () => {
