@@ -132,12 +132,17 @@ function guardEntitiesField(schema: GraphQLSchema): void {
     if (!Array.isArray(representations) || !representations.every((representation) => isEntityReference(representation, entityTypes))) {
       throw new GatewayError('BAD_USER_INPUT', ENTITY_REFERENCE_REFUSAL);
     }
-    const entities: unknown = resolve(source, args, context, info);
+    // Each reference resolved at its own index: what a lookup names by its path (a row left out,
+    // lookup-paths.ts) names `_entities.N`, where a router finds the entity; `_entities` named none.
+    const entities = representations.map((representation, index) => {
+      const one: unknown = resolve(source, { ...args, representations: [representation] }, context, { ...info, path: { prev: info.path, key: index, typename: undefined } });
+      return Array.isArray(one) ? (one[0] as unknown) : one;
+    });
     // One promise per reference. graphql-jit 0.8.9 writes a rejected list item's null with
     // push(), not at its index: a reference that failed before the others resolved left the
     // list short and misaligned (a router matches entities to references by position). An
     // Error as an item is put at its own index, with its error at its path, as graphql-js does.
-    return Array.isArray(entities) ? Promise.all(entities.map((entity: unknown) => Promise.resolve(entity).catch(asItemError))) : entities;
+    return Promise.all(entities.map((entity) => Promise.resolve(entity).catch(asItemError)));
   };
 }
 

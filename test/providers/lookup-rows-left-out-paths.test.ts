@@ -49,8 +49,10 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
     ['backup(id:)', 'query($unlisted: ID!) { b: backup(id: $unlisted) { id } }', (ids) => ({ unlisted: ids.unlisted }), ['b: PROVIDER_ERROR INVALID_RESPONSE backups']],
     ['node(id:) of a backup', 'query($unlisted: ID!) { n: node(id: $unlisted) { id } }', (ids) => ({ unlisted: ids.unlisted }), ['n: PROVIDER_ERROR INVALID_RESPONSE backups']],
     ['node(id:) of a schedule', 'query($schedule: ID!) { n: node(id: $schedule) { id } }', (ids) => ({ schedule: ids.schedule }), ['n: PROVIDER_ERROR INVALID_RESPONSE schedules']],
-    ['_entities', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', (ids) => ({ r: [{ __typename: 'Backup', id: ids.unlisted }, { __typename: 'BackupSchedule', id: ids.schedule }] }), ['_entities: PROVIDER_ERROR INVALID_RESPONSE backups', '_entities: PROVIDER_ERROR INVALID_RESPONSE schedules']],
+    ['_entities', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', (ids) => ({ r: [{ __typename: 'Backup', id: ids.unlisted }, { __typename: 'BackupSchedule', id: ids.schedule }] }), ['_entities.0: PROVIDER_ERROR INVALID_RESPONSE backups', '_entities.1: PROVIDER_ERROR INVALID_RESPONSE schedules']],
     ['one found, one not', 'query($listed: ID!, $unlisted: ID!) { a: backup(id: $listed) { id } b: backup(id: $unlisted) { id } }', (ids) => ({ listed: ids.listed, unlisted: ids.unlisted }), ['b: PROVIDER_ERROR INVALID_RESPONSE backups']],
+    // A router matches an entity's errors to it by their index: `_entities` alone named no reference.
+    ['_entities, one found, one not: at the one not', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', (ids) => ({ r: [{ __typename: 'Backup', id: ids.listed }, { __typename: 'Backup', id: ids.unlisted }] }), ['_entities.1: PROVIDER_ERROR INVALID_RESPONSE backups']],
     ['beside a field showing the list: at that field alone', 'query($unlisted: ID!, $vm: ID!) { b: backup(id: $unlisted) { id } i: instance(id: $vm) { backups { id } } }', (ids) => ({ unlisted: ids.unlisted, vm: ids.vm }), ['i.backups: PROVIDER_ERROR INVALID_RESPONSE backups']],
   ];
   it.each(cases)('names the lookup\'s path (%s)', async (_what, query, variables, expected) => {
@@ -92,7 +94,7 @@ describe('zomro: a lookup that found nothing in a list that left a row out', () 
     const doors: Array<[string, (id: string) => Promise<Answer>, string]> = [
       ['operation', (asked) => harness.gql('query($id: ID!) { o: operation(id: $id) { status } }', { id: asked }), 'o'],
       ['node', (asked) => harness.gql('query($id: ID!) { o: node(id: $id) { ... on Operation { status } } }', { id: asked }), 'o'],
-      ['_entities', (asked) => harness.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Operation { status } } }', { r: [{ __typename: 'Operation', id: asked }] }), '_entities'],
+      ['_entities', (asked) => harness.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Operation { status } } }', { r: [{ __typename: 'Operation', id: asked }] }), '_entities.0'],
     ];
     const told: string[] = [];
     for (const [door, ask, path] of doors) {
@@ -218,7 +220,7 @@ describe("danube: a backup's definition beside a definition left out", () => {
     const unlisted = definitionId({ ...decodeDefinitionId(listed.data!.b.instance.definitions[0]!.id), nativeId: 'no-such-definition' });
     expect(errorsOf(await harness.gql('query($id: ID!) { n: node(id: $id) { id } }', { id: unlisted }))).toEqual(['n: PROVIDER_ERROR INVALID_RESPONSE definitions']);
     const entities = await harness.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }', { r: [{ __typename: 'BackupDefinition', id: unlisted }] });
-    expect(errorsOf(entities)).toEqual(['_entities: PROVIDER_ERROR INVALID_RESPONSE definitions']);
+    expect(errorsOf(entities)).toEqual(['_entities.0: PROVIDER_ERROR INVALID_RESPONSE definitions']);
     expect(entities.text).not.toContain(UNREADABLE.slice(0, 600));
   });
 
