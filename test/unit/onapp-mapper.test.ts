@@ -174,6 +174,20 @@ describe('onapp mapper: schedules', () => {
     expect(scheduleCron({ period: 'weeks', duration: 1, start_at: '2024-01-06T23:30:00Z' }, 'Europe/Amsterdam')).toBe('30 0 * * 0');
   });
 
+  // UTC is read from the Date's own fields, not through Intl (a speed change): the same cron as a zone Intl reads as UTC.
+  it('writes the same cron in UTC as Intl does for a zone of offset zero, at the edges of days, months, leap years and the date window', () => {
+    const starts = ['1970-01-01T00:00:00Z', '1999-12-31T23:59:00Z', '2024-02-29T00:00:00Z', '2024-12-31T23:59:00Z', '2025-03-30T01:30:00Z', '2025-10-26T02:15:00Z', '9999-12-31T23:59:00Z'];
+    for (const start_at of starts) {
+      for (const period of ['hours', 'days', 'weeks', 'months', 'years']) {
+        const row = { period, duration: period === 'hours' ? 6 : 1, start_at };
+        expect(scheduleCron(row, 'UTC'), `${period} from ${start_at}`).toBe(scheduleCron(row, 'Etc/GMT'));
+        expect(scheduleCron(row, 'Etc/UTC'), `${period} from ${start_at}`).toBe(scheduleCron(row, 'Etc/GMT'));
+      }
+    }
+    // No date at all: the epoch, as before.
+    expect(scheduleCron({ period: 'weeks', duration: 1 }, 'UTC')).toBe('0 0 * * 4');
+  });
+
   it('falls back to created_at when start_at is missing', () => {
     expect(scheduleCron({ period: 'days', duration: 1, created_at: '2024-02-01T12:45:00Z' }, 'UTC')).toBe('45 12 * * *');
   });

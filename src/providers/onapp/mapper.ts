@@ -173,8 +173,16 @@ const WEEKDAY_NUMBER: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3,
 /** Building an Intl.DateTimeFormat costs far more than using one (issue 14: 5% of an uncached dashboard's CPU): one per zone. */
 const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** Zone names Intl reads as UTC itself (no offset, no daylight saving). */
+const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC']);
+
 /** The wall-clock fields of `instant` in `timezone` (Sunday = 0). */
 function wallTime(instant: Date, timezone: string): { minute: number; hour: number; day: number; month: number; weekday: number } {
+  // UTC, the zone of an account configured without one: the Date's own UTC fields, which
+  // formatToParts gives too, without its array of nine part objects per schedule.
+  if (UTC_ZONES.has(timezone) && !Number.isNaN(instant.getTime())) {
+    return { minute: instant.getUTCMinutes(), hour: instant.getUTCHours(), day: instant.getUTCDate(), month: instant.getUTCMonth() + 1, weekday: instant.getUTCDay() };
+  }
   let format = wallFormats.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short' });
