@@ -28,9 +28,9 @@ function foldedIndex(instances: readonly Instance[], fold: InstanceIdFold): Map<
 /**
  * The id an account lists for one a client sent, where the account folds ids (Danube's hostnames
  * name one VM whatever their case): so a re-spelt id is answered with the listed instance's own
- * ids, and its reads keyed (loaders, read cache) and sent as the listed ones. An id listed as it
- * is, or matching none or several, is kept as written.
+ * ids, and its reads keyed (loaders, read cache) and sent as the listed ones. Null where it
+ * matches no listed id, or several (the caller keeps the id as written).
  */
-export function listedInstanceId(instances: readonly Instance[], nativeId: string, folded: string, fold: InstanceIdFold): string {
-  return foldedIndex(instances, fold).get(folded) ?? nativeId;
+export function listedInstanceId(instances: readonly Instance[], folded: string, fold: InstanceIdFold): string | null {
+  return foldedIndex(instances, fold).get(folded) ?? null;
 }

@@ -29,8 +29,8 @@ export class RowsLeftOutBesideLookups extends RowsLeftOut {
     if (this.rowsNoted > mark) this.written.push({ lists: this.listsNotedSince(mark), path });
   }
 
-  /** A lookup by id read this instance's list, and found the row it asked for or not. */
-  lookedUpIn(list: RowListName, provider: string, instanceNativeId: string, found: boolean): void {
+  /** A lookup by id read this instance's list (the account's, `instanceNativeId` null), and found the row it asked for or not. */
+  lookedUpIn(list: RowListName, provider: string, instanceNativeId: string | null, found: boolean): void {
     // The common answer: the list left nothing out, and there is nothing to keep quiet.
     if (!this.has(list, provider, instanceNativeId)) return;
     const key = keyOf(list, provider, instanceNativeId);

@@ -292,7 +292,11 @@ export class RequestReads {
       // as written, as an id listed as it is does; a field that shows the list reports the failure.
       return nativeId;
     }
-    return listedInstanceId(instances, nativeId, folded, (id) => adapter.foldedInstanceId?.(id) ?? null);
+    const listed = listedInstanceId(instances, folded, (id) => adapter.foldedInstanceId?.(id) ?? null);
+    // A row left out of the list cannot be the one listed here: the list was read only to spell the
+    // id, so it says nothing beside the look-up (RowsLeftOutBesideLookups), as a backup found does.
+    this.rowsLeftOut.lookedUpIn('instances', providerId, null, listed !== null);
+    return listed ?? nativeId;
   }
 
   /** An entity's address with its instance as the account lists it (listedInstanceId); the same object where it already is. */
