@@ -28,17 +28,21 @@ secrets.add('admin:onapp-Secret-77', { base64: true, pieces: false });
 /** `unit` repeated to `chars` characters. */
 const repeated = (unit: string, chars: number): string => unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars);
 
-const vmList = (chars: number): string => {
+/** A JSON list of VMs; `path` gives a record a "path" field (an escape or two in an otherwise plain list). */
+const vmList = (chars: number, path: (index: number) => string | null = () => null): string => {
   const records: string[] = [];
   for (let index = 0, length = 0; length < chars - 200; index++) {
-    records.push(`{"id":${index},"uuid":"${(index * 7919).toString(16).padStart(32, '0')}","label":"web-${index}","hostname":"web-${index}.example.com","memory":2048,"cpus":2,"booted":true,"ip":"10.0.${index % 256}.${index % 200}"}`);
+    const field = path(index);
+    records.push(`{"id":${index},"uuid":"${(index * 7919).toString(16).padStart(32, '0')}","label":"web-${index}","hostname":"web-${index}.example.com",${field === null ? '' : `"path":"${field}",`}"memory":2048,"cpus":2,"booted":true,"ip":"10.0.${index % 256}.${index % 200}"}`);
     length += (records.at(-1) as string).length + 1;
   }
   return `[${records.join(',')}]`;
 };
 
 const shapes: Record<string, (chars: number) => string> = {
-  'plain VM list (baseline)': vmList,
+  'plain VM list (baseline)': (chars) => vmList(chars),
+  'VM list with %2F in every 50th': (chars) => vmList(chars, (index) => (index % 50 === 0 ? `vms%2Fweb-${index}%2Fdisk0` : null)),
+  'VM list with &lt; in every 500th': (chars) => vmList(chars, (index) => (index % 500 === 0 ? `web-${index}&lt;disk0` : null)),
   '%25E2%2580 runs': (chars) => repeated('%25E2%2580', chars),
   '&# runs': (chars) => repeated('&#', chars),
   '&#0 then zeros': (chars) => `&#${'0'.repeat(chars - 2)}`,

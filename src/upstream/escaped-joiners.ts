@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import type { Span } from './escape-reading.js';
-import { JOINERS } from './secret-pieces.js';
+import { JOINERS, MIN_PIECE_LENGTH, stretchAround } from './secret-pieces.js';
 
 /**
  * Punctuation written as an escape between two ASCII letters or digits, read as the character for
@@ -219,4 +219,35 @@ export function spansInSource(read: JoinersRead, spans: readonly Span[]): Span[]
     const [last, escapeEnd] = sourceAt(end - 1);
     return [from, escapeEnd >= 0 ? escapeEnd : last + 1];
   });
+}
+
+/**
+ * Where in `read.text` the piece search may find what it does not in the text read from: the
+ * stretches around each escape read (stretchAround, made one where they overlap or touch).
+ * Elsewhere the two read alike, and the search of the text found all there is. Null when they
+ * would cover half the reading or more (a hostile answer of escapes: every place is near one),
+ * where a search of the whole reading costs no more.
+ */
+export function stretchesAroundEscapes(read: JoinersRead): Span[] | null {
+  const { at: starts, end: ends } = read.escapes;
+  const length = read.text.length;
+  // Each stretch holds MIN_PIECE_LENGTH characters or more either side of its escape.
+  if (starts.length * MIN_PIECE_LENGTH * 4 > length) return null;
+  const stretches: Span[] = [];
+  let covered = 0;
+  let shift = 0;
+  for (let index = 0; index < starts.length; index++) {
+    const [start, end] = stretchAround(read.text, (starts[index] as number) - shift);
+    shift += (ends[index] as number) - (starts[index] as number) - 1;
+    const last = stretches.at(-1);
+    if (last && start <= last[1]) {
+      covered += Math.max(end - last[1], 0);
+      last[1] = Math.max(last[1], end);
+    } else {
+      covered += end - start;
+      stretches.push([start, end]);
+    }
+    if (covered * 2 >= length) return null;
+  }
+  return stretches;
 }

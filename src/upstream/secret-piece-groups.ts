@@ -71,10 +71,21 @@ export class SecretPiecesByJoiners {
     return this.remembered.find(text, (asked) => this.search(asked));
   }
 
-  private search(text: string): Span[] {
-    if (this.searches.length === 1) return (this.searches[0] as SecretPieceSearch).findIn(text);
-    if (this.together !== null && !(this.differing as RegExp).test(text)) return this.together.findIn(text);
-    const spans = this.searches.flatMap((search) => search.findIn(text)).sort((a, b) => a[0] - b[0]);
+  /**
+   * The pieces of any secret standing wholly within `stretches` of `text` (stretchAround's, in
+   * order, apart), as `find` finds them there, and maybe more that read on past one; the groups'
+   * searches or the one over all as `find` chooses for the whole text. Not remembered: only a
+   * text's stretches are read.
+   */
+  findWithin(text: string, stretches: readonly Span[]): Span[] {
+    if (this.searches.length === 0) return [];
+    return this.search(text, (search) => search.findWithin(text, stretches));
+  }
+
+  private search(text: string, findIn: (search: SecretPieceSearch) => Span[] = (search) => search.findIn(text)): Span[] {
+    if (this.searches.length === 1) return findIn(this.searches[0] as SecretPieceSearch);
+    if (this.together !== null && !(this.differing as RegExp).test(text)) return findIn(this.together);
+    const spans = this.searches.flatMap(findIn).sort((a, b) => a[0] - b[0]);
     const merged: Span[] = [];
     for (const span of spans) {
       const previous = merged.at(-1);

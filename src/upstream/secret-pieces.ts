@@ -94,6 +94,44 @@ export const MAX_SPACES_BESIDE_JOINER = 2;
 export const SPACES_BESIDE_JOINER_SOURCE = `[ \\t\\n\\r]{0,${MAX_SPACES_BESIDE_JOINER}}`;
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
+/**
+ * How far either side of a character passedOver reads to decide it (a joiner's letters or digits
+ * past MAX_SPACES_BESIDE_JOINER spaces, the two after a "%" or a backslash).
+ */
+const CONTEXT = MAX_SPACES_BESIDE_JOINER + 1;
+
+/**
+ * Whether every pass over `text` counts the character at `at`: it is of no kind passedOver reads
+ * (ASCII punctuation of those, whitespace) and no escape begun one or two places before (`\n`,
+ * `%20`) may take it in. Fewer than the pass counts (a letter after `\x` is counted): a bound.
+ */
+function alwaysCounted(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128 && CODE_KINDS[code] !== 0) return false;
+  if (at >= 1) {
+    const before = text.charCodeAt(at - 1);
+    if (before === PERCENT_CODE || before === BACKSLASH_CODE) return false;
+  }
+  return at < 2 || text.charCodeAt(at - 2) !== PERCENT_CODE;
+}
+
+/**
+ * Where in `text` every piece a search finds that holds the place `at`, or reads it deciding what
+ * it passes over (CONTEXT either side), stands: from the MIN_PIECE_LENGTH-th character before
+ * that every pass counts (or the text's start) to the MIN_PIECE_LENGTH-th after (or its end). A
+ * piece is MIN_PIECE_LENGTH counted characters, so it starts and ends within; and the stretch
+ * starts at a character every pass counts, where a pass from the text's start also stands
+ * (SecretPieceSearch.findWithin reads from there). Elsewhere a text changed at `at` alone reads
+ * as before.
+ */
+export function stretchAround(text: string, at: number): Span {
+  let start = at - CONTEXT;
+  for (let seen = 0; seen < MIN_PIECE_LENGTH && start > 0; ) if (alwaysCounted(text, --start)) seen++;
+  let end = at + CONTEXT;
+  for (let seen = 0; seen < MIN_PIECE_LENGTH && end < text.length - 1; ) if (alwaysCounted(text, ++end)) seen++;
+  return [Math.max(start, 0), Math.min(end + 1, text.length)];
+}
+
 /** Whether an ASCII letter or digit stands on either side of the joiner at `at`, past at most MAX_SPACES_BESIDE_JOINER spaces each side. */
 function alphanumericsAcrossSpaces(text: string, at: number): boolean {
   let before = at - 1;
@@ -227,6 +265,18 @@ export class SecretPieceSearch {
   find(text: string): Span[] {
     if (this.windows.size === 0) return [];
     return this.remembered.find(text, (asked) => this.findIn(asked));
+  }
+
+  /**
+   * The pieces standing wholly within `stretches` of `text` (in order, apart, each starting at the
+   * text's start or at a character every pass counts: stretchAround's), as findIn finds them
+   * there, and maybe more that read on past a stretch's end: in order, apart.
+   */
+  findWithin(text: string, stretches: readonly Span[]): Span[] {
+    const found: Span[] = [];
+    if (this.windows.size === 0) return found;
+    for (const [start, end] of stretches) this.scan(text, start, end, found);
+    return found;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
 import type { Span } from './escape-reading.js';
-import { readEscapedJoiners, spansInSource } from './escaped-joiners.js';
+import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
 import { hexForms } from './hex-secrets.js';
 import { holdsHidden, readHidden } from './invisible-characters.js';
@@ -344,8 +344,23 @@ class Search {
     const found = this.pieces.find(text);
     const read = readEscapedJoiners(text);
     if (read === null) return found;
-    const more = spansInSource(read, this.pieces.find(read.text));
+    const more = spansInSource(read, this.piecesInReading(read, found));
     return more.length === 0 ? found : merged([...found, ...more]);
+  }
+
+  /**
+   * What piecesIn's search of the reading adds to `found` (the text's): the pieces around the
+   * escapes read (stretchesAroundEscapes), where alone the reading differs from the text. Searched
+   * whole, the reading cost a second pass over a long answer for one `a%2Fb` in it. A piece of
+   * the reading elsewhere is one of `found`'s, so the spans come out the same; but for one thing:
+   * where the reading holds a piece, `found`'s spans that touch are made one, so when nothing
+   * turns up around the escapes and two of `found`'s touch, the reading is searched whole.
+   */
+  private piecesInReading(read: JoinersRead, found: readonly Span[]): Span[] {
+    const stretches = stretchesAroundEscapes(read);
+    if (stretches === null) return this.pieces.find(read.text);
+    const near = this.pieces.findWithin(read.text, stretches);
+    return near.length === 0 && touching(found) ? this.pieces.find(read.text) : near;
   }
 
   /**
@@ -443,6 +458,12 @@ function marksIn(text: string, marked: string): Span[] {
     else spans.push([at, at + 1]);
   }
   return spans;
+}
+
+/** Whether two of `spans` (in order) overlap or touch: `merged` would make them one. */
+function touching(spans: readonly Span[]): boolean {
+  for (let index = 1; index < spans.length; index++) if ((spans[index] as Span)[0] <= (spans[index - 1] as Span)[1]) return true;
+  return false;
 }
 
 /** `spans` in order, overlapping or touching ones made one. */

@@ -1,0 +1,224 @@
+// The scrubber as it was before its second piece search was kept to the stretches around escapes (git show 7abd52a9:src/upstream/escaped-joiners.ts), verbatim but for its imports:
+// the reference test/unit/scrubber-windowed-reference.test.ts compares the scrubber with. Not used by the gateway.
+import { endianness } from 'node:os';
+import type { Span } from '../../../src/upstream/escape-reading.js';
+import { JOINERS } from './secret-pieces.js';
+
+/**
+ * Punctuation written as an escape between two ASCII letters or digits, read as the character for
+ * the piece search (secret-pieces.ts): HTML's `&lt;`, `&quot;`, `&#60;`, `&#x3c;`, a URL's `%3C`,
+ * JSON's `\u003c` and a literal's `\x3c`. The piece search reads no escape of a joiner: inside a
+ * secret of letters and digits (`Dnb7Kq8&lt;Rw2Zx4LmT`), or in place of a secret's own
+ * punctuation beside a split (`Dnb7&lt;Kq8Rw2 Zx4&quot;LmT` for `Dnb7<Kq8Rw2Zx4"LmT`), 7
+ * characters of the secret stayed beside it. Only between letters or digits: that is where a
+ * joiner is passed over or stands inside a secret's piece, and a text with none such (nearly
+ * every answer; a URL's `a%2Fb` is one) is searched once, as before.
+ */
+
+/** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
+const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
+
+/** HTML5's names for them (escape-reading.ts reads the same), and those browsers read without ";". */
+const NAMES: Readonly<Record<string, string>> = {
+  excl: '!', quot: '"', QUOT: '"', num: '#', dollar: '$', amp: '&', AMP: '&', apos: "'", lpar: '(', rpar: ')', ast: '*', midast: '*',
+  comma: ',', period: '.', sol: '/', colon: ':', semi: ';', lt: '<', LT: '<', equals: '=', gt: '>', GT: '>', quest: '?', commat: '@',
+  lsqb: '[', lbrack: '[', rsqb: ']', rbrack: ']', Hat: '^', lowbar: '_', UnderBar: '_', lcub: '{', lbrace: '{', verbar: '|', vert: '|',
+  VerticalLine: '|', rcub: '}', rbrace: '}',
+};
+const BARE_NAMES = ['quot', 'QUOT', 'amp', 'AMP', 'lt', 'LT', 'gt', 'GT'];
+/** The longest name NAMES has: a run of letters after "&" is read no further. */
+const LONGEST_NAME = Math.max(...Object.keys(NAMES).map((name) => name.length));
+/** Leading zeros read in a numeric reference, as escaped-whitespace.ts bounds them. */
+const MAX_ZEROS = 7;
+
+const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isLetter = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+/** A hex digit's value (either case), or -1. */
+const hexValue = (code: number): number => (code >= 48 && code <= 57 ? code - 48 : (code | 0x20) >= 97 && (code | 0x20) <= 102 ? (code | 0x20) - 87 : -1);
+
+/**
+ * The escapes read, in order and apart: where each stands (`at` to `end`) and the character it
+ * reads as. Numbers in arrays, not an object per escape: a hostile answer may be one escape every
+ * four characters (`a%2Fa%2F...`), which the first build of this, a regex match and an object
+ * per escape, read at some 5 times a plain list's scrub.
+ */
+interface Escapes {
+  at: number[];
+  end: number[];
+  code: number[];
+}
+
+/**
+ * Where an escape of a byte below 0x80 that starts at `at` ends, its code in `out[0]`; -1 where
+ * none does. `%XX`; `\u00XX` or `\xXX` after one backslash or two (a JSON string holding the
+ * escape); `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending
+ * none: `&#x3c2` is another character); `&name;`, and the legacy names without ";". Read by
+ * hand: a regex at each marker of a hostile answer cost more than the piece search it serves.
+ */
+function escapeEnd(text: string, at: number, out: Int32Array): number {
+  const marker = text.charCodeAt(at);
+  if (marker === 0x25) return hexByteEnd(text, at + 1, out);
+  if (marker === 0x5c) {
+    let from = at + 1;
+    if (text.charCodeAt(from) === 0x5c) from++;
+    const kind = text.charCodeAt(from);
+    if (kind === 0x78) return hexByteEnd(text, from + 1, out);
+    if (kind === 0x75 && text.charCodeAt(from + 1) === 0x30 && text.charCodeAt(from + 2) === 0x30) return hexByteEnd(text, from + 3, out);
+    return -1;
+  }
+  return text.charCodeAt(at + 1) === 0x23 ? numericReferenceEnd(text, at + 2, out) : namedReferenceEnd(text, at + 1, out);
+}
+
+/** Two hex digits at `from` writing a byte below 0x80. */
+function hexByteEnd(text: string, from: number, out: Int32Array): number {
+  const high = hexValue(text.charCodeAt(from));
+  const low = hexValue(text.charCodeAt(from + 1));
+  if (high < 0 || high > 7 || low < 0) return -1;
+  out[0] = high * 16 + low;
+  return from + 2;
+}
+
+function numericReferenceEnd(text: string, from: number, out: Int32Array): number {
+  const hex = (text.charCodeAt(from) | 0x20) === 0x78;
+  let at = hex ? from + 1 : from;
+  const zerosEnd = at + MAX_ZEROS;
+  while (at < zerosEnd && text.charCodeAt(at) === 0x30) at++;
+  let value = 0;
+  let digits = 0;
+  for (;; at++, digits++) {
+    const code = text.charCodeAt(at);
+    const digit = hex ? hexValue(code) : code >= 48 && code <= 57 ? code - 48 : -1;
+    if (digit < 0) break;
+    // More than three digits past the zeros is past ASCII: no character read here.
+    if (digits === 3) return -1;
+    value = value * (hex ? 16 : 10) + digit;
+  }
+  if (digits === 0 || value >= 0x80) return -1;
+  out[0] = value;
+  return text.charCodeAt(at) === 0x3b ? at + 1 : at;
+}
+
+function namedReferenceEnd(text: string, from: number, out: Int32Array): number {
+  let at = from;
+  while (at - from < LONGEST_NAME && isLetter(text.charCodeAt(at))) at++;
+  if (at === from) return -1;
+  if (text.charCodeAt(at) === 0x3b) {
+    const named = NAMES[text.slice(from, at)];
+    if (named !== undefined) {
+      out[0] = named.charCodeAt(0);
+      return at + 1;
+    }
+  }
+  for (const name of BARE_NAMES) {
+    if (text.startsWith(name, from)) {
+      out[0] = (NAMES[name] as string).charCodeAt(0);
+      return from + name.length;
+    }
+  }
+  return -1;
+}
+
+const MARKERS = ['%', '\\', '&'];
+/** Characters read one by one past a marker before the next is looked for by indexOf again. */
+const QUIET_RUN = 32;
+const isMarker = (code: number): boolean => code === 0x25 || code === 0x5c || code === 0x26;
+
+/**
+ * The escapes of READ_CHARACTERS with an ASCII letter or digit on either side, in order. The
+ * markers are found by indexOf (each marker's next place kept, so each is searched for once over
+ * the text), and past one the characters are read one by one until QUIET_RUN without a marker:
+ * an indexOf per marker of a hostile answer made of them (`\x\x...`, `%%%...`) cost some 100 ns
+ * each, twice the scrub's own work on such a text.
+ */
+function escapesIn(text: string): Escapes {
+  const found: Escapes = { at: [], end: [], code: [] };
+  const out = new Int32Array(1);
+  const next = MARKERS.map((marker) => text.indexOf(marker));
+  /** The first marker at or after `from`, -1 where none is. */
+  const nextMarker = (from: number): number => {
+    let first = -1;
+    for (let index = 0; index < MARKERS.length; index++) {
+      let place = next[index] as number;
+      if (place >= 0 && place < from) next[index] = place = text.indexOf(MARKERS[index] as string, from);
+      if (place >= 0 && (first < 0 || place < first)) first = place;
+    }
+    return first;
+  };
+  let quiet = 0;
+  for (let at = nextMarker(0); at >= 0 && at < text.length; ) {
+    if (!isMarker(text.charCodeAt(at))) {
+      if (++quiet < QUIET_RUN) at++;
+      else {
+        at = nextMarker(at);
+        quiet = 0;
+      }
+      continue;
+    }
+    quiet = 0;
+    // Places past either end asked of charCodeAt are NaN, a double: V8 then reads every code as one (a text starting with a marker read at a sixth of the speed).
+    const end = at > 0 && isAlphanumeric(text.charCodeAt(at - 1)) ? escapeEnd(text, at, out) : -1;
+    if (end < 0 || end >= text.length || !isAlphanumeric(text.charCodeAt(end)) || !READ_CHARACTERS.has(out[0] as number)) {
+      at++;
+      continue;
+    }
+    found.at.push(at);
+    found.end.push(end);
+    found.code.push(out[0] as number);
+    at = end;
+  }
+  return found;
+}
+
+/** `text` with each such escape read, and where they stood; null when it holds none (the piece search then reads `text` alone). */
+export interface JoinersRead {
+  text: string;
+  escapes: Escapes;
+}
+
+export function readEscapedJoiners(text: string): JoinersRead | null {
+  const escapes = escapesIn(text);
+  const count = escapes.at.length;
+  if (count === 0) return null;
+  let removed = 0;
+  for (let index = 0; index < count; index++) removed += (escapes.end[index] as number) - (escapes.at[index] as number) - 1;
+  const units = new Uint16Array(text.length - removed);
+  let length = 0;
+  let copied = 0;
+  for (let index = 0; index <= count; index++) {
+    const stop = index < count ? (escapes.at[index] as number) : text.length;
+    for (let at = copied; at < stop; at++) units[length++] = text.charCodeAt(at);
+    if (index === count) break;
+    units[length++] = escapes.code[index] as number;
+    copied = escapes.end[index] as number;
+  }
+  return { text: textOf(units), escapes };
+}
+
+/** UTF-16 units as a string, in one native copy (Buffer's UTF-16 is little-endian: swapped first on a big-endian machine). */
+function textOf(units: Uint16Array): string {
+  const bytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+  if (BIG_ENDIAN) bytes.swap16();
+  return bytes.toString('utf16le');
+}
+const BIG_ENDIAN = endianness() === 'BE';
+
+/** Where `spans` of `read.text` (in order, apart) stand in the text it was read from: an escape a span holds goes whole. */
+export function spansInSource(read: JoinersRead, spans: readonly Span[]): Span[] {
+  const { at: starts, end: ends } = read.escapes;
+  let next = 0;
+  // Source index minus read index, over the escapes before the place asked.
+  let shift = 0;
+  /** The source place of read place `index` (asked in order), and where the escape standing there ends (-1: none stands there). */
+  const sourceAt = (index: number): [at: number, escapeEnd: number] => {
+    while (next < starts.length && (starts[next] as number) - shift < index) {
+      shift += (ends[next] as number) - (starts[next] as number) - 1;
+      next++;
+    }
+    return next < starts.length && (starts[next] as number) - shift === index ? [starts[next] as number, ends[next] as number] : [index + shift, -1];
+  };
+  return spans.map(([start, end]): Span => {
+    const [from] = sourceAt(start);
+    const [last, escapeEnd] = sourceAt(end - 1);
+    return [from, escapeEnd >= 0 ? escapeEnd : last + 1];
+  });
+}
