@@ -23,7 +23,19 @@ export interface CompiledGateway {
   cpuMs(): number;
   /** RSS and heap used right after a full GC, in MiB. */
   afterGc(): Promise<{ rssMiB: number; heapMiB: number }>;
+  /** With MEMORY_PEAK=1, the gateway's memory sampled at its highest RSS so far (bench/memory-probe.mjs); null otherwise. */
+  peak(): Promise<PeakSample | null>;
   stop(): Promise<void>;
+}
+
+/** What bench/memory-probe.mjs keeps under MEMORY_PEAK=1: the sample at the highest RSS, in MiB. */
+export interface PeakSample {
+  rssMiB: number;
+  heapTotalMiB: number;
+  heapUsedMiB: number;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+  spaces: Record<string, { committedMiB: number; usedMiB: number }>;
 }
 
 export async function startCompiledGateway(config: Record<string, unknown>): Promise<CompiledGateway> {
@@ -64,11 +76,16 @@ export async function startCompiledGateway(config: Record<string, unknown>): Pro
       });
       child.send({ type: 'memory' });
     });
+  const peak = () =>
+    new Promise<PeakSample | null>((resolve) => {
+      child.once('message', (answer: { peak: PeakSample | null }) => resolve(answer.peak));
+      child.send({ type: 'peak' });
+    });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { graphqlUrl, rssMiB, cpuMs, afterGc, stop };
+  return { graphqlUrl, rssMiB, cpuMs, afterGc, peak, stop };
 }

@@ -11,10 +11,12 @@
  * dashboard. MEMORY_DISTINCT_CLIENTS=1 makes each connection a client of its
  * own (its own X-Forwarded-For, loopback trusted as a proxy), as many browsers
  * showing one dashboard: the account's waiting calls then take turns by
- * client. Build first (`npm run build`).
+ * client. MEMORY_PEAK=1 adds a table of what each peak is made of: the
+ * gateway's memory sampled every 25 ms at its highest RSS (V8's heap spaces,
+ * committed and used, and the memory outside them). Build first (`npm run build`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCompiledGateway } from './compiled-gateway.js';
+import { startCompiledGateway, type PeakSample } from './compiled-gateway.js';
 import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce, distinctClientsLoadRun, loadRun } from './load.js';
 import { dashboardBody, settings } from './settings.js';
@@ -42,6 +44,18 @@ const scenarios: Scenario[] = [
   { name: 'bench N = 50, c = 32 (4 providers x 50)', providers: 4, instances: 50, connections: 32, seconds: settings.seconds },
 ];
 
+const peakRows: string[] = [];
+
+/** One row of the MEMORY_PEAK=1 table: RSS at the peak split into V8's spaces (committed / used) and the rest. */
+function peakRow(name: string, sample: PeakSample): string {
+  const space = (spaceName: string) => sample.spaces[spaceName] ?? { committedMiB: 0, usedMiB: 0 };
+  const both = (spaceName: string) => `${space(spaceName).committedMiB.toFixed(1)} / ${space(spaceName).usedMiB.toFixed(1)}`;
+  const large = space('large_object_space').committedMiB + space('code_large_object_space').committedMiB + space('new_large_object_space').committedMiB;
+  const cells = [sample.rssMiB, sample.heapTotalMiB].map((mib) => `${mib.toFixed(1)} MiB`);
+  const outside = sample.rssMiB - sample.heapTotalMiB;
+  return `| ${name} | ${cells.join(' | ')} | ${both('old_space')} | ${both('new_space')} | ${both('code_space')} | ${large.toFixed(1)} | ${sample.externalMiB.toFixed(1)} (${sample.arrayBuffersMiB.toFixed(1)}) | ${outside.toFixed(1)} MiB |`;
+}
+
 async function measure(scenario: Scenario): Promise<string> {
   const simulators = await startChild('simulators.ts', { BENCH_N: String(scenario.instances) });
   if (simulators.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
@@ -66,6 +80,8 @@ async function measure(scenario: Scenario): Promise<string> {
     // Counted at the simulators: how much the coalesced reads shared, which machine noise moves less than times.
     const upstreamPerDashboard = ((await receivedTotal(simulators)) - receivedBefore) / load.requests;
     clearInterval(sampler);
+    const peakSample = await gateway.peak();
+    if (peakSample) peakRows.push(peakRow(scenario.name, peakSample));
     const end = gateway.rssMiB();
     const collected = await gateway.afterGc();
     const cells = [scenario.name, idle, Math.max(peak, end), end, collected.rssMiB, collected.heapMiB].map((cell) => (typeof cell === 'number' ? `${cell.toFixed(0)} MiB` : cell));
@@ -86,5 +102,14 @@ process.stdout.write(
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    ...(peakRows.length === 0
+      ? []
+      : [
+          '#### At the peak (MEMORY_PEAK=1: sampled every 25 ms, the sample at the highest RSS; MiB committed / used)\n',
+          '| load | RSS | V8 heap committed | old space | new space | code space | large objects (sources, big strings) | external (of it ArrayBuffers) | outside V8\'s heap (binary, malloc, stacks; external included) |',
+          '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          ...peakRows,
+          '',
+        ]),
   ].join('\n'),
 );
