@@ -6,6 +6,8 @@ import { eventually, startHarness, withProviderSettings, type Harness } from '..
 const LISTED = 'Web03.Example.com';
 /** The same hostname as a client re-spelt it in a global id (decoded, lower-cased, encoded again). */
 const RESPELT = 'web03.example.com';
+/** A backup name no id is made of: its row is left out of the list. */
+const UNREADABLE = 'u'.repeat(2000);
 
 interface Backup {
   id: string;
@@ -103,6 +105,20 @@ describe.each([
     const answer = await harness.gql<{ backups: { edges: Array<{ node: { id: string; name: string } }> } }>(BACKUPS_OF, { filter: { instanceId: respelt(vm.id) } });
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.backups.edges.map((edge) => edge.node.id).sort()).toEqual(vm.backups.map((backup) => backup.id).sort());
+  });
+
+  it("tells a backup of the re-spelt instance left out at `backups(filter: { instanceId })`'s path, as for the listed id", async () => {
+    const listedUuid = simulator.vms.find((item) => item.hostname === LISTED)!.uuid;
+    const planted = { ...simulator.backups.find((row) => row.vm_uuid === listedUuid)!, name: UNREADABLE };
+    simulator.backups.push(planted);
+    try {
+      for (const instanceId of [vm.id, respelt(vm.id)]) {
+        const answer = await harness.gql(BACKUPS_OF, { filter: { instanceId } });
+        expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.providerCode])).toEqual([['backups', 'INVALID_RESPONSE']]);
+      }
+    } finally {
+      simulator.backups.splice(simulator.backups.indexOf(planted), 1);
+    }
   });
 
   it("answers a listed Backup id while Danube's VM list fails: the list only re-spells ids", async () => {

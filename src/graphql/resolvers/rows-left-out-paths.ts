@@ -60,15 +60,25 @@ export const EVERY_LIST: ReadonlySet<RowListName> = new Set(['instances', 'backu
  */
 export async function listsAt<T>(reads: RequestReads, lists: ReadonlySet<RowListName>, info: GraphQLResolveInfo, answer: Promise<T>, filter: FieldFilter | null | undefined): Promise<T> {
   const value = await answer;
-  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimLists(responsePathAsArray(info.path), lists, filter ? reachOf(reads, filter) : undefined);
+  if (reads.rowsLeftOut.any) reads.rowsLeftOut.claimLists(responsePathAsArray(info.path), lists, filter ? await reachOf(reads, filter) : undefined);
   return value;
 }
 
 /** The accounts and VM a filter read, worked out only where a row was left out. The field answered, so each part reads as it did there. */
-function reachOf(reads: RequestReads, filter: FieldFilter): FilterReach {
+async function reachOf(reads: RequestReads, filter: FieldFilter): Promise<FilterReach> {
   const named = filter.providerId != null || filter.kind != null;
   const providers = named ? new Set(reads.providers({ providerId: filter.providerId ?? null, kind: kindFilter(filter.kind) }).map((adapter) => adapter.account.id)) : null;
-  return { providers, instance: filter.instanceId ? decodeInstanceId(filter.instanceId) : null };
+  return { providers, instance: filter.instanceId ? await listedInstance(reads, filter.instanceId) : null };
+}
+
+/**
+ * The VM a filter names as its account lists it: its lists were read and noted under the listed id
+ * (a Danube hostname re-spelt in another case, RequestReads.listedInstanceId), so the id as the
+ * client wrote it matched none of them and a row left out of that VM's list lost its path.
+ */
+async function listedInstance(reads: RequestReads, instanceId: string): Promise<FilterReach['instance']> {
+  const { providerId, nativeId } = decodeInstanceId(instanceId);
+  return { providerId, nativeId: await reads.listedInstanceId(providerId, nativeId) };
 }
 
 /** A root field's connection whose providerErrors name VMs' lists it answered without: each is told at the field's path too. */
