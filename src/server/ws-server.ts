@@ -391,9 +391,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
     onNext: (ctx, id, _payload, args, result): FormattedExecutionResult | void => {
       // A subscription's update, counted from its root field (a query's count has ended already).
       const tooMany = pipeline.answerItems.end(args.contextValue);
-      if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
       // A subscription's event ran in graphql-js, not the executor (which adds these to the others).
+      // Read before the refusal too: what a refused event noted is forgotten with it, else the next
+      // event told its rows again, at paths of the refused event's answer.
       const answer = getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? eventWithRowsLeftOut(result, args.contextValue) : result;
+      if (tooMany) return { data: null, errors: format(requestIdOf(ctx, id), [tooMany]) };
       if (!answer.errors) return;
       return { ...answer, errors: format(requestIdOf(ctx, id), answer.errors) };
     },
