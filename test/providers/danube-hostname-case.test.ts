@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import { backupId, decodeBackupId } from '../../src/gateway/ids.js';
 import { eventually, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 /** A VM listed with capitals: esdc-ce's hostname pattern takes them, and refuses a second VM differing by case alone. */
@@ -115,6 +116,28 @@ describe.each([
       for (const instanceId of [vm.id, respelt(vm.id)]) {
         const answer = await harness.gql(BACKUPS_OF, { filter: { instanceId } });
         expect(answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.providerCode])).toEqual([['backups', 'INVALID_RESPONSE']]);
+      }
+    } finally {
+      simulator.backups.splice(simulator.backups.indexOf(planted), 1);
+    }
+  });
+
+  it("tells a row left out of the re-spelt instance's backups at the lookup's path (`backup(id:)`, `node`, `_entities`) where the backup asked is not listed, as for the listed id", async () => {
+    const listedUuid = simulator.vms.find((item) => item.hostname === LISTED)!.uuid;
+    const planted = { ...simulator.backups.find((row) => row.vm_uuid === listedUuid)!, name: UNREADABLE };
+    simulator.backups.push(planted);
+    const unlisted = backupId({ ...decodeBackupId(vm.backups[0]!.id), nativeId: 'no-such-backup' });
+    try {
+      const doors: Array<[query: string, variables: (id: string) => Record<string, unknown>, path: string]> = [
+        ['query($id: ID!) { backup(id: $id) { id } }', (id) => ({ id }), 'backup'],
+        ['query($id: ID!) { node(id: $id) { id } }', (id) => ({ id }), 'node'],
+        ['query($r: [_Any!]!) { _entities(representations: $r) { ... on Backup { id } } }', (id) => ({ r: [{ __typename: 'Backup', id }] }), '_entities.0'],
+      ];
+      for (const [query, variables, path] of doors) {
+        for (const id of [unlisted, respelt(unlisted)]) {
+          const answer = await harness.gql(query, variables(id));
+          expect([path, answer.errors?.map((error) => [error.path?.join('.'), error.extensions?.providerCode])]).toEqual([path, [[path, 'INVALID_RESPONSE']]]);
+        }
       }
     } finally {
       simulator.backups.splice(simulator.backups.indexOf(planted), 1);

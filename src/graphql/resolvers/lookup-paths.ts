@@ -57,7 +57,9 @@ export async function lookupAt<T>(reads: RequestReads, info: GraphQLResolveInfo,
     // The common answer, no list left a row out: nothing more is worked out.
     if (reads.rowsLeftOut.any && foundNothing(outcome)) {
       const place = lookedIn();
-      if (place !== null) reads.rowsLeftOut.readByLater([place.list], place.providerId, place.instanceNativeId, info.path);
+      // The list was read and noted under the instance's listed id (a Danube hostname re-spelt in
+      // another case, RequestReads.listedInstanceId): named as the id spells it, it matched none.
+      if (place !== null) reads.rowsLeftOut.readByLater([place.list], place.providerId, await reads.listedInstanceId(place.providerId, place.instanceNativeId), info.path);
     }
   }
 }
