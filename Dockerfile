@@ -15,12 +15,19 @@ RUN npm run build
 FROM node:20-slim AS runtime
 # NODE_OPTIONS: npm start's young-generation size; its initial old space, which node
 # refuses in NODE_OPTIONS, is in CMD (docs/production-measurements.md, "Memory").
+# MALLOC_ARENA_MAX=2: glibc's malloc then keeps at most two arenas for node's threads (V8's
+# workers, libuv's pool) where it would give each its own: peak RSS at 16 dashboards 1-6 MiB lower
+# in 9 of 10 pairs, idle 1-4 MiB, no CPU cost measured (docs/benchmark-history.md, "Memory at 16
+# clients, the twenty-ninth session"). glibc reads it only as the process starts, so it is set in
+# every way the gateway is started: npm start, this ENV, the systemd unit, the plain-host commands
+# (docs/operations.md, "Start-up, memory, sizing"); `docker run -e MALLOC_ARENA_MAX=...` overrides it.
 # PORT and HOST beat the config's listen.port and listen.host: in this image a listen.port
 # in the config changes nothing; move the port with PORT (and the probes' containerPort).
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0 \
-    NODE_OPTIONS=--max-semi-space-size=4
+    NODE_OPTIONS=--max-semi-space-size=4 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts

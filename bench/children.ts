@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewaySetup } from './gateway.js';
-import { startChild, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
+import { startChild, startNodeEnv, startNodeFlags, type Child, type SimulatorInfo } from './ipc.js';
 import { dashboardOnce } from './load.js';
 import { dashboardBody, settings, type Build } from './settings.js';
 import { SimulatorControl } from './sim-control.js';
@@ -52,7 +52,8 @@ export async function startGateway(sims: SimulatorSet, build: Build, options: Pi
   // A compiled build is driven by the bundled gateway process, under plain node as `npm start` runs.
   const bundledGateway = join(import.meta.dirname, '..', 'dist', 'bench-modules', 'bench-gateway.js');
   const script = !build.root.endsWith('src') && existsSync(bundledGateway) ? bundledGateway : 'gateway.ts';
-  const child = await startChild(script, { BENCH_GATEWAY: JSON.stringify(setup) }, flags, options.execPath);
+  // npm start's variables (MALLOC_ARENA_MAX) as the build's own package.json sets them: a baseline checkout's may set none.
+  const child = await startChild(script, { ...startNodeEnv(build.root), BENCH_GATEWAY: JSON.stringify(setup) }, flags, options.execPath);
   if (child.ready.type !== 'gateway-ready') throw new Error('the gateway did not report ready');
   const url = child.ready.url;
   const gateway = { ...child, url, sims, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };

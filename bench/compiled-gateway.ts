@@ -1,6 +1,6 @@
 /**
  * The compiled gateway (dist/main.js) in a child process, as `npm start` runs
- * it (its node flags, from package.json), with bench/memory-probe.mjs loaded
+ * it (its node flags and variables, from package.json), with bench/memory-probe.mjs loaded
  * so that the bench can read its memory after a full GC; RSS is read from
  * /proc at any time. For the memory benches (bench/memory.ts, bench/soak.ts).
  */
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startNodeFlags } from './ipc.js';
+import { startNodeEnv, startNodeFlags } from './ipc.js';
 
 const main = join(import.meta.dirname, '..', 'dist', 'main.js');
 const MiB = 1024 * 1024;
@@ -46,7 +46,7 @@ export async function startCompiledGateway(config: Record<string, unknown>): Pro
     // BENCH_NODE_FLAGS (space-separated) replaces `npm start`'s flags, to weigh one against RSS.
     execArgv: [...nodeFlags, '--expose-gc', '--import', join(import.meta.dirname, 'memory-probe.mjs')],
     // The start banner is an info event, in JSON, with the address.
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    env: { ...process.env, ...startNodeEnv(), PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', process.env.MEMORY_DETAIL ? 'inherit' : 'ignore', 'ipc'],
   });
   let output = '';

@@ -3,11 +3,11 @@
  * under tsx and exchange typed messages over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { FloorMode } from './floor-servers.js';
 import type { GcTotals } from './gc-meter.js';
 import type { AllocationSummary, ProfileSummary } from './profile.js';
+import { startCommand } from './start-command.js';
 
 export interface SimulatorInfo {
   kind: string;
@@ -104,11 +104,16 @@ export function startChild(script: string, env: Record<string, string>, nodeFlag
  * read from package.json so the gateway under test runs as users run it.
  */
 export function startNodeFlags(): string[] {
-  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = manifest.scripts.start.split(/\s+/).filter((word) => word !== 'exec');
-  if (words[0] !== 'node') return [];
-  const script = words.findIndex((word, index) => index > 0 && !word.startsWith('--'));
-  return words.slice(1, script === -1 ? undefined : script).filter((word) => word !== '--import');
+  return startCommand().nodeFlags;
+}
+
+/**
+ * The variables `npm start` sets for the gateway (MALLOC_ARENA_MAX), from the
+ * package.json above `buildRoot` (this checkout's by default; a BENCH_BASELINE
+ * build's own, which may set none); a value this process has wins, as in sh.
+ */
+export function startNodeEnv(buildRoot?: string): Record<string, string> {
+  return startCommand(buildRoot).env;
 }
 
 /** What a child answers to {type: 'usage'}: its own CPU time and RSS. */

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
-import { startChild, startNodeFlags } from './ipc.js';
+import { startChild, startNodeEnv, startNodeFlags } from './ipc.js';
 import { dashboardOnce } from './load.js';
 import { dashboardBody, settings } from './settings.js';
 import { median } from './stats.js';
@@ -53,7 +53,7 @@ function helpMs(): number {
 async function startGateway(configFile: string): Promise<{ child: ChildProcess; url: string; healthzMs: number; healthzCpuMs: number }> {
   const started = performance.now();
   // The start banner is an info event: the only one at this level, in JSON, with the address.
-  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, main, '--config', configFile], { env: { ...process.env, ...startNodeEnv(), PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {

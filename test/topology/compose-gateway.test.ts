@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { environOf } from '../helpers/process-environ.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
@@ -62,6 +63,8 @@ describe('compose\'s gateway, run as its commands', () => {
     const args = cmd.slice(1).map((arg) => (arg === '/etc/backup-graph/config.yaml' ? configFile : arg));
     const gateway = beside.track(start(process.execPath, args, shellEnv({ ...dockerfileEnv(), ...environment, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    // The image's ENV MALLOC_ARENA_MAX=2 reaches the container's gateway: compose sets no other (docs/operations.md, "Start-up, memory, sizing").
+    expect(environOf(gateway.child.pid).MALLOC_ARENA_MAX).toBe('2');
 
     await expectEachKeyServed(graphqlUrl, Object.values(KEYS));
     gateway.child.kill('SIGTERM');

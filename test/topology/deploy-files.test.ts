@@ -165,6 +165,44 @@ describe('deployment files', () => {
   });
 });
 
+/**
+ * glibc reads MALLOC_ARENA_MAX only as a process starts, so it is in every way the gateway is started
+ * (why: the Dockerfile's runtime ENV; docs/operations.md, "Start-up, memory, sizing"). The topology
+ * tests read it back from each started gateway's /proc/<pid>/environ; these check each file says so.
+ */
+describe('MALLOC_ARENA_MAX=2 in every way the gateway is started', () => {
+  // sh's own default: a value the operator set is kept.
+  const ASSIGNED = 'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}';
+  const runtime = read('Dockerfile').slice(read('Dockerfile').indexOf('AS runtime'));
+
+  it('npm start assigns it before exec node, keeping a value already set', () => {
+    const manifest = JSON.parse(read('package.json')) as { scripts: { start: string } };
+    expect(manifest.scripts.start.startsWith(`${ASSIGNED} exec node `)).toBe(true);
+  });
+
+  it('the image sets it in its runtime ENV, which compose and the Deployment run without setting another', () => {
+    const block = /^ENV ((?:.*\\\n)*.*)$/m.exec(runtime)?.[1] ?? '';
+    expect(block).toMatch(/^\s*MALLOC_ARENA_MAX=2\b/m);
+    const compose = parse(read('compose.yaml')) as { 'x-gateway': { environment: Record<string, string> } };
+    expect(compose['x-gateway'].environment.MALLOC_ARENA_MAX).toBeUndefined();
+    const env = get(ofKind('Deployment'), 'spec.template.spec.containers.0.env') as Array<{ name: string }>;
+    expect(env.map((variable) => variable.name)).not.toContain('MALLOC_ARENA_MAX');
+  });
+
+  it('the systemd unit sets it with Environment=, which its EnvironmentFiles can override', () => {
+    const unit = read('deploy/systemd/backup-graph@.service');
+    expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
+    // systemd lets an EnvironmentFile override Environment=: both must stay in [Service], the line before the files.
+    expect(unit.indexOf('Environment=MALLOC_ARENA_MAX=2')).toBeLessThan(unit.indexOf('EnvironmentFile='));
+  });
+
+  it('every plain-host command that starts node in deploy/host.config.yaml and docs/operations.md assigns it first', () => {
+    const commands = [read('deploy/host.config.yaml'), read('docs/operations.md')].flatMap((text) => text.split('\n').filter((line) => /\bnode --\S+ .*dist\/main\.js --config/.test(line) && !line.includes('`')));
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const command of commands) expect(command, command).toContain(`${ASSIGNED} node `);
+  });
+});
+
 /** The Deployment read against the gateway itself: what its probes ask, what its env sets, where it mounts. */
 describe('the Kubernetes manifests against the gateway', () => {
   const deployment = ofKind('Deployment');

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/gateway-process.js';
 import { eventually } from '../helpers/harness.js';
+import { environOf } from '../helpers/process-environ.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv } from '../server/process.js';
@@ -72,6 +73,8 @@ describe('the image\'s runtime stage, as its files and commands', () => {
         (status) => status === 0,
         { timeoutMs: 60_000, intervalMs: 100 },
       );
+      // The runtime ENV's MALLOC_ARENA_MAX=2, in the process glibc started (docs/operations.md, "Start-up, memory, sizing").
+      expect(environOf(child.pid).MALLOC_ARENA_MAX).toBe('2');
       const answer = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ instances(first: 1) { edges { node { id } } } }' }) });
       expect(await answer.json()).toMatchObject({ data: { instances: { edges: [{ node: { id: expect.any(String) } }] } } });
       expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);

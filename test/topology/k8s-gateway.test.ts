@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ZOMRO_SIM_TOKEN } from '../../src/providers/zomro/simulator.js';
+import { environOf } from '../helpers/process-environ.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { builtGatewayBesideZomro } from '../server/built-gateway-beside-zomro.js';
 import { ROOT, shellEnv, start } from '../server/process.js';
@@ -128,6 +129,8 @@ describe('the Kubernetes Deployment\'s gateway, run as its commands', () => {
     writeFileSync(configFile, stringify({ ...config, providers, admin: { host: '127.0.0.1', port: 0 } }));
     const gateway = beside.track(start(process.execPath, podArgs(configFile, '--config'), shellEnv({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json' })));
     const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    // The image's ENV MALLOC_ARENA_MAX=2 reaches the pod's gateway: the Deployment sets no other (docs/operations.md, "Start-up, memory, sizing").
+    expect(environOf(gateway.child.pid).MALLOC_ARENA_MAX).toBe('2');
 
     await expectEachKeyServed(graphqlUrl, [secret['dashboard-key'] ?? '', secret['ops-key'] ?? '']);
     gateway.child.kill('SIGTERM');

@@ -13,6 +13,7 @@ import { freePort, throwUnlessListening } from '../helpers/gateway-process.js';
 import { eventually } from '../helpers/harness.js';
 import { expectOnlyAccountIdChanged, hostConfigWithAccount, runAccountId } from '../helpers/host-config.js';
 import { assignments, expandSpecifiers, parseUnit, readEnvironmentFile, single, timeSpanMs, values } from '../helpers/systemd-unit.js';
+import { environOf } from '../helpers/process-environ.js';
 import { ensureBuilt } from '../server/process.js';
 
 /**
@@ -201,7 +202,7 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
      * account id in the installed config; `wrapper`
      * runs it under another command (strace). Resolves once /readyz answers 200 from that process.
      */
-    async function startAsTheUnitWould(wrapper: string[] = []): Promise<{ port: number; output: () => string; exited: Promise<number | null> }> {
+    async function startAsTheUnitWould(wrapper: string[] = []): Promise<{ port: number; pid: number | undefined; output: () => string; exited: Promise<number | null> }> {
       const port = await freePort();
       const env = { ...unitEnvironment(credentials), PORT: String(port), ADMIN_PORT: String(await freePort()), ZOMRO_URL: zomroUrl };
       const [command, ...args] = (service('ExecStart') ?? '').split(/\s+/).map((word) => (word === '/etc/backup-graph/config.yaml' ? installedConfig : word));
@@ -228,7 +229,7 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
         (answered) => answered === 200,
         { timeoutMs: 60_000, intervalMs: 100 },
       );
-      return { port, output: () => output, exited };
+      return { port, pid: child.pid, output: () => output, exited };
     }
 
     /** A query with the client key the config reads through DASHBOARD_KEY_FILE, from the credentials directory. */
@@ -249,6 +250,8 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
     it('answers /readyz 200 and a query with the key from its credentials, then exits 0 on the KillSignal', async () => {
       const gateway = await startAsTheUnitWould();
       expect(await queryWithTheDashboardKey(gateway.port), gateway.output()).toEqual({ status: 200, errors: undefined });
+      // Environment=MALLOC_ARENA_MAX=2, in the process glibc started (docs/operations.md, "Start-up, memory, sizing").
+      expect(environOf(gateway.pid).MALLOC_ARENA_MAX).toBe('2');
       // Its read cache is in Redis under this run's account id, not the shipped id another run of the file shares.
       expect((await accountCacheKeys(REDIS_URL, accountId)).length).toBeGreaterThan(0);
       // Its secrets came from the credentials directory: none of them is printed.
