@@ -42,6 +42,16 @@ describe('README command samples', () => {
     expect(sample.at(-1)).toMatch(/^\[[\d-]+ [\d:.]+\] INFO: Backup Graph DEMO MODE .*; GraphiQL: http:\/\/127\.0\.0\.1:4000\/graphql; Simulators: zomro http/);
   });
 
+  it('names, as what makes npm start rebuild dist/, the inputs scripts/build.mjs --if-stale compares with the last build', () => {
+    const build = readFileSync(new URL('../../scripts/build.mjs', import.meta.url), 'utf8');
+    const list = /const inputs = \[([^\]]*)\]/.exec(build);
+    expect(list, 'the inputs list of scripts/build.mjs').not.toBeNull();
+    const inputs = new Set([...list![1]!.matchAll(/'([^']+)'/g)].map(([, name]) => name));
+    const sentence = /it rebuilds first when anything under ([\s\S]*?) is newer than the\s+last build/.exec(README);
+    expect(sentence, 'the sentence under "The two commands"').not.toBeNull();
+    expect(new Set([...sentence![1]!.matchAll(/`([^`]+)`/g)].map(([, name]) => name!.replace(/\/$/, '')))).toEqual(inputs);
+  });
+
   it('names, as the variables backup-graph.example.yaml needs set, the ones it names', () => {
     // its comment lines mention `${NAME}` as the syntax, not as a variable it needs
     const example = readFileSync(new URL('../../backup-graph.example.yaml', import.meta.url), 'utf8')
