@@ -52,6 +52,13 @@ describe('README command samples', () => {
     expect(new Set([...sentence![1]!.matchAll(/`([^`]+)`/g)].map(([, name]) => name!.replace(/\/$/, '')))).toEqual(inputs);
   });
 
+  it('names every folder of src/ in "Architecture", where a newcomer learns the layout', () => {
+    const section = README.slice(README.indexOf('\n## Architecture\n'), README.indexOf('\n## Running in production\n'));
+    const folders = readdirSync(new URL('../../src/', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(folders.length).toBeGreaterThan(5);
+    expect(folders.filter((folder) => !section.includes(`\`src/${folder}\``) && !section.includes(`\`src/${folder}/`))).toEqual([]);
+  });
+
   it('names, as the variables backup-graph.example.yaml needs set, the ones it names', () => {
     // its comment lines mention `${NAME}` as the syntax, not as a variable it needs
     const example = readFileSync(new URL('../../backup-graph.example.yaml', import.meta.url), 'utf8')
