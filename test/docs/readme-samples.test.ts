@@ -15,7 +15,13 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 /** The README's long-form detail, moved to docs/ (2026-12-05). */
 const CONFIGURATION = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
 const TESTING = readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8');
-const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /** The lines of the plain ``` block of `markdown` whose first line is `firstLine`. */
 function sampleStartingWith(firstLine: string, markdown = README): string[] {
@@ -57,6 +63,18 @@ describe('README command samples', () => {
     const folders = readdirSync(new URL('../../src/', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     expect(folders.length).toBeGreaterThan(5);
     expect(folders.filter((folder) => !section.includes(`\`src/${folder}\``) && !section.includes(`\`src/${folder}/`))).toEqual([]);
+  });
+
+  it('says in "Dependencies, and what each is for" what every package of package.json is for (@types/* aside)', () => {
+    const section = README.slice(README.indexOf('\n## Dependencies, and what each is for\n'));
+    // A row's first cell: "dev: typescript (6), @stryker-mutator/core, vitest-runner" names @stryker-mutator/vitest-runner too.
+    const named = [...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap(([, cell]) =>
+      cell!.replace(/^dev: /, '').split(', ').map((entry) => entry.replace(/ \([^)]*\)$/, '').trim()),
+    );
+    const isNamed = (name: string) => named.some((entry) => entry === name || (entry.endsWith('/*') && name.startsWith(entry.slice(0, -1))) || name.endsWith(`/${entry}`));
+    const packages = [...Object.keys(PACKAGE.dependencies), ...Object.keys(PACKAGE.devDependencies)].filter((name) => !name.startsWith('@types/'));
+    expect(packages.length).toBeGreaterThan(20);
+    expect(packages.filter((name) => !isNamed(name))).toEqual([]);
   });
 
   it('names, as the variables backup-graph.example.yaml needs set, the ones it names', () => {
