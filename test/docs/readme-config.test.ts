@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultTimezones } from '../../src/config/default-timezone.js';
 import { loadConfigObject } from '../../src/config/load.js';
+import { configSchemaKeys } from '../helpers/config-schema-keys.js';
 
 /**
  * The README's config examples are meant to be pasted: the short example (Configuration)
@@ -39,5 +40,13 @@ describe('README config examples', () => {
     const snippet = parseYaml(yamlAfter('The RPO is the `rpoHours` argument')) as Record<string, unknown>;
     const config = loadConfigObject({ ...(parseYaml(short) as Record<string, unknown>), ...snippet }, envFor(short));
     expect(config.protection.perProvider).toEqual({ lab: 168 });
+  });
+
+  it('names every key of the config schema in the README or docs/, not only in backup-graph.example.yaml (logLevel was named nowhere else)', () => {
+    const docs = readdirSync(new URL('../../docs/', import.meta.url)).filter((name) => name.endsWith('.md'));
+    const text = [README, ...docs.map((name) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8'))].join('\n');
+    const keys = configSchemaKeys();
+    expect(keys.length).toBeGreaterThan(40);
+    expect(keys.filter((key) => !new RegExp(`\\b${key}\\b`).test(text))).toEqual([]);
   });
 });

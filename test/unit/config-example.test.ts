@@ -2,35 +2,15 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, validateConfig } from '../../src/config/load.js';
-import { configSchema } from '../../src/config/schema.js';
 import { PROVIDER_KINDS } from '../../src/providers/registry.js';
 import { READ_CACHE_DEFAULTS } from '../../src/config/read-cache.js';
 import { UPSTREAM_DEFAULTS } from '../../src/upstream/defaults.js';
+import { configSchemaKeys } from '../helpers/config-schema-keys.js';
 
 const FILE = 'backup-graph.example.yaml';
 const TEXT = readFileSync(FILE, 'utf8');
 /** A value for every ${VAR} the example names (long and distinct enough for client keys). */
 const ENV = Object.fromEntries([...TEXT.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map(([, name]) => [name!, `${name!.toLowerCase()}-0123456789abcdef`]));
-
-interface SchemaDef {
-  type: string;
-  shape?: Record<string, { _zod: { def: SchemaDef } }>;
-  innerType?: { _zod: { def: SchemaDef } };
-  element?: { _zod: { def: SchemaDef } };
-  options?: Array<{ _zod: { def: SchemaDef } }>;
-  in?: { _zod: { def: SchemaDef } };
-}
-
-/** Every object key the config schema knows, at any depth (records' free keys aside). */
-function keysOf(def: SchemaDef, into = new Set<string>()): Set<string> {
-  if (def.shape) for (const [key, child] of Object.entries(def.shape)) {
-    into.add(key);
-    keysOf(child._zod.def, into);
-  }
-  for (const inner of [def.innerType, def.element, def.in]) if (inner) keysOf(inner._zod.def, into);
-  for (const option of def.options ?? []) keysOf(option._zod.def, into);
-  return into;
-}
 
 describe('backup-graph.example.yaml', () => {
   it('is a valid config once its variables are set', () => {
@@ -45,7 +25,7 @@ describe('backup-graph.example.yaml', () => {
 
   it('names every key the config schema has', () => {
     const text = readFileSync(FILE, 'utf8');
-    const keys = [...keysOf((configSchema as unknown as { _zod: { def: SchemaDef } })._zod.def)];
+    const keys = configSchemaKeys();
     expect(keys.length).toBeGreaterThan(40);
     expect(keys.filter((key) => !new RegExp(`\\b${key}\\b`).test(text))).toEqual([]);
   });
