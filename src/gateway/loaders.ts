@@ -87,6 +87,8 @@ export interface LoaderOptions {
   vouchForAnswer?: ((ref: OperationRef, operation: Operation, adapter: ProviderAdapter) => Promise<void>) | undefined;
   /** Lists that left rows out in this request: never cached, so each answer that lacks the rows says so. */
   rowsLeftOut?: RowsLeftOut | undefined;
+  /** Told each instance list the provider answered (not one the read cache held). */
+  onInstanceList?: ((adapter: ProviderAdapter, instances: readonly Instance[]) => void) | undefined;
 }
 
 type ListKind = InstanceListKind;
@@ -238,6 +240,7 @@ export class RequestLoaders {
     // A list that left rows out is read again next time, so each answer that lacks them says so.
     if (!cached && startedAt && !this.options.rowsLeftOut?.has('instances', providerId, null)) await cache?.setMany([{ address, value: instances }], startedAt);
     if (this.options.rowsLeftOut?.any === true) this.options.rowsLeftOut.answered('instances', providerId, null, instances.length);
+    if (!cached) this.options.onInstanceList?.(adapter, instances);
     for (const instance of instances) {
       const key = instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId);
       this.instance.prime(key, instance);

@@ -90,6 +90,10 @@ export class RequestReads {
     this.loaders = new RequestLoaders((providerId) => this.provider(providerId), {
       scope: this.scope,
       rowsLeftOut: this.rowsLeftOut,
+      // Only accounts whose ids are looked up folded (listedInstanceId) ask what was listed.
+      onInstanceList: (adapter, instances) => {
+        if (adapter.foldedInstanceId) shared.listedIds.listed(adapter.account.id, instances);
+      },
       batch: shared.options.batching,
       cache: shared.readCache,
       onBatch: shared.options.onBatch,
@@ -277,12 +281,16 @@ export class RequestReads {
    * read-cache keys, and every id in the answer, other than the listed VM's); where it does not,
    * NOT_FOUND. Found in the account's instance list (the read cache's, or one read per request),
    * the listed spelling keys the reads and goes to Danube, which finds it either way. Every other
-   * kind compares ids exactly: no read.
+   * kind compares ids exactly: no read. An id the account listed as written lately
+   * (RecentlyListedIds) goes with no read: a client sends back the ids the gateway gave it, and
+   * with the read cache off each look-up by id read the whole VM list for them.
    */
   async listedInstanceId(providerId: string, nativeId: string): Promise<string> {
     const adapter = this.findProvider(providerId);
     const folded = adapter?.foldedInstanceId?.(nativeId) ?? null;
     if (adapter === null || folded === null) return nativeId;
+    // No list read, so nothing to say of a row left out of it (rowsLeftOut.lookedUpIn below).
+    if (this.shared.listedIds.has(providerId, nativeId)) return nativeId;
     let instances: readonly Instance[];
     try {
       instances = await this.loaders.instanceList(adapter);

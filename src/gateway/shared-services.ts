@@ -1,6 +1,7 @@
 import type { RowLeftOut } from '../domain/row-left-out.js';
 import { rowsLeftOutLog } from './rows-left-out.js';
 import { MutationsRunning } from './mutations-running.js';
+import { RecentlyListedIds } from './recently-listed-ids.js';
 import type { Logger } from 'pino';
 import type { LimitsConfig } from '../config/schema.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from '../config/read-cache.js';
@@ -89,6 +90,8 @@ export class SharedServices {
   readonly rowLeftOutLine: (row: RowLeftOut) => void;
   /** Mutations still running, so the drain can audit those it cut. */
   readonly mutationsRunning = new MutationsRunning();
+  /** The instance ids each account listed lately, so a look-up by an id listed as written reads no list (RequestReads.listedInstanceId). */
+  readonly listedIds = new RecentlyListedIds();
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
   readonly readCacheBytes: () => number;
   /** Upstream calls one GraphQL request may cause. */

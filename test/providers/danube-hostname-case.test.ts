@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { backupId, decodeBackupId } from '../../src/gateway/ids.js';
@@ -146,16 +147,28 @@ describe.each([
 
   it("answers a listed Backup id while Danube's VM list fails: the list only re-spells ids", async () => {
     const listed = vm.backups[0]!;
+    // A VM made since the gateway last read the list: its id is not known listed
+    // (RecentlyListedIds), so its look-up reads the list, which fails.
+    const late = { hostname: 'late01.example.com', uuid: randomUUID() };
+    simulator.vms.push({ ...late, alias: 'late', status: 'running', node: 'node99.erigones.com', vcpus: 1, ram: 512, disks: 1 });
+    const row = { ...simulator.backups.find((item) => item.hostname === 'web04.example.com')!, hostname: late.hostname, vm: late.hostname, vm_uuid: late.uuid, name: 'late-backup' };
+    simulator.backups.push(row);
+    const lateId = backupId({ ...decodeBackupId(listed.id), instanceNativeId: late.hostname, nativeId: 'late-backup' });
     const server = harness.simulator('danube').server;
     await server.setFault({ mode: 'http-500', onlyLabel: 'GET /vm', times: 1000 });
+    harness.resetUpstreamLogs();
     try {
       // `instance` is not asked: Danube's instance is read from that list, so it would fail.
-      const answer = await harness.gql<{ backup: { id: string; name: string } | null }>('query($id: ID!) { backup(id: $id) { id name } }', { id: listed.id });
-      expect(answer.errors).toBeUndefined();
-      expect(answer.data?.backup).toEqual({ id: listed.id, name: listed.name });
+      for (const [id, name] of [[listed.id, listed.name], [lateId, 'late-backup']] as const) {
+        const answer = await harness.gql<{ backup: { id: string; name: string } | null }>('query($id: ID!) { backup(id: $id) { id name } }', { id });
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data?.backup).toEqual({ id, name });
+      }
       expect(server.log.some((request) => request.label === 'GET /vm')).toBe(true);
     } finally {
       await server.setFault({ mode: 'none' });
+      simulator.backups.splice(simulator.backups.indexOf(row), 1);
+      simulator.vms.splice(simulator.vms.findIndex((item) => item.uuid === late.uuid), 1);
     }
   });
 
