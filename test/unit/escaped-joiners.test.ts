@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readEscapedJoiners } from '../../src/upstream/escaped-joiners.js';
+import type { Span } from '../../src/upstream/escape-reading.js';
+import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from '../../src/upstream/escaped-joiners.js';
+import { MIN_PIECE_LENGTH, stretchAround } from '../../src/upstream/secret-pieces.js';
 
 /** HTML5's names of the punctuation the piece search passes over, each with the character it reads as. */
 const NAMED: Array<[string, string]> = [
@@ -31,5 +33,149 @@ describe('readEscapedJoiners: punctuation escaped between letters or digits', ()
     expect(readEscapedJoiners('a%3ab')?.text).toBe('a:b');
     expect(readEscapedJoiners('a\\x2Ab')?.text).toBe('a*b');
     for (const text of ['a%2Gb', 'a%2gb', 'a%3Gb', 'a%3gb', 'a%2@b', 'a%2`b', 'a%8Fb']) expect(readEscapedJoiners(text), text).toBeNull();
+  });
+});
+
+describe('readEscapedJoiners: which escapes read as which character', () => {
+  it('reads each kind of escape of a joiner, and none of a character that is no joiner', () => {
+    const read: Array<[string, string | null]> = [
+      ['a%7Cb', 'a|b'], ['a%7cb', 'a|b'], ['a\\x7Cb', 'a|b'], ['a\\\\x3cb', 'a<b'], ['a\\u003cb', 'a<b'], ['a\\\\u003Cb', 'a<b'],
+      ['a&#60;b', 'a<b'], ['a&#60b', 'a<b'], ['a&#x3c;b', 'a<b'], ['a&#X3Cz', 'a<z'], ['a&#X3Cb', null], ['a&#x7c;b', 'a|b'],
+      ['a&ltb', 'a<b'], ['a&quotb', 'a"b'], ['a&QUOTb', 'a"b'], ['a&AMPb', 'a&b'], ['a&GTb', 'a>b'], ['a&ltx;b', 'a<x;b'],
+      // No joiner: a letter, a space, DEL; no escape: an unknown name, "apos" without ";", an upper-case \X, \u with no 00.
+      ['a%41b', null], ['a%20b', null], ['a%7Fb', null], ['a&#65;b', null], ['a&foo;b', null], ['a&aposb', null], ['a&;b', null],
+      ['a\\X3cb', null], ['a\\u013cb', null], ['a\\u103cb', null], ['a\\ux3cb', null], ['a\\\\\\x3cb', null], ['a\\y3cb', null], ['a\\y003cb', null],
+      ['a%3', null], ['a%3Cb%', 'a<b%'], ['a&#;b', null], ['a&#x;b', null], ['a&#6xb', null],
+    ];
+    for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
+  });
+
+  it('reads a numeric reference through seven leading zeros, and no digit past three after them', () => {
+    expect(readEscapedJoiners(`a&#${'0'.repeat(7)}60;b`)?.text).toBe('a<b');
+    expect(readEscapedJoiners(`a&#x${'0'.repeat(7)}3c;b`)?.text).toBe('a<b');
+    // The eighth zero is a digit: 0, 6, 0 read as 60.
+    expect(readEscapedJoiners(`a&#${'0'.repeat(8)}60;b`)?.text).toBe('a<b');
+    for (const text of [`a&#${'0'.repeat(9)}60;b`, `a&#x${'0'.repeat(9)}3c;b`, 'a&#1060;b', 'a&#x3c2z', 'a&#128;b', 'a&#x80;b']) expect(readEscapedJoiners(text), text).toBeNull();
+  });
+
+  it('reads only an escape that begins with a marker, wherever the markers stand', () => {
+    // "lt;" after a letter is no escape; a marker elsewhere makes the text read.
+    expect(readEscapedJoiners('x%20 ablt;cd a#60;b')).toBeNull();
+    expect(readEscapedJoiners('ab\\u003cd%')?.text).toBe('ab<d%');
+    // Markers far apart, past the run read one by one, and markers in a row.
+    const far = `${'x'.repeat(40)}a%2Fb${'y'.repeat(70)}c&lt;d${'z'.repeat(33)}e\\x3cf%%%&&\\\\g&amp;h`;
+    expect(readEscapedJoiners(far)?.text).toBe(`${'x'.repeat(40)}a/b${'y'.repeat(70)}c<d${'z'.repeat(33)}e<f%%%&&\\\\g&h`);
+    const quietThenMarker = `%${'q'.repeat(31)}a%2Fb${'q'.repeat(32)}c%2Fd${'q'.repeat(33)}e%2Ff`;
+    expect(readEscapedJoiners(quietThenMarker)?.text).toBe(`%${'q'.repeat(31)}a/b${'q'.repeat(32)}c/d${'q'.repeat(33)}e/f`);
+    // One escape right after another: the second's letter before it is the first's letter after.
+    expect(readEscapedJoiners('a%2Fb%2Fc&lt;d')?.text).toBe('a/b/c<d');
+    expect(readEscapedJoiners('a&lt;&lt;b')).toBeNull();
+    // A hex digit of one escape is the letter before the next.
+    expect(readEscapedJoiners('a%2F%2Fb')?.text).toBe('a%2F/b');
+    expect(readEscapedJoiners('%2Fab%2F')).toBeNull();
+  });
+});
+
+/** Where each character of `read.text` stands in `source`: an escape read is the escape whole. */
+function sourcePlaces(read: JoinersRead, source: string): Span[] {
+  const places: Span[] = [];
+  let at = 0;
+  let escape = 0;
+  while (at < source.length) {
+    if (read.escapes.at[escape] === at) {
+      places.push([at, read.escapes.end[escape] as number]);
+      at = read.escapes.end[escape] as number;
+      escape++;
+    } else places.push([at, ++at]);
+  }
+  return places;
+}
+
+const TRACED = ['xy&lt;z%2Fw\\u0022v', 'a%2Fb%2Fc&lt;d', '%2Fab&#x0003c;cd\\\\x3ce&quot;&quot;', 'Dnb7Kq8&lt;Rw2Zx4LmT and AbCd%2DEfGh&#45;1234'];
+
+describe('spansInSource: where a span of the reading stands in the text', () => {
+  it.each(TRACED)('traces every span of the reading of %s, one at a time and in order', (text) => {
+    const read = readEscapedJoiners(text);
+    if (read === null) throw new Error('nothing read');
+    const places = sourcePlaces(read, text);
+    expect(places).toHaveLength(read.text.length);
+    const asSource = ([start, end]: Span): Span => [(places[start] as Span)[0], (places[end - 1] as Span)[1]];
+    for (let start = 0; start < read.text.length; start++) {
+      for (let end = start + 1; end <= read.text.length; end++) expect(spansInSource(read, [[start, end]]), `${start}-${end}`).toEqual([asSource([start, end])]);
+    }
+    for (const width of [1, 2, 3]) {
+      const spans: Span[] = [];
+      for (let start = 0; start + width <= read.text.length; start += width + 1) spans.push([start, start + width]);
+      expect(spansInSource(read, spans), String(width)).toEqual(spans.map(asSource));
+    }
+  });
+});
+
+/**
+ * What stretchesAroundEscapes answers, written plainly: stretchAround each escape's place in the
+ * reading, made one where they overlap or touch; null where there are more escapes than one per
+ * 4 * MIN_PIECE_LENGTH characters of the reading, or the stretches cover half of it or more.
+ */
+function expectedStretches(read: JoinersRead): Span[] | null {
+  const { at, end } = read.escapes;
+  if (at.length * MIN_PIECE_LENGTH * 4 > read.text.length) return null;
+  const stretches: Span[] = [];
+  let removed = 0;
+  at.forEach((start, index) => {
+    const [from, to] = stretchAround(read.text, start - removed);
+    removed += (end[index] as number) - start - 1;
+    const last = stretches.at(-1);
+    if (last !== undefined && from <= last[1]) last[1] = Math.max(last[1], to);
+    else stretches.push([from, to]);
+  });
+  const covered = stretches.reduce((sum, [from, to]) => sum + to - from, 0);
+  return covered * 2 >= read.text.length ? null : stretches;
+}
+
+describe('stretchesAroundEscapes: where the reading is searched again', () => {
+  it('answers the stretches around one escape, or null, for each length of text around it', () => {
+    let stretched = 0;
+    let whole = 0;
+    for (const escape of ['%2F', '&lt;', '\\u003c', '&#x0003c;']) {
+      for (let before = 0; before < 90; before++) {
+        for (const after of [0, 1, 7, 30, 60]) {
+          const text = `${'k9'.repeat(45).slice(0, before)}a${escape}b${'Zq'.repeat(40).slice(0, after)}`;
+          const read = readEscapedJoiners(text);
+          if (read === null) throw new Error(text);
+          const expected = expectedStretches(read);
+          if (expected === null) whole++;
+          else stretched++;
+          expect(stretchesAroundEscapes(read), text).toEqual(expected);
+        }
+      }
+    }
+    expect(stretched).toBeGreaterThan(100);
+    expect(whole).toBeGreaterThan(100);
+  });
+
+  it('makes stretches one where they overlap or touch, and keeps them apart where they do not', () => {
+    const gaps = new Set<string>();
+    for (const [first, second] of [['%2F', '&lt;'], ['\\\\x3c', '%2D'], ['&#60;', '&amp;']]) {
+      for (let gap = 0; gap < 60; gap++) {
+        const text = `${'p'.repeat(120)}a${first}b${'m'.repeat(gap)}c${second}d${'w'.repeat(120)}`;
+        const read = readEscapedJoiners(text);
+        if (read === null) throw new Error(text);
+        const stretches = stretchesAroundEscapes(read);
+        expect(stretches, text).toEqual(expectedStretches(read));
+        gaps.add(String(stretches?.length));
+      }
+    }
+    // Two stretches apart, and one where they met.
+    expect([...gaps].sort()).toEqual(['1', '2']);
+  });
+
+  it('searches the whole reading where escapes stand close all through it', () => {
+    const dense = 'ab%2Fcd'.repeat(50);
+    const read = readEscapedJoiners(dense);
+    if (read === null) throw new Error('nothing read');
+    expect(stretchesAroundEscapes(read)).toBeNull();
+    const sparse = readEscapedJoiners(`${'ab%2Fcd'}${'x'.repeat(400)}${'ab%2Fcd'}${'y'.repeat(400)}`);
+    if (sparse === null) throw new Error('nothing read');
+    expect(stretchesAroundEscapes(sparse)).toHaveLength(2);
   });
 });
