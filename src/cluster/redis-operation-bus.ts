@@ -5,7 +5,7 @@ import type { Operation } from '../domain/types.js';
 import { closeAll, closeRedis } from '../state/close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from '../state/redis-timeouts.js';
 import { decodeStored, encodeStored } from '../state/stored-json.js';
-import { redisConnectionState, type RedisConnectionState } from '../state/redis-connection-state.js';
+import { RedisConnectionLiveness, type RedisConnectionState } from '../state/redis-connection-state.js';
 import { isBusEvent, isOperationShape } from './bus-event-shape.js';
 import { logBusConnection } from './bus-connection-lines.js';
 import type { BusEvent, OperationBus } from './operation-bus.js';
@@ -39,6 +39,8 @@ export class RedisOperationBus implements OperationBus {
   readonly replica = randomUUID();
   /** Stops the connection lines (bus-connection-lines.ts) at close. */
   private readonly unwatch: Array<() => void> = [];
+  /** Whether Redis answers each connection, for the gauge and /readyz (made at their first read). */
+  private liveness: RedisConnectionLiveness[] | undefined;
 
   constructor(url: string, private readonly prefix = 'backup-graph:', logger?: Logger) {
     // A Redis that stops answering fails its commands (see REDIS_COMMAND_TIMEOUT_MS): the watcher then polls alone.
@@ -132,7 +134,8 @@ export class RedisOperationBus implements OperationBus {
   }
 
   connectionStates(): RedisConnectionState[] {
-    return [redisConnectionState('operation_bus', this.commands), redisConnectionState('operation_bus_subscriber', this.subscriber)];
+    this.liveness ??= [new RedisConnectionLiveness('operation_bus', this.commands), new RedisConnectionLiveness('operation_bus_subscriber', this.subscriber)];
+    return this.liveness.map((connection) => connection.state());
   }
 
   async close(deadline?: number): Promise<void> {

@@ -6,7 +6,7 @@ import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
 import { watchConnection } from './redis-connection-trouble.js';
-import { redisConnectionState, type RedisConnectionState } from './redis-connection-state.js';
+import { RedisConnectionLiveness, type RedisConnectionState } from './redis-connection-state.js';
 
 /** Redis runs a script whole, with no command of another client between its look and its delete. */
 const DELETE_UNLESS_HELD = "if redis.call('exists', KEYS[2]) == 0 and redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
@@ -35,6 +35,8 @@ export class RedisStore implements KeyValueStore {
   private readonly url: string | null;
   /** Stops keeping the connection's last error for the failure lines (redis-connection-trouble.ts). */
   private unwatch: () => void = () => {};
+  /** Whether Redis answers the connection, for the gauge and /readyz (made at their first read). */
+  private liveness: RedisConnectionLiveness | undefined;
 
   constructor(url: string | Redis, private readonly prefix = 'backup-graph:') {
     this.ownsConnection = typeof url === 'string';
@@ -60,7 +62,9 @@ export class RedisStore implements KeyValueStore {
   }
 
   connectionStates(): RedisConnectionState[] {
-    return this.ownsConnection ? [redisConnectionState('store', this.redis)] : [];
+    if (!this.ownsConnection) return [];
+    this.liveness ??= new RedisConnectionLiveness('store', this.redis);
+    return [this.liveness.state()];
   }
 
   /** Connects; a Redis that cannot be reached fails the start naming it and the first error seen. */

@@ -76,6 +76,34 @@ describe.skipIf(!redis.url)(redisSuite("a replica's Redis connections on /metric
     }
   }, 60_000);
 
+  it('reads 0 for each connection while Redis stalls with the connections still open, and 1 once it answers again', async () => {
+    // A Redis paused or overloaded, or a network dropping packets, keeps its TCP connections: ioredis
+    // reads `ready` the whole time, and the bus subscriber sends nothing that would time out, so it
+    // read up while it heard nothing. Each connection is now asked PING at the scrapes.
+    const prefix = `backup-graph-test:${randomUUID()}:`;
+    const proxy = await startRedisProxy(redis.url as string);
+    const store = new RedisStore(proxy.url, prefix);
+    await store.ready();
+    const bus = new RedisOperationBus(proxy.url, prefix);
+    await bus.ready();
+    const harness = await startHarness({ kinds: ['zomro'], store, operationBus: bus });
+    const metrics = async () => connectionsUp(await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text());
+    try {
+      await eventually(metrics, allAre(1), { timeoutMs: 20_000, intervalMs: 50 });
+      proxy.stall();
+      await eventually(metrics, allAre(0), { timeoutMs: 30_000, intervalMs: 200 });
+      const readyz = await fetch(`${harness.gateway.adminUrl}/readyz`);
+      expect(readyz.status).toBe(200);
+      expect(((await readyz.json()) as DetailedReadyz).redis?.map((connection) => connection.up)).toEqual([false, false, false]);
+      proxy.flow();
+      await eventually(metrics, allAre(1), { timeoutMs: 30_000, intervalMs: 200 });
+    } finally {
+      proxy.flow();
+      await harness.close();
+      await proxy.close();
+    }
+  }, 90_000);
+
   it('exports no sample without Redis (no connection to report) and no `redis` in /readyz', async () => {
     const harness = await startHarness({ kinds: ['zomro'] });
     try {

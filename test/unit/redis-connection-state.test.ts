@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
-import { redisConnectionState, type RedisConnectionState } from '../../src/state/redis-connection-state.js';
+import { RedisConnectionLiveness, redisConnectionState, type RedisConnectionState } from '../../src/state/redis-connection-state.js';
 
 // ioredis's statuses: only `ready` runs commands (a connection `connect`ed is still handshaking or
 // sending its SELECT; `reconnecting` lost; `end` closed for good; `wait` a lazy one never connected).
@@ -20,6 +20,74 @@ describe('redisConnectionState: a Redis connection is up only while ioredis says
     expect(redisConnectionState('store', redis).up).toBe(true);
     redis.status = 'reconnecting';
     expect(redisConnectionState('store', redis).up).toBe(false);
+  });
+});
+
+/** A connection whose PINGs the test answers, one by one, in order sent. */
+function pingedConnection(status = 'ready') {
+  const pings: Array<{ answer: () => void; fail: () => void }> = [];
+  const redis = {
+    status,
+    ping: () => new Promise<unknown>((resolve, reject) => pings.push({ answer: () => resolve('PONG'), fail: () => reject(new Error('Command timed out')) })),
+  };
+  return { redis, pings };
+}
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('RedisConnectionLiveness: up only while ready and Redis answers its PING', () => {
+  it('sends one PING per read while none is on its way, and reads up while one waits less than the timeout', async () => {
+    const { redis, pings } = pingedConnection();
+    let now = 1_000;
+    const liveness = new RedisConnectionLiveness('operation_bus_subscriber', redis, 5_000, () => now);
+    expect(liveness.state()).toEqual({ connection: 'operation_bus_subscriber', up: true });
+    expect(pings).toHaveLength(1);
+    now += 4_999;
+    expect(liveness.state().up).toBe(true);
+    expect(pings).toHaveLength(1);
+    pings[0]!.answer();
+    await settled();
+    expect(liveness.state().up).toBe(true);
+    expect(pings).toHaveLength(2);
+  });
+
+  it('reads down once a PING has waited the timeout, with no other PING sent meanwhile', () => {
+    const { redis, pings } = pingedConnection();
+    let now = 0;
+    const liveness = new RedisConnectionLiveness('store', redis, 5_000, () => now);
+    liveness.state();
+    now = 5_000;
+    expect(liveness.state()).toEqual({ connection: 'store', up: false });
+    expect(pings).toHaveLength(1);
+  });
+
+  it('reads down after a PING failed, until one is answered', async () => {
+    const { redis, pings } = pingedConnection();
+    const liveness = new RedisConnectionLiveness('operation_bus', redis, 5_000, () => 0);
+    liveness.state();
+    pings[0]!.fail();
+    await settled();
+    expect(liveness.state().up).toBe(false);
+    expect(pings).toHaveLength(2);
+    expect(liveness.state().up).toBe(false);
+    pings[1]!.answer();
+    await settled();
+    expect(liveness.state().up).toBe(true);
+  });
+
+  it('reads down with no PING while not ready, and forgets what an older PING came to once it is ready again', async () => {
+    const { redis, pings } = pingedConnection('reconnecting');
+    const liveness = new RedisConnectionLiveness('store', redis, 5_000, () => 0);
+    expect(liveness.state().up).toBe(false);
+    expect(pings).toHaveLength(0);
+    redis.status = 'ready';
+    liveness.state();
+    redis.status = 'reconnecting';
+    expect(liveness.state().up).toBe(false);
+    pings[0]!.fail();
+    await settled();
+    redis.status = 'ready';
+    expect(liveness.state().up).toBe(true);
+    expect(pings).toHaveLength(2);
   });
 });
 
