@@ -121,7 +121,27 @@ const MAX_WALL_LOOKS = 2_000;
  * shows). `dialect` says how the two day fields combine (see CronDialect).
  */
 export function nextRunAt(cron: string, timezone: string, now: Date = new Date(), dialect: CronDialect = 'vixie'): Date | null {
-  const key = `${timezone}|${dialect}|${cron}`;
+  return nextRunRemembered(nextRunKey(cron, timezone, dialect), cron, timezone, now, dialect);
+}
+
+const nextRunKey = (cron: string, timezone: string, dialect: CronDialect): string => `${timezone}|${dialect}|${cron}`;
+
+/**
+ * `nextRuns`' key of a schedule, per schedule object (schedules are never mutated once mapped, and
+ * the read cache hands every request the same ones): a warm dashboard built, flattened and hashed
+ * a new key string for each of its schedules and definitions; a kept string keeps its hash.
+ */
+const scheduleRunKeys = new WeakMap<object, string>();
+function scheduleRunKey(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | 'cronDialect'>): string {
+  let key = scheduleRunKeys.get(schedule);
+  if (key === undefined) {
+    key = nextRunKey(schedule.cron, schedule.timezone, schedule.cronDialect ?? 'vixie');
+    scheduleRunKeys.set(schedule, key);
+  }
+  return key;
+}
+
+function nextRunRemembered(key: string, cron: string, timezone: string, now: Date, dialect: CronDialect): Date | null {
   const at = now.getTime();
   const remembered = nextRuns.get(key);
   // Valid for any `now` between when it was computed and the fire time itself; none after it
@@ -185,7 +205,7 @@ export function nextRunOf(schedule: Pick<BackupSchedule, 'cron' | 'timezone' | '
     // Without seconds the remembered Date itself: one object per fire time for every request,
     // so the DateTime scalar's remembered text serves it (a new Date each time was a new
     // toISOString and a new weak entry for each schedule of every warm dashboard).
-    if (seconds === 0) return nextRunAt(schedule.cron, schedule.timezone, now, schedule.cronDialect);
+    if (seconds === 0) return nextRunRemembered(scheduleRunKey(schedule), schedule.cron, schedule.timezone, now, schedule.cronDialect ?? 'vixie');
     const run = nextRunAt(schedule.cron, schedule.timezone, new Date(now.getTime() - seconds), schedule.cronDialect);
     return run === null ? null : new Date(run.getTime() + seconds);
   }

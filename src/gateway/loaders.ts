@@ -11,6 +11,7 @@ import { backupListKey } from './ids.js';
 import { operationAt } from './operation-account.js';
 import { instanceListNotFound } from './instance-list-not-found.js';
 import { ListsRead } from './lists-read.js';
+import { ListedInstances } from './listed-instances.js';
 import type { ReadCache } from './read-cache.js';
 import type { RowsLeftOut } from './rows-left-out.js';
 import { uniqueNewestFirst } from './unique-newest-first.js';
@@ -58,6 +59,19 @@ function cachedOnceEach(list: readonly Instance[]): Instance[] {
     onceEach.set(list, kept);
   }
   return kept;
+}
+/**
+ * How one account's listed instances are keyed: by their own key where they name that account,
+ * else by the account's (one key function per account, so a list's index is made once).
+ */
+const listedKeys = new Map<string, (instance: Instance) => string>();
+function listedKeyIn(providerId: string): (instance: Instance) => string {
+  let keyOf = listedKeys.get(providerId);
+  if (keyOf === undefined) {
+    keyOf = (instance) => (instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId));
+    listedKeys.set(providerId, keyOf);
+  }
+  return keyOf;
 }
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf(SEPARATOR);
@@ -119,8 +133,10 @@ export class RequestLoaders {
   private readonly listsRead = { backups: new ListsRead<Backup>(), schedules: new ListsRead<BackupSchedule>(), definitions: new ListsRead<BackupDefinition>() };
   /** Accounts whose cached lists are being dropped (holds by account id): `warmList` serves none of theirs meanwhile. */
   private readonly warmListsHeld = new Map<string, number>();
-  /** Instances this request saw the provider list or return: only their lists may be cached when empty. */
+  /** Instances this request saw the provider return by id: only their lists (and listed ones') may be cached when empty. */
   private readonly seen = new Set<string>();
+  /** The instances this request's accounts listed: the instance loader's cache, and seen too. */
+  private readonly listedInstances = new ListedInstances();
 
   constructor(
     private readonly adapterOf: (providerId: string) => ProviderAdapter,
@@ -136,7 +152,7 @@ export class RequestLoaders {
         if (instance !== null && !(instance instanceof Error)) this.seen.add(keys[index] as string);
       });
       return instances;
-    }, dataLoaderOptions);
+    }, { ...dataLoaderOptions, cacheMap: this.listedInstances });
     // Sorted before the read cache keeps them, so a cached list is served as it is.
     this.backups = new DataLoader(
       (keys) =>
@@ -241,11 +257,7 @@ export class RequestLoaders {
     if (!cached && startedAt && !this.options.rowsLeftOut?.has('instances', providerId, null)) await cache?.setMany([{ address, value: instances }], startedAt);
     if (this.options.rowsLeftOut?.any === true) this.options.rowsLeftOut.answered('instances', providerId, null, instances.length);
     if (!cached) this.options.onInstanceList?.(adapter, instances);
-    for (const instance of instances) {
-      const key = instance.providerId === providerId ? instanceLoaderKey(instance) : loaderKey(providerId, instance.nativeId);
-      this.instance.prime(key, instance);
-      this.seen.add(key);
-    }
+    this.listedInstances.add(instances, listedKeyIn(providerId));
     return instances;
   }
 
@@ -307,7 +319,7 @@ export class RequestLoaders {
       results[keyIndex] = value;
       // An empty list of an instance never listed may be a forged id's: caching it would let
       // anyone fill the cache with made-up ids (and evict what the dashboard reads).
-      const known = this.seen.has(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
+      const known = this.wasSeen(keys[keyIndex] as string) || (Array.isArray(value) && value.length > 0);
       const address = addresses[keyIndex] as (typeof addresses)[number];
       // A row of no VM left out (rows-of-no-vm.ts) keeps every such list of its account out too: an
       // account-wide answer made of them from the cache would lack it without saying so.
@@ -335,9 +347,14 @@ export class RequestLoaders {
     return results;
   }
 
+  /** Whether this request saw the provider list or return the instance of this key. */
+  private wasSeen(key: string): boolean {
+    return this.seen.has(key) || this.listedInstances.listed(key);
+  }
+
   /** An id the provider cannot be asked by is the provider's fault where its own list named it in this request (UnusableNativeId). */
   private blamed<T>(value: T | Error, key: string, providerId: string): T | Error {
-    return value instanceof UnusableNativeId && this.seen.has(key) ? value.listedByProvider(providerId) : value;
+    return value instanceof UnusableNativeId && this.wasSeen(key) ? value.listedByProvider(providerId) : value;
   }
 
   private async batch<T>(name: string, keys: readonly string[], load: BatchFn<T>): Promise<Array<T | Error>> {
