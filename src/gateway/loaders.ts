@@ -175,7 +175,7 @@ export class RequestLoaders {
     this.operation = new DataLoader((ids) => Promise.all(ids.map((id) => this.loadOperation(id))), dataLoaderOptions);
   }
 
-  /** Every instance of one account, fetched once per request; also primes the instance loader. */
+  /** Every instance of one account, fetched once per request; its instances also answer the instance loader (ListedInstances). */
   instanceList(adapter: ProviderAdapter): Promise<Instance[]> {
     const providerId = adapter.account.id;
     let list = this.instanceLists.get(providerId);
