@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import type { Span } from './escape-reading.js';
-import { JOINERS, MIN_PIECE_LENGTH, stretchAround } from './secret-pieces.js';
+import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } from './secret-pieces.js';
 
 /**
  * Punctuation written as an escape between two ASCII letters or digits, read as the character for
@@ -10,11 +10,19 @@ import { JOINERS, MIN_PIECE_LENGTH, stretchAround } from './secret-pieces.js';
  * punctuation beside a split (`Dnb7&lt;Kq8Rw2 Zx4&quot;LmT` for `Dnb7<Kq8Rw2Zx4"LmT`), 7
  * characters of the secret stayed beside it. Only between letters or digits: that is where a
  * joiner is passed over or stands inside a secret's piece, and a text with none such (nearly
- * every answer; a URL's `a%2Fb` is one) is searched once, as before.
+ * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
+ * with a space or two beside it too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
+ * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed).
  */
 
 /** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
 const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
+/**
+ * The joiners alone: an escape of one is read beside a space or two as well, and a run of them
+ * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it. A quote
+ * beside a space ends a JSON string: read only between letters or digits, as before.
+ */
+const JOINER_CODES = new Set([...JOINERS].map((char) => char.charCodeAt(0)));
 
 /** HTML5's names for them (escape-reading.ts reads the same), and those browsers read without ";". */
 const NAMES: Readonly<Record<string, string>> = {
@@ -55,7 +63,7 @@ interface Escapes {
  */
 function escapeEnd(text: string, at: number, out: Int32Array): number {
   const marker = text.charCodeAt(at);
-  if (marker === 0x25) return hexByteEnd(text, at + 1, out);
+  if (marker === 0x25) return percentByteEnd(text, at + 1, out);
   if (marker === 0x5c) {
     let from = at + 1;
     if (text.charCodeAt(from) === 0x5c) from++;
@@ -66,6 +74,20 @@ function escapeEnd(text: string, at: number, out: Int32Array): number {
   }
   return text.charCodeAt(at + 1) === 0x23 ? numericReferenceEnd(text, at + 2, out) : namedReferenceEnd(text, at + 1, out);
 }
+
+/**
+ * A `%XX` after its "%", or one percent-encoded again once or twice (`%253C`, `%25253C`: a URL
+ * inside a URL's query), whose "%" is written `%25`: a reader of the outer URL reads the inner one.
+ */
+function percentByteEnd(text: string, from: number, out: Int32Array): number {
+  let at = from;
+  for (let level = 0; level < MAX_PERCENT_LEVELS && text.charCodeAt(at) === 0x32 && text.charCodeAt(at + 1) === 0x35 && hexValue(text.charCodeAt(at + 2)) >= 0 && hexValue(text.charCodeAt(at + 3)) >= 0; level++) at += 2;
+  const end = hexByteEnd(text, at, out);
+  // `%25` then no escape: the "%" it writes, as before.
+  return end < 0 && at !== from ? hexByteEnd(text, from, out) : end;
+}
+/** Times a `%XX` is read percent-encoded again past its own. */
+const MAX_PERCENT_LEVELS = 2;
 
 /** Two hex digits at `from` writing a byte below 0x80. */
 function hexByteEnd(text: string, from: number, out: Int32Array): number {
@@ -154,17 +176,47 @@ function escapesIn(text: string): Escapes {
     }
     quiet = 0;
     // Places past either end asked of charCodeAt are NaN, a double: V8 then reads every code as one (a text starting with a marker read at a sixth of the speed).
-    const end = at > 0 && isAlphanumeric(text.charCodeAt(at - 1)) ? escapeEnd(text, at, out) : -1;
-    if (end < 0 || end >= text.length || !isAlphanumeric(text.charCodeAt(end)) || !READ_CHARACTERS.has(out[0] as number)) {
+    const spacedBefore = at > 0 && !isAlphanumeric(text.charCodeAt(at - 1));
+    const end = at > 0 && (!spacedBefore || alphanumericPastSpaces(text, at - 1, -1)) ? escapeEnd(text, at, out) : -1;
+    const code = out[0] as number;
+    if (end < 0 || !READ_CHARACTERS.has(code)) {
       at++;
       continue;
     }
+    const joiner = JOINER_CODES.has(code);
+    const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
+    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || (joiner && alphanumericPastSpaces(text, runEnd, 1)));
+    if (!after || (spacedBefore && !joiner)) {
+      // A later escape of the run ends where it does, with the same character after: none is read either.
+      at = runEnd === end ? at + 1 : runEnd;
+      continue;
+    }
     found.at.push(at);
-    found.end.push(end);
-    found.code.push(out[0] as number);
-    at = end;
+    found.end.push(end === runEnd ? end : runEnd);
+    found.code.push(code);
+    at = runEnd;
   }
   return found;
+}
+
+/** Where the escapes of joiners that follow one ending at `end` without a gap end (`end` where none follows). */
+function joinerRunEnd(text: string, end: number, out: Int32Array): number {
+  let runEnd = end;
+  while (runEnd < text.length && isMarker(text.charCodeAt(runEnd))) {
+    const next = escapeEnd(text, runEnd, out);
+    if (next < 0 || !JOINER_CODES.has(out[0] as number)) break;
+    runEnd = next;
+  }
+  return runEnd;
+}
+
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` on in the direction of `step`, have an ASCII letter or digit past them. */
+function alphanumericPastSpaces(text: string, from: number, step: 1 | -1): boolean {
+  let at = from;
+  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at >= 0 && at < text.length && isSpace(text.charCodeAt(at)); spaces++) at += step;
+  return at !== from && at >= 0 && at < text.length && isAlphanumeric(text.charCodeAt(at));
 }
 
 /** `text` with each such escape read, and where they stood; null when it holds none (the piece search then reads `text` alone). */
