@@ -80,19 +80,20 @@ export const bracedOrJsonInJsonWhitespace = (backslash: string): string => {
  * each read, it is the reference. A numeric one without ";" ends where its digits end (`&#x26e`
  * is another character). Leading zeros up to 7: any number, each alternative holding this one
  * read a run of zeros after "&#" to its end and back (`&#000...`, 4 MB of them, cost 1.7 times
- * as much), and no encoder pads a reference it escapes again. Escaped again up to three times
- * (`&amp;amp;amp;nbsp;`): two, and `nightowl&amp;amp;amp;nbsp;password` went out whole.
+ * as much), and no encoder pads a reference it escapes again. Escaped again up to four times
+ * (`&amp;amp;amp;amp;nbsp;`): two, then three, and `nightowl&amp;amp;amp;amp;nbsp;password` went out whole.
  *
- * And the reference percent-encoded, once or twice (`%26nbsp%3B`, `%2526shy%253B`: a URL quoting
+ * And the reference percent-encoded, once, twice or three times (`%26nbsp%3B`, `%2526shy%253B`,
+ * `%252526shy%25253B`, which went out whole before: a URL quoting
  * a name the provider escaped as HTML): its "&" as `%26`, its ";" as `%3B` (SEMICOLON) and a number's "#" as `%23`, which
  * a URL decoder reads before a browser reads the reference. Neither was read, and
  * `nightowl%26nbsp%3Bpassword` went out whole.
  */
-export const SEMICOLON = '(?:;|%(?:25)?3[bB])';
+export const SEMICOLON = '(?:;|%(?:25){0,2}3[bB])';
 /** A numeric reference's "#", as it stands or percent-encoded with its "&" (`%26%23160%3B`). */
-export const HASH = '(?:#|%(?:25)?23)';
+export const HASH = '(?:#|%(?:25){0,2}23)';
 const AMPERSAND_ESCAPED_AGAIN = `(?:amp${SEMICOLON}?|AMP${SEMICOLON}?|#0{0,7}38(?![0-9])${SEMICOLON}?|#[xX]0{0,7}26(?![0-9a-fA-F])${SEMICOLON}?)`;
-export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026|%(?:25)?26)${AMPERSAND_ESCAPED_AGAIN}{0,3}`;
+export const AMPERSAND = String.raw`(?:&|${BACKSLASHES}u0026|%(?:25){0,2}26)${AMPERSAND_ESCAPED_AGAIN}{0,4}`;
 
 /**
  * HTML's references to them: numeric with any leading zeros, ";" or not as browsers read them (a

@@ -143,7 +143,7 @@ const PERCENT_HERE = new RegExp(
 );
 const HTML_HERE = new RegExp(`${HTML_INVISIBLE}|${HTML_WHITESPACE}`, 'y');
 /** HTML_HERE at a "%": a reference percent-encoded (`%26nbsp%3B`), asked only where "%26" or "%2526" starts (holdsPercentHidden). */
-const PERCENT_HTML_HERE = new RegExp(`(?=%(?:25)?26)(?:${HTML_INVISIBLE}|${HTML_WHITESPACE})`, 'y');
+const PERCENT_HTML_HERE = new RegExp(`(?=%(?:25){0,2}26)(?:${HTML_INVISIBLE}|${HTML_WHITESPACE})`, 'y');
 
 /**
  * What the reading takes out, makes a space or keeps, one alternative after another at each place
