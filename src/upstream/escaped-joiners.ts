@@ -11,14 +11,14 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
  * characters of the secret stayed beside it. Only between letters or digits: that is where a
  * joiner is passed over or stands inside a secret's piece, and a text with none such (nearly
  * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
- * with a space or two beside it too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
+ * with a space or two on one side of it too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
  * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed).
  */
 
 /** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
 const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
 /**
- * The joiners alone: an escape of one is read beside a space or two as well, and a run of them
+ * The joiners alone: an escape of one is read with a space or two on one side as well, and a run of them
  * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it. A quote
  * beside a space ends a JSON string: read only between letters or digits, as before.
  */
@@ -185,7 +185,8 @@ function escapesIn(text: string): Escapes {
     }
     const joiner = JOINER_CODES.has(code);
     const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
-    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || (joiner && alphanumericPastSpaces(text, runEnd, 1)));
+    // Spaces on one side only: ` &amp; ` between two words is how text writes "and", in answers of every kind, and reading it made each a second search.
+    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || (joiner && !spacedBefore && alphanumericPastSpaces(text, runEnd, 1)));
     if (!after || (spacedBefore && !joiner)) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
