@@ -70,6 +70,12 @@ const shapes: Record<string, (chars: number) => string> = {
   '%26nbsp%3B between letters': (chars) => repeated('n%26nbsp%3B', chars),
   '&amp;amp;amp;nbsp; between letters': (chars) => repeated('n&amp;amp;amp;nbsp;', chars),
   '%25252500 between letters': (chars) => repeated('n%25252500', chars),
+  ' &lt; between letters': (chars) => repeated('a &lt;', chars),
+  '&lt;%3C between letters': (chars) => repeated('a&lt;%3C', chars),
+  '%2F run after a letter': (chars) => `a${repeated('%2F', chars - 1)}`,
+  '%253C between letters': (chars) => repeated('a%253C', chars),
+  '&amp;amp;amp;amp;nbsp; between letters': (chars) => repeated('n&amp;amp;amp;amp;nbsp;', chars),
+  '%252526nbsp%25253B between letters': (chars) => repeated('n%252526nbsp%25253B', chars),
   '+ runs': (chars) => repeated('+', chars),
   'letters only': (chars) => repeated('abcdefghij', chars),
 };
