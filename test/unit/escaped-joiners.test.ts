@@ -37,6 +37,19 @@ describe('readEscapedJoiners: punctuation escaped between letters or digits', ()
 });
 
 describe('readEscapedJoiners: which escapes read as which character', () => {
+  it('reads the digit 9 in an escape of each kind', () => {
+    const read: Array<[string, string]> = [['a%29b', 'a)b'], ['a\\x29b', 'a)b'], ['a\\u0029b', 'a)b'], ['a&#x29;b', 'a)b'], ['a&#39;b', "a'b"], ['a&#95;b', 'a_b'], ['a&#x5F;9', 'a_9']];
+    for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text, text).toBe(reading);
+  });
+
+  it('reads on past a marker it refuses after an escape it read, whatever kind of escape the marker fails to begin', () => {
+    // The text's second character is a letter and the escape read leaves its character behind: an end mistaken for 1 went back to the start.
+    for (const refused of ['\\yz', '&#1060;z', '&#;z', '&#200;z', '&;z', '&foo;z', '&aposz']) {
+      const text = `ab%2Fcd${refused}`;
+      expect(readEscapedJoiners(text)?.text, text).toBe(`ab/cd${refused}`);
+    }
+  });
+
   it('reads each kind of escape of a joiner, and none of a character that is no joiner', () => {
     const read: Array<[string, string | null]> = [
       ['a%7Cb', 'a|b'], ['a%7cb', 'a|b'], ['a\\x7Cb', 'a|b'], ['a\\\\x3cb', 'a<b'], ['a\\u003cb', 'a<b'], ['a\\\\u003Cb', 'a<b'],
@@ -167,6 +180,22 @@ describe('stretchesAroundEscapes: where the reading is searched again', () => {
     }
     // Two stretches apart, and one where they met.
     expect([...gaps].sort()).toEqual(['1', '2']);
+  });
+
+  it('counts what a stretch made one with the last adds, where that tips the stretches past half the reading', () => {
+    const outcomes = new Set<string>();
+    for (let pad = 0; pad < 80; pad++) {
+      for (const gap of [0, 3, 10, 20]) {
+        const text = `${'p'.repeat(pad)}a%2Fb${'m'.repeat(gap)}c&lt;d${'w'.repeat(pad)}`;
+        const read = readEscapedJoiners(text);
+        if (read === null) throw new Error(text);
+        const expected = expectedStretches(read);
+        expect(stretchesAroundEscapes(read), text).toEqual(expected);
+        if (read.escapes.at.length * MIN_PIECE_LENGTH * 4 <= read.text.length) outcomes.add(expected === null ? 'whole' : String(expected.length));
+      }
+    }
+    // The two made one stretch, under half the reading and over it.
+    expect([...outcomes].sort()).toEqual(['1', 'whole']);
   });
 
   it('searches the whole reading where escapes stand close all through it', () => {
