@@ -123,7 +123,9 @@ function namedReferenceEnd(text: string, from: number, out: Int32Array): number 
   while (at - from < LONGEST_NAME && isLetter(text.charCodeAt(at))) at++;
   if (at === from) return -1;
   if (text.charCodeAt(at) === 0x3b) {
-    const named = NAMES[text.slice(from, at)];
+    const name = text.slice(from, at);
+    // NAMES is a plain object: `&constructor;` read Object's own function there, and `.charCodeAt` threw.
+    const named = Object.hasOwn(NAMES, name) ? NAMES[name] : undefined;
     if (named !== undefined) {
       out[0] = named.charCodeAt(0);
       return at + 1;

@@ -63,6 +63,11 @@ describe('readEscapedJoiners: which escapes read as which character', () => {
     for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
   });
 
+  it('reads none of the names every object inherits, and throws on none', () => {
+    for (const name of ['constructor', 'toString', 'valueOf']) expect(readEscapedJoiners(`a&${name};b`), name).toBeNull();
+    expect(readEscapedJoiners('a&constructor;b&lt;c')?.text).toBe('a&constructor;b<c');
+  });
+
   it('reads a numeric reference through seven leading zeros, and no digit past three after them', () => {
     expect(readEscapedJoiners(`a&#${'0'.repeat(7)}60;b`)?.text).toBe('a<b');
     expect(readEscapedJoiners(`a&#x${'0'.repeat(7)}3c;b`)?.text).toBe('a<b');

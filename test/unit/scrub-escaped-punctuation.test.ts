@@ -22,6 +22,10 @@ const ESCAPED_QUOTE = ['&quot;', '&QUOT;', '&quot', '&#34;', '&#x22;', '%22', '\
 const ESCAPED_OTHERS = ['&#45;', '&#x2d;', '%2D', '\\u002d', '&sol;', '%2F', '&period;', '&colon;', '%3A', '&amp;', '%26', '\\u0026', '&lowbar;', '&commat;', '%40'];
 
 describe('the scrubber reads punctuation escaped between a secret\'s pieces', () => {
+  it('scrubs an answer where a name every object inherits stands as a reference between letters', () => {
+    expect(secrets.scrub(`x&constructor;y ${MIXED}`)).toBe('x&constructor;y [redacted]');
+  });
+
   it.each(ESCAPED_LESS_THAN)('finds a secret of letters and digits with %s inside it', (escape) => {
     expect(secrets.scrub(`key ${MIXED.slice(0, 7)}${escape}${MIXED.slice(7)}!`)).toBe('key [redacted]!');
     expect(secrets.scrub(`key ${MIXED.slice(0, 9)}${escape}${MIXED.slice(9)}!`)).toBe('key [redacted]!');
