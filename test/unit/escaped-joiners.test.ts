@@ -92,7 +92,8 @@ describe('readEscapedJoiners: which escapes read as which character', () => {
     expect(readEscapedJoiners('a%2F%2Fb')?.text).toBe('a/b');
     expect(readEscapedJoiners('%2Fab%2F')).toBeNull();
     // A marker at the text's start, then one of another kind further on: the escape between them is read.
-    for (const [text, reading] of [['%a%2Fb&lt;c', '%a/b<c'], ['\\a\\x2Fb%3Cc', '\\a/b<c'], ['&a&lt;b\\x2Fc', '&a<b/c']]) expect(readEscapedJoiners(text)?.text, text).toBe(reading);
+    const afterStartMarker: Array<[string, string]> = [['%a%2Fb&lt;c', '%a/b<c'], ['\\a\\x2Fb%3Cc', '\\a/b<c'], ['&a&lt;b\\x2Fc', '&a<b/c']];
+    for (const [text, reading] of afterStartMarker) expect(readEscapedJoiners(text)?.text, text).toBe(reading);
   });
 });
 
