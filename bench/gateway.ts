@@ -8,6 +8,7 @@ import type { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startGcMeter } from './gc-meter.js';
+import { peakRssBytes } from './peak-rss.js';
 import { usageMessage, type ChildMessage, type ParentMessage } from './ipc.js';
 import { startHeapSampling, startProfiling, stopHeapSampling, stopProfiling } from './profile.js';
 
@@ -69,10 +70,13 @@ process.on('message', (message: ParentMessage) => {
         return send({ ...usageMessage(), gc: gcSoFar() });
       case 'memory': {
         const { rss } = process.memoryUsage();
+        // This process's own high-water mark (bench/peak-rss.ts: getrusage's would be the bench's RSS when it forked
+        // this one, if larger), read before the forced collection, which is the bench's and not the load's.
+        const peak = peakRssBytes();
         // --expose-gc (the bench starts this process with it): what the gateway keeps, garbage aside.
         globalThis.gc?.();
         const after = process.memoryUsage();
-        return send({ type: 'memory', rssBytes: rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterGcBytes: after.rss, heapAfterGcBytes: after.heapUsed });
+        return send({ type: 'memory', rssBytes: rss, maxRssBytes: peak, rssAfterGcBytes: after.rss, heapAfterGcBytes: after.heapUsed });
       }
       case 'profile-start':
         profiler = await startProfiling();
