@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startNodeEnv, startNodeFlags } from './ipc.js';
+import { peakRssBytes } from './peak-rss.js';
 
 const main = join(import.meta.dirname, '..', 'dist', 'main.js');
 const MiB = 1024 * 1024;
@@ -19,6 +20,8 @@ export interface CompiledGateway {
   graphqlUrl: string;
   /** Resident set now, from /proc (what the kernel charges), in MiB. */
   rssMiB(): number;
+  /** Its highest resident set since it started (the kernel's high-water mark, bench/peak-rss.ts), in MiB. */
+  peakRssMiB(): number;
   /** CPU time (user + system) it has used so far, in ms, from /proc. */
   cpuMs(): number;
   /** RSS and heap used right after a full GC, in MiB. */
@@ -63,6 +66,7 @@ export async function startCompiledGateway(config: Record<string, unknown>): Pro
   else child.stdout?.resume();
   const pid = child.pid as number;
   const rssMiB = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const peakRssMiB = () => peakRssBytes(pid) / MiB;
   // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
   const cpuMs = () => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -87,5 +91,5 @@ export async function startCompiledGateway(config: Record<string, unknown>): Pro
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { graphqlUrl, rssMiB, cpuMs, afterGc, peak, stop };
+  return { graphqlUrl, rssMiB, peakRssMiB, cpuMs, afterGc, peak, stop };
 }

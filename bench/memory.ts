@@ -1,12 +1,14 @@
 /**
  * `npm run bench:memory`: the compiled gateway's memory under the load the
  * README's sizing figures quote, as `npm start` runs it (dist/, its node
- * flags), against the bench's simulators (a child process, BENCH_LATENCY_MS
- * each answer):
- * - 16 concurrent dashboards over 2 providers x 20 instances for
- *   MEMORY_SECONDS (20): RSS idle, at its peak, at the end, after a full GC;
- * - the bench's N = 50 (4 providers x 50 instances), 32 concurrent
- *   dashboards for BENCH_SECONDS (10): the same.
+ * flags), against the bench's simulators (a child process):
+ * - the bench's two-provider load: 16 concurrent dashboards over OnApp and
+ *   Danube x BENCH_TWO_N (20) at BENCH_TWO_LATENCY_MS (5) for MEMORY_SECONDS
+ *   (20): RSS idle, at its peak, at the end, after a full GC;
+ * - the bench's four-provider load: N = BENCH_N (50) each, 32 concurrent
+ *   dashboards at BENCH_LATENCY_MS (20) for BENCH_SECONDS (10): the same.
+ * The peak is the kernel's high-water mark of the gateway process (VmHWM,
+ * bench/peak-rss.ts) over its life, as `npm run bench` reads its own.
  * Prints a markdown table, with dashboards/s, CPU and upstream calls per
  * dashboard. MEMORY_DISTINCT_CLIENTS=1 makes each connection a client of its
  * own (its own X-Forwarded-For, loopback trusted as a proxy), as many browsers
@@ -33,15 +35,24 @@ const loadSeconds = Number(process.env.MEMORY_SECONDS ?? 20) || 20;
 
 interface Scenario {
   name: string;
-  providers: number;
+  /** The simulated providers ([] = every kind, as BENCH_KINDS unset). */
+  kinds: readonly string[];
   instances: number;
+  latencyMs: number;
   connections: number;
   seconds: number;
 }
 
 const scenarios: Scenario[] = [
-  { name: '16 dashboards, 2 providers x 20', providers: 2, instances: 20, connections: 16, seconds: loadSeconds },
-  { name: 'bench N = 50, c = 32 (4 providers x 50)', providers: 4, instances: 50, connections: 32, seconds: settings.seconds },
+  {
+    name: `16 dashboards, ${settings.two.kinds.join(' + ')} x ${settings.two.instances}, L = ${settings.two.latencyMs} ms`,
+    kinds: settings.two.kinds,
+    instances: settings.two.instances,
+    latencyMs: settings.two.latencyMs,
+    connections: 16,
+    seconds: loadSeconds,
+  },
+  { name: `bench N = ${settings.instances}, c = 32 (4 providers x ${settings.instances}), L = ${settings.latencyMs} ms`, kinds: settings.kinds, instances: settings.instances, latencyMs: settings.latencyMs, connections: 32, seconds: settings.seconds },
 ];
 
 const peakRows: string[] = [];
@@ -57,9 +68,9 @@ function peakRow(name: string, sample: PeakSample): string {
 }
 
 async function measure(scenario: Scenario): Promise<string> {
-  const simulators = await startChild('simulators.ts', { BENCH_N: String(scenario.instances) });
+  const simulators = await startChild('simulators.ts', { BENCH_N: String(scenario.instances), BENCH_LATENCY_MS: String(scenario.latencyMs), BENCH_KINDS: scenario.kinds.join(',') });
   if (simulators.ready.type !== 'simulators-ready') throw new Error('the simulators did not report ready');
-  const accounts = simulators.ready.simulators.slice(0, scenario.providers).map((simulator: SimulatorInfo) => simulator.account);
+  const accounts = simulators.ready.simulators.map((simulator: SimulatorInfo) => simulator.account);
   const total = scenario.instances * accounts.length;
   const gateway = await startCompiledGateway({
     limits: { maxPageSize: Math.max(1_000, total), maxCost: 100_000_000 },
@@ -71,20 +82,18 @@ async function measure(scenario: Scenario): Promise<string> {
     await sleep(3_000);
     const idle = gateway.rssMiB();
     await dashboardOnce(gateway.graphqlUrl, body, total);
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, gateway.rssMiB())), 200);
     const cpuBefore = gateway.cpuMs();
     const receivedBefore = await receivedTotal(simulators);
     const load = await (distinctClients ? distinctClientsLoadRun : loadRun)(gateway.graphqlUrl, body, scenario.connections, scenario.seconds);
     const cpuPerDashboard = (gateway.cpuMs() - cpuBefore) / load.requests;
     // Counted at the simulators: how much the coalesced reads shared, which machine noise moves less than times.
     const upstreamPerDashboard = ((await receivedTotal(simulators)) - receivedBefore) / load.requests;
-    clearInterval(sampler);
+    const peak = gateway.peakRssMiB();
     const peakSample = await gateway.peak();
     if (peakSample) peakRows.push(peakRow(scenario.name, peakSample));
     const end = gateway.rssMiB();
     const collected = await gateway.afterGc();
-    const cells = [scenario.name, idle, Math.max(peak, end), end, collected.rssMiB, collected.heapMiB].map((cell) => (typeof cell === 'number' ? `${cell.toFixed(0)} MiB` : cell));
+    const cells = [scenario.name, idle, peak, end, collected.rssMiB, collected.heapMiB].map((cell) => (typeof cell === 'number' ? `${cell.toFixed(0)} MiB` : cell));
     return `| ${cells.join(' | ')} | ${load.requestsPerSecond.toFixed(1)} | ${cpuPerDashboard.toFixed(0)} ms | ${upstreamPerDashboard.toFixed(1)} |`;
   } finally {
     await gateway.stop();
@@ -97,7 +106,7 @@ const rows: string[] = [];
 for (const [index, scenario] of scenarios.entries()) if (!process.env.MEMORY_ONLY || Number(process.env.MEMORY_ONLY) === index + 1) rows.push(await measure(scenario));
 process.stdout.write(
   [
-    `\n### Memory under load${distinctClients ? ', each connection a client of its own' : ''} (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; upstream latency ${settings.latencyMs} ms)\n`,
+    `\n### Memory under load${distinctClients ? ', each connection a client of its own' : ''} (dist/, node ${(process.env.BENCH_NODE_FLAGS ?? startNodeFlags().join(' ')) || '(no flags)'}; peak: the process's VmHWM)\n`,
     '| load | RSS idle | RSS peak | RSS at the end | RSS after a full GC | heap after a full GC | dashboards/s | CPU per dashboard | upstream calls per dashboard |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
