@@ -1,6 +1,6 @@
 import type { Role } from '../config/schema.js';
 import { badInput, conflict, notFound } from '../domain/errors.js';
-import { decodeId } from '../domain/ids.js';
+import { decodeIdOf, type IdType } from '../domain/ids.js';
 import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -46,8 +46,20 @@ const ROLE_OF = {
 } as const satisfies Record<string, Role>;
 export type MutationName = keyof typeof ROLE_OF;
 
-/** Input fields naming what a mutation acts on: global ids, or a provider account id. */
-const TARGET_FIELDS = ['instanceId', 'backupId', 'scheduleId', 'definitionId', 'targetInstanceId', 'providerId', 'operationId'] as const;
+/**
+ * Input fields naming what a mutation acts on, each with the type of global id it takes
+ * (`providerId` is an account id). Decoded here with its type, as the mutation itself does:
+ * a placeholder sent as `backupId` was told to send "e.g. an Instance's `id`".
+ */
+const TARGET_FIELDS = {
+  instanceId: 'Instance',
+  backupId: 'Backup',
+  scheduleId: 'BackupSchedule',
+  definitionId: 'BackupDefinition',
+  targetInstanceId: 'Instance',
+  operationId: 'Operation',
+  providerId: null,
+} as const satisfies Record<string, IdType | null>;
 
 /**
  * The mutations. Each one checks, in this order and before any upstream
@@ -74,9 +86,9 @@ export class Mutations {
    */
   authorize(operation: MutationName, input: Readonly<Record<string, unknown>>): void {
     this.requireRole(operation);
-    for (const field of TARGET_FIELDS) {
+    for (const [field, type] of Object.entries(TARGET_FIELDS)) {
       const value = input[field];
-      if (typeof value === 'string') this.reads.provider(field === 'providerId' ? value : decodeId(value).providerId);
+      if (typeof value === 'string') this.reads.provider(type === null ? value : decodeIdOf(type, value, field).providerId);
     }
   }
 
