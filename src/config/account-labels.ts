@@ -1,4 +1,5 @@
 import { PROVIDER_MODULES } from '../providers/registry.js';
+import { USABLE_ID } from './usable-id.js';
 
 /**
  * Problems with a provider account read `providers[1].url: ...`, an index counted from zero,
@@ -11,8 +12,6 @@ import { PROVIDER_MODULES } from '../providers/registry.js';
 
 const ACCOUNT_LINE = /^(providers\[(\d+)\][^\s:]*)(: .*)$/s;
 const CLIENT_LINE = /^(clients\[(\d+)\][^\s:]*)(: .*)$/s;
-/** An id the schema takes: only such an id is quoted (anything else may be a misplaced secret). */
-const USABLE_ID = /^[a-z0-9-]{1,64}$/;
 /**
  * A client name quoted in a problem: a plain word such as audit lines carry. The schema takes any
  * text of 1 to 100 characters, and a key pasted into `name` would be quoted with anything looser.

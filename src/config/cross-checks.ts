@@ -1,4 +1,5 @@
 import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
+import { USABLE_ID } from './usable-id.js';
 
 /**
  * Checks that span several parts of the config (ids named in one place and
@@ -13,6 +14,22 @@ export interface CrossIssue {
 
 const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Past this many ids the list is cut: a config of hundreds of accounts would bury the line. */
+const IDS_LISTED = 10;
+
+/**
+ * An id named elsewhere that no provider has, with the ids there are: a README example pasted
+ * into a config of other accounts (`perProvider: { lab: 168 }` in the simulators' file) read
+ * "no provider has id "lab"" and left the newcomer to look the right ones up.
+ */
+function noSuchProvider(id: string, ids: ReadonlySet<string>): string {
+  // Only ids the schema takes are quoted: anything else there may be a misplaced secret.
+  const usable = [...ids].filter((known) => USABLE_ID.test(known));
+  if (usable.length === 0) return `no provider has id "${id}"`;
+  const listed = usable.slice(0, IDS_LISTED).map((known) => `"${known}"`).join(', ');
+  return `no provider has id "${id}"; the providers' ids: ${listed}${usable.length > IDS_LISTED ? `, and ${usable.length - IDS_LISTED} more` : ''}`;
+}
 
 export function crossCheckConfig(input: unknown): CrossIssue[] {
   const issues: CrossIssue[] = [];
@@ -35,7 +52,7 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
   // id named elsewhere reading "no provider has id" buried that one line under the noise.
   const providersListed = Array.isArray(config.providers);
   for (const id of Object.keys(record(record(config.protection)?.perProvider) ?? {})) {
-    if (providersListed && !ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: `no provider has id "${id}"` });
+    if (providersListed && !ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: noSuchProvider(id, ids) });
   }
   const keys = new Set<string>();
   const names = new Set<string>();
@@ -55,7 +72,7 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
       names.add(client.name);
     }
     list(client.providers).forEach((id, providerIndex) => {
-      if (providersListed && typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: `no provider has id "${id}"` });
+      if (providersListed && typeof id === 'string' && !ids.has(id)) issues.push({ path: ['clients', index, 'providers', providerIndex], message: noSuchProvider(id, ids) });
     });
   });
   // allowAnonymous: "true" (quoted, or from ${NAME}) has a line of its own; "or set allowAnonymous: true" beside it read as nonsense.

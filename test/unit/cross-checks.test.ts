@@ -32,9 +32,22 @@ describe('crossCheckConfig: checks that span several parts of the config', () =>
   });
 
   it('names a per-provider protection entry for an id no provider has, only while a providers list is given', () => {
-    expect(linesOf({ allowAnonymous: true, providers: [zomro], protection: { perProvider: { 'zomro-nl': 24, labb: 168 } } })).toEqual(['protection.perProvider.labb: no provider has id "labb"']);
+    expect(linesOf({ allowAnonymous: true, providers: [zomro], protection: { perProvider: { 'zomro-nl': 24, labb: 168 } } })).toEqual(['protection.perProvider.labb: no provider has id "labb"; the providers\' ids: "zomro-nl"']);
     expect(linesOf({ allowAnonymous: true, provider: [zomro], protection: { perProvider: { labb: 168 } } })).toEqual([]);
     expect(linesOf({ allowAnonymous: true, providers: [zomro], protection: { perProvider: ['labb'] } })).toEqual([]);
+  });
+
+  it("lists the providers' ids beside an id none has (the README's `perProvider: { lab: 168 }` in the simulators' file), ten at most, quoting none the schema refuses", () => {
+    const sims = ['zomro-sim', 'onapp-sim', 'zstack-sim', 'danube-sim'].map((id) => ({ id, kind: 'zomro' }));
+    expect(linesOf({ providers: sims, clients: [client('ops', 'a'.repeat(20), ['dc1'])], protection: { perProvider: { lab: 168 } } })).toEqual([
+      'protection.perProvider.lab: no provider has id "lab"; the providers\' ids: "zomro-sim", "onapp-sim", "zstack-sim", "danube-sim"',
+      'clients.0.providers.0: no provider has id "dc1"; the providers\' ids: "zomro-sim", "onapp-sim", "zstack-sim", "danube-sim"',
+    ]);
+    const many = Array.from({ length: 12 }, (_, index) => ({ id: `a${index}`, kind: 'zomro' }));
+    expect(linesOf({ allowAnonymous: true, providers: [{ id: 'Secret Token!', kind: 'zomro' }, ...many], protection: { perProvider: { lab: 1 } } })).toEqual([
+      `protection.perProvider.lab: no provider has id "lab"; the providers' ids: ${many.slice(0, 10).map(({ id }) => `"${id}"`).join(', ')}, and 2 more`,
+    ]);
+    expect(linesOf({ allowAnonymous: true, providers: [{ id: 'Secret Token!', kind: 'zomro' }], protection: { perProvider: { lab: 1 } } })).toEqual(['protection.perProvider.lab: no provider has id "lab"']);
   });
 
   it('names a client key with whitespace at its ends, and a key given to two clients, at the later client', () => {
@@ -51,7 +64,7 @@ describe('crossCheckConfig: checks that span several parts of the config', () =>
   });
 
   it('names a client\'s provider id that no provider has, by its place in the client\'s list, only while a providers list is given', () => {
-    expect(linesOf({ providers: [zomro], clients: [client('ops', 'a'.repeat(20), ['zomro-nl', 7, 'nope'])] })).toEqual(['clients.0.providers.2: no provider has id "nope"']);
+    expect(linesOf({ providers: [zomro], clients: [client('ops', 'a'.repeat(20), ['zomro-nl', 7, 'nope'])] })).toEqual(['clients.0.providers.2: no provider has id "nope"; the providers\' ids: "zomro-nl"']);
     expect(linesOf({ providers: 'zomro-nl', clients: [client('ops', 'a'.repeat(20), ['nope'])] })).toEqual([]);
   });
 
