@@ -27,6 +27,9 @@ const placeholderSent = (): GatewayError =>
  * SHA-256 digests with timingSafeEqual, every configured key every time, so
  * neither the length nor the position of a match shows in the timing.
  */
+/** A key that is none of the config's: what to check (at most 123 bytes, the WebSocket close reason it also is). */
+export const UNKNOWN_KEY = "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo";
+
 export class ClientAuthenticator {
   private readonly clients: KnownClient[];
 
@@ -65,7 +68,8 @@ export class ClientAuthenticator {
    * has none, read "unknown client key", as though another key would do: there is no key to send.
    */
   private unknownKeyMessage(): string {
-    if (this.clients.length > 0) return 'unknown client key';
+    // "unknown client key" alone left a caller with a mistyped key, or one of another config's, no next step.
+    if (this.clients.length > 0) return UNKNOWN_KEY;
     if (this.anonymous) return 'unknown client key: this gateway has no client keys (demo mode, or a config without clients); send no Authorization header';
     return 'unknown client key: this gateway has no client keys';
   }

@@ -43,7 +43,7 @@ describe('a WebSocket connection without a key in connectionParams', () => {
     expect(await right.acknowledged).toBe(true);
     right.socket.close();
     const wrong = rawConnection(harness.gateway.graphqlUrl, 'not-a-key-of-this-gateway-000');
-    expect(await wrong.closed).toEqual({ code: 4403, reason: 'unknown client key' });
+    expect(await wrong.closed).toEqual({ code: 4403, reason: "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo" });
   });
 });
 

@@ -4,6 +4,9 @@ import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, isAnonymous, requireRole, typ
 import { ClientAuthenticator, anonymousPrincipal } from '../../src/server/auth.js';
 import { AUTH_HEADERS_EXAMPLE } from '../../src/server/graphiql.js';
 
+/** What a key none of the config's is told: what to check, not only that it is unknown. */
+const UNKNOWN_KEY_SAID = "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo";
+
 type Role = Parameters<typeof hasRole>[1];
 
 const principal = (roles: Role[], providers: string[] | null = null): Principal => ({
@@ -80,7 +83,7 @@ describe('client key authentication', () => {
     expect(open.authenticate(undefined)).toBe(ANONYMOUS_ADMIN);
     expect(open.authenticate('')).toBe(ANONYMOUS_ADMIN);
     // Allowing anonymous access does not let a wrong key in.
-    expect(() => open.authenticate('Bearer wrong')).toThrow(unauthenticated('unknown client key'));
+    expect(() => open.authenticate('Bearer wrong')).toThrow(unauthenticated(UNKNOWN_KEY_SAID));
   });
 
   it('refuses another scheme, a missing key or two words', () => {
@@ -113,7 +116,7 @@ describe('client key authentication', () => {
 
   it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
     for (const key of ['nope', 'ops-key', 'ops-key-0123456789abcdefX', 'OPS-KEY-0123456789ABCDEF']) {
-      expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated('unknown client key'));
+      expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated(UNKNOWN_KEY_SAID));
     }
   });
 

@@ -148,7 +148,7 @@ describe('authenticateRequests: who an HTTP request to /graphql speaks for', () 
     const answer = await ask('127.0.0.1', `Bearer ${'x'.repeat(32)}`);
     expect(answer.status).toBe(401);
     expect(answer.headers['www-authenticate']).toBe('Bearer');
-    expect(answer.body).toEqual({ errors: [{ message: 'unknown client key', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(answer.body).toEqual({ errors: [{ message: "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo", extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(counted).toEqual({ failed: 1, refused: 0 });
   });
 
