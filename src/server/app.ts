@@ -73,6 +73,7 @@ import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
 import { surelyReadOnly } from './read-only-request.js';
 import { refuseOtherMethods } from './graphql-methods.js';
+import { NOT_FOUND_BODY } from './not-found.js';
 
 
 export interface GatewayServerOptions {
@@ -468,5 +469,5 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
 }
 
 function notFound(_req: Request, res: Response): void {
-  res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+  res.status(404).json(NOT_FOUND_BODY);
 }

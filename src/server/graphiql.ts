@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { assetInputs, buildAssets, sendCompressed, type Asset } from './graphiql-assets.js';
 import { queryTextOf } from './query-text.js';
+import { NOT_FOUND_BODY } from './not-found.js';
 
 /** The query GraphiQL opens with: the dashboard, everything a backup overview needs. */
 export const DASHBOARD_QUERY = `# The backup dashboard: every instance on every provider,
@@ -153,7 +154,7 @@ export interface GraphiqlHandlers {
   assetRoute: string;
 }
 
-const notFound = (res: Response) => res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+const notFound = (res: Response) => res.status(404).json(NOT_FOUND_BODY);
 
 /**
  * GraphiQL as a small HTML shell and static assets under a versioned path,

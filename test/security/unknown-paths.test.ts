@@ -6,7 +6,7 @@ import { type Harness, startHarness, withClients } from '../helpers/harness.js';
 
 const KEY = 'unknown-paths-viewer-key-0123456789';
 const QUERY = JSON.stringify({ query: '{ providers { id } }' });
-const NOT_FOUND = { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] };
+const NOT_FOUND = { errors: [{ message: 'not found: GraphQL is at /graphql (POST, GET, WebSocket; GraphiQL in a browser), health at /healthz and /readyz', extensions: { code: 'NOT_FOUND' } }] };
 
 describe('paths under /graphql that are no route', () => {
   let harness: Harness;

@@ -49,7 +49,7 @@ describe('HTTP surface', () => {
     expect(await detailed.json()).toEqual({ status: 'ready', providers: [{ id: 'zomro-test', kind: 'zomro', health: 'UP', breaker: 'closed' }] });
     const missing = await fetch(`${harness.gateway.url}/nope`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    expect(await missing.json()).toEqual({ errors: [{ message: 'not found: GraphQL is at /graphql (POST, GET, WebSocket; GraphiQL in a browser), health at /healthz and /readyz', extensions: { code: 'NOT_FOUND' } }] });
   });
 
   it('answers /metrics on the main port with where the metrics are (a bare "not found" left a Prometheus job scraping the wrong port)', async () => {

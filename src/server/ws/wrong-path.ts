@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { NO_SNIFF_LINE } from '../no-sniff.js';
+import { NOT_FOUND_BODY } from '../not-found.js';
 
 /** The same answer as an HTTP request to a path that is no route (app.ts's notFound). */
-const NOT_FOUND_BODY = JSON.stringify({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+const NOT_FOUND_TEXT = JSON.stringify(NOT_FOUND_BODY);
 
 /** Whether an upgrade request is for `path` (its query aside), as ws's own `path` option compares it. */
 export function upgradeIsFor(request: IncomingMessage, path: string): boolean {
@@ -26,6 +27,6 @@ export function refuseUpgradeElsewhere(socket: Duplex): void {
   }
   socket.once('finish', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n${NO_SNIFF_LINE}Content-Length: ${Buffer.byteLength(NOT_FOUND_BODY)}\r\n\r\n${NOT_FOUND_BODY}`,
+    `HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n${NO_SNIFF_LINE}Content-Length: ${Buffer.byteLength(NOT_FOUND_TEXT)}\r\n\r\n${NOT_FOUND_TEXT}`,
   );
 }
