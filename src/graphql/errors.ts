@@ -35,6 +35,8 @@ const SUGGESTION = new RegExp(String.raw`(?<!\s)\s*Did you mean (?:[a-z]+(?: [a-
 export interface ErrorPolicy {
   /** With introspection off, no message may name what the client did not write. */
   introspection: boolean;
+  /** With introspection on, what a message gains of the schema (an enum's values: enum-values-hint.ts). */
+  hint?: (message: string) => string;
 }
 
 export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -48,7 +50,8 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
  * the request id.
  */
 export function createErrorFormatter(policy: ErrorPolicy): ErrorFormatter {
-  const clean = policy.introspection ? clipMessage : (message: string) => clipMessage(message.replace(SUGGESTION, ''));
+  const hint = policy.hint ?? ((message: string) => message);
+  const clean = policy.introspection ? (message: string) => clipMessage(hint(message)) : (message: string) => clipMessage(message.replace(SUGGESTION, ''));
   return (formatted, error) => {
     const original = findCause(unwrapResolverError(error));
     const base = { message: clean(formatted.message), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };

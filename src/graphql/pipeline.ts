@@ -6,6 +6,7 @@ import { GatewayError } from '../domain/errors.js';
 import { hasRole, type Principal } from '../gateway/principal.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter, logRequestErrors, type ErrorFormatter } from './errors.js';
+import { withEnumValues } from './enum-values-hint.js';
 import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
@@ -57,7 +58,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
   const validationRules = [...limitRules, inheritedVariableNameRule];
   const rules = [...specifiedRules, ...validationRules];
-  const formatError = createErrorFormatter({ introspection: config.introspection });
+  const formatError = createErrorFormatter({ introspection: config.introspection, hint: withEnumValues(schema) });
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,
