@@ -11,8 +11,11 @@ export interface StartRefusal {
 
 /** What stopped the start, in one line; a port in use says what to change. */
 function startFailure(error: unknown): string {
-  const { code, port, address, listener } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown };
+  const { code, port, address, listener, portVariable } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown; portVariable?: unknown };
   if (code === 'EADDRINUSE' && typeof port === 'number') {
+    if (listener === 'admin' && typeof portVariable === 'string') {
+      return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or give this replica another ${portVariable} (the config's admin.port reads it; 0: any free port)`;
+    }
     if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
     return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
   }

@@ -15,6 +15,7 @@ import { adminHostAllowed } from './admin-host.js';
 import { boundAddress, isWildcardHost } from './bound-address.js';
 import { capConnectionsPerAddress, type ConnectionRefusal } from './connections-per-address.js';
 import type { RedisConnectionState } from '../state/redis-connection-state.js';
+import { adminPortVariable } from '../config/admin-port-variable.js';
 
 /**
  * TCP connections one address may hold open on the admin listener (fewer when
@@ -69,8 +70,10 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   // No trusted proxies here: nothing should stand between the listener and its few clients.
   capConnectionsPerAddress(server, { perAddress: Math.min(cap.perAddress, ADMIN_CONNECTIONS_PER_ADDRESS), trustedProxies: [], onRefused: cap.onRefused });
   await new Promise<void>((resolve, reject) => {
-    // Tagged, so a port in use is reported as the admin port (set by admin.port, not PORT).
-    server.once('error', (error) => reject(Object.assign(error, { listener: 'admin' })));
+    // Tagged, so a port in use is reported as the admin port (set by admin.port, not PORT), and by
+    // the variable that set it where the file wrote `${NAME}` (the replicas' shared file is not what to edit).
+    const portVariable = adminPortVariable(admin);
+    server.once('error', (error) => reject(Object.assign(error, { listener: 'admin' }, portVariable === undefined ? {} : { portVariable })));
     server.listen(admin.port, admin.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

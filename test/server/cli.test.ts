@@ -322,6 +322,21 @@ describe('demo mode on a public address', () => {
     }
   }, 120_000);
 
+  it("names the variable when admin.port is read from one: two replicas share the file (deploy/host.config.yaml's ADMIN_PORT), so the file is not what to change", async () => {
+    ensureBuilt();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: "\${ADMIN_PORT}", host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    try {
+      const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', ADMIN_PORT: String(port) } });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`backup-graph failed to start: admin port ${port} on 127.0.0.1 is in use (another gateway's /metrics?): stop it, or give this replica another ADMIN_PORT (the config's admin.port reads it; 0: any free port)`);
+    } finally {
+      holder.close();
+    }
+  }, 120_000);
+
   it('refuses a DRAIN_TIMEOUT_MS past the config schema’s limit: exit 2 naming it (it overflowed node’s timer before)', () => {
     ensureBuilt();
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000000000' } });
