@@ -1,3 +1,4 @@
+import { BUILD_ID } from '../build-id.js';
 import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
@@ -106,7 +107,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   });
   // The banner is a log event like any other: a JSON log pipeline never meets a line it cannot parse.
   logger.info(
-    { url: server.graphqlUrl, listen: server.listen, adminUrl: server.adminUrl, adminListen: server.adminListen, providers: config.providers.map((provider) => provider.id), demo },
+    // build: which replicas of a rollout run the new build, from the log alone (backup_graph_build_info's label).
+    { url: server.graphqlUrl, listen: server.listen, adminUrl: server.adminUrl, adminListen: server.adminListen, providers: config.providers.map((provider) => provider.id), demo, build: BUILD_ID },
     `Backup Graph ${demo ? 'DEMO MODE (simulated providers; every caller is an anonymous admin)' : 'ready'}; ${server.listening}; GraphiQL: ${server.graphqlUrl}${simulatorsLine}`,
   );
 }

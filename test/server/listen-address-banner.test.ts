@@ -17,6 +17,7 @@ interface Banner {
   listen: string;
   adminUrl: string;
   adminListen: string;
+  build?: string;
 }
 
 describe('the start-up banner names the address the gateway listens on', () => {
@@ -54,5 +55,13 @@ describe('the start-up banner names the address the gateway listens on', () => {
     expect(shown.msg).toContain(`; listening on 127.0.0.1:${port}; GraphiQL: http://127.0.0.1:${port}/graphql`);
     expect(shown.msg).not.toContain('all interfaces');
     expect(shown.listen).toBe(`127.0.0.1:${port}`);
+  }, 60_000);
+
+  it("names the build the replica runs, as /metrics's backup_graph_build_info does: a rollout's log tells which replicas came up on the new build", async () => {
+    const shown = await banner('127.0.0.1');
+    const metrics = await (await fetch(`${shown.adminUrl}/metrics`)).text();
+    const exported = /^backup_graph_build_info\{build="([^"]+)"\} 1$/m.exec(metrics)?.[1];
+    expect(exported).toMatch(/^[0-9a-f]{8,}$/);
+    expect(shown.build).toBe(exported);
   }, 60_000);
 });
