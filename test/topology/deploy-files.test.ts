@@ -126,6 +126,16 @@ describe('deployment files', () => {
     expect(haproxy).toMatch(/retry-on conn-failure/);
   });
 
+  it("keeps HAProxy's stats page on loopback unless told otherwise: the plain-host steps start HAProxy without HAPROXY_STATS", () => {
+    // The page has no login and names every replica's address and health; its default bound every interface of the host.
+    const statsBind = /^listen stats\n\s*bind "\$\{HAPROXY_STATS-([^}]*)\}"$/m.exec(read('deploy/haproxy.cfg'))?.[1];
+    expect(statsBind).toMatch(/^127\.0\.0\.1:\d+$/);
+    // compose binds it inside the container on every interface, published on the host's loopback alone.
+    const compose = documents('compose.yaml')[0];
+    expect(get(compose, 'services.haproxy.environment.HAPROXY_STATS')).toBe(':8404');
+    expect(get(compose, 'services.haproxy.ports')).toContain('127.0.0.1:8404:8404');
+  });
+
   it('builds the image in two stages as the tests run it: npm ci, npm run build, npm ci --omit=dev, non-root, health check, SIGTERM', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toMatch(/^FROM node:20-slim AS build$/m);
