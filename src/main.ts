@@ -43,6 +43,10 @@ async function main(): Promise<void> {
         throw error instanceof ConfigError ? new ConfigError([...error.problems, ...envProblems]) : error;
       }
       if (envProblems.length > 0) throw new ConfigError(envProblems);
+      const { sharedPortProblem } = await import('./config/shared-port.js');
+      const { envPort } = await import('./config/env-numbers.js');
+      const portProblem = sharedPortProblem(config, envPort(process.env));
+      if (portProblem) throw new ConfigError([portProblem]);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
       const smallBudget = smallAnswerBudget(config);
       const warnings = [

@@ -6,6 +6,7 @@ import { refuseMisspeltVariables } from '../config/env-misspellings.js';
 import { envRedisUrl } from '../config/env-redis-url.js';
 import { envHost } from '../config/listen-host.js';
 import { loadConfigFile } from '../config/load.js';
+import { sharedPortProblem } from '../config/shared-port.js';
 import { readyzGraceProblem, type GatewayConfig } from '../config/schema.js';
 import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { smallAnswerBudget } from '../config/small-answer-budget.js';
@@ -69,7 +70,10 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     stopDemo = environment.stop;
     simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;
   } else {
-    config = listenOverrides(loadConfigFile(configFile, env, options.configFromEnv), env);
+    const loaded = loadConfigFile(configFile, env, options.configFromEnv);
+    const portProblem = sharedPortProblem(loaded, envPort(env));
+    if (portProblem) throw new ConfigError([portProblem]);
+    config = listenOverrides(loaded, env);
   }
   config = shutdownOverrides(config, env);
   const terminal = process.stdout.isTTY === true;

@@ -337,6 +337,24 @@ describe('demo mode on a public address', () => {
     }
   }, 120_000);
 
+  it('refuses the public port as the admin port at start, exit 2 naming both, where it said "in use (another gateway, or the demo?)"', () => {
+    ensureBuilt();
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: "\${ADMIN_PORT}", host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '4711', ADMIN_PORT: '4711' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe("admin.port: 4711 is also the public port (PORT): the admin listener (/metrics, the detailed /readyz) needs a port of its own; give ADMIN_PORT another value (the config's admin.port reads it)");
+  }, 120_000);
+
+  it('--check-config refuses listen.port written as admin.port, which it called valid', () => {
+    ensureBuilt();
+    const config = file(`allowAnonymous: true\nlisten: { port: 9464, host: 127.0.0.1 }\nadmin: { port: 9464, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const env = { ...process.env };
+    delete env.PORT;
+    const result = spawnSync(process.execPath, ['dist/main.js', '--check-config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('admin.port: 9464 is also the public port (listen.port): the admin listener (/metrics, the detailed /readyz) needs a port of its own; choose another admin.port');
+  }, 120_000);
+
   it('refuses a DRAIN_TIMEOUT_MS past the config schema’s limit: exit 2 naming it (it overflowed node’s timer before)', () => {
     ensureBuilt();
     const result = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '3000000000' } });
