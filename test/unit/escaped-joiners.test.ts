@@ -97,6 +97,43 @@ describe('readEscapedJoiners: which escapes read as which character', () => {
   });
 });
 
+describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or percent-encoded again', () => {
+  it('reads a joiner\'s escape past one or two spaces of each kind on one side, and none past three, nor with spaces on both sides', () => {
+    for (const spaces of [' ', '\t', '\n', '\r', '  ', '\r\n']) {
+      expect(readEscapedJoiners(`a${spaces}&lt;b`)?.text, JSON.stringify(spaces)).toBe(`a${spaces}<b`);
+      expect(readEscapedJoiners(`a%2F${spaces}b`)?.text, JSON.stringify(spaces)).toBe(`a/${spaces}b`);
+    }
+    // A quote beside a space ends a JSON string; spaces with no letter or digit past them, or past the text's ends.
+    for (const text of ['a   &lt;b', 'a&lt;   b', 'a &lt; b', 'a\t%2F\tb', 'a &quot;b', 'a&quot; b', 'a\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
+      expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
+    }
+  });
+
+  it('reads a run of joiners\' escapes as one, ending at an escape of no joiner or a marker that begins none', () => {
+    const read: Array<[string, string | null]> = [
+      ['a&lt;&gt;b', 'a<b'], ['a %3C%3C%3Cb', 'a <b'], ['a\\x2f&amp;  b', 'a/  b'],
+      // A quote ends the run: the joiner before it has no letter after, and the quote none before.
+      ['a&lt;&quot;b', null], ['a&lt;%22b', null],
+      // A run with spaces both sides is read nowhere in it: not its second escape, between the first's C and the b past the space.
+      ['a %3C%3C b', null], ['a &lt;\\x3c b', null],
+      // Only a marker begins an escape of the run: "xgt;" after one is letters.
+      ['a%2Fxgt;b', 'a/xgt;b'],
+      // A marker that begins no escape ends the run too, and the search goes on past it.
+      ['a&lt;&zz b%2Fc', 'a&lt;&zz b/c'], ['a%3C%zz b&lt;c', 'a%3C%zz b<c'],
+    ];
+    for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
+  });
+
+  it('reads %XX percent-encoded again once or twice, and not three times', () => {
+    const read: Array<[string, string | null]> = [
+      ['a%252Fb', 'a/b'], ['a%25253cb', 'a<b'], ['a%2525253Cb', null], ['a%25b', null], ['a%2525b', null], ['a%258Fb', null], ['a%2522b', 'a"b'],
+      // Only "25" is a "%" encoded again: "2F" then "3C" is a slash before "3C", "35" a five.
+      ['a%2F3Cb', 'a/3Cb'], ['a%353Cb', null], ['a%2X3Cb', null],
+    ];
+    for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
+  });
+});
+
 /** Where each character of `read.text` stands in `source`: an escape read is the escape whole. */
 function sourcePlaces(read: JoinersRead, source: string): Span[] {
   const places: Span[] = [];
@@ -112,7 +149,7 @@ function sourcePlaces(read: JoinersRead, source: string): Span[] {
   return places;
 }
 
-const TRACED = ['xy&lt;z%2Fw\\u0022v', 'a%2Fb%2Fc&lt;d', '%2Fab&#x0003c;cd\\\\x3ce&quot;&quot;', 'Dnb7Kq8&lt;Rw2Zx4LmT and AbCd%2DEfGh&#45;1234'];
+const TRACED = ['xy&lt;z%2Fw\\u0022v', 'a &lt;&gt;b%25253Cc d%2F  e\tf', 'a%2Fb%2Fc&lt;d', '%2Fab&#x0003c;cd\\\\x3ce&quot;&quot;', 'Dnb7Kq8&lt;Rw2Zx4LmT and AbCd%2DEfGh&#45;1234'];
 
 describe('spansInSource: where a span of the reading stands in the text', () => {
   it.each(TRACED)('traces every span of the reading of %s, one at a time and in order', (text) => {
