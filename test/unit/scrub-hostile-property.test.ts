@@ -205,12 +205,24 @@ function claimedPieces(secret: string): string[] {
 }
 const PIECES = new Map(SECRETS.map((secret) => [secret, claimedPieces(secret)]));
 
+/** An escape whose last characters may be a piece's first: `%2b7Kq8Rw2` is "+" and 7 characters to a URL's reader. */
+const ESCAPE_HERE = /%[0-9a-f]{2}|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\[bfnrt0-7]/y;
+
 /**
- * Whether `piece` stands in `small` (small letters) other than as what follows a backslash escape's
- * letter: `\nb7Kq8Rw` is a line break and 7 characters to the reader the scrubber serves (JSON).
+ * Whether `piece` stands in `small` (small letters) other than with its first characters the end of
+ * an escape (`\nb7Kq8Rw`, `%27Kq8Rw2Z`): a reader of the escape sees 7 of the secret's, and the piece
+ * search counts it so.
  */
 function standsIn(small: string, piece: string): boolean {
-  for (let at = small.indexOf(piece); at !== -1; at = small.indexOf(piece, at + 1)) if (!(small[at - 1] === '\\' && /^[bfnrtux0-7]/.test(piece))) return true;
+  for (let at = small.indexOf(piece); at !== -1; at = small.indexOf(piece, at + 1)) if (!endsEscapeInside(small, at)) return true;
+  return false;
+}
+
+function endsEscapeInside(small: string, at: number): boolean {
+  for (let start = Math.max(0, at - 5); start < at; start++) {
+    ESCAPE_HERE.lastIndex = start;
+    if (ESCAPE_HERE.test(small) && ESCAPE_HERE.lastIndex > at) return true;
+  }
   return false;
 }
 
