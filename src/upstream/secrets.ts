@@ -315,6 +315,25 @@ class Search {
   }
 
   scrub(text: string): string {
+    return this.readAgain(text, this.scrubOnce(text));
+  }
+
+  /**
+   * `scrubbed` (what a scrub made of `text`) searched through its escapes once more where the scrub
+   * redacted something: a REDACTED put in can end an escape before it that the answer read
+   * otherwise (`&#x51;&#x78Dnb7Kq8R;`, a password as hex references, its last one's digits run on
+   * into a piece of another secret, read U+078D; that piece redacted, `&#x78[redacted]` read "x",
+   * and the password stood whole in the output). Only the search through escapes: the piece search
+   * would take REDACTED's own letters for a piece's. An answer with no secret in it (nearly all) is
+   * searched once, as before.
+   */
+  private readAgain(text: string, scrubbed: string): string {
+    if (scrubbed === text) return scrubbed;
+    const hidden = this.escaped.find(scrubbed);
+    return hidden.length === 0 ? scrubbed : redacted(scrubbed, hidden);
+  }
+
+  private scrubOnce(text: string): string {
     if (holdsHidden(text)) return this.scrubReadingHidden(text);
     const out = this.replaceForms(text);
     // Encoders differ in what they escape and how (\u, %2a or %2A, &#39; or &apos;), and nest
@@ -396,12 +415,19 @@ class Search {
    * hide a secret asked of the answer as a whole (as `find` asks it of a whole text: a piece
    * without escapes of its own is read through when another piece has them), then the search
    * through escapes and the one for pieces of secrets (no piece crosses a cut: a cut is after a
-   * character no secret holds, and the pieces pass over none such).
+   * character no secret holds, and the pieces pass over none such); then, as in `scrub`, the search
+   * through escapes once more over the whole answer where something was redacted (`readAgain`).
    */
   async scrubInTurns(text: string, charsPerTurn: number): Promise<string> {
     if (text.length <= charsPerTurn || this.separators === null) return this.scrub(text);
     const pieces = piecesOf(text, this.separators, charsPerTurn);
     if (pieces.length === 1) return this.scrub(text);
+    // The search again as `scrub` does it, over the whole answer: only one holding a secret pays it.
+    return this.readAgain(text, await this.scrubPieces(pieces));
+  }
+
+  /** `scrubOnce` of the pieces of an answer, a turn between them. */
+  private async scrubPieces(pieces: readonly string[]): Promise<string> {
     const replaced: string[] = [];
     for (const piece of pieces) {
       replaced.push(this.replaceForms(piece));
