@@ -14,7 +14,7 @@ const withHostname = (backupId: string, hostname: string): string => {
 };
 
 /**
- * A hostname cannot go into a URL path with `/` or `..` in it, or past 255 characters. One a
+ * A hostname cannot go into a URL path with `/` or `..` in it, or past 253 characters. One a
  * client sent in an id is its input; one the provider's own VM list named is the provider's
  * answer: the VM's backups read BAD_USER_INPUT "not a valid Danube hostname", blaming the client.
  */

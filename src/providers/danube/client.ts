@@ -27,8 +27,16 @@ export interface DanubeAnswer {
  */
 const HOSTNAME_CHARACTERS = /^[A-Za-z0-9.-]+$/;
 
-/** Whether a hostname (or VM uuid) may go into a path: Danube's characters, no `..`, at most 255 characters. */
-export const isSendableHostname = (hostname: string): boolean => hostname.length <= 255 && HOSTNAME_CHARACTERS.test(hostname) && !hostname.includes('..');
+/**
+ * The longest name a host can have (RFC 1035's 255 bytes on the wire: 253 characters written). A
+ * client's id of a longer one went to Danube and came back PROVIDER_ERROR "Invalid hostname" (412).
+ * Danube's own rule is stricter (4 to 128), but only what no hostname can be is refused here: a
+ * label over 63 characters within it is Danube's to judge, and a VM listed so must keep reading.
+ */
+const LONGEST_HOSTNAME = 253;
+
+/** Whether a hostname (or VM uuid) may go into a path: Danube's characters, no `..`, at most 253 characters. */
+export const isSendableHostname = (hostname: string): boolean => hostname.length <= LONGEST_HOSTNAME && HOSTNAME_CHARACTERS.test(hostname) && !hostname.includes('..');
 
 /**
  * Hostnames go into URL paths: refuse anything that could leave the VM's path, or that Danube
@@ -38,7 +46,7 @@ export const isSendableHostname = (hostname: string): boolean => hostname.length
  */
 export function hostnameSegment(hostname: string): string {
   if (!isSendableHostname(hostname)) {
-    throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 255 characters, holding ".." or anything but letters, digits, "-" and ".")');
+    throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 253 characters, holding ".." or anything but letters, digits, "-" and ".")');
   }
   return encodeURIComponent(hostname);
 }
