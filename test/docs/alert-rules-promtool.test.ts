@@ -28,4 +28,14 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/redis-connection-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
+
+  it('fires InstancesUnprotected, ProtectionUnknown, ProtectionCountsOutdated and ProtectionSweepStopped once their conditions have held their time, a count not doubled by the replicas that export it, never for one put right within it', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/protection-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
+
+  it("fires SharedStoreFailing once for a store whose calls keep failing 10 minutes, on any replica, never for one burst of failures", () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/shared-store-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
 });
