@@ -122,6 +122,16 @@ export class ProtectionSweep {
         if (result) this.set(result.seconds);
       },
     });
+    // The rules' thresholds are past it: a healthy sweep, and each account's last whole read, are up
+    // to an interval old, and against an hour alone a sweep every 2 h read as stopped for most of each.
+    new Gauge({
+      name: 'backup_graph_protection_sweep_interval_seconds',
+      help: 'protection.sweepIntervalMs in seconds: how old the last sweep may be with nothing wrong.',
+      registers: [registry],
+      collect() {
+        this.set(intervalMs / 1000);
+      },
+    });
     new Gauge({
       name: 'backup_graph_protection_sweep_timestamp_seconds',
       help: 'When the last protection sweep finished (Unix seconds); alert when it stops moving.',

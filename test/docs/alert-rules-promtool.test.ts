@@ -38,4 +38,9 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/shared-store-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
+
+  it('waits past the sweep interval before ProtectionSweepStopped and ProtectionCountsOutdated: a sweep every 8 hours is neither stopped nor outdated between its runs', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/long-sweep-interval-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
 });

@@ -32,6 +32,8 @@ describe('protection sweep: alerts without a dashboard open', () => {
     }
     expect(sample(text, 'backup_graph_protection_sweep_duration_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'backup_graph_protection_sweep_timestamp_seconds')).toBeGreaterThan(0);
+    // The alert rules' thresholds are past it (deploy/prometheus/backup-graph.rules.yaml).
+    expect(sample(text, 'backup_graph_protection_sweep_interval_seconds')).toBe(0.1);
   });
 
   it('a provider that fails is flagged and counted as a sweep error', async () => {
