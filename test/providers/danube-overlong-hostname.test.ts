@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { encodeId } from '../../src/domain/ids.js';
 import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
 import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 const INSTANCES = '{ instances(first: 100) { edges { node { id nativeId backups { id } } } } }';
 const BACKUP = 'query($id: ID!) { backup(id: $id) { id } }';
 const NODE = 'query($id: ID!) { node(id: $id) { id ... on Instance { nativeId backups { id } } } }';
+const ENTITIES = 'query($b: ID!) { _entities(representations: [{ __typename: "Backup", id: $b }]) { ... on Backup { id } } }';
 const DELETE_BACKUP = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
 
 type Listed = { instances: { edges: Array<{ node: { id: string; nativeId: string; backups: Array<{ id: string }> | null } }> } };
@@ -60,6 +62,26 @@ describe('danube: a client id naming a hostname longer than any hostname', () =>
     expect(errorCodes(deleted)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify([read, deleted])).not.toContain(hostname.slice(0, 100));
     expect(harness.upstreamCount('danube')).toBe(0);
+  });
+
+  it.each([
+    ['one label of 255 characters', ONE_LONG_LABEL],
+    ['a name of 254 characters', OVER_253],
+  ])('is BAD_USER_INPUT before any call over WebSocket and in federation `_entities` too (%s)', async (_name, hostname) => {
+    const backupId = encodeId('Backup', 'danube-test', [hostname, 'daily-20240101_000000', '1']);
+    const ws = wsClient(harness.gateway.graphqlUrl);
+    try {
+      harness.resetUpstreamLogs();
+      const answers = [await wsRun(ws, BACKUP, { id: backupId }), await harness.gql(ENTITIES, { b: backupId }), await wsRun(ws, ENTITIES, { b: backupId })];
+      for (const answer of answers) {
+        expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+        expect(answer.errors?.[0]?.message).toMatch(/not a valid Danube hostname/);
+      }
+      expect(JSON.stringify(answers)).not.toContain(hostname.slice(0, 100));
+      expect(harness.upstreamCount('danube')).toBe(0);
+    } finally {
+      await ws.dispose();
+    }
   });
 
   it.each([
