@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigObject } from '../../src/config/load.js';
+import { sharedPortProblem } from '../../src/config/shared-port.js';
+
+const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
+/** A loaded config with these ports as the file wrote them (a `${NAME}` read from `env`). */
+const loaded = (listen: unknown, admin: unknown, env: NodeJS.ProcessEnv = {}) =>
+  loadConfigObject({ allowAnonymous: true, providers: [zomro], listen: { port: listen }, admin: { port: admin } }, env);
+
+const NEEDS_OWN = 'the admin listener (/metrics, the detailed /readyz) needs a port of its own';
+
+/** The public and admin listeners given one port, read before either binds (start and --check-config). */
+describe('sharedPortProblem', () => {
+  it('names the port, listen.port and admin.port where the file gives both one number', () => {
+    expect(sharedPortProblem(loaded(4100, 4100), undefined)).toBe(`admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; choose another admin.port`);
+  });
+
+  it('reads the public port from PORT over listen.port, and names PORT', () => {
+    expect(sharedPortProblem(loaded(4000, 4100), 4100)).toBe(`admin.port: 4100 is also the public port (PORT): ${NEEDS_OWN}; choose another admin.port`);
+    expect(sharedPortProblem(loaded(4100, 4200), 4000)).toBeUndefined();
+    expect(sharedPortProblem(loaded(4100, 4100), 4000)).toBeUndefined();
+  });
+
+  it('names the variable admin.port read, not the shared file, where it was a ${NAME}', () => {
+    expect(sharedPortProblem(loaded(4100, '${ADMIN_PORT}', { ADMIN_PORT: '4100' }), undefined)).toBe(
+      `admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; give ADMIN_PORT another value (the config's admin.port reads it)`,
+    );
+  });
+
+  it('finds nothing where the ports differ, or both are 0 (any free port for each)', () => {
+    expect(sharedPortProblem(loaded(4000, 4100), undefined)).toBeUndefined();
+    expect(sharedPortProblem(loaded(0, 0), undefined)).toBeUndefined();
+    expect(sharedPortProblem(loaded(4000, 0), 0)).toBeUndefined();
+  });
+});
