@@ -41,6 +41,9 @@ describe('withEnumValues: the values added to a refusal of an enum value', () =>
       'Value "MON" does not exist in "Weekday" enum. Did you mean the enum value "MONDAY"?',
       'Value "MON" does not exist in "Weekday" enum!',
       'Variable "$d" got invalid value "MON"; Expected type Weekday!',
+      // Other words naming the enum, where the phrase's length back from its end falls on its name.
+      'Value "MO" not in "Weekday" enum.',
+      'Value MO is no Weekday.',
       'Cannot query field "Weekday" on type "Query".',
       'Weekday.',
       '"Weekday" enum.',
