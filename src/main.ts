@@ -45,7 +45,8 @@ async function main(): Promise<void> {
       if (envProblems.length > 0) throw new ConfigError(envProblems);
       const { sharedPortProblem } = await import('./config/shared-port.js');
       const { envPort } = await import('./config/env-numbers.js');
-      const portProblem = sharedPortProblem(config, envPort(process.env));
+      const { envHost } = await import('./config/listen-host.js');
+      const portProblem = sharedPortProblem(config, { port: envPort(process.env), host: envHost(process.env) });
       if (portProblem) throw new ConfigError([portProblem]);
       // Warnings go to stderr, like the problems; the file is still valid (exit 0).
       const smallBudget = smallAnswerBudget(config);

@@ -71,7 +71,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     simulatorsLine = `; Simulators: ${environment.simulators.map((simulator) => `${simulator.kind} ${simulator.url}`).join(', ')}`;
   } else {
     const loaded = loadConfigFile(configFile, env, options.configFromEnv);
-    const portProblem = sharedPortProblem(loaded, envPort(env));
+    const portProblem = sharedPortProblem(loaded, { port: envPort(env), host: envHost(env) });
     if (portProblem) throw new ConfigError([portProblem]);
     config = listenOverrides(loaded, env);
   }
