@@ -22,14 +22,14 @@ const PLACEHOLDER_HEADER = /^Bearer\s+<[^>]*>\s*$/i;
 const placeholderSent = (): GatewayError =>
   new GatewayError('UNAUTHENTICATED', 'the Authorization header still holds a <placeholder>: put a client key from the config in its place ("Bearer <key>")');
 
+/** A key that is none of the config's: what to check (at most 123 bytes, the WebSocket close reason it also is). */
+export const UNKNOWN_KEY = "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo";
+
 /**
  * Turns `Authorization: Bearer <key>` into a principal. Keys are compared as
  * SHA-256 digests with timingSafeEqual, every configured key every time, so
  * neither the length nor the position of a match shows in the timing.
  */
-/** A key that is none of the config's: what to check (at most 123 bytes, the WebSocket close reason it also is). */
-export const UNKNOWN_KEY = "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo";
-
 export class ClientAuthenticator {
   private readonly clients: KnownClient[];
 
