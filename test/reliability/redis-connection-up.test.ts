@@ -27,6 +27,19 @@ function connectionsUp(metrics: string): Record<string, number> {
 
 const allAre = (value: number) => (found: Record<string, number>) => Object.keys(found).sort().join() === CONNECTIONS.join() && Object.values(found).every((up) => up === value);
 
+/** A gateway whose store and operation bus reach Redis through a proxy the test can cut or stall. */
+async function gatewayBehindProxy() {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  const proxy = await startRedisProxy(redis.url as string);
+  const store = new RedisStore(proxy.url, prefix);
+  await store.ready();
+  const bus = new RedisOperationBus(proxy.url, prefix);
+  await bus.ready();
+  const harness = await startHarness({ kinds: ['zomro'], store, operationBus: bus });
+  const metrics = async () => connectionsUp(await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text());
+  return { proxy, harness, metrics };
+}
+
 interface DetailedReadyz {
   status: string;
   redis?: Array<{ connection: string; up: boolean }>;
@@ -34,14 +47,7 @@ interface DetailedReadyz {
 
 describe.skipIf(!redis.url)(redisSuite("a replica's Redis connections on /metrics and the admin /readyz", redis), () => {
   it('reads 1 for each connection, 0 while Redis is cut off, 1 once back; /readyz stays 200 and names each', async () => {
-    const prefix = `backup-graph-test:${randomUUID()}:`;
-    const proxy = await startRedisProxy(redis.url as string);
-    const store = new RedisStore(proxy.url, prefix);
-    await store.ready();
-    const bus = new RedisOperationBus(proxy.url, prefix);
-    await bus.ready();
-    const harness = await startHarness({ kinds: ['zomro'], store, operationBus: bus });
-    const metrics = async () => connectionsUp(await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text());
+    const { proxy, harness, metrics } = await gatewayBehindProxy();
     const detailed = async () => {
       const response = await fetch(`${harness.gateway.adminUrl}/readyz`);
       return { code: response.status, body: (await response.json()) as DetailedReadyz };
@@ -80,14 +86,7 @@ describe.skipIf(!redis.url)(redisSuite("a replica's Redis connections on /metric
     // A Redis paused or overloaded, or a network dropping packets, keeps its TCP connections: ioredis
     // reads `ready` the whole time, and the bus subscriber sends nothing that would time out, so it
     // read up while it heard nothing. Each connection is now asked PING at the scrapes.
-    const prefix = `backup-graph-test:${randomUUID()}:`;
-    const proxy = await startRedisProxy(redis.url as string);
-    const store = new RedisStore(proxy.url, prefix);
-    await store.ready();
-    const bus = new RedisOperationBus(proxy.url, prefix);
-    await bus.ready();
-    const harness = await startHarness({ kinds: ['zomro'], store, operationBus: bus });
-    const metrics = async () => connectionsUp(await (await fetch(`${harness.gateway.adminUrl}/metrics`)).text());
+    const { proxy, harness, metrics } = await gatewayBehindProxy();
     try {
       await eventually(metrics, allAre(1), { timeoutMs: 20_000, intervalMs: 50 });
       proxy.stall();
