@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnsweringFronts, type AnsweringFronts } from '../helpers/answering-fronts.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
 
 /**
@@ -38,47 +37,30 @@ function shown(texts: readonly string[], secret: string): string[] {
 
 describe('a password quoted back with escapes beside a space or another escape, or nested one level deeper', () => {
   let harness: Harness;
-  const fronts: Server[] = [];
   type Front = 'onapp-mixed' | 'danube-letters';
-  const answering: Record<Front, { status: number; body: string }> = {
-    'onapp-mixed': { status: 200, body: '[]' },
-    'danube-letters': { status: 200, body: '{}' },
-  };
-
-  const front = async (name: Front): Promise<string> => {
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(answering[name].status, { 'content-type': 'application/json' });
-        res.end(answering[name].body);
-      });
-    });
-    fronts.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  };
+  let fronts: AnsweringFronts<Front>;
 
   beforeAll(async () => {
-    const [mixedUrl, lettersUrl] = [await front('onapp-mixed'), await front('danube-letters')];
+    fronts = await startAnsweringFronts<Front>({
+      'onapp-mixed': { status: 200, body: '[]' },
+      'danube-letters': { status: 200, body: '{}' },
+    });
     harness = await startHarness({
       kinds: ['danube', 'onapp'],
       configure: [
-        withAccountCopy('onapp', { id: 'onapp-mixed', url: mixedUrl, retries: 0, auth: { username: ONAPP_USER, password: MIXED } }),
-        withAccountCopy('danube', { id: 'danube-letters', url: lettersUrl, retries: 0, auth: { apiKey: LETTERS } }),
+        withAccountCopy('onapp', { id: 'onapp-mixed', url: fronts.urls['onapp-mixed'], retries: 0, auth: { username: ONAPP_USER, password: MIXED } }),
+        withAccountCopy('danube', { id: 'danube-letters', url: fronts.urls['danube-letters'], retries: 0, auth: { apiKey: LETTERS } }),
       ],
     });
   });
   afterAll(async () => {
     await harness?.close();
-    for (const server of fronts) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await fronts?.close();
   });
 
   /** The OnApp front's VM list with one VM labelled `label`: its name and raw label as the client got them, and all the client and the log were shown. */
   const labelled = async (label: string): Promise<{ name: string; rawLabel: unknown; texts: string[] }> => {
-    answering['onapp-mixed'] = { status: 200, body: JSON.stringify([{ virtual_machine: { id: 7, identifier: 'vm7', label, hostname: 'vm7.example', booted: true } }]) };
+    fronts.answering['onapp-mixed'] = { status: 200, body: JSON.stringify([{ virtual_machine: { id: 7, identifier: 'vm7', label, hostname: 'vm7.example', booted: true } }]) };
     const logsBefore = harness.logs.length;
     const result = await harness.gql<{ instances: { edges: Array<{ node: { name: string; raw: { label?: unknown } } }> } }>(
       '{ instances(providerId: "onapp-mixed") { edges { node { name raw } } providerErrors { message } } }',
@@ -89,7 +71,7 @@ describe('a password quoted back with escapes beside a space or another escape, 
 
   /** The error `body` a front answers with `status`: the client's provider error message, and all the client and the log were shown. */
   const failed = async (account: Front, status: number, body: string): Promise<{ message: string; texts: string[] }> => {
-    answering[account] = { status, body };
+    fronts.answering[account] = { status, body };
     const logsBefore = harness.logs.length;
     const result = await harness.gql<{ instances: { providerErrors: Array<{ message: string }> } }>(`{ instances(providerId: "${account}") { providerErrors { message } } }`);
     const message = result.data?.instances.providerErrors[0]?.message ?? '';
