@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnsweringFronts, type AnsweringFronts } from '../helpers/answering-fronts.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+import { onappVmLabelled, providerFailed, secretWindowsShown } from '../helpers/quoted-back.js';
 
 /**
  * Hostile provider fronts quote the password they were sent back with punctuation written as an
@@ -20,23 +21,8 @@ const DEEPER_SPLITS = ['&amp;amp;amp;nbsp;', '&amp;amp;amp;shy;', '%26nbsp%3B', 
 /** How the punctuated password is quoted: its "<" and '"' escaped, with a space or line break put inside it too. */
 const PUNCTUATED_QUOTES = ['Dnb7&lt;Kq8Rw2 Zx4&quot;LmT', 'Dnb7%3CKq8Rw2 Zx4%22LmT', 'Dnb7\\u003cKq8Rw2\\nZx4\\u0022LmT', 'Dnb7&#60;Kq8Rw2 Zx4&#34;LmT'];
 
-/** `text` with every escape and all but letters and digits taken out, in small letters: what a reader could put together from it. */
-function asRead(text: string): string {
-  return text
-    .replace(/&[#a-zA-Z0-9]+;?/g, '')
-    .replace(/\\+(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|[bfnrt])/g, '')
-    .replace(/%(?:25)*[0-9a-fA-F]{2}/g, '')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .toLowerCase();
-}
-
 /** The windows of `secret`'s letters and digits (7 long; 10 of the letters-only one: a word has none) any of `texts` shows. */
-function shown(texts: readonly string[], secret: string): string[] {
-  const plain = secret.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
-  const length = secret === LETTERS ? 10 : 7;
-  const windows = Array.from({ length: plain.length - length + 1 }, (_, start) => plain.slice(start, start + length));
-  return windows.filter((window) => texts.some((text) => asRead(text).includes(window)));
-}
+const shown = (texts: readonly string[], secret: string): string[] => secretWindowsShown(texts, secret, secret === LETTERS ? 10 : 7);
 
 describe('a password quoted back with escaped punctuation between its pieces, or split by whitespace escaped deeper', () => {
   let harness: Harness;
@@ -63,33 +49,13 @@ describe('a password quoted back with escaped punctuation between its pieces, or
     await fronts?.close();
   });
 
-  /** An OnApp front's VM list with one VM labelled `label`: its name and raw label as the client got them, and all the client and the log were shown. */
-  const labelled = async (account: 'onapp-mixed' | 'onapp-punctuated', label: string): Promise<{ name: string; rawLabel: unknown; texts: string[] }> => {
-    fronts.answering[account] = { status: 200, body: JSON.stringify([{ virtual_machine: { id: 7, identifier: 'vm7', label, hostname: 'vm7.example', booted: true } }]) };
-    const logsBefore = harness.logs.length;
-    const result = await harness.gql<{ instances: { edges: Array<{ node: { name: string; raw: { label?: unknown } } }> } }>(
-      `{ instances(providerId: "${account}") { edges { node { name raw } } providerErrors { message } } }`,
-    );
-    const node = result.data?.instances.edges[0]?.node;
-    return { name: node?.name ?? '', rawLabel: node?.raw.label, texts: [result.text, ...harness.logs.slice(logsBefore)] };
-  };
-
-  /** The error `body` a front answers with `status`: the client's provider error message, and all the client and the log were shown. */
-  const failed = async (account: Front, status: number, body: string): Promise<{ message: string; texts: string[] }> => {
-    fronts.answering[account] = { status, body };
-    const logsBefore = harness.logs.length;
-    const result = await harness.gql<{ instances: { providerErrors: Array<{ message: string }> } }>(`{ instances(providerId: "${account}") { providerErrors { message } } }`);
-    const message = result.data?.instances.providerErrors[0]?.message ?? '';
-    return { message, texts: [result.text, message, ...harness.logs.slice(logsBefore)] };
-  };
-
   it('a password of letters and digits with escaped punctuation inside reaches neither a VM name, nor its raw label, nor the client error, nor the log', async () => {
     const leaks: string[] = [];
     for (const escape of ESCAPED_PUNCTUATION) {
       const quoted = `${MIXED.slice(0, 7)}${escape}${MIXED.slice(7)}`;
-      const { name, rawLabel, texts } = await labelled('onapp-mixed', `vm of ${quoted}`);
+      const { name, rawLabel, texts } = await onappVmLabelled(harness, fronts, 'onapp-mixed', `vm of ${quoted}`);
       if (name !== 'vm of [redacted]' || rawLabel !== name || shown(texts, MIXED).length > 0) leaks.push(`${escape} in a label: ${JSON.stringify(name)}`);
-      const { message, texts: errorTexts } = await failed('onapp-mixed', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
+      const { message, texts: errorTexts } = await providerFailed(harness, fronts, 'onapp-mixed', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
       if (message !== 'Invalid password [redacted]' || shown(errorTexts, MIXED).length > 0) leaks.push(`${escape} in an error: ${JSON.stringify(message)}`);
     }
     expect(leaks).toEqual([]);
@@ -98,9 +64,9 @@ describe('a password quoted back with escaped punctuation between its pieces, or
   it('a password holding punctuation, quoted with it escaped and split, reaches neither a VM name, nor its raw label, nor the client error, nor the log', async () => {
     const leaks: string[] = [];
     for (const quoted of PUNCTUATED_QUOTES) {
-      const { name, rawLabel, texts } = await labelled('onapp-punctuated', `vm of ${quoted}`);
+      const { name, rawLabel, texts } = await onappVmLabelled(harness, fronts, 'onapp-punctuated', `vm of ${quoted}`);
       if (name !== 'vm of [redacted]' || rawLabel !== name || shown(texts, PUNCTUATED).length > 0) leaks.push(`${quoted} in a label: ${JSON.stringify(name)}`);
-      const { message, texts: errorTexts } = await failed('onapp-punctuated', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
+      const { message, texts: errorTexts } = await providerFailed(harness, fronts, 'onapp-punctuated', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
       if (message !== 'Invalid password [redacted]' || shown(errorTexts, PUNCTUATED).length > 0) leaks.push(`${quoted} in an error: ${JSON.stringify(message)}`);
     }
     expect(leaks).toEqual([]);
@@ -109,9 +75,9 @@ describe('a password quoted back with escaped punctuation between its pieces, or
   it('a secret split by whitespace or an invisible character escaped deeper reaches neither a VM name, nor the client error, nor the log', async () => {
     const leaks: string[] = [];
     for (const split of DEEPER_SPLITS) {
-      const { name, rawLabel, texts } = await labelled('onapp-mixed', `vm of ${MIXED.slice(0, 7)}${split}${MIXED.slice(7)}`);
+      const { name, rawLabel, texts } = await onappVmLabelled(harness, fronts, 'onapp-mixed', `vm of ${MIXED.slice(0, 7)}${split}${MIXED.slice(7)}`);
       if (name !== 'vm of [redacted]' || rawLabel !== name || shown(texts, MIXED).length > 0) leaks.push(`${split} in a label: ${JSON.stringify(name)}`);
-      const letters = await failed('danube-letters', 400, JSON.stringify({ detail: `Invalid API key nightowl${split}password` }));
+      const letters = await providerFailed(harness, fronts, 'danube-letters', 400, JSON.stringify({ detail: `Invalid API key nightowl${split}password` }));
       if (!letters.message.includes('[redacted]') || shown(letters.texts, LETTERS).length > 0) leaks.push(`${split} in Danube's error: ${JSON.stringify(letters.message)}`);
     }
     expect(leaks).toEqual([]);
@@ -119,7 +85,7 @@ describe('a password quoted back with escaped punctuation between its pieces, or
 
   it('leaves escaped punctuation and the deeper escapes alone in text that holds no secret', async () => {
     for (const label of ['a &lt;b&gt; c%2Fd &amp; e', 'Dnb7&lt;Kq8 and Rw2Z', 'x %26nbsp%3B y &amp;amp;amp;nbsp; %25252520']) {
-      const { name, rawLabel } = await labelled('onapp-mixed', label);
+      const { name, rawLabel } = await onappVmLabelled(harness, fronts, 'onapp-mixed', label);
       expect(name).toBe(label);
       expect(rawLabel).toBe(label);
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnsweringFronts, type AnsweringFronts } from '../helpers/answering-fronts.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+import { onappVmLabelled, providerFailed, secretWindowsShown } from '../helpers/quoted-back.js';
 
 /**
  * Hostile provider fronts quote the password they were sent back with punctuation escaped beside a
@@ -17,23 +18,8 @@ const ONAPP_USER = 'gateway-user';
 const ESCAPED_JOINERS = [' &lt;', '%2F ', '\\u002d  ', '&lt;%3C', '%3C%3C', '\\x3c&lt;', '%253C', '%252F', ' %253C'];
 const DEEPER_SPLITS = ['&amp;amp;amp;amp;nbsp;', '&amp;amp;amp;amp;shy;', '%252526shy%25253B', '%252526nbsp%25253B', '%252526%252523160%25253B'];
 
-/** `text` with every escape and all but letters and digits taken out, in small letters: what a reader could put together from it. */
-function asRead(text: string): string {
-  return text
-    .replace(/&[#a-zA-Z0-9]+;?/g, '')
-    .replace(/\\+(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|[bfnrt])/g, '')
-    .replace(/%(?:25)*[0-9a-fA-F]{2}/g, '')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .toLowerCase();
-}
-
 /** The windows of `secret`'s letters and digits (7 long; 10 of the letters-only one: a word has none) any of `texts` shows. */
-function shown(texts: readonly string[], secret: string): string[] {
-  const plain = secret.toLowerCase();
-  const length = secret === LETTERS ? 10 : 7;
-  const windows = Array.from({ length: plain.length - length + 1 }, (_, start) => plain.slice(start, start + length));
-  return windows.filter((window) => texts.some((text) => asRead(text).includes(window)));
-}
+const shown = (texts: readonly string[], secret: string): string[] => secretWindowsShown(texts, secret, secret === LETTERS ? 10 : 7);
 
 describe('a password quoted back with escapes beside a space or another escape, or nested one level deeper', () => {
   let harness: Harness;
@@ -58,33 +44,13 @@ describe('a password quoted back with escapes beside a space or another escape, 
     await fronts?.close();
   });
 
-  /** The OnApp front's VM list with one VM labelled `label`: its name and raw label as the client got them, and all the client and the log were shown. */
-  const labelled = async (label: string): Promise<{ name: string; rawLabel: unknown; texts: string[] }> => {
-    fronts.answering['onapp-mixed'] = { status: 200, body: JSON.stringify([{ virtual_machine: { id: 7, identifier: 'vm7', label, hostname: 'vm7.example', booted: true } }]) };
-    const logsBefore = harness.logs.length;
-    const result = await harness.gql<{ instances: { edges: Array<{ node: { name: string; raw: { label?: unknown } } }> } }>(
-      '{ instances(providerId: "onapp-mixed") { edges { node { name raw } } providerErrors { message } } }',
-    );
-    const node = result.data?.instances.edges[0]?.node;
-    return { name: node?.name ?? '', rawLabel: node?.raw.label, texts: [result.text, ...harness.logs.slice(logsBefore)] };
-  };
-
-  /** The error `body` a front answers with `status`: the client's provider error message, and all the client and the log were shown. */
-  const failed = async (account: Front, status: number, body: string): Promise<{ message: string; texts: string[] }> => {
-    fronts.answering[account] = { status, body };
-    const logsBefore = harness.logs.length;
-    const result = await harness.gql<{ instances: { providerErrors: Array<{ message: string }> } }>(`{ instances(providerId: "${account}") { providerErrors { message } } }`);
-    const message = result.data?.instances.providerErrors[0]?.message ?? '';
-    return { message, texts: [result.text, message, ...harness.logs.slice(logsBefore)] };
-  };
-
   it('a password of letters and digits with such escaped punctuation inside reaches neither a VM name, nor its raw label, nor the client error, nor the log', async () => {
     const leaks: string[] = [];
     for (const escape of ESCAPED_JOINERS) {
       const quoted = `${MIXED.slice(0, 7)}${escape}${MIXED.slice(7)}`;
-      const { name, rawLabel, texts } = await labelled(`vm of ${quoted}`);
+      const { name, rawLabel, texts } = await onappVmLabelled(harness, fronts, 'onapp-mixed', `vm of ${quoted}`);
       if (name !== 'vm of [redacted]' || rawLabel !== name || shown(texts, MIXED).length > 0) leaks.push(`${escape} in a label: ${JSON.stringify(name)}`);
-      const { message, texts: errorTexts } = await failed('onapp-mixed', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
+      const { message, texts: errorTexts } = await providerFailed(harness, fronts, 'onapp-mixed', 422, JSON.stringify({ errors: [`Invalid password ${quoted}`] }));
       if (message !== 'Invalid password [redacted]' || shown(errorTexts, MIXED).length > 0) leaks.push(`${escape} in an error: ${JSON.stringify(message)}`);
     }
     expect(leaks).toEqual([]);
@@ -93,9 +59,9 @@ describe('a password quoted back with escapes beside a space or another escape, 
   it('a secret split by whitespace or an invisible character escaped one level deeper reaches neither a VM name, nor the client error, nor the log', async () => {
     const leaks: string[] = [];
     for (const split of DEEPER_SPLITS) {
-      const { name, rawLabel, texts } = await labelled(`vm of ${MIXED.slice(0, 7)}${split}${MIXED.slice(7)}`);
+      const { name, rawLabel, texts } = await onappVmLabelled(harness, fronts, 'onapp-mixed', `vm of ${MIXED.slice(0, 7)}${split}${MIXED.slice(7)}`);
       if (name !== 'vm of [redacted]' || rawLabel !== name || shown(texts, MIXED).length > 0) leaks.push(`${split} in a label: ${JSON.stringify(name)}`);
-      const letters = await failed('danube-letters', 400, JSON.stringify({ detail: `Invalid API key nightowl${split}password` }));
+      const letters = await providerFailed(harness, fronts, 'danube-letters', 400, JSON.stringify({ detail: `Invalid API key nightowl${split}password` }));
       if (!letters.message.includes('[redacted]') || shown(letters.texts, LETTERS).length > 0) leaks.push(`${split} in Danube's error: ${JSON.stringify(letters.message)}`);
     }
     expect(leaks).toEqual([]);
@@ -103,7 +69,7 @@ describe('a password quoted back with escapes beside a space or another escape, 
 
   it('leaves these escapes alone in text that holds no secret', async () => {
     for (const label of ['a &lt; b c%3C&lt;d e%253Cf', 'Dnb7Kq8 &lt;xyz and Rw2Z', 'x &amp;amp;amp;amp;nbsp; y %252526shy%25253B z']) {
-      const { name, rawLabel } = await labelled(label);
+      const { name, rawLabel } = await onappVmLabelled(harness, fronts, 'onapp-mixed', label);
       expect(name).toBe(label);
       expect(rawLabel).toBe(label);
     }
