@@ -13,10 +13,11 @@ export interface StartRefusal {
 function startFailure(error: unknown): string {
   const { code, port, address, listener, portVariable } = error as { code?: unknown; port?: unknown; address?: unknown; listener?: unknown; portVariable?: unknown };
   if (code === 'EADDRINUSE' && typeof port === 'number') {
-    if (listener === 'admin' && typeof portVariable === 'string') {
-      return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or give this replica another ${portVariable} (the config's admin.port reads it; 0: any free port)`;
+    if (listener === 'admin') {
+      // Where admin.port reads a variable, that is what differs between replicas of one shared file.
+      const change = typeof portVariable === 'string' ? `give this replica another ${portVariable} (the config's admin.port reads it; 0: any free port)` : 'choose another admin.port in the config (0: any free port)';
+      return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or ${change}`;
     }
-    if (listener === 'admin') return `admin port ${port} on ${String(address)} is in use (another gateway's /metrics?): stop it, or choose another admin.port in the config (0: any free port)`;
     return `port ${port} on ${String(address)} is in use (another gateway, or the demo?): stop it, or choose another port (PORT or listen.port)`;
   }
   if (code === 'EADDRNOTAVAIL') {
