@@ -3,8 +3,10 @@ import { REDIS_COMMAND_TIMEOUT_MS } from './redis-timeouts.js';
 /**
  * Whether each of the process's Redis connections is up now, for the gauge
  * backup_graph_redis_connection_up and the admin listener's /readyz. Read off
- * ioredis's own status at the moment asked, so nothing is kept that can drift
- * from it; `ready` is the only status in which the connection runs commands.
+ * ioredis's own status at the moment asked (`ready` is the only status in which
+ * the connection runs commands), and, while it is `ready`, whether Redis answered
+ * the last PING (RedisConnectionLiveness: the one thing kept, forgotten whenever
+ * the status leaves `ready`).
  * A subscriber reads `ready` a round trip before it hears its channels again:
  * ioredis sets the status, then sends the SUBSCRIBE of its reconnect
  * (autoResubscribe), so 1 is not proof the replica hears the others yet.
@@ -52,10 +54,11 @@ export class RedisConnectionLiveness {
   ) {}
 
   state(): RedisConnectionState {
-    if (this.redis.status !== 'ready') {
+    const byStatus = redisConnectionState(this.connection, this.redis);
+    if (!byStatus.up) {
       this.probe = null;
       this.lastAnswered = true;
-      return { connection: this.connection, up: false };
+      return byStatus;
     }
     const probe = this.probe ?? this.ping();
     return { connection: this.connection, up: this.lastAnswered && this.now() - probe.sentAt < this.timeoutMs };
