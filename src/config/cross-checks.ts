@@ -24,12 +24,19 @@ const IDS_LISTED = 10;
  * "no provider has id "lab"" and left the newcomer to look the right ones up.
  */
 function noSuchProvider(id: string, ids: ReadonlySet<string>): string {
-  // Only ids the schema takes are quoted: anything else there may be a misplaced secret.
+  // Only ids the schema takes are quoted, the one written as well as the providers': anything else there may be a misplaced secret.
+  const missing = USABLE_ID.test(id) ? `no provider has id "${id}"` : UNQUOTED_ID;
   const usable = [...ids].filter((known) => USABLE_ID.test(known));
-  if (usable.length === 0) return `no provider has id "${id}"`;
+  if (usable.length === 0) return missing;
   const listed = usable.slice(0, IDS_LISTED).map((known) => `"${known}"`).join(', ');
-  return `no provider has id "${id}"; the providers' ids: ${listed}${usable.length > IDS_LISTED ? `, and ${usable.length - IDS_LISTED} more` : ''}`;
+  return `${missing}; the providers' ids: ${listed}${usable.length > IDS_LISTED ? `, and ${usable.length - IDS_LISTED} more` : ''}`;
 }
+
+/** An id written where a provider's goes that no provider id could be (a key or a password pasted there): not quoted. */
+const UNQUOTED_ID = 'no provider has the id written here (not quoted: it is not of an id\'s form, small letters, digits and "-", and may be a secret put in the wrong place)';
+
+/** Where an unknown `perProvider` key is reported: the key itself is the path's last part only where it may be quoted. */
+const perProviderPath = (id: string): PropertyKey[] => (USABLE_ID.test(id) ? ['protection', 'perProvider', id] : ['protection', 'perProvider']);
 
 export function crossCheckConfig(input: unknown): CrossIssue[] {
   const issues: CrossIssue[] = [];
@@ -52,7 +59,7 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
   // id named elsewhere reading "no provider has id" buried that one line under the noise.
   const providersListed = Array.isArray(config.providers);
   for (const id of Object.keys(record(record(config.protection)?.perProvider) ?? {})) {
-    if (providersListed && !ids.has(id)) issues.push({ path: ['protection', 'perProvider', id], message: noSuchProvider(id, ids) });
+    if (providersListed && !ids.has(id)) issues.push({ path: perProviderPath(id), message: noSuchProvider(id, ids) });
   }
   const keys = new Set<string>();
   const names = new Set<string>();
