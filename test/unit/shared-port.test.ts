@@ -7,29 +7,32 @@ const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', au
 const loaded = (listen: unknown, admin: unknown, env: NodeJS.ProcessEnv = {}) =>
   loadConfigObject({ allowAnonymous: true, providers: [zomro], listen: { port: listen }, admin: { port: admin } }, env);
 
+/** Neither PORT nor HOST set. */
+const NO_ENV = { port: undefined, host: undefined };
+
 const NEEDS_OWN = 'the admin listener (/metrics, the detailed /readyz) needs a port of its own';
 
 /** The public and admin listeners given one port, read before either binds (start and --check-config). */
 describe('sharedPortProblem', () => {
   it('names the port, listen.port and admin.port where the file gives both one number', () => {
-    expect(sharedPortProblem(loaded(4100, 4100), undefined)).toBe(`admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; choose another admin.port`);
+    expect(sharedPortProblem(loaded(4100, 4100), NO_ENV)).toBe(`admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; choose another admin.port`);
   });
 
   it('reads the public port from PORT over listen.port, and names PORT', () => {
-    expect(sharedPortProblem(loaded(4000, 4100), 4100)).toBe(`admin.port: 4100 is also the public port (PORT): ${NEEDS_OWN}; choose another admin.port`);
-    expect(sharedPortProblem(loaded(4100, 4200), 4000)).toBeUndefined();
-    expect(sharedPortProblem(loaded(4100, 4100), 4000)).toBeUndefined();
+    expect(sharedPortProblem(loaded(4000, 4100), { port: 4100, host: undefined })).toBe(`admin.port: 4100 is also the public port (PORT): ${NEEDS_OWN}; choose another admin.port`);
+    expect(sharedPortProblem(loaded(4100, 4200), { port: 4000, host: undefined })).toBeUndefined();
+    expect(sharedPortProblem(loaded(4100, 4100), { port: 4000, host: undefined })).toBeUndefined();
   });
 
   it('names the variable admin.port read, not the shared file, where it was a ${NAME}', () => {
-    expect(sharedPortProblem(loaded(4100, '${ADMIN_PORT}', { ADMIN_PORT: '4100' }), undefined)).toBe(
+    expect(sharedPortProblem(loaded(4100, '${ADMIN_PORT}', { ADMIN_PORT: '4100' }), NO_ENV)).toBe(
       `admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; give ADMIN_PORT another value (the config's admin.port reads it)`,
     );
   });
 
   it('finds nothing where the ports differ, or both are 0 (any free port for each)', () => {
-    expect(sharedPortProblem(loaded(4000, 4100), undefined)).toBeUndefined();
-    expect(sharedPortProblem(loaded(0, 0), undefined)).toBeUndefined();
-    expect(sharedPortProblem(loaded(4000, 0), 0)).toBeUndefined();
+    expect(sharedPortProblem(loaded(4000, 4100), NO_ENV)).toBeUndefined();
+    expect(sharedPortProblem(loaded(0, 0), NO_ENV)).toBeUndefined();
+    expect(sharedPortProblem(loaded(4000, 0), { port: 0, host: undefined })).toBeUndefined();
   });
 });
