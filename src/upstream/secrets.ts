@@ -416,18 +416,49 @@ class Search {
    * without escapes of its own is read through when another piece has them), then the search
    * through escapes and the one for pieces of secrets (no piece crosses a cut: a cut is after a
    * character no secret holds, and the pieces pass over none such); then, as in `scrub`, the search
-   * through escapes once more over the whole answer where something was redacted (`readAgain`).
+   * through escapes once more where something was redacted (`readAgain`), a piece per turn.
    */
   async scrubInTurns(text: string, charsPerTurn: number): Promise<string> {
     if (text.length <= charsPerTurn || this.separators === null) return this.scrub(text);
     const pieces = piecesOf(text, this.separators, charsPerTurn);
     if (pieces.length === 1) return this.scrub(text);
-    // The search again as `scrub` does it, over the whole answer: only one holding a secret pays it.
-    return this.readAgain(text, await this.scrubPieces(pieces));
+    // The search again as `scrub` does it: only an answer holding a secret pays it.
+    return this.readPiecesAgain(pieces, await this.scrubPieces(pieces));
   }
 
-  /** `scrubOnce` of the pieces of an answer, a turn between them. */
-  private async scrubPieces(pieces: readonly string[]): Promise<string> {
+  /**
+   * `readAgain` a piece per turn. Over the whole answer at once it held the loop for one turn as
+   * long as the answer (half a second for 4 MB holding secrets beside escapes). No escape crosses
+   * a cut (scrub-pieces.ts), so a piece read through is the answer read through there; whether to
+   * read is asked of the whole scrubbed answer, as `find` asks `mayHide` of a whole text, and only
+   * pieces the scrub changed are read again (the others were searched so already).
+   */
+  private async readPiecesAgain(pieces: readonly string[], scrubbed: readonly string[]): Promise<string> {
+    if (scrubbed.every((piece, index) => piece === pieces[index])) return scrubbed.join('');
+    let escapes = false;
+    let shows = false;
+    for (const piece of scrubbed) {
+      escapes ||= holdsEscape(piece);
+      shows ||= this.escaped.mayShow(piece);
+      if (escapes && shows) break;
+      await nextTurn();
+    }
+    if (!(escapes && shows)) return scrubbed.join('');
+    const out: string[] = [];
+    for (const [index, piece] of scrubbed.entries()) {
+      if (piece === pieces[index]) {
+        out.push(piece);
+        continue;
+      }
+      await nextTurn();
+      const hidden = this.escaped.find(piece, true);
+      out.push(hidden.length === 0 ? piece : redacted(piece, hidden));
+    }
+    return out.join('');
+  }
+
+  /** `scrubOnce` of the pieces of an answer, a turn between them: the pieces scrubbed, in order. */
+  private async scrubPieces(pieces: readonly string[]): Promise<string[]> {
     const replaced: string[] = [];
     for (const piece of pieces) {
       replaced.push(this.replaceForms(piece));
@@ -453,7 +484,7 @@ class Search {
       const hidden = read ? this.escaped.find(piece, true) : [];
       scrubbed.push(this.withoutPieces(hidden.length === 0 ? piece : redacted(piece, hidden)));
     }
-    return scrubbed.join('');
+    return scrubbed;
   }
 
   /** `text` with the forms and lookalike patterns replaced by REDACTED, or (`marking`) marked in place. */
