@@ -229,6 +229,12 @@ export class DanubeSimulator extends ProviderSimulator {
     this.slaveVmCounts.set(uuid, (this.slaveVmCounts.get(uuid) ?? 0) + 1);
   }
 
+  /** Every task still running is done now (a test holds tasks with a long asyncDelayMs, then lets them end). */
+  finishTasks(): void {
+    for (const task of this.tasks.values()) task.doneAt = Math.min(task.doneAt, Date.now());
+    this.settleTasks();
+  }
+
   /** Every lock and slave VM gone: a test's clean-up. */
   unlockAllVms(): void {
     this.lockedVmUuids.clear();
