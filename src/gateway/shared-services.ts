@@ -25,6 +25,8 @@ import { storeFailureLines, type CountStoreFailure, type StoreUser } from '../ob
 const ANNOUNCE_WAIT_MS = 250;
 
 export interface SharedServicesOptions {
+  /** The memory of listed ids the adapters feed too (AdapterServices.listedIds); one of its own when absent. */
+  listedIds?: RecentlyListedIds | undefined;
   maxPageSize: number;
   /** DataLoader batching; off only for the benchmark's naive baseline. */
   batching: boolean;
@@ -91,7 +93,7 @@ export class SharedServices {
   /** Mutations still running, so the drain can audit those it cut. */
   readonly mutationsRunning = new MutationsRunning();
   /** The instance ids each account listed lately, so a look-up by an id listed as written reads no list (RequestReads.listedInstanceId). */
-  readonly listedIds = new RecentlyListedIds();
+  readonly listedIds: RecentlyListedIds;
   /** Estimated bytes of the lists the in-memory read cache holds (limits.readCacheMaxBytes); 0 in Redis or with the cache off. */
   readonly readCacheBytes: () => number;
   /** Upstream calls one GraphQL request may cause. */
@@ -109,6 +111,7 @@ export class SharedServices {
     const limits = options.limits ?? DEFAULT_LIMITS;
     const { countStoreFailure } = options;
     const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
+    this.listedIds = options.listedIds ?? new RecentlyListedIds();
     this.maxUpstreamCallsPerRequest = limits.maxUpstreamCallsPerRequest;
     this.maxUpstreamAnswerBytesPerRequest = limits.maxUpstreamAnswerBytesPerRequest;
     // Each in a namespace of its own: a flood of cached reads can never evict an idempotency record.

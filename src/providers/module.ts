@@ -12,6 +12,7 @@ import type { KeptOutcomes } from '../state/kept-outcomes.js';
 import type { ProviderAccount, ProviderAdapter } from './adapter.js';
 import type { ProviderEntry } from './config-base.js';
 import type { ProviderKind } from './registry.js';
+import type { InstanceIdsHeard } from './instance-ids-heard.js';
 
 /**
  * What the gateway shares with every adapter beyond its account and upstream
@@ -29,6 +30,8 @@ export interface AdapterServices {
   restoreOutcomes: KeptOutcomes;
   /** Told when a VM's backup list named other VMs' backups, which the adapter dropped (foreign-rows.ts). */
   foreignRows: ForeignRowsReport;
+  /** Told the instance ids a provider's answers named (Danube's hostnames), for the gateway's look-ups by id (RecentlyListedIds). */
+  listedIds: InstanceIdsHeard;
   /** Aborted as the gateway begins to stop (its drain): a write still waiting for its turn gives up, nothing sent (OnApp's restores). */
   draining: AbortSignal;
 }

@@ -20,6 +20,7 @@ import { danubeModule } from './danube/index.js';
 import { onappModule } from './onapp/index.js';
 import { zomroModule } from './zomro/index.js';
 import { zstackModule } from './zstack/index.js';
+import type { InstanceIdsHeard } from './instance-ids-heard.js';
 
 /**
  * Every provider kind this build knows, by its config `kind`. A new provider
@@ -68,6 +69,9 @@ const CREATE_FINDINGS_KEPT = 30_000;
 /** Entries of restores' marks and outcomes kept in memory (each a few dozen bytes, for a day: the oldest go first): 15,000 restores, two each. */
 const RESTORE_OUTCOMES_KEPT = 30_000;
 
+/** An adapter alone (no gateway to look ids up): what its provider named is of no use. */
+const NOTHING_HEARD: InstanceIdsHeard = { listedIds: () => undefined, seen: () => undefined };
+
 /**
  * The adapters' services over the gateway's store: in Redis when the
  * gateway's processes share one, so a create on one replica and a create on
@@ -80,6 +84,7 @@ export function adapterServicesOver(
   countStoreFailure?: CountStoreFailure,
   draining: AbortSignal = new AbortController().signal,
   sendAgain?: SendAgain,
+  listedIds: InstanceIdsHeard = NOTHING_HEARD,
 ): AdapterServices {
   const places = store.namespace(CREATE_ORDER_NAMESPACE, { maxEntries: CREATE_PLACES_KEPT });
   const counted = (user: StoreUser) => (countStoreFailure ? { user, count: countStoreFailure } : undefined);
@@ -115,6 +120,7 @@ export function adapterServicesOver(
       sendAgain,
     ),
     foreignRows: foreignRowsLog(logger),
+    listedIds,
     draining,
   };
 }

@@ -74,6 +74,7 @@ import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unse
 import { surelyReadOnly } from './read-only-request.js';
 import { refuseOtherMethods } from './graphql-methods.js';
 import { NOT_FOUND_BODY } from './not-found.js';
+import { RecentlyListedIds } from '../gateway/recently-listed-ids.js';
 
 
 export interface GatewayServerOptions {
@@ -154,7 +155,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const draining = cancellationController();
   // Started records and Zomro restore marks the store did not take, sent again every second in one queue.
   const lateStoreWrites = new LateInvalidations();
-  const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal, lateStoreWritesOf(lateStoreWrites, RESTORE_OUTCOMES_NAMESPACE));
+  // One memory for the gateway's look-ups and the adapters' reads that feed it (Danube's hostnames).
+  const listedIds = new RecentlyListedIds();
+  const adapterServices = adapterServicesOver(store, logger, countStoreFailure, draining.signal, lateStoreWritesOf(lateStoreWrites, RESTORE_OUTCOMES_NAMESPACE), listedIds);
   // One budget for every account: what it bounds is the process's memory.
   const answerBytes = new AnswerBytesBudget(config.limits.maxAnswerBytesHeld);
   metrics.showAnswerBytes(answerBytes);
@@ -173,6 +176,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     storeFailureLineMs: options.storeFailureLineMs,
     subscriptionStoreOutageMs: options.subscriptionStoreOutageMs,
     countStoreFailure,
+    listedIds,
     cacheBuild: options.cacheBuild,
     lateStoreWrites,
   }, cacheTtl);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../src/domain/types.js';
-import { LISTED_IDS_TTL_MS, RecentlyListedIds } from '../../src/gateway/recently-listed-ids.js';
+import { LISTED_IDS_TTL_MS, RecentlyListedIds, SEEN_BEYOND_LIST } from '../../src/gateway/recently-listed-ids.js';
 
+const fold = (id: string): string => id.toLowerCase();
 const vms = (...nativeIds: string[]): Instance[] => nativeIds.map((nativeId) => ({ nativeId }) as Instance);
 
 describe('RecentlyListedIds', () => {
@@ -30,5 +31,47 @@ describe('RecentlyListedIds', () => {
   it('keeps what it knows a few minutes by default', () => {
     expect(LISTED_IDS_TTL_MS).toBeGreaterThanOrEqual(60_000);
     expect(LISTED_IDS_TTL_MS).toBeLessThanOrEqual(10 * 60_000);
+  });
+
+  it('takes an id seen by id as the spelling now, dropping another spelling of it, in that account alone', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.listed('danube-a', vms('web03.example.com', 'web04.example.com'));
+    memory.listed('danube-b', vms('web03.example.com'));
+    memory.seen('danube-a', 'Web03.Example.com', fold);
+    expect(memory.has('danube-a', 'Web03.Example.com')).toBe(true);
+    expect(memory.has('danube-a', 'web03.example.com')).toBe(false);
+    expect(memory.has('danube-a', 'web04.example.com')).toBe(true);
+    // Another account's answers never touch this one's ids, whatever hostname they name.
+    expect(memory.has('danube-b', 'web03.example.com')).toBe(true);
+    expect(memory.has('danube-b', 'Web03.Example.com')).toBe(false);
+  });
+
+  it('keeps an id seen no longer than the TTL of the set it went into, or of its own first answer', () => {
+    let now = 0;
+    const memory = new RecentlyListedIds(60_000, () => now);
+    memory.listed('danube', vms('web04.example.com'));
+    now += 50_000;
+    memory.seen('danube', 'late.example.com', fold);
+    now += 10_000;
+    expect(memory.has('danube', 'late.example.com')).toBe(false);
+    memory.seen('danube', 'alone.example.com', fold);
+    now += 59_999;
+    expect(memory.has('danube', 'alone.example.com')).toBe(true);
+    now += 1;
+    expect(memory.has('danube', 'alone.example.com')).toBe(false);
+  });
+
+  it('is not grown past the last list and SEEN_BEYOND_LIST ids by answers naming a new hostname each', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.listed('danube', vms('web01.example.com', 'web02.example.com'));
+    for (let index = 0; index < SEEN_BEYOND_LIST * 3; index++) memory.seen('danube', `made-up-${index}.example.com`, fold);
+    expect(memory.size('danube')).toBe(2 + SEEN_BEYOND_LIST);
+    expect(memory.has('danube', 'web01.example.com')).toBe(true);
+  });
+
+  it('hears nothing of an id the fold refuses', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.seen('danube', 'not a hostname', () => null);
+    expect(memory.size('danube')).toBe(0);
   });
 });

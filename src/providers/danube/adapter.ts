@@ -29,6 +29,8 @@ import { backupsOfVm, type ForeignRowsReport } from '../foreign-rows.js';
 import { mapRows } from '../../domain/turns.js';
 import { mapReadableRows } from '../readable-rows.js';
 import { instancesAsked } from '../rows-asked.js';
+import type { InstanceIdsHeard } from '../instance-ids-heard.js';
+import { idTextOrNull } from '../native-id.js';
 
 export const DANUBE_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'LIST_DEFINITIONS', 'CREATE_DEFINITION', 'UPDATE_DEFINITION', 'DELETE_DEFINITION', 'UPDATE_BACKUP_NOTE', 'CANCEL_OPERATION',
@@ -72,6 +74,8 @@ export class DanubeAdapter extends BaseAdapter {
     private readonly createFindings: CreateFindings,
     /** Told when a VM's list named other VMs' backups, which are dropped (foreign-rows.ts). */
     private readonly foreignRows: ForeignRowsReport,
+    /** Told the hostnames Danube's own answers name now, so a look-up by one reads no VM list (RecentlyListedIds). */
+    private readonly listedIds: InstanceIdsHeard,
   ) {
     super(account, upstream);
     this.client = new DanubeClient(upstream, config.auth, config.dc);
@@ -98,7 +102,34 @@ export class DanubeAdapter extends BaseAdapter {
   /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
     const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
-    return instancesAsked(nativeIds, listRows(answer, this.account.id), (row) => row.hostname, (row) => mapInstance(this.account.id, row), this.account.id);
+    const rows = listRows(answer, this.account.id);
+    // The whole list, as a list read is: the spellings it names now replace those known, so one it
+    // dropped since (a VM renamed in case) is looked up in the list again, not sent as written.
+    this.listedIds.listedIds(this.account.id, rows.flatMap((row) => (typeof row.hostname === 'string' && isSendableHostname(row.hostname) ? [row.hostname] : [])));
+    return instancesAsked(nativeIds, rows, (row) => row.hostname, (row) => mapInstance(this.account.id, row), this.account.id);
+  }
+
+  /**
+   * The VM's hostname now, as rows of its own backups name it (`vm`, backup-row-vm.ts): heard as
+   * Danube's spelling of that VM (RecentlyListedIds.seen), so a look-up by the spelling it had
+   * before a rename in case reads the list rather than going as written. Rows are the VM's alone
+   * (the callers' filters): a row naming another VM feeds nothing. A `vm` that is no id text is
+   * left to the readers that refuse it.
+   */
+  private hearVmOf(rows: ReadonlyArray<Record<string, unknown>>): void {
+    const heard = new Set<string>();
+    for (const row of rows) {
+      let vm: string | null;
+      try {
+        vm = idTextOrNull(row.vm, this.account.id);
+      } catch {
+        continue;
+      }
+      if (vm !== null && isSendableHostname(vm)) heard.add(vm);
+    }
+    // Two spellings in one VM's rows say nothing of which is now: neither is heard.
+    if (heard.size !== 1) return;
+    for (const vm of heard) this.listedIds.seen(this.account.id, vm, (id) => this.foldedInstanceId(id));
   }
 
   /**
@@ -241,8 +272,15 @@ export class DanubeAdapter extends BaseAdapter {
    */
   private async createRowsOf(vm: CreateVm, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
     const { hostname, vmUuid } = vm;
-    if (vmUuid !== null) return (await this.backupRowsOf(vmUuid, scope)).filter((row) => isRowOfVmUuid(row, vmUuid));
+    if (vmUuid !== null) return this.rowsOfVmUuid(vmUuid, scope);
     return (await this.backupRowsOf(hostname, scope)).filter((row) => backupRowVm(row, hostname, this.account.id) === hostname);
+  }
+
+  /** The rows of `GET /vm/{uuid}/backup` that are that VM's (isRowOfVmUuid), their `vm` heard as its hostname now. */
+  private async rowsOfVmUuid(vmUuid: string, scope: UpstreamScope): Promise<Array<Record<string, unknown>>> {
+    const rows = (await this.backupRowsOf(vmUuid, scope)).filter((row) => isRowOfVmUuid(row, vmUuid));
+    this.hearVmOf(rows);
+    return rows;
   }
 
   override async deleteBackup(backup: Backup, scope: UpstreamScope): Promise<Operation> {
@@ -437,8 +475,7 @@ export class DanubeAdapter extends BaseAdapter {
     const hostname = ref.instanceNativeId ?? '';
     let backups: Backup[];
     if (vmUuid) {
-      const rows = await this.backupRowsOf(vmUuid, scope);
-      const mine = rows.filter((row) => isRowOfVmUuid(row, vmUuid));
+      const mine = await this.rowsOfVmUuid(vmUuid, scope);
       backups = await mapRows(mine, (row) => mapBackup(this.account.id, hostname, row));
     } else {
       const [listed] = await this.listBackups([hostname], scope);

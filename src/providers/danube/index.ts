@@ -12,7 +12,7 @@ export const danubeModule = defineProviderModule({
   logRedactPaths: ['apiKey', '*.apiKey', 'headers["es-api-key"]'],
   secretKeys: ['apiKey', 'password'],
   declareSecrets: declareDanubeSecrets,
-  createAdapter: (account, upstream, config, services) => new DanubeAdapter(account, upstream, config, services.createFindings, services.foreignRows),
+  createAdapter: (account, upstream, config, services) => new DanubeAdapter(account, upstream, config, services.createFindings, services.foreignRows, services.listedIds),
   async loadSimulator() {
     const { DANUBE_SIM_API_KEY, DanubeSimulator } = await import('./simulator.js');
     return { create: (options) => new DanubeSimulator(options), account: (url) => ({ name: 'Danube Cloud (simulated)', url: `${url}/api`, auth: { apiKey: DANUBE_SIM_API_KEY } }) };
