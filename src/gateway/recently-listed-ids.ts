@@ -26,13 +26,15 @@ interface Listed {
   /** How many ids the list that made this set named (0 where ids were only seen). */
   readonly listedCount: number;
   readonly readAt: number;
+  /** The ids by their folded spelling, built at the set's first `seen` (one pass), so each later one is a look-up, not a pass. */
+  byFold?: Map<string, Set<string>>;
 }
 
 /**
  * The instance ids each account's provider named lately, for LISTED_IDS_TTL_MS: one set per
  * account, replaced by each whole list the provider answers (the gateway's list read, and Danube's
  * read by id, which reads the whole list), and added to by an answer naming one VM's id now
- * (Danube's rows of a VM's backups read by its uuid: `seen`, which drops the VM's other spellings).
+ * (Danube's rows of a VM's backups read by its uuid, its definitions list: `seen`, which drops the VM's other spellings).
  * Only the provider's answers feed it, each into its own account's set: a client's ids never do,
  * so it is bounded by the accounts configured, their VM lists and SEEN_BEYOND_LIST.
  * RequestReads.listedInstanceId lets an id known as written go with no read of the list; any
@@ -75,9 +77,17 @@ export class RecentlyListedIds implements InstanceIdsHeard {
       listed = { ids: new Set(), listedCount: 0, readAt: this.now() };
       this.byAccount.set(providerId, listed);
     }
-    for (const other of listed.ids) if (other !== id && fold(other) === folded) listed.ids.delete(other);
-    if (listed.ids.has(id) || listed.ids.size >= listed.listedCount + SEEN_BEYOND_LIST) return;
+    const byFold = listed.byFold ?? (listed.byFold = foldIndex(listed.ids, fold));
+    const spellings = byFold.get(folded);
+    for (const other of spellings ?? []) if (other !== id) listed.ids.delete(other);
+    if (listed.ids.has(id)) {
+      byFold.set(folded, new Set([id]));
+      return;
+    }
+    if (spellings !== undefined) byFold.delete(folded);
+    if (listed.ids.size >= listed.listedCount + SEEN_BEYOND_LIST) return;
     listed.ids.add(id);
+    byFold.set(folded, new Set([id]));
   }
 
   /** Whether the account listed `nativeId`, spelt as it is, within the TTL. */
@@ -99,4 +109,17 @@ export class RecentlyListedIds implements InstanceIdsHeard {
     }
     return listed;
   }
+}
+
+/** The ids by their folded spelling (an id the fold refuses is in none). */
+function foldIndex(ids: ReadonlySet<string>, fold: (id: string) => string | null): Map<string, Set<string>> {
+  const byFold = new Map<string, Set<string>>();
+  for (const id of ids) {
+    const folded = fold(id);
+    if (folded === null) continue;
+    const spellings = byFold.get(folded);
+    if (spellings) spellings.add(id);
+    else byFold.set(folded, new Set([id]));
+  }
+  return byFold;
 }

@@ -92,6 +92,27 @@ describe('danube: the hostnames every read of Danube names feed the memory of li
     }
   });
 
+  it("the account's definitions list hears each definition's VM by its hostname now: the spelling the client holds answers the VM", async () => {
+    const [renamed, other] = [nodes[5]!, nodes[6]!];
+    const definitions = await harness.gql<{ node: { definitions: Array<{ id: string }> } | null }>('query($id: ID!) { node(id: $id) { ... on Instance { definitions { id } } } }', { id: other.id });
+    expect(definitions.errors).toBeUndefined();
+    const definitionId = definitions.data!.node!.definitions[0]!.id;
+    const now = capitalised(renamed.nativeId);
+    simulator.renameVm(renamed.nativeId, now);
+    try {
+      harness.resetUpstreamLogs();
+      // Known listed as written: no VM list, only every VM's definitions, naming the new spelling.
+      const read = await harness.gql<{ node: { id: string } | null }>('query($id: ID!) { node(id: $id) { id } }', { id: definitionId });
+      expect(read.data?.node?.id).toBe(definitionId);
+      expect(vmListReads()).toBe(0);
+      const answer = await harness.gql<{ node: { id: string; nativeId: string } | null }>(NODE, { id: renamed.id });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.node).toEqual({ id: instanceId({ providerId: provider, nativeId: now }), nativeId: now });
+    } finally {
+      simulator.renameVm(now, renamed.nativeId);
+    }
+  });
+
   it("is not grown by a client's ids: hostnames no VM has, asked many at once, feed nothing", async () => {
     const memory = harness.gateway.services.listedIds;
     const before = memory.size(provider);

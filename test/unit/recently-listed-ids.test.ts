@@ -69,6 +69,16 @@ describe('RecentlyListedIds', () => {
     expect(memory.has('danube', 'web01.example.com')).toBe(true);
   });
 
+  it('drops every other spelling of an id seen, a list naming two among them', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.listed('danube', vms('web03.example.com', 'WEB03.example.com', 'web04.example.com'));
+    memory.seen('danube', 'Web03.Example.com', fold);
+    expect(['web03.example.com', 'WEB03.example.com', 'Web03.Example.com'].map((id) => memory.has('danube', id))).toEqual([false, false, true]);
+    memory.seen('danube', 'web03.example.com', fold);
+    expect(['web03.example.com', 'Web03.Example.com', 'web04.example.com'].map((id) => memory.has('danube', id))).toEqual([true, false, true]);
+    expect(memory.size('danube')).toBe(2);
+  });
+
   it('hears nothing of an id the fold refuses', () => {
     const memory = new RecentlyListedIds(60_000, () => 0);
     memory.seen('danube', 'not a hostname', () => null);

@@ -171,7 +171,10 @@ export class DanubeAdapter extends BaseAdapter {
   private allDefinitions(scope: UpstreamScope): Promise<DefinitionsRead> {
     return this.definitions.shared(scope, async () => {
       const answer = await this.client.call('GET', '/vm/define/backup', 'vm.define.backup.list_all', scope, { full: true, extended: true });
-      return readDefinitions(this.account.id, listRows(answer, this.account.id));
+      const read = await readDefinitions(this.account.id, listRows(answer, this.account.id));
+      // A definition's `hostname` is its VM's now (esdc-ce's BackupDefine follows the VM's rename).
+      for (const hostname of read.byVm.keys()) this.listedIds.seen(this.account.id, hostname, (id) => this.foldedInstanceId(id));
+      return read;
     });
   }
 
