@@ -1,5 +1,5 @@
 import { PROVIDER_MODULES } from '../providers/registry.js';
-import { USABLE_ID } from './usable-id.js';
+import { USABLE_CLIENT_NAME, USABLE_ID } from './usable-id.js';
 
 /**
  * Problems with a provider account read `providers[1].url: ...`, an index counted from zero,
@@ -12,11 +12,6 @@ import { USABLE_ID } from './usable-id.js';
 
 const ACCOUNT_LINE = /^(providers\[(\d+)\][^\s:]*)(: .*)$/s;
 const CLIENT_LINE = /^(clients\[(\d+)\][^\s:]*)(: .*)$/s;
-/**
- * A client name quoted in a problem: a plain word such as audit lines carry. The schema takes any
- * text of 1 to 100 characters, and a key pasted into `name` would be quoted with anything looser.
- */
-const USABLE_CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 /** "1st", "2nd", "3rd", "11th", "22nd". */
 export function ordinal(position: number): string {

@@ -1,5 +1,5 @@
 import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
-import { USABLE_ID } from './usable-id.js';
+import { USABLE_CLIENT_NAME, USABLE_ID } from './usable-id.js';
 
 /**
  * Checks that span several parts of the config (ids named in one place and
@@ -46,7 +46,8 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
   list(config.providers).forEach((provider, index) => {
     const id = record(provider)?.id;
     if (typeof id !== 'string') return;
-    if (ids.has(id)) issues.push({ path: ['providers', index, 'id'], message: `duplicate provider id "${id}"` });
+    // An id the schema refuses has a line of its own; it may be a secret, so not quoted here either.
+    if (ids.has(id)) issues.push({ path: ['providers', index, 'id'], message: USABLE_ID.test(id) ? `duplicate provider id "${id}"` : 'duplicate provider id (not quoted: not of an id\'s form)' });
     ids.add(id);
   });
   list(config.providers).forEach((provider, index) => {
@@ -75,7 +76,8 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
     }
     if (typeof client.name === 'string') {
       // Audit lines name clients: two of one name could not be told apart.
-      if (names.has(client.name)) issues.push({ path: ['clients', index, 'name'], message: `duplicate client name "${client.name}": each client needs its own` });
+      const quoted = USABLE_CLIENT_NAME.test(client.name) ? `"${client.name}"` : '(not quoted: not a plain word, it may be a key put in the wrong place)';
+      if (names.has(client.name)) issues.push({ path: ['clients', index, 'name'], message: `duplicate client name ${quoted}: each client needs its own` });
       names.add(client.name);
     }
     list(client.providers).forEach((id, providerIndex) => {

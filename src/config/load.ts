@@ -5,6 +5,7 @@ import { withAccountLabels } from './account-labels.js';
 import { ConfigError } from './config-error.js';
 import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
+import { USABLE_ID } from './usable-id.js';
 import { envValue } from './env-secret-files.js';
 import { rememberAdminPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
@@ -19,12 +20,20 @@ import { yamlProblem } from './yaml-problem.js';
 // Its own module so main.ts can recognise it without loading zod and yaml.
 export { ConfigError } from './config-error.js';
 
-/** `providers[2].auth.password` */
+/**
+ * `providers[2].auth.password`. A perProvider key is a provider id written by hand: one not of an
+ * id's form may be a secret put in the wrong place, and its value's problem (or its missing
+ * `${NAME}`) quoted it in the path.
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  path.forEach((part, index) => {
+    if (index === 2 && path[0] === 'protection' && path[1] === 'perProvider' && !(typeof part === 'string' && USABLE_ID.test(part))) out += UNQUOTED_PROVIDER_KEY;
+    else out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  });
   return out === '' ? '(root)' : out;
 }
+const UNQUOTED_PROVIDER_KEY = ' (a key not of an id\'s form, not quoted: it may be a secret)';
 
 /**
  * Replaces `${NAME}` in every string value, from NAME or the file NAME_FILE
