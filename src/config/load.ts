@@ -86,10 +86,11 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], p
 
 /**
  * Where an unknown key may be a secret itself: a credential left in braces without its key
- * (`auth: { sim-zomro-token-3f9a1c }`, a client's `{ name: ci, <its key>, roles: [...] }`) is in
+ * (`auth: { sim-zomro-token-3f9a1c }`, a client's `{ name: ci, <its key>, roles: [...] }`, an
+ * account's `{ id: lab, kind: zomro, url: ..., <its token> }` with `auth:` cut away) is in
  * YAML a key with no value, and its path quoted it whole.
  */
-const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\]\.auth)$/;
+const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\](?:\.auth)?)$/;
 const UNQUOTED_KEY = 'a key with no value, not quoted (it may be a secret written without its key)';
 
 /**

@@ -131,6 +131,16 @@ describe('a credential left in braces without its key', () => {
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|local-admin-key/);
   });
 
+  // `{ id: zomro-sim, kind: zomro, url: ..., sim-zomro-token-3f9a1c }` with `auth: { token: ... }` cut down to the value.
+  it('is not quoted in the account block itself either', () => {
+    const config = simulatorsConfig();
+    const account = config.providers[0]! as Record<string, unknown>;
+    delete account.auth;
+    const problems = problemsOf({ ...config, providers: [{ ...account, [ZOMRO_TOKEN]: null }, ...config.providers.slice(1)] });
+    expect(problems.some((line) => line.startsWith('providers[0] (account zomro-sim): a key with no value, not quoted'))).toBe(true);
+    expect(problems.join('\n')).not.toMatch(/sim-zomro-token/);
+  });
+
   it('at OnApp too; a misspelt credential key, which has a value, is still named', () => {
     const config = simulatorsConfig();
     config.providers[0]!.auth = { tokn: ZOMRO_TOKEN };
