@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+const BACKUP = 'query($id: ID!) { backup(id: $id) { id } }';
+const DELETE_BACKUP = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
+
+/**
+ * The sibling of danube-overlong-hostname: a client's backup id naming a "hostname" no host can
+ * have (a lone "-", a name starting with "." or "-") is sent to Danube, which answers 412 "Invalid
+ * hostname", and the client reads PROVIDER_ERROR for its own id. Found by the attack7 helper;
+ * the fix is the Danube adapter's (client.ts's isSendableHostname), not made here: skipped until
+ * it is (it fails 3 of 4 on the current code; "a.." is refused already).
+ */
+describe.skip('danube: a client id naming what no hostname can be', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+  });
+  afterAll(() => harness.close());
+
+  it.each([['-'], ['.a'], ['-a'], ['a..']])('is BAD_USER_INPUT with no call of the VM (%s)', async (hostname) => {
+    const backupId = encodeId('Backup', 'danube-test', [hostname, 'daily-20240101_000000', '1']);
+    harness.resetUpstreamLogs();
+    const answers = [await harness.gql(BACKUP, { id: backupId }), await harness.gql(DELETE_BACKUP, { input: { backupId } })];
+    for (const answer of answers) expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(harness.simulator('danube').server.log.filter((request) => request.rawPath.startsWith('/api/vm/'))).toEqual([]);
+  });
+});
