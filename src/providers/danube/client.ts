@@ -22,10 +22,12 @@ export interface DanubeAnswer {
 /**
  * The characters of any hostname Danube lists: letters, digits, '-' and '.' (esdc-ce's
  * VmDefineSerializer, `^[A-Za-z0-9][A-Za-z0-9\.-]+[A-Za-z0-9]$`); a VM uuid is of them too. Only
- * the characters are held to it, not Danube's length and end rules, so a VM some older panel
- * named otherwise still reads.
+ * the characters and the first one are held to it, not Danube's length and last-character rules,
+ * so a VM some older panel named otherwise still reads. No hostname begins with "-" or "." (RFC
+ * 1123, and Danube's lookup answers 412 "Invalid hostname"): a client's id naming `-`, `.a` or `-a`
+ * went to Danube and read PROVIDER_ERROR for the client's own input.
  */
-const HOSTNAME_CHARACTERS = /^[A-Za-z0-9.-]+$/;
+const HOSTNAME_CHARACTERS = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
 /**
  * The longest name a host can have (RFC 1035's 255 bytes on the wire: 253 characters written). A
@@ -35,7 +37,7 @@ const HOSTNAME_CHARACTERS = /^[A-Za-z0-9.-]+$/;
  */
 const LONGEST_HOSTNAME = 253;
 
-/** Whether a hostname (or VM uuid) may go into a path: Danube's characters, no `..`, at most 253 characters. */
+/** Whether a hostname (or VM uuid) may go into a path: Danube's characters, a letter or digit first, no `..`, at most 253 characters. */
 export const isSendableHostname = (hostname: string): boolean => hostname.length <= LONGEST_HOSTNAME && HOSTNAME_CHARACTERS.test(hostname) && !hostname.includes('..');
 
 /**
@@ -46,7 +48,7 @@ export const isSendableHostname = (hostname: string): boolean => hostname.length
  */
 export function hostnameSegment(hostname: string): string {
   if (!isSendableHostname(hostname)) {
-    throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 253 characters, holding ".." or anything but letters, digits, "-" and ".")');
+    throw new UnusableNativeId('not a valid Danube hostname', 'listed a VM whose hostname cannot be used in a URL (empty, over 253 characters, beginning with "-" or ".", holding ".." or anything but letters, digits, "-" and ".")');
   }
   return encodeURIComponent(hostname);
 }
