@@ -1,7 +1,7 @@
-import { describeCron, nextRunOf } from '../../domain/schedule.js';
-import type { BackupSchedule } from '../../domain/types.js';
+import { nextRunOf } from '../../domain/schedule.js';
+import type { Backup, BackupDefinition, BackupSchedule, Operation } from '../../domain/types.js';
 import { backupIdOfOperation, backupLookedUpBy, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
-import { answeredOperationId, backupId, definitionId, instanceId, scheduleId } from '../../gateway/ids.js';
+import { answeredOperationId, instanceId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
@@ -10,9 +10,8 @@ import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
-/** The fields every entity of an instance has: its id, its provider account, its instance. */
-const ownedFields = <T extends { providerId: string; instanceNativeId: string | null }>(idOf: (entity: T) => string) => ({
-  id: idOf,
+/** The fields every entity of an instance has: its provider account, its instance (Backup, BackupSchedule and BackupDefinition carry their id: entity-own-fields.ts). */
+const linkFields = <T extends { providerId: string; instanceNativeId: string | null }>() => ({
   provider: (entity: T, _args: unknown, { reads }: GraphQLContext) => reads.provider(entity.providerId),
   instance: (entity: T, _args: unknown, { reads }: GraphQLContext) => instanceOf(reads, entity),
 });
@@ -50,16 +49,14 @@ export const entityResolvers: Resolvers = {
     __resolveReference: (reference, { reads }) => reads.instance(reference.id),
   },
   Backup: {
-    ...ownedFields(backupId),
+    ...linkFields<Backup>(),
     raw: (backup) => backup.raw,
     definition: (backup, _args, { reads }, info) =>
       lookupAt(reads, info, definitionOfBackup(reads, backup), () => (backup.instanceNativeId ? { list: 'definitions', providerId: backup.providerId, instanceNativeId: backup.instanceNativeId } : null)),
     __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, reads.backup(reference.id), () => lookedInById(reference.id)),
   },
   BackupSchedule: {
-    ...ownedFields(scheduleId),
-    weekdays: (schedule) => summary(schedule).weekdays,
-    time: (schedule) => summary(schedule).time,
+    ...linkFields<BackupSchedule>(),
     // The request's clock, as Instance.protection reads it: one instant per request, so the protection's
     // nextRunAt is one of its schedules' and each cron's run is computed once (nextRunAt's memo holds
     // from the instant it was computed at, and the protection's clock was set before the field's).
@@ -67,16 +64,17 @@ export const entityResolvers: Resolvers = {
     __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, nodeOfType(reads, reference.id, 'BackupSchedule'), () => lookedInById(reference.id)),
   },
   BackupDefinition: {
-    ...ownedFields(definitionId),
-    // The contract's retention is non-null: a record that gave none reads 0, and says so beside it.
+    ...linkFields<BackupDefinition>(),
+    // The contract's retention is non-null: a record that gave none reads 0, and says so beside it
+    // (retentionStated, an own field). Kept a resolver: the domain's `retention` is null there.
     retention: (definition) => definition.retention ?? 0,
-    retentionStated: (definition) => definition.retention !== null,
     // Read from its instance's backups: a row left out of them may have been one of this definition's.
     backups: (definition, _args, { reads }, info) => listAt(reads, 'backups', { providerId: definition.providerId, nativeId: definition.instanceNativeId }, info, backupsOfDefinition(reads, definition)),
     __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, nodeOfType(reads, reference.id, 'BackupDefinition'), () => lookedInById(reference.id)),
   },
   Operation: {
-    ...ownedFields(answeredOperationId),
+    ...linkFields<Operation>(),
+    id: (operation) => answeredOperationId(operation),
     backup: (operation, _args, { reads }, info) => lookupAt(reads, info, backupOfOperation(reads, operation), () => backupLookedUpBy(operation)),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
@@ -92,20 +90,3 @@ export const entityResolvers: Resolvers = {
     provider: (error) => error.provider,
   },
 };
-
-/** describeCron parses the cron (cron-parser + luxon); a dashboard repeats a few crons many times. */
-const summaries = new Map<string, ReturnType<typeof describeCron>>();
-const MAX_SUMMARIES = 10_000;
-function summary(schedule: BackupSchedule): ReturnType<typeof describeCron> {
-  let cached = summaries.get(schedule.cron);
-  if (!cached) {
-    try {
-      cached = describeCron(schedule.cron);
-    } catch {
-      cached = { weekdays: [], time: null };
-    }
-    if (summaries.size >= MAX_SUMMARIES) summaries.clear();
-    summaries.set(schedule.cron, cached);
-  }
-  return cached;
-}
