@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import type { Span } from './escape-reading.js';
+import { MAX_READINGS } from './escaped-secrets.js';
 import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } from './secret-pieces.js';
 
 /**
@@ -56,38 +57,63 @@ interface Escapes {
 
 /**
  * Where an escape of a byte below 0x80 that starts at `at` ends, its code in `out[0]`; -1 where
- * none does. `%XX`; `\u00XX` or `\xXX` after one backslash or two (a JSON string holding the
- * escape); `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending
- * none: `&#x3c2` is another character); `&name;`, and the legacy names without ";". Read by
- * hand: a regex at each marker of a hostile answer cost more than the piece search it serves.
+ * none does. `%XX`; `\u00XX` or `\xXX` after one backslash or more (MAX_BACKSLASHES_DOUBLED);
+ * `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending none:
+ * `&#x3c2` is another character); `&name;`, and the legacy names without ";". An escape
+ * of a marker is read on with what follows it (markerEscapeEnd). Read by hand: a regex at each
+ * marker of a hostile answer cost more than the piece search it serves.
  */
 function escapeEnd(text: string, at: number, out: Int32Array): number {
-  const marker = text.charCodeAt(at);
-  if (marker === 0x25) return percentByteEnd(text, at + 1, out);
-  if (marker === 0x5c) {
-    let from = at + 1;
-    if (text.charCodeAt(from) === 0x5c) from++;
-    const kind = text.charCodeAt(from);
-    if (kind === 0x78) return hexByteEnd(text, from + 1, out);
-    if (kind === 0x75 && text.charCodeAt(from + 1) === 0x30 && text.charCodeAt(from + 2) === 0x30) return hexByteEnd(text, from + 3, out);
-    return -1;
-  }
-  return text.charCodeAt(at + 1) === 0x23 ? numericReferenceEnd(text, at + 2, out) : namedReferenceEnd(text, at + 1, out);
+  return markerEscapeEnd(text, text.charCodeAt(at), at + 1, out, MAX_MARKERS_ESCAPED);
 }
 
 /**
- * A `%XX` after its "%", or one percent-encoded again once or twice (`%253C`, `%25253C`: a URL
- * inside a URL's query), whose "%" is written `%25`: a reader of the outer URL reads the inner one.
+ * escapeEnd of an escape whose marker (`marker`: "%", a backslash or "&") stands just before
+ * `from`. Where the escape reads as a marker itself (`&amp;`, `%25`, `\u0026`), what follows is
+ * read as the escape that marker starts, up to `deeper` times more: `&amp;lt;` and `%2525253C`
+ * (an escape escaped again by HTML inside HTML, a URL inside a URL's query) read "<" as a reader
+ * of the text as many times does, and left the 7 characters beside them. Where nothing after
+ * makes one, the marker it reads as, as before.
  */
-function percentByteEnd(text: string, from: number, out: Int32Array): number {
-  let at = from;
-  for (let level = 0; level < MAX_PERCENT_LEVELS && text.charCodeAt(at) === 0x32 && text.charCodeAt(at + 1) === 0x35 && hexValue(text.charCodeAt(at + 2)) >= 0 && hexValue(text.charCodeAt(at + 3)) >= 0; level++) at += 2;
-  const end = hexByteEnd(text, at, out);
-  // `%25` then no escape: the "%" it writes, as before.
-  return end < 0 && at !== from ? hexByteEnd(text, from, out) : end;
+function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array, deeper: number): number {
+  const end = ownEscapeEnd(text, marker, from, out);
+  const code = out[0] as number;
+  if (end < 0 || deeper === 0 || !isMarker(code)) return end;
+  const inner = markerEscapeEnd(text, code, end, out, deeper - 1);
+  if (inner >= 0) return inner;
+  out[0] = code;
+  return end;
 }
-/** Times a `%XX` is read percent-encoded again past its own. */
-const MAX_PERCENT_LEVELS = 2;
+/**
+ * Escapes of markers read on, at most: the escaped-secret search reads an answer MAX_READINGS
+ * times, each peeling one layer, and a joiner escaped deeper reads as one to no reader it models.
+ */
+const MAX_MARKERS_ESCAPED = MAX_READINGS - 1;
+
+/**
+ * Backslashes read past after an escape's own: a JSON string holding the escape doubles it, and one
+ * inside another (a JSON document quoted in a JSON string, quoted again) doubles it each time
+ * (so only runs of 1, 2, 4 or 8 are read),
+ * `\\\\u003c` in the answer for `\u003c` (the escaped-secret search reads as deep).
+ */
+const MAX_BACKSLASHES_DOUBLED = 2 ** MAX_MARKERS_ESCAPED - 1;
+
+/** One escape (escapeEnd's) after its marker, none inside it read. */
+function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Array): number {
+  if (marker === 0x25) return hexByteEnd(text, from, out);
+  if (marker === 0x5c) {
+    let kindAt = from;
+    while (kindAt - from < MAX_BACKSLASHES_DOUBLED && text.charCodeAt(kindAt) === 0x5c) kindAt++;
+    // 1, 2, 4 or 8 backslashes: three are a backslash (`\\`) then the escape, no joiner.
+    const backslashes = kindAt - from + 1;
+    if ((backslashes & (backslashes - 1)) !== 0) return -1;
+    const kind = text.charCodeAt(kindAt);
+    if (kind === 0x78) return hexByteEnd(text, kindAt + 1, out);
+    if (kind === 0x75 && text.charCodeAt(kindAt + 1) === 0x30 && text.charCodeAt(kindAt + 2) === 0x30) return hexByteEnd(text, kindAt + 3, out);
+    return -1;
+  }
+  return text.charCodeAt(from) === 0x23 ? numericReferenceEnd(text, from + 1, out) : namedReferenceEnd(text, from, out);
+}
 
 /** Two hex digits at `from` writing a byte below 0x80. */
 function hexByteEnd(text: string, from: number, out: Int32Array): number {
