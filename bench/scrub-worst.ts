@@ -76,6 +76,13 @@ const shapes: Record<string, (chars: number) => string> = {
   '%253C between letters': (chars) => repeated('a%253C', chars),
   '&amp;amp;amp;amp;nbsp; between letters': (chars) => repeated('n&amp;amp;amp;amp;nbsp;', chars),
   '%252526nbsp%25253B between letters': (chars) => repeated('n%252526nbsp%25253B', chars),
+  '\\n before letters': (chars) => repeated('line of text\\nb7Kq8 ', chars),
+  '%20 between letters': (chars) => repeated('a%20', chars),
+  '%2b7 between letters': (chars) => repeated('a%2b7', chars),
+  '\\n between letters': (chars) => repeated('a\\n', chars),
+  '&amp;lt; between letters': (chars) => repeated('a&amp;lt;', chars),
+  '%2525253C between letters': (chars) => repeated('a%2525253C', chars),
+  '&amp;amp;amp; between letters': (chars) => repeated('a&amp;amp;amp;', chars),
   '+ runs': (chars) => repeated('+', chars),
   'letters only': (chars) => repeated('abcdefghij', chars),
 };

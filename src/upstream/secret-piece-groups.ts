@@ -60,6 +60,22 @@ export class SecretPiecesByJoiners {
     this.differing = many ? standingBetweenAlphanumerics(differing) : null;
   }
 
+  /** Whether a piece of any secret may start with the characters `first` then `second` (SecretPieceSearch.mayStartWith). */
+  mayStartWith(first: number, second: number): boolean {
+    return this.searches.some((search) => search.mayStartWith(first, second));
+  }
+
+  /** The pieces of any secret that start at one of `starts` (in order) of `text`: in order, apart (SecretPieceSearch.findStartingAt). */
+  startingAt(text: string, starts: readonly number[]): Span[] {
+    const spans: Span[] = [];
+    for (const search of this.searches) {
+      const found: Span[] = [];
+      for (const start of starts) search.findStartingAt(text, start, found);
+      spans.push(...found);
+    }
+    return this.searches.length === 1 ? spans : mergedSpans(spans.sort((a, b) => a[0] - b[0]));
+  }
+
   /** How many searches a text may be given: one per distinct set of joiners the secrets hold (that has pieces to look for). */
   get groups(): number {
     return this.searches.length;
@@ -85,13 +101,17 @@ export class SecretPiecesByJoiners {
   private search(text: string, findIn: (search: SecretPieceSearch) => Span[] = (search) => search.findIn(text)): Span[] {
     if (this.searches.length === 1) return findIn(this.searches[0] as SecretPieceSearch);
     if (this.together !== null && !(this.differing as RegExp).test(text)) return findIn(this.together);
-    const spans = this.searches.flatMap(findIn).sort((a, b) => a[0] - b[0]);
-    const merged: Span[] = [];
-    for (const span of spans) {
-      const previous = merged.at(-1);
-      if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
-      else merged.push([span[0], span[1]]);
-    }
-    return merged;
+    return mergedSpans(this.searches.flatMap(findIn).sort((a, b) => a[0] - b[0]));
   }
+}
+
+/** `spans` (sorted by start) with overlapping ones made one, as each search makes its own. */
+function mergedSpans(spans: readonly Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  return merged;
 }

@@ -81,6 +81,10 @@ function passedOver(text: string, at: number, held: HeldJoiners): number {
   return 0;
 }
 
+/** How many UTF-16 units the piece search passes over at a "%" or backslash at `at` (an escape of whitespace or a quote; JSON's `\\`, 1): what joiners a search holds decides none of these. */
+export const escapePassedOver = (text: string, at: number): number => passedOver(text, at, NO_JOINERS_HELD);
+const NO_JOINERS_HELD: HeldJoiners = new Uint8Array(128);
+
 const isAlphanumeric = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /**
@@ -170,6 +174,9 @@ function blockStep(text: string, at: number, held: HeldJoiners): number {
   return step >>> 8 === JOINER && passedOver(text, at, held) === 0 ? step & 0xff : step;
 }
 
+/** Two folded codes as an index of SecretPieceSearch's `starts` (16 bits; a code past 255 as byteOf mixes it: the search decides). */
+const pairOf = (first: number, second: number): number => (byteOf(first) << 8) | byteOf(second);
+
 /** Characters in a row read together at each of findIn's first reads; a piece of MIN_PIECE_LENGTH holds one such block at a multiple of BLOCK_SPACING whatever its place. */
 const BLOCK = 3;
 const BLOCK_SPACING = MIN_PIECE_LENGTH - BLOCK + 1;
@@ -219,6 +226,9 @@ export class SecretPieceSearch {
   /** What `find` answered for recent texts (a search used alone; SecretPiecesByJoiners remembers for its searches, once). */
   private readonly remembered = new RememberedSpans();
 
+  /** Per pair of codes (pairOf), 1 where a piece of a secret may start with them: escape-eaten-starts.ts asks it. */
+  private readonly starts = new Uint8Array(1 << 13);
+
   /** The joiners the secrets hold: counted wherever they stand, in the secrets and in texts. */
   private readonly heldJoiners = new Uint8Array(128);
 
@@ -237,6 +247,8 @@ export class SecretPieceSearch {
       for (let start = 0; start + MIN_PIECE_LENGTH <= codes.length; start++) {
         if (raw.slice(start, start + MIN_PIECE_LENGTH).every(isWordCode)) continue;
         const window = codes.slice(start, start + MIN_PIECE_LENGTH);
+        const pair = pairOf(window[0] as number, window[1] as number);
+        this.starts[pair >>> 3]! |= 1 << (pair & 7);
         const first = windowHash(window, 0, FIRST_MULTIPLIER);
         const second = windowHash(window, 0, SECOND_MULTIPLIER);
         const held = this.windows.get(first);
@@ -254,6 +266,21 @@ export class SecretPieceSearch {
         }
       }
     }
+  }
+
+  /** Whether a piece of a secret may start with the counted characters `first` then `second` (UTF-16 codes, either case). */
+  mayStartWith(first: number, second: number): boolean {
+    const pair = pairOf(folded(first), folded(second));
+    return ((this.starts[pair >>> 3] as number) & (1 << (pair & 7))) !== 0;
+  }
+
+  /**
+   * The pieces (MIN_PIECE_LENGTH counted characters) that start at `start` of `text`, a letter or
+   * digit, added to `found` as `findIn` adds them (spans in order; one overlapping the last made one
+   * with it). Counted there even where a pass from the text's start reads it inside an escape.
+   */
+  findStartingAt(text: string, start: number, found: Span[]): void {
+    if (this.windows.size > 0) this.windowsFrom(text, start, 1, found);
   }
 
   /** Whether any secret has a piece to look for (one of MIN_PIECE_LENGTH that is not all word characters). */

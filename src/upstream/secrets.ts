@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
+import { escapeEatenStarts } from './escape-eaten-starts.js';
 import type { Span } from './escape-reading.js';
 import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
@@ -360,10 +361,20 @@ class Search {
    * letters or digits read (escaped-joiners.ts: `Dnb7Kq8&lt;Rw2Zx4LmT` left 7 beside the escape).
    */
   private piecesIn(text: string): Span[] {
-    const found = this.pieces.find(text);
+    const found = this.withEatenStarts(text, this.pieces.find(text));
     const read = readEscapedJoiners(text);
     if (read === null) return found;
     const more = spansInSource(read, this.piecesInReading(read, found));
+    return more.length === 0 ? found : merged([...found, ...more]);
+  }
+
+  /**
+   * `found` (the pieces in `text`) with those that start with the characters ending an escape the
+   * piece search passes over (escape-eaten-starts.ts: `%2b7Kq8Rw2` for `b7Kq8Rw2...`).
+   */
+  private withEatenStarts(text: string, found: Span[]): Span[] {
+    const starts = escapeEatenStarts(text, (first, second) => this.pieces.mayStartWith(first, second));
+    const more = starts.length === 0 ? [] : this.pieces.startingAt(text, starts);
     return more.length === 0 ? found : merged([...found, ...more]);
   }
 
