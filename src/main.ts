@@ -3,6 +3,7 @@ import { ConfigError } from './config/config-error.js';
 import type { GatewayConfig } from './config/schema.js';
 import { readSchemaText } from './graphql/schema-file.js';
 import { EXIT_CONFIG, startRefusal } from './start-refusal.js';
+import { EXIT_STOPPED_WHILE_STARTING, stoppedWhileStartingLine, watchStartSignals, type StartPhase, type StopSignal } from './start-signals.js';
 import { applyV8Settings } from './v8-settings.js';
 
 // Only `serve` loads the server (Apollo, express, the providers), and only
@@ -10,6 +11,9 @@ import { applyV8Settings } from './v8-settings.js';
 
 /** Set once the command is `serve`: only a refused start of the server is a log event as well. */
 let serving = false;
+
+/** Set by a stop signal during the start: a start failing meanwhile (Redis giving up) is not reported as a failure; the stop exits. */
+let stoppedWhileStarting = false;
 
 async function main(): Promise<void> {
   let command: Command;
@@ -69,13 +73,29 @@ async function main(): Promise<void> {
     case 'serve': {
       serving = true;
       applyV8Settings(process.execArgv);
+      // Before the server's code loads: a signal from here until the drain's handlers are in place is said, not silent.
+      const phases = watchStartSignals((signal, phase) => void stopWhileStarting(signal, phase), 'loading the server code');
       const { serve } = await import('./server/serve.js');
-      await serve(command.configFile, process.env, { demoPublic: command.demoPublic, ...(command.configFromEnv ? { configFromEnv: command.configFromEnv } : {}) });
+      await serve(command.configFile, process.env, { demoPublic: command.demoPublic, phases, ...(command.configFromEnv ? { configFromEnv: command.configFromEnv } : {}) });
     }
   }
 }
 
+/** The stop a signal asked for before the gateway was up: its line on stderr (and as a JSON event), then the exit. */
+async function stopWhileStarting(signal: StopSignal, phase: StartPhase): Promise<void> {
+  stoppedWhileStarting = true;
+  const line = stoppedWhileStartingLine(signal, phase);
+  process.stderr.write(`${line}\n`);
+  try {
+    const { logStartStopped } = await import('./server/start-refusal-log.js');
+    await logStartStopped(line, { signal, phase, exitCode: EXIT_STOPPED_WHILE_STARTING }, process.env, process.stdout.isTTY === true);
+  } finally {
+    process.exit(EXIT_STOPPED_WHILE_STARTING);
+  }
+}
+
 main().catch(async (error: unknown) => {
+  if (stoppedWhileStarting) return;
   const refusal = startRefusal(error);
   process.stderr.write(`${refusal.lines.join('\n')}\n`);
   try {

@@ -17,6 +17,7 @@ import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../ob
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
+import type { StartPhases } from '../start-signals.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
@@ -48,8 +49,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Starts the gateway (demo mode when configFile is null) and stops it gracefully on SIGINT/SIGTERM. */
-export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean; configFromEnv?: string } = {}): Promise<void> {
+export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, options: { demoPublic?: boolean; configFromEnv?: string; phases?: StartPhases } = {}): Promise<void> {
   const demo = configFile === null;
+  const phases = options.phases;
+  phases?.enter(demo ? 'starting the demo simulators' : 'reading the config');
   refuseMisspeltVariables(env);
   const redisUrl = envRedisUrl(env);
   const demoHost = envHost(env) ?? '127.0.0.1';
@@ -86,13 +89,17 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
   const smallBudget = smallAnswerBudget(config);
   if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);
+  if (redisUrl) phases?.enter('connecting to Redis');
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
   const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl, logger) : undefined;
   // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
   const loopbackNamesOnly = demo && options.demoPublic !== true;
+  phases?.enter('opening the listeners');
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });
+  // Handed over in one synchronous step: no signal falls between the two handlers.
+  phases?.started();
   exitOnSignals({
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,

@@ -27,3 +27,14 @@ export async function logStartRefusal(refusal: StartRefusal, env: NodeJS.Process
   // Queued behind a slow reader, the line would be lost to the exit; a stopped reader waits no longer than this.
   await boundedStdout().flushed(1_000);
 }
+
+/**
+ * A start stopped by a signal, as one log event where the logs are JSON (stderr has the plain
+ * line): `signal`, `phase` and `exitCode`, at warn, since the replica did not come up.
+ */
+export async function logStartStopped(line: string, fields: { signal: string; phase: string; exitCode: number }, env: NodeJS.ProcessEnv, stdoutIsTerminal: boolean): Promise<void> {
+  if (orDefault(() => chooseLogFormat(env, stdoutIsTerminal), stdoutIsTerminal ? 'pretty' : 'json') !== 'json') return;
+  const level: LogLevel = orDefault(() => envLogLevel(env), undefined) ?? 'info';
+  createLogger(level, undefined, { format: 'json' }).warn(fields, line);
+  await boundedStdout().flushed(1_000);
+}
