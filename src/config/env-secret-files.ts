@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { noteSecretFileMode } from './secret-file-modes.js';
 
 /**
  * `${NAME}` in the config, read from NAME, or from the file NAME_FILE names:
@@ -40,6 +41,7 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if (direct !== undefined) return { value: direct };
   if (file === undefined) return undefined;
   const read = readSecretFile(file);
+  if ('stat' in read) noteSecretFileMode(fileVariable, shownPath(file), read.stat);
   if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}${nextStep(read.problem, name, fileVariable)}` };
   // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
   const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;
@@ -60,7 +62,7 @@ function shownPath(file: string): string {
   return `a relative path, not quoted as it may be the secret itself; read from ${process.cwd()}`;
 }
 
-function readSecretFile(path: string): EnvValue {
+function readSecretFile(path: string): EnvValue | { value: string; stat: { mode: number; gid: number } } {
   if (path === '') return { problem: 'it is empty, not a path' };
   let fd: number;
   try {
@@ -77,7 +79,7 @@ function readSecretFile(path: string): EnvValue {
     const bytes = readFileSync(fd);
     // Decoded anyway, a Latin-1 or UTF-16 file's secret became another (U+FFFD for each odd byte), refused with nothing pointing at the file.
     if (!isUtf8(bytes)) return { problem: 'not UTF-8 text (save the file as UTF-8)' };
-    return { value: bytes.toString('utf8') };
+    return { value: bytes.toString('utf8'), stat: { mode: stat.mode, gid: stat.gid } };
   } catch (error) {
     return { problem: whyUnreadable(error) };
   } finally {

@@ -13,6 +13,7 @@ import { smallAnswerBudget } from '../config/small-answer-budget.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
 import { secretEdgeSpaces, secretEdgeSpaceWarning } from '../config/secret-edge-spaces.js';
+import { looseSecretFileWarning, takeLooseSecretFiles } from '../config/secret-file-modes.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
 import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
@@ -89,6 +90,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
   const smallBudget = smallAnswerBudget(config);
   if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);
+  // REDIS_URL_FILE and the config's NAME_FILEs, all read by now.
+  for (const file of takeLooseSecretFiles()) logger.warn({ setting: file.variable, mode: file.mode }, looseSecretFileWarning(file));
   if (redisUrl) phases?.enter('connecting to Redis');
   const store = await createStore(redisUrl, logger);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.

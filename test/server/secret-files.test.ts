@@ -19,9 +19,10 @@ const CLIENT_KEY = 'dashboard-key-from-a-file-0123';
 const SECRET_IN_FILE = 'secret-held-in-a-file-4f1c';
 
 const dir = (): string => temp.make('bg-secret-files-');
+// Owner-only, as a secret file should be: one readable by group or others is warned of (secret-file-modes.test.ts).
 const writeIn = (folder: string, name: string, text: string): string => {
   const path = join(folder, name);
-  writeFileSync(path, text);
+  writeFileSync(path, text, { mode: 0o600 });
   return path;
 };
 
