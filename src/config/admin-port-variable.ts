@@ -8,11 +8,19 @@ import { portReferenceName } from './port-references.js';
  */
 const variables = new WeakMap<object, string>();
 
-/** Notes the variable `written` (the file's admin section, before substitution) named, if any. */
-export function rememberAdminPortVariable(loadedAdmin: object, written: unknown): void {
+/** Notes the variable `written` (the file's admin or listen section, before substitution) named for its port, if any. */
+export function rememberPortVariable(key: 'admin.port' | 'listen.port', loadedSection: object, written: unknown): void {
   const port = written !== null && typeof written === 'object' ? (written as { port?: unknown }).port : undefined;
-  const name = typeof port === 'string' ? portReferenceName('admin.port', port) : undefined;
-  if (name !== undefined) variables.set(loadedAdmin, name);
+  const name = typeof port === 'string' ? portReferenceName(key, port) : undefined;
+  if (name !== undefined) variables.set(loadedSection, name);
+}
+
+/**
+ * The variable the loaded config's listen.port came from: where it is admin.port's too, the two
+ * ports are one value, and "give ADMIN_PORT another value" would move both.
+ */
+export function listenPortVariable(loadedListen: object): string | undefined {
+  return variables.get(loadedListen);
 }
 
 /** The variable the loaded config's admin.port came from, or undefined where the file wrote a number. */

@@ -7,7 +7,7 @@ import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { USABLE_ID } from './usable-id.js';
 import { envValue } from './env-secret-files.js';
-import { rememberAdminPortVariable } from './admin-port-variable.js';
+import { rememberPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
@@ -246,7 +246,9 @@ export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): Gatew
   const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing, shellStyle);
   const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle);
   if (envProblems.length > 0 || !config) throw new ConfigError(withAccountLabels([...envProblems, ...problems], fromFile));
-  rememberAdminPortVariable(config.admin, parsed !== null && typeof parsed === 'object' ? (parsed as { admin?: unknown }).admin : undefined);
+  const written = parsed !== null && typeof parsed === 'object' ? (parsed as { admin?: unknown; listen?: unknown }) : {};
+  rememberPortVariable('admin.port', config.admin, written.admin);
+  rememberPortVariable('listen.port', config.listen, written.listen);
   return config;
 }
 

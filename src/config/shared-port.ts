@@ -1,5 +1,5 @@
 import { isWildcardHost } from '../server/bound-address.js';
-import { adminPortVariable } from './admin-port-variable.js';
+import { adminPortVariable, listenPortVariable } from './admin-port-variable.js';
 import type { GatewayConfig } from './schema.js';
 
 /** What PORT and HOST set in place of listen.port and listen.host, where they are set. */
@@ -27,6 +27,8 @@ export function sharedPortProblem(config: Pick<GatewayConfig, 'listen' | 'admin'
   if (publicPort === 0 || publicPort !== config.admin.port || !hostsMeet(fromEnv.host ?? config.listen.host, config.admin.host)) return undefined;
   const publicSource = fromEnv.port === undefined ? 'listen.port' : 'PORT';
   const variable = adminPortVariable(config.admin);
-  const change = variable === undefined ? 'choose another admin.port' : `give ${variable} another value (the config's admin.port reads it)`;
+  // One variable read by both keys: changing it moves both ports, so admin.port needs one of its own.
+  const sameVariable = variable !== undefined && fromEnv.port === undefined && listenPortVariable(config.listen) === variable;
+  const change = variable === undefined ? 'choose another admin.port' : sameVariable ? `admin.port and listen.port both read ${variable}: give admin.port a variable of its own` : `give ${variable} another value (the config's admin.port reads it)`;
   return `admin.port: ${publicPort} is also the public port (${publicSource}): the admin listener (/metrics, the detailed /readyz) needs a port of its own; ${change}`;
 }

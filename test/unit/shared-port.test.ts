@@ -30,6 +30,14 @@ describe('sharedPortProblem', () => {
     );
   });
 
+  it('where admin.port and listen.port read one variable, says to give admin.port its own (changing it would move both)', () => {
+    expect(sharedPortProblem(loaded('${P}', '${P}', { P: '4100' }), NO_ENV)).toBe(
+      `admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; admin.port and listen.port both read P: give admin.port a variable of its own`,
+    );
+    // Two variables of one value: either may change.
+    expect(sharedPortProblem(loaded('${P}', '${ADMIN_PORT}', { P: '4100', ADMIN_PORT: '4100' }), NO_ENV)).toContain('give ADMIN_PORT another value');
+  });
+
   it('finds nothing where the ports differ, or both are 0 (any free port for each)', () => {
     expect(sharedPortProblem(loaded(4000, 4100), NO_ENV)).toBeUndefined();
     expect(sharedPortProblem(loaded(0, 0), NO_ENV)).toBeUndefined();
