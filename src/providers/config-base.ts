@@ -17,6 +17,12 @@ export const timezoneSchema = z.string().refine(
   { message: 'must be an IANA time zone such as Europe/Amsterdam' },
 );
 
+/** A port past 65535 fails the URL check alone, and "must be an http(s) URL" of an http URL leaves the port unsuspected. Quotes the port only: the rest may hold credentials. */
+function portOutOfRange(input: unknown): string | undefined {
+  const port = typeof input === 'string' ? /^https?:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:@]*):(\d+)(?:[/?#]|$)/i.exec(input)?.[1] : undefined;
+  return port !== undefined && Number(port) > 65_535 ? `: its port ${port} is out of range (1-65535)` : undefined;
+}
+
 /**
  * The API's base URL alone. The client keeps its origin and path only (upstream/client.ts): a
  * `user:password@`, `?query` or `#fragment` in it was accepted and dropped without a word (the
@@ -25,7 +31,7 @@ export const timezoneSchema = z.string().refine(
 const baseUrlSchema = z.url({
   protocol: /^https?$/,
   // A schema's own error beats the loader's "required" for a url left out; and "127.0.0.1:8080" needs the scheme shown.
-  error: (issue) => (issue.input === undefined ? 'required' : 'must be an http(s) URL, such as https://api.example.com/'),
+  error: (issue) => (issue.input === undefined ? 'required' : `must be an http(s) URL${portOutOfRange(issue.input) ?? ', such as https://api.example.com/'}`),
 }).refine(
   (text) => {
     // zod runs this after a failed URL check too: that text is already told 'must be an http(s) URL'.

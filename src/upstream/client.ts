@@ -436,6 +436,9 @@ export function mayRetry(request: Pick<UpstreamRequest, 'method' | 'idempotent'>
   return request.idempotent ?? request.method === 'GET';
 }
 
+const UNREACHABLE_NEXT_STEP =
+  "is unreachable: a refused connection or a host name that does not resolve (which one: the gateway's log, its admin /readyz); if it never answered, check the account's url and port in the config";
+
 function transportError(error: unknown, provider: string): GatewayError {
   if (error instanceof ResponseTooLargeError) {
     return new GatewayError('PROVIDER_ERROR', `provider ${provider} sent an answer that is too large`, { provider, providerCode: 'RESPONSE_TOO_LARGE' });
@@ -443,5 +446,7 @@ function transportError(error: unknown, provider: string): GatewayError {
   if (error instanceof AttemptCancelled) return new UpstreamCancelledError(provider);
   const failure = error instanceof AttemptTimeout ? 'timeout' : classifyTransportError(error);
   if (failure === 'timeout') return new UpstreamFailure('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider }, failure);
-  return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} is unreachable`, { provider }, failure);
+  // The answer names neither the address nor which of the two (the log and the admin /readyz do); the next
+  // step is here because a wrong port or host in `url` reads as this and nothing else.
+  return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${UNREACHABLE_NEXT_STEP}`, { provider }, failure);
 }

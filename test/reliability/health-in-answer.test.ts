@@ -25,7 +25,7 @@ describe('provider health in the answer that called the provider', () => {
     });
     const answer = await harness.gql<Answer>(QUERY);
     expect(answer.errors).toBeUndefined();
-    expect(answer.data?.instances.providerErrors).toEqual([{ provider: { id: 'zomro-lost' }, code: 'PROVIDER_UNAVAILABLE', message: 'provider zomro-lost is unreachable' }]);
+    expect(answer.data?.instances.providerErrors).toEqual([{ provider: { id: 'zomro-lost' }, code: 'PROVIDER_UNAVAILABLE', message: "provider zomro-lost is unreachable: a refused connection or a host name that does not resolve (which one: the gateway's log, its admin /readyz); if it never answered, check the account's url and port in the config" }]);
     expect(answer.data?.providers).toEqual([
       { id: 'zomro-test', health: 'UP', healthCause: null },
       { id: 'zomro-lost', health: 'DEGRADED', healthCause: 'UNREACHABLE' },

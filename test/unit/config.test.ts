@@ -130,6 +130,12 @@ describe('config validation', () => {
     expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL, such as https://api.example.com/']);
   });
 
+  it('says a provider url with a port past 65535 has a wrong port (it said "must be an http(s) URL" of an http URL)', () => {
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: 'http://127.0.0.1:443590/' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL: its port 443590 is out of range (1-65535)']);
+    // Only the port is quoted: a user:password@ before it stays out of the message.
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: 'https://ops:s3cret-pass@api.example.com:99999' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL: its port 99999 is out of range (1-65535)']);
+  });
+
   it('tells an OnApp auth with apiKey that the API key is the password (it listed the allowed keys alone)', () => {
     const onapp = { id: 'flex', kind: 'onapp', url: 'https://cloud.example.com', auth: { apiKey: 'k'.repeat(20) } };
     expect(problemsOf({ allowAnonymous: true, providers: [onapp] })).toEqual([

@@ -408,7 +408,9 @@ describe('UpstreamClient: provider failures', () => {
     clients.push(client);
     const error = await failure(client.request(get('/vms')));
     expect(error.code).toBe('PROVIDER_UNAVAILABLE');
-    expect(error.message).toBe('provider gone is unreachable');
+    // The next step is in the message: a newcomer's wrong port in `url` reads this and nothing else.
+    expect(error.message).toBe("provider gone is unreachable: a refused connection or a host name that does not resolve (which one: the gateway's log, its admin /readyz); if it never answered, check the account's url and port in the config");
+    expect(error.message).not.toMatch(/127\.0\.0\.1|:\d{2,5}\b/);
     expect(error.details).toEqual({ provider: 'gone' });
     expect(client.healthReport().cause).toBe('refused');
   });
