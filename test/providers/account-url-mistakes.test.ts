@@ -77,3 +77,29 @@ describe('an instance list answered 404: the account url is wrong, no instance i
     });
   }
 });
+
+/** Zomro with a session token posts every call to its url: a web server that is not BILLmanager answers 404 there. */
+describe('a Zomro url answered 404 without a BILLmanager document: the account url is wrong', () => {
+  let nothingHere: Server;
+  let url = '';
+  beforeAll(async () => {
+    nothingHere = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((resolve) => nothingHere.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(nothingHere.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((resolve) => nothingHere.close(() => resolve())));
+
+  it('zomro: says to check the url, as the other kinds do (it said "answered HTTP 404 without a BILLmanager document" alone)', async () => {
+    const id = 'zomro-wrong-url';
+    let harness: Harness | undefined;
+    try {
+      harness = await startHarness({ kinds: ['zomro'], configure: withAccountCopy('zomro', { id, url }) });
+      const answer = await harness.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { provider { id } code message } } }');
+      expect(answer.data?.instances.providerErrors).toEqual([
+        { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} answered HTTP 404 without a BILLmanager document: check the account's url in the config (the API's base URL)` },
+      ]);
+    } finally {
+      await harness?.close();
+    }
+  });
+});

@@ -152,7 +152,9 @@ export class ZomroClient {
     const doc = (response.body as { doc?: unknown } | null)?.doc;
     if (response.status >= 400 || doc === null || typeof doc !== 'object') {
       const provider = this.upstream.providerId;
-      throw providerError(provider, `provider ${provider} answered HTTP ${response.status} without a BILLmanager document`, `HTTP_${response.status}`);
+      // A 404 is no BILLmanager behind the url (a web server that is not the API): said as the other kinds say it.
+      const urlHint = response.status === 404 ? ": check the account's url in the config (the API's base URL)" : '';
+      throw providerError(provider, `provider ${provider} answered HTTP ${response.status} without a BILLmanager document${urlHint}`, `HTTP_${response.status}`);
     }
     return doc as ZomroDoc;
   }
