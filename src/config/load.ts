@@ -146,10 +146,18 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   // A credential one indent short of `auth:` read "unknown key; allowed here: id, name, url, ..."
   // beside "auth: has no credential": neither said it had only to move.
   const credentialKeys = Object.keys(shapeOf(shape?.['auth']) ?? {});
+  // Where `url` is a key (an account), a `port` or `host` beside it was listed as unknown without saying it belongs in the url.
+  const inUrl = known.includes('url') ? URL_PARTS : [];
   return issue.keys
-    .map((key) => (credentialKeys.includes(key) ? `unknown key here; ${key} goes under auth: indent it below "auth:"` : unknownKeyMessage(key, known)))
+    .map((key) => {
+      if (credentialKeys.includes(key)) return `unknown key here; ${key} goes under auth: indent it below "auth:"`;
+      if (inUrl.includes(key)) return `unknown key here; the ${key} goes in url (http://HOST:PORT/ and the API's path)`;
+      return unknownKeyMessage(key, known);
+    })
     .join('\n');
 };
+
+const URL_PARTS: readonly string[] = ['port', 'host'];
 
 /** A zod object schema's keys and their schemas (undefined for any other schema). */
 function shapeOf(schema: unknown): Record<string, unknown> | undefined {

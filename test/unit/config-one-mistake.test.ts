@@ -155,3 +155,16 @@ describe('a credential left in braces without its key', () => {
     expect(problems.join('\n')).not.toMatch(/sim-zomro-token|sim-onapp-api-key/);
   });
 });
+
+describe("a provider's port (or host) as a key of its own", () => {
+  // `port: 36655` beside `url` read "unknown key; allowed here: id, name, url, ..." without a word on where it goes.
+  it('says it goes in the url', () => {
+    const config = simulatorsConfig();
+    Object.assign(config.providers[0]!, { port: 36656 });
+    Object.assign(config.providers[1]!, { host: '127.0.0.1' });
+    expect(problemsOf(config)).toEqual([
+      'providers[0].port (account zomro-sim): unknown key here; the port goes in url (http://HOST:PORT/ and the API\'s path)',
+      'providers[1].host (account onapp-sim): unknown key here; the host goes in url (http://HOST:PORT/ and the API\'s path)',
+    ]);
+  });
+});
