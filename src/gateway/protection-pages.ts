@@ -18,10 +18,20 @@ const MAX_CURSOR_LENGTH = 1_024;
  * before the cursor: the very workflow "list the unprotected, back these up,
  * next page" lost instances that were never shown.
  */
-const encode = (place: number, instance: Instance): string =>
-  Buffer.from(`p:${JSON.stringify([place, instance.providerId, instance.nativeId])}`).toString('base64url');
+const encode = (place: number, placeInAccount: number, instance: Instance): string =>
+  Buffer.from(`p:${JSON.stringify([place, instance.providerId, instance.nativeId, placeInAccount])}`).toString('base64url');
 
-function decode(cursor: string, argument: 'after' | 'before'): { place: number; providerId: string; key: string } {
+interface DecodedCursor {
+  place: number;
+  providerId: string;
+  key: string;
+  /** Its place among its account's instances; null in a cursor made before it was kept. */
+  placeInAccount: number | null;
+}
+
+const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+function decode(cursor: string, argument: 'after' | 'before'): DecodedCursor {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   let parsed: unknown = null;
   try {
@@ -30,29 +40,56 @@ function decode(cursor: string, argument: 'after' | 'before'): { place: number; 
     parsed = null;
   }
   const refusal = `${argument} must be a cursor from a previous page`;
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw badInput(refusal);
-  const [place, providerId, nativeId] = parsed as unknown[];
-  if (!Number.isInteger(place) || (place as number) < 0 || typeof providerId !== 'string' || typeof nativeId !== 'string') {
+  if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 4)) throw badInput(refusal);
+  const [place, providerId, nativeId, placeInAccount] = parsed as unknown[];
+  if (!isPlace(place) || typeof providerId !== 'string' || typeof nativeId !== 'string' || (parsed.length === 4 && !isPlace(placeInAccount))) {
     throw badInput(refusal);
   }
-  return { place: place as number, providerId, key: loaderKey(providerId, nativeId) };
+  return { place, providerId, key: loaderKey(providerId, nativeId), placeInAccount: isPlace(placeInAccount) ? placeInAccount : null };
 }
 
 const accountOfInstance = (instance: Instance): string => instance.providerId;
 
 /**
  * Where the cursor's instance is in the list of all instances now. Where it is
- * gone (deleted between pages), its old place, the best guess left; where its
+ * gone (deleted between pages), its old place within its account, the best
+ * guess left: its old place in the whole list counted the earlier accounts'
+ * instances as they were, and one of them gone (or the whole account failed)
+ * started the next page that many instances further on, past instances never
+ * shown (a cursor made before the place in its account was kept: that place
+ * still); where its
  * whole account is gone (failed between pages), right before the next
  * account's first instance: the old place skipped as many never shown as the
  * account had before it (placeAfterGoneAccount).
  */
 function placeOf(all: readonly Instance[], cursor: string, argument: 'after' | 'before', accounts: readonly string[]): { found: boolean; place: number } {
-  const { place, providerId, key } = decode(cursor, argument);
+  const { place, providerId, key, placeInAccount } = decode(cursor, argument);
   const found = all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === key);
   if (found >= 0) return { found: true, place: found };
   const afterAccount = placeAfterGoneAccount(all, providerId, { accounts, accountOf: accountOfInstance });
-  return { found: false, place: afterAccount ?? Math.min(place, all.length) };
+  if (afterAccount !== null) return { found: false, place: afterAccount };
+  const account = placeInAccount === null ? null : rowsOfAccount(all, providerId);
+  if (account && placeInAccount !== null) return { found: false, place: Math.min(account.start + placeInAccount, account.end) };
+  return { found: false, place: Math.min(place, all.length) };
+}
+
+/** Where an account's instances lie in the list now (they come account by account); null when it has none. */
+function rowsOfAccount(all: readonly Instance[], providerId: string): { start: number; end: number } | null {
+  const start = all.findIndex((instance) => instance.providerId === providerId);
+  if (start < 0) return null;
+  let end = start;
+  while (end < all.length && (all[end] as Instance).providerId === providerId) end++;
+  return { start, end };
+}
+
+/** Each instance's place among its own account's instances (they come account by account). */
+function placesInAccounts(all: readonly Instance[]): number[] {
+  const places = new Array<number>(all.length);
+  for (let index = 0; index < all.length; index++) {
+    const previous = all[index - 1];
+    places[index] = previous !== undefined && previous.providerId === (all[index] as Instance).providerId ? (places[index - 1] as number) + 1 : 0;
+  }
+  return places;
 }
 
 /**
@@ -88,6 +125,8 @@ export function pageOfMatches(
     else between.push(index);
   }
   const bounds = pageWithin(between.length, matchesBefore, matchesAfter, size);
-  const edges = between.slice(bounds.from, bounds.to).map((index) => ({ cursor: encode(index, all[index] as Instance), node: all[index] as Instance }));
+  const shown = between.slice(bounds.from, bounds.to);
+  const inAccount = shown.length > 0 ? placesInAccounts(all) : [];
+  const edges = shown.map((index) => ({ cursor: encode(index, inAccount[index] as number, all[index] as Instance), node: all[index] as Instance }));
   return { edges, pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges), totalCount, providerErrors };
 }
