@@ -7,8 +7,8 @@ import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
 
 /** The longest key a cursor names: the longest id the gateway takes as input. A longer one (a hostile provider's id) makes an offset cursor. */
 const MAX_KEY_LENGTH = 2_048;
-/** base64url of `k:`, nine digits, `:` and the longest key. */
-export const MAX_CURSOR_LENGTH = Math.ceil(((12 + MAX_KEY_LENGTH) * 4) / 3);
+/** base64url of `k:`, nine digits, `:`, the longest key, `:` and nine digits. */
+export const MAX_CURSOR_LENGTH = Math.ceil(((22 + MAX_KEY_LENGTH) * 4) / 3);
 /** The argument a cursor came in, for the refusal's words. */
 type CursorArgument = 'after' | 'before';
 
@@ -16,18 +16,21 @@ type CursorArgument = 'after' | 'before';
 interface CursorPlace {
   place: number;
   key: string | null;
+  /** The item's place among its own account's rows: where a gone item resumes (placeOfGone); null in a cursor without it. */
+  placeInAccount: number | null;
 }
 
 const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
-const keyedCursor = (place: number, key: string): string => (key.length <= MAX_KEY_LENGTH ? Buffer.from(`k:${place}:${key}`).toString('base64url') : offsetCursor(place));
+const keyedCursor = (place: number, key: string, placeInAccount: number | null): string =>
+  key.length <= MAX_KEY_LENGTH ? Buffer.from(`k:${place}:${key}${placeInAccount === null ? '' : `:${placeInAccount}`}`).toString('base64url') : offsetCursor(place);
 
 function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   // `o:` is also what a list with keys made before it named its items: it is still a place.
   const offset = /^o:(\d{1,9})$/.exec(text);
-  if (offset) return { place: Number(offset[1]), key: null };
-  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})$/.exec(text);
-  if (keyed) return { place: Number(keyed[1]), key: keyed[2]! };
+  if (offset) return { place: Number(offset[1]), key: null, placeInAccount: null };
+  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})(?::(\d{1,9}))?$/.exec(text);
+  if (keyed) return { place: Number(keyed[1]), key: keyed[2]!, placeInAccount: keyed[3] === undefined ? null : Number(keyed[3]) };
   throw badInput(`${argument} must be a cursor from a previous page`);
 }
 
@@ -56,15 +59,45 @@ function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T
 
 /**
  * Where a keyed cursor whose item is gone (or that came from another list)
- * stands now. Its old place, the best guess left where its account still has
- * rows: the item that followed it has moved up into it. Where the whole
+ * stands now. Its old place within its account, the best guess left where
+ * its account still has rows: the item that followed it has moved up into
+ * it. Its old place in the whole list counted the earlier accounts' rows as
+ * they were: one of them gone (or the whole account failed) started the next
+ * page as many rows on, past rows never shown; a cursor without the place
+ * in its account still takes that one. Where the whole
  * account is gone (it failed between pages), right before the next account's
  * first row (placeAfterGoneAccount).
  */
 function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, order: AccountOrder<T> | undefined): number {
   const account = order && cursor.key !== null ? accountNamedBy(cursor.key) : null;
   const afterAccount = order && account !== null ? placeAfterGoneAccount(items, account, order) : null;
-  return afterAccount ?? Math.min(cursor.place, items.length);
+  if (afterAccount !== null) return afterAccount;
+  const rows = order && account !== null && cursor.placeInAccount !== null ? rowsOfAccount(items, account, order) : null;
+  if (rows && cursor.placeInAccount !== null) return Math.min(rows.start + cursor.placeInAccount, rows.end);
+  return Math.min(cursor.place, items.length);
+}
+
+/** Where an account's rows lie in the list now (they come account by account); null when it has none. */
+function rowsOfAccount<T>(items: readonly T[], account: string, order: AccountOrder<T>): { start: number; end: number } | null {
+  const start = items.findIndex((item) => order.accountOf(item) === account);
+  if (start < 0) return null;
+  let end = start;
+  while (end < items.length && order.accountOf(items[end] as T) === account) end++;
+  return { start, end };
+}
+
+/** The place among its account's rows of each row from `from` to `to`: one walk back to its account's first row, then counted on. */
+function placesInAccount<T>(items: readonly T[], from: number, to: number, order: AccountOrder<T>): number[] {
+  const places: number[] = [];
+  if (from >= to) return places;
+  let place = 0;
+  const first = order.accountOf(items[from] as T);
+  while (from - place - 1 >= 0 && order.accountOf(items[from - place - 1] as T) === first) place++;
+  for (let index = from; index < to; index++) {
+    if (index > from && order.accountOf(items[index] as T) !== order.accountOf(items[index - 1] as T)) place = 0;
+    places.push(place++);
+  }
+  return places;
 }
 
 /** The account a cursor's key (a global id) names; null for a key that is no id the gateway makes. */
@@ -108,10 +141,11 @@ class Edge<T> {
     readonly node: T,
     private readonly place: number,
     private readonly keyOf: ((item: T) => string) | undefined,
+    private readonly placeInAccount: number | null,
   ) {}
 
   get cursor(): string {
-    return this.keyOf ? keyedCursor(this.place, this.keyOf(this.node)) : offsetCursor(this.place);
+    return this.keyOf ? keyedCursor(this.place, this.keyOf(this.node), this.placeInAccount) : offsetCursor(this.place);
   }
 }
 
@@ -158,7 +192,8 @@ export function paginate<T>(
   const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf, order), items.length)) : items.length;
   const bounds = pageWithin(end - start, start, items.length - end, size);
   const pageStart = start + bounds.from;
-  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf));
+  const inAccount = keyOf && order ? placesInAccount(items, pageStart, start + bounds.to, order) : [];
+  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null));
   return {
     edges,
     pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges),

@@ -6,8 +6,8 @@ import { loaderKey } from './loaders.js';
 import { PageInfo } from './page-info.js';
 import { pageSizeOf, pageWithin, type PageArgs } from './page-window.js';
 
-/** Room for an account id and a provider's native id; far above any real pair. */
-const MAX_CURSOR_LENGTH = 1_024;
+/** Room for an account id and a provider's native id, far above any real pair, and the place in its account (24 characters: 16 digits). */
+const MAX_CURSOR_LENGTH = 1_048;
 
 /**
  * A cursor of the protection-filtered list: the instance itself (its account

@@ -6,6 +6,9 @@ import { pageOfMatches } from '../../src/gateway/protection-pages.js';
 const instance = (nativeId: string, providerId = 'zomro-1'): Instance => ({ providerId, nativeId, name: `vm-${nativeId}`, state: null, raw: {} });
 const instances = (count: number): Instance[] => Array.from({ length: count }, (_, index) => instance(String(index)));
 const cursorOf = (place: number, providerId: string, nativeId: string) => Buffer.from(`p:${JSON.stringify([place, providerId, nativeId])}`).toString('base64url');
+/** A cursor as pages make it: the place in the account last (every instance here is of one account). */
+const madeCursorOf = (place: number, providerId: string, nativeId: string, placeInAccount = place) =>
+  Buffer.from(`p:${JSON.stringify([place, providerId, nativeId, placeInAccount])}`).toString('base64url');
 const every = () => true;
 const names = (page: { edges: Array<{ node: Instance }> }) => page.edges.map((edge) => edge.node.nativeId);
 const badInput = expect.objectContaining({ code: 'BAD_USER_INPUT' });
@@ -16,9 +19,9 @@ describe('a page of the instances a protection filter matches', () => {
     const odd = (index: number) => index % 2 === 1;
     const page = pageOfMatches(all, odd, { first: 2, after: null }, 100, []);
     expect(names(page)).toEqual(['1', '3']);
-    expect(page.edges.map((edge) => edge.cursor)).toEqual([cursorOf(1, 'zomro-1', '1'), cursorOf(3, 'zomro-1', '3')]);
-    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: cursorOf(3, 'zomro-1', '3') });
-    expect(page.pageInfo.startCursor).toBe(cursorOf(1, 'zomro-1', '1'));
+    expect(page.edges.map((edge) => edge.cursor)).toEqual([madeCursorOf(1, 'zomro-1', '1'), madeCursorOf(3, 'zomro-1', '3')]);
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, endCursor: madeCursorOf(3, 'zomro-1', '3') });
+    expect(page.pageInfo.startCursor).toBe(madeCursorOf(1, 'zomro-1', '1'));
     expect(page.totalCount).toBe(3);
   });
 
@@ -48,7 +51,7 @@ describe('a page of the instances a protection filter matches', () => {
     const page = pageOfMatches(instances(4), every, { first: 2, after: cursorOf(1, 'zomro-1', '1') }, 100, []);
     expect(names(page)).toEqual(['2', '3']);
     expect(page.pageInfo.hasNextPage).toBe(false);
-    expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: cursorOf(2, 'zomro-1', '2') });
+    expect(page.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: madeCursorOf(2, 'zomro-1', '2') });
   });
 
   it('says there is no previous page when the matches before the cursor left the filter', () => {
@@ -91,7 +94,7 @@ describe('a page of the instances a protection filter matches', () => {
     const odd = (index: number) => index % 2 === 1;
     const last = pageOfMatches(all, odd, { last: 2 }, 100, []);
     expect(names(last)).toEqual(['5', '7']);
-    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: cursorOf(5, 'zomro-1', '5') });
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: madeCursorOf(5, 'zomro-1', '5') });
     const before = pageOfMatches(all, odd, { last: 2, before: last.pageInfo.startCursor }, 100, []);
     expect(names(before)).toEqual(['1', '3']);
     expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
@@ -140,7 +143,9 @@ describe('a page of the instances a protection filter matches', () => {
       text('p:'),
       text('p:{"place":1}'),
       text('p:[1,"zomro-1"]'),
-      text('p:[1,"zomro-1","1",0]'),
+      text('p:[1,"zomro-1","1",-1]'),
+      text('p:[1,"zomro-1","1","0"]'),
+      text('p:[1,"zomro-1","1",0,0]'),
       text('p:[-1,"zomro-1","1"]'),
       text('p:[1.5,"zomro-1","1"]'),
       text('p:["1","zomro-1","1"]'),
