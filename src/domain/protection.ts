@@ -74,7 +74,7 @@ export interface Protection {
   scheduled: boolean | null;
   /** Whether the provider lets the gateway see schedules at all. */
   scheduleKnown: boolean;
-  /** AVAILABLE backups; null when the provider failed. */
+  /** Usable backups (AVAILABLE, or RESTORING: see isUsable); null when the provider failed. */
   usableBackups: number | null;
   /** The failure behind UNKNOWN PROVIDER_FAILED, safe to show; null otherwise (RETENTION_UNKNOWN is no failure). */
   error: Error | null;
@@ -133,7 +133,7 @@ function retentionUnknownOr(keptAll: Protection, keptNone: Protection): Protecti
 function judge(facts: ProtectionFacts, rpoHours: number, now: Date, latestBelievable: number, unknownRetentionKeeps: boolean): Protection {
   const scheduleKnown = facts.schedules !== null || facts.definitions !== null;
   const base = { rpoHours, scheduleKnown };
-  const usable = (facts.backups as readonly Backup[]).filter((backup) => backup.status === 'AVAILABLE');
+  const usable = (facts.backups as readonly Backup[]).filter(isUsable);
   const lastBackup = newest(usable, latestBelievable);
   const runs = scheduledRuns(facts.schedules as readonly BackupSchedule[] | null, facts.definitions as readonly BackupDefinition[] | null, now, unknownRetentionKeeps);
   const scheduled = scheduleKnown ? runs.count > 0 : null;
@@ -151,6 +151,13 @@ function judge(facts: ProtectionFacts, rpoHours: number, now: Date, latestBeliev
   const sameDisk = runs.anyDisk || usable.some((backup) => isRecent(backup, rpoHours, now, latestBelievable) && (backup.diskId === null || runs.disks.has(backup.diskId)));
   return sameDisk ? { ...result, status: 'PROTECTED', reason: 'RECENT_BACKUP_SCHEDULED' } : { ...result, status: 'STALE', reason: 'RECENT_BACKUP_OTHER_DISK_SCHEDULED' };
 }
+
+/**
+ * A backup there to restore: AVAILABLE, or being restored from (RESTORING), which the restore
+ * reads and leaves in place. Left out, an instance whose newest backup was under restore read
+ * STALE (UNPROTECTED with no other) for the restore's length.
+ */
+const isUsable = (backup: Backup): boolean => backup.status === 'AVAILABLE' || backup.status === 'RESTORING';
 
 /** Within the objective by a believable date (up to the future tolerance ahead). */
 function isRecent(backup: Backup, rpoHours: number, now: Date, latestBelievable: number): boolean {

@@ -6,6 +6,8 @@ import type { Backup, BackupSchedule } from '../../src/domain/types.js';
 const NOW = new Date('2026-03-10T12:00:00Z');
 const HOUR_MS = 3_600_000;
 const STATUSES: Backup['status'][] = ['PENDING', 'CREATING', 'AVAILABLE', 'RESTORING', 'DELETING', 'FAILED', 'UNKNOWN'];
+/** A backup there to restore: AVAILABLE, or being restored from (RESTORING), which the restore leaves in place. */
+const usable = (status: Backup['status']): boolean => status === 'AVAILABLE' || status === 'RESTORING';
 
 const backup = (index: number, status: Backup['status'], offsetMs: number | null, diskId: string | null): Backup => ({
   providerId: 'p', nativeId: `b${index}`, instanceNativeId: 'vm', keyExtra: [], name: 'b', status, origin: null, mode: null,
@@ -35,13 +37,13 @@ const toFacts = (input: { backups: Drawn[]; schedules: Array<string | undefined>
 });
 
 describe('protection rule: properties', () => {
-  it('PROTECTED only with an AVAILABLE backup dated within [now - rpoHours, now + tolerance], and never while nothing is scheduled', () => {
+  it('PROTECTED only with a usable backup dated within [now - rpoHours, now + tolerance], and never while nothing is scheduled', () => {
     fc.assert(
       fc.property(facts, (input) => {
         const result = protectionOf(toFacts(input), input.rpoHours, NOW);
         if (result.status !== 'PROTECTED') return;
         expect(result.scheduled).not.toBe(false);
-        const recent = input.backups.some((item) => item.status === 'AVAILABLE' && item.offset !== null && item.offset >= -input.rpoHours * HOUR_MS && item.offset <= ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS * HOUR_MS);
+        const recent = input.backups.some((item) => usable(item.status) && item.offset !== null && item.offset >= -input.rpoHours * HOUR_MS && item.offset <= ZONE_UNKNOWN_FUTURE_TOLERANCE_HOURS * HOUR_MS);
         expect(recent).toBe(true);
       }),
       { numRuns: 2_000 },
@@ -59,14 +61,14 @@ describe('protection rule: properties', () => {
     );
   });
 
-  it('backups in any status but AVAILABLE change nothing', () => {
+  it('backups in any status but AVAILABLE and RESTORING change nothing', () => {
     fc.assert(
       fc.property(facts, (input) => {
         // Each backup keeps its id: the rule names the first of equals, so ids tell which.
-        const usableOnly = { ...input, backups: input.backups.map((item, index) => ({ ...item, index })).filter((item) => item.status === 'AVAILABLE') };
+        const usableOnly = { ...input, backups: input.backups.map((item, index) => ({ ...item, index })).filter((item) => usable(item.status)) };
         const all = protectionOf(toFacts(input), input.rpoHours, NOW);
-        const usable = protectionOf(toFacts(usableOnly), input.rpoHours, NOW);
-        expect([all.status, all.reason, all.lastBackup?.nativeId, all.usableBackups]).toEqual([usable.status, usable.reason, usable.lastBackup?.nativeId, usable.usableBackups]);
+        const ofUsable = protectionOf(toFacts(usableOnly), input.rpoHours, NOW);
+        expect([all.status, all.reason, all.lastBackup?.nativeId, all.usableBackups]).toEqual([ofUsable.status, ofUsable.reason, ofUsable.lastBackup?.nativeId, ofUsable.usableBackups]);
       }),
       { numRuns: 1_000 },
     );

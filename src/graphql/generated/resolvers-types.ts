@@ -909,7 +909,7 @@ export type Protection = {
   scheduled?: Maybe<Scalars['Boolean']['output']>;
   /** The verdict. */
   status: ProtectionStatus;
-  /** How many usable (AVAILABLE) backups the instance has; null when the provider failed. */
+  /** How many usable (AVAILABLE, or RESTORING: being restored from) backups the instance has; null when the provider failed. */
   usableBackups?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -958,8 +958,9 @@ export type ProtectionReason =
 /**
  * How well an instance is protected. The rule, the same for every provider:
  *
- * - PROTECTED: the newest AVAILABLE backup is at most `rpoHours` old and
- *   something is scheduled to make the next one.
+ * - PROTECTED: the newest AVAILABLE backup (or one RESTORING: being restored
+ *   from, it stays) is at most `rpoHours` old and something is scheduled to
+ *   make the next one.
  * - STALE: the newest AVAILABLE backup is older than `rpoHours` (or has no
  *   date, or only dates too far in the future, below); or there is none yet
  *   while something is scheduled; or it is recent but nothing is scheduled, so
