@@ -7,7 +7,7 @@ import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { USABLE_ID } from './usable-id.js';
 import { envValue } from './env-secret-files.js';
-import { rememberPortVariable } from './admin-port-variable.js';
+import { withPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
@@ -255,9 +255,7 @@ export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): Gatew
   const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle);
   if (envProblems.length > 0 || !config) throw new ConfigError(withAccountLabels([...envProblems, ...problems], fromFile));
   const written = parsed !== null && typeof parsed === 'object' ? (parsed as { admin?: unknown; listen?: unknown }) : {};
-  rememberPortVariable('admin.port', config.admin, written.admin);
-  rememberPortVariable('listen.port', config.listen, written.listen);
-  return config;
+  return { ...config, admin: withPortVariable('admin.port', config.admin, written.admin), listen: withPortVariable('listen.port', config.listen, written.listen) };
 }
 
 /**

@@ -203,4 +203,18 @@ export const configSchema = z
     for (const issue of crossCheckConfig(config)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 
-export type GatewayConfig = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/**
+ * The variable a port was read from, where the file wrote `${NAME}`: set by the loader
+ * (src/config/admin-port-variable.ts), never read from a file (the sections are strict). A field,
+ * not a side table keyed on the section object, so a copy (`{ ...config.admin }`) keeps it.
+ */
+interface PortVariable {
+  portVariable?: string;
+}
+
+export type GatewayConfig = Omit<ParsedConfig, 'listen' | 'admin'> & {
+  listen: ParsedConfig['listen'] & PortVariable;
+  admin: ParsedConfig['admin'] & PortVariable;
+};

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigObject } from '../../src/config/load.js';
 import { sharedPortProblem } from '../../src/config/shared-port.js';
+import { adminPortVariable } from '../../src/config/admin-port-variable.js';
 
 const zomro = { id: 'zomro-nl', kind: 'zomro', url: 'https://api.zomro.com/', auth: { token: 't0ken' } };
 /** A loaded config with these ports as the file wrote them (a `${NAME}` read from `env`). */
@@ -36,6 +37,15 @@ describe('sharedPortProblem', () => {
     );
     // Two variables of one value: either may change.
     expect(sharedPortProblem(loaded('${P}', '${ADMIN_PORT}', { P: '4100', ADMIN_PORT: '4100' }), NO_ENV)).toContain('give ADMIN_PORT another value');
+  });
+
+  it('still names the variables on copies of the loaded sections ({ ...config.admin }, as listenOverrides copies listen)', () => {
+    const config = loaded('${P}', '${P}', { P: '4100' });
+    const copied = { listen: { ...config.listen }, admin: { ...config.admin } };
+    expect(sharedPortProblem(copied, NO_ENV)).toBe(
+      `admin.port: 4100 is also the public port (listen.port): ${NEEDS_OWN}; admin.port and listen.port both read P: give admin.port a variable of its own`,
+    );
+    expect(adminPortVariable({ ...loaded(4000, '${ADMIN_PORT}', { ADMIN_PORT: '9465' }).admin })).toBe('ADMIN_PORT');
   });
 
   it('finds nothing where the ports differ, or both are 0 (any free port for each)', () => {
