@@ -14,6 +14,13 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
  * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
  * with a space or two on one side of it too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
  * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed).
+ *
+ * An escape of an ASCII letter or digit (`%44`, `&#x44;`, `&#68;`, `\u0044`, `\x44`, escaped
+ * again as `%2544`, `&amp;#68;`) is read as well, wherever it stands: a piece written in them
+ * (`%44%6E%62%37%4B%71%38%52`, `%44n%62%37Kq8R`, a second half `%5A%78%34LmTpQ` after a redacted
+ * first) is the secret's to any decoder, and the piece search read it as it stands. A text with
+ * no such escape and no joiner's (nearly every answer: encoders leave letters and digits alone) is
+ * still searched once; a cut of a long answer is kept from beside one (scrub-pieces.ts).
  */
 
 /** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
@@ -203,18 +210,28 @@ function escapesIn(text: string): Escapes {
       continue;
     }
     quiet = 0;
-    // Places past either end asked of charCodeAt are NaN, a double: V8 then reads every code as one (a text starting with a marker read at a sixth of the speed).
-    const spacedBefore = at > 0 && !isAlphanumeric(text.charCodeAt(at - 1));
-    const end = at > 0 && (!spacedBefore || alphanumericPastSpaces(text, at - 1, -1)) ? escapeEnd(text, at, out) : -1;
+    const end = escapeEnd(text, at, out);
     const code = out[0] as number;
-    if (end < 0 || !READ_CHARACTERS.has(code)) {
+    if (end >= 0 && isAlphanumeric(code)) {
+      // A letter or digit escaped reads as itself wherever it stands: `%44%6E%62%37` is "Dnb7" to any decoder.
+      found.at.push(at);
+      found.end.push(end);
+      found.code.push(code);
+      at = end;
+      continue;
+    }
+    // Places past either end asked of charCodeAt are NaN, a double: V8 then reads every code as one (a text starting with a marker read at a sixth of the speed).
+    // An escape of a letter or digit just read counts as one before (`&#x37;&lt;&#x4B;`).
+    const afterLetterEscape = found.end.length > 0 && found.end[found.end.length - 1] === at && isAlphanumeric(found.code[found.code.length - 1] as number);
+    const spacedBefore = at > 0 && !afterLetterEscape && !isAlphanumeric(text.charCodeAt(at - 1));
+    if (end < 0 || !READ_CHARACTERS.has(code) || at === 0 || (spacedBefore && !alphanumericPastSpaces(text, at - 1, -1))) {
       at++;
       continue;
     }
     const joiner = JOINER_CODES.has(code);
     const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
     // Spaces on one side only: ` &amp; ` between two words is how text writes "and", in answers of every kind, and reading it made each a second search.
-    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || (joiner && !spacedBefore && alphanumericPastSpaces(text, runEnd, 1)));
+    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd) || (joiner && !spacedBefore && alphanumericPastSpaces(text, runEnd, 1)));
     if (!after || (spacedBefore && !joiner)) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
@@ -226,6 +243,12 @@ function escapesIn(text: string): Escapes {
     at = runEnd;
   }
   return found;
+}
+
+const letterOut = new Int32Array(1);
+/** Whether an escape of an ASCII letter or digit starts at `at` (a joiner's escape before it is read between letters so). */
+function letterEscapeAt(text: string, at: number): boolean {
+  return isMarker(text.charCodeAt(at)) && escapeEnd(text, at, letterOut) >= 0 && isAlphanumeric(letterOut[0] as number);
 }
 
 /** Where the escapes of joiners that follow one ending at `end` without a gap end (`end` where none follows). */

@@ -14,7 +14,7 @@ import { SPACES_BESIDE_JOINER_SOURCE } from './secret-pieces.js';
  * whitespace nor "+" (a lookalike's run between words) and is in no escape that
  * escape-reading.ts reads (`\`, `%`, `&`, `#`, `;`, `{`, `}`, quotes,
  * letters and digits), and does not stand between two ASCII letters or digits, a space or two apart (where the piece
- * search passes over punctuation: secret-pieces.ts, JOINERS). Then no form, pattern, escape or anchor crosses a cut,
+ * search passes over punctuation: secret-pieces.ts, JOINERS), escapes of them counted as them. Then no form, pattern, escape or anchor crosses a cut,
  * each reading of the answer through its escapes is its pieces' readings put
  * together, and what is found in the whole is what is found in the pieces.
  */
@@ -31,8 +31,10 @@ export function separatorsBeside(texts: Iterable<string>): RegExp | null {
   if (free.length === 0) return null;
   const freeClass = `[${free.map((char) => `\\${char}`).join('')}]`;
   // Between two ASCII letters or digits (a space or two between allowed) the piece search passes over them (JOINERS,
-  // secret-pieces.ts), and so does a secret's lookalike pattern (lookalike-secrets.ts): a match may hold one there.
-  return new RegExp(`(?<![A-Za-z0-9]${SPACES_BESIDE_JOINER_SOURCE})${freeClass}|${freeClass}(?!${SPACES_BESIDE_JOINER_SOURCE}[A-Za-z0-9])`, 'g');
+  // secret-pieces.ts), and so does a secret's lookalike pattern (lookalike-secrets.ts): a match may hold one there. An
+  // escape of a letter or digit reads as one to the piece search (escaped-joiners.ts): one may end in ";" before
+  // (`&#75;,`) and start with "%", "&" or a backslash after (`,%71`, `,&#113;`, `,\u0071`), and is taken for one.
+  return new RegExp(`(?<![A-Za-z0-9;]${SPACES_BESIDE_JOINER_SOURCE})${freeClass}|${freeClass}(?!${SPACES_BESIDE_JOINER_SOURCE}[A-Za-z0-9%&\\\\])`, 'g');
 }
 
 /**

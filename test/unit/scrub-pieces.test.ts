@@ -72,7 +72,15 @@ describe('piecesOf', () => {
 
   it('never takes a character of a secret, in either case, for a separator', () => {
     const free = '[\\:\\[\\]\\<\\>\\(\\)\\!\\|\\~]';
-    expect(separatorsBeside(['a,b', 'X=Y'])?.source).toBe(`(?<![A-Za-z0-9][ \\t\\n\\r]{0,2})${free}|${free}(?![ \\t\\n\\r]{0,2}[A-Za-z0-9])`);
+    expect(separatorsBeside(['a,b', 'X=Y'])?.source).toBe(`(?<![A-Za-z0-9;][ \\t\\n\\r]{0,2})${free}|${free}(?![ \\t\\n\\r]{0,2}[A-Za-z0-9%&\\\\])`);
+  });
+
+  it('does not cut beside an escape of a letter or digit, which the piece search reads as one (%4b,%71 is "K,q")', () => {
+    const separators = separatorsBeside(['Dnb7Kq8Rw2Zx4LmT']) as RegExp;
+    for (const text of ['aaaa%4b,%71', 'aaaa&#75;,&#113;', 'aaaa\\u004b,\\u0071', 'aaaa&#75;,q', 'aaaaK,%71']) expect(piecesOf(text, separators, 4), text).toEqual([text]);
+    // With no letter, digit or escape of one on one side, the piece search passes over none: cut there as before.
+    expect(piecesOf('aaaa",%71', separators, 4)).toEqual(['aaaa",', '%71']);
+    expect(piecesOf('aaaa,"%71', separators, 4)).toEqual(['aaaa,', '"%71']);
   });
 
   it('does not cut at a separator between two ASCII letters or digits, where the piece search passes over it (Dnb7:Kq8R)', () => {
