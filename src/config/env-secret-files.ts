@@ -41,7 +41,7 @@ export function envValue(name: string, env: NodeJS.ProcessEnv): EnvValue | undef
   if (direct !== undefined) return { value: direct };
   if (file === undefined) return undefined;
   const read = readSecretFile(file);
-  if ('stat' in read) noteSecretFileMode(fileVariable, shownPath(file), read.stat);
+  if ('stat' in read) noteSecretFileMode(fileVariable, file, shownPath(file), read.stat, env.CREDENTIALS_DIRECTORY);
   if ('problem' in read) return { problem: `cannot read ${fileVariable} (${shownPath(file)}): ${read.problem}${nextStep(read.problem, name, fileVariable)}` };
   // A mark of the encoding, not of the secret: kept, a password was sent with it and refused, with nothing pointing at it.
   const text = read.value.startsWith(BYTE_ORDER_MARK) ? read.value.slice(BYTE_ORDER_MARK.length) : read.value;

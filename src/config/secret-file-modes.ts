@@ -1,3 +1,5 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+
 /**
  * Secret files (`NAME_FILE`) that users other than the gateway's may read. Warned of, as ssh does of a private
  * key, but never refused: Docker and Kubernetes mount secrets 0644 by default (Kubernetes'
@@ -19,6 +21,18 @@ export function readableBeyondGateway(mode: number, fileGroup: number, gatewayGr
   return (mode & GROUP_READ) !== 0 && !gatewayGroups.includes(fileGroup);
 }
 
+/**
+ * Whether the file lies in systemd's `$CREDENTIALS_DIRECTORY`: systemd copies each `LoadCredential=`
+ * there for this unit alone and grants its user read by an ACL, so `stat` shows the ACL's mask in
+ * the group bits (0440, group root) though no other user can reach the file. Warning of it would
+ * have greeted every start of deploy/systemd's unit.
+ */
+export function inServiceCredentials(file: string, credentialsDirectory: string | undefined): boolean {
+  if (credentialsDirectory === undefined || credentialsDirectory === '' || !isAbsolute(credentialsDirectory)) return false;
+  const within = relative(resolve(credentialsDirectory), resolve(file));
+  return within !== '' && !within.startsWith('..') && !isAbsolute(within);
+}
+
 /** The process's groups, primary and supplementary (none off POSIX, where modes say little). */
 const gatewayGroups = (): number[] => [...(process.getgid ? [process.getgid()] : []), ...(process.getgroups ? process.getgroups() : [])];
 
@@ -35,9 +49,9 @@ export interface LooseSecretFile {
 const loose = new Map<string, LooseSecretFile>();
 
 /** Notes a secret file just read, if its mode lets a user other than the gateway's read it. */
-export function noteSecretFileMode(variable: string, shown: string, stat: { mode: number; gid: number }): void {
+export function noteSecretFileMode(variable: string, file: string, shown: string, stat: { mode: number; gid: number }, credentialsDirectory: string | undefined): void {
   const { mode } = stat;
-  if (!readableBeyondGateway(mode, stat.gid, gatewayGroups())) return;
+  if (!readableBeyondGateway(mode, stat.gid, gatewayGroups()) || inServiceCredentials(file, credentialsDirectory)) return;
   loose.set(variable, { variable, shown, mode: `0${(mode & 0o777).toString(8).padStart(3, '0')}` });
 }
 

@@ -63,4 +63,18 @@ describe('secret files readable beyond their owner', () => {
       await gateway.exited;
     }
   }, 60_000);
+
+  it("--check-config: no warning for the files systemd placed in the unit's $CREDENTIALS_DIRECTORY (its ACL shows as 0440), still one for a loose file elsewhere", () => {
+    ensureBuilt();
+    const { config, files } = setUp();
+    const credentials = temp.make('bg-credentials-');
+    const credential = join(credentials, 'dashboard_key');
+    writeFileSync(credential, `${CLIENT_KEY}\n`);
+    // 0644 for the ACL'd 0440 systemd shows: these tests run as root, whose own group 0440's root group is.
+    chmodSync(credential, 0o644);
+    const env = shellEnv({ ...files, DASHBOARD_KEY_FILE: credential, ZOMRO_TOKEN_FILE: files.DASHBOARD_KEY_FILE, CREDENTIALS_DIRECTORY: credentials });
+    const result = spawnSync(process.execPath, ['dist/main.js', '--check-config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env });
+    expect(result.status).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('warning: ')).map((line) => line.split(' (')[0])).toEqual(['warning: ZOMRO_TOKEN_FILE']);
+  }, 60_000);
 });
