@@ -82,11 +82,11 @@ function escapeEnd(text: string, at: number, out: Int32Array): number {
  * of the text as many times does, and left the 7 characters beside them. Where nothing after
  * makes one, the marker it reads as, as before.
  */
-function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array, deeper: number): number {
-  const end = ownEscapeEnd(text, marker, from, out);
+function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array, deeper: number, percents = 0): number {
+  const end = ownEscapeEnd(text, marker, from, out, percents);
   const code = out[0] as number;
   if (end < 0 || deeper === 0 || !isMarker(code)) return end;
-  const inner = markerEscapeEnd(text, code, end, out, deeper - 1);
+  const inner = markerEscapeEnd(text, code, end, out, deeper - 1, marker === 0x25 ? percents + 1 : percents);
   if (inner >= 0) return inner;
   out[0] = code;
   return end;
@@ -105,8 +105,12 @@ const MAX_MARKERS_ESCAPED = MAX_READINGS - 1;
  */
 const MAX_BACKSLASHES_DOUBLED = 2 ** MAX_MARKERS_ESCAPED - 1;
 
-/** One escape (escapeEnd's) after its marker, none inside it read. */
-function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Array): number {
+/**
+ * One escape (escapeEnd's) after its marker, none inside it read. `percents`: the URL encodings the
+ * marker was read through (`%26` is 1, `%2526` 2): a URL encoder writes a numeric reference's "#"
+ * and ";" as it wrote its "&" (`&#68;` is `%26%2368%3B`), and left its digits.
+ */
+function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Array, percents: number): number {
   if (marker === 0x25) return hexByteEnd(text, from, out);
   if (marker === 0x5c) {
     let kindAt = from;
@@ -119,7 +123,19 @@ function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Arra
     if (kind === 0x75 && text.charCodeAt(kindAt + 1) === 0x30 && text.charCodeAt(kindAt + 2) === 0x30) return hexByteEnd(text, kindAt + 3, out);
     return -1;
   }
-  return text.charCodeAt(from) === 0x23 ? numericReferenceEnd(text, from + 1, out) : namedReferenceEnd(text, from, out);
+  if (text.charCodeAt(from) === 0x23) return numericReferenceEnd(text, from + 1, out, 0);
+  const hashEnd = percents > 0 ? percentWrittenEnd(text, from, percents, 0x23) : -1;
+  return hashEnd >= 0 ? numericReferenceEnd(text, hashEnd, out, percents) : namedReferenceEnd(text, from, out);
+}
+
+/** Where `byte` percent-encoded `percents` times (`%23`, `%2523`) at `at` ends; -1 where it is not so written. */
+function percentWrittenEnd(text: string, at: number, percents: number, byte: number): number {
+  if (text.charCodeAt(at) !== 0x25) return -1;
+  let from = at + 1;
+  for (let level = 1; level < percents; level++, from += 2) if (text.charCodeAt(from) !== 0x32 || text.charCodeAt(from + 1) !== 0x35) return -1;
+  const high = hexValue(text.charCodeAt(from));
+  const low = hexValue(text.charCodeAt(from + 1));
+  return high >= 0 && low >= 0 && high * 16 + low === byte ? from + 2 : -1;
 }
 
 /** Two hex digits at `from` writing a byte below 0x80. */
@@ -131,7 +147,7 @@ function hexByteEnd(text: string, from: number, out: Int32Array): number {
   return from + 2;
 }
 
-function numericReferenceEnd(text: string, from: number, out: Int32Array): number {
+function numericReferenceEnd(text: string, from: number, out: Int32Array, percents: number): number {
   const hex = (text.charCodeAt(from) | 0x20) === 0x78;
   let at = hex ? from + 1 : from;
   const zerosEnd = at + MAX_ZEROS;
@@ -148,7 +164,9 @@ function numericReferenceEnd(text: string, from: number, out: Int32Array): numbe
   }
   if (digits === 0 || value >= 0x80) return -1;
   out[0] = value;
-  return text.charCodeAt(at) === 0x3b ? at + 1 : at;
+  if (text.charCodeAt(at) === 0x3b) return at + 1;
+  const semicolonEnd = percents > 0 ? percentWrittenEnd(text, at, percents, 0x3b) : -1;
+  return semicolonEnd >= 0 ? semicolonEnd : at;
 }
 
 function namedReferenceEnd(text: string, from: number, out: Int32Array): number {

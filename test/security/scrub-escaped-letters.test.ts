@@ -25,6 +25,9 @@ const QUOTED: Array<[string, string]> = [
   [`vm ${everyChar(PASSWORD.slice(6, 14), (code) => `\\u00${hex(code)}`)} end`, 'vm [redacted] end'],
   ['vm %44n%62%37Kq8R end', 'vm [redacted] end'],
   [`vm ${PASSWORD.slice(0, 10)} and %5A%78%34LmTpQ`, 'vm [redacted] and [redacted]'],
+  // An HTML numeric reference URL-encoded (`&#68;` as a URL encoder writes it): "Dnb7Kq8R" read through both.
+  ['vm %26%2368%3Bnb7Kq8R end', 'vm [redacted] end'],
+  [`vm ${everyChar(PASSWORD.slice(8, 16), (code) => `%26%23x${hex(code)}%3B`)} end`, 'vm [redacted] end'],
 ];
 
 /** `text` with %XX, &#NN;, &#xXX; and \u00XX read once, as a URL's reader, a browser or a JSON parser would. */
