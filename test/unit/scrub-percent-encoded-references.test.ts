@@ -39,3 +39,16 @@ describe('a numeric reference URL-encoded', () => {
     expect(secrets.scrub('x %26%2366%3Bnb7Kq8R y')).toBe('x %26%2366%3Bnb7Kq8R y');
   });
 });
+
+describe('a long answer scrubbed a piece per turn', () => {
+  it('redacts a URL-encoded reference as the whole answer scrubbed at once does, a cut beside one kept away', async () => {
+    const rows = Array.from({ length: 120 }, (_, index) => `{"id":${index},"name":"vm-${index}"}`);
+    rows.splice(30, 0, '{"d":"%26%2368%3Bnb7Kq8R"}');
+    rows.splice(70, 0, '{"d":"x,%26%2375%3B,%26%23113%3B8Rw2Zx4L,y"}');
+    rows.splice(100, 0, '{"d":"Dnb7Kq8%26%2360%3BRw2Zx4LmT"}');
+    const text = `[${rows.join(',')}]`;
+    const whole = secrets.scrub(text);
+    expect(whole.match(/\[redacted\]/g)).toHaveLength(3);
+    for (const charsPerTurn of [16, 40, 200]) expect(await secrets.scrubAnswer(text, { charsPerTurn }), String(charsPerTurn)).toBe(whole);
+  });
+});
