@@ -125,7 +125,7 @@ function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Arra
   }
   if (text.charCodeAt(from) === 0x23) return numericReferenceEnd(text, from + 1, out, 0);
   const hashEnd = percents > 0 ? percentWrittenEnd(text, from, percents, 0x23) : -1;
-  return hashEnd >= 0 ? numericReferenceEnd(text, hashEnd, out, percents) : namedReferenceEnd(text, from, out);
+  return hashEnd >= 0 ? numericReferenceEnd(text, hashEnd, out, percents) : namedReferenceEnd(text, from, out, percents);
 }
 
 /** Where `byte` percent-encoded `percents` times (`%23`, `%2523`) at `at` ends; -1 where it is not so written. */
@@ -169,17 +169,19 @@ function numericReferenceEnd(text: string, from: number, out: Int32Array, percen
   return semicolonEnd >= 0 ? semicolonEnd : at;
 }
 
-function namedReferenceEnd(text: string, from: number, out: Int32Array): number {
+function namedReferenceEnd(text: string, from: number, out: Int32Array, percents: number): number {
   let at = from;
   while (at - from < LONGEST_NAME && isLetter(text.charCodeAt(at))) at++;
   if (at === from) return -1;
-  if (text.charCodeAt(at) === 0x3b) {
+  // Its ";" URL-encoded as its "&" was (`%26amp%3B`): a reader decoding the URL reads the name whole.
+  const semicolonEnd = text.charCodeAt(at) === 0x3b ? at + 1 : percents > 0 ? percentWrittenEnd(text, at, percents, 0x3b) : -1;
+  if (semicolonEnd >= 0) {
     const name = text.slice(from, at);
     // NAMES is a plain object: `&constructor;` read Object's own function there, and `.charCodeAt` threw.
     const named = Object.hasOwn(NAMES, name) ? NAMES[name] : undefined;
     if (named !== undefined) {
       out[0] = named.charCodeAt(0);
-      return at + 1;
+      return semicolonEnd;
     }
   }
   for (const name of BARE_NAMES) {

@@ -21,6 +21,7 @@ describe('a numeric reference URL-encoded', () => {
     ['without its ";"', 'a %26%2368nb7Kq8R b'],
     ['with a plain ";"', 'a %26%2368;nb7Kq8R b'],
     ['encoded twice', 'a %2526%252368%253Bnb7Kq8R b'],
+    ['inside &amp;, its ";" encoded too', 'a %26amp%3B%2368%3Bnb7Kq8R b'],
     ['every letter so', `a ${[...SECRET.slice(2, 10)].map((char) => `%26%23${char.charCodeAt(0)}%3B`).join('')} b`],
   ])('a piece written with a letter so (%s) is redacted whole', (_name, text) => {
     expect(secrets.scrub(text)).toBe('a [redacted] b');
@@ -34,6 +35,7 @@ describe('a numeric reference URL-encoded', () => {
 
   it('reads the reference as the character, and "#" or ";" encoded other than the "&" as no reference', () => {
     expect(readEscapedJoiners('x%26%2368%3By')?.text).toBe('xDy');
+    expect(readEscapedJoiners('x%26lt%3By')?.text).toBe('x<y');
     // "#" encoded twice after an "&" encoded once is no reference to a reader decoding the URL once, then the HTML.
     expect(readEscapedJoiners('x %26%252368%3Bnb7Kq8R y')?.text).not.toContain('D');
     expect(secrets.scrub('x %26%2366%3Bnb7Kq8R y')).toBe('x %26%2366%3Bnb7Kq8R y');
