@@ -25,7 +25,8 @@ REDIS_URL_FILE names) puts shared state in Redis; LOG_LEVEL (info by default); L
 a terminal, JSON otherwise); DRAIN_TIMEOUT_MS and SHUTDOWN_READYZ_GRACE_MS
 override shutdown.drainTimeoutMs/readyzGraceMs; BACKUP_GRAPH_CONFIG names the
 config file; DEMO_LATENCY_MS adds latency to the demo simulators. \${NAME} in
-the config file reads NAME, or the file NAME_FILE names (one trailing newline removed).
+the config file reads NAME, or the file NAME_FILE names (one trailing newline removed); a
+secret file others may read is warned of, unless it is in systemd's CREDENTIALS_DIRECTORY.
 An annotated config with every key: backup-graph.example.yaml.`;
 
 /**
