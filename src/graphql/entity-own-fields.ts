@@ -1,7 +1,7 @@
-import { getNamedType, isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { describeCron } from '../domain/schedule.js';
-import type { Backup, BackupDefinition, BackupSchedule, Instance } from '../domain/types.js';
-import { backupId, definitionId, instanceId, scheduleId } from '../gateway/ids.js';
+import type { Backup, BackupDefinition, BackupSchedule } from '../domain/types.js';
+import { backupId, definitionId, scheduleId } from '../gateway/ids.js';
 
 /**
  * Fields whose value is the same for every request over the same domain object (its global id,
@@ -16,7 +16,6 @@ import { backupId, definitionId, instanceId, scheduleId } from '../gateway/ids.j
  * see them, as @apollo/subgraph adds `__typename` to the objects it resolves.
  */
 const OWN_FIELDS = {
-  Instance: { id: (instance: Instance) => instanceId(instance) },
   Backup: { id: (backup: Backup) => backupId(backup) },
   BackupSchedule: {
     id: (schedule: BackupSchedule) => scheduleId(schedule),
@@ -39,22 +38,6 @@ export const ownFieldsOf = (type: string): readonly string[] => (isShapedType(ty
 /** Fields served from an object its parent's shaping already shaped: wrapping them would add a call per parent. */
 const SHAPED_WITH_PARENT = new Set(['BackupDefinition.schedule']);
 
-/**
- * A connection type (`edges { node }`) whose nodes are shaped: the field that serves the connection
- * shapes every edge's node, and the edge's `node` field keeps no resolver (graphql-jit reads it
- * inline; a wrapper there was one call per node for the one it saved). An edge type is only ever
- * served through its connection's `edges`.
- */
-function shapedNodesOf(type: GraphQLNamedType): { edge: string; node: ShapedType } | undefined {
-  if (!isObjectType(type)) return undefined;
-  const edges = type.getFields().edges;
-  const edge = edges && getNamedType(edges.type);
-  if (!edge || !isObjectType(edge)) return undefined;
-  const node = edge.getFields().node;
-  const served = node && getNamedType(node.type).name;
-  return served !== undefined && isShapedType(served) ? { edge: edge.name, node: served } : undefined;
-}
-
 /** Marks an object already shaped: own fields written, so a warm request only reads this. */
 const SHAPED = Symbol('own fields written');
 
@@ -67,20 +50,6 @@ export function shapeEntity(type: ShapedType, entity: object): void {
   }
   Object.defineProperty(entity, SHAPED, { value: true, enumerable: false });
   if (type === 'BackupDefinition') shapeEntity('BackupSchedule', (entity as BackupDefinition).schedule);
-}
-
-/** Shapes the nodes of a connection's page: a check per edge once its nodes were written. */
-function shapeConnection(value: unknown, node: ShapedType): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Error) return value;
-  if (value instanceof Promise) return value.then((settled: unknown) => shapeConnection(settled, node));
-  const edges = (value as { edges?: unknown }).edges;
-  if (Array.isArray(edges)) {
-    for (const edge of edges as unknown[]) {
-      const item = (edge as { node?: unknown } | null)?.node;
-      if (item !== null && typeof item === 'object') shapeEntity(node, item);
-    }
-  }
-  return value;
 }
 
 /** The concrete type of an object served as an interface or union: set by @apollo/subgraph or by the resolver's own `resolveType`. */
@@ -105,30 +74,16 @@ function shapeValue(value: unknown, typeOf: TypeOf): unknown {
 }
 
 /**
- * Wraps every field that can serve an Instance, Backup, BackupSchedule or BackupDefinition (as
- * itself, in a list, in a connection's edges, or through Node or _Entity) to shape what it serves.
- * In place, when the schema is built: graphql-jit reads resolvers when it compiles. A list or page
- * already shaped costs one check per item.
+ * Wraps every field that can serve a Backup, BackupSchedule or BackupDefinition (as itself, in a
+ * list, or through Node or _Entity) to shape what it serves. In place, when the schema is built:
+ * graphql-jit reads resolvers when it compiles. A list already shaped costs one check per item.
  */
 export function installEntityOwnFields(schema: GraphQLSchema): void {
-  const types = Object.values(schema.getTypeMap());
-  const shapedWithParent = new Set(SHAPED_WITH_PARENT);
-  for (const type of types) {
-    const nodes = shapedNodesOf(type);
-    if (nodes) shapedWithParent.add(`${nodes.edge}.node`);
-  }
-  for (const type of types) {
+  for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (shapedWithParent.has(`${type.name}.${field.name}`)) continue;
+      if (SHAPED_WITH_PARENT.has(`${type.name}.${field.name}`)) continue;
       const served = getNamedType(field.type);
-      const nodes = shapedNodesOf(served);
-      if (nodes) {
-        const resolveConnection: GraphQLFieldResolver<unknown, unknown> | undefined = field.resolve;
-        field.resolve = (source, args, context, info) =>
-          shapeConnection(resolveConnection ? resolveConnection(source, args, context, info) : (source as Record<string, unknown>)[field.name], nodes.node);
-        continue;
-      }
       let typeOf: TypeOf;
       if (isShapedType(served.name)) {
         const name = served.name;

@@ -66,7 +66,6 @@ describe('entity own fields', () => {
     shapeEntity('BackupSchedule', item);
     expect((item as unknown as Record<string, unknown>).weekdays).toBe(weekdays);
     expect(ownFieldsOf('BackupSchedule')).toEqual(['id', 'weekdays', 'time']);
-    expect(ownFieldsOf('Instance')).toEqual(['id']);
-    expect(ownFieldsOf('Provider')).toEqual([]);
+    expect(ownFieldsOf('Instance')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { nextRunOf } from '../../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Operation } from '../../domain/types.js';
 import { backupIdOfOperation, backupLookedUpBy, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
-import { answeredOperationId } from '../../gateway/ids.js';
+import { answeredOperationId, instanceId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
@@ -10,7 +10,7 @@ import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
 import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
 
-/** The fields every entity of an instance has: its provider account, its instance (Instance, Backup, BackupSchedule and BackupDefinition carry their id: entity-own-fields.ts). */
+/** The fields every entity of an instance has: its provider account, its instance (Backup, BackupSchedule and BackupDefinition carry their id: entity-own-fields.ts). */
 const linkFields = <T extends { providerId: string; instanceNativeId: string | null }>() => ({
   provider: (entity: T, _args: unknown, { reads }: GraphQLContext) => reads.provider(entity.providerId),
   instance: (entity: T, _args: unknown, { reads }: GraphQLContext) => instanceOf(reads, entity),
@@ -39,8 +39,8 @@ export const entityResolvers: Resolvers = {
     },
     __resolveReference: (reference, { reads }) => reads.findProvider(reference.id),
   },
-  // id is an own field (entity-own-fields.ts), written when the instance's page is first served.
   Instance: {
+    id: (instance) => instanceId(instance),
     provider: (instance, _args, { reads }) => reads.provider(instance.providerId),
     status: (instance, _args, { reads }) => statusOf(reads, instance),
     backups: (instance, _args, { reads }, info) => listAt(reads, 'backups', instance, info, reads.backupsOf(instance)),
