@@ -8,6 +8,10 @@ import type { Capability, ProviderHealth, ProviderHealthCause } from './types.js
  */
 export interface ProviderView {
   readonly account: { readonly id: string; readonly kind: string; readonly name: string };
+  /** The account's id, kind as the schema's enum word (upper case) and name: served as they are, no resolver. */
+  readonly id: string;
+  readonly kind: string;
+  readonly name: string;
   readonly capabilities: ReadonlySet<Capability>;
   health(): ProviderHealth;
   /** Why health is not UP; null while UP. */

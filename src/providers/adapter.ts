@@ -34,6 +34,10 @@ export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-l
  */
 export interface ProviderAdapter {
   readonly account: ProviderAccount;
+  /** The account's id, kind as the schema's enum word (upper case) and name (BaseAdapter's getters; ProviderView). */
+  readonly id: string;
+  readonly kind: string;
+  readonly name: string;
   readonly capabilities: ReadonlySet<Capability>;
   readonly upstream: UpstreamClient;
   /** How long a backup may take to be made or deleted before its operation is FAILED, where the kind has such a bound (Zomro, OnApp). */
@@ -104,6 +108,23 @@ export abstract class BaseAdapter implements ProviderAdapter {
     readonly account: ProviderAccount,
     readonly upstream: UpstreamClient,
   ) {}
+
+  /*
+   * The account's id, kind (the schema's enum word) and name, read from the adapter itself so the
+   * schema's Provider.id/kind/name need no resolver (graphql-jit reads them inline; ProviderView).
+   * Getters on the prototype: every adapter keeps the hidden class its constructor gave it.
+   */
+  get id(): string {
+    return this.account.id;
+  }
+
+  get kind(): string {
+    return this.account.kind.toUpperCase();
+  }
+
+  get name(): string {
+    return this.account.name;
+  }
 
   abstract listInstances(scope: UpstreamScope): Promise<Instance[]>;
 

@@ -8,7 +8,7 @@ import { failureOf } from '../../gateway/operation-failure.js';
 import type { GraphQLContext } from '../context.js';
 import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
-import type { ProviderKind, Resolvers } from '../generated/resolvers-types.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
 /** The fields every entity of an instance has: its provider account, its instance (Backup, BackupSchedule and BackupDefinition carry their id: entity-own-fields.ts). */
 const linkFields = <T extends { providerId: string; instanceNativeId: string | null }>() => ({
@@ -22,11 +22,8 @@ export const entityResolvers: Resolvers = {
     // The lookup that found the object says what it is.
     __resolveType: (node) => nodeTypeOf(node),
   },
+  // id, kind and name are the adapter's own getters (ProviderView): read inline, no call per provider.
   Provider: {
-    id: (provider) => provider.account.id,
-    // The schema's enum is the adapters' kind word in upper case.
-    kind: (provider) => provider.account.kind.toUpperCase() as ProviderKind,
-    name: (provider) => provider.account.name,
     capabilities: (provider) => [...provider.capabilities],
     // Once this request's own calls to the account have ended: its failures are then in it.
     health: async (provider, _args, { reads }) => {
