@@ -1,4 +1,4 @@
-import { getNamedType, isObjectType, parse, type GraphQLObjectType, type SelectionSetNode } from 'graphql';
+import { getNamedType, isObjectType, parse, type FieldNode, type GraphQLObjectType, type SelectionSetNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/graphql/schema.js';
 import { DASHBOARD_QUERY } from '../../src/server/graphiql.js';
@@ -24,6 +24,14 @@ describe("the warm dashboard's resolvers", () => {
     for (const [type, names] of Object.entries({ Provider: ['id', 'kind', 'name'], Backup: ['id'], BackupSchedule: ['id', 'weekdays', 'time'], BackupDefinition: ['id', 'retentionStated'] })) {
       for (const name of names) expect({ field: `${type}.${name}`, resolver: typeof fields(type)[name]?.resolve }).toEqual({ field: `${type}.${name}`, resolver: 'undefined' });
     }
+  });
+
+  it("calls per provider only what waits on the request's calls or copies a set (the product's dashboard query)", () => {
+    const operation = parse(DASHBOARD_QUERY).definitions[0];
+    if (operation?.kind !== 'OperationDefinition') throw new Error('no operation');
+    const providers = operation.selectionSet.selections.find((node): node is FieldNode => node.kind === 'Field' && node.name.value === 'providers');
+    if (!providers?.selectionSet) throw new Error('no providers in the dashboard query');
+    expect(resolvedFields(schema.getType('Provider') as GraphQLObjectType, providers.selectionSet)).toEqual(['Provider.health', 'Provider.capabilities']);
   });
 
   it("calls per instance only what depends on the request or links to another object (the product's dashboard query)", () => {
