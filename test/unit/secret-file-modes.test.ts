@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inServiceCredentials, looseSecretFileWarning, noteSecretFileMode, readableBeyondGateway, takeLooseSecretFiles } from '../../src/config/secret-file-modes.js';
 
 describe('readableBeyondGateway: whether a secret file\'s mode lets a user other than the gateway\'s read it', () => {
@@ -38,6 +38,10 @@ describe('noteSecretFileMode and takeLooseSecretFiles: what the start warns of',
   // A group this process is in, and one it is not (the start reads its own groups).
   const ownGroup = process.getgid?.() ?? 0;
   const otherGroup = Math.max(ownGroup, ...(process.getgroups?.() ?? [])) + 1;
+  // The unit project shares one process (isolate: false): other files' env reads may have noted files before this one.
+  beforeEach(() => {
+    takeLooseSecretFiles();
+  });
   afterEach(() => {
     takeLooseSecretFiles();
   });
