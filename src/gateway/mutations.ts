@@ -103,6 +103,7 @@ export class Mutations {
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const note = checkText(input.note, 'note');
+    target.adapter.refuseInput?.(definitionName === null ? [] : [{ argument: 'definitionName', kind: 'DEFINITION_NAME', value: definitionName }]);
     const { adapter, instance } = await this.load(target);
     const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
     await this.reads.shared.startedOperations.started(operation);
@@ -221,6 +222,7 @@ export class Mutations {
     const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
+    target.adapter.refuseInput?.([{ argument: 'name', kind: 'DEFINITION_NAME', value: name }, ...(node === null ? [] : [{ argument: 'node', kind: 'BACKUP_NODE' as const, value: node }])]);
     const { adapter, instance } = await this.load(target);
     const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
       instance,

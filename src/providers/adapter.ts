@@ -32,6 +32,13 @@ export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-l
  * provider's API allows: one call for many VMs where the API can filter by a
  * set or list everything, bounded-concurrency calls per VM where it cannot.
  */
+/** A mutation's input value a provider may hold to its own limits: the argument's name, what it is, its value. */
+export interface ProviderInputField {
+  argument: string;
+  kind: 'DEFINITION_NAME' | 'BACKUP_NODE';
+  value: string;
+}
+
 export interface ProviderAdapter {
   readonly account: ProviderAccount;
   /** The account's id, kind as the schema's enum word (upper case) and name (BaseAdapter's getters; ProviderView). */
@@ -58,6 +65,11 @@ export interface ProviderAdapter {
    * absent is null.
    */
   foldedInstanceId?(nativeId: string): string | null;
+  /**
+   * Throws BAD_USER_INPUT for input the provider refuses whatever the instance (a name over its
+   * limit), called before any call is made for the mutation. Optional: absent takes everything.
+   */
+  refuseInput?(fields: readonly ProviderInputField[]): void;
   /** Batch: instances by native id; null where the provider has none. */
   getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>>;
   /** Batch: every backup of each instance. */

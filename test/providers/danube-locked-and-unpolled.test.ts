@@ -81,9 +81,9 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
    * could make that would then meet the node.
    */
   it.each([
-    ['a definition the VM does not have', { definitionName: 'no-such-definition' }],
+    ['a definition the VM does not have', { definitionName: 'nodef' }],
     ['a disk the VM does not have', { definitionName: 'daily', diskId: 9 }],
-    ['a missing definition on a disk the VM does not have', { definitionName: 'no-such-definition', diskId: 9 }],
+    ['a missing definition on a disk the VM does not have', { definitionName: 'nodef', diskId: 9 }],
   ])('a create naming %s while the compute node is down is the node\'s CONFLICT, sent once', async (_name, fields) => {
     simulator.nodesDown.add(String(vmOf(nodes[2]!).node));
     const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'two-faults', ...fields } });
@@ -93,7 +93,7 @@ describe('danube: tasks that finish unpolled, and the 423 and 428 refusals', () 
   });
 
   it('a create naming a missing definition or disk, its node up, is still NOT_FOUND or BAD_USER_INPUT', async () => {
-    const noDefinition = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'one-fault', definitionName: 'no-such-definition' } });
+    const noDefinition = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'one-fault', definitionName: 'nodef' } });
     expect(errorCodes(noDefinition)).toEqual(['NOT_FOUND']);
     const noDisk = await harness.gql(CREATE_BACKUP, { input: { instanceId: nodes[2]!.id, name: 'one-fault', definitionName: 'daily', diskId: 9 } });
     expect(errorCodes(noDisk)).toEqual(['BAD_USER_INPUT']);

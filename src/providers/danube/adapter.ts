@@ -4,7 +4,7 @@ import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackup
 import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
-import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
+import { BaseAdapter, type BatchResult, type ProviderAccount, type ProviderInputField } from '../adapter.js';
 import { DanubeClient, TASK_STATUS, hostnameSegment, isSendableHostname, type DanubeAnswer } from './client.js';
 import { createdBackupName } from './created-backup-name.js';
 import { readFromTask } from './answered-task.js';
@@ -12,6 +12,7 @@ import { taskSegment } from './task-id.js';
 import { checkOperationVm } from './operation-vm.js';
 import { checkOperationParts } from './operation-parts.js';
 import { definitionNameSegment } from './definition-name.js';
+import { refuseDanubeInput } from './input-limits.js';
 import { withMissingDefinitionNextStep } from './missing-definition-refusal.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
@@ -182,6 +183,11 @@ export class DanubeAdapter extends BaseAdapter {
   override async listSchedules(instanceIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<BackupSchedule[]>> {
     const definitions = await this.definitionsOf(instanceIds, 'schedules', scope);
     return definitions.map((list) => list.map((definition) => definition.schedule));
+  }
+
+  /** Danube's own limits on a definition's name and a backup node's hostname (input-limits.ts). */
+  refuseInput(fields: readonly ProviderInputField[]): void {
+    refuseDanubeInput(this.account.id, fields);
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {

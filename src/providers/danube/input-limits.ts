@@ -1,0 +1,37 @@
+import { GatewayError } from '../../domain/errors.js';
+import type { ProviderInputField } from '../adapter.js';
+
+/**
+ * A backup definition's name: esdc-ce's BackupDefineSerializer (`RegexField(..., max_length=8)`),
+ * as the simulator refuses it ("Ensure this value has at most 8 characters"); the API docs give no
+ * length. A backup is made by naming its definition, so a longer definitionName names none.
+ */
+const LONGEST_DEFINITION_NAME = 8;
+
+/** A DNS label (RFC 1035): no host, a backup node among them, has a longer one. */
+const LONGEST_LABEL = 63;
+
+/**
+ * A node's hostname: the docs give Danube's hostname rule as 4 to 128 (esdc-ce's VmDefineSerializer,
+ * docs/providers.md); the simulator's path pattern takes up to 253 and its nodes are whatever its
+ * VMs name. The two disagree: both are coded, the stricter 128 refusing here, and the 253 of any
+ * hostname (client.ts) still guarding paths. Only a node is held to it, never a VM's listed hostname,
+ * which must keep reading however it was named (danube-overlong-hostname.test.ts).
+ */
+const LONGEST_NODE_HOSTNAME = 128;
+
+/** Refuses input Danube refuses whatever the VM, naming the field and the limit, never quoting the value. */
+export function refuseDanubeInput(provider: string, fields: readonly ProviderInputField[]): void {
+  const refuse = (argument: string, message: string): GatewayError => new GatewayError('BAD_USER_INPUT', `${argument} ${message}`, { provider, fields: [argument] });
+  for (const { argument, kind, value } of fields) {
+    if (kind === 'DEFINITION_NAME' && value.length > LONGEST_DEFINITION_NAME) {
+      throw refuse(argument, `must be at most ${LONGEST_DEFINITION_NAME} characters: Danube's limit for a backup definition's name`);
+    }
+    if (kind === 'BACKUP_NODE') {
+      if (value.split('.').some((label) => label.length > LONGEST_LABEL)) {
+        throw refuse(argument, `must be a hostname whose labels are at most ${LONGEST_LABEL} characters: Danube's backup node is a host`);
+      }
+      if (value.length > LONGEST_NODE_HOSTNAME) throw refuse(argument, `must be a hostname of at most ${LONGEST_NODE_HOSTNAME} characters: Danube's limit for a hostname`);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+
+const INSTANCES = '{ instances(first: 1) { edges { node { id } } } }';
+const CREATE_BACKUP = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+const CREATE_DEFINITION = 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { id } } }';
+
+const NINE = 'abcdefghi';
+const LONG_LABEL_NODE = `${'n'.repeat(64)}.example.com`;
+const OVER_128_NODE = `${'n'.repeat(60)}.${'o'.repeat(60)}.example.com`;
+
+/**
+ * Input Danube refuses whatever the VM (a definition's name over its 8 characters, a backup node's
+ * hostname no host can have) went to Danube: a definition create was refused by Danube's field error
+ * after the VM list and the POST, a backup create read NOT_FOUND "no backup definition named ..."
+ * after three calls. The gateway refuses them first, naming the field and the limit.
+ */
+describe('danube: input over Danube limits is refused before any call', () => {
+  let harness: Harness;
+  let instanceId: string;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'] });
+    instanceId = (await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>(INSTANCES)).data!.instances.edges[0]!.node.id;
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.resetUpstreamLogs());
+
+  const definition = (input: Record<string, unknown>) =>
+    harness.gql(CREATE_DEFINITION, { input: { instanceId, name: 'ok', cron: '0 4 * * *', retention: 3, node: 'node99.erigones.com', ...input } });
+
+  it('createBackupDefinition named over 8 characters: BAD_USER_INPUT naming `name` and 8, no call', async () => {
+    const answer = await definition({ name: NINE });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(/^name must be at most 8 characters/);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: ['name'] });
+    expect(JSON.stringify(answer)).not.toContain(NINE);
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+
+  it('createBackup with a definitionName over 8 characters: BAD_USER_INPUT naming `definitionName` and 8, no call', async () => {
+    const answer = await harness.gql(CREATE_BACKUP, { input: { instanceId, name: 'x', definitionName: 'd'.repeat(150) } });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(/^definitionName must be at most 8 characters/);
+    expect(JSON.stringify(answer)).not.toContain('d'.repeat(20));
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+
+  it.each([
+    ['a label over 63 characters', LONG_LABEL_NODE, /^node must be a hostname whose labels are at most 63 characters/],
+    ['a hostname over 128 characters', OVER_128_NODE, /^node must be a hostname of at most 128 characters/],
+  ])('createBackupDefinition whose node has %s: BAD_USER_INPUT naming `node` and the limit, no call', async (_what, node, message) => {
+    const answer = await definition({ node });
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(message);
+    expect(JSON.stringify(answer)).not.toContain('n'.repeat(40));
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+
+  it('takes a name of exactly 8 characters and a node of 63-character labels to Danube', async () => {
+    const made = await definition({ name: 'abcdefgh' });
+    expect(made.errors).toBeUndefined();
+    const node = `${'m'.repeat(63)}.example.com`;
+    harness.resetUpstreamLogs();
+    const refused = await definition({ name: 'other', node });
+    // Danube's own answer: no such node (its field error), asked of Danube.
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors?.[0]?.extensions?.fields).toEqual(['node']);
+    expect(harness.upstreamCount('danube')).toBeGreaterThan(0);
+  });
+});
