@@ -101,7 +101,7 @@ export interface LoaderOptions {
   vouchForAnswer?: ((ref: OperationRef, operation: Operation, adapter: ProviderAdapter) => Promise<void>) | undefined;
   /** Lists that left rows out in this request: never cached, so each answer that lacks the rows says so. */
   rowsLeftOut?: RowsLeftOut | undefined;
-  /** Told each instance list the provider answered (not one the read cache held). */
+  /** Told each instance list a request answers with: read from the provider or from the read cache. */
   onInstanceList?: ((adapter: ProviderAdapter, instances: readonly Instance[]) => void) | undefined;
 }
 
@@ -256,7 +256,10 @@ export class RequestLoaders {
     // A list that left rows out is read again next time, so each answer that lacks them says so.
     if (!cached && startedAt && !this.options.rowsLeftOut?.has('instances', providerId, null)) await cache?.setMany([{ address, value: instances }], startedAt);
     if (this.options.rowsLeftOut?.any === true) this.options.rowsLeftOut.answered('instances', providerId, null, instances.length);
-    if (!cached) this.options.onInstanceList?.(adapter, instances);
+    // A cached list too: another replica read it from the provider after this one last did, and it is
+    // the list this request answers with. Fed only by lists read here, the memory of listed ids kept a
+    // spelling a rename in case had dropped, and a look-up by it went to Danube as listed, not re-spelt.
+    this.options.onInstanceList?.(adapter, instances);
     this.listedInstances.add(instances, listedKeyIn(providerId));
     return instances;
   }

@@ -39,7 +39,8 @@ interface Listed {
  * so it is bounded by the accounts configured, their VM lists and SEEN_BEYOND_LIST.
  * RequestReads.listedInstanceId lets an id known as written go with no read of the list; any
  * other (a re-spelling, a VM not seen, the first look-up after a start) reads the list as before.
- * Per process: another replica's reads fill its own.
+ * Per process: another replica's reads fill its own, and the lists it put in the shared read cache fill
+ * this one's once a request here is served one (a rename in case that replica listed is then known here).
  */
 export class RecentlyListedIds implements InstanceIdsHeard {
   private readonly byAccount = new Map<string, Listed>();
