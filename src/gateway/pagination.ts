@@ -18,19 +18,28 @@ interface CursorPlace {
   key: string | null;
   /** The item's place among its own account's rows: where a gone item resumes (placeOfGone); null in a cursor without it. */
   placeInAccount: number | null;
+  /** The key of the item that followed it when the cursor was made: where a page after a gone item resumes (startAfter); null in a cursor without it. */
+  nextKey: string | null;
 }
 
 const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
-const keyedCursor = (place: number, key: string, placeInAccount: number | null): string =>
-  key.length <= MAX_KEY_LENGTH ? Buffer.from(`k:${place}:${key}${placeInAccount === null ? '' : `:${placeInAccount}`}`).toString('base64url') : offsetCursor(place);
+/**
+ * A keyed cursor names its item, its place in its account and, within the one key's room (so a
+ * cursor is no longer than before), the key of the item after it: see startAfter.
+ */
+function keyedCursor(place: number, key: string, placeInAccount: number | null, nextKey: string | null): string {
+  if (key.length > MAX_KEY_LENGTH) return offsetCursor(place);
+  const next = placeInAccount !== null && nextKey !== null && key.length + 1 + nextKey.length <= MAX_KEY_LENGTH ? `:${nextKey}` : '';
+  return Buffer.from(`k:${place}:${key}${placeInAccount === null ? '' : `:${placeInAccount}`}${next}`).toString('base64url');
+}
 
 function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   // `o:` is also what a list with keys made before it named its items: it is still a place.
   const offset = /^o:(\d{1,9})$/.exec(text);
-  if (offset) return { place: Number(offset[1]), key: null, placeInAccount: null };
-  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})(?::(\d{1,9}))?$/.exec(text);
-  if (keyed) return { place: Number(keyed[1]), key: keyed[2]!, placeInAccount: keyed[3] === undefined ? null : Number(keyed[3]) };
+  if (offset) return { place: Number(offset[1]), key: null, placeInAccount: null, nextKey: null };
+  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})(?::(\d{1,9})(?::([A-Za-z0-9_-]{1,2048}))?)?$/.exec(text);
+  if (keyed) return { place: Number(keyed[1]), key: keyed[2]!, placeInAccount: keyed[3] === undefined ? null : Number(keyed[3]), nextKey: keyed[4] ?? null };
   throw badInput(`${argument} must be a cursor from a previous page`);
 }
 
@@ -43,7 +52,12 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
  */
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'after');
-  return found >= 0 ? found + 1 : placeOfGone(items, cursor, order);
+  if (found >= 0) return found + 1;
+  // The item that followed the gone one was never shown: the page starts at it. Its old place in
+  // its account counted rows before it that may be gone too, and started that many rows on, past
+  // rows never shown.
+  const next = cursor.nextKey !== null && keyOf ? nearestWithKey(items, cursor.place, cursor.nextKey, keyOf) : -1;
+  return next >= 0 ? next : placeOfGone(items, cursor, order);
 }
 
 /**
@@ -142,10 +156,15 @@ class Edge<T> {
     private readonly place: number,
     private readonly keyOf: ((item: T) => string) | undefined,
     private readonly placeInAccount: number | null,
+    /** The list's item after this one, if any: its key goes in the cursor. */
+    private readonly next: T | undefined,
   ) {}
 
   get cursor(): string {
-    return this.keyOf ? keyedCursor(this.place, this.keyOf(this.node), this.placeInAccount) : offsetCursor(this.place);
+    if (!this.keyOf) return offsetCursor(this.place);
+    // Named only where the cursor can carry it (keyedCursor): each key is a base64 of JSON.
+    const nextKey = this.placeInAccount === null || this.next === undefined ? null : this.keyOf(this.next);
+    return keyedCursor(this.place, this.keyOf(this.node), this.placeInAccount, nextKey);
   }
 }
 
@@ -193,7 +212,7 @@ export function paginate<T>(
   const bounds = pageWithin(end - start, start, items.length - end, size);
   const pageStart = start + bounds.from;
   const inAccount = keyOf && order ? placesInAccount(items, pageStart, start + bounds.to, order) : [];
-  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null));
+  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null, items[pageStart + index + 1]));
   return {
     edges,
     pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges),

@@ -18,8 +18,12 @@ const MAX_CURSOR_LENGTH = 1_048;
  * before the cursor: the very workflow "list the unprotected, back these up,
  * next page" lost instances that were never shown.
  */
-const encode = (place: number, placeInAccount: number, instance: Instance): string =>
-  Buffer.from(`p:${JSON.stringify([place, instance.providerId, instance.nativeId, placeInAccount])}`).toString('base64url');
+function encode(place: number, placeInAccount: number, instance: Instance, next: Instance | undefined): string {
+  const own = [place, instance.providerId, instance.nativeId, placeInAccount];
+  // The instance after it in the list of all instances, where both fit the cursor's bound: where a page after a gone instance starts (placeOf).
+  const withNext = next === undefined ? null : Buffer.from(`p:${JSON.stringify([...own, next.providerId, next.nativeId])}`).toString('base64url');
+  return withNext !== null && withNext.length <= MAX_CURSOR_LENGTH ? withNext : Buffer.from(`p:${JSON.stringify(own)}`).toString('base64url');
+}
 
 interface DecodedCursor {
   place: number;
@@ -27,6 +31,8 @@ interface DecodedCursor {
   key: string;
   /** Its place among its account's instances; null in a cursor made before it was kept. */
   placeInAccount: number | null;
+  /** The loader key of the instance after it in the list of all instances; null in a cursor without it. */
+  nextKey: string | null;
 }
 
 const isPlace = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
@@ -40,12 +46,14 @@ function decode(cursor: string, argument: 'after' | 'before'): DecodedCursor {
     parsed = null;
   }
   const refusal = `${argument} must be a cursor from a previous page`;
-  if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 4)) throw badInput(refusal);
-  const [place, providerId, nativeId, placeInAccount] = parsed as unknown[];
-  if (!isPlace(place) || typeof providerId !== 'string' || typeof nativeId !== 'string' || (parsed.length === 4 && !isPlace(placeInAccount))) {
+  if (!Array.isArray(parsed) || (parsed.length !== 3 && parsed.length !== 4 && parsed.length !== 6)) throw badInput(refusal);
+  const [place, providerId, nativeId, placeInAccount, nextProviderId, nextNativeId] = parsed as unknown[];
+  if (!isPlace(place) || typeof providerId !== 'string' || typeof nativeId !== 'string' || (parsed.length >= 4 && !isPlace(placeInAccount))) {
     throw badInput(refusal);
   }
-  return { place, providerId, key: loaderKey(providerId, nativeId), placeInAccount: isPlace(placeInAccount) ? placeInAccount : null };
+  if (parsed.length === 6 && (typeof nextProviderId !== 'string' || typeof nextNativeId !== 'string')) throw badInput(refusal);
+  const nextKey = typeof nextProviderId === 'string' && typeof nextNativeId === 'string' ? loaderKey(nextProviderId, nextNativeId) : null;
+  return { place, providerId, key: loaderKey(providerId, nativeId), placeInAccount: isPlace(placeInAccount) ? placeInAccount : null, nextKey };
 }
 
 const accountOfInstance = (instance: Instance): string => instance.providerId;
@@ -63,9 +71,13 @@ const accountOfInstance = (instance: Instance): string => instance.providerId;
  * account had before it (placeAfterGoneAccount).
  */
 function placeOf(all: readonly Instance[], cursor: string, argument: 'after' | 'before', accounts: readonly string[]): { found: boolean; place: number } {
-  const { place, providerId, key, placeInAccount } = decode(cursor, argument);
+  const { place, providerId, key, placeInAccount, nextKey } = decode(cursor, argument);
   const found = all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === key);
   if (found >= 0) return { found: true, place: found };
+  // The instance that followed it, still listed, stands where it stood: its old place in its account
+  // counted instances before it that may be gone too, and skipped as many never shown.
+  const next = nextKey === null ? -1 : all.findIndex((instance) => loaderKey(instance.providerId, instance.nativeId) === nextKey);
+  if (next >= 0) return { found: false, place: next };
   const afterAccount = placeAfterGoneAccount(all, providerId, { accounts, accountOf: accountOfInstance });
   if (afterAccount !== null) return { found: false, place: afterAccount };
   const account = placeInAccount === null ? null : rowsOfAccount(all, providerId);
@@ -127,6 +139,6 @@ export function pageOfMatches(
   const bounds = pageWithin(between.length, matchesBefore, matchesAfter, size);
   const shown = between.slice(bounds.from, bounds.to);
   const inAccount = shown.length > 0 ? placesInAccounts(all) : [];
-  const edges = shown.map((index) => ({ cursor: encode(index, inAccount[index] as number, all[index] as Instance), node: all[index] as Instance }));
+  const edges = shown.map((index) => ({ cursor: encode(index, inAccount[index] as number, all[index] as Instance, all[index + 1]), node: all[index] as Instance }));
   return { edges, pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges), totalCount, providerErrors };
 }

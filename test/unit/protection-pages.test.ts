@@ -6,9 +6,9 @@ import { pageOfMatches } from '../../src/gateway/protection-pages.js';
 const instance = (nativeId: string, providerId = 'zomro-1'): Instance => ({ providerId, nativeId, name: `vm-${nativeId}`, state: null, raw: {} });
 const instances = (count: number): Instance[] => Array.from({ length: count }, (_, index) => instance(String(index)));
 const cursorOf = (place: number, providerId: string, nativeId: string) => Buffer.from(`p:${JSON.stringify([place, providerId, nativeId])}`).toString('base64url');
-/** A cursor as pages make it: the place in the account last (every instance here is of one account). */
+/** A cursor as pages make it: the place in the account, then the instance after it (every instance here is of one account, the next one's id its place). */
 const madeCursorOf = (place: number, providerId: string, nativeId: string, placeInAccount = place) =>
-  Buffer.from(`p:${JSON.stringify([place, providerId, nativeId, placeInAccount])}`).toString('base64url');
+  Buffer.from(`p:${JSON.stringify([place, providerId, nativeId, placeInAccount, providerId, String(place + 1)])}`).toString('base64url');
 const every = () => true;
 const names = (page: { edges: Array<{ node: Instance }> }) => page.edges.map((edge) => edge.node.nativeId);
 const badInput = expect.objectContaining({ code: 'BAD_USER_INPUT' });
@@ -164,5 +164,20 @@ describe('a page of the instances a protection filter matches', () => {
 
   it('reads an empty cursor as none', () => {
     expect(names(pageOfMatches(instances(3), every, { first: 1, after: '' }, 100, []))).toEqual(['0']);
+  });
+
+  it("names no instance after the list's last, and refuses a cursor whose next instance is no pair of strings", () => {
+    const all = instances(3);
+    const page = pageOfMatches(all, every, { first: 5, after: null }, 100, []);
+    expect(page.pageInfo.endCursor).toBe(Buffer.from(`p:${JSON.stringify([2, 'zomro-1', '2', 2])}`).toString('base64url'));
+    const odd = Buffer.from(`p:${JSON.stringify([0, 'zomro-1', '0', 0, 'zomro-1', 1])}`).toString('base64url');
+    expect(() => pageOfMatches(all, every, { first: 1, after: odd }, 100, [])).toThrow(badInput);
+  });
+
+  it('starts the page after a gone instance at the one that followed it, though instances before it are gone too', () => {
+    const before = instances(6);
+    const cursor = pageOfMatches(before, every, { first: 3, after: null }, 100, []).pageInfo.endCursor;
+    const after = before.filter((item) => item.nativeId !== '1' && item.nativeId !== '2');
+    expect(names(pageOfMatches(after, every, { first: 2, after: cursor }, 100, []))).toEqual(['3', '4']);
   });
 });
