@@ -68,7 +68,7 @@ function passedOver(text: string, at: number, held: HeldJoiners): number {
     const next = text.charCodeAt(at + 1);
     // JSON's `\\` is one backslash: a secret's backslash quoted in JSON pieces is counted once, as in the secret.
     if (next === BACKSLASH_CODE) return 1;
-    if (next === QUOTE_CODE) return betweenAlphanumerics(text, at, at + 2) ? 2 : 0;
+    if (next === QUOTE_CODE) return quotePassedOver(text, at, at + 2) ? 2 : 0;
     return BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }
   if (kind === PERCENT) {
@@ -76,7 +76,7 @@ function passedOver(text: string, at: number, held: HeldJoiners): number {
     const low = hexValue(text.charCodeAt(at + 2));
     return high >= 0 && low >= 0 && PERCENT_ESCAPED[high * 16 + low] === 1 ? 3 : 0;
   }
-  if (kind === QUOTE) return betweenAlphanumerics(text, at, at + 1) ? 1 : 0;
+  if (kind === QUOTE) return quotePassedOver(text, at, at + 1) ? 1 : 0;
   if (kind === JOINER) return held[code] === 0 && alphanumericsAcrossSpaces(text, at) ? 1 : 0;
   return 0;
 }
@@ -100,9 +100,10 @@ const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || cod
 
 /**
  * How far either side of a character passedOver reads to decide it (a joiner's letters or digits
- * past MAX_SPACES_BESIDE_JOINER spaces, the two after a "%" or a backslash).
+ * past MAX_SPACES_BESIDE_JOINER spaces, the two after a "%" or a backslash, and a `\"`'s letter
+ * or digit past its quote and MAX_SPACES_BESIDE_JOINER spaces).
  */
-const CONTEXT = MAX_SPACES_BESIDE_JOINER + 1;
+const CONTEXT = MAX_SPACES_BESIDE_JOINER + 2;
 
 /**
  * Whether every pass over `text` counts the character at `at`: it is of no kind passedOver reads
@@ -146,8 +147,28 @@ function alphanumericsAcrossSpaces(text: string, at: number): boolean {
   return isAlphanumeric(text.charCodeAt(after));
 }
 
-/** Whether the characters just before `start` and at `end` are ASCII letters or digits. */
-const betweenAlphanumerics = (text: string, start: number, end: number): boolean => isAlphanumeric(text.charCodeAt(start - 1)) && isAlphanumeric(text.charCodeAt(end));
+/**
+ * Whether the double quote (bare or `\"`) from `start` to `end` is passed over: an ASCII letter or
+ * digit just before it and just after, or one on one side and a space or two then one on the other
+ * (`Dnb7Kq8" Rw2Zx4L`, `Dnb7Kq8 \"Rw2Zx4L`: 7 characters on either side went out, a quote beside a
+ * space being counted). In valid JSON no string ends beside a letter or digit, nor starts after
+ * one and a space (a `,`, `:` or bracket stands between two strings): there the quote stands inside
+ * a quoted value, or the text is no JSON. Spaces on both sides (`Dnb7 " Kq8`) stay counted: a
+ * quote standing alone is a CSV's or a prose's own.
+ */
+function quotePassedOver(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  if (isAlphanumeric(before)) return isAlphanumeric(after) || (isSpace(after) && alphanumericPastSpaces(text, end, 1));
+  return isSpace(before) && isAlphanumeric(after) && alphanumericPastSpaces(text, start - 1, -1);
+}
+
+/** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` on in the direction of `step`, have an ASCII letter or digit past them. */
+function alphanumericPastSpaces(text: string, from: number, step: 1 | -1): boolean {
+  let at = from;
+  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(at)); spaces++) at += step;
+  return at !== from && isAlphanumeric(text.charCodeAt(at));
+}
 
 /** A code as pieces compare it: ASCII letters in small letters (a quoted piece may be re-cased). */
 const folded = (code: number): number => (code >= 65 && code <= 90 ? code | 0x20 : code);

@@ -352,8 +352,23 @@ class Search {
     const pieces = this.piecesIn(text);
     const out = pieces.length === 0 ? text : redacted(text, pieces, marking);
     // Then runs of letters of a letters-only secret, which the piece search takes for words (letter-run-pieces.ts).
-    const letters = this.letterRuns.find(out);
+    const letters = this.letterRunsIn(out);
     return letters.length === 0 ? out : redacted(out, letters, marking);
+  }
+
+  /**
+   * Where runs of letters of a letters-only secret stand in `text`, as it stands and with its
+   * escapes of letters read (escaped-joiners.ts: `%6E%69%67%68%74%6F%77%6C%70%61`, ten letters of
+   * `nightowlpassword` a URL's reader reads, went out). Only for an account with such a secret, and
+   * the reading only where the text holds an escape of a letter, a digit or punctuation beside one.
+   */
+  private letterRunsIn(text: string): Span[] {
+    if (!this.letterRuns.looksForPieces) return [];
+    const found = this.letterRuns.find(text);
+    const read = readEscapedJoiners(text);
+    if (read === null) return found;
+    const more = spansInSource(read, this.letterRuns.find(read.text));
+    return more.length === 0 ? found : overlapsJoined([...found, ...more]);
   }
 
   /**
@@ -540,6 +555,20 @@ function merged(spans: Span[]): Span[] {
   for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
     const last = out.at(-1);
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+/**
+ * `spans` in order, overlapping ones made one and touching ones left two, as LetterRunPieceSearch
+ * finds them: its runs of a text with an escape of a letter read are the text's, and redact the same.
+ */
+function overlapsJoined(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = out.at(-1);
+    if (last && start < last[1]) last[1] = Math.max(last[1], end);
     else out.push([start, end]);
   }
   return out;

@@ -14,6 +14,16 @@ const BACKSLASH_ESCAPED = new Set([...'nrtfv\'']);
 const PERCENT_ESCAPED = new Set(['09', '0A', '0B', '0C', '0D', '20', '22', '27', '60', '2B']);
 const isAlphanumeric = (char: string | undefined): boolean => char !== undefined && /^[A-Za-z0-9]$/.test(char);
 
+/**
+ * A double quote from `start` to `end` (bare or `\"`): a letter or digit just before and just after
+ * it, or one just on one side and one past one or two spaces on the other.
+ */
+const quoteBetween = (text: string, start: number, end: number): boolean => {
+  const before = text.slice(0, start);
+  const after = text.slice(end);
+  return (/[A-Za-z0-9]$/.test(before) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(after)) || (/[A-Za-z0-9][ \t\n\r]{1,2}$/.test(before) && /^[A-Za-z0-9]/.test(after));
+};
+
 /** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks. */
 const alphanumericAcrossSpaces = (text: string, at: number): boolean => /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
 
@@ -23,11 +33,11 @@ function passedOverAt(text: string, at: number, held: ReadonlySet<string>): numb
   if (char === '\\') {
     const next = text[at + 1];
     if (next === '\\') return 1;
-    if (next === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 2]) ? 2 : 0;
+    if (next === '"') return quoteBetween(text, at, at + 2) ? 2 : 0;
     return next !== undefined && BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }
   if (char === '%') return PERCENT_ESCAPED.has(text.slice(at + 1, at + 3).toUpperCase()) ? 3 : 0;
-  if (char === '"') return isAlphanumeric(text[at - 1]) && isAlphanumeric(text[at + 1]) ? 1 : 0;
+  if (char === '"') return quoteBetween(text, at, at + 1) ? 1 : 0;
   // Punctuation no secret holds, between two letters or digits (`Dnb7-Kq8R`), a space or two between allowed (`4 -LmT`).
   if (JOINERS.includes(char) && !held.has(char)) return alphanumericAcrossSpaces(text, at) ? 1 : 0;
   return 0;

@@ -17,10 +17,17 @@ describe('SecretPieceSearch: any 8 characters of a secret, with whitespace, quot
     for (const split of ['Sup3rS ecretPassw0rd!', 'Sup3rS\\necretPassw0rd!', "Sup3rS'`ecretPassw0rd!", "Sup3rS\\'ecretPassw0rd!", 'Sup3rS%0aecretPassw0rd!', 'S u p 3 r S e c r e t', 'SUP3RSECRETPASSW0RD!']) expect(found(`<${split}>`)).toEqual([split]);
   });
 
-  it('does not pass over a double quote, bare or escaped, beside anything but a letter or digit: in JSON, and JSON inside a JSON string, it ends a string', () => {
+  it('does not pass over a double quote, bare or escaped, beside anything but a letter or digit or spaces then one: in JSON, and JSON inside a JSON string, it ends a string', () => {
     expect(found('"Sup3rS""ecretP"')).toEqual([]);
-    expect(found('Sup3rS\\" ecretP')).toEqual([]);
+    expect(found('Sup3rS\\" , ecretP')).toEqual([]);
+    expect(found('Sup3rS " ecretP')).toEqual([]);
+    expect(found('Sup3rS"   ecretP')).toEqual([]);
+    expect(found('{"k": "Sup3rS", "l": "ecretP"}')).toEqual([]);
     expect(found('{\\"k\\":\\"Sup3rS\\",\\"l\\":\\"ecretP\\"}')).toEqual([]);
+  });
+
+  it('passes over a double quote, bare or escaped, with a letter or digit on one side and a space or two then one on the other: no JSON string ends or starts there', () => {
+    for (const split of ['Sup3rS\\" ecretP', 'Sup3rS" ecretP', 'Sup3rS  "ecretP', 'Sup3rS \\"ecretP']) expect(found(`<${split}>`)).toEqual([split]);
   });
 
   it('passes over a double quote, bare or escaped, between two letters or digits: no JSON string ends there', () => {
