@@ -250,8 +250,9 @@ function escapesIn(text: string): Escapes {
     }
     const joiner = JOINER_CODES.has(code);
     const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
-    // Spaces on one side only: ` &amp; ` between two words is how text writes "and", in answers of every kind, and reading it made each a second search.
-    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd) || (joiner && !spacedBefore && alphanumericPastSpaces(text, runEnd, 1)));
+    // Spaces on both sides too (`Dnb7 &amp; Kq8R`): the piece search passes over `Dnb7 & Kq8R` so, and 7 characters stayed on either side of
+    // the escape. ` &amp; ` is how text writes "and"; reading it costs a search of the stretch around it alone (stretchesAroundEscapes).
+    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd) || (joiner && alphanumericPastSpaces(text, runEnd, 1)));
     if (!after || (spacedBefore && !joiner)) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;

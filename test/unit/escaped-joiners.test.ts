@@ -98,13 +98,16 @@ describe('readEscapedJoiners: which escapes read as which character', () => {
 });
 
 describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or percent-encoded again', () => {
-  it('reads a joiner\'s escape past one or two spaces of each kind on one side, and none past three, nor with spaces on both sides', () => {
+  it('reads a joiner\'s escape past one or two spaces of each kind on either side or both, and none past three', () => {
     for (const spaces of [' ', '\t', '\n', '\r', '  ', '\r\n']) {
       expect(readEscapedJoiners(`a${spaces}&lt;b`)?.text, JSON.stringify(spaces)).toBe(`a${spaces}<b`);
       expect(readEscapedJoiners(`a%2F${spaces}b`)?.text, JSON.stringify(spaces)).toBe(`a/${spaces}b`);
     }
     // A quote beside a space ends a JSON string; spaces with no letter or digit past them, or past the text's ends.
-    for (const text of ['a   &lt;b', 'a&lt;   b', 'a &lt; b', 'a\t%2F\tb', 'a &quot;b', 'a&quot; b', 'a\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
+    expect(readEscapedJoiners('a &lt; b')?.text).toBe('a < b');
+    expect(readEscapedJoiners('a\t%2F\tb')?.text).toBe('a\t/\tb');
+    expect(readEscapedJoiners('a  &amp;\r\nb')?.text).toBe('a  &\r\nb');
+    for (const text of ['a   &lt;b', 'a&lt;   b', 'a   &lt; b', 'a &lt;   b', 'a &quot;b', 'a&quot; b', 'a\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
       expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     }
   });
@@ -114,8 +117,8 @@ describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or per
       ['a&lt;&gt;b', 'a<b'], ['a %3C%3C%3Cb', 'a <b'], ['a\\x2f&amp;  b', 'a/  b'],
       // A quote ends the run: the joiner before it has no letter after, and the quote none before.
       ['a&lt;&quot;b', null], ['a&lt;%22b', null],
-      // A run with spaces both sides is read nowhere in it: not its second escape, between the first's C and the b past the space.
-      ['a %3C%3C b', null], ['a &lt;\\x3c b', null],
+      // A run with spaces both sides is read as one too.
+      ['a %3C%3C b', 'a < b'], ['a &lt;\\x3c b', 'a < b'],
       // Only a marker begins an escape of the run: "xgt;" after one is letters.
       ['a%2Fxgt;b', 'a/xgt;b'],
       // A marker that begins no escape ends the run too, and the search goes on past it.
@@ -264,8 +267,8 @@ describe('readEscapedJoiners: an escape of a marker read on with what follows it
       [`a${'\\'.repeat(4)}u003cb`, 'a<b'], [`a${'\\'.repeat(8)}x3cb`, 'a<b'], [`a${'\\'.repeat(5)}x3cb`, null],
       // A marker's escape with no escape after it reads as the marker, as before: "&" is a joiner.
       ['a&amp;b', 'a&b'], ['a&amp;zz;b', 'a&zz;b'], ['a%25zz', null],
-      // Spaces on both sides are text's "and" still.
-      ['a &amp;lt; b', null],
+      // Spaces on both sides, as the piece search passes over `a < b`.
+      ['a &amp;lt; b', 'a < b'],
     ];
     for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
   });

@@ -28,6 +28,11 @@ describe('an escaped escape of punctuation between a secret’s pieces', () => {
   });
 
   it('leaves escaped escapes alone in text that holds no secret, and ` &amp; ` between words', () => {
-    for (const text of ['a &amp;lt;b&amp;gt; c', 'Dnb7Kq8&amp;lt;and more', 'x%2525253Cy', 'Dnb7Kq8 &amp; Rw2Z', 'AT&amp;T and B&amp;amp;Q']) expect(secrets.scrub(text)).toBe(text);
+    for (const text of ['a &amp;lt;b&amp;gt; c', 'Dnb7Kq8&amp;lt;and more', 'x%2525253Cy', 'Dnb7Kq8 &amp; xyz', 'AT&amp;T and B&amp;amp;Q', 'Tom &amp; Jerry']) expect(secrets.scrub(text)).toBe(text);
+  });
+
+  it('redacts pieces of a secret on both sides of ` &amp; ` with spaces on both sides, as of ` & `', () => {
+    expect(secrets.scrub('Dnb7Kq8 &amp; Rw2Z')).toBe('[redacted]');
+    expect(secrets.scrub('Dnb7 &amp;amp; Kq8R end')).toBe('[redacted] end');
   });
 });

@@ -51,9 +51,11 @@ describe('the scrubber reads punctuation escaped between a secret\'s pieces', ()
     for (const text of ['a &lt;b&gt; c%2Fd e\\u003cf &amp; g&quot;h', 'Dnb7Kq8&lt;xyz and Rw2Zx4', 'AbCd&#45;EfX', 'https://x/a%2Fb?c=1&amp;d=2']) expect(secrets.scrub(text), text).toBe(text);
   });
 
-  it('reads only escapes of punctuation with a letter or digit on either side (past a space or two on one side), and traces what it finds back to them whole', () => {
-    expect(readEscapedJoiners('a &lt; b %3C c&#x7F;d e%20f')).toBeNull();
+  it('reads only escapes of punctuation with a letter or digit on either side (past a space or two on either side), and traces what it finds back to them whole', () => {
+    expect(readEscapedJoiners('a&lt;   b (%3C) c&#x7F;d e%20f')).toBeNull();
     expect(readEscapedJoiners('a &quot;b (%3C) c&#x7F;d e%20f   &lt;g')).toBeNull();
+    // Spaces on both sides too, as the piece search passes over `a < b`.
+    expect(readEscapedJoiners('a &lt; b')?.text).toBe('a < b');
     // A joiner's escape with a space or two on one side, and a run of them, is read as the piece search passes over a joiner so.
     expect(readEscapedJoiners('a &lt;b c%3C&lt;d e&amp;  f')?.text).toBe('a <b c<d e&  f');
     const read = readEscapedJoiners('xy&lt;z%2Fw\\u0022v');
