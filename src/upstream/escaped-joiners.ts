@@ -12,8 +12,8 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
  * characters of the secret stayed beside it. Only between letters or digits: that is where a
  * joiner is passed over or stands inside a secret's piece, and a text with none such (nearly
  * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
- * with a space or two on one side of it too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
- * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed).
+ * with a space or two on one side of it or both too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
+ * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed; `Dnb7Kq8 &amp; Rw2Zx4L`, 7 either side).
  *
  * An escape of an ASCII letter or digit (`%44`, `&#x44;`, `&#68;`, `\u0044`, `\x44`, escaped
  * again as `%2544`, `&amp;#68;`) is read as well, wherever it stands: a piece written in them
@@ -26,7 +26,7 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
 /** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
 const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
 /**
- * The joiners alone: an escape of one is read with a space or two on one side as well, and a run of them
+ * The joiners alone: an escape of one is read with a space or two on either side or both as well, and a run of them
  * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it. A quote
  * beside a space ends a JSON string: read only between letters or digits, as before.
  */

@@ -12,7 +12,7 @@ export const MIN_PIECE_LENGTH = 8;
  * Characters a provider may put inside a secret it quotes (a line wrapped, a value quoted in
  * halves, a form body's "+" for a space), as they stand or escaped (JSON's `\n`, `\'`; a URL's
  * `%20`, `%0A`, `%22`): passed over, on both sides, when pieces are compared. `"` and `\"` only
- * between two ASCII letters or digits: elsewhere, in a JSON answer and a JSON document inside one
+ * between two ASCII letters or digits, a space or two on one side allowed (quotePassedOver): elsewhere, in a JSON answer and a JSON document inside one
  * of its strings, they end strings, and a piece matched across one took the structure between two
  * fields with it (the answer then failed to parse, its error's words were lost). A string ends
  * next to a letter or digit in no valid JSON, so there one stands inside a quoted value, and a
