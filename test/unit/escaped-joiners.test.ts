@@ -107,6 +107,9 @@ describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or per
     expect(readEscapedJoiners('a &lt; b')?.text).toBe('a < b');
     expect(readEscapedJoiners('a\t%2F\tb')?.text).toBe('a\t/\tb');
     expect(readEscapedJoiners('a  &amp;\r\nb')?.text).toBe('a  &\r\nb');
+    expect(readEscapedJoiners('a &lt;  b')?.text).toBe('a <  b');
+    // A quote's escape with spaces on both sides stays unread (a JSON string's end), and so do three spaces on either side.
+    for (const text of ['a &quot; b', 'a \\u0022 b', 'a  &lt;   b', 'a   &lt;  b', 'a &lt; /b']) expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     for (const text of ['a   &lt;b', 'a&lt;   b', 'a   &lt; b', 'a &lt;   b', 'a &quot;b', 'a&quot; b', 'a\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
       expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     }
