@@ -161,6 +161,25 @@ describe('ReadCoalescer (identical reads in flight share one upstream request)',
     expect(calls).toHaveLength(2);
   });
 
+  it('leaves no unhandled rejection when a flight whose only waiter had already ended fails', async () => {
+    const { coalescer, calls } = upstream();
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      const ended = new AbortController();
+      ended.abort();
+      const outcome = await settled(coalescer.read(read({ scope: { requestId: 'gone', signal: ended.signal } })));
+      expect(outcome).toEqual({ error: new Cancelled('left') });
+      // The upstream call stops as the aborted flight's would: it fails.
+      calls[0]?.fail(new Cancelled('stopped'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
+
   it('never lets a read that starts during or after a write join a flight from before it', async () => {
     const { coalescer, calls } = upstream();
     void coalescer.read(read());
