@@ -45,8 +45,12 @@ const ownCopy = (text: string): string => ` ${text}`.slice(1);
 
 /** The spans a search found in recent texts, by text, within REMEMBERED_CHARS.all characters held. */
 export class RememberedSpans {
-  /** What the search answered for recent texts, by text (remembered), least recently asked first. */
-  private readonly answered = new Map<string, readonly Span[]>();
+  /**
+   * What the search answered for recent texts, by text, least recently asked first. Each entry
+   * holds its own key (the copy `remember` made): put back after a hit under the text just asked
+   * with, a Map keeps that new key, and that text may be a view of a 32 MiB answer (ownCopy).
+   */
+  private readonly answered = new Map<string, { readonly text: string; readonly spans: readonly Span[] }>();
   private answeredChars = 0;
   /** seenKey of the texts asked about once and not remembered, least recently asked first. */
   private readonly seenOnce = new Set<number>();
@@ -56,9 +60,9 @@ export class RememberedSpans {
     if (text.length < REMEMBERED_CHARS.least || text.length > REMEMBERED_CHARS.most) return search(text);
     const known = this.answered.get(text);
     if (known !== undefined) {
-      this.answered.delete(text);
-      this.answered.set(text, known);
-      return known.map(([start, end]): Span => [start, end]);
+      this.answered.delete(known.text);
+      this.answered.set(known.text, known);
+      return known.spans.map(([start, end]): Span => [start, end]);
     }
     const found = search(text);
     if (this.seenBefore(text)) this.remember(text, found);
@@ -75,7 +79,8 @@ export class RememberedSpans {
   }
 
   private remember(text: string, found: readonly Span[]): void {
-    this.answered.set(ownCopy(text), found.map(([start, end]): Span => [start, end]));
+    const copy = ownCopy(text);
+    this.answered.set(copy, { text: copy, spans: found.map(([start, end]): Span => [start, end]) });
     this.answeredChars += text.length;
     for (const held of this.answered.keys()) {
       if (this.answeredChars <= REMEMBERED_CHARS.all) break;

@@ -27,4 +27,23 @@ describe('SecretPieceSearch: what it remembers holds only the text it was asked 
     const grown = heapAfterCollecting() - before;
     expect(grown, `${Math.round(grown / 1024 / 1024)} MiB held after 24 answers`).toBeLessThan(16 * 1024 * 1024);
   });
+
+  it('does not keep an answer alive through the last piece of one asked about again', async () => {
+    const secrets = new SecretSet();
+    secrets.add('Dnb7Kq8Rw2Zx4LmT');
+    // Each answer three times, a new string each time, as a poll of an unchanged list comes back:
+    // seen, then remembered (a copy of its own), then found again. Found again, the remembered
+    // text was put back under the key just asked with, the slice of that 4 MiB answer: 8 of
+    // them held 32 MiB until each was asked about once more.
+    const answer = (index: number): string => {
+      const entry = `"vm-${index}",`;
+      return `[${entry.repeat(Math.ceil((4 * 1024 * 1024 + 2_000) / entry.length))}"end"]`;
+    };
+    const before = heapAfterCollecting();
+    for (let index = 0; index < 8; index++) {
+      for (let asked = 0; asked < 3; asked++) await secrets.scrubAnswer(answer(index), { charsPerTurn: 1024 * 1024 });
+    }
+    const grown = heapAfterCollecting() - before;
+    expect(grown, `${(grown / 1024 / 1024).toFixed(1)} MiB held after 8 answers asked about three times`).toBeLessThan(16 * 1024 * 1024);
+  }, 120_000);
 });
