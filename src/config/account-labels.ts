@@ -1,5 +1,5 @@
 import { PROVIDER_MODULES } from '../providers/registry.js';
-import { USABLE_CLIENT_NAME, USABLE_ID } from './usable-id.js';
+import { isPlainWord, USABLE_ID } from './usable-id.js';
 
 /**
  * Problems with a provider account read `providers[1].url: ...`, an index counted from zero,
@@ -94,7 +94,7 @@ function listOf(config: unknown, key: 'providers' | 'clients'): unknown[] {
 function clientNameOf(client: unknown): string | undefined {
   if (client === null || typeof client !== 'object') return undefined;
   const { name } = client as Record<string, unknown>;
-  return typeof name === 'string' && USABLE_CLIENT_NAME.test(name) ? name : undefined;
+  return typeof name === 'string' && isPlainWord(name) ? name : undefined;
 }
 
 function idOf(provider: unknown): string | undefined {

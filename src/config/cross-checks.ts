@@ -1,5 +1,5 @@
 import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
-import { USABLE_CLIENT_NAME, USABLE_ID } from './usable-id.js';
+import { isPlainWord, USABLE_ID } from './usable-id.js';
 
 /**
  * Checks that span several parts of the config (ids named in one place and
@@ -76,7 +76,7 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
     }
     if (typeof client.name === 'string') {
       // Audit lines name clients: two of one name could not be told apart.
-      const quoted = USABLE_CLIENT_NAME.test(client.name) ? `"${client.name}"` : '(not quoted: not a plain word, it may be a key put in the wrong place)';
+      const quoted = isPlainWord(client.name) ? `"${client.name}"` : '(not quoted: not a plain word, it may be a key put in the wrong place)';
       if (names.has(client.name)) issues.push({ path: ['clients', index, 'name'], message: `duplicate client name ${quoted}: each client needs its own` });
       names.add(client.name);
     }

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { withAccountLabels } from './account-labels.js';
 import { ConfigError } from './config-error.js';
 import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
-import { USABLE_ID } from './usable-id.js';
+import { isPlainWord, USABLE_ID } from './usable-id.js';
 import { envValue } from './env-secret-files.js';
 import { withPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
@@ -15,7 +14,7 @@ import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
-import { yamlProblem } from './yaml-problem.js';
+import { parseConfigYaml, yamlProblem } from './yaml-problem.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
 export { ConfigError } from './config-error.js';
@@ -60,7 +59,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {
-        problems.push(`${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}`);
+        problems.push(`${formatPath(path)}: ${found?.problem ?? notSet(name)}`);
         missing?.add(formatPath(path));
         return '';
       }
@@ -74,10 +73,18 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   return value;
 }
 
+/**
+ * A `${NAME}` whose variable is not set, naming it where it has a variable's form: a token
+ * pasted between the braces (`"${sk_live_...}"`, meant as the value) was quoted whole.
+ */
+function notSet(name: string): string {
+  return isPlainWord(name) ? `environment variable ${name} is not set` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
+}
+
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
 function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
   const found = envValue(name, env);
-  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? `environment variable ${name} is not set`}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
+  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? notSet(name)}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
   if (typeof port === 'number') return port;
   problems.push(port.problem);
   missing?.add(formatPath(path));
@@ -92,6 +99,9 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], p
  */
 const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\](?:\.auth)?)$/;
 const UNQUOTED_KEY = 'a key with no value, not quoted (it may be a secret written without its key)';
+/** A hint that names the key meant: the key is then a near typo of a setting's name, no secret. */
+const NEAR_A_KNOWN_KEY = /^unknown key(?: here|; did you mean)/;
+const UNQUOTED_ODD_KEY = 'an unknown key, not quoted (it is not of a setting\'s form and may be a secret written as a key: delete that line, or put the value under its key)';
 
 /**
  * Each unknown key on a line of its own, with the key in its path and the key it most likely meant;
@@ -105,6 +115,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     return issue.keys.map((key, index) => {
       const hint = hints[index] ?? 'unknown key';
       if (written !== undefined && written[key] == null) return `${holder}: ${hint.replace(/^unknown key/, UNQUOTED_KEY)}`;
+      // Anywhere else too (top level, listen:, limits:, clients' entries), a token pasted on a line of its own is a key.
+      if (!isPlainWord(key) && !NEAR_A_KNOWN_KEY.test(hint)) return `${holder}: ${hint.replace(/^unknown key/, UNQUOTED_ODD_KEY)}`;
       return `${formatPath([...issue.path, key])}: ${hint}`;
     });
   }
@@ -177,7 +189,7 @@ function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string
   const path = line.slice(0, line.indexOf(': '));
   const name = shellStyle.get(path);
   if (name === undefined) return line;
-  if (SECRET_PATH.test(path)) return `${line} (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "\${NAME}")`;
+  if (SECRET_PATH.test(path) || !isPlainWord(name)) return `${line} (it is written as a shell variable, $ and a name, that is not set, so it is read as text; for the environment variable, set it and write "\${NAME}")`;
   return `${line} (it reads $${name} as text: ${name} is not set; for the environment variable, set it and write "\${${name}}")`;
 }
 
@@ -223,9 +235,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   }
   let parsed: unknown;
   try {
-    // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
-    // left out; without them each one read "unknown key" and the account lost what it merged.
-    parsed = parseYaml(text, { prettyErrors: true, merge: true });
+    parsed = parseConfigYaml(text);
   } catch (error) {
     throw new ConfigError([yamlProblem(shownConfigPath(file, env), text, error)]);
   }

@@ -1,4 +1,5 @@
 import { closestKey } from './did-you-mean.js';
+import { isPlainWord } from './usable-id.js';
 
 /**
  * What is wrong with a provider entry's `kind` when it names no provider. zod's own
@@ -15,7 +16,8 @@ export function providerKindProblem(entry: unknown, kinds: readonly string[]): s
     // A key whose value is a kind (`knd: zstack`, `type: danube`) is the kind under another name;
     // an account's id or display name may well be a kind's word.
     const misnamed = Object.entries(entry).find(([key, value]) => key !== 'id' && key !== 'name' && typeof value === 'string' && kinds.includes(value.toLowerCase()))?.[0];
-    return misnamed === undefined ? `required: one of ${list}` : `required: one of ${list} (is "${misnamed}" meant as kind?)`;
+    // The key is quoted only where it has a key's form: a token may be written as a key.
+    return misnamed === undefined || !isPlainWord(misnamed) ? `required: one of ${list}` : `required: one of ${list} (is "${misnamed}" meant as kind?)`;
   }
   if (typeof kind === 'string') {
     const lowerCase = kinds.find((known) => known === kind.trim().toLowerCase());

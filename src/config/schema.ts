@@ -8,9 +8,16 @@ import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
 import { listenHostProblem } from './listen-host.js';
 import { PORT_RANGE_WORDS } from './port-references.js';
+import { isPlainWord } from './usable-id.js';
 
 // One entry per provider kind: the registry joins each provider module's entry schema.
 export { providerConfigSchema, type ProviderConfig } from '../providers/registry.js';
+
+/**
+ * Whether proxy-addr's refusal, which quotes the entry, may be shown: an address-like entry
+ * (`10.0.0.0/33`) or a word (`haproxy`, `loopbak`). A token pasted in the list was quoted whole.
+ */
+const mayQuoteProxyEntry = (entry: string): boolean => /^[0-9A-Fa-f.:/]{1,49}$/.test(entry) || isPlainWord(entry);
 
 /** A config section: strict, and filled with its defaults when left out. */
 function section<const Shape extends z.ZodRawShape>(shape: Shape) {
@@ -169,7 +176,7 @@ export const configSchema = z
       trustedProxies: z
         .array(z.string().superRefine((entry, context) => {
           const problem = trustedProxyProblem(entry);
-          if (problem) context.addIssue({ code: 'custom', message: `not an address, a CIDR range or loopback/linklocal/uniquelocal (${problem})` });
+          if (problem) context.addIssue({ code: 'custom', message: `not an address, a CIDR range or loopback/linklocal/uniquelocal (${mayQuoteProxyEntry(entry) ? problem : 'the entry is not quoted: it may be a secret put in the wrong place'})` });
         }))
         .max(100)
         .default([]),

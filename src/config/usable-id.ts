@@ -4,8 +4,39 @@
  */
 export const USABLE_ID = /^[a-z0-9-]{1,64}$/;
 
+/** Longer than any setting's name or a name people type: a pasted key often is longer still. */
+const PLAIN_MAX_CHARS = 40;
+
 /**
- * A client name quoted in a problem: a plain word such as audit lines carry. The schema takes any
- * text of 1 to 100 characters, and a key pasted into `name` would be quoted with anything looser.
+ * One piece of a plain word between separators: letters with a number after them (`node2`,
+ * `ipv6`) or before them (`2fa`), or a number. A key or token mixes the two (`abc123XYZ`, `3f9a1c`).
  */
-export const USABLE_CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+const PLAIN_PIECE = /^(?:[A-Za-z]+\d*|\d+[A-Za-z]*)$/;
+
+/**
+ * Whether text written in the config has the form of a plain word, a name or a setting's key
+ * (`ops`, `maxDepth`, `max_depth`, `timeoutMS`, `ci-runner@example.com`, `DASHBOARD_KEY`), so that a problem
+ * may quote it. Anything else may be a secret pasted in the wrong place: a client's key in its
+ * `name`, a token written as a key on a line of its own. Random text mixes letters and digits
+ * within a piece, or changes case more often than words do (`hGkQpLzXw`). Spaces are not taken:
+ * a name with them is no plain word to audit lines.
+ */
+export function isPlainWord(text: string): boolean {
+  if (text.length === 0 || text.length > PLAIN_MAX_CHARS) return false;
+  const pieces = text.split(/[._@-]/);
+  return pieces.every((piece) => PLAIN_PIECE.test(piece) && !LONG_RUN.test(piece) && wordLikeCase(piece.replace(/\d/g, '')));
+}
+
+/** A run no word or number people type has: 21 small letters (`abcdefghijklmnopqrstu`), or 9 digits. */
+const LONG_RUN = /[a-z]{21}|\d{9}/;
+
+/**
+ * lower, Capitalised, UPPER, camelCase or an acronym within (`timeoutMS`, `backupStorageUUID`):
+ * the case changes at most once for every three letters. Random letters change it every other one.
+ */
+function wordLikeCase(letters: string): boolean {
+  const changes = [...letters].filter((letter, index) => index > 0 && isUpper(letter) !== isUpper(letters[index - 1]!)).length;
+  return changes <= Math.ceil(letters.length / 3);
+}
+
+const isUpper = (letter: string): boolean => letter !== letter.toLowerCase();

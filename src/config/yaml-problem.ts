@@ -1,11 +1,19 @@
-import { YAMLParseError } from 'yaml';
+import { parseDocument, YAMLError } from 'yaml';
 import { npmLinesProblem } from './npm-lines.js';
 import { unquotedVariableHint } from './unquoted-variable.js';
+import { isPlainWord } from './usable-id.js';
+
+const QUOTE_IT = ': a value that begins with * is read as an alias, ! as a tag, % as a directive: write it in quotes';
 
 /** What to add to YAML's own words for a refusal it explains badly; '' for the rest. */
 const REMEDIES: Readonly<Record<string, string>> = {
   // An editor's tab key: YAML takes spaces only, and its words did not say what to type instead.
   TAB_AS_INDENT: ': indent with spaces (an editor set to insert tabs wrote this one)',
+  // A password beginning with *, &, !, % or | (`password: *Xy9...`) is YAML syntax unquoted.
+  BAD_ALIAS: QUOTE_IT,
+  TAG_RESOLVE_FAILED: QUOTE_IT,
+  BAD_DIRECTIVE: QUOTE_IT,
+  UNEXPECTED_TOKEN: '',
 };
 
 /**
@@ -17,9 +25,35 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   const npmLines = npmLinesProblem(text);
   if (npmLines) return `${shown}:${npmLines.line}:1: not valid YAML: ${npmLines.problem}`;
   if (!(error instanceof Error)) return `${shown}: not valid YAML`;
-  const position = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
-  const why = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
-  const remedy = error instanceof YAMLParseError ? (REMEDIES[error.code] ?? '') : '';
+  const position = error instanceof YAMLError ? error.linePos?.[0] : undefined;
+  const why = withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text);
+  // An alias is resolved after parsing, by a ReferenceError without a code or a position.
+  const remedy = error instanceof YAMLError ? (REMEDIES[error.code] ?? '') : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
   const where = position === undefined ? shown : `${shown}:${position.line}:${position.col}`;
   return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position)}`;
+}
+
+/**
+ * YAML's own words with the text of the file they quote left out where it is no plain word: an
+ * unquoted password beginning with `*` read "Unresolved alias (...): *<the password>", one
+ * beginning with `|` "Block scalar header includes extra characters: |<the password>".
+ */
+function withoutSourceText(why: string, text: string): string {
+  // A `!!name` tag is quoted in its long form.
+  const inText = (word: string): boolean => text.includes(word) || text.includes(word.replace(/^tag:yaml\.org,2002:/, '!!'));
+  return why.replace(/\S{4,}/g, (word) => (inText(word) && !isPlainWord(word.replace(/[.,:;]$/, '')) ? '(text of the file, not quoted)' : word));
+}
+
+/**
+ * The file's YAML, or throws its first error, or its first warning: a warning is printed by
+ * node (`process.emitWarning`) with the line it is about, and `password: !Xy9...` (a tag YAML
+ * does not know) was printed whole on stderr and read as an empty value.
+ */
+export function parseConfigYaml(text: string): unknown {
+  // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
+  // left out; without them each one read "unknown key" and the account lost what it merged.
+  const document = parseDocument(text, { prettyErrors: true, merge: true, logLevel: 'silent' });
+  const refusal = document.errors[0] ?? document.warnings[0];
+  if (refusal) throw refusal;
+  return document.toJS();
 }

@@ -28,6 +28,8 @@ describe('listenHostProblem', () => {
     expect(problem('10.0.0.1:')).toBe('must be an address or host name without a port (10.0.0.1; the port goes in listen.port)');
     // Only a whole host before a port of digits alone.
     for (const host of ['bad!name:80', 'a:b:80', 'host:80x']) expect(problem(host), host).toBe(ANY);
+    // A token with a port after it has a host name's form to the lookup, not a word's: named, not quoted.
+    expect(problem('sk_live_Zq8sEcReTpAsTe9:80')).toBe('must be an address or host name without a port (the port goes in listen.port; what is written is not quoted: it is not of a host name\'s form and may be a secret)');
   });
 
   it('asks for an IPv6 address without its brackets, port or not, and only for a whole bracketed address', () => {
@@ -35,9 +37,13 @@ describe('listenHostProblem', () => {
     for (const host of ['a[::1]', '[::1]:80x', '[::1]x', '[1.2.3.4]']) expect(problem(host), host).toBe(ANY);
   });
 
-  it('quotes at most 60 characters of a host with a scheme, and suggests the host in it', () => {
-    const host = `http://gateway.example.com/${'p'.repeat(80)}`;
+  it('quotes at most 60 characters of a host with a scheme, only where each part is of a word\'s form, and suggests the host in it', () => {
+    const host = `http://gateway.example.com/api/v1/${'path/'.repeat(20)}`;
     expect(problem(host)).toBe(`must be an IP address or a host name, without a scheme: gateway.example.com, not ${host.slice(0, 60)}`);
+    expect(problem(`http://gateway.example.com/${'p'.repeat(80)}`)).toBe('must be an IP address or a host name, without a scheme: gateway.example.com');
+    expect(problem('http://0.0.0.0/Zq8sEcReTpAsTe9')).toBe('must be an IP address or a host name, without a scheme: 0.0.0.0');
+    expect(problem('http://Zq8sEcReTpAsTe9/')).toBe('must be an IP address or a host name, without a scheme: the host alone');
+    expect(problem('http://admin:Zq8sEcReTpAsTe9@0.0.0.0')).toBe('must be an IP address or a host name, without a scheme or user:password@ (not quoted: it may hold a password)');
     expect(problem('http://:80')).toBe('must be an IP address or a host name, without a scheme: 0.0.0.0, not http://:80');
   });
 });
@@ -59,12 +65,12 @@ describe('envHost', () => {
     expect(envHost({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
   });
 
-  it('refuses a bad HOST naming it and PORT, at most 60 characters of it, and a stray space as such', () => {
+  it('refuses a bad HOST naming it and PORT, quoting it only where it has a host name\'s form, and a stray space as such', () => {
     expect(refusal('0.0.0.0:4000')).toEqual(['HOST=0.0.0.0:4000: must be an address or host name without a port (0.0.0.0; the port goes in PORT)']);
     const long = `bad!${'x'.repeat(80)}`;
-    expect(refusal(long)).toEqual([`HOST=${long.slice(0, 60)}: ${ANY}`]);
+    expect(refusal(long)).toEqual([`HOST: ${ANY}`]);
     expect(refusal('0.0.0.0 ')).toEqual(['HOST=0.0.0.0 has a space at an end: remove it']);
     // Trimmed and still wrong: the problem itself, not the space.
-    expect(refusal(' bad!name')).toEqual([`HOST= bad!name: ${ANY}`]);
+    expect(refusal(' bad!name')).toEqual([`HOST: ${ANY}`]);
   });
 });
