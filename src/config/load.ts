@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { withAccountLabels } from './account-labels.js';
 import { ConfigError } from './config-error.js';
+import { entryKeyAtTop } from './entry-keys-at-top.js';
+import { urlWithScheme } from './url-without-scheme.js';
 import { notFoundHints, shownConfigPath } from './config-file-path.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { isPlainWord, USABLE_ID } from './usable-id.js';
@@ -78,7 +80,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
  * pasted between the braces (`"${sk_live_...}"`, meant as the value) was quoted whole.
  */
 function notSet(name: string): string {
-  return isPlainWord(name) ? `environment variable ${name} is not set` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
+  return isPlainWord(name) ? `environment variable ${name} is not set: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
 }
 
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
@@ -100,7 +102,7 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], p
 const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\](?:\.auth)?)$/;
 const UNQUOTED_KEY = 'a key with no value, not quoted (it may be a secret written without its key)';
 /** A hint that names the key meant: the key is then a near typo of a setting's name, no secret. */
-const NEAR_A_KNOWN_KEY = /^unknown key(?: here|; did you mean)/;
+const NEAR_A_KNOWN_KEY = /^unknown key(?: here| at the top level|; did you mean)/;
 const UNQUOTED_ODD_KEY = 'an unknown key, not quoted (it is not of a setting\'s form and may be a secret written as a key: delete that line, or put the value under its key)';
 
 /**
@@ -120,8 +122,14 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
       return `${formatPath([...issue.path, key])}: ${hint}`;
     });
   }
+  const withScheme = issue.message.startsWith(NO_SCHEME_WORDS) && ACCOUNT_URL.test(formatPath(issue.path)) ? urlWithScheme(valueAt(input, issue.path.slice(0, -1))?.url) : undefined;
+  if (withScheme !== undefined) return [`${formatPath(issue.path)}: must be an http(s) URL, its scheme first: ${withScheme} (or http:// for an API without TLS)`];
   return [`${formatPath(issue.path)}: ${issue.message}`];
 }
+
+/** An account url's refusal that shows an example, not the url written (src/providers/config-base.ts). */
+const NO_SCHEME_WORDS = 'must be an http(s) URL, such as';
+const ACCOUNT_URL = /^providers\[\d+\]\.url$/;
 
 /** The object written at `path` in the config, or undefined. */
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): Readonly<Record<PropertyKey, unknown>> | undefined {
@@ -160,9 +168,13 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   const credentialKeys = Object.keys(shapeOf(shape?.['auth']) ?? {});
   // Where `url` is a key (an account), a `port` or `host` beside it was listed as unknown without saying it belongs in the url.
   const inUrl = known.includes('url') ? URL_PARTS : [];
+  // The top level is the one object that lists both.
+  const atTop = known.includes('providers') && known.includes('clients');
   return issue.keys
     .map((key) => {
       if (credentialKeys.includes(key)) return `unknown key here; ${key} goes under auth: indent it below "auth:"`;
+      const entryKey = atTop ? entryKeyAtTop(key) : undefined;
+      if (entryKey !== undefined) return entryKey;
       if (inUrl.includes(key)) return `unknown key here; the ${key} goes in url (http://HOST:PORT/ and the API's path)`;
       return unknownKeyMessage(key, known);
     })

@@ -1,6 +1,6 @@
 import { parseDocument, YAMLError } from 'yaml';
 import { npmLinesProblem } from './npm-lines.js';
-import { unquotedVariableHint } from './unquoted-variable.js';
+import { unquotedVariableHint, type YamlPosition } from './unquoted-variable.js';
 import { isPlainWord } from './usable-id.js';
 
 const QUOTE_IT = ': a value that begins with * is read as an alias, ! as a tag, % as a directive: write it in quotes';
@@ -28,9 +28,22 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   const position = error instanceof YAMLError ? error.linePos?.[0] : undefined;
   const why = withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text);
   // An alias is resolved after parsing, by a ReferenceError without a code or a position.
-  const remedy = error instanceof YAMLError ? (REMEDIES[error.code] ?? '') : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
+  const remedy =
+    error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
   const where = position === undefined ? shown : `${shown}:${position.line}:${position.col}`;
   return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position)}`;
+}
+
+/**
+ * "Nested mappings are not allowed in compact mappings", YAML's words for a key indented one space
+ * further than the key above it (YAML reads it as part of that key's value), or for a value
+ * holding ": " (`name: ops: main`): neither said what to change.
+ */
+function nestedMappingRemedy(text: string, at: YamlPosition | undefined): string {
+  const line = at === undefined ? undefined : text.split('\n')[at.line - 1];
+  if (at === undefined || line === undefined) return '';
+  if (line.slice(at.col - 1).includes(': ')) return `: a value holding ": " is read as another key: write the value in quotes`;
+  return `: a line after line ${at.line} is indented further than its key, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`;
 }
 
 /**

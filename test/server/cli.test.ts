@@ -78,7 +78,7 @@ describe('command line', () => {
     }
     const missingEnv = run(['--check-config', file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "${NOT_SET_ANYWHERE}" } }\n')]);
     expect(missingEnv.status).toBe(2);
-    expect(missingEnv.stderr).toContain('providers[0].auth.token (account a): environment variable NOT_SET_ANYWHERE is not set');
+    expect(missingEnv.stderr).toContain('providers[0].auth.token (account a): environment variable NOT_SET_ANYWHERE is not set: set it, or set NOT_SET_ANYWHERE_FILE to a file that holds the value');
     // Three starts of the CLI: 5 s on a quiet machine, 32 s in a loaded full run (timed out at 30).
   }, 60_000);
 
@@ -243,8 +243,8 @@ describe('command line', () => {
     const result = run(['--check-config', path]);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'providers[0].auth.token (the 1st provider): environment variable NOT_SET_ONE is not set',
-      'providers[1].url (the 2nd provider): environment variable NOT_SET_TWO is not set',
+      'providers[0].auth.token (the 1st provider): environment variable NOT_SET_ONE is not set: set it, or set NOT_SET_ONE_FILE to a file that holds the value',
+      'providers[1].url (the 2nd provider): environment variable NOT_SET_TWO is not set: set it, or set NOT_SET_TWO_FILE to a file that holds the value',
       'providers[0].timeoutMS (the 1st provider): unknown key; did you mean "timeoutMs"?',
       expect.stringMatching(/^providers\[1\]\.colour \(the 2nd provider\): unknown key; allowed here: /),
       'providers[1].id (the 2nd provider): duplicate provider id "a"',

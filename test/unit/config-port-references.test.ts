@@ -80,7 +80,7 @@ describe('listen.port and admin.port from ${NAME}', () => {
   });
 
   it('names a variable that is not set once, as any other ${NAME}', () => {
-    expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), {})).toEqual(['admin.port: environment variable ADMIN_PORT is not set']);
+    expect(problemsOf(withPorts(4000, '${ADMIN_PORT}'), {})).toEqual(['admin.port: environment variable ADMIN_PORT is not set: set it, or set ADMIN_PORT_FILE to a file that holds the value']);
   });
 
   it('still refuses a port written as quoted text, or a reference inside other text', () => {

@@ -100,7 +100,7 @@ describe('a secret pasted where the config takes none is not quoted', () => {
     const problems = problemsOf(`providers:\n${ACCOUNT}\nclients:\n  - { name: ops, key: "\${${SECRET}}", roles: [admin] }\n`);
     expect(problems).toEqual([expect.stringMatching(/^clients\[0\]\.key \(client ops\): the environment variable its \$\{\.\.\.\} names is not set \(the name is not quoted/)]);
     expect(problems.join('\n')).not.toContain(SECRET);
-    expect(problemsOf(`providers:\n${ACCOUNT}\nclients:\n  - { name: ops, key: "\${OPS_KEY}", roles: [admin] }\n`)).toEqual(['clients[0].key (client ops): environment variable OPS_KEY is not set']);
+    expect(problemsOf(`providers:\n${ACCOUNT}\nclients:\n  - { name: ops, key: "\${OPS_KEY}", roles: [admin] }\n`)).toEqual(['clients[0].key (client ops): environment variable OPS_KEY is not set: set it, or set OPS_KEY_FILE to a file that holds the value']);
   });
 
   it('a key that holds a kind\'s word in a provider entry without kind is named only where it has a key\'s form', () => {

@@ -71,9 +71,9 @@ describe('every problem in one pass', () => {
       ),
     );
     expect(problems).toEqual([
-      'clients[0].key (client ops): environment variable OPS_KEY is not set',
-      'providers[0].auth.token (the 1st provider): environment variable ZOMRO_TOKEN is not set',
-      'providers[1].url (the 2nd provider): environment variable ZOMRO_URL is not set',
+      'clients[0].key (client ops): environment variable OPS_KEY is not set: set it, or set OPS_KEY_FILE to a file that holds the value',
+      'providers[0].auth.token (the 1st provider): environment variable ZOMRO_TOKEN is not set: set it, or set ZOMRO_TOKEN_FILE to a file that holds the value',
+      'providers[1].url (the 2nd provider): environment variable ZOMRO_URL is not set: set it, or set ZOMRO_URL_FILE to a file that holds the value',
       'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
       'providers[0].timeoutMS (the 1st provider): unknown key; did you mean "timeoutMs"?',
       'providers[1].id (the 2nd provider): duplicate provider id "zomro-nl"',
@@ -150,7 +150,7 @@ describe('every problem in one pass', () => {
       ]);
       // A block line: YAML stopped at the `$` of a value holding `: `, no flow collection in sight.
       writeFileSync(file, 'allowAnonymous: true\nproviders:\n  - id: z\n    auth:\n      token: ${ZOMRO_SESSION}: x\n');
-      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:5:14: not valid YAML: Nested mappings are not allowed in compact mappings`]);
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:5:14: not valid YAML: Nested mappings are not allowed in compact mappings: a value holding ": " is read as another key: write the value in quotes`]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -127,7 +127,9 @@ describe('config validation', () => {
   it('says a provider url left out is required, and shows a whole URL for one without its scheme (both were "must be an http(s) URL")', () => {
     const { url: _left, ...noUrl } = zomro;
     expect(problemsOf({ allowAnonymous: true, providers: [noUrl] })).toEqual(['providers[0].url (account zomro-nl): required']);
-    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL, such as https://api.example.com/']);
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: '127.0.0.1:8080' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL, its scheme first: https://127.0.0.1:8080 (or http:// for an API without TLS)']);
+    // Not of plain parts (it may hold a credential): the example only.
+    expect(problemsOf({ allowAnonymous: true, providers: [{ ...zomro, url: 'ops:pw@127.0.0.1:8080' }] })).toEqual(['providers[0].url (account zomro-nl): must be an http(s) URL, such as https://api.example.com/']);
   });
 
   it('says a provider url with a port past 65535 has a wrong port (it said "must be an http(s) URL" of an http URL)', () => {
@@ -180,7 +182,7 @@ describe('${ENV} substitution', () => {
     const problems: string[] = [];
     const out = substituteEnv({ providers: [{ auth: { token: 'x-${TOKEN}-y', other: '${MISSING}' } }] }, { TOKEN: 'abc' }, problems);
     expect(out).toEqual({ providers: [{ auth: { token: 'x-abc-y', other: '' } }] });
-    expect(problems).toEqual(['providers[0].auth.other: environment variable MISSING is not set']);
+    expect(problems).toEqual(['providers[0].auth.other: environment variable MISSING is not set: set it, or set MISSING_FILE to a file that holds the value']);
   });
 
   it('refuses the shell\'s $NAME without braces where NAME is set, saying to write ${NAME} (it was taken as the literal text)', () => {

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile } from '../../src/config/load.js';
+import { urlWithScheme } from '../../src/config/url-without-scheme.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+
+/**
+ * A newcomer's commonest mistakes in a first config (an indent off by a space or a level, a tab,
+ * a kind misspelt, a url without its scheme, a `${VAR}` not set), read whole through the loader:
+ * each problem says what to change, not only what is wrong.
+ */
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
+
+const CLIENT = '  - { name: ops, key: "0123456789abcdef0123", roles: [admin] }';
+const file = (lines: readonly string[]): string => {
+  const path = join(temp.make('bg-config-newcomer-'), 'config.yaml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+};
+const problemsOf = (path: string, env: NodeJS.ProcessEnv = {}): string[] => {
+  try {
+    loadConfigFile(path, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+const account = (url: string): string[] => ['  - id: zomro-nl', '    kind: zomro', `    url: ${url}`, '    timezone: UTC', '    auth: { token: "zomro-secret-token-xyz" }'];
+
+describe("a newcomer's config mistakes", () => {
+  it('a key indented one space further than the one above: says to indent the block alike', () => {
+    const path = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '     url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]);
+    expect(problemsOf(path)).toEqual([
+      `${path}:3:11: not valid YAML: Nested mappings are not allowed in compact mappings: a line after line 3 is indented further than its key, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`,
+    ]);
+  });
+
+  it('a value holding ": " without quotes: says to quote it', () => {
+    const path = file(['allowAnonymous: true', 'logLevel: info: debug', 'providers:', ...account('https://api.zomro.example/')]);
+    expect(problemsOf(path)).toEqual([`${path}:2:11: not valid YAML: Nested mappings are not allowed in compact mappings: a value holding ": " is read as another key: write the value in quotes`]);
+  });
+
+  it("a client's key at the left margin: says to indent it under its entry", () => {
+    const path = file(['providers:', ...account('https://api.zomro.example/'), 'clients:', '- name: ops', '  key: "0123456789abcdef0123"', 'roles: [admin]']);
+    expect(problemsOf(path)).toEqual([
+      'clients[0].roles (client ops): required',
+      `roles: unknown key at the top level; roles is a key of each client entry: indent it as the entry's other keys (under its "- ")`,
+    ]);
+    const provider = file(['allowAnonymous: true', 'providers:', '  - id: zomro-nl', '    kind: zomro', '    auth: { token: "zomro-secret-token-xyz" }', 'url: https://api.zomro.example/']);
+    expect(problemsOf(provider)).toContain(`url: unknown key at the top level; url is a key of each provider entry: indent it as the entry's other keys (under its "- ")`);
+  });
+
+  it('a url without its scheme: shows it with https:// in front', () => {
+    const path = file(['providers:', ...account('api.zomro.example'), ...account('panel.example:8080/api/v1').map((line) => line.replace('zomro-nl', 'panel')), 'clients:', CLIENT]);
+    expect(problemsOf(path)).toEqual([
+      'providers[0].url (account zomro-nl): must be an http(s) URL, its scheme first: https://api.zomro.example (or http:// for an API without TLS)',
+      'providers[1].url (account panel): must be an http(s) URL, its scheme first: https://panel.example:8080/api/v1 (or http:// for an API without TLS)',
+    ]);
+  });
+
+  it('a url quoted with https:// in front only where it is plain parts: no user:password@, ?query, or token', () => {
+    expect(urlWithScheme('api.zomro.example')).toBe('https://api.zomro.example');
+    expect(urlWithScheme(' localhost:8080/ ')).toBe('https://localhost:8080/');
+    for (const written of ['user:pw@api.example', 'api.example/?token=abc', 'api.example/sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'ftp://api.example', 4000, undefined]) expect(urlWithScheme(written), String(written)).toBeUndefined();
+  });
+
+  it('a ${VAR} not set: says to set it or its _FILE', () => {
+    const path = file(['providers:', ...account('"${ZOMRO_URL}"'), 'clients:', CLIENT]);
+    expect(problemsOf(path)).toEqual(['providers[0].url (account zomro-nl): environment variable ZOMRO_URL is not set: set it, or set ZOMRO_URL_FILE to a file that holds the value']);
+  });
+
+  it('--check-config says the same, with the tab and the misspelt kind it already explained', () => {
+    const run = (path: string) => {
+      const env = { ...process.env };
+      delete env.ZOMRO_TOKEN;
+      delete env.ZOMRO_TOKEN_FILE;
+      return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--check-config', path], { encoding: 'utf8', timeout: 30_000, env });
+    };
+    const kind = run(file(['providers:', '  - id: zomro-nl', '    kind: Zomro Cloud', '    url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]));
+    expect(kind.status).toBe(2);
+    expect(kind.stderr).toContain('providers[0].kind (account zomro-nl): must be one of zomro, onapp, zstack, danube; did you mean "zomro"?');
+    const result = run(file(['providers:', ...account('api.zomro.example').map((line) => line.replace('"zomro-secret-token-xyz"', '"${ZOMRO_TOKEN}"')), 'clients:', CLIENT]));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('providers[0].auth.token (account zomro-nl): environment variable ZOMRO_TOKEN is not set: set it, or set ZOMRO_TOKEN_FILE to a file that holds the value');
+    expect(result.stderr).toContain('providers[0].url (account zomro-nl): must be an http(s) URL, its scheme first: https://api.zomro.example (or http:// for an API without TLS)');
+    const tab = file(['providers:', '  - id: zomro-nl', '\tkind: zomro']);
+    expect(run(tab).stderr).toContain(`${tab}:3:1: not valid YAML: Tabs are not allowed as indentation: indent with spaces`);
+  }, 60_000);
+});
