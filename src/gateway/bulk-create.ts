@@ -52,7 +52,7 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
 
   // Every instance is looked up before any create: an id re-spelt to name an instance another item
   // names (a Danube hostname in another case, RequestReads.listedInstanceId) is known only then.
-  const items = await Promise.all(input.instanceIds.map((instanceId) => lookedUp(reads, instanceId)));
+  const items = await Promise.all(input.instanceIds.map((instanceId) => lookedUp(reads, instanceId, definitionName)));
   const claimed = new Set<string>();
   const results = await Promise.all(
     items.map(async (item): Promise<BulkItemResult> => {
@@ -77,9 +77,12 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
 export const REPEATED_INSTANCE = 'instanceIds names this instance again, under another spelling of its id (a Danube hostname in another case): one backup is made of it, by the first item naming it';
 
 /** An item's instance, looked up as a single createBackup looks it up; or its refusal. */
-async function lookedUp(reads: RequestReads, instanceId: string): Promise<{ instanceId: string; adapter: ProviderAdapter; instance: Instance } | BulkItemResult> {
+async function lookedUp(reads: RequestReads, instanceId: string, definitionName: string | null): Promise<{ instanceId: string; adapter: ProviderAdapter; instance: Instance } | BulkItemResult> {
   try {
     const target = targetOf(reads, instanceId);
+    // As a single createBackup: a definitionName the item's provider refuses whatever the VM is that
+    // item's BAD_USER_INPUT before any call (it went to Danube, and came back NOT_FOUND quoting it).
+    target.adapter.refuseInput?.(definitionName === null ? [] : [{ argument: 'definitionName', kind: 'DEFINITION_NAME', value: definitionName }]);
     const instance = await reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
     if (!instance) throw notFound('instance', target.adapter.account.id);
     return { instanceId, adapter: target.adapter, instance };

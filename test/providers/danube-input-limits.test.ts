@@ -68,3 +68,34 @@ describe('danube: input over Danube limits is refused before any call', () => {
     expect(harness.upstreamCount('danube')).toBeGreaterThan(0);
   });
 });
+
+const CREATE_BACKUPS = 'mutation($input: CreateBackupsInput!) { createBackups(input: $input) { createdCount results { instanceId operation { id } error { code message } } } }';
+type BulkAnswer = { createBackups: { createdCount: number; results: Array<{ instanceId: string; operation: { id: string } | null; error: { code: string; message: string } | null }> } };
+
+/**
+ * createBackups sent its definitionName to Danube unchecked: a Danube item read NOT_FOUND "no backup
+ * definition named ..." after its calls, as a single createBackup did before it was refused first.
+ * Only Danube runs a definition, so only its items are refused: the others are made.
+ */
+describe('danube: createBackups with a definitionName over Danube limits', () => {
+  let harness: Harness;
+  let ids: { zomro: string; danube: string };
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro', 'danube'] });
+    const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; provider: { kind: string } } }> } }>('{ instances(first: 100) { edges { node { id provider { kind } } } } }');
+    const of = (kind: string): string => list.data!.instances.edges.find((edge) => edge.node.provider.kind === kind)!.node.id;
+    ids = { zomro: of('ZOMRO'), danube: of('DANUBE') };
+  });
+  afterAll(() => harness.close());
+
+  it("refuses the Danube item BAD_USER_INPUT naming definitionName and 8, with no call to Danube, and makes the other item's backup", async () => {
+    harness.resetUpstreamLogs();
+    const answer = await harness.gql<BulkAnswer>(CREATE_BACKUPS, { input: { instanceIds: [ids.zomro, ids.danube], name: 'bulk', definitionName: 'd'.repeat(150) } });
+    expect(answer.errors).toBeUndefined();
+    const [zomro, danube] = answer.data!.createBackups.results;
+    expect(zomro!.operation).not.toBeNull();
+    expect(danube!.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^definitionName must be at most 8 characters/) });
+    expect(JSON.stringify(answer)).not.toContain('d'.repeat(20));
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+});
