@@ -18,14 +18,14 @@ interface CursorPlace {
   key: string | null;
   /** The item's place among its own account's rows: where a gone item resumes (placeOfGone); null in a cursor without it. */
   placeInAccount: number | null;
-  /** The key of the item that followed it when the cursor was made: where a page after a gone item resumes (startAfter); null in a cursor without it. */
+  /** The key of the item that followed it when the cursor was made: where a page after or before a gone item stands (placeOfGone); null in a cursor without it. */
   nextKey: string | null;
 }
 
 const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
 /**
  * A keyed cursor names its item, its place in its account and, within the one key's room (so a
- * cursor is no longer than before), the key of the item after it: see startAfter.
+ * cursor is no longer than before), the key of the item after it: see placeOfGone.
  */
 function keyedCursor(place: number, key: string, placeInAccount: number | null, nextKey: string | null): string {
   if (key.length > MAX_KEY_LENGTH) return offsetCursor(place);
@@ -52,12 +52,7 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
  */
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'after');
-  if (found >= 0) return found + 1;
-  // The item that followed the gone one was never shown: the page starts at it. Its old place in
-  // its account counted rows before it that may be gone too, and started that many rows on, past
-  // rows never shown.
-  const next = cursor.nextKey !== null && keyOf ? nearestWithKey(items, cursor.place, cursor.nextKey, keyOf) : -1;
-  return next >= 0 ? next : placeOfGone(items, cursor, order);
+  return found >= 0 ? found + 1 : placeOfGone(items, cursor, keyOf, order);
 }
 
 /**
@@ -68,12 +63,18 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
  */
 function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'before');
-  return found >= 0 ? found : placeOfGone(items, cursor, order);
+  return found >= 0 ? found : placeOfGone(items, cursor, keyOf, order);
 }
 
 /**
  * Where a keyed cursor whose item is gone (or that came from another list)
- * stands now. Its old place within its account, the best guess left where
+ * stands now. Where the cursor names the item that followed it and that one
+ * is still listed, there: the gone item's place, whichever way the page
+ * reads (after it: never shown; before it: the page the cursor came from
+ * starts there). Its old place within its account counted rows before it
+ * that may be gone too, and started (or ended) as many rows on: a page after
+ * it skipped rows never shown, a page before it served rows again. Else its
+ * old place within its account, the best guess left where
  * its account still has rows: the item that followed it has moved up into
  * it. Its old place in the whole list counted the earlier accounts' rows as
  * they were: one of them gone (or the whole account failed) started the next
@@ -82,7 +83,9 @@ function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T
  * account is gone (it failed between pages), right before the next account's
  * first row (placeAfterGoneAccount).
  */
-function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, order: AccountOrder<T> | undefined): number {
+function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
+  const next = cursor.nextKey !== null && keyOf ? nearestWithKey(items, cursor.place, cursor.nextKey, keyOf) : -1;
+  if (next >= 0) return next;
   const account = order && cursor.key !== null ? accountNamedBy(cursor.key) : null;
   const afterAccount = order && account !== null ? placeAfterGoneAccount(items, account, order) : null;
   if (afterAccount !== null) return afterAccount;
@@ -211,7 +214,9 @@ export function paginate<T>(
   const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf, order), items.length)) : items.length;
   const bounds = pageWithin(end - start, start, items.length - end, size);
   const pageStart = start + bounds.from;
-  const inAccount = keyOf && order ? placesInAccount(items, pageStart, start + bounds.to, order) : [];
+  // A list of no accounts' order is one account's rows (one instance's backups): each row's place in
+  // it is its place among them, and lets its cursor name the row after it (keyedCursor).
+  const inAccount = !keyOf ? [] : order ? placesInAccount(items, pageStart, start + bounds.to, order) : items.slice(pageStart, start + bounds.to).map((_item, index) => pageStart + index);
   const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null, items[pageStart + index + 1]));
   return {
     edges,

@@ -126,11 +126,13 @@ describe('pagination over a list held in full', () => {
   describe('with keys (cursors that name their item)', () => {
     const keyed = (list: readonly string[], first: number, after: string | null) => paginate(list, { first, after }, 100, [], (item) => item.replace('item-', 'key'));
     const keyedCursorOf = (place: number, key: string) => Buffer.from(`k:${place}:${key}`).toString('base64url');
+    /** A cursor as a list of one account's rows makes it: its place among them (its place in the list), then the key of the item after it, if any. */
+    const madeCursorOf = (place: number, key: string, nextKey?: string) => Buffer.from(`k:${place}:${key}:${place}${nextKey === undefined ? '' : `:${nextKey}`}`).toString('base64url');
 
     it('names the item and its place in each cursor', () => {
       const page = keyed(items, 2, null);
-      expect(page.edges.map((edge) => edge.cursor)).toEqual([keyedCursorOf(0, 'key0'), keyedCursorOf(1, 'key1')]);
-      expect(page.pageInfo.endCursor).toBe(keyedCursorOf(1, 'key1'));
+      expect(page.edges.map((edge) => edge.cursor)).toEqual([madeCursorOf(0, 'key0', 'key1'), madeCursorOf(1, 'key1', 'key2')]);
+      expect(page.pageInfo.endCursor).toBe(madeCursorOf(1, 'key1', 'key2'));
     });
 
     it('an item removed before the cursor between pages skips nothing (an offset skipped the next item)', () => {
@@ -168,7 +170,7 @@ describe('pagination over a list held in full', () => {
       expect(paginate(long, { first: 1, after: page.pageInfo.endCursor }, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['b']);
       const longest = 'k'.repeat(2_048);
       const named = paginate([longest, 'next'], { first: 1, after: null }, 100, [], (item) => item).pageInfo.endCursor!;
-      expect(named).toBe(keyedCursorOf(0, longest));
+      expect(named).toBe(madeCursorOf(0, longest));
       expect(paginate([longest, 'next'], { first: 1, after: named }, 100, [], (item) => item).edges.map((edge) => edge.node)).toEqual(['next']);
     });
 
@@ -213,10 +215,10 @@ describe('pagination over a list held in full', () => {
       };
       const page = paginate(long, { first: 2, after: keyedCursorOf(987, 'key987') }, 100, [], counted);
       expect(page.edges.map((edge) => edge.node)).toEqual(['item-988', 'item-989']);
-      // The cursor's item and the page's last (endCursor); an edge's own cursor is named when read.
-      expect(named).toBe(2);
-      expect(page.edges.map((edge) => edge.cursor)).toEqual([keyedCursorOf(988, 'key988'), keyedCursorOf(989, 'key989')]);
-      expect(named).toBe(4);
+      // The cursor's item and the page's last (endCursor, which names the item after it too); an edge's own cursor is named when read.
+      expect(named).toBe(3);
+      expect(page.edges.map((edge) => edge.cursor)).toEqual([madeCursorOf(988, 'key988', 'key989'), madeCursorOf(989, 'key989', 'key990')]);
+      expect(named).toBe(7);
     });
 
     it('a key that moved one place down is found without naming the rest of the list (a name is a base64 of JSON; lists hold 300,000 backups)', () => {
@@ -237,7 +239,7 @@ describe('pagination over a list held in full', () => {
       const nodes = (page: ReturnType<typeof back>) => page.edges.map((edge) => edge.node);
       expect(nodes(back(items, 3, null))).toEqual(['item-4', 'item-5', 'item-6']);
       const startCursor = back(items, 3, null).pageInfo.startCursor;
-      expect(startCursor).toBe(keyedCursorOf(4, 'key4'));
+      expect(startCursor).toBe(madeCursorOf(4, 'key4', 'key5'));
       expect(nodes(back(items, 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
       // Items joined or left before it between pages: still right before it, nothing served twice or skipped.
       expect(nodes(back(['item-new', ...items], 3, startCursor))).toEqual(['item-1', 'item-2', 'item-3']);
@@ -246,7 +248,7 @@ describe('pagination over a list held in full', () => {
 
     it("a before cursor whose item is now first (every item before it gone) answers an empty page, not items from its old place on", () => {
       const startCursor = paginate(items, { last: 2, before: null }, 100, [], (item) => item.replace('item-', 'key')).pageInfo.startCursor;
-      expect(startCursor).toBe(keyedCursorOf(5, 'key5'));
+      expect(startCursor).toBe(madeCursorOf(5, 'key5', 'key6'));
       const page = paginate(items.slice(5), { last: 2, before: startCursor }, 100, [], (item) => item.replace('item-', 'key'));
       expect(page.edges).toEqual([]);
       expect(page.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
