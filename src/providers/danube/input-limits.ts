@@ -7,6 +7,8 @@ import type { ProviderInputField } from '../adapter.js';
  * length. A backup is made by naming its definition, so a longer definitionName names none.
  */
 const LONGEST_DEFINITION_NAME = 8;
+/** The same field's pattern (its RegexField's): a name made otherwise names no definition either. */
+const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** A DNS label (RFC 1035): no host, a backup node among them, has a longer one. */
 const LONGEST_LABEL = 63;
@@ -24,8 +26,10 @@ const LONGEST_NODE_HOSTNAME = 128;
 export function refuseDanubeInput(provider: string, fields: readonly ProviderInputField[]): void {
   const refuse = (argument: string, message: string): GatewayError => new GatewayError('BAD_USER_INPUT', `${argument} ${message}`, { provider, fields: [argument] });
   for (const { argument, kind, value } of fields) {
-    if (kind === 'DEFINITION_NAME' && value.length > LONGEST_DEFINITION_NAME) {
-      throw refuse(argument, `must be at most ${LONGEST_DEFINITION_NAME} characters: Danube's limit for a backup definition's name`);
+    if (kind === 'DEFINITION_NAME') {
+      // Characters as esdc-ce counts them (code points): five emoji are five, over no limit, and refused for what they are.
+      if ([...value].length > LONGEST_DEFINITION_NAME) throw refuse(argument, `must be at most ${LONGEST_DEFINITION_NAME} characters: Danube's limit for a backup definition's name`);
+      if (!DEFINITION_NAME.test(value)) throw refuse(argument, "must be letters, digits, '.', '_' and '-', the first a letter or digit: Danube's rule for a backup definition's name");
     }
     if (kind === 'BACKUP_NODE') {
       if (value.split('.').some((label) => label.length > LONGEST_LABEL)) {
