@@ -174,6 +174,23 @@ describe('a page of the instances a protection filter matches', () => {
     expect(() => pageOfMatches(all, every, { first: 1, after: odd }, 100, [])).toThrow(badInput);
   });
 
+  it('takes a cursor made before cursors named the next instance (its place in its account last) as it took it', () => {
+    const before = instances(6);
+    const older = (place: number) => Buffer.from(`p:${JSON.stringify([place, 'zomro-1', String(place), place])}`).toString('base64url');
+    expect(names(pageOfMatches(before, every, { first: 2, after: older(2) }, 100, []))).toEqual(['3', '4']);
+    expect(names(pageOfMatches(before, every, { last: 2, before: older(3) }, 100, []))).toEqual(['1', '2']);
+    // Its instance gone: its old place in its account, as before.
+    const without = before.filter((item) => item.nativeId !== '2');
+    expect(names(pageOfMatches(without, every, { first: 2, after: older(2) }, 100, []))).toEqual(['3', '4']);
+  });
+
+  it('leaves out the next instance where both ids would pass the 1,048 characters a cursor may have: the cursor stays usable', () => {
+    const long = ['a', 'b', 'c'].map((letter) => instance(letter.repeat(500)));
+    const cursor = pageOfMatches(long, every, { first: 1, after: null }, 100, []).pageInfo.endCursor!;
+    expect(cursor.length).toBeLessThanOrEqual(1_048);
+    expect(names(pageOfMatches(long, every, { first: 1, after: cursor }, 100, []))).toEqual(['b'.repeat(500)]);
+  });
+
   it('starts the page after a gone instance at the one that followed it, though instances before it are gone too', () => {
     const before = instances(6);
     const cursor = pageOfMatches(before, every, { first: 3, after: null }, 100, []).pageInfo.endCursor;
