@@ -24,6 +24,13 @@ export type BatchResult<T> = Array<T | Error>;
 // Re-exported while the gateway still imports them from here; domain/instance-lists.ts is their home.
 export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-lists.js';
 
+/** A mutation's input value a provider may hold to its own limits: the argument's name, what it is, its value. */
+export interface ProviderInputField {
+  argument: string;
+  kind: 'DEFINITION_NAME' | 'BACKUP_NODE';
+  value: string;
+}
+
 /**
  * What the gateway asks of a provider. Adapters extend `BaseAdapter`, override
  * the methods for the capabilities they declare, and never see GraphQL.
@@ -32,13 +39,6 @@ export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-l
  * provider's API allows: one call for many VMs where the API can filter by a
  * set or list everything, bounded-concurrency calls per VM where it cannot.
  */
-/** A mutation's input value a provider may hold to its own limits: the argument's name, what it is, its value. */
-export interface ProviderInputField {
-  argument: string;
-  kind: 'DEFINITION_NAME' | 'BACKUP_NODE';
-  value: string;
-}
-
 export interface ProviderAdapter {
   readonly account: ProviderAccount;
   /** The account's id, kind as the schema's enum word (upper case) and name (BaseAdapter's getters; ProviderView). */
