@@ -222,7 +222,12 @@ export class Mutations {
     const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
-    target.adapter.refuseInput?.([{ argument: 'name', kind: 'DEFINITION_NAME', value: name }, ...(node === null ? [] : [{ argument: 'node', kind: 'BACKUP_NODE' as const, value: node }])]);
+    target.adapter.refuseInput?.([
+      { argument: 'name', kind: 'DEFINITION_NAME', value: name },
+      ...(node === null ? [] : [{ argument: 'node', kind: 'BACKUP_NODE' as const, value: node }]),
+      ...(zpool === null ? [] : [{ argument: 'zpool', kind: 'ZPOOL' as const, value: zpool }]),
+      ...(description === null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION' as const, value: description }]),
+    ]);
     const { adapter, instance } = await this.load(target);
     const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
       instance,
@@ -252,14 +257,18 @@ export class Mutations {
     description?: string | null;
   }): Promise<BackupDefinition> {
     this.requireRole('updateBackupDefinition');
-    const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', () => ({
-      ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
-      ...(input.retention != null ? { retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION) } : {}),
-      ...(input.active != null ? { active: input.active } : {}),
-      ...(input.compression != null ? { compression: input.compression } : {}),
-      ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
-      ...(input.description !== undefined ? { description: checkText(input.description, 'description') } : {}),
-    }));
+    const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', (adapter) => {
+      const description = input.description === undefined ? undefined : checkText(input.description, 'description');
+      adapter.refuseInput?.(description == null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION', value: description }]);
+      return {
+        ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
+        ...(input.retention != null ? { retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION) } : {}),
+        ...(input.active != null ? { active: input.active } : {}),
+        ...(input.compression != null ? { compression: input.compression } : {}),
+        ...(input.bandwidthLimit !== undefined ? { bandwidthLimit: input.bandwidthLimit === null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER) } : {}),
+        ...(description !== undefined ? { description } : {}),
+      };
+    });
     const updated = await writeOnListed(adapter.account.id, () => adapter.updateDefinition({ definition, ...changes }, this.scope));
     await this.forget(definition.providerId, definition.instanceNativeId);
     return updated;
@@ -322,11 +331,11 @@ export class Mutations {
   }
 
   /** The definition an id names, once its id, account, capability and then the input (`checkInput`, its result handed back) are known good. */
-  private async definitionFor<T>(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: () => T): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition; checked: T }> {
+  private async definitionFor<T>(id: string, capability: Parameters<typeof requireCapability>[1], checkInput: (adapter: ProviderAdapter) => T): Promise<{ adapter: ProviderAdapter; definition: BackupDefinition; checked: T }> {
     const address = decodeDefinitionId(id, 'definitionId');
     const adapter = this.reads.provider(address.providerId);
     requireCapability(adapter, capability);
-    const checked = checkInput();
+    const checked = checkInput(adapter);
     const definition = await this.reads.definitionAt(address);
     if (!definition) throw notFound('backup definition', adapter.account.id);
     return { adapter, definition, checked };

@@ -27,7 +27,7 @@ export { INSTANCE_LIST_KINDS, type InstanceListKind } from '../domain/instance-l
 /** A mutation's input value a provider may hold to its own limits: the argument's name, what it is, its value. */
 export interface ProviderInputField {
   argument: string;
-  kind: 'DEFINITION_NAME' | 'BACKUP_NODE';
+  kind: 'DEFINITION_NAME' | 'BACKUP_NODE' | 'ZPOOL' | 'DEFINITION_DESCRIPTION';
   value: string;
 }
 

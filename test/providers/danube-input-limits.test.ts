@@ -56,6 +56,33 @@ describe('danube: input over Danube limits is refused before any call', () => {
     expect(harness.upstreamCount('danube')).toBe(0);
   });
 
+  it.each([
+    ['a zpool over 64 characters', { zpool: 'z'.repeat(65) }, 'zpool', /^zpool must be at most 64 characters/],
+    ['a description over 128 characters', { description: 'w'.repeat(129) }, 'description', /^description must be at most 128 characters/],
+  ])('createBackupDefinition with %s: BAD_USER_INPUT naming the field and the limit, no call', async (_what, input, field, message) => {
+    const answer = await definition(input);
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.message).toMatch(message);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: [field] });
+    expect(JSON.stringify(answer)).not.toMatch(/zzzzzzzzzzzzzzzzzzzz|wwwwwwwwwwwwwwwwwwww/);
+    expect(harness.upstreamCount('danube')).toBe(0);
+  });
+
+  it('updateBackupDefinition with a description over 128 characters: BAD_USER_INPUT, no call; 128 are taken', async () => {
+    const made = await harness.gql<{ createBackupDefinition: { definition: { id: string } } }>(CREATE_DEFINITION, {
+      input: { instanceId, name: 'upd', cron: '0 4 * * *', retention: 3, node: 'node99.erigones.com', zpool: 'z'.repeat(64), description: 'w'.repeat(128) },
+    });
+    expect(made.errors).toBeUndefined();
+    const definitionId = made.data!.createBackupDefinition.definition.id;
+    const UPDATE = 'mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { id } } }';
+    harness.resetUpstreamLogs();
+    const refused = await harness.gql(UPDATE, { input: { definitionId, description: 'w'.repeat(129) } });
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ provider: 'danube-test', fields: ['description'] });
+    expect(harness.upstreamCount('danube')).toBe(0);
+    expect((await harness.gql(UPDATE, { input: { definitionId, description: 'w'.repeat(128) } })).errors).toBeUndefined();
+  });
+
   it('takes a name of exactly 8 characters and a node of 63-character labels to Danube', async () => {
     const made = await definition({ name: 'abcdefgh' });
     expect(made.errors).toBeUndefined();

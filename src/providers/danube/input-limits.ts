@@ -10,6 +10,10 @@ const LONGEST_DEFINITION_NAME = 8;
 /** The same field's pattern (its RegexField's): a name made otherwise names no definition either. */
 const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** The same serializer's `zpool = CharField(max_length=64)` and `desc = SafeCharField(max_length=128)`, on a create and an update. */
+const LONGEST_ZPOOL = 64;
+const LONGEST_DESCRIPTION = 128;
+
 /** A DNS label (RFC 1035): no host, a backup node among them, has a longer one. */
 const LONGEST_LABEL = 63;
 
@@ -30,6 +34,10 @@ export function refuseDanubeInput(provider: string, fields: readonly ProviderInp
       // Characters as esdc-ce counts them (code points): five emoji are five, over no limit, and refused for what they are.
       if ([...value].length > LONGEST_DEFINITION_NAME) throw refuse(argument, `must be at most ${LONGEST_DEFINITION_NAME} characters: Danube's limit for a backup definition's name`);
       if (!DEFINITION_NAME.test(value)) throw refuse(argument, "must be letters, digits, '.', '_' and '-', the first a letter or digit: Danube's rule for a backup definition's name");
+    }
+    if (kind === 'ZPOOL' && [...value].length > LONGEST_ZPOOL) throw refuse(argument, `must be at most ${LONGEST_ZPOOL} characters: Danube's limit for a backup's zpool`);
+    if (kind === 'DEFINITION_DESCRIPTION' && [...value].length > LONGEST_DESCRIPTION) {
+      throw refuse(argument, `must be at most ${LONGEST_DESCRIPTION} characters: Danube's limit for a backup definition's description`);
     }
     if (kind === 'BACKUP_NODE') {
       if (value.split('.').some((label) => label.length > LONGEST_LABEL)) {
