@@ -27,10 +27,11 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
 const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
 /**
  * The joiners alone: an escape of one is read with a space or two on either side or both as well, and a run of them
- * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it. A quote
- * beside a space ends a JSON string: read only between letters or digits, as before.
+ * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it.
  */
 const JOINER_CODES = new Set([...JOINERS].map((char) => char.charCodeAt(0)));
+const QUOTE_CODE = 0x22;
+const APOSTROPHE_CODE = 0x27;
 
 /** HTML5's names for them (escape-reading.ts reads the same), and those browsers read without ";". */
 const NAMES: Readonly<Record<string, string>> = {
@@ -244,7 +245,7 @@ function escapesIn(text: string): Escapes {
     // An escape of a letter or digit just read counts as one before (`&#x37;&lt;&#x4B;`).
     const afterLetterEscape = found.end.length > 0 && found.end[found.end.length - 1] === at && isAlphanumeric(found.code[found.code.length - 1] as number);
     const spacedBefore = at > 0 && !afterLetterEscape && !isAlphanumeric(text.charCodeAt(at - 1));
-    if (end < 0 || !READ_CHARACTERS.has(code) || at === 0 || (spacedBefore && !alphanumericPastSpaces(text, at - 1, -1))) {
+    if (end < 0 || !READ_CHARACTERS.has(code) || at === 0 || (spacedBefore && !letterBeforeSpaces(text, at, found))) {
       at++;
       continue;
     }
@@ -252,8 +253,11 @@ function escapesIn(text: string): Escapes {
     const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
     // Spaces on both sides too (`Dnb7 &amp; Kq8R`): the piece search passes over `Dnb7 & Kq8R` so, and 7 characters stayed on either side of
     // the escape. ` &amp; ` is how text writes "and"; reading it costs a search of the stretch around it alone (stretchesAroundEscapes).
-    const after = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd) || (joiner && alphanumericPastSpaces(text, runEnd, 1)));
-    if (!after || (spacedBefore && !joiner)) {
+    // A double quote's escape on one side only (`b7Kq8Rw&quot; 2Zx4LmT`), as the piece search passes over `"` and `\"`: with spaces on
+    // both sides a quote is counted (quotePassedOver, secret-pieces.ts), and reading it would only cost a search.
+    const nextToLetter = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd));
+    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && letterPastSpaces(text, runEnd));
+    if (!after) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
       continue;
@@ -285,11 +289,29 @@ function joinerRunEnd(text: string, end: number, out: Int32Array): number {
 
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
-/** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` on in the direction of `step`, have an ASCII letter or digit past them. */
-function alphanumericPastSpaces(text: string, from: number, step: 1 | -1): boolean {
+/**
+ * Whether one space or up to MAX_SPACES_BESIDE_JOINER from `from` on have an ASCII letter or digit
+ * past them, as it stands or escaped (`&amp; %4Bq8R`: the reading reads `& Kq8R`, which the piece
+ * search passes over, and the escaped letter was not taken for one).
+ */
+function letterPastSpaces(text: string, from: number): boolean {
   let at = from;
-  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at >= 0 && at < text.length && isSpace(text.charCodeAt(at)); spaces++) at += step;
-  return at !== from && at >= 0 && at < text.length && isAlphanumeric(text.charCodeAt(at));
+  while (at - from < MAX_SPACES_BESIDE_JOINER && at < text.length && isSpace(text.charCodeAt(at))) at++;
+  return at !== from && at < text.length && (isAlphanumeric(text.charCodeAt(at)) || letterEscapeAt(text, at));
+}
+
+/**
+ * Whether one space or up to MAX_SPACES_BESIDE_JOINER just before `at` have an ASCII letter or
+ * digit before them, as it stands or escaped: an escape of one (`Kq&#56; &amp; Rw2`) was read
+ * already, the last of `found` if it ends there.
+ */
+function letterBeforeSpaces(text: string, at: number, found: Escapes): boolean {
+  let before = at - 1;
+  while (at - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= 0 && isSpace(text.charCodeAt(before))) before--;
+  if (before === at - 1 || before < 0) return false;
+  if (isAlphanumeric(text.charCodeAt(before))) return true;
+  const last = found.end.length - 1;
+  return last >= 0 && found.end[last] === before + 1 && isAlphanumeric(found.code[last] as number);
 }
 
 /** `text` with each such escape read, and where they stood; null when it holds none (the piece search then reads `text` alone). */

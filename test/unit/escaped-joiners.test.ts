@@ -110,9 +110,11 @@ describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or per
     expect(readEscapedJoiners('a &lt;  b')?.text).toBe('a <  b');
     // A quote's escape with spaces on both sides stays unread (a JSON string's end), and so do three spaces on either side.
     for (const text of ['a &quot; b', 'a \\u0022 b', 'a  &lt;   b', 'a   &lt;  b', 'a &lt; /b']) expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
-    for (const text of ['a   &lt;b', 'a&lt;   b', 'a   &lt; b', 'a &lt;   b', 'a &quot;b', 'a&quot; b', 'a\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
+    for (const text of ['a   &lt;b', 'a&lt;   b', 'a   &lt; b', 'a &lt;   b', 'a   &quot;b', 'a&quot;   b', 'a\t\t\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
       expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     }
+    // A quote's escape with a space or two on one side is read, as the piece search passes over `"` and `'` so (scrub-quote-escape-beside-space.test.ts).
+    for (const [text, reading] of [['a &quot;b', 'a "b'], ['a&quot; b', 'a" b'], ['a\t\\u0027b', "a\t'b"]]) expect(readEscapedJoiners(text as string)?.text, text).toBe(reading);
   });
 
   it('reads a run of joiners\' escapes as one, ending at an escape of no joiner or a marker that begins none', () => {
