@@ -14,6 +14,10 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
  * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
  * with a space or two on one side of it or both too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
  * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed; `Dnb7Kq8 &amp; Rw2Zx4L`, 7 either side).
+ * An apostrophe's escape is read so too (the piece search passes over `'` anywhere), a double
+ * quote's with a space or two on one side only (`b7Kq8Rw&quot; 2Zx4LmT`, `\u0022 `, `%2522 `: 7
+ * either side stayed), as the piece search passes over `"` and `\"`. The letter or digit past the
+ * spaces may be an escape itself (`Dnb7 &amp; %4Bq8R`, `Kq&#56; &amp; Rw2`: they stayed too).
  *
  * An escape of an ASCII letter or digit (`%44`, `&#x44;`, `&#68;`, `\u0044`, `\x44`, escaped
  * again as `%2544`, `&amp;#68;`) is read as well, wherever it stands: a piece written in them
@@ -23,7 +27,7 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, stretchAround } fr
  * still searched once; a cut of a long answer is kept from beside one (scrub-pieces.ts).
  */
 
-/** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits). */
+/** What the escapes read as: the joiners, the double quote and the apostrophe (passed over between letters or digits, and beside spaces as escapesIn says). */
 const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCodeAt(0)));
 /**
  * The joiners alone: an escape of one is read with a space or two on either side or both as well, and a run of them
