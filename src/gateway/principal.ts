@@ -30,8 +30,18 @@ export function hasRole(principal: Principal, role: Role): boolean {
   return [...principal.roles].some((held) => RANK[held] >= RANK[role]);
 }
 
+const highestRole = (principal: Principal): Role | undefined => [...principal.roles].sort((a, b) => RANK[b] - RANK[a])[0];
+
+/** The roles that satisfy `role`, as a caller would ask a config's owner for one. */
+const rolesIncluding = (role: Role): string => (Object.keys(RANK) as Role[]).filter((each) => RANK[each] >= RANK[role]).join(' or ');
+
+/** Says what the caller holds and which key to send instead: "needs the operator role" alone left a viewer guessing. */
 export function requireRole(principal: Principal, role: Role, action: string): void {
-  if (!hasRole(principal, role)) throw new GatewayError('FORBIDDEN', `${action} needs the ${role} role`);
+  if (hasRole(principal, role)) return;
+  const holder = isAnonymous(principal) ? 'a caller without a key has' : 'this key has';
+  const held = highestRole(principal) ?? 'no role';
+  const where = isAnonymous(principal) ? ' (anonymousRole)' : '';
+  throw new GatewayError('FORBIDDEN', `${action} needs the ${role} role; ${holder} ${held}${where}: send the key of a client whose roles include ${rolesIncluding(role)} (the config's clients)`);
 }
 
 export const canSeeProvider = (principal: Principal, providerId: string): boolean =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_ADMIN, canSeeProvider, hasRole, isAnonymous, requireRole, type Principal } from '../../src/gateway/principal.js';
+import { ANONYMOUS_ADMIN, anonymousWith, canSeeProvider, hasRole, isAnonymous, requireRole, type Principal } from '../../src/gateway/principal.js';
 import { ClientAuthenticator, anonymousPrincipal } from '../../src/server/auth.js';
 import { AUTH_HEADERS_EXAMPLE } from '../../src/server/graphiql.js';
 
@@ -33,9 +33,21 @@ describe('roles: admin > operator > viewer', () => {
 
   it('requireRole refuses with FORBIDDEN, naming the action and the role', () => {
     expect(() => requireRole(principal(['viewer']), 'operator', 'createBackupSchedule')).toThrow(
-      expect.objectContaining({ code: 'FORBIDDEN', message: 'createBackupSchedule needs the operator role' }),
+      expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringMatching(/^createBackupSchedule needs the operator role;/) }),
     );
     expect(() => requireRole(principal(['operator']), 'operator', 'createBackup')).not.toThrow();
+  });
+
+  it('the refusal says what the caller holds and what to send instead', () => {
+    expect(() => requireRole(principal(['viewer']), 'operator', 'createBackup')).toThrow(
+      expect.objectContaining({ message: 'createBackup needs the operator role; this key has viewer: send the key of a client whose roles include operator or admin (the config\'s clients)' }),
+    );
+    expect(() => requireRole(principal(['viewer', 'operator']), 'admin', 'deleteBackup')).toThrow(
+      expect.objectContaining({ message: 'deleteBackup needs the admin role; this key has operator: send the key of a client whose roles include admin (the config\'s clients)' }),
+    );
+    expect(() => requireRole(anonymousWith('viewer'), 'operator', 'createBackups')).toThrow(
+      expect.objectContaining({ message: 'createBackups needs the operator role; a caller without a key has viewer (anonymousRole): send the key of a client whose roles include operator or admin (the config\'s clients)' }),
+    );
   });
 
   it('a client sees only its providers; without a list, all of them', () => {
