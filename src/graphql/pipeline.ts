@@ -113,7 +113,12 @@ function guardServiceField(schema: GraphQLSchema, introspection: boolean): void 
   };
 }
 
-export const ENTITY_REFERENCE_REFUSAL = 'Each of _entities(representations:) must be a reference to an entity this subgraph resolves: an object with its __typename and a string id.';
+/** Names the first bad one, and what to send: a router sends a hundred, and "each must be" left the search to its owner. */
+export const entityReferenceRefusal = (index: number, entityTypes: ReadonlySet<string>): string => {
+  const names = [...entityTypes].sort();
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+  return `_entities(representations:): representations[${index}] is not a reference to an entity this subgraph resolves: send an object with its __typename (${listed}) and a string id.`;
+};
 
 /**
  * `_entities`, checked and made whole. It takes any JSON as a representation. @apollo/subgraph throws a
@@ -130,12 +135,13 @@ function guardEntitiesField(schema: GraphQLSchema): void {
   const resolve = field.resolve ?? defaultFieldResolver;
   field.resolve = (source, args: { representations?: unknown }, context, info) => {
     const { representations } = args;
-    if (!Array.isArray(representations) || !representations.every((representation) => isEntityReference(representation, entityTypes))) {
-      throw new GatewayError('BAD_USER_INPUT', ENTITY_REFERENCE_REFUSAL);
-    }
+    // The schema types it [_Any!]!, so it is a list; the check keeps the types honest.
+    const list: readonly unknown[] = Array.isArray(representations) ? representations : [representations];
+    const bad = list.findIndex((representation) => !isEntityReference(representation, entityTypes));
+    if (bad !== -1) throw new GatewayError('BAD_USER_INPUT', entityReferenceRefusal(bad, entityTypes));
     // Each reference resolved at its own index: what a lookup names by its path (a row left out,
     // lookup-paths.ts) names `_entities.N`, where a router finds the entity; `_entities` named none.
-    const entities = representations.map((representation, index) => {
+    const entities = list.map((representation, index) => {
       const one: unknown = resolve(source, { ...args, representations: [representation] }, context, { ...info, path: { prev: info.path, key: index, typename: undefined } });
       return Array.isArray(one) ? (one[0] as unknown) : one;
     });
