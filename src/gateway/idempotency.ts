@@ -8,6 +8,10 @@ import { isIdempotencyRecord, type IdempotencyRecord, type KeptFailure } from '.
 import { checkWellFormed } from './input-checks.js';
 import { LateInvalidations } from './late-invalidations.js';
 
+/** Each says the next step: "already used with a different input" alone left a client retrying the same refusal. */
+const KEY_REUSED = 'idempotencyKey was already used with a different input: send a new idempotencyKey with each new request, and this one only to retry the request that first used it, with its input';
+const STILL_IN_PROGRESS = 'a request with this idempotencyKey is still in progress: send it again later with the same idempotencyKey, and it is answered as that request was';
+
 /** How long a key holds its first answer. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a second caller waits for the first one's answer before giving up. */
@@ -217,7 +221,7 @@ export class Idempotency {
       }
       // A refusal this request did not wait on, whose key another took first (claim would have taken it): look again.
       if (record && record.state !== 'refused' && record.fingerprint !== print) {
-        throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
+        throw new GatewayError('CONFLICT', KEY_REUSED);
       }
       if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
@@ -231,7 +235,7 @@ export class Idempotency {
         }
         liveLookAt = Date.now() + this.leaseMs / 3;
       }
-      if (Date.now() > deadline) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
+      if (Date.now() > deadline) throw new GatewayError('CONFLICT', STILL_IN_PROGRESS);
       await new Promise((resolve) => setTimeout(resolve, lookAfterMs));
       lookAfterMs = nextLookAfter(lookAfterMs);
     }
@@ -243,13 +247,13 @@ export class Idempotency {
    * store would be, within the same minute.
    */
   private async endOfHeldHere<T>(held: HeldHere, print: string, deadline: number, replay: ReplayHooks): Promise<T> {
-    if (held.fingerprint !== print) throw new GatewayError('CONFLICT', 'idempotencyKey was already used with a different input');
+    if (held.fingerprint !== print) throw new GatewayError('CONFLICT', KEY_REUSED);
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<undefined>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined);
     });
     const ended = await Promise.race([held.ended, gaveUp]).finally(() => clearTimeout(timer));
-    if (ended === undefined) throw new GatewayError('CONFLICT', 'a request with this idempotencyKey is still in progress');
+    if (ended === undefined) throw new GatewayError('CONFLICT', STILL_IN_PROGRESS);
     replay.onReplay?.();
     // The same fingerprint, so the same operation, run by this very version: its answer has T's shape.
     if ('result' in ended) return ended.result as T;

@@ -126,7 +126,7 @@ describe('idempotency claims with a lease', () => {
     let acted = 0;
     const retry = idempotency.run('c', 'k', 'op', {}, async () => ++acted).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(61_000);
-    expect(await retry).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    expect(await retry).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress: send it again later with the same idempotencyKey, and it is answered as that request was' });
     expect(store.calls.some((call) => call.method === 'get' && call.keys[0] === 'live:claim-of-an-older-gateway')).toBe(false);
     expect(acted).toBe(0);
   });

@@ -62,7 +62,7 @@ describe('idempotency keys', () => {
   it('the same key with another input, or another operation, is CONFLICT', async () => {
     const idempotency = new Idempotency(new RecordingStore());
     await idempotency.run('client-a', 'k1', 'createBackup', { name: 'n' }, counted('a').act);
-    const conflict = expect.objectContaining({ code: 'CONFLICT', message: 'idempotencyKey was already used with a different input' });
+    const conflict = expect.objectContaining({ code: 'CONFLICT', message: 'idempotencyKey was already used with a different input: send a new idempotencyKey with each new request, and this one only to retry the request that first used it, with its input' });
     await expect(idempotency.run('client-a', 'k1', 'createBackup', { name: 'other' }, counted('b').act)).rejects.toThrow(conflict);
     await expect(idempotency.run('client-a', 'k1', 'deleteBackup', { name: 'n' }, counted('b').act)).rejects.toThrow(conflict);
   });
@@ -229,7 +229,7 @@ describe('idempotency keys', () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(LONGEST_LOOK_AFTER_MS);
     expect(settled).toBe(true);
-    expect(await outcome).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    expect(await outcome).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress: send it again later with the same idempotencyKey, and it is answered as that request was' });
   });
 
   it('a retry on the replica running the first request gives up with CONFLICT after a minute too, reading nothing of the store meanwhile', async () => {
@@ -244,7 +244,7 @@ describe('idempotency keys', () => {
     const again = counted('x');
     const waiting = idempotency.run('c', 'k', 'op', {}, again.act).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(60_001);
-    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress: send it again later with the same idempotencyKey, and it is answered as that request was' });
     expect(again.calls).toHaveLength(0);
     // The first's own renewals of its live key are all it sent.
     expect(store.calls.slice(callsBefore).filter((call) => call.method !== 'set')).toEqual([]);
@@ -266,7 +266,7 @@ describe('idempotency keys', () => {
     // The holder's live key: read at the first look only, then once a third of a lease.
     expect(liveReads()).toBe(1);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress' });
+    expect(await waiting).toMatchObject({ code: 'CONFLICT', message: 'a request with this idempotencyKey is still in progress: send it again later with the same idempotencyKey, and it is answered as that request was' });
     const reads = recordReads();
     expect(reads).toBeGreaterThan(100);
     expect(reads).toBeLessThan(140);
