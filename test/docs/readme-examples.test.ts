@@ -208,6 +208,20 @@ describe('README examples', () => {
     });
   });
 
+  it('runs the note and sync block at Danube and ZStack, the one provider each (a newcomer found neither mutation shown)', async () => {
+    const examples = readmeExamples().filter((candidate) => candidate.marker === "a Danube backup's note, a ZStack sync");
+    expect(examples).toHaveLength(1);
+    const listed = await harness.gql<{ providers: Array<{ id: string; kind: string }> }>('{ providers { id kind } }');
+    const zstackId = listed.data!.providers.find((provider) => provider.kind === 'ZSTACK')!.id;
+    const [note, sync] = documents(examples[0]!.text);
+    const noted = await harness.gql<{ updateBackupNote: { backup: { note: string } } }>(note!.replaceAll('<Danube Backup id>', ids.get('danube')!.backupId));
+    expect(noted.errors).toBeUndefined();
+    expect(noted.data?.updateBackupNote.backup.note).toBe('before the 6.2 upgrade');
+    const synced = await harness.gql<{ syncBackups: { operation: { id: string }; provider: { id: string } } }>(sync!.replaceAll('<ZStack account id>', zstackId));
+    expect(synced.errors).toBeUndefined();
+    expect(synced.data?.syncBackups.provider.id).toBe(zstackId);
+  });
+
   it('answers MakeBackup sent again at Zomro with the same name as the README quotes it (CONFLICT), and takes it under another name', async () => {
     const block = readmeExamples().find((example) => example.text.startsWith('mutation MakeBackup'));
     expect(block, 'the MakeBackup block').toBeDefined();
