@@ -1,4 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+
+/** The example config the checkout ships, every key with its default. */
+export const EXAMPLE_CONFIG = 'backup-graph.example.yaml';
 
 /**
  * What to add to "cannot read FILE" for a config path that is not found. A relative path is read
@@ -10,8 +14,19 @@ export function notFoundHints(file: string, env: NodeJS.ProcessEnv, cwd: string 
   if (isAbsolute(file)) return { where: '', remedy: '' };
   const where = ` (read from ${cwd})`;
   const startedIn = env.INIT_CWD;
-  if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: '' };
+  if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: exampleHint(file, cwd) };
   return { where, remedy: `; npm runs the gateway in ${cwd}, not in ${startedIn} where npm was started: give the path from ${cwd}, or an absolute one` };
+}
+
+/**
+ * A newcomer's first `--config backup-graph.yaml` names a file nobody wrote yet (the README says to
+ * start from the example): where the checkout's example is at hand, say so. Relative paths only (an
+ * absolute one, or BACKUP_GRAPH_CONFIG's, is a deployment's file not mounted), not where the
+ * example itself is missing, nor beside the working directory's hint (the file is elsewhere).
+ */
+function exampleHint(file: string, cwd: string): string {
+  if (basename(file) === EXAMPLE_CONFIG || !existsSync(join(cwd, EXAMPLE_CONFIG))) return '';
+  return `; to write one, start from a copy of ${EXAMPLE_CONFIG} (in ${cwd}), which lists every key with its default`;
 }
 
 /**

@@ -505,7 +505,7 @@ describe('demo mode on a public address', () => {
     );
     // Started from the package root (or without npm): where it was read, nothing about npm.
     const here = spawnSync(process.execPath, ['dist/main.js', '--check-config', name], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, INIT_CWD: root } });
-    expect(here.stderr.trim()).toBe(`${name} (read from ${root}): cannot read it: no such file`);
+    expect(here.stderr.trim()).toBe(`${name} (read from ${root}): cannot read it: no such file; to write one, start from a copy of backup-graph.example.yaml (in ${root}), which lists every key with its default`);
   }, 120_000);
 
   it('parseCommand names the option a misspelt one meant, and the option a bare file needs (node said only "Unknown option" / "does not take positional arguments")', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notFoundHints, shownConfigPath } from '../../src/config/config-file-path.js';
 import { unquotedVariableHint } from '../../src/config/unquoted-variable.js';
@@ -21,6 +24,25 @@ describe('notFoundHints', () => {
       where: ` (read from ${root})`,
       remedy: `; npm runs the gateway in ${root}, not in ${root}/deploy where npm was started: give the path from ${root}, or an absolute one`,
     });
+  });
+});
+
+describe('notFoundHints: the example to start from', () => {
+  it('points a relative path not found to the checkout\'s example when it is there, and only then', () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'bg-example-'));
+    try {
+      const hint = `; to write one, start from a copy of backup-graph.example.yaml (in ${checkout}), which lists every key with its default`;
+      expect(notFoundHints('backup-graph.yaml', {}, checkout).remedy).toBe('');
+      writeFileSync(join(checkout, 'backup-graph.example.yaml'), 'providers: []\n');
+      expect(notFoundHints('backup-graph.yaml', {}, checkout)).toEqual({ where: ` (read from ${checkout})`, remedy: hint });
+      expect(notFoundHints('conf/prod.yaml', { INIT_CWD: checkout }, checkout).remedy).toBe(hint);
+      // The example itself missing, an absolute path (a deployment's file not mounted), npm run elsewhere (the file is there).
+      expect(notFoundHints('backup-graph.example.yaml', {}, checkout).remedy).toBe('');
+      expect(notFoundHints(join(checkout, 'backup-graph.yaml'), {}, checkout).remedy).toBe('');
+      expect(notFoundHints('sims.yaml', { INIT_CWD: join(checkout, 'deploy') }, checkout).remedy).not.toContain('start from a copy');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 });
 
