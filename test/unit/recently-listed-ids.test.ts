@@ -84,4 +84,43 @@ describe('RecentlyListedIds', () => {
     memory.seen('danube', 'not a hostname', () => null);
     expect(memory.size('danube')).toBe(0);
   });
+
+  it('keeps another account listed within its TTL however late the clock, when one account lists', () => {
+    let now = 10 * 60_000;
+    const memory = new RecentlyListedIds(60_000, () => now);
+    memory.listed('danube-b', vms('web05.example.com'));
+    now += 1_000;
+    memory.listed('danube-a', vms('web06.example.com'));
+    expect(memory.has('danube-b', 'web05.example.com')).toBe(true);
+  });
+
+  it('lets go of an account no longer read (removed by a reload) at its TTL, when another account lists', () => {
+    let now = 0;
+    const memory = new RecentlyListedIds(60_000, () => now);
+    memory.listed('removed', vms('web07.example.com'));
+    now += 60_000;
+    memory.listed('danube', vms('web08.example.com'));
+    // Nothing asks for the removed account again: only the map's size shows it is not kept.
+    const accountsHeld = (memory as unknown as { byAccount: Map<string, unknown> }).byAccount;
+    expect([...accountsHeld.keys()]).toEqual(['danube']);
+  });
+
+  it('drops an id seen again as listed once another spelling of it is seen, a list of the first named it', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.listed('danube', vms('web03.example.com'));
+    memory.seen('danube', 'web03.example.com', fold);
+    memory.seen('danube', 'WEB03.example.com', fold);
+    expect(['web03.example.com', 'WEB03.example.com'].map((id) => memory.has('danube', id))).toEqual([false, true]);
+  });
+
+  it('drops an id seen again as listed once another spelling is seen, the set full to its bound', () => {
+    const memory = new RecentlyListedIds(60_000, () => 0);
+    memory.listed('danube', vms('web03.example.com'));
+    for (let index = 0; index < SEEN_BEYOND_LIST; index++) memory.seen('danube', `made-up-${index}.example.com`, fold);
+    expect(memory.size('danube')).toBe(1 + SEEN_BEYOND_LIST);
+    memory.seen('danube', 'web03.example.com', fold);
+    memory.seen('danube', 'Web03.example.com', fold);
+    expect(['web03.example.com', 'Web03.example.com'].map((id) => memory.has('danube', id))).toEqual([false, true]);
+    expect(memory.size('danube')).toBe(1 + SEEN_BEYOND_LIST);
+  });
 });
