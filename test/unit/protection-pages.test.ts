@@ -197,4 +197,45 @@ describe('a page of the instances a protection filter matches', () => {
     const after = before.filter((item) => item.nativeId !== '1' && item.nativeId !== '2');
     expect(names(pageOfMatches(after, every, { first: 2, after: cursor }, 100, []))).toEqual(['3', '4']);
   });
+
+  it("takes back the cursor of the list's last instance, which names none after it, forward and backward", () => {
+    const all = instances(3);
+    const last = pageOfMatches(all, every, { first: 5, after: null }, 100, []).pageInfo.endCursor;
+    expect(names(pageOfMatches(all, every, { first: 5, after: last }, 100, []))).toEqual([]);
+    expect(names(pageOfMatches(all, every, { last: 5, before: last }, 100, []))).toEqual(['0', '1']);
+  });
+
+  it('refuses a cursor whose next instance has no account id as a string, as one whose next native id is none', () => {
+    const text = (value: unknown[]) => Buffer.from(`p:${JSON.stringify(value)}`).toString('base64url');
+    for (const after of [text([0, 'zomro-1', '0', 0, 1, '1']), text([0, 'zomro-1', '0', 0, null, '1']), text([0, 'zomro-1', '0', 0, 'zomro-1', null])]) {
+      expect(() => pageOfMatches(instances(3), every, { first: 1, after }, 100, []), after).toThrow(badInput);
+    }
+  });
+
+  it('starts at the instance that followed a gone one where it is now first, every instance before it gone', () => {
+    const cursor = pageOfMatches(instances(6), every, { first: 3, after: null }, 100, []).pageInfo.endCursor;
+    // Its old place in its account (2) now holds '5'.
+    expect(names(pageOfMatches(instances(6).slice(3), every, { first: 2, after: cursor }, 100, []))).toEqual(['3', '4']);
+  });
+
+  it('names the instance after it where the cursor stays within 1,048 characters, not where it would not, and takes either back', () => {
+    const cursorsOf = (idLength: number) => {
+      const all = [instance('x'.repeat(idLength), 'a'), instance('y', 'a')];
+      const cursor = pageOfMatches(all, every, { first: 1, after: null }, 100, []).pageInfo.endCursor ?? '';
+      return { all, cursor, named: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8').slice(2)) as unknown[] };
+    };
+    const fits = cursorsOf(764);
+    expect(fits.cursor).toHaveLength(1_048);
+    expect(fits.named).toEqual([0, 'a', 'x'.repeat(764), 0, 'a', 'y']);
+    expect(names(pageOfMatches(fits.all, every, { first: 1, after: fits.cursor }, 100, []))).toEqual(['y']);
+    const over = cursorsOf(765);
+    expect(over.named).toEqual([0, 'a', 'x'.repeat(765), 0]);
+    expect(names(pageOfMatches(over.all, every, { first: 1, after: over.cursor }, 100, []))).toEqual(['y']);
+  });
+
+  it('a cursor naming no instance after it follows none, even an instance of an account and id spelt "undefined"', () => {
+    const all = [instance('0'), instance('1'), instance('2'), instance('undefined', 'undefined')];
+    // A cursor made before places in accounts were kept; its instance is gone: its old place (1) stands.
+    expect(names(pageOfMatches(all, every, { first: 1, after: cursorOf(1, 'zomro-1', 'gone') }, 100, []))).toEqual(['1']);
+  });
 });
