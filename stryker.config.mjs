@@ -231,6 +231,8 @@ export default {
     'src/config/secret-file-modes.ts',
     'src/start-signals.ts',
     'src/upstream/escape-eaten-starts.ts',
+    'src/providers/danube/input-limits.ts',
+    'src/gateway/recently-listed-ids.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
