@@ -238,4 +238,19 @@ describe('a page of the instances a protection filter matches', () => {
     // A cursor made before places in accounts were kept; its instance is gone: its old place (1) stands.
     expect(names(pageOfMatches(all, every, { first: 1, after: cursorOf(1, 'zomro-1', 'gone') }, 100, []))).toEqual(['1']);
   });
+
+  it('resumes a gone instance whose next is gone too at its place in its account, or after its account where all of it is gone', () => {
+    const of = (...ids: string[]) => ids.map((id) => instance(id, `p-${id.slice(0, 1)}`));
+    const accounts = ['p-a', 'p-b', 'p-c'];
+    const endCursor = (all: Instance[], first: number) => pageOfMatches(all, every, { first, after: null }, 100, [], accounts).pageInfo.endCursor;
+    // b1, second of its account: a0, b1 and b2 went.
+    const second = endCursor(of('a0', 'a1', 'b0', 'b1', 'b2', 'b3'), 4);
+    expect(names(pageOfMatches(of('a1', 'b0', 'b3'), every, { first: 5, after: second }, 100, [], accounts))).toEqual(['b3']);
+    // b3, fourth of its account: the account holds one instance now, so the page starts after it.
+    const fourth = endCursor(of('a0', 'a1', 'b0', 'b1', 'b2', 'b3', 'c0'), 6);
+    expect(names(pageOfMatches(of('a0', 'b0', 'c1'), every, { first: 5, after: fourth }, 100, [], accounts))).toEqual(['c1']);
+    // Account b gone whole (and a1, a2): right before c's first instance.
+    const ofGoneAccount = endCursor(of('a0', 'a1', 'a2', 'b0', 'b1', 'c0'), 4);
+    expect(names(pageOfMatches(of('a0', 'c0', 'c1', 'c2'), every, { first: 5, after: ofGoneAccount }, 100, [], accounts))).toEqual(['c0', 'c1', 'c2']);
+  });
 });
