@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { shownEnvSetting } from './env-value-shown.js';
 
 /** `pretty` for people at a terminal, `json` (one object a line) for log pipelines. */
 export const LOG_FORMATS = ['pretty', 'json'] as const;
@@ -10,5 +11,5 @@ export function chooseLogFormat(env: NodeJS.ProcessEnv, stdoutIsTerminal: boolea
   if (chosen === undefined || chosen === '') return stdoutIsTerminal ? 'pretty' : 'json';
   if ((LOG_FORMATS as readonly string[]).includes(chosen)) return chosen as LogFormat;
   // A ConfigError, as for PORT: exit 2 naming the variable, not 'failed to start' and exit 1.
-  throw new ConfigError([`LOG_FORMAT=${(env.LOG_FORMAT ?? '').slice(0, 40)}: must be ${LOG_FORMATS.join(' or ')}`]);
+  throw new ConfigError([`${shownEnvSetting('LOG_FORMAT', env.LOG_FORMAT ?? '')}: must be ${LOG_FORMATS.join(' or ')}`]);
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { shownEnvSetting } from './env-value-shown.js';
 
 /** pino's levels, quietest last: the config's `logLevel` and LOG_LEVEL take the same words. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -14,5 +15,5 @@ export function envLogLevel(env: NodeJS.ProcessEnv): LogLevel | undefined {
   const value = env.LOG_LEVEL?.trim().toLowerCase();
   if (value === undefined || value === '') return undefined;
   if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
-  throw new ConfigError([`LOG_LEVEL=${(env.LOG_LEVEL ?? '').slice(0, 40)}: must be one of ${LOG_LEVELS.join(', ')}`]);
+  throw new ConfigError([`${shownEnvSetting('LOG_LEVEL', env.LOG_LEVEL ?? '')}: must be one of ${LOG_LEVELS.join(', ')}`]);
 }

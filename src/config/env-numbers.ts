@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { shownEnvSetting } from './env-value-shown.js';
 import { strayWhitespaceProblem } from './env-stray-whitespace.js';
 import { PORT_RANGE_WORDS } from './port-references.js';
 
@@ -17,7 +18,7 @@ function envWholeNumber(name: string, env: NodeJS.ProcessEnv, max: number, range
   if (value === undefined || value === '') return undefined;
   const inRange = (text: string): boolean => /^\d{1,6}$/.test(text) && Number(text) <= max;
   if (!inRange(value)) {
-    throw new ConfigError([strayWhitespaceProblem(name, value, inRange) ?? `${name}=${value.slice(0, 40)}: ${range}`]);
+    throw new ConfigError([strayWhitespaceProblem(name, value, inRange) ?? `${shownEnvSetting(name, value)}: ${range}`]);
   }
   return Number(value);
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { shownEnvSetting } from './env-value-shown.js';
 import { strayWhitespaceProblem } from './env-stray-whitespace.js';
 
 /** The most either setting takes, as the config's schema (shutdown.*). */
@@ -14,7 +15,7 @@ function envMillis(name: string, configured: number, env: NodeJS.ProcessEnv): nu
   if (value === undefined || value === '') return configured;
   const inRange = (text: string): boolean => /^\d{1,6}$/.test(text) && Number(text) <= MAX_SHUTDOWN_MS;
   if (!inRange(value)) {
-    throw new ConfigError([strayWhitespaceProblem(name, value, inRange) ?? `${name}=${value.slice(0, 40)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
+    throw new ConfigError([strayWhitespaceProblem(name, value, inRange) ?? `${shownEnvSetting(name, value)}: must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_MS}`]);
   }
   return Number(value);
 }

@@ -374,6 +374,50 @@ describe('demo mode on a public address', () => {
     expect(started.stderr).not.toContain('ENOTFOUND');
   }, 60_000);
 
+  it('--check-config and the start quote a bad PORT, LOG_LEVEL, LOG_FORMAT, DRAIN_TIMEOUT_MS or SHUTDOWN_READYZ_GRACE_MS only where it is a number or a word, never a token set there (up to 40 characters of it were quoted)', () => {
+    const valid = file('allowAnonymous: true\nproviders:\n  - { id: a, kind: zomro, url: "https://x/", auth: { token: "a-token-value" } }\n');
+    const tokens = {
+      PORT: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      LOG_LEVEL: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+      LOG_FORMAT: 'AKIAIOSFODNN7EXAMPLE',
+      DRAIN_TIMEOUT_MS: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.c2lnbmF0dXJl',
+      SHUTDOWN_READYZ_GRACE_MS: 'Zq8sEcReTpAsTe9',
+    };
+    const refused = run(['--check-config', valid], tokens);
+    expect(refused.status).toBe(2);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    for (const [name, token] of Object.entries(tokens)) {
+      expect(lines, name).toContainEqual(expect.stringMatching(new RegExp(`^${name} \\(not quoted: ${token.length} characters, not of a number's or a word's form; it may be a secret set in the wrong variable\\): must be`)));
+      // Neither whole nor in part: the first 40 characters were quoted.
+      expect(refused.stderr, name).not.toContain(token.slice(0, 8));
+    }
+
+    const started = run(['--config', valid], { PORT: tokens.PORT });
+    expect(started.status).toBe(2);
+    expect(started.stderr).toContain('PORT (not quoted: 40 characters');
+    expect(started.stderr).not.toContain('ghp_16C7');
+
+    // A number or a word written wrong is still shown: it is what to correct.
+    const numbers = run(['--check-config', valid], { PORT: '-1', LOG_LEVEL: 'verbose', LOG_FORMAT: 'text', DRAIN_TIMEOUT_MS: '30s', SHUTDOWN_READYZ_GRACE_MS: '1e3' });
+    expect(numbers.stderr.trim().split('\n').sort()).toEqual([
+      'DRAIN_TIMEOUT_MS=30s: must be a whole number of milliseconds from 0 to 600000',
+      'LOG_FORMAT=text: must be pretty or json',
+      'LOG_LEVEL=verbose: must be one of fatal, error, warn, info, debug, trace, silent',
+      'PORT=-1: must be a whole number from 0 to 65535 (0 = any free port)',
+      'SHUTDOWN_READYZ_GRACE_MS=1e3: must be a whole number of milliseconds from 0 to 600000',
+    ]);
+    expect(run(['--check-config', valid], { DRAIN_TIMEOUT_MS: '123456789' }).stderr.trim()).toBe('DRAIN_TIMEOUT_MS=123456789: must be a whole number of milliseconds from 0 to 600000');
+  }, 60_000);
+
+  it('the demo quotes a DEMO_LATENCY_MS that is a number, never a token set there', () => {
+    const demo = run([], { PORT: '0', DEMO_LATENCY_MS: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' });
+    expect(demo.status).toBe(2);
+    expect(demo.stderr).toContain('DEMO_LATENCY_MS (not quoted: 32 characters');
+    expect(demo.stderr).not.toContain('sk_live');
+    expect(run([], { PORT: '0', DEMO_LATENCY_MS: '2s' }).stderr).toContain('DEMO_LATENCY_MS=2s: must be a whole number of milliseconds from 0 to 60000');
+  }, 60_000);
+
   it('refuses a PORT or DEMO_LATENCY_MS that is not a number: exit 2 naming it (PORT=abc was ignored under --config, DEMO_LATENCY_MS=abc taken as 0)', () => {
     ensureBuilt();
     const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);

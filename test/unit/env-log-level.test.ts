@@ -20,6 +20,6 @@ describe('LOG_LEVEL', () => {
       expect(() => envLogLevel({ LOG_LEVEL: value }), value).toThrow(ConfigError);
       expect(() => envLogLevel({ LOG_LEVEL: value }), value).toThrow(`LOG_LEVEL=${value}: must be one of fatal, error, warn, info, debug, trace, silent`);
     }
-    expect(() => envLogLevel({ LOG_LEVEL: 'x'.repeat(100) })).toThrow(`LOG_LEVEL=${'x'.repeat(40)}: must`);
+    expect(() => envLogLevel({ LOG_LEVEL: 'x'.repeat(100) })).toThrow('LOG_LEVEL (not quoted: 100 characters');
   });
 });

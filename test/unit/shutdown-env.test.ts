@@ -16,7 +16,7 @@ describe('shutdown durations from the environment', () => {
     expect(drainTimeoutMs(5_000, { SHUTDOWN_READYZ_GRACE_MS: '1' })).toBe(5_000);
   });
 
-  it('stops the start on anything else, naming the variable and cutting a long value', () => {
+  it('stops the start on anything else, naming the variable (a long value, no number, not quoted)', () => {
     for (const value of ['600001', '3000000000', '-1', '1.5', '1e3', ' 1x', 'soon', '0x10', '1234567']) {
       expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: value })).toThrow(ConfigError);
       expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: value })).toThrow(`DRAIN_TIMEOUT_MS=${value}: must be a whole number of milliseconds from 0 to 600000`);
@@ -24,7 +24,7 @@ describe('shutdown durations from the environment', () => {
     // Right but for a space or a Windows .env's carriage return: said so, not quoted with the invisible character.
     expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10 ' })).toThrow('DRAIN_TIMEOUT_MS=10 has a space at an end: remove it');
     expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10\r' })).toThrow('DRAIN_TIMEOUT_MS=10 has a line break (a .env file saved with Windows line ends? save it with Unix ones, LF) at an end: remove it');
-    expect(() => readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: 'x'.repeat(100) })).toThrow(`SHUTDOWN_READYZ_GRACE_MS=${'x'.repeat(40)}: must be`);
+    expect(() => readyzGraceMs(0, { SHUTDOWN_READYZ_GRACE_MS: 'x'.repeat(100) })).toThrow('SHUTDOWN_READYZ_GRACE_MS (not quoted: 100 characters');
     // Right but for a space or a Windows .env's carriage return: said so, not quoted with the invisible character.
     expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10 ' })).toThrow('DRAIN_TIMEOUT_MS=10 has a space at an end: remove it');
     expect(() => drainTimeoutMs(10_000, { DRAIN_TIMEOUT_MS: '10\r' })).toThrow('DRAIN_TIMEOUT_MS=10 has a line break (a .env file saved with Windows line ends? save it with Unix ones, LF) at an end: remove it');
