@@ -13,12 +13,22 @@ const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
 const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /**
- * Whether a host written wrong may be quoted: no `user:password@`, and each part between a
- * scheme's, a port's and a path's `:` and `/` an address or plain words (`gateway.example.com`,
- * `my_host`, `4000`). Anything else may be a secret put in HOST or `host` by mistake.
+ * A `:` that is neither a scheme's (`://`) nor a port's (digits, then the end or a path): the one
+ * in `user:password`, which was quoted without its `@` where both were plain words (`ops:hunter2`).
+ * An IPv6 address's are left out with its brackets.
+ */
+const USER_PASSWORD_COLON = /:(?!\/\/|\d*(?:\/|$))/;
+const IPV6_LIKE = /^[0-9A-Fa-f:.]+$/;
+
+/**
+ * Whether a host written wrong may be quoted: no `user:password@` or `user:password`, and each
+ * part between a scheme's, a port's and a path's `:` and `/` an address or plain words
+ * (`gateway.example.com`, `my_host`, `4000`). Anything else may be a secret put in HOST or
+ * `host` by mistake.
  */
 function mayQuoteHost(written: string): boolean {
   if (written.includes('@')) return false;
+  if (!IPV6_LIKE.test(written) && USER_PASSWORD_COLON.test(written.replace(/\[[^\]]*\]/g, ''))) return false;
   return written.split(/[:/[\]]/).every((part) => part === '' || isPlainWord(part));
 }
 

@@ -61,7 +61,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {
-        problems.push(`${formatPath(path)}: ${found?.problem ?? notSet(name)}`);
+        problems.push(`${formatPath(path)}: ${found?.problem ?? notSet(name, path)}`);
         missing?.add(formatPath(path));
         return '';
       }
@@ -75,18 +75,23 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   return value;
 }
 
+/** A variable's name as deployments write it: DASHBOARD_KEY, ZOMRO_TOKEN_2. */
+const VARIABLE_FORM = /^[A-Z][A-Z0-9_]*$/;
+
 /**
  * A `${NAME}` whose variable is not set, naming it where it has a variable's form: a token
- * pasted between the braces (`"${sk_live_...}"`, meant as the value) was quoted whole.
+ * pasted between the braces (`"${sk_live_...}"`, meant as the value) was quoted whole. Where a
+ * secret goes, only an UPPER_CASE name is: a password of lowercase letters or words
+ * (`"${correct_horse}"`) has a plain word's form, and a variable there is named in capitals.
  */
-function notSet(name: string): string {
-  return isPlainWord(name) ? `environment variable ${name} is not set: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
+function notSet(name: string, path: PropertyKey[]): string {
+  return isPlainWord(name) && (VARIABLE_FORM.test(name) || !SECRET_PATH.test(formatPath(path))) ? `environment variable ${name} is not set: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
 }
 
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
 function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
   const found = envValue(name, env);
-  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? notSet(name)}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
+  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? notSet(name, path)}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
   if (typeof port === 'number') return port;
   problems.push(port.problem);
   missing?.add(formatPath(path));

@@ -26,7 +26,7 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   if (npmLines) return `${shown}:${npmLines.line}:1: not valid YAML: ${npmLines.problem}`;
   if (!(error instanceof Error)) return `${shown}: not valid YAML`;
   const position = error instanceof YAMLError ? error.linePos?.[0] : undefined;
-  const why = withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text);
+  const why = withoutAliasName(withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text));
   // An alias is resolved after parsing, by a ReferenceError without a code or a position.
   const remedy =
     error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
@@ -55,6 +55,15 @@ function withoutSourceText(why: string, text: string): string {
   // A `!!name` tag is quoted in its long form.
   const inText = (word: string): boolean => text.includes(word) || text.includes(word.replace(/^tag:yaml\.org,2002:/, '!!'));
   return why.replace(/\S{4,}/g, (word) => (inText(word) && !isPlainWord(word.replace(/[.,:;]$/, '')) ? '(text of the file, not quoted)' : word));
+}
+
+/**
+ * An unresolved alias's name left out whatever its form: YAML names it without its `*`, and
+ * `token: *Summer2024`, a password begun with *, read "Unresolved alias (...): Summer2024", a
+ * plain word withoutSourceText keeps. A mistyped anchor at a merge key is refused in other words.
+ */
+function withoutAliasName(why: string): string {
+  return why.replace(/^(Unresolved alias(?: \([^)]*\))?): .*$/, '$1: (the name after *, not quoted: it may be a password)');
 }
 
 /**

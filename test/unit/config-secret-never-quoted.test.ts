@@ -59,6 +59,9 @@ describe('a secret pasted where the config takes none is not quoted', () => {
     expect(problemsOf(`limits:\n  maxDeph: 3\n${BASE}`)).toEqual(['limits.maxDeph: unknown key; did you mean "maxDepth"?']);
     expect(problemsOf(`limits:\n  max_depth: 3\n${BASE}`)).toEqual(['limits.max_depth: unknown key; did you mean "maxDepth"?']);
     expect(problemsOf(`verbose: true\n${BASE}`)).toEqual([expect.stringMatching(/^verbose: unknown key; allowed here: listen, /)]);
+    // A setting written in the wrong section (an indent lost): its name is no secret.
+    expect(problemsOf(`limits:\n  backupGiveUpMs: 3600000\n${BASE}`)).toEqual([expect.stringMatching(/^limits\.backupGiveUpMs: unknown key; allowed here: maxDepth, /)]);
+    expect(problemsOf(`shutdown:\n  restoreGiveUpMs: 3600000\n${BASE}`)).toEqual([expect.stringMatching(/^shutdown\.restoreGiveUpMs: unknown key; allowed here: /)]);
   });
 
   it('a client name that is a key, in the duplicate-name problem and as the client\'s label', () => {
@@ -119,6 +122,48 @@ describe('a secret pasted where the config takes none is not quoted', () => {
       expect(problems.join('\n'), start).not.toContain(SECRET.slice(8));
       if (start !== '|') expect(problems[0], start).toContain('write it in quotes');
     }
+  });
+
+  it('a password of plain word form after * (an alias YAML cannot resolve): the name after * is not quoted either', () => {
+    // The * was left out of YAML's words, and `Summer2024` or `correcthorse` is a plain word.
+    for (const password of ['Summer2024', 'correcthorse', 'correct-horse-battery-staple']) {
+      const text = `providers:\n  - id: zomro-nl\n    kind: zomro\n    url: https://api.zomro.example/\n    auth:\n      token: *${password}\nclients:\n${CLIENT}\n`;
+      const problems = problemsOf(text);
+      expect(problems, password).toEqual([expect.stringContaining('write it in quotes')]);
+      expect(problems.join('\n'), password).not.toContain(password);
+    }
+  });
+
+  it('a password of plain word form between ${ and } where a secret goes: named only with a variable\'s form (UPPER_CASE); elsewhere a lowercase name still is', () => {
+    for (const password of ['qwxzkjvbnmtrplsdfghy', 'correct_horse_battery', 'hunter2']) {
+      const problems = problemsOf(`providers:\n${ACCOUNT.replace('"zomro-secret-token-xyz"', `"\${${password}}"`)}\nclients:\n${CLIENT}\n`);
+      expect(problems, password).toEqual([expect.stringMatching(/^providers\[0\]\.auth\.token \(account zomro-nl\): the environment variable its \$\{\.\.\.\} names is not set \(the name is not quoted/)]);
+      expect(problems.join('\n'), password).not.toContain(password);
+    }
+    expect(problemsOf(`providers:\n${ACCOUNT.replace('"zomro-secret-token-xyz"', '"${ZOMRO_TOKEN}"')}\nclients:\n${CLIENT}\n`)).toEqual([
+      'providers[0].auth.token (account zomro-nl): environment variable ZOMRO_TOKEN is not set: set it, or set ZOMRO_TOKEN_FILE to a file that holds the value',
+    ]);
+    expect(problemsOf(`providers:\n${ACCOUNT.replace('"https://api.zomro.example/"', '"${zomro_url}"')}\nclients:\n${CLIENT}\n`)).toEqual([
+      'providers[0].url (account zomro-nl): environment variable zomro_url is not set: set it, or set zomro_url_FILE to a file that holds the value',
+    ]);
+  });
+
+  it('a HOST or host of user:password form without an @ (no port after the colon): not quoted; host:port still is', () => {
+    for (const written of ['ops:correcthorse', 'http://ops:correcthorse', 'ops:hunter2/x']) {
+      let problems: string[] = [];
+      try {
+        envHost({ HOST: written });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      expect(problems, written).toEqual([expect.stringMatching(/^HOST: must be/)]);
+      expect(problems.join('\n'), written).not.toMatch(/correcthorse|hunter2/);
+      const inFile = problemsOf(`listen:\n  host: "${written}"\n${BASE}`);
+      expect(inFile, written).toEqual([expect.stringMatching(/^listen\.host: must be/)]);
+      expect(inFile.join('\n'), written).not.toMatch(/correcthorse|hunter2/);
+    }
+    expect(() => envHost({ HOST: 'gateway.example.com:4000' })).toThrow('HOST=gateway.example.com:4000: must be an address or host name without a port (gateway.example.com; the port goes in PORT)');
+    expect(() => envHost({ HOST: 'http://gateway.example.com:4000/' })).toThrow('HOST=http://gateway.example.com:4000/: must be an IP address or a host name, without a scheme: gateway.example.com, not http://gateway.example.com:4000/');
   });
 
   it('guards: a url with user:password@, a kind, a role, a log level, a time zone and a number are refused without quoting what is written', () => {
