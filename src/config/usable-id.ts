@@ -33,10 +33,26 @@ const LONG_RUN = /[a-z]{21}|\d{9}/;
 /**
  * lower, Capitalised, UPPER, camelCase or an acronym within (`timeoutMS`, `backupStorageUUID`):
  * the case changes at most once for every three letters. Random letters change it every other one.
+ * Or camelCase of short words (`backupGiveUpMs`, `MaxPageSize`), which changes it as often.
  */
 function wordLikeCase(letters: string): boolean {
   const changes = [...letters].filter((letter, index) => index > 0 && isUpper(letter) !== isUpper(letters[index - 1]!)).length;
-  return changes <= Math.ceil(letters.length / 3);
+  return changes <= Math.ceil(letters.length / 3) || isCamelCaseOfWords(letters);
+}
+
+/** Words each begun with a capital (the first may be lower case), an acronym at the end. */
+const CAMEL_CASE = /^[a-z]*(?:[A-Z][a-z]+)*[A-Z]*$/;
+
+/**
+ * camelCase whose words, but for the last and one other, have three letters or more: a setting's
+ * name (`backupGiveUpMs`, `breakerHalfOpenAfterMs`) written in the wrong section was hidden as
+ * "not of a setting's form". Random letters that alternate case so are mostly one- and
+ * two-letter humps (`hGkQpLzXw`).
+ */
+function isCamelCaseOfWords(letters: string): boolean {
+  if (!CAMEL_CASE.test(letters)) return false;
+  const words = letters.match(/[A-Z]?[a-z]+|[A-Z]+/g) ?? [];
+  return words.slice(0, -1).filter((word) => word.length < 3).length <= 1;
 }
 
 const isUpper = (letter: string): boolean => letter !== letter.toLowerCase();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPlainWord } from '../../src/config/usable-id.js';
 
@@ -9,6 +10,21 @@ describe('isPlainWord', () => {
     for (const word of ['ops', 'maxDepth', 'max_depth', 'timeoutMS', 'backupStorageUUID', 'maxUnsentAnswerBytesPerAddress', 'ci-runner@example.com', 'DASHBOARD_KEY', 'ZOMRO_TOKEN_2', 'node2', 'haproxy', 'gateway.example.com', '4000']) {
       expect(isPlainWord(word), word).toBe(true);
     }
+  });
+
+  it("takes every setting's name in the annotated example, as written and Capitalised (a setting in the wrong section was hidden as no setting's form)", () => {
+    const example = readFileSync('backup-graph.example.yaml', 'utf8');
+    const keys = new Set([...example.matchAll(/^\s*#?\s*-?\s*([A-Za-z][A-Za-z0-9_]*):/gm)].map((match) => match[1]!));
+    expect(keys.size).toBeGreaterThan(50);
+    for (const key of keys) {
+      expect(isPlainWord(key), key).toBe(true);
+      expect(isPlainWord(`${key[0]!.toUpperCase()}${key.slice(1)}`), key).toBe(true);
+    }
+    for (const word of ['backupGiveUpMs', 'breakerHalfOpenAfterMs', 'MaxPageSize', 'isUp']) expect(isPlainWord(word), word).toBe(true);
+  });
+
+  it('refuses random letters that alternate case as camelCase of one- and two-letter words', () => {
+    for (const text of ['hGkQpLzXw', 'yKdmWqpzNrTbLsx', 'aBcDeFgHiJ', 'xYzAbCdEfGh']) expect(isPlainWord(text), text).toBe(false);
   });
 
   it('refuses what random text looks like', () => {
