@@ -1,19 +1,19 @@
 import type { Span } from './escape-reading.js';
 import { RememberedSpans } from './remembered-spans.js';
-import { JOINERS, SPACES_BESIDE_JOINER_SOURCE, SecretPieceSearch } from './secret-pieces.js';
+import { JOINERS, SPACES_AFTER_JOINER_SOURCE, SPACES_BESIDE_JOINER_SOURCE, SecretPieceSearch } from './secret-pieces.js';
 
 /** The JOINERS among `sources` (one secret's piece sources), in JOINERS' order: the key of the secret's group. */
 const joinersOf = (sources: readonly string[]): string => [...JOINERS].filter((joiner) => sources.some((source) => source.includes(joiner))).join('');
 
 /**
  * Where one of `joiners` stands between two ASCII letters or digits, a space or two between
- * allowed (as the piece search's alphanumericsAcrossSpaces reads it): the only place a joiner is
+ * allowed, after it JSON's `\t` too (as the piece search's alphanumericsAcrossSpaces reads it): the only place a joiner is
  * passed over by a search that does not hold it, so the only place searches holding different
  * joiners read a text differently.
  */
 function standingBetweenAlphanumerics(joiners: string): RegExp {
   const escaped = [...joiners].map((joiner) => `\\${joiner}`).join('');
-  return new RegExp(`[A-Za-z0-9]${SPACES_BESIDE_JOINER_SOURCE}[${escaped}]${SPACES_BESIDE_JOINER_SOURCE}[A-Za-z0-9]`);
+  return new RegExp(`[A-Za-z0-9]${SPACES_BESIDE_JOINER_SOURCE}[${escaped}]${SPACES_AFTER_JOINER_SOURCE}[A-Za-z0-9]`);
 }
 
 /**

@@ -83,7 +83,8 @@ describe('the scrubber against the one that searched the whole reading again', (
       await expectAsBefore(text);
     }
     console.log('searched in stretches', stretched, 'exempted so far', exempted);
-    expect(stretched).toBeGreaterThan(700);
+    // 701 of 800 until a joiner's escape before JSON's `\n` was read too (one text more reads a letter's escape), 700 since.
+    expect(stretched).toBeGreaterThanOrEqual(700);
   }, 120_000);
 
   it('makes touching pieces one where the reading holds a piece only far from its escapes', async () => {

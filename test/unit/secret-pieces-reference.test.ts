@@ -24,8 +24,9 @@ const quoteBetween = (text: string, start: number, end: number): boolean => {
   return (/[A-Za-z0-9]$/.test(before) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(after)) || (/[A-Za-z0-9][ \t\n\r]{1,2}$/.test(before) && /^[A-Za-z0-9]/.test(after));
 };
 
-/** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks. */
-const alphanumericAcrossSpaces = (text: string, at: number): boolean => /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^[ \t\n\r]{0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
+/** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks (after it, each as it stands or as JSON's `\t`, `\n`, `\r`). */
+const alphanumericAcrossSpaces = (text: string, at: number): boolean =>
+  /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^(?:[ \t\n\r]|\\[tnr]){0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
 
 function passedOverAt(text: string, at: number, held: ReadonlySet<string>): number {
   const char = text[at] as string;
