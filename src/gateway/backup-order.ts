@@ -41,3 +41,12 @@ function byNewest(a: Backup, b: Backup): number {
   if (right === undefined || Number.isNaN(right)) return -1;
   return right - left;
 }
+
+/**
+ * A backup's rank in `newestFirst`'s order (its time in milliseconds, greater first), for cursors
+ * that stand by it (pagination.ts, placeByRank); null for one without a date, which goes last.
+ */
+export function backupRank(backup: Backup): number | null {
+  const time = backup.createdAt?.getTime();
+  return time === undefined || Number.isNaN(time) ? null : time;
+}

@@ -20,26 +20,38 @@ interface CursorPlace {
   placeInAccount: number | null;
   /** The key of the item that followed it when the cursor was made: where a page after or before a gone item stands (placeOfGone); null in a cursor without it. */
   nextKey: string | null;
+  /** The item's rank when the cursor was made (a backup's time): where the page after it stands in a ranked list (placeByRank); null in a cursor without it. */
+  rank: number | null;
 }
+
+/**
+ * What a list is sorted by, greatest first, within each account (backups: their time, newest
+ * first); null for an item without one, which comes last in the provider's order.
+ */
+export type RankOf<T> = (item: T) => number | null;
 
 const offsetCursor = (place: number): string => Buffer.from(`o:${place}`).toString('base64url');
 /**
  * A keyed cursor names its item, its place in its account and, within the one key's room (so a
- * cursor is no longer than before), the key of the item after it: see placeOfGone.
+ * cursor is no longer than before), its rank (placeByRank) and the key of the item after it (placeOfGone).
  */
-function keyedCursor(place: number, key: string, placeInAccount: number | null, nextKey: string | null): string {
+function keyedCursor(place: number, key: string, placeInAccount: number | null, nextKey: string | null, rank: number | null): string {
   if (key.length > MAX_KEY_LENGTH) return offsetCursor(place);
-  const next = placeInAccount !== null && nextKey !== null && key.length + 1 + nextKey.length <= MAX_KEY_LENGTH ? `:${nextKey}` : '';
-  return Buffer.from(`k:${place}:${key}${placeInAccount === null ? '' : `:${placeInAccount}`}${next}`).toString('base64url');
+  const rankText = placeInAccount !== null && rank !== null && Number.isSafeInteger(rank) && key.length + 1 + String(rank).length <= MAX_KEY_LENGTH ? `@${rank}` : '';
+  const next = placeInAccount !== null && nextKey !== null && key.length + rankText.length + 1 + nextKey.length <= MAX_KEY_LENGTH ? `:${nextKey}` : '';
+  return Buffer.from(`k:${place}:${key}${placeInAccount === null ? '' : `:${placeInAccount}`}${rankText}${next}`).toString('base64url');
 }
 
 function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
   const text = cursor.length <= MAX_CURSOR_LENGTH ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   // `o:` is also what a list with keys made before it named its items: it is still a place.
   const offset = /^o:(\d{1,9})$/.exec(text);
-  if (offset) return { place: Number(offset[1]), key: null, placeInAccount: null, nextKey: null };
-  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})(?::(\d{1,9})(?::([A-Za-z0-9_-]{1,2048}))?)?$/.exec(text);
-  if (keyed) return { place: Number(keyed[1]), key: keyed[2]!, placeInAccount: keyed[3] === undefined ? null : Number(keyed[3]), nextKey: keyed[4] ?? null };
+  if (offset) return { place: Number(offset[1]), key: null, placeInAccount: null, nextKey: null, rank: null };
+  const keyed = /^k:(\d{1,9}):([A-Za-z0-9_-]{1,2048})(?::(\d{1,9})(?:@(-?\d{1,16}))?(?::([A-Za-z0-9_-]{1,2048}))?)?$/.exec(text);
+  if (keyed) {
+    const rank = keyed[4] === undefined ? null : Number(keyed[4]);
+    return { place: Number(keyed[1]), key: keyed[2]!, placeInAccount: keyed[3] === undefined ? null : Number(keyed[3]), nextKey: keyed[5] ?? null, rank: rank !== null && Number.isSafeInteger(rank) ? rank : null };
+  }
   throw badInput(`${argument} must be a cursor from a previous page`);
 }
 
@@ -48,11 +60,19 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
  * item wherever it is now: a list read again for the next page may have
  * gained or lost items before it (a backup made, one expired), and an offset
  * then served one item twice or skipped one never shown. Where the item is
- * gone, see placeOfGone.
+ * gone, or a ranked list's item has another rank now, see placeOfGone.
+ *
+ * The rule a client can count on: no row that stayed put is skipped; a row
+ * is served again only where the list alone cannot tell it was shown (a
+ * provider re-ordering an unranked list, rows of one rank); a row a re-sort
+ * moved behind the cursor is not on a later page, as a row made there is
+ * not. Never a loop: on a list unchanged between pages each page starts past
+ * the last one's last row, and a ranked list's pages go down its ranks.
  */
-function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
+function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'after');
-  return found >= 0 ? found + 1 : placeOfGone(items, cursor, keyOf, order);
+  if (found >= 0 && !movedSince(items[found], cursor, rankOf)) return found + 1;
+  return placeOfGone(items, cursor, keyOf, order, rankOf);
 }
 
 /**
@@ -61,9 +81,51 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
  * backward from a forward page's cursor meets that page exactly. Where the
  * item is gone, see placeOfGone.
  */
-function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
+function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'before');
-  return found >= 0 ? found : placeOfGone(items, cursor, keyOf, order);
+  if (found >= 0 && !movedSince(items[found], cursor, rankOf)) return found;
+  return placeOfGone(items, cursor, keyOf, order, rankOf);
+}
+
+/** Whether a ranked list's cursor item has another rank now (a backup's time changed): it stands elsewhere in the order, and its place says nothing of the rows shown. */
+function movedSince<T>(item: T | undefined, cursor: CursorPlace, rankOf: RankOf<T> | undefined): boolean {
+  return rankOf !== undefined && cursor.rank !== null && item !== undefined && rankOf(item) !== cursor.rank;
+}
+
+/**
+ * Where a ranked list's cursor stands when its item is gone or has moved (its rank changed): among
+ * its account's rows now, at the first that ranks below the cursor's rank (older than the backup
+ * was), not the cursor's item itself. The rows ranked above it are the rows shown, wherever a
+ * re-sort put them, so none is served again; the item that followed it, taken where it stands, had
+ * moved up among them when its own rank rose, and the page after started there, serving again the
+ * rows shown after its new place. Rows of the cursor's very rank (made in the same second) come in
+ * the provider's order: where the item that followed it is one of them, at it (those before it were
+ * shown); where it ranks below, after them all (they were shown, before the cursor's item); else at
+ * the first of them, serving one again rather than skipping one. null where the list is unranked,
+ * the cursor names no rank, or its account has no rows now.
+ */
+function placeByRank<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number | null {
+  if (!rankOf || !keyOf || cursor.rank === null || cursor.key === null) return null;
+  const account = order ? accountNamedBy(cursor.key) : null;
+  const rows = !order ? { start: 0, end: items.length } : account === null ? null : rowsOfAccount(items, account, order);
+  if (!rows) return null;
+  const rank = cursor.rank;
+  let tied = -1;
+  let below = rows.end;
+  let next = -1;
+  for (let index = rows.start; index < rows.end; index++) {
+    const item = items[index] as T;
+    const key = keyOf(item);
+    if (key === cursor.key) continue;
+    const itemRank = rankOf(item);
+    if (key === cursor.nextKey && next < 0) next = index;
+    if (itemRank === rank && tied < 0) tied = index;
+    if ((itemRank === null || itemRank < rank) && below === rows.end) below = index;
+  }
+  const nextRank = next >= 0 ? rankOf(items[next] as T) : undefined;
+  if (nextRank === rank) return next;
+  if (nextRank === null || (nextRank !== undefined && nextRank < rank)) return below;
+  return tied >= 0 ? Math.min(tied, below) : below;
 }
 
 /**
@@ -83,7 +145,9 @@ function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T
  * account is gone (it failed between pages), right before the next account's
  * first row (placeAfterGoneAccount).
  */
-function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined): number {
+function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf?: RankOf<T>): number {
+  const ranked = placeByRank(items, cursor, keyOf, order, rankOf);
+  if (ranked !== null) return ranked;
   const next = cursor.nextKey !== null && keyOf ? nearestWithKey(items, cursor.place, cursor.nextKey, keyOf) : -1;
   if (next >= 0) return next;
   const account = order && cursor.key !== null ? accountNamedBy(cursor.key) : null;
@@ -161,13 +225,14 @@ class Edge<T> {
     private readonly placeInAccount: number | null,
     /** The list's item after this one, if any: its key goes in the cursor. */
     private readonly next: T | undefined,
+    private readonly rankOf: RankOf<T> | undefined,
   ) {}
 
   get cursor(): string {
     if (!this.keyOf) return offsetCursor(this.place);
     // Named only where the cursor can carry it (keyedCursor): each key is a base64 of JSON.
     const nextKey = this.placeInAccount === null || this.next === undefined ? null : this.keyOf(this.next);
-    return keyedCursor(this.place, this.keyOf(this.node), this.placeInAccount, nextKey);
+    return keyedCursor(this.place, this.keyOf(this.node), this.placeInAccount, nextKey, this.rankOf ? this.rankOf(this.node) : null);
   }
 }
 
@@ -199,6 +264,8 @@ function nearestWithKey<T>(items: readonly T[], place: number, key: string, keyO
  * makes cursors that name their item; without it they are offsets. `order`:
  * the accounts a list spanning accounts merges, in the order of its rows, so
  * a cursor of an account gone between pages resumes where its rows stood.
+ * `rankOf`: what a sorted list is sorted by (backups: their time), so a
+ * cursor's page stands by its item's rank when a re-sort moved its rows (placeByRank).
  */
 export function paginate<T>(
   items: readonly T[],
@@ -207,17 +274,18 @@ export function paginate<T>(
   providerErrors: ProviderFailure[],
   keyOf?: (item: T) => string,
   order?: AccountOrder<T>,
+  rankOf?: RankOf<T>,
 ): Connection<T> {
   const size = pageSizeOf(args, maxPageSize);
-  const start = args.after ? Math.min(startAfter(items, decodeCursor(args.after, 'after'), keyOf, order), items.length) : 0;
+  const start = args.after ? Math.min(startAfter(items, decodeCursor(args.after, 'after'), keyOf, order, rankOf), items.length) : 0;
   // A `before` at or ahead of `after` leaves nothing between them.
-  const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf, order), items.length)) : items.length;
+  const end = args.before ? Math.max(start, Math.min(endBefore(items, decodeCursor(args.before, 'before'), keyOf, order, rankOf), items.length)) : items.length;
   const bounds = pageWithin(end - start, start, items.length - end, size);
   const pageStart = start + bounds.from;
   // A list of no accounts' order is one account's rows (one instance's backups): each row's place in
   // it is its place among them, and lets its cursor name the row after it (keyedCursor).
   const inAccount = !keyOf ? [] : order ? placesInAccount(items, pageStart, start + bounds.to, order) : items.slice(pageStart, start + bounds.to).map((_item, index) => pageStart + index);
-  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null, items[pageStart + index + 1]));
+  const edges = items.slice(pageStart, start + bounds.to).map((node, index) => new Edge(node, pageStart + index, keyOf, inAccount[index] ?? null, items[pageStart + index + 1], rankOf));
   return {
     edges,
     pageInfo: new PageInfo(bounds.hasNextPage, bounds.hasPreviousPage, edges),

@@ -8,6 +8,7 @@ import { UpstreamBudget } from '../upstream/budget.js';
 import type { UpstreamScope } from '../upstream/scope.js';
 import { applyBackupFilter, checkBackupFilter, type BackupFilterInput } from './backup-filter.js';
 import { CacheInvalidation } from './cache-invalidation.js';
+import { backupRank } from './backup-order.js';
 import { checkDeletesDue } from './delete-check.js';
 import { DeletingHere } from './deleting-here.js';
 import type { DeletesByAccount } from './deletes-in-flight.js';
@@ -211,7 +212,7 @@ export class RequestReads {
       const instance = await this.instance(filter.instanceId);
       if (!instance || (named && !named.some((adapter) => adapter.account.id === instance.providerId))) throw notFound('instance');
       const backups = await this.backupsOf(instance);
-      return paginate(applyBackupFilter(backups ?? [], filter), page, maxPageSize, [], backupId);
+      return paginate(applyBackupFilter(backups ?? [], filter), page, maxPageSize, [], backupId, undefined, backupRank);
     }
     const adapters = this.providers({ providerId: filter?.providerId ?? null, kind: filter?.kind ?? null }).filter((adapter) => adapter.capabilities.has(LIST_CAPABILITY.backups));
     const { items, providerErrors } = await acrossProviders(adapters, async (adapter) => {
@@ -236,7 +237,7 @@ export class RequestReads {
       const items = await accountBackupsNewestFirst(read.map(({ instanceNativeId, list }) => ({ instanceNativeId, backups: this.deletingHere.list(list) })));
       return partial.length === 0 ? items : { items, partial };
     }, this.reportFault);
-    return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId, { accounts: accountIdsOf(adapters), accountOf: accountOfRow });
+    return paginate(applyBackupFilter(items, filter ?? {}), page, maxPageSize, providerErrors, backupId, { accounts: accountIdsOf(adapters), accountOf: accountOfRow }, backupRank);
   }
 
   /** Backups of one instance; [] when its provider does not list backups. */
