@@ -253,4 +253,20 @@ describe('a page of the instances a protection filter matches', () => {
     const ofGoneAccount = endCursor(of('a0', 'a1', 'a2', 'b0', 'b1', 'c0'), 4);
     expect(names(pageOfMatches(of('a0', 'c0', 'c1', 'c2'), every, { first: 5, after: ofGoneAccount }, 100, [], accounts))).toEqual(['c0', 'c1', 'c2']);
   });
+
+  it("resumes a gone instance of an account `accounts` does not name, with no instance now, at its old place", () => {
+    const of = (...ids: string[]) => ids.map((id) => instance(id, `p-${id.slice(0, 1)}`));
+    // z1 at place 2, second of p-z: the order given now names no p-z, which lists nothing now.
+    const after = pageOfMatches(of('a0', 'z0', 'z1', 'z2'), every, { first: 3, after: null }, 100, [], ['p-a', 'p-z']).pageInfo.endCursor;
+    expect(names(pageOfMatches(of('a0', 'a1', 'a2', 'a3'), every, { first: 5, after }, 100, [], ['p-a']))).toEqual(['a2', 'a3']);
+    expect(names(pageOfMatches(of('a0', 'a1', 'a2', 'a3'), every, { last: 5, before: after }, 100, [], ['p-a']))).toEqual(['a0', 'a1']);
+  });
+
+  it('resumes a gone instance whose next is gone too at its place in its account where that account is now first in the list', () => {
+    const of = (...ids: string[]) => ids.map((id) => instance(id, `p-${id.slice(0, 1)}`));
+    const accounts = ['p-a', 'p-b'];
+    // b1 at place 3, second of its account; a0, a1 (account a failed), b1 and b2 went: b is first now.
+    const after = pageOfMatches(of('a0', 'a1', 'b0', 'b1', 'b2', 'b3', 'b4'), every, { first: 4, after: null }, 100, [], accounts).pageInfo.endCursor;
+    expect(names(pageOfMatches(of('b0', 'b3', 'b4', 'b5'), every, { first: 5, after }, 100, [], accounts))).toEqual(['b3', 'b4', 'b5']);
+  });
 });
