@@ -12,7 +12,7 @@ import { taskSegment } from './task-id.js';
 import { checkOperationVm } from './operation-vm.js';
 import { checkOperationParts } from './operation-parts.js';
 import { definitionNameSegment } from './definition-name.js';
-import { refuseDanubeInput } from './input-limits.js';
+import { createBackupFields, createDefinitionFields, refuseDanubeInput, updateDefinitionFields } from './input-limits.js';
 import { withMissingDefinitionNextStep } from './missing-definition-refusal.js';
 import { backupNameOf, backupsSinceMark, isBackupName, isPending, lookupOf, lookupToken, newBackupRowOfDefinition, newestOfDefinition } from './new-backup-of-definition.js';
 import type { CreateFindings, Finding } from '../../state/create-findings.js';
@@ -185,7 +185,7 @@ export class DanubeAdapter extends BaseAdapter {
     return definitions.map((list) => list.map((definition) => definition.schedule));
   }
 
-  /** Danube's own limits on a definition's name and a backup node's hostname (input-limits.ts). */
+  /** Danube's own limits on a definition's name and a backup node's hostname (input-limits.ts); the writes below hold their own input to them too. */
   refuseInput(fields: readonly ProviderInputField[]): void {
     refuseDanubeInput(this.account.id, fields);
   }
@@ -193,6 +193,7 @@ export class DanubeAdapter extends BaseAdapter {
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
     const definitionName = request.definitionName;
     if (!definitionName) throw badInput('definitionName is required for Danube: a backup is made by running a backup definition');
+    this.refuseInput(createBackupFields(request));
     const definitionSegment = definitionNameSegment(definitionName, 'definitionName');
     const hostname = request.instance.nativeId;
     // The VM's uuid from its list (`GET /vm?full=true`): the create's later reads of the VM's
@@ -330,6 +331,7 @@ export class DanubeAdapter extends BaseAdapter {
   override async createDefinition(request: CreateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
     // "data.node (string) – required - Name of the backup node" (Danube API docs); the schema
     // keeps `node` optional for the other providers, so Danube's rule is checked here.
+    this.refuseInput(createDefinitionFields(request));
     if (!request.node) throw badInput("node is required for Danube: the backup node its backups go to (an existing definition's `raw` names it as `node`)");
     const hostname = request.instance.nativeId;
     const answer = await this.client.call('POST', `/vm/${hostnameSegment(hostname)}/define/backup/${definitionNameSegment(request.name, 'name')}`, 'vm.define.backup.create', scope, {
@@ -350,6 +352,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   override async updateDefinition(request: UpdateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
     const { definition } = request;
+    this.refuseInput(updateDefinitionFields(request));
     const answer = await this.client.call('PUT', `/vm/${hostnameSegment(definition.instanceNativeId)}/define/backup/${segment(definition.name)}`, 'vm.define.backup.update', scope, {
       disk_id: definition.diskId,
       ...(request.cron !== undefined ? { schedule: request.cron } : {}),
