@@ -38,9 +38,11 @@ describe('danube adapter: its writes refuse what Danube refuses, whoever calls t
     adapter = createAdapter(providerConfigSchema.parse(simulator.accountConfig('danube-own')) as ProviderConfig, { logger: pino({ level: 'silent' }) });
     const instances = await adapter.listInstances(scope);
     const definitions = await adapter.listDefinitions(instances.map((each) => each.nativeId), scope);
-    const index = definitions.findIndex((list) => list.length > 0);
+    const index = definitions.findIndex((list) => Array.isArray(list) && list.length > 0);
+    const listed = definitions[index];
+    if (!Array.isArray(listed)) throw new Error('the seeded simulator lists a VM with definitions');
     instance = instances[index]!;
-    definition = definitions[index]![0]!;
+    definition = listed[0]!;
   });
   afterAll(async () => {
     await adapter.close();
