@@ -260,8 +260,7 @@ function escapesIn(text: string): Escapes {
     // A double quote's escape on one side only (`b7Kq8Rw&quot; 2Zx4LmT`), as the piece search passes over `"` and `\"`: with spaces on
     // both sides a quote is counted (quotePassedOver, secret-pieces.ts), and reading it would only cost a search.
     const nextToLetter = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd));
-    const after =
-      nextToLetter || (joiner ? letterPastSpaces(text, runEnd, true) : (code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && letterPastSpaces(text, runEnd, false));
+    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && letterPastSpaces(text, runEnd));
     if (!after) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
@@ -297,15 +296,15 @@ const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || cod
 /**
  * Whether one space or up to MAX_SPACES_BESIDE_JOINER from `from` on have an ASCII letter or digit
  * past them, as it stands or escaped (`&amp; %4Bq8R`: the reading reads `& Kq8R`, which the piece
- * search passes over, and the escaped letter was not taken for one). After a joiner's escape a
- * space may be JSON's `\t`, `\n` or `\r` too, as the piece search passes over a joiner so
- * (jsonSpaceAt): `Dnb7Kq8 &lt;\tRw2Zx4L` inside a JSON string left 7 characters on either side. A
- * quote beside one is counted by the piece search, and its escape not read there.
+ * search passes over, and the escaped letter was not taken for one). A space may be JSON's `\t`,
+ * `\n` or `\r`, or that escaped again (`\\t`), too, as the piece search passes over a joiner or a
+ * quote so (jsonSpaceAt): `Dnb7Kq8 &lt;\tRw2Zx4L` and `Dnb7Kq8&quot;\tRw2Zx4L` inside a JSON string
+ * left 7 characters on either side.
  */
-function letterPastSpaces(text: string, from: number, jsonSpaces: boolean): boolean {
+function letterPastSpaces(text: string, from: number): boolean {
   let at = from;
   for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at < text.length; spaces++) {
-    const width = jsonSpaces ? jsonSpaceAt(text, at) : isSpace(text.charCodeAt(at)) ? 1 : 0;
+    const width = jsonSpaceAt(text, at);
     if (width === 0) break;
     at += width;
   }

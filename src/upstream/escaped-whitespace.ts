@@ -56,18 +56,20 @@ const WHITESPACE_UTF8 = ['[cC]2 [aA]0', '[eE]1 9[aA] 80', '[eE]2 80 (?:8[0-9aA]|
 export const utf8BackslashWhitespace = (backslash: string): string => bytesSource(WHITESPACE_UTF8, `${backslash}x`);
 
 /**
- * JSON's escape of whitespace past ASCII after one backslash (`\u00a0`, `\u2007`, `\u3000`): the
- * split-words search reads it, the piece search passes over none, and `Dnb7Kq8\u00a0Rw2Zx4LmT`
- * went out but for 7 characters (and whole once parsed, in a name no later scrub reads).
+ * JSON's escape of whitespace or "+" (ESCAPED_SPLIT_SOURCE's, without its backslash), after one
+ * backslash or two. Past ASCII (`\u00a0`, `\u2007`, `\u3000`): the split-words search reads it,
+ * the piece search passes over none, and `Dnb7Kq8\u00a0Rw2Zx4LmT` went out but for 7 characters
+ * (and whole once parsed, in a name no later scrub reads). ASCII's (`\u0020`, `\u0009`, `\u000a`,
+ * `\u000d`: no encoder writes them, as JSON has `\t`, `\n`, `\r` and a space needs no escape; a
+ * hostile one may) likewise: the piece search passes over `\t`, `\n`, `\r` only, and
+ * `Dnb7Kq8\u0020Rw2Zx4L`, or the escape beside a joiner (`Dnb7Kq8\u0020-Rw2Zx4L`), left 7
+ * characters on either side. Read as a space, both are passed over. After two backslashes (a JSON
+ * string holding the literal) the split-words search reads none, and the same holds.
  */
-const JSON_WHITESPACE_PAST_ASCII = 'u(?:00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)';
+const JSON_WHITESPACE = ESCAPED_SPLIT_SOURCE.slice(2);
 
-/** `\u{...}` (any leading zeros, as JavaScript reads it), and the split-words search's JSON `\u0020` with JSON's `\` before it (a JSON string holding the literal). */
-export const bracedOrJsonInJsonWhitespace = (backslash: string): string => {
-  // JSON's `\u0020` is read by the split-words search after one backslash, not after two or a percent-encoded one.
-  const beforeJsonEscape = backslash === BACKSLASHES ? String.raw`\\\\` : backslash;
-  return String.raw`${backslash}u\{0*${WHITESPACE_HEX}\}|${beforeJsonEscape}${ESCAPED_SPLIT_SOURCE.slice(2)}|${backslash}${JSON_WHITESPACE_PAST_ASCII}`;
-};
+/** `\u{...}` (any leading zeros, as JavaScript reads it), and JSON's `\u0020` (JSON_WHITESPACE). */
+export const bracedOrJsonInJsonWhitespace = (backslash: string): string => String.raw`${backslash}u\{0*${WHITESPACE_HEX}\}|${backslash}${JSON_WHITESPACE}`;
 
 /**
  * The "&" of an HTML reference, as it stands or as JSON's `\u0026` (one backslash, or two: a JSON

@@ -98,29 +98,38 @@ export const MAX_SPACES_BESIDE_JOINER = 2;
 export const SPACES_BESIDE_JOINER_SOURCE = `[ \\t\\n\\r]{0,${MAX_SPACES_BESIDE_JOINER}}`;
 /**
  * After a joiner, each space may be JSON's escape of one too (`\t`, `\n`, `\r`: a tab inside a
- * JSON string is a backslash and a "t"), as jsonSpaceAt reads it: `Dnb7Kq8 -\tRw2Zx4L` left 7
+ * JSON string is a backslash and a "t"), or that escape escaped again (`\\t`: JSON inside a JSON
+ * string), as jsonSpaceAt reads it: `Dnb7Kq8 -\tRw2Zx4L` and `Dnb7Kq8-\\tRw2Zx4L` left 7
  * characters on either side. Before a joiner no such reading is needed: the escape's letter
  * stands just before it (or before its spaces) and is taken for the letter or digit.
  */
-export const SPACES_AFTER_JOINER_SOURCE = `(?:[ \\t\\n\\r]|\\\\[tnr]){0,${MAX_SPACES_BESIDE_JOINER}}`;
+export const SPACES_AFTER_JOINER_SOURCE = `(?:[ \\t\\n\\r]|\\\\{1,2}[tnr]){0,${MAX_SPACES_BESIDE_JOINER}}`;
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const BACKSLASH_SPACE_LETTERS = new Set(['t', 'n', 'r'].map((char) => char.charCodeAt(0)));
-/** How many UTF-16 units the space at `at` takes: 1 as it stands, 2 as JSON's `\t`, `\n` or `\r`; 0 where none stands. */
+/**
+ * How many UTF-16 units the space at `at` takes: 1 as it stands, 2 as JSON's `\t`, `\n` or `\r`, 3
+ * as that escaped again (`\\t`, JSON's own backslash doubled: a JSON document in a JSON string);
+ * 0 where none stands.
+ */
 export function jsonSpaceAt(text: string, at: number): number {
   const code = text.charCodeAt(at);
   if (isSpace(code)) return 1;
-  return code === BACKSLASH_CODE && BACKSLASH_SPACE_LETTERS.has(text.charCodeAt(at + 1)) ? 2 : 0;
+  if (code !== BACKSLASH_CODE) return 0;
+  const next = text.charCodeAt(at + 1);
+  if (BACKSLASH_SPACE_LETTERS.has(next)) return 2;
+  return next === BACKSLASH_CODE && BACKSLASH_SPACE_LETTERS.has(text.charCodeAt(at + 2)) ? 3 : 0;
 }
 
 /**
  * How far either side of a character passedOver reads to decide it (a joiner's letters or digits
  * past MAX_SPACES_BESIDE_JOINER spaces, the two after a "%" or a backslash, and a `\"`'s letter
- * or digit past its quote and MAX_SPACES_BESIDE_JOINER spaces). A joiner reads one unit further
- * after it, past two JSON-escaped spaces (`-\t\tR`, jsonSpaceAt): a piece passing over it still
- * starts within stretchAround's stretch, which starts MIN_PIECE_LENGTH characters every pass
- * counts before `at - CONTEXT`, all before that joiner, and no piece holds more than
- * MIN_PIECE_LENGTH - 1 of them. Widened instead, the stretches around the escapes of
- * `bench/scrub-work.ts`'s answer passed 1.3% more characters one by one.
+ * or digit past its quote and MAX_SPACES_BESIDE_JOINER spaces). A joiner or a quote reads further
+ * after it, past two JSON-escaped spaces (`-\t\tR`, `\"\\t\\tR`: jsonSpaceAt), none of which every
+ * pass counts (alwaysCounted): a piece passing over it still starts within stretchAround's
+ * stretch, which starts MIN_PIECE_LENGTH characters every pass counts before `at - CONTEXT`, all
+ * before that joiner or quote, and no piece holds more than MIN_PIECE_LENGTH - 1 of them. Widened
+ * instead, the stretches around the escapes of `bench/scrub-work.ts`'s answer passed 1.3% more
+ * characters one by one.
  */
 const CONTEXT = MAX_SPACES_BESIDE_JOINER + 2;
 
@@ -161,10 +170,17 @@ function alphanumericsAcrossSpaces(text: string, at: number): boolean {
   let before = at - 1;
   while (before >= at - MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(before))) before--;
   if (!isAlphanumeric(text.charCodeAt(before))) return false;
-  let after = at + 1;
-  if (isAlphanumeric(text.charCodeAt(after))) return true;
+  return isAlphanumeric(text.charCodeAt(at + 1)) || alphanumericPastJsonSpaces(text, at + 1);
+}
+
+/**
+ * Whether one space or up to MAX_SPACES_BESIDE_JOINER from `from` on, each as it stands or
+ * JSON-escaped (jsonSpaceAt), have an ASCII letter or digit past them.
+ */
+function alphanumericPastJsonSpaces(text: string, from: number): boolean {
+  let after = from;
   for (let spaces = 0, width = jsonSpaceAt(text, after); spaces < MAX_SPACES_BESIDE_JOINER && width > 0; spaces++, width = jsonSpaceAt(text, after)) after += width;
-  return isAlphanumeric(text.charCodeAt(after));
+  return after !== from && isAlphanumeric(text.charCodeAt(after));
 }
 
 /**
@@ -173,20 +189,23 @@ function alphanumericsAcrossSpaces(text: string, at: number): boolean {
  * (`Dnb7Kq8" Rw2Zx4L`, `Dnb7Kq8 \"Rw2Zx4L`: 7 characters on either side went out, a quote beside a
  * space being counted). In valid JSON no string ends beside a letter or digit, nor starts after
  * one and a space (a `,`, `:` or bracket stands between two strings): there the quote stands inside
- * a quoted value, or the text is no JSON. Spaces on both sides (`Dnb7 " Kq8`) stay counted: a
+ * a quoted value, or the text is no JSON. After the quote a space may be JSON's `\t`, `\n`, `\r` or
+ * that escaped again (jsonSpaceAt), as after a joiner: `Dnb7Kq8\"\tRw2Zx4L` and
+ * `Dnb7Kq8&quot;\tRw2Zx4L` inside a JSON string left 7 characters on either side (before it, the
+ * escape's letter is taken for a letter). Spaces on both sides (`Dnb7 " Kq8`) stay counted: a
  * quote standing alone is a CSV's or a prose's own.
  */
 function quotePassedOver(text: string, start: number, end: number): boolean {
   const before = text.charCodeAt(start - 1);
   const after = text.charCodeAt(end);
-  if (isAlphanumeric(before)) return isAlphanumeric(after) || (isSpace(after) && alphanumericPastSpaces(text, end, 1));
-  return isSpace(before) && isAlphanumeric(after) && alphanumericPastSpaces(text, start - 1, -1);
+  if (isAlphanumeric(before)) return isAlphanumeric(after) || alphanumericPastJsonSpaces(text, end);
+  return isSpace(before) && isAlphanumeric(after) && alphanumericBeforeSpaces(text, start - 1);
 }
 
-/** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` on in the direction of `step`, have an ASCII letter or digit past them. */
-function alphanumericPastSpaces(text: string, from: number, step: 1 | -1): boolean {
+/** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` back, have an ASCII letter or digit before them. */
+function alphanumericBeforeSpaces(text: string, from: number): boolean {
   let at = from;
-  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(at)); spaces++) at += step;
+  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && isSpace(text.charCodeAt(at)); spaces++) at--;
   return at !== from && isAlphanumeric(text.charCodeAt(at));
 }
 
