@@ -5,7 +5,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
@@ -22,6 +21,8 @@ import { jitExecutorForApollo } from '../graphql/jit-executor.js';
 import { createRequestPipeline, errorLogPlugin } from '../graphql/pipeline.js';
 import { introspectionPlugin } from '../graphql/introspection.js';
 import { repeatedErrorsPlugin } from '../graphql/repeated-errors.js';
+import { expressMiddleware } from './apollo-express.js';
+import { stringifyAnswer } from './json-answer.js';
 import { mergedFieldsGuard } from './merged-fields-guard.js';
 import { nestingGuard } from './nesting-guard.js';
 import { subscriptionRootGuard } from './subscription-root-guard.js';
@@ -268,6 +269,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     stopOnTerminationSignals: false,
     validationRules: pipeline.validationRules,
     parseOptions: pipeline.parseOptions,
+    // The answer's text with its bytes made beside it, sent as those bytes (see json-answer.ts).
+    stringifyResult: stringifyAnswer,
     plugins: [
       persistedQueries.plugin,
       // Before the metrics plugin: both act at willSendResponse, in this order, and the metrics count what is sent.
