@@ -9,14 +9,16 @@
  * large object: V8 maps fresh pages for it, the kernel faults them in, and
  * the next scavenge unmaps them. For the bench's 259 KB dashboard that cost
  * ~1 ms of CPU per answer, two thirds of it system time, where the UTF-8
- * copy itself takes 0.1 ms. Written here in groups of at most
+ * copy itself takes 0.1 ms. Written here in groups closed once they reach
  * GROUP_CHARS characters, each flattened in the young generation's pages,
- * which V8 reuses.
+ * which V8 reuses. A group is at most that and one piece more: a single
+ * piece over 128 KB (an edge with thousands of backups) is still flattened
+ * as a large object, as every answer was before.
  */
 
 /** Containers this deep and below are written by one `JSON.stringify` each: `data`, a field, a connection, its `edges`, one edge. */
 const SPLIT_DEPTH = 5;
-/** Well under V8's largest regular object (128 KB), so a group's flat copy is an ordinary young object. */
+/** Well under V8's largest regular object (128 KB), so a group's flat copy is an ordinary young object unless one piece in it is large. */
 const GROUP_CHARS = 32 * 1024;
 
 export function jsonAnswerBytes(value: unknown): Buffer {
