@@ -11,12 +11,13 @@ import { envValue } from './env-secret-files.js';
 import { withPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { unknownKeyMessage } from './did-you-mean.js';
+import { misplacedSettingHint, settingNamed } from './setting-names.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
-import { parseConfigYaml, yamlProblem } from './yaml-problem.js';
+import { type KeyLine, parseConfigYaml, yamlProblem } from './yaml-problem.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
 export { ConfigError } from './config-error.js';
@@ -105,25 +106,36 @@ function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], p
  * YAML a key with no value, and its path quoted it whole.
  */
 const SECRET_HOLDER = /^(clients\[\d+\]|providers\[\d+\](?:\.auth)?)$/;
-const UNQUOTED_KEY = 'a key with no value, not quoted (it may be a secret written without its key)';
+const unquotedKey = (where: string): string => `a key with no value, not quoted (${where}it may be a secret written without its key)`;
 /** A hint that names the key meant: the key is then a near typo of a setting's name, no secret. */
 const NEAR_A_KNOWN_KEY = /^unknown key(?: here| at the top level|; did you mean)/;
-const UNQUOTED_ODD_KEY = 'an unknown key, not quoted (it is not of a setting\'s form and may be a secret written as a key: delete that line, or put the value under its key)';
+const unquotedOddKey = (where: string): string => `an unknown key, not quoted (${where}it is not of a setting's form and may be a secret written as a key: delete that line, or put the value under its key)`;
+/**
+ * Which line an unquoted key is on: two such keys in one section read as one problem, the
+ * same words twice. Where no line is known (a config not read from a file, a key merged in by
+ * `<<`), its place among the section's unknown keys.
+ */
+function unquotedKeyPlace(line: number | undefined, index: number, count: number): string {
+  if (line !== undefined) return `line ${line}: `;
+  return count > 1 ? `the ${ordinal(index + 1)} of ${count} unknown keys here: ` : '';
+}
+const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 
 /**
  * Each unknown key on a line of its own, with the key in its path and the key it most likely meant;
  * one with no value where a secret is written is named by where it is, not by itself.
  */
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, keyLine?: KeyLine): string[] {
   if (issue.code === 'unrecognized_keys') {
     const hints = issue.message.split('\n');
     const holder = formatPath(issue.path);
     const written = SECRET_HOLDER.test(holder) ? valueAt(input, issue.path) : undefined;
     return issue.keys.map((key, index) => {
       const hint = hints[index] ?? 'unknown key';
-      if (written !== undefined && written[key] == null) return `${holder}: ${hint.replace(/^unknown key/, UNQUOTED_KEY)}`;
+      const where = (): string => unquotedKeyPlace(keyLine?.(issue.path, key), index, issue.keys.length);
+      if (written !== undefined && written[key] == null) return `${holder}: ${hint.replace(/^unknown key/, unquotedKey(where()))}`;
       // Anywhere else too (top level, listen:, limits:, clients' entries), a token pasted on a line of its own is a key.
-      if (!isPlainWord(key) && !NEAR_A_KNOWN_KEY.test(hint)) return `${holder}: ${hint.replace(/^unknown key/, UNQUOTED_ODD_KEY)}`;
+      if (!isPlainWord(key) && settingNamed(key) === undefined && !NEAR_A_KNOWN_KEY.test(hint)) return `${holder}: ${hint.replace(/^unknown key/, unquotedOddKey(where()))}`;
       return `${formatPath([...issue.path, key])}: ${hint}`;
     });
   }
@@ -181,7 +193,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
       const entryKey = atTop ? entryKeyAtTop(key) : undefined;
       if (entryKey !== undefined) return entryKey;
       if (inUrl.includes(key)) return `unknown key here; the ${key} goes in url (http://HOST:PORT/ and the API's path)`;
-      return unknownKeyMessage(key, known);
+      return misplacedSettingHint(key, issue.path ?? []) ?? unknownKeyMessage(key, known);
     })
     .join('\n');
 };
@@ -211,10 +223,10 @@ function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string
 }
 
 /** Every problem of an already-parsed config object, in one list (empty: valid). */
-function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: ReadonlyMap<string, string> = new Map()): { problems: string[]; config?: GatewayConfig } {
+function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: ReadonlyMap<string, string> = new Map(), keyLine?: KeyLine): { problems: string[]; config?: GatewayConfig } {
   const result = configSchema.safeParse(input, { error: errorMap });
   if (result.success) return { problems: [], config: result.data };
-  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input));
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input, keyLine));
   // Checks across parts of the config only run inside zod once the rest is valid; run them anyway.
   for (const issue of crossCheckConfig(input)) lines.push(`${formatPath(issue.path)}: ${issue.message}`);
   const seen = new Set<string>();
@@ -251,8 +263,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError([`${file}${where}${namedBy ? ` (${namedBy})` : ''}: cannot read it: ${why}${remedy}`]);
   }
   let parsed: unknown;
+  let keyLine: KeyLine;
   try {
-    parsed = parseConfigYaml(text);
+    ({ value: parsed, keyLine } = parseConfigYaml(text));
   } catch (error) {
     throw new ConfigError([yamlProblem(shownConfigPath(file, env), text, error)]);
   }
@@ -260,7 +273,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   if (parsed === null || parsed === undefined) {
     throw new ConfigError([`${shownConfigPath(file, env)}: the file holds no settings (it is empty, or comments only): a config names at least providers and clients; \`npm start --silent -- --simulators > FILE\` writes one to start from, or see backup-graph.example.yaml`]);
   }
-  return loadConfigObject(withoutExtensionKeys(parsed), env);
+  return loadConfigObject(withoutExtensionKeys(parsed), env, keyLine);
 }
 
 /**
@@ -273,13 +286,16 @@ function withoutExtensionKeys(parsed: unknown): unknown {
   return Object.fromEntries(Object.entries(parsed).filter(([key]) => !key.startsWith('x-')));
 }
 
-/** Substitutes `${ENV}` and validates; missing variables and invalid values come back together. */
-export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv): GatewayConfig {
+/**
+ * Substitutes `${ENV}` and validates; missing variables and invalid values come back together.
+ * `keyLine`: where the file wrote each key, for problems that cannot quote the key itself.
+ */
+export function loadConfigObject(parsed: unknown, env: NodeJS.ProcessEnv, keyLine?: KeyLine): GatewayConfig {
   const envProblems: string[] = [];
   const missing = new Set<string>();
   const shellStyle = new Map<string, string>();
   const fromFile = substituteEnv(parsed ?? {}, env, envProblems, [], missing, shellStyle);
-  const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle);
+  const { problems, config } = problemsOf(shutdownFromEnv(fromFile, env, envProblems), missing, shellStyle, keyLine);
   if (envProblems.length > 0 || !config) throw new ConfigError(withAccountLabels([...envProblems, ...problems], fromFile));
   const written = parsed !== null && typeof parsed === 'object' ? (parsed as { admin?: unknown; listen?: unknown }) : {};
   return { ...config, admin: withPortVariable('admin.port', config.admin, written.admin), listen: withPortVariable('listen.port', config.listen, written.listen) };

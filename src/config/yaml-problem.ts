@@ -1,4 +1,4 @@
-import { parseDocument, YAMLError } from 'yaml';
+import { type Alias, type Document, isMap, isPair, isScalar, LineCounter, parseDocument, visit, YAMLError, YAMLParseError } from 'yaml';
 import { npmLinesProblem } from './npm-lines.js';
 import { unquotedVariableHint, type YamlPosition } from './unquoted-variable.js';
 import { isPlainWord } from './usable-id.js';
@@ -29,7 +29,7 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   const why = withoutAliasName(withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text));
   // An alias is resolved after parsing, by a ReferenceError without a code or a position.
   const remedy =
-    error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
+    error instanceof UnresolvedMergeAlias ? MERGE_REMEDY : error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
   const where = position === undefined ? shown : `${shown}:${position.line}:${position.col}`;
   return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position)}`;
 }
@@ -66,16 +66,53 @@ function withoutAliasName(why: string): string {
   return why.replace(/^(Unresolved alias(?: \([^)]*\))?): .*$/, '$1: (the name after *, not quoted: it may be a password)');
 }
 
+/** The line of the key `key` of the mapping at `path` in the file, where the file wrote it there (not merged in by `<<`). */
+export type KeyLine = (path: ReadonlyArray<PropertyKey>, key: string) => number | undefined;
+
 /**
- * The file's YAML, or throws its first error, or its first warning: a warning is printed by
- * node (`process.emitWarning`) with the line it is about, and `password: !Xy9...` (a tag YAML
- * does not know) was printed whole on stderr and read as an empty value.
+ * The file's YAML and where its keys are, or throws its first error, or its first warning: a
+ * warning is printed by node (`process.emitWarning`) with the line it is about, and
+ * `password: !Xy9...` (a tag YAML does not know) was printed whole on stderr and read as an empty value.
  */
-export function parseConfigYaml(text: string): unknown {
+export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLine } {
+  const lineCounter = new LineCounter();
   // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
   // left out; without them each one read "unknown key" and the account lost what it merged.
-  const document = parseDocument(text, { prettyErrors: true, merge: true, logLevel: 'silent' });
-  const refusal = document.errors[0] ?? document.warnings[0];
+  const document = parseDocument(text, { prettyErrors: true, merge: true, logLevel: 'silent', lineCounter });
+  const refusal = document.errors[0] ?? document.warnings[0] ?? unresolvedAlias(document, lineCounter);
   if (refusal) throw refusal;
-  return document.toJS();
+  const keyLine: KeyLine = (path, key) => {
+    const holder = path.length === 0 ? document.contents : document.getIn(path, true);
+    if (!isMap(holder)) return undefined;
+    const start = holder.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key)?.key;
+    const offset = isScalar(start) ? start.range?.[0] : undefined;
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return { value: document.toJS(), keyLine };
 }
+
+/**
+ * The first `*name` with no `&name` before it, as an error with its line: `toJS` throws it as a
+ * ReferenceError with neither a code nor a position, and the problem named no line to look at.
+ */
+function unresolvedAlias(document: Document, lineCounter: LineCounter): YAMLParseError | undefined {
+  let found: { alias: Alias; atMerge: boolean } | undefined;
+  visit(document, {
+    Alias(_key, node, path) {
+      if (node.resolve(document) !== undefined) return undefined;
+      const holder = path.at(-1);
+      found = { alias: node, atMerge: isPair(holder) && isScalar(holder.key) && holder.key.source === '<<' };
+      return visit.BREAK;
+    },
+  });
+  if (found === undefined) return undefined;
+  const { alias, atMerge } = found;
+  const start = alias.range?.[0] ?? 0;
+  const error = new (atMerge ? UnresolvedMergeAlias : YAMLParseError)([start, alias.range?.[1] ?? start], 'BAD_ALIAS', `Unresolved alias (the anchor must be set before the alias): ${alias.source}`);
+  error.linePos = [lineCounter.linePos(start)];
+  return error;
+}
+
+/** `<<: *name` with no `&name` above: a mistyped or moved anchor, no password to quote. */
+class UnresolvedMergeAlias extends YAMLParseError {}
+const MERGE_REMEDY = ': a merge (<<: *name) takes the block marked &name above it: check the two names are spelt alike and the &name block comes first';
