@@ -10,7 +10,7 @@ import { isPlainWord, USABLE_ID } from './usable-id.js';
 import { envValue } from './env-secret-files.js';
 import { withPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
-import { unknownKeyMessage } from './did-you-mean.js';
+import { closestKey, unknownKeyMessage } from './did-you-mean.js';
 import { misplacedSettingHint, settingNamed } from './setting-names.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
@@ -193,7 +193,10 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
       const entryKey = atTop ? entryKeyAtTop(key) : undefined;
       if (entryKey !== undefined) return entryKey;
       if (inUrl.includes(key)) return `unknown key here; the ${key} goes in url (http://HOST:PORT/ and the API's path)`;
-      return misplacedSettingHint(key, issue.path ?? []) ?? unknownKeyMessage(key, known);
+      // A setting of another section, unless a key here is near it: a client's `apiKey` meant its `key`, not an auth's apiKey.
+      const elsewhere = closestKey(key, known) === null ? misplacedSettingHint(key, issue.path ?? []) : undefined;
+      if (elsewhere !== undefined) return known.length > 0 ? `${elsewhere}; allowed here: ${known.join(', ')}` : elsewhere;
+      return unknownKeyMessage(key, known);
     })
     .join('\n');
 };

@@ -75,5 +75,5 @@ export function misplacedSettingHint(key: string, path: ReadonlyArray<PropertyKe
   const setting = settingNamed(key);
   if (setting === undefined || setting.places.includes(placeOf(path) || 'the top level')) return undefined;
   const where = setting.places.map(shownPlace).join(', ');
-  return setting.name === key ? `unknown key here; ${key} is a setting of ${where}: move it there` : `unknown key here; did you mean "${setting.name}", a setting of ${where}? Move it there`;
+  return setting.name === key ? `unknown key here; ${key} is a setting of ${where}: move it there if it is that` : `unknown key here; did you mean "${setting.name}", a setting of ${where}? Move it there if it is that`;
 }

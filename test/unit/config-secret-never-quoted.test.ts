@@ -60,8 +60,8 @@ describe('a secret pasted where the config takes none is not quoted', () => {
     expect(problemsOf(`limits:\n  max_depth: 3\n${BASE}`)).toEqual(['limits.max_depth: unknown key; did you mean "maxDepth"?']);
     expect(problemsOf(`verbose: true\n${BASE}`)).toEqual([expect.stringMatching(/^verbose: unknown key; allowed here: listen, /)]);
     // A setting written in the wrong section (an indent lost): its name is no secret.
-    expect(problemsOf(`limits:\n  backupGiveUpMs: 3600000\n${BASE}`)).toEqual(['limits.backupGiveUpMs: unknown key here; backupGiveUpMs is a setting of providers[N]: move it there']);
-    expect(problemsOf(`shutdown:\n  restoreGiveUpMs: 3600000\n${BASE}`)).toEqual(['shutdown.restoreGiveUpMs: unknown key here; restoreGiveUpMs is a setting of providers[N]: move it there']);
+    expect(problemsOf(`limits:\n  backupGiveUpMs: 3600000\n${BASE}`)).toEqual([expect.stringMatching(/^limits\.backupGiveUpMs: unknown key here; backupGiveUpMs is a setting of providers\[N\]: move it there if it is that; allowed here: maxDepth, /)]);
+    expect(problemsOf(`shutdown:\n  restoreGiveUpMs: 3600000\n${BASE}`)).toEqual(['shutdown.restoreGiveUpMs: unknown key here; restoreGiveUpMs is a setting of providers[N]: move it there if it is that; allowed here: drainTimeoutMs, readyzGraceMs']);
   });
 
   it('a client name that is a key, in the duplicate-name problem and as the client\'s label', () => {

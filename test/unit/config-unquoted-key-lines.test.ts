@@ -36,13 +36,24 @@ const problemsOf = (text: string): string[] => {
 
 describe("a setting's name written lowercased in the wrong section", () => {
   it('is named, with the setting it is and where that goes, however long its letters run', () => {
-    expect(problemsOf(`limits:\n  breakerhalfopenafterms: 30000\n${BASE}`)).toEqual([
-      'limits.breakerhalfopenafterms: unknown key here; did you mean "breakerHalfOpenAfterMs", a setting of providers[N]? Move it there',
+    const cases: Array<[string, string]> = [
+      [`limits:\n  breakerhalfopenafterms: 30000\n${BASE}`, 'limits.breakerhalfopenafterms: unknown key here; did you mean "breakerHalfOpenAfterMs", a setting of providers[N]? Move it there if it is that; allowed here: maxDepth, '],
+      [`shutdown:\n  backupgiveupms: 3600000\n${BASE}`, 'shutdown.backupgiveupms: unknown key here; did you mean "backupGiveUpMs", a setting of providers[N]? Move it there if it is that; allowed here: drainTimeoutMs, readyzGraceMs'],
+      [`maxunsentanswerbytesperaddress: 65536\n${BASE}`, 'maxunsentanswerbytesperaddress: unknown key here; did you mean "maxUnsentAnswerBytesPerAddress", a setting of limits? Move it there if it is that; allowed here: listen, '],
+    ];
+    for (const [text, start] of cases) {
+      const problems = problemsOf(text);
+      expect(problems, start).toHaveLength(1);
+      expect(problems[0]!.startsWith(start), problems[0]).toBe(true);
+    }
+  });
+
+  it("a setting elsewhere still lists this section's keys (a client's apiKey meant its key, not an auth's apiKey); one of them in another case is named here", () => {
+    expect(problemsOf(`providers:\n${ACCOUNT}\nclients:\n  - { name: ops, apiKey: "0123456789abcdef0123", roles: [admin] }\n`)).toEqual([
+      'clients[0].key (client ops): required',
+      expect.stringMatching(/^clients\[0\]\.apiKey \(client ops\): unknown key here; apiKey is a setting of providers\[N\]\.auth: move it there if it is that; allowed here: name, key, roles, providers$/),
     ]);
-    expect(problemsOf(`shutdown:\n  backupgiveupms: 3600000\n${BASE}`)).toEqual(['shutdown.backupgiveupms: unknown key here; did you mean "backupGiveUpMs", a setting of providers[N]? Move it there']);
-    expect(problemsOf(`maxunsentanswerbytesperaddress: 65536\n${BASE}`)).toEqual([
-      'maxunsentanswerbytesperaddress: unknown key here; did you mean "maxUnsentAnswerBytesPerAddress", a setting of limits? Move it there',
-    ]);
+    expect(problemsOf(`limits:\n  maxdepth: 5\n${BASE}`)).toEqual(['limits.maxdepth: unknown key; did you mean "maxDepth"?']);
   });
 
   it('guard: a random token of as many small letters in the same place is still not quoted', () => {
