@@ -12,6 +12,7 @@ import { withPortVariable } from './admin-port-variable.js';
 import { portFromReference, portReferenceName } from './port-references.js';
 import { closestKey, unknownKeyMessage } from './did-you-mean.js';
 import { misplacedSettingHint, settingNamed } from './setting-names.js';
+import { nearVariable } from './near-variable.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
@@ -62,7 +63,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = envValue(name, env);
       if (found === undefined || 'problem' in found) {
-        problems.push(`${formatPath(path)}: ${found?.problem ?? notSet(name, path)}`);
+        problems.push(`${formatPath(path)}: ${found?.problem ?? notSet(name, path, env)}`);
         missing?.add(formatPath(path));
         return '';
       }
@@ -85,14 +86,15 @@ const VARIABLE_FORM = /^[A-Z][A-Z0-9_]*$/;
  * secret goes, only an UPPER_CASE name is: a password of lowercase letters or words
  * (`"${correct_horse}"`) has a plain word's form, and a variable there is named in capitals.
  */
-function notSet(name: string, path: PropertyKey[]): string {
-  return isPlainWord(name) && (VARIABLE_FORM.test(name) || !SECRET_PATH.test(formatPath(path))) ? `environment variable ${name} is not set: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
+function notSet(name: string, path: PropertyKey[], env: NodeJS.ProcessEnv): string {
+  const near = nearVariable(name, env);
+  return isPlainWord(name) && (VARIABLE_FORM.test(name) || !SECRET_PATH.test(formatPath(path))) ? `environment variable ${name} is not set${near === undefined ? '' : ` (${near})`}: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
 }
 
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
 function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
   const found = envValue(name, env);
-  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? notSet(name, path)}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
+  const port = found === undefined || 'problem' in found ? { problem: `${formatPath(path)}: ${found?.problem ?? notSet(name, path, env)}` } : portFromReference(formatPath(path), name, found.value, env[name] === undefined);
   if (typeof port === 'number') return port;
   problems.push(port.problem);
   missing?.add(formatPath(path));

@@ -1,0 +1,19 @@
+import { distance } from './did-you-mean.js';
+import { isPlainWord } from './usable-id.js';
+
+/**
+ * A variable set in the environment that looks meant as `name` (unset), or as `name_FILE`:
+ * `Dashboard_Key=...` (names are case-sensitive) or `DASHBOARD_KEY_FIEL=...` read only "DASHBOARD_KEY
+ * is not set", and a newcomer who had set it looked for the mistake in the config file. Only a
+ * name of a plain word's form is named: a token exported as a variable's name is none.
+ */
+export function nearVariable(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const wanted = [name, `${name}_FILE`];
+  const apart = (key: string, meant: string): number => distance(key.toUpperCase(), meant.toUpperCase());
+  // One slip in a short name, two (a transposed pair) in a long one.
+  const near = (key: string, meant: string): boolean => key.toUpperCase() === meant.toUpperCase() || (key.length > 6 && apart(key, meant) <= (meant.length > 10 ? 2 : 1));
+  const found = Object.keys(env).find((key) => !wanted.includes(key) && isPlainWord(key) && wanted.some((meant) => near(key, meant)));
+  if (found === undefined) return undefined;
+  const meant = wanted.reduce((best, candidate) => (apart(found, candidate) < apart(found, best) ? candidate : best));
+  return found.toUpperCase() === meant.toUpperCase() ? `${found} is set: names are case-sensitive, write ${meant}` : `${found} is set: did you mean ${meant}?`;
+}
