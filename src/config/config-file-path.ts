@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { distance } from './did-you-mean.js';
 
 /** The example config the checkout ships, every key with its default. */
 export const EXAMPLE_CONFIG = 'backup-graph.example.yaml';
@@ -14,9 +15,27 @@ export function notFoundHints(file: string, env: NodeJS.ProcessEnv, cwd: string 
   if (isAbsolute(file)) return { where: '', remedy: '' };
   const where = ` (read from ${cwd})`;
   const startedIn = env.INIT_CWD;
-  if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: exampleHint(file, cwd) };
+  if (startedIn === undefined || startedIn === '' || resolve(startedIn) === resolve(cwd)) return { where, remedy: nearFileHint(file, cwd) ?? exampleHint(file, cwd) };
   return { where, remedy: `; npm runs the gateway in ${cwd}, not in ${startedIn} where npm was started: give the path from ${cwd}, or an absolute one` };
 }
+
+/**
+ * A config file beside the one named, a letter or two apart (`--config sim.yaml` after writing
+ * `sims.yaml`): "no such file" and the example to start from sent a newcomer to write one anew.
+ */
+function nearFileHint(file: string, cwd: string): string | undefined {
+  const folder = dirname(resolve(cwd, file));
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return undefined;
+  }
+  const written = basename(file);
+  const near = names.find((name) => name !== written && CONFIG_FILE.test(name) && distance(name, written) <= 2);
+  return near === undefined ? undefined : `; did you mean ${join(dirname(file), near)}?`;
+}
+const CONFIG_FILE = /\.(?:ya?ml|json)$/;
 
 /**
  * A newcomer's first `--config backup-graph.yaml` names a file nobody wrote yet (the README says to

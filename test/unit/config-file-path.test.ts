@@ -27,6 +27,23 @@ describe('notFoundHints', () => {
   });
 });
 
+describe('notFoundHints: a config file a letter or two apart', () => {
+  it('names it (--config sim.yaml beside sims.yaml), before the example to start from; a file of another kind or far apart is not named', () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'bg-near-'));
+    try {
+      writeFileSync(join(checkout, 'backup-graph.example.yaml'), 'providers: []\n');
+      writeFileSync(join(checkout, 'sims.yaml'), 'providers: []\n');
+      writeFileSync(join(checkout, 'prod.txt'), '');
+      expect(notFoundHints('sim.yaml', {}, checkout)).toEqual({ where: ` (read from ${checkout})`, remedy: '; did you mean sims.yaml?' });
+      expect(notFoundHints('./sims.yml', {}, checkout).remedy).toBe('; did you mean sims.yaml?');
+      expect(notFoundHints('prod.yaml', {}, checkout).remedy).toContain('start from a copy');
+      expect(notFoundHints('nope/sim.yaml', {}, checkout).remedy).toContain('start from a copy');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('notFoundHints: the example to start from', () => {
   it('points a relative path not found to the checkout\'s example when it is there, and only then', () => {
     const checkout = mkdtempSync(join(tmpdir(), 'bg-example-'));
