@@ -196,10 +196,27 @@ function alphanumericPastJsonSpaces(text: string, from: number): boolean {
  * quote standing alone is a CSV's or a prose's own.
  */
 function quotePassedOver(text: string, start: number, end: number): boolean {
-  const before = text.charCodeAt(start - 1);
+  const from = backslashRunStart(text, start);
+  const before = text.charCodeAt(from - 1);
   const after = text.charCodeAt(end);
   if (isAlphanumeric(before)) return isAlphanumeric(after) || alphanumericPastJsonSpaces(text, end);
-  return isSpace(before) && isAlphanumeric(after) && alphanumericBeforeSpaces(text, start - 1);
+  return isSpace(before) && isAlphanumeric(after) && alphanumericBeforeSpaces(text, from - 1);
+}
+
+/**
+ * The most backslashes read past before a quote's own escape: a JSON document inside a JSON string
+ * writes `\"` as `\\\"` (three), and that inside another as seven. Each backslash before the last
+ * is passed over already (JSON's `\\`), but the letter or digit before them was never looked
+ * for, and `Dnb7Kq8\\\"Rw2Zx4L` left 7 characters on either side. A bound: a hostile run of
+ * backslashes costs the same at every quote.
+ */
+const MAX_BACKSLASHES_BEFORE_QUOTE = 7;
+
+/** Where the run of backslashes (up to MAX_BACKSLASHES_BEFORE_QUOTE) just before `at` starts; `at` where none stands there. */
+function backslashRunStart(text: string, at: number): number {
+  let from = at;
+  while (at - from < MAX_BACKSLASHES_BEFORE_QUOTE && text.charCodeAt(from - 1) === BACKSLASH_CODE) from--;
+  return from;
 }
 
 /** Whether one space or up to MAX_SPACES_BESIDE_JOINER, from `from` back, have an ASCII letter or digit before them. */

@@ -17,10 +17,11 @@ const isAlphanumeric = (char: string | undefined): boolean => char !== undefined
 /**
  * A double quote from `start` to `end` (bare or `\"`): a letter or digit just before and just after
  * it, or one just on one side and one past one or two spaces on the other (after it, each as it
- * stands or as JSON's `\t`, `\n`, `\r`, escaped once or twice).
+ * stands or as JSON's `\t`, `\n`, `\r`, escaped once or twice). Backslashes just before it (up to
+ * seven: a quote's escape inside JSON inside JSON, `\\\"`) stand between it and that letter or digit.
  */
 const quoteBetween = (text: string, start: number, end: number): boolean => {
-  const before = text.slice(0, start);
+  const before = text.slice(0, start).replace(/\\{1,7}$/, '');
   const after = text.slice(end);
   return (/[A-Za-z0-9]$/.test(before) && /^(?:[ \t\n\r]|\\{1,2}[tnr]){0,2}[A-Za-z0-9]/.test(after)) || (/[A-Za-z0-9][ \t\n\r]{1,2}$/.test(before) && /^[A-Za-z0-9]/.test(after));
 };
