@@ -3,7 +3,7 @@ import { ESCAPED_SPLIT_SOURCE } from './split-word-search.js';
 /**
  * Whitespace (each character `\s` is with the u flag, but the BOM, and "+") written as escapes the
  * scrubber's main pass does not read as a split: `\x20` and `\xc2\xa0` (a Python or C literal;
- * a byte string's UTF-8), `\u{20}` (JavaScript, Rust), JSON's `\\u0020` (such a literal inside a
+ * a byte string's UTF-8), Python's `\U00000020`, `\u{20}` (JavaScript, Rust), JSON's `\\u0020` (such a literal inside a
  * JSON string), HTML's references (`&#32;`, `&#x20;`, `&#160;`, `&nbsp;`, `&ensp;`, `&Tab;`) and
  * U+202F percent-encoded (`%E2%80%AF`, which the split-words search leaves out:
  * split-word-search.ts). A provider quoting `nightowl&nbsp;password` for `nightowlpassword`, or
@@ -70,6 +70,14 @@ const JSON_WHITESPACE = ESCAPED_SPLIT_SOURCE.slice(2);
 
 /** `\u{...}` (any leading zeros, as JavaScript reads it), and JSON's `\u0020` (JSON_WHITESPACE). */
 export const bracedOrJsonInJsonWhitespace = (backslash: string): string => String.raw`${backslash}u\{0*${WHITESPACE_HEX}\}|${backslash}${JSON_WHITESPACE}`;
+
+/**
+ * Python's (and C's) 8-digit `\U00000020`: JSON_WHITESPACE's code points with four more leading
+ * zeros, exactly 8 digits as Python reads them (a 9th hex digit after is a character of its own).
+ * No repr writes one for a character below U+10000; a hostile provider may, and
+ * `Dnb7Kq8\U00000020Rw2Zx4L` left 7 characters on either side, as `\u0020` did before it was read.
+ */
+export const pythonLongWhitespace = (backslash: string): string => `${backslash}U0000${JSON_WHITESPACE.slice(1)}`;
 
 /**
  * The "&" of an HTML reference, as it stands or as JSON's `\u0026` (one backslash, or two: a JSON

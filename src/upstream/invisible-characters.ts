@@ -11,6 +11,7 @@ import {
   bytesSource,
   latin1BackslashWhitespace,
   levelledPercentBytes,
+  pythonLongWhitespace,
   utf8BackslashWhitespace,
 } from './escaped-whitespace.js';
 import { REFERENCE_STARTS, followers, isHexDigit, matchesAtEach } from './marker-matches.js';
@@ -70,11 +71,16 @@ const utf8Source = (prefix: string): string => bytesSource(INVISIBLE_UTF8, prefi
  */
 const PERCENT_INVISIBLE = `%(?:25){0,3}${INVISIBLE_ASCII_BYTE}|${levelledPercentBytes(INVISIBLE_UTF8, 'invisibleLevel', '(?:25){0,3}')}`;
 
+/** Their code points below U+10000 as 4 hex digits, any case: what `\u200b` writes (and `\U0000200b` after four zeros more). */
+const INVISIBLE_HEX4 = '00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]';
+
 /**
  * Backslash escapes of them, each with one backslash or two (JSON's `\\`: a JSON string holding a
  * Python, JavaScript or C literal, `"bad key 'nightowl\\x00password'"`): JSON's `\u200b` (a JSON
  * answer can carry a control character only so, and encoders that escape everything past ASCII
- * write it), `\u{200b}`, a Latin-1 `\xNN` (Python's repr writes a C1 control or the soft hyphen
+ * write it), Python's (and C's) 8-digit `\U0000200b` (its repr writes a tag character so,
+ * `\U000e0041`; a hostile provider any of them, and `Dnb7Kq8\U0000200bRw2Zx4L` left 7 characters
+ * on either side), `\u{200b}`, a Latin-1 `\xNN` (Python's repr writes a C1 control or the soft hyphen
  * so), and `\b`, JSON's backspace (0x08), with one only. `\xNN` bytes making the UTF-8 of one
  * (`\xe2\x80\x8b`, a byte string's repr) are backslashUtf8Invisible. Each after `backslash`:
  * BACKSLASHES, or PERCENT_BACKSLASH (`%5Cx00`, `%5Cu200b`: such an escape inside a URL; no `%5Cb`,
@@ -82,7 +88,8 @@ const PERCENT_INVISIBLE = `%(?:25){0,3}${INVISIBLE_ASCII_BYTE}|${levelledPercent
  */
 const backslashInvisible = (backslash: string): string =>
   [
-    String.raw`${backslash}u(?:00(?:0[0-8]|0[eEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]|[aA][dD])|061[cC]|180[eE]|200[b-fB-F]|202[a-eA-E]|206[0-9]|[fF][eE][fF][fF]|[fF]{3}[dD]|[dD][bB]40${backslash}u[dD][cC][0-7][0-9a-fA-F])`,
+    String.raw`${backslash}u(?:${INVISIBLE_HEX4}|[dD][bB]40${backslash}u[dD][cC][0-7][0-9a-fA-F])`,
+    String.raw`${backslash}U(?:0000(?:${INVISIBLE_HEX4})|000[eE]00[0-7][0-9a-fA-F])`,
     String.raw`${backslash}u\{0*${INVISIBLE_HEX}\}`,
     String.raw`${backslash}x(?:${INVISIBLE_ASCII_BYTE}|[89][0-9a-fA-F]|[aA][dD])`,
     ...(backslash === BACKSLASHES ? [String.raw`\\b`] : []),
@@ -109,7 +116,7 @@ const HTML_INVISIBLE = [
 ].join('|');
 
 /** Escaped whitespace the main pass does not read as a split (escaped-whitespace.ts), after a backslash. */
-const backslashWhitespace = (backslash: string): string => `${latin1BackslashWhitespace(backslash)}|${bracedOrJsonInJsonWhitespace(backslash)}`;
+const backslashWhitespace = (backslash: string): string => `${latin1BackslashWhitespace(backslash)}|${bracedOrJsonInJsonWhitespace(backslash)}|${pythonLongWhitespace(backslash)}`;
 
 /** What is read after `backslash`: invisible characters, whitespace, and (kept) other characters' UTF-8. */
 const afterBackslash = (backslash: string): { utf8Whitespace: string; utf8Invisible: string; utf8Other: string; whitespace: string; invisible: string } => ({
@@ -193,8 +200,8 @@ export function holdsHidden(text: string): boolean {
   );
 }
 
-/** What BACKSLASH_HERE's alternatives have after their one or two backslashes (`\u`, `\x`, `\b`; `\\u0026` for "&"), and after an "x": a hex digit. */
-const AFTER_BACKSLASHES = followers('uxb', 'x');
+/** What BACKSLASH_HERE's alternatives have after their one or two backslashes (`\u`, `\U`, `\x`, `\b`; `\\u0026` for "&"), and after an "x": a hex digit. */
+const AFTER_BACKSLASHES = followers('uUxb', 'x');
 /**
  * What PERCENT_HERE's have after "%": 0, 1 and 7 (an ASCII control, DEL), C, D, E and F (a UTF-8
  * sequence's first byte), "25" (a "%" encoded again) and "5C" (a backslash).
