@@ -12,6 +12,19 @@ const LONGEST_DEFINITION_NAME = 8;
 const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The same serializer's `zpool = CharField(max_length=64)` and `desc = SafeCharField(max_length=128)`, on a create and an update. */
+/*
+ * Whitespace around a value counts here as esdc-ce counts it: every character, spaces before and
+ * after too. DRF 3's CharField trims them before `max_length` (`trim_whitespace=True`, its
+ * documented default), but esdc-ce's serializers are its own copy of DRF 2's fields (api/fields.py,
+ * "Copied+modified from rest_framework.fields"), whose CharField, RegexField and SafeCharField hand
+ * the value to Django's MaxLengthValidator as sent: a description of 128 characters and a trailing
+ * space is 129 to it. Per field: a name, a node and a zpool the gateway trims before it checks and
+ * sends them (checkName, input-checks.ts), so Danube counts what is counted here (it would refuse
+ * them untrimmed anyway: a name's pattern takes no space, and a node and a zpool are looked up as
+ * sent, Node by `hostname` and NodeStorage by `zpool`); a description goes as given, and is counted
+ * whole here as there. Read from esdc-ce's source, not tried against a live esdc-ce; the simulator
+ * refuses alike (simulator.ts, DEFINITION_FIELD_LIMITS).
+ */
 const LONGEST_ZPOOL = 64;
 const LONGEST_DESCRIPTION = 128;
 

@@ -29,6 +29,27 @@ interface Task {
  */
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,7}$/;
+
+/**
+ * esdc-ce's BackupDefineSerializer: `zpool = CharField(max_length=64)`, `desc = SafeCharField(max_length=128)`.
+ * Its fields are its own copy of DRF 2's (api/fields.py), whose CharField hands the value on as sent:
+ * no trim (DRF 3's `trim_whitespace`, on by default there, is not in that copy), so Django's
+ * MaxLengthValidator counts leading and trailing whitespace, in code points. Read from esdc-ce's
+ * source, not tried against a live esdc-ce.
+ */
+const DEFINITION_FIELD_LIMITS: Readonly<Record<string, number>> = { zpool: 64, desc: 128 };
+
+/** The refusals esdc-ce's serializer gives `fields` of `data` over their limits, in its words. */
+function overLongDefinitionFields(data: Row, fields: readonly string[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const field of fields) {
+    const value = data[field];
+    const limit = DEFINITION_FIELD_LIMITS[field] as number;
+    const length = typeof value === 'string' ? [...value].length : 0;
+    if (length > limit) errors[field] = [`Ensure this value has at most ${limit} characters (it has ${length}).`];
+  }
+  return errors;
+}
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
 
 /** An in-memory Danube Cloud API: envelopes, tokens, definitions, per-VM backups and tasks. */
@@ -520,6 +541,7 @@ export class DanubeSimulator extends ProviderSimulator {
       if (typeof data.retention !== 'number' || data.retention < 1) errors.retention = ['Ensure this value is greater than or equal to 1.'];
       // "data.type – required - Backup type (1 - dataset, 2 - file) (default: 1)".
       if (data.type !== undefined && data.type !== 1 && data.type !== 2) errors.type = [`"${String(data.type)}" is not a valid choice.`];
+      Object.assign(errors, overLongDefinitionFields(data, ['zpool', 'desc']));
       if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
       const created = { ...this.definition(hostname, name, data.schedule as string, data.retention as number, Number(data.compression ?? 0)), ...pick(data, ['node', 'zpool', 'active', 'bwlimit', 'desc', 'fsfreeze', 'disk_id', 'type']) };
       this.definitions.push(created);
@@ -527,6 +549,8 @@ export class DanubeSimulator extends ProviderSimulator {
     }
     if (!existing) return notFound('Backup definition not found');
     if (method === 'PUT') {
+      const errors = overLongDefinitionFields(data, ['desc']);
+      if (Object.keys(errors).length > 0) return { status: 400, json: { status: 'FAILURE', result: errors, task_id: taskId() } };
       const updated = { ...existing, ...pick(data, ['schedule', 'retention', 'active', 'compression', 'bwlimit', 'desc']) };
       this.definitions[index] = updated;
       return ok(this.definitionDetails(updated, false));
