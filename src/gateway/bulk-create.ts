@@ -7,6 +7,7 @@ import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
 import { writeOnListed } from './listed-target.js';
+import { createBackupFields } from '../providers/input-fields.js';
 
 export const DEFAULT_MAX_BULK_INSTANCES = 100;
 
@@ -82,7 +83,7 @@ async function lookedUp(reads: RequestReads, instanceId: string, definitionName:
     const target = targetOf(reads, instanceId);
     // As a single createBackup: a definitionName the item's provider refuses whatever the VM is that
     // item's BAD_USER_INPUT before any call (it went to Danube, and came back NOT_FOUND quoting it).
-    target.adapter.refuseInput?.(definitionName === null ? [] : [{ argument: 'definitionName', kind: 'DEFINITION_NAME', value: definitionName }]);
+    target.adapter.refuseInput?.(createBackupFields({ definitionName }));
     const instance = await reads.instanceByNativeId(target.adapter.account.id, target.nativeId);
     if (!instance) throw notFound('instance', target.adapter.account.id);
     return { instanceId, adapter: target.adapter, instance };

@@ -13,6 +13,7 @@ import { operationAt } from './operation-account.js';
 import { requireRole } from './principal.js';
 import { requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
+import { createBackupFields, createDefinitionFields, updateDefinitionFields } from '../providers/input-fields.js';
 
 /** Mutation answers are plain data (no adapters inside) so an idempotent replay can store and return them. */
 export interface BackupOperationResult {
@@ -103,7 +104,7 @@ export class Mutations {
     const diskId = input.diskId == null ? null : checkInteger(input.diskId, 'diskId', 0, 1_000_000_000);
     const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
     const note = checkText(input.note, 'note');
-    target.adapter.refuseInput?.(definitionName === null ? [] : [{ argument: 'definitionName', kind: 'DEFINITION_NAME', value: definitionName }]);
+    target.adapter.refuseInput?.(createBackupFields({ definitionName }));
     const { adapter, instance } = await this.load(target);
     const operation = await writeOnListed(adapter.account.id, () => adapter.createBackup({ instance, name, diskId, definitionName, note }, this.scope));
     await this.reads.shared.startedOperations.started(operation);
@@ -222,12 +223,7 @@ export class Mutations {
     const zpool = input.zpool == null ? null : checkName(input.zpool, 'zpool');
     const bandwidthLimit = input.bandwidthLimit == null ? null : checkInteger(input.bandwidthLimit, 'bandwidthLimit', 0, Number.MAX_SAFE_INTEGER);
     const description = checkText(input.description, 'description');
-    target.adapter.refuseInput?.([
-      { argument: 'name', kind: 'DEFINITION_NAME', value: name },
-      ...(node === null ? [] : [{ argument: 'node', kind: 'BACKUP_NODE' as const, value: node }]),
-      ...(zpool === null ? [] : [{ argument: 'zpool', kind: 'ZPOOL' as const, value: zpool }]),
-      ...(description === null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION' as const, value: description }]),
-    ]);
+    target.adapter.refuseInput?.(createDefinitionFields({ name, node, zpool, description }));
     const { adapter, instance } = await this.load(target);
     const definition = await writeOnListed(adapter.account.id, () => adapter.createDefinition({
       instance,
@@ -259,7 +255,7 @@ export class Mutations {
     this.requireRole('updateBackupDefinition');
     const { adapter, definition, checked: changes } = await this.definitionFor(input.definitionId, 'UPDATE_DEFINITION', (adapter) => {
       const description = input.description === undefined ? undefined : checkText(input.description, 'description');
-      adapter.refuseInput?.(description == null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION', value: description }]);
+      adapter.refuseInput?.(updateDefinitionFields({ description }));
       return {
         ...(input.cron != null ? { cron: validateCron(input.cron) } : {}),
         ...(input.retention != null ? { retention: checkInteger(input.retention, 'retention', 1, MAX_RETENTION) } : {}),

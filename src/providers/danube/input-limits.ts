@@ -1,5 +1,4 @@
 import { GatewayError } from '../../domain/errors.js';
-import type { CreateBackupRequest, CreateDefinitionRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { ProviderInputField } from '../adapter.js';
 
 /**
@@ -61,25 +60,3 @@ export function refuseDanubeInput(provider: string, fields: readonly ProviderInp
     }
   }
 }
-
-/*
- * The fields of each write the adapter holds to the limits above itself (adapter.ts), whoever calls
- * it: the gateway's callers (mutations.ts, bulk-create.ts) refuse them earlier, before the reads
- * a write makes first, and a caller that forgot sent Danube what it refuses in its own words.
- */
-
-/** A backup's create: the definition it runs. */
-export const createBackupFields = (request: CreateBackupRequest): ProviderInputField[] =>
-  request.definitionName === null ? [] : [{ argument: 'definitionName', kind: 'DEFINITION_NAME', value: request.definitionName }];
-
-/** A definition's create: its name, backup node, zpool and description. */
-export const createDefinitionFields = (request: CreateDefinitionRequest): ProviderInputField[] => [
-  { argument: 'name', kind: 'DEFINITION_NAME', value: request.name },
-  ...(request.node === null ? [] : [{ argument: 'node', kind: 'BACKUP_NODE' as const, value: request.node }]),
-  ...(request.zpool === null ? [] : [{ argument: 'zpool', kind: 'ZPOOL' as const, value: request.zpool }]),
-  ...(request.description === null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION' as const, value: request.description }]),
-];
-
-/** A definition's update: its description, where it changes. */
-export const updateDefinitionFields = (request: UpdateDefinitionRequest): ProviderInputField[] =>
-  request.description == null ? [] : [{ argument: 'description', kind: 'DEFINITION_DESCRIPTION', value: request.description }];
