@@ -21,7 +21,7 @@ interface Definition {
 const definitionOf = (schema: unknown): Definition | undefined => (schema as { _zod?: { def?: Definition } } | undefined)?._zod?.def;
 
 /** `timeoutMs`, `timeout_ms`, `TIMEOUTMS` alike: case, `_` and `-` are how people retype a name. */
-export const settingKey = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
+const settingKey = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
 
 /** Each object's keys and the place they are written, found by walking the schema's wrappers. */
 function walk(schema: unknown, place: string, found: Map<string, { name: string; places: Set<string> }>, seen: Set<unknown>): void {

@@ -35,10 +35,10 @@ export async function newestFirstInTurns(backups: readonly Backup[]): Promise<Ba
 }
 
 function byNewest(a: Backup, b: Backup): number {
-  const left = a.createdAt?.getTime();
-  const right = b.createdAt?.getTime();
-  if (left === undefined || Number.isNaN(left)) return right === undefined || Number.isNaN(right) ? 0 : 1;
-  if (right === undefined || Number.isNaN(right)) return -1;
+  const left = backupRank(a);
+  const right = backupRank(b);
+  if (left === null) return right === null ? 0 : 1;
+  if (right === null) return -1;
   return right - left;
 }
 
