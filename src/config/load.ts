@@ -87,9 +87,12 @@ const VARIABLE_FORM = /^[A-Z][A-Z0-9_]*$/;
  * (`"${correct_horse}"`) has a plain word's form, and a variable there is named in capitals.
  */
 function notSet(name: string, path: PropertyKey[], env: NodeJS.ProcessEnv): string {
+  if (!isPlainWord(name) || (!VARIABLE_FORM.test(name) && SECRET_PATH.test(formatPath(path)))) return NOT_SET_UNNAMED;
+  // A name that may be a secret is held up against no variable's name, not even to say none is near.
   const near = nearVariable(name, env);
-  return isPlainWord(name) && (VARIABLE_FORM.test(name) || !SECRET_PATH.test(formatPath(path))) ? `environment variable ${name} is not set${near === undefined ? '' : ` (${near})`}: set it, or set ${name}_FILE to a file that holds the value` : 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
+  return `environment variable ${name} is not set${near === undefined ? '' : ` (${near})`}: set it, or set ${name}_FILE to a file that holds the value`;
 }
+const NOT_SET_UNNAMED = 'the environment variable its ${...} names is not set (the name is not quoted: it is not of a variable\'s form, such as DASHBOARD_KEY, and may be a secret written in the braces: write the secret itself, or set a variable and name it there)';
 
 /** A listener's port from `${NAME}`: NAME's value as a number, or a problem naming the key and the variable. */
 function portFromEnv(name: string, env: NodeJS.ProcessEnv, problems: string[], path: PropertyKey[], missing?: Set<string>): number | string {
