@@ -72,7 +72,7 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'after');
   if (found >= 0 && !movedSince(items[found], cursor, rankOf)) return found + 1;
-  return placeOfGone(items, cursor, keyOf, order, rankOf);
+  return placeOfGone(items, cursor, keyOf, order, rankOf, 'after');
 }
 
 /**
@@ -84,7 +84,7 @@ function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: 
 function endBefore<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number {
   const found = placeNow(items, cursor, keyOf, 'before');
   if (found >= 0 && !movedSince(items[found], cursor, rankOf)) return found;
-  return placeOfGone(items, cursor, keyOf, order, rankOf);
+  return placeOfGone(items, cursor, keyOf, order, rankOf, 'before');
 }
 
 /** Whether a ranked list's cursor item has another rank now (a backup's time changed): it stands elsewhere in the order, and its place says nothing of the rows shown. */
@@ -100,11 +100,12 @@ function movedSince<T>(item: T | undefined, cursor: CursorPlace, rankOf: RankOf<
  * moved up among them when its own rank rose, and the page after started there, serving again the
  * rows shown after its new place. Rows of the cursor's very rank (made in the same second) come in
  * the provider's order: where the item that followed it is one of them, at it (those before it were
- * shown); where it ranks below, after them all (they were shown, before the cursor's item); else at
- * the first of them, serving one again rather than skipping one. null where the list is unranked,
+ * shown); where it ranks below, after them all (they were shown, before the cursor's item); else a
+ * page after it starts at the first of them and a page before it ends after the last, serving one
+ * again rather than skipping one. null where the list is unranked,
  * the cursor names no rank, or its account has no rows now.
  */
-function placeByRank<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number | null {
+function placeByRank<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined, argument: CursorArgument): number | null {
   if (!rankOf || !keyOf || cursor.rank === null || cursor.key === null) return null;
   const account = order ? accountNamedBy(cursor.key) : null;
   const rows = !order ? { start: 0, end: items.length } : account === null ? null : rowsOfAccount(items, account, order);
@@ -125,6 +126,8 @@ function placeByRank<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item:
   const nextRank = next >= 0 ? rankOf(items[next] as T) : undefined;
   if (nextRank === rank) return next;
   if (nextRank === null || (nextRank !== undefined && nextRank < rank)) return below;
+  // A page before it ends after them all, as a page after it starts at the first: one served again, none skipped.
+  if (argument === 'before') return below;
   return tied >= 0 ? Math.min(tied, below) : below;
 }
 
@@ -145,8 +148,8 @@ function placeByRank<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item:
  * account is gone (it failed between pages), right before the next account's
  * first row (placeAfterGoneAccount).
  */
-function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf?: RankOf<T>): number {
-  const ranked = placeByRank(items, cursor, keyOf, order, rankOf);
+function placeOfGone<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined, argument: CursorArgument): number {
+  const ranked = placeByRank(items, cursor, keyOf, order, rankOf, argument);
   if (ranked !== null) return ranked;
   const next = cursor.nextKey !== null && keyOf ? nearestWithKey(items, cursor.place, cursor.nextKey, keyOf) : -1;
   if (next >= 0) return next;

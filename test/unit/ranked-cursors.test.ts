@@ -63,4 +63,12 @@ describe('paginate: a ranked list re-sorted between pages', () => {
     const after = endOf(rows('a1@10', 'a2@5', 'b1@9'), 2);
     expect(names(paginate(rows('b1@9', 'b2@1'), { first: 2, after }, 100, [], keyOf, order, rankOf))).toEqual(['b1', 'b2']);
   });
+  it('serves the rows of its rank again rather than skip them on a page before its item gone, where no item followed it', () => {
+    const list = rows('a1@5', 'a2@5', 'a3@5');
+    const last = paginate(list, { first: 1, after: endOf(list, 2) }, 100, [], keyOf, order, rankOf);
+    expect(names(last)).toEqual(['a3']);
+    // a3 is deleted: a1 and a2 (of its rank) stood before it, and the page back is theirs, not empty.
+    const before = last.pageInfo.startCursor ?? undefined;
+    expect(names(paginate(rows('a1@5', 'a2@5'), { last: 5, before }, 100, [], keyOf, order, rankOf))).toEqual(['a1', 'a2']);
+  });
 });
