@@ -32,7 +32,12 @@ function nearFileHint(file: string, cwd: string): string | undefined {
     return undefined;
   }
   const written = basename(file);
-  const near = names.find((name) => name !== written && CONFIG_FILE.test(name) && distance(name, written) <= 2);
+  // The nearest, and of those as near the first by name: a folder lists its files in no set order.
+  const near = names
+    .filter((name) => name !== written && CONFIG_FILE.test(name))
+    .map((name) => ({ name, apart: distance(name, written) }))
+    .filter(({ apart }) => apart <= 2)
+    .sort((a, b) => a.apart - b.apart || (a.name < b.name ? -1 : 1))[0]?.name;
   return near === undefined ? undefined : `; did you mean ${join(dirname(file), near)}?`;
 }
 const CONFIG_FILE = /\.(?:ya?ml|json)$/;

@@ -42,6 +42,17 @@ describe('notFoundHints: a config file a letter or two apart', () => {
       rmSync(checkout, { recursive: true, force: true });
     }
   });
+
+  it('names the nearest, the first by name of those as near, whatever order the folder lists them in', () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'bg-near-'));
+    try {
+      for (const name of ['sim.yml', 'sims.yml', 'zims.yaml']) writeFileSync(join(checkout, name), 'providers: []\n');
+      // sim.yml is two edits from sims.yaml, sims.yml and zims.yaml one: the first of those in name order.
+      expect(notFoundHints('sims.yaml', {}, checkout).remedy).toBe('; did you mean sims.yml?');
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('notFoundHints: the example to start from', () => {
