@@ -12,7 +12,11 @@ export function nearVariable(name: string, env: NodeJS.ProcessEnv): string | und
   const apart = (key: string, meant: string): number => distance(key.toUpperCase(), meant.toUpperCase());
   // One slip in a short name, two (a transposed pair) in a long one.
   const near = (key: string, meant: string): boolean => key.toUpperCase() === meant.toUpperCase() || (key.length > 6 && apart(key, meant) <= (meant.length > 10 ? 2 : 1));
-  const found = Object.keys(env).find((key) => !wanted.includes(key) && isPlainWord(key) && wanted.some((meant) => near(key, meant)));
+  const apartFromWanted = (key: string): number => Math.min(...wanted.map((meant) => apart(key, meant)));
+  // The nearest set (another case is none apart), not the first the environment happens to list.
+  const found = Object.keys(env)
+    .filter((key) => !wanted.includes(key) && isPlainWord(key) && wanted.some((meant) => near(key, meant)))
+    .sort((a, b) => apartFromWanted(a) - apartFromWanted(b) || (a < b ? -1 : 1))[0];
   if (found === undefined) return undefined;
   const meant = wanted.reduce((best, candidate) => (apart(found, candidate) < apart(found, best) ? candidate : best));
   return found.toUpperCase() === meant.toUpperCase() ? `${found} is set: names are case-sensitive, write ${meant}` : `${found} is set: did you mean ${meant}?`;
