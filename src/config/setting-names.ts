@@ -1,6 +1,6 @@
 import { configSchema } from './schema.js';
 
-/** Where a setting is written: `limits`, `providers[] (a zstack account)`, `the top level`. */
+/** A setting's name as the schema spells it, and where it is written: `limits`, `providers[].auth`, `the top level`. */
 export interface SettingPlace {
   readonly name: string;
   readonly places: readonly string[];
