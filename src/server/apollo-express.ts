@@ -1,4 +1,3 @@
-import { parse as urlParse } from 'node:url';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import { JsonAnswerText } from './json-answer.js';
@@ -35,7 +34,7 @@ export function expressMiddleware<TContext extends BaseContext>(
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: req.method.toUpperCase(),
       headers,
-      search: urlParse(req.url).search ?? '',
+      search: searchOf(req.url),
       body: req.body as unknown,
     };
     const httpGraphQLResponse = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context({ req, res }) });
@@ -53,4 +52,16 @@ export function expressMiddleware<TContext extends BaseContext>(
     }
     res.end();
   };
+}
+
+/**
+ * The query string of a request target with its `?` ('' when none), as `url.parse(target).search`
+ * read it in the package's copy, without the legacy parser (DEP0169): Apollo reads a GET's
+ * operation from it. A `#` ends the target before any `?` after it.
+ */
+export function searchOf(target: string): string {
+  const hash = target.indexOf('#');
+  const beforeHash = hash === -1 ? target : target.slice(0, hash);
+  const start = beforeHash.indexOf('?');
+  return start === -1 ? '' : beforeHash.slice(start);
 }
