@@ -64,9 +64,10 @@ function decodeCursor(cursor: string, argument: CursorArgument): CursorPlace {
  *
  * The rule a client can count on: no row that stayed put is skipped; a row
  * is served again only where the list alone cannot tell it was shown (a
- * provider re-ordering an unranked list, rows of one rank); a row a re-sort
- * moved behind the cursor is not on a later page, as a row made there is
- * not. Never a loop: on a list unchanged between pages each page starts past
+ * provider re-ordering an unranked list, rows of one rank, a row already
+ * shown whose rank fell below the cursor's: its time became older); a row a
+ * re-sort moved behind the cursor is not on a later page, as a row made
+ * there is not. Never a loop: on a list unchanged between pages each page starts past
  * the last one's last row, and a ranked list's pages go down its ranks.
  */
 function startAfter<T>(items: readonly T[], cursor: CursorPlace, keyOf: ((item: T) => string) | undefined, order: AccountOrder<T> | undefined, rankOf: RankOf<T> | undefined): number {
