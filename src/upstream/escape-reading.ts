@@ -1,3 +1,4 @@
+import { BYTE_ESCAPE_HEAD_SOURCE, LITERAL_BYTE_HEADS } from './byte-escapes.js';
 import { decodesAsUtf8, percentCodePointAt, utf8Length } from './percent-utf8.js';
 
 /**
@@ -45,9 +46,9 @@ const MAX_GAP = 16;
 /**
  * JSON's escapes, and those of Python, JavaScript and C literals (a provider's repr of what it
  * was sent): `\'`, `\xNN` (a byte: UTF-8 where bytes in a row make a character, else Latin-1),
- * `\u{...}` and octal up to `\377`.
+ * `\U000000NN` (byte-escapes.ts), `\u{...}` and octal up to `\377`.
  */
-const BACKSLASH_ESCAPE = String.raw`\\(?:u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|x[0-9a-fA-F]{2}|[0-3]?[0-7]{1,2}|["'\\/bfnrt])`;
+const BACKSLASH_ESCAPE = String.raw`\\(?:${BYTE_ESCAPE_HEAD_SOURCE}[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|[0-3]?[0-7]{1,2}|["'\\/bfnrt])`;
 /** A `\xNN` continuation byte of UTF-8. */
 const CONTINUATION = String.raw`\\x[89abAB][0-9a-fA-F]`;
 /**
@@ -106,15 +107,19 @@ function readMatch(escape: string, decimal: string | undefined, hex: string | un
 const UNLIKE_JSON = /\\(?:[0-7]|u\{|x[89a-fA-F])/;
 
 /**
- * JSON's escapes in one native call, `\'` and ASCII `\xNN` made JSON's first (a backslash
- * escaped as `\u005c` first, so that `\\x41` stays a backslash and "x41"); a stretch with
+ * JSON's escapes in one native call, `\'`, ASCII `\xNN` and `\U000000NN` made JSON's first (a
+ * backslash escaped as `\u005c` first, so that `\\x41` stays a backslash and "x41"); a stretch with
  * other escapes unit by unit, a call per unit (an answer made of them cost seconds per 30 MB
  * read so, where JSON.parse takes a tenth of that).
  */
 function readBackslashStretch(stretch: string): string {
   if (UNLIKE_JSON.test(stretch)) return readBackslashUnits(stretch);
-  return JSON.parse(`"${stretch.includes('\\x') || stretch.includes("\\'") ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replaceAll('\\x', '\\u00') : stretch}"`) as string;
+  const jsonLike = stretch.includes('\\x') || stretch.includes("\\'") || stretch.includes('\\U');
+  return JSON.parse(`"${jsonLike ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replace(LITERAL_BYTE_HEAD, '\\u00') : stretch}"`) as string;
 }
+
+/** A byte escape's head JSON has no like of (`\x`, `\U000000`), to be written as JSON's `\u00`. */
+const LITERAL_BYTE_HEAD = new RegExp(`\\\\(?:${LITERAL_BYTE_HEADS.join('|')})`, 'g');
 
 /**
  * Bytes that are not UTF-8 stay as they are written, as decodeURIComponent refuses them. A
@@ -182,7 +187,7 @@ function readBackslash(escape: string): string {
     const codePoint = parseInt(escape.slice(3, -1), 16);
     return codePoint > 0x10ffff ? escape : String.fromCodePoint(codePoint);
   }
-  if (kind === 'u' || kind === 'x') return String.fromCharCode(parseInt(escape.slice(2), 16));
+  if (kind === 'u' || kind === 'x' || kind === 'U') return String.fromCharCode(parseInt(escape.slice(2), 16));
   if (kind >= '0' && kind <= '7') return String.fromCharCode(parseInt(escape.slice(1), 8));
   return SINGLE_LETTER_ESCAPES[kind] ?? kind;
 }

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { byteEscapeDigitsAt } from './byte-escapes.js';
 import type { Span } from './escape-reading.js';
 import { MAX_READINGS } from './escaped-secrets.js';
 import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, jsonSpaceAt, stretchAround } from './secret-pieces.js';
@@ -69,7 +70,7 @@ interface Escapes {
 
 /**
  * Where an escape of a byte below 0x80 that starts at `at` ends, its code in `out[0]`; -1 where
- * none does. `%XX`; `\u00XX` or `\xXX` after one backslash or more (MAX_BACKSLASHES_DOUBLED);
+ * none does. `%XX`; `\xXX`, `\u00XX` or `\U000000XX` (byte-escapes.ts) after one backslash or more (MAX_BACKSLASHES_DOUBLED);
  * `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending none:
  * `&#x3c2` is another character); `&name;`, and the legacy names without ";". An escape
  * of a marker is read on with what follows it (markerEscapeEnd). Read by hand: a regex at each
@@ -123,10 +124,8 @@ function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Arra
     // 1, 2, 4 or 8 backslashes: three are a backslash (`\\`) then the escape, no joiner.
     const backslashes = kindAt - from + 1;
     if ((backslashes & (backslashes - 1)) !== 0) return -1;
-    const kind = text.charCodeAt(kindAt);
-    if (kind === 0x78) return hexByteEnd(text, kindAt + 1, out);
-    if (kind === 0x75 && text.charCodeAt(kindAt + 1) === 0x30 && text.charCodeAt(kindAt + 2) === 0x30) return hexByteEnd(text, kindAt + 3, out);
-    return -1;
+    const digitsAt = byteEscapeDigitsAt(text, kindAt);
+    return digitsAt < 0 ? -1 : hexByteEnd(text, digitsAt, out);
   }
   if (text.charCodeAt(from) === 0x23) return numericReferenceEnd(text, from + 1, out, 0);
   const hashEnd = percents > 0 ? percentWrittenEnd(text, from, percents, 0x23) : -1;

@@ -1,3 +1,4 @@
+import { BYTE_ESCAPE_HEAD_SOURCE } from './byte-escapes.js';
 import { ESCAPE_HERE, readEscapes, sourceSpans, type Span } from './escape-reading.js';
 import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
@@ -115,8 +116,8 @@ export function holdsEscape(text: string): boolean {
   return matchesAtEach(text, '\\', ESCAPE_HERE, AFTER_BACKSLASH) || matchesAtEach(text, '%', ESCAPE_HERE, AFTER_PERCENT) || matchesAtEach(text, '&', ESCAPE_HERE, AFTER_AMPERSAND);
 }
 
-/** What a backslash escape (escape-reading.ts) has after its backslash, and after an "x": a hex digit. */
-const AFTER_BACKSLASH = followers('ux01234567"\'\\/bfnrt', 'x');
+/** What a backslash escape (escape-reading.ts) has after its backslash, and after an "x" or "U": a hex digit. */
+const AFTER_BACKSLASH = followers('uUx01234567"\'\\/bfnrt', 'Ux');
 /** What a %XX escape has after "%". */
 const AFTER_PERCENT = followers(HEX_DIGITS);
 /** What an HTML reference has after "&". */
@@ -135,17 +136,17 @@ const FULL_WIDTH_BACKSLASH = 'u[fF]{2}[0-5][0-9a-fA-F]|u\\{0*[fF]{2}[0-5][0-9a-f
 /** The bytes of # % & - . 0-9 A-Z \ _ a-z, in hex of either case. */
 const ANCHOR_OR_START_BYTE = '(?:2[356DdEe]|3\\d|[46][1-9A-Fa-f]|[57][0-9Aa]|5[CcFf])';
 /**
- * `\u00XX`, `\xXX` and `\u{XX}` of such a byte, and an octal escape that may be one (any of three
+ * `\xXX`, `\u00XX`, `\U000000XX` (byte-escapes.ts) and `\u{XX}` of such a byte, and an octal escape that may be one (any of three
  * digits below 0200; of two, those of such bytes): a Windows path's `\2024` is none. And the
  * escapes of a full-width letter or digit (U+FF01-U+FF5E: `\uFF53`, `\u{ff53}`, UTF-8's lead
  * `\xef\xbc` and `\xef\xbd`), which read as a lookalike of one.
  */
 const ANCHOR_OR_START_BACKSLASH = new RegExp(
-  `\\\\(?:u00${ANCHOR_OR_START_BYTE}|x${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01]|${FULL_WIDTH_BACKSLASH})`,
+  `\\\\(?:${BYTE_ESCAPE_HEAD_SOURCE}${ANCHOR_OR_START_BYTE}|u\\{0*${ANCHOR_OR_START_BYTE}\\}|[01][0-7]{2}|4[356]|5[56]|6[0-7]|7[01]|${FULL_WIDTH_BACKSLASH})`,
   'y',
 );
-/** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash, and after an "x": a hex digit. */
-const ANCHOR_OR_START_AFTER_BACKSLASH = followers('ux01234567', 'x');
+/** What ANCHOR_OR_START_BACKSLASH's alternatives have after the backslash, and after an "x" or "U": a hex digit. */
+const ANCHOR_OR_START_AFTER_BACKSLASH = followers('uUx01234567', 'Ux');
 /** What ANCHOR_OR_START_PERCENT's have after "%". */
 const ANCHOR_OR_START_AFTER_PERCENT = followers('234567eE');
 const ANCHOR_OR_START_PERCENT = new RegExp(`%(?:${ANCHOR_OR_START_BYTE}|[eE][fF]%[bB][cCdD])`, 'y');

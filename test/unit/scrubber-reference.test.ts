@@ -22,12 +22,13 @@ import { SecretSet as SecretSetBefore } from '../helpers/scrubber-before/secrets
  * The shapes the scrubber reads now that the one before did not (test/unit/scrub-deeper-references.test.ts,
  * scrub-escaped-punctuation.test.ts). The second reading (readHidden, holdsHidden) reads an HTML
  * reference percent-encoded (`%26nbsp%3B`) or escaped again three times, and whitespace or an
- * invisible character percent-encoded four times: NEW_READING_SHAPES. The piece search reads an
- * escape of punctuation with a letter or digit on either side (escaped-joiners.ts): with those,
- * NEW_SHAPES. A text holding one may be read or scrubbed differently; every other text is
- * compared. Generous matches: a text one takes in needlessly is only not compared.
+ * invisible character percent-encoded four times, and every reader of escapes reads Python's
+ * `\U000000XX` (byte-escapes.ts): NEW_READING_SHAPES. The piece search reads an escape of
+ * punctuation with a letter or digit on either side (escaped-joiners.ts): with those, NEW_SHAPES.
+ * A text holding one may be read or scrubbed differently; every other text is compared. Generous
+ * matches: a text one takes in needlessly is only not compared.
  */
-const NEW_READING_SHAPES = new RegExp(['%(?:25)?(?:26|23|3[bB])', '(?:&|\\\\u0026)(?:(?:amp|AMP|#0*38|#[xX]0*26);?){3}', '%252525'].join('|'));
+const NEW_READING_SHAPES = new RegExp(['%(?:25)?(?:26|23|3[bB])', '(?:&|\\\\u0026)(?:(?:amp|AMP|#0*38|#[xX]0*26);?){3}', '%252525', '\\\\U000000[0-9a-fA-F]{2}'].join('|'));
 const NEW_SHAPES = new RegExp(`${NEW_READING_SHAPES.source}|[A-Za-z0-9](?:%[0-7][0-9a-fA-F]|\\\\{1,2}(?:u00|x)[0-7][0-9a-fA-F]|&#|&[A-Za-z]+;?)`);
 
 
