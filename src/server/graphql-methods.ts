@@ -1,6 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** The methods GraphQL over HTTP answers (HEAD as GET does). */
+/**
+ * The methods passed on to Apollo. HEAD is among them only for Apollo's own answer: 405 with
+ * `Allow: GET, POST` (or its CSRF 400 without a preflight header), no body, the same as this
+ * route's other refusals bar the words.
+ */
 const ANSWERED = new Set(['GET', 'HEAD', 'POST']);
 
 /**

@@ -6,7 +6,7 @@ import { type Harness, startHarness } from '../helpers/harness.js';
  * Apollo's answers are sent as bytes made beside their text (src/server/json-answer.ts,
  * src/server/apollo-express.ts), not by express's `res.send` of the text: what the client
  * gets must stay what `JSON.stringify` of the answer plus Apollo's newline encodes to, with
- * its Content-Length and Content-Type. (HEAD never reaches Apollo: graphql-methods.ts refuses it.)
+ * its Content-Length and Content-Type. (HEAD carries no body: Apollo answers it 405.)
  */
 describe('the bytes of an answer', () => {
   let harness: Harness;
@@ -43,5 +43,15 @@ describe('the bytes of an answer', () => {
     expect(text).toBe(`${JSON.stringify(JSON.parse(text))}\n`);
     expect(text).toContain(value.slice(0, 300));
     expect(bytes.length).toBeGreaterThan(text.length);
+  });
+
+  it('HEAD of a query: 405 with Allow: GET, POST and no body', async () => {
+    const response = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent('{ instances { totalCount } }')}`, {
+      method: 'HEAD',
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(await response.text()).toBe('');
   });
 });
