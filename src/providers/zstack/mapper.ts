@@ -121,7 +121,7 @@ function backupOfVolumes(
   vmOfRootVolume: ReadonlyMap<string, string>,
   own: { holder: string | undefined } | null,
 ): Backup {
-  const root = volumes.find((volume) => volume.type === 'Root') ?? volumes[0] ?? {};
+  const root = rootRow(volumes, vmOfRootVolume);
   // Text only: String() of a list nested deep overflowed the stack, and the whole list read failed.
   const statuses = volumes.map(volumeStatus);
   // A failed volume fails the group whatever the others show: a group whose root was still Creating
@@ -154,6 +154,24 @@ function backupOfVolumes(
     },
     { groupUuid: own ? null : groupUuid, volumes },
     ZSTACK_RAW_HIDDEN,
+  );
+}
+
+/**
+ * The group's root volume's row: the one typed `Root`, else the one backing up a VM's root volume
+ * (`rootVolumeUuid` of the VM rows read), else the first. The API docs list `type` ("Disk type")
+ * among a volume backup's fields, but CreateVmBackup's example answer carries none, as it carries
+ * no `vmInstanceUuid` (read otherwise too: groupBackups): both readings are coded. Taken as the
+ * first row alone, a group whose data volume's row sorts first (every query is `sort=+uuid`) was
+ * named, described and dated by its data volume (`backup-1-data`), and a create whose job expired,
+ * found by its name, was never found.
+ */
+function rootRow(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>): Row {
+  return (
+    volumes.find((volume) => volume.type === 'Root') ??
+    volumes.find((volume) => typeof volume.volumeUuid === 'string' && vmOfRootVolume.has(volume.volumeUuid)) ??
+    volumes[0] ??
+    {}
   );
 }
 

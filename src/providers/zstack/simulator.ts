@@ -120,6 +120,11 @@ export class ZstackSimulator extends ProviderSimulator {
   /** `volume-backups` rows come without `groupUuid`: volume backups outside any VM backup (ZStack's per-volume backups). */
   omitsGroupUuid = false;
   /**
+   * `volume-backups` rows come without `type` (Root or Data): the API docs list it among a volume
+   * backup's fields, yet CreateVmBackup's example answer carries none. Off, rows carry it.
+   */
+  omitsVolumeType = false;
+  /**
    * Query answers without `sort` come in no particular order, a different one each time: ZStack
    * queries its database with `ORDER BY` only when `sort` is given, and without it the order is
    * whatever the database returns (it changes with plans and writes). Off, rows come in insertion
@@ -417,7 +422,7 @@ export class ZstackSimulator extends ProviderSimulator {
         const unknown = unknownConditionField(params, VOLUME_BACKUP_FIELDS);
         if (unknown !== null) return { status: 503, json: { error: noSuchField(unknown, 'org.zstack.header.storage.backup.VolumeBackupInventory') } };
       }
-      const omitted = [...(this.omitsVmInstanceUuid || this.refusesUnknownQueryFields ? ['vmInstanceUuid'] : []), ...(this.omitsGroupUuid ? ['groupUuid'] : [])];
+      const omitted = [...(this.omitsVmInstanceUuid || this.refusesUnknownQueryFields ? ['vmInstanceUuid'] : []), ...(this.omitsGroupUuid ? ['groupUuid'] : []), ...(this.omitsVolumeType ? ['type'] : [])];
       return query(omitted.length === 0 ? this.volumeBackups : this.volumeBackups.map((row) => withoutFields(row, omitted)), params, this.queryStyle());
     }
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
@@ -596,7 +601,7 @@ export class ZstackSimulator extends ProviderSimulator {
     // rollback), so its volume backups are not listed as Creating for ever.
     return this.startJob(
       request,
-      () => ({ inventories: volumes }),
+      () => ({ inventories: this.omitsVolumeType ? volumes.map((volume) => withoutFields(volume, ['type'])) : volumes }),
       () => {
         for (const volume of volumes) volume.status = 'Ready';
       },
@@ -777,7 +782,7 @@ function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   return kept;
 }
 
-/** A volume backup row without these fields (omitsVmInstanceUuid, omitsGroupUuid). */
+/** A volume backup row without these fields (omitsVmInstanceUuid, omitsGroupUuid, omitsVolumeType). */
 function withoutFields(row: Row, fields: readonly string[]): Row {
   const rest = { ...row };
   for (const field of fields) delete rest[field];
