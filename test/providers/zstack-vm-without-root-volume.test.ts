@@ -3,6 +3,8 @@ import type { ZstackSimulator } from '../../src/providers/zstack/simulator.js';
 import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
 
 const LIST = '{ instances(first: 100) { edges { node { id nativeId } } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id } } }';
+const POLL = 'query($id: ID!) { operation(id: $id) { status backup { name } } }';
 const ONE = 'query($id: ID!) { instance(id: $id) { nativeId backups { nativeId name sizeBytes status } protection { status usableBackups } } }';
 
 interface Shown {
@@ -78,6 +80,24 @@ describe("zstack: a VM row naming no readable root volume still has its backups 
       row.allVolumes = (row.allVolumes as Array<{ type: string }>).filter((volume) => volume.type !== 'Root');
     });
     expect(read).toEqual(shown);
+  });
+
+  it('backs up a VM whose row names its root volume in allVolumes alone, the volume the list reads its backups by (it was BAD_USER_INPUT "the VM has no root volume")', async () => {
+    const { id, shown } = await protectedVm();
+    const row = zstack().vms.find((each) => each.uuid === shown.nativeId)!;
+    const saved = row.rootVolumeUuid;
+    row.rootVolumeUuid = '';
+    try {
+      const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: id, name: 'root-in-all-volumes' } });
+      expect(created.errors).toBeUndefined();
+      zstack().finishJobs();
+      const poll = await harness.gql<{ operation: { status: string; backup: { name: string } | null } }>(POLL, { id: created.data!.createBackup.operation.id });
+      expect(poll.data?.operation).toEqual({ status: 'SUCCEEDED', backup: { name: 'root-in-all-volumes' } });
+      const made = zstack().volumeBackups.filter((volume) => String(volume.name).startsWith('root-in-all-volumes'));
+      expect(made.find((volume) => volume.type === 'Root')?.volumeUuid).toBe(saved);
+    } finally {
+      row.rootVolumeUuid = saved;
+    }
   });
 
   it("finds the root volume in allVolumes when rootVolumeUuid is no ZStack uuid, for rows that name no VM", async () => {

@@ -15,7 +15,7 @@ import { TIMED_OUT_REVERT, isTimeout } from './timed-out-job.js';
 import { unrevertableBackup } from './revertable-backup.js';
 import { checkJobAnswer, readFromJob } from './answered-job.js';
 import { mapReadableRows } from '../readable-rows.js';
-import { vmVolumes } from './vm-volumes.js';
+import { rootVolumeOf, vmVolumes, volumeRowsOf } from './vm-volumes.js';
 import { rootVolumesOf, withSharedRootVolumes } from './shared-root-volumes.js';
 import { RowsLeftOutByVm } from '../rows-left-out-by-vm.js';
 import { RowsOfNoVm } from '../rows-of-no-vm.js';
@@ -339,7 +339,10 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
-    const rootVolumeUuid = typeof request.instance.raw.rootVolumeUuid === 'string' ? request.instance.raw.rootVolumeUuid : null;
+    // Read as the backup list reads it (vm-volumes.ts): `rootVolumeUuid`, else the `allVolumes` entry
+    // typed Root. By `rootVolumeUuid` alone, a VM whose row left it blank, and whose backups the list
+    // found by that Root entry, was refused BAD_USER_INPUT "the VM has no root volume to back up".
+    const rootVolumeUuid = rootVolumeOf(request.instance.raw, volumeRowsOf(request.instance.raw));
     if (!rootVolumeUuid) throw badInput('the VM has no root volume to back up');
     // The uuid ZStack is to give the backup ("resourceUuid", optional, since 3.0.0), kept in the
     // operation id: a create whose job expired is then told by it, not by its name and second.

@@ -584,7 +584,8 @@ export class ZstackSimulator extends ProviderSimulator {
     if (refused) return this.startFailingJob(request, refused);
     // Checked by createParamRefusal: a 32-character uuid when given.
     const resourceUuid = params.resourceUuid as string | undefined;
-    const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid);
+    // The volume is ZStack's, whatever the VM row shows of it: a row whose `rootVolumeUuid` is blank still lists it in `allVolumes`.
+    const vm = this.vms.find((item) => item.rootVolumeUuid === rootVolumeUuid || isRootVolumeOf(item, rootVolumeUuid));
     // Accepted (202) as every non-query API is (RestServer: only sync-call APIs answer at once);
     // a resource the API cannot find fails its job (SysErrors.RESOURCE_NOT_FOUND). It was a 404.
     if (!vm) return this.startFailingJob(request, { code: 'SYS.1003', description: `cannot find volume[uuid:${rootVolumeUuid}]` });
@@ -781,6 +782,10 @@ function withoutVmConditions(params: URLSearchParams): URLSearchParams {
   for (const [name, value] of params) if (!(name === 'q' && (value.startsWith('vmInstanceUuid') || value.startsWith('volumeUuid')))) kept.append(name, value);
   return kept;
 }
+
+/** Whether a VM row lists `volumeUuid` among its volumes as its root volume. */
+const isRootVolumeOf = (vm: Row, volumeUuid: string): boolean =>
+  Array.isArray(vm.allVolumes) && (vm.allVolumes as Row[]).some((volume) => volume.uuid === volumeUuid && volume.type === 'Root');
 
 /** A volume backup row without these fields (omitsVmInstanceUuid, omitsGroupUuid, omitsVolumeType). */
 function withoutFields(row: Row, fields: readonly string[]): Row {
