@@ -79,7 +79,7 @@ export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLin
   // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
   // left out; without them each one read "unknown key" and the account lost what it merged.
   const document = parseDocument(text, { prettyErrors: true, merge: true, logLevel: 'silent', lineCounter });
-  const refusal = document.errors[0] ?? document.warnings[0] ?? unresolvedAlias(document, lineCounter);
+  const refusal = document.errors[0] ?? document.warnings[0] ?? unresolvedAlias(document, lineCounter) ?? aliasWithinItsAnchor(document, lineCounter);
   if (refusal) throw refusal;
   const keyLine: KeyLine = (path, key) => {
     const holder = path.length === 0 ? document.contents : document.getIn(path, true);
@@ -109,6 +109,31 @@ function unresolvedAlias(document: Document, lineCounter: LineCounter): YAMLPars
   const { alias, atMerge } = found;
   const start = alias.range?.[0] ?? 0;
   const error = new (atMerge ? UnresolvedMergeAlias : YAMLParseError)([start, alias.range?.[1] ?? start], 'BAD_ALIAS', `Unresolved alias (the anchor must be set before the alias): ${alias.source}`);
+  error.linePos = [lineCounter.linePos(start)];
+  return error;
+}
+
+/**
+ * The first `*name` inside the block `&name` marks (`providers: &p [{ ..., note: *p }]`): the
+ * value holds itself, and every walk of it (variables, validation) ran out of stack: the start
+ * failed with "Maximum call stack size exceeded", exit 1 and no line. A merge of itself
+ * (`<<: *name` within `&name`) is YAML's own "Excessive alias count" refusal. The name is not
+ * shown: a password begun with `*` is an alias too.
+ */
+function aliasWithinItsAnchor(document: Document, lineCounter: LineCounter): YAMLParseError | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      const anchored = node.resolve(document)?.range;
+      const at = node.range?.[0];
+      if (anchored === undefined || anchored === null || at === undefined || at < anchored[0] || at >= anchored[1]) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  if (found === undefined) return undefined;
+  const start = found.range?.[0] ?? 0;
+  const error = new YAMLParseError([start, found.range?.[1] ?? start], 'BAD_ALIAS', 'an alias (*name) inside the very block its anchor (&name) marks makes a value that holds itself: copy what it should repeat, or move the anchor to a block that does not hold the alias');
   error.linePos = [lineCounter.linePos(start)];
   return error;
 }
