@@ -3,6 +3,8 @@ import type { z } from 'zod';
 /** What a value of zod's expected type is, in the file's words: a YAML reader knows no "object". */
 const WRITTEN_AS: Readonly<Record<string, string>> = {
   object: 'keys and values (key: value, or { key: value })',
+  // zod's word for a map of any keys (`protection.perProvider`).
+  record: 'keys and values (key: value, or { key: value })',
   array: 'a list ([a, b], or one "- item" a line)',
   number: 'a number',
   int: 'a whole number',

@@ -19,6 +19,8 @@ function wordsFor(schema: z.ZodType, value: unknown): Array<string | undefined> 
 describe('plainIssueWords: zod\'s words for a wrong type or size, in a YAML file\'s words', () => {
   it.each([
     [z.object({}), 5, 'must be keys and values (key: value, or { key: value })'],
+    // `protection.perProvider: [a, b]` read "Invalid input: expected record, received array".
+    [z.record(z.string(), z.number()), [1, 2], 'must be keys and values (key: value, or { key: value })'],
     [z.array(z.string()), 'a', 'must be a list ([a, b], or one "- item" a line)'],
     [z.number(), 'a', 'must be a number'],
     [z.int(), 'a', 'must be a number'],
