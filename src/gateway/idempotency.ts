@@ -212,16 +212,16 @@ export class Idempotency {
       }
       const { stored } = attempt;
       if (stored !== undefined && !isIdempotencyRecord(stored)) throw unreadableRecord();
+      // Another input first: a key used for another mutation holds an answer of another shape, and
+      // was told "a record this gateway cannot read", may have acted, instead of "used with a different input".
+      // A refusal this request did not wait on, whose key another took first (claim would have taken it): look again.
+      if (stored !== undefined && stored.state !== 'refused' && stored.fingerprint !== print) throw new GatewayError('CONFLICT', KEY_REUSED);
       if (stored?.state === 'done' && replay.isResult && !replay.isResult(stored.result)) throw unreadableRecord();
       // The result's own shape is the mutation's: a record is only ever written for one operation's fingerprint.
       const record = stored as IdempotencyRecord<T> | undefined;
       if (record?.state === 'refused' && waitedOn.has(record.claim)) {
         replay.onReplay?.();
         throw new GatewayError(record.failure.code, record.failure.message + SHARED_REFUSAL_NOTE, record.failure.details);
-      }
-      // A refusal this request did not wait on, whose key another took first (claim would have taken it): look again.
-      if (record && record.state !== 'refused' && record.fingerprint !== print) {
-        throw new GatewayError('CONFLICT', KEY_REUSED);
       }
       if (record?.state === 'done' || record?.state === 'failed') replay.onReplay?.();
       if (record?.state === 'done') return record.result;
