@@ -1,4 +1,4 @@
-import { type Alias, type Document, isMap, isPair, isScalar, LineCounter, parseDocument, visit, YAMLError, YAMLParseError } from 'yaml';
+import { type Alias, type Document, isMap, isPair, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, YAMLError, YAMLParseError } from 'yaml';
 import { npmLinesProblem } from './npm-lines.js';
 import { unquotedVariableHint, type YamlPosition } from './unquoted-variable.js';
 import { isPlainWord } from './usable-id.js';
@@ -79,7 +79,7 @@ export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLin
   // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
   // left out; without them each one read "unknown key" and the account lost what it merged.
   const document = parseDocument(text, { prettyErrors: true, merge: true, logLevel: 'silent', lineCounter });
-  const refusal = document.errors[0] ?? document.warnings[0] ?? unresolvedAlias(document, lineCounter) ?? aliasWithinItsAnchor(document, lineCounter);
+  const refusal = document.errors[0] ?? document.warnings[0] ?? laterDocument(text, document, lineCounter) ?? unresolvedAlias(document, lineCounter) ?? aliasWithinItsAnchor(document, lineCounter);
   if (refusal) throw refusal;
   const keyLine: KeyLine = (path, key) => {
     const holder = path.length === 0 ? document.contents : document.getIn(path, true);
@@ -89,6 +89,26 @@ export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLin
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   return { value: document.toJS(), keyLine };
+}
+
+/**
+ * A second YAML document with settings in it (after a `---` line: a Kubernetes habit, or files
+ * joined with `cat`). parseDocument reads the first alone and, with logLevel silent (which keeps
+ * its warnings off stderr), says nothing of the rest: every setting after the `---` was left out
+ * without a word (`clients`, `limits`, `listen.trustedProxies`). An empty or comments-only one
+ * (a trailing `---`) is taken.
+ */
+function laterDocument(text: string, document: Document, lineCounter: LineCounter): YAMLParseError | undefined {
+  const end = document.range?.[2];
+  if (end === undefined || text.slice(end).trim() === '') return undefined;
+  const later = parseAllDocuments(text, { logLevel: 'silent' });
+  if (!Array.isArray(later)) return undefined;
+  const withSettings = later.slice(1).find((each) => each.contents !== null && !(isScalar(each.contents) && each.contents.value === null));
+  if (withSettings === undefined) return undefined;
+  const start = withSettings.range[0];
+  const error = new YAMLParseError([start, start], 'MULTIPLE_DOCS', 'the file holds a second YAML document (after a --- line), and only the first is read: its settings would be left out; join the two into one, without the --- line between them');
+  error.linePos = [lineCounter.linePos(start)];
+  return error;
 }
 
 /**
