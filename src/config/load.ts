@@ -18,6 +18,7 @@ import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
+import { notUtf8TextProblem } from './not-utf8-text.js';
 import { type KeyLine, parseConfigYaml, yamlProblem } from './yaml-problem.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
@@ -270,6 +271,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     // The path first, as every other problem with the file begins (`PATH:LINE:COLUMN: not valid YAML`); it began `(file):`.
     throw new ConfigError([`${file}${where}${namedBy ? ` (${namedBy})` : ''}: cannot read it: ${why}${remedy}`]);
   }
+  const notText = notUtf8TextProblem(text);
+  if (notText !== null) throw new ConfigError([`${shownConfigPath(file, env)}: ${notText}`]);
   let parsed: unknown;
   let keyLine: KeyLine;
   try {
