@@ -49,5 +49,8 @@ export function bodyErrorAnswer(error: unknown): BodyErrorAnswer {
   if (type === 'encoding.unsupported') {
     return { status, message: `unsupported content-encoding${named(encoding)}: send the body as is, or gzip, deflate or br`, code: 'BAD_USER_INPUT' };
   }
+  // Express could not decode a path parameter (a GraphiQL asset's `/graphql/graphiql/<v>/%E0%A4%A`):
+  // no body was read, and "malformed request body" sent the client looking in the wrong place.
+  if (error instanceof URIError && status === 400) return { status, message: 'malformed %-escape in the request path: escape each byte as % and two hex digits, in UTF-8', code: 'BAD_USER_INPUT' };
   return { status, message: 'malformed request body', code: 'BAD_USER_INPUT' };
 }

@@ -47,6 +47,14 @@ describe('paths under /graphql that are no route', () => {
     good.close();
   });
 
+  it('answer a malformed %-escape in a GraphiQL file path as the path it is, not "malformed request body" (no body was read)', async () => {
+    for (const path of ['/graphql/graphiql/v1/%E0%A4%A', '/graphql/graphiql/%ff/graphiql.js']) {
+      const answer = await fetch(`${harness.gateway.url}${path}`);
+      expect(answer.status, path).toBe(400);
+      expect(await answer.json(), path).toEqual({ errors: [{ message: 'malformed %-escape in the request path: escape each byte as % and two hex digits, in UTF-8', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+
   it('leave /graphql (with or without its trailing slash) and GraphiQL and its files as they were', async () => {
     const answer = await post('/graphql', KEY);
     expect(answer.status).toBe(200);
