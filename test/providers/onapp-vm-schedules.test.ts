@@ -96,7 +96,7 @@ describe('onapp: VM-level schedules on an account with vmSchedules', () => {
     }
   });
 
-  it('deletes a VM-level schedule by its id (DELETE /schedules/:id.json, as a disk schedule)', async () => {
+  it('deletes a VM-level schedule by its id (DELETE /settings/schedules/:id.json, as a disk schedule)', async () => {
     const node = await nodeOf(harness, 480);
     const [schedule] = node.schedules;
     const deleted = await harness.gql<{ deleteBackupSchedule: { deletedId: string } }>(DELETE_SCHEDULE, { input: { scheduleId: schedule!.id } });

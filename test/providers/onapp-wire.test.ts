@@ -245,7 +245,7 @@ describe('onapp through the gateway: error shapes and batching', () => {
     expect(simulator.backups.size).toBe(before);
   });
 
-  it('deletes a schedule with DELETE /schedules/:id.json', async () => {
+  it('deletes a schedule with DELETE /settings/schedules/:id.json', async () => {
     type Listing = { instances: { edges: Array<{ node: { nativeId: string; schedules: Array<{ id: string; nativeId: string }> } }> } };
     const query = '{ instances(first: 1000) { edges { node { nativeId schedules { id nativeId } } } } }';
     const before = await harness.gql<Listing>(query);
@@ -257,7 +257,7 @@ describe('onapp through the gateway: error shapes and batching', () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.deleteBackupSchedule.deletedId).toBe(schedule.id);
     const deletes = harness.simulator('onapp').server.log.filter((request) => request.method === 'DELETE');
-    expect(deletes.map((request) => request.rawPath)).toEqual([`/schedules/${schedule.nativeId}.json`]);
+    expect(deletes.map((request) => request.rawPath)).toEqual([`/settings/schedules/${schedule.nativeId}.json`]);
     expect(simulator.schedules.has(Number(schedule.nativeId))).toBe(false);
     const after = await harness.gql<Listing>(query);
     expect(after.data!.instances.edges.flatMap((edge) => edge.node.schedules).map((item) => item.id)).not.toContain(schedule.id);

@@ -449,8 +449,23 @@ export class OnappAdapter extends BaseAdapter {
     return { ...mapSchedule(this.account.id, vmId, disk, row, this.account.timezone, autobackups), name: request.name };
   }
 
+  /**
+   * `DELETE /settings/schedules/:id.json`, the schedule resource of OnApp's PHP wrapper from API 4.2
+   * on (`Schedule.php`, `Schedule/Disk.php`, `Schedule/VirtualMachine.php`: `settings/schedules`);
+   * an OnApp older than that has it at `/schedules/:id.json` (the wrapper's `Disk/Schedule.php`, 2.0
+   * to 4.1), and answers the newer path 404 (no such route): asked there next, so a 404 from both is
+   * the schedule gone (NOT_FOUND), as before. Sent only to `/schedules/`, a current OnApp answered
+   * every schedule delete 404, NOT_FOUND "not found at the provider", the schedule still running.
+   * A 404 did nothing, so the second DELETE sends no write twice.
+   */
   override async deleteSchedule(schedule: BackupSchedule, scope: UpstreamScope): Promise<void> {
-    await this.client.call('DELETE', `/schedules/${segment(schedule.nativeId)}.json`, 'schedules.delete', scope);
+    const id = segment(schedule.nativeId);
+    try {
+      await this.client.call('DELETE', `/settings/schedules/${id}.json`, 'schedules.delete', scope);
+    } catch (error) {
+      if (!isGatewayError(error) || error.code !== 'NOT_FOUND') throw error;
+      await this.client.call('DELETE', `/schedules/${id}.json`, 'schedules.delete', scope);
+    }
   }
 
   /** No job ids: a create follows the backup's `built` flag, a restore the VM's transactions. */

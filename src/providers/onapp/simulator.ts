@@ -62,7 +62,8 @@ interface SimSchedule {
 /**
  * A schedule of a VM itself (a VM-level schedule, where a cloud of incremental backups keeps them).
  * OnApp keeps both kinds in one `schedules` resource: one id space (the simulator's `nextId`), one
- * `GET`/`DELETE /schedules/:id.json`, the same fields but `target_type` and `target_id`.
+ * `GET`/`DELETE /settings/schedules/:id.json` (see legacyScheduleRoutes), the same fields but
+ * `target_type` and `target_id`.
  */
 type SimVmSchedule = Omit<SimSchedule, 'diskId'> & { vmId: number };
 
@@ -107,6 +108,12 @@ export class OnappSimulator extends ProviderSimulator {
    * (assumed: OnApp publishes no sample of one). False plays an older panel without the route (404).
    */
   vmScheduleList = true;
+  /**
+   * A schedule by its id (`GET`/`DELETE`): at `/settings/schedules/:id.json`, as OnApp's PHP wrapper
+   * has it from API 4.2 on (`Schedule.php`); true plays an OnApp older than that, whose wrapper
+   * (`Disk/Schedule.php`, 2.0 to 4.1) has it at `/schedules/:id.json`, the newer path 404.
+   */
+  legacyScheduleRoutes = false;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
@@ -265,8 +272,8 @@ export class OnappSimulator extends ProviderSimulator {
       if (match[2] === 'schedules' && method === 'GET') return ok([...this.schedules.values()].filter((item) => item.diskId === diskId).map((item) => wrapRecord('schedule', wireSchedule(item))));
       if (match[2] === 'schedules' && method === 'POST') return this.createSchedule(diskId, request);
     }
-    if ((match = /^schedules\/(\d+)\.json$/.exec(path))) {
-      const schedule = this.schedules.get(Number(match[1])) ?? this.vmSchedules.get(Number(match[1]));
+    if ((match = /^(settings\/)?schedules\/(\d+)\.json$/.exec(path)) && (match[1] === undefined) === this.legacyScheduleRoutes) {
+      const schedule = this.schedules.get(Number(match[2])) ?? this.vmSchedules.get(Number(match[2]));
       if (!schedule) return notFoundAnswer();
       if (method === 'GET') return ok(wrapRecord('schedule', wireSchedule(schedule)));
       if (method === 'DELETE') {
