@@ -44,11 +44,19 @@ const MAX_STRETCH = 1024;
 const MAX_GAP = 16;
 
 /**
+ * Python's (and C's) 8-digit escape of a full-width form (U+FF00-U+FF5F: `\U0000ff53`, exactly 8
+ * digits), read as its `\uFF53` is: NFKC reads the letter as its ASCII one (lookalike-secrets.ts),
+ * and a secret written in them went out whole while only the `\u` and `\u{...}` forms were read.
+ * After the backslash; escaped-secrets.ts' check of what may show a secret asks it too.
+ */
+export const LONG_FULL_WIDTH = 'U0000[fF]{2}[0-5][0-9a-fA-F]';
+
+/**
  * JSON's escapes, and those of Python, JavaScript and C literals (a provider's repr of what it
  * was sent): `\'`, `\xNN` (a byte: UTF-8 where bytes in a row make a character, else Latin-1),
- * `\U000000NN` (byte-escapes.ts), `\u{...}` and octal up to `\377`.
+ * `\U000000NN` (byte-escapes.ts), `\U0000ffNN` (LONG_FULL_WIDTH), `\u{...}` and octal up to `\377`.
  */
-const BACKSLASH_ESCAPE = String.raw`\\(?:${BYTE_ESCAPE_HEAD_SOURCE}[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|[0-3]?[0-7]{1,2}|["'\\/bfnrt])`;
+const BACKSLASH_ESCAPE = String.raw`\\(?:${BYTE_ESCAPE_HEAD_SOURCE}[0-9a-fA-F]{2}|${LONG_FULL_WIDTH}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|[0-3]?[0-7]{1,2}|["'\\/bfnrt])`;
 /** A `\xNN` continuation byte of UTF-8. */
 const CONTINUATION = String.raw`\\x[89abAB][0-9a-fA-F]`;
 /**
@@ -115,11 +123,15 @@ const UNLIKE_JSON = /\\(?:[0-7]|u\{|x[89a-fA-F])/;
 function readBackslashStretch(stretch: string): string {
   if (UNLIKE_JSON.test(stretch)) return readBackslashUnits(stretch);
   const jsonLike = stretch.includes('\\x') || stretch.includes("\\'") || stretch.includes('\\U');
-  return JSON.parse(`"${jsonLike ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replace(LITERAL_BYTE_HEAD, '\\u00') : stretch}"`) as string;
+  return JSON.parse(`"${jsonLike ? stretch.replaceAll('\\\\', '\\u005c').replaceAll("\\'", "'").replace(LITERAL_BYTE_HEAD, '\\u00').replace(LONG_FULL_WIDTH_HEAD, '\\u') : stretch}"`) as string;
 }
 
-/** A byte escape's head JSON has no like of (`\x`, `\U000000`), to be written as JSON's `\u00`. */
+/**
+ * A byte escape's head JSON has no like of (`\x`, `\U000000`), to be written as JSON's `\u00`;
+ * and a full-width one's (`\U0000`, LONG_FULL_WIDTH: four hex digits follow), as JSON's `\u`.
+ */
 const LITERAL_BYTE_HEAD = new RegExp(`\\\\(?:${LITERAL_BYTE_HEADS.join('|')})`, 'g');
+const LONG_FULL_WIDTH_HEAD = /\\U0000(?=[fF])/g;
 
 /**
  * Bytes that are not UTF-8 stay as they are written, as decodeURIComponent refuses them. A

@@ -1,5 +1,5 @@
 import { BYTE_ESCAPE_HEAD_SOURCE } from './byte-escapes.js';
-import { ESCAPE_HERE, readEscapes, sourceSpans, type Span } from './escape-reading.js';
+import { ESCAPE_HERE, LONG_FULL_WIDTH, readEscapes, sourceSpans, type Span } from './escape-reading.js';
 import { HEX_DIGITS, REFERENCE_STARTS, followers, matchesAtEach } from './marker-matches.js';
 
 /**
@@ -131,14 +131,14 @@ function readsAsAnchorOrEscapeStart(text: string): boolean {
   );
 }
 
-/** A full-width form's escape: `\uFFXX` (U+FF00-U+FF5F), `\u{ffXX}`, or the lead of its UTF-8 (EF BC, EF BD) as `\xNN`. */
-const FULL_WIDTH_BACKSLASH = 'u[fF]{2}[0-5][0-9a-fA-F]|u\\{0*[fF]{2}[0-5][0-9a-fA-F]\\}|x[eE][fF]\\\\x[bB][cCdD]';
+/** A full-width form's escape: `\uFFXX` (U+FF00-U+FF5F), `\U0000ffXX`, `\u{ffXX}`, or the lead of its UTF-8 (EF BC, EF BD) as `\xNN`. */
+const FULL_WIDTH_BACKSLASH = `u[fF]{2}[0-5][0-9a-fA-F]|${LONG_FULL_WIDTH}|u\\{0*[fF]{2}[0-5][0-9a-fA-F]\\}|x[eE][fF]\\\\x[bB][cCdD]`;
 /** The bytes of # % & - . 0-9 A-Z \ _ a-z, in hex of either case. */
 const ANCHOR_OR_START_BYTE = '(?:2[356DdEe]|3\\d|[46][1-9A-Fa-f]|[57][0-9Aa]|5[CcFf])';
 /**
  * `\xXX`, `\u00XX`, `\U000000XX` (byte-escapes.ts) and `\u{XX}` of such a byte, and an octal escape that may be one (any of three
  * digits below 0200; of two, those of such bytes): a Windows path's `\2024` is none. And the
- * escapes of a full-width letter or digit (U+FF01-U+FF5E: `\uFF53`, `\u{ff53}`, UTF-8's lead
+ * escapes of a full-width letter or digit (U+FF01-U+FF5E: `\uFF53`, `\U0000ff53`, `\u{ff53}`, UTF-8's lead
  * `\xef\xbc` and `\xef\xbd`), which read as a lookalike of one.
  */
 const ANCHOR_OR_START_BACKSLASH = new RegExp(
