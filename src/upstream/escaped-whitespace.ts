@@ -16,8 +16,15 @@ import { ESCAPED_SPLIT_SOURCE } from './split-word-search.js';
  * which nothing else around it can take): none backtracks past its own characters.
  */
 
-/** One or two backslashes: an escape as it stands, or as a JSON string holding it shows it (`\\x20`). */
-export const BACKSLASHES = String.raw`\\{1,2}`;
+/**
+ * One backslash, two, four or eight: an escape as it stands, or as a JSON string holding it shows it
+ * (`\\x20`), or one inside another (`\\\\u0020`, three JSON strings deep), each doubling the
+ * backslashes before it, as deep as the search through escapes reads (MAX_READINGS). Behind four,
+ * `Dnb7Kq8\\\\u0020Rw2Zx4L` left 7 characters on either side: the reading kept the first two as
+ * JSON's `\\`, and the piece search counted the backslash it reads. Greedy, backing off to two and
+ * one: a run of three or more before no escape costs a match at each backslash, as before.
+ */
+export const BACKSLASHES = String.raw`\\(?:\\(?:\\{2}(?:\\{4})?)?)?`;
 
 /**
  * A backslash percent-encoded, once or twice (`%5Cx00`, `%255Cu200b`): a Python or C literal, or a
