@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { byteEscapeDigitsAt } from './byte-escapes.js';
 import type { Span } from './escape-reading.js';
 import { MAX_READINGS } from './escaped-secrets.js';
-import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, jsonSpaceAt, stretchAround } from './secret-pieces.js';
+import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, alphanumericPastJsonSpaces, isSpace, stretchAround } from './secret-pieces.js';
 
 /**
  * Punctuation written as an escape between two ASCII letters or digits, read as the character for
@@ -258,8 +258,9 @@ function escapesIn(text: string): Escapes {
     // the escape. ` &amp; ` is how text writes "and"; reading it costs a search of the stretch around it alone (stretchesAroundEscapes).
     // A double quote's escape on one side only (`b7Kq8Rw&quot; 2Zx4LmT`), as the piece search passes over `"` and `\"`: with spaces on
     // both sides a quote is counted (quotePassedOver, secret-pieces.ts), and reading it would only cost a search.
+    // Past the spaces (JSON-escaped too: `&lt;\tR`) the letter may be an escape (`&amp; %4Bq8R`); the step over them is the piece search's own.
     const nextToLetter = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd));
-    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && letterPastSpaces(text, runEnd));
+    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && alphanumericPastJsonSpaces(text, runEnd, letterEscapeAt));
     if (!after) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
@@ -288,26 +289,6 @@ function joinerRunEnd(text: string, end: number, out: Int32Array): number {
     runEnd = next;
   }
   return runEnd;
-}
-
-const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-
-/**
- * Whether one space or up to MAX_SPACES_BESIDE_JOINER from `from` on have an ASCII letter or digit
- * past them, as it stands or escaped (`&amp; %4Bq8R`: the reading reads `& Kq8R`, which the piece
- * search passes over, and the escaped letter was not taken for one). A space may be JSON's `\t`,
- * `\n` or `\r`, or that escaped again (`\\t`), too, as the piece search passes over a joiner or a
- * quote so (jsonSpaceAt): `Dnb7Kq8 &lt;\tRw2Zx4L` and `Dnb7Kq8&quot;\tRw2Zx4L` inside a JSON string
- * left 7 characters on either side.
- */
-function letterPastSpaces(text: string, from: number): boolean {
-  let at = from;
-  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at < text.length; spaces++) {
-    const width = jsonSpaceAt(text, at);
-    if (width === 0) break;
-    at += width;
-  }
-  return at !== from && at < text.length && (isAlphanumeric(text.charCodeAt(at)) || letterEscapeAt(text, at));
 }
 
 /**

@@ -185,12 +185,22 @@ function alphanumericsAcrossSpaces(text: string, at: number): boolean {
 
 /**
  * Whether one space or up to MAX_SPACES_BESIDE_JOINER from `from` on, each as it stands or
- * JSON-escaped (jsonSpaceAt), have an ASCII letter or digit past them.
+ * JSON-escaped (jsonSpaceAt), have an ASCII letter or digit past them; or, where
+ * `escapedAlphanumericAt` is given, an escape of one (escaped-joiners.ts reads `&amp; %4Bq8R` as
+ * `& Kq8R`, which the piece search passes over). The one step over spaces after a joiner or a
+ * quote: the piece search's and the reading of escaped joiners' must read a text alike. Nothing
+ * is asked past the text's end (charCodeAt's NaN there is a double, and V8 then reads every code
+ * as one).
  */
-function alphanumericPastJsonSpaces(text: string, from: number): boolean {
+export function alphanumericPastJsonSpaces(text: string, from: number, escapedAlphanumericAt?: (text: string, at: number) => boolean): boolean {
   let after = from;
-  for (let spaces = 0, width = jsonSpaceAt(text, after); spaces < MAX_SPACES_BESIDE_JOINER && width > 0; spaces++, width = jsonSpaceAt(text, after)) after += width;
-  return after !== from && isAlphanumeric(text.charCodeAt(after));
+  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && after < text.length; spaces++) {
+    const width = jsonSpaceAt(text, after);
+    if (width === 0) break;
+    after += width;
+  }
+  if (after === from || after >= text.length) return false;
+  return isAlphanumeric(text.charCodeAt(after)) || (escapedAlphanumericAt !== undefined && escapedAlphanumericAt(text, after));
 }
 
 /**
