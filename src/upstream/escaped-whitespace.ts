@@ -21,8 +21,9 @@ import { ESCAPED_SPLIT_SOURCE } from './split-word-search.js';
  * (`\\x20`), or one inside another (`\\\\u0020`, three JSON strings deep), each doubling the
  * backslashes before it, as deep as the search through escapes reads (MAX_READINGS). Behind four,
  * `Dnb7Kq8\\\\u0020Rw2Zx4L` left 7 characters on either side: the reading kept the first two as
- * JSON's `\\`, and the piece search counted the backslash it reads. Greedy, backing off to two and
- * one: a run of three or more before no escape costs a match at each backslash, as before.
+ * JSON's `\\` and read the last two with the escape as a space, and the piece search counted the
+ * backslash left before that space. Greedy, backing off to two and one: a run of three or more
+ * before no escape costs a match at each backslash, as before.
  */
 export const BACKSLASHES = String.raw`\\(?:\\(?:\\{2}(?:\\{4})?)?)?`;
 
