@@ -34,6 +34,8 @@ describe('escaped whitespace behind four or eight backslashes', () => {
     [`Dnb7Kq8-${FOUR}r${FOUR}nRw2Zx4L`, 'CR LF after a joiner'],
     [`Dnb7Kq8-${EIGHT}tRw2Zx4L`, 'behind eight after a joiner'],
     [`Dnb7Kq8&lt;${FOUR}tRw2Zx4L`, "after a joiner's escape"],
+    [`Dnb7Kq8&quot;${FOUR}tRw2Zx4L`, "after a quote's escape"],
+    [`Dnb7Kq8\\"${FOUR}tRw2Zx4L`, "after JSON's escaped quote"],
   ])('redacts %s (%s) whole', (quoted) => {
     expect(secrets.scrub(answer(quoted))).toBe(answer('[redacted]'));
   });
