@@ -50,6 +50,31 @@ describe('jsonAnswerBytes', () => {
     for (const value of cases) expect(jsonAnswerBytes(value).toString('utf8')).toBe(apolloBytes(value).toString('utf8'));
   });
 
+  it('writes arrays of thousands of items of uneven size, with holes and left-out items where runs of items meet, as JSON.stringify does', () => {
+    const items: unknown[] = Array.from({ length: 5_000 }, (_, index) => {
+      if (index % 97 === 0) return undefined;
+      if (index % 89 === 0) return () => index;
+      if (index % 7 === 0) return { text: 'x'.repeat(index % 50 === 0 ? 20_000 : 3), nested: [index, { deep: [undefined] }] };
+      return index % 2 === 0 ? `é${index}` : index;
+    });
+    delete items[1_234];
+    const value = { data: { list: items, other: { edges: items.slice(0, 100) } } };
+    expect(jsonAnswerBytes(value).equals(apolloBytes(value))).toBe(true);
+  });
+
+  it("hands a BigInt's toJSON its index in the array, as JSON.stringify does", () => {
+    const prototype = BigInt.prototype as { toJSON?: (this: bigint, key: string) => string };
+    prototype.toJSON = function (this: bigint, key: string) {
+      return `${this.toString()} at ${key}`;
+    };
+    try {
+      const value = { data: { list: [1n, 2n, 3n], one: 4n } };
+      expect(jsonAnswerBytes(value).toString('utf8')).toBe(apolloBytes(value).toString('utf8'));
+    } finally {
+      delete prototype.toJSON;
+    }
+  });
+
   it('throws where JSON.stringify throws', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = { again: cyclic };
