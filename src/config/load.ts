@@ -19,6 +19,7 @@ import { providerKindProblem } from './provider-kind-problem.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
 import { notUtf8TextProblem } from './not-utf8-text.js';
+import { STRAY_BYTE_ORDER_MARK, strayByteOrderMarkLine } from './stray-byte-order-mark.js';
 import { type KeyLine, parseConfigYaml, yamlProblem } from './yaml-problem.js';
 
 // Its own module so main.ts can recognise it without loading zod and yaml.
@@ -273,6 +274,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   }
   const notText = notUtf8TextProblem(text);
   if (notText !== null) throw new ConfigError([`${shownConfigPath(file, env)}: ${notText}`]);
+  const markLine = strayByteOrderMarkLine(text);
+  if (markLine !== null) throw new ConfigError([`${shownConfigPath(file, env)}:${markLine}:1: ${STRAY_BYTE_ORDER_MARK}`]);
   let parsed: unknown;
   let keyLine: KeyLine;
   try {

@@ -137,8 +137,8 @@ function unresolvedAlias(document: Document, lineCounter: LineCounter): YAMLPars
  * The first `*name` inside the block `&name` marks (`providers: &p [{ ..., note: *p }]`): the
  * value holds itself, and every walk of it (variables, validation) ran out of stack: the start
  * failed with "Maximum call stack size exceeded", exit 1 and no line. A merge of itself
- * (`<<: *name` within `&name`) is YAML's own "Excessive alias count" refusal. The name is not
- * shown: a password begun with `*` is an alias too.
+ * (`<<: *name` within `&name`) is caught here too, before YAML's own "Excessive alias count"
+ * could be. The name is not shown: a password begun with `*` is an alias too.
  */
 function aliasWithinItsAnchor(document: Document, lineCounter: LineCounter): YAMLParseError | undefined {
   let found: Alias | undefined;
