@@ -33,9 +33,9 @@ import { scheduleMayExist } from '../schedule-may-exist.js';
 import { unrestorableBackup } from './restorable-backup.js';
 
 /**
- * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper
- * (`OnApp_Disk_Schedule::delete`, default resource route) sends
- * `DELETE /schedules/:id.json`, so schedules can be deleted.
+ * DELETE_SCHEDULE: the seed doc does not show it, but OnApp's PHP wrapper deletes a schedule by
+ * its id (`DELETE /settings/schedules/:id.json` from API 4.2 on, `/schedules/:id.json` before:
+ * deleteSchedule sends both), so schedules can be deleted.
  */
 export const ONAPP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'LIST_INSTANCES', 'LIST_BACKUPS', 'CREATE_BACKUP', 'DELETE_BACKUP', 'RESTORE_BACKUP', 'LIST_SCHEDULES', 'CREATE_SCHEDULE', 'DELETE_SCHEDULE',
