@@ -93,7 +93,7 @@ export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLin
 
 /**
  * A second YAML document with settings in it (after a `---` line: a Kubernetes habit, or files
- * joined with `cat`). parseDocument reads the first alone and, with logLevel silent (which keeps
+ * joined with `cat`; or after a `...` line). parseDocument reads the first alone and, with logLevel silent (which keeps
  * its warnings off stderr), says nothing of the rest: every setting after the `---` was left out
  * without a word (`clients`, `limits`, `listen.trustedProxies`). An empty or comments-only one
  * (a trailing `---`) is taken.
@@ -106,7 +106,12 @@ function laterDocument(text: string, document: Document, lineCounter: LineCounte
   const withSettings = later.slice(1).find((each) => each.contents !== null && !(isScalar(each.contents) && each.contents.value === null));
   if (withSettings === undefined) return undefined;
   const start = withSettings.range[0];
-  const error = new YAMLParseError([start, start], 'MULTIPLE_DOCS', 'the file holds a second YAML document (after a --- line), and only the first is read: its settings would be left out; join the two into one, without the --- line between them');
+  // A document begins at its `---` where it has one; after a `...` line (YAML's end of a
+  // document) alone, at its first setting, and "without the --- line" named a line the file lacks.
+  const why = text.startsWith('---', start)
+    ? 'the file holds a second YAML document (after a --- line), and only the first is read: its settings would be left out; join the two into one, without the --- line between them'
+    : "the file holds a second YAML document (after a ... line, the end of a document in YAML), and only the first is read: its settings would be left out; delete the ... line, so the two are one";
+  const error = new YAMLParseError([start, start], 'MULTIPLE_DOCS', why);
   error.linePos = [lineCounter.linePos(start)];
   return error;
 }

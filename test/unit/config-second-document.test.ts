@@ -37,6 +37,18 @@ describe('a config of more than one YAML document', () => {
     ]);
   });
 
+  it('after a ... line (the end of a document in YAML), without a ---: said so, not "after a --- line", which the file has none of', () => {
+    const path = file(['allowAnonymous: true', ...ACCOUNT, '...', ...CLIENTS]);
+    expect(load(path).problems).toEqual([
+      `${path}:9:1: not valid YAML: the file holds a second YAML document (after a ... line, the end of a document in YAML), and only the first is read: its settings would be left out; delete the ... line, so the two are one`,
+    ]);
+  });
+
+  it('takes a ... line at the end, or with comments only after it (guard)', () => {
+    expect(load(file([...ACCOUNT, ...CLIENTS, '...']))).toEqual({ problems: [], clients: 1 });
+    expect(load(file([...ACCOUNT, ...CLIENTS, '... # end', '# nothing more']))).toEqual({ problems: [], clients: 1 });
+  });
+
   it('takes a --- before the settings, or an empty document after them (guard)', () => {
     expect(load(file(['---', ...ACCOUNT, ...CLIENTS]))).toEqual({ problems: [], clients: 1 });
     expect(load(file([...ACCOUNT, ...CLIENTS, '---', '# nothing more']))).toEqual({ problems: [], clients: 1 });
