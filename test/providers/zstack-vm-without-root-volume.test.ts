@@ -112,4 +112,24 @@ describe("zstack: a VM row naming no readable root volume still has its backups 
       zstack().omitsVmInstanceUuid = false;
     }
   });
+
+  it('names each backup by its root volume where the rows carry no type and the VM row names its root in allVolumes alone (guard)', async () => {
+    const { id, shown } = await protectedVm();
+    expect(shown.backups.length).toBeGreaterThan(0);
+    expect(shown.backups.every((backup) => !backup.name.endsWith('-data'))).toBe(true);
+    const simulator = zstack();
+    // Each data volume's row sorts before its group's root row (`sort=+uuid`): the first row is no root.
+    for (const row of simulator.volumeBackups) row.uuid = `${row.type === 'Root' ? 'f' : '0'}${String(row.uuid).slice(1)}`;
+    simulator.omitsVolumeType = true;
+    simulator.omitsVmInstanceUuid = true;
+    try {
+      const read = await readWith(id, shown.nativeId, (row) => {
+        row.rootVolumeUuid = '';
+      });
+      expect(read).toEqual(shown);
+    } finally {
+      simulator.omitsVolumeType = false;
+      simulator.omitsVmInstanceUuid = false;
+    }
+  });
 });
