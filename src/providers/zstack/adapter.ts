@@ -339,10 +339,14 @@ export class ZstackAdapter extends BaseAdapter {
   }
 
   override async createBackup(request: CreateBackupRequest, scope: UpstreamScope): Promise<Operation> {
-    // Read as the backup list reads it (vm-volumes.ts): `rootVolumeUuid`, else the `allVolumes` entry
-    // typed Root. By `rootVolumeUuid` alone, a VM whose row left it blank, and whose backups the list
-    // found by that Root entry, was refused BAD_USER_INPUT "the VM has no root volume to back up".
-    const rootVolumeUuid = rootVolumeOf(request.instance.raw, volumeRowsOf(request.instance.raw));
+    // Blank or absent, read as the backup list reads it (vm-volumes.ts): the `allVolumes` entry typed
+    // Root. By `rootVolumeUuid` alone, a VM whose row left it blank, and whose backups the list found by
+    // that Root entry, was refused BAD_USER_INPUT "the VM has no root volume to back up". One that is
+    // there but no ZStack uuid is the provider's INVALID_RESPONSE below (the row contradicts itself:
+    // backing up the Root entry instead would be a guess), not passed over for the other.
+    const listedRoot = request.instance.raw.rootVolumeUuid;
+    const rootVolumeUuid =
+      typeof listedRoot === 'string' && listedRoot.trim() !== '' ? listedRoot : rootVolumeOf(request.instance.raw, volumeRowsOf(request.instance.raw));
     if (!rootVolumeUuid) throw badInput('the VM has no root volume to back up');
     // The uuid ZStack is to give the backup ("resourceUuid", optional, since 3.0.0), kept in the
     // operation id: a create whose job expired is then told by it, not by its name and second.
