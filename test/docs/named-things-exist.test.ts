@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { usage } from '../../src/cli.js';
+import { readSchemaText } from '../../src/graphql/schema-file.js';
+
+/**
+ * What the README and docs/ tell a reader to run or open, named the way they name it: an npm
+ * script, a gateway option, a file of the checkout, a package. Each is renamed or removed in the
+ * code without the prose noticing; these read the prose against the checkout, whole classes at a
+ * time, so a new sentence is checked without a new test.
+ */
+const ROOT = new URL('../../', import.meta.url).pathname;
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
+const DOCS = readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+const MANUAL = ['README.md', 'CONTRIBUTING.md', ...DOCS];
+const README = read('README.md');
+const PACKAGE = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+describe('what the README and docs/ name is there', () => {
+  it('names as `npm run X` only scripts package.json has', () => {
+    const named = MANUAL.flatMap((file) => [...read(file).matchAll(/\bnpm run ([a-z][\w:-]*)/g)].map(([, script]) => `${file}: ${script}`));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((entry) => !(entry.slice(entry.indexOf(': ') + 2) in PACKAGE.scripts))).toEqual([]);
+  });
+
+  it('passes the gateway, after npm start --, only options --help lists, and shows every one --help lists', () => {
+    const help = usage(readSchemaText());
+    const listed = new Set([...help.matchAll(/^ {2}(--[a-z-]+)/gm)].map(([, option]) => option!));
+    expect(listed.size).toBeGreaterThan(4);
+    const passed = MANUAL.flatMap((file) => [...read(file).matchAll(/\bnpm start (?:--silent )?-- ((?:--[a-z-]+(?: [^\s`-][^\s`]*)? ?)+)/g)].flatMap(([, options]) => options!.match(/--[a-z-]+/g)!.map((option) => `${file}: ${option}`)));
+    expect(passed.length).toBeGreaterThan(10);
+    expect(passed.filter((entry) => !listed.has(entry.slice(entry.indexOf(': ') + 2)))).toEqual([]);
+    const inReadme = new Set(passed.filter((entry) => entry.startsWith('README.md: ')).map((entry) => entry.slice('README.md: '.length)));
+    expect([...listed].filter((option) => !inReadme.has(option))).toEqual([]);
+  });
+
+  it('lists every file of docs/ in the README, where a reader learns what the reference holds', () => {
+    const reference = /\nThe reference, in `docs\/`: ([\s\S]*?)\n\n/.exec(README);
+    expect(reference, 'the README\'s "The reference, in docs/" paragraph').not.toBeNull();
+    expect(DOCS.filter((file) => !reference![1]!.includes(`\`${file.slice('docs/'.length)}\``))).toEqual([]);
+  });
+
+  it('names in code spans only paths of the checkout that are there, in every file of the manual (docs/testing.md named test/bench/gc-meter)', () => {
+    // The history records files since removed or renamed, on purpose.
+    const current = MANUAL.filter((file) => file !== 'docs/benchmark-history.md');
+    // What a command writes (the bench's results and profiles), and the example provider of adding-a-provider.md.
+    const notInTheCheckout = (path: string) => path.startsWith('bench/results.json') || path.startsWith('bench/profiles') || /\bacme\b|acme-/.test(path);
+    const folders = readdirSync(ROOT, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== 'dist').map((entry) => entry.name);
+    const pathSpan = new RegExp(`\`((?:${[...folders, '\\.ci'].join('|')})/[\\w./<>-]*)\``, 'g');
+    const missing: string[] = [];
+    let seen = 0;
+    for (const file of current) {
+      for (const [, path] of read(file).matchAll(pathSpan)) {
+        seen += 1;
+        // `src/providers/<kind>/simulator.ts`: one per provider kind, so the first kind's must be there.
+        const concrete = path!.replaceAll('<kind>', 'zomro').replace(/\/$/, '');
+        if (!notInTheCheckout(concrete) && !existsSync(join(ROOT, concrete))) missing.push(`${file}: ${path}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(200);
+    expect(missing).toEqual([]);
+  });
+
+  it('names in "Dependencies, and what each is for" only packages of package.json, each under dev: exactly when it is a dev dependency', () => {
+    const section = README.slice(README.indexOf('\n## Dependencies, and what each is for\n'));
+    const misplaced: string[] = [];
+    for (const [, cell] of section.matchAll(/^\| ([^|]+) \|/gm)) {
+      if (cell === 'package') continue;
+      const dev = cell!.startsWith('dev: ');
+      const names = Object.keys(dev ? PACKAGE.devDependencies : PACKAGE.dependencies);
+      // "@graphql-codegen/*" names a scope's packages; "vitest-runner" after "@stryker-mutator/core" names @stryker-mutator/vitest-runner.
+      const isPackage = (entry: string) => names.includes(entry) || (entry.endsWith('/*') && names.some((name) => name.startsWith(entry.slice(0, -1)))) || names.some((name) => name.endsWith(`/${entry}`));
+      for (const entry of cell!.replace(/^dev: /, '').split(', ').map((text) => text.replace(/ \([^)]*\)$/, '').trim())) {
+        if (!isPackage(entry)) misplaced.push(`${dev ? 'dev: ' : ''}${entry}`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
+});
