@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usage } from '../../src/cli.js';
 import { readSchemaText } from '../../src/graphql/schema-file.js';
+import { PROVIDER_MODULES } from '../../src/providers/registry.js';
 
 /**
  * What the README and docs/ tell a reader to run or open, named the way they name it: an npm
@@ -76,5 +77,38 @@ describe('what the README and docs/ name is there', () => {
       }
     }
     expect(misplaced).toEqual([]);
+  });
+  it('says in the Providers table what each kind\'s module declares it can do, and nothing it cannot (it left out that Zomro and ZStack take a backup\'s name)', () => {
+    // How the table words each capability, in its "supports" cell.
+    const WORDING: Record<string, RegExp> = {
+      LIST_INSTANCES: /(?:^|, )instances\b/,
+      LIST_BACKUPS: /(?:^|, )backups\b/,
+      CREATE_BACKUP: /(?:^|, )create\b/,
+      DELETE_BACKUP: /(?:^|, )delete\b/,
+      RESTORE_BACKUP: /(?:^|, )restore\b/,
+      SYNC_BACKUPS: /(?:^|, )sync\b/,
+      LIST_SCHEDULES: /\bschedules \((?:list|of definitions)/,
+      CREATE_SCHEDULE: /\bschedules \([^)]*\bcreate\b/,
+      DELETE_SCHEDULE: /\bschedules \([^)]*\bdelete\b/,
+      LIST_DEFINITIONS: /\bdefinitions\b/,
+      CREATE_DEFINITION: /\bdefinitions \(CRUD\)/,
+      UPDATE_DEFINITION: /\bdefinitions \(CRUD\)/,
+      DELETE_DEFINITION: /\bdefinitions \(CRUD\)/,
+      UPDATE_BACKUP_NOTE: /\bnotes\b/,
+      CANCEL_OPERATION: /\bcancel\b/,
+      NAME_BACKUP: /\btakes its `name`/,
+    };
+    const schemaCapabilities = [.../^enum Capability \{([\s\S]*?)^\}/m.exec(readSchemaText())![1]!.matchAll(/^\s+([A-Z][A-Z_]+)$/gm)].map(([, value]) => value!);
+    expect(Object.keys(WORDING).sort()).toEqual([...schemaCapabilities].sort());
+    const wrong: string[] = [];
+    for (const [kind, module] of Object.entries(PROVIDER_MODULES)) {
+      const row = new RegExp(`^\\| ${kind.toUpperCase()} \\| ([^|]+) \\|`, 'm').exec(README);
+      expect(row, `the README's Providers row of ${kind.toUpperCase()}`).not.toBeNull();
+      for (const [capability, wording] of Object.entries(WORDING)) {
+        const declared = (module.capabilities as ReadonlySet<string>).has(capability);
+        if (declared !== wording.test(row![1]!.trim())) wrong.push(`${kind.toUpperCase()} ${declared ? 'does not say' : 'says'} ${capability}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
