@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usage } from '../../src/cli.js';
 import { readSchemaText } from '../../src/graphql/schema-file.js';
+import { providerCommonShape } from '../../src/providers/config-base.js';
 import { PROVIDER_MODULES } from '../../src/providers/registry.js';
 
 /**
@@ -78,6 +79,7 @@ describe('what the README and docs/ name is there', () => {
     }
     expect(misplaced).toEqual([]);
   });
+
   it('says in the Providers table what each kind\'s module declares it can do, and nothing it cannot (it left out that Zomro and ZStack take a backup\'s name)', () => {
     // How the table words each capability, in its "supports" cell.
     const WORDING: Record<string, RegExp> = {
@@ -110,5 +112,12 @@ describe('what the README and docs/ name is there', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('names, as what every provider account also takes, each key every kind takes beside id, url, kind and auth (name was left out)', () => {
+    const sentence = /\nEvery provider also takes ([\s\S]*?)\.\n/.exec(README);
+    expect(sentence, 'the sentence under "Configuration"').not.toBeNull();
+    const named = new Set([...sentence![1]!.replace(/\([^)]*\)/g, '').matchAll(/`([a-zA-Z]+)`/g)].map(([, key]) => key!));
+    expect(named).toEqual(new Set(Object.keys(providerCommonShape).filter((key) => key !== 'id' && key !== 'url')));
   });
 });
