@@ -120,4 +120,15 @@ describe('what the README and docs/ name is there', () => {
     const named = new Set([...sentence![1]!.replace(/\([^)]*\)/g, '').matchAll(/`([a-zA-Z]+)`/g)].map(([, key]) => key!));
     expect(named).toEqual(new Set(Object.keys(providerCommonShape).filter((key) => key !== 'id' && key !== 'url')));
   });
+
+  it('counts, where the README says what bench:scrub-worst runs, the hostile shapes bench/scrub-worst.ts builds (it said 31 of 44)', () => {
+    const table = /^const shapes: Record<[^\n]*\n([\s\S]*?)^\};/m.exec(read('bench/scrub-worst.ts'));
+    expect(table, "bench/scrub-worst.ts's shapes").not.toBeNull();
+    const shapes = [...table![1]!.matchAll(/^ {2}'([^\n]*?)': /gm)].map(([, name]) => name!);
+    const hostile = shapes.filter((name) => !name.endsWith('(baseline)'));
+    expect(hostile.length).toBe(shapes.length - 1);
+    const said = /npm run bench:scrub-worst +#[^\n]*hostile answer shapes \((\d+) today\)/.exec(README);
+    expect(said, 'the bench:scrub-worst line under "The two commands"').not.toBeNull();
+    expect(Number(said![1])).toBe(hostile.length);
+  });
 });
