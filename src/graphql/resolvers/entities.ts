@@ -5,6 +5,7 @@ import { answeredOperationId, instanceId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
+import { operationAsShown } from '../../gateway/operation-as-shown.js';
 import type { GraphQLContext } from '../context.js';
 import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
@@ -72,12 +73,17 @@ export const entityResolvers: Resolvers = {
   Operation: {
     ...linkFields<Operation>(),
     id: (operation) => answeredOperationId(operation),
+    // A running delete whose backup its `backup` field finds gone reads SUCCEEDED (operation-as-shown.ts).
+    status: (operation, _args, { reads }) => {
+      const shown = operationAsShown(reads, operation);
+      return shown instanceof Promise ? shown.then((read) => read.status) : shown.status;
+    },
     backup: (operation, _args, { reads }, info) => lookupAt(reads, info, backupOfOperation(reads, operation), () => backupLookedUpBy(operation)),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
     failure: (operation) => failureOf(operation),
     providerErrorCode: (operation) => operation.providerErrorCode ?? null,
-    finishedAt: (operation, _args, { reads }) => reads.shared.finishTimes.of(operation),
+    finishedAt: async (operation, _args, { reads }) => reads.shared.finishTimes.of(await operationAsShown(reads, operation)),
     __resolveReference: (reference, { reads }, info) => operationAt(reads, info, reads.operation(reference.id)),
   },
   DeletePayload: {
