@@ -10,6 +10,9 @@ import type { RequestReads } from './request-reads.js';
  * null once it succeeded. The backup gone from the list it is read in is the delete done, as
  * each adapter already reads a delete whose job can no longer tell (Operation.succeededByAbsence):
  * so the answer says SUCCEEDED, from the very list read its `backup` field is answered with.
+ * A create is the same the other way round: read RUNNING from its job or transaction (ZStack,
+ * OnApp) or from the list a moment before (Zomro), its backup then read AVAILABLE (complete and
+ * usable) beside RUNNING; the backup made is the create done, as each adapter reads it: SUCCEEDED.
  *
  * Not where that list left rows out for the instance (the backup may be among them), nor where
  * the gateway did not start the operation (a SUCCEEDED resting on absence alone is told only to
@@ -17,7 +20,8 @@ import type { RequestReads } from './request-reads.js';
  * fails leaves it too: the `backup` field tells that failure itself.
  */
 export function operationAsShown(reads: RequestReads, operation: Operation): Operation | Promise<Operation> {
-  if (operation.kind !== 'DELETE_BACKUP' || (operation.status !== 'RUNNING' && operation.status !== 'PENDING')) return operation;
+  if (operation.status !== 'RUNNING' && operation.status !== 'PENDING') return operation;
+  if (operation.kind !== 'DELETE_BACKUP' && operation.kind !== 'CREATE_BACKUP') return operation;
   const address = backupLookedUpBy(operation);
   if (!address) return operation;
   let shown = memo.get(reads);
@@ -32,7 +36,9 @@ const memo = new WeakMap<RequestReads, WeakMap<Operation, Promise<Operation>>>()
 
 async function endedBeside(reads: RequestReads, operation: Operation, address: NonNullable<ReturnType<typeof backupLookedUpBy>>): Promise<Operation> {
   // The same lookup as the `backup` field's: the request's loaders read the list once for both.
-  if ((await backupOfOperation(reads, operation)) !== null) return operation;
+  const backup = await backupOfOperation(reads, operation);
+  if (operation.kind === 'CREATE_BACKUP') return backup?.status === 'AVAILABLE' ? { ...operation, status: 'SUCCEEDED', finishedAt: new Date(), error: null } : operation;
+  if (backup !== null) return operation;
   const listed = await reads.listedInstanceId(address.providerId, address.instanceNativeId);
   if (reads.rowsLeftOut.has('backups', address.providerId, listed)) return operation;
   const adapter = reads.provider(operation.providerId);

@@ -423,6 +423,16 @@ export class ZomroSimulator extends ProviderSimulator {
     for (const backup of this.backups.values()) backup.readyAt = Math.min(backup.readyAt, now);
   }
 
+  /**
+   * Every delete still under way (deleteDelayMs) is carried out now: a test holds a delete with a
+   * long deleteDelayMs and lets it end between two reads of its own choosing, no sleeps.
+   */
+  finishDeletes(): void {
+    const now = Date.now();
+    for (const backup of this.backups.values()) if (backup.deletingUntil !== undefined) backup.deletingUntil = Math.min(backup.deletingUntil, now);
+    this.settleDeletes();
+  }
+
   /** The task under way on the instance, if one is. */
   private taskOf(instance: SimInstance, now: number): SimTask | undefined {
     return instance.task !== undefined && instance.task.until > now ? instance.task : undefined;

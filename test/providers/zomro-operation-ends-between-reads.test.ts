@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import type { SimulatorServer } from '../../src/simulator/server.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const INSTANCES = '{ instances(first: 100) { edges { node { id backups { id status protected } } } } }';
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status backup { status } } } }';
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status backup { status } } } }';
+const OPERATION = 'query($id: ID!) { operation(id: $id) { status finishedAt backup { status } } }';
+/** Zomro's backup list, which both a poll's status (no job at Zomro) and its `backup` are read from. */
+const BACKUP_LIST = 'instances.fleio_bckps';
+
+interface Told {
+  status: string;
+  finishedAt?: string | null;
+  backup: { status: string } | null;
+}
+
+/**
+ * Zomro has no job: a poll reads the instance's backups for its status, and reads them again for
+ * `backup`. The work ending between the two reads (the first list's answer held while the test
+ * ends it) showed a delete RUNNING with its backup gone, a create RUNNING with its backup
+ * AVAILABLE: the schema promises DELETING until a delete ends, and a create's backup complete is
+ * the create done.
+ */
+describe('zomro: an operation whose work ends between its status read and its backup read', () => {
+  let harness: Harness;
+  let simulator: ZomroSimulator;
+  let server: SimulatorServer;
+  let instances: Array<{ id: string; backups: Array<{ id: string; status: string; protected: boolean }> }>;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['zomro'] });
+    simulator = harness.simulator('zomro').simulator as ZomroSimulator;
+    server = harness.simulator('zomro').server;
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: (typeof instances)[number] }> } }>(INSTANCES);
+    expect(answer.errors).toBeUndefined();
+    instances = answer.data!.instances.edges.map((edge) => edge.node);
+  });
+  afterAll(() => harness.close());
+
+  /** Polls `id` once, `end` run while the first backup list's answer is held. */
+  async function pollEndingBetween(id: string, end: () => void): Promise<Told> {
+    const hold = server.holdAnswersOf(BACKUP_LIST);
+    const read = harness.gql<{ operation: Told }>(OPERATION, { id });
+    await hold.arrived;
+    end();
+    hold.release();
+    const answer = await read;
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.operation;
+  }
+
+  it('a delete reads SUCCEEDED with no backup, not RUNNING with none', async () => {
+    simulator.deleteDelayMs = 3_600_000;
+    const backup = instances.flatMap((instance) => instance.backups).find((item) => item.status === 'AVAILABLE' && !item.protected)!;
+    const deleted = await harness.gql<{ deleteBackup: { operation: Told & { id: string } } }>(DELETE, { input: { backupId: backup.id } });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data!.deleteBackup.operation).toMatchObject({ status: 'RUNNING', backup: { status: 'DELETING' } });
+    const read = await pollEndingBetween(deleted.data!.deleteBackup.operation.id, () => simulator.finishDeletes());
+    expect(read).toEqual({ status: 'SUCCEEDED', finishedAt: expect.any(String), backup: null });
+  });
+
+  it('a create reads SUCCEEDED with its backup AVAILABLE, not RUNNING beside it', async () => {
+    simulator.asyncDelayMs = 3_600_000;
+    const created = await harness.gql<{ createBackup: { operation: Told & { id: string } } }>(CREATE, { input: { instanceId: instances[0]!.id, name: 'made-between-reads' } });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createBackup.operation).toMatchObject({ status: 'RUNNING', backup: { status: 'CREATING' } });
+    const read = await pollEndingBetween(created.data!.createBackup.operation.id, () => simulator.finishBackups());
+    expect(read).toEqual({ status: 'SUCCEEDED', finishedAt: expect.any(String), backup: { status: 'AVAILABLE' } });
+  });
+});
