@@ -494,6 +494,12 @@ export class OnappSimulator extends ProviderSimulator {
     };
   }
 
+  /** Every backup still being built is built now: a test holds builds with a long asyncDelayMs and ends them between two reads of its choosing. */
+  finishBuilds(): void {
+    const now = Date.now();
+    for (const backup of this.backups.values()) if (backup.builtAt !== Number.MAX_SAFE_INTEGER) backup.builtAt = Math.min(backup.builtAt, now);
+  }
+
   /** Transactions of `action` on the VM, done at once: what a busy VM lists after a restore (reboots, other backups). */
   addTransactions(vmId: number, action: string, count: number): void {
     for (let n = 0; n < count; n += 1) {
