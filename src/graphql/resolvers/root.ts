@@ -2,6 +2,7 @@ import { PROTECTION_STATUSES } from '../../domain/protection.js';
 import type { RowListName } from '../../domain/row-left-out.js';
 import type { Operation } from '../../domain/types.js';
 import { protectionReader } from '../../gateway/protection.js';
+import { updatesAsShown } from '../../gateway/updates-as-shown.js';
 import { selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { lookedInById, lookupAt, nodeAt, operationAt } from './lookup-paths.js';
@@ -51,7 +52,7 @@ export const rootResolvers: Resolvers = {
   },
   Subscription: {
     operationUpdated: {
-      subscribe: (_root, { id }, { reads }) => reads.operationUpdates(id),
+      subscribe: (_root, { id }, { reads }) => updatesAsShown(reads, reads.operationUpdates(id)),
       resolve: (operation: Operation) => operation,
     },
   },
