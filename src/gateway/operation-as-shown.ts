@@ -4,20 +4,23 @@ import type { RequestReads } from './request-reads.js';
 
 /**
  * An operation as one answer shows it beside its backup. A delete's status comes from one read
- * (ZStack's job, OnApp's transaction, a Zomro or Danube list) and its `backup` from another (the
+ * (ZStack's job, Danube's task, an OnApp or Zomro backup list) and its `backup` from another (the
  * instance's backup list, through the request's loaders); a delete that ended between the two
  * read RUNNING with `backup` null, where the schema promises DELETING until the delete ends and
  * null once it succeeded. The backup gone from the list it is read in is the delete done, as
  * each adapter already reads a delete whose job can no longer tell (Operation.succeededByAbsence):
  * so the answer says SUCCEEDED, from the very list read its `backup` field is answered with.
- * A create is the same the other way round: read RUNNING from its job or transaction (ZStack,
- * OnApp) or from the list a moment before (Zomro), its backup then read AVAILABLE (complete and
- * usable) beside RUNNING; the backup made is the create done, as each adapter reads it: SUCCEEDED.
+ * A create is the same the other way round: read RUNNING from its job or list a moment before,
+ * its backup then read AVAILABLE (complete and usable) beside RUNNING; the backup made is the
+ * create done, as each adapter reads it: SUCCEEDED.
  *
- * Not where that list left rows out for the instance (the backup may be among them), nor where
- * the gateway did not start the operation (a SUCCEEDED resting on absence alone is told only to
- * ids it started, RequestReads.vouchForAnswer); there the provider's status stands. A list that
- * fails leaves it too: the `backup` field tells that failure itself.
+ * Not where that list left rows out for the instance (the backup may be among them), nor, for a
+ * delete, where the gateway did not start the operation (a SUCCEEDED resting on absence alone is
+ * told only to ids it started, RequestReads.vouchForAnswer); there the provider's status stands.
+ * A list that fails leaves it too: the `backup` field tells that failure itself.
+ *
+ * Looked at only where the answer asks for `backup` (its resolver calls this first): an answer
+ * without it shows no backup to disagree with, and a poll of `status` alone costs no list read.
  */
 export function operationAsShown(reads: RequestReads, operation: Operation): Operation | Promise<Operation> {
   if (operation.status !== 'RUNNING' && operation.status !== 'PENDING') return operation;
@@ -29,6 +32,16 @@ export function operationAsShown(reads: RequestReads, operation: Operation): Ope
   let answer = shown.get(operation);
   if (!answer) shown.set(operation, (answer = endedBeside(reads, operation, address).catch(() => operation)));
   return answer;
+}
+
+/**
+ * The operation as shown where this answer's `backup` field looked at it (operationAsShown), else
+ * as read. Graphql-js calls every resolver of an object before any promise settles, so one turn
+ * later the `backup` resolver has been called if the answer selects it.
+ */
+export async function operationAsLookedAt(reads: RequestReads, operation: Operation): Promise<Operation> {
+  await Promise.resolve();
+  return (await memo.get(reads)?.get(operation)) ?? operation;
 }
 
 /** Per request (each subscriber's loaders are its own), per operation object (each status of a subscription is a new one). */

@@ -6,6 +6,11 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * list resolver start, beside the list itself, reads its nodes will need.
  */
 export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> {
+  return selectedFieldsAt(info, ['edges', 'node']);
+}
+
+/** Names of the fields a query selects at `path` below the field being resolved (its own selection where empty). */
+export function selectedFieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): Set<string> {
   const names = new Set<string>();
   const visit = (selectionSet: SelectionSetNode | undefined, path: readonly string[], seen: Set<string>) => {
     if (!selectionSet) return;
@@ -23,6 +28,6 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
       }
     }
   };
-  for (const fieldNode of info.fieldNodes) visit(fieldNode.selectionSet, ['edges', 'node'], new Set());
+  for (const fieldNode of info.fieldNodes) visit(fieldNode.selectionSet, path, new Set());
   return names;
 }

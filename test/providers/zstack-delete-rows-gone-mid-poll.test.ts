@@ -56,6 +56,19 @@ describe('zstack: a delete whose backup goes between the job read and the list r
     expect(read.data!.operation).toEqual({ status: 'SUCCEEDED', backup: null });
   });
 
+  it('a poll of status alone reads no backup list (a guard: the status is the job\'s, as before)', async () => {
+    const id = await deleteEndingAtTheList(2);
+    let lists = 0;
+    simulator.beforeQuery = (route) => {
+      if (route === 'volume-backups') lists += 1;
+    };
+    const read = await harness.gql<{ operation: { status: string } }>('query($id: ID!) { operation(id: $id) { status finishedAt } }', { id });
+    simulator.beforeQuery = null;
+    simulator.finishJobs();
+    expect(read.data!.operation.status).toBe('RUNNING');
+    expect(lists).toBe(0);
+  });
+
   it('operationUpdated tells SUCCEEDED with no backup, not RUNNING with none', async () => {
     const id = await deleteEndingAtTheList(1);
     const client = wsClient(harness.gateway.graphqlUrl);

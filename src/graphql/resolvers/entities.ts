@@ -5,7 +5,7 @@ import { answeredOperationId, instanceId } from '../../gateway/ids.js';
 import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
-import { operationAsShown } from '../../gateway/operation-as-shown.js';
+import { operationAsLookedAt, operationAsShown } from '../../gateway/operation-as-shown.js';
 import type { GraphQLContext } from '../context.js';
 import { lookedInById, lookupAt, operationAt } from './lookup-paths.js';
 import { listAt } from './rows-left-out-paths.js';
@@ -73,17 +73,17 @@ export const entityResolvers: Resolvers = {
   Operation: {
     ...linkFields<Operation>(),
     id: (operation) => answeredOperationId(operation),
-    // A running delete whose backup its `backup` field finds gone reads SUCCEEDED (operation-as-shown.ts).
-    status: (operation, _args, { reads }) => {
-      const shown = operationAsShown(reads, operation);
-      return shown instanceof Promise ? shown.then((read) => read.status) : shown.status;
+    // A running create or delete whose backup this answer's `backup` field finds made or gone reads SUCCEEDED (operation-as-shown.ts).
+    status: (operation, _args, { reads }) => (operation.status === 'RUNNING' || operation.status === 'PENDING' ? operationAsLookedAt(reads, operation).then((shown) => shown.status) : operation.status),
+    backup: (operation, _args, { reads }, info) => {
+      void operationAsShown(reads, operation);
+      return lookupAt(reads, info, backupOfOperation(reads, operation), () => backupLookedUpBy(operation));
     },
-    backup: (operation, _args, { reads }, info) => lookupAt(reads, info, backupOfOperation(reads, operation), () => backupLookedUpBy(operation)),
     backupId: (operation) => backupIdOfOperation(operation),
     errorCode: (operation) => operation.errorCode ?? null,
     failure: (operation) => failureOf(operation),
     providerErrorCode: (operation) => operation.providerErrorCode ?? null,
-    finishedAt: async (operation, _args, { reads }) => reads.shared.finishTimes.of(await operationAsShown(reads, operation)),
+    finishedAt: async (operation, _args, { reads }) => reads.shared.finishTimes.of(await operationAsLookedAt(reads, operation)),
     __resolveReference: (reference, { reads }, info) => operationAt(reads, info, reads.operation(reference.id)),
   },
   DeletePayload: {

@@ -3,7 +3,7 @@ import type { RowListName } from '../../domain/row-left-out.js';
 import type { Operation } from '../../domain/types.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { updatesAsShown } from '../../gateway/updates-as-shown.js';
-import { selectedNodeFields } from '../lookahead.js';
+import { selectedFieldsAt, selectedNodeFields } from '../lookahead.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { lookedInById, lookupAt, nodeAt, operationAt } from './lookup-paths.js';
 import { EVERY_LIST, instanceListsAt, instanceListsFailedAt, listsAt } from './rows-left-out-paths.js';
@@ -52,7 +52,11 @@ export const rootResolvers: Resolvers = {
   },
   Subscription: {
     operationUpdated: {
-      subscribe: (_root, { id }, { reads }) => updatesAsShown(reads, reads.operationUpdates(id)),
+      // Shown beside its backup only where the subscription selects it: an event without one costs no list read.
+      subscribe: (_root, { id }, { reads }, info) => {
+        const updates = reads.operationUpdates(id);
+        return selectedFieldsAt(info, []).has('backup') ? updatesAsShown(reads, updates) : updates;
+      },
       resolve: (operation: Operation) => operation,
     },
   },
