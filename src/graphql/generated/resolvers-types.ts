@@ -804,7 +804,13 @@ export type Operation = Node & {
   /**
    * The backup involved, where known. A DELETE_BACKUP's backup reads DELETING
    * until the delete ends, as `deleteBackup`'s payload shows it, and is null
-   * once the delete succeeded.
+   * once the delete succeeded. A CREATE_BACKUP's is null until the provider
+   * names it, then as listed (PENDING or CREATING while it runs), and present
+   * once it succeeded. In one answer `status` agrees with it: the work ending
+   * between the provider's status and the backup list read (a delete's backup
+   * gone, a create's listed AVAILABLE) reads SUCCEEDED, never RUNNING beside a
+   * backup gone or made. A RESTORE_BACKUP's backup reads as its provider lists
+   * it: RESTORING where the provider marks it so (Danube), else AVAILABLE.
    */
   backup?: Maybe<Backup>;
   /**
