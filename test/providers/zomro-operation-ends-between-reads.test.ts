@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import type { SimulatorServer } from '../../src/simulator/server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { wsClient } from '../helpers/ws.js';
 
 const INSTANCES = '{ instances(first: 100) { edges { node { id backups { id status protected } } } } }';
 const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status backup { status } } } }';
 const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id status backup { status } } } }';
 const OPERATION = 'query($id: ID!) { operation(id: $id) { status finishedAt backup { status } } }';
+const FOLLOW = 'subscription($id: ID!) { operationUpdated(id: $id) { status finishedAt backup { status } } }';
 /** Zomro's backup list, which both a poll's status (no job at Zomro) and its `backup` are read from. */
 const BACKUP_LIST = 'instances.fleio_bckps';
 
@@ -67,5 +69,32 @@ describe('zomro: an operation whose work ends between its status read and its ba
     expect(created.data!.createBackup.operation).toMatchObject({ status: 'RUNNING', backup: { status: 'CREATING' } });
     const read = await pollEndingBetween(created.data!.createBackup.operation.id, () => simulator.finishBackups());
     expect(read).toEqual({ status: 'SUCCEEDED', finishedAt: expect.any(String), backup: { status: 'AVAILABLE' } });
+  });
+  it('operationUpdated tells a create SUCCEEDED with its backup AVAILABLE, once, not RUNNING beside it', async () => {
+    simulator.asyncDelayMs = 3_600_000;
+    const created = await harness.gql<{ createBackup: { operation: Told & { id: string } } }>(CREATE, { input: { instanceId: instances[1]!.id, name: 'made-while-followed' } });
+    expect(created.errors).toBeUndefined();
+    const hold = server.holdAnswersOf(BACKUP_LIST);
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const told = new Promise<Told[]>((resolve, reject) => {
+        const updates: Told[] = [];
+        client.subscribe<{ operationUpdated: Told }>(
+          { query: FOLLOW, variables: { id: created.data!.createBackup.operation.id } },
+          {
+            next: (value) => (value.errors ? reject(new Error(JSON.stringify(value.errors))) : updates.push(value.data!.operationUpdated)),
+            error: (error: unknown) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+            complete: () => resolve(updates),
+          },
+        );
+      });
+      // The poll loop's list read is held while the backup is made; the subscriber's own read then finds it AVAILABLE.
+      await hold.arrived;
+      simulator.finishBackups();
+      hold.release();
+      expect(await told).toEqual([{ status: 'SUCCEEDED', finishedAt: expect.any(String), backup: { status: 'AVAILABLE' } }]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
