@@ -70,6 +70,26 @@ describe('zomro: an operation whose work ends between its status read and its ba
     const read = await pollEndingBetween(created.data!.createBackup.operation.id, () => simulator.finishBackups());
     expect(read).toEqual({ status: 'SUCCEEDED', finishedAt: expect.any(String), backup: { status: 'AVAILABLE' } });
   });
+  it('a delete whose list left a row out stays RUNNING: the backup may be that row (a guard)', async () => {
+    simulator.deleteDelayMs = 3_600_000;
+    // The last deletable backup listed: the first one went in the first case.
+    const backup = instances.flatMap((instance) => instance.backups).filter((item) => item.status === 'AVAILABLE' && !item.protected).at(-1)!;
+    const deleted = await harness.gql<{ deleteBackup: { operation: Told & { id: string } } }>(DELETE, { input: { backupId: backup.id } });
+    expect(deleted.errors, JSON.stringify(deleted.errors)).toBeUndefined();
+    // A row the gateway cannot read (an id past any Zomro's) in the same instance's list.
+    const { deletingUntil: _deleting, ...row } = [...simulator.backups.values()].find((item) => item.deletingUntil !== undefined)!;
+    simulator.backups.set('planted', { ...row, id: 'u'.repeat(2000) });
+    const hold = server.holdAnswersOf(BACKUP_LIST);
+    const read = harness.gql<{ operation: Told }>(OPERATION, { id: deleted.data!.deleteBackup.operation.id });
+    await hold.arrived;
+    simulator.finishDeletes();
+    hold.release();
+    const answer = await read;
+    simulator.backups.delete('planted');
+    expect(answer.data?.operation).toEqual({ status: 'RUNNING', finishedAt: null, backup: null });
+    expect(answer.errors?.length).toBeGreaterThan(0);
+  });
+
   it('operationUpdated tells a create SUCCEEDED with its backup AVAILABLE, once, not RUNNING beside it', async () => {
     simulator.asyncDelayMs = 3_600_000;
     const created = await harness.gql<{ createBackup: { operation: Told & { id: string } } }>(CREATE, { input: { instanceId: instances[1]!.id, name: 'made-while-followed' } });
