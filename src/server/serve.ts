@@ -3,7 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { envLogLevel } from '../config/env-log-level.js';
 import { demoLatencyMs, envPort } from '../config/env-numbers.js';
 import { refuseMisspeltVariables } from '../config/env-misspellings.js';
-import { envRedisUrl } from '../config/env-redis-url.js';
+import { envRedisUrl, envRedisUrlSetting } from '../config/env-redis-url.js';
 import { envHost } from '../config/listen-host.js';
 import { loadConfigFile } from '../config/load.js';
 import { sharedPortProblem } from '../config/shared-port.js';
@@ -93,7 +93,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   // REDIS_URL_FILE and the config's NAME_FILEs, all read by now.
   for (const file of takeLooseSecretFiles()) logger.warn({ setting: file.variable, mode: file.mode }, looseSecretFileWarning(file));
   if (redisUrl) phases?.enter('connecting to Redis');
-  const store = await createStore(redisUrl, logger);
+  const store = await createStore(redisUrl, logger, envRedisUrlSetting(env));
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
   const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl, logger) : undefined;

@@ -4,6 +4,7 @@ import { nextTurn } from '../domain/turns.js';
 import { closeRedis } from './close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from './redis-timeouts.js';
 import { STORED_CHARS_PER_TURN, decodeStored, decodeStoredInTurns, encodeStored, encodeStoredInTurns } from './stored-json.js';
+import type { RedisUrlSetting } from '../config/env-redis-url.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from './redis-unreachable.js';
 import { watchConnection } from './redis-connection-trouble.js';
 import { RedisConnectionLiveness, type RedisConnectionState } from './redis-connection-state.js';
@@ -38,7 +39,7 @@ export class RedisStore implements KeyValueStore {
   /** Whether Redis answers the connection, for the gauge and /readyz (made at their first read). */
   private liveness: RedisConnectionLiveness | undefined;
 
-  constructor(url: string | Redis, private readonly prefix = 'backup-graph:') {
+  constructor(url: string | Redis, private readonly prefix = 'backup-graph:', private readonly urlSetting: RedisUrlSetting = 'REDIS_URL') {
     this.ownsConnection = typeof url === 'string';
     this.url = typeof url === 'string' ? url : null;
     if (typeof url !== 'string') {
@@ -78,7 +79,7 @@ export class RedisStore implements KeyValueStore {
       await this.redis.connect();
     } catch (error) {
       this.unwatch();
-      throw this.url === null ? error : new Error(redisUnreachableMessage(this.url, firstError ?? error));
+      throw this.url === null ? error : new Error(redisUnreachableMessage(this.url, firstError ?? error, this.urlSetting));
     } finally {
       this.redis.off('error', remember);
     }
@@ -95,7 +96,7 @@ export class RedisStore implements KeyValueStore {
     try {
       await this.redis.select(database);
     } catch (error) {
-      throw new Error(redisDatabaseRefusedMessage(this.url, database, error));
+      throw new Error(redisDatabaseRefusedMessage(this.url, database, error, this.urlSetting));
     }
   }
 

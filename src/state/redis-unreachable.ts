@@ -1,3 +1,4 @@
+import type { RedisUrlSetting } from '../config/env-redis-url.js';
 import { connectionTroubleOf } from './redis-connection-trouble.js';
 
 /**
@@ -5,18 +6,31 @@ import { connectionTroubleOf } from './redis-connection-trouble.js';
  * said only "Connection is closed." (no Redis, no REDIS_URL, no address), read as the gateway's
  * own fault. The address is the URL's host and port alone: the URL may hold a password.
  */
-export function redisUnreachableMessage(redisUrl: string, cause: unknown): string {
+export function redisUnreachableMessage(redisUrl: string, cause: unknown, setting: RedisUrlSetting = 'REDIS_URL'): string {
+  const words = SETTING_WORDS[setting];
   const address = redisAddress(redisUrl);
   const refusedLogin = loginRefusal(cause);
   // Reached and refused: "cannot reach ...; start it" sent an operator to start a running Redis.
   if (refusedLogin !== undefined) {
-    return `Redis at ${address} refused the gateway's login (REDIS_URL): ${refusedLogin}; correct the user and password in REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+    return `Redis at ${address} refused the gateway's login (${setting}): ${refusedLogin}; correct the user and password in ${words.theUrl}, or ${words.unset} ${WITHOUT_REDIS}`;
   }
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
   // A Redis refusal (NOAUTH, WRONGPASS) is Redis's own short text; a socket error is named by its code.
   const why = typeof code === 'string' ? code : typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'no answer';
-  return `cannot reach Redis at ${address} (REDIS_URL): ${why}${tlsHint(redisUrl, why)}; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`;
+  return `cannot reach Redis at ${address} (${setting}): ${why}${tlsHint(redisUrl, why)}; start it, correct ${words.theUrl}, or ${words.unset} ${WITHOUT_REDIS}`;
 }
+
+/**
+ * The variable the URL came from, as the operator must change it: the systemd unit sets only
+ * REDIS_URL_FILE (LoadCredential=), where "correct REDIS_URL" named a variable nowhere set.
+ */
+const SETTING_WORDS: Readonly<Record<RedisUrlSetting, { theUrl: string; unset: string }>> = {
+  REDIS_URL: { theUrl: 'REDIS_URL', unset: 'leave REDIS_URL unset' },
+  REDIS_URL_FILE: { theUrl: 'the URL in the file REDIS_URL_FILE names', unset: 'unset REDIS_URL_FILE' },
+};
+
+/** Running without Redis is right for one replica alone: two would each keep their own records and limits. */
+const WITHOUT_REDIS = 'to keep the shared state in this process (one replica only: replicas without Redis do not share it)';
 
 /** Redis's refusals of REDIS_URL's user or password, as the store's failure lines word them. */
 const LOGIN_REFUSALS: ReadonlySet<string> = new Set(['NOAUTH', 'WRONGPASS']);
@@ -32,10 +46,10 @@ function loginRefusal(cause: unknown): string | undefined {
  * emitted the refusal of its SELECT and went on in database 0, so the replica said "shared state
  * in Redis" and shared it with whatever else lives in database 0.
  */
-export function redisDatabaseRefusedMessage(redisUrl: string, database: number, cause: unknown): string {
+export function redisDatabaseRefusedMessage(redisUrl: string, database: number, cause: unknown, setting: RedisUrlSetting = 'REDIS_URL'): string {
   const { message } = (cause ?? {}) as { message?: unknown };
   const why = typeof message === 'string' && message !== '' ? message.split('\n')[0]!.slice(0, 200) : 'refused';
-  return `Redis at ${redisAddress(redisUrl)} refused database ${database} (REDIS_URL): ${why}; name a database it has (0 to its databases setting less one, 0-15 by default)`;
+  return `Redis at ${redisAddress(redisUrl)} refused database ${database} (${setting}): ${why}; name a database it has (0 to its databases setting less one, 0-15 by default)`;
 }
 
 /** Host and port alone: the URL may hold a password. */

@@ -302,7 +302,7 @@ describe('demo mode on a public address', () => {
     const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}/0` } });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `backup-graph failed to start: cannot reach Redis at 127.0.0.1:${port} (REDIS_URL): ECONNREFUSED; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+      `backup-graph failed to start: cannot reach Redis at 127.0.0.1:${port} (REDIS_URL): ECONNREFUSED; start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process (one replica only: replicas without Redis do not share it)`,
     );
     expect(result.stderr + result.stdout).not.toContain('s3cret-pass');
   }, 120_000);

@@ -58,7 +58,7 @@ describe.skipIf(!redis.url)(redisSuite('REDIS_URL at start: which Redis, which d
     expect(result.status).toBe(1);
     // It read "cannot reach Redis ... WRONGPASS ...; start it, ...": a running Redis, told to start.
     expect(result.stderr.trim()).toBe(
-      `backup-graph failed to start: Redis at ${url.hostname}:${url.port || '6379'} refused the gateway's login (REDIS_URL): WRONGPASS: Redis refused REDIS_URL's user or password; correct the user and password in REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+      `backup-graph failed to start: Redis at ${url.hostname}:${url.port || '6379'} refused the gateway's login (REDIS_URL): WRONGPASS: Redis refused REDIS_URL's user or password; correct the user and password in REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process (one replica only: replicas without Redis do not share it)`,
     );
     expect(result.stderr + result.stdout).not.toContain('s3cret-pass-wrong');
   }, 120_000);
@@ -71,7 +71,7 @@ describe.skipIf(!redis.url)(redisSuite('REDIS_URL at start: which Redis, which d
     const result = spawnSync(process.execPath, ['dist/main.js', '--config', configFile()], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PORT: '0', REDIS_URL: url.href } });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `backup-graph failed to start: cannot reach Redis at ${url.hostname}:${url.port || '6379'} (REDIS_URL): ETIMEDOUT (rediss:// speaks TLS: if this Redis does not, use redis://); start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process`,
+      `backup-graph failed to start: cannot reach Redis at ${url.hostname}:${url.port || '6379'} (REDIS_URL): ETIMEDOUT (rediss:// speaks TLS: if this Redis does not, use redis://); start it, correct REDIS_URL, or leave REDIS_URL unset to keep the shared state in this process (one replica only: replicas without Redis do not share it)`,
     );
   }, 120_000);
 });

@@ -37,7 +37,7 @@ describe('REDIS_URL', () => {
     writeFileSync(file, 'rediss://:s3cret@cache.example:6380/2\n');
     expect(envRedisUrl({ REDIS_URL_FILE: file })).toBe('rediss://:s3cret@cache.example:6380/2');
     writeFileSync(file, 'http://:s3cret@cache.example:6380\n');
-    expect(() => envRedisUrl({ REDIS_URL_FILE: file })).toThrow('REDIS_URL: must be redis://');
+    expect(() => envRedisUrl({ REDIS_URL_FILE: file })).toThrow('REDIS_URL_FILE: the URL in the file it names must be redis://');
     const problems = (env: NodeJS.ProcessEnv): string => {
       try {
         envRedisUrl(env);
