@@ -161,9 +161,16 @@ export const shutdownSchema = section({
  */
 const ROOM_TO_CLOSE_MS = 1_500;
 
+/**
+ * Either value may have come from the environment, which the file does not show: an env file's
+ * DRAIN_TIMEOUT_MS=4000 beside the file's 3 s grace read as a drain timeout found nowhere in it.
+ */
+const GRACE_ROOM_FIX = (leastDrainMs: number): string =>
+  `raise the drain timeout to ${leastDrainMs} or more (shutdown.drainTimeoutMs; DRAIN_TIMEOUT_MS overrides it where set), or lower the grace (SHUTDOWN_READYZ_GRACE_MS overrides it where set)`;
+
 export function readyzGraceProblem(readyzGraceMs: number, drainTimeoutMs: number): string | null {
   return readyzGraceMs > 0 && readyzGraceMs + ROOM_TO_CLOSE_MS > drainTimeoutMs
-    ? `${readyzGraceMs} must leave at least ${ROOM_TO_CLOSE_MS} ms of the drain timeout (${drainTimeoutMs}, counted from the signal) to close in, or the gateway exits 1 before it has stopped`
+    ? `${readyzGraceMs} must leave at least ${ROOM_TO_CLOSE_MS} ms of the drain timeout (${drainTimeoutMs}, counted from the signal) to close in, or the gateway exits 1 before it has stopped: ${GRACE_ROOM_FIX(readyzGraceMs + ROOM_TO_CLOSE_MS)}`
     : null;
 }
 

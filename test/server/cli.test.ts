@@ -458,6 +458,18 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).toContain('shutdown.readyzGraceMs: 5000 must leave at least 1500 ms of the drain timeout (3000, counted from the signal)');
   }, 120_000);
 
+  it('says what to change when DRAIN_TIMEOUT_MS leaves the file\'s readyz grace no room: the drain timeout came from the variable, not the file', () => {
+    ensureBuilt();
+    // deploy/host.config.yaml's 3 s grace, and a DRAIN_TIMEOUT_MS an operator lowered in an env file.
+    const config = file(`allowAnonymous: true\nlisten: { port: 0, host: 127.0.0.1 }\nadmin: { port: 0, host: 127.0.0.1 }\nshutdown: { readyzGraceMs: 3000 }\nproviders:\n  - { id: z, kind: zomro, url: "http://127.0.0.1:9/", auth: { token: zomro-token } }\n`);
+    const result = spawnSync(process.execPath, ['dist/main.js', '--config', config], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '0', DRAIN_TIMEOUT_MS: '4000' } });
+    expect(result.status).toBe(2);
+    // It said only "... must leave at least 1500 ms of the drain timeout (4000, ...)": the file has no 4000, and no next step.
+    expect(result.stderr.trim()).toBe(
+      'shutdown.readyzGraceMs: 3000 must leave at least 1500 ms of the drain timeout (4000, counted from the signal) to close in, or the gateway exits 1 before it has stopped: raise the drain timeout to 4500 or more (shutdown.drainTimeoutMs; DRAIN_TIMEOUT_MS overrides it where set), or lower the grace (SHUTDOWN_READYZ_GRACE_MS overrides it where set)',
+    );
+  }, 120_000);
+
   it('parseCommand refuses an option npm kept for itself (npm start --simulators ran the demo; --print-schema served it), naming the fix', () => {
     // What npm 11 sets for an option given before `--`; the script then gets no arguments, or the FILE alone.
     expect(() => parseCommand([], { npm_config_simulators: 'true' })).toThrow(

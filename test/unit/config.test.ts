@@ -25,7 +25,7 @@ describe('config validation', () => {
 
   it('refuses a readyz grace that leaves less than 1.5 s of the drain timeout, which counts from the signal, to close in', () => {
     expect(problemsOf({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 8_501 } })).toEqual([
-      'shutdown.readyzGraceMs: 8501 must leave at least 1500 ms of the drain timeout (10000, counted from the signal) to close in, or the gateway exits 1 before it has stopped',
+      'shutdown.readyzGraceMs: 8501 must leave at least 1500 ms of the drain timeout (10000, counted from the signal) to close in, or the gateway exits 1 before it has stopped: raise the drain timeout to 10001 or more (shutdown.drainTimeoutMs; DRAIN_TIMEOUT_MS overrides it where set), or lower the grace (SHUTDOWN_READYZ_GRACE_MS overrides it where set)',
     ]);
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { readyzGraceMs: 8_500 } }).shutdown).toEqual({ drainTimeoutMs: 10_000, readyzGraceMs: 8_500 });
     expect(validateConfig({ allowAnonymous: true, providers: [zomro], shutdown: { drainTimeoutMs: 0, readyzGraceMs: 0 } }).shutdown.readyzGraceMs).toBe(0);
