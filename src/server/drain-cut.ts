@@ -14,4 +14,4 @@ export class DrainCut extends Error {
 
 /** The log message for a DrainCut: the setting that timed it, and what else must wait longer with it. */
 export const drainCutMessage = (cut: DrainCut, drainTimeoutMs: number): string =>
-  `${cut.message} at shutdown.drainTimeoutMs (${drainTimeoutMs} ms, from the signal; DRAIN_TIMEOUT_MS overrides): raise it above the longest request, and the stop wait of whatever sends the signal above it (docker run --stop-timeout, terminationGracePeriodSeconds)`;
+  `${cut.message} at shutdown.drainTimeoutMs (${drainTimeoutMs} ms, from the signal; DRAIN_TIMEOUT_MS overrides): raise it above the longest request, and the stop wait of whatever sends the signal above it (docker run --stop-timeout, terminationGracePeriodSeconds, systemd's TimeoutStopSec)`;
