@@ -14,6 +14,7 @@ import { ListsRead } from './lists-read.js';
 import { ListedInstances } from './listed-instances.js';
 import type { ReadCache } from './read-cache.js';
 import type { RowsLeftOut } from './rows-left-out.js';
+import { asShownBefore } from './shown-before.js';
 import { uniqueNewestFirst } from './unique-newest-first.js';
 
 /**
@@ -95,8 +96,11 @@ export interface LoaderOptions {
   onBatch?: ((loader: string, size: number) => void) | undefined;
   /** What an operation read is passed through (a finished one makes earlier reads stale). */
   onOperation?: ((operation: Operation) => Promise<Operation>) | undefined;
-  /** Asked before an operation is read of its provider; refuses an id the gateway cannot vouch for. */
-  beforeOperation?: ((ref: OperationRef, adapter: ProviderAdapter) => Promise<void>) | undefined;
+  /**
+   * Asked before an operation is read of its provider; refuses an id the gateway cannot vouch for.
+   * True where an earlier answer showed it SUCCEEDED beside its backup: a running read is then SUCCEEDED.
+   */
+  beforeOperation?: ((ref: OperationRef, adapter: ProviderAdapter) => Promise<boolean | void>) | undefined;
   /** Asked of an operation read before it is passed on; refuses an answer the gateway cannot vouch for. */
   vouchForAnswer?: ((ref: OperationRef, operation: Operation, adapter: ProviderAdapter) => Promise<void>) | undefined;
   /** Lists that left rows out in this request: never cached, so each answer that lacks the rows says so. */
@@ -279,9 +283,10 @@ export class RequestLoaders {
   }
 
   private async readOperation(ref: OperationRef, adapter: ProviderAdapter): Promise<Operation> {
-    await this.options.beforeOperation?.(ref, adapter);
-    const operation = await adapter.getOperation(ref, this.options.scope);
-    await this.options.vouchForAnswer?.(ref, operation, adapter);
+    const shownSucceeded = (await this.options.beforeOperation?.(ref, adapter)) === true;
+    const read = await adapter.getOperation(ref, this.options.scope);
+    await this.options.vouchForAnswer?.(ref, read, adapter);
+    const operation = shownSucceeded ? asShownBefore(read) : read;
     return this.options.onOperation ? this.options.onOperation(operation) : operation;
   }
 

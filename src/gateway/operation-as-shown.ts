@@ -1,6 +1,7 @@
 import type { Operation } from '../domain/types.js';
 import { backupLookedUpBy, backupOfOperation } from './entity-links.js';
 import type { RequestReads } from './request-reads.js';
+import { succeededAsShown } from './shown-before.js';
 
 /**
  * An operation as one answer shows it beside its backup. A delete's status comes from one read
@@ -50,11 +51,19 @@ const memo = new WeakMap<RequestReads, WeakMap<Operation, Promise<Operation>>>()
 async function endedBeside(reads: RequestReads, operation: Operation, address: NonNullable<ReturnType<typeof backupLookedUpBy>>): Promise<Operation> {
   // The same lookup as the `backup` field's: the request's loaders read the list once for both.
   const backup = await backupOfOperation(reads, operation);
-  if (operation.kind === 'CREATE_BACKUP') return backup?.status === 'AVAILABLE' ? { ...operation, status: 'SUCCEEDED', finishedAt: new Date(), error: null } : operation;
+  if (operation.kind === 'CREATE_BACKUP') return backup?.status === 'AVAILABLE' ? shownSucceeded(reads, operation) : operation;
   if (backup !== null) return operation;
   const listed = await reads.listedInstanceId(address.providerId, address.instanceNativeId);
   if (reads.rowsLeftOut.has('backups', address.providerId, listed)) return operation;
   const adapter = reads.provider(operation.providerId);
   if (!adapter.toldOnlyWhereStarted(operation) && !(await reads.shared.startedOperations.wasStarted(operation, adapter.account.id, 'read'))) return operation;
-  return { ...operation, status: 'SUCCEEDED', finishedAt: new Date(), error: null, succeededByAbsence: true };
+  return shownSucceeded(reads, operation);
 }
+
+/** Shown SUCCEEDED, and so noted (RequestReads.markShownSucceeded): a later read without `backup`, or on another replica, must not read RUNNING again. */
+async function shownSucceeded(reads: RequestReads, operation: Operation): Promise<Operation> {
+  const shown = succeededAsShown(operation);
+  await reads.markShownSucceeded(shown);
+  return shown;
+}
+

@@ -24,6 +24,7 @@ import type { Principal } from './principal.js';
 import { acrossProviders, instanceListErrors, type FaultReport } from './provider-errors.js';
 import { InstanceListsFailed } from './instance-lists-failed.js';
 import { RowsLeftOut } from './rows-left-out.js';
+import { asShownBefore } from './shown-before.js';
 import { listedInstanceId } from './listed-instance-id.js';
 import { RowsLeftOutBesideLookups } from './lookups-beside-rows-left-out.js';
 import type { SharedServices } from './shared-services.js';
@@ -405,9 +406,25 @@ export class RequestReads {
    * store, so another replica's start counts; an id answered before the record existed (an older
    * version, a memory store's restart) is NOT_FOUND too, as a cancel of it is.
    */
-  private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<void> {
-    if (!adapter.toldOnlyWhereStarted(ref)) return;
-    if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);
+  private async vouchFor(ref: OperationRef, adapter: ProviderAdapter): Promise<boolean> {
+    if (!adapter.toldOnlyWhereStarted(ref)) return false;
+    const record = await this.shared.startedOperations.recordOf(ref, adapter.account.id, 'read');
+    if (record === 'none') throw this.notStartedHere(adapter.account.id);
+    // The same record says whether an answer beside its backup already showed it SUCCEEDED (markShownSucceeded).
+    return record === 'shownSucceeded';
+  }
+
+  /**
+   * An answer beside its backup showed the operation SUCCEEDED while its job or task read running
+   * (operation-as-shown.ts): noted on its start record, so the next read, without `backup` or on
+   * another replica, reads SUCCEEDED too (shown-before.ts). Only where every read asks that record
+   * anyway (a ZStack job, a Danube task: toldOnlyWhereStarted); an OnApp or Zomro status is read
+   * from the very list that showed it, so a later read finds the same.
+   */
+  async markShownSucceeded(operation: Operation): Promise<void> {
+    const adapter = this.findProvider(operation.providerId);
+    // Its finish time kept too (FinishTimes.of), so the later reads answer this answer's finishedAt, asked for or not.
+    if (adapter?.toldOnlyWhereStarted(operation)) await Promise.all([this.shared.startedOperations.markShownSucceeded(operation), this.shared.finishTimes.of(operation)]);
   }
 
   /**
@@ -440,9 +457,10 @@ export class RequestReads {
     return this.shared.watcher.watch(
       id,
       async (signal) => {
-        await this.vouchFor(ref, adapter);
-        const operation = await adapter.getOperation(ref, this.pollScope(signal));
-        await this.vouchForAnswer(ref, operation, adapter);
+        const shownSucceeded = await this.vouchFor(ref, adapter);
+        const read = await adapter.getOperation(ref, this.pollScope(signal));
+        await this.vouchForAnswer(ref, read, adapter);
+        const operation = shownSucceeded ? asShownBefore(read) : read;
         return { ...(await this.afterOperation(operation)), askedId: id };
       },
       (operation) => this.forgetReadsOf(operation),

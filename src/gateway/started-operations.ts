@@ -9,6 +9,13 @@ import { LateInvalidations } from './late-invalidations.js';
 /** The store namespace of the operations this gateway started (`started:` in Redis). */
 export const STARTED_OPERATIONS_NAMESPACE = 'started';
 
+/** A start record's value: started by a mutation; then, once an answer showed it SUCCEEDED beside its backup, marked so. */
+const STARTED = 1;
+const SHOWN_SUCCEEDED = 2;
+
+/** What a start record says: none (not started here), started, or started and shown SUCCEEDED beside its backup. */
+export type StartRecord = 'none' | 'started' | 'shownSucceeded';
+
 /** What a request the record could not be read for is told, by what it asked. */
 const UNANSWERED = {
   cancel: "the gateway's shared store did not answer in time, so it cannot tell whether it started this operation: nothing was sent; send it again",
@@ -56,7 +63,7 @@ export class StartedOperations {
    */
   async started(operation: OperationRef | Operation): Promise<void> {
     const key = operationId(operation);
-    const write = (): Promise<void> => answerWithinMs(this.store.set(key, 1, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS);
+    const write = (): Promise<void> => answerWithinMs(this.store.set(key, STARTED, OUTCOME_KEPT_MS), MUTATION_STORE_WAIT_MS);
     try {
       await write();
     } catch (error) {
@@ -73,10 +80,30 @@ export class StartedOperations {
    * its own words: a read's refusal said "nothing was sent", a cancel's, to a client polling.
    */
   async wasStarted(ref: OperationRef, provider: string, asking: 'cancel' | 'read'): Promise<boolean> {
+    return (await this.recordOf(ref, provider, asking)) !== 'none';
+  }
+
+  /**
+   * As wasStarted, and whether an answer that selected the operation's `backup` has shown it
+   * SUCCEEDED (markShownSucceeded): one read of the record for both.
+   */
+  async recordOf(ref: OperationRef, provider: string, asking: 'cancel' | 'read'): Promise<StartRecord> {
     // getMany: an array once the store answers, so a missing key is told apart from no answer.
     const answer = await withinMsTelling(this.store.getMany<unknown>([operationId(ref)]), OUTCOME_STORE_WAIT_MS, this.storeFailed);
     if (answer === undefined) throw storeUnavailable(UNANSWERED[asking], provider);
     const [record] = answer;
-    return record !== undefined && record !== null;
+    if (record === undefined || record === null) return 'none';
+    return record === SHOWN_SUCCEEDED ? 'shownSucceeded' : 'started';
+  }
+
+  /**
+   * Notes that an answer showed the operation SUCCEEDED beside its backup (operation-as-shown.ts)
+   * while its job or task still read running: later reads of it, here or on another replica,
+   * with or without `backup`, read SUCCEEDED too, not RUNNING again. Only over a start record (a
+   * made-up id has none, and gets no mark); bounded and never failing the answer: unmarked, a
+   * later read tells the provider's word, as before.
+   */
+  async markShownSucceeded(operation: OperationRef): Promise<void> {
+    await withinMsTelling(this.store.replaceIfEqual(operationId(operation), STARTED, SHOWN_SUCCEEDED, OUTCOME_KEPT_MS), OUTCOME_STORE_WAIT_MS, this.storeFailed);
   }
 }
