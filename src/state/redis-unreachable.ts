@@ -9,7 +9,7 @@ import { connectionTroubleOf } from './redis-connection-trouble.js';
 export function redisUnreachableMessage(redisUrl: string, cause: unknown, setting: RedisUrlSetting = 'REDIS_URL'): string {
   const words = SETTING_WORDS[setting];
   const address = redisAddress(redisUrl);
-  const refusedLogin = loginRefusal(cause);
+  const refusedLogin = loginRefusal(cause, setting);
   // Reached and refused: "cannot reach ...; start it" sent an operator to start a running Redis.
   if (refusedLogin !== undefined) {
     return `Redis at ${address} refused the gateway's login (${setting}): ${refusedLogin}; correct the user and password in ${words.theUrl}, or ${words.unset} ${WITHOUT_REDIS}`;
@@ -35,10 +35,21 @@ const WITHOUT_REDIS = 'to keep the shared state in this process (one replica onl
 /** Redis's refusals of REDIS_URL's user or password, as the store's failure lines word them. */
 const LOGIN_REFUSALS: ReadonlySet<string> = new Set(['NOAUTH', 'WRONGPASS']);
 
+/**
+ * What a refusal means where the URL came from REDIS_URL_FILE: the connection's own words
+ * (redis-connection-trouble.ts) name REDIS_URL, which the systemd unit never sets, beside
+ * "(REDIS_URL_FILE)" in the same line.
+ */
+const FILE_LOGIN_MEANINGS: Readonly<Record<string, string>> = {
+  NOAUTH: 'Redis asks for a password and the URL gives none',
+  WRONGPASS: "Redis refused the URL's user or password",
+};
+
 /** `WRONGPASS: <what it means>` where Redis refused the login, from the code alone (never the URL). */
-function loginRefusal(cause: unknown): string | undefined {
+function loginRefusal(cause: unknown, setting: RedisUrlSetting): string | undefined {
   const trouble = connectionTroubleOf(cause);
-  return trouble !== undefined && LOGIN_REFUSALS.has(trouble.code) ? trouble.detail : undefined;
+  if (trouble === undefined || !LOGIN_REFUSALS.has(trouble.code)) return undefined;
+  return setting === 'REDIS_URL_FILE' ? `${trouble.code}: ${FILE_LOGIN_MEANINGS[trouble.code]}` : trouble.detail;
 }
 
 /**
