@@ -38,10 +38,15 @@ export function operationAsShown(reads: RequestReads, operation: Operation): Ope
 /**
  * The operation as shown where this answer's `backup` field looked at it (operationAsShown), else
  * as read. Graphql-js calls every resolver of an object before any promise settles, so one turn
- * later the `backup` resolver has been called if the answer selects it.
+ * later this object's own `backup` resolver has been called if it is selected. The same object
+ * under another alias (`a: operation(id:) { status } b: operation(id:) { backup { id } }`, or
+ * `node` beside `operation`: the request's loader answers one object for one id) is completed in
+ * a later promise callback than this one: one microtask left `a` RUNNING beside `b` SUCCEEDED in
+ * one answer, one id shown two ways. Waiting for the event loop's next check phase lets every
+ * callback queued by the operation's read run first; no upstream call is waited for.
  */
 export async function operationAsLookedAt(reads: RequestReads, operation: Operation): Promise<Operation> {
-  await Promise.resolve();
+  await new Promise<void>((resolve) => setImmediate(resolve));
   return (await memo.get(reads)?.get(operation)) ?? operation;
 }
 
