@@ -296,7 +296,11 @@ export class Mutations {
     this.requireRole('cancelOperation');
     const { ref, adapter } = operationAt(input.operationId, (providerId) => this.reads.provider(providerId), 'operationId');
     requireCapability(adapter, 'CANCEL_OPERATION');
-    if (!(await this.reads.shared.startedOperations.wasStarted(ref, adapter.account.id, 'cancel'))) throw notFound('operation started by this gateway', adapter.account.id);
+    const record = await this.reads.shared.startedOperations.recordOf(ref, adapter.account.id, 'cancel');
+    if (record === 'none') throw notFound('operation started by this gateway', adapter.account.id);
+    // An answer beside its backup showed it SUCCEEDED (its backup gone, or made) while its task still
+    // ran: a cancel sent then revoked the task, and the operation read FAILED after SUCCEEDED.
+    if (record === 'shownSucceeded') throw conflict('the operation has already finished', adapter.account.id);
     const operation = await adapter.cancelOperation(ref, this.scope);
     if (ref.instanceNativeId) await this.forget(ref.providerId, ref.instanceNativeId);
     return { operation: { ...operation, askedId: input.operationId } };
