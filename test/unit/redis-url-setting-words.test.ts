@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envRedisUrlSetting } from '../../src/config/env-redis-url.js';
 import { createStore } from '../../src/state/create-store.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { redisDatabaseRefusedMessage, redisUnreachableMessage } from '../../src/state/redis-unreachable.js';
+import { testRedis, type TestRedis } from '../helpers/redis.js';
 
 /**
  * The variable a Redis problem names is the one the operator set: the systemd unit and Docker
@@ -60,6 +62,22 @@ describe('redisUnreachableMessage and redisDatabaseRefusedMessage by the variabl
   });
 });
 
+/** The test Redis (REDIS_URL, else 127.0.0.1:6379, else a redis-server of the test's own). */
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await testRedis();
+});
+afterAll(() => redis.stop());
+const redisUrl = (): string => {
+  if (!redis.url) throw new Error(`no Redis: ${redis.reason}`);
+  return redis.url;
+};
+const withDatabase = (database: number): URL => {
+  const url = new URL(redisUrl());
+  url.pathname = `/${database}`;
+  return url;
+};
+
 describe('createStore hands the variable to the store it starts', () => {
   const logger = pino({ level: 'silent' });
 
@@ -70,9 +88,11 @@ describe('createStore hands the variable to the store it starts', () => {
     await expect(createStore('redis://127.0.0.1:1', logger)).rejects.toThrow('cannot reach Redis at 127.0.0.1:1 (REDIS_URL): ECONNREFUSED; start it, correct REDIS_URL,');
   });
 
-  it('a database the real Redis does not have, its URL from REDIS_URL_FILE, is named so', async () => {
-    await expect(createStore('redis://127.0.0.1:6379/4000', logger, 'REDIS_URL_FILE')).rejects.toThrow('Redis at 127.0.0.1:6379 refused database 4000 (REDIS_URL_FILE): ');
-    await expect(createStore('redis://127.0.0.1:6379/4000', logger)).rejects.toThrow('Redis at 127.0.0.1:6379 refused database 4000 (REDIS_URL): ');
+  it('a database the test Redis does not have, its URL from REDIS_URL_FILE, is named so', async () => {
+    const url = withDatabase(4000);
+    const address = `${url.hostname}:${url.port || '6379'}`;
+    await expect(createStore(url.href, logger, 'REDIS_URL_FILE')).rejects.toThrow(`Redis at ${address} refused database 4000 (REDIS_URL_FILE): `);
+    await expect(createStore(url.href, logger)).rejects.toThrow(`Redis at ${address} refused database 4000 (REDIS_URL): `);
   });
 });
 
@@ -89,11 +109,11 @@ describe('RedisStore, the defaults beside urlSetting (guards on the constructor 
     redis.disconnect();
   });
 
-  it("keeps its keys under backup-graph: by default (the real Redis; one key of this test's own)", async () => {
-    const store = new RedisStore('redis://127.0.0.1:6379');
+  it("keeps its keys under backup-graph: by default (the test Redis; one key of this test's own)", async () => {
+    const store = new RedisStore(redisUrl());
     await store.ready();
-    const raw = new Redis('redis://127.0.0.1:6379');
-    const key = `redis-url-setting-words-${process.pid}-${Date.now()}`;
+    const raw = new Redis(redisUrl());
+    const key = `redis-url-setting-words-${randomUUID()}`;
     try {
       await store.set(key, { answer: 42 }, 60_000);
       expect(await raw.exists(`backup-graph:${key}`)).toBe(1);
