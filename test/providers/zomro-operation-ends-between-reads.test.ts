@@ -117,4 +117,28 @@ describe('zomro: an operation whose work ends between its status read and its ba
       await client.dispose();
     }
   });
+
+  it('two deletes in one answer, both ended between the reads, each read SUCCEEDED with no backup (each remembered, not only the last)', async () => {
+    simulator.deleteDelayMs = 3_600_000;
+    const listed = await harness.gql<{ instances: { edges: Array<{ node: (typeof instances)[number] }> } }>(INSTANCES);
+    const deletable = (instance: (typeof instances)[number]) => instance.backups.filter((item) => item.status === 'AVAILABLE' && !item.protected);
+    const instance = listed.data!.instances.edges.map((edge) => edge.node).find((item) => deletable(item).length >= 2)!;
+    const ids: string[] = [];
+    for (const backup of deletable(instance).slice(0, 2)) {
+      const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>(DELETE, { input: { backupId: backup.id } });
+      expect(deleted.errors).toBeUndefined();
+      ids.push(deleted.data!.deleteBackup.operation.id);
+    }
+    const hold = server.holdAnswersOf(BACKUP_LIST);
+    const read = harness.gql<{ a: Told; b: Told }>(
+      'query($a: ID!, $b: ID!) { a: operation(id: $a) { status backup { status } } b: operation(id: $b) { status backup { status } } }',
+      { a: ids[0], b: ids[1] },
+    );
+    await hold.arrived;
+    simulator.finishDeletes();
+    hold.release();
+    const answer = await read;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({ a: { status: 'SUCCEEDED', backup: null }, b: { status: 'SUCCEEDED', backup: null } });
+  });
 });
