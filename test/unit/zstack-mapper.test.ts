@@ -40,6 +40,17 @@ describe('zstack mapper: a VM backup is a group of volume backups', () => {
     expect(mapBackupGroup('z', 'g1', [volume({ size: 'lots' })], 'UTC').sizeBytes).toBeNull();
   });
 
+  it("of two rows typed Root, takes the one backing up a VM's root volume, else the first of them", () => {
+    const stray = volume({ type: 'Root', name: 'nightly-data', volumeUuid: 'data1' });
+    const root = volume({ type: 'Root', name: 'nightly', volumeUuid: 'root1' });
+    const roots = new Map([['root1', 'vm1']]);
+    expect(mapBackupGroup('z', 'g1', [stray, root], 'UTC', roots).name).toBe('nightly');
+    expect(mapBackupGroup('z', 'g1', [root, stray], 'UTC', roots).name).toBe('nightly');
+    expect(mapBackupGroup('z', 'g1', [stray, root], 'UTC').name).toBe('nightly-data');
+    // A typed Root still comes before an untyped row that backs up a root volume.
+    expect(mapBackupGroup('z', 'g1', [volume({ type: undefined, name: 'untyped', volumeUuid: 'root1' }), stray], 'UTC', roots).name).toBe('nightly-data');
+  });
+
   it('reads ZStack dates in the account zone, each zone on its own', () => {
     expect(parseZstackDate('Jan 2, 2020 1:05:00 AM', 'UTC')?.toISOString()).toBe('2020-01-02T01:05:00.000Z');
     expect(parseZstackDate('Jan 2, 2020 1:05:00 AM', 'Asia/Shanghai')?.toISOString()).toBe('2020-01-01T17:05:00.000Z');

@@ -157,6 +157,8 @@ function backupOfVolumes(
   );
 }
 
+const isTypedRoot = (volume: Row): boolean => volume.type === 'Root';
+
 /**
  * The group's root volume's row: the one typed `Root`, else the one backing up a VM's root volume
  * (`rootVolumeUuid` of the VM rows read), else the first. The API docs list `type` ("Disk type")
@@ -165,14 +167,21 @@ function backupOfVolumes(
  * first row alone, a group whose data volume's row sorts first (every query is `sort=+uuid`) was
  * named, described and dated by its data volume (`backup-1-data`), and a create whose job expired,
  * found by its name, was never found.
+ *
+ * Of two rows typed `Root` (a VM backup holds one root volume, so the node is wrong about one of
+ * them), the one backing up a VM's root volume, else the first of them: the row of the volume the
+ * VM boots from is the one a user knows the backup by. Taken as the first alone, a data volume's
+ * row mistyped Root that sorted first named, dated and described the VM backup.
  */
 function rootRow(volumes: Row[], vmOfRootVolume: ReadonlyMap<string, string>): Row {
-  return (
-    volumes.find((volume) => volume.type === 'Root') ??
-    volumes.find((volume) => typeof volume.volumeUuid === 'string' && vmOfRootVolume.has(volume.volumeUuid)) ??
-    volumes[0] ??
-    {}
-  );
+  const backsUpRootVolume = (volume: Row): boolean => typeof volume.volumeUuid === 'string' && vmOfRootVolume.has(volume.volumeUuid);
+  const firstTypedRoot = volumes.find(isTypedRoot);
+  if (firstTypedRoot !== undefined) {
+    // Nearly every group has one typed Root, which backs up its VM's root volume: no second pass.
+    if (backsUpRootVolume(firstTypedRoot)) return firstTypedRoot;
+    return volumes.find((volume) => isTypedRoot(volume) && backsUpRootVolume(volume)) ?? firstTypedRoot;
+  }
+  return volumes.find(backsUpRootVolume) ?? volumes[0] ?? {};
 }
 
 /**
