@@ -102,6 +102,10 @@ async function main(): Promise<void> {
   const accounts = new Set<string>();
   // An account may be named in several entries, and on some pages only: count each once.
   const failedAccounts = new Set<string>();
+  // A provider may list its instances in another order between two pages (no provider promises
+  // an order), and the gateway's cursors keep none: the page after may serve again an instance
+  // already shown. Each instance is one row, its first.
+  const shownInstances = new Set<string>();
   let after: string | null = null;
   do {
     // annotated: `after` comes from the previous answer, which TypeScript cannot infer in a loop
@@ -115,6 +119,8 @@ async function main(): Promise<void> {
       failedAccounts.add(provider.id);
     }
     for (const { node } of page.edges) {
+      if (shownInstances.has(node.id)) continue;
+      shownInstances.add(node.id);
       rows.push({
         instance: node.name,
         provider: `${node.provider.id} (${node.provider.kind})`,

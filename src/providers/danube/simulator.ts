@@ -185,6 +185,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * setVmLocked and addSlaveVm.
    */
   private readonly lockedVmUuids = new Set<string>();
+  /**
+   * Each `GET /vm` list answers the VMs one place on, the first moved last, as a node whose list
+   * has no set order may: the API docs name no `order_by` for `/vm` (its backup and definition
+   * lists have one). Off by default: the seed's order, every read.
+   */
+  rotatesVmList = false;
   private readonly slaveVmCounts = new Map<string, number>();
   /** What esdc-ce's Backup keeps of its VM when made (`vm_brand`, `disk_size`), beside the row: not listed. */
   private readonly madeFrom = new WeakMap<Row, { brand: string; diskSizeMb: number }>();
@@ -435,7 +441,10 @@ export class DanubeSimulator extends ProviderSimulator {
     // "GET /task lists pending tasks".
     if (first === 'task' && segments.length === 1 && method === 'GET') return ok([...this.tasks].filter(([, task]) => !task.done && !task.revoked).map(([id]) => id));
     if (first !== 'vm') return notFound('Not found');
-    if (segments.length === 1 && method === 'GET') return ok(isTrue(data.full) ? this.vms.map((vm) => this.fullVmRow(vm)) : this.vms.map((vm) => vm.hostname));
+    if (segments.length === 1 && method === 'GET') {
+      if (this.rotatesVmList && this.vms.length > 1) this.vms.push(this.vms.shift() as Row);
+      return ok(isTrue(data.full) ? this.vms.map((vm) => this.fullVmRow(vm)) : this.vms.map((vm) => vm.hostname));
+    }
     if (second === 'define' && third === 'backup' && segments.length === 3 && method === 'GET') return ok(this.definitionList(data));
     const hostnameOrUuid = second as string;
     if (!HOSTNAME.test(hostnameOrUuid)) return { status: 412, json: { detail: 'Invalid hostname' } };
