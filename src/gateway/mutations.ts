@@ -1,5 +1,5 @@
 import type { Role } from '../config/schema.js';
-import { badInput, conflict, notFound } from '../domain/errors.js';
+import { badInput, conflict, GatewayError, notFound } from '../domain/errors.js';
 import { decodeIdOf, type IdType } from '../domain/ids.js';
 import { cronFromWeekdays, parseTime, validateCron } from '../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Compression, Instance, Operation, Weekday } from '../domain/types.js';
@@ -119,7 +119,7 @@ export class Mutations {
     this.requireRole('deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict(PROTECTED_BACKUP_REFUSAL, adapter.account.id);
-    const operation = await writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope));
+    const operation = await this.forgettingWhereGone(backup, writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope)));
     await this.reads.shared.startedOperations.started(operation);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     if (operation.status !== 'FAILED' && operation.status !== 'SUCCEEDED') {
@@ -158,7 +158,7 @@ export class Mutations {
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
-    const operation = await writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope));
+    const operation = await this.forgettingWhereGone(backup, writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope)));
     await this.reads.shared.startedOperations.started(operation);
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
@@ -339,6 +339,24 @@ export class Mutations {
     const definition = await this.reads.definitionAt(address);
     if (!definition) throw notFound('backup definition', adapter.account.id);
     return { adapter, definition, checked };
+  }
+
+  /**
+   * A write on a backup the provider answers NOT_FOUND: the backup went since it was listed (the
+   * provider's own panel, a rotation). The cached lists still showed it AVAILABLE, in every list
+   * and read by its id, until cacheTtlMs ran out: the client was told it is gone and shown it is
+   * there. Its instance's reads are dropped, as after a write the provider took; a failure to drop
+   * them leaves the NOT_FOUND answered (they expire with cacheTtlMs, as before).
+   */
+  private async forgettingWhereGone<T>(backup: Backup, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'NOT_FOUND' && backup.instanceNativeId) {
+        await this.forget(backup.providerId, backup.instanceNativeId).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   private forget(providerId: string, instanceNativeId: string): Promise<void> {

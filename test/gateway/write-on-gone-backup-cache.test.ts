@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DanubeSimulator } from '../../src/providers/danube/simulator.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
+import { errorCodes, startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+
+type Kind = 'onapp' | 'zomro' | 'danube';
+type Listed = { id: string; nativeId: string; status: string; instance: { id: string } | null };
+const LIST = '{ backups(first: 500) { edges { node { id nativeId status instance { id } } } } }';
+const ONE_VM = 'query($id: ID!) { instance(id: $id) { backups { id } } }';
+const BY_ID = 'query($id: ID!) { backup(id: $id) { id status } }';
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
+
+/** Takes a backup away at the provider, as its own panel or rotation does, behind the gateway's read cache. */
+function removeAtProvider(harness: Harness, kind: Kind, nativeId: string): void {
+  if (kind === 'danube') {
+    const backups = (harness.simulator('danube').simulator as DanubeSimulator).backups;
+    backups.splice(backups.findIndex((backup) => backup.name === nativeId), 1);
+    return;
+  }
+  const backups = (harness.simulator(kind).simulator as OnappSimulator | ZomroSimulator).backups as Map<unknown, unknown>;
+  for (const key of [...backups.keys()]) if (String(key) === nativeId) backups.delete(key);
+}
+
+/**
+ * A backup listed from the read cache, then deleted at the provider (its panel, a rotation), then
+ * deleted (or restored) through the gateway: the provider answers the write "not found", and the
+ * client is told NOT_FOUND. The cached lists still showed that backup AVAILABLE, in every list and
+ * read by its id, until cacheTtlMs ran out: the client was told it is gone and shown it is there.
+ * A write the provider answered NOT_FOUND now drops the instance's cached reads, as a write it took does.
+ */
+describe.each(['onapp', 'zomro', 'danube'] as const)('%s: a write on a backup gone since the cached list', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: [kind], configure: withProviderSettings({ cacheTtlMs: 600_000 }) });
+  });
+  afterAll(() => harness.close());
+
+  const listed = async (): Promise<Listed[]> => {
+    const answer = await harness.gql<{ backups: { edges: Array<{ node: Listed }> } }>(LIST);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.backups.edges.map((edge) => edge.node);
+  };
+
+  const expectGoneEverywhere = async (backup: Listed): Promise<void> => {
+    expect((await listed()).map((item) => item.id)).not.toContain(backup.id);
+    const one = await harness.gql<{ instance: { backups: Array<{ id: string }> } }>(ONE_VM, { id: backup.instance!.id });
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.instance.backups.map((item) => item.id)).not.toContain(backup.id);
+    const byId = await harness.gql<{ backup: unknown }>(BY_ID, { id: backup.id });
+    expect(byId.data?.backup ?? null).toBeNull();
+  };
+
+  it('delete: NOT_FOUND, and the backup is no longer listed from the cache', async () => {
+    const backup = (await listed()).find((item) => item.status === 'AVAILABLE' && item.instance !== null)!;
+    removeAtProvider(harness, kind, backup.nativeId);
+    expect((await listed()).map((item) => item.id)).toContain(backup.id);
+    const answer = await harness.gql(DELETE, { input: { backupId: backup.id } });
+    expect(errorCodes(answer)).toEqual(['NOT_FOUND']);
+    await expectGoneEverywhere(backup);
+  });
+
+  it('restore: NOT_FOUND, and the backup is no longer listed from the cache', async () => {
+    // OnApp's restore looks for a backup only it can refuse after a read of the VM's transactions; any gone backup will do.
+    const backup = (await listed()).find((item) => item.status === 'AVAILABLE' && item.instance !== null)!;
+    removeAtProvider(harness, kind, backup.nativeId);
+    const answer = await harness.gql(RESTORE, { input: { backupId: backup.id, confirm: true, force: true } });
+    expect(errorCodes(answer)).toEqual(['NOT_FOUND']);
+    await expectGoneEverywhere(backup);
+  });
+});
