@@ -119,7 +119,7 @@ export class Mutations {
     this.requireRole('deleteBackup');
     const { adapter, backup } = await this.backupFor(input.backupId, 'DELETE_BACKUP');
     if (backup.protected) throw conflict(PROTECTED_BACKUP_REFUSAL, adapter.account.id);
-    const operation = await this.forgettingWhereGone(backup, writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope)));
+    const operation = await this.forgettingWhereGone(backup.providerId, backup.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.deleteBackup(backup, this.scope)));
     await this.reads.shared.startedOperations.started(operation);
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     if (operation.status !== 'FAILED' && operation.status !== 'SUCCEEDED') {
@@ -158,7 +158,7 @@ export class Mutations {
     if (!targetNativeId) throw badInput('targetInstanceId is required: the backup does not name its instance');
     const instance = await this.reads.instanceByNativeId(adapter.account.id, targetNativeId);
     if (!instance) throw notFound('target instance', adapter.account.id);
-    const operation = await this.forgettingWhereGone(backup, writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope)));
+    const operation = await this.forgettingWhereGone(backup.providerId, backup.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.restoreBackup({ backup, target: instance, targetDiskId, force: input.force === true }, this.scope)));
     await this.reads.shared.startedOperations.started(operation);
     await this.forget(instance.providerId, instance.nativeId);
     return { operation, backup };
@@ -194,7 +194,7 @@ export class Mutations {
     requireCapability(adapter, 'DELETE_SCHEDULE');
     const schedule = await this.reads.scheduleAt(address);
     if (!schedule) throw notFound('schedule', adapter.account.id);
-    await writeOnListed(adapter.account.id, () => adapter.deleteSchedule(schedule, this.scope));
+    await this.forgettingWhereGone(schedule.providerId, schedule.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.deleteSchedule(schedule, this.scope)));
     await this.forget(address.providerId, address.instanceNativeId);
     return scheduleId(schedule);
   }
@@ -265,7 +265,7 @@ export class Mutations {
         ...(description !== undefined ? { description } : {}),
       };
     });
-    const updated = await writeOnListed(adapter.account.id, () => adapter.updateDefinition({ definition, ...changes }, this.scope));
+    const updated = await this.forgettingWhereGone(definition.providerId, definition.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.updateDefinition({ definition, ...changes }, this.scope)));
     await this.forget(definition.providerId, definition.instanceNativeId);
     return updated;
   }
@@ -273,7 +273,7 @@ export class Mutations {
   async deleteBackupDefinition(input: { definitionId: string }): Promise<string> {
     this.requireRole('deleteBackupDefinition');
     const { adapter, definition } = await this.definitionFor(input.definitionId, 'DELETE_DEFINITION', () => null);
-    await writeOnListed(adapter.account.id, () => adapter.deleteDefinition(definition, this.scope));
+    await this.forgettingWhereGone(definition.providerId, definition.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.deleteDefinition(definition, this.scope)));
     await this.forget(definition.providerId, definition.instanceNativeId);
     return definitionId(definition);
   }
@@ -282,7 +282,7 @@ export class Mutations {
     this.requireRole('updateBackupNote');
     const note = checkText(input.note, 'note') ?? '';
     const { adapter, backup } = await this.backupFor(input.backupId, 'UPDATE_BACKUP_NOTE');
-    const updated = await writeOnListed(adapter.account.id, () => adapter.updateBackupNote(backup, note, this.scope));
+    const updated = await this.forgettingWhereGone(backup.providerId, backup.instanceNativeId, writeOnListed(adapter.account.id, () => adapter.updateBackupNote(backup, note, this.scope)));
     if (backup.instanceNativeId) await this.forget(backup.providerId, backup.instanceNativeId);
     return updated;
   }
@@ -342,18 +342,18 @@ export class Mutations {
   }
 
   /**
-   * A write on a backup the provider answers NOT_FOUND: the backup went since it was listed (the
-   * provider's own panel, a rotation). The cached lists still showed it AVAILABLE, in every list
-   * and read by its id, until cacheTtlMs ran out: the client was told it is gone and shown it is
-   * there. Its instance's reads are dropped, as after a write the provider took; a failure to drop
-   * them leaves the NOT_FOUND answered (they expire with cacheTtlMs, as before).
+   * A write on a backup, schedule or definition the provider answers NOT_FOUND: it went since it
+   * was listed (the provider's own panel, a rotation). The cached lists still showed it, in every
+   * list and read by its id, until cacheTtlMs ran out: the client was told it is gone and shown it
+   * is there. Its instance's reads are dropped, as after a write the provider took; a failure to
+   * drop them leaves the NOT_FOUND answered (they expire with cacheTtlMs, as before).
    */
-  private async forgettingWhereGone<T>(backup: Backup, write: Promise<T>): Promise<T> {
+  private async forgettingWhereGone<T>(providerId: string, instanceNativeId: string | null, write: Promise<T>): Promise<T> {
     try {
       return await write;
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'NOT_FOUND' && backup.instanceNativeId) {
-        await this.forget(backup.providerId, backup.instanceNativeId).catch(() => undefined);
+      if (error instanceof GatewayError && error.code === 'NOT_FOUND' && instanceNativeId) {
+        await this.forget(providerId, instanceNativeId).catch(() => undefined);
       }
       throw error;
     }

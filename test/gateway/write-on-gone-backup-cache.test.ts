@@ -70,3 +70,44 @@ describe.each(['onapp', 'zomro', 'danube'] as const)('%s: a write on a backup go
     await expectGoneEverywhere(backup);
   });
 });
+
+type Owned = { id: string; nativeId: string };
+const SCHEDULES = '{ instances(first: 100) { edges { node { id schedules { id nativeId } definitions { id nativeId } } } } }';
+const DELETE_SCHEDULE = 'mutation($input: DeleteBackupScheduleInput!) { deleteBackupSchedule(input: $input) { deletedId } }';
+const DELETE_DEFINITION = 'mutation($input: DeleteBackupDefinitionInput!) { deleteBackupDefinition(input: $input) { deletedId } }';
+
+/** The same for a schedule (Zomro, OnApp) or a Danube definition deleted at the provider since it was listed. */
+describe.each([
+  ['zomro', 'schedule'],
+  ['onapp', 'schedule'],
+  ['danube', 'definition'],
+] as const)('%s: a delete of a %s gone since the cached list', (kind, what) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: [kind], configure: withProviderSettings({ cacheTtlMs: 600_000 }) });
+  });
+  afterAll(() => harness.close());
+
+  const owned = async (): Promise<Array<Owned & { instanceId: string }>> => {
+    const answer = await harness.gql<{ instances: { edges: Array<{ node: { id: string; schedules: Owned[]; definitions: Owned[] } }> } }>(SCHEDULES);
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.instances.edges.flatMap(({ node }) => (what === 'schedule' ? node.schedules : node.definitions).map((item) => ({ ...item, instanceId: node.id })));
+  };
+
+  it('is NOT_FOUND, and no longer listed from the cache', async () => {
+    const item = (await owned())[0]!;
+    const simulator = harness.simulator(kind).simulator;
+    if (kind === 'danube') {
+      const definitions = (simulator as DanubeSimulator).definitions;
+      const hostname = (simulator as DanubeSimulator).vms.find((vm) => definitions.some((row) => row.hostname === vm.hostname && row.name === item.nativeId));
+      definitions.splice(definitions.findIndex((row) => row.hostname === hostname?.hostname && row.name === item.nativeId), 1);
+    } else {
+      const schedules = (simulator as OnappSimulator | ZomroSimulator).schedules as Map<unknown, unknown>;
+      for (const key of [...schedules.keys()]) if (String(key) === item.nativeId) schedules.delete(key);
+    }
+    expect((await owned()).map((listed) => listed.id)).toContain(item.id);
+    const answer = what === 'schedule' ? await harness.gql(DELETE_SCHEDULE, { input: { scheduleId: item.id } }) : await harness.gql(DELETE_DEFINITION, { input: { definitionId: item.id } });
+    expect(errorCodes(answer)).toEqual(['NOT_FOUND']);
+    expect((await owned()).map((listed) => listed.id)).not.toContain(item.id);
+  });
+});
