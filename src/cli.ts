@@ -12,7 +12,7 @@ export const usage = (schemaText: string): string => `Backup Graph: one GraphQL 
 Usage: npm start -- [options]
 
   (no options)          demo mode: every provider's simulator on loopback, seeded
-  --demo-public         let demo mode listen on a non-loopback HOST (it serves an anonymous admin)
+  --demo-public         let demo mode listen on a non-loopback HOST, set beside it (it serves an anonymous admin)
   --config FILE         run against the providers FILE names (or BACKUP_GRAPH_CONFIG=FILE)
   --check-config FILE   validate FILE, and the variables the start reads beside it (PORT, HOST, LOG_LEVEL, LOG_FORMAT,
                         REDIS_URL or REDIS_URL_FILE, DRAIN_TIMEOUT_MS, SHUTDOWN_READYZ_GRACE_MS), and exit (0 valid, 2 invalid)

@@ -63,6 +63,16 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
       `HOST=${demoHost}: demo mode serves an anonymous admin (every caller may create, restore and delete backups), so it listens on loopback only; pass --demo-public to listen on ${demoHost} anyway, or run with --config`,
     ]);
   }
+  // Said rather than ignored: alone it started the demo on loopback (nothing public), dropping
+  // only its loopback-names guard (DNS rebinding); with a config it changed nothing.
+  if (options.demoPublic === true && !demo) {
+    throw new ConfigError(['--demo-public is for demo mode (no config): with --config, the config says who may call (clients, allowAnonymous) and listen.host or HOST where it listens; leave --demo-public out']);
+  }
+  if (options.demoPublic === true && isLoopbackHost(demoHost)) {
+    throw new ConfigError([
+      `--demo-public lets demo mode listen on a non-loopback HOST, and HOST is ${envHost(env) === undefined ? 'unset (127.0.0.1)' : demoHost}: set the address with it, e.g. HOST=0.0.0.0 npm start -- --demo-public (on a trusted network only), or leave --demo-public out`,
+    ]);
+  }
   let config: GatewayConfig;
   let stopDemo = async () => {};
   let simulatorsLine = '';

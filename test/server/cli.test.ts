@@ -277,6 +277,27 @@ describe('demo mode on a public address', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  // A newcomer ran `npm start -- --demo-public` as the README lists it: the demo came up on
+  // loopback without a word (and without its loopback-names guard), nothing public.
+  const withoutHost = (base: NodeJS.ProcessEnv, env: Record<string, string>): NodeJS.ProcessEnv => {
+    if (env.HOST === undefined) delete base.HOST;
+    return base;
+  };
+  it('refuses --demo-public where it would change nothing: a loopback or unset HOST, or a config file', () => {
+    ensureBuilt();
+    const spawn = (args: string[], env: Record<string, string>) =>
+      spawnSync(process.execPath, ['dist/main.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: withoutHost(shellEnv({ PORT: '0', ...env }), env) });
+    const unset = spawn(['--demo-public'], {});
+    expect(unset.status).toBe(2);
+    expect(unset.stderr).toContain('--demo-public lets demo mode listen on a non-loopback HOST, and HOST is unset (127.0.0.1): set the address with it, e.g. HOST=0.0.0.0 npm start -- --demo-public');
+    const loopback = spawn(['--demo-public'], { HOST: '127.0.0.1' });
+    expect(loopback.status).toBe(2);
+    expect(loopback.stderr).toContain('and HOST is 127.0.0.1: set the address with it');
+    const withConfig = spawn(['--config', file('providers: []\n'), '--demo-public'], {});
+    expect(withConfig.status).toBe(2);
+    expect(withConfig.stderr).toContain('--demo-public is for demo mode (no config)');
+  }, 120_000);
+
   it('says in one line that its port is in use, and which settings choose another (ws re-threw the listen error with a stack)', async () => {
     ensureBuilt();
     const holder = createServer();
