@@ -46,7 +46,12 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
   const max = reads.shared.options.maxBulkInstances ?? DEFAULT_MAX_BULK_INSTANCES;
   if (input.instanceIds.length === 0) throw badInput('instanceIds must name at least one instance');
   if (input.instanceIds.length > max) throw badInput(`instanceIds may name at most ${max} instances (limits.maxBulkInstances)`);
-  if (new Set(input.instanceIds).size !== input.instanceIds.length) throw badInput('instanceIds must not repeat an instance');
+  const repeated = firstRepeat(input.instanceIds);
+  if (repeated !== undefined) {
+    // The README's "<id>" placeholders pasted as they are repeat too: told as malformed, as one alone is.
+    decodeInstanceId(repeated, 'instanceIds');
+    throw badInput('instanceIds must not repeat an instance');
+  }
   const name = checkName(input.name, 'name');
   const definitionName = input.definitionName == null ? null : checkName(input.definitionName, 'definitionName');
   const note = checkText(input.note, 'note');
@@ -72,6 +77,15 @@ export async function createBackups(reads: RequestReads, input: CreateBackupsInp
   );
   const createdCount = results.filter((result) => result.operation).length;
   return { results, createdCount, failedCount: results.length - createdCount };
+}
+
+function firstRepeat(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
 }
 
 /** Said of an item whose id names the instance an earlier item names, spelt otherwise. */

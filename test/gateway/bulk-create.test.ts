@@ -111,6 +111,12 @@ describe('createBackups: back these up now, across providers', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/at most 5/);
     const repeated = await harness.gql(CREATE_BACKUPS, { input: { instanceIds: [all[0], all[0]], name: 'x' } }, { key: ADMIN });
     expect(errorCodes(repeated)).toEqual(['BAD_USER_INPUT']);
+    expect(repeated.errors?.[0]?.message).toBe('instanceIds must not repeat an instance');
+    // The README's block pasted as it is: its "<id>" placeholders are told as placeholders, not as
+    // one instance named twice (a newcomer read "must not repeat an instance" and looked for a repeat).
+    const placeholders = await harness.gql(CREATE_BACKUPS, { input: { instanceIds: ['<id>', '<id>', '<id>', '<id>'], name: 'now' } }, { key: ADMIN });
+    expect(errorCodes(placeholders)).toEqual(['BAD_USER_INPUT']);
+    expect(placeholders.errors?.[0]?.message).toMatch(/^malformed id in instanceIds: send an Instance's `id` as the gateway answered it, not a placeholder/);
     expect(harness.upstreamCount()).toBe(0);
     // The same instance spelt another way (spaces in the JSON inside the id) is no second instance.
     const respelt = Buffer.from(Buffer.from(all[0]!, 'base64url').toString('utf8').replaceAll(',', ', '), 'utf8').toString('base64url');
