@@ -11,7 +11,7 @@ import { checkInteger, checkName, checkText } from './input-checks.js';
 import { writeOnListed } from './listed-target.js';
 import { operationAt } from './operation-account.js';
 import { requireRole } from './principal.js';
-import { requireCapability } from './provider-set.js';
+import { NO_SUCH_PROVIDER_FILTER, requireCapability } from './provider-set.js';
 import type { RequestReads } from './request-reads.js';
 import { createBackupFields, createDefinitionFields, updateDefinitionFields } from '../providers/input-fields.js';
 
@@ -166,7 +166,9 @@ export class Mutations {
 
   async syncBackups(input: { providerId: string; storageId?: string | null }): Promise<SyncBackupsResult> {
     this.requireRole('syncBackups');
-    const adapter = this.reads.provider(input.providerId);
+    // Its providerId is typed, not copied from an answer: the refusal says where the ids are, as a filter's does.
+    const adapter = this.reads.findProvider(input.providerId);
+    if (adapter === null) throw new GatewayError('NOT_FOUND', NO_SUCH_PROVIDER_FILTER);
     requireCapability(adapter, 'SYNC_BACKUPS');
     const storageId = input.storageId == null ? null : checkName(input.storageId, 'storageId');
     const operation = await adapter.syncBackups(storageId, this.scope);

@@ -222,6 +222,22 @@ describe('README examples', () => {
     expect(synced.data?.syncBackups.provider.id).toBe(zstackId);
   });
 
+  // A newcomer pastes a block before reading the sentence about placeholders: the answer must say
+  // what to send instead (createBackups' four "<id>" read "must not repeat an instance", syncBackups'
+  // "<ZStack account id>" spoke of global ids from another config).
+  it('answers each placeholder block sent as it is, placeholders and all, with a refusal saying what to send in their place', async () => {
+    const pasted = readmeExamples().filter((example) => /<[A-Za-z0-9 ]+>/.test(example.text));
+    expect(pasted.length).toBeGreaterThan(5);
+    for (const example of pasted) {
+      for (const document of documents(example.text).filter((text) => !text.trimStart().startsWith('subscription'))) {
+        const answer = await harness.gql(freshKeys(document));
+        const where = `${example.file}:${example.line}: ${document.slice(0, 60)}`;
+        expect(answer.errors, where).toHaveLength(1);
+        expect(answer.errors![0]!.message, where).toMatch(/not a placeholder|`providers \{ id \}` lists those it may/);
+      }
+    }
+  });
+
   it('answers MakeBackup sent again at Zomro with the same name as the README quotes it (CONFLICT), and takes it under another name', async () => {
     const block = readmeExamples().find((example) => example.text.startsWith('mutation MakeBackup'));
     expect(block, 'the MakeBackup block').toBeDefined();
