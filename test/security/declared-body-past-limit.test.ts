@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { exchangeRaw, rawAnswerBody, rawStatusOf as statusOf } from '../helpers/raw-http.js';
+
+const KEY = 'declared-length-viewer-key-0123456789';
+const LIMIT = 4096;
+const TOO_LARGE = { errors: [{ message: `request body too large (over ${LIMIT} bytes, limits.bodyLimitBytes)`, extensions: { code: 'BAD_USER_INPUT' } }] };
+
+const post = (headers: string): string => `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\n${headers}\r\n`;
+
+/**
+ * A request whose Content-Length alone says its body is past limits.bodyLimitBytes. Node told an
+ * `Expect: 100-continue` client to send it (100 Continue), and the body parser read every byte
+ * declared (a hundred gigabytes) before answering 413, so the refusal came only once the client
+ * had sent them all, or as a 408 at the request timeout: the gateway took in and threw away all a
+ * client could push in 30 s per connection, for a body it knew from the headers it would refuse.
+ * WebSocket frames were already refused from their header. The request timeout is short here so
+ * that the old behaviour ends as a 408 rather than holding the test.
+ */
+describe('a body whose Content-Length is past the limit', () => {
+  let harness: Harness;
+  let port: number;
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['zomro'],
+      configure: [withClients([{ name: 'viewer', key: KEY, roles: ['viewer'] }]), withLimits({ bodyLimitBytes: LIMIT })],
+      requestTimeoutMs: 1_500,
+    });
+    port = Number(new URL(harness.gateway.url).port);
+  });
+  afterAll(() => harness.close());
+
+  it('is refused 413 from its headers, none of its body sent, and its connection closed', async () => {
+    for (const length of [LIMIT + 1, 100_000_000_000]) {
+      const answer = await exchangeRaw(port, post(`content-length: ${length}\r\n`));
+      expect(statusOf(answer), `${length}`).toBe(413);
+      expect(rawAnswerBody(answer)).toEqual(TOO_LARGE);
+    }
+  });
+
+  it('is refused 413 without a 100 Continue when the client asks before sending it', async () => {
+    const answer = await exchangeRaw(port, post(`content-length: ${LIMIT + 1}\r\nexpect: 100-continue\r\n`));
+    expect(answer.startsWith('HTTP/1.1 413 '), answer.slice(0, 40)).toBe(true);
+    expect(rawAnswerBody(answer)).toEqual(TOO_LARGE);
+  });
+
+  it('is told to continue, and answered, within the limit (guard)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await exchangeRaw(port, `${post(`content-length: ${body.length}\r\nexpect: 100-continue\r\nconnection: close\r\n`)}${body}`);
+    expect(answer.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 ')).toBe(true);
+    expect(rawAnswerBody(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('leaves a compressed body to the parser, which limits it once inflated (guard)', async () => {
+    const answer = await exchangeRaw(port, `${post(`content-length: 4\r\ncontent-encoding: gzip\r\nconnection: close\r\n`)}abcd`);
+    expect(statusOf(answer)).toBe(400);
+  });
+});
