@@ -59,7 +59,7 @@ import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
-import { continueOnlyWithinLimit, refuseDeclaredPastLimit } from './declared-body-length.js';
+import { continueOnlyWithinLimit, refuseBodyPastLimit } from './declared-body-length.js';
 import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
 import { bodyErrorAnswer } from './body-errors.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
@@ -337,12 +337,17 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id the client offered: logged beside ours, never used as it');
     next();
   });
+  const answerError = (res: Response, error: unknown): void => {
+    const { status, message, code } = bodyErrorAnswer(error);
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
   const repeatedNames = repeatedNamesGuard((req, name) =>
     requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, name: name.slice(0, 100) }, 'HTTP request refused: its JSON body names one thing twice'),
   );
   app.use(
     '/graphql',
-    refuseDeclaredPastLimit(config.limits.bodyLimitBytes),
+    refuseBodyPastLimit(config.limits.bodyLimitBytes, (res, error) => answerError(res, error)),
     utf8Charset,
     express.json({ limit: config.limits.bodyLimitBytes, verify: repeatedNames.keep }),
     repeatedNames.refuse,
@@ -374,9 +379,9 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   app.use(notFound);
   // Express's own error page would print a stack: every error answers JSON instead.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, message, code } = bodyErrorAnswer(error);
-    if (status >= 500) logger.error({ err: error }, 'request failed');
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    // A chunked body refused as it passed the limit (refuseBodyPastLimit) is answered already; the parser tells of it once the connection ends.
+    if (res.headersSent) return;
+    answerError(res, error);
   });
 
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.

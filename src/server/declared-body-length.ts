@@ -1,36 +1,60 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
+/** Whether a request's body is sent without a content coding: its bytes on the wire are the bytes the parser limits. */
+const sentAsIs = (headers: IncomingHttpHeaders): boolean => {
+  const coding = headers['content-encoding']?.trim().toLowerCase();
+  return coding === undefined || coding === '' || coding === 'identity';
+};
+
 /**
  * Whether a request's Content-Length alone says its body is past `limit` bytes. Only a body sent
  * without a content coding: the parser limits a compressed one once inflated, so its length on
  * the wire says nothing of that.
  */
 export function declaresBodyPastLimit(headers: IncomingHttpHeaders, limit: number): boolean {
-  const coding = headers['content-encoding']?.trim().toLowerCase();
-  if (coding !== undefined && coding !== '' && coding !== 'identity') return false;
+  if (!sentAsIs(headers)) return false;
   const length = headers['content-length'];
   return length !== undefined && Number(length) > limit;
 }
 
 /**
- * Refuses, before its body is read, a request whose Content-Length is past the limit, and closes
- * its connection. Express's body parser read every byte declared before answering its 413 (to
- * keep the connection): a client declaring gigabytes was read, and its bytes thrown away, until
- * it stopped or the request timeout ended it with a 408 that never said why.
+ * Refuses a body past the limit as soon as that is known, and closes its connection: from its
+ * Content-Length before any of it is read, or, sent chunked, at the chunk that passes the limit.
+ * Express's body parser read every byte declared, or every chunk until the last, before answering
+ * its 413 (to keep the connection): a client declaring gigabytes, or never ending its chunks, was
+ * read, its bytes thrown away, until it stopped or the request timeout ended it with a 408 that
+ * never said why. `answer` writes the refusal the error handler would.
  */
-export function refuseDeclaredPastLimit(limit: number) {
+export function refuseBodyPastLimit(limit: number, answer: (res: Response, error: Error) => void) {
+  const tooLarge = (): Error => Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large', limit });
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!declaresBodyPastLimit(req.headers, limit)) return next();
-    res.setHeader('connection', 'close');
-    // The body parser's own error, so the error handler answers it in the same words.
-    next(Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large', limit }));
+    if (declaresBodyPastLimit(req.headers, limit)) {
+      res.setHeader('connection', 'close');
+      // The body parser's own error, so the error handler answers it in the same words.
+      return next(tooLarge());
+    }
+    // A Content-Length within the limit frames the body within it; only a chunked one can pass it.
+    if (req.headers['transfer-encoding'] !== undefined && sentAsIs(req.headers)) {
+      let received = 0;
+      const count = (chunk: Buffer): void => {
+        received += chunk.length;
+        if (received <= limit) return;
+        req.off('data', count);
+        if (res.headersSent) return;
+        res.setHeader('connection', 'close');
+        answer(res, tooLarge());
+      };
+      // Beside the parser's own listener, attached in this same turn: no chunk flows before both listen.
+      req.on('data', count);
+    }
+    next();
   };
 }
 
 /**
  * `Expect: 100-continue`: node told every such client to send its body. A body past the limit is
- * told nothing of the kind: the request goes on unread, and refuseDeclaredPastLimit answers 413.
+ * told nothing of the kind: the request goes on unread, and refuseBodyPastLimit answers 413.
  */
 export function continueOnlyWithinLimit(server: Server, limit: number): void {
   server.on('checkContinue', (request, response) => {

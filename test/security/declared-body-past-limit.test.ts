@@ -9,15 +9,16 @@ const TOO_LARGE = { errors: [{ message: `request body too large (over ${LIMIT} b
 const post = (headers: string): string => `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${KEY}\r\n${headers}\r\n`;
 
 /**
- * A request whose Content-Length alone says its body is past limits.bodyLimitBytes. Node told an
- * `Expect: 100-continue` client to send it (100 Continue), and the body parser read every byte
- * declared (a hundred gigabytes) before answering 413, so the refusal came only once the client
- * had sent them all, or as a 408 at the request timeout: the gateway took in and threw away all a
- * client could push in 30 s per connection, for a body it knew from the headers it would refuse.
+ * A request body past limits.bodyLimitBytes. Node told an `Expect: 100-continue` client to send
+ * it (100 Continue), and the body parser read every byte declared (a hundred gigabytes), or every
+ * chunk until the last, before answering 413, so the refusal came only once the client had sent
+ * them all, or as a 408 at the request timeout: the gateway took in and threw away all a client
+ * could push in 30 s per connection, for a body it knew from the headers (or the chunk past the
+ * limit) it would refuse.
  * WebSocket frames were already refused from their header. The request timeout is short here so
  * that the old behaviour ends as a 408 rather than holding the test.
  */
-describe('a body whose Content-Length is past the limit', () => {
+describe('a request body past the limit', () => {
   let harness: Harness;
   let port: number;
   beforeAll(async () => {
@@ -44,11 +45,31 @@ describe('a body whose Content-Length is past the limit', () => {
     expect(rawAnswerBody(answer)).toEqual(TOO_LARGE);
   });
 
+  it('is refused 413 once a chunked body passes the limit, the rest of it unread', async () => {
+    const chunk = 'x'.repeat(LIMIT + 1);
+    // The body's end never comes: only the gateway's answer ends the exchange.
+    const answer = await exchangeRaw(port, `${post('transfer-encoding: chunked\r\n')}${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    expect(statusOf(answer)).toBe(413);
+    expect(rawAnswerBody(answer)).toEqual(TOO_LARGE);
+  });
+
   it('is told to continue, and answered, within the limit (guard)', async () => {
     const body = JSON.stringify({ query: '{ __typename }' });
     const answer = await exchangeRaw(port, `${post(`content-length: ${body.length}\r\nexpect: 100-continue\r\nconnection: close\r\n`)}${body}`);
     expect(answer.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 ')).toBe(true);
     expect(rawAnswerBody(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('reads a chunked body within the limit as before (guard)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const half = Math.floor(body.length / 2);
+    const chunks = [body.slice(0, half), body.slice(half)].map((piece) => `${piece.length.toString(16)}\r\n${piece}\r\n`).join('');
+    const answer = await exchangeRaw(port, `${post('transfer-encoding: chunked\r\nconnection: close\r\n')}${chunks}0\r\n\r\n`);
+    expect(rawAnswerBody(answer)).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('logs no failure for a body refused as it passed the limit', () => {
+    expect(harness.logs.filter((line) => /"level":50|headers already sent|ERR_HTTP_HEADERS_SENT/i.test(line))).toEqual([]);
   });
 
   it('leaves a compressed body to the parser, which limits it once inflated (guard)', async () => {
