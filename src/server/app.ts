@@ -59,7 +59,7 @@ import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
-import { continueOnlyWithinLimit, refuseBodyPastLimit } from './declared-body-length.js';
+import { closeAfterBodyPastLimit, continueOnlyWithinLimit, refuseBodyPastLimit } from './declared-body-length.js';
 import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
 import { bodyErrorAnswer } from './body-errors.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
@@ -217,6 +217,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
   continueOnlyWithinLimit(httpServer, config.limits.bodyLimitBytes);
+  closeAfterBodyPastLimit(httpServer, config.limits.bodyLimitBytes);
   // One refused-connection line per address (or /64 or /48, when that is what is full) per period, counting those left out.
   const refusalLines = new LogThrottle(REFUSAL_LINE_PERIOD_MS);
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.

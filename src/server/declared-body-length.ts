@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Whether a request's body is sent without a content coding: its bytes on the wire are the bytes the parser limits. */
@@ -60,5 +60,17 @@ export function continueOnlyWithinLimit(server: Server, limit: number): void {
   server.on('checkContinue', (request, response) => {
     if (!declaresBodyPastLimit(request.headers, limit)) response.writeContinue();
     server.emit('request', request, response);
+  });
+}
+
+/**
+ * Any answer to a request whose Content-Length is past the limit closes its connection: node
+ * kept a connection alive past an answer sent before the body was read (a 401 to a caller
+ * without a key, a 404) by reading the rest of the body, every byte declared, until the request
+ * timeout. Listened to before the app, so the answer carries `Connection: close`.
+ */
+export function closeAfterBodyPastLimit(server: Server, limit: number): void {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (declaresBodyPastLimit(request.headers, limit)) response.shouldKeepAlive = false;
   });
 }

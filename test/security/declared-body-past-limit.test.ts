@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
-import { exchangeRaw, rawAnswerBody, rawStatusOf as statusOf } from '../helpers/raw-http.js';
+import { exchangeRaw, rawAnswerBody, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
 
 const KEY = 'declared-length-viewer-key-0123456789';
 const LIMIT = 4096;
@@ -51,6 +51,18 @@ describe('a request body past the limit', () => {
     const answer = await exchangeRaw(port, `${post('transfer-encoding: chunked\r\n')}${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     expect(statusOf(answer)).toBe(413);
     expect(rawAnswerBody(answer)).toEqual(TOO_LARGE);
+  });
+
+  it('closes the connection after any other answer to it: a caller without a key, a path not served', async () => {
+    for (const [request, status] of [
+      [`POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000000000\r\n\r\nxxxx`, 401],
+      [`POST /nothing HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000000000\r\n\r\nxxxx`, 404],
+    ] as const) {
+      const answer = await exchangeRaw(port, request);
+      expect(statusOf(answer)).toBe(status);
+      // Kept alive, node read the hundred gigabytes declared (for the next request) until the request timeout.
+      expect(headOf(answer)).toContain('connection: close');
+    }
   });
 
   it('is told to continue, and answered, within the limit (guard)', async () => {
