@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RedisUrlSetting } from '../config/env-redis-url.js';
 import { connectionTroubleOf, type WatchedConnection } from '../state/redis-connection-trouble.js';
 
 /**
@@ -14,12 +15,13 @@ export const BUS_REDIS_BACK = 'operation bus has its Redis connection again';
 /**
  * One line per kind of trouble per outage (ioredis retries, each retry another 'error' of the
  * same kind): a line when the trouble starts or changes (refused, then a wrong password), one
- * when the connection is ready again. `connection` names which of the bus's connections.
+ * when the connection is ready again. `connection` names which of the bus's connections;
+ * `setting`, the variable the URL came from, is what the meaning tells an operator to correct.
  */
-export function logBusConnection(redis: WatchedConnection, connection: string, logger: Logger): () => void {
+export function logBusConnection(redis: WatchedConnection, connection: string, logger: Logger, setting: RedisUrlSetting = 'REDIS_URL'): () => void {
   let told: string | undefined;
   const failed = (error?: unknown): void => {
-    const trouble = connectionTroubleOf(error);
+    const trouble = connectionTroubleOf(error, setting);
     if (trouble === undefined || trouble.code === told) return;
     told = trouble.code;
     logger.warn({ redisConnection: connection, failure: trouble.code, connection: trouble.detail }, BUS_REDIS_LOST);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisUrlSetting } from '../config/env-redis-url.js';
 import type { Operation } from '../domain/types.js';
 import { closeAll, closeRedis } from '../state/close-redis.js';
 import { REDIS_COMMAND_TIMEOUT_MS, closeDeadline } from '../state/redis-timeouts.js';
@@ -42,7 +43,8 @@ export class RedisOperationBus implements OperationBus {
   /** Whether Redis answers each connection, for the gauge and /readyz (made at their first read). */
   private liveness: RedisConnectionLiveness[] | undefined;
 
-  constructor(url: string, private readonly prefix = 'backup-graph:', logger?: Logger) {
+  /** `urlSetting`: the variable the URL came from, as the connection lines name it. */
+  constructor(url: string, private readonly prefix = 'backup-graph:', logger?: Logger, urlSetting: RedisUrlSetting = 'REDIS_URL') {
     // A Redis that stops answering fails its commands (see REDIS_COMMAND_TIMEOUT_MS): the watcher then polls alone.
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS } as const;
     this.commands = new Redis(url, options);
@@ -50,7 +52,7 @@ export class RedisOperationBus implements OperationBus {
     // Trouble reaches the caller through each failed command; unheard, the event would go to stderr.
     this.commands.on('error', () => {});
     this.subscriber.on('error', () => {});
-    if (logger) this.unwatch.push(logBusConnection(this.commands, 'operation bus', logger), logBusConnection(this.subscriber, 'operation bus subscriber', logger));
+    if (logger) this.unwatch.push(logBusConnection(this.commands, 'operation bus', logger, urlSetting), logBusConnection(this.subscriber, 'operation bus subscriber', logger, urlSetting));
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
   }
 
@@ -199,9 +201,9 @@ function writtenAccount(text: string, replica: string): string | undefined {
   return from !== replica && typeof providerId === 'string' ? providerId : undefined;
 }
 
-/** The bus for REDIS_URL (redis:// or rediss://), connected; with a logger, its connections' trouble is logged. */
-export async function createRedisOperationBus(url: string, logger?: Logger): Promise<RedisOperationBus> {
-  const bus = new RedisOperationBus(url, undefined, logger);
+/** The bus for REDIS_URL (redis:// or rediss://), connected; with a logger, its connections' trouble is logged, naming `urlSetting`. */
+export async function createRedisOperationBus(url: string, logger?: Logger, urlSetting: RedisUrlSetting = 'REDIS_URL'): Promise<RedisOperationBus> {
+  const bus = new RedisOperationBus(url, undefined, logger, urlSetting);
   await bus.ready();
   return bus;
 }

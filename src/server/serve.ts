@@ -103,10 +103,12 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   // REDIS_URL_FILE and the config's NAME_FILEs, all read by now.
   for (const file of takeLooseSecretFiles()) logger.warn({ setting: file.variable, mode: file.mode }, looseSecretFileWarning(file));
   if (redisUrl) phases?.enter('connecting to Redis');
-  const store = await createStore(redisUrl, logger, envRedisUrlSetting(env));
+  // The variable the URL came from, named by the start's Redis errors and the connection lines while running.
+  const redisUrlSetting = envRedisUrlSetting(env);
+  const store = await createStore(redisUrl, logger, redisUrlSetting);
   // With Redis, replicas share one poll loop per operation (a lease) and fan its statuses out.
   // Imported only then: a gateway without Redis never pays ioredis's load time and memory.
-  const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl, logger) : undefined;
+  const operationBus = redisUrl ? await (await import('../cluster/redis-operation-bus.js')).createRedisOperationBus(redisUrl, logger, redisUrlSetting) : undefined;
   // Demo mode's anonymous admin on loopback answers loopback names only (DNS rebinding); --demo-public lifts it.
   const loopbackNamesOnly = demo && options.demoPublic !== true;
   phases?.enter('opening the listeners');

@@ -50,7 +50,7 @@ export class RedisStore implements KeyValueStore {
     // Connection trouble reaches the caller through each failed command; unheard, the
     // event would go to stderr, outside the gateway's logs.
     this.redis.on('error', () => {});
-    this.unwatch = watchConnection(this.redis);
+    this.unwatch = watchConnection(this.redis, urlSetting);
   }
 
   /** Keys under `<prefix><name>:`; Redis's maxmemory bounds them (see docs/configuration.md for the eviction policy). */

@@ -36,9 +36,9 @@ const WITHOUT_REDIS = 'to keep the shared state in this process (one replica onl
 const LOGIN_REFUSALS: ReadonlySet<string> = new Set(['NOAUTH', 'WRONGPASS']);
 
 /**
- * What a refusal means where the URL came from REDIS_URL_FILE: the connection's own words
- * (redis-connection-trouble.ts) name REDIS_URL, which the systemd unit never sets, beside
- * "(REDIS_URL_FILE)" in the same line.
+ * What a refusal means where the URL came from REDIS_URL_FILE, short: the line names
+ * "(REDIS_URL_FILE)" and "the URL in the file REDIS_URL_FILE names" already, where the
+ * connection's own words (redis-connection-trouble.ts) would name the file a third time.
  */
 const FILE_LOGIN_MEANINGS: Readonly<Record<string, string>> = {
   NOAUTH: 'Redis asks for a password and the URL gives none',

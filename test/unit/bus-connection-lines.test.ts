@@ -2,17 +2,18 @@ import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BUS_REDIS_BACK, BUS_REDIS_LOST, logBusConnection } from '../../src/cluster/bus-connection-lines.js';
+import type { RedisUrlSetting } from '../../src/config/env-redis-url.js';
 import type { WatchedConnection } from '../../src/state/redis-connection-trouble.js';
 
 class FakeConnection extends EventEmitter implements WatchedConnection {
   status = 'connecting';
 }
 
-function watched() {
+function watched(setting?: RedisUrlSetting) {
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   const redis = new FakeConnection();
-  const stop = logBusConnection(redis, 'subscriber', logger);
+  const stop = logBusConnection(redis, 'subscriber', logger, setting);
   const said = () => lines.map(({ level, msg, redisConnection, failure, connection }) => ({ level, msg, redisConnection, failure, connection }));
   return { redis, stop, said };
 }
@@ -42,6 +43,17 @@ describe('logBusConnection (the operation bus names losing Redis and getting it 
       back,
     ]);
     expect(JSON.stringify(said())).not.toContain('hunter2');
+  });
+
+  it('a URL from REDIS_URL_FILE (as the systemd unit gives it): the meanings name that file, never REDIS_URL', () => {
+    const { redis, said } = watched('REDIS_URL_FILE');
+    redis.emit('error', socketError('ECONNREFUSED'));
+    redis.emit('error', wrongPassword());
+    expect(said()).toEqual([
+      lost('ECONNREFUSED', 'ECONNREFUSED at 127.0.0.1:6379: nothing listens there (Redis stopped, or the wrong host or port in the URL in the file REDIS_URL_FILE names)'),
+      lost('WRONGPASS', 'WRONGPASS: Redis refused the user or password of the URL in the file REDIS_URL_FILE names'),
+    ]);
+    expect(JSON.stringify(said())).not.toMatch(/REDIS_URL(?!_FILE)|hunter2/);
   });
 
   it('says nothing for a first ready, or an error that tells nothing of the connection', () => {

@@ -30,6 +30,31 @@ describe('a Redis connection error as code and meaning', () => {
     expect(JSON.stringify(connectionTroubleOf(wrong))).not.toContain('s3cret-pw');
   });
 
+  it('a URL from REDIS_URL_FILE (the systemd unit sets no REDIS_URL): each meaning names that file, never REDIS_URL', async () => {
+    const codes = (code: string): Error => Object.assign(new Error(`connect ${code} redis://:s3cret-pw@h`), { code, hostname: 'redis.invalid' });
+    const fromFile = (error: Error) => connectionTroubleOf(error, 'REDIS_URL_FILE')?.detail;
+    expect(fromFile(await refusedConnectError())).toMatch(/^ECONNREFUSED at 127\.0\.0\.1:\d+: nothing listens there \(Redis stopped, or the wrong host or port in the URL in the file REDIS_URL_FILE names\)$/);
+    expect(fromFile(codes('ENOTFOUND'))).toBe('ENOTFOUND at redis.invalid: the host name of the URL in the file REDIS_URL_FILE names does not resolve');
+    expect(fromFile(codes('EAI_AGAIN'))).toBe('EAI_AGAIN at redis.invalid: the host name of the URL in the file REDIS_URL_FILE names could not be resolved now (DNS failing)');
+    expect(fromFile(new ReplyError('NOAUTH Authentication required.'))).toBe('NOAUTH: Redis asks for a password and the URL in the file REDIS_URL_FILE names gives none');
+    expect(fromFile(new ReplyError('WRONGPASS invalid username-password pair'))).toBe('WRONGPASS: Redis refused the user or password of the URL in the file REDIS_URL_FILE names');
+    expect(fromFile(new ReplyError('NOPERM this user has no permissions to run the command'))).toBe('NOPERM: the user of the URL in the file REDIS_URL_FILE names may not run the commands the gateway sends');
+    // The same errors under REDIS_URL keep their words.
+    expect(connectionTroubleOf(codes('ENOTFOUND'), 'REDIS_URL')?.detail).toBe("ENOTFOUND at redis.invalid: REDIS_URL's host name does not resolve");
+  });
+
+  it('a watched connection of a URL from REDIS_URL_FILE is told in its words', () => {
+    const redis = new FakeConnection();
+    const unwatch = watchConnection(redis, 'REDIS_URL_FILE');
+    try {
+      redis.status = 'reconnecting';
+      redis.emit('error', new ReplyError('WRONGPASS invalid username-password pair'));
+      expect(currentConnectionTrouble()?.detail).toBe('WRONGPASS: Redis refused the user or password of the URL in the file REDIS_URL_FILE names');
+    } finally {
+      unwatch();
+    }
+  });
+
   it('a code without a meaning of its own still says its code; an error of no connection is none', () => {
     const odd = Object.assign(new Error('connect EPROTO redis://:s3cret-pw@h'), { code: 'EPROTO' });
     expect(connectionTroubleOf(odd)).toEqual({ code: 'EPROTO', detail: 'EPROTO: the connection failed' });
