@@ -2,6 +2,7 @@ import { type Alias, type Document, isMap, isPair, isScalar, LineCounter, parseA
 import { npmLinesProblem } from './npm-lines.js';
 import { unquotedVariableHint, type YamlPosition } from './unquoted-variable.js';
 import { isPlainWord } from './usable-id.js';
+import { tooDeeplyNested } from './yaml-depth.js';
 
 const QUOTE_IT = ': a value that begins with * is read as an alias, ! as a tag, % as a directive: write it in quotes';
 
@@ -75,6 +76,9 @@ export type KeyLine = (path: ReadonlyArray<PropertyKey>, key: string) => number 
  * `password: !Xy9...` (a tag YAML does not know) was printed whole on stderr and read as an empty value.
  */
 export function parseConfigYaml(text: string): { value: unknown; keyLine: KeyLine } {
+  // Before the composer, which recurses once a level: past some 800 it ran out of stack.
+  const tooDeep = tooDeeplyNested(text);
+  if (tooDeep) throw tooDeep;
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *common`) on: the shared-settings habit of compose files, which YAML 1.2
   // left out; without them each one read "unknown key" and the account lost what it merged.
