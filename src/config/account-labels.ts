@@ -48,7 +48,7 @@ export function clientLabel(clients: readonly unknown[], index: number, provider
  * Every client key and every provider secret (its kind's `secretKeys`; every string of its `auth`
  * where the kind is not one the gateway knows): what a quoted name must not be.
  */
-function credentialsOf(clients: readonly unknown[], providers: readonly unknown[]): Set<string> {
+export function credentialsOf(clients: readonly unknown[], providers: readonly unknown[]): Set<string> {
   const credentials = new Set<string>();
   for (const client of clients) {
     const key = client !== null && typeof client === 'object' ? (client as Record<string, unknown>).key : undefined;

@@ -1,4 +1,6 @@
+import { credentialsOf } from './account-labels.js';
 import { clientKeyProblem, providerSecretProblem } from './secret-line-breaks.js';
+import { secretLikeNameProblem } from './secret-like-name.js';
 import { isPlainWord, USABLE_ID } from './usable-id.js';
 
 /**
@@ -55,6 +57,12 @@ export function crossCheckConfig(input: unknown): CrossIssue[] {
       const problem = typeof value === 'string' ? providerSecretProblem(value) : null;
       if (problem) issues.push({ path: ['providers', index, 'auth', name], message: problem });
     }
+  });
+  const credentials = credentialsOf(list(config.clients), list(config.providers));
+  list(config.providers).forEach((provider, index) => {
+    const name = record(provider)?.name;
+    const problem = typeof name === 'string' ? secretLikeNameProblem(name, credentials) : undefined;
+    if (problem) issues.push({ path: ['providers', index, 'name'], message: problem });
   });
   // Without a providers list (left out, or misspelt `provider:`) its own line says so; every
   // id named elsewhere reading "no provider has id" buried that one line under the noise.
