@@ -98,4 +98,22 @@ describe.skipIf(!redis.url)(redisSuite('the operation bus losing Redis is logged
       await bus.close().catch(() => {});
     }
   }, 60_000);
+
+  it('a wrong password in the URL from REDIS_URL_FILE (the systemd unit sets no REDIS_URL): the line names that file', async () => {
+    const { logger, text, lines } = capturedLogger();
+    const { host, pathname } = new URL(redis.url as string);
+    const bus = new RedisOperationBus(`redis://no-such-user-${randomUUID().slice(0, 8)}:${PASSWORD}@${host}${pathname}`, prefix, logger, 'REDIS_URL_FILE');
+    try {
+      await expect(bus.ready()).rejects.toThrow();
+      const refused = await eventually(
+        async () => lines().filter((line) => line.msg === BUS_REDIS_LOST),
+        (found) => found.length > 0,
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+      expect(refused[0]).toMatchObject({ failure: 'WRONGPASS', connection: 'WRONGPASS: Redis refused the user or password of the URL in the file REDIS_URL_FILE names' });
+      for (const line of text) expect(line).not.toMatch(new RegExp(`${PASSWORD}|REDIS_URL(?!_FILE)`));
+    } finally {
+      await bus.close().catch(() => {});
+    }
+  }, 60_000);
 });
