@@ -120,3 +120,12 @@ describe('clientAddressResolver against a long chain of trusted hops', () => {
     expect(addressOf(request('127.0.0.1', chain(1_800)))).toBe('10.0.6.232');
   });
 });
+
+describe('clientKeyOf asked in turn for different addresses', () => {
+  it('keys each by itself, the same text always to the same key', () => {
+    // Addresses alternating as keep-alive clients' requests interleave: a key kept from the
+    // address before would put one client in another's bucket.
+    const asked = ['127.0.0.1', '::ffff:203.0.113.7', '127.0.0.1', '2001:db8::1', '2001:db8::1', '64:ff9b::c000:221', 'not an address', '127.0.0.1'];
+    expect(asked.map(clientKeyOf)).toEqual(['127.0.0.1', '203.0.113.7', '127.0.0.1', '2001:db8:0:0:0:0:0:1', '2001:db8:0:0:0:0:0:1', '192.0.2.33', 'not an address', '127.0.0.1']);
+  });
+});
