@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { requestTimeouts } from './request-timeouts.js';
+import { closeAfterAnswersBeforeBody } from './unread-body-close.js';
 import { keepEveryHeaderLine } from './header-lines.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { noSniff } from './no-sniff.js';
@@ -62,7 +63,8 @@ export async function startAdminListener(admin: GatewayConfig['admin'], dependen
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
-  const server: Server = createServer(requestTimeouts(cap.requestTimeoutMs), app);
+  const bodyUnread = closeAfterAnswersBeforeBody(app);
+  const server: Server = createServer({ ...requestTimeouts(cap.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, bodyUnread.listener);
   keepEveryHeaderLine(server);
   answerUnreadableRequests(server);
   answerWhatNodeRefused(server);

@@ -59,6 +59,7 @@ import { cancellationController, requestSignal } from './request-signal.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { answerUnreadableRequests } from './unreadable-requests.js';
 import { answerWhatNodeRefused } from './requests-node-answers.js';
+import { closeAfterAnswersBeforeBody } from './unread-body-close.js';
 import { closeAfterBodyPastLimit, continueOnlyWithinLimit, refuseBodyPastLimit } from './declared-body-length.js';
 import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
 import { bodyErrorAnswer } from './body-errors.js';
@@ -212,7 +213,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // Express would hash every answer for a weak ETag (a 254 KB dashboard: a SHA-1 per query);
   // GraphQL POST answers are never revalidated, and GraphiQL sets its own.
   app.set('etag', false);
-  const httpServer = createServer(requestTimeouts(options.requestTimeoutMs), app);
+  const bodyUnread = closeAfterAnswersBeforeBody(app);
+  const httpServer = createServer({ ...requestTimeouts(options.requestTimeoutMs), ServerResponse: bodyUnread.ServerResponse }, bodyUnread.listener);
   keepEveryHeaderLine(httpServer);
   answerUnreadableRequests(httpServer);
   answerWhatNodeRefused(httpServer);
