@@ -1,19 +1,14 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Whether a request's body is sent without a content coding: its bytes on the wire are the bytes the parser limits. */
-const sentAsIs = (headers: IncomingHttpHeaders): boolean => {
-  const coding = headers['content-encoding']?.trim().toLowerCase();
-  return coding === undefined || coding === '' || coding === 'identity';
-};
-
 /**
- * Whether a request's Content-Length alone says its body is past `limit` bytes. Only a body sent
- * without a content coding: the parser limits a compressed one once inflated, so its length on
- * the wire says nothing of that.
+ * Whether a request's Content-Length alone says its body is past `limit` bytes, in whatever
+ * content coding: the parser limits a compressed body once inflated, never its bytes on the wire,
+ * so it read every byte declared of one it could not inflate, or of one that inflates to nothing
+ * (empty deflate blocks), and node read the rest of one answered before it was read. A JSON body
+ * is never larger compressed, so one past the limit on the wire is past it inflated too.
  */
 export function declaresBodyPastLimit(headers: IncomingHttpHeaders, limit: number): boolean {
-  if (!sentAsIs(headers)) return false;
   const length = headers['content-length'];
   return length !== undefined && Number(length) > limit;
 }
@@ -35,7 +30,8 @@ export function refuseBodyPastLimit(limit: number, answer: (res: Response, error
       return next(tooLarge());
     }
     // A Content-Length within the limit frames the body within it; only a chunked one can pass it.
-    if (req.headers['transfer-encoding'] !== undefined && sentAsIs(req.headers)) {
+    // Its bytes on the wire are counted, compressed or not (declaresBodyPastLimit says why).
+    if (req.headers['transfer-encoding'] !== undefined) {
       let received = 0;
       const count = (chunk: Buffer): void => {
         received += chunk.length;
