@@ -130,4 +130,31 @@ describe('a request body past the limit', () => {
       expect(await chunked.json(), `${coding} chunked`).toEqual({ data: { __typename: 'Query' } });
     }
   });
+
+  it('reads a body of exactly the limit, declared or chunked, as before (guard of the bound)', async () => {
+    const query = JSON.stringify({ query: '{ __typename }' });
+    // JSON's trailing white space: a body of exactly LIMIT bytes.
+    const body = query.padEnd(LIMIT, ' ');
+    const declared = await exchangeRaw(port, `${post(`content-length: ${body.length}\r\nconnection: close\r\n`)}${body}`);
+    expect(rawAnswerBody(declared)).toEqual({ data: { __typename: 'Query' } });
+    const half = LIMIT / 2;
+    const chunks = [body.slice(0, half), body.slice(half)].map((piece) => `${piece.length.toString(16)}\r\n${piece}\r\n`).join('');
+    const chunked = await exchangeRaw(port, `${post('transfer-encoding: chunked\r\nconnection: close\r\n')}${chunks}0\r\n\r\n`);
+    expect(rawAnswerBody(chunked)).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('keeps a connection alive, pipelined requests answered in turn, for bodies within the limit (guard)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const first = `${post(`content-length: ${body.length}\r\n`)}${body}`;
+    const second = `${post(`content-length: ${body.length}\r\nconnection: close\r\n`)}${body}`;
+    const answer = await exchangeRaw(port, first + second);
+    expect(answer.match(/^HTTP\/1\.1 200 /gm)).toHaveLength(2);
+  });
+
+  it('leaves a chunked body answered before it was read (an unknown coding, 415) to node, with no failure (guard)', async () => {
+    const chunk = 'x'.repeat(LIMIT + 1);
+    const answer = await exchangeRaw(port, `${post('transfer-encoding: chunked\r\ncontent-encoding: unknown\r\nconnection: close\r\n')}${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+    expect(statusOf(answer)).toBe(415);
+    expect(harness.logs.filter((line) => /"level":50|headers already sent|ERR_HTTP_HEADERS_SENT/i.test(line))).toEqual([]);
+  });
 });
