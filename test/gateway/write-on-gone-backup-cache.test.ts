@@ -111,3 +111,35 @@ describe.each([
     expect((await owned()).map((listed) => listed.id)).not.toContain(item.id);
   });
 });
+
+/**
+ * A write the provider refuses otherwise (CONFLICT: the target VM locked) drops nothing: only a
+ * NOT_FOUND says a listed row went, so a client cannot empty the cache, here and on every
+ * replica, with writes it knows will be refused.
+ */
+describe('danube: a write refused other than NOT_FOUND', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['danube'], configure: withProviderSettings({ cacheTtlMs: 600_000 }) });
+  });
+  afterAll(() => harness.close());
+
+  it('keeps the instance cached: a backup gone at the provider meanwhile is still listed from the cache', async () => {
+    const answer = await harness.gql<{ backups: { edges: Array<{ node: Listed & { instance: { id: string; nativeId: string } } }> } }>(
+      '{ backups(first: 500) { edges { node { id nativeId status instance { id nativeId } } } } }',
+    );
+    const rows = answer.data!.backups.edges.map((edge) => edge.node).filter((row) => row.status === 'AVAILABLE' && row.instance !== null);
+    const restored = rows.find((row) => rows.some((other) => other !== row && other.instance.id === row.instance.id))!;
+    const gone = rows.find((row) => row !== restored && row.instance.id === restored.instance.id)!;
+    const simulator = harness.simulator('danube').simulator as DanubeSimulator;
+    const vm = simulator.vms.find((row) => row.hostname === restored.instance.nativeId)!;
+    vm.status = 'stopped';
+    simulator.setVmLocked(restored.instance.nativeId, true);
+    // Backup names repeat across VMs: the one of this VM.
+    simulator.backups.splice(simulator.backups.findIndex((row) => row.name === gone.nativeId && row.hostname === restored.instance.nativeId), 1);
+    const refused = await harness.gql(RESTORE, { input: { backupId: restored.id, confirm: true } });
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    const one = await harness.gql<{ instance: { backups: Array<{ id: string }> } }>(ONE_VM, { id: restored.instance.id });
+    expect(one.data!.instance.backups.map((item) => item.id)).toContain(gone.id);
+  });
+});
