@@ -228,6 +228,14 @@ export interface Operation extends OperationRef {
    */
   jobUnconfirmed?: true;
   /**
+   * Read where nothing the provider answers shows the work was ever asked for: a Zomro or OnApp
+   * delete whose backup is still listed (RUNNING, or FAILED past its give-up time), an OnApp
+   * restore with no transaction listed for its backup (PENDING, or FAILED past 30 minutes). An id
+   * anyone writes naming a listed backup read so, and the answer showed that backup DELETING. The
+   * gateway answers it only for an operation it recorded starting (request-reads.ts).
+   */
+  noTraceAtProvider?: true;
+  /**
    * The id a read was asked by (`operation(id:)`, `node`, `_entities`, a subscription): answered
    * as the operation's id. An id encodes what was known when the work began, and a create's
    * backup, named later, would otherwise make the same operation answer a second id, which

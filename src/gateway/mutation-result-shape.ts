@@ -48,6 +48,7 @@ const OPERATION: Fields<Operation> = {
   askedId: optional(isString),
   succeededByAbsence: optional((value) => value === true),
   jobUnconfirmed: optional((value) => value === true),
+  noTraceAtProvider: optional((value) => value === true),
 };
 const isOperation = hasFields(OPERATION);
 const isBackup: Check = (value) => isAnsweredRecord(value, 'backups');

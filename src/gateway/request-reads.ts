@@ -435,7 +435,10 @@ export class RequestReads {
    * job or task whose answer does not say it is this operation (Operation.jobUnconfirmed: any
    * ZStack or Danube operation so read, a sync's too): an id written around another operation's
    * job or task (a create's, a restore's, another backup's delete, any of them as a sync) read that
-   * one's RUNNING, SUCCEEDED or FAILED as this operation's. Asked before the
+   * one's RUNNING, SUCCEEDED or FAILED as this operation's. And so is any status nothing at the
+   * provider bears out (Operation.noTraceAtProvider: a Zomro or OnApp delete whose backup is still
+   * listed, an OnApp restore with no transaction): an id naming any listed backup read RUNNING,
+   * and its answer showed the backup DELETING. Asked before the
    * read is passed on, so a forged one ends no delete record and forgets no cached list. As
    * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */
@@ -443,7 +446,7 @@ export class RequestReads {
     // Vouched for before the read (vouchFor): the record is not asked twice.
     if (adapter.toldOnlyWhereStarted(ref)) return;
     const byAbsence = operation.status === 'SUCCEEDED' && operation.succeededByAbsence === true;
-    if (!byAbsence && operation.jobUnconfirmed !== true) return;
+    if (!byAbsence && operation.jobUnconfirmed !== true && operation.noTraceAtProvider !== true) return;
     if (!(await this.shared.startedOperations.wasStarted(ref, adapter.account.id, 'read'))) throw this.notStartedHere(adapter.account.id);
   }
 

@@ -250,6 +250,11 @@ export abstract class BaseAdapter implements ProviderAdapter {
     return { ...this.operation(ref, 'SUCCEEDED', providerOperationId), succeededByAbsence: true };
   }
 
+  /** A status nothing the provider answered bears out (Operation.noTraceAtProvider): told only for an operation the gateway started. */
+  protected withNoTrace(operation: Operation): Operation {
+    return { ...operation, noTraceAtProvider: true };
+  }
+
   private refuse(capability: Capability): Promise<never> {
     return Promise.reject(unsupported(this.account.id, capability));
   }

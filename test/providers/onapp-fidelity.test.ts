@@ -4,6 +4,8 @@ import { UNLISTED_CREATE_GIVES_UP_MS, UNSEEN_RESTORE_GIVES_UP_MS } from '../../s
 import { DEFAULT_BACKUP_GIVE_UP_MS } from '../../src/providers/onapp/config.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { errorCodes, eventually, type Harness, startHarness, withProviderSettings } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { recordedAsStarted } from '../helpers/started-record.js';
 
 /** Issue 18: OnApp as its documents say it, where adapter and simulator once shared a misreading. */
 
@@ -22,10 +24,13 @@ describe('onapp fidelity', () => {
   let harness: Harness;
   let simulator: OnappSimulator;
   let nodes: Node[];
+  /** The gateway's store: a restore or delete id written here is recorded as its mutation would have recorded it. */
+  const store = new NamedMemoryStore();
 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['onapp'],
+      store,
       configure: withProviderSettings({ timezone: 'Europe/Amsterdam', cacheTtlMs: 0 }),
     });
     simulator = harness.simulator('onapp').simulator as OnappSimulator;
@@ -146,22 +151,22 @@ describe('onapp fidelity', () => {
   it('a restore whose transaction OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
     const node = nodes[4]!;
     const backup = node.backups[0]!;
-    // An operation id as restoreBackup issues it; the simulator has no restore transaction of this backup.
-    const restore = (startedAt: number) => encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]);
-    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: restore(Date.now()) });
+    // An operation id as restoreBackup issues it (and records); the simulator has no restore transaction of this backup.
+    const restore = (startedAt: number) => recordedAsStarted(store, encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]));
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: await restore(Date.now()) });
     expect(fresh.data?.operation.status).toBe('PENDING');
-    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: restore(Date.now() - UNSEEN_RESTORE_GIVES_UP_MS - 60_000) });
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await restore(Date.now() - UNSEEN_RESTORE_GIVES_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction') });
   });
 
   it('a delete whose backup OnApp still lists is RUNNING for a while, then FAILED, not RUNNING for ever', async () => {
     const node = nodes[4]!;
     const backup = node.backups[0]!;
-    // An operation id as deleteBackup issues it, of a backup OnApp still lists (its delete transaction failed).
-    const deletion = (startedAt: number) => encodeId('Operation', 'onapp-test', ['DELETE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]);
-    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: deletion(Date.now()) });
+    // An operation id as deleteBackup issues it (and records), of a backup OnApp still lists (its delete transaction failed).
+    const deletion = (startedAt: number) => recordedAsStarted(store, encodeId('Operation', 'onapp-test', ['DELETE_BACKUP', String(startedAt), node.nativeId, backup.nativeId]));
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: await deletion(Date.now()) });
     expect(fresh.data?.operation.status).toBe('RUNNING');
-    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: deletion(Date.now() - DEFAULT_BACKUP_GIVE_UP_MS - 60_000) });
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await deletion(Date.now() - DEFAULT_BACKUP_GIVE_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('still lists the backup 120 minutes after its delete') });
   });
 

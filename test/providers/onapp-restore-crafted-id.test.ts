@@ -49,13 +49,14 @@ describe('onapp: a restore operation id whose parts the gateway did not write', 
       expect(asWatermark.polled.data).toEqual({ operation: { status: 'PENDING', error: null } });
       expect(asWatermark.reads).toBeLessThanOrEqual(12);
 
-      // A third part naming the newest transaction: every page up to the first, before.
+      // A third part naming the newest transaction: every page up to the first, before. No
+      // transaction found and no record of it started (the gateway wrote no such id): NOT_FOUND.
       const readFar = await poll([watermark!, '1', String(newest)]);
-      expect(readFar.polled.data).toEqual({ operation: { status: 'PENDING', error: null } });
+      expect(errorCodes(readFar.polled)).toEqual(['NOT_FOUND']);
       expect(readFar.reads).toBe(asWatermark.reads);
       // The last place of a series no restore took: 31 restores before it never listed, so on up to the first page, before.
       const lastPlace = await poll([watermark!, '32']);
-      expect(lastPlace.polled.data).toEqual({ operation: { status: 'PENDING', error: null } });
+      expect(errorCodes(lastPlace.polled)).toEqual(['NOT_FOUND']);
       expect(lastPlace.reads).toBe(asWatermark.reads);
       // A read above every transaction the VM lists was read by no restore.
       const impossible = await poll([watermark!, '2', String(newest + 1_000)]);

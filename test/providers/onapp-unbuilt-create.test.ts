@@ -3,6 +3,8 @@ import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS as UNBUILT_CREATE_GIVES_UP_MS, onappConfigSchema } from '../../src/providers/onapp/config.js';
 import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
 import { type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { recordedAsStarted } from '../helpers/started-record.js';
 
 /**
  * An OnApp create follows its backup's `built` flag. OnApp takes the backup by a transaction, and
@@ -93,12 +95,15 @@ describe('onapp: backupGiveUpMs', () => {
 
   it('an account may set its own limit, for an unbuilt create and an undeleted backup alike (five hours here)', async () => {
     const limit = 5 * 3_600_000;
-    await withHarness({ kinds: ['onapp'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, backupGiveUpMs: limit }) }, async (harness) => {
+    // The gateway's store: an aged delete id is recorded there as deleteBackup would have recorded it.
+    const store = new NamedMemoryStore();
+    await withHarness({ kinds: ['onapp'], store, simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, backupGiveUpMs: limit }) }, async (harness) => {
       const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string; nativeId: string } }> } }>(LIST);
       const node = list.data!.instances.edges[1]!.node;
       const created = await harness.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: node.id, name: 'slow-to-build' } });
       expect(created.errors).toBeUndefined();
-      const poll = async (id: string, ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: agedBy(id, ageMs) })).data?.operation;
+      const poll = async (id: string, ageMs: number) =>
+        (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await recordedAsStarted(store, agedBy(id, ageMs)) })).data?.operation;
       const id = created.data!.createBackup.operation.id;
       // Past the default two hours, a large disk's backup still being built is not FAILED.
       expect(await poll(id, 3 * 3_600_000)).toMatchObject({ status: 'RUNNING', error: null });

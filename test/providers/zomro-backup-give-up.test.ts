@@ -3,6 +3,8 @@ import { decodeId, encodeId } from '../../src/domain/ids.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS } from '../../src/providers/zomro/config.js';
 import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import { type Harness, startHarness, withHarness, withProviderSettings } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { recordedAsStarted } from '../helpers/started-record.js';
 
 /**
  * A Zomro create follows its backup's word until Active, a delete its backup until it leaves the
@@ -32,11 +34,14 @@ describe('zomro: creates and deletes that never end', () => {
   let harness: Harness;
   let simulator: ZomroSimulator;
   let nodes: Node[];
-  const poll = async (id: string, ageMs: number) => (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: agedBy(id, ageMs) })).data?.operation;
+  /** The gateway's store: an aged id is recorded there as its mutation would have recorded it (a delete's status rests on the record). */
+  const store = new NamedMemoryStore();
+  const poll = async (id: string, ageMs: number) =>
+    (await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await recordedAsStarted(store, agedBy(id, ageMs)) })).data?.operation;
 
   beforeAll(async () => {
     // A new backup stays Saving, and a delete stays under way, all through this file.
-    harness = await startHarness({ kinds: ['zomro'], simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: 600_000 }) });
+    harness = await startHarness({ kinds: ['zomro'], store, simulator: { asyncDelayMs: 86_400_000 }, configure: withProviderSettings({ cacheTtlMs: 0, restoreSettleMs: 600_000 }) });
     simulator = harness.simulator('zomro').simulator as ZomroSimulator;
     simulator.deleteDelayMs = 86_400_000;
     const list = await harness.gql<{ instances: { edges: Array<{ node: Node }> } }>(LIST);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeId } from '../../src/domain/ids.js';
 import { decodeInstanceId } from '../../src/gateway/ids.js';
 import { eventually, type Harness, startHarness, withLimits } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { pendingRestore, startedRecords } from '../helpers/pending-restore.js';
 import { messagesWhen, wsUrl } from '../helpers/ws.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -28,10 +29,12 @@ describe('WebSocket: the messages of the operations a connection runs add up to 
   };
 
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['onapp'], configure: withLimits({ bodyLimitBytes: BODY_LIMIT }) });
+    const store = new NamedMemoryStore();
+    harness = await startHarness({ kinds: ['onapp'], store, configure: withLimits({ bodyLimitBytes: BODY_LIMIT }) });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
     const vm = decodeInstanceId(list.data!.instances.edges[0]!.node.id).nativeId;
-    pending = encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(Date.now()), vm, '999999']);
+    // A restore OnApp lists no transaction for, recorded as restoreBackup records its own: PENDING for minutes.
+    pending = pendingRestore(startedRecords(store), vm, Date.now()).id;
     socket = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
     socket.on('error', () => {});
     socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));

@@ -1,9 +1,10 @@
 import { Session } from 'node:inspector/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeId } from '../../src/domain/ids.js';
 import { decodeInstanceId } from '../../src/gateway/ids.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { pendingRestore, startedRecords } from '../helpers/pending-restore.js';
 import { wsUrl } from '../helpers/ws.js';
 
 /** Connections, one subscription each: within the per-address cap of 20. */
@@ -42,10 +43,12 @@ describe('WebSocket: what a subscription holds until it ends is what it runs wit
   const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['onapp'] });
+    const store = new NamedMemoryStore();
+    harness = await startHarness({ kinds: ['onapp'], store });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
     const vm = decodeInstanceId(list.data!.instances.edges[0]!.node.id).nativeId;
-    pending = encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(Date.now()), vm, '999999']);
+    // A restore OnApp lists no transaction for, recorded as restoreBackup records its own: PENDING for minutes.
+    pending = pendingRestore(startedRecords(store), vm, Date.now()).id;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.terminate();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeId } from '../../src/domain/ids.js';
 import { decodeInstanceId } from '../../src/gateway/ids.js';
 import { eventually, type Harness, startHarness } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { pendingRestore, startedRecords } from '../helpers/pending-restore.js';
 import { wsUrl } from '../helpers/ws.js';
 
 interface Message {
@@ -17,10 +18,11 @@ describe('WebSocket: a subscription id used again right after its complete', () 
   const pending: string[] = [];
 
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['onapp'] });
+    const store = new NamedMemoryStore();
+    harness = await startHarness({ kinds: ['onapp'], store });
     const list = await harness.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>('{ instances { edges { node { id } } } }');
     const vm = decodeInstanceId(list.data!.instances.edges[0]!.node.id).nativeId;
-    for (const backup of ['999991', '999992']) pending.push(encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(Date.now()), vm, backup]));
+    for (const backup of ['999991', '999992']) pending.push(pendingRestore(startedRecords(store), vm, Date.now(), backup).id);
   });
   afterAll(() => harness.close());
 

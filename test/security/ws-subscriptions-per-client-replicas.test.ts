@@ -6,6 +6,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
 import { RedisStore } from '../../src/state/redis-store.js';
 import { eventually, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { pendingRestore, startedRecords } from '../helpers/pending-restore.js';
 import { redisSuite, testRedis } from '../helpers/redis.js';
 import { rawConnection, type RawConnection } from '../helpers/ws.js';
 
@@ -66,13 +67,25 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
   let started = Date.now();
   let ids = 0;
   const connections: Connection[] = [];
-  /** A made-up restore OnApp lists no transaction for: PENDING, polled, for minutes. Each call a new operation. */
-  const forgedPending = () => encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(started++), vm, '999999']);
-  const subscribe = (connection: Connection): Promise<Message> => {
+  /** Where the test records its restores as started, as restoreBackup would: the replicas' Redis. */
+  const recordStore = redis.url ? new RedisStore(redis.url, prefix) : undefined;
+  /** A restore OnApp lists no transaction for: PENDING, polled, for minutes. Each call a new operation. */
+  const subscribe = async (connection: Connection, operation?: string): Promise<Message> => {
     const id = `s${ids++}`;
-    connection.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { operationUpdated(id: "${forgedPending()}") { status } }` } }));
+    if (operation === undefined) {
+      const restore = pendingRestore(startedRecords(recordStore!), vm, started++);
+      await restore.recorded;
+      operation = restore.id;
+    }
+    connection.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { operationUpdated(id: "${operation}") { status } }` } }));
     return answerTo(connection, id);
   };
+  /**
+   * Where the replica's Redis is gone, a restore's record cannot be read (STORE_UNAVAILABLE): a
+   * create whose place in its disk's series cannot be read is PENDING there instead, polled, each
+   * call a new operation.
+   */
+  const unplacedCreate = () => encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(started++), vm, '', '1', '999999999']);
   const connect = async (gateway: RunningGateway, key = KEY) => {
     const made = await open(gateway.graphqlUrl, key);
     connections.push(made);
@@ -80,7 +93,7 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
   };
 
   beforeAll(async () => {
-    await Promise.all(stores.map((store) => store.ready()));
+    await Promise.all([...stores, recordStore!].map((store) => store.ready()));
     harness = await startHarness({
       kinds: ['onapp'],
       store: stores[0]!,
@@ -103,6 +116,7 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
     await cutOff?.close();
     await first?.close();
     await harness?.close();
+    await recordStore?.close();
   });
 
   it("a key at its cap on one replica is refused on the other, as one replica refuses it; a place given back on one is taken on the other; a dead replica's places come back when its lease expires", async () => {
@@ -151,9 +165,9 @@ describe.skipIf(!redis.url)(redisSuite('limits.maxSubscriptionsPerClient across 
 
   it('a replica whose Redis fails counts alone, to the cap, and counts each failure in backup_graph_store_failures_total', async () => {
     const connection = await connect(cutOff, CUT_OFF_KEY);
-    expect(await subscribe(connection)).toMatchObject({ type: 'next' });
-    expect(await subscribe(connection)).toMatchObject({ type: 'next' });
-    refusedAtTheCap(await subscribe(connection));
+    expect(await subscribe(connection, unplacedCreate())).toMatchObject({ type: 'next' });
+    expect(await subscribe(connection, unplacedCreate())).toMatchObject({ type: 'next' });
+    refusedAtTheCap(await subscribe(connection, unplacedCreate()));
     const metrics = await (await fetch(`${cutOff.adminUrl}/metrics`)).text();
     expect(Number(/^backup_graph_store_failures_total\{store="subscriptions",failure="error"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(PER_CLIENT);
   });

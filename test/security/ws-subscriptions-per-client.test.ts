@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/domain/ids.js';
 import { decodeInstanceId } from '../../src/gateway/ids.js';
 import { eventually, type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { pendingRestore, startedRecords } from '../helpers/pending-restore.js';
 import { rawConnection, type RawConnection } from '../helpers/ws.js';
 
 const KEY = 'watcher-key-0123456789abcdef';
@@ -46,10 +47,11 @@ describe('limits.maxSubscriptionsPerClient: subscriptions per client key across 
   let vm: string;
   let started = Date.now();
   const connections: Connection[] = [];
-  /** A made-up restore OnApp lists no transaction for: PENDING, polled, for minutes. Each call a new operation. */
-  const forgedPending = () => encodeId('Operation', 'onapp-test', ['RESTORE_BACKUP', String(started++), vm, '999999']);
+  let store = new NamedMemoryStore();
+  /** A restore OnApp lists no transaction for: PENDING, polled, for minutes. Each call a new operation. */
+  const pending = () => pendingRestore(startedRecords(store), vm, started++).id;
   const subscribe = (connection: Connection, id: string) =>
-    connection.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { operationUpdated(id: "${forgedPending()}") { status } }` } }));
+    connection.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { operationUpdated(id: "${pending()}") { status } }` } }));
   const connect = async (key: string) => {
     const made = await open(harness.gateway.graphqlUrl, key);
     connections.push(made);
@@ -59,6 +61,7 @@ describe('limits.maxSubscriptionsPerClient: subscriptions per client key across 
   beforeAll(async () => {
     harness = await startHarness({
       kinds: ['onapp'],
+      store,
       configure: [
         withClients([
           { name: 'watcher', key: KEY, roles: ['viewer'] },
@@ -132,7 +135,8 @@ describe('limits.maxSubscriptionsPerClient: subscriptions per client key across 
   });
 
   it('counts a caller without a key by its address, across its connections', async () => {
-    const anonymous = await startHarness({ kinds: ['onapp'], configure: withLimits({ maxSubscriptionsPerConnection: 3, maxSubscriptionsPerClient: 2 }) });
+    store = new NamedMemoryStore();
+    const anonymous = await startHarness({ kinds: ['onapp'], store, configure: withLimits({ maxSubscriptionsPerConnection: 3, maxSubscriptionsPerClient: 2 }) });
     const held: Connection[] = [];
     try {
       for (let n = 0; n < 2; n += 1) held.push(await open(anonymous.gateway.graphqlUrl, ''));

@@ -382,9 +382,12 @@ export class OnappAdapter extends BaseAdapter {
     if (found === READS_SPENT) return this.readsSpentOutcome(ref, age);
     const late = age > UNSEEN_RESTORE_GIVES_UP_MS;
     if (!found || found.listed.length === 0) {
-      return late
-        ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
-        : this.operation(ref, 'PENDING');
+      // No transaction shows a restore was ever asked: any id naming the VM reads so (Operation.noTraceAtProvider).
+      return this.withNoTrace(
+        late
+          ? this.operation(ref, 'FAILED', null, `OnApp has listed no restore transaction for the backup within ${UNSEEN_RESTORE_GIVES_UP_MS / 60_000} minutes`)
+          : this.operation(ref, 'PENDING'),
+      );
     }
     // A word the gateway does not know is waited on for the account's restoreGiveUpMs, not the 30
     // minutes a transaction is given to be listed: listed, it is OnApp's record of the restore,
@@ -526,9 +529,12 @@ export class OnappAdapter extends BaseAdapter {
     if (ref.kind === 'DELETE_BACKUP') {
       // No transaction of OnApp's is read for it: any backup id not listed reads so (Operation.succeededByAbsence).
       if (!backup) return this.succeededByAbsence(ref);
-      return Date.now() - ref.startedAt.getTime() > this.backupGiveUpMs
-        ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its delete (backupGiveUpMs): look at it before deleting it again`)
-        : this.operation(ref, 'RUNNING');
+      // Nor one to show it was ever asked: a backup listed reads so for any id naming it (Operation.noTraceAtProvider).
+      return this.withNoTrace(
+        Date.now() - ref.startedAt.getTime() > this.backupGiveUpMs
+          ? this.operation(ref, 'FAILED', null, `OnApp still lists the backup ${Math.round(this.backupGiveUpMs / 60_000)} minutes after its delete (backupGiveUpMs): look at it before deleting it again`)
+          : this.operation(ref, 'RUNNING'),
+      );
     }
     if (!backup) return this.operation(ref, 'FAILED', null, 'the backup is gone');
     return ref.kind === 'CREATE_BACKUP' ? this.createOutcome(ref, backup) : this.operation(ref, backup.status === 'AVAILABLE' ? 'SUCCEEDED' : 'RUNNING');

@@ -226,7 +226,8 @@ export class ZomroAdapter extends BaseAdapter {
     if (ref.kind === 'DELETE_BACKUP') {
       // Zomro has no job to confirm it: any backup id not listed reads so (Operation.succeededByAbsence).
       if (!backup) return this.succeededByAbsence(ref);
-      return gaveUp ? this.operation(ref, 'FAILED', null, `the backup is still listed ${limit} after its delete (status ${word})`) : this.operation(ref, 'RUNNING');
+      // Nor one to show it was ever asked: a backup listed reads so for any id naming it (Operation.noTraceAtProvider).
+      return this.withNoTrace(gaveUp ? this.operation(ref, 'FAILED', null, `the backup is still listed ${limit} after its delete (status ${word})`) : this.operation(ref, 'RUNNING'));
     }
     const withBackup = backup ? { ...ref, backupNativeId: backup.nativeId } : ref;
     if (!backup) return this.operation(withBackup, 'FAILED', null, 'the backup is gone');

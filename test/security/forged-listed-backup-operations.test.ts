@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationRef } from '../../src/domain/types.js';
+import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
+import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
+import { toldOf, UNVOUCHED } from '../helpers/operation-told.js';
+
+/**
+ * Zomro and OnApp have no job for a delete and OnApp none for a restore it has not listed yet:
+ * a delete's status is read from its backup still being listed, a restore's from the VM's
+ * transactions. An id anyone writes naming a listed backup read RUNNING (FAILED past the give-up
+ * time), and that answer showed the backup DELETING; a restore of a backup with no transaction
+ * read PENDING. Nothing at the provider bears such a status out, so it is told only for an
+ * operation a mutation of the gateway started.
+ */
+
+const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
+const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
+const OPERATION_BACKUP = 'query($id: ID!) { operation(id: $id) { status backup { status } } }';
+const HOUR_MS = 60 * 60_000;
+
+describe.each(['zomro', 'onapp'] as const)('%s: an operation id the gateway did not answer, naming a listed backup', (kind) => {
+  let harness: Harness;
+  let nodes: DashboardNode[];
+  let ownDelete: OperationRef & { id: string };
+  /** A backup listed AVAILABLE that no mutation touches. */
+  let listed: { instance: string; backup: DashboardNode['backups'][number] };
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: [kind], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    nodes = await dashboardNodes(harness);
+    const deletable = nodes.flatMap((node) => node.backups.filter((backup) => backup.status === 'AVAILABLE' && !backup.protected).map((backup) => ({ instance: node.nativeId, backup })));
+    expect(deletable.length).toBeGreaterThanOrEqual(2);
+    const answer = await harness.gql<{ deleteBackup: { operation: { id: string } } }>(DELETE, { input: { backupId: deletable[0]!.backup.id } });
+    expect(answer.errors).toBeUndefined();
+    const id = answer.data!.deleteBackup.operation.id;
+    ownDelete = { ...decodeOperationId(id), id };
+    listed = deletable.at(-1)!;
+  });
+  afterAll(() => harness.close());
+
+  const naming = (kindOf: OperationRef['kind'], startedAt: Date): string =>
+    operationId({ ...ownDelete, kind: kindOf, startedAt, instanceNativeId: listed.instance, backupNativeId: listed.backup.nativeId, token: [] });
+
+  it('a delete of it, just started or past its give-up time: NOT_FOUND by operation and subscription, null by node', async () => {
+    for (const startedAt of [new Date(Date.now() - 1000), new Date(Date.now() - 3 * HOUR_MS)]) {
+      expect(await toldOf(harness, naming('DELETE_BACKUP', startedAt))).toEqual(UNVOUCHED);
+    }
+  });
+
+  it('the backup still reads AVAILABLE, to the forger as to anyone', async () => {
+    const answer = await harness.gql(OPERATION_BACKUP, { id: naming('DELETE_BACKUP', new Date(Date.now() - 1000)) });
+    expect(answer.data ?? null).toEqual({ operation: null });
+    const shown = (await dashboardNodes(harness)).find((node) => node.nativeId === listed.instance)!.backups.find((backup) => backup.id === listed.backup.id);
+    expect(shown?.status).toBe('AVAILABLE');
+  });
+
+  it("the gateway's own delete id still reads, by operation and subscription", async () => {
+    const told = await toldOf(harness, ownDelete.id);
+    expect(told.operation).toHaveProperty('status');
+    expect(told.subscription).toHaveProperty('status');
+  });
+});
+
+describe('onapp: a restore operation id the gateway did not answer, of a backup with no restore transaction', () => {
+  let harness: Harness;
+  let backup: { id: string; nativeId: string; instance: string };
+  let ownRestore: string;
+
+  beforeAll(async () => {
+    harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }) });
+    const nodes = await dashboardNodes(harness);
+    const all = nodes.flatMap((node) => node.backups.filter((item) => item.status === 'AVAILABLE').map((item) => ({ id: item.id, nativeId: item.nativeId, instance: node.nativeId })));
+    backup = all.at(-1)!;
+    const answer = await harness.gql<{ restoreBackup: { operation: { id: string } } }>(RESTORE, { input: { backupId: all[0]!.id, confirm: true } });
+    expect(answer.errors).toBeUndefined();
+    ownRestore = answer.data!.restoreBackup.operation.id;
+  });
+  afterAll(() => harness.close());
+
+  it('NOT_FOUND by operation and subscription, null by node, not PENDING (nor FAILED past 30 minutes)', async () => {
+    const own = decodeOperationId(ownRestore);
+    for (const startedAt of [new Date(Date.now() - 1000), new Date(Date.now() - HOUR_MS)]) {
+      const forged = operationId({ ...own, startedAt, instanceNativeId: backup.instance, backupNativeId: backup.nativeId, token: [] });
+      expect(await toldOf(harness, forged)).toEqual(UNVOUCHED);
+    }
+  });
+
+  it("the gateway's own restore id still reads", async () => {
+    const told = await toldOf(harness, ownRestore);
+    expect(told.operation).toHaveProperty('status');
+    expect(told.subscription).toHaveProperty('status');
+  });
+});
