@@ -154,7 +154,7 @@ export class Idempotency {
     private readonly leaseMs: number = CLAIM_LEASE_MS,
   ) {}
 
-  /** `owner`: the caller's key identity (`Principal.keyId`). */
+  /** `owner`: the caller's key identity (`Principal.keyId`), or a keyless caller's address (idempotencyOwnerOf). */
   async run<T>(owner: string, key: string, operation: string, input: unknown, act: () => Promise<T>, replay: ReplayHooks = {}): Promise<T> {
     if (key.length === 0 || key.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters');
     checkWellFormed(key, 'idempotencyKey');

@@ -26,6 +26,8 @@ export async function runMutation<T>(
     idempotency: Idempotency;
     audit: Logger;
     principal: Principal;
+    /** Whose idempotency keys these are (idempotencyOwnerOf): the principal's key identity when absent. */
+    idempotencyOwner?: string;
     requestId: string;
     /** The mutation's role and provider-scope checks (no upstream call): run before a record can be replayed. */
     authorize: () => void;
@@ -63,7 +65,7 @@ export async function runMutation<T>(
     if (idempotencyKey == null) result = await act();
     else {
       deps.authorize();
-      result = await deps.idempotency.run(deps.principal.keyId, idempotencyKey, operation, rest, act, {
+      result = await deps.idempotency.run(deps.idempotencyOwner ?? deps.principal.keyId, idempotencyKey, operation, rest, act, {
         onReplay: () => {
           replayed = true;
         },
@@ -108,6 +110,7 @@ export function runRequestMutation<T>(reads: RequestReads, operation: string, in
       idempotency: reads.shared.idempotency,
       audit: reads.shared.audit,
       principal: reads.principal,
+      idempotencyOwner: reads.idempotencyOwner,
       requestId: reads.requestId,
       authorize,
       subjects: (result) => ({ ...auditSubjects(reads, fields, result) }),

@@ -86,6 +86,8 @@ export class RequestReads {
     signal?: AbortSignal,
     /** Whose turn its upstream calls wait in (UpstreamScope.client, clientTurnOf); none for a protection sweep. */
     client?: string,
+    /** Whose idempotency keys its mutations use (idempotencyOwnerOf): its key's identity unless told. */
+    readonly idempotencyOwner: string = principal.keyId,
   ) {
     this.rowsLeftOut = new RowsLeftOutBesideLookups(shared.rowLeftOutLine);
     this.scope = budgetedScope(requestId, shared, signal, client, this.rowsLeftOut);

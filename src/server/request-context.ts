@@ -1,5 +1,6 @@
 import { Mutations } from '../gateway/mutations.js';
 import { clientTurnOf } from '../gateway/client-turn.js';
+import { idempotencyOwnerOf } from '../gateway/idempotency-owner.js';
 import { isAnonymous, type Principal } from '../gateway/principal.js';
 import { RequestReads } from '../gateway/request-reads.js';
 import { anonymousTurnOf } from './turn-group.js';
@@ -17,7 +18,7 @@ export function contextFactory(shared: SharedServices): ContextFactory {
   return (principal, requestId, address, signal) => {
     // A keyed client's turn is its key's: its address is not looked at.
     const turn = isAnonymous(principal) ? anonymousClientTurn(principal, address) : clientTurnOf(principal, address);
-    const reads = new RequestReads(shared, principal, requestId, signal, turn);
+    const reads = new RequestReads(shared, principal, requestId, signal, turn, idempotencyOwnerOf(principal, address));
     return { reads, mutations: new Mutations(reads), requestId };
   };
 }
