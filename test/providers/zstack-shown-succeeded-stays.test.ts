@@ -92,6 +92,17 @@ describe('zstack: a delete shown SUCCEEDED beside its backup stays SUCCEEDED whi
     }
   });
 
+  it("a job that then ends FAILED reads FAILED: the mark stands in only for a job still running, never for the provider's own end", async () => {
+    simulator.failNextJob = { code: 'SYS.1000', description: 'An internal error happened', details: 'the delete failed after its rows went' };
+    const id = await deleteInTheGap(harness.gql, simulator, backupIds[3]!);
+    expect((await read(harness.gql, BESIDE_BACKUP, id)).status).toBe('SUCCEEDED');
+    simulator.finishJobs();
+    const answer = await harness.gql<{ operation: { status: string; error: string | null } }>('query($id: ID!) { operation(id: $id) { status error } }', { id });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.operation.status).toBe('FAILED');
+    expect(answer.data!.operation.error).toContain('An internal error happened');
+  });
+
   it('a delete whose rows are still listed stays RUNNING beside DELETING (a guard: nothing marked)', async () => {
     simulator.asyncDelayMs = 3_600_000;
     const deleted = await harness.gql<{ deleteBackup: { operation: { id: string } } }>(DELETE, { input: { backupId: backupIds[2] } });
