@@ -51,6 +51,7 @@ import { AuthFailureGuard, sharedAuthCounters } from './auth-failure-guard.js';
 import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { CloseWhenDraining } from './close-when-draining.js';
+import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
 import { requestIdAssigner } from './request-id.js';
 import { noSniff } from './no-sniff.js';
 import { contextFactory } from './request-context.js';
@@ -255,6 +256,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
   const keepAliveEnd = new CloseWhenDraining(httpServer);
+  const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -460,6 +462,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // No new connection, HTTP or WebSocket, from here; Apollo's drain below closes the server
         // again and is called back once every connection has ended.
         httpServer.close();
+        unreadBodies.begin();
         // Before Apollo's drain, which ends every connection without a request in flight, upgraded ones too.
         // What is left of the drain, less a margin for the close frames to leave before the
         // process's own drain timer (started with beginDrain, at the signal) ends it.
