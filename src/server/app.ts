@@ -52,6 +52,7 @@ import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { CloseWhenDraining } from './close-when-draining.js';
 import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
+import { stopServingAtOnce } from './stop-serving.js';
 import { requestIdAssigner } from './request-id.js';
 import { noSniff } from './no-sniff.js';
 import { contextFactory } from './request-context.js';
@@ -139,6 +140,8 @@ export interface RunningGateway {
    * timeout and were cut.
    */
   close(): Promise<DrainOutcome>;
+  /** For an exit that does not wait for the drain: the listener closed and every connection destroyed, now (stop-serving.ts). */
+  stopServing(): void;
 }
 
 export interface DrainOutcome {
@@ -257,6 +260,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer);
+  const stopServing = stopServingAtOnce(httpServer);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);
@@ -453,6 +457,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     httpServer,
     services,
     beginDrain,
+    stopServing,
     close: () => {
       closing ??= (async () => {
         beginDrain();

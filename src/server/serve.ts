@@ -121,8 +121,12 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
     echoMs: echoMs(env),
     // Bounded: a reader that has stopped must not hold the exit (the lines are lost, as they would be to a dead reader).
     flushLogs: () => boundedStdout().flushed(LOG_FLUSH_AT_EXIT_MS),
+    // Serving stops first, so nothing runs after the cut mutations' audit lines (the exit then waits up to 1 s for stdout).
     // A mutation cut by an exit that does not wait may have acted: its audit line is written first.
-    abandon: () => void server.services.mutationsRunning.auditCut(),
+    abandon: () => {
+      server.stopServing();
+      void server.services.mutationsRunning.auditCut();
+    },
     // /readyz turns 503 for the grace first (a balancer takes the replica out),
     // then server.close() stops taking requests, closes subscriptions (1001) while those in
     // flight finish, then the upstream pools and the store (Redis).

@@ -1,0 +1,67 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/harness.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
+import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
+import { shellEnv, start } from './process.js';
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
+
+/** Error answers, each one info line: more than the 64 KiB a pipe's kernel buffer holds. */
+const ERROR_ANSWERS = 400;
+
+/** Whether a fresh connection to the port gets a /healthz answer. */
+const answersHealthz = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => resolve(false));
+    socket.on('close', () => resolve(text.startsWith('HTTP/1.1 200')));
+    socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
+  });
+
+/** Alive, and not a zombie waiting to be reaped. */
+const running = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A second signal exits without the drain, but first gives the log lines queued for a stalled
+ * stdout up to 1 s to leave. Through that second the listener (open still in the readyz grace)
+ * and every connection kept serving: a request, a mutation too, ran after its exit had begun and
+ * after the cut mutations' audit lines were written. Serving stops as the exit begins.
+ */
+describe('a second signal while stdout is stalled', () => {
+  const beside = builtGatewayBesideZomro();
+
+  it('stops taking connections at once, before the wait for the log reader ends the process', async () => {
+    const configFile = join(temp.make('bg-abandon-serving-'), 'config.yaml');
+    writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nshutdown: { drainTimeoutMs: 30000, readyzGraceMs: 20000 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
+    const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' })));
+    const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    const port = Number(new URL(graphqlUrl).port);
+    gateway.child.stdout?.pause();
+    for (let index = 0; index < ERROR_ANSWERS; index += 1) {
+      const response = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ noSuchField${index} }` }), signal: AbortSignal.timeout(5_000) });
+      await response.text();
+    }
+    gateway.child.kill('SIGTERM');
+    // The first signal is handled: /readyz says so, and the grace keeps the listener open.
+    await eventually(async () => (await fetch(new URL('/readyz', graphqlUrl), { signal: AbortSignal.timeout(5_000) })).status, (status) => status === 503);
+    gateway.child.kill('SIGTERM');
+    const pid = gateway.child.pid as number;
+    await eventually(() => answersHealthz(port), (answered) => !answered, { timeoutMs: 10_000, intervalMs: 10 });
+    // Before, the listener served until the process ended, a second after the signal.
+    expect(running(pid)).toBe(true);
+    gateway.child.stdout?.resume();
+    expect((await gateway.exited).code).toBe(143);
+  }, 120_000);
+});
