@@ -287,6 +287,20 @@ const backslashXWithoutHex = (text: string, at: number, code: number): boolean =
  * them (leftmost, the first alternative that matches there), the invisible characters as they
  * stand by invisibleUnitsAt and the escapes by READ (sticky) at each "\\", "%" and "&".
  */
+/**
+ * Where the backslashes just before `at` (back to `copied`, what the reading has not yet kept) start:
+ * they go with the invisible character taken out there. A run of 3, 5, 6, 7 or 16 and more before
+ * an escape of one (`\\\u200b`: JSON's escape of a backslash, then the escape) left the text's own
+ * backslash beside the letter after, and the piece search counted it: `Dnb7Kq8\\\u200bRw2Zx4L`
+ * left 7 characters on either side. Each backslash is walked back over once at most (`copied`
+ * moves past it).
+ */
+function backslashesBefore(text: string, at: number, copied: number): number {
+  let start = at;
+  while (start > copied && text.charCodeAt(start - 1) === 0x5c) start--;
+  return start;
+}
+
 export function readHidden(text: string): HiddenRead {
   const places = new Int32Array(text.length);
   const ends = new Int32Array(text.length);
@@ -312,7 +326,7 @@ export function readHidden(text: string): HiddenRead {
     const code = text.charCodeAt(at);
     const invisible = invisibleUnitsAt(text, at, code);
     if (invisible > 0) {
-      keep(at);
+      keep(backslashesBefore(text, at, copied));
       at += invisible;
       copied = at;
       continue;
@@ -330,9 +344,11 @@ export function readHidden(text: string): HiddenRead {
     }
     at = reader.lastIndex;
     if (match[2] !== undefined || match.groups?.jsonBackslash !== undefined) continue;
-    keep(match.index);
+    const space = match[1] !== undefined || match[3] !== undefined;
+    // A space keeps the backslashes before it: the piece search passes over a backslash before whitespace.
+    keep(space ? match.index : backslashesBefore(text, match.index, copied));
     copied = at;
-    if (match[1] === undefined && match[3] === undefined) continue;
+    if (!space) continue;
     unitsToWrite()[length] = SPACE;
     places[length] = match.index;
     ends[length++] = copied;

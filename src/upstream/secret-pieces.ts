@@ -68,6 +68,10 @@ function passedOver(text: string, at: number, held: HeldJoiners): number {
     const next = text.charCodeAt(at + 1);
     // JSON's `\\` is one backslash: a secret's backslash quoted in JSON pieces is counted once, as in the secret.
     if (next === BACKSLASH_CODE) return 1;
+    // A backslash before whitespace (a shell's or a regex's escaped space; what the reading of escaped whitespace leaves of a run of
+    // 3, 5, 6, 7 or 16 and more backslashes before `\u0020`, the text's own backslashes, invisible-characters.ts) is passed over:
+    // counted, `Dnb7Kq8\\\u0020Rw2Zx4L` left 7 characters on either side, and a secret cut so every 7 went out whole.
+    if (isSpace(next)) return 1;
     if (next === QUOTE_CODE) return quotePassedOver(text, at, at + 2) ? 2 : 0;
     return BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }
@@ -98,36 +102,33 @@ export const MAX_SPACES_BESIDE_JOINER = 2;
 export const SPACES_BESIDE_JOINER_SOURCE = `[ \\t\\n\\r]{0,${MAX_SPACES_BESIDE_JOINER}}`;
 /**
  * After a joiner, each space may be JSON's escape of one too (`\t`, `\n`, `\r`: a tab inside a
- * JSON string is a backslash and a "t"), or that escape escaped again, once, twice or three times
- * (`\\t`, `\\\\t`, eight backslashes: JSON inside a JSON string, each string doubling the
- * backslashes before it), as jsonSpaceAt reads it: `Dnb7Kq8 -\tRw2Zx4L`, `Dnb7Kq8-\\tRw2Zx4L` and
- * `Dnb7Kq8-\\\\tRw2Zx4L` left 7 characters on either side. Before a joiner no such reading is
- * needed: the escape's letter stands just before it (or before its spaces) and is taken for the
+ * JSON string is a backslash and a "t"), or that escape escaped again (`\\t`, `\\\\t`: JSON inside
+ * a JSON string, each string doubling the backslashes before it), or a space with backslashes
+ * before it (a shell's `\ `), as jsonSpaceAt reads it: `Dnb7Kq8 -\tRw2Zx4L`, `Dnb7Kq8-\\tRw2Zx4L`
+ * and `Dnb7Kq8-\\\\tRw2Zx4L` left 7 characters on either side. Any number of backslashes: a run
+ * of 3, 5, 6 or 7 holds a backslash of the text's own, and 16 or more is five JSON strings deep or
+ * more, and `Dnb7Kq8-\\\tRw2Zx4L` left 7 on either side as well (the piece search passes over a
+ * backslash before another or before a space anywhere: passedOver). Before a joiner no such reading
+ * is needed: the escape's letter stands just before it (or before its spaces) and is taken for the
  * letter or digit.
  */
-export const SPACES_AFTER_JOINER_SOURCE = `(?:[ \\t\\n\\r]|(?:\\\\{8}|\\\\{4}|\\\\{1,2})[tnr]){0,${MAX_SPACES_BESIDE_JOINER}}`;
+export const SPACES_AFTER_JOINER_SOURCE = `(?:[ \\t\\n\\r]|\\\\+[tnr \\t\\n\\r]){0,${MAX_SPACES_BESIDE_JOINER}}`;
 export const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const BACKSLASH_SPACE_LETTERS = new Set(['t', 'n', 'r'].map((char) => char.charCodeAt(0)));
 /**
- * The most backslashes before JSON's escape of a space that jsonSpaceAt reads: 8, the escape four
- * JSON strings deep, as deep as the search through escapes reads (MAX_READINGS, escaped-secrets.ts).
- * A bound, so that a hostile run of backslashes costs the same at every joiner.
- */
-const MAX_SPACE_BACKSLASHES = 8;
-/**
- * How many UTF-16 units the space at `at` takes: 1 as it stands, 2 as JSON's `\t`, `\n` or `\r`,
- * 3, 5 or 9 as that escaped again once, twice or three times (`\\t`, `\\\\t`: JSON's own backslash
- * doubled by each JSON string around it; a run of 3, 5, 6 or 7 is a backslash of the text's own
- * before the escape, or none); 0 where none stands.
+ * How many UTF-16 units the space at `at` takes: 1 as it stands, 2 as JSON's `\t`, `\n` or `\r`
+ * or a space after a backslash, and one more per backslash before those (`\\t`, `\\\\t`; any
+ * number: the run is read once, from the joiner or quote before it, so a hostile run costs its
+ * length once per ask, not per backslash); 0 where none stands.
  */
 export function jsonSpaceAt(text: string, at: number): number {
   const code = text.charCodeAt(at);
   if (isSpace(code)) return 1;
   if (code !== BACKSLASH_CODE) return 0;
   let letterAt = at + 1;
-  while (letterAt - at < MAX_SPACE_BACKSLASHES && text.charCodeAt(letterAt) === BACKSLASH_CODE) letterAt++;
-  const backslashes = letterAt - at;
-  return (backslashes & (backslashes - 1)) === 0 && BACKSLASH_SPACE_LETTERS.has(text.charCodeAt(letterAt)) ? backslashes + 1 : 0;
+  while (text.charCodeAt(letterAt) === BACKSLASH_CODE) letterAt++;
+  const after = text.charCodeAt(letterAt);
+  return BACKSLASH_SPACE_LETTERS.has(after) || isSpace(after) ? letterAt - at + 1 : 0;
 }
 
 /**

@@ -28,7 +28,16 @@ import { SecretSet as SecretSetBefore } from '../helpers/scrubber-before/secrets
  * A text holding one may be read or scrubbed differently; every other text is compared. Generous
  * matches: a text one takes in needlessly is only not compared.
  */
-const NEW_READING_SHAPES = new RegExp(['%(?:25)?(?:26|23|3[bB])', '(?:&|\\\\u0026)(?:(?:amp|AMP|#0*38|#[xX]0*26);?){3}', '%252525', '\\\\U000000[0-9a-fA-F]{2}'].join('|'));
+const NEW_READING_SHAPES = new RegExp(
+  [
+    '%(?:25)?(?:26|23|3[bB])',
+    '(?:&|\\\\u0026)(?:(?:amp|AMP|#0*38|#[xX]0*26);?){3}',
+    '%252525',
+    '\\\\U000000[0-9a-fA-F]{2}',
+    // A backslash before an invisible character, or before an escape of one it is not part of: it goes with it (scrub-escaped-whitespace-any-backslashes.test.ts).
+    '\\\\(?:[&%\\x00-\\x08\\x0e-\\x1f\\x7f-\\uffff]|\\\\{2}[uUx])',
+  ].join('|'),
+);
 const NEW_SHAPES = new RegExp(`${NEW_READING_SHAPES.source}|[A-Za-z0-9](?:%[0-7][0-9a-fA-F]|\\\\{1,2}(?:u00|x)[0-7][0-9a-fA-F]|&#|&[A-Za-z]+;?)`);
 
 

@@ -70,8 +70,8 @@ function holdsDiffering(secrets: readonly string[], text: string): boolean {
   const keys = secrets.map((secret) => [...JOINERS].filter((joiner) => secret.includes(joiner)).join(''));
   return [...text].some((char, at) => {
     if (!JOINERS.includes(char) || keys.every((key) => key.includes(char)) || !keys.some((key) => key.includes(char))) return false;
-    // A space or two between allowed, as the piece search reads it.
-    return /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^(?:[ \t\n\r]|\\[tnr]){0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
+    // A space or two between allowed, as the piece search reads it (after it JSON's escaped ones, and a space, behind any number of backslashes).
+    return /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^(?:[ \t\n\r]|\\+[tnr \t\n\r]){0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
   });
 }
 

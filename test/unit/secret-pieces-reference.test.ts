@@ -17,18 +17,18 @@ const isAlphanumeric = (char: string | undefined): boolean => char !== undefined
 /**
  * A double quote from `start` to `end` (bare or `\"`): a letter or digit just before and just after
  * it, or one just on one side and one past one or two spaces on the other (after it, each as it
- * stands or as JSON's `\t`, `\n`, `\r`, behind 1, 2, 4 or 8 backslashes). Backslashes just before it (up to
+ * stands or as JSON's `\t`, `\n`, `\r`, behind any number of backslashes, or a space behind them). Backslashes just before it (up to
  * seven: a quote's escape inside JSON inside JSON, `\\\"`) stand between it and that letter or digit.
  */
 const quoteBetween = (text: string, start: number, end: number): boolean => {
   const before = text.slice(0, start).replace(/\\{1,7}$/, '');
   const after = text.slice(end);
-  return (/[A-Za-z0-9]$/.test(before) && /^(?:[ \t\n\r]|(?:\\{8}|\\{4}|\\{1,2})[tnr]){0,2}[A-Za-z0-9]/.test(after)) || (/[A-Za-z0-9][ \t\n\r]{1,2}$/.test(before) && /^[A-Za-z0-9]/.test(after));
+  return (/[A-Za-z0-9]$/.test(before) && /^(?:[ \t\n\r]|\\+[tnr \t\n\r]){0,2}[A-Za-z0-9]/.test(after)) || (/[A-Za-z0-9][ \t\n\r]{1,2}$/.test(before) && /^[A-Za-z0-9]/.test(after));
 };
 
-/** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks (after it, each as it stands or as JSON's `\t`, `\n`, `\r`, behind 1, 2, 4 or 8 backslashes). */
+/** The letter or digit on each side of `at` past up to two spaces, tabs or line breaks (after it, each as it stands or as JSON's `\t`, `\n`, `\r`, behind any number of backslashes, or a space behind them). */
 const alphanumericAcrossSpaces = (text: string, at: number): boolean =>
-  /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^(?:[ \t\n\r]|(?:\\{8}|\\{4}|\\{1,2})[tnr]){0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
+  /[A-Za-z0-9][ \t\n\r]{0,2}$/.test(text.slice(0, at)) && /^(?:[ \t\n\r]|\\+[tnr \t\n\r]){0,2}[A-Za-z0-9]/.test(text.slice(at + 1));
 
 function passedOverAt(text: string, at: number, held: ReadonlySet<string>): number {
   const char = text[at] as string;
@@ -36,6 +36,8 @@ function passedOverAt(text: string, at: number, held: ReadonlySet<string>): numb
   if (char === '\\') {
     const next = text[at + 1];
     if (next === '\\') return 1;
+    // A backslash before whitespace (`\ `): what the reading leaves of a run of 3, 5-7 or 16+ before an escaped space.
+    if (next === ' ' || next === '\t' || next === '\n' || next === '\r') return 1;
     if (next === '"') return quoteBetween(text, at, at + 2) ? 2 : 0;
     return next !== undefined && BACKSLASH_ESCAPED.has(next) ? 2 : 0;
   }
