@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { byteEscapeDigitsAt } from './byte-escapes.js';
 import type { Span } from './escape-reading.js';
 import { MAX_READINGS } from './escaped-secrets.js';
-import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, alphanumericPastJsonSpaces, isSpace, stretchAround } from './secret-pieces.js';
+import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, alphanumericPastJsonSpaces, isSpace, jsonSpaceAt, stretchAround } from './secret-pieces.js';
 
 /**
  * Punctuation written as an escape between two ASCII letters or digits, read as the character for
@@ -14,7 +14,9 @@ import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, alphanumericPastJs
  * joiner is passed over or stands inside a secret's piece, and a text with none such (nearly
  * every answer; a URL's `a%2Fb` is one) is searched once, as before. A joiner's escape is read
  * with a space or two on one side of it or both too, and a run of them as one (`Dnb7Kq8 &lt;Rw2Zx4LmT`,
- * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed; `Dnb7Kq8 &amp; Rw2Zx4L`, 7 either side).
+ * `Dnb7Kq8&lt;%3CRw2Zx4LmT`, `%253C`: 9 characters stayed; `Dnb7Kq8 &amp; Rw2Zx4L`, 7 either side),
+ * a space or two inside the run and joiners as they stand in it too (`\u002d \u002d`, `&lt; %3C`,
+ * `- &lt;`: joinerRunEnd, plainJoinersBefore), and punctuation a backslash escapes (`\-`, `\/`).
  * An apostrophe's escape is read so too (the piece search passes over `'` anywhere), a double
  * quote's with a space or two on one side only (`b7Kq8Rw&quot; 2Zx4LmT`, `\u0022 `, `%2522 `: 7
  * either side stayed), as the piece search passes over `"` and `\"`. The letter or digit past the
@@ -35,6 +37,8 @@ const READ_CHARACTERS = new Set([...JOINERS, '"', "'"].map((char) => char.charCo
  * (`&lt;%3C`) as one, as the piece search passes over one joiner with spaces beside it.
  */
 const JOINER_CODES = new Set([...JOINERS].map((char) => char.charCodeAt(0)));
+/** The joiners a backslash escapes as they stand (`\-`, `\/`): all but "&", which would start another escape to read. */
+const BACKSLASH_ESCAPED_JOINERS = new Set([...JOINER_CODES].filter((code) => code !== 0x26));
 const QUOTE_CODE = 0x22;
 const APOSTROPHE_CODE = 0x27;
 
@@ -105,9 +109,9 @@ const MAX_MARKERS_ESCAPED = MAX_READINGS - 1;
 
 /**
  * Backslashes read past after an escape's own: a JSON string holding the escape doubles it, and one
- * inside another (a JSON document quoted in a JSON string, quoted again) doubles it each time
- * (so only runs of 1, 2, 4 or 8 are read),
- * `\\\\u003c` in the answer for `\u003c` (the escaped-secret search reads as deep).
+ * inside another (a JSON document quoted in a JSON string, quoted again) doubles it each time,
+ * `\\\\u003c` in the answer for `\u003c` (the escaped-secret search reads as deep). Runs of any
+ * length up to the bound are read: 3, 5, 6 or 7 are a backslash of the text's own before the escape.
  */
 const MAX_BACKSLASHES_DOUBLED = 2 ** MAX_MARKERS_ESCAPED - 1;
 
@@ -121,9 +125,14 @@ function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Arra
   if (marker === 0x5c) {
     let kindAt = from;
     while (kindAt - from < MAX_BACKSLASHES_DOUBLED && text.charCodeAt(kindAt) === 0x5c) kindAt++;
-    // 1, 2, 4 or 8 backslashes: three are a backslash (`\\`) then the escape, no joiner.
-    const backslashes = kindAt - from + 1;
-    if ((backslashes & (backslashes - 1)) !== 0) return -1;
+    // Any number up to the bound: 1, 2, 4 or 8 are the escape doubled by the JSON strings around it, and 3, 5, 6 or 7 a backslash of
+    // the text's own (`\\`) then the escape, which read the secret's pieces apart all the same (`Dnb7Kq8\\\u002dRw2Zx4L`).
+    // Punctuation after them is that punctuation escaped (a regex's or a shell's `\-`, JSON's `\/`): `Dnb7Kq8\-Rw2Zx4L` left 7.
+    const escaped = text.charCodeAt(kindAt);
+    if (BACKSLASH_ESCAPED_JOINERS.has(escaped)) {
+      out[0] = escaped;
+      return kindAt + 1;
+    }
     const digitsAt = byteEscapeDigitsAt(text, kindAt);
     return digitsAt < 0 ? -1 : hexByteEnd(text, digitsAt, out);
   }
@@ -211,7 +220,8 @@ const isMarker = (code: number): boolean => code === 0x25 || code === 0x5c || co
  */
 function escapesIn(text: string): Escapes {
   const found: Escapes = { at: [], end: [], code: [] };
-  const out = new Int32Array(1);
+  // out[0]: the code an escape reads as; out[1]: the first joiner as it stands in a run (joinerRunEnd), 0 where none.
+  const out = new Int32Array(2);
   const next = MARKERS.map((marker) => text.indexOf(marker));
   /** The first marker at or after `from`, -1 where none is. */
   const nextMarker = (from: number): number => {
@@ -248,12 +258,20 @@ function escapesIn(text: string): Escapes {
     // An escape of a letter or digit just read counts as one before (`&#x37;&lt;&#x4B;`).
     const afterLetterEscape = found.end.length > 0 && found.end[found.end.length - 1] === at && isAlphanumeric(found.code[found.code.length - 1] as number);
     const spacedBefore = at > 0 && !afterLetterEscape && !isAlphanumeric(text.charCodeAt(at - 1));
-    if (end < 0 || !READ_CHARACTERS.has(code) || at === 0 || (spacedBefore && !letterBeforeSpaces(text, at, found))) {
+    if (end < 0 || !READ_CHARACTERS.has(code) || at === 0) {
       at++;
       continue;
     }
     const joiner = JOINER_CODES.has(code);
+    // Joiners as they stand before a joiner's escape (`- \u002d`) are read with it.
+    const start = !spacedBefore || letterBeforeSpaces(text, at, found) ? at : joiner ? plainJoinersBefore(text, at, found, found.end.at(-1) ?? 0) : -1;
+    if (start < 0) {
+      at++;
+      continue;
+    }
+    out[1] = 0;
     const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
+    const plainInRun = out[1] as number;
     // Spaces on both sides too (`Dnb7 &amp; Kq8R`): the piece search passes over `Dnb7 & Kq8R` so, and 7 characters stayed on either side of
     // the escape. ` &amp; ` is how text writes "and"; reading it costs a search of the stretch around it alone (stretchesAroundEscapes).
     // A double quote's escape on one side only (`b7Kq8Rw&quot; 2Zx4LmT`), as the piece search passes over `"` and `\"`: with spaces on
@@ -266,9 +284,11 @@ function escapesIn(text: string): Escapes {
       at = runEnd === end ? at + 1 : runEnd;
       continue;
     }
-    found.at.push(at);
-    found.end.push(end === runEnd ? end : runEnd);
-    found.code.push(code);
+    found.at.push(start);
+    found.end.push(runEnd);
+    // A run with a joiner as it stands in it is read as the first such: one a secret holds (`~` in `Key~%28x`, `-` in `x%3B-77b4`)
+    // stays where the secret has it, as it stood in the text the first search read.
+    found.code.push(start !== at ? text.charCodeAt(start) : plainInRun !== 0 ? plainInRun : code);
     at = runEnd;
   }
   return found;
@@ -280,16 +300,71 @@ function letterEscapeAt(text: string, at: number): boolean {
   return isMarker(text.charCodeAt(at)) && escapeEnd(text, at, letterOut) >= 0 && isAlphanumeric(letterOut[0] as number);
 }
 
-/** Where the escapes of joiners that follow one ending at `end` without a gap end (`end` where none follows). */
+/**
+ * Where the joiners that follow one ending at `end` end (`end` where none follows): escaped (`&lt;%3C`)
+ * or as they stand (`\u002d-`), with nothing between or a space or two (as they stand, JSON-escaped
+ * or behind backslashes: jsonSpaceAt), all read as the one before them. A run with a space inside
+ * (`\u002d \u002d`, `&lt; %3C`, `%2D -`) was read no further than its first joiner, the piece search
+ * passes over no joiner beside another, and 7 characters of a secret stayed on either side of it;
+ * cut every 7 characters, the whole secret went out. Each joiner of the run is read once, as
+ * escapesIn goes on from the run's end.
+ */
 function joinerRunEnd(text: string, end: number, out: Int32Array): number {
   let runEnd = end;
-  while (runEnd < text.length && isMarker(text.charCodeAt(runEnd))) {
-    const next = escapeEnd(text, runEnd, out);
-    if (next < 0 || !JOINER_CODES.has(out[0] as number)) break;
-    runEnd = next;
-  }
+  for (let next = joinerAfterSpaces(text, runEnd, out); next >= 0; next = joinerAfterSpaces(text, runEnd, out)) runEnd = next;
   return runEnd;
 }
+
+/** Where a joiner at `from`, or past a space or two from it (jsonSpaceAt), ends, escaped or as it stands (the first such in `out[1]`, where it holds 0); -1 where none stands there. */
+function joinerAfterSpaces(text: string, from: number, out: Int32Array): number {
+  let at = from;
+  for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at < text.length; spaces++) {
+    const width = jsonSpaceAt(text, at);
+    if (width === 0) break;
+    at += width;
+  }
+  if (at >= text.length) return -1;
+  const code = text.charCodeAt(at);
+  if (isMarker(code)) {
+    const next = escapeEnd(text, at, out);
+    // An escape of a letter, a digit or other punctuation ends the run; a bare "&" (no escape) is a joiner as it stands.
+    if (next >= 0) return JOINER_CODES.has(out[0] as number) ? next : -1;
+  }
+  if (!JOINER_CODES.has(code)) return -1;
+  if (out[1] === 0) out[1] = code;
+  return at + 1;
+}
+
+/**
+ * Where a run of joiners as they stand, a space or two between them allowed (`- \u002d`, `-\u002d`),
+ * just before the escape at `at` starts, past a letter or digit (as it stands or escaped: the last of
+ * `found` ending there) a space or two before it: the run is read with the escape, as one joiner.
+ * -1 where no such run stands there. No further back than `floor` (the end of the escape read last)
+ * nor than MAX_PLAIN_JOINERS_BEFORE joiners: a bound, so that a hostile run of them costs the same at
+ * every escape after it.
+ */
+function plainJoinersBefore(text: string, at: number, found: Escapes, floor: number): number {
+  let start = at;
+  for (let joiners = 0; joiners < MAX_PLAIN_JOINERS_BEFORE; joiners++) {
+    let before = start - 1;
+    while (start - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= floor && isSpace(text.charCodeAt(before))) before--;
+    if (before < floor) return -1;
+    const code = text.charCodeAt(before);
+    if (!JOINER_CODES.has(code) || isMarker(code)) return joiners > 0 && alphanumericJustBefore(text, start, found) ? start : -1;
+    start = before;
+  }
+  return alphanumericJustBefore(text, start, found) ? start : -1;
+}
+
+/** Whether an ASCII letter or digit stands just before `at`, or before a space or two there: as it stands, or escaped (the last of `found` ending there). */
+function alphanumericJustBefore(text: string, at: number, found: Escapes): boolean {
+  if (at > 0 && isAlphanumeric(text.charCodeAt(at - 1))) return true;
+  const last = found.end.length - 1;
+  if (last >= 0 && found.end[last] === at && isAlphanumeric(found.code[last] as number)) return true;
+  return letterBeforeSpaces(text, at, found);
+}
+/** Joiners as they stand read back from an escape of one (`-- \u002d`), at most. */
+const MAX_PLAIN_JOINERS_BEFORE = 4;
 
 /**
  * Whether one space or up to MAX_SPACES_BESIDE_JOINER just before `at` have an ASCII letter or

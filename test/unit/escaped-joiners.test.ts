@@ -57,7 +57,7 @@ describe('readEscapedJoiners: which escapes read as which character', () => {
       ['a&ltb', 'a<b'], ['a&quotb', 'a"b'], ['a&QUOTb', 'a"b'], ['a&AMPb', 'a&b'], ['a&GTb', 'a>b'], ['a&ltx;b', 'a<x;b'],
       // A letter reads as itself (see below); no joiner: a space, DEL; no escape: an unknown name, "apos" without ";", an upper-case \X, \u with no 00.
       ['a%41b', 'aAb'], ['a%20b', null], ['a%7Fb', null], ['a&#65;b', 'aAb'], ['a&foo;b', null], ['a&aposb', null], ['a&;b', null],
-      ['a\\X3cb', null], ['a\\u013cb', null], ['a\\u103cb', null], ['a\\ux3cb', null], ['a\\\\\\x3cb', null], ['a\\y3cb', null], ['a\\y003cb', null],
+      ['a\\X3cb', null], ['a\\u013cb', null], ['a\\u103cb', null], ['a\\ux3cb', null], ['a\\\\\\x3cb', 'a<b'], ['a\\y3cb', null], ['a\\y003cb', null],
       ['a%3', null], ['a%3Cb%', 'a<b%'], ['a&#;b', null], ['a&#x;b', null], ['a&#6xb', null],
     ];
     for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
@@ -109,10 +109,12 @@ describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or per
     expect(readEscapedJoiners('a  &amp;\r\nb')?.text).toBe('a  &\r\nb');
     expect(readEscapedJoiners('a &lt;  b')?.text).toBe('a <  b');
     // A quote's escape with spaces on both sides stays unread (a JSON string's end), and so do three spaces on either side.
-    for (const text of ['a &quot; b', 'a \\u0022 b', 'a  &lt;   b', 'a   &lt;  b', 'a &lt; /b']) expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
+    for (const text of ['a &quot; b', 'a \\u0022 b', 'a  &lt;   b', 'a   &lt;  b']) expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     for (const text of ['a   &lt;b', 'a&lt;   b', 'a   &lt; b', 'a &lt;   b', 'a   &quot;b', 'a&quot;   b', 'a\t\t\t\\u0027b', '/ &lt;b', 'a&lt; /', ' &lt;b', 'a&lt; ', 'a\v&lt;b', 'a&lt;\fb']) {
       expect(readEscapedJoiners(text), JSON.stringify(text)).toBeNull();
     }
+    // A joiner as it stands after the spaces is read with the escape, as the run's first joiner as it stands (scrub-spaced-joiner-runs.test.ts).
+    expect(readEscapedJoiners('a &lt; /b')?.text).toBe('a /b');
     // A quote's escape with a space or two on one side is read, as the piece search passes over `"` and `'` so (scrub-quote-escape-beside-space.test.ts).
     for (const [text, reading] of [['a &quot;b', 'a "b'], ['a&quot; b', 'a" b'], ['a\t\\u0027b', "a\t'b"]]) expect(readEscapedJoiners(text as string)?.text, text).toBe(reading);
   });
@@ -126,8 +128,8 @@ describe('readEscapedJoiners: a joiner\'s escape beside spaces, in a run, or per
       ['a %3C%3C b', 'a < b'], ['a &lt;\\x3c b', 'a < b'],
       // Only a marker begins an escape of the run: "xgt;" after one is letters.
       ['a%2Fxgt;b', 'a/xgt;b'],
-      // A marker that begins no escape ends the run too, and the search goes on past it.
-      ['a&lt;&zz b%2Fc', 'a&lt;&zz b/c'], ['a%3C%zz b&lt;c', 'a%3C%zz b<c'],
+      // A bare "&" is a joiner as it stands: read with the run, as its first such (scrub-spaced-joiner-runs.test.ts); a "%" that begins no escape ends it.
+      ['a&lt;&zz b%2Fc', 'a&zz b/c'], ['a%3C%zz b&lt;c', 'a%3C%zz b<c'],
     ];
     for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
   });
@@ -268,8 +270,8 @@ describe('readEscapedJoiners: an escape of a marker read on with what follows it
       ['a&amp;lt;b', 'a<b'], ['a&amp;amp;lt;b', 'a<b'], ['a&amp;amp;amp;lt;b', 'a<b'], ['a&amp;amp;amp;amp;lt;b', 'a&lt;b'],
       ['a&#38;lt;b', 'a<b'], ['a&#x26;#60;b', 'a<b'], ['a\\u0026lt;b', 'a<b'], ['a%26lt%3Bb', 'a<b'], ['a%26quot;b', 'a"b'],
       ['a%5Cu003cb', 'a<b'], ['a%255Cx3cb', 'a<b'], ['a&#37;3Cb', 'a<b'],
-      // A JSON string inside a JSON string doubles the backslash each time: 4 or 8 read, 5 are two backslashes and an escape.
-      [`a${'\\'.repeat(4)}u003cb`, 'a<b'], [`a${'\\'.repeat(8)}x3cb`, 'a<b'], [`a${'\\'.repeat(5)}x3cb`, null],
+      // A JSON string inside a JSON string doubles the backslash each time: 4 or 8 read; 5 are two backslashes and an escape, read too.
+      [`a${'\\'.repeat(4)}u003cb`, 'a<b'], [`a${'\\'.repeat(8)}x3cb`, 'a<b'], [`a${'\\'.repeat(5)}x3cb`, 'a<b'],
       // A marker's escape with no escape after it reads as the marker, as before: "&" is a joiner.
       ['a&amp;b', 'a&b'], ['a&amp;zz;b', 'a&zz;b'], ['a%25zz', null],
       // Spaces on both sides, as the piece search passes over `a < b`.

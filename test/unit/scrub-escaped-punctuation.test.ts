@@ -52,8 +52,10 @@ describe('the scrubber reads punctuation escaped between a secret\'s pieces', ()
   });
 
   it('reads only escapes of punctuation with a letter or digit on either side (past a space or two on either side), and traces what it finds back to them whole', () => {
-    expect(readEscapedJoiners('a&lt;   b (%3C) c&#x7F;d e%20f')).toBeNull();
-    expect(readEscapedJoiners('a &quot; b (%3C) c&#x7F;d e%20f   &lt;g')).toBeNull();
+    expect(readEscapedJoiners('a&lt;   b (%3C   c&#x7F;d e%20f')).toBeNull();
+    // Punctuation as it stands beside the escape is read with it, as one joiner (scrub-spaced-joiner-runs.test.ts).
+    expect(readEscapedJoiners('a&lt;   b (%3C) c')?.text).toBe('a&lt;   b ( c');
+    expect(readEscapedJoiners('a &quot; b (%3C)   c&#x7F;d e%20f   &lt;g')).toBeNull();
     // Spaces on both sides too, as the piece search passes over `a < b`.
     expect(readEscapedJoiners('a &lt; b')?.text).toBe('a < b');
     // A joiner's escape with a space or two on one side, and a run of them, is read as the piece search passes over a joiner so.
