@@ -348,7 +348,8 @@ function plainJoinersBefore(text: string, at: number, found: Escapes, floor: num
   for (let joiners = 0; joiners < MAX_PLAIN_JOINERS_BEFORE; joiners++) {
     let before = start - 1;
     while (start - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= floor && isSpace(text.charCodeAt(before))) before--;
-    if (before < floor) return -1;
+    // At the escape read last: an escape of a letter or digit ending there counts as one (`%41-\u002d`).
+    if (before < floor) return joiners > 0 && alphanumericJustBefore(text, start, found) ? start : -1;
     const code = text.charCodeAt(before);
     if (!JOINER_CODES.has(code) || isMarker(code)) return joiners > 0 && alphanumericJustBefore(text, start, found) ? start : -1;
     start = before;

@@ -50,6 +50,21 @@ describe('a run of escaped punctuation with a space inside, or punctuation escap
     expect(readEscapedJoiners('Dnb7Kq8%2D &amp;x')?.text).toBe('Dnb7Kq8-x');
   });
 
+  it('reads a space or two inside a run and up to four joiners as they stand before its escape, no more', () => {
+    expect(readEscapedJoiners('a%2F  %2Fb')?.text).toBe('a/b');
+    expect(readEscapedJoiners('a%2F   %2Fb')).toBeNull();
+    expect(readEscapedJoiners('a%2F \\t%2Fb')?.text).toBe('a/b');
+    expect(readEscapedJoiners('a----\\u002db')?.text).toBe('a-b');
+    expect(readEscapedJoiners('a-----\\u002db')).toBeNull();
+    expect(readEscapedJoiners('a- - \\u002db')?.text).toBe('a-b');
+    expect(readEscapedJoiners('a-   \\u002db')).toBeNull();
+    expect(readEscapedJoiners('%41-\\u002db')?.text).toBe('A-b');
+    expect(readEscapedJoiners('%41 - \\u002db')?.text).toBe('A -b');
+    // A run ends where no joiner follows its spaces, at the text's end too.
+    expect(readEscapedJoiners('a%2F%2F ')).toBeNull();
+    expect(readEscapedJoiners('a%2F -')).toBeNull();
+  });
+
   it('redacts such a run in an answer scrubbed a piece per turn', async () => {
     const rows = Array.from({ length: 300 }, (_, index) => `{"id":${index},"name":"vm-${index}"}`);
     rows[200] = `{"id":200,"name":"${cutEverySeven('\\\\u002d \\\\u002d')}"}`;
