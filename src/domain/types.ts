@@ -230,7 +230,8 @@ export interface Operation extends OperationRef {
   /**
    * Read where nothing the provider answers shows the work was ever asked for: a Zomro or OnApp
    * delete whose backup is still listed (RUNNING, or FAILED past its give-up time), an OnApp
-   * restore with no transaction listed for its backup (PENDING, or FAILED past 30 minutes). An id
+   * restore with no transaction listed for its backup (PENDING, or FAILED past 30 minutes), an OnApp
+   * create whose backup is not listed (PENDING, or FAILED past 30 minutes). An id
    * anyone writes naming a listed backup read so, and the answer showed that backup DELETING. The
    * gateway answers it only for an operation it recorded starting (request-reads.ts).
    */

@@ -439,8 +439,8 @@ export class RequestReads {
    * job or task (a create's, a restore's, another backup's delete, any of them as a sync) read that
    * one's RUNNING, SUCCEEDED or FAILED as this operation's. And so is any status nothing at the
    * provider bears out (Operation.noTraceAtProvider: a Zomro or OnApp delete whose backup is still
-   * listed, an OnApp restore with no transaction): an id naming any listed backup read RUNNING,
-   * and its answer showed the backup DELETING. Asked before the
+   * listed, an OnApp restore with no transaction, an OnApp create whose backup is not listed): an
+   * id naming any listed backup read RUNNING, and its answer showed the backup DELETING. Asked before the
    * read is passed on, so a forged one ends no delete record and forgets no cached list. As
    * vouchFor: another replica's start counts, an id answered before the record existed is NOT_FOUND.
    */

@@ -140,11 +140,11 @@ describe('onapp fidelity', () => {
   it('a create OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
     const node = nodes[4]!;
     const disk = node.backups.find((backup) => backup.diskId !== null)?.diskId ?? '1';
-    // An operation id as createBackup issues it, for a backup above any id OnApp will list.
-    const unlisted = (startedAt: number) => encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(startedAt), node.nativeId, '', disk, '999999999']);
-    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: unlisted(Date.now()) });
+    // An operation id as createBackup issues it (and records), for a backup above any id OnApp will list.
+    const unlisted = (startedAt: number) => recordedAsStarted(store, encodeId('Operation', 'onapp-test', ['CREATE_BACKUP', String(startedAt), node.nativeId, '', disk, '999999999']));
+    const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: await unlisted(Date.now()) });
     expect(fresh.data?.operation.status).toBe('PENDING');
-    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: unlisted(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
+    const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await unlisted(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
     expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('has not listed the new backup') });
   });
 

@@ -1,9 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationRef } from '../../src/domain/types.js';
 import { decodeOperationId, operationId } from '../../src/gateway/ids.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { OnappSimulator } from '../../src/providers/onapp/simulator.js';
+import { startGatewayServer, type RunningGateway } from '../../src/server/app.js';
+import type { SimRequest, SimResponse } from '../../src/simulator/server.js';
+import { RedisStore } from '../../src/state/redis-store.js';
 import { dashboardNodes, type DashboardNode } from '../helpers/dashboard.js';
-import { startHarness, withProviderSettings, type Harness } from '../helpers/harness.js';
-import { toldOf, UNVOUCHED } from '../helpers/operation-told.js';
+import { gqlAt, startHarness, withProviderSettings, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import { toldOf, told, UNVOUCHED } from '../helpers/operation-told.js';
+import { redisSuite, testRedis } from '../helpers/redis.js';
 
 /**
  * Zomro and OnApp have no job for a delete and OnApp none for a restore it has not listed yet:
@@ -14,6 +21,7 @@ import { toldOf, UNVOUCHED } from '../helpers/operation-told.js';
  * operation a mutation of the gateway started.
  */
 
+const CREATE = 'mutation($input: CreateBackupInput!) { createBackup(input: $input) { operation { id status } } }';
 const DELETE = 'mutation($input: DeleteBackupInput!) { deleteBackup(input: $input) { operation { id } } }';
 const RESTORE = 'mutation($input: RestoreBackupInput!) { restoreBackup(input: $input) { operation { id } } }';
 const OPERATION_BACKUP = 'query($id: ID!) { operation(id: $id) { status backup { status } } }';
@@ -90,5 +98,90 @@ describe('onapp: a restore operation id the gateway did not answer, of a backup 
     const told = await toldOf(harness, ownRestore);
     expect(told.operation).toHaveProperty('status');
     expect(told.subscription).toHaveProperty('status');
+  });
+});
+
+/**
+ * An OnApp create is answered without its backup: the backup above the highest id listed when it
+ * began is its own once listed (the operation id's token: disk, that highest id, its place). An id
+ * anyone writes with a highest id above any OnApp lists read PENDING, then FAILED past 30 minutes:
+ * nothing at OnApp shows such a create was asked, and each subscription to one polled for those 30
+ * minutes. Told only for a create a mutation of the gateway started, on any replica sharing its store.
+ */
+async function startUnlistingOnapp(options: Partial<HarnessOptions> = {}): Promise<{ harness: Harness; ownCreate: () => Promise<string> }> {
+  const harness = await startHarness({ kinds: ['onapp'], configure: withProviderSettings({ cacheTtlMs: 0 }), ...options });
+  const simulator = harness.simulator('onapp').simulator as OnappSimulator;
+  // OnApp takes the create (its empty 201) and has not listed the backup yet: the create reads PENDING.
+  const handled = simulator as unknown as { handle(request: SimRequest): SimResponse | Promise<SimResponse> };
+  const handle = handled.handle.bind(simulator);
+  handled.handle = (request) => (request.method === 'POST' && request.rawPath.endsWith('/backups.json') ? { status: 201, text: '' } : handle(request));
+  const nodes = await dashboardNodes(harness);
+  const target = nodes.find((node) => node.backups.length > 0)!;
+  const ownCreate = async (): Promise<string> => {
+    const answer = await harness.gql<{ createBackup: { operation: { id: string; status: string } } }>(CREATE, { input: { instanceId: target.id, name: `unlisted-${randomUUID().slice(0, 8)}` } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.createBackup.operation.status).toBe('PENDING');
+    return answer.data!.createBackup.operation.id;
+  };
+  return { harness, ownCreate };
+}
+
+/** The create `own` reads as, written anew: started at `startedAt`, counting from a highest id above any OnApp lists. */
+const unlistedCreate = (own: string, startedAt: Date): string => {
+  const ref = decodeOperationId(own);
+  return operationId({ ...ref, startedAt, backupNativeId: null, token: [ref.token[0]!, '999999999', '1'] });
+};
+
+describe('onapp: a create operation id the gateway did not answer, of a backup OnApp never listed', () => {
+  let harness: Harness;
+  let ownCreate: string;
+
+  beforeAll(async () => {
+    const started = await startUnlistingOnapp();
+    harness = started.harness;
+    ownCreate = await started.ownCreate();
+  });
+  afterAll(() => harness.close());
+
+  it('NOT_FOUND by operation and subscription, null by node, not PENDING (nor FAILED past 30 minutes)', async () => {
+    for (const startedAt of [new Date(Date.now() - 1000), new Date(Date.now() - HOUR_MS)]) {
+      expect(await toldOf(harness, unlistedCreate(ownCreate, startedAt))).toEqual(UNVOUCHED);
+    }
+  });
+
+  it("the gateway's own create id, its backup not listed yet, still reads PENDING", async () => {
+    expect(await toldOf(harness, ownCreate)).toEqual(told('PENDING'));
+  });
+});
+
+const redis = await testRedis();
+afterAll(() => redis.stop());
+
+describe.skipIf(!redis.url)(redisSuite("onapp: a create the gateway started, its backup not listed yet, read on another replica (Redis)", redis), () => {
+  const prefix = `backup-graph-test:${randomUUID()}:`;
+  let harness: Harness;
+  let other: RunningGateway;
+  let ownCreate: string;
+
+  beforeAll(async () => {
+    const store = new RedisStore(redis.url as string, prefix);
+    const otherStore = new RedisStore(redis.url as string, prefix);
+    await Promise.all([store.ready(), otherStore.ready()]);
+    const started = await startUnlistingOnapp({ store });
+    harness = started.harness;
+    other = await startGatewayServer(harness.config, { logger: createLogger('silent'), store: otherStore });
+    ownCreate = await started.ownCreate();
+  });
+  afterAll(async () => {
+    await other?.close();
+    await harness?.close();
+  });
+
+  it('reads PENDING there (the start record is in the shared store); one made up is NOT_FOUND there too', async () => {
+    const onOther = gqlAt(other.graphqlUrl);
+    const read = async (id: string) => onOther<{ operation: { status: string } | null }>('query($id: ID!) { operation(id: $id) { status } }', { id });
+    expect((await read(ownCreate)).data?.operation?.status).toBe('PENDING');
+    const forged = await read(unlistedCreate(ownCreate, new Date(Date.now() - 1000)));
+    expect(forged.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });

@@ -2,6 +2,8 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationId } from '../../src/gateway/ids.js';
 import { errorCodes, startHarness, type Harness } from '../helpers/harness.js';
+import { NamedMemoryStore } from '../helpers/named-memory-store.js';
+import { recordedAsStarted } from '../helpers/started-record.js';
 import { wsClient, type WsAnswer } from '../helpers/ws.js';
 
 /**
@@ -45,8 +47,10 @@ describe('an operation id that starts in the future', () => {
   let client: Client;
   let onappCreate: string;
   let danubeDelete: string;
+  /** The gateway's store: the ids read below are recorded there as createBackup records its own (an unlisted create without a record is NOT_FOUND). */
+  const store = new NamedMemoryStore();
   beforeAll(async () => {
-    harness = await startHarness({ kinds: ['onapp', 'danube'] });
+    harness = await startHarness({ kinds: ['onapp', 'danube'], store });
     client = wsClient(harness.gateway.graphqlUrl);
     // An OnApp create whose backup never shows in the list: PENDING until the give-up, 30 minutes after its start.
     onappCreate = operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: YEAR_9999, instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] });
@@ -81,7 +85,7 @@ describe('an operation id that starts in the future', () => {
   });
 
   it('one that starts in 1970 is read, and the subscription ends at once: the give-up has long passed', async () => {
-    const ancient = operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(0), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] });
+    const ancient = await recordedAsStarted(store, operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(0), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] }));
     const answer = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: ancient });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.operation.status).toBe('FAILED');
@@ -96,7 +100,8 @@ describe('an operation id that starts in the future', () => {
   });
 
   it('is still read when it starts a little ahead of the gateway (another replica, its clock a minute fast)', async () => {
-    const skewed = operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(Date.now() + 60_000), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] });
+    // Recorded by that replica in the store the replicas share.
+    const skewed = await recordedAsStarted(store, operationId({ providerId: harness.providerId('onapp'), kind: 'CREATE_BACKUP', startedAt: new Date(Date.now() + 60_000), instanceNativeId: '481', backupNativeId: null, token: ['11802', '999999999', '1'] }));
     const answer = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: skewed });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.operation.status).toBe('PENDING');

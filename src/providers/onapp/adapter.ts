@@ -505,11 +505,14 @@ export class OnappAdapter extends BaseAdapter {
       if (series === undefined) return this.operation(ref, 'PENDING');
       const madeId = backupOfCreate(backups, diskId, series);
       // Not listed yet: OnApp queues the backup as a transaction first. One that never
-      // shows up must end some time, or a dashboard follows it for ever.
+      // shows up must end some time, or a dashboard follows it for ever. Nothing then shows the
+      // create was ever asked: any id counting from above the highest listed reads so (Operation.noTraceAtProvider).
       if (!madeId) {
-        return Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
-          ? this.operation(ref, 'FAILED', null, `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
-          : this.operation(ref, 'PENDING');
+        return this.withNoTrace(
+          Date.now() - ref.startedAt.getTime() > UNLISTED_CREATE_GIVES_UP_MS
+            ? this.operation(ref, 'FAILED', null, `OnApp has not listed the new backup within ${UNLISTED_CREATE_GIVES_UP_MS / 60_000} minutes`)
+            : this.operation(ref, 'PENDING'),
+        );
       }
       const made = backups.find((backup) => backup.nativeId === madeId);
       if (!made) return this.operation({ ...ref, backupNativeId: madeId }, 'FAILED', null, 'the backup is gone');
