@@ -15,10 +15,12 @@ import { succeededAsShown } from './shown-before.js';
  * its backup then read AVAILABLE (complete and usable) beside RUNNING; the backup made is the
  * create done, as each adapter reads it: SUCCEEDED.
  *
- * Not where that list left rows out for the instance (the backup may be among them), nor, for a
- * delete, where the gateway did not start the operation (a SUCCEEDED resting on absence alone is
- * told only to ids it started, RequestReads.vouchForAnswer); there the provider's status stands.
- * A list that fails leaves it too: the `backup` field tells that failure itself.
+ * Not where that list left rows out for the instance (the backup may be among them); there the
+ * provider's status stands. A list that fails leaves it too: the `backup` field tells that failure
+ * itself. A SUCCEEDED resting on absence alone is told only to ids the gateway started, and no
+ * running delete gets here otherwise: each read one was vouched for by its start record first
+ * (RequestReads.vouchFor, a ZStack or Danube one; vouchForAnswer, a Zomro or OnApp one, its backup
+ * still listed: Operation.noTraceAtProvider), and a mutation's answer is of the gateway's own.
  *
  * Looked at only where the answer asks for `backup` (its resolver calls this first): an answer
  * without it shows no backup to disagree with, and a poll of `status` alone costs no list read.
@@ -60,8 +62,6 @@ async function endedBeside(reads: RequestReads, operation: Operation, address: N
   if (backup !== null) return operation;
   const listed = await reads.listedInstanceId(address.providerId, address.instanceNativeId);
   if (reads.rowsLeftOut.has('backups', address.providerId, listed)) return operation;
-  const adapter = reads.provider(operation.providerId);
-  if (!adapter.toldOnlyWhereStarted(operation) && !(await reads.shared.startedOperations.wasStarted(operation, adapter.account.id, 'read'))) return operation;
   return shownSucceeded(reads, operation);
 }
 
