@@ -64,6 +64,37 @@ describe('what the README and docs/ name is there', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names in code spans of CHANGELOG.md\'s Unreleased section only paths of the checkout that are there (a test may be named without .test.ts)', () => {
+    const changelog = read('CHANGELOG.md');
+    const start = changelog.indexOf('\n## [Unreleased]\n');
+    expect(start, 'the "## [Unreleased]" heading').toBeGreaterThan(-1);
+    const next = changelog.indexOf('\n## ', start + 1);
+    const unreleased = changelog.slice(start, next === -1 ? undefined : next);
+    // Named on purpose as what is not there: a path the line says was wrong, and a glob.
+    const namedAsAbsent = new Set(['test/bench/gc-meter', 'src/domain/**']);
+    const folders = readdirSync(ROOT, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== 'dist').map((entry) => entry.name);
+    const paths = [...unreleased.matchAll(new RegExp(`\`((?:${folders.join('|')})/[^\`\\s]*)\``, 'g'))].map(([, path]) => path!.replace(/\/$/, ''));
+    expect(paths.length).toBeGreaterThan(100);
+    const there = (path: string) => existsSync(join(ROOT, path)) || (path.startsWith('test/') && existsSync(join(ROOT, `${path}.test.ts`)));
+    expect(paths.filter((path) => !namedAsAbsent.has(path) && !there(path))).toEqual([]);
+  });
+
+  it('names by a file name ending .test.ts, without its folder, only test files there, in the manual and CHANGELOG.md', () => {
+    const testFiles = new Set<string>();
+    const walk = (folder: string): void => {
+      for (const entry of readdirSync(join(ROOT, folder), { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(`${folder}/${entry.name}`);
+        else if (entry.name.endsWith('.test.ts')) testFiles.add(entry.name);
+      }
+    };
+    walk('test');
+    // The history records tests since renamed; adding-a-provider.md's example provider has none.
+    const files = [...MANUAL, 'CHANGELOG.md'].filter((file) => file !== 'docs/benchmark-history.md');
+    const named = files.flatMap((file) => [...read(file).matchAll(/`([\w.-]+\.test\.ts)`/g)].map(([, name]) => ({ file, name: name! })));
+    expect(named.length).toBeGreaterThan(50);
+    expect(named.filter(({ name }) => !testFiles.has(name) && !/\bacme\b|acme-/.test(name)).map(({ file, name }) => `${file}: ${name}`)).toEqual([]);
+  });
+
   it('names in "Dependencies, and what each is for" only packages of package.json, each under dev: exactly when it is a dev dependency', () => {
     const section = README.slice(README.indexOf('\n## Dependencies, and what each is for\n'));
     const misplaced: string[] = [];
