@@ -1,7 +1,9 @@
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { type Harness, startHarness, withClients, withLimits } from '../helpers/harness.js';
-import { exchangeRaw, rawHeadOf as headOf, rawStatusOf as statusOf } from '../helpers/raw-http.js';
+import { exchangeRaw, rawHeadOf as headOf, rawStatusOf as statusOf, readAnswers } from '../helpers/raw-http.js';
 
 const KEY = 'unread-body-viewer-key-0123456789abc';
 const LIMITED_KEY = 'unread-body-limited-key-0123456789ab';
@@ -113,6 +115,36 @@ describe('an answer sent before its request body was read', () => {
     const exchange = await exchangeRaw(port, `${completePost('/graphql', body)}${completePost('/graphql', body, 'connection: close\r\n')}`);
     expect(exchange.match(/HTTP\/1\.1 200 /g)).toHaveLength(2);
     expect(headOf(exchange)).toContain('connection: keep-alive');
+  });
+
+  it.each([
+    ['a Content-Length', (body: string) => `content-length: ${body.length}\r\n`, (body: string) => [body.slice(0, 9), body.slice(9)]],
+    ['chunked', () => 'transfer-encoding: chunked\r\n', (body: string) => [`9\r\n${body.slice(0, 9)}\r\n`, `${(body.length - 9).toString(16)}\r\n${body.slice(9)}\r\n`, '0\r\n\r\n']],
+  ])('keeps the connection of a 100-continue request whose body, %s, comes in pieces after the go-ahead, and answers the next on it (guard)', async (_framing, framing, pieces) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    // The body leaves only once the gateway has said go ahead: the request reached the app before any of it.
+    const goAhead = new Promise<void>((resolve) => {
+      let received = '';
+      const onData = (chunk: Buffer): void => {
+        received += chunk.toString('latin1');
+        if (!received.endsWith('100 Continue\r\n\r\n')) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+    });
+    socket.write(request('POST /graphql', `${withKey(KEY)}expect: 100-continue\r\n${framing(body)}\r\n`));
+    await goAhead;
+    const first = readAnswers(socket, 1);
+    for (const piece of pieces(body)) socket.write(piece);
+    expect((await first).map((answer) => answer.status)).toEqual([200]);
+    const second = readAnswers(socket, 1);
+    socket.write(completePost('/graphql', body));
+    expect((await second).map((answer) => answer.status)).toEqual([200]);
+    socket.destroy();
   });
 
   it('keeps the connection of a request without a body answered at once (guard)', async () => {
