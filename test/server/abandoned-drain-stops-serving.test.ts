@@ -24,6 +24,22 @@ const answersHealthz = (port: number): Promise<boolean> =>
     socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
   });
 
+/** A connection with a request in flight, its body still coming: `closed` resolves when the gateway ends it. */
+const requestInFlight = async (port: number): Promise<{ closed: Promise<void> }> => {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let text = '';
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('100 Continue')) resolve();
+    });
+    socket.write('POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 1000\r\n\r\n{"query":');
+  });
+  return { closed };
+};
+
 /** Alive, and not a zombie waiting to be reaped. */
 const running = (pid: number): boolean => {
   try {
@@ -42,7 +58,7 @@ const running = (pid: number): boolean => {
 describe('a second signal while stdout is stalled', () => {
   const beside = builtGatewayBesideZomro();
 
-  it('stops taking connections at once, before the wait for the log reader ends the process', async () => {
+  it('stops taking connections and ends each open one at once, before the wait for the log reader ends the process', async () => {
     const configFile = join(temp.make('bg-abandon-serving-'), 'config.yaml');
     writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nshutdown: { drainTimeoutMs: 30000, readyzGraceMs: 20000 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
     const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' })));
@@ -56,10 +72,13 @@ describe('a second signal while stdout is stalled', () => {
     gateway.child.kill('SIGTERM');
     // The first signal is handled: /readyz says so, and the grace keeps the listener open.
     await eventually(async () => (await fetch(new URL('/readyz', graphqlUrl), { signal: AbortSignal.timeout(5_000) })).status, (status) => status === 503);
+    // Not idle, so closing the listener leaves it open: the exit ends it, not the process's end.
+    const inFlight = await requestInFlight(port);
     gateway.child.kill('SIGTERM');
     const pid = gateway.child.pid as number;
     await eventually(() => answersHealthz(port), (answered) => !answered, { timeoutMs: 10_000, intervalMs: 10 });
-    // Before, the listener served until the process ended, a second after the signal.
+    await inFlight.closed;
+    // Before, the listener and each connection served until the process ended, a second after the signal.
     expect(running(pid)).toBe(true);
     gateway.child.stdout?.resume();
     expect((await gateway.exited).code).toBe(143);
