@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/harness.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
+import { SHUTTING_DOWN_UNREAD_BODY_MESSAGE } from '../../src/server/unread-bodies-at-drain.js';
 import { builtGatewayBesideZomro } from './built-gateway-beside-zomro.js';
 import { shellEnv, start, type Spawned } from './process.js';
 
@@ -66,6 +67,8 @@ describe('the drain and a request body that never ends', () => {
     expect(answer.status).toBe(503);
     expect(answer.head).toContain('connection: close');
     expect(slow.received()).toContain('SHUTTING_DOWN');
+    // Says nothing ran and to send it again: a client told only the code cannot tell a cut mutation from one never run.
+    expect(slow.received()).toContain(SHUTTING_DOWN_UNREAD_BODY_MESSAGE);
     expect((await gateway.exited).code).toBe(0);
     expect(gateway.output()).not.toContain('drain timeout');
   }, 60_000);
