@@ -100,6 +100,32 @@ describe('the drain and a request body that never ends', () => {
     expect((await gateway.exited).code).toBe(0);
   }, 60_000);
 
+  it('a request pipelined behind one in flight after the listener closed, its body still coming: answered 503 after the first, exit 0', async () => {
+    const { gateway, port } = await launch({ drainTimeoutMs: 6_000, readyzGraceMs: 0 });
+    const adminUrl = (await gateway.waitFor(/"adminUrl":"([^"]+)"/))[1] as string;
+    const hold = built.simulator().server.holdAnswersOf('instances.fleio_bckps');
+    try {
+      const body = JSON.stringify({ query: '{ instances(first: 1) { edges { node { backups { id } } } } }' });
+      const slow = startSlowBody(port, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      await hold.arrived;
+      gateway.child.kill('SIGTERM');
+      await gateway.waitFor(/shutting down: finishing requests in flight/);
+      // The listener has closed (no grace): from here only a connection with a request in flight is left.
+      await eventually(() => fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused'), (outcome) => outcome === 'refused');
+      slow.socket.write(LENGTH_NEVER_REACHED.replace('expect: 100-continue\r\n', ''));
+      // The admin listener's answer, asked after those bytes left, comes once the gateway has read them.
+      expect((await fetch(new URL('/healthz', adminUrl))).status).toBe(200);
+      hold.release();
+      const text = await slow.closed;
+      expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+      expect(finalAnswer(text).status).toBe(503);
+      expect((await gateway.exited).code).toBe(0);
+      expect(gateway.output()).not.toContain('drain timeout');
+    } finally {
+      hold.release();
+    }
+  }, 60_000);
+
   it('an idle keep-alive connection that has sent half a request head when the listener closes: closed, exit 0 (a guard)', async () => {
     const { gateway, port } = await launch({ drainTimeoutMs: 6_000, readyzGraceMs: 0 });
     const slow = startSlowBody(port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
