@@ -151,4 +151,11 @@ describe('an answer sent before its request body was read', () => {
     const exchange = await exchangeRaw(port, `GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\nGET /nothing HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
     expect(exchange.match(/HTTP\/1\.1 \d{3} /g)).toEqual(['HTTP/1.1 200 ', 'HTTP/1.1 404 ']);
   });
+
+  it('keeps the connection of a request declaring an empty body (Content-Length: 0) answered at once', async () => {
+    // Node runs the request before it marks it complete, even with nothing to read: an empty body is no body still coming.
+    const exchange = await exchangeRaw(port, `GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\nGET /nothing HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+    expect(exchange.match(/HTTP\/1\.1 \d{3} /g)).toEqual(['HTTP/1.1 200 ', 'HTTP/1.1 404 ']);
+    expect(headOf(exchange)).toContain('connection: keep-alive');
+  });
 });
