@@ -126,6 +126,19 @@ describe('the drain and a request body that never ends', () => {
     }
   }, 60_000);
 
+  it('while serving, a body that comes after its headers is waited for and the request run', async () => {
+    const { gateway, port } = await launch({ drainTimeoutMs: 6_000, readyzGraceMs: 0 });
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const slow = startSlowBody(port, `${POST_HEAD}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`);
+    await slow.headReceived;
+    slow.socket.write(body);
+    const answer = finalAnswer(await slow.closed);
+    expect(answer.status).toBe(200);
+    expect(slow.received()).toContain('"__typename":"Query"');
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(0);
+  }, 60_000);
+
   it('an idle keep-alive connection that has sent half a request head when the listener closes: closed, exit 0 (a guard)', async () => {
     const { gateway, port } = await launch({ drainTimeoutMs: 6_000, readyzGraceMs: 0 });
     const slow = startSlowBody(port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
