@@ -145,7 +145,7 @@ describe('onapp fidelity', () => {
     const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: await unlisted(Date.now()) });
     expect(fresh.data?.operation.status).toBe('PENDING');
     const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await unlisted(Date.now() - UNLISTED_CREATE_GIVES_UP_MS - 60_000) });
-    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('has not listed the new backup') });
+    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('has not listed the new backup within 30 minutes') });
   });
 
   it('a restore whose transaction OnApp never lists is PENDING for a while, then FAILED, not PENDING for ever', async () => {
@@ -156,7 +156,7 @@ describe('onapp fidelity', () => {
     const fresh = await harness.gql<{ operation: { status: string } }>(OPERATION, { id: await restore(Date.now()) });
     expect(fresh.data?.operation.status).toBe('PENDING');
     const old = await harness.gql<{ operation: { status: string; error: string | null } }>(OPERATION, { id: await restore(Date.now() - UNSEEN_RESTORE_GIVES_UP_MS - 60_000) });
-    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction') });
+    expect(old.data?.operation).toMatchObject({ status: 'FAILED', error: expect.stringContaining('no restore transaction for the backup within 30 minutes') });
   });
 
   it('a delete whose backup OnApp still lists is RUNNING for a while, then FAILED, not RUNNING for ever', async () => {
