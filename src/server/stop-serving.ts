@@ -1,5 +1,9 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { MAX_WAITING_PER_CONNECTION } from './connection-turns.js';
+
+/** The gateway's own per-connection `close` listeners, with room for a few more. */
+const CLOSE_WATCHERS = 16;
 
 /**
  * Stops serving on the spot: the listener closes and every connection, WebSocket ones included
@@ -11,6 +15,12 @@ import type { Socket } from 'node:net';
 export function stopServingAtOnce(httpServer: Server): () => void {
   const open = new Set<Socket>();
   httpServer.on('connection', (socket: Socket) => {
+    // Ten of the gateway's layers each watch a connection's close once (connection caps, turns,
+    // the unsent-answer ledger, this one...), and node's on-finished adds one for each request
+    // in flight on it (up to MAX_WAITING_PER_CONNECTION pipelined): past node's default of 10,
+    // every chunked body refused at the limit printed "Possible EventEmitter memory leak" to
+    // stderr for a count that is bounded by design.
+    socket.setMaxListeners(Math.max(socket.getMaxListeners(), CLOSE_WATCHERS + MAX_WAITING_PER_CONNECTION));
     open.add(socket);
     socket.once('close', () => open.delete(socket));
   });
