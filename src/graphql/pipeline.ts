@@ -12,6 +12,7 @@ import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { nullVariablesCheck } from './null-variables.js';
+import { prototypeAliasRule } from './prototype-alias.js';
 import { inheritedVariableNameRule } from './prototype-variable-names.js';
 import { mayDirectSubscriptionRoot, subscriptionRootDirectiveRefusal } from './subscription-root-directives.js';
 import { queryLimits, type QueryLimits } from './limits/index.js';
@@ -56,7 +57,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const answerItems = new AnswerItemsGuard(config.limits.maxCost);
   answerItems.install(schema);
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
-  const validationRules = [...limitRules, inheritedVariableNameRule];
+  const validationRules = [...limitRules, inheritedVariableNameRule, prototypeAliasRule];
   const rules = [...specifiedRules, ...validationRules];
   const formatError = createErrorFormatter({ introspection: config.introspection, hint: withEnumValues(schema) });
   const variableCost = variableCostCheck(config.limits);
