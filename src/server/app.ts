@@ -140,7 +140,7 @@ export interface RunningGateway {
    * timeout and were cut.
    */
   close(): Promise<DrainOutcome>;
-  /** For an exit that does not wait for the drain: the listener closed and every connection destroyed, now (stop-serving.ts). */
+  /** For an exit that does not wait for the drain: both listeners (public and admin) closed and every connection destroyed, now (stop-serving.ts). */
   stopServing(): void;
 }
 
@@ -457,7 +457,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     httpServer,
     services,
     beginDrain,
-    stopServing,
+    // The admin listener with it: its /healthz said 200, and /metrics answered, for the second
+    // the exit gives stdout, from a process on its way out.
+    stopServing: () => {
+      stopServing();
+      void admin.close();
+    },
     close: () => {
       closing ??= (async () => {
         beginDrain();

@@ -24,6 +24,22 @@ const answersHealthz = (port: number): Promise<boolean> =>
     socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
   });
 
+/** A keep-alive connection to the admin listener, its /healthz answered: `closed` resolves when the gateway ends it. */
+const idleAdminConnection = async (port: number): Promise<{ closed: Promise<void> }> => {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let text = '';
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('"status":"ok"')) resolve();
+    });
+    socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+  });
+  return { closed };
+};
+
 /** A connection with a request in flight, its body still coming: `closed` resolves when the gateway ends it. */
 const requestInFlight = async (port: number): Promise<{ closed: Promise<void> }> => {
   const socket = connect(port, '127.0.0.1');
@@ -79,6 +95,36 @@ describe('a second signal while stdout is stalled', () => {
     await eventually(() => answersHealthz(port), (answered) => !answered, { timeoutMs: 10_000, intervalMs: 10 });
     await inFlight.closed;
     // Before, the listener and each connection served until the process ended, a second after the signal.
+    expect(running(pid)).toBe(true);
+    gateway.child.stdout?.resume();
+    expect((await gateway.exited).code).toBe(143);
+  }, 120_000);
+
+  /**
+   * The admin listener went on answering through that second: /healthz 200 and /metrics from a
+   * process on its way out (a liveness probe or a scraper told it was alive). It closes with the
+   * public one: new connections refused, a scraper's keep-alive connection ended.
+   */
+  it('closes the admin listener too, and its open connections, before the wait for the log reader ends the process', async () => {
+    const configFile = join(temp.make('bg-abandon-admin-'), 'config.yaml');
+    writeFileSync(configFile, `allowAnonymous: true\nlisten: { host: 127.0.0.1 }\nadmin: { port: 0 }\nshutdown: { drainTimeoutMs: 30000, readyzGraceMs: 20000 }\nproviders:\n  - ${JSON.stringify(beside.simulator().accountConfig('zomro-id'))}\n`);
+    const gateway = beside.track(start(process.execPath, ['dist/main.js', '--config', configFile], shellEnv({ PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' })));
+    const graphqlUrl = (await gateway.waitFor(/GraphiQL: (http:\/\/[^\s";]+)/))[1] as string;
+    const adminUrl = (await gateway.waitFor(/"adminUrl":"([^"]+)"/))[1] as string;
+    const adminPort = Number(new URL(adminUrl).port);
+    gateway.child.stdout?.pause();
+    for (let index = 0; index < ERROR_ANSWERS; index += 1) {
+      const response = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ noSuchField${index} }` }), signal: AbortSignal.timeout(5_000) });
+      await response.text();
+    }
+    gateway.child.kill('SIGTERM');
+    await eventually(async () => (await fetch(new URL('/readyz', adminUrl), { signal: AbortSignal.timeout(5_000) })).status, (status) => status === 503);
+    const scraper = await idleAdminConnection(adminPort);
+    gateway.child.kill('SIGTERM');
+    const pid = gateway.child.pid as number;
+    await eventually(() => answersHealthz(adminPort), (answered) => !answered, { timeoutMs: 10_000, intervalMs: 10 });
+    await scraper.closed;
+    // Before, the admin listener answered until the process ended, a second after the signal.
     expect(running(pid)).toBe(true);
     gateway.child.stdout?.resume();
     expect((await gateway.exited).code).toBe(143);
