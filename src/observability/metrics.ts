@@ -9,6 +9,10 @@ import type { RedisConnectionState } from '../state/redis-connection-state.js';
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
+/** Why the drain answered an HTTP request 503 SHUTTING_DOWN, unrun (backup_graph_drain_refusals_total's `reason`). */
+export const DRAIN_REFUSAL_REASONS = ['body_unread', 'waiting_turn'] as const;
+export type DrainRefusalReason = (typeof DRAIN_REFUSAL_REASONS)[number];
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's
  * global one), so several gateways in one process keep separate counts.
@@ -71,6 +75,12 @@ export class GatewayMetrics implements UpstreamObserver {
   private readonly connectionsRefused = new Counter({
     name: 'backup_graph_connections_refused_total',
     help: 'TCP connections closed as they were accepted: their address (or its /64) already held limits.maxConnectionsPerAddress open.',
+    registers: [this.registry],
+  });
+  private readonly drainRefusals = new Counter({
+    name: 'backup_graph_drain_refusals_total',
+    help: 'HTTP requests answered 503 SHUTTING_DOWN, unrun, because the gateway was draining, by reason: body_unread (its body had not all arrived when the listener closed), waiting_turn (pipelined, still waiting for an earlier request on its connection).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   private readonly authFailures = new Counter({
@@ -162,6 +172,7 @@ export class GatewayMetrics implements UpstreamObserver {
     this.buildInfo.set({ build: BUILD_ID }, 1);
     // Shown at 0 from the start, so that a rate over them has a series before the first failure.
     for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
+    for (const reason of DRAIN_REFUSAL_REASONS) this.drainRefusals.inc({ reason }, 0);
   }
 
   /** The gauges of answer bytes held and reads paused read this budget. */
@@ -221,6 +232,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A connection closed unheard: its address held too many open. */
   connectionRefused(): void {
     this.connectionsRefused.inc();
+  }
+
+  /** A request answered 503 SHUTTING_DOWN, unrun, by the drain. */
+  drainRefused(reason: DrainRefusalReason): void {
+    this.drainRefusals.inc({ reason });
   }
 
   /** A key refused. */

@@ -52,6 +52,7 @@ import { authenticateRequests } from './request-authentication.js';
 import { HttpDrain } from './http-drain.js';
 import { CloseWhenDraining } from './close-when-draining.js';
 import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
+import { DrainRefusals, drainRefusalsMessage } from './drain-refusals.js';
 import { stopServingAtOnce } from './stop-serving.js';
 import { requestIdAssigner } from './request-id.js';
 import { noSniff } from './no-sniff.js';
@@ -229,10 +230,16 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   // And one per address and kind for the refusals of a request or connection_init a caller brings about at will.
   const requestRefusalLines = new RefusalLines(logger);
   // Pipelined requests on one connection run one at a time (see waitForEarlier below).
-  const connectionTurns = new ConnectionTurns(httpServer, (req) => {
-    metrics.graphqlError('QUERY_TOO_COMPLEX');
-    requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, limit: MAX_WAITING_PER_CONNECTION }, WAITING_REFUSED_LINE);
-  });
+  const drainRefusals = new DrainRefusals(metrics);
+  const connectionTurns = new ConnectionTurns(
+    httpServer,
+    (req) => {
+      metrics.graphqlError('QUERY_TOO_COMPLEX');
+      requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, limit: MAX_WAITING_PER_CONNECTION }, WAITING_REFUSED_LINE);
+    },
+    MAX_WAITING_PER_CONNECTION,
+    () => drainRefusals.refused('waiting_turn'),
+  );
   capConnectionsPerAddress(httpServer, {
     perAddress: config.limits.maxConnectionsPerAddress,
     trustedProxies: config.listen.trustedProxies,
@@ -259,7 +266,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
   const keepAliveEnd = new CloseWhenDraining(httpServer);
-  const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer);
+  const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
   const stopServing = stopServingAtOnce(httpServer);
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
@@ -483,6 +490,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
         // when its grace (what is left) ends: it waits for an answer's 'finish', not its return.
         await apollo.stop();
         const requestsCut = drain.requestsCut(answers);
+        if (drainRefusals.total > 0) logger.info({ requestsRefused: drainRefusals.byReason() }, drainRefusalsMessage(drainRefusals.total));
         // Every request has ended or been cut: a mutation still running was cut, and its line is written now or never.
         services.mutationsRunning.auditCut();
         await admin.close();

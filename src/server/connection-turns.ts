@@ -62,6 +62,8 @@ export class ConnectionTurns {
     /** Told of each request refused past maxWaitingPerConnection, after its answer is handed over. */
     private readonly onRefused: (req: IncomingMessage) => void = () => undefined,
     private readonly maxWaitingPerConnection = MAX_WAITING_PER_CONNECTION,
+    /** Told of each request the drain turned away, SHUTTING_DOWN, after its answer is handed over. */
+    private readonly onTurnedAway: (req: IncomingMessage) => void = () => undefined,
   ) {
     // Prepended: a place taken before anything of the app's runs, in node's order.
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.enter(req.socket, res));
@@ -82,13 +84,13 @@ export class ConnectionTurns {
     const line = this.lines.get(req.socket);
     if (line === undefined || line.turns[0] === turn) return next();
     // The drain cuts what still runs when its grace ends: one that has not begun is told so now, unrun.
-    if (this.draining) return refuse(req, res, 503, 'SHUTTING_DOWN', SHUTTING_DOWN_WAITING_MESSAGE);
+    if (this.draining) return this.turnAway(req, res);
     if (line.held >= this.maxWaitingPerConnection) {
       refuse(req, res, 429, 'QUERY_TOO_COMPLEX', WAITING_PER_CONNECTION_MESSAGE);
       return this.onRefused(req);
     }
     turn.proceed = next;
-    turn.turnAway = () => refuse(req, res, 503, 'SHUTTING_DOWN', SHUTTING_DOWN_WAITING_MESSAGE);
+    turn.turnAway = () => this.turnAway(req, res);
     this.atGate.add(turn);
     line.held += 1;
     this.held += 1;
@@ -102,6 +104,11 @@ export class ConnectionTurns {
       this.letGo(turn);
       turnAway?.();
     }
+  }
+
+  private turnAway(req: IncomingMessage & { body?: unknown }, res: ServerResponse): void {
+    refuse(req, res, 503, 'SHUTTING_DOWN', SHUTTING_DOWN_WAITING_MESSAGE);
+    this.onTurnedAway(req);
   }
 
   /** A turn leaves the gate without running. */

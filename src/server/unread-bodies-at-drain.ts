@@ -21,14 +21,18 @@ export class RefuseUnreadBodiesAtDrain {
   /** Requests whose body has not all arrived, with their answers. */
   private readonly reading = new Map<IncomingMessage, ServerResponse>();
 
-  constructor(httpServer: Server) {
+  constructor(
+    httpServer: Server,
+    /** Told of each request refused so, once its answer is handed over. */
+    private readonly onRefused: () => void = () => undefined,
+  ) {
     httpServer.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
       if (request.complete) return;
       this.reading.set(request, response);
       const forget = () => this.reading.delete(request);
       request.once('end', forget);
       response.once('close', forget);
-      if (this.refusing) setImmediate(() => refuseIfUnread(request, response));
+      if (this.refusing) setImmediate(() => this.refuseIfUnread(request, response));
     });
   }
 
@@ -37,13 +41,14 @@ export class RefuseUnreadBodiesAtDrain {
     if (this.refusing) return;
     this.refusing = true;
     setImmediate(() => {
-      for (const [request, response] of this.reading) refuseIfUnread(request, response);
+      for (const [request, response] of this.reading) this.refuseIfUnread(request, response);
     });
   }
-}
 
-function refuseIfUnread(request: IncomingMessage, response: ServerResponse): void {
-  if (request.complete || response.headersSent || response.writableEnded || request.socket.destroyed) return;
-  response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-  response.end(JSON.stringify({ errors: [{ message: SHUTTING_DOWN_UNREAD_BODY_MESSAGE, extensions: { code: 'SHUTTING_DOWN' } }] }));
+  private refuseIfUnread(request: IncomingMessage, response: ServerResponse): void {
+    if (request.complete || response.headersSent || response.writableEnded || request.socket.destroyed) return;
+    response.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    response.end(JSON.stringify({ errors: [{ message: SHUTTING_DOWN_UNREAD_BODY_MESSAGE, extensions: { code: 'SHUTTING_DOWN' } }] }));
+    this.onRefused();
+  }
 }
