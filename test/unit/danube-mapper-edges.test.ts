@@ -79,9 +79,9 @@ describe('danube mapper', () => {
     expect(definition.schedule).toMatchObject({ providerId: 'd', nativeId: 'daily', instanceNativeId: 'web01', keyExtra: ['2'], name: 'daily', cron: '30 2 * * *', timezone: 'UTC', createdAt: new Date('2024-01-01T00:00:00Z') });
   });
 
-  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention unknown (null, never 0), active when absent (the documented default), no compression', () => {
+  it('fills a sparse definition: disk 1, no schedule (nothing runs it), retention unknown (null, never 0), active when absent (the documented default), compression unknown (null: the record does not say)', () => {
     const sparse = mapDefinition('d', { hostname: 'web01', name: 'daily' });
-    expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: null, active: true, compression: 'NONE', bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
+    expect(sparse).toMatchObject({ nativeId: 'daily', instanceNativeId: 'web01', diskId: 1, keyExtra: ['1'], retention: null, active: true, compression: null, bandwidthLimit: null, description: null, node: null, zpool: null, fsfreeze: null });
     expect(sparse.schedule).toMatchObject({ cron: '', keyExtra: ['1'], createdAt: null });
     // Danube sends null for a definition without its Celery task: it has no next run (it read daily at midnight).
     expect(nextRunOf(mapDefinition('d', { hostname: 'web01', name: 'daily', schedule: null, retention: 7 }).schedule, new Date('2026-06-01T12:00:00Z'))).toBeNull();

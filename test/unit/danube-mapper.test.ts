@@ -135,6 +135,6 @@ describe('danube mapper: instances and definitions', () => {
     expect(compressions).toEqual(['NONE', 'GZIP', 'BZIP2', 'XZ']);
     expect(mapDefinition('d', definitionRow({ compression: 9 })).compression).toBeNull();
     const sparse = mapDefinition('d', { hostname: 'vm', name: 'bare', active: false });
-    expect(sparse).toMatchObject({ active: false, diskId: 1, retention: null, compression: 'NONE', bandwidthLimit: null, fsfreeze: null, schedule: { cron: '', timezone: 'UTC' } });
+    expect(sparse).toMatchObject({ active: false, diskId: 1, retention: null, compression: null, bandwidthLimit: null, fsfreeze: null, schedule: { cron: '', timezone: 'UTC' } });
   });
 });

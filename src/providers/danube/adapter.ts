@@ -348,7 +348,15 @@ export class DanubeAdapter extends BaseAdapter {
       ...(request.description !== null ? { desc: request.description } : {}),
       fsfreeze: request.fsfreeze,
     }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
-    return mapDefinition(this.account.id, { hostname, ...(answer.result as Record<string, unknown>) });
+    const result = answer.result as Record<string, unknown>;
+    const made = mapDefinition(this.account.id, { hostname, ...result });
+    // The API docs' create answer shows no `compression` or `fsfreeze`: Danube took the ones sent
+    // (it answered SUCCESS), so the payload says them rather than null (`raw` stays Danube's own).
+    return {
+      ...made,
+      compression: result.compression === undefined ? request.compression : made.compression,
+      fsfreeze: result.fsfreeze === undefined ? request.fsfreeze : made.fsfreeze,
+    };
   }
 
   override async updateDefinition(request: UpdateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {

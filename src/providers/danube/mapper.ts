@@ -137,7 +137,10 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
       // it said the definition keeps nothing, and protection left it out for that wrong reason.
       retention: wholeNumber(row.retention, null, GRAPHQL_INT_MAX, 'a retention that is no count', providerId),
       active,
-      compression: COMPRESSIONS[toNumber(row.compression) ?? 0] ?? null,
+      // Null where the record does not say (the schema's "null where the provider's record does not
+      // say"): the API docs' list and create examples carry no `compression`, and their default of 0
+      // is a create's, not a fact about a definition made with gzip. Read as NONE, it was said wrong.
+      compression: row.compression === undefined || row.compression === null ? null : (COMPRESSIONS[toNumber(row.compression) ?? -1] ?? null),
       bandwidthLimit: wholeNumber(row.bwlimit, null, Number.MAX_SAFE_INTEGER, 'a bandwidth limit that is no whole number', providerId),
       description: toStringOrNull(row.desc),
       node: toStringOrNull(row.node),

@@ -162,6 +162,12 @@ export class DanubeSimulator extends ProviderSimulator {
    * it, that answers every success 200, which the gateway must still follow by the envelope's word.
    */
   runningTaskHttpStatus: 200 | 201 = 201;
+  /**
+   * Definitions answered as the API docs' examples give them (the create's answer and the
+   * definition lists): without `compression`, `fsfreeze` and `type`, fields a create takes but
+   * neither example shows. False (the default) answers them, as esdc-ce's serializer does.
+   */
+  definitionsAsDocumented = false;
   /** Called as a create's POST is answered: a test changes what Danube does between a create's own calls. */
   onCreate: (() => void) | null = null;
   /**
@@ -400,7 +406,8 @@ export class DanubeSimulator extends ProviderSimulator {
    * list counted another disk's backups of the same name).
    */
   private definitionDetails(definition: Row, extended: boolean): Row {
-    const { backups: _count, ...details } = definition;
+    const { backups: _count, ...stored } = definition;
+    const details = this.definitionsAsDocumented ? withoutUndocumented(stored) : stored;
     if (!extended) return details;
     const made = this.backups.filter((backup) => this.ownerOf(backup)?.hostname === definition.hostname && backup.define === definition.name && Number(backup.disk_id) === Number(definition.disk_id ?? 1));
     return { ...details, backups: made.length };
@@ -864,4 +871,10 @@ function isVariable(segments: readonly string[], index: number): boolean {
   if (previous === 'vm') return segments[index] !== 'define';
   if (previous === 'task') return true;
   return previous === 'backup' && index >= 3;
+}
+
+/** A definition without the fields the API docs' examples leave out (see definitionsAsDocumented). */
+function withoutUndocumented(definition: Row): Row {
+  const { compression: _compression, fsfreeze: _fsfreeze, type: _type, ...shown } = definition;
+  return shown;
 }
