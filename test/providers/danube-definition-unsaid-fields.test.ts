@@ -6,6 +6,9 @@ const INSTANCES = '{ instances(first: 1) { edges { node { id } } } }';
 const CREATE = 'mutation($input: CreateBackupDefinitionInput!) { createBackupDefinition(input: $input) { definition { name compression fsfreeze } } }';
 const DEFINITIONS = 'query($id: ID!) { instance(id: $id) { definitions { name compression fsfreeze } } }';
 
+const DEFINITION_IDS = 'query($id: ID!) { instance(id: $id) { definitions { id name } } }';
+const UPDATE = 'mutation($input: UpdateBackupDefinitionInput!) { updateBackupDefinition(input: $input) { definition { name compression fsfreeze } } }';
+
 type Definition = { name: string; compression: string | null; fsfreeze: boolean | null };
 
 /**
@@ -32,13 +35,17 @@ describe('danube: a definition whose record leaves out compression and fsfreeze,
   const listed = async (name: string): Promise<Definition | undefined> =>
     (await harness.gql<{ instance: { definitions: Definition[] } }>(DEFINITIONS, { id: instanceId })).data!.instance.definitions.find((definition) => definition.name === name);
 
-  it("the create's payload says the compression and fsfreeze Danube took; the list, which does not say them, reads null", async () => {
+  it("the create's and update's payloads say the compression (and fsfreeze) Danube took; the list, which does not say them, reads null", async () => {
     simulator.definitionsAsDocumented = true;
     try {
       const answer = await create('doczip');
       expect(answer.errors).toBeUndefined();
       expect(answer.data!.createBackupDefinition.definition).toEqual({ name: 'doczip', compression: 'GZIP', fsfreeze: true });
       expect(await listed('doczip')).toEqual({ name: 'doczip', compression: null, fsfreeze: null });
+      const definitionId = (await harness.gql<{ instance: { definitions: Array<{ id: string; name: string }> } }>(DEFINITION_IDS, { id: instanceId })).data!.instance.definitions.find((definition) => definition.name === 'doczip')!.id;
+      const updated = await harness.gql<{ updateBackupDefinition: { definition: Definition } }>(UPDATE, { input: { definitionId, compression: 'XZ' } });
+      expect(updated.errors).toBeUndefined();
+      expect(updated.data!.updateBackupDefinition.definition).toEqual({ name: 'doczip', compression: 'XZ', fsfreeze: null });
     } finally {
       simulator.definitionsAsDocumented = false;
     }

@@ -371,7 +371,11 @@ export class DanubeAdapter extends BaseAdapter {
       ...(request.bandwidthLimit !== undefined ? { bwlimit: request.bandwidthLimit } : {}),
       ...(request.description !== undefined ? { desc: request.description } : {}),
     }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
-    return mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...(answer.result as Record<string, unknown>) });
+    const result = answer.result as Record<string, unknown>;
+    const updated = mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...result });
+    // As a create's: an answer without `compression` (the docs' definition examples show none) says
+    // nothing of it, but one just sent and taken is known.
+    return result.compression === undefined && request.compression !== undefined ? { ...updated, compression: request.compression } : updated;
   }
 
   override async deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void> {
