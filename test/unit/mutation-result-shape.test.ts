@@ -37,6 +37,9 @@ describe("a mutation's recorded answer", () => {
       ['updateBackupNote', { backup }],
       ['createBackups', bulk],
       ['createBackups', { results: [], createdCount: 0, failedCount: 0 }],
+      ['deleteBackup', { operation: { ...operation, kind: 'DELETE_BACKUP', status: 'RUNNING', noTraceAtProvider: true }, backup: null }],
+      ['deleteBackup', { operation: { ...operation, kind: 'DELETE_BACKUP', status: 'SUCCEEDED', succeededByAbsence: true }, backup: null }],
+      ['createBackup', { operation: { ...operation, status: 'SUCCEEDED', jobUnconfirmed: true }, backup: null }],
     ];
     for (const [mutation, result] of mine) expect(isMutationResult(mutation, result), mutation).toBe(true);
   });
@@ -69,6 +72,11 @@ describe("a mutation's recorded answer", () => {
       ['a negative count', 'createBackups', { ...bulk, failedCount: -1 }],
       ['a count that is no whole number', 'createBackups', { ...bulk, createdCount: 0.5 }],
       ['a count that is text', 'createBackups', { ...bulk, createdCount: '1' }],
+      // Each flag is true or absent: another value is another version's meaning.
+      ['no trace at the provider as text', 'deleteBackup', { operation: { ...operation, noTraceAtProvider: 'true' }, backup: null }],
+      ['no trace at the provider false', 'deleteBackup', { operation: { ...operation, noTraceAtProvider: false }, backup: null }],
+      ['succeeded by absence as text', 'deleteBackup', { operation: { ...operation, succeededByAbsence: 'true' }, backup: null }],
+      ['an unconfirmed job as a number', 'createBackup', { operation: { ...operation, jobUnconfirmed: 1 }, backup: null }],
     ];
     for (const [name, mutation, result] of foreign) expect(isMutationResult(mutation, result), name).toBe(false);
   });
