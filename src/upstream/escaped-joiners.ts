@@ -74,46 +74,59 @@ interface Escapes {
 
 /**
  * Where an escape of a byte below 0x80 that starts at `at` ends, its code in `out[0]`; -1 where
- * none does. `%XX`; `\xXX`, `\u00XX` or `\U000000XX` (byte-escapes.ts) after one backslash or more (MAX_BACKSLASHES_DOUBLED);
+ * none does. `%XX`; `\xXX`, `\u00XX` or `\U000000XX` (byte-escapes.ts) after one backslash or more (any number: a JSON string doubles them);
  * `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending none:
  * `&#x3c2` is another character); `&name;`, and the legacy names without ";". An escape
  * of a marker is read on with what follows it (markerEscapeEnd). Read by hand: a regex at each
  * marker of a hostile answer cost more than the piece search it serves.
  */
 function escapeEnd(text: string, at: number, out: Int32Array): number {
-  return markerEscapeEnd(text, text.charCodeAt(at), at + 1, out, MAX_MARKERS_ESCAPED);
+  return markerEscapeEnd(text, text.charCodeAt(at), at + 1, out);
 }
 
 /**
  * escapeEnd of an escape whose marker (`marker`: "%", a backslash or "&") stands just before
  * `from`. Where the escape reads as a marker itself (`&amp;`, `%25`, `\u0026`), what follows is
- * read as the escape that marker starts, up to `deeper` times more: `&amp;lt;` and `%2525253C`
- * (an escape escaped again by HTML inside HTML, a URL inside a URL's query) read "<" as a reader
- * of the text as many times does, and left the 7 characters beside them. Where nothing after
- * makes one, the marker it reads as, as before.
+ * read as the escape that marker starts, and so on: `&amp;lt;` and `%2525253C` (an escape escaped
+ * again by HTML inside HTML, a URL inside a URL's query) read "<" as a reader of the text as many
+ * times does, and left the 7 characters beside them. Where nothing after makes one, the marker
+ * read last. A level whose own text holds no marker (`25` after `%25`, `amp;` after `&amp;`,
+ * `u005c` after `\u005c`) is read at any depth: bounded at three, `%252525252D` (five encodings)
+ * and `&amp;amp;amp;amp;lt;` left 7 characters on either side, and a hostile provider picks the
+ * depth. Such a run holds no marker, so escapesIn starts no other read inside it, and each is read
+ * once. A level holding a marker (`%2526`'s `%253B`, `\u005c\u002d`) counts against
+ * MAX_MARKERS_ESCAPED: each marker inside is also a place escapesIn reads from, and without a bound
+ * a run of them (`\u005c\u005c...`) is read again from each.
  */
-function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array, deeper: number, percents = 0): number {
-  const end = ownEscapeEnd(text, marker, from, out, percents);
-  const code = out[0] as number;
-  if (end < 0 || deeper === 0 || !isMarker(code)) return end;
-  const inner = markerEscapeEnd(text, code, end, out, deeper - 1, marker === 0x25 ? percents + 1 : percents);
-  if (inner >= 0) return inner;
-  out[0] = code;
+function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array): number {
+  let end = ownEscapeEnd(text, marker, from, out, 0);
+  let levelMarker = marker;
+  let percents = 0;
+  let markedLevelsLeft = MAX_MARKERS_ESCAPED;
+  while (end >= 0 && isMarker(out[0] as number)) {
+    const code = out[0] as number;
+    if (levelMarker === 0x25) percents++;
+    const inner = ownEscapeEnd(text, code, end, out, percents);
+    if (inner < 0 || (holdsMarker(text, end, inner) && markedLevelsLeft-- === 0)) {
+      out[0] = code;
+      return end;
+    }
+    levelMarker = code;
+    end = inner;
+  }
   return end;
 }
 /**
- * Escapes of markers read on, at most: the escaped-secret search reads an answer MAX_READINGS
- * times, each peeling one layer, and a joiner escaped deeper reads as one to no reader it models.
+ * Levels holding a marker read on, at most: the escaped-secret search reads an answer MAX_READINGS
+ * times, each peeling one layer.
  */
 const MAX_MARKERS_ESCAPED = MAX_READINGS - 1;
 
-/**
- * Backslashes read past after an escape's own: a JSON string holding the escape doubles it, and one
- * inside another (a JSON document quoted in a JSON string, quoted again) doubles it each time,
- * `\\\\u003c` in the answer for `\u003c` (the escaped-secret search reads as deep). Runs of any
- * length up to the bound are read: 3, 5, 6 or 7 are a backslash of the text's own before the escape.
- */
-const MAX_BACKSLASHES_DOUBLED = 2 ** MAX_MARKERS_ESCAPED - 1;
+/** Whether a marker stands in `text` from `from` to `to`. */
+function holdsMarker(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (isMarker(text.charCodeAt(at))) return true;
+  return false;
+}
 
 /**
  * One escape (escapeEnd's) after its marker, none inside it read. `percents`: the URL encodings the
@@ -124,9 +137,10 @@ function ownEscapeEnd(text: string, marker: number, from: number, out: Int32Arra
   if (marker === 0x25) return hexByteEnd(text, from, out);
   if (marker === 0x5c) {
     let kindAt = from;
-    while (kindAt - from < MAX_BACKSLASHES_DOUBLED && text.charCodeAt(kindAt) === 0x5c) kindAt++;
-    // Any number up to the bound: 1, 2, 4 or 8 are the escape doubled by the JSON strings around it, and 3, 5, 6 or 7 a backslash of
-    // the text's own (`\\`) then the escape, which read the secret's pieces apart all the same (`Dnb7Kq8\\\u002dRw2Zx4L`).
+    while (text.charCodeAt(kindAt) === 0x5c) kindAt++;
+    // Any number: 1, 2, 4 or 8 are the escape doubled by the JSON strings around it, 16 and more by five strings or more, and 3, 5, 6 or 7 a
+    // backslash of the text's own (`\\`) then the escape, which read the secret's pieces apart all the same (`Dnb7Kq8\\\u002dRw2Zx4L`).
+    // Bounded at seven, 16 before `\u002d` left 7 characters on either side. escapesIn reads a run of them from its first alone.
     // Punctuation after them is that punctuation escaped (a regex's or a shell's `\-`, JSON's `\/`): `Dnb7Kq8\-Rw2Zx4L` left 7.
     const escaped = text.charCodeAt(kindAt);
     if (BACKSLASH_ESCAPED_JOINERS.has(escaped)) {
@@ -244,6 +258,12 @@ function escapesIn(text: string): Escapes {
       continue;
     }
     quiet = 0;
+    // Inside a run of backslashes an escape reads as it does from the run's first, where it was read: a letter's was taken there, and
+    // no other is read here (a backslash before it is neither a letter nor a joiner). Read again from each, a hostile run cost its square.
+    if (text.charCodeAt(at) === 0x5c && at > 0 && text.charCodeAt(at - 1) === 0x5c) {
+      at++;
+      continue;
+    }
     const end = escapeEnd(text, at, out);
     const code = out[0] as number;
     if (end >= 0 && isAlphanumeric(code)) {
@@ -339,13 +359,14 @@ function joinerAfterSpaces(text: string, from: number, out: Int32Array): number 
  * Where a run of joiners as they stand, a space or two between them allowed (`- \u002d`, `-\u002d`),
  * just before the escape at `at` starts, past a letter or digit (as it stands or escaped: the last of
  * `found` ending there) a space or two before it: the run is read with the escape, as one joiner.
- * -1 where no such run stands there. No further back than `floor` (the end of the escape read last)
- * nor than MAX_PLAIN_JOINERS_BEFORE joiners: a bound, so that a hostile run of them costs the same at
- * every escape after it.
+ * -1 where no such run stands there. No further back than `floor` (the end of the escape read last),
+ * nor past a marker: a run read back holds none and every escape starts with one, so the runs read
+ * back from two escapes never overlap, and a hostile run is read once. Of any length: bounded at
+ * four, `Dnb7Kq8-----\u002dRw2Zx4L` left 7 characters on either side.
  */
 function plainJoinersBefore(text: string, at: number, found: Escapes, floor: number): number {
   let start = at;
-  for (let joiners = 0; joiners < MAX_PLAIN_JOINERS_BEFORE; joiners++) {
+  for (let joiners = 0; ; joiners++) {
     let before = start - 1;
     while (start - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= floor && isSpace(text.charCodeAt(before))) before--;
     // At the escape read last: an escape of a letter or digit ending there counts as one (`%41-\u002d`).
@@ -354,7 +375,6 @@ function plainJoinersBefore(text: string, at: number, found: Escapes, floor: num
     if (!JOINER_CODES.has(code) || isMarker(code)) return joiners > 0 && alphanumericJustBefore(text, start, found) ? start : -1;
     start = before;
   }
-  return alphanumericJustBefore(text, start, found) ? start : -1;
 }
 
 /** Whether an ASCII letter or digit stands just before `at`, or before a space or two there: as it stands, or escaped (the last of `found` ending there). */
@@ -364,8 +384,6 @@ function alphanumericJustBefore(text: string, at: number, found: Escapes): boole
   if (last >= 0 && found.end[last] === at && isAlphanumeric(found.code[last] as number)) return true;
   return letterBeforeSpaces(text, at, found);
 }
-/** Joiners as they stand read back from an escape of one (`-- \u002d`), at most. */
-const MAX_PLAIN_JOINERS_BEFORE = 4;
 
 /**
  * Whether one space or up to MAX_SPACES_BESIDE_JOINER just before `at` have an ASCII letter or

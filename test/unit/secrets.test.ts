@@ -330,8 +330,11 @@ describe('SecretSet.scrub: a secret behind escapes inside escapes', () => {
 
   it('reads an answer four times at most (the bound on what a hostile answer costs)', () => {
     const fiveDeep = 'Ev1l%2525252522Kgfec?c:~?';
-    // Not read a fifth time; its last 10 characters are a piece of the secret (secret-pieces.ts).
-    expect(set.scrub(fiveDeep)).toBe(`Ev1l%2525252522${REDACTED}`);
+    // Not read a fifth time as a whole; its quote's escape between letters is read at any depth, and the pieces on either side of it
+    // make the secret (escaped-joiners.ts).
+    expect(set.scrub(fiveDeep)).toBe(REDACTED);
+    // Where no piece is beside the quote (three spaces apart), the answer is not read a fifth time: its last 10 characters are a piece of the secret.
+    expect(set.scrub('Ev1l%2525252522   Kgfec?c:~?')).toBe(`Ev1l%2525252522   ${REDACTED}`);
     expect(set.scrub('Ev1l%25252522Kgfec?c:~?')).toBe(REDACTED);
   });
 
