@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { formatGraphQLError } from '../graphql/errors.js';
+import { hashNotStringMessage } from '../graphql/persisted-query-check.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 
 /**
@@ -17,7 +18,7 @@ export function persistedQueryGuard(pipeline: RequestPipeline, countError: (code
     if (typeof persisted !== 'object' || persisted === null || !('version' in persisted) || persisted.version !== 1) return next();
     const hash = 'sha256Hash' in persisted ? persisted.sha256Hash : undefined;
     if (typeof hash === 'string') return next();
-    const error = new GraphQLError(`extensions.persistedQuery.sha256Hash must be a string, the query's SHA-256 in hex, not ${kindOf(hash)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    const error = new GraphQLError(hashNotStringMessage(hash), { extensions: { code: 'BAD_USER_INPUT' } });
     pipeline.logErrors(String(res.locals.requestId), [error]);
     countError('BAD_USER_INPUT');
     res.status(400).json({ errors: [formatGraphQLError(pipeline.formatError, error)] });
@@ -42,12 +43,4 @@ function persistedQueryOf(req: Request): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** What a value is, in the words of the refusal. */
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'left out';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -12,6 +12,7 @@ import type { Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
+import { persistedQueryRefusal } from '../graphql/persisted-query-check.js';
 import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
 import { collapseRepeatedErrors } from '../graphql/repeated-errors.js';
 import type { ClientAuthenticator } from './auth.js';
@@ -347,6 +348,9 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         const message = `Message size limit of ${limits.bodyLimitBytes} per connection exceeded: its operations running hold ${state.heldText.characters}; complete one first, or send a shorter one.`;
         return [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } })];
       }
+      // As HTTP refuses it (Apollo's checks, persisted-query-guard.ts), before the text is parsed.
+      const persistedRefusal = persistedQueryRefusal(payload.query, payload.extensions);
+      if (persistedRefusal) return [persistedRefusal];
       const prepared = pipeline.prepare(payload.query);
       if ('errors' in prepared) return prepared.errors;
       const introspection = pipeline.introspectionRefusal(prepared.document, state.principal);

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+
+/** The refusal of a `sha256Hash` that is no string, over HTTP (persisted-query-guard.ts) and WebSocket alike. */
+export function hashNotStringMessage(hash: unknown): string {
+  return `extensions.persistedQuery.sha256Hash must be a string, the query's SHA-256 in hex, not ${kindOf(hash)}`;
+}
+
+/** Apollo Server's own words for these refusals over HTTP, so a client reads the same refusal on either path. */
+export const UNSUPPORTED_VERSION_MESSAGE = 'Unsupported persisted query version';
+export const HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
+
+/**
+ * The persisted-query checks HTTP makes (Apollo Server's, and persisted-query-guard.ts's) for an
+ * operation sent with its text, for the entry points Apollo does not serve (graphql-ws): a
+ * `persistedQuery` of another version, a hash that is no string, or a hash that is not the text's
+ * SHA-256 is refused `BAD_USER_INPUT`, never run. Left unchecked, a client whose hashes were wrong
+ * learned it only when it went over HTTP, and registering by WebSocket looked like it worked.
+ */
+export function persistedQueryRefusal(query: string, extensions: unknown): GraphQLError | undefined {
+  if (typeof extensions !== 'object' || extensions === null) return undefined;
+  const persisted: unknown = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  // Apollo reads `persistedQuery` only when it is truthy: `null`, `false`, `0`, `""` are no request for one.
+  if (!persisted) return undefined;
+  const version = typeof persisted === 'object' ? (persisted as { version?: unknown }).version : undefined;
+  if (version !== 1) return refusal(UNSUPPORTED_VERSION_MESSAGE);
+  const hash = (persisted as { sha256Hash?: unknown }).sha256Hash;
+  if (typeof hash !== 'string') return refusal(hashNotStringMessage(hash));
+  if (hash !== createHash('sha256').update(query).digest('hex')) return refusal(HASH_MISMATCH_MESSAGE);
+  return undefined;
+}
+
+const refusal = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** What a value is, in the words of the refusal. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'left out';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
