@@ -55,8 +55,24 @@ export async function nodeById(reads: RequestReads, id: string): Promise<NodeMod
         return tagged(decoded.type, await reads.operation(id));
     }
   } catch (error) {
-    // A well-formed id whose instance is gone names nothing.
-    if (isGatewayError(error) && error.code === 'NOT_FOUND') return null;
+    if (namesNothing(error)) return null;
+    throw error;
+  }
+}
+
+/** A well-formed id whose instance is gone (the provider's NOT_FOUND for it) names nothing. */
+const namesNothing = (error: unknown): boolean => isGatewayError(error) && error.code === 'NOT_FOUND';
+
+/**
+ * A look-up by id answered as `node` answers it: null, no error, where the id's instance is gone.
+ * `backup(id:)` and `_entities` passed on the provider's NOT_FOUND for the instance ("Object not
+ * found"), where their schema says null, and a router takes an error beside a null as a failure.
+ */
+export async function nullWhereGone<T>(answer: Promise<T | null>): Promise<T | null> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (namesNothing(error)) return null;
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { nextRunOf } from '../../domain/schedule.js';
 import type { Backup, BackupDefinition, BackupSchedule, Operation } from '../../domain/types.js';
 import { backupIdOfOperation, backupLookedUpBy, backupOfOperation, backupsOfDefinition, definitionOfBackup, instanceOf, instanceOfDeleted, statusOf } from '../../gateway/entity-links.js';
 import { answeredOperationId, instanceId } from '../../gateway/ids.js';
-import { nodeOfType, nodeTypeOf } from '../../gateway/node-lookup.js';
+import { nodeOfType, nodeTypeOf, nullWhereGone } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { failureOf } from '../../gateway/operation-failure.js';
 import { operationAsLookedAt, operationAsShown } from '../../gateway/operation-as-shown.js';
@@ -51,7 +51,7 @@ export const entityResolvers: Resolvers = {
     raw: (backup) => backup.raw,
     definition: (backup, _args, { reads }, info) =>
       lookupAt(reads, info, definitionOfBackup(reads, backup), () => (backup.instanceNativeId ? { list: 'definitions', providerId: backup.providerId, instanceNativeId: backup.instanceNativeId } : null)),
-    __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, reads.backup(reference.id), () => lookedInById(reference.id)),
+    __resolveReference: (reference, { reads }, info) => lookupAt(reads, info, nullWhereGone(reads.backup(reference.id)), () => lookedInById(reference.id)),
   },
   BackupSchedule: {
     ...linkFields<BackupSchedule>(),

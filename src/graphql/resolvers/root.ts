@@ -1,6 +1,7 @@
 import { PROTECTION_STATUSES } from '../../domain/protection.js';
 import type { RowListName } from '../../domain/row-left-out.js';
 import type { Operation } from '../../domain/types.js';
+import { nullWhereGone } from '../../gateway/node-lookup.js';
 import { protectionReader } from '../../gateway/protection.js';
 import { updatesAsShown } from '../../gateway/updates-as-shown.js';
 import { selectedFieldsAt, selectedNodeFields } from '../lookahead.js';
@@ -34,7 +35,7 @@ export const rootResolvers: Resolvers = {
     instance: (_root, { id }, { reads }) => reads.instance(id),
     backups: (_root, args, { reads }, info) =>
       listsAt(reads, BACKUPS_READ, info, instanceListsFailedAt(reads, info, reads.backups(args.filter ? { ...args.filter, kind: kindFilter(args.filter.kind), status: allowedValues(args.filter.status, 'filter.status') } : null, pageArgs(args, info))), args.filter),
-    backup: (_root, { id }, { reads }, info) => lookupAt(reads, info, reads.backup(id), () => lookedInById(id)),
+    backup: (_root, { id }, { reads }, info) => lookupAt(reads, info, nullWhereGone(reads.backup(id)), () => lookedInById(id)),
     operation: (_root, { id }, { reads }, info) => operationAt(reads, info, reads.operation(id)),
   },
   Mutation: {
