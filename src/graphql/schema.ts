@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import { installEntityOwnFields } from './entity-own-fields.js';
+import { describeFederationFields } from './federation-descriptions.js';
 import { resolvers } from './resolvers/index.js';
 import { readSchemaText } from './schema-file.js';
 
@@ -11,5 +12,6 @@ export { SCHEMA_FILE, readSchemaText } from './schema-file.js';
 export function buildSchema(): GraphQLSchema {
   const schema = buildSubgraphSchema({ typeDefs: parse(readSchemaText()), resolvers: resolvers as GraphQLResolverMap<unknown> });
   installEntityOwnFields(schema);
+  describeFederationFields(schema);
   return schema;
 }
