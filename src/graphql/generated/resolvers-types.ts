@@ -474,7 +474,7 @@ export type DeletePayload = {
  * (PROVIDER_UNAVAILABLE, until it lets a request through).
  */
 export type ErrorCode =
-  /** Invalid argument (unparseable id, bad cron, confirm not true, ...); `extensions.fields` names the input fields a provider refused (Danube). A provider's "bad input" answer to a read is PROVIDER_ERROR: the client sent it none. */
+  /** A mistake in the request: a query that does not parse or validate (an unknown field, an argument of the wrong type), an invalid argument (unparseable id, bad cron, confirm not true, `first` out of range, a cursor not from a previous page, ...), or a persisted-query hash that is not the query's SHA-256 (HTTP and WebSocket alike); `extensions.fields` names the input fields a provider refused (Danube). A provider's "bad input" answer to a read is PROVIDER_ERROR: the client sent it none. */
   | 'BAD_USER_INPUT'
   /** The provider's state forbids it: a protected or locked backup, already exists, busy; or an idempotency key reused with other input or still running. */
   | 'CONFLICT'
@@ -482,7 +482,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   /** A fault in the gateway itself; details only in its log, found by the `x-request-id` response header. */
   | 'INTERNAL_SERVER_ERROR'
-  /** The id names nothing at the provider, or nothing this client may see (a filter's account or kind too). */
+  /** The id names nothing at the provider, or nothing this client may see (a filter's account or kind too). `node`, `instance`, `backup`, and `_entities` of an Instance, Backup, BackupSchedule or BackupDefinition answer null for such an id instead, with no error; mutations and filters answer NOT_FOUND. */
   | 'NOT_FOUND'
   /** The provider answered with an error of its own; `extensions.providerCode` carries its code. */
   | 'PROVIDER_ERROR'
@@ -1123,7 +1123,7 @@ export type ProviderProtection = {
  */
 export type Query = {
   __typename?: 'Query';
-  /** One backup by id; null when it does not exist. */
+  /** One backup by id; null when it, or its instance, does not exist (as `node` answers it). */
   backup?: Maybe<Backup>;
   /**
    * Backups across providers, newest first within each provider. May be partial
