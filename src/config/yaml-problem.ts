@@ -30,7 +30,7 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
   const why = withoutAliasName(withoutSourceText(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''), text));
   // An alias is resolved after parsing, by a ReferenceError without a code or a position.
   const remedy =
-    error instanceof UnresolvedMergeAlias ? MERGE_REMEDY : error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
+    error instanceof UnresolvedMergeAlias ? MERGE_REMEDY : error instanceof YAMLError ? (error.code === 'BLOCK_AS_IMPLICIT_KEY' ? nestedMappingRemedy(text, position) : (indentRemedy(text, why, position) ?? REMEDIES[error.code] ?? '')) : why.startsWith('Unresolved alias') ? QUOTE_IT : '';
   const where = position === undefined ? shown : `${shown}:${position.line}:${position.col}`;
   return `${where}: not valid YAML: ${why}${remedy}${unquotedVariableHint(text, position)}`;
 }
@@ -44,7 +44,35 @@ function nestedMappingRemedy(text: string, at: YamlPosition | undefined): string
   const line = at === undefined ? undefined : text.split('\n')[at.line - 1];
   if (at === undefined || line === undefined) return '';
   if (line.slice(at.col - 1).includes(': ')) return `: a value holding ": " is read as another key: write the value in quotes`;
-  return `: a line after line ${at.line} is indented further than its key, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`;
+  const deeper = deeperLineAfter(text.split('\n'), at.line);
+  const which = deeper === undefined ? `a line after line ${at.line} is indented further than its key` : `line ${deeper} is indented further than the key on line ${at.line} above it`;
+  return `: ${which}, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`;
+}
+
+/**
+ * YAML's words for a key indented less than the keys above it, or unlike them, in its block ("All
+ * mapping items must start at the same column", "Sequence item without - indicator"): they named
+ * no remedy, and their position could be a comment or blank line above the key at fault.
+ */
+function indentRemedy(text: string, why: string, at: YamlPosition | undefined): string | undefined {
+  if (at === undefined || !/^(All mapping items must start at the same column|Sequence item without - indicator)$/.test(why)) return undefined;
+  const lines = text.split('\n');
+  const index = lines.findIndex((line, number) => number >= at.line - 1 && holdsMoreThanAComment(line));
+  const which = index === -1 ? `a line from line ${at.line} on` : `line ${index + 1}`;
+  return `: ${which} is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`;
+}
+
+const holdsMoreThanAComment = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+
+/**
+ * The line (counted from one) that YAML took into the value of the key on line `keyLine`: the next
+ * one holding more than a comment, where it is indented further. "A line after line 3" left a
+ * newcomer to find it, past any comment or blank lines between.
+ */
+function deeperLineAfter(lines: readonly string[], keyLine: number): number | undefined {
+  const indent = (line: string): number => line.length - line.trimStart().length;
+  const index = lines.findIndex((line, at) => at >= keyLine && holdsMoreThanAComment(line));
+  return index !== -1 && indent(lines[index]!) > indent(lines[keyLine - 1] ?? '') ? index + 1 : undefined;
 }
 
 /**

@@ -113,7 +113,7 @@ describe('yamlProblem', () => {
 
   it('names the file, line and column, in YAML\'s first words without its position or quote', () => {
     const text = 'providers:\n  - id: a\n   kind: zomro\n';
-    expect(yamlProblem('bg.yaml', text, refusal(text))).toBe('bg.yaml:3:1: not valid YAML: Sequence item without - indicator');
+    expect(yamlProblem('bg.yaml', text, refusal(text))).toBe('bg.yaml:3:1: not valid YAML: Sequence item without - indicator: line 3 is indented unlike the keys above it in its block: indent the keys of one block (a list entry\'s under its "- ") by the same number of spaces');
   });
 
   it('says to indent with spaces where a tab indents', () => {

@@ -35,7 +35,30 @@ describe("a newcomer's config mistakes", () => {
   it('a key indented one space further than the one above: says to indent the block alike', () => {
     const path = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '     url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]);
     expect(problemsOf(path)).toEqual([
-      `${path}:3:11: not valid YAML: Nested mappings are not allowed in compact mappings: a line after line 3 is indented further than its key, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`,
+      `${path}:3:11: not valid YAML: Nested mappings are not allowed in compact mappings: line 4 is indented further than the key on line 3 above it, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`,
+    ]);
+  });
+
+  it('a key indented further past a blank line, or a comment: names its own line, not a line above it', () => {
+    const afterBlank = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '', '     url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]);
+    expect(problemsOf(afterBlank)).toEqual([
+      `${afterBlank}:3:11: not valid YAML: Nested mappings are not allowed in compact mappings: line 5 is indented further than the key on line 3 above it, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`,
+    ]);
+    // YAML's position is the comment's line here.
+    const afterComment = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '    # the API, not the panel', '     url: https://api.zomro.example/', '    auth: { token: "zomro-secret-token-xyz" }', 'clients:', CLIENT]);
+    expect(problemsOf(afterComment)).toEqual([
+      `${afterComment}:4:1: not valid YAML: All mapping items must start at the same column: line 5 is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`,
+    ]);
+  });
+
+  it('a key indented less than the one above: names its line and says to indent the block alike', () => {
+    const inSection = file(['listen:', '  port: 4000', ' host: 127.0.0.1', 'allowAnonymous: true', 'providers:', ...account('https://api.zomro.example/')]);
+    expect(problemsOf(inSection)).toEqual([
+      `${inSection}:3:1: not valid YAML: All mapping items must start at the same column: line 3 is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`,
+    ]);
+    const inEntry = file(['providers:', '  - id: zomro-nl', '    kind: zomro', '   url: https://api.zomro.example/', 'clients:', CLIENT]);
+    expect(problemsOf(inEntry)).toEqual([
+      `${inEntry}:4:1: not valid YAML: Sequence item without - indicator: line 4 is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`,
     ]);
   });
 

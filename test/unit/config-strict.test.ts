@@ -118,7 +118,7 @@ describe('every problem in one pass', () => {
     try {
       const file = join(directory, 'backup-graph.yaml');
       writeFileSync(file, 'providers:\n  - id: a\n   kind: zomro\n');
-      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:3:1: not valid YAML: Sequence item without - indicator`]);
+      expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([`${file}:3:1: not valid YAML: Sequence item without - indicator: line 3 is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
