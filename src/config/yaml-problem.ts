@@ -58,8 +58,10 @@ function indentRemedy(text: string, why: string, at: YamlPosition | undefined): 
   if (at === undefined || !/^(All mapping items must start at the same column|Sequence item without - indicator)$/.test(why)) return undefined;
   const lines = text.split('\n');
   const index = lines.findIndex((line, number) => number >= at.line - 1 && holdsMoreThanAComment(line));
-  const which = index === -1 ? `a line from line ${at.line} on` : `line ${index + 1}`;
-  return `: ${which} is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`;
+  if (index === -1) return `: a line from line ${at.line} on is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`;
+  // A list's item written without its "- " (`- 10.0.0.1` then `10.0.0.2`) is no key either.
+  if (!/^\s*(- |[^\s#'"][^:]*:(\s|$)|['"][^'"]*['"]\s*:(\s|$))/.test(lines[index]!)) return `: line ${index + 1} is neither a key nor a list item: begin it with "- " if it is an item of the list above it`;
+  return `: line ${index + 1} is indented unlike the keys above it in its block: indent the keys of one block (a list entry's under its "- ") by the same number of spaces`;
 }
 
 const holdsMoreThanAComment = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');

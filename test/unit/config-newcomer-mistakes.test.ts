@@ -51,6 +51,11 @@ describe("a newcomer's config mistakes", () => {
     ]);
   });
 
+  it("a list's item written without its \"- \": says to begin it with one", () => {
+    const path = file(['allowAnonymous: true', 'trustedProxies:', '  - 10.0.0.1', '  10.0.0.2', 'providers:', ...account('https://api.zomro.example/')]);
+    expect(problemsOf(path)).toEqual([`${path}:4:1: not valid YAML: All mapping items must start at the same column: line 4 is neither a key nor a list item: begin it with "- " if it is an item of the list above it`]);
+  });
+
   it('a key indented less than the one above: names its line and says to indent the block alike', () => {
     const inSection = file(['listen:', '  port: 4000', ' host: 127.0.0.1', 'allowAnonymous: true', 'providers:', ...account('https://api.zomro.example/')]);
     expect(problemsOf(inSection)).toEqual([
