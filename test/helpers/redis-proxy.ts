@@ -12,7 +12,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * back (a connection lost between a command and its answer).
  * `delayReplyTo(pattern, ms)` holds the replies on the connection that next
  * sends a matching command for `ms`, from that command on, then carries
- * them in order (a Redis slow for a moment: a latency spike).
+ * them in order (a Redis slow for a moment: a latency spike); a connection
+ * Redis closes meanwhile (after answering QUIT) closes once they are carried,
+ * as TCP delivers what was sent before the close.
  * `delayCommand(pattern, ms)` holds the next command matching `pattern`, and
  * all its connection sends after it, for `ms` before carrying them on to
  * Redis in order, so Redis runs it late (a write slow to land: a client on
@@ -61,6 +63,11 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
     let heldCommands: Buffer[] | null = null;
     /** A reply was dropped: what Redis still sends is read and thrown away until it closes. */
     let draining = false;
+    /**
+     * Redis closed the connection while its replies were held: the client's side is ended once they
+     * are carried. Destroyed at once, it lost them, and a QUIT Redis had answered read as unanswered.
+     */
+    let endWhenCarried = false;
     client.on('data', (chunk: Buffer) => {
       if (replyToDrop && replyToDrop.pattern.test(chunk.toString('latin1'))) {
         dropping = replyToDrop.dropped;
@@ -74,6 +81,7 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
         setTimeout(() => {
           held = null;
           for (const reply of holding) client.write(reply);
+          if (endWhenCarried) client.end();
           carried();
         }, ms);
       }
@@ -122,7 +130,10 @@ export async function startRedisProxy(target: string): Promise<RedisProxy> {
       if (!draining) upstream.destroy();
     };
     client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', (hadError: boolean) => {
+      if (held && !hadError && !client.destroyed) endWhenCarried = true;
+      else end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
