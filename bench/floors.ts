@@ -8,20 +8,25 @@
  * say how much of the warm dashboard is the stack and how much the gateway.
  *
  * Knobs: FLOORS_DASHBOARDS (per round, 200), FLOORS_ROUNDS (6), BENCH_N,
- * BENCH_BUILD (as for `npm run bench`); `-- --profile` then profiles one
- * more round of the gateway and prints where its main thread went.
+ * BENCH_BUILD (as for `npm run bench`), FLOORS_START_FLAGS=1 (the floors
+ * under `npm start`'s node flags and variables, as the gateway runs: its
+ * young generation capped at 4 MB for the memory target, where the floors
+ * otherwise get node's default 16 MB and so collect less per dashboard);
+ * `-- --profile` then profiles one more round of the gateway and prints
+ * where its main thread went.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { startGateway, startSimulators } from './children.js';
 import type { FloorMode } from './floor-servers.js';
-import { startChild, type Child } from './ipc.js';
+import { startChild, startNodeEnv, startNodeFlags, type Child } from './ipc.js';
 import { dashboardOnce } from './load.js';
 import { benchBuilds, settings } from './settings.js';
 import { median, positiveCount } from './stats.js';
 
 const dashboards = positiveCount('FLOORS_DASHBOARDS', 200);
 const rounds = positiveCount('FLOORS_ROUNDS', 6);
+const floorsUnderStartFlags = process.env.FLOORS_START_FLAGS === '1';
 
 const [build] = benchBuilds();
 if (!build) throw new Error('no build to measure');
@@ -40,7 +45,7 @@ for (const [mode, label] of [
   ['graphql', 'graphql-jit over the answer in memory, bare node:http'],
   ['apollo', 'the same behind Apollo Server 5 on express 5'],
 ] as Array<[FloorMode, string]>) {
-  const child = await startChild('floor.ts', {});
+  const child = floorsUnderStartFlags ? await startChild('floor.ts', startNodeEnv(), startNodeFlags()) : await startChild('floor.ts', {});
   const { url } = await child.ask({ type: 'serve', answer, mode }, 'serving');
   const server = { label, child, dashboard: () => dashboardOnce(url, sims.body, sims.totalInstances) };
   for (let index = 0; index < 50; index++) await server.dashboard();
@@ -61,7 +66,8 @@ for (let index = 0; index < rounds; index++) for (const [position, server] of se
 
 const medians = results.map((values) => median(values));
 const [jitFloor = Number.NaN, apolloFloor = Number.NaN] = medians;
-console.log(`Warm dashboard and its serving floors, ${sims.simulators.length} providers x ${settings.instances} instances, one client; ${rounds} alternating rounds of ${dashboards}\n`);
+const floorFlags = floorsUnderStartFlags ? `the floors under npm start's flags (${startNodeFlags().join(' ')}), as the gateway` : "the floors under node's defaults, the gateway under npm start's flags";
+console.log(`Warm dashboard and its serving floors, ${sims.simulators.length} providers x ${settings.instances} instances, one client; ${rounds} alternating rounds of ${dashboards}; ${floorFlags}\n`);
 console.log('| server | CPU / dashboard, each round (ms) | median | / graphql-jit floor | / Apollo floor |');
 console.log('|---|---|---|---|---|');
 for (const [position, server] of servers.entries()) {
