@@ -13,6 +13,10 @@ const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 export const DRAIN_REFUSAL_REASONS = ['body_unread', 'waiting_turn'] as const;
 export type DrainRefusalReason = (typeof DRAIN_REFUSAL_REASONS)[number];
 
+/** A fault no handler of the gateway's caught (backup_graph_unhandled_errors_total's `kind`; src/server/process-faults.ts). */
+export const UNHANDLED_ERROR_KINDS = ['unhandled_rejection', 'uncaught_exception'] as const;
+export type UnhandledErrorKind = (typeof UNHANDLED_ERROR_KINDS)[number];
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's
  * global one), so several gateways in one process keep separate counts.
@@ -81,6 +85,12 @@ export class GatewayMetrics implements UpstreamObserver {
     name: 'backup_graph_drain_refusals_total',
     help: 'HTTP requests answered 503 SHUTTING_DOWN, unrun, because the gateway was draining, by reason: body_unread (its body had not all arrived when the listener closed), waiting_turn (pipelined, still waiting for an earlier request on its connection).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly unhandledErrors = new Counter({
+    name: 'backup_graph_unhandled_errors_total',
+    help: 'Faults no handler caught, by kind: unhandled_rejection (logged, the replica keeps serving), uncaught_exception (logged, the replica drains as at SIGTERM and exits 1).',
+    labelNames: ['kind'] as const,
     registers: [this.registry],
   });
   private readonly authFailures = new Counter({
@@ -173,6 +183,7 @@ export class GatewayMetrics implements UpstreamObserver {
     // Shown at 0 from the start, so that a rate over them has a series before the first failure.
     for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
     for (const reason of DRAIN_REFUSAL_REASONS) this.drainRefusals.inc({ reason }, 0);
+    for (const kind of UNHANDLED_ERROR_KINDS) this.unhandledErrors.inc({ kind }, 0);
   }
 
   /** The gauges of answer bytes held and reads paused read this budget. */
@@ -237,6 +248,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A request answered 503 SHUTTING_DOWN, unrun, by the drain. */
   drainRefused(reason: DrainRefusalReason): void {
     this.drainRefusals.inc({ reason });
+  }
+
+  /** A promise rejected with no handler, or an exception thrown outside any (a timer's, an event handler's). */
+  unhandledError(kind: UnhandledErrorKind): void {
+    this.unhandledErrors.inc({ kind });
   }
 
   /** A key refused. */

@@ -81,6 +81,7 @@ import { surelyReadOnly } from './read-only-request.js';
 import { refuseOtherMethods } from './graphql-methods.js';
 import { NOT_FOUND_BODY } from './not-found.js';
 import { RecentlyListedIds } from '../gateway/recently-listed-ids.js';
+import type { FaultRecord } from './process-faults.js';
 
 
 export interface GatewayServerOptions {
@@ -143,6 +144,8 @@ export interface RunningGateway {
   close(): Promise<DrainOutcome>;
   /** For an exit that does not wait for the drain: both listeners (public and admin) closed and every connection destroyed, now (stop-serving.ts). */
   stopServing(): void;
+  /** What the process's last-resort handlers (process-faults.ts) need of the gateway: its accounts' scrubbers and its metric. */
+  faultRecord: FaultRecord;
 }
 
 export interface DrainOutcome {
@@ -464,6 +467,11 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     httpServer,
     services,
     beginDrain,
+    faultRecord: {
+      // Every account's secrets: a library's message may quote any account's credential.
+      scrub: (text) => adapters.reduce((scrubbed, adapter) => adapter.upstream.secrets.scrub(scrubbed), text),
+      count: (kind) => metrics.unhandledError(kind),
+    },
     // The admin listener with it: its /healthz said 200, and /metrics answered, for the second
     // the exit gives stdout, from a process on its way out.
     stopServing: () => {

@@ -19,6 +19,7 @@ import { chooseLogFormat, createLogger } from '../observability/logger.js';
 import { createStore } from '../state/create-store.js';
 import { startGatewayServer } from './app.js';
 import type { StartPhases } from '../start-signals.js';
+import { watchProcessFaults } from './process-faults.js';
 import { drainTimeoutMs, echoMs, exitOnSignals, readyzGraceMs, shutdownGateway } from './shutdown.js';
 
 function listenOverrides(config: GatewayConfig, env: NodeJS.ProcessEnv): GatewayConfig {
@@ -115,7 +116,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   const server = await startGatewayServer(config, { logger, store, adminRoutesOnMainPort: demo, loopbackNamesOnly, anonymousAtAnyHost: demo, ...(operationBus ? { operationBus } : {}) });
   // Handed over in one synchronous step: no signal falls between the two handlers.
   phases?.started();
-  exitOnSignals({
+  const gracefulStop = exitOnSignals({
     logger,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,
     echoMs: echoMs(env),
@@ -135,6 +136,8 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
       { name: 'simulators', run: stopDemo },
     ],
   });
+  // From here a library's stray rejection or throw is logged, scrubbed and counted, not node's exit on the spot.
+  watchProcessFaults({ logger, record: server.faultRecord, drainAfterFault: gracefulStop.drainAfterFault });
   // The banner is a log event like any other: a JSON log pipeline never meets a line it cannot parse.
   logger.info(
     // build: which replicas of a rollout run the new build, from the log alone (backup_graph_build_info's label).

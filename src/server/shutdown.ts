@@ -32,7 +32,7 @@ type StopSignal = keyof typeof SIGNAL_NUMBER;
  * hold a deploy hostage; so does a step that fails (operations cut at the
  * drain timeout, a store that would not close), after the others have run.
  */
-export function exitOnSignals(options: ShutdownOptions): void {
+export function exitOnSignals(options: ShutdownOptions): GracefulStop {
   const { logger } = options;
   let stoppingSince: number | null = null;
   // When the exit that does not wait (a second signal, the drain timer) began, while its lines leave.
@@ -71,8 +71,13 @@ export function exitOnSignals(options: ShutdownOptions): void {
       abandonAndExit(code);
       return;
     }
-    stoppingSince = performance.now();
     logger.info({ signal, drainTimeoutMs: options.drainTimeoutMs }, 'shutting down: finishing requests in flight');
+    startDrain();
+  };
+  // Set by drainAfterFault: the drain's end exits 1 whatever its steps did, so a supervisor restarts the replica.
+  let faulted = false;
+  const startDrain = () => {
+    stoppingSince = performance.now();
     const timer = setTimeout(() => {
       logger.error({ drainTimeoutMs: options.drainTimeoutMs }, 'shutdown: drain timeout passed, exiting');
       abandonAndExit(1);
@@ -95,12 +100,29 @@ export function exitOnSignals(options: ShutdownOptions): void {
       // The exit that did not wait is under way, with its own code.
       if (leavingSince !== null) return;
       clearTimeout(timer);
-      logger.info({ failed }, 'shut down');
+      logger.info({ failed, ...(faulted ? { faulted } : {}) }, 'shut down');
       await options.flushLogs?.();
-      process.exit(failed ? 1 : 0);
+      process.exit(failed || faulted ? 1 : 0);
     })();
   };
   for (const signal of Object.keys(SIGNAL_NUMBER) as StopSignal[]) process.on(signal, onSignal);
+  return {
+    drainAfterFault: () => {
+      faulted = true;
+      // Under way already (a signal, an earlier fault): it ends with exit 1 now; a fault is no operator done waiting.
+      if (stoppingSince !== null || leavingSince !== null) return;
+      startDrain();
+    },
+  };
+}
+
+/** The drain a stop signal starts, for a start that is not a signal's. */
+export interface GracefulStop {
+  /**
+   * The drain SIGTERM starts (in-flight requests answered, new ones refused, the same timer),
+   * ending in exit 1 rather than 0: the process's state is in doubt, so a supervisor restarts it.
+   */
+  drainAfterFault(): void;
 }
 
 /**
