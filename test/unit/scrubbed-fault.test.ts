@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { scrubbedFault } from '../../src/server/process-faults.js';
+import { SecretSet } from '../../src/upstream/secrets.js';
+
+/**
+ * What the last-resort handlers log of a fault (src/server/process-faults.ts): any value may be a
+ * rejection's reason, and a throw while reading it, from the handler of an uncaught exception,
+ * would end the process at once (exit 7).
+ */
+const secrets = new SecretSet();
+secrets.add('correct-horse-battery');
+const scrub = (text: string) => secrets.scrub(text);
+
+describe('a fault as the log shows it', () => {
+  it('an Error: message and stack scrubbed, its name beside', () => {
+    const fault = scrubbedFault(new TypeError('login with correct-horse-battery refused'), scrub);
+    expect(fault).toMatchObject({ message: 'login with [redacted] refused', errorName: 'TypeError' });
+    expect(fault.stack).toMatch(/^TypeError: login with \[redacted\] refused\n\s+at /);
+  });
+
+  it('a value that is no Error, scrubbed as its inspection reads', () => {
+    expect(scrubbedFault({ password: 'correct-horse-battery', code: 7 }, scrub).message).toBe("{ password: '[redacted]', code: 7 }");
+    expect(scrubbedFault('plain correct-horse-battery', scrub)).toEqual({ message: 'plain [redacted]' });
+  });
+
+  it('a reason whose reading throws is said without its text, never thrown', () => {
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'message', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(scrubbedFault(hostile, scrub)).toEqual({ message: 'its text could not be read or scrubbed, so it is not shown' });
+  });
+
+  it('a long message is cut after the scrub, never halving a secret into view', () => {
+    const message = `${'a '.repeat(495)}correct-horse-battery ${'b'.repeat(20_000)}`;
+    const shown = scrubbedFault(new Error(message), scrub).message;
+    // Cut first, the shown 1,000 characters would end in "correct...", a piece too short to be found.
+    expect(shown).not.toContain('correct');
+    expect(shown.length).toBeLessThanOrEqual(1_000);
+  });
+});
