@@ -19,19 +19,39 @@ export interface StatusErrorTable<Body = unknown> {
   otherwise(provider: string, body: Body, status: number): GatewayError;
 }
 
-/** The account an answer came from: its id, and the secrets its error messages are scrubbed of (an UpstreamClient). */
+/** The account an answer came from: its id, the secrets its error messages are scrubbed of, and its health (an UpstreamClient). */
 export interface AnsweringAccount {
   readonly providerId: string;
   readonly secrets: SecretSet;
+  /** A data call refused 401/403: the account's health reads so until a call is answered. */
+  callRefused(): void;
 }
 
-/** The error a refusal maps to, its message scrubbed last (scrubbedError): a table's words are joined provider words. */
+/**
+ * The error a refusal maps to, its message scrubbed last (scrubbedError): a table's words are joined
+ * provider words. Only data calls come here (each login reads its own refusal), so a 401/403 is every
+ * call of the account refused until someone changes its credentials or rights: its health says so.
+ */
 export function statusError<Body>(account: AnsweringAccount, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
+  if (isRefusal(status)) account.callRefused();
   return scrubbedError(account.secrets, mappedStatus(account.providerId, status, body, table));
 }
 
+const isRefusal = (status: number): boolean => status === 401 || status === 403;
+
+/**
+ * Who can put a refusal right and where: only the gateway's operator, in the account's auth (its
+ * key, token or password, in the config or the secret file it names) or in the user's rights at the
+ * provider; a 403 may be a right one action lacks. The answer said only "refused the gateway's
+ * credentials", and callers could not tell it was not theirs to fix. No provider words: the status says it.
+ */
+function refusalMessage(provider: string, status: number, refused: StatusErrorTable['refused']): string {
+  const where = status === 403 ? ", and the user's rights in the provider's panel" : " against the provider's panel";
+  return `provider ${provider} refused the gateway's ${refused} (HTTP ${status}): the gateway's operator must check the account's auth in the config (or the secret file it names)${where}`;
+}
+
 function mappedStatus<Body>(provider: string, status: number, body: Body, table: StatusErrorTable<Body>): GatewayError {
-  if (status === 401 || status === 403) return providerError(provider, `provider ${provider} refused the gateway's ${table.refused}`, `HTTP_${status}`);
+  if (isRefusal(status)) return providerError(provider, refusalMessage(provider, status, table.refused), `HTTP_${status}`);
   if (status === 404) return new GatewayError('NOT_FOUND', table.notFound(body), { provider, providerCode: 'HTTP_404' });
   return table.byStatus?.[status]?.(provider, body, status) ?? table.otherwise(provider, body, status);
 }

@@ -18,6 +18,10 @@ export const FAULT_MODES = [
   'http-500',
   /** 503 with a plain-text body. */
   'http-503',
+  /** 401 with a plain-text body: the credentials refused, as a provider or a proxy in front of it says. */
+  'http-401',
+  /** 403 with a plain-text body. */
+  'http-403',
   /** 429 with a Retry-After header. */
   'rate-limit',
   /** 200, JSON content type, body that is not valid JSON. */

@@ -280,6 +280,10 @@ export class SimulatorServer {
         return { status: 500, text: 'Internal Server Error' };
       case 'http-503':
         return { status: 503, text: 'Service Unavailable' };
+      case 'http-401':
+        return { status: 401, text: 'Unauthorized' };
+      case 'http-403':
+        return { status: 403, text: 'Forbidden' };
       case 'rate-limit':
         return { status: 429, text: 'Too Many Requests', headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) } };
       case 'malformed-json':

@@ -189,6 +189,15 @@ export class UpstreamClient {
     );
   }
 
+  /**
+   * A data call answered 401 or 403 (statusError): health reads DEGRADED (cause `credentials`)
+   * until a call is answered again. It stayed UP while every call was refused. Not the breaker's:
+   * refusing calls at once would not put the credentials right sooner.
+   */
+  callRefused(): void {
+    this.policy.attemptFailed('credentials');
+  }
+
   /** How long (ms) the provider's refusal of the account's login is still answered without asking; 0 when none. */
   loginRefusalHeldMs(): number {
     return this.loginHeldMs();
@@ -301,7 +310,9 @@ export class UpstreamClient {
     const stop = new AttemptSignal(this.options.policy.timeoutMs, signal);
     try {
       const response = await this.send(request, stop);
-      this.policy.attemptSucceeded();
+      // A 401/403 is no sign of a provider answering well: the adapter reads it (a session to renew,
+      // a right one action lacks, the credentials refused: callRefused, from statusError).
+      if (response.status !== 401 && response.status !== 403) this.policy.attemptSucceeded(request.login === true);
       return response;
     } catch (error) {
       if (isTransient(error)) {

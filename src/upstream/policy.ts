@@ -65,7 +65,8 @@ export interface UpstreamPolicy {
   health(): ProviderHealth;
   healthReport(): HealthReport;
   /** Each attempt's outcome: a success, or the class of a transient failure. */
-  attemptSucceeded(): void;
+  /** `login`: the attempt was a login (HealthState.succeeded). */
+  attemptSucceeded(login?: boolean): void;
   attemptFailed(cause: FailureClass): void;
   onHealthChange(listener: (report: HealthReport) => void): void;
   breakerState(): BreakerState;
@@ -131,7 +132,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     slots,
     health: () => health.current(),
     healthReport: () => health.report(),
-    attemptSucceeded: () => health.succeeded(),
+    attemptSucceeded: (login) => health.succeeded(login),
     attemptFailed: (cause) => health.failed(cause),
     onHealthChange: (listener) => {
       healthListeners.push(listener);
