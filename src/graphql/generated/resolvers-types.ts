@@ -1070,7 +1070,7 @@ export type ProviderError = {
 
 /** How the gateway sees a provider account right now (its circuit breaker's state). */
 export type ProviderHealth =
-  /** Not answering normally: its last call failed (a transient failure or a redirect), or the gateway is letting a test request through. */
+  /** Not answering normally: its last call failed (a transient failure or a redirect) or was refused 401/403 (its credentials or rights; until a call is answered), or the gateway is letting a test request through. */
   | 'DEGRADED'
   /** Failing: requests are refused at once until the provider recovers. */
   | 'DOWN'
@@ -1079,7 +1079,7 @@ export type ProviderHealth =
 
 /** Why a provider account's health is not UP (Provider.healthCause). */
 export type ProviderHealthCause =
-  /** Another failure. */
+  /** Another failure, a call refused 401/403 among them (its error's message says what to do). */
   | 'OTHER'
   /** It answered 429 (too many requests). */
   | 'RATE_LIMITED'
