@@ -110,13 +110,16 @@ export const isGatewayError = (error: unknown): error is GatewayError => error i
 const NOT_TEXT =
   /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** `text` with every character of NOT_TEXT shown as U+FFFD, its lines and spaces kept. */
+export const visibleText = (text: string): string => text.replace(NOT_TEXT, '\ufffd');
+
 /** The longest provider message a client or the log is shown. */
 export const SHOWN_MESSAGE_LENGTH = 300;
 
 /** Provider messages are shown to clients and logged: keep them short, single-line and free of control characters. */
 export function clipProviderMessage(message: unknown, fallback = 'the provider reported an error', length = SHOWN_MESSAGE_LENGTH): string {
   if (typeof message !== 'string') return fallback;
-  const oneLine = message.replace(/\s+/g, ' ').replace(NOT_TEXT, '\ufffd').trim();
+  const oneLine = visibleText(message.replace(/\s+/g, ' ')).trim();
   if (oneLine === '') return fallback;
   if (oneLine.length <= length) return oneLine;
   // Never half a surrogate pair at the cut.

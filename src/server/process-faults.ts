@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { Logger } from 'pino';
-import { clipProviderMessage } from '../domain/errors.js';
+import { clipProviderMessage, visibleText } from '../domain/errors.js';
 import type { UnhandledErrorKind } from '../observability/metrics.js';
 
 /** What the process's last-resort handlers need of the running gateway. */
@@ -44,7 +44,8 @@ export function scrubbedFault(fault: unknown, scrub: (text: string) => string): 
     return {
       message: clipProviderMessage(scrub(message.slice(0, SCRUBBED_CHARS)), '(no message)', SHOWN_MESSAGE_CHARS),
       ...(name === undefined ? {} : { errorName: clipProviderMessage(scrub(name.slice(0, 200)), 'Error', 100) }),
-      ...(stack === undefined ? {} : { stack: scrub(stack.slice(0, SCRUBBED_CHARS)).slice(0, SHOWN_STACK_CHARS) }),
+      // The stack's first line repeats the message: cleaned as the message is, its lines kept (after the cut, which may halve a pair).
+      ...(stack === undefined ? {} : { stack: visibleText(scrub(stack.slice(0, SCRUBBED_CHARS)).slice(0, SHOWN_STACK_CHARS)) }),
     };
   } catch {
     return { message: UNSCRUBBABLE };

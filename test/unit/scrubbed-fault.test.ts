@@ -18,6 +18,13 @@ describe('a fault as the log shows it', () => {
     expect(fault.stack).toMatch(/^TypeError: login with \[redacted\] refused\n\s+at /);
   });
 
+  it("the stack's copy of the message is cleaned as the message is: no terminal sequence, bidi override or lone surrogate reaches the log", () => {
+    // U+001B and U+009B start a terminal's control sequence, U+202E reverses what follows; the stack's first line repeats the message.
+    const fault = scrubbedFault(new Error('refused \u001b[2J\u009b31m by \u202ecorrect-horse-battery \ud800'), scrub);
+    expect(fault.message).toBe('refused \ufffd[2J\ufffd31m by \ufffd[redacted] \ufffd');
+    expect(fault.stack).toMatch(/^Error: refused \ufffd\[2J\ufffd31m by \ufffd\[redacted\] \ufffd\n\s+at /);
+  });
+
   it('a value that is no Error, scrubbed as its inspection reads', () => {
     expect(scrubbedFault({ password: 'correct-horse-battery', code: 7 }, scrub).message).toBe("{ password: '[redacted]', code: 7 }");
     expect(scrubbedFault('plain correct-horse-battery', scrub)).toEqual({ message: 'plain [redacted]' });
