@@ -43,6 +43,8 @@ export function exitOnSignals(options: ShutdownOptions): GracefulStop {
    * that throws is logged, never the reason a second signal leaves the process running.
    */
   const abandonAndExit = (code: number) => {
+    // The drain timer ending during a second signal's wait: that exit, its lines and its code stand.
+    if (leavingSince !== null) return;
     leavingSince = performance.now();
     try {
       options.abandon?.();

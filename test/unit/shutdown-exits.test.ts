@@ -111,6 +111,22 @@ describe('the exits that do not wait for the drain', () => {
     expect(abandon).toHaveBeenCalledTimes(1);
   });
 
+  it("the drain timer ending during a second signal's wait writes no cut lines again, and the signal's code stands", async () => {
+    const { flushLogs, release } = heldFlush();
+    const abandon = vi.fn();
+    stuckDrain({ abandon, flushLogs });
+    process.emit('SIGTERM', 'SIGTERM');
+    process.emit('SIGTERM', 'SIGTERM');
+    await settled();
+    vi.advanceTimersByTime(DRAIN_TIMEOUT_MS);
+    await settled();
+    expect(abandon).toHaveBeenCalledTimes(1);
+    expect(flushLogs).toHaveBeenCalledTimes(1);
+    release();
+    await settled();
+    expect(exits).toEqual([143]);
+  });
+
   it("under npm start, npm's echo of the second signal does not end that wait", async () => {
     const { flushLogs, release } = heldFlush();
     stuckDrain({ flushLogs, echoMs: 1_000 });
