@@ -41,10 +41,12 @@ export function yamlProblem(shown: string, text: string, error: unknown): string
  * holding ": " (`name: ops: main`): neither said what to change.
  */
 function nestedMappingRemedy(text: string, at: YamlPosition | undefined): string {
-  const line = at === undefined ? undefined : text.split('\n')[at.line - 1];
-  if (at === undefined || line === undefined) return '';
+  if (at === undefined) return '';
+  const lines = text.split('\n');
+  const line = lines[at.line - 1];
+  if (line === undefined) return '';
   if (line.slice(at.col - 1).includes(': ')) return `: a value holding ": " is read as another key: write the value in quotes`;
-  const deeper = deeperLineAfter(text.split('\n'), at.line);
+  const deeper = deeperLineAfter(lines, at.line);
   const which = deeper === undefined ? `a line after line ${at.line} is indented further than its key` : `line ${deeper} is indented further than the key on line ${at.line} above it`;
   return `: ${which}, so YAML reads it as part of that key's value: indent the keys of one block by the same number of spaces`;
 }
