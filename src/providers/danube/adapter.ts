@@ -1,6 +1,6 @@
 import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { GatewayError, badInput, conflict } from '../../domain/errors.js';
-import type { Backup, BackupDefinition, BackupSchedule, Capability, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
+import type { Backup, BackupDefinition, BackupSchedule, Capability, Compression, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import { RequestMemo } from '../../upstream/request-memo.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
@@ -349,14 +349,8 @@ export class DanubeAdapter extends BaseAdapter {
       fsfreeze: request.fsfreeze,
     }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     const result = answer.result as Record<string, unknown>;
-    const made = mapDefinition(this.account.id, { hostname, ...result });
-    // The API docs' create answer shows no `compression` or `fsfreeze`: Danube took the ones sent
-    // (it answered SUCCESS), so the payload says them rather than null (`raw` stays Danube's own).
-    return {
-      ...made,
-      compression: result.compression === undefined ? request.compression : made.compression,
-      fsfreeze: result.fsfreeze === undefined ? request.fsfreeze : made.fsfreeze,
-    };
+    // The API docs' create answer shows no `compression` or `fsfreeze`.
+    return withSentWhereUnsaid(mapDefinition(this.account.id, { hostname, ...result }), result, request);
   }
 
   override async updateDefinition(request: UpdateDefinitionRequest, scope: UpstreamScope): Promise<BackupDefinition> {
@@ -372,10 +366,8 @@ export class DanubeAdapter extends BaseAdapter {
       ...(request.description !== undefined ? { desc: request.description } : {}),
     }).catch((error: unknown) => Promise.reject(withLockedNextStep(error)));
     const result = answer.result as Record<string, unknown>;
-    const updated = mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...result });
-    // As a create's: an answer without `compression` (the docs' definition examples show none) says
-    // nothing of it, but one just sent and taken is known.
-    return result.compression === undefined && request.compression !== undefined ? { ...updated, compression: request.compression } : updated;
+    // The docs' definition examples show no `compression`; an update that sent none leaves it unsaid.
+    return withSentWhereUnsaid(mapDefinition(this.account.id, { hostname: definition.instanceNativeId, ...result }), result, request);
   }
 
   override async deleteDefinition(definition: BackupDefinition, scope: UpstreamScope): Promise<void> {
@@ -586,3 +578,13 @@ function isTaskAnswer(error: unknown): boolean {
   return code === 'CONFLICT' || code === 'NOT_FOUND' || details?.providerCode === 'HTTP_410' || details?.providerCode === 'HTTP_400';
 }
 
+/**
+ * `mapped` saying what the request sent where Danube's answer leaves the field out: it answered
+ * SUCCESS, so it took them, and the payload says them rather than null (`raw` stays Danube's own).
+ */
+function withSentWhereUnsaid(mapped: BackupDefinition, answer: Record<string, unknown>, sent: { readonly compression?: Compression | undefined; readonly fsfreeze?: boolean | undefined }): BackupDefinition {
+  const shown = { ...mapped };
+  if (sent.compression !== undefined && answer.compression === undefined) shown.compression = sent.compression;
+  if (sent.fsfreeze !== undefined && answer.fsfreeze === undefined) shown.fsfreeze = sent.fsfreeze;
+  return shown;
+}
