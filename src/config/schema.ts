@@ -3,6 +3,7 @@ import { providerConfigSchema } from '../providers/registry.js';
 import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
 import { ANSWER_BYTES_HELD_DEFAULT } from '../upstream/answer-bytes.js';
+import { ANSWER_DEADLINE_DEFAULT_MS } from '../upstream/longest-read.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from './read-cache.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
@@ -123,6 +124,13 @@ export const limitsSchema = section({
   maxAnswerBytesHeld: z.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(ANSWER_BYTES_HELD_DEFAULT),
   /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
   maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
+  /**
+   * How long a GraphQL query or mutation (HTTP, and WebSocket but for subscriptions) may run with
+   * no answer begun before the gateway answers it itself: INTERNAL_SERVER_ERROR, HTTP 504, the
+   * work not claimed stopped (src/server/answer-deadline.ts). Above the longest a healthy request
+   * takes (ANSWER_DEADLINE_DEFAULT_MS says how that is counted).
+   */
+  answerDeadlineMs: z.number().int().min(1_000).max(3_600_000).default(ANSWER_DEADLINE_DEFAULT_MS),
 });
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 

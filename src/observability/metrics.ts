@@ -16,6 +16,9 @@ export type DrainRefusalReason = (typeof DRAIN_REFUSAL_REASONS)[number];
 /** A fault no handler of the gateway's caught (backup_graph_unhandled_errors_total's `kind`; src/server/process-faults.ts). */
 export const UNHANDLED_ERROR_KINDS = ['unhandled_rejection', 'uncaught_exception'] as const;
 export type UnhandledErrorKind = (typeof UNHANDLED_ERROR_KINDS)[number];
+/** How a request that the answer deadline answered came: over HTTP, or a WebSocket query or mutation. */
+export const ANSWER_TRANSPORTS = ['http', 'websocket'] as const;
+export type AnswerTransport = (typeof ANSWER_TRANSPORTS)[number];
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's
@@ -91,6 +94,18 @@ export class GatewayMetrics implements UpstreamObserver {
     name: 'backup_graph_unhandled_errors_total',
     help: 'Faults no handler caught, by kind: unhandled_rejection (logged, the replica keeps serving), uncaught_exception (logged, the replica drains as at SIGTERM and exits 1).',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly deadlineAnswers = new Counter({
+    name: 'backup_graph_answer_deadline_answers_total',
+    help: 'GraphQL queries and mutations answered by the gateway itself (INTERNAL_SERVER_ERROR; HTTP 504) after limits.answerDeadlineMs with no answer begun: work the gateway lost, each logged at error; by transport (http, websocket).',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  private readonly deadlineLateAnswers = new Counter({
+    name: 'backup_graph_answer_deadline_late_answers_total',
+    help: 'Answers that came after limits.answerDeadlineMs had answered their request, dropped unsent (one answer per request), by transport.',
+    labelNames: ['transport'] as const,
     registers: [this.registry],
   });
   private readonly authFailures = new Counter({
@@ -184,6 +199,10 @@ export class GatewayMetrics implements UpstreamObserver {
     for (const store of STORE_USERS) for (const failure of ['timeout', 'error'] as const) this.storeFailures.inc({ store, failure }, 0);
     for (const reason of DRAIN_REFUSAL_REASONS) this.drainRefusals.inc({ reason }, 0);
     for (const kind of UNHANDLED_ERROR_KINDS) this.unhandledErrors.inc({ kind }, 0);
+    for (const transport of ANSWER_TRANSPORTS) {
+      this.deadlineAnswers.inc({ transport }, 0);
+      this.deadlineLateAnswers.inc({ transport }, 0);
+    }
   }
 
   /** The gauges of answer bytes held and reads paused read this budget. */
@@ -253,6 +272,16 @@ export class GatewayMetrics implements UpstreamObserver {
   /** A promise rejected with no handler, or an exception thrown outside any (a timer's, an event handler's). */
   unhandledError(kind: UnhandledErrorKind): void {
     this.unhandledErrors.inc({ kind });
+  }
+
+  /** A request answered by its answer deadline. */
+  answeredAtDeadline(transport: AnswerTransport): void {
+    this.deadlineAnswers.inc({ transport });
+  }
+
+  /** A request's own answer, come after its deadline had answered it, dropped. */
+  lateAnswerDropped(transport: AnswerTransport): void {
+    this.deadlineLateAnswers.inc({ transport });
   }
 
   /** A key refused. */

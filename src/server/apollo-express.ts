@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
+import { answeredAlready } from './answer-deadline.js';
 import { JsonAnswerText } from './json-answer.js';
 
 export interface ExpressContextFunctionArgument {
@@ -17,7 +18,11 @@ export interface ExpressContextFunctionArgument {
  */
 export function expressMiddleware<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
-  options: { context: ContextFunction<[ExpressContextFunctionArgument], TContext> },
+  options: {
+    context: ContextFunction<[ExpressContextFunctionArgument], TContext>;
+    /** The request's own answer, come after its answer deadline had answered it: dropped. */
+    onLateAnswer?: () => void;
+  },
 ): RequestHandler {
   server.assertStarted('expressMiddleware()');
   const context = options.context;
@@ -38,6 +43,8 @@ export function expressMiddleware<TContext extends BaseContext>(
       body: req.body as unknown,
     };
     const httpGraphQLResponse = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context({ req, res }) });
+    // One answer per request: the deadline's went out (answer-deadline.ts).
+    if (answeredAlready(res)) return void options.onLateAnswer?.();
     for (const [key, value] of httpGraphQLResponse.headers) res.setHeader(key, value);
     res.statusCode = httpGraphQLResponse.status || 200;
     if (httpGraphQLResponse.body.kind === 'complete') {

@@ -78,6 +78,7 @@ import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
 import { surelyReadOnly } from './read-only-request.js';
+import { ANSWER_DEADLINE_CODE, answerDeadline } from './answer-deadline.js';
 import { refuseOtherMethods } from './graphql-methods.js';
 import { NOT_FOUND_BODY } from './not-found.js';
 import { RecentlyListedIds } from '../gateway/recently-listed-ids.js';
@@ -259,13 +260,14 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     onDropped: (req, unsentBytes) => requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, unsentBytes }, 'HTTP connection closed: the client is not reading its answer'),
   });
   // Whole answers waiting in the process for their clients, per address, HTTP and WebSocket together.
+  const readOnly = surelyReadOnly(config.limits.maxTokens);
   const unsentAnswers = new UnsentAnswerBytes(config.limits.maxUnsentAnswerBytesPerAddress);
   capUnsentHttpAnswers(httpServer, {
     ledger: unsentAnswers,
     addressOf: clientAddressOf,
     onRefused: (req, by, size) =>
       requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, per: by, answerBytes: size, limit: config.limits.maxUnsentAnswerBytesPerAddress }, 'HTTP answer refused: its address has too many answers unread'),
-    replaceable: surelyReadOnly(config.limits.maxTokens),
+    replaceable: readOnly,
   });
   const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
   const keepAliveEnd = new CloseWhenDraining(httpServer);
@@ -376,7 +378,21 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     persistedQueryGuard(pipeline, (code) => metrics.graphqlError(code)),
     // After the body is read (a request waiting its turn is never one node times out as unread), before anything runs.
     connectionTurns.waitForEarlier,
+    // Counted from its turn: a request waiting behind another has not begun to run.
+    answerDeadline({
+      deadlineMs: config.limits.answerDeadlineMs,
+      mayHaveActed: (req) => !readOnly(req),
+      onAnswered: (_req, res, mayHaveActed) => {
+        metrics.answeredAtDeadline('http');
+        metrics.graphqlError(ANSWER_DEADLINE_CODE);
+        logger.error(
+          { requestId: String(res.locals.requestId), answerDeadlineMs: config.limits.answerDeadlineMs, mayHaveActed },
+          'request answered by its deadline (limits.answerDeadlineMs): no answer had begun, its work was lost or is stuck; a bug to report',
+        );
+      },
+    }),
     expressMiddleware(apollo, {
+      onLateAnswer: () => metrics.lateAnswerDropped('http'),
       context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
         try {
@@ -418,6 +434,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     countError: (code) => metrics.graphqlError(code),
     countSlowReaderClose: () => metrics.wsSlowReaderClosed(),
     countUnsentMutationAnswers: (count) => metrics.wsMutationAnswersUnsent(count),
+    countDeadlineAnswer: () => metrics.answeredAtDeadline('websocket'),
+    countLateAnswer: () => metrics.lateAnswerDropped('websocket'),
     loopbackNamesOnly: options.loopbackNamesOnly ?? false,
     anonymousAtHost,
     refusalLines: requestRefusalLines,

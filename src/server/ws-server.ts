@@ -11,6 +11,7 @@ import { GatewayError } from '../domain/errors.js';
 import type { Principal } from '../gateway/principal.js';
 import { formatGraphQLError } from '../graphql/errors.js';
 import type { RequestPipeline } from '../graphql/pipeline.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { unidentifiedOperation } from '../graphql/unidentified-operation.js';
 import { persistedQueryRefusal } from '../graphql/persisted-query-check.js';
 import { eventWithRowsLeftOut } from '../graphql/rows-left-out-errors.js';
@@ -38,6 +39,7 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { OperationSignals } from './ws/operation-signals.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
+import { ANSWER_DEADLINE_CODE, answerDeadlineMessage, raceAnswerDeadline } from './answer-deadline.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 import { repeatedJsonName, repeatedJsonNameMessage } from './duplicate-json-keys.js';
 import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeHeaderRefusal, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
@@ -85,6 +87,10 @@ export interface WebSocketServerOptions {
   countSlowReaderClose(): void;
   /** Counts the mutations whose answer a connection closed before its client was handed it. */
   countUnsentMutationAnswers(count: number): void;
+  /** Counts a query or mutation answered by its deadline (limits.answerDeadlineMs)... */
+  countDeadlineAnswer(): void;
+  /** ...and its own answer, come after that, dropped. */
+  countLateAnswer(): void;
   /** Demo mode: only connections sent to a loopback name (see sentToLoopbackName). */
   loopbackNamesOnly?: boolean;
   /** Whether a caller without a key is answered at the name its request was sent to (see anonymousRequestAllowed). */
@@ -390,8 +396,28 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         cap: capAcross,
       });
     },
-    execute: (args) =>
-      pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues }),
+    // Only queries and mutations come here (subscriptions, long-lived, go to `subscribe`): each
+    // gets the HTTP request's answer deadline, its `next` the deadline's error, then `complete`.
+    execute: (args) => {
+      const work = pipeline.executor.execute({ document: args.document, operationName: args.operationName, source: sources.get(args.document), context: args.contextValue, variables: args.variableValues });
+      return raceAnswerDeadline(
+        work,
+        limits.answerDeadlineMs,
+        () => {
+          const mayHaveActed = getOperationAST(args.document, args.operationName)?.operation !== 'query';
+          options.countDeadlineAnswer();
+          options.countError(ANSWER_DEADLINE_CODE);
+          logger.error(
+            { requestId: (args.contextValue as GraphQLContext).requestId, answerDeadlineMs: limits.answerDeadlineMs, mayHaveActed },
+            'WebSocket operation answered by its deadline (limits.answerDeadlineMs): no answer had begun, its work was lost or is stuck; a bug to report',
+          );
+          const message = answerDeadlineMessage(limits.answerDeadlineMs, mayHaveActed);
+          // A GatewayError's message is shown: a bare INTERNAL_SERVER_ERROR reads "internal error".
+          return { errors: [new GraphQLError(message, { originalError: new GatewayError(ANSWER_DEADLINE_CODE, message) })] };
+        },
+        options.countLateAnswer,
+      );
+    },
     onNext: (ctx, id, _payload, args, result): FormattedExecutionResult | void => {
       // A subscription's update, counted from its root field (a query's count has ended already).
       const tooMany = pipeline.answerItems.end(args.contextValue);

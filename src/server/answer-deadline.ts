@@ -1,0 +1,88 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/**
+ * The code a request answered by its deadline carries. The deadline sits above the longest a
+ * healthy request takes (upstream timeouts and retries bound every provider call), so one that
+ * reaches it is work the gateway lost: a fault of its own, not the provider's.
+ */
+export const ANSWER_DEADLINE_CODE = 'INTERNAL_SERVER_ERROR';
+/** Gateway Timeout: the gateway, not its client, gave up waiting. */
+export const ANSWER_DEADLINE_STATUS = 504;
+
+/** What the client is told: for a mutation, that its outcome is unknown and how to learn it; never that it failed. */
+export function answerDeadlineMessage(deadlineMs: number, mayHaveActed: boolean): string {
+  const waited = `the gateway began no answer within limits.answerDeadlineMs (${deadlineMs} ms)`;
+  if (!mayHaveActed) return `${waited}: the query's work was lost (a fault in the gateway, logged by this request id); send it again`;
+  return (
+    `${waited}: this mutation's outcome is unknown, not failed: it may have acted, and may still be running. ` +
+    'Send it again with the same idempotencyKey: once it has ended that answers its outcome (its operation id, to follow with operation(id:)), ' +
+    'and CONFLICT while it still runs; without a key, look at the provider (the instance\'s backups) before sending it again'
+  );
+}
+
+export interface AnswerDeadlineOptions {
+  deadlineMs: number;
+  /** Whether the request may have acted (a mutation, or anything not surely a query). */
+  mayHaveActed(req: Request): boolean;
+  /** The deadline answered it: count and log. */
+  onAnswered(req: Request, res: Response, mayHaveActed: boolean): void;
+}
+
+/**
+ * Express middleware, just before the request runs: a request with no answer begun when its
+ * deadline comes is answered then, in the gateway's error form. Its work is not stopped (it may
+ * have acted; a mutation's audit line still comes when it ends), and its own answer, should it
+ * come later, is dropped (see `answeredAlready`): one answer per request.
+ */
+export function answerDeadline(options: AnswerDeadlineOptions): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent || res.writableEnded || res.destroyed) return;
+      const mayHaveActed = options.mayHaveActed(req);
+      res.locals.answeredByDeadline = true;
+      options.onAnswered(req, res, mayHaveActed);
+      res.status(ANSWER_DEADLINE_STATUS).json({ errors: [{ message: answerDeadlineMessage(options.deadlineMs, mayHaveActed), extensions: { code: ANSWER_DEADLINE_CODE } }] });
+    }, options.deadlineMs);
+    // Answered, or its client gone: nothing left to bound.
+    res.once('close', () => clearTimeout(timer));
+    res.once('finish', () => clearTimeout(timer));
+    next();
+  };
+}
+
+/** Whether the deadline answered this request already: its own answer, come late, is dropped. */
+export function answeredAlready(res: Response): boolean {
+  return res.locals.answeredByDeadline === true;
+}
+
+/**
+ * A WebSocket query's or mutation's execution, raced against its deadline: the deadline's
+ * result is sent (`next`, then `complete`) if it comes first, and the execution's own, later, is
+ * dropped (`onLate`).
+ */
+export function raceAnswerDeadline<Result>(work: Promise<Result> | Result, deadlineMs: number, atDeadline: () => Result, onLate: () => void): Promise<Result> {
+  if (!(work instanceof Promise)) return Promise.resolve(work);
+  let timer: NodeJS.Timeout | undefined;
+  let deadlinePassed = false;
+  const deadline = new Promise<Result>((resolve) => {
+    timer = setTimeout(() => {
+      deadlinePassed = true;
+      resolve(atDeadline());
+    }, deadlineMs);
+  });
+  const settled = work.then(
+    (result) => {
+      clearTimeout(timer);
+      if (deadlinePassed) onLate();
+      return result;
+    },
+    (error: unknown) => {
+      clearTimeout(timer);
+      if (deadlinePassed) onLate();
+      throw error;
+    },
+  );
+  // A rejection after the deadline answered is the execution's own, dropped with it: not an unhandled one.
+  settled.catch(() => {});
+  return Promise.race([settled, deadline]);
+}
