@@ -150,6 +150,29 @@ describe('the systemd unit (deploy/systemd/backup-graph@.service)', () => {
     }
   });
 
+  it('the docs\' check before the first start passes in the shell that followed "Plain hosts" and wrote the secrets (REDIS_URL and the keys exported there)', () => {
+    ensureBuilt();
+    // The install steps' check, as docs/operations.md gives it: from its comment to the unit's install line.
+    const steps = OPERATIONS.slice(OPERATIONS.indexOf('useradd --system'));
+    const check = steps.slice(steps.indexOf('# Check the config'), steps.indexOf('install -m 0644 deploy/systemd/backup-graph@.service'));
+    expect(check).toContain('--check-config /etc/backup-graph/config.yaml');
+    const etc = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-check-'));
+    try {
+      copyFileSync(join(ROOT, 'deploy/host.config.yaml'), join(etc, 'config.yaml'));
+      for (const file of ['backup-graph.env', '1.env']) copyFileSync(join(ROOT, 'deploy/systemd', file), join(etc, file));
+      const secrets = credentialValues('a-session-0123456789abcdef');
+      for (const [name, value] of Object.entries(secrets)) writeFileSync(join(etc, name), value, { mode: 0o600 });
+      const script = check.replaceAll('/opt/backup-graph', ROOT).replaceAll('/etc/backup-graph/', `${etc}/`);
+      // "Plain hosts" exports REDIS_URL; the install steps write each file from a shell variable, exported or not.
+      const shell = { PATH: process.env.PATH ?? '/usr/bin:/bin', REDIS_URL: secrets.redis_url!, DASHBOARD_KEY: secrets.dashboard_key!, OPS_KEY: secrets.ops_key!, ZOMRO_SESSION: secrets.zomro_session! };
+      const checked = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { encoding: 'utf8', env: shell });
+      expect({ status: checked.status, stderr: checked.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(checked.stdout).toContain('config.yaml: valid');
+    } finally {
+      rmSync(etc, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(spawnSync('systemd-analyze', ['--version']).error !== undefined)('passes systemd-analyze verify (skipped only without systemd-analyze)', () => {
     const directory = mkdtempSync(join(tmpdir(), 'backup-graph-systemd-verify-'));
     try {
