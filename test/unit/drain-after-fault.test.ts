@@ -6,6 +6,8 @@ import { exitOnSignals, type GracefulStop } from '../../src/server/shutdown.js';
  * An uncaught exception starts the drain a stop signal starts (src/server/process-faults.ts), not
  * a second one: the steps run once, and its end exits 1 whatever they did, so a supervisor restarts
  * the replica. process.exit is replaced and the signals emitted in-process; the listeners added are removed after.
+ * The drain's timer is a fake one: unit tests share one process (isolate: false), and a real 30 s
+ * timer left armed by a drain that never finished fired in a later file.
  */
 const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
 
@@ -18,6 +20,7 @@ beforeEach(() => {
   vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
     exits.push(code ?? 0);
   }) as typeof process.exit);
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
 });
 
 afterEach(() => {
@@ -26,6 +29,8 @@ afterEach(() => {
       if (!listenersBefore.get(signal)?.includes(listener)) process.off(signal, listener as NodeJS.SignalsListener);
     }
   }
+  vi.clearAllTimers();
+  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
