@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import type { Logger } from 'pino';
 import { clipProviderMessage, visibleText } from '../domain/errors.js';
+import { LogThrottle } from '../observability/log-throttle.js';
 import type { UnhandledErrorKind } from '../observability/metrics.js';
+import { boundedView } from './bounded-view.js';
 
 /** What the process's last-resort handlers need of the running gateway. */
 export interface FaultRecord {
@@ -16,6 +18,17 @@ export interface ProcessFaultOptions {
   record: FaultRecord;
   /** The drain SIGTERM starts, ending in exit 1 (shutdown.ts, GracefulStop). */
   drainAfterFault: () => void;
+  /** How long unhandled rejections of one error name share a line (REJECTION_LINE_PERIOD_MS). */
+  rejectionLinePeriodMs?: number;
+}
+
+/** What the rejection lines are throttled by: the error's name (unscrubbed, never logged), read without throwing. */
+function throttleKey(fault: unknown): string {
+  try {
+    return fault instanceof Error ? String(fault.name).slice(0, 100) : `(${typeof fault})`;
+  } catch {
+    return '(unreadable)';
+  }
 }
 
 /**
@@ -26,6 +39,14 @@ const SCRUBBED_CHARS = 8_000;
 const SHOWN_MESSAGE_CHARS = 1_000;
 const SHOWN_STACK_CHARS = 4_000;
 
+/**
+ * How long the unhandled-rejection lines of one error name share a line. A client able to cause a
+ * rejection on every request wrote a line of up to some 5 KB per request; the metric still counts each.
+ */
+export const REJECTION_LINE_PERIOD_MS = 10_000;
+/** Error names remembered at most: past it, the rest share one line a period. */
+const REJECTION_LINE_NAMES = 20;
+
 const UNSCRUBBABLE = 'its text could not be read or scrubbed, so it is not shown';
 
 /** Read defensively: a rejection's reason is any value, and a getter of it may throw. */
@@ -34,7 +55,8 @@ function faultText(fault: unknown): { message: string; name?: string; stack?: st
     return { message: String(fault.message), name: String(fault.name), ...(typeof fault.stack === 'string' ? { stack: fault.stack } : {}) };
   }
   if (typeof fault === 'string') return { message: fault };
-  return { message: inspect(fault, { depth: 2, breakLength: Infinity, maxStringLength: SCRUBBED_CHARS }) };
+  // inspect bounds arrays, not an object's keys: a reason of a million keys was read whole, then cut.
+  return { message: inspect(boundedView(fault), { depth: 2, breakLength: Infinity, maxArrayLength: 50, maxStringLength: SCRUBBED_CHARS }) };
 }
 
 /** The fault's message, name and stack, scrubbed of every account's secrets; never throws. */
@@ -58,29 +80,33 @@ export function scrubbedFault(fault: unknown, scrub: (text: string) => string): 
  * TypeError for a field aliased `__proto__`) stopped the replica for all. Both are logged, scrubbed
  * (the message may quote a credential), and counted.
  * - A rejection nobody handled is one piece of work gone wrong, the process around it intact:
- *   the replica keeps serving.
+ *   the replica keeps serving. Its line is throttled by error name (one a period, saying how many
+ *   were left out since), as a client may cause one on every request; the metric counts each.
  * - An exception thrown outside any handler (a timer's, an event handler's) unwound code that may
  *   have left shared state half-changed: the replica drains as at SIGTERM (requests in flight are
  *   answered, new ones refused) and exits 1, so its supervisor restarts it.
  */
 export function watchProcessFaults(options: ProcessFaultOptions): void {
   const { logger, record } = options;
+  const rejectionLines = new LogThrottle(options.rejectionLinePeriodMs ?? REJECTION_LINE_PERIOD_MS, REJECTION_LINE_NAMES);
   // A throw from an 'uncaughtException' listener ends the process at once (exit 7): nothing here may throw.
-  const report = (kind: UnhandledErrorKind, fault: unknown, level: 'error' | 'fatal', words: string) => {
+  const report = (kind: UnhandledErrorKind, fault: unknown, level: 'error' | 'fatal', words: string, lines?: LogThrottle) => {
     try {
       record.count(kind);
     } catch {
       // The line below still says it.
     }
     try {
+      const leftOut = lines === undefined ? undefined : lines.take(throttleKey(fault));
+      if (leftOut === null) return;
       const { message, ...fields } = scrubbedFault(fault, record.scrub);
-      logger[level]({ kind, ...fields }, `${words}: ${message}`);
+      logger[level]({ kind, ...fields, ...(leftOut === undefined ? {} : { alsoRejectedSinceLastLine: leftOut }) }, `${words}: ${message}`);
     } catch {
       // A logger that throws has nowhere left to say so.
     }
   };
   process.on('unhandledRejection', (reason) => {
-    report('unhandled_rejection', reason, 'error', 'unhandled promise rejection (a fault in the gateway or a library; still serving)');
+    report('unhandled_rejection', reason, 'error', 'unhandled promise rejection (a fault in the gateway or a library; still serving)', rejectionLines);
   });
   process.on('uncaughtException', (error) => {
     report('uncaught_exception', error, 'fatal', 'uncaught exception (state may be inconsistent): draining as at SIGTERM, then exiting 1');

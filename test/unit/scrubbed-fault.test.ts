@@ -48,3 +48,41 @@ describe('a fault as the log shows it', () => {
     expect(shown.length).toBeLessThanOrEqual(1_000);
   });
 });
+
+describe('a reason of very many keys', () => {
+  const manyKeys = (count: number): Record<string, number> => {
+    const reason: Record<string, number> = {};
+    for (let index = 0; index < count; index += 1) reason[`k${index}`] = index;
+    return reason;
+  };
+
+  it('is read only as far as is shown: its first keys, then a word that more were left out', () => {
+    const message = scrubbedFault(manyKeys(1_000_000), scrub).message;
+    expect(message.startsWith('{ k0: 0, k1: 1, k2: 2,')).toBe(true);
+    expect(message).toContain('k49: 49');
+    expect(message).not.toContain('k50:');
+    expect(message).toContain('more keys not shown');
+    expect(message.length).toBeLessThanOrEqual(1_000);
+  });
+
+  it('nested, and beside a secret: each level bounded, the secret still scrubbed', () => {
+    const message = scrubbedFault({ password: 'correct-horse-battery', inner: manyKeys(100_000), list: Array.from({ length: 100_000 }, (_, index) => index) }, scrub).message;
+    expect(message).toContain("password: '[redacted]'");
+    expect(message).toContain('inner: { k0: 0,');
+    expect(message).toContain('more keys not shown');
+    expect(message).not.toContain('correct-horse-battery');
+  });
+
+  it('a getter is not called, and deeper levels are named, not read', () => {
+    let called = false;
+    const reason = {
+      get secret() {
+        called = true;
+        return 'correct-horse-battery';
+      },
+      a: { b: { c: { d: 1 } } },
+    };
+    expect(scrubbedFault(reason, scrub).message).toBe('{ secret: [Getter], a: { b: { c: [Object] } } }');
+    expect(called).toBe(false);
+  });
+});
