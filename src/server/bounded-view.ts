@@ -17,12 +17,13 @@ class Placeholder {
  * A copy of `value` that inspect reads in bounded time: at most SHOWN_KEYS own enumerable keys (or
  * items) an object, a few levels deep. inspect stops a long array, never an object of a million
  * keys; its text was built whole before it was cut. Getters are not called (inspect's own rule).
- * Maps, Sets and the like are left to inspect, whose maxArrayLength bounds them. May throw (a
+ * Errors, Maps, Sets and the like are left to inspect (maxArrayLength bounds a Map or Set). May throw (a
  * Proxy's trap): its caller catches.
  */
 export function boundedView(value: unknown, depth = COPIED_DEPTH): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
+  // An Error's message and stack are no enumerable keys: a copy would show `{}`.
+  if (value instanceof Error || value instanceof Map || value instanceof Set || ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
   if (depth === 0) return new Placeholder(Array.isArray(value) ? '[Array]' : '[Object]');
   const copy: unknown[] | Record<string, unknown> = Array.isArray(value) ? [] : {};
   let shown = 0;

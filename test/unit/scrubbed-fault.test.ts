@@ -85,4 +85,8 @@ describe('a reason of very many keys', () => {
     expect(scrubbedFault(reason, scrub).message).toBe('{ secret: [Getter], a: { b: { c: [Object] } } }');
     expect(called).toBe(false);
   });
+
+  it('an Error inside is shown as inspect shows one, its message scrubbed', () => {
+    expect(scrubbedFault({ code: 7, cause: new Error('inner correct-horse-battery') }, scrub).message).toMatch(/^\{ code: 7, cause: Error: inner \[redacted\] at /);
+  });
 });
