@@ -314,6 +314,30 @@ function escapesIn(text: string): Escapes {
   return found;
 }
 
+/**
+ * Whether the joiner at `at` may be read by escapesIn as one of a run of joiners (`-,-\u002d`,
+ * `\u002d,,,`, `\,`, `- , %2D`), or at its either end: a large answer is never cut just after
+ * one such (scrub-pieces.ts). A run read as one joiner only with the letters on either side of it
+ * in view: cut inside `Dnb7Kq8-,-\u002dRw2Zx4L` after a comma, neither piece read it, and 7
+ * characters of the secret stayed on either side. Asked of the two characters beside it, a space
+ * or two (as they stand) passed over: a run goes on only past a joiner, an escape (its marker, or
+ * its end: a letter, a digit, ";" or the joiner a backslash escapes) or JSON's escaped space (a
+ * backslash before, a letter after); a run starts past a letter or digit (or an escape of one,
+ * ending in one or ";") and is read only with one past it (or its escape's marker). So a joiner with,
+ * on one side, none of those is in no run, at any depth of escape and any length of run; asked in
+ * a bounded look, each separator once.
+ */
+export function mayStandInJoinerRun(text: string, at: number): boolean {
+  let before = at - 1;
+  while (at - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= 0 && isSpace(text.charCodeAt(before))) before--;
+  let after = at + 1;
+  while (after - at - 1 < MAX_SPACES_BESIDE_JOINER && after < text.length && isSpace(text.charCodeAt(after))) after++;
+  return mayGoOnRun(text.charCodeAt(before)) && mayGoOnRun(text.charCodeAt(after));
+}
+
+/** Whether a run of joiners may go on past `code` (NaN past either end of the text: no). */
+const mayGoOnRun = (code: number): boolean => isAlphanumeric(code) || JOINER_CODES.has(code) || isMarker(code);
+
 const letterOut = new Int32Array(1);
 /** Whether an escape of an ASCII letter or digit starts at `at` (a joiner's escape before it is read between letters so). */
 function letterEscapeAt(text: string, at: number): boolean {

@@ -1,3 +1,4 @@
+import { mayStandInJoinerRun } from './escaped-joiners.js';
 import { SPACES_BESIDE_JOINER_SOURCE } from './secret-pieces.js';
 
 /**
@@ -39,19 +40,24 @@ export function separatorsBeside(texts: Iterable<string>): RegExp | null {
 
 /**
  * `text` cut into pieces of at least `size` characters (the last may be shorter), each but the
- * last ending in a separator. A text with no separator past `size` is one piece: scrubbed whole,
- * as before.
+ * last ending in a separator, and none in one that may stand in a run of joiners the reading of
+ * escaped joiners joins, nor at either end of one (mayStandInJoinerRun: the separators are joiners,
+ * and such a run is read as one joiner only with the letters either side of it in view). A text with
+ * no separator past `size` is one piece: scrubbed whole, as before.
  */
 export function piecesOf(text: string, separators: RegExp, size: number): string[] {
   const pieces: string[] = [];
   let start = 0;
+  separators.lastIndex = start + size - 1;
   while (text.length - start > size) {
-    separators.lastIndex = start + size - 1;
     const separator = separators.exec(text);
     if (separator === null) break;
     const end = separator.index + 1;
+    // The next separator is looked for past this one: each is asked once.
+    if (mayStandInJoinerRun(text, separator.index)) continue;
     pieces.push(text.slice(start, end));
     start = end;
+    separators.lastIndex = start + size - 1;
   }
   pieces.push(text.slice(start));
   return pieces;
