@@ -317,26 +317,42 @@ function escapesIn(text: string): Escapes {
 /**
  * Whether the joiner at `at` may be read by escapesIn as one of a run of joiners (`-,-\u002d`,
  * `\u002d,,,`, `\,`, `- , %2D`), or at its either end: a large answer is never cut just after
- * one such (scrub-pieces.ts). A run read as one joiner only with the letters on either side of it
+ * one such (scrub-pieces.ts). A run is read as one joiner only with the letters on either side of it
  * in view: cut inside `Dnb7Kq8-,-\u002dRw2Zx4L` after a comma, neither piece read it, and 7
- * characters of the secret stayed on either side. Asked of the two characters beside it, a space
- * or two (as they stand) passed over: a run goes on only past a joiner, an escape (its marker, or
- * its end: a letter, a digit, ";" or the joiner a backslash escapes) or JSON's escaped space (a
- * backslash before, a letter after); a run starts past a letter or digit (or an escape of one,
- * ending in one or ";") and is read only with one past it (or its escape's marker). So a joiner with,
- * on one side, none of those is in no run, at any depth of escape and any length of run; asked in
- * a bounded look, each separator once.
+ * characters of the secret stayed on either side. Such a run holds an escape of a joiner; so the
+ * stretch of joiners and spaces around `at` (as they stand) must hold an "&", or have an escape's
+ * marker just past it (a "%" or backslash, not of a letter or digit: JSON's escaped space starts with one too), or an escape's
+ * end just before it: a marker, or letters and digits (a hex byte, `u002d`, `lt`, `#45`'s digits)
+ * after a marker, "#" or ";" (`&amp;lt`), or more of them than LONGEST_ESCAPE_TAIL (`%25252...2D`).
+ * Where none of those is, `<vm><id>`, `},{"`, `"a":1`, it is cut as before. `stretch[0]` is set to
+ * where the stretch ends, to look for the next separator past it: each stretch is read once.
  */
-export function mayStandInJoinerRun(text: string, at: number): boolean {
-  let before = at - 1;
-  while (at - 1 - before < MAX_SPACES_BESIDE_JOINER && before >= 0 && isSpace(text.charCodeAt(before))) before--;
-  let after = at + 1;
-  while (after - at - 1 < MAX_SPACES_BESIDE_JOINER && after < text.length && isSpace(text.charCodeAt(after))) after++;
-  return mayGoOnRun(text.charCodeAt(before)) && mayGoOnRun(text.charCodeAt(after));
+export function mayStandInJoinerRun(text: string, at: number, stretch: Int32Array): boolean {
+  let end = at + 1;
+  let ampersand = false;
+  for (let code = text.charCodeAt(end); JOINER_CODES.has(code) || isSpace(code); code = text.charCodeAt(++end)) ampersand ||= code === 0x26;
+  stretch[0] = end;
+  // An escape of a letter or digit past it ends a run there (`",%71`): only a joiner's goes on.
+  if (ampersand || (isMarker(text.charCodeAt(end)) && !letterEscapeAt(text, end))) return true;
+  let start = at;
+  for (let code = text.charCodeAt(start - 1); start - 1 >= 0 && (JOINER_CODES.has(code) || isSpace(code)); code = text.charCodeAt(--start - 1)) {
+    if (code === 0x26 || at - start > LONGEST_QUIET_STRETCH) return true;
+  }
+  if (start === 0) return false;
+  if (isMarker(text.charCodeAt(start - 1))) return true;
+  let tail = start - 1;
+  while (tail >= 0 && isAlphanumeric(text.charCodeAt(tail))) {
+    if (start - tail > LONGEST_ESCAPE_TAIL) return true;
+    tail--;
+  }
+  if (tail === start - 1 || tail < 0) return false;
+  const before = text.charCodeAt(tail);
+  return isMarker(before) || before === 0x23 || before === 0x3b;
 }
-
-/** Whether a run of joiners may go on past `code` (NaN past either end of the text: no). */
-const mayGoOnRun = (code: number): boolean => isAlphanumeric(code) || JOINER_CODES.has(code) || isMarker(code);
+/** Letters and digits an escape of a joiner may end in after its marker, "#" or ";" (`U0000002d`, `u005cu005cu002d`, `2525252D`); more are taken for one. */
+const LONGEST_ESCAPE_TAIL = 24;
+/** Joiners and spaces looked back over before a separator: a longer stretch is taken for one a run may hold (a look back over it at each cut cost its length). */
+const LONGEST_QUIET_STRETCH = 64;
 
 const letterOut = new Int32Array(1);
 /** Whether an escape of an ASCII letter or digit starts at `at` (a joiner's escape before it is read between letters so). */

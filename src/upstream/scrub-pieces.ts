@@ -47,14 +47,18 @@ export function separatorsBeside(texts: Iterable<string>): RegExp | null {
  */
 export function piecesOf(text: string, separators: RegExp, size: number): string[] {
   const pieces: string[] = [];
+  const stretch = new Int32Array(1);
   let start = 0;
   separators.lastIndex = start + size - 1;
   while (text.length - start > size) {
     const separator = separators.exec(text);
     if (separator === null) break;
     const end = separator.index + 1;
-    // The next separator is looked for past this one: each is asked once.
-    if (mayStandInJoinerRun(text, separator.index)) continue;
+    // Where it may stand in a run, the next separator is looked for past the stretch of joiners around it: each is read once.
+    if (mayStandInJoinerRun(text, separator.index, stretch)) {
+      separators.lastIndex = stretch[0] as number;
+      continue;
+    }
     pieces.push(text.slice(start, end));
     start = end;
     separators.lastIndex = start + size - 1;
