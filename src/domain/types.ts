@@ -27,7 +27,7 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 export type ProviderHealth = 'UP' | 'DEGRADED' | 'DOWN';
 /** Why an account's health is not UP, as the API says it (Provider.healthCause): coarser than the log's and /readyz's cause. */
-export type ProviderHealthCause = 'UNREACHABLE' | 'TIMEOUT' | 'SERVER_ERROR' | 'RATE_LIMITED' | 'REDIRECT' | 'OTHER';
+export type ProviderHealthCause = 'UNREACHABLE' | 'TIMEOUT' | 'SERVER_ERROR' | 'RATE_LIMITED' | 'REDIRECT' | 'CREDENTIALS_REFUSED' | 'OTHER';
 export type BackupStatus = 'PENDING' | 'CREATING' | 'AVAILABLE' | 'RESTORING' | 'DELETING' | 'FAILED' | 'UNKNOWN';
 export type BackupOrigin = 'MANUAL' | 'SCHEDULED';
 export type BackupMode = 'FULL' | 'INCREMENTAL';

@@ -165,9 +165,12 @@ export class UpstreamClient {
   /**
    * A refused login was answered only to the requests, and /readyz stayed ready with health UP:
    * the log said nothing of a changed password. One line per refusal the provider sends, so at
-   * most one per account every REFUSED_LOGIN_HELD_MS; never the provider's own text.
+   * most one per account every REFUSED_LOGIN_HELD_MS; never the provider's own text. Health reads
+   * DEGRADED (cause `credentials`) until a data call is answered; readiness does not change.
    */
   loginRefused(): void {
+    // Health says it too (cause `credentials`): a dashboard read UP while every request was refused.
+    this.policy.attemptFailed('credentials');
     this.logger.warn(
       { provider: this.providerId, retryAfterSeconds: REFUSED_LOGIN_HELD_MS / 1000 },
       `provider ${this.providerId} refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again in ${REFUSED_LOGIN_HELD_MS / 1000} s`,
@@ -181,6 +184,8 @@ export class UpstreamClient {
    * CREDENTIALS_REFUSED_LINE_MS at most, counting the refusals left out; never the provider's text.
    */
   credentialsRefused(): void {
+    // Zomro's token is refused inside a 200 document, which no statusError sees: health is told here.
+    this.policy.attemptFailed('credentials');
     const leftOut = this.credentialsLines.take('refused');
     if (leftOut === null) return;
     this.logger.warn(

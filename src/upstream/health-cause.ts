@@ -18,8 +18,8 @@ const BY_CLASS: Readonly<Record<FailureClass, ProviderHealthCause>> = {
   http_5xx: 'SERVER_ERROR',
   rate_limited: 'RATE_LIMITED',
   redirect: 'REDIRECT',
-  // The API's enum names no refusal of credentials; the message of the refused call says what to do.
-  credentials: 'OTHER',
+  // A fixed name: never the provider's words, the refused call's status or the credentials themselves.
+  credentials: 'CREDENTIALS_REFUSED',
   other: 'OTHER',
 };
 

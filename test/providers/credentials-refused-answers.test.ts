@@ -48,9 +48,9 @@ describe("a provider refusing the gateway's credentials on its data calls", () =
 
   it.each(CASES)('$kind $status: health is DEGRADED while refused, UP once a call is answered', async ({ kind, status }) => {
     await refusedThenAnswered(kind, status, (refused, again, answered) => {
-      expect(refused.providers).toEqual([{ id: `${kind}-test`, health: 'DEGRADED', healthCause: 'OTHER' }]);
+      expect(refused.providers).toEqual([{ id: `${kind}-test`, health: 'DEGRADED', healthCause: 'CREDENTIALS_REFUSED' }]);
       // Refused again: still DEGRADED (a refusal is no answer that clears it).
-      expect(again.providers).toEqual([{ id: `${kind}-test`, health: 'DEGRADED', healthCause: 'OTHER' }]);
+      expect(again.providers).toEqual([{ id: `${kind}-test`, health: 'DEGRADED', healthCause: 'CREDENTIALS_REFUSED' }]);
       expect(answered.instances.providerErrors).toEqual([]);
       expect(answered.providers).toEqual([{ id: `${kind}-test`, health: 'UP', healthCause: null }]);
     });

@@ -1079,7 +1079,9 @@ export type ProviderHealth =
 
 /** Why a provider account's health is not UP (Provider.healthCause). */
 export type ProviderHealthCause =
-  /** Another failure, a call refused 401/403 among them (its error's message says what to do). */
+  /** The provider refused the gateway's credentials: a call answered 401 or 403 (the account's key, token, session or user's rights), a login refused, or a configured token or session refused. Only the gateway's operator can put it right, in the account's auth in the config or the secret file it names (or the user's rights in the provider's panel); clients cannot. */
+  | 'CREDENTIALS_REFUSED'
+  /** Another failure (its error's message says what to do). */
   | 'OTHER'
   /** It answered 429 (too many requests). */
   | 'RATE_LIMITED'

@@ -60,6 +60,8 @@ export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
  */
 export class ZstackClient {
   private readonly session: SharedSession;
+  /** The config's `sessionId`: no login renews it, so its refusal is the configured credentials refused. */
+  private readonly sessionFixed: boolean;
 
   constructor(
     private readonly upstream: UpstreamClient,
@@ -67,6 +69,7 @@ export class ZstackClient {
     sessionRenewedOnUse = false,
   ) {
     const fixed = auth.sessionId;
+    this.sessionFixed = Boolean(fixed);
     this.session = fixed ? new SharedSession(() => Promise.resolve(fixed)) : SharedSession.loggingIn(upstream, 'header', (scope) => this.login(auth.accountName ?? '', auth.password ?? '', scope));
     this.session.callsExtendSession = sessionRenewedOnUse;
   }
@@ -88,12 +91,11 @@ export class ZstackClient {
       if (answer.status < 300 && !call.readsError && hasZstackError(answer.body)) sends?.refusedInAnswer();
       return answer;
     };
-    const response = await this.session.run(
-      sent,
-      // A job poll's error is the job's: ZStack checks no session on `api-jobs` (the adapter reads it).
-      (response) => response.status === 401 || (!call.readsError && isSessionRefusal(response.body)),
-      scope,
-    );
+    // A job poll's error is the job's: ZStack checks no session on `api-jobs` (the adapter reads it).
+    const sessionRefused = (response: UpstreamResponse): boolean => response.status === 401 || (!call.readsError && isSessionRefusal(response.body));
+    const response = await this.session.run(sent, sessionRefused, scope);
+    // Refused again after the renewal, a fixed session is the operator's to replace (a 503 ID.1001 passes no statusError).
+    if (this.sessionFixed && sessionRefused(response)) this.upstream.credentialsRefused();
     const { status, body } = response;
     const passed = call.passStatuses?.includes(status) ?? false;
     // 401/403 always; a 404 unless passed; any other refusal unless passed or read by the caller itself (job polls).
