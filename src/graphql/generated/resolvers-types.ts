@@ -1070,7 +1070,7 @@ export type ProviderError = {
 
 /** How the gateway sees a provider account right now (its circuit breaker's state). */
 export type ProviderHealth =
-  /** Not answering normally: its last call failed (a transient failure or a redirect) or was refused 401/403 (its credentials or rights; until a call is answered), or the gateway is letting a test request through. */
+  /** Not answering normally: its last call failed (a transient failure or a redirect) or was refused 401/403, or its login, token or session was refused (its credentials or rights; until a call is answered), or the gateway is letting a test request through. */
   | 'DEGRADED'
   /** Failing: requests are refused at once until the provider recovers. */
   | 'DOWN'
