@@ -179,12 +179,12 @@ export class UpstreamClient {
 
   /**
    * The provider refused the configured credentials themselves (an OnApp user's API key, a
-   * Danube API key, a Zomro token: nothing to log in with again). Every request is refused so,
+   * Danube API key, a Zomro token, a ZStack sessionId: nothing to log in with again). Every request is refused so,
    * and only the answers said it: the log was silent and health stayed UP. One line per
    * CREDENTIALS_REFUSED_LINE_MS at most, counting the refusals left out; never the provider's text.
    */
   credentialsRefused(): void {
-    // Zomro's token is refused inside a 200 document, which no statusError sees: health is told here.
+    // Zomro's token is refused inside a 200 document, a ZStack sessionId in a 503: no statusError sees them, so health is told here.
     this.policy.attemptFailed('credentials');
     const leftOut = this.credentialsLines.take('refused');
     if (leftOut === null) return;

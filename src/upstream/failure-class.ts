@@ -1,8 +1,9 @@
 /**
  * Why an upstream attempt failed, in words an operator can act on. Only these
  * fixed names reach /readyz and the logs: never the error's message, which can
- * hold the provider's host name or URL. `credentials` is a data call answered
- * 401 or 403 (statusError), never a transport error.
+ * hold the provider's host name or URL. `credentials` is the provider refusing
+ * the account's credentials (a data call answered 401 or 403, statusError; a
+ * refused login; a refused fixed token or session), never a transport error.
  */
 export type FailureClass = 'dns' | 'refused' | 'reset' | 'unreachable' | 'tls' | 'timeout' | 'http_5xx' | 'rate_limited' | 'redirect' | 'credentials' | 'other';
 

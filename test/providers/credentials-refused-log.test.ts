@@ -8,10 +8,12 @@ import { withHarness, withProviderSettings, type ConfigChange, type Harness } fr
  * answers said so: the log was silent and health stayed UP. One warn line per account per 30 s
  * now names the account and where to look, never the credential.
  */
-const CASES: Array<{ kind: 'onapp' | 'danube' | 'zomro'; wrong: string; configure: (wrong: string) => ConfigChange }> = [
+const CASES: Array<{ kind: 'onapp' | 'danube' | 'zomro' | 'zstack'; wrong: string; configure: (wrong: string) => ConfigChange }> = [
   { kind: 'onapp', wrong: 'not-the-onapp-key-51ac', configure: (wrong) => withProviderSettings({ auth: { username: 'sim-ops@example.com', password: wrong } }, 'onapp') },
   { kind: 'danube', wrong: 'not-the-danube-key-0be7', configure: (wrong) => withProviderSettings({ auth: { apiKey: wrong } }, 'danube') },
   { kind: 'zomro', wrong: 'not-the-zomro-token-9d3f', configure: (wrong) => withProviderSettings({ auth: { token: wrong } }, 'zomro') },
+  // A fixed sessionId no login renews: refused (503 ID.1001, again after the renewal), it was answered and never logged.
+  { kind: 'zstack', wrong: 'not-the-zstack-session-61e2', configure: (wrong) => withProviderSettings({ auth: { sessionId: wrong } }, 'zstack') },
 ];
 
 const refusalLines = (harness: Harness) =>
