@@ -233,6 +233,7 @@ export default {
     'src/upstream/escape-eaten-starts.ts',
     'src/providers/danube/input-limits.ts',
     'src/gateway/recently-listed-ids.ts',
+    'src/server/answer-error.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

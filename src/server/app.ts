@@ -65,7 +65,7 @@ import { answerWhatNodeRefused } from './requests-node-answers.js';
 import { closeAfterAnswersBeforeBody } from './unread-body-close.js';
 import { closeAfterBodyPastLimit, continueOnlyWithinLimit, refuseBodyPastLimit } from './declared-body-length.js';
 import { ConnectionTurns, MAX_WAITING_PER_CONNECTION, WAITING_REFUSED_LINE } from './connection-turns.js';
-import { bodyErrorAnswer } from './body-errors.js';
+import { answerErrorsAsJson, errorAnswerer } from './answer-error.js';
 import { repeatedNamesGuard } from './repeated-names-guard.js';
 import { utf8Charset } from './utf8-charset.js';
 import { capConnectionsPerAddress } from './connections-per-address.js';
@@ -358,11 +358,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     if (clientRequestId !== undefined) logger.info({ requestId: String(res.locals.requestId), clientRequestId }, 'request id the client offered: logged beside ours, never used as it');
     next();
   });
-  const answerError = (res: Response, error: unknown): void => {
-    const { status, message, code } = bodyErrorAnswer(error);
-    if (status >= 500) logger.error({ err: error }, 'request failed');
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  };
+  const answerError = errorAnswerer(logger);
   const repeatedNames = repeatedNamesGuard((req, name) =>
     requestRefusalLines.info(clientAddressOf(req), { remote: req.socket.remoteAddress, name: name.slice(0, 100) }, 'HTTP request refused: its JSON body names one thing twice'),
   );
@@ -412,12 +408,7 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     });
   }
   app.use(notFound);
-  // Express's own error page would print a stack: every error answers JSON instead.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    // A chunked body refused as it passed the limit (refuseBodyPastLimit) is answered already; the parser tells of it once the connection ends.
-    if (res.headersSent) return;
-    answerError(res, error);
-  });
+  app.use(answerErrorsAsJson(answerError));
 
   // Subscriptions: graphql-ws on the same path and port, same pipeline, auth and context.
   const subscriptions = startWebSocketServer({
