@@ -234,6 +234,7 @@ export default {
     'src/providers/danube/input-limits.ts',
     'src/gateway/recently-listed-ids.ts',
     'src/server/answer-error.ts',
+    'src/server/body-errors.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
