@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       const { defaultTimezones, defaultTimezoneWarning } = await import('./config/default-timezone.js');
       const { secretEdgeSpaces, secretEdgeSpaceWarning } = await import('./config/secret-edge-spaces.js');
       const { smallAnswerBudget } = await import('./config/small-answer-budget.js');
+      const { shortAnswerDeadlines, shortAnswerDeadlineWarning } = await import('./config/short-answer-deadline.js');
       const { looseSecretFileWarning, takeLooseSecretFiles } = await import('./config/secret-file-modes.js');
       const { startEnvProblems } = await import('./config/start-env.js');
       // The file's problems and then the environment's, in one pass, as the start would refuse them.
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
         ...secretEdgeSpaces(config).map(secretEdgeSpaceWarning),
         ...defaultTimezones(config).map(defaultTimezoneWarning),
         ...(smallBudget === null ? [] : [smallBudget]),
+        ...shortAnswerDeadlines(config).map(shortAnswerDeadlineWarning),
         ...takeLooseSecretFiles().map(looseSecretFileWarning),
       ];
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);

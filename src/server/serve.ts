@@ -12,6 +12,7 @@ import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { smallAnswerBudget } from '../config/small-answer-budget.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
+import { shortAnswerDeadlines, shortAnswerDeadlineWarning } from '../config/short-answer-deadline.js';
 import { secretEdgeSpaces, secretEdgeSpaceWarning } from '../config/secret-edge-spaces.js';
 import { looseSecretFileWarning, takeLooseSecretFiles } from '../config/secret-file-modes.js';
 import { boundedStdout, onStdoutResumed, STDOUT_MAX_BUFFERED_BYTES } from '../observability/bounded-stdout.js';
@@ -101,6 +102,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
   const smallBudget = smallAnswerBudget(config);
   if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);
+  for (const account of shortAnswerDeadlines(config)) logger.warn({ provider: account.provider, setting: 'limits.answerDeadlineMs' }, shortAnswerDeadlineWarning(account));
   // REDIS_URL_FILE and the config's NAME_FILEs, all read by now.
   for (const file of takeLooseSecretFiles()) logger.warn({ setting: file.variable, mode: file.mode }, looseSecretFileWarning(file));
   if (redisUrl) phases?.enter('connecting to Redis');

@@ -1,26 +1,38 @@
-import { UPSTREAM_DEFAULTS } from './defaults.js';
+import { UPSTREAM_DEFAULTS, type UpstreamPolicyOptions } from './defaults.js';
+
+/** What of an account's upstream policy bounds how long its requests take. */
+export type RequestTimePolicy = Pick<UpstreamPolicyOptions, 'timeoutMs' | 'retries' | 'retryMaxDelayMs' | 'maxConcurrency'>;
 
 /**
- * The longest one provider read takes at the default upstream policy while the provider is slow
- * but answering: every attempt times out, and each retry waits the longest backoff
- * (10 s × 3 + 5 s × 2 = 40 s).
+ * The longest one provider read takes while the provider is slow but answering: every attempt
+ * times out, and each retry waits the longest backoff (at the defaults 10 s × 3 + 5 s × 2 = 40 s).
  */
-export const LONGEST_READ_MS = UPSTREAM_DEFAULTS.timeoutMs * (UPSTREAM_DEFAULTS.retries + 1) + UPSTREAM_DEFAULTS.retryMaxDelayMs * UPSTREAM_DEFAULTS.retries;
+export const longestReadMs = (policy: RequestTimePolicy): number => policy.timeoutMs * (policy.retries + 1) + policy.retryMaxDelayMs * policy.retries;
 
 /** Reads one after another in the deepest request (a dashboard: instances, then each one's backups and schedules). */
 const READ_ROUNDS = 3;
 
-/** The most instances a createBackups names (limits.maxBulkInstances' default)... */
-const BULK_INSTANCES = 100;
-/** ...and one account's writes at once (maxConcurrency's default): 7 waves of unretried writes, after a look-up's read. */
-const BULK_WRITE_MS = Math.ceil(BULK_INSTANCES / UPSTREAM_DEFAULTS.maxConcurrency) * UPSTREAM_DEFAULTS.timeoutMs + LONGEST_READ_MS;
+/** The most instances a createBackups names at limits.maxBulkInstances' default. */
+export const DEFAULT_BULK_INSTANCES = 100;
+
+/** A createBackups of `instances` on one account: waves of maxConcurrency unretried writes, after a look-up's read. */
+const bulkWriteMs = (policy: RequestTimePolicy, instances: number): number => Math.ceil(instances / policy.maxConcurrency) * policy.timeoutMs + longestReadMs(policy);
 
 /** Room above the longest for a large answer scrubbed in turns and a store's 5 s command timeouts. */
 const MARGIN_MS = 60_000;
 
 /**
+ * The least answer deadline that answers no healthy request to an account of this policy as lost:
+ * the longer of 3 rounds of reads and a createBackups of `bulkInstances` (limits.maxBulkInstances),
+ * with the margin.
+ */
+export const leastAnswerDeadlineMs = (policy: RequestTimePolicy, bulkInstances: number): number =>
+  Math.max(READ_ROUNDS * longestReadMs(policy), bulkWriteMs(policy, bulkInstances)) + MARGIN_MS;
+
+/**
  * `limits.answerDeadlineMs`' default, 180 s: past the longest a healthy request takes at the
  * default upstream policy (3 rounds of reads, 120 s; a 100-instance createBackups, 110 s) with a
- * margin. An account whose `timeoutMs` or `retries` are raised needs the deadline raised with them.
+ * margin. An account whose `timeoutMs` or `retries` are raised needs the deadline raised with them
+ * (src/config/short-answer-deadline.ts warns of one that is not).
  */
-export const ANSWER_DEADLINE_DEFAULT_MS = Math.max(READ_ROUNDS * LONGEST_READ_MS, BULK_WRITE_MS) + MARGIN_MS;
+export const ANSWER_DEADLINE_DEFAULT_MS = leastAnswerDeadlineMs(UPSTREAM_DEFAULTS, DEFAULT_BULK_INSTANCES);
