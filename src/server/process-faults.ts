@@ -18,11 +18,11 @@ export interface ProcessFaultOptions {
   record: FaultRecord;
   /** The drain SIGTERM starts, ending in exit 1 (shutdown.ts, GracefulStop). */
   drainAfterFault: () => void;
-  /** How long unhandled rejections of one error name share a line (REJECTION_LINE_PERIOD_MS). */
+  /** How long unhandled rejections, or uncaught exceptions, of one error name share a line (REJECTION_LINE_PERIOD_MS). */
   rejectionLinePeriodMs?: number;
 }
 
-/** What the rejection lines are throttled by: the error's name (unscrubbed, never logged), read without throwing. */
+/** What the fault lines are throttled by: the error's name (unscrubbed, never logged), read without throwing. */
 function throttleKey(fault: unknown): string {
   try {
     return fault instanceof Error ? String(fault.name).slice(0, 100) : `(${typeof fault})`;
@@ -42,6 +42,10 @@ const SHOWN_STACK_CHARS = 4_000;
 /**
  * How long the unhandled-rejection lines of one error name share a line. A client able to cause a
  * rejection on every request wrote a line of up to some 5 KB per request; the metric still counts each.
+ * The uncaught-exception lines are throttled the same way (their own names, their own lines): the
+ * first one starts a drain, but the process serves on through it (up to shutdown.drainTimeoutMs,
+ * 10 min at most), and a throw that recurs (an interval's callback, a handler of every socket's
+ * events) wrote a fatal line of up to some 5 KB each time until the exit.
  */
 export const REJECTION_LINE_PERIOD_MS = 10_000;
 /** Error names remembered at most: past it, the rest share one line a period. */
@@ -84,32 +88,35 @@ export function scrubbedFault(fault: unknown, scrub: (text: string) => string): 
  *   were left out since), as a client may cause one on every request; the metric counts each.
  * - An exception thrown outside any handler (a timer's, an event handler's) unwound code that may
  *   have left shared state half-changed: the replica drains as at SIGTERM (requests in flight are
- *   answered, new ones refused) and exits 1, so its supervisor restarts it.
+ *   answered, new ones refused) and exits 1, so its supervisor restarts it. Its line is throttled
+ *   as the rejection's is, as it may recur through the drain; each still counted, each still
+ *   (re)starts the drain.
  */
 export function watchProcessFaults(options: ProcessFaultOptions): void {
   const { logger, record } = options;
   const rejectionLines = new LogThrottle(options.rejectionLinePeriodMs ?? REJECTION_LINE_PERIOD_MS, REJECTION_LINE_NAMES);
   // A throw from an 'uncaughtException' listener ends the process at once (exit 7): nothing here may throw.
-  const report = (kind: UnhandledErrorKind, fault: unknown, level: 'error' | 'fatal', words: string, lines?: LogThrottle) => {
+  const exceptionLines = new LogThrottle(options.rejectionLinePeriodMs ?? REJECTION_LINE_PERIOD_MS, REJECTION_LINE_NAMES);
+  const report = (kind: UnhandledErrorKind, fault: unknown, level: 'error' | 'fatal', words: string, lines: LogThrottle, leftOutField: string) => {
     try {
       record.count(kind);
     } catch {
       // The line below still says it.
     }
     try {
-      const leftOut = lines === undefined ? undefined : lines.take(throttleKey(fault));
+      const leftOut = lines.take(throttleKey(fault));
       if (leftOut === null) return;
       const { message, ...fields } = scrubbedFault(fault, record.scrub);
-      logger[level]({ kind, ...fields, ...(leftOut === undefined ? {} : { alsoRejectedSinceLastLine: leftOut }) }, `${words}: ${message}`);
+      logger[level]({ kind, ...fields, [leftOutField]: leftOut }, `${words}: ${message}`);
     } catch {
       // A logger that throws has nowhere left to say so.
     }
   };
   process.on('unhandledRejection', (reason) => {
-    report('unhandled_rejection', reason, 'error', 'unhandled promise rejection (a fault in the gateway or a library; still serving)', rejectionLines);
+    report('unhandled_rejection', reason, 'error', 'unhandled promise rejection (a fault in the gateway or a library; still serving)', rejectionLines, 'alsoRejectedSinceLastLine');
   });
   process.on('uncaughtException', (error) => {
-    report('uncaught_exception', error, 'fatal', 'uncaught exception (state may be inconsistent): draining as at SIGTERM, then exiting 1');
+    report('uncaught_exception', error, 'fatal', 'uncaught exception (state may be inconsistent): draining as at SIGTERM, then exiting 1', exceptionLines, 'alsoThrownSinceLastLine');
     try {
       options.drainAfterFault();
     } catch {
