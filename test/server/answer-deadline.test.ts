@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ZomroSimulator } from '../../src/providers/zomro/simulator.js';
 import type { RequestHold } from '../../src/simulator/request-hold.js';
 import { eventually, startHarness, withLimits, withProviderSettings, withSettings, type Harness } from '../helpers/harness.js';
-import { wsClient, wsRun } from '../helpers/ws.js';
+import { follow, wsClient, wsRun } from '../helpers/ws.js';
 
 /**
  * A request whose work is lost (a library rejected a promise nobody awaited) got no answer, ever:
@@ -150,6 +151,31 @@ describe('limits.answerDeadlineMs', () => {
       expect(await metric(gateway, 'backup_graph_answer_deadline_answers_total{transport="websocket"}')).toBe(1);
       held.release();
       await eventually(() => metric(gateway, 'backup_graph_answer_deadline_late_answers_total{transport="websocket"}'), (count) => count === 1);
+    } finally {
+      await client.dispose();
+    }
+  }, 20_000);
+
+  it('leaves a subscription unbounded: an event after the deadline has passed still reaches it (guard)', async () => {
+    const gateway = await gatewayWithDeadline();
+    // The backup stays Saving until the test ends it: its SUCCEEDED is the event, triggered past the deadline.
+    const zomro = gateway.simulator('zomro').simulator as ZomroSimulator;
+    zomro.asyncDelayMs = 10 * 60_000;
+    const listed = await gateway.gql<{ instances: { edges: Array<{ node: { id: string } }> } }>(INSTANCES);
+    const created = await gateway.gql<{ createBackup: { operation: { id: string } } }>(CREATE, { input: { instanceId: listed.data!.instances.edges[0]!.node.id, name: 'followed-past-the-deadline' } });
+    const id = created.data!.createBackup.operation.id;
+    const client = wsClient(gateway.gateway.graphqlUrl);
+    try {
+      const followed = follow(client, id);
+      followed.all.catch(() => {});
+      expect(await followed.first).toBe('RUNNING');
+      // The signal that the deadline's time has passed since the subscription began: a query begun after it, answered by the deadline.
+      const held = hold(gateway, INSTANCES_FUNC);
+      expect((await gateway.gql(INSTANCES)).status).toBe(504);
+      held.release();
+      zomro.finishBackups();
+      expect(await followed.all).toEqual(['RUNNING', 'SUCCEEDED']);
+      expect(await metric(gateway, 'backup_graph_answer_deadline_answers_total{transport="websocket"}')).toBe(0);
     } finally {
       await client.dispose();
     }
