@@ -16,6 +16,7 @@ import { nearVariable } from './near-variable.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
+import { withDerivedAnswerDeadline } from './derived-answer-deadline.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { withShutdownEnv } from './shutdown-env.js';
 import { notUtf8TextProblem } from './not-utf8-text.js';
@@ -235,7 +236,7 @@ function withShellStyleHint(line: string, shellStyle: ReadonlyMap<string, string
 /** Every problem of an already-parsed config object, in one list (empty: valid). */
 function problemsOf(input: unknown, skip: ReadonlySet<string>, shellStyle: ReadonlyMap<string, string> = new Map(), keyLine?: KeyLine): { problems: string[]; config?: GatewayConfig } {
   const result = configSchema.safeParse(input, { error: errorMap });
-  if (result.success) return { problems: [], config: result.data };
+  if (result.success) return { problems: [], config: withDerivedAnswerDeadline(result.data, input) };
   const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input, keyLine));
   // Checks across parts of the config only run inside zod once the rest is valid; run them anyway.
   for (const issue of crossCheckConfig(input)) lines.push(`${formatPath(issue.path)}: ${issue.message}`);

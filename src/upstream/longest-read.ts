@@ -32,7 +32,8 @@ export const leastAnswerDeadlineMs = (policy: RequestTimePolicy, bulkInstances: 
 /**
  * `limits.answerDeadlineMs`' default, 180 s: past the longest a healthy request takes at the
  * default upstream policy (3 rounds of reads, 120 s; a 100-instance createBackups, 110 s) with a
- * margin. An account whose `timeoutMs` or `retries` are raised needs the deadline raised with them
- * (src/config/short-answer-deadline.ts warns of one that is not).
+ * margin. An account whose `timeoutMs` or `retries` are raised needs the deadline raised with them:
+ * src/config/derived-answer-deadline.ts does so when the file leaves the key out, and
+ * src/config/short-answer-deadline.ts warns when the file writes one too short.
  */
 export const ANSWER_DEADLINE_DEFAULT_MS = leastAnswerDeadlineMs(UPSTREAM_DEFAULTS, DEFAULT_BULK_INSTANCES);
