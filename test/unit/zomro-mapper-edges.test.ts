@@ -79,8 +79,10 @@ describe('zomro mapper: backups', () => {
     const origin = (word: unknown) => mapBackup('z', 'vm', { id: 1, backup_type: word }).origin;
     expect(origin('manual')).toBe('MANUAL');
     expect(origin('MANUAL')).toBe('MANUAL');
-    for (const word of ['scheduled', 'schedule', 'Scheduled', 'auto', 'automatic', 'AUTO']) expect(origin(word), word).toBe('SCHEDULED');
-    for (const word of ['', 'nightly', 'manually', 'autom', 'schedu', 7]) expect(origin(word), String(word)).toBeNull();
+    // The backup document's description: "How the backup was created: Manually or on schedule".
+    for (const word of ['manually', ' Manually ', ' manual']) expect(origin(word), word).toBe('MANUAL');
+    for (const word of ['scheduled', 'schedule', 'Scheduled', 'auto', 'automatic', 'AUTO', 'on schedule', 'On  Schedule', 'by schedule', ' scheduled ']) expect(origin(word), word).toBe('SCHEDULED');
+    for (const word of ['', 'nightly', 'manuals', 'autom', 'schedu', 'on', 'on auto schedule', 'in schedule', 7]) expect(origin(word), String(word)).toBeNull();
   });
 
   it('reads image_size as GB below 2^20 and as bytes from 2^20 up', () => {

@@ -45,11 +45,21 @@ export function mapBackupStatus(word: unknown): BackupStatus {
   return Object.hasOwn(STATUS, key) ? (STATUS[key] as BackupStatus) : 'UNKNOWN';
 }
 
+/**
+ * `backup_type`, "How the backup was created: Manually or on schedule" (Zomro's backup
+ * document). Its example shows `manual`; no document shows the scheduled word (providers.md
+ * names the field, no values), so both documents' readings are taken: the example's `manual`
+ * and the description's `manually` as MANUAL; `on schedule` / `by schedule` (the description's
+ * words), `schedule`, `scheduled` and `auto`/`automatic` (a word a panel might store) as
+ * SCHEDULED. Compared trimmed and lower-cased, as the status words are: " manual" and
+ * "On schedule" read as no origin. Anything else is not known (null), `raw` keeps it.
+ */
 function mapOrigin(word: unknown): BackupOrigin | null {
   if (typeof word !== 'string') return null;
-  const normalised = word.toLowerCase();
-  if (normalised === 'manual') return 'MANUAL';
-  if (normalised.startsWith('schedul') || normalised === 'auto' || normalised === 'automatic') return 'SCHEDULED';
+  const normalised = word.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (normalised === 'manual' || normalised === 'manually') return 'MANUAL';
+  const scheduled = normalised.replace(/^(on|by) /, '');
+  if (scheduled.startsWith('schedul') || scheduled === 'auto' || scheduled === 'automatic') return 'SCHEDULED';
   return null;
 }
 

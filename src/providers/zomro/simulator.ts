@@ -216,6 +216,13 @@ export class ZomroSimulator extends ProviderSimulator {
    * message play a panel wording it otherwise.
    */
   notActiveRefusal: { type: string; message: string } | null = null;
+  /**
+   * The stored `backup_type` words a panel sends for a backup made on request and one made by a
+   * schedule. Zomro's backup document shows `manual` in its example and describes the field as
+   * "How the backup was created: Manually or on schedule"; no document shows the scheduled word.
+   * null sends `manual` and `schedule`.
+   */
+  backupTypeWords: { manual: string; schedule: string } | null = null;
   /** Most rows the simulated panel answers per page of any list, whatever `p_cnt` asks (null: as asked). */
   listPageCap: number | null = null;
   /**
@@ -524,7 +531,7 @@ export class ZomroSimulator extends ProviderSimulator {
     const status = backup.deleted && this.listsDeletedItems === 'image' ? 'deleted' : saving ? this.savingWord : (backup.fixedStatus ?? 'Active');
     const row = wrap({
       architecture: 'x86_64',
-      backup_type: backup.backup_type,
+      backup_type: this.backupTypeWords?.[backup.backup_type === 'manual' ? 'manual' : 'schedule'] ?? backup.backup_type,
       createdate: backup.createdate,
       disk_format: 'qcow2',
       ...(this.listsFleioId ? { fleio_id: backup.fleio_id } : {}),
