@@ -50,7 +50,10 @@ export function vmOfBackup(row: Row, providerId: string): string | null {
 export function mapBackup(providerId: string, vmId: string, row: Row): Backup {
   const id = idText(row.id, providerId);
   const initiated = toStringOrNull(row.initiated);
-  const type = toStringOrNull(row.backup_type);
+  // "backup_type – normal or incremental" (OnApp backups/images document; both its samples
+  // lower-case). Read trimmed and lower-cased, as `initiated` and a schedule's `period` are: a
+  // panel's "Incremental" read as no mode. Any other word is not known (null); `raw` keeps it.
+  const type = toStringOrNull(row.backup_type)?.trim().toLowerCase();
   return withPublicRaw(
     {
       providerId,

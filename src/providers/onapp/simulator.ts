@@ -114,6 +114,12 @@ export class OnappSimulator extends ProviderSimulator {
    * (`Disk/Schedule.php`, 2.0 to 4.1) has it at `/schedules/:id.json`, the newer path 404.
    */
   legacyScheduleRoutes = false;
+  /**
+   * How `backup_type` is spelt on the wire. OnApp's backups/images document: "backup_type – normal
+   * or incremental", both its samples (JSON and XML) lower-case; null sends those words. A panel
+   * showing them capitalised (as OnApp's UI does) or padded is played by a map.
+   */
+  backupTypeWords: { normal: string; incremental: string } | null = null;
   /** What a backup taken on request reads in `initiated`: OnApp's docs show "manual"; a panel may spell it otherwise. */
   manualInitiated: string | number = 'manual';
   readonly vms = new Map<number, SimVm>();
@@ -458,7 +464,7 @@ export class OnappSimulator extends ProviderSimulator {
     return {
       id: backup.id,
       backup_size: built ? backup.backup_size : 0,
-      backup_type: backup.backup_type,
+      backup_type: this.backupTypeWords?.[backup.backup_type] ?? backup.backup_type,
       built,
       built_at: built ? backup.created_at : null,
       created_at: backup.created_at,
