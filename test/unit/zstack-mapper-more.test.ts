@@ -46,10 +46,12 @@ describe('zstack mapper: the rest of a backup group', () => {
     expect(mapBackupGroup('z', 'g', [{ ...volume({}), status: undefined }], 'UTC').status).toBe('UNKNOWN');
   });
 
-  it('reads the mode in any case; full when not incremental', () => {
+  it('reads the mode in any case; none where the rows do not say full or incremental (the API docs list no mode)', () => {
     expect(mapBackupGroup('z', 'g', [volume({ mode: 'Incremental' })], 'UTC').mode).toBe('INCREMENTAL');
     expect(mapBackupGroup('z', 'g', [volume({ mode: 'incremental' })], 'UTC').mode).toBe('INCREMENTAL');
-    expect(mapBackupGroup('z', 'g', [volume({ mode: undefined })], 'UTC').mode).toBe('FULL');
+    expect(mapBackupGroup('z', 'g', [volume({ mode: ' FULL ' })], 'UTC').mode).toBe('FULL');
+    expect(mapBackupGroup('z', 'g', [volume({ mode: undefined })], 'UTC').mode).toBeNull();
+    expect(mapBackupGroup('z', 'g', [volume({ mode: 'Differential' })], 'UTC').mode).toBeNull();
   });
 
   it('maps the whole record: no origin, no protection, the root description as note, the volumes in raw', () => {

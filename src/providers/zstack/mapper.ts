@@ -1,5 +1,5 @@
 import { appendToGroup } from '../../domain/arrays.js';
-import type { Backup, BackupStatus, Instance } from '../../domain/types.js';
+import type { Backup, BackupMode, BackupStatus, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
 import { toBytes, toStringOrNull } from '../../domain/units.js';
 import { zonedWallTimeToUtc } from '../../domain/zoned-wall-time.js';
@@ -139,7 +139,7 @@ function backupOfVolumes(
       name: toStringOrNull(root.name) ?? groupUuid,
       status,
       origin: null,
-      mode: toStringOrNull(root.mode)?.toLowerCase() === 'incremental' ? 'INCREMENTAL' : 'FULL',
+      mode: backupMode(root.mode),
       createdAt: parseZstackDate(root.createDate, timezone),
       sizeBytes: total !== null && Number.isSafeInteger(total) ? total : null,
       protected: false,
@@ -155,6 +155,18 @@ function backupOfVolumes(
     { groupUuid: own ? null : groupUuid, volumes },
     ZSTACK_RAW_HIDDEN,
   );
+}
+
+/**
+ * A volume backup's `mode`, where ZStack says it: providers.md lists the field (ZStack's SDK
+ * inventory), but the API docs' list of a volume backup's fields names none and gives no values.
+ * Full and incremental are read in any case (the simulator plays `Full`; no document shows a
+ * value). A row without it, or with another word, does not say (the schema's "null where it does
+ * not"): it read FULL.
+ */
+function backupMode(value: unknown): BackupMode | null {
+  const word = toStringOrNull(value)?.trim().toLowerCase();
+  return word === 'incremental' ? 'INCREMENTAL' : word === 'full' ? 'FULL' : null;
 }
 
 const isTypedRoot = (volume: Row): boolean => volume.type === 'Root';

@@ -125,6 +125,12 @@ export class ZstackSimulator extends ProviderSimulator {
    */
   omitsVolumeType = false;
   /**
+   * `volume-backups` rows come without `mode`: the API docs' list of a volume backup's fields
+   * (CreateVmBackup, #inventories) names none, though ZStack's SDK inventory (providers.md) has it.
+   * Off, rows carry it (`Full`).
+   */
+  omitsMode = false;
+  /**
    * Query answers without `sort` come in no particular order, a different one each time: ZStack
    * queries its database with `ORDER BY` only when `sort` is given, and without it the order is
    * whatever the database returns (it changes with plans and writes). Off, rows come in insertion
@@ -422,7 +428,7 @@ export class ZstackSimulator extends ProviderSimulator {
         const unknown = unknownConditionField(params, VOLUME_BACKUP_FIELDS);
         if (unknown !== null) return { status: 503, json: { error: noSuchField(unknown, 'org.zstack.header.storage.backup.VolumeBackupInventory') } };
       }
-      const omitted = [...(this.omitsVmInstanceUuid || this.refusesUnknownQueryFields ? ['vmInstanceUuid'] : []), ...(this.omitsGroupUuid ? ['groupUuid'] : []), ...(this.omitsVolumeType ? ['type'] : [])];
+      const omitted = [...(this.omitsVmInstanceUuid || this.refusesUnknownQueryFields ? ['vmInstanceUuid'] : []), ...(this.omitsGroupUuid ? ['groupUuid'] : []), ...(this.omitsVolumeType ? ['type'] : []), ...(this.omitsMode ? ['mode'] : [])];
       return query(omitted.length === 0 ? this.volumeBackups : this.volumeBackups.map((row) => withoutFields(row, omitted)), params, this.queryStyle());
     }
     if (request.method === 'POST' && (match = /^volumes\/([0-9a-f]{32})\/vm-backups$/.exec(route))) return this.createBackup(request, match[1] as string);
