@@ -79,6 +79,11 @@ export function mapBackup(providerId: string, vmAskedFor: string, row: Row): Bac
       // deleted (esdc-ce Backup.define: null=True, on_delete SET_NULL): still a definition's backup,
       // but which way it was started is not known, so no origin (it read MANUAL).
       origin: toStringOrNull(row.define) ? 'SCHEDULED' : null,
+      // Danube's documents give no full/incremental field: a backup's `type` (its definition's
+      // "Backup type (1 - dataset, 2 - file)") is how it is stored, kept in `raw`. Each backup is
+      // restored by its name alone and a definition's retention deletes its oldest backups ("Maximum
+      // number of backups to keep"), so none needs an earlier one to restore: FULL, an inference
+      // (docs/providers.md, the documented ambiguities).
       mode: 'FULL',
       createdAt: parseUtcDate(row.created),
       // Bytes: a whole, non-negative, safe number, or none (`SafeInt` refuses the rest).
