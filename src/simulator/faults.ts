@@ -28,6 +28,10 @@ export const FAULT_MODES = [
   'malformed-json',
   /** Promises a longer body than it sends, then closes the connection. */
   'truncated',
+  /** A status line and then more header lines than any HTTP client reads (undici stops at 16 KiB). */
+  'header-flood',
+  /** An answer that is not HTTP: a status line with no status code, as a service of another protocol on the port sends. */
+  'not-http',
   /** 502 with an HTML error page, as a proxy in front of a provider would send. */
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */

@@ -2,6 +2,7 @@ import type { SimulatorSeedOptions } from './random.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
+import { writeUnreadableHttp } from './unreadable-http.js';
 import { withNestedEscapes } from './nested-escapes.js';
 import { RequestHold } from './request-hold.js';
 
@@ -253,6 +254,7 @@ export class SimulatorServer {
     // Trimmed in halves, so each trim's copy is paid for by logLimit requests.
     if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
     if (injected?.mode === 'truncated') return truncate(res);
+    if (injected?.mode === 'header-flood' || injected?.mode === 'not-http') return writeUnreadableHttp(res, injected.mode);
     if (injected?.mode === 'trickle') return trickle(res, answer, injected.trickleIntervalMs ?? 1_000);
     send(res, answer);
   }

@@ -23,6 +23,7 @@ import { requestText, type TextAnswer } from './answer-request.js';
 import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
+import { isUnreadableHttpAnswer, UNREADABLE_ANSWER_NEXT_STEP } from './unreadable-answer.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -462,6 +463,7 @@ function transportError(error: unknown, provider: string): GatewayError {
   if (error instanceof AttemptCancelled) return new UpstreamCancelledError(provider);
   const failure = error instanceof AttemptTimeout ? 'timeout' : classifyTransportError(error);
   if (failure === 'timeout') return new UpstreamFailure('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider }, failure);
+  if (isUnreadableHttpAnswer(error)) return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${UNREADABLE_ANSWER_NEXT_STEP}`, { provider }, failure);
   // The answer names neither the address nor which of the two (the log and the admin /readyz do); the next
   // step is here because a wrong port or host in `url` reads as this and nothing else.
   return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${UNREACHABLE_NEXT_STEP}`, { provider }, failure);

@@ -18,6 +18,8 @@ const EXPECTED: Record<Exclude<FaultMode, 'none' | 'http-401' | 'http-403'>, str
   'rate-limit': 'PROVIDER_UNAVAILABLE',
   'malformed-json': 'PROVIDER_ERROR',
   truncated: 'PROVIDER_UNAVAILABLE',
+  'header-flood': 'PROVIDER_UNAVAILABLE',
+  'not-http': 'PROVIDER_UNAVAILABLE',
   'html-error': 'PROVIDER_UNAVAILABLE',
   'wrong-content-type': 'PROVIDER_ERROR',
   trickle: 'PROVIDER_TIMEOUT',
