@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { util, type Dispatcher } from 'undici';
 import type { AnswerBytesBudget, AnswerHold } from './answer-bytes.js';
 import { ResponseTooLargeError, answerText } from './answer-body.js';
+import { AnswerCutShortError } from './answer-cut-short.js';
 import type { AttemptSignal } from './deadline.js';
 
 /** A provider's answer read whole: its status, headers and decoded text, and the hold on its bytes (the caller closes it). */
@@ -110,7 +111,9 @@ class TextHandler implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
-    this.fail(error);
+    // Past the headers, a failure not of our own making (the deadline, a cancel, the size limit's abort) is the answer cut short.
+    const ours = this.signal.aborted || error instanceof ResponseTooLargeError;
+    this.fail(this.status !== 0 && !ours ? new AnswerCutShortError(error) : error);
   }
 
   private fail(error: unknown): void {

@@ -20,6 +20,7 @@ import { LogThrottle } from '../observability/log-throttle.js';
 import { ANSWER_BYTES_HELD_DEFAULT, AnswerBytesBudget } from './answer-bytes.js';
 import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns } from './answer-body.js';
 import { requestText, type TextAnswer } from './answer-request.js';
+import { ANSWER_CUT_SHORT_NEXT_STEP, AnswerCutShortError } from './answer-cut-short.js';
 import { MAX_JSON_CONTAINERS, UNCOUNTED_CHARS, holdsMoreContainers } from './json-containers.js';
 import { assertInsideApi, compactQuery } from './request-path.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -464,6 +465,8 @@ function transportError(error: unknown, provider: string): GatewayError {
   const failure = error instanceof AttemptTimeout ? 'timeout' : classifyTransportError(error);
   if (failure === 'timeout') return new UpstreamFailure('PROVIDER_TIMEOUT', `provider ${provider} did not answer in time`, { provider }, failure);
   if (isUnreadableHttpAnswer(error)) return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${UNREADABLE_ANSWER_NEXT_STEP}`, { provider }, failure);
+  // After the check above: a malformed body (a bad chunk size) also ends the answer, and is the one to name.
+  if (error instanceof AnswerCutShortError) return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${ANSWER_CUT_SHORT_NEXT_STEP}`, { provider }, failure);
   // The answer names neither the address nor which of the two (the log and the admin /readyz do); the next
   // step is here because a wrong port or host in `url` reads as this and nothing else.
   return new UpstreamFailure('PROVIDER_UNAVAILABLE', `provider ${provider} ${UNREACHABLE_NEXT_STEP}`, { provider }, failure);
