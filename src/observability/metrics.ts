@@ -165,6 +165,17 @@ export class GatewayMetrics implements UpstreamObserver {
       for (const { provider, kind, waiting } of this.callsWaitingNow()) this.callsWaiting.set({ provider, kind }, waiting);
     },
   });
+  /** Read at scrape time from each account's health (showCredentialsRefused): a refusal between two scrapes is still read. */
+  private credentialsRefusedNow: () => ReadonlyArray<{ provider: string; kind: string; refused: boolean }> = () => [];
+  private readonly credentialsRefused: Gauge<'provider' | 'kind'> = new Gauge({
+    name: 'backup_graph_upstream_credentials_refused',
+    help: "1 while the provider account's health reads DEGRADED or DOWN because the provider refused the gateway's credentials (readyz cause credentials, healthCause CREDENTIALS_REFUSED: a data call refused 401/403, a refused login, a Zomro token or ZStack sessionId refused) until a call is answered again; 0 otherwise; by provider.",
+    labelNames: ['provider', 'kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const { provider, kind, refused } of this.credentialsRefusedNow()) this.credentialsRefused.set({ provider, kind }, refused ? 1 : 0);
+    },
+  });
   /** Read at scrape time from the read cache's store (showReadCacheBytes). */
   private readCacheBytes: () => number = () => 0;
   private readonly readCacheBytesHeld: Gauge = new Gauge({
@@ -213,6 +224,11 @@ export class GatewayMetrics implements UpstreamObserver {
   /** The gauge of upstream calls waiting for a slot reads this, per account. */
   showCallsWaiting(read: () => ReadonlyArray<{ provider: string; kind: string; waiting: number }>): void {
     this.callsWaitingNow = read;
+  }
+
+  /** The gauge of accounts whose credentials the provider refused reads this, per account. */
+  showCredentialsRefused(read: () => ReadonlyArray<{ provider: string; kind: string; refused: boolean }>): void {
+    this.credentialsRefusedNow = read;
   }
 
   /** The gauge of the read cache's bytes reads this. */

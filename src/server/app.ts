@@ -176,6 +176,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const adapters = config.providers.map((provider) => createAdapter(provider, { logger, observer: metrics, services: adapterServices, answerBytes, ...(options.scrubCharsPerTurn === undefined ? {} : { scrubCharsPerTurn: options.scrubCharsPerTurn }) }));
   metrics.initialiseBreakers(config.providers.map((provider) => provider.id));
   metrics.showCallsWaiting(() => adapters.map((adapter) => ({ provider: adapter.account.id, kind: adapter.account.kind, waiting: adapter.upstream.callsWaiting })));
+  metrics.showCredentialsRefused(() =>
+    adapters.map((adapter) => {
+      const { health, cause } = adapter.upstream.healthReport();
+      return { provider: adapter.account.id, kind: adapter.account.kind, refused: health !== 'UP' && cause === 'credentials' };
+    }),
+  );
   const cacheTtl = new Map(config.providers.map((provider) => [provider.id, provider.cacheTtlMs ?? READ_CACHE_DEFAULTS.cacheTtlMs]));
   const services = new SharedServices(new ProviderSet(adapters), store, logger, {
     maxPageSize: config.limits.maxPageSize,
