@@ -39,6 +39,16 @@ describe.skipIf(!promtoolInstalled())('deploy/prometheus/backup-graph.rules.yaml
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
   });
 
+  it("fires ProviderCredentialsRefused once for an account whose credentials stay refused while it is called, never for one refusal answered at the next call nor for an account nobody calls", () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/credentials-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
+
+  it('fires GatewayUnhandledRejection, GatewayUncaughtException and GatewayAnswersByDeadline for the replica that counted one, and GatewayRestarting for a replica started 3 more times in 30 minutes, never for one restart nor for a process that is no gateway', () => {
+    const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/fault-rules.test.yaml'], { encoding: 'utf8' });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+  });
+
   it('waits past the sweep interval before ProtectionSweepStopped and ProtectionCountsOutdated: a sweep every 8 hours is neither stopped nor outdated between its runs', () => {
     const tested = spawnSync('promtool', ['test', 'rules', 'test/fixtures/prometheus/long-sweep-interval-rules.test.yaml'], { encoding: 'utf8' });
     expect(tested.status, tested.stdout + tested.stderr).toBe(0);
