@@ -84,6 +84,11 @@ const shapes: Record<string, (chars: number) => string> = {
   '%2525253C between letters': (chars) => repeated('a%2525253C', chars),
   '&amp;amp;amp; between letters': (chars) => repeated('a&amp;amp;amp;', chars),
   '+ runs': (chars) => repeated('+', chars),
+  // The cut-point search (scrub-pieces.ts) at its most work: every separator is refused (mayStandInJoinerRun), after the longest
+  // look back (64 joiners, then 23 letters to a marker) or the longest look ahead (a stretch ending in an "&"), so the search goes
+  // on to the text's end and the answer is scrubbed whole. Only past CHARS_PER_TURN is an answer cut: run it at 2 and 8 MB.
+  'cuts refused: longest look back': (chars) => repeated(`"%${'A'.repeat(23)}${'-'.repeat(64)},`, chars),
+  'cuts refused: long look ahead': (chars) => repeated(`a${','.repeat(200)}&"`, chars),
   'letters only': (chars) => repeated('abcdefghij', chars),
 };
 
