@@ -138,6 +138,23 @@ describe.skipIf(!redis.url)(redisSuite('read cache entries in Redis', redis), ()
     expect(await replica().getMany([backupsOf('vm5')])).toEqual([undefined]);
   });
 
+  it('writes the answers beside one another replica overtook, with no store failure: only that one is left out', async () => {
+    const failures: unknown[] = [];
+    const here = new ReadCache(store as RedisStore, new Map([['cached', TTL_MS]]), (error) => failures.push(error));
+    const mark = here.now();
+    expect(await here.getMany([backupsOf('overtaken'), backupsOf('beside-it')], mark)).toEqual([undefined, undefined]);
+    await replica().invalidateInstance('cached', 'overtaken');
+    await here.setMany(
+      [
+        { address: backupsOf('overtaken'), value: [] },
+        { address: backupsOf('beside-it'), value: [] },
+      ],
+      mark,
+    );
+    expect(failures).toEqual([]);
+    expect(await replica().getMany([backupsOf('overtaken'), backupsOf('beside-it')])).toEqual([undefined, []]);
+  });
+
   it('leaves nothing of a cached list behind once Redis evicts it', async () => {
     const { entry, generation } = await cachedAfterAWrite('vm2');
     await evict([entry]);
