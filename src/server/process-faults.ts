@@ -18,8 +18,6 @@ export interface ProcessFaultOptions {
   record: FaultRecord;
   /** The drain SIGTERM starts, ending in exit 1 (shutdown.ts, GracefulStop). */
   drainAfterFault: () => void;
-  /** How long unhandled rejections, or uncaught exceptions, of one error name share a line (REJECTION_LINE_PERIOD_MS). */
-  rejectionLinePeriodMs?: number;
 }
 
 /** What the fault lines are throttled by: the error's name (unscrubbed, never logged), read without throwing. */
@@ -40,16 +38,16 @@ const SHOWN_MESSAGE_CHARS = 1_000;
 const SHOWN_STACK_CHARS = 4_000;
 
 /**
- * How long the unhandled-rejection lines of one error name share a line. A client able to cause a
+ * How long the fault lines of one error name share a line. A client able to cause a
  * rejection on every request wrote a line of up to some 5 KB per request; the metric still counts each.
  * The uncaught-exception lines are throttled the same way (their own names, their own lines): the
  * first one starts a drain, but the process serves on through it (up to shutdown.drainTimeoutMs,
  * 10 min at most), and a throw that recurs (an interval's callback, a handler of every socket's
  * events) wrote a fatal line of up to some 5 KB each time until the exit.
  */
-export const REJECTION_LINE_PERIOD_MS = 10_000;
+export const FAULT_LINE_PERIOD_MS = 10_000;
 /** Error names remembered at most: past it, the rest share one line a period. */
-const REJECTION_LINE_NAMES = 20;
+const FAULT_LINE_NAMES = 20;
 
 const UNSCRUBBABLE = 'its text could not be read or scrubbed, so it is not shown';
 
@@ -94,9 +92,9 @@ export function scrubbedFault(fault: unknown, scrub: (text: string) => string): 
  */
 export function watchProcessFaults(options: ProcessFaultOptions): void {
   const { logger, record } = options;
-  const rejectionLines = new LogThrottle(options.rejectionLinePeriodMs ?? REJECTION_LINE_PERIOD_MS, REJECTION_LINE_NAMES);
+  const rejectionLines = new LogThrottle(FAULT_LINE_PERIOD_MS, FAULT_LINE_NAMES);
+  const exceptionLines = new LogThrottle(FAULT_LINE_PERIOD_MS, FAULT_LINE_NAMES);
   // A throw from an 'uncaughtException' listener ends the process at once (exit 7): nothing here may throw.
-  const exceptionLines = new LogThrottle(options.rejectionLinePeriodMs ?? REJECTION_LINE_PERIOD_MS, REJECTION_LINE_NAMES);
   const report = (kind: UnhandledErrorKind, fault: unknown, level: 'error' | 'fatal', words: string, lines: LogThrottle, leftOutField: string) => {
     try {
       record.count(kind);

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { REJECTION_LINE_PERIOD_MS, watchProcessFaults } from '../../src/server/process-faults.js';
+import { FAULT_LINE_PERIOD_MS, watchProcessFaults } from '../../src/server/process-faults.js';
 import type { UnhandledErrorKind } from '../../src/observability/metrics.js';
 
 /**
@@ -79,7 +79,7 @@ describe('the uncaught-exception lines', () => {
     // Another name still gets its line at once: the first fault of each kind is never hidden behind another's.
     uncaught(new RangeError('another throw'));
     expect(lines.map((line) => line.errorName)).toEqual(['TypeError', 'RangeError']);
-    vi.advanceTimersByTime(REJECTION_LINE_PERIOD_MS);
+    vi.advanceTimersByTime(FAULT_LINE_PERIOD_MS);
     uncaught(new TypeError('after the period'));
     expect(lines).toHaveLength(3);
     expect(lines[2]).toMatchObject({ errorName: 'TypeError', alsoThrownSinceLastLine: 999, msg: expect.stringContaining('after the period') });
