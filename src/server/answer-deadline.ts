@@ -70,18 +70,10 @@ export function raceAnswerDeadline<Result>(work: Promise<Result> | Result, deadl
       resolve(atDeadline());
     }, deadlineMs);
   });
-  const settled = work.then(
-    (result) => {
-      clearTimeout(timer);
-      if (deadlinePassed) onLate();
-      return result;
-    },
-    (error: unknown) => {
-      clearTimeout(timer);
-      if (deadlinePassed) onLate();
-      throw error;
-    },
-  );
+  const settled = work.finally(() => {
+    clearTimeout(timer);
+    if (deadlinePassed) onLate();
+  });
   // A rejection after the deadline answered is the execution's own, dropped with it: not an unhandled one.
   settled.catch(() => {});
   return Promise.race([settled, deadline]);
