@@ -1,9 +1,6 @@
 import { policyOptionsOf } from '../upstream/defaults.js';
 import { leastAnswerDeadlineMs } from '../upstream/longest-read.js';
-import type { GatewayConfig } from './schema.js';
-
-/** The schema's bound on limits.answerDeadlineMs: a derived deadline never passes what a file may set. */
-const MOST_MS = 3_600_000;
+import { ANSWER_DEADLINE_MOST_MS, type GatewayConfig } from './schema.js';
 
 /** Whether the file (after variable substitution) wrote limits.answerDeadlineMs itself. */
 function deadlineWritten(input: unknown): boolean {
@@ -23,6 +20,6 @@ function deadlineWritten(input: unknown): boolean {
 export function withDerivedAnswerDeadline(config: GatewayConfig, input: unknown): GatewayConfig {
   if (deadlineWritten(input)) return config;
   const needed = Math.max(config.limits.answerDeadlineMs, ...config.providers.map((provider) => leastAnswerDeadlineMs(policyOptionsOf(provider), config.limits.maxBulkInstances)));
-  const answerDeadlineMs = Math.min(needed, MOST_MS);
+  const answerDeadlineMs = Math.min(needed, ANSWER_DEADLINE_MOST_MS);
   return answerDeadlineMs === config.limits.answerDeadlineMs ? config : { ...config, limits: { ...config.limits, answerDeadlineMs } };
 }

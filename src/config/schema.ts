@@ -51,6 +51,9 @@ const clientSchema = z.object({
 }).strict();
 export type ClientConfig = z.infer<typeof clientSchema>;
 
+/** The longest limits.answerDeadlineMs a file may set, and so the most one derived from the accounts reaches. */
+export const ANSWER_DEADLINE_MOST_MS = 3_600_000;
+
 /** Query limits; each refusal is QUERY_TOO_COMPLEX. The defaults fit the dashboard query with room to spare. */
 export const limitsSchema = section({
   maxDepth: z.number().int().min(2).max(100).default(10),
@@ -131,7 +134,7 @@ export const limitsSchema = section({
    * takes (ANSWER_DEADLINE_DEFAULT_MS says how that is counted); left out of the file, raised past
    * the default to what the slowest account needs (derived-answer-deadline.ts, after parsing).
    */
-  answerDeadlineMs: z.number().int().min(1_000).max(3_600_000).default(ANSWER_DEADLINE_DEFAULT_MS),
+  answerDeadlineMs: z.number().int().min(1_000).max(ANSWER_DEADLINE_MOST_MS).default(ANSWER_DEADLINE_DEFAULT_MS),
 });
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
