@@ -64,8 +64,7 @@ export interface UpstreamPolicy {
   slots: Slots;
   health(): ProviderHealth;
   healthReport(): HealthReport;
-  /** Each attempt's outcome: a success, or the class of a transient failure. */
-  /** `login`: the attempt was a login (HealthState.succeeded). */
+  /** Each attempt's outcome: a success (`login`: the attempt was a login, see HealthState.succeeded), or the class of a transient failure. */
   attemptSucceeded(login?: boolean): void;
   attemptFailed(cause: FailureClass): void;
   onHealthChange(listener: (report: HealthReport) => void): void;
