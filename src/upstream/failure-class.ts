@@ -1,3 +1,5 @@
+import { errorsBehind } from './errors-behind.js';
+
 /**
  * Why an upstream attempt failed, in words an operator can act on. Only these
  * fixed names reach /readyz and the logs: never the error's message, which can
@@ -38,19 +40,12 @@ const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_)|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|
  * several addresses).
  */
 export function classifyTransportError(error: unknown): FailureClass {
-  const seen: unknown[] = [error];
-  for (let index = 0; index < seen.length && index < 8; index++) {
-    const current = seen[index];
-    if (current === null || typeof current !== 'object') continue;
+  for (const current of errorsBehind(error)) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      const known = BY_CODE[code];
-      if (known) return known;
-      if (TLS_CODE.test(code)) return 'tls';
-    }
-    const { cause, errors } = current as { cause?: unknown; errors?: unknown };
-    if (cause !== undefined) seen.push(cause);
-    if (Array.isArray(errors)) seen.push(...errors);
+    if (typeof code !== 'string') continue;
+    const known = BY_CODE[code];
+    if (known) return known;
+    if (TLS_CODE.test(code)) return 'tls';
   }
   return 'other';
 }

@@ -1,3 +1,5 @@
+import { errorsBehind } from './errors-behind.js';
+
 /**
  * undici's refusals of an answer it could not read as HTTP: a malformed status line or header,
  * more headers than it reads, a body unlike its Content-Length. The provider (or whatever listens
@@ -8,12 +10,10 @@ const UNREADABLE_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTE
 
 /** Whether the transport error (or one it was caused by) is undici refusing an answer it received. */
 export function isUnreadableHttpAnswer(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
-    const { name, code, cause } = current as { name?: unknown; code?: unknown; cause?: unknown };
+  for (const current of errorsBehind(error)) {
+    const { name, code } = current as { name?: unknown; code?: unknown };
     if (name === 'HTTPParserError' || name === 'HeadersOverflowError') return true;
     if (typeof code === 'string' && (UNREADABLE_CODES.has(code) || code.startsWith('HPE_'))) return true;
-    current = cause;
   }
   return false;
 }
