@@ -1,38 +1,14 @@
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exitOnSignals, type GracefulStop } from '../../src/server/shutdown.js';
+import { exitsInProcess } from '../helpers/exits-in-process.js';
 
 /**
  * An uncaught exception starts the drain a stop signal starts (src/server/process-faults.ts), not
  * a second one: the steps run once, and its end exits 1 whatever they did, so a supervisor restarts
- * the replica. process.exit is replaced and the signals emitted in-process; the listeners added are removed after.
- * The drain's timer is a fake one: unit tests share one process (isolate: false), and a real 30 s
- * timer left armed by a drain that never finished fired in a later file.
+ * the replica. The signals are emitted in-process (exitsInProcess: exits recorded, timers fake).
  */
-const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
-
-let listenersBefore: Map<string, unknown[]>;
-let exits: number[];
-
-beforeEach(() => {
-  listenersBefore = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  exits = [];
-  vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
-    exits.push(code ?? 0);
-  }) as typeof process.exit);
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-});
-
-afterEach(() => {
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!listenersBefore.get(signal)?.includes(listener)) process.off(signal, listener as NodeJS.SignalsListener);
-    }
-  }
-  vi.clearAllTimers();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const exits = exitsInProcess();
 
 /** A drain whose one step the test ends, counting its starts. */
 function heldDrain(): { stop: GracefulStop; starts: () => number; finish: () => void } {

@@ -1,38 +1,17 @@
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exitOnSignals, type ShutdownOptions } from '../../src/server/shutdown.js';
+import { exitsInProcess } from '../helpers/exits-in-process.js';
 
 /**
  * The exits that do not wait for the drain (a second signal, the drain timer) write the cut
  * mutations' audit lines (`abandon`) first. A hook that threw kept the exit from happening: a second
  * SIGTERM left the process running. Their lines, written and exited at once, were still queued for
  * stdout's reader: the exit now waits for flushLogs (bounded) as a clean one does.
- * process.exit is replaced and the signals emitted in-process; the listeners added are removed after.
+ * The signals are emitted in-process (exitsInProcess: exits recorded, timers fake).
  */
-const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM'] as const;
 const DRAIN_TIMEOUT_MS = 30_000;
-
-let listenersBefore: Map<string, unknown[]>;
-let exits: number[];
-
-beforeEach(() => {
-  listenersBefore = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  exits = [];
-  vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
-    exits.push(code ?? 0);
-  }) as typeof process.exit);
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-});
-
-afterEach(() => {
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!listenersBefore.get(signal)?.includes(listener)) process.off(signal, listener as NodeJS.SignalsListener);
-    }
-  }
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const exits = exitsInProcess();
 
 /** A drain that never ends, as one a stuck upstream holds. */
 function stuckDrain(overrides: Partial<ShutdownOptions>): void {
