@@ -57,7 +57,7 @@ describe('a reason of very many keys', () => {
   };
 
   it('is read only as far as is shown: its first keys, then a word that more were left out', () => {
-    const message = scrubbedFault(manyKeys(1_000_000), scrub).message;
+    const message = scrubbedFault(manyKeys(100_000), scrub).message;
     expect(message.startsWith('{ k0: 0, k1: 1, k2: 2,')).toBe(true);
     expect(message).toContain('k49: 49');
     expect(message).not.toContain('k50:');
