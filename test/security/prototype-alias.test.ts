@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { type Harness, startHarness, withClients } from '../helpers/harness.js';
-import { wsUrl } from '../helpers/ws.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
 
 const KEY = 'prototype-alias-viewer-key-0123456789';
 type Answer = { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions: { code: string } }> };
@@ -32,23 +31,13 @@ describe('a field aliased __proto__', () => {
   };
 
   const overWebSocket = async (query: string): Promise<Answer> => {
-    const socket = new WebSocket(wsUrl(harness.gateway.graphqlUrl), 'graphql-transport-ws');
-    socket.on('error', () => {});
-    await new Promise((resolve) => socket.once('open', resolve));
-    const messages: Array<{ type: string; payload?: unknown }> = [];
-    const ended = new Promise<Answer>((resolve) => {
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
-        messages.push(message);
-        if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
-        if (message.type === 'error') resolve({ errors: message.payload as Answer['errors'] });
-        if (message.type === 'complete') resolve(messages.find((each) => each.type === 'next')?.payload as Answer);
-      });
-    });
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } }));
-    const answer = await ended;
-    socket.close();
-    return answer;
+    const client = wsClient(harness.gateway.graphqlUrl, KEY);
+    try {
+      const { refused: _refused, ...answer } = await wsRun(client, query);
+      return answer as Answer;
+    } finally {
+      await client.dispose();
+    }
   };
 
   for (const [transport, run] of [['HTTP', overHttp], ['WebSocket', overWebSocket]] as const) {
