@@ -24,8 +24,8 @@ const answersHealthz = (port: number): Promise<boolean> =>
     socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
   });
 
-/** A keep-alive connection to the admin listener, its /healthz answered: `closed` resolves when the gateway ends it. */
-const idleAdminConnection = async (port: number): Promise<{ closed: Promise<void> }> => {
+/** A connection left open once `request` was written and `marker` came back: `closed` resolves when the gateway ends it. */
+const openConnection = async (port: number, request: string, marker: string): Promise<{ closed: Promise<void> }> => {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -33,28 +33,19 @@ const idleAdminConnection = async (port: number): Promise<{ closed: Promise<void
   await new Promise<void>((resolve) => {
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
-      if (text.includes('"status":"ok"')) resolve();
+      if (text.includes(marker)) resolve();
     });
-    socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    socket.write(request);
   });
   return { closed };
 };
 
-/** A connection with a request in flight, its body still coming: `closed` resolves when the gateway ends it. */
-const requestInFlight = async (port: number): Promise<{ closed: Promise<void> }> => {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  let text = '';
-  await new Promise<void>((resolve) => {
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-      if (text.includes('100 Continue')) resolve();
-    });
-    socket.write('POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 1000\r\n\r\n{"query":');
-  });
-  return { closed };
-};
+/** A keep-alive connection to the admin listener, its /healthz answered. */
+const idleAdminConnection = (port: number) => openConnection(port, 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n', '"status":"ok"');
+
+/** A connection with a request in flight, its body still coming. */
+const requestInFlight = (port: number) =>
+  openConnection(port, 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 1000\r\n\r\n{"query":', '100 Continue');
 
 /** Holds process.exit until SIGUSR2: whether serving stopped before the exit is asked without a race against it. */
 const HOLD_EXIT = new URL('../fixtures/hold-exit.mjs', import.meta.url).href;
