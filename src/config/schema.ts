@@ -3,7 +3,7 @@ import { providerConfigSchema } from '../providers/registry.js';
 import { ALLOWED_HOST } from '../server/anonymous-host.js';
 import { trustedProxyProblem } from '../server/client-address.js';
 import { ANSWER_BYTES_HELD_DEFAULT } from '../upstream/answer-bytes.js';
-import { ANSWER_DEADLINE_DEFAULT_MS } from '../upstream/longest-read.js';
+import { ANSWER_DEADLINE_DEFAULT_MS, DEFAULT_BULK_INSTANCES } from '../upstream/longest-read.js';
 import { READ_CACHE_MAX_BYTES_DEFAULT } from './read-cache.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { LOG_LEVELS } from './env-log-level.js';
@@ -126,7 +126,7 @@ export const limitsSchema = section({
    */
   maxAnswerBytesHeld: z.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(ANSWER_BYTES_HELD_DEFAULT),
   /** Most instances one createBackups may name (refused as BAD_USER_INPUT above it). */
-  maxBulkInstances: z.number().int().min(1).max(10_000).default(100),
+  maxBulkInstances: z.number().int().min(1).max(10_000).default(DEFAULT_BULK_INSTANCES),
   /**
    * How long a GraphQL query or mutation (HTTP, and WebSocket but for subscriptions) may run with
    * no answer begun before the gateway answers it itself: INTERNAL_SERVER_ERROR, HTTP 504, the
