@@ -13,6 +13,7 @@ import { portFromReference, portReferenceName } from './port-references.js';
 import { closestKey, unknownKeyMessage } from './did-you-mean.js';
 import { misplacedSettingHint, settingNamed } from './setting-names.js';
 import { nearVariable } from './near-variable.js';
+import { textWhereNumberGoes } from './text-where-number-goes.js';
 import { numberWithUnitProblem } from './number-with-unit.js';
 import { plainIssueWords } from './plain-issue-words.js';
 import { providerKindProblem } from './provider-kind-problem.js';
@@ -178,7 +179,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     if (withUnit !== undefined) return withUnit;
     // YAML 1.1 read yes/no/on/off as booleans, YAML 1.2 (this loader) reads them as text: "written without quotes" told someone who wrote none.
     if (issue.expected === 'boolean' && /^(?:y|yes|n|no|on|off)$/i.test(issue.input)) return `must be true or false: YAML 1.2 reads ${issue.input} as text, not as a boolean`;
-    return `must be a ${issue.expected}, written without quotes (a \${NAME} always gives a string)`;
+    return textWhereNumberGoes(issue.expected === 'number' ? 'number' : 'boolean', issue.path ?? [], issue.input);
   }
   if (issue.code === 'invalid_union') {
     const { discriminator, options } = issue as { discriminator?: unknown; options?: unknown };

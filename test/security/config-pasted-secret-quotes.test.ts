@@ -44,7 +44,7 @@ describe('a secret pasted into a config problem', () => {
 
   it('a usable perProvider key is still quoted', () => {
     expect(problemsOf(`allowAnonymous: true\nproviders:\n  - { id: a, ${ACCOUNT} }\nprotection:\n  perProvider: { a: "xx" }\n`)).toEqual([
-      'protection.perProvider.a: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'protection.perProvider.a: must be a number written in digits alone (2, not two; 1000, not 1,000 or 1 000)',
     ]);
   });
 

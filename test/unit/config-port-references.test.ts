@@ -85,10 +85,10 @@ describe('listen.port and admin.port from ${NAME}', () => {
 
   it('still refuses a port written as quoted text, or a reference inside other text', () => {
     expect(problemsOf(withPorts('4000', '${ADMIN_PORT}0'), { ADMIN_PORT: '946' })).toEqual([
-      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
-      'admin.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'listen.port: must be a number, written without quotes, or one ${NAME} and nothing else (read as the port)',
+      'admin.port: must be a number, written without quotes, or one ${NAME} and nothing else (read as the port)',
     ]);
     // Text before the reference, as well as after it: no port either.
-    expect(problemsOf(withPorts('9${GW_PORT}', 9465), { GW_PORT: '400' })).toEqual(['listen.port: must be a number, written without quotes (a ${NAME} always gives a string)']);
+    expect(problemsOf(withPorts('9${GW_PORT}', 9465), { GW_PORT: '400' })).toEqual(['listen.port: must be a number, written without quotes, or one ${NAME} and nothing else (read as the port)']);
   });
 });

@@ -74,7 +74,7 @@ describe('every problem in one pass', () => {
       'clients[0].key (client ops): environment variable OPS_KEY is not set: set it, or set OPS_KEY_FILE to a file that holds the value',
       'providers[0].auth.token (the 1st provider): environment variable ZOMRO_TOKEN is not set: set it, or set ZOMRO_TOKEN_FILE to a file that holds the value',
       'providers[1].url (the 2nd provider): environment variable ZOMRO_URL is not set: set it, or set ZOMRO_URL_FILE to a file that holds the value',
-      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'listen.port: must be a number written in digits alone (2, not two; 1000, not 1,000 or 1 000)',
       'providers[0].timeoutMS (the 1st provider): unknown key; did you mean "timeoutMs"?',
       'providers[1].id (the 2nd provider): duplicate provider id "zomro-nl"',
     ]);

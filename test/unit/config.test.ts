@@ -152,7 +152,7 @@ describe('config validation', () => {
     const substituted = substituteEnv({ allowAnonymous: '${ANON}', providers: [zomro], listen: { port: '4100' }, protection: { rpoHours: '24' } }, { ANON: 'true' }, problems);
     expect(problems).toEqual([]);
     expect(problemsOf(substituted)).toEqual([
-      'listen.port: must be a number, written without quotes (a ${NAME} always gives a string)',
+      'listen.port: must be a number, written without quotes, or one ${NAME} and nothing else (read as the port)',
       'allowAnonymous: must be a boolean, written without quotes (a ${NAME} always gives a string)',
       'protection.rpoHours: must be a number, written without quotes (a ${NAME} always gives a string)',
     ]);
