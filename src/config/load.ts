@@ -172,7 +172,7 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): Readonly<Rec
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   // zod's 'Invalid option: expected one of "viewer"|"operator"|"admin"', in the words the other checks use.
-  if (issue.code === 'invalid_value' && issue.values.length > 1 && issue.values.every((value) => typeof value === 'string')) return `must be one of ${issue.values.join(', ')}`;
+  if (issue.code === 'invalid_value' && issue.values.length > 1 && issue.values.every((value) => typeof value === 'string')) return `must be one of ${issue.values.join(', ')}${inAnotherCase(issue.values, issue.input)}`;
   // "expected number, received string" left `port: "${PORT}"` unexplained: substitution fills strings only.
   if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'boolean') && typeof issue.input === 'string') {
     const withUnit = issue.expected === 'number' ? numberWithUnitProblem(issue.path?.at(-1), issue.input) : undefined;
@@ -209,6 +209,17 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     })
     .join('\n');
 };
+
+/**
+ * `roles: [Admin]`, `logLevel: INFO`: the word looked right to its writer, and the list alone did
+ * not say that only its case was wrong. Names the list's word, never the value written.
+ */
+function inAnotherCase(values: readonly string[], written: unknown): string {
+  if (typeof written !== 'string') return '';
+  const meant = values.find((value) => value !== written && value.toLowerCase() === written.toLowerCase());
+  if (meant === undefined) return '';
+  return meant === meant.toLowerCase() ? `: write ${meant}, in lower case` : `: write ${meant} (the case matters)`;
+}
 
 const URL_PARTS: readonly string[] = ['port', 'host'];
 
