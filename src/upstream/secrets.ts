@@ -59,19 +59,29 @@ export function encodedForms(secret: string, { base64 = false }: SecretOptions =
 export function readForms(secret: string, { base64 = false }: SecretOptions = {}): string[] {
   const forms = new Set<string>([secret, secret.replaceAll(' ', '+'), readThrough(secret), ...otherCases(secret), ...quotesDoubled(secret)]);
   if (base64) for (const form of base64Forms(secret)) forms.add(form);
-  return [...withoutLongerForms(forms), ...(base64 ? wholeBase64(secret) : [])];
+  return [...withoutLongerForms(forms), ...(base64 ? wholeBase64(secret, READ_PADDINGS) : [])];
 }
 
 /**
- * A secret's whole base64 (no padding, both alphabets) where its last character holds bits of
- * the secret and of the padding: searched beside the aligned form it holds, and replaced first
- * (longest first), so a quoted header loses that character too, not only the aligned run.
+ * A secret's whole base64 (both alphabets) where its last character holds bits of the secret and
+ * of the padding: searched beside the aligned form it holds, and replaced first (longest first),
+ * so a quoted header loses that character too, not only the aligned run. With its padding too, as
+ * written (`=`), URL-encoded (`%3D`, `%3d`) and as Gson's HTML-safe JSON writes it (`\u003d`):
+ * a quoted `Basic ...==` left `[redacted]==` behind, the secret's length mod 3 (`readForms` has
+ * it with "=" alone: other escapes of it are read through).
  */
-function wholeBase64(secret: string): string[] {
-  if (Buffer.byteLength(secret, 'utf8') % 3 === 0) return [];
+function wholeBase64(secret: string, paddings: readonly string[] = WRITTEN_PADDINGS): string[] {
+  const padding = (3 - (Buffer.byteLength(secret, 'utf8') % 3)) % 3;
+  if (padding === 0) return [];
   const encoded = Buffer.from(secret, 'utf8').toString('base64url');
-  return [encoded.replaceAll('-', '+').replaceAll('_', '/'), encoded].filter((form, index, all) => all.indexOf(form) === index);
+  const alphabets = [encoded.replaceAll('-', '+').replaceAll('_', '/'), encoded].filter((form, index, all) => all.indexOf(form) === index);
+  return alphabets.flatMap((whole) => [...paddings.map((pad) => whole + pad.repeat(padding)), whole]);
 }
+
+/** Base64's padding character as encoders write it in an answer (`encodedForms`). */
+const WRITTEN_PADDINGS = ['=', '%3D', '%3d', '\\u003d'];
+/** The same once the answer's escapes are read (`readForms`): the escapes read as "=". */
+const READ_PADDINGS = ['='];
 
 /**
  * A secret as lookalikePatterns finds it (none for one too short): with any run

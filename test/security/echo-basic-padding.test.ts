@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER } from '../../src/providers/onapp/simulator.js';
+import { type Harness, startHarness, withAccountCopy } from '../helpers/harness.js';
+
+/**
+ * An OnApp stand-in quoting the Basic header it was sent (the 'echo' fault: a 422 whose message
+ * holds `Authorization "Basic <base64>"`): the redaction covers the whole credential token, its
+ * base64 padding too. `Basic [redacted]=` told a reader the pair's length mod 3.
+ */
+
+const LIST = '{ instances(first: 500) { edges { node { id } } providerErrors { provider { id } code message } } }';
+
+interface ListAnswer {
+  instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
+}
+
+/** Accounts whose `user:key` pair is 44, 43 and 42 bytes: its base64 padded with "=", "==" and nothing. */
+const ACCOUNTS = [
+  { id: 'onapp-test', password: ONAPP_SIM_API_KEY, padding: '=' },
+  { id: 'onapp-two-pads', password: ONAPP_SIM_API_KEY.slice(0, -1), padding: '==' },
+  { id: 'onapp-no-pad', password: ONAPP_SIM_API_KEY.slice(0, -2), padding: '' },
+] as const;
+
+describe('echo: an OnApp error quoting the Basic header leaves none of its base64, padding included', () => {
+  let harness: Harness;
+  let answer: { text: string; errors: ListAnswer['instances']['providerErrors'] };
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      kinds: ['onapp'],
+      configure: ACCOUNTS.slice(1).map(({ id, password }) => withAccountCopy('onapp', (original) => ({ id, auth: { ...(original.auth as object), password } }))),
+    });
+    await harness.simulator('onapp').server.setFault('echo');
+    const list = await harness.gql<ListAnswer>(LIST);
+    answer = { text: list.text, errors: list.data!.instances.providerErrors };
+  });
+  afterAll(() => harness.close());
+
+  it('is the pairs this test means: the first the simulator\'s own, padded as named', () => {
+    expect(harness.providerId('onapp')).toBe(ACCOUNTS[0].id);
+    for (const { password, padding } of ACCOUNTS) expect(Buffer.from(`${ONAPP_SIM_USER}:${password}`).toString('base64').replace(/^[^=]*/, '')).toBe(padding);
+  });
+
+  for (const { id, padding } of ACCOUNTS) {
+    it(`${id} (base64 padded "${padding}"): the provider's words arrive with the header's token redacted whole`, () => {
+      const error = answer.errors.find((found) => found.provider.id === id);
+      expect(error?.code).toBe('PROVIDER_ERROR');
+      expect(error?.message).toMatch(/Authorization "Basic \[redacted\]" \(\[redacted\]\) is not permitted/);
+    });
+  }
+
+  it('no answer nor log line holds a redaction followed by padding, as written or URL-encoded', () => {
+    expect(harness.logs.length).toBeGreaterThan(0);
+    for (const text of [answer.text, ...harness.logs]) expect(text).not.toMatch(/\[redacted\](=|%3D|\\u003d)/i);
+  });
+});
