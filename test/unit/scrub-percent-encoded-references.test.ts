@@ -42,6 +42,24 @@ describe('a numeric reference URL-encoded', () => {
   });
 });
 
+describe('a "#" or ";" encoded other than the "&" was: no reference, the words stay as they were', () => {
+  // Each row read as a reference would redact `nb7Kq8R` (7 characters, no piece) or join `Dnb7Kq8` to
+  // the redacted rest: what a reader decoding the URL once, then the HTML, does not see there.
+  it.each([
+    ['"#" not percent-encoded at all after %26', 'x %26Z2368%3Bnb7Kq8R y', 'x %26Z2368%3Bnb7Kq8R y'],
+    ['another character percent-encoded in place of "#" (%41)', 'x %26%4168%3Bnb7Kq8R y', 'x %26%4168%3Bnb7Kq8R y'],
+    ['another character percent-encoded in place of ";" (%41)', 'x Dnb7Kq8%26%2360%41Rw2Zx4LmT y', 'x Dnb7Kq8%26%2360%41Rw2Zx4LmT y'.replace('Rw2Zx4LmT', '[redacted]')],
+    ['a level of "#" encoded twice that is %2A, not %25', 'x %2526%2A2368%253Bnb7Kq8R y', 'x %2526%2A2368%253Bnb7Kq8R y'],
+    ['a level of "#" encoded twice that is %2F, not %25', 'x %2526%2F2368%253Bnb7Kq8R y', 'x %2526%2F2368%253Bnb7Kq8R y'],
+    ['a level of ";" encoded twice that is %2A, not %25', 'x %2526%252368%2A3Bnb7Kq8R y', 'x %2526%252368%2A3Bnb7Kq8R y'],
+    ['a level of ";" encoded twice that is %35, not %25', 'x %2526%252368%353Bnb7Kq8R y', 'x %2526%252368%353Bnb7Kq8R y'],
+    ['a named reference\'s ";" at a level %2A', 'x Dnb7Kq8%2526lt%2A3BRw2Zx4LmT y', 'x Dnb7Kq8%2526lt%2A3B[redacted] y'],
+    ['a named reference\'s ";" at a level %35', 'x Dnb7Kq8%2526lt%353BRw2Zx4LmT y', 'x Dnb7Kq8%2526lt%353B[redacted] y'],
+  ])('%s', (_how, text, scrubbed) => {
+    expect(secrets.scrub(text)).toBe(scrubbed);
+  });
+});
+
 describe('a long answer scrubbed a piece per turn', () => {
   it('redacts a URL-encoded reference as the whole answer scrubbed at once does, a cut beside one kept away', async () => {
     const rows = Array.from({ length: 120 }, (_, index) => `{"id":${index},"name":"vm-${index}"}`);
