@@ -11,10 +11,19 @@ export type AnswerError = (res: Response, error: unknown) => void;
  * answer says nothing of it (no message, no stack), so the line is all an operator gets.
  * A 4xx is the client's mistake, answered in words that tell it what to change; logging
  * each would let any client fill the log.
+ *
+ * An answer already begun is left as it went: a chunked body refused as it passed the limit
+ * (refuseBodyPastLimit) is answered already, and the parser tells of it once the connection
+ * ends. A 5xx then is still the gateway's fault, logged as one, saying the client may have got
+ * a cut answer: returning unlogged left no trace of it at all.
  */
 export function errorAnswerer(logger: Pick<Logger, 'error'>): AnswerError {
   return (res, error) => {
     const { status, message, code } = bodyErrorAnswer(error);
+    if (res.headersSent) {
+      if (status >= 500) logger.error({ err: error, answerBegun: true }, 'request failed after its answer had begun: the client may have got a cut answer');
+      return;
+    }
     if (status >= 500) logger.error({ err: error }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
@@ -22,9 +31,5 @@ export function errorAnswerer(logger: Pick<Logger, 'error'>): AnswerError {
 
 /** Express's own error page would print a stack: every error answers JSON instead. */
 export function answerErrorsAsJson(answerError: AnswerError): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
-    // A chunked body refused as it passed the limit (refuseBodyPastLimit) is answered already; the parser tells of it once the connection ends.
-    if (res.headersSent) return;
-    answerError(res, error);
-  };
+  return (error: unknown, _req, res, _next) => answerError(res, error);
 }

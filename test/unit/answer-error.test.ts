@@ -52,6 +52,11 @@ describe('the error handler', () => {
       res.json({ data: 'answered' });
       next(faultHoldingSecret(500));
     });
+    // The client's mistake found after the answer went out: still the client's, still unlogged.
+    app.get('/answered-then-client-fault', (_req: Request, res: Response, next: NextFunction) => {
+      res.json({ data: 'answered' });
+      next(THROWN['too-large']);
+    });
     app.use(answerErrorsAsJson(errorAnswerer(logger)));
     server = app.listen(0, '127.0.0.1');
     server.on('connection', () => void connections++);
@@ -159,5 +164,24 @@ describe('the error handler', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('logs a 5xx after the answer had begun at error, with the error, saying the answer may be cut; a 4xx then not at all', async () => {
+    const answer = await request(`${origin}/answered-then-fault`);
+    expect(answer.statusCode).toBe(200);
+    expect(await answer.body.json()).toEqual({ data: 'answered' });
+    const begun = lines.filter((line) => typeof line.msg === 'string' && line.msg.startsWith('request failed'));
+    expect(begun).toHaveLength(1);
+    expect(begun[0]).toMatchObject({
+      level: 50,
+      answerBegun: true,
+      msg: 'request failed after its answer had begun: the client may have got a cut answer',
+      err: { type: 'Error' },
+    });
+    expect((begun[0]?.err as { message?: unknown }).message).toMatch(/^upstream login failed/);
+    lines.length = 0;
+    const clients = await request(`${origin}/answered-then-client-fault`);
+    expect(await clients.body.json()).toEqual({ data: 'answered' });
+    expect(lines).toEqual([]);
   });
 });
