@@ -1,4 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { AnswerTransport } from '../observability/metrics.js';
 
 /**
  * The code a request answered by its deadline carries. The deadline sits above the longest a
@@ -17,6 +19,32 @@ export function answerDeadlineMessage(deadlineMs: number, mayHaveActed: boolean)
     `${waited}: this mutation's outcome is unknown, not failed: it may have acted, and may still be running. ` +
     'Send it again with the same idempotencyKey: once it has ended that answers its outcome (its operation id, to follow with operation(id:)), ' +
     'and CONFLICT while it still runs; without a key, look at the provider (the instance\'s backups) before sending it again'
+  );
+}
+
+/** What each transport's deadline answer is called in its line: the words operators and alerts read. */
+const ANSWERED_BY_DEADLINE: Record<AnswerTransport, string> = { http: 'request', websocket: 'WebSocket operation' };
+
+/** Where a deadline answer is recorded: its transport's count, the error code's count, and the log. */
+export interface DeadlineAnswerRecord {
+  /** `backup_graph_answer_deadline_answers_total`, for the transport answering. */
+  countDeadlineAnswer(): void;
+  /** `backup_graph_graphql_errors_total`, as every error code sent is counted. */
+  countError(code: string): void;
+  logger: Pick<Logger, 'error'>;
+}
+
+/**
+ * Counts and logs a request the deadline answered, the same over HTTP and WebSocket: at error, as
+ * it is a fault of the gateway's own (see ANSWER_DEADLINE_CODE), with what ties it to the request's
+ * other lines.
+ */
+export function deadlineAnswered(transport: AnswerTransport, record: DeadlineAnswerRecord, line: { requestId: string; answerDeadlineMs: number; mayHaveActed: boolean }): void {
+  record.countDeadlineAnswer();
+  record.countError(ANSWER_DEADLINE_CODE);
+  record.logger.error(
+    line,
+    `${ANSWERED_BY_DEADLINE[transport]} answered by its deadline (limits.answerDeadlineMs): no answer had begun, its work was lost or is stuck; a bug to report`,
   );
 }
 

@@ -78,7 +78,7 @@ import { REFUSAL_LINE_PERIOD_MS, RefusalLines } from './refusal-lines.js';
 import { ANSWER_STALL_MS, dropStalledAnswers } from './stalled-answers.js';
 import { capUnsentHttpAnswers, refuseWhileFull, UnsentAnswerBytes } from './unsent-answers.js';
 import { surelyReadOnly } from './read-only-request.js';
-import { ANSWER_DEADLINE_CODE, answerDeadline } from './answer-deadline.js';
+import { answerDeadline, deadlineAnswered } from './answer-deadline.js';
 import { refuseOtherMethods } from './graphql-methods.js';
 import { NOT_FOUND_BODY } from './not-found.js';
 import { RecentlyListedIds } from '../gateway/recently-listed-ids.js';
@@ -384,14 +384,12 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
     answerDeadline({
       deadlineMs: config.limits.answerDeadlineMs,
       mayHaveActed: (req) => !readOnly(req),
-      onAnswered: (_req, res, mayHaveActed) => {
-        metrics.answeredAtDeadline('http');
-        metrics.graphqlError(ANSWER_DEADLINE_CODE);
-        logger.error(
+      onAnswered: (_req, res, mayHaveActed) =>
+        deadlineAnswered(
+          'http',
+          { countDeadlineAnswer: () => metrics.answeredAtDeadline('http'), countError: (code) => metrics.graphqlError(code), logger },
           { requestId: String(res.locals.requestId), answerDeadlineMs: config.limits.answerDeadlineMs, mayHaveActed },
-          'request answered by its deadline (limits.answerDeadlineMs): no answer had begun, its work was lost or is stuck; a bug to report',
-        );
-      },
+        ),
     }),
     expressMiddleware(apollo, {
       onLateAnswer: () => metrics.lateAnswerDropped('http'),

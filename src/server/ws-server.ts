@@ -39,7 +39,7 @@ import { OPERATION_ID_TOO_LONG, operationIdTooLong } from './ws/operation-id.js'
 import { ActingAnswers } from './ws/acting-answers.js';
 import { OperationSignals } from './ws/operation-signals.js';
 import { CloseAfterMutations } from './ws/close-after-mutations.js';
-import { ANSWER_DEADLINE_CODE, answerDeadlineMessage, raceAnswerDeadline } from './answer-deadline.js';
+import { ANSWER_DEADLINE_CODE, answerDeadlineMessage, deadlineAnswered, raceAnswerDeadline } from './answer-deadline.js';
 import { refuseUpgradeElsewhere, upgradeIsFor } from './ws/wrong-path.js';
 import { repeatedJsonName, repeatedJsonNameMessage } from './duplicate-json-keys.js';
 import { HANDSHAKE_VERSION_REFUSED, NOT_A_WEBSOCKET_UPGRADE, handshakeHeaderRefusal, handshakeOnHttp11, refuseHandshake, upgradesToWebSocket } from './ws/handshake-refusal.js';
@@ -405,12 +405,11 @@ export function startWebSocketServer(options: WebSocketServerOptions): { dispose
         limits.answerDeadlineMs,
         () => {
           const mayHaveActed = getOperationAST(args.document, args.operationName)?.operation !== 'query';
-          options.countDeadlineAnswer();
-          options.countError(ANSWER_DEADLINE_CODE);
-          logger.error(
-            { requestId: (args.contextValue as GraphQLContext).requestId, answerDeadlineMs: limits.answerDeadlineMs, mayHaveActed },
-            'WebSocket operation answered by its deadline (limits.answerDeadlineMs): no answer had begun, its work was lost or is stuck; a bug to report',
-          );
+          deadlineAnswered('websocket', { countDeadlineAnswer: options.countDeadlineAnswer, countError: options.countError, logger }, {
+            requestId: (args.contextValue as GraphQLContext).requestId,
+            answerDeadlineMs: limits.answerDeadlineMs,
+            mayHaveActed,
+          });
           const message = answerDeadlineMessage(limits.answerDeadlineMs, mayHaveActed);
           // A GatewayError's message is shown: a bare INTERNAL_SERVER_ERROR reads "internal error".
           return { errors: [new GraphQLError(message, { originalError: new GatewayError(ANSWER_DEADLINE_CODE, message) })] };
