@@ -319,7 +319,10 @@ export class UpstreamClient {
       const response = await this.send(request, stop);
       // A 401/403 is no sign of a provider answering well: the adapter reads it (a session to renew,
       // a right one action lacks, the credentials refused: callRefused, from statusError).
-      if (response.status !== 401 && response.status !== 403) this.policy.attemptSucceeded(request.login === true);
+      if (response.status !== 401 && response.status !== 403) {
+        if (request.login === true) this.policy.loginSucceeded();
+        else this.policy.attemptSucceeded();
+      }
       return response;
     } catch (error) {
       if (isTransient(error)) {

@@ -25,17 +25,22 @@ export class HealthState {
     private readonly onChange: (report: HealthReport) => void,
   ) {}
 
-  /**
-   * `login`: the answer was a login's. A login taken says nothing of the calls after it being
-   * refused (a ZStack user whose rights were taken away logs in and is refused every call):
-   * counted, each request's renewed session would have flipped health UP and back.
-   */
-  succeeded(login = false): void {
+  /** A call answered: whatever failed last is over. */
+  succeeded(): void {
     // The common case costs one comparison.
     if (this.lastFailure === null) return;
-    if (login && this.lastFailure === 'credentials') return;
     this.lastFailure = null;
     this.check();
+  }
+
+  /**
+   * A login answered. It says nothing of the calls after it being refused (a ZStack user whose
+   * rights were taken away logs in and is refused every call): counted as a call's success, each
+   * request's renewed session would have flipped health UP and back. It ends any other failure.
+   */
+  loginSucceeded(): void {
+    if (this.lastFailure === 'credentials') return;
+    this.succeeded();
   }
 
   failed(cause: FailureClass): void {

@@ -64,8 +64,9 @@ export interface UpstreamPolicy {
   slots: Slots;
   health(): ProviderHealth;
   healthReport(): HealthReport;
-  /** Each attempt's outcome: a success (`login`: the attempt was a login, see HealthState.succeeded), or the class of a transient failure. */
-  attemptSucceeded(login?: boolean): void;
+  /** Each attempt's outcome: a success, a login's success (see HealthState.loginSucceeded), or the class of a transient failure. */
+  attemptSucceeded(): void;
+  loginSucceeded(): void;
   attemptFailed(cause: FailureClass): void;
   onHealthChange(listener: (report: HealthReport) => void): void;
   breakerState(): BreakerState;
@@ -131,7 +132,8 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
     slots,
     health: () => health.current(),
     healthReport: () => health.report(),
-    attemptSucceeded: (login) => health.succeeded(login),
+    attemptSucceeded: () => health.succeeded(),
+    loginSucceeded: () => health.loginSucceeded(),
     attemptFailed: (cause) => health.failed(cause),
     onHealthChange: (listener) => {
       healthListeners.push(listener);

@@ -59,4 +59,22 @@ describe('HealthState', () => {
     expect(reports.at(-1)).toEqual({ health: 'UP', cause: null });
     expect(reports).toHaveLength(3);
   });
+
+  it('a login answered leaves the credentials refused (the calls after it may be refused still), and ends any other failure (guard)', () => {
+    const { state, reports } = healthOver();
+    state.failed('credentials');
+    state.loginSucceeded();
+    expect(state.report()).toEqual({ health: 'DEGRADED', cause: 'credentials' });
+    state.succeeded();
+    expect(state.report()).toEqual({ health: 'UP', cause: null });
+    state.failed('timeout');
+    state.loginSucceeded();
+    expect(state.report()).toEqual({ health: 'UP', cause: null });
+    expect(reports).toEqual([
+      { health: 'DEGRADED', cause: 'credentials' },
+      { health: 'UP', cause: null },
+      { health: 'DEGRADED', cause: 'timeout' },
+      { health: 'UP', cause: null },
+    ]);
+  });
 });

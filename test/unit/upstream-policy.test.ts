@@ -139,6 +139,15 @@ describe('the upstream policy', () => {
     ]);
   });
 
+  it('a login answered does not end a credentials refusal; a call answered does (guard)', () => {
+    const policy = policyWith();
+    policy.attemptFailed('credentials');
+    policy.loginSucceeded();
+    expect(policy.healthReport()).toEqual({ health: 'DEGRADED', cause: 'credentials' });
+    policy.attemptSucceeded();
+    expect(policy.healthReport()).toEqual({ health: 'UP', cause: null });
+  });
+
   it('tells health listeners when the breaker opens', async () => {
     const policy = policyWith({ retries: 0, breakerThreshold: 1 });
     const reports: unknown[] = [];
