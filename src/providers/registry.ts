@@ -24,7 +24,8 @@ import type { InstanceIdsHeard } from './instance-ids-heard.js';
 
 /**
  * Every provider kind this build knows, by its config `kind`. A new provider
- * is its folder, one line here and one `ProviderKind` value in schema.graphql
+ * is its folder, two lines here (its module's import above and its entry
+ * below) and one `ProviderKind` value in schema.graphql
  * (docs/adding-a-provider.md); the kinds, the config union, log redaction and
  * the demo set all follow from this table.
  */
