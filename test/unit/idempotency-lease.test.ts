@@ -29,6 +29,19 @@ class ChangingStore extends RecordingStore {
   }
 }
 
+/** A ChangingStore whose one next read fails, as a store that drops one call: the stores of the tests above fail for good. */
+class FailsOneReadStore extends ChangingStore {
+  failNextRead = false;
+
+  override async get<T>(key: string): Promise<T | undefined> {
+    if (this.failNextRead) {
+      this.failNextRead = false;
+      throw new Error('store unreachable');
+    }
+    return super.get<T>(key);
+  }
+}
+
 const liveSets = (store: RecordingStore) => store.calls.filter((call) => call.method === 'set' && call.keys[0]?.startsWith('live:'));
 
 describe('idempotency claims with a lease', () => {
@@ -176,6 +189,44 @@ describe('idempotency claims with a lease', () => {
     const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => ++acted).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(0);
     expect(await retry).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/^the idempotency records could not be reached; nothing was sent/) });
+    expect(acted).toBe(0);
+  });
+
+  it('a retry finding the live key gone and the key claimed afresh by another request meanwhile waits on that one, and gets its answer', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const store = new ChangingStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    await vi.advanceTimersByTimeAsync(0);
+    const recordKey = store.calls.find((call) => call.method === 'setIfAbsent')?.keys[0] ?? '';
+    const { fingerprint } = (await store.get<{ fingerprint: string }>(recordKey)) ?? { fingerprint: '' };
+    await store.delete(liveSets(store)[0]?.keys[0] ?? '');
+    // The holder stopped; its claim expired and another request (live, renewing) claimed the key before the second look.
+    store.afterLiveRead = async () => {
+      await store.set('live:another', 1, 60_000);
+      await store.set(recordKey, { fingerprint, state: 'pending', claim: 'another', lease: true }, 60_000);
+    };
+    let acted = 0;
+    const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => `retry-${++acted}`).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await store.set(recordKey, { fingerprint, state: 'done', result: 'the other answer', claim: 'another' }, 60_000);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await retry).toBe('the other answer');
+    expect(acted).toBe(0);
+  });
+
+  it('a retry whose second look at the record fails once is refused before it acts, not told the first stopped', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'setInterval', 'clearInterval'] });
+    const store = new FailsOneReadStore();
+    void new Idempotency(store).run('c', 'k', 'op', {}, () => new Promise<string>(() => {}));
+    await vi.advanceTimersByTimeAsync(0);
+    await store.delete(liveSets(store)[0]?.keys[0] ?? '');
+    store.afterLiveRead = async () => {
+      store.failNextRead = true;
+    };
+    let acted = 0;
+    const retry = new Idempotency(store).run('c', 'k', 'op', {}, async () => ++acted).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await retry).toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(acted).toBe(0);
   });
 });
