@@ -5,7 +5,7 @@ import type { UpstreamClient } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { BaseAdapter, type BatchResult, type ProviderAccount } from '../adapter.js';
 import { appendAll } from '../../domain/arrays.js';
-import { UNNAMED_ZSTACK_ERROR, ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError } from './client.js';
+import { UNNAMED_ZSTACK_ERROR, ZstackClient, hasZstackError, isSessionRefusal, newJobUuid, zstackError, type SessionRefusedInJob } from './client.js';
 import { DEFAULT_BACKUP_GIVE_UP_MS, type ZstackConfig } from './config.js';
 import { chunkForUrl, groupBackups, isUserVm, isVolumeOnlyBackup, mapInstance } from './mapper.js';
 import { backupOfExpiredCreate, expiredCreateStatus } from './expired-create.js';
@@ -139,6 +139,15 @@ const EXPIRED_RESTORE = 'the provider no longer knows this job (expired), and no
  * gateway deletes and reverts VM backups by their group (`vm-backups/{groupUuid}`), which does not
  * act on it, and a delete of a group ZStack does not have succeeds doing nothing.
  */
+/**
+ * A job failed for its session (ID.1001), nothing done. One from a login is sent again with the next
+ * login's; the config's fixed `sessionId` is refused again until the operator replaces it.
+ */
+const SESSION_REFUSED_IN_JOB: Readonly<Record<SessionRefusedInJob, string>> = {
+  expired: 'the provider refused the session the gateway sent (expired); nothing was done, send the request again',
+  configured: "the provider refused the gateway's configured session (the account's sessionId); nothing was done: the gateway's operator must put the account's auth right in the config, then send the request again",
+};
+
 const volumeOnly = (action: 'deletes' | 'reverts'): string =>
   `this backup is of one volume, outside any VM backup (ZStack lists it without a groupUuid), and the gateway ${action} VM backups only, so nothing was sent to ZStack; act on it in ZStack's own console`;
 
@@ -419,8 +428,8 @@ export class ZstackAdapter extends BaseAdapter {
     if (isSessionRefusal(response.body)) {
       // A call sent with a session that had died is accepted (202) and its job fails with ID.1001
       // before anything is done; the session it was sent with is dropped so the next call logs in again.
-      this.client.forgetSession(ref.startedAt);
-      const refused = this.operation(ref, 'FAILED', jobUuid, 'the provider refused the session the gateway sent (expired); nothing was done, send the request again');
+      const refusedSession = this.client.sessionRefusedInJob(ref.startedAt);
+      const refused = this.operation(ref, 'FAILED', jobUuid, SESSION_REFUSED_IN_JOB[refusedSession]);
       return { ...refused, ...failureCodes(zstackError(this.upstream, response.body), false) };
     }
     if (hasZstackError(response.body)) {

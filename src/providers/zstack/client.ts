@@ -48,6 +48,9 @@ export function isSessionRefusal(body: unknown): boolean {
   return hasZstackError(body) && (body as { error: { code?: unknown } }).error.code === INVALID_SESSION;
 }
 
+/** Which session a job failed for (ID.1001): one a login handed out (log in again) or the config's fixed `sessionId` (the operator's to replace). */
+export type SessionRefusedInJob = 'expired' | 'configured';
+
 export const newJobUuid = (): string => randomUUID().replace(/-/g, '');
 
 /**
@@ -62,6 +65,8 @@ export class ZstackClient {
   private readonly session: SharedSession;
   /** The config's `sessionId`: no login renews it, so its refusal is the configured credentials refused. */
   private readonly sessionFixed: boolean;
+  /** When this client was made (ms, the wall clock a job's `startedAt` is read on). */
+  private readonly madeAt = Date.now();
 
   constructor(
     private readonly upstream: UpstreamClient,
@@ -127,9 +132,18 @@ export class ZstackClient {
     });
   }
 
-  /** A job sent at `sentAt` failed for its session (ID.1001): the next call logs in again, unless a login since has renewed it. */
-  forgetSession(sentAt: Date): void {
+  /**
+   * A job sent at `sentAt` failed for its session (ID.1001): the next call logs in again, unless a login
+   * since has renewed it. A fixed `sessionId` no login renews: its refusal is the configured credentials
+   * refused, told to health and the log as a refused query's is (a job's 202 and its poll were answered,
+   * and health read UP). Not for a job sent before this client was made: a restart with the sessionId
+   * put right still finds an old job failed with the old one.
+   */
+  sessionRefusedInJob(sentAt: Date): SessionRefusedInJob {
     this.session.forgetIfFrom(sentAt);
+    if (!this.sessionFixed) return 'expired';
+    if (sentAt.getTime() >= this.madeAt) this.upstream.credentialsRefused();
+    return 'configured';
   }
 
   private async login(accountName: string, password: string, scope: UpstreamScope): Promise<IssuedSession> {
