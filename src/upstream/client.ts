@@ -15,7 +15,6 @@ import { createUpstreamPolicy, isTransient, policyErrorToGatewayError, type Upst
 import { ReadCoalescer } from './read-coalescer.js';
 import type { UpstreamScope } from './scope.js';
 import { SecretSet } from './secrets.js';
-import { REFUSED_LOGIN_HELD_MS } from './session.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { ANSWER_BYTES_HELD_DEFAULT, AnswerBytesBudget } from './answer-bytes.js';
 import { PARSE_IN_TURNS_CHARS, ResponseTooLargeError, parseBody, parseBodyInTurns } from './answer-body.js';
@@ -112,6 +111,8 @@ export class UpstreamClient {
   private readonly coalescer: ReadCoalescer | null;
   private loginHeldMs: () => number = () => 0;
   private readonly credentialsLines = new LogThrottle(CREDENTIALS_REFUSED_LINE_MS, 1);
+  /** A hold shorter than the line's period (`refusedLoginHeldMs` 0: every request logs in) logs no more than a line a period. */
+  private readonly loginLines = new LogThrottle(CREDENTIALS_REFUSED_LINE_MS, 1);
   private readonly answerBytes: AnswerBytesBudget;
   /** Set by close(): a transport failure from then on is the pool destroyed under the attempt (CutByClose). */
   private closing = false;
@@ -159,6 +160,11 @@ export class UpstreamClient {
     return this.options.policy.timeoutMs;
   }
 
+  /** How long a login the provider refused is held before it is tried again (ms; the account's `refusedLoginHeldMs`). */
+  get refusedLoginHeldMs(): number {
+    return this.options.policy.refusedLoginHeldMs;
+  }
+
   /** A client that logs in tells here how to read its held refusal (SharedSession.loggingIn). */
   showLoginHold(heldMs: () => number): void {
     this.loginHeldMs = heldMs;
@@ -167,15 +173,21 @@ export class UpstreamClient {
   /**
    * A refused login was answered only to the requests, and /readyz stayed ready with health UP:
    * the log said nothing of a changed password. One line per refusal the provider sends, so at
-   * most one per account every REFUSED_LOGIN_HELD_MS; never the provider's own text. Health reads
+   * most one per account every `refusedLoginHeldMs`, and every CREDENTIALS_REFUSED_LINE_MS at most
+   * when that is shorter (counting those left out); never the provider's own text. Health reads
    * DEGRADED (cause `credentials`) until a data call is answered; readiness does not change.
    */
   loginRefused(): void {
     // Health says it too (cause `credentials`): a dashboard read UP while every request was refused.
     this.policy.attemptFailed('credentials');
+    // A hold as long as the line's period spaces the refusals (and so the lines) itself.
+    const leftOut = this.refusedLoginHeldMs >= CREDENTIALS_REFUSED_LINE_MS ? 0 : this.loginLines.take('refused');
+    if (leftOut === null) return;
+    const heldSeconds = this.refusedLoginHeldMs / 1000;
+    const when = heldSeconds > 0 ? `in ${heldSeconds} s` : 'at the next request';
     this.logger.warn(
-      { provider: this.providerId, retryAfterSeconds: REFUSED_LOGIN_HELD_MS / 1000 },
-      `provider ${this.providerId} refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again in ${REFUSED_LOGIN_HELD_MS / 1000} s`,
+      { provider: this.providerId, retryAfterSeconds: heldSeconds, ...(leftOut > 0 ? { alsoRefusedSinceLastLine: leftOut } : {}) },
+      `provider ${this.providerId} refused the gateway's login: check the account's auth in the config (or the user in the provider's panel); the login is tried again ${when}`,
     );
   }
 

@@ -27,6 +27,13 @@ const UPSTREAM_SETTINGS = {
   breakerHalfOpenAfterMs: { value: 10_000, override: positiveInt.max(3_600_000) },
   /** Upstream answers larger than this are refused (a provider must not exhaust our memory). */
   maxResponseBytes: { value: 32 * 1024 * 1024 },
+  /**
+   * How long a login the provider refused is answered from memory before it is tried again
+   * (session.ts, REFUSED_LOGIN_HELD_MS): accounts that log in with a password (ZStack, Danube, Zomro).
+   * Longer for a panel that locks a user after fewer failed logins; 0 holds none, each request
+   * logging in again, for a provider that locks no one (and tests of a password put right).
+   */
+  refusedLoginHeldMs: { value: 30_000, override: z.number().int().min(0).max(3_600_000) },
   /** Idle keep-alive sockets per provider account. */
   keepAliveTimeoutMs: { value: 30_000 },
 } satisfies Record<string, { value: number; override?: z.ZodNumber }>;

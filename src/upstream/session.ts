@@ -1,10 +1,12 @@
 import { GatewayError, providerError } from '../domain/errors.js';
+import { UPSTREAM_DEFAULTS } from './defaults.js';
 import { sharedScope, type UpstreamScope } from './scope.js';
 import type { SecretSet } from './secrets.js';
 
 /**
  * How long a login the provider refused (PROVIDER_ERROR: wrong password, a
- * disabled user) is answered from memory. Every request tried it again, and
+ * disabled user) is answered from memory, unless the account's
+ * `refusedLoginHeldMs` says otherwise. Every request tried it again, and
  * panels lock a user, or ban an address, after a few failed logins in a
  * row: a dashboard polling a gateway with a changed password could lock the
  * account for everyone. Long enough to make that two logins a minute per
@@ -12,7 +14,7 @@ import type { SecretSet } from './secrets.js';
  * half a minute. A login that failed otherwise (in transit, an answer that
  * is no answer) is not held: it said nothing about the credentials.
  */
-export const REFUSED_LOGIN_HELD_MS = 30_000;
+export const REFUSED_LOGIN_HELD_MS: number = UPSTREAM_DEFAULTS.refusedLoginHeldMs;
 
 /** Errors a provider's login code marked as the provider refusing the credentials. */
 const refusedLogins = new WeakSet<object>();
@@ -25,13 +27,14 @@ const isRefusedLogin = (error: unknown): error is object => typeof error === 'ob
  * marked error itself is kept unchanged for the next request's copy.
  */
 function withTimeLeft(error: unknown, heldMs: number): unknown {
-  if (!(error instanceof GatewayError)) return error;
+  // Held for no time (refusedLoginHeldMs 0), the next request asks again: there is no time to wait.
+  if (!(error instanceof GatewayError) || heldMs <= 0) return error;
   return new GatewayError(error.code, error.message, { ...error.details, retryAfterSeconds: Math.max(1, Math.ceil(heldMs / 1000)) });
 }
 
 /**
  * Marks `error` as the provider refusing the login itself (wrong password, a
- * disabled user), which SharedSession holds for REFUSED_LOGIN_HELD_MS. Only
+ * disabled user), which SharedSession holds for the account's hold. Only
  * the login code can tell: a PROVIDER_ERROR on the way (a redirect, an answer
  * that is no answer) says nothing about the credentials, and holding it kept
  * the account failing for 30 s after its url was put right.
@@ -101,6 +104,8 @@ interface StillValidSession {
 export interface LoginAccount {
   readonly providerId: string;
   readonly secrets: SecretSet;
+  /** How long a login the provider refused is held (ms; the account's `refusedLoginHeldMs`, REFUSED_LOGIN_HELD_MS by default). */
+  readonly refusedLoginHeldMs: number;
   /** Where the account reads how long a refused login is still held (ms, 0 when none). */
   showLoginHold(heldMs: () => number): void;
   /** Told once per refusal the provider sends (not per request answered from the hold): the operator's log line. */
@@ -138,6 +143,8 @@ export class SharedSession {
     private readonly login: (scope: UpstreamScope) => Promise<LoginResult>,
     private readonly now: () => number = Date.now,
     private readonly onRefused: () => void = () => undefined,
+    /** How long a refused login is answered from memory (ms); 0 holds none. */
+    private readonly refusalHoldMs: number = REFUSED_LOGIN_HELD_MS,
   ) {}
 
   /**
@@ -163,7 +170,7 @@ export class SharedSession {
       }
       secrets.addRuntime(token);
       return answered;
-    }, now, () => account.loginRefused());
+    }, now, () => account.loginRefused(), account.refusedLoginHeldMs);
     account.showLoginHold(() => session.refusalHeldMs());
     return session;
   }
@@ -186,7 +193,7 @@ export class SharedSession {
       const heldMs = this.refusalHeldMs();
       if (this.refusal && heldMs > 0) return Promise.reject(withTimeLeft(this.refusal.error, heldMs));
       // Concurrent callers share this login: it must outlive the first one's client.
-      // A failed login is not kept as the session; a refused one is answered for a while (REFUSED_LOGIN_HELD_MS).
+      // A failed login is not kept as the session; a refused one is answered for a while (refusalHoldMs).
       // One that succeeds needs no clearing: it was tried only once the hold had run out.
       const startedAt = this.now();
       const attempt: Promise<string> = this.login(sharedScope(scope)).then(
@@ -208,7 +215,7 @@ export class SharedSession {
           }
           this.refusal = { error, at: this.now() };
           this.onRefused();
-          throw withTimeLeft(error, REFUSED_LOGIN_HELD_MS);
+          throw withTimeLeft(error, this.refusalHoldMs);
         },
       );
       this.current = attempt;
@@ -237,7 +244,7 @@ export class SharedSession {
   refusalHeldMs(): number {
     if (!this.refusal) return 0;
     const since = this.now() - this.refusal.at;
-    return since >= 0 && since < REFUSED_LOGIN_HELD_MS ? REFUSED_LOGIN_HELD_MS - since : 0;
+    return since >= 0 && since < this.refusalHoldMs ? this.refusalHoldMs - since : 0;
   }
 
   /**

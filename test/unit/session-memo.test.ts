@@ -241,7 +241,7 @@ describe('SharedSession (one login per provider account, renewed when the provid
     let seenByLogin = '';
     let seenByOthers = '';
     let heldMs: () => number = () => -1;
-    const session = SharedSession.loggingIn({ providerId: 'zstack-test', secrets, showLoginHold: (read) => (heldMs = read), loginRefused: () => undefined }, 'header', () => {
+    const session = SharedSession.loggingIn({ providerId: 'zstack-test', secrets, refusedLoginHeldMs: REFUSED_LOGIN_HELD_MS, showLoginHold: (read) => (heldMs = read), loginRefused: () => undefined }, 'header', () => {
       // The login's own answer is read without earlier sessions (the provider may hand the same one out again); any other answer with them.
       seenByLogin = secrets.scrubConfigured('previous-session-id');
       seenByOthers = secrets.scrub('previous-session-id');

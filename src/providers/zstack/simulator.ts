@@ -57,6 +57,8 @@ export class ZstackSimulator extends ProviderSimulator {
   readonly jobs = new Map<string, Job>();
   /** Logins served (tests check that concurrent requests share one). */
   logins = 0;
+  /** The password the account logs in with: a test changes it as an admin does in the panel, and back. */
+  accountPassword = ZSTACK_SIM_PASSWORD;
   /**
    * The next job fails with this error, then jobs succeed again. `status` is
    * the poll's HTTP status: 503 as observed, or 200 as the API docs allow
@@ -461,7 +463,7 @@ export class ZstackSimulator extends ProviderSimulator {
 
   private login(request: SimRequest): SimResponse {
     const body = (request.json as { logInByAccount?: { accountName?: unknown; password?: unknown } } | undefined)?.logInByAccount;
-    const expected = createHash('sha512').update(ZSTACK_SIM_PASSWORD).digest('hex');
+    const expected = createHash('sha512').update(this.accountPassword).digest('hex');
     // A login is a synchronous API: refused as ZStack refuses any, "503 with {"error":…}", here IdentityErrors.AUTHENTICATION_ERROR.
     if (body?.accountName !== ZSTACK_SIM_ACCOUNT || body.password !== expected) return { status: 503, json: { error: { code: 'ID.1000', description: 'wrong account name or password' } } };
     this.logins += 1;
