@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyInstalled, startHaproxy, type RunningHaproxy } from '../helpers/haproxy.js';
@@ -40,9 +40,9 @@ async function startHangingReplica(): Promise<HangingReplica> {
   return replica;
 }
 
-function send(url: string, method: 'GET' | 'POST'): Promise<number> {
+function send(url: string, method: 'GET' | 'POST', agent?: Agent): Promise<number> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method, headers: { 'content-type': 'application/json' } }, (response) => {
+    const outgoing = request(url, { method, agent, headers: { 'content-type': 'application/json' } }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
     });
@@ -71,6 +71,21 @@ describe.skipIf(!haproxyInstalled())('deploy/haproxy.cfg: what it sends again to
     const status = await send(`${haproxy.graphqlUrl}`, 'POST');
     expect(status).toBe(502);
     expect(replicas[0].posts + replicas[1].posts).toBe(1);
+  });
+
+  it('answers 502, not a silent hang-up, to a POST a replica hung up on after an earlier request on the client\'s connection: a browser resends one it got no answer to on a reused connection, whatever its method (Chromium did, and the mutation reached a replica twice)', async () => {
+    // One client connection, kept alive: a request answered, then the POST on the same connection.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const postsBefore = replicas[0].posts + replicas[1].posts;
+      expect(await send(`${haproxy.url}/readyz`, 'GET', agent)).toBe(200);
+      // Before: HAProxy closed the client's connection without a word (ECONNRESET here), as it does for any
+      // request but a connection's first, so that the client may send it again.
+      expect(await send(`${haproxy.graphqlUrl}`, 'POST', agent)).toBe(502);
+      expect(replicas[0].posts + replicas[1].posts - postsBefore).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('sends a GET a replica hung up on to another (a query: asking again acts on nothing)', async () => {
