@@ -45,6 +45,13 @@ export const CLAIM_LEASE_MS = 30_000;
  * than a waiter's longest pause between looks (LONGEST_LOOK_AFTER_MS) plus a slow look or two.
  */
 export const REFUSAL_SHARED_MS = 10_000;
+/**
+ * How many times a record whose claim was lost looks at the key and tries to write over what it
+ * holds. Each try fails only when another request changed the key since the look; past these the
+ * record is left unwritten (the key holds another request's claim or refusal, whose own record
+ * follows), so a key that never settles costs a bounded number of store calls, not a loop.
+ */
+export const RECORD_WRITE_LOOKS = 3;
 
 /**
  * The records could not be read or claimed: refused before anything was sent to the provider.
@@ -316,7 +323,7 @@ export class Idempotency {
     if (await this.store.replaceIfEqual(storeKey, claimed, record, IDEMPOTENCY_TTL_MS)) return;
     replay.onClaimLost?.();
     // A few looks: each write below is refused only when another request changed the key since the look.
-    for (let look = 0; look < 3; look++) {
+    for (let look = 0; look < RECORD_WRITE_LOOKS; look++) {
       const stored = await this.store.get<unknown>(storeKey);
       if (stored === undefined) {
         if (await this.store.setIfAbsent(storeKey, record, IDEMPOTENCY_TTL_MS)) return;
