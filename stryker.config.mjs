@@ -235,6 +235,8 @@ export default {
     'src/gateway/recently-listed-ids.ts',
     'src/server/answer-error.ts',
     'src/server/body-errors.ts',
+    'src/server/anonymous-host.ts',
+    'src/gateway/operation-failure.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
