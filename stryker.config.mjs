@@ -237,6 +237,7 @@ export default {
     'src/server/body-errors.ts',
     'src/server/anonymous-host.ts',
     'src/gateway/operation-failure.ts',
+    'src/gateway/instance-list-not-found.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
