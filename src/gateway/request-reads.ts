@@ -115,6 +115,11 @@ export class RequestReads {
     );
   }
 
+  /** The request's answer is settled without its reads still under way: they stop (UpstreamBudget.stopReads). */
+  stopReads(): void {
+    this.scope.budget?.stopReads(new Error('the request was answered without this read'));
+  }
+
   /**
    * A subscription poll's scope: polls go on long after the request, so each
    * carries its id but a budget of its own, as much as a request may spend.

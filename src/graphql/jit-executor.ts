@@ -5,6 +5,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { GraphQLError, getOperationAST, print, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { AnswerItemsGuard } from './limits/answer-items.js';
+import type { RootRefusals } from './root-refusals.js';
 import { hoistScalarLiteralVariables, hoistedValues, type HoistedLiteral } from './scalar-literal-variables.js';
 import { unidentifiedOperation } from './unidentified-operation.js';
 
@@ -63,6 +64,8 @@ export class JitExecutor {
     readonly schema: GraphQLSchema,
     /** Counts the items of each execution's lists (installed on `schema`); none: not counted. */
     private readonly answerItems?: AnswerItemsGuard,
+    /** Tells of a non-null Query field's failure as it happens: the answer, `data: null`, goes out then (root-refusals.ts). */
+    private readonly rootRefusals?: RootRefusals,
   ) {}
 
   async execute(request: JitRequest): Promise<ExecutionResult> {
@@ -86,11 +89,16 @@ export class JitExecutor {
       }
     }
     this.answerItems?.begin(request.context);
+    const refusal = this.rootRefusals?.watch(request.context);
     let result: ExecutionResult;
     let tooMany: GraphQLError | null;
     try {
-      result = await compiled.query.query(undefined, request.context, variables);
+      const run = Promise.resolve(compiled.query.query(undefined, request.context, variables));
+      // The execution left behind when a refusal answers first settles as its stopped reads fail; its result is dropped.
+      if (refusal) run.catch(() => undefined);
+      result = refusal ? await Promise.race([run, refusal.refused.then(refusedAtRoot)]) : await run;
     } finally {
+      refusal?.end();
       tooMany = this.answerItems?.end(request.context) ?? null;
     }
     // What was built before the lists ran past the limit is cut short: one refusal, not a partial answer.
@@ -158,6 +166,11 @@ export function jitExecutorForApollo(executor: JitExecutor): GatewayInterface {
       executor.clear();
     },
   };
+}
+
+/** The answer a query whose non-null root field failed has, whatever its other fields still do. */
+function refusedAtRoot(error: GraphQLError): ExecutionResult {
+  return { data: null, errors: [error] };
 }
 
 /**

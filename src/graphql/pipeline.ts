@@ -10,6 +10,7 @@ import { withEnumValues } from './enum-values-hint.js';
 import { introspectionCheck } from './introspection.js';
 import { AnswerItemsGuard } from './limits/answer-items.js';
 import { JitExecutor } from './jit-executor.js';
+import { RootRefusals } from './root-refusals.js';
 import { variableCostCheck } from './limits/cost-rule.js';
 import { nullVariablesCheck } from './null-variables.js';
 import { prototypeAliasRule } from './prototype-alias.js';
@@ -56,6 +57,8 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   guardEntitiesField(schema);
   const answerItems = new AnswerItemsGuard(config.limits.maxCost);
   answerItems.install(schema);
+  const rootRefusals = new RootRefusals((context) => (context as Partial<GraphQLContext>).reads?.stopReads());
+  rootRefusals.install(schema);
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
   const validationRules = [...limitRules, inheritedVariableNameRule, prototypeAliasRule];
   const rules = [...specifiedRules, ...validationRules];
@@ -63,7 +66,7 @@ export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection
   const variableCost = variableCostCheck(config.limits);
   return {
     schema,
-    executor: new JitExecutor(schema, answerItems),
+    executor: new JitExecutor(schema, answerItems, rootRefusals),
     answerItems,
     parseOptions,
     validationRules,

@@ -49,6 +49,14 @@ export class UpstreamBudget {
     return this.stop.asAbortSignal();
   }
 
+  /**
+   * Stops the request's reads as its client leaving would: its answer no longer needs them (a
+   * non-null root field of the query failed, root-refusals.ts).
+   */
+  stopReads(reason: unknown): void {
+    this.stop.stop(reason);
+  }
+
   /** Whether the answers passed their budget: a read stopped since then is refused as QUERY_TOO_COMPLEX, not cancelled. */
   get answerBytesPassed(): boolean {
     return this.answerBytes > this.answerBytesLimit;

@@ -1,0 +1,62 @@
+import { defaultFieldResolver, isNonNullType, locatedError, responsePathAsArray, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+
+/** The first refusal of a query's non-null root field, and how to stop waiting for one. */
+export interface RootRefusalWatch {
+  readonly refused: Promise<GraphQLError>;
+  end(): void;
+}
+
+/**
+ * A query whose non-null root field failed answers `data: null` whatever its other fields do, but
+ * graphql-jit answers only once every field it started has settled: a `first: -5` beside a read of
+ * a slow account waited for that read (its retries, or `limits.answerDeadlineMs`, whose 504 then
+ * said the work was lost). This tells the executor of such a failure as it happens, so the answer
+ * goes out at once and the request's reads stop (`onRefused`): a read shared with another request
+ * loses only this one's waiter, as when a client leaves. Query fields only: a mutation's fields run
+ * one after another, each may act, and its answer waits for what it started.
+ */
+export class RootRefusals {
+  private readonly listeners = new WeakMap<object, (error: GraphQLError) => void>();
+
+  constructor(private readonly onRefused: (context: object) => void) {}
+
+  /** Wraps the resolver of every non-null Query field, in place, before any query is compiled (graphql-jit reads resolvers when it compiles). */
+  install(schema: GraphQLSchema): void {
+    for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
+      if (isNonNullType(field.type)) field.resolve = this.told(field.resolve ?? defaultFieldResolver);
+    }
+  }
+
+  /** Listens for `context`'s execution's first root refusal until `end`. */
+  watch(context: unknown): RootRefusalWatch | null {
+    if (typeof context !== 'object' || context === null) return null;
+    const refused = new Promise<GraphQLError>((resolve) => this.listeners.set(context, resolve));
+    return { refused, end: () => this.listeners.delete(context) };
+  }
+
+  private told(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+    return (source, args, context: unknown, info) => {
+      let result: unknown;
+      try {
+        result = resolve(source, args, context, info);
+      } catch (error) {
+        this.refuse(context, error, info);
+        throw error;
+      }
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        this.refuse(context, error, info);
+        throw error;
+      });
+    };
+  }
+
+  private refuse(context: unknown, error: unknown, info: GraphQLResolveInfo): void {
+    if (typeof context !== 'object' || context === null) return;
+    const listener = this.listeners.get(context);
+    if (!listener) return;
+    this.listeners.delete(context);
+    this.onRefused(context);
+    listener(locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
+  }
+}

@@ -1,0 +1,102 @@
+import { EventEmitter, once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, startHarness, withAccountCopy, withLimits, type Harness } from '../helpers/harness.js';
+import { wsClient, wsRun } from '../helpers/ws.js';
+
+/** An OnApp that holds every VM-list call until `release`, saying `held` as each arrives. */
+class HoldingOnapp extends EventEmitter {
+  private readonly held: ServerResponse[] = [];
+  readonly server: Server = createServer((req, res) => {
+    req.resume();
+    this.held.push(res);
+    this.emit('held');
+  });
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get holding(): number {
+    return this.held.filter((res) => !res.destroyed && !res.writableEnded && !res.socket?.destroyed).length;
+  }
+
+  release(): void {
+    for (const res of this.held.splice(0)) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify([{ virtual_machine: { id: 1, label: 'vm1', booted: true } }]));
+    }
+  }
+}
+
+const SLOW_AND_REFUSED = '{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } refused: instances(providerId: "onapp-test", first: -5) { edges { node { nativeId } } } }';
+const SLOW_ONLY = '{ instances(providerId: "onapp-slow") { edges { node { nativeId } } } }';
+
+/**
+ * A query whose non-null root field is refused answers `data: null` whatever its other fields do,
+ * but graphql-jit answered only once every field it started had settled: the refusal beside a read
+ * of a slow account waited for that read, and past `limits.answerDeadlineMs` was answered 504 as
+ * work the gateway lost. It answers as soon as the refusal is known, and its reads stop, a read
+ * shared with another request going on for that one.
+ */
+describe("a query refused at a non-null root field answers at once, not when its other reads end", () => {
+  let harness: Harness;
+  const onapp = new HoldingOnapp();
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => onapp.server.listen(0, '127.0.0.1', resolve));
+    harness = await startHarness({
+      kinds: ['onapp'],
+      configure: [withLimits({ answerDeadlineMs: 600_000 }), withAccountCopy('onapp', { id: 'onapp-slow', url: onapp.url, retries: 0, cacheTtlMs: 0, timeoutMs: 120_000 })],
+    });
+  });
+  afterAll(async () => {
+    onapp.release();
+    await harness?.close();
+    onapp.server.closeAllConnections();
+    await new Promise<void>((resolve) => onapp.server.close(() => resolve()));
+  });
+
+  it('answers the refusal while the slow read is held, and stops that read', async () => {
+    const arrived = once(onapp, 'held');
+    const answer = await harness.gql(SLOW_AND_REFUSED);
+    await arrived;
+    expect(answer.status).toBe(200);
+    expect(answer.data).toBeNull();
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors?.[0]?.path).toEqual(['refused']);
+    // The read no answer needs is dropped: its connection closes at the provider.
+    await new Promise<void>((resolve) => {
+      const look = (): void => (onapp.holding === 0 ? resolve() : void setImmediate(look));
+      look();
+    });
+  }, 20_000);
+
+  it('answers over WebSocket as over HTTP', async () => {
+    const client = wsClient(harness.gateway.graphqlUrl);
+    try {
+      const arrived = once(onapp, 'held');
+      const answer = await wsRun(client, SLOW_AND_REFUSED);
+      await arrived;
+      expect(answer.data).toBeNull();
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    } finally {
+      await client.dispose();
+    }
+  }, 20_000);
+
+  it("leaves a read it shares with another request: the other's answer still comes", async () => {
+    const arrived = once(onapp, 'held');
+    const other = harness.gql<{ instances: { edges: Array<{ node: { nativeId: string } }> } }>(SLOW_ONLY);
+    await arrived;
+    const refused = await harness.gql(SLOW_AND_REFUSED);
+    expect(refused.data).toBeNull();
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(onapp.holding).toBe(1);
+    onapp.release();
+    const answer = await other;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.instances.edges.map((edge) => edge.node.nativeId)).toEqual(['1']);
+  }, 20_000);
+});
