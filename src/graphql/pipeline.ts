@@ -55,9 +55,9 @@ export interface RequestPipeline {
 export function createRequestPipeline(config: Pick<GatewayConfig, 'introspection' | 'limits'>, schema: GraphQLSchema, logger: Logger): RequestPipeline {
   guardServiceField(schema, config.introspection);
   guardEntitiesField(schema);
-  const answerItems = new AnswerItemsGuard(config.limits.maxCost);
-  answerItems.install(schema);
   const rootRefusals = new RootRefusals((context) => (context as Partial<GraphQLContext>).reads?.stopReads());
+  const answerItems = new AnswerItemsGuard(config.limits.maxCost, (context, refusal) => rootRefusals.answerNow(context, refusal));
+  answerItems.install(schema);
   rootRefusals.install(schema);
   const { parseOptions, validationRules: limitRules } = queryLimits(config.limits);
   const validationRules = [...limitRules, inheritedVariableNameRule, prototypeAliasRule];

@@ -51,12 +51,21 @@ export class RootRefusals {
     };
   }
 
-  private refuse(context: unknown, error: unknown, info: GraphQLResolveInfo): void {
+  /**
+   * `context`'s execution is answered `data: null` with `error` whatever its fields still do: the
+   * executor answers now and the request's reads stop. Also for a refusal made as the query ran
+   * (AnswerItemsGuard: its lists passed `limits.maxCost`).
+   */
+  answerNow(context: unknown, error: GraphQLError): void {
     if (typeof context !== 'object' || context === null) return;
     const listener = this.listeners.get(context);
     if (!listener) return;
     this.listeners.delete(context);
     this.onRefused(context);
-    listener(locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
+    listener(error);
+  }
+
+  private refuse(context: unknown, error: unknown, info: GraphQLResolveInfo): void {
+    if (typeof context === 'object' && context !== null && this.listeners.has(context)) this.answerNow(context, locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
   }
 }

@@ -5,6 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, startHarness, withAccountCopy, withLimits, type Harness } from '../helpers/harness.js';
 import { wsClient, wsRun } from '../helpers/ws.js';
 
+/** An OnApp of one VM with 40 backups, answered at once. */
+function wideOnapp(): Server {
+  return createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if ((req.url ?? '').startsWith('/virtual_machines.json')) return void res.end(JSON.stringify([{ virtual_machine: { id: 1, label: 'vm1', booted: true } }]));
+    res.end(JSON.stringify(Array.from({ length: 40 }, (_, index) => ({ backup: { id: index + 1, built: true, created_at: '2026-01-01T00:00:00Z', backup_type: 'normal' } }))));
+  });
+}
+
 /** An OnApp that holds every VM-list call until `release`, saying `held` as each arrives. */
 class HoldingOnapp extends EventEmitter {
   private readonly held: ServerResponse[] = [];
@@ -31,6 +41,8 @@ class HoldingOnapp extends EventEmitter {
 }
 
 const SLOW_AND_REFUSED = '{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } refused: instances(providerId: "onapp-test", first: -5) { edges { node { nativeId } } } }';
+/** A backup's instance's backups: 1 + 40 + 1,600 items at the wide account, priced at 31, past the 300 `limits.maxCost` allows as the query runs. */
+const FAN_OUT_BESIDE_SLOW = '{ slow: instances(providerId: "onapp-slow") { edges { node { nativeId } } } fan: instances(providerId: "onapp-wide", first: 1) { edges { node { backups { instance { backups { id } } } } } } }';
 const SLOW_ONLY = '{ instances(providerId: "onapp-slow") { edges { node { nativeId } } } }';
 
 /**
@@ -43,12 +55,18 @@ const SLOW_ONLY = '{ instances(providerId: "onapp-slow") { edges { node { native
 describe("a query refused at a non-null root field answers at once, not when its other reads end", () => {
   let harness: Harness;
   const onapp = new HoldingOnapp();
+  const wide = wideOnapp();
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => onapp.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => wide.listen(0, '127.0.0.1', resolve));
     harness = await startHarness({
       kinds: ['onapp'],
-      configure: [withLimits({ answerDeadlineMs: 600_000 }), withAccountCopy('onapp', { id: 'onapp-slow', url: onapp.url, retries: 0, cacheTtlMs: 0, timeoutMs: 120_000 })],
+      configure: [
+        withLimits({ answerDeadlineMs: 600_000, maxCost: 300 }),
+        withAccountCopy('onapp', { id: 'onapp-slow', url: onapp.url, retries: 0, cacheTtlMs: 0, timeoutMs: 120_000 }),
+        withAccountCopy('onapp', { id: 'onapp-wide', url: `http://127.0.0.1:${(wide.address() as AddressInfo).port}`, retries: 0, cacheTtlMs: 0 }),
+      ],
     });
   });
   afterAll(async () => {
@@ -56,6 +74,8 @@ describe("a query refused at a non-null root field answers at once, not when its
     await harness?.close();
     onapp.server.closeAllConnections();
     await new Promise<void>((resolve) => onapp.server.close(() => resolve()));
+    wide.closeAllConnections();
+    await new Promise<void>((resolve) => wide.close(() => resolve()));
   });
 
   it('answers the refusal while the slow read is held, and stops that read', async () => {
@@ -84,6 +104,19 @@ describe("a query refused at a non-null root field answers at once, not when its
     } finally {
       await client.dispose();
     }
+  }, 20_000);
+
+  it('answers a query whose lists passed limits.maxCost as they ran at once too, its other read stopped', async () => {
+    const arrived = once(onapp, 'held');
+    const answer = await harness.gql(FAN_OUT_BESIDE_SLOW);
+    await arrived;
+    expect(answer.data ?? null).toBeNull();
+    expect(errorCodes(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(answer.errors?.[0]?.message).toContain('limits.maxCost');
+    await new Promise<void>((resolve) => {
+      const look = (): void => (onapp.holding === 0 ? resolve() : void setImmediate(look));
+      look();
+    });
   }, 20_000);
 
   it("leaves a read it shares with another request: the other's answer still comes", async () => {

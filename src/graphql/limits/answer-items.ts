@@ -21,7 +21,11 @@ export class AnswerItemsGuard {
   private readonly counts = new WeakMap<object, Count>();
   private readonly refusal: GraphQLError;
 
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    /** Told when an execution's lists first pass the limit, with the refusal its answer is (its answer need wait for nothing more). */
+    private readonly onExceeded?: (context: object, refusal: GraphQLError) => void,
+  ) {
     const message = `${COST_ERROR_PREFIX} as the query ran: its lists held more than ${limit} items (limits.maxCost; a list without first is priced at 5). Ask for fewer nested lists.`;
     this.refusal = new GraphQLError(message, { originalError: new GatewayError('QUERY_TOO_COMPLEX', message) });
   }
@@ -69,16 +73,17 @@ export class AnswerItemsGuard {
       if (count === undefined) return resolve(source, args, context, info);
       if (count.exceeded) return [];
       const result = resolve(source, args, context, info);
-      return result instanceof Promise ? result.then((list: unknown) => this.take(count, list)) : this.take(count, result);
+      return result instanceof Promise ? result.then((list: unknown) => this.take(count, list, context as object)) : this.take(count, result, context as object);
     };
   }
 
-  private take(count: Count, list: unknown): unknown {
+  private take(count: Count, list: unknown, context: object): unknown {
     if (count.exceeded) return [];
     if (!Array.isArray(list)) return list;
     count.items += list.length;
     if (count.items <= this.limit) return list;
     count.exceeded = true;
+    this.onExceeded?.(context, this.refusal);
     return [];
   }
 }
