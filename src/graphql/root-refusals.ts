@@ -1,4 +1,5 @@
-import { defaultFieldResolver, isNonNullType, locatedError, responsePathAsArray, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GraphQLError, defaultFieldResolver, isNonNullType, locatedError, responsePathAsArray, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GatewayError } from '../domain/errors.js';
 
 /** The first refusal of a query's non-null root field, and how to stop waiting for one. */
 export interface RootRefusalWatch {
@@ -12,11 +13,17 @@ export interface RootRefusalWatch {
  * a slow account waited for that read (its retries, or `limits.answerDeadlineMs`, whose 504 then
  * said the work was lost). This tells the executor of such a failure as it happens, so the answer
  * goes out at once and the request's reads stop (`onRefused`): a read shared with another request
- * loses only this one's waiter, as when a client leaves. Query fields only: a mutation's fields run
- * one after another, each may act, and its answer waits for what it started.
+ * loses only this one's waiter, as when a client leaves.
+ *
+ * A mutation's fields run one after another and are non-null too: one refused makes `data` null,
+ * and graphql-js runs none after it. graphql-jit ran them all, so a `createBackup` after a refused
+ * `deleteBackup` acted at the provider while its client was told only of the refusal. Each after
+ * the refusal is now refused unrun, and the answer goes out at the refusal as a query's does.
  */
 export class RootRefusals {
   private readonly listeners = new WeakMap<object, (error: GraphQLError) => void>();
+  /** Executions one of whose mutations was refused: the rest of their mutations are not run. */
+  private readonly mutationRefused = new WeakSet<object>();
 
   constructor(private readonly onRefused: (context: object) => void) {}
 
@@ -24,6 +31,9 @@ export class RootRefusals {
   install(schema: GraphQLSchema): void {
     for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
       if (isNonNullType(field.type)) field.resolve = this.told(field.resolve ?? defaultFieldResolver);
+    }
+    for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+      if (isNonNullType(field.type)) field.resolve = this.told(this.unrunAfterRefusal(field.resolve ?? defaultFieldResolver));
     }
   }
 
@@ -65,7 +75,18 @@ export class RootRefusals {
     listener(error);
   }
 
+  private unrunAfterRefusal(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+    return (source, args, context: unknown, info) => {
+      if (typeof context === 'object' && context !== null && this.mutationRefused.has(context)) {
+        throw new GatewayError('BAD_USER_INPUT', `${info.fieldName} was not run: a mutation before it in this document was refused; send it again`);
+      }
+      return resolve(source, args, context, info);
+    };
+  }
+
   private refuse(context: unknown, error: unknown, info: GraphQLResolveInfo): void {
-    if (typeof context === 'object' && context !== null && this.listeners.has(context)) this.answerNow(context, locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
+    if (typeof context !== 'object' || context === null) return;
+    if (info.operation.operation === 'mutation') this.mutationRefused.add(context);
+    if (this.listeners.has(context)) this.answerNow(context, locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
   }
 }
