@@ -1,7 +1,7 @@
-import { GraphQLError, defaultFieldResolver, isNonNullType, locatedError, responsePathAsArray, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { type GraphQLError, defaultFieldResolver, isNonNullType, locatedError, responsePathAsArray, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { GatewayError } from '../domain/errors.js';
 
-/** The first refusal of a query's non-null root field, and how to stop waiting for one. */
+/** The first refusal of an execution's non-null root field (or its lists past limits.maxCost), and how to stop waiting for one. */
 export interface RootRefusalWatch {
   readonly refused: Promise<GraphQLError>;
   end(): void;
@@ -27,7 +27,7 @@ export class RootRefusals {
 
   constructor(private readonly onRefused: (context: object) => void) {}
 
-  /** Wraps the resolver of every non-null Query field, in place, before any query is compiled (graphql-jit reads resolvers when it compiles). */
+  /** Wraps the resolver of every non-null Query and Mutation field, in place, before any query is compiled (graphql-jit reads resolvers when it compiles). */
   install(schema: GraphQLSchema): void {
     for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
       if (isNonNullType(field.type)) field.resolve = this.told(field.resolve ?? defaultFieldResolver);
