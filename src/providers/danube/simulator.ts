@@ -59,6 +59,8 @@ export class DanubeSimulator extends ProviderSimulator {
   readonly backups: Row[] = [];
   readonly tasks = new Map<string, Task>();
   logins = 0;
+  /** The password the user logs in with: a test changes it as an admin does in Danube's GUI, and back. */
+  accountPassword = DANUBE_SIM_PASSWORD;
   private token: string | null = null;
   /** Every token a login handed out, alive or not: a test looks for any of them in answers and logs. */
   readonly issuedTokens = new Set<string>();
@@ -510,7 +512,7 @@ export class DanubeSimulator extends ProviderSimulator {
   /** Each login replaces the user's single token: earlier tokens stop working. */
   private login(request: SimRequest): SimResponse {
     const body = request.json as { username?: unknown; password?: unknown } | undefined;
-    if (body?.username !== DANUBE_SIM_USER || body.password !== DANUBE_SIM_PASSWORD) return { status: 400, json: { detail: 'Unable to log in with provided credentials.' } };
+    if (body?.username !== DANUBE_SIM_USER || body.password !== this.accountPassword) return { status: 400, json: { detail: 'Unable to log in with provided credentials.' } };
     this.logins += 1;
     this.expiredToken = null;
     this.token = randomUUID().replace(/-/g, '');

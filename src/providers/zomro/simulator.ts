@@ -85,6 +85,8 @@ export class ZomroSimulator extends ProviderSimulator {
   logins = 0;
   /** Refuse every func=auth as wrong credentials would be refused (a password changed at the panel). */
   refusesLogins = false;
+  /** The password the user logs in with (func=auth or authinfo): a test changes it as a user does in the panel, and back. */
+  accountPassword = ZOMRO_SIM_PASSWORD;
   /** The session id the next func=auth hands out (then random ones again): a panel's own id, in any characters. */
   nextSessionId: string | null = null;
   /**
@@ -369,7 +371,7 @@ export class ZomroSimulator extends ProviderSimulator {
    * doc.auth.$id; send it as auth=<id> on later calls".
    */
   private login(form: Map<string, string>): SimResponse {
-    if (this.refusesLogins || form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== ZOMRO_SIM_PASSWORD) return error('auth', 'Authorization failed');
+    if (this.refusesLogins || form.get('username') !== ZOMRO_SIM_USER || form.get('password') !== this.accountPassword) return error('auth', 'Authorization failed');
     const id = this.nextSessionId ?? crypto.randomUUID().replaceAll('-', '').slice(0, 24);
     this.nextSessionId = null;
     this.sessions.set(id, Date.now());
@@ -383,7 +385,7 @@ export class ZomroSimulator extends ProviderSimulator {
    * documents no distinct expired-session type. `authinfo` needs no session.
    */
   private authorised(form: Map<string, string>): boolean {
-    if (form.get('authinfo') === `${ZOMRO_SIM_USER}:${ZOMRO_SIM_PASSWORD}`) return true;
+    if (form.get('authinfo') === `${ZOMRO_SIM_USER}:${this.accountPassword}`) return true;
     const id = form.get('auth') ?? '';
     const lastUsed = this.sessions.get(id);
     if (lastUsed === undefined) return false;
