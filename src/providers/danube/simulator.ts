@@ -400,6 +400,21 @@ export class DanubeSimulator extends ProviderSimulator {
   }
 
   /**
+   * `GET /vm/{hostname_or_uuid}/define/backup`, "List all VM backup definitions" (API docs), with
+   * the list-all's `full` and `extended`, and "data.disk_id (integer) – Filter by disk number/ID":
+   * "412 Precondition Failed – Invalid disk_id" for a disk the VM has not. The simulator answered
+   * the documented path 404 "Not found".
+   */
+  private vmDefinitionList(vm: Row, data: Row): SimResponse {
+    const diskId = data.disk_id === undefined ? null : Number(data.disk_id);
+    if (diskId !== null && !validDisk(vm, diskId)) return { status: 412, json: { detail: 'Invalid disk_id' } };
+    const own = this.definitions.filter((definition) => definition.hostname === vm.hostname && (diskId === null || Number(definition.disk_id ?? 1) === diskId));
+    const extended = isTrue(data.extended);
+    if (!extended && !isTrue(data.full)) return ok(own.map((definition) => definition.name));
+    return ok(own.map((definition) => this.definitionDetails(definition, extended)));
+  }
+
+  /**
    * A definition as an answer gives it: with `backups`, its backups' count, only where `extended`
    * asks for it ("data.extended – Include total number of backups", on the lists and on one
    * definition's GET; the API docs' create and list examples show none). Each definition is one
@@ -463,6 +478,7 @@ export class DanubeSimulator extends ProviderSimulator {
     if (!vm && !byOriginalHostname) return notFound('VM not found');
     if (vm && this.forbidden.has(String(vm.hostname))) return forbidden('You do not have permission to perform this action.');
     if (vm && third === 'define' && fourth === 'backup' && fifth !== undefined) return this.defineBackup(method, vm, fifth, data);
+    if (vm && third === 'define' && fourth === 'backup' && segments.length === 4 && method === 'GET') return this.vmDefinitionList(vm, data);
     if (third === 'backup' && fourth === undefined && method === 'GET') {
       const rows = (this.ignoresVmFilter ? this.backups : this.backupsOf(vm, hostnameOrUuid)).map((backup) => this.listed(backup));
       // "data.full (boolean) – Return list of objects with all backup details (default: false)": names alone without it.
