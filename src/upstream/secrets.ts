@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nextTurn } from '../domain/turns.js';
 import { escapeEatenStarts } from './escape-eaten-starts.js';
+import { paddingEnd } from './base64-padding.js';
 import type { Span } from './escape-reading.js';
 import { type JoinersRead, readEscapedJoiners, spansInSource, stretchesAroundEscapes } from './escaped-joiners.js';
 import { EscapedSecretSearch, holdsEscape, readThrough } from './escaped-secrets.js';
@@ -71,11 +72,28 @@ export function readForms(secret: string, { base64 = false }: SecretOptions = {}
  * it with "=" alone: other escapes of it are read through).
  */
 function wholeBase64(secret: string, paddings: readonly string[] = WRITTEN_PADDINGS): string[] {
-  const padding = (3 - (Buffer.byteLength(secret, 'utf8') % 3)) % 3;
-  if (padding === 0) return [];
+  const padding = paddingOf(secret);
+  return unpaddedWholeBase64(secret).flatMap((whole) => [...paddings.map((pad) => whole + pad.repeat(padding)), whole]);
+}
+
+/** How many "=" a secret's base64 ends in. */
+const paddingOf = (secret: string): number => (3 - (Buffer.byteLength(secret, 'utf8') % 3)) % 3;
+
+/** A padded secret's whole base64 without its padding, in both alphabets (none when its base64 has no padding). */
+function unpaddedWholeBase64(secret: string): string[] {
+  if (paddingOf(secret) === 0) return [];
   const encoded = Buffer.from(secret, 'utf8').toString('base64url');
-  const alphabets = [encoded.replaceAll('-', '+').replaceAll('_', '/'), encoded].filter((form, index, all) => all.indexOf(form) === index);
-  return alphabets.flatMap((whole) => [...paddings.map((pad) => whole + pad.repeat(padding)), whole]);
+  return [encoded.replaceAll('-', '+').replaceAll('_', '/'), encoded].filter((form, index, all) => all.indexOf(form) === index);
+}
+
+/**
+ * Each base64-sent secret's whole base64 without its padding, and how many "=" it ends in: where
+ * one is found as it stands, the padding after it goes too however it is written (paddingEnd).
+ */
+function paddedWholes(fixed: ReadonlyArray<[string, SecretOptions]>): Map<string, number> {
+  const wholes = new Map<string, number>();
+  for (const [secret, options] of fixed) if (options.base64 === true) for (const whole of unpaddedWholeBase64(secret)) wholes.set(whole, paddingOf(secret));
+  return wholes;
 }
 
 /** Base64's padding character as encoders write it in an answer (`encodedForms`). */
@@ -274,13 +292,16 @@ export class SecretSet {
     const encoded = gather(withHex(encodedForms));
     const read = gather(withHex(readForms));
     const pieces = [...fixed.filter(([, options]) => options.pieces !== false).map(([secret]) => secret), ...runtime].map(pieceSources);
-    return { encoded, read, lookalikes, lookalikesTouching, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
+    const padded = paddedWholes(fixed);
+    return { encoded, padded, read, lookalikes, lookalikesTouching, anchors, pieces, separators: separatorsBeside([...encoded, ...read, ...secrets, ...pieces.flat()]) };
   }
 }
 
 interface SearchForms {
   /** Forms looked for as they stand (encodedForms). */
   encoded: string[];
+  /** Of `encoded`, the whole base64 of secrets sent so without its padding, and how many "=" it ends in (paddedWholes). */
+  padded: ReadonlyMap<string, number>;
   /** Forms looked for through the answer's escapes (readForms). */
   read: string[];
   /** Each secret as `lookalike` finds it (other whitespace, case, full-width letters), as they stand and through escapes. */
@@ -302,6 +323,7 @@ interface SearchForms {
 /** One set of secrets' search over a text: their forms as they stand, then through escapes. */
 class Search {
   private readonly forms: readonly string[];
+  private readonly padded: ReadonlyMap<string, number>;
   private readonly escaped: EscapedSecretSearch;
 
   private readonly lookalikes: readonly RegExp[];
@@ -311,8 +333,9 @@ class Search {
   private readonly pieces: SecretPiecesByJoiners;
   private readonly letterRuns: LetterRunPieceSearch;
 
-  constructor(forms: SearchForms = { encoded: [], read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
+  constructor(forms: SearchForms = { encoded: [], padded: new Map(), read: [], lookalikes: [], lookalikesTouching: [], anchors: [], pieces: [], separators: null }) {
     this.forms = forms.encoded;
+    this.padded = forms.padded;
     this.pieces = new SecretPiecesByJoiners(forms.pieces);
     this.letterRuns = new LetterRunPieceSearch(forms.pieces.map((sources) => sources[0] as string));
     this.lookalikes = forms.lookalikes;
@@ -527,10 +550,29 @@ class Search {
   private replaceForms(text: string, marking = false, lookalikes = this.lookalikes): string {
     let out = text;
     // includes() first: a search per form is cheaper than a replace that finds nothing.
-    for (const form of this.forms) if (out.includes(form)) out = out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED);
+    for (const form of this.forms) {
+      if (!out.includes(form)) continue;
+      const padding = this.padded.get(form);
+      out = padding === undefined ? out.replaceAll(form, marking ? MARK.repeat(form.length) : REDACTED) : withPaddingReplaced(out, form, padding, marking);
+    }
     for (const pattern of lookalikes) out = marking ? out.replace(pattern, marksFor) : out.replace(pattern, REDACTED);
     return out;
   }
+}
+
+/**
+ * `text` with each `whole` (a secret's whole base64 without its padding) replaced by REDACTED, or
+ * (`marking`) marked, with up to `padding` "=" after it however they are written (paddingEnd).
+ */
+function withPaddingReplaced(text: string, whole: string, padding: number, marking: boolean): string {
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf(whole); at !== -1; at = text.indexOf(whole, copied)) {
+    const end = paddingEnd(text, at + whole.length, padding);
+    out += text.slice(copied, at) + (marking ? MARK.repeat(end - at) : REDACTED);
+    copied = end;
+  }
+  return out + text.slice(copied);
 }
 
 /**

@@ -428,6 +428,40 @@ describe('SecretSet.scrub: a secret as a repr, SQL or a longer base64 quotes it'
     expect(basic.scrub(`{"error":"Authorization \\"Basic ${quoted}\\" refused"}`)).toBe(`{"error":"Authorization \\"Basic ${REDACTED}\\" refused"}`);
   });
 
+  // Only `=`, `%3D`, `%3d` and `\u003d` are searched for: any other writing of the padding after the base64 found as it stands was left.
+  it.each([
+    ['"==" URL-encoded twice (%253D%253D)', 'opsuser:pw', 'b3BzdXNlcjpwdw%253D%253D'],
+    ['"=" URL-encoded twice (%253D)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q%253D'],
+    ['"==" URL-encoded three times (%25253d%25253d)', 'opsuser:pw', 'b3BzdXNlcjpwdw%25253d%25253d'],
+    ['"==" as decimal references (&#61;&#61;)', 'opsuser:pw', 'b3BzdXNlcjpwdw&#61;&#61;'],
+    ['"=" as a decimal reference (&#61;)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q&#61;'],
+    ['"==" as hex references (&#x3D;&#x3d;)', 'opsuser:pw', 'b3BzdXNlcjpwdw&#x3D;&#x3d;'],
+    ['"=" as a hex reference without ";" (&#X3D)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q&#X3D'],
+    ['"==" as named references (&equals;)', 'opsuser:pw', 'b3BzdXNlcjpwdw&equals;&equals;'],
+    ['"==" as references escaped again (&amp;#61;)', 'opsuser:pw', 'b3BzdXNlcjpwdw&amp;#61;&amp;#61;'],
+    ['"=" as JSON in capitals (\\u003D)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q\\u003D'],
+    ['"==" as JSON inside JSON (\\\\u003d)', 'opsuser:pw', 'b3BzdXNlcjpwdw\\\\u003d\\\\u003d'],
+    ['"==" written two ways (=%253D)', 'opsuser:pw', 'b3BzdXNlcjpwdw=%253D'],
+    ['"==" after the URL-safe alphabet, as references', 'ops?>:pw>?', 'b3BzPz46cHc-Pw&#61;&#61;'],
+  ])('redacts the base64 of a quoted header with its padding written otherwise, %s', (_how, pair, quoted) => {
+    const basic = new SecretSet();
+    basic.add(pair, { base64: true });
+    expect(basic.scrub(`{"error":"Authorization \\"Basic ${quoted}\\" refused"}`)).toBe(`{"error":"Authorization \\"Basic ${REDACTED}\\" refused"}`);
+    // The same where the text holds a character a reader skips over (the search that marks what it finds).
+    expect(basic.scrub(`Basic ${quoted} \u200b`)).toBe(`Basic ${REDACTED} \u200b`);
+  });
+
+  it('takes no more than the padding after the base64, nor an escape that reads as no "="', () => {
+    const basic = new SecretSet();
+    basic.add('opsuser:pw', { base64: true });
+    expect(basic.scrub('auth=b3BzdXNlcjpwdw%253D%253D%253D&next=1')).toBe(`auth=${REDACTED}%253D&next=1`);
+    expect(basic.scrub('auth=b3BzdXNlcjpwdw&#6123;&next=1')).toBe(`auth=${REDACTED}&#6123;&next=1`);
+    expect(basic.scrub('auth=b3BzdXNlcjpwdw%2526next%253D1')).toBe(`auth=${REDACTED}%2526next%253D1`);
+    const one = new SecretSet();
+    one.add('opsuser:pwd', { base64: true });
+    expect(one.scrub('b3BzdXNlcjpwd2Q&#61;&#61;')).toBe(`${REDACTED}&#61;`);
+  });
+
   it('leaves an "=" after a base64 no padding ends (a 3-byte-aligned pair), and the text after a padded one', () => {
     const basic = new SecretSet();
     basic.add('opsuser:pwdx', { base64: true });
