@@ -280,3 +280,28 @@ describe('readEscapedJoiners: an escape of a marker read on with what follows it
     for (const [text, reading] of read) expect(readEscapedJoiners(text)?.text ?? null, text).toBe(reading);
   });
 });
+
+// Rows from the mutation run of lines 81-235 (docs/mutation-testing.md): each fails with its mutant planted by hand.
+describe('readEscapedJoiners: what a reference\'s parts must be to be read', () => {
+  it('reads a "#" or ";" percent-encoded only after an "&" that was too (a URL encoder writes them as it wrote the "&")', () => {
+    expect(readEscapedJoiners('a&%2345;b')).toBeNull();
+    expect(readEscapedJoiners('a&%23x2d;b')).toBeNull();
+    // The reference ends at its digits or its name: the ";" is a joiner's escape of its own.
+    expect(readEscapedJoiners('x&#65%3Bb')?.text).toBe('xA;b');
+    expect(readEscapedJoiners('a&sol%3Bb')?.text).toBe('a&sol;b');
+  });
+
+  it('reads a reference to no ASCII character (no digit, 128, 0x80) as no escape: its "&" stands in the run as a joiner', () => {
+    expect(readEscapedJoiners('a&lt;&#;b')?.text).toBe('a&b');
+    expect(readEscapedJoiners('a&lt;&#128;b')?.text).toBe('a&128;b');
+    expect(readEscapedJoiners('a&lt;&#x80;b')?.text).toBe('a&x80;b');
+    // 127 is ASCII (DEL, no joiner: the run ends and nothing is read); 45 a joiner read with the run.
+    expect(readEscapedJoiners('a&lt;&#127;b')).toBeNull();
+    expect(readEscapedJoiners('a&lt;&#45;b')?.text).toBe('a<b');
+  });
+
+  it('counts toward the bound of three only the levels whose own text holds a marker, not those a marker follows', () => {
+    // Five levels: `\u005c`, `u005c`, `\u005c`, `u005c`, `\u002d`; two hold a backslash.
+    expect(readEscapedJoiners('a\\u005cu005c\\u005cu005c\\u005cu002db')?.text).toBe('a-b');
+  });
+});
