@@ -304,4 +304,13 @@ describe('readEscapedJoiners: what a reference\'s parts must be to be read', () 
     // Five levels: `\u005c`, `u005c`, `\u005c`, `u005c`, `\u002d`; two hold a backslash.
     expect(readEscapedJoiners('a\\u005cu005c\\u005cu005c\\u005cu002db')?.text).toBe('a-b');
   });
+
+  it('reads an escape of a letter just after a backslash, which is no escape of the backslash\'s own', () => {
+    expect(readEscapedJoiners('a\\%41b')?.text).toBe('a\\Ab');
+    expect(readEscapedJoiners('a\\&#65;b')?.text).toBe('a\\Ab');
+  });
+
+  it('reads joiners as they stand back to the end of the escape read last, and no further: not into its ";"', () => {
+    expect(readEscapedJoiners('x&#65;-\\u002db')?.text).toBe('xA-b');
+  });
 });
