@@ -73,6 +73,7 @@ export default {
     'src/upstream/retry-after.ts',
     'src/upstream/deadline.ts',
     'src/upstream/secrets.ts',
+    'src/upstream/base64-padding.ts',
     'src/upstream/escape-reading.ts',
     'src/upstream/escaped-secrets.ts',
     'src/upstream/failure-class.ts',

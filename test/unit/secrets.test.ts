@@ -442,6 +442,7 @@ describe('SecretSet.scrub: a secret as a repr, SQL or a longer base64 quotes it'
     ['"=" as JSON in capitals (\\u003D)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q\\u003D'],
     ['"==" as JSON inside JSON (\\\\u003d)', 'opsuser:pw', 'b3BzdXNlcjpwdw\\\\u003d\\\\u003d'],
     ['"==" written two ways (=%253D)', 'opsuser:pw', 'b3BzdXNlcjpwdw=%253D'],
+    ['"=" URL-encoded four times, as deep as the search through escapes reads (%2525253D)', 'opsuser:pwd', 'b3BzdXNlcjpwd2Q%2525253D'],
     ['"==" after the URL-safe alphabet, as references', 'ops?>:pw>?', 'b3BzPz46cHc-Pw&#61;&#61;'],
   ])('redacts the base64 of a quoted header with its padding written otherwise, %s', (_how, pair, quoted) => {
     const basic = new SecretSet();
