@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       const { shortSecrets, shortSecretWarning } = await import('./config/short-secrets.js');
       const { variableLookalikes, variableLookalikeWarning } = await import('./config/variable-lookalikes.js');
       const { defaultTimezones, defaultTimezoneWarning } = await import('./config/default-timezone.js');
+      const { loginHoldsWithoutLogin, loginHoldWithoutLoginWarning } = await import('./config/login-hold-without-login.js');
       const { secretEdgeSpaces, secretEdgeSpaceWarning } = await import('./config/secret-edge-spaces.js');
       const { smallAnswerBudget } = await import('./config/small-answer-budget.js');
       const { shortAnswerDeadlines, shortAnswerDeadlineWarning } = await import('./config/short-answer-deadline.js');
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
         ...shortSecrets(config).map(shortSecretWarning),
         ...secretEdgeSpaces(config).map(secretEdgeSpaceWarning),
         ...defaultTimezones(config).map(defaultTimezoneWarning),
+        ...loginHoldsWithoutLogin(config).map(loginHoldWithoutLoginWarning),
         ...(smallBudget === null ? [] : [smallBudget]),
         ...shortAnswerDeadlines(config).map(shortAnswerDeadlineWarning),
         ...takeLooseSecretFiles().map(looseSecretFileWarning),

@@ -72,6 +72,11 @@ export interface ProviderModule<Kind extends string = string, Schema extends z.Z
   readonly secretKeys: readonly string[];
   /** The API writes dates without a zone, read on the account's `timezone`: an account without one is warned of. */
   readonly zonelessDates: boolean;
+  /**
+   * What an account of these credentials sends with each request instead of logging in ("its OnApp API key"),
+   * or null where it logs in with a password, whose refusal is held for `refusedLoginHeldMs`: the hold is warned of where it does nothing.
+   */
+  standingCredential(auth: object): string | null;
   /** Declares the account's secret material to its upstream client, then makes its adapter. */
   open(account: ProviderAccount, upstream: UpstreamClient, config: ProviderEntry, services: AdapterServices): ProviderAdapter;
   startSimulator(options: SimulatorStartOptions): Promise<RunningSimulator<Kind>>;
@@ -85,6 +90,8 @@ export interface ProviderModuleDefinition<Kind extends string, Schema extends z.
   logRedactPaths?: readonly string[];
   /** The API writes dates without a zone (`docs/providers.md`, "Dates"); false when left out. */
   zonelessDates?: boolean;
+  /** What the account sends with each request where it does not log in with a password (`ProviderModule.standingCredential`). */
+  standingCredential(auth: z.output<Schema>['auth']): string | null;
   /** The `auth` keys `declareSecrets` registers as they are configured (test/unit/short-secrets.test.ts keeps the two agreeing). */
   secretKeys: ReadonlyArray<keyof z.output<Schema>['auth'] & string>;
   /** Registers the credentials (and forms of them) the upstream client must scrub from every answer. */
@@ -107,6 +114,8 @@ export function defineProviderModule<const Kind extends string, Schema extends z
     logRedactPaths: definition.logRedactPaths ?? [],
     secretKeys: definition.secretKeys,
     zonelessDates: definition.zonelessDates ?? false,
+    // The registry hands each module only entries its configSchema parsed.
+    standingCredential: (auth) => definition.standingCredential(auth as z.output<Schema>['auth']),
     open(account, upstream, config, services) {
       if (config.kind !== kind) throw new Error(`a ${config.kind} account given to the ${kind} module`);
       // The registry picks this module by the entry's kind, and the config union parsed it with configSchema.

@@ -12,6 +12,7 @@ import { shortSecrets, shortSecretWarning } from '../config/short-secrets.js';
 import { smallAnswerBudget } from '../config/small-answer-budget.js';
 import { variableLookalikes, variableLookalikeWarning } from '../config/variable-lookalikes.js';
 import { defaultTimezones, defaultTimezoneWarning } from '../config/default-timezone.js';
+import { loginHoldsWithoutLogin, loginHoldWithoutLoginWarning } from '../config/login-hold-without-login.js';
 import { shortAnswerDeadlines, shortAnswerDeadlineWarning } from '../config/short-answer-deadline.js';
 import { secretEdgeSpaces, secretEdgeSpaceWarning } from '../config/secret-edge-spaces.js';
 import { looseSecretFileWarning, takeLooseSecretFiles } from '../config/secret-file-modes.js';
@@ -100,6 +101,7 @@ export async function serve(configFile: string | null, env: NodeJS.ProcessEnv, o
   for (const secret of shortSecrets(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, shortSecretWarning(secret));
   for (const secret of secretEdgeSpaces(config)) logger.warn({ provider: secret.provider, setting: secret.setting }, secretEdgeSpaceWarning(secret));
   for (const account of defaultTimezones(config)) logger.warn({ provider: account.provider, setting: 'timezone' }, defaultTimezoneWarning(account));
+  for (const found of loginHoldsWithoutLogin(config)) logger.warn({ provider: found.provider, setting: 'refusedLoginHeldMs' }, loginHoldWithoutLoginWarning(found));
   const smallBudget = smallAnswerBudget(config);
   if (smallBudget) logger.warn({ setting: 'limits.maxAnswerBytesHeld' }, smallBudget);
   for (const account of shortAnswerDeadlines(config)) logger.warn({ provider: account.provider, setting: 'limits.answerDeadlineMs' }, shortAnswerDeadlineWarning(account));

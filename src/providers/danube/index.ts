@@ -11,6 +11,7 @@ export const danubeModule = defineProviderModule({
   instanceStatus: danubeInstanceStatus,
   logRedactPaths: ['apiKey', '*.apiKey', 'headers["es-api-key"]'],
   secretKeys: ['apiKey', 'password'],
+  standingCredential: (auth) => (auth.apiKey ? 'its Danube apiKey' : null),
   declareSecrets: declareDanubeSecrets,
   createAdapter: (account, upstream, config, services) => new DanubeAdapter(account, upstream, config, services.createFindings, services.foreignRows, services.listedIds),
   async loadSimulator() {

@@ -10,6 +10,7 @@ export const onappModule = defineProviderModule({
   capabilities: ONAPP_CAPABILITIES,
   instanceStatus: onappInstanceStatus,
   secretKeys: ['password'],
+  standingCredential: () => 'its OnApp API key',
   declareSecrets: declareOnappSecrets,
   createAdapter: (account, upstream, config, services) => new OnappAdapter(account, upstream, config, services.createOrder, services.foreignRows, services.restoreOrder, services.draining),
   async loadSimulator() {

@@ -12,6 +12,7 @@ export const zomroModule = defineProviderModule({
   // `authinfo=user:password` is BILLmanager's login field.
   logRedactPaths: ['authinfo', '*.authinfo'],
   secretKeys: ['token', 'password'],
+  standingCredential: (auth) => (auth.token ? 'its Zomro token' : null),
   // `createdate`, `date_create` and the like: local panel times.
   zonelessDates: true,
   declareSecrets: declareZomroSecrets,

@@ -11,6 +11,7 @@ export const zstackModule = defineProviderModule({
   instanceStatus: zstackInstanceStatus,
   logRedactPaths: ['sessionId', '*.sessionId'],
   secretKeys: ['sessionId', 'password'],
+  standingCredential: (auth) => (auth.sessionId ? 'its ZStack sessionId' : null),
   // `createDate`, `lastOpDate`: Gson's default format, a JVM's local time with no zone.
   zonelessDates: true,
   declareSecrets: declareZstackSecrets,
