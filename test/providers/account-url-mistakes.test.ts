@@ -103,3 +103,28 @@ describe('a Zomro url answered 404 without a BILLmanager document: the account u
     }
   });
 });
+
+/**
+ * The same mistake against the ZStack simulator itself (the docs' own example, `/zstack/v1` added to its url):
+ * ZStack's REST server finds the path's API before it asks for a session, so a path no API maps is its 404
+ * "no api mapping", never a 400 "missing header 'Authorization'", which the gateway read as a refused login.
+ */
+describe('zstack simulator: a url with /zstack/v1 added answers the login 404', () => {
+  it('says to check the url, logs no refused login, and reads no CREDENTIALS_REFUSED', async () => {
+    const id = 'zstack-doubled-path';
+    let harness: Harness | undefined;
+    try {
+      harness = await startHarness({ kinds: ['zstack'], configure: withAccountCopy('zstack', (original) => ({ id, url: `${String(original.url).replace(/\/$/, '')}/zstack/v1` })) });
+      const answer = await harness.gql<{ providers: Array<{ id: string; health: string; healthCause: string | null }>; instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>(
+        '{ instances(first: 5) { providerErrors { provider { id } code message } } providers { id health healthCause } }',
+      );
+      expect(answer.data?.instances.providerErrors).toEqual([
+        { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)` },
+      ]);
+      expect(answer.data?.providers.find((provider) => provider.id === id)?.healthCause).not.toBe('CREDENTIALS_REFUSED');
+      expect(harness.logs.filter((line) => line.includes("refused the gateway's login"))).toEqual([]);
+    } finally {
+      await harness?.close();
+    }
+  });
+});

@@ -406,6 +406,9 @@ export class ZstackSimulator extends ProviderSimulator {
       this.expireSessionsBeforeNextWrite = false;
       this.expireSessions();
     }
+    // ZStack's REST server finds the path's API before it asks for a session: a path no API maps
+    // (`/zstack/v1` written twice) is its 404, never "missing header" (read as a refused login).
+    if (!ZSTACK_API_ROUTES.some(([method, pattern]) => request.method === method && pattern.test(route))) return noApiMapping(path);
     const auth = /^OAuth (\S+)$/.exec(String(request.headers.authorization ?? ''));
     if (!auth) return restRefusal("missing header 'Authorization'");
     const jobUuidRefused = request.method === 'GET' ? null : this.jobUuidRefusal(request);
@@ -782,6 +785,16 @@ const restRefusal = (words: string): SimResponse => ({ status: 400, text: words 
  * (RestServer.handle: `sendResponse(NOT_FOUND, String.format("no api mapping to %s", path))`).
  */
 const noApiMapping = (path: string): SimResponse => ({ status: 404, text: `no api mapping to /${path}` });
+
+/** The APIs the simulator maps after `zstack/v1/` and behind a session (the login and job polls come before any). */
+const ZSTACK_API_ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['GET', /^vm-instances$/],
+  ['GET', /^volume-backups$/],
+  ['POST', /^volumes\/[0-9a-f]{32}\/vm-backups$/],
+  ['DELETE', /^vm-backups\/[0-9a-f]{32}$/],
+  ['PUT', /^vm-backups\/imageStore\/[0-9a-f]{32}\/actions$/],
+  ['PUT', /^vm-backups\/[0-9a-f]{32}\/actions$/],
+];
 const badBody = (): SimResponse => ({ status: 400, json: { error: { code: 'SYS.1007', description: 'invalid request body', details: 'java.lang.IllegalArgumentException at /opt/zstack/internal' } } });
 
 /** The query without its per-VM conditions, by `vmInstanceUuid` or by `volumeUuid` (ignoresVmFilter). */
