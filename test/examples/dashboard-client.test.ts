@@ -82,7 +82,10 @@ describe('examples/dashboard-client', () => {
     const unreachable = await runScript([`http://127.0.0.1:${closed}/graphql`]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toBe('');
-    expect(unreachable.stderr.trim()).toBe(`cannot reach http://127.0.0.1:${closed}/graphql: ECONNREFUSED`);
+    // A wrong port (4000 while the gateway of a config listens on another) says what to do, not only the errno.
+    expect(unreachable.stderr.trim()).toBe(
+      `cannot reach http://127.0.0.1:${closed}/graphql: ECONNREFUSED: nothing listens at that port: start the gateway, or give the address its start line logs (GraphiQL: ...)`,
+    );
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 

@@ -64,7 +64,9 @@ async function request<TResult, TVariables>(url: string, document: TypedDocument
   } catch (error) {
     // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND...) is what a person needs
     const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message) : String(error);
-    throw new Error(`cannot reach ${url}: ${cause}`);
+    // A refused connection is a gateway not started, or a wrong port (4000 while a config's gateway listens elsewhere).
+    const next = cause === 'ECONNREFUSED' ? ': nothing listens at that port: start the gateway, or give the address its start line logs (GraphiQL: ...)' : '';
+    throw new Error(`cannot reach ${url}: ${cause}${next}`);
   }
   const text = await response.text();
   try {
