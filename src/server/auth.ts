@@ -26,6 +26,13 @@ const placeholderSent = (): GatewayError =>
 export const UNKNOWN_KEY = "unknown client key: it is none of the keys of this gateway's config (`clients`); check it for a typo";
 
 /**
+ * A key sent inside quotes (`-H "Authorization: Bearer \"$KEY\""`, a value copied from JSON or
+ * YAML with them): told after the keys are compared, so a configured key holding quotes still works.
+ */
+const QUOTED_KEY = /^(["']).+\1$/;
+const KEY_IN_QUOTES = 'unknown client key: it was sent inside quotes; send the key alone, without them (Authorization: Bearer <key>)';
+
+/**
  * Turns `Authorization: Bearer <key>` into a principal. Keys are compared as
  * SHA-256 digests with timingSafeEqual, every configured key every time, so
  * neither the length nor the position of a match shows in the timing.
@@ -59,7 +66,7 @@ export class ClientAuthenticator {
     // The README's curl line has "Bearer <key>", one word, so it reads as a key: told after the
     // keys are compared, so a configured key of that shape still works.
     if (!found && this.clients.length > 0 && PLACEHOLDER_HEADER.test(authorization)) throw placeholderSent();
-    if (!found) throw new GatewayError('UNAUTHENTICATED', this.unknownKeyMessage());
+    if (!found) throw new GatewayError('UNAUTHENTICATED', this.clients.length > 0 && QUOTED_KEY.test(match[1] as string) ? KEY_IN_QUOTES : this.unknownKeyMessage());
     return found;
   }
 

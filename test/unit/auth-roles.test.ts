@@ -126,6 +126,19 @@ describe('client key authentication', () => {
     );
   });
 
+  it('says that a key was sent inside quotes (a shell\'s -H "Authorization: Bearer \\"$KEY\\"", a value copied from JSON or YAML), not only that it is unknown', () => {
+    const QUOTED = 'unknown client key: it was sent inside quotes; send the key alone, without them (Authorization: Bearer <key>)';
+    for (const header of ['Bearer "ops-key-0123456789abcdef"', "Bearer 'ops-key-0123456789abcdef'", 'Bearer "not-a-key-at-all"']) {
+      expect(() => authenticator().authenticate(header), header).toThrow(unauthenticated(QUOTED));
+    }
+    // The close reason of a refused WebSocket, too: at most 123 bytes.
+    expect(Buffer.byteLength(QUOTED)).toBeLessThanOrEqual(123);
+    // A configured key that holds its quotes is that key; one quote alone is an unknown key as any other.
+    const quoted = new ClientAuthenticator([{ name: 'odd', key: '"0123456789abcdef"', roles: ['viewer'] }], null);
+    expect(quoted.authenticate('Bearer "0123456789abcdef"').name).toBe('odd');
+    expect(() => authenticator().authenticate('Bearer "ops-key-0123456789abcdef')).toThrow(unauthenticated(UNKNOWN_KEY_SAID));
+  });
+
   it('refuses an unknown key, a prefix of a known one and a known one with more after it', () => {
     for (const key of ['nope', 'ops-key', 'ops-key-0123456789abcdefX', 'OPS-KEY-0123456789ABCDEF']) {
       expect(() => authenticator().authenticate(`Bearer ${key}`), key).toThrow(unauthenticated(UNKNOWN_KEY_SAID));
