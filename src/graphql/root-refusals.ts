@@ -18,12 +18,14 @@ export interface RootRefusalWatch {
  * A mutation's fields run one after another and are non-null too: one refused makes `data` null,
  * and graphql-js runs none after it. graphql-jit ran them all, so a `createBackup` after a refused
  * `deleteBackup` acted at the provider while its client was told only of the refusal. Each after
- * the refusal is now refused unrun, and the answer goes out at the refusal as a query's does.
+ * the refusal is now refused unrun, and the answer goes out at the refusal as a query's does. So
+ * after a refusal `answerNow` hears (lists past `limits.maxCost`): its answer is out, and a
+ * mutation run behind it would act unseen by its client.
  */
 export class RootRefusals {
   private readonly listeners = new WeakMap<object, (error: GraphQLError) => void>();
-  /** Executions one of whose mutations was refused: the rest of their mutations are not run. */
-  private readonly mutationRefused = new WeakSet<object>();
+  /** Executions whose `data` is null whatever comes next (a non-null mutation refused, or answered at a refusal): the rest of their mutations are not run. */
+  private readonly refusedExecutions = new WeakSet<object>();
 
   constructor(private readonly onRefused: (context: object) => void) {}
 
@@ -68,6 +70,7 @@ export class RootRefusals {
    */
   answerNow(context: unknown, error: GraphQLError): void {
     if (typeof context !== 'object' || context === null) return;
+    this.refusedExecutions.add(context);
     const listener = this.listeners.get(context);
     if (!listener) return;
     this.listeners.delete(context);
@@ -77,7 +80,7 @@ export class RootRefusals {
 
   private unrunAfterRefusal(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
     return (source, args, context: unknown, info) => {
-      if (typeof context === 'object' && context !== null && this.mutationRefused.has(context)) {
+      if (typeof context === 'object' && context !== null && this.refusedExecutions.has(context)) {
         throw new GatewayError('BAD_USER_INPUT', `${info.fieldName} was not run: a mutation before it in this document was refused; send it again`);
       }
       return resolve(source, args, context, info);
@@ -86,7 +89,7 @@ export class RootRefusals {
 
   private refuse(context: unknown, error: unknown, info: GraphQLResolveInfo): void {
     if (typeof context !== 'object' || context === null) return;
-    if (info.operation.operation === 'mutation') this.mutationRefused.add(context);
+    if (info.operation.operation === 'mutation') this.refusedExecutions.add(context);
     if (this.listeners.has(context)) this.answerNow(context, locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
   }
 }

@@ -1,0 +1,96 @@
+import { buildSchema, parse, type ExecutionResult } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/domain/errors.js';
+import { AnswerItemsGuard } from '../../src/graphql/limits/answer-items.js';
+import { RootRefusals } from '../../src/graphql/root-refusals.js';
+
+/**
+ * A document's mutations run one after another (graphql-jit's serial execution, as the executor
+ * compiles them). Once one is refused so that the whole `data` is null, graphql-js runs none after
+ * it; a nullable one refused leaves `data` standing, and the next still runs.
+ */
+const SDL = `
+  type Box { boxes: [Box!]! }
+  type Query { ok: Int }
+  type Mutation { refused: Int! nullableRefused: Int wide: Box! after: Int! }
+`;
+
+function mutations(maxItems: number) {
+  const schema = buildSchema(SDL);
+  const ran: string[] = [];
+  const stopped: object[] = [];
+  const refusals = new RootRefusals((context) => stopped.push(context));
+  const answerItems = new AnswerItemsGuard(maxItems, (context, refusal) => refusals.answerNow(context, refusal));
+  const box = (): { boxes: unknown[] } => ({ boxes: [{ boxes: [] }, { boxes: [] }, { boxes: [] }] });
+  const fields = schema.getMutationType()!.getFields();
+  fields.refused!.resolve = async () => {
+    ran.push('refused');
+    throw new GatewayError('BAD_USER_INPUT', 'refused');
+  };
+  fields.nullableRefused!.resolve = async () => {
+    ran.push('nullableRefused');
+    throw new GatewayError('BAD_USER_INPUT', 'refused');
+  };
+  fields.wide!.resolve = async () => {
+    ran.push('wide');
+    return { boxes: [box(), box(), box()] };
+  };
+  fields.after!.resolve = async () => {
+    ran.push('after');
+    return 1;
+  };
+  answerItems.install(schema);
+  refusals.install(schema);
+  /** Runs `document` to its end (the executor answers at the refusal; what it left behind settles here). */
+  const run = async (document: string): Promise<{ result: ExecutionResult; answered: GraphQLErrorLike | null }> => {
+    const compiled = compileQuery(schema, parse(document));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const context = {};
+    answerItems.begin(context);
+    const watch = refusals.watch(context)!;
+    let answered: GraphQLErrorLike | null = null;
+    void watch.refused.then((error) => (answered = error));
+    const result = await compiled.query(undefined, context, {});
+    watch.end();
+    answerItems.end(context);
+    return { result, answered };
+  };
+  return { run, ran, stopped };
+}
+
+type GraphQLErrorLike = { message: string; path?: ReadonlyArray<string | number> | undefined };
+
+describe('RootRefusals: a mutation after a refused one', () => {
+  it('is not run after a non-null one refused, whatever its alias (guard)', async () => {
+    const { run, ran, stopped } = mutations(100);
+    const { answered } = await run('mutation { first: refused second: after }');
+    expect(ran).toEqual(['refused']);
+    expect(answered?.path).toEqual(['first']);
+    expect(stopped).toHaveLength(1);
+  });
+
+  it('is not run after one whose lists passed limits.maxCost as they ran: the answer went out at that refusal', async () => {
+    const { run, ran, stopped } = mutations(5);
+    const { answered } = await run('mutation { wide { boxes { boxes { boxes { boxes { boxes } } } } } after }');
+    expect(answered?.message).toContain('limits.maxCost');
+    expect(stopped).toHaveLength(1);
+    expect(ran).toEqual(['wide']);
+  });
+
+  it('runs after a nullable one refused: data stands, as in graphql-js (guard)', async () => {
+    const { run, ran, stopped } = mutations(100);
+    const { result, answered } = await run('mutation { nullableRefused after }');
+    expect(ran).toEqual(['nullableRefused', 'after']);
+    expect(result.data).toEqual({ nullableRefused: null, after: 1 });
+    expect(answered).toBeNull();
+    expect(stopped).toHaveLength(0);
+  });
+
+  it('runs after a refused one skipped: a field not run refuses nothing (guard)', async () => {
+    const { run, ran } = mutations(100);
+    const { result } = await run('mutation { refused @skip(if: true) after @include(if: true) }');
+    expect(ran).toEqual(['after']);
+    expect(result.data).toEqual({ after: 1 });
+  });
+});
