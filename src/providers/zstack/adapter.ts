@@ -135,11 +135,6 @@ function createdGroup(body: unknown): string | null {
 const EXPIRED_RESTORE = 'the provider no longer knows this job (expired), and nothing ZStack lists tells whether the revert was done: look at the VM before reverting it again';
 
 /**
- * A backup of one volume outside any VM backup (ZStack lists it without a `groupUuid`): the
- * gateway deletes and reverts VM backups by their group (`vm-backups/{groupUuid}`), which does not
- * act on it, and a delete of a group ZStack does not have succeeds doing nothing.
- */
-/**
  * A job failed for its session (ID.1001), nothing done. One from a login is sent again with the next
  * login's; the config's fixed `sessionId` is refused again until the operator replaces it.
  */
@@ -148,6 +143,11 @@ const SESSION_REFUSED_IN_JOB: Readonly<Record<SessionRefusedInJob, string>> = {
   configured: "the provider refused the gateway's configured session (the account's sessionId); nothing was done: the gateway's operator must put the account's auth right in the config, then send the request again",
 };
 
+/**
+ * A backup of one volume outside any VM backup (ZStack lists it without a `groupUuid`): the
+ * gateway deletes and reverts VM backups by their group (`vm-backups/{groupUuid}`), which does not
+ * act on it, and a delete of a group ZStack does not have succeeds doing nothing.
+ */
 const volumeOnly = (action: 'deletes' | 'reverts'): string =>
   `this backup is of one volume, outside any VM backup (ZStack lists it without a groupUuid), and the gateway ${action} VM backups only, so nothing was sent to ZStack; act on it in ZStack's own console`;
 
