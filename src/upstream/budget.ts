@@ -51,7 +51,7 @@ export class UpstreamBudget {
 
   /**
    * Stops the request's reads as its client leaving would: its answer no longer needs them (a
-   * non-null root field of the query failed, root-refusals.ts).
+   * non-null root field failed, or its lists passed limits.maxCost: root-refusals.ts).
    */
   stopReads(reason: unknown): void {
     this.stop.stop(reason);
