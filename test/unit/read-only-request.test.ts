@@ -20,4 +20,19 @@ describe('surelyReadOnly: whether an answer may be replaced by a refusal (its re
     expect(readOnly(withBody({ query: '{ unclosed' }))).toBe(false);
     expect(readOnly(withBody({ query: 'query A { a: __typename } query B { b: __typename }' }))).toBe(false);
   });
+
+  it('says no for a null body (JSON null) rather than throwing', () => {
+    expect(readOnly(withBody(null))).toBe(false);
+  });
+
+  it('reads query text only within maxTokens: a longer query is not parsed, so not vouched for', () => {
+    const fields = Array.from({ length: 20 }, (_, index) => `f${index}: __typename`).join(' ');
+    expect(surelyReadOnly(5_000)(withBody({ query: `{ ${fields} }` }))).toBe(true);
+    expect(surelyReadOnly(10)(withBody({ query: `{ ${fields} }` }))).toBe(false);
+  });
+
+  it('reads an operationName that is no string as none given: the one operation decides', () => {
+    expect(readOnly(withBody({ query: '{ providers { id } }', operationName: 5 }))).toBe(true);
+    expect(readOnly(withBody({ query: 'mutation { deleteBackup(input: { backupId: "x" }) { deleted } }', operationName: { name: 'x' } }))).toBe(false);
+  });
 });
