@@ -243,6 +243,7 @@ export default {
     'src/upstream/unreadable-answer.ts',
     'src/server/nesting-guard.ts',
     'src/gateway/cached-list-bytes.ts',
+    'src/upstream/errors-behind.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
