@@ -40,10 +40,18 @@ const SHAPED_WITH_PARENT = new Set(['BackupDefinition.schedule']);
 
 /** Marks an object already shaped: own fields written, so a warm request only reads this. */
 const SHAPED = Symbol('own fields written');
+type Marked = { [SHAPED]?: true };
+
+/**
+ * Whether `value` was shaped already. Only shapeEntity sets the mark, and only on an entity (never
+ * on an Error, a promise or a list), so such a value needs nothing more: a warm request's cached
+ * lists are all of them, and each item skips the type checks and the type lookup.
+ */
+const isShaped = (value: object): boolean => (value as Marked)[SHAPED] === true;
 
 /** Writes `type`'s own fields onto `entity` once; an object already written is left as it is. */
 export function shapeEntity(type: ShapedType, entity: object): void {
-  if ((entity as { [SHAPED]?: true })[SHAPED]) return;
+  if (isShaped(entity)) return;
   const fields: Record<string, (entity: never) => unknown> = OWN_FIELDS[type];
   for (const [name, compute] of Object.entries(fields)) {
     Object.defineProperty(entity, name, { value: compute(entity as never), enumerable: false, writable: false, configurable: true });
@@ -56,12 +64,13 @@ export function shapeEntity(type: ShapedType, entity: object): void {
 type TypeOf = (value: object) => string | undefined;
 
 function shapeValue(value: unknown, typeOf: TypeOf): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (value === null || typeof value !== 'object' || isShaped(value) || value instanceof Error) return value;
   if (value instanceof Promise) return value.then((settled: unknown) => shapeValue(settled, typeOf));
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
+      if (typeof item === 'object' && item !== null && isShaped(item)) continue;
       const shaped = shapeValue(item, typeOf);
       // A promise item becomes another promise: the list handed on is a copy then, never the cached list changed.
       if (shaped !== item) (copy ??= [...value])[index] = shaped;
