@@ -78,9 +78,9 @@ export function answerDeadline(options: AnswerDeadlineOptions): RequestHandler {
   };
 }
 
-/** Whether the deadline answered this request already: its own answer, come late, is dropped. */
+/** Whether the deadline (or the drain, cutting it: drain-cut-answer.ts) answered this request already: its own answer, come late, is dropped. */
 export function answeredAlready(res: Response): boolean {
-  return res.locals.answeredByDeadline === true;
+  return res.locals.answeredByDeadline === true || res.locals.answeredByDrain === true;
 }
 
 /**

@@ -275,7 +275,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
       requestRefusalLines.warn(clientAddressOf(req), { remote: req.socket.remoteAddress, per: by, answerBytes: size, limit: config.limits.maxUnsentAnswerBytesPerAddress }, 'HTTP answer refused: its address has too many answers unread'),
     replaceable: readOnly,
   });
-  const drain = new HttpDrain(config.shutdown.drainTimeoutMs);
+  // A request the drain cuts is answered first (drain-cut-answer.ts), in the words its kind calls for.
+  const drain = new HttpDrain(config.shutdown.drainTimeoutMs, { mayHaveActed: (res) => !readOnly(res.req), onAnswered: () => metrics.graphqlError('SHUTTING_DOWN') });
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
   const stopServing = stopServingAtOnce(httpServer);

@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
 import type { Response } from 'express';
 import type { AnswerDelivery } from './answer-delivery.js';
+import { answerCutRequest } from './drain-cut-answer.js';
+
+export interface CutAnswers {
+  /** Whether the request may have acted (a mutation, or anything not surely a query): its answer says its outcome is unknown. */
+  mayHaveActed(res: Response): boolean;
+  /** The drain answered a request it cut: count its error code. */
+  onAnswered(): void;
+}
 
 /**
  * How long before the drain timeout shutdown cuts what is still running (WebSocket
@@ -28,8 +36,13 @@ export class HttpDrain {
   /** Those still running or being written just before Apollo's drain cut them (see CUT_NOTE_LEAD_MS). */
   private runningAtGraceEnd: Response[] = [];
   private graceEndNote: NodeJS.Timeout | undefined;
+  /** Those of runningAtGraceEnd the drain answered itself (drain-cut-answer.ts): delivered, and cut all the same. */
+  private readonly answeredAtCut = new WeakSet<Response>();
 
-  constructor(private readonly drainTimeoutMs: number) {}
+  constructor(
+    private readonly drainTimeoutMs: number,
+    private readonly cutAnswers?: CutAnswers,
+  ) {}
 
   get draining(): boolean {
     return this.startedAt !== undefined;
@@ -83,18 +96,32 @@ export class HttpDrain {
     const noteInMs = grace - CUT_NOTE_LEAD_MS;
     // A grace within the lead (a drain shorter than the close-frame margin gives 0): noted now,
     // not on a timer that races Apollo's own.
-    if (noteInMs <= 0) this.runningAtGraceEnd = [...this.inFlight];
-    else {
-      this.graceEndNote = setTimeout(() => {
-        this.runningAtGraceEnd = [...this.inFlight];
-      }, noteInMs);
-    }
+    if (noteInMs <= 0) this.cutRunning();
+    else this.graceEndNote = setTimeout(() => this.cutRunning(), noteInMs);
     return grace;
   }
 
-  /** Once Apollo's drain is over: the requests it cut. Those delivered in the last moments were not cut; an answer cut half written was. */
+  /**
+   * Notes what Apollo's drain is about to cut, and answers each whose answer has not begun (a
+   * 503 with `Connection: close`): Apollo's drain then ends its connection after the answer, not
+   * in its place.
+   */
+  private cutRunning(): void {
+    this.runningAtGraceEnd = [...this.inFlight];
+    if (this.cutAnswers === undefined) return;
+    for (const res of this.runningAtGraceEnd) {
+      if (!answerCutRequest(res, this.cutAnswers.mayHaveActed(res))) continue;
+      this.answeredAtCut.add(res);
+      this.cutAnswers.onAnswered();
+    }
+  }
+
+  /**
+   * Once Apollo's drain is over: the requests it cut. Those delivered in the last moments were not
+   * cut; an answer cut half written was, and so was one the drain answered in its place.
+   */
   requestsCut(answers: AnswerDelivery): number {
     clearTimeout(this.graceEndNote);
-    return this.runningAtGraceEnd.filter((res) => !answers.delivered(res)).length;
+    return this.runningAtGraceEnd.filter((res) => this.answeredAtCut.has(res) || !answers.delivered(res)).length;
   }
 }
