@@ -54,6 +54,7 @@ import { CloseWhenDraining } from './close-when-draining.js';
 import { RefuseUnreadBodiesAtDrain } from './unread-bodies-at-drain.js';
 import { DrainRefusals, drainRefusalsMessage } from './drain-refusals.js';
 import { stopServingAtOnce } from './stop-serving.js';
+import { dropRequestsOnEndedConnections } from './ended-connection-requests.js';
 import { requestIdAssigner } from './request-id.js';
 import { noSniff } from './no-sniff.js';
 import { contextFactory } from './request-context.js';
@@ -280,6 +281,8 @@ export async function startGatewayServer(config: GatewayConfig, options: Gateway
   const keepAliveEnd = new CloseWhenDraining(httpServer);
   const unreadBodies = new RefuseUnreadBodiesAtDrain(httpServer, () => drainRefusals.refused('body_unread'));
   const stopServing = stopServingAtOnce(httpServer);
+  // Last of the request listeners prepended: it runs first, before anything takes the request in.
+  dropRequestsOnEndedConnections(httpServer, (req) => logger.info({ remote: req.socket.remoteAddress }, 'HTTP request dropped unrun: it came on a connection the drain had already ended'));
 
   const pipeline = createRequestPipeline(config, buildSchema(), logger);
   const createContext = contextFactory(services);

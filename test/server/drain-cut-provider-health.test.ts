@@ -80,7 +80,7 @@ describe('provider health as the drain cuts a request', () => {
     await hold.arrived;
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(1);
-    expect(await answer).toBe('no answer');
+    expect(await answer).toBe(503);
     expect(running.output()).toContain('drain timeout');
     expect(healthChanges(running.output()), running.output()).toHaveLength(2);
     // Its error line says the shutdown cut it ("provider zomro is unreachable" sent on-call looking for an outage); the code stays typed.
