@@ -100,12 +100,22 @@ const isJsonType = (contentType: string | string[] | undefined): boolean => Stri
 const readAsJson = (contentType: string | string[] | undefined, status: number): boolean =>
   status >= 400 || isJsonType(contentType) || String(contentType ?? '').trim() === '';
 
+/**
+ * A 2xx labelled as something other than JSON (a web server's `text/html` page): told apart from
+ * malformed JSON, a cut answer of the API itself, so an adapter can say its url points at another server.
+ */
+export class NotJsonAnswer extends GatewayError {
+  constructor(
+    provider: string,
+    readonly status: number,
+  ) {
+    super('PROVIDER_ERROR', `provider ${provider} sent an answer that is not JSON`, { provider, providerCode: 'INVALID_RESPONSE' });
+  }
+}
+
 /** What an answer JSON.parse refused (or that is no JSON) is: null on an error status, else a provider error. */
 function notJson(looksJson: boolean, status: number, provider: string): null {
   if (status >= 400) return null;
-  throw new GatewayError(
-    'PROVIDER_ERROR',
-    looksJson ? `provider ${provider} sent malformed JSON` : `provider ${provider} sent an answer that is not JSON`,
-    { provider, providerCode: 'INVALID_RESPONSE' },
-  );
+  if (!looksJson) throw new NotJsonAnswer(provider, status);
+  throw new GatewayError('PROVIDER_ERROR', `provider ${provider} sent malformed JSON`, { provider, providerCode: 'INVALID_RESPONSE' });
 }

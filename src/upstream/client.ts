@@ -217,6 +217,16 @@ export class UpstreamClient {
     this.policy.attemptFailed('credentials');
   }
 
+  /**
+   * The account's url answered, but not as the provider's API does (a Zomro url at a web server
+   * that is not BILLmanager: its 401, 404 or HTML page). Health reads DEGRADED (cause `other`) until
+   * a call is answered again: it read UP while every call failed so. Not the breaker's: the server
+   * answers, and only the operator can put the url right.
+   */
+  answeredByAnotherServer(): void {
+    this.policy.attemptFailed('other');
+  }
+
   /** How long (ms) the provider's refusal of the account's login is still answered without asking; 0 when none. */
   loginRefusalHeldMs(): number {
     return this.loginHeldMs();

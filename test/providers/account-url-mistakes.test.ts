@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER } from '../../src/providers/zomro/simulator.js';
 import type { ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
 
@@ -78,30 +79,60 @@ describe('an instance list answered 404: the account url is wrong, no instance i
   }
 });
 
-/** Zomro with a session token posts every call to its url: a web server that is not BILLmanager answers 404 there. */
-describe('a Zomro url answered 404 without a BILLmanager document: the account url is wrong', () => {
-  let nothingHere: Server;
-  let url = '';
+/**
+ * Zomro posts every call to its url, and BILLmanager answers every one, its refusals too, HTTP 200 with
+ * a `doc` (providers.md, "Error shape"). A web server that is not BILLmanager answers otherwise: 404, a
+ * 401 of its own login, or a page of HTML. It said "answered HTTP 401 without a BILLmanager document"
+ * alone, and health stayed UP.
+ */
+describe('a Zomro url at a server that is not BILLmanager: the account url is wrong', () => {
+  let anotherServer: Server;
+  let origin = '';
   beforeAll(async () => {
-    nothingHere = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
-    await new Promise<void>((resolve) => nothingHere.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(nothingHere.address() as AddressInfo).port}/`;
+    anotherServer = createServer((req, res) => {
+      const path = req.url ?? '';
+      if (path.startsWith('/login-wall')) res.writeHead(401, { 'content-type': 'text/html', 'www-authenticate': 'Basic realm="intranet"' }).end('<h1>401 Authorization Required</h1><p>nginx</p>');
+      else if (path.startsWith('/welcome')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Welcome to nginx!</h1></body></html>');
+      else res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1><p>nginx</p>');
+    });
+    await new Promise<void>((resolve) => anotherServer.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(anotherServer.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => nothingHere.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => anotherServer.close(() => resolve())));
 
-  it('zomro: says to check the url, as the other kinds do (it said "answered HTTP 404 without a BILLmanager document" alone)', async () => {
-    const id = 'zomro-wrong-url';
-    let harness: Harness | undefined;
-    try {
-      harness = await startHarness({ kinds: ['zomro'], configure: withAccountCopy('zomro', { id, url }) });
-      const answer = await harness.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { provider { id } code message } } }');
-      expect(answer.data?.instances.providerErrors).toEqual([
-        { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} answered HTTP 404 without a BILLmanager document: check the account's url in the config (the API's base URL)` },
-      ]);
-    } finally {
-      await harness?.close();
-    }
-  });
+  const cases: Array<{ answer: string; path: string; status: number; auth?: Record<string, string> }> = [
+    { answer: '404', path: '/', status: 404 },
+    { answer: '401 of its own login', path: '/login-wall/', status: 401 },
+    { answer: '401 of its own login, to the gateway\'s func=auth', path: '/login-wall/billmgr', status: 401, auth: { username: ZOMRO_SIM_USER, password: ZOMRO_SIM_PASSWORD } },
+    { answer: '200 page of HTML', path: '/welcome/', status: 200 },
+  ];
+  for (const { answer, path, status, auth } of cases) {
+    it(`${answer}: says the url likely points at another server and to point it at BILLmanager; health DEGRADED (OTHER)`, async () => {
+      const id = 'zomro-wrong-url';
+      let harness: Harness | undefined;
+      try {
+        harness = await startHarness({ kinds: ['zomro'], configure: withAccountCopy('zomro', { id, url: `${origin}${path}`, ...(auth ? { auth } : {}) }) });
+        const answered = await harness.gql<{
+          instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
+          providers: Array<{ id: string; health: string; healthCause: string | null }>;
+        }>('{ instances(first: 5) { providerErrors { provider { id } code message } } providers { id health healthCause } }');
+        expect(answered.data?.instances.providerErrors).toEqual([
+          {
+            provider: { id },
+            code: 'PROVIDER_ERROR',
+            message: `provider ${id} answered HTTP ${status} without a BILLmanager document, so its url likely points at another server: check that the account's url in the config is BILLmanager's (e.g. https://host/billmgr)`,
+          },
+        ]);
+        expect(answered.data?.providers.find((provider) => provider.id === id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+        // The other server's words and the account's credentials stay out of the answer and the log.
+        const told = JSON.stringify(answered) + harness.logs.join('\n');
+        for (const kept of ['nginx', 'Authorization Required', 'intranet', ZOMRO_SIM_TOKEN, ZOMRO_SIM_PASSWORD]) expect(told).not.toContain(kept);
+        expect(harness.logs.filter((line) => line.includes("refused the gateway's"))).toEqual([]);
+      } finally {
+        await harness?.close();
+      }
+    });
+  }
 });
 
 /**

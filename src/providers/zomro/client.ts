@@ -1,5 +1,5 @@
 import { GatewayError, clipProviderCode, conflict, providerError } from '../../domain/errors.js';
-import type { UpstreamClient } from '../../upstream/client.js';
+import type { UpstreamClient, UpstreamResponse } from '../../upstream/client.js';
 import type { UpstreamScope } from '../../upstream/scope.js';
 import { UpstreamCancelledError } from '../../upstream/deadline.js';
 import { WriteSends } from '../../upstream/write-refused.js';
@@ -10,6 +10,8 @@ import type { ZomroConfig } from './config.js';
 import { KeepaliveCheck } from './keepalive.js';
 import { scalar, unwrap, wireError, type ZomroDoc, type ZomroWireError } from './wire.js';
 import { formBody } from './form-body.js';
+import { anotherServerAnswered } from './another-server.js';
+import { NotJsonAnswer } from '../../upstream/answer-body.js';
 
 /** BILLmanager error types that mean "no such object" or "state forbids it". */
 const NOT_FOUND_TYPES = new Set(['missed', 'notfound', 'not_found']);
@@ -137,26 +139,35 @@ export class ZomroClient {
 
   /** `login`: the `func=auth` call (see UpstreamRequest.login). */
   private async post(form: Record<string, string>, operation: string, idempotent: boolean, scope: UpstreamScope, login = false): Promise<ZomroDoc> {
-    const response = await this.upstream.request({
-      method: 'POST',
-      // The account's url as written: Zomro's document posts to https://api.zomro.com/, other
-      // notes to https://api.zomro.com/billmgr (BILLmanager's usual path); either can be configured.
-      path: '',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: formBody(form),
-      idempotent,
-      login,
-      operation,
-      scope,
-    });
-    const doc = (response.body as { doc?: unknown } | null)?.doc;
-    if (response.status >= 400 || doc === null || typeof doc !== 'object') {
-      const provider = this.upstream.providerId;
-      // A 404 is no BILLmanager behind the url (a web server that is not the API): said as the other kinds say it.
-      const urlHint = response.status === 404 ? ": check the account's url in the config (the API's base URL)" : '';
-      throw providerError(provider, `provider ${provider} answered HTTP ${response.status} without a BILLmanager document${urlHint}`, `HTTP_${response.status}`);
+    let response: UpstreamResponse;
+    try {
+      response = await this.upstream.request({
+        method: 'POST',
+        // The account's url as written: Zomro's document posts to https://api.zomro.com/, other
+        // notes to https://api.zomro.com/billmgr (BILLmanager's usual path); either can be configured.
+        path: '',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: formBody(form),
+        idempotent,
+        login,
+        operation,
+        scope,
+      });
+    } catch (error) {
+      // A page that is not JSON (a web server's HTML) at the url; malformed JSON may be BILLmanager's own, cut short.
+      if (!(error instanceof NotJsonAnswer)) throw error;
+      throw this.anotherServer(error.status, 'INVALID_RESPONSE');
     }
+    const doc = (response.body as { doc?: unknown } | null)?.doc;
+    // 5xx, 429 and 3xx were refused by the upstream client: what is left without a document is no BILLmanager's.
+    if (response.status >= 400 || doc === null || typeof doc !== 'object') throw this.anotherServer(response.status, `HTTP_${response.status}`);
     return doc as ZomroDoc;
+  }
+
+  /** An answer without a BILLmanager document: the url's mistake, which health says too (it read UP). */
+  private anotherServer(status: number, providerCode: string): GatewayError {
+    this.upstream.answeredByAnotherServer();
+    return anotherServerAnswered(this.upstream.providerId, status, providerCode);
   }
 
   /** `func=auth`: the session id is `doc.auth.$id` (BILLmanager docs); a bare `doc.auth.$` is read too. */
