@@ -30,7 +30,7 @@ export class ProviderSet {
     );
     if (filter.kind != null && visible.length === 0) {
       const kind = filter.kind.toUpperCase();
-      throw new GatewayError('NOT_FOUND', filter.providerId == null ? `no provider account of kind ${kind}` : `provider ${filter.providerId} is not of kind ${kind}`);
+      throw new GatewayError('NOT_FOUND', filter.providerId == null ? noAccountOfKind(principal, kind) : `provider ${filter.providerId} is not of kind ${kind}`);
     }
     return visible;
   }
@@ -71,6 +71,14 @@ export const NO_SUCH_PROVIDER =
  */
 export const NO_SUCH_PROVIDER_FILTER =
   'no such provider: providerId names no account this key may see; `providers { id }` lists those it may (an account of the demo or of another config does not work here)';
+
+/**
+ * A kind no account the principal may see has. To a scoped key, "no provider account of kind ZSTACK"
+ * read as the config having none: the words say it is this key that sees none, the same whether the
+ * config has such an account or not, so they tell nothing of accounts out of its scope.
+ */
+const noAccountOfKind = (principal: Principal, kind: string): string =>
+  principal.providers === null ? `no provider account of kind ${kind}` : `no provider account of kind ${kind} that this key may see; \`providers { id kind }\` lists the accounts it may`;
 
 /**
  * Where an account does what was refused another way, the refusal names that way: an account whose

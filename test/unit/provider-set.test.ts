@@ -65,7 +65,9 @@ describe('ProviderSet', () => {
   it('lists a scoped principal only its own accounts', () => {
     expect(ids(set.visible(admin(new Set(['dr', 'prod']))))).toEqual(['prod', 'dr']);
     // A kind only accounts out of scope have is no kind at all to this key.
-    expect(refusal(() => set.visible(admin(new Set(['dr'])), { kind: 'danube' }))).toMatchObject({ code: 'NOT_FOUND', message: 'no provider account of kind DANUBE' });
+    // Said as this key's, alike whether the config has such an account (danube) or not (zomro).
+    expect(refusal(() => set.visible(admin(new Set(['dr'])), { kind: 'danube' }))).toMatchObject({ code: 'NOT_FOUND', message: 'no provider account of kind DANUBE that this key may see; `providers { id kind }` lists the accounts it may' });
+    expect(refusal(() => set.visible(admin(new Set(['dr'])), { kind: 'zomro' })).message).toBe('no provider account of kind ZOMRO that this key may see; `providers { id kind }` lists the accounts it may');
     expect(ids(set.visible(admin(new Set(['dr'])), { kind: 'onapp' }))).toEqual(['dr']);
     // A key that may see no account sees none, without a filter: nothing to refuse.
     expect(ids(set.visible(admin(new Set())))).toEqual([]);
