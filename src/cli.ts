@@ -58,7 +58,11 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   const { values } = parseOptions(argv);
   if (values.help) return { kind: 'help' };
   if (values['print-schema']) return { kind: 'print-schema' };
-  if (values['check-config'] !== undefined) return { kind: 'check-config', file: values['check-config'] };
+  if (values['check-config'] !== undefined) {
+    // Refused as `--config FILE --demo-public` is (serve.ts): accepted here, it was said valid, exit 0.
+    if (values['demo-public'] === true) throw new Error(DEMO_PUBLIC_WITH_CHECK_CONFIG);
+    return { kind: 'check-config', file: values['check-config'] };
+  }
   if (values.simulators) return { kind: 'simulators' };
   const fromEnv = values.config === undefined && Boolean(env.BACKUP_GRAPH_CONFIG);
   const configFile = values.config ?? (env.BACKUP_GRAPH_CONFIG || null);
@@ -69,6 +73,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   // Said where the file was named: a file that cannot be read is then told by the variable's name.
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true, ...(fromEnv ? { configFromEnv: CONFIG_VARIABLE } : {}) };
 }
+
+const DEMO_PUBLIC_WITH_CHECK_CONFIG =
+  '--demo-public is for demo mode (no config): --check-config checks a config, whose clients and allowAnonymous say who may call and listen.host or HOST where it listens; leave --demo-public out';
 
 const OPTIONS = {
   config: { type: 'string' },

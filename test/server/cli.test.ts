@@ -298,6 +298,16 @@ describe('demo mode on a public address', () => {
     expect(withConfig.stderr).toContain('--demo-public is for demo mode (no config)');
   }, 120_000);
 
+  // `--check-config FILE --demo-public` said "FILE: valid" and exited 0, while `--config FILE --demo-public` exits 2.
+  it('refuses --demo-public beside --check-config as beside --config: exit 2, nothing said valid', () => {
+    const valid = file('allowAnonymous: true\nproviders:\n  - { id: zomro-nl, kind: zomro, url: "https://api.zomro.com/", auth: { token: "${ZOMRO_TOKEN}" } }\n');
+    expect(run(['--check-config', valid], { ZOMRO_TOKEN: 'secret-token-value' }).status).toBe(0);
+    const result = run(['--check-config', valid, '--demo-public'], { ZOMRO_TOKEN: 'secret-token-value' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--demo-public is for demo mode (no config): --check-config checks a config, whose clients and allowAnonymous say who may call');
+    expect(result.stdout).not.toContain('valid');
+  }, 120_000);
+
   it('says in one line that its port is in use, and which settings choose another (ws re-threw the listen error with a stack)', async () => {
     ensureBuilt();
     const holder = createServer();
@@ -600,6 +610,13 @@ describe('demo mode on a public address', () => {
   it('parseCommand accepts --demo-public (off by default)', () => {
     expect(parseCommand(['--demo-public'], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: true });
     expect(parseCommand([], {})).toEqual({ kind: 'serve', configFile: null, demoPublic: false });
+  });
+
+  it('parseCommand refuses --demo-public beside --check-config, in either order', () => {
+    for (const argv of [['--check-config', 'a.yaml', '--demo-public'], ['--demo-public', '--check-config', 'a.yaml']]) {
+      expect(() => parseCommand(argv, {}), argv.join(' ')).toThrow('--demo-public is for demo mode (no config): --check-config checks a config');
+    }
+    expect(parseCommand(['--check-config', 'a.yaml'], {})).toEqual({ kind: 'check-config', file: 'a.yaml' });
   });
 
   it('counts 127.0.0.0/8, ::1 and localhost as loopback, and nothing else', () => {
