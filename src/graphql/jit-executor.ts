@@ -8,6 +8,8 @@ import type { AnswerItemsGuard } from './limits/answer-items.js';
 import type { RootRefusals } from './root-refusals.js';
 import { hoistScalarLiteralVariables, hoistedValues, type HoistedLiteral } from './scalar-literal-variables.js';
 import { unidentifiedOperation } from './unidentified-operation.js';
+import { serialMutations, type OperationRun } from './serial-mutations.js';
+import { variableErrors } from './variable-errors.js';
 
 /** Distinct operations kept compiled; clients send a handful, GraphiQL users a few more. */
 const MAX_COMPILED = 500;
@@ -37,10 +39,12 @@ interface CompileKey {
 
 /** A compiled operation, with the scalar literals holding variables that were taken out of it. */
 interface CompiledOperation {
-  query: CompiledQuery;
+  query: CompiledQuery | OperationRun;
   hoisted: readonly HoistedLiteral[];
   /** The operation as the client wrote it, for its variables' definitions (only when something was hoisted). */
   operation: OperationDefinitionNode | undefined;
+  /** A mutation on graphql-js answers at its refusal itself, with every error it had by then: not raced. */
+  answersAtRefusal: boolean;
 }
 
 /**
@@ -72,11 +76,9 @@ export class JitExecutor {
     const key = this.keyOf(request);
     let compiled = this.compiled.get(key);
     if (!compiled) {
-      const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
-      const result = compileQuery(this.schema, document, request.operationName ?? undefined);
-      if (!isCompiledQuery(result)) return { errors: (result.errors ?? []).map(asClientError) };
-      const operation = hoisted.length > 0 ? (getOperationAST(request.document, request.operationName) ?? undefined) : undefined;
-      compiled = { query: result, hoisted, operation };
+      const built = this.compile(request);
+      if (!('query' in built)) return built;
+      compiled = built;
       this.compiled.set(key, compiled);
     }
     let variables = request.variables ?? {};
@@ -96,7 +98,7 @@ export class JitExecutor {
       const run = Promise.resolve(compiled.query.query(undefined, request.context, variables));
       // The execution left behind when a refusal answers first settles as its stopped reads fail; its result is dropped.
       if (refusal) run.catch(() => undefined);
-      result = refusal ? await Promise.race([run, refusal.refused.then(refusedAtRoot)]) : await run;
+      result = refusal && !compiled.answersAtRefusal ? await Promise.race([run, refusal.refused.then(refusedAtRoot)]) : await run;
     } finally {
       refusal?.end();
       tooMany = this.answerItems?.end(request.context) ?? null;
@@ -106,7 +108,20 @@ export class JitExecutor {
     result = withInstanceListsFailed(withRowsLeftOut(result, request.context), request.context);
     if (!result.errors) return result;
     // No `data` at all: the request failed before execution (variable coercion), the client's mistake.
-    return 'data' in result && result.data !== undefined ? { ...result, errors: result.errors.map(asStandardError) } : { errors: result.errors.map(asClientError) };
+    if ('data' in result && result.data !== undefined) return { ...result, errors: result.errors.map(asStandardError) };
+    return { errors: variableErrors(this.schema, request.document, request.operationName, request.variables, result.errors).map(asClientError) };
+  }
+
+  private compile(request: JitRequest): CompiledOperation | ExecutionResult {
+    // A mutation runs on graphql-js: once one is null where it may not be, none after it runs (serial-mutations.ts).
+    if (getOperationAST(request.document, request.operationName)?.operation === 'mutation') {
+      return { query: serialMutations(this.schema, request.document, request.operationName), hoisted: [], operation: undefined, answersAtRefusal: true };
+    }
+    const { document, hoisted } = hoistScalarLiteralVariables(this.schema, request.document);
+    const result = compileQuery(this.schema, document, request.operationName ?? undefined);
+    if (!isCompiledQuery(result)) return { errors: (result.errors ?? []).map(asClientError) };
+    const operation = hoisted.length > 0 ? (getOperationAST(request.document, request.operationName) ?? undefined) : undefined;
+    return { query: result, hoisted, operation, answersAtRefusal: false };
   }
 
   private keyOf(request: JitRequest): string {
