@@ -16,11 +16,11 @@ export interface RootRefusalWatch {
  * loses only this one's waiter, as when a client leaves.
  *
  * A mutation's fields run one after another and are non-null too: one refused makes `data` null,
- * and graphql-js runs none after it. graphql-jit ran them all, so a `createBackup` after a refused
- * `deleteBackup` acted at the provider while its client was told only of the refusal. Each after
- * the refusal is now refused unrun, and the answer goes out at the refusal as a query's does. So
- * after a refusal `answerNow` hears (lists past `limits.maxCost`): its answer is out, and a
- * mutation run behind it would act unseen by its client.
+ * and graphql-js, which runs a mutation document (serial-mutations.ts), runs none after it; its
+ * reads still under way stop here as a query's do. graphql-js would run the next after a refusal
+ * `answerNow` hears (lists past `limits.maxCost`, which answer empty from then on): its answer is
+ * out, and a mutation run behind it would act unseen by its client, so each after it is refused
+ * unrun.
  */
 export class RootRefusals {
   private readonly listeners = new WeakMap<object, (error: GraphQLError) => void>();

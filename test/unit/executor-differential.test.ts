@@ -53,10 +53,10 @@ async function byGraphqlJs(document: string, variables: Record<string, unknown> 
   return outcome(world, async () => execute({ schema: world.schema, document: parse(document), contextValue: {}, variableValues: variables ?? {} }));
 }
 
-async function byGateway(document: string, variables: Record<string, unknown> | undefined): Promise<Outcome> {
+async function byGateway(document: string, variables: Record<string, unknown> | undefined, maxItems = 1000): Promise<Outcome> {
   const world = differentialWorld();
   const refusals = new RootRefusals(() => undefined);
-  const answerItems = new AnswerItemsGuard(1000, (context, refusal) => refusals.answerNow(context, refusal));
+  const answerItems = new AnswerItemsGuard(maxItems, (context, refusal) => refusals.answerNow(context, refusal));
   answerItems.install(world.schema);
   refusals.install(world.schema);
   const executor = new JitExecutor(world.schema, answerItems, refusals);
@@ -121,6 +121,7 @@ const CASES: Case[] = [
   { name: 'a nullable payload nulled deep: data stands and the next runs', document: 'mutation { a: tryCreate(id: "b-noname") { backup { name } } b: create(id: "b3") { backup { id } } }' },
   { name: 'a nullable field in a payload throwing: the next runs', document: 'mutation { a: create(id: "b-badnote") { note backup { id note } } b: create(id: "b3") { backup { id } } }' },
   { name: 'a nullable mutation refused, then a deep failure, then one more', document: 'mutation { a: tryCreate(id: "b-refuse") { backup { id } } b: create(id: "b-noname") { backup { name } } c: create(id: "b3") { backup { id } } }' },
+  { name: "a nullable mutation failed, then a non-null one refused: the answer carries both errors", document: 'mutation { a: tryCreate(id: "b-reject") { backup { id } } b: remove(id: "b-refuse") { backup { id } } c: create(id: "b3") { backup { id } } }' },
   { name: 'a slow mutation after a nullable one failed', document: 'mutation { a: tryCreate(id: "b-reject") { backup { id } } b: slowCreate(id: "b1") { backup { id } } }' },
   { name: 'a deep failure beside a slow sibling read in the same payload', document: 'mutation { a: create(id: "b-noname") { backup { name instance { id } } } b: create(id: "b3") { backup { id } } }' },
 ];
@@ -146,4 +147,14 @@ describe('the gateway executor answers as graphql-js does', () => {
       else if (actual.waited) expect(expected.waited).toBe(true);
     });
   }
+});
+
+describe('the gateway executor past limits.maxCost (no graphql-js counterpart)', () => {
+  it("answers a mutation whose payload's lists passed it with that one refusal, and runs none after it (guard)", async () => {
+    const { result, mutationsRan } = await byGateway('mutation { a: create(id: "b1") { backup { instance { backups { instance { backups { id } } } } } } b: remove(id: "b2") { backup { id } } }', undefined, 3);
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.message).toContain('limits.maxCost');
+    expect(mutationsRan).toEqual(['create:b1']);
+  });
 });
