@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONAPP_SIM_API_KEY } from '../../src/providers/onapp/simulator.js';
 import { readThrough } from '../../src/upstream/escaped-secrets.js';
-import { type Harness, startHarness, withAccountCopy } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { type EchoedList, listBehindEcho } from '../helpers/onapp-echo.js';
 
 /**
  * An OnApp stand-in quoting the Basic header it was sent behind escapes inside escapes (the 'echo'
@@ -11,12 +12,6 @@ import { type Harness, startHarness, withAccountCopy } from '../helpers/harness.
  * `&#00000061;`, `&equals;`. Left beside the redaction, it told the `user:key` pair's length mod 3.
  */
 
-const LIST = '{ instances(first: 500) { edges { node { id } } providerErrors { provider { id } code message } } }';
-
-interface ListAnswer {
-  instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
-}
-
 /** Accounts whose `user:key` pair's base64 is padded with "=" and "==". */
 const ACCOUNTS = [
   { id: 'onapp-test', password: ONAPP_SIM_API_KEY },
@@ -25,16 +20,11 @@ const ACCOUNTS = [
 
 describe('echo behind nested escapes: an OnApp error quoting the Basic header leaves none of its padding', () => {
   let harness: Harness;
-  let answer: { text: string; errors: ListAnswer['instances']['providerErrors'] };
+  let answer: EchoedList;
 
   beforeAll(async () => {
-    harness = await startHarness({
-      kinds: ['onapp'],
-      configure: ACCOUNTS.slice(1).map(({ id, password }) => withAccountCopy('onapp', (original) => ({ id, auth: { ...(original.auth as object), password } }))),
-    });
-    await harness.simulator('onapp').server.setFault({ mode: 'echo', nestedEscapes: true });
-    const list = await harness.gql<ListAnswer>(LIST);
-    answer = { text: list.text, errors: list.data!.instances.providerErrors };
+    answer = await listBehindEcho(ACCOUNTS, { mode: 'echo', nestedEscapes: true });
+    harness = answer.harness;
   });
   afterAll(() => harness.close());
 

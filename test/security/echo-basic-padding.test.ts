@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER } from '../../src/providers/onapp/simulator.js';
-import { type Harness, startHarness, withAccountCopy } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { type EchoedList, listBehindEcho } from '../helpers/onapp-echo.js';
 
 /**
  * An OnApp stand-in quoting the Basic header it was sent (the 'echo' fault: a 422 whose message
  * holds `Authorization "Basic <base64>"`): the redaction covers the whole credential token, its
  * base64 padding too. `Basic [redacted]=` told a reader the pair's length mod 3.
  */
-
-const LIST = '{ instances(first: 500) { edges { node { id } } providerErrors { provider { id } code message } } }';
-
-interface ListAnswer {
-  instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
-}
 
 /** Accounts whose `user:key` pair is 44, 43 and 42 bytes: its base64 padded with "=", "==" and nothing. */
 const ACCOUNTS = [
@@ -23,16 +18,11 @@ const ACCOUNTS = [
 
 describe('echo: an OnApp error quoting the Basic header leaves none of its base64, padding included', () => {
   let harness: Harness;
-  let answer: { text: string; errors: ListAnswer['instances']['providerErrors'] };
+  let answer: EchoedList;
 
   beforeAll(async () => {
-    harness = await startHarness({
-      kinds: ['onapp'],
-      configure: ACCOUNTS.slice(1).map(({ id, password }) => withAccountCopy('onapp', (original) => ({ id, auth: { ...(original.auth as object), password } }))),
-    });
-    await harness.simulator('onapp').server.setFault('echo');
-    const list = await harness.gql<ListAnswer>(LIST);
-    answer = { text: list.text, errors: list.data!.instances.providerErrors };
+    answer = await listBehindEcho(ACCOUNTS, 'echo');
+    harness = answer.harness;
   });
   afterAll(() => harness.close());
 
