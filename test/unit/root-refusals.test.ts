@@ -1,4 +1,4 @@
-import { buildSchema, parse, type ExecutionResult } from 'graphql';
+import { buildSchema, GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/errors.js';
@@ -92,5 +92,86 @@ describe('RootRefusals: a mutation after a refused one', () => {
     const { result } = await run('mutation { refused @skip(if: true) after @include(if: true) }');
     expect(ran).toEqual(['after']);
     expect(result.data).toEqual({ after: 1 });
+  });
+});
+
+/**
+ * A query's non-null root field refused: its execution is told at once (the answer goes out and
+ * the request's reads stop), a resolver throwing as it is called as one whose promise rejects. A
+ * nullable field refused, or a refusal after the watch ended, tells nobody.
+ */
+function queries() {
+  const schema = buildSchema('type Query { slow: Int! thrown: Int! rejected: Int! nullable: Int }');
+  const stopped: object[] = [];
+  const refusals = new RootRefusals((context) => stopped.push(context));
+  let release: () => void = () => undefined;
+  const slowRead = new Promise<number>((resolve) => (release = () => resolve(1)));
+  const fields = schema.getQueryType()!.getFields();
+  fields.slow!.resolve = () => slowRead;
+  fields.thrown!.resolve = () => {
+    throw new GatewayError('BAD_USER_INPUT', 'thrown as called');
+  };
+  fields.rejected!.resolve = async () => {
+    throw new GatewayError('BAD_USER_INPUT', 'rejected');
+  };
+  fields.nullable!.resolve = async () => {
+    throw new GatewayError('BAD_USER_INPUT', 'nullable');
+  };
+  refusals.install(schema);
+  const start = (document: string, context: object = {}) => {
+    const compiled = compileQuery(schema, parse(document));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const watch = refusals.watch(context)!;
+    const result = Promise.resolve(compiled.query(undefined, context, {}));
+    return { watch, result, context };
+  };
+  return { start, stopped, release: () => release(), refusals };
+}
+
+describe('RootRefusals: a query refused at a non-null root field', () => {
+  for (const field of ['thrown', 'rejected']) {
+    it(`tells its execution at once, while another field still reads: a resolver ${field === 'thrown' ? 'throwing as it is called' : 'whose promise rejects'}`, async () => {
+      const { start, stopped, release } = queries();
+      const { watch, result, context } = start(`{ slow ${field} }`);
+      const refusal = await watch.refused;
+      expect(refusal.message).toBe(field === 'thrown' ? 'thrown as called' : 'rejected');
+      expect(refusal.path).toEqual([field]);
+      expect(stopped).toEqual([context]);
+      watch.end();
+      release();
+      expect((await result).data).toBeNull();
+    });
+  }
+
+  it('tells nobody of a nullable field refused: data stands (guard)', async () => {
+    const { start, stopped } = queries();
+    let told = false;
+    const { watch, result } = start('{ nullable }');
+    void watch.refused.then(() => (told = true));
+    expect((await result).data).toEqual({ nullable: null });
+    await Promise.resolve();
+    expect(told).toBe(false);
+    expect(stopped).toHaveLength(0);
+  });
+
+  it('tells nobody once the watch ended: the request was answered', async () => {
+    const { start, stopped } = queries();
+    let told = false;
+    const { watch, result } = start('{ rejected }');
+    void watch.refused.then(() => (told = true));
+    watch.end();
+    expect((await result).data).toBeNull();
+    await Promise.resolve();
+    expect(told).toBe(false);
+    expect(stopped).toHaveLength(0);
+  });
+
+  it('watches no context that is no object, and answerNow passes one over', () => {
+    const { refusals, stopped } = queries();
+    expect(refusals.watch(undefined)).toBeNull();
+    expect(refusals.watch(null)).toBeNull();
+    expect(refusals.watch('request')).toBeNull();
+    expect(() => refusals.answerNow(null, new GraphQLError('late'))).not.toThrow();
+    expect(stopped).toHaveLength(0);
   });
 });
