@@ -101,7 +101,7 @@ describe('RootRefusals: a mutation after a refused one', () => {
  * nullable field refused, or a refusal after the watch ended, tells nobody.
  */
 function queries() {
-  const schema = buildSchema('type Query { slow: Int! thrown: Int! rejected: Int! nullable: Int }');
+  const schema = buildSchema('type Query { slow: Int! thrown: Int! rejected: Int! nullable: Int answered: Int! }');
   const stopped: object[] = [];
   const refusals = new RootRefusals((context) => stopped.push(context));
   let release: () => void = () => undefined;
@@ -117,6 +117,7 @@ function queries() {
   fields.nullable!.resolve = async () => {
     throw new GatewayError('BAD_USER_INPUT', 'nullable');
   };
+  fields.answered!.resolve = () => 7;
   refusals.install(schema);
   const start = (document: string, context: object = {}) => {
     const compiled = compileQuery(schema, parse(document));
@@ -166,12 +167,28 @@ describe('RootRefusals: a query refused at a non-null root field', () => {
     expect(stopped).toHaveLength(0);
   });
 
+  it('answers a non-null field resolved at once, no promise, as it resolved', async () => {
+    const { start, stopped } = queries();
+    const { watch, result } = start('{ answered }');
+    expect((await result).data).toEqual({ answered: 7 });
+    watch.end();
+    expect(stopped).toHaveLength(0);
+  });
+
   it('watches no context that is no object, and answerNow passes one over', () => {
     const { refusals, stopped } = queries();
     expect(refusals.watch(undefined)).toBeNull();
     expect(refusals.watch(null)).toBeNull();
     expect(refusals.watch('request')).toBeNull();
-    expect(() => refusals.answerNow(null, new GraphQLError('late'))).not.toThrow();
+    for (const context of [null, undefined, 'request']) expect(() => refusals.answerNow(context, new GraphQLError('late'))).not.toThrow();
+    expect(stopped).toHaveLength(0);
+  });
+
+  it('stops nothing when answerNow comes after the watch ended (lists past limits.maxCost once answered)', () => {
+    const { refusals, stopped } = queries();
+    const context = {};
+    refusals.watch(context)!.end();
+    expect(() => refusals.answerNow(context, new GraphQLError('late'))).not.toThrow();
     expect(stopped).toHaveLength(0);
   });
 });
