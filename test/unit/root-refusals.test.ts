@@ -56,7 +56,7 @@ function mutations(maxItems: number) {
     answerItems.end(context);
     return { result, answered };
   };
-  return { run, ran, stopped };
+  return { run, ran, stopped, schema };
 }
 
 type GraphQLErrorLike = { message: string; path?: ReadonlyArray<string | number> | undefined };
@@ -92,6 +92,25 @@ describe('RootRefusals: a mutation after a refused one', () => {
     const { result } = await run('mutation { refused @skip(if: true) after @include(if: true) }');
     expect(ran).toEqual(['after']);
     expect(result.data).toEqual({ after: 1 });
+  });
+});
+
+describe('RootRefusals: a mutation after a refused one, with no watch on its execution', () => {
+  it('is not run, though no answer waits on the refusal', async () => {
+    const { schema, ran } = mutations(100);
+    const compiled = compileQuery(schema, parse('mutation { refused after }'));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const result = await compiled.query(undefined, {}, {});
+    expect(result.data).toBeNull();
+    expect(ran).toEqual(['refused']);
+  });
+
+  it('keeps the refusal as the error when the execution has no context object', async () => {
+    const { schema, ran } = mutations(100);
+    const compiled = compileQuery(schema, parse('mutation { refused after }'));
+    if (!isCompiledQuery(compiled)) throw new Error('not compiled');
+    const result = await compiled.query(undefined, undefined, {});
+    expect(result.errors?.map((error) => error.message)).toEqual(['refused']);
   });
 });
 
