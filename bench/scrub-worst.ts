@@ -84,6 +84,12 @@ const shapes: Record<string, (chars: number) => string> = {
   '%2525253C between letters': (chars) => repeated('a%2525253C', chars),
   '&amp;amp;amp; between letters': (chars) => repeated('a&amp;amp;amp;', chars),
   '+ runs': (chars) => repeated('+', chars),
+  // Escapes of a backslash whose every level holds a marker: each is a place the reading starts again (level-ends.ts).
+  '\\u005c runs': (chars) => repeated('\\u005c', chars),
+  '\\\\u005c runs': (chars) => repeated('\\\\u005c', chars),
+  '\\x5c\\u005c runs': (chars) => repeated('\\x5c\\u005c', chars),
+  '%2526amp%253B runs': (chars) => `%2526${repeated('amp%253B', chars - 5)}`,
+  '\\u005c x4 between letters': (chars) => repeated('a\\u005c\\u005c\\u005c\\u005c\\u002d', chars),
   // The cut-point search (scrub-pieces.ts) at its most work: every separator is refused (mayStandInJoinerRun), after the longest
   // look back (64 joiners, then 23 letters to a marker) or the longest look ahead (a stretch ending in an "&"), so the search goes
   // on to the text's end and the answer is scrubbed whole. Only past CHARS_PER_TURN is an answer cut: run it at 2 and 8 MB.

@@ -70,6 +70,11 @@ export interface FaultSettings {
    * `withNestedEscapes`), which the scrubber must read through.
    */
   nestedEscapes?: boolean;
+  /**
+   * For 'echo': each run of letters and digits the answer quotes (the credentials with it) cut every
+   * 7 characters by this text (see `withWordsCut`), as a joiner behind escapes the scrubber must read.
+   */
+  wordsCutBy?: string;
   /** Answer this many requests with the fault, then behave again; unlimited when absent. */
   times?: number;
   /**

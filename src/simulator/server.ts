@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { FAULT_MODES, type FaultMode, type FaultSettings } from './faults.js';
 import { writeUnreadableHttp } from './unreadable-http.js';
 import { withNestedEscapes } from './nested-escapes.js';
+import { withWordsCut } from './cut-words.js';
 import { RequestHold } from './request-hold.js';
 
 /** A request as a simulator's handler sees it. */
@@ -273,7 +274,8 @@ export class SimulatorServer {
     switch (fault.mode) {
       case 'echo': {
         const echo = await this.echo(request);
-        return fault.nestedEscapes ? withNestedEscapes(echo) : echo;
+        const cut = fault.wordsCutBy === undefined ? echo : withWordsCut(echo, fault.wordsCutBy);
+        return fault.nestedEscapes ? withNestedEscapes(cut) : cut;
       }
       case 'slow':
         await delay(fault.slowMs ?? 30_000);

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { byteEscapeDigitsAt } from './byte-escapes.js';
 import type { Span } from './escape-reading.js';
-import { MAX_READINGS } from './escaped-secrets.js';
+import { KEPT_FROM_DEPTH, LevelEnds } from './level-ends.js';
 import { JOINERS, MAX_SPACES_BESIDE_JOINER, MIN_PIECE_LENGTH, alphanumericPastJsonSpaces, isSpace, jsonSpaceAt, stretchAround } from './secret-pieces.js';
 
 /**
@@ -77,50 +77,57 @@ interface Escapes {
  * none does. `%XX`; `\xXX`, `\u00XX` or `\U000000XX` (byte-escapes.ts) after one backslash or more (any number: a JSON string doubles them);
  * `&#NN;` and `&#xXX;` (up to MAX_ZEROS leading zeros, ";" or not, a digit after ending none:
  * `&#x3c2` is another character); `&name;`, and the legacy names without ";". An escape
- * of a marker is read on with what follows it (markerEscapeEnd). Read by hand: a regex at each
- * marker of a hostile answer cost more than the piece search it serves.
+ * of a marker is read on with what follows it (markerEscapeEnd), the levels read kept in `ends`
+ * where given. Read by hand: a regex at each marker of a hostile answer cost more than the piece
+ * search it serves.
  */
-function escapeEnd(text: string, at: number, out: Int32Array): number {
-  return markerEscapeEnd(text, text.charCodeAt(at), at + 1, out);
+function escapeEnd(text: string, at: number, out: Int32Array, ends: LevelEnds | null): number {
+  return markerEscapeEnd(text, text.charCodeAt(at), at + 1, out, ends);
 }
 
 /**
  * escapeEnd of an escape whose marker (`marker`: "%", a backslash or "&") stands just before
  * `from`. Where the escape reads as a marker itself (`&amp;`, `%25`, `\u0026`), what follows is
- * read as the escape that marker starts, and so on: `&amp;lt;` and `%2525253C` (an escape escaped
- * again by HTML inside HTML, a URL inside a URL's query) read "<" as a reader of the text as many
- * times does, and left the 7 characters beside them. Where nothing after makes one, the marker
- * read last. A level whose own text holds no marker (`25` after `%25`, `amp;` after `&amp;`,
- * `u005c` after `\u005c`) is read at any depth: bounded at three, `%252525252D` (five encodings)
- * and `&amp;amp;amp;amp;lt;` left 7 characters on either side, and a hostile provider picks the
- * depth. Such a run holds no marker, so escapesIn starts no other read inside it, and each is read
- * once. A level holding a marker (`%2526`'s `%253B`, `\u005c\u002d`) counts against
- * MAX_MARKERS_ESCAPED: each marker inside is also a place escapesIn reads from, and without a bound
- * a run of them (`\u005c\u005c...`) is read again from each.
+ * read as the escape that marker starts, and so on, at any depth: `&amp;lt;`, `%2525253C` (an
+ * escape escaped again by HTML inside HTML, a URL inside a URL's query) and
+ * `\u005c\u005c\u005c\u005c\u002d` (the text's own `\\\\-` written as JSON escapes) read as a
+ * reader of the text as many times does, and left the 7 characters beside them. Where nothing
+ * after makes one, the marker read last. A level whose own text holds a marker (`\u005c`, a
+ * `%253B`) was read three deep at most, so a hostile provider picked a depth the reading left:
+ * each marker inside is also a place escapesIn reads from, and each such reading went on to the
+ * run's end, the square of its length. Such a level's end is kept in `ends` (LevelEnds): a reading
+ * from a later marker meets it at the level after its first and stops there, so each is read once.
  */
-function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array): number {
+function markerEscapeEnd(text: string, marker: number, from: number, out: Int32Array, ends: LevelEnds | null): number {
   let end = ownEscapeEnd(text, marker, from, out, 0);
-  let levelMarker = marker;
-  let percents = 0;
-  let markedLevelsLeft = MAX_MARKERS_ESCAPED;
-  while (end >= 0 && isMarker(out[0] as number)) {
+  if (end < 0 || !isMarker(out[0] as number)) return end;
+  let percents = marker === 0x25 ? 1 : 0;
+  const marked = markedLevels;
+  marked.length = 0;
+  for (;;) {
+    // A marker (`code`) read, standing just before `end`: the next level is the escape it starts.
     const code = out[0] as number;
-    if (levelMarker === 0x25) percents++;
-    const inner = ownEscapeEnd(text, code, end, out, percents);
-    if (inner < 0 || (holdsMarker(text, end, inner) && markedLevelsLeft-- === 0)) {
-      out[0] = code;
-      return end;
+    const known = ends === null ? -1 : ends.endOf(end, code, percents, out);
+    if (known >= 0) {
+      end = known;
+      break;
     }
-    levelMarker = code;
+    const inner = ownEscapeEnd(text, code, end, out, percents);
+    if (inner < 0) {
+      out[0] = code;
+      break;
+    }
+    if (ends !== null && holdsMarker(text, end, inner)) marked.push(end, code, percents);
+    if (code === 0x25) percents++;
     end = inner;
+    if (!isMarker(out[0] as number)) break;
   }
+  // Every level of a reading ends where the last does, as what it reads as. A shallow one is read again from each start, at a bounded cost.
+  if (marked.length > KEPT_FROM_DEPTH * 3) for (let index = 0; index < marked.length; index += 3) (ends as LevelEnds).remember(marked[index] as number, marked[index + 1] as number, marked[index + 2] as number, end, out[0] as number);
   return end;
 }
-/**
- * Levels holding a marker read on, at most: the escaped-secret search reads an answer MAX_READINGS
- * times, each peeling one layer.
- */
-const MAX_MARKERS_ESCAPED = MAX_READINGS - 1;
+/** The levels holding a marker of the reading under way: where each starts, its marker and its URL encodings, in threes. */
+const markedLevels: number[] = [];
 
 /** Whether a marker stands in `text` from `from` to `to`. */
 function holdsMarker(text: string, from: number, to: number): boolean {
@@ -236,6 +243,9 @@ function escapesIn(text: string): Escapes {
   const found: Escapes = { at: [], end: [], code: [] };
   // out[0]: the code an escape reads as; out[1]: the first joiner as it stands in a run (joinerRunEnd), 0 where none.
   const out = new Int32Array(2);
+  // The levels read of escapes inside escapes, so that a marker inside one read already starts no reading to the run's end again.
+  const ends = new LevelEnds(text.length);
+  const letterEscapeAtHere = (within: string, at: number): boolean => letterEscapeAt(within, at, ends);
   const next = MARKERS.map((marker) => text.indexOf(marker));
   /** The first marker at or after `from`, -1 where none is. */
   const nextMarker = (from: number): number => {
@@ -264,7 +274,7 @@ function escapesIn(text: string): Escapes {
       at++;
       continue;
     }
-    const end = escapeEnd(text, at, out);
+    const end = escapeEnd(text, at, out, ends);
     const code = out[0] as number;
     if (end >= 0 && isAlphanumeric(code)) {
       // A letter or digit escaped reads as itself wherever it stands: `%44%6E%62%37` is "Dnb7" to any decoder.
@@ -290,15 +300,15 @@ function escapesIn(text: string): Escapes {
       continue;
     }
     out[1] = 0;
-    const runEnd = joiner ? joinerRunEnd(text, end, out) : end;
+    const runEnd = joiner ? joinerRunEnd(text, end, out, ends) : end;
     const plainInRun = out[1] as number;
     // Spaces on both sides too (`Dnb7 &amp; Kq8R`): the piece search passes over `Dnb7 & Kq8R` so, and 7 characters stayed on either side of
     // the escape. ` &amp; ` is how text writes "and"; reading it costs a search of the stretch around it alone (stretchesAroundEscapes).
     // A double quote's escape on one side only (`b7Kq8Rw&quot; 2Zx4LmT`), as the piece search passes over `"` and `\"`: with spaces on
     // both sides a quote is counted (quotePassedOver, secret-pieces.ts), and reading it would only cost a search.
     // Past the spaces (JSON-escaped too: `&lt;\tR`) the letter may be an escape (`&amp; %4Bq8R`); the step over them is the piece search's own.
-    const nextToLetter = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd));
-    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && alphanumericPastJsonSpaces(text, runEnd, letterEscapeAt));
+    const nextToLetter = runEnd < text.length && (isAlphanumeric(text.charCodeAt(runEnd)) || letterEscapeAt(text, runEnd, ends));
+    const after = nextToLetter || ((joiner || code === APOSTROPHE_CODE || (code === QUOTE_CODE && !spacedBefore)) && alphanumericPastJsonSpaces(text, runEnd, letterEscapeAtHere));
     if (!after) {
       // A later escape of the run ends where it does, with the same character after: none is read either.
       at = runEnd === end ? at + 1 : runEnd;
@@ -333,7 +343,7 @@ export function mayStandInJoinerRun(text: string, at: number, stretch: Int32Arra
   for (let code = text.charCodeAt(end); JOINER_CODES.has(code) || isSpace(code); code = text.charCodeAt(++end)) ampersand ||= code === 0x26;
   stretch[0] = end;
   // An escape of a letter or digit past it ends a run there (`",%71`): only a joiner's goes on.
-  if (ampersand || (isMarker(text.charCodeAt(end)) && !letterEscapeAt(text, end))) return true;
+  if (ampersand || (isMarker(text.charCodeAt(end)) && !letterEscapeAt(text, end, null))) return true;
   let start = at;
   for (let code = text.charCodeAt(start - 1); start - 1 >= 0 && (JOINER_CODES.has(code) || isSpace(code)); code = text.charCodeAt(--start - 1)) {
     if (code === 0x26 || at - start > LONGEST_QUIET_STRETCH) return true;
@@ -356,8 +366,8 @@ const LONGEST_QUIET_STRETCH = 64;
 
 const letterOut = new Int32Array(1);
 /** Whether an escape of an ASCII letter or digit starts at `at` (a joiner's escape before it is read between letters so). */
-function letterEscapeAt(text: string, at: number): boolean {
-  return isMarker(text.charCodeAt(at)) && escapeEnd(text, at, letterOut) >= 0 && isAlphanumeric(letterOut[0] as number);
+function letterEscapeAt(text: string, at: number, ends: LevelEnds | null): boolean {
+  return isMarker(text.charCodeAt(at)) && escapeEnd(text, at, letterOut, ends) >= 0 && isAlphanumeric(letterOut[0] as number);
 }
 
 /**
@@ -369,14 +379,14 @@ function letterEscapeAt(text: string, at: number): boolean {
  * cut every 7 characters, the whole secret went out. Each joiner of the run is read once, as
  * escapesIn goes on from the run's end.
  */
-function joinerRunEnd(text: string, end: number, out: Int32Array): number {
+function joinerRunEnd(text: string, end: number, out: Int32Array, ends: LevelEnds): number {
   let runEnd = end;
-  for (let next = joinerAfterSpaces(text, runEnd, out); next >= 0; next = joinerAfterSpaces(text, runEnd, out)) runEnd = next;
+  for (let next = joinerAfterSpaces(text, runEnd, out, ends); next >= 0; next = joinerAfterSpaces(text, runEnd, out, ends)) runEnd = next;
   return runEnd;
 }
 
 /** Where a joiner at `from`, or past a space or two from it (jsonSpaceAt), ends, escaped or as it stands (the first such in `out[1]`, where it holds 0); -1 where none stands there. */
-function joinerAfterSpaces(text: string, from: number, out: Int32Array): number {
+function joinerAfterSpaces(text: string, from: number, out: Int32Array, ends: LevelEnds): number {
   let at = from;
   for (let spaces = 0; spaces < MAX_SPACES_BESIDE_JOINER && at < text.length; spaces++) {
     const width = jsonSpaceAt(text, at);
@@ -386,7 +396,7 @@ function joinerAfterSpaces(text: string, from: number, out: Int32Array): number 
   if (at >= text.length) return -1;
   const code = text.charCodeAt(at);
   if (isMarker(code)) {
-    const next = escapeEnd(text, at, out);
+    const next = escapeEnd(text, at, out, ends);
     // An escape of a letter, a digit or other punctuation ends the run; a bare "&" (no escape) is a joiner as it stands.
     if (next >= 0) return JOINER_CODES.has(out[0] as number) ? next : -1;
   }
