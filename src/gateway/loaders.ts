@@ -254,7 +254,7 @@ export class RequestLoaders {
     const listed =
       cached ??
       (await adapter.listInstances(this.options.scope).catch((error: unknown): never => {
-        throw instanceListNotFound(error, providerId);
+        throw instanceListNotFound(error, adapter.upstream);
       }));
     const instances = cached ? cachedOnceEach(cached) : firstOfEachId(listed, (instance) => instance.nativeId);
     // A list that left rows out is read again next time, so each answer that lacks them says so.

@@ -72,10 +72,21 @@ export function refusedRead(error: GatewayError): GatewayError {
 export const NOT_FOUND_AT_PROVIDER = (): string => 'not found at the provider';
 
 /**
+ * An account whose url answers, but not as its provider's API does: its health reads so
+ * (UpstreamClient.answeredByAnotherServer), as a refused call's does (`AnsweringAccount.callRefused`).
+ */
+export interface MisdirectedAccount {
+  readonly providerId: string;
+  answeredByAnotherServer(): void;
+}
+
+/**
  * A 404 to the login itself: nothing logs in where the account's url points (the API's own path
  * added to its base, ZStack's `/zstack/v1`, or a path left out). Not the credentials refused: told
- * as that, it was held for 30 s and the log said to check the account's auth, not its url.
+ * as that, it was held for 30 s and the log said to check the account's auth, not its url. Health
+ * reads DEGRADED (cause `other`) until a call is answered: it read UP while every request failed so.
  */
-export function loginNotFound(provider: string): GatewayError {
-  return providerError(provider, `provider ${provider} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)`, 'HTTP_404');
+export function loginNotFound(account: MisdirectedAccount): GatewayError {
+  account.answeredByAnotherServer();
+  return providerError(account.providerId, `provider ${account.providerId} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)`, 'HTTP_404');
 }

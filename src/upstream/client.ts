@@ -116,6 +116,8 @@ export class UpstreamClient {
   private readonly answerBytes: AnswerBytesBudget;
   /** Set by close(): a transport failure from then on is the pool destroyed under the attempt (CutByClose). */
   private closing = false;
+  /** The url last answered as no API does (answeredByAnotherServer), and no call has been answered since. */
+  private misdirected = false;
 
   constructor(private readonly options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -224,6 +226,7 @@ export class UpstreamClient {
    * answers, and only the operator can put the url right.
    */
   answeredByAnotherServer(): void {
+    this.misdirected = true;
     this.policy.attemptFailed('other');
   }
 
@@ -340,8 +343,11 @@ export class UpstreamClient {
     try {
       const response = await this.send(request, stop);
       // A 401/403 is no sign of a provider answering well: the adapter reads it (a session to renew,
-      // a right one action lacks, the credentials refused: callRefused, from statusError).
-      if (response.status !== 401 && response.status !== 403) {
+      // a right one action lacks, the credentials refused: callRefused, from statusError). Nor is a
+      // 404 where the url last answered as no API does: counted, health read UP between each
+      // request's 404 and the adapter saying so again, and logged both changes every request.
+      if (response.status !== 401 && response.status !== 403 && !(this.misdirected && response.status === 404)) {
+        this.misdirected = false;
         if (request.login === true) this.policy.loginSucceeded();
         else this.policy.attemptSucceeded();
       }

@@ -1,10 +1,40 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
+import { DANUBE_SIM_API_KEY, DANUBE_SIM_PASSWORD, DANUBE_SIM_USER } from '../../src/providers/danube/simulator.js';
 import { ZOMRO_SIM_PASSWORD, ZOMRO_SIM_TOKEN, ZOMRO_SIM_USER } from '../../src/providers/zomro/simulator.js';
 import type { ProviderKind } from '../../src/providers/registry.js';
 import { startHarness, withAccountCopy, type Harness } from '../helpers/harness.js';
+import { ONAPP_SIM_API_KEY, ONAPP_SIM_USER } from '../../src/providers/onapp/simulator.js';
+import { ZSTACK_SIM_PASSWORD } from '../../src/providers/zstack/simulator.js';
+
+interface UrlMistakeAnswer {
+  instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> };
+  providers: Array<{ id: string; health: string; healthCause: string | null }>;
+}
+const ERRORS_AND_HEALTH = '{ instances(first: 5) { providerErrors { provider { id } code message } } providers { id health healthCause } }';
+const healthOf = (answer: { data?: UrlMistakeAnswer | null }, id: string) => answer.data?.providers.find((provider) => provider.id === id);
+
+/** The simulators' credentials each account sends as it is configured (withAccountCopy keeps its auth). */
+const CREDENTIALS: Record<'onapp' | 'danube', string[]> = { onapp: [ONAPP_SIM_USER, ONAPP_SIM_API_KEY], danube: [DANUBE_SIM_API_KEY] };
+
+/**
+ * Health read DEGRADED once and stayed so: the url's 404 counted as an answer made it read UP between each
+ * request's 404 and the adapter saying so again, and logged both changes every request.
+ */
+const healthChanges = (harness: Harness) =>
+  harness.logs
+    .filter((line) => line.includes('provider health changed'))
+    .map((line) => {
+      const { health, cause } = JSON.parse(line) as { health: string; cause?: string };
+      return { health, cause };
+    });
+
+/** Neither the other server's words nor the account's credentials reach the answers or the log. */
+function expectNothingTold(first: unknown, second: unknown, harness: Harness, kept: readonly string[]): void {
+  const told = JSON.stringify([first, second]) + harness.logs.join('\n');
+  for (const word of kept) expect(told).not.toContain(word);
+}
 
 /**
  * An account url with nothing that logs in behind it (a path too many, `/zstack/v1` added to
@@ -25,14 +55,17 @@ describe('a login answered 404: the account url is wrong, not its credentials', 
   });
   afterAll(() => new Promise<void>((resolve) => nothingHere.close(() => resolve())));
 
-  const accounts: Array<{ kind: ProviderKind; auth?: Record<string, string> }> = [{ kind: 'zstack' }, { kind: 'danube', auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD } }];
-  for (const { kind, auth } of accounts) {
-    it(`${kind}: says to check the url, logs no refused login, and does not hold it`, async () => {
+  const accounts: Array<{ kind: ProviderKind; auth?: Record<string, string>; secret: string }> = [
+    { kind: 'zstack', secret: ZSTACK_SIM_PASSWORD },
+    { kind: 'danube', auth: { username: DANUBE_SIM_USER, password: DANUBE_SIM_PASSWORD }, secret: DANUBE_SIM_PASSWORD },
+  ];
+  for (const { kind, auth, secret } of accounts) {
+    it(`${kind}: says to check the url, logs no refused login, does not hold it; health DEGRADED (OTHER)`, async () => {
       const id = `${kind}-wrong-url`;
       let harness: Harness | undefined;
       try {
         harness = await startHarness({ kinds: [kind], configure: withAccountCopy(kind, { id, url, ...(auth ? { auth } : {}) }) });
-        const ask = () => harness!.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { provider { id } code message } } }');
+        const ask = () => harness!.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
         const before = logins.length;
         const first = await ask();
         const second = await ask();
@@ -40,10 +73,14 @@ describe('a login answered 404: the account url is wrong, not its credentials', 
           expect(answer.data?.instances.providerErrors).toEqual([
             { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)` },
           ]);
+          // It read UP while every request failed so; not CREDENTIALS_REFUSED (no credentials were refused), nor the breaker's DOWN.
+          expect(healthOf(answer, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
         }
         // Each request tried again: a url put right works at once, not 30 s later.
         expect(logins.length - before).toBe(2);
         expect(harness.logs.filter((line) => line.includes("refused the gateway's login"))).toEqual([]);
+        expect(healthChanges(harness)).toEqual([{ health: 'DEGRADED', cause: 'other' }]);
+        expectNothingTold(first, second, harness, ['Not Found', secret]);
       } finally {
         await harness?.close();
       }
@@ -63,15 +100,22 @@ describe('an instance list answered 404: the account url is wrong, no instance i
   afterAll(() => new Promise<void>((resolve) => nothingHere.close(() => resolve())));
 
   for (const kind of ['onapp', 'danube'] as const) {
-    it(`${kind}: PROVIDER_ERROR saying to check the url, not NOT_FOUND "not found at the provider"`, async () => {
+    it(`${kind}: PROVIDER_ERROR saying to check the url, not NOT_FOUND "not found at the provider"; health DEGRADED (OTHER)`, async () => {
       const id = `${kind}-wrong-url`;
       let harness: Harness | undefined;
       try {
         harness = await startHarness({ kinds: [kind], configure: withAccountCopy(kind, { id, url }) });
-        const answer = await harness.gql<{ instances: { providerErrors: Array<{ provider: { id: string }; code: string; message: string }> } }>('{ instances(first: 5) { providerErrors { provider { id } code message } } }');
-        expect(answer.data?.instances.providerErrors).toEqual([
-          { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} answered its instance list with not found (HTTP 404): check the account's url in the config (the API's base URL)` },
-        ]);
+        const first = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+        const second = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+        for (const answer of [first, second]) {
+          expect(answer.data?.instances.providerErrors).toEqual([
+            { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} answered its instance list with not found (HTTP 404): check the account's url in the config (the API's base URL)` },
+          ]);
+          // It read UP while every list failed so; the 404s are no outage for the breaker (not DOWN).
+          expect(healthOf(answer, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+        }
+        expect(healthChanges(harness)).toEqual([{ health: 'DEGRADED', cause: 'other' }]);
+        expectNothingTold(first, second, harness, ['Not found.', ...CREDENTIALS[kind]]);
       } finally {
         await harness?.close();
       }
@@ -141,7 +185,7 @@ describe('a Zomro url at a server that is not BILLmanager: the account url is wr
  * "no api mapping", never a 400 "missing header 'Authorization'", which the gateway read as a refused login.
  */
 describe('zstack simulator: a url with /zstack/v1 added answers the login 404', () => {
-  it('says to check the url, logs no refused login, and reads no CREDENTIALS_REFUSED', async () => {
+  it('says to check the url, logs no refused login, and reads DEGRADED (OTHER), not CREDENTIALS_REFUSED', async () => {
     const id = 'zstack-doubled-path';
     let harness: Harness | undefined;
     try {
@@ -152,7 +196,7 @@ describe('zstack simulator: a url with /zstack/v1 added answers the login 404', 
       expect(answer.data?.instances.providerErrors).toEqual([
         { provider: { id }, code: 'PROVIDER_ERROR', message: `provider ${id} has no login where its url points (HTTP 404): check the account's url in the config (the API's base URL)` },
       ]);
-      expect(answer.data?.providers.find((provider) => provider.id === id)?.healthCause).not.toBe('CREDENTIALS_REFUSED');
+      expect(answer.data?.providers.find((provider) => provider.id === id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
       expect(harness.logs.filter((line) => line.includes("refused the gateway's login"))).toEqual([]);
     } finally {
       await harness?.close();

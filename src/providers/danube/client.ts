@@ -127,7 +127,7 @@ export class DanubeClient {
       operation: 'accounts.login',
       scope,
     });
-    if (response.status === 404) throw loginNotFound(this.upstream.providerId);
+    if (response.status === 404) throw loginNotFound(this.upstream);
     const token = (response.body as { token?: unknown } | null)?.token;
     if (response.status >= 400 || typeof token !== 'string') {
       const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, `HTTP_${response.status}`);

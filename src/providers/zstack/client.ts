@@ -159,7 +159,7 @@ export class ZstackClient {
       passErrorBody: isZstackErrorAnswer,
       scope,
     });
-    if (response.status === 404) throw loginNotFound(this.upstream.providerId);
+    if (response.status === 404) throw loginNotFound(this.upstream);
     const uuid = (response.body as { inventory?: { uuid?: unknown } } | null)?.inventory?.uuid;
     if (response.status >= 400 || typeof uuid !== 'string') {
       const refused = providerError(this.upstream.providerId, `provider ${this.upstream.providerId} refused the gateway's login`, errorCode(response.body, `HTTP_${response.status}`));
