@@ -123,6 +123,38 @@ describe('an instance list answered 404: the account url is wrong, no instance i
   }
 });
 
+/** Health reads the url's mistake until a call is answered again, not for good: the server behind the url put right (a proxy's route restored). */
+describe('an OnApp url whose server is put right: health UP again at the first answered call', () => {
+  let server: Server;
+  let url = '';
+  let answering = false;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      if (answering) res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      else res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found."}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('DEGRADED (OTHER) while its instance list answers 404, UP once it is answered', async () => {
+    const id = 'onapp-url-put-right';
+    let harness: Harness | undefined;
+    try {
+      harness = await startHarness({ kinds: ['onapp'], configure: withAccountCopy('onapp', { id, url }) });
+      const misdirected = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+      expect(healthOf(misdirected, id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });
+      answering = true;
+      const answered = await harness.gql<UrlMistakeAnswer>(ERRORS_AND_HEALTH);
+      expect(answered.data?.instances.providerErrors).toEqual([]);
+      expect(healthOf(answered, id)).toEqual({ id, health: 'UP', healthCause: null });
+    } finally {
+      await harness?.close();
+    }
+  });
+});
+
 /**
  * Zomro posts every call to its url, and BILLmanager answers every one, its refusals too, HTTP 200 with
  * a `doc` (providers.md, "Error shape"). A web server that is not BILLmanager answers otherwise: 404, a
