@@ -1,5 +1,6 @@
 import type { Backup, BackupDefinition, BackupSchedule, BackupStatus, Compression, Instance } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
+import { scheduleRecord } from '../../domain/schedule-record.js';
 import { toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { GatewayError } from '../../domain/errors.js';
 import { idText } from '../native-id.js';
@@ -109,7 +110,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
   const diskId = diskNumber(row, providerId);
   const active = activeFlag(row.active, providerId);
   const schedule: BackupSchedule = withPublicRaw(
-    {
+    scheduleRecord({
       providerId,
       nativeId: name,
       instanceNativeId: hostname,
@@ -124,7 +125,7 @@ export function mapDefinition(providerId: string, row: Row): BackupDefinition {
       enabled: active,
       diskId: String(diskId),
       createdAt: parseUtcDate(row.created),
-    },
+    }),
     row,
     DANUBE_RAW_HIDDEN,
   );

@@ -1,8 +1,9 @@
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, ScheduleRepeat } from '../../domain/types.js';
 import { parseUtcDate } from '../../domain/provider-dates.js';
+import { scheduleRecord } from '../../domain/schedule-record.js';
 import { GIB, KIB, MIB, toBytes, toNumber, toStringOrNull } from '../../domain/units.js';
 import { idText, idTextOrNull } from '../native-id.js';
-import { publicRaw, withPublicRaw } from '../raw.js';
+import { withPublicRaw } from '../raw.js';
 import { ONAPP_RAW_HIDDEN } from './secrets.js';
 
 type Row = Record<string, unknown>;
@@ -254,7 +255,7 @@ export function keepsBackups(rotationPeriod: unknown): boolean {
  * `rotation_period` as OnApp sent them.
  */
 export function mapSchedule(providerId: string, vmId: string, diskId: string, source: Row, timezone: string, diskAutobackups = true): BackupSchedule {
-  return { ...mapAnySchedule(providerId, vmId, source, timezone, diskAutobackups), keyExtra: [diskId], diskId };
+  return mapAnySchedule(providerId, vmId, diskId, source, timezone, diskAutobackups);
 }
 
 /**
@@ -268,31 +269,37 @@ export function mapSchedule(providerId: string, vmId: string, diskId: string, so
  * No disk's `has_autobackups` applies: its own `status` and `rotation_period` say whether it runs.
  */
 export function mapVmSchedule(providerId: string, vmId: string, source: Row, timezone: string): BackupSchedule {
-  return { ...mapAnySchedule(providerId, vmId, source, timezone, true), keyExtra: [] };
+  return mapAnySchedule(providerId, vmId, undefined, source, timezone, true);
 }
 
-function mapAnySchedule(providerId: string, vmId: string, source: Row, timezone: string, diskAutobackups: boolean): BackupSchedule {
+/** `diskId`: the disk a disk's schedule backs up (its key besides the VM), undefined for the VM's own. */
+function mapAnySchedule(providerId: string, vmId: string, diskId: string | undefined, source: Row, timezone: string, diskAutobackups: boolean): BackupSchedule {
   const period = knownPeriod(source.period);
   // Read as its lower-case word; `raw` keeps the row as OnApp sent it.
   const row = period === null ? source : { ...source, period };
   const id = idText(row.id, providerId);
-  return {
-    providerId,
-    nativeId: id,
-    instanceNativeId: vmId,
-    keyExtra: [],
-    // Display words only: a value that is no text or number (a list, nested as deep as a hostile
-    // panel likes, overflowed String()) reads as its documented default.
-    name: `${toStringOrNull(row.action) ?? 'autobackup'} every ${toStringOrNull(row.duration) ?? 1} ${toStringOrNull(row.period) ?? 'days'}`,
-    cron: scheduleCron(row, timezone),
-    timezone,
-    ...scheduleRepeat(row),
-    ...scheduleStart(row),
-    enabled: periodKnown(source.period) && scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
-    cronDialect: 'vixie',
-    createdAt: parseUtcDate(row.created_at),
-    raw: publicRaw(source, ONAPP_RAW_HIDDEN),
-  };
+  return withPublicRaw(
+    scheduleRecord({
+      providerId,
+      nativeId: id,
+      instanceNativeId: vmId,
+      keyExtra: diskId === undefined ? [] : [diskId],
+      // Display words only: a value that is no text or number (a list, nested as deep as a hostile
+      // panel likes, overflowed String()) reads as its documented default.
+      name: `${toStringOrNull(row.action) ?? 'autobackup'} every ${toStringOrNull(row.duration) ?? 1} ${toStringOrNull(row.period) ?? 'days'}`,
+      cron: scheduleCron(row, timezone),
+      timezone,
+      repeat: scheduleRepeat(row).repeat,
+      startsAtMs: scheduleStart(row).startsAtMs,
+      enabled: periodKnown(source.period) && scheduleEnabled(row.status) && diskAutobackups && keepsBackups(row.rotation_period),
+      cronDialect: 'vixie',
+      diskId,
+      createdAt: parseUtcDate(row.created_at),
+    }),
+    // Read from the row as OnApp sent it, not the one with `period` lower-cased.
+    source,
+    ONAPP_RAW_HIDDEN,
+  );
 }
 
 /** `period` as one of SCHEDULE_PERIODS, compared lower-cased ("Weeks" read as days showed a weekly schedule daily); null for any other value. */

@@ -1,4 +1,5 @@
 import { cronFromWeekdays } from '../../domain/schedule.js';
+import { scheduleRecord } from '../../domain/schedule-record.js';
 import type { Backup, BackupOrigin, BackupSchedule, BackupStatus, Instance, Weekday } from '../../domain/types.js';
 import { WEEKDAYS } from '../../domain/types.js';
 import { parseDateIn } from '../../domain/provider-dates.js';
@@ -172,7 +173,7 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
   const time = rotationTimeOf(row.rotation_time);
   const nativeId = idText(row.id, providerId);
   return withPublicRaw(
-    {
+    scheduleRecord({
       providerId,
       nativeId,
       instanceNativeId: idTextOrNull(row.instance_id, providerId) ?? instanceNativeId,
@@ -191,7 +192,7 @@ export function mapSchedule(providerId: string, instanceNativeId: string, row: R
       enabled: !unreadable && time !== null,
       cronDialect: 'vixie',
       createdAt: parseDateIn(row.create_date, timezone),
-    },
+    }),
     row,
     ZOMRO_RAW_HIDDEN,
   );
