@@ -196,7 +196,7 @@ describe('a Zomro url at a server that is not BILLmanager: the account url is wr
           {
             provider: { id },
             code: 'PROVIDER_ERROR',
-            message: `provider ${id} answered HTTP ${status} without a BILLmanager document, so its url likely points at another server: check that the account's url in the config is BILLmanager's (e.g. https://host/billmgr)`,
+            message: `provider ${id} answered HTTP ${status} without a BILLmanager document, so its url likely points at another server: check that the account's url in the config is BILLmanager's (its path usually ends in /billmgr)`,
           },
         ]);
         expect(answered.data?.providers.find((provider) => provider.id === id)).toEqual({ id, health: 'DEGRADED', healthCause: 'OTHER' });

@@ -9,7 +9,7 @@ import { providerError, type GatewayError } from '../../domain/errors.js';
 export function anotherServerAnswered(provider: string, status: number, providerCode: string): GatewayError {
   return providerError(
     provider,
-    `provider ${provider} answered HTTP ${status} without a BILLmanager document, so its url likely points at another server: check that the account's url in the config is BILLmanager's (e.g. https://host/billmgr)`,
+    `provider ${provider} answered HTTP ${status} without a BILLmanager document, so its url likely points at another server: check that the account's url in the config is BILLmanager's (its path usually ends in /billmgr)`,
     providerCode,
   );
 }
