@@ -57,6 +57,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (swallowed !== null) throw new Error(npmTookMessage(swallowed));
   const { values } = parseOptions(argv);
   if (values.help) return { kind: 'help' };
+  // Refused as beside --check-config: dropped unsaid, a newcomer took it to have done something.
+  if (values['demo-public'] === true && values['print-schema']) throw new Error(demoPublicBeside('--print-schema prints the schema and exits'));
+  if (values['demo-public'] === true && values.simulators) throw new Error(demoPublicBeside('--simulators starts the provider simulators alone and prints a config for them (npm start -- --config FILE serves it)'));
   if (values['print-schema']) return { kind: 'print-schema' };
   if (values['check-config'] !== undefined) {
     // Refused as `--config FILE --demo-public` is (serve.ts): accepted here, it was said valid, exit 0.
@@ -73,6 +76,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   // Said where the file was named: a file that cannot be read is then told by the variable's name.
   return { kind: 'serve', configFile, demoPublic: values['demo-public'] === true, ...(fromEnv ? { configFromEnv: CONFIG_VARIABLE } : {}) };
 }
+
+const demoPublicBeside = (whatItDoes: string): string => `--demo-public is for demo mode: ${whatItDoes}; leave --demo-public out`;
 
 const DEMO_PUBLIC_WITH_CHECK_CONFIG =
   '--demo-public is for demo mode (no config): --check-config checks a config, whose clients and allowAnonymous say who may call and listen.host or HOST where it listens; leave --demo-public out';

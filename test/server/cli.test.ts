@@ -308,6 +308,14 @@ describe('demo mode on a public address', () => {
     expect(result.stdout).not.toContain('valid');
   }, 120_000);
 
+  // `--simulators --demo-public` started the simulators and `--print-schema --demo-public` printed the schema, the option dropped unsaid.
+  it('refuses --demo-public beside --simulators and --print-schema, naming what each does instead', () => {
+    expect(() => parseCommand(['--simulators', '--demo-public'], {})).toThrow('--demo-public is for demo mode: --simulators starts the provider simulators alone and prints a config for them (npm start -- --config FILE serves it); leave --demo-public out');
+    expect(() => parseCommand(['--demo-public', '--print-schema'], {})).toThrow('--demo-public is for demo mode: --print-schema prints the schema and exits; leave --demo-public out');
+    expect(parseCommand(['--simulators'], {})).toEqual({ kind: 'simulators' });
+    expect(parseCommand(['--print-schema'], {})).toEqual({ kind: 'print-schema' });
+  });
+
   it('says in one line that its port is in use, and which settings choose another (ws re-threw the listen error with a stack)', async () => {
     ensureBuilt();
     const holder = createServer();
