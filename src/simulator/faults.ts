@@ -32,6 +32,11 @@ export const FAULT_MODES = [
   'header-flood',
   /** An answer that is not HTTP: a status line with no status code, as a service of another protocol on the port sends. */
   'not-http',
+  /**
+   * 404 with an HTML page, as a web server answers a path it routes to nothing (an account url
+   * pointing past the API, a proxy's route lost): not the provider's own 404 about a missing object.
+   */
+  'not-found-page',
   /** 502 with an HTML error page, as a proxy in front of a provider would send. */
   'html-error',
   /** 200 with a JSON-looking body sent as text/html. */

@@ -57,6 +57,15 @@ export interface UpstreamRequest {
    * hand out again a session the account still holds (SecretSet.scrubConfigured).
    */
   login?: boolean;
+  /**
+   * Whether a 404's body (parsed: null when empty or not JSON) is the provider's own answer about
+   * something missing (a backup or instance that does not exist, at a url that is right). After the
+   * url answered as no API does (answeredByAnotherServer), only such a 404 is an answer for health:
+   * an HTML or empty one is still the other server's. Left out, a 404 then never is: a real 404 kept
+   * health DEGRADED (OTHER) while the url answered right. Not for a 404 read as the url's mistake
+   * itself (an instance list's, a login's): counted, health flipped UP and back at every request.
+   */
+  ownNotFound?: (body: unknown) => boolean;
   /** The GraphQL request this serves: its id goes out as REQUEST_ID_HEADER and into the debug log. */
   scope: UpstreamScope;
 }
@@ -344,9 +353,11 @@ export class UpstreamClient {
       const response = await this.send(request, stop);
       // A 401/403 is no sign of a provider answering well: the adapter reads it (a session to renew,
       // a right one action lacks, the credentials refused: callRefused, from statusError). Nor is a
-      // 404 where the url last answered as no API does: counted, health read UP between each
-      // request's 404 and the adapter saying so again, and logged both changes every request.
-      if (response.status !== 401 && response.status !== 403 && !(this.misdirected && response.status === 404)) {
+      // 404 where the url last answered as no API does, unless its body is the provider's own
+      // (ownNotFound): counted, health read UP between each request's 404 and the adapter saying so
+      // again, and logged both changes every request.
+      const stillMisdirected = this.misdirected && response.status === 404 && request.ownNotFound?.(response.body) !== true;
+      if (response.status !== 401 && response.status !== 403 && !stillMisdirected) {
         this.misdirected = false;
         if (request.login === true) this.policy.loginSucceeded();
         else this.policy.attemptSucceeded();

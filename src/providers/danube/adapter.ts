@@ -1,3 +1,4 @@
+import { DANUBE_INSTANCE_LIST } from './own-not-found.js';
 import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { GatewayError, badInput, conflict } from '../../domain/errors.js';
 import type { Backup, BackupDefinition, BackupSchedule, Capability, Compression, CreateBackupRequest, CreateDefinitionRequest, Instance, Operation, OperationKind, OperationRef, RestoreBackupRequest, UpdateDefinitionRequest } from '../../domain/types.js';
@@ -84,7 +85,7 @@ export class DanubeAdapter extends BaseAdapter {
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
+    const answer = await this.client.call('GET', '/vm', DANUBE_INSTANCE_LIST, scope, { full: true });
     return mapReadableRows(listRows(answer, this.account.id), (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
@@ -103,7 +104,7 @@ export class DanubeAdapter extends BaseAdapter {
 
   /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const answer = await this.client.call('GET', '/vm', 'vm.list', scope, { full: true });
+    const answer = await this.client.call('GET', '/vm', DANUBE_INSTANCE_LIST, scope, { full: true });
     const rows = listRows(answer, this.account.id);
     // The whole list, as a list read is: the spellings it names now replace those known, so one it
     // dropped since (a VM renamed in case) is looked up in the list again, not sent as written.

@@ -11,6 +11,7 @@ import type { DanubeConfig } from './config.js';
 import { isApiKeyRefused, isSessionRefused } from './session-refused.js';
 import { preconditionFields } from './precondition-refusals.js';
 import { isTaskId } from './task-id.js';
+import { DANUBE_INSTANCE_LIST, isDanubeNotFound } from './own-not-found.js';
 import { tokenLifetimeMs } from './token-lifetime.js';
 
 export interface DanubeAnswer {
@@ -84,6 +85,7 @@ export class DanubeClient {
         headers: { ...headers, ...ENGLISH, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
         ...(method === 'GET' ? { query: stringParams(params) } : { body: JSON.stringify(params) }),
         operation,
+        ...(operation === DANUBE_INSTANCE_LIST ? {} : { ownNotFound: isDanubeNotFound }),
         scope,
       });
     const response = this.session

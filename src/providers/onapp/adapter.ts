@@ -1,3 +1,4 @@
+import { ONAPP_INSTANCE_LIST } from './own-not-found.js';
 import { type GatewayError, badInput, clipProviderCode, conflict, isGatewayError, notFound, storeUnavailable } from '../../domain/errors.js';
 import { UnusableNativeId } from '../../domain/unusable-native-id.js';
 import { parseTime, weekdayNumbers } from '../../domain/schedule.js';
@@ -128,13 +129,13 @@ export class OnappAdapter extends BaseAdapter {
   }
 
   async listInstances(scope: UpstreamScope): Promise<Instance[]> {
-    const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
+    const rows = await this.list('/virtual_machines.json', ONAPP_INSTANCE_LIST, 'virtual_machine', scope);
     return mapReadableRows(rows, (row) => mapInstance(this.account.id, row), { provider: this.account.id, list: 'instances', instanceNativeId: null }, scope);
   }
 
   /** One listing for every VM asked (a read per VM would be a call each), mapping only their rows (rows-asked.ts). */
   override async getInstances(nativeIds: readonly string[], scope: UpstreamScope): Promise<BatchResult<Instance | null>> {
-    const rows = await this.list('/virtual_machines.json', 'virtual_machines.list', 'virtual_machine', scope);
+    const rows = await this.list('/virtual_machines.json', ONAPP_INSTANCE_LIST, 'virtual_machine', scope);
     return instancesAsked(nativeIds, rows, (row) => row.id, (row) => mapInstance(this.account.id, row), this.account.id);
   }
 

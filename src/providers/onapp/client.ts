@@ -5,6 +5,7 @@ import type { UpstreamScope } from '../../upstream/scope.js';
 import { NOT_FOUND_AT_PROVIDER, refusedRead, statusError, type StatusErrorTable } from '../http-errors.js';
 import { providerWords } from '../provider-words.js';
 import { lockedRefusal } from './locked-refusal.js';
+import { ONAPP_INSTANCE_LIST, isOnappNotFound } from './own-not-found.js';
 import type { OnappConfig } from './config.js';
 import { basicAuthorization } from './secrets.js';
 
@@ -31,6 +32,7 @@ export class OnappClient {
       headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       operation,
+      ...(operation === ONAPP_INSTANCE_LIST ? {} : { ownNotFound: isOnappNotFound }),
       scope,
     });
     if (response.status >= 400) {
